@@ -1,0 +1,2 @@
+/* SPDX-License-Identifier: MIT */
+/* buf.c - being written; see include/bibconv/. */

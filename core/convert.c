@@ -1,0 +1,2 @@
+/* SPDX-License-Identifier: MIT */
+/* convert.c - being written; see include/bibconv/. */

@@ -1,0 +1,2 @@
+/* SPDX-License-Identifier: MIT */
+/* csl.c - being written; see include/bibconv/. */

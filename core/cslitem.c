@@ -1,0 +1,2 @@
+/* SPDX-License-Identifier: MIT */
+/* cslitem.c - being written; see include/bibconv/. */

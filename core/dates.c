@@ -1,0 +1,2 @@
+/* SPDX-License-Identifier: MIT */
+/* dates.c - being written; see include/bibconv/. */

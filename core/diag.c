@@ -1,0 +1,2 @@
+/* SPDX-License-Identifier: MIT */
+/* diag.c - being written; see include/bibconv/. */

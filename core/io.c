@@ -1,0 +1,2 @@
+/* SPDX-License-Identifier: MIT */
+/* io.c - being written; see include/bibconv/. */

@@ -1,0 +1,2 @@
+/* SPDX-License-Identifier: MIT */
+/* keys.c - being written; see include/bibconv/. */

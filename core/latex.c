@@ -1,0 +1,2 @@
+/* SPDX-License-Identifier: MIT */
+/* latex.c - being written; see include/bibconv/. */

@@ -1,0 +1,2 @@
+/* SPDX-License-Identifier: MIT */
+/* names.c - being written; see include/bibconv/. */

@@ -1,0 +1,2 @@
+/* SPDX-License-Identifier: MIT */
+/* options.c - being written; see include/bibconv/. */

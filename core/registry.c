@@ -1,0 +1,2 @@
+/* SPDX-License-Identifier: MIT */
+/* registry.c - being written; see include/bibconv/. */

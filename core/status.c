@@ -1,0 +1,2 @@
+/* SPDX-License-Identifier: MIT */
+/* status.c - being written; see include/bibconv/. */

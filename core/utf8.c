@@ -1,0 +1,2 @@
+/* SPDX-License-Identifier: MIT */
+/* utf8.c - being written; see include/bibconv/. */

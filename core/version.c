@@ -1,0 +1,2 @@
+/* SPDX-License-Identifier: MIT */
+/* version.c - being written; see include/bibconv/. */

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * buf.h - bib_buf, a growable byte string. Every lexer and writer builds
+ * text in one; it is the one caller-allocated struct of the API (init/clear
+ * pair), because it lives on the stack or inside plugin state.
+ *
+ * Invariant: after init, `data` is never NULL and data[len] == '\0'.
+ * On allocation failure the buffer keeps its old contents, sets `failed`,
+ * and further appends are no-ops; check once with bib_buf_failed.
+ */
+#ifndef BIBCONV_BUF_H
+#define BIBCONV_BUF_H
+
+#include <stdarg.h>
+
+#include "common.h"
+
+BIB_BEGIN_DECLS
+
+typedef struct bib_buf {
+    char *data;   /* owned; NUL-terminated; "" (static) before first growth */
+    size_t len;
+    size_t cap;   /* 0 while data points at the static "" */
+    bool failed;
+} bib_buf;
+
+#define BIB_BUF_INIT { (char *)"", 0, 0, false }
+
+BIB_API void bib_buf_init(bib_buf *b);
+/* Frees the storage and re-initialises. */
+BIB_API void bib_buf_clear(bib_buf *b);
+/* Empties without freeing (keeps capacity). */
+BIB_API void bib_buf_reset(bib_buf *b);
+
+/* Ensures room for `extra` more bytes (+ NUL). 0 or BIB_ENOMEM. */
+BIB_API int bib_buf_reserve(bib_buf *b, size_t extra);
+
+BIB_API int bib_buf_append(bib_buf *b, const char *s, size_t len);
+BIB_API int bib_buf_puts(bib_buf *b, const char *s);
+BIB_API int bib_buf_putc(bib_buf *b, char c);
+/* Appends the UTF-8 encoding of code point cp (invalid ones as U+FFFD). */
+BIB_API int bib_buf_put_utf8(bib_buf *b, uint32_t cp);
+BIB_API int bib_buf_printf(bib_buf *b, const char *fmt, ...)
+    BIB_PRINTF(2, 3);
+BIB_API int bib_buf_vprintf(bib_buf *b, const char *fmt, va_list ap);
+
+/* Shortens to len bytes (no-op if already shorter). */
+BIB_API void bib_buf_truncate(bib_buf *b, size_t len);
+
+/* Hands the storage to the caller (free() it) and re-initialises the
+ * buffer. Returns a malloc'ed NUL-terminated copy even when the buffer
+ * never grew; NULL on out of memory or when the buffer had failed. */
+BIB_API char *bib_buf_detach(bib_buf *b);
+
+BIB_API bool bib_buf_failed(const bib_buf *b);
+
+BIB_END_DECLS
+
+#endif /* BIBCONV_BUF_H */

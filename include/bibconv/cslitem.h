@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cslitem.h - the one mapping between a CSL item as a JSON value (jansson)
+ * and a bib_record. The csljson plugin parses JSON text into json_t; the
+ * yaml plugin builds the same json_t from YAML events; both call this, so
+ * CSL semantics live in one place.
+ *
+ * Not for: JSON text, streaming or YAML syntax (the plugins do those).
+ *
+ * Reading rules: every CSL 1.0.2 variable by kind (csl.h); keys matched
+ * case-insensitively with the legacy aliases; numbers as JSON numbers or
+ * strings; names as objects (and, with BIB_CSLITEM_LOOSE, as "Family,
+ * Given" / "Given Family" strings); dates as objects with date-parts,
+ * season, circa, literal, raw, or as EDTF strings; `custom` members and
+ * unknown keys kept as extras ("csljson", key, compact JSON text) so a
+ * writer puts them back unchanged.
+ */
+#ifndef BIBCONV_CSLITEM_H
+#define BIBCONV_CSLITEM_H
+
+#include <jansson.h>
+
+#include "common.h"
+#include "io.h"
+#include "record.h"
+
+BIB_BEGIN_DECLS
+
+enum {
+    /* pandoc/YAML conveniences: names as plain strings, dates as
+     * {year, month, day} maps, booleans where strings are expected */
+    BIB_CSLITEM_LOOSE = 1u << 0
+};
+
+/* Where an item came from, for diagnostics: input (for its name and diag
+ * sink), and the line/column of the item's opening brace. */
+typedef struct bib_cslitem_ctx {
+    bib_input *in;      /* borrowed; may be NULL (no diagnostics) */
+    size_t line, column;
+    unsigned flags;     /* BIB_CSLITEM_* */
+} bib_cslitem_ctx;
+
+/* Converts one item object. On success returns 0 and a new record in *out
+ * (caller frees). Problems that lose data are warnings; an item that is not
+ * an object, or has neither id nor any variable, is an error: returns
+ * BIB_EPARSE after reporting, *out NULL. BIB_ENOMEM on allocation failure.
+ * `item` is borrowed. */
+BIB_API int bib_cslitem_from_json(bib_record **out, const json_t *item,
+                                  const bib_cslitem_ctx *ctx);
+
+/* Flags for bib_cslitem_to_json. */
+enum {
+    /* put the non-csljson extras into `custom` ({"bibtex": {...}}) */
+    BIB_CSLITEM_CUSTOM_EXTRAS = 1u << 8
+};
+
+/* Builds the CSL-JSON object of an entry record: id, type, then the
+ * variables in record order, numbers as strings unless the field has
+ * BIB_FIELD_BARE_NUMBER, keyword values joined with ", ", "and others"
+ * written as a final {"literal": "others"} name, csljson extras restored.
+ * Returns a new reference (json_decref it) or NULL on out of memory. */
+BIB_API json_t *bib_cslitem_to_json(const bib_record *rec, unsigned flags);
+
+BIB_END_DECLS
+
+#endif /* BIBCONV_CSLITEM_H */

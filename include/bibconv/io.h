@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * io.h - bib_input, a refillable read buffer over a file, a descriptor or
+ * memory that tracks line, column and byte offset for diagnostics, and
+ * bib_output, a buffered writer with a sticky error and atomic commit.
+ *
+ * Not for: parsing. Readers get bytes and positions from here and nothing
+ * else; they never call read(2) or stdio themselves.
+ *
+ * Encoding. At open, a UTF-8 BOM is skipped and a UTF-16 (LE/BE) BOM turns
+ * on conversion to UTF-8, so readers and probes only ever see UTF-8 (with a
+ * note naming the conversion). Readers of formats that meet 8-bit files
+ * (RIS, BibTeX) call bib_input_set_encoding(in, BIB_ENC_DETECT) before
+ * reading: if the head is not valid UTF-8 the input is converted from
+ * Windows-1252 (a superset of printable Latin-1) with a warning.
+ *
+ * Positions. bib_input_line/column/offset give the position of the next
+ * unconsumed byte. Columns count code points from 1. Line ends are "\n",
+ * "\r\n" and a lone "\r"; each counts as one line end.
+ *
+ * Memory. The buffer holds the unconsumed window only; it grows when a
+ * reader asks for a longer contiguous window (bib_input_window with a large
+ * `min`), so memory is bounded by the largest single record, not the input.
+ */
+#ifndef BIBCONV_IO_H
+#define BIBCONV_IO_H
+
+#include "common.h"
+#include "diag.h"
+
+BIB_BEGIN_DECLS
+
+typedef enum bib_encoding {
+    BIB_ENC_UTF8 = 0,  /* default: bytes pass through (BOMs handled) */
+    BIB_ENC_DETECT,    /* UTF-8 if valid, else Windows-1252 with a warning */
+    BIB_ENC_LATIN1,    /* ISO-8859-1 -> UTF-8 */
+    BIB_ENC_CP1252     /* Windows-1252 -> UTF-8 */
+} bib_encoding;
+
+/* ---- bib_input ------------------------------------------------------- */
+
+/* Opens a file for reading. `diag` is borrowed for the life of the input
+ * (may be NULL). Returns a new input (free with bib_input_free), or NULL
+ * after reporting the system error to `diag`. */
+BIB_API bib_input *bib_input_open_file(const char *path, bib_diag *diag);
+
+/* Wraps an open descriptor (not closed by bib_input_free). `name` is copied
+ * and used in diagnostics ("<stdin>"). */
+BIB_API bib_input *bib_input_open_fd(int fd, const char *name,
+                                     bib_diag *diag);
+
+/* Reads from memory; `data` is borrowed and must outlive the input. */
+BIB_API bib_input *bib_input_open_memory(const void *data, size_t len,
+                                         const char *name, bib_diag *diag);
+
+BIB_API void bib_input_free(bib_input *in);
+
+/* Name used in diagnostics; borrowed. */
+BIB_API const char *bib_input_name(const bib_input *in);
+BIB_API bib_diag *bib_input_diag(const bib_input *in);
+
+/* Asks for a conversion (see the header comment). Must be called before
+ * the first byte is consumed; returns BIB_EINVAL afterwards. */
+BIB_API int bib_input_set_encoding(bib_input *in, bib_encoding enc);
+
+/* Makes at least `min` bytes available if the input has them (fewer only at
+ * end of input) and returns a borrowed pointer to the unconsumed window in
+ * *data and its length in *len. The window is followed by at least 16 NUL
+ * bytes (so scanners may look one ahead without a bounds check) and is
+ * valid until the next call that consumes or refills. min = 0 returns what
+ * is buffered, refilling only when nothing is. Returns 0, or BIB_EIO after
+ * reporting a read error. At end of input *len is 0. */
+BIB_API int bib_input_window(bib_input *in, size_t min, const char **data,
+                             size_t *len);
+
+/* Consumes n bytes of the current window (n <= its length), advancing the
+ * line/column/offset counters over them. */
+BIB_API void bib_input_consume(bib_input *in, size_t n);
+
+/* Reads one line. *line gets a borrowed pointer to it, *len its length
+ * without the line end (valid until the next call that consumes or
+ * refills); a NUL follows the line. Returns 1 for a line, 0 at end of
+ * input, BIB_EIO on a read error. The position afterwards is the start of
+ * the next line; bib_input_line() - 1 is the number of the line returned
+ * (use bib_input_last_line for clarity). A line longer than the buffer
+ * grows the buffer. */
+BIB_API int bib_input_getline(bib_input *in, const char **line, size_t *len);
+BIB_API size_t bib_input_last_line(const bib_input *in);
+
+/* True once every byte has been consumed (may refill to find out). */
+BIB_API bool bib_input_eof(bib_input *in);
+
+/* Position of the next unconsumed byte. */
+BIB_API size_t bib_input_line(const bib_input *in);
+BIB_API size_t bib_input_column(const bib_input *in);
+BIB_API uint64_t bib_input_offset(const bib_input *in);
+
+/* Position of a byte inside the current window that has not been consumed
+ * yet: `p` must point into the window returned by the last
+ * bib_input_window call. Computes line and column by scanning from the
+ * window start (costs O(p - window); meant for diagnostics, not hot paths).
+ */
+BIB_API void bib_input_position_of(const bib_input *in, const char *p,
+                                   size_t *line, size_t *column);
+
+/* Reports a diagnostic at an explicit position of this input (the name is
+ * filled in). line 0: no position. */
+BIB_API void bib_input_report(bib_input *in, bib_severity sev, size_t line,
+                              size_t column, const char *fmt, ...)
+    BIB_PRINTF(5, 6);
+
+/* ---- bib_output ------------------------------------------------------ */
+
+/* Opens FILE for an atomic write: bytes go to a temporary file in the same
+ * directory, renamed over `path` only by bib_output_commit on success.
+ * Returns a new output (free with bib_output_free) or NULL after reporting.
+ */
+BIB_API bib_output *bib_output_open_file(const char *path, bib_diag *diag);
+
+/* Wraps a descriptor (stdout); not closed by free. `name` is copied. */
+BIB_API bib_output *bib_output_open_fd(int fd, const char *name,
+                                       bib_diag *diag);
+
+/* Collects everything in memory (tests, library users); read it with
+ * bib_output_memory after commit. */
+BIB_API bib_output *bib_output_open_memory(bib_diag *diag);
+
+/* Buffered writes. Errors are sticky: after the first failure further
+ * writes do nothing and commit reports it; writers may ignore the return
+ * value of each call. Return 0 or the sticky error. */
+BIB_API int bib_output_write(bib_output *out, const void *data, size_t len);
+BIB_API int bib_output_puts(bib_output *out, const char *s);
+BIB_API int bib_output_putc(bib_output *out, char c);
+BIB_API int bib_output_printf(bib_output *out, const char *fmt, ...)
+    BIB_PRINTF(2, 3);
+
+/* Records an error (e.g. a writer that cannot go on) so commit fails. */
+BIB_API void bib_output_fail(bib_output *out, int status);
+/* The sticky error, 0 if none. */
+BIB_API int bib_output_error(const bib_output *out);
+
+BIB_API const char *bib_output_name(const bib_output *out);
+BIB_API bib_diag *bib_output_diag(const bib_output *out);
+/* Total bytes written so far (accepted into the buffer). */
+BIB_API uint64_t bib_output_bytes(const bib_output *out);
+
+/* Reports a diagnostic about the output (name filled in, no position). */
+BIB_API void bib_output_report(bib_output *out, bib_severity sev,
+                               const char *fmt, ...) BIB_PRINTF(3, 4);
+
+/* Flushes; for a file output fsyncs and renames the temporary file over
+ * the target. Returns 0, or the sticky/IO error (reported), in which case
+ * the target is untouched. Call at most once. */
+BIB_API int bib_output_commit(bib_output *out);
+
+/* Frees the output. Without a successful commit, a file output removes its
+ * temporary file and leaves the target untouched. NULL is a no-op. */
+BIB_API void bib_output_free(bib_output *out);
+
+/* Memory outputs: the bytes written, borrowed until free; NUL-terminated.
+ */
+BIB_API const char *bib_output_memory(const bib_output *out, size_t *len);
+
+BIB_END_DECLS
+
+#endif /* BIBCONV_IO_H */

@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * plugin.h - the plugin ABI: what a format module exports and the calls
+ * core makes into it. A module is a shared object exporting exactly one
+ * symbol, `bib_plugin_module`, a constant bib_plugin_desc. It is plain data:
+ * no plugin code runs when the module is loaded or listed.
+ *
+ * Not for: finding or loading modules (registry.h).
+ *
+ * Life cycle of a reader (the same shape for a writer):
+ *     core allocates ops->state_size zeroed bytes (bib_reader_state)
+ *     open(rd, in, opts)            once
+ *     next(rd, &rec)                repeatedly while it returns 1
+ *     close(rd)                     once, ALWAYS, even when open failed
+ * next() returns 1 with a new record in *out (the caller owns it), 0 at the
+ * end of input, or a negative bib_status after emitting a diagnostic. After
+ * BIB_EPARSE the caller may call next() again: the reader must have
+ * resynchronised at the next record (one bad record costs one record). Any
+ * other negative value is fatal for that input. Core emits "reader failed
+ * without a message (plugin bug)" when a plugin returns an error without
+ * reporting one.
+ *
+ * A writer's write() borrows the record for the call only. begin/end
+ * bracket the whole output; end() is called once even if begin failed.
+ *
+ * Ownership across the boundary: plugins create records with record.h
+ * functions and never free() core objects; core never frees plugin memory.
+ *
+ * Any change to the structs below bumps BIB_PLUGIN_ABI_VERSION; the loader
+ * requires an exact match.
+ */
+#ifndef BIBCONV_PLUGIN_H
+#define BIBCONV_PLUGIN_H
+
+#include "common.h"
+#include "io.h"
+#include "options.h"
+#include "record.h"
+
+BIB_BEGIN_DECLS
+
+#define BIB_PLUGIN_ABI_VERSION 1u
+
+#if defined(__GNUC__) || defined(__clang__)
+#define BIB_PLUGIN_EXPORT __attribute__((visibility("default")))
+#else
+#define BIB_PLUGIN_EXPORT
+#endif
+
+/* Probe scores. A probe returns 0..100. */
+enum {
+    BIB_PROBE_NONE = 0,
+    BIB_PROBE_WEAK = 25,      /* at or below: too weak to act on */
+    BIB_PROBE_EXTENSION = 50, /* what a matching extension alone is worth */
+    BIB_PROBE_LIKELY = 80,
+    BIB_PROBE_MAX = 100
+};
+
+/* Confidence that `head` starts an input of this format. Pure: no
+ * allocation, no diagnostics, no global state. `head` holds the first `len`
+ * bytes (UTF-8 after BOM/UTF-16 handling) and is followed by at least 16
+ * NUL bytes. `filename` may be NULL (stdin). */
+typedef int (*bib_probe_fn)(const unsigned char *head, size_t len,
+                            const char *filename);
+
+typedef enum bib_option_kind {
+    BIB_OPT_BOOL = 0,
+    BIB_OPT_INT,
+    BIB_OPT_STRING,
+    BIB_OPT_CHOICE
+} bib_option_kind;
+
+/* One option a reader or writer understands. Tables end with an entry
+ * whose name is NULL. */
+typedef struct bib_option_spec {
+    const char *name;         /* "compact" */
+    bib_option_kind kind;
+    const char *choices;      /* "lf,crlf" for CHOICE, else NULL */
+    const char *default_text; /* shown by --help-format */
+    const char *help;         /* one line */
+} bib_option_spec;
+
+/* Format flags. */
+enum {
+    /* the reader must see the whole input before yielding (not streaming) */
+    BIB_FORMAT_WHOLE_INPUT = 1u << 0,
+    /* the writer wants BIB_RECORD_DIRECTIVE records of its own module's
+     * formats (BibTeX @preamble/@comment/@string); others never get them */
+    BIB_WRITER_DIRECTIVES = 1u << 1,
+    /* the reader may hold records back (crossref resolution); memory is
+     * bounded by the held records, see the plugin's header comment */
+    BIB_FORMAT_HOLDS_RECORDS = 1u << 2
+};
+
+typedef struct bib_reader_ops {
+    size_t state_size; /* core allocates this many zeroed bytes */
+    int (*open)(bib_reader *rd, bib_input *in, const bib_options *opts);
+    int (*next)(bib_reader *rd, bib_record **out);
+    void (*close)(bib_reader *rd);
+    const bib_option_spec *options; /* NULL when none */
+} bib_reader_ops;
+
+typedef struct bib_writer_ops {
+    size_t state_size;
+    int (*begin)(bib_writer *wr, bib_output *out, const bib_options *opts);
+    int (*write)(bib_writer *wr, const bib_record *rec);
+    int (*end)(bib_writer *wr);
+    const bib_option_spec *options;
+} bib_writer_ops;
+
+typedef struct bib_format_desc {
+    const char *name;        /* [a-z0-9][a-z0-9-]*, unique across modules */
+    const char *description; /* one line for --list-formats */
+    const char *extensions;  /* "bib" or "json,csljson": no dots; or NULL */
+    const char *mime;        /* NULL when there is none */
+    unsigned flags;          /* BIB_FORMAT_* */
+    bib_probe_fn probe;      /* NULL: detected by extension only */
+    const bib_reader_ops *reader; /* NULL: write-only */
+    const bib_writer_ops *writer; /* NULL: read-only */
+} bib_format_desc;
+
+typedef struct bib_plugin_desc {
+    unsigned abi_version;                  /* FIRST member, for ever */
+    const char *module_name;               /* equals the file stem */
+    const bib_format_desc *const *formats; /* NULL-terminated, 1..32 */
+} bib_plugin_desc;
+
+/* ---- calls a plugin makes on its handles ------------------------------ */
+
+/* The zeroed state block of state_size bytes (NULL when state_size is 0);
+ * owned by core, freed after close/end. */
+BIB_API void *bib_reader_state(bib_reader *rd);
+BIB_API void *bib_writer_state(bib_writer *wr);
+
+/* The format this handle was opened for (lets one set of ops serve
+ * sibling formats such as bibtex/biblatex). */
+BIB_API const bib_format_desc *bib_reader_format(const bib_reader *rd);
+BIB_API const bib_format_desc *bib_writer_format(const bib_writer *wr);
+
+/* The input/output of the handle (borrowed). */
+BIB_API bib_input *bib_reader_input(const bib_reader *rd);
+BIB_API bib_output *bib_writer_output(const bib_writer *wr);
+
+/* True when the run is --strict (readers may then treat anomalies they
+ * would only warn about as errors). */
+BIB_API bool bib_reader_is_strict(const bib_reader *rd);
+
+BIB_END_DECLS
+
+#endif /* BIBCONV_PLUGIN_H */

@@ -1,0 +1,252 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * record.h - the record model every reader produces and every writer
+ * consumes. CSL 1.0.2 is the pivot: a record is a CSL item (type, id, typed
+ * variables) plus "extras" that keep what a format could not map, so a
+ * same-format round trip loses nothing.
+ *
+ * Not for: parsing or printing any format (plugins do that) nor text
+ * conversions (text.h).
+ *
+ * Ownership: a record owns every string and value it holds. Setters copy
+ * their arguments; getters return borrowed pointers valid until that field
+ * is changed or the record is freed. bib_name and bib_date are plain value
+ * structs that callers fill on the stack and pass in (the record copies
+ * them); this is a deliberate deviation from "layout private" for these two,
+ * because they are small, stable CSL objects and a builder API for each part
+ * would triple the code of every reader.
+ *
+ * Rich text. Variables of kind BIB_KIND_RICH (the titles) hold CSL's
+ * HTML-like markup subset, exactly as citeproc engines read it:
+ *     <i>..</i>  <b>..</b>  <sup>..</sup>  <sub>..</sub>
+ *     <span style="font-variant:small-caps;">..</span>
+ *     <span class="nocase">..</span>
+ * Only these exact tag spellings are markup. Every other character,
+ * including a '<', '>' or '&' that does not start one of them, is literal
+ * text; no entities are used. (So a title that literally contains the text
+ * "<i>" cannot be represented; no real bibliography was found to need it,
+ * and the rule keeps CSL-JSON round trips exact.) Readers must produce
+ * balanced markup; bib_rich_* in text.h help. Variables of kind TEXT and
+ * NUMBER hold plain text.
+ *
+ * Multi-value text. A TEXT or RICH field may hold several values in order
+ * (RIS repeats KW, UR, SN; CSL-JSON `categories` is an array; keywords are a
+ * list). bib_field_text() returns the first; writers whose format has one
+ * string join them (CSL-JSON `keyword`: ", ").
+ */
+#ifndef BIBCONV_RECORD_H
+#define BIBCONV_RECORD_H
+
+#include "common.h"
+#include "csl.h"
+
+BIB_BEGIN_DECLS
+
+/* ------------------------------------------------------------------ */
+/* Value structs                                                       */
+/* ------------------------------------------------------------------ */
+
+/* One name (CSL name object). Unused parts are NULL. A personal name has at
+ * least `family`; an institution or an unsplittable name has only
+ * `literal`. Strings are UTF-8 plain text. */
+typedef struct bib_name {
+    const char *family;
+    const char *given;
+    const char *dropping_particle;     /* "von" in Alexander von Humboldt */
+    const char *non_dropping_particle; /* "van" in Vincent van Gogh */
+    const char *suffix;                /* "Jr.", "III" */
+    const char *literal;               /* "World Health Organization" */
+    bool comma_suffix;                 /* CSL "comma-suffix" */
+    bool static_ordering;              /* CSL "static-ordering" */
+    bool parse_names;                  /* CSL "parse-names" (input hint) */
+} bib_name;
+
+/* Seasons as CSL numbers them (date "season" 1..4). */
+enum { BIB_SEASON_NONE = 0, BIB_SEASON_SPRING = 1, BIB_SEASON_SUMMER = 2,
+       BIB_SEASON_AUTUMN = 3, BIB_SEASON_WINTER = 4 };
+
+/* One end of a date. 0 means "absent" for month and day; a part with
+ * has_year false and month/day 0 is an open end of a range ("2020/").
+ * Years are CSL years: negative is BC, there is no year 0 in CSL (EDTF
+ * conversion in text.h does the one-year shift). */
+typedef struct bib_date_part {
+    bool has_year;
+    int year;
+    int month;  /* 1..12, 0 absent */
+    int day;    /* 1..31, 0 absent */
+    int season; /* BIB_SEASON_*, 0 absent (replaces the month) */
+} bib_date_part;
+
+/* A date: nothing, one part, or a range of two. `literal` is text printed
+ * as is (no parts then); `raw` keeps the source text when the parts do not
+ * carry all of it (EDTF "?", "X", a time of day, a date without a year). */
+typedef struct bib_date {
+    int nparts;                 /* 0, 1 or 2 */
+    bib_date_part parts[2];
+    bool circa;
+    const char *literal;        /* NULL when absent */
+    const char *raw;            /* NULL when absent */
+} bib_date;
+
+/* Frees the strings of a name/date that a text.h parser filled (those
+ * parsers allocate; see text.h) and zeroes the struct. Never call these on
+ * a struct whose strings you did not get from such a parser. NULL is a
+ * no-op. */
+BIB_API void bib_name_clear(bib_name *name);
+BIB_API void bib_date_clear(bib_date *date);
+
+/* ------------------------------------------------------------------ */
+/* Records                                                             */
+/* ------------------------------------------------------------------ */
+
+typedef enum bib_record_kind {
+    BIB_RECORD_ENTRY = 0, /* a work: a CSL item */
+    BIB_RECORD_DIRECTIVE  /* not a work: BibTeX @preamble, @comment, @string,
+                             text between entries. Carries a format, a name
+                             and raw text; only writers that declare
+                             BIB_WRITER_DIRECTIVES receive them. */
+} bib_record_kind;
+
+/* Per-field flags, hints for writers of the format that produced them. */
+enum {
+    /* the source gave a bare number (JSON number, BibTeX `year = 2020`) */
+    BIB_FIELD_BARE_NUMBER = 1u << 0,
+    /* the field was inherited (crossref/xdata), not present in the entry */
+    BIB_FIELD_INHERITED = 1u << 1
+};
+
+/* Returns a new entry record of `type` with the given id (may be NULL: no
+ * id). Free with bib_record_free. NULL when out of memory. */
+BIB_API bib_record *bib_record_new(bib_type type, const char *id);
+
+/* Returns a new directive record: `format` names the format it belongs to
+ * ("bibtex"), `name` what it is ("preamble", "comment", "string", "text"),
+ * `text` the raw source text (copied, `len` bytes). NULL on out of memory. */
+BIB_API bib_record *bib_record_new_directive(const char *format,
+                                             const char *name,
+                                             const char *text, size_t len);
+
+/* Frees a record and everything it owns. NULL is a no-op. */
+BIB_API void bib_record_free(bib_record *rec);
+
+/* Returns a new deep copy of `rec` (free with bib_record_free), or NULL. */
+BIB_API bib_record *bib_record_clone(const bib_record *rec);
+
+BIB_API bib_record_kind bib_record_kind_of(const bib_record *rec);
+
+/* Directive accessors: borrowed strings, NULL on an entry record. The text
+ * of a directive is `bib_record_directive_text` with its length in *len. */
+BIB_API const char *bib_record_directive_format(const bib_record *rec);
+BIB_API const char *bib_record_directive_name(const bib_record *rec);
+BIB_API const char *bib_record_directive_text(const bib_record *rec,
+                                              size_t *len);
+
+/* The citation key; borrowed, NULL when the record has none. */
+BIB_API const char *bib_record_id(const bib_record *rec);
+/* Sets (copies) or clears (NULL) the id. 0 or BIB_ENOMEM (id unchanged). */
+BIB_API int bib_record_set_id(bib_record *rec, const char *id);
+
+BIB_API bib_type bib_record_type(const bib_record *rec);
+BIB_API void bib_record_set_type(bib_record *rec, bib_type type);
+
+/* Source location of the record (for diagnostics in later stages such as
+ * dedupe and check): input name (borrowed, copied by the setter) and line.
+ * Unset: NULL and 0. */
+BIB_API const char *bib_record_origin(const bib_record *rec, size_t *line);
+BIB_API int bib_record_set_origin(bib_record *rec, const char *name,
+                                  size_t line);
+
+/* ---- fields: ordered, at most one field per variable ---------------- */
+
+BIB_API size_t bib_record_field_count(const bib_record *rec);
+/* Field at position i (0-based, insertion order); borrowed; NULL when out
+ * of range. */
+BIB_API const bib_field *bib_record_field_at(const bib_record *rec,
+                                             size_t i);
+/* The field of `var`, or NULL when the record has none. Borrowed. */
+BIB_API const bib_field *bib_record_get(const bib_record *rec, bib_var var);
+BIB_API bool bib_record_has(const bib_record *rec, bib_var var);
+
+/* Convenience: first text value of `var` (TEXT, RICH or NUMBER), or NULL. */
+BIB_API const char *bib_record_text(const bib_record *rec, bib_var var);
+
+/* Removes the field of `var` if present (the others keep their order). */
+BIB_API void bib_record_remove(bib_record *rec, bib_var var);
+
+/* Sets a TEXT, RICH or NUMBER variable to one value (copied; `len` bytes
+ * of UTF-8), replacing any previous values of it in place (the field keeps
+ * its position), or appending a new field. Returns 0, BIB_EINVAL when `var`
+ * is not of those kinds, or BIB_ENOMEM (the record is then unchanged). */
+BIB_API int bib_record_set_text(bib_record *rec, bib_var var, const char *s,
+                                size_t len);
+
+/* Appends one more value to a TEXT/RICH/NUMBER variable (multi-value
+ * fields: keyword, categories, URL...), creating the field if needed.
+ * Same returns as bib_record_set_text. */
+BIB_API int bib_record_add_text(bib_record *rec, bib_var var, const char *s,
+                                size_t len);
+
+/* Appends a copy of `name` to a NAMES variable (creating the field). Returns
+ * 0, BIB_EINVAL (wrong kind, or a name with no part at all) or BIB_ENOMEM. */
+BIB_API int bib_record_add_name(bib_record *rec, bib_var var,
+                                const bib_name *name);
+
+/* Marks a NAMES list as cut ("and others", "et al.", "see 3 more"),
+ * creating an empty field if needed. Same returns as above. */
+BIB_API int bib_record_set_names_truncated(bib_record *rec, bib_var var,
+                                           bool truncated);
+
+/* Sets a DATE variable to a copy of `date`, replacing any previous one.
+ * Returns 0, BIB_EINVAL (wrong kind, nparts > 2) or BIB_ENOMEM. */
+BIB_API int bib_record_set_date(bib_record *rec, bib_var var,
+                                const bib_date *date);
+
+/* Sets/reads the BIB_FIELD_* flags of an existing field. set returns
+ * BIB_ENOTFOUND when the record has no such field. */
+BIB_API int bib_record_set_field_flags(bib_record *rec, bib_var var,
+                                       unsigned flags);
+
+/* ---- field accessors (all borrow from the record) -------------------- */
+
+BIB_API bib_var bib_field_var(const bib_field *f);
+BIB_API bib_kind bib_field_kind(const bib_field *f);
+BIB_API unsigned bib_field_flags(const bib_field *f);
+
+/* TEXT/RICH/NUMBER: number of values (>= 1) and value i; first value via
+ * bib_field_text. NULL / 0 for other kinds. */
+BIB_API size_t bib_field_value_count(const bib_field *f);
+BIB_API const char *bib_field_value_at(const bib_field *f, size_t i);
+BIB_API const char *bib_field_text(const bib_field *f);
+
+/* NAMES: count, name i, and the "and others" flag. */
+BIB_API size_t bib_field_name_count(const bib_field *f);
+BIB_API const bib_name *bib_field_name_at(const bib_field *f, size_t i);
+BIB_API bool bib_field_names_truncated(const bib_field *f);
+
+/* DATE: the date, NULL for other kinds. */
+BIB_API const bib_date *bib_field_date(const bib_field *f);
+
+/* ---- extras: (format, name, raw value) triples, in insertion order ---- */
+
+/* Appends an extra (all three copied). Several extras may share a name.
+ * Returns 0 or BIB_ENOMEM / BIB_EINVAL (a NULL argument). */
+BIB_API int bib_record_add_extra(bib_record *rec, const char *format,
+                                 const char *name, const char *value,
+                                 size_t value_len);
+BIB_API size_t bib_record_extra_count(const bib_record *rec);
+/* Extra i: borrowed pointers into the record; any out-pointer may be NULL.
+ * Returns BIB_ENOTFOUND when i is out of range. */
+BIB_API int bib_record_extra_at(const bib_record *rec, size_t i,
+                                const char **format, const char **name,
+                                const char **value, size_t *value_len);
+/* First extra with this format and name (case-sensitive), or NULL. */
+BIB_API const char *bib_record_extra_get(const bib_record *rec,
+                                         const char *format,
+                                         const char *name);
+/* Removes every extra with this format and name; returns how many. */
+BIB_API size_t bib_record_extra_remove(bib_record *rec, const char *format,
+                                       const char *name);
+
+BIB_END_DECLS
+
+#endif /* BIBCONV_RECORD_H */

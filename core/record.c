@@ -1,2 +1,575 @@
 /* SPDX-License-Identifier: MIT */
-/* record.c - being written; see include/bibconv/. */
+/*
+ * record.c - the record model of record.h.
+ *
+ * Layout, chosen for the hot path (a reader creates, fills and frees one
+ * record per entry; the project targets >100 MB/s end to end):
+ *  - every string, field and array of a record lives in a per-record arena
+ *    of chained chunks, so filling costs a pointer bump and freeing costs
+ *    one free() per chunk; replaced values are simply abandoned until the
+ *    record is freed (a record is short-lived, so this waste is bounded);
+ *  - fields are arena-allocated structs reached through an ordered array of
+ *    pointers (insertion order) plus a per-variable index (`slot`), so
+ *    get-by-variable is O(1) and a borrowed field pointer stays valid while
+ *    other fields are added.
+ *
+ * Not for: parsing or printing any format.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "bibconv/record.h"
+
+typedef struct chunk {
+    struct chunk *next;
+    size_t used, cap;
+    char *data; /* 16-byte aligned storage of cap bytes */
+} chunk;
+
+#define HDR(t) ((sizeof(t) + 15) & ~(size_t)15)
+
+struct bib_field {
+    bib_var var;
+    bib_kind kind;
+    unsigned flags;
+    union {
+        struct { const char **v; size_t n, cap; } text;
+        struct { bib_name *v; size_t n, cap; bool truncated; } names;
+        bib_date date;
+    } u;
+};
+
+typedef struct extra {
+    const char *format, *name, *value;
+    size_t len;
+} extra;
+
+struct bib_record {
+    bib_record_kind kind;
+    bib_type type;
+    const char *id;
+    const char *origin;
+    size_t origin_line;
+    /* directives */
+    const char *d_format, *d_name, *d_text;
+    size_t d_len;
+    /* fields */
+    bib_field **fields;
+    size_t nfields, fcap;
+    unsigned char slot[BIB_VAR_COUNT]; /* index + 1 into fields, 0 = none */
+    /* extras */
+    extra *extras;
+    size_t nextras, xcap;
+    /* arena */
+    chunk *arena;
+    chunk first; /* its storage follows the struct in the same block */
+};
+
+#define FIRST_CHUNK 2048
+
+/* ---- arena -------------------------------------------------------------- */
+
+static void *arena_alloc(bib_record *r, size_t size)
+{
+    size = (size + 15) & ~(size_t)15;
+    chunk *c = r->arena;
+    if (c->cap - c->used < size) {
+        size_t cap = c->cap * 2;
+        if (cap < size)
+            cap = size;
+        if (cap > 1u << 20 && size < 1u << 18)
+            cap = 1u << 20; /* do not double forever for big records */
+        chunk *n = malloc(HDR(chunk) + cap);
+        if (!n)
+            return NULL;
+        n->data = (char *)n + HDR(chunk);
+        n->next = c;
+        n->used = 0;
+        n->cap = cap;
+        r->arena = n;
+        c = n;
+    }
+    void *p = c->data + c->used;
+    c->used += size;
+    return p;
+}
+
+static const char *arena_strndup(bib_record *r, const char *s, size_t len)
+{
+    char *p = arena_alloc(r, len + 1);
+    if (!p)
+        return NULL;
+    if (len)
+        memcpy(p, s, len);
+    p[len] = '\0';
+    return p;
+}
+
+static const char *arena_strdup(bib_record *r, const char *s)
+{
+    return s ? arena_strndup(r, s, strlen(s)) : NULL;
+}
+
+/* Grows an arena array of `elem`-sized items to hold one more. */
+static int grow(bib_record *r, void **arr, size_t n, size_t *cap, size_t elem)
+{
+    if (n < *cap)
+        return 0;
+    size_t ncap = *cap ? *cap * 2 : 4;
+    void *p = arena_alloc(r, ncap * elem);
+    if (!p)
+        return BIB_ENOMEM;
+    if (n)
+        memcpy(p, *arr, n * elem);
+    *arr = p;
+    *cap = ncap;
+    return 0;
+}
+
+/* ---- life cycle ----------------------------------------------------------- */
+
+static bib_record *record_alloc(void)
+{
+    bib_record *r = malloc(HDR(bib_record) + FIRST_CHUNK);
+    if (!r)
+        return NULL;
+    memset(r, 0, sizeof *r);
+    r->first.cap = FIRST_CHUNK;
+    r->first.data = (char *)r + HDR(bib_record);
+    r->arena = &r->first;
+    return r;
+}
+
+bib_record *bib_record_new(bib_type type, const char *id)
+{
+    bib_record *r = record_alloc();
+    if (!r)
+        return NULL;
+    r->kind = BIB_RECORD_ENTRY;
+    r->type = (unsigned)type < BIB_TYPE_COUNT ? type : BIB_TYPE_UNKNOWN;
+    if (id && !(r->id = arena_strdup(r, id))) {
+        bib_record_free(r);
+        return NULL;
+    }
+    return r;
+}
+
+bib_record *bib_record_new_directive(const char *format, const char *name, const char *text,
+                                     size_t len)
+{
+    if (!format || !name || (!text && len))
+        return NULL;
+    bib_record *r = record_alloc();
+    if (!r)
+        return NULL;
+    r->kind = BIB_RECORD_DIRECTIVE;
+    r->d_format = arena_strdup(r, format);
+    r->d_name = arena_strdup(r, name);
+    r->d_text = arena_strndup(r, text ? text : "", len);
+    r->d_len = len;
+    if (!r->d_format || !r->d_name || !r->d_text) {
+        bib_record_free(r);
+        return NULL;
+    }
+    return r;
+}
+
+void bib_record_free(bib_record *r)
+{
+    if (!r)
+        return;
+    chunk *c = r->arena;
+    while (c != &r->first) {
+        chunk *next = c->next;
+        free(c);
+        c = next;
+    }
+    free(r);
+}
+
+bib_record_kind bib_record_kind_of(const bib_record *r) { return r->kind; }
+
+const char *bib_record_directive_format(const bib_record *r)
+{
+    return r->kind == BIB_RECORD_DIRECTIVE ? r->d_format : NULL;
+}
+
+const char *bib_record_directive_name(const bib_record *r)
+{
+    return r->kind == BIB_RECORD_DIRECTIVE ? r->d_name : NULL;
+}
+
+const char *bib_record_directive_text(const bib_record *r, size_t *len)
+{
+    if (r->kind != BIB_RECORD_DIRECTIVE) {
+        if (len)
+            *len = 0;
+        return NULL;
+    }
+    if (len)
+        *len = r->d_len;
+    return r->d_text;
+}
+
+const char *bib_record_id(const bib_record *r) { return r->id; }
+
+int bib_record_set_id(bib_record *r, const char *id)
+{
+    if (!id) {
+        r->id = NULL;
+        return 0;
+    }
+    const char *p = arena_strdup(r, id);
+    if (!p)
+        return BIB_ENOMEM;
+    r->id = p;
+    return 0;
+}
+
+bib_type bib_record_type(const bib_record *r) { return r->type; }
+
+void bib_record_set_type(bib_record *r, bib_type t)
+{
+    r->type = (unsigned)t < BIB_TYPE_COUNT ? t : BIB_TYPE_UNKNOWN;
+}
+
+const char *bib_record_origin(const bib_record *r, size_t *line)
+{
+    if (line)
+        *line = r->origin_line;
+    return r->origin;
+}
+
+int bib_record_set_origin(bib_record *r, const char *name, size_t line)
+{
+    const char *p = NULL;
+    if (name && !(p = arena_strdup(r, name)))
+        return BIB_ENOMEM;
+    r->origin = p;
+    r->origin_line = line;
+    return 0;
+}
+
+/* ---- fields ----------------------------------------------------------------- */
+
+size_t bib_record_field_count(const bib_record *r) { return r->nfields; }
+
+const bib_field *bib_record_field_at(const bib_record *r, size_t i)
+{
+    return i < r->nfields ? r->fields[i] : NULL;
+}
+
+const bib_field *bib_record_get(const bib_record *r, bib_var v)
+{
+    if ((unsigned)v >= BIB_VAR_COUNT || !r->slot[v])
+        return NULL;
+    return r->fields[r->slot[v] - 1];
+}
+
+bool bib_record_has(const bib_record *r, bib_var v)
+{
+    return bib_record_get(r, v) != NULL;
+}
+
+const char *bib_record_text(const bib_record *r, bib_var v)
+{
+    return bib_field_text(bib_record_get(r, v));
+}
+
+void bib_record_remove(bib_record *r, bib_var v)
+{
+    if ((unsigned)v >= BIB_VAR_COUNT || !r->slot[v])
+        return;
+    size_t i = r->slot[v] - 1u;
+    memmove(r->fields + i, r->fields + i + 1, (r->nfields - i - 1) * sizeof *r->fields);
+    r->nfields--;
+    r->slot[v] = 0;
+    for (size_t j = i; j < r->nfields; j++)
+        r->slot[r->fields[j]->var] = (unsigned char)(j + 1);
+}
+
+/* Returns the field of v, creating an empty one of the variable's kind at
+ * the end when absent; NULL on OOM. */
+static bib_field *field_for(bib_record *r, bib_var v)
+{
+    if (r->slot[v])
+        return r->fields[r->slot[v] - 1];
+    if (grow(r, (void **)&r->fields, r->nfields, &r->fcap, sizeof *r->fields))
+        return NULL;
+    bib_field *f = arena_alloc(r, sizeof *f);
+    if (!f)
+        return NULL;
+    memset(f, 0, sizeof *f);
+    f->var = v;
+    f->kind = bib_var_kind(v);
+    r->fields[r->nfields++] = f;
+    r->slot[v] = (unsigned char)r->nfields;
+    return f;
+}
+
+static bool is_textual(bib_kind k)
+{
+    return k == BIB_KIND_TEXT || k == BIB_KIND_RICH || k == BIB_KIND_NUMBER;
+}
+
+int bib_record_set_text(bib_record *r, bib_var v, const char *s, size_t len)
+{
+    if ((unsigned)v >= BIB_VAR_COUNT || !is_textual(bib_var_kind(v)) || (!s && len))
+        return BIB_EINVAL;
+    const char *copy = arena_strndup(r, s ? s : "", len);
+    if (!copy)
+        return BIB_ENOMEM;
+    bib_field *f = field_for(r, v);
+    if (!f)
+        return BIB_ENOMEM;
+    if (f->u.text.cap == 0 &&
+        grow(r, (void **)&f->u.text.v, 0, &f->u.text.cap, sizeof(char *)))
+        return BIB_ENOMEM;
+    f->u.text.v[0] = copy;
+    f->u.text.n = 1;
+    f->flags = 0;
+    return 0;
+}
+
+int bib_record_add_text(bib_record *r, bib_var v, const char *s, size_t len)
+{
+    if ((unsigned)v >= BIB_VAR_COUNT || !is_textual(bib_var_kind(v)) || (!s && len))
+        return BIB_EINVAL;
+    const char *copy = arena_strndup(r, s ? s : "", len);
+    if (!copy)
+        return BIB_ENOMEM;
+    bib_field *f = field_for(r, v);
+    if (!f || grow(r, (void **)&f->u.text.v, f->u.text.n, &f->u.text.cap, sizeof(char *)))
+        return BIB_ENOMEM;
+    f->u.text.v[f->u.text.n++] = copy;
+    return 0;
+}
+
+static int copy_name(bib_record *r, bib_name *dst, const bib_name *src)
+{
+    *dst = *src;
+#define COPY(part)                                                       \
+    if (src->part && !(dst->part = arena_strdup(r, src->part)))          \
+        return BIB_ENOMEM;
+    COPY(family) COPY(given) COPY(dropping_particle) COPY(non_dropping_particle)
+    COPY(suffix) COPY(literal)
+#undef COPY
+    return 0;
+}
+
+static bool name_empty(const bib_name *n)
+{
+    return !n->family && !n->given && !n->dropping_particle && !n->non_dropping_particle &&
+           !n->suffix && !n->literal;
+}
+
+int bib_record_add_name(bib_record *r, bib_var v, const bib_name *name)
+{
+    if ((unsigned)v >= BIB_VAR_COUNT || bib_var_kind(v) != BIB_KIND_NAMES || !name ||
+        name_empty(name))
+        return BIB_EINVAL;
+    bib_field *f = field_for(r, v);
+    if (!f || grow(r, (void **)&f->u.names.v, f->u.names.n, &f->u.names.cap, sizeof(bib_name)))
+        return BIB_ENOMEM;
+    if (copy_name(r, &f->u.names.v[f->u.names.n], name))
+        return BIB_ENOMEM;
+    f->u.names.n++;
+    return 0;
+}
+
+int bib_record_set_names_truncated(bib_record *r, bib_var v, bool truncated)
+{
+    if ((unsigned)v >= BIB_VAR_COUNT || bib_var_kind(v) != BIB_KIND_NAMES)
+        return BIB_EINVAL;
+    bib_field *f = field_for(r, v);
+    if (!f)
+        return BIB_ENOMEM;
+    f->u.names.truncated = truncated;
+    return 0;
+}
+
+int bib_record_set_date(bib_record *r, bib_var v, const bib_date *d)
+{
+    if ((unsigned)v >= BIB_VAR_COUNT || bib_var_kind(v) != BIB_KIND_DATE || !d ||
+        d->nparts < 0 || d->nparts > 2)
+        return BIB_EINVAL;
+    bib_date copy = *d;
+    if (d->literal && !(copy.literal = arena_strdup(r, d->literal)))
+        return BIB_ENOMEM;
+    if (d->raw && !(copy.raw = arena_strdup(r, d->raw)))
+        return BIB_ENOMEM;
+    bib_field *f = field_for(r, v);
+    if (!f)
+        return BIB_ENOMEM;
+    f->u.date = copy;
+    return 0;
+}
+
+int bib_record_set_field_flags(bib_record *r, bib_var v, unsigned flags)
+{
+    if ((unsigned)v >= BIB_VAR_COUNT || !r->slot[v])
+        return BIB_ENOTFOUND;
+    r->fields[r->slot[v] - 1]->flags = flags;
+    return 0;
+}
+
+/* ---- field accessors ---------------------------------------------------------- */
+
+bib_var bib_field_var(const bib_field *f) { return f ? f->var : BIB_VAR_NONE; }
+bib_kind bib_field_kind(const bib_field *f) { return f ? f->kind : BIB_KIND_NONE; }
+unsigned bib_field_flags(const bib_field *f) { return f ? f->flags : 0; }
+
+size_t bib_field_value_count(const bib_field *f)
+{
+    return f && is_textual(f->kind) ? f->u.text.n : 0;
+}
+
+const char *bib_field_value_at(const bib_field *f, size_t i)
+{
+    return f && is_textual(f->kind) && i < f->u.text.n ? f->u.text.v[i] : NULL;
+}
+
+const char *bib_field_text(const bib_field *f)
+{
+    return bib_field_value_at(f, 0);
+}
+
+size_t bib_field_name_count(const bib_field *f)
+{
+    return f && f->kind == BIB_KIND_NAMES ? f->u.names.n : 0;
+}
+
+const bib_name *bib_field_name_at(const bib_field *f, size_t i)
+{
+    return f && f->kind == BIB_KIND_NAMES && i < f->u.names.n ? &f->u.names.v[i] : NULL;
+}
+
+bool bib_field_names_truncated(const bib_field *f)
+{
+    return f && f->kind == BIB_KIND_NAMES && f->u.names.truncated;
+}
+
+const bib_date *bib_field_date(const bib_field *f)
+{
+    return f && f->kind == BIB_KIND_DATE ? &f->u.date : NULL;
+}
+
+/* ---- extras ---------------------------------------------------------------------- */
+
+int bib_record_add_extra(bib_record *r, const char *format, const char *name, const char *value,
+                         size_t len)
+{
+    if (!format || !name || (!value && len))
+        return BIB_EINVAL;
+    if (grow(r, (void **)&r->extras, r->nextras, &r->xcap, sizeof(extra)))
+        return BIB_ENOMEM;
+    extra e = {arena_strdup(r, format), arena_strdup(r, name),
+               arena_strndup(r, value ? value : "", len), len};
+    if (!e.format || !e.name || !e.value)
+        return BIB_ENOMEM;
+    r->extras[r->nextras++] = e;
+    return 0;
+}
+
+size_t bib_record_extra_count(const bib_record *r) { return r->nextras; }
+
+int bib_record_extra_at(const bib_record *r, size_t i, const char **format, const char **name,
+                        const char **value, size_t *len)
+{
+    if (i >= r->nextras)
+        return BIB_ENOTFOUND;
+    const extra *e = &r->extras[i];
+    if (format) *format = e->format;
+    if (name) *name = e->name;
+    if (value) *value = e->value;
+    if (len) *len = e->len;
+    return 0;
+}
+
+const char *bib_record_extra_get(const bib_record *r, const char *format, const char *name)
+{
+    for (size_t i = 0; i < r->nextras; i++)
+        if (strcmp(r->extras[i].name, name) == 0 && strcmp(r->extras[i].format, format) == 0)
+            return r->extras[i].value;
+    return NULL;
+}
+
+size_t bib_record_extra_remove(bib_record *r, const char *format, const char *name)
+{
+    size_t o = 0, removed = 0;
+    for (size_t i = 0; i < r->nextras; i++) {
+        if (strcmp(r->extras[i].name, name) == 0 && strcmp(r->extras[i].format, format) == 0)
+            removed++;
+        else
+            r->extras[o++] = r->extras[i];
+    }
+    r->nextras = o;
+    return removed;
+}
+
+/* ---- clone -------------------------------------------------------------------------- */
+
+bib_record *bib_record_clone(const bib_record *src)
+{
+    bib_record *r;
+    if (src->kind == BIB_RECORD_DIRECTIVE)
+        return bib_record_new_directive(src->d_format, src->d_name, src->d_text, src->d_len);
+    if (!(r = bib_record_new(src->type, src->id)))
+        return NULL;
+    if (src->origin && bib_record_set_origin(r, src->origin, src->origin_line))
+        goto fail;
+    for (size_t i = 0; i < src->nfields; i++) {
+        const bib_field *f = src->fields[i];
+        int rc = 0;
+        switch (f->kind) {
+        case BIB_KIND_NAMES:
+            for (size_t j = 0; j < f->u.names.n && !rc; j++)
+                rc = bib_record_add_name(r, f->var, &f->u.names.v[j]);
+            if (!rc)
+                rc = bib_record_set_names_truncated(r, f->var, f->u.names.truncated);
+            break;
+        case BIB_KIND_DATE:
+            rc = bib_record_set_date(r, f->var, &f->u.date);
+            break;
+        default:
+            for (size_t j = 0; j < f->u.text.n && !rc; j++)
+                rc = bib_record_add_text(r, f->var, f->u.text.v[j], strlen(f->u.text.v[j]));
+            break;
+        }
+        if (rc || bib_record_set_field_flags(r, f->var, f->flags))
+            goto fail;
+    }
+    for (size_t i = 0; i < src->nextras; i++) {
+        const extra *e = &src->extras[i];
+        if (bib_record_add_extra(r, e->format, e->name, e->value, e->len))
+            goto fail;
+    }
+    return r;
+fail:
+    bib_record_free(r);
+    return NULL;
+}
+
+/* ---- value structs filled by text.h parsers --------------------------------------- */
+
+void bib_name_clear(bib_name *n)
+{
+    if (!n)
+        return;
+    free((char *)n->family);
+    free((char *)n->given);
+    free((char *)n->dropping_particle);
+    free((char *)n->non_dropping_particle);
+    free((char *)n->suffix);
+    free((char *)n->literal);
+    memset(n, 0, sizeof *n);
+}
+
+void bib_date_clear(bib_date *d)
+{
+    if (!d)
+        return;
+    free((char *)d->literal);
+    free((char *)d->raw);
+    memset(d, 0, sizeof *d);
+}

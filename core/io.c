@@ -1,2 +1,801 @@
 /* SPDX-License-Identifier: MIT */
-/* io.c - being written; see include/bibconv/. */
+/*
+ * io.c - bib_input (refillable window with line/column tracking, BOM and
+ * encoding handling) and bib_output (buffered, sticky error, atomic commit
+ * through a temporary file and rename).
+ *
+ * Not for: parsing. Offsets count bytes of the UTF-8 text readers see
+ * (after any conversion), which is what diagnostics point into.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "bibconv/buf.h"
+#include "bibconv/io.h"
+#include "bibconv/utf8.h"
+
+#define PAD 16
+#define DEFAULT_BUFSIZE (64 * 1024)
+#define DETECT_SIZE (64 * 1024)
+
+typedef enum { CONV_NONE, CONV_UTF16LE, CONV_UTF16BE, CONV_LATIN1, CONV_CP1252 } conv_mode;
+
+struct bib_input {
+    /* source */
+    int fd;
+    bool own_fd;
+    const unsigned char *mem;
+    size_t memlen, mempos;
+    bool src_eof;
+    /* window: buf[start..end) unconsumed, followed by >= PAD NUL bytes */
+    char *buf;
+    size_t cap, start, end;
+    size_t bufsize; /* preferred read size */
+    /* conversion */
+    conv_mode conv;
+    unsigned char carry[4]; /* undecoded tail bytes of a UTF-16 read */
+    size_t ncarry;
+    bool started;  /* BOM looked at */
+    bool consumed; /* any byte consumed */
+    /* position */
+    size_t line, col, last_line;
+    uint64_t offset;
+    bool pending_cr;
+    /* diagnostics */
+    char *name;
+    bib_diag *diag;
+    int err;
+};
+
+/* ---- raw source ------------------------------------------------------- */
+
+static ssize_t raw_read(bib_input *in, unsigned char *dst, size_t n)
+{
+    if (in->mem) {
+        size_t left = in->memlen - in->mempos;
+        if (n > left)
+            n = left;
+        memcpy(dst, in->mem + in->mempos, n);
+        in->mempos += n;
+        return (ssize_t)n;
+    }
+    for (;;) {
+        ssize_t r = read(in->fd, dst, n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        return r;
+    }
+}
+
+/* Windows-1252's 0x80..0x9F; 0 marks the five undefined bytes (kept as
+ * their Latin-1 control code points). */
+static const uint16_t cp1252_high[32] = {
+    0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+    0x2039, 0x0152, 0, 0x017D, 0, 0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013,
+    0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178};
+
+static size_t put_cp(char *dst, uint32_t cp)
+{
+    return (size_t)bib_utf8_encode(cp, dst);
+}
+
+/* Converts 8-bit bytes to UTF-8 into dst (room: 3 bytes per input byte). */
+static size_t conv_8bit(conv_mode m, const unsigned char *src, size_t n, char *dst)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned c = src[i];
+        if (c < 0x80) {
+            dst[o++] = (char)c;
+            continue;
+        }
+        uint32_t cp = c;
+        if (m == CONV_CP1252 && c < 0xA0 && cp1252_high[c - 0x80])
+            cp = cp1252_high[c - 0x80];
+        o += put_cp(dst + o, cp);
+    }
+    return o;
+}
+
+/* Converts UTF-16 bytes (with in->carry) to UTF-8; room: 2 bytes/byte. */
+static size_t conv_utf16(bib_input *in, const unsigned char *src, size_t n, char *dst, bool last)
+{
+    unsigned char tmp[DEFAULT_BUFSIZE + 4];
+    size_t len = 0;
+    memcpy(tmp, in->carry, in->ncarry);
+    len = in->ncarry;
+    memcpy(tmp + len, src, n);
+    len += n;
+    size_t i = 0, o = 0;
+    bool le = in->conv == CONV_UTF16LE;
+    while (i + 2 <= len) {
+        uint32_t u = le ? (uint32_t)(tmp[i] | tmp[i + 1] << 8) : (uint32_t)(tmp[i] << 8 | tmp[i + 1]);
+        if (u >= 0xD800 && u <= 0xDBFF) {
+            if (i + 4 > len) {
+                if (!last)
+                    break;
+                o += put_cp(dst + o, 0xFFFD);
+                i += 2;
+                continue;
+            }
+            uint32_t v = le ? (uint32_t)(tmp[i + 2] | tmp[i + 3] << 8)
+                            : (uint32_t)(tmp[i + 2] << 8 | tmp[i + 3]);
+            if (v >= 0xDC00 && v <= 0xDFFF) {
+                o += put_cp(dst + o, 0x10000 + ((u - 0xD800) << 10) + (v - 0xDC00));
+                i += 4;
+                continue;
+            }
+            u = 0xFFFD;
+        } else if (u >= 0xDC00 && u <= 0xDFFF) {
+            u = 0xFFFD;
+        }
+        o += put_cp(dst + o, u);
+        i += 2;
+    }
+    in->ncarry = len - i;
+    if (last && in->ncarry) {
+        o += put_cp(dst + o, 0xFFFD);
+        in->ncarry = 0;
+    }
+    memcpy(in->carry, tmp + i, in->ncarry);
+    return o;
+}
+
+static int ensure_cap(bib_input *in, size_t need)
+{
+    if (need + PAD <= in->cap)
+        return 0;
+    size_t cap = in->cap ? in->cap : in->bufsize + PAD;
+    while (cap < need + PAD)
+        cap *= 2;
+    char *p = realloc(in->buf, cap);
+    if (!p)
+        return BIB_ENOMEM;
+    in->buf = p;
+    in->cap = cap;
+    return 0;
+}
+
+static void report_errno(bib_input *in, const char *what)
+{
+    bib_diag_report(in->diag, BIB_SEV_ERROR, in->name, 0, 0, "%s: %s", what, strerror(errno));
+}
+
+/* Appends up to about `want` bytes of converted text at in->end. Returns
+ * bytes added (0 at end of source) or a negative status. */
+static ssize_t fill_once(bib_input *in, size_t want)
+{
+    if (in->src_eof)
+        return 0;
+    if (want < 4096)
+        want = 4096;
+    size_t raw = want;
+    if (in->conv == CONV_LATIN1 || in->conv == CONV_CP1252)
+        raw = want / 3 + 1;
+    else if (in->conv != CONV_NONE)
+        raw = want / 2 + 2;
+    if (raw > DEFAULT_BUFSIZE)
+        raw = DEFAULT_BUFSIZE;
+    size_t room = in->conv == CONV_NONE ? raw : raw * 3 + 8;
+    if (ensure_cap(in, in->end + room))
+        return BIB_ENOMEM;
+    if (in->conv == CONV_NONE) {
+        ssize_t r = raw_read(in, (unsigned char *)in->buf + in->end, raw);
+        if (r < 0) {
+            report_errno(in, "read error");
+            return BIB_EIO;
+        }
+        if (r == 0)
+            in->src_eof = true;
+        in->end += (size_t)r;
+        return r;
+    }
+    unsigned char tmp[DEFAULT_BUFSIZE];
+    ssize_t r = raw_read(in, tmp, raw);
+    if (r < 0) {
+        report_errno(in, "read error");
+        return BIB_EIO;
+    }
+    if (r == 0)
+        in->src_eof = true;
+    size_t o;
+    if (in->conv == CONV_UTF16LE || in->conv == CONV_UTF16BE)
+        o = conv_utf16(in, tmp, (size_t)r, in->buf + in->end, r == 0);
+    else
+        o = conv_8bit(in->conv, tmp, (size_t)r, in->buf + in->end);
+    in->end += o;
+    return r == 0 ? 0 : (ssize_t)(o ? o : 1); /* >0 while the source gives bytes */
+}
+
+/* Looks at the first bytes once for a BOM. */
+static int start(bib_input *in)
+{
+    in->started = true;
+    while (in->end - in->start < 3 && !in->src_eof) {
+        ssize_t r = fill_once(in, 4096);
+        if (r < 0)
+            return (int)r;
+    }
+    const unsigned char *p = (const unsigned char *)in->buf + in->start;
+    size_t n = in->end - in->start;
+    if (n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF) {
+        in->start += 3; /* BOM is not text: not counted in columns */
+    } else if (n >= 2 && ((p[0] == 0xFF && p[1] == 0xFE) || (p[0] == 0xFE && p[1] == 0xFF))) {
+        in->conv = p[0] == 0xFF ? CONV_UTF16LE : CONV_UTF16BE;
+        /* convert what is already buffered, after the BOM */
+        size_t rawn = n - 2;
+        unsigned char *raw = malloc(rawn ? rawn : 1);
+        if (!raw)
+            return BIB_ENOMEM;
+        memcpy(raw, p + 2, rawn);
+        in->start = in->end = 0;
+        if (ensure_cap(in, rawn * 2 + 8)) {
+            free(raw);
+            return BIB_ENOMEM;
+        }
+        in->end = conv_utf16(in, raw, rawn, in->buf, false);
+        free(raw);
+        bib_diag_report(in->diag, BIB_SEV_NOTE, in->name, 0, 0,
+                        "input is UTF-16%s (byte order mark), converted to UTF-8",
+                        in->conv == CONV_UTF16LE ? "LE" : "BE");
+    }
+    memset(in->buf + in->end, 0, PAD);
+    return 0;
+}
+
+static bib_input *input_new(const char *name, bib_diag *diag)
+{
+    bib_input *in = calloc(1, sizeof *in);
+    if (!in)
+        return NULL;
+    in->fd = -1;
+    in->line = 1;
+    in->col = 1;
+    in->diag = diag;
+    in->bufsize = DEFAULT_BUFSIZE;
+    const char *e = getenv("BIBCONV_IO_BUFSIZE"); /* tests: force refills */
+    if (e && atoi(e) > 0)
+        in->bufsize = (size_t)atoi(e);
+    in->name = strdup(name ? name : "<input>");
+    if (!in->name || ensure_cap(in, in->bufsize)) {
+        free(in->name);
+        free(in->buf);
+        free(in);
+        return NULL;
+    }
+    memset(in->buf, 0, PAD);
+    return in;
+}
+
+bib_input *bib_input_open_file(const char *path, bib_diag *diag)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        bib_diag_report(diag, BIB_SEV_ERROR, path, 0, 0, "cannot open: %s", strerror(errno));
+        return NULL;
+    }
+    struct stat st;
+    if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+        bib_diag_report(diag, BIB_SEV_ERROR, path, 0, 0, "cannot read: is a directory");
+        close(fd);
+        return NULL;
+    }
+    bib_input *in = input_new(path, diag);
+    if (!in) {
+        close(fd);
+        return NULL;
+    }
+    in->fd = fd;
+    in->own_fd = true;
+    return in;
+}
+
+bib_input *bib_input_open_fd(int fd, const char *name, bib_diag *diag)
+{
+    bib_input *in = input_new(name, diag);
+    if (in)
+        in->fd = fd;
+    return in;
+}
+
+bib_input *bib_input_open_memory(const void *data, size_t len, const char *name, bib_diag *diag)
+{
+    bib_input *in = input_new(name, diag);
+    if (!in)
+        return NULL;
+    in->mem = data ? data : (const unsigned char *)"";
+    in->memlen = data ? len : 0;
+    return in;
+}
+
+void bib_input_free(bib_input *in)
+{
+    if (!in)
+        return;
+    if (in->own_fd && in->fd >= 0)
+        close(in->fd);
+    free(in->buf);
+    free(in->name);
+    free(in);
+}
+
+const char *bib_input_name(const bib_input *in) { return in->name; }
+bib_diag *bib_input_diag(const bib_input *in) { return in->diag; }
+
+int bib_input_window(bib_input *in, size_t min, const char **data, size_t *len)
+{
+    if (!in->started) {
+        int rc = start(in);
+        if (rc)
+            return rc;
+    }
+    size_t have = in->end - in->start;
+    if ((have < min || have == 0) && !in->src_eof) {
+        /* compact so the window starts at 0, then read until satisfied */
+        if (in->start) {
+            memmove(in->buf, in->buf + in->start, have);
+            in->end = have;
+            in->start = 0;
+        }
+        if (min > in->bufsize && ensure_cap(in, min))
+            return BIB_ENOMEM;
+        while ((in->end < min || in->end == 0) && !in->src_eof) {
+            size_t want = min > in->end ? min - in->end : in->bufsize;
+            if (want < in->bufsize)
+                want = in->bufsize;
+            ssize_t r = fill_once(in, want);
+            if (r < 0)
+                return (int)r;
+            if (min == 0 && in->end)
+                break;
+        }
+        memset(in->buf + in->end, 0, PAD);
+    }
+    *data = in->buf + in->start;
+    *len = in->end - in->start;
+    return 0;
+}
+
+/* Advances line/column over p[0..n). */
+static void track(size_t *line, size_t *col, bool *pending_cr, const unsigned char *p, size_t n)
+{
+    size_t l = *line, c = *col;
+    bool cr = *pending_cr;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = p[i];
+        if (ch == '\n') {
+            if (!cr) {
+                l++;
+                c = 1;
+            }
+            cr = false;
+        } else if (ch == '\r') {
+            l++;
+            c = 1;
+            cr = true;
+        } else {
+            cr = false;
+            if ((ch & 0xC0) != 0x80)
+                c++;
+        }
+    }
+    *line = l;
+    *col = c;
+    *pending_cr = cr;
+}
+
+void bib_input_consume(bib_input *in, size_t n)
+{
+    size_t have = in->end - in->start;
+    if (n > have)
+        n = have;
+    track(&in->line, &in->col, &in->pending_cr, (const unsigned char *)in->buf + in->start, n);
+    in->start += n;
+    in->offset += n;
+    in->consumed = true;
+}
+
+int bib_input_getline(bib_input *in, const char **line, size_t *len)
+{
+    const char *d;
+    size_t n, scanned = 0;
+    for (;;) {
+        int rc = bib_input_window(in, 0, &d, &n);
+        if (rc)
+            return rc;
+        if (n == 0)
+            return 0;
+        /* a "\n" right after a consumed lone "\r" belongs to that line end */
+        if (in->pending_cr && d[0] == '\n') {
+            bib_input_consume(in, 1);
+            continue;
+        }
+        const char *p = d + scanned, *e = d + n;
+        while (p < e && *p != '\n' && *p != '\r')
+            p++;
+        if (p < e && (*p == '\n' || p + 1 < e || in->src_eof)) {
+            size_t llen = (size_t)(p - d);
+            size_t term = (*p == '\r' && p + 1 < e && p[1] == '\n') ? 2 : 1;
+            in->last_line = in->line;
+            in->buf[in->start + llen] = '\0';
+            in->start += llen + term;
+            in->offset += llen + term;
+            in->line++;
+            in->col = 1;
+            in->pending_cr = false;
+            in->consumed = true;
+            *line = d;
+            *len = llen;
+            return 1;
+        }
+        if (p == e && in->src_eof) { /* last line without a terminator */
+            in->last_line = in->line;
+            in->start += n;
+            in->offset += n;
+            in->col += bib_utf8_length(d, n);
+            in->consumed = true;
+            *line = d;
+            *len = n;
+            return 1;
+        }
+        /* need more bytes: remember how far we looked */
+        scanned = (size_t)(p - d);
+        rc = bib_input_window(in, n + 1, &d, &n);
+        if (rc)
+            return rc;
+    }
+}
+
+size_t bib_input_last_line(const bib_input *in) { return in->last_line; }
+
+bool bib_input_eof(bib_input *in)
+{
+    const char *d;
+    size_t n;
+    if (bib_input_window(in, 0, &d, &n))
+        return true;
+    return n == 0;
+}
+
+size_t bib_input_line(const bib_input *in) { return in->line; }
+size_t bib_input_column(const bib_input *in) { return in->col; }
+uint64_t bib_input_offset(const bib_input *in) { return in->offset; }
+
+void bib_input_position_of(const bib_input *in, const char *p, size_t *line, size_t *column)
+{
+    size_t l = in->line, c = in->col;
+    bool cr = in->pending_cr;
+    const char *w = in->buf + in->start;
+    if (p >= w && p <= in->buf + in->end)
+        track(&l, &c, &cr, (const unsigned char *)w, (size_t)(p - w));
+    if (line)
+        *line = l;
+    if (column)
+        *column = c;
+}
+
+int bib_input_set_encoding(bib_input *in, bib_encoding enc)
+{
+    if (in->consumed)
+        return BIB_EINVAL;
+    if (!in->started) {
+        int rc = start(in);
+        if (rc)
+            return rc;
+    }
+    if (in->conv == CONV_UTF16LE || in->conv == CONV_UTF16BE || enc == BIB_ENC_UTF8)
+        return 0; /* a BOM is stronger evidence than any request */
+    conv_mode m = enc == BIB_ENC_LATIN1 ? CONV_LATIN1 : CONV_CP1252;
+    if (enc == BIB_ENC_DETECT) {
+        const char *d;
+        size_t n;
+        int rc = bib_input_window(in, DETECT_SIZE, &d, &n);
+        if (rc)
+            return rc;
+        /* ignore a multi-byte sequence cut by the end of the sample */
+        size_t k = n;
+        if (!in->src_eof) {
+            size_t back = 0;
+            while (back < 3 && k > 0 && ((unsigned char)d[k - 1] & 0xC0) == 0x80) {
+                k--;
+                back++;
+            }
+            if (k > 0 && (unsigned char)d[k - 1] >= 0xC0)
+                k--;
+        }
+        if (bib_utf8_valid(d, k))
+            return 0;
+        bib_diag_report(in->diag, BIB_SEV_WARNING, in->name, 0, 0,
+                        "input is not valid UTF-8; reading it as Windows-1252 (Latin-1)");
+    }
+    /* convert the buffered bytes, then switch the source conversion on */
+    size_t n = in->end - in->start;
+    char *conv = malloc(n * 3 + PAD);
+    if (!conv)
+        return BIB_ENOMEM;
+    size_t o = conv_8bit(m, (const unsigned char *)in->buf + in->start, n, conv);
+    if (ensure_cap(in, o)) {
+        free(conv);
+        return BIB_ENOMEM;
+    }
+    memcpy(in->buf, conv, o);
+    free(conv);
+    in->start = 0;
+    in->end = o;
+    memset(in->buf + in->end, 0, PAD);
+    in->conv = m;
+    return 0;
+}
+
+void bib_input_report(bib_input *in, bib_severity sev, size_t line, size_t column,
+                      const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    bib_diag_vreport(in->diag, sev, in->name, line, column, UINT64_MAX, fmt, ap);
+    va_end(ap);
+}
+
+/* ---- bib_output ------------------------------------------------------------ */
+
+#define OUTBUF (64 * 1024)
+
+struct bib_output {
+    int fd;
+    bool own_fd;
+    bool memory;
+    bib_buf mem;
+    char *path, *tmppath;
+    char *name;
+    bib_diag *diag;
+    char *buf;
+    size_t n;
+    int err;
+    uint64_t bytes;
+    bool committed;
+};
+
+static bib_output *output_new(const char *name, bib_diag *diag)
+{
+    bib_output *o = calloc(1, sizeof *o);
+    if (!o)
+        return NULL;
+    o->fd = -1;
+    o->diag = diag;
+    bib_buf_init(&o->mem);
+    o->name = strdup(name);
+    o->buf = malloc(OUTBUF);
+    if (!o->name || !o->buf) {
+        free(o->name);
+        free(o->buf);
+        free(o);
+        return NULL;
+    }
+    return o;
+}
+
+bib_output *bib_output_open_file(const char *path, bib_diag *diag)
+{
+    bib_output *o = output_new(path, diag);
+    if (!o)
+        return NULL;
+    o->path = strdup(path);
+    char *dup = strdup(path);
+    size_t tl = strlen(path) + 32;
+    o->tmppath = malloc(tl);
+    if (!o->path || !dup || !o->tmppath) {
+        free(dup);
+        bib_output_free(o);
+        return NULL;
+    }
+    /* the temporary file sits beside the target so rename() is atomic */
+    const char *dir = dirname(dup);
+    char *base = strrchr(path, '/');
+    snprintf(o->tmppath, tl, "%s/.%s.XXXXXX", dir, base ? base + 1 : path);
+    free(dup);
+    int fd = mkstemp(o->tmppath);
+    if (fd < 0) {
+        bib_diag_report(diag, BIB_SEV_ERROR, path, 0, 0, "cannot create output: %s",
+                        strerror(errno));
+        free(o->tmppath);
+        o->tmppath = NULL;
+        bib_output_free(o);
+        return NULL;
+    }
+    struct stat st;
+    mode_t mode;
+    if (stat(path, &st) == 0) {
+        mode = st.st_mode & 07777;
+    } else {
+        mode_t mask = umask(0);
+        umask(mask);
+        mode = 0666 & ~mask;
+    }
+    (void)fchmod(fd, mode);
+    o->fd = fd;
+    o->own_fd = true;
+    return o;
+}
+
+bib_output *bib_output_open_fd(int fd, const char *name, bib_diag *diag)
+{
+    bib_output *o = output_new(name, diag);
+    if (o)
+        o->fd = fd;
+    return o;
+}
+
+bib_output *bib_output_open_memory(bib_diag *diag)
+{
+    bib_output *o = output_new("<memory>", diag);
+    if (o)
+        o->memory = true;
+    return o;
+}
+
+static int flush_buf(bib_output *o)
+{
+    if (o->err || !o->n)
+        return o->err;
+    if (o->memory) {
+        if (bib_buf_append(&o->mem, o->buf, o->n))
+            o->err = BIB_ENOMEM;
+        o->n = 0;
+        return o->err;
+    }
+    size_t off = 0;
+    while (off < o->n) {
+        ssize_t w = write(o->fd, o->buf + off, o->n - off);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            bib_diag_report(o->diag, BIB_SEV_ERROR, o->name, 0, 0, "write error: %s",
+                            strerror(errno));
+            o->err = BIB_EIO;
+            break;
+        }
+        off += (size_t)w;
+    }
+    o->n = 0;
+    return o->err;
+}
+
+int bib_output_write(bib_output *o, const void *data, size_t len)
+{
+    if (o->err)
+        return o->err;
+    o->bytes += len;
+    if (len > OUTBUF - o->n) {
+        if (flush_buf(o))
+            return o->err;
+        if (len >= OUTBUF) {
+            /* big block: bypass the buffer */
+            memcpy(o->buf, data, 0);
+            const char *p = data;
+            while (len) {
+                size_t k = len < OUTBUF ? len : OUTBUF;
+                memcpy(o->buf, p, k);
+                o->n = k;
+                if (flush_buf(o))
+                    return o->err;
+                p += k;
+                len -= k;
+            }
+            return 0;
+        }
+    }
+    memcpy(o->buf + o->n, data, len);
+    o->n += len;
+    return 0;
+}
+
+int bib_output_puts(bib_output *o, const char *s)
+{
+    return bib_output_write(o, s, strlen(s));
+}
+
+int bib_output_putc(bib_output *o, char c)
+{
+    if (o->n < OUTBUF && !o->err) {
+        o->buf[o->n++] = c;
+        o->bytes++;
+        return 0;
+    }
+    return bib_output_write(o, &c, 1);
+}
+
+int bib_output_printf(bib_output *o, const char *fmt, ...)
+{
+    bib_buf b = BIB_BUF_INIT;
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = bib_buf_vprintf(&b, fmt, ap);
+    va_end(ap);
+    if (rc == 0)
+        rc = bib_output_write(o, b.data, b.len);
+    else
+        bib_output_fail(o, rc);
+    bib_buf_clear(&b);
+    return rc;
+}
+
+void bib_output_fail(bib_output *o, int status)
+{
+    if (!o->err)
+        o->err = status < 0 ? status : BIB_ERROR;
+}
+
+int bib_output_error(const bib_output *o) { return o->err; }
+const char *bib_output_name(const bib_output *o) { return o->name; }
+bib_diag *bib_output_diag(const bib_output *o) { return o->diag; }
+uint64_t bib_output_bytes(const bib_output *o) { return o->bytes; }
+
+void bib_output_report(bib_output *o, bib_severity sev, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    bib_diag_vreport(o->diag, sev, o->name, 0, 0, UINT64_MAX, fmt, ap);
+    va_end(ap);
+}
+
+int bib_output_commit(bib_output *o)
+{
+    if (o->committed)
+        return BIB_EINVAL;
+    if (flush_buf(o))
+        return o->err;
+    if (o->tmppath) {
+        if (fsync(o->fd) != 0 && errno != EINVAL) {
+            bib_diag_report(o->diag, BIB_SEV_ERROR, o->name, 0, 0, "cannot sync output: %s",
+                            strerror(errno));
+            return o->err = BIB_EIO;
+        }
+        if (close(o->fd) != 0) {
+            o->fd = -1;
+            bib_diag_report(o->diag, BIB_SEV_ERROR, o->name, 0, 0, "cannot close output: %s",
+                            strerror(errno));
+            return o->err = BIB_EIO;
+        }
+        o->fd = -1;
+        if (rename(o->tmppath, o->path) != 0) {
+            bib_diag_report(o->diag, BIB_SEV_ERROR, o->name, 0, 0, "cannot replace output: %s",
+                            strerror(errno));
+            return o->err = BIB_EIO;
+        }
+        free(o->tmppath);
+        o->tmppath = NULL;
+    }
+    o->committed = true;
+    return 0;
+}
+
+void bib_output_free(bib_output *o)
+{
+    if (!o)
+        return;
+    if (o->own_fd && o->fd >= 0)
+        close(o->fd);
+    if (o->tmppath) {
+        unlink(o->tmppath); /* not committed: the target stays untouched */
+        free(o->tmppath);
+    }
+    free(o->path);
+    free(o->name);
+    free(o->buf);
+    bib_buf_clear(&o->mem);
+    free(o);
+}
+
+const char *bib_output_memory(const bib_output *o, size_t *len)
+{
+    if (len)
+        *len = o->memory ? o->mem.len : 0;
+    return o->memory ? o->mem.data : NULL;
+}

@@ -1,2 +1,317 @@
 /* SPDX-License-Identifier: MIT */
-/* convert.c - being written; see include/bibconv/. */
+/*
+ * convert.c - reader and writer handles around a plugin's op tables, option
+ * validation, and the read -> write loop with its skip/strict policy.
+ *
+ * The handles enforce the plugin contract of plugin.h: core allocates the
+ * zeroed state block, close()/end() run exactly once even after a failed
+ * open()/begin(), and a plugin that fails without a diagnostic is named as
+ * buggy instead of leaving the user with a silent non-zero exit.
+ *
+ * Not for: argument parsing (core/cli) or loading (registry.c).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "bibconv/convert.h"
+
+struct bib_reader {
+    const bib_format_desc *fmt;
+    bib_input *in;
+    void *state;
+    bool strict;
+    bool open_called;
+};
+
+struct bib_writer {
+    const bib_format_desc *fmt;
+    bib_output *out;
+    void *state;
+    bool ended;
+    int end_rc;
+};
+
+void *bib_reader_state(bib_reader *rd) { return rd->state; }
+void *bib_writer_state(bib_writer *wr) { return wr->state; }
+const bib_format_desc *bib_reader_format(const bib_reader *rd) { return rd->fmt; }
+const bib_format_desc *bib_writer_format(const bib_writer *wr) { return wr->fmt; }
+bib_input *bib_reader_input(const bib_reader *rd) { return rd->in; }
+bib_output *bib_writer_output(const bib_writer *wr) { return wr->out; }
+bool bib_reader_is_strict(const bib_reader *rd) { return rd->strict; }
+
+/* Reports a plugin error that came without a diagnostic. */
+static void check_reported(bib_diag *d, size_t errors_before, const char *fmt, const char *what,
+                           const char *where)
+{
+    if (bib_diag_count(d, BIB_SEV_ERROR) == errors_before)
+        bib_diag_report(d, BIB_SEV_ERROR, where, 0, 0,
+                        "%s %s failed without a message (plugin bug)", fmt, what);
+}
+
+int bib_reader_new(bib_reader **out, const bib_format_desc *fmt, bib_input *in,
+                   const bib_options *opts, bool strict)
+{
+    *out = NULL;
+    if (!fmt || !fmt->reader || !in)
+        return BIB_EINVAL;
+    bib_reader *rd = calloc(1, sizeof *rd);
+    if (!rd)
+        return BIB_ENOMEM;
+    rd->fmt = fmt;
+    rd->in = in;
+    rd->strict = strict;
+    if (fmt->reader->state_size && !(rd->state = calloc(1, fmt->reader->state_size))) {
+        free(rd);
+        return BIB_ENOMEM;
+    }
+    bib_diag *d = bib_input_diag(in);
+    size_t before = bib_diag_count(d, BIB_SEV_ERROR);
+    rd->open_called = true;
+    int rc = fmt->reader->open(rd, in, opts);
+    if (rc < 0) {
+        check_reported(d, before, fmt->name, "reader", bib_input_name(in));
+        bib_reader_free(rd);
+        return rc;
+    }
+    *out = rd;
+    return 0;
+}
+
+int bib_reader_next(bib_reader *rd, bib_record **out)
+{
+    *out = NULL;
+    bib_diag *d = bib_input_diag(rd->in);
+    size_t before = bib_diag_count(d, BIB_SEV_ERROR);
+    int rc = rd->fmt->reader->next(rd, out);
+    if (rc < 0) {
+        if (*out) { /* a record with an error is a plugin bug: do not leak it */
+            bib_record_free(*out);
+            *out = NULL;
+        }
+        check_reported(d, before, rd->fmt->name, "reader", bib_input_name(rd->in));
+    } else if (rc == 1 && !*out) {
+        bib_diag_report(d, BIB_SEV_ERROR, bib_input_name(rd->in), 0, 0,
+                        "%s reader returned no record (plugin bug)", rd->fmt->name);
+        return BIB_EPLUGIN;
+    } else if (rc > 1) {
+        rc = 1;
+    }
+    return rc;
+}
+
+void bib_reader_free(bib_reader *rd)
+{
+    if (!rd)
+        return;
+    if (rd->open_called)
+        rd->fmt->reader->close(rd);
+    free(rd->state);
+    free(rd);
+}
+
+int bib_writer_new(bib_writer **out, const bib_format_desc *fmt, bib_output *output,
+                   const bib_options *opts)
+{
+    *out = NULL;
+    if (!fmt || !fmt->writer || !output)
+        return BIB_EINVAL;
+    bib_writer *wr = calloc(1, sizeof *wr);
+    if (!wr)
+        return BIB_ENOMEM;
+    wr->fmt = fmt;
+    wr->out = output;
+    if (fmt->writer->state_size && !(wr->state = calloc(1, fmt->writer->state_size))) {
+        free(wr);
+        return BIB_ENOMEM;
+    }
+    bib_diag *d = bib_output_diag(output);
+    size_t before = bib_diag_count(d, BIB_SEV_ERROR);
+    int rc = fmt->writer->begin(wr, output, opts);
+    if (rc < 0) {
+        check_reported(d, before, fmt->name, "writer", bib_output_name(output));
+        bib_writer_free(wr); /* runs end() once, as the contract says */
+        return rc;
+    }
+    *out = wr;
+    return 0;
+}
+
+int bib_writer_write(bib_writer *wr, const bib_record *rec)
+{
+    if (bib_record_kind_of(rec) == BIB_RECORD_DIRECTIVE &&
+        !(wr->fmt->flags & BIB_WRITER_DIRECTIVES))
+        return 0;
+    bib_diag *d = bib_output_diag(wr->out);
+    size_t before = bib_diag_count(d, BIB_SEV_ERROR);
+    int rc = wr->fmt->writer->write(wr, rec);
+    if (rc < 0)
+        check_reported(d, before, wr->fmt->name, "writer", bib_output_name(wr->out));
+    return rc < 0 ? rc : 0;
+}
+
+int bib_writer_finish(bib_writer *wr)
+{
+    if (wr->ended)
+        return wr->end_rc;
+    wr->ended = true;
+    bib_diag *d = bib_output_diag(wr->out);
+    size_t before = bib_diag_count(d, BIB_SEV_ERROR);
+    wr->end_rc = wr->fmt->writer->end(wr);
+    if (wr->end_rc < 0)
+        check_reported(d, before, wr->fmt->name, "writer", bib_output_name(wr->out));
+    return wr->end_rc;
+}
+
+void bib_writer_free(bib_writer *wr)
+{
+    if (!wr)
+        return;
+    bib_writer_finish(wr);
+    free(wr->state);
+    free(wr);
+}
+
+/* ---- options ------------------------------------------------------------- */
+
+static const bib_option_spec *find_spec(const bib_option_spec *t, const char *name)
+{
+    for (; t && t->name; t++)
+        if (strcmp(t->name, name) == 0)
+            return t;
+    return NULL;
+}
+
+static bool choice_ok(const char *choices, const char *v)
+{
+    size_t vl = strlen(v);
+    for (const char *p = choices; p && *p;) {
+        const char *c = strchr(p, ',');
+        size_t l = c ? (size_t)(c - p) : strlen(p);
+        if (l == vl && strncmp(p, v, l) == 0)
+            return true;
+        if (!c)
+            break;
+        p = c + 1;
+    }
+    return false;
+}
+
+static bool value_ok(const bib_option_spec *s, const char *v)
+{
+    switch (s->kind) {
+    case BIB_OPT_BOOL: {
+        static const char *const ok[] = {"true", "false", "yes", "no", "on", "off", "1", "0"};
+        for (size_t i = 0; i < 8; i++)
+            if (strcasecmp(v, ok[i]) == 0)
+                return true;
+        return false;
+    }
+    case BIB_OPT_INT: {
+        char *end;
+        (void)strtol(v, &end, 10);
+        return *v && !*end;
+    }
+    case BIB_OPT_CHOICE:
+        return choice_ok(s->choices, v);
+    default:
+        return true;
+    }
+}
+
+static void list_names(char *buf, size_t n, const bib_option_spec *a, const bib_option_spec *b)
+{
+    size_t o = 0;
+    buf[0] = '\0';
+    const bib_option_spec *tabs[2] = {a, b};
+    for (int t = 0; t < 2; t++)
+        for (const bib_option_spec *s = tabs[t]; s && s->name && o < n - 2; s++)
+            o += (size_t)snprintf(buf + o, n - o, "%s%s", o ? ", " : "", s->name);
+    if (!o)
+        snprintf(buf, n, "none");
+}
+
+int bib_options_validate(const bib_options *opts, const bib_format_desc *from,
+                         const bib_format_desc *to, bib_diag *diag)
+{
+    const bib_option_spec *rs = from && from->reader ? from->reader->options : NULL;
+    const bib_option_spec *ws = to && to->writer ? to->writer->options : NULL;
+    int rc = 0;
+    for (size_t i = 0; i < bib_options_count(opts); i++) {
+        const char *name, *value;
+        bib_options_at(opts, i, &name, &value);
+        const bib_option_spec *s = find_spec(rs, name);
+        if (!s)
+            s = find_spec(ws, name);
+        if (!s) {
+            char list[512];
+            list_names(list, sizeof list, rs, ws);
+            bib_diag_report(diag, BIB_SEV_ERROR, NULL, 0, 0,
+                            "unknown option '%s' for %s -> %s (valid: %s)", name,
+                            from ? from->name : "?", to ? to->name : "?", list);
+            rc = BIB_EINVAL;
+        } else if (!value_ok(s, value)) {
+            bib_diag_report(diag, BIB_SEV_ERROR, NULL, 0, 0,
+                            "bad value '%s' for option '%s' (expected %s)", value, name,
+                            s->kind == BIB_OPT_BOOL ? "true or false"
+                            : s->kind == BIB_OPT_INT ? "an integer"
+                                                     : s->choices);
+            rc = BIB_EINVAL;
+        }
+    }
+    return rc;
+}
+
+/* ---- the loop -------------------------------------------------------------- */
+
+int bib_convert_input(const bib_format_desc *from, bib_input *in, const bib_options *opts,
+                      bool strict, bib_writer *wr, bib_convert_stats *stats)
+{
+    bib_convert_stats st = {0, 0, 0};
+    bib_reader *rd;
+    int rc = bib_reader_new(&rd, from, in, opts, strict);
+    if (rc < 0)
+        return rc;
+    int result = 0;
+    for (;;) {
+        bib_record *rec;
+        rc = bib_reader_next(rd, &rec);
+        if (rc == 0)
+            break;
+        if (rc == BIB_EPARSE) {
+            st.skipped++;
+            result = BIB_EPARSE;
+            if (strict) {
+                result = BIB_ESTOP;
+                break;
+            }
+            continue;
+        }
+        if (rc < 0) {
+            result = rc;
+            break;
+        }
+        st.read++;
+        int wrc = bib_writer_write(wr, rec);
+        bib_record_free(rec);
+        if (wrc < 0) {
+            result = wrc == BIB_EPARSE ? BIB_EPARSE : wrc;
+            st.skipped++;
+            if (wrc != BIB_EPARSE || strict) {
+                if (strict && wrc == BIB_EPARSE)
+                    result = BIB_ESTOP;
+                break;
+            }
+            continue;
+        }
+        st.written++;
+    }
+    bib_reader_free(rd);
+    if (stats) {
+        stats->read += st.read;
+        stats->written += st.written;
+        stats->skipped += st.skipped;
+    }
+    return result;
+}

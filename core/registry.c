@@ -1,2 +1,598 @@
 /* SPDX-License-Identifier: MIT */
-/* registry.c - being written; see include/bibconv/. */
+/*
+ * registry.c - finds, checks and loads format plugins, and probes inputs.
+ *
+ * Loading never runs plugin code: the descriptor is constant data read
+ * after dlopen(RTLD_NOW | RTLD_LOCAL), abi_version first. Every refusal is
+ * one warning naming the file and the reason; the other modules still load.
+ * A build-tree libbibconv uses the build's plugin directories instead of
+ * the installed one, so tests are hermetic and a build next to an installed
+ * bibconv does not see every format twice (style.md 11.4).
+ *
+ * Not for: running readers and writers (convert.c).
+ */
+#define _GNU_SOURCE /* dladdr */
+#include <ctype.h>
+#include <dirent.h>
+#include <dlfcn.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "bibconv/registry.h"
+
+#ifndef BIB_BUILD_ROOT
+#define BIB_BUILD_ROOT ""
+#endif
+#ifndef BIB_BUILD_PLUGIN_DIRS
+#define BIB_BUILD_PLUGIN_DIRS ""
+#endif
+#ifndef BIB_PLUGIN_INSTALL_DIR
+#define BIB_PLUGIN_INSTALL_DIR "/usr/local/lib/bibconv/plugins"
+#endif
+
+#define MAX_FORMATS_PER_MODULE 32
+#define HEAD_SMALL 8192
+#define HEAD_LARGE 65536
+
+typedef struct module {
+    void *handle;
+    char *path;
+} module;
+
+typedef struct format_entry {
+    const bib_format_desc *desc;
+    size_t module; /* index into modules */
+} format_entry;
+
+struct bib_registry {
+    bib_diag *diag;
+    char **dirs;
+    size_t ndirs;
+    module *modules;
+    size_t nmodules;
+    format_entry *formats;
+    size_t nformats;
+};
+
+bib_registry *bib_registry_new(bib_diag *diag)
+{
+    bib_registry *r = calloc(1, sizeof *r);
+    if (r)
+        r->diag = diag;
+    return r;
+}
+
+void bib_registry_free(bib_registry *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->ndirs; i++)
+        free(r->dirs[i]);
+    free(r->dirs);
+    for (size_t i = 0; i < r->nmodules; i++) {
+        dlclose(r->modules[i].handle);
+        free(r->modules[i].path);
+    }
+    free(r->modules);
+    free(r->formats);
+    free(r);
+}
+
+int bib_registry_add_dir(bib_registry *r, const char *dir)
+{
+    char **d = realloc(r->dirs, (r->ndirs + 1) * sizeof *d);
+    if (!d)
+        return BIB_ENOMEM;
+    r->dirs = d;
+    if (!(d[r->ndirs] = strdup(dir)))
+        return BIB_ENOMEM;
+    r->ndirs++;
+    return 0;
+}
+
+static void refuse(bib_registry *r, const char *path, const char *fmt, const char *a, long n,
+                   long m)
+{
+    char msg[1024];
+    snprintf(msg, sizeof msg, fmt, a, n, m);
+    bib_diag_report(r->diag, BIB_SEV_WARNING, NULL, 0, 0, "plugin %s refused: %s", path, msg);
+}
+
+static bool valid_format_name(const char *s)
+{
+    if (!s || !(islower((unsigned char)*s) || isdigit((unsigned char)*s)))
+        return false;
+    for (; *s; s++)
+        if (!(islower((unsigned char)*s) || isdigit((unsigned char)*s) || *s == '-'))
+            return false;
+    return true;
+}
+
+static bool valid_extensions(const char *s)
+{
+    if (!s)
+        return true;
+    if (!*s)
+        return false;
+    for (const char *p = s; *p; p++) {
+        if (*p == ',') {
+            if (p == s || p[1] == '\0' || p[1] == ',')
+                return false;
+        } else if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_' && *p != '.') {
+            return false;
+        }
+    }
+    return s[0] != '.';
+}
+
+/* Checks the shape of a descriptor; returns NULL when fine, else a reason. */
+static const char *check_desc(const bib_plugin_desc *d, const char *stem, char *why, size_t wl)
+{
+    if (!d->module_name || strcmp(d->module_name, stem) != 0) {
+        snprintf(why, wl, "module_name '%s' does not match the file name '%s'",
+                 d->module_name ? d->module_name : "(null)", stem);
+        return why;
+    }
+    for (const char *p = d->module_name; *p; p++)
+        if (!(islower((unsigned char)*p) || isdigit((unsigned char)*p) || *p == '_'))
+            return "module_name must be [a-z0-9_]+";
+    if (!d->formats || !d->formats[0])
+        return "it declares no format";
+    size_t n = 0;
+    for (; d->formats[n]; n++) {
+        if (n >= MAX_FORMATS_PER_MODULE)
+            return "it declares more than 32 formats";
+        const bib_format_desc *f = d->formats[n];
+        if (!valid_format_name(f->name)) {
+            snprintf(why, wl, "format %zu has an invalid name", n + 1);
+            return why;
+        }
+        if (!f->description || !*f->description) {
+            snprintf(why, wl, "format '%s' has no description", f->name);
+            return why;
+        }
+        if (!f->reader && !f->writer) {
+            snprintf(why, wl, "format '%s' has neither a reader nor a writer", f->name);
+            return why;
+        }
+        if (f->reader && (!f->reader->open || !f->reader->next || !f->reader->close)) {
+            snprintf(why, wl, "format '%s' has an incomplete reader table", f->name);
+            return why;
+        }
+        if (f->writer && (!f->writer->begin || !f->writer->write || !f->writer->end)) {
+            snprintf(why, wl, "format '%s' has an incomplete writer table", f->name);
+            return why;
+        }
+        if (!valid_extensions(f->extensions)) {
+            snprintf(why, wl, "format '%s' has a malformed extension list", f->name);
+            return why;
+        }
+        for (size_t j = 0; j < n; j++)
+            if (strcmp(d->formats[j]->name, f->name) == 0) {
+                snprintf(why, wl, "format '%s' is declared twice", f->name);
+                return why;
+            }
+    }
+    return NULL;
+}
+
+static const format_entry *find_entry(const bib_registry *r, const char *name)
+{
+    for (size_t i = 0; i < r->nformats; i++)
+        if (strcmp(r->formats[i].desc->name, name) == 0)
+            return &r->formats[i];
+    return NULL;
+}
+
+int bib_registry_load_file(bib_registry *r, const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        refuse(r, path, "cannot stat: %s", strerror(errno), 0, 0);
+        return BIB_EPLUGIN;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        refuse(r, path, "not a regular file%s", "", 0, 0);
+        return BIB_EPLUGIN;
+    }
+    if (st.st_mode & S_IWOTH) {
+        refuse(r, path, "the file is world-writable%s", "", 0, 0);
+        return BIB_EPLUGIN;
+    }
+    /* whoever can write the directory can swap the file */
+    char *dup = strdup(path);
+    if (!dup)
+        return BIB_ENOMEM;
+    char *slash = strrchr(dup, '/');
+    const char *dir = ".";
+    if (slash) {
+        *slash = '\0';
+        dir = slash == dup ? "/" : dup;
+    }
+    struct stat ds;
+    if (stat(dir, &ds) == 0 && (ds.st_mode & S_IWOTH) && !(ds.st_mode & S_ISVTX)) {
+        free(dup);
+        refuse(r, path, "its directory is world-writable without the sticky bit%s", "", 0, 0);
+        return BIB_EPLUGIN;
+    }
+    free(dup);
+
+    void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    if (!h) {
+        const char *e = dlerror();
+        refuse(r, path, "cannot load: %s", e ? e : "unknown error", 0, 0);
+        return BIB_EPLUGIN;
+    }
+    const bib_plugin_desc *d = dlsym(h, "bib_plugin_module");
+    if (!d) {
+        dlclose(h);
+        refuse(r, path, "not a bibconv plugin (no bib_plugin_module symbol)%s", "", 0, 0);
+        return BIB_EPLUGIN;
+    }
+    if (d->abi_version != BIB_PLUGIN_ABI_VERSION) {
+        long got = (long)d->abi_version;
+        dlclose(h);
+        refuse(r, path, "built for plugin ABI %s%ld, this bibconv expects %ld", "", got,
+               (long)BIB_PLUGIN_ABI_VERSION);
+        return BIB_EPLUGIN;
+    }
+    /* file stem: base name without ".so" */
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    char stem[256];
+    size_t bl = strlen(base);
+    if (bl > 3 && strcmp(base + bl - 3, ".so") == 0)
+        bl -= 3;
+    if (bl >= sizeof stem)
+        bl = sizeof stem - 1;
+    memcpy(stem, base, bl);
+    stem[bl] = '\0';
+    char why[640];
+    const char *bad = check_desc(d, stem, why, sizeof why);
+    if (bad) {
+        dlclose(h);
+        refuse(r, path, "malformed descriptor: %s", bad, 0, 0);
+        return BIB_EPLUGIN;
+    }
+    size_t nf = 0;
+    while (d->formats[nf])
+        nf++;
+    module *m = realloc(r->modules, (r->nmodules + 1) * sizeof *m);
+    if (!m) {
+        dlclose(h);
+        return BIB_ENOMEM;
+    }
+    r->modules = m;
+    format_entry *fe = realloc(r->formats, (r->nformats + nf) * sizeof *fe);
+    if (!fe) {
+        dlclose(h);
+        return BIB_ENOMEM;
+    }
+    r->formats = fe;
+    char *p = strdup(path);
+    if (!p) {
+        dlclose(h);
+        return BIB_ENOMEM;
+    }
+    size_t mi = r->nmodules;
+    size_t added = 0;
+    for (size_t i = 0; i < nf; i++) {
+        const format_entry *prev = find_entry(r, d->formats[i]->name);
+        if (prev) {
+            /* first in search order wins; only this format is refused */
+            bib_diag_report(r->diag, BIB_SEV_WARNING, NULL, 0, 0,
+                            "plugin %s: format '%s' refused: already provided by %s", path,
+                            d->formats[i]->name, r->modules[prev->module].path);
+            continue;
+        }
+        r->formats[r->nformats].desc = d->formats[i];
+        r->formats[r->nformats].module = mi;
+        r->nformats++;
+        added++;
+    }
+    if (!added) {
+        free(p);
+        dlclose(h);
+        return BIB_EPLUGIN;
+    }
+    r->modules[mi].handle = h;
+    r->modules[mi].path = p;
+    r->nmodules++;
+    return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Loads every *.so of one directory in sorted order; returns files seen. */
+static size_t load_dir(bib_registry *r, const char *dir, bool quiet_missing)
+{
+    DIR *dp = opendir(dir);
+    if (!dp) {
+        if (!quiet_missing)
+            bib_diag_report(r->diag, BIB_SEV_WARNING, NULL, 0, 0,
+                            "plugin directory %s: %s", dir, strerror(errno));
+        return 0;
+    }
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    struct dirent *de;
+    while ((de = readdir(dp))) {
+        size_t l = strlen(de->d_name);
+        if (l <= 3 || strcmp(de->d_name + l - 3, ".so") != 0 || de->d_name[0] == '.')
+            continue;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 16;
+            char **nn = realloc(names, cap * sizeof *nn);
+            if (!nn)
+                break;
+            names = nn;
+        }
+        size_t pl = strlen(dir) + l + 2;
+        char *full = malloc(pl);
+        if (!full)
+            break;
+        snprintf(full, pl, "%s/%s", dir, de->d_name);
+        names[n++] = full;
+    }
+    closedir(dp);
+    qsort(names, n, sizeof *names, cmp_str);
+    for (size_t i = 0; i < n; i++) {
+        struct stat st;
+        /* skip subdirectories named *.so, silently (no recursion) */
+        if (stat(names[i], &st) == 0 && S_ISDIR(st.st_mode)) {
+            free(names[i]);
+            continue;
+        }
+        bib_registry_load_file(r, names[i]);
+        free(names[i]);
+    }
+    free(names);
+    return n;
+}
+
+/* True when this libbibconv was loaded from under the build root. */
+static bool running_uninstalled(void)
+{
+    Dl_info info;
+    if (!BIB_BUILD_ROOT[0] || !dladdr((void *)bib_registry_load, &info) || !info.dli_fname)
+        return false;
+    char *real = realpath(info.dli_fname, NULL);
+    char *root = realpath(BIB_BUILD_ROOT, NULL);
+    bool in = real && root && strncmp(real, root, strlen(root)) == 0 &&
+              real[strlen(root)] == '/';
+    free(real);
+    free(root);
+    return in;
+}
+
+/* Calls fn for each non-empty element of a colon-separated list. */
+static void each_path(bib_registry *r, const char *list, bool from_env, bool quiet,
+                      char ***searched, size_t *nsearched)
+{
+    char *dup = strdup(list);
+    if (!dup)
+        return;
+    char *save = NULL;
+    /* strtok_r would merge empty elements silently; walk by hand to warn */
+    char *s = dup;
+    for (;;) {
+        char *c = strchr(s, ':');
+        if (c)
+            *c = '\0';
+        if (!*s) {
+            if (from_env)
+                bib_diag_report(r->diag, BIB_SEV_WARNING, NULL, 0, 0,
+                                "BIBCONV_PLUGIN_PATH: empty entry ignored (the current "
+                                "directory is never searched)");
+        } else if (from_env && s[0] != '/') {
+            bib_diag_report(r->diag, BIB_SEV_WARNING, NULL, 0, 0,
+                            "BIBCONV_PLUGIN_PATH: relative entry '%s' ignored", s);
+        } else {
+            char **ns = realloc(*searched, (*nsearched + 1) * sizeof *ns);
+            if (ns) {
+                *searched = ns;
+                ns[(*nsearched)++] = strdup(s);
+            }
+            load_dir(r, s, quiet);
+        }
+        if (!c)
+            break;
+        s = c + 1;
+    }
+    (void)save;
+    free(dup);
+}
+
+int bib_registry_load(bib_registry *r, unsigned flags)
+{
+    char **searched = NULL;
+    size_t ns = 0;
+    for (size_t i = 0; i < r->ndirs; i++) {
+        char **n2 = realloc(searched, (ns + 1) * sizeof *n2);
+        if (n2) {
+            searched = n2;
+            searched[ns++] = strdup(r->dirs[i]);
+        }
+        load_dir(r, r->dirs[i], false);
+    }
+    const char *env = getenv("BIBCONV_PLUGIN_PATH");
+    if (env && !(flags & BIB_REGISTRY_NO_ENV))
+        each_path(r, env, true, false, &searched, &ns);
+    if (!(flags & BIB_REGISTRY_NO_DEFAULT)) {
+        if (running_uninstalled())
+            each_path(r, BIB_BUILD_PLUGIN_DIRS, false, true, &searched, &ns);
+        else
+            each_path(r, BIB_PLUGIN_INSTALL_DIR, false, true, &searched, &ns);
+    }
+    int rc = (int)r->nformats;
+    if (r->nformats == 0) {
+        char list[2048] = "";
+        size_t o = 0;
+        for (size_t i = 0; i < ns && o < sizeof list - 4; i++)
+            o += (size_t)snprintf(list + o, sizeof list - o, "%s%s", i ? ", " : "",
+                                  searched[i] ? searched[i] : "?");
+        bib_diag_report(r->diag, BIB_SEV_ERROR, NULL, 0, 0,
+                        "no format plugin found (searched: %s)", ns ? list : "nothing");
+        rc = BIB_ENOTFOUND;
+    }
+    for (size_t i = 0; i < ns; i++)
+        free(searched[i]);
+    free(searched);
+    return rc;
+}
+
+size_t bib_registry_count(const bib_registry *r) { return r->nformats; }
+
+const bib_format_desc *bib_registry_at(const bib_registry *r, size_t i)
+{
+    return i < r->nformats ? r->formats[i].desc : NULL;
+}
+
+const char *bib_registry_module_path(const bib_registry *r, const bib_format_desc *f)
+{
+    for (size_t i = 0; i < r->nformats; i++)
+        if (r->formats[i].desc == f)
+            return r->modules[r->formats[i].module].path;
+    return NULL;
+}
+
+const bib_format_desc *bib_registry_find(const bib_registry *r, const char *name)
+{
+    const format_entry *e = name ? find_entry(r, name) : NULL;
+    return e ? e->desc : NULL;
+}
+
+/* ---- probing ------------------------------------------------------------ */
+
+static bool ext_matches(const char *exts, const char *filename)
+{
+    if (!exts || !filename)
+        return false;
+    const char *base = strrchr(filename, '/');
+    base = base ? base + 1 : filename;
+    const char *dot = strrchr(base, '.');
+    if (!dot || !dot[1])
+        return false;
+    dot++;
+    size_t dl = strlen(dot);
+    for (const char *p = exts; *p;) {
+        const char *c = strchr(p, ',');
+        size_t l = c ? (size_t)(c - p) : strlen(p);
+        if (l == dl && strncasecmp(p, dot, l) == 0)
+            return true;
+        if (!c)
+            break;
+        p = c + 1;
+    }
+    return false;
+}
+
+static int cmp_result(const void *a, const void *b)
+{
+    const bib_probe_result *x = a, *y = b;
+    if (x->score != y->score)
+        return y->score - x->score;
+    return strcmp(x->format->name, y->format->name);
+}
+
+static void score_all(bib_registry *r, const unsigned char *head, size_t len,
+                      const char *fname, bib_probe_result *res, size_t *n)
+{
+    *n = 0;
+    for (size_t i = 0; i < r->nformats; i++) {
+        const bib_format_desc *f = r->formats[i].desc;
+        if (!f->reader)
+            continue;
+        bib_probe_result pr = {f, 0, ext_matches(f->extensions, fname)};
+        if (f->probe) {
+            int s = f->probe(head, len, fname);
+            pr.score = s < 0 ? 0 : s > BIB_PROBE_MAX ? BIB_PROBE_MAX : s;
+            if (pr.ext_match && pr.score < 1)
+                pr.score = 1;
+        } else if (pr.ext_match) {
+            pr.score = BIB_PROBE_EXTENSION;
+        }
+        res[(*n)++] = pr;
+    }
+    qsort(res, *n, sizeof *res, cmp_result);
+}
+
+int bib_registry_probe(bib_registry *r, bib_input *in, const bib_format_desc **out,
+                       bib_probe_result *results, size_t cap, size_t *nresults,
+                       size_t *head_size)
+{
+    *out = NULL;
+    bib_probe_result *res = calloc(r->nformats ? r->nformats : 1, sizeof *res);
+    if (!res)
+        return BIB_ENOMEM;
+    const char *fname = bib_input_name(in);
+    if (fname && fname[0] == '<')
+        fname = NULL; /* <stdin> has no extension */
+    size_t n = 0, len = 0;
+    const char *data;
+    int rc = 0;
+    size_t sizes[2] = {HEAD_SMALL, HEAD_LARGE};
+    for (int pass = 0; pass < 2; pass++) {
+        rc = bib_input_window(in, sizes[pass], &data, &len);
+        if (rc)
+            goto done;
+        size_t hl = len < sizes[pass] ? len : sizes[pass];
+        /* the window is NUL-padded by bib_input, so probes may read past */
+        score_all(r, (const unsigned char *)data, hl, fname, res, &n);
+        if (head_size)
+            *head_size = hl;
+        if (n && res[0].score > BIB_PROBE_WEAK)
+            break;
+        if (len < sizes[pass])
+            break; /* no more input to look at */
+    }
+    if (results) {
+        for (size_t i = 0; i < n && i < cap; i++)
+            results[i] = res[i];
+    }
+    if (nresults)
+        *nresults = n < cap ? n : cap;
+    if (n == 0 || res[0].score <= BIB_PROBE_WEAK) {
+        rc = BIB_ENOTFOUND;
+    } else if (n > 1 && res[1].score == res[0].score) {
+        /* a tie is broken only by a unique extension match */
+        size_t ties = 0, ext = 0, which = 0;
+        for (size_t i = 0; i < n && res[i].score == res[0].score; i++) {
+            ties++;
+            if (res[i].ext_match) {
+                ext++;
+                which = i;
+            }
+        }
+        if (ext == 1) {
+            *out = res[which].format;
+        } else {
+            (void)ties;
+            rc = BIB_EAMBIGUOUS;
+        }
+    } else {
+        *out = res[0].format;
+    }
+    if (rc == BIB_ENOTFOUND || rc == BIB_EAMBIGUOUS) {
+        char list[1024] = "";
+        size_t o = 0;
+        for (size_t i = 0; i < n && i < 6 && o < sizeof list - 40; i++)
+            o += (size_t)snprintf(list + o, sizeof list - o, "%s%s (%d)", i ? ", " : "",
+                                  res[i].format->name, res[i].score);
+        bib_input_report(in, BIB_SEV_ERROR, 0, 0,
+                         rc == BIB_EAMBIGUOUS
+                             ? "cannot tell the input format: candidates tie: %s; use -f FORMAT"
+                             : "cannot detect the input format (best scores: %s); use -f FORMAT",
+                         n ? list : "none");
+    }
+done:
+    free(res);
+    return rc;
+}

@@ -1,2 +1,373 @@
 /* SPDX-License-Identifier: MIT */
-int main(void) { return 0; }
+/*
+ * main.c - the `bibconv` command: argument parsing, then the library's
+ * registry and conversion loop. No format knowledge lives here.
+ *
+ * Exit status (design.md): 0 everything converted; 1 some input was bad
+ * (records skipped, or --strict stopped the run); 2 usage error; 3 system
+ * error (I/O, no plugin). With -o FILE the output is committed (renamed
+ * over FILE) only when the exit status is 0, so a failed run leaves an
+ * existing FILE byte-for-byte untouched.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bibconv.h"
+
+enum { EXIT_OK = 0, EXIT_BADINPUT = 1, EXIT_USAGE = 2, EXIT_SYSTEM = 3 };
+
+static void usage(FILE *f)
+{
+    fputs(
+"Usage: bibconv [-f FROM] -t TO [-o OUT] [options] [FILE...]\n"
+"       bibconv --list-formats | --detect FILE... | --help-format NAME\n"
+"\n"
+"Convert bibliographic records between formats. Each format is provided by a\n"
+"plugin loaded at run time. Input is read from the FILEs in order (standard\n"
+"input when there is none or for '-') and written as one output.\n"
+"\n"
+"Options:\n"
+"  -f, --from FORMAT       input format (default: detected from each input)\n"
+"  -t, --to FORMAT         output format (required for a conversion)\n"
+"  -o, --output FILE       write to FILE atomically (only on full success);\n"
+"                          default: standard output\n"
+"  -O NAME=VALUE           option for the reader or writer (repeatable; see\n"
+"                          --help-format)\n"
+"      --strict            stop at the first bad record (exit 1)\n"
+"  -v, --verbose           more diagnostics and a summary of record counts\n"
+"      --diagnostics=FMT   'text' (default) or 'json' (one object per line)\n"
+"      --plugin-dir DIR    search DIR for plugins first (repeatable)\n"
+"      --list-formats      list the available formats and their modules\n"
+"      --detect            print every format's probe score for each FILE\n"
+"      --help-format NAME  describe a format and its options\n"
+"  -V, --version           print the version\n"
+"  -h, --help              print this help\n"
+"\n"
+"Exit status: 0 all converted; 1 some input was bad (records skipped, or\n"
+"--strict stopped the run); 2 usage error; 3 system error (I/O, no plugin).\n"
+"\n"
+"Environment: BIBCONV_PLUGIN_PATH, a colon-separated list of absolute plugin\n"
+"directories searched after --plugin-dir.\n"
+"\n"
+"Examples:\n"
+"  bibconv -t csljson refs.json                 rewrite CSL-JSON (detected)\n"
+"  bibconv -f csljson -t csljsonl -o refs.jsonl refs.json\n"
+"  cat refs.json | bibconv -f csljson -t csljson -O compact=true\n"
+"  bibconv --detect mystery.txt\n", f);
+}
+
+typedef struct cli {
+    const char *from, *to, *out;
+    bool strict, verbose, json, list, detect;
+    const char *help_format;
+    bib_options *opts;
+    bib_diag *diag;
+    bib_registry *reg;
+} cli;
+
+static void list_known(bib_registry *reg, bool readers, char *buf, size_t n)
+{
+    size_t o = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < bib_registry_count(reg) && o < n - 2; i++) {
+        const bib_format_desc *f = bib_registry_at(reg, i);
+        if (readers ? !f->reader : !f->writer)
+            continue;
+        o += (size_t)snprintf(buf + o, n - o, "%s%s", o ? ", " : "", f->name);
+    }
+}
+
+static int list_formats(bib_registry *reg)
+{
+    printf("%-10s %-3s %-16s %-52s %s\n", "FORMAT", "R/W", "EXTENSIONS", "DESCRIPTION",
+           "MODULE");
+    for (size_t i = 0; i < bib_registry_count(reg); i++) {
+        const bib_format_desc *f = bib_registry_at(reg, i);
+        char rw[3] = {f->reader ? 'r' : '-', f->writer ? 'w' : '-', 0};
+        printf("%-10s %-3s %-16s %-52s %s\n", f->name, rw, f->extensions ? f->extensions : "-",
+               f->description, bib_registry_module_path(reg, f));
+    }
+    return EXIT_OK;
+}
+
+static void print_options(const char *what, const bib_option_spec *s)
+{
+    if (!s || !s->name) {
+        printf("  %s options: none\n", what);
+        return;
+    }
+    printf("  %s options:\n", what);
+    for (; s->name; s++)
+        printf("    -O %s=%s  %s (default: %s)\n", s->name,
+               s->kind == BIB_OPT_BOOL ? "true|false"
+               : s->kind == BIB_OPT_INT ? "N"
+               : s->kind == BIB_OPT_CHOICE ? s->choices
+                                           : "TEXT",
+               s->help ? s->help : "", s->default_text ? s->default_text : "-");
+}
+
+static int help_format(bib_registry *reg, const char *name)
+{
+    const bib_format_desc *f = bib_registry_find(reg, name);
+    if (!f)
+        return -1;
+    printf("%s: %s\n  module: %s\n  extensions: %s\n  reads: %s, writes: %s%s\n", f->name,
+           f->description, bib_registry_module_path(reg, f), f->extensions ? f->extensions : "-",
+           f->reader ? "yes" : "no", f->writer ? "yes" : "no",
+           f->flags & BIB_FORMAT_WHOLE_INPUT ? " (reads the whole input before yielding)" : "");
+    if (f->reader)
+        print_options("reader", f->reader->options);
+    if (f->writer)
+        print_options("writer", f->writer->options);
+    return 0;
+}
+
+static bib_input *open_input(const char *path, bib_diag *diag)
+{
+    if (strcmp(path, "-") == 0)
+        return bib_input_open_fd(STDIN_FILENO, "<stdin>", diag);
+    return bib_input_open_file(path, diag);
+}
+
+static int detect(cli *c, int nfiles, char **files)
+{
+    int status = EXIT_OK;
+    static char *stdin_only[] = {"-"};
+    if (nfiles == 0) {
+        nfiles = 1;
+        files = stdin_only;
+    }
+    size_t cap = bib_registry_count(c->reg);
+    bib_probe_result *res = calloc(cap ? cap : 1, sizeof *res);
+    if (!res)
+        return EXIT_SYSTEM;
+    for (int i = 0; i < nfiles; i++) {
+        bib_input *in = open_input(files[i], c->diag);
+        if (!in) {
+            status = EXIT_SYSTEM;
+            continue;
+        }
+        const bib_format_desc *win = NULL;
+        size_t n = 0, head = 0;
+        int rc = bib_registry_probe(c->reg, in, &win, res, cap, &n, &head);
+        printf("%s: looked at %zu bytes\n", bib_input_name(in), head);
+        for (size_t k = 0; k < n; k++)
+            printf("  %-10s %3d%s\n", res[k].format->name, res[k].score,
+                   res[k].ext_match ? "  (extension matches)" : "");
+        if (win)
+            printf("  => %s (%s)\n", win->name,
+                   n > 1 && res[1].score == res[0].score ? "tie broken by the file extension"
+                                                         : "highest score");
+        else
+            printf("  => none (%s)\n", rc == BIB_EAMBIGUOUS ? "tie" : "best score too weak");
+        if (!win && status == EXIT_OK)
+            status = EXIT_BADINPUT;
+        bib_input_free(in);
+    }
+    free(res);
+    return status;
+}
+
+static int convert(cli *c, int nfiles, char **files)
+{
+    char known[512];
+    const bib_format_desc *to = bib_registry_find(c->reg, c->to);
+    if (!to || !to->writer) {
+        list_known(c->reg, false, known, sizeof known);
+        bib_diag_report(c->diag, BIB_SEV_ERROR, NULL, 0, 0,
+                        "unknown output format '%s' (known: %s)", c->to, known);
+        return EXIT_USAGE;
+    }
+    const bib_format_desc *from = NULL;
+    if (c->from) {
+        from = bib_registry_find(c->reg, c->from);
+        if (!from || !from->reader) {
+            list_known(c->reg, true, known, sizeof known);
+            bib_diag_report(c->diag, BIB_SEV_ERROR, NULL, 0, 0,
+                            "unknown input format '%s' (known: %s)", c->from, known);
+            return EXIT_USAGE;
+        }
+    }
+    /* options are checked against the writer and the named reader now;
+     * against detected readers per input below */
+    if (from && bib_options_validate(c->opts, from, to, c->diag))
+        return EXIT_USAGE;
+    bib_output *out = c->out ? bib_output_open_file(c->out, c->diag)
+                             : bib_output_open_fd(STDOUT_FILENO, "<stdout>", c->diag);
+    if (!out)
+        return EXIT_SYSTEM;
+    bib_writer *wr;
+    if (bib_writer_new(&wr, to, out, c->opts) < 0) {
+        bib_output_free(out);
+        return EXIT_SYSTEM;
+    }
+    static char *stdin_only[] = {"-"};
+    if (nfiles == 0) {
+        nfiles = 1;
+        files = stdin_only;
+    }
+    int status = EXIT_OK;
+    bib_convert_stats st = {0, 0, 0};
+    for (int i = 0; i < nfiles && status != EXIT_USAGE; i++) {
+        bib_input *in = open_input(files[i], c->diag);
+        if (!in) {
+            status = EXIT_SYSTEM;
+            continue;
+        }
+        const bib_format_desc *f = from;
+        if (!f) {
+            int rc = bib_registry_probe(c->reg, in, &f, NULL, 0, NULL, NULL);
+            if (rc < 0) {
+                bib_input_free(in);
+                if (status == EXIT_OK)
+                    status = EXIT_BADINPUT;
+                continue;
+            }
+            if (bib_options_validate(c->opts, f, to, c->diag)) {
+                bib_input_free(in);
+                status = EXIT_USAGE;
+                break;
+            }
+            bib_diag_report(c->diag, BIB_SEV_INFO, bib_input_name(in), 0, 0,
+                            "detected format: %s", f->name);
+        }
+        int rc = bib_convert_input(f, in, c->opts, c->strict, wr, &st);
+        bib_input_free(in);
+        if (rc == BIB_EPARSE || rc == BIB_ESTOP) {
+            if (status == EXIT_OK)
+                status = EXIT_BADINPUT;
+            if (rc == BIB_ESTOP)
+                break;
+        } else if (rc < 0) {
+            status = rc == BIB_EINVAL ? EXIT_USAGE : rc == BIB_EIO || rc == BIB_ENOMEM
+                                                         ? EXIT_SYSTEM
+                                                         : EXIT_BADINPUT;
+            if (status != EXIT_BADINPUT)
+                break;
+        }
+    }
+    int erc = bib_writer_finish(wr);
+    bib_writer_free(wr);
+    if (erc < 0 && status == EXIT_OK)
+        status = erc == BIB_EIO || erc == BIB_ENOMEM ? EXIT_SYSTEM : EXIT_BADINPUT;
+    if (status == EXIT_OK) {
+        if (bib_output_commit(out) < 0)
+            status = EXIT_SYSTEM;
+    } else if (c->out) {
+        bib_diag_report(c->diag, BIB_SEV_NOTE, c->out, 0, 0,
+                        "not written: the run was not clean, the existing file is unchanged");
+    } else {
+        bib_output_commit(out); /* stdout: flush what was converted */
+    }
+    bib_output_free(out);
+    if (c->verbose || st.skipped)
+        bib_diag_report(c->diag, st.skipped ? BIB_SEV_WARNING : BIB_SEV_NOTE, NULL, 0, 0,
+                        "%zu records read, %zu written, %zu skipped", st.read, st.written,
+                        st.skipped);
+    return status;
+}
+
+int main(int argc, char **argv)
+{
+    enum { OPT_STRICT = 256, OPT_DIAG, OPT_PLUGIN_DIR, OPT_LIST, OPT_DETECT, OPT_HELP_FORMAT };
+    static const struct option longopts[] = {
+        {"from", required_argument, NULL, 'f'},
+        {"to", required_argument, NULL, 't'},
+        {"output", required_argument, NULL, 'o'},
+        {"strict", no_argument, NULL, OPT_STRICT},
+        {"verbose", no_argument, NULL, 'v'},
+        {"diagnostics", required_argument, NULL, OPT_DIAG},
+        {"plugin-dir", required_argument, NULL, OPT_PLUGIN_DIR},
+        {"list-formats", no_argument, NULL, OPT_LIST},
+        {"detect", no_argument, NULL, OPT_DETECT},
+        {"help-format", required_argument, NULL, OPT_HELP_FORMAT},
+        {"version", no_argument, NULL, 'V'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    cli c = {0};
+    c.diag = bib_diag_new();
+    c.opts = bib_options_new();
+    c.reg = bib_registry_new(c.diag);
+    if (!c.diag || !c.opts || !c.reg) {
+        fputs("bibconv: error: out of memory\n", stderr);
+        return EXIT_SYSTEM;
+    }
+    int status = EXIT_OK, opt;
+    while ((opt = getopt_long(argc, argv, "f:t:o:O:vVh", longopts, NULL)) != -1) {
+        switch (opt) {
+        case 'f': c.from = optarg; break;
+        case 't': c.to = optarg; break;
+        case 'o': c.out = optarg; break;
+        case 'O':
+            if (bib_options_parse(c.opts, optarg)) {
+                fprintf(stderr, "bibconv: error: -O expects NAME=VALUE, got '%s'\n", optarg);
+                status = EXIT_USAGE;
+                goto done;
+            }
+            break;
+        case 'v': c.verbose = true; break;
+        case OPT_STRICT: c.strict = true; break;
+        case OPT_DIAG:
+            if (strcmp(optarg, "json") == 0)
+                c.json = true;
+            else if (strcmp(optarg, "text") != 0) {
+                fprintf(stderr, "bibconv: error: --diagnostics expects 'text' or 'json'\n");
+                status = EXIT_USAGE;
+                goto done;
+            }
+            break;
+        case OPT_PLUGIN_DIR: bib_registry_add_dir(c.reg, optarg); break;
+        case OPT_LIST: c.list = true; break;
+        case OPT_DETECT: c.detect = true; break;
+        case OPT_HELP_FORMAT: c.help_format = optarg; break;
+        case 'V':
+            printf("bibconv %s (plugin ABI %u)\n", bib_version_string(),
+                   BIB_PLUGIN_ABI_VERSION);
+            goto done;
+        case 'h':
+            usage(stdout);
+            goto done;
+        default:
+            fputs("Try 'bibconv --help' for more information.\n", stderr);
+            status = EXIT_USAGE;
+            goto done;
+        }
+    }
+    bib_diag_set_json(c.diag, c.json);
+    bib_diag_set_verbose(c.diag, c.verbose);
+    if (!c.list && !c.detect && !c.help_format && !c.to) {
+        fputs("bibconv: error: no output format given (use -t FORMAT; see --list-formats)\n"
+              "Try 'bibconv --help' for more information.\n", stderr);
+        status = EXIT_USAGE;
+        goto done;
+    }
+    if (bib_registry_load(c.reg, 0) < 0) {
+        status = EXIT_SYSTEM;
+        goto done;
+    }
+    if (c.list)
+        status = list_formats(c.reg);
+    else if (c.help_format) {
+        if (help_format(c.reg, c.help_format) < 0) {
+            char known[512];
+            list_known(c.reg, true, known, sizeof known);
+            bib_diag_report(c.diag, BIB_SEV_ERROR, NULL, 0, 0, "unknown format '%s' (known: %s)",
+                            c.help_format, known);
+            status = EXIT_USAGE;
+        }
+    } else if (c.detect)
+        status = detect(&c, argc - optind, argv + optind);
+    else
+        status = convert(&c, argc - optind, argv + optind);
+done:
+    if (fflush(stdout) != 0 && status == EXIT_OK)
+        status = EXIT_SYSTEM;
+    bib_registry_free(c.reg);
+    bib_options_free(c.opts);
+    bib_diag_free(c.diag);
+    return status;
+}

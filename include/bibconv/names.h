@@ -63,10 +63,8 @@ BIB_API int bib_name_parse_display(bib_name *out, const char *s, size_t len);
 BIB_API int bib_name_format_display(bib_buf *out, const bib_name *name);
 
 /* Normalises a page range: "1--10", "1 - 10", "1–10" and "1—10" become
- * first, `dash`, last ("1-10" with dash "-"); other text is kept. The
- * first and last page can also be fetched: *first/*last (may be NULL) get
- * offsets into out->data of the two ends and their lengths are in
- * *first_len/*last_len (0 when absent). Returns 0 or BIB_ENOMEM. */
+ * first, `dash`, last ("1-10" with dash "-"); other text is kept.
+ * Use bib_pages_split to get the two ends. Returns 0 or BIB_ENOMEM. */
 BIB_API int bib_pages_normalize(bib_buf *out, const char *s, size_t len,
                                 const char *dash);
 

@@ -1,2 +1,774 @@
 /* SPDX-License-Identifier: MIT */
-/* cslitem.c - being written; see include/bibconv/. */
+/*
+ * cslitem.c - the one mapping between a CSL item as a jansson value and a
+ * bib_record, shared by the csljson and yaml plugins.
+ *
+ * Exactness. The model is authoritative, but CSL-JSON allows several
+ * spellings of one value (date-parts members as strings or numbers, a
+ * season as month 21, a numeric id, unknown keys inside a name object).
+ * When the canonical JSON of a mapped value differs from what the input
+ * had, the input's JSON is kept as the extra ("csljson", "@raw:KEY"); the
+ * writer emits it instead of the canonical form only while it still maps to
+ * the same model value. So csljson -> csljson is exact, and a value changed
+ * by any later stage is written canonically.
+ *
+ * Not for: JSON text, streaming, YAML syntax (the plugins do those).
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bibconv/buf.h"
+#include "bibconv/cslitem.h"
+
+#define FMT "csljson"
+#define RAW_PREFIX "@raw:"
+
+/* ---- diagnostics ---------------------------------------------------------- */
+
+static void warn(const bib_cslitem_ctx *ctx, bib_severity sev, const char *fmt, const char *a,
+                 const char *b)
+{
+    if (!ctx || !ctx->in)
+        return;
+    bib_input_report(ctx->in, sev, ctx->line, ctx->column, fmt, a, b);
+}
+
+/* ---- EDTF / ISO 8601 subset for string dates ---------------------------------- */
+
+/* Parses [-]YYYY[-MM[-DD]] at s; returns chars used or 0. Years are
+ * astronomical in EDTF (0 = 1 BC) and CSL has no year 0, hence the shift. */
+static size_t edtf_point(const char *s, size_t len, bib_date_part *p)
+{
+    size_t i = 0;
+    bool neg = false;
+    memset(p, 0, sizeof *p);
+    if (i < len && s[i] == '-') {
+        neg = true;
+        i++;
+    }
+    size_t d0 = i;
+    long y = 0;
+    while (i < len && isdigit((unsigned char)s[i]) && i - d0 < 6)
+        y = y * 10 + (s[i++] - '0');
+    if (i - d0 < 4)
+        return 0;
+    p->has_year = true;
+    /* astronomical -N is CSL -(N+1); astronomical 0 is 1 BC, CSL -1 */
+    p->year = neg ? (int)(-y - 1) : y == 0 ? -1 : (int)y;
+    if (i + 2 < len && s[i] == '-' && isdigit((unsigned char)s[i + 1]) &&
+        isdigit((unsigned char)s[i + 2])) {
+        int m = (s[i + 1] - '0') * 10 + (s[i + 2] - '0');
+        i += 3;
+        if (m >= 21 && m <= 24)
+            p->season = m - 20;
+        else if (m >= 1 && m <= 12)
+            p->month = m;
+        else
+            return 0;
+        if (i + 2 < len && s[i] == '-' && isdigit((unsigned char)s[i + 1]) &&
+            isdigit((unsigned char)s[i + 2]) && p->month) {
+            int d = (s[i + 1] - '0') * 10 + (s[i + 2] - '0');
+            if (d < 1 || d > 31)
+                return 0;
+            p->day = d;
+            i += 3;
+        }
+    }
+    return i;
+}
+
+/* Fills d from an EDTF string; false when it is not one. Keeps `raw` when
+ * the parts do not carry everything (uncertainty, open start, time). */
+static bool parse_edtf(const char *s, bib_date *d, bool *needs_raw)
+{
+    size_t len = strlen(s);
+    memset(d, 0, sizeof *d);
+    *needs_raw = false;
+    size_t i = 0;
+    if (len >= 2 && (strncmp(s, "../", 3) == 0 || s[0] == '/')) {
+        *needs_raw = true; /* open start: CSL cannot say it */
+        i = s[0] == '/' ? 1 : 3;
+        bib_date_part p;
+        size_t n = edtf_point(s + i, len - i, &p);
+        if (!n)
+            return false;
+        d->nparts = 1;
+        d->parts[0] = p;
+        return true;
+    }
+    size_t n = edtf_point(s, len, &d->parts[0]);
+    if (!n)
+        return false;
+    d->nparts = 1;
+    i = n;
+    while (i < len && (s[i] == '~' || s[i] == '?' || s[i] == '%')) {
+        if (s[i] == '~')
+            d->circa = true;
+        else
+            *needs_raw = true;
+        i++;
+    }
+    if (i < len && s[i] == 'T') {
+        *needs_raw = true; /* a time of day */
+        return true;
+    }
+    if (i < len && s[i] == '/') {
+        i++;
+        d->nparts = 2;
+        if (i == len || strcmp(s + i, "..") == 0)
+            return true; /* open end: second part empty */
+        n = edtf_point(s + i, len - i, &d->parts[1]);
+        if (!n)
+            return false;
+        i += n;
+        while (i < len && (s[i] == '~' || s[i] == '?' || s[i] == '%')) {
+            if (s[i] == '~')
+                d->circa = true;
+            else
+                *needs_raw = true;
+            i++;
+        }
+    }
+    return i == len;
+}
+
+/* ---- reading ------------------------------------------------------------------ */
+
+static bool truthy(const json_t *v)
+{
+    if (json_is_true(v))
+        return true;
+    if (json_is_integer(v))
+        return json_integer_value(v) != 0;
+    if (json_is_string(v)) {
+        const char *s = json_string_value(v);
+        return *s && strcmp(s, "false") != 0 && strcmp(s, "0") != 0;
+    }
+    return false;
+}
+
+/* Text of a scalar (string, number, bool); NULL for others. Uses buf. */
+static const char *scalar_text(const json_t *v, bib_buf *buf, bool *was_number)
+{
+    if (was_number)
+        *was_number = false;
+    bib_buf_reset(buf);
+    if (json_is_string(v))
+        return json_string_value(v);
+    if (json_is_integer(v)) {
+        if (was_number)
+            *was_number = true;
+        bib_buf_printf(buf, "%lld", (long long)json_integer_value(v));
+        return buf->data;
+    }
+    if (json_is_real(v)) {
+        if (was_number)
+            *was_number = true;
+        bib_buf_printf(buf, "%.17g", json_real_value(v));
+        return buf->data;
+    }
+    if (json_is_boolean(v))
+        return json_is_true(v) ? "true" : "false";
+    return NULL;
+}
+
+/* Integer of a date-part member: number or numeric string. */
+static bool part_int(const json_t *v, int *out)
+{
+    if (json_is_integer(v)) {
+        *out = (int)json_integer_value(v);
+        return true;
+    }
+    if (json_is_real(v)) {
+        *out = (int)json_real_value(v);
+        return true;
+    }
+    if (json_is_string(v)) {
+        const char *s = json_string_value(v);
+        char *end;
+        long x = strtol(s, &end, 10);
+        while (*end == ' ')
+            end++;
+        if (end == s || *end)
+            return false;
+        *out = (int)x;
+        return true;
+    }
+    return false;
+}
+
+static bool read_date_parts(const json_t *dp, bib_date *d)
+{
+    if (!json_is_array(dp) || json_array_size(dp) < 1 || json_array_size(dp) > 2)
+        return false;
+    d->nparts = (int)json_array_size(dp);
+    for (size_t i = 0; i < json_array_size(dp); i++) {
+        const json_t *a = json_array_get(dp, i);
+        bib_date_part *p = &d->parts[i];
+        memset(p, 0, sizeof *p);
+        if (!json_is_array(a) || json_array_size(a) > 3)
+            return false;
+        int v[3] = {0, 0, 0};
+        for (size_t k = 0; k < json_array_size(a); k++)
+            if (!part_int(json_array_get(a, k), &v[k]))
+                return false;
+        size_t n = json_array_size(a);
+        if (n == 0 || (n == 1 && v[0] == 0 && i == 1))
+            continue; /* empty / [0]: an open end */
+        if (n >= 1 && !(n == 1 && v[0] == 0)) {
+            p->has_year = true;
+            p->year = v[0];
+        }
+        if (n >= 2) {
+            /* months 13-16 and 21-24 are seasons, as processors read them */
+            if (v[1] >= 21 && v[1] <= 24)
+                p->season = v[1] - 20;
+            else if (v[1] >= 13 && v[1] <= 16)
+                p->season = v[1] - 12;
+            else
+                p->month = v[1];
+        }
+        if (n == 3)
+            p->day = v[2];
+    }
+    /* a range with identical ends is one date */
+    return true;
+}
+
+/* Converts a date value; returns false when it is unusable. Strings that
+ * are not EDTF become a literal. Sets *canon_ok false when `raw` must be
+ * kept because the date object had a member the model lacks. */
+static bool read_date(const json_t *v, bib_date *d, const char **raw_out, const char **lit_out)
+{
+    memset(d, 0, sizeof *d);
+    *raw_out = *lit_out = NULL;
+    if (json_is_string(v)) {
+        bool needs_raw;
+        const char *s = json_string_value(v);
+        if (parse_edtf(s, d, &needs_raw)) {
+            if (needs_raw)
+                *raw_out = s;
+        } else {
+            memset(d, 0, sizeof *d);
+            *lit_out = s;
+        }
+        return true;
+    }
+    if (json_is_integer(v)) { /* a bare year */
+        d->nparts = 1;
+        d->parts[0].has_year = true;
+        d->parts[0].year = (int)json_integer_value(v);
+        return true;
+    }
+    if (!json_is_object(v))
+        return false;
+    const json_t *dp = json_object_get(v, "date-parts");
+    if (dp && !read_date_parts(dp, d)) {
+        memset(d, 0, sizeof *d);
+        return false;
+    }
+    const json_t *x;
+    if ((x = json_object_get(v, "season"))) {
+        int s;
+        if (part_int(x, &s) && s >= 1 && s <= 4 && d->nparts)
+            d->parts[0].season = s;
+        else if (part_int(x, &s) && s >= 21 && s <= 24 && d->nparts)
+            d->parts[0].season = s - 20;
+    }
+    if ((x = json_object_get(v, "circa")))
+        d->circa = truthy(x);
+    if ((x = json_object_get(v, "literal")) && json_is_string(x))
+        *lit_out = json_string_value(x);
+    if ((x = json_object_get(v, "raw")) && json_is_string(x)) {
+        *raw_out = json_string_value(x);
+        if (!d->nparts && !*lit_out) {
+            bool nr;
+            bib_date tmp;
+            if (parse_edtf(*raw_out, &tmp, &nr)) {
+                tmp.circa = tmp.circa || d->circa;
+                *d = tmp;
+            }
+        }
+    }
+    return d->nparts || *lit_out || *raw_out;
+}
+
+static const char *name_keys[] = {"family", "given", "dropping-particle",
+                                  "non-dropping-particle", "suffix", "literal"};
+
+static bool read_name(const json_t *v, bib_name *n, bib_buf *tmp, unsigned flags)
+{
+    (void)tmp;
+    memset(n, 0, sizeof *n);
+    if (json_is_string(v) && (flags & BIB_CSLITEM_LOOSE)) {
+        n->literal = json_string_value(v);
+        return true;
+    }
+    if (!json_is_object(v))
+        return false;
+    const char **parts[6] = {&n->family, &n->given, &n->dropping_particle,
+                             &n->non_dropping_particle, &n->suffix, &n->literal};
+    for (int i = 0; i < 6; i++) {
+        const json_t *x = json_object_get(v, name_keys[i]);
+        if (x && json_is_string(x) && json_string_length(x))
+            *parts[i] = json_string_value(x);
+    }
+    const json_t *x;
+    if ((x = json_object_get(v, "comma-suffix")))
+        n->comma_suffix = truthy(x);
+    if ((x = json_object_get(v, "static-ordering")))
+        n->static_ordering = truthy(x);
+    if ((x = json_object_get(v, "parse-names")))
+        n->parse_names = truthy(x);
+    return n->family || n->given || n->dropping_particle || n->non_dropping_particle ||
+           n->suffix || n->literal;
+}
+
+static bool is_others(const bib_name *n)
+{
+    return n->literal && !n->family && !n->given && strcmp(n->literal, "others") == 0;
+}
+
+static int add_extra_json(bib_record *rec, const char *name, const json_t *v)
+{
+    char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+    if (!s)
+        return BIB_ENOMEM;
+    int rc = bib_record_add_extra(rec, FMT, name, s, strlen(s));
+    free(s);
+    return rc;
+}
+
+static json_t *field_to_json(const bib_record *rec, const bib_field *f);
+
+/* Reads one variable; returns 0, BIB_EINVAL when the value does not fit
+ * (kept as an extra by the caller), or BIB_ENOMEM. */
+static int read_var(bib_record *rec, bib_var var, const char *key, const json_t *v,
+                    bib_buf *tmp, const bib_cslitem_ctx *ctx)
+{
+    unsigned flags = ctx ? ctx->flags : 0;
+    int rc = 0;
+    switch (bib_var_kind(var)) {
+    case BIB_KIND_NAMES: {
+        if (!json_is_array(v)) {
+            if ((flags & BIB_CSLITEM_LOOSE) && json_is_string(v)) {
+                bib_name n = {0};
+                n.literal = json_string_value(v);
+                return bib_record_add_name(rec, var, &n);
+            }
+            return BIB_EINVAL;
+        }
+        size_t count = json_array_size(v);
+        bool any = false;
+        for (size_t i = 0; i < count; i++) {
+            bib_name n;
+            if (!read_name(json_array_get(v, i), &n, tmp, flags)) {
+                warn(ctx, BIB_SEV_WARNING, "item: a name in '%s' is not a name object%s",
+                     key, "");
+                continue;
+            }
+            if (i == count - 1 && is_others(&n) && any) {
+                rc = bib_record_set_names_truncated(rec, var, true);
+            } else {
+                rc = bib_record_add_name(rec, var, &n);
+                any = true;
+            }
+            if (rc)
+                return rc;
+        }
+        if (!any && !bib_record_has(rec, var))
+            return bib_record_set_names_truncated(rec, var, false); /* empty list */
+        return 0;
+    }
+    case BIB_KIND_DATE: {
+        bib_date d;
+        const char *raw, *lit;
+        if (!read_date(v, &d, &raw, &lit))
+            return BIB_EINVAL;
+        d.raw = raw;
+        d.literal = lit;
+        return bib_record_set_date(rec, var, &d);
+    }
+    case BIB_KIND_NUMBER: {
+        bool num;
+        const char *s = scalar_text(v, tmp, &num);
+        if (!s)
+            return BIB_EINVAL;
+        rc = bib_record_set_text(rec, var, s, strlen(s));
+        if (!rc && num)
+            rc = bib_record_set_field_flags(rec, var, BIB_FIELD_BARE_NUMBER);
+        return rc;
+    }
+    default: {
+        if (var == BIB_VAR_CATEGORIES && json_is_array(v)) {
+            for (size_t i = 0; i < json_array_size(v); i++) {
+                const char *s = scalar_text(json_array_get(v, i), tmp, NULL);
+                if (s && (rc = bib_record_add_text(rec, var, s, strlen(s))))
+                    return rc;
+            }
+            return bib_record_has(rec, var) ? 0 : BIB_EINVAL;
+        }
+        bool num;
+        const char *s = scalar_text(v, tmp, &num);
+        if (!s)
+            return BIB_EINVAL;
+        if (var == BIB_VAR_KEYWORD) {
+            /* keywords are a list in the model; CSL-JSON joins them */
+            const char *p = s;
+            while (*p) {
+                const char *c = strchr(p, ',');
+                size_t l = c ? (size_t)(c - p) : strlen(p);
+                while (l && isspace((unsigned char)*p)) {
+                    p++;
+                    l--;
+                }
+                while (l && isspace((unsigned char)p[l - 1]))
+                    l--;
+                if (l && (rc = bib_record_add_text(rec, var, p, l)))
+                    return rc;
+                if (!c)
+                    break;
+                p = c + 1;
+            }
+            return bib_record_has(rec, var) ? 0 : bib_record_set_text(rec, var, "", 0);
+        }
+        rc = bib_record_set_text(rec, var, s, strlen(s));
+        if (!rc && num)
+            rc = bib_record_set_field_flags(rec, var, BIB_FIELD_BARE_NUMBER);
+        return rc;
+    }
+    }
+}
+
+int bib_cslitem_from_json(bib_record **out, const json_t *item, const bib_cslitem_ctx *ctx)
+{
+    *out = NULL;
+    if (!json_is_object(item)) {
+        warn(ctx, BIB_SEV_ERROR, "expected an item object, found %s%s",
+             json_is_array(item) ? "an array" : "a scalar", "");
+        return BIB_EPARSE;
+    }
+    bib_record *rec = bib_record_new(BIB_TYPE_UNKNOWN, NULL);
+    if (!rec)
+        return BIB_ENOMEM;
+    bib_buf tmp = BIB_BUF_INIT, key = BIB_BUF_INIT;
+    int rc = 0;
+    const char *k;
+    json_t *v;
+    json_object_foreach((json_t *)item, k, v) {
+        if (strcmp(k, "id") == 0) {
+            bool num;
+            const char *s = scalar_text(v, &tmp, &num);
+            if (!s) {
+                warn(ctx, BIB_SEV_WARNING, "item: 'id' is not a string or number%s%s", "", "");
+                rc = add_extra_json(rec, RAW_PREFIX "id", v);
+            } else {
+                rc = bib_record_set_id(rec, s);
+                if (!rc && !json_is_string(v))
+                    rc = add_extra_json(rec, RAW_PREFIX "id", v);
+            }
+        } else if (strcmp(k, "type") == 0) {
+            const char *s = json_is_string(v) ? json_string_value(v) : NULL;
+            bib_type t = s ? bib_type_from_name(s, strlen(s)) : BIB_TYPE_UNKNOWN;
+            if (!t) {
+                warn(ctx, BIB_SEV_WARNING, "item: unknown type '%s' (kept, written as '%s')",
+                     s ? s : "?", "document");
+                rc = add_extra_json(rec, RAW_PREFIX "type", v);
+            } else {
+                bib_record_set_type(rec, t);
+                if (strcmp(s, bib_type_name(t)) != 0)
+                    rc = add_extra_json(rec, RAW_PREFIX "type", v);
+            }
+        } else if (strcmp(k, "custom") == 0) {
+            rc = add_extra_json(rec, "custom", v);
+        } else {
+            bib_var var = bib_var_from_name(k, strlen(k));
+            if (var && bib_record_has(rec, var)) {
+                /* an alias of a variable already set ("event" and "event-title") */
+                rc = add_extra_json(rec, k, v);
+            } else if (var) {
+                rc = read_var(rec, var, k, v, &tmp, ctx);
+                if (rc == BIB_EINVAL) {
+                    warn(ctx, BIB_SEV_WARNING, "item: value of '%s' does not fit a CSL %s (kept)",
+                         k, bib_var_kind(var) == BIB_KIND_DATE    ? "date"
+                            : bib_var_kind(var) == BIB_KIND_NAMES ? "name list"
+                                                                  : "variable");
+                    bib_record_remove(rec, var);
+                    rc = add_extra_json(rec, k, v);
+                } else if (!rc) {
+                    /* keep the input spelling when it is not the canonical one */
+                    const bib_field *f = bib_record_get(rec, var);
+                    json_t *canon = field_to_json(rec, f);
+                    const char *cname = bib_var_name(var);
+                    if (!canon || !json_equal(canon, (json_t *)v) || strcmp(cname, k) != 0) {
+                        bib_buf_reset(&key);
+                        bib_buf_printf(&key, RAW_PREFIX "%s", k);
+                        rc = add_extra_json(rec, key.data, v);
+                    }
+                    json_decref(canon);
+                }
+            } else {
+                rc = add_extra_json(rec, k, v);
+            }
+        }
+        if (rc)
+            break;
+    }
+    bib_buf_clear(&tmp);
+    bib_buf_clear(&key);
+    if (rc) {
+        bib_record_free(rec);
+        return rc;
+    }
+    *out = rec;
+    return 0;
+}
+
+/* ---- writing ------------------------------------------------------------------ */
+
+static json_t *date_to_json(const bib_date *d)
+{
+    json_t *o = json_object();
+    if (!o)
+        return NULL;
+    if (d->nparts) {
+        json_t *dp = json_array();
+        json_object_set_new(o, "date-parts", dp);
+        for (int i = 0; i < d->nparts; i++) {
+            const bib_date_part *p = &d->parts[i];
+            json_t *a = json_array();
+            json_array_append_new(dp, a);
+            if (!p->has_year) {
+                json_array_append_new(a, json_integer(0)); /* open end */
+                continue;
+            }
+            json_array_append_new(a, json_integer(p->year));
+            if (p->month) {
+                json_array_append_new(a, json_integer(p->month));
+                if (p->day)
+                    json_array_append_new(a, json_integer(p->day));
+            }
+        }
+        int season = d->parts[0].season;
+        if (season)
+            json_object_set_new(o, "season", json_integer(season));
+    }
+    if (d->circa)
+        json_object_set_new(o, "circa", json_true());
+    if (d->literal)
+        json_object_set_new(o, "literal", json_string(d->literal));
+    if (d->raw)
+        json_object_set_new(o, "raw", json_string(d->raw));
+    return o;
+}
+
+static json_t *name_to_json(const bib_name *n)
+{
+    json_t *o = json_object();
+    const char *parts[6] = {n->family, n->given, n->dropping_particle,
+                            n->non_dropping_particle, n->suffix, n->literal};
+    for (int i = 0; i < 6; i++)
+        if (parts[i])
+            json_object_set_new(o, name_keys[i], json_string(parts[i]));
+    if (n->comma_suffix)
+        json_object_set_new(o, "comma-suffix", json_true());
+    if (n->static_ordering)
+        json_object_set_new(o, "static-ordering", json_true());
+    if (n->parse_names)
+        json_object_set_new(o, "parse-names", json_true());
+    return o;
+}
+
+/* Canonical JSON of one field. New reference or NULL. */
+static json_t *field_to_json(const bib_record *rec, const bib_field *f)
+{
+    (void)rec;
+    switch (bib_field_kind(f)) {
+    case BIB_KIND_NAMES: {
+        json_t *a = json_array();
+        for (size_t i = 0; i < bib_field_name_count(f); i++)
+            json_array_append_new(a, name_to_json(bib_field_name_at(f, i)));
+        if (bib_field_names_truncated(f))
+            json_array_append_new(a, json_pack("{s:s}", "literal", "others"));
+        return a;
+    }
+    case BIB_KIND_DATE:
+        return date_to_json(bib_field_date(f));
+    default: {
+        const char *s = bib_field_text(f);
+        if (!s)
+            return NULL;
+        if (bib_field_var(f) == BIB_VAR_CATEGORIES) {
+            json_t *a = json_array();
+            for (size_t i = 0; i < bib_field_value_count(f); i++)
+                json_array_append_new(a, json_string(bib_field_value_at(f, i)));
+            return a;
+        }
+        if (bib_field_var(f) == BIB_VAR_KEYWORD && bib_field_value_count(f) > 1) {
+            bib_buf b = BIB_BUF_INIT;
+            for (size_t i = 0; i < bib_field_value_count(f); i++) {
+                if (i)
+                    bib_buf_puts(&b, ", ");
+                bib_buf_puts(&b, bib_field_value_at(f, i));
+            }
+            json_t *j = json_string(b.data);
+            bib_buf_clear(&b);
+            return j;
+        }
+        if (bib_field_flags(f) & BIB_FIELD_BARE_NUMBER) {
+            char *end;
+            long long x = strtoll(s, &end, 10);
+            if (*s && !*end && !(s[0] == '0' && s[1]))
+                return json_integer(x);
+        }
+        return json_string(s);
+    }
+    }
+}
+
+/* The kept input spelling of `key`, if it still maps to the same value. */
+static json_t *raw_if_same(const bib_record *rec, const char *key, const json_t *canon,
+                           bib_var var)
+{
+    char name[80];
+    snprintf(name, sizeof name, RAW_PREFIX "%s", key);
+    const char *raw = bib_record_extra_get(rec, FMT, name);
+    if (!raw)
+        return NULL;
+    json_t *j = json_loads(raw, JSON_DECODE_ANY, NULL);
+    if (!j)
+        return NULL;
+    if (var == BIB_VAR_NONE)
+        return j; /* id / type: checked by the caller */
+    /* re-read the raw value and compare canonical forms */
+    bib_record *probe = bib_record_new(BIB_TYPE_UNKNOWN, NULL);
+    bib_buf tmp = BIB_BUF_INIT;
+    bool same = false;
+    if (probe && read_var(probe, var, key, j, &tmp, NULL) == 0) {
+        json_t *c2 = field_to_json(probe, bib_record_get(probe, var));
+        same = c2 && json_equal(c2, (json_t *)canon);
+        json_decref(c2);
+    }
+    bib_buf_clear(&tmp);
+    bib_record_free(probe);
+    if (!same) {
+        json_decref(j);
+        return NULL;
+    }
+    return j;
+}
+
+json_t *bib_cslitem_to_json(const bib_record *rec, unsigned flags)
+{
+    json_t *o = json_object();
+    if (!o)
+        return NULL;
+    /* id */
+    const char *id = bib_record_id(rec);
+    if (id) {
+        json_t *raw = raw_if_same(rec, "id", NULL, BIB_VAR_NONE);
+        char buf[64];
+        const char *rs = NULL;
+        if (raw && json_is_integer(raw)) {
+            snprintf(buf, sizeof buf, "%lld", (long long)json_integer_value(raw));
+            rs = buf;
+        }
+        if (raw && rs && strcmp(rs, id) == 0)
+            json_object_set_new(o, "id", raw);
+        else {
+            json_decref(raw);
+            json_object_set_new(o, "id", json_string(id));
+        }
+    }
+    /* type */
+    bib_type t = bib_record_type(rec);
+    json_t *rawt = raw_if_same(rec, "type", NULL, BIB_VAR_NONE);
+    if (rawt && json_is_string(rawt) &&
+        bib_type_from_name(json_string_value(rawt), json_string_length(rawt)) == t)
+        json_object_set_new(o, "type", rawt);
+    else {
+        json_decref(rawt);
+        json_object_set_new(o, "type", json_string(t ? bib_type_name(t) : "document"));
+    }
+    /* variables in record order */
+    for (size_t i = 0; i < bib_record_field_count(rec); i++) {
+        const bib_field *f = bib_record_field_at(rec, i);
+        bib_var var = bib_field_var(f);
+        json_t *canon = field_to_json(rec, f);
+        if (!canon)
+            continue;
+        /* the input may have used an alias key ("shortTitle"): look for a
+         * raw extra under any key that maps to this variable */
+        json_t *out = NULL;
+        const char *outkey = bib_var_name(var);
+        for (size_t k = 0; k < bib_record_extra_count(rec) && !out; k++) {
+            const char *fmt, *name;
+            bib_record_extra_at(rec, k, &fmt, &name, NULL, NULL);
+            if (strcmp(fmt, FMT) != 0 || strncmp(name, RAW_PREFIX, 5) != 0)
+                continue;
+            const char *key = name + 5;
+            if (bib_var_from_name(key, strlen(key)) != var)
+                continue;
+            out = raw_if_same(rec, key, canon, var);
+            if (out)
+                outkey = key;
+        }
+        if (out) {
+            json_object_set_new(o, outkey, out);
+            json_decref(canon);
+        } else {
+            json_object_set_new(o, outkey, canon);
+        }
+    }
+    /* extras: csljson ones back in place, others under custom */
+    json_t *custom = NULL;
+    for (size_t i = 0; i < bib_record_extra_count(rec); i++) {
+        const char *fmt, *name, *value;
+        size_t len;
+        bib_record_extra_at(rec, i, &fmt, &name, &value, &len);
+        if (strcmp(fmt, FMT) == 0) {
+            if (strncmp(name, RAW_PREFIX, 5) == 0)
+                continue;
+            json_t *j = json_loadb(value, len, JSON_DECODE_ANY, NULL);
+            if (!j)
+                j = json_stringn(value, len);
+            if (strcmp(name, "custom") == 0 && json_is_object(j)) {
+                if (!custom)
+                    custom = j;
+                else {
+                    json_object_update(custom, j);
+                    json_decref(j);
+                }
+            } else if (!json_object_get(o, name)) {
+                json_object_set_new(o, name, j);
+            } else {
+                json_decref(j);
+            }
+        } else if (flags & BIB_CSLITEM_CUSTOM_EXTRAS) {
+            if (!custom)
+                custom = json_object();
+            json_t *sub = json_object_get(custom, fmt);
+            if (!sub) {
+                sub = json_object();
+                json_object_set_new(custom, fmt, sub);
+            }
+            json_t *prev = json_object_get(sub, name);
+            json_t *val = json_stringn(value, len);
+            if (!prev) {
+                json_object_set_new(sub, name, val);
+            } else if (json_is_array(prev)) {
+                json_array_append_new(prev, val);
+            } else {
+                json_t *arr = json_array();
+                json_array_append(arr, prev);
+                json_array_append_new(arr, val);
+                json_object_set_new(sub, name, arr);
+            }
+        }
+    }
+    if (custom)
+        json_object_set_new(o, "custom", custom);
+    return o;
+}

@@ -32,8 +32,8 @@ void bib_buf_clear(bib_buf *b)
 void bib_buf_reset(bib_buf *b)
 {
     b->len = 0;
-    b->data[0] = '\0';
-    /* data may be the shared empty string: writing '\0' there is harmless */
+    if (b->cap) /* never write to the static "" of an unused buffer */
+        b->data[0] = '\0';
 }
 
 int bib_buf_reserve(bib_buf *b, size_t extra)

@@ -1,0 +1,554 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * csljson.c - the csljson module: CSL-JSON (a JSON array of CSL items, or a
+ * single item object) and csljsonl (JSON Lines: one item per line).
+ *
+ * Streaming: the array reader never holds more than one element. It scans
+ * the bytes for the extent of the next top-level element (strings, escapes
+ * and bracket depth tracked), decodes that slice alone with json_loadb, and
+ * shifts jansson's line/column by the slice's start, so a bad element is
+ * reported at its real place and skipped while the others convert. The
+ * writers emit one item at a time. The mapping itself lives in core
+ * (cslitem.h), shared with the yaml plugin.
+ *
+ * Not for: CSL semantics (core/cslitem.c).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "bibconv/buf.h"
+#include "bibconv/cslitem.h"
+#include "bibconv/plugin.h"
+
+/* ---- reader ---------------------------------------------------------------- */
+
+typedef enum { ST_START, ST_ARRAY, ST_SINGLE_DONE, ST_END } rd_state;
+
+typedef struct csl_reader {
+    bib_input *in;
+    rd_state st;
+    bool lines; /* csljsonl */
+    bool first; /* no element read yet in the array */
+    json_t *pending; /* items of a top-level object-of-items, drained one by one */
+    size_t pending_i;
+    size_t pend_line, pend_col;
+} csl_reader;
+
+static bool is_ws(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* Skips whitespace; returns the next byte (0 at end) without consuming it. */
+static int peek_nonws(bib_input *in)
+{
+    for (;;) {
+        const char *d;
+        size_t n;
+        if (bib_input_window(in, 0, &d, &n) < 0)
+            return -1;
+        if (!n)
+            return 0;
+        size_t i = 0;
+        while (i < n && is_ws(d[i]))
+            i++;
+        bib_input_consume(in, i);
+        if (i < n)
+            return (unsigned char)d[i];
+    }
+}
+
+/* Finds the extent of the JSON value starting at the window's first byte.
+ * Returns its length (the window then holds it contiguously in *data), 0
+ * when the input ended inside it, or a negative status. */
+static long scan_value(bib_input *in, const char **data)
+{
+    size_t want = 0, pos = 0;
+    int depth = 0;
+    bool str = false, esc = false;
+    for (;;) {
+        const char *d;
+        size_t n;
+        int rc = bib_input_window(in, want, &d, &n);
+        if (rc < 0)
+            return rc;
+        for (; pos < n; pos++) {
+            char c = d[pos];
+            if (str) {
+                if (esc)
+                    esc = false;
+                else if (c == '\\')
+                    esc = true;
+                else if (c == '"')
+                    str = false;
+                continue;
+            }
+            if (c == '"') {
+                str = true;
+            } else if (c == '{' || c == '[') {
+                depth++;
+            } else if (c == '}' || c == ']') {
+                if (depth == 0) { /* closes the enclosing array: a scalar ends */
+                    *data = d;
+                    return (long)pos;
+                }
+                if (--depth == 0) {
+                    *data = d;
+                    return (long)pos + 1;
+                }
+            } else if (c == ',' && depth == 0) {
+                *data = d;
+                return (long)pos;
+            }
+        }
+        if (want >= n && n < want) { /* the input ended inside the value */
+            *data = d;
+            return depth == 0 && !str ? (long)n : 0;
+        }
+        want = n < 4096 ? 8192 : n * 2;
+    }
+}
+
+static void report_json_error(bib_input *in, const json_error_t *e, size_t line, size_t col)
+{
+    size_t l = line, c = col;
+    if (e->line > 1) {
+        l = line + (size_t)e->line - 1;
+        c = e->column > 0 ? (size_t)e->column : 1;
+    } else if (e->column > 0) {
+        c = col + (size_t)e->column - 1;
+    }
+    bib_input_report(in, BIB_SEV_ERROR, l, c, "invalid JSON: %s", e->text);
+}
+
+/* Decodes the value of `len` bytes at the window start, converts it, and
+ * consumes it. Returns 1 with *out, or BIB_EPARSE (reported). */
+static int decode_item(csl_reader *r, const char *d, size_t len, bib_record **out)
+{
+    size_t line, col;
+    bib_input_position_of(r->in, d, &line, &col);
+    json_error_t err;
+    json_t *j = json_loadb(d, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &err);
+    bib_input_consume(r->in, len);
+    if (!j) {
+        report_json_error(r->in, &err, line, col);
+        return BIB_EPARSE;
+    }
+    bib_cslitem_ctx ctx = {r->in, line, col, 0};
+    int rc;
+    if (json_is_object(j) && !json_object_get(j, "id") && !json_object_get(j, "type") &&
+        json_object_size(j) > 0 && r->st == ST_START) {
+        /* an object keyed by item number, as some converters write: read
+         * its values as items (whole object already in memory) */
+        bool all = true;
+        const char *k;
+        json_t *v;
+        json_object_foreach(j, k, v) all = all && json_is_object(v);
+        if (all) {
+            bib_input_report(r->in, BIB_SEV_WARNING, line, col,
+                             "top-level object of items, not a CSL-JSON array; reading its "
+                             "values as items");
+            r->pending = j;
+            r->pending_i = 0;
+            r->pend_line = line;
+            r->pend_col = col;
+            return 0;
+        }
+    }
+    rc = bib_cslitem_from_json(out, j, &ctx);
+    json_decref(j);
+    if (rc == BIB_EPARSE)
+        return rc;
+    if (rc < 0) {
+        bib_input_report(r->in, BIB_SEV_ERROR, line, col, "cannot convert item: %s",
+                         bib_status_text(rc));
+        return rc;
+    }
+    bib_record_set_origin(*out, bib_input_name(r->in), line);
+    return 1;
+}
+
+static int next_pending(csl_reader *r, bib_record **out)
+{
+    void *it = json_object_iter(r->pending);
+    for (size_t i = 0; i < r->pending_i && it; i++)
+        it = json_object_iter_next(r->pending, it);
+    if (!it) {
+        json_decref(r->pending);
+        r->pending = NULL;
+        return 0;
+    }
+    r->pending_i++;
+    bib_cslitem_ctx ctx = {r->in, r->pend_line, r->pend_col, 0};
+    int rc = bib_cslitem_from_json(out, json_object_iter_value(it), &ctx);
+    return rc < 0 ? rc : 1;
+}
+
+static int reader_open(bib_reader *rd, bib_input *in, const bib_options *opts)
+{
+    (void)opts;
+    csl_reader *r = bib_reader_state(rd);
+    r->in = in;
+    r->lines = strcmp(bib_reader_format(rd)->name, "csljsonl") == 0;
+    r->st = ST_START;
+    r->first = true;
+    return 0;
+}
+
+static int next_line_item(csl_reader *r, bib_record **out)
+{
+    const char *line;
+    size_t len;
+    for (;;) {
+        int rc = bib_input_getline(r->in, &line, &len);
+        if (rc <= 0)
+            return rc;
+        size_t i = 0;
+        while (i < len && is_ws(line[i]))
+            i++;
+        if (i == len)
+            continue;
+        json_error_t err;
+        size_t ln = bib_input_last_line(r->in);
+        json_t *j = json_loadb(line, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &err);
+        if (!j) {
+            report_json_error(r->in, &err, ln, 1);
+            return BIB_EPARSE;
+        }
+        bib_cslitem_ctx ctx = {r->in, ln, i + 1, 0};
+        rc = bib_cslitem_from_json(out, j, &ctx);
+        json_decref(j);
+        if (rc == 0) {
+            bib_record_set_origin(*out, bib_input_name(r->in), ln);
+            return 1;
+        }
+        if (rc != BIB_EPARSE)
+            bib_input_report(r->in, BIB_SEV_ERROR, ln, 1, "cannot convert item: %s",
+                             bib_status_text(rc));
+        return rc;
+    }
+}
+
+static int reader_next(bib_reader *rd, bib_record **out)
+{
+    csl_reader *r = bib_reader_state(rd);
+    if (r->pending) {
+        int rc = next_pending(r, out);
+        if (rc != 0)
+            return rc;
+        r->st = ST_SINGLE_DONE;
+    }
+    if (r->lines)
+        return next_line_item(r, out);
+    for (;;) {
+        int c = peek_nonws(r->in);
+        if (c < 0)
+            return BIB_EIO;
+        const char *d;
+        size_t n;
+        switch (r->st) {
+        case ST_START:
+            if (c == 0)
+                return 0; /* empty input: no items */
+            if (c == '[') {
+                bib_input_consume(r->in, 1);
+                r->st = ST_ARRAY;
+                continue;
+            }
+            if (c == '{') {
+                long len = scan_value(r->in, &d);
+                if (len <= 0) {
+                    bib_input_report(r->in, BIB_SEV_ERROR, bib_input_line(r->in),
+                                     bib_input_column(r->in), "unterminated JSON object");
+                    r->st = ST_END;
+                    return BIB_EPARSE;
+                }
+                int rc = decode_item(r, d, (size_t)len, out);
+                r->st = ST_SINGLE_DONE;
+                if (rc == 0 && r->pending)
+                    return reader_next(rd, out);
+                return rc;
+            }
+            bib_input_report(r->in, BIB_SEV_ERROR, bib_input_line(r->in),
+                             bib_input_column(r->in),
+                             "expected a CSL-JSON array '[' or an item object '{', found '%c'",
+                             c);
+            r->st = ST_END;
+            return BIB_EPARSE;
+        case ST_ARRAY: {
+            if (c == 0) {
+                bib_input_report(r->in, BIB_SEV_ERROR, bib_input_line(r->in),
+                                 bib_input_column(r->in),
+                                 "unexpected end of input: the array is not closed with ']'");
+                r->st = ST_END;
+                return BIB_EPARSE;
+            }
+            if (c == ']') {
+                bib_input_consume(r->in, 1);
+                r->st = ST_SINGLE_DONE;
+                continue;
+            }
+            if (c == ',') {
+                if (r->first) {
+                    bib_input_report(r->in, BIB_SEV_ERROR, bib_input_line(r->in),
+                                     bib_input_column(r->in), "expected a value, found ','");
+                    r->first = false;
+                    bib_input_consume(r->in, 1);
+                    return BIB_EPARSE;
+                }
+                bib_input_consume(r->in, 1);
+                c = peek_nonws(r->in);
+                if (c == ']') {
+                    bib_input_report(r->in, BIB_SEV_WARNING, bib_input_line(r->in),
+                                     bib_input_column(r->in), "trailing ',' before ']'");
+                    continue;
+                }
+            } else if (!r->first) {
+                bib_input_report(r->in, BIB_SEV_ERROR, bib_input_line(r->in),
+                                 bib_input_column(r->in), "expected ',' or ']' after an item");
+                /* resynchronise: treat it as the next element */
+            }
+            r->first = false;
+            long len = scan_value(r->in, &d);
+            if (len < 0)
+                return (int)len;
+            if (len == 0) {
+                bib_input_report(r->in, BIB_SEV_ERROR, bib_input_line(r->in),
+                                 bib_input_column(r->in),
+                                 "unexpected end of input inside an item");
+                bib_input_window(r->in, 0, &d, &n);
+                bib_input_consume(r->in, n);
+                r->st = ST_END;
+                return BIB_EPARSE;
+            }
+            return decode_item(r, d, (size_t)len, out);
+        }
+        case ST_SINGLE_DONE:
+            if (c == 0) {
+                r->st = ST_END;
+                return 0;
+            }
+            bib_input_report(r->in, BIB_SEV_ERROR, bib_input_line(r->in),
+                             bib_input_column(r->in), "unexpected content after the JSON value");
+            r->st = ST_END;
+            return BIB_EPARSE;
+        case ST_END:
+            return 0;
+        }
+    }
+}
+
+static void reader_close(bib_reader *rd)
+{
+    csl_reader *r = bib_reader_state(rd);
+    json_decref(r->pending);
+    r->pending = NULL;
+}
+
+/* ---- writer ------------------------------------------------------------------ */
+
+typedef struct csl_writer {
+    bib_output *out;
+    bool lines, compact, custom;
+    size_t count;
+    bib_buf buf;
+} csl_writer;
+
+static int writer_begin(bib_writer *wr, bib_output *out, const bib_options *opts)
+{
+    csl_writer *w = bib_writer_state(wr);
+    w->out = out;
+    bib_buf_init(&w->buf);
+    w->lines = strcmp(bib_writer_format(wr)->name, "csljsonl") == 0;
+    bib_options_get_bool(opts, "compact", false, &w->compact);
+    const char *ex = bib_options_get(opts, "extras");
+    w->custom = !ex || strcmp(ex, "custom") == 0;
+    if (!w->lines)
+        bib_output_putc(out, '[');
+    return 0;
+}
+
+static int dump_cb(const char *buffer, size_t size, void *data)
+{
+    return bib_buf_append(data, buffer, size) == 0 ? 0 : -1;
+}
+
+static int writer_write(bib_writer *wr, const bib_record *rec)
+{
+    csl_writer *w = bib_writer_state(wr);
+    json_t *j = bib_cslitem_to_json(rec, w->custom ? BIB_CSLITEM_CUSTOM_EXTRAS : 0);
+    if (!j) {
+        bib_output_report(w->out, BIB_SEV_ERROR, "out of memory");
+        return BIB_ENOMEM;
+    }
+    bool pretty = !w->lines && !w->compact;
+    bib_buf_reset(&w->buf);
+    int rc = json_dump_callback(j, dump_cb, &w->buf,
+                                pretty ? JSON_INDENT(2) : JSON_COMPACT);
+    json_decref(j);
+    if (rc != 0) {
+        bib_output_report(w->out, BIB_SEV_ERROR, "cannot encode record '%s' as JSON",
+                          bib_record_id(rec) ? bib_record_id(rec) : "?");
+        return BIB_ENOMEM;
+    }
+    if (w->lines) {
+        bib_output_write(w->out, w->buf.data, w->buf.len);
+        bib_output_putc(w->out, '\n');
+    } else if (!pretty) {
+        if (w->count)
+            bib_output_putc(w->out, ',');
+        bib_output_write(w->out, w->buf.data, w->buf.len);
+    } else {
+        /* indent the item by two spaces inside the array */
+        bib_output_write(w->out, w->count ? ",\n  " : "\n  ", w->count ? 4 : 3);
+        const char *p = w->buf.data, *e = p + w->buf.len;
+        while (p < e) {
+            const char *nl = memchr(p, '\n', (size_t)(e - p));
+            size_t l = nl ? (size_t)(nl - p) + 1 : (size_t)(e - p);
+            bib_output_write(w->out, p, l);
+            if (nl)
+                bib_output_write(w->out, "  ", 2);
+            p += l;
+        }
+    }
+    w->count++;
+    return bib_output_error(w->out) ? bib_output_error(w->out) : 0;
+}
+
+static int writer_end(bib_writer *wr)
+{
+    csl_writer *w = bib_writer_state(wr);
+    if (w->out && !w->lines)
+        bib_output_puts(w->out, w->count && !w->compact ? "\n]\n" : "]\n");
+    bib_buf_clear(&w->buf);
+    return 0;
+}
+
+/* ---- probes ---------------------------------------------------------------------- */
+
+static const unsigned char *skip_ws(const unsigned char *p, const unsigned char *e)
+{
+    while (p < e && is_ws((char)*p))
+        p++;
+    return p;
+}
+
+/* True when the head has a CSL-looking key ("id", "type", "title", ...). */
+static bool has_csl_keys(const unsigned char *h, size_t len)
+{
+    (void)len;
+    return strstr((const char *)h, "\"type\"") || strstr((const char *)h, "\"id\"") ||
+           strstr((const char *)h, "\"title\"") || strstr((const char *)h, "\"author\"");
+}
+
+/* Counts leading lines that are one complete-looking object each. */
+static int object_lines(const unsigned char *h, size_t len)
+{
+    const unsigned char *p = h, *e = h + len;
+    int n = 0;
+    while (p < e && n < 3) {
+        p = skip_ws(p, e);
+        if (p >= e)
+            break;
+        const unsigned char *nl = memchr(p, '\n', (size_t)(e - p));
+        if (!nl)
+            break; /* a cut last line proves nothing */
+        const unsigned char *q = nl;
+        while (q > p && is_ws((char)q[-1]))
+            q--;
+        if (*p != '{' || q[-1] != '}')
+            return n > 0 ? n : -1;
+        n++;
+        p = nl + 1;
+    }
+    return n;
+}
+
+static int probe_csljson(const unsigned char *h, size_t len, const char *fn)
+{
+    (void)fn;
+    const unsigned char *p = skip_ws(h, h + len);
+    if (p >= h + len)
+        return 0;
+    if (*p == '[') {
+        p = skip_ws(p + 1, h + len);
+        if (p < h + len && (*p == '{' || *p == ']'))
+            return has_csl_keys(h, len) || *p == ']' ? BIB_PROBE_MAX - 5 : BIB_PROBE_LIKELY - 20;
+        return 10;
+    }
+    if (*p == '{') {
+        if (object_lines(h, len) >= 2)
+            return 30; /* several one-line objects: JSON Lines */
+        return has_csl_keys(h, len) ? BIB_PROBE_LIKELY - 10 : 30;
+    }
+    return 0;
+}
+
+static int probe_csljsonl(const unsigned char *h, size_t len, const char *fn)
+{
+    (void)fn;
+    int n = object_lines(h, len);
+    if (n >= 2)
+        return has_csl_keys(h, len) ? BIB_PROBE_MAX - 5 : BIB_PROBE_LIKELY - 20;
+    if (n == 1)
+        return 40; /* one line only: the array format's probe wins if CSL */
+    return 0;
+}
+
+/* ---- descriptors -------------------------------------------------------------------- */
+
+static const bib_option_spec writer_options[] = {
+    {"compact", BIB_OPT_BOOL, NULL, "false", "csljson: one line instead of pretty-printed"},
+    {"extras", BIB_OPT_CHOICE, "custom,drop", "custom",
+     "where other formats' unmapped fields go: the item's custom object, or nowhere"},
+    {NULL, 0, NULL, NULL, NULL},
+};
+
+static const bib_reader_ops reader_ops = {
+    .state_size = sizeof(csl_reader),
+    .open = reader_open,
+    .next = reader_next,
+    .close = reader_close,
+    .options = NULL,
+};
+
+static const bib_writer_ops writer_ops = {
+    .state_size = sizeof(csl_writer),
+    .begin = writer_begin,
+    .write = writer_write,
+    .end = writer_end,
+    .options = writer_options,
+};
+
+static const bib_format_desc csljson_format = {
+    .name = "csljson",
+    .description = "CSL-JSON array of items (streamed element by element)",
+    .extensions = "json,csljson",
+    .mime = "application/vnd.citationstyles.csl+json",
+    .flags = 0,
+    .probe = probe_csljson,
+    .reader = &reader_ops,
+    .writer = &writer_ops,
+};
+
+static const bib_format_desc csljsonl_format = {
+    .name = "csljsonl",
+    .description = "CSL-JSON Lines: one item object per line",
+    .extensions = "jsonl,ndjson",
+    .mime = NULL,
+    .flags = 0,
+    .probe = probe_csljsonl,
+    .reader = &reader_ops,
+    .writer = &writer_ops,
+};
+
+static const bib_format_desc *const formats[] = {&csljson_format, &csljsonl_format, NULL};
+
+BIB_PLUGIN_EXPORT const bib_plugin_desc bib_plugin_module = {
+    .abi_version = BIB_PLUGIN_ABI_VERSION,
+    .module_name = "csljson",
+    .formats = formats,
+};

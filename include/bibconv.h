@@ -16,6 +16,6 @@
 #include "bibconv/plugin.h"
 #include "bibconv/registry.h"
 #include "bibconv/convert.h"
-#include "bibconv/text.h"
+#include "bibconv/cslitem.h"
 
 #endif /* BIBCONV_H */

@@ -5,6 +5,11 @@
  * (latex.h), name parsing and formatting (names.h), date parsing and
  * formatting (dates.h), page ranges and citation keys (misc in names.h /
  * dates.h as documented there). Written once in core.
+ *
+ * Status: this is the agreed interface; core implements only the UTF-8
+ * basics so far (decode/encode/valid/length). The rest arrives with the
+ * BibTeX work, and until then these headers are neither installed nor part
+ * of bibconv.h.
  */
 #ifndef BIBCONV_TEXT_H
 #define BIBCONV_TEXT_H

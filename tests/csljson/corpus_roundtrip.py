@@ -1,0 +1,111 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Round-trips every CSL-JSON file of the shared corpus through
+`bibconv -f csljson -t csljson` (and through csljsonl) and checks that
+(1) the output is an equal JSON value (types compared strictly: 1 != "1",
+true != 1, key order ignored as JSON does), and (2) every output validates
+against the CSL-JSON schema whenever the input does (38 corpus files are
+themselves invalid: unknown keys such as "key" or "isInstitution", empty
+date-parts; the exact round trip keeps what they hold, so their outputs are
+as invalid as their inputs, and that is reported, not failed). One documented
+difference is allowed: an input item without "type" gets "type": "document"
+(the schema requires a type).
+
+A corpus file is CSL-JSON when it is a JSON array whose elements are all
+objects with an "id" (that is what the schema calls an item); other JSON
+files of the corpus (Zotero item JSON, objects keyed by number) are not
+CSL-JSON and are skipped here. Exits 77 (skipped) without ../shared.
+"""
+import glob
+import json
+import os
+import subprocess
+import sys
+
+shared = os.environ.get("BIBCONV_SHARED", "")
+build = os.environ.get("BIBCONV_BUILDDIR", "")
+corpus = os.path.join(shared, "corpus")
+if not os.path.isdir(corpus):
+    print("skipped: no shared corpus at", corpus)
+    sys.exit(77)
+exe = os.path.join(build, "core", "cli", "bibconv")
+
+try:
+    import jsonschema
+    with open(os.path.join(corpus, "schema", "csl-data.json")) as f:
+        validator = jsonschema.Draft7Validator(json.load(f))
+except ImportError:
+    validator = None
+    print("note: python3-jsonschema missing, schema validation not done")
+
+
+def strict_equal(a, b):
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(strict_equal(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(strict_equal(x, y) for x, y in zip(a, b))
+    return a == b
+
+
+def is_csl(doc):
+    return (isinstance(doc, list) and doc and
+            all(isinstance(x, dict) and "id" in x for x in doc))
+
+
+files = sorted(f for f in glob.glob(os.path.join(corpus, "**", "*.json"), recursive=True)
+               if "/schema/" not in f)
+checked = failed = items = invalid = invalid_inputs = 0
+for path in files:
+    try:
+        with open(path, encoding="utf-8") as f:
+            doc = json.load(f)
+    except (ValueError, UnicodeDecodeError):
+        continue
+    if not is_csl(doc):
+        continue
+    checked += 1
+    expected = [dict(x) for x in doc]
+    for x in expected:
+        x.setdefault("type", "document")
+    for fmt in ("csljson", "csljsonl"):
+        if fmt == "csljson":
+            proc = subprocess.run([exe, "-f", "csljson", "-t", "csljson", path],
+                                  capture_output=True)
+        else:
+            lines = "".join(json.dumps(x, ensure_ascii=False) + "\n" for x in doc)
+            proc = subprocess.run([exe, "-f", "csljsonl", "-t", "csljsonl"],
+                                  input=lines.encode(), capture_output=True)
+        if proc.returncode != 0:
+            print(f"FAIL {path} ({fmt}): exit {proc.returncode}: {proc.stderr.decode()[:300]}")
+            failed += 1
+            continue
+        out = proc.stdout.decode()
+        got = json.loads(out) if fmt == "csljson" else [json.loads(l) for l in out.splitlines()]
+        if not strict_equal(got, expected):
+            failed += 1
+            for g, e in zip(got, expected):
+                if not strict_equal(g, e):
+                    diff = {k: (e.get(k), g.get(k)) for k in set(e) | set(g)
+                            if not strict_equal(e.get(k), g.get(k))}
+                    print(f"FAIL {path} ({fmt}): item {e.get('id')!r} differs: "
+                          f"{json.dumps(diff, ensure_ascii=False)[:400]}")
+                    break
+            else:
+                print(f"FAIL {path} ({fmt}): {len(got)} items, expected {len(expected)}")
+            continue
+        if fmt == "csljson":
+            items += len(got)
+            if validator:
+                errs = list(validator.iter_errors(got))
+                if errs and next(validator.iter_errors(doc), None) is not None:
+                    invalid_inputs += 1
+                elif errs:
+                    invalid += 1
+                    failed += 1
+                    print(f"FAIL {path}: output does not validate: {errs[0].message[:200]}")
+print(f"{checked} CSL-JSON corpus files, {items} items round-tripped; "
+      f"{failed} failures, {invalid} schema-invalid outputs of valid inputs "
+      f"({invalid_inputs} inputs were schema-invalid themselves)")
+sys.exit(1 if failed or checked == 0 else 0)

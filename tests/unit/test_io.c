@@ -1,0 +1,196 @@
+/* SPDX-License-Identifier: MIT */
+/* test_io.c - bib_input positions across refills, line ends, BOMs and
+ * encodings; bib_output atomic commit and memory outputs. */
+#include <check.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bibconv.h"
+
+static char *read_all(bib_input *in, size_t *lines)
+{
+    bib_buf b = BIB_BUF_INIT;
+    const char *l;
+    size_t len, n = 0;
+    while (bib_input_getline(in, &l, &len) == 1) {
+        bib_buf_append(&b, l, len);
+        bib_buf_putc(&b, '|');
+        n++;
+    }
+    *lines = n;
+    return bib_buf_detach(&b);
+}
+
+START_TEST(test_getline_line_ends)
+{
+    /* every buffer size, so refills split "\r\n" and UTF-8 sequences */
+    static const char text[] = "a\r\nb\rc\n\nd\xC3\xA9\r";
+    for (int bs = 1; bs <= 8; bs++) {
+        char env[8];
+        snprintf(env, sizeof env, "%d", bs);
+        setenv("BIBCONV_IO_BUFSIZE", env, 1);
+        bib_input *in = bib_input_open_memory(text, sizeof text - 1, "m", NULL);
+        size_t n;
+        char *all = read_all(in, &n);
+        ck_assert_str_eq(all, "a|b|c||d\xC3\xA9|");
+        ck_assert_uint_eq(n, 5);
+        ck_assert_uint_eq(bib_input_last_line(in), 5);
+        free(all);
+        bib_input_free(in);
+    }
+    unsetenv("BIBCONV_IO_BUFSIZE");
+}
+END_TEST
+
+START_TEST(test_consume_positions)
+{
+    static const char text[] = "ab\ncd\xC3\xA9" "f\r\ngh";
+    for (int bs = 1; bs <= 6; bs++) {
+        char env[8];
+        snprintf(env, sizeof env, "%d", bs);
+        setenv("BIBCONV_IO_BUFSIZE", env, 1);
+        bib_input *in = bib_input_open_memory(text, sizeof text - 1, "m", NULL);
+        const char *d;
+        size_t n;
+        /* consume byte by byte and check the position of 'f' and 'g' */
+        size_t seen = 0;
+        while (bib_input_window(in, 0, &d, &n) == 0 && n) {
+            if (seen == 7) {
+                ck_assert_uint_eq(bib_input_line(in), 2);
+                ck_assert_uint_eq(bib_input_column(in), 4); /* é counts one */
+            }
+            if (seen == 10) {
+                ck_assert_uint_eq(bib_input_line(in), 3);
+                ck_assert_uint_eq(bib_input_column(in), 1);
+            }
+            bib_input_consume(in, 1);
+            seen++;
+        }
+        ck_assert_uint_eq(seen, sizeof text - 1);
+        ck_assert_uint_eq(bib_input_offset(in), sizeof text - 1);
+        bib_input_free(in);
+    }
+    unsetenv("BIBCONV_IO_BUFSIZE");
+}
+END_TEST
+
+START_TEST(test_boms_and_encodings)
+{
+    size_t n;
+    static const char bom8[] = "\xEF\xBB\xBFhi\n";
+    bib_input *in = bib_input_open_memory(bom8, sizeof bom8 - 1, "m", NULL);
+    char *all = read_all(in, &n);
+    ck_assert_str_eq(all, "hi|");
+    free(all);
+    bib_input_free(in);
+
+    static const char le[] = "\xFF\xFEh\0\xE9\0\n\0\x3D\xD8\x00\xDE"; /* h é \n U+1F600 */
+    in = bib_input_open_memory(le, sizeof le - 1, "m", NULL);
+    all = read_all(in, &n);
+    ck_assert_str_eq(all, "h\xC3\xA9|\xF0\x9F\x98\x80|");
+    free(all);
+    bib_input_free(in);
+
+    static const char be[] = "\xFE\xFF\0h\0\xE9";
+    in = bib_input_open_memory(be, sizeof be - 1, "m", NULL);
+    all = read_all(in, &n);
+    ck_assert_str_eq(all, "h\xC3\xA9|");
+    free(all);
+    bib_input_free(in);
+
+    bib_diag *d = bib_diag_new();
+    bib_diag_set_callback(d, NULL, NULL);
+    static const char latin[] = "caf\xE9 \x93q\x94\n";
+    in = bib_input_open_memory(latin, sizeof latin - 1, "m", d);
+    ck_assert_int_eq(bib_input_set_encoding(in, BIB_ENC_DETECT), 0);
+    all = read_all(in, &n);
+    ck_assert_str_eq(all, "caf\xC3\xA9 \xE2\x80\x9Cq\xE2\x80\x9D|");
+    ck_assert_uint_eq(bib_diag_count(d, BIB_SEV_WARNING), 1);
+    free(all);
+    bib_input_free(in);
+
+    static const char utf[] = "caf\xC3\xA9\n";
+    in = bib_input_open_memory(utf, sizeof utf - 1, "m", d);
+    ck_assert_int_eq(bib_input_set_encoding(in, BIB_ENC_DETECT), 0);
+    all = read_all(in, &n);
+    ck_assert_str_eq(all, "caf\xC3\xA9|");
+    ck_assert_uint_eq(bib_diag_count(d, BIB_SEV_WARNING), 1); /* no new warning */
+    free(all);
+    bib_input_free(in);
+    bib_diag_free(d);
+}
+END_TEST
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    static char buf[256];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    return buf;
+}
+
+START_TEST(test_output_atomic)
+{
+    char dir[] = "/tmp/bibconv-io-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    char path[300];
+    snprintf(path, sizeof path, "%s/out.txt", dir);
+    FILE *f = fopen(path, "w");
+    fputs("old", f);
+    fclose(f);
+    bib_output *o = bib_output_open_file(path, NULL);
+    bib_output_puts(o, "new content");
+    bib_output_free(o); /* no commit: old file untouched, temp removed */
+    ck_assert_str_eq(slurp(path), "old");
+    o = bib_output_open_file(path, NULL);
+    bib_output_printf(o, "%s %d", "new", 2);
+    ck_assert_int_eq(bib_output_commit(o), 0);
+    bib_output_free(o);
+    ck_assert_str_eq(slurp(path), "new 2");
+    o = bib_output_open_file(path, NULL);
+    bib_output_puts(o, "x");
+    bib_output_fail(o, BIB_EIO);
+    ck_assert_int_eq(bib_output_commit(o), BIB_EIO);
+    bib_output_free(o);
+    ck_assert_str_eq(slurp(path), "new 2");
+    /* only out.txt is left in the directory */
+    char cmd[400];
+    snprintf(cmd, sizeof cmd, "test $(ls -A %s | wc -l) -eq 1", dir);
+    ck_assert_int_eq(system(cmd), 0);
+    unlink(path);
+    rmdir(dir);
+
+    o = bib_output_open_memory(NULL);
+    for (int i = 0; i < 100000; i++)
+        bib_output_putc(o, 'a');
+    ck_assert_int_eq(bib_output_commit(o), 0);
+    size_t len;
+    const char *m = bib_output_memory(o, &len);
+    ck_assert_uint_eq(len, 100000);
+    ck_assert_int_eq(m[99999], 'a');
+    bib_output_free(o);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("io");
+    TCase *tc = tcase_create("io");
+    tcase_add_test(tc, test_getline_line_ends);
+    tcase_add_test(tc, test_consume_positions);
+    tcase_add_test(tc, test_boms_and_encodings);
+    tcase_add_test(tc, test_output_atomic);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

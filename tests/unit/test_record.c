@@ -1,0 +1,212 @@
+/* SPDX-License-Identifier: MIT */
+/* test_record.c - the record model: fields, kinds, names, dates, extras,
+ * directives, clone, and the CSL vocabulary lookups. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bibconv.h"
+
+START_TEST(test_text_fields)
+{
+    bib_record *r = bib_record_new(BIB_TYPE_BOOK, "key1");
+    ck_assert_ptr_nonnull(r);
+    ck_assert_str_eq(bib_record_id(r), "key1");
+    ck_assert_int_eq(bib_record_type(r), BIB_TYPE_BOOK);
+    ck_assert_int_eq(bib_record_set_text(r, BIB_VAR_TITLE, "A <i>B</i>", 10), 0);
+    ck_assert_int_eq(bib_record_set_text(r, BIB_VAR_VOLUME, "12", 2), 0);
+    ck_assert_str_eq(bib_record_text(r, BIB_VAR_TITLE), "A <i>B</i>");
+    /* replacing keeps the position */
+    ck_assert_int_eq(bib_record_set_text(r, BIB_VAR_TITLE, "C", 1), 0);
+    ck_assert_int_eq(bib_field_var(bib_record_field_at(r, 0)), BIB_VAR_TITLE);
+    ck_assert_str_eq(bib_record_text(r, BIB_VAR_TITLE), "C");
+    ck_assert_uint_eq(bib_record_field_count(r), 2);
+    /* wrong kind */
+    ck_assert_int_eq(bib_record_set_text(r, BIB_VAR_AUTHOR, "x", 1), BIB_EINVAL);
+    ck_assert_int_eq(bib_record_set_text(r, BIB_VAR_ISSUED, "x", 1), BIB_EINVAL);
+    /* multi-value */
+    bib_record_add_text(r, BIB_VAR_KEYWORD, "a", 1);
+    bib_record_add_text(r, BIB_VAR_KEYWORD, "b", 1);
+    const bib_field *kw = bib_record_get(r, BIB_VAR_KEYWORD);
+    ck_assert_uint_eq(bib_field_value_count(kw), 2);
+    ck_assert_str_eq(bib_field_value_at(kw, 1), "b");
+    /* a borrowed field pointer survives adding many more fields */
+    const bib_field *t = bib_record_get(r, BIB_VAR_TITLE);
+    for (int v = BIB_VAR_ABSTRACT; v < BIB_VAR_COUNT; v++)
+        bib_record_set_text(r, (bib_var)v, "x", 1);
+    ck_assert_str_eq(bib_field_text(t), "C");
+    bib_record_remove(r, BIB_VAR_VOLUME);
+    ck_assert(!bib_record_has(r, BIB_VAR_VOLUME));
+    ck_assert_str_eq(bib_record_text(r, BIB_VAR_TITLE), "C");
+    ck_assert_str_eq(bib_record_text(r, BIB_VAR_URL), "x");
+    bib_record_free(r);
+}
+END_TEST
+
+START_TEST(test_names_and_dates)
+{
+    bib_record *r = bib_record_new(BIB_TYPE_ARTICLE_JOURNAL, NULL);
+    ck_assert_ptr_null(bib_record_id(r));
+    char family[] = "Gogh";
+    bib_name n = {.family = family, .given = "Vincent", .non_dropping_particle = "van"};
+    ck_assert_int_eq(bib_record_add_name(r, BIB_VAR_AUTHOR, &n), 0);
+    family[0] = 'X'; /* the record copied it */
+    bib_name empty = {0};
+    ck_assert_int_eq(bib_record_add_name(r, BIB_VAR_AUTHOR, &empty), BIB_EINVAL);
+    bib_record_set_names_truncated(r, BIB_VAR_AUTHOR, true);
+    const bib_field *f = bib_record_get(r, BIB_VAR_AUTHOR);
+    ck_assert_uint_eq(bib_field_name_count(f), 1);
+    ck_assert_str_eq(bib_field_name_at(f, 0)->family, "Gogh");
+    ck_assert_str_eq(bib_field_name_at(f, 0)->non_dropping_particle, "van");
+    ck_assert(bib_field_names_truncated(f));
+    bib_date d = {.nparts = 2, .parts = {{true, 2020, 3, 1, 0}, {true, 2021, 0, 0, 0}},
+                  .raw = "2020-03-01/2021"};
+    ck_assert_int_eq(bib_record_set_date(r, BIB_VAR_ISSUED, &d), 0);
+    const bib_date *g = bib_field_date(bib_record_get(r, BIB_VAR_ISSUED));
+    ck_assert_int_eq(g->nparts, 2);
+    ck_assert_int_eq(g->parts[1].year, 2021);
+    ck_assert_str_eq(g->raw, "2020-03-01/2021");
+    d.nparts = 3;
+    ck_assert_int_eq(bib_record_set_date(r, BIB_VAR_ISSUED, &d), BIB_EINVAL);
+    bib_record *c = bib_record_clone(r);
+    bib_record_free(r);
+    ck_assert_str_eq(bib_field_name_at(bib_record_get(c, BIB_VAR_AUTHOR), 0)->given, "Vincent");
+    ck_assert_int_eq(bib_field_date(bib_record_get(c, BIB_VAR_ISSUED))->parts[0].month, 3);
+    bib_record_free(c);
+}
+END_TEST
+
+START_TEST(test_extras_and_directives)
+{
+    bib_record *r = bib_record_new(BIB_TYPE_UNKNOWN, "k");
+    bib_record_add_extra(r, "bibtex", "owner", "me", 2);
+    bib_record_add_extra(r, "bibtex", "owner", "you", 3);
+    bib_record_add_extra(r, "ris", "AD", "Paris", 5);
+    ck_assert_uint_eq(bib_record_extra_count(r), 3);
+    ck_assert_str_eq(bib_record_extra_get(r, "bibtex", "owner"), "me");
+    ck_assert_uint_eq(bib_record_extra_remove(r, "bibtex", "owner"), 2);
+    const char *fmt, *name, *value;
+    size_t len;
+    ck_assert_int_eq(bib_record_extra_at(r, 0, &fmt, &name, &value, &len), 0);
+    ck_assert_str_eq(name, "AD");
+    ck_assert_uint_eq(len, 5);
+    ck_assert_int_eq(bib_record_extra_at(r, 1, NULL, NULL, NULL, NULL), BIB_ENOTFOUND);
+    bib_record_free(r);
+    bib_record *d = bib_record_new_directive("bibtex", "preamble", "\\def\\x{}", 8);
+    ck_assert_int_eq(bib_record_kind_of(d), BIB_RECORD_DIRECTIVE);
+    ck_assert_str_eq(bib_record_directive_name(d), "preamble");
+    ck_assert_str_eq(bib_record_directive_text(d, &len), "\\def\\x{}");
+    bib_record_free(d);
+    bib_record_free(NULL);
+}
+END_TEST
+
+START_TEST(test_csl_vocabulary)
+{
+    for (int t = 1; t < BIB_TYPE_COUNT; t++) {
+        const char *n = bib_type_name((bib_type)t);
+        ck_assert_int_eq(bib_type_from_name(n, strlen(n)), t);
+    }
+    for (int v = 1; v < BIB_VAR_COUNT; v++) {
+        const char *n = bib_var_name((bib_var)v);
+        ck_assert_ptr_nonnull(n);
+        ck_assert_int_eq(bib_var_from_name(n, strlen(n)), v);
+        ck_assert_int_ne(bib_var_kind((bib_var)v), BIB_KIND_NONE);
+    }
+    ck_assert_int_eq(bib_type_from_name("Legal-Case", 10), BIB_TYPE_LEGAL_CASE);
+    ck_assert_int_eq(bib_type_from_name("nonsense", 8), BIB_TYPE_UNKNOWN);
+    ck_assert_int_eq(bib_var_from_name("shortTitle", 10), BIB_VAR_TITLE_SHORT);
+    ck_assert_int_eq(bib_var_from_name("journalAbbreviation", 19),
+                     BIB_VAR_CONTAINER_TITLE_SHORT);
+    ck_assert_int_eq(bib_var_from_name("event", 5), BIB_VAR_EVENT_TITLE);
+    ck_assert_int_eq(bib_var_from_name("part-number", 11), BIB_VAR_PART_NUMBER);
+    ck_assert_str_eq(bib_var_name(BIB_VAR_PART_NUMBER), "part");
+    ck_assert_int_eq(bib_var_from_name("doi", 3), BIB_VAR_DOI);
+    ck_assert_int_eq(bib_var_from_name("archive-location", 16), BIB_VAR_ARCHIVE_LOCATION);
+    ck_assert_int_eq(bib_var_kind(BIB_VAR_TITLE), BIB_KIND_RICH);
+    ck_assert_int_eq(bib_var_kind(BIB_VAR_EDITOR), BIB_KIND_NAMES);
+    ck_assert_int_eq(bib_var_kind(BIB_VAR_SUBMITTED), BIB_KIND_DATE);
+    ck_assert_int_eq(bib_var_kind(BIB_VAR_PAGE), BIB_KIND_NUMBER);
+    ck_assert_int_eq(bib_var_kind(BIB_VAR_URL), BIB_KIND_TEXT);
+}
+END_TEST
+
+START_TEST(test_buf_and_options)
+{
+    bib_buf b = BIB_BUF_INIT;
+    bib_buf_reset(&b); /* must not write to the static empty string */
+    ck_assert_str_eq(b.data, "");
+    for (int i = 0; i < 1000; i++)
+        bib_buf_printf(&b, "%d,", i);
+    ck_assert_uint_eq(b.len, strlen(b.data));
+    bib_buf_put_utf8(&b, 0xE9);
+    ck_assert_str_eq(b.data + b.len - 2, "\xC3\xA9");
+    char *s = bib_buf_detach(&b);
+    ck_assert_ptr_nonnull(s);
+    ck_assert_uint_eq(b.len, 0);
+    free(s);
+    bib_options *o = bib_options_new();
+    ck_assert_int_eq(bib_options_parse(o, "compact=true"), 0);
+    ck_assert_int_eq(bib_options_parse(o, "noequals"), BIB_EINVAL);
+    ck_assert_int_eq(bib_options_parse(o, "=x"), BIB_EINVAL);
+    bool v;
+    ck_assert_int_eq(bib_options_get_bool(o, "compact", false, &v), 0);
+    ck_assert(v);
+    bib_options_set(o, "compact", "maybe");
+    ck_assert_int_eq(bib_options_get_bool(o, "compact", true, &v), BIB_EINVAL);
+    long n;
+    bib_options_set(o, "n", "42");
+    ck_assert_int_eq(bib_options_get_int(o, "n", 0, &n), 0);
+    ck_assert_int_eq(n, 42);
+    ck_assert_uint_eq(bib_options_count(o), 2);
+    ck_assert_ptr_null(bib_options_get(o, "absent"));
+    bib_options_free(o);
+}
+END_TEST
+
+typedef struct { char text[4096]; size_t n; } capture;
+
+static void cap(const bib_diag_msg *m, void *p)
+{
+    capture *c = p;
+    c->n += (size_t)snprintf(c->text + c->n, sizeof c->text - c->n, "%s:%zu:%zu:%d:%s\n",
+                             m->file ? m->file : "-", m->line, m->column, (int)m->severity,
+                             m->message);
+}
+
+START_TEST(test_diag)
+{
+    bib_diag *d = bib_diag_new();
+    capture c = {{0}, 0};
+    bib_diag_set_callback(d, cap, &c);
+    bib_diag_report(d, BIB_SEV_ERROR, "a.bib", 3, 7, "expected '%c'", ',');
+    bib_diag_report(d, BIB_SEV_INFO, NULL, 0, 0, "hidden");
+    bib_diag_report(d, BIB_SEV_WARNING, NULL, 0, 0, "w");
+    ck_assert_str_eq(c.text, "a.bib:3:7:3:expected ','\n-:0:0:2:w\n");
+    ck_assert_uint_eq(bib_diag_count(d, BIB_SEV_ERROR), 1);
+    ck_assert_uint_eq(bib_diag_count(d, BIB_SEV_INFO), 1);
+    char q[32];
+    bib_diag_quote(q, sizeof q, "abc\tdefghijklmnopqrstuvwxyz", 27, 5);
+    ck_assert_str_eq(q, "abc\\x09d...");
+    bib_diag_free(d);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("record");
+    TCase *tc = tcase_create("core");
+    tcase_add_test(tc, test_text_fields);
+    tcase_add_test(tc, test_names_and_dates);
+    tcase_add_test(tc, test_extras_and_directives);
+    tcase_add_test(tc, test_csl_vocabulary);
+    tcase_add_test(tc, test_buf_and_options);
+    tcase_add_test(tc, test_diag);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -50,6 +50,8 @@ typedef struct format_entry {
 
 struct bib_registry {
     bib_diag *diag;
+    char **seen_dirs; /* real paths of directories already scanned */
+    size_t nseen;
     char **dirs;
     size_t ndirs;
     module *modules;
@@ -73,6 +75,9 @@ void bib_registry_free(bib_registry *r)
     for (size_t i = 0; i < r->ndirs; i++)
         free(r->dirs[i]);
     free(r->dirs);
+    for (size_t i = 0; i < r->nseen; i++)
+        free(r->seen_dirs[i]);
+    free(r->seen_dirs);
     for (size_t i = 0; i < r->nmodules; i++) {
         dlclose(r->modules[i].handle);
         free(r->modules[i].path);
@@ -313,6 +318,23 @@ static int cmp_str(const void *a, const void *b)
 /* Loads every *.so of one directory in sorted order; returns files seen. */
 static size_t load_dir(bib_registry *r, const char *dir, bool quiet_missing)
 {
+    /* the same directory reached twice (--plugin-dir and the environment,
+     * or the environment and the build tree) is scanned once */
+    char *real = realpath(dir, NULL);
+    if (real) {
+        for (size_t i = 0; i < r->nseen; i++)
+            if (strcmp(r->seen_dirs[i], real) == 0) {
+                free(real);
+                return 0;
+            }
+        char **ns = realloc(r->seen_dirs, (r->nseen + 1) * sizeof *ns);
+        if (ns) {
+            r->seen_dirs = ns;
+            ns[r->nseen++] = real;
+        } else {
+            free(real);
+        }
+    }
     DIR *dp = opendir(dir);
     if (!dp) {
         if (!quiet_missing)

@@ -249,6 +249,10 @@ static int convert(cli *c, int nfiles, char **files)
                 break;
         }
     }
+    /* an input error that cost no record (a missing comma the reader
+     * recovered from) still means the input was bad */
+    if (status == EXIT_OK && bib_diag_count(c->diag, BIB_SEV_ERROR))
+        status = EXIT_BADINPUT;
     int erc = bib_writer_finish(wr);
     bib_writer_free(wr);
     if (erc < 0 && status == EXIT_OK)

@@ -1,0 +1,218 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test_loader.c - the plugin loader's refusals, each one line naming the
+ * file and the reason while the other modules still load; duplicate format
+ * names; the world-writable checks; the reader/writer contract (plugin-bug
+ * detection, option validation). The module paths arrive as arguments, in
+ * the order of tests/loader/meson.build: testfmt badabi nosym badname noops
+ * dupa dupb.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "bibconv.h"
+
+static const char *mods[7];
+enum { TESTFMT, BADABI, NOSYM, BADNAME, NOOPS, DUPA, DUPB };
+
+typedef struct { char text[8192]; size_t n; } capture;
+
+static void cap(const bib_diag_msg *m, void *p)
+{
+    capture *c = p;
+    c->n += (size_t)snprintf(c->text + c->n, sizeof c->text - c->n, "%s\n", m->message);
+}
+
+/* A fresh directory holding copies of the given modules. */
+static char *make_dir(const int *which, size_t n)
+{
+    static char dir[64];
+    strcpy(dir, "/tmp/bibconv-loader-XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    chmod(dir, 0755);
+    for (size_t i = 0; i < n; i++) {
+        char cmd[1024];
+        snprintf(cmd, sizeof cmd, "cp '%s' '%s/'", mods[which[i]], dir);
+        ck_assert_int_eq(system(cmd), 0);
+    }
+    return dir;
+}
+
+static void remove_dir(const char *dir)
+{
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "chmod -R u+w '%s'; rm -rf '%s'", dir, dir);
+    ck_assert_int_eq(system(cmd), 0);
+}
+
+static bib_registry *load(const char *dir, bib_diag **d, capture *c)
+{
+    *d = bib_diag_new();
+    c->n = 0;
+    c->text[0] = '\0';
+    bib_diag_set_callback(*d, cap, c);
+    bib_registry *r = bib_registry_new(*d);
+    bib_registry_add_dir(r, dir);
+    bib_registry_load(r, BIB_REGISTRY_NO_ENV | BIB_REGISTRY_NO_DEFAULT);
+    return r;
+}
+
+START_TEST(test_refusals_others_still_load)
+{
+    int all[] = {TESTFMT, BADABI, NOSYM, BADNAME, NOOPS};
+    char *dir = make_dir(all, 5);
+    bib_diag *d;
+    capture c;
+    bib_registry *r = load(dir, &d, &c);
+    ck_assert_uint_eq(bib_registry_count(r), 1);
+    ck_assert_ptr_nonnull(bib_registry_find(r, "testfmt"));
+    ck_assert_msg(strstr(c.text, "badabi.so refused: built for plugin ABI 999, this bibconv "
+                                 "expects 1"), "%s", c.text);
+    ck_assert_msg(strstr(c.text, "nosym.so refused: not a bibconv plugin (no "
+                                 "bib_plugin_module symbol)"), "%s", c.text);
+    ck_assert_msg(strstr(c.text, "badname.so refused: malformed descriptor: module_name "
+                                 "'othername' does not match the file name 'badname'"),
+                  "%s", c.text);
+    ck_assert_msg(strstr(c.text, "noops.so refused: malformed descriptor: format 'noops' has "
+                                 "neither a reader nor a writer"), "%s", c.text);
+    /* one line per refusal */
+    int lines = 0;
+    for (const char *p = c.text; *p; p++)
+        lines += *p == '\n';
+    ck_assert_int_eq(lines, 4);
+    bib_registry_free(r);
+    bib_diag_free(d);
+    remove_dir(dir);
+}
+END_TEST
+
+START_TEST(test_duplicate_format)
+{
+    int both[] = {DUPA, DUPB};
+    char *dir = make_dir(both, 2);
+    bib_diag *d;
+    capture c;
+    bib_registry *r = load(dir, &d, &c);
+    /* sorted order: dupa wins 'dupfmt'; dupb keeps its other format */
+    const bib_format_desc *f = bib_registry_find(r, "dupfmt");
+    ck_assert_ptr_nonnull(f);
+    ck_assert(strstr(bib_registry_module_path(r, f), "/dupa.so"));
+    ck_assert_ptr_nonnull(bib_registry_find(r, "dupb-only"));
+    ck_assert_msg(strstr(c.text, "dupb.so: format 'dupfmt' refused: already provided by"),
+                  "%s", c.text);
+    bib_registry_free(r);
+    bib_diag_free(d);
+    remove_dir(dir);
+}
+END_TEST
+
+START_TEST(test_world_writable)
+{
+    int one[] = {TESTFMT};
+    char *dir = make_dir(one, 1);
+    char path[128];
+    snprintf(path, sizeof path, "%s/testfmt.so", dir);
+    chmod(path, 0666);
+    bib_diag *d;
+    capture c;
+    bib_registry *r = load(dir, &d, &c);
+    ck_assert_uint_eq(bib_registry_count(r), 0);
+    ck_assert_msg(strstr(c.text, "testfmt.so refused: the file is world-writable"), "%s",
+                  c.text);
+    ck_assert_msg(strstr(c.text, "no format plugin found (searched: "), "%s", c.text);
+    bib_registry_free(r);
+    bib_diag_free(d);
+    chmod(path, 0644);
+    chmod(dir, 0777); /* world-writable directory without the sticky bit */
+    r = load(dir, &d, &c);
+    ck_assert_uint_eq(bib_registry_count(r), 0);
+    ck_assert_msg(strstr(c.text, "its directory is world-writable without the sticky bit"),
+                  "%s", c.text);
+    bib_registry_free(r);
+    bib_diag_free(d);
+    chmod(dir, 01777); /* sticky: accepted, as /tmp-like directories are */
+    r = load(dir, &d, &c);
+    ck_assert_uint_eq(bib_registry_count(r), 1);
+    bib_registry_free(r);
+    bib_diag_free(d);
+    remove_dir(dir);
+}
+END_TEST
+
+START_TEST(test_contract)
+{
+    int one[] = {TESTFMT};
+    char *dir = make_dir(one, 1);
+    bib_diag *d;
+    capture c;
+    bib_registry *r = load(dir, &d, &c);
+    const bib_format_desc *f = bib_registry_find(r, "testfmt");
+    ck_assert_ptr_nonnull(f);
+    static const char text[] = "one\n!bad\n!silent\ntwo\n";
+    bib_input *in = bib_input_open_memory(text, sizeof text - 1, "mem", d);
+    bib_output *out = bib_output_open_memory(d);
+    bib_writer *wr;
+    ck_assert_int_eq(bib_writer_new(&wr, f, out, NULL), 0);
+    bib_convert_stats st = {0, 0, 0};
+    ck_assert_int_eq(bib_convert_input(f, in, NULL, false, wr, &st), BIB_EPARSE);
+    ck_assert_uint_eq(st.read, 2);
+    ck_assert_uint_eq(st.skipped, 2);
+    ck_assert_int_eq(bib_writer_finish(wr), 0);
+    bib_writer_free(wr);
+    bib_output_commit(out);
+    ck_assert_str_eq(bib_output_memory(out, NULL), "one\ntwo\n");
+    ck_assert_msg(strstr(c.text, "testfmt reader failed without a message (plugin bug)"), "%s",
+                  c.text);
+    bib_output_free(out);
+    bib_input_free(in);
+    /* strict stops at the first bad record */
+    in = bib_input_open_memory(text, sizeof text - 1, "mem", d);
+    out = bib_output_open_memory(d);
+    bib_writer_new(&wr, f, out, NULL);
+    ck_assert_int_eq(bib_convert_input(f, in, NULL, true, wr, NULL), BIB_ESTOP);
+    bib_writer_free(wr);
+    bib_output_free(out);
+    bib_input_free(in);
+    /* options are checked against the tables */
+    bib_options *o = bib_options_new();
+    bib_options_set(o, "upper", "true");
+    ck_assert_int_eq(bib_options_validate(o, f, f, d), 0);
+    bib_options_set(o, "upper", "perhaps");
+    ck_assert_int_eq(bib_options_validate(o, f, f, d), BIB_EINVAL);
+    bib_options_set(o, "upper", "no");
+    bib_options_set(o, "nosuch", "1");
+    ck_assert_int_eq(bib_options_validate(o, f, f, d), BIB_EINVAL);
+    ck_assert_msg(strstr(c.text, "unknown option 'nosuch' for testfmt -> testfmt (valid: upper)"),
+                  "%s", c.text);
+    bib_options_free(o);
+    bib_registry_free(r);
+    bib_diag_free(d);
+    remove_dir(dir);
+}
+END_TEST
+
+int main(int argc, char **argv)
+{
+    if (argc != 8) {
+        fprintf(stderr, "usage: test_loader testfmt badabi nosym badname noops dupa dupb\n");
+        return 2;
+    }
+    for (int i = 0; i < 7; i++)
+        mods[i] = argv[i + 1];
+    Suite *s = suite_create("loader");
+    TCase *tc = tcase_create("loader");
+    tcase_add_test(tc, test_refusals_others_still_load);
+    tcase_add_test(tc, test_duplicate_format);
+    tcase_add_test(tc, test_world_writable);
+    tcase_add_test(tc, test_contract);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,110 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# The bibconv command: exit codes 0/1/2/3, stdin/stdout, several inputs,
+# detection, --list-formats, atomic -o, JSON diagnostics, option checks.
+# Uses the csljson plugin and the loader tests' testfmt plugin (via
+# --plugin-dir). Arguments: path of bibconv, directory of testfmt.so.
+bib=$1 testdir=$2
+src=$BIBCONV_SRCDIR
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+pass=0 fail=0
+ok() { pass=$((pass + 1)); echo "ok   $1"; }
+ko() { fail=$((fail + 1)); echo "FAIL $1"; [ -f "$tmp/err" ] && sed 's/^/     /' "$tmp/err"; }
+expect_rc() { # name expected-rc cmd...
+    name=$1 want=$2; shift 2
+    "$@" > "$tmp/out" 2> "$tmp/err"; rc=$?
+    if [ "$rc" = "$want" ]; then ok "$name"; else ko "$name (exit $rc, want $want)"; fi
+}
+sample=$src/samples/example.json
+
+expect_rc "convert a sample (exit 0)" 0 "$bib" -f csljson -t csljson "$sample"
+cmp -s "$tmp/out" "$tmp/out" && grep -q '"id": "watson1953structure"' "$tmp/out" \
+    && ok "output has the items" || ko "output has the items"
+expect_rc "detected input format" 0 "$bib" -t csljsonl "$sample"
+[ "$(wc -l < "$tmp/out")" = 6 ] && ok "six items as JSON Lines" || ko "six items as JSON Lines"
+expect_rc "stdin to stdout" 0 sh -c "cat '$sample' | '$bib' -f csljson -t csljsonl"
+[ "$(wc -l < "$tmp/out")" = 6 ] && ok "stdin gave six items" || ko "stdin gave six items"
+expect_rc "stdin with detection and '-'" 0 sh -c "cat '$sample' | '$bib' -t csljsonl -"
+expect_rc "several files in order" 0 "$bib" -t csljsonl "$sample" "$sample"
+[ "$(wc -l < "$tmp/out")" = 12 ] && ok "twelve items" || ko "twelve items"
+
+expect_rc "no -t is a usage error" 2 "$bib" "$sample"
+expect_rc "unknown output format" 2 "$bib" -t nosuch "$sample"
+grep -q "unknown output format 'nosuch' (known: csljson, csljsonl" "$tmp/err" \
+    && ok "unknown format lists the known ones" || ko "unknown format lists the known ones"
+expect_rc "unknown input format" 2 "$bib" -f nosuch -t csljson "$sample"
+expect_rc "unknown option" 2 "$bib" -t csljson -O nosuch=1 "$sample"
+grep -q "unknown option 'nosuch'.*valid: compact, extras" "$tmp/err" \
+    && ok "unknown option lists the valid ones" || ko "unknown option lists the valid ones"
+expect_rc "bad option value" 2 "$bib" -t csljson -O compact=maybe "$sample"
+expect_rc "bad -O syntax" 2 "$bib" -t csljson -O compact "$sample"
+expect_rc "unknown flag" 2 "$bib" --nosuch
+expect_rc "missing file is a system error" 3 "$bib" -t csljson "$tmp/nonexistent.json"
+expect_rc "--help" 0 "$bib" --help
+grep -q "Examples:" "$tmp/out" && ok "help has examples" || ko "help has examples"
+expect_rc "--version" 0 "$bib" --version
+expect_rc "--help-format" 0 "$bib" --help-format csljson
+grep -q -- "-O compact=true|false" "$tmp/out" && ok "help-format lists options" \
+    || ko "help-format lists options"
+
+expect_rc "--list-formats" 0 "$bib" --list-formats
+grep -Eq '^csljson +rw .*/csljson\.so$' "$tmp/out" && grep -Eq '^csljsonl +rw .*/csljson\.so$' "$tmp/out" \
+    && ok "list shows formats with module paths" || ko "list shows formats with module paths"
+expect_rc "--detect" 0 "$bib" --detect "$sample"
+grep -q "=> csljson" "$tmp/out" && ok "detect picks csljson" || ko "detect picks csljson"
+printf 'just some words\n' > "$tmp/plain.txt"
+expect_rc "undetectable input" 1 "$bib" -t csljson "$tmp/plain.txt"
+grep -q "cannot detect the input format" "$tmp/err" && ok "weak detection message" \
+    || ko "weak detection message"
+
+# bad input: exit 1, the good items still converted
+printf '[{"id":"a","type":"book"},\n{"id":"b" "type":"book"},\n{"id":"c","type":"book"}]' > "$tmp/bad.json"
+expect_rc "bad item: exit 1" 1 "$bib" -f csljson -t csljsonl "$tmp/bad.json"
+[ "$(wc -l < "$tmp/out")" = 2 ] && ok "the other items converted" || ko "the other items converted"
+grep -q "bad.json:2:" "$tmp/err" && ok "diagnostic has file:line" || ko "diagnostic has file:line"
+grep -q "2 records read, 2 written, 1 skipped" "$tmp/err" && ok "summary when skipped" \
+    || ko "summary when skipped"
+expect_rc "--strict stops" 1 "$bib" --strict -f csljson -t csljsonl "$tmp/bad.json"
+[ "$(wc -l < "$tmp/out")" = 1 ] && ok "strict stopped at the bad item" || ko "strict stopped at the bad item"
+expect_rc "json diagnostics" 1 "$bib" --diagnostics=json -f csljson -t csljsonl "$tmp/bad.json"
+python3 -c "
+import json, sys
+lines = open(sys.argv[1]).read().splitlines()
+objs = [json.loads(l) for l in lines]
+assert any(o['severity'] == 'error' and o['line'] == 2 and o['file'].endswith('bad.json') for o in objs)
+" "$tmp/err" && ok "json diagnostics parse" || ko "json diagnostics parse"
+
+# atomic -o
+printf 'OLD CONTENT\n' > "$tmp/out.json"
+cp "$tmp/out.json" "$tmp/orig.json"
+expect_rc "failing run with -o" 1 "$bib" -f csljson -t csljson -o "$tmp/out.json" "$tmp/bad.json"
+cmp -s "$tmp/out.json" "$tmp/orig.json" && ok "old output byte-for-byte unchanged" \
+    || ko "old output byte-for-byte unchanged"
+[ "$(ls -A "$tmp" | grep -c '^\.out\.json')" = 0 ] && ok "no temporary file left" \
+    || ko "no temporary file left"
+expect_rc "system error run with -o" 3 "$bib" -t csljson -o "$tmp/out.json" "$tmp/missing.json"
+cmp -s "$tmp/out.json" "$tmp/orig.json" && ok "unchanged after a system error" \
+    || ko "unchanged after a system error"
+expect_rc "successful run with -o" 0 "$bib" -t csljson -o "$tmp/out.json" "$sample"
+grep -q watson1953structure "$tmp/out.json" && ok "output replaced on success" \
+    || ko "output replaced on success"
+expect_rc "-o into a missing directory" 3 "$bib" -t csljson -o "$tmp/no/dir/x.json" "$sample"
+
+# --plugin-dir and the plugin-bug check, with the test plugin
+printf 'TESTFMT\nfirst\n!silent\nsecond\n' > "$tmp/t.tst"
+# the directory also holds the malformed test modules: refused, others load
+expect_rc "--plugin-dir with refused modules" 1 "$bib" --plugin-dir "$testdir" -f testfmt -t testfmt "$tmp/t.tst"
+grep -q "badabi.so refused: built for plugin ABI 999" "$tmp/err" && ok "refusal line" \
+    || ko "refusal line"
+grep -q "failed without a message (plugin bug)" "$tmp/err" && ok "plugin bug named" \
+    || ko "plugin bug named"
+[ "$(cat "$tmp/out" | tr '\n' ' ')" = "TESTFMT first second " ] && ok "testfmt output" \
+    || ko "testfmt output"
+expect_rc "empty plugin path entries warn" 0 env BIBCONV_PLUGIN_PATH=":relative:$BIBCONV_PLUGIN_PATH" \
+    "$bib" --list-formats
+grep -q "empty entry ignored" "$tmp/err" && grep -q "relative entry 'relative' ignored" "$tmp/err" \
+    && ok "path warnings" || ko "path warnings"
+
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]

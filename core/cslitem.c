@@ -442,6 +442,18 @@ static int read_var(bib_record *rec, bib_var var, const char *key, const json_t 
     }
 }
 
+/* True when the value is certainly written back as read, so the costly
+ * canonical comparison can be skipped: a plain string under the canonical
+ * key of a single-valued text or number variable (the common case). */
+static bool plain_spelling(bib_var var, const char *key, const json_t *v)
+{
+    bib_kind k = bib_var_kind(var);
+    if ((k != BIB_KIND_TEXT && k != BIB_KIND_RICH && k != BIB_KIND_NUMBER) ||
+        var == BIB_VAR_KEYWORD || var == BIB_VAR_CATEGORIES || !json_is_string(v))
+        return false;
+    return strcmp(bib_var_name(var), key) == 0;
+}
+
 int bib_cslitem_from_json(bib_record **out, const json_t *item, const bib_cslitem_ctx *ctx)
 {
     *out = NULL;
@@ -497,7 +509,7 @@ int bib_cslitem_from_json(bib_record **out, const json_t *item, const bib_cslite
                                                                   : "variable");
                     bib_record_remove(rec, var);
                     rc = add_extra_json(rec, k, v);
-                } else if (!rc) {
+                } else if (!rc && !plain_spelling(var, k, v)) {
                     /* keep the input spelling when it is not the canonical one */
                     const bib_field *f = bib_record_get(rec, var);
                     json_t *canon = field_to_json(rec, f);

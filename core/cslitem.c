@@ -21,6 +21,7 @@
 
 #include "bibconv/buf.h"
 #include "bibconv/cslitem.h"
+#include "bibconv/dates.h"
 
 #define FMT "csljson"
 #define RAW_PREFIX "@raw:"
@@ -35,103 +36,19 @@ static void warn(const bib_cslitem_ctx *ctx, bib_severity sev, const char *fmt, 
     bib_input_report(ctx->in, sev, ctx->line, ctx->column, fmt, a, b);
 }
 
-/* ---- EDTF / ISO 8601 subset for string dates ---------------------------------- */
-
-/* Parses [-]YYYY[-MM[-DD]] at s; returns chars used or 0. Years are
- * astronomical in EDTF (0 = 1 BC) and CSL has no year 0, hence the shift. */
-static size_t edtf_point(const char *s, size_t len, bib_date_part *p)
-{
-    size_t i = 0;
-    bool neg = false;
-    memset(p, 0, sizeof *p);
-    if (i < len && s[i] == '-') {
-        neg = true;
-        i++;
-    }
-    size_t d0 = i;
-    long y = 0;
-    while (i < len && isdigit((unsigned char)s[i]) && i - d0 < 6)
-        y = y * 10 + (s[i++] - '0');
-    if (i - d0 < 4)
-        return 0;
-    p->has_year = true;
-    /* astronomical -N is CSL -(N+1); astronomical 0 is 1 BC, CSL -1 */
-    p->year = neg ? (int)(-y - 1) : y == 0 ? -1 : (int)y;
-    if (i + 2 < len && s[i] == '-' && isdigit((unsigned char)s[i + 1]) &&
-        isdigit((unsigned char)s[i + 2])) {
-        int m = (s[i + 1] - '0') * 10 + (s[i + 2] - '0');
-        i += 3;
-        if (m >= 21 && m <= 24)
-            p->season = m - 20;
-        else if (m >= 1 && m <= 12)
-            p->month = m;
-        else
-            return 0;
-        if (i + 2 < len && s[i] == '-' && isdigit((unsigned char)s[i + 1]) &&
-            isdigit((unsigned char)s[i + 2]) && p->month) {
-            int d = (s[i + 1] - '0') * 10 + (s[i + 2] - '0');
-            if (d < 1 || d > 31)
-                return 0;
-            p->day = d;
-            i += 3;
-        }
-    }
-    return i;
-}
-
-/* Fills d from an EDTF string; false when it is not one. Keeps `raw` when
- * the parts do not carry everything (uncertainty, open start, time). */
+/* EDTF string -> parts through dates.h; *needs_raw tells whether the
+ * parts lose something (uncertainty, open start, time) so the caller keeps
+ * the string as `raw`. */
 static bool parse_edtf(const char *s, bib_date *d, bool *needs_raw)
 {
-    size_t len = strlen(s);
-    memset(d, 0, sizeof *d);
-    *needs_raw = false;
-    size_t i = 0;
-    if (len >= 2 && (strncmp(s, "../", 3) == 0 || s[0] == '/')) {
-        *needs_raw = true; /* open start: CSL cannot say it */
-        i = s[0] == '/' ? 1 : 3;
-        bib_date_part p;
-        size_t n = edtf_point(s + i, len - i, &p);
-        if (!n)
-            return false;
-        d->nparts = 1;
-        d->parts[0] = p;
-        return true;
-    }
-    size_t n = edtf_point(s, len, &d->parts[0]);
-    if (!n)
-        return false;
-    d->nparts = 1;
-    i = n;
-    while (i < len && (s[i] == '~' || s[i] == '?' || s[i] == '%')) {
-        if (s[i] == '~')
-            d->circa = true;
-        else
-            *needs_raw = true;
-        i++;
-    }
-    if (i < len && s[i] == 'T') {
-        *needs_raw = true; /* a time of day */
-        return true;
-    }
-    if (i < len && s[i] == '/') {
-        i++;
-        d->nparts = 2;
-        if (i == len || strcmp(s + i, "..") == 0)
-            return true; /* open end: second part empty */
-        n = edtf_point(s + i, len - i, &d->parts[1]);
-        if (!n)
-            return false;
-        i += n;
-        while (i < len && (s[i] == '~' || s[i] == '?' || s[i] == '%')) {
-            if (s[i] == '~')
-                d->circa = true;
-            else
-                *needs_raw = true;
-            i++;
-        }
-    }
-    return i == len;
+    bib_date tmp;
+    int rc = bib_date_parse(&tmp, s, strlen(s), BIB_DATE_EDTF);
+    *needs_raw = tmp.raw != NULL;
+    free((char *)tmp.raw); /* the caller points raw/literal at the JSON string */
+    free((char *)tmp.literal);
+    tmp.raw = tmp.literal = NULL;
+    *d = tmp;
+    return rc == 0;
 }
 
 /* ---- reading ------------------------------------------------------------------ */

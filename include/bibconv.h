@@ -17,5 +17,6 @@
 #include "bibconv/registry.h"
 #include "bibconv/convert.h"
 #include "bibconv/cslitem.h"
+#include "bibconv/dates.h"
 
 #endif /* BIBCONV_H */

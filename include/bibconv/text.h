@@ -6,10 +6,10 @@
  * formatting (dates.h), page ranges and citation keys (misc in names.h /
  * dates.h as documented there). Written once in core.
  *
- * Status: this is the agreed interface; core implements only the UTF-8
- * basics so far (decode/encode/valid/length). The rest arrives with the
- * BibTeX work, and until then these headers are neither installed nor part
- * of bibconv.h.
+ * Status: this is the agreed interface. Core implements dates.h and the
+ * UTF-8 basics (decode/encode/valid/length) so far; the rest arrives with
+ * the BibTeX work, and until a header is implemented it is neither
+ * installed nor part of bibconv.h.
  */
 #ifndef BIBCONV_TEXT_H
 #define BIBCONV_TEXT_H

@@ -1,9 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * utf8.c - UTF-8 decoding, encoding, validation and counting.
- * Not for: normalisation tables or LaTeX (see latex.c).
+ * utf8.c - UTF-8 decoding, encoding, validation and counting, and folding
+ * to ASCII and to matching keys (through the generated fold_table.c).
+ * Not for: LaTeX (latex.c). NFC composition is still to come.
  */
+#include <ctype.h>
+#include <string.h>
+
 #include "bibconv/utf8.h"
+#include "fold_table.h"
 
 int bib_utf8_decode(const char *s, size_t len, uint32_t *cp)
 {
@@ -90,4 +95,94 @@ size_t bib_utf8_length(const char *s, size_t len)
         n++;
     }
     return n;
+}
+
+/* ---- folding ------------------------------------------------------------ */
+
+/* ASCII form of a code point from the generated table, or NULL. */
+static const char *fold_cp(uint32_t cp)
+{
+    size_t lo = 0, hi = bib__fold_table_len;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (bib__fold_table[mid].cp < cp)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < bib__fold_table_len && bib__fold_table[lo].cp == cp ? bib__fold_table[lo].ascii
+                                                                     : NULL;
+}
+
+/* Combining diacritical marks (U+0300-U+036F): dropped when folding, so a
+ * decomposed "e" + U+0301 folds like the precomposed "é". */
+static bool is_combining(uint32_t cp)
+{
+    return cp >= 0x300 && cp <= 0x36F;
+}
+
+int bib_utf8_ascii_fold(bib_buf *out, const char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x80) {
+            size_t j = i + 1;
+            while (j < len && (unsigned char)s[j] < 0x80)
+                j++;
+            bib_buf_append(out, s + i, j - i); /* ASCII runs in one copy */
+            i = j;
+            continue;
+        }
+        uint32_t cp;
+        i += (size_t)bib_utf8_decode(s + i, len - i, &cp);
+        const char *a = fold_cp(cp);
+        if (a)
+            bib_buf_puts(out, a);
+        /* anything else (combining marks, other scripts) has no ASCII form */
+    }
+    return bib_buf_failed(out) ? BIB_ENOMEM : 0;
+}
+
+int bib_utf8_match_key(bib_buf *out, const char *s, size_t len)
+{
+    size_t start = out->len;
+    bool space = false;
+    size_t i = 0;
+    while (i < len) {
+        uint32_t cp;
+        i += (size_t)bib_utf8_decode(s + i, len - i, &cp);
+        char tmp[4];
+        const char *piece;
+        size_t plen;
+        if (cp < 0x80) {
+            tmp[0] = (char)cp;
+            piece = tmp;
+            plen = 1;
+        } else if (is_combining(cp)) {
+            continue;
+        } else if ((piece = fold_cp(cp))) {
+            plen = strlen(piece);
+        } else {
+            plen = (size_t)bib_utf8_encode(cp, tmp);
+            piece = tmp;
+            /* other scripts: kept as they are; General Punctuation dropped */
+            if (cp >= 0x2000 && cp <= 0x206F) {
+                space = true;
+                continue;
+            }
+        }
+        for (size_t k = 0; k < plen; k++) {
+            unsigned char c = (unsigned char)piece[k];
+            if (c < 0x80 && !isalnum(c)) {
+                space = true; /* punctuation and spaces separate words */
+                continue;
+            }
+            if (space && out->len > start)
+                bib_buf_putc(out, ' ');
+            space = false;
+            bib_buf_putc(out, c < 0x80 ? (char)tolower(c) : (char)c);
+        }
+    }
+    return bib_buf_failed(out) ? BIB_ENOMEM : 0;
 }

@@ -18,5 +18,6 @@
 #include "bibconv/convert.h"
 #include "bibconv/cslitem.h"
 #include "bibconv/dates.h"
+#include "bibconv/keys.h"
 
 #endif /* BIBCONV_H */

@@ -6,10 +6,11 @@
  * formatting (dates.h), page ranges and citation keys (misc in names.h /
  * dates.h as documented there). Written once in core.
  *
- * Status: this is the agreed interface. Core implements dates.h and the
- * UTF-8 basics (decode/encode/valid/length) so far; the rest arrives with
- * the BibTeX work, and until a header is implemented it is neither
- * installed nor part of bibconv.h.
+ * Status: this is the agreed interface. Core implements dates.h, keys.h,
+ * the display-name and page-range half of names.h, and utf8.h except NFC
+ * so far; LaTeX, BibTeX names and NFC arrive with the BibTeX work, and
+ * until a header is complete it is neither installed nor part of
+ * bibconv.h.
  */
 #ifndef BIBCONV_TEXT_H
 #define BIBCONV_TEXT_H

@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: MIT */
+/* test_keys.c - ASCII folding, match keys, key generation and uniqueness. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bibconv/keys.h"
+#include "bibconv/utf8.h"
+
+static void fold_eq(const char *in, const char *want, bool match)
+{
+    bib_buf b = BIB_BUF_INIT;
+    if (match)
+        bib_utf8_match_key(&b, in, strlen(in));
+    else
+        bib_utf8_ascii_fold(&b, in, strlen(in));
+    ck_assert_msg(strcmp(b.data, want) == 0, "'%s' -> '%s', want '%s'", in, b.data, want);
+    bib_buf_clear(&b);
+}
+
+START_TEST(test_fold)
+{
+    fold_eq("Ødegård", "Odegard", false);
+    fold_eq("Straße", "Strasse", false);
+    fold_eq("Łódź", "Lodz", false);
+    fold_eq("Æsop Œuvre", "AEsop OEuvre", false);
+    fold_eq("Þór", "THor", false);
+    fold_eq("e\xCC\x81t\xC3\xA9", "ete", false); /* decomposed and precomposed é */
+    fold_eq("“quoted” – dash", "\"quoted\" - dash", false);
+    fold_eq("Ἀθῆναι", "", false); /* no ASCII form: dropped */
+    fold_eq("Über-Graph  Nets!", "uber graph nets", true);
+    fold_eq("  The  DNA,  of (Life) ", "the dna of life", true);
+    fold_eq("Réseaux de neurones — «profonds»", "reseaux de neurones profonds", true);
+}
+END_TEST
+
+static bib_record *rec(const char *family, int year, const char *title)
+{
+    bib_record *r = bib_record_new(BIB_TYPE_ARTICLE_JOURNAL, NULL);
+    if (family) {
+        bib_name n = {.family = family, .given = "X"};
+        bib_record_add_name(r, BIB_VAR_AUTHOR, &n);
+    }
+    if (year) {
+        bib_date d = {.nparts = 1, .parts = {{true, year, 0, 0, 0}}};
+        bib_record_set_date(r, BIB_VAR_ISSUED, &d);
+    }
+    if (title)
+        bib_record_set_text(r, BIB_VAR_TITLE, title, strlen(title));
+    return r;
+}
+
+static void key_eq(bib_record *r, const char *want)
+{
+    bib_buf b = BIB_BUF_INIT;
+    ck_assert_int_eq(bib_key_generate(&b, r), 0);
+    ck_assert_msg(strcmp(b.data, want) == 0, "key '%s', want '%s'", b.data, want);
+    bib_buf_clear(&b);
+    bib_record_free(r);
+}
+
+START_TEST(test_generate)
+{
+    key_eq(rec("Smith", 2020, "Deep Learning for Cats"), "smith2020deep");
+    key_eq(rec("Ødegård", 2019, "The <i>Arctic</i> in Winter"), "odegard2019arctic");
+    key_eq(rec("O'Brien", 2001, "On the Origin of Things"), "obrien2001origin");
+    key_eq(rec("Dupont", 2018, "Les réseaux de neurones"), "dupont2018reseaux");
+    key_eq(rec(NULL, 2018, "Anonymous work"), "anon2018anonymous");
+    key_eq(rec("Smith", 0, "Undated"), "smithundated");
+    key_eq(rec("Smith", 2020, "The"), "smith2020the");
+    key_eq(rec("Smith", 2020, NULL), "smith2020");
+    bib_record *r = bib_record_new(BIB_TYPE_REPORT, NULL);
+    bib_name who = {.literal = "World Health Organization"};
+    bib_record_add_name(r, BIB_VAR_AUTHOR, &who);
+    key_eq(r, "world");
+}
+END_TEST
+
+START_TEST(test_unique)
+{
+    bib_keyset *set = bib_keyset_new();
+    const char *want[] = {"smith2020deep", "smith2020deepa", "smith2020deepb"};
+    for (int i = 0; i < 3; i++) {
+        bib_record *r = rec("Smith", 2020, "Deep nets");
+        bib_buf b = BIB_BUF_INIT;
+        ck_assert_int_eq(bib_key_unique(&b, set, r, NULL), 0);
+        ck_assert_str_eq(b.data, want[i]);
+        bib_buf_clear(&b);
+        bib_record_free(r);
+    }
+    /* a wanted key is kept when free, suffixed when taken */
+    bib_record *r = rec("Smith", 2020, "Deep nets");
+    bib_buf b = BIB_BUF_INIT;
+    bib_key_unique(&b, set, r, "mykey");
+    ck_assert_str_eq(b.data, "mykey");
+    bib_buf_reset(&b);
+    bib_key_unique(&b, set, r, "mykey");
+    ck_assert_str_eq(b.data, "mykeya");
+    bib_buf_clear(&b);
+    bib_record_free(r);
+    /* many keys: the table grows and keeps them all */
+    char k[32];
+    for (int i = 0; i < 5000; i++) {
+        snprintf(k, sizeof k, "k%d", i);
+        ck_assert_int_eq(bib_keyset_add(set, k), 1);
+    }
+    ck_assert_int_eq(bib_keyset_add(set, "k42"), 0);
+    ck_assert(bib_keyset_has(set, "k4999"));
+    ck_assert(!bib_keyset_has(set, "k5000"));
+    bib_keyset_free(set);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("keys");
+    TCase *tc = tcase_create("keys");
+    tcase_add_test(tc, test_fold);
+    tcase_add_test(tc, test_generate);
+    tcase_add_test(tc, test_unique);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -58,7 +58,21 @@ static bool fold_word(const char *s, size_t len, char *out, size_t outsize)
     return o > 0;
 }
 
-static const struct { const char *name; int month; } month_names[] = {
+typedef struct { const char *name; int value; } word_value;
+
+/* Value of a word (accents folded, case ignored) in a table, 0 if absent. */
+static int word_lookup(const char *s, size_t len, const word_value *t, size_t n)
+{
+    char w[16];
+    if (!fold_word(s, len, w, sizeof w))
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(w, t[i].name) == 0)
+            return t[i].value;
+    return 0;
+}
+
+static const word_value month_names[] = {
     /* English names and abbreviations (also the BibTeX macros) */
     {"january", 1}, {"jan", 1}, {"february", 2}, {"feb", 2}, {"march", 3}, {"mar", 3},
     {"april", 4}, {"apr", 4}, {"may", 5}, {"june", 6}, {"jun", 6}, {"july", 7}, {"jul", 7},
@@ -87,13 +101,7 @@ int bib_month_parse(const char *s, size_t len)
         }
         return m >= 1 && m <= 12 ? m : 0;
     }
-    char w[16];
-    if (!fold_word(s, len, w, sizeof w))
-        return 0;
-    for (size_t i = 0; i < sizeof month_names / sizeof month_names[0]; i++)
-        if (strcmp(w, month_names[i].name) == 0)
-            return month_names[i].month;
-    return 0;
+    return word_lookup(s, len, month_names, sizeof month_names / sizeof month_names[0]);
 }
 
 const char *bib_month_macro(int month)
@@ -106,17 +114,11 @@ const char *bib_month_macro(int month)
 /* Season number of a season word (English, French), 0 if none. */
 static int season_parse(const char *s, size_t len)
 {
-    static const struct { const char *name; int season; } seasons[] = {
+    static const word_value seasons[] = {
         {"spring", 1}, {"summer", 2}, {"autumn", 3}, {"fall", 3}, {"winter", 4},
         {"printemps", 1}, {"ete", 2}, {"automne", 3}, {"hiver", 4},
     };
-    char w[16];
-    if (!fold_word(s, len, w, sizeof w))
-        return 0;
-    for (size_t i = 0; i < sizeof seasons / sizeof seasons[0]; i++)
-        if (strcmp(w, seasons[i].name) == 0)
-            return seasons[i].season;
-    return 0;
+    return word_lookup(s, len, seasons, sizeof seasons / sizeof seasons[0]);
 }
 
 /* ---- EDTF ------------------------------------------------------------------ */

@@ -312,7 +312,8 @@ static bool is_textual(bib_kind k)
     return k == BIB_KIND_TEXT || k == BIB_KIND_RICH || k == BIB_KIND_NUMBER;
 }
 
-int bib_record_set_text(bib_record *r, bib_var v, const char *s, size_t len)
+/* Stores a copy of s as the only value (replace) or one more value. */
+static int text_value(bib_record *r, bib_var v, const char *s, size_t len, bool replace)
 {
     if ((unsigned)v >= BIB_VAR_COUNT || !is_textual(bib_var_kind(v)) || (!s && len))
         return BIB_EINVAL;
@@ -322,27 +323,24 @@ int bib_record_set_text(bib_record *r, bib_var v, const char *s, size_t len)
     bib_field *f = field_for(r, v);
     if (!f)
         return BIB_ENOMEM;
-    if (f->u.text.cap == 0 &&
-        grow(r, (void **)&f->u.text.v, 0, &f->u.text.cap, sizeof(char *)))
+    if (replace) {
+        f->u.text.n = 0;
+        f->flags = 0;
+    }
+    if (grow(r, (void **)&f->u.text.v, f->u.text.n, &f->u.text.cap, sizeof(char *)))
         return BIB_ENOMEM;
-    f->u.text.v[0] = copy;
-    f->u.text.n = 1;
-    f->flags = 0;
+    f->u.text.v[f->u.text.n++] = copy;
     return 0;
+}
+
+int bib_record_set_text(bib_record *r, bib_var v, const char *s, size_t len)
+{
+    return text_value(r, v, s, len, true);
 }
 
 int bib_record_add_text(bib_record *r, bib_var v, const char *s, size_t len)
 {
-    if ((unsigned)v >= BIB_VAR_COUNT || !is_textual(bib_var_kind(v)) || (!s && len))
-        return BIB_EINVAL;
-    const char *copy = arena_strndup(r, s ? s : "", len);
-    if (!copy)
-        return BIB_ENOMEM;
-    bib_field *f = field_for(r, v);
-    if (!f || grow(r, (void **)&f->u.text.v, f->u.text.n, &f->u.text.cap, sizeof(char *)))
-        return BIB_ENOMEM;
-    f->u.text.v[f->u.text.n++] = copy;
-    return 0;
+    return text_value(r, v, s, len, false);
 }
 
 static int copy_name(bib_record *r, bib_name *dst, const bib_name *src)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* test_cslitem.c - the CSL item <-> JSON mapping of core/cslitem.c. */
-#include <check.h>
+#include "testutil.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -145,18 +145,4 @@ START_TEST(test_bad_items)
 }
 END_TEST
 
-int main(void)
-{
-    Suite *s = suite_create("cslitem");
-    TCase *tc = tcase_create("cslitem");
-    tcase_add_test(tc, test_names);
-    tcase_add_test(tc, test_dates);
-    tcase_add_test(tc, test_numbers_aliases_extras);
-    tcase_add_test(tc, test_bad_items);
-    suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+BIB_TEST_MAIN("cslitem", test_names, test_dates, test_numbers_aliases_extras, test_bad_items)

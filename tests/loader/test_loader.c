@@ -7,7 +7,7 @@
  * the order of tests/loader/meson.build: testfmt badabi nosym badname noops
  * dupa dupb.
  */
-#include <check.h>
+#include "testutil.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -203,16 +203,6 @@ int main(int argc, char **argv)
     }
     for (int i = 0; i < 7; i++)
         mods[i] = argv[i + 1];
-    Suite *s = suite_create("loader");
-    TCase *tc = tcase_create("loader");
-    tcase_add_test(tc, test_refusals_others_still_load);
-    tcase_add_test(tc, test_duplicate_format);
-    tcase_add_test(tc, test_world_writable);
-    tcase_add_test(tc, test_contract);
-    suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    const TTest *const tests[] = {test_refusals_others_still_load, test_duplicate_format, test_world_writable, test_contract};
+    return bib_test_run("loader", tests, sizeof tests / sizeof tests[0]);
 }

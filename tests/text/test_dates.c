@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* test_dates.c - month names, EDTF, RIS and written dates, EDTF output. */
-#include <check.h>
+#include "testutil.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -118,17 +118,4 @@ START_TEST(test_format_edtf)
 }
 END_TEST
 
-int main(void)
-{
-    Suite *s = suite_create("dates");
-    TCase *tc = tcase_create("dates");
-    tcase_add_test(tc, test_months);
-    tcase_add_test(tc, test_parse);
-    tcase_add_test(tc, test_format_edtf);
-    suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+BIB_TEST_MAIN("dates", test_months, test_parse, test_format_edtf)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* test_keys.c - ASCII folding, match keys, key generation and uniqueness. */
-#include <check.h>
+#include "testutil.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,17 +112,4 @@ START_TEST(test_unique)
 }
 END_TEST
 
-int main(void)
-{
-    Suite *s = suite_create("keys");
-    TCase *tc = tcase_create("keys");
-    tcase_add_test(tc, test_fold);
-    tcase_add_test(tc, test_generate);
-    tcase_add_test(tc, test_unique);
-    suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+BIB_TEST_MAIN("keys", test_fold, test_generate, test_unique)

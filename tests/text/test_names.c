@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* test_names.c - display names (web pages, RIS) and page ranges. */
-#include <check.h>
+#include "testutil.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -95,16 +95,4 @@ START_TEST(test_pages)
 }
 END_TEST
 
-int main(void)
-{
-    Suite *s = suite_create("names");
-    TCase *tc = tcase_create("names");
-    tcase_add_test(tc, test_display_names);
-    tcase_add_test(tc, test_pages);
-    suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+BIB_TEST_MAIN("names", test_display_names, test_pages)

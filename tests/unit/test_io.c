@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* test_io.c - bib_input positions across refills, line ends, BOMs and
  * encodings; bib_output atomic commit and memory outputs. */
-#include <check.h>
+#include "testutil.h"
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -179,18 +179,6 @@ START_TEST(test_output_atomic)
 }
 END_TEST
 
-int main(void)
-{
-    Suite *s = suite_create("io");
-    TCase *tc = tcase_create("io");
-    tcase_add_test(tc, test_getline_line_ends);
-    tcase_add_test(tc, test_consume_positions);
-    tcase_add_test(tc, test_boms_and_encodings);
-    tcase_add_test(tc, test_output_atomic);
-    suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+BIB_TEST_MAIN("io",
+              test_getline_line_ends, test_consume_positions, test_boms_and_encodings,
+              test_output_atomic)

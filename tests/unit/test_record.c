@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* test_record.c - the record model: fields, kinds, names, dates, extras,
  * directives, clone, and the CSL vocabulary lookups. */
-#include <check.h>
+#include "testutil.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -193,20 +193,6 @@ START_TEST(test_diag)
 }
 END_TEST
 
-int main(void)
-{
-    Suite *s = suite_create("record");
-    TCase *tc = tcase_create("core");
-    tcase_add_test(tc, test_text_fields);
-    tcase_add_test(tc, test_names_and_dates);
-    tcase_add_test(tc, test_extras_and_directives);
-    tcase_add_test(tc, test_csl_vocabulary);
-    tcase_add_test(tc, test_buf_and_options);
-    tcase_add_test(tc, test_diag);
-    suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+BIB_TEST_MAIN("record",
+              test_text_fields, test_names_and_dates, test_extras_and_directives,
+              test_csl_vocabulary, test_buf_and_options, test_diag)

@@ -1,0 +1,1372 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * bibtex.c - the bibtex module: formats `bibtex` and `biblatex`, one set of
+ * reader and writer ops serving both (the flavour decides field and type
+ * names on output and the default of -O ascii). The reader is a hand-written
+ * lexer over bib_input windows: it asks for a window, parses one entry in
+ * it, and asks for a larger window only when the entry runs past the end, so
+ * memory is bounded by the largest entry, never the file. Mapping to CSL
+ * follows ../shared/docs/crosswalk.md sections 2.2 and 3; what has no CSL
+ * variable is kept as a ("bibtex", field, raw value) extra so bibtex ->
+ * bibtex loses nothing. LaTeX, names and dates are converted by core's
+ * text services (latex.h, names.h, dates.h).
+ *
+ * crossref/xdata: the field is kept as an extra; inheritance is not
+ * resolved yet, so the reader never holds records back (memory stays one
+ * entry plus the @string table).
+ *
+ * Not for: LaTeX<->Unicode, the name algorithm, dates or key generation
+ * (core text services).
+ *
+ * Grammar accepted (case-insensitive identifiers):
+ *     file      := (junk | entry)*          junk: any text without '@'
+ *     entry     := '@' ws ident ws ('{' body '}' | '(' body ')')
+ *     body      := key ws ',' fields  |  fields          (for @string)
+ *                  | raw                                  (@preamble/@comment)
+ *     fields    := (field (',' field)*)? ','?
+ *     field     := ident ws '=' ws value
+ *     value     := part (ws '#' ws part)*
+ *     part      := '{' balanced '}' | '"' balanced-without-top-level-'"' '"'
+ *                  | digits | ident (a macro; jan..dec predefined)
+ * After an error the reader skips to the next '@' at the start of a line
+ * (after optional blanks) and reports BIB_EPARSE: one bad entry costs one
+ * entry.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bibconv/buf.h"
+#include "bibconv/dates.h"
+#include "bibconv/keys.h"
+#include "bibconv/latex.h"
+#include "bibconv/names.h"
+#include "bibconv/plugin.h"
+#include "textfb.h"
+
+/* ---- macro table ------------------------------------------------------- */
+
+/* Open-addressing hash of @string macros: lower-case name -> expansion. */
+typedef struct macro {
+    char *name;
+    char *value;
+} macro;
+
+typedef struct macro_table {
+    macro *slots;
+    size_t cap, count;
+} macro_table;
+
+static size_t hash_name(const char *s, size_t n)
+{
+    size_t h = 1469598103934665603u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)tolower((unsigned char)s[i])) * 1099511628211u;
+    return h;
+}
+
+static bool name_eq(const char *a, const char *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (tolower((unsigned char)a[i]) != (unsigned char)b[i])
+            return false;
+    return b[n] == '\0';
+}
+
+static macro *macro_find(macro_table *t, const char *name, size_t n)
+{
+    if (!t->cap)
+        return NULL;
+    size_t i = hash_name(name, n) & (t->cap - 1);
+    while (t->slots[i].name) {
+        if (name_eq(name, t->slots[i].name, n))
+            return &t->slots[i];
+        i = (i + 1) & (t->cap - 1);
+    }
+    return NULL;
+}
+
+static int macro_set(macro_table *t, const char *name, size_t n, const char *v, size_t vn)
+{
+    macro *m = macro_find(t, name, n);
+    char *val = malloc(vn + 1);
+    if (!val)
+        return BIB_ENOMEM;
+    memcpy(val, v, vn);
+    val[vn] = '\0';
+    if (m) {
+        free(m->value);
+        m->value = val;
+        return 0;
+    }
+    if ((t->count + 1) * 2 > t->cap) {
+        size_t ncap = t->cap ? t->cap * 2 : 64;
+        macro *ns = calloc(ncap, sizeof *ns);
+        if (!ns) {
+            free(val);
+            return BIB_ENOMEM;
+        }
+        for (size_t i = 0; i < t->cap; i++) {
+            if (!t->slots[i].name)
+                continue;
+            size_t j = hash_name(t->slots[i].name, strlen(t->slots[i].name)) & (ncap - 1);
+            while (ns[j].name)
+                j = (j + 1) & (ncap - 1);
+            ns[j] = t->slots[i];
+        }
+        free(t->slots);
+        t->slots = ns;
+        t->cap = ncap;
+    }
+    char *key = malloc(n + 1);
+    if (!key) {
+        free(val);
+        return BIB_ENOMEM;
+    }
+    for (size_t i = 0; i < n; i++)
+        key[i] = (char)tolower((unsigned char)name[i]);
+    key[n] = '\0';
+    size_t j = hash_name(key, n) & (t->cap - 1);
+    while (t->slots[j].name)
+        j = (j + 1) & (t->cap - 1);
+    t->slots[j].name = key;
+    t->slots[j].value = val;
+    t->count++;
+    return 0;
+}
+
+static void macro_free(macro_table *t)
+{
+    for (size_t i = 0; i < t->cap; i++) {
+        free(t->slots[i].name);
+        free(t->slots[i].value);
+    }
+    free(t->slots);
+    memset(t, 0, sizeof *t);
+}
+
+static const char *const month_names[12] = {
+    "January", "February", "March", "April", "May", "June", "July",
+    "August", "September", "October", "November", "December"};
+
+/* ---- reader ------------------------------------------------------------ */
+
+/* One parsed field: name and value are offsets into the reader's arena. */
+typedef struct raw_field {
+    size_t name_off, name_len;
+    size_t val_off, val_len;
+    size_t line, col;
+    bool bare_number; /* the whole value was one bare number */
+} raw_field;
+
+typedef struct bt_reader {
+    bib_input *in;
+    bool biblatex;
+    macro_table macros;
+    bib_buf arena;  /* field names and expanded values of the current entry */
+    bib_buf tmp;    /* conversion scratch */
+    raw_field *fields;
+    size_t nfields, capfields;
+    bib_keyset *keys; /* citation keys seen, for the duplicate warning */
+} bt_reader;
+
+enum { NEED_MORE = 1 };
+
+/* Parse context over one window. */
+typedef struct pctx {
+    bt_reader *r;
+    const char *d;   /* window start */
+    const char *p;   /* cursor */
+    const char *end; /* window end */
+    bool eof;        /* the window holds the rest of the input */
+    const char *err_at;
+    char err[160];
+} pctx;
+
+static bool is_ident_char(unsigned char c)
+{
+    /* BibTeX forbids these in identifiers; everything else printable goes */
+    return c > ' ' && c != '{' && c != '}' && c != '(' && c != ')' && c != ',' &&
+           c != '=' && c != '"' && c != '#' && c != '%' && c != '\'' && c != '@' &&
+           c != 0x7f;
+}
+
+static void skip_ws(pctx *c)
+{
+    while (c->p < c->end && (*c->p == ' ' || *c->p == '\t' || *c->p == '\n' || *c->p == '\r'))
+        c->p++;
+}
+
+static int fail(pctx *c, const char *at, const char *expected)
+{
+    char q[64];
+    if (at >= c->end) {
+        if (!c->eof)
+            return NEED_MORE;
+        snprintf(c->err, sizeof c->err, "expected %s, found end of input", expected);
+    } else {
+        size_t n = 0;
+        while (at + n < c->end && n < 20 && at[n] != '\n' && at[n] != '\r')
+            n++;
+        if (!n)
+            n = 1;
+        bib_diag_quote(q, sizeof q, at, (size_t)(c->end - at) < n ? (size_t)(c->end - at) : n,
+                       20);
+        snprintf(c->err, sizeof c->err, "expected %s, found '%s'", expected, q);
+    }
+    c->err_at = at;
+    return BIB_EPARSE;
+}
+
+/* Needs at least one more byte past the cursor (the 16 NUL guard covers
+ * one-byte look-ahead, but a value may run on). */
+static int need(pctx *c, const char *expected)
+{
+    if (c->p < c->end)
+        return 0;
+    return fail(c, c->p, expected);
+}
+
+static int parse_ident(pctx *c, const char **s, size_t *n, const char *what)
+{
+    const char *b = c->p;
+    while (c->p < c->end && is_ident_char((unsigned char)*c->p))
+        c->p++;
+    if (c->p == c->end && !c->eof)
+        return NEED_MORE;
+    if (c->p == b)
+        return fail(c, b, what);
+    *s = b;
+    *n = (size_t)(c->p - b);
+    return 0;
+}
+
+/* Appends one value part to the arena. */
+static int parse_part(pctx *c, bool *bare)
+{
+    bt_reader *r = c->r;
+    int rc;
+    if ((rc = need(c, "a field value")))
+        return rc;
+    char ch = *c->p;
+    if (ch == '{' || ch == '"') {
+        const char *start = c->p;
+        char close = ch == '{' ? '}' : '"';
+        int depth = 0;
+        c->p++;
+        const char *b = c->p;
+        for (;;) {
+            if (c->p >= c->end) {
+                if (!c->eof)
+                    return NEED_MORE;
+                c->err_at = start;
+                snprintf(c->err, sizeof c->err,
+                         "unterminated value: expected '%c' before end of input", close);
+                return BIB_EPARSE;
+            }
+            char x = *c->p;
+            if (x == '{') {
+                depth++;
+            } else if (x == '}') {
+                if (depth == 0) {
+                    if (close == '}')
+                        break;
+                    c->err_at = c->p;
+                    snprintf(c->err, sizeof c->err, "unbalanced '}' in quoted value");
+                    return BIB_EPARSE;
+                }
+                depth--;
+            } else if (x == '"' && close == '"' && depth == 0) {
+                break;
+            } else if (x == '@' && (c->p[-1] == '\n') && depth > 0) {
+                /* an entry start inside a value: the brace was never closed */
+                c->err_at = start;
+                snprintf(c->err, sizeof c->err,
+                         "unterminated value: expected '%c' before next entry", close);
+                return BIB_EPARSE;
+            }
+            c->p++;
+        }
+        bib_buf_append(&r->arena, b, (size_t)(c->p - b));
+        c->p++;
+        *bare = false;
+        return 0;
+    }
+    if (isdigit((unsigned char)ch)) {
+        const char *b = c->p;
+        while (c->p < c->end && isdigit((unsigned char)*c->p))
+            c->p++;
+        if (c->p == c->end && !c->eof)
+            return NEED_MORE;
+        bib_buf_append(&r->arena, b, (size_t)(c->p - b));
+        return 0;
+    }
+    const char *s;
+    size_t n;
+    if ((rc = parse_ident(c, &s, &n, "a field value")))
+        return rc;
+    macro *m = macro_find(&r->macros, s, n);
+    if (m) {
+        bib_buf_puts(&r->arena, m->value);
+    } else {
+        int mon = 0;
+        if (n == 3)
+            mon = bib_month_parse(s, n);
+        if (mon > 0 && !isdigit((unsigned char)s[0])) {
+            bib_buf_puts(&r->arena, month_names[mon - 1]);
+        } else {
+            size_t line, col;
+            char q[64];
+            bib_input_position_of(r->in, s, &line, &col);
+            bib_input_report(r->in, BIB_SEV_WARNING, line, col, "undefined macro '%s'",
+                             bib_diag_quote(q, sizeof q, s, n, 20));
+        }
+    }
+    *bare = false;
+    return 0;
+}
+
+static int parse_value(pctx *c, bool *bare)
+{
+    int rc;
+    *bare = isdigit((unsigned char)*c->p) != 0;
+    for (;;) {
+        if ((rc = parse_part(c, bare)))
+            return rc;
+        skip_ws(c);
+        if ((rc = need(c, "',' or '}'")))
+            return rc;
+        if (*c->p != '#')
+            return 0;
+        *bare = false;
+        c->p++;
+        skip_ws(c);
+    }
+}
+
+typedef enum { E_ENTRY, E_STRING, E_PREAMBLE, E_COMMENT } entry_kind;
+
+typedef struct parsed {
+    entry_kind kind;
+    const char *type;
+    size_t type_len;
+    const char *key;
+    size_t key_len;
+    const char *raw; /* whole entry text for directives */
+    size_t raw_len;
+    size_t line;
+} parsed;
+
+static int add_field(bt_reader *r, size_t noff, size_t nlen, size_t voff, size_t line,
+                     size_t col, bool bare)
+{
+    if (r->nfields == r->capfields) {
+        size_t ncap = r->capfields ? r->capfields * 2 : 32;
+        raw_field *nf = realloc(r->fields, ncap * sizeof *nf);
+        if (!nf)
+            return BIB_ENOMEM;
+        r->fields = nf;
+        r->capfields = ncap;
+    }
+    raw_field *f = &r->fields[r->nfields++];
+    f->name_off = noff;
+    f->name_len = nlen;
+    f->val_off = voff;
+    f->val_len = r->arena.len - voff;
+    f->line = line;
+    f->col = col;
+    f->bare_number = bare;
+    bib_buf_putc(&r->arena, '\0');
+    return 0;
+}
+
+static bool ieq(const char *s, size_t n, const char *lit)
+{
+    return strlen(lit) == n && name_eq(s, lit, n);
+}
+
+/* Parses the entry at c->p ('@'). */
+static int parse_entry(pctx *c, parsed *out)
+{
+    bt_reader *r = c->r;
+    int rc;
+    const char *at = c->p;
+    c->p++;
+    skip_ws(c);
+    if ((rc = parse_ident(c, &out->type, &out->type_len, "an entry type")))
+        return rc;
+    skip_ws(c);
+    if ((rc = need(c, "'{' or '('")))
+        return rc;
+    if (*c->p != '{' && *c->p != '(')
+        return fail(c, c->p, "'{' or '('");
+    char close = *c->p == '{' ? '}' : ')';
+    c->p++;
+    if (ieq(out->type, out->type_len, "comment") || ieq(out->type, out->type_len, "preamble")) {
+        out->kind = out->type[0] == 'c' || out->type[0] == 'C' ? E_COMMENT : E_PREAMBLE;
+        int depth = 0;
+        for (;; c->p++) {
+            if (c->p >= c->end) {
+                if (!c->eof)
+                    return NEED_MORE;
+                return fail(c, c->p, close == '}' ? "'}'" : "')'");
+            }
+            if (*c->p == '{')
+                depth++;
+            else if (*c->p == '}' && depth > 0)
+                depth--;
+            else if (*c->p == close && depth == 0)
+                break;
+        }
+        c->p++;
+        out->raw = at;
+        out->raw_len = (size_t)(c->p - at);
+        return 0;
+    }
+    bool is_string = ieq(out->type, out->type_len, "string");
+    out->kind = is_string ? E_STRING : E_ENTRY;
+    skip_ws(c);
+    if (!is_string) {
+        /* the key runs to the first ',' or white space; empty keys allowed */
+        const char *b = c->p;
+        while (c->p < c->end && *c->p != ',' && *c->p != close && *c->p != ' ' &&
+               *c->p != '\t' && *c->p != '\n' && *c->p != '\r')
+            c->p++;
+        if (c->p == c->end)
+            return fail(c, c->p, "',' after the key");
+        out->key = b;
+        out->key_len = (size_t)(c->p - b);
+        skip_ws(c);
+        if ((rc = need(c, "',' after the key")))
+            return rc;
+        if (*c->p == close) {
+            c->p++;
+            return 0;
+        }
+        if (*c->p != ',')
+            return fail(c, c->p, "',' after the key");
+        c->p++;
+    }
+    for (;;) {
+        skip_ws(c);
+        if ((rc = need(c, "a field name")))
+            return rc;
+        if (*c->p == close) {
+            c->p++;
+            break;
+        }
+        const char *fn;
+        size_t fl;
+        const char *fpos = c->p;
+        if ((rc = parse_ident(c, &fn, &fl, "a field name")))
+            return rc;
+        skip_ws(c);
+        if ((rc = need(c, "'='")))
+            return rc;
+        if (*c->p != '=')
+            return fail(c, c->p, "'=' after the field name");
+        c->p++;
+        skip_ws(c);
+        size_t noff = r->arena.len;
+        for (size_t i = 0; i < fl; i++)
+            bib_buf_putc(&r->arena, (char)tolower((unsigned char)fn[i]));
+        bib_buf_putc(&r->arena, '\0');
+        size_t voff = r->arena.len;
+        bool bare;
+        if ((rc = parse_value(c, &bare)))
+            return rc;
+        size_t line = 0, col = 0;
+        (void)fpos;
+        if ((rc = add_field(r, noff, fl, voff, line, col, bare)))
+            return rc;
+        if (is_string) {
+            raw_field *f = &r->fields[r->nfields - 1];
+            if ((rc = macro_set(&r->macros, r->arena.data + f->name_off, f->name_len,
+                                r->arena.data + f->val_off, f->val_len)))
+                return rc;
+        }
+        skip_ws(c);
+        if ((rc = need(c, "',' or end of entry")))
+            return rc;
+        if (*c->p == ',') {
+            c->p++;
+            continue;
+        }
+        if (*c->p == close) {
+            c->p++;
+            break;
+        }
+        return fail(c, c->p, "',' after field value");
+    }
+    out->raw = at;
+    out->raw_len = (size_t)(c->p - at);
+    return 0;
+}
+
+/* ---- mapping ------------------------------------------------------------ */
+
+typedef struct type_map {
+    const char *name;
+    bib_type type;
+} type_map;
+
+static const type_map type_table[] = {
+    {"article", BIB_TYPE_ARTICLE_JOURNAL},   {"book", BIB_TYPE_BOOK},
+    {"mvbook", BIB_TYPE_BOOK},               {"collection", BIB_TYPE_BOOK},
+    {"mvcollection", BIB_TYPE_BOOK},         {"reference", BIB_TYPE_BOOK},
+    {"mvreference", BIB_TYPE_BOOK},          {"proceedings", BIB_TYPE_BOOK},
+    {"mvproceedings", BIB_TYPE_BOOK},        {"bookinbook", BIB_TYPE_BOOK},
+    {"booklet", BIB_TYPE_PAMPHLET},          {"inbook", BIB_TYPE_CHAPTER},
+    {"incollection", BIB_TYPE_CHAPTER},      {"suppbook", BIB_TYPE_CHAPTER},
+    {"suppcollection", BIB_TYPE_CHAPTER},    {"inproceedings", BIB_TYPE_PAPER_CONFERENCE},
+    {"conference", BIB_TYPE_PAPER_CONFERENCE}, {"inreference", BIB_TYPE_ENTRY_ENCYCLOPEDIA},
+    {"manual", BIB_TYPE_REPORT},             {"mastersthesis", BIB_TYPE_THESIS},
+    {"phdthesis", BIB_TYPE_THESIS},          {"thesis", BIB_TYPE_THESIS},
+    {"techreport", BIB_TYPE_REPORT},         {"report", BIB_TYPE_REPORT},
+    {"misc", BIB_TYPE_DOCUMENT},             {"unpublished", BIB_TYPE_MANUSCRIPT},
+    {"online", BIB_TYPE_WEBPAGE},            {"electronic", BIB_TYPE_WEBPAGE},
+    {"www", BIB_TYPE_WEBPAGE},               {"periodical", BIB_TYPE_PERIODICAL},
+    {"suppperiodical", BIB_TYPE_ARTICLE_JOURNAL}, {"dataset", BIB_TYPE_DATASET},
+    {"patent", BIB_TYPE_PATENT},             {"software", BIB_TYPE_SOFTWARE},
+    {"artwork", BIB_TYPE_GRAPHIC},           {"audio", BIB_TYPE_SONG},
+    {"image", BIB_TYPE_GRAPHIC},             {"jurisdiction", BIB_TYPE_LEGAL_CASE},
+    {"legislation", BIB_TYPE_LEGISLATION},   {"legal", BIB_TYPE_TREATY},
+    {"letter", BIB_TYPE_PERSONAL_COMMUNICATION}, {"movie", BIB_TYPE_MOTION_PICTURE},
+    {"video", BIB_TYPE_MOTION_PICTURE},      {"music", BIB_TYPE_SONG},
+    {"performance", BIB_TYPE_PERFORMANCE},   {"review", BIB_TYPE_REVIEW},
+    {"standard", BIB_TYPE_STANDARD},         {"commentary", BIB_TYPE_BOOK},
+    {"data", BIB_TYPE_DATASET},              {"letters", BIB_TYPE_PERSONAL_COMMUNICATION},
+    {"newsarticle", BIB_TYPE_ARTICLE_NEWSPAPER},
+};
+
+static bib_type map_type(const char *s, size_t n)
+{
+    for (size_t i = 0; i < sizeof type_table / sizeof type_table[0]; i++)
+        if (ieq(s, n, type_table[i].name))
+            return type_table[i].type;
+    return BIB_TYPE_DOCUMENT;
+}
+
+enum { K_TEXT, K_TITLE, K_VERB, K_NAMES, K_DATE, K_PAGES };
+
+typedef struct field_map {
+    const char *name;
+    bib_var var;
+    int how;
+} field_map;
+
+static const field_map field_table[] = {
+    {"author", BIB_VAR_AUTHOR, K_NAMES},
+    {"editor", BIB_VAR_EDITOR, K_NAMES},
+    {"translator", BIB_VAR_TRANSLATOR, K_NAMES},
+    {"bookauthor", BIB_VAR_CONTAINER_AUTHOR, K_NAMES},
+    {"title", BIB_VAR_TITLE, K_TITLE},
+    {"journal", BIB_VAR_CONTAINER_TITLE, K_TITLE},
+    {"journaltitle", BIB_VAR_CONTAINER_TITLE, K_TITLE},
+    {"booktitle", BIB_VAR_CONTAINER_TITLE, K_TITLE},
+    {"series", BIB_VAR_COLLECTION_TITLE, K_TITLE},
+    {"shorttitle", BIB_VAR_TITLE_SHORT, K_TITLE},
+    {"eventtitle", BIB_VAR_EVENT_TITLE, K_TITLE},
+    {"origtitle", BIB_VAR_ORIGINAL_TITLE, K_TITLE},
+    {"date", BIB_VAR_ISSUED, K_DATE},
+    {"urldate", BIB_VAR_ACCESSED, K_DATE},
+    {"eventdate", BIB_VAR_EVENT_DATE, K_DATE},
+    {"origdate", BIB_VAR_ORIGINAL_DATE, K_DATE},
+    {"volume", BIB_VAR_VOLUME, K_TEXT},
+    {"issue", BIB_VAR_ISSUE, K_TEXT},
+    {"pages", BIB_VAR_PAGE, K_PAGES},
+    {"edition", BIB_VAR_EDITION, K_TEXT},
+    {"chapter", BIB_VAR_CHAPTER_NUMBER, K_TEXT},
+    {"volumes", BIB_VAR_NUMBER_OF_VOLUMES, K_TEXT},
+    {"pagetotal", BIB_VAR_NUMBER_OF_PAGES, K_TEXT},
+    {"publisher", BIB_VAR_PUBLISHER, K_TEXT},
+    {"address", BIB_VAR_PUBLISHER_PLACE, K_TEXT},
+    {"location", BIB_VAR_PUBLISHER_PLACE, K_TEXT},
+    {"doi", BIB_VAR_DOI, K_VERB},
+    {"url", BIB_VAR_URL, K_VERB},
+    {"isbn", BIB_VAR_ISBN, K_TEXT},
+    {"issn", BIB_VAR_ISSN, K_TEXT},
+    {"note", BIB_VAR_NOTE, K_TEXT},
+    {"abstract", BIB_VAR_ABSTRACT, K_TEXT},
+    {"annote", BIB_VAR_ANNOTE, K_TEXT},
+    {"annotation", BIB_VAR_ANNOTE, K_TEXT},
+    {"language", BIB_VAR_LANGUAGE, K_TEXT},
+    {"type", BIB_VAR_GENRE, K_TEXT},
+    {"version", BIB_VAR_VERSION, K_TEXT},
+    {"pmid", BIB_VAR_PMID, K_VERB},
+    {"pmcid", BIB_VAR_PMCID, K_VERB},
+};
+
+static const field_map *find_field(const char *name)
+{
+    for (size_t i = 0; i < sizeof field_table / sizeof field_table[0]; i++)
+        if (strcmp(field_table[i].name, name) == 0)
+            return &field_table[i];
+    return NULL;
+}
+
+static const char *fval(bt_reader *r, const raw_field *f)
+{
+    return r->arena.data + f->val_off;
+}
+
+static const char *fname(bt_reader *r, const raw_field *f)
+{
+    return r->arena.data + f->name_off;
+}
+
+static raw_field *get_raw(bt_reader *r, const char *name)
+{
+    for (size_t i = 0; i < r->nfields; i++)
+        if (strcmp(fname(r, &r->fields[i]), name) == 0)
+            return &r->fields[i];
+    return NULL;
+}
+
+static int set_converted(bt_reader *r, bib_record *rec, bib_var var, const char *s, size_t n,
+                         unsigned flags)
+{
+    bib_buf_reset(&r->tmp);
+    int rc = bt_latex_to_unicode(&r->tmp, s, n, flags);
+    if (rc < 0)
+        return rc;
+    /* collapse white space runs (BibTeX does the same on output) */
+    char *d = r->tmp.data;
+    size_t w = 0;
+    bool sp = false;
+    for (size_t i = 0; i < r->tmp.len; i++) {
+        char ch = d[i];
+        if (ch == '\n' || ch == '\r' || ch == '\t' || ch == ' ') {
+            sp = w > 0;
+            continue;
+        }
+        if (sp)
+            d[w++] = ' ';
+        sp = false;
+        d[w++] = ch;
+    }
+    bib_buf_truncate(&r->tmp, w);
+    if (!w)
+        return 0;
+    return bib_record_set_text(rec, var, r->tmp.data, w);
+}
+
+/* year + month (+ day) into issued, when there is no `date` field. */
+static int map_year_month(bt_reader *r, bib_record *rec, const raw_field *fy, const raw_field *fm,
+                          const raw_field *fd)
+{
+    bib_date dt;
+    memset(&dt, 0, sizeof dt);
+    const char *y = fval(r, fy);
+    char *endp;
+    long yr = strtol(y, &endp, 10);
+    while (*endp == ' ')
+        endp++;
+    if (endp == y || *endp) {
+        /* not a plain year: let the date parser try, else a literal */
+        bib_date pd;
+        int rc = bib_date_parse(&pd, y, strlen(y), BIB_DATE_ANY);
+        if (rc == BIB_ENOMEM)
+            return rc;
+        rc = bib_record_set_date(rec, BIB_VAR_ISSUED, &pd);
+        bib_date_clear(&pd);
+        return rc;
+    }
+    dt.nparts = 1;
+    dt.parts[0].has_year = true;
+    dt.parts[0].year = (int)yr;
+    if (fm) {
+        const char *m = fval(r, fm);
+        int mon = bib_month_parse(m, strlen(m));
+        if (mon > 0)
+            dt.parts[0].month = mon;
+        else
+            bib_record_add_extra(rec, "bibtex", "month", m, strlen(m));
+    }
+    if (fd && dt.parts[0].month) {
+        long dd = strtol(fval(r, fd), &endp, 10);
+        if (dd >= 1 && dd <= 31 && !*endp)
+            dt.parts[0].day = (int)dd;
+    }
+    return bib_record_set_date(rec, BIB_VAR_ISSUED, &dt);
+}
+
+static int build_record(bt_reader *r, const parsed *pe, bib_record **out)
+{
+    bib_type type = map_type(pe->type, pe->type_len);
+    char key[512];
+    size_t kl = pe->key_len < sizeof key - 1 ? pe->key_len : sizeof key - 1;
+    memcpy(key, pe->key, kl);
+    key[kl] = '\0';
+    bib_record *rec = bib_record_new(type, kl ? key : NULL);
+    if (!rec)
+        return BIB_ENOMEM;
+    int rc = 0;
+    bib_record_set_origin(rec, bib_input_name(r->in), pe->line);
+    char tbuf[64];
+    size_t tl = pe->type_len < sizeof tbuf - 1 ? pe->type_len : sizeof tbuf - 1;
+    for (size_t i = 0; i < tl; i++)
+        tbuf[i] = (char)tolower((unsigned char)pe->type[i]);
+    tbuf[tl] = '\0';
+    rc = bib_record_add_extra(rec, "bibtex", "entrytype", tbuf, tl);
+    bool is_article = strcmp(tbuf, "article") == 0;
+    bool has_date = get_raw(r, "date") != NULL;
+    bool has_publisher = get_raw(r, "publisher") != NULL;
+    for (size_t i = 0; i < r->nfields && rc >= 0; i++) {
+        raw_field *f = &r->fields[i];
+        const char *name = fname(r, f);
+        const char *v = fval(r, f);
+        size_t vn = f->val_len;
+        /* duplicate fields: the first wins, as BibTeX does */
+        bool dup = false;
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(fname(r, &r->fields[j]), name) == 0)
+                dup = true;
+        if (dup) {
+            bib_input_report(r->in, BIB_SEV_WARNING, pe->line, 0,
+                             "duplicate field '%.20s' in entry '%.40s' ignored", name, key);
+            continue;
+        }
+        const field_map *fm = find_field(name);
+        if (strcmp(name, "year") == 0) {
+            if (!has_date)
+                rc = map_year_month(r, rec, f, get_raw(r, "month"), get_raw(r, "day"));
+            else
+                rc = bib_record_add_extra(rec, "bibtex", name, v, vn);
+            continue;
+        }
+        if (strcmp(name, "month") == 0 || strcmp(name, "day") == 0) {
+            if (has_date || !get_raw(r, "year"))
+                rc = bib_record_add_extra(rec, "bibtex", name, v, vn);
+            continue;
+        }
+        if (strcmp(name, "number") == 0) {
+            bib_var var = is_article ? BIB_VAR_ISSUE : BIB_VAR_NUMBER;
+            rc = set_converted(r, rec, var, v, vn, 0);
+            continue;
+        }
+        if (strcmp(name, "school") == 0 || strcmp(name, "institution") == 0 ||
+            strcmp(name, "organization") == 0) {
+            if (!has_publisher && !bib_record_has(rec, BIB_VAR_PUBLISHER))
+                rc = set_converted(r, rec, BIB_VAR_PUBLISHER, v, vn, 0);
+            else
+                rc = bib_record_add_extra(rec, "bibtex", name, v, vn);
+            continue;
+        }
+        if (strcmp(name, "keywords") == 0) {
+            /* comma- or semicolon-separated list */
+            const char *s = v;
+            const char *e = v + vn;
+            while (s < e && rc >= 0) {
+                const char *q = s;
+                while (q < e && *q != ',' && *q != ';')
+                    q++;
+                const char *a = s, *b = q;
+                while (a < b && isspace((unsigned char)*a))
+                    a++;
+                while (b > a && isspace((unsigned char)b[-1]))
+                    b--;
+                if (b > a) {
+                    bib_buf_reset(&r->tmp);
+                    rc = bt_latex_to_unicode(&r->tmp, a, (size_t)(b - a), 0);
+                    if (rc >= 0 && r->tmp.len)
+                        rc = bib_record_add_text(rec, BIB_VAR_KEYWORD, r->tmp.data, r->tmp.len);
+                }
+                s = q + 1;
+            }
+            continue;
+        }
+        if (!fm || (fm->var != BIB_VAR_NONE && bib_record_has(rec, fm->var))) {
+            rc = bib_record_add_extra(rec, "bibtex", name, v, vn);
+            continue;
+        }
+        switch (fm->how) {
+        case K_NAMES: {
+            size_t bad = 0;
+            int n = bt_names_add_bibtex(rec, fm->var, v, vn, &bad);
+            if (n < 0 && n != BIB_EPARSE)
+                rc = n;
+            if (bad)
+                bib_input_report(r->in, BIB_SEV_WARNING, pe->line, 0,
+                                 "empty name in '%s' of entry '%.40s'", name, key);
+            break;
+        }
+        case K_TITLE:
+            rc = set_converted(r, rec, fm->var, v, vn, BIB_LATEX_RICH | BIB_LATEX_NOCASE);
+            break;
+        case K_VERB:
+            rc = set_converted(r, rec, fm->var, v, vn, BIB_LATEX_VERBATIM);
+            break;
+        case K_PAGES:
+            bib_buf_reset(&r->tmp);
+            rc = bt_latex_to_unicode(&r->tmp, v, vn, 0);
+            if (rc >= 0) {
+                bib_buf pg = BIB_BUF_INIT;
+                rc = bib_pages_normalize(&pg, r->tmp.data, r->tmp.len, "-");
+                if (rc >= 0 && pg.len)
+                    rc = bib_record_set_text(rec, fm->var, pg.data, pg.len);
+                bib_buf_clear(&pg);
+            }
+            break;
+        case K_DATE: {
+            bib_date dt;
+            int prc = bib_date_parse(&dt, v, vn, BIB_DATE_EDTF | BIB_DATE_WRITTEN);
+            if (prc == BIB_ENOMEM) {
+                rc = prc;
+                break;
+            }
+            rc = bib_record_set_date(rec, fm->var, &dt);
+            bib_date_clear(&dt);
+            break;
+        }
+        default:
+            rc = set_converted(r, rec, fm->var, v, vn, 0);
+            if (rc >= 0 && f->bare_number && bib_record_has(rec, fm->var))
+                bib_record_set_field_flags(rec, fm->var, BIB_FIELD_BARE_NUMBER);
+            break;
+        }
+    }
+    if (rc < 0) {
+        bib_record_free(rec);
+        return rc;
+    }
+    if (type == BIB_TYPE_THESIS && !bib_record_has(rec, BIB_VAR_GENRE)) {
+        const char *g = strcmp(tbuf, "mastersthesis") == 0 ? "Master's thesis"
+                        : strcmp(tbuf, "phdthesis") == 0   ? "PhD thesis"
+                                                           : NULL;
+        if (g)
+            bib_record_set_text(rec, BIB_VAR_GENRE, g, strlen(g));
+    }
+    if (type == BIB_TYPE_MANUSCRIPT &&
+        (get_raw(r, "eventtitle") || get_raw(r, "eventdate") || get_raw(r, "venue")))
+        bib_record_set_type(rec, BIB_TYPE_SPEECH);
+    *out = rec;
+    return 0;
+}
+
+static int bt_open(bib_reader *rd, bib_input *in, const bib_options *opts)
+{
+    (void)opts;
+    bt_reader *r = bib_reader_state(rd);
+    r->in = in;
+    r->biblatex = strcmp(bib_reader_format(rd)->name, "biblatex") == 0;
+    bib_buf_init(&r->arena);
+    bib_buf_init(&r->tmp);
+    r->keys = bib_keyset_new();
+    if (!r->keys)
+        return BIB_ENOMEM;
+    bib_input_set_encoding(in, BIB_ENC_DETECT);
+    return 0;
+}
+
+/* Skips to the next '@' at the start of a line, after an error at `from`. */
+static void resync(bt_reader *r, const char *d, size_t n, const char *from)
+{
+    const char *p = from + 1;
+    const char *e = d + n;
+    for (;;) {
+        const char *nl = memchr(p, '\n', (size_t)(e - p));
+        if (!nl)
+            break;
+        const char *q = nl + 1;
+        while (q < e && (*q == ' ' || *q == '\t'))
+            q++;
+        if (q < e && *q == '@') {
+            bib_input_consume(r->in, (size_t)(q - d));
+            return;
+        }
+        p = nl + 1;
+    }
+    bib_input_consume(r->in, n);
+}
+
+static int bt_next(bib_reader *rd, bib_record **out)
+{
+    bt_reader *r = bib_reader_state(rd);
+    size_t want = 1 << 16;
+    for (;;) {
+        const char *d;
+        size_t n;
+        int rc = bib_input_window(r->in, want, &d, &n);
+        if (rc < 0)
+            return rc;
+        if (!n)
+            return 0;
+        bool eof = n < want;
+        const char *a = memchr(d, '@', n);
+        if (!a) {
+            bib_input_consume(r->in, n);
+            want = 1 << 16;
+            continue;
+        }
+        if (a > d) {
+            bib_input_consume(r->in, (size_t)(a - d));
+            continue;
+        }
+        pctx c = {.r = r, .d = d, .p = d, .end = d + n, .eof = eof};
+        parsed pe;
+        memset(&pe, 0, sizeof pe);
+        bib_buf_reset(&r->arena);
+        r->nfields = 0;
+        rc = parse_entry(&c, &pe);
+        if (rc == NEED_MORE) {
+            want = n * 2;
+            continue;
+        }
+        if (rc == BIB_EPARSE) {
+            size_t line, col;
+            bib_input_position_of(r->in, c.err_at, &line, &col);
+            bib_input_report(r->in, BIB_SEV_ERROR, line, col, "%s", c.err);
+            resync(r, d, n, c.err_at < d ? d : c.err_at);
+            return BIB_EPARSE;
+        }
+        if (rc < 0)
+            return rc;
+        if (bib_buf_failed(&r->arena))
+            return BIB_ENOMEM;
+        pe.line = bib_input_line(r->in);
+        size_t used = (size_t)(c.p - d);
+        if (pe.kind == E_ENTRY && ieq(pe.type, pe.type_len, "xdata")) {
+            /* not a work: keep it raw so bibtex output gives it back */
+            pe.kind = E_COMMENT;
+        }
+        if (pe.kind != E_ENTRY) {
+            const char *nm = pe.kind == E_STRING     ? "string"
+                             : pe.kind == E_PREAMBLE ? "preamble"
+                             : ieq(pe.type, pe.type_len, "comment") ? "comment"
+                                                                    : "raw";
+            *out = bib_record_new_directive("bibtex", nm, pe.raw, pe.raw_len);
+            bib_input_consume(r->in, used);
+            return *out ? 1 : BIB_ENOMEM;
+        }
+        if (pe.key_len) {
+            char key[512];
+            size_t kl = pe.key_len < sizeof key - 1 ? pe.key_len : sizeof key - 1;
+            memcpy(key, pe.key, kl);
+            key[kl] = '\0';
+            if (bib_keyset_add(r->keys, key) == 0)
+                bib_input_report(r->in, BIB_SEV_WARNING, pe.line, 1,
+                                 "duplicate key '%.40s': both entries kept", key);
+        }
+        rc = build_record(r, &pe, out);
+        bib_input_consume(r->in, used);
+        return rc < 0 ? rc : 1;
+    }
+}
+
+static void bt_close(bib_reader *rd)
+{
+    bt_reader *r = bib_reader_state(rd);
+    macro_free(&r->macros);
+    bib_buf_clear(&r->arena);
+    bib_buf_clear(&r->tmp);
+    free(r->fields);
+    bib_keyset_free(r->keys);
+}
+
+/* ---- writer ------------------------------------------------------------ */
+
+typedef struct bt_writer {
+    bib_output *out;
+    bool biblatex;
+    bool ascii;
+    int keys; /* 0 auto, 1 keep, 2 regenerate */
+    bib_keyset *used;
+    bib_buf line, val, key;
+    size_t nolatex;
+    /* collected fields of the record being written */
+    struct {
+        const char *name;
+        size_t off, len;
+        bool bare;
+    } f[128];
+    size_t nf;
+    bib_buf vals;
+} bt_writer;
+
+static int bw_begin(bib_writer *wr, bib_output *out, const bib_options *opts)
+{
+    bt_writer *w = bib_writer_state(wr);
+    w->out = out;
+    w->biblatex = strcmp(bib_writer_format(wr)->name, "biblatex") == 0;
+    bib_options_get_bool(opts, "ascii", !w->biblatex, &w->ascii);
+    const char *k = bib_options_get(opts, "keys");
+    w->keys = !k || strcmp(k, "auto") == 0 ? 0 : strcmp(k, "keep") == 0 ? 1 : 2;
+    bib_buf_init(&w->line);
+    bib_buf_init(&w->val);
+    bib_buf_init(&w->key);
+    bib_buf_init(&w->vals);
+    w->used = bib_keyset_new();
+    return w->used ? 0 : BIB_ENOMEM;
+}
+
+static void put_field(bt_writer *w, const char *name, const char *v, size_t n, bool bare)
+{
+    if (w->nf >= sizeof w->f / sizeof w->f[0] || !n)
+        return;
+    w->f[w->nf].name = name;
+    w->f[w->nf].off = w->vals.len;
+    w->f[w->nf].len = n;
+    w->f[w->nf].bare = bare;
+    w->nf++;
+    bib_buf_append(&w->vals, v, n);
+}
+
+static void put_text(bt_writer *w, const char *name, const bib_record *rec, bib_var var)
+{
+    const bib_field *f = bib_record_get(rec, var);
+    if (!f)
+        return;
+    bib_buf_reset(&w->val);
+    unsigned fl = w->ascii ? BIB_LATEX_ASCII : 0;
+    if (bib_field_kind(f) == BIB_KIND_RICH)
+        fl |= BIB_LATEX_FROM_RICH;
+    if (var == BIB_VAR_URL || var == BIB_VAR_DOI || var == BIB_VAR_PMID || var == BIB_VAR_PMCID)
+        fl = BIB_LATEX_OUT_VERBATIM;
+    for (size_t i = 0; i < bib_field_value_count(f); i++) {
+        const char *s = bib_field_value_at(f, i);
+        if (i)
+            bib_buf_puts(&w->val, var == BIB_VAR_KEYWORD ? ", " : " ");
+        if (var == BIB_VAR_PAGE) {
+            bib_buf pg = BIB_BUF_INIT;
+            bib_pages_normalize(&pg, s, strlen(s), "--");
+            bt_latex_from_unicode(&w->val, pg.data, pg.len, fl, &w->nolatex);
+            bib_buf_clear(&pg);
+        } else {
+            bt_latex_from_unicode(&w->val, s, strlen(s), fl, &w->nolatex);
+        }
+    }
+    bool bare = (bib_field_flags(f) & BIB_FIELD_BARE_NUMBER) != 0;
+    put_field(w, name, w->val.data, w->val.len, bare);
+}
+
+static void put_names(bt_writer *w, const char *name, const bib_record *rec, bib_var var)
+{
+    const bib_field *f = bib_record_get(rec, var);
+    if (!f)
+        return;
+    bib_buf_reset(&w->val);
+    size_t n = bib_field_name_count(f);
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            bib_buf_puts(&w->val, " and ");
+        bt_name_format_bibtex(&w->val, bib_field_name_at(f, i), w->ascii);
+    }
+    if (bib_field_names_truncated(f))
+        bib_buf_puts(&w->val, n ? " and others" : "others");
+    put_field(w, name, w->val.data, w->val.len, false);
+}
+
+static const char *out_type(bt_writer *w, const bib_record *rec)
+{
+    const char *orig = bib_record_extra_get(rec, "bibtex", "entrytype");
+    bib_type t = bib_record_type(rec);
+    if (orig && map_type(orig, strlen(orig)) == t) {
+        /* classic BibTeX has no biblatex-only types; biblatex keeps all */
+        static const char *const classic[] = {
+            "article", "book", "booklet", "inbook", "incollection", "inproceedings",
+            "conference", "manual", "mastersthesis", "phdthesis", "techreport", "misc",
+            "unpublished", "proceedings", NULL};
+        if (w->biblatex)
+            return orig;
+        for (size_t i = 0; classic[i]; i++)
+            if (strcmp(classic[i], orig) == 0)
+                return orig;
+    }
+    switch (t) {
+    case BIB_TYPE_ARTICLE:
+    case BIB_TYPE_ARTICLE_JOURNAL:
+    case BIB_TYPE_ARTICLE_MAGAZINE:
+    case BIB_TYPE_ARTICLE_NEWSPAPER:
+    case BIB_TYPE_REVIEW:
+    case BIB_TYPE_REVIEW_BOOK:
+        return "article";
+    case BIB_TYPE_BOOK:
+    case BIB_TYPE_CLASSIC:
+        return "book";
+    case BIB_TYPE_CHAPTER:
+        return "incollection";
+    case BIB_TYPE_PAPER_CONFERENCE:
+        return "inproceedings";
+    case BIB_TYPE_PAMPHLET:
+        return "booklet";
+    case BIB_TYPE_THESIS: {
+        if (w->biblatex)
+            return "thesis";
+        const char *g = bib_record_text(rec, BIB_VAR_GENRE);
+        return g && (strstr(g, "aster") || strstr(g, "MA ")) ? "mastersthesis" : "phdthesis";
+    }
+    case BIB_TYPE_REPORT:
+        return w->biblatex ? "report" : "techreport";
+    case BIB_TYPE_MANUSCRIPT:
+        return "unpublished";
+    case BIB_TYPE_WEBPAGE:
+    case BIB_TYPE_POST:
+    case BIB_TYPE_POST_WEBLOG:
+        return w->biblatex ? "online" : "misc";
+    case BIB_TYPE_DATASET:
+        return w->biblatex ? "dataset" : "misc";
+    case BIB_TYPE_SOFTWARE:
+        return w->biblatex ? "software" : "misc";
+    case BIB_TYPE_PATENT:
+        return w->biblatex ? "patent" : "misc";
+    case BIB_TYPE_ENTRY_ENCYCLOPEDIA:
+    case BIB_TYPE_ENTRY_DICTIONARY:
+        return w->biblatex ? "inreference" : "incollection";
+    case BIB_TYPE_PERIODICAL:
+        return w->biblatex ? "periodical" : "misc";
+    default:
+        return "misc";
+    }
+}
+
+static int bw_write(bib_writer *wr, const bib_record *rec)
+{
+    bt_writer *w = bib_writer_state(wr);
+    if (bib_record_kind_of(rec) == BIB_RECORD_DIRECTIVE) {
+        size_t n;
+        const char *t = bib_record_directive_text(rec, &n);
+        bib_output_write(w->out, t, n);
+        bib_output_puts(w->out, "\n\n");
+        return bib_output_error(w->out);
+    }
+    const char *type = out_type(w, rec);
+    bool article = strcmp(type, "article") == 0;
+    bib_type t = bib_record_type(rec);
+    w->nf = 0;
+    bib_buf_reset(&w->vals);
+    /* Field order (fixed): names, titles, container, series, numbering,
+     * pages, publisher, place, date, identifiers, links, notes, keywords,
+     * abstract, then fields kept verbatim from a BibTeX source. */
+    put_names(w, "author", rec, BIB_VAR_AUTHOR);
+    put_names(w, "editor", rec, BIB_VAR_EDITOR);
+    put_names(w, "translator", rec, BIB_VAR_TRANSLATOR);
+    put_names(w, "bookauthor", rec, BIB_VAR_CONTAINER_AUTHOR);
+    put_text(w, "title", rec, BIB_VAR_TITLE);
+    put_text(w, "shorttitle", rec, BIB_VAR_TITLE_SHORT);
+    put_text(w, article ? (w->biblatex ? "journaltitle" : "journal") : "booktitle", rec,
+             BIB_VAR_CONTAINER_TITLE);
+    put_text(w, "series", rec, BIB_VAR_COLLECTION_TITLE);
+    put_text(w, "eventtitle", rec, BIB_VAR_EVENT_TITLE);
+    put_text(w, "edition", rec, BIB_VAR_EDITION);
+    put_text(w, "volume", rec, BIB_VAR_VOLUME);
+    put_text(w, "volumes", rec, BIB_VAR_NUMBER_OF_VOLUMES);
+    if (article || !bib_record_has(rec, BIB_VAR_NUMBER))
+        put_text(w, article ? "number" : "issue", rec, BIB_VAR_ISSUE);
+    if (!article || !bib_record_has(rec, BIB_VAR_ISSUE))
+        put_text(w, "number", rec, BIB_VAR_NUMBER);
+    put_text(w, "pages", rec, BIB_VAR_PAGE);
+    put_text(w, "pagetotal", rec, BIB_VAR_NUMBER_OF_PAGES);
+    put_text(w, "chapter", rec, BIB_VAR_CHAPTER_NUMBER);
+    const char *pubname = "publisher";
+    if (!w->biblatex && t == BIB_TYPE_THESIS)
+        pubname = "school";
+    else if (t == BIB_TYPE_THESIS || t == BIB_TYPE_REPORT)
+        pubname = w->biblatex ? "institution" : "institution";
+    put_text(w, pubname, rec, BIB_VAR_PUBLISHER);
+    put_text(w, w->biblatex ? "location" : "address", rec, BIB_VAR_PUBLISHER_PLACE);
+    const char *genre = bib_record_text(rec, BIB_VAR_GENRE);
+    if (genre && !(t == BIB_TYPE_THESIS &&
+                   (strcmp(genre, "PhD thesis") == 0 || strcmp(genre, "Master's thesis") == 0)))
+        put_text(w, "type", rec, BIB_VAR_GENRE);
+    const bib_field *df = bib_record_get(rec, BIB_VAR_ISSUED);
+    const bib_date *dt = df ? bib_field_date(df) : NULL;
+    char num[32];
+    if (dt && w->biblatex) {
+        bib_buf_reset(&w->val);
+        if (bib_date_format_edtf(&w->val, dt) == 0)
+            put_field(w, "date", w->val.data, w->val.len, false);
+    } else if (dt && dt->nparts >= 1 && dt->parts[0].has_year) {
+        snprintf(num, sizeof num, "%d", dt->parts[0].year);
+        put_field(w, "year", num, strlen(num), false);
+        const char *mm = bib_month_macro(dt->parts[0].month);
+        if (mm)
+            put_field(w, "month", mm, 3, true);
+        if (dt->parts[0].day && mm) {
+            snprintf(num, sizeof num, "%d", dt->parts[0].day);
+            put_field(w, "day", num, strlen(num), false);
+        }
+    } else if (dt && dt->literal) {
+        put_field(w, "year", dt->literal, strlen(dt->literal), false);
+    }
+    put_text(w, "isbn", rec, BIB_VAR_ISBN);
+    put_text(w, "issn", rec, BIB_VAR_ISSN);
+    put_text(w, "doi", rec, BIB_VAR_DOI);
+    put_text(w, "url", rec, BIB_VAR_URL);
+    const bib_field *af = bib_record_get(rec, BIB_VAR_ACCESSED);
+    if (af && bib_field_date(af)) {
+        bib_buf_reset(&w->val);
+        if (bib_date_format_edtf(&w->val, bib_field_date(af)) == 0)
+            put_field(w, "urldate", w->val.data, w->val.len, false);
+    }
+    put_text(w, "pmid", rec, BIB_VAR_PMID);
+    put_text(w, "pmcid", rec, BIB_VAR_PMCID);
+    put_text(w, "language", rec, BIB_VAR_LANGUAGE);
+    put_text(w, "version", rec, BIB_VAR_VERSION);
+    put_text(w, "note", rec, BIB_VAR_NOTE);
+    put_text(w, "annote", rec, BIB_VAR_ANNOTE);
+    put_text(w, "keywords", rec, BIB_VAR_KEYWORD);
+    put_text(w, "abstract", rec, BIB_VAR_ABSTRACT);
+    size_t ne = bib_record_extra_count(rec);
+    for (size_t i = 0; i < ne; i++) {
+        const char *fmt, *nm, *v;
+        size_t vl;
+        if (bib_record_extra_at(rec, i, &fmt, &nm, &v, &vl) < 0 || strcmp(fmt, "bibtex") != 0 ||
+            strcmp(nm, "entrytype") == 0)
+            continue;
+        bool seen = false;
+        for (size_t j = 0; j < w->nf; j++)
+            if (strcmp(w->f[j].name, nm) == 0)
+                seen = true;
+        if (!seen)
+            put_field(w, nm, v, vl, false);
+    }
+    /* key */
+    bib_buf_reset(&w->key);
+    const char *id = bib_record_id(rec);
+    if (w->keys == 1 && id)
+        bib_buf_puts(&w->key, id);
+    else
+        bib_key_unique(&w->key, w->used, rec, w->keys == 2 ? NULL : id);
+    if (w->nolatex) {
+        bib_output_report(w->out, BIB_SEV_WARNING,
+                          "record '%.40s': %zu character(s) with no LaTeX form kept as UTF-8",
+                          w->key.data, w->nolatex);
+        w->nolatex = 0;
+    }
+    if (bib_buf_failed(&w->vals) || bib_buf_failed(&w->val) || bib_buf_failed(&w->key))
+        return BIB_ENOMEM;
+    size_t width = 0;
+    for (size_t i = 0; i < w->nf; i++)
+        if (strlen(w->f[i].name) > width)
+            width = strlen(w->f[i].name);
+    bib_output_printf(w->out, "@%s{%s", type, w->key.data);
+    for (size_t i = 0; i < w->nf; i++) {
+        const char *v = w->vals.data + w->f[i].off;
+        bib_output_printf(w->out, ",\n  %-*s = ", (int)width, w->f[i].name);
+        if (w->f[i].bare) {
+            bib_output_write(w->out, v, w->f[i].len);
+        } else {
+            bib_output_putc(w->out, '{');
+            bib_output_write(w->out, v, w->f[i].len);
+            bib_output_putc(w->out, '}');
+        }
+    }
+    bib_output_puts(w->out, "\n}\n\n");
+    return bib_output_error(w->out);
+}
+
+static int bw_end(bib_writer *wr)
+{
+    bt_writer *w = bib_writer_state(wr);
+    bib_buf_clear(&w->line);
+    bib_buf_clear(&w->val);
+    bib_buf_clear(&w->key);
+    bib_buf_clear(&w->vals);
+    bib_keyset_free(w->used);
+    w->used = NULL;
+    return w->out ? bib_output_error(w->out) : 0;
+}
+
+/* ---- probe and descriptors -------------------------------------------- */
+
+/* Scores '@type{' at a line start; biblatex-only markers raise biblatex and
+ * lower bibtex so the two siblings rank on purpose, not by load order. */
+static int probe_common(const unsigned char *h, size_t len, const char *fn, bool blx)
+{
+    const char *s = (const char *)h;
+    bool entry = false, blx_marks = false;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] != '@' || (i && s[i - 1] != '\n' && s[i - 1] != ' ' && s[i - 1] != '\t'))
+            continue;
+        size_t j = i + 1;
+        while (j < len && isalpha((unsigned char)s[j]))
+            j++;
+        if (j > i + 1 && j < len && (s[j] == '{' || s[j] == '(')) {
+            entry = true;
+            if (ieq(s + i + 1, j - i - 1, "online") || ieq(s + i + 1, j - i - 1, "thesis") ||
+                ieq(s + i + 1, j - i - 1, "report") || ieq(s + i + 1, j - i - 1, "dataset"))
+                blx_marks = true;
+        }
+    }
+    for (size_t i = 0; i + 12 < len && !blx_marks; i++) {
+        if ((s[i] == 'j' && strncmp(s + i, "journaltitle", 12) == 0) ||
+            (s[i] == 'u' && strncmp(s + i, "urldate", 7) == 0) ||
+            ((s[i] == ' ' || s[i] == '\t') && strncmp(s + i + 1, "date ", 5) == 0) ||
+            ((s[i] == ' ' || s[i] == '\t') && strncmp(s + i + 1, "date=", 5) == 0))
+            blx_marks = true;
+    }
+    size_t fl = fn ? strlen(fn) : 0;
+    bool ext = fl > 4 && strcmp(fn + fl - 4, ".bib") == 0;
+    if (!entry)
+        return ext ? (blx ? BIB_PROBE_EXTENSION - 1 : BIB_PROBE_EXTENSION) : BIB_PROBE_NONE;
+    int score = BIB_PROBE_LIKELY + (ext ? 10 : 0);
+    if (blx)
+        score += blx_marks ? 5 : -5;
+    return score;
+}
+
+static int probe_bibtex(const unsigned char *h, size_t len, const char *fn)
+{
+    return probe_common(h, len, fn, false);
+}
+
+static int probe_biblatex(const unsigned char *h, size_t len, const char *fn)
+{
+    return probe_common(h, len, fn, true);
+}
+
+static const bib_option_spec writer_options[] = {
+    {"ascii", BIB_OPT_BOOL, NULL, "true for bibtex, false for biblatex",
+     "write non-ASCII characters as LaTeX commands"},
+    {"keys", BIB_OPT_CHOICE, "auto,keep,regenerate", "auto",
+     "keep keys (auto: generate missing/duplicate ones), or regenerate all"},
+    {NULL, 0, NULL, NULL, NULL},
+};
+
+static const bib_reader_ops reader_ops = {
+    .state_size = sizeof(bt_reader),
+    .open = bt_open,
+    .next = bt_next,
+    .close = bt_close,
+    .options = NULL,
+};
+
+static const bib_writer_ops writer_ops = {
+    .state_size = sizeof(bt_writer),
+    .begin = bw_begin,
+    .write = bw_write,
+    .end = bw_end,
+    .options = writer_options,
+};
+
+static const bib_format_desc fmt_bibtex = {
+    .name = "bibtex",
+    .description = "BibTeX (.bib), classic fields and types, LaTeX escapes",
+    .extensions = "bib",
+    .mime = "application/x-bibtex",
+    .flags = BIB_WRITER_DIRECTIVES,
+    .probe = probe_bibtex,
+    .reader = &reader_ops,
+    .writer = &writer_ops,
+};
+
+static const bib_format_desc fmt_biblatex = {
+    .name = "biblatex",
+    .description = "BibLaTeX (.bib) for biber: date, journaltitle, @online, UTF-8",
+    .extensions = "bib",
+    .mime = NULL,
+    .flags = BIB_WRITER_DIRECTIVES,
+    .probe = probe_biblatex,
+    .reader = &reader_ops,
+    .writer = &writer_ops,
+};
+
+static const bib_format_desc *const formats[] = {&fmt_bibtex, &fmt_biblatex, NULL};
+
+BIB_PLUGIN_EXPORT const bib_plugin_desc bib_plugin_module = {
+    .abi_version = BIB_PLUGIN_ABI_VERSION,
+    .module_name = "bibtex",
+    .formats = formats,
+};

@@ -11,9 +11,13 @@
  * bibtex loses nothing. LaTeX, names and dates are converted by core's
  * text services (latex.h, names.h, dates.h).
  *
- * crossref/xdata: the field is kept as an extra; inheritance is not
- * resolved yet, so the reader never holds records back (memory stays one
- * entry plus the @string table).
+ * crossref/xdata (BibLaTeX rules: parent title -> container-title, other
+ * missing fields filled in, marked BIB_FIELD_INHERITED): the reader keeps
+ * clones of the last 1024 parent-like entries (@proceedings, @book,
+ * @collection, @xdata...) and holds back only children whose parent has not
+ * appeared yet, releasing them right after their parent (or at the end with
+ * a warning). Memory: one entry + @string table + 1024 parents + held
+ * children.
  *
  * Not for: LaTeX<->Unicode, the name algorithm, dates or key generation
  * (core text services).
@@ -169,6 +173,14 @@ typedef struct bt_reader {
     raw_field *fields;
     size_t nfields, capfields;
     bib_keyset *keys; /* citation keys seen, for the duplicate warning */
+    /* crossref: possible parents seen (clones), children waiting for a
+     * parent, and records ready to hand out */
+    bib_record **parents;
+    size_t nparents, capparents;
+    bib_record **held;
+    size_t nheld, capheld;
+    bib_record **ready;
+    size_t rhead, nready, capready;
 } bt_reader;
 
 enum { NEED_MORE = 1 };
@@ -502,6 +514,85 @@ static int parse_entry(pctx *c, parsed *out)
     out->raw = at;
     out->raw_len = (size_t)(c->p - at);
     return 0;
+}
+
+/* ---- crossref ---------------------------------------------------------- */
+
+static int push(bib_record ***arr, size_t *n, size_t *cap, bib_record *rec)
+{
+    if (*n == *cap) {
+        size_t nc = *cap ? *cap * 2 : 16;
+        bib_record **na = realloc(*arr, nc * sizeof *na);
+        if (!na)
+            return BIB_ENOMEM;
+        *arr = na;
+        *cap = nc;
+    }
+    (*arr)[(*n)++] = rec;
+    return 0;
+}
+
+/* Copies field `from` of parent into `to` of child when the child lacks it. */
+static int inherit_field(bib_record *child, const bib_field *f, bib_var to)
+{
+    if (bib_record_has(child, to))
+        return 0;
+    int rc = 0;
+    switch (bib_field_kind(f)) {
+    case BIB_KIND_NAMES:
+        for (size_t i = 0; i < bib_field_name_count(f) && rc >= 0; i++)
+            rc = bib_record_add_name(child, to, bib_field_name_at(f, i));
+        if (rc >= 0 && bib_field_names_truncated(f))
+            rc = bib_record_set_names_truncated(child, to, true);
+        break;
+    case BIB_KIND_DATE:
+        rc = bib_record_set_date(child, to, bib_field_date(f));
+        break;
+    default:
+        for (size_t i = 0; i < bib_field_value_count(f) && rc >= 0; i++) {
+            const char *v = bib_field_value_at(f, i);
+            rc = bib_record_add_text(child, to, v, strlen(v));
+        }
+        break;
+    }
+    if (rc >= 0 && bib_record_has(child, to))
+        bib_record_set_field_flags(child, to,
+                                   bib_field_flags(bib_record_get(child, to)) |
+                                       BIB_FIELD_INHERITED);
+    return rc == BIB_EINVAL ? 0 : rc;
+}
+
+/* BibLaTeX-style inheritance: the parent's title becomes the child's
+ * container-title, its author the container-author; other fields fill in
+ * what the child lacks. */
+static int inherit(bib_record *child, const bib_record *parent)
+{
+    int rc = 0;
+    size_t n = bib_record_field_count(parent);
+    for (size_t i = 0; i < n && rc >= 0; i++) {
+        const bib_field *f = bib_record_field_at(parent, i);
+        bib_var v = bib_field_var(f);
+        if (v == BIB_VAR_TITLE)
+            rc = inherit_field(child, f, BIB_VAR_CONTAINER_TITLE);
+        else if (v == BIB_VAR_AUTHOR && bib_record_type(child) != BIB_TYPE_BOOK)
+            rc = inherit_field(child, f, BIB_VAR_CONTAINER_AUTHOR);
+        else if (v != BIB_VAR_TITLE_SHORT && v != BIB_VAR_CONTAINER_TITLE)
+            rc = inherit_field(child, f, v);
+        else if (v == BIB_VAR_CONTAINER_TITLE && !bib_record_has(parent, BIB_VAR_TITLE))
+            rc = inherit_field(child, f, v);
+    }
+    return rc;
+}
+
+static bool parent_like(const char *t)
+{
+    static const char *const kinds[] = {"proceedings", "mvproceedings", "book", "mvbook",
+                                        "collection", "mvcollection", "reference",
+                                        "mvreference", "periodical", "xdata", NULL};
+    for (size_t i = 0; kinds[i]; i++)
+        if (strcmp(t, kinds[i]) == 0)
+            return true;
+    return false;
 }
 
 /* ---- mapping ------------------------------------------------------------ */
@@ -881,9 +972,95 @@ static void resync(bt_reader *r, const char *d, size_t n, const char *from)
     bib_input_consume(r->in, n);
 }
 
+enum { MAX_PARENTS = 1024 };
+
+/* Keeps a clone-free reference: `x` is owned by the parents ring (the
+ * oldest is freed when the ring is full, which bounds memory). */
+static int remember_parent(bt_reader *r, bib_record *x)
+{
+    if (!bib_record_id(x)) {
+        bib_record_free(x);
+        return 0;
+    }
+    if (r->nparents == MAX_PARENTS) {
+        bib_record_free(r->parents[0]);
+        memmove(r->parents, r->parents + 1, (MAX_PARENTS - 1) * sizeof *r->parents);
+        r->nparents--;
+    }
+    return push(&r->parents, &r->nparents, &r->capparents, x);
+}
+
+static const bib_record *find_parent(bt_reader *r, const char *key)
+{
+    for (size_t i = r->nparents; i-- > 0;)
+        if (strcmp(bib_record_id(r->parents[i]), key) == 0)
+            return r->parents[i];
+    return NULL;
+}
+
+static const char *xref_of(const bib_record *rec)
+{
+    const char *x = bib_record_extra_get(rec, "bibtex", "crossref");
+    return x ? x : bib_record_extra_get(rec, "bibtex", "xdata");
+}
+
+/* Decides what to hand out after reading `rec` (taken): a child whose parent
+ * is unknown is held; a parent releases its held children after itself. */
+static int crossref_step(bt_reader *r, bib_record *rec, bib_record **out)
+{
+    int rc;
+    const char *x = xref_of(rec);
+    if (x) {
+        const bib_record *p = find_parent(r, x);
+        if (!p) {
+            if ((rc = push(&r->held, &r->nheld, &r->capheld, rec)) < 0) {
+                bib_record_free(rec);
+                return rc;
+            }
+            *out = NULL;
+            return 2; /* nothing to hand out yet */
+        }
+        if ((rc = inherit(rec, p)) < 0) {
+            bib_record_free(rec);
+            return rc;
+        }
+    }
+    const char *t = bib_record_extra_get(rec, "bibtex", "entrytype");
+    const char *id = bib_record_id(rec);
+    if (id && t && parent_like(t)) {
+        bib_record *c = bib_record_clone(rec);
+        if (!c || (rc = remember_parent(r, c)) < 0) {
+            bib_record_free(rec);
+            return BIB_ENOMEM;
+        }
+        for (size_t i = 0; i < r->nheld;) {
+            if (strcmp(xref_of(r->held[i]), id) == 0) {
+                bib_record *ch = r->held[i];
+                r->held[i] = r->held[--r->nheld];
+                if ((rc = inherit(ch, rec)) < 0 ||
+                    (rc = push(&r->ready, &r->nready, &r->capready, ch)) < 0) {
+                    bib_record_free(ch);
+                    bib_record_free(rec);
+                    return rc;
+                }
+            } else {
+                i++;
+            }
+        }
+    }
+    *out = rec;
+    return 1;
+}
+
 static int bt_next(bib_reader *rd, bib_record **out)
 {
     bt_reader *r = bib_reader_state(rd);
+    if (r->rhead < r->nready) {
+        *out = r->ready[r->rhead++];
+        if (r->rhead == r->nready)
+            r->rhead = r->nready = 0;
+        return 1;
+    }
     size_t want = 1 << 16;
     for (;;) {
         const char *d;
@@ -891,8 +1068,21 @@ static int bt_next(bib_reader *rd, bib_record **out)
         int rc = bib_input_window(r->in, want, &d, &n);
         if (rc < 0)
             return rc;
-        if (!n)
+        if (!n) {
+            if (r->nheld) {
+                /* parents that never came: hand the children out as they are */
+                *out = r->held[0];
+                memmove(r->held, r->held + 1, (r->nheld - 1) * sizeof *r->held);
+                r->nheld--;
+                size_t line;
+                bib_record_origin(*out, &line);
+                bib_input_report(r->in, BIB_SEV_WARNING, line, 0,
+                                 "entry '%.40s': crossref parent '%.40s' not found",
+                                 bib_record_id(*out), xref_of(*out));
+                return 1;
+            }
             return 0;
+        }
         bool eof = n < want;
         const char *a = memchr(d, '@', n);
         if (!a) {
@@ -927,8 +1117,15 @@ static int bt_next(bib_reader *rd, bib_record **out)
             return BIB_ENOMEM;
         pe.line = bib_input_line(r->in);
         size_t used = (size_t)(c.p - d);
-        if (pe.kind == E_ENTRY && ieq(pe.type, pe.type_len, "xdata")) {
-            /* not a work: keep it raw so bibtex output gives it back */
+        bool xdata = pe.kind == E_ENTRY && ieq(pe.type, pe.type_len, "xdata");
+        if (xdata) {
+            /* not a work: a source of fields, and kept raw for bibtex output */
+            bib_record *x = NULL;
+            rc = build_record(r, &pe, &x);
+            if (rc < 0)
+                return rc;
+            if ((rc = remember_parent(r, x)) < 0)
+                return rc;
             pe.kind = E_COMMENT;
         }
         if (pe.kind != E_ENTRY) {
@@ -949,9 +1146,15 @@ static int bt_next(bib_reader *rd, bib_record **out)
                 bib_input_report(r->in, BIB_SEV_WARNING, pe.line, 1,
                                  "duplicate key '%.40s': both entries kept", key);
         }
-        rc = build_record(r, &pe, out);
+        bib_record *rec = NULL;
+        rc = build_record(r, &pe, &rec);
         bib_input_consume(r->in, used);
-        return rc < 0 ? rc : 1;
+        if (rc < 0)
+            return rc;
+        rc = crossref_step(r, rec, out);
+        if (rc == 2)
+            continue;
+        return rc;
     }
 }
 
@@ -963,6 +1166,15 @@ static void bt_close(bib_reader *rd)
     bib_buf_clear(&r->tmp);
     free(r->fields);
     bib_keyset_free(r->keys);
+    for (size_t i = 0; i < r->nparents; i++)
+        bib_record_free(r->parents[i]);
+    for (size_t i = 0; i < r->nheld; i++)
+        bib_record_free(r->held[i]);
+    for (size_t i = r->rhead; i < r->nready; i++)
+        bib_record_free(r->ready[i]);
+    free(r->parents);
+    free(r->held);
+    free(r->ready);
 }
 
 /* ---- writer ------------------------------------------------------------ */
@@ -1016,7 +1228,8 @@ static void put_field(bt_writer *w, const char *name, const char *v, size_t n, b
 static void put_text(bt_writer *w, const char *name, const bib_record *rec, bib_var var)
 {
     const bib_field *f = bib_record_get(rec, var);
-    if (!f)
+    /* inherited fields stay with the parent: crossref brings them back */
+    if (!f || (bib_field_flags(f) & BIB_FIELD_INHERITED))
         return;
     bib_buf_reset(&w->val);
     unsigned fl = w->ascii ? BIB_LATEX_ASCII : 0;
@@ -1044,7 +1257,8 @@ static void put_text(bt_writer *w, const char *name, const bib_record *rec, bib_
 static void put_names(bt_writer *w, const char *name, const bib_record *rec, bib_var var)
 {
     const bib_field *f = bib_record_get(rec, var);
-    if (!f)
+    /* inherited fields stay with the parent: crossref brings them back */
+    if (!f || (bib_field_flags(f) & BIB_FIELD_INHERITED))
         return;
     bib_buf_reset(&w->val);
     size_t n = bib_field_name_count(f);
@@ -1171,6 +1385,8 @@ static int bw_write(bib_writer *wr, const bib_record *rec)
                    (strcmp(genre, "PhD thesis") == 0 || strcmp(genre, "Master's thesis") == 0)))
         put_text(w, "type", rec, BIB_VAR_GENRE);
     const bib_field *df = bib_record_get(rec, BIB_VAR_ISSUED);
+    if (df && (bib_field_flags(df) & BIB_FIELD_INHERITED))
+        df = NULL;
     const bib_date *dt = df ? bib_field_date(df) : NULL;
     char num[32];
     if (dt && w->biblatex) {
@@ -1346,7 +1562,7 @@ static const bib_format_desc fmt_bibtex = {
     .description = "BibTeX (.bib), classic fields and types, LaTeX escapes",
     .extensions = "bib",
     .mime = "application/x-bibtex",
-    .flags = BIB_WRITER_DIRECTIVES,
+    .flags = BIB_WRITER_DIRECTIVES | BIB_FORMAT_HOLDS_RECORDS,
     .probe = probe_bibtex,
     .reader = &reader_ops,
     .writer = &writer_ops,
@@ -1357,7 +1573,7 @@ static const bib_format_desc fmt_biblatex = {
     .description = "BibLaTeX (.bib) for biber: date, journaltitle, @online, UTF-8",
     .extensions = "bib",
     .mime = NULL,
-    .flags = BIB_WRITER_DIRECTIVES,
+    .flags = BIB_WRITER_DIRECTIVES | BIB_FORMAT_HOLDS_RECORDS,
     .probe = probe_biblatex,
     .reader = &reader_ops,
     .writer = &writer_ops,

@@ -90,6 +90,15 @@ static int fb_to_unicode(bib_buf *out, const char *s, size_t len, unsigned flags
             s++;
             continue;
         }
+        if (c == '$' && !verb) {
+            /* math is kept as written */
+            const char *q = memchr(s + 1, '$', (size_t)(e - s - 1));
+            if (q) {
+                bib_buf_append(out, s, (size_t)(q - s + 1));
+                s = q + 1;
+                continue;
+            }
+        }
         if (verb) {
             bib_buf_putc(out, c);
             s++;

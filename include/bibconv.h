@@ -19,5 +19,6 @@
 #include "bibconv/cslitem.h"
 #include "bibconv/dates.h"
 #include "bibconv/keys.h"
+#include "bibconv/latex.h"
 
 #endif /* BIBCONV_H */

@@ -6,11 +6,10 @@
  * formatting (dates.h), page ranges and citation keys (misc in names.h /
  * dates.h as documented there). Written once in core.
  *
- * Status: this is the agreed interface. Core implements dates.h, keys.h,
- * the display-name and page-range half of names.h, and utf8.h except NFC
- * so far; LaTeX, BibTeX names and NFC arrive with the BibTeX work, and
- * until a header is complete it is neither installed nor part of
- * bibconv.h.
+ * Status: core implements dates.h, keys.h, latex.h, the display-name and
+ * page-range half of names.h, and utf8.h except NFC; the BibTeX name
+ * algorithm and NFC are still to come, and until a header is complete it
+ * is neither installed nor part of bibconv.h.
  */
 #ifndef BIBCONV_TEXT_H
 #define BIBCONV_TEXT_H

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: MIT */
+/* latex_table.h - private: the generated accent table (latex_table.c). */
+#ifndef BIBCONV_LATEX_TABLE_H
+#define BIBCONV_LATEX_TABLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct bib_latex_accent {
+    char cmd;       /* the accent command: '"' for \", 'c' for \c ... */
+    uint32_t base;  /* base letter; U+0131/U+0237 for dotless \i and \j */
+    uint32_t cp;    /* the precomposed letter */
+} bib_latex_accent;
+
+/* sorted by (cmd, base) */
+extern const bib_latex_accent bib__latex_accents[];
+extern const size_t bib__latex_accents_len;
+/* indexes of the same entries sorted by cp (dotted bases first) */
+extern const unsigned short bib__latex_accents_by_cp[];
+
+#endif

@@ -954,8 +954,22 @@ static int bt_open(bib_reader *rd, bib_input *in, const bib_options *opts)
 /* Skips to the next '@' at the start of a line, after an error at `from`. */
 static void resync(bt_reader *r, const char *d, size_t n, const char *from)
 {
-    const char *p = from + 1;
     const char *e = d + n;
+    if (from >= e) {
+        bib_input_consume(r->in, n);
+        return;
+    }
+    /* the error may sit on the '@' of the next entry: resume right there */
+    if (from > d && *from == '@') {
+        const char *q = from;
+        while (q > d && (q[-1] == ' ' || q[-1] == '\t'))
+            q--;
+        if (q == d || q[-1] == '\n' || q[-1] == '\r') {
+            bib_input_consume(r->in, (size_t)(from - d));
+            return;
+        }
+    }
+    const char *p = from + 1;
     for (;;) {
         const char *nl = memchr(p, '\n', (size_t)(e - p));
         if (!nl)
@@ -1107,7 +1121,15 @@ static int bt_next(bib_reader *rd, bib_record **out)
         if (rc == BIB_EPARSE) {
             size_t line, col;
             bib_input_position_of(r->in, c.err_at, &line, &col);
-            bib_input_report(r->in, BIB_SEV_ERROR, line, col, "%s", c.err);
+            if (pe.key_len) {
+                size_t eline, ecol;
+                bib_input_position_of(r->in, d, &eline, &ecol);
+                bib_input_report(r->in, BIB_SEV_ERROR, line, col,
+                                 "%s (entry '%.*s' from line %zu skipped)", c.err,
+                                 (int)(pe.key_len > 40 ? 40 : pe.key_len), pe.key, eline);
+            } else {
+                bib_input_report(r->in, BIB_SEV_ERROR, line, col, "%s", c.err);
+            }
             resync(r, d, n, c.err_at < d ? d : c.err_at);
             return BIB_EPARSE;
         }

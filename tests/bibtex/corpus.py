@@ -1,0 +1,141 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Whole-conversion tests of the bibtex plugin over the shared corpus.
+
+Checks: every .bib converts to CSL-JSON without a crash (exit status < 2 and
+no signal); the tricky cases come out as tricky/expected.md says; a broken
+entry costs only that entry; bibtex -> bibtex and bibtex -> csljson ->
+bibtex keep the records (compared through CSL-JSON); and prints the field
+agreement rate with citation-js's expected CSL-JSON. Not for: unit tests of
+the lexer (test_lexer.c). Exits 77 when the corpus is absent.
+"""
+import glob, json, os, subprocess, sys, tempfile
+
+shared = os.environ.get("BIBCONV_SHARED", "")
+if not os.path.isdir(shared):
+    sys.exit(77)
+build = os.environ["BIBCONV_BUILDDIR"]
+exe = os.path.join(build, "core", "cli", "bibconv")
+failures = []
+
+
+def run(args, data=None):
+    p = subprocess.run([exe] + args, input=data, capture_output=True)
+    if p.returncode < 0 or b"Sanitizer" in p.stderr or b"runtime error" in p.stderr:
+        failures.append("crash: %s: %s" % (args, p.stderr[-300:]))
+    return p
+
+
+def items(out):
+    try:
+        return json.loads(out.decode() or "[]")
+    except ValueError:
+        return None
+
+
+def check(cond, what):
+    if not cond:
+        failures.append(what)
+
+
+# 1. every .bib converts without a crash
+bibs = sorted(glob.glob(os.path.join(shared, "**", "*.bib"), recursive=True))
+for b in bibs:
+    run(["-f", "bibtex", "-t", "csljson", b])
+print("corpus: %d .bib files converted" % len(bibs))
+
+# 2. tricky cases
+tricky = os.path.join(shared, "corpus", "tricky", "tricky.bib")
+p = run(["-f", "bibtex", "-t", "csljson", tricky])
+recs = {r["id"]: r for r in items(p.stdout) or []}
+err = p.stderr.decode()
+check("tricky.bib:1" in err and "error" in err, "t13: no located error: " + err)
+check("t14after" in recs, "t14 lost after the broken entry")
+check("t13unclosed" not in recs, "t13 should be skipped")
+a = recs.get("t01accents", {})
+check([n.get("family") for n in a.get("author", [])] == ["Müller", "Dupont", "Straßer", "Viète"],
+      "t01 names: %s" % a.get("author"))
+check(a.get("title") == "Café Culture and Ångström Größen", "t01 title: %s" % a.get("title"))
+v = recs.get("t04von", {}).get("author", [{}])
+check(v[0].get("family") == "Beethoven" and (v[0].get("non-dropping-particle") or
+      v[0].get("dropping-particle")) == "van", "t04: %s" % v[0])
+j = recs.get("t05jr", {}).get("author", [{}])
+check(j[0].get("suffix") == "Jr." and j[0].get("given") == "John", "t05: %s" % j[0])
+c = recs.get("t03corporate", {}).get("author", [{}])
+check(c[0].get("literal") == "World Health Organization", "t03: %s" % c[0])
+m = recs.get("t07macros", {})
+check(m.get("container-title") == "Journal of Tricky Tests" and
+      m.get("publisher") == "ACME Press" and
+      m.get("issued", {}).get("date-parts") == [[2007, 1]], "t07: %s" % m)
+check(recs.get("t08month", {}).get("issued", {}).get("date-parts") == [[2008, 9]], "t08")
+ch = recs.get("t09child", {})
+check(ch.get("container-title") == "Proceedings of the Tricky Conference" and
+      ch.get("publisher") == "Conf Press" and
+      ch.get("issued", {}).get("date-parts") == [[2009]], "t09: %s" % ch)
+check(recs.get("t11daterange", {}).get("issued", {}).get("date-parts") ==
+      [[2020, 3], [2020, 5]], "t11")
+check(recs.get("t12percent", {}).get("title") == "A 50% Discount on URL-encoded%20Text",
+      "t12")
+
+# 3. malformed entries cost one entry each
+bad = b"""@article{a1, title = {One}, year = 2001}
+@article{a2, title = {Two} year = 2002}
+@article{a3, title = "Three, year = 2003}
+@article{a4, title = {Four}, year = 2004}
+"""
+p = run(["-f", "bibtex", "-t", "csljson", "-"], bad)
+ids = [r["id"] for r in items(p.stdout) or []]
+check(ids == ["a1", "a4"], "malformed: got %s, stderr %s" % (ids, p.stderr))
+check(b"<stdin>:2:" in p.stderr, "malformed: error not on line 2: %s" % p.stderr)
+
+
+# 4. round trips, compared through CSL-JSON
+def strip(rs):
+    out = []
+    for r in rs or []:
+        r = dict(r)
+        r.pop("custom", None)
+        out.append(r)
+    return out
+
+
+same = diff = 0
+with tempfile.TemporaryDirectory() as tmp:
+    for b in bibs:
+        p1 = run(["-f", "bibtex", "-t", "csljson", b])
+        first = items(p1.stdout)
+        if not first:
+            continue
+        p2 = run(["-f", "bibtex", "-t", "bibtex", b])
+        back = run(["-f", "bibtex", "-t", "csljson", "-"], p2.stdout)
+        via = run(["-f", "csljson", "-t", "bibtex", "-"], p1.stdout)
+        back2 = run(["-f", "bibtex", "-t", "csljson", "-"], via.stdout)
+        for name, got in (("bibtex->bibtex", back), ("bibtex->csljson->bibtex", back2)):
+            if strip(items(got.stdout)) == strip(first):
+                same += 1
+            else:
+                diff += 1
+                if diff <= 5:
+                    print("round trip %s differs: %s" % (name, b))
+rate = same / max(1, same + diff)
+print("round trips identical: %d/%d (%.1f%%)" % (same, same + diff, 100 * rate))
+
+# 5. agreement with citation-js expected CSL-JSON, field by field
+agree = total = 0
+for exp in sorted(glob.glob(os.path.join(shared, "corpus", "citation-js", "bibtex-in.*.expected.csl.json"))):
+    src = exp.replace(".expected.csl.json", ".bib")
+    if not os.path.exists(src):
+        continue
+    want = json.load(open(exp))
+    got = items(run(["-f", "bibtex", "-t", "csljson", src]).stdout) or []
+    for w, g in zip(want, got + [{}] * len(want)):
+        for k, val in w.items():
+            if k in ("id", "_graph", "citation-key"):
+                continue
+            total += 1
+            agree += g.get(k) == val
+print("citation-js agreement: %d/%d fields (%.1f%%)" % (agree, total, 100 * agree / max(1, total)))
+
+for f in failures:
+    print("FAIL:", f)
+sys.exit(1 if failures else 0)

@@ -4,9 +4,12 @@
  * "Johannes von Oswald", "Perich, Matthew G.", "King, Martin Luther, Jr."),
  * and page ranges.
  *
- * Status: the BibTeX name algorithm of names.h (bib_name_parse_bibtex,
- * bib_names_add_bibtex, bib_name_format_bibtex) needs the LaTeX services
- * and arrives with them; until then names.h is not installed.
+ * The BibTeX half follows BibTeX's own rules (btxdoc, bibtex.web): tokens
+ * split at brace level 0, the von part found by the case of each token's
+ * first letter at level 0 (a leading special character {\"u} counts by its
+ * letter; another brace group counts as upper case), and the three comma
+ * forms. Its writer produces "von Last, Jr, First" with braces wherever the
+ * reader would otherwise split differently, so parse(format(n)) == n.
  *
  * Not for: deciding whether a line *is* a name (the page reader's name
  * model does that).
@@ -14,7 +17,9 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "bibconv/latex.h"
 #include "bibconv/names.h"
 
 /* Lower-case particles that start a family name in the languages met in
@@ -298,6 +303,324 @@ int bib_pages_normalize(bib_buf *out, const char *s, size_t len, const char *das
         if (!c)
             break;
         i = end + 1;
+    }
+    return bib_buf_failed(out) ? BIB_ENOMEM : 0;
+}
+
+/* ---- BibTeX names ------------------------------------------------------------ */
+
+/* A token of a BibTeX name at brace level 0, or a comma. */
+typedef struct btok {
+    const char *s;
+    size_t len;
+    bool comma;
+} btok;
+
+#define MAXTOK 128
+
+/* Splits on whitespace, '~' and commas at brace level 0. */
+static size_t bibtex_tokens(const char *s, size_t len, btok *t, size_t max)
+{
+    size_t n = 0, i = 0;
+    while (i < len && n < max) {
+        char c = s[i];
+        if (isspace((unsigned char)c) || c == '~') {
+            i++;
+            continue;
+        }
+        if (c == ',') {
+            t[n++] = (btok){s + i, 1, true};
+            i++;
+            continue;
+        }
+        size_t j = i;
+        int depth = 0;
+        while (j < len) {
+            char d = s[j];
+            if (d == '\\' && j + 1 < len) {
+                j += 2;
+                continue;
+            }
+            if (d == '{')
+                depth++;
+            else if (d == '}' && depth > 0)
+                depth--;
+            else if (depth == 0 && (isspace((unsigned char)d) || d == '~' || d == ','))
+                break;
+            j++;
+        }
+        t[n++] = (btok){s + i, j - i, false};
+        i = j;
+    }
+    return n;
+}
+
+/* Case of the first letter in t->s[i..len): 1 lower, 0 upper, -1 none. */
+static int first_letter_case(const char *s, size_t i, size_t len)
+{
+    for (; i < len; i++)
+        if (isalpha((unsigned char)s[i]))
+            return islower((unsigned char)s[i]) ? 1 : 0;
+    return -1;
+}
+
+/* BibTeX's case of a token: 1 lower, 0 upper, -1 no letter (caseless). */
+static int token_case(const btok *t)
+{
+    const char *s = t->s;
+    for (size_t i = 0; i < t->len; i++) {
+        if (s[i] == '{') {
+            if (i + 1 < t->len && s[i + 1] == '\\') {
+                /* a special character counts by its letter: {\"u} is lower
+                 * case by the u, {\ss} by the control word, {\O} upper */
+                size_t k = i + 2, w = k;
+                while (w < t->len && isalpha((unsigned char)s[w]))
+                    w++;
+                bool accent = w == k || (w - k == 1 && strchr("uvHrdckbt", s[k]));
+                return accent ? first_letter_case(s, w, t->len) : first_letter_case(s, k, w);
+            }
+            return 0; /* a protected group counts as upper case */
+        }
+        if (isalpha((unsigned char)s[i]))
+            return islower((unsigned char)s[i]) ? 1 : 0;
+        if (s[i] == '\\') { /* \"uber outside braces: by the letter after */
+            size_t k = i + 1;
+            while (k < t->len && !isalpha((unsigned char)s[k]))
+                k++;
+            return first_letter_case(s, k, t->len);
+        }
+    }
+    return -1;
+}
+
+/* Converts tokens [a, b) joined by spaces (LaTeX to Unicode when asked;
+ * braces removed either way). NULL when empty. */
+static char *tokens_text(const btok *t, size_t a, size_t b, unsigned flags, bool *oom)
+{
+    if (a >= b)
+        return NULL;
+    bib_buf raw = BIB_BUF_INIT, out = BIB_BUF_INIT;
+    for (size_t i = a; i < b; i++) {
+        if (i > a)
+            bib_buf_putc(&raw, ' ');
+        bib_buf_append(&raw, t[i].s, t[i].len);
+    }
+    if (flags & BIB_NAME_LATEX) {
+        bib_latex_to_unicode(&out, raw.data, raw.len, 0, NULL);
+    } else {
+        for (size_t i = 0; i < raw.len; i++)
+            if (raw.data[i] != '{' && raw.data[i] != '}')
+                bib_buf_putc(&out, raw.data[i]);
+    }
+    bib_buf_clear(&raw);
+    char *p = bib_buf_detach(&out);
+    if (!p)
+        *oom = true;
+    return p;
+}
+
+/* Splits "von Last" tokens [a, b): von = the leading run up to the last
+ * lower-case token that is not the final token. */
+static void von_last(const btok *t, size_t a, size_t b, size_t *von_end)
+{
+    size_t v = a;
+    for (size_t i = a; i + 1 < b; i++)
+        if (token_case(&t[i]) == 1)
+            v = i + 1;
+    *von_end = v;
+}
+
+int bib_name_parse_bibtex(bib_name *out, const char *s, size_t len, unsigned flags)
+{
+    memset(out, 0, sizeof *out);
+    btok t[MAXTOK];
+    size_t n = bibtex_tokens(s, len, t, MAXTOK);
+    size_t commas[2], nc = 0;
+    for (size_t i = 0; i < n; i++)
+        if (t[i].comma) {
+            if (nc == 2)
+                return BIB_EPARSE; /* "too many commas", as BibTeX says */
+            commas[nc++] = i;
+        }
+    if (n == 0 || (nc && commas[0] == 0))
+        return BIB_EPARSE;
+    bool oom = false;
+    /* a name wholly in one brace group is an institution: {World Health Org} */
+    if (n == 1 && t[0].s[0] == '{' && t[0].s[t[0].len - 1] == '}' &&
+        !(t[0].len > 1 && t[0].s[1] == '\\')) {
+        out->literal = tokens_text(t, 0, 1, flags, &oom);
+        return oom ? BIB_ENOMEM : 0;
+    }
+    size_t first_a = 0, first_b = 0, von_a, von_b, last_a, last_b, jr_a = 0, jr_b = 0;
+    if (nc == 0) {
+        /* First von Last: von starts at the first lower-case token */
+        size_t v = 0;
+        while (v + 1 < n && token_case(&t[v]) != 1)
+            v++;
+        if (v + 1 >= n) { /* no von: Last is the final token */
+            first_b = n - 1;
+            von_a = von_b = n - 1;
+        } else {
+            first_b = v;
+            von_a = v;
+            von_last(t, v, n, &von_b);
+        }
+        last_a = von_b;
+        last_b = n;
+    } else {
+        von_a = 0;
+        von_last(t, 0, commas[0], &von_b);
+        last_a = von_b;
+        last_b = commas[0];
+        if (nc == 2) {
+            jr_a = commas[0] + 1;
+            jr_b = commas[1];
+            first_a = commas[1] + 1;
+            first_b = n;
+        } else {
+            first_a = commas[0] + 1;
+            first_b = n;
+        }
+    }
+    if (last_a >= last_b)
+        return BIB_EPARSE;
+    out->given = tokens_text(t, first_a, first_b, flags, &oom);
+    out->non_dropping_particle = tokens_text(t, von_a, von_b, flags, &oom);
+    out->family = tokens_text(t, last_a, last_b, flags, &oom);
+    out->suffix = tokens_text(t, jr_a, jr_b, flags, &oom);
+    if (oom) {
+        bib_name_clear(out);
+        return BIB_ENOMEM;
+    }
+    return 0;
+}
+
+int bib_names_add_bibtex(bib_record *rec, bib_var var, const char *s, size_t len,
+                         unsigned flags, size_t *bad)
+{
+    if (bad)
+        *bad = 0;
+    int added = 0;
+    size_t i = 0, start = 0;
+    int depth = 0;
+    while (i <= len) {
+        bool split = i == len;
+        if (!split) {
+            char c = s[i];
+            if (c == '{')
+                depth++;
+            else if (c == '}' && depth > 0)
+                depth--;
+            else if (depth == 0 && isspace((unsigned char)c) && i + 4 < len &&
+                     tolower((unsigned char)s[i + 1]) == 'a' &&
+                     tolower((unsigned char)s[i + 2]) == 'n' &&
+                     tolower((unsigned char)s[i + 3]) == 'd' &&
+                     isspace((unsigned char)s[i + 4]))
+                split = true;
+        }
+        if (split) {
+            const char *p = s + start;
+            size_t l = i - start;
+            while (l && isspace((unsigned char)*p)) {
+                p++;
+                l--;
+            }
+            while (l && isspace((unsigned char)p[l - 1]))
+                l--;
+            if (l == 6 && strncasecmp(p, "others", 6) == 0 && i == len) {
+                int rc = bib_record_set_names_truncated(rec, var, true);
+                if (rc)
+                    return rc;
+            } else if (l) {
+                bib_name n;
+                int rc = bib_name_parse_bibtex(&n, p, l, flags);
+                if (rc == BIB_ENOMEM)
+                    return rc;
+                if (rc == 0) {
+                    rc = bib_record_add_name(rec, var, &n);
+                    bib_name_clear(&n);
+                    if (rc)
+                        return rc;
+                    added++;
+                } else if (bad) {
+                    (*bad)++;
+                }
+            } else if (bad && i < len) {
+                (*bad)++;
+            }
+            if (i == len)
+                break;
+            i += 4; /* past " and" */
+            start = i;
+            continue;
+        }
+        i++;
+    }
+    return added;
+}
+
+/* Appends one name part as BibTeX text, braces where the reader would
+ * split otherwise: words starting in lower case (they would read as von)
+ * when `protect_lower`, the word "and", and any comma. */
+static void put_part(bib_buf *out, const char *p, bool ascii, bool protect_lower)
+{
+    size_t len = strlen(p), i = 0;
+    bool first = true;
+    while (i < len) {
+        size_t j = i;
+        while (j < len && p[j] != ' ')
+            j++;
+        if (!first)
+            bib_buf_putc(out, ' ');
+        first = false;
+        bool brace = (protect_lower && islower((unsigned char)p[i])) ||
+                     (j - i == 3 && strncasecmp(p + i, "and", 3) == 0) ||
+                     memchr(p + i, ',', j - i);
+        if (brace)
+            bib_buf_putc(out, '{');
+        bib_latex_from_unicode(out, p + i, j - i, ascii ? BIB_LATEX_ASCII : 0, NULL);
+        if (brace)
+            bib_buf_putc(out, '}');
+        i = j;
+        while (i < len && p[i] == ' ')
+            i++;
+    }
+}
+
+int bib_name_format_bibtex(bib_buf *out, const bib_name *n, bool ascii)
+{
+    if (n->literal && !n->family) {
+        bib_buf_putc(out, '{');
+        bib_latex_from_unicode(out, n->literal, strlen(n->literal), ascii ? BIB_LATEX_ASCII : 0,
+                               NULL);
+        bib_buf_putc(out, '}');
+        return bib_buf_failed(out) ? BIB_ENOMEM : 0;
+    }
+    const char *particle = n->non_dropping_particle ? n->non_dropping_particle
+                                                    : n->dropping_particle;
+    if (particle && n->non_dropping_particle && n->dropping_particle) {
+        bib_buf_puts(out, n->dropping_particle);
+        bib_buf_putc(out, ' ');
+    }
+    if (particle) {
+        /* particles read back as von only while they start in lower case */
+        if (islower((unsigned char)particle[0]))
+            bib_latex_from_unicode(out, particle, strlen(particle), ascii ? BIB_LATEX_ASCII : 0,
+                                   NULL);
+        else
+            put_part(out, particle, ascii, false);
+        bib_buf_putc(out, ' ');
+    }
+    if (n->family)
+        put_part(out, n->family, ascii, true);
+    if (n->suffix) {
+        bib_buf_puts(out, ", ");
+        put_part(out, n->suffix, ascii, false);
+    }
+    if (n->given || n->suffix) {
+        bib_buf_puts(out, ", ");
+        if (n->given)
+            put_part(out, n->given, ascii, false);
     }
     return bib_buf_failed(out) ? BIB_ENOMEM : 0;
 }

@@ -20,5 +20,6 @@
 #include "bibconv/dates.h"
 #include "bibconv/keys.h"
 #include "bibconv/latex.h"
+#include "bibconv/names.h"
 
 #endif /* BIBCONV_H */

@@ -6,10 +6,9 @@
  * formatting (dates.h), page ranges and citation keys (misc in names.h /
  * dates.h as documented there). Written once in core.
  *
- * Status: core implements dates.h, keys.h, latex.h, the display-name and
- * page-range half of names.h, and utf8.h except NFC; the BibTeX name
- * algorithm and NFC are still to come, and until a header is complete it
- * is neither installed nor part of bibconv.h.
+ * Status: core implements every header here except NFC in utf8.h
+ * (bib_utf8_nfc), which is still to come; until it is, utf8.h and this
+ * umbrella are neither installed nor part of bibconv.h.
  */
 #ifndef BIBCONV_TEXT_H
 #define BIBCONV_TEXT_H

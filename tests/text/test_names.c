@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "bibconv/names.h"
+#include "bibconv/record.h"
 
 typedef struct {
     const char *in, *given, *particle, *family, *suffix, *display;
@@ -95,4 +96,83 @@ START_TEST(test_pages)
 }
 END_TEST
 
-BIB_TEST_MAIN("names", test_display_names, test_pages)
+typedef struct {
+    const char *in, *given, *von, *family, *jr, *literal;
+} bcase;
+
+START_TEST(test_bibtex_names)
+{
+    /* the classic cases of the BibTeX name-parsing literature (btxdoc and
+     * "Tame the BeaST"): three comma forms, von by case, braces, accents */
+    static const bcase cases[] = {
+        {"Jean de La Fontaine", "Jean", "de", "La Fontaine", NULL, NULL},
+        {"de La Fontaine, Jean", "Jean", "de", "La Fontaine", NULL, NULL},
+        {"De La Fontaine, Jean", "Jean", NULL, "De La Fontaine", NULL, NULL},
+        {"Jean De La Fontaine", "Jean De La", NULL, "Fontaine", NULL, NULL},
+        {"jean de la fontaine", NULL, "jean de la", "fontaine", NULL, NULL},
+        {"Charles Louis Xavier Joseph de la Vall{\\'e}e Poussin",
+         "Charles Louis Xavier Joseph", "de la", "Vallée Poussin", NULL, NULL},
+        {"Ford, Jr., Henry", "Henry", NULL, "Ford", "Jr.", NULL},
+        {"von Neumann, John", "John", "von", "Neumann", NULL, NULL},
+        {"Ludwig van Beethoven", "Ludwig", "van", "Beethoven", NULL, NULL},
+        {"Jean-Paul Sartre", "Jean-Paul", NULL, "Sartre", NULL, NULL},
+        {"{\\\"U}ber, Hans", "Hans", NULL, "Über", NULL, NULL},
+        {"Hans {\\\"u}ber Alles", "Hans", "über", "Alles", NULL, NULL},
+        {"{Barnes and Noble, Inc.}", NULL, NULL, NULL, NULL, "Barnes and Noble, Inc."},
+        {"{World Health Organization}", NULL, NULL, NULL, NULL, "World Health Organization"},
+        {"Plato", NULL, NULL, "Plato", NULL, NULL},
+        {"Smith, John~Paul", "John Paul", NULL, "Smith", NULL, NULL},
+        {"{\\O}stergaard, Jens", "Jens", NULL, "Østergaard", NULL, NULL},
+        {"{\\ss}tad, A.", "A.", NULL, "ßtad", NULL, NULL},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const bcase *c = &cases[i];
+        bib_name n;
+        ck_assert_msg(bib_name_parse_bibtex(&n, c->in, strlen(c->in), BIB_NAME_LATEX) == 0,
+                      "%s", c->in);
+        eq(n.given, c->given, c->in, "given");
+        eq(n.non_dropping_particle, c->von, c->in, "von");
+        eq(n.family, c->family, c->in, "family");
+        eq(n.suffix, c->jr, c->in, "jr");
+        eq(n.literal, c->literal, c->in, "literal");
+        /* written back, it reads back the same */
+        for (int ascii = 0; ascii < 2; ascii++) {
+            bib_buf b = BIB_BUF_INIT;
+            bib_name_format_bibtex(&b, &n, ascii);
+            bib_name m;
+            ck_assert_int_eq(bib_name_parse_bibtex(&m, b.data, b.len, BIB_NAME_LATEX), 0);
+            eq(m.given, n.given, b.data, "given again");
+            eq(m.non_dropping_particle, n.non_dropping_particle, b.data, "von again");
+            eq(m.family, n.family, b.data, "family again");
+            eq(m.suffix, n.suffix, b.data, "jr again");
+            eq(m.literal, n.literal, b.data, "literal again");
+            bib_name_clear(&m);
+            bib_buf_clear(&b);
+        }
+        bib_name_clear(&n);
+    }
+    bib_name n;
+    ck_assert_int_eq(bib_name_parse_bibtex(&n, "a, b, c, d", 10, 0), BIB_EPARSE);
+    ck_assert_int_eq(bib_name_parse_bibtex(&n, "", 0, 0), BIB_EPARSE);
+    ck_assert_int_eq(bib_name_parse_bibtex(&n, ", John", 6, 0), BIB_EPARSE);
+}
+END_TEST
+
+START_TEST(test_bibtex_name_lists)
+{
+    bib_record *r = bib_record_new(BIB_TYPE_BOOK, NULL);
+    const char *list = "Smith, John and {Barnes and Noble} AND Doe, J. and  and others";
+    size_t bad;
+    ck_assert_int_eq(bib_names_add_bibtex(r, BIB_VAR_AUTHOR, list, strlen(list), 0, &bad), 3);
+    ck_assert_uint_eq(bad, 1);
+    const bib_field *f = bib_record_get(r, BIB_VAR_AUTHOR);
+    ck_assert_uint_eq(bib_field_name_count(f), 3);
+    ck_assert_str_eq(bib_field_name_at(f, 1)->literal, "Barnes and Noble");
+    ck_assert_str_eq(bib_field_name_at(f, 2)->family, "Doe");
+    ck_assert(bib_field_names_truncated(f));
+    bib_record_free(r);
+}
+END_TEST
+
+BIB_TEST_MAIN("names", test_display_names, test_pages, test_bibtex_names,
+              test_bibtex_name_lists)

@@ -2,13 +2,15 @@
 /*
  * utf8.c - UTF-8 decoding, encoding, validation and counting, and folding
  * to ASCII and to matching keys (through the generated fold_table.c).
- * Not for: LaTeX (latex.c). NFC composition is still to come.
+ * NFC covers the Latin, Greek and Cyrillic letters with their combining
+ * marks (generated nfc_table.c). Not for: LaTeX (latex.c).
  */
 #include <ctype.h>
 #include <string.h>
 
 #include "bibconv/utf8.h"
 #include "fold_table.h"
+#include "nfc_table.h"
 
 int bib_utf8_decode(const char *s, size_t len, uint32_t *cp)
 {
@@ -184,5 +186,191 @@ int bib_utf8_match_key(bib_buf *out, const char *s, size_t len)
             bib_buf_putc(out, c < 0x80 ? (char)tolower(c) : (char)c);
         }
     }
+    return bib_buf_failed(out) ? BIB_ENOMEM : 0;
+}
+
+/* ---- NFC ---------------------------------------------------------------------- */
+
+static int combining_class(uint32_t cp)
+{
+    if (cp < 0x300)
+        return 0;
+    size_t lo = 0, hi = bib__nfc_classes_len;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (bib__nfc_classes[mid].cp < cp)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < bib__nfc_classes_len && bib__nfc_classes[lo].cp == cp ? bib__nfc_classes[lo].ccc
+                                                                       : 0;
+}
+
+static uint32_t compose_pair(uint32_t a, uint32_t b)
+{
+    size_t lo = 0, hi = bib__nfc_pairs_len;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        const bib_nfc_pair *p = &bib__nfc_pairs[mid];
+        if (p->first < a || (p->first == a && p->second < b))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < bib__nfc_pairs_len && bib__nfc_pairs[lo].first == a &&
+                   bib__nfc_pairs[lo].second == b
+               ? bib__nfc_pairs[lo].composite
+               : 0;
+}
+
+static bool decompose_cp(uint32_t cp, uint32_t *a, uint32_t *b)
+{
+    size_t lo = 0, hi = bib__nfc_pairs_len;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (bib__nfc_pairs[bib__nfc_by_composite[mid]].composite < cp)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo >= bib__nfc_pairs_len)
+        return false;
+    const bib_nfc_pair *p = &bib__nfc_pairs[bib__nfc_by_composite[lo]];
+    if (p->composite != cp)
+        return false;
+    *a = p->first;
+    *b = p->second;
+    return true;
+}
+
+#define SEG 32
+
+/* Normalises one starter and its combining marks: full decomposition,
+ * canonical order, canonical composition. */
+static void flush_segment(bib_buf *out, const uint32_t *seg, size_t n)
+{
+    uint32_t d[SEG * 2];
+    size_t m = 0;
+    for (size_t i = 0; i < n && m < SEG; i++) {
+        /* decompose recursively: the starter may carry marks already */
+        uint32_t stack[8], a, b;
+        size_t top = 0;
+        stack[top++] = seg[i];
+        uint32_t tail[8];
+        size_t nt = 0;
+        while (top) {
+            uint32_t c = stack[--top];
+            if (decompose_cp(c, &a, &b) && top < 7 && nt < 8) {
+                tail[nt++] = b;
+                stack[top++] = a;
+            } else {
+                d[m++] = c;
+            }
+        }
+        while (nt && m < SEG * 2)
+            d[m++] = tail[--nt];
+    }
+    /* canonical ordering of the marks (stable insertion sort by class) */
+    for (size_t i = 1; i < m; i++) {
+        int ci = combining_class(d[i]);
+        if (!ci)
+            continue;
+        for (size_t j = i; j > 0; j--) {
+            int cj = combining_class(d[j - 1]);
+            if (cj <= ci || cj == 0)
+                break;
+            uint32_t t = d[j];
+            d[j] = d[j - 1];
+            d[j - 1] = t;
+        }
+    }
+    /* composition: a mark joins the starter unless a mark of the same or
+     * a higher class stands between them (it is "blocked") */
+    uint32_t starter = d[0];
+    uint32_t rest[SEG * 2];
+    size_t nr = 0;
+    int last = 0;
+    for (size_t i = 1; i < m; i++) {
+        int cc = combining_class(d[i]);
+        uint32_t c = (nr == 0 || last < cc) ? compose_pair(starter, d[i]) : 0;
+        if (c) {
+            starter = c;
+        } else {
+            rest[nr++] = d[i];
+            last = cc;
+        }
+    }
+    bib_buf_put_utf8(out, starter);
+    for (size_t i = 0; i < nr; i++)
+        bib_buf_put_utf8(out, rest[i]);
+}
+
+int bib_utf8_nfc(bib_buf *out, const char *s, size_t len)
+{
+    uint32_t seg[SEG];
+    size_t n = 0, i = 0, run = 0; /* run: start of bytes not yet written */
+    size_t seg_start = 0;
+    bool seg_marks = false;
+    while (i < len) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0xCC) { /* ASCII and the 2-byte letters: starters, fast */
+            if (n && seg_marks) {
+                flush_segment(out, seg, n);
+                run = i;
+            }
+            n = 0;
+            seg_marks = false;
+            if (c >= 0x80) {
+                uint32_t cp;
+                size_t k = (size_t)bib_utf8_decode(s + i, len - i, &cp);
+                if (cp == 0xFFFD && k == 1) { /* an invalid byte: U+FFFD, no segment */
+                    bib_buf_append(out, s + run, i - run);
+                    bib_buf_puts(out, "\xEF\xBF\xBD");
+                    run = ++i;
+                    continue;
+                }
+                seg_start = i;
+                seg[n++] = cp;
+                i += k;
+            } else {
+                seg_start = i;
+                seg[n++] = c;
+                i++;
+            }
+            continue;
+        }
+        uint32_t cp;
+        size_t k = (size_t)bib_utf8_decode(s + i, len - i, &cp);
+        if (combining_class(cp) && n && n < SEG) {
+            if (!seg_marks) {
+                bib_buf_append(out, s + run, seg_start - run); /* text before the segment */
+                seg_marks = true;
+            }
+            seg[n++] = cp;
+            i += k;
+            continue;
+        }
+        if (n && seg_marks) {
+            flush_segment(out, seg, n);
+            run = i;
+        }
+        n = 0;
+        seg_marks = false;
+        if (cp == 0xFFFD && k == 1) {
+            bib_buf_append(out, s + run, i - run);
+            bib_buf_puts(out, "\xEF\xBF\xBD");
+            run = i + 1;
+            i++;
+            continue;
+        }
+        seg_start = i;
+        seg[n++] = cp;
+        i += k;
+    }
+    if (n && seg_marks)
+        flush_segment(out, seg, n);
+    else
+        bib_buf_append(out, s + run, len - run);
     return bib_buf_failed(out) ? BIB_ENOMEM : 0;
 }

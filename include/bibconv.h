@@ -17,9 +17,6 @@
 #include "bibconv/registry.h"
 #include "bibconv/convert.h"
 #include "bibconv/cslitem.h"
-#include "bibconv/dates.h"
-#include "bibconv/keys.h"
-#include "bibconv/latex.h"
-#include "bibconv/names.h"
+#include "bibconv/text.h"
 
 #endif /* BIBCONV_H */

@@ -5,10 +5,7 @@
  * (latex.h), name parsing and formatting (names.h), date parsing and
  * formatting (dates.h), page ranges and citation keys (misc in names.h /
  * dates.h as documented there). Written once in core.
- *
- * Status: core implements every header here except NFC in utf8.h
- * (bib_utf8_nfc), which is still to come; until it is, utf8.h and this
- * umbrella are neither installed nor part of bibconv.h.
+
  */
 #ifndef BIBCONV_TEXT_H
 #define BIBCONV_TEXT_H

@@ -112,4 +112,29 @@ START_TEST(test_unique)
 }
 END_TEST
 
-BIB_TEST_MAIN("keys", test_fold, test_generate, test_unique)
+static void nfc_eq(const char *in, const char *want)
+{
+    bib_buf b = BIB_BUF_INIT;
+    ck_assert_int_eq(bib_utf8_nfc(&b, in, strlen(in)), 0);
+    ck_assert_msg(strcmp(b.data, want) == 0, "nfc '%s' -> '%s', want '%s'", in, b.data, want);
+    bib_buf_clear(&b);
+}
+
+START_TEST(test_nfc)
+{
+    nfc_eq("plain ascii", "plain ascii");
+    nfc_eq("e\xCC\x81t\xC3\xA9", "\xC3\xA9t\xC3\xA9");              /* e + acute -> é */
+    nfc_eq("A\xCC\x8A", "\xC3\x85");                                  /* A + ring -> Å */
+    nfc_eq("e\xCC\xA3\xCC\x82", "\xE1\xBB\x87");                     /* e dot-below circumflex */
+    nfc_eq("e\xCC\x82\xCC\xA3", "\xE1\xBB\x87");                     /* marks in the other order */
+    nfc_eq("\xC3\xA9\xCC\xA3", "\xE1\xBA\xB9\xCC\x81");             /* é + dot below */
+    nfc_eq("\xCE\xB1\xCC\x81", "\xCE\xAC");                           /* alpha + acute */
+    nfc_eq("\xD0\xB5\xCC\x88", "\xD1\x91");                           /* Cyrillic ie + diaeresis */
+    nfc_eq("q\xCC\x8C", "q\xCC\x8C");                                  /* nothing to compose */
+    nfc_eq("\xCC\x81x", "\xCC\x81x");                                  /* a lone mark first */
+    nfc_eq("a\xFF\xCC\x81" "b", "a\xEF\xBF\xBD\xCC\x81" "b");             /* invalid byte */
+    nfc_eq("日本語", "日本語");
+}
+END_TEST
+
+BIB_TEST_MAIN("keys", test_fold, test_generate, test_unique, test_nfc)

@@ -16,8 +16,8 @@
  * clones of the last 1024 parent-like entries (@proceedings, @book,
  * @collection, @xdata...) and holds back only children whose parent has not
  * appeared yet, releasing them right after their parent (or at the end with
- * a warning). Memory: one entry + @string table + 1024 parents + held
- * children.
+ * a warning). Memory: one entry + @string table + 1024 parents + at most
+ * 256 held children (beyond that the oldest goes out unresolved, warned).
  *
  * Not for: LaTeX<->Unicode, the name algorithm, dates or key generation
  * (core text services).
@@ -986,7 +986,7 @@ static void resync(bt_reader *r, const char *d, size_t n, const char *from)
     bib_input_consume(r->in, n);
 }
 
-enum { MAX_PARENTS = 1024 };
+enum { MAX_PARENTS = 1024, MAX_HELD = 256 };
 
 /* Keeps a clone-free reference: `x` is owned by the parents ring (the
  * oldest is freed when the ring is full, which bounds memory). */
@@ -1027,6 +1027,24 @@ static int crossref_step(bt_reader *r, bib_record *rec, bib_record **out)
     if (x) {
         const bib_record *p = find_parent(r, x);
         if (!p) {
+            if (r->nheld == MAX_HELD) {
+                /* bound memory and time: the oldest waiting child goes out
+                 * without its parent */
+                bib_record *old = r->held[0];
+                memmove(r->held, r->held + 1, (MAX_HELD - 1) * sizeof *r->held);
+                r->nheld--;
+                size_t line;
+                bib_record_origin(old, &line);
+                bib_input_report(r->in, BIB_SEV_WARNING, line, 0,
+                                 "entry '%.40s': crossref parent '%.40s' not found within "
+                                 "%d held entries",
+                                 bib_record_id(old), xref_of(old), MAX_HELD);
+                if ((rc = push(&r->ready, &r->nready, &r->capready, old)) < 0) {
+                    bib_record_free(old);
+                    bib_record_free(rec);
+                    return rc;
+                }
+            }
             if ((rc = push(&r->held, &r->nheld, &r->capheld, rec)) < 0) {
                 bib_record_free(rec);
                 return rc;

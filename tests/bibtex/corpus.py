@@ -122,7 +122,8 @@ print("round trips identical: %d/%d (%.1f%%)" % (same, same + diff, 100 * rate))
 
 # 5. agreement with citation-js expected CSL-JSON, field by field
 agree = total = 0
-for exp in sorted(glob.glob(os.path.join(shared, "corpus", "citation-js", "bibtex-in.*.expected.csl.json"))):
+cjs = os.path.join(shared, "corpus", "citation-js")
+for exp in sorted(glob.glob(os.path.join(cjs, "bibtex-in.*.expected.csl.json"))):
     src = exp.replace(".expected.csl.json", ".bib")
     if not os.path.exists(src):
         continue

@@ -47,7 +47,6 @@
 #include "bibconv/latex.h"
 #include "bibconv/names.h"
 #include "bibconv/plugin.h"
-#include "textfb.h"
 
 /* ---- macro table ------------------------------------------------------- */
 
@@ -719,7 +718,7 @@ static int set_converted(bt_reader *r, bib_record *rec, bib_var var, const char 
                          unsigned flags)
 {
     bib_buf_reset(&r->tmp);
-    int rc = bt_latex_to_unicode(&r->tmp, s, n, flags);
+    int rc = bib_latex_to_unicode(&r->tmp, s, n, flags, NULL);
     if (rc < 0)
         return rc;
     /* collapse white space runs (BibTeX does the same on output) */
@@ -860,7 +859,7 @@ static int build_record(bt_reader *r, const parsed *pe, bib_record **out)
                     b--;
                 if (b > a) {
                     bib_buf_reset(&r->tmp);
-                    rc = bt_latex_to_unicode(&r->tmp, a, (size_t)(b - a), 0);
+                    rc = bib_latex_to_unicode(&r->tmp, a, (size_t)(b - a), 0, NULL);
                     if (rc >= 0 && r->tmp.len)
                         rc = bib_record_add_text(rec, BIB_VAR_KEYWORD, r->tmp.data, r->tmp.len);
                 }
@@ -875,7 +874,7 @@ static int build_record(bt_reader *r, const parsed *pe, bib_record **out)
         switch (fm->how) {
         case K_NAMES: {
             size_t bad = 0;
-            int n = bt_names_add_bibtex(rec, fm->var, v, vn, &bad);
+            int n = bib_names_add_bibtex(rec, fm->var, v, vn, BIB_NAME_LATEX, &bad);
             if (n < 0 && n != BIB_EPARSE)
                 rc = n;
             if (bad)
@@ -891,7 +890,7 @@ static int build_record(bt_reader *r, const parsed *pe, bib_record **out)
             break;
         case K_PAGES:
             bib_buf_reset(&r->tmp);
-            rc = bt_latex_to_unicode(&r->tmp, v, vn, 0);
+            rc = bib_latex_to_unicode(&r->tmp, v, vn, 0, NULL);
             if (rc >= 0) {
                 bib_buf pg = BIB_BUF_INIT;
                 rc = bib_pages_normalize(&pg, r->tmp.data, r->tmp.len, "-");
@@ -1284,10 +1283,10 @@ static void put_text(bt_writer *w, const char *name, const bib_record *rec, bib_
         if (var == BIB_VAR_PAGE) {
             bib_buf pg = BIB_BUF_INIT;
             bib_pages_normalize(&pg, s, strlen(s), "--");
-            bt_latex_from_unicode(&w->val, pg.data, pg.len, fl, &w->nolatex);
+            bib_latex_from_unicode(&w->val, pg.data, pg.len, fl, &w->nolatex);
             bib_buf_clear(&pg);
         } else {
-            bt_latex_from_unicode(&w->val, s, strlen(s), fl, &w->nolatex);
+            bib_latex_from_unicode(&w->val, s, strlen(s), fl, &w->nolatex);
         }
     }
     bool bare = (bib_field_flags(f) & BIB_FIELD_BARE_NUMBER) != 0;
@@ -1305,7 +1304,7 @@ static void put_names(bt_writer *w, const char *name, const bib_record *rec, bib
     for (size_t i = 0; i < n; i++) {
         if (i)
             bib_buf_puts(&w->val, " and ");
-        bt_name_format_bibtex(&w->val, bib_field_name_at(f, i), w->ascii);
+        bib_name_format_bibtex(&w->val, bib_field_name_at(f, i), w->ascii);
     }
     if (bib_field_names_truncated(f))
         bib_buf_puts(&w->val, n ? " and others" : "others");

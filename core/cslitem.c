@@ -260,6 +260,76 @@ static int add_extra_json(bib_record *rec, const char *name, const json_t *v)
 
 static json_t *field_to_json(const bib_record *rec, const bib_field *f);
 
+/* True for {"name": "text" or ["text", ...], ...}: the shape the writer gives
+ * another format's extras under custom (see bib_cslitem_to_json). */
+static bool extras_shaped(const json_t *sub)
+{
+    const char *name;
+    const json_t *val;
+    if (!json_is_object(sub))
+        return false;
+    json_object_foreach((json_t *)sub, name, val) {
+        if (json_is_array(val)) {
+            size_t i;
+            const json_t *x;
+            if (json_array_size(val) < 2)
+                return false;
+            json_array_foreach(val, i, x)
+                if (!json_is_string(x))
+                    return false;
+        } else if (!json_is_string(val)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* "custom": each {"fmt": {...}} member in the extras shape goes back to
+ * (fmt, name, value) extras, so bibtex -> csljson -> bibtex keeps what
+ * CSL has no variable for; anything else stays a csljson extra. */
+static int read_custom(bib_record *rec, const json_t *v)
+{
+    if (!json_is_object(v) || json_object_size(v) == 0)
+        return add_extra_json(rec, "custom", v);
+    json_t *rest = json_object();
+    if (!rest)
+        return BIB_ENOMEM;
+    const char *fmt;
+    json_t *sub;
+    int rc = 0;
+    json_object_foreach((json_t *)v, fmt, sub) {
+        if (strcmp(fmt, FMT) == 0 || !extras_shaped(sub)) {
+            json_object_set(rest, fmt, sub);
+            continue;
+        }
+        const char *name;
+        json_t *val;
+        json_object_foreach(sub, name, val) {
+            size_t i;
+            json_t *x;
+            if (json_is_string(val)) {
+                rc = bib_record_add_extra(rec, fmt, name, json_string_value(val),
+                                          json_string_length(val));
+            } else {
+                json_array_foreach(val, i, x) {
+                    rc = bib_record_add_extra(rec, fmt, name, json_string_value(x),
+                                              json_string_length(x));
+                    if (rc < 0)
+                        break;
+                }
+            }
+            if (rc < 0)
+                break;
+        }
+        if (rc < 0)
+            break;
+    }
+    if (rc >= 0 && json_object_size(rest))
+        rc = add_extra_json(rec, "custom", rest);
+    json_decref(rest);
+    return rc;
+}
+
 /* Reads one variable; returns 0, BIB_EINVAL when the value does not fit
  * (kept as an extra by the caller), or BIB_ENOMEM. */
 static int read_var(bib_record *rec, bib_var var, const char *key, const json_t *v,
@@ -411,7 +481,7 @@ int bib_cslitem_from_json(bib_record **out, const json_t *item, const bib_cslite
                     rc = add_extra_json(rec, RAW_PREFIX "type", v);
             }
         } else if (strcmp(k, "custom") == 0) {
-            rc = add_extra_json(rec, "custom", v);
+            rc = read_custom(rec, v);
         } else {
             bib_var var = bib_var_from_name(k, strlen(k));
             if (var && bib_record_has(rec, var)) {

@@ -499,6 +499,57 @@ static void put_escaped_ascii(bib_buf *out, char c)
     }
 }
 
+/* If s[i] ('$') opens inline math by the usual rule (a non-blank after
+ * the opening '$', a non-blank before the closing one, no digit right
+ * after it, on one line), returns the index of the closing '$', else 0. */
+static size_t math_end(const char *s, size_t len, size_t i)
+{
+    if (i + 2 >= len || s[i + 1] == ' ' || s[i + 1] == '$')
+        return 0;
+    for (size_t k = i + 2; k < len; k++) {
+        if (s[k] == '\n')
+            return 0;
+        if (s[k] == '\\') {
+            k++;
+            continue;
+        }
+        if (s[k] == '$')
+            return s[k - 1] != ' ' && !(k + 1 < len && isdigit((unsigned char)s[k + 1])) ? k
+                                                                                     : 0;
+    }
+    return 0;
+}
+
+/* If s[i] ('\\') starts a control word, optionally followed by balanced
+ * brace groups, returns the index just past it, else 0. The reader keeps
+ * commands it does not know as written, so the writer passes them back. */
+static size_t command_end(const char *s, size_t len, size_t i)
+{
+    size_t k = i + 1;
+    while (k < len && isalpha((unsigned char)s[k]))
+        k++;
+    if (k == i + 1)
+        return 0;
+    while (k < len && s[k] == '{') {
+        int depth = 0;
+        size_t e = k;
+        for (; e < len; e++) {
+            if (s[e] == '\\' && e + 1 < len)
+                e++;
+            else if (s[e] == '{')
+                depth++;
+            else if (s[e] == '}' && --depth == 0)
+                break;
+            else if (s[e] == '<')
+                return k; /* markup inside: leave the group to the caller */
+        }
+        if (e >= len)
+            return k;
+        k = e + 1;
+    }
+    return k;
+}
+
 int bib_latex_from_unicode(bib_buf *out, const char *s, size_t len, unsigned flags,
                            size_t *no_latex)
 {
@@ -510,6 +561,11 @@ int bib_latex_from_unicode(bib_buf *out, const char *s, size_t len, unsigned fla
     }
     bool ascii = flags & BIB_LATEX_ASCII;
     int top = 0; /* open markup commands, closed at the end if unbalanced */
+    /* where each open nocase brace was written: a group whose text starts
+     * with a command needs a second brace, or BibTeX reads a "special
+     * character" ({\\emph{x}}) instead of protected text */
+    size_t nocase_at[32];
+    bool is_nocase[32];
     size_t i = 0;
     while (i < len) {
         unsigned char c = (unsigned char)s[i];
@@ -525,12 +581,43 @@ int bib_latex_from_unicode(bib_buf *out, const char *s, size_t len, unsigned fla
                     if (top > 0) {
                         top--;
                         bib_buf_putc(out, '}');
+                        if (top < 32 && is_nocase[top] && !bib_buf_failed(out) &&
+                            out->data[nocase_at[top]] == '\\') {
+                            bib_buf_putc(out, '}'); /* room for the extra '{' */
+                            if (!bib_buf_failed(out)) {
+                                memmove(out->data + nocase_at[top] + 1,
+                                        out->data + nocase_at[top],
+                                        out->len - 1 - nocase_at[top]);
+                                out->data[nocase_at[top]] = '{';
+                                bib_buf_putc(out, '}');
+                            }
+                        }
                     }
                 } else {
+                    if (top < 32) {
+                        is_nocase[top] = tag == BIB_RICH_NOCASE;
+                        nocase_at[top] = out->len + 1;
+                    }
                     top++;
                     bib_buf_puts(out, cmd[tag]);
                 }
                 i += n;
+                continue;
+            }
+        }
+        if (c == '$') {
+            size_t k = math_end(s, len, i);
+            if (k) {
+                bib_buf_append(out, s + i, k + 1 - i); /* math is kept as written */
+                i = k + 1;
+                continue;
+            }
+        }
+        if (c == '\\') {
+            size_t k = command_end(s, len, i);
+            if (k) {
+                bib_buf_append(out, s + i, k - i); /* an unknown command read as written */
+                i = k;
                 continue;
             }
         }

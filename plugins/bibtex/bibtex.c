@@ -1234,6 +1234,7 @@ typedef struct bt_writer {
     } f[128];
     size_t nf;
     bib_buf vals;
+    bool written[BIB_VAR_COUNT]; /* variables already put for this record */
 } bt_writer;
 
 static int bw_begin(bib_writer *wr, bib_output *out, const bib_options *opts)
@@ -1267,6 +1268,7 @@ static void put_field(bt_writer *w, const char *name, const char *v, size_t n, b
 static void put_text(bt_writer *w, const char *name, const bib_record *rec, bib_var var)
 {
     const bib_field *f = bib_record_get(rec, var);
+    w->written[var] = true;
     /* inherited fields stay with the parent: crossref brings them back */
     if (!f || (bib_field_flags(f) & BIB_FIELD_INHERITED))
         return;
@@ -1296,6 +1298,7 @@ static void put_text(bt_writer *w, const char *name, const bib_record *rec, bib_
 static void put_names(bt_writer *w, const char *name, const bib_record *rec, bib_var var)
 {
     const bib_field *f = bib_record_get(rec, var);
+    w->written[var] = true;
     /* inherited fields stay with the parent: crossref brings them back */
     if (!f || (bib_field_flags(f) & BIB_FIELD_INHERITED))
         return;
@@ -1311,22 +1314,28 @@ static void put_names(bt_writer *w, const char *name, const bib_record *rec, bib
     put_field(w, name, w->val.data, w->val.len, false);
 }
 
+/* A date field: the source text when the reader kept one (a time of day,
+ * EDTF qualifiers), else EDTF. */
+static void put_date(bt_writer *w, const char *name, const bib_date *dt)
+{
+    bib_buf_reset(&w->val);
+    if (dt->raw)
+        bib_buf_puts(&w->val, dt->raw);
+    else if (bib_date_format_edtf(&w->val, dt) != 0)
+        return;
+    put_field(w, name, w->val.data, w->val.len, false);
+}
+
 static const char *out_type(bt_writer *w, const bib_record *rec)
 {
     const char *orig = bib_record_extra_get(rec, "bibtex", "entrytype");
     bib_type t = bib_record_type(rec);
-    if (orig && map_type(orig, strlen(orig)) == t) {
-        /* classic BibTeX has no biblatex-only types; biblatex keeps all */
-        static const char *const classic[] = {
-            "article", "book", "booklet", "inbook", "incollection", "inproceedings",
-            "conference", "manual", "mastersthesis", "phdthesis", "techreport", "misc",
-            "unpublished", "proceedings", NULL};
-        if (w->biblatex)
-            return orig;
-        for (size_t i = 0; classic[i]; i++)
-            if (strcmp(classic[i], orig) == 0)
-                return orig;
-    }
+    /* the type the source gave, when it still means the record's type: a
+     * biblatex-only type in a classic file stays (BibTeX styles format an
+     * unknown type as @misc, with a warning), so bibtex -> bibtex loses
+     * nothing */
+    if (orig && map_type(orig, strlen(orig)) == t)
+        return orig;
     switch (t) {
     case BIB_TYPE_ARTICLE:
     case BIB_TYPE_ARTICLE_JOURNAL:
@@ -1388,6 +1397,7 @@ static int bw_write(bib_writer *wr, const bib_record *rec)
     bool article = strcmp(type, "article") == 0;
     bib_type t = bib_record_type(rec);
     w->nf = 0;
+    memset(w->written, 0, sizeof w->written);
     bib_buf_reset(&w->vals);
     /* Field order (fixed): names, titles, container, series, numbering,
      * pages, publisher, place, date, identifiers, links, notes, keywords,
@@ -1427,11 +1437,10 @@ static int bw_write(bib_writer *wr, const bib_record *rec)
     if (df && (bib_field_flags(df) & BIB_FIELD_INHERITED))
         df = NULL;
     const bib_date *dt = df ? bib_field_date(df) : NULL;
+    w->written[BIB_VAR_ISSUED] = true;
     char num[32];
     if (dt && w->biblatex) {
-        bib_buf_reset(&w->val);
-        if (bib_date_format_edtf(&w->val, dt) == 0)
-            put_field(w, "date", w->val.data, w->val.len, false);
+        put_date(w, "date", dt);
     } else if (dt && dt->nparts >= 1 && dt->parts[0].has_year) {
         snprintf(num, sizeof num, "%d", dt->parts[0].year);
         put_field(w, "year", num, strlen(num), false);
@@ -1442,6 +1451,11 @@ static int bw_write(bib_writer *wr, const bib_record *rec)
             snprintf(num, sizeof num, "%d", dt->parts[0].day);
             put_field(w, "day", num, strlen(num), false);
         }
+        /* what year/month/day cannot say (a range, a season, circa, a
+         * time): also a `date`, which BibTeX styles ignore and biber,
+         * Zotero and JabRef read */
+        if (dt->nparts > 1 || dt->circa || dt->raw || dt->parts[0].season)
+            put_date(w, "date", dt);
     } else if (dt && dt->literal) {
         put_field(w, "year", dt->literal, strlen(dt->literal), false);
     }
@@ -1450,11 +1464,9 @@ static int bw_write(bib_writer *wr, const bib_record *rec)
     put_text(w, "doi", rec, BIB_VAR_DOI);
     put_text(w, "url", rec, BIB_VAR_URL);
     const bib_field *af = bib_record_get(rec, BIB_VAR_ACCESSED);
-    if (af && bib_field_date(af)) {
-        bib_buf_reset(&w->val);
-        if (bib_date_format_edtf(&w->val, bib_field_date(af)) == 0)
-            put_field(w, "urldate", w->val.data, w->val.len, false);
-    }
+    if (af && bib_field_date(af) && !(bib_field_flags(af) & BIB_FIELD_INHERITED))
+        put_date(w, "urldate", bib_field_date(af));
+    w->written[BIB_VAR_ACCESSED] = true;
     put_text(w, "pmid", rec, BIB_VAR_PMID);
     put_text(w, "pmcid", rec, BIB_VAR_PMCID);
     put_text(w, "language", rec, BIB_VAR_LANGUAGE);
@@ -1463,6 +1475,23 @@ static int bw_write(bib_writer *wr, const bib_record *rec)
     put_text(w, "annote", rec, BIB_VAR_ANNOTE);
     put_text(w, "keywords", rec, BIB_VAR_KEYWORD);
     put_text(w, "abstract", rec, BIB_VAR_ABSTRACT);
+    /* every other variable the reader maps, under the reader's name for it,
+     * so the writer never knows fewer fields than the reader */
+    for (size_t i = 0; i < sizeof field_table / sizeof field_table[0]; i++) {
+        const field_map *fm = &field_table[i];
+        if (w->written[fm->var] || !bib_record_has(rec, fm->var))
+            continue;
+        if (fm->how == K_NAMES) {
+            put_names(w, fm->name, rec, fm->var);
+        } else if (fm->how == K_DATE) {
+            const bib_field *f = bib_record_get(rec, fm->var);
+            if (bib_field_date(f) && !(bib_field_flags(f) & BIB_FIELD_INHERITED))
+                put_date(w, fm->name, bib_field_date(f));
+            w->written[fm->var] = true;
+        } else {
+            put_text(w, fm->name, rec, fm->var);
+        }
+    }
     size_t ne = bib_record_extra_count(rec);
     for (size_t i = 0; i < ne; i++) {
         const char *fmt, *nm, *v;

@@ -506,18 +506,32 @@ static size_t math_end(const char *s, size_t len, size_t i)
 {
     if (i + 2 >= len || s[i + 1] == ' ' || s[i + 1] == '$')
         return 0;
-    for (size_t k = i + 2; k < len; k++) {
-        if (s[k] == '\n')
-            return 0;
+    for (size_t k = i + 1; k < len; k++) {
+        bib_rich_tag tag;
+        bool closing;
+        if (s[k] == '\n' || (s[k] == '<' && bib_rich_tag_at(s + k, len - k, &tag, &closing)))
+            return 0; /* math never spans a line or markup */
         if (s[k] == '\\') {
             k++;
             continue;
         }
-        if (s[k] == '$')
+        if (s[k] == '$' && k > i + 1)
             return s[k - 1] != ' ' && !(k + 1 < len && isdigit((unsigned char)s[k + 1])) ? k
                                                                                      : 0;
     }
     return 0;
+}
+
+/* True when the reader converts \name: such a name in Unicode text came
+ * from a literal backslash, never from a command kept as written. */
+static bool known_command(const char *name, size_t n)
+{
+    bib_rich_tag tag;
+    if (n == 1 && accent_mark(name[0]))
+        return true;
+    return lookup_named(letters, sizeof letters / sizeof letters[0], name, n) ||
+           format_command(name, n, &tag) || declaration(name, n, &tag) ||
+           (n == 7 && !memcmp(name, "enquote", 7)) || (n == 10 && !memcmp(name, "mkbibquote", 10));
 }
 
 /* If s[i] ('\\') starts a control word, optionally followed by balanced
@@ -528,8 +542,8 @@ static size_t command_end(const char *s, size_t len, size_t i)
     size_t k = i + 1;
     while (k < len && isalpha((unsigned char)s[k]))
         k++;
-    if (k == i + 1)
-        return 0;
+    if (k == i + 1 || known_command(s + i + 1, k - i - 1))
+        return 0; /* a command the reader converts came from \textbackslash */
     while (k < len && s[k] == '{') {
         int depth = 0;
         size_t e = k;

@@ -21,6 +21,7 @@
 
 #include "bibconv/latex.h"
 #include "bibconv/names.h"
+#include "bibconv/utf8.h"
 
 /* Lower-case particles that start a family name in the languages met in
  * bibliographies (Dutch, German, French, Spanish, Portuguese, Italian). */
@@ -270,6 +271,8 @@ void bib_pages_split(const char *s, size_t len, const char **first, size_t *firs
     *last_len = 0;
     for (size_t i = 1; i < len; i++) {
         size_t lead, n = dash_at(s + i, len - i, &lead);
+        for (size_t m; n && i + n < len && (m = dash_at(s + i + n, len - i - n, &lead));)
+            n += m; /* a run of mixed dashes ("-–") is one separator */
         if (n && i + n < len && s[i - 1] != ' ') {
             *first_len = i;
             *last = s + i + n;
@@ -383,6 +386,23 @@ static int token_case(const btok *t)
         }
         if (isalpha((unsigned char)s[i]))
             return islower((unsigned char)s[i]) ? 1 : 0;
+        if ((unsigned char)s[i] >= 0x80) {
+            /* a UTF-8 letter counts by its case, as biber does: its ASCII
+             * folding (Š -> S, ł -> l) tells it */
+            uint32_t cp;
+            int n = bib_utf8_decode(s + i, t->len - i, &cp);
+            bib_buf fb = BIB_BUF_INIT;
+            int c = -1;
+            if (n > 0 && bib_utf8_ascii_fold(&fb, s + i, (size_t)n) == 0 && fb.len &&
+                isalpha((unsigned char)fb.data[0]))
+                c = islower((unsigned char)fb.data[0]) ? 1 : 0;
+            bib_buf_clear(&fb);
+            if (c >= 0)
+                return c;
+            if (n > 1)
+                i += (size_t)n - 1;
+            continue;
+        }
         if (s[i] == '\\') { /* \"uber outside braces: by the letter after */
             size_t k = i + 1;
             while (k < t->len && !isalpha((unsigned char)s[k]))
@@ -566,6 +586,36 @@ static void put_part(bib_buf *out, const char *p, bool ascii, bool protect_lower
 {
     size_t len = strlen(p), i = 0;
     bool first = true;
+    if (protect_lower && strchr(p, ' ')) {
+        /* a family name of several words, one of which (not the last)
+         * would read back as von ('t Hooft, \noopsort{x}boven d'Eert, a
+         * word that becomes {\l}...): one group keeps them the family */
+        bib_buf tex = BIB_BUF_INIT;
+        bib_latex_from_unicode(&tex, p, len, ascii ? BIB_LATEX_ASCII : 0, NULL);
+        bool need = false;
+        int depth = 0;
+        size_t start = 0;
+        for (size_t k = 0; k <= tex.len && !need && !bib_buf_failed(&tex); k++) {
+            char c = k < tex.len ? tex.data[k] : ' ';
+            if (c == '{')
+                depth++;
+            else if (c == '}' && depth > 0)
+                depth--;
+            else if (c == ' ' && depth == 0) {
+                btok t = {tex.data + start, k - start, false};
+                need = k < tex.len && k > start && token_case(&t) == 1;
+                start = k + 1;
+            }
+        }
+        if (need) {
+            bib_buf_putc(out, '{');
+            bib_buf_append(out, tex.data, tex.len);
+            bib_buf_putc(out, '}');
+        }
+        bib_buf_clear(&tex);
+        if (need)
+            return;
+    }
     while (i < len) {
         size_t j = i;
         while (j < len && p[j] != ' ')
@@ -573,7 +623,8 @@ static void put_part(bib_buf *out, const char *p, bool ascii, bool protect_lower
         if (!first)
             bib_buf_putc(out, ' ');
         first = false;
-        bool brace = (protect_lower && islower((unsigned char)p[i])) ||
+        /* a lone word is always the last name, whatever its case */
+        bool brace = (protect_lower && j < len && islower((unsigned char)p[i])) ||
                      (j - i == 3 && strncasecmp(p + i, "and", 3) == 0) ||
                      memchr(p + i, ',', j - i);
         if (brace)

@@ -659,6 +659,7 @@ static const field_map field_table[] = {
     {"shorttitle", BIB_VAR_TITLE_SHORT, K_TITLE},
     {"eventtitle", BIB_VAR_EVENT_TITLE, K_TITLE},
     {"origtitle", BIB_VAR_ORIGINAL_TITLE, K_TITLE},
+    {"venue", BIB_VAR_EVENT_PLACE, K_TEXT},
     {"date", BIB_VAR_ISSUED, K_DATE},
     {"urldate", BIB_VAR_ACCESSED, K_DATE},
     {"eventdate", BIB_VAR_EVENT_DATE, K_DATE},
@@ -900,6 +901,8 @@ static int build_record(bt_reader *r, const parsed *pe, bib_record **out)
             }
             break;
         case K_DATE: {
+            if (strspn(v, " \t\r\n") == vn)
+                break; /* an empty date says nothing */
             bib_date dt;
             int prc = bib_date_parse(&dt, v, vn, BIB_DATE_EDTF | BIB_DATE_WRITTEN);
             if (prc == BIB_ENOMEM) {
@@ -1017,6 +1020,47 @@ static const char *xref_of(const bib_record *rec)
     return x ? x : bib_record_extra_get(rec, "bibtex", "xdata");
 }
 
+/* `rec` (borrowed) is resolved: remembers it as a parent when it may be
+ * one (a parent-like type, or a held child names it), then moves the held
+ * children naming it to `ready`, each followed by its own children, so
+ * nested crossrefs (child -> book -> mvbook) resolve whatever the order. */
+static int release_children(bt_reader *r, const bib_record *rec)
+{
+    const char *id = bib_record_id(rec);
+    if (!id)
+        return 0;
+    const char *t = bib_record_extra_get(rec, "bibtex", "entrytype");
+    bool wanted = false;
+    for (size_t i = 0; i < r->nheld && !wanted; i++)
+        wanted = strcmp(xref_of(r->held[i]), id) == 0;
+    if ((t && parent_like(t)) || wanted) {
+        bib_record *c = bib_record_clone(rec);
+        int rc = c ? remember_parent(r, c) : BIB_ENOMEM;
+        if (rc < 0)
+            return rc;
+    }
+    for (size_t i = 0; wanted && i < r->nheld;) {
+        if (strcmp(xref_of(r->held[i]), id) != 0) {
+            i++;
+            continue;
+        }
+        bib_record *ch = r->held[i];
+        memmove(r->held + i, r->held + i + 1, (r->nheld - i - 1) * sizeof *r->held);
+        r->nheld--;
+        int rc = inherit(ch, rec);
+        if (rc >= 0)
+            rc = push(&r->ready, &r->nready, &r->capready, ch);
+        if (rc < 0) {
+            bib_record_free(ch);
+            return rc;
+        }
+        if ((rc = release_children(r, ch)) < 0)
+            return rc;
+        i = 0; /* the recursion may have changed `held` (at most MAX_HELD) */
+    }
+    return 0;
+}
+
 /* Decides what to hand out after reading `rec` (taken): a child whose parent
  * is unknown is held; a parent releases its held children after itself. */
 static int crossref_step(bt_reader *r, bib_record *rec, bib_record **out)
@@ -1056,28 +1100,9 @@ static int crossref_step(bt_reader *r, bib_record *rec, bib_record **out)
             return rc;
         }
     }
-    const char *t = bib_record_extra_get(rec, "bibtex", "entrytype");
-    const char *id = bib_record_id(rec);
-    if (id && t && parent_like(t)) {
-        bib_record *c = bib_record_clone(rec);
-        if (!c || (rc = remember_parent(r, c)) < 0) {
-            bib_record_free(rec);
-            return BIB_ENOMEM;
-        }
-        for (size_t i = 0; i < r->nheld;) {
-            if (strcmp(xref_of(r->held[i]), id) == 0) {
-                bib_record *ch = r->held[i];
-                r->held[i] = r->held[--r->nheld];
-                if ((rc = inherit(ch, rec)) < 0 ||
-                    (rc = push(&r->ready, &r->nready, &r->capready, ch)) < 0) {
-                    bib_record_free(ch);
-                    bib_record_free(rec);
-                    return rc;
-                }
-            } else {
-                i++;
-            }
-        }
+    if ((rc = release_children(r, rec)) < 0) {
+        bib_record_free(rec);
+        return rc;
     }
     *out = rec;
     return 1;
@@ -1362,6 +1387,7 @@ static const char *out_type(bt_writer *w, const bib_record *rec)
     case BIB_TYPE_REPORT:
         return w->biblatex ? "report" : "techreport";
     case BIB_TYPE_MANUSCRIPT:
+    case BIB_TYPE_SPEECH: /* read back as speech from its event fields */
         return "unpublished";
     case BIB_TYPE_WEBPAGE:
     case BIB_TYPE_POST:
@@ -1439,7 +1465,12 @@ static int bw_write(bib_writer *wr, const bib_record *rec)
     const bib_date *dt = df ? bib_field_date(df) : NULL;
     w->written[BIB_VAR_ISSUED] = true;
     char num[32];
-    if (dt && w->biblatex) {
+    /* year/month/day kept as extras mean the source had a `date` besides
+     * them: write `date` again so they stay extras on reading */
+    bool date_src = bib_record_extra_get(rec, "bibtex", "year") ||
+                    bib_record_extra_get(rec, "bibtex", "month") ||
+                    bib_record_extra_get(rec, "bibtex", "day");
+    if (dt && (w->biblatex || date_src)) {
         put_date(w, "date", dt);
     } else if (dt && dt->nparts >= 1 && dt->parts[0].has_year) {
         snprintf(num, sizeof num, "%d", dt->parts[0].year);
@@ -1457,7 +1488,9 @@ static int bw_write(bib_writer *wr, const bib_record *rec)
         if (dt->nparts > 1 || dt->circa || dt->raw || dt->parts[0].season)
             put_date(w, "date", dt);
     } else if (dt && dt->literal) {
-        put_field(w, "year", dt->literal, strlen(dt->literal), false);
+        /* a literal of digits only would read back as a year */
+        size_t k = strspn(dt->literal, "0123456789");
+        put_field(w, dt->literal[k] ? "year" : "date", dt->literal, strlen(dt->literal), false);
     }
     put_text(w, "isbn", rec, BIB_VAR_ISBN);
     put_text(w, "issn", rec, BIB_VAR_ISSN);

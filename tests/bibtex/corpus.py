@@ -89,7 +89,8 @@ check(ids == ["a1", "a4"], "malformed: got %s, stderr %s" % (ids, p.stderr))
 check(b"<stdin>:2:" in p.stderr, "malformed: error not on line 2: %s" % p.stderr)
 
 
-# 4. round trips, compared through CSL-JSON
+# 4. round trips, compared through CSL-JSON (custom, which holds the raw
+# BibTeX extras, is left out: values are compared after conversion)
 def strip(rs):
     out = []
     for r in rs or []:
@@ -99,26 +100,51 @@ def strip(rs):
     return out
 
 
-same = diff = 0
-with tempfile.TemporaryDirectory() as tmp:
-    for b in bibs:
-        p1 = run(["-f", "bibtex", "-t", "csljson", b])
+def same_records(first, got):
+    """Equal after conversion; a key the writer had to generate (the source
+    entry had none) is not a difference."""
+    first, got = strip(first), strip(got)
+    if len(first) != len(got):
+        return False
+    for a, g in zip(first, got):
+        if "id" not in a:
+            g.pop("id", None)
+        if a != g:
+            return False
+    return True
+
+
+def unused():
+    out = []
+    return out
+
+
+same = diff = skipped = 0
+for b in bibs:
+    # biblatex files also through the biblatex flavour
+    flavours = ["bibtex", "biblatex"] if b.endswith(".biblatex.bib") else ["bibtex"]
+    for fl in flavours:
+        p1 = run(["-f", fl, "-t", "csljson", b])
         first = items(p1.stdout)
         if not first:
             continue
-        p2 = run(["-f", "bibtex", "-t", "bibtex", b])
-        back = run(["-f", "bibtex", "-t", "csljson", "-"], p2.stdout)
-        via = run(["-f", "csljson", "-t", "bibtex", "-"], p1.stdout)
-        back2 = run(["-f", "bibtex", "-t", "csljson", "-"], via.stdout)
-        for name, got in (("bibtex->bibtex", back), ("bibtex->csljson->bibtex", back2)):
-            if strip(items(got.stdout)) == strip(first):
+        if b"duplicate key" in p1.stderr:
+            # the writer makes keys unique (warned by the reader), so ids and
+            # the crossrefs naming them change: not a like-for-like trip
+            skipped += 1
+            continue
+        p2 = run(["-f", fl, "-t", fl, b])
+        back = run(["-f", fl, "-t", "csljson", "-"], p2.stdout)
+        via = run(["-f", "csljson", "-t", fl, "-"], p1.stdout)
+        back2 = run(["-f", fl, "-t", "csljson", "-"], via.stdout)
+        for name, got in (("%s->%s" % (fl, fl), back), ("%s->csljson->%s" % (fl, fl), back2)):
+            if same_records(first, items(got.stdout)):
                 same += 1
             else:
                 diff += 1
-                if diff <= 5:
-                    print("round trip %s differs: %s" % (name, b))
-rate = same / max(1, same + diff)
-print("round trips identical: %d/%d (%.1f%%)" % (same, same + diff, 100 * rate))
+                failures.append("round trip %s differs: %s" % (name, b))
+print("round trips identical: %d/%d (%d files with duplicate keys left out)" %
+      (same, same + diff, skipped))
 
 # 5. agreement with citation-js expected CSL-JSON, field by field
 agree = total = 0

@@ -22,6 +22,7 @@
 
 #include "common.h"
 #include "io.h"
+#include "buf.h"
 #include "record.h"
 
 BIB_BEGIN_DECLS
@@ -60,6 +61,20 @@ enum {
  * written as a final {"literal": "others"} name, csljson extras restored.
  * Returns a new reference (json_decref it) or NULL on out of memory. */
 BIB_API json_t *bib_cslitem_to_json(const bib_record *rec, unsigned flags);
+
+/* Flags for bib_cslitem_write. */
+enum {
+    /* indented layout (two spaces per level), as JSON_INDENT(2) */
+    BIB_CSLITEM_PRETTY = 1u << 9
+};
+
+/* Appends the JSON text of bib_cslitem_to_json(rec, flags) to out, the
+ * same text json_dumps would give (JSON_INDENT(2) with BIB_CSLITEM_PRETTY,
+ * else JSON_COMPACT), every line after the first indented by `level`
+ * further levels. Written straight from the record when no csljson extra
+ * asks for the input's spelling, which is what makes bibtex -> csljson
+ * fast; through json_t otherwise. Returns 0 or BIB_ENOMEM. */
+BIB_API int bib_cslitem_write(bib_buf *out, const bib_record *rec, unsigned flags, int level);
 
 BIB_END_DECLS
 

@@ -178,6 +178,11 @@ typedef struct bt_reader {
     size_t nparents, capparents;
     bib_record **held;
     size_t nheld, capheld;
+    /* held children per hash slot of the key they name: a record whose
+     * slot is 0 has no child waiting, found without a scan */
+    unsigned short waiting[4096];
+    unsigned char parent_tag[1024]; /* a hash byte per parent: most misses
+                                       are told apart without a strcmp */
     bib_record **ready;
     size_t rhead, nready, capready;
 } bt_reader;
@@ -990,6 +995,16 @@ static void resync(bt_reader *r, const char *d, size_t n, const char *from)
 
 enum { MAX_PARENTS = 1024, MAX_HELD = 256 };
 
+static size_t key_hash(const char *k)
+{
+    size_t h = 1469598103934665603u;
+    for (; *k; k++)
+        h = (h ^ (unsigned char)*k) * 1099511628211u;
+    return h ^ (h >> 29);
+}
+
+#define WAIT_SLOT(k) (key_hash(k) % 4096)
+
 /* Keeps a clone-free reference: `x` is owned by the parents ring (the
  * oldest is freed when the ring is full, which bounds memory). */
 static int remember_parent(bt_reader *r, bib_record *x)
@@ -1001,15 +1016,18 @@ static int remember_parent(bt_reader *r, bib_record *x)
     if (r->nparents == MAX_PARENTS) {
         bib_record_free(r->parents[0]);
         memmove(r->parents, r->parents + 1, (MAX_PARENTS - 1) * sizeof *r->parents);
+        memmove(r->parent_tag, r->parent_tag + 1, MAX_PARENTS - 1);
         r->nparents--;
     }
+    r->parent_tag[r->nparents] = (unsigned char)key_hash(bib_record_id(x));
     return push(&r->parents, &r->nparents, &r->capparents, x);
 }
 
 static const bib_record *find_parent(bt_reader *r, const char *key)
 {
+    unsigned char tag = (unsigned char)key_hash(key);
     for (size_t i = r->nparents; i-- > 0;)
-        if (strcmp(bib_record_id(r->parents[i]), key) == 0)
+        if (r->parent_tag[i] == tag && strcmp(bib_record_id(r->parents[i]), key) == 0)
             return r->parents[i];
     return NULL;
 }
@@ -1031,7 +1049,7 @@ static int release_children(bt_reader *r, const bib_record *rec)
         return 0;
     const char *t = bib_record_extra_get(rec, "bibtex", "entrytype");
     bool wanted = false;
-    for (size_t i = 0; i < r->nheld && !wanted; i++)
+    for (size_t i = 0; i < r->nheld && !wanted && r->waiting[WAIT_SLOT(id)]; i++)
         wanted = strcmp(xref_of(r->held[i]), id) == 0;
     if ((t && parent_like(t)) || wanted) {
         bib_record *c = bib_record_clone(rec);
@@ -1047,6 +1065,7 @@ static int release_children(bt_reader *r, const bib_record *rec)
         bib_record *ch = r->held[i];
         memmove(r->held + i, r->held + i + 1, (r->nheld - i - 1) * sizeof *r->held);
         r->nheld--;
+        r->waiting[WAIT_SLOT(id)]--;
         int rc = inherit(ch, rec);
         if (rc >= 0)
             rc = push(&r->ready, &r->nready, &r->capready, ch);
@@ -1076,6 +1095,7 @@ static int crossref_step(bt_reader *r, bib_record *rec, bib_record **out)
                 bib_record *old = r->held[0];
                 memmove(r->held, r->held + 1, (MAX_HELD - 1) * sizeof *r->held);
                 r->nheld--;
+                r->waiting[WAIT_SLOT(xref_of(old))]--;
                 size_t line;
                 bib_record_origin(old, &line);
                 bib_input_report(r->in, BIB_SEV_WARNING, line, 0,
@@ -1092,6 +1112,7 @@ static int crossref_step(bt_reader *r, bib_record *rec, bib_record **out)
                 bib_record_free(rec);
                 return rc;
             }
+            r->waiting[WAIT_SLOT(x)]++;
             *out = NULL;
             return 2; /* nothing to hand out yet */
         }
@@ -1130,6 +1151,7 @@ static int bt_next(bib_reader *rd, bib_record **out)
                 *out = r->held[0];
                 memmove(r->held, r->held + 1, (r->nheld - 1) * sizeof *r->held);
                 r->nheld--;
+                r->waiting[WAIT_SLOT(xref_of(*out))]--;
                 size_t line;
                 bib_record_origin(*out, &line);
                 bib_input_report(r->in, BIB_SEV_WARNING, line, 0,

@@ -371,49 +371,26 @@ static int writer_begin(bib_writer *wr, bib_output *out, const bib_options *opts
     return 0;
 }
 
-static int dump_cb(const char *buffer, size_t size, void *data)
-{
-    return bib_buf_append(data, buffer, size) == 0 ? 0 : -1;
-}
-
 static int writer_write(bib_writer *wr, const bib_record *rec)
 {
     csl_writer *w = bib_writer_state(wr);
-    json_t *j = bib_cslitem_to_json(rec, w->custom ? BIB_CSLITEM_CUSTOM_EXTRAS : 0);
-    if (!j) {
+    bool pretty = !w->lines && !w->compact;
+    unsigned flags = (w->custom ? BIB_CSLITEM_CUSTOM_EXTRAS : 0) | (pretty ? BIB_CSLITEM_PRETTY : 0);
+    bib_buf_reset(&w->buf);
+    if (w->lines)
+        ;
+    else if (!pretty)
+        bib_buf_puts(&w->buf, w->count ? "," : "");
+    else
+        bib_buf_puts(&w->buf, w->count ? ",\n  " : "\n  ");
+    /* inside the array, an item's lines are indented one level */
+    if (bib_cslitem_write(&w->buf, rec, flags, pretty ? 1 : 0) != 0) {
         bib_output_report(w->out, BIB_SEV_ERROR, "out of memory");
         return BIB_ENOMEM;
     }
-    bool pretty = !w->lines && !w->compact;
-    bib_buf_reset(&w->buf);
-    int rc = json_dump_callback(j, dump_cb, &w->buf,
-                                pretty ? JSON_INDENT(2) : JSON_COMPACT);
-    json_decref(j);
-    if (rc != 0) {
-        bib_output_report(w->out, BIB_SEV_ERROR, "cannot encode record '%s' as JSON",
-                          bib_record_id(rec) ? bib_record_id(rec) : "?");
-        return BIB_ENOMEM;
-    }
-    if (w->lines) {
-        bib_output_write(w->out, w->buf.data, w->buf.len);
-        bib_output_putc(w->out, '\n');
-    } else if (!pretty) {
-        if (w->count)
-            bib_output_putc(w->out, ',');
-        bib_output_write(w->out, w->buf.data, w->buf.len);
-    } else {
-        /* indent the item by two spaces inside the array */
-        bib_output_write(w->out, w->count ? ",\n  " : "\n  ", w->count ? 4 : 3);
-        const char *p = w->buf.data, *e = p + w->buf.len;
-        while (p < e) {
-            const char *nl = memchr(p, '\n', (size_t)(e - p));
-            size_t l = nl ? (size_t)(nl - p) + 1 : (size_t)(e - p);
-            bib_output_write(w->out, p, l);
-            if (nl)
-                bib_output_write(w->out, "  ", 2);
-            p += l;
-        }
-    }
+    if (w->lines)
+        bib_buf_putc(&w->buf, '\n');
+    bib_output_write(w->out, w->buf.data, w->buf.len);
     w->count++;
     return bib_output_error(w->out) ? bib_output_error(w->out) : 0;
 }

@@ -145,4 +145,83 @@ START_TEST(test_bad_items)
 }
 END_TEST
 
-BIB_TEST_MAIN("cslitem", test_names, test_dates, test_numbers_aliases_extras, test_bad_items)
+/* bib_cslitem_write must give the very text jansson gives for
+ * bib_cslitem_to_json, in both layouts and at an indent level. */
+static void same_text(const bib_record *r)
+{
+    json_t *j = bib_cslitem_to_json(r, BIB_CSLITEM_CUSTOM_EXTRAS);
+    for (int pretty = 0; pretty < 2; pretty++) {
+        char *want = json_dumps(j, pretty ? JSON_INDENT(2) : JSON_COMPACT);
+        bib_buf got = BIB_BUF_INIT;
+        unsigned fl = BIB_CSLITEM_CUSTOM_EXTRAS | (pretty ? BIB_CSLITEM_PRETTY : 0);
+        ck_assert_int_eq(bib_cslitem_write(&got, r, fl, 0), 0);
+        ck_assert_str_eq(got.data, want);
+        /* one level deeper: every line after the first gains two spaces */
+        bib_buf deep = BIB_BUF_INIT, exp = BIB_BUF_INIT;
+        ck_assert_int_eq(bib_cslitem_write(&deep, r, fl, 1), 0);
+        for (const char *p = want; *p; p++) {
+            bib_buf_putc(&exp, *p);
+            if (*p == '\n')
+                bib_buf_puts(&exp, "  ");
+        }
+        ck_assert_str_eq(deep.data, exp.data);
+        bib_buf_clear(&got);
+        bib_buf_clear(&deep);
+        bib_buf_clear(&exp);
+        free(want);
+    }
+    json_decref(j);
+}
+
+START_TEST(test_write_direct)
+{
+    bib_record *r = bib_record_new(BIB_TYPE_ARTICLE_JOURNAL, "k\"1");
+    bib_name n = {0};
+    n.family = "Gogh";
+    n.given = "Vincent";
+    n.non_dropping_particle = "van";
+    n.comma_suffix = true;
+    ck_assert_int_eq(bib_record_add_name(r, BIB_VAR_AUTHOR, &n), 0);
+    bib_name lit = {0};
+    lit.literal = "Ærø \\ \"Group\"";
+    ck_assert_int_eq(bib_record_add_name(r, BIB_VAR_AUTHOR, &lit), 0);
+    ck_assert_int_eq(bib_record_set_names_truncated(r, BIB_VAR_AUTHOR, true), 0);
+    const char *title = "Tabs\tand\nlines \x01\x1f / <i>x</i> \xe2\x80\x93 done";
+    ck_assert_int_eq(bib_record_set_text(r, BIB_VAR_TITLE, title, strlen(title)), 0);
+    ck_assert_int_eq(bib_record_set_text(r, BIB_VAR_VOLUME, "12", 2), 0);
+    bib_record_set_field_flags(r, BIB_VAR_VOLUME, BIB_FIELD_BARE_NUMBER);
+    ck_assert_int_eq(bib_record_set_text(r, BIB_VAR_ISSUE, "007", 3), 0);
+    bib_record_set_field_flags(r, BIB_VAR_ISSUE, BIB_FIELD_BARE_NUMBER);
+    ck_assert_int_eq(bib_record_add_text(r, BIB_VAR_KEYWORD, "a", 1), 0);
+    ck_assert_int_eq(bib_record_add_text(r, BIB_VAR_KEYWORD, "b c", 3), 0);
+    bib_date d = {0};
+    d.nparts = 2;
+    d.parts[0].has_year = true;
+    d.parts[0].year = 2020;
+    d.parts[0].month = 3;
+    d.parts[0].season = 2;
+    d.parts[1].has_year = false;
+    d.circa = true;
+    d.raw = "2020-03/..";
+    ck_assert_int_eq(bib_record_set_date(r, BIB_VAR_ISSUED, &d), 0);
+    bib_date l = {0};
+    l.literal = "forthcoming";
+    ck_assert_int_eq(bib_record_set_date(r, BIB_VAR_ACCESSED, &l), 0);
+    ck_assert_int_eq(bib_record_add_extra(r, "bibtex", "entrytype", "article", 7), 0);
+    ck_assert_int_eq(bib_record_add_extra(r, "ris", "M1", "x", 1), 0);
+    ck_assert_int_eq(bib_record_add_extra(r, "bibtex", "file", "a", 1), 0);
+    ck_assert_int_eq(bib_record_add_extra(r, "bibtex", "file", "b\n", 2), 0);
+    same_text(r);
+    bib_record_free(r);
+    /* the smallest record, and one whose extras take the json_t path */
+    r = bib_record_new(BIB_TYPE_UNKNOWN, NULL);
+    same_text(r);
+    bib_record_free(r);
+    r = from("{\"id\":1,\"type\":\"book\",\"shortTitle\":\"S\",\"note\":\"n\"}");
+    same_text(r);
+    bib_record_free(r);
+}
+END_TEST
+
+BIB_TEST_MAIN("cslitem", test_names, test_dates, test_numbers_aliases_extras, test_bad_items,
+              test_write_direct)

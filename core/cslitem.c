@@ -787,21 +787,21 @@ static void jw_newline(jw *w)
 {
     if (!w->pretty)
         return;
-    bib_buf_putc(w->out, '\n');
+    bib_buf_putc_fast(w->out, '\n');
     for (int i = 0; i < w->level; i++)
-        bib_buf_append(w->out, "  ", 2);
+        bib_buf_append_fast(w->out, "  ", 2);
 }
 
 static void jw_string(jw *w, const char *s, size_t n)
 {
     static const char hex[] = "0123456789ABCDEF";
-    bib_buf_putc(w->out, '"');
+    bib_buf_putc_fast(w->out, '"');
     size_t run = 0;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
         if (c >= 0x20 && c != '"' && c != '\\')
             continue;
-        bib_buf_append(w->out, s + run, i - run);
+        bib_buf_append_fast(w->out, s + run, i - run);
         run = i + 1;
         char e[7] = {'\\', 0, 0, 0, 0, 0, 0};
         size_t el = 2;
@@ -821,16 +821,16 @@ static void jw_string(jw *w, const char *s, size_t n)
             e[5] = hex[c & 15];
             el = 6;
         }
-        bib_buf_append(w->out, e, el);
+        bib_buf_append_fast(w->out, e, el);
     }
-    bib_buf_append(w->out, s + run, n - run);
-    bib_buf_putc(w->out, '"');
+    bib_buf_append_fast(w->out, s + run, n - run);
+    bib_buf_putc_fast(w->out, '"');
 }
 
 /* Opens an object or array; `first` tracks the separator. */
 static void jw_open(jw *w, char c, bool *first)
 {
-    bib_buf_putc(w->out, c);
+    bib_buf_putc_fast(w->out, c);
     w->level++;
     *first = true;
 }
@@ -840,13 +840,13 @@ static void jw_close(jw *w, char c, bool first)
     w->level--;
     if (!first)
         jw_newline(w);
-    bib_buf_putc(w->out, c);
+    bib_buf_putc_fast(w->out, c);
 }
 
 static void jw_item(jw *w, bool *first)
 {
     if (!*first)
-        bib_buf_putc(w->out, ',');
+        bib_buf_putc_fast(w->out, ',');
     *first = false;
     jw_newline(w);
 }
@@ -855,7 +855,7 @@ static void jw_key(jw *w, bool *first, const char *key)
 {
     jw_item(w, first);
     jw_string(w, key, strlen(key));
-    bib_buf_append(w->out, w->pretty ? ": " : ":", w->pretty ? 2 : 1);
+    bib_buf_append_fast(w->out, w->pretty ? ": " : ":", w->pretty ? 2 : 1);
 }
 
 static void jw_int(jw *w, long long v)
@@ -980,7 +980,7 @@ static bool jw_field(jw *w, bool *first, const bib_field *f)
         bib_buf j = BIB_BUF_INIT;
         for (size_t i = 0; i < nv; i++) {
             if (i)
-                bib_buf_append(&j, ", ", 2);
+                bib_buf_append_fast(&j, ", ", 2);
             bib_buf_puts(&j, bib_field_value_at(f, i));
         }
         jw_string(w, j.data, j.len);
@@ -1017,7 +1017,7 @@ static bool has_csljson_extras(const bib_record *rec)
 
 static int dump_to_buf(const char *buffer, size_t size, void *data)
 {
-    return bib_buf_append(data, buffer, size) == 0 ? 0 : -1;
+    return bib_buf_append_fast(data, buffer, size) == 0 ? 0 : -1;
 }
 
 int bib_cslitem_write(bib_buf *out, const bib_record *rec, unsigned flags, int level)
@@ -1036,13 +1036,13 @@ int bib_cslitem_write(bib_buf *out, const bib_record *rec, unsigned flags, int l
             /* indent every line after the first by `level` levels */
             bib_buf tmp = BIB_BUF_INIT;
             for (size_t i = start; i < out->len; i++) {
-                bib_buf_putc(&tmp, out->data[i]);
+                bib_buf_putc_fast(&tmp, out->data[i]);
                 if (out->data[i] == '\n')
                     for (int k = 0; k < level; k++)
-                        bib_buf_append(&tmp, "  ", 2);
+                        bib_buf_append_fast(&tmp, "  ", 2);
             }
             bib_buf_truncate(out, start);
-            bib_buf_append(out, tmp.data, tmp.len);
+            bib_buf_append_fast(out, tmp.data, tmp.len);
             bib_buf_clear(&tmp);
         }
         return bib_buf_failed(out) ? BIB_ENOMEM : 0;

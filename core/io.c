@@ -368,6 +368,24 @@ static void track(size_t *line, size_t *col, bool *pending_cr, const unsigned ch
 {
     size_t l = *line, c = *col;
     bool cr = *pending_cr;
+    if (n && !cr && !memchr(p, '\r', n)) {
+        /* the common case, LF only: count lines with memchr, then the
+         * column from the last line start (code points, not bytes) */
+        const unsigned char *q = p, *e = p + n, *last = NULL;
+        while ((q = memchr(q, '\n', (size_t)(e - q)))) {
+            l++;
+            last = ++q;
+        }
+        if (last) {
+            c = 1;
+            p = last;
+        }
+        for (; p < e; p++)
+            c += (*p & 0xC0) != 0x80;
+        *line = l;
+        *col = c;
+        return;
+    }
     for (size_t i = 0; i < n; i++) {
         unsigned char ch = p[i];
         if (ch == '\n') {

@@ -3,9 +3,9 @@
  * keys.c - citation keys: the generation rule of keys.h and a set of used
  * keys that makes them unique across one output.
  *
- * The set is an open-addressing hash table of owned strings; it grows with
- * the number of keys written, which is the one thing a unique-key guarantee
- * cannot avoid remembering.
+ * The set is an open-addressing hash table of 64-bit key fingerprints: no
+ * allocation per key, and a ceiling (BIB_KEYSET_MAX keys, 16 MiB) so that
+ * memory stays flat whatever the input size.
  *
  * Not for: a format's key syntax (the writers sanitise further if needed).
  */
@@ -17,8 +17,9 @@
 #include "bibconv/utf8.h"
 
 struct bib_keyset {
-    char **slots;
+    uint64_t *slots; /* 0 = empty */
     size_t cap, count;
+    bool full;
 };
 
 bib_keyset *bib_keyset_new(void)
@@ -39,41 +40,56 @@ void bib_keyset_free(bib_keyset *k)
 {
     if (!k)
         return;
-    for (size_t i = 0; i < k->cap; i++)
-        free(k->slots[i]);
     free(k->slots);
     free(k);
 }
 
-static uint64_t hash(const char *s)
+/* FNV-1a, then a 64-bit finaliser so that the low bits (the slot) and the
+ * whole value (the fingerprint) both mix every byte; never 0. */
+static uint64_t fingerprint(const char *s)
 {
-    uint64_t h = 1469598103934665603ull; /* FNV-1a */
+    uint64_t h = 1469598103934665603ull;
     for (; *s; s++)
         h = (h ^ (unsigned char)*s) * 1099511628211ull;
-    return h;
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ull;
+    h ^= h >> 33;
+    return h ? h : 1;
 }
 
-static char **find_slot(char **slots, size_t cap, const char *key)
+static uint64_t *find_slot(uint64_t *slots, size_t cap, uint64_t fp)
 {
-    size_t i = (size_t)hash(key) & (cap - 1);
-    while (slots[i] && strcmp(slots[i], key) != 0)
+    size_t i = (size_t)fp & (cap - 1);
+    while (slots[i] && slots[i] != fp)
         i = (i + 1) & (cap - 1);
     return &slots[i];
 }
 
 bool bib_keyset_has(const bib_keyset *k, const char *key)
 {
-    return *find_slot(k->slots, k->cap, key) != NULL;
+    return *find_slot(k->slots, k->cap, fingerprint(key)) != 0;
+}
+
+bool bib_keyset_full(const bib_keyset *k)
+{
+    return k->full;
 }
 
 int bib_keyset_add(bib_keyset *k, const char *key)
 {
-    char **slot = find_slot(k->slots, k->cap, key);
+    uint64_t fp = fingerprint(key);
+    uint64_t *slot = find_slot(k->slots, k->cap, fp);
     if (*slot)
         return 0;
+    if (k->count >= BIB_KEYSET_MAX) {
+        k->full = true;
+        return 1;
+    }
     if ((k->count + 1) * 4 > k->cap * 3) { /* keep the load under 3/4 */
         size_t ncap = k->cap * 2;
-        char **ns = calloc(ncap, sizeof *ns);
+        uint64_t *ns = calloc(ncap, sizeof *ns);
         if (!ns)
             return BIB_ENOMEM;
         for (size_t i = 0; i < k->cap; i++)
@@ -82,10 +98,9 @@ int bib_keyset_add(bib_keyset *k, const char *key)
         free(k->slots);
         k->slots = ns;
         k->cap = ncap;
-        slot = find_slot(k->slots, k->cap, key);
+        slot = find_slot(k->slots, k->cap, fp);
     }
-    if (!(*slot = strdup(key)))
-        return BIB_ENOMEM;
+    *slot = fp;
     k->count++;
     return 1;
 }

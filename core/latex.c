@@ -253,6 +253,13 @@ static bool put_accent(reader *r, char cmd, size_t a, size_t b)
 }
 
 /* Converts s[i..end). depth: brace level (0 = the value itself). */
+/* The characters with a meaning to LaTeX text (strchr would also match
+ * the NUL byte; a table is faster and exact). */
+static const bool special_char[256] = {
+    ['\\'] = true, ['{'] = true, ['}'] = true, ['~'] = true,
+    ['$'] = true, ['-'] = true, ['`'] = true, ['\''] = true,
+};
+
 static void convert(reader *r, size_t i, size_t end, int depth)
 {
     const char *s = r->s;
@@ -261,10 +268,10 @@ static void convert(reader *r, size_t i, size_t end, int depth)
     while (i < end) {
         /* fast path: copy the run of characters with no meaning to LaTeX */
         size_t j = i;
-        while (j < end && !strchr("\\{}~$-`'", s[j]))
+        while (j < end && !special_char[(unsigned char)s[j]])
             j++;
         if (j > i) {
-            bib_buf_append(out, s + i, j - i);
+            bib_buf_append_fast(out, s + i, j - i);
             i = j;
             continue;
         }
@@ -280,7 +287,7 @@ static void convert(reader *r, size_t i, size_t end, int depth)
                 bib_buf_puts(out, "\xE2\x80\x93");
                 i += 2;
             } else {
-                bib_buf_putc(out, '-');
+                bib_buf_putc_fast(out, '-');
                 i++;
             }
         } else if (c == '`' && i + 1 < end && s[i + 1] == '`') {
@@ -290,7 +297,7 @@ static void convert(reader *r, size_t i, size_t end, int depth)
             bib_buf_puts(out, "\xE2\x80\x9D");
             i += 2;
         } else if (c == '`' || c == '\'') {
-            bib_buf_putc(out, c); /* a lone quote stays: O'Brien */
+            bib_buf_putc_fast(out, c); /* a lone quote stays: O'Brien */
             i++;
         } else if (c == '$') {
             size_t e = i + 1;
@@ -307,7 +314,7 @@ static void convert(reader *r, size_t i, size_t end, int depth)
             if (cp && e < end)
                 bib_buf_put_utf8(out, cp);
             else
-                bib_buf_append(out, s + i, (e < end ? e + 1 : e) - i); /* math kept */
+                bib_buf_append_fast(out, s + i, (e < end ? e + 1 : e) - i); /* math kept */
             i = e < end ? e + 1 : e;
         } else if (c == '}') {
             i++; /* unbalanced: dropped, as BibTeX does */
@@ -343,20 +350,20 @@ static void convert(reader *r, size_t i, size_t end, int depth)
             i = e;
         } else { /* '\\' */
             if (i + 1 >= end) {
-                bib_buf_putc(out, '\\');
+                bib_buf_putc_fast(out, '\\');
                 i++;
                 continue;
             }
             char n1 = s[i + 1];
             if (strchr("&%$#_{}", n1)) {
-                bib_buf_putc(out, n1);
+                bib_buf_putc_fast(out, n1);
                 i += 2;
                 continue;
             }
             if (n1 == ' ' || n1 == '\\' || n1 == '/' || n1 == ',' || n1 == ';' || n1 == '!' ||
                 n1 == '@') {
                 if (n1 == ' ' || n1 == '\\' || n1 == ',' || n1 == ';')
-                    bib_buf_putc(out, ' ');
+                    bib_buf_putc_fast(out, ' ');
                 i += 2;
                 continue;
             }
@@ -376,7 +383,7 @@ static void convert(reader *r, size_t i, size_t end, int depth)
                 continue;
             }
             if (n == 0) { /* an unknown control symbol: kept */
-                bib_buf_append(out, s + i, 2);
+                bib_buf_append_fast(out, s + i, 2);
                 r->unknown++;
                 i += 2;
                 continue;
@@ -426,7 +433,7 @@ static void convert(reader *r, size_t i, size_t end, int depth)
                 size_t e = after;
                 if (e < end && s[e] == '{')
                     e = group_end(s, end, e);
-                bib_buf_append(out, s + i, e - i);
+                bib_buf_append_fast(out, s + i, e - i);
                 r->unknown++;
                 i = e;
             }
@@ -443,7 +450,7 @@ int bib_latex_to_unicode(bib_buf *out, const char *s, size_t len, unsigned flags
         /* only grouping braces go: {https://x} -> https://x */
         for (size_t i = 0; i < len; i++)
             if (s[i] != '{' && s[i] != '}')
-                bib_buf_putc(out, s[i]);
+                bib_buf_putc_fast(out, s[i]);
         return bib_buf_failed(out) ? BIB_ENOMEM : 0;
     }
     reader r = {out, s, len, flags, 0};
@@ -489,13 +496,13 @@ static void put_escaped_ascii(bib_buf *out, char c)
 {
     switch (c) {
     case '&': case '%': case '$': case '#': case '_': case '{': case '}':
-        bib_buf_putc(out, '\\');
-        bib_buf_putc(out, c);
+        bib_buf_putc_fast(out, '\\');
+        bib_buf_putc_fast(out, c);
         break;
     case '\\': bib_buf_puts(out, "\\textbackslash{}"); break;
     case '~': bib_buf_puts(out, "\\textasciitilde{}"); break;
     case '^': bib_buf_puts(out, "\\textasciicircum{}"); break;
-    default: bib_buf_putc(out, c);
+    default: bib_buf_putc_fast(out, c);
     }
 }
 
@@ -570,7 +577,7 @@ int bib_latex_from_unicode(bib_buf *out, const char *s, size_t len, unsigned fla
     if (no_latex)
         *no_latex = 0;
     if (flags & BIB_LATEX_OUT_VERBATIM) {
-        bib_buf_append(out, s, len);
+        bib_buf_append_fast(out, s, len);
         return bib_buf_failed(out) ? BIB_ENOMEM : 0;
     }
     bool ascii = flags & BIB_LATEX_ASCII;
@@ -594,16 +601,16 @@ int bib_latex_from_unicode(bib_buf *out, const char *s, size_t len, unsigned fla
                 if (closing) {
                     if (top > 0) {
                         top--;
-                        bib_buf_putc(out, '}');
+                        bib_buf_putc_fast(out, '}');
                         if (top < 32 && is_nocase[top] && !bib_buf_failed(out) &&
                             out->data[nocase_at[top]] == '\\') {
-                            bib_buf_putc(out, '}'); /* room for the extra '{' */
+                            bib_buf_putc_fast(out, '}'); /* room for the extra '{' */
                             if (!bib_buf_failed(out)) {
                                 memmove(out->data + nocase_at[top] + 1,
                                         out->data + nocase_at[top],
                                         out->len - 1 - nocase_at[top]);
                                 out->data[nocase_at[top]] = '{';
-                                bib_buf_putc(out, '}');
+                                bib_buf_putc_fast(out, '}');
                             }
                         }
                     }
@@ -622,7 +629,7 @@ int bib_latex_from_unicode(bib_buf *out, const char *s, size_t len, unsigned fla
         if (c == '$') {
             size_t k = math_end(s, len, i);
             if (k) {
-                bib_buf_append(out, s + i, k + 1 - i); /* math is kept as written */
+                bib_buf_append_fast(out, s + i, k + 1 - i); /* math is kept as written */
                 i = k + 1;
                 continue;
             }
@@ -630,7 +637,7 @@ int bib_latex_from_unicode(bib_buf *out, const char *s, size_t len, unsigned fla
         if (c == '\\') {
             size_t k = command_end(s, len, i);
             if (k) {
-                bib_buf_append(out, s + i, k - i); /* an unknown command read as written */
+                bib_buf_append_fast(out, s + i, k - i); /* an unknown command read as written */
                 i = k;
                 continue;
             }
@@ -643,7 +650,7 @@ int bib_latex_from_unicode(bib_buf *out, const char *s, size_t len, unsigned fla
         uint32_t cp;
         int n = bib_utf8_decode(s + i, len - i, &cp);
         if (!ascii) {
-            bib_buf_append(out, s + i, (size_t)n);
+            bib_buf_append_fast(out, s + i, (size_t)n);
             i += (size_t)n;
             continue;
         }
@@ -660,14 +667,14 @@ int bib_latex_from_unicode(bib_buf *out, const char *s, size_t len, unsigned fla
             if (b)
                 bib_buf_puts(out, b);
             else
-                bib_buf_putc(out, (char)base);
-            bib_buf_putc(out, '}');
+                bib_buf_putc_fast(out, (char)base);
+            bib_buf_putc_fast(out, '}');
         } else if (cp == 0x2013) {
             bib_buf_puts(out, "--"); /* BibTeX's own spelling of the dashes */
         } else if (cp == 0x2014) {
             bib_buf_puts(out, "---");
         } else if (cp == 0xA0) {
-            bib_buf_putc(out, '~');
+            bib_buf_putc_fast(out, '~');
         } else if ((name = letter_command(cp))) {
             bib_buf_printf(out, "{\\%s}", name);
         } else {
@@ -685,7 +692,7 @@ int bib_latex_from_unicode(bib_buf *out, const char *s, size_t len, unsigned fla
         }
     }
     while (top-- > 0)
-        bib_buf_putc(out, '}'); /* unbalanced markup: close what is open */
+        bib_buf_putc_fast(out, '}'); /* unbalanced markup: close what is open */
     return bib_buf_failed(out) ? BIB_ENOMEM : 0;
 }
 
@@ -722,14 +729,14 @@ int bib_rich_strip(bib_buf *out, const char *s, size_t len)
     while (i < len) {
         const char *lt = memchr(s + i, '<', len - i);
         size_t j = lt ? (size_t)(lt - s) : len;
-        bib_buf_append(out, s + i, j - i);
+        bib_buf_append_fast(out, s + i, j - i);
         i = j;
         if (i < len) {
             bib_rich_tag t;
             bool cl;
             size_t n = bib_rich_tag_at(s + i, len - i, &t, &cl);
             if (!n)
-                bib_buf_putc(out, '<');
+                bib_buf_putc_fast(out, '<');
             i += n ? n : 1;
         }
     }
@@ -749,6 +756,6 @@ int bib_rich_from_plain(bib_buf *out, const char *s, size_t len)
         if ((size_t)(p + 1 - s) >= len)
             break;
     }
-    bib_buf_append(out, s, len);
+    bib_buf_append_fast(out, s, len);
     return bib_buf_failed(out) ? BIB_ENOMEM : found;
 }

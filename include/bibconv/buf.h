@@ -13,6 +13,8 @@
 
 #include <stdarg.h>
 
+#include <string.h>
+
 #include "common.h"
 
 BIB_BEGIN_DECLS
@@ -53,6 +55,29 @@ BIB_API void bib_buf_truncate(bib_buf *b, size_t len);
 BIB_API char *bib_buf_detach(bib_buf *b);
 
 BIB_API bool bib_buf_failed(const bib_buf *b);
+
+/* Inline forms of bib_buf_putc and bib_buf_append for hot loops: the same
+ * effect, without a call while the buffer has room. */
+static inline int bib_buf_putc_fast(bib_buf *b, char c)
+{
+    if (b->len + 1 < b->cap) {
+        b->data[b->len++] = c;
+        b->data[b->len] = '\0';
+        return 0;
+    }
+    return bib_buf_putc(b, c);
+}
+
+static inline int bib_buf_append_fast(bib_buf *b, const char *s, size_t len)
+{
+    if (b->len + len < b->cap) {
+        memcpy(b->data + b->len, s, len);
+        b->len += len;
+        b->data[b->len] = '\0';
+        return 0;
+    }
+    return bib_buf_append(b, s, len);
+}
 
 BIB_END_DECLS
 

@@ -25,9 +25,18 @@ BIB_API bib_keyset *bib_keyset_new(void);
 BIB_API void bib_keyset_free(bib_keyset *set);
 
 /* Marks key as used. Returns 1 if it was new, 0 if already used, or
- * BIB_ENOMEM. */
+ * BIB_ENOMEM. The set keeps a 64-bit fingerprint per key, not the key:
+ * 8 to 16 bytes a key, with a false "already used" once in about 10^12
+ * pairs of keys. It holds at most BIB_KEYSET_MAX keys, so memory stays
+ * bounded (16 MiB); past that, new keys are reported new and not kept
+ * (see bib_keyset_full). */
 BIB_API int bib_keyset_add(bib_keyset *set, const char *key);
 BIB_API bool bib_keyset_has(const bib_keyset *set, const char *key);
+
+#define BIB_KEYSET_MAX 1500000
+
+/* True once the set has stopped remembering new keys (BIB_KEYSET_MAX). */
+BIB_API bool bib_keyset_full(const bib_keyset *set);
 
 /* Appends the base key of rec by the rule above (not made unique). */
 BIB_API int bib_key_generate(bib_buf *out, const bib_record *rec);

@@ -304,7 +304,7 @@ static int parse_part(pctx *c, bool *bare)
             }
             c->p++;
         }
-        bib_buf_append(&r->arena, b, (size_t)(c->p - b));
+        bib_buf_append_fast(&r->arena, b, (size_t)(c->p - b));
         c->p++;
         *bare = false;
         return 0;
@@ -315,7 +315,7 @@ static int parse_part(pctx *c, bool *bare)
             c->p++;
         if (c->p == c->end && !c->eof)
             return NEED_MORE;
-        bib_buf_append(&r->arena, b, (size_t)(c->p - b));
+        bib_buf_append_fast(&r->arena, b, (size_t)(c->p - b));
         return 0;
     }
     const char *s;
@@ -393,7 +393,7 @@ static int add_field(bt_reader *r, size_t noff, size_t nlen, size_t voff, size_t
     f->line = line;
     f->col = col;
     f->bare_number = bare;
-    bib_buf_putc(&r->arena, '\0');
+    bib_buf_putc_fast(&r->arena, '\0');
     return 0;
 }
 
@@ -486,8 +486,8 @@ static int parse_entry(pctx *c, parsed *out)
         skip_ws(c);
         size_t noff = r->arena.len;
         for (size_t i = 0; i < fl; i++)
-            bib_buf_putc(&r->arena, (char)tolower((unsigned char)fn[i]));
-        bib_buf_putc(&r->arena, '\0');
+            bib_buf_putc_fast(&r->arena, (char)tolower((unsigned char)fn[i]));
+        bib_buf_putc_fast(&r->arena, '\0');
         size_t voff = r->arena.len;
         bool bare;
         if ((rc = parse_value(c, &bare)))
@@ -696,8 +696,10 @@ static const field_map field_table[] = {
 
 static const field_map *find_field(const char *name)
 {
+    /* the first-letter test spares most strcmp calls (this runs for every
+     * field of every entry) */
     for (size_t i = 0; i < sizeof field_table / sizeof field_table[0]; i++)
-        if (strcmp(field_table[i].name, name) == 0)
+        if (field_table[i].name[0] == name[0] && strcmp(field_table[i].name, name) == 0)
             return &field_table[i];
     return NULL;
 }
@@ -714,9 +716,11 @@ static const char *fname(bt_reader *r, const raw_field *f)
 
 static raw_field *get_raw(bt_reader *r, const char *name)
 {
-    for (size_t i = 0; i < r->nfields; i++)
-        if (strcmp(fname(r, &r->fields[i]), name) == 0)
+    for (size_t i = 0; i < r->nfields; i++) {
+        const char *n = fname(r, &r->fields[i]);
+        if (n[0] == name[0] && strcmp(n, name) == 0)
             return &r->fields[i];
+    }
     return NULL;
 }
 
@@ -816,9 +820,9 @@ static int build_record(bt_reader *r, const parsed *pe, bib_record **out)
         size_t vn = f->val_len;
         /* duplicate fields: the first wins, as BibTeX does */
         bool dup = false;
-        for (size_t j = 0; j < i; j++)
-            if (strcmp(fname(r, &r->fields[j]), name) == 0)
-                dup = true;
+        for (size_t j = 0; j < i && !dup; j++)
+            dup = r->fields[j].name_len == f->name_len && fname(r, &r->fields[j])[0] == name[0] &&
+                  strcmp(fname(r, &r->fields[j]), name) == 0;
         if (dup) {
             bib_input_report(r->in, BIB_SEV_WARNING, pe->line, 0,
                              "duplicate field '%.20s' in entry '%.40s' ignored", name, key);
@@ -1309,7 +1313,7 @@ static void put_field(bt_writer *w, const char *name, const char *v, size_t n, b
     w->f[w->nf].len = n;
     w->f[w->nf].bare = bare;
     w->nf++;
-    bib_buf_append(&w->vals, v, n);
+    bib_buf_append_fast(&w->vals, v, n);
 }
 
 static void put_text(bt_writer *w, const char *name, const bib_record *rec, bib_var var)

@@ -16,6 +16,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -798,6 +799,21 @@ static void jw_string(jw *w, const char *s, size_t n)
     bib_buf_putc_fast(w->out, '"');
     size_t run = 0;
     for (size_t i = 0; i < n; i++) {
+        /* eight bytes at a time while none needs escaping: a byte below
+         * 0x20, a '"' or a '\\' (the usual has-zero-byte bit trick) */
+        while (i + 8 <= n) {
+            uint64_t x;
+            memcpy(&x, s + i, 8);
+            const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+            uint64_t lt = (x - ones * 0x20) & ~x;
+            uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\');
+            uint64_t hit = (lt | ((q - ones) & ~q) | ((b - ones) & ~b)) & high;
+            if (hit)
+                break;
+            i += 8;
+        }
+        if (i >= n)
+            break;
         unsigned char c = (unsigned char)s[i];
         if (c >= 0x20 && c != '"' && c != '\\')
             continue;

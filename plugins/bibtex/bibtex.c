@@ -37,6 +37,7 @@
  * entry.
  */
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -208,6 +209,27 @@ static bool is_ident_char(unsigned char c)
            c != 0x7f;
 }
 
+/* Skips bytes that mean nothing inside a value ('{', '}', '"' and '@' do),
+ * eight at a time: values are most of a file's bytes. */
+static const char *skip_plain(const char *p, const char *end)
+{
+    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+    while (end - p >= 8) {
+        uint64_t x;
+        memcpy(&x, p, 8);
+        uint64_t a = x ^ (ones * '{'), b = x ^ (ones * '}'), q = x ^ (ones * '"'),
+                 at = x ^ (ones * '@');
+        uint64_t hit = (((a - ones) & ~a) | ((b - ones) & ~b) | ((q - ones) & ~q) |
+                        ((at - ones) & ~at)) & high;
+        if (hit)
+            break;
+        p += 8;
+    }
+    while (p < end && *p != '{' && *p != '}' && *p != '"' && *p != '@')
+        p++;
+    return p;
+}
+
 static void skip_ws(pctx *c)
 {
     while (c->p < c->end && (*c->p == ' ' || *c->p == '\t' || *c->p == '\n' || *c->p == '\r'))
@@ -273,6 +295,7 @@ static int parse_part(pctx *c, bool *bare)
         c->p++;
         const char *b = c->p;
         for (;;) {
+            c->p = skip_plain(c->p, c->end);
             if (c->p >= c->end) {
                 if (!c->eof)
                     return NEED_MORE;
@@ -594,7 +617,7 @@ static bool parent_like(const char *t)
                                         "collection", "mvcollection", "reference",
                                         "mvreference", "periodical", "xdata", NULL};
     for (size_t i = 0; kinds[i]; i++)
-        if (strcmp(t, kinds[i]) == 0)
+        if (t[0] == kinds[i][0] && strcmp(t, kinds[i]) == 0)
             return true;
     return false;
 }
@@ -643,7 +666,11 @@ static bib_type map_type(const char *s, size_t n)
     return BIB_TYPE_DOCUMENT;
 }
 
-enum { K_TEXT, K_TITLE, K_VERB, K_NAMES, K_DATE, K_PAGES };
+enum {
+    K_TEXT, K_TITLE, K_VERB, K_NAMES, K_DATE, K_PAGES,
+    /* read by rules of their own (no single variable) */
+    K_YEAR, K_MONTHDAY, K_NUMBER, K_ORG, K_KEYWORDS
+};
 
 typedef struct field_map {
     const char *name;
@@ -692,6 +719,14 @@ static const field_map field_table[] = {
     {"version", BIB_VAR_VERSION, K_TEXT},
     {"pmid", BIB_VAR_PMID, K_VERB},
     {"pmcid", BIB_VAR_PMCID, K_VERB},
+    {"year", BIB_VAR_NONE, K_YEAR},
+    {"month", BIB_VAR_NONE, K_MONTHDAY},
+    {"day", BIB_VAR_NONE, K_MONTHDAY},
+    {"number", BIB_VAR_NONE, K_NUMBER},
+    {"school", BIB_VAR_NONE, K_ORG},
+    {"institution", BIB_VAR_NONE, K_ORG},
+    {"organization", BIB_VAR_NONE, K_ORG},
+    {"keywords", BIB_VAR_NONE, K_KEYWORDS},
 };
 
 static const field_map *find_field(const char *name)
@@ -829,32 +864,32 @@ static int build_record(bt_reader *r, const parsed *pe, bib_record **out)
             continue;
         }
         const field_map *fm = find_field(name);
-        if (strcmp(name, "year") == 0) {
+        int how = fm ? fm->how : -1;
+        if (how == K_YEAR) {
             if (!has_date)
                 rc = map_year_month(r, rec, f, get_raw(r, "month"), get_raw(r, "day"));
             else
                 rc = bib_record_add_extra(rec, "bibtex", name, v, vn);
             continue;
         }
-        if (strcmp(name, "month") == 0 || strcmp(name, "day") == 0) {
+        if (how == K_MONTHDAY) {
             if (has_date || !get_raw(r, "year"))
                 rc = bib_record_add_extra(rec, "bibtex", name, v, vn);
             continue;
         }
-        if (strcmp(name, "number") == 0) {
+        if (how == K_NUMBER) {
             bib_var var = is_article ? BIB_VAR_ISSUE : BIB_VAR_NUMBER;
             rc = set_converted(r, rec, var, v, vn, 0);
             continue;
         }
-        if (strcmp(name, "school") == 0 || strcmp(name, "institution") == 0 ||
-            strcmp(name, "organization") == 0) {
+        if (how == K_ORG) {
             if (!has_publisher && !bib_record_has(rec, BIB_VAR_PUBLISHER))
                 rc = set_converted(r, rec, BIB_VAR_PUBLISHER, v, vn, 0);
             else
                 rc = bib_record_add_extra(rec, "bibtex", name, v, vn);
             continue;
         }
-        if (strcmp(name, "keywords") == 0) {
+        if (how == K_KEYWORDS) {
             /* comma- or semicolon-separated list */
             const char *s = v;
             const char *e = v + vn;
@@ -1538,7 +1573,7 @@ static int bw_write(bib_writer *wr, const bib_record *rec)
      * so the writer never knows fewer fields than the reader */
     for (size_t i = 0; i < sizeof field_table / sizeof field_table[0]; i++) {
         const field_map *fm = &field_table[i];
-        if (w->written[fm->var] || !bib_record_has(rec, fm->var))
+        if (fm->var == BIB_VAR_NONE || w->written[fm->var] || !bib_record_has(rec, fm->var))
             continue;
         if (fm->how == K_NAMES) {
             put_names(w, fm->name, rec, fm->var);

@@ -86,7 +86,8 @@ typedef struct yaml_reader {
     bool recovered;    /* current parser started after a recovery */
     bool broken;       /* the parser stopped on an error */
     bool quiet;        /* ... in a Markdown body: not an error */
-    bool item_bad;     /* an error was reported inside the current node */
+    bool item_bad;     /* an error was reported inside the current item */
+    size_t errors;     /* errors reported inside nodes, ever */
     bool bomb_reported;
     size_t nodes;      /* nodes of the current item */
     anchor *anchors;   /* ring of MAX_ANCHORS */
@@ -220,6 +221,11 @@ static void report_parser_error(yaml_reader *r, bool quiet)
                          p->problem ? p->problem : "unknown error");
         return;
     }
+    if (r->abort != ABORT_NONE) {
+        /* the read callback stopped: libyaml's current position */
+        line = abs_line(r, p->mark);
+        col = p->mark.column + 1;
+    }
     switch (r->abort) {
     case ABORT_EVENT:
         bib_input_report(r->in, BIB_SEV_ERROR, line, col,
@@ -321,7 +327,7 @@ static int anchor_add(yaml_reader *r, const char *name, json_t *v, size_t nodes,
         r->nanchors++;
     }
     a->name = dup;
-    a->value = json_incref(v);
+    a->value = v ? json_incref(v) : NULL; /* NULL: refused, aliases to it fail */
     a->nodes = nodes;
     r->anchor_head = (r->anchor_head + 1) % MAX_ANCHORS;
     return 0;
@@ -395,9 +401,8 @@ static json_t *scalar_value(yaml_reader *r, const yaml_event_t *ev)
             return json_boolean(word_in(s, true_words));
         if (strcmp(t, "null") == 0)
             return json_null();
-        return json_stringn(s, len);
     }
-    if (ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && !tag) {
+    else if (ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && !tag) {
         if (word_in(s, null_words))
             return json_null();
         if (word_in(s, true_words))
@@ -407,7 +412,12 @@ static json_t *scalar_value(yaml_reader *r, const yaml_event_t *ev)
         if (canonical_int(s, len, &x))
             return json_integer(x);
     }
-    return json_stringn(s, len);
+    json_t *v = json_stringn(s, len);
+    if (!v) /* libyaml checks UTF-8 too; this is out of memory in practice */
+        bib_input_report(r->in, BIB_SEV_ERROR, abs_line(r, ev->start_mark),
+                         ev->start_mark.column + 1, "cannot hold this scalar (bad UTF-8 or "
+                         "out of memory)");
+    return v;
 }
 
 static size_t add_sat(size_t a, size_t b)
@@ -513,6 +523,7 @@ static int build_node(yaml_reader *r, yaml_event_t *ev, int depth, json_t **out,
 {
     *out = NULL;
     *nodes = 1;
+    size_t errors = r->errors;
     yaml_mark_t m = ev->start_mark;
     char *anchor_name = NULL;
     const yaml_char_t *a = NULL;
@@ -522,10 +533,14 @@ static int build_node(yaml_reader *r, yaml_event_t *ev, int depth, json_t **out,
     case YAML_ALIAS_EVENT: {
         const char *name = (const char *)ev->data.alias.anchor;
         anchor *an = anchor_find(r, name);
-        if (!an) {
-            bib_input_report(r->in, BIB_SEV_ERROR, abs_line(r, m), m.column + 1,
-                             "unknown alias '*%s'", name);
+        if (!an || !an->value) {
+            if (!an || !r->bomb_reported) /* once per item, not once per use */
+                bib_input_report(r->in, BIB_SEV_ERROR, abs_line(r, m), m.column + 1,
+                                 an ? "alias '*%s' names a node that was refused"
+                                    : "unknown alias '*%s'", name);
+            r->bomb_reported = r->bomb_reported || an;
             r->item_bad = true;
+            r->errors++;
         } else if (add_sat(r->nodes, an->nodes) > MAX_NODES) {
             if (!r->bomb_reported)
                 bib_input_report(r->in, BIB_SEV_ERROR, abs_line(r, m), m.column + 1,
@@ -533,6 +548,7 @@ static int build_node(yaml_reader *r, yaml_event_t *ev, int depth, json_t **out,
                                  "(alias bomb?): refused", name, MAX_NODES);
             r->bomb_reported = true;
             r->item_bad = true;
+            r->errors++;
         } else {
             /* shared, not copied: memory does not grow with expansion */
             v = json_incref(an->value);
@@ -547,8 +563,10 @@ static int build_node(yaml_reader *r, yaml_event_t *ev, int depth, json_t **out,
         a = ev->data.scalar.anchor;
         r->nodes = add_sat(r->nodes, 1);
         v = scalar_value(r, ev);
-        if (!v)
+        if (!v) {
             r->item_bad = true;
+            r->errors++;
+        }
         break;
     case YAML_SEQUENCE_START_EVENT:
     case YAML_MAPPING_START_EVENT: {
@@ -569,6 +587,7 @@ static int build_node(yaml_reader *r, yaml_event_t *ev, int depth, json_t **out,
                                  "an item with more than %d nodes (limit)", MAX_NODES);
             r->bomb_reported = true;
             r->item_bad = true;
+            r->errors++;
         }
         if (a && !(anchor_name = strdup((const char *)a))) {
             yaml_event_delete(ev);
@@ -610,14 +629,15 @@ static int build_node(yaml_reader *r, yaml_event_t *ev, int depth, json_t **out,
                          "unexpected YAML event");
         yaml_event_delete(ev);
         r->item_bad = true;
+        r->errors++;
         return 0;
     }
     if (a && !(anchor_name = strdup((const char *)a)))
         rc = BIB_ENOMEM;
     if (ev->type == YAML_SCALAR_EVENT)
         yaml_event_delete(ev);
-    if (rc == 0 && anchor_name && v)
-        rc = anchor_add(r, anchor_name, v, *nodes, m);
+    if (rc == 0 && anchor_name) /* a node with errors is kept as refused */
+        rc = anchor_add(r, anchor_name, r->errors == errors ? v : NULL, *nodes, m);
     free(anchor_name);
     *out = v;
     return rc;

@@ -226,8 +226,8 @@ static bool read_loose_date(const json_t *v, bib_date *d, const char **lit_out)
     for (size_t i = 0; i < n; i++) {
         const json_t *o = json_is_array(v) ? json_array_get(v, i) : v;
         const json_t *x;
-        if (!json_is_object(o))
-            return false;
+        if (!json_is_object(o) || json_object_get(o, "date-parts"))
+            return false; /* a CSL date object is read strictly, never guessed */
         if ((x = json_object_get(o, "circa")))
             d->circa = d->circa || truthy(x);
         if ((x = json_object_get(o, "literal")) && json_is_string(x)) {

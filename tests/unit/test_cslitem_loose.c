@@ -77,6 +77,12 @@ START_TEST(test_strict_refuses)
     ck_assert(!bib_record_has(r, BIB_VAR_ISSUED));
     ck_assert_str_eq(bib_field_name_at(bib_record_get(r, BIB_VAR_AUTHOR), 0)->literal, "Plato");
     bib_record_free(r);
+    /* a CSL date object that does not fit stays an extra, as without the flag */
+    r = from("{\"id\":\"a\",\"type\":\"book\","
+             "\"issued\":{\"date-parts\":[],\"literal\":\"(in press)\"}}", BIB_CSLITEM_LOOSE);
+    ck_assert(!bib_record_has(r, BIB_VAR_ISSUED));
+    ck_assert_ptr_nonnull(bib_record_extra_get(r, "csljson", "issued"));
+    bib_record_free(r);
 }
 END_TEST
 

@@ -75,11 +75,13 @@ typedef struct yaml_reader {
     bool live;         /* parser initialised */
     size_t fed;        /* window bytes handed to libyaml past the consumed point */
     size_t fed_at_event;
+    size_t released;   /* bytes consumed since the parser started */
     abort_kind abort;
     size_t line_base;  /* absolute 0-based line of the parser's first byte */
     size_t cons_line;  /* absolute 0-based line of the consumed point */
     rd_state st;
     int docs;          /* documents started so far */
+    int docs_done;     /* ... and ended */
     bool items_in_map; /* the items sequence sits under `references:` */
     bool seq_block;    /* ... and is a block sequence (recovery possible) */
     size_t seq_col;    /* its column (0-based) */
@@ -172,6 +174,7 @@ static void release_to_line(yaml_reader *r, size_t target)
         r->cons_line++;
     }
     bib_input_consume(r->in, cut);
+    r->released += cut;
     r->fed -= cut;
     r->fed_at_event = r->fed_at_event > cut ? r->fed_at_event - cut : 0;
 }
@@ -201,7 +204,7 @@ static int parser_start(yaml_reader *r)
     r->live = true;
     yaml_parser_set_encoding(&r->parser, YAML_UTF8_ENCODING);
     yaml_parser_set_input(&r->parser, read_handler, r);
-    r->fed = r->fed_at_event = 0;
+    r->fed = r->fed_at_event = r->released = 0;
     r->abort = ABORT_NONE;
     r->line_base = r->cons_line;
     r->broken = r->quiet = false;
@@ -246,9 +249,16 @@ static void report_parser_error(yaml_reader *r, bool quiet)
         return;
     }
     if (p->error == YAML_READER_ERROR) {
-        /* libyaml's reader marks are not kept in problem_mark */
-        bib_input_report(r->in, BIB_SEV_ERROR, abs_line(r, p->mark), p->mark.column + 1,
-                         "invalid YAML input: %s", p->problem ? p->problem : "unknown error");
+        /* libyaml decodes ahead and gives only a byte offset: find it in the
+         * retained window (it holds everything fed since the last release) */
+        const char *d;
+        size_t n;
+        line = col = 0;
+        if (p->problem_offset >= r->released &&
+            bib_input_window(r->in, 0, &d, &n) == 0 && p->problem_offset - r->released < n)
+            bib_input_position_of(r->in, d + (p->problem_offset - r->released), &line, &col);
+        bib_input_report(r->in, BIB_SEV_ERROR, line, col, "invalid YAML input: %s",
+                         p->problem ? p->problem : "unknown error");
         return;
     }
     bib_input_report(r->in, BIB_SEV_ERROR, line, col, "invalid YAML: %s",
@@ -265,7 +275,7 @@ static int get_event(yaml_reader *r, yaml_event_t *ev)
 {
     if (!yaml_parser_parse(&r->parser, ev)) {
         r->broken = true;
-        r->quiet = r->docs > 1 && r->abort == ABORT_NONE && !r->recovered &&
+        r->quiet = r->docs_done > 0 && r->abort == ABORT_NONE && !r->recovered &&
                    r->st != ST_ITEMS;
         report_parser_error(r, r->quiet);
         return BIB_EPARSE;
@@ -711,6 +721,9 @@ static int reader_open(bib_reader *rd, bib_input *in, const bib_options *opts)
     yaml_reader *r = bib_reader_state(rd);
     r->in = in;
     r->st = ST_START;
+    /* YAML is UTF-8, but hand-edited files in Latin-1 exist: converted from
+     * Windows-1252 with a warning when the head is not UTF-8 (io.h) */
+    bib_input_set_encoding(in, BIB_ENC_DETECT);
     return 0;
 }
 
@@ -894,6 +907,7 @@ static int reader_next(bib_reader *rd, bib_record **out)
             return read_item(r, &ev, out);
         case ST_DOC_END:
             /* DOCUMENT_END */
+            r->docs_done++;
             yaml_event_delete(&ev);
             r->st = ST_DOC;
             continue;

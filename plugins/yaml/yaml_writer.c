@@ -19,7 +19,8 @@
  * analysis quotes what plain syntax cannot hold (": ", " #", leading
  * indicators); text with line breaks is a literal block scalar. Integers
  * are plain, reals carry an explicit !!float tag so they read back as
- * reals.
+ * reals. An item's id is always text ('7', not 7): pandoc 2.17 skips items
+ * whose id is a YAML number.
  *
  * Not for: CSL semantics (core/cslitem.c), reading (yaml_reader.c).
  */
@@ -45,6 +46,7 @@ typedef struct yaml_writer {
     bool failed;    /* an emitter error was reported */
     bool bare, edtf, custom;
     bool have_re;
+    char last;       /* last byte written: a bare list ends with a line break */
     regex_t numeric; /* YAML 1.1/1.2 number and timestamp forms */
     bib_buf tmp;
 } yaml_writer;
@@ -74,6 +76,8 @@ static bool needs_quotes(yaml_writer *w, const char *s)
 static int output_handler(void *data, unsigned char *buffer, size_t size)
 {
     yaml_writer *w = data;
+    if (size)
+        w->last = (char)buffer[size - 1];
     return bib_output_write(w->out, buffer, size) == 0;
 }
 
@@ -173,6 +177,13 @@ static int emit_object(yaml_writer *w, const json_t *o, bool sorted, const bib_r
                 rc = emit_string(w, w->tmp.data, w->tmp.len, false);
                 continue;
             }
+        }
+        if (rec && strcmp(keys[i], "id") == 0 && json_is_integer(val)) {
+            /* pandoc skips items whose id is a YAML number: ids are text */
+            char num[32];
+            snprintf(num, sizeof num, "%lld", (long long)json_integer_value(val));
+            rc = emit_string(w, num, strlen(num), false);
+            continue;
         }
         rc = emit_value(w, val, false);
     }
@@ -305,6 +316,8 @@ static int writer_end(bib_writer *wr)
         yaml_stream_end_event_initialize(&ev);
         if (!rc)
             rc = emit(w, &ev);
+        if (!rc && w->last != '\n') /* libyaml leaves an implicit end open */
+            bib_output_putc(w->out, '\n');
     }
     if (w->live)
         yaml_emitter_delete(&w->em);

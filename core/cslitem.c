@@ -214,6 +214,56 @@ static bool read_date(const json_t *v, bib_date *d, const char **raw_out, const 
     return d->nparts || *lit_out || *raw_out;
 }
 
+/* pandoc-citeproc's date maps, read under BIB_CSLITEM_LOOSE (the CSL-YAML
+ * files of corpus/bbt-import and corpus/pandoc use them): {year, month,
+ * day, season, circa} or {literal}, alone or as a list of one or two (a
+ * range). Months 13-16 and 21-24 are seasons, as in date-parts. */
+static bool read_loose_date(const json_t *v, bib_date *d, const char **lit_out)
+{
+    memset(d, 0, sizeof *d);
+    *lit_out = NULL;
+    size_t n = json_is_array(v) ? json_array_size(v) : 1;
+    if (n < 1 || n > 2)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        const json_t *o = json_is_array(v) ? json_array_get(v, i) : v;
+        const json_t *x;
+        if (!json_is_object(o) || json_object_get(o, "date-parts"))
+            return false; /* a CSL date object is read strictly, never guessed */
+        if ((x = json_object_get(o, "circa")))
+            d->circa = d->circa || truthy(x);
+        if ((x = json_object_get(o, "literal")) && json_is_string(x)) {
+            if (!*lit_out)
+                *lit_out = json_string_value(x);
+            continue;
+        }
+        int y, m = 0, day = 0, season = 0;
+        if (!(x = json_object_get(o, "year")) || !part_int(x, &y))
+            return false;
+        if ((x = json_object_get(o, "month")) && !part_int(x, &m))
+            return false;
+        if ((x = json_object_get(o, "day")) && !part_int(x, &day))
+            return false;
+        if ((x = json_object_get(o, "season")) && !part_int(x, &season))
+            return false;
+        if (m >= 13 && m <= 24) {
+            season = m >= 21 ? m - 20 : m - 12; /* 17-20 fall out below */
+            m = 0;
+        }
+        if (season >= 21 && season <= 24)
+            season -= 20;
+        bib_date_part *p = &d->parts[d->nparts++];
+        p->has_year = true;
+        p->year = y;
+        p->month = m;
+        p->day = m ? day : 0;
+        p->season = season >= 1 && season <= 4 ? season : 0;
+    }
+    if (*lit_out)
+        d->nparts = 0; /* a literal says the whole date */
+    return d->nparts || *lit_out;
+}
+
 static const char *name_keys[] = {"family", "given", "dropping-particle",
                                   "non-dropping-particle", "suffix", "literal"};
 
@@ -374,7 +424,12 @@ static int read_var(bib_record *rec, bib_var var, const char *key, const json_t 
     case BIB_KIND_DATE: {
         bib_date d;
         const char *raw, *lit;
-        if (!read_date(v, &d, &raw, &lit))
+        bool ok = read_date(v, &d, &raw, &lit);
+        if (!ok && (flags & BIB_CSLITEM_LOOSE)) {
+            raw = NULL;
+            ok = read_loose_date(v, &d, &lit);
+        }
+        if (!ok)
             return BIB_EINVAL;
         d.raw = raw;
         d.literal = lit;

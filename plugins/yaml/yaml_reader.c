@@ -1,0 +1,937 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * yaml_reader.c - the CSL-YAML reader of the yaml module: libyaml's event
+ * API over a bib_input, one item at a time. It builds a jansson value per
+ * item and hands it to core's cslitem mapping (with BIB_CSLITEM_LOOSE for
+ * pandoc's conveniences), exactly as the csljson reader does.
+ *
+ * Not for: CSL semantics (core/cslitem.c) or writing (yaml_writer.c).
+ *
+ * Shapes accepted (the first document decides; later documents of the
+ * stream are read only for a `references:` mapping, so the Markdown body
+ * that follows front matter is ignored, and a parse error there ends the
+ * input quietly):
+ *     document  := mapping-with-references | sequence-of-items
+ *     mapping   := { ..., references: [ item, ... ], ... }   (other keys skipped)
+ *     item      := mapping of CSL keys (cslitem.h)
+ *
+ * Streaming and recovery. libyaml pulls bytes through read_handler, which
+ * copies them out of the bib_input window without consuming them; the
+ * window is released line by line (release_to_line) up to the start of
+ * the current item, or the current event outside items. So memory holds
+ * one item plus libyaml's read-ahead. When libyaml stops on an error inside
+ * a block sequence of items, the parser is dropped, the retained text is
+ * scanned for the next line that starts an item at the sequence's column,
+ * and a fresh parser continues there: one bad item costs one item.
+ *
+ * Bounds (issue 5, acceptance 3): nesting depth, bytes between two events
+ * (one scalar or comment), bytes of one item, nodes produced per item
+ * including alias expansions (a billion-laughs file is refused when the
+ * count passes the limit, before anything is copied), and the number of
+ * anchors kept. Each refusal is an error diagnostic at libyaml's position.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <yaml.h>
+
+#include "bibconv/cslitem.h"
+#include "bibconv/plugin.h"
+#include "yamlfmt.h"
+
+enum {
+    MAX_DEPTH = 64,                 /* nesting levels from the document root */
+    MAX_EVENT_BYTES = 1 << 20,      /* bytes fed to libyaml without an event */
+    MAX_ITEM_BYTES = 8 << 20,       /* text of one item held for recovery */
+    MAX_NODES = 100000,             /* nodes per item, aliases expanded */
+    MAX_ANCHORS = 4096              /* anchors kept (oldest dropped) */
+};
+
+typedef enum {
+    ST_START,    /* no parser yet */
+    ST_DOC,      /* expecting a document start or the stream end */
+    ST_ROOT,     /* expecting the root node of a document */
+    ST_TOPMAP,   /* inside the root mapping, expecting a key */
+    ST_ITEMS,    /* inside the sequence of items */
+    ST_DOC_END,  /* expecting the end of a document */
+    ST_END
+} rd_state;
+
+typedef enum { ABORT_NONE, ABORT_IO, ABORT_EVENT, ABORT_ITEM } abort_kind;
+
+typedef struct anchor {
+    char *name;
+    json_t *value;
+    size_t nodes; /* nodes an alias to it produces */
+} anchor;
+
+typedef struct yaml_reader {
+    bib_input *in;
+    yaml_parser_t parser;
+    bool live;         /* parser initialised */
+    size_t fed;        /* window bytes handed to libyaml past the consumed point */
+    size_t fed_at_event;
+    size_t released;   /* bytes consumed since the parser started */
+    abort_kind abort;
+    size_t line_base;  /* absolute 0-based line of the parser's first byte */
+    size_t cons_line;  /* absolute 0-based line of the consumed point */
+    rd_state st;
+    int docs;          /* documents started so far */
+    int docs_done;     /* ... and ended */
+    bool items_in_map; /* the items sequence sits under `references:` */
+    bool seq_block;    /* ... and is a block sequence (recovery possible) */
+    size_t seq_col;    /* its column (0-based) */
+    bool recovered;    /* current parser started after a recovery */
+    bool broken;       /* the parser stopped on an error */
+    bool quiet;        /* ... in a Markdown body: not an error */
+    bool item_bad;     /* an error was reported inside the current item */
+    size_t errors;     /* errors reported inside nodes, ever */
+    bool bomb_reported;
+    size_t nodes;      /* nodes of the current item */
+    anchor *anchors;   /* ring of MAX_ANCHORS */
+    size_t nanchors, anchor_head;
+} yaml_reader;
+
+/* ---- input ----------------------------------------------------------------- */
+
+/* libyaml's read callback: copies the next bytes of the bib_input window
+ * without consuming them (see the header comment). Returns 1 with
+ * *size_read 0 at the end, 0 on an error or a bound (the reason kept in
+ * r->abort, reported by the caller). */
+static int read_handler(void *data, unsigned char *buf, size_t size, size_t *size_read)
+{
+    yaml_reader *r = data;
+    *size_read = 0;
+    if (r->abort)
+        return 0;
+    if (r->fed - r->fed_at_event > MAX_EVENT_BYTES + 65536) {
+        r->abort = ABORT_EVENT;
+        return 0;
+    }
+    if (r->fed > MAX_ITEM_BYTES + 65536) {
+        r->abort = ABORT_ITEM;
+        return 0;
+    }
+    const char *d;
+    size_t n;
+    if (bib_input_window(r->in, r->fed + 1, &d, &n) < 0) {
+        r->abort = ABORT_IO;
+        return 0;
+    }
+    if (n <= r->fed)
+        return 1;
+    size_t k = n - r->fed < size ? n - r->fed : size;
+    memcpy(buf, d + r->fed, k);
+    r->fed += k;
+    *size_read = k;
+    return 1;
+}
+
+/* Length of the line break at p (libyaml's set: LF, CR, CRLF, NEL, LS, PS),
+ * 0 when there is none. `avail` bytes may be read. */
+static size_t break_len(const unsigned char *p, size_t avail)
+{
+    if (!avail)
+        return 0;
+    if (p[0] == '\n')
+        return 1;
+    if (p[0] == '\r')
+        return avail > 1 && p[1] == '\n' ? 2 : 1;
+    if (avail > 1 && p[0] == 0xC2 && p[1] == 0x85)
+        return 2;
+    if (avail > 2 && p[0] == 0xE2 && p[1] == 0x80 && (p[2] == 0xA8 || p[2] == 0xA9))
+        return 3;
+    return 0;
+}
+
+/* Consumes whole lines already fed to libyaml until the consumed point is
+ * at the start of absolute line `target`. A CR ending the fed bytes stays
+ * (its LF may follow unfed). */
+static void release_to_line(yaml_reader *r, size_t target)
+{
+    if (r->cons_line >= target)
+        return;
+    const char *d;
+    size_t n;
+    if (bib_input_window(r->in, 0, &d, &n) < 0)
+        return;
+    const unsigned char *u = (const unsigned char *)d;
+    size_t lim = r->fed < n ? r->fed : n, i = 0, cut = 0;
+    while (i < lim && r->cons_line < target) {
+        size_t b = break_len(u + i, lim - i);
+        if (!b) {
+            i++;
+            continue;
+        }
+        if (u[i] == '\r' && b == 1 && i + 1 == lim)
+            break;
+        i += b;
+        cut = i;
+        r->cons_line++;
+    }
+    bib_input_consume(r->in, cut);
+    r->released += cut;
+    r->fed -= cut;
+    r->fed_at_event = r->fed_at_event > cut ? r->fed_at_event - cut : 0;
+}
+
+static size_t abs_line(const yaml_reader *r, yaml_mark_t m)
+{
+    return r->line_base + m.line + 1;
+}
+
+/* ---- parser ---------------------------------------------------------------- */
+
+static void parser_drop(yaml_reader *r)
+{
+    if (r->live)
+        yaml_parser_delete(&r->parser);
+    r->live = false;
+}
+
+/* Starts a parser at the consumed point (a line start). */
+static int parser_start(yaml_reader *r)
+{
+    parser_drop(r);
+    if (!yaml_parser_initialize(&r->parser)) {
+        bib_input_report(r->in, BIB_SEV_ERROR, 0, 0, "out of memory");
+        return BIB_ENOMEM;
+    }
+    r->live = true;
+    yaml_parser_set_encoding(&r->parser, YAML_UTF8_ENCODING);
+    yaml_parser_set_input(&r->parser, read_handler, r);
+    r->fed = r->fed_at_event = r->released = 0;
+    r->abort = ABORT_NONE;
+    r->line_base = r->cons_line;
+    r->broken = r->quiet = false;
+    return 0;
+}
+
+/* Reports why libyaml stopped: its problem at its mark, and its context
+ * as a note (style.md 11.11). `quiet` drops it to an info message (the
+ * Markdown body after front matter is not YAML, and that is fine). */
+static void report_parser_error(yaml_reader *r, bool quiet)
+{
+    yaml_parser_t *p = &r->parser;
+    size_t line = abs_line(r, p->problem_mark), col = p->problem_mark.column + 1;
+    if (quiet) {
+        bib_input_report(r->in, BIB_SEV_INFO, line, col,
+                         "reading stops here: the rest is not YAML (%s)",
+                         p->problem ? p->problem : "unknown error");
+        return;
+    }
+    if (r->abort != ABORT_NONE) {
+        /* the read callback stopped: libyaml's current position */
+        line = abs_line(r, p->mark);
+        col = p->mark.column + 1;
+    }
+    switch (r->abort) {
+    case ABORT_EVENT:
+        bib_input_report(r->in, BIB_SEV_ERROR, line, col,
+                         "a scalar or comment longer than %d bytes (limit)", MAX_EVENT_BYTES);
+        return;
+    case ABORT_ITEM:
+        bib_input_report(r->in, BIB_SEV_ERROR, line, col,
+                         "an item longer than %d bytes (limit)", MAX_ITEM_BYTES);
+        return;
+    case ABORT_IO:
+        bib_input_report(r->in, BIB_SEV_ERROR, line, col, "read error");
+        return;
+    case ABORT_NONE:
+        break;
+    }
+    if (p->error == YAML_MEMORY_ERROR) {
+        bib_input_report(r->in, BIB_SEV_ERROR, line, col, "out of memory");
+        return;
+    }
+    if (p->error == YAML_READER_ERROR) {
+        /* libyaml decodes ahead and gives only a byte offset: find it in the
+         * retained window (it holds everything fed since the last release) */
+        const char *d;
+        size_t n;
+        line = col = 0;
+        if (p->problem_offset >= r->released &&
+            bib_input_window(r->in, 0, &d, &n) == 0 && p->problem_offset - r->released < n)
+            bib_input_position_of(r->in, d + (p->problem_offset - r->released), &line, &col);
+        bib_input_report(r->in, BIB_SEV_ERROR, line, col, "invalid YAML input: %s",
+                         p->problem ? p->problem : "unknown error");
+        return;
+    }
+    bib_input_report(r->in, BIB_SEV_ERROR, line, col, "invalid YAML: %s",
+                     p->problem ? p->problem : "unknown error");
+    if (p->context)
+        bib_input_report(r->in, BIB_SEV_NOTE, abs_line(r, p->context_mark),
+                         p->context_mark.column + 1, "%s", p->context);
+}
+
+/* Next event. 0 with *ev (yaml_event_delete it), or BIB_EPARSE after the
+ * report (r->broken set: the parser is finished; r->quiet set when the
+ * error only ends a Markdown body, which is not one). */
+static int get_event(yaml_reader *r, yaml_event_t *ev)
+{
+    if (!yaml_parser_parse(&r->parser, ev)) {
+        r->broken = true;
+        r->quiet = r->docs_done > 0 && r->abort == ABORT_NONE && !r->recovered &&
+                   r->st != ST_ITEMS;
+        report_parser_error(r, r->quiet);
+        return BIB_EPARSE;
+    }
+    r->fed_at_event = r->fed;
+    return 0;
+}
+
+/* Ends reading after the parser stopped: rc, or 0 when the stop was quiet. */
+static int stop(yaml_reader *r, int rc)
+{
+    parser_drop(r);
+    r->st = ST_END;
+    return r->quiet && rc == BIB_EPARSE ? 0 : rc;
+}
+
+/* ---- values ------------------------------------------------------------------ */
+
+static anchor *anchor_find(yaml_reader *r, const char *name)
+{
+    for (size_t k = 0; k < r->nanchors; k++) {
+        size_t i = (r->anchor_head + MAX_ANCHORS - 1 - k) % MAX_ANCHORS;
+        if (strcmp(r->anchors[i].name, name) == 0)
+            return &r->anchors[i];
+    }
+    return NULL;
+}
+
+static void anchors_clear(yaml_reader *r)
+{
+    for (size_t k = 0; k < r->nanchors; k++) {
+        size_t i = (r->anchor_head + MAX_ANCHORS - 1 - k) % MAX_ANCHORS;
+        free(r->anchors[i].name);
+        json_decref(r->anchors[i].value);
+    }
+    r->nanchors = r->anchor_head = 0;
+}
+
+/* Keeps an anchored value (takes a new reference). The oldest anchor goes
+ * when MAX_ANCHORS are held, so memory does not grow with the document. */
+static int anchor_add(yaml_reader *r, const char *name, json_t *v, size_t nodes, yaml_mark_t m)
+{
+    if (!r->anchors) {
+        r->anchors = calloc(MAX_ANCHORS, sizeof *r->anchors);
+        if (!r->anchors)
+            return BIB_ENOMEM;
+    }
+    char *dup = strdup(name);
+    if (!dup)
+        return BIB_ENOMEM;
+    anchor *a = &r->anchors[r->anchor_head];
+    if (r->nanchors == MAX_ANCHORS) {
+        if (!r->bomb_reported)
+            bib_input_report(r->in, BIB_SEV_WARNING, abs_line(r, m), m.column + 1,
+                             "more than %d anchors: the oldest are forgotten", MAX_ANCHORS);
+        free(a->name);
+        json_decref(a->value);
+    } else {
+        r->nanchors++;
+    }
+    a->name = dup;
+    a->value = v ? json_incref(v) : NULL; /* NULL: refused, aliases to it fail */
+    a->nodes = nodes;
+    r->anchor_head = (r->anchor_head + 1) % MAX_ANCHORS;
+    return 0;
+}
+
+/* True when s[0..len) is a plain integer in canonical form ("0", "-12",
+ * not "012" or "+1": those stay text, so `number: 0815` keeps its zero). */
+static bool canonical_int(const char *s, size_t len, long long *out)
+{
+    size_t i = s[0] == '-' ? 1 : 0;
+    if (i >= len || len - i > 18)
+        return false;
+    if (s[i] == '0' && len - i > 1)
+        return false;
+    for (size_t k = i; k < len; k++)
+        if (s[k] < '0' || s[k] > '9')
+            return false;
+    *out = strtoll(s, NULL, 10);
+    return true;
+}
+
+static bool word_in(const char *s, const char *const *list)
+{
+    for (; *list; list++)
+        if (strcmp(s, *list) == 0)
+            return true;
+    return false;
+}
+
+static const char *const null_words[] = {"", "~", "null", "Null", "NULL", NULL};
+static const char *const true_words[] = {"true", "True", "TRUE", NULL};
+static const char *const false_words[] = {"false", "False", "FALSE", NULL};
+
+bool yamlfmt_plain_is_string(const char *s)
+{
+    long long x;
+    return !word_in(s, null_words) && !word_in(s, true_words) && !word_in(s, false_words) &&
+           !canonical_int(s, strlen(s), &x);
+}
+
+/* The JSON value of a scalar event. Plain untagged scalars resolve as YAML
+ * 1.2's core schema does for null, booleans and canonical integers;
+ * everything else (floats, "0815", dates, "yes") is text, since CSL text
+ * must not change by being read. Explicit !!int, !!float, !!bool, !!null
+ * and !!str tags are honoured (the writer marks real numbers with !!float).
+ * NULL with item_bad set when the value cannot be represented. */
+static json_t *scalar_value(yaml_reader *r, const yaml_event_t *ev)
+{
+    const char *s = (const char *)ev->data.scalar.value;
+    size_t len = ev->data.scalar.length;
+    const char *tag = (const char *)ev->data.scalar.tag;
+    if (memchr(s, '\0', len)) {
+        bib_input_report(r->in, BIB_SEV_ERROR, abs_line(r, ev->start_mark),
+                         ev->start_mark.column + 1, "a NUL character in a scalar is not allowed");
+        r->item_bad = true;
+        return NULL;
+    }
+    long long x;
+    if (tag && strncmp(tag, "tag:yaml.org,2002:", 18) == 0) {
+        const char *t = tag + 18;
+        if (strcmp(t, "int") == 0 && canonical_int(s, len, &x))
+            return json_integer(x);
+        if (strcmp(t, "float") == 0) {
+            char *end;
+            errno = 0;
+            double dv = strtod(s, &end);
+            if (end != s && !*end && !errno)
+                return json_real(dv);
+        }
+        if (strcmp(t, "bool") == 0 && (word_in(s, true_words) || word_in(s, false_words)))
+            return json_boolean(word_in(s, true_words));
+        if (strcmp(t, "null") == 0)
+            return json_null();
+    }
+    else if (ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && !tag) {
+        if (word_in(s, null_words))
+            return json_null();
+        if (word_in(s, true_words))
+            return json_true();
+        if (word_in(s, false_words))
+            return json_false();
+        if (canonical_int(s, len, &x))
+            return json_integer(x);
+    }
+    json_t *v = json_stringn(s, len);
+    if (!v) /* libyaml checks UTF-8 too; this is out of memory in practice */
+        bib_input_report(r->in, BIB_SEV_ERROR, abs_line(r, ev->start_mark),
+                         ev->start_mark.column + 1, "cannot hold this scalar (bad UTF-8 or "
+                         "out of memory)");
+    return v;
+}
+
+static size_t add_sat(size_t a, size_t b)
+{
+    return a > SIZE_MAX - b ? SIZE_MAX : a + b;
+}
+
+static int build_node(yaml_reader *r, yaml_event_t *ev, int depth, json_t **out,
+                      size_t *nodes);
+
+/* Applies YAML merge keys ("<<: *defaults"): keys of `src` (a mapping or a
+ * list of mappings) not already in `map`. */
+static void merge_into(json_t *map, const json_t *src)
+{
+    if (json_is_array(src)) {
+        for (size_t i = 0; i < json_array_size(src); i++)
+            merge_into(map, json_array_get(src, i));
+        return;
+    }
+    const char *k;
+    json_t *v;
+    json_object_foreach((json_t *)src, k, v) {
+        if (!json_object_get(map, k))
+            json_object_set(map, k, v);
+    }
+}
+
+/* Builds the children of a mapping (start event already taken). */
+static int build_mapping(yaml_reader *r, json_t *map, int depth, size_t *nodes)
+{
+    json_t *merges = NULL;
+    int rc = 0;
+    for (;;) {
+        yaml_event_t kev, vev;
+        if ((rc = get_event(r, &kev)) < 0)
+            break;
+        if (kev.type == YAML_MAPPING_END_EVENT) {
+            yaml_event_delete(&kev);
+            break;
+        }
+        yaml_mark_t km = kev.start_mark;
+        char *key = NULL;
+        bool merge = false;
+        if (kev.type == YAML_SCALAR_EVENT) {
+            key = strdup((const char *)kev.data.scalar.value);
+            merge = kev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE && !kev.data.scalar.tag &&
+                    strcmp(key ? key : "", "<<") == 0;
+            *nodes = add_sat(*nodes, 1);
+            yaml_event_delete(&kev);
+            if (!key) {
+                rc = BIB_ENOMEM;
+                break;
+            }
+        } else {
+            json_t *junk = NULL;
+            size_t n = 0;
+            rc = build_node(r, &kev, depth + 1, &junk, &n);
+            json_decref(junk);
+            if (rc < 0)
+                break;
+            bib_input_report(r->in, BIB_SEV_WARNING, abs_line(r, km), km.column + 1,
+                             "a mapping key that is not a scalar is ignored with its value");
+        }
+        if ((rc = get_event(r, &vev)) < 0) {
+            free(key);
+            break;
+        }
+        json_t *v = NULL;
+        size_t n = 0;
+        rc = build_node(r, &vev, depth + 1, &v, &n);
+        *nodes = add_sat(*nodes, n);
+        if (rc < 0) {
+            free(key);
+            json_decref(v);
+            break;
+        }
+        if (key && v && merge && (json_is_object(v) || json_is_array(v))) {
+            if (!merges)
+                merges = json_array();
+            json_array_append(merges, v);
+        } else if (key && v) {
+            if (json_object_get(map, key))
+                bib_input_report(r->in, BIB_SEV_WARNING, abs_line(r, km), km.column + 1,
+                                 "duplicate key '%s': the later value is kept", key);
+            json_object_set(map, key, v);
+        }
+        free(key);
+        json_decref(v);
+    }
+    if (merges && rc == 0)
+        merge_into(map, merges);
+    json_decref(merges);
+    return rc;
+}
+
+/* Builds the value of the node whose first event is *ev (taken over and
+ * deleted here), reading its remaining events. *out gets a new reference
+ * (NULL when the node was refused; r->item_bad then says a diagnostic was
+ * given), *nodes the node count with aliases expanded. Returns 0, or
+ * BIB_EPARSE when the parser is finished (r->broken), or BIB_ENOMEM. */
+static int build_node(yaml_reader *r, yaml_event_t *ev, int depth, json_t **out,
+                      size_t *nodes)
+{
+    *out = NULL;
+    *nodes = 1;
+    size_t errors = r->errors;
+    yaml_mark_t m = ev->start_mark;
+    char *anchor_name = NULL;
+    const yaml_char_t *a = NULL;
+    json_t *v = NULL;
+    int rc = 0;
+    switch (ev->type) {
+    case YAML_ALIAS_EVENT: {
+        const char *name = (const char *)ev->data.alias.anchor;
+        anchor *an = anchor_find(r, name);
+        if (!an || !an->value) {
+            if (!an || !r->bomb_reported) /* once per item, not once per use */
+                bib_input_report(r->in, BIB_SEV_ERROR, abs_line(r, m), m.column + 1,
+                                 an ? "alias '*%s' names a node that was refused"
+                                    : "unknown alias '*%s'", name);
+            r->bomb_reported = r->bomb_reported || an;
+            r->item_bad = true;
+            r->errors++;
+        } else if (add_sat(r->nodes, an->nodes) > MAX_NODES) {
+            if (!r->bomb_reported)
+                bib_input_report(r->in, BIB_SEV_ERROR, abs_line(r, m), m.column + 1,
+                                 "alias '*%s' would expand the item past %d nodes "
+                                 "(alias bomb?): refused", name, MAX_NODES);
+            r->bomb_reported = true;
+            r->item_bad = true;
+            r->errors++;
+        } else {
+            /* shared, not copied: memory does not grow with expansion */
+            v = json_incref(an->value);
+            *nodes = an->nodes;
+            r->nodes = add_sat(r->nodes, an->nodes);
+        }
+        yaml_event_delete(ev);
+        *out = v;
+        return 0;
+    }
+    case YAML_SCALAR_EVENT:
+        a = ev->data.scalar.anchor;
+        r->nodes = add_sat(r->nodes, 1);
+        v = scalar_value(r, ev);
+        if (!v) {
+            r->item_bad = true;
+            r->errors++;
+        }
+        break;
+    case YAML_SEQUENCE_START_EVENT:
+    case YAML_MAPPING_START_EVENT: {
+        bool seq = ev->type == YAML_SEQUENCE_START_EVENT;
+        a = seq ? ev->data.sequence_start.anchor : ev->data.mapping_start.anchor;
+        r->nodes = add_sat(r->nodes, 1);
+        if (depth >= MAX_DEPTH) {
+            bib_input_report(r->in, BIB_SEV_ERROR, abs_line(r, m), m.column + 1,
+                             "nesting deeper than %d levels (limit)", MAX_DEPTH);
+            /* stop pulling events: libyaml's own stacks grow with depth */
+            r->broken = true;
+            yaml_event_delete(ev);
+            return BIB_EPARSE;
+        }
+        if (r->nodes > MAX_NODES) {
+            if (!r->bomb_reported)
+                bib_input_report(r->in, BIB_SEV_ERROR, abs_line(r, m), m.column + 1,
+                                 "an item with more than %d nodes (limit)", MAX_NODES);
+            r->bomb_reported = true;
+            r->item_bad = true;
+            r->errors++;
+        }
+        if (a && !(anchor_name = strdup((const char *)a))) {
+            yaml_event_delete(ev);
+            return BIB_ENOMEM;
+        }
+        a = NULL;
+        yaml_event_delete(ev);
+        v = seq ? json_array() : json_object();
+        if (!v) {
+            free(anchor_name);
+            return BIB_ENOMEM;
+        }
+        if (seq) {
+            for (;;) {
+                yaml_event_t cev;
+                if ((rc = get_event(r, &cev)) < 0)
+                    break;
+                if (cev.type == YAML_SEQUENCE_END_EVENT) {
+                    yaml_event_delete(&cev);
+                    break;
+                }
+                json_t *c = NULL;
+                size_t n = 0;
+                rc = build_node(r, &cev, depth + 1, &c, &n);
+                *nodes = add_sat(*nodes, n);
+                if (c)
+                    json_array_append_new(v, c);
+                if (rc < 0)
+                    break;
+            }
+        } else {
+            rc = build_mapping(r, v, depth, nodes);
+        }
+        break;
+    }
+    default:
+        /* document/stream events never start a node */
+        bib_input_report(r->in, BIB_SEV_ERROR, abs_line(r, m), m.column + 1,
+                         "unexpected YAML event");
+        yaml_event_delete(ev);
+        r->item_bad = true;
+        r->errors++;
+        return 0;
+    }
+    if (a && !(anchor_name = strdup((const char *)a)))
+        rc = BIB_ENOMEM;
+    if (ev->type == YAML_SCALAR_EVENT)
+        yaml_event_delete(ev);
+    if (rc == 0 && anchor_name) /* a node with errors is kept as refused */
+        rc = anchor_add(r, anchor_name, r->errors == errors ? v : NULL, *nodes, m);
+    free(anchor_name);
+    *out = v;
+    return rc;
+}
+
+/* ---- recovery -------------------------------------------------------------- */
+
+/* After the parser stopped inside the block sequence of items: finds the
+ * next line, after the current item's first line, that starts an item at
+ * column seq_col, releases the text before it and starts a new parser
+ * there. Returns true when one was found. A line indented less than the
+ * items, or a document marker, ends the search: the list is over. */
+static bool resync(yaml_reader *r)
+{
+    parser_drop(r);
+    r->fed = r->fed_at_event = 0;
+    bool first = true;
+    for (;;) {
+        const char *d;
+        size_t n;
+        if (bib_input_window(r->in, 0, &d, &n) < 0 || n == 0)
+            return false;
+        /* one whole line in the window (it grows for long lines) */
+        size_t i = 0, b = 0;
+        for (;;) {
+            while (i < n && !(b = break_len((const unsigned char *)d + i, n - i)))
+                i++;
+            bool cr_edge = i + 1 == n && d[i] == '\r'; /* its LF may be unread */
+            if (i < n && !cr_edge)
+                break;
+            if (n > MAX_ITEM_BYTES)
+                return false;
+            size_t old = n;
+            if (bib_input_window(r->in, n + 4096, &d, &n) < 0)
+                return false;
+            if (n == old) /* end of input */
+                break;
+        }
+        if (!first) {
+            size_t k = 0;
+            while (k < i && d[k] == ' ')
+                k++;
+            bool blank = k == i || d[k] == '#';
+            if (!blank && k == r->seq_col && d[k] == '-' &&
+                (k + 1 == i || d[k + 1] == ' ' || d[k + 1] == '\t'))
+                break;
+            if (!blank && (k < r->seq_col || (k == 0 && i >= 3 &&
+                                               (strncmp(d, "---", 3) == 0 ||
+                                                strncmp(d, "...", 3) == 0))))
+                return false;
+        }
+        first = false;
+        bib_input_consume(r->in, i + b);
+        if (b)
+            r->cons_line++;
+        if (i == n)
+            return false;
+    }
+    if (parser_start(r) < 0)
+        return false;
+    r->recovered = true;
+    r->st = ST_DOC;
+    return true;
+}
+
+/* ---- the state machine ------------------------------------------------------ */
+
+static int reader_open(bib_reader *rd, bib_input *in, const bib_options *opts)
+{
+    (void)opts;
+    yaml_reader *r = bib_reader_state(rd);
+    r->in = in;
+    r->st = ST_START;
+    /* YAML is UTF-8, but hand-edited files in Latin-1 exist: converted from
+     * Windows-1252 with a warning when the head is not UTF-8 (io.h) */
+    bib_input_set_encoding(in, BIB_ENC_DETECT);
+    return 0;
+}
+
+/* Reads one item at the current event. Returns 1 with *out, BIB_EPARSE
+ * (reported), or another negative status. */
+static int read_item(yaml_reader *r, yaml_event_t *ev, bib_record **out)
+{
+    yaml_mark_t m = ev->start_mark;
+    size_t line = abs_line(r, m), col = m.column + 1;
+    bool is_map = ev->type == YAML_MAPPING_START_EVENT;
+    r->nodes = 0;
+    r->item_bad = false;
+    r->bomb_reported = false;
+    json_t *j = NULL;
+    size_t nodes;
+    int rc = build_node(r, ev, r->items_in_map ? 2 : 1, &j, &nodes);
+    if (rc == BIB_ENOMEM) {
+        json_decref(j);
+        bib_input_report(r->in, BIB_SEV_ERROR, line, col, "out of memory");
+        return rc;
+    }
+    if (rc < 0 || r->broken) {
+        json_decref(j);
+        if (r->seq_block && resync(r))
+            bib_input_report(r->in, BIB_SEV_NOTE, line, col,
+                             "item skipped; reading resumes at line %zu", r->cons_line + 1);
+        else
+            return stop(r, BIB_EPARSE);
+        return BIB_EPARSE;
+    }
+    if (r->item_bad || !j) {
+        json_decref(j);
+        return BIB_EPARSE;
+    }
+    if (!is_map) {
+        json_decref(j);
+        bib_input_report(r->in, BIB_SEV_ERROR, line, col, "expected an item mapping, found %s",
+                         json_is_array(j) ? "a sequence" : "a scalar");
+        return BIB_EPARSE;
+    }
+    bib_cslitem_ctx ctx = {r->in, line, col, BIB_CSLITEM_LOOSE};
+    rc = bib_cslitem_from_json(out, j, &ctx);
+    json_decref(j);
+    if (rc == BIB_EPARSE)
+        return rc;
+    if (rc < 0) {
+        bib_input_report(r->in, BIB_SEV_ERROR, line, col, "cannot convert item: %s",
+                         bib_status_text(rc));
+        return rc;
+    }
+    bib_record_set_origin(*out, bib_input_name(r->in), line);
+    return 1;
+}
+
+/* Skips (builds and drops) the node starting at *ev, outside items: its
+ * anchors are kept for later aliases. Returns as build_node. */
+static int skip_node(yaml_reader *r, yaml_event_t *ev, int depth)
+{
+    json_t *junk = NULL;
+    size_t n;
+    r->nodes = 0;
+    r->item_bad = false;
+    r->bomb_reported = false;
+    int rc = build_node(r, ev, depth, &junk, &n);
+    json_decref(junk);
+    if (rc == 0 && r->item_bad)
+        rc = BIB_EPARSE; /* reported; reading goes on after this value */
+    return rc;
+}
+
+static int reader_next(bib_reader *rd, bib_record **out)
+{
+    yaml_reader *r = bib_reader_state(rd);
+    for (;;) {
+        yaml_event_t ev;
+        int rc;
+        if (r->st == ST_END)
+            return 0;
+        if (r->st == ST_START) {
+            if ((rc = parser_start(r)) < 0)
+                return rc;
+            r->st = ST_DOC;
+        }
+        if ((rc = get_event(r, &ev)) < 0) {
+            if (r->st == ST_ITEMS && r->seq_block && resync(r))
+                return BIB_EPARSE;
+            return stop(r, rc);
+        }
+        if (r->st != ST_ITEMS)
+            release_to_line(r, r->line_base + ev.start_mark.line);
+        switch (r->st) {
+        case ST_DOC:
+            if (ev.type == YAML_DOCUMENT_START_EVENT) {
+                r->docs++;
+                if (!r->recovered)
+                    anchors_clear(r); /* anchors are per document */
+                r->st = ST_ROOT;
+            } else if (ev.type == YAML_STREAM_END_EVENT) {
+                r->st = ST_END;
+            } /* else STREAM_START */
+            yaml_event_delete(&ev);
+            continue;
+        case ST_ROOT:
+            if (ev.type == YAML_MAPPING_START_EVENT && !r->recovered) {
+                yaml_event_delete(&ev);
+                r->st = ST_TOPMAP;
+                continue;
+            }
+            if (ev.type == YAML_SEQUENCE_START_EVENT && (r->docs == 1 || r->recovered)) {
+                if (!r->recovered) {
+                    /* a bare list of items (pandoc reads only `references:`) */
+                    bib_input_report(r->in, BIB_SEV_INFO, abs_line(r, ev.start_mark),
+                                     ev.start_mark.column + 1,
+                                     "a bare list of items, without 'references:'");
+                    r->items_in_map = false;
+                    r->seq_block = ev.data.sequence_start.style != YAML_FLOW_SEQUENCE_STYLE;
+                    r->seq_col = ev.start_mark.column;
+                }
+                yaml_event_delete(&ev);
+                r->st = ST_ITEMS;
+                continue;
+            }
+            /* a scalar (Markdown text, an empty document) or a later list */
+            r->st = ST_DOC_END;
+            rc = skip_node(r, &ev, 0);
+            if (r->broken)
+                return stop(r, rc);
+            if (rc < 0)
+                return rc;
+            continue;
+        case ST_TOPMAP:
+            if (ev.type == YAML_MAPPING_END_EVENT) {
+                yaml_event_delete(&ev);
+                r->st = ST_DOC_END;
+                continue;
+            }
+            if (ev.type == YAML_SCALAR_EVENT &&
+                strcmp((const char *)ev.data.scalar.value, "references") == 0) {
+                yaml_event_delete(&ev);
+                if ((rc = get_event(r, &ev)) < 0)
+                    return stop(r, rc);
+                if (ev.type == YAML_SEQUENCE_START_EVENT) {
+                    r->items_in_map = true;
+                    r->seq_block = ev.data.sequence_start.style != YAML_FLOW_SEQUENCE_STYLE;
+                    r->seq_col = ev.start_mark.column;
+                    yaml_event_delete(&ev);
+                    r->st = ST_ITEMS;
+                    continue;
+                }
+                bib_input_report(r->in, BIB_SEV_ERROR, abs_line(r, ev.start_mark),
+                                 ev.start_mark.column + 1,
+                                 "expected a list of items after 'references:'");
+                rc = skip_node(r, &ev, 1);
+                if (r->broken)
+                    return stop(r, BIB_EPARSE);
+                return rc == BIB_ENOMEM ? rc : BIB_EPARSE;
+            }
+            /* another key: skip it and its value (both, to stay in step) */
+            rc = skip_node(r, &ev, 1);
+            if (!r->broken && rc != BIB_ENOMEM) {
+                int rc2 = get_event(r, &ev);
+                if (rc2 == 0)
+                    rc2 = skip_node(r, &ev, 1);
+                if (rc == 0)
+                    rc = rc2;
+            }
+            if (r->broken)
+                return stop(r, rc < 0 ? rc : BIB_EPARSE);
+            if (rc < 0)
+                return rc;
+            continue;
+        case ST_ITEMS:
+            if (ev.type == YAML_SEQUENCE_END_EVENT) {
+                yaml_event_delete(&ev);
+                if (r->recovered) /* the rest of the document is unknown to this parser */
+                    return stop(r, 0);
+                r->st = r->items_in_map ? ST_TOPMAP : ST_DOC_END;
+                continue;
+            }
+            release_to_line(r, r->line_base + ev.start_mark.line);
+            return read_item(r, &ev, out);
+        case ST_DOC_END:
+            /* DOCUMENT_END */
+            r->docs_done++;
+            yaml_event_delete(&ev);
+            r->st = ST_DOC;
+            continue;
+        case ST_START:
+        case ST_END:
+            yaml_event_delete(&ev);
+            return 0;
+        }
+    }
+}
+
+static void reader_close(bib_reader *rd)
+{
+    yaml_reader *r = bib_reader_state(rd);
+    parser_drop(r);
+    anchors_clear(r);
+    free(r->anchors);
+    r->anchors = NULL;
+}
+
+const bib_reader_ops yamlfmt_reader_ops = {
+    .state_size = sizeof(yaml_reader),
+    .open = reader_open,
+    .next = reader_next,
+    .close = reader_close,
+    .options = NULL,
+};

@@ -1,0 +1,142 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Round trips of every CSL-JSON file of the shared corpus through CSL-YAML
+(issue 5, acceptance 2):
+
+  1. csljson -> yaml -> csljson gives a JSON value equal to the input
+     (types compared strictly: 1 != "1", key order ignored), with the
+     difference tests/csljson/corpus_roundtrip.py documents (a missing
+     "type" becomes "document") and one of the YAML writer (a numeric id
+     is written as text, since pandoc skips items with numeric ids);
+  2. yaml -> yaml reproduces the YAML byte for byte (the writer's output is
+     a fixed point), and with -O bare=true the same values come back;
+  3. the YAML written is read by libyaml through python3-yaml's CSafeLoader
+     when it is installed (its values equal the JSON), and by our reader
+     with no diagnostic of its own: the messages are exactly those the
+     csljson reader gives for the input (a corpus item of unknown type
+     is warned about by both).
+
+A corpus file is CSL-JSON when it is a JSON array of objects that all have
+an "id". Exits 77 (skipped) without ../shared.
+"""
+import glob
+import json
+import os
+import subprocess
+import sys
+
+shared = os.environ.get("BIBCONV_SHARED", "")
+build = os.environ.get("BIBCONV_BUILDDIR", "")
+corpus = os.path.join(shared, "corpus")
+if not os.path.isdir(corpus):
+    print("skipped: no shared corpus at", corpus)
+    sys.exit(77)
+exe = os.path.join(build, "core", "cli", "bibconv")
+
+try:
+    import yaml
+    loader = getattr(yaml, "CSafeLoader", None)
+except ImportError:
+    loader = None
+if loader is None:
+    print("note: python3-yaml with libyaml missing, the libyaml re-read is not done")
+
+
+def strict_equal(a, b):
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(strict_equal(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(strict_equal(x, y) for x, y in zip(a, b))
+    return a == b
+
+
+def is_csl(doc):
+    return (isinstance(doc, list) and doc and
+            all(isinstance(x, dict) and "id" in x for x in doc))
+
+
+def run(args, data=None):
+    p = subprocess.run([exe] + args, input=data, capture_output=True)
+    return p.returncode, p.stdout, p.stderr.decode(errors="replace")
+
+
+def messages(err):
+    """Diagnostics without their file:line:col prefix, sorted."""
+    return sorted(line.split(": ", 1)[-1] for line in err.splitlines())
+
+
+def first_diff(got, expected):
+    for g, e in zip(got, expected):
+        if not strict_equal(g, e):
+            d = {k: (e.get(k), g.get(k)) for k in set(e) | set(g)
+                 if not strict_equal(e.get(k), g.get(k))}
+            return f"item {e.get('id')!r} differs: {json.dumps(d, ensure_ascii=False)[:300]}"
+    return f"{len(got)} items, expected {len(expected)}"
+
+
+files = sorted(f for f in glob.glob(os.path.join(corpus, "**", "*.json"), recursive=True)
+               if "/schema/" not in f)
+checked = failed = items = 0
+for path in files:
+    try:
+        with open(path, encoding="utf-8") as f:
+            doc = json.load(f)
+    except (ValueError, UnicodeDecodeError):
+        continue
+    if not is_csl(doc):
+        continue
+    checked += 1
+    expected = [dict(x) for x in doc]
+    for x in expected:
+        x.setdefault("type", "document")
+        # the writer's one deliberate change: ids are text (pandoc skips
+        # numeric ones); CSL allows both
+        if isinstance(x["id"], int) and not isinstance(x["id"], bool):
+            x["id"] = str(x["id"])
+
+    def fail(msg):
+        global failed
+        failed += 1
+        print(f"FAIL {path}: {msg}")
+
+    rc, y1, err = run(["-f", "csljson", "-t", "yaml", path])
+    if rc != 0:
+        fail(f"csljson -> yaml exit {rc}: {err[:300]}")
+        continue
+    own = messages(err)
+    rc, j, err = run(["-f", "yaml", "-t", "csljson", "-"], y1)
+    if rc != 0 or messages(err) != own:
+        fail(f"yaml -> csljson exit {rc}, diagnostics: {err[:300]}")
+        continue
+    got = json.loads(j)
+    if not strict_equal(got, expected):
+        fail("csljson -> yaml -> csljson: " + first_diff(got, expected))
+        continue
+    rc, y2, err = run(["-f", "yaml", "-t", "yaml", "-"], y1)
+    if rc != 0 or messages(err) != own or y2 != y1:
+        fail(f"yaml -> yaml is not a fixed point (exit {rc}) {err[:200]}")
+        continue
+    rc, yb, err = run(["-f", "csljson", "-t", "yaml", "-O", "bare=true", path])
+    rc2, jb, err2 = run(["-f", "yaml", "-t", "csljson", "-"], yb)
+    if rc or rc2 or messages(err2) != own or not strict_equal(json.loads(jb), expected):
+        fail(f"bare list round trip (exit {rc}/{rc2}) {err2[:200]}")
+        continue
+    if loader is not None:
+        try:
+            data = yaml.load(y1.decode(), Loader=loader)
+        except yaml.YAMLError as e:
+            fail(f"libyaml cannot read the output: {e}")
+            continue
+        refs = data.get("references") if isinstance(data, dict) else None
+        # libyaml's loader types by YAML 1.1 rules, which the writer quotes
+        # against: its values must be the JSON values themselves
+        if not isinstance(refs, list) or not strict_equal(refs, got):
+            fail("libyaml reads other values: " +
+                 (first_diff(refs, got) if isinstance(refs, list) else "no references list"))
+            continue
+    items += len(got)
+print(f"{checked} CSL-JSON corpus files, {items} items round-tripped through YAML; "
+      f"{failed} failures")
+sys.exit(1 if failed or checked == 0 else 0)

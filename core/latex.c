@@ -22,41 +22,7 @@
 
 /* ---- tables -------------------------------------------------------------- */
 
-typedef struct { const char *name; uint32_t cp; } named_cp;
-
-/* Commands without argument that stand for one character. */
-static const named_cp letters[] = {
-    {"AA", 0xC5}, {"AE", 0xC6}, {"DH", 0xD0}, {"DJ", 0x110}, {"L", 0x141}, {"NG", 0x14A},
-    {"O", 0xD8}, {"OE", 0x152}, {"P", 0xB6}, {"S", 0xA7}, {"TH", 0xDE}, {"aa", 0xE5},
-    {"ae", 0xE6}, {"copyright", 0xA9}, {"dh", 0xF0}, {"dj", 0x111}, {"dots", 0x2026},
-    {"euro", 0x20AC}, {"guillemotleft", 0xAB}, {"guillemotright", 0xBB}, {"i", 0x131},
-    {"j", 0x237}, {"l", 0x142}, {"ldots", 0x2026}, {"ng", 0x14B}, {"o", 0xF8}, {"oe", 0x153},
-    {"pounds", 0xA3}, {"ss", 0xDF}, {"textasciicircum", '^'}, {"textasciitilde", '~'},
-    {"textbackslash", '\\'}, {"textbar", '|'}, {"textbullet", 0x2022},
-    {"textcopyright", 0xA9}, {"textdagger", 0x2020}, {"textdegree", 0xB0},
-    {"textdollar", '$'}, {"textellipsis", 0x2026}, {"textemdash", 0x2014},
-    {"textendash", 0x2013}, {"texteuro", 0x20AC}, {"textexclamdown", 0xA1},
-    {"textgreater", '>'}, {"textless", '<'}, {"textperiodcentered", 0xB7},
-    {"textperthousand", 0x2030}, {"textquestiondown", 0xBF}, {"textquotedbl", '"'},
-    {"textquotedblleft", 0x201C}, {"textquotedblright", 0x201D}, {"textquoteleft", 0x2018},
-    {"textquoteright", 0x2019}, {"textregistered", 0xAE}, {"textsection", 0xA7},
-    {"textsterling", 0xA3}, {"texttrademark", 0x2122}, {"textunderscore", '_'},
-    {"th", 0xFE},
-};
-
-/* Math-mode commands kept only when a $...$ holds exactly one of them. */
-static const named_cp math[] = {
-    {"Delta", 0x394}, {"Gamma", 0x393}, {"Lambda", 0x39B}, {"Omega", 0x3A9}, {"Phi", 0x3A6},
-    {"Pi", 0x3A0}, {"Psi", 0x3A8}, {"Sigma", 0x3A3}, {"Theta", 0x398}, {"Xi", 0x39E},
-    {"alpha", 0x3B1}, {"approx", 0x2248}, {"beta", 0x3B2}, {"cdot", 0xB7}, {"chi", 0x3C7},
-    {"circ", 0x2218}, {"delta", 0x3B4}, {"ell", 0x2113}, {"epsilon", 0x3B5}, {"eta", 0x3B7},
-    {"gamma", 0x3B3}, {"geq", 0x2265}, {"infty", 0x221E}, {"iota", 0x3B9}, {"kappa", 0x3BA},
-    {"lambda", 0x3BB}, {"leq", 0x2264}, {"mu", 0x3BC}, {"neq", 0x2260}, {"nu", 0x3BD},
-    {"omega", 0x3C9}, {"phi", 0x3C6}, {"pi", 0x3C0}, {"pm", 0xB1}, {"psi", 0x3C8},
-    {"rho", 0x3C1}, {"sigma", 0x3C3}, {"tau", 0x3C4}, {"theta", 0x3B8}, {"times", 0xD7},
-    {"to", 0x2192}, {"upsilon", 0x3C5}, {"varepsilon", 0x3B5}, {"varphi", 0x3C6},
-    {"xi", 0x3BE}, {"zeta", 0x3B6},
-};
+typedef bib_latex_named named_cp;
 
 static uint32_t lookup_named(const named_cp *t, size_t n, const char *name, size_t len)
 {
@@ -310,7 +276,7 @@ static void convert(reader *r, size_t i, size_t end, int depth)
                 b--;
             uint32_t cp = 0;
             if (b > a + 1 && s[a] == '\\')
-                cp = lookup_named(math, sizeof math / sizeof math[0], s + a + 1, b - a - 1);
+                cp = lookup_named(bib__latex_math, bib__latex_math_len, s + a + 1, b - a - 1);
             if (cp && e < end)
                 bib_buf_put_utf8(out, cp);
             else
@@ -390,7 +356,7 @@ static void convert(reader *r, size_t i, size_t end, int depth)
             }
             const char *name = s + k;
             size_t after = k + n;
-            uint32_t cp = lookup_named(letters, sizeof letters / sizeof letters[0], name, n);
+            uint32_t cp = lookup_named(bib__latex_letters, bib__latex_letters_len, name, n);
             bib_rich_tag tag;
             if (cp) {
                 bib_buf_put_utf8(out, cp);
@@ -486,9 +452,9 @@ static bool decompose(uint32_t cp, char *cmd, uint32_t *base)
 
 static const char *letter_command(uint32_t cp)
 {
-    for (size_t i = 0; i < sizeof letters / sizeof letters[0]; i++)
-        if (letters[i].cp == cp && letters[i].cp >= 0x80)
-            return letters[i].name;
+    for (size_t i = 0; i < bib__latex_letters_len; i++)
+        if (bib__latex_letters[i].cp == cp && bib__latex_letters[i].cp >= 0x80)
+            return bib__latex_letters[i].name;
     return NULL;
 }
 
@@ -536,7 +502,7 @@ static bool known_command(const char *name, size_t n)
     bib_rich_tag tag;
     if (n == 1 && accent_mark(name[0]))
         return true;
-    return lookup_named(letters, sizeof letters / sizeof letters[0], name, n) ||
+    return lookup_named(bib__latex_letters, bib__latex_letters_len, name, n) ||
            format_command(name, n, &tag) || declaration(name, n, &tag) ||
            (n == 7 && !memcmp(name, "enquote", 7)) || (n == 10 && !memcmp(name, "mkbibquote", 10));
 }
@@ -679,9 +645,9 @@ int bib_latex_from_unicode(bib_buf *out, const char *s, size_t len, unsigned fla
             bib_buf_printf(out, "{\\%s}", name);
         } else {
             uint32_t m = 0;
-            for (size_t k = 0; k < sizeof math / sizeof math[0] && !m; k++)
-                if (math[k].cp == cp) {
-                    bib_buf_printf(out, "$\\%s$", math[k].name);
+            for (size_t k = 0; k < bib__latex_math_len && !m; k++)
+                if (bib__latex_math[k].cp == cp) {
+                    bib_buf_printf(out, "$\\%s$", bib__latex_math[k].name);
                     m = cp;
                 }
             if (!m) {

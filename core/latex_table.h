@@ -18,4 +18,15 @@ extern const size_t bib__latex_accents_len;
 /* indexes of the same entries sorted by cp (dotted bases first) */
 extern const unsigned short bib__latex_accents_by_cp[];
 
+/* Commands without argument that name one character (`\ss`), and math
+ * commands read when a $...$ holds exactly one; both sorted by name. */
+typedef struct bib_latex_named {
+    const char *name;
+    uint32_t cp;
+} bib_latex_named;
+extern const bib_latex_named bib__latex_letters[];
+extern const size_t bib__latex_letters_len;
+extern const bib_latex_named bib__latex_math[];
+extern const size_t bib__latex_math_len;
+
 #endif

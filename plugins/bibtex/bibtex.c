@@ -173,6 +173,8 @@ typedef struct bt_reader {
     raw_field *fields;
     size_t nfields, capfields;
     bib_keyset *keys; /* citation keys seen, for the duplicate warning */
+    bool bol;         /* the '@' at the window start begins a line */
+    bool keys_full;   /* the note that r->keys is full was given */
     /* crossref: possible parents seen (clones), children waiting for a
      * parent, and records ready to hand out */
     bib_record **parents;
@@ -395,6 +397,7 @@ typedef struct parsed {
     const char *raw; /* whole entry text for directives */
     size_t raw_len;
     size_t line;
+    bool opened; /* the '{' or '(' after the type was read */
 } parsed;
 
 static int add_field(bt_reader *r, size_t noff, size_t nlen, size_t voff, size_t line,
@@ -442,6 +445,7 @@ static int parse_entry(pctx *c, parsed *out)
         return fail(c, c->p, "'{' or '('");
     char close = *c->p == '{' ? '}' : ')';
     c->p++;
+    out->opened = true;
     if (ieq(out->type, out->type_len, "comment") || ieq(out->type, out->type_len, "preamble")) {
         out->kind = out->type[0] == 'c' || out->type[0] == 'C' ? E_COMMENT : E_PREAMBLE;
         int depth = 0;
@@ -993,6 +997,7 @@ static int bt_open(bib_reader *rd, bib_input *in, const bib_options *opts)
     r->keys = bib_keyset_new();
     if (!r->keys)
         return BIB_ENOMEM;
+    r->bol = true;
     bib_input_set_encoding(in, BIB_ENC_DETECT);
     return 0;
 }
@@ -1208,6 +1213,10 @@ static int bt_next(bib_reader *rd, bib_record **out)
             continue;
         }
         if (a > d) {
+            const char *q = a;
+            while (q > d && (q[-1] == ' ' || q[-1] == '\t'))
+                q--;
+            r->bol = q > d ? q[-1] == '\n' || q[-1] == '\r' : bib_input_column(r->in) == 1;
             bib_input_consume(r->in, (size_t)(a - d));
             continue;
         }
@@ -1219,6 +1228,14 @@ static int bt_next(bib_reader *rd, bib_record **out)
         rc = parse_entry(&c, &pe);
         if (rc == NEED_MORE) {
             want = n * 2;
+            continue;
+        }
+        if (rc == BIB_EPARSE && !pe.opened && !r->bol) {
+            /* an '@' inside text between entries ("user@example.org"), not
+             * at the start of a line and not followed by a type and a
+             * brace: BibTeX's comment text, skipped without a word */
+            bib_input_consume(r->in, 1);
+            r->bol = false;
             continue;
         }
         if (rc == BIB_EPARSE) {
@@ -1234,6 +1251,7 @@ static int bt_next(bib_reader *rd, bib_record **out)
                 bib_input_report(r->in, BIB_SEV_ERROR, line, col, "%s", c.err);
             }
             resync(r, d, n, c.err_at < d ? d : c.err_at);
+            r->bol = true; /* resync stops at an '@' that begins a line */
             return BIB_EPARSE;
         }
         if (rc < 0)
@@ -1260,6 +1278,7 @@ static int bt_next(bib_reader *rd, bib_record **out)
                                                                     : "raw";
             *out = bib_record_new_directive("bibtex", nm, pe.raw, pe.raw_len);
             bib_input_consume(r->in, used);
+            r->bol = false;
             return *out ? 1 : BIB_ENOMEM;
         }
         if (pe.key_len) {
@@ -1270,10 +1289,17 @@ static int bt_next(bib_reader *rd, bib_record **out)
             if (bib_keyset_add(r->keys, key) == 0)
                 bib_input_report(r->in, BIB_SEV_WARNING, pe.line, 1,
                                  "duplicate key '%.40s': both entries kept", key);
+            else if (!r->keys_full && bib_keyset_full(r->keys)) {
+                r->keys_full = true;
+                bib_input_report(r->in, BIB_SEV_WARNING, pe.line, 1,
+                                 "more than %d keys: duplicate keys past this one are not "
+                                 "reported (memory stays bounded)", BIB_KEYSET_MAX);
+            }
         }
         bib_record *rec = NULL;
         rc = build_record(r, &pe, &rec);
         bib_input_consume(r->in, used);
+        r->bol = false;
         if (rc < 0)
             return rc;
         rc = crossref_step(r, rec, out);

@@ -128,6 +128,61 @@ START_TEST(test_table_round_trip)
 }
 END_TEST
 
+/* Reads `latex` and checks it gives the one code point `cp`. */
+static void reads_as(const char *latex, uint32_t cp)
+{
+    bib_buf want = BIB_BUF_INIT, got = BIB_BUF_INIT;
+    bib_buf_put_utf8(&want, cp);
+    bib_latex_to_unicode(&got, latex, strlen(latex), 0, NULL);
+    ck_assert_msg(got.data && strcmp(got.data, want.data) == 0, "'%s' -> '%s', want U+%04X",
+                  latex, got.data ? got.data : "", (unsigned)cp);
+    bib_buf_clear(&want);
+    bib_buf_clear(&got);
+}
+
+START_TEST(test_named_tables_both_ways)
+{
+    /* every letter command, in its spellings, reads as its character; every
+     * non-ASCII one the writer escapes reads back as the same character */
+    const struct { const bib_latex_named *t; size_t n; bool math; } tables[] = {
+        {bib__latex_letters, bib__latex_letters_len, false},
+        {bib__latex_math, bib__latex_math_len, true},
+    };
+    for (size_t k = 0; k < 2; k++) {
+        for (size_t i = 0; i < tables[k].n; i++) {
+            const bib_latex_named *e = &tables[k].t[i];
+            char src[64];
+            if (i > 0)
+                ck_assert_msg(strcmp(tables[k].t[i - 1].name, e->name) < 0, "unsorted at %s",
+                              e->name);
+            if (tables[k].math) {
+                snprintf(src, sizeof src, "$\\%s$", e->name);
+                reads_as(src, e->cp);
+                continue;
+            }
+            snprintf(src, sizeof src, "\\%s{}", e->name);
+            reads_as(src, e->cp);
+            snprintf(src, sizeof src, "{\\%s}", e->name);
+            reads_as(src, e->cp);
+            bib_buf u = BIB_BUF_INIT, l = BIB_BUF_INIT, back = BIB_BUF_INIT;
+            bib_buf_put_utf8(&u, e->cp);
+            size_t missing = 0;
+            bib_latex_from_unicode(&l, u.data, u.len, BIB_LATEX_ASCII, &missing);
+            ck_assert_uint_eq(missing, 0);
+            for (size_t j = 0; j < l.len; j++)
+                ck_assert_msg((unsigned char)l.data[j] < 0x80, "U+%04X -> '%s' not ASCII",
+                              (unsigned)e->cp, l.data);
+            bib_latex_to_unicode(&back, l.data, l.len, 0, NULL);
+            ck_assert_msg(strcmp(back.data, u.data) == 0, "U+%04X -> '%s' -> '%s'",
+                          (unsigned)e->cp, l.data, back.data);
+            bib_buf_clear(&u);
+            bib_buf_clear(&l);
+            bib_buf_clear(&back);
+        }
+    }
+}
+END_TEST
+
 START_TEST(test_rich_helpers)
 {
     bib_buf b = BIB_BUF_INIT;
@@ -148,4 +203,4 @@ START_TEST(test_rich_helpers)
 END_TEST
 
 BIB_TEST_MAIN("latex", test_accents, test_specials, test_rich_and_nocase, test_from_unicode,
-              test_table_round_trip, test_rich_helpers)
+              test_table_round_trip, test_named_tables_both_ways, test_rich_helpers)

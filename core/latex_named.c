@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: MIT */
+/* latex_named.c - the LaTeX commands that name one character: text-mode
+ * letters and symbols (`\ss`, `\textdagger`) and the math symbols read
+ * from a $...$ that holds one of them. Hand-kept (latex_table.c is
+ * generated); kept apart from latex.c so the tests walk them. */
+#include "latex_table.h"
+
+/* Commands without argument that stand for one character. */
+const bib_latex_named bib__latex_letters[] = {
+    {"AA", 0xC5}, {"AE", 0xC6}, {"DH", 0xD0}, {"DJ", 0x110}, {"L", 0x141}, {"NG", 0x14A},
+    {"O", 0xD8}, {"OE", 0x152}, {"P", 0xB6}, {"S", 0xA7}, {"TH", 0xDE}, {"aa", 0xE5},
+    {"ae", 0xE6}, {"copyright", 0xA9}, {"dh", 0xF0}, {"dj", 0x111}, {"dots", 0x2026},
+    {"euro", 0x20AC}, {"guillemotleft", 0xAB}, {"guillemotright", 0xBB}, {"i", 0x131},
+    {"j", 0x237}, {"l", 0x142}, {"ldots", 0x2026}, {"ng", 0x14B}, {"o", 0xF8}, {"oe", 0x153},
+    {"pounds", 0xA3}, {"ss", 0xDF}, {"textasciicircum", '^'}, {"textasciitilde", '~'},
+    {"textbackslash", '\\'}, {"textbar", '|'}, {"textbullet", 0x2022},
+    {"textcopyright", 0xA9}, {"textdagger", 0x2020}, {"textdegree", 0xB0},
+    {"textdollar", '$'}, {"textellipsis", 0x2026}, {"textemdash", 0x2014},
+    {"textendash", 0x2013}, {"texteuro", 0x20AC}, {"textexclamdown", 0xA1},
+    {"textgreater", '>'}, {"textless", '<'}, {"textperiodcentered", 0xB7},
+    {"textperthousand", 0x2030}, {"textquestiondown", 0xBF}, {"textquotedbl", '"'},
+    {"textquotedblleft", 0x201C}, {"textquotedblright", 0x201D}, {"textquoteleft", 0x2018},
+    {"textquoteright", 0x2019}, {"textregistered", 0xAE}, {"textsection", 0xA7},
+    {"textsterling", 0xA3}, {"texttrademark", 0x2122}, {"textunderscore", '_'},
+    {"th", 0xFE},
+};
+
+/* Math-mode commands kept only when a $...$ holds exactly one of them. */
+const bib_latex_named bib__latex_math[] = {
+    {"Delta", 0x394}, {"Gamma", 0x393}, {"Lambda", 0x39B}, {"Omega", 0x3A9}, {"Phi", 0x3A6},
+    {"Pi", 0x3A0}, {"Psi", 0x3A8}, {"Sigma", 0x3A3}, {"Theta", 0x398}, {"Xi", 0x39E},
+    {"alpha", 0x3B1}, {"approx", 0x2248}, {"beta", 0x3B2}, {"cdot", 0xB7}, {"chi", 0x3C7},
+    {"circ", 0x2218}, {"delta", 0x3B4}, {"ell", 0x2113}, {"epsilon", 0x3B5}, {"eta", 0x3B7},
+    {"gamma", 0x3B3}, {"geq", 0x2265}, {"infty", 0x221E}, {"iota", 0x3B9}, {"kappa", 0x3BA},
+    {"lambda", 0x3BB}, {"leq", 0x2264}, {"mu", 0x3BC}, {"neq", 0x2260}, {"nu", 0x3BD},
+    {"omega", 0x3C9}, {"phi", 0x3C6}, {"pi", 0x3C0}, {"pm", 0xB1}, {"psi", 0x3C8},
+    {"rho", 0x3C1}, {"sigma", 0x3C3}, {"tau", 0x3C4}, {"theta", 0x3B8}, {"times", 0xD7},
+    {"to", 0x2192}, {"upsilon", 0x3C5}, {"varepsilon", 0x3B5}, {"varphi", 0x3C6},
+    {"xi", 0x3BE}, {"zeta", 0x3B6},
+};
+
+const size_t bib__latex_letters_len = sizeof bib__latex_letters / sizeof bib__latex_letters[0];
+const size_t bib__latex_math_len = sizeof bib__latex_math / sizeof bib__latex_math[0];

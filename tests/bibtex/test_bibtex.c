@@ -1,0 +1,507 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test_bibtex.c - the bibtex plugin's lexer and reader rules, one case per
+ * grammar feature, and the writer's escaping, names, months and keys.
+ * The plugin's source is compiled into this program, so its descriptor is
+ * used without the loader; text services have their own suites in
+ * tests/text. Whole-file behaviour is in corpus.py.
+ */
+#include "testutil.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bibconv.h"
+
+extern const bib_plugin_desc bib_plugin_module;
+
+/* What one read produced: the records and every diagnostic as
+ * "line:col: severity: message" lines. */
+typedef struct result {
+    bib_record *rec[32];
+    size_t n;
+    char diags[4096];
+    size_t ndiag;
+    int last_rc;
+} result;
+
+static void collect(const bib_diag_msg *m, void *payload)
+{
+    result *r = payload;
+    size_t used = strlen(r->diags);
+    snprintf(r->diags + used, sizeof r->diags - used, "%zu:%zu: %s: %s\n", m->line, m->column,
+             m->severity == BIB_SEV_ERROR ? "error" : m->severity == BIB_SEV_WARNING ? "warning"
+                                                                                  : "note",
+             m->message);
+    if (m->severity >= BIB_SEV_WARNING)
+        r->ndiag++;
+}
+
+static const bib_format_desc *format(const char *name)
+{
+    for (size_t i = 0; bib_plugin_module.formats[i]; i++)
+        if (strcmp(bib_plugin_module.formats[i]->name, name) == 0)
+            return bib_plugin_module.formats[i];
+    ck_abort_msg("no format %s", name);
+    return NULL;
+}
+
+/* Reads `text` as `fmt`; keeps entry records (directives too when
+ * `directives`). The caller frees with done(). */
+static result *read_as(const char *fmt, const char *text, bool directives)
+{
+    result *r = calloc(1, sizeof *r);
+    bib_diag *d = bib_diag_new();
+    bib_diag_set_callback(d, collect, r);
+    bib_input *in = bib_input_open_memory(text, strlen(text), "t.bib", d);
+    ck_assert_ptr_nonnull(in);
+    bib_reader *rd = NULL;
+    ck_assert_int_eq(bib_reader_new(&rd, format(fmt), in, NULL, false), 0);
+    for (;;) {
+        bib_record *rec = NULL;
+        int rc = bib_reader_next(rd, &rec);
+        if (rc == 0)
+            break;
+        if (rc < 0) {
+            r->last_rc = rc;
+            continue;
+        }
+        if ((bib_record_kind_of(rec) == BIB_RECORD_DIRECTIVE && !directives) || r->n == 32)
+            bib_record_free(rec);
+        else
+            r->rec[r->n++] = rec;
+    }
+    bib_reader_free(rd);
+    bib_input_free(in);
+    bib_diag_free(d);
+    return r;
+}
+
+static result *rd(const char *text)
+{
+    return read_as("bibtex", text, false);
+}
+
+static void done(result *r)
+{
+    for (size_t i = 0; i < r->n; i++)
+        bib_record_free(r->rec[i]);
+    free(r);
+}
+
+static const char *text(const result *r, size_t i, bib_var v)
+{
+    ck_assert_uint_gt(r->n, i);
+    const char *s = bib_record_text(r->rec[i], v);
+    return s ? s : "(none)";
+}
+
+static const char *extra(const result *r, size_t i, const char *name)
+{
+    ck_assert_uint_gt(r->n, i);
+    const char *s = bib_record_extra_get(r->rec[i], "bibtex", name);
+    return s ? s : "(none)";
+}
+
+static const bib_name *name_at(const result *r, size_t i, bib_var v, size_t k)
+{
+    const bib_field *f = bib_record_get(r->rec[i], v);
+    ck_assert_ptr_nonnull(f);
+    ck_assert_uint_gt(bib_field_name_count(f), k);
+    return bib_field_name_at(f, k);
+}
+
+/* ---- lexer ------------------------------------------------------------ */
+
+START_TEST(test_delimiters_and_case)
+{
+    result *r = rd("@ARTICLE{a, TITLE = {One}, Year = 2001}\n"
+                   "@Book( b , title = \"Two\" , year = \"2002\" )\n"
+                   "@misc{c,title={Three},}\n");
+    ck_assert_uint_eq(r->n, 3);
+    ck_assert_str_eq(bib_record_id(r->rec[0]), "a");
+    ck_assert_str_eq(text(r, 0, BIB_VAR_TITLE), "One");
+    ck_assert_int_eq(bib_record_type(r->rec[0]), BIB_TYPE_ARTICLE_JOURNAL);
+    ck_assert_str_eq(bib_record_id(r->rec[1]), "b");
+    ck_assert_str_eq(text(r, 1, BIB_VAR_TITLE), "Two");
+    ck_assert_int_eq(bib_record_type(r->rec[1]), BIB_TYPE_BOOK);
+    ck_assert_str_eq(text(r, 2, BIB_VAR_TITLE), "Three"); /* trailing comma */
+    ck_assert_uint_eq(r->ndiag, 0);
+    done(r);
+}
+END_TEST
+
+START_TEST(test_values)
+{
+    result *r = rd("@misc{k,\n"
+                   "  note = {a {nested {deep}} \"quote\" value},\n"
+                   "  howpublished = \"with {braces \"inside\"} quotes\",\n"
+                   "  volume = 12,\n"
+                   "  edition = {  spread\n   over\tlines  }\n}\n");
+    ck_assert_uint_eq(r->n, 1);
+    ck_assert_str_eq(text(r, 0, BIB_VAR_NOTE), "a nested deep \"quote\" value");
+    ck_assert_str_eq(text(r, 0, BIB_VAR_VOLUME), "12");
+    ck_assert_str_eq(text(r, 0, BIB_VAR_EDITION), "spread over lines");
+    ck_assert_uint_eq(r->ndiag, 0);
+    done(r);
+}
+END_TEST
+
+START_TEST(test_macros_and_concatenation)
+{
+    result *r = rd("@string{jr = \"Journal of \"}\n"
+                   "@STRING(pub = {Tests} # \" Press\")\n"
+                   "@article{k, journal = jr # {Things}, publisher = pub,\n"
+                   "  year = 1999, month = feb # \"~1\"}\n"
+                   "@article{m, title = {T}, year = {2000}, month = OCT}\n");
+    ck_assert_uint_eq(r->n, 2);
+    ck_assert_str_eq(text(r, 0, BIB_VAR_CONTAINER_TITLE), "Journal of Things");
+    ck_assert_str_eq(text(r, 0, BIB_VAR_PUBLISHER), "Tests Press");
+    const bib_date *d = bib_field_date(bib_record_get(r->rec[1], BIB_VAR_ISSUED));
+    ck_assert_ptr_nonnull(d);
+    ck_assert_int_eq(d->parts[0].year, 2000);
+    ck_assert_int_eq(d->parts[0].month, 10);
+    done(r);
+}
+END_TEST
+
+START_TEST(test_undefined_macro_warns)
+{
+    result *r = rd("@misc{k, note = nosuchmacro # { and text}}\n");
+    ck_assert_uint_eq(r->n, 1);
+    ck_assert_msg(strstr(r->diags, "nosuchmacro") != NULL, "%s", r->diags);
+    ck_assert_msg(strstr(r->diags, "1:17:") != NULL, "position: %s", r->diags);
+    done(r);
+}
+END_TEST
+
+START_TEST(test_text_between_entries)
+{
+    result *r = rd("Some notes, with an address user@example.org inside a line.\n"
+                   "% a comment line\n"
+                   "@misc{a, title = {A}}\n"
+                   "stray } braces { and text\n"
+                   "@misc{b, title = {B}}\n");
+    ck_assert_uint_eq(r->n, 2);
+    ck_assert_str_eq(bib_record_id(r->rec[1]), "b");
+    ck_assert_uint_eq(r->ndiag, 0);
+    done(r);
+}
+END_TEST
+
+START_TEST(test_preamble_and_comment_kept)
+{
+    result *r = read_as("bibtex",
+                        "@preamble{ \"\\newcommand{\\noop}[1]{}\" }\n"
+                        "@comment{jabref-meta: databaseType:bibtex;}\n"
+                        "@misc{a, title = {A}}\n",
+                        true);
+    ck_assert_uint_eq(r->n, 3);
+    ck_assert_int_eq(bib_record_kind_of(r->rec[0]), BIB_RECORD_DIRECTIVE);
+    ck_assert_str_eq(bib_record_directive_name(r->rec[0]), "preamble");
+    ck_assert_int_eq(bib_record_kind_of(r->rec[1]), BIB_RECORD_DIRECTIVE);
+    ck_assert_str_eq(bib_record_directive_name(r->rec[1]), "comment");
+    size_t n = 0;
+    const char *t = bib_record_directive_text(r->rec[1], &n);
+    ck_assert_ptr_nonnull(strstr(t, "jabref-meta"));
+    done(r);
+}
+END_TEST
+
+START_TEST(test_duplicate_field_first_wins)
+{
+    result *r = rd("@misc{a, title = {First}, TITLE = {Second}}\n");
+    ck_assert_uint_eq(r->n, 1);
+    ck_assert_str_eq(text(r, 0, BIB_VAR_TITLE), "First");
+    ck_assert_msg(strstr(r->diags, "duplicate field 'title'") != NULL, "%s", r->diags);
+    done(r);
+}
+END_TEST
+
+START_TEST(test_duplicate_key_both_kept)
+{
+    result *r = rd("@misc{a, title = {One}}\n@misc{a, title = {Two}}\n");
+    ck_assert_uint_eq(r->n, 2);
+    ck_assert_str_eq(text(r, 0, BIB_VAR_TITLE), "One");
+    ck_assert_str_eq(text(r, 1, BIB_VAR_TITLE), "Two");
+    ck_assert_msg(strstr(r->diags, "2:") == r->diags && strstr(r->diags, "duplicate key 'a'"),
+                  "%s", r->diags);
+    done(r);
+}
+END_TEST
+
+/* ---- errors and resynchronisation ------------------------------------ */
+
+START_TEST(test_missing_brace_costs_one_entry)
+{
+    result *r = rd("@article{bad, title = {Unclosed,\n  year = 2000\n"
+                   "@article{good, title = {Fine}}\n");
+    ck_assert_uint_eq(r->n, 1);
+    ck_assert_str_eq(bib_record_id(r->rec[0]), "good");
+    ck_assert_msg(strstr(r->diags, "1:") == r->diags && strstr(r->diags, "error"), "%s",
+                  r->diags);
+    done(r);
+}
+END_TEST
+
+START_TEST(test_bad_field_position)
+{
+    result *r = rd("@misc{a, title = {A}}\n"
+                   "@misc{b,\n  title = {B}\n  year = 2000}\n"
+                   "@misc{c, title = {C}}\n");
+    ck_assert_uint_eq(r->n, 2);
+    ck_assert_str_eq(bib_record_id(r->rec[1]), "c");
+    /* the parser stopped at 'year' on line 4, column 3 */
+    ck_assert_msg(strstr(r->diags, "4:3: error:") != NULL && strstr(r->diags, "'year"), "%s",
+                  r->diags);
+    done(r);
+}
+END_TEST
+
+START_TEST(test_unterminated_string)
+{
+    result *r = rd("@misc{a, title = \"never closed}\n"
+                   "@misc{b, title = {B}}\n");
+    ck_assert_uint_eq(r->n, 1);
+    ck_assert_str_eq(bib_record_id(r->rec[0]), "b");
+    ck_assert_uint_ge(r->ndiag, 1);
+    done(r);
+}
+END_TEST
+
+START_TEST(test_garbage_only)
+{
+    result *r = rd("@@@@ {{{{ }}}} @x{ @y( \"\n");
+    ck_assert_uint_eq(r->n, 0);
+    ck_assert_uint_ge(r->ndiag, 1);
+    done(r);
+}
+END_TEST
+
+/* ---- conversions on read -------------------------------------------- */
+
+START_TEST(test_latex_and_nocase)
+{
+    result *r = rd("@article{a, title = {The {DNA} of {\\\"u}ber \\emph{Caf\\'e} --- "
+                   "``quoted'' 5\\%},\n author = {M{\\\"u}ller, J{\\o}rg and "
+                   "{\\v{S}}koda, {\\v S}imon}}\n");
+    ck_assert_uint_eq(r->n, 1);
+    ck_assert_str_eq(text(r, 0, BIB_VAR_TITLE),
+                     "The <span class=\"nocase\">DNA</span> of über <i>Café</i> — "
+                     "\u201cquoted\u201d 5%");
+    ck_assert_str_eq(name_at(r, 0, BIB_VAR_AUTHOR, 0)->family, "Müller");
+    ck_assert_str_eq(name_at(r, 0, BIB_VAR_AUTHOR, 0)->given, "Jørg");
+    ck_assert_str_eq(name_at(r, 0, BIB_VAR_AUTHOR, 1)->family, "Škoda");
+    ck_assert_str_eq(name_at(r, 0, BIB_VAR_AUTHOR, 1)->given, "Šimon");
+    done(r);
+}
+END_TEST
+
+START_TEST(test_names_and_others)
+{
+    result *r = rd("@book{a, author = {van der Berg, Jr., Jan and {World Health "
+                   "Organization} and others},\n editor = {Jean-Paul Sartre}}\n");
+    const bib_field *f = bib_record_get(r->rec[0], BIB_VAR_AUTHOR);
+    ck_assert_uint_eq(bib_field_name_count(f), 2);
+    ck_assert(bib_field_names_truncated(f));
+    const bib_name *n = bib_field_name_at(f, 0);
+    ck_assert_str_eq(n->family, "Berg");
+    ck_assert_str_eq(n->non_dropping_particle, "van der");
+    ck_assert_str_eq(n->suffix, "Jr.");
+    ck_assert_str_eq(bib_field_name_at(f, 1)->literal, "World Health Organization");
+    ck_assert_str_eq(name_at(r, 0, BIB_VAR_EDITOR, 0)->given, "Jean-Paul");
+    done(r);
+}
+END_TEST
+
+START_TEST(test_crossref_inherits)
+{
+    result *r = rd("@inproceedings{child, title = {Paper}, crossref = {conf}, pages = {1--2}}\n"
+                   "@proceedings{conf, title = {Proceedings of Things}, year = 2010,\n"
+                   "  publisher = {ACM}, editor = {Ann Editor}}\n"
+                   "@inproceedings{orphan, title = {Alone}, crossref = {nowhere}}\n");
+    ck_assert_uint_eq(r->n, 3);
+    const bib_record *c = NULL;
+    for (size_t i = 0; i < r->n; i++)
+        if (strcmp(bib_record_id(r->rec[i]), "child") == 0)
+            c = r->rec[i];
+    ck_assert_ptr_nonnull(c);
+    ck_assert_str_eq(bib_record_text(c, BIB_VAR_TITLE), "Paper");
+    ck_assert_str_eq(bib_record_text(c, BIB_VAR_CONTAINER_TITLE), "Proceedings of Things");
+    ck_assert_str_eq(bib_record_text(c, BIB_VAR_PUBLISHER), "ACM");
+    ck_assert(bib_record_has(c, BIB_VAR_ISSUED));
+    ck_assert(bib_record_has(c, BIB_VAR_EDITOR));
+    ck_assert_msg(strstr(r->diags, "nowhere") != NULL, "%s", r->diags);
+    done(r);
+}
+END_TEST
+
+START_TEST(test_xdata)
+{
+    result *r = read_as("biblatex",
+                        "@xdata{pub, publisher = {Springer}, location = {Berlin}}\n"
+                        "@book{b, title = {Book}, xdata = {pub}, date = {2001-03}}\n",
+                        false);
+    ck_assert_uint_eq(r->n, 1);
+    ck_assert_str_eq(text(r, 0, BIB_VAR_PUBLISHER), "Springer");
+    ck_assert_str_eq(text(r, 0, BIB_VAR_PUBLISHER_PLACE), "Berlin");
+    done(r);
+}
+END_TEST
+
+START_TEST(test_biblatex_dates)
+{
+    result *r = read_as("biblatex",
+                        "@online{o, title = {T}, date = {2019-04/2020-06-30},\n"
+                        "  urldate = {2021-01-02}, eventdate = {2018/}}\n",
+                        false);
+    const bib_date *d = bib_field_date(bib_record_get(r->rec[0], BIB_VAR_ISSUED));
+    ck_assert_int_eq(d->nparts, 2);
+    ck_assert_int_eq(d->parts[0].month, 4);
+    ck_assert_int_eq(d->parts[1].day, 30);
+    d = bib_field_date(bib_record_get(r->rec[0], BIB_VAR_ACCESSED));
+    ck_assert_int_eq(d->parts[0].day, 2);
+    d = bib_field_date(bib_record_get(r->rec[0], BIB_VAR_EVENT_DATE));
+    ck_assert_int_eq(d->nparts, 2);
+    ck_assert(!d->parts[1].has_year);
+    done(r);
+}
+END_TEST
+
+START_TEST(test_unmapped_kept_as_extra)
+{
+    result *r = rd("@article{a, title = {T}, mrnumber = {MR123}, Timestamp = {2020}}\n");
+    ck_assert_str_eq(extra(r, 0, "mrnumber"), "MR123");
+    ck_assert_str_eq(extra(r, 0, "timestamp"), "2020");
+    done(r);
+}
+END_TEST
+
+/* ---- writer --------------------------------------------------------- */
+
+/* Writes the records of r as `fmt` with option `opt` (or none). */
+static char *write_as(const char *fmt, const result *r, const char *opt)
+{
+    bib_diag *d = bib_diag_new();
+    bib_output *out = bib_output_open_memory(d);
+    bib_options *o = bib_options_new();
+    if (opt)
+        ck_assert_int_eq(bib_options_parse(o, opt), 0);
+    bib_writer *w = NULL;
+    ck_assert_int_eq(bib_writer_new(&w, format(fmt), out, o), 0);
+    for (size_t i = 0; i < r->n; i++)
+        ck_assert_int_eq(bib_writer_write(w, r->rec[i]), 0);
+    ck_assert_int_eq(bib_writer_finish(w), 0);
+    bib_writer_free(w);
+    ck_assert_int_eq(bib_output_commit(out), 0);
+    size_t n = 0;
+    const char *s = bib_output_memory(out, &n);
+    char *copy = strndup(s, n);
+    bib_output_free(out);
+    bib_options_free(o);
+    bib_diag_free(d);
+    return copy;
+}
+
+START_TEST(test_write_escapes_and_layout)
+{
+    result *r = rd("@article{a, title = {Fish \\& Chips: 100\\% {\\#}1 a\\_b {NASA}},\n"
+                   "  author = {Gödel, Kurt and {Ærø Group}}, journal = {Zeitschrift für X},\n"
+                   "  url = {https://x.org/a_b%20c#frag}, doi = {10.1000/a_b},\n"
+                   "  year = 1931, month = mar}\n");
+    char *s = write_as("bibtex", r, NULL);
+    ck_assert_msg(strstr(s, "@article{a,\n") == s, "%s", s);
+    ck_assert_msg(strstr(s, "  title   = {Fish \\& Chips: 100\\% \\#1 a\\_b {NASA}},\n"), "%s",
+                  s);
+    ck_assert_msg(strstr(s, "{G\\\"odel}, Kurt") || strstr(s, "G{\\\"o}del, Kurt"), "%s", s);
+    ck_assert_msg(strstr(s, "{{\\AE}r{\\o} Group}") || strstr(s, "{\\AE}r{\\o} Group"), "%s", s);
+    ck_assert_msg(strstr(s, "= {https://x.org/a_b%20c#frag}\n"), "url verbatim: %s", s);
+    ck_assert_msg(strstr(s, "= {10.1000/a_b},"), "doi verbatim: %s", s);
+    ck_assert_msg(strstr(s, "= mar,") || strstr(s, "= mar\n"), "month macro: %s", s);
+    free(s);
+    /* biblatex keeps UTF-8 unless asked */
+    s = write_as("biblatex", r, NULL);
+    ck_assert_msg(strstr(s, "Gödel") && strstr(s, "journaltitle") && strstr(s, "1931-03"), "%s",
+                  s);
+    free(s);
+    s = write_as("biblatex", r, "ascii=true");
+    ck_assert_msg(!strstr(s, "Gödel") && strstr(s, "\\\"o"), "%s", s);
+    free(s);
+    s = write_as("bibtex", r, "ascii=false");
+    ck_assert_msg(strstr(s, "Gödel"), "%s", s);
+    free(s);
+    done(r);
+}
+END_TEST
+
+START_TEST(test_write_names_read_back)
+{
+    const char *in = "@book{a, author = {de la Fontaine, Jean and van Beethoven, Jr, Ludwig "
+                     "and {Barnes and Noble} and Charles Louis Xavier Joseph de la "
+                     "Vall{\\'e}e Poussin}, title = {T}}\n";
+    result *r = rd(in);
+    char *s = write_as("bibtex", r, NULL);
+    result *back = rd(s);
+    ck_assert_uint_eq(back->n, 1);
+    const bib_field *a = bib_record_get(r->rec[0], BIB_VAR_AUTHOR);
+    const bib_field *b = bib_record_get(back->rec[0], BIB_VAR_AUTHOR);
+    ck_assert_uint_eq(bib_field_name_count(a), bib_field_name_count(b));
+    for (size_t i = 0; i < bib_field_name_count(a); i++) {
+        const bib_name *x = bib_field_name_at(a, i), *y = bib_field_name_at(b, i);
+#define SAME(part) ck_assert_msg((!x->part && !y->part) || (x->part && y->part && \
+                                 strcmp(x->part, y->part) == 0), \
+                                 "name %zu " #part ": %s vs %s in\n%s", i, \
+                                 x->part ? x->part : "-", y->part ? y->part : "-", s)
+        SAME(family);
+        SAME(given);
+        SAME(non_dropping_particle);
+        SAME(dropping_particle);
+        SAME(suffix);
+        SAME(literal);
+#undef SAME
+    }
+    free(s);
+    done(back);
+    done(r);
+}
+END_TEST
+
+START_TEST(test_write_auto_keys)
+{
+    result *r = rd("@article{, author = {Čapek, Karel}, title = {The War with the Newts},"
+                   " year = 1936}\n"
+                   "@article{, author = {Čapek, Karel}, title = {The Absolute at Large},"
+                   " year = 1936}\n"
+                   "@article{keepme, author = {Other, A.}, title = {X}, year = 1900}\n");
+    ck_assert_uint_eq(r->n, 3);
+    char *s = write_as("bibtex", r, NULL);
+    ck_assert_msg(strstr(s, "@article{capek1936war,") && strstr(s, "@article{capek1936absolute,") &&
+                      strstr(s, "@article{keepme,"),
+                  "%s", s);
+    free(s);
+    s = write_as("bibtex", r, "keys=regenerate");
+    ck_assert_msg(!strstr(s, "keepme") && strstr(s, "{other1900"), "%s", s);
+    free(s);
+    done(r);
+}
+END_TEST
+
+START_TEST(test_write_unique_generated_keys)
+{
+    result *r = rd("@misc{, author = {Smith, A.}, title = {On Things}, year = 2000}\n"
+                   "@misc{, author = {Smith, B.}, title = {On Things}, year = 2000}\n");
+    char *s = write_as("bibtex", r, NULL);
+    ck_assert_msg(strstr(s, "{smith2000things,") && strstr(s, "{smith2000thingsa,"), "%s", s);
+    free(s);
+    done(r);
+}
+END_TEST
+
+BIB_TEST_MAIN("bibtex", test_delimiters_and_case, test_values, test_macros_and_concatenation,
+              test_undefined_macro_warns, test_text_between_entries,
+              test_preamble_and_comment_kept, test_duplicate_field_first_wins,
+              test_duplicate_key_both_kept, test_missing_brace_costs_one_entry,
+              test_bad_field_position, test_unterminated_string, test_garbage_only,
+              test_latex_and_nocase, test_names_and_others, test_crossref_inherits, test_xdata,
+              test_biblatex_dates, test_unmapped_kept_as_extra, test_write_escapes_and_layout,
+              test_write_names_read_back, test_write_auto_keys, test_write_unique_generated_keys)

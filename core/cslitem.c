@@ -843,37 +843,44 @@ static void jw_newline(jw *w)
 {
     if (!w->pretty)
         return;
-    bib_buf_putc_fast(w->out, '\n');
-    for (int i = 0; i < w->level; i++)
-        bib_buf_append_fast(w->out, "  ", 2);
+    /* a newline and the indentation in one copy (deeper levels loop) */
+    static const char nl[] = "\n                                                                ";
+    size_t sp = 2 * (size_t)(w->level > 0 ? w->level : 0), room = sizeof nl - 2;
+    size_t k = sp < room ? sp : room;
+    bib_buf_append_fast(w->out, nl, 1 + k);
+    for (sp -= k; sp; sp -= k) {
+        k = sp < room ? sp : room;
+        bib_buf_append_fast(w->out, nl + 1, k);
+    }
 }
 
 static void jw_string(jw *w, const char *s, size_t n)
 {
     static const char hex[] = "0123456789ABCDEF";
+    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
     bib_buf_putc_fast(w->out, '"');
-    size_t run = 0;
-    for (size_t i = 0; i < n; i++) {
+    size_t run = 0, i = 0;
+    while (i < n) {
         /* eight bytes at a time while none needs escaping: a byte below
-         * 0x20, a '"' or a '\\' (the usual has-zero-byte bit trick) */
-        while (i + 8 <= n) {
-            uint64_t x;
-            memcpy(&x, s + i, 8);
-            const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
-            uint64_t lt = (x - ones * 0x20) & ~x;
-            uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\');
-            uint64_t hit = (lt | ((q - ones) & ~q) | ((b - ones) & ~b)) & high;
-            if (hit)
-                break;
+         * 0x20, a '"' or a '\\' (the usual has-zero-byte bit trick; its
+         * lowest flagged byte is always a real one); the tail is padded
+         * with harmless bytes */
+        uint64_t x = ones * 'a';
+        memcpy(&x, s + i, n - i < 8 ? n - i : 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+        x = __builtin_bswap64(x); /* first byte lowest, as the count below expects */
+#endif
+        uint64_t lt = (x - ones * 0x20) & ~x;
+        uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\');
+        uint64_t hit = (lt | ((q - ones) & ~q) | ((b - ones) & ~b)) & high;
+        if (!hit) {
             i += 8;
-        }
-        if (i >= n)
-            break;
-        unsigned char c = (unsigned char)s[i];
-        if (c >= 0x20 && c != '"' && c != '\\')
             continue;
+        }
+        i += (size_t)__builtin_ctzll(hit) / 8;
+        unsigned char c = (unsigned char)s[i];
         bib_buf_append_fast(w->out, s + run, i - run);
-        run = i + 1;
+        run = ++i;
         char e[7] = {'\\', 0, 0, 0, 0, 0, 0};
         size_t el = 2;
         switch (c) {
@@ -922,6 +929,16 @@ static void jw_item(jw *w, bool *first)
     jw_newline(w);
 }
 
+/* A key known to need no escaping (CSL's own names): copied as is. */
+static void jw_key_plain(jw *w, bool *first, const char *key)
+{
+    jw_item(w, first);
+    size_t n = strlen(key);
+    bib_buf_putc_fast(w->out, '"');
+    bib_buf_append_fast(w->out, key, n);
+    bib_buf_append_fast(w->out, w->pretty ? "\": " : "\":", w->pretty ? 3 : 2);
+}
+
 static void jw_key(jw *w, bool *first, const char *key)
 {
     jw_item(w, first);
@@ -931,7 +948,17 @@ static void jw_key(jw *w, bool *first, const char *key)
 
 static void jw_int(jw *w, long long v)
 {
-    bib_buf_printf(w->out, "%lld", v);
+    /* dates write several numbers per record: no printf */
+    char b[24];
+    size_t i = sizeof b;
+    unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+    do {
+        b[--i] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        b[--i] = '-';
+    bib_buf_append_fast(w->out, b + i, sizeof b - i);
 }
 
 static void jw_date(jw *w, const bib_date *d)
@@ -940,7 +967,7 @@ static void jw_date(jw *w, const bib_date *d)
     jw_open(w, '{', &f);
     if (d->nparts) {
         bool fa;
-        jw_key(w, &f, "date-parts");
+        jw_key_plain(w, &f, "date-parts");
         jw_open(w, '[', &fa);
         for (int i = 0; i < d->nparts; i++) {
             const bib_date_part *p = &d->parts[i];
@@ -961,20 +988,20 @@ static void jw_date(jw *w, const bib_date *d)
         }
         jw_close(w, ']', fa);
         if (d->parts[0].season) {
-            jw_key(w, &f, "season");
+            jw_key_plain(w, &f, "season");
             jw_int(w, d->parts[0].season);
         }
     }
     if (d->circa) {
-        jw_key(w, &f, "circa");
+        jw_key_plain(w, &f, "circa");
         bib_buf_puts(w->out, "true");
     }
     if (d->literal) {
-        jw_key(w, &f, "literal");
+        jw_key_plain(w, &f, "literal");
         jw_string(w, d->literal, strlen(d->literal));
     }
     if (d->raw) {
-        jw_key(w, &f, "raw");
+        jw_key_plain(w, &f, "raw");
         jw_string(w, d->raw, strlen(d->raw));
     }
     jw_close(w, '}', f);
@@ -988,14 +1015,14 @@ static void jw_name(jw *w, const bib_name *n)
     jw_open(w, '{', &f);
     for (int i = 0; i < 6; i++)
         if (parts[i]) {
-            jw_key(w, &f, name_keys[i]);
+            jw_key_plain(w, &f, name_keys[i]);
             jw_string(w, parts[i], strlen(parts[i]));
         }
     const char *flags[3] = {"comma-suffix", "static-ordering", "parse-names"};
     bool on[3] = {n->comma_suffix, n->static_ordering, n->parse_names};
     for (int i = 0; i < 3; i++)
         if (on[i]) {
-            jw_key(w, &f, flags[i]);
+            jw_key_plain(w, &f, flags[i]);
             bib_buf_puts(w->out, "true");
         }
     jw_close(w, '}', f);
@@ -1008,7 +1035,7 @@ static bool jw_field(jw *w, bool *first, const bib_field *f)
     switch (bib_field_kind(f)) {
     case BIB_KIND_NAMES: {
         bool fa;
-        jw_key(w, first, key);
+        jw_key_plain(w, first, key);
         jw_open(w, '[', &fa);
         for (size_t i = 0; i < bib_field_name_count(f); i++) {
             jw_item(w, &fa);
@@ -1024,7 +1051,7 @@ static bool jw_field(jw *w, bool *first, const bib_field *f)
         return true;
     }
     case BIB_KIND_DATE:
-        jw_key(w, first, key);
+        jw_key_plain(w, first, key);
         jw_date(w, bib_field_date(f));
         return true;
     default:
@@ -1033,7 +1060,7 @@ static bool jw_field(jw *w, bool *first, const bib_field *f)
     const char *s = bib_field_text(f);
     if (!s)
         return false;
-    jw_key(w, first, key);
+    jw_key_plain(w, first, key);
     size_t nv = bib_field_value_count(f);
     if (bib_field_var(f) == BIB_VAR_CATEGORIES) {
         bool fa;
@@ -1123,11 +1150,11 @@ int bib_cslitem_write(bib_buf *out, const bib_record *rec, unsigned flags, int l
     jw_open(&w, '{', &first);
     const char *id = bib_record_id(rec);
     if (id) {
-        jw_key(&w, &first, "id");
+        jw_key_plain(&w, &first, "id");
         jw_string(&w, id, strlen(id));
     }
     bib_type t = bib_record_type(rec);
-    jw_key(&w, &first, "type");
+    jw_key_plain(&w, &first, "type");
     const char *tn = t ? bib_type_name(t) : "document";
     jw_string(&w, tn, strlen(tn));
     for (size_t i = 0; i < bib_record_field_count(rec); i++)
@@ -1138,7 +1165,7 @@ int bib_cslitem_write(bib_buf *out, const bib_record *rec, unsigned flags, int l
          * of first appearance; a record has few extras, so the grouping
          * scans stay small */
         bool fc;
-        jw_key(&w, &first, "custom");
+        jw_key_plain(&w, &first, "custom");
         jw_open(&w, '{', &fc);
         for (size_t i = 0; i < ne; i++) {
             const char *fmt, *name;

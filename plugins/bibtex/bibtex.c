@@ -175,6 +175,7 @@ typedef struct bt_reader {
     bib_keyset *keys; /* citation keys seen, for the duplicate warning */
     bool bol;         /* the '@' at the window start begins a line */
     bool keys_full;   /* the note that r->keys is full was given */
+    unsigned char field_slots[256]; /* hash index of field_table */
     /* crossref: possible parents seen (clones), children waiting for a
      * parent, and records ready to hand out */
     bib_record **parents;
@@ -219,12 +220,15 @@ static const char *skip_plain(const char *p, const char *end)
     while (end - p >= 8) {
         uint64_t x;
         memcpy(&x, p, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+        x = __builtin_bswap64(x);
+#endif
         uint64_t a = x ^ (ones * '{'), b = x ^ (ones * '}'), q = x ^ (ones * '"'),
                  at = x ^ (ones * '@');
         uint64_t hit = (((a - ones) & ~a) | ((b - ones) & ~b) | ((q - ones) & ~q) |
                         ((at - ones) & ~at)) & high;
-        if (hit)
-            break;
+        if (hit) /* the lowest flagged byte is a real one */
+            return p + __builtin_ctzll(hit) / 8;
         p += 8;
     }
     while (p < end && *p != '{' && *p != '}' && *p != '"' && *p != '@')
@@ -733,13 +737,36 @@ static const field_map field_table[] = {
     {"keywords", BIB_VAR_NONE, K_KEYWORDS},
 };
 
-static const field_map *find_field(const char *name)
+enum { FIELD_SLOTS = 256 };
+#define FIELD_COUNT (sizeof field_table / sizeof field_table[0])
+_Static_assert(FIELD_COUNT < FIELD_SLOTS / 2, "the field index needs free slots");
+
+static unsigned field_hash(const char *name)
 {
-    /* the first-letter test spares most strcmp calls (this runs for every
-     * field of every entry) */
-    for (size_t i = 0; i < sizeof field_table / sizeof field_table[0]; i++)
-        if (field_table[i].name[0] == name[0] && strcmp(field_table[i].name, name) == 0)
-            return &field_table[i];
+    unsigned h = 2166136261u;
+    for (; *name; name++)
+        h = (h ^ (unsigned char)*name) * 16777619u;
+    return h;
+}
+
+/* The reader's index of field_table: this lookup runs for every field of
+ * every entry, so one hash and one strcmp rather than a scan. */
+static void index_fields(unsigned char slots[FIELD_SLOTS])
+{
+    memset(slots, 0, FIELD_SLOTS);
+    for (size_t i = 0; i < FIELD_COUNT; i++) {
+        unsigned h = field_hash(field_table[i].name) % FIELD_SLOTS;
+        while (slots[h])
+            h = (h + 1) % FIELD_SLOTS;
+        slots[h] = (unsigned char)(i + 1);
+    }
+}
+
+static const field_map *find_field(const unsigned char slots[FIELD_SLOTS], const char *name)
+{
+    for (unsigned h = field_hash(name) % FIELD_SLOTS; slots[h]; h = (h + 1) % FIELD_SLOTS)
+        if (strcmp(field_table[slots[h] - 1].name, name) == 0)
+            return &field_table[slots[h] - 1];
     return NULL;
 }
 
@@ -770,11 +797,34 @@ static int set_converted(bt_reader *r, bib_record *rec, bib_var var, const char 
     int rc = bib_latex_to_unicode(&r->tmp, s, n, flags, NULL);
     if (rc < 0)
         return rc;
-    /* collapse white space runs (BibTeX does the same on output) */
+    /* collapse white space runs (BibTeX does the same on output); most
+     * values need nothing, which the first loop finds eight bytes at a
+     * time: up to `w` the text is words and single spaces */
     char *d = r->tmp.data;
-    size_t w = 0;
+    size_t w = 0, len = r->tmp.len;
+    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+    while (w < len) {
+        if (len - w >= 8) {
+            uint64_t x;
+            memcpy(&x, d + w, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+            x = __builtin_bswap64(x);
+#endif
+            uint64_t hit = (x - ones * 0x21) & ~x & high;
+            if (!hit) {
+                w += 8;
+                continue;
+            }
+            w += (size_t)__builtin_ctzll(hit) / 8; /* the first byte <= ' ' */
+        }
+        unsigned char ch = (unsigned char)d[w];
+        if (ch > ' ' || (ch == ' ' && w > 0 && w + 1 < len && (unsigned char)d[w + 1] > ' '))
+            w++;
+        else
+            break;
+    }
     bool sp = false;
-    for (size_t i = 0; i < r->tmp.len; i++) {
+    for (size_t i = w; i < len; i++) {
         char ch = d[i];
         if (ch == '\n' || ch == '\r' || ch == '\t' || ch == ' ') {
             sp = w > 0;
@@ -867,7 +917,7 @@ static int build_record(bt_reader *r, const parsed *pe, bib_record **out)
                              "duplicate field '%.20s' in entry '%.40s' ignored", name, key);
             continue;
         }
-        const field_map *fm = find_field(name);
+        const field_map *fm = find_field(r->field_slots, name);
         int how = fm ? fm->how : -1;
         if (how == K_YEAR) {
             if (!has_date)
@@ -998,6 +1048,7 @@ static int bt_open(bib_reader *rd, bib_input *in, const bib_options *opts)
     if (!r->keys)
         return BIB_ENOMEM;
     r->bol = true;
+    index_fields(r->field_slots);
     bib_input_set_encoding(in, BIB_ENC_DETECT);
     return 0;
 }

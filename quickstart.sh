@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 # bibconv quick start: installs the Debian packages that are missing (as
 # root, from .ci/packages.txt), builds into ./build, then either runs a real
-# conversion of samples/example.json (default) or the whole test suite.
+# conversion of samples/example.bib (default) or the whole test suite.
 #   ./quickstart.sh          build and convert a sample
 #   ./quickstart.sh test     build and run the tests
 set -eu
@@ -26,8 +26,8 @@ fi
 meson compile -C build >/dev/null
 case "${1:-demo}" in
 demo)
-    echo "quickstart: build/core/cli/bibconv -f csljson -t csljsonl samples/example.json" >&2
-    build/core/cli/bibconv -f csljson -t csljsonl samples/example.json
+    echo "quickstart: build/core/cli/bibconv samples/example.bib -t csljson" >&2
+    build/core/cli/bibconv samples/example.bib -t csljson
     ;;
 test)
     meson test -C build --print-errorlogs

@@ -934,6 +934,8 @@ static int build_record(bt_reader *r, const parsed *pe, bib_record **out)
         if (how == K_NUMBER) {
             bib_var var = is_article ? BIB_VAR_ISSUE : BIB_VAR_NUMBER;
             rc = set_converted(r, rec, var, v, vn, 0);
+            if (rc >= 0 && f->bare_number && bib_record_has(rec, var))
+                bib_record_set_field_flags(rec, var, BIB_FIELD_BARE_NUMBER);
             continue;
         }
         if (how == K_ORG) {

@@ -387,12 +387,46 @@ static void convert(reader *r, size_t i, size_t end, int depth)
                 i = end;
             } else if ((n == 8 && !memcmp(name, "enquote*", 8)) ||
                        (n == 7 && !memcmp(name, "enquote", 7)) ||
-                       (n == 11 && !memcmp(name, "mkbibquote", 10))) {
+                       (n == 10 && !memcmp(name, "mkbibquote", 10))) {
                 size_t a, b;
                 size_t e = argument(s, end, after, &a, &b);
                 bib_buf_puts(out, "\xE2\x80\x9C");
                 convert(r, a, b, depth + 1);
                 bib_buf_puts(out, "\xE2\x80\x9D");
+                i = e;
+            } else if ((n == 3 && (!memcmp(name, "url", 3) || !memcmp(name, "doi", 3))) ||
+                       (n == 4 && !memcmp(name, "href", 4))) {
+                /* \url{x} and \doi{x}: x as written (its '%', '_', '~' are
+                 * literal there); \href{url}{text}: the text */
+                size_t a, b;
+                size_t e = argument(s, end, after, &a, &b);
+                if (n == 4) {
+                    e = argument(s, end, e, &a, &b);
+                    convert(r, a, b, depth + 1);
+                } else {
+                    for (size_t q = a; q < b; q++)
+                        if (s[q] != '{' && s[q] != '}')
+                            bib_buf_putc_fast(out, s[q]);
+                }
+                i = e;
+            } else if (n == 13 && !memcmp(name, "ElsevierGlyph", 13) && after < end &&
+                       s[after] == '{') {
+                /* Elsevier's exports: \ElsevierGlyph{2014} is U+2014 */
+                size_t a, b;
+                size_t e = argument(s, end, after, &a, &b);
+                uint32_t g = 0;
+                size_t q = a;
+                for (; q < b && q - a < 6 && isxdigit((unsigned char)s[q]); q++) {
+                    int c = tolower((unsigned char)s[q]);
+                    g = g * 16 + (uint32_t)(isdigit(c) ? c - '0' : c - 'a' + 10);
+                }
+                if (q == b && b > a && g >= 0x20 && g <= 0x10FFFF &&
+                    (g < 0xD800 || g > 0xDFFF)) {
+                    bib_buf_put_utf8(out, g);
+                } else {
+                    bib_buf_append_fast(out, s + i, e - i);
+                    r->unknown++;
+                }
                 i = e;
             } else {
                 /* unknown: kept as written, with a directly following group */

@@ -597,23 +597,61 @@ static int inherit_field(bib_record *child, const bib_field *f, bib_var to)
     return rc == BIB_EINVAL ? 0 : rc;
 }
 
-/* BibLaTeX-style inheritance: the parent's title becomes the child's
- * container-title, its author the container-author; other fields fill in
- * what the child lacks. */
+static bool type_in(const char *t, const char *const *list)
+{
+    for (; t && *list; list++)
+        if (strcmp(t, *list) == 0)
+            return true;
+    return false;
+}
+
+/* Biber's default inheritance between entry types: does the parent's title
+ * name the child's container (book -> inbook: title -> booktitle;
+ * periodical -> article: title -> journaltitle)? Multi-volume parents
+ * (mvbook -> book) are containers too. Between other types (book -> book,
+ * book -> article) fields keep their names. */
+static bool parent_is_container(const bib_record *child, const bib_record *parent)
+{
+    static const char *const books[] = {"book", "mvbook", NULL},
+                             *const in_books[] = {"inbook", "bookinbook", "suppbook", NULL},
+                             *const colls[] = {"collection", "mvcollection", "reference",
+                                               "mvreference", NULL},
+                             *const in_colls[] = {"incollection", "suppcollection",
+                                                  "inreference", NULL},
+                             *const procs[] = {"proceedings", "mvproceedings", NULL},
+                             *const in_procs[] = {"inproceedings", NULL},
+                             *const pers[] = {"periodical", NULL},
+                             *const in_pers[] = {"article", "suppperiodical", NULL},
+                             *const mvs[] = {"mvbook", "mvcollection", "mvproceedings",
+                                             "mvreference", NULL};
+    const char *c = bib_record_extra_get(child, "bibtex", "entrytype");
+    const char *p = bib_record_extra_get(parent, "bibtex", "entrytype");
+    if (!c || !p)
+        return true;
+    return (type_in(p, books) && type_in(c, in_books)) ||
+           (type_in(p, colls) && type_in(c, in_colls)) ||
+           (type_in(p, procs) && type_in(c, in_procs)) ||
+           (type_in(p, pers) && type_in(c, in_pers)) || type_in(p, mvs);
+}
+
+/* Inheritance as biber does it: fields the child lacks are filled in from
+ * the parent; when the parent is the child's container its title becomes
+ * the container-title and its author the container-author. */
 static int inherit(bib_record *child, const bib_record *parent)
 {
     int rc = 0;
+    bool container = parent_is_container(child, parent);
     size_t n = bib_record_field_count(parent);
     for (size_t i = 0; i < n && rc >= 0; i++) {
         const bib_field *f = bib_record_field_at(parent, i);
         bib_var v = bib_field_var(f);
         if (v == BIB_VAR_TITLE)
-            rc = inherit_field(child, f, BIB_VAR_CONTAINER_TITLE);
-        else if (v == BIB_VAR_AUTHOR && bib_record_type(child) != BIB_TYPE_BOOK)
+            rc = inherit_field(child, f, container ? BIB_VAR_CONTAINER_TITLE : v);
+        else if (v == BIB_VAR_AUTHOR && container && bib_record_type(child) != BIB_TYPE_BOOK)
             rc = inherit_field(child, f, BIB_VAR_CONTAINER_AUTHOR);
         else if (v != BIB_VAR_TITLE_SHORT && v != BIB_VAR_CONTAINER_TITLE)
             rc = inherit_field(child, f, v);
-        else if (v == BIB_VAR_CONTAINER_TITLE && !bib_record_has(parent, BIB_VAR_TITLE))
+        else if (v == BIB_VAR_CONTAINER_TITLE && (!container || !bib_record_has(parent, BIB_VAR_TITLE)))
             rc = inherit_field(child, f, v);
     }
     return rc;
@@ -853,9 +891,14 @@ static int map_year_month(bt_reader *r, bib_record *rec, const raw_field *fy, co
     while (*endp == ' ')
         endp++;
     if (endp == y || *endp) {
-        /* not a plain year: let the date parser try, else a literal */
+        /* not a plain year: let the date parser try, else a literal (in
+         * plain text: "{13th Century}" is 13th Century) */
+        bib_buf_reset(&r->tmp);
+        int rc = bib_latex_to_unicode(&r->tmp, y, strlen(y), 0, NULL);
+        if (rc < 0)
+            return rc;
         bib_date pd;
-        int rc = bib_date_parse(&pd, y, strlen(y), BIB_DATE_ANY);
+        rc = bib_date_parse(&pd, r->tmp.data ? r->tmp.data : "", r->tmp.len, BIB_DATE_ANY);
         if (rc == BIB_ENOMEM)
             return rc;
         rc = bib_record_set_date(rec, BIB_VAR_ISSUED, &pd);
@@ -900,6 +943,14 @@ static int build_record(bt_reader *r, const parsed *pe, bib_record **out)
     tbuf[tl] = '\0';
     rc = bib_record_add_extra(rec, "bibtex", "entrytype", tbuf, tl);
     bool is_article = strcmp(tbuf, "article") == 0;
+    /* in a book-like entry of a series, `number` is the number in the
+     * series (CSL collection-number); elsewhere the item's own number */
+    static const char *const serial[] = {"book", "mvbook", "inbook", "bookinbook", "suppbook",
+                                         "collection", "mvcollection", "incollection",
+                                         "suppcollection", "proceedings", "mvproceedings",
+                                         "inproceedings", "reference", "mvreference",
+                                         "inreference", NULL};
+    bool series_number = type_in(tbuf, serial) && get_raw(r, "series") != NULL;
     bool has_date = get_raw(r, "date") != NULL;
     bool has_publisher = get_raw(r, "publisher") != NULL;
     for (size_t i = 0; i < r->nfields && rc >= 0; i++) {
@@ -932,7 +983,9 @@ static int build_record(bt_reader *r, const parsed *pe, bib_record **out)
             continue;
         }
         if (how == K_NUMBER) {
-            bib_var var = is_article ? BIB_VAR_ISSUE : BIB_VAR_NUMBER;
+            bib_var var = is_article     ? BIB_VAR_ISSUE
+                          : series_number ? BIB_VAR_COLLECTION_NUMBER
+                                          : BIB_VAR_NUMBER;
             rc = set_converted(r, rec, var, v, vn, 0);
             if (rc >= 0 && f->bare_number && bib_record_has(rec, var))
                 bib_record_set_field_flags(rec, var, BIB_FIELD_BARE_NUMBER);
@@ -1183,6 +1236,13 @@ static int crossref_step(bt_reader *r, bib_record *rec, bib_record **out)
 {
     int rc;
     const char *x = xref_of(rec);
+    if (x && bib_record_id(rec) && strcmp(x, bib_record_id(rec)) == 0) {
+        size_t line;
+        bib_record_origin(rec, &line);
+        bib_input_report(r->in, BIB_SEV_WARNING, line, 0,
+                         "entry '%.40s' names itself as its crossref parent: ignored", x);
+        x = NULL;
+    }
     if (x) {
         const bib_record *p = find_parent(r, x);
         if (!p) {
@@ -1585,6 +1645,9 @@ static int bw_write(bib_writer *wr, const bib_record *rec)
         put_text(w, article ? "number" : "issue", rec, BIB_VAR_ISSUE);
     if (!article || !bib_record_has(rec, BIB_VAR_ISSUE))
         put_text(w, "number", rec, BIB_VAR_NUMBER);
+    if (!bib_record_has(rec, BIB_VAR_NUMBER) &&
+        !(article && bib_record_has(rec, BIB_VAR_ISSUE)))
+        put_text(w, "number", rec, BIB_VAR_COLLECTION_NUMBER);
     put_text(w, "pages", rec, BIB_VAR_PAGE);
     put_text(w, "pagetotal", rec, BIB_VAR_NUMBER_OF_PAGES);
     put_text(w, "chapter", rec, BIB_VAR_CHAPTER_NUMBER);

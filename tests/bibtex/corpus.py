@@ -155,12 +155,19 @@ for exp in sorted(glob.glob(os.path.join(cjs, "bibtex-in.*.expected.csl.json")))
         continue
     want = json.load(open(exp))
     got = items(run(["-f", "bibtex", "-t", "csljson", src]).stdout) or []
-    for w, g in zip(want, got + [{}] * len(want)):
+    # by id: bibconv hands a crossref child out after its parent
+    by_id = {g.get("id"): g for g in got if isinstance(g, dict)}
+    pairs = [(w, by_id.get(w.get("id"), g)) for w, g in zip(want, got + [{}] * len(want))]
+    for w, g in pairs:
         for k, val in w.items():
             if k in ("id", "_graph", "citation-key"):
                 continue
             total += 1
-            agree += g.get(k) == val
+            # CSL number variables mean the same as a number or a string
+            same = g.get(k) == val or (isinstance(val, (int, str)) and
+                                       isinstance(g.get(k), (int, str)) and
+                                       str(g.get(k)) == str(val))
+            agree += same
 print("citation-js agreement: %d/%d fields (%.1f%%)" % (agree, total, 100 * agree / max(1, total)))
 
 for f in failures:

@@ -497,6 +497,45 @@ START_TEST(test_write_unique_generated_keys)
 }
 END_TEST
 
+START_TEST(test_crossref_by_type_pair)
+{
+    /* book -> inbook: the parent's title names the container; book -> book
+     * and book -> article: fields keep their names; a self-reference is
+     * ignored with a warning and the entry still serves as a parent */
+    result *r = rd("@book{p, title = {Parent}, author = {Last, First}, crossref = {p}}\n"
+                   "@inbook{c, title = {Chapter}, crossref = {p}}\n"
+                   "@book{b, title = {Own}, crossref = {p}}\n"
+                   "@article{d, crossref = {p}}\n");
+    ck_assert_uint_eq(r->n, 4);
+    ck_assert_str_eq(text(r, 1, BIB_VAR_CONTAINER_TITLE), "Parent");
+    ck_assert_str_eq(text(r, 1, BIB_VAR_TITLE), "Chapter");
+    ck_assert_str_eq(text(r, 2, BIB_VAR_TITLE), "Own");
+    ck_assert_str_eq(text(r, 2, BIB_VAR_CONTAINER_TITLE), "(none)");
+    ck_assert_str_eq(name_at(r, 2, BIB_VAR_AUTHOR, 0)->family, "Last");
+    ck_assert_str_eq(text(r, 3, BIB_VAR_TITLE), "Parent");
+    ck_assert_msg(strstr(r->diags, "names itself") != NULL, "%s", r->diags);
+    done(r);
+}
+END_TEST
+
+START_TEST(test_series_number)
+{
+    result *r = rd("@book{a, title = {T}, series = {S}, number = 6}\n"
+                   "@techreport{b, title = {T}, number = {TR-1}}\n"
+                   "@article{c, title = {T}, number = 2}\n"
+                   "@misc{d, year = {{13th Century}}}\n");
+    ck_assert_str_eq(text(r, 0, BIB_VAR_COLLECTION_NUMBER), "6");
+    ck_assert_str_eq(text(r, 1, BIB_VAR_NUMBER), "TR-1");
+    ck_assert_str_eq(text(r, 2, BIB_VAR_ISSUE), "2");
+    const bib_date *d = bib_field_date(bib_record_get(r->rec[3], BIB_VAR_ISSUED));
+    ck_assert_str_eq(d->literal, "13th Century");
+    char *s = write_as("bibtex", r, NULL);
+    ck_assert_msg(strstr(s, "number = {6}") || strstr(s, "number = 6"), "%s", s);
+    free(s);
+    done(r);
+}
+END_TEST
+
 BIB_TEST_MAIN("bibtex", test_delimiters_and_case, test_values, test_macros_and_concatenation,
               test_undefined_macro_warns, test_text_between_entries,
               test_preamble_and_comment_kept, test_duplicate_field_first_wins,
@@ -504,4 +543,5 @@ BIB_TEST_MAIN("bibtex", test_delimiters_and_case, test_values, test_macros_and_c
               test_bad_field_position, test_unterminated_string, test_garbage_only,
               test_latex_and_nocase, test_names_and_others, test_crossref_inherits, test_xdata,
               test_biblatex_dates, test_unmapped_kept_as_extra, test_write_escapes_and_layout,
-              test_write_names_read_back, test_write_auto_keys, test_write_unique_generated_keys)
+              test_write_names_read_back, test_write_auto_keys, test_write_unique_generated_keys,
+              test_crossref_by_type_pair, test_series_number)

@@ -65,6 +65,11 @@ START_TEST(test_specials)
     to_u("unbalanced } brace", 0, "unbalanced  brace");
     to_u("{unclosed", 0, "unclosed");
     to_u("trailing \\", 0, "trailing \\");
+    to_u("see \\url{https://x.org/a_b%20c~d}", 0, "see https://x.org/a_b%20c~d");
+    to_u("\\href{https://x.org}{the \\emph{site}}", BIB_LATEX_RICH, "the <i>site</i>");
+    to_u("\\doi{10.1000/a_b}", 0, "10.1000/a_b");
+    to_u("a\\ElsevierGlyph{2014}b \\ElsevierGlyph{zz}", 0, "a—b \\ElsevierGlyph{zz}");
+    to_u("\\mkbibquote{q} \\enquote{r}", 0, "“q” “r”");
     size_t unknown;
     bib_buf b = BIB_BUF_INIT;
     bib_latex_to_unicode(&b, "\\foo \\bar{x}", 12, 0, &unknown);

@@ -202,7 +202,31 @@ typedef struct pctx {
     bool eof;        /* the window holds the rest of the input */
     const char *err_at;
     char err[160];
+    /* what the parser forgave (a missing comma, a stray delimiter), given
+     * once the entry is parsed: a parse restarted on a larger window must
+     * not warn twice */
+    int nwarn;
+    const char *warn_at[4];
+    char warn[4][100];
 } pctx;
+
+static void forgive(pctx *c, const char *at, const char *msg, const char *arg, size_t argn)
+{
+    if (c->nwarn == 4)
+        return;
+    c->warn_at[c->nwarn] = at;
+    snprintf(c->warn[c->nwarn], sizeof c->warn[0], msg, (int)(argn > 40 ? 40 : argn), arg);
+    c->nwarn++;
+}
+
+/* A '%' that opens its line (after blanks) starts a comment there. */
+static bool comment_line(const pctx *c, const char *p)
+{
+    const char *q = p;
+    while (q > c->d && (q[-1] == ' ' || q[-1] == '\t'))
+        q--;
+    return q > c->d && (q[-1] == '\n' || q[-1] == '\r');
+}
 
 static bool is_ident_char(unsigned char c)
 {
@@ -236,10 +260,27 @@ static const char *skip_plain(const char *p, const char *end)
     return p;
 }
 
+/* Blanks between the parts of an entry; also no-break spaces (U+00A0, as
+ * pasted from web pages) and whole-line '%' comments, which BibTeX would
+ * choke on but JabRef, Zotero and pandoc users write. */
 static void skip_ws(pctx *c)
 {
-    while (c->p < c->end && (*c->p == ' ' || *c->p == '\t' || *c->p == '\n' || *c->p == '\r'))
-        c->p++;
+    for (;;) {
+        while (c->p < c->end &&
+               (*c->p == ' ' || *c->p == '\t' || *c->p == '\n' || *c->p == '\r'))
+            c->p++;
+        if (c->end - c->p >= 2 && (unsigned char)c->p[0] == 0xC2 &&
+            (unsigned char)c->p[1] == 0xA0) {
+            c->p += 2;
+            continue;
+        }
+        if (c->p < c->end && *c->p == '%' && comment_line(c, c->p)) {
+            const char *nl = memchr(c->p, '\n', (size_t)(c->end - c->p));
+            c->p = nl ? nl + 1 : c->end;
+            continue;
+        }
+        return;
+    }
 }
 
 static int fail(pctx *c, const char *at, const char *expected)
@@ -324,7 +365,7 @@ static int parse_part(pctx *c, bool *bare)
                 depth--;
             } else if (x == '"' && close == '"' && depth == 0) {
                 break;
-            } else if (x == '@' && (c->p[-1] == '\n') && depth > 0) {
+            } else if (x == '@' && c->p[-1] == '\n') {
                 /* an entry start inside a value: the brace was never closed */
                 c->err_at = start;
                 snprintf(c->err, sizeof c->err,
@@ -445,6 +486,19 @@ static int parse_entry(pctx *c, parsed *out)
     skip_ws(c);
     if ((rc = need(c, "'{' or '('")))
         return rc;
+    if (*c->p != '{' && *c->p != '(' && ieq(out->type, out->type_len, "comment")) {
+        /* "@comment some text": BibTeX skips the word; the line is kept */
+        const char *nl = memchr(c->p, '\n', (size_t)(c->end - c->p));
+        if (!nl && !c->eof)
+            return NEED_MORE;
+        c->p = nl ? nl : c->end;
+        out->kind = E_COMMENT;
+        out->raw = at;
+        out->raw_len = (size_t)(c->p - at);
+        while (out->raw_len && (at[out->raw_len - 1] == '\r' || at[out->raw_len - 1] == ' '))
+            out->raw_len--;
+        return 0;
+    }
     if (*c->p != '{' && *c->p != '(')
         return fail(c, c->p, "'{' or '('");
     char close = *c->p == '{' ? '}' : ')';
@@ -478,7 +532,7 @@ static int parse_entry(pctx *c, parsed *out)
         /* the key runs to the first ',' or white space; empty keys allowed */
         const char *b = c->p;
         while (c->p < c->end && *c->p != ',' && *c->p != close && *c->p != ' ' &&
-               *c->p != '\t' && *c->p != '\n' && *c->p != '\r')
+               *c->p != '\t' && *c->p != '\n' && *c->p != '\r' && *c->p != '=')
             c->p++;
         if (c->p == c->end)
             return fail(c, c->p, "',' after the key");
@@ -487,6 +541,15 @@ static int parse_entry(pctx *c, parsed *out)
         skip_ws(c);
         if ((rc = need(c, "',' after the key")))
             return rc;
+        if (*c->p == '=' && out->key_len) {
+            /* "@article{author = ...": no key at all; the word was the
+             * first field's name (EndNote exports) */
+            forgive(c, b, "entry without a key: '%.*s' read as its first field", b,
+                    out->key_len);
+            out->key_len = 0;
+            c->p = b;
+            goto fields;
+        }
         if (*c->p == close) {
             c->p++;
             return 0;
@@ -495,11 +558,22 @@ static int parse_entry(pctx *c, parsed *out)
             return fail(c, c->p, "',' after the key");
         c->p++;
     }
+fields:
     for (;;) {
         skip_ws(c);
         if ((rc = need(c, "a field name")))
             return rc;
+        if (*c->p == ',') { /* ",," : an empty field, skipped */
+            c->p++;
+            continue;
+        }
         if (*c->p == close) {
+            c->p++;
+            break;
+        }
+        if (*c->p == (close == '}' ? ')' : '}')) {
+            forgive(c, c->p, "entry closed with '%.*s', not the delimiter that opened it",
+                    c->p, 1);
             c->p++;
             break;
         }
@@ -543,6 +617,27 @@ static int parse_entry(pctx *c, parsed *out)
         if (*c->p == close) {
             c->p++;
             break;
+        }
+        if (*c->p == (close == '}' ? ')' : '}')) {
+            forgive(c, c->p, "entry closed with '%.*s', not the delimiter that opened it",
+                    c->p, 1);
+            c->p++;
+            break;
+        }
+        if (is_ident_char((unsigned char)*c->p)) {
+            /* "title = {A}  year = 2000": a missing comma, if a field
+             * name and '=' follow */
+            const char *q = c->p;
+            while (q < c->end && is_ident_char((unsigned char)*q))
+                q++;
+            const char *nm = c->p;
+            size_t nl = (size_t)(q - c->p);
+            while (q < c->end && (*q == ' ' || *q == '\t'))
+                q++;
+            if (q < c->end && *q == '=') {
+                forgive(c, c->p, "missing ',' before field '%.*s'", nm, nl);
+                continue;
+            }
         }
         return fail(c, c->p, "',' after field value");
     }
@@ -1330,6 +1425,17 @@ static int bt_next(bib_reader *rd, bib_record **out)
             while (q > d && (q[-1] == ' ' || q[-1] == '\t'))
                 q--;
             r->bol = q > d ? q[-1] == '\n' || q[-1] == '\r' : bib_input_column(r->in) == 1;
+            /* "%@article{...": an entry commented out, as biber and JabRef
+             * read it (BibTeX has no comments, but its users write them) */
+            const char *ls = a;
+            while (ls > d && ls[-1] != '\n' && ls[-1] != '\r')
+                ls--;
+            while (ls < a && (*ls == ' ' || *ls == '\t'))
+                ls++;
+            if (ls < a && *ls == '%' && (ls > d || bib_input_column(r->in) == 1)) {
+                bib_input_consume(r->in, (size_t)(a - d) + 1);
+                continue;
+            }
             bib_input_consume(r->in, (size_t)(a - d));
             continue;
         }
@@ -1342,6 +1448,11 @@ static int bt_next(bib_reader *rd, bib_record **out)
         if (rc == NEED_MORE) {
             want = n * 2;
             continue;
+        }
+        for (int k = 0; k < c.nwarn && rc != BIB_EPARSE; k++) {
+            size_t wl, wc;
+            bib_input_position_of(r->in, c.warn_at[k], &wl, &wc);
+            bib_input_report(r->in, BIB_SEV_WARNING, wl, wc, "%s", c.warn[k]);
         }
         if (rc == BIB_EPARSE && !pe.opened && !r->bol) {
             /* an '@' inside text between entries ("user@example.org"), not

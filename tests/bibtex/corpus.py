@@ -79,7 +79,7 @@ check(recs.get("t12percent", {}).get("title") == "A 50% Discount on URL-encoded%
 
 # 3. malformed entries cost one entry each
 bad = b"""@article{a1, title = {One}, year = 2001}
-@article{a2, title = {Two} year = 2002}
+@article{a2, title = {Two} = 2002}
 @article{a3, title = "Three, year = 2003}
 @article{a4, title = {Four}, year = 2004}
 """

@@ -247,7 +247,7 @@ END_TEST
 START_TEST(test_bad_field_position)
 {
     result *r = rd("@misc{a, title = {A}}\n"
-                   "@misc{b,\n  title = {B}\n  year = 2000}\n"
+                   "@misc{b,\n  title = {B}\n  year 2000}\n"
                    "@misc{c, title = {C}}\n");
     ck_assert_uint_eq(r->n, 2);
     ck_assert_str_eq(bib_record_id(r->rec[1]), "c");
@@ -536,6 +536,44 @@ START_TEST(test_series_number)
 }
 END_TEST
 
+START_TEST(test_forgiven_slips)
+{
+    /* what real files hold and biber/JabRef/Zotero accept: each entry
+     * is read, with a warning where a field could be misread */
+    result *r = rd("@Comment a bare comment line\n"
+                   "%@article{commented, title = {Gone}}\n"
+                   "@article{a,\n  title = {A}\n  year = 2000}\n"
+                   "@article{author = {Doe, J.}, title = {No key}}\n"
+                   "@book(b, title = {B}, , year = 2001}\n"
+                   "@misc{c,\n%  note = {commented field},\n  title = {C}\xC2\xA0,\n}\n");
+    ck_assert_uint_eq(r->n, 4);
+    ck_assert_str_eq(bib_record_id(r->rec[0]), "a");
+    ck_assert(bib_record_has(r->rec[0], BIB_VAR_ISSUED));
+    ck_assert_ptr_null(bib_record_id(r->rec[1]));
+    ck_assert_str_eq(text(r, 1, BIB_VAR_TITLE), "No key");
+    ck_assert_str_eq(text(r, 2, BIB_VAR_TITLE), "B");
+    ck_assert_str_eq(text(r, 3, BIB_VAR_TITLE), "C");
+    ck_assert_str_eq(text(r, 3, BIB_VAR_NOTE), "(none)");
+    ck_assert_msg(strstr(r->diags, "5:3: warning: missing ','") &&
+                      strstr(r->diags, "without a key") && strstr(r->diags, "closed with '}'"),
+                  "%s", r->diags);
+    ck_assert_msg(!strstr(r->diags, "error"), "%s", r->diags);
+    done(r);
+}
+END_TEST
+
+START_TEST(test_runaway_value_costs_one_entry)
+{
+    /* an escaped brace BibTeX counts: the value runs to the next entry */
+    result *r = rd("@misc{a, author = {Thi\\{'ebaux, S.}, title = {T}}\n"
+                   "@misc{b, title = {B}}\n");
+    ck_assert_uint_eq(r->n, 1);
+    ck_assert_str_eq(bib_record_id(r->rec[0]), "b");
+    ck_assert_msg(strstr(r->diags, "error") && strstr(r->diags, "entry 'a'"), "%s", r->diags);
+    done(r);
+}
+END_TEST
+
 BIB_TEST_MAIN("bibtex", test_delimiters_and_case, test_values, test_macros_and_concatenation,
               test_undefined_macro_warns, test_text_between_entries,
               test_preamble_and_comment_kept, test_duplicate_field_first_wins,
@@ -544,4 +582,5 @@ BIB_TEST_MAIN("bibtex", test_delimiters_and_case, test_values, test_macros_and_c
               test_latex_and_nocase, test_names_and_others, test_crossref_inherits, test_xdata,
               test_biblatex_dates, test_unmapped_kept_as_extra, test_write_escapes_and_layout,
               test_write_names_read_back, test_write_auto_keys, test_write_unique_generated_keys,
-              test_crossref_by_type_pair, test_series_number)
+              test_crossref_by_type_pair, test_series_number, test_forgiven_slips,
+              test_runaway_value_costs_one_entry)

@@ -263,7 +263,7 @@ static const char *skip_plain(const char *p, const char *end)
 /* Blanks between the parts of an entry; also no-break spaces (U+00A0, as
  * pasted from web pages) and whole-line '%' comments, which BibTeX would
  * choke on but JabRef, Zotero and pandoc users write. */
-static void skip_ws(pctx *c)
+static void skip_ws_more(pctx *c)
 {
     for (;;) {
         while (c->p < c->end &&
@@ -281,6 +281,14 @@ static void skip_ws(pctx *c)
         }
         return;
     }
+}
+
+static inline void skip_ws(pctx *c)
+{
+    while (c->p < c->end && (*c->p == ' ' || *c->p == '\t' || *c->p == '\n' || *c->p == '\r'))
+        c->p++;
+    if (c->p < c->end && ((unsigned char)*c->p == 0xC2 || *c->p == '%'))
+        skip_ws_more(c);
 }
 
 static int fail(pctx *c, const char *at, const char *expected)
@@ -1045,7 +1053,7 @@ static int build_record(bt_reader *r, const parsed *pe, bib_record **out)
                                          "suppcollection", "proceedings", "mvproceedings",
                                          "inproceedings", "reference", "mvreference",
                                          "inreference", NULL};
-    bool series_number = type_in(tbuf, serial) && get_raw(r, "series") != NULL;
+
     bool has_date = get_raw(r, "date") != NULL;
     bool has_publisher = get_raw(r, "publisher") != NULL;
     for (size_t i = 0; i < r->nfields && rc >= 0; i++) {
@@ -1078,6 +1086,8 @@ static int build_record(bt_reader *r, const parsed *pe, bib_record **out)
             continue;
         }
         if (how == K_NUMBER) {
+            bool series_number = !is_article && get_raw(r, "series") != NULL &&
+                                 type_in(tbuf, serial);
             bib_var var = is_article     ? BIB_VAR_ISSUE
                           : series_number ? BIB_VAR_COLLECTION_NUMBER
                                           : BIB_VAR_NUMBER;

@@ -1182,6 +1182,19 @@ static int build_record(bt_reader *r, const parsed *pe, bib_record **out)
         bib_record_free(rec);
         return rc;
     }
+    /* BibLaTeX's `type` names a localisation key; the defaults the writer
+     * adds for reports and theses read back as what they stand for */
+    const char *gk = bib_record_text(rec, BIB_VAR_GENRE);
+    if (gk && type == BIB_TYPE_REPORT && strcmp(gk, "techreport") == 0) {
+        bib_record_remove(rec, BIB_VAR_GENRE);
+    } else if (gk && type == BIB_TYPE_THESIS) {
+        const char *g = strcmp(gk, "phdthesis") == 0 ? "PhD thesis"
+                        : strcmp(gk, "mathesis") == 0 || strcmp(gk, "mastersthesis") == 0
+                            ? "Master's thesis"
+                            : NULL;
+        if (g)
+            bib_record_set_text(rec, BIB_VAR_GENRE, g, strlen(g));
+    }
     if (type == BIB_TYPE_THESIS && !bib_record_has(rec, BIB_VAR_GENRE)) {
         const char *g = strcmp(tbuf, "mastersthesis") == 0 ? "Master's thesis"
                         : strcmp(tbuf, "phdthesis") == 0   ? "PhD thesis"
@@ -1321,15 +1334,17 @@ static int release_children(bt_reader *r, const bib_record *rec)
         memmove(r->held + i, r->held + i + 1, (r->nheld - i - 1) * sizeof *r->held);
         r->nheld--;
         r->waiting[WAIT_SLOT(id)]--;
+        /* a child goes out after its own children and before its parent:
+         * the order BibTeX needs (a crossref parent comes later) */
         int rc = inherit(ch, rec);
+        if (rc >= 0)
+            rc = release_children(r, ch);
         if (rc >= 0)
             rc = push(&r->ready, &r->nready, &r->capready, ch);
         if (rc < 0) {
             bib_record_free(ch);
             return rc;
         }
-        if ((rc = release_children(r, ch)) < 0)
-            return rc;
         i = 0; /* the recursion may have changed `held` (at most MAX_HELD) */
     }
     return 0;
@@ -1383,9 +1398,21 @@ static int crossref_step(bt_reader *r, bib_record *rec, bib_record **out)
             return rc;
         }
     }
+    size_t before = r->nready;
     if ((rc = release_children(r, rec)) < 0) {
         bib_record_free(rec);
         return rc;
+    }
+    if (r->nready > before) {
+        /* children released: they go out first, the parent last */
+        if ((rc = push(&r->ready, &r->nready, &r->capready, rec)) < 0) {
+            bib_record_free(rec);
+            return rc;
+        }
+        *out = r->ready[r->rhead++];
+        if (r->rhead == r->nready)
+            r->rhead = r->nready = 0;
+        return 1;
     }
     *out = rec;
     return 1;
@@ -1581,6 +1608,10 @@ typedef struct bt_writer {
     size_t nf;
     bib_buf vals;
     bool written[BIB_VAR_COUNT]; /* variables already put for this record */
+    /* BIB_FIELD_INHERITED while a crossref parent is still to come (the
+     * child leaves inherited fields to it); 0 once the parent is written:
+     * BibTeX only inherits from a parent that comes later */
+    unsigned skip_inherited;
 } bt_writer;
 
 static int bw_begin(bib_writer *wr, bib_output *out, const bib_options *opts)
@@ -1616,7 +1647,7 @@ static void put_text(bt_writer *w, const char *name, const bib_record *rec, bib_
     const bib_field *f = bib_record_get(rec, var);
     w->written[var] = true;
     /* inherited fields stay with the parent: crossref brings them back */
-    if (!f || (bib_field_flags(f) & BIB_FIELD_INHERITED))
+    if (!f || (bib_field_flags(f) & w->skip_inherited))
         return;
     bib_buf_reset(&w->val);
     unsigned fl = w->ascii ? BIB_LATEX_ASCII : 0;
@@ -1646,7 +1677,7 @@ static void put_names(bt_writer *w, const char *name, const bib_record *rec, bib
     const bib_field *f = bib_record_get(rec, var);
     w->written[var] = true;
     /* inherited fields stay with the parent: crossref brings them back */
-    if (!f || (bib_field_flags(f) & BIB_FIELD_INHERITED))
+    if (!f || (bib_field_flags(f) & w->skip_inherited))
         return;
     bib_buf_reset(&w->val);
     size_t n = bib_field_name_count(f);
@@ -1680,8 +1711,14 @@ static const char *out_type(bt_writer *w, const bib_record *rec)
      * biblatex-only type in a classic file stays (BibTeX styles format an
      * unknown type as @misc, with a warning), so bibtex -> bibtex loses
      * nothing */
-    if (orig && map_type(orig, strlen(orig)) == t)
+    if (orig && map_type(orig, strlen(orig)) == t) {
+        /* a classic @inbook is a chapter of the book its title names;
+         * BibLaTeX's @inbook needs the book as booktitle: @book then */
+        if (w->biblatex && strcmp(orig, "inbook") == 0 &&
+            !bib_record_has(rec, BIB_VAR_CONTAINER_TITLE))
+            return "book";
         return orig;
+    }
     switch (t) {
     case BIB_TYPE_ARTICLE:
     case BIB_TYPE_ARTICLE_JOURNAL:
@@ -1746,6 +1783,8 @@ static int bw_write(bib_writer *wr, const bib_record *rec)
     w->nf = 0;
     memset(w->written, 0, sizeof w->written);
     bib_buf_reset(&w->vals);
+    const char *xr = bib_record_extra_get(rec, "bibtex", "crossref");
+    w->skip_inherited = xr && bib_keyset_has(w->used, xr) ? 0 : BIB_FIELD_INHERITED;
     /* Field order (fixed): names, titles, container, series, numbering,
      * pages, publisher, place, date, identifiers, links, notes, keywords,
      * abstract, then fields kept verbatim from a BibTeX source. */
@@ -1773,18 +1812,40 @@ static int bw_write(bib_writer *wr, const bib_record *rec)
     put_text(w, "pagetotal", rec, BIB_VAR_NUMBER_OF_PAGES);
     put_text(w, "chapter", rec, BIB_VAR_CHAPTER_NUMBER);
     const char *pubname = "publisher";
-    if (!w->biblatex && t == BIB_TYPE_THESIS)
+    if (strcmp(type, "manual") == 0)
+        pubname = "organization";
+    else if (!w->biblatex && t == BIB_TYPE_THESIS)
         pubname = "school";
     else if (t == BIB_TYPE_THESIS || t == BIB_TYPE_REPORT)
-        pubname = w->biblatex ? "institution" : "institution";
+        pubname = "institution";
+    if (bib_record_extra_get(rec, "bibtex", pubname))
+        pubname = "publisher"; /* the source had both: its own goes out too */
     put_text(w, pubname, rec, BIB_VAR_PUBLISHER);
     put_text(w, w->biblatex ? "location" : "address", rec, BIB_VAR_PUBLISHER_PLACE);
     const char *genre = bib_record_text(rec, BIB_VAR_GENRE);
-    if (genre && !(t == BIB_TYPE_THESIS &&
-                   (strcmp(genre, "PhD thesis") == 0 || strcmp(genre, "Master's thesis") == 0)))
+    /* the genre goes out as `type` even where biber's data model has no
+     * such field (@online, @standard): biber keeps it unless asked to
+     * validate, and dropping it would lose data. Not for BibLaTeX's parts
+     * of books, where classic BibTeX's `type` (the word for "chapter") has
+     * no counterpart. Reports get BibLaTeX's `techreport` key, which the
+     * reader takes back as no genre. */
+    static const char *const parts[] = {"book", "inbook", "incollection", "inproceedings",
+                                        NULL};
+    bool type_ok = !w->biblatex || !type_in(type, parts);
+    bool std_thesis = genre && t == BIB_TYPE_THESIS &&
+                      (strcmp(genre, "PhD thesis") == 0 || strcmp(genre, "Master's thesis") == 0);
+    if (std_thesis && (strcmp(type, "phdthesis") == 0 || strcmp(type, "mastersthesis") == 0))
+        ; /* the entry type says it */
+    else if (strcmp(type, "thesis") == 0 && std_thesis)
+        put_field(w, "type", genre && strstr(genre, "aster") ? "mathesis" : "phdthesis",
+                  genre && strstr(genre, "aster") ? 8 : 9, false);
+    else if (genre && type_ok)
         put_text(w, "type", rec, BIB_VAR_GENRE);
+    else if (!genre && w->biblatex && strcmp(type, "report") == 0)
+        put_field(w, "type", "techreport", 10, false);
+    w->written[BIB_VAR_GENRE] = true;
     const bib_field *df = bib_record_get(rec, BIB_VAR_ISSUED);
-    if (df && (bib_field_flags(df) & BIB_FIELD_INHERITED))
+    if (df && (bib_field_flags(df) & w->skip_inherited))
         df = NULL;
     const bib_date *dt = df ? bib_field_date(df) : NULL;
     w->written[BIB_VAR_ISSUED] = true;
@@ -1821,7 +1882,7 @@ static int bw_write(bib_writer *wr, const bib_record *rec)
     put_text(w, "doi", rec, BIB_VAR_DOI);
     put_text(w, "url", rec, BIB_VAR_URL);
     const bib_field *af = bib_record_get(rec, BIB_VAR_ACCESSED);
-    if (af && bib_field_date(af) && !(bib_field_flags(af) & BIB_FIELD_INHERITED))
+    if (af && bib_field_date(af) && !(bib_field_flags(af) & w->skip_inherited))
         put_date(w, "urldate", bib_field_date(af));
     w->written[BIB_VAR_ACCESSED] = true;
     put_text(w, "pmid", rec, BIB_VAR_PMID);
@@ -1842,7 +1903,7 @@ static int bw_write(bib_writer *wr, const bib_record *rec)
             put_names(w, fm->name, rec, fm->var);
         } else if (fm->how == K_DATE) {
             const bib_field *f = bib_record_get(rec, fm->var);
-            if (bib_field_date(f) && !(bib_field_flags(f) & BIB_FIELD_INHERITED))
+            if (bib_field_date(f) && !(bib_field_flags(f) & w->skip_inherited))
                 put_date(w, fm->name, bib_field_date(f));
             w->written[fm->var] = true;
         } else {
@@ -1866,9 +1927,11 @@ static int bw_write(bib_writer *wr, const bib_record *rec)
     /* key */
     bib_buf_reset(&w->key);
     const char *id = bib_record_id(rec);
-    if (w->keys == 1 && id)
+    if (w->keys == 1 && id) {
         bib_buf_puts(&w->key, id);
-    else
+        if (bib_keyset_add(w->used, id) < 0)
+            return BIB_ENOMEM;
+    } else
         bib_key_unique(&w->key, w->used, rec, w->keys == 2 ? NULL : id);
     if (w->nolatex) {
         bib_output_report(w->out, BIB_SEV_WARNING,

@@ -759,9 +759,10 @@ static int read_item(yaml_reader *r, yaml_event_t *ev, bib_record **out)
         return BIB_EPARSE;
     }
     if (!is_map) {
+        bool seq = json_is_array(j); /* read before the value is freed */
         json_decref(j);
         bib_input_report(r->in, BIB_SEV_ERROR, line, col, "expected an item mapping, found %s",
-                         json_is_array(j) ? "a sequence" : "a scalar");
+                         seq ? "a sequence" : "a scalar");
         return BIB_EPARSE;
     }
     bib_cslitem_ctx ctx = {r->in, line, col, BIB_CSLITEM_LOOSE};

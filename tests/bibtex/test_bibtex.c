@@ -536,6 +536,28 @@ START_TEST(test_series_number)
 }
 END_TEST
 
+START_TEST(test_report_and_thesis_types)
+{
+    /* BibLaTeX's localisation keys read as what they mean, and the writer's
+     * defaults read back the same */
+    result *r = read_as("biblatex",
+                        "@report{a, title = {T}, type = {techreport}}\n"
+                        "@thesis{b, title = {T}, type = {mathesis}}\n"
+                        "@thesis{c, title = {T}}\n"
+                        "@online{d, title = {T}, type = {Blog post}}\n",
+                        false);
+    ck_assert_str_eq(text(r, 0, BIB_VAR_GENRE), "(none)");
+    ck_assert_str_eq(text(r, 1, BIB_VAR_GENRE), "Master's thesis");
+    ck_assert_str_eq(text(r, 2, BIB_VAR_GENRE), "(none)");
+    char *s = write_as("biblatex", r, NULL);
+    ck_assert_msg(strstr(s, "{techreport}") && strstr(s, "{mathesis}") &&
+                      strstr(s, "{Blog post}") && !strstr(s, "phdthesis"),
+                  "%s", s);
+    free(s);
+    done(r);
+}
+END_TEST
+
 START_TEST(test_forgiven_slips)
 {
     /* what real files hold and biber/JabRef/Zotero accept: each entry
@@ -574,6 +596,29 @@ START_TEST(test_runaway_value_costs_one_entry)
 }
 END_TEST
 
+START_TEST(test_crossref_order_for_bibtex)
+{
+    /* BibTeX inherits only from a parent that comes later: a child read
+     * before its parent goes out first and leaves the inherited fields to
+     * the parent; a child after its parent gets them written out */
+    result *r = rd("@inproceedings{c, title = {C}, crossref = {p}}\n"
+                   "@proceedings{p, title = {P}, year = 2000}\n");
+    ck_assert_uint_eq(r->n, 2);
+    ck_assert_str_eq(bib_record_id(r->rec[0]), "c");
+    ck_assert_str_eq(bib_record_id(r->rec[1]), "p");
+    char *s = write_as("bibtex", r, NULL);
+    ck_assert_msg(!strstr(s, "booktitle") && strstr(s, "crossref = {p}"), "%s", s);
+    free(s);
+    done(r);
+    r = rd("@proceedings{p, title = {P}, year = 2000}\n"
+           "@inproceedings{c, title = {C}, crossref = {p}}\n");
+    s = write_as("bibtex", r, NULL);
+    ck_assert_msg(strstr(s, "booktitle = {P}") && strstr(s, "crossref  = {p}"), "%s", s);
+    free(s);
+    done(r);
+}
+END_TEST
+
 BIB_TEST_MAIN("bibtex", test_delimiters_and_case, test_values, test_macros_and_concatenation,
               test_undefined_macro_warns, test_text_between_entries,
               test_preamble_and_comment_kept, test_duplicate_field_first_wins,
@@ -582,5 +627,6 @@ BIB_TEST_MAIN("bibtex", test_delimiters_and_case, test_values, test_macros_and_c
               test_latex_and_nocase, test_names_and_others, test_crossref_inherits, test_xdata,
               test_biblatex_dates, test_unmapped_kept_as_extra, test_write_escapes_and_layout,
               test_write_names_read_back, test_write_auto_keys, test_write_unique_generated_keys,
-              test_crossref_by_type_pair, test_series_number, test_forgiven_slips,
-              test_runaway_value_costs_one_entry)
+              test_crossref_by_type_pair, test_series_number, test_report_and_thesis_types,
+              test_forgiven_slips,
+              test_runaway_value_costs_one_entry, test_crossref_order_for_bibtex)

@@ -221,6 +221,12 @@ bool ris_type_sp_is_count(const char *code)
     return code_in(code, set);
 }
 
+bool ris_type_da_accessed(const char *code)
+{
+    static const char *const set[] = {"AGGR", "DBASE", "EJOUR", "EBOOK", "ECHAP", "MULTI", NULL};
+    return code_in(code, set);
+}
+
 bool ris_type_journal(const char *code)
 {
     static const char *const set[] = {"JOUR", "EJOUR", "ABST", "INPR", "JFULL", NULL};
@@ -317,6 +323,20 @@ static bool vancouver_split(const char *s, size_t len, size_t *family_len)
     *family_len = sp - 1;
     while (*family_len && s[*family_len - 1] == ' ')
         (*family_len)--;
+    /* every family word capitalised and not all capitals: "TIME USA" and
+     * "A and B" are not Vancouver names */
+    for (size_t i = 0; i < *family_len;) {
+        size_t j = i;
+        while (j < *family_len && s[j] != ' ')
+            j++;
+        unsigned char c0 = (unsigned char)s[i];
+        bool lower = false;
+        for (size_t k = i + 1; k < j; k++)
+            lower = lower || islower((unsigned char)s[k]) || (unsigned char)s[k] >= 0x80;
+        if (j - i < 2 || !(is_up((char)c0) || c0 >= 0x80) || !lower)
+            return false;
+        i = j + 1;
+    }
     return *family_len > 0;
 }
 
@@ -401,6 +421,10 @@ int ris_name_format(bib_buf *out, const bib_name *n)
     }
     if (n->family)
         bib_buf_puts(out, n->family);
+    else if (n->given && !n->suffix) {
+        bib_buf_puts(out, n->given); /* a given name alone: as written */
+        return bib_buf_failed(out) ? BIB_ENOMEM : 0;
+    }
     if (n->given && *n->given) {
         bib_buf_puts(out, ", ");
         bib_buf_puts(out, n->given);
@@ -425,6 +449,9 @@ int ris_date_parse(bib_date *out, const char *s, size_t len)
     }
     while (len && is_blank(s[len - 1]))
         len--;
+    /* "0000" is how exporters say "no year": not the year 1 BC */
+    if (len >= 4 && memcmp(s, "0000", 4) == 0 && (len == 4 || s[4] == '/'))
+        return bib_date_parse(out, s, len, 0);
     /* "YYYY/MM/DD/other" with the repairs of crosswalk 3.11: a zero part
      * means unknown and drops what follows ("2020/00/00"), a month may be a
      * name ("2015/october", JabRef), single digits are fine ("2023/11/1/") */
@@ -518,8 +545,8 @@ int ris_sn_kind(const char *s, size_t len)
         char c = s[i];
         if (isdigit((unsigned char)c) || c == 'X' || c == 'x')
             d[n++] = c;
-        else if (c == '-' || c == ' ')
-            continue;
+        else if (c == '-' || (c == ' ' && n != 8 && n != 10 && n != 13))
+            continue; /* "978 0 ..." groups; a blank after a whole id ends it */
         else
             break;
     }

@@ -343,8 +343,9 @@ static int build_record(ris_reader *r, bib_record **out)
     bool known;
     bib_type type = ris_type_from_code(b.code, cl, &known);
     if (!known)
-        bib_input_report(r->in, BIB_SEV_WARNING, ty->line, 7,
-                         "unknown RIS type '%s', read as document", b.code);
+        bib_input_report(r->in, BIB_SEV_INFO, ty->line, 7,
+                         "unknown RIS type '%s', read as document (kept for RIS output)",
+                         b.code);
     /* EDBOOK's AU are editors (crosswalk 2.3) */
     b.rec = bib_record_new(type, NULL);
     if (!b.rec)
@@ -352,15 +353,11 @@ static int build_record(ris_reader *r, bib_record **out)
     bib_record_set_origin(b.rec, bib_input_name(r->in), r->rec_line);
     /* the code itself when the writer would not give it back */
     if (!known || strcmp(ris_type_code(type), b.code) != 0)
-        b.rc = bib_record_add_extra(b.rec, "ris", "TY", val(&b, ty), ty->len);
+        b.rc = bib_record_add_extra(b.rec, "ris", "TY", b.code, strlen(b.code));
 
     const ris_entry *da = NULL, *py = NULL, *y1 = NULL, *sp = NULL, *ep = NULL;
     bool series = ris_type_series_t2(b.code), journal = ris_type_journal(b.code);
-    static const char *const accessed_da[] = {"AGGR", "DBASE", "EJOUR", "EBOOK", "ECHAP",
-                                              "MULTI", NULL};
-    bool da_accessed = false;
-    for (size_t i = 0; accessed_da[i]; i++)
-        da_accessed = da_accessed || strcmp(b.code, accessed_da[i]) == 0;
+    bool da_accessed = ris_type_da_accessed(b.code);
 
     for (size_t i = 1; i < r->nent && !b.rc; i++) {
         const ris_entry *e = &r->ent[i];

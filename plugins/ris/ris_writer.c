@@ -132,6 +132,10 @@ static void put_names(ris_writer *w, const char *code, const bib_record *rec, bi
     if (!f || !bib_field_name_count(f))
         return;
     const char *tag = ris_name_tag(code, var);
+    /* MUSIC and MPCT read AU as composer/director: their authors still go
+     * there rather than nowhere */
+    if (!tag && var == BIB_VAR_AUTHOR && !bib_record_has(rec, ris_name_var(code, "AU")))
+        tag = "AU";
     if (!tag) {
         w->dropped++;
         return;
@@ -146,7 +150,7 @@ static void put_names(ris_writer *w, const char *code, const bib_record *rec, bi
 static void put_date(ris_writer *w, const char *tag, const bib_date *d)
 {
     bib_buf_reset(&w->val);
-    if (d->nparts >= 1 && d->parts[0].has_year) {
+    if (d->nparts >= 1 && d->parts[0].has_year && d->parts[0].year > 0) {
         ris_date_format(&w->val, d);
         /* the source's own RIS text when it says more (a time of day,
          * "other" text) and agrees with the parts */
@@ -154,10 +158,18 @@ static void put_date(ris_writer *w, const char *tag, const bib_date *d)
             bib_buf_reset(&w->val);
             bib_buf_puts(&w->val, d->raw);
         }
-    } else if (d->literal)
+    } else if (d->nparts >= 1 && d->parts[0].has_year) {
+        /* RIS has no years before 1: EDTF ("-0333-11-05"), which the
+         * reader's general date parser reads back */
+        bib_date first = *d;
+        first.nparts = 1;
+        first.raw = first.literal = NULL;
+        bib_date_format_edtf(&w->val, &first);
+    } else if (d->literal) {
         bib_buf_puts(&w->val, d->literal);
-    else if (d->raw)
+    } else if (d->raw) {
         bib_buf_puts(&w->val, d->raw);
+    }
     put_tag(w, tag, w->val.data, w->val.len, false);
 }
 
@@ -182,7 +194,7 @@ static int w_write(bib_writer *wr, const bib_record *rec)
     const char *orig = bib_record_extra_get(rec, "ris", "TY");
     bool known = false;
     if (orig && strlen(orig) < sizeof code &&
-        ris_type_from_code(orig, strlen(orig), &known) == type && known) {
+        ris_type_from_code(orig, strlen(orig), &known) == type) {
         size_t n = 0;
         for (; orig[n] && n < sizeof code - 1; n++)
             code[n] = (char)toupper((unsigned char)orig[n]);
@@ -217,15 +229,21 @@ static int w_write(bib_writer *wr, const bib_record *rec)
     put_text(w, "CN", rec, BIB_VAR_CALL_NUMBER);
     put_text(w, "CY", rec, BIB_VAR_PUBLISHER_PLACE);
     const bib_field *f = bib_record_get(rec, BIB_VAR_ISSUED);
+    bool da_accessed = ris_type_da_accessed(code);
     if (f) {
         const bib_date *d = bib_field_date(f);
-        /* EndNote needs PY; DA carries the full date (user-needs P20) */
-        if (d->nparts >= 1 && d->parts[0].has_year) {
-            bib_buf_reset(&w->val);
-            bib_buf_printf(&w->val, "%04d", d->parts[0].year);
-            put_tag(w, "PY", w->val.data, w->val.len, false);
+        if (da_accessed) {
+            /* DA is the access date of these types: the whole date in PY */
+            put_date(w, "PY", d);
+        } else {
+            /* EndNote needs PY; DA carries the full date (user-needs P20) */
+            if (d->nparts >= 1 && d->parts[0].has_year && d->parts[0].year > 0) {
+                bib_buf_reset(&w->val);
+                bib_buf_printf(&w->val, "%04d", d->parts[0].year);
+                put_tag(w, "PY", w->val.data, w->val.len, false);
+            }
+            put_date(w, "DA", d);
         }
-        put_date(w, "DA", d);
     }
     f = bib_record_get(rec, BIB_VAR_DOI);
     if (f) {

@@ -275,6 +275,25 @@ static void map_dates(build *b, const ris_entry *da, const ris_entry *py,
                 }
             }
     }
+    if (from && best.nparts >= 1 && !best.parts[0].has_year) {
+        /* "DA  - JUN 8" next to "PY  - 2004" (Web of Science): the day
+         * from one, the year from the other */
+        for (int i = 0; i < 3; i++) {
+            if (!order[i] || order[i] == from)
+                continue;
+            bib_date d;
+            if (ris_date_parse(&d, val(b, order[i]), order[i]->len) == 0 && d.nparts >= 1 &&
+                d.parts[0].has_year) {
+                best.parts[0].has_year = true;
+                best.parts[0].year = d.parts[0].year;
+                bib_date_clear(&d);
+                free((char *)best.raw);
+                best.raw = NULL;
+                break;
+            }
+            bib_date_clear(&d);
+        }
+    }
     if (from && !b->rc)
         b->rc = bib_record_set_date(b->rec, BIB_VAR_ISSUED, &best);
     for (int i = 0; i < 3 && !b->rc; i++) {

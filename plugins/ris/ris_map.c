@@ -510,17 +510,30 @@ int ris_date_parse(bib_date *out, const char *s, size_t len)
     return bib_date_parse(out, s, len, BIB_DATE_ANY);
 }
 
+static void put2(bib_buf *out, int v)
+{
+    char t[2] = {(char)('0' + v / 10 % 10), (char)('0' + v % 10)};
+    bib_buf_append(out, t, 2);
+}
+
 int ris_date_format(bib_buf *out, const bib_date *d)
 {
     if (d->nparts < 1 || !d->parts[0].has_year)
         return BIB_EINVAL;
     const bib_date_part *p = &d->parts[0];
-    bib_buf_printf(out, "%04d/", p->year);
-    if (p->month && !p->season)
-        bib_buf_printf(out, "%02d", p->month);
+    /* by hand rather than printf: this runs for every record written */
+    if (p->year >= 0 && p->year <= 9999) {
+        put2(out, p->year / 100);
+        put2(out, p->year % 100);
+    } else {
+        bib_buf_printf(out, "%04d", p->year);
+    }
     bib_buf_putc(out, '/');
-    if (p->month && p->day && !p->season)
-        bib_buf_printf(out, "%02d", p->day);
+    if (p->month >= 1 && p->month <= 12 && !p->season)
+        put2(out, p->month);
+    bib_buf_putc(out, '/');
+    if (p->month && p->day >= 1 && p->day <= 31 && !p->season)
+        put2(out, p->day);
     bib_buf_putc(out, '/');
     static const char *const seasons[] = {"", "Spring", "Summer", "Autumn", "Winter"};
     if (p->season >= 1 && p->season <= 4)

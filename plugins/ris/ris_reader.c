@@ -382,7 +382,11 @@ static int build_record(ris_reader *r, bib_record **out)
         const ris_entry *e = &r->ent[i];
         if (e->len == 0)
             continue; /* "DO  -": empty tags are dropped (Z, CJ) */
-        bib_var nv = ris_name_var(b.code, e->tag);
+        /* only AU, A1-A4 and ED can be names: skip the role lookup otherwise */
+        bool name_tag = (e->tag[0] == 'A' && (e->tag[1] == 'U' || (e->tag[1] >= '1' &&
+                                                                  e->tag[1] <= '4'))) ||
+                        (e->tag[0] == 'E' && e->tag[1] == 'D');
+        bib_var nv = name_tag ? ris_name_var(b.code, e->tag) : BIB_VAR_NONE;
         if (nv != BIB_VAR_NONE) {
             add_name(&b, nv, e);
             continue;

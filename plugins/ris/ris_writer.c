@@ -72,11 +72,14 @@ static void put_tag(ris_writer *w, const char *tag, const char *s, size_t len, b
         size_t j = i;
         while (j < len && s[j] != '\n' && s[j] != '\r')
             j++;
-        /* this segment, control characters made spaces */
-        for (size_t k = i; k < j; k++) {
-            unsigned char c = (unsigned char)s[k];
-            bib_buf_putc_fast(b, c < 0x20 || c == 0x7f ? ' ' : (char)c);
-        }
+        /* this segment, copied in one block, then control characters made
+         * spaces in place */
+        size_t at = b->len;
+        bib_buf_append_fast(b, s + i, j - i);
+        if (!bib_buf_failed(b))
+            for (size_t k = at; k < b->len; k++)
+                if ((unsigned char)b->data[k] < 0x20 || b->data[k] == 0x7f)
+                    b->data[k] = ' ';
         if (j >= len)
             break;
         /* a line break: find the next non-empty segment */
@@ -106,6 +109,23 @@ static void put_tag(ris_writer *w, const char *tag, const char *s, size_t len, b
     while (b->len && b->data[b->len - 1] == ' ')
         b->len--;
     bib_buf_puts(b, w->eol);
+}
+
+/* "%04d" of a year 1..99999 without printf (it is on every record) */
+static int fmt_year(char *out, int year)
+{
+    char t[8];
+    int n = 0;
+    while (year > 0 && n < 7) {
+        t[n++] = (char)('0' + year % 10);
+        year /= 10;
+    }
+    while (n < 4)
+        t[n++] = '0';
+    for (int k = 0; k < n; k++)
+        out[k] = t[n - 1 - k];
+    out[n] = '\0';
+    return n;
 }
 
 static void put_text(ris_writer *w, const char *tag, const bib_record *rec, bib_var var)
@@ -238,9 +258,9 @@ static int w_write(bib_writer *wr, const bib_record *rec)
         } else {
             /* EndNote needs PY; DA carries the full date (user-needs P20) */
             if (d->nparts >= 1 && d->parts[0].has_year && d->parts[0].year > 0) {
-                bib_buf_reset(&w->val);
-                bib_buf_printf(&w->val, "%04d", d->parts[0].year);
-                put_tag(w, "PY", w->val.data, w->val.len, false);
+                char y[16];
+                int yl = fmt_year(y, d->parts[0].year);
+                put_tag(w, "PY", y, (size_t)yl, false);
             }
             put_date(w, "DA", d);
         }

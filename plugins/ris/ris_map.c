@@ -484,7 +484,8 @@ int ris_date_parse(bib_date *out, const char *s, size_t len)
             char tmp[80];
             int n;
             if (!month)
-                n = snprintf(tmp, sizeof tmp, "%.4s///%.*s", s, (int)slen[2], slen[2] && !slen[0] ? slot[2] : "");
+                n = snprintf(tmp, sizeof tmp, "%.4s///%.*s", s, (int)slen[2],
+                             slen[2] && !slen[0] ? slot[2] : "");
             else if (!day)
                 n = snprintf(tmp, sizeof tmp, "%.4s/%02d//", s, month);
             else

@@ -69,6 +69,40 @@ static void r_close(bib_reader *rd)
     r->ent = NULL;
 }
 
+/* Cleans the bytes vals[from..] just appended: control characters (Reference
+ * Manager writes NAK, STX, ETB; the spec allows none) are dropped with a
+ * warning, tabs and U+2028/U+2029 (Atypon) become spaces (crosswalk 5.3). Returns
+ * how many bytes were removed. The common case is one pass, no writes. */
+static size_t clean_tail(ris_reader *r, size_t from, size_t line)
+{
+    char *d = r->vals.data;
+    size_t n = r->vals.len, i = from;
+    while (i < n && (unsigned char)d[i] >= 0x20 && (unsigned char)d[i] != 0xE2 && d[i] != 0x7f)
+        i++;
+    if (i == n)
+        return 0;
+    size_t w = i;
+    bool ctl = false;
+    for (; i < n; i++) {
+        unsigned char c = (unsigned char)d[i];
+        if (c == 0xE2 && i + 2 < n && (unsigned char)d[i + 1] == 0x80 &&
+            ((unsigned char)d[i + 2] == 0xA8 || (unsigned char)d[i + 2] == 0xA9)) {
+            d[w++] = ' ';
+            i += 2;
+        } else if (c == '\t') {
+            d[w++] = ' '; /* as the writer would write it */
+        } else if ((c < 0x20 && c != '\n') || c == 0x7f) {
+            ctl = true;
+        } else {
+            d[w++] = (char)c;
+        }
+    }
+    if (ctl)
+        bib_input_report(r->in, BIB_SEV_WARNING, line, 1, "control characters removed");
+    bib_buf_truncate(&r->vals, w);
+    return n - w;
+}
+
 static int add_entry(ris_reader *r, const char *tag, size_t line, const char *v, size_t len)
 {
     if (r->nent == r->cap) {
@@ -87,7 +121,10 @@ static int add_entry(ris_reader *r, const char *tag, size_t line, const char *v,
     e->off = r->vals.len;
     e->len = len;
     bib_buf_append_fast(&r->vals, v, len);
-    return bib_buf_failed(&r->vals) ? BIB_ENOMEM : 0;
+    if (bib_buf_failed(&r->vals))
+        return BIB_ENOMEM;
+    e->len -= clean_tail(r, e->off, line);
+    return 0;
 }
 
 static bool tag_is(const ris_entry *e, const char *t)
@@ -711,11 +748,13 @@ static int r_next(bib_reader *rd, bib_record **out)
                 last->len++;
             }
         }
+        size_t at = r->vals.len;
         bib_buf_append_fast(&r->vals, l.value, l.len);
         last->len += l.len;
         blanks = 0;
         if (bib_buf_failed(&r->vals))
             return BIB_ENOMEM;
+        last->len -= clean_tail(r, at, ln);
     }
 }
 

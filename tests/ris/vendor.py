@@ -47,8 +47,9 @@ def eq(what, got, want):
     check(what, got == want, "got %r, want %r" % (got, want))
 
 
-ZOTERO = ("TY  - JOUR\r\nTI  - Über Graphen\r\nAU  - Müller, Jürgen\r\nAU  - Smith, John, Jr.\r\n"
-          "T2  - Journal of Tests\r\nDA  - 2020/03/15/\r\nPY  - 2020\r\nY2  - 2021/01/02/10:11:12\r\n"
+ZOTERO = ("TY  - JOUR\r\nTI  - Über Graphen\r\nAU  - Müller, Jürgen\r\n"
+          "AU  - Smith, John, Jr.\r\nT2  - Journal of Tests\r\nDA  - 2020/03/15/\r\n"
+          "PY  - 2020\r\nY2  - 2021/01/02/10:11:12\r\n"
           "VL  - 12\r\nIS  - 3\r\nSP  - 101\r\nEP  - 110\r\nDO  - 10.1000/xyz\r\n"
           "N1  - <p>A note</p>\r\nL1  - internal-pdf://file.pdf\r\nKW  - graphs\r\nKW  - tests\r\n"
           "ER  - \r\n\r\n")
@@ -63,7 +64,8 @@ for label, data in [("utf-8 crlf", base), ("utf-8 bom", b"\xef\xbb\xbf" + base),
     eq(label + " exit", rc, 0)
     if j:
         eq(label + " title", j[0].get("title"), "Über Graphen")
-        eq(label + " author", j[0].get("author", [{}])[0], {"family": "Müller", "given": "Jürgen"})
+        eq(label + " author", j[0].get("author", [{}])[0],
+           {"family": "Müller", "given": "Jürgen"})
         eq(label + " suffix", j[0].get("author", [{}, {}])[1].get("suffix"), "Jr.")
         eq(label + " issued", j[0].get("issued"), {"date-parts": [[2020, 3, 15]]})
         eq(label + " page", j[0].get("page"), "101-110")
@@ -170,6 +172,11 @@ check("malformed tag error at line 14", "in.ris:14:3: error: expected two blanks
 check("missing ER at end warned", "in.ris:16:1: warning: record has no 'ER" in err, err)
 rc, j, err = read(dirty, ["--strict"])
 check("strict stops on the malformed record", rc == 1, "rc %d" % rc)
+
+noise = b"TY  - JOUR\nTI  - Control\x15 char\xe2\x80\xa8and\tline separator\nER  - \n"
+rc, j, err = read(noise)
+eq("control chars and U+2028", j and j[0].get("title"), "Control char and line separator")
+check("control chars warned", "in.ris:2:1: warning: control characters removed" in err, err)
 
 # ---- writer --------------------------------------------------------------------
 src = json.dumps([

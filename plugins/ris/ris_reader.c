@@ -629,12 +629,12 @@ static void quote_line(char *q, size_t qs, const char *s, size_t len)
     bib_diag_quote(q, qs, s, len, 20);
 }
 
-static void start_record(ris_reader *r, size_t line, const char *v, size_t len)
+static int start_record(ris_reader *r, size_t line, const char *v, size_t len)
 {
     r->nent = 0;
     bib_buf_reset(&r->vals);
     r->rec_line = line;
-    add_entry(r, "TY", line, v, len);
+    return add_entry(r, "TY", line, v, len);
 }
 
 static int r_next(bib_reader *rd, bib_record **out)
@@ -645,7 +645,8 @@ static int r_next(bib_reader *rd, bib_record **out)
     *out = NULL;
     if (r->pending_ty) {
         r->pending_ty = false;
-        start_record(r, r->pending_line, r->pending_val.data, r->pending_val.len);
+        if (start_record(r, r->pending_line, r->pending_val.data, r->pending_val.len))
+            return BIB_ENOMEM;
         in_rec = true;
     }
     for (;;) {
@@ -672,7 +673,8 @@ static int r_next(bib_reader *rd, bib_record **out)
         }
         if (!in_rec) {
             if (l.kind == RIS_LINE_TAG && l.tag[0] == 'T' && l.tag[1] == 'Y') {
-                start_record(r, ln, l.value, l.len);
+                if (start_record(r, ln, l.value, l.len))
+                    return BIB_ENOMEM;
                 in_rec = true;
                 blanks = 0;
                 r->junk_warned = false;
@@ -734,9 +736,6 @@ static int r_next(bib_reader *rd, bib_record **out)
         }
         /* a continuation line: part of the last value */
         ris_entry *last = &r->ent[r->nent - 1];
-        if (r->nent == 1 && last->len == 0) {
-            /* text right after an empty TY: nothing to continue */
-        }
         bool nl = keeps_newlines(last->tag) || tag_is(last, "KW");
         if (last->len) {
             if (nl) {

@@ -221,6 +221,14 @@ bool ris_type_sp_is_count(const char *code)
     return code_in(code, set);
 }
 
+bool ris_type_isbn(const char *code)
+{
+    static const char *const set[] = {"BOOK", "CHAP", "EBOOK", "ECHAP", "EDBOOK", "CLSWK",
+                                      "ANCIENT", "CONF", "DICT", "ENCYC", "MUSIC", "PAMP",
+                                      "THES", NULL};
+    return code_in(code, set);
+}
+
 bool ris_type_da_accessed(const char *code)
 {
     static const char *const set[] = {"AGGR", "DBASE", "EJOUR", "EBOOK", "ECHAP", "MULTI", NULL};

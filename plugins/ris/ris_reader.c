@@ -484,6 +484,12 @@ static int build_record(ris_reader *r, bib_record **out)
             int k = ris_sn_kind(val(&b, e), e->len);
             bool numbered = strcmp(b.code, "RPRT") == 0 || strcmp(b.code, "GOVDOC") == 0 ||
                             strcmp(b.code, "PAT") == 0 || strcmp(b.code, "STAND") == 0;
+            /* no digits at all: the type decides, as Zotero does (books
+             * carry ISBNs, serials ISSNs); a malformed number stays an
+             * ISSN, which is where the writer puts those */
+            if (k == 0 && !numbered && ris_type_isbn(b.code) &&
+                strcspn(val(&b, e), "0123456789") >= e->len)
+                k = 1;
             if (k == 1)
                 b.rc = bib_record_add_text(b.rec, BIB_VAR_ISBN, val(&b, e), e->len);
             else if (k == 2 || !numbered)
@@ -501,9 +507,21 @@ static int build_record(ris_reader *r, bib_record **out)
         case T('A', 'B'): case T('N', '2'):
             set_once(&b, BIB_VAR_ABSTRACT, e);
             break;
-        case T('N', '1'):
-            set_once(&b, BIB_VAR_NOTE, e);
+        case T('N', '1'): {
+            /* ProCite packs fields into notes as "Label: value"; the call
+             * number is the one with a CSL home (crosswalk 5.7) */
+            static const char cn[] = "Call Number: ";
+            if (e->len > sizeof cn - 1 && memcmp(val(&b, e), cn, sizeof cn - 1) == 0 &&
+                !bib_record_has(b.rec, BIB_VAR_CALL_NUMBER)) {
+                ris_entry sub = *e;
+                sub.off += sizeof cn - 1;
+                sub.len -= sizeof cn - 1;
+                set_once(&b, BIB_VAR_CALL_NUMBER, &sub);
+            } else {
+                set_once(&b, BIB_VAR_NOTE, e);
+            }
             break;
+        }
         case T('R', 'N'):
             set_once(&b, BIB_VAR_ANNOTE, e);
             break;

@@ -61,6 +61,9 @@ const char *ris_name_tag(const char *code, bib_var var);
 bool ris_type_series_t2(const char *code);
 /* True for the TY codes whose SP is a number of pages (BOOK, THES...). */
 bool ris_type_sp_is_count(const char *code);
+/* True for the book-like TY codes whose SN is an ISBN when its shape does
+ * not say (BOOK, CHAP, CONF, THES...). */
+bool ris_type_isbn(const char *code);
 /* True for the TY codes whose DA is the date accessed (AGGR, DBASE, EJOUR,
  * EBOOK, ECHAP, MULTI; R11 per-type tables). */
 bool ris_type_da_accessed(const char *code);

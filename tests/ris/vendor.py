@@ -136,6 +136,12 @@ if j:
     eq("endnote chapter series", j[1].get("collection-title"), "Series Name")
     eq("endnote chapter page", j[1].get("page"), "12-30")
 
+procite = b"TY  - BOOK\nTI  - P\nN1  - Call Number: QA76 .P7\nSN  - pending\nER  - \n"
+rc, j, err = read(procite)
+if j:
+    eq("procite call number", j[0].get("call-number"), "QA76 .P7")
+    eq("SN of a book without a shape is an ISBN", j[0].get("ISBN"), "pending")
+
 # ---- lexical tolerance, errors and their positions -------------------------
 dirty = (b"Provider: Some Database\n"              # 1: text before the first TY
          b"\n"

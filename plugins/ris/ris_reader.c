@@ -1,0 +1,784 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ris_reader.c - the RIS reader. It streams: lines come from
+ * bib_input_getline (which handles CRLF, CR, BOMs and, with
+ * BIB_ENC_DETECT, Latin-1/Windows-1252 input), the tag lines of one record
+ * are collected into one reusable value buffer plus a reusable array of
+ * (tag, line, offset, length) entries - no allocation per line - and at
+ * `ER` the entries are mapped onto a bib_record (../shared/docs/
+ * crosswalk.md 2.3, 3.10, 5). Memory is bounded by the largest record.
+ *
+ * Lexical rules (crosswalk 5.1-5.4): a tag line is `XX  - value` with one
+ * to three blanks before the dash; other non-blank lines continue the
+ * previous value (joined by a newline for AB/N1/N2/RN, whose line breaks
+ * are the note's own, and by a space otherwise); `TY` starts a record and
+ * `ER` ends it. Text before the first `TY` is skipped with a warning; a
+ * `TY` inside a record, or the end of the input, ends a record that has no
+ * `ER` (kept, with a warning); a malformed tag line is an error that costs
+ * its record only. Tags without a CSL home, and repeats of single-valued
+ * tags, are kept as ("ris", tag, value) extras so ris -> ris loses nothing.
+ *
+ * Not for: writing RIS (ris_writer.c) or the pure mapping helpers
+ * (ris_map.c).
+ */
+#include <ctype.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "risfmt.h"
+
+typedef struct ris_entry {
+    char tag[3];
+    size_t line;
+    size_t off, len; /* value bytes in vals */
+} ris_entry;
+
+typedef struct ris_reader {
+    bib_input *in;
+    bib_buf vals;        /* values of the current record, back to back */
+    ris_entry *ent;      /* entries of the current record */
+    size_t nent, cap;
+    bib_buf tmp;
+    size_t rec_line;     /* line of the record's TY */
+    bool pending_ty;     /* a TY line ended the previous record: it starts this one */
+    size_t pending_line;
+    bib_buf pending_val;
+    bool junk_warned;    /* one warning per run of text outside records */
+} ris_reader;
+
+static int r_open(bib_reader *rd, bib_input *in, const bib_options *opts)
+{
+    (void)opts;
+    ris_reader *r = bib_reader_state(rd);
+    r->in = in;
+    bib_buf_init(&r->vals);
+    bib_buf_init(&r->tmp);
+    bib_buf_init(&r->pending_val);
+    /* RIS files in the wild are Windows-1252 as often as UTF-8 (R01) */
+    return bib_input_set_encoding(in, BIB_ENC_DETECT) == BIB_ENOMEM ? BIB_ENOMEM : 0;
+}
+
+static void r_close(bib_reader *rd)
+{
+    ris_reader *r = bib_reader_state(rd);
+    bib_buf_clear(&r->vals);
+    bib_buf_clear(&r->tmp);
+    bib_buf_clear(&r->pending_val);
+    free(r->ent);
+    r->ent = NULL;
+}
+
+/* Cleans the bytes vals[from..] just appended: control characters (Reference
+ * Manager writes NAK, STX, ETB; the spec allows none) are dropped with a
+ * warning, tabs and U+2028/U+2029 (Atypon) become spaces (crosswalk 5.3). Returns
+ * how many bytes were removed. The common case is one pass, no writes. */
+static size_t clean_tail(ris_reader *r, size_t from, size_t line)
+{
+    char *d = r->vals.data;
+    size_t n = r->vals.len, i = from;
+    while (i < n && (unsigned char)d[i] >= 0x20 && (unsigned char)d[i] != 0xE2 && d[i] != 0x7f)
+        i++;
+    if (i == n)
+        return 0;
+    size_t w = i;
+    bool ctl = false;
+    for (; i < n; i++) {
+        unsigned char c = (unsigned char)d[i];
+        if (c == 0xE2 && i + 2 < n && (unsigned char)d[i + 1] == 0x80 &&
+            ((unsigned char)d[i + 2] == 0xA8 || (unsigned char)d[i + 2] == 0xA9)) {
+            d[w++] = ' ';
+            i += 2;
+        } else if (c == '\t') {
+            d[w++] = ' '; /* as the writer would write it */
+        } else if ((c < 0x20 && c != '\n') || c == 0x7f) {
+            ctl = true;
+        } else {
+            d[w++] = (char)c;
+        }
+    }
+    if (ctl)
+        bib_input_report(r->in, BIB_SEV_WARNING, line, 1, "control characters removed");
+    bib_buf_truncate(&r->vals, w);
+    return n - w;
+}
+
+static int add_entry(ris_reader *r, const char *tag, size_t line, const char *v, size_t len)
+{
+    if (r->nent == r->cap) {
+        size_t nc = r->cap ? r->cap * 2 : 64;
+        ris_entry *ne = realloc(r->ent, nc * sizeof *ne);
+        if (!ne)
+            return BIB_ENOMEM;
+        r->ent = ne;
+        r->cap = nc;
+    }
+    ris_entry *e = &r->ent[r->nent++];
+    e->tag[0] = tag[0];
+    e->tag[1] = tag[1];
+    e->tag[2] = '\0';
+    e->line = line;
+    e->off = r->vals.len;
+    e->len = len;
+    bib_buf_append_fast(&r->vals, v, len);
+    if (bib_buf_failed(&r->vals))
+        return BIB_ENOMEM;
+    e->len -= clean_tail(r, e->off, line);
+    return 0;
+}
+
+static bool tag_is(const ris_entry *e, const char *t)
+{
+    return e->tag[0] == t[0] && e->tag[1] == t[1];
+}
+
+/* Tags whose line breaks belong to the value (notes, abstracts). */
+static bool keeps_newlines(const char *tag)
+{
+    return (tag[0] == 'A' && tag[1] == 'B') || (tag[0] == 'N' && tag[1] == '1') ||
+           (tag[0] == 'N' && tag[1] == '2') || (tag[0] == 'R' && tag[1] == 'N');
+}
+
+/* ---- record building ---------------------------------------------------- */
+
+typedef struct build {
+    ris_reader *r;
+    bib_record *rec;
+    char code[16]; /* TY, upper-cased */
+    int rc;
+} build;
+
+static const char *val(const build *b, const ris_entry *e)
+{
+    return b->r->vals.data + e->off;
+}
+
+static void extra(build *b, const ris_entry *e)
+{
+    if (!b->rc)
+        b->rc = bib_record_add_extra(b->rec, "ris", e->tag, val(b, e), e->len);
+}
+
+/* Sets a single-valued text variable, or keeps the tag as an extra when the
+ * variable is already set (repeats, or an alias tag after the main one). */
+static void set_once(build *b, bib_var var, const ris_entry *e)
+{
+    if (b->rc)
+        return;
+    if (bib_record_has(b->rec, var)) {
+        extra(b, e);
+        return;
+    }
+    if (bib_var_kind(var) == BIB_KIND_RICH) {
+        bib_buf *t = &b->r->tmp;
+        bib_buf_reset(t);
+        bib_rich_from_plain(t, val(b, e), e->len);
+        b->rc = bib_buf_failed(t) ? BIB_ENOMEM : bib_record_set_text(b->rec, var, t->data, t->len);
+        return;
+    }
+    b->rc = bib_record_set_text(b->rec, var, val(b, e), e->len);
+}
+
+static void add_name(build *b, bib_var var, const ris_entry *e)
+{
+    if (b->rc)
+        return;
+    const char *s = val(b, e);
+    size_t len = e->len;
+    /* "Sanchez, Pedro; Montoya, Maria" in one AU: split only when every
+     * part looks like "Last, First" (user-needs P21) */
+    const char *semi = memchr(s, ';', len);
+    if (semi) {
+        bool all = true;
+        const char *p = s, *end = s + len;
+        while (p < end && all) {
+            const char *q = memchr(p, ';', (size_t)(end - p));
+            if (!q)
+                q = end;
+            const char *c = memchr(p, ',', (size_t)(q - p));
+            all = c && memchr(c + 1, ',', (size_t)(q - c - 1)) == NULL;
+            p = q + 1;
+        }
+        if (all) {
+            p = s;
+            while (p < end && !b->rc) {
+                const char *q = memchr(p, ';', (size_t)(end - p));
+                if (!q)
+                    q = end;
+                ris_entry sub = *e;
+                sub.off = (size_t)(p - b->r->vals.data);
+                sub.len = (size_t)(q - p);
+                add_name(b, var, &sub);
+                p = q + 1;
+            }
+            return;
+        }
+    }
+    bib_name n;
+    bool vanc;
+    int rc = ris_name_parse(&n, s, len, &vanc);
+    if (rc == BIB_EPARSE)
+        return; /* blanks and commas only */
+    if (rc) {
+        b->rc = rc;
+        return;
+    }
+    if (vanc)
+        bib_input_report(b->r->in, BIB_SEV_WARNING, e->line, 7,
+                         "name '%s' read as family name and initials", n.family);
+    b->rc = bib_record_add_name(b->rec, var, &n);
+    bib_name_clear(&n);
+}
+
+static void add_keywords(build *b, const ris_entry *e)
+{
+    /* split on newlines and ';', and on ',' only when that gave one keyword
+     * (crosswalk 5.6, Zotero's rule) */
+    const char *s = val(b, e), *end = s + e->len;
+    bool multi = false;
+    for (const char *p = s; p < end; p++)
+        if (*p == ';' || *p == '\n')
+            multi = true;
+    const char *seps = multi ? ";\n" : ",";
+    bool has_comma = !multi && memchr(s, ',', e->len) != NULL;
+    if (!multi && !has_comma) {
+        if (e->len && !b->rc)
+            b->rc = bib_record_add_text(b->rec, BIB_VAR_KEYWORD, s, e->len);
+        return;
+    }
+    const char *p = s;
+    while (p <= end && !b->rc) {
+        const char *q = p;
+        while (q < end && !strchr(seps, *q))
+            q++;
+        const char *a = p, *z = q;
+        while (a < z && isspace((unsigned char)*a))
+            a++;
+        while (z > a && isspace((unsigned char)z[-1]))
+            z--;
+        if (z > a)
+            b->rc = bib_record_add_text(b->rec, BIB_VAR_KEYWORD, a, (size_t)(z - a));
+        p = q + 1;
+    }
+}
+
+static bool same_day(const bib_date *a, const bib_date *b)
+{
+    if (a->nparts < 1 || b->nparts < 1)
+        return false;
+    const bib_date_part *x = &a->parts[0], *y = &b->parts[0];
+    if (x->year != y->year)
+        return false;
+    /* a less precise date that agrees is implied by the more precise one */
+    return (!x->month || !y->month || x->month == y->month) &&
+           (!x->day || !y->day || x->day == y->day);
+}
+
+/* issued: DA > PY > Y1 whatever their order (user-needs P20); Y2 is
+ * accessed, never issued; a disagreeing Y1 is an online date
+ * (available-date, Taylor & Francis), a disagreeing PY an extra. */
+static void map_dates(build *b, const ris_entry *da, const ris_entry *py,
+                      const ris_entry *y1, bool da_is_accessed)
+{
+    const ris_entry *order[3] = {da_is_accessed ? NULL : da, py, y1};
+    bib_date best = {0};
+    const ris_entry *from = NULL;
+    for (int i = 0; i < 3 && !from && !b->rc; i++) {
+        if (!order[i])
+            continue;
+        bib_date d;
+        int rc = ris_date_parse(&d, val(b, order[i]), order[i]->len);
+        if (rc == BIB_ENOMEM) {
+            b->rc = rc;
+            return;
+        }
+        if (rc == 0) {
+            best = d;
+            from = order[i];
+        } else {
+            bib_date_clear(&d);
+        }
+    }
+    if (!from) {
+        /* nothing parses: the first of them as a literal date */
+        for (int i = 0; i < 3 && !from; i++)
+            if (order[i]) {
+                from = order[i];
+                best = (bib_date){0};
+                int rc = ris_date_parse(&best, val(b, from), from->len);
+                if (rc == BIB_ENOMEM) {
+                    b->rc = rc;
+                    return;
+                }
+            }
+    }
+    if (from && best.nparts >= 1 && !best.parts[0].has_year) {
+        /* "DA  - JUN 8" next to "PY  - 2004" (Web of Science): the day
+         * from one, the year from the other */
+        for (int i = 0; i < 3; i++) {
+            if (!order[i] || order[i] == from)
+                continue;
+            bib_date d;
+            if (ris_date_parse(&d, val(b, order[i]), order[i]->len) == 0 && d.nparts >= 1 &&
+                d.parts[0].has_year) {
+                best.parts[0].has_year = true;
+                best.parts[0].year = d.parts[0].year;
+                bib_date_clear(&d);
+                free((char *)best.raw);
+                best.raw = NULL;
+                break;
+            }
+            bib_date_clear(&d);
+        }
+    }
+    if (from && !b->rc)
+        b->rc = bib_record_set_date(b->rec, BIB_VAR_ISSUED, &best);
+    for (int i = 0; i < 3 && !b->rc; i++) {
+        const ris_entry *e = order[i];
+        if (!e || e == from)
+            continue;
+        bib_date d;
+        int rc = ris_date_parse(&d, val(b, e), e->len);
+        if (rc == BIB_ENOMEM) {
+            b->rc = rc;
+            break;
+        }
+        if (rc == 0 && same_day(&d, &best) && !d.raw) {
+            bib_date_clear(&d);
+            continue; /* PY 2014 next to DA 2014/04/01: nothing new */
+        }
+        if (e == y1 && rc == 0 && !bib_record_has(b->rec, BIB_VAR_AVAILABLE_DATE))
+            b->rc = bib_record_set_date(b->rec, BIB_VAR_AVAILABLE_DATE, &d);
+        else
+            extra(b, e);
+        bib_date_clear(&d);
+    }
+    bib_date_clear(&best);
+}
+
+static void set_date(build *b, bib_var var, const ris_entry *e)
+{
+    if (b->rc)
+        return;
+    if (bib_record_has(b->rec, var)) {
+        extra(b, e);
+        return;
+    }
+    bib_date d;
+    int rc = ris_date_parse(&d, val(b, e), e->len);
+    if (rc == BIB_ENOMEM) {
+        b->rc = rc;
+        return;
+    }
+    b->rc = bib_record_set_date(b->rec, var, &d);
+    bib_date_clear(&d);
+}
+
+static void set_doi(build *b, const ris_entry *e)
+{
+    const char *s = val(b, e);
+    size_t st = ris_doi_start(s, e->len);
+    if (bib_record_has(b->rec, BIB_VAR_DOI)) {
+        extra(b, e);
+        return;
+    }
+    if (!b->rc)
+        b->rc = bib_record_set_text(b->rec, BIB_VAR_DOI, s + st, e->len - st);
+}
+
+#define T(a, b) ((unsigned)(a) << 8 | (unsigned)(b))
+
+static int build_record(ris_reader *r, bib_record **out)
+{
+    build b = {.r = r};
+    const ris_entry *ty = &r->ent[0];
+    size_t cl = ty->len < sizeof b.code - 1 ? ty->len : sizeof b.code - 1;
+    for (size_t i = 0; i < cl; i++)
+        b.code[i] = (char)toupper((unsigned char)r->vals.data[ty->off + i]);
+    b.code[cl] = '\0';
+    bool known;
+    bib_type type = ris_type_from_code(b.code, cl, &known);
+    if (!known)
+        bib_input_report(r->in, BIB_SEV_INFO, ty->line, 7,
+                         "unknown RIS type '%s', read as document (kept for RIS output)",
+                         b.code);
+    /* EDBOOK's AU are editors (crosswalk 2.3) */
+    b.rec = bib_record_new(type, NULL);
+    if (!b.rec)
+        return BIB_ENOMEM;
+    bib_record_set_origin(b.rec, bib_input_name(r->in), r->rec_line);
+    /* the code itself when the writer would not give it back */
+    if (!known || strcmp(ris_type_code(type), b.code) != 0)
+        b.rc = bib_record_add_extra(b.rec, "ris", "TY", b.code, strlen(b.code));
+
+    const ris_entry *da = NULL, *py = NULL, *y1 = NULL, *sp = NULL, *ep = NULL;
+    bool series = ris_type_series_t2(b.code), journal = ris_type_journal(b.code);
+    bool da_accessed = ris_type_da_accessed(b.code);
+
+    for (size_t i = 1; i < r->nent && !b.rc; i++) {
+        const ris_entry *e = &r->ent[i];
+        if (e->len == 0)
+            continue; /* "DO  -": empty tags are dropped (Z, CJ) */
+        /* only AU, A1-A4 and ED can be names: skip the role lookup otherwise */
+        bool name_tag = (e->tag[0] == 'A' && (e->tag[1] == 'U' || (e->tag[1] >= '1' &&
+                                                                  e->tag[1] <= '4'))) ||
+                        (e->tag[0] == 'E' && e->tag[1] == 'D');
+        bib_var nv = name_tag ? ris_name_var(b.code, e->tag) : BIB_VAR_NONE;
+        if (nv != BIB_VAR_NONE) {
+            add_name(&b, nv, e);
+            continue;
+        }
+        switch (T(e->tag[0], e->tag[1])) {
+        case T('T', 'I'): case T('T', '1'):
+            set_once(&b, BIB_VAR_TITLE, e);
+            break;
+        case T('C', 'T'):
+            set_once(&b, BIB_VAR_TITLE, e);
+            break;
+        case T('B', 'T'):
+            if (strcmp(b.code, "BOOK") == 0 || strcmp(b.code, "UNPB") == 0)
+                set_once(&b, BIB_VAR_TITLE, e);
+            else
+                set_once(&b, BIB_VAR_CONTAINER_TITLE, e);
+            break;
+        case T('T', '2'):
+            set_once(&b, series ? BIB_VAR_COLLECTION_TITLE : BIB_VAR_CONTAINER_TITLE, e);
+            break;
+        case T('T', '3'):
+            set_once(&b, BIB_VAR_COLLECTION_TITLE, e);
+            break;
+        case T('J', 'F'): case T('J', 'O'):
+            set_once(&b, BIB_VAR_CONTAINER_TITLE, e);
+            break;
+        case T('J', 'A'): case T('J', '1'): case T('J', '2'):
+            set_once(&b, BIB_VAR_CONTAINER_TITLE_SHORT, e);
+            break;
+        case T('S', 'T'):
+            set_once(&b, BIB_VAR_TITLE_SHORT, e);
+            break;
+        case T('P', 'Y'):
+            if (!py) py = e; else extra(&b, e);
+            break;
+        case T('Y', '1'):
+            if (!y1) y1 = e; else extra(&b, e);
+            break;
+        case T('D', 'A'):
+            if (!da) da = e; else extra(&b, e);
+            break;
+        case T('Y', '2'):
+            set_date(&b, BIB_VAR_ACCESSED, e);
+            break;
+        case T('S', 'P'):
+            if (!sp) sp = e; else extra(&b, e);
+            break;
+        case T('E', 'P'):
+            if (!ep) ep = e; else extra(&b, e);
+            break;
+        case T('V', 'L'):
+            set_once(&b, BIB_VAR_VOLUME, e);
+            break;
+        case T('I', 'S'): case T('C', 'P'):
+            set_once(&b, BIB_VAR_ISSUE, e);
+            break;
+        case T('S', 'N'): {
+            int k = ris_sn_kind(val(&b, e), e->len);
+            bool numbered = strcmp(b.code, "RPRT") == 0 || strcmp(b.code, "GOVDOC") == 0 ||
+                            strcmp(b.code, "PAT") == 0 || strcmp(b.code, "STAND") == 0;
+            /* no digits at all: the type decides, as Zotero does (books
+             * carry ISBNs, serials ISSNs); a malformed number stays an
+             * ISSN, which is where the writer puts those */
+            if (k == 0 && !numbered && ris_type_isbn(b.code) &&
+                strcspn(val(&b, e), "0123456789") >= e->len)
+                k = 1;
+            if (k == 1)
+                b.rc = bib_record_add_text(b.rec, BIB_VAR_ISBN, val(&b, e), e->len);
+            else if (k == 2 || !numbered)
+                b.rc = bib_record_add_text(b.rec, BIB_VAR_ISSN, val(&b, e), e->len);
+            else
+                set_once(&b, BIB_VAR_NUMBER, e);
+            break;
+        }
+        case T('D', 'O'): case T('D', 'I'):
+            set_doi(&b, e);
+            break;
+        case T('U', 'R'):
+            set_once(&b, BIB_VAR_URL, e);
+            break;
+        case T('A', 'B'): case T('N', '2'):
+            set_once(&b, BIB_VAR_ABSTRACT, e);
+            break;
+        case T('N', '1'): {
+            /* ProCite packs fields into notes as "Label: value"; the call
+             * number is the one with a CSL home (crosswalk 5.7) */
+            static const char cn[] = "Call Number: ";
+            if (e->len > sizeof cn - 1 && memcmp(val(&b, e), cn, sizeof cn - 1) == 0 &&
+                !bib_record_has(b.rec, BIB_VAR_CALL_NUMBER)) {
+                ris_entry sub = *e;
+                sub.off += sizeof cn - 1;
+                sub.len -= sizeof cn - 1;
+                set_once(&b, BIB_VAR_CALL_NUMBER, &sub);
+            } else {
+                set_once(&b, BIB_VAR_NOTE, e);
+            }
+            break;
+        }
+        case T('R', 'N'):
+            set_once(&b, BIB_VAR_ANNOTE, e);
+            break;
+        case T('K', 'W'):
+            add_keywords(&b, e);
+            break;
+        case T('P', 'B'):
+            set_once(&b, BIB_VAR_PUBLISHER, e);
+            break;
+        case T('C', 'Y'): case T('P', 'P'):
+            set_once(&b, BIB_VAR_PUBLISHER_PLACE, e);
+            break;
+        case T('E', 'T'):
+            set_once(&b, strcmp(b.code, "COMP") == 0 || strcmp(b.code, "DATA") == 0
+                             ? BIB_VAR_VERSION : BIB_VAR_EDITION, e);
+            break;
+        case T('L', 'A'):
+            set_once(&b, BIB_VAR_LANGUAGE, e);
+            break;
+        case T('D', 'B'): case T('D', 'P'):
+            set_once(&b, BIB_VAR_SOURCE, e);
+            break;
+        case T('C', 'N'):
+            set_once(&b, BIB_VAR_CALL_NUMBER, e);
+            break;
+        case T('A', 'V'):
+            set_once(&b, BIB_VAR_ARCHIVE_LOCATION, e);
+            break;
+        case T('N', 'V'):
+            set_once(&b, BIB_VAR_NUMBER_OF_VOLUMES, e);
+            break;
+        case T('O', 'P'):
+            set_once(&b, BIB_VAR_ORIGINAL_TITLE, e);
+            break;
+        case T('R', 'I'):
+            set_once(&b, BIB_VAR_REVIEWED_TITLE, e);
+            break;
+        case T('S', 'E'):
+            set_once(&b, BIB_VAR_SECTION, e);
+            break;
+        case T('S', 'V'):
+            set_once(&b, BIB_VAR_COLLECTION_NUMBER, e);
+            break;
+        case T('M', '1'):
+            set_once(&b, BIB_VAR_NUMBER, e);
+            break;
+        case T('M', '3'): {
+            const char *s = val(&b, e);
+            size_t st = ris_doi_start(s, e->len);
+            /* older EndNote puts the DOI in M3 (crosswalk 5.7) */
+            if (ris_is_doi(s + st, e->len - st) && !bib_record_has(b.rec, BIB_VAR_DOI))
+                set_doi(&b, e);
+            else
+                set_once(&b, BIB_VAR_GENRE, e);
+            break;
+        }
+        case T('I', 'D'):
+            if (bib_record_id(b.rec))
+                extra(&b, e);
+            else {
+                bib_buf_reset(&r->tmp);
+                bib_buf_append(&r->tmp, val(&b, e), e->len);
+                b.rc = bib_buf_failed(&r->tmp) ? BIB_ENOMEM
+                                               : bib_record_set_id(b.rec, r->tmp.data);
+            }
+            break;
+        case T('C', '2'):
+            if (journal)
+                set_once(&b, BIB_VAR_PMCID, e);
+            else
+                extra(&b, e);
+            break;
+        case T('C', '7'):
+            if (journal)
+                set_once(&b, BIB_VAR_NUMBER, e);
+            else
+                extra(&b, e);
+            break;
+        case T('T', 'Y'): case T('E', 'R'):
+        default:
+            /* AN, AD, L1-L4, C1-C8, M2, U1-U5, TA, TT, RP, ...: kept */
+            extra(&b, e);
+            break;
+        }
+    }
+    if (!b.rc && (da || py || y1))
+        map_dates(&b, da, py, y1, da_accessed);
+    if (!b.rc && da && da_accessed) {
+        if (bib_record_has(b.rec, BIB_VAR_ACCESSED))
+            extra(&b, da);
+        else
+            set_date(&b, BIB_VAR_ACCESSED, da);
+    }
+    if (!b.rc && (sp || ep)) {
+        bib_buf *t = &r->tmp;
+        bib_buf_reset(t);
+        if (sp && !ep && ris_type_sp_is_count(b.code) &&
+            strspn(val(&b, sp), "0123456789") == sp->len) {
+            b.rc = bib_record_set_text(b.rec, BIB_VAR_NUMBER_OF_PAGES, val(&b, sp), sp->len);
+        } else {
+            if (sp)
+                bib_pages_normalize(t, val(&b, sp), sp->len, "-");
+            if (ep) {
+                bib_buf_putc(t, '-');
+                bib_buf_append(t, val(&b, ep), ep->len);
+            }
+            b.rc = bib_buf_failed(t) ? BIB_ENOMEM
+                                     : bib_record_set_text(b.rec, BIB_VAR_PAGE, t->data, t->len);
+        }
+    }
+    if (b.rc) {
+        bib_record_free(b.rec);
+        return b.rc;
+    }
+    *out = b.rec;
+    return 1;
+}
+
+/* ---- the line loop ------------------------------------------------------ */
+
+static void quote_line(char *q, size_t qs, const char *s, size_t len)
+{
+    bib_diag_quote(q, qs, s, len, 20);
+}
+
+static int start_record(ris_reader *r, size_t line, const char *v, size_t len)
+{
+    r->nent = 0;
+    bib_buf_reset(&r->vals);
+    r->rec_line = line;
+    return add_entry(r, "TY", line, v, len);
+}
+
+static int r_next(bib_reader *rd, bib_record **out)
+{
+    ris_reader *r = bib_reader_state(rd);
+    bool in_rec = false, bad = false;
+    size_t blanks = 0;
+    *out = NULL;
+    if (r->pending_ty) {
+        r->pending_ty = false;
+        if (start_record(r, r->pending_line, r->pending_val.data, r->pending_val.len))
+            return BIB_ENOMEM;
+        in_rec = true;
+    }
+    for (;;) {
+        const char *s;
+        size_t len;
+        int rc = bib_input_getline(r->in, &s, &len);
+        if (rc < 0)
+            return rc;
+        size_t ln = bib_input_last_line(r->in);
+        if (rc == 0) {
+            if (!in_rec)
+                return 0;
+            bib_input_report(r->in, BIB_SEV_WARNING, r->rec_line, 1,
+                             "record has no 'ER  - ' before the end of the input");
+            if (bad)
+                return BIB_EPARSE;
+            return build_record(r, out);
+        }
+        ris_line l;
+        ris_lex_line(s, len, &l);
+        if (l.kind == RIS_LINE_BLANK) {
+            blanks++;
+            continue;
+        }
+        if (!in_rec) {
+            if (l.kind == RIS_LINE_TAG && l.tag[0] == 'T' && l.tag[1] == 'Y') {
+                if (start_record(r, ln, l.value, l.len))
+                    return BIB_ENOMEM;
+                in_rec = true;
+                blanks = 0;
+                r->junk_warned = false;
+                continue;
+            }
+            if (l.kind == RIS_LINE_TAG && l.tag[0] == 'E' && l.tag[1] == 'R' && !l.len)
+                continue; /* a second ER, or an empty record's ER (JabRef test) */
+            if (!r->junk_warned) {
+                char q[64];
+                quote_line(q, sizeof q, l.value, l.len);
+                bib_input_report(r->in, BIB_SEV_WARNING, ln, 1,
+                                 "expected 'TY  - ' to start a record, found '%s'", q);
+                r->junk_warned = true;
+            }
+            continue;
+        }
+        if (l.kind == RIS_LINE_LOWER_TAG) {
+            bib_input_report(r->in, bib_reader_is_strict(rd) ? BIB_SEV_ERROR : BIB_SEV_WARNING,
+                             ln, 1, "tag '%c%c' should be upper case",
+                             tolower((unsigned char)l.tag[0]), tolower((unsigned char)l.tag[1]));
+            if (bib_reader_is_strict(rd))
+                bad = true;
+            l.kind = RIS_LINE_TAG;
+        }
+        if (l.kind == RIS_LINE_TAG) {
+            blanks = 0;
+            if (l.tag[0] == 'E' && l.tag[1] == 'R') {
+                if (bad)
+                    return BIB_EPARSE;
+                return build_record(r, out);
+            }
+            if (l.tag[0] == 'T' && l.tag[1] == 'Y') {
+                bib_input_report(r->in, BIB_SEV_WARNING, ln, 1,
+                                 "expected 'ER  - ' to end the record of line %zu before a "
+                                 "new 'TY'", r->rec_line);
+                bib_buf_reset(&r->pending_val);
+                bib_buf_append(&r->pending_val, l.value, l.len);
+                if (bib_buf_failed(&r->pending_val))
+                    return BIB_ENOMEM;
+                r->pending_ty = true;
+                r->pending_line = ln;
+                if (bad)
+                    return BIB_EPARSE;
+                return build_record(r, out);
+            }
+            if (add_entry(r, l.tag, ln, l.value, l.len))
+                return BIB_ENOMEM;
+            continue;
+        }
+        if (l.kind == RIS_LINE_BAD_TAG) {
+            char q[64];
+            quote_line(q, sizeof q, l.value - (l.value > s ? (size_t)(l.value - s) : 0),
+                       len);
+            bib_input_report(r->in, BIB_SEV_ERROR, ln, 3,
+                             "expected two blanks and '- ' after tag '%s', found '%s'", l.tag,
+                             q);
+            bad = true;
+            continue;
+        }
+        /* a continuation line: part of the last value */
+        ris_entry *last = &r->ent[r->nent - 1];
+        bool nl = keeps_newlines(last->tag) || tag_is(last, "KW");
+        if (last->len) {
+            if (nl) {
+                for (size_t k = 0; k <= blanks; k++)
+                    bib_buf_putc_fast(&r->vals, '\n');
+                last->len += blanks + 1;
+            } else {
+                bib_buf_putc_fast(&r->vals, ' ');
+                last->len++;
+            }
+        }
+        size_t at = r->vals.len;
+        bib_buf_append_fast(&r->vals, l.value, l.len);
+        last->len += l.len;
+        blanks = 0;
+        if (bib_buf_failed(&r->vals))
+            return BIB_ENOMEM;
+        last->len -= clean_tail(r, at, ln);
+    }
+}
+
+const bib_reader_ops risfmt_reader_ops = {
+    .state_size = sizeof(ris_reader),
+    .open = r_open,
+    .next = r_next,
+    .close = r_close,
+    .options = NULL,
+};

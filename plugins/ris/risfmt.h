@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * risfmt.h - what the files of the ris module share: the line lexer, the
+ * TY code <-> CSL type tables, the type-dependent role of each name and
+ * title tag, and the RIS-specific readings of names, dates, ISBN/ISSN and
+ * DOIs. They are plain functions without I/O so that the Check suite
+ * (tests/ris/test_ris.c) compiles ris_map.c in and tests them directly.
+ *
+ * Not for: anything outside plugins/ris and its tests (the module is built
+ * with hidden visibility; only bib_plugin_module is exported).
+ */
+#ifndef BIBCONV_RISFMT_H
+#define BIBCONV_RISFMT_H
+
+#include "bibconv/plugin.h"
+#include "bibconv/text.h"
+
+extern const bib_reader_ops risfmt_reader_ops;
+extern const bib_writer_ops risfmt_writer_ops;
+
+/* What one physical line is (after trimming blanks and the line end). */
+typedef enum ris_line_kind {
+    RIS_LINE_BLANK = 0, /* empty or only blanks */
+    RIS_LINE_TAG,       /* "XX  - value", loose spacing accepted */
+    RIS_LINE_LOWER_TAG, /* "xx  - value": a tag in lower case (warned) */
+    RIS_LINE_BAD_TAG,   /* "XX- value", "XX     - v": a tag that is malformed */
+    RIS_LINE_TEXT       /* anything else: a continuation line */
+} ris_line_kind;
+
+typedef struct ris_line {
+    ris_line_kind kind;
+    char tag[3];       /* TAG/LOWER_TAG/BAD_TAG: the two tag characters, upper-cased */
+    const char *value; /* into the line: the value (TAG) or the trimmed text */
+    size_t len;
+} ris_line;
+
+/* Classifies s[0..len). Tag lines are `[A-Z][A-Z0-9]`, one to three blanks
+ * (spaces or tabs), '-', then a blank and the value, or the end of line
+ * (`ER  -`). Pure, no allocation; pointers in *out point into s. */
+void ris_lex_line(const char *s, size_t len, ris_line *out);
+
+/* True when s[0..len) would be read back as a tag line of any kind (the
+ * writer must not put such text on a continuation line). */
+bool ris_looks_like_tag(const char *s, size_t len);
+
+/* CSL type of a TY code (case-insensitive, blanks trimmed). *known is set
+ * false for an unknown code, which reads as document. */
+bib_type ris_type_from_code(const char *code, size_t len, bool *known);
+/* TY code the writer uses for a CSL type (static string). */
+const char *ris_type_code(bib_type type);
+
+/* The CSL name variable a name tag (AU A1 A2 A3 A4 ED) carries in a record
+ * of TY `code`; BIB_VAR_NONE for other tags. */
+bib_var ris_name_var(const char *code, const char *tag);
+/* The tag the writer uses for name variable `var` in a record of TY
+ * `code` (the inverse of ris_name_var), or NULL when RIS has none. */
+const char *ris_name_tag(const char *code, bib_var var);
+
+/* True for the TY codes whose T2 is a series title (BOOK, RPRT, COMP...):
+ * there T2 is collection-title and T3 is unused. */
+bool ris_type_series_t2(const char *code);
+/* True for the TY codes whose SP is a number of pages (BOOK, THES...). */
+bool ris_type_sp_is_count(const char *code);
+/* True for the book-like TY codes whose SN is an ISBN when its shape does
+ * not say (BOOK, CHAP, CONF, THES...). */
+bool ris_type_isbn(const char *code);
+/* True for the TY codes whose DA is the date accessed (AGGR, DBASE, EJOUR,
+ * EBOOK, ECHAP, MULTI; R11 per-type tables). */
+bool ris_type_da_accessed(const char *code);
+/* True for the journal family (JOUR, EJOUR, ABST, INPR, JFULL). */
+bool ris_type_journal(const char *code);
+
+/* Parses one RIS name: "Last, First", "Last, First, Suffix", "Last,F.M.",
+ * a Vancouver "Oudin A" (sets *vancouver), or a corporate name (no comma,
+ * several words: literal). Fills *out with new strings (bib_name_clear).
+ * Returns 0, BIB_EPARSE (nothing usable) or BIB_ENOMEM. */
+int ris_name_parse(bib_name *out, const char *s, size_t len, bool *vancouver);
+/* Appends "family, given, suffix" (particles in front of the family name)
+ * or the literal. Returns 0 or BIB_ENOMEM. */
+int ris_name_format(bib_buf *out, const bib_name *name);
+
+/* Parses a RIS date: "YYYY/MM/DD/other" and its partial forms, zeros for
+ * unknown parts ("2020/00/00"), plain years, ISO dates and written dates.
+ * Same contract as bib_date_parse. */
+int ris_date_parse(bib_date *out, const char *s, size_t len);
+/* Appends "YYYY/MM/DD/" (two-digit parts, empty slots kept, a season in
+ * the fourth slot) for the first part of `d`. BIB_EINVAL when d has no
+ * year. */
+int ris_date_format(bib_buf *out, const bib_date *d);
+
+/* 1 when s looks like an ISBN, 2 an ISSN, 0 neither. */
+int ris_sn_kind(const char *s, size_t len);
+/* Strips a resolver prefix ("https://doi.org/", "doi:") from a DOI:
+ * returns the offset of the bare DOI in s. */
+size_t ris_doi_start(const char *s, size_t len);
+/* True when s[0..len) is a DOI ("10.NNNN/..."), after ris_doi_start. */
+bool ris_is_doi(const char *s, size_t len);
+
+#endif /* BIBCONV_RISFMT_H */

@@ -828,6 +828,11 @@ static bool is_placeholder(const char *s, size_t len)
     return true;
 }
 
+/* Words of running prose (verbs, pronouns) rare in titles. */
+static const char *const verb_words[] = {"we", "our", "is", "are", "was", "were", "has",
+                                         "have", "will", "been", "it", "they", "which",
+                                         "nous", "est", "sont", NULL};
+
 /* Words that open abstracts rather than titles. */
 static bool prose_opener(const char *w)
 {
@@ -879,6 +884,8 @@ void page_features(page_feat *f, const char *s, size_t len, const char *prev, si
             lex++;
         if (first)
             opener = prose_opener(w);
+        if (cl == CC_LOWER && in_list(w, verb_words))
+            f->verbish++;
         first = false;
     }
     int sentences = 0;
@@ -902,6 +909,7 @@ void page_features(page_feat *f, const char *s, size_t len, const char *prev, si
         prose += 1;
     if (opener && f->tokens > 6)
         prose += 1;
+    f->opener = opener;
     f->prose = prose;
 }
 
@@ -1255,7 +1263,7 @@ int page_label(const page_lines *pl, page_layout layout, page_role *roles)
     }
     size_t *idx = malloc((n - zone + 1) * sizeof *idx);
     int k = layout == PAGE_LAYOUT_FEED ? F_K : layout == PAGE_LAYOUT_TOPIC ? W_K : P_K;
-    int *emit = malloc((n - zone + 1) * (size_t)k * sizeof *emit);
+    int *emit = calloc((n - zone + 1) * (size_t)k, sizeof *emit);
     int *path = malloc((n - zone + 1) * sizeof *path);
     if (!idx || !emit || !path) {
         free(idx);
@@ -1263,7 +1271,12 @@ int page_label(const page_lines *pl, page_layout layout, page_role *roles)
         free(path);
         return -1;
     }
-    size_t m = 0;
+    size_t m = 0, last = n;
+    for (size_t i = n; i-- > zone;)
+        if (pl->v[i].len) {
+            last = i;
+            break;
+        }
     const char *prev = NULL;
     size_t prev_len = 0;
     for (size_t i = zone; i < n; i++) {
@@ -1281,6 +1294,13 @@ int page_label(const page_lines *pl, page_layout layout, page_role *roles)
             emit_topic(&f, m, pl, i, e);
         else
             emit_profile(&f, e);
+        if (layout == PAGE_LAYOUT_PROFILE && i == last) {
+            /* a page cut inside an abstract ends on a short fragment that
+             * reads like a title: prefer prose when it starts like prose */
+            int bonus = (f.opener ? 6 : 0) + (f.verbish ? 3 : 0);
+            e[P_B] += bonus;
+            e[P_T] -= bonus;
+        }
         idx[m++] = i;
         prev = s;
         prev_len = len;

@@ -73,7 +73,9 @@ typedef struct page_feat {
     bool venue;         /* "COSYNE 2022", "Neuromatch 5" */
     bool heading;       /* a publications heading */
     bool same_as_prev;  /* equal to the previous non-blank line */
-    bool placeholder;   /* "N/A", "TBA", no letters at all */
+    bool placeholder;
+    bool opener;        /* starts like prose ("We", "In this") */
+    int verbish;        /* lower-case verbs and pronouns of prose */   /* "N/A", "TBA", no letters at all */
     int name;           /* name-likeness, PAGE_NAME_NO when impossible */
     int titleish;       /* function words, colon, '?', title vocabulary */
     int prose;          /* sentence-like evidence: full stops, length */

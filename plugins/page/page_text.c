@@ -1143,6 +1143,28 @@ size_t page_boundary(const page_lines *pl, size_t i, page_layout current)
     page_meta m;
     if (current != PAGE_LAYOUT_FEED && page_parse_meta(l->text, l->len, &m))
         return i;
+    /* the cookie-consent block of a redesigned profile: a new page unless
+     * this page already had one; its two or three news lines come first */
+    if (l->len < 200 && has_word_ci(l->text, l->len, "cookie")) {
+        for (size_t j = 0; j < i; j++)
+            if (pl->v[j].len < 200 && has_word_ci(pl->v[j].text, pl->v[j].len, "cookie"))
+                return (size_t)-1;
+        size_t nb = 0;
+        for (size_t j = first; j < i; j++)
+            nb += pl->v[j].len > 0;
+        if (nb <= 3)
+            return (size_t)-1; /* only the news lines of this page before it */
+        size_t b = i;
+        for (int k = 0; k < 3 && b > first + 1; k++) {
+            const page_line *p = &pl->v[b - 1];
+            page_feat f;
+            page_features(&f, p->text, p->len, NULL, 0);
+            if (f.blank || f.chars > 120 || f.prose >= 3 || f.venue || f.abs_marker || f.meta)
+                break;
+            b--;
+        }
+        return b;
+    }
     return (size_t)-1;
 }
 

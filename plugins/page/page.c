@@ -415,10 +415,21 @@ static int feed_meta(struct page_reader *r, struct feed_rec *f, const char *s, s
         d.parts[0].has_year = true;
         d.parts[0].year = (int)r->year;
     }
-    if (rc == 0)
+    if (rc == 0 && !m.has_year && r->year <= 0) {
+        /* no year shown: CSL date-parts need one, so the date stays raw
+         * text ("May 29") rather than a made-up year */
+        char raw[32];
+        size_t rl = m.date_len < sizeof raw - 1 ? m.date_len : sizeof raw - 1;
+        memcpy(raw, s + m.date_off, rl);
+        raw[rl] = '\0';
+        bib_date only = {0};
+        only.raw = raw;
+        rc = bib_record_set_date(f->rec, BIB_VAR_ISSUED, &only);
+    } else if (rc == 0) {
         rc = bib_record_set_date(f->rec, BIB_VAR_ISSUED, &d);
+    }
     bib_date_clear(&d);
-    if (rc == 0 && !m.has_year)
+    if (rc == 0 && !m.has_year && r->year > 0) /* the date as shown */
         rc = bib_record_add_extra(f->rec, FMT, "date", s + m.date_off, m.date_len);
     if (rc == 0 && m.score_len)
         rc = bib_record_add_extra(f->rec, FMT, "score", s, m.score_len);
@@ -940,7 +951,9 @@ static int probe_page(const unsigned char *head, size_t len, const char *filenam
     if (page_looks_html(h, len)) {
         if (has_bytes(h, len, "Portrait of ") || has_bytes(h, len, "Portrait de "))
             return BIB_PROBE_LIKELY - 20;
-        return BIB_PROBE_WEAK - 10;
+        /* no other format reads HTML: a saved page is the likely reading,
+         * and a page of another kind is refused with a diagnostic */
+        return BIB_PROBE_WEAK + 5;
     }
     return BIB_PROBE_NONE;
 }

@@ -68,6 +68,12 @@ static void add_text(struct h2l *h, const char *s, size_t len, size_t line)
             h->space = true;
             continue;
         }
+        /* &nbsp; ("et&nbsp;al.") is a space once the page is text */
+        if (c == 0xC2 && i + 1 < len && (unsigned char)s[i + 1] == 0xA0) {
+            h->space = true;
+            i++;
+            continue;
+        }
         if (h->space && h->cur.len)
             bib_buf_putc(&h->cur, ' ');
         h->space = false;
@@ -144,7 +150,7 @@ int page_html_to_lines(const char *html, size_t len, page_lines *pl)
         return -1;
     htmlDocPtr doc = htmlReadMemory(html, (int)len, NULL, "UTF-8",
                                     HTML_PARSE_NONET | HTML_PARSE_NOERROR
-                                        | HTML_PARSE_NOWARNING | HTML_PARSE_NOBLANKS);
+                                        | HTML_PARSE_NOWARNING);
     if (!doc)
         return -1;
     struct h2l h = {pl, BIB_BUF_INIT, 0, false, 0};

@@ -1182,7 +1182,7 @@ static void emit_profile(const page_feat *f, int *e)
     if (f->abs_marker || f->auth_marker)
         t -= 30;
     if (f->placeholder)
-        t -= 20;
+        t -= 40;
     if (f->prose >= 3)
         t -= 2 * f->prose;
     if (f->chars > 300)
@@ -1211,6 +1211,8 @@ static void emit_feed(const page_feat *f, const char *s, size_t len, int *e)
         page_feed_split sp;
         bool ok = page_feed_split_line(s, len, &sp);
         e[F_TA] = ok ? (sp.confident ? 8 : 4) : -2;
+        if (f->placeholder)
+            e[F_TA] -= 40;
         if (f->prose >= 3)
             e[F_TA] -= 2 * f->prose;
         e[F_B] = 2 * f->prose - 2 - (f->chars < 80 ? 6 : 0);
@@ -1240,7 +1242,7 @@ static void emit_topic(const page_feat *f, size_t idx, const page_lines *pl, siz
     if (f->venue)
         t -= 10;
     if (f->placeholder)
-        t -= 20;
+        t -= 40;
     e[W_T] = t;
     e[W_P] = t;
     e[W_B] = f->venue ? PAGE_NEG : 2 * f->prose - 2 - (f->chars < 80 ? 6 : 0);
@@ -1316,6 +1318,12 @@ int page_label(const page_lines *pl, page_layout layout, page_role *roles)
             emit_topic(&f, m, pl, i, e);
         else
             emit_profile(&f, e);
+        if (f.placeholder) {
+            /* "----", "N/A": no record text; only a topic header keeps it */
+            for (int st = 0; st < k - 1; st++)
+                if (!(layout == PAGE_LAYOUT_TOPIC && st == W_H) && e[st] > PAGE_NEG)
+                    e[st] -= 40;
+        }
         if (layout == PAGE_LAYOUT_PROFILE && i == last) {
             /* a page cut inside an abstract ends on a short fragment that
              * reads like a title: prefer prose when it starts like prose */

@@ -284,6 +284,10 @@ static const char *const title_words[] = {
     "eeg", "stimulation", "therapy", "patients", "patient", "treatment", "clinical",
     "tasks", "skills", "skill", "motifs", "motif", "patterns", "pattern", "hidden",
     "markov", "process", "processes", "gaussian", "mixture", "field", "fields", "flow",
+    "research", "topics", "topic", "publications", "biography", "students", "student",
+    "current", "member", "members", "chair", "professor", "director", "scientist",
+    "alumni", "team", "leadership", "department", "university", "institute", "academic",
+    "associate", "assistant", "industry", "core", "visiting", "researcher", "supervisor",
     "apprentissage", "profond", "reseaux", "reseau", "neurones", "modeles", "modele",
     "donnees", "analyse", "theorie", "intelligence", "artificielle", "automatique",
     NULL};
@@ -884,7 +888,7 @@ void page_features(page_feat *f, const char *s, size_t len, const char *prev, si
             lex++;
         if (first)
             opener = prose_opener(w);
-        if (cl == CC_LOWER && in_list(w, verb_words))
+        if (in_list(w, verb_words))
             f->verbish++;
         first = false;
     }

@@ -41,6 +41,8 @@ struct page_reader {
     bool strict;
     page_lines page;          /* lines of the page being buffered */
     page_layout guess;        /* FEED when the page opened on a meta line */
+    size_t nonblank;          /* non-blank lines held in the page */
+    bool cookie;              /* the page held has a cookie-consent line */
     bool eof;
     bool html;
     page_lines html_lines;    /* an HTML input turned into lines */
@@ -691,14 +693,20 @@ static int process_page(struct page_reader *r, size_t k)
         }
     }
     page_lines_drop(&r->page, k);
+    /* what is carried over opens the next page */
     r->guess = PAGE_LAYOUT_NONE;
-    for (size_t i = 0; i < r->page.n; i++)
-        if (r->page.v[i].len) {
-            page_meta m;
-            if (page_parse_meta(r->page.v[i].text, r->page.v[i].len, &m))
-                r->guess = PAGE_LAYOUT_FEED;
-            break;
-        }
+    r->nonblank = 0;
+    r->cookie = false;
+    for (size_t i = 0; i < r->page.n; i++) {
+        const page_line *l = &r->page.v[i];
+        if (!l->len)
+            continue;
+        page_meta m;
+        if (r->nonblank++ == 0 && page_parse_meta(l->text, l->len, &m))
+            r->guess = PAGE_LAYOUT_FEED;
+        if (page_is_cookie_line(l->text, l->len))
+            r->cookie = true;
+    }
     return rc;
 }
 
@@ -745,7 +753,7 @@ static int fill(struct page_reader *r)
             return BIB_ENOMEM;
         size_t i = r->page.n - 1;
         if (r->forced == PAGE_LAYOUT_NONE) {
-            size_t b = page_boundary(&r->page, i, r->guess);
+            size_t b = page_boundary(&r->page, i, r->guess, r->cookie);
             if (b != (size_t)-1) {
                 rc = process_page(r, b);
                 if (rc)
@@ -753,12 +761,12 @@ static int fill(struct page_reader *r)
                 continue;
             }
         }
-        bool first = true;
-        for (size_t j = 0; j < i && first; j++)
-            first = r->page.v[j].len == 0;
-        if (first && n) {
+        if (n) {
             page_meta m;
-            r->guess = page_parse_meta(s, n, &m) ? PAGE_LAYOUT_FEED : PAGE_LAYOUT_NONE;
+            if (r->nonblank++ == 0)
+                r->guess = page_parse_meta(s, n, &m) ? PAGE_LAYOUT_FEED : PAGE_LAYOUT_NONE;
+            if (page_is_cookie_line(s, n))
+                r->cookie = true;
         }
         page_layout cur = r->forced ? r->forced : r->guess;
         if (cur == PAGE_LAYOUT_FEED && r->page.n >= PAGE_FEED_FLUSH) {

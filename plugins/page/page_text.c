@@ -174,6 +174,22 @@ static bool next_token(const char *s, size_t len, size_t *pos, size_t *ts, size_
 /* Lower-case ASCII fold of a token into buf (for the word lists). */
 static size_t fold_word(const char *s, size_t len, char *buf, size_t cap)
 {
+    size_t a = 0;
+    while (a < len && (unsigned char)s[a] < 0x80)
+        a++;
+    if (a == len) {
+        /* ASCII: no transliteration needed (the common case, and hot) */
+        size_t n = 0;
+        for (size_t i = 0; i < len && n + 1 < cap; i++) {
+            char c = s[i];
+            if (c >= 'A' && c <= 'Z')
+                c = (char)(c - 'A' + 'a');
+            if ((c >= 'a' && c <= 'z') || c == '-' || c == '\'')
+                buf[n++] = c;
+        }
+        buf[n] = '\0';
+        return n;
+    }
     bib_buf b = BIB_BUF_INIT;
     bib_utf8_ascii_fold(&b, s, len);
     size_t n = 0;
@@ -191,8 +207,10 @@ static size_t fold_word(const char *s, size_t len, char *buf, size_t cap)
 
 static bool in_list(const char *w, const char *const *list)
 {
+    /* first letters differ for most pairs: test them before strcmp */
+    char c = w[0];
     for (; *list; list++)
-        if (strcmp(w, *list) == 0)
+        if ((*list)[0] == c && strcmp(w, *list) == 0)
             return true;
     return false;
 }
@@ -757,7 +775,8 @@ bool page_feed_split_line(const char *s, size_t len, page_feed_split *out)
     out->authors_end = end;
     /* candidates: a capital right after a non-space character */
     int best = PAGE_NEG;
-    size_t best_at = 0;
+    size_t best_at = 0, rest_at = (size_t)-1;
+    struct names_check rest = {0, 0};
     uint32_t prevcp = 0;
     for (size_t i = off; i < end;) {
         int k;
@@ -765,14 +784,21 @@ bool page_feed_split_line(const char *s, size_t len, page_feed_split *out)
         if (i > off && cp_class(c) == CC_UPPER && !is_space_cp(prevcp) && prevcp != '-'
             && prevcp != '(' && prevcp != '/' && prevcp != '\'' && prevcp != '"') {
             /* first author: up to the next ", " */
-            size_t fe = i;
-            while (fe < end && !(s[fe] == ',' && fe + 1 < end && s[fe + 1] == ' '))
+            /* a name is short: look no further than this for its end, so a
+             * long line costs linear time */
+            size_t fe = i, lim = i + 240 < end ? i + 240 : end;
+            while (fe < lim && !(s[fe] == ',' && fe + 1 < end && s[fe + 1] == ' '))
                 fe++;
-            int ns = page_name_score(s + i, fe - i);
+            int ns = fe == lim && lim < end ? PAGE_NAME_NO : page_name_score(s + i, fe - i);
             if (ns != PAGE_NAME_NO) {
-                struct names_check nc = {0, 0};
-                if (fe < end)
-                    page_split_commas(s + fe + 2, end - fe - 2, check_piece, &nc);
+                /* the other names: the same for every candidate before fe */
+                if (fe != rest_at) {
+                    rest = (struct names_check){0, 0};
+                    if (fe < end)
+                        page_split_commas(s + fe + 2, end - fe - 2, check_piece, &rest);
+                    rest_at = fe;
+                }
+                struct names_check nc = rest;
                 int score = ns + title_end_score(s + off, i - off) - 6 * nc.bad;
                 if (score > best) {
                     best = score;
@@ -878,6 +904,10 @@ void page_features(page_feat *f, const char *s, size_t len, const char *prev, si
     bool first = true, opener = false;
     while (next_token(s, len, &pos, &ts, &te)) {
         f->tokens++;
+        /* the word lists matter for titles and line openings; past 40
+         * words a line is prose whatever its words */
+        if (f->tokens > 40)
+            continue;
         char w[48];
         fold_word(s + ts, te - ts, w, sizeof w);
         int k;
@@ -1123,7 +1153,12 @@ page_layout page_detect_layout(const page_lines *pl, const char **lang)
     return PAGE_LAYOUT_PROFILE;
 }
 
-size_t page_boundary(const page_lines *pl, size_t i, page_layout current)
+bool page_is_cookie_line(const char *s, size_t len)
+{
+    return len < 200 && has_word_ci(s, len, "cookie");
+}
+
+size_t page_boundary(const page_lines *pl, size_t i, page_layout current, bool cookie_seen)
 {
     size_t first = nonblank(pl, 0, 0);
     if (first >= i)
@@ -1149,10 +1184,7 @@ size_t page_boundary(const page_lines *pl, size_t i, page_layout current)
         return i;
     /* the cookie-consent block of a redesigned profile: a new page unless
      * this page already had one; its two or three news lines come first */
-    if (l->len < 200 && has_word_ci(l->text, l->len, "cookie")) {
-        for (size_t j = 0; j < i; j++)
-            if (pl->v[j].len < 200 && has_word_ci(pl->v[j].text, pl->v[j].len, "cookie"))
-                return (size_t)-1;
+    if (!cookie_seen && page_is_cookie_line(l->text, l->len)) {
         size_t nb = 0;
         for (size_t j = first; j < i; j++)
             nb += pl->v[j].len > 0;

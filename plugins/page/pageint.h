@@ -157,10 +157,15 @@ int page_label(const page_lines *pl, page_layout layout, page_role *roles);
 
 /* True when line i of a stream starts a new page given the lines before
  * it in the current page (lines [0..i) of pl): a portrait line, a topic
- * header, or a feed meta line in a page that is not a feed. Returns the
+ * header, a feed meta line in a page that is not a feed, or a cookie-consent
+ * block (with the news lines before it) in a page that had none. Returns the
  * index where the new page starts (i or i-2 for a topic header), or
  * (size_t)-1 when no new page starts. */
-size_t page_boundary(const page_lines *pl, size_t i, page_layout current);
+size_t page_boundary(const page_lines *pl, size_t i, page_layout current, bool cookie_seen);
+
+/* True for a line of a cookie-consent block (a redesigned profile page);
+ * page_boundary starts a new page at the first one unless cookie_seen. */
+bool page_is_cookie_line(const char *s, size_t len);
 
 /* HTML to lines: parses an HTML document with libxml2 (no network, no
  * errors or warnings printed), block elements become lines, scripts,

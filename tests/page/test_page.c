@@ -313,12 +313,12 @@ START_TEST(test_boundaries)
 {
     page_lines pl;
     load(&pl, "LGOct 6, 2023\nA TitleAnn Smith\nAbstract.\nPortrait of Ann Smith");
-    ck_assert_uint_eq(page_boundary(&pl, 3, PAGE_LAYOUT_FEED), 3);
-    ck_assert_uint_eq(page_boundary(&pl, 1, PAGE_LAYOUT_FEED), (size_t)-1);
+    ck_assert_uint_eq(page_boundary(&pl, 3, PAGE_LAYOUT_FEED, false), 3);
+    ck_assert_uint_eq(page_boundary(&pl, 1, PAGE_LAYOUT_FEED, false), (size_t)-1);
     page_lines_free(&pl);
     load(&pl, "Portrait of Ann Smith\n\nPublications\n\nA Title\nVision\nvision\nN/A");
-    ck_assert_uint_eq(page_boundary(&pl, 7, PAGE_LAYOUT_NONE), 5);
-    ck_assert_uint_eq(page_boundary(&pl, 4, PAGE_LAYOUT_NONE), (size_t)-1);
+    ck_assert_uint_eq(page_boundary(&pl, 7, PAGE_LAYOUT_NONE, false), 5);
+    ck_assert_uint_eq(page_boundary(&pl, 4, PAGE_LAYOUT_NONE, false), (size_t)-1);
     page_lines_free(&pl);
 }
 END_TEST

@@ -45,7 +45,8 @@ void page_lines_drop(page_lines *pl, size_t k)
         k = pl->n;
     for (size_t i = 0; i < k; i++)
         free(pl->v[i].text);
-    memmove(pl->v, pl->v + k, (pl->n - k) * sizeof *pl->v);
+    if (k && pl->n > k)
+        memmove(pl->v, pl->v + k, (pl->n - k) * sizeof *pl->v);
     pl->n -= k;
 }
 

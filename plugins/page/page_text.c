@@ -714,13 +714,12 @@ static int title_end_score(const char *s, size_t len)
     size_t ws = len;
     while (ws > 0 && s[ws - 1] != ' ')
         ws--;
-    int lower_then_upper = 0, lowers = 0, uppers = 0, prevc = CC_NONE;
+    int lower_then_upper = 0, uppers = 0, prevc = CC_NONE;
     for (size_t i = ws; i < len;) {
         int k;
         int cl = cp_class(cp_at(s, len, i, &k));
         if (cl == CC_UPPER && prevc == CC_LOWER)
             lower_then_upper++;
-        lowers += cl == CC_LOWER;
         uppers += cl == CC_UPPER;
         prevc = cl;
         i += (size_t)k;
@@ -945,6 +944,7 @@ void page_features(page_feat *f, const char *s, size_t len, const char *prev, si
     if (opener && f->tokens > 6)
         prose += 1;
     f->opener = opener;
+    f->sentence_end = s[len - 1] == '.' && f->tokens >= 8;
     f->prose = prose;
 }
 
@@ -1235,7 +1235,16 @@ static void emit_profile(const page_feat *f, int *e)
     if (f->abs_marker)
         e[P_B] = 30;
     else
-        e[P_B] = 2 * f->prose - 4 - (f->chars < 80 ? 6 : 0);
+        e[P_B] = 2 * f->prose - 4 - (f->chars < 80 ? (f->sentence_end ? 3 : 6) : 0);
+    /* pronouns and verbs of running prose ("we show", "is") */
+    e[P_B] += 2 * min_i(f->verbish, 2);
+    e[P_T] -= min_i(f->verbish, 2);
+    if (f->sentence_end) {
+        /* a full stop after a real sentence: short abstracts have no
+         * marker, and titles rarely end so */
+        e[P_B] += 3;
+        e[P_T] -= 3;
+    }
     e[P_X] = -25;
 }
 
@@ -1283,6 +1292,11 @@ static void emit_topic(const page_feat *f, size_t idx, const page_lines *pl, siz
     e[W_T] = t;
     e[W_P] = t;
     e[W_B] = f->venue ? PAGE_NEG : 2 * f->prose - 2 - (f->chars < 80 ? 6 : 0);
+    if (f->sentence_end && !f->venue) {
+        e[W_B] += 3;
+        e[W_T] -= 3;
+        e[W_P] -= 3;
+    }
     e[W_V] = f->venue ? 10 : PAGE_NEG;
     e[W_X] = -25;
 }

@@ -75,6 +75,7 @@ typedef struct page_feat {
     bool same_as_prev;  /* equal to the previous non-blank line */
     bool placeholder;
     bool opener;        /* starts like prose ("We", "In this") */
+    bool sentence_end;  /* ends with a full stop after 8 words or more */
     int verbish;        /* lower-case verbs and pronouns of prose */   /* "N/A", "TBA", no letters at all */
     int name;           /* name-likeness, PAGE_NAME_NO when impossible */
     int titleish;       /* function words, colon, '?', title vocabulary */

@@ -245,6 +245,16 @@ START_TEST(test_profile_names_like_titles)
 }
 END_TEST
 
+START_TEST(test_profile_short_abstract)
+{
+    /* an abstract shorter than the site's cut-off has no marker */
+    ROLES(HEAD "Small Models for Parsing\nAnn Smith\n"
+               "We show that small models suffice for parsing these languages.\n"
+               "Another Title on Vision",
+          PAGE_LAYOUT_PROFILE, HEADR "TABT");
+}
+END_TEST
+
 START_TEST(test_profile_cut_author_list)
 {
     ROLES(HEAD "A Very Large Collaboration Paper\nAnn Smith\nBo Chen \xE2\x80\xA6 (see 5 more)\n"
@@ -367,5 +377,6 @@ BIB_TEST_MAIN("page", test_markers, test_meta_lines, test_venues, test_names_acc
               test_names_refused, test_feed_split, test_profile_shapes,
               test_profile_consecutive_titles, test_profile_name_like_first_title,
               test_profile_title_after_authors, test_profile_names_like_titles,
+              test_profile_short_abstract,
               test_profile_cut_author_list, test_profile_cut_page, test_feed_and_topic,
               test_layout_detection, test_boundaries, test_viterbi, test_html_lines)

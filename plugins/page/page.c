@@ -515,6 +515,16 @@ static int build_feed(struct page_reader *r, const page_lines *pl, const page_ro
             if (rc == 0)
                 rc = feed_meta(r, &f, s, n);
             break;
+        case PAGE_ROLE_TITLE: /* a single-paper page shows no authors */
+            if (!f.rec || f.titled) {
+                rc = feed_finish(r, &f);
+                if (rc == 0)
+                    rc = feed_new(&f, ln);
+            }
+            if (rc == 0)
+                rc = bib_record_set_text(f.rec, BIB_VAR_TITLE, s, n);
+            f.titled = true;
+            break;
         case PAGE_ROLE_TITLE_AUTHORS:
             if (!f.rec || f.titled) {
                 rc = feed_finish(r, &f);
@@ -681,7 +691,7 @@ static int process_page(struct page_reader *r, size_t k)
                                  page_layout_name(lay), q);
                 errors = true;
             }
-            if (lay == PAGE_LAYOUT_FEED)
+            if (lay == PAGE_LAYOUT_FEED || lay == PAGE_LAYOUT_PAPER)
                 rc = build_feed(r, &pl, roles);
             else if (lay == PAGE_LAYOUT_TOPIC)
                 rc = build_topic(r, &pl, roles);
@@ -805,6 +815,8 @@ static int page_open(bib_reader *rd, bib_input *in, const bib_options *opts)
         r->forced = PAGE_LAYOUT_FEED;
     else if (lay && strcmp(lay, "topic") == 0)
         r->forced = PAGE_LAYOUT_TOPIC;
+    else if (lay && strcmp(lay, "paper") == 0)
+        r->forced = PAGE_LAYOUT_PAPER;
     const char *own = bib_options_get(opts, "owner");
     r->owner_author = own && strcmp(own, "author") == 0;
     long y = 0;
@@ -882,7 +894,7 @@ static void page_close(bib_reader *rd)
 }
 
 static const bib_option_spec page_reader_options[] = {
-    {"layout", BIB_OPT_CHOICE, "auto,profile,feed,topic", "auto",
+    {"layout", BIB_OPT_CHOICE, "auto,profile,feed,topic,paper", "auto",
      "the page layout; auto detects it for each page from its cues"},
     {"owner", BIB_OPT_CHOICE, "extra,author", "extra",
      "profile pages: keep the page owner as an extra, or also append it to the authors"},
@@ -954,7 +966,8 @@ static int probe_page(const unsigned char *head, size_t len, const char *filenam
     if (topic)
         return BIB_PROBE_LIKELY - 20;
     size_t ml;
-    if (page_find_abs_marker(h, len, &ml) >= 0)
+    if (page_find_abs_marker(h, len, &ml) >= 0 || has_bytes(h, len, "h-index:")
+        || has_bytes(h, len, "\nOriginality"))
         return BIB_PROBE_WEAK + 15;
     if (page_looks_html(h, len)) {
         if (has_bytes(h, len, "Portrait of ") || has_bytes(h, len, "Portrait de "))

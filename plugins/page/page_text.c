@@ -72,6 +72,7 @@ const char *page_layout_name(page_layout l)
     case PAGE_LAYOUT_PROFILE: return "profile";
     case PAGE_LAYOUT_FEED: return "feed";
     case PAGE_LAYOUT_TOPIC: return "topic";
+    case PAGE_LAYOUT_PAPER: return "paper";
     default: return "none";
     }
 }
@@ -1088,9 +1089,17 @@ static bool has_word_ci(const char *s, size_t len, const char *w)
     return false;
 }
 
+/* Lines of the feed site's single-paper page that no other page has: the
+ * metrics line ("... h-index: 12 ..."), "Originality ...", "AI Analysis". */
+static bool is_paper_cue(const char *s, size_t n)
+{
+    return (n < 400 && has_word_ci(s, n, "h-index:")) || starts_with(s, n, "Originality")
+           || starts_with(s, n, "AI Analysis");
+}
+
 page_layout page_detect_layout(const page_lines *pl, const char **lang)
 {
-    int profile = 0, feed = 0, topic = 0, fr = 0, en = 0;
+    int profile = 0, feed = 0, topic = 0, paper = 0, fr = 0, en = 0;
     size_t first = nonblank(pl, 0, 0);
     if (first < pl->n && is_portrait(pl->v[first].text, pl->v[first].len)) {
         profile += 20;
@@ -1138,11 +1147,15 @@ page_layout page_detect_layout(const page_lines *pl, const char **lang)
                 fr += 2, profile += 3;
         if (n < 200 && has_word_ci(s, n, "cookie"))
             profile += 1;
+        if (is_paper_cue(s, n))
+            paper += 10;
     }
     profile += (heads ? 8 : 0) + (absm > 5 ? 10 : 2 * absm);
     feed += metas > 10 ? 40 : 4 * metas;
     topic += venues > 5 ? 10 : 2 * venues;
     *lang = fr > en ? "fr" : "en";
+    if (paper && metas <= 1 && paper + 4 * metas > profile && paper > topic)
+        return PAGE_LAYOUT_PAPER;
     if (profile == 0 && feed == 0 && topic == 0)
         return PAGE_LAYOUT_NONE;
     if (feed > profile && feed > topic)
@@ -1301,6 +1314,43 @@ static void emit_topic(const page_feat *f, size_t idx, const page_lines *pl, siz
     e[W_X] = -25;
 }
 
+/* The single-paper page holds one record: the title is the first line
+ * (after the meta line when there is one); machine-written summaries sit
+ * between the title and the real abstract, so the abstract is the last
+ * paragraph of prose; every other line is page chrome. */
+static int label_paper(const page_lines *pl, page_role *roles)
+{
+    size_t n = pl->n, title = n, abs = n;
+    bool meta = false;
+    for (size_t i = 0; i < n; i++) {
+        const char *s = pl->v[i].text;
+        size_t len = pl->v[i].len;
+        trim(&s, &len);
+        if (!len)
+            continue;
+        page_meta m;
+        roles[i] = PAGE_ROLE_HEADER;
+        if (!meta && title == n && page_parse_meta(s, len, &m)) {
+            roles[i] = PAGE_ROLE_META;
+            meta = true;
+            continue;
+        }
+        if (title == n) {
+            title = i;
+            continue;
+        }
+        page_feat f;
+        page_features(&f, s, len, NULL, 0);
+        if (f.prose >= 3 && f.chars > 150 && !is_paper_cue(s, len))
+            abs = i;
+    }
+    if (title < n)
+        roles[title] = PAGE_ROLE_TITLE;
+    if (abs < n)
+        roles[abs] = PAGE_ROLE_ABSTRACT;
+    return 0;
+}
+
 int page_label(const page_lines *pl, page_layout layout, page_role *roles)
 {
     size_t n = pl->n;
@@ -1336,6 +1386,8 @@ int page_label(const page_lines *pl, page_layout layout, page_role *roles)
             return 0;
         zone = h + 1;
     }
+    if (layout == PAGE_LAYOUT_PAPER)
+        return label_paper(pl, roles);
     size_t *idx = malloc((n - zone + 1) * sizeof *idx);
     int k = layout == PAGE_LAYOUT_FEED ? F_K : layout == PAGE_LAYOUT_TOPIC ? W_K : P_K;
     int *emit = calloc((n - zone + 1) * (size_t)k, sizeof *emit);

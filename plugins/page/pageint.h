@@ -39,7 +39,8 @@ typedef enum page_layout {
     PAGE_LAYOUT_NONE = 0,
     PAGE_LAYOUT_PROFILE,
     PAGE_LAYOUT_FEED,
-    PAGE_LAYOUT_TOPIC
+    PAGE_LAYOUT_TOPIC,
+    PAGE_LAYOUT_PAPER       /* the feed site's single-paper page */
 } page_layout;
 
 /* Line roles, the labeller's states. */

@@ -303,7 +303,7 @@ static const char *const title_words[] = {
     "cells", "cell", "gene", "genes", "genomic", "genomics", "imaging", "mri", "fmri",
     "eeg", "stimulation", "therapy", "patients", "patient", "treatment", "clinical",
     "tasks", "skills", "skill", "motifs", "motif", "patterns", "pattern", "hidden",
-    "markov", "process", "processes", "gaussian", "mixture", "field", "fields", "flow",
+    "markov", "process", "processes", "gaussian", "mixture", "flow",
     "research", "topics", "topic", "publications", "biography", "students", "student",
     "current", "member", "members", "chair", "professor", "director", "scientist",
     "alumni", "team", "leadership", "department", "university", "institute", "academic",
@@ -478,7 +478,8 @@ int page_name_score(const char *s, size_t len)
     score += initials > 2 ? 2 : initials;
     if (last_kind == TK_INITIAL)
         score -= 3;
-    score -= 7 * lexicon;
+    /* one title word can be a surname ("Chris Fields"): context decides */
+    score -= 5 * lexicon;
     score -= 4 * suffixes;
     /* a line all in capitals is a shouted title more often than a name */
     if (allcaps == core)

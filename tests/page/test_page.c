@@ -124,7 +124,7 @@ START_TEST(test_names_accepted)
         "Matthew G Perich", "Blake A. Richards", "Martijn P van den Heuvel",
         "Avery Hee-Woon Ryoo", "Matja\xC5\xBE Jakopec", "Johannes von Oswald", "Wei Liu 0001",
         "Pierre-Luc BACON", "Zo\xC3\xAB Kravitz*", "MohammadReza Davari", "Claire O'Neil",
-        "Nguyen Van Anh", "Jean\xE2\x80\x90" "Claude Beique", "Yann Le Cun", "J. R. R. Tolkien",
+        "Nguyen Van Anh", ("Jean\xE2\x80\x90" "Claude Beique"), "Yann Le Cun", "J. R. R. Tolkien",
     };
     for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
         int s = page_name_score(names[i], strlen(names[i]));

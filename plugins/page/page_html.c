@@ -144,11 +144,32 @@ bool page_looks_html(const char *s, size_t len)
     return false;
 }
 
+/* True when the head of the document declares a charset other than UTF-8
+ * (libxml2 then follows the declaration; without one, UTF-8 is assumed,
+ * as browsers save pages). */
+static bool declared_other_charset(const char *s, size_t len)
+{
+    size_t n = len < 4096 ? len : 4096;
+    for (size_t i = 0; i + 8 < n; i++) {
+        if (xmlStrncasecmp((const xmlChar *)s + i, (const xmlChar *)"charset=", 8) != 0)
+            continue;
+        size_t j = i + 8;
+        while (j < n && (s[j] == '"' || s[j] == '\'' || s[j] == ' '))
+            j++;
+        return !(n - j >= 5 && (xmlStrncasecmp((const xmlChar *)s + j,
+                                               (const xmlChar *)"utf-8", 5) == 0
+                                || xmlStrncasecmp((const xmlChar *)s + j,
+                                                  (const xmlChar *)"utf8", 4) == 0));
+    }
+    return false;
+}
+
 int page_html_to_lines(const char *html, size_t len, page_lines *pl)
 {
     if (len > (size_t)INT32_MAX)
         return -1;
-    htmlDocPtr doc = htmlReadMemory(html, (int)len, NULL, "UTF-8",
+    htmlDocPtr doc = htmlReadMemory(html, (int)len, NULL, declared_other_charset(html, len)
+                                                          ? NULL : "UTF-8",
                                     HTML_PARSE_NONET | HTML_PARSE_NOERROR
                                         | HTML_PARSE_NOWARNING);
     if (!doc)

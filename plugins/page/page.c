@@ -837,8 +837,6 @@ static int page_open(bib_reader *rd, bib_input *in, const bib_options *opts)
     if (page_looks_html(w, wn)) {
         /* libxml2 parses a whole document: read it all, bounded */
         bib_buf all = BIB_BUF_INIT;
-        size_t first_line = bib_input_line(in);
-        (void)first_line;
         for (;;) {
             rc = bib_input_window(in, 1, &w, &wn);
             if (rc < 0 || wn == 0)

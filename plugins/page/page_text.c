@@ -1197,6 +1197,13 @@ size_t page_boundary(const page_lines *pl, size_t i, page_layout current, bool c
     page_meta m;
     if (current != PAGE_LAYOUT_FEED && page_parse_meta(l->text, l->len, &m))
         return i;
+    /* a single-paper page after a feed: its metrics or analysis line comes
+     * a few lines after its meta line, where the new page starts */
+    if (current == PAGE_LAYOUT_FEED && is_paper_cue(l->text, l->len)) {
+        for (size_t j = i, k = 0; j-- > first + 1 && k < 8; k++)
+            if (page_parse_meta(pl->v[j].text, pl->v[j].len, &m))
+                return j;
+    }
     /* the cookie-consent block of a redesigned profile: a new page unless
      * this page already had one; its two or three news lines come first */
     if (!cookie_seen && page_is_cookie_line(l->text, l->len)) {

@@ -74,10 +74,10 @@ typedef struct page_feat {
     bool venue;         /* "COSYNE 2022", "Neuromatch 5" */
     bool heading;       /* a publications heading */
     bool same_as_prev;  /* equal to the previous non-blank line */
-    bool placeholder;
+    bool placeholder;   /* "N/A", "TBA", no letters at all */
     bool opener;        /* starts like prose ("We", "In this") */
     bool sentence_end;  /* ends with a full stop after 8 words or more */
-    int verbish;        /* lower-case verbs and pronouns of prose */   /* "N/A", "TBA", no letters at all */
+    int verbish;        /* verbs and pronouns of prose ("we", "is") */
     int name;           /* name-likeness, PAGE_NAME_NO when impossible */
     int titleish;       /* function words, colon, '?', title vocabulary */
     int prose;          /* sentence-like evidence: full stops, length */

@@ -27,7 +27,8 @@ check stray-warning 0 "feed-stray.txt:4:1: warning: line fits no role in this fe
 [ "$(grep -c '"title"' "$tmp/out")" -eq 2 ] || { echo "FAIL stray: records lost"; fail=1; }
 check stray-strict 1 "feed-stray.txt:4:1: error: line fits no role" \
     -f page --strict -t csljson feed-stray.txt
-check not-a-page 1 "notapage.txt:1:1: error: expected a publication-list page (profile, feed or topic), found 'Not a page at all'" \
+msg="expected a publication-list page (profile, feed or topic), found 'Not a page at all'"
+check not-a-page 1 "notapage.txt:1:1: error: $msg" \
     -f page -t csljson notapage.txt
 check cut-page 0 "profile-en-cut.txt:50:1: warning: page ends inside a record" \
     -f page -t csljson profile-en-cut.txt

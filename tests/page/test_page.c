@@ -204,7 +204,8 @@ START_TEST(test_profile_shapes)
     ROLES(HEAD "A Study of Things\n"
                "Graph Neural Networks for Chemistry\nRosa Diaz\nKim Lee\n"
                "Why Sparse Models Win\nSparse models are popular. We show wh" MORE "y they win.\n"
-               "Robust Control of Robots\nIvo Petrov\nRobots need robust control. W" MORE "e give one.",
+               "Robust Control of Robots\nIvo Petrov\n"
+               "Robots need robust control. W" MORE "e give one.",
           PAGE_LAYOUT_PROFILE, HEADR "TTAATBTAB");
 }
 END_TEST

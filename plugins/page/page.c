@@ -14,6 +14,7 @@
  * HTML input is parsed whole (libxml2 needs the document), bounded by
  * PAGE_HTML_MAX bytes.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +29,7 @@
 /* A feed page is flushed at a meta line once this many lines are held, so
  * memory stays flat on a long feed; other layouts are bounded harder. */
 #define PAGE_FEED_FLUSH 3000
-#define PAGE_MAX_LINES 200000
+#define PAGE_MAX_LINES 5000
 #define PAGE_HTML_MAX (64u * 1024 * 1024)
 
 static const char FMT[] = "page";
@@ -50,7 +51,13 @@ struct page_reader {
     bib_record **queue;       /* records of the last page, in order */
     size_t qhead, qn, qcap;
     bib_keyset *keys;
+    struct base_slot *bases;  /* records per base key (see base_count) */
+    size_t nbases, cbases;
     int pending;              /* a status to return before the queue */
+    page_layout last;         /* layout of the page labelled last */
+    page_layout cont;         /* set: the page held continues that layout */
+    bool warned_long;
+    bib_buf owner;            /* owner of the profile page labelled last */
 };
 
 /* ---- small helpers ------------------------------------------------------ */
@@ -128,11 +135,87 @@ static int add_display_name(bib_record *rec, const char *s, size_t len)
     return rc;
 }
 
+/* How many records so far had each base key: a page that repeats one
+ * record many times would otherwise make core probe every suffix again
+ * for each copy (quadratic). Open addressing on a 64-bit FNV-1a hash of
+ * the base key; bounded, past which core's probing takes over. */
+#define PAGE_BASES_MAX (1u << 18)
+
+struct base_slot {
+    uint64_t hash; /* 0: empty */
+    uint32_t count;
+};
+
+static uint64_t fnv1a(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h ? h : 1;
+}
+
+/* The count slot of a base key, added when missing; NULL when full. */
+static struct base_slot *base_count(struct page_reader *r, const char *base)
+{
+    uint64_t h = fnv1a(base);
+    if (r->nbases * 2 >= r->cbases) {
+        size_t cap = r->cbases ? r->cbases * 2 : 256;
+        if (cap > PAGE_BASES_MAX)
+            return NULL;
+        struct base_slot *t = calloc(cap, sizeof *t);
+        if (!t)
+            return NULL;
+        for (size_t i = 0; i < r->cbases; i++) {
+            if (!r->bases[i].hash)
+                continue;
+            size_t j = (size_t)r->bases[i].hash & (cap - 1);
+            while (t[j].hash)
+                j = (j + 1) & (cap - 1);
+            t[j] = r->bases[i];
+        }
+        free(r->bases);
+        r->bases = t;
+        r->cbases = cap;
+    }
+    size_t j = (size_t)h & (r->cbases - 1);
+    while (r->bases[j].hash && r->bases[j].hash != h)
+        j = (j + 1) & (r->cbases - 1);
+    if (!r->bases[j].hash) {
+        r->bases[j].hash = h;
+        r->nbases++;
+    }
+    return &r->bases[j];
+}
+
+/* The n-th suffix of core's key rule: a..z, aa, ab, ... */
+static void key_suffix(bib_buf *out, size_t n)
+{
+    char tmp[16];
+    size_t len = 0;
+    n++;
+    while (n && len < sizeof tmp) {
+        n--;
+        tmp[len++] = (char)('a' + n % 26);
+        n /= 26;
+    }
+    while (len)
+        bib_buf_putc(out, tmp[--len]);
+}
+
 /* Sets the id by core's key rule, unique in this run. */
 static int finish_record(struct page_reader *r, bib_record *rec, size_t line)
 {
-    bib_buf key = BIB_BUF_INIT;
-    int rc = bib_key_unique(&key, r->keys, rec, NULL);
+    bib_buf key = BIB_BUF_INIT, want = BIB_BUF_INIT;
+    int rc = bib_key_generate(&want, rec);
+    struct base_slot *slot = rc == 0 ? base_count(r, want.data) : NULL;
+    if (slot && slot->count)
+        key_suffix(&want, slot->count - 1); /* the suffix core would reach */
+    if (slot && slot->count < UINT32_MAX)
+        slot->count++;
+    if (rc == 0)
+        rc = bib_buf_failed(&want) ? BIB_ENOMEM
+                                   : bib_key_unique(&key, r->keys, rec, slot ? want.data : NULL);
+    bib_buf_clear(&want);
     if (rc == 0)
         rc = bib_record_set_id(rec, key.data);
     bib_buf_clear(&key);
@@ -285,11 +368,21 @@ static bool ends_complete(const char *s, size_t n)
                       || memcmp(s + n - 3, "\xE2\x80\x99", 3) == 0);
 }
 
-static int build_profile(struct page_reader *r, const page_lines *pl, const page_role *roles)
+static int build_profile(struct page_reader *r, const page_lines *pl, const page_role *roles,
+                         bool cont)
 {
     const char *os;
     size_t on;
-    find_owner(pl, roles, &os, &on);
+    if (cont) {
+        /* the rest of an over-long page: its owner was found on its start */
+        os = r->owner.data;
+        on = r->owner.len;
+    } else {
+        find_owner(pl, roles, &os, &on);
+        bib_buf_reset(&r->owner);
+        if (on && bib_buf_append(&r->owner, os, on) != 0)
+            return BIB_ENOMEM;
+    }
     struct prof_rec p = {0};
     int rc = 0;
     size_t last = pl->n;
@@ -662,8 +755,12 @@ static int process_page(struct page_reader *r, size_t k)
     if (any) {
         const char *lang = "en";
         page_layout lay = r->forced;
+        bool cont = r->cont != PAGE_LAYOUT_NONE;
+        if (cont)
+            lay = r->cont; /* the rest of an over-long page */
         if (lay == PAGE_LAYOUT_NONE)
             lay = page_detect_layout(&pl, &lang);
+        r->last = lay;
         if (lay == PAGE_LAYOUT_NONE) {
             size_t f = 0;
             while (f < k && !pl.v[f].len)
@@ -676,7 +773,7 @@ static int process_page(struct page_reader *r, size_t k)
             r->pending = BIB_EPARSE;
         } else {
             page_role *roles = malloc(k * sizeof *roles);
-            if (!roles || page_label(&pl, lay, roles) != 0) {
+            if (!roles || page_label_part(&pl, lay, roles, cont) != 0) {
                 free(roles);
                 return BIB_ENOMEM;
             }
@@ -696,13 +793,14 @@ static int process_page(struct page_reader *r, size_t k)
             else if (lay == PAGE_LAYOUT_TOPIC)
                 rc = build_topic(r, &pl, roles);
             else
-                rc = build_profile(r, &pl, roles);
+                rc = build_profile(r, &pl, roles, cont);
             free(roles);
             if (errors && r->strict && rc == 0)
                 r->pending = BIB_EPARSE;
         }
     }
     page_lines_drop(&r->page, k);
+    r->cont = PAGE_LAYOUT_NONE;
     /* what is carried over opens the next page */
     r->guess = PAGE_LAYOUT_NONE;
     r->nonblank = 0;
@@ -790,12 +888,18 @@ static int fill(struct page_reader *r)
                     break;
                 }
         } else if (r->page.n >= PAGE_MAX_LINES) {
-            bib_input_report(r->in, BIB_SEV_WARNING, ln, 1,
-                             "page longer than %d lines; labelled in parts",
-                             PAGE_MAX_LINES);
-            rc = process_page(r, r->page.n);
+            /* records of a page are held until the page is labelled: an
+             * over-long page is labelled in parts, cut after a line that
+             * ends a record, the rest read with the same layout */
+            if (!r->warned_long)
+                bib_input_report(r->in, BIB_SEV_WARNING, ln, 1,
+                                 "page longer than %d lines; labelled in parts",
+                                 PAGE_MAX_LINES);
+            r->warned_long = true;
+            rc = process_page(r, page_safe_cut(&r->page));
             if (rc)
                 return rc;
+            r->cont = r->last;
         }
     }
     return 1;
@@ -807,6 +911,7 @@ static int page_open(bib_reader *rd, bib_input *in, const bib_options *opts)
 {
     struct page_reader *r = bib_reader_state(rd);
     r->in = in;
+    bib_buf_init(&r->owner);
     r->strict = bib_reader_is_strict(rd);
     const char *lay = bib_options_get(opts, "layout");
     if (lay && strcmp(lay, "profile") == 0)
@@ -889,6 +994,8 @@ static void page_close(bib_reader *rd)
     page_lines_free(&r->page);
     page_lines_free(&r->html_lines);
     bib_keyset_free(r->keys);
+    free(r->bases);
+    bib_buf_clear(&r->owner);
 }
 
 static const bib_option_spec page_reader_options[] = {

@@ -1168,6 +1168,17 @@ page_layout page_detect_layout(const page_lines *pl, const char **lang)
     return PAGE_LAYOUT_PROFILE;
 }
 
+size_t page_safe_cut(const page_lines *pl)
+{
+    for (size_t i = pl->n, k = 0; i-- > 1 && k < 1000; k++) {
+        page_feat f;
+        page_features(&f, pl->v[i].text, pl->v[i].len, NULL, 0);
+        if (f.abs_marker || f.venue || f.prose >= 3)
+            return i + 1;
+    }
+    return pl->n;
+}
+
 bool page_is_cookie_line(const char *s, size_t len)
 {
     return len < 200 && has_word_ci(s, len, "cookie");
@@ -1361,6 +1372,12 @@ static int label_paper(const page_lines *pl, page_role *roles)
 
 int page_label(const page_lines *pl, page_layout layout, page_role *roles)
 {
+    return page_label_part(pl, layout, roles, false);
+}
+
+int page_label_part(const page_lines *pl, page_layout layout, page_role *roles,
+                    bool continuation)
+{
     size_t n = pl->n;
     for (size_t i = 0; i < n; i++)
         roles[i] = PAGE_ROLE_BLANK;
@@ -1368,7 +1385,7 @@ int page_label(const page_lines *pl, page_layout layout, page_role *roles)
         return 0;
     /* the lines the best path runs over */
     size_t zone = 0;
-    if (layout == PAGE_LAYOUT_PROFILE) {
+    if (layout == PAGE_LAYOUT_PROFILE && !continuation) {
         /* the header ends at the publications heading: anchor on it, never
          * on chrome that changes between crawls */
         size_t h = n;

@@ -157,6 +157,16 @@ page_layout page_detect_layout(const page_lines *pl, const char **lang);
  * pl->n entries. Returns 0 or -1 (out of memory). */
 int page_label(const page_lines *pl, page_layout layout, page_role *roles);
 
+/* The same for a part of an over-long page: a continuation has no header
+ * (its records start on its first line). */
+int page_label_part(const page_lines *pl, page_layout layout, page_role *roles,
+                    bool continuation);
+
+/* Where to cut an over-long page held in pl: just after the last line
+ * that ends a record for sure (an abstract with its marker, a venue, a
+ * paragraph of prose) among the last lines; pl->n when there is none. */
+size_t page_safe_cut(const page_lines *pl);
+
 /* True when line i of a stream starts a new page given the lines before
  * it in the current page (lines [0..i) of pl): a portrait line, a topic
  * header, a feed meta line in a page that is not a feed, or a cookie-consent

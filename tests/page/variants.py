@@ -6,7 +6,8 @@ author lists and abstracts dropped, the abstract marker placed at the
 site's cut-off; each variant gets its own answer key and the whole set is
 scored with ../shared/tools/score.py, which must report F1 = 1 and every
 field rate 1. The reader sees pages it has never seen in this order and
-shape. Skipped (77) when ../shared is absent."""
+shape. A profile page of 1200 records checks the labelling of an
+over-long page in parts. Skipped (77) when ../shared is absent."""
 import json
 import os
 import random
@@ -113,6 +114,17 @@ with tempfile.TemporaryDirectory() as tmp:
             with open(os.path.join(tmp, out + ".truth.json"), "w", encoding="utf-8") as f:
                 json.dump(truth, f, ensure_ascii=False)
             made += 1
+    # an over-long profile page (labelled in parts): the records of the
+    # English seed 100 times after its header
+    lines = open(os.path.join(seeds, "000_71c1567f17c6223b.txt"),
+                 encoding="utf-8").read().split("\n")
+    recs = json.load(open(os.path.join(gold, "000_71c1567f17c6223b.truth.json"),
+                          encoding="utf-8"))
+    head = lines.index(recs[0]["title"])
+    with open(os.path.join(tmp, "long-profile.txt"), "w", encoding="utf-8") as f:
+        f.write("\n".join(lines[:head] + lines[head:] * 100))
+    with open(os.path.join(tmp, "long-profile.truth.json"), "w", encoding="utf-8") as f:
+        json.dump(recs * 100, f, ensure_ascii=False)
     res = subprocess.run([sys.executable, score, tmp, "--pages", tmp, "-v",
                           "--cmd", bib + " -f page -t csljson {file}"],
                          capture_output=True, text=True)

@@ -1,0 +1,37 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# Diagnostics of the page reader: a line that fits no role is a warning
+# with its line number and the rest converted; under --strict it is an
+# error and the exit status 1; a text that is no known page is refused
+# naming its first line; a page cut inside an abstract is kept and flagged.
+bib="$BIBCONV_BUILDDIR/core/cli/bibconv"
+dir="$BIBCONV_SRCDIR/tests/page/crafted"
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+check() { # name, expected exit, expected stderr pattern, args...
+    name=$1 want=$2 pat=$3
+    shift 3
+    (cd "$dir" && "$bib" "$@") > "$tmp/out" 2> "$tmp/err"
+    rc=$?
+    if [ $rc -ne "$want" ] || ! grep -q -- "$pat" "$tmp/err"; then
+        echo "FAIL $name: exit $rc (want $want), stderr:"
+        cat "$tmp/err"
+        fail=1
+    else
+        echo "ok   $name"
+    fi
+}
+check stray-warning 0 "feed-stray.txt:4:1: warning: line fits no role in this feed page: '----'" \
+    -f page -t csljson feed-stray.txt
+[ "$(grep -c '"title"' "$tmp/out")" -eq 2 ] || { echo "FAIL stray: records lost"; fail=1; }
+check stray-strict 1 "feed-stray.txt:4:1: error: line fits no role" \
+    -f page --strict -t csljson feed-stray.txt
+msg="expected a publication-list page (profile, feed or topic), found 'Not a page at all'"
+check not-a-page 1 "notapage.txt:1:1: error: $msg" \
+    -f page -t csljson notapage.txt
+check cut-page 0 "profile-en-cut.txt:50:1: warning: page ends inside a record" \
+    -f page -t csljson profile-en-cut.txt
+grep -q '"incomplete": "true"' "$tmp/out" || { echo "FAIL cut-page: not flagged"; fail=1; }
+check bad-year 2 "bad value 'abc' for option 'year'" -f page -O year=abc -t csljson feed-stray.txt
+exit $fail

@@ -18,5 +18,6 @@
 #include "bibconv/convert.h"
 #include "bibconv/cslitem.h"
 #include "bibconv/text.h"
+#include "bibconv/merge.h"
 
 #endif /* BIBCONV_H */

@@ -19,5 +19,6 @@
 #include "bibconv/cslitem.h"
 #include "bibconv/text.h"
 #include "bibconv/merge.h"
+#include "bibconv/check.h"
 
 #endif /* BIBCONV_H */

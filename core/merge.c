@@ -293,6 +293,10 @@ static int date_precision(const bib_date *d)
 /* True when b's value of a field is richer than a's (ties keep a). */
 static bool richer(const bib_field *a, const bib_field *b)
 {
+    /* a DOI is an identifier: a longer spelling ("https://doi.org/...") is
+     * not richer */
+    if (bib_field_var(a) == BIB_VAR_DOI)
+        return false;
     switch (bib_field_kind(a)) {
     case BIB_KIND_NAMES: {
         bool ta = bib_field_names_truncated(a), tb = bib_field_names_truncated(b);

@@ -98,7 +98,7 @@ run check --diagnostics=json "$data/planted.bib"
 t "check --diagnostics=json parses, one object per problem" py '
 import json, sys
 objs = [json.loads(l) for l in open(sys.argv[1].replace("out", "err"))]
-recs = [o for o in objs if o["message"].startswith("record '")]
+recs = [o for o in objs if o["message"].startswith("record \x27")]
 assert len(recs) == 8, len(recs)
 assert all(o["file"].endswith("planted.bib") and o["line"] > 0 for o in recs)'
 

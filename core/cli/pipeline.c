@@ -473,8 +473,8 @@ int cli_check(cli *c, int nfiles, char **files)
     cli_stats st = {0, 0};
     int status = cli_read_all(c, nfiles, files, NULL, check_sink, chk, &st);
     size_t problems = bib_checker_problems(chk);
-    size_t input = bib_diag_count(c->diag, BIB_SEV_ERROR) + bib_diag_count(c->diag, BIB_SEV_WARNING) -
-                   problems;
+    size_t input = bib_diag_count(c->diag, BIB_SEV_ERROR) +
+                   bib_diag_count(c->diag, BIB_SEV_WARNING) - problems;
     bib_checker_free(chk);
     bib_diag_report(c->diag, problems || input ? BIB_SEV_WARNING : BIB_SEV_NOTE, NULL, 0, 0,
                     "%zu records checked: %zu problems, %zu input diagnostics, %zu records "

@@ -49,8 +49,8 @@ END_TEST
 START_TEST(title_folding)
 {
     bib_dedupe *d = bib_dedupe_new(NULL);
-    bib_dedupe_add(d, mk("a", "Étude des <i>Graphes</i>: une approche", 2020, NULL, "Müller,Dupont"),
-                   NULL);
+    bib_dedupe_add(d, mk("a", "Étude des <i>Graphes</i>: une approche", 2020, NULL,
+                         "Müller,Dupont"), NULL);
     size_t g = 99;
     ck_assert_int_eq(
         bib_dedupe_add(d, mk("b", "etude des graphes -- Une  Approche.", 2021, NULL, "Dupont"), &g),

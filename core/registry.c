@@ -394,6 +394,27 @@ static bool running_uninstalled(void)
     return in;
 }
 
+/* `<directory of this libbibconv>/bibconv/plugins`, when it exists. */
+static bool installed_plugin_dir(char *out, size_t n)
+{
+    Dl_info info;
+    if (!dladdr((void *)bib_registry_load, &info) || !info.dli_fname)
+        return false;
+    char *real = realpath(info.dli_fname, NULL);
+    if (!real)
+        return false;
+    char *slash = strrchr(real, '/');
+    bool ok = false;
+    if (slash) {
+        *slash = '\0';
+        struct stat st;
+        ok = (size_t)snprintf(out, n, "%s/bibconv/plugins", real) < n && stat(out, &st) == 0 &&
+             S_ISDIR(st.st_mode) && !strchr(out, ':');
+    }
+    free(real);
+    return ok;
+}
+
 /* Calls fn for each non-empty element of a colon-separated list. */
 static void each_path(bib_registry *r, const char *list, bool from_env, bool quiet,
                       char ***searched, size_t *nsearched)
@@ -450,8 +471,14 @@ int bib_registry_load(bib_registry *r, unsigned flags)
     if (!(flags & BIB_REGISTRY_NO_DEFAULT)) {
         if (running_uninstalled())
             each_path(r, BIB_BUILD_PLUGIN_DIRS, false, true, &searched, &ns);
-        else
+        else {
+            /* relocatable installs (a --destdir tree, a moved prefix): the
+             * plugins next to the library that is actually running first */
+            char rel[4096];
+            if (installed_plugin_dir(rel, sizeof rel) && strcmp(rel, BIB_PLUGIN_INSTALL_DIR))
+                each_path(r, rel, false, true, &searched, &ns);
             each_path(r, BIB_PLUGIN_INSTALL_DIR, false, true, &searched, &ns);
+        }
     }
     int rc = (int)r->nformats;
     if (r->nformats == 0) {

@@ -18,5 +18,7 @@
 #include "bibconv/convert.h"
 #include "bibconv/cslitem.h"
 #include "bibconv/text.h"
+#include "bibconv/merge.h"
+#include "bibconv/check.h"
 
 #endif /* BIBCONV_H */

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * main.c - the `bibconv` command: argument parsing, then the library's
- * registry and conversion loop. No format knowledge lives here.
+ * registry and the record pipeline (pipeline.c). No format knowledge lives
+ * here.
  *
  * Exit status (design.md): 0 everything converted; 1 some input was bad
  * (records skipped, or --strict stopped the run); 2 usage error; 3 system
@@ -15,14 +16,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "bibconv.h"
-
-enum { EXIT_OK = 0, EXIT_BADINPUT = 1, EXIT_USAGE = 2, EXIT_SYSTEM = 3 };
+#include "cli.h"
 
 static void usage(FILE *f)
 {
     fputs(
 "Usage: bibconv [-f FROM] -t TO [-o OUT] [options] [FILE...]\n"
+"       bibconv check [-f FROM] [--diagnostics=json] [FILE...]\n"
 "       bibconv --list-formats | --detect FILE... | --help-format NAME\n"
 "\n"
 "Convert bibliographic records between formats. Each format is provided by a\n"
@@ -37,6 +37,15 @@ static void usage(FILE *f)
 "  -O NAME=VALUE           option for the reader or writer (repeatable; see\n"
 "                          --help-format)\n"
 "      --strict            stop at the first bad record (exit 1)\n"
+"      --dedupe            merge records of the same work (same DOI, or same\n"
+"                          folded title, compatible year, shared author)\n"
+"      --dedupe-year-slack=N   years may differ by N (default 1)\n"
+"      --dedupe-authors=N  family names in common needed (default 1)\n"
+"      --dedupe-doi-only   match on DOIs only\n"
+"      --sort=ORDER        key, year, author, title or none (default: input order)\n"
+"  -O keys=MODE            auto (keep unique keys, make the rest unique), keep,\n"
+"                          or regenerate; unique across the whole output\n"
+"      --no-progress       no progress bar (it is shown only on a terminal)\n"
 "  -v, --verbose           more diagnostics and a summary of record counts\n"
 "      --diagnostics=FMT   'text' (default) or 'json' (one object per line)\n"
 "      --plugin-dir DIR    search DIR for plugins first (repeatable)\n"
@@ -47,7 +56,8 @@ static void usage(FILE *f)
 "  -h, --help              print this help\n"
 "\n"
 "Exit status: 0 all converted; 1 some input was bad (records skipped, or\n"
-"--strict stopped the run); 2 usage error; 3 system error (I/O, no plugin).\n"
+"--strict stopped the run; for check: a problem was found); 2 usage error;\n"
+"3 system error (I/O, no plugin).\n"
 "\n"
 "Environment: BIBCONV_PLUGIN_PATH, a colon-separated list of absolute plugin\n"
 "directories searched after --plugin-dir.\n"
@@ -56,19 +66,13 @@ static void usage(FILE *f)
 "  bibconv -t csljson refs.json                 rewrite CSL-JSON (detected)\n"
 "  bibconv -f csljson -t csljsonl -o refs.jsonl refs.json\n"
 "  cat refs.json | bibconv -f csljson -t csljson -O compact=true\n"
+"  bibconv -t bibtex --dedupe --sort=author a.bib b.ris refs.json\n"
+"  bibconv check refs.bib\n"
 "  bibconv --detect mystery.txt\n", f);
 }
 
-typedef struct cli {
-    const char *from, *to, *out;
-    bool strict, verbose, json, list, detect;
-    const char *help_format;
-    bib_options *opts;
-    bib_diag *diag;
-    bib_registry *reg;
-} cli;
 
-static void list_known(bib_registry *reg, bool readers, char *buf, size_t n)
+void cli_list_known(bib_registry *reg, bool readers, char *buf, size_t n)
 {
     size_t o = 0;
     buf[0] = '\0';
@@ -125,13 +129,6 @@ static int help_format(bib_registry *reg, const char *name)
     return 0;
 }
 
-static bib_input *open_input(const char *path, bib_diag *diag)
-{
-    if (strcmp(path, "-") == 0)
-        return bib_input_open_fd(STDIN_FILENO, "<stdin>", diag);
-    return bib_input_open_file(path, diag);
-}
-
 static int detect(cli *c, int nfiles, char **files)
 {
     int status = EXIT_OK;
@@ -145,7 +142,7 @@ static int detect(cli *c, int nfiles, char **files)
     if (!res)
         return EXIT_SYSTEM;
     for (int i = 0; i < nfiles; i++) {
-        bib_input *in = open_input(files[i], c->diag);
+        bib_input *in = cli_open_input(files[i], c->diag);
         if (!in) {
             status = EXIT_SYSTEM;
             continue;
@@ -171,112 +168,10 @@ static int detect(cli *c, int nfiles, char **files)
     return status;
 }
 
-static int convert(cli *c, int nfiles, char **files)
-{
-    char known[512];
-    const bib_format_desc *to = bib_registry_find(c->reg, c->to);
-    if (!to || !to->writer) {
-        list_known(c->reg, false, known, sizeof known);
-        bib_diag_report(c->diag, BIB_SEV_ERROR, NULL, 0, 0,
-                        "unknown output format '%s' (known: %s)", c->to, known);
-        return EXIT_USAGE;
-    }
-    const bib_format_desc *from = NULL;
-    if (c->from) {
-        from = bib_registry_find(c->reg, c->from);
-        if (!from || !from->reader) {
-            list_known(c->reg, true, known, sizeof known);
-            bib_diag_report(c->diag, BIB_SEV_ERROR, NULL, 0, 0,
-                            "unknown input format '%s' (known: %s)", c->from, known);
-            return EXIT_USAGE;
-        }
-    }
-    /* options are checked against the writer and the named reader now;
-     * against detected readers per input below */
-    if (from && bib_options_validate(c->opts, from, to, c->diag))
-        return EXIT_USAGE;
-    bib_output *out = c->out ? bib_output_open_file(c->out, c->diag)
-                             : bib_output_open_fd(STDOUT_FILENO, "<stdout>", c->diag);
-    if (!out)
-        return EXIT_SYSTEM;
-    bib_writer *wr;
-    if (bib_writer_new(&wr, to, out, c->opts) < 0) {
-        bib_output_free(out);
-        return EXIT_SYSTEM;
-    }
-    static char *stdin_only[] = {"-"};
-    if (nfiles == 0) {
-        nfiles = 1;
-        files = stdin_only;
-    }
-    int status = EXIT_OK;
-    bib_convert_stats st = {0, 0, 0};
-    for (int i = 0; i < nfiles && status != EXIT_USAGE; i++) {
-        bib_input *in = open_input(files[i], c->diag);
-        if (!in) {
-            status = EXIT_SYSTEM;
-            continue;
-        }
-        const bib_format_desc *f = from;
-        if (!f) {
-            int rc = bib_registry_probe(c->reg, in, &f, NULL, 0, NULL, NULL);
-            if (rc < 0) {
-                bib_input_free(in);
-                if (status == EXIT_OK)
-                    status = EXIT_BADINPUT;
-                continue;
-            }
-            if (bib_options_validate(c->opts, f, to, c->diag)) {
-                bib_input_free(in);
-                status = EXIT_USAGE;
-                break;
-            }
-            bib_diag_report(c->diag, BIB_SEV_INFO, bib_input_name(in), 0, 0,
-                            "detected format: %s", f->name);
-        }
-        int rc = bib_convert_input(f, in, c->opts, c->strict, wr, &st);
-        bib_input_free(in);
-        if (rc == BIB_EPARSE || rc == BIB_ESTOP) {
-            if (status == EXIT_OK)
-                status = EXIT_BADINPUT;
-            if (rc == BIB_ESTOP)
-                break;
-        } else if (rc < 0) {
-            status = rc == BIB_EINVAL ? EXIT_USAGE : rc == BIB_EIO || rc == BIB_ENOMEM
-                                                         ? EXIT_SYSTEM
-                                                         : EXIT_BADINPUT;
-            if (status != EXIT_BADINPUT)
-                break;
-        }
-    }
-    /* an input error that cost no record (a missing comma the reader
-     * recovered from) still means the input was bad */
-    if (status == EXIT_OK && bib_diag_count(c->diag, BIB_SEV_ERROR))
-        status = EXIT_BADINPUT;
-    int erc = bib_writer_finish(wr);
-    bib_writer_free(wr);
-    if (erc < 0 && status == EXIT_OK)
-        status = erc == BIB_EIO || erc == BIB_ENOMEM ? EXIT_SYSTEM : EXIT_BADINPUT;
-    if (status == EXIT_OK) {
-        if (bib_output_commit(out) < 0)
-            status = EXIT_SYSTEM;
-    } else if (c->out) {
-        bib_diag_report(c->diag, BIB_SEV_NOTE, c->out, 0, 0,
-                        "not written: the run was not clean, the existing file is unchanged");
-    } else {
-        bib_output_commit(out); /* stdout: flush what was converted */
-    }
-    bib_output_free(out);
-    if (c->verbose || st.skipped)
-        bib_diag_report(c->diag, st.skipped ? BIB_SEV_WARNING : BIB_SEV_NOTE, NULL, 0, 0,
-                        "%zu records read, %zu written, %zu skipped", st.read, st.written,
-                        st.skipped);
-    return status;
-}
-
 int main(int argc, char **argv)
 {
-    enum { OPT_STRICT = 256, OPT_DIAG, OPT_PLUGIN_DIR, OPT_LIST, OPT_DETECT, OPT_HELP_FORMAT };
+    enum { OPT_STRICT = 256, OPT_DIAG, OPT_PLUGIN_DIR, OPT_LIST, OPT_DETECT, OPT_HELP_FORMAT,
+           OPT_DEDUPE, OPT_SLACK, OPT_AUTHORS, OPT_DOI_ONLY, OPT_SORT, OPT_NO_PROGRESS };
     static const struct option longopts[] = {
         {"from", required_argument, NULL, 'f'},
         {"to", required_argument, NULL, 't'},
@@ -288,11 +183,18 @@ int main(int argc, char **argv)
         {"list-formats", no_argument, NULL, OPT_LIST},
         {"detect", no_argument, NULL, OPT_DETECT},
         {"help-format", required_argument, NULL, OPT_HELP_FORMAT},
+        {"dedupe", no_argument, NULL, OPT_DEDUPE},
+        {"dedupe-year-slack", required_argument, NULL, OPT_SLACK},
+        {"dedupe-authors", required_argument, NULL, OPT_AUTHORS},
+        {"dedupe-doi-only", no_argument, NULL, OPT_DOI_ONLY},
+        {"sort", required_argument, NULL, OPT_SORT},
+        {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
         {"version", no_argument, NULL, 'V'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     cli c = {0};
+    bib_dedupe_config_init(&c.dcfg);
     c.diag = bib_diag_new();
     c.opts = bib_options_new();
     c.reg = bib_registry_new(c.diag);
@@ -307,7 +209,21 @@ int main(int argc, char **argv)
         case 't': c.to = optarg; break;
         case 'o': c.out = optarg; break;
         case 'O':
-            if (bib_options_parse(c.opts, optarg)) {
+            if (strncmp(optarg, "keys=", 5) == 0) {
+                /* keys are the command's business (unique across the whole
+                 * output, whatever the writer) */
+                static const char *const km[] = {"auto", "keep", "regenerate"};
+                c.keys = KEYS_WRITER;
+                for (int k = 0; k < 3; k++)
+                    if (strcmp(optarg + 5, km[k]) == 0)
+                        c.keys = KEYS_AUTO + k;
+                if (c.keys == KEYS_WRITER) {
+                    fprintf(stderr, "bibconv: error: bad value '%s' for option 'keys' "
+                                    "(expected auto,keep,regenerate)\n", optarg + 5);
+                    status = EXIT_USAGE;
+                    goto done;
+                }
+            } else if (bib_options_parse(c.opts, optarg)) {
                 fprintf(stderr, "bibconv: error: -O expects NAME=VALUE, got '%s'\n", optarg);
                 status = EXIT_USAGE;
                 goto done;
@@ -328,6 +244,39 @@ int main(int argc, char **argv)
         case OPT_LIST: c.list = true; break;
         case OPT_DETECT: c.detect = true; break;
         case OPT_HELP_FORMAT: c.help_format = optarg; break;
+        case OPT_DEDUPE: c.dedupe = true; break;
+        case OPT_DOI_ONLY: c.dcfg.match_titles = false; break;
+        case OPT_NO_PROGRESS: c.no_progress = true; break;
+        case OPT_SLACK:
+        case OPT_AUTHORS: {
+            char *end;
+            long n = strtol(optarg, &end, 10);
+            if (!*optarg || *end || n < 0 || n > 1000) {
+                fprintf(stderr, "bibconv: error: --%s expects a number from 0 to 1000\n",
+                        opt == OPT_SLACK ? "dedupe-year-slack" : "dedupe-authors");
+                status = EXIT_USAGE;
+                goto done;
+            }
+            if (opt == OPT_SLACK)
+                c.dcfg.year_slack = (int)n;
+            else
+                c.dcfg.min_shared_authors = (int)n;
+            break;
+        }
+        case OPT_SORT: {
+            static const char *const so[] = {"none", "key", "year", "author", "title"};
+            c.sort = -1;
+            for (int k = 0; k < 5; k++)
+                if (strcmp(optarg, so[k]) == 0)
+                    c.sort = k;
+            if (c.sort < 0) {
+                fprintf(stderr, "bibconv: error: --sort expects key, year, author, title or "
+                                "none\n");
+                status = EXIT_USAGE;
+                goto done;
+            }
+            break;
+        }
         case 'V':
             printf("bibconv %s (plugin ABI %u)\n", bib_version_string(),
                    BIB_PLUGIN_ABI_VERSION);
@@ -343,7 +292,12 @@ int main(int argc, char **argv)
     }
     bib_diag_set_json(c.diag, c.json);
     bib_diag_set_verbose(c.diag, c.verbose);
-    if (!c.list && !c.detect && !c.help_format && !c.to) {
+    /* getopt has moved the operands to the end: a first operand "check"
+     * is the subcommand (a file named check is ./check) */
+    bool check = optind < argc && strcmp(argv[optind], "check") == 0;
+    if (check)
+        optind++;
+    if (!check && !c.list && !c.detect && !c.help_format && !c.to) {
         fputs("bibconv: error: no output format given (use -t FORMAT; see --list-formats)\n"
               "Try 'bibconv --help' for more information.\n", stderr);
         status = EXIT_USAGE;
@@ -358,15 +312,17 @@ int main(int argc, char **argv)
     else if (c.help_format) {
         if (help_format(c.reg, c.help_format) < 0) {
             char known[512];
-            list_known(c.reg, true, known, sizeof known);
+            cli_list_known(c.reg, true, known, sizeof known);
             bib_diag_report(c.diag, BIB_SEV_ERROR, NULL, 0, 0, "unknown format '%s' (known: %s)",
                             c.help_format, known);
             status = EXIT_USAGE;
         }
     } else if (c.detect)
         status = detect(&c, argc - optind, argv + optind);
+    else if (check)
+        status = cli_check(&c, argc - optind, argv + optind);
     else
-        status = convert(&c, argc - optind, argv + optind);
+        status = cli_convert(&c, argc - optind, argv + optind);
 done:
     if (fflush(stdout) != 0 && status == EXIT_OK)
         status = EXIT_SYSTEM;

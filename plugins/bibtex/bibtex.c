@@ -1599,6 +1599,7 @@ typedef struct bt_writer {
     bib_keyset *used;
     bib_buf line, val, key;
     size_t nolatex;
+    bool dropped_type; /* a genre BibLaTeX's entry type has no field for */
     /* collected fields of the record being written */
     struct {
         const char *name;
@@ -1827,7 +1828,7 @@ static int bw_write(bib_writer *wr, const bib_record *rec)
      * such field (@online, @standard): biber keeps it unless asked to
      * validate, and dropping it would lose data. Not for BibLaTeX's parts
      * of books, where classic BibTeX's `type` (the word for "chapter") has
-     * no counterpart. Reports get BibLaTeX's `techreport` key, which the
+     * no counterpart: dropped there, with a warning. Reports get BibLaTeX's `techreport` key, which the
      * reader takes back as no genre. */
     static const char *const parts[] = {"book", "inbook", "incollection", "inproceedings",
                                         NULL};
@@ -1841,6 +1842,8 @@ static int bw_write(bib_writer *wr, const bib_record *rec)
                   genre && strstr(genre, "aster") ? 8 : 9, false);
     else if (genre && type_ok)
         put_text(w, "type", rec, BIB_VAR_GENRE);
+    else if (genre)
+        w->dropped_type = true;
     else if (!genre && w->biblatex && strcmp(type, "report") == 0)
         put_field(w, "type", "techreport", 10, false);
     w->written[BIB_VAR_GENRE] = true;
@@ -1938,6 +1941,12 @@ static int bw_write(bib_writer *wr, const bib_record *rec)
                           "record '%.40s': %zu character(s) with no LaTeX form kept as UTF-8",
                           w->key.data, w->nolatex);
         w->nolatex = 0;
+    }
+    if (w->dropped_type) {
+        bib_output_report(w->out, BIB_SEV_WARNING,
+                          "record '%.40s': type '%.40s' dropped: BibLaTeX's @%s has no type field",
+                          w->key.data, bib_record_text(rec, BIB_VAR_GENRE), type);
+        w->dropped_type = false;
     }
     if (bib_buf_failed(&w->vals) || bib_buf_failed(&w->val) || bib_buf_failed(&w->key))
         return BIB_ENOMEM;

@@ -170,7 +170,12 @@ def value(k, v):
     return plain(v)
 
 
-def compare_items(src, a, b):
+# BibLaTeX's books and their parts have no `type` field: the biblatex writer
+# drops a genre there with a warning (docs/bibtex.md).
+BIBLATEX_UNTYPED = {"book", "chapter", "paper-conference"}
+
+
+def compare_items(src, a, b, end=None):
     if a is None or b is None:
         return
     if len(a) != len(b):
@@ -192,6 +197,8 @@ def compare_items(src, a, b):
                     (k not in CSL_KEYS and k != "id"):
                 continue
             if k in TYPE_ONLY and not TYPE_ONLY[k](y.get("type"), v):
+                continue
+            if k == "genre" and end == "biblatex" and y.get("type") in BIBLATEX_UNTYPED:
                 continue
             if k == "id" and not isinstance(v, str):
                 v = str(v)
@@ -252,7 +259,7 @@ for i, f in enumerate(bib_inputs):
     if p.returncode != 0:
         failures.append("%s: ris -> bibtex exited %d" % (f, p.returncode))
         continue
-    compare_items(f, csl(f, "bibtex"), csl(back, "biblatex"))
+    compare_items(f, csl(f, "bibtex"), csl(back, "biblatex"), "biblatex")
     n_bib += 1
 
 # ---- csljson -> ris -> csljson -----------------------------------------------

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cli.h - what the files of the `bibconv` command share: the parsed command
+ * line and the input loop that feeds records to a conversion or a check.
+ *
+ * Not for: the library (nothing here is installed or exported).
+ */
+#ifndef BIBCONV_CLI_H
+#define BIBCONV_CLI_H
+
+#include "bibconv.h"
+
+enum { EXIT_OK = 0, EXIT_BADINPUT = 1, EXIT_USAGE = 2, EXIT_SYSTEM = 3 };
+
+/* -O keys=... as the command applies it across the whole output */
+enum { KEYS_WRITER = 0, KEYS_AUTO, KEYS_KEEP, KEYS_REGENERATE };
+enum { SORT_NONE = 0, SORT_KEY, SORT_YEAR, SORT_AUTHOR, SORT_TITLE };
+
+typedef struct cli {
+    const char *from, *to, *out;
+    bool strict, verbose, json, list, detect, dedupe, no_progress;
+    const char *help_format;
+    int keys, sort;
+    bib_dedupe_config dcfg;
+    bib_options *opts;
+    bib_diag *diag;
+    bib_registry *reg;
+} cli;
+
+/* Receives each record read (owns it). Returns 0, BIB_EPARSE (record
+ * lost, go on), or another negative status (stop). */
+typedef int (*cli_sink)(void *ctx, bib_record *rec);
+
+typedef struct cli_stats {
+    size_t read, skipped;
+} cli_stats;
+
+/* Reads every FILE (stdin when none) with the -f format or the detected
+ * one, sets each record's origin (input name, line) and hands it to sink.
+ * `to` (may be NULL) is the writer the options are validated against.
+ * Returns an EXIT_* status. */
+int cli_read_all(cli *c, int nfiles, char **files, const bib_format_desc *to, cli_sink sink,
+                 void *ctx, cli_stats *st);
+
+/* The conversion (`bibconv -t FMT ...`), with --dedupe, --sort and keys. */
+int cli_convert(cli *c, int nfiles, char **files);
+
+/* `bibconv check FILE...`. */
+int cli_check(cli *c, int nfiles, char **files);
+
+/* Writes the names of the formats that read (readers) or write into buf. */
+void cli_list_known(bib_registry *reg, bool readers, char *buf, size_t n);
+
+/* Opens "-" as stdin, else the file. */
+bib_input *cli_open_input(const char *path, bib_diag *diag);
+
+#endif /* BIBCONV_CLI_H */

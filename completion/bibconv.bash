@@ -22,7 +22,7 @@ _bibconv()
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W "-f --from -t --to -o --output -O --strict -v --verbose
             --diagnostics= --plugin-dir --list-formats --detect --help-format --dedupe
-            --dedupe-year-slack= --dedupe-authors= --dedupe-doi-only --sort= --no-progress
+            --dedupe-year-slack= --dedupe-authors= --dedupe-title-words= --dedupe-doi-only --sort= --no-progress
             -V --version -h --help" -- "$cur"))
         return
     fi

@@ -589,7 +589,16 @@ static json_t *date_to_json(const bib_date *d)
     json_t *o = json_object();
     if (!o)
         return NULL;
-    if (d->nparts) {
+    /* date-parts begin with the year: a date without one ("May 29" on a
+     * page that gives no year) goes out as its raw text only */
+    bool parts = d->nparts && d->parts[0].has_year;
+    if (!parts && d->nparts && !d->raw && !d->literal && d->parts[0].month) {
+        char b[32];
+        snprintf(b, sizeof b, d->parts[0].day ? "XXXX-%02d-%02d" : "XXXX-%02d",
+                 d->parts[0].month, d->parts[0].day);
+        json_object_set_new(o, "raw", json_string(b));
+    }
+    if (parts) {
         json_t *dp = json_array();
         json_object_set_new(o, "date-parts", dp);
         for (int i = 0; i < d->nparts; i++) {
@@ -965,7 +974,16 @@ static void jw_date(jw *w, const bib_date *d)
 {
     bool f;
     jw_open(w, '{', &f);
-    if (d->nparts) {
+    /* as date_to_json: no date-parts without a year */
+    bool parts = d->nparts && d->parts[0].has_year;
+    if (!parts && d->nparts && !d->raw && !d->literal && d->parts[0].month) {
+        char b[32];
+        int n = snprintf(b, sizeof b, d->parts[0].day ? "XXXX-%02d-%02d" : "XXXX-%02d",
+                         d->parts[0].month, d->parts[0].day);
+        jw_key_plain(w, &f, "raw");
+        jw_string(w, b, (size_t)n);
+    }
+    if (parts) {
         bool fa;
         jw_key_plain(w, &f, "date-parts");
         jw_open(w, '[', &fa);

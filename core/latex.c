@@ -644,6 +644,10 @@ int bib_latex_from_unicode(bib_buf *out, const char *s, size_t len, unsigned fla
         }
         if (c < 0x80) {
             put_escaped_ascii(out, (char)c);
+            /* "--", "``" and "''" are ligatures to a BibTeX reader (a
+             * dash, curly quotes): an empty group keeps them two characters */
+            if ((c == '-' || c == '`' || c == '\'') && i + 1 < len && s[i + 1] == (char)c)
+                bib_buf_puts(out, "{}");
             i++;
             continue;
         }

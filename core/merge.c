@@ -220,18 +220,36 @@ void bib_dedupe_config_init(bib_dedupe_config *cfg)
     cfg->year_slack = 1;
     cfg->min_shared_authors = 1;
     cfg->match_titles = true;
+    cfg->min_title_words = 4;
 }
 
-/* Rule 3 alone (the title keys are known equal). */
-static bool compatible(const bib_record *a, const bib_record *b, const bib_dedupe_config *cfg)
+/* Words of a title key (folded: words are separated by single spaces). */
+static size_t key_words(const char *key)
+{
+    size_t n = *key ? 1 : 0;
+    for (; *key; key++)
+        n += *key == ' ';
+    return n;
+}
+
+/* Rule 3 alone (the title keys are known equal, `key` is one of them). */
+static bool compatible(const bib_record *a, const bib_record *b, const char *key,
+                       const bib_dedupe_config *cfg)
 {
     int ya, yb;
     bool hya = year_of(a, &ya), hyb = year_of(b, &yb);
     if (hya && hyb && abs(ya - yb) > cfg->year_slack)
         return false;
     const bib_field *na = names_of(a), *nb = names_of(b);
-    if (!na || !nb)
-        return hya && hyb && ya == yb;
+    /* a record without names (a profile page lists titles only, a talk has
+     * no speaker line): the year must agree exactly, and with no year
+     * either, only a title long enough to name one work ("Introduction"
+     * and "Editorial" do not) */
+    if (!na || !nb) {
+        if (hya && hyb)
+            return ya == yb;
+        return cfg->min_title_words >= 0 && key_words(key) >= (size_t)cfg->min_title_words;
+    }
     size_t need = cfg->min_shared_authors > 0 ? (size_t)cfg->min_shared_authors : 0;
     size_t shorter = bib_field_name_count(na) < bib_field_name_count(nb)
                          ? bib_field_name_count(na)
@@ -259,9 +277,10 @@ bool bib_records_same_work(const bib_record *a, const bib_record *b, const bib_d
     bib_buf_init(&ta);
     bib_buf_init(&tb);
     bool eq = title_key(&ta, a) == 0 && title_key(&tb, b) == 0 && strcmp(ta.data, tb.data) == 0;
+    eq = eq && compatible(a, b, ta.data, cfg);
     bib_buf_clear(&ta);
     bib_buf_clear(&tb);
-    return eq && compatible(a, b, cfg);
+    return eq;
 }
 
 /* ---- merging ------------------------------------------------------------ */
@@ -299,10 +318,14 @@ static bool richer(const bib_field *a, const bib_field *b)
         return false;
     switch (bib_field_kind(a)) {
     case BIB_KIND_NAMES: {
-        bool ta = bib_field_names_truncated(a), tb = bib_field_names_truncated(b);
-        if (ta != tb)
-            return ta;
-        return bib_field_name_count(b) > bib_field_name_count(a);
+        /* the list naming more people; at equal length the one cut short
+         * ("and others"), whose marker says more people exist: a list that
+         * claims to be complete but names no more than a cut one lost its
+         * marker on the way (RIS has none) */
+        size_t na = bib_field_name_count(a), nb = bib_field_name_count(b);
+        if (na != nb)
+            return nb > na;
+        return !bib_field_names_truncated(a) && bib_field_names_truncated(b);
     }
     case BIB_KIND_DATE:
         return date_precision(bib_field_date(b)) > date_precision(bib_field_date(a));

@@ -41,6 +41,8 @@ static void usage(FILE *f)
 "                          folded title, compatible year, shared author)\n"
 "      --dedupe-year-slack=N   years may differ by N (default 1)\n"
 "      --dedupe-authors=N  family names in common needed (default 1)\n"
+"      --dedupe-title-words=N  a title alone (one record has no names and\n"
+"                          a year is missing) needs N words (default 4)\n"
 "      --dedupe-doi-only   match on DOIs only\n"
 "      --sort=ORDER        key, year, author, title or none (default: input order)\n"
 "  -O keys=MODE            auto (keep unique keys, make the rest unique), keep,\n"
@@ -171,7 +173,7 @@ static int detect(cli *c, int nfiles, char **files)
 int main(int argc, char **argv)
 {
     enum { OPT_STRICT = 256, OPT_DIAG, OPT_PLUGIN_DIR, OPT_LIST, OPT_DETECT, OPT_HELP_FORMAT,
-           OPT_DEDUPE, OPT_SLACK, OPT_AUTHORS, OPT_DOI_ONLY, OPT_SORT, OPT_NO_PROGRESS };
+           OPT_DEDUPE, OPT_SLACK, OPT_AUTHORS, OPT_TITLE_WORDS, OPT_DOI_ONLY, OPT_SORT, OPT_NO_PROGRESS };
     static const struct option longopts[] = {
         {"from", required_argument, NULL, 'f'},
         {"to", required_argument, NULL, 't'},
@@ -186,6 +188,7 @@ int main(int argc, char **argv)
         {"dedupe", no_argument, NULL, OPT_DEDUPE},
         {"dedupe-year-slack", required_argument, NULL, OPT_SLACK},
         {"dedupe-authors", required_argument, NULL, OPT_AUTHORS},
+        {"dedupe-title-words", required_argument, NULL, OPT_TITLE_WORDS},
         {"dedupe-doi-only", no_argument, NULL, OPT_DOI_ONLY},
         {"sort", required_argument, NULL, OPT_SORT},
         {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
@@ -248,19 +251,24 @@ int main(int argc, char **argv)
         case OPT_DOI_ONLY: c.dcfg.match_titles = false; break;
         case OPT_NO_PROGRESS: c.no_progress = true; break;
         case OPT_SLACK:
-        case OPT_AUTHORS: {
+        case OPT_AUTHORS:
+        case OPT_TITLE_WORDS: {
             char *end;
             long n = strtol(optarg, &end, 10);
             if (!*optarg || *end || n < 0 || n > 1000) {
                 fprintf(stderr, "bibconv: error: --%s expects a number from 0 to 1000\n",
-                        opt == OPT_SLACK ? "dedupe-year-slack" : "dedupe-authors");
+                        opt == OPT_SLACK     ? "dedupe-year-slack"
+                        : opt == OPT_AUTHORS ? "dedupe-authors"
+                                             : "dedupe-title-words");
                 status = EXIT_USAGE;
                 goto done;
             }
             if (opt == OPT_SLACK)
                 c.dcfg.year_slack = (int)n;
-            else
+            else if (opt == OPT_AUTHORS)
                 c.dcfg.min_shared_authors = (int)n;
+            else
+                c.dcfg.min_title_words = (int)n;
             break;
         }
         case OPT_SORT: {

@@ -60,7 +60,8 @@ enum {
 };
 
 /* Converts UTF-8 text to LaTeX for a BibTeX value (the text between the
- * braces) and appends it to out: & % # _ $ \ { } ~ ^ escaped; with
+ * braces) and appends it to out: & % # _ $ \ { } ~ ^ escaped, a doubled
+ * '-', '`' or '\'' split with {} (no dash or quote ligature); with
  * BIB_LATEX_ASCII non-ASCII written as commands ({\"u}, {\ss}, --). A
  * character with no LaTeX form is kept as UTF-8 and counted in
  * *no_latex (may be NULL) so the caller can warn. Returns 0 or

@@ -19,8 +19,10 @@
  * Candidates are found through hash buckets on the DOI and on the title
  * key, so adding n records costs O(n) expected, never O(n^2).
  *
- * Merging keeps, per field, the richest value: a full name list beats one
- * cut short ("and others"), then the longer list; the more precise date;
+ * Merging keeps, per field, the richest value: the name list naming more
+ * people (equal length: the one cut short by "and others", whose marker
+ * says more exist); the more
+ * precise date;
  * the longer text (an abstract beats none); multi-valued identifiers (URL,
  * ISBN, ISSN, keywords, ...) are the union of the distinct values.
  *
@@ -43,6 +45,8 @@ typedef struct bib_dedupe_config {
     int year_slack;         /* max difference of years (default 1) */
     int min_shared_authors; /* family names in common needed (default 1) */
     bool match_titles;      /* rule 3 on (default true); false: DOI only */
+    int min_title_words;    /* a title alone (no names or no year to compare)
+                               matches when it has this many words (default 4) */
 } bib_dedupe_config;
 
 typedef struct bib_dedupe bib_dedupe;

@@ -1721,7 +1721,11 @@ static const char *out_type(bt_writer *w, const bib_record *rec)
         return orig;
     }
     switch (t) {
-    case BIB_TYPE_ARTICLE:
+    case BIB_TYPE_ARTICLE: /* a preprint: arXiv's own export writes @misc */
+        return w->biblatex && (bib_record_has(rec, BIB_VAR_URL) ||
+                               bib_record_extra_get(rec, "bibtex", "eprint"))
+                   ? "online"
+                   : "misc";
     case BIB_TYPE_ARTICLE_JOURNAL:
     case BIB_TYPE_ARTICLE_MAGAZINE:
     case BIB_TYPE_ARTICLE_NEWSPAPER:

@@ -56,6 +56,8 @@ def is_csl(doc):
 
 files = sorted(f for f in glob.glob(os.path.join(corpus, "**", "*.json"), recursive=True)
                if "/schema/" not in f)
+# BIBCONV_CORPUS_STRIDE=N: every Nth file only (the sanitizer run in CI)
+files = files[::max(1, int(os.environ.get("BIBCONV_CORPUS_STRIDE", "1") or 1))]
 checked = failed = items = invalid = invalid_inputs = 0
 for path in files:
     try:

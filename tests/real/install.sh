@@ -27,7 +27,12 @@ if command -v pkg-config > /dev/null; then
     flags=$(PKG_CONFIG_SYSROOT_DIR="$tmp/d" PKG_CONFIG_PATH=$pc pkg-config --cflags --libs bibconv)
     t "pkg-config --cflags --libs bibconv" sh -c "echo '$flags' | grep -q -- '-lbibconv'"
     printf '#include <bibconv.h>\n#include <stdio.h>\nint main(void) { puts(bib_version_string()); return 0; }\n' > "$tmp/v.c"
-    t "a program builds against the installed tree" sh -c "cc -std=c11 '$tmp/v.c' -o '$tmp/v' $flags && LD_LIBRARY_PATH=\$(dirname \$(find '$tmp/d' -name libbibconv.so.0)) '$tmp/v' | grep -q '^[0-9]'"
+    # a sanitizer build's library needs its runtime in the program too
+    san=""
+    if ldd "$(find "$tmp/d" -name 'libbibconv.so.0' | head -1)" | grep -q libasan; then
+        san="-fsanitize=address,undefined"
+    fi
+    t "a program builds against the installed tree" sh -c "cc -std=c11 $san '$tmp/v.c' -o '$tmp/v' $flags && LD_LIBRARY_PATH=\$(dirname \$(find '$tmp/d' -name libbibconv.so.0)) '$tmp/v' | grep -q '^[0-9]'"
 else
     echo "skip pkg-config (not installed)"
 fi

@@ -172,5 +172,54 @@ START_TEST(doi_normalize)
 }
 END_TEST
 
+START_TEST(title_alone_needs_words)
+{
+    /* no names on one side (a profile lists titles only), no year on one
+     * side: a long title decides, a short generic one never does */
+    bib_dedupe_config cfg;
+    bib_dedupe_config_init(&cfg);
+    bib_record *a = mk("a", "Gradient Starvation: A Learning Proclivity", 0, NULL, NULL);
+    bib_record *b = mk("b", "Gradient starvation - a learning proclivity", 2021, NULL, "Pe,Ka");
+    ck_assert(bib_records_same_work(a, b, &cfg));
+    cfg.min_title_words = 6;
+    ck_assert(!bib_records_same_work(a, b, &cfg));
+    bib_record *c = mk("c", "Introduction", 0, NULL, NULL);
+    bib_record *e = mk("e", "Introduction", 2021, NULL, "Pe");
+    bib_dedupe_config_init(&cfg);
+    ck_assert(!bib_records_same_work(c, e, &cfg));
+    /* both years known: they must agree */
+    bib_record *f = mk("f", "Gradient Starvation: A Learning Proclivity", 2019, NULL, NULL);
+    ck_assert(!bib_records_same_work(f, b, &cfg));
+    bib_record *recs[] = {a, b, c, e, f};
+    for (size_t i = 0; i < 5; i++)
+        bib_record_free(recs[i]);
+}
+END_TEST
+
+START_TEST(longer_author_list_wins)
+{
+    /* a cut list naming more people beats a shorter one that lost its
+     * "and others" marker (RIS has none); equal length: the cut one too */
+    bib_dedupe *d = bib_dedupe_new(NULL);
+    bib_record *a = mk("a", "Some Work on Things", 2020, NULL, "Ab,Cd,Ef");
+    bib_record *b = mk("b", "Some work on things", 2020, NULL, "Ab,Cd,Ef,Gh");
+    bib_record_set_names_truncated(b, BIB_VAR_AUTHOR, true);
+    bib_dedupe_add(d, a, NULL);
+    ck_assert_int_eq(bib_dedupe_add(d, b, NULL), 1);
+    const bib_field *au = bib_record_get(bib_dedupe_at(d, 0), BIB_VAR_AUTHOR);
+    ck_assert_uint_eq(bib_field_name_count(au), 4);
+    ck_assert(bib_field_names_truncated(au));
+    bib_record *c = mk("c", "Other Work", 2020, NULL, "Ab,Cd");
+    bib_record *e = mk("e", "Other work", 2020, NULL, "Ab,Cd");
+    bib_record_set_names_truncated(e, BIB_VAR_AUTHOR, true);
+    bib_dedupe_add(d, c, NULL);
+    ck_assert_int_eq(bib_dedupe_add(d, e, NULL), 1);
+    au = bib_record_get(bib_dedupe_at(d, 1), BIB_VAR_AUTHOR);
+    ck_assert(bib_field_names_truncated(au));
+    bib_dedupe_free(d);
+}
+END_TEST
+
 BIB_TEST_MAIN("merge", doi_matches_whatever_the_title, title_folding, kept_apart,
-              thresholds_are_options, richest_value_kept, many_records_linear, doi_normalize)
+              thresholds_are_options, richest_value_kept, many_records_linear, doi_normalize,
+              title_alone_needs_words, longer_author_list_wins)

@@ -78,6 +78,8 @@ def first_diff(got, expected):
 
 files = sorted(f for f in glob.glob(os.path.join(corpus, "**", "*.json"), recursive=True)
                if "/schema/" not in f)
+# BIBCONV_CORPUS_STRIDE=N: every Nth file only (the sanitizer run in CI)
+files = files[::max(1, int(os.environ.get("BIBCONV_CORPUS_STRIDE", "1") or 1))]
 checked = failed = items = 0
 for path in files:
     try:

@@ -197,7 +197,7 @@ int bib_key_generate(bib_buf *out, const bib_record *rec)
 }
 
 /* Writes the n-th suffix: a..z, aa, ab, ... */
-static void suffix(bib_buf *out, size_t n)
+void bib_key_suffix(bib_buf *out, size_t n)
 {
     char tmp[16];
     size_t len = 0;
@@ -225,7 +225,7 @@ int bib_key_unique(bib_buf *out, bib_keyset *set, const bib_record *rec, const c
     size_t base = out->len;
     for (size_t n = 0; bib_keyset_has(set, out->data + start); n++) {
         bib_buf_truncate(out, base);
-        suffix(out, n);
+        bib_key_suffix(out, n);
         if (bib_buf_failed(out))
             return BIB_ENOMEM;
     }

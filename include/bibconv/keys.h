@@ -47,6 +47,11 @@ BIB_API int bib_key_generate(bib_buf *out, const bib_record *rec);
 BIB_API int bib_key_unique(bib_buf *out, bib_keyset *set,
                            const bib_record *rec, const char *wanted);
 
+/* Appends the n-th suffix bib_key_unique tries (0: "a", 25: "z", 26: "aa",
+ * ...), for a reader that counts its own base keys and wants the key
+ * bib_key_unique would reach without trying every earlier suffix. */
+BIB_API void bib_key_suffix(bib_buf *out, size_t n);
+
 BIB_END_DECLS
 
 #endif /* BIBCONV_KEYS_H */

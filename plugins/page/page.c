@@ -187,21 +187,6 @@ static struct base_slot *base_count(struct page_reader *r, const char *base)
     return &r->bases[j];
 }
 
-/* The n-th suffix of core's key rule: a..z, aa, ab, ... */
-static void key_suffix(bib_buf *out, size_t n)
-{
-    char tmp[16];
-    size_t len = 0;
-    n++;
-    while (n && len < sizeof tmp) {
-        n--;
-        tmp[len++] = (char)('a' + n % 26);
-        n /= 26;
-    }
-    while (len)
-        bib_buf_putc(out, tmp[--len]);
-}
-
 /* Sets the id by core's key rule, unique in this run. */
 static int finish_record(struct page_reader *r, bib_record *rec, size_t line)
 {
@@ -209,7 +194,7 @@ static int finish_record(struct page_reader *r, bib_record *rec, size_t line)
     int rc = bib_key_generate(&want, rec);
     struct base_slot *slot = rc == 0 ? base_count(r, want.data) : NULL;
     if (slot && slot->count)
-        key_suffix(&want, slot->count - 1); /* the suffix core would reach */
+        bib_key_suffix(&want, slot->count - 1); /* the suffix core would reach */
     if (slot && slot->count < UINT32_MAX)
         slot->count++;
     if (rc == 0)

@@ -137,4 +137,17 @@ START_TEST(test_nfc)
 }
 END_TEST
 
-BIB_TEST_MAIN("keys", test_fold, test_generate, test_unique, test_nfc)
+START_TEST(test_suffix)
+{
+    static const struct { size_t n; const char *s; } cases[] = {
+        {0, "a"}, {1, "b"}, {25, "z"}, {26, "aa"}, {27, "ab"}, {701, "zz"}, {702, "aaa"}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        bib_buf b = BIB_BUF_INIT;
+        bib_key_suffix(&b, cases[i].n);
+        ck_assert_str_eq(b.data, cases[i].s);
+        bib_buf_clear(&b);
+    }
+}
+END_TEST
+
+BIB_TEST_MAIN("keys", test_fold, test_generate, test_unique, test_nfc, test_suffix)

@@ -4,7 +4,7 @@
  * keys that makes them unique across one output.
  *
  * The set is an open-addressing hash table of 64-bit key fingerprints: no
- * allocation per key, and a ceiling (BIB_KEYSET_MAX keys, 16 MiB) so that
+ * allocation per key, and a ceiling (BIB_KEYSET_MAX keys, 8 MiB) so that
  * memory stays flat whatever the input size.
  *
  * Not for: a format's key syntax (the writers sanitise further if needed).

@@ -205,6 +205,7 @@ typedef struct conv {
     bib_keyset *used;
     bib_buf key;
     size_t written, merged;
+    bool keys_full_told;
 } conv;
 
 /* Applies the key policy, writes and frees rec. */
@@ -220,6 +221,12 @@ static int emit(conv *v, bib_record *rec)
             rc = bib_key_unique(&v->key, v->used, rec, v->c->keys == KEYS_AUTO ? id : NULL);
             if (rc == 0)
                 rc = bib_record_set_id(rec, v->key.data);
+        }
+        if (!v->keys_full_told && bib_keyset_full(v->used)) {
+            v->keys_full_told = true; /* memory stays bounded: said once */
+            bib_diag_report(v->c->diag, BIB_SEV_WARNING, NULL, 0, 0,
+                            "more than %d keys: later keys are no longer made unique",
+                            BIB_KEYSET_MAX);
         }
     }
     if (rc == 0)

@@ -28,12 +28,13 @@ BIB_API void bib_keyset_free(bib_keyset *set);
  * BIB_ENOMEM. The set keeps a 64-bit fingerprint per key, not the key:
  * 8 to 16 bytes a key, with a false "already used" once in about 10^12
  * pairs of keys. It holds at most BIB_KEYSET_MAX keys, so memory stays
- * bounded (16 MiB); past that, new keys are reported new and not kept
- * (see bib_keyset_full). */
+ * bounded (8 MiB: a reader's duplicate check and the command's unique
+ * output keys together stay within a 32 MB run); past that, new keys are
+ * reported new and not kept (see bib_keyset_full). */
 BIB_API int bib_keyset_add(bib_keyset *set, const char *key);
 BIB_API bool bib_keyset_has(const bib_keyset *set, const char *key);
 
-#define BIB_KEYSET_MAX 1500000
+#define BIB_KEYSET_MAX 786000 /* 2^20 slots at a load under 3/4 */
 
 /* True once the set has stopped remembering new keys (BIB_KEYSET_MAX). */
 BIB_API bool bib_keyset_full(const bib_keyset *set);

@@ -397,8 +397,8 @@ static int build_profile(struct page_reader *r, const page_lines *pl, const page
             if (!p.rec)
                 break;
             long am = page_find_auth_marker(s, n);
-            if (am > 0) {
-                rc = add_display_name(p.rec, s, (size_t)am);
+            if (am >= 0) {
+                rc = am > 0 ? add_display_name(p.rec, s, (size_t)am) : 0;
                 if (rc == 0)
                     rc = bib_record_set_names_truncated(p.rec, BIB_VAR_AUTHOR, true);
             } else {

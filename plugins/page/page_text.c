@@ -887,7 +887,9 @@ void page_features(page_feat *f, const char *s, size_t len, const char *prev, si
     size_t ml;
     f->abs_marker = page_find_abs_marker(s, len, &ml) >= 0;
     long am = page_find_auth_marker(s, len);
-    f->auth_marker = am > 0 && page_name_score(s, (size_t)am) != PAGE_NAME_NO;
+    /* the marker after the last name, or alone on its own line (the list
+     * cut after a name line) */
+    f->auth_marker = am == 0 || (am > 0 && page_name_score(s, (size_t)am) != PAGE_NAME_NO);
     page_meta m;
     f->meta = page_parse_meta(s, len, &m);
     int y;

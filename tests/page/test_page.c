@@ -264,6 +264,15 @@ START_TEST(test_profile_cut_author_list)
 }
 END_TEST
 
+START_TEST(test_profile_marker_own_line)
+{
+    /* the "(see N more)" marker alone on the line after the last name */
+    ROLES(HEAD "A Very Large Collaboration Paper\nAnn Smith\nBo Chen\n\xE2\x80\xA6 (see 2 more)\n"
+               "We report. Many auth" MORE "ors helped.\nNext Title About Vision",
+          PAGE_LAYOUT_PROFILE, HEADR "TAAABT");
+}
+END_TEST
+
 START_TEST(test_profile_cut_page)
 {
     /* the page ends after an author line, and after a title */
@@ -379,5 +388,6 @@ BIB_TEST_MAIN("page", test_markers, test_meta_lines, test_venues, test_names_acc
               test_profile_consecutive_titles, test_profile_name_like_first_title,
               test_profile_title_after_authors, test_profile_names_like_titles,
               test_profile_short_abstract,
-              test_profile_cut_author_list, test_profile_cut_page, test_feed_and_topic,
+              test_profile_cut_author_list, test_profile_marker_own_line,
+              test_profile_cut_page, test_feed_and_topic,
               test_layout_detection, test_boundaries, test_viterbi, test_html_lines)

@@ -734,6 +734,10 @@ static int title_end_score(const char *s, size_t len)
         score -= 3 * lower_then_upper;
     if (len - ws <= 1 && uppers == 1)
         score -= 3; /* a lone capital before the glue: more likely an initial */
+    /* an acronym's plural ("LLMs", "GNNs") ends a title often; the split
+     * one letter earlier would leave a name starting "Ms..." */
+    if (last == 's' && len - ws >= 3 && (size_t)uppers == len - ws - 1)
+        score += 3;
     return score;
 }
 

@@ -185,6 +185,8 @@ START_TEST(test_feed_split)
                "Benchmarking GPT-4", "Aditya Ramesh Kumar", false, NULL);
     split_case("Grid cells in deep networksNicol\xC3\xA1s van Dijk et al. \xC2\xB7 ucl",
                "Grid cells in deep networks", "Nicol\xC3\xA1s van Dijk", true, "ucl");
+    split_case("Scaling Laws for LLMsJaehoon Lee, MohammadAmin Rezaei",
+               "Scaling Laws for LLMs", "Jaehoon Lee", false, NULL);
     page_feed_split sp;
     const char *none = "A title without any author list";
     ck_assert(!page_feed_split_line(none, strlen(none), &sp));

@@ -1862,7 +1862,19 @@ static int bw_write(bib_writer *wr, const bib_record *rec)
     bool date_src = bib_record_extra_get(rec, "bibtex", "year") ||
                     bib_record_extra_get(rec, "bibtex", "month") ||
                     bib_record_extra_get(rec, "bibtex", "day");
-    if (dt && (w->biblatex || date_src)) {
+    bib_date pd = {0};
+    if (dt && dt->raw && !dt->literal && (!dt->nparts || !dt->parts[0].has_year) &&
+        bib_date_parse(&pd, dt->raw, strlen(dt->raw), BIB_DATE_ANY) == 0 && pd.nparts &&
+        !pd.parts[0].has_year && pd.parts[0].month) {
+        /* a date shown without its year ("May 29" on a feed page): month
+         * and day, which BibTeX styles print and the reader keeps; no
+         * `date` or `year` can hold it */
+        put_field(w, "month", bib_month_macro(pd.parts[0].month), 3, true);
+        if (pd.parts[0].day) {
+            snprintf(num, sizeof num, "%d", pd.parts[0].day);
+            put_field(w, "day", num, strlen(num), false);
+        }
+    } else if (dt && (w->biblatex || date_src)) {
         put_date(w, "date", dt);
     } else if (dt && dt->nparts >= 1 && dt->parts[0].has_year) {
         snprintf(num, sizeof num, "%d", dt->parts[0].year);
@@ -1884,6 +1896,7 @@ static int bw_write(bib_writer *wr, const bib_record *rec)
         size_t k = strspn(dt->literal, "0123456789");
         put_field(w, dt->literal[k] ? "year" : "date", dt->literal, strlen(dt->literal), false);
     }
+    bib_date_clear(&pd);
     put_text(w, "isbn", rec, BIB_VAR_ISBN);
     put_text(w, "issn", rec, BIB_VAR_ISSN);
     put_text(w, "doi", rec, BIB_VAR_DOI);

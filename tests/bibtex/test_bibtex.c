@@ -558,6 +558,24 @@ START_TEST(test_report_and_thesis_types)
 }
 END_TEST
 
+START_TEST(test_yearless_date)
+{
+    /* "May 29" with no year (a feed page): month and day, in both flavours */
+    result *r = rd("@misc{a, title = {T}}\n");
+    bib_date d = {0};
+    d.raw = "May 29";
+    ck_assert_int_eq(bib_record_set_date(r->rec[0], BIB_VAR_ISSUED, &d), 0);
+    for (int i = 0; i < 2; i++) {
+        char *s = write_as(i ? "biblatex" : "bibtex", r, NULL);
+        ck_assert_msg(strstr(s, "month = may") && strstr(s, "day   = {29}") &&
+                          !strstr(s, "date") && !strstr(s, "year"),
+                      "%s", s);
+        free(s);
+    }
+    done(r);
+}
+END_TEST
+
 START_TEST(test_forgiven_slips)
 {
     /* what real files hold and biber/JabRef/Zotero accept: each entry
@@ -628,5 +646,5 @@ BIB_TEST_MAIN("bibtex", test_delimiters_and_case, test_values, test_macros_and_c
               test_biblatex_dates, test_unmapped_kept_as_extra, test_write_escapes_and_layout,
               test_write_names_read_back, test_write_auto_keys, test_write_unique_generated_keys,
               test_crossref_by_type_pair, test_series_number, test_report_and_thesis_types,
-              test_forgiven_slips,
+              test_yearless_date, test_forgiven_slips,
               test_runaway_value_costs_one_entry, test_crossref_order_for_bibtex)

@@ -529,6 +529,37 @@ static size_t math_end(const char *s, size_t len, size_t i)
     return 0;
 }
 
+/* Math as written, but for classic BibTeX (8-bit) a Unicode letter or
+ * symbol inside it as its math command ("$Δ$" -> "$\Delta$"); one with no
+ * command is kept and counted. */
+static void put_math_ascii(bib_buf *out, const char *s, size_t len, size_t *no_latex)
+{
+    for (size_t i = 0; i < len;) {
+        if ((unsigned char)s[i] < 0x80) {
+            bib_buf_putc_fast(out, s[i++]);
+            continue;
+        }
+        uint32_t cp;
+        int n = bib_utf8_decode(s + i, len - i, &cp);
+        const char *name = NULL;
+        for (size_t k = 0; k < bib__latex_math_len && !name; k++)
+            if (bib__latex_math[k].cp == cp)
+                name = bib__latex_math[k].name;
+        if (name) {
+            bib_buf_printf(out, "\\%s", name);
+            /* a letter right after would join the command name */
+            size_t j = i + (size_t)n;
+            if (j < len && isalpha((unsigned char)s[j]))
+                bib_buf_putc_fast(out, ' ');
+        } else {
+            bib_buf_append_fast(out, s + i, (size_t)n);
+            if (no_latex)
+                (*no_latex)++;
+        }
+        i += (size_t)n;
+    }
+}
+
 /* True when the reader converts \name: such a name in Unicode text came
  * from a literal backslash, never from a command kept as written. */
 static bool known_command(const char *name, size_t n)
@@ -629,7 +660,10 @@ int bib_latex_from_unicode(bib_buf *out, const char *s, size_t len, unsigned fla
         if (c == '$') {
             size_t k = math_end(s, len, i);
             if (k) {
-                bib_buf_append_fast(out, s + i, k + 1 - i); /* math is kept as written */
+                if (ascii)
+                    put_math_ascii(out, s + i, k + 1 - i, no_latex);
+                else
+                    bib_buf_append_fast(out, s + i, k + 1 - i); /* math is kept as written */
                 i = k + 1;
                 continue;
             }

@@ -28,15 +28,20 @@ const bib_latex_named bib__latex_letters[] = {
 /* Math-mode commands kept only when a $...$ holds exactly one of them. */
 const bib_latex_named bib__latex_math[] = {
     {"Delta", 0x394}, {"Gamma", 0x393}, {"Lambda", 0x39B}, {"Omega", 0x3A9}, {"Phi", 0x3A6},
-    {"Pi", 0x3A0}, {"Psi", 0x3A8}, {"Sigma", 0x3A3}, {"Theta", 0x398}, {"Xi", 0x39E},
-    {"alpha", 0x3B1}, {"approx", 0x2248}, {"beta", 0x3B2}, {"cdot", 0xB7}, {"chi", 0x3C7},
-    {"circ", 0x2218}, {"delta", 0x3B4}, {"ell", 0x2113}, {"epsilon", 0x3B5}, {"eta", 0x3B7},
-    {"gamma", 0x3B3}, {"geq", 0x2265}, {"infty", 0x221E}, {"iota", 0x3B9}, {"kappa", 0x3BA},
-    {"lambda", 0x3BB}, {"leq", 0x2264}, {"mu", 0x3BC}, {"neq", 0x2260}, {"nu", 0x3BD},
-    {"omega", 0x3C9}, {"phi", 0x3C6}, {"pi", 0x3C0}, {"pm", 0xB1}, {"psi", 0x3C8},
-    {"rho", 0x3C1}, {"sigma", 0x3C3}, {"tau", 0x3C4}, {"theta", 0x3B8}, {"times", 0xD7},
-    {"to", 0x2192}, {"upsilon", 0x3C5}, {"varepsilon", 0x3B5}, {"varphi", 0x3C6},
-    {"xi", 0x3BE}, {"zeta", 0x3B6},
+    {"Pi", 0x3A0}, {"Psi", 0x3A8}, {"Rightarrow", 0x21D2}, {"Sigma", 0x3A3}, {"Theta", 0x398},
+    {"Upsilon", 0x3A5}, {"Xi", 0x39E}, {"alpha", 0x3B1}, {"approx", 0x2248}, {"ast", 0x2217},
+    {"beta", 0x3B2}, {"cap", 0x2229}, {"cdot", 0xB7}, {"chi", 0x3C7}, {"circ", 0x2218},
+    {"cup", 0x222A}, {"delta", 0x3B4}, {"ell", 0x2113}, {"epsilon", 0x3B5}, {"equiv", 0x2261},
+    {"eta", 0x3B7}, {"exists", 0x2203}, {"forall", 0x2200}, {"gamma", 0x3B3}, {"geq", 0x2265},
+    {"gg", 0x226B}, {"in", 0x2208}, {"infty", 0x221E}, {"iota", 0x3B9}, {"kappa", 0x3BA},
+    {"lambda", 0x3BB}, {"leftarrow", 0x2190}, {"leftrightarrow", 0x2194}, {"leq", 0x2264},
+    {"ll", 0x226A}, {"mu", 0x3BC}, {"nabla", 0x2207}, {"neq", 0x2260}, {"notin", 0x2209},
+    {"nu", 0x3BD}, {"omega", 0x3C9}, {"partial", 0x2202}, {"phi", 0x3C6}, {"pi", 0x3C0},
+    {"pm", 0xB1}, {"prod", 0x220F}, {"propto", 0x221D}, {"psi", 0x3C8}, {"rho", 0x3C1},
+    {"sigma", 0x3C3}, {"sim", 0x223C}, {"subset", 0x2282}, {"subseteq", 0x2286},
+    {"sum", 0x2211}, {"tau", 0x3C4}, {"theta", 0x3B8}, {"times", 0xD7}, {"to", 0x2192},
+    {"upsilon", 0x3C5}, {"varepsilon", 0x3B5}, {"varphi", 0x3C6}, {"xi", 0x3BE},
+    {"zeta", 0x3B6},
 };
 
 const size_t bib__latex_letters_len = sizeof bib__latex_letters / sizeof bib__latex_letters[0];

@@ -102,6 +102,12 @@ START_TEST(test_from_unicode)
     to_l("Über Straße çà Łódź í", BIB_LATEX_ASCII,
          "{\\\"U}ber Stra{\\ss}e {\\c c}{\\`a} {\\L}{\\'o}d{\\'z} {\\'i}");
     to_l("1–10 a—b x\xC2\xA0y α", BIB_LATEX_ASCII, "1--10 a---b x~y $\\alpha$");
+    /* math kept as written, its Unicode symbols as commands for 8-bit BibTeX */
+    to_l("call it $Δ$-AI, $x∈Ω$ and $αβ$", BIB_LATEX_ASCII,
+         "call it $\\Delta$-AI, $x\\in\\Omega$ and $\\alpha\\beta$");
+    to_l("call it $Δ$-AI", 0, "call it $Δ$-AI");
+    /* doubled dashes and quotes stay two characters */
+    to_l("a -- b ``c'' d", 0, "a -{}- b `{}`c'{}' d");
     to_l("<i>E. coli</i> and <span class=\"nocase\">DNA</span>",
          BIB_LATEX_FROM_RICH | BIB_LATEX_ASCII, "\\textit{E. coli} and {DNA}");
     to_l("https://x.org/a_b%", BIB_LATEX_OUT_VERBATIM, "https://x.org/a_b%");

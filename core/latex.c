@@ -29,9 +29,12 @@ static uint32_t lookup_named(const named_cp *t, size_t n, const char *name, size
     size_t lo = 0, hi = n;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        int c = strncmp(t[mid].name, name, len);
-        if (c == 0 && t[mid].name[len] != '\0')
-            c = 1;
+        /* by length, not by NUL: the name comes from input and may hold
+         * a NUL byte ("$\\to\0x$") */
+        size_t tl = strlen(t[mid].name);
+        int c = memcmp(t[mid].name, name, tl < len ? tl : len);
+        if (c == 0)
+            c = tl < len ? -1 : tl > len ? 1 : 0;
         if (c < 0)
             lo = mid + 1;
         else if (c > 0)

@@ -482,11 +482,14 @@ int ris_date_parse(bib_date *out, const char *s, size_t len)
             ok = month > 0 || strspn(slot[0], "0") >= slen[0];
         }
         if (ok && month && slen[1]) {
+            /* two digits at most, checked before the value is built: a long
+             * digit run would overflow it */
+            ok = slen[1] <= 2;
             for (size_t k = 0; k < slen[1] && ok; k++)
                 ok = isdigit((unsigned char)slot[1][k]) != 0;
             for (size_t k = 0; k < slen[1] && ok; k++)
                 day = day * 10 + (slot[1][k] - '0');
-            ok = ok && slen[1] <= 2 && day <= 31;
+            ok = ok && day <= 31;
         }
         if (ok) {
             char tmp[80];

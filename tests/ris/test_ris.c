@@ -112,6 +112,8 @@ START_TEST(date_forms)
     p = date1("2015/october", &rc, NULL); /* JabRef */
     ck_assert_int_eq(rc, 0);
     ck_assert_int_eq(p.month, 10);
+    p = date1("2015/october/117379030711", &rc, NULL); /* no overflow: not a day */
+    ck_assert_int_eq(p.day, 0);
     p = date1("1998///Spring", &rc, NULL);
     ck_assert_int_eq(rc, 0);
     ck_assert_int_eq(p.season, BIB_SEASON_SPRING);

@@ -106,6 +106,11 @@ START_TEST(test_from_unicode)
     to_l("call it $Δ$-AI, $x∈Ω$ and $αβ$", BIB_LATEX_ASCII,
          "call it $\\Delta$-AI, $x\\in\\Omega$ and $\\alpha\\beta$");
     to_l("call it $Δ$-AI", 0, "call it $Δ$-AI");
+    /* a NUL byte inside a math command name: compared by length */
+    bib_buf nb = BIB_BUF_INIT;
+    ck_assert_int_eq(bib_latex_to_unicode(&nb, "$\\to\0x$", 7, 0, NULL), 0);
+    ck_assert_uint_eq(nb.len, 7);
+    bib_buf_clear(&nb);
     /* doubled dashes and quotes stay two characters */
     to_l("a -- b ``c'' d", 0, "a -{}- b `{}`c'{}' d");
     to_l("<i>E. coli</i> and <span class=\"nocase\">DNA</span>",

@@ -818,7 +818,10 @@ static bib_type map_type(const char *s, size_t n)
 enum {
     K_TEXT, K_TITLE, K_VERB, K_NAMES, K_DATE, K_PAGES,
     /* read by rules of their own (no single variable) */
-    K_YEAR, K_MONTHDAY, K_NUMBER, K_ORG, K_KEYWORDS
+    K_YEAR, K_MONTHDAY, K_NUMBER, K_ORG, K_KEYWORDS,
+    /* another field's variable, when the entry lacks that field
+     * (ACM's numpages for pagetotal; a URL in howpublished) */
+    K_ALIAS, K_HOWPUB
 };
 
 typedef struct field_map {
@@ -852,6 +855,8 @@ static const field_map field_table[] = {
     {"chapter", BIB_VAR_CHAPTER_NUMBER, K_TEXT},
     {"volumes", BIB_VAR_NUMBER_OF_VOLUMES, K_TEXT},
     {"pagetotal", BIB_VAR_NUMBER_OF_PAGES, K_TEXT},
+    {"numpages", BIB_VAR_NUMBER_OF_PAGES, K_ALIAS},
+    {"howpublished", BIB_VAR_URL, K_HOWPUB},
     {"publisher", BIB_VAR_PUBLISHER, K_TEXT},
     {"address", BIB_VAR_PUBLISHER_PLACE, K_TEXT},
     {"location", BIB_VAR_PUBLISHER_PLACE, K_TEXT},
@@ -1094,6 +1099,27 @@ static int build_record(bt_reader *r, const parsed *pe, bib_record **out)
             rc = set_converted(r, rec, var, v, vn, 0);
             if (rc >= 0 && f->bare_number && bib_record_has(rec, var))
                 bib_record_set_field_flags(rec, var, BIB_FIELD_BARE_NUMBER);
+            continue;
+        }
+        if (how == K_ALIAS || how == K_HOWPUB) {
+            const char *own = how == K_ALIAS ? "pagetotal" : "url";
+            bool mapped = false;
+            if (!get_raw(r, own)) {
+                bib_buf_reset(&r->tmp);
+                rc = bib_latex_to_unicode(&r->tmp, v, vn, 0, NULL);
+                const char *t = r->tmp.data ? r->tmp.data : "";
+                /* howpublished = {\url{...}} or a bare address: the URL
+                 * (old-style BibTeX for web pages); other text stays */
+                bool url = how == K_ALIAS ||
+                           ((strncmp(t, "http://", 7) == 0 || strncmp(t, "https://", 8) == 0) &&
+                            !strpbrk(t, " \t\n"));
+                if (rc >= 0 && url && r->tmp.len) {
+                    rc = bib_record_set_text(rec, fm->var, t, r->tmp.len);
+                    mapped = true;
+                }
+            }
+            if (rc >= 0 && !mapped)
+                rc = bib_record_add_extra(rec, "bibtex", name, v, vn);
             continue;
         }
         if (how == K_ORG) {

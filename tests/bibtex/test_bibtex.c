@@ -558,6 +558,21 @@ START_TEST(test_report_and_thesis_types)
 }
 END_TEST
 
+START_TEST(test_howpublished_and_numpages)
+{
+    result *r = rd("@misc{a, howpublished = {\\url{https://x.example/a_b}}, numpages = {10}}\n"
+                   "@misc{b, howpublished = {Online}, url = {https://y.example}}\n"
+                   "@book{c, numpages = {10}, pagetotal = {12}}\n");
+    ck_assert_str_eq(text(r, 0, BIB_VAR_URL), "https://x.example/a_b");
+    ck_assert_str_eq(text(r, 0, BIB_VAR_NUMBER_OF_PAGES), "10");
+    ck_assert_str_eq(text(r, 1, BIB_VAR_URL), "https://y.example");
+    ck_assert_str_eq(extra(r, 1, "howpublished"), "Online");
+    ck_assert_str_eq(text(r, 2, BIB_VAR_NUMBER_OF_PAGES), "12");
+    ck_assert_str_eq(extra(r, 2, "numpages"), "10");
+    done(r);
+}
+END_TEST
+
 START_TEST(test_yearless_date)
 {
     /* "May 29" with no year (a feed page): month and day, in both flavours */
@@ -646,5 +661,5 @@ BIB_TEST_MAIN("bibtex", test_delimiters_and_case, test_values, test_macros_and_c
               test_biblatex_dates, test_unmapped_kept_as_extra, test_write_escapes_and_layout,
               test_write_names_read_back, test_write_auto_keys, test_write_unique_generated_keys,
               test_crossref_by_type_pair, test_series_number, test_report_and_thesis_types,
-              test_yearless_date, test_forgiven_slips,
+              test_yearless_date, test_howpublished_and_numpages, test_forgiven_slips,
               test_runaway_value_costs_one_entry, test_crossref_order_for_bibtex)

@@ -450,9 +450,92 @@ static void von_last(const btok *t, size_t a, size_t b, size_t *von_end)
     *von_end = v;
 }
 
+/* The text of s[0..len) as a name part (braces dropped, as tokens_text does),
+ * LaTeX converted with BIB_NAME_LATEX. NULL for an empty part. */
+static char *part_value(const char *s, size_t len, unsigned flags, bool *oom)
+{
+    while (len && isspace((unsigned char)*s))
+        s++, len--;
+    while (len && isspace((unsigned char)s[len - 1]))
+        len--;
+    if (!len)
+        return NULL;
+    btok t = {s, len, false};
+    return tokens_text(&t, 0, 1, flags, oom);
+}
+
+/* Biber's extended name format: "family=Duchamp, given=Marcel,
+ * prefix=de, useprefix=true" (keys at brace level 0, any order, the last
+ * of a key wins). True when s is one, with *out filled (or *oom set). */
+static bool parse_extended(bib_name *out, const char *s, size_t len, unsigned flags, bool *oom)
+{
+    static const char *const keys[] = {"family", "given", "prefix", "suffix", "useprefix",
+                                       "familyi", "giveni", "prefixi", "suffixi", NULL};
+    size_t i = 0;
+    while (i < len && isspace((unsigned char)s[i]))
+        i++;
+    size_t k = i;
+    while (k < len && (islower((unsigned char)s[k]) || s[k] == '-'))
+        k++;
+    if (k == i || k >= len || s[k] != '=')
+        return false;
+    bool known = false;
+    for (const char *const *p = keys; *p && !known; p++)
+        known = strlen(*p) == k - i && memcmp(*p, s + i, k - i) == 0;
+    if (!known)
+        return false;
+    size_t a = i;
+    int depth = 0;
+    for (size_t j = i; j <= len; j++) {
+        if (j < len && s[j] == '{')
+            depth++;
+        else if (j < len && s[j] == '}' && depth > 0)
+            depth--;
+        if (j < len && (s[j] != ',' || depth > 0))
+            continue;
+        /* one "key=value" in s[a..j) */
+        const char *eq = memchr(s + a, '=', j - a);
+        if (eq) {
+            const char *ks = s + a;
+            size_t kl = (size_t)(eq - ks);
+            while (kl && isspace((unsigned char)*ks))
+                ks++, kl--;
+            while (kl && isspace((unsigned char)ks[kl - 1]))
+                kl--;
+            const char **slot = NULL;
+            if (kl == 6 && memcmp(ks, "family", 6) == 0)
+                slot = &out->family;
+            else if (kl == 5 && memcmp(ks, "given", 5) == 0)
+                slot = &out->given;
+            else if (kl == 6 && memcmp(ks, "prefix", 6) == 0)
+                slot = &out->non_dropping_particle;
+            else if (kl == 6 && memcmp(ks, "suffix", 6) == 0)
+                slot = &out->suffix;
+            if (slot) { /* initials (giveni...) and useprefix are style matters */
+                free((char *)*slot);
+                *slot = part_value(eq + 1, (size_t)(s + j - eq - 1), flags, oom);
+            }
+        }
+        a = j + 1;
+    }
+    return true;
+}
+
 int bib_name_parse_bibtex(bib_name *out, const char *s, size_t len, unsigned flags)
 {
     memset(out, 0, sizeof *out);
+    bool xoom = false;
+    if (memchr(s, '=', len) && parse_extended(out, s, len, flags, &xoom)) {
+        if (xoom) {
+            bib_name_clear(out);
+            return BIB_ENOMEM;
+        }
+        if (!out->family && !out->given) {
+            bib_name_clear(out);
+            return BIB_EPARSE;
+        }
+        return 0;
+    }
     btok t[MAXTOK];
     size_t n = bibtex_tokens(s, len, t, MAXTOK);
     size_t commas[2], nc = 0;

@@ -28,7 +28,9 @@ enum {
  * starting lower-case at brace level 0 (a word starting with a brace group
  * whose first letter is a special character counts by that letter); a name
  * wholly in braces ({World Health Organization}) becomes a literal.
- * Hyphenated given names stay one part. Returns 0, BIB_EPARSE (empty name,
+ * Hyphenated given names stay one part. Biber's extended format
+ * ("family=Duchamp, given=Marcel, prefix=de") is read by its keys.
+ * Returns 0, BIB_EPARSE (empty name,
  * too many commas: name cleared) or BIB_ENOMEM. */
 BIB_API int bib_name_parse_bibtex(bib_name *out, const char *s, size_t len,
                                   unsigned flags);

@@ -124,6 +124,12 @@ START_TEST(test_bibtex_names)
         {"Smith, John~Paul", "John Paul", NULL, "Smith", NULL, NULL},
         {"{\\O}stergaard, Jens", "Jens", NULL, "Østergaard", NULL, NULL},
         {"{\\ss}tad, A.", "A.", NULL, "ßtad", NULL, NULL},
+        /* biber's extended name format: keys in any order, the last wins */
+        {"family=Duchamp, given={Marcel}, prefix=de, useprefix=true", "Marcel", "de",
+         "Duchamp", NULL, NULL},
+        {"given=A, family={M{\\\"u}ller}, given=C, suffix=Jr.", "C", NULL, "Müller", "Jr.", NULL},
+        /* '=' in an ordinary name is text */
+        {"A=B Smith", "A=B", NULL, "Smith", NULL, NULL},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const bcase *c = &cases[i];

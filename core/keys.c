@@ -213,9 +213,14 @@ void bib_key_suffix(bib_buf *out, size_t n)
 
 int bib_key_unique(bib_buf *out, bib_keyset *set, const bib_record *rec, const char *wanted)
 {
-    if (wanted && *wanted && !bib_keyset_has(set, wanted)) {
-        bib_buf_puts(out, wanted);
-        return bib_keyset_add(set, wanted) < 0 ? BIB_ENOMEM : 0;
+    if (wanted && *wanted) {
+        int rc = bib_keyset_add(set, wanted); /* one lookup: new keys are the rule */
+        if (rc < 0)
+            return BIB_ENOMEM;
+        if (rc == 1) {
+            bib_buf_puts(out, wanted);
+            return bib_buf_failed(out) ? BIB_ENOMEM : 0;
+        }
     }
     size_t start = out->len;
     if (wanted && *wanted)

@@ -3,7 +3,7 @@
 """BibTeX throughput benchmark: builds .bib files of two sizes (by default
 10 and 50 MB) from the corpus entries (each copy gets a unique key),
 converts each to CSL-JSON, the larger one back to BibTeX, and prints MB/s
-(wall clock, and CPU time of the one process; the fastest of three runs)
+(wall clock, and CPU time of the one process; the fastest of five runs)
 and peak RSS (GNU time).
 Equal peak RSS at both sizes shows the conversion streams. Entries come
 from corpus files that convert without any diagnostic, minus those with a
@@ -38,7 +38,7 @@ if not entries:
     sys.exit("no corpus entries found under " + shared)
 
 
-def run(args, times=3):
+def run(args, times=5):
     """The fastest of `times` runs (the machine is shared: one run is noisy)."""
     best = None
     for _ in range(times):

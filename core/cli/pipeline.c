@@ -219,7 +219,7 @@ static int emit(conv *v, bib_record *rec)
             bib_keyset_add(v->used, id);
         } else {
             rc = bib_key_unique(&v->key, v->used, rec, v->c->keys == KEYS_AUTO ? id : NULL);
-            if (rc == 0)
+            if (rc == 0 && !(id && strcmp(id, v->key.data) == 0))
                 rc = bib_record_set_id(rec, v->key.data);
         }
         if (!v->keys_full_told && bib_keyset_full(v->used)) {

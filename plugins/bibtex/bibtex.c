@@ -987,6 +987,42 @@ static int set_converted(bt_reader *r, bib_record *rec, bib_var var, const char 
     return bib_record_set_text(rec, var, r->tmp.data, w);
 }
 
+/* The month of an entry with `month` but neither `year` nor `date` (a
+ * page that showed "May 29"), or 0 when `month` is not a month. */
+static int yearless_month(bt_reader *r)
+{
+    const raw_field *fm = get_raw(r, "month");
+    if (!fm)
+        return 0;
+    const char *m = fval(r, fm);
+    int mon = bib_month_parse(m, strlen(m));
+    return mon > 0 && mon <= 12 ? mon : 0;
+}
+
+/* issued as the raw text "May 29" ("May" without a valid day): CSL dates
+ * need a year, and the writer turns this back into month and day. */
+static int set_yearless(bt_reader *r, bib_record *rec, int mon)
+{
+    static const char *const names[] = {"January", "February", "March",     "April",
+                                        "May",     "June",     "July",      "August",
+                                        "September", "October", "November", "December"};
+    char buf[32];
+    snprintf(buf, sizeof buf, "%s", names[mon - 1]);
+    const raw_field *fd = get_raw(r, "day");
+    if (fd) {
+        char *endp;
+        long dd = strtol(fval(r, fd), &endp, 10);
+        if (dd >= 1 && dd <= 31 && !*endp)
+            snprintf(buf, sizeof buf, "%s %ld", names[mon - 1], dd);
+        else
+            bib_record_add_extra(rec, "bibtex", "day", fval(r, fd), strlen(fval(r, fd)));
+    }
+    bib_date d;
+    memset(&d, 0, sizeof d);
+    d.raw = buf;
+    return bib_record_set_date(rec, BIB_VAR_ISSUED, &d);
+}
+
 /* year + month (+ day) into issued, when there is no `date` field. */
 static int map_year_month(bt_reader *r, bib_record *rec, const raw_field *fy, const raw_field *fm,
                           const raw_field *fd)
@@ -1086,7 +1122,10 @@ static int build_record(bt_reader *r, const parsed *pe, bib_record **out)
             continue;
         }
         if (how == K_MONTHDAY) {
-            if (has_date || !get_raw(r, "year"))
+            int ym = has_date || get_raw(r, "year") ? 0 : yearless_month(r);
+            if (ym > 0 && name[0] == 'm')
+                rc = set_yearless(r, rec, ym);
+            else if (ym <= 0 && (has_date || !get_raw(r, "year")))
                 rc = bib_record_add_extra(rec, "bibtex", name, v, vn);
             continue;
         }

@@ -585,6 +585,12 @@ START_TEST(test_yearless_date)
         ck_assert_msg(strstr(s, "month = may") && strstr(s, "day   = {29}") &&
                           !strstr(s, "date") && !strstr(s, "year"),
                       "%s", s);
+        /* and read back as the same raw date */
+        result *back = rd(s);
+        const bib_date *bd = bib_field_date(bib_record_get(back->rec[0], BIB_VAR_ISSUED));
+        ck_assert_ptr_nonnull(bd);
+        ck_assert_str_eq(bd->raw, "May 29");
+        done(back);
         free(s);
     }
     done(r);

@@ -22,6 +22,7 @@
 #include "bibconv/latex.h"
 #include "bibconv/names.h"
 #include "bibconv/utf8.h"
+#include "names_internal.h"
 
 /* Lower-case particles that start a family name in the languages met in
  * bibliographies (Dutch, German, French, Spanish, Portuguese, Italian). */
@@ -54,6 +55,11 @@ static bool is_particle(const char *s, size_t len)
      * the family name or a given name, as BibTeX also decides */
     return len && islower((unsigned char)s[0]) &&
            word_in(s, len, particles, sizeof particles / sizeof *particles, false);
+}
+
+bool bib__is_particle(const char *s, size_t len)
+{
+    return is_particle(s, len);
 }
 
 static bool is_suffix(const char *s, size_t len)

@@ -694,10 +694,10 @@ int main(int argc, char **argv)
     build_nfd();
     rng_state = seed;
     corpus_examples(argv[1], &train_set, &val_set, seed);
-    culture_examples(argv[1], &train_set, 6, false);
+    culture_examples(argv[1], &train_set, 10, false);
     /* validation: another seed, other draws, hard cases over-represented */
     rng_state = seed ^ 0x5EED5EED5EEDull;
-    culture_examples(argv[1], &val_set, 3, true);
+    culture_examples(argv[1], &val_set, 6, true);
     rng_state = seed + 1;
     model m;
     m.w = calloc(BIB_NAME_FEATURE_BUCKETS, sizeof *m.w);
@@ -723,7 +723,191 @@ int main(int argc, char **argv)
 
 /* ---- names of other cultures -------------------------------------------- */
 
+enum { L_ZH_F, L_ZH_FC, L_ZH_G, L_ZH_FL, L_ZH_GL, L_KO_F, L_KO_FC, L_KO_G, L_KO_FL, L_KO_GL,
+       L_JA_F, L_JA_G, L_JA_FL, L_JA_GL, L_VI_F, L_VI_M, L_VI_G, L_MONO, L_YO_G, L_YO_F,
+       L_AR_G, L_AR_F, L_AR_GA, L_AR_FA, L_PART, L_LAT_G, L_LAT_F, L_RU_G, L_RU_F, L_EL_G,
+       L_EL_F, L_HI_G, L_HI_F, L_ZH_T, L_KO_T, L_JA_T, L_ORG, L_VENUE, L_N };
+static const char *const list_files[L_N] = {
+    "zh_family", "zh_family_compound", "zh_given", "zh_family_latin", "zh_given_latin",
+    "ko_family", "ko_family_compound", "ko_given", "ko_family_latin", "ko_given_latin",
+    "ja_family", "ja_given", "ja_family_latin", "ja_given_latin", "vi_family", "vi_middle",
+    "vi_given", "id_mononym", "yo_given", "yo_family", "ar_given", "ar_family",
+    "ar_given_arabic", "ar_family_arabic", "particle_family", "latin_given", "latin_family",
+    "ru_given", "ru_family", "el_given", "el_family", "hi_given", "hi_family",
+    "zh_title_words", "ko_title_words", "ja_title_words", "organisations", "venues"};
+static list lists[L_N];
+/* Lists whose items are held out: every fifth item only in validation, so
+ * validation asks for names the model never saw. */
+static const bool held_out[L_N] = {
+    [L_ZH_G] = true, [L_ZH_GL] = true, [L_KO_GL] = true, [L_JA_G] = true, [L_JA_GL] = true,
+    [L_VI_G] = true, [L_MONO] = true, [L_YO_G] = true, [L_YO_F] = true, [L_AR_G] = true,
+    [L_AR_F] = true, [L_PART] = true, [L_LAT_G] = true, [L_LAT_F] = true, [L_ORG] = true,
+    [L_VENUE] = true};
+static bool validating;
+
+static const char *draw(int which)
+{
+    const list *l = &lists[which];
+    if (!held_out[which] || l->n < 10)
+        return pick(l);
+    for (;;) {
+        size_t i = rnd_below(l->n);
+        if ((i % 5 == 0) == validating)
+            return l->w[i];
+    }
+}
+
+static void put_upper_s(bib_buf *b, const char *s)
+{
+    put_upper(b, s, strlen(s));
+}
+
+/* Latin-letter name of an East Asian family/given pair in one of the
+ * orders bylines use. */
+static void put_latin_pair(bib_buf *b, const char *family, const char *given)
+{
+    switch (rnd_below(5)) {
+    case 0: bib_buf_printf(b, "%s %s", family, given); break;
+    case 1: put_upper_s(b, family); bib_buf_printf(b, " %s", given); break;
+    case 2: bib_buf_printf(b, "%s, %s", family, given); break;
+    default: bib_buf_printf(b, "%s %s", given, family); break;
+    }
+}
+
+static int gen_cjk(bib_buf *b, int f, int fc, int g, int fl, int gl, int tag, double compound)
+{
+    if (chance(0.2)) {
+        put_latin_pair(b, draw(fl), draw(gl));
+        return tag;
+    }
+    bib_buf_puts(b, draw(chance(compound) ? fc : f));
+    if (tag == T_JA ? chance(0.4) : chance(0.1))
+        bib_buf_putc(b, ' ');
+    bib_buf_puts(b, draw(g));
+    if (tag != T_JA && chance(0.7))
+        bib_buf_puts(b, draw(g));
+    return tag;
+}
+
+static int gen_other(bib_buf *b, int kind)
+{
+    switch (kind) {
+    case 0: /* Vietnamese, family first or Western order */
+        if (chance(0.7))
+            bib_buf_printf(b, "%s %s %s", draw(L_VI_F), draw(L_VI_M), draw(L_VI_G));
+        else
+            bib_buf_printf(b, "%s %s", draw(L_VI_G), draw(L_VI_F));
+        return T_VI;
+    case 1:
+        bib_buf_puts(b, draw(L_MONO));
+        return T_MONO;
+    case 2: /* Yoruba and other Nigerian names, diacritics as written */
+        bib_buf_puts(b, draw(L_YO_G));
+        if (chance(0.4)) {
+            bib_buf_putc(b, ' ');
+            put_initials(b, draw(L_YO_G), true, false);
+        }
+        bib_buf_printf(b, " %s", draw(L_YO_F));
+        return T_YO;
+    case 3: /* Arabic names, Latin or Arabic script */
+        if (chance(0.25))
+            bib_buf_printf(b, "%s %s", draw(L_AR_GA), draw(L_AR_FA));
+        else if (chance(0.3))
+            bib_buf_printf(b, "%s %s %s", draw(L_AR_G), draw(L_AR_G), draw(L_AR_F));
+        else
+            bib_buf_printf(b, "%s %s", draw(L_AR_G), draw(L_AR_F));
+        return T_AR;
+    case 4: { /* particles, every order */
+        const char *fam = draw(L_PART), *given = draw(L_LAT_G);
+        size_t form = rnd_below(4);
+        if (form == 0)
+            bib_buf_printf(b, "%s, %s", fam, given);
+        else if (form == 1) {
+            put_initials(b, given, true, chance(0.5));
+            bib_buf_printf(b, " %s", fam);
+        } else if (form == 2) {
+            bib_buf_printf(b, "%s ", fam);
+            put_initials(b, given, false, false);
+        } else {
+            bib_buf_printf(b, "%s %s", given, fam);
+        }
+        return T_PARTICLE;
+    }
+    default: { /* Latin names of many languages, Cyrillic, Greek, Devanagari */
+        static const int pairs[][2] = {{L_LAT_G, L_LAT_F}, {L_RU_G, L_RU_F},
+                                       {L_EL_G, L_EL_F}, {L_HI_G, L_HI_F}, {L_LAT_G, L_LAT_F}};
+        size_t k = rnd_below(5);
+        const char *g = draw(pairs[k][0]), *f = draw(pairs[k][1]);
+        if (chance(0.2))
+            bib_buf_printf(b, "%s, %s", f, g);
+        else if (chance(0.2)) {
+            put_upper_s(b, f);
+            bib_buf_printf(b, " %s", g);
+        } else
+            bib_buf_printf(b, "%s %s", g, f);
+        return T_OTHER_NAME;
+    }
+    }
+}
+
+/* One generated name of a random culture; returns its tag. */
+static int gen_name(bib_buf *b)
+{
+    size_t k = rnd_below(9);
+    switch (k) {
+    case 0: return gen_cjk(b, L_ZH_F, L_ZH_FC, L_ZH_G, L_ZH_FL, L_ZH_GL, T_ZH, 0.08);
+    case 1: return gen_cjk(b, L_KO_F, L_KO_FC, L_KO_G, L_KO_FL, L_KO_GL, T_KO, 0.05);
+    case 2: return gen_cjk(b, L_JA_F, L_JA_F, L_JA_G, L_JA_FL, L_JA_GL, T_JA, 0.0);
+    default: return gen_other(b, (int)k - 3);
+    }
+}
+
+/* A title of East Asian words: Chinese and Japanese without spaces, Korean
+ * with. */
+static void gen_cjk_title(bib_buf *b)
+{
+    size_t which = rnd_below(3), n = 1 + rnd_below(5);
+    int l = which == 0 ? L_ZH_T : which == 1 ? L_JA_T : L_KO_T;
+    for (size_t i = 0; i < n; i++) {
+        if (i && which == 2)
+            bib_buf_putc(b, ' ');
+        bib_buf_puts(b, draw(l));
+    }
+}
+
 static void culture_examples(const char *dir, exset *set, size_t scale, bool hard)
 {
-    (void)dir; (void)set; (void)scale; (void)hard;
+    if (!lists[0].n)
+        for (int i = 0; i < L_N; i++)
+            lists[i] = load_list(dir, list_files[i]);
+    validating = hard;
+    bib_buf b, nfd;
+    bib_buf_init(&b);
+    bib_buf_init(&nfd);
+    for (size_t i = 0; i < 1000 * scale; i++) {
+        bib_buf_reset(&b);
+        int tag = gen_name(&b);
+        add(set, b.data, b.len, 1, tag);
+        bib_buf_reset(&nfd);
+        if (put_nfd(&nfd, b.data) && chance(0.3))
+            add(set, nfd.data, nfd.len, 1, T_NFD);
+        if (i % 3 == 0) {
+            bib_buf_reset(&b);
+            gen_cjk_title(&b);
+            add(set, b.data, b.len, 0, T_CJK_TITLE);
+        }
+        if (i % 8 == 0) { /* lists of generated names */
+            bib_buf_reset(&b);
+            gen_name(&b);
+            bib_buf_puts(&b, chance(0.3) ? "、" : ", ");
+            gen_name(&b);
+            add(set, b.data, b.len, 0, T_LIST);
+        }
+        if (i % 10 == 0) {
+            add_s(set, draw(L_ORG), 0, T_ORG);
+            add_s(set, draw(L_VENUE), 0, T_VENUE);
+        }
+    }
+    bib_buf_clear(&b);
+    bib_buf_clear(&nfd);
 }

@@ -18,7 +18,7 @@
 #include "names_internal.h"
 
 /* Bump when any feature changes: the model's input hash covers it. */
-#define FEATURE_VERSION 1u
+#define FEATURE_VERSION 4u
 #define MAX_BYTES 512
 #define MAX_TOKENS 32
 
@@ -178,6 +178,31 @@ static bool is_all_caps(const token *t)
     return t->letters >= 2 && !strchr(t->shape, 'x') && strchr(t->shape, 'X');
 }
 
+/* Shapes on each side of the first comma: "Smith, John Paul" (Xx | Xx Xx)
+ * is one name, "Sukarno, J. van den Berg" (Xx | X. x x Xx) a list. */
+static void comma_features(feats *f, const token *t, size_t n)
+{
+    size_t c = 0;
+    while (c < n && t[c].shape[strlen(t[c].shape) - (t[c].shape[0] ? 1 : 0)] != ',')
+        c++;
+    if (c + 1 >= n)
+        return;
+    char side[64];
+    size_t sl = 0;
+    for (size_t i = c + 1; i < n && i < c + 6; i++) {
+        size_t k = strlen(t[i].shape);
+        if (sl + k + 1 >= sizeof side)
+            break;
+        if (sl)
+            side[sl++] = '_';
+        memcpy(side + sl, t[i].shape, k);
+        sl += k;
+    }
+    feat(f, "ac", side, sl);
+    feat_n(f, "acn", (unsigned)(n - c - 1), 6);
+    feat_n(f, "bcn", (unsigned)(c + 1), 6);
+}
+
 static void shape_features(feats *f, const token *t, size_t n)
 {
     char seq[64] = "";
@@ -217,6 +242,7 @@ static void shape_features(feats *f, const token *t, size_t n)
         title += sh[0] == 'X' && sh[1] == 'x';
     }
     feat(f, "seq", seq, n <= 6 ? sl : 0);
+    comma_features(f, t, n);
     feat_n(f, "ni", init, 4);
     feat_n(f, "nu", caps, 4);
     feat_n(f, "nl", lower, 4);
@@ -285,6 +311,13 @@ static void cjk_features(feats *f, const char *s, size_t len, unsigned letters)
     feat_n(f, "ck", letters, 8);
     size_t e1 = n > 1 ? off[1] : len;
     feat(f, "cf", s + off[0], e1 - off[0]);
+    /* the family letter with the length: 陈 opening two or three letters
+     * is a name, opening eight is a title */
+    char fl[8];
+    size_t l1 = e1 - off[0] < 6 ? e1 - off[0] : 6;
+    memcpy(fl, s + off[0], l1);
+    fl[l1] = (char)('0' + (letters > 8 ? 8 : letters));
+    feat(f, "cfk", fl, l1 + 1);
     if (n > 2)
         feat(f, "cf2", s + off[0], off[2] - off[0]);
     feat(f, "cl", s + off[n - 1], (n < 8 ? len : i) - off[n - 1]);

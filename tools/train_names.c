@@ -64,6 +64,7 @@ static bool chance(double p)
 /* ---- examples ----------------------------------------------------------- */
 
 typedef struct {
+    char *text;       /* kept for the error listing (BIB_TRAIN_ERRORS) */
     size_t off, n;    /* into the feature pool */
     int y;            /* 1 name, 0 not */
     int tag;          /* category, for the per-category report */
@@ -110,7 +111,13 @@ static void add(exset *set, const char *s, size_t len, int y, int tag)
         set->cap = set->cap ? set->cap * 2 : 4096;
         set->ex = xrealloc(set->ex, set->cap * sizeof *set->ex);
     }
-    set->ex[set->n++] = (example){pool_n, n, y, tag};
+    char *text = NULL;
+    if (getenv("BIB_TRAIN_ERRORS")) {
+        text = xrealloc(NULL, len + 1);
+        memcpy(text, s, len);
+        text[len] = '\0';
+    }
+    set->ex[set->n++] = (example){text, pool_n, n, y, tag};
     pool_n += n;
 }
 
@@ -539,6 +546,8 @@ static void evaluate(const model *m, const exset *set, const char *what)
         ok[e->tag] += good;
         n[e->tag]++;
         all_ok += good;
+        if (!good && e->text && !strcmp(what, "validation"))
+            printf("  miss %.3f %-18s %s\n", p, tag_names[e->tag], e->text);
         double q = e->y ? p : 1 - p;
         loss -= log(q > 1e-12 ? q : 1e-12);
     }
@@ -694,7 +703,7 @@ int main(int argc, char **argv)
     build_nfd();
     rng_state = seed;
     corpus_examples(argv[1], &train_set, &val_set, seed);
-    culture_examples(argv[1], &train_set, 10, false);
+    culture_examples(argv[1], &train_set, 30, false);
     /* validation: another seed, other draws, hard cases over-represented */
     rng_state = seed ^ 0x5EED5EED5EEDull;
     culture_examples(argv[1], &val_set, 6, true);
@@ -896,12 +905,16 @@ static void culture_examples(const char *dir, exset *set, size_t scale, bool har
             gen_cjk_title(&b);
             add(set, b.data, b.len, 0, T_CJK_TITLE);
         }
-        if (i % 8 == 0) { /* lists of generated names */
+        if (i % 4 == 0) { /* lists of generated names */
             bib_buf_reset(&b);
             gen_name(&b);
+            size_t first_end = b.len;
             bib_buf_puts(&b, chance(0.3) ? "、" : ", ");
             gen_name(&b);
-            add(set, b.data, b.len, 0, T_LIST);
+            /* "Kartini, Sri" is one name in family-comma-given order: a
+             * list needs more than one word on one side of the comma */
+            if (memchr(b.data, ' ', first_end) || strchr(b.data + first_end + 2, ' '))
+                add(set, b.data, b.len, 0, T_LIST);
         }
         if (i % 10 == 0) {
             add_s(set, draw(L_ORG), 0, T_ORG);

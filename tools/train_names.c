@@ -29,7 +29,7 @@
 #include "bibconv/script.h"
 #include "bibconv/utf8.h"
 
-#define TRAINER_VERSION 1u
+#define TRAINER_VERSION 2u
 #define DEFAULT_SEED 20261203ul
 #define EPOCHS 12
 #define MAX_FEATS 1024
@@ -487,8 +487,9 @@ static double sigmoid(double z)
     return 1.0 / (1.0 + exp(-z));
 }
 
-/* Averaged SGD on the logistic loss, classes weighted to balance, in a
- * seeded order each epoch. The averaged weights are the model. */
+/* SGD on the logistic loss with L2 (BIB_TRAIN_L2 overrides it for
+ * experiments), classes weighted to balance, in a seeded order each epoch;
+ * the model is the average of the weights at the end of each epoch. */
 static void train(model *m, const exset *set)
 {
     size_t npos = 0;
@@ -500,8 +501,8 @@ static void train(model *m, const exset *set)
     for (size_t i = 0; i < set->n; i++)
         order[i] = i;
     double *sum = calloc(BIB_NAME_FEATURE_BUCKETS, sizeof *sum);
-    double bsum = 0, steps = 0;
-    const double l2 = 1e-6;
+    double bsum = 0;
+    const double l2 = getenv("BIB_TRAIN_L2") ? atof(getenv("BIB_TRAIN_L2")) : 1e-3;
     for (int ep = 0; ep < EPOCHS; ep++) {
         for (size_t i = set->n; i > 1; i--) {
             size_t j = rnd_below(i), t = order[i - 1];
@@ -518,15 +519,11 @@ static void train(model *m, const exset *set)
                 m->w[id] += g - lr * l2 * m->w[id];
             }
             m->b += g;
-            /* running average of the weights after each step, kept lazily:
-             * sum += w for every step is done once per epoch below */
-            steps += 1;
         }
         for (size_t i = 0; i < BIB_NAME_FEATURE_BUCKETS; i++)
             sum[i] += m->w[i];
         bsum += m->b;
     }
-    (void)steps;
     /* average of the epoch-end weights: smooths the last epochs' noise */
     for (size_t i = 0; i < BIB_NAME_FEATURE_BUCKETS; i++)
         m->wa[i] = sum[i] / EPOCHS;

@@ -3,6 +3,8 @@
  * learned name model (names.h: bib_name_likeness). */
 #include "testutil.h"
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "bibconv/names.h"
@@ -108,4 +110,39 @@ START_TEST(test_likeness_nfd)
 }
 END_TEST
 
-BIB_TEST_MAIN("namemodel", test_scripts, test_likeness, test_likeness_nfd)
+/* Every compound family name of the model's data splits off whole in the
+ * display parser: the parser's list and tools/data/names agree. */
+START_TEST(test_compound_families_agree)
+{
+    const char *root = getenv("BIBCONV_SRCDIR");
+    if (!root)
+        return;
+    static const char *const files[] = {"zh_family_compound", "ko_family_compound"};
+    size_t seen = 0;
+    for (size_t k = 0; k < 2; k++) {
+        char path[1024], line[256];
+        snprintf(path, sizeof path, "%s/tools/data/names/%s.txt", root, files[k]);
+        FILE *f = fopen(path, "r");
+        ck_assert_msg(f != NULL, "%s", path);
+        while (fgets(line, sizeof line - 8, f)) {
+            size_t n = strcspn(line, "\r\n");
+            if (!n || line[0] == '#')
+                continue;
+            line[n] = '\0';
+            char full[264];
+            snprintf(full, sizeof full, "%s%s", line, k ? "민" : "修");
+            bib_name nm;
+            ck_assert_int_eq(bib_name_parse_display(&nm, full, strlen(full)), 0);
+            ck_assert_msg(nm.family && !strcmp(nm.family, line), "%s: family '%s'", full,
+                          nm.family ? nm.family : "(none)");
+            bib_name_clear(&nm);
+            seen++;
+        }
+        fclose(f);
+    }
+    ck_assert_uint_gt(seen, 20);
+}
+END_TEST
+
+BIB_TEST_MAIN("namemodel", test_scripts, test_likeness, test_likeness_nfd,
+              test_compound_families_agree)

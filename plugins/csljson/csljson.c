@@ -11,7 +11,7 @@
  * writers emit one item at a time. The mapping itself lives in core
  * (cslitem.h), shared with the yaml plugin.
  *
- * Not for: CSL semantics (core/cslitem.c).
+ * Not for: CSL semantics (plugins/csljson/cslitem_*.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,7 +20,7 @@
 #include <jansson.h>
 
 #include "bibconv/buf.h"
-#include "bibconv/cslitem.h"
+#include "cslitem.h"
 #include "bibconv/plugin.h"
 
 /* ---- reader ---------------------------------------------------------------- */

@@ -2,10 +2,11 @@
 /*
  * yaml_reader.c - the CSL-YAML reader of the yaml module: libyaml's event
  * API over a bib_input, one item at a time. It builds a jansson value per
- * item and hands it to core's cslitem mapping (with BIB_CSLITEM_LOOSE for
- * pandoc's conveniences), exactly as the csljson reader does.
+ * item and hands it to the shared cslitem mapping (plugins/csljson/
+ * cslitem.h, with BIB_CSLITEM_LOOSE for pandoc's conveniences), exactly as
+ * the csljson reader does.
  *
- * Not for: CSL semantics (core/cslitem.c) or writing (yaml_writer.c).
+ * Not for: CSL semantics (plugins/csljson/cslitem_*.c) or writing (yaml_writer.c).
  *
  * Shapes accepted (the first document decides; later documents of the
  * stream are read only for a `references:` mapping, so the Markdown body
@@ -39,7 +40,7 @@
 #include <jansson.h>
 #include <yaml.h>
 
-#include "bibconv/cslitem.h"
+#include "cslitem.h"
 #include "bibconv/plugin.h"
 #include "yamlfmt.h"
 

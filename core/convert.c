@@ -84,6 +84,7 @@ int bib_reader_next(bib_reader *rd, bib_record **out)
     *out = NULL;
     bib_diag *d = bib_input_diag(rd->in);
     size_t before = bib_diag_count(d, BIB_SEV_ERROR);
+    size_t line = bib_input_line(rd->in);
     int rc = rd->fmt->reader->next(rd, out);
     if (rc < 0) {
         if (*out) { /* a record with an error is a plugin bug: do not leak it */
@@ -97,6 +98,14 @@ int bib_reader_next(bib_reader *rd, bib_record **out)
         return BIB_EPLUGIN;
     } else if (rc > 1) {
         rc = 1;
+    }
+    /* a reader that sets no origin: where the input stood when asked,
+     * exact for line-per-record formats; a reader's own origin is kept */
+    if (rc == 1 && !bib_record_origin(*out, NULL) &&
+        bib_record_set_origin(*out, bib_input_name(rd->in), line) < 0) {
+        bib_record_free(*out);
+        *out = NULL;
+        return BIB_ENOMEM;
     }
     return rc;
 }

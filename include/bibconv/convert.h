@@ -28,7 +28,9 @@ BIB_BEGIN_DECLS
 BIB_API int bib_reader_new(bib_reader **out, const bib_format_desc *fmt,
                            bib_input *in, const bib_options *opts,
                            bool strict);
-/* 1 record (new, caller owns), 0 end, negative error (reported). */
+/* 1 record (new, caller owns), 0 end, negative error (reported). The
+ * record's origin is the one the reader set; when it set none, the input's
+ * name and the line the input stood at when next() was called. */
 BIB_API int bib_reader_next(bib_reader *rd, bib_record **out);
 BIB_API void bib_reader_free(bib_reader *rd);
 

@@ -7,7 +7,7 @@
  * one warning naming the file and the reason; the other modules still load.
  * A build-tree libbibconv uses the build's plugin directories instead of
  * the installed one, so tests are hermetic and a build next to an installed
- * bibconv does not see every format twice (style.md 11.4).
+ * bibconv does not see every format twice.
  *
  * Not for: running readers and writers (convert.c).
  */

@@ -4,7 +4,7 @@
  * registry and the record pipeline (pipeline.c). No format knowledge lives
  * here.
  *
- * Exit status (design.md): 0 everything converted; 1 some input was bad
+ * Exit status (docs/bibconv.1, EXIT STATUS): 0 everything converted; 1 some input was bad
  * (records skipped, or --strict stopped the run); 2 usage error; 3 system
  * error (I/O, no plugin). With -o FILE the output is committed (renamed
  * over FILE) only when the exit status is 0, so a failed run leaves an

@@ -2,7 +2,9 @@
 /*
  * pipeline.c - the record path of the `bibconv` command: inputs -> (dedupe)
  * -> (sort) -> keys -> writer, with the progress bar, and the `check`
- * command on the same input loop.
+ * command. The command has no loop of its own: each input, and the held
+ * records of --dedupe/--sort, go through the library's bib_convert_records
+ * (convert.h) with a callback, so the skip/--strict policy is core's.
  *
  * Memory: a plain conversion holds one record at a time. --dedupe and
  * --sort must see every record before writing the first, so in those modes

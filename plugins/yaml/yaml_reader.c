@@ -213,7 +213,7 @@ static int parser_start(yaml_reader *r)
 }
 
 /* Reports why libyaml stopped: its problem at its mark, and its context
- * as a note (style.md 11.11). `quiet` drops it to an info message (the
+ * as a note. `quiet` drops it to an info message (the
  * Markdown body after front matter is not YAML, and that is fine). */
 static void report_parser_error(yaml_reader *r, bool quiet)
 {

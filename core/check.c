@@ -9,6 +9,7 @@
  * Not for: parse errors (readers report those) or style-specific rules.
  */
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -224,10 +225,15 @@ typedef struct ctx {
     int found;
 } ctx;
 
-static void problem(ctx *x, bib_severity sev, const char *fmt, const char *a, const char *b)
+static void problem(ctx *x, bib_severity sev, const char *fmt, ...) BIB_PRINTF(3, 4);
+
+static void problem(ctx *x, bib_severity sev, const char *fmt, ...)
 {
     char msg[512];
-    snprintf(msg, sizeof msg, fmt, a ? a : "", b ? b : "");
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
     bib_diag_report(x->c->diag, sev, x->file, x->line, x->line ? 1 : 0, "%s: %s", x->label, msg);
     x->found++;
     x->c->problems++;
@@ -247,7 +253,7 @@ static int check_key(ctx *x, const char *key)
     size_t b = hash_key(key) & (c->kcap - 1);
     for (keyent *e = c->keys[b]; e; e = e->next)
         if (strcmp(e->key, key) == 0) {
-            problem(x, BIB_SEV_ERROR, "duplicate key (first used at %s)", e->where, NULL);
+            problem(x, BIB_SEV_ERROR, "duplicate key (first used at %s)", e->where);
             return 0;
         }
     if (c->kcount >= c->kcap) {
@@ -291,9 +297,7 @@ static void check_required(ctx *x)
         for (const need *n = rules[i].needs; n->var; n++) {
             if (bib_record_has(x->rec, n->var) || (n->alt && bib_record_has(x->rec, n->alt)))
                 continue;
-            char what[96];
-            snprintf(what, sizeof what, "%s", n->name);
-            problem(x, BIB_SEV_WARNING, "missing required field '%s' for @%s", what,
+            problem(x, BIB_SEV_WARNING, "missing required field '%s' for @%s", n->name,
                     rules[i].entry);
         }
         return;
@@ -371,7 +375,7 @@ static void check_pages(ctx *x)
             if (strtol(last, NULL, 10) < strtol(first, NULL, 10)) {
                 char r[64];
                 snprintf(r, sizeof r, "%.*s", (int)len, s);
-                problem(x, BIB_SEV_ERROR, "page range '%s' runs backwards", r, NULL);
+                problem(x, BIB_SEV_ERROR, "page range '%s' runs backwards", r);
             }
         }
         s += len;
@@ -386,7 +390,7 @@ static void check_ids(ctx *x)
 {
     const char *doi = bib_record_text(x->rec, BIB_VAR_DOI);
     if (doi && !bib_doi_valid(doi))
-        problem(x, BIB_SEV_ERROR, "malformed DOI '%s' (expected 10.NNNN/suffix)", doi, NULL);
+        problem(x, BIB_SEV_ERROR, "malformed DOI '%s' (expected 10.NNNN/suffix)", doi);
     static const bib_var vars[2] = {BIB_VAR_ISBN, BIB_VAR_ISSN};
     for (int k = 0; k < 2; k++) {
         const bib_field *f = bib_record_get(x->rec, vars[k]);
@@ -408,7 +412,7 @@ static void check_ids(ctx *x)
                                 k == 0 ? "ISBN '%s' is not a valid ISBN-10 or ISBN-13 (length "
                                          "or check digit)"
                                        : "ISSN '%s' is not valid (length or check digit)",
-                                v, NULL);
+                                v);
                     }
                 }
                 s += len;
@@ -431,7 +435,7 @@ static int check_work(ctx *x)
         return rc;
     if (rc == 1) {
         problem(x, BIB_SEV_WARNING, "same work as the record at %s (duplicate)",
-                g < c->wcap && c->work_where[g] ? c->work_where[g] : "?", NULL);
+                g < c->wcap && c->work_where[g] ? c->work_where[g] : "?");
         return 0;
     }
     if (g >= c->wcap) {

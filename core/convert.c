@@ -84,6 +84,7 @@ int bib_reader_next(bib_reader *rd, bib_record **out)
     *out = NULL;
     bib_diag *d = bib_input_diag(rd->in);
     size_t before = bib_diag_count(d, BIB_SEV_ERROR);
+    size_t line = bib_input_line(rd->in);
     int rc = rd->fmt->reader->next(rd, out);
     if (rc < 0) {
         if (*out) { /* a record with an error is a plugin bug: do not leak it */
@@ -97,6 +98,14 @@ int bib_reader_next(bib_reader *rd, bib_record **out)
         return BIB_EPLUGIN;
     } else if (rc > 1) {
         rc = 1;
+    }
+    /* a reader that sets no origin: where the input stood when asked,
+     * exact for line-per-record formats; a reader's own origin is kept */
+    if (rc == 1 && !bib_record_origin(*out, NULL) &&
+        bib_record_set_origin(*out, bib_input_name(rd->in), line) < 0) {
+        bib_record_free(*out);
+        *out = NULL;
+        return BIB_ENOMEM;
     }
     return rc;
 }
@@ -265,53 +274,66 @@ int bib_options_validate(const bib_options *opts, const bib_format_desc *from,
 
 /* ---- the loop -------------------------------------------------------------- */
 
-int bib_convert_input(const bib_format_desc *from, bib_input *in, const bib_options *opts,
-                      bool strict, bib_writer *wr, bib_convert_stats *stats)
+int bib_convert_records(bib_record_next_fn next, void *src, bool strict, bib_record_fn fn,
+                        void *ctx, bib_convert_stats *stats)
 {
     bib_convert_stats st = {0, 0, 0};
-    bib_reader *rd;
-    int rc = bib_reader_new(&rd, from, in, opts, strict);
-    if (rc < 0)
-        return rc;
     int result = 0;
     for (;;) {
-        bib_record *rec;
-        rc = bib_reader_next(rd, &rec);
+        bib_record *rec = NULL;
+        int rc = next(src, &rec);
         if (rc == 0)
             break;
-        if (rc == BIB_EPARSE) {
-            st.skipped++;
-            result = BIB_EPARSE;
-            if (strict) {
-                result = BIB_ESTOP;
-                break;
+        if (rc == 1) {
+            st.read++;
+            rc = fn(ctx, rec); /* rec is fn's now */
+            if (rc == 0) {
+                st.written++;
+                continue;
             }
-            continue;
         }
-        if (rc < 0) {
+        if (rc != BIB_EPARSE) {
             result = rc;
             break;
         }
-        st.read++;
-        int wrc = bib_writer_write(wr, rec);
-        bib_record_free(rec);
-        if (wrc < 0) {
-            result = wrc == BIB_EPARSE ? BIB_EPARSE : wrc;
-            st.skipped++;
-            if (wrc != BIB_EPARSE || strict) {
-                if (strict && wrc == BIB_EPARSE)
-                    result = BIB_ESTOP;
-                break;
-            }
-            continue;
+        st.skipped++;
+        result = BIB_EPARSE;
+        if (strict) {
+            result = BIB_ESTOP;
+            break;
         }
-        st.written++;
     }
-    bib_reader_free(rd);
     if (stats) {
         stats->read += st.read;
         stats->written += st.written;
         stats->skipped += st.skipped;
     }
     return result;
+}
+
+static int reader_next(void *rd, bib_record **out) { return bib_reader_next(rd, out); }
+
+int bib_convert_each(bib_reader *rd, bib_record_fn fn, void *ctx, bib_convert_stats *stats)
+{
+    return bib_convert_records(reader_next, rd, rd->strict, fn, ctx, stats);
+}
+
+/* The writer as a record callback: writes, then frees the record it owns. */
+static int write_one(void *wr, bib_record *rec)
+{
+    int rc = bib_writer_write(wr, rec);
+    bib_record_free(rec);
+    return rc;
+}
+
+int bib_convert_input(const bib_format_desc *from, bib_input *in, const bib_options *opts,
+                      bool strict, bib_writer *wr, bib_convert_stats *stats)
+{
+    bib_reader *rd;
+    int rc = bib_reader_new(&rd, from, in, opts, strict);
+    if (rc < 0)
+        return rc;
+    rc = bib_convert_each(rd, write_one, wr, stats);
+    bib_reader_free(rd);
+    return rc;
 }

@@ -20,10 +20,16 @@
 #include "bibconv/buf.h"
 #include "bibconv/io.h"
 #include "bibconv/utf8.h"
+#include "io_seam.h"
 
 #define PAD 16
 #define DEFAULT_BUFSIZE (64 * 1024)
 #define DETECT_SIZE (64 * 1024)
+
+/* Read size forced by tests and fuzzers (io_seam.h); 0: DEFAULT_BUFSIZE. */
+static size_t test_bufsize;
+
+void bib_input_test_bufsize(size_t n) { test_bufsize = n; }
 
 typedef enum { CONV_NONE, CONV_UTF16LE, CONV_UTF16BE, CONV_LATIN1, CONV_CP1252 } conv_mode;
 
@@ -259,10 +265,7 @@ static bib_input *input_new(const char *name, bib_diag *diag)
     in->line = 1;
     in->col = 1;
     in->diag = diag;
-    in->bufsize = DEFAULT_BUFSIZE;
-    const char *e = getenv("BIBCONV_IO_BUFSIZE"); /* tests: force refills */
-    if (e && atoi(e) > 0)
-        in->bufsize = (size_t)atoi(e);
+    in->bufsize = test_bufsize ? test_bufsize : DEFAULT_BUFSIZE;
     in->name = strdup(name ? name : "<input>");
     if (!in->name || ensure_cap(in, in->bufsize)) {
         free(in->name);

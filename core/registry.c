@@ -7,7 +7,7 @@
  * one warning naming the file and the reason; the other modules still load.
  * A build-tree libbibconv uses the build's plugin directories instead of
  * the installed one, so tests are hermetic and a build next to an installed
- * bibconv does not see every format twice (style.md 11.4).
+ * bibconv does not see every format twice.
  *
  * Not for: running readers and writers (convert.c).
  */
@@ -16,6 +16,7 @@
 #include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,8 @@
 #endif
 
 #define MAX_FORMATS_PER_MODULE 32
+#define BIB_STR_(x) #x
+#define BIB_STR(x) BIB_STR_(x)
 #define HEAD_SMALL 8192
 #define HEAD_LARGE 65536
 
@@ -99,11 +102,16 @@ int bib_registry_add_dir(bib_registry *r, const char *dir)
     return 0;
 }
 
-static void refuse(bib_registry *r, const char *path, const char *fmt, const char *a, long n,
-                   long m)
+/* One warning line: the module and why it is refused. */
+static void refuse(bib_registry *r, const char *path, const char *fmt, ...) BIB_PRINTF(3, 4);
+
+static void refuse(bib_registry *r, const char *path, const char *fmt, ...)
 {
     char msg[1024];
-    snprintf(msg, sizeof msg, fmt, a, n, m);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
     bib_diag_report(r->diag, BIB_SEV_WARNING, NULL, 0, 0, "plugin %s refused: %s", path, msg);
 }
 
@@ -150,7 +158,7 @@ static const char *check_desc(const bib_plugin_desc *d, const char *stem, char *
     size_t n = 0;
     for (; d->formats[n]; n++) {
         if (n >= MAX_FORMATS_PER_MODULE)
-            return "it declares more than 32 formats";
+            return "it declares more than " BIB_STR(MAX_FORMATS_PER_MODULE) " formats";
         const bib_format_desc *f = d->formats[n];
         if (!valid_format_name(f->name)) {
             snprintf(why, wl, "format %zu has an invalid name", n + 1);
@@ -197,15 +205,15 @@ int bib_registry_load_file(bib_registry *r, const char *path)
 {
     struct stat st;
     if (stat(path, &st) != 0) {
-        refuse(r, path, "cannot stat: %s", strerror(errno), 0, 0);
+        refuse(r, path, "cannot stat: %s", strerror(errno));
         return BIB_EPLUGIN;
     }
     if (!S_ISREG(st.st_mode)) {
-        refuse(r, path, "not a regular file%s", "", 0, 0);
+        refuse(r, path, "not a regular file");
         return BIB_EPLUGIN;
     }
     if (st.st_mode & S_IWOTH) {
-        refuse(r, path, "the file is world-writable%s", "", 0, 0);
+        refuse(r, path, "the file is world-writable");
         return BIB_EPLUGIN;
     }
     /* whoever can write the directory can swap the file */
@@ -221,7 +229,7 @@ int bib_registry_load_file(bib_registry *r, const char *path)
     struct stat ds;
     if (stat(dir, &ds) == 0 && (ds.st_mode & S_IWOTH) && !(ds.st_mode & S_ISVTX)) {
         free(dup);
-        refuse(r, path, "its directory is world-writable without the sticky bit%s", "", 0, 0);
+        refuse(r, path, "its directory is world-writable without the sticky bit");
         return BIB_EPLUGIN;
     }
     free(dup);
@@ -229,19 +237,19 @@ int bib_registry_load_file(bib_registry *r, const char *path)
     void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
     if (!h) {
         const char *e = dlerror();
-        refuse(r, path, "cannot load: %s", e ? e : "unknown error", 0, 0);
+        refuse(r, path, "cannot load: %s", e ? e : "unknown error");
         return BIB_EPLUGIN;
     }
     const bib_plugin_desc *d = dlsym(h, "bib_plugin_module");
     if (!d) {
         dlclose(h);
-        refuse(r, path, "not a bibconv plugin (no bib_plugin_module symbol)%s", "", 0, 0);
+        refuse(r, path, "not a bibconv plugin (no bib_plugin_module symbol)");
         return BIB_EPLUGIN;
     }
     if (d->abi_version != BIB_PLUGIN_ABI_VERSION) {
         long got = (long)d->abi_version;
         dlclose(h);
-        refuse(r, path, "built for plugin ABI %s%ld, this bibconv expects %ld", "", got,
+        refuse(r, path, "built for plugin ABI %ld, this bibconv expects %ld", got,
                (long)BIB_PLUGIN_ABI_VERSION);
         return BIB_EPLUGIN;
     }
@@ -260,7 +268,7 @@ int bib_registry_load_file(bib_registry *r, const char *path)
     const char *bad = check_desc(d, stem, why, sizeof why);
     if (bad) {
         dlclose(h);
-        refuse(r, path, "malformed descriptor: %s", bad, 0, 0);
+        refuse(r, path, "malformed descriptor: %s", bad);
         return BIB_EPLUGIN;
     }
     size_t nf = 0;
@@ -415,14 +423,15 @@ static bool installed_plugin_dir(char *out, size_t n)
     return ok;
 }
 
-/* Calls fn for each non-empty element of a colon-separated list. */
+/* Loads each directory of a colon-separated list and appends it to
+ * *searched (for the "nothing found" message); from the environment, an
+ * empty or relative element is warned about and skipped. */
 static void each_path(bib_registry *r, const char *list, bool from_env, bool quiet,
                       char ***searched, size_t *nsearched)
 {
     char *dup = strdup(list);
     if (!dup)
         return;
-    char *save = NULL;
     /* strtok_r would merge empty elements silently; walk by hand to warn */
     char *s = dup;
     for (;;) {
@@ -449,7 +458,6 @@ static void each_path(bib_registry *r, const char *list, bool from_env, bool qui
             break;
         s = c + 1;
     }
-    (void)save;
     free(dup);
 }
 
@@ -612,20 +620,17 @@ int bib_registry_probe(bib_registry *r, bib_input *in, const bib_format_desc **o
         rc = BIB_ENOTFOUND;
     } else if (n > 1 && res[1].score == res[0].score) {
         /* a tie is broken only by a unique extension match */
-        size_t ties = 0, ext = 0, which = 0;
+        size_t ext = 0, which = 0;
         for (size_t i = 0; i < n && res[i].score == res[0].score; i++) {
-            ties++;
             if (res[i].ext_match) {
                 ext++;
                 which = i;
             }
         }
-        if (ext == 1) {
+        if (ext == 1)
             *out = res[which].format;
-        } else {
-            (void)ties;
+        else
             rc = BIB_EAMBIGUOUS;
-        }
     } else {
         *out = res[0].format;
     }

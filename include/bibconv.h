@@ -16,7 +16,6 @@
 #include "bibconv/plugin.h"
 #include "bibconv/registry.h"
 #include "bibconv/convert.h"
-#include "bibconv/cslitem.h"
 #include "bibconv/text.h"
 #include "bibconv/merge.h"
 #include "bibconv/check.h"

@@ -27,20 +27,13 @@ typedef struct cli {
     bib_registry *reg;
 } cli;
 
-/* Receives each record read (owns it). Returns 0, BIB_EPARSE (record
- * lost, go on), or another negative status (stop). */
-typedef int (*cli_sink)(void *ctx, bib_record *rec);
-
-typedef struct cli_stats {
-    size_t read, skipped;
-} cli_stats;
-
 /* Reads every FILE (stdin when none) with the -f format or the detected
- * one, sets each record's origin (input name, line) and hands it to sink.
- * `to` (may be NULL) is the writer the options are validated against.
- * Returns an EXIT_* status. */
-int cli_read_all(cli *c, int nfiles, char **files, const bib_format_desc *to, cli_sink sink,
-                 void *ctx, cli_stats *st);
+ * one through the library's loop (bib_convert_each), which hands each
+ * record, with the origin its reader set, to sink (bib_record_fn: the sink
+ * owns the record). `to` (may be NULL) is the writer the options are
+ * validated against. Counts are added to *st. Returns an EXIT_* status. */
+int cli_read_all(cli *c, int nfiles, char **files, const bib_format_desc *to, bib_record_fn sink,
+                 void *ctx, bib_convert_stats *st);
 
 /* The conversion (`bibconv -t FMT ...`), with --dedupe, --sort and keys. */
 int cli_convert(cli *c, int nfiles, char **files);

@@ -4,7 +4,7 @@
  * registry and the record pipeline (pipeline.c). No format knowledge lives
  * here.
  *
- * Exit status (design.md): 0 everything converted; 1 some input was bad
+ * Exit status (docs/bibconv.1, EXIT STATUS): 0 everything converted; 1 some input was bad
  * (records skipped, or --strict stopped the run); 2 usage error; 3 system
  * error (I/O, no plugin). With -o FILE the output is committed (renamed
  * over FILE) only when the exit status is 0, so a failed run leaves an
@@ -170,32 +170,167 @@ static int detect(cli *c, int nfiles, char **files)
     return status;
 }
 
+enum { OPT_STRICT = 256, OPT_DIAG, OPT_PLUGIN_DIR, OPT_LIST, OPT_DETECT, OPT_HELP_FORMAT,
+       OPT_DEDUPE, OPT_SLACK, OPT_AUTHORS, OPT_TITLE_WORDS, OPT_DOI_ONLY, OPT_SORT,
+       OPT_NO_PROGRESS };
+
+static const struct option longopts[] = {
+    {"from", required_argument, NULL, 'f'},
+    {"to", required_argument, NULL, 't'},
+    {"output", required_argument, NULL, 'o'},
+    {"strict", no_argument, NULL, OPT_STRICT},
+    {"verbose", no_argument, NULL, 'v'},
+    {"diagnostics", required_argument, NULL, OPT_DIAG},
+    {"plugin-dir", required_argument, NULL, OPT_PLUGIN_DIR},
+    {"list-formats", no_argument, NULL, OPT_LIST},
+    {"detect", no_argument, NULL, OPT_DETECT},
+    {"help-format", required_argument, NULL, OPT_HELP_FORMAT},
+    {"dedupe", no_argument, NULL, OPT_DEDUPE},
+    {"dedupe-year-slack", required_argument, NULL, OPT_SLACK},
+    {"dedupe-authors", required_argument, NULL, OPT_AUTHORS},
+    {"dedupe-title-words", required_argument, NULL, OPT_TITLE_WORDS},
+    {"dedupe-doi-only", no_argument, NULL, OPT_DOI_ONLY},
+    {"sort", required_argument, NULL, OPT_SORT},
+    {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
+    {"version", no_argument, NULL, 'V'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+/* parse_option's "keep parsing" (EXIT_* values are >= 0) */
+enum { GO_ON = -1 };
+
+/* -O NAME=VALUE: keys=... is the command's (unique across the whole
+ * output, whatever the writer), the rest goes to the plugins. */
+static int parse_o(cli *c, const char *arg)
+{
+    if (strncmp(arg, "keys=", 5) == 0) {
+        static const char *const km[] = {"auto", "keep", "regenerate"};
+        c->keys = KEYS_WRITER;
+        for (int k = 0; k < 3; k++)
+            if (strcmp(arg + 5, km[k]) == 0)
+                c->keys = KEYS_AUTO + k;
+        if (c->keys == KEYS_WRITER) {
+            fprintf(stderr, "bibconv: error: bad value '%s' for option 'keys' "
+                            "(expected auto,keep,regenerate)\n", arg + 5);
+            return EXIT_USAGE;
+        }
+    } else if (bib_options_parse(c->opts, arg)) {
+        fprintf(stderr, "bibconv: error: -O expects NAME=VALUE, got '%s'\n", arg);
+        return EXIT_USAGE;
+    }
+    return GO_ON;
+}
+
+/* --dedupe-year-slack, --dedupe-authors, --dedupe-title-words. */
+static int parse_dedupe_number(cli *c, int opt, const char *arg)
+{
+    char *end;
+    long n = strtol(arg, &end, 10);
+    if (!*arg || *end || n < 0 || n > 1000) {
+        fprintf(stderr, "bibconv: error: --%s expects a number from 0 to 1000\n",
+                opt == OPT_SLACK     ? "dedupe-year-slack"
+                : opt == OPT_AUTHORS ? "dedupe-authors"
+                                     : "dedupe-title-words");
+        return EXIT_USAGE;
+    }
+    if (opt == OPT_SLACK)
+        c->dcfg.year_slack = (int)n;
+    else if (opt == OPT_AUTHORS)
+        c->dcfg.min_shared_authors = (int)n;
+    else
+        c->dcfg.min_title_words = (int)n;
+    return GO_ON;
+}
+
+static int parse_sort(cli *c, const char *arg)
+{
+    static const char *const so[] = {"none", "key", "year", "author", "title"};
+    c->sort = -1;
+    for (int k = 0; k < 5; k++)
+        if (strcmp(arg, so[k]) == 0)
+            c->sort = k;
+    if (c->sort < 0) {
+        fprintf(stderr, "bibconv: error: --sort expects key, year, author, title or none\n");
+        return EXIT_USAGE;
+    }
+    return GO_ON;
+}
+
+/* Applies one option from getopt_long. Returns GO_ON, or the exit status
+ * when the run ends here (a usage error, --version, --help). */
+static int parse_option(cli *c, int opt, const char *arg)
+{
+    switch (opt) {
+    case 'f': c->from = arg; break;
+    case 't': c->to = arg; break;
+    case 'o': c->out = arg; break;
+    case 'O': return parse_o(c, arg);
+    case 'v': c->verbose = true; break;
+    case OPT_STRICT: c->strict = true; break;
+    case OPT_DIAG:
+        if (strcmp(arg, "json") == 0)
+            c->json = true;
+        else if (strcmp(arg, "text") != 0) {
+            fprintf(stderr, "bibconv: error: --diagnostics expects 'text' or 'json'\n");
+            return EXIT_USAGE;
+        }
+        break;
+    case OPT_PLUGIN_DIR: bib_registry_add_dir(c->reg, arg); break;
+    case OPT_LIST: c->list = true; break;
+    case OPT_DETECT: c->detect = true; break;
+    case OPT_HELP_FORMAT: c->help_format = arg; break;
+    case OPT_DEDUPE: c->dedupe = true; break;
+    case OPT_DOI_ONLY: c->dcfg.match_titles = false; break;
+    case OPT_NO_PROGRESS: c->no_progress = true; break;
+    case OPT_SLACK:
+    case OPT_AUTHORS:
+    case OPT_TITLE_WORDS: return parse_dedupe_number(c, opt, arg);
+    case OPT_SORT: return parse_sort(c, arg);
+    case 'V':
+        printf("bibconv %s (plugin ABI %u)\n", bib_version_string(), BIB_PLUGIN_ABI_VERSION);
+        return EXIT_OK;
+    case 'h':
+        usage(stdout);
+        return EXIT_OK;
+    default:
+        fputs("Try 'bibconv --help' for more information.\n", stderr);
+        return EXIT_USAGE;
+    }
+    return GO_ON;
+}
+
+/* Runs what the parsed command line asks for; returns the exit status. */
+static int run(cli *c, bool check, int nfiles, char **files)
+{
+    if (!check && !c->list && !c->detect && !c->help_format && !c->to) {
+        fputs("bibconv: error: no output format given (use -t FORMAT; see --list-formats)\n"
+              "Try 'bibconv --help' for more information.\n", stderr);
+        return EXIT_USAGE;
+    }
+    if (bib_registry_load(c->reg, 0) < 0)
+        return EXIT_SYSTEM;
+    if (c->list)
+        return list_formats(c->reg);
+    if (c->help_format) {
+        if (help_format(c->reg, c->help_format) < 0) {
+            char known[512];
+            cli_list_known(c->reg, true, known, sizeof known);
+            bib_diag_report(c->diag, BIB_SEV_ERROR, NULL, 0, 0, "unknown format '%s' (known: %s)",
+                            c->help_format, known);
+            return EXIT_USAGE;
+        }
+        return EXIT_OK;
+    }
+    if (c->detect)
+        return detect(c, nfiles, files);
+    if (check)
+        return cli_check(c, nfiles, files);
+    return cli_convert(c, nfiles, files);
+}
+
 int main(int argc, char **argv)
 {
-    enum { OPT_STRICT = 256, OPT_DIAG, OPT_PLUGIN_DIR, OPT_LIST, OPT_DETECT, OPT_HELP_FORMAT,
-           OPT_DEDUPE, OPT_SLACK, OPT_AUTHORS, OPT_TITLE_WORDS, OPT_DOI_ONLY, OPT_SORT, OPT_NO_PROGRESS };
-    static const struct option longopts[] = {
-        {"from", required_argument, NULL, 'f'},
-        {"to", required_argument, NULL, 't'},
-        {"output", required_argument, NULL, 'o'},
-        {"strict", no_argument, NULL, OPT_STRICT},
-        {"verbose", no_argument, NULL, 'v'},
-        {"diagnostics", required_argument, NULL, OPT_DIAG},
-        {"plugin-dir", required_argument, NULL, OPT_PLUGIN_DIR},
-        {"list-formats", no_argument, NULL, OPT_LIST},
-        {"detect", no_argument, NULL, OPT_DETECT},
-        {"help-format", required_argument, NULL, OPT_HELP_FORMAT},
-        {"dedupe", no_argument, NULL, OPT_DEDUPE},
-        {"dedupe-year-slack", required_argument, NULL, OPT_SLACK},
-        {"dedupe-authors", required_argument, NULL, OPT_AUTHORS},
-        {"dedupe-title-words", required_argument, NULL, OPT_TITLE_WORDS},
-        {"dedupe-doi-only", no_argument, NULL, OPT_DOI_ONLY},
-        {"sort", required_argument, NULL, OPT_SORT},
-        {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
-        {"version", no_argument, NULL, 'V'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     cli c = {0};
     bib_dedupe_config_init(&c.dcfg);
     c.diag = bib_diag_new();
@@ -205,133 +340,19 @@ int main(int argc, char **argv)
         fputs("bibconv: error: out of memory\n", stderr);
         return EXIT_SYSTEM;
     }
-    int status = EXIT_OK, opt;
-    while ((opt = getopt_long(argc, argv, "f:t:o:O:vVh", longopts, NULL)) != -1) {
-        switch (opt) {
-        case 'f': c.from = optarg; break;
-        case 't': c.to = optarg; break;
-        case 'o': c.out = optarg; break;
-        case 'O':
-            if (strncmp(optarg, "keys=", 5) == 0) {
-                /* keys are the command's business (unique across the whole
-                 * output, whatever the writer) */
-                static const char *const km[] = {"auto", "keep", "regenerate"};
-                c.keys = KEYS_WRITER;
-                for (int k = 0; k < 3; k++)
-                    if (strcmp(optarg + 5, km[k]) == 0)
-                        c.keys = KEYS_AUTO + k;
-                if (c.keys == KEYS_WRITER) {
-                    fprintf(stderr, "bibconv: error: bad value '%s' for option 'keys' "
-                                    "(expected auto,keep,regenerate)\n", optarg + 5);
-                    status = EXIT_USAGE;
-                    goto done;
-                }
-            } else if (bib_options_parse(c.opts, optarg)) {
-                fprintf(stderr, "bibconv: error: -O expects NAME=VALUE, got '%s'\n", optarg);
-                status = EXIT_USAGE;
-                goto done;
-            }
-            break;
-        case 'v': c.verbose = true; break;
-        case OPT_STRICT: c.strict = true; break;
-        case OPT_DIAG:
-            if (strcmp(optarg, "json") == 0)
-                c.json = true;
-            else if (strcmp(optarg, "text") != 0) {
-                fprintf(stderr, "bibconv: error: --diagnostics expects 'text' or 'json'\n");
-                status = EXIT_USAGE;
-                goto done;
-            }
-            break;
-        case OPT_PLUGIN_DIR: bib_registry_add_dir(c.reg, optarg); break;
-        case OPT_LIST: c.list = true; break;
-        case OPT_DETECT: c.detect = true; break;
-        case OPT_HELP_FORMAT: c.help_format = optarg; break;
-        case OPT_DEDUPE: c.dedupe = true; break;
-        case OPT_DOI_ONLY: c.dcfg.match_titles = false; break;
-        case OPT_NO_PROGRESS: c.no_progress = true; break;
-        case OPT_SLACK:
-        case OPT_AUTHORS:
-        case OPT_TITLE_WORDS: {
-            char *end;
-            long n = strtol(optarg, &end, 10);
-            if (!*optarg || *end || n < 0 || n > 1000) {
-                fprintf(stderr, "bibconv: error: --%s expects a number from 0 to 1000\n",
-                        opt == OPT_SLACK     ? "dedupe-year-slack"
-                        : opt == OPT_AUTHORS ? "dedupe-authors"
-                                             : "dedupe-title-words");
-                status = EXIT_USAGE;
-                goto done;
-            }
-            if (opt == OPT_SLACK)
-                c.dcfg.year_slack = (int)n;
-            else if (opt == OPT_AUTHORS)
-                c.dcfg.min_shared_authors = (int)n;
-            else
-                c.dcfg.min_title_words = (int)n;
-            break;
-        }
-        case OPT_SORT: {
-            static const char *const so[] = {"none", "key", "year", "author", "title"};
-            c.sort = -1;
-            for (int k = 0; k < 5; k++)
-                if (strcmp(optarg, so[k]) == 0)
-                    c.sort = k;
-            if (c.sort < 0) {
-                fprintf(stderr, "bibconv: error: --sort expects key, year, author, title or "
-                                "none\n");
-                status = EXIT_USAGE;
-                goto done;
-            }
-            break;
-        }
-        case 'V':
-            printf("bibconv %s (plugin ABI %u)\n", bib_version_string(),
-                   BIB_PLUGIN_ABI_VERSION);
-            goto done;
-        case 'h':
-            usage(stdout);
-            goto done;
-        default:
-            fputs("Try 'bibconv --help' for more information.\n", stderr);
-            status = EXIT_USAGE;
-            goto done;
-        }
+    int status = GO_ON, opt;
+    while (status == GO_ON && (opt = getopt_long(argc, argv, "f:t:o:O:vVh", longopts, NULL)) != -1)
+        status = parse_option(&c, opt, optarg);
+    if (status == GO_ON) {
+        bib_diag_set_json(c.diag, c.json);
+        bib_diag_set_verbose(c.diag, c.verbose);
+        /* getopt has moved the operands to the end: a first operand "check"
+         * is the subcommand (a file named check is ./check) */
+        bool check = optind < argc && strcmp(argv[optind], "check") == 0;
+        if (check)
+            optind++;
+        status = run(&c, check, argc - optind, argv + optind);
     }
-    bib_diag_set_json(c.diag, c.json);
-    bib_diag_set_verbose(c.diag, c.verbose);
-    /* getopt has moved the operands to the end: a first operand "check"
-     * is the subcommand (a file named check is ./check) */
-    bool check = optind < argc && strcmp(argv[optind], "check") == 0;
-    if (check)
-        optind++;
-    if (!check && !c.list && !c.detect && !c.help_format && !c.to) {
-        fputs("bibconv: error: no output format given (use -t FORMAT; see --list-formats)\n"
-              "Try 'bibconv --help' for more information.\n", stderr);
-        status = EXIT_USAGE;
-        goto done;
-    }
-    if (bib_registry_load(c.reg, 0) < 0) {
-        status = EXIT_SYSTEM;
-        goto done;
-    }
-    if (c.list)
-        status = list_formats(c.reg);
-    else if (c.help_format) {
-        if (help_format(c.reg, c.help_format) < 0) {
-            char known[512];
-            cli_list_known(c.reg, true, known, sizeof known);
-            bib_diag_report(c.diag, BIB_SEV_ERROR, NULL, 0, 0, "unknown format '%s' (known: %s)",
-                            c.help_format, known);
-            status = EXIT_USAGE;
-        }
-    } else if (c.detect)
-        status = detect(&c, argc - optind, argv + optind);
-    else if (check)
-        status = cli_check(&c, argc - optind, argv + optind);
-    else
-        status = cli_convert(&c, argc - optind, argv + optind);
-done:
     if (fflush(stdout) != 0 && status == EXIT_OK)
         status = EXIT_SYSTEM;
     bib_registry_free(c.reg);

@@ -2,7 +2,9 @@
 /*
  * pipeline.c - the record path of the `bibconv` command: inputs -> (dedupe)
  * -> (sort) -> keys -> writer, with the progress bar, and the `check`
- * command on the same input loop.
+ * command. The command has no loop of its own: each input, and the held
+ * records of --dedupe/--sort, go through the library's bib_convert_records
+ * (convert.h) with a callback, so the skip/--strict policy is core's.
  *
  * Memory: a plain conversion holds one record at a time. --dedupe and
  * --sort must see every record before writing the first, so in those modes
@@ -69,26 +71,51 @@ bib_input *cli_open_input(const char *path, bib_diag *diag)
     return bib_input_open_file(path, diag);
 }
 
-/* Line where the next record starts: the current line plus the newlines of
- * the separators ahead (whitespace, JSON's '[' and ','), looked at in the
- * buffered window without consuming. */
-static size_t next_line(bib_input *in)
+/* What the loop's callback needs around the command's sink: the progress
+ * bar, and whether a stop came from the sink (the run ends) rather than
+ * from one input's reader (the next input is still read). */
+typedef struct feed {
+    bib_record_fn sink;
+    void *ctx;
+    progress *pg;
+    bool sink_failed;
+} feed;
+
+static int feed_one(void *ctx, bib_record *rec)
 {
-    const char *d;
-    size_t n, line = bib_input_line(in);
-    if (bib_input_window(in, 0, &d, &n) < 0)
-        return line;
-    for (size_t i = 0; i < n; i++) {
-        if (d[i] == '\n')
-            line++;
-        else if (d[i] != ' ' && d[i] != '\t' && d[i] != '\r' && d[i] != ',' && d[i] != '[')
-            break;
-    }
-    return line;
+    feed *f = ctx;
+    progress_tick(f->pg);
+    int rc = f->sink(f->ctx, rec);
+    if (rc < 0 && rc != BIB_EPARSE)
+        f->sink_failed = true;
+    return rc;
 }
 
-int cli_read_all(cli *c, int nfiles, char **files, const bib_format_desc *to, cli_sink sink,
-                 void *ctx, cli_stats *st)
+static int exit_of(int rc)
+{
+    return rc == BIB_EIO || rc == BIB_ENOMEM ? EXIT_SYSTEM : EXIT_BADINPUT;
+}
+
+/* Resolves -f (validated against `to`), or NULL to detect per input;
+ * returns an EXIT_* status. */
+static int input_format(cli *c, const bib_format_desc *to, const bib_format_desc **from)
+{
+    *from = NULL;
+    if (!c->from)
+        return EXIT_OK;
+    *from = bib_registry_find(c->reg, c->from);
+    if (!*from || !(*from)->reader) {
+        char known[512];
+        cli_list_known(c->reg, true, known, sizeof known);
+        bib_diag_report(c->diag, BIB_SEV_ERROR, NULL, 0, 0,
+                        "unknown input format '%s' (known: %s)", c->from, known);
+        return EXIT_USAGE;
+    }
+    return bib_options_validate(c->opts, *from, to, c->diag) ? EXIT_USAGE : EXIT_OK;
+}
+
+int cli_read_all(cli *c, int nfiles, char **files, const bib_format_desc *to, bib_record_fn sink,
+                 void *ctx, bib_convert_stats *st)
 {
     static char *stdin_only[] = {"-"};
     if (nfiles == 0) {
@@ -98,20 +125,11 @@ int cli_read_all(cli *c, int nfiles, char **files, const bib_format_desc *to, cl
     progress pg = {0};
     pg.on = !c->no_progress && !c->json && isatty(STDERR_FILENO);
     pg.start = now_s();
-    const bib_format_desc *from = NULL;
-    if (c->from) {
-        from = bib_registry_find(c->reg, c->from);
-        if (!from || !from->reader) {
-            char known[512];
-            cli_list_known(c->reg, true, known, sizeof known);
-            bib_diag_report(c->diag, BIB_SEV_ERROR, NULL, 0, 0,
-                            "unknown input format '%s' (known: %s)", c->from, known);
-            return EXIT_USAGE;
-        }
-        if (bib_options_validate(c->opts, from, to, c->diag))
-            return EXIT_USAGE;
-    }
-    int status = EXIT_OK;
+    const bib_format_desc *from;
+    int status = input_format(c, to, &from);
+    if (status != EXIT_OK)
+        return status;
+    feed fd = {sink, ctx, &pg, false};
     bool stop = false;
     for (int i = 0; i < nfiles && !stop; i++) {
         bib_input *in = cli_open_input(files[i], c->diag);
@@ -142,48 +160,15 @@ int cli_read_all(cli *c, int nfiles, char **files, const bib_format_desc *to, cl
             continue;
         }
         pg.cur = in;
-        for (;;) {
-            size_t line = next_line(in);
-            bib_record *rec;
-            int rc = bib_reader_next(rd, &rec);
-            if (rc == 0)
-                break;
-            if (rc == BIB_EPARSE) {
-                st->skipped++;
-                if (status == EXIT_OK)
-                    status = EXIT_BADINPUT;
-                if (c->strict) {
-                    stop = true;
-                    break;
-                }
-                continue;
-            }
-            if (rc < 0) {
-                status = rc == BIB_EIO || rc == BIB_ENOMEM ? EXIT_SYSTEM : EXIT_BADINPUT;
-                break;
-            }
-            st->read++;
-            if (bib_record_set_origin(rec, bib_input_name(in), line) < 0) {
-                bib_record_free(rec);
-                status = EXIT_SYSTEM;
-                stop = true;
-                break;
-            }
-            progress_tick(&pg);
-            rc = sink(ctx, rec);
-            if (rc == BIB_EPARSE) {
-                st->skipped++;
-                if (status == EXIT_OK)
-                    status = EXIT_BADINPUT;
-                if (c->strict) {
-                    stop = true;
-                    break;
-                }
-            } else if (rc < 0) {
-                status = rc == BIB_EIO || rc == BIB_ENOMEM ? EXIT_SYSTEM : EXIT_BADINPUT;
-                stop = true;
-                break;
-            }
+        int rc = bib_convert_each(rd, feed_one, &fd, st);
+        if (rc == BIB_EPARSE || rc == BIB_ESTOP) {
+            if (status == EXIT_OK)
+                status = EXIT_BADINPUT;
+            stop = rc == BIB_ESTOP;
+        } else if (rc < 0) {
+            /* a reader's failure ends its input; the sink's ends the run */
+            status = exit_of(rc);
+            stop = fd.sink_failed;
         }
         pg.done_bytes += bib_input_offset(in);
         pg.cur = NULL;
@@ -353,7 +338,27 @@ static char *sort_key(const bib_record *r, int how, int *year)
     return bib_buf_detach(&b);
 }
 
-static int flush_sorted(conv *v)
+/* The held records in output order, as a record source for the loop. */
+typedef struct held_iter {
+    sortent *e;
+    size_t n, pos;
+} held_iter;
+
+static int held_next(void *src, bib_record **out)
+{
+    held_iter *it = src;
+    if (it->pos == it->n)
+        return 0;
+    *out = it->e[it->pos++].rec;
+    return 1;
+}
+
+static int emit_sink(void *ctx, bib_record *rec) { return emit(ctx, rec); }
+
+/* Writes the held records (sorted when asked) through the library's loop,
+ * so a record the writer refuses is skipped or stops the run as any
+ * other. Frees every held record. */
+static int flush_sorted(conv *v, bib_convert_stats *st)
 {
     sortent *e = calloc(v->nheld ? v->nheld : 1, sizeof *e);
     if (!e)
@@ -365,17 +370,14 @@ static int flush_sorted(conv *v)
     }
     if (v->c->sort != SORT_NONE)
         qsort(e, v->nheld, sizeof *e, cmp_ent);
-    int rc = 0;
-    for (size_t i = 0; i < v->nheld; i++) {
+    for (size_t i = 0; i < v->nheld; i++)
         free(e[i].key);
-        if (rc == 0 || rc == BIB_EPARSE) {
-            int r = emit(v, e[i].rec);
-            if (r < 0 && rc == 0)
-                rc = r;
-        } else {
-            bib_record_free(e[i].rec);
-        }
-    }
+    held_iter it = {e, v->nheld, 0};
+    bib_convert_stats fst = {0, 0, 0};
+    int rc = bib_convert_records(held_next, &it, v->c->strict, emit_sink, v, &fst);
+    st->skipped += fst.skipped;
+    for (size_t i = it.pos; i < it.n; i++) /* not reached after a stop */
+        bib_record_free(e[i].rec);
     free(e);
     v->nheld = 0;
     return rc;
@@ -415,7 +417,7 @@ int cli_convert(cli *c, int nfiles, char **files)
     if (c->dedupe)
         v.dd = bib_dedupe_new(&c->dcfg);
     int status = !v.used || (c->dedupe && !v.dd) ? EXIT_SYSTEM : EXIT_OK;
-    cli_stats st = {0, 0};
+    bib_convert_stats st = {0, 0, 0};
     if (status == EXIT_OK)
         status = cli_read_all(c, nfiles, files, to, conv_sink, &v, &st);
     if (v.dd) {
@@ -429,9 +431,9 @@ int cli_convert(cli *c, int nfiles, char **files)
         v.dd = NULL;
     }
     if (v.nheld || v.held) {
-        int rc = flush_sorted(&v);
+        int rc = flush_sorted(&v, &st);
         if (rc < 0 && status == EXIT_OK)
-            status = rc == BIB_EIO || rc == BIB_ENOMEM ? EXIT_SYSTEM : EXIT_BADINPUT;
+            status = exit_of(rc);
     }
     free(v.held);
     if (status == EXIT_OK && bib_diag_count(c->diag, BIB_SEV_ERROR))
@@ -441,7 +443,7 @@ int cli_convert(cli *c, int nfiles, char **files)
     bib_keyset_free(v.used);
     bib_buf_clear(&v.key);
     if (erc < 0 && status == EXIT_OK)
-        status = erc == BIB_EIO || erc == BIB_ENOMEM ? EXIT_SYSTEM : EXIT_BADINPUT;
+        status = exit_of(erc);
     if (status == EXIT_OK) {
         if (bib_output_commit(out) < 0)
             status = EXIT_SYSTEM;
@@ -477,7 +479,7 @@ int cli_check(cli *c, int nfiles, char **files)
     bib_checker *chk = bib_checker_new(c->diag);
     if (!chk)
         return EXIT_SYSTEM;
-    cli_stats st = {0, 0};
+    bib_convert_stats st = {0, 0, 0};
     int status = cli_read_all(c, nfiles, files, NULL, check_sink, chk, &st);
     size_t problems = bib_checker_problems(chk);
     size_t input = bib_diag_count(c->diag, BIB_SEV_ERROR) +

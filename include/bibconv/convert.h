@@ -3,9 +3,11 @@
  * convert.h - the read -> write loop as a library call, so the command is
  * argument parsing only and tests convert without spawning a process.
  *
- * Policy: a reader's BIB_EPARSE skips that record and goes on (or stops the
- * run under strict); directives reach only writers that asked for them;
- * counts of records read, written and skipped are kept for the summary.
+ * Policy (bib_convert_each, the only loop: the command drives it too): a
+ * BIB_EPARSE from the reader or from the record callback skips that record
+ * and goes on (or stops the run under strict); directives reach only
+ * writers that asked for them; counts of records read, written and skipped
+ * are kept for the summary.
  */
 #ifndef BIBCONV_CONVERT_H
 #define BIBCONV_CONVERT_H
@@ -26,7 +28,9 @@ BIB_BEGIN_DECLS
 BIB_API int bib_reader_new(bib_reader **out, const bib_format_desc *fmt,
                            bib_input *in, const bib_options *opts,
                            bool strict);
-/* 1 record (new, caller owns), 0 end, negative error (reported). */
+/* 1 record (new, caller owns), 0 end, negative error (reported). The
+ * record's origin is the one the reader set; when it set none, the input's
+ * name and the line the input stood at when next() was called. */
 BIB_API int bib_reader_next(bib_reader *rd, bib_record **out);
 BIB_API void bib_reader_free(bib_reader *rd);
 
@@ -46,16 +50,46 @@ BIB_API int bib_options_validate(const bib_options *opts,
                                  const bib_format_desc *from,
                                  const bib_format_desc *to, bib_diag *diag);
 
-/* ---- whole conversions ---------------------------------------------- */
+/* ---- the conversion loop --------------------------------------------- */
 
 typedef struct bib_convert_stats {
-    size_t read, written, skipped;
+    size_t read;    /* records the reader yielded */
+    size_t written; /* records the callback accepted (returned 0) */
+    size_t skipped; /* records lost: rejected by the reader or the callback */
 } bib_convert_stats;
 
-/* Reads every record of `in` with `from` and writes it to an open writer.
- * Returns 0 when nothing was lost, BIB_EPARSE when records were skipped,
- * BIB_ESTOP when strict stopped the run, or a system error. Stats are
- * added to *stats (may be NULL). */
+/* Receives each record the loop reads and TAKES OWNERSHIP of it: on every
+ * return the callback has freed the record (bib_record_free) or kept it.
+ * The record's origin (input name, line) is the one its reader set.
+ * Returns 0 (accepted), BIB_EPARSE (this record is lost, the callback has
+ * reported why; the loop goes on unless the reader is strict) or another
+ * negative status (the loop stops and returns it). */
+typedef int (*bib_record_fn)(void *ctx, bib_record *rec);
+
+/* Yields the next record like bib_reader_next: 1 and a new record in *out
+ * (the caller, here the loop, owns it), 0 at the end, BIB_EPARSE for a
+ * record lost (reported) or another negative status (stop). */
+typedef int (*bib_record_next_fn)(void *src, bib_record **out);
+
+/* The loop and its skip/strict policy, in one place: takes every record
+ * next() yields from src and hands it to fn. A record that next() or fn
+ * rejects with BIB_EPARSE is counted as skipped and the loop goes on;
+ * under strict the first one stops the loop with BIB_ESTOP. Returns 0 when
+ * nothing was lost, BIB_EPARSE when records were skipped, BIB_ESTOP, or the
+ * first other negative status of next() or fn (the loop stops there).
+ * Counts are added to *stats (may be NULL). */
+BIB_API int bib_convert_records(bib_record_next_fn next, void *src, bool strict,
+                                bib_record_fn fn, void *ctx, bib_convert_stats *stats);
+
+/* bib_convert_records over a reader (borrowed), strict as the reader was
+ * opened: every record of the input, with the origin its reader set. */
+BIB_API int bib_convert_each(bib_reader *rd, bib_record_fn fn, void *ctx,
+                             bib_convert_stats *stats);
+
+/* bib_convert_each with a writer as the callback: opens a reader of `from`
+ * on `in` and writes every record to wr (borrowed, open). Returns as
+ * bib_convert_each, or bib_reader_new's status when the reader does not
+ * open. Counts are added to *stats (may be NULL). */
 BIB_API int bib_convert_input(const bib_format_desc *from, bib_input *in,
                               const bib_options *opts, bool strict,
                               bib_writer *wr, bib_convert_stats *stats);

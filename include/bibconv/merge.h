@@ -4,7 +4,8 @@
  * into one (the engine behind `bibconv --dedupe` and the duplicate-work
  * check of `bibconv check`).
  *
- * The matching rule (documented for users in docs/dedupe.md):
+ * The matching rule (documented for users in docs/real-use.md, "Merge and
+ * deduplicate"):
  *   1. Two records with the same DOI (case folded, "https://doi.org/" and
  *      "doi:" prefixes removed) are the same work.
  *   2. Two records whose DOIs are both present and differ are never the

@@ -69,8 +69,8 @@ typedef struct bib_probe_result {
  * BIB_EAMBIGUOUS, a best score <= BIB_PROBE_WEAK returns BIB_ENOTFOUND;
  * both after reporting the candidates. `results` (may be NULL) receives up
  * to `cap` per-format results sorted by score, and *nresults their count;
- * *head_size the number of bytes looked at. `for_reading` limits the
- * candidates to formats with a reader. */
+ * *head_size (may be NULL) the number of bytes looked at. Only formats
+ * with a reader are candidates. */
 BIB_API int bib_registry_probe(bib_registry *reg, bib_input *in,
                                const bib_format_desc **out,
                                bib_probe_result *results, size_t cap,

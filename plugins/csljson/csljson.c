@@ -8,10 +8,10 @@
  * and bracket depth tracked), decodes that slice alone with json_loadb, and
  * shifts jansson's line/column by the slice's start, so a bad element is
  * reported at its real place and skipped while the others convert. The
- * writers emit one item at a time. The mapping itself lives in core
- * (cslitem.h), shared with the yaml plugin.
+ * writers emit one item at a time. The mapping itself is the cslitem
+ * library of this directory (cslitem.h), shared with the yaml plugin.
  *
- * Not for: CSL semantics (core/cslitem.c).
+ * Not for: CSL semantics (plugins/csljson/cslitem_*.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,7 +20,7 @@
 #include <jansson.h>
 
 #include "bibconv/buf.h"
-#include "bibconv/cslitem.h"
+#include "cslitem.h"
 #include "bibconv/plugin.h"
 
 /* ---- reader ---------------------------------------------------------------- */
@@ -33,7 +33,7 @@ typedef struct csl_reader {
     bool lines; /* csljsonl */
     bool first; /* no element read yet in the array */
     json_t *pending; /* items of a top-level object-of-items, drained one by one */
-    size_t pending_i;
+    void *pend_iter; /* the next of them (jansson iterator), NULL after the last */
     size_t pend_line, pend_col;
 } csl_reader;
 
@@ -152,7 +152,7 @@ static int decode_item(csl_reader *r, const char *d, size_t len, bib_record **ou
                              "top-level object of items, not a CSL-JSON array; reading its "
                              "values as items");
             r->pending = j;
-            r->pending_i = 0;
+            r->pend_iter = json_object_iter(j);
             r->pend_line = line;
             r->pend_col = col;
             return 0;
@@ -171,20 +171,23 @@ static int decode_item(csl_reader *r, const char *d, size_t len, bib_record **ou
     return 1;
 }
 
+/* The next value of a top-level object of items; its records carry the
+ * object's line (jansson keeps no position for the values inside). */
 static int next_pending(csl_reader *r, bib_record **out)
 {
-    void *it = json_object_iter(r->pending);
-    for (size_t i = 0; i < r->pending_i && it; i++)
-        it = json_object_iter_next(r->pending, it);
-    if (!it) {
+    if (!r->pend_iter) {
         json_decref(r->pending);
         r->pending = NULL;
         return 0;
     }
-    r->pending_i++;
+    json_t *v = json_object_iter_value(r->pend_iter);
+    r->pend_iter = json_object_iter_next(r->pending, r->pend_iter);
     bib_cslitem_ctx ctx = {r->in, r->pend_line, r->pend_col, 0};
-    int rc = bib_cslitem_from_json(out, json_object_iter_value(it), &ctx);
-    return rc < 0 ? rc : 1;
+    int rc = bib_cslitem_from_json(out, v, &ctx);
+    if (rc < 0)
+        return rc;
+    bib_record_set_origin(*out, bib_input_name(r->in), r->pend_line);
+    return 1;
 }
 
 static int reader_open(bib_reader *rd, bib_input *in, const bib_options *opts)
@@ -232,112 +235,125 @@ static int next_line_item(csl_reader *r, bib_record **out)
     }
 }
 
+/* What a state step returns besides reader_next's values: look again. */
+enum { AGAIN = 2 };
+
+/* ST_START at byte c: '[' opens the array; '{' is a single item or an
+ * object of items. */
+static int at_start(csl_reader *r, int c, bib_record **out)
+{
+    if (c == 0)
+        return 0; /* empty input: no items */
+    if (c == '[') {
+        bib_input_consume(r->in, 1);
+        r->st = ST_ARRAY;
+        return AGAIN;
+    }
+    if (c == '{') {
+        const char *d;
+        long len = scan_value(r->in, &d);
+        if (len <= 0) {
+            bib_input_report(r->in, BIB_SEV_ERROR, bib_input_line(r->in),
+                             bib_input_column(r->in), "unterminated JSON object");
+            r->st = ST_END;
+            return BIB_EPARSE;
+        }
+        int rc = decode_item(r, d, (size_t)len, out);
+        r->st = ST_SINGLE_DONE;
+        return rc == 0 && r->pending ? AGAIN : rc;
+    }
+    bib_input_report(r->in, BIB_SEV_ERROR, bib_input_line(r->in), bib_input_column(r->in),
+                     "expected a CSL-JSON array '[' or an item object '{', found '%c'", c);
+    r->st = ST_END;
+    return BIB_EPARSE;
+}
+
+/* ST_ARRAY at byte c: the separators, the closing ']', then one element. */
+static int in_array(csl_reader *r, int c, bib_record **out)
+{
+    const char *d;
+    size_t n;
+    if (c == 0) {
+        bib_input_report(r->in, BIB_SEV_ERROR, bib_input_line(r->in), bib_input_column(r->in),
+                         "unexpected end of input: the array is not closed with ']'");
+        r->st = ST_END;
+        return BIB_EPARSE;
+    }
+    if (c == ']') {
+        bib_input_consume(r->in, 1);
+        r->st = ST_SINGLE_DONE;
+        return AGAIN;
+    }
+    if (c == ',') {
+        if (r->first) {
+            bib_input_report(r->in, BIB_SEV_ERROR, bib_input_line(r->in),
+                             bib_input_column(r->in), "expected a value, found ','");
+            r->first = false;
+            bib_input_consume(r->in, 1);
+            return BIB_EPARSE;
+        }
+        bib_input_consume(r->in, 1);
+        c = peek_nonws(r->in);
+        if (c == ']') {
+            bib_input_report(r->in, BIB_SEV_WARNING, bib_input_line(r->in),
+                             bib_input_column(r->in), "trailing ',' before ']'");
+            return AGAIN;
+        }
+    } else if (!r->first) {
+        bib_input_report(r->in, BIB_SEV_ERROR, bib_input_line(r->in), bib_input_column(r->in),
+                         "expected ',' or ']' after an item");
+        /* resynchronise: treat it as the next element */
+    }
+    r->first = false;
+    long len = scan_value(r->in, &d);
+    if (len < 0)
+        return (int)len;
+    if (len == 0) {
+        bib_input_report(r->in, BIB_SEV_ERROR, bib_input_line(r->in), bib_input_column(r->in),
+                         "unexpected end of input inside an item");
+        bib_input_window(r->in, 0, &d, &n);
+        bib_input_consume(r->in, n);
+        r->st = ST_END;
+        return BIB_EPARSE;
+    }
+    return decode_item(r, d, (size_t)len, out);
+}
+
+/* ST_SINGLE_DONE at byte c: only the end of input may follow the value. */
+static int after_value(csl_reader *r, int c)
+{
+    r->st = ST_END;
+    if (c == 0)
+        return 0;
+    bib_input_report(r->in, BIB_SEV_ERROR, bib_input_line(r->in), bib_input_column(r->in),
+                     "unexpected content after the JSON value");
+    return BIB_EPARSE;
+}
+
 static int reader_next(bib_reader *rd, bib_record **out)
 {
     csl_reader *r = bib_reader_state(rd);
-    if (r->pending) {
-        int rc = next_pending(r, out);
-        if (rc != 0)
-            return rc;
-        r->st = ST_SINGLE_DONE;
-    }
     if (r->lines)
         return next_line_item(r, out);
     for (;;) {
+        if (r->pending) {
+            int rc = next_pending(r, out);
+            if (rc != 0)
+                return rc;
+            r->st = ST_SINGLE_DONE;
+        }
         int c = peek_nonws(r->in);
         if (c < 0)
             return BIB_EIO;
-        const char *d;
-        size_t n;
+        int rc = 0;
         switch (r->st) {
-        case ST_START:
-            if (c == 0)
-                return 0; /* empty input: no items */
-            if (c == '[') {
-                bib_input_consume(r->in, 1);
-                r->st = ST_ARRAY;
-                continue;
-            }
-            if (c == '{') {
-                long len = scan_value(r->in, &d);
-                if (len <= 0) {
-                    bib_input_report(r->in, BIB_SEV_ERROR, bib_input_line(r->in),
-                                     bib_input_column(r->in), "unterminated JSON object");
-                    r->st = ST_END;
-                    return BIB_EPARSE;
-                }
-                int rc = decode_item(r, d, (size_t)len, out);
-                r->st = ST_SINGLE_DONE;
-                if (rc == 0 && r->pending)
-                    return reader_next(rd, out);
-                return rc;
-            }
-            bib_input_report(r->in, BIB_SEV_ERROR, bib_input_line(r->in),
-                             bib_input_column(r->in),
-                             "expected a CSL-JSON array '[' or an item object '{', found '%c'",
-                             c);
-            r->st = ST_END;
-            return BIB_EPARSE;
-        case ST_ARRAY: {
-            if (c == 0) {
-                bib_input_report(r->in, BIB_SEV_ERROR, bib_input_line(r->in),
-                                 bib_input_column(r->in),
-                                 "unexpected end of input: the array is not closed with ']'");
-                r->st = ST_END;
-                return BIB_EPARSE;
-            }
-            if (c == ']') {
-                bib_input_consume(r->in, 1);
-                r->st = ST_SINGLE_DONE;
-                continue;
-            }
-            if (c == ',') {
-                if (r->first) {
-                    bib_input_report(r->in, BIB_SEV_ERROR, bib_input_line(r->in),
-                                     bib_input_column(r->in), "expected a value, found ','");
-                    r->first = false;
-                    bib_input_consume(r->in, 1);
-                    return BIB_EPARSE;
-                }
-                bib_input_consume(r->in, 1);
-                c = peek_nonws(r->in);
-                if (c == ']') {
-                    bib_input_report(r->in, BIB_SEV_WARNING, bib_input_line(r->in),
-                                     bib_input_column(r->in), "trailing ',' before ']'");
-                    continue;
-                }
-            } else if (!r->first) {
-                bib_input_report(r->in, BIB_SEV_ERROR, bib_input_line(r->in),
-                                 bib_input_column(r->in), "expected ',' or ']' after an item");
-                /* resynchronise: treat it as the next element */
-            }
-            r->first = false;
-            long len = scan_value(r->in, &d);
-            if (len < 0)
-                return (int)len;
-            if (len == 0) {
-                bib_input_report(r->in, BIB_SEV_ERROR, bib_input_line(r->in),
-                                 bib_input_column(r->in),
-                                 "unexpected end of input inside an item");
-                bib_input_window(r->in, 0, &d, &n);
-                bib_input_consume(r->in, n);
-                r->st = ST_END;
-                return BIB_EPARSE;
-            }
-            return decode_item(r, d, (size_t)len, out);
+        case ST_START: rc = at_start(r, c, out); break;
+        case ST_ARRAY: rc = in_array(r, c, out); break;
+        case ST_SINGLE_DONE: rc = after_value(r, c); break;
+        case ST_END: return 0;
         }
-        case ST_SINGLE_DONE:
-            if (c == 0) {
-                r->st = ST_END;
-                return 0;
-            }
-            bib_input_report(r->in, BIB_SEV_ERROR, bib_input_line(r->in),
-                             bib_input_column(r->in), "unexpected content after the JSON value");
-            r->st = ST_END;
-            return BIB_EPARSE;
-        case ST_END:
-            return 0;
-        }
+        if (rc != AGAIN)
+            return rc;
     }
 }
 

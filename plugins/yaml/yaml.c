@@ -3,7 +3,7 @@
  * yaml.c - the yaml module: the format descriptor of CSL-YAML (pandoc's
  * bibliography YAML: a `references:` mapping, Markdown front matter, or a
  * bare list of items) and its probe. The reader is in yaml_reader.c, the
- * writer in yaml_writer.c; both map items through core's cslitem.h.
+ * writer in yaml_writer.c; both map items through the shared plugins/csljson/cslitem.h.
  *
  * Not for: YAML that is not a bibliography (other keys are skipped), or
  * Hayagriva YAML (a different model).

@@ -2,10 +2,11 @@
 /*
  * yaml_reader.c - the CSL-YAML reader of the yaml module: libyaml's event
  * API over a bib_input, one item at a time. It builds a jansson value per
- * item and hands it to core's cslitem mapping (with BIB_CSLITEM_LOOSE for
- * pandoc's conveniences), exactly as the csljson reader does.
+ * item and hands it to the shared cslitem mapping (plugins/csljson/
+ * cslitem.h, with BIB_CSLITEM_LOOSE for pandoc's conveniences), exactly as
+ * the csljson reader does.
  *
- * Not for: CSL semantics (core/cslitem.c) or writing (yaml_writer.c).
+ * Not for: CSL semantics (plugins/csljson/cslitem_*.c) or writing (yaml_writer.c).
  *
  * Shapes accepted (the first document decides; later documents of the
  * stream are read only for a `references:` mapping, so the Markdown body
@@ -39,7 +40,7 @@
 #include <jansson.h>
 #include <yaml.h>
 
-#include "bibconv/cslitem.h"
+#include "cslitem.h"
 #include "bibconv/plugin.h"
 #include "yamlfmt.h"
 
@@ -212,7 +213,7 @@ static int parser_start(yaml_reader *r)
 }
 
 /* Reports why libyaml stopped: its problem at its mark, and its context
- * as a note (style.md 11.11). `quiet` drops it to an info message (the
+ * as a note. `quiet` drops it to an info message (the
  * Markdown body after front matter is not YAML, and that is fine). */
 static void report_parser_error(yaml_reader *r, bool quiet)
 {
@@ -523,6 +524,66 @@ static int build_mapping(yaml_reader *r, json_t *map, int depth, size_t *nodes)
     return rc;
 }
 
+/* Builds the children of a sequence (start event already taken). */
+static int build_sequence(yaml_reader *r, json_t *arr, int depth, size_t *nodes)
+{
+    int rc = 0;
+    for (;;) {
+        yaml_event_t cev;
+        if ((rc = get_event(r, &cev)) < 0)
+            break;
+        if (cev.type == YAML_SEQUENCE_END_EVENT) {
+            yaml_event_delete(&cev);
+            break;
+        }
+        json_t *c = NULL;
+        size_t n = 0;
+        rc = build_node(r, &cev, depth + 1, &c, &n);
+        *nodes = add_sat(*nodes, n);
+        if (c)
+            json_array_append_new(arr, c);
+        if (rc < 0)
+            break;
+    }
+    return rc;
+}
+
+/* An alias (*name) as a node: the anchored value, shared, or refused
+ * (unknown, refused itself, or past MAX_NODES once expanded). Takes over
+ * and deletes *ev. Returns 0. */
+static int build_alias(yaml_reader *r, yaml_event_t *ev, json_t **out, size_t *nodes)
+{
+    yaml_mark_t m = ev->start_mark;
+    json_t *v = NULL;
+    const char *name = (const char *)ev->data.alias.anchor;
+    anchor *an = anchor_find(r, name);
+    if (!an || !an->value) {
+        if (!an || !r->bomb_reported) /* once per item, not once per use */
+            bib_input_report(r->in, BIB_SEV_ERROR, abs_line(r, m), m.column + 1,
+                             an ? "alias '*%s' names a node that was refused"
+                                : "unknown alias '*%s'", name);
+        r->bomb_reported = r->bomb_reported || an;
+        r->item_bad = true;
+        r->errors++;
+    } else if (add_sat(r->nodes, an->nodes) > MAX_NODES) {
+        if (!r->bomb_reported)
+            bib_input_report(r->in, BIB_SEV_ERROR, abs_line(r, m), m.column + 1,
+                             "alias '*%s' would expand the item past %d nodes "
+                             "(alias bomb?): refused", name, MAX_NODES);
+        r->bomb_reported = true;
+        r->item_bad = true;
+        r->errors++;
+    } else {
+        /* shared, not copied: memory does not grow with expansion */
+        v = json_incref(an->value);
+        *nodes = an->nodes;
+        r->nodes = add_sat(r->nodes, an->nodes);
+    }
+    yaml_event_delete(ev);
+    *out = v;
+    return 0;
+}
+
 /* Builds the value of the node whose first event is *ev (taken over and
  * deleted here), reading its remaining events. *out gets a new reference
  * (NULL when the node was refused; r->item_bad then says a diagnostic was
@@ -540,35 +601,8 @@ static int build_node(yaml_reader *r, yaml_event_t *ev, int depth, json_t **out,
     json_t *v = NULL;
     int rc = 0;
     switch (ev->type) {
-    case YAML_ALIAS_EVENT: {
-        const char *name = (const char *)ev->data.alias.anchor;
-        anchor *an = anchor_find(r, name);
-        if (!an || !an->value) {
-            if (!an || !r->bomb_reported) /* once per item, not once per use */
-                bib_input_report(r->in, BIB_SEV_ERROR, abs_line(r, m), m.column + 1,
-                                 an ? "alias '*%s' names a node that was refused"
-                                    : "unknown alias '*%s'", name);
-            r->bomb_reported = r->bomb_reported || an;
-            r->item_bad = true;
-            r->errors++;
-        } else if (add_sat(r->nodes, an->nodes) > MAX_NODES) {
-            if (!r->bomb_reported)
-                bib_input_report(r->in, BIB_SEV_ERROR, abs_line(r, m), m.column + 1,
-                                 "alias '*%s' would expand the item past %d nodes "
-                                 "(alias bomb?): refused", name, MAX_NODES);
-            r->bomb_reported = true;
-            r->item_bad = true;
-            r->errors++;
-        } else {
-            /* shared, not copied: memory does not grow with expansion */
-            v = json_incref(an->value);
-            *nodes = an->nodes;
-            r->nodes = add_sat(r->nodes, an->nodes);
-        }
-        yaml_event_delete(ev);
-        *out = v;
-        return 0;
-    }
+    case YAML_ALIAS_EVENT:
+        return build_alias(r, ev, out, nodes);
     case YAML_SCALAR_EVENT:
         a = ev->data.scalar.anchor;
         r->nodes = add_sat(r->nodes, 1);
@@ -610,27 +644,7 @@ static int build_node(yaml_reader *r, yaml_event_t *ev, int depth, json_t **out,
             free(anchor_name);
             return BIB_ENOMEM;
         }
-        if (seq) {
-            for (;;) {
-                yaml_event_t cev;
-                if ((rc = get_event(r, &cev)) < 0)
-                    break;
-                if (cev.type == YAML_SEQUENCE_END_EVENT) {
-                    yaml_event_delete(&cev);
-                    break;
-                }
-                json_t *c = NULL;
-                size_t n = 0;
-                rc = build_node(r, &cev, depth + 1, &c, &n);
-                *nodes = add_sat(*nodes, n);
-                if (c)
-                    json_array_append_new(v, c);
-                if (rc < 0)
-                    break;
-            }
-        } else {
-            rc = build_mapping(r, v, depth, nodes);
-        }
+        rc = seq ? build_sequence(r, v, depth, nodes) : build_mapping(r, v, depth, nodes);
         break;
     }
     default:
@@ -795,6 +809,91 @@ static int skip_node(yaml_reader *r, yaml_event_t *ev, int depth)
     return rc;
 }
 
+/* What a state step returns besides reader_next's values: look again. */
+enum { AGAIN = 2 };
+
+/* ST_ROOT, at the document's root node *ev (taken over): a mapping holds
+ * `references:`, a sequence is a bare list of items, anything else is
+ * skipped. */
+static int at_root(yaml_reader *r, yaml_event_t *ev)
+{
+    int rc;
+    if (ev->type == YAML_MAPPING_START_EVENT && !r->recovered) {
+        yaml_event_delete(ev);
+        r->st = ST_TOPMAP;
+        return AGAIN;
+    }
+    if (ev->type == YAML_SEQUENCE_START_EVENT && (r->docs == 1 || r->recovered)) {
+        if (!r->recovered) {
+            /* a bare list of items (pandoc reads only `references:`) */
+            bib_input_report(r->in, BIB_SEV_INFO, abs_line(r, ev->start_mark),
+                             ev->start_mark.column + 1,
+                             "a bare list of items, without 'references:'");
+            r->items_in_map = false;
+            r->seq_block = ev->data.sequence_start.style != YAML_FLOW_SEQUENCE_STYLE;
+            r->seq_col = ev->start_mark.column;
+        }
+        yaml_event_delete(ev);
+        r->st = ST_ITEMS;
+        return AGAIN;
+    }
+    /* a scalar (Markdown text, an empty document) or a later list */
+    r->st = ST_DOC_END;
+    rc = skip_node(r, ev, 0);
+    if (r->broken)
+        return stop(r, rc);
+    if (rc < 0)
+        return rc;
+    return AGAIN;
+}
+
+/* ST_TOPMAP, at a key event *ev (taken over) of the root mapping:
+ * `references:` opens the items, other keys are skipped with their value. */
+static int in_topmap(yaml_reader *r, yaml_event_t *ev)
+{
+    int rc;
+    if (ev->type == YAML_MAPPING_END_EVENT) {
+        yaml_event_delete(ev);
+        r->st = ST_DOC_END;
+        return AGAIN;
+    }
+    if (ev->type == YAML_SCALAR_EVENT &&
+        strcmp((const char *)ev->data.scalar.value, "references") == 0) {
+        yaml_event_delete(ev);
+        if ((rc = get_event(r, ev)) < 0)
+            return stop(r, rc);
+        if (ev->type == YAML_SEQUENCE_START_EVENT) {
+            r->items_in_map = true;
+            r->seq_block = ev->data.sequence_start.style != YAML_FLOW_SEQUENCE_STYLE;
+            r->seq_col = ev->start_mark.column;
+            yaml_event_delete(ev);
+            r->st = ST_ITEMS;
+            return AGAIN;
+        }
+        bib_input_report(r->in, BIB_SEV_ERROR, abs_line(r, ev->start_mark),
+                         ev->start_mark.column + 1,
+                         "expected a list of items after 'references:'");
+        rc = skip_node(r, ev, 1);
+        if (r->broken)
+            return stop(r, BIB_EPARSE);
+        return rc == BIB_ENOMEM ? rc : BIB_EPARSE;
+    }
+    /* another key: skip it and its value (both, to stay in step) */
+    rc = skip_node(r, ev, 1);
+    if (!r->broken && rc != BIB_ENOMEM) {
+        int rc2 = get_event(r, ev);
+        if (rc2 == 0)
+            rc2 = skip_node(r, ev, 1);
+        if (rc == 0)
+            rc = rc2;
+    }
+    if (r->broken)
+        return stop(r, rc < 0 ? rc : BIB_EPARSE);
+    if (rc < 0)
+        return rc;
+    return AGAIN;
+}
+
 static int reader_next(bib_reader *rd, bib_record **out)
 {
     yaml_reader *r = bib_reader_state(rd);
@@ -828,74 +927,11 @@ static int reader_next(bib_reader *rd, bib_record **out)
             yaml_event_delete(&ev);
             continue;
         case ST_ROOT:
-            if (ev.type == YAML_MAPPING_START_EVENT && !r->recovered) {
-                yaml_event_delete(&ev);
-                r->st = ST_TOPMAP;
-                continue;
-            }
-            if (ev.type == YAML_SEQUENCE_START_EVENT && (r->docs == 1 || r->recovered)) {
-                if (!r->recovered) {
-                    /* a bare list of items (pandoc reads only `references:`) */
-                    bib_input_report(r->in, BIB_SEV_INFO, abs_line(r, ev.start_mark),
-                                     ev.start_mark.column + 1,
-                                     "a bare list of items, without 'references:'");
-                    r->items_in_map = false;
-                    r->seq_block = ev.data.sequence_start.style != YAML_FLOW_SEQUENCE_STYLE;
-                    r->seq_col = ev.start_mark.column;
-                }
-                yaml_event_delete(&ev);
-                r->st = ST_ITEMS;
-                continue;
-            }
-            /* a scalar (Markdown text, an empty document) or a later list */
-            r->st = ST_DOC_END;
-            rc = skip_node(r, &ev, 0);
-            if (r->broken)
-                return stop(r, rc);
-            if (rc < 0)
-                return rc;
-            continue;
+            rc = at_root(r, &ev);
+            break;
         case ST_TOPMAP:
-            if (ev.type == YAML_MAPPING_END_EVENT) {
-                yaml_event_delete(&ev);
-                r->st = ST_DOC_END;
-                continue;
-            }
-            if (ev.type == YAML_SCALAR_EVENT &&
-                strcmp((const char *)ev.data.scalar.value, "references") == 0) {
-                yaml_event_delete(&ev);
-                if ((rc = get_event(r, &ev)) < 0)
-                    return stop(r, rc);
-                if (ev.type == YAML_SEQUENCE_START_EVENT) {
-                    r->items_in_map = true;
-                    r->seq_block = ev.data.sequence_start.style != YAML_FLOW_SEQUENCE_STYLE;
-                    r->seq_col = ev.start_mark.column;
-                    yaml_event_delete(&ev);
-                    r->st = ST_ITEMS;
-                    continue;
-                }
-                bib_input_report(r->in, BIB_SEV_ERROR, abs_line(r, ev.start_mark),
-                                 ev.start_mark.column + 1,
-                                 "expected a list of items after 'references:'");
-                rc = skip_node(r, &ev, 1);
-                if (r->broken)
-                    return stop(r, BIB_EPARSE);
-                return rc == BIB_ENOMEM ? rc : BIB_EPARSE;
-            }
-            /* another key: skip it and its value (both, to stay in step) */
-            rc = skip_node(r, &ev, 1);
-            if (!r->broken && rc != BIB_ENOMEM) {
-                int rc2 = get_event(r, &ev);
-                if (rc2 == 0)
-                    rc2 = skip_node(r, &ev, 1);
-                if (rc == 0)
-                    rc = rc2;
-            }
-            if (r->broken)
-                return stop(r, rc < 0 ? rc : BIB_EPARSE);
-            if (rc < 0)
-                return rc;
-            continue;
+            rc = in_topmap(r, &ev);
+            break;
         case ST_ITEMS:
             if (ev.type == YAML_SEQUENCE_END_EVENT) {
                 yaml_event_delete(&ev);
@@ -917,6 +953,8 @@ static int reader_next(bib_reader *rd, bib_record **out)
             yaml_event_delete(&ev);
             return 0;
         }
+        if (rc != AGAIN)
+            return rc;
     }
 }
 

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * yaml_writer.c - the CSL-YAML writer of the yaml module: each record goes
- * through core's cslitem mapping to a jansson value (the same value the
- * csljson writer prints) and out through libyaml's emitter, one item at a
+ * through the shared cslitem mapping (plugins/csljson/cslitem.h) to a
+ * jansson value (the same value the csljson writer prints) and out through libyaml's emitter, one item at a
  * time, in the layout pandoc writes:
  *     ---
  *     references:
@@ -22,7 +22,7 @@
  * reals. An item's id is always text ('7', not 7): pandoc 2.17 skips items
  * whose id is a YAML number.
  *
- * Not for: CSL semantics (core/cslitem.c), reading (yaml_reader.c).
+ * Not for: CSL semantics (plugins/csljson/cslitem_*.c), reading (yaml_reader.c).
  */
 #include <regex.h>
 #include <stdio.h>
@@ -34,7 +34,7 @@
 
 #include "bibconv/buf.h"
 #include "bibconv/csl.h"
-#include "bibconv/cslitem.h"
+#include "cslitem.h"
 #include "bibconv/dates.h"
 #include "bibconv/plugin.h"
 #include "yamlfmt.h"

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* test_cslitem.c - the CSL item <-> JSON mapping of core/cslitem.c. */
+/* test_cslitem.c - the CSL item <-> JSON mapping of plugins/csljson/cslitem.h. */
 #include "testutil.h"
 #include <stdlib.h>
 #include <string.h>
 
 #include "bibconv.h"
+#include "cslitem.h"
 
 static bib_record *from(const char *text)
 {

@@ -3,6 +3,7 @@
  * test_merge.c - the dedupe engine (merge.h): DOI and title matching, the
  * cases kept apart, and the richest-value merge.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "bibconv.h"

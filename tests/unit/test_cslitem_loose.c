@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * test_cslitem_loose.c - BIB_CSLITEM_LOOSE, the pandoc/YAML conveniences of
- * core/cslitem.c: pandoc-citeproc's {year, month, day} date maps and lists
+ * plugins/csljson/cslitem_read.c: pandoc-citeproc's {year, month, day} date maps and lists
  * of them (ranges), seasons, literal entries, names as plain strings; and
  * that the same values stay refused without the flag.
  */
@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "bibconv.h"
+#include "cslitem.h"
 
 static bib_record *from(const char *text, unsigned flags)
 {

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "bibconv.h"
+#include "io_seam.h" /* core/: the test-only read size */
 
 static char *read_all(bib_input *in, size_t *lines)
 {
@@ -29,9 +30,7 @@ START_TEST(test_getline_line_ends)
     /* every buffer size, so refills split "\r\n" and UTF-8 sequences */
     static const char text[] = "a\r\nb\rc\n\nd\xC3\xA9\r";
     for (int bs = 1; bs <= 8; bs++) {
-        char env[8];
-        snprintf(env, sizeof env, "%d", bs);
-        setenv("BIBCONV_IO_BUFSIZE", env, 1);
+        bib_input_test_bufsize((size_t)bs);
         bib_input *in = bib_input_open_memory(text, sizeof text - 1, "m", NULL);
         size_t n;
         char *all = read_all(in, &n);
@@ -41,7 +40,7 @@ START_TEST(test_getline_line_ends)
         free(all);
         bib_input_free(in);
     }
-    unsetenv("BIBCONV_IO_BUFSIZE");
+    bib_input_test_bufsize(0);
 }
 END_TEST
 
@@ -49,9 +48,7 @@ START_TEST(test_consume_positions)
 {
     static const char text[] = "ab\ncd\xC3\xA9" "f\r\ngh";
     for (int bs = 1; bs <= 6; bs++) {
-        char env[8];
-        snprintf(env, sizeof env, "%d", bs);
-        setenv("BIBCONV_IO_BUFSIZE", env, 1);
+        bib_input_test_bufsize((size_t)bs);
         bib_input *in = bib_input_open_memory(text, sizeof text - 1, "m", NULL);
         const char *d;
         size_t n;
@@ -73,7 +70,7 @@ START_TEST(test_consume_positions)
         ck_assert_uint_eq(bib_input_offset(in), sizeof text - 1);
         bib_input_free(in);
     }
-    unsetenv("BIBCONV_IO_BUFSIZE");
+    bib_input_test_bufsize(0);
 }
 END_TEST
 

@@ -5,6 +5,12 @@
  * yaml plugin builds the same json_t from YAML events; both call this, so
  * CSL semantics live in one place.
  *
+ * Private to the plugins: a static library (cslitem, built in
+ * plugins/csljson/meson.build) linked into the csljson and yaml modules and
+ * the tests, so libbibconv's public headers need no jansson. Sources:
+ * cslitem_read.c (JSON -> record), cslitem_json.c (record -> JSON value),
+ * cslitem_write.c (record -> JSON text).
+ *
  * Not for: JSON text, streaming or YAML syntax (the plugins do those).
  *
  * Reading rules: every CSL 1.0.2 variable by kind (csl.h); keys matched
@@ -15,15 +21,15 @@
  * unknown keys kept as extras ("csljson", key, compact JSON text) so a
  * writer puts them back unchanged.
  */
-#ifndef BIBCONV_CSLITEM_H
-#define BIBCONV_CSLITEM_H
+#ifndef BIBCONV_PLUGIN_CSLITEM_H
+#define BIBCONV_PLUGIN_CSLITEM_H
 
 #include <jansson.h>
 
-#include "common.h"
-#include "io.h"
-#include "buf.h"
-#include "record.h"
+#include "bibconv/buf.h"
+#include "bibconv/common.h"
+#include "bibconv/io.h"
+#include "bibconv/record.h"
 
 BIB_BEGIN_DECLS
 
@@ -46,8 +52,8 @@ typedef struct bib_cslitem_ctx {
  * an object, or has neither id nor any variable, is an error: returns
  * BIB_EPARSE after reporting, *out NULL. BIB_ENOMEM on allocation failure.
  * `item` is borrowed. */
-BIB_API int bib_cslitem_from_json(bib_record **out, const json_t *item,
-                                  const bib_cslitem_ctx *ctx);
+int bib_cslitem_from_json(bib_record **out, const json_t *item,
+                          const bib_cslitem_ctx *ctx);
 
 /* Flags for bib_cslitem_to_json. */
 enum {
@@ -60,7 +66,7 @@ enum {
  * BIB_FIELD_BARE_NUMBER, keyword values joined with ", ", "and others"
  * written as a final {"literal": "others"} name, csljson extras restored.
  * Returns a new reference (json_decref it) or NULL on out of memory. */
-BIB_API json_t *bib_cslitem_to_json(const bib_record *rec, unsigned flags);
+json_t *bib_cslitem_to_json(const bib_record *rec, unsigned flags);
 
 /* Flags for bib_cslitem_write. */
 enum {
@@ -74,8 +80,8 @@ enum {
  * further levels. Written straight from the record when no csljson extra
  * asks for the input's spelling, which is what makes bibtex -> csljson
  * fast; through json_t otherwise. Returns 0 or BIB_ENOMEM. */
-BIB_API int bib_cslitem_write(bib_buf *out, const bib_record *rec, unsigned flags, int level);
+int bib_cslitem_write(bib_buf *out, const bib_record *rec, unsigned flags, int level);
 
 BIB_END_DECLS
 
-#endif /* BIBCONV_CSLITEM_H */
+#endif /* BIBCONV_PLUGIN_CSLITEM_H */

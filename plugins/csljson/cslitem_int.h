@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cslitem_int.h - what the three cslitem_*.c files share and nothing else
+ * includes: the extras' format name and the canonical JSON of one value.
+ */
+#ifndef BIBCONV_PLUGIN_CSLITEM_INT_H
+#define BIBCONV_PLUGIN_CSLITEM_INT_H
+
+#include "cslitem.h"
+#include "bibconv/dates.h"
+
+/* extras kept for the csljson writer: ("csljson", key, compact JSON) */
+#define CSLITEM_FMT "csljson"
+/* extra name prefix of an input spelling kept beside the mapped value */
+#define CSLITEM_RAW_PREFIX "@raw:"
+
+/* The members of a CSL name object that hold text, in bib_name order:
+ * family, given, dropping-particle, non-dropping-particle, suffix, literal. */
+extern const char *const cslitem_name_keys[6];
+
+/* Reads one variable of an item into rec (tmp: scratch; ctx may be NULL:
+ * no diagnostics). Returns 0, BIB_EINVAL when the value does not fit (the
+ * caller keeps it as an extra), or BIB_ENOMEM. */
+int cslitem_read_var(bib_record *rec, bib_var var, const char *key, const json_t *v,
+                     bib_buf *tmp, const bib_cslitem_ctx *ctx);
+
+/* The canonical CSL-JSON value of one field of rec (a new reference), or
+ * NULL when it gives nothing or memory ran out. */
+json_t *cslitem_field_to_json(const bib_record *rec, const bib_field *f);
+
+/* The CSL-JSON date object of d (a new reference), or NULL. */
+json_t *cslitem_date_to_json(const bib_date *d);
+
+#endif /* BIBCONV_PLUGIN_CSLITEM_INT_H */

@@ -1,0 +1,423 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cslitem_write.c - bib_cslitem_write: the JSON text of an entry written
+ * straight from the record in jansson's dump layout, the fast path of
+ * bibtex -> csljson; through bib_cslitem_to_json when an input spelling
+ * must be kept.
+ *
+ * Not for: reading (cslitem_read.c) or the jansson value (cslitem_json.c).
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bibconv/buf.h"
+#include "bibconv/dates.h"
+#include "cslitem_int.h"
+
+/* The JSON text emitter of bib_cslitem_write: jansson's dump layout. */
+typedef struct jw {
+    bib_buf *out;
+    bool pretty;
+    int level; /* current depth, counting the caller's base level */
+} jw;
+
+static void jw_newline(jw *w)
+{
+    if (!w->pretty)
+        return;
+    /* a newline and the indentation in one copy (deeper levels loop) */
+    static const char nl[] = "\n                                                                ";
+    size_t sp = 2 * (size_t)(w->level > 0 ? w->level : 0), room = sizeof nl - 2;
+    size_t k = sp < room ? sp : room;
+    bib_buf_append_fast(w->out, nl, 1 + k);
+    for (sp -= k; sp; sp -= k) {
+        k = sp < room ? sp : room;
+        bib_buf_append_fast(w->out, nl + 1, k);
+    }
+}
+
+static void jw_string(jw *w, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+    bib_buf_putc_fast(w->out, '"');
+    size_t run = 0, i = 0;
+    while (i < n) {
+        /* eight bytes at a time while none needs escaping: a byte below
+         * 0x20, a '"' or a '\\' (the usual has-zero-byte bit trick; its
+         * lowest flagged byte is always a real one); the tail is padded
+         * with harmless bytes */
+        uint64_t x = ones * 'a';
+        memcpy(&x, s + i, n - i < 8 ? n - i : 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+        x = __builtin_bswap64(x); /* first byte lowest, as the count below expects */
+#endif
+        uint64_t lt = (x - ones * 0x20) & ~x;
+        uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\');
+        uint64_t hit = (lt | ((q - ones) & ~q) | ((b - ones) & ~b)) & high;
+        if (!hit) {
+            i += 8;
+            continue;
+        }
+        i += (size_t)__builtin_ctzll(hit) / 8;
+        unsigned char c = (unsigned char)s[i];
+        bib_buf_append_fast(w->out, s + run, i - run);
+        run = ++i;
+        char e[7] = {'\\', 0, 0, 0, 0, 0, 0};
+        size_t el = 2;
+        switch (c) {
+        case '"': e[1] = '"'; break;
+        case '\\': e[1] = '\\'; break;
+        case '\b': e[1] = 'b'; break;
+        case '\f': e[1] = 'f'; break;
+        case '\n': e[1] = 'n'; break;
+        case '\r': e[1] = 'r'; break;
+        case '\t': e[1] = 't'; break;
+        default:
+            e[1] = 'u';
+            e[2] = '0';
+            e[3] = '0';
+            e[4] = hex[c >> 4];
+            e[5] = hex[c & 15];
+            el = 6;
+        }
+        bib_buf_append_fast(w->out, e, el);
+    }
+    bib_buf_append_fast(w->out, s + run, n - run);
+    bib_buf_putc_fast(w->out, '"');
+}
+
+/* Opens an object or array; `first` tracks the separator. */
+static void jw_open(jw *w, char c, bool *first)
+{
+    bib_buf_putc_fast(w->out, c);
+    w->level++;
+    *first = true;
+}
+
+static void jw_close(jw *w, char c, bool first)
+{
+    w->level--;
+    if (!first)
+        jw_newline(w);
+    bib_buf_putc_fast(w->out, c);
+}
+
+static void jw_item(jw *w, bool *first)
+{
+    if (!*first)
+        bib_buf_putc_fast(w->out, ',');
+    *first = false;
+    jw_newline(w);
+}
+
+/* A key known to need no escaping (CSL's own names): copied as is. */
+static void jw_key_plain(jw *w, bool *first, const char *key)
+{
+    jw_item(w, first);
+    size_t n = strlen(key);
+    bib_buf_putc_fast(w->out, '"');
+    bib_buf_append_fast(w->out, key, n);
+    bib_buf_append_fast(w->out, w->pretty ? "\": " : "\":", w->pretty ? 3 : 2);
+}
+
+static void jw_key(jw *w, bool *first, const char *key)
+{
+    jw_item(w, first);
+    jw_string(w, key, strlen(key));
+    bib_buf_append_fast(w->out, w->pretty ? ": " : ":", w->pretty ? 2 : 1);
+}
+
+static void jw_int(jw *w, long long v)
+{
+    /* dates write several numbers per record: no printf */
+    char b[24];
+    size_t i = sizeof b;
+    unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+    do {
+        b[--i] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        b[--i] = '-';
+    bib_buf_append_fast(w->out, b + i, sizeof b - i);
+}
+
+static void jw_date(jw *w, const bib_date *d)
+{
+    bool f;
+    jw_open(w, '{', &f);
+    /* as cslitem_date_to_json: no date-parts without a year */
+    bool parts = d->nparts && d->parts[0].has_year;
+    if (!parts && d->nparts && !d->raw && !d->literal && d->parts[0].month) {
+        char b[32];
+        int n = snprintf(b, sizeof b, d->parts[0].day ? "XXXX-%02d-%02d" : "XXXX-%02d",
+                         d->parts[0].month, d->parts[0].day);
+        jw_key_plain(w, &f, "raw");
+        jw_string(w, b, (size_t)n);
+    }
+    if (parts) {
+        bool fa;
+        jw_key_plain(w, &f, "date-parts");
+        jw_open(w, '[', &fa);
+        for (int i = 0; i < d->nparts; i++) {
+            const bib_date_part *p = &d->parts[i];
+            bool fp;
+            jw_item(w, &fa);
+            jw_open(w, '[', &fp);
+            jw_item(w, &fp);
+            jw_int(w, p->has_year ? p->year : 0);
+            if (p->has_year && p->month) {
+                jw_item(w, &fp);
+                jw_int(w, p->month);
+                if (p->day) {
+                    jw_item(w, &fp);
+                    jw_int(w, p->day);
+                }
+            }
+            jw_close(w, ']', fp);
+        }
+        jw_close(w, ']', fa);
+        if (d->parts[0].season) {
+            jw_key_plain(w, &f, "season");
+            jw_int(w, d->parts[0].season);
+        }
+    }
+    if (d->circa) {
+        jw_key_plain(w, &f, "circa");
+        bib_buf_puts(w->out, "true");
+    }
+    if (d->literal) {
+        jw_key_plain(w, &f, "literal");
+        jw_string(w, d->literal, strlen(d->literal));
+    }
+    if (d->raw) {
+        jw_key_plain(w, &f, "raw");
+        jw_string(w, d->raw, strlen(d->raw));
+    }
+    jw_close(w, '}', f);
+}
+
+static void jw_name(jw *w, const bib_name *n)
+{
+    bool f;
+    const char *parts[6] = {n->family, n->given, n->dropping_particle,
+                            n->non_dropping_particle, n->suffix, n->literal};
+    jw_open(w, '{', &f);
+    for (int i = 0; i < 6; i++)
+        if (parts[i]) {
+            jw_key_plain(w, &f, cslitem_name_keys[i]);
+            jw_string(w, parts[i], strlen(parts[i]));
+        }
+    const char *flags[3] = {"comma-suffix", "static-ordering", "parse-names"};
+    bool on[3] = {n->comma_suffix, n->static_ordering, n->parse_names};
+    for (int i = 0; i < 3; i++)
+        if (on[i]) {
+            jw_key_plain(w, &f, flags[i]);
+            bib_buf_puts(w->out, "true");
+        }
+    jw_close(w, '}', f);
+}
+
+/* One variable as cslitem_field_to_json gives it; false when that gives nothing. */
+static bool jw_field(jw *w, bool *first, const bib_field *f)
+{
+    const char *key = bib_var_name(bib_field_var(f));
+    switch (bib_field_kind(f)) {
+    case BIB_KIND_NAMES: {
+        bool fa;
+        jw_key_plain(w, first, key);
+        jw_open(w, '[', &fa);
+        for (size_t i = 0; i < bib_field_name_count(f); i++) {
+            jw_item(w, &fa);
+            jw_name(w, bib_field_name_at(f, i));
+        }
+        if (bib_field_names_truncated(f)) {
+            bib_name others = {0};
+            others.literal = "others";
+            jw_item(w, &fa);
+            jw_name(w, &others);
+        }
+        jw_close(w, ']', fa);
+        return true;
+    }
+    case BIB_KIND_DATE:
+        jw_key_plain(w, first, key);
+        jw_date(w, bib_field_date(f));
+        return true;
+    default:
+        break;
+    }
+    const char *s = bib_field_text(f);
+    if (!s)
+        return false;
+    jw_key_plain(w, first, key);
+    size_t nv = bib_field_value_count(f);
+    if (bib_field_var(f) == BIB_VAR_CATEGORIES) {
+        bool fa;
+        jw_open(w, '[', &fa);
+        for (size_t i = 0; i < nv; i++) {
+            const char *v = bib_field_value_at(f, i);
+            jw_item(w, &fa);
+            jw_string(w, v, strlen(v));
+        }
+        jw_close(w, ']', fa);
+        return true;
+    }
+    if (bib_field_var(f) == BIB_VAR_KEYWORD && nv > 1) {
+        /* one string, as cslitem_field_to_json joins them */
+        bib_buf j = BIB_BUF_INIT;
+        for (size_t i = 0; i < nv; i++) {
+            if (i)
+                bib_buf_append_fast(&j, ", ", 2);
+            bib_buf_puts(&j, bib_field_value_at(f, i));
+        }
+        jw_string(w, j.data, j.len);
+        bib_buf_clear(&j);
+        return true;
+    }
+    if (bib_field_flags(f) & BIB_FIELD_BARE_NUMBER) {
+        char *end;
+        errno = 0;
+        long long x = strtoll(s, &end, 10);
+        if (*s && !*end && !(s[0] == '0' && s[1]) && errno == 0) {
+            jw_int(w, x);
+            return true;
+        }
+    }
+    jw_string(w, s, strlen(s));
+    return true;
+}
+
+/* True when some extra of the record is the csljson plugin's own (an input
+ * spelling to restore, or a key CSL does not know): those need the json_t
+ * path, which looks them up and compares canonical forms. */
+static bool has_csljson_extras(const bib_record *rec)
+{
+    size_t n = bib_record_extra_count(rec);
+    for (size_t i = 0; i < n; i++) {
+        const char *fmt;
+        bib_record_extra_at(rec, i, &fmt, NULL, NULL, NULL);
+        if (strcmp(fmt, CSLITEM_FMT) == 0)
+            return true;
+    }
+    return false;
+}
+
+static int dump_to_buf(const char *buffer, size_t size, void *data)
+{
+    return bib_buf_append_fast(data, buffer, size) == 0 ? 0 : -1;
+}
+
+int bib_cslitem_write(bib_buf *out, const bib_record *rec, unsigned flags, int level)
+{
+    bool pretty = flags & BIB_CSLITEM_PRETTY;
+    if (has_csljson_extras(rec)) {
+        json_t *j = bib_cslitem_to_json(rec, flags);
+        if (!j)
+            return BIB_ENOMEM;
+        size_t start = out->len;
+        int rc = json_dump_callback(j, dump_to_buf, out, pretty ? JSON_INDENT(2) : JSON_COMPACT);
+        json_decref(j);
+        if (rc != 0 || bib_buf_failed(out))
+            return BIB_ENOMEM;
+        if (pretty && level > 0) {
+            /* indent every line after the first by `level` levels */
+            bib_buf tmp = BIB_BUF_INIT;
+            for (size_t i = start; i < out->len; i++) {
+                bib_buf_putc_fast(&tmp, out->data[i]);
+                if (out->data[i] == '\n')
+                    for (int k = 0; k < level; k++)
+                        bib_buf_append_fast(&tmp, "  ", 2);
+            }
+            bib_buf_truncate(out, start);
+            bib_buf_append_fast(out, tmp.data, tmp.len);
+            bib_buf_clear(&tmp);
+        }
+        return bib_buf_failed(out) ? BIB_ENOMEM : 0;
+    }
+    jw w = {out, pretty, level};
+    bool first;
+    jw_open(&w, '{', &first);
+    const char *id = bib_record_id(rec);
+    if (id) {
+        jw_key_plain(&w, &first, "id");
+        jw_string(&w, id, strlen(id));
+    }
+    bib_type t = bib_record_type(rec);
+    jw_key_plain(&w, &first, "type");
+    const char *tn = t ? bib_type_name(t) : "document";
+    jw_string(&w, tn, strlen(tn));
+    for (size_t i = 0; i < bib_record_field_count(rec); i++)
+        jw_field(&w, &first, bib_record_field_at(rec, i));
+    size_t ne = bib_record_extra_count(rec);
+    if (ne && (flags & BIB_CSLITEM_CUSTOM_EXTRAS)) {
+        /* custom: {fmt: {name: value, or [values] when repeated}} in order
+         * of first appearance; a record has few extras, so the grouping
+         * scans stay small */
+        bool fc;
+        jw_key_plain(&w, &first, "custom");
+        jw_open(&w, '{', &fc);
+        for (size_t i = 0; i < ne; i++) {
+            const char *fmt, *name;
+            bib_record_extra_at(rec, i, &fmt, &name, NULL, NULL);
+            bool seen = false;
+            for (size_t k = 0; k < i && !seen; k++) {
+                const char *f2;
+                bib_record_extra_at(rec, k, &f2, NULL, NULL, NULL);
+                seen = strcmp(f2, fmt) == 0;
+            }
+            if (seen)
+                continue;
+            bool ff;
+            jw_key(&w, &fc, fmt);
+            jw_open(&w, '{', &ff);
+            for (size_t k = i; k < ne; k++) {
+                const char *f2, *n2, *v2;
+                size_t l2;
+                bib_record_extra_at(rec, k, &f2, &n2, &v2, &l2);
+                if (strcmp(f2, fmt) != 0)
+                    continue;
+                bool dup = false;
+                size_t count = 0;
+                for (size_t m = i; m < ne; m++) {
+                    const char *f3, *n3;
+                    bib_record_extra_at(rec, m, &f3, &n3, NULL, NULL);
+                    if (strcmp(f3, fmt) == 0 && strcmp(n3, n2) == 0) {
+                        if (m < k)
+                            dup = true;
+                        count++;
+                    }
+                }
+                if (dup)
+                    continue;
+                jw_key(&w, &ff, n2);
+                if (count == 1) {
+                    jw_string(&w, v2, l2);
+                    continue;
+                }
+                bool fa;
+                jw_open(&w, '[', &fa);
+                for (size_t m = k; m < ne; m++) {
+                    const char *f3, *n3, *v3;
+                    size_t l3;
+                    bib_record_extra_at(rec, m, &f3, &n3, &v3, &l3);
+                    if (strcmp(f3, fmt) == 0 && strcmp(n3, n2) == 0) {
+                        jw_item(&w, &fa);
+                        jw_string(&w, v3, l3);
+                    }
+                }
+                jw_close(&w, ']', fa);
+            }
+            jw_close(&w, '}', ff);
+        }
+        jw_close(&w, '}', fc);
+    }
+    jw_close(&w, '}', first);
+    return bib_buf_failed(out) ? BIB_ENOMEM : 0;
+}

@@ -31,6 +31,7 @@ struct bib_writer {
     void *state;
     bool ended;
     int end_rc;
+    size_t written; /* records the writer took (directives it drops not) */
 };
 
 void *bib_reader_state(bib_reader *rd) { return rd->state; }
@@ -146,8 +147,10 @@ int bib_writer_write(bib_writer *wr, const bib_record *rec)
     bib_diag *d = bib_output_diag(wr->out);
     size_t before = bib_diag_count(d, BIB_SEV_ERROR);
     int rc = wr->fmt->writer->write(wr, rec);
-    if (rc < 0)
+    if (rc < 0 && bib_output_error(wr->out) != BIB_EIO) /* EIO: the output said why */
         check_reported(d, before, wr->fmt->name, "writer", bib_output_name(wr->out));
+    if (rc >= 0)
+        wr->written++;
     return rc < 0 ? rc : 0;
 }
 
@@ -159,10 +162,12 @@ int bib_writer_finish(bib_writer *wr)
     bib_diag *d = bib_output_diag(wr->out);
     size_t before = bib_diag_count(d, BIB_SEV_ERROR);
     wr->end_rc = wr->fmt->writer->end(wr);
-    if (wr->end_rc < 0)
+    if (wr->end_rc < 0 && bib_output_error(wr->out) != BIB_EIO)
         check_reported(d, before, wr->fmt->name, "writer", bib_output_name(wr->out));
     return wr->end_rc;
 }
+
+size_t bib_writer_written(const bib_writer *wr) { return wr->written; }
 
 void bib_writer_free(bib_writer *wr)
 {
@@ -293,6 +298,7 @@ int bib_convert_input(const bib_format_desc *from, bib_input *in, const bib_opti
             break;
         }
         st.read++;
+        size_t taken = bib_writer_written(wr);
         int wrc = bib_writer_write(wr, rec);
         bib_record_free(rec);
         if (wrc < 0) {
@@ -305,7 +311,7 @@ int bib_convert_input(const bib_format_desc *from, bib_input *in, const bib_opti
             }
             continue;
         }
-        st.written++;
+        st.written += bib_writer_written(wr) - taken; /* 0 for a dropped directive */
     }
     bib_reader_free(rd);
     if (stats) {

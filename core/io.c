@@ -674,8 +674,12 @@ static int flush_buf(bib_output *o)
         if (w < 0) {
             if (errno == EINTR)
                 continue;
-            bib_diag_report(o->diag, BIB_SEV_ERROR, o->name, 0, 0, "write error: %s",
-                            strerror(errno));
+            /* a reader that closed its end (`| head`) wants no more: stop
+             * quietly, as filters do; anything else (EFBIG under ulimit -f,
+             * ENOSPC) is a system error worth a message */
+            if (errno != EPIPE)
+                bib_diag_report(o->diag, BIB_SEV_ERROR, o->name, 0, 0, "write error: %s",
+                                strerror(errno));
             o->err = BIB_EIO;
             break;
         }

@@ -11,6 +11,7 @@
  * existing FILE byte-for-byte untouched.
  */
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -196,6 +197,11 @@ int main(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
+    /* write errors come back as EPIPE/EFBIG and end the run through the
+     * output's sticky error (exit 3, temporary file removed) instead of a
+     * signal that kills it half-way */
+    signal(SIGPIPE, SIG_IGN);
+    signal(SIGXFSZ, SIG_IGN);
     cli c = {0};
     bib_dedupe_config_init(&c.dcfg);
     c.diag = bib_diag_new();

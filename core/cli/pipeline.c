@@ -231,8 +231,6 @@ static int emit(conv *v, bib_record *rec)
     }
     if (rc == 0)
         rc = bib_writer_write(v->wr, rec);
-    if (rc == 0)
-        v->written++;
     bib_record_free(rec);
     return rc;
 }
@@ -436,6 +434,7 @@ int cli_convert(cli *c, int nfiles, char **files)
     free(v.held);
     if (status == EXIT_OK && bib_diag_count(c->diag, BIB_SEV_ERROR))
         status = EXIT_BADINPUT;
+    v.written = bib_writer_written(v.wr); /* directives the target drops are not counted */
     int erc = bib_writer_finish(v.wr);
     bib_writer_free(v.wr);
     bib_keyset_free(v.used);

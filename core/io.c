@@ -214,37 +214,80 @@ static ssize_t fill_once(bib_input *in, size_t want)
     return r == 0 ? 0 : (ssize_t)(o ? o : 1); /* >0 while the source gives bytes */
 }
 
-/* Looks at the first bytes once for a BOM. */
+/* Switches the input to UTF-16 conversion, converting the buffered raw
+ * bytes after the first `skip` (a BOM). */
+static int switch_utf16(bib_input *in, conv_mode m, size_t skip)
+{
+    const unsigned char *p = (const unsigned char *)in->buf + in->start;
+    size_t rawn = in->end - in->start - skip;
+    unsigned char *raw = malloc(rawn ? rawn : 1);
+    if (!raw)
+        return BIB_ENOMEM;
+    memcpy(raw, p + skip, rawn);
+    in->conv = m;
+    in->start = in->end = 0;
+    if (ensure_cap(in, rawn * 2 + 8)) {
+        free(raw);
+        return BIB_ENOMEM;
+    }
+    in->end = conv_utf16(in, raw, rawn, in->buf, false);
+    free(raw);
+    return 0;
+}
+
+#define SNIFF_SIZE 4096
+
+/* UTF-16 without a BOM, told by its NUL bytes as RFC 8259 tells JSON's
+ * encodings: text in a Latin script has a NUL in (nearly) every other
+ * byte, on the odd side for LE, the even side for BE, while UTF-8 text has
+ * none (a stray NUL or two in an 8-bit file must not count, hence the
+ * proportions). Returns the guess or CONV_NONE. */
+static conv_mode sniff_utf16(const unsigned char *p, size_t n)
+{
+    if (n > SNIFF_SIZE)
+        n = SNIFF_SIZE;
+    size_t pairs = n / 2, zeven = 0, zodd = 0;
+    if (pairs < 2)
+        return CONV_NONE;
+    for (size_t i = 0; i < pairs * 2; i += 2) {
+        zeven += p[i] == 0;
+        zodd += p[i + 1] == 0;
+    }
+    if (zodd * 2 >= pairs && zeven * 16 <= zodd)
+        return CONV_UTF16LE;
+    if (zeven * 2 >= pairs && zodd * 16 <= zeven)
+        return CONV_UTF16BE;
+    return CONV_NONE;
+}
+
+/* Looks at the first bytes once for a BOM, or for UTF-16 without one. */
 static int start(bib_input *in)
 {
     in->started = true;
-    while (in->end - in->start < 3 && !in->src_eof) {
-        ssize_t r = fill_once(in, 4096);
+    while (in->end - in->start < SNIFF_SIZE && !in->src_eof) {
+        ssize_t r = fill_once(in, SNIFF_SIZE);
         if (r < 0)
             return (int)r;
     }
     const unsigned char *p = (const unsigned char *)in->buf + in->start;
     size_t n = in->end - in->start;
+    conv_mode guess;
     if (n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF) {
         in->start += 3; /* BOM is not text: not counted in columns */
     } else if (n >= 2 && ((p[0] == 0xFF && p[1] == 0xFE) || (p[0] == 0xFE && p[1] == 0xFF))) {
-        in->conv = p[0] == 0xFF ? CONV_UTF16LE : CONV_UTF16BE;
-        /* convert what is already buffered, after the BOM */
-        size_t rawn = n - 2;
-        unsigned char *raw = malloc(rawn ? rawn : 1);
-        if (!raw)
+        if (switch_utf16(in, p[0] == 0xFF ? CONV_UTF16LE : CONV_UTF16BE, 2))
             return BIB_ENOMEM;
-        memcpy(raw, p + 2, rawn);
-        in->start = in->end = 0;
-        if (ensure_cap(in, rawn * 2 + 8)) {
-            free(raw);
-            return BIB_ENOMEM;
-        }
-        in->end = conv_utf16(in, raw, rawn, in->buf, false);
-        free(raw);
         bib_diag_report(in->diag, BIB_SEV_NOTE, in->name, 0, 0,
                         "input is UTF-16%s (byte order mark), converted to UTF-8",
                         in->conv == CONV_UTF16LE ? "LE" : "BE");
+    } else if ((guess = sniff_utf16(p, n)) != CONV_NONE) {
+        if (switch_utf16(in, guess, 0))
+            return BIB_ENOMEM;
+        /* a warning: a guess, and check must not call such a file clean */
+        bib_diag_report(in->diag, BIB_SEV_WARNING, in->name, 0, 0,
+                        "input has no byte order mark but its NUL bytes look like "
+                        "UTF-16%s; read as UTF-16%s (a guess)",
+                        guess == CONV_UTF16LE ? "LE" : "BE", guess == CONV_UTF16LE ? "LE" : "BE");
     }
     memset(in->buf + in->end, 0, PAD);
     return 0;

@@ -38,6 +38,7 @@ struct bib_input {
     char *buf;
     size_t cap, start, end;
     size_t bufsize; /* preferred read size */
+    size_t max_value; /* longest line or window a reader may ask for */
     /* conversion */
     conv_mode conv;
     unsigned char carry[4]; /* undecoded tail bytes of a UTF-16 read */
@@ -155,6 +156,11 @@ static int ensure_cap(bib_input *in, size_t need)
     size_t cap = in->cap ? in->cap : in->bufsize + PAD;
     while (cap < need + PAD)
         cap *= 2;
+    /* near the bound, grow to what is needed, not to the next power of
+     * two (a 64 MiB window must not cost 128) */
+    size_t limit = in->max_value + 4 * DEFAULT_BUFSIZE + PAD;
+    if (cap > limit && need + PAD <= limit)
+        cap = limit;
     char *p = realloc(in->buf, cap);
     if (!p)
         return BIB_ENOMEM;
@@ -293,6 +299,14 @@ static int start(bib_input *in)
     return 0;
 }
 
+/* The bound for inputs opened from now on (bib_io_set_max_value). */
+static size_t default_max_value = BIB_MAX_VALUE_DEFAULT;
+
+void bib_io_set_max_value(size_t n)
+{
+    default_max_value = n ? n : BIB_MAX_VALUE_DEFAULT;
+}
+
 static bib_input *input_new(const char *name, bib_diag *diag)
 {
     bib_input *in = calloc(1, sizeof *in);
@@ -303,6 +317,7 @@ static bib_input *input_new(const char *name, bib_diag *diag)
     in->col = 1;
     in->diag = diag;
     in->bufsize = DEFAULT_BUFSIZE;
+    in->max_value = default_max_value;
     const char *e = getenv("BIBCONV_IO_BUFSIZE"); /* tests: force refills */
     if (e && atoi(e) > 0)
         in->bufsize = (size_t)atoi(e);
@@ -372,6 +387,60 @@ void bib_input_free(bib_input *in)
 const char *bib_input_name(const bib_input *in) { return in->name; }
 bib_diag *bib_input_diag(const bib_input *in) { return in->diag; }
 
+size_t bib_input_max_value(const bib_input *in) { return in->max_value; }
+
+void bib_input_set_max_value(bib_input *in, size_t n)
+{
+    in->max_value = n ? n : BIB_MAX_VALUE_DEFAULT;
+}
+
+void bib_input_report_too_long(bib_input *in, size_t line, size_t column, const char *what)
+{
+    size_t m = in->max_value;
+    bool mib = m % (1024 * 1024) == 0;
+    bib_input_report(in, BIB_SEV_ERROR, line, column,
+                     "%s longer than %zu %s (the bound; raise it with --max-value=SIZE)", what,
+                     mib ? m / (1024 * 1024) : m, mib ? "MiB" : "bytes");
+}
+
+/* Past the bound: reports it at the window start, then drops the rest of
+ * that line without buffering it (memory stays at the bound), so the reader
+ * resumes at the next line and skips the record. A line that goes on for
+ * another bound's worth (/dev/zero) ends the input, said so: an endless
+ * line must not mean an endless run. */
+static int over_bound(bib_input *in, const char *what)
+{
+    bib_input_report_too_long(in, in->line, in->col, what);
+    uint64_t give_up = in->offset + (in->end - in->start) + in->max_value;
+    for (;;) {
+        if (in->offset >= give_up) {
+            bib_input_report(in, BIB_SEV_ERROR, in->line, in->col,
+                             "still no line end: the rest of the input is not read");
+            in->start = in->end = 0;
+            in->src_eof = true;
+            break;
+        }
+        size_t n = in->end - in->start;
+        const char *d = in->buf + in->start;
+        size_t i = 0;
+        while (i < n && d[i] != '\n' && d[i] != '\r')
+            i++;
+        if (i < n) {
+            bib_input_consume(in, i + 1); /* "\r\n": the "\n" left is pending_cr's */
+            break;
+        }
+        bib_input_consume(in, n);
+        in->start = in->end = 0;
+        if (in->src_eof)
+            break;
+        ssize_t r = fill_once(in, in->bufsize);
+        if (r < 0)
+            return (int)r;
+    }
+    memset(in->buf + in->end, 0, PAD);
+    return BIB_EPARSE;
+}
+
 int bib_input_window(bib_input *in, size_t min, const char **data, size_t *len)
 {
     if (!in->started) {
@@ -379,6 +448,8 @@ int bib_input_window(bib_input *in, size_t min, const char **data, size_t *len)
         if (rc)
             return rc;
     }
+    if (min > in->max_value)
+        return over_bound(in, "line or value");
     size_t have = in->end - in->start;
     if ((have < min || have == 0) && !in->src_eof) {
         /* compact so the window starts at 0, then read until satisfied */
@@ -508,6 +579,8 @@ int bib_input_getline(bib_input *in, const char **line, size_t *len)
         }
         /* need more bytes: remember how far we looked */
         scanned = (size_t)(p - d);
+        if (n + 1 > in->max_value)
+            return over_bound(in, "line");
         rc = bib_input_window(in, n + 1, &d, &n);
         if (rc)
             return rc;

@@ -80,6 +80,14 @@ int bib_reader_new(bib_reader **out, const bib_format_desc *fmt, bib_input *in,
     return 0;
 }
 
+/* An entry with no id, no field and no extra: `{}` in CSL-JSON. */
+static bool is_empty(const bib_record *rec)
+{
+    const char *id = bib_record_id(rec);
+    return bib_record_kind_of(rec) == BIB_RECORD_ENTRY && !(id && *id) &&
+           bib_record_field_count(rec) == 0 && bib_record_extra_count(rec) == 0;
+}
+
 int bib_reader_next(bib_reader *rd, bib_record **out)
 {
     *out = NULL;
@@ -98,6 +106,17 @@ int bib_reader_next(bib_reader *rd, bib_record **out)
         return BIB_EPLUGIN;
     } else if (rc > 1) {
         rc = 1;
+    }
+    if (rc == 1 && is_empty(*out)) {
+        /* nothing to convert: a writer would invent an entry ('@misc{anon}')
+         * out of it; an error, so the loss of whatever was meant is said */
+        size_t line = 0;
+        bib_record_origin(*out, &line);
+        bib_input_report(rd->in, BIB_SEV_ERROR, line, line ? 1 : 0,
+                         "empty record (no id, no fields): skipped");
+        bib_record_free(*out);
+        *out = NULL;
+        return BIB_EPARSE;
     }
     return rc;
 }

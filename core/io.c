@@ -406,12 +406,12 @@ void bib_input_report_too_long(bib_input *in, size_t line, size_t column, const 
 /* Past the bound: reports it at the window start, then drops the rest of
  * that line without buffering it (memory stays at the bound), so the reader
  * resumes at the next line and skips the record. A line that goes on for
- * another bound's worth (/dev/zero) ends the input, said so: an endless
- * line must not mean an endless run. */
+ * 16 bounds more (1 GiB by default: /dev/zero) ends the input, said so: an
+ * endless line must not mean an endless run. */
 static int over_bound(bib_input *in, const char *what)
 {
     bib_input_report_too_long(in, in->line, in->col, what);
-    uint64_t give_up = in->offset + (in->end - in->start) + in->max_value;
+    uint64_t give_up = in->offset + (in->end - in->start) + 16 * (uint64_t)in->max_value;
     for (;;) {
         if (in->offset >= give_up) {
             bib_input_report(in, BIB_SEV_ERROR, in->line, in->col,

@@ -9,7 +9,10 @@
  *
  * Encoding. At open, a UTF-8 BOM is skipped and a UTF-16 (LE/BE) BOM turns
  * on conversion to UTF-8, so readers and probes only ever see UTF-8 (with a
- * note naming the conversion). Readers of formats that meet 8-bit files
+ * note naming the conversion). Without a BOM, UTF-16 is recognised by its
+ * NUL bytes in the first 4 KiB (at least half the code units with a NUL
+ * high byte, hardly any on the other side) and converted with a warning
+ * naming the guess. Readers of formats that meet 8-bit files
  * (RIS, BibTeX) call bib_input_set_encoding(in, BIB_ENC_DETECT) before
  * reading: if the head is not valid UTF-8 the input is converted from
  * Windows-1252 (a superset of printable Latin-1) with a warning.

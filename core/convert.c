@@ -80,11 +80,15 @@ int bib_reader_new(bib_reader **out, const bib_format_desc *fmt, bib_input *in,
     return 0;
 }
 
-/* An entry with no id, no field and no extra: `{}` in CSL-JSON. */
+/* An entry with no id, no field, no extra and no type the input named
+ * (the default, document): `{}` in CSL-JSON. A RIS `TY  - BOOK` alone still
+ * says what it is and passes. */
 static bool is_empty(const bib_record *rec)
 {
     const char *id = bib_record_id(rec);
+    bib_type t = bib_record_type(rec);
     return bib_record_kind_of(rec) == BIB_RECORD_ENTRY && !(id && *id) &&
+           (t == BIB_TYPE_DOCUMENT || t == BIB_TYPE_UNKNOWN) &&
            bib_record_field_count(rec) == 0 && bib_record_extra_count(rec) == 0;
 }
 
@@ -113,7 +117,7 @@ int bib_reader_next(bib_reader *rd, bib_record **out)
         size_t line = 0;
         bib_record_origin(*out, &line);
         bib_input_report(rd->in, BIB_SEV_ERROR, line, line ? 1 : 0,
-                         "empty record (no id, no fields): skipped");
+                         "empty record (no id, no type, no fields): skipped");
         bib_record_free(*out);
         *out = NULL;
         return BIB_EPARSE;

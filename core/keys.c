@@ -146,7 +146,7 @@ static int disk_split(bib_keyset *k)
     int nfd = temp_fd();
     if (nfd < 0)
         return BIB_EIO;
-    uint64_t *b = malloc(3 * BUCKET * sizeof *b);
+    uint64_t *b = calloc(3 * BUCKET, sizeof *b); /* unused slots written too */
     if (!b) {
         close(nfd);
         return BIB_ENOMEM;

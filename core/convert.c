@@ -31,6 +31,7 @@ struct bib_writer {
     void *state;
     bool ended;
     int end_rc;
+    size_t written; /* records the writer took (directives it drops not) */
 };
 
 void *bib_reader_state(bib_reader *rd) { return rd->state; }
@@ -79,6 +80,18 @@ int bib_reader_new(bib_reader **out, const bib_format_desc *fmt, bib_input *in,
     return 0;
 }
 
+/* An entry with no id, no field, no extra and no type the input named
+ * (the default, document): `{}` in CSL-JSON. A RIS `TY  - BOOK` alone still
+ * says what it is and passes. */
+static bool is_empty(const bib_record *rec)
+{
+    const char *id = bib_record_id(rec);
+    bib_type t = bib_record_type(rec);
+    return bib_record_kind_of(rec) == BIB_RECORD_ENTRY && !(id && *id) &&
+           (t == BIB_TYPE_DOCUMENT || t == BIB_TYPE_UNKNOWN) &&
+           bib_record_field_count(rec) == 0 && bib_record_extra_count(rec) == 0;
+}
+
 int bib_reader_next(bib_reader *rd, bib_record **out)
 {
     *out = NULL;
@@ -106,6 +119,17 @@ int bib_reader_next(bib_reader *rd, bib_record **out)
         bib_record_free(*out);
         *out = NULL;
         return BIB_ENOMEM;
+    }
+    if (rc == 1 && is_empty(*out)) {
+        /* nothing to convert: a writer would invent an entry ('@misc{anon}')
+         * out of it; an error, so the loss of whatever was meant is said */
+        size_t at = 0;
+        bib_record_origin(*out, &at);
+        bib_input_report(rd->in, BIB_SEV_ERROR, at, at ? 1 : 0,
+                         "empty record (no id, no type, no fields): skipped");
+        bib_record_free(*out);
+        *out = NULL;
+        return BIB_EPARSE;
     }
     return rc;
 }
@@ -155,8 +179,10 @@ int bib_writer_write(bib_writer *wr, const bib_record *rec)
     bib_diag *d = bib_output_diag(wr->out);
     size_t before = bib_diag_count(d, BIB_SEV_ERROR);
     int rc = wr->fmt->writer->write(wr, rec);
-    if (rc < 0)
+    if (rc < 0 && bib_output_error(wr->out) != BIB_EIO) /* EIO: the output said why */
         check_reported(d, before, wr->fmt->name, "writer", bib_output_name(wr->out));
+    if (rc >= 0)
+        wr->written++;
     return rc < 0 ? rc : 0;
 }
 
@@ -168,10 +194,12 @@ int bib_writer_finish(bib_writer *wr)
     bib_diag *d = bib_output_diag(wr->out);
     size_t before = bib_diag_count(d, BIB_SEV_ERROR);
     wr->end_rc = wr->fmt->writer->end(wr);
-    if (wr->end_rc < 0)
+    if (wr->end_rc < 0 && bib_output_error(wr->out) != BIB_EIO)
         check_reported(d, before, wr->fmt->name, "writer", bib_output_name(wr->out));
     return wr->end_rc;
 }
+
+size_t bib_writer_written(const bib_writer *wr) { return wr->written; }
 
 void bib_writer_free(bib_writer *wr)
 {
@@ -333,7 +361,17 @@ int bib_convert_input(const bib_format_desc *from, bib_input *in, const bib_opti
     int rc = bib_reader_new(&rd, from, in, opts, strict);
     if (rc < 0)
         return rc;
-    rc = bib_convert_each(rd, write_one, wr, stats);
+    /* written = what the writer took: a directive it drops is read, not
+     * written, so the summary says what the output holds */
+    bib_convert_stats st = {0, 0, 0};
+    size_t taken = bib_writer_written(wr);
+    rc = bib_convert_each(rd, write_one, wr, &st);
     bib_reader_free(rd);
+    st.written = bib_writer_written(wr) - taken;
+    if (stats) {
+        stats->read += st.read;
+        stats->written += st.written;
+        stats->skipped += st.skipped;
+    }
     return rc;
 }

@@ -44,6 +44,7 @@ struct bib_input {
     char *buf;
     size_t cap, start, end;
     size_t bufsize; /* preferred read size */
+    size_t max_value; /* longest line or window a reader may ask for */
     /* conversion */
     conv_mode conv;
     unsigned char carry[4]; /* undecoded tail bytes of a UTF-16 read */
@@ -161,6 +162,11 @@ static int ensure_cap(bib_input *in, size_t need)
     size_t cap = in->cap ? in->cap : in->bufsize + PAD;
     while (cap < need + PAD)
         cap *= 2;
+    /* near the bound, grow to what is needed, not to the next power of
+     * two (a 64 MiB window must not cost 128) */
+    size_t limit = in->max_value + 4 * DEFAULT_BUFSIZE + PAD;
+    if (cap > limit && need + PAD <= limit)
+        cap = limit;
     char *p = realloc(in->buf, cap);
     if (!p)
         return BIB_ENOMEM;
@@ -220,40 +226,91 @@ static ssize_t fill_once(bib_input *in, size_t want)
     return r == 0 ? 0 : (ssize_t)(o ? o : 1); /* >0 while the source gives bytes */
 }
 
-/* Looks at the first bytes once for a BOM. */
+/* Switches the input to UTF-16 conversion, converting the buffered raw
+ * bytes after the first `skip` (a BOM). */
+static int switch_utf16(bib_input *in, conv_mode m, size_t skip)
+{
+    const unsigned char *p = (const unsigned char *)in->buf + in->start;
+    size_t rawn = in->end - in->start - skip;
+    unsigned char *raw = malloc(rawn ? rawn : 1);
+    if (!raw)
+        return BIB_ENOMEM;
+    memcpy(raw, p + skip, rawn);
+    in->conv = m;
+    in->start = in->end = 0;
+    if (ensure_cap(in, rawn * 2 + 8)) {
+        free(raw);
+        return BIB_ENOMEM;
+    }
+    in->end = conv_utf16(in, raw, rawn, in->buf, false);
+    free(raw);
+    return 0;
+}
+
+#define SNIFF_SIZE 4096
+
+/* UTF-16 without a BOM, told by its NUL bytes as RFC 8259 tells JSON's
+ * encodings: text in a Latin script has a NUL in (nearly) every other
+ * byte, on the odd side for LE, the even side for BE, while UTF-8 text has
+ * none (a stray NUL or two in an 8-bit file must not count, hence the
+ * proportions). Returns the guess or CONV_NONE. */
+static conv_mode sniff_utf16(const unsigned char *p, size_t n)
+{
+    if (n > SNIFF_SIZE)
+        n = SNIFF_SIZE;
+    size_t pairs = n / 2, zeven = 0, zodd = 0;
+    if (pairs < 2)
+        return CONV_NONE;
+    for (size_t i = 0; i < pairs * 2; i += 2) {
+        zeven += p[i] == 0;
+        zodd += p[i + 1] == 0;
+    }
+    if (zodd * 2 >= pairs && zeven * 16 <= zodd)
+        return CONV_UTF16LE;
+    if (zeven * 2 >= pairs && zodd * 16 <= zeven)
+        return CONV_UTF16BE;
+    return CONV_NONE;
+}
+
+/* Looks at the first bytes once for a BOM, or for UTF-16 without one. */
 static int start(bib_input *in)
 {
     in->started = true;
-    while (in->end - in->start < 3 && !in->src_eof) {
-        ssize_t r = fill_once(in, 4096);
+    while (in->end - in->start < SNIFF_SIZE && !in->src_eof) {
+        ssize_t r = fill_once(in, SNIFF_SIZE);
         if (r < 0)
             return (int)r;
     }
     const unsigned char *p = (const unsigned char *)in->buf + in->start;
     size_t n = in->end - in->start;
+    conv_mode guess;
     if (n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF) {
         in->start += 3; /* BOM is not text: not counted in columns */
     } else if (n >= 2 && ((p[0] == 0xFF && p[1] == 0xFE) || (p[0] == 0xFE && p[1] == 0xFF))) {
-        in->conv = p[0] == 0xFF ? CONV_UTF16LE : CONV_UTF16BE;
-        /* convert what is already buffered, after the BOM */
-        size_t rawn = n - 2;
-        unsigned char *raw = malloc(rawn ? rawn : 1);
-        if (!raw)
+        if (switch_utf16(in, p[0] == 0xFF ? CONV_UTF16LE : CONV_UTF16BE, 2))
             return BIB_ENOMEM;
-        memcpy(raw, p + 2, rawn);
-        in->start = in->end = 0;
-        if (ensure_cap(in, rawn * 2 + 8)) {
-            free(raw);
-            return BIB_ENOMEM;
-        }
-        in->end = conv_utf16(in, raw, rawn, in->buf, false);
-        free(raw);
         bib_diag_report(in->diag, BIB_SEV_NOTE, in->name, 0, 0,
                         "input is UTF-16%s (byte order mark), converted to UTF-8",
                         in->conv == CONV_UTF16LE ? "LE" : "BE");
+    } else if ((guess = sniff_utf16(p, n)) != CONV_NONE) {
+        if (switch_utf16(in, guess, 0))
+            return BIB_ENOMEM;
+        /* a warning: a guess, and check must not call such a file clean */
+        bib_diag_report(in->diag, BIB_SEV_WARNING, in->name, 0, 0,
+                        "input has no byte order mark but its NUL bytes look like "
+                        "UTF-16%s; read as UTF-16%s (a guess)",
+                        guess == CONV_UTF16LE ? "LE" : "BE", guess == CONV_UTF16LE ? "LE" : "BE");
     }
     memset(in->buf + in->end, 0, PAD);
     return 0;
+}
+
+/* The bound for inputs opened from now on (bib_io_set_max_value). */
+static size_t default_max_value = BIB_MAX_VALUE_DEFAULT;
+
+void bib_io_set_max_value(size_t n)
+{
+    default_max_value = n ? n : BIB_MAX_VALUE_DEFAULT;
 }
 
 static bib_input *input_new(const char *name, bib_diag *diag)
@@ -266,6 +323,7 @@ static bib_input *input_new(const char *name, bib_diag *diag)
     in->col = 1;
     in->diag = diag;
     in->bufsize = test_bufsize ? test_bufsize : DEFAULT_BUFSIZE;
+    in->max_value = default_max_value;
     in->name = strdup(name ? name : "<input>");
     if (!in->name || ensure_cap(in, in->bufsize)) {
         free(in->name);
@@ -332,6 +390,60 @@ void bib_input_free(bib_input *in)
 const char *bib_input_name(const bib_input *in) { return in->name; }
 bib_diag *bib_input_diag(const bib_input *in) { return in->diag; }
 
+size_t bib_input_max_value(const bib_input *in) { return in->max_value; }
+
+void bib_input_set_max_value(bib_input *in, size_t n)
+{
+    in->max_value = n ? n : BIB_MAX_VALUE_DEFAULT;
+}
+
+void bib_input_report_too_long(bib_input *in, size_t line, size_t column, const char *what)
+{
+    size_t m = in->max_value;
+    bool mib = m % (1024 * 1024) == 0;
+    bib_input_report(in, BIB_SEV_ERROR, line, column,
+                     "%s longer than %zu %s (the bound; raise it with --max-value=SIZE)", what,
+                     mib ? m / (1024 * 1024) : m, mib ? "MiB" : "bytes");
+}
+
+/* Past the bound: reports it at the window start, then drops the rest of
+ * that line without buffering it (memory stays at the bound), so the reader
+ * resumes at the next line and skips the record. A line that goes on for
+ * 16 bounds more (1 GiB by default: /dev/zero) ends the input, said so: an
+ * endless line must not mean an endless run. */
+static int over_bound(bib_input *in, const char *what)
+{
+    bib_input_report_too_long(in, in->line, in->col, what);
+    uint64_t give_up = in->offset + (in->end - in->start) + 16 * (uint64_t)in->max_value;
+    for (;;) {
+        if (in->offset >= give_up) {
+            bib_input_report(in, BIB_SEV_ERROR, in->line, in->col,
+                             "still no line end: the rest of the input is not read");
+            in->start = in->end = 0;
+            in->src_eof = true;
+            break;
+        }
+        size_t n = in->end - in->start;
+        const char *d = in->buf + in->start;
+        size_t i = 0;
+        while (i < n && d[i] != '\n' && d[i] != '\r')
+            i++;
+        if (i < n) {
+            bib_input_consume(in, i + 1); /* "\r\n": the "\n" left is pending_cr's */
+            break;
+        }
+        bib_input_consume(in, n);
+        in->start = in->end = 0;
+        if (in->src_eof)
+            break;
+        ssize_t r = fill_once(in, in->bufsize);
+        if (r < 0)
+            return (int)r;
+    }
+    memset(in->buf + in->end, 0, PAD);
+    return BIB_EPARSE;
+}
+
 int bib_input_window(bib_input *in, size_t min, const char **data, size_t *len)
 {
     if (!in->started) {
@@ -339,6 +451,8 @@ int bib_input_window(bib_input *in, size_t min, const char **data, size_t *len)
         if (rc)
             return rc;
     }
+    if (min > in->max_value)
+        return over_bound(in, "line or value");
     size_t have = in->end - in->start;
     if ((have < min || have == 0) && !in->src_eof) {
         /* compact so the window starts at 0, then read until satisfied */
@@ -468,6 +582,8 @@ int bib_input_getline(bib_input *in, const char **line, size_t *len)
         }
         /* need more bytes: remember how far we looked */
         scanned = (size_t)(p - d);
+        if (n + 1 > in->max_value)
+            return over_bound(in, "line");
         rc = bib_input_window(in, n + 1, &d, &n);
         if (rc)
             return rc;
@@ -677,8 +793,12 @@ static int flush_buf(bib_output *o)
         if (w < 0) {
             if (errno == EINTR)
                 continue;
-            bib_diag_report(o->diag, BIB_SEV_ERROR, o->name, 0, 0, "write error: %s",
-                            strerror(errno));
+            /* a reader that closed its end (`| head`) wants no more: stop
+             * quietly, as filters do; anything else (EFBIG under ulimit -f,
+             * ENOSPC) is a system error worth a message */
+            if (errno != EPIPE)
+                bib_diag_report(o->diag, BIB_SEV_ERROR, o->name, 0, 0, "write error: %s",
+                                strerror(errno));
             o->err = BIB_EIO;
             break;
         }

@@ -3,31 +3,50 @@
  * keys.c - citation keys: the generation rule of keys.h and a set of used
  * keys that makes them unique across one output.
  *
- * The set is an open-addressing hash table of 64-bit key fingerprints: no
- * allocation per key, and a ceiling (BIB_KEYSET_MAX keys, 8 MiB) so that
- * memory stays flat whatever the input size.
+ * The set keeps 64-bit key fingerprints: no allocation per key, an
+ * open-addressing table in memory up to BIB_KEYSET_MAX keys (8 MiB), then
+ * a file-backed table (below), so that memory stays flat whatever the
+ * number of keys and no key is ever forgotten.
  *
  * Not for: a format's key syntax (the writers sanitise further if needed).
  */
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "bibconv/keys.h"
 #include "bibconv/utf8.h"
 
+/* The memory tier: an open-addressing table of fingerprints holding up to
+ * mem_max keys. When it fills it is merged into the disk tier, a hash
+ * table in an unlinked temporary file: 2^bits buckets of BUCKET slots (4
+ * KiB: a count, then up to BUCKET - 1 fingerprints), bucket = the top
+ * `bits` of the fingerprint. Top bits keep buckets in fingerprint order,
+ * so a merge of the sorted memory tier is one sequential pass and doubling
+ * the buckets splits each into two neighbours (another pass). A lookup
+ * past the memory tier costs one 4 KiB pread. */
+#define BUCKET 512
+#define BUCKET_FILL 256 /* average fill the disk tier keeps under */
+
 struct bib_keyset {
     uint64_t *slots; /* 0 = empty */
-    size_t cap, count;
-    bool full;
+    size_t cap, count, mem_max;
+    int fd;          /* disk tier, -1 until the first spill */
+    unsigned bits;   /* 2^bits buckets */
+    uint64_t disk_count;
+    int err;         /* sticky: a failed spill or read */
 };
 
-bib_keyset *bib_keyset_new(void)
+bib_keyset *bib_keyset_new_bounded(size_t mem_keys)
 {
     bib_keyset *k = calloc(1, sizeof *k);
     if (!k)
         return NULL;
     k->cap = 64;
+    k->fd = -1;
+    k->mem_max = mem_keys < 16 ? 16 : mem_keys;
     k->slots = calloc(k->cap, sizeof *k->slots);
     if (!k->slots) {
         free(k);
@@ -36,10 +55,17 @@ bib_keyset *bib_keyset_new(void)
     return k;
 }
 
+bib_keyset *bib_keyset_new(void)
+{
+    return bib_keyset_new_bounded(BIB_KEYSET_MAX);
+}
+
 void bib_keyset_free(bib_keyset *k)
 {
     if (!k)
         return;
+    if (k->fd >= 0)
+        close(k->fd);
     free(k->slots);
     free(k);
 }
@@ -67,26 +93,163 @@ static uint64_t *find_slot(uint64_t *slots, size_t cap, uint64_t fp)
     return &slots[i];
 }
 
+/* ---- disk tier ------------------------------------------------------------ */
+
+static uint64_t bucket_of(uint64_t fp, unsigned bits)
+{
+    return bits ? fp >> (64 - bits) : 0;
+}
+
+static int io_bucket(int fd, uint64_t *b, uint64_t i, bool write_it)
+{
+    off_t off = (off_t)(i * BUCKET * sizeof *b);
+    size_t n = BUCKET * sizeof *b;
+    ssize_t r = write_it ? pwrite(fd, b, n, off) : pread(fd, b, n, off);
+    if (r == (ssize_t)n)
+        return 0;
+    if (r >= 0 && !write_it) { /* a bucket never written reads short: empty */
+        memset((char *)b + r, 0, n - (size_t)r);
+        return 0;
+    }
+    return BIB_EIO;
+}
+
+/* 1 if fp is in the disk tier, 0 if not, BIB_EIO. */
+static int disk_has(const bib_keyset *k, uint64_t fp)
+{
+    if (k->fd < 0)
+        return 0;
+    uint64_t b[BUCKET];
+    if (io_bucket(k->fd, b, bucket_of(fp, k->bits), false))
+        return BIB_EIO;
+    for (uint64_t i = 1; i <= b[0] && i < BUCKET; i++)
+        if (b[i] == fp)
+            return 1;
+    return 0;
+}
+
+/* An unlinked temporary file: nothing is left behind, even after a crash. */
+static int temp_fd(void)
+{
+    const char *dir = getenv("TMPDIR");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/bibconv-keys.XXXXXX", dir && *dir ? dir : "/tmp");
+    int fd = mkstemp(path);
+    if (fd >= 0)
+        unlink(path);
+    return fd;
+}
+
+/* Doubles the buckets: bucket i splits into 2i and 2i + 1 of a new file. */
+static int disk_split(bib_keyset *k)
+{
+    int nfd = temp_fd();
+    if (nfd < 0)
+        return BIB_EIO;
+    uint64_t *b = calloc(3 * BUCKET, sizeof *b); /* unused slots written too */
+    if (!b) {
+        close(nfd);
+        return BIB_ENOMEM;
+    }
+    uint64_t *lo = b + BUCKET, *hi = lo + BUCKET;
+    int rc = 0;
+    for (uint64_t i = 0; i < (1ull << k->bits) && !rc; i++) {
+        rc = io_bucket(k->fd, b, i, false);
+        lo[0] = hi[0] = 0;
+        for (uint64_t j = 1; !rc && j <= b[0] && j < BUCKET; j++) {
+            uint64_t *t = (b[j] >> (63 - k->bits)) & 1 ? hi : lo;
+            t[++t[0]] = b[j];
+        }
+        if (!rc)
+            rc = io_bucket(nfd, lo, 2 * i, true);
+        if (!rc)
+            rc = io_bucket(nfd, hi, 2 * i + 1, true);
+    }
+    free(b);
+    if (rc) {
+        close(nfd);
+        return rc;
+    }
+    close(k->fd);
+    k->fd = nfd;
+    k->bits++;
+    return 0;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Moves the memory tier into the disk tier: sort, then one pass over the
+ * buckets in order (a bucket that would overflow doubles them first). */
+static int spill(bib_keyset *k)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < k->cap; i++)
+        if (k->slots[i])
+            k->slots[n++] = k->slots[i];
+    qsort(k->slots, n, sizeof *k->slots, cmp_u64);
+    int rc = 0;
+    if (k->fd < 0 && (k->fd = temp_fd()) < 0)
+        rc = BIB_EIO;
+    while (!rc && (k->disk_count + n) > (uint64_t)BUCKET_FILL << k->bits)
+        rc = disk_split(k);
+    uint64_t b[BUCKET];
+    for (size_t i = 0; i < n && !rc;) {
+        uint64_t bi = bucket_of(k->slots[i], k->bits);
+        size_t j = i;
+        while (j < n && bucket_of(k->slots[j], k->bits) == bi)
+            j++;
+        rc = io_bucket(k->fd, b, bi, false);
+        if (!rc && b[0] + (j - i) >= BUCKET) {
+            rc = disk_split(k); /* rare: a crowded bucket; the rest re-buckets */
+            continue;
+        }
+        for (; !rc && i < j; i++)
+            b[++b[0]] = k->slots[i];
+        if (!rc)
+            rc = io_bucket(k->fd, b, bi, true);
+    }
+    if (rc)
+        return k->err = rc;
+    k->disk_count += n;
+    memset(k->slots, 0, k->cap * sizeof *k->slots);
+    k->count = 0;
+    return 0;
+}
+
 bool bib_keyset_has(const bib_keyset *k, const char *key)
 {
-    return *find_slot(k->slots, k->cap, fingerprint(key)) != 0;
+    uint64_t fp = fingerprint(key);
+    if (*find_slot(k->slots, k->cap, fp))
+        return true;
+    return disk_has(k, fp) == 1; /* a read error surfaces at the next add */
 }
 
 bool bib_keyset_full(const bib_keyset *k)
 {
-    return k->full;
+    (void)k;
+    return false; /* past the memory tier keys go to disk, never dropped */
+}
+
+int bib_keyset_error(const bib_keyset *k)
+{
+    return k->err;
 }
 
 int bib_keyset_add(bib_keyset *k, const char *key)
 {
+    if (k->err)
+        return k->err;
     uint64_t fp = fingerprint(key);
     uint64_t *slot = find_slot(k->slots, k->cap, fp);
     if (*slot)
         return 0;
-    if (k->count >= BIB_KEYSET_MAX) {
-        k->full = true;
-        return 1;
-    }
+    int d = disk_has(k, fp);
+    if (d)
+        return d < 0 ? (k->err = d) : 0;
     if ((k->count + 1) * 4 > k->cap * 3) { /* keep the load under 3/4 */
         size_t ncap = k->cap * 2;
         uint64_t *ns = calloc(ncap, sizeof *ns);
@@ -101,7 +264,8 @@ int bib_keyset_add(bib_keyset *k, const char *key)
         slot = find_slot(k->slots, k->cap, fp);
     }
     *slot = fp;
-    k->count++;
+    if (++k->count >= k->mem_max)
+        return spill(k) ? k->err : 1;
     return 1;
 }
 
@@ -216,7 +380,7 @@ int bib_key_unique(bib_buf *out, bib_keyset *set, const bib_record *rec, const c
     if (wanted && *wanted) {
         int rc = bib_keyset_add(set, wanted); /* one lookup: new keys are the rule */
         if (rc < 0)
-            return BIB_ENOMEM;
+            return rc;
         if (rc == 1) {
             bib_buf_puts(out, wanted);
             return bib_buf_failed(out) ? BIB_ENOMEM : 0;
@@ -228,11 +392,12 @@ int bib_key_unique(bib_buf *out, bib_keyset *set, const bib_record *rec, const c
     else if (bib_key_generate(out, rec))
         return BIB_ENOMEM;
     size_t base = out->len;
-    for (size_t n = 0; bib_keyset_has(set, out->data + start); n++) {
+    for (size_t n = 0; bib_keyset_has(set, out->data + start) && !set->err; n++) {
         bib_buf_truncate(out, base);
         bib_key_suffix(out, n);
         if (bib_buf_failed(out))
             return BIB_ENOMEM;
     }
-    return bib_keyset_add(set, out->data + start) < 0 ? BIB_ENOMEM : 0;
+    int rc = bib_keyset_add(set, out->data + start);
+    return rc < 0 ? rc : 0;
 }

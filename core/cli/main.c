@@ -10,7 +10,10 @@
  * over FILE) only when the exit status is 0, so a failed run leaves an
  * existing FILE byte-for-byte untouched.
  */
+#include <errno.h>
 #include <getopt.h>
+#include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +51,9 @@ static void usage(FILE *f)
 "  -O keys=MODE            auto (keep unique keys, make the rest unique), keep,\n"
 "                          or regenerate; unique across the whole output\n"
 "      --no-progress       no progress bar (it is shown only on a terminal)\n"
+"      --max-value=SIZE    longest line or field value read (default 64M; K, M,\n"
+"                          G: binary multiples); a longer one is an error and\n"
+"                          its record is skipped\n"
 "  -v, --verbose           more diagnostics and a summary of record counts\n"
 "      --diagnostics=FMT   'text' (default) or 'json' (one object per line)\n"
 "      --plugin-dir DIR    search DIR for plugins first (repeatable)\n"
@@ -73,6 +79,23 @@ static void usage(FILE *f)
 "  bibconv --detect mystery.txt\n", f);
 }
 
+/* "64M", "1G", "100000": a byte count with an optional binary multiple;
+ * 0 when malformed or out of 4 KiB .. 1 TiB. */
+static size_t parse_size(const char *s)
+{
+    char *end;
+    errno = 0;
+    unsigned long long n = strtoull(s, &end, 10);
+    if (end == s || errno || *s == '-')
+        return 0;
+    const char *units = "KMGT";
+    const char *u = *end ? strchr(units, *end) : NULL;
+    if (*end && (!u || (end[1] && strcmp(end + 1, "iB") != 0 && strcmp(end + 1, "B") != 0)))
+        return 0;
+    for (int k = u ? (int)(u - units) + 1 : 0; k > 0; k--)
+        n = n > (1ull << 40) ? 0 : n * 1024;
+    return n < 4096 || n > (1ull << 40) || n > SIZE_MAX / 4 ? 0 : (size_t)n;
+}
 
 void cli_list_known(bib_registry *reg, bool readers, char *buf, size_t n)
 {
@@ -172,7 +195,7 @@ static int detect(cli *c, int nfiles, char **files)
 
 enum { OPT_STRICT = 256, OPT_DIAG, OPT_PLUGIN_DIR, OPT_LIST, OPT_DETECT, OPT_HELP_FORMAT,
        OPT_DEDUPE, OPT_SLACK, OPT_AUTHORS, OPT_TITLE_WORDS, OPT_DOI_ONLY, OPT_SORT,
-       OPT_NO_PROGRESS };
+       OPT_NO_PROGRESS, OPT_MAX_VALUE };
 
 static const struct option longopts[] = {
     {"from", required_argument, NULL, 'f'},
@@ -192,6 +215,7 @@ static const struct option longopts[] = {
     {"dedupe-doi-only", no_argument, NULL, OPT_DOI_ONLY},
     {"sort", required_argument, NULL, OPT_SORT},
     {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
+    {"max-value", required_argument, NULL, OPT_MAX_VALUE},
     {"version", no_argument, NULL, 'V'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
@@ -287,6 +311,16 @@ static int parse_option(cli *c, int opt, const char *arg)
     case OPT_AUTHORS:
     case OPT_TITLE_WORDS: return parse_dedupe_number(c, opt, arg);
     case OPT_SORT: return parse_sort(c, arg);
+    case OPT_MAX_VALUE: {
+        size_t n = parse_size(arg);
+        if (!n) {
+            fprintf(stderr, "bibconv: error: --max-value expects a size from 4K to 1T, "
+                            "like 256M (K, M, G, T: binary multiples)\n");
+            return EXIT_USAGE;
+        }
+        bib_io_set_max_value(n);
+        break;
+    }
     case 'V':
         printf("bibconv %s (plugin ABI %u)\n", bib_version_string(), BIB_PLUGIN_ABI_VERSION);
         return EXIT_OK;
@@ -331,6 +365,11 @@ static int run(cli *c, bool check, int nfiles, char **files)
 
 int main(int argc, char **argv)
 {
+    /* write errors come back as EPIPE/EFBIG and end the run through the
+     * output's sticky error (exit 3, temporary file removed) instead of a
+     * signal that kills it half-way */
+    signal(SIGPIPE, SIG_IGN);
+    signal(SIGXFSZ, SIG_IGN);
     cli c = {0};
     bib_dedupe_config_init(&c.dcfg);
     c.diag = bib_diag_new();

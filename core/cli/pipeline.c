@@ -190,7 +190,6 @@ typedef struct conv {
     bib_keyset *used;
     bib_buf key;
     size_t written, merged;
-    bool keys_full_told;
 } conv;
 
 /* Applies the key policy, writes and frees rec. */
@@ -201,23 +200,18 @@ static int emit(conv *v, bib_record *rec)
         const char *id = bib_record_id(rec);
         bib_buf_reset(&v->key);
         if (v->c->keys == KEYS_KEEP && id && *id) {
-            bib_keyset_add(v->used, id);
+            rc = bib_keyset_add(v->used, id) < 0 ? bib_keyset_error(v->used) : 0;
         } else {
             rc = bib_key_unique(&v->key, v->used, rec, v->c->keys == KEYS_AUTO ? id : NULL);
             if (rc == 0 && !(id && strcmp(id, v->key.data) == 0))
                 rc = bib_record_set_id(rec, v->key.data);
         }
-        if (!v->keys_full_told && bib_keyset_full(v->used)) {
-            v->keys_full_told = true; /* memory stays bounded: said once */
-            bib_diag_report(v->c->diag, BIB_SEV_WARNING, NULL, 0, 0,
-                            "more than %d keys: later keys are no longer made unique",
-                            BIB_KEYSET_MAX);
-        }
+        if (rc == BIB_EIO) /* the key set spills past BIB_KEYSET_MAX keys */
+            bib_diag_report(v->c->diag, BIB_SEV_ERROR, NULL, 0, 0,
+                            "cannot keep the used keys in a temporary file (TMPDIR)");
     }
     if (rc == 0)
         rc = bib_writer_write(v->wr, rec);
-    if (rc == 0)
-        v->written++;
     bib_record_free(rec);
     return rc;
 }
@@ -438,6 +432,7 @@ int cli_convert(cli *c, int nfiles, char **files)
     free(v.held);
     if (status == EXIT_OK && bib_diag_count(c->diag, BIB_SEV_ERROR))
         status = EXIT_BADINPUT;
+    v.written = bib_writer_written(v.wr); /* directives the target drops are not counted */
     int erc = bib_writer_finish(v.wr);
     bib_writer_free(v.wr);
     bib_keyset_free(v.used);

@@ -39,6 +39,9 @@ BIB_API int bib_writer_new(bib_writer **out, const bib_format_desc *fmt,
 /* Borrows rec. Directive records are dropped here unless the writer's
  * format has BIB_WRITER_DIRECTIVES. */
 BIB_API int bib_writer_write(bib_writer *wr, const bib_record *rec);
+/* Records the writer has taken so far; a dropped directive is not one, so
+ * summaries count what was really written. */
+BIB_API size_t bib_writer_written(const bib_writer *wr);
 /* Calls end(); returns its status. Must be called once before free for a
  * complete output; free alone also calls end if it was not called. */
 BIB_API int bib_writer_finish(bib_writer *wr);

@@ -9,7 +9,10 @@
  *
  * Encoding. At open, a UTF-8 BOM is skipped and a UTF-16 (LE/BE) BOM turns
  * on conversion to UTF-8, so readers and probes only ever see UTF-8 (with a
- * note naming the conversion). Readers of formats that meet 8-bit files
+ * note naming the conversion). Without a BOM, UTF-16 is recognised by its
+ * NUL bytes in the first 4 KiB (at least half the code units with a NUL
+ * high byte, hardly any on the other side) and converted with a warning
+ * naming the guess. Readers of formats that meet 8-bit files
  * (RIS, BibTeX) call bib_input_set_encoding(in, BIB_ENC_DETECT) before
  * reading: if the head is not valid UTF-8 the input is converted from
  * Windows-1252 (a superset of printable Latin-1) with a warning.
@@ -21,6 +24,17 @@
  * Memory. The buffer holds the unconsumed window only; it grows when a
  * reader asks for a longer contiguous window (bib_input_window with a large
  * `min`), so memory is bounded by the largest single record, not the input.
+ *
+ * The bound. No line (bib_input_getline) and no window (bib_input_window's
+ * `min`) may be longer than the input's bound, BIB_MAX_VALUE_DEFAULT (64
+ * MiB) unless raised (bib_io_set_max_value, the command's --max-value).
+ * Past it the call reports "FILE:LINE:COL: error: line longer than 64 MiB
+ * ...", drops the rest of that line without buffering it and returns
+ * BIB_EPARSE: the reader skips its record and resumes at the next line.
+ * Readers that build a value out of pieces in their own buffers (macro
+ * concatenation, unescaping) check it against bib_input_max_value and
+ * report with bib_input_report_too_long, so that every reader has the one
+ * bound.
  */
 #ifndef BIBCONV_IO_H
 #define BIBCONV_IO_H
@@ -55,6 +69,22 @@ BIB_API bib_input *bib_input_open_memory(const void *data, size_t len,
 
 BIB_API void bib_input_free(bib_input *in);
 
+#define BIB_MAX_VALUE_DEFAULT ((size_t)64 * 1024 * 1024)
+
+/* Sets the bound (see the header comment) of inputs opened afterwards; 0
+ * restores the default. Process-wide: call it once at start-up, before
+ * inputs are opened (the command does, for --max-value). */
+BIB_API void bib_io_set_max_value(size_t n);
+/* The bound of this input, and a way to change it before reading (0: the
+ * default). */
+BIB_API size_t bib_input_max_value(const bib_input *in);
+BIB_API void bib_input_set_max_value(bib_input *in, size_t n);
+/* Reports "`what` longer than N MiB (the bound; raise it with
+ * --max-value=SIZE)" as an error at line:column, for readers that
+ * accumulate a value themselves and find it past bib_input_max_value. */
+BIB_API void bib_input_report_too_long(bib_input *in, size_t line,
+                                       size_t column, const char *what);
+
 /* Name used in diagnostics; borrowed. */
 BIB_API const char *bib_input_name(const bib_input *in);
 BIB_API bib_diag *bib_input_diag(const bib_input *in);
@@ -68,8 +98,10 @@ BIB_API int bib_input_set_encoding(bib_input *in, bib_encoding enc);
  * *data and its length in *len. The window is followed by at least 16 NUL
  * bytes (so scanners may look one ahead without a bounds check) and is
  * valid until the next call that consumes or refills. min = 0 returns what
- * is buffered, refilling only when nothing is. Returns 0, or BIB_EIO after
- * reporting a read error. At end of input *len is 0. */
+ * is buffered, refilling only when nothing is. Returns 0, BIB_EIO after
+ * reporting a read error, or BIB_EPARSE when `min` is past the bound (see
+ * above: reported, the rest of the line dropped). At end of input *len is
+ * 0. */
 BIB_API int bib_input_window(bib_input *in, size_t min, const char **data,
                              size_t *len);
 
@@ -83,7 +115,7 @@ BIB_API void bib_input_consume(bib_input *in, size_t n);
  * input, BIB_EIO on a read error. The position afterwards is the start of
  * the next line; bib_input_line() - 1 is the number of the line returned
  * (use bib_input_last_line for clarity). A line longer than the buffer
- * grows the buffer. */
+ * grows the buffer, up to the bound (past it: BIB_EPARSE, see above). */
 BIB_API int bib_input_getline(bib_input *in, const char **line, size_t *len);
 BIB_API size_t bib_input_last_line(const bib_input *in);
 

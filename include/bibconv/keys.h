@@ -20,23 +20,38 @@ BIB_BEGIN_DECLS
 
 typedef struct bib_keyset bib_keyset;
 
-/* Returns a new empty set of used keys (free with bib_keyset_free). */
+/* The key-uniqueness service: one set of used keys per output (the
+ * command's unique keys, a reader's duplicate check, ids of keyless
+ * records). It keeps a 64-bit fingerprint per key, not the key, with a
+ * false "already used" once in about 10^12 pairs of keys (which only costs
+ * a needless suffix, never a duplicate). Up to BIB_KEYSET_MAX keys live in
+ * memory (8 MiB); past that the set moves them into an unlinked temporary
+ * file (in $TMPDIR, else /tmp) used as a hash table, so memory stays flat
+ * and no key is ever forgotten: 2,000,000 keys cost 8 MiB of memory, 32
+ * MiB of file, one 4 KiB read per lookup past the memory tier. */
+
+/* Returns a new empty set of used keys (free with bib_keyset_free, which
+ * also removes its file), or NULL when out of memory. */
 BIB_API bib_keyset *bib_keyset_new(void);
+/* The same with at most `mem_keys` keys in memory (at least 16): for
+ * callers that run several sets at once, and for tests of the file tier. */
+BIB_API bib_keyset *bib_keyset_new_bounded(size_t mem_keys);
 BIB_API void bib_keyset_free(bib_keyset *set);
 
 /* Marks key as used. Returns 1 if it was new, 0 if already used, or
- * BIB_ENOMEM. The set keeps a 64-bit fingerprint per key, not the key:
- * 8 to 16 bytes a key, with a false "already used" once in about 10^12
- * pairs of keys. It holds at most BIB_KEYSET_MAX keys, so memory stays
- * bounded (8 MiB: a reader's duplicate check and the command's unique
- * output keys together stay within a 32 MB run); past that, new keys are
- * reported new and not kept (see bib_keyset_full). */
+ * BIB_ENOMEM / BIB_EIO (the temporary file could not be written or read;
+ * sticky: every later add returns it, see bib_keyset_error). */
 BIB_API int bib_keyset_add(bib_keyset *set, const char *key);
+/* True if key was added. A read error of the file tier answers false and
+ * is kept for the next add. */
 BIB_API bool bib_keyset_has(const bib_keyset *set, const char *key);
+/* The sticky error of the set, 0 if none. */
+BIB_API int bib_keyset_error(const bib_keyset *set);
 
-#define BIB_KEYSET_MAX 786000 /* 2^20 slots at a load under 3/4 */
+#define BIB_KEYSET_MAX 786000 /* memory tier: 2^20 slots at a load under 3/4 */
 
-/* True once the set has stopped remembering new keys (BIB_KEYSET_MAX). */
+/* Always false: the set no longer stops remembering keys (it spills to a
+ * file instead). Kept so that older callers build. */
 BIB_API bool bib_keyset_full(const bib_keyset *set);
 
 /* Appends the base key of rec by the rule above (not made unique). */
@@ -44,7 +59,7 @@ BIB_API int bib_key_generate(bib_buf *out, const bib_record *rec);
 
 /* Appends to out a key for rec that is unique in `set` and adds it there:
  * `wanted` if given and unused, else the generated key with a suffix.
- * Returns 0 or BIB_ENOMEM. */
+ * Returns 0, BIB_ENOMEM or BIB_EIO (the set's file). */
 BIB_API int bib_key_unique(bib_buf *out, bib_keyset *set,
                            const bib_record *rec, const char *wanted);
 

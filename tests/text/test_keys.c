@@ -112,6 +112,39 @@ START_TEST(test_unique)
 }
 END_TEST
 
+/* The file tier: a set with 64 keys in memory takes 50,000 keys (many
+ * spills and bucket splits) and forgets none, and tells none new twice. */
+START_TEST(test_keyset_spill)
+{
+    bib_keyset *set = bib_keyset_new_bounded(64);
+    char k[32];
+    for (int i = 0; i < 50000; i++) {
+        snprintf(k, sizeof k, "key%d", i);
+        ck_assert_int_eq(bib_keyset_add(set, k), 1);
+    }
+    for (int i = 0; i < 50000; i += 7) {
+        snprintf(k, sizeof k, "key%d", i);
+        ck_assert_msg(bib_keyset_has(set, k), "forgot %s", k);
+        ck_assert_int_eq(bib_keyset_add(set, k), 0);
+    }
+    ck_assert(!bib_keyset_has(set, "key50000"));
+    ck_assert(!bib_keyset_full(set));
+    ck_assert_int_eq(bib_keyset_error(set), 0);
+    /* unique keys past the memory tier: the 26 suffixes of one base */
+    bib_record *r = rec("Doe", 2000, "T");
+    bib_buf b = BIB_BUF_INIT;
+    for (int i = 0; i < 30; i++) {
+        bib_buf_reset(&b);
+        ck_assert_int_eq(bib_key_unique(&b, set, r, "key5"), 0);
+        ck_assert_int_eq(bib_keyset_add(set, b.data), 0); /* it was added */
+    }
+    ck_assert_str_eq(b.data, "key5ad");
+    bib_buf_clear(&b);
+    bib_record_free(r);
+    bib_keyset_free(set);
+}
+END_TEST
+
 static void nfc_eq(const char *in, const char *want)
 {
     bib_buf b = BIB_BUF_INIT;
@@ -150,4 +183,5 @@ START_TEST(test_suffix)
 }
 END_TEST
 
-BIB_TEST_MAIN("keys", test_fold, test_generate, test_unique, test_nfc, test_suffix)
+BIB_TEST_MAIN("keys", test_fold, test_generate, test_unique, test_keyset_spill, test_nfc,
+              test_suffix)

@@ -1,0 +1,266 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""The no-silent-loss invariant over the whole corpus.
+
+For every corpus input of a format with syntactic records (BibTeX, RIS,
+CSL-JSON, JSON Lines, CSL-YAML), this script counts the records itself,
+without the reader (the counters below), runs `bibconv -v
+--diagnostics=json -f FORMAT -t csljson FILE` and checks:
+
+  1. records read + records reported skipped = records in the input;
+  2. the summary's "written" is what really is in the output (the items of
+     the CSL-JSON array: directives the target drops are not written).
+
+Files where a reader does not hold the invariant yet are listed, with the
+reason, in expected-failures.txt next to this script. The test fails for a
+file that fails and is not listed, and for a listed file that now passes
+(remove it from the list: the list only shrinks). Pages and reference
+lists have no syntactic count (their scorers cover them).
+
+Environment: BIBCONV_SHARED (exit 77, skipped, when absent),
+BIBCONV_CORPUS_STRIDE=N (every Nth file only, for sanitizer builds),
+BIBCONV_INVARIANT_SHOW=1 prints every file's counts.
+"""
+import concurrent.futures, glob, json, os, re, subprocess, sys
+
+try:
+    import yaml
+except ImportError:  # the YAML inputs are then not counted
+    yaml = None
+
+shared = os.environ.get("BIBCONV_SHARED", "")
+corpus = os.path.join(shared, "corpus")
+if not os.path.isdir(corpus):
+    print("no corpus (BIBCONV_SHARED): skipped")
+    sys.exit(77)
+exe = os.path.join(os.environ["BIBCONV_BUILDDIR"], "core", "cli", "bibconv")
+here = os.path.dirname(os.path.abspath(__file__))
+stride = max(1, int(os.environ.get("BIBCONV_CORPUS_STRIDE", "1") or 1))
+show = os.environ.get("BIBCONV_INVARIANT_SHOW")
+
+# ---- independent counters ----------------------------------------------------
+
+# directives: records too (the reader hands them on for a BibTeX target to
+# keep), never written to CSL-JSON
+BIB_DIRECTIVES = ("string", "preamble", "xdata", "comment")
+
+
+def count_bibtex(data):
+    """Entries and directives: '@type{' or '@type(' at brace level 0,
+    outside '%' comment lines; @string, @preamble, @xdata and @comment
+    count as directive records (the reader passes them on)."""
+    text = data.decode("utf-8", "replace")
+    n = len(text)
+    i = entries = directives = 0
+    at_re = re.compile(r"@\s*([A-Za-z][A-Za-z0-9_:-]*)\s*([{(])")
+    bare_comment = re.compile(r"@comment\b", re.I)
+    # an entry left unclosed ends where a line starts a new one, as readers
+    # resynchronise (a value holding "\n@type{" is not met in practice)
+    next_entry = re.compile(r"\n[ \t]*@\s*[A-Za-z][A-Za-z0-9_:-]*\s*[{(]")
+    while i < n:
+        c = text[i]
+        if c == "%":  # a comment line outside entries
+            j = text.find("\n", i)
+            i = n if j < 0 else j + 1
+            continue
+        if c != "@":
+            i += 1
+            continue
+        m = at_re.match(text, i)
+        if not m:
+            if bare_comment.match(text, i):  # '@comment text': to the line end
+                directives += 1
+                j = text.find("\n", i)
+                i = n if j < 0 else j + 1
+            else:
+                i += 1
+            continue
+        kind = m.group(1).lower()
+        open_c = m.group(2)
+        close_c = "}" if open_c == "{" else ")"
+        # the body: braces balanced; a '(' entry ends at the ')' at depth 0
+        j, depth = m.end(), 0
+        while j < n:
+            ch = text[j]
+            if ch == "\n" and next_entry.match(text, j):
+                break
+            if ch == "{":
+                depth += 1
+            elif ch == "}":
+                if depth == 0 and close_c == "}":
+                    break
+                depth -= 1
+            elif ch == ")" and depth == 0 and close_c == ")":
+                break
+            j += 1
+        if kind in BIB_DIRECTIVES:
+            directives += 1
+        else:
+            entries += 1
+        i = j + 1 if j < n and text[j] != "\n" else j
+    return entries + directives
+
+
+def count_ris(data):
+    """Records: lines "TY  - " (two spaces, or one as some exporters write)."""
+    text = data.decode("utf-8", "replace").replace("\r\n", "\n").replace("\r", "\n")
+    return sum(1 for line in text.split("\n") if re.match(r"^\ufeff?TY {1,2}-( |$)", line))
+
+
+def count_csljson(data):
+    """Items of the top-level array (a lone item object: 1); None when the
+    file is not CSL-JSON (not JSON, an array of non-objects, an object that
+    is no item)."""
+    try:
+        v = json.loads(data.decode("utf-8-sig"))
+    except (ValueError, UnicodeDecodeError):
+        return None
+    if isinstance(v, list):
+        return len(v) if v and all(isinstance(x, dict) for x in v) else None
+    if isinstance(v, dict):
+        if isinstance(v.get("items"), list):  # a Zotero/Better BibTeX export
+            return len(v["items"])
+        if any(k in v for k in ("id", "type", "title", "author")):
+            return 1
+    return None
+
+
+def count_jsonl(data):
+    return sum(1 for line in data.decode("utf-8", "replace").splitlines() if line.strip())
+
+
+def count_yaml(data, markdown):
+    """Items of `references:` (or of a top-level list), over all documents
+    (a Markdown file: its front matter only)."""
+    if yaml is None:
+        return None
+    text = data.decode("utf-8", "replace")
+    if markdown:
+        m = re.match(r"^---\s*\n(.*?\n)(?:---|\.\.\.)\s*\n", text, re.S)
+        if not m:
+            return None
+        text = m.group(1)
+    try:
+        docs = list(yaml.safe_load_all(text))
+    except yaml.YAMLError:
+        return None
+    total, seen = 0, False
+    for d in docs:
+        if isinstance(d, dict) and isinstance(d.get("references"), list):
+            total += len(d["references"])
+            seen = True
+        elif isinstance(d, list) and all(isinstance(x, dict) for x in d):
+            total += len(d)
+            seen = True
+    return total if seen else None
+
+
+def classify(path):
+    """(reader format, independent count) or None when not counted."""
+    name = path.lower()
+    try:
+        data = open(path, "rb").read()
+    except OSError:
+        return None
+    if name.endswith(".bib"):
+        return "bibtex", count_bibtex(data)
+    if name.endswith(".ris"):
+        return "ris", count_ris(data)
+    if name.endswith((".jsonl", ".ndjson")):
+        return "csljsonl", count_jsonl(data)
+    if name.endswith(".json"):
+        n = count_csljson(data)
+        return ("csljson", n) if n is not None else None
+    if name.endswith((".yml", ".yaml", ".md")):
+        n = count_yaml(data, name.endswith(".md"))
+        return ("yaml", n) if n is not None else None
+    return None
+
+
+# ---- the check ---------------------------------------------------------------
+
+SUMMARY = re.compile(r"^(\d+) records read, (\d+) written, (\d+) skipped$")
+
+
+def check(path, fmt, expected):
+    """Returns None when the invariant holds, else the reason."""
+    try:
+        p = subprocess.run([exe, "-v", "--diagnostics=json", "--no-progress", "-f", fmt, "-t",
+                            "csljson", path], capture_output=True, timeout=120)
+    except subprocess.TimeoutExpired:
+        return "timeout"
+    if p.returncode < 0 or p.returncode > 1:
+        return "exit %d" % p.returncode
+    summary = None
+    for line in p.stderr.decode("utf-8", "replace").splitlines():
+        try:
+            d = json.loads(line)
+        except ValueError:
+            continue
+        m = SUMMARY.match(d.get("message", "")) if isinstance(d, dict) else None
+        if m:
+            summary = tuple(int(x) for x in m.groups())
+    if not summary:
+        return "no summary line"
+    read, written, skipped = summary
+    try:
+        out = len(json.loads(p.stdout.decode("utf-8") or "[]"))
+    except ValueError:
+        return "output is not a JSON array"
+    if show:
+        print("     %s: input %d, read %d, skipped %d, written %d, output %d"
+              % (path, expected, read, skipped, written, out))
+    if read + skipped != expected:
+        return "read %d + skipped %d != %d in the input" % (read, skipped, expected)
+    if written != out:
+        return "summary says %d written, the output has %d" % (written, out)
+    return None
+
+
+def load_expected():
+    """path (relative to the corpus) -> reason."""
+    exp = {}
+    with open(os.path.join(here, "expected-failures.txt"), encoding="utf-8") as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if not line.strip() or line.startswith("#"):
+                continue
+            path, _, reason = line.partition("\t")
+            exp[path.strip()] = reason.strip()
+    return exp
+
+
+def main():
+    files = sorted(p for p in glob.glob(os.path.join(corpus, "**", "*"), recursive=True)
+                   if os.path.isfile(p))
+    jobs = []
+    for i, path in enumerate(files):
+        c = classify(path)
+        if c and c[1] is not None and i % stride == 0:
+            jobs.append((path, c[0], c[1]))
+    expected = load_expected()
+    problems, listed_pass, listed_fail = [], [], 0
+    workers = max(1, min(4, os.cpu_count() or 1))
+    with concurrent.futures.ThreadPoolExecutor(workers) as ex:
+        results = ex.map(lambda j: check(*j), jobs)
+        for (path, fmt, n), why in zip(jobs, results):
+            rel = os.path.relpath(path, corpus)
+            if why and rel not in expected:
+                problems.append("FAIL %s (%s): %s" % (rel, fmt, why))
+            elif why:
+                listed_fail += 1
+            elif rel in expected:
+                listed_pass.append("PASSES NOW %s: remove it from expected-failures.txt" % rel)
+    by_fmt = {}
+    for _, fmt, n in jobs:
+        by_fmt[fmt] = by_fmt.get(fmt, 0) + 1
+    print("invariant: %d files (%s), stride %d; %d expected failures still failing"
+          % (len(jobs), ", ".join("%s %d" % kv for kv in sorted(by_fmt.items())), stride,
+             listed_fail))
+    for m in problems + listed_pass:
+        print(m)
+    return 1 if problems or listed_pass else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

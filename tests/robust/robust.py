@@ -1,0 +1,147 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Regression tests of the robustness fixes, each on a generated input:
+UTF-16 without a byte order mark, the line/value bound (--max-value),
+signals (a file-size limit, a closed pipe), empty records, and the summary
+counting only what was written. Peak memory is measured per run (wait4).
+The million-key test is keys_million.py. Not for: corpus files (see
+tests/invariant/)."""
+import os, resource, subprocess, sys, tempfile
+
+build = os.environ["BIBCONV_BUILDDIR"]
+exe = os.path.join(build, "core", "cli", "bibconv")
+# under a sanitizer (argument: meson's b_sanitize) peak memory is not ours
+sanitized = len(sys.argv) > 1 and sys.argv[1] not in ("", "none")
+tmp = tempfile.mkdtemp(prefix="bibconv-robust-")
+failures = []
+MB = 1024 * 1024
+
+
+def run(args, limit_fsize=None):
+    """Runs bibconv; returns (rc, stdout, stderr, 0)."""
+    def pre():
+        if limit_fsize is not None:
+            resource.setrlimit(resource.RLIMIT_FSIZE, (limit_fsize, limit_fsize))
+    p = subprocess.run([exe] + args, stdin=subprocess.DEVNULL, capture_output=True,
+                       preexec_fn=pre if limit_fsize is not None else None)
+    return p.returncode, p.stdout, p.stderr.decode("utf-8", "replace"), 0
+
+
+TIME = "/usr/bin/time"
+
+
+def rss_of(args):
+    """Exit status, peak RSS (MB; 0 without /usr/bin/time) and stderr of one
+    run with output to /dev/null. Measured by /usr/bin/time: a child forked
+    by Python inherits Python's peak into its own."""
+    have = os.access(TIME, os.X_OK)
+    rfile = os.path.join(tmp, "rss")
+    cmd = ([TIME, "-f", "%M", "-o", rfile] if have else []) + [exe] + args
+    with open(os.devnull, "wb") as null:
+        p = subprocess.run(cmd, stdout=null, stderr=subprocess.PIPE)
+    rss = int(open(rfile).read().split()[-1]) / 1024 if have and not sanitized else 0
+    return p.returncode, rss, p.stderr.decode("utf-8", "replace")
+
+
+def check(cond, what):
+    print(("ok   " if cond else "FAIL ") + what)
+    if not cond:
+        failures.append(what)
+
+
+def write(name, data):
+    path = os.path.join(tmp, name)
+    with open(path, "wb") as f:
+        f.write(data if isinstance(data, bytes) else data.encode())
+    return path
+
+
+# ---- 1. UTF-16 without a byte order mark ------------------------------------
+bib = "".join("@article{k%d, title={T\u00e9st %d}, author={Doe, J}, year=2001}\n" % (i, i)
+              for i in range(40))
+for enc, name in (("utf-16-le", "UTF-16LE"), ("utf-16-be", "UTF-16BE")):
+    f = write("u16.bib", bib.encode(enc))
+    rc, out, err, _ = run(["-t", "csljsonl", f])
+    check(rc == 0 and out.count(b"\n") == 40 and "T\u00e9st 7" in out.decode(),
+          "%s without BOM: 40 records read" % name)
+    check(("look like %s" % name) in err, "%s without BOM: a warning names the guess" % name)
+    rc, _, err, _ = run(["check", f])
+    check(rc == 1 and name in err, "%s without BOM: check reports it (exit 1)" % name)
+# an 8-bit file with a stray NUL is not taken for UTF-16
+f = write("nul.ris", "TY  - JOUR\nTI  - a\x00b\nER  - \n")
+rc, out, err, _ = run(["-f", "ris", "-t", "csljsonl", f])
+check("UTF-16" not in err, "a stray NUL is not UTF-16")
+
+# ---- 2. one bound on a line and a value --------------------------------------
+big = "x" * (3 * MB)
+cases = {
+    "ris": "TY  - JOUR\nTI  - first\nER  - \n\nTY  - JOUR\nTI  - %s\nER  - \n\n"
+           "TY  - JOUR\nTI  - third\nER  - \n" % big,
+    "bibtex": "@article{a, title={first}}\n@article{b, title={%s}}\n"
+              "@article{c, title={third}}\n" % big,
+    "csljson": '[{"id":"a","title":"first"},\n{"id":"b","title":"%s"},\n'
+               '{"id":"c","title":"third"}]\n' % big,
+    "csljsonl": '{"id":"a","title":"first"}\n{"id":"b","title":"%s"}\n'
+                '{"id":"c","title":"third"}\n' % big,
+}
+for fmt, text in cases.items():
+    f = write("long." + fmt, text)
+    rc, out, err, _ = run(["--max-value=1M", "-v", "-f", fmt, "-t", "csljsonl", f])
+    firsts = out.decode().count('"first"') + out.decode().count('"third"')
+    where = ":6:1: error:" if fmt == "ris" else ":2:1: error:"
+    check(rc == 1 and "longer than 1 MiB" in err and where in err and firsts == 2,
+          "%s: a 3 MiB value past --max-value=1M: error at its line, its neighbours kept" % fmt)
+    check("1 skipped" in err, "%s: the long record is counted skipped" % fmt)
+    rc, out, err, _ = run(["--max-value=4M", "-f", fmt, "-t", "csljsonl", f])
+    check(rc == 0 and out.count(b"\n") == 3, "%s: --max-value=4M reads all three" % fmt)
+    rc, rss, err = rss_of(["--max-value=1M", "-f", fmt, "-t", "csljsonl", f])
+    check(rss < 64, "%s: peak RSS %.1f MB < 64 MB past the bound" % (fmt, rss))
+# an endless line (no line end at all) ends the input with an error
+f = write("endless.ris", "TY  - JOUR\nTI  - a\nER  - \n" + "y" * (20 * MB))
+rc, rss, err = rss_of(["--max-value=1M", "-f", "ris", "-t", "ris", f])
+check(rc == 1 and "longer than 1 MiB" in err and "rest of the input is not read" in err
+      and rss < 64, "endless line: exit 1, said so, %.1f MB" % rss)
+# the default bound, 64 MiB, through a pipe
+f = write("huge.ris", b"TY  - JOUR\nTI  - " + b"z" * (140 * MB))
+rc, rss, err = rss_of(["-f", "ris", "-t", "ris", f])
+check(rc == 1 and "line longer than 64 MiB" in err and rss < 2 * 64 + 16,
+      "a 140 MiB line: the 64 MiB default bound, %.1f MB peak (at most twice the bound)" % rss)
+os.unlink(f)
+for bad in ("12", "1X", "-5M", "2000T", ""):
+    rc, _, err, _ = run(["--max-value=" + bad, "-t", "ris", os.devnull])
+    check(rc == 2 and "--max-value" in err, "--max-value=%s is a usage error" % bad)
+
+# ---- 3. signals -------------------------------------------------------------
+many = "".join("TY  - JOUR\nID  - k%d\nTI  - A title of some length %d\nER  - \n\n" % (i, i)
+               for i in range(20000))
+src = write("many.ris", many)
+target = write("out.bib", "old contents\n")
+rc, out, err, _ = run(["-f", "ris", "-t", "bibtex", "-o", target, src], limit_fsize=64 * 1024)
+left = [n for n in os.listdir(tmp) if n.startswith(".out.bib")]
+check(rc == 3 and "File too large" in err, "ulimit -f: exit 3 with the message (was signal 25)")
+check(open(target).read() == "old contents\n" and not left,
+      "ulimit -f: old -o file untouched, no temporary file left")
+p = subprocess.Popen([exe, "-f", "ris", "-t", "bibtex", src], stdout=subprocess.PIPE,
+                     stderr=subprocess.PIPE)
+p.stdout.read(100)
+p.stdout.close()  # as `| head` does
+err = p.stderr.read()
+rc = p.wait()
+check(rc == 3 and err == b"", "closed pipe: quiet end (exit %d, stderr %r)" % (rc, err[:80]))
+
+# ---- 4. empty records and honest counts -------------------------------------
+f = write("empty.json", '[{"title":"a"},\n{},\n{"title":"b"}]')
+rc, out, err, _ = run(["-v", "-t", "bibtex", f])
+check(rc == 1 and "empty.json:2:1: error: empty record" in err and b"{anon\n}" not in out
+      and "2 records read, 2 written, 1 skipped" in err, "{} is an error, not @misc{anon}")
+f = write("dir.bib", '@string{j="J"}\n@preamble{"p"}\n@article{a, title={T}, journal=j}\n')
+rc, out, err, _ = run(["-v", "-t", "ris", f])
+check(rc == 0 and "3 records read, 1 written" in err, "directives the target drops are not written")
+rc, out, err, _ = run(["-v", "-t", "bibtex", f])
+check(rc == 0 and "3 records read, 3 written" in err, "directives a BibTeX target keeps are")
+
+for n in os.listdir(tmp):
+    os.unlink(os.path.join(tmp, n))
+os.rmdir(tmp)
+print("%d failures" % len(failures))
+sys.exit(1 if failures else 0)

@@ -159,7 +159,7 @@ static void *grow(bool *failed, void *p, size_t *cap, const void *small, size_t 
         *failed = true;
         return NULL;
     }
-    if (p == small)
+    if (p == small && small)
         memcpy(q, small, *cap * size);
     *cap = ncap;
     return q;

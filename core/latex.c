@@ -9,11 +9,14 @@
  * commands into rich text, and brace groups into nocase spans. One accent
  * table (generated, latex_table.c) serves both directions, so what the
  * writer escapes the reader reads back. Text with none of the characters
- * LaTeX gives meaning to is copied in one piece (the fast path).
+ * LaTeX gives meaning to is copied in one piece (the fast path). The
+ * rules, and where tools disagree about them: docs/crosswalk.md 4.6-4.8.
  *
  * Not for: BibTeX value syntax (quotes, outer braces, macros, '#').
  */
 #include <ctype.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "bibconv/latex.h"
@@ -76,12 +79,68 @@ static uint32_t compose(char cmd, uint32_t base)
 
 /* ---- reading ---------------------------------------------------------------- */
 
+/*
+ * The reader walks the value once, left to right, without recursion: a
+ * brace group, a command's argument or an accent's long base is a nested
+ * range, entered by pushing the enclosing range (where it resumes, where
+ * it ends, what to write when the nested one ends) on an explicit stack.
+ * Values nested a million braces deep cost heap, not C stack.
+ *
+ * Where a group ends comes from a brace table built once per value (on
+ * the first group seen): each unescaped '{' with its matching '}'. So
+ * finding a group's end is a lookup, not a scan, and the whole
+ * conversion is linear in the value's length.
+ */
+
+/* What to write when a nested range ends. */
+enum { END_NONE, END_TAG, END_QUOTE, END_MARK };
+
+/* An enclosing range, waiting for a nested one to end. */
+typedef struct frame {
+    size_t resume;  /* where the enclosing range continues */
+    size_t end;     /* where it ends */
+    uint32_t arg;   /* END_TAG: the tag; END_MARK: the combining mark */
+    uint8_t kind;   /* END_* */
+    bool nested;    /* the enclosing range is inside a group */
+} frame;
+
+/* One unescaped '{' and its matching '}' (NO_MATCH when unbalanced). */
+typedef struct brace {
+    size_t open, close;
+} brace;
+
+#define NO_MATCH SIZE_MAX
+
+/* The brace table of a text: every unescaped '{' with its matching '}', in
+ * order of position, and for the writer every unescaped '<'. Built in one
+ * pass on first use; the arrays are owned (free with brace_table_free)
+ * when grown past `small` or, for `lts`, when allocated. */
+typedef struct brace_table {
+    const char *s;
+    size_t len;
+    brace *braces;
+    size_t n, cap, cursor;
+    size_t *lts;        /* positions of unescaped '<' (with want_lts) */
+    size_t nlts, ltcap, lt_cursor;
+    bool want_lts, built, failed;
+    brace small[32];
+} brace_table;
+
 typedef struct reader {
     bib_buf *out;
     const char *s;
     size_t len;
     unsigned flags;
     size_t unknown;
+    bool failed;        /* out of memory for the stack or the table */
+    /* the range being converted: s[i..end), inside a group when nested */
+    size_t i, end;
+    bool nested;
+    /* the enclosing ranges; owned: heap when grown past `small_stack` */
+    frame *stack;
+    size_t top, cap;
+    brace_table bt;
+    frame small_stack[16];
 } reader;
 
 static bool is_letter(char c)
@@ -89,12 +148,145 @@ static bool is_letter(char c)
     return isalpha((unsigned char)c);
 }
 
-/* Index just past the group that opens at s[i] == '{' (or len). */
-static size_t group_end(const char *s, size_t len, size_t i)
+/* Doubles an array of `*cap` elements held in `p` (initially `small`,
+ * which is not owned, or NULL); the new array, owned by the caller, or
+ * NULL (and *failed) when memory runs out. */
+static void *grow(bool *failed, void *p, size_t *cap, const void *small, size_t size)
 {
+    size_t ncap = *cap ? *cap * 2 : 16;
+    void *q = p == small ? malloc(ncap * size) : realloc(p, ncap * size);
+    if (!q) {
+        *failed = true;
+        return NULL;
+    }
+    if (p == small && small)
+        memcpy(q, small, *cap * size);
+    *cap = ncap;
+    return q;
+}
+
+static void brace_table_init(brace_table *bt, const char *s, size_t len, bool want_lts)
+{
+    bt->s = s;
+    bt->len = len;
+    bt->braces = bt->small;
+    bt->n = bt->cursor = 0;
+    bt->cap = sizeof bt->small / sizeof bt->small[0];
+    bt->lts = NULL;
+    bt->nlts = bt->ltcap = bt->lt_cursor = 0;
+    bt->want_lts = want_lts;
+    bt->built = bt->failed = false;
+}
+
+static void brace_table_free(brace_table *bt)
+{
+    if (bt->braces != bt->small)
+        free(bt->braces);
+    free(bt->lts);
+}
+
+/* Builds the table in one pass. While a brace is open its `close` holds
+ * the index + 1 of the brace open around it (0: none), so the table is
+ * its own stack. */
+static void brace_table_build(brace_table *bt)
+{
+    const char *s = bt->s;
+    size_t inner = 0; /* index + 1 of the innermost open brace */
+    bt->built = true;
+    for (size_t i = 0; i < bt->len && !bt->failed; i++) {
+        if (s[i] == '\\' && i + 1 < bt->len) {
+            i++;
+        } else if (s[i] == '{') {
+            if (bt->n == bt->cap) {
+                brace *g = grow(&bt->failed, bt->braces, &bt->cap, bt->small, sizeof(brace));
+                if (!g)
+                    break;
+                bt->braces = g;
+            }
+            bt->braces[bt->n] = (brace){i, inner};
+            inner = ++bt->n;
+        } else if (s[i] == '}' && inner) {
+            brace *b = &bt->braces[inner - 1];
+            inner = b->close;
+            b->close = i;
+        } else if (s[i] == '<' && bt->want_lts) {
+            if (bt->nlts == bt->ltcap) {
+                size_t *g = grow(&bt->failed, bt->lts, &bt->ltcap, NULL, sizeof(size_t));
+                if (!g)
+                    break;
+                bt->lts = g;
+            }
+            bt->lts[bt->nlts++] = i;
+        }
+    }
+    while (inner) { /* unbalanced: open to the end */
+        brace *b = &bt->braces[inner - 1];
+        inner = b->close;
+        b->close = NO_MATCH;
+    }
+}
+
+/* The '}' matching the '{' at s[i], NO_MATCH if none; false if the table
+ * has no brace at i (a '{' the whole-text scan saw as escaped, or memory
+ * ran out). Groups are met in order of position, so a cursor finds most
+ * at once. */
+static bool table_match(brace_table *bt, size_t i, size_t *close)
+{
+    if (!bt->built)
+        brace_table_build(bt);
+    size_t k = bt->cursor;
+    if (!(k < bt->n && bt->braces[k].open == i)) {
+        size_t lo = 0, hi = bt->n;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (bt->braces[mid].open < i)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo >= bt->n || bt->braces[lo].open != i || bt->failed)
+            return false;
+        k = lo;
+    }
+    bt->cursor = k + 1;
+    *close = bt->braces[k].close;
+    return true;
+}
+
+/* True when an unescaped '<' lies in s(a..b); the table is built. */
+static bool table_lt_between(brace_table *bt, size_t a, size_t b)
+{
+    size_t k = bt->lt_cursor;
+    if (!(k < bt->nlts && bt->lts[k] > a && (k == 0 || bt->lts[k - 1] <= a))) {
+        size_t lo = 0, hi = bt->nlts;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (bt->lts[mid] <= a)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        k = lo;
+    }
+    bt->lt_cursor = k;
+    return k < bt->nlts && bt->lts[k] < b;
+}
+
+/* Index just past the group that opens at s[i] == '{', or `end` when it
+ * does not close before `end`. */
+static size_t group_end(reader *r, size_t i, size_t end)
+{
+    size_t close;
+    if (table_match(&r->bt, i, &close))
+        return close < end ? close + 1 : end;
+    if (r->bt.failed) {
+        r->failed = true;
+        return end;
+    }
+    /* not in the table (never met so far): scan, as the table would */
     int depth = 0;
-    for (; i < len; i++) {
-        if (s[i] == '\\' && i + 1 < len) {
+    for (const char *s = r->s; i < end; i++) {
+        if (s[i] == '\\' && i + 1 < end) {
             i++;
             continue;
         }
@@ -103,10 +295,8 @@ static size_t group_end(const char *s, size_t len, size_t i)
         else if (s[i] == '}' && --depth == 0)
             return i + 1;
     }
-    return len;
+    return end;
 }
-
-static void convert(reader *r, size_t i, size_t end, int depth);
 
 static void open_tag(bib_buf *out, bib_rich_tag t)
 {
@@ -164,37 +354,86 @@ static int declaration(const char *name, size_t n, bib_rich_tag *tag)
 }
 
 /* The argument of a command at s[i]: a group (its inner range) or one
- * character/command. Returns the index after it. */
-static size_t argument(const char *s, size_t len, size_t i, size_t *a, size_t *b)
+ * character/command, within s[..end). Returns the index after it. */
+static size_t argument(reader *r, size_t i, size_t end, size_t *a, size_t *b)
 {
-    while (i < len && s[i] == ' ')
+    const char *s = r->s;
+    while (i < end && s[i] == ' ')
         i++;
-    if (i < len && s[i] == '{') {
-        size_t e = group_end(s, len, i);
+    if (i < end && s[i] == '{') {
+        size_t e = group_end(r, i, end);
         *a = i + 1;
         *b = e > *a && s[e - 1] == '}' ? e - 1 : e;
         return e;
     }
-    if (i < len && s[i] == '\\') {
+    if (i < end && s[i] == '\\') {
         size_t j = i + 1;
-        while (j < len && is_letter(s[j]))
+        while (j < end && is_letter(s[j]))
             j++;
-        if (j == i + 1 && j < len)
+        if (j == i + 1 && j < end)
             j++;
         *a = i;
         *b = j;
         return j;
     }
     *a = i;
-    *b = i < len ? i + 1 : i;
+    *b = i < end ? i + 1 : i;
     return *b;
 }
 
-/* Handles an accent command whose base is s[a..b); returns true if done. */
-static bool put_accent(reader *r, char cmd, size_t a, size_t b)
+/* Enters the nested range s[a..b): the current range, which resumes at
+ * `resume`, waits on the stack; `kind` and `arg` say what to write when
+ * the nested range ends. A range with nothing left after it and nothing
+ * to write is not kept (deep plain nesting costs no stack). */
+static void enter(reader *r, size_t resume, size_t a, size_t b, bool nested, uint8_t kind,
+                  uint32_t arg)
+{
+    if (kind != END_NONE || resume < r->end) {
+        if (r->top == r->cap) {
+            frame *g = grow(&r->failed, r->stack, &r->cap, r->small_stack, sizeof(frame));
+            if (!g)
+                return;
+            r->stack = g;
+        }
+        r->stack[r->top++] = (frame){resume, r->end, arg, kind, r->nested};
+    }
+    r->i = a;
+    r->end = b;
+    r->nested = nested;
+}
+
+/* Enters s[a..b) between a markup tag's opening and closing (only with
+ * rich text and a tag that marks something). */
+static void enter_tagged(reader *r, size_t resume, size_t a, size_t b, bool nested,
+                         bib_rich_tag tag)
+{
+    bool marked = (r->flags & BIB_LATEX_RICH) && tag;
+    if (marked)
+        open_tag(r->out, tag);
+    enter(r, resume, a, b, nested, marked ? END_TAG : END_NONE, tag);
+}
+
+/* Ends the nested range: writes what it owes, resumes the enclosing one. */
+static void leave(reader *r)
+{
+    frame f = r->stack[--r->top];
+    if (f.kind == END_TAG)
+        close_tag(r->out, (bib_rich_tag)f.arg);
+    else if (f.kind == END_QUOTE)
+        bib_buf_puts(r->out, "\xE2\x80\x9D");
+    else if (f.kind == END_MARK)
+        bib_buf_put_utf8(r->out, f.arg);
+    r->i = f.resume;
+    r->end = f.end;
+    r->nested = f.nested;
+}
+
+/* An accent command whose base is s[a..b); the range resumes at `after`. */
+static void put_accent(reader *r, char cmd, size_t a, size_t b, size_t after)
 {
     const char *s = r->s;
     uint32_t base = 0;
+    r->i = after;
     while (a < b && (s[a] == '{' || s[a] == ' '))
         a++;
     while (b > a && (s[b - 1] == '}' || s[b - 1] == ' '))
@@ -207,9 +446,8 @@ static bool put_accent(reader *r, char cmd, size_t a, size_t b)
         base = ' ';
     } else {
         /* a longer base: convert it, then put the combining mark after */
-        convert(r, a, b, 1);
-        bib_buf_put_utf8(r->out, accent_mark(cmd));
-        return true;
+        enter(r, after, a, b, true, END_MARK, accent_mark(cmd));
+        return;
     }
     uint32_t cp = compose(cmd, base);
     if (cp) {
@@ -218,10 +456,8 @@ static bool put_accent(reader *r, char cmd, size_t a, size_t b)
         bib_buf_put_utf8(r->out, base == 0x131 ? 'i' : base == 0x237 ? 'j' : base);
         bib_buf_put_utf8(r->out, accent_mark(cmd));
     }
-    return true;
 }
 
-/* Converts s[i..end). depth: brace level (0 = the value itself). */
 /* The characters with a meaning to LaTeX text (strchr would also match
  * the NUL byte; a table is faster and exact). */
 static const bool special_char[256] = {
@@ -229,218 +465,249 @@ static const bool special_char[256] = {
     ['$'] = true, ['-'] = true, ['`'] = true, ['\''] = true,
 };
 
-static void convert(reader *r, size_t i, size_t end, int depth)
+/* Inline math at s[i] == '$': a single known symbol becomes its character,
+ * anything else is kept as written. */
+static void read_math(reader *r)
 {
     const char *s = r->s;
-    bib_buf *out = r->out;
+    size_t i = r->i, end = r->end;
+    size_t e = i + 1;
+    while (e < end && s[e] != '$')
+        e += s[e] == '\\' && e + 1 < end ? 2 : 1;
+    size_t a = i + 1, b = e;
+    while (a < b && s[a] == ' ')
+        a++;
+    while (b > a && s[b - 1] == ' ')
+        b--;
+    uint32_t cp = 0;
+    if (b > a + 1 && s[a] == '\\')
+        cp = lookup_named(bib__latex_math, bib__latex_math_len, s + a + 1, b - a - 1);
+    if (cp && e < end)
+        bib_buf_put_utf8(r->out, cp);
+    else
+        bib_buf_append_fast(r->out, s + i, (e < end ? e + 1 : e) - i); /* math kept */
+    r->i = e < end ? e + 1 : e;
+}
+
+/* A brace group at s[i] == '{'. At the top level, {\"u} and {\em x} are
+ * BibTeX's "special characters"; other groups protect their text (a nocase
+ * span when asked). */
+static void read_group(reader *r)
+{
+    const char *s = r->s;
+    size_t i = r->i, end = r->end;
+    size_t e = group_end(r, i, end);
+    size_t inner_end = e > i + 1 && s[e - 1] == '}' ? e - 1 : e;
+    bool special = i + 1 < end && s[i + 1] == '\\';
     bool rich = r->flags & BIB_LATEX_RICH;
-    while (i < end) {
-        /* fast path: copy the run of characters with no meaning to LaTeX */
-        size_t j = i;
-        while (j < end && !special_char[(unsigned char)s[j]])
-            j++;
-        if (j > i) {
-            bib_buf_append_fast(out, s + i, j - i);
-            i = j;
-            continue;
+    if (special && !r->nested) {
+        /* {\"u}, {\ss}, {\em x}: a special character, not protection */
+        size_t k = i + 2, n = 0;
+        while (k + n < inner_end && is_letter(s[k + n]))
+            n++;
+        bib_rich_tag tag;
+        if (n && declaration(s + k, n, &tag)) {
+            size_t body = k + n;
+            if (body < inner_end && s[body] == ' ')
+                body++; /* the space ending the control word */
+            enter_tagged(r, e, body, inner_end, true, tag);
+        } else {
+            enter(r, e, i + 1, inner_end, true, END_NONE, 0);
         }
-        char c = s[i];
-        if (c == '~') {
-            bib_buf_puts(out, "\xC2\xA0");
-            i++;
-        } else if (c == '-') {
-            if (i + 2 < end && s[i + 1] == '-' && s[i + 2] == '-') {
-                bib_buf_puts(out, "\xE2\x80\x94");
-                i += 3;
-            } else if (i + 1 < end && s[i + 1] == '-') {
-                bib_buf_puts(out, "\xE2\x80\x93");
-                i += 2;
-            } else {
-                bib_buf_putc_fast(out, '-');
-                i++;
-            }
-        } else if (c == '`' && i + 1 < end && s[i + 1] == '`') {
-            bib_buf_puts(out, "\xE2\x80\x9C");
-            i += 2;
-        } else if (c == '\'' && i + 1 < end && s[i + 1] == '\'') {
-            bib_buf_puts(out, "\xE2\x80\x9D");
-            i += 2;
-        } else if (c == '`' || c == '\'') {
-            bib_buf_putc_fast(out, c); /* a lone quote stays: O'Brien */
-            i++;
-        } else if (c == '$') {
-            size_t e = i + 1;
-            while (e < end && s[e] != '$')
-                e += s[e] == '\\' && e + 1 < end ? 2 : 1;
-            size_t a = i + 1, b = e;
-            while (a < b && s[a] == ' ')
-                a++;
-            while (b > a && s[b - 1] == ' ')
-                b--;
-            uint32_t cp = 0;
-            if (b > a + 1 && s[a] == '\\')
-                cp = lookup_named(bib__latex_math, bib__latex_math_len, s + a + 1, b - a - 1);
-            if (cp && e < end)
-                bib_buf_put_utf8(out, cp);
-            else
-                bib_buf_append_fast(out, s + i, (e < end ? e + 1 : e) - i); /* math kept */
-            i = e < end ? e + 1 : e;
-        } else if (c == '}') {
-            i++; /* unbalanced: dropped, as BibTeX does */
-        } else if (c == '{') {
-            size_t e = group_end(s, end, i);
-            size_t inner_end = e > i + 1 && s[e - 1] == '}' ? e - 1 : e;
-            bool special = i + 1 < end && s[i + 1] == '\\';
-            if (special && depth == 0) {
-                /* {\"u}, {\ss}, {\em x}: a special character, not protection */
-                size_t k = i + 2, n = 0;
-                while (k + n < inner_end && is_letter(s[k + n]))
-                    n++;
-                bib_rich_tag tag;
-                if (n && declaration(s + k, n, &tag)) {
-                    size_t body = k + n;
-                    if (body < inner_end && s[body] == ' ')
-                        body++; /* the space ending the control word */
-                    if (rich && tag)
-                        open_tag(out, tag);
-                    convert(r, body, inner_end, depth + 1);
-                    if (rich && tag)
-                        close_tag(out, tag);
-                } else {
-                    convert(r, i + 1, inner_end, depth + 1);
-                }
-            } else if (depth == 0 && rich && (r->flags & BIB_LATEX_NOCASE) && inner_end > i + 1) {
-                open_tag(out, BIB_RICH_NOCASE);
-                convert(r, i + 1, inner_end, depth + 1);
-                close_tag(out, BIB_RICH_NOCASE);
-            } else {
-                convert(r, i + 1, inner_end, depth + 1);
-            }
-            i = e;
-        } else { /* '\\' */
-            if (i + 1 >= end) {
-                bib_buf_putc_fast(out, '\\');
-                i++;
-                continue;
-            }
-            char n1 = s[i + 1];
-            if (strchr("&%$#_{}", n1)) {
-                bib_buf_putc_fast(out, n1);
-                i += 2;
-                continue;
-            }
-            if (n1 == ' ' || n1 == '\\' || n1 == '/' || n1 == ',' || n1 == ';' || n1 == '!' ||
-                n1 == '@') {
-                if (n1 == ' ' || n1 == '\\' || n1 == ',' || n1 == ';')
-                    bib_buf_putc_fast(out, ' ');
-                i += 2;
-                continue;
-            }
-            size_t k = i + 1, n = 0;
-            while (k + n < end && is_letter(s[k + n]))
-                n++;
-            char acc = 0;
-            if (n == 0 && accent_mark(n1))
-                acc = n1;
-            else if (n == 1 && accent_mark(n1) && strchr("uvHrdckbt", n1))
-                acc = n1;
-            if (acc) {
-                size_t a, b;
-                size_t after = argument(s, end, i + 2, &a, &b);
-                put_accent(r, acc, a, b);
-                i = after;
-                continue;
-            }
-            if (n == 0) { /* an unknown control symbol: kept */
-                bib_buf_append_fast(out, s + i, 2);
-                r->unknown++;
-                i += 2;
-                continue;
-            }
-            const char *name = s + k;
-            size_t after = k + n;
-            uint32_t cp = lookup_named(bib__latex_letters, bib__latex_letters_len, name, n);
-            bib_rich_tag tag;
-            if (cp) {
-                bib_buf_put_utf8(out, cp);
-                /* "\ss{}" and "\ss " end the command name */
-                if (after + 1 < end && s[after] == '{' && s[after + 1] == '}')
-                    after += 2;
-                else if (after < end && s[after] == ' ')
-                    after++;
-                i = after;
-            } else if (format_command(name, n, &tag)) {
-                size_t a, b;
-                size_t e = argument(s, end, after, &a, &b);
-                if (rich && tag)
-                    open_tag(out, tag);
-                convert(r, a, b, depth + 1);
-                if (rich && tag)
-                    close_tag(out, tag);
-                i = e;
-            } else if (declaration(name, n, &tag)) {
-                /* a declaration outside a group: formats the rest */
-                if (after < end && s[after] == ' ')
-                    after++;
-                if (rich && tag)
-                    open_tag(out, tag);
-                convert(r, after, end, depth);
-                if (rich && tag)
-                    close_tag(out, tag);
-                i = end;
-            } else if ((n == 8 && !memcmp(name, "enquote*", 8)) ||
-                       (n == 7 && !memcmp(name, "enquote", 7)) ||
-                       (n == 10 && !memcmp(name, "mkbibquote", 10))) {
-                size_t a, b;
-                size_t e = argument(s, end, after, &a, &b);
-                bib_buf_puts(out, "\xE2\x80\x9C");
-                convert(r, a, b, depth + 1);
-                bib_buf_puts(out, "\xE2\x80\x9D");
-                i = e;
-            } else if ((n == 3 && (!memcmp(name, "url", 3) || !memcmp(name, "doi", 3))) ||
-                       (n == 4 && !memcmp(name, "href", 4))) {
-                /* \url{x} and \doi{x}: x as written (its '%', '_', '~' are
-                 * literal there); \href{url}{text}: the text */
-                size_t a, b;
-                size_t e = argument(s, end, after, &a, &b);
-                if (n == 4) {
-                    e = argument(s, end, e, &a, &b);
-                    convert(r, a, b, depth + 1);
-                } else {
-                    for (size_t q = a; q < b; q++)
-                        if (s[q] != '{' && s[q] != '}')
-                            bib_buf_putc_fast(out, s[q]);
-                }
-                i = e;
-            } else if (n == 13 && !memcmp(name, "ElsevierGlyph", 13) && after < end &&
-                       s[after] == '{') {
-                /* Elsevier's exports: \ElsevierGlyph{2014} is U+2014 */
-                size_t a, b;
-                size_t e = argument(s, end, after, &a, &b);
-                uint32_t g = 0;
-                size_t q = a;
-                for (; q < b && q - a < 6 && isxdigit((unsigned char)s[q]); q++) {
-                    int c = tolower((unsigned char)s[q]);
-                    g = g * 16 + (uint32_t)(isdigit(c) ? c - '0' : c - 'a' + 10);
-                }
-                if (q == b && b > a && g >= 0x20 && g <= 0x10FFFF &&
-                    (g < 0xD800 || g > 0xDFFF)) {
-                    bib_buf_put_utf8(out, g);
-                } else {
-                    bib_buf_append_fast(out, s + i, e - i);
-                    r->unknown++;
-                }
-                i = e;
-            } else {
-                /* unknown: kept as written, with a directly following group */
-                size_t e = after;
-                if (e < end && s[e] == '{')
-                    e = group_end(s, end, e);
-                bib_buf_append_fast(out, s + i, e - i);
-                r->unknown++;
-                i = e;
-            }
-        }
+    } else if (!r->nested && rich && (r->flags & BIB_LATEX_NOCASE) && inner_end > i + 1) {
+        enter_tagged(r, e, i + 1, inner_end, true, BIB_RICH_NOCASE);
+    } else {
+        enter(r, e, i + 1, inner_end, true, END_NONE, 0);
+    }
+}
+
+/* \ElsevierGlyph{2014} (Elsevier's exports) is U+2014; s[i] is the '\\',
+ * the argument starts at `after`. */
+static void read_glyph(reader *r, size_t i, size_t after)
+{
+    const char *s = r->s;
+    size_t a, b;
+    size_t e = argument(r, after, r->end, &a, &b);
+    uint32_t g = 0;
+    size_t q = a;
+    for (; q < b && q - a < 6 && isxdigit((unsigned char)s[q]); q++) {
+        int c = tolower((unsigned char)s[q]);
+        g = g * 16 + (uint32_t)(isdigit(c) ? c - '0' : c - 'a' + 10);
+    }
+    if (q == b && b > a && g >= 0x20 && g <= 0x10FFFF && (g < 0xD800 || g > 0xDFFF)) {
+        bib_buf_put_utf8(r->out, g);
+    } else {
+        bib_buf_append_fast(r->out, s + i, e - i);
+        r->unknown++;
+    }
+    r->i = e;
+}
+
+/* \url{x} and \doi{x}: x as written (its '%', '_', '~' are literal
+ * there); \href{url}{text}: the text. */
+static void read_link(reader *r, size_t after, bool href)
+{
+    const char *s = r->s;
+    size_t a, b;
+    size_t e = argument(r, after, r->end, &a, &b);
+    if (href) {
+        e = argument(r, e, r->end, &a, &b);
+        enter(r, e, a, b, true, END_NONE, 0);
+        return;
+    }
+    for (size_t q = a; q < b; q++)
+        if (s[q] != '{' && s[q] != '}')
+            bib_buf_putc_fast(r->out, s[q]);
+    r->i = e;
+}
+
+static bool is_name(const char *name, size_t n, const char *want)
+{
+    return strlen(want) == n && memcmp(name, want, n) == 0;
+}
+
+/* A control word \name at s[i] (name = s[k..k+n), n > 0). */
+static void read_word(reader *r, size_t k, size_t n)
+{
+    const char *s = r->s;
+    size_t i = r->i, end = r->end;
+    const char *name = s + k;
+    size_t after = k + n;
+    uint32_t cp = lookup_named(bib__latex_letters, bib__latex_letters_len, name, n);
+    bib_rich_tag tag;
+    if (cp) {
+        bib_buf_put_utf8(r->out, cp);
+        /* "\ss{}" and "\ss " end the command name */
+        if (after + 1 < end && s[after] == '{' && s[after + 1] == '}')
+            after += 2;
+        else if (after < end && s[after] == ' ')
+            after++;
+        r->i = after;
+    } else if (format_command(name, n, &tag)) {
+        size_t a, b;
+        size_t e = argument(r, after, end, &a, &b);
+        enter_tagged(r, e, a, b, true, tag);
+    } else if (declaration(name, n, &tag)) {
+        /* a declaration outside a group: formats the rest */
+        if (after < end && s[after] == ' ')
+            after++;
+        enter_tagged(r, end, after, end, r->nested, tag);
+    } else if (is_name(name, n, "enquote*") || is_name(name, n, "enquote") ||
+               is_name(name, n, "mkbibquote")) {
+        size_t a, b;
+        size_t e = argument(r, after, end, &a, &b);
+        bib_buf_puts(r->out, "\xE2\x80\x9C");
+        enter(r, e, a, b, true, END_QUOTE, 0);
+    } else if (is_name(name, n, "url") || is_name(name, n, "doi") || is_name(name, n, "href")) {
+        read_link(r, after, n == 4);
+    } else if (is_name(name, n, "ElsevierGlyph") && after < end && s[after] == '{') {
+        read_glyph(r, i, after);
+    } else {
+        /* unknown: kept as written, with a directly following group */
+        size_t e = after;
+        if (e < end && s[e] == '{')
+            e = group_end(r, e, end);
+        bib_buf_append_fast(r->out, s + i, e - i);
+        r->unknown++;
+        r->i = e;
+    }
+}
+
+/* A backslash at s[i]: an escaped special, a spacing command, an accent,
+ * a control symbol or a control word. */
+static void read_command(reader *r)
+{
+    const char *s = r->s;
+    size_t i = r->i, end = r->end;
+    bib_buf *out = r->out;
+    if (i + 1 >= end) {
+        bib_buf_putc_fast(out, '\\');
+        r->i = i + 1;
+        return;
+    }
+    char n1 = s[i + 1];
+    if (strchr("&%$#_{}", n1)) {
+        bib_buf_putc_fast(out, n1);
+        r->i = i + 2;
+        return;
+    }
+    if (n1 == ' ' || n1 == '\\' || n1 == '/' || n1 == ',' || n1 == ';' || n1 == '!' ||
+        n1 == '@') {
+        if (n1 == ' ' || n1 == '\\' || n1 == ',' || n1 == ';')
+            bib_buf_putc_fast(out, ' ');
+        r->i = i + 2;
+        return;
+    }
+    size_t k = i + 1, n = 0;
+    while (k + n < end && is_letter(s[k + n]))
+        n++;
+    char acc = 0;
+    if (n == 0 && accent_mark(n1))
+        acc = n1;
+    else if (n == 1 && accent_mark(n1) && strchr("uvHrdckbt", n1))
+        acc = n1;
+    if (acc) {
+        size_t a, b;
+        size_t after = argument(r, i + 2, end, &a, &b);
+        put_accent(r, acc, a, b, after);
+    } else if (n == 0) { /* an unknown control symbol: kept */
+        bib_buf_append_fast(out, s + i, 2);
+        r->unknown++;
+        r->i = i + 2;
+    } else {
+        read_word(r, k, n);
+    }
+}
+
+/* Dashes, TeX quotes and ties at s[i]. */
+static void read_punct(reader *r)
+{
+    const char *s = r->s;
+    size_t i = r->i, end = r->end;
+    bib_buf *out = r->out;
+    char c = s[i];
+    if (c == '~') {
+        bib_buf_puts(out, "\xC2\xA0");
+        r->i = i + 1;
+    } else if (c == '-' && i + 2 < end && s[i + 1] == '-' && s[i + 2] == '-') {
+        bib_buf_puts(out, "\xE2\x80\x94");
+        r->i = i + 3;
+    } else if (c == '-' && i + 1 < end && s[i + 1] == '-') {
+        bib_buf_puts(out, "\xE2\x80\x93");
+        r->i = i + 2;
+    } else if (c == '`' && i + 1 < end && s[i + 1] == '`') {
+        bib_buf_puts(out, "\xE2\x80\x9C");
+        r->i = i + 2;
+    } else if (c == '\'' && i + 1 < end && s[i + 1] == '\'') {
+        bib_buf_puts(out, "\xE2\x80\x9D");
+        r->i = i + 2;
+    } else {
+        bib_buf_putc_fast(out, c); /* a lone quote stays: O'Brien */
+        r->i = i + 1;
+    }
+}
+
+/* Converts the current range up to its first special character, or that
+ * character's construct. */
+static void read_step(reader *r)
+{
+    const char *s = r->s;
+    size_t i = r->i, end = r->end;
+    /* fast path: copy the run of characters with no meaning to LaTeX */
+    size_t j = i;
+    while (j < end && !special_char[(unsigned char)s[j]])
+        j++;
+    if (j > i) {
+        bib_buf_append_fast(r->out, s + i, j - i);
+        r->i = j;
+        return;
+    }
+    switch (s[i]) {
+    case '$': read_math(r); break;
+    case '}': r->i = i + 1; break; /* unbalanced: dropped, as BibTeX does */
+    case '{': read_group(r); break;
+    case '\\': read_command(r); break;
+    default: read_punct(r); break;
     }
 }
 
@@ -456,11 +723,37 @@ int bib_latex_to_unicode(bib_buf *out, const char *s, size_t len, unsigned flags
                 bib_buf_putc_fast(out, s[i]);
         return bib_buf_failed(out) ? BIB_ENOMEM : 0;
     }
-    reader r = {out, s, len, flags, 0};
-    convert(&r, 0, len, 0);
+    /* on the C stack, its small arrays left uninitialised: most values
+     * need neither more stack nor a brace table */
+    reader rd;
+    reader *r = &rd;
+    r->out = out;
+    r->s = s;
+    r->len = len;
+    r->flags = flags;
+    r->unknown = 0;
+    r->failed = false;
+    r->i = 0;
+    r->end = len;
+    r->nested = false;
+    r->stack = r->small_stack;
+    r->top = 0;
+    r->cap = sizeof r->small_stack / sizeof r->small_stack[0];
+    brace_table_init(&r->bt, s, len, false);
+    while (!r->failed) {
+        while (r->i < r->end && !r->failed)
+            read_step(r);
+        if (r->top == 0 || r->failed)
+            break;
+        leave(r);
+    }
     if (unknown)
-        *unknown = r.unknown;
-    return bib_buf_failed(out) ? BIB_ENOMEM : 0;
+        *unknown = r->unknown;
+    bool failed = r->failed;
+    if (r->stack != r->small_stack)
+        free(r->stack);
+    brace_table_free(&r->bt);
+    return failed || bib_buf_failed(out) ? BIB_ENOMEM : 0;
 }
 
 /* ---- writing ------------------------------------------------------------------ */
@@ -577,8 +870,10 @@ static bool known_command(const char *name, size_t n)
 
 /* If s[i] ('\\') starts a control word, optionally followed by balanced
  * brace groups, returns the index just past it, else 0. The reader keeps
- * commands it does not know as written, so the writer passes them back. */
-static size_t command_end(const char *s, size_t len, size_t i)
+ * commands it does not know as written, so the writer passes them back.
+ * A group's end and any markup inside it come from the text's brace table
+ * (so a text of many unclosed "\x{" costs linear time). */
+static size_t command_end(brace_table *bt, const char *s, size_t len, size_t i)
 {
     size_t k = i + 1;
     while (k < len && isalpha((unsigned char)s[k]))
@@ -586,6 +881,14 @@ static size_t command_end(const char *s, size_t len, size_t i)
     if (k == i + 1 || known_command(s + i + 1, k - i - 1))
         return 0; /* a command the reader converts came from \textbackslash */
     while (k < len && s[k] == '{') {
+        size_t close;
+        if (table_match(bt, k, &close)) {
+            if (close == NO_MATCH || table_lt_between(bt, k, close))
+                return k; /* unclosed, or markup inside: left to the caller */
+            k = close + 1;
+            continue;
+        }
+        /* not in the table (memory ran out): scan */
         int depth = 0;
         size_t e = k;
         for (; e < len; e++) {
@@ -605,6 +908,83 @@ static size_t command_end(const char *s, size_t len, size_t i)
     return k;
 }
 
+/* The markup commands open in the output, closed at the end if the
+ * input leaves them open. For each of the innermost 32, where it was
+ * written and whether it is a nocase group: such a group whose text
+ * starts with a command needs a second brace, or BibTeX reads a "special
+ * character" ({\\emph{x}}) instead of protected text. */
+typedef struct markup {
+    int top;
+    size_t at[32];
+    bool is_nocase[32];
+} markup;
+
+/* Writes a rich-text tag as a command or a group. */
+static void put_tag(bib_buf *out, markup *m, bib_rich_tag tag, bool closing)
+{
+    static const char *const cmd[] = {"", "\\textit{", "\\textbf{", "\\textsuperscript{",
+                                      "\\textsubscript{", "\\textsc{", "{"};
+    if (!closing) {
+        if (m->top < 32) {
+            m->is_nocase[m->top] = tag == BIB_RICH_NOCASE;
+            m->at[m->top] = out->len + 1;
+        }
+        m->top++;
+        bib_buf_puts(out, cmd[tag]);
+        return;
+    }
+    if (m->top == 0)
+        return;
+    int t = --m->top;
+    bib_buf_putc_fast(out, '}');
+    if (t < 32 && m->is_nocase[t] && !bib_buf_failed(out) && out->data[m->at[t]] == '\\') {
+        bib_buf_putc_fast(out, '}'); /* room for the extra '{' */
+        if (!bib_buf_failed(out)) {
+            memmove(out->data + m->at[t] + 1, out->data + m->at[t], out->len - 1 - m->at[t]);
+            out->data[m->at[t]] = '{';
+            bib_buf_putc_fast(out, '}');
+        }
+    }
+}
+
+/* A non-ASCII character for classic BibTeX: an accent command, a dash, a
+ * tie, a letter command or a math symbol; kept and counted if none. */
+static void put_non_ascii(bib_buf *out, uint32_t cp, size_t *no_latex)
+{
+    char acc;
+    uint32_t base;
+    const char *name;
+    if (decompose(cp, &acc, &base)) {
+        const char *b = base == 0x131 ? "\\i" : base == 0x237 ? "\\j" : NULL;
+        if (isalpha((unsigned char)acc))
+            bib_buf_printf(out, "{\\%c ", acc); /* {\c c}: a letter command needs a space */
+        else
+            bib_buf_printf(out, "{\\%c", acc);
+        if (b)
+            bib_buf_puts(out, b);
+        else
+            bib_buf_putc_fast(out, (char)base);
+        bib_buf_putc_fast(out, '}');
+    } else if (cp == 0x2013) {
+        bib_buf_puts(out, "--"); /* BibTeX's own spelling of the dashes */
+    } else if (cp == 0x2014) {
+        bib_buf_puts(out, "---");
+    } else if (cp == 0xA0) {
+        bib_buf_putc_fast(out, '~');
+    } else if ((name = letter_command(cp))) {
+        bib_buf_printf(out, "{\\%s}", name);
+    } else {
+        for (size_t k = 0; k < bib__latex_math_len; k++)
+            if (bib__latex_math[k].cp == cp) {
+                bib_buf_printf(out, "$\\%s$", bib__latex_math[k].name);
+                return;
+            }
+        bib_buf_put_utf8(out, cp); /* no LaTeX form: kept, counted */
+        if (no_latex)
+            (*no_latex)++;
+    }
+}
+
 int bib_latex_from_unicode(bib_buf *out, const char *s, size_t len, unsigned flags,
                            size_t *no_latex)
 {
@@ -615,12 +995,10 @@ int bib_latex_from_unicode(bib_buf *out, const char *s, size_t len, unsigned fla
         return bib_buf_failed(out) ? BIB_ENOMEM : 0;
     }
     bool ascii = flags & BIB_LATEX_ASCII;
-    int top = 0; /* open markup commands, closed at the end if unbalanced */
-    /* where each open nocase brace was written: a group whose text starts
-     * with a command needs a second brace, or BibTeX reads a "special
-     * character" ({\\emph{x}}) instead of protected text */
-    size_t nocase_at[32];
-    bool is_nocase[32];
+    markup m;
+    m.top = 0;
+    brace_table bt; /* built only for a command followed by a group */
+    brace_table_init(&bt, s, len, true);
     size_t i = 0;
     while (i < len) {
         unsigned char c = (unsigned char)s[i];
@@ -629,33 +1007,7 @@ int bib_latex_from_unicode(bib_buf *out, const char *s, size_t len, unsigned fla
             bool closing;
             size_t n = bib_rich_tag_at(s + i, len - i, &tag, &closing);
             if (n) {
-                static const char *const cmd[] = {"", "\\textit{", "\\textbf{",
-                                                  "\\textsuperscript{", "\\textsubscript{",
-                                                  "\\textsc{", "{"};
-                if (closing) {
-                    if (top > 0) {
-                        top--;
-                        bib_buf_putc_fast(out, '}');
-                        if (top < 32 && is_nocase[top] && !bib_buf_failed(out) &&
-                            out->data[nocase_at[top]] == '\\') {
-                            bib_buf_putc_fast(out, '}'); /* room for the extra '{' */
-                            if (!bib_buf_failed(out)) {
-                                memmove(out->data + nocase_at[top] + 1,
-                                        out->data + nocase_at[top],
-                                        out->len - 1 - nocase_at[top]);
-                                out->data[nocase_at[top]] = '{';
-                                bib_buf_putc_fast(out, '}');
-                            }
-                        }
-                    }
-                } else {
-                    if (top < 32) {
-                        is_nocase[top] = tag == BIB_RICH_NOCASE;
-                        nocase_at[top] = out->len + 1;
-                    }
-                    top++;
-                    bib_buf_puts(out, cmd[tag]);
-                }
+                put_tag(out, &m, tag, closing);
                 i += n;
                 continue;
             }
@@ -672,7 +1024,7 @@ int bib_latex_from_unicode(bib_buf *out, const char *s, size_t len, unsigned fla
             }
         }
         if (c == '\\') {
-            size_t k = command_end(s, len, i);
+            size_t k = command_end(&bt, s, len, i);
             if (k) {
                 bib_buf_append_fast(out, s + i, k - i); /* an unknown command read as written */
                 i = k;
@@ -690,50 +1042,15 @@ int bib_latex_from_unicode(bib_buf *out, const char *s, size_t len, unsigned fla
         }
         uint32_t cp;
         int n = bib_utf8_decode(s + i, len - i, &cp);
-        if (!ascii) {
+        if (ascii)
+            put_non_ascii(out, cp, no_latex);
+        else
             bib_buf_append_fast(out, s + i, (size_t)n);
-            i += (size_t)n;
-            continue;
-        }
         i += (size_t)n;
-        char acc;
-        uint32_t base;
-        const char *name;
-        if (decompose(cp, &acc, &base)) {
-            const char *b = base == 0x131 ? "\\i" : base == 0x237 ? "\\j" : NULL;
-            if (isalpha((unsigned char)acc))
-                bib_buf_printf(out, "{\\%c ", acc); /* {\c c}: a letter command needs a space */
-            else
-                bib_buf_printf(out, "{\\%c", acc);
-            if (b)
-                bib_buf_puts(out, b);
-            else
-                bib_buf_putc_fast(out, (char)base);
-            bib_buf_putc_fast(out, '}');
-        } else if (cp == 0x2013) {
-            bib_buf_puts(out, "--"); /* BibTeX's own spelling of the dashes */
-        } else if (cp == 0x2014) {
-            bib_buf_puts(out, "---");
-        } else if (cp == 0xA0) {
-            bib_buf_putc_fast(out, '~');
-        } else if ((name = letter_command(cp))) {
-            bib_buf_printf(out, "{\\%s}", name);
-        } else {
-            uint32_t m = 0;
-            for (size_t k = 0; k < bib__latex_math_len && !m; k++)
-                if (bib__latex_math[k].cp == cp) {
-                    bib_buf_printf(out, "$\\%s$", bib__latex_math[k].name);
-                    m = cp;
-                }
-            if (!m) {
-                bib_buf_put_utf8(out, cp); /* no LaTeX form: kept, counted */
-                if (no_latex)
-                    (*no_latex)++;
-            }
-        }
     }
-    while (top-- > 0)
+    while (m.top-- > 0)
         bib_buf_putc_fast(out, '}'); /* unbalanced markup: close what is open */
+    brace_table_free(&bt);
     return bib_buf_failed(out) ? BIB_ENOMEM : 0;
 }
 

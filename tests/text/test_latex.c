@@ -3,6 +3,7 @@
  * dashes, quotes, math, rich text and nocase spans; Unicode -> LaTeX; and
  * every accent of the table read back from what the writer writes. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "testutil.h"
@@ -199,6 +200,91 @@ START_TEST(test_named_tables_both_ways)
 }
 END_TEST
 
+/* `n` copies of `open`, then `mid`, then `n` copies of `close`; owned by
+ * the caller (free). */
+static char *nested(const char *open, const char *mid, const char *close, size_t n,
+                    size_t *len)
+{
+    size_t lo = strlen(open), lm = strlen(mid), lc = strlen(close);
+    char *s = malloc(n * (lo + lc) + lm + 1);
+    ck_assert_ptr_nonnull(s);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++, k += lo)
+        memcpy(s + k, open, lo);
+    memcpy(s + k, mid, lm);
+    k += lm;
+    for (size_t i = 0; i < n; i++, k += lc)
+        memcpy(s + k, close, lc);
+    s[k] = '\0';
+    *len = k;
+    return s;
+}
+
+/* The reader keeps its own stack: values nested far deeper than the C
+ * stack allows convert, with the same text as shallow nesting gives. */
+START_TEST(test_deep_nesting)
+{
+    static const size_t depths[] = {100000, 1000000};
+    unsigned rich = BIB_LATEX_RICH | BIB_LATEX_NOCASE;
+    for (size_t d = 0; d < 2; d++) {
+        size_t n = depths[d], len;
+        bib_buf b = BIB_BUF_INIT;
+        /* plain groups: one nocase span at the top, the rest is text */
+        char *s = nested("{", "x", "}", n, &len);
+        ck_assert_int_eq(bib_latex_to_unicode(&b, s, len, rich, NULL), 0);
+        ck_assert_str_eq(b.data, "<span class=\"nocase\">x</span>");
+        free(s);
+        /* text after every group: nothing lost, in order */
+        bib_buf_reset(&b);
+        s = nested("{a", "x", "}b", n, &len);
+        ck_assert_int_eq(bib_latex_to_unicode(&b, s, len, 0, NULL), 0);
+        ck_assert_uint_eq(b.len, 2 * n + 1);
+        ck_assert(b.data[0] == 'a' && b.data[n] == 'x' && b.data[2 * n] == 'b');
+        free(s);
+        /* nested commands: every tag opened is closed */
+        bib_buf_reset(&b);
+        s = nested("\\textbf{", "x", "}", n, &len);
+        ck_assert_int_eq(bib_latex_to_unicode(&b, s, len, rich, NULL), 0);
+        ck_assert_uint_eq(b.len, 7 * n + 1);
+        ck_assert(memcmp(b.data + b.len - 4, "</b>", 4) == 0);
+        free(s);
+        /* unbalanced: groups that never close read to the end */
+        bib_buf_reset(&b);
+        s = nested("\\enquote{", "x", "", n, &len);
+        ck_assert_int_eq(bib_latex_to_unicode(&b, s, len, 0, NULL), 0);
+        ck_assert_uint_eq(b.len, 6 * n + 1);
+        free(s);
+        /* the writer: unclosed groups after unknown commands are escaped
+         * one by one (each scan of such a group used to run to the end) */
+        bib_buf_reset(&b);
+        s = nested("\\foo{", "x", "", n, &len);
+        ck_assert_int_eq(bib_latex_from_unicode(&b, s, len, BIB_LATEX_ASCII, NULL), 0);
+        ck_assert_uint_eq(b.len, 6 * n + 1);
+        ck_assert(memcmp(b.data, "\\foo\\{\\foo", 10) == 0);
+        free(s);
+        /* closed groups are passed through whole */
+        bib_buf_reset(&b);
+        s = nested("\\foo{", "x", "}", n, &len);
+        ck_assert_int_eq(bib_latex_from_unicode(&b, s, len, BIB_LATEX_ASCII, NULL), 0);
+        ck_assert_str_eq(b.data, s);
+        free(s);
+        bib_buf_clear(&b);
+    }
+    /* the same constructs shallow, checked exactly */
+    to_l("\\foo{\\foo{x", BIB_LATEX_ASCII, "\\foo\\{\\foo\\{x");
+    to_l("\\foo{a}{b<i>c</i>}", BIB_LATEX_ASCII | BIB_LATEX_FROM_RICH,
+         "\\foo{a}\\{b\\textit{c}\\}");
+    to_u("{a{a{x}b}b}", 0, "aaxbb");
+    to_u("\\textbf{\\textbf{x}}", BIB_LATEX_RICH, "<b><b>x</b></b>");
+    to_u("\\enquote{\\enquote{x", 0, "\xE2\x80\x9C\xE2\x80\x9Cx\xE2\x80\x9D\xE2\x80\x9D");
+    to_u("\\\"{ab}c", 0, "ab\xCC\x88" "c");
+    to_u("{\\em a {\\bf b} c}d", BIB_LATEX_RICH, "<i>a <b>b</b> c</i>d");
+    to_u("a {\\bf b} c", BIB_LATEX_RICH, "a <b>b</b> c");
+    to_u("\\em a {b}", BIB_LATEX_RICH | BIB_LATEX_NOCASE,
+         "<i>a <span class=\"nocase\">b</span></i>");
+}
+END_TEST
+
 START_TEST(test_rich_helpers)
 {
     bib_buf b = BIB_BUF_INIT;
@@ -219,4 +305,4 @@ START_TEST(test_rich_helpers)
 END_TEST
 
 BIB_TEST_MAIN("latex", test_accents, test_specials, test_rich_and_nocase, test_from_unicode,
-              test_table_round_trip, test_named_tables_both_ways, test_rich_helpers)
+              test_table_round_trip, test_named_tables_both_ways, test_rich_helpers, test_deep_nesting)

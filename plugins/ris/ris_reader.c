@@ -49,6 +49,8 @@ typedef struct ris_reader {
      * (ris_tag_slot), and 1 + the next reading row of the same tag; 0 ends */
     unsigned char row1[RIS_TAG_SLOTS];
     unsigned char next_row[255];
+    char mask_code[16]; /* TY of the last record and its conditions */
+    unsigned mask;
 } ris_reader;
 
 /* Chains the rows that read, per tag, in table order. */
@@ -587,7 +589,7 @@ static int start_build(build *b, ris_reader *r)
     bib_record_set_origin(b->rec, bib_input_name(r->in), r->rec_line);
     if (!known || strcmp(ris_type_code(type), b->code) != 0)
         b->rc = bib_record_add_extra(b->rec, "ris", "TY", b->code, strlen(b->code));
-    b->mask = ris_cond_mask(b->code);
+    b->mask = ris_cond_mask_cached(b->code, r->mask_code, &r->mask);
     return 0;
 }
 

@@ -28,58 +28,58 @@
 static const ris_field fields[] = {
     {"ID", "RIS", BIB_VAR_NONE, RIS_K_ID, ANY, ANY, 0},
     {"TI", "RIS", BIB_VAR_TITLE, RIS_K_TEXT, ANY, ANY, 0},
-    {"T1", "RIS 2004, Reference Manager", BIB_VAR_TITLE, RIS_K_TEXT, ANY, NEVER, 0},
-    {"CT", "Reference Manager (unpublished work)", BIB_VAR_TITLE, RIS_K_TEXT, ANY, NEVER, 0},
-    {"BT", "Reference Manager, ProCite", BIB_VAR_TITLE, RIS_K_TEXT, RIS_C_BT_TITLE, NEVER, 0},
-    {"BT", "Reference Manager, ProCite", BIB_VAR_CONTAINER_TITLE, RIS_K_TEXT, ANY, NEVER, 0},
+    {"T1", "RIS 2001 (primary title)", BIB_VAR_TITLE, RIS_K_TEXT, ANY, NEVER, 0},
+    {"CT", "RIS 2001 (unpublished work)", BIB_VAR_TITLE, RIS_K_TEXT, ANY, NEVER, 0},
+    {"BT", "RIS 2001 (book title)", BIB_VAR_TITLE, RIS_K_TEXT, RIS_C_BT_TITLE, NEVER, 0},
+    {"BT", "RIS 2001 (book title)", BIB_VAR_CONTAINER_TITLE, RIS_K_TEXT, ANY, NEVER, 0},
     /* the AU row writes every name variable under the tag that reads back
      * as its role for the record's TY (ris_name_tag) */
     {"AU", "RIS", BIB_VAR_NONE, RIS_K_NAMES, ANY, ANY, 0},
-    {"A1", "RIS 2004", BIB_VAR_NONE, RIS_K_NAMES, ANY, NEVER, 0},
+    {"A1", "RIS 2001", BIB_VAR_NONE, RIS_K_NAMES, ANY, NEVER, 0},
     {"A2", "RIS", BIB_VAR_NONE, RIS_K_NAMES, ANY, NEVER, 0},
     {"A3", "RIS", BIB_VAR_NONE, RIS_K_NAMES, ANY, NEVER, 0},
     {"A4", "RIS", BIB_VAR_NONE, RIS_K_NAMES, ANY, NEVER, 0},
-    {"ED", "RIS 2004, EndNote", BIB_VAR_NONE, RIS_K_NAMES, ANY, NEVER, 0},
+    {"ED", "RIS 2001, EndNote", BIB_VAR_NONE, RIS_K_NAMES, ANY, NEVER, 0},
     {"T2", "RIS (series types)", BIB_VAR_COLLECTION_TITLE, RIS_K_TEXT, RIS_C_SERIES,
      RIS_C_SERIES, 0},
-    {"JF", "RIS 2004, EndNote", BIB_VAR_CONTAINER_TITLE, RIS_K_TEXT, ANY, RIS_C_SERIES, 0},
-    {"JO", "RIS 2004", BIB_VAR_CONTAINER_TITLE, RIS_K_TEXT, ANY, NEVER, 0},
+    {"JF", "RIS 2001, EndNote", BIB_VAR_CONTAINER_TITLE, RIS_K_TEXT, ANY, RIS_C_SERIES, 0},
+    {"JO", "RIS 2001", BIB_VAR_CONTAINER_TITLE, RIS_K_TEXT, ANY, NEVER, 0},
     {"T2", "RIS", BIB_VAR_CONTAINER_TITLE, RIS_K_TEXT, ANY, RIS_C_NOT_SERIES, 0},
     {"T3", "RIS", BIB_VAR_COLLECTION_TITLE, RIS_K_TEXT, ANY, RIS_C_NOT_SERIES, 0},
     {"AB", "RIS", BIB_VAR_ABSTRACT, RIS_K_TEXT, ANY, ANY, RL | WL},
-    {"N2", "RIS 2004, Scopus", BIB_VAR_ABSTRACT, RIS_K_TEXT, ANY, NEVER, RL},
-    {"C2", "EndNote, PubMed (PMCID)", BIB_VAR_PMCID, RIS_K_TEXT, RIS_C_JOURNAL, RIS_C_JOURNAL,
+    {"N2", "RIS 2001 (abstract)", BIB_VAR_ABSTRACT, RIS_K_TEXT, ANY, NEVER, RL},
+    {"C2", "EndNote (PMCID, from PubMed)", BIB_VAR_PMCID, RIS_K_TEXT, RIS_C_JOURNAL, RIS_C_JOURNAL,
      0},
     {"CN", "RIS", BIB_VAR_CALL_NUMBER, RIS_K_TEXT, ANY, ANY, 0},
     {"CY", "RIS", BIB_VAR_PUBLISHER_PLACE, RIS_K_TEXT, ANY, ANY, 0},
-    {"PP", "RIS 2004", BIB_VAR_PUBLISHER_PLACE, RIS_K_TEXT, ANY, NEVER, 0},
+    {"PP", "JabRef, some vendors", BIB_VAR_PUBLISHER_PLACE, RIS_K_TEXT, ANY, NEVER, 0},
     /* PY writes the issued date as PY and DA (or PY alone where DA is the
      * access date) */
     {"PY", "RIS", BIB_VAR_ISSUED, RIS_K_ISSUED, ANY, ANY, 0},
-    {"DA", "RIS 2011, Zotero", BIB_VAR_ISSUED, RIS_K_ISSUED, ANY, NEVER, 0},
-    {"Y1", "RIS 2004, Taylor & Francis", BIB_VAR_ISSUED, RIS_K_ISSUED, ANY, NEVER, 0},
+    {"DA", "RIS 2011, Zotero, EndNote", BIB_VAR_ISSUED, RIS_K_ISSUED, ANY, NEVER, 0},
+    {"Y1", "RIS 2001; Taylor & Francis", BIB_VAR_ISSUED, RIS_K_ISSUED, ANY, NEVER, 0},
     {"DO", "RIS", BIB_VAR_DOI, RIS_K_DOI, ANY, ANY, 0},
-    {"DI", "Scopus, some publishers", BIB_VAR_DOI, RIS_K_DOI, ANY, NEVER, 0},
-    {"DP", "Zotero (library catalog), EndNote", BIB_VAR_SOURCE, RIS_K_TEXT, ANY, ANY, 0},
-    {"DB", "EndNote", BIB_VAR_SOURCE, RIS_K_TEXT, ANY, NEVER, 0},
+    {"DI", "Web of Science style exports", BIB_VAR_DOI, RIS_K_DOI, ANY, NEVER, 0},
+    {"DP", "RIS 2011, Zotero (database provider)", BIB_VAR_SOURCE, RIS_K_TEXT, ANY, ANY, 0},
+    {"DB", "EndNote, Scopus (database name)", BIB_VAR_SOURCE, RIS_K_TEXT, ANY, NEVER, 0},
     {"ET", "RIS (software, data)", BIB_VAR_VERSION, RIS_K_TEXT, RIS_C_VERSIONED,
      RIS_C_VERSIONED, 0},
     {"ET", "RIS", BIB_VAR_EDITION, RIS_K_TEXT, ANY, RIS_C_NOT_VERSIONED, 0},
     {"VL", "RIS", BIB_VAR_VOLUME, RIS_K_TEXT, ANY, ANY, 0},
     {"IS", "RIS", BIB_VAR_ISSUE, RIS_K_TEXT, ANY, ANY, 0},
-    {"CP", "RIS 2004", BIB_VAR_ISSUE, RIS_K_TEXT, ANY, NEVER, 0},
+    {"CP", "RIS 2001 (undefined there; issue as citation-js reads it)", BIB_VAR_ISSUE, RIS_K_TEXT, ANY, NEVER, 0},
     /* SP writes page (split at its one range) or number-of-pages */
     {"SP", "RIS", BIB_VAR_PAGE, RIS_K_PAGES, ANY, ANY, 0},
     {"EP", "RIS", BIB_VAR_PAGE, RIS_K_PAGES, ANY, NEVER, 0},
     {"J2", "RIS 2011, Zotero, EndNote", BIB_VAR_CONTAINER_TITLE_SHORT, RIS_K_TEXT, ANY, ANY,
      0},
-    {"JA", "RIS 2004", BIB_VAR_CONTAINER_TITLE_SHORT, RIS_K_TEXT, ANY, NEVER, 0},
-    {"J1", "RIS 2004", BIB_VAR_CONTAINER_TITLE_SHORT, RIS_K_TEXT, ANY, NEVER, 0},
+    {"JA", "RIS 2001", BIB_VAR_CONTAINER_TITLE_SHORT, RIS_K_TEXT, ANY, NEVER, 0},
+    {"J1", "RIS 2001", BIB_VAR_CONTAINER_TITLE_SHORT, RIS_K_TEXT, ANY, NEVER, 0},
     {"LA", "RIS", BIB_VAR_LANGUAGE, RIS_K_TEXT, ANY, ANY, 0},
     {"C7", "EndNote (article number)", BIB_VAR_NUMBER, RIS_K_TEXT, RIS_C_JOURNAL,
      RIS_C_JOURNAL, 0},
     {"M1", "RIS", BIB_VAR_NUMBER, RIS_K_TEXT, ANY, RIS_C_PLAIN, 0},
-    {"M3", "RIS; older EndNote (a DOI)", BIB_VAR_GENRE, RIS_K_DOI_OR, ANY, ANY, 0},
+    {"M3", "RIS 2011; older EndNote (a DOI)", BIB_VAR_GENRE, RIS_K_DOI_OR, ANY, ANY, 0},
     {"NV", "RIS", BIB_VAR_NUMBER_OF_VOLUMES, RIS_K_TEXT, ANY, ANY, 0},
     {"OP", "RIS", BIB_VAR_ORIGINAL_TITLE, RIS_K_TEXT, ANY, ANY, 0},
     {"PB", "RIS", BIB_VAR_PUBLISHER, RIS_K_TEXT, ANY, ANY, 0},
@@ -139,17 +139,4 @@ unsigned ris_cond_mask(const char *code)
     if (code_is(code, bt_title))
         m |= 1u << RIS_C_BT_TITLE;
     return m;
-}
-
-int ris_tag_slot(const char *tag)
-{
-    char a = tag[0], b = tag[1];
-    if (a < 'A' || a > 'Z')
-        return -1;
-    int hi = a - 'A';
-    if (b >= 'A' && b <= 'Z')
-        return hi * 36 + (b - 'A');
-    if (b >= '0' && b <= '9')
-        return hi * 36 + 26 + (b - '0');
-    return -1;
 }

@@ -26,6 +26,8 @@ typedef struct ris_writer {
     bib_buf val;
     bool verbose;
     size_t dropped; /* fields RIS cannot carry, for one summary */
+    char mask_code[16]; /* TY of the last record and its conditions */
+    unsigned mask;
 } ris_writer;
 
 static int w_begin(bib_writer *wr, bib_output *out, const bib_options *opts)
@@ -335,7 +337,7 @@ static int w_write(bib_writer *wr, const bib_record *rec)
     bib_buf_append(&w->line, "TY  - ", 6);
     bib_buf_puts(&w->line, code);
     bib_buf_puts(&w->line, w->eol);
-    unsigned mask = ris_cond_mask(code);
+    unsigned mask = ris_cond_mask_cached(code, w->mask_code, &w->mask);
     for (size_t i = 0; i < ris_nfields; i++)
         if (ris_cond_holds(mask, ris_fields[i].write))
             put_field(w, &ris_fields[i], rec, code);

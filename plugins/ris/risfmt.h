@@ -12,6 +12,8 @@
 #ifndef BIBCONV_RISFMT_H
 #define BIBCONV_RISFMT_H
 
+#include <string.h>
+
 #include "bibconv/plugin.h"
 #include "bibconv/text.h"
 
@@ -136,9 +138,35 @@ static inline bool ris_cond_holds(unsigned m, ris_cond c)
 {
     return (m >> c) & 1u;
 }
-/* Index of a tag [A-Z][A-Z0-9] in [0, RIS_TAG_SLOTS), or -1. */
+/* Index of a tag [A-Z][A-Z0-9] in [0, RIS_TAG_SLOTS), or -1. Inline: the
+ * reader looks up every tag line. */
 #define RIS_TAG_SLOTS (26 * 36)
-int ris_tag_slot(const char *tag);
+static inline int ris_tag_slot(const char *tag)
+{
+    char a = tag[0], b = tag[1];
+    if (a < 'A' || a > 'Z')
+        return -1;
+    if (b >= 'A' && b <= 'Z')
+        return (a - 'A') * 36 + (b - 'A');
+    if (b >= '0' && b <= '9')
+        return (a - 'A') * 36 + 26 + (b - '0');
+    return -1;
+}
+
+/* ris_cond_mask with a one-entry cache: consecutive records mostly share
+ * their TY. `last` holds the code of *mask (empty at first). */
+static inline unsigned ris_cond_mask_cached(const char *code, char last[16], unsigned *mask)
+{
+    if (!last[0] || strcmp(code, last) != 0) {
+        *mask = ris_cond_mask(code);
+        size_t n = strlen(code);
+        if (n > 15)
+            n = 15;
+        memcpy(last, code, n);
+        last[n] = '\0';
+    }
+    return *mask;
+}
 
 /* Parses one RIS name: "Last, First", "Last, First, Suffix", "Last,F.M.",
  * a Vancouver "Oudin A" (sets *vancouver), or a corporate name (no comma,

@@ -8,10 +8,11 @@
  * `ER` the entries are mapped onto a bib_record through the field table
  * (ris_table.c, docs/ris.md). Memory is bounded by the largest record.
  *
- * Lexical rules (docs/ris.md, "Lines" and "Records"): a tag line is `XX  - value` with one
- * to three blanks before the dash; other non-blank lines continue the
- * previous value (joined by a newline for AB/N1/N2/RN, whose line breaks
- * are the note's own, and by a space otherwise); `TY` starts a record and
+ * Lexical rules (docs/ris.md, "Lines" and "Records"): a tag line is
+ * `XX  - value` with one to three blanks before the dash; other non-blank
+ * lines continue the previous value (joined by a newline for the rows
+ * flagged RIS_F_READ_LINES - AB, N1, N2, RN, KW - whose line breaks are
+ * the value's own, and by a space otherwise); `TY` starts a record and
  * `ER` ends it. Text before the first `TY` is skipped with a warning; a
  * `TY` inside a record, or the end of the input, ends a record that has no
  * `ER` (kept, with a warning); a malformed tag line is an error that costs

@@ -13,8 +13,15 @@
 
 #include "risfmt.h"
 
+/* The module and its format are `ris`; the test build of the extra table
+ * row (tests/ris/meson.build) names both `ristest` so that it loads beside
+ * the real module. */
+#ifndef RIS_MODULE_NAME
+#define RIS_MODULE_NAME "ris"
+#endif
+
 /* Scores a `TY  - ` line near the start; MEDLINE's `PMID- ` first tag says
- * it is nbib, not RIS (crosswalk 5.7). */
+ * it is nbib, not RIS (docs/ris.md, "Not supported"). */
 static int probe_ris(const unsigned char *h, size_t len, const char *fn)
 {
     const char *s = (const char *)h;
@@ -49,7 +56,7 @@ static int probe_ris(const unsigned char *h, size_t len, const char *fn)
 }
 
 static const bib_format_desc fmt_ris = {
-    .name = "ris",
+    .name = RIS_MODULE_NAME,
     .description = "RIS tagged references (EndNote, Zotero, PubMed, WoS, Scopus)",
     .extensions = "ris",
     .mime = "application/x-research-info-systems",
@@ -63,6 +70,6 @@ static const bib_format_desc *const formats[] = {&fmt_ris, NULL};
 
 BIB_PLUGIN_EXPORT const bib_plugin_desc bib_plugin_module = {
     .abi_version = BIB_PLUGIN_ABI_VERSION,
-    .module_name = "ris",
+    .module_name = RIS_MODULE_NAME,
     .formats = formats,
 };

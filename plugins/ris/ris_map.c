@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * ris_map.c - the pure parts of the ris module: the line lexer, the TY
- * code <-> CSL type tables (../shared/docs/crosswalk.md 2.1 and 2.3), the
- * per-type roles of name tags (crosswalk 3.3), and RIS readings of names,
+ * code <-> CSL type tables (docs/ris.md, "Types"), the per-type roles of
+ * name tags (docs/ris.md, "Name roles"), and RIS readings of names,
  * dates, ISBN/ISSN and DOIs on top of core's text services.
  *
  * Not for: I/O or record building (ris_reader.c, ris_writer.c).
@@ -31,7 +31,7 @@ static bool is_up_dig(char c)
 
 void ris_lex_line(const char *s, size_t len, ris_line *out)
 {
-    /* leading blanks occur on ScienceDirect tag lines (crosswalk 5.3) */
+    /* leading blanks occur on ScienceDirect tag lines (docs/ris.md, "Lines") */
     while (len && is_blank(*s)) {
         s++;
         len--;
@@ -97,7 +97,7 @@ struct type_code {
     bib_type type;
 };
 
-/* crosswalk 2.3, reading direction; sorted by code for a readable table,
+/* docs/ris.md "Types", reading direction; sorted by code for a readable table,
  * searched linearly (60 entries, once per record) */
 static const struct type_code read_types[] = {
     {"ABST", BIB_TYPE_ARTICLE_JOURNAL}, {"ADVS", BIB_TYPE_MOTION_PICTURE},
@@ -158,7 +158,7 @@ bib_type ris_type_from_code(const char *code, size_t len, bool *known)
 
 const char *ris_type_code(bib_type type)
 {
-    /* crosswalk 2.1, first choice of the RIS column */
+    /* docs/ris.md "Types": the writer's code for each CSL type */
     switch (type) {
     case BIB_TYPE_ARTICLE_JOURNAL: case BIB_TYPE_REVIEW: case BIB_TYPE_REVIEW_BOOK:
         return "JOUR";
@@ -241,7 +241,7 @@ bool ris_type_journal(const char *code)
     return code_in(code, set);
 }
 
-/* crosswalk 3.3 and 3.10: the role of a name tag depends on TY */
+/* docs/ris.md "Name roles": the role of a name tag depends on TY */
 bib_var ris_name_var(const char *code, const char *tag)
 {
     if (strcmp(tag, "AU") == 0 || strcmp(tag, "A1") == 0) {
@@ -382,7 +382,7 @@ int ris_name_parse(bib_name *out, const char *s, size_t len, bool *vancouver)
         return (out->literal = dup_n(s, len)) ? 0 : BIB_ENOMEM;
     }
     if (!memchr(s, ' ', len)) {
-        out->family = dup_n(s, len); /* one word: a family name (CJ) */
+        out->family = dup_n(s, len); /* one word: a family name (as citation-js) */
         return out->family ? 0 : BIB_ENOMEM;
     }
     size_t fl;
@@ -407,7 +407,7 @@ int ris_name_parse(bib_name *out, const char *s, size_t len, bool *vancouver)
         return 0;
     }
     /* several words and no comma: an institution or a name that must not
-     * be split (crosswalk 3.11) */
+     * be split (docs/ris.md, "Names") */
     out->literal = dup_n(s, len);
     return out->literal ? 0 : BIB_ENOMEM;
 }
@@ -460,7 +460,7 @@ int ris_date_parse(bib_date *out, const char *s, size_t len)
     /* "0000" is how exporters say "no year": not the year 1 BC */
     if (len >= 4 && memcmp(s, "0000", 4) == 0 && (len == 4 || s[4] == '/'))
         return bib_date_parse(out, s, len, 0);
-    /* "YYYY/MM/DD/other" with the repairs of crosswalk 3.11: a zero part
+    /* "YYYY/MM/DD/other" with the repairs of docs/ris.md "Dates": a zero part
      * means unknown and drops what follows ("2020/00/00"), a month may be a
      * name ("2015/october", JabRef), single digits are fine ("2023/11/1/") */
     if (len >= 5 && len < 64 && isdigit((unsigned char)s[0]) && s[4] == '/') {

@@ -5,13 +5,14 @@
  * BIB_ENC_DETECT, Latin-1/Windows-1252 input), the tag lines of one record
  * are collected into one reusable value buffer plus a reusable array of
  * (tag, line, offset, length) entries - no allocation per line - and at
- * `ER` the entries are mapped onto a bib_record (../shared/docs/
- * crosswalk.md 2.3, 3.10, 5). Memory is bounded by the largest record.
+ * `ER` the entries are mapped onto a bib_record through the field table
+ * (ris_table.c, docs/ris.md). Memory is bounded by the largest record.
  *
- * Lexical rules (crosswalk 5.1-5.4): a tag line is `XX  - value` with one
- * to three blanks before the dash; other non-blank lines continue the
- * previous value (joined by a newline for AB/N1/N2/RN, whose line breaks
- * are the note's own, and by a space otherwise); `TY` starts a record and
+ * Lexical rules (docs/ris.md, "Lines" and "Records"): a tag line is
+ * `XX  - value` with one to three blanks before the dash; other non-blank
+ * lines continue the previous value (joined by a newline for the rows
+ * flagged RIS_F_READ_LINES - AB, N1, N2, RN, KW - whose line breaks are
+ * the value's own, and by a space otherwise); `TY` starts a record and
  * `ER` ends it. Text before the first `TY` is skipped with a warning; a
  * `TY` inside a record, or the end of the input, ends a record that has no
  * `ER` (kept, with a warning); a malformed tag line is an error that costs
@@ -45,17 +46,44 @@ typedef struct ris_reader {
     size_t pending_line;
     bib_buf pending_val;
     bool junk_warned;    /* one warning per run of text outside records */
+    /* the field table by tag: 1 + the first reading row of each tag slot
+     * (ris_tag_slot), and 1 + the next reading row of the same tag; 0 ends */
+    unsigned char row1[RIS_TAG_SLOTS];
+    unsigned char next_row[255];
+    char mask_code[16]; /* TY of the last record and its conditions */
+    unsigned mask;
 } ris_reader;
+
+/* Chains the rows that read, per tag, in table order. */
+static void index_rows(ris_reader *r)
+{
+    unsigned char last[RIS_TAG_SLOTS];
+    memset(r->row1, 0, sizeof r->row1);
+    memset(last, 0, sizeof last);
+    for (size_t i = 0; i < ris_nfields; i++) {
+        const ris_field *f = &ris_fields[i];
+        int slot = ris_tag_slot(f->tag);
+        r->next_row[i] = 0;
+        if (f->read == RIS_C_NEVER || slot < 0)
+            continue;
+        if (last[slot])
+            r->next_row[last[slot] - 1] = (unsigned char)(i + 1);
+        else
+            r->row1[slot] = (unsigned char)(i + 1);
+        last[slot] = (unsigned char)(i + 1);
+    }
+}
 
 static int r_open(bib_reader *rd, bib_input *in, const bib_options *opts)
 {
     (void)opts;
     ris_reader *r = bib_reader_state(rd);
+    index_rows(r);
     r->in = in;
     bib_buf_init(&r->vals);
     bib_buf_init(&r->tmp);
     bib_buf_init(&r->pending_val);
-    /* RIS files in the wild are Windows-1252 as often as UTF-8 (R01) */
+    /* RIS files in the wild are Windows-1252 as often as UTF-8 (docs/ris.md, "Encodings") */
     return bib_input_set_encoding(in, BIB_ENC_DETECT) == BIB_ENOMEM ? BIB_ENOMEM : 0;
 }
 
@@ -71,7 +99,7 @@ static void r_close(bib_reader *rd)
 
 /* Cleans the bytes vals[from..] just appended: control characters (Reference
  * Manager writes NAK, STX, ETB; the spec allows none) are dropped with a
- * warning, tabs and U+2028/U+2029 (Atypon) become spaces (crosswalk 5.3). Returns
+ * warning, tabs and U+2028/U+2029 (Atypon) become spaces (docs/ris.md). Returns
  * how many bytes were removed. The common case is one pass, no writes. */
 static size_t clean_tail(ris_reader *r, size_t from, size_t line)
 {
@@ -132,11 +160,13 @@ static bool tag_is(const ris_entry *e, const char *t)
     return e->tag[0] == t[0] && e->tag[1] == t[1];
 }
 
-/* Tags whose line breaks belong to the value (notes, abstracts). */
-static bool keeps_newlines(const char *tag)
+/* Tags whose line breaks belong to the value (notes, abstracts, keyword
+ * lists): their first reading row says RIS_F_READ_LINES. */
+static bool keeps_newlines(const ris_reader *r, const char *tag)
 {
-    return (tag[0] == 'A' && tag[1] == 'B') || (tag[0] == 'N' && tag[1] == '1') ||
-           (tag[0] == 'N' && tag[1] == '2') || (tag[0] == 'R' && tag[1] == 'N');
+    int slot = ris_tag_slot(tag);
+    unsigned i = slot < 0 ? 0 : r->row1[slot];
+    return i && (ris_fields[i - 1].flags & RIS_F_READ_LINES);
 }
 
 /* ---- record building ---------------------------------------------------- */
@@ -145,6 +175,8 @@ typedef struct build {
     ris_reader *r;
     bib_record *rec;
     char code[16]; /* TY, upper-cased */
+    unsigned mask; /* the table's conditions that hold for code */
+    const ris_entry *da, *py, *y1, *sp, *ep; /* mapped after the loop */
     int rc;
 } build;
 
@@ -186,7 +218,7 @@ static void add_name(build *b, bib_var var, const ris_entry *e)
     const char *s = val(b, e);
     size_t len = e->len;
     /* "Sanchez, Pedro; Montoya, Maria" in one AU: split only when every
-     * part looks like "Last, First" (user-needs P21) */
+     * part looks like "Last, First" (docs/ris.md, "Names") */
     const char *semi = memchr(s, ';', len);
     if (semi) {
         bool all = true;
@@ -230,10 +262,10 @@ static void add_name(build *b, bib_var var, const ris_entry *e)
     bib_name_clear(&n);
 }
 
-static void add_keywords(build *b, const ris_entry *e)
+static void add_keywords(build *b, bib_var var, const ris_entry *e)
 {
     /* split on newlines and ';', and on ',' only when that gave one keyword
-     * (crosswalk 5.6, Zotero's rule) */
+     * (Zotero's rule, docs/ris.md) */
     const char *s = val(b, e), *end = s + e->len;
     bool multi = false;
     for (const char *p = s; p < end; p++)
@@ -243,7 +275,7 @@ static void add_keywords(build *b, const ris_entry *e)
     bool has_comma = !multi && memchr(s, ',', e->len) != NULL;
     if (!multi && !has_comma) {
         if (e->len && !b->rc)
-            b->rc = bib_record_add_text(b->rec, BIB_VAR_KEYWORD, s, e->len);
+            b->rc = bib_record_add_text(b->rec, var, s, e->len);
         return;
     }
     const char *p = s;
@@ -257,7 +289,7 @@ static void add_keywords(build *b, const ris_entry *e)
         while (z > a && isspace((unsigned char)z[-1]))
             z--;
         if (z > a)
-            b->rc = bib_record_add_text(b->rec, BIB_VAR_KEYWORD, a, (size_t)(z - a));
+            b->rc = bib_record_add_text(b->rec, var, a, (size_t)(z - a));
         p = q + 1;
     }
 }
@@ -274,7 +306,7 @@ static bool same_day(const bib_date *a, const bib_date *b)
            (!x->day || !y->day || x->day == y->day);
 }
 
-/* issued: DA > PY > Y1 whatever their order (user-needs P20); Y2 is
+/* issued: DA > PY > Y1 whatever their order (docs/ris.md, "Dates"); Y2 is
  * accessed, never issued; a disagreeing Y1 is an online date
  * (available-date, Taylor & Francis), a disagreeing PY an extra. */
 static void map_dates(build *b, const ris_entry *da, const ris_entry *py,
@@ -386,252 +418,208 @@ static void set_doi(build *b, const ris_entry *e)
         b->rc = bib_record_set_text(b->rec, BIB_VAR_DOI, s + st, e->len - st);
 }
 
-#define T(a, b) ((unsigned)(a) << 8 | (unsigned)(b))
+/* The row of the table that reads `tag` for a record whose conditions are
+ * `mask`: the first whose read condition holds, or NULL (an extra). */
+static const ris_field *find_row(const ris_reader *r, const char *tag, unsigned mask)
+{
+    int slot = ris_tag_slot(tag);
+    unsigned i = slot < 0 ? 0 : r->row1[slot];
+    while (i) {
+        const ris_field *f = &ris_fields[i - 1];
+        if (ris_cond_holds(mask, f->read))
+            return f;
+        i = r->next_row[i - 1];
+    }
+    return NULL;
+}
+
+/* The first of a tag that is mapped after the loop (dates, pages); later
+ * ones are extras. */
+static void keep_first(build *b, const ris_entry **slot, const ris_entry *e)
+{
+    if (!*slot)
+        *slot = e;
+    else
+        extra(b, e);
+}
+
+/* SN: ISBN or ISSN by its shape; for report-like types anything else is
+ * the number. */
+static void read_sn(build *b, const ris_entry *e)
+{
+    int k = ris_sn_kind(val(b, e), e->len);
+    bool numbered = ris_cond_holds(b->mask, RIS_C_NUMBERED);
+    /* no digits at all: the type decides, as Zotero does (books carry
+     * ISBNs, serials ISSNs); a malformed number stays an ISSN, which is
+     * where the writer puts those */
+    if (k == 0 && !numbered && ris_type_isbn(b->code) &&
+        strcspn(val(b, e), "0123456789") >= e->len)
+        k = 1;
+    if (k == 1)
+        b->rc = bib_record_add_text(b->rec, BIB_VAR_ISBN, val(b, e), e->len);
+    else if (k == 2 || !numbered)
+        b->rc = bib_record_add_text(b->rec, BIB_VAR_ISSN, val(b, e), e->len);
+    else
+        set_once(b, BIB_VAR_NUMBER, e);
+}
+
+/* N1: ProCite packs fields into notes as "Label: value"; the call number
+ * is the one with a CSL home (docs/ris.md). */
+static void read_note(build *b, bib_var var, const ris_entry *e)
+{
+    static const char cn[] = "Call Number: ";
+    if (e->len > sizeof cn - 1 && memcmp(val(b, e), cn, sizeof cn - 1) == 0 &&
+        !bib_record_has(b->rec, BIB_VAR_CALL_NUMBER)) {
+        ris_entry sub = *e;
+        sub.off += sizeof cn - 1;
+        sub.len -= sizeof cn - 1;
+        set_once(b, BIB_VAR_CALL_NUMBER, &sub);
+    } else {
+        set_once(b, var, e);
+    }
+}
+
+/* M3: older EndNote puts the DOI there (docs/ris.md). */
+static void read_doi_or(build *b, bib_var var, const ris_entry *e)
+{
+    const char *s = val(b, e);
+    size_t st = ris_doi_start(s, e->len);
+    if (ris_is_doi(s + st, e->len - st) && !bib_record_has(b->rec, BIB_VAR_DOI))
+        set_doi(b, e);
+    else
+        set_once(b, var, e);
+}
+
+static void read_id(build *b, const ris_entry *e)
+{
+    if (bib_record_id(b->rec)) {
+        extra(b, e);
+        return;
+    }
+    bib_buf *t = &b->r->tmp;
+    bib_buf_reset(t);
+    bib_buf_append(t, val(b, e), e->len);
+    b->rc = bib_buf_failed(t) ? BIB_ENOMEM : bib_record_set_id(b->rec, t->data);
+}
+
+/* Maps one entry through its row. */
+static void read_field(build *b, const ris_field *f, const ris_entry *e)
+{
+    switch (f->kind) {
+    case RIS_K_TEXT:
+        set_once(b, f->var, e);
+        break;
+    case RIS_K_NAMES: {
+        bib_var nv = ris_name_var(b->code, e->tag);
+        if (nv != BIB_VAR_NONE)
+            add_name(b, nv, e);
+        else
+            extra(b, e);
+        break;
+    }
+    case RIS_K_DATE:
+        set_date(b, f->var, e);
+        break;
+    case RIS_K_ISSUED:
+        keep_first(b, tag_is(e, "DA") ? &b->da : tag_is(e, "PY") ? &b->py : &b->y1, e);
+        break;
+    case RIS_K_PAGES:
+        keep_first(b, tag_is(e, "EP") ? &b->ep : &b->sp, e);
+        break;
+    case RIS_K_DOI:
+        set_doi(b, e);
+        break;
+    case RIS_K_DOI_OR:
+        read_doi_or(b, f->var, e);
+        break;
+    case RIS_K_SN:
+        read_sn(b, e);
+        break;
+    case RIS_K_NOTE:
+        read_note(b, f->var, e);
+        break;
+    case RIS_K_KEYWORDS:
+        add_keywords(b, f->var, e);
+        break;
+    case RIS_K_ID:
+        read_id(b, e);
+        break;
+    }
+}
+
+/* SP/EP after the loop: one range, or SP alone as a number of pages for the
+ * types whose SP counts pages. */
+static void map_pages(build *b)
+{
+    const ris_entry *sp = b->sp, *ep = b->ep;
+    bib_buf *t = &b->r->tmp;
+    bib_buf_reset(t);
+    if (sp && !ep && ris_type_sp_is_count(b->code) &&
+        strspn(val(b, sp), "0123456789") == sp->len) {
+        b->rc = bib_record_set_text(b->rec, BIB_VAR_NUMBER_OF_PAGES, val(b, sp), sp->len);
+        return;
+    }
+    if (sp)
+        bib_pages_normalize(t, val(b, sp), sp->len, "-");
+    if (ep) {
+        bib_buf_putc(t, '-');
+        bib_buf_append(t, val(b, ep), ep->len);
+    }
+    b->rc = bib_buf_failed(t) ? BIB_ENOMEM
+                              : bib_record_set_text(b->rec, BIB_VAR_PAGE, t->data, t->len);
+}
+
+/* A new record of the TY in entry 0, its code kept as an extra when the
+ * writer would not give it back. */
+static int start_build(build *b, ris_reader *r)
+{
+    const ris_entry *ty = &r->ent[0];
+    size_t cl = ty->len < sizeof b->code - 1 ? ty->len : sizeof b->code - 1;
+    for (size_t i = 0; i < cl; i++)
+        b->code[i] = (char)toupper((unsigned char)r->vals.data[ty->off + i]);
+    b->code[cl] = '\0';
+    bool known;
+    bib_type type = ris_type_from_code(b->code, cl, &known);
+    if (!known)
+        bib_input_report(r->in, BIB_SEV_INFO, ty->line, 7,
+                         "unknown RIS type '%s', read as document (kept for RIS output)",
+                         b->code);
+    b->rec = bib_record_new(type, NULL);
+    if (!b->rec)
+        return BIB_ENOMEM;
+    bib_record_set_origin(b->rec, bib_input_name(r->in), r->rec_line);
+    if (!known || strcmp(ris_type_code(type), b->code) != 0)
+        b->rc = bib_record_add_extra(b->rec, "ris", "TY", b->code, strlen(b->code));
+    b->mask = ris_cond_mask_cached(b->code, r->mask_code, &r->mask);
+    return 0;
+}
 
 static int build_record(ris_reader *r, bib_record **out)
 {
     build b = {.r = r};
-    const ris_entry *ty = &r->ent[0];
-    size_t cl = ty->len < sizeof b.code - 1 ? ty->len : sizeof b.code - 1;
-    for (size_t i = 0; i < cl; i++)
-        b.code[i] = (char)toupper((unsigned char)r->vals.data[ty->off + i]);
-    b.code[cl] = '\0';
-    bool known;
-    bib_type type = ris_type_from_code(b.code, cl, &known);
-    if (!known)
-        bib_input_report(r->in, BIB_SEV_INFO, ty->line, 7,
-                         "unknown RIS type '%s', read as document (kept for RIS output)",
-                         b.code);
-    /* EDBOOK's AU are editors (crosswalk 2.3) */
-    b.rec = bib_record_new(type, NULL);
-    if (!b.rec)
+    if (start_build(&b, r))
         return BIB_ENOMEM;
-    bib_record_set_origin(b.rec, bib_input_name(r->in), r->rec_line);
-    /* the code itself when the writer would not give it back */
-    if (!known || strcmp(ris_type_code(type), b.code) != 0)
-        b.rc = bib_record_add_extra(b.rec, "ris", "TY", b.code, strlen(b.code));
-
-    const ris_entry *da = NULL, *py = NULL, *y1 = NULL, *sp = NULL, *ep = NULL;
-    bool series = ris_type_series_t2(b.code), journal = ris_type_journal(b.code);
-    bool da_accessed = ris_type_da_accessed(b.code);
-
     for (size_t i = 1; i < r->nent && !b.rc; i++) {
         const ris_entry *e = &r->ent[i];
         if (e->len == 0)
-            continue; /* "DO  -": empty tags are dropped (Z, CJ) */
-        /* only AU, A1-A4 and ED can be names: skip the role lookup otherwise */
-        bool name_tag = (e->tag[0] == 'A' && (e->tag[1] == 'U' || (e->tag[1] >= '1' &&
-                                                                  e->tag[1] <= '4'))) ||
-                        (e->tag[0] == 'E' && e->tag[1] == 'D');
-        bib_var nv = name_tag ? ris_name_var(b.code, e->tag) : BIB_VAR_NONE;
-        if (nv != BIB_VAR_NONE) {
-            add_name(&b, nv, e);
-            continue;
-        }
-        switch (T(e->tag[0], e->tag[1])) {
-        case T('T', 'I'): case T('T', '1'):
-            set_once(&b, BIB_VAR_TITLE, e);
-            break;
-        case T('C', 'T'):
-            set_once(&b, BIB_VAR_TITLE, e);
-            break;
-        case T('B', 'T'):
-            if (strcmp(b.code, "BOOK") == 0 || strcmp(b.code, "UNPB") == 0)
-                set_once(&b, BIB_VAR_TITLE, e);
-            else
-                set_once(&b, BIB_VAR_CONTAINER_TITLE, e);
-            break;
-        case T('T', '2'):
-            set_once(&b, series ? BIB_VAR_COLLECTION_TITLE : BIB_VAR_CONTAINER_TITLE, e);
-            break;
-        case T('T', '3'):
-            set_once(&b, BIB_VAR_COLLECTION_TITLE, e);
-            break;
-        case T('J', 'F'): case T('J', 'O'):
-            set_once(&b, BIB_VAR_CONTAINER_TITLE, e);
-            break;
-        case T('J', 'A'): case T('J', '1'): case T('J', '2'):
-            set_once(&b, BIB_VAR_CONTAINER_TITLE_SHORT, e);
-            break;
-        case T('S', 'T'):
-            set_once(&b, BIB_VAR_TITLE_SHORT, e);
-            break;
-        case T('P', 'Y'):
-            if (!py) py = e; else extra(&b, e);
-            break;
-        case T('Y', '1'):
-            if (!y1) y1 = e; else extra(&b, e);
-            break;
-        case T('D', 'A'):
-            if (!da) da = e; else extra(&b, e);
-            break;
-        case T('Y', '2'):
-            set_date(&b, BIB_VAR_ACCESSED, e);
-            break;
-        case T('S', 'P'):
-            if (!sp) sp = e; else extra(&b, e);
-            break;
-        case T('E', 'P'):
-            if (!ep) ep = e; else extra(&b, e);
-            break;
-        case T('V', 'L'):
-            set_once(&b, BIB_VAR_VOLUME, e);
-            break;
-        case T('I', 'S'): case T('C', 'P'):
-            set_once(&b, BIB_VAR_ISSUE, e);
-            break;
-        case T('S', 'N'): {
-            int k = ris_sn_kind(val(&b, e), e->len);
-            bool numbered = strcmp(b.code, "RPRT") == 0 || strcmp(b.code, "GOVDOC") == 0 ||
-                            strcmp(b.code, "PAT") == 0 || strcmp(b.code, "STAND") == 0;
-            /* no digits at all: the type decides, as Zotero does (books
-             * carry ISBNs, serials ISSNs); a malformed number stays an
-             * ISSN, which is where the writer puts those */
-            if (k == 0 && !numbered && ris_type_isbn(b.code) &&
-                strcspn(val(&b, e), "0123456789") >= e->len)
-                k = 1;
-            if (k == 1)
-                b.rc = bib_record_add_text(b.rec, BIB_VAR_ISBN, val(&b, e), e->len);
-            else if (k == 2 || !numbered)
-                b.rc = bib_record_add_text(b.rec, BIB_VAR_ISSN, val(&b, e), e->len);
-            else
-                set_once(&b, BIB_VAR_NUMBER, e);
-            break;
-        }
-        case T('D', 'O'): case T('D', 'I'):
-            set_doi(&b, e);
-            break;
-        case T('U', 'R'):
-            set_once(&b, BIB_VAR_URL, e);
-            break;
-        case T('A', 'B'): case T('N', '2'):
-            set_once(&b, BIB_VAR_ABSTRACT, e);
-            break;
-        case T('N', '1'): {
-            /* ProCite packs fields into notes as "Label: value"; the call
-             * number is the one with a CSL home (crosswalk 5.7) */
-            static const char cn[] = "Call Number: ";
-            if (e->len > sizeof cn - 1 && memcmp(val(&b, e), cn, sizeof cn - 1) == 0 &&
-                !bib_record_has(b.rec, BIB_VAR_CALL_NUMBER)) {
-                ris_entry sub = *e;
-                sub.off += sizeof cn - 1;
-                sub.len -= sizeof cn - 1;
-                set_once(&b, BIB_VAR_CALL_NUMBER, &sub);
-            } else {
-                set_once(&b, BIB_VAR_NOTE, e);
-            }
-            break;
-        }
-        case T('R', 'N'):
-            set_once(&b, BIB_VAR_ANNOTE, e);
-            break;
-        case T('K', 'W'):
-            add_keywords(&b, e);
-            break;
-        case T('P', 'B'):
-            set_once(&b, BIB_VAR_PUBLISHER, e);
-            break;
-        case T('C', 'Y'): case T('P', 'P'):
-            set_once(&b, BIB_VAR_PUBLISHER_PLACE, e);
-            break;
-        case T('E', 'T'):
-            set_once(&b, strcmp(b.code, "COMP") == 0 || strcmp(b.code, "DATA") == 0
-                             ? BIB_VAR_VERSION : BIB_VAR_EDITION, e);
-            break;
-        case T('L', 'A'):
-            set_once(&b, BIB_VAR_LANGUAGE, e);
-            break;
-        case T('D', 'B'): case T('D', 'P'):
-            set_once(&b, BIB_VAR_SOURCE, e);
-            break;
-        case T('C', 'N'):
-            set_once(&b, BIB_VAR_CALL_NUMBER, e);
-            break;
-        case T('A', 'V'):
-            set_once(&b, BIB_VAR_ARCHIVE_LOCATION, e);
-            break;
-        case T('N', 'V'):
-            set_once(&b, BIB_VAR_NUMBER_OF_VOLUMES, e);
-            break;
-        case T('O', 'P'):
-            set_once(&b, BIB_VAR_ORIGINAL_TITLE, e);
-            break;
-        case T('R', 'I'):
-            set_once(&b, BIB_VAR_REVIEWED_TITLE, e);
-            break;
-        case T('S', 'E'):
-            set_once(&b, BIB_VAR_SECTION, e);
-            break;
-        case T('S', 'V'):
-            set_once(&b, BIB_VAR_COLLECTION_NUMBER, e);
-            break;
-        case T('M', '1'):
-            set_once(&b, BIB_VAR_NUMBER, e);
-            break;
-        case T('M', '3'): {
-            const char *s = val(&b, e);
-            size_t st = ris_doi_start(s, e->len);
-            /* older EndNote puts the DOI in M3 (crosswalk 5.7) */
-            if (ris_is_doi(s + st, e->len - st) && !bib_record_has(b.rec, BIB_VAR_DOI))
-                set_doi(&b, e);
-            else
-                set_once(&b, BIB_VAR_GENRE, e);
-            break;
-        }
-        case T('I', 'D'):
-            if (bib_record_id(b.rec))
-                extra(&b, e);
-            else {
-                bib_buf_reset(&r->tmp);
-                bib_buf_append(&r->tmp, val(&b, e), e->len);
-                b.rc = bib_buf_failed(&r->tmp) ? BIB_ENOMEM
-                                               : bib_record_set_id(b.rec, r->tmp.data);
-            }
-            break;
-        case T('C', '2'):
-            if (journal)
-                set_once(&b, BIB_VAR_PMCID, e);
-            else
-                extra(&b, e);
-            break;
-        case T('C', '7'):
-            if (journal)
-                set_once(&b, BIB_VAR_NUMBER, e);
-            else
-                extra(&b, e);
-            break;
-        case T('T', 'Y'): case T('E', 'R'):
-        default:
-            /* AN, AD, L1-L4, C1-C8, M2, U1-U5, TA, TT, RP, ...: kept */
-            extra(&b, e);
-            break;
-        }
-    }
-    if (!b.rc && (da || py || y1))
-        map_dates(&b, da, py, y1, da_accessed);
-    if (!b.rc && da && da_accessed) {
-        if (bib_record_has(b.rec, BIB_VAR_ACCESSED))
-            extra(&b, da);
+            continue; /* "DO  -": empty tags are dropped (as Zotero, citation-js) */
+        const ris_field *f = find_row(r, e->tag, b.mask);
+        if (f)
+            read_field(&b, f, e);
         else
-            set_date(&b, BIB_VAR_ACCESSED, da);
+            extra(&b, e); /* AN, AD, L1-L4, C1-C8, M2, U1-U5, TA, TT, RP, ...: kept */
     }
-    if (!b.rc && (sp || ep)) {
-        bib_buf *t = &r->tmp;
-        bib_buf_reset(t);
-        if (sp && !ep && ris_type_sp_is_count(b.code) &&
-            strspn(val(&b, sp), "0123456789") == sp->len) {
-            b.rc = bib_record_set_text(b.rec, BIB_VAR_NUMBER_OF_PAGES, val(&b, sp), sp->len);
-        } else {
-            if (sp)
-                bib_pages_normalize(t, val(&b, sp), sp->len, "-");
-            if (ep) {
-                bib_buf_putc(t, '-');
-                bib_buf_append(t, val(&b, ep), ep->len);
-            }
-            b.rc = bib_buf_failed(t) ? BIB_ENOMEM
-                                     : bib_record_set_text(b.rec, BIB_VAR_PAGE, t->data, t->len);
-        }
+    bool da_accessed = ris_type_da_accessed(b.code);
+    if (!b.rc && (b.da || b.py || b.y1))
+        map_dates(&b, b.da, b.py, b.y1, da_accessed);
+    if (!b.rc && b.da && da_accessed) {
+        if (bib_record_has(b.rec, BIB_VAR_ACCESSED))
+            extra(&b, b.da);
+        else
+            set_date(&b, BIB_VAR_ACCESSED, b.da);
     }
+    if (!b.rc && (b.sp || b.ep))
+        map_pages(&b);
     if (b.rc) {
         bib_record_free(b.rec);
         return b.rc;
@@ -653,6 +641,52 @@ static int start_record(ris_reader *r, size_t line, const char *v, size_t len)
     bib_buf_reset(&r->vals);
     r->rec_line = line;
     return add_entry(r, "TY", line, v, len);
+}
+
+/* A line between records: a TY starts one (returns 1), an empty ER is
+ * ignored, anything else is skipped with one warning per run (0). */
+static int outside_record(ris_reader *r, const ris_line *l, size_t ln)
+{
+    if (l->kind == RIS_LINE_TAG && l->tag[0] == 'T' && l->tag[1] == 'Y') {
+        if (start_record(r, ln, l->value, l->len))
+            return BIB_ENOMEM;
+        r->junk_warned = false;
+        return 1;
+    }
+    if (l->kind == RIS_LINE_TAG && l->tag[0] == 'E' && l->tag[1] == 'R' && !l->len)
+        return 0; /* a second ER, or an empty record's ER (JabRef test) */
+    if (!r->junk_warned) {
+        char q[64];
+        quote_line(q, sizeof q, l->value, l->len);
+        bib_input_report(r->in, BIB_SEV_WARNING, ln, 1,
+                         "expected 'TY  - ' to start a record, found '%s'", q);
+        r->junk_warned = true;
+    }
+    return 0;
+}
+
+/* Appends a continuation line to the last value: after `blanks` + 1 line
+ * breaks for the tags that keep them, else after a space. */
+static int continue_value(ris_reader *r, const ris_line *l, size_t ln, size_t blanks)
+{
+    ris_entry *last = &r->ent[r->nent - 1];
+    if (last->len) {
+        if (keeps_newlines(r, last->tag)) {
+            for (size_t k = 0; k <= blanks; k++)
+                bib_buf_putc_fast(&r->vals, '\n');
+            last->len += blanks + 1;
+        } else {
+            bib_buf_putc_fast(&r->vals, ' ');
+            last->len++;
+        }
+    }
+    size_t at = r->vals.len;
+    bib_buf_append_fast(&r->vals, l->value, l->len);
+    last->len += l->len;
+    if (bib_buf_failed(&r->vals))
+        return BIB_ENOMEM;
+    last->len -= clean_tail(r, at, ln);
+    return 0;
 }
 
 static int r_next(bib_reader *rd, bib_record **out)
@@ -690,22 +724,12 @@ static int r_next(bib_reader *rd, bib_record **out)
             continue;
         }
         if (!in_rec) {
-            if (l.kind == RIS_LINE_TAG && l.tag[0] == 'T' && l.tag[1] == 'Y') {
-                if (start_record(r, ln, l.value, l.len))
-                    return BIB_ENOMEM;
+            int st = outside_record(r, &l, ln);
+            if (st < 0)
+                return st;
+            if (st) {
                 in_rec = true;
                 blanks = 0;
-                r->junk_warned = false;
-                continue;
-            }
-            if (l.kind == RIS_LINE_TAG && l.tag[0] == 'E' && l.tag[1] == 'R' && !l.len)
-                continue; /* a second ER, or an empty record's ER (JabRef test) */
-            if (!r->junk_warned) {
-                char q[64];
-                quote_line(q, sizeof q, l.value, l.len);
-                bib_input_report(r->in, BIB_SEV_WARNING, ln, 1,
-                                 "expected 'TY  - ' to start a record, found '%s'", q);
-                r->junk_warned = true;
             }
             continue;
         }
@@ -753,25 +777,9 @@ static int r_next(bib_reader *rd, bib_record **out)
             continue;
         }
         /* a continuation line: part of the last value */
-        ris_entry *last = &r->ent[r->nent - 1];
-        bool nl = keeps_newlines(last->tag) || tag_is(last, "KW");
-        if (last->len) {
-            if (nl) {
-                for (size_t k = 0; k <= blanks; k++)
-                    bib_buf_putc_fast(&r->vals, '\n');
-                last->len += blanks + 1;
-            } else {
-                bib_buf_putc_fast(&r->vals, ' ');
-                last->len++;
-            }
-        }
-        size_t at = r->vals.len;
-        bib_buf_append_fast(&r->vals, l.value, l.len);
-        last->len += l.len;
-        blanks = 0;
-        if (bib_buf_failed(&r->vals))
+        if (continue_value(r, &l, ln, blanks))
             return BIB_ENOMEM;
-        last->len -= clean_tail(r, at, ln);
+        blanks = 0;
     }
 }
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * ris_writer.c - the RIS writer: strict RIS as Zotero and EndNote read it
- * back best (../shared/docs/crosswalk.md 5.6, 5.8). `TY` first, then the
+ * back best (docs/ris.md, "Writing"). `TY` first, then the
  * tags in Zotero's export order, then the record's own ("ris", tag, value)
  * extras, then `ER  - ` and a blank line; CR LF line ends (`-O eol=lf`).
  * One name per AU/A2/A3/A4 line as "Last, First, Suffix"; `PY` holds the
@@ -26,6 +26,8 @@ typedef struct ris_writer {
     bib_buf val;
     bool verbose;
     size_t dropped; /* fields RIS cannot carry, for one summary */
+    char mask_code[16]; /* TY of the last record and its conditions */
+    unsigned mask;
 } ris_writer;
 
 static int w_begin(bib_writer *wr, bib_output *out, const bib_options *opts)
@@ -128,12 +130,13 @@ static int fmt_year(char *out, int year)
     return n;
 }
 
-static void put_text(ris_writer *w, const char *tag, const bib_record *rec, bib_var var)
+/* Each value of var, one tag line each; `nl` keeps line breaks. */
+static void put_text(ris_writer *w, const char *tag, const bib_record *rec, bib_var var,
+                     bool nl)
 {
     const bib_field *f = bib_record_get(rec, var);
     if (!f)
         return;
-    bool nl = strcmp(tag, "AB") == 0 || strcmp(tag, "N1") == 0;
     for (size_t i = 0; i < bib_field_value_count(f); i++) {
         const char *v = bib_field_value_at(f, i);
         if (bib_field_kind(f) == BIB_KIND_RICH) {
@@ -200,134 +203,95 @@ static const bib_var name_vars[] = {
     BIB_VAR_ILLUSTRATOR, BIB_VAR_CONTRIBUTOR, BIB_VAR_TRANSLATOR,
 };
 
-static int w_write(bib_writer *wr, const bib_record *rec)
+/* The issued date: PY holds the year and DA the date, except for the types
+ * whose DA is the access date, where PY holds the whole date. */
+static void put_issued(ris_writer *w, const bib_record *rec, const char *code)
 {
-    ris_writer *w = bib_writer_state(wr);
-    if (bib_record_kind_of(rec) != BIB_RECORD_ENTRY)
-        return 0;
-    bib_buf_reset(&w->line);
-    bib_type type = bib_record_type(rec);
-    if (type == BIB_TYPE_UNKNOWN)
-        type = BIB_TYPE_DOCUMENT;
-    /* the original TY when it still means this type (EJOUR, EDBOOK...) */
-    char code[16];
-    const char *orig = bib_record_extra_get(rec, "ris", "TY");
-    bool known = false;
-    if (orig && strlen(orig) < sizeof code &&
-        ris_type_from_code(orig, strlen(orig), &known) == type) {
-        size_t n = 0;
-        for (; orig[n] && n < sizeof code - 1; n++)
-            code[n] = (char)toupper((unsigned char)orig[n]);
-        code[n] = '\0';
-        while (n && code[n - 1] == ' ')
-            code[--n] = '\0';
-    } else {
-        strcpy(code, ris_type_code(type));
-    }
-    bib_buf_append(&w->line, "TY  - ", 6);
-    bib_buf_puts(&w->line, code);
-    bib_buf_puts(&w->line, w->eol);
-
-    const char *id = bib_record_id(rec);
-    if (id)
-        put_tag(w, "ID", id, strlen(id), false);
-    put_text(w, "TI", rec, BIB_VAR_TITLE);
-    for (size_t i = 0; i < sizeof name_vars / sizeof name_vars[0]; i++)
-        put_names(w, code, rec, name_vars[i]);
-    bool series = ris_type_series_t2(code);
-    if (series) {
-        put_text(w, "T2", rec, BIB_VAR_COLLECTION_TITLE);
-        put_text(w, "JF", rec, BIB_VAR_CONTAINER_TITLE);
-    } else {
-        put_text(w, "T2", rec, BIB_VAR_CONTAINER_TITLE);
-        put_text(w, "T3", rec, BIB_VAR_COLLECTION_TITLE);
-    }
-    put_text(w, "AB", rec, BIB_VAR_ABSTRACT);
-    bool journal = ris_type_journal(code);
-    if (journal)
-        put_text(w, "C2", rec, BIB_VAR_PMCID);
-    put_text(w, "CN", rec, BIB_VAR_CALL_NUMBER);
-    put_text(w, "CY", rec, BIB_VAR_PUBLISHER_PLACE);
     const bib_field *f = bib_record_get(rec, BIB_VAR_ISSUED);
-    bool da_accessed = ris_type_da_accessed(code);
-    if (f) {
-        const bib_date *d = bib_field_date(f);
-        if (da_accessed) {
-            /* DA is the access date of these types: the whole date in PY */
-            put_date(w, "PY", d);
-        } else {
-            /* EndNote needs PY; DA carries the full date (user-needs P20) */
-            if (d->nparts >= 1 && d->parts[0].has_year && d->parts[0].year > 0) {
-                char y[16];
-                int yl = fmt_year(y, d->parts[0].year);
-                put_tag(w, "PY", y, (size_t)yl, false);
-            }
-            put_date(w, "DA", d);
-        }
+    if (!f)
+        return;
+    const bib_date *d = bib_field_date(f);
+    if (ris_type_da_accessed(code)) {
+        put_date(w, "PY", d);
+        return;
     }
-    f = bib_record_get(rec, BIB_VAR_DOI);
-    if (f) {
-        const char *v = bib_field_text(f);
-        size_t st = ris_doi_start(v, strlen(v));
-        put_tag(w, "DO", v + st, strlen(v + st), false);
+    /* EndNote needs PY; DA carries the full date (docs/ris.md, "Writing") */
+    if (d->nparts >= 1 && d->parts[0].has_year && d->parts[0].year > 0) {
+        char y[16];
+        int yl = fmt_year(y, d->parts[0].year);
+        put_tag(w, "PY", y, (size_t)yl, false);
     }
-    put_text(w, "DP", rec, BIB_VAR_SOURCE);
-    bool versioned = strcmp(code, "COMP") == 0 || strcmp(code, "DATA") == 0;
-    put_text(w, "ET", rec, versioned ? BIB_VAR_VERSION : BIB_VAR_EDITION);
-    put_text(w, "VL", rec, BIB_VAR_VOLUME);
-    put_text(w, "IS", rec, BIB_VAR_ISSUE);
-    f = bib_record_get(rec, BIB_VAR_PAGE);
-    if (f) {
-        const char *v = bib_field_text(f);
-        size_t n = strlen(v);
-        /* split only a value that is exactly one range (crosswalk 3.11) */
-        bib_buf_reset(&w->val);
-        bib_pages_normalize(&w->val, v, n, "-");
-        const char *a, *z;
-        size_t al, zl;
-        bib_pages_split(w->val.data, w->val.len, &a, &al, &z, &zl);
-        bool one = zl && !memchr(w->val.data, ',', w->val.len) &&
-                   al + zl + 1 == w->val.len;
-        if (one) {
-            put_tag(w, "SP", a, al, false);
-            put_tag(w, "EP", z, zl, false);
-        } else {
-            put_tag(w, "SP", w->val.data, w->val.len, false);
-        }
-    } else if (ris_type_sp_is_count(code)) {
-        put_text(w, "SP", rec, BIB_VAR_NUMBER_OF_PAGES);
-    }
-    put_text(w, "J2", rec, BIB_VAR_CONTAINER_TITLE_SHORT);
-    put_text(w, "LA", rec, BIB_VAR_LANGUAGE);
-    bool numbered = strcmp(code, "RPRT") == 0 || strcmp(code, "GOVDOC") == 0 ||
-                    strcmp(code, "PAT") == 0 || strcmp(code, "STAND") == 0;
-    if (!numbered)
-        put_text(w, journal ? "C7" : "M1", rec, BIB_VAR_NUMBER);
-    put_text(w, "M3", rec, BIB_VAR_GENRE);
-    put_text(w, "NV", rec, BIB_VAR_NUMBER_OF_VOLUMES);
-    put_text(w, "OP", rec, BIB_VAR_ORIGINAL_TITLE);
-    put_text(w, "PB", rec, BIB_VAR_PUBLISHER);
-    put_text(w, "RI", rec, BIB_VAR_REVIEWED_TITLE);
-    put_text(w, "SE", rec, BIB_VAR_SECTION);
-    put_text(w, "SN", rec, BIB_VAR_ISBN);
-    put_text(w, "SN", rec, BIB_VAR_ISSN);
-    if (numbered)
-        put_text(w, "SN", rec, BIB_VAR_NUMBER);
-    put_text(w, "ST", rec, BIB_VAR_TITLE_SHORT);
-    put_text(w, "SV", rec, BIB_VAR_COLLECTION_NUMBER);
-    put_text(w, "UR", rec, BIB_VAR_URL);
-    put_text(w, "AV", rec, BIB_VAR_ARCHIVE_LOCATION);
-    f = bib_record_get(rec, BIB_VAR_ACCESSED);
-    if (f)
-        put_date(w, "Y2", bib_field_date(f));
-    f = bib_record_get(rec, BIB_VAR_AVAILABLE_DATE);
-    if (f)
-        put_date(w, "Y1", bib_field_date(f));
-    put_text(w, "N1", rec, BIB_VAR_NOTE);
-    put_text(w, "RN", rec, BIB_VAR_ANNOTE);
-    put_text(w, "KW", rec, BIB_VAR_KEYWORD);
+    put_date(w, "DA", d);
+}
 
-    /* the record's own RIS extras, in their order */
+/* page as SP/EP when it is exactly one range, else whole in SP; without a
+ * page, the number of pages in SP for the types whose SP counts them. */
+static void put_pages(ris_writer *w, const bib_record *rec, const char *code)
+{
+    const bib_field *f = bib_record_get(rec, BIB_VAR_PAGE);
+    if (!f) {
+        if (ris_type_sp_is_count(code))
+            put_text(w, "SP", rec, BIB_VAR_NUMBER_OF_PAGES, false);
+        return;
+    }
+    const char *v = bib_field_text(f);
+    bib_buf_reset(&w->val);
+    bib_pages_normalize(&w->val, v, strlen(v), "-");
+    const char *a, *z;
+    size_t al, zl;
+    bib_pages_split(w->val.data, w->val.len, &a, &al, &z, &zl);
+    bool one = zl && !memchr(w->val.data, ',', w->val.len) && al + zl + 1 == w->val.len;
+    if (one) {
+        put_tag(w, "SP", a, al, false);
+        put_tag(w, "EP", z, zl, false);
+    } else {
+        put_tag(w, "SP", w->val.data, w->val.len, false);
+    }
+}
+
+/* Writes one row of the table for rec. */
+static void put_field(ris_writer *w, const ris_field *t, const bib_record *rec,
+                      const char *code)
+{
+    const bib_field *f;
+    switch (t->kind) {
+    case RIS_K_ID: {
+        const char *id = bib_record_id(rec);
+        if (id)
+            put_tag(w, t->tag, id, strlen(id), false);
+        break;
+    }
+    case RIS_K_NAMES:
+        for (size_t i = 0; i < sizeof name_vars / sizeof name_vars[0]; i++)
+            put_names(w, code, rec, name_vars[i]);
+        break;
+    case RIS_K_ISSUED:
+        put_issued(w, rec, code);
+        break;
+    case RIS_K_PAGES:
+        put_pages(w, rec, code);
+        break;
+    case RIS_K_DATE:
+        if ((f = bib_record_get(rec, t->var)) != NULL)
+            put_date(w, t->tag, bib_field_date(f));
+        break;
+    case RIS_K_DOI:
+        if ((f = bib_record_get(rec, t->var)) != NULL) {
+            const char *v = bib_field_text(f);
+            size_t st = ris_doi_start(v, strlen(v));
+            put_tag(w, t->tag, v + st, strlen(v + st), false);
+        }
+        break;
+    case RIS_K_TEXT: case RIS_K_DOI_OR: case RIS_K_SN: case RIS_K_NOTE:
+    case RIS_K_KEYWORDS:
+        put_text(w, t->tag, rec, t->var, (t->flags & RIS_F_WRITE_LINES) != 0);
+        break;
+    }
+}
+
+/* The record's own RIS extras, in their order. */
+static void put_extras(ris_writer *w, const bib_record *rec)
+{
     size_t ne = bib_record_extra_count(rec);
     for (size_t i = 0; i < ne; i++) {
         const char *fmt, *name, *v;
@@ -339,6 +303,45 @@ static int w_write(bib_writer *wr, const bib_record *rec)
             continue;
         put_tag(w, name, v, vl, true);
     }
+}
+
+/* The TY code: the original one from the extras when it still means this
+ * type (EJOUR, EDBOOK...), else the type's first choice. */
+static void type_code(const bib_record *rec, char code[16])
+{
+    bib_type type = bib_record_type(rec);
+    if (type == BIB_TYPE_UNKNOWN)
+        type = BIB_TYPE_DOCUMENT;
+    const char *orig = bib_record_extra_get(rec, "ris", "TY");
+    bool known = false;
+    if (orig && strlen(orig) < 16 && ris_type_from_code(orig, strlen(orig), &known) == type) {
+        size_t n = 0;
+        for (; orig[n] && n < 15; n++)
+            code[n] = (char)toupper((unsigned char)orig[n]);
+        code[n] = '\0';
+        while (n && code[n - 1] == ' ')
+            code[--n] = '\0';
+    } else {
+        strcpy(code, ris_type_code(type));
+    }
+}
+
+static int w_write(bib_writer *wr, const bib_record *rec)
+{
+    ris_writer *w = bib_writer_state(wr);
+    if (bib_record_kind_of(rec) != BIB_RECORD_ENTRY)
+        return 0;
+    bib_buf_reset(&w->line);
+    char code[16];
+    type_code(rec, code);
+    bib_buf_append(&w->line, "TY  - ", 6);
+    bib_buf_puts(&w->line, code);
+    bib_buf_puts(&w->line, w->eol);
+    unsigned mask = ris_cond_mask_cached(code, w->mask_code, &w->mask);
+    for (size_t i = 0; i < ris_nfields; i++)
+        if (ris_cond_holds(mask, ris_fields[i].write))
+            put_field(w, &ris_fields[i], rec, code);
+    put_extras(w, rec);
     bib_buf_append(&w->line, "ER  - ", 6);
     bib_buf_puts(&w->line, w->eol);
     bib_buf_puts(&w->line, w->eol);

@@ -12,6 +12,8 @@
 #ifndef BIBCONV_RISFMT_H
 #define BIBCONV_RISFMT_H
 
+#include <string.h>
+
 #include "bibconv/plugin.h"
 #include "bibconv/text.h"
 
@@ -65,10 +67,106 @@ bool ris_type_sp_is_count(const char *code);
  * not say (BOOK, CHAP, CONF, THES...). */
 bool ris_type_isbn(const char *code);
 /* True for the TY codes whose DA is the date accessed (AGGR, DBASE, EJOUR,
- * EBOOK, ECHAP, MULTI; R11 per-type tables). */
+ * EBOOK, ECHAP, MULTI; the RIS 2011 per-type tag tables). */
 bool ris_type_da_accessed(const char *code);
 /* True for the journal family (JOUR, EJOUR, ABST, INPR, JFULL). */
 bool ris_type_journal(const char *code);
+
+/* ---- the field table (ris_table.c; docs/ris.md "The field table") ---- */
+
+/* How a row's value is read and written. TEXT covers text, numbers and
+ * verbatim values alike (the CSL variable's own kind tells rich text from
+ * plain); the other kinds name the few mappings that are not one tag to
+ * one variable. */
+typedef enum ris_kind {
+    RIS_K_TEXT = 0, /* one value; a repeat is kept as an extra. Written: each value */
+    RIS_K_NAMES,    /* a name; the role comes from TY (ris_name_var). The writer's
+                       row writes every name variable, each under its own tag */
+    RIS_K_DATE,     /* one date (Y2) */
+    RIS_K_ISSUED,   /* DA/PY/Y1 together: precedence, accessed DA, Y1 online */
+    RIS_K_PAGES,    /* SP/EP as one range, or SP as a number of pages */
+    RIS_K_DOI,      /* a DOI, resolver prefix removed */
+    RIS_K_DOI_OR,   /* a DOI-shaped value is the DOI, else the row's variable (M3) */
+    RIS_K_SN,       /* ISBN, ISSN or number, by the value's shape and TY */
+    RIS_K_NOTE,     /* a note; ProCite's "Call Number: " note is the call number */
+    RIS_K_KEYWORDS, /* a keyword list: one per line, or split on ';' or ',' */
+    RIS_K_ID        /* the record id */
+} ris_kind;
+
+/* When a row applies, by the record's TY code. Each is one bit of the
+ * mask ris_cond_mask returns. */
+typedef enum ris_cond {
+    RIS_C_NEVER = 0,   /* not in this direction */
+    RIS_C_ANY,
+    RIS_C_SERIES,      /* T2 is a series title (ris_type_series_t2) */
+    RIS_C_NOT_SERIES,
+    RIS_C_JOURNAL,     /* the journal family (ris_type_journal) */
+    RIS_C_NUMBERED,    /* RPRT, GOVDOC, PAT, STAND: SN is the report/patent number */
+    RIS_C_PLAIN,       /* neither journal nor numbered: M1 carries the number */
+    RIS_C_VERSIONED,   /* COMP, DATA: ET is the version */
+    RIS_C_NOT_VERSIONED,
+    RIS_C_BT_TITLE,    /* BOOK, UNPB: BT is the title itself */
+    RIS_C_COUNT
+} ris_cond;
+
+/* Row flags. */
+enum {
+    RIS_F_READ_LINES = 1,  /* reading: continuation lines joined by line breaks */
+    RIS_F_WRITE_LINES = 2, /* writing: line breaks kept as continuation lines */
+};
+
+/* One row of the crosswalk. The reader maps a tag through the first row
+ * with that tag whose `read` condition holds (no row: an extra); the
+ * writer walks the rows in table order - the output order - and writes
+ * those whose `write` condition holds. */
+typedef struct ris_field {
+    char tag[3];
+    const char *flavour; /* who writes this tag this way (documentation) */
+    bib_var var;         /* CSL variable (NONE for NAMES and ID) */
+    ris_kind kind;
+    ris_cond read, write;
+    unsigned flags;
+} ris_field;
+
+extern const ris_field *const ris_fields;
+extern const size_t ris_nfields;
+
+/* The conditions that hold for TY `code` (upper case), as a bit mask. */
+unsigned ris_cond_mask(const char *code);
+/* True when condition c holds in mask m (NEVER never does). */
+static inline bool ris_cond_holds(unsigned m, ris_cond c)
+{
+    return (m >> c) & 1u;
+}
+/* Index of a tag [A-Z][A-Z0-9] in [0, RIS_TAG_SLOTS), or -1. Inline: the
+ * reader looks up every tag line. */
+#define RIS_TAG_SLOTS (26 * 36)
+static inline int ris_tag_slot(const char *tag)
+{
+    char a = tag[0], b = tag[1];
+    if (a < 'A' || a > 'Z')
+        return -1;
+    if (b >= 'A' && b <= 'Z')
+        return (a - 'A') * 36 + (b - 'A');
+    if (b >= '0' && b <= '9')
+        return (a - 'A') * 36 + 26 + (b - '0');
+    return -1;
+}
+
+/* ris_cond_mask with a one-entry cache: consecutive records mostly share
+ * their TY. `last` holds the code of *mask (empty at first). */
+static inline unsigned ris_cond_mask_cached(const char *code, char last[16], unsigned *mask)
+{
+    if (!last[0] || strcmp(code, last) != 0) {
+        *mask = ris_cond_mask(code);
+        size_t n = strlen(code);
+        if (n > 15)
+            n = 15;
+        memcpy(last, code, n);
+        last[n] = '\0';
+    }
+    return *mask;
+}
 
 /* Parses one RIS name: "Last, First", "Last, First, Suffix", "Last,F.M.",
  * a Vancouver "Oudin A" (sets *vancouver), or a corporate name (no comma,

@@ -7,7 +7,7 @@ and prints the agreement rate per source:
   - citation-js `ris-in.*.expected.csl.json` and pandoc `7894.expected.json`
     (CSL-JSON: every expected key of every item);
   - zotero-translators `ris.NN.expected.zotero.json` (Zotero items, through
-    the Zotero -> CSL field map of crosswalk source ZS);
+    the Zotero -> CSL field map of docs/crosswalk.md);
   - jabref `ris.*.expected.bib` (BibTeX: title, authors, year, DOI, pages,
     volume, container, publisher).
 Those are other tools' answers, not ground truth, so the test fails only

@@ -28,7 +28,7 @@ corpus = os.path.join(shared, "corpus")
 tmp = tempfile.mkdtemp(prefix="ris-rt-")
 failures = []
 
-# Fields RIS has no tag for (crosswalk 3.12 "CSL -> RIS"), or only for some
+# Fields RIS has no tag for (docs/ris.md, "Not written"), or only for some
 # types; they are not compared. Everything else is.
 NOT_CARRIED = {
     "original-date", "event-date", "submitted", "event-title", "event-place",
@@ -53,7 +53,7 @@ CSL_KEYS = set(item_schema)
 CSL_TYPES = set(item_schema["type"]["enum"])
 # Fields RIS carries for some types only: version is ET of COMP/DATA (ET
 # is the edition elsewhere); a lone page number of a book or thesis reads
-# back as its number of pages (SP is "Number of Pages" there, R11).
+# back as its number of pages (SP is "Number of Pages" there in the RIS 2011 per-type tables).
 TYPE_ONLY = {"version": lambda t, v: t in ("software", "dataset"),
              "page": lambda t, v: t not in ("book", "thesis", "classic") or
              not str(v).isdigit()}
@@ -63,7 +63,7 @@ DATE_KEYS = {"issued", "accessed", "event-date", "original-date", "submitted",
 KEY_ALIAS = {"journalAbbreviation": "container-title-short", "shortTitle": "title-short"}
 # RIS reads AU as the composer of MUSIC and the director of MPCT.
 AU_ROLE = {"musical_score": "composer", "motion_picture": "director"}
-# Types RIS cannot tell apart: what they read back as (crosswalk 2.1/2.3).
+# Types RIS cannot tell apart: what they read back as (docs/ris.md, "Types").
 TYPE_BACK = {
     "article": "document", "collection": "document", "event": "document",
     "interview": "document", "performance": "document", "treaty": "document",
@@ -134,7 +134,7 @@ def plain(s):
 def name_key(n):
     if "literal" in n and len(n) == 1:
         # a comma inside a one-field name reads back as "Family, Given": RIS
-        # has no way to protect it (crosswalk 3.11), so compare the words
+        # has no way to protect it (docs/ris.md, "Names"), so compare the words
         return " ".join(sorted(plain(n["literal"]).replace(",", " ").split()))
     parts = [n.get(k, "") for k in ("given", "dropping-particle", "non-dropping-particle",
                                     "family", "suffix")]

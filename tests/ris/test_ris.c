@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * test_ris.c - Check suite for the pure parts of the ris module, compiled
- * together with plugins/ris/ris_map.c: the tag-line lexer, RIS date forms,
- * RIS names, the TY <-> CSL type tables and per-type name roles, ISBN/ISSN
- * and DOI recognition.
+ * together with plugins/ris/ris_map.c and ris_table.c: the tag-line lexer,
+ * RIS date forms, RIS names, the TY <-> CSL type tables and per-type name
+ * roles, ISBN/ISSN and DOI recognition, and the field table's self-check
+ * (every tag the writer puts a variable under reads back as it).
  *
  * Not for: whole conversions (the python scripts of tests/ris run those).
  */
@@ -294,5 +295,79 @@ START_TEST(identifiers)
 }
 END_TEST
 
+/* The reader's row for tag under mask, as the reader finds it: the first
+ * row of the tag whose read condition holds. */
+static const ris_field *read_row(const char *tag, unsigned mask)
+{
+    for (size_t i = 0; i < ris_nfields; i++)
+        if (strcmp(ris_fields[i].tag, tag) == 0 && ris_cond_holds(mask, ris_fields[i].read))
+            return &ris_fields[i];
+    return NULL;
+}
+
+/* The field table is consistent with itself and with core's variable
+ * kinds, and for every TY code the writer can produce, a tag written for a
+ * variable is read back as that variable (the SN and Y1 special readings
+ * aside, which name their variables in code). */
+START_TEST(table_self_check)
+{
+    ck_assert_uint_gt(ris_nfields, 40);
+    for (size_t i = 0; i < ris_nfields; i++) {
+        const ris_field *f = &ris_fields[i];
+        ck_assert_msg(ris_tag_slot(f->tag) >= 0 && strlen(f->tag) == 2, "row %zu tag", i);
+        ck_assert_msg(f->read != RIS_C_NEVER || f->write != RIS_C_NEVER, "row %zu unused", i);
+        ck_assert_msg(f->read < RIS_C_COUNT && f->write < RIS_C_COUNT, "row %zu cond", i);
+        ck_assert_ptr_nonnull(f->flavour);
+        bib_kind k = bib_var_kind(f->var);
+        switch (f->kind) {
+        case RIS_K_NAMES: case RIS_K_ID:
+            ck_assert_msg(k == BIB_KIND_NONE, "row %zu (%s) has a variable", i, f->tag);
+            break;
+        case RIS_K_DATE: case RIS_K_ISSUED:
+            ck_assert_msg(k == BIB_KIND_DATE, "row %zu (%s) is not a date", i, f->tag);
+            break;
+        default:
+            ck_assert_msg(k == BIB_KIND_TEXT || k == BIB_KIND_RICH || k == BIB_KIND_NUMBER,
+                          "row %zu (%s): variable kind %d", i, f->tag, (int)k);
+        }
+    }
+    static const char *const also[] = {"EJOUR", "EDBOOK", "EBOOK", "ECHAP", "AGGR", "DBASE",
+                                       "MULTI", "UNPB", "GOVDOC", "INPR", "ABST", "JFULL",
+                                       "DATA", "COMP", "RPRT", "PAT", "STAND", NULL};
+    for (int t = 0; t < BIB_TYPE_COUNT + 17; t++) {
+        const char *code = t < BIB_TYPE_COUNT ? ris_type_code((bib_type)t)
+                                              : also[t - BIB_TYPE_COUNT];
+        unsigned mask = ris_cond_mask(code);
+        for (size_t i = 0; i < ris_nfields; i++) {
+            const ris_field *w = &ris_fields[i];
+            if (!ris_cond_holds(mask, w->write) || w->var == BIB_VAR_NONE)
+                continue;
+            const ris_field *r = read_row(w->tag, mask);
+            ck_assert_msg(r != NULL, "%s: %s written for %s is not read", code, w->tag,
+                          bib_var_name(w->var));
+            if (r->kind == RIS_K_SN)
+                ck_assert(w->var == BIB_VAR_ISBN || w->var == BIB_VAR_ISSN ||
+                          w->var == BIB_VAR_NUMBER);
+            else if (r->kind == RIS_K_ISSUED && w->kind == RIS_K_DATE)
+                ck_assert_int_eq(w->var, BIB_VAR_AVAILABLE_DATE); /* a disagreeing Y1 */
+            else
+                ck_assert_msg(r->var == w->var, "%s: %s written for %s reads as %s", code,
+                              w->tag, bib_var_name(w->var), bib_var_name(r->var));
+        }
+    }
+    /* the conditions the table relies on */
+    unsigned m = ris_cond_mask("BOOK");
+    ck_assert(ris_cond_holds(m, RIS_C_SERIES) && !ris_cond_holds(m, RIS_C_NOT_SERIES));
+    ck_assert(ris_cond_holds(m, RIS_C_BT_TITLE) && ris_cond_holds(m, RIS_C_PLAIN));
+    ck_assert(!ris_cond_holds(m, RIS_C_NEVER) && ris_cond_holds(m, RIS_C_ANY));
+    m = ris_cond_mask("JOUR");
+    ck_assert(ris_cond_holds(m, RIS_C_JOURNAL) && !ris_cond_holds(m, RIS_C_PLAIN));
+    m = ris_cond_mask("RPRT");
+    ck_assert(ris_cond_holds(m, RIS_C_NUMBERED) && ris_cond_holds(m, RIS_C_SERIES));
+    ck_assert(ris_cond_holds(ris_cond_mask("COMP"), RIS_C_VERSIONED));
+    ck_assert(ris_cond_holds(ris_cond_mask("CHAP"), RIS_C_NOT_VERSIONED));
+}
+END_TEST
+
 BIB_TEST_MAIN("ris", lex_strict_and_loose, lex_other_lines, date_forms, date_format, names,
-              name_format_round_trip, types, roles, identifiers)
+              name_format_round_trip, types, roles, identifiers, table_self_check)

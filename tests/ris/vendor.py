@@ -2,11 +2,11 @@
 # SPDX-License-Identifier: MIT
 """Whole-conversion checks of the ris plugin on small inline inputs, each
 with the values it must give (written by hand from the RIS specs and the
-crosswalk, not from bibconv's output):
+mapping in docs/ris.md, not from bibconv's output):
   - encodings: UTF-8 with and without BOM, Latin-1, Windows-1252 (warned),
     UTF-16 LE/BE with BOM; CRLF, CR and LF line ends;
   - vendor variants: PubMed-derived, Web of Science, Scopus, EndNote,
-    Zotero exports (crosswalk 5.7);
+    Zotero exports (docs/ris.md, "Vendor variants");
   - lexical tolerance and errors: loose tag spacing, continuation lines,
     text before the first TY, a record without ER, a malformed tag (with
     their line numbers; the damage limited to one record);

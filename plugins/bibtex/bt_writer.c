@@ -40,14 +40,13 @@ typedef struct bt_writer {
     size_t nf;
     bib_buf vals;
     bool written[BIB_VAR_COUNT]; /* variables already put for this record */
-    const char *claimed[MAX_ROWS]; /* names taken by a variable */
-    size_t nclaimed;
+    unsigned char name_id[MAX_ROWS]; /* per row: the first row of its name */
+    bool taken[MAX_ROWS];            /* per name_id: used by a variable */
     /* BIB_FIELD_INHERITED while a crossref parent is still to come (the
      * child leaves inherited fields to it); 0 once the parent is written:
      * BibTeX only inherits from a parent that comes later */
     unsigned skip_inherited;
 } bt_writer;
-
 
 static int bw_begin(bib_writer *wr, bib_output *out, const bib_options *opts)
 {
@@ -63,6 +62,12 @@ static int bw_begin(bib_writer *wr, bib_output *out, const bib_options *opts)
     if (bt_crosswalk_rows > MAX_ROWS)
         return BIB_EINVAL;
     w->norder = bt_write_order(w->order);
+    for (size_t i = 0; i < bt_crosswalk_rows; i++) {
+        size_t j = 0;
+        while (strcmp(bt_crosswalk[j].name, bt_crosswalk[i].name) != 0)
+            j++;
+        w->name_id[i] = (unsigned char)j;
+    }
     w->used = bib_keyset_new();
     return w->used ? 0 : BIB_ENOMEM;
 }
@@ -319,37 +324,38 @@ static void write_issued(bt_writer *w, const bt_row *row, const bib_record *rec)
     }
 }
 
-/* Whether a row's writer conditions hold for this record. */
-static bool row_applies(const bt_row *row, const bib_record *rec, const char *type)
+/* What the rows' writer conditions ask of the record being written. */
+typedef struct row_ctx {
+    const bib_record *rec;
+    bib_type type;
+    bool article, manual; /* the output entry type */
+} row_ctx;
+
+/* Whether a row's writer conditions hold. */
+static bool row_applies(const bt_row *row, const row_ctx *x)
 {
     unsigned c = row->when;
-    bib_type t = bib_record_type(rec);
-    bool article = strcmp(type, "article") == 0, manual = strcmp(type, "manual") == 0;
-    return !((c & BT_IF_ARTICLE && !article) || (c & BT_IF_NOT_ARTICLE && article) ||
-             (c & BT_IF_MANUAL && !manual) || (c & BT_IF_NOT_MANUAL && manual) ||
-             (c & BT_IF_THESIS && t != BIB_TYPE_THESIS) ||
-             (c & BT_IF_REPORT && t != BIB_TYPE_REPORT) ||
-             (c & BT_IF_NO_NUMBER && bib_record_has(rec, BIB_VAR_NUMBER)) ||
-             (c & BT_IF_NOT_KEPT && bib_record_extra_get(rec, "bibtex", row->name)));
-}
-
-/* Takes `name` for one variable; false when another already took it. */
-static bool claim(bt_writer *w, const char *name)
-{
-    for (size_t i = 0; i < w->nclaimed; i++)
-        if (strcmp(w->claimed[i], name) == 0)
-            return false;
-    if (w->nclaimed < MAX_ROWS)
-        w->claimed[w->nclaimed++] = name;
-    return true;
+    if (!c)
+        return true;
+    return !((c & BT_IF_ARTICLE && !x->article) || (c & BT_IF_NOT_ARTICLE && x->article) ||
+             (c & BT_IF_MANUAL && !x->manual) || (c & BT_IF_NOT_MANUAL && x->manual) ||
+             (c & BT_IF_THESIS && x->type != BIB_TYPE_THESIS) ||
+             (c & BT_IF_REPORT && x->type != BIB_TYPE_REPORT) ||
+             (c & BT_IF_NO_NUMBER && bib_record_has(x->rec, BIB_VAR_NUMBER)) ||
+             (c & BT_IF_NOT_KEPT && bib_record_extra_get(x->rec, "bibtex", row->name)));
 }
 
 /* Every variable the crosswalk maps, by its rows in output order: the
- * first row whose flavour and conditions hold and whose name is free. */
+ * first row whose flavour and conditions hold and whose name no other
+ * variable took. */
 static void put_rows(bt_writer *w, const bib_record *rec, const char *type)
 {
     unsigned flavour = w->biblatex ? BT_WR_BIBLATEX : BT_WR_BIBTEX;
-    w->nclaimed = 0;
+    row_ctx x = {.rec = rec,
+                 .type = bib_record_type(rec),
+                 .article = strcmp(type, "article") == 0,
+                 .manual = strcmp(type, "manual") == 0};
+    memset(w->taken, 0, sizeof w->taken);
     for (size_t k = 0; k < w->norder; k++) {
         const bt_row *row = &bt_crosswalk[w->order[k]];
         if (!(row->flavour & flavour))
@@ -362,9 +368,11 @@ static void put_rows(bt_writer *w, const bib_record *rec, const char *type)
             write_genre(w, row, rec, type);
             continue;
         }
-        if (w->written[row->var] || !bib_record_has(rec, row->var) ||
-            !row_applies(row, rec, type) || !claim(w, row->name))
+        bool *taken = &w->taken[w->name_id[w->order[k]]];
+        if (w->written[row->var] || *taken || !bib_record_has(rec, row->var) ||
+            !row_applies(row, &x))
             continue;
+        *taken = true;
         if (row->kind == BT_NAMES)
             put_names(w, row->name, rec, row->var);
         else if (row->kind == BT_DATE)

@@ -8,10 +8,12 @@
  */
 #include "testutil.h"
 #include <stdio.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "bibconv.h"
+#include "btfmt.h"
 
 extern const bib_plugin_desc bib_plugin_module;
 
@@ -658,6 +660,84 @@ START_TEST(test_crossref_order_for_bibtex)
 }
 END_TEST
 
+/* A value nested 100,000 braces deep (braced and quoted), and the same in
+ * @preamble: the lexer matches braces with a counter, in one pass, without
+ * recursion. The field has no CSL variable, so it is kept raw as an extra
+ * and no LaTeX conversion is involved. A quadratic or recursive lexer
+ * fails the time bound or crashes. */
+static char *deep_entry(const char *head, size_t depth, const char *tail)
+{
+    size_t hl = strlen(head), tl = strlen(tail);
+    char *s = malloc(hl + 2 * depth + 2 + tl);
+    ck_assert_ptr_nonnull(s);
+    memcpy(s, head, hl);
+    memset(s + hl, '{', depth);
+    s[hl + depth] = 'x';
+    memset(s + hl + depth + 1, '}', depth);
+    memcpy(s + hl + 2 * depth + 1, tail, tl + 1);
+    return s;
+}
+
+START_TEST(test_deep_braces_read_iteratively)
+{
+    enum { DEPTH = 100000 };
+    const char *heads[] = {"@misc{k, deepfield = {", "@misc{k, deepfield = \"",
+                           "@preamble{"};
+    const char *tails[] = {"}, year = 2000}\n", "\", year = 2000}\n", "}\n"};
+    for (int i = 0; i < 3; i++) {
+        char *in = deep_entry(heads[i], DEPTH, tails[i]);
+        struct timespec t0, t1;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        result *r = read_as("bibtex", in, true);
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        double sec = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+        ck_assert_msg(sec < 5.0, "case %d: %.2f s for %d nested braces", i, sec, DEPTH);
+        ck_assert_uint_eq(r->n, 1);
+        ck_assert_int_eq(r->last_rc, 0);
+        if (i < 2) {
+            const char *v = extra(r, 0, "deepfield");
+            ck_assert_uint_eq(strlen(v), 2 * DEPTH + 1);
+            ck_assert(v[0] == '{' && v[DEPTH] == 'x' && v[2 * DEPTH] == '}');
+        } else {
+            size_t n = 0;
+            bib_record_directive_text(r->rec[0], &n);
+            ck_assert_uint_eq(n, strlen(in) - 1);
+        }
+        done(r);
+        free(in);
+    }
+}
+END_TEST
+
+/* The crosswalk's own rules: the names the reader knows are unique (the
+ * reader's index finds one row per name), lower case, and every row the
+ * writers walk names a variable or a writer rule. */
+START_TEST(test_crosswalk_rows)
+{
+    for (size_t i = 0; i < bt_crosswalk_rows; i++) {
+        const bt_row *a = &bt_crosswalk[i];
+        for (const char *c = a->name; *c; c++)
+            ck_assert_msg(!(*c >= 'A' && *c <= 'Z'), "row %s not lower case", a->name);
+        if (a->order)
+            ck_assert_msg((a->flavour & BT_WR) &&
+                              (a->var != BIB_VAR_NONE || a->special != BT_PLAIN),
+                          "row %s", a->name);
+        for (size_t j = i + 1; j < bt_crosswalk_rows && (a->flavour & BT_RD); j++)
+            ck_assert_msg(!(bt_crosswalk[j].flavour & BT_RD) ||
+                              strcmp(a->name, bt_crosswalk[j].name) != 0,
+                          "two rows read '%s'", a->name);
+    }
+    unsigned char slots[BT_FIELD_SLOTS];
+    bt_index_fields(slots);
+    ck_assert_int_eq(bt_find_field(slots, "journaltitle")->var, BIB_VAR_CONTAINER_TITLE);
+    ck_assert_ptr_null(bt_find_field(slots, "nosuchfield"));
+    unsigned short order[256];
+    size_t n = bt_write_order(order);
+    for (size_t k = 1; k < n; k++)
+        ck_assert_uint_le(bt_crosswalk[order[k - 1]].order, bt_crosswalk[order[k]].order);
+}
+END_TEST
+
 BIB_TEST_MAIN("bibtex", test_delimiters_and_case, test_values, test_macros_and_concatenation,
               test_undefined_macro_warns, test_text_between_entries,
               test_preamble_and_comment_kept, test_duplicate_field_first_wins,
@@ -668,4 +748,5 @@ BIB_TEST_MAIN("bibtex", test_delimiters_and_case, test_values, test_macros_and_c
               test_write_names_read_back, test_write_auto_keys, test_write_unique_generated_keys,
               test_crossref_by_type_pair, test_series_number, test_report_and_thesis_types,
               test_yearless_date, test_howpublished_and_numpages, test_forgiven_slips,
-              test_runaway_value_costs_one_entry, test_crossref_order_for_bibtex)
+              test_runaway_value_costs_one_entry, test_crossref_order_for_bibtex,
+              test_deep_braces_read_iteratively, test_crosswalk_rows)

@@ -1,0 +1,308 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * bt_crossref.c - crossref and BibLaTeX xdata, by biber's rules: a child
+ * inherits the fields it lacks from its parent (marked
+ * BIB_FIELD_INHERITED); when the parent is the child's container its
+ * title becomes the container-title. The reader keeps clones of the last
+ * BT_MAX_PARENTS parent-like entries (@proceedings, @book, @collection,
+ * @xdata...) and holds back only children whose parent has not appeared
+ * yet, releasing them right after their parent (or at the end, with a
+ * warning). Memory: the parents plus at most BT_MAX_HELD held children
+ * (beyond that the oldest goes out unresolved, warned).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "btfmt.h"
+
+static int push(bib_record ***arr, size_t *n, size_t *cap, bib_record *rec)
+{
+    if (*n == *cap) {
+        size_t nc = *cap ? *cap * 2 : 16;
+        bib_record **na = realloc(*arr, nc * sizeof *na);
+        if (!na)
+            return BIB_ENOMEM;
+        *arr = na;
+        *cap = nc;
+    }
+    (*arr)[(*n)++] = rec;
+    return 0;
+}
+
+/* Copies field `from` of parent into `to` of child when the child lacks it. */
+static int inherit_field(bib_record *child, const bib_field *f, bib_var to)
+{
+    if (bib_record_has(child, to))
+        return 0;
+    int rc = 0;
+    switch (bib_field_kind(f)) {
+    case BIB_KIND_NAMES:
+        for (size_t i = 0; i < bib_field_name_count(f) && rc >= 0; i++)
+            rc = bib_record_add_name(child, to, bib_field_name_at(f, i));
+        if (rc >= 0 && bib_field_names_truncated(f))
+            rc = bib_record_set_names_truncated(child, to, true);
+        break;
+    case BIB_KIND_DATE:
+        rc = bib_record_set_date(child, to, bib_field_date(f));
+        break;
+    default:
+        for (size_t i = 0; i < bib_field_value_count(f) && rc >= 0; i++) {
+            const char *v = bib_field_value_at(f, i);
+            rc = bib_record_add_text(child, to, v, strlen(v));
+        }
+        break;
+    }
+    if (rc >= 0 && bib_record_has(child, to))
+        bib_record_set_field_flags(child, to,
+                                   bib_field_flags(bib_record_get(child, to)) |
+                                       BIB_FIELD_INHERITED);
+    return rc == BIB_EINVAL ? 0 : rc;
+}
+
+
+/* Biber's default inheritance between entry types: does the parent's title
+ * name the child's container (book -> inbook: title -> booktitle;
+ * periodical -> article: title -> journaltitle)? Multi-volume parents
+ * (mvbook -> book) are containers too. Between other types (book -> book,
+ * book -> article) fields keep their names. */
+static bool parent_is_container(const bib_record *child, const bib_record *parent)
+{
+    static const char *const books[] = {"book", "mvbook", NULL},
+                             *const in_books[] = {"inbook", "bookinbook", "suppbook", NULL},
+                             *const colls[] = {"collection", "mvcollection", "reference",
+                                               "mvreference", NULL},
+                             *const in_colls[] = {"incollection", "suppcollection",
+                                                  "inreference", NULL},
+                             *const procs[] = {"proceedings", "mvproceedings", NULL},
+                             *const in_procs[] = {"inproceedings", NULL},
+                             *const pers[] = {"periodical", NULL},
+                             *const in_pers[] = {"article", "suppperiodical", NULL},
+                             *const mvs[] = {"mvbook", "mvcollection", "mvproceedings",
+                                             "mvreference", NULL};
+    const char *c = bib_record_extra_get(child, "bibtex", "entrytype");
+    const char *p = bib_record_extra_get(parent, "bibtex", "entrytype");
+    if (!c || !p)
+        return true;
+    return (bt_type_in(p, books) && bt_type_in(c, in_books)) ||
+           (bt_type_in(p, colls) && bt_type_in(c, in_colls)) ||
+           (bt_type_in(p, procs) && bt_type_in(c, in_procs)) ||
+           (bt_type_in(p, pers) && bt_type_in(c, in_pers)) || bt_type_in(p, mvs);
+}
+
+/* Inheritance as biber does it: fields the child lacks are filled in from
+ * the parent; when the parent is the child's container its title becomes
+ * the container-title and its author the container-author. */
+static int inherit(bib_record *child, const bib_record *parent)
+{
+    int rc = 0;
+    bool container = parent_is_container(child, parent);
+    size_t n = bib_record_field_count(parent);
+    for (size_t i = 0; i < n && rc >= 0; i++) {
+        const bib_field *f = bib_record_field_at(parent, i);
+        bib_var v = bib_field_var(f);
+        if (v == BIB_VAR_TITLE)
+            rc = inherit_field(child, f, container ? BIB_VAR_CONTAINER_TITLE : v);
+        else if (v == BIB_VAR_AUTHOR && container && bib_record_type(child) != BIB_TYPE_BOOK)
+            rc = inherit_field(child, f, BIB_VAR_CONTAINER_AUTHOR);
+        else if (v != BIB_VAR_TITLE_SHORT && v != BIB_VAR_CONTAINER_TITLE)
+            rc = inherit_field(child, f, v);
+        else if (v == BIB_VAR_CONTAINER_TITLE && (!container || !bib_record_has(parent, BIB_VAR_TITLE)))
+            rc = inherit_field(child, f, v);
+    }
+    return rc;
+}
+
+static bool parent_like(const char *t)
+{
+    static const char *const kinds[] = {"proceedings", "mvproceedings", "book", "mvbook",
+                                        "collection", "mvcollection", "reference",
+                                        "mvreference", "periodical", "xdata", NULL};
+    for (size_t i = 0; kinds[i]; i++)
+        if (t[0] == kinds[i][0] && strcmp(t, kinds[i]) == 0)
+            return true;
+    return false;
+}
+static size_t key_hash(const char *k)
+{
+    size_t h = 1469598103934665603u;
+    for (; *k; k++)
+        h = (h ^ (unsigned char)*k) * 1099511628211u;
+    return h ^ (h >> 29);
+}
+
+#define WAIT_SLOT(k) (key_hash(k) % BT_WAIT_SLOTS)
+
+/* `x` (taken) joins the parents array; when the array is full the oldest
+ * parent is freed, which bounds memory. */
+int bt_remember_parent(bt_reader *r, bib_record *x)
+{
+    if (!bib_record_id(x)) {
+        bib_record_free(x);
+        return 0;
+    }
+    if (r->nparents == BT_MAX_PARENTS) {
+        bib_record_free(r->parents[0]);
+        memmove(r->parents, r->parents + 1, (BT_MAX_PARENTS - 1) * sizeof *r->parents);
+        memmove(r->parent_tag, r->parent_tag + 1, BT_MAX_PARENTS - 1);
+        r->nparents--;
+    }
+    r->parent_tag[r->nparents] = (unsigned char)key_hash(bib_record_id(x));
+    return push(&r->parents, &r->nparents, &r->capparents, x);
+}
+
+static const bib_record *find_parent(bt_reader *r, const char *key)
+{
+    unsigned char tag = (unsigned char)key_hash(key);
+    for (size_t i = r->nparents; i-- > 0;)
+        if (r->parent_tag[i] == tag && strcmp(bib_record_id(r->parents[i]), key) == 0)
+            return r->parents[i];
+    return NULL;
+}
+
+static const char *xref_of(const bib_record *rec)
+{
+    const char *x = bib_record_extra_get(rec, "bibtex", "crossref");
+    return x ? x : bib_record_extra_get(rec, "bibtex", "xdata");
+}
+
+/* `rec` (borrowed) is resolved: remembers it as a parent when it may be
+ * one (a parent-like type, or a held child names it), then moves the held
+ * children naming it to `ready`, each followed by its own children, so
+ * nested crossrefs (child -> book -> mvbook) resolve whatever the order. */
+static int release_children(bt_reader *r, const bib_record *rec)
+{
+    const char *id = bib_record_id(rec);
+    if (!id)
+        return 0;
+    const char *t = bib_record_extra_get(rec, "bibtex", "entrytype");
+    bool wanted = false;
+    for (size_t i = 0; i < r->nheld && !wanted && r->waiting[WAIT_SLOT(id)]; i++)
+        wanted = strcmp(xref_of(r->held[i]), id) == 0;
+    if ((t && parent_like(t)) || wanted) {
+        bib_record *c = bib_record_clone(rec);
+        int rc = c ? bt_remember_parent(r, c) : BIB_ENOMEM;
+        if (rc < 0)
+            return rc;
+    }
+    for (size_t i = 0; wanted && i < r->nheld;) {
+        if (strcmp(xref_of(r->held[i]), id) != 0) {
+            i++;
+            continue;
+        }
+        bib_record *ch = r->held[i];
+        memmove(r->held + i, r->held + i + 1, (r->nheld - i - 1) * sizeof *r->held);
+        r->nheld--;
+        r->waiting[WAIT_SLOT(id)]--;
+        /* a child goes out after its own children and before its parent:
+         * the order BibTeX needs (a crossref parent comes later) */
+        int rc = inherit(ch, rec);
+        if (rc >= 0)
+            rc = release_children(r, ch);
+        if (rc >= 0)
+            rc = push(&r->ready, &r->nready, &r->capready, ch);
+        if (rc < 0) {
+            bib_record_free(ch);
+            return rc;
+        }
+        i = 0; /* the recursion may have changed `held` (at most BT_MAX_HELD) */
+    }
+    return 0;
+}
+
+/* Decides what to hand out after reading `rec` (taken): a child whose parent
+ * is unknown is held; a parent releases its held children after itself. */
+int bt_crossref_step(bt_reader *r, bib_record *rec, bib_record **out)
+{
+    int rc;
+    const char *x = xref_of(rec);
+    if (x && bib_record_id(rec) && strcmp(x, bib_record_id(rec)) == 0) {
+        size_t line;
+        bib_record_origin(rec, &line);
+        bib_input_report(r->in, BIB_SEV_WARNING, line, 0,
+                         "entry '%.40s' names itself as its crossref parent: ignored", x);
+        x = NULL;
+    }
+    if (x) {
+        const bib_record *p = find_parent(r, x);
+        if (!p) {
+            if (r->nheld == BT_MAX_HELD) {
+                /* bound memory and time: the oldest waiting child goes out
+                 * without its parent */
+                bib_record *old = r->held[0];
+                memmove(r->held, r->held + 1, (BT_MAX_HELD - 1) * sizeof *r->held);
+                r->nheld--;
+                r->waiting[WAIT_SLOT(xref_of(old))]--;
+                size_t line;
+                bib_record_origin(old, &line);
+                bib_input_report(r->in, BIB_SEV_WARNING, line, 0,
+                                 "entry '%.40s': crossref parent '%.40s' not found within "
+                                 "%d held entries",
+                                 bib_record_id(old), xref_of(old), BT_MAX_HELD);
+                if ((rc = push(&r->ready, &r->nready, &r->capready, old)) < 0) {
+                    bib_record_free(old);
+                    bib_record_free(rec);
+                    return rc;
+                }
+            }
+            if ((rc = push(&r->held, &r->nheld, &r->capheld, rec)) < 0) {
+                bib_record_free(rec);
+                return rc;
+            }
+            r->waiting[WAIT_SLOT(x)]++;
+            *out = NULL;
+            return 2; /* nothing to hand out yet */
+        }
+        if ((rc = inherit(rec, p)) < 0) {
+            bib_record_free(rec);
+            return rc;
+        }
+    }
+    size_t before = r->nready;
+    if ((rc = release_children(r, rec)) < 0) {
+        bib_record_free(rec);
+        return rc;
+    }
+    if (r->nready > before) {
+        /* children released: they go out first, the parent last */
+        if ((rc = push(&r->ready, &r->nready, &r->capready, rec)) < 0) {
+            bib_record_free(rec);
+            return rc;
+        }
+        *out = r->ready[r->rhead++];
+        if (r->rhead == r->nready)
+            r->rhead = r->nready = 0;
+        return 1;
+    }
+    *out = rec;
+    return 1;
+}
+
+int bt_crossref_flush(bt_reader *r, bib_record **out)
+{
+    if (!r->nheld)
+        return 0;
+    /* parents that never came: hand the children out as they are */
+    *out = r->held[0];
+    memmove(r->held, r->held + 1, (r->nheld - 1) * sizeof *r->held);
+    r->nheld--;
+    r->waiting[WAIT_SLOT(xref_of(*out))]--;
+    size_t line;
+    bib_record_origin(*out, &line);
+    bib_input_report(r->in, BIB_SEV_WARNING, line, 0,
+                     "entry '%.40s': crossref parent '%.40s' not found", bib_record_id(*out),
+                     xref_of(*out));
+    return 1;
+}
+
+void bt_crossref_free(bt_reader *r)
+{
+    for (size_t i = 0; i < r->nparents; i++)
+        bib_record_free(r->parents[i]);
+    for (size_t i = 0; i < r->nheld; i++)
+        bib_record_free(r->held[i]);
+    for (size_t i = r->rhead; i < r->nready; i++)
+        bib_record_free(r->ready[i]);
+    free(r->parents);
+    free(r->held);
+    free(r->ready);
+}

@@ -1,0 +1,196 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * bt_crosswalk.c - the one crosswalk between BibTeX/BibLaTeX fields and CSL
+ * variables, read by both directions: the reader maps each field through
+ * its row (bt_reader.c), the writer walks the rows in output order
+ * (bt_writer.c). Adding a field is adding a row. The entry-type table is
+ * here too. docs/bibtex.md describes the table and the decisions in it.
+ */
+#include <string.h>
+
+#include "btfmt.h"
+
+/* ---- entry types -------------------------------------------------------- */
+
+typedef struct type_map {
+    const char *name;
+    bib_type type;
+} type_map;
+
+static const type_map type_table[] = {
+    {"article", BIB_TYPE_ARTICLE_JOURNAL},   {"book", BIB_TYPE_BOOK},
+    {"mvbook", BIB_TYPE_BOOK},               {"collection", BIB_TYPE_BOOK},
+    {"mvcollection", BIB_TYPE_BOOK},         {"reference", BIB_TYPE_BOOK},
+    {"mvreference", BIB_TYPE_BOOK},          {"proceedings", BIB_TYPE_BOOK},
+    {"mvproceedings", BIB_TYPE_BOOK},        {"bookinbook", BIB_TYPE_BOOK},
+    {"booklet", BIB_TYPE_PAMPHLET},          {"inbook", BIB_TYPE_CHAPTER},
+    {"incollection", BIB_TYPE_CHAPTER},      {"suppbook", BIB_TYPE_CHAPTER},
+    {"suppcollection", BIB_TYPE_CHAPTER},    {"inproceedings", BIB_TYPE_PAPER_CONFERENCE},
+    {"conference", BIB_TYPE_PAPER_CONFERENCE}, {"inreference", BIB_TYPE_ENTRY_ENCYCLOPEDIA},
+    {"manual", BIB_TYPE_REPORT},             {"mastersthesis", BIB_TYPE_THESIS},
+    {"phdthesis", BIB_TYPE_THESIS},          {"thesis", BIB_TYPE_THESIS},
+    {"techreport", BIB_TYPE_REPORT},         {"report", BIB_TYPE_REPORT},
+    {"misc", BIB_TYPE_DOCUMENT},             {"unpublished", BIB_TYPE_MANUSCRIPT},
+    {"online", BIB_TYPE_WEBPAGE},            {"electronic", BIB_TYPE_WEBPAGE},
+    {"www", BIB_TYPE_WEBPAGE},               {"periodical", BIB_TYPE_PERIODICAL},
+    {"suppperiodical", BIB_TYPE_ARTICLE_JOURNAL}, {"dataset", BIB_TYPE_DATASET},
+    {"patent", BIB_TYPE_PATENT},             {"software", BIB_TYPE_SOFTWARE},
+    {"artwork", BIB_TYPE_GRAPHIC},           {"audio", BIB_TYPE_SONG},
+    {"image", BIB_TYPE_GRAPHIC},             {"jurisdiction", BIB_TYPE_LEGAL_CASE},
+    {"legislation", BIB_TYPE_LEGISLATION},   {"legal", BIB_TYPE_TREATY},
+    {"letter", BIB_TYPE_PERSONAL_COMMUNICATION}, {"movie", BIB_TYPE_MOTION_PICTURE},
+    {"video", BIB_TYPE_MOTION_PICTURE},      {"music", BIB_TYPE_SONG},
+    {"performance", BIB_TYPE_PERFORMANCE},   {"review", BIB_TYPE_REVIEW},
+    {"standard", BIB_TYPE_STANDARD},         {"commentary", BIB_TYPE_BOOK},
+    {"data", BIB_TYPE_DATASET},              {"letters", BIB_TYPE_PERSONAL_COMMUNICATION},
+    {"newsarticle", BIB_TYPE_ARTICLE_NEWSPAPER},
+};
+
+bib_type bt_map_type(const char *s, size_t n)
+{
+    for (size_t i = 0; i < sizeof type_table / sizeof type_table[0]; i++)
+        if (bt_ieq(s, n, type_table[i].name))
+            return type_table[i].type;
+    return BIB_TYPE_DOCUMENT;
+}
+
+/* ---- fields ------------------------------------------------------------- */
+
+/* Rows in output order; the rows the writers never emit (order 0) last.
+ * Where a variable has several rows, the writer takes the first whose
+ * flavour and conditions hold: the container title is `journal`
+ * (`journaltitle` in BibLaTeX) in an @article, else `booktitle`; the
+ * publisher is the organization of a @manual, the school or institution of
+ * a thesis or report. Where a name has several rows (`number`), the first
+ * that applies takes it. */
+#define W BT_WR
+#define BTX BT_WR_BIBTEX
+#define BLX BT_WR_BIBLATEX
+const bt_row bt_crosswalk[] = {
+    /* name           flavour       variable                   kind       special / when, order */
+    {"author",       BT_ALL, BIB_VAR_AUTHOR,            BT_NAMES, BT_PLAIN, 0, 1},
+    {"editor",       BT_ALL, BIB_VAR_EDITOR,            BT_NAMES, BT_PLAIN, 0, 2},
+    {"translator",   BT_ALL, BIB_VAR_TRANSLATOR,        BT_NAMES, BT_PLAIN, 0, 3},
+    {"bookauthor",   BT_ALL, BIB_VAR_CONTAINER_AUTHOR,  BT_NAMES, BT_PLAIN, 0, 4},
+    {"title",        BT_ALL, BIB_VAR_TITLE,             BT_TITLE, BT_PLAIN, 0, 5},
+    {"shorttitle",   BT_ALL, BIB_VAR_TITLE_SHORT,       BT_TITLE, BT_PLAIN, 0, 6},
+    {"journal",      BT_RD | BTX, BIB_VAR_CONTAINER_TITLE, BT_TITLE, BT_PLAIN, BT_IF_ARTICLE, 7},
+    {"journaltitle", BT_RD | BLX, BIB_VAR_CONTAINER_TITLE, BT_TITLE, BT_PLAIN, BT_IF_ARTICLE, 8},
+    {"booktitle",    BT_ALL, BIB_VAR_CONTAINER_TITLE,   BT_TITLE, BT_PLAIN, BT_IF_NOT_ARTICLE, 9},
+    {"series",       BT_ALL, BIB_VAR_COLLECTION_TITLE,  BT_TITLE, BT_PLAIN, 0, 10},
+    {"eventtitle",   BT_ALL, BIB_VAR_EVENT_TITLE,       BT_TITLE, BT_PLAIN, 0, 11},
+    {"edition",      BT_ALL, BIB_VAR_EDITION,           BT_TEXT,  BT_PLAIN, 0, 12},
+    {"volume",       BT_ALL, BIB_VAR_VOLUME,            BT_TEXT,  BT_PLAIN, 0, 13},
+    {"volumes",      BT_ALL, BIB_VAR_NUMBER_OF_VOLUMES, BT_TEXT,  BT_PLAIN, 0, 14},
+    /* an article's issue is its `number`; elsewhere `issue`, unless the
+     * record has a number too (then `issue` comes late, row "issue" below) */
+    {"number",       W,      BIB_VAR_ISSUE,             BT_TEXT,  BT_PLAIN, BT_IF_ARTICLE, 15},
+    {"issue",        BT_ALL, BIB_VAR_ISSUE,             BT_TEXT,  BT_PLAIN,
+     BT_IF_NOT_ARTICLE | BT_IF_NO_NUMBER, 16},
+    {"number",       W,      BIB_VAR_NUMBER,            BT_TEXT,  BT_PLAIN, 0, 17},
+    {"number",       W,      BIB_VAR_COLLECTION_NUMBER, BT_TEXT,  BT_PLAIN, 0, 18},
+    {"pages",        BT_ALL, BIB_VAR_PAGE,              BT_RANGE, BT_PLAIN, 0, 19},
+    {"pagetotal",    BT_ALL, BIB_VAR_NUMBER_OF_PAGES,   BT_TEXT,  BT_PLAIN, 0, 20},
+    {"chapter",      BT_ALL, BIB_VAR_CHAPTER_NUMBER,    BT_TEXT,  BT_PLAIN, 0, 21},
+    {"organization", BT_ALL, BIB_VAR_PUBLISHER,         BT_TEXT,  BT_SP_ORG,
+     BT_IF_MANUAL | BT_IF_NOT_KEPT, 22},
+    {"school",       BT_RD | BTX, BIB_VAR_PUBLISHER,    BT_TEXT,  BT_SP_ORG,
+     BT_IF_THESIS | BT_IF_NOT_MANUAL | BT_IF_NOT_KEPT, 23},
+    {"institution",  BT_RD | BTX, BIB_VAR_PUBLISHER,    BT_TEXT,  BT_SP_ORG,
+     BT_IF_REPORT | BT_IF_NOT_MANUAL | BT_IF_NOT_KEPT, 24},
+    {"institution",  BLX,    BIB_VAR_PUBLISHER,         BT_TEXT,  BT_PLAIN,
+     BT_IF_THESIS | BT_IF_NOT_MANUAL | BT_IF_NOT_KEPT, 25},
+    {"institution",  BLX,    BIB_VAR_PUBLISHER,         BT_TEXT,  BT_PLAIN,
+     BT_IF_REPORT | BT_IF_NOT_MANUAL | BT_IF_NOT_KEPT, 26},
+    {"publisher",    BT_ALL, BIB_VAR_PUBLISHER,         BT_TEXT,  BT_PLAIN, 0, 27},
+    {"address",      BT_RD | BTX, BIB_VAR_PUBLISHER_PLACE, BT_TEXT, BT_PLAIN, 0, 28},
+    {"location",     BT_RD | BLX, BIB_VAR_PUBLISHER_PLACE, BT_TEXT, BT_PLAIN, 0, 29},
+    {"type",         BT_ALL, BIB_VAR_GENRE,             BT_TEXT,  BT_SP_GENRE, 0, 30},
+    {"date",         BT_ALL, BIB_VAR_ISSUED,            BT_DATE,  BT_SP_ISSUED, 0, 31},
+    {"isbn",         BT_ALL, BIB_VAR_ISBN,              BT_TEXT,  BT_PLAIN, 0, 32},
+    {"issn",         BT_ALL, BIB_VAR_ISSN,              BT_TEXT,  BT_PLAIN, 0, 33},
+    {"doi",          BT_ALL, BIB_VAR_DOI,               BT_VERB,  BT_PLAIN, 0, 34},
+    {"url",          BT_ALL, BIB_VAR_URL,               BT_VERB,  BT_PLAIN, 0, 35},
+    {"urldate",      BT_ALL, BIB_VAR_ACCESSED,          BT_DATE,  BT_PLAIN, 0, 36},
+    {"pmid",         BT_ALL, BIB_VAR_PMID,              BT_VERB,  BT_PLAIN, 0, 37},
+    {"pmcid",        BT_ALL, BIB_VAR_PMCID,             BT_VERB,  BT_PLAIN, 0, 38},
+    {"language",     BT_ALL, BIB_VAR_LANGUAGE,          BT_TEXT,  BT_PLAIN, 0, 39},
+    {"version",      BT_ALL, BIB_VAR_VERSION,           BT_TEXT,  BT_PLAIN, 0, 40},
+    {"note",         BT_ALL, BIB_VAR_NOTE,              BT_TEXT,  BT_PLAIN, 0, 41},
+    {"annote",       BT_ALL, BIB_VAR_ANNOTE,            BT_TEXT,  BT_PLAIN, 0, 42},
+    {"keywords",     BT_ALL, BIB_VAR_KEYWORD,           BT_LIST,  BT_PLAIN, 0, 43},
+    {"abstract",     BT_ALL, BIB_VAR_ABSTRACT,          BT_TEXT,  BT_PLAIN, 0, 44},
+    {"origtitle",    BT_ALL, BIB_VAR_ORIGINAL_TITLE,    BT_TITLE, BT_PLAIN, 0, 45},
+    {"venue",        BT_ALL, BIB_VAR_EVENT_PLACE,       BT_TEXT,  BT_PLAIN, 0, 46},
+    {"eventdate",    BT_ALL, BIB_VAR_EVENT_DATE,        BT_DATE,  BT_PLAIN, 0, 47},
+    {"origdate",     BT_ALL, BIB_VAR_ORIGINAL_DATE,     BT_DATE,  BT_PLAIN, 0, 48},
+    {"issue",        W,      BIB_VAR_ISSUE,             BT_TEXT,  BT_PLAIN, 0, 49},
+#ifdef BIBTEX_TEST_EXTRA_ROW
+    /* tests/bibtex/extra_row: a field added by this one row */
+    {"testfield",    BT_ALL, BIB_VAR_DIMENSIONS,        BT_TEXT,  BT_PLAIN, 0, 50},
+#endif
+    /* read only: aliases, and the fields the reader's named rules take */
+    {"annotation",   BT_RD,  BIB_VAR_ANNOTE,            BT_TEXT,  BT_PLAIN, 0, 0},
+    {"numpages",     BT_RD,  BIB_VAR_NUMBER_OF_PAGES,   BT_TEXT,  BT_SP_FALLBACK, 0, 0},
+    {"howpublished", BT_RD,  BIB_VAR_URL,               BT_VERB,  BT_SP_HOWPUB, 0, 0},
+    {"number",       BT_RD,  BIB_VAR_NONE,              BT_TEXT,  BT_SP_NUMBER, 0, 0},
+    {"year",         BT_RD,  BIB_VAR_NONE,              BT_TEXT,  BT_SP_YEAR, 0, 0},
+    {"month",        BT_RD,  BIB_VAR_NONE,              BT_TEXT,  BT_SP_MONTHDAY, 0, 0},
+    {"day",          BT_RD,  BIB_VAR_NONE,              BT_TEXT,  BT_SP_MONTHDAY, 0, 0},
+};
+#undef W
+#undef BTX
+#undef BLX
+
+const size_t bt_crosswalk_rows = sizeof bt_crosswalk / sizeof bt_crosswalk[0];
+_Static_assert(sizeof bt_crosswalk / sizeof bt_crosswalk[0] < BT_FIELD_SLOTS / 2,
+               "the field index needs free slots");
+
+static unsigned field_hash(const char *name)
+{
+    unsigned h = 2166136261u;
+    for (; *name; name++)
+        h = (h ^ (unsigned char)*name) * 16777619u;
+    return h;
+}
+
+/* The reader's index of the table: this lookup runs for every field of
+ * every entry, so one hash and one strcmp rather than a scan. Names the
+ * reader knows are unique (tests/bibtex checks it). */
+void bt_index_fields(unsigned char *slots)
+{
+    memset(slots, 0, BT_FIELD_SLOTS);
+    for (size_t i = 0; i < bt_crosswalk_rows; i++) {
+        if (!(bt_crosswalk[i].flavour & BT_RD))
+            continue;
+        unsigned h = field_hash(bt_crosswalk[i].name) % BT_FIELD_SLOTS;
+        while (slots[h])
+            h = (h + 1) % BT_FIELD_SLOTS;
+        slots[h] = (unsigned char)(i + 1);
+    }
+}
+
+const bt_row *bt_find_field(const unsigned char *slots, const char *name)
+{
+    for (unsigned h = field_hash(name) % BT_FIELD_SLOTS; slots[h]; h = (h + 1) % BT_FIELD_SLOTS)
+        if (strcmp(bt_crosswalk[slots[h] - 1].name, name) == 0)
+            return &bt_crosswalk[slots[h] - 1];
+    return NULL;
+}
+
+size_t bt_write_order(unsigned short *idx)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < bt_crosswalk_rows; i++) {
+        if (!bt_crosswalk[i].order)
+            continue;
+        /* insertion by order, stable: the table is short and nearly sorted */
+        size_t j = n++;
+        while (j > 0 && bt_crosswalk[idx[j - 1]].order > bt_crosswalk[i].order) {
+            idx[j] = idx[j - 1];
+            j--;
+        }
+        idx[j] = (unsigned short)i;
+    }
+    return n;
+}

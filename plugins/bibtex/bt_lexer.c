@@ -1,0 +1,536 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * bt_lexer.c - the entry parser of the bibtex reader, a hand-written lexer
+ * over one bib_input window: it parses one entry and returns BT_BT_NEED_MORE
+ * when the entry runs past the window, so the reader asks for a larger one
+ * (memory is bounded by the largest entry, never the file). Every loop
+ * moves forward; brace nesting is a counter, so a value nested 100,000
+ * braces deep costs one pass and no stack.
+ *
+ * Grammar accepted (case-insensitive identifiers):
+ *     file      := (junk | entry)*          junk: any text without '@'
+ *     entry     := '@' ws ident ws ('{' body '}' | '(' body ')')
+ *     body      := key ws ',' fields  |  fields          (for @string)
+ *                  | raw                                  (@preamble/@comment)
+ *     fields    := (field (',' field)*)? ','?
+ *     field     := ident ws '=' ws value
+ *     value     := part (ws '#' ws part)*
+ *     part      := '{' balanced '}' | '"' balanced-without-top-level-'"' '"'
+ *                  | digits | ident (a macro; jan..dec predefined)
+ * After an error the reader skips to the next '@' at the start of a line
+ * (after optional blanks) and reports BIB_EPARSE: one bad entry costs one
+ * entry.
+ */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bibconv/dates.h"
+#include "btfmt.h"
+
+/* Notes a slip the parser forgave at `at`, given once the entry is parsed. */
+static void forgive(bt_pctx *c, const char *at, const char *fmt, ...) BIB_PRINTF(3, 4);
+static void forgive(bt_pctx *c, const char *at, const char *fmt, ...)
+{
+    if (c->nwarn == BT_MAX_FORGIVEN)
+        return;
+    c->warn_at[c->nwarn] = at;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(c->warn[c->nwarn], sizeof c->warn[0], fmt, ap);
+    va_end(ap);
+    c->nwarn++;
+}
+
+/* A '%' that opens its line (after blanks) starts a comment there. */
+static bool comment_line(const bt_pctx *c, const char *p)
+{
+    const char *q = p;
+    while (q > c->d && (q[-1] == ' ' || q[-1] == '\t'))
+        q--;
+    return q > c->d && (q[-1] == '\n' || q[-1] == '\r');
+}
+
+static bool is_ident_char(unsigned char c)
+{
+    /* BibTeX forbids these in identifiers; everything else printable goes */
+    return c > ' ' && c != '{' && c != '}' && c != '(' && c != ')' && c != ',' &&
+           c != '=' && c != '"' && c != '#' && c != '%' && c != '\'' && c != '@' &&
+           c != 0x7f;
+}
+
+/* Skips bytes that mean nothing inside a value ('{', '}', '"' and '@' do),
+ * eight at a time: values are most of a file's bytes. */
+static const char *skip_plain(const char *p, const char *end)
+{
+    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+    while (end - p >= 8) {
+        uint64_t x;
+        memcpy(&x, p, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+        x = __builtin_bswap64(x);
+#endif
+        uint64_t a = x ^ (ones * '{'), b = x ^ (ones * '}'), q = x ^ (ones * '"'),
+                 at = x ^ (ones * '@');
+        uint64_t hit = (((a - ones) & ~a) | ((b - ones) & ~b) | ((q - ones) & ~q) |
+                        ((at - ones) & ~at)) & high;
+        if (hit) /* the lowest flagged byte is a real one */
+            return p + __builtin_ctzll(hit) / 8;
+        p += 8;
+    }
+    while (p < end && *p != '{' && *p != '}' && *p != '"' && *p != '@')
+        p++;
+    return p;
+}
+
+/* Blanks between the parts of an entry; also no-break spaces (U+00A0, as
+ * pasted from web pages) and whole-line '%' comments, which BibTeX would
+ * choke on but JabRef, Zotero and pandoc users write. */
+static void skip_ws_more(bt_pctx *c)
+{
+    for (;;) {
+        while (c->p < c->end &&
+               (*c->p == ' ' || *c->p == '\t' || *c->p == '\n' || *c->p == '\r'))
+            c->p++;
+        if (c->end - c->p >= 2 && (unsigned char)c->p[0] == 0xC2 &&
+            (unsigned char)c->p[1] == 0xA0) {
+            c->p += 2;
+            continue;
+        }
+        if (c->p < c->end && *c->p == '%' && comment_line(c, c->p)) {
+            const char *nl = memchr(c->p, '\n', (size_t)(c->end - c->p));
+            c->p = nl ? nl + 1 : c->end;
+            continue;
+        }
+        return;
+    }
+}
+
+static inline void skip_ws(bt_pctx *c)
+{
+    while (c->p < c->end && (*c->p == ' ' || *c->p == '\t' || *c->p == '\n' || *c->p == '\r'))
+        c->p++;
+    if (c->p < c->end && ((unsigned char)*c->p == 0xC2 || *c->p == '%'))
+        skip_ws_more(c);
+}
+
+static int fail(bt_pctx *c, const char *at, const char *expected)
+{
+    char q[64];
+    if (at >= c->end) {
+        if (!c->eof)
+            return BT_NEED_MORE;
+        snprintf(c->err, sizeof c->err, "expected %s, found end of input", expected);
+    } else {
+        size_t n = 0;
+        while (at + n < c->end && n < 20 && at[n] != '\n' && at[n] != '\r')
+            n++;
+        if (!n)
+            n = 1;
+        bib_diag_quote(q, sizeof q, at, (size_t)(c->end - at) < n ? (size_t)(c->end - at) : n,
+                       20);
+        snprintf(c->err, sizeof c->err, "expected %s, found '%s'", expected, q);
+    }
+    c->err_at = at;
+    return BIB_EPARSE;
+}
+
+/* Needs at least one more byte past the cursor (the 16 NUL guard covers
+ * one-byte look-ahead, but a value may run on). */
+static int need(bt_pctx *c, const char *expected)
+{
+    if (c->p < c->end)
+        return 0;
+    return fail(c, c->p, expected);
+}
+
+static int parse_ident(bt_pctx *c, const char **s, size_t *n, const char *what)
+{
+    const char *b = c->p;
+    while (c->p < c->end && is_ident_char((unsigned char)*c->p))
+        c->p++;
+    if (c->p == c->end && !c->eof)
+        return BT_NEED_MORE;
+    if (c->p == b)
+        return fail(c, b, what);
+    *s = b;
+    *n = (size_t)(c->p - b);
+    return 0;
+}
+
+/* Appends one value part to the arena. */
+static int parse_part(bt_pctx *c, bool *bare)
+{
+    bt_reader *r = c->r;
+    int rc;
+    if ((rc = need(c, "a field value")))
+        return rc;
+    char ch = *c->p;
+    if (ch == '{' || ch == '"') {
+        const char *start = c->p;
+        char close = ch == '{' ? '}' : '"';
+        size_t depth = 0;
+        c->p++;
+        const char *b = c->p;
+        for (;;) {
+            c->p = skip_plain(c->p, c->end);
+            if (c->p >= c->end) {
+                if (!c->eof)
+                    return BT_NEED_MORE;
+                c->err_at = start;
+                snprintf(c->err, sizeof c->err,
+                         "unterminated value: expected '%c' before end of input", close);
+                return BIB_EPARSE;
+            }
+            char x = *c->p;
+            if (x == '{') {
+                depth++;
+            } else if (x == '}') {
+                if (depth == 0) {
+                    if (close == '}')
+                        break;
+                    c->err_at = c->p;
+                    snprintf(c->err, sizeof c->err, "unbalanced '}' in quoted value");
+                    return BIB_EPARSE;
+                }
+                depth--;
+            } else if (x == '"' && close == '"' && depth == 0) {
+                break;
+            } else if (x == '@' && c->p[-1] == '\n') {
+                /* an entry start inside a value: the brace was never closed */
+                c->err_at = start;
+                snprintf(c->err, sizeof c->err,
+                         "unterminated value: expected '%c' before next entry", close);
+                return BIB_EPARSE;
+            }
+            c->p++;
+        }
+        bib_buf_append_fast(&r->arena, b, (size_t)(c->p - b));
+        c->p++;
+        *bare = false;
+        return 0;
+    }
+    if (isdigit((unsigned char)ch)) {
+        const char *b = c->p;
+        while (c->p < c->end && isdigit((unsigned char)*c->p))
+            c->p++;
+        if (c->p == c->end && !c->eof)
+            return BT_NEED_MORE;
+        bib_buf_append_fast(&r->arena, b, (size_t)(c->p - b));
+        return 0;
+    }
+    const char *s;
+    size_t n;
+    if ((rc = parse_ident(c, &s, &n, "a field value")))
+        return rc;
+    const char *m = bt_macros_find(&r->macros, s, n);
+    if (m) {
+        bib_buf_puts(&r->arena, m);
+    } else {
+        int mon = 0;
+        if (n == 3)
+            mon = bib_month_parse(s, n);
+        if (mon > 0 && !isdigit((unsigned char)s[0])) {
+            bib_buf_puts(&r->arena, bt_month_names[mon - 1]);
+        } else {
+            size_t line, col;
+            char q[64];
+            bib_input_position_of(r->in, s, &line, &col);
+            bib_input_report(r->in, BIB_SEV_WARNING, line, col, "undefined macro '%s'",
+                             bib_diag_quote(q, sizeof q, s, n, 20));
+        }
+    }
+    *bare = false;
+    return 0;
+}
+
+static int parse_value(bt_pctx *c, bool *bare)
+{
+    int rc;
+    *bare = isdigit((unsigned char)*c->p) != 0;
+    for (;;) {
+        if ((rc = parse_part(c, bare)))
+            return rc;
+        skip_ws(c);
+        if ((rc = need(c, "',' or '}'")))
+            return rc;
+        if (*c->p != '#')
+            return 0;
+        *bare = false;
+        c->p++;
+        skip_ws(c);
+    }
+}
+
+/* Closes the field whose name is at arena offset noff and whose value runs
+ * from voff to the arena's end. */
+static int add_field(bt_reader *r, size_t noff, size_t nlen, size_t voff, bool bare)
+{
+    if (r->nfields == r->capfields) {
+        size_t ncap = r->capfields ? r->capfields * 2 : 32;
+        bt_raw_field *nf = realloc(r->fields, ncap * sizeof *nf);
+        if (!nf)
+            return BIB_ENOMEM;
+        r->fields = nf;
+        r->capfields = ncap;
+    }
+    bt_raw_field *f = &r->fields[r->nfields++];
+    f->name_off = noff;
+    f->name_len = nlen;
+    f->val_off = voff;
+    f->val_len = r->arena.len - voff;
+    f->bare_number = bare;
+    bib_buf_putc_fast(&r->arena, '\0');
+    return 0;
+}
+
+/* "@comment some text" without braces: BibTeX skips the word; the line is
+ * kept as the directive's text. */
+static int parse_bare_comment(bt_pctx *c, bt_parsed *out, const char *at)
+{
+    const char *nl = memchr(c->p, '\n', (size_t)(c->end - c->p));
+    if (!nl && !c->eof)
+        return BT_NEED_MORE;
+    c->p = nl ? nl : c->end;
+    out->kind = BT_COMMENT;
+    out->raw = at;
+    out->raw_len = (size_t)(c->p - at);
+    while (out->raw_len && (at[out->raw_len - 1] == '\r' || at[out->raw_len - 1] == ' '))
+        out->raw_len--;
+    return 0;
+}
+
+/* @comment{...} and @preamble{...}: kept raw, up to the balanced `close`. */
+static int parse_raw_body(bt_pctx *c, bt_parsed *out, const char *at, char close)
+{
+    out->kind = out->type[0] == 'c' || out->type[0] == 'C' ? BT_COMMENT : BT_PREAMBLE;
+    size_t depth = 0;
+    for (;; c->p++) {
+        if (c->p >= c->end) {
+            if (!c->eof)
+                return BT_NEED_MORE;
+            return fail(c, c->p, close == '}' ? "'}'" : "')'");
+        }
+        if (*c->p == '{')
+            depth++;
+        else if (*c->p == '}' && depth > 0)
+            depth--;
+        else if (*c->p == close && depth == 0)
+            break;
+    }
+    c->p++;
+    out->raw = at;
+    out->raw_len = (size_t)(c->p - at);
+    return 0;
+}
+
+/* The key after the opening delimiter. Returns 0 with *state 0 (fields
+ * follow), 1 (the entry closed right after the key) or 2 (no key: the word
+ * was the first field's name, cursor back on it). */
+static int parse_key(bt_pctx *c, bt_parsed *out, char close, int *state)
+{
+    int rc;
+    /* the key runs to the first ',' or white space; empty keys allowed */
+    const char *b = c->p;
+    while (c->p < c->end && *c->p != ',' && *c->p != close && *c->p != ' ' && *c->p != '\t' &&
+           *c->p != '\n' && *c->p != '\r' && *c->p != '=')
+        c->p++;
+    if (c->p == c->end)
+        return fail(c, c->p, "',' after the key");
+    out->key = b;
+    out->key_len = (size_t)(c->p - b);
+    skip_ws(c);
+    if ((rc = need(c, "',' after the key")))
+        return rc;
+    *state = 0;
+    if (*c->p == '=' && out->key_len) {
+        /* "@article{author = ...": no key at all; the word was the first
+         * field's name (EndNote exports) */
+        forgive(c, b, "entry without a key: '%.*s' read as its first field",
+                (int)(out->key_len > 40 ? 40 : out->key_len), b);
+        out->key_len = 0;
+        c->p = b;
+        *state = 2;
+        return 0;
+    }
+    if (*c->p == close) {
+        c->p++;
+        *state = 1;
+        return 0;
+    }
+    if (*c->p != ',')
+        return fail(c, c->p, "',' after the key");
+    c->p++;
+    return 0;
+}
+
+/* One `name = value`; @string definitions go to the macro table. */
+static int parse_field(bt_pctx *c, bool is_string)
+{
+    bt_reader *r = c->r;
+    int rc;
+    const char *fn;
+    size_t fl;
+    if ((rc = parse_ident(c, &fn, &fl, "a field name")))
+        return rc;
+    skip_ws(c);
+    if ((rc = need(c, "'='")))
+        return rc;
+    if (*c->p != '=')
+        return fail(c, c->p, "'=' after the field name");
+    c->p++;
+    skip_ws(c);
+    size_t noff = r->arena.len;
+    for (size_t i = 0; i < fl; i++)
+        bib_buf_putc_fast(&r->arena, (char)tolower((unsigned char)fn[i]));
+    bib_buf_putc_fast(&r->arena, '\0');
+    size_t voff = r->arena.len;
+    bool bare;
+    if ((rc = parse_value(c, &bare)))
+        return rc;
+    if ((rc = add_field(r, noff, fl, voff, bare)))
+        return rc;
+    if (is_string) {
+        bt_raw_field *f = &r->fields[r->nfields - 1];
+        return bt_macros_set(&r->macros, r->arena.data + f->name_off, f->name_len,
+                             r->arena.data + f->val_off, f->val_len);
+    }
+    return 0;
+}
+
+/* At the cursor, the entry's end: the delimiter that opened it, or the
+ * other one (forgiven). */
+static bool at_close(bt_pctx *c, char close)
+{
+    if (*c->p == close) {
+        c->p++;
+        return true;
+    }
+    if (*c->p == (close == '}' ? ')' : '}')) {
+        forgive(c, c->p, "entry closed with '%c', not the delimiter that opened it", *c->p);
+        c->p++;
+        return true;
+    }
+    return false;
+}
+
+/* "title = {A}  year = 2000": a missing comma, when a field name and '='
+ * follow the value. */
+static bool missing_comma(bt_pctx *c)
+{
+    if (!is_ident_char((unsigned char)*c->p))
+        return false;
+    const char *q = c->p;
+    while (q < c->end && is_ident_char((unsigned char)*q))
+        q++;
+    const char *nm = c->p;
+    size_t nl = (size_t)(q - c->p);
+    while (q < c->end && (*q == ' ' || *q == '\t'))
+        q++;
+    if (q >= c->end || *q != '=')
+        return false;
+    forgive(c, c->p, "missing ',' before field '%.*s'", (int)(nl > 40 ? 40 : nl), nm);
+    return true;
+}
+
+/* The fields up to the closing delimiter. */
+static int parse_fields(bt_pctx *c, char close, bool is_string)
+{
+    int rc;
+    for (;;) {
+        skip_ws(c);
+        if ((rc = need(c, "a field name")))
+            return rc;
+        if (*c->p == ',') { /* ",," : an empty field, skipped */
+            c->p++;
+            continue;
+        }
+        if (at_close(c, close))
+            return 0;
+        if ((rc = parse_field(c, is_string)))
+            return rc;
+        skip_ws(c);
+        if ((rc = need(c, "',' or end of entry")))
+            return rc;
+        if (*c->p == ',') {
+            c->p++;
+            continue;
+        }
+        if (at_close(c, close))
+            return 0;
+        if (!missing_comma(c))
+            return fail(c, c->p, "',' after field value");
+    }
+}
+
+int bt_parse_entry(bt_pctx *c, bt_parsed *out)
+{
+    int rc;
+    const char *at = c->p;
+    c->p++;
+    skip_ws(c);
+    if ((rc = parse_ident(c, &out->type, &out->type_len, "an entry type")))
+        return rc;
+    skip_ws(c);
+    if ((rc = need(c, "'{' or '('")))
+        return rc;
+    bool comment = bt_ieq(out->type, out->type_len, "comment");
+    if (*c->p != '{' && *c->p != '(' && comment)
+        return parse_bare_comment(c, out, at);
+    if (*c->p != '{' && *c->p != '(')
+        return fail(c, c->p, "'{' or '('");
+    char close = *c->p == '{' ? '}' : ')';
+    c->p++;
+    out->opened = true;
+    if (comment || bt_ieq(out->type, out->type_len, "preamble"))
+        return parse_raw_body(c, out, at, close);
+    bool is_string = bt_ieq(out->type, out->type_len, "string");
+    out->kind = is_string ? BT_STRING : BT_ENTRY;
+    skip_ws(c);
+    int state = 0;
+    if (!is_string && (rc = parse_key(c, out, close, &state)))
+        return rc;
+    if (state != 1 && (rc = parse_fields(c, close, is_string)))
+        return rc;
+    out->raw = at;
+    out->raw_len = (size_t)(c->p - at);
+    return 0;
+}
+
+/* Skips to the next '@' at the start of a line, after an error at `from`. */
+void bt_resync(bt_reader *r, const char *d, size_t n, const char *from)
+{
+    const char *e = d + n;
+    if (from >= e) {
+        bib_input_consume(r->in, n);
+        return;
+    }
+    /* the error may sit on the '@' of the next entry: resume right there */
+    if (from > d && *from == '@') {
+        const char *q = from;
+        while (q > d && (q[-1] == ' ' || q[-1] == '\t'))
+            q--;
+        if (q == d || q[-1] == '\n' || q[-1] == '\r') {
+            bib_input_consume(r->in, (size_t)(from - d));
+            return;
+        }
+    }
+    const char *p = from + 1;
+    for (;;) {
+        const char *nl = memchr(p, '\n', (size_t)(e - p));
+        if (!nl)
+            break;
+        const char *q = nl + 1;
+        while (q < e && (*q == ' ' || *q == '\t'))
+            q++;
+        if (q < e && *q == '@') {
+            bib_input_consume(r->in, (size_t)(q - d));
+            return;
+        }
+        p = nl + 1;
+    }
+    bib_input_consume(r->in, n);
+}

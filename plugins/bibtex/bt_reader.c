@@ -1,0 +1,679 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * bt_reader.c - the bibtex reader (both formats): asks bib_input for a
+ * window, parses one entry in it (bt_lexer.c), maps its fields to a CSL
+ * record through the crosswalk (bt_crosswalk.c), and hands the record to
+ * the crossref step (bt_crossref.c). What has no CSL variable is kept as a
+ * ("bibtex", field, raw value) extra, so bibtex -> bibtex loses nothing.
+ * LaTeX, names and dates are converted by core's text services (latex.h,
+ * names.h, dates.h).
+ *
+ * The fields that are not one CSL variable each have a named rule here:
+ * year/month/day (the issued date), number (by entry type), school,
+ * institution and organization (the publisher when there is none),
+ * numpages and howpublished (another field's variable when that field is
+ * missing); after the fields, the entry type's genre.
+ */
+#include <ctype.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bibconv/dates.h"
+#include "bibconv/latex.h"
+#include "bibconv/names.h"
+#include "btfmt.h"
+
+static const char *fval(bt_reader *r, const bt_raw_field *f)
+{
+    return r->arena.data + f->val_off;
+}
+
+static const char *fname(bt_reader *r, const bt_raw_field *f)
+{
+    return r->arena.data + f->name_off;
+}
+
+static bt_raw_field *get_raw(bt_reader *r, const char *name)
+{
+    for (size_t i = 0; i < r->nfields; i++) {
+        const char *n = fname(r, &r->fields[i]);
+        if (n[0] == name[0] && strcmp(n, name) == 0)
+            return &r->fields[i];
+    }
+    return NULL;
+}
+
+static int set_converted(bt_reader *r, bib_record *rec, bib_var var, const char *s, size_t n,
+                         unsigned flags)
+{
+    bib_buf_reset(&r->tmp);
+    int rc = bib_latex_to_unicode(&r->tmp, s, n, flags, NULL);
+    if (rc < 0)
+        return rc;
+    /* collapse white space runs (BibTeX does the same on output); most
+     * values need nothing, which the first loop finds eight bytes at a
+     * time: up to `w` the text is words and single spaces */
+    char *d = r->tmp.data;
+    size_t w = 0, len = r->tmp.len;
+    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+    while (w < len) {
+        if (len - w >= 8) {
+            uint64_t x;
+            memcpy(&x, d + w, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+            x = __builtin_bswap64(x);
+#endif
+            uint64_t hit = (x - ones * 0x21) & ~x & high;
+            if (!hit) {
+                w += 8;
+                continue;
+            }
+            w += (size_t)__builtin_ctzll(hit) / 8; /* the first byte <= ' ' */
+        }
+        unsigned char ch = (unsigned char)d[w];
+        if (ch > ' ' || (ch == ' ' && w > 0 && w + 1 < len && (unsigned char)d[w + 1] > ' '))
+            w++;
+        else
+            break;
+    }
+    bool sp = false;
+    for (size_t i = w; i < len; i++) {
+        char ch = d[i];
+        if (ch == '\n' || ch == '\r' || ch == '\t' || ch == ' ') {
+            sp = w > 0;
+            continue;
+        }
+        if (sp)
+            d[w++] = ' ';
+        sp = false;
+        d[w++] = ch;
+    }
+    bib_buf_truncate(&r->tmp, w);
+    if (!w)
+        return 0;
+    return bib_record_set_text(rec, var, r->tmp.data, w);
+}
+
+/* The month of an entry with `month` but neither `year` nor `date` (a
+ * page that showed "May 29"), or 0 when `month` is not a month. */
+static int yearless_month(bt_reader *r)
+{
+    const bt_raw_field *fm = get_raw(r, "month");
+    if (!fm)
+        return 0;
+    const char *m = fval(r, fm);
+    int mon = bib_month_parse(m, strlen(m));
+    return mon > 0 && mon <= 12 ? mon : 0;
+}
+
+/* issued as the raw text "May 29" ("May" without a valid day): CSL dates
+ * need a year, and the writer turns this back into month and day. */
+static int set_yearless(bt_reader *r, bib_record *rec, int mon)
+{
+    char buf[32];
+    snprintf(buf, sizeof buf, "%s", bt_month_names[mon - 1]);
+    const bt_raw_field *fd = get_raw(r, "day");
+    if (fd) {
+        char *endp;
+        long dd = strtol(fval(r, fd), &endp, 10);
+        if (dd >= 1 && dd <= 31 && !*endp)
+            snprintf(buf, sizeof buf, "%s %ld", bt_month_names[mon - 1], dd);
+        else
+            bib_record_add_extra(rec, "bibtex", "day", fval(r, fd), strlen(fval(r, fd)));
+    }
+    bib_date d;
+    memset(&d, 0, sizeof d);
+    d.raw = buf;
+    return bib_record_set_date(rec, BIB_VAR_ISSUED, &d);
+}
+
+/* year + month (+ day) into issued, when there is no `date` field. */
+static int map_year_month(bt_reader *r, bib_record *rec, const bt_raw_field *fy, const bt_raw_field *fm,
+                          const bt_raw_field *fd)
+{
+    bib_date dt;
+    memset(&dt, 0, sizeof dt);
+    const char *y = fval(r, fy);
+    char *endp;
+    long yr = strtol(y, &endp, 10);
+    while (*endp == ' ')
+        endp++;
+    if (endp == y || *endp) {
+        /* not a plain year: let the date parser try, else a literal (in
+         * plain text: "{13th Century}" is 13th Century) */
+        bib_buf_reset(&r->tmp);
+        int rc = bib_latex_to_unicode(&r->tmp, y, strlen(y), 0, NULL);
+        if (rc < 0)
+            return rc;
+        bib_date pd;
+        rc = bib_date_parse(&pd, r->tmp.data ? r->tmp.data : "", r->tmp.len, BIB_DATE_ANY);
+        if (rc == BIB_ENOMEM)
+            return rc;
+        rc = bib_record_set_date(rec, BIB_VAR_ISSUED, &pd);
+        bib_date_clear(&pd);
+        return rc;
+    }
+    dt.nparts = 1;
+    dt.parts[0].has_year = true;
+    dt.parts[0].year = (int)yr;
+    if (fm) {
+        const char *m = fval(r, fm);
+        int mon = bib_month_parse(m, strlen(m));
+        if (mon > 0)
+            dt.parts[0].month = mon;
+        else
+            bib_record_add_extra(rec, "bibtex", "month", m, strlen(m));
+    }
+    if (fd && dt.parts[0].month) {
+        long dd = strtol(fval(r, fd), &endp, 10);
+        if (dd >= 1 && dd <= 31 && !*endp)
+            dt.parts[0].day = (int)dd;
+    }
+    return bib_record_set_date(rec, BIB_VAR_ISSUED, &dt);
+}
+
+/* One entry being mapped. */
+typedef struct entry_ctx {
+    bt_reader *r;
+    const bt_parsed *pe;
+    bib_record *rec;
+    char key[512];  /* the citation key, cut to fit, for messages */
+    char type[64];  /* the entry type, lower case */
+    bool has_date;  /* the entry has a `date` field */
+    bool has_publisher;
+} entry_ctx;
+
+/* year: with month and day the issued date, unless a `date` field gives
+ * it (then an extra). */
+static int read_year(entry_ctx *e, const bt_raw_field *f)
+{
+    bt_reader *r = e->r;
+    if (!e->has_date)
+        return map_year_month(r, e->rec, f, get_raw(r, "month"), get_raw(r, "day"));
+    return bib_record_add_extra(e->rec, "bibtex", fname(r, f), fval(r, f), f->val_len);
+}
+
+/* month, day: read with the year; without a year or date, the month (and
+ * day) is the yearless date ("May 29"); beside a `date`, extras. */
+static int read_monthday(entry_ctx *e, const bt_raw_field *f)
+{
+    bt_reader *r = e->r;
+    const char *name = fname(r, f);
+    int ym = e->has_date || get_raw(r, "year") ? 0 : yearless_month(r);
+    if (ym > 0 && name[0] == 'm')
+        return set_yearless(r, e->rec, ym);
+    if (ym <= 0 && (e->has_date || !get_raw(r, "year")))
+        return bib_record_add_extra(e->rec, "bibtex", name, fval(r, f), f->val_len);
+    return 0;
+}
+
+/* number: an article's issue; in a book-like entry of a series, the number
+ * in the series (collection-number); elsewhere the item's own number. */
+static int read_number(entry_ctx *e, const bt_raw_field *f)
+{
+    static const char *const serial[] = {"book", "mvbook", "inbook", "bookinbook", "suppbook",
+                                         "collection", "mvcollection", "incollection",
+                                         "suppcollection", "proceedings", "mvproceedings",
+                                         "inproceedings", "reference", "mvreference",
+                                         "inreference", NULL};
+    bt_reader *r = e->r;
+    bool article = strcmp(e->type, "article") == 0;
+    bool series_number = !article && get_raw(r, "series") != NULL && bt_type_in(e->type, serial);
+    bib_var var = article         ? BIB_VAR_ISSUE
+                  : series_number ? BIB_VAR_COLLECTION_NUMBER
+                                  : BIB_VAR_NUMBER;
+    int rc = set_converted(r, e->rec, var, fval(r, f), f->val_len, 0);
+    if (rc >= 0 && f->bare_number && bib_record_has(e->rec, var))
+        bib_record_set_field_flags(e->rec, var, BIB_FIELD_BARE_NUMBER);
+    return rc;
+}
+
+/* The reader's plain row for `var` (the field that owns it). */
+static const char *owner_of(bib_var var)
+{
+    for (size_t i = 0; i < bt_crosswalk_rows; i++)
+        if (bt_crosswalk[i].var == var && bt_crosswalk[i].special == BT_PLAIN &&
+            (bt_crosswalk[i].flavour & BT_RD))
+            return bt_crosswalk[i].name;
+    return "";
+}
+
+/* numpages, howpublished: their row's variable when the entry lacks the
+ * field that owns it (pagetotal, url); howpublished only when it holds
+ * nothing but a web address (old-style BibTeX for web pages). Else an
+ * extra. */
+static int read_fallback(entry_ctx *e, const bt_row *row, const bt_raw_field *f)
+{
+    bt_reader *r = e->r;
+    const char *v = fval(r, f);
+    int rc = 0;
+    bool mapped = false;
+    if (!get_raw(r, owner_of(row->var))) {
+        bib_buf_reset(&r->tmp);
+        rc = bib_latex_to_unicode(&r->tmp, v, f->val_len, 0, NULL);
+        const char *t = r->tmp.data ? r->tmp.data : "";
+        bool url = row->special == BT_SP_FALLBACK ||
+                   ((strncmp(t, "http://", 7) == 0 || strncmp(t, "https://", 8) == 0) &&
+                    !strpbrk(t, " \t\n"));
+        if (rc >= 0 && url && r->tmp.len) {
+            rc = bib_record_set_text(e->rec, row->var, t, r->tmp.len);
+            mapped = true;
+        }
+    }
+    if (rc >= 0 && !mapped)
+        rc = bib_record_add_extra(e->rec, "bibtex", fname(r, f), v, f->val_len);
+    return rc;
+}
+
+/* school, institution, organization: the publisher when the entry has
+ * none; else an extra. */
+static int read_org(entry_ctx *e, const bt_row *row, const bt_raw_field *f)
+{
+    bt_reader *r = e->r;
+    if (!e->has_publisher && !bib_record_has(e->rec, row->var))
+        return set_converted(r, e->rec, row->var, fval(r, f), f->val_len, 0);
+    return bib_record_add_extra(e->rec, "bibtex", fname(r, f), fval(r, f), f->val_len);
+}
+
+/* A comma- or semicolon-separated list, one value per item. */
+static int read_list(entry_ctx *e, bib_var var, const char *v, size_t vn)
+{
+    bt_reader *r = e->r;
+    int rc = 0;
+    const char *s = v;
+    const char *end = v + vn;
+    while (s < end && rc >= 0) {
+        const char *q = s;
+        while (q < end && *q != ',' && *q != ';')
+            q++;
+        const char *a = s, *b = q;
+        while (a < b && isspace((unsigned char)*a))
+            a++;
+        while (b > a && isspace((unsigned char)b[-1]))
+            b--;
+        if (b > a) {
+            bib_buf_reset(&r->tmp);
+            rc = bib_latex_to_unicode(&r->tmp, a, (size_t)(b - a), 0, NULL);
+            if (rc >= 0 && r->tmp.len)
+                rc = bib_record_add_text(e->rec, var, r->tmp.data, r->tmp.len);
+        }
+        s = q + 1;
+    }
+    return rc;
+}
+
+static int read_range(entry_ctx *e, bib_var var, const char *v, size_t vn)
+{
+    bt_reader *r = e->r;
+    bib_buf_reset(&r->tmp);
+    int rc = bib_latex_to_unicode(&r->tmp, v, vn, 0, NULL);
+    if (rc >= 0) {
+        bib_buf pg = BIB_BUF_INIT;
+        rc = bib_pages_normalize(&pg, r->tmp.data, r->tmp.len, "-");
+        if (rc >= 0 && pg.len)
+            rc = bib_record_set_text(e->rec, var, pg.data, pg.len);
+        bib_buf_clear(&pg);
+    }
+    return rc;
+}
+
+static int read_date(entry_ctx *e, bib_var var, const char *v, size_t vn)
+{
+    if (strspn(v, " \t\r\n") == vn)
+        return 0; /* an empty date says nothing */
+    bib_date dt;
+    int rc = bib_date_parse(&dt, v, vn, BIB_DATE_EDTF | BIB_DATE_WRITTEN);
+    if (rc == BIB_ENOMEM)
+        return rc;
+    rc = bib_record_set_date(e->rec, var, &dt);
+    bib_date_clear(&dt);
+    return rc;
+}
+
+/* A field through its row, by the row's kind; an unknown field, or one
+ * whose variable an earlier field already gave, is kept as an extra. */
+static int read_plain(entry_ctx *e, const bt_row *row, const bt_raw_field *f)
+{
+    bt_reader *r = e->r;
+    const char *name = fname(r, f);
+    const char *v = fval(r, f);
+    size_t vn = f->val_len;
+    if (!row || (row->var != BIB_VAR_NONE && bib_record_has(e->rec, row->var)))
+        return bib_record_add_extra(e->rec, "bibtex", name, v, vn);
+    int rc = 0;
+    switch (row->kind) {
+    case BT_NAMES: {
+        size_t bad = 0;
+        int n = bib_names_add_bibtex(e->rec, row->var, v, vn, BIB_NAME_LATEX, &bad);
+        if (n < 0 && n != BIB_EPARSE)
+            rc = n;
+        if (bad)
+            bib_input_report(r->in, BIB_SEV_WARNING, e->pe->line, 0,
+                             "empty name in '%s' of entry '%.40s'", name, e->key);
+        return rc;
+    }
+    case BT_TITLE:
+        return set_converted(r, e->rec, row->var, v, vn, BIB_LATEX_RICH | BIB_LATEX_NOCASE);
+    case BT_VERB:
+        return set_converted(r, e->rec, row->var, v, vn, BIB_LATEX_VERBATIM);
+    case BT_RANGE:
+        return read_range(e, row->var, v, vn);
+    case BT_DATE:
+        return read_date(e, row->var, v, vn);
+    case BT_LIST:
+        return read_list(e, row->var, v, vn);
+    case BT_TEXT:
+        break;
+    }
+    rc = set_converted(r, e->rec, row->var, v, vn, 0);
+    if (rc >= 0 && f->bare_number && bib_record_has(e->rec, row->var))
+        bib_record_set_field_flags(e->rec, row->var, BIB_FIELD_BARE_NUMBER);
+    return rc;
+}
+
+/* One field of the entry: a named rule, or its row. Duplicate fields: the
+ * first wins, as in BibTeX. */
+static int read_field(entry_ctx *e, size_t i)
+{
+    bt_reader *r = e->r;
+    const bt_raw_field *f = &r->fields[i];
+    const char *name = fname(r, f);
+    for (size_t j = 0; j < i; j++)
+        if (r->fields[j].name_len == f->name_len && fname(r, &r->fields[j])[0] == name[0] &&
+            strcmp(fname(r, &r->fields[j]), name) == 0) {
+            bib_input_report(r->in, BIB_SEV_WARNING, e->pe->line, 0,
+                             "duplicate field '%.20s' in entry '%.40s' ignored", name, e->key);
+            return 0;
+        }
+    const bt_row *row = bt_find_field(r->field_slots, name);
+    switch (row ? row->special : BT_PLAIN) {
+    case BT_SP_YEAR:
+        return read_year(e, f);
+    case BT_SP_MONTHDAY:
+        return read_monthday(e, f);
+    case BT_SP_NUMBER:
+        return read_number(e, f);
+    case BT_SP_FALLBACK:
+    case BT_SP_HOWPUB:
+        return read_fallback(e, row, f);
+    case BT_SP_ORG:
+        return read_org(e, row, f);
+    default:
+        return read_plain(e, row, f);
+    }
+}
+
+/* After the fields: BibLaTeX's `type` names a localisation key; the
+ * defaults the writer adds for reports and theses read back as what they
+ * stand for, and a classic thesis type gives the genre. An unpublished
+ * entry with event fields is a talk. */
+static void read_genre(entry_ctx *e, bib_type type)
+{
+    bib_record *rec = e->rec;
+    const char *gk = bib_record_text(rec, BIB_VAR_GENRE);
+    if (gk && type == BIB_TYPE_REPORT && strcmp(gk, "techreport") == 0) {
+        bib_record_remove(rec, BIB_VAR_GENRE);
+    } else if (gk && type == BIB_TYPE_THESIS) {
+        const char *g = strcmp(gk, "phdthesis") == 0 ? "PhD thesis"
+                        : strcmp(gk, "mathesis") == 0 || strcmp(gk, "mastersthesis") == 0
+                            ? "Master's thesis"
+                            : NULL;
+        if (g)
+            bib_record_set_text(rec, BIB_VAR_GENRE, g, strlen(g));
+    }
+    if (type == BIB_TYPE_THESIS && !bib_record_has(rec, BIB_VAR_GENRE)) {
+        const char *g = strcmp(e->type, "mastersthesis") == 0 ? "Master's thesis"
+                        : strcmp(e->type, "phdthesis") == 0   ? "PhD thesis"
+                                                              : NULL;
+        if (g)
+            bib_record_set_text(rec, BIB_VAR_GENRE, g, strlen(g));
+    }
+    if (type == BIB_TYPE_MANUSCRIPT && (get_raw(e->r, "eventtitle") ||
+                                        get_raw(e->r, "eventdate") || get_raw(e->r, "venue")))
+        bib_record_set_type(rec, BIB_TYPE_SPEECH);
+}
+
+int bt_build_record(bt_reader *r, const bt_parsed *pe, bib_record **out)
+{
+    entry_ctx e = {.r = r, .pe = pe};
+    bib_type type = bt_map_type(pe->type, pe->type_len);
+    size_t kl = pe->key_len < sizeof e.key - 1 ? pe->key_len : sizeof e.key - 1;
+    memcpy(e.key, pe->key, kl);
+    e.key[kl] = '\0';
+    e.rec = bib_record_new(type, kl ? e.key : NULL);
+    if (!e.rec)
+        return BIB_ENOMEM;
+    bib_record_set_origin(e.rec, bib_input_name(r->in), pe->line);
+    size_t tl = pe->type_len < sizeof e.type - 1 ? pe->type_len : sizeof e.type - 1;
+    for (size_t i = 0; i < tl; i++)
+        e.type[i] = (char)tolower((unsigned char)pe->type[i]);
+    e.type[tl] = '\0';
+    int rc = bib_record_add_extra(e.rec, "bibtex", "entrytype", e.type, tl);
+    e.has_date = get_raw(r, "date") != NULL;
+    e.has_publisher = get_raw(r, "publisher") != NULL;
+    for (size_t i = 0; i < r->nfields && rc >= 0; i++)
+        rc = read_field(&e, i);
+    if (rc < 0) {
+        bib_record_free(e.rec);
+        return rc;
+    }
+    read_genre(&e, type);
+    *out = e.rec;
+    return 0;
+}
+
+static int bt_open(bib_reader *rd, bib_input *in, const bib_options *opts)
+{
+    (void)opts;
+    bt_reader *r = bib_reader_state(rd);
+    r->in = in;
+    r->biblatex = strcmp(bib_reader_format(rd)->name, "biblatex") == 0;
+    bib_buf_init(&r->arena);
+    bib_buf_init(&r->tmp);
+    r->keys = bib_keyset_new();
+    if (!r->keys)
+        return BIB_ENOMEM;
+    r->bol = true;
+    bt_index_fields(r->field_slots);
+    bib_input_set_encoding(in, BIB_ENC_DETECT);
+    return 0;
+}
+
+/* The window d[0..n) starts with text before an '@' at `a`: consumes it
+ * (and the '@' of an entry commented out with '%'). */
+static void skip_junk(bt_reader *r, const char *d, const char *a)
+{
+    const char *q = a;
+    while (q > d && (q[-1] == ' ' || q[-1] == '\t'))
+        q--;
+    r->bol = q > d ? q[-1] == '\n' || q[-1] == '\r' : bib_input_column(r->in) == 1;
+    /* "%@article{...": an entry commented out, as biber and JabRef read it
+     * (BibTeX has no comments, but its users write them) */
+    const char *ls = a;
+    while (ls > d && ls[-1] != '\n' && ls[-1] != '\r')
+        ls--;
+    while (ls < a && (*ls == ' ' || *ls == '\t'))
+        ls++;
+    if (ls < a && *ls == '%' && (ls > d || bib_input_column(r->in) == 1)) {
+        bib_input_consume(r->in, (size_t)(a - d) + 1);
+        return;
+    }
+    bib_input_consume(r->in, (size_t)(a - d));
+}
+
+/* A parse error in window d[0..n): reported at its place, then the reader
+ * resumes at the next '@' that begins a line. */
+static int parse_error(bt_reader *r, const bt_pctx *c, const bt_parsed *pe, const char *d,
+                       size_t n)
+{
+    size_t line, col;
+    bib_input_position_of(r->in, c->err_at, &line, &col);
+    if (pe->key_len) {
+        size_t eline, ecol;
+        bib_input_position_of(r->in, d, &eline, &ecol);
+        bib_input_report(r->in, BIB_SEV_ERROR, line, col, "%s (entry '%.*s' from line %zu skipped)",
+                         c->err, (int)(pe->key_len > 40 ? 40 : pe->key_len), pe->key, eline);
+    } else {
+        bib_input_report(r->in, BIB_SEV_ERROR, line, col, "%s", c->err);
+    }
+    bt_resync(r, d, n, c->err_at < d ? d : c->err_at);
+    r->bol = true; /* resync stops at an '@' that begins a line */
+    return BIB_EPARSE;
+}
+
+/* @string, @preamble, @comment (and @xdata, also kept as a parent) as a
+ * directive record, so the bibtex writers give them back. */
+static int directive(bt_reader *r, bt_parsed *pe, size_t used, bib_record **out)
+{
+    if (pe->kind == BT_ENTRY) { /* @xdata: not a work, a source of fields */
+        bib_record *x = NULL;
+        int rc = bt_build_record(r, pe, &x);
+        if (rc < 0)
+            return rc;
+        if ((rc = bt_remember_parent(r, x)) < 0)
+            return rc;
+        pe->kind = BT_COMMENT;
+    }
+    const char *nm = pe->kind == BT_STRING                          ? "string"
+                     : pe->kind == BT_PREAMBLE                      ? "preamble"
+                     : bt_ieq(pe->type, pe->type_len, "comment") ? "comment"
+                                                                    : "raw";
+    *out = bib_record_new_directive("bibtex", nm, pe->raw, pe->raw_len);
+    bib_input_consume(r->in, used);
+    r->bol = false;
+    return *out ? 1 : BIB_ENOMEM;
+}
+
+/* Duplicate keys: both entries are kept, with a warning; the keys are
+ * remembered as fingerprints in a bounded set. */
+static void note_key(bt_reader *r, const bt_parsed *pe)
+{
+    char key[512];
+    size_t kl = pe->key_len < sizeof key - 1 ? pe->key_len : sizeof key - 1;
+    memcpy(key, pe->key, kl);
+    key[kl] = '\0';
+    if (bib_keyset_add(r->keys, key) == 0)
+        bib_input_report(r->in, BIB_SEV_WARNING, pe->line, 1,
+                         "duplicate key '%.40s': both entries kept", key);
+    else if (!r->keys_full && bib_keyset_full(r->keys)) {
+        r->keys_full = true;
+        bib_input_report(r->in, BIB_SEV_WARNING, pe->line, 1,
+                         "more than %d keys: duplicate keys past this one are not "
+                         "reported (memory stays bounded)", BIB_KEYSET_MAX);
+    }
+}
+
+/* The forgiven slips of a parsed entry, as warnings at their places. */
+static void report_forgiven(bt_reader *r, const bt_pctx *c)
+{
+    for (int k = 0; k < c->nwarn; k++) {
+        size_t wl, wc;
+        bib_input_position_of(r->in, c->warn_at[k], &wl, &wc);
+        bib_input_report(r->in, BIB_SEV_WARNING, wl, wc, "%s", c->warn[k]);
+    }
+}
+
+/* What one_entry says besides 1 (a record in *out) and errors. */
+enum { ENTRY_HELD = 2, ENTRY_SKIPPED = 3, ENTRY_MORE = 4 };
+
+/* Parses the entry at the start of window d[0..n) and maps it. Returns 1
+ * with *out, ENTRY_HELD (a child waits for its parent), ENTRY_SKIPPED (a
+ * stray '@'), ENTRY_MORE (the entry runs past the window) or a negative
+ * error. */
+static int one_entry(bt_reader *r, const char *d, size_t n, bool eof, bib_record **out)
+{
+    bt_pctx c = {.r = r, .d = d, .p = d, .end = d + n, .eof = eof};
+    bt_parsed pe;
+    memset(&pe, 0, sizeof pe);
+    bib_buf_reset(&r->arena);
+    r->nfields = 0;
+    int rc = bt_parse_entry(&c, &pe);
+    if (rc == BT_NEED_MORE)
+        return ENTRY_MORE;
+    if (rc != BIB_EPARSE)
+        report_forgiven(r, &c);
+    if (rc == BIB_EPARSE && !pe.opened && !r->bol) {
+        /* an '@' inside text between entries ("user@example.org"), not at
+         * the start of a line and not followed by a type and a brace:
+         * BibTeX's comment text, skipped without a word */
+        bib_input_consume(r->in, 1);
+        r->bol = false;
+        return ENTRY_SKIPPED;
+    }
+    if (rc == BIB_EPARSE)
+        return parse_error(r, &c, &pe, d, n);
+    if (rc < 0)
+        return rc;
+    if (bib_buf_failed(&r->arena))
+        return BIB_ENOMEM;
+    pe.line = bib_input_line(r->in);
+    size_t used = (size_t)(c.p - d);
+    if (pe.kind != BT_ENTRY || bt_ieq(pe.type, pe.type_len, "xdata"))
+        return directive(r, &pe, used, out);
+    if (pe.key_len)
+        note_key(r, &pe);
+    bib_record *rec = NULL;
+    rc = bt_build_record(r, &pe, &rec);
+    bib_input_consume(r->in, used);
+    r->bol = false;
+    if (rc < 0)
+        return rc;
+    return bt_crossref_step(r, rec, out);
+}
+
+static int bt_next(bib_reader *rd, bib_record **out)
+{
+    bt_reader *r = bib_reader_state(rd);
+    if (r->rhead < r->nready) {
+        *out = r->ready[r->rhead++];
+        if (r->rhead == r->nready)
+            r->rhead = r->nready = 0;
+        return 1;
+    }
+    size_t want = 1 << 16;
+    for (;;) {
+        const char *d;
+        size_t n;
+        int rc = bib_input_window(r->in, want, &d, &n);
+        if (rc < 0)
+            return rc;
+        if (!n)
+            return bt_crossref_flush(r, out);
+        const char *a = memchr(d, '@', n);
+        if (!a) {
+            bib_input_consume(r->in, n);
+            want = 1 << 16;
+            continue;
+        }
+        if (a > d) {
+            skip_junk(r, d, a);
+            continue;
+        }
+        rc = one_entry(r, d, n, n < want, out);
+        if (rc == ENTRY_MORE)
+            want = n * 2;
+        else if (rc != ENTRY_HELD && rc != ENTRY_SKIPPED)
+            return rc;
+    }
+}
+
+static void bt_close(bib_reader *rd)
+{
+    bt_reader *r = bib_reader_state(rd);
+    bt_macros_free(&r->macros);
+    bib_buf_clear(&r->arena);
+    bib_buf_clear(&r->tmp);
+    free(r->fields);
+    bib_keyset_free(r->keys);
+    bt_crossref_free(r);
+}
+
+const bib_reader_ops btfmt_reader_ops = {
+    .state_size = sizeof(bt_reader),
+    .open = bt_open,
+    .next = bt_next,
+    .close = bt_close,
+    .options = NULL,
+};

@@ -1,0 +1,509 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * bt_writer.c - the bibtex writer (both formats): one entry per record, one
+ * field per line, '=' aligned. Fields come from the crosswalk
+ * (bt_crosswalk.c) walked in output order, so the writer knows every field
+ * the reader knows; then the fields kept from a BibTeX source as extras,
+ * in their order. Two rows have named rules here: the issued date
+ * (`date`, or year/month/day) and the genre (`type`, by entry type).
+ * Memory: one record's fields at a time.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bibconv/dates.h"
+#include "bibconv/keys.h"
+#include "bibconv/latex.h"
+#include "bibconv/names.h"
+#include "btfmt.h"
+
+enum { MAX_OUT_FIELDS = 128, MAX_ROWS = 128 };
+
+typedef struct bt_writer {
+    bib_output *out;
+    bool biblatex;
+    bool ascii;
+    int keys; /* 0 auto, 1 keep, 2 regenerate */
+    bib_keyset *used;
+    bib_buf val, key;
+    size_t nolatex;
+    bool dropped_type; /* a genre BibLaTeX's entry type has no field for */
+    unsigned short order[MAX_ROWS]; /* crosswalk rows in output order */
+    size_t norder;
+    /* collected fields of the record being written */
+    struct {
+        const char *name;
+        size_t off, len;
+        bool bare;
+    } f[MAX_OUT_FIELDS];
+    size_t nf;
+    bib_buf vals;
+    bool written[BIB_VAR_COUNT]; /* variables already put for this record */
+    unsigned char name_id[MAX_ROWS]; /* per row: the first row of its name */
+    bool taken[MAX_ROWS];            /* per name_id: used by a variable */
+    /* BIB_FIELD_INHERITED while a crossref parent is still to come (the
+     * child leaves inherited fields to it); 0 once the parent is written:
+     * BibTeX only inherits from a parent that comes later */
+    unsigned skip_inherited;
+} bt_writer;
+
+static int bw_begin(bib_writer *wr, bib_output *out, const bib_options *opts)
+{
+    bt_writer *w = bib_writer_state(wr);
+    w->out = out;
+    w->biblatex = strcmp(bib_writer_format(wr)->name, "biblatex") == 0;
+    bib_options_get_bool(opts, "ascii", !w->biblatex, &w->ascii);
+    const char *k = bib_options_get(opts, "keys");
+    w->keys = !k || strcmp(k, "auto") == 0 ? 0 : strcmp(k, "keep") == 0 ? 1 : 2;
+    bib_buf_init(&w->val);
+    bib_buf_init(&w->key);
+    bib_buf_init(&w->vals);
+    if (bt_crosswalk_rows > MAX_ROWS)
+        return BIB_EINVAL;
+    w->norder = bt_write_order(w->order);
+    for (size_t i = 0; i < bt_crosswalk_rows; i++) {
+        size_t j = 0;
+        while (strcmp(bt_crosswalk[j].name, bt_crosswalk[i].name) != 0)
+            j++;
+        w->name_id[i] = (unsigned char)j;
+    }
+    w->used = bib_keyset_new();
+    return w->used ? 0 : BIB_ENOMEM;
+}
+
+static void put_field(bt_writer *w, const char *name, const char *v, size_t n, bool bare)
+{
+    if (w->nf >= MAX_OUT_FIELDS || !n)
+        return;
+    w->f[w->nf].name = name;
+    w->f[w->nf].off = w->vals.len;
+    w->f[w->nf].len = n;
+    w->f[w->nf].bare = bare;
+    w->nf++;
+    bib_buf_append_fast(&w->vals, v, n);
+}
+
+/* A text variable as `name`, converted by the row's kind. */
+static void put_text(bt_writer *w, const char *name, const bib_record *rec, bib_var var,
+                     bt_kind kind)
+{
+    const bib_field *f = bib_record_get(rec, var);
+    w->written[var] = true;
+    /* inherited fields stay with the parent: crossref brings them back */
+    if (!f || (bib_field_flags(f) & w->skip_inherited))
+        return;
+    bib_buf_reset(&w->val);
+    unsigned fl = w->ascii ? BIB_LATEX_ASCII : 0;
+    if (bib_field_kind(f) == BIB_KIND_RICH)
+        fl |= BIB_LATEX_FROM_RICH;
+    if (kind == BT_VERB)
+        fl = BIB_LATEX_OUT_VERBATIM;
+    for (size_t i = 0; i < bib_field_value_count(f); i++) {
+        const char *s = bib_field_value_at(f, i);
+        if (i)
+            bib_buf_puts(&w->val, kind == BT_LIST ? ", " : " ");
+        if (kind == BT_RANGE) {
+            bib_buf pg = BIB_BUF_INIT;
+            bib_pages_normalize(&pg, s, strlen(s), "--");
+            bib_latex_from_unicode(&w->val, pg.data, pg.len, fl, &w->nolatex);
+            bib_buf_clear(&pg);
+        } else {
+            bib_latex_from_unicode(&w->val, s, strlen(s), fl, &w->nolatex);
+        }
+    }
+    bool bare = (bib_field_flags(f) & BIB_FIELD_BARE_NUMBER) != 0;
+    put_field(w, name, w->val.data, w->val.len, bare);
+}
+
+static void put_names(bt_writer *w, const char *name, const bib_record *rec, bib_var var)
+{
+    const bib_field *f = bib_record_get(rec, var);
+    w->written[var] = true;
+    /* inherited fields stay with the parent: crossref brings them back */
+    if (!f || (bib_field_flags(f) & w->skip_inherited))
+        return;
+    bib_buf_reset(&w->val);
+    size_t n = bib_field_name_count(f);
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            bib_buf_puts(&w->val, " and ");
+        bib_name_format_bibtex(&w->val, bib_field_name_at(f, i), w->ascii);
+    }
+    if (bib_field_names_truncated(f))
+        bib_buf_puts(&w->val, n ? " and others" : "others");
+    put_field(w, name, w->val.data, w->val.len, false);
+}
+
+/* A date field: the source text when the reader kept one (a time of day,
+ * EDTF qualifiers), else EDTF. */
+static void put_date(bt_writer *w, const char *name, const bib_date *dt)
+{
+    bib_buf_reset(&w->val);
+    if (dt->raw)
+        bib_buf_puts(&w->val, dt->raw);
+    else if (bib_date_format_edtf(&w->val, dt) != 0)
+        return;
+    put_field(w, name, w->val.data, w->val.len, false);
+}
+
+/* A date variable of a row (not the issued date, which has its rule). */
+static void put_date_var(bt_writer *w, const char *name, const bib_record *rec, bib_var var)
+{
+    const bib_field *f = bib_record_get(rec, var);
+    if (f && bib_field_date(f) && !(bib_field_flags(f) & w->skip_inherited))
+        put_date(w, name, bib_field_date(f));
+    w->written[var] = true;
+}
+
+static const char *out_type(const bt_writer *w, const bib_record *rec)
+{
+    const char *orig = bib_record_extra_get(rec, "bibtex", "entrytype");
+    bib_type t = bib_record_type(rec);
+    /* the type the source gave, when it still means the record's type: a
+     * biblatex-only type in a classic file stays (BibTeX styles format an
+     * unknown type as @misc, with a warning), so bibtex -> bibtex loses
+     * nothing */
+    if (orig && bt_map_type(orig, strlen(orig)) == t) {
+        /* a classic @inbook is a chapter of the book its title names;
+         * BibLaTeX's @inbook needs the book as booktitle: @book then */
+        if (w->biblatex && strcmp(orig, "inbook") == 0 &&
+            !bib_record_has(rec, BIB_VAR_CONTAINER_TITLE))
+            return "book";
+        return orig;
+    }
+    switch (t) {
+    case BIB_TYPE_ARTICLE: /* a preprint: arXiv's own export writes @misc */
+        return w->biblatex && (bib_record_has(rec, BIB_VAR_URL) ||
+                               bib_record_extra_get(rec, "bibtex", "eprint"))
+                   ? "online"
+                   : "misc";
+    case BIB_TYPE_ARTICLE_JOURNAL:
+    case BIB_TYPE_ARTICLE_MAGAZINE:
+    case BIB_TYPE_ARTICLE_NEWSPAPER:
+    case BIB_TYPE_REVIEW:
+    case BIB_TYPE_REVIEW_BOOK:
+        return "article";
+    case BIB_TYPE_BOOK:
+    case BIB_TYPE_CLASSIC:
+        return "book";
+    case BIB_TYPE_CHAPTER:
+        return "incollection";
+    case BIB_TYPE_PAPER_CONFERENCE:
+        return "inproceedings";
+    case BIB_TYPE_PAMPHLET:
+        return "booklet";
+    case BIB_TYPE_THESIS: {
+        if (w->biblatex)
+            return "thesis";
+        const char *g = bib_record_text(rec, BIB_VAR_GENRE);
+        return g && (strstr(g, "aster") || strstr(g, "MA ")) ? "mastersthesis" : "phdthesis";
+    }
+    case BIB_TYPE_REPORT:
+        return w->biblatex ? "report" : "techreport";
+    case BIB_TYPE_MANUSCRIPT:
+    case BIB_TYPE_SPEECH: /* read back as speech from its event fields */
+        return "unpublished";
+    case BIB_TYPE_WEBPAGE:
+    case BIB_TYPE_POST:
+    case BIB_TYPE_POST_WEBLOG:
+        return w->biblatex ? "online" : "misc";
+    case BIB_TYPE_DATASET:
+        return w->biblatex ? "dataset" : "misc";
+    case BIB_TYPE_SOFTWARE:
+        return w->biblatex ? "software" : "misc";
+    case BIB_TYPE_PATENT:
+        return w->biblatex ? "patent" : "misc";
+    case BIB_TYPE_ENTRY_ENCYCLOPEDIA:
+    case BIB_TYPE_ENTRY_DICTIONARY:
+        return w->biblatex ? "inreference" : "incollection";
+    case BIB_TYPE_PERIODICAL:
+        return w->biblatex ? "periodical" : "misc";
+    default:
+        return "misc";
+    }
+}
+
+/* The genre as `type` (row "type"). It goes out even where biber's data
+ * model has no such field (@online, @standard): biber keeps it unless
+ * asked to validate, and dropping it would lose data. Not for BibLaTeX's
+ * parts of books, where classic BibTeX's `type` (the word for "chapter")
+ * has no counterpart: dropped there, with a warning. Theses and reports
+ * get BibLaTeX's keys (phdthesis, mathesis, techreport), which the reader
+ * takes back as what they stand for. */
+static void write_genre(bt_writer *w, const bt_row *row, const bib_record *rec, const char *type)
+{
+    static const char *const parts[] = {"book", "inbook", "incollection", "inproceedings",
+                                        NULL};
+    const char *genre = bib_record_text(rec, BIB_VAR_GENRE);
+    bib_type t = bib_record_type(rec);
+    bool type_ok = !w->biblatex || !bt_type_in(type, parts);
+    bool std_thesis = genre && t == BIB_TYPE_THESIS &&
+                      (strcmp(genre, "PhD thesis") == 0 || strcmp(genre, "Master's thesis") == 0);
+    if (std_thesis && (strcmp(type, "phdthesis") == 0 || strcmp(type, "mastersthesis") == 0))
+        ; /* the entry type says it */
+    else if (strcmp(type, "thesis") == 0 && std_thesis)
+        put_field(w, row->name, strstr(genre, "aster") ? "mathesis" : "phdthesis",
+                  strstr(genre, "aster") ? 8 : 9, false);
+    else if (genre && type_ok)
+        put_text(w, row->name, rec, row->var, row->kind);
+    else if (genre)
+        w->dropped_type = true;
+    else if (w->biblatex && strcmp(type, "report") == 0)
+        put_field(w, row->name, "techreport", 10, false);
+    w->written[row->var] = true;
+}
+
+/* year, month (as a macro) and day; what they cannot say (a range, a
+ * season, circa, a time) also as `date`, which BibTeX styles ignore and
+ * biber, Zotero and JabRef read. */
+static void put_year_month_day(bt_writer *w, const char *name, const bib_date *dt)
+{
+    char num[32];
+    snprintf(num, sizeof num, "%d", dt->parts[0].year);
+    put_field(w, "year", num, strlen(num), false);
+    const char *mm = bib_month_macro(dt->parts[0].month);
+    if (mm)
+        put_field(w, "month", mm, 3, true);
+    if (dt->parts[0].day && mm) {
+        snprintf(num, sizeof num, "%d", dt->parts[0].day);
+        put_field(w, "day", num, strlen(num), false);
+    }
+    if (dt->nparts > 1 || dt->circa || dt->raw || dt->parts[0].season)
+        put_date(w, name, dt);
+}
+
+/* A date shown without its year ("May 29" on a feed page) as month and
+ * day, which BibTeX styles print and the reader keeps; no `date` or `year`
+ * can hold it. False when dt is not such a date. */
+static bool put_yearless(bt_writer *w, const bib_date *dt)
+{
+    bib_date pd = {0};
+    bool yearless = dt->raw && !dt->literal && (!dt->nparts || !dt->parts[0].has_year) &&
+                    bib_date_parse(&pd, dt->raw, strlen(dt->raw), BIB_DATE_ANY) == 0 &&
+                    pd.nparts && !pd.parts[0].has_year && pd.parts[0].month;
+    if (yearless) {
+        put_field(w, "month", bib_month_macro(pd.parts[0].month), 3, true);
+        if (pd.parts[0].day) {
+            char num[32];
+            snprintf(num, sizeof num, "%d", pd.parts[0].day);
+            put_field(w, "day", num, strlen(num), false);
+        }
+    }
+    bib_date_clear(&pd);
+    return yearless;
+}
+
+/* The issued date (row "date"): `date` in BibLaTeX, year/month/day in
+ * BibTeX (plus `date` when they cannot say it all). */
+static void write_issued(bt_writer *w, const bt_row *row, const bib_record *rec)
+{
+    const bib_field *df = bib_record_get(rec, row->var);
+    if (df && (bib_field_flags(df) & w->skip_inherited))
+        df = NULL;
+    const bib_date *dt = df ? bib_field_date(df) : NULL;
+    w->written[row->var] = true;
+    if (!dt)
+        return;
+    /* year/month/day kept as extras mean the source had a `date` besides
+     * them: write `date` again so they stay extras on reading */
+    bool date_src = bib_record_extra_get(rec, "bibtex", "year") ||
+                    bib_record_extra_get(rec, "bibtex", "month") ||
+                    bib_record_extra_get(rec, "bibtex", "day");
+    if (put_yearless(w, dt))
+        return;
+    if (w->biblatex || date_src) {
+        put_date(w, row->name, dt);
+    } else if (dt->nparts >= 1 && dt->parts[0].has_year) {
+        put_year_month_day(w, row->name, dt);
+    } else if (dt->literal) {
+        /* a literal of digits only would read back as a year */
+        size_t k = strspn(dt->literal, "0123456789");
+        put_field(w, dt->literal[k] ? "year" : row->name, dt->literal, strlen(dt->literal),
+                  false);
+    }
+}
+
+/* What the rows' writer conditions ask of the record being written. */
+typedef struct row_ctx {
+    const bib_record *rec;
+    bib_type type;
+    bool article, manual; /* the output entry type */
+} row_ctx;
+
+/* Whether a row's writer conditions hold. */
+static bool row_applies(const bt_row *row, const row_ctx *x)
+{
+    unsigned c = row->when;
+    if (!c)
+        return true;
+    return !((c & BT_IF_ARTICLE && !x->article) || (c & BT_IF_NOT_ARTICLE && x->article) ||
+             (c & BT_IF_MANUAL && !x->manual) || (c & BT_IF_NOT_MANUAL && x->manual) ||
+             (c & BT_IF_THESIS && x->type != BIB_TYPE_THESIS) ||
+             (c & BT_IF_REPORT && x->type != BIB_TYPE_REPORT) ||
+             (c & BT_IF_NO_NUMBER && bib_record_has(x->rec, BIB_VAR_NUMBER)) ||
+             (c & BT_IF_NOT_KEPT && bib_record_extra_get(x->rec, "bibtex", row->name)));
+}
+
+/* Every variable the crosswalk maps, by its rows in output order: the
+ * first row whose flavour and conditions hold and whose name no other
+ * variable took. */
+static void put_rows(bt_writer *w, const bib_record *rec, const char *type)
+{
+    unsigned flavour = w->biblatex ? BT_WR_BIBLATEX : BT_WR_BIBTEX;
+    row_ctx x = {.rec = rec,
+                 .type = bib_record_type(rec),
+                 .article = strcmp(type, "article") == 0,
+                 .manual = strcmp(type, "manual") == 0};
+    memset(w->taken, 0, sizeof w->taken);
+    for (size_t k = 0; k < w->norder; k++) {
+        const bt_row *row = &bt_crosswalk[w->order[k]];
+        if (!(row->flavour & flavour))
+            continue;
+        if (row->special == BT_SP_ISSUED) {
+            write_issued(w, row, rec);
+            continue;
+        }
+        if (row->special == BT_SP_GENRE) {
+            write_genre(w, row, rec, type);
+            continue;
+        }
+        bool *taken = &w->taken[w->name_id[w->order[k]]];
+        if (w->written[row->var] || *taken || !bib_record_has(rec, row->var) ||
+            !row_applies(row, &x))
+            continue;
+        *taken = true;
+        if (row->kind == BT_NAMES)
+            put_names(w, row->name, rec, row->var);
+        else if (row->kind == BT_DATE)
+            put_date_var(w, row->name, rec, row->var);
+        else
+            put_text(w, row->name, rec, row->var, row->kind);
+    }
+}
+
+/* The fields kept from a BibTeX source, in their order, unless a field of
+ * that name went out already. */
+static void put_extras(bt_writer *w, const bib_record *rec)
+{
+    size_t ne = bib_record_extra_count(rec);
+    for (size_t i = 0; i < ne; i++) {
+        const char *fmt, *nm, *v;
+        size_t vl;
+        if (bib_record_extra_at(rec, i, &fmt, &nm, &v, &vl) < 0 || strcmp(fmt, "bibtex") != 0 ||
+            strcmp(nm, "entrytype") == 0)
+            continue;
+        bool seen = false;
+        for (size_t j = 0; j < w->nf && !seen; j++)
+            seen = strcmp(w->f[j].name, nm) == 0;
+        if (!seen)
+            put_field(w, nm, v, vl, false);
+    }
+}
+
+/* The key: kept, made unique, or generated (-O keys). */
+static int make_key(bt_writer *w, const bib_record *rec)
+{
+    bib_buf_reset(&w->key);
+    const char *id = bib_record_id(rec);
+    if (w->keys == 1 && id) {
+        bib_buf_puts(&w->key, id);
+        if (bib_keyset_add(w->used, id) < 0)
+            return BIB_ENOMEM;
+    } else
+        bib_key_unique(&w->key, w->used, rec, w->keys == 2 ? NULL : id);
+    return 0;
+}
+
+/* The record's warnings, once its key is known. */
+static void report_losses(bt_writer *w, const bib_record *rec, const char *type)
+{
+    if (w->nolatex) {
+        bib_output_report(w->out, BIB_SEV_WARNING,
+                          "record '%.40s': %zu character(s) with no LaTeX form kept as UTF-8",
+                          w->key.data, w->nolatex);
+        w->nolatex = 0;
+    }
+    if (w->dropped_type) {
+        bib_output_report(w->out, BIB_SEV_WARNING,
+                          "record '%.40s': type '%.40s' dropped: BibLaTeX's @%s has no type field",
+                          w->key.data, bib_record_text(rec, BIB_VAR_GENRE), type);
+        w->dropped_type = false;
+    }
+}
+
+/* The collected fields as one entry, '=' aligned. */
+static int emit(bt_writer *w, const char *type)
+{
+    size_t width = 0;
+    for (size_t i = 0; i < w->nf; i++)
+        if (strlen(w->f[i].name) > width)
+            width = strlen(w->f[i].name);
+    bib_output_printf(w->out, "@%s{%s", type, w->key.data);
+    for (size_t i = 0; i < w->nf; i++) {
+        const char *v = w->vals.data + w->f[i].off;
+        bib_output_printf(w->out, ",\n  %-*s = ", (int)width, w->f[i].name);
+        if (w->f[i].bare) {
+            bib_output_write(w->out, v, w->f[i].len);
+        } else {
+            bib_output_putc(w->out, '{');
+            bib_output_write(w->out, v, w->f[i].len);
+            bib_output_putc(w->out, '}');
+        }
+    }
+    bib_output_puts(w->out, "\n}\n\n");
+    return bib_output_error(w->out);
+}
+
+static int bw_write(bib_writer *wr, const bib_record *rec)
+{
+    bt_writer *w = bib_writer_state(wr);
+    if (bib_record_kind_of(rec) == BIB_RECORD_DIRECTIVE) {
+        size_t n;
+        const char *t = bib_record_directive_text(rec, &n);
+        bib_output_write(w->out, t, n);
+        bib_output_puts(w->out, "\n\n");
+        return bib_output_error(w->out);
+    }
+    const char *type = out_type(w, rec);
+    w->nf = 0;
+    memset(w->written, 0, sizeof w->written);
+    bib_buf_reset(&w->vals);
+    const char *xr = bib_record_extra_get(rec, "bibtex", "crossref");
+    w->skip_inherited = xr && bib_keyset_has(w->used, xr) ? 0 : BIB_FIELD_INHERITED;
+    put_rows(w, rec, type);
+    put_extras(w, rec);
+    if (make_key(w, rec) < 0)
+        return BIB_ENOMEM;
+    report_losses(w, rec, type);
+    if (bib_buf_failed(&w->vals) || bib_buf_failed(&w->val) || bib_buf_failed(&w->key))
+        return BIB_ENOMEM;
+    return emit(w, type);
+}
+
+static int bw_end(bib_writer *wr)
+{
+    bt_writer *w = bib_writer_state(wr);
+    bib_buf_clear(&w->val);
+    bib_buf_clear(&w->key);
+    bib_buf_clear(&w->vals);
+    bib_keyset_free(w->used);
+    w->used = NULL;
+    return w->out ? bib_output_error(w->out) : 0;
+}
+
+static const bib_option_spec writer_options[] = {
+    {"ascii", BIB_OPT_BOOL, NULL, "true for bibtex, false for biblatex",
+     "write non-ASCII characters as LaTeX commands"},
+    {"keys", BIB_OPT_CHOICE, "auto,keep,regenerate", "auto",
+     "keep keys (auto: generate missing/duplicate ones), or regenerate all"},
+    {NULL, 0, NULL, NULL, NULL},
+};
+
+const bib_writer_ops btfmt_writer_ops = {
+    .state_size = sizeof(bt_writer),
+    .begin = bw_begin,
+    .write = bw_write,
+    .end = bw_end,
+    .options = writer_options,
+};

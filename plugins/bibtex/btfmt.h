@@ -1,0 +1,255 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * btfmt.h - what the files of the bibtex module share. The module serves
+ * two formats, `bibtex` and `biblatex`, with one reader and one writer (the
+ * flavour decides field and type names on output and the default of
+ * -O ascii). Its files, by concern:
+ *
+ *     bibtex.c        module descriptor, probe, options
+ *     bt_macros.c     @string macros (name -> expansion)
+ *     bt_lexer.c      the entry parser over a bib_input window, resync
+ *     bt_crosswalk.c  THE crosswalk table (fields <-> CSL variables, read
+ *                     and written through it) and the entry types
+ *     bt_reader.c     bib_reader ops: entries -> records via the table,
+ *                     and the few fields that are not one CSL variable
+ *     bt_crossref.c   crossref/xdata: parents kept, children held back
+ *     bt_writer.c     bib_writer ops: records -> entries via the table
+ *
+ * The table and its decisions are described in docs/bibtex.md.
+ *
+ * Not for: anything outside plugins/bibtex and its tests (the module is
+ * built with hidden visibility; only bib_plugin_module is exported).
+ */
+#ifndef BIBCONV_BTFMT_H
+#define BIBCONV_BTFMT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "bibconv/buf.h"
+#include "bibconv/keys.h"
+#include "bibconv/plugin.h"
+
+extern const bib_reader_ops btfmt_reader_ops;
+extern const bib_writer_ops btfmt_writer_ops;
+
+/* ---- names -------------------------------------------------------------- */
+
+/* True when s[0..n) equals the lower-case `lit`, ignoring the case of s. */
+bool bt_ieq(const char *s, size_t n, const char *lit);
+/* True when t is one of the NULL-terminated list. */
+bool bt_type_in(const char *t, const char *const *list);
+
+/* ---- @string macros ----------------------------------------------------- */
+
+typedef struct bt_macro {
+    char *name; /* lower case, owned */
+    char *value; /* owned */
+} bt_macro;
+
+/* Open-addressing hash: lower-case name -> expansion. Zero-initialised is
+ * empty; bt_macros_free releases everything. */
+typedef struct bt_macros {
+    bt_macro *slots;
+    size_t cap, count;
+} bt_macros;
+
+/* The expansion of name[0..n) (any case), or NULL. Borrowed. */
+const char *bt_macros_find(const bt_macros *t, const char *name, size_t n);
+/* Defines or redefines name[0..n) as v[0..vn) (copied). 0 or BIB_ENOMEM. */
+int bt_macros_set(bt_macros *t, const char *name, size_t n, const char *v, size_t vn);
+void bt_macros_free(bt_macros *t);
+
+/* English month names, for the predefined macros jan..dec. */
+extern const char *const bt_month_names[12];
+
+/* ---- reader state ------------------------------------------------------- */
+
+/* One parsed field: name and value are offsets into the reader's arena. */
+typedef struct bt_raw_field {
+    size_t name_off, name_len;
+    size_t val_off, val_len;
+    bool bare_number; /* the whole value was one bare number */
+} bt_raw_field;
+
+enum { BT_MAX_PARENTS = 1024, BT_MAX_HELD = 256, BT_WAIT_SLOTS = 4096, BT_FIELD_SLOTS = 256 };
+
+typedef struct bt_reader {
+    bib_input *in;
+    bool biblatex;
+    bt_macros macros;
+    bib_buf arena; /* field names and expanded values of the current entry */
+    bib_buf tmp;   /* conversion scratch */
+    bt_raw_field *fields;
+    size_t nfields, capfields;
+    bib_keyset *keys; /* citation keys seen, for the duplicate warning */
+    bool bol;         /* the '@' at the window start begins a line */
+    bool keys_full;   /* the note that r->keys is full was given */
+    unsigned char field_slots[BT_FIELD_SLOTS]; /* hash index of the crosswalk */
+    /* crossref: possible parents seen (clones), children waiting for a
+     * parent, and records ready to hand out */
+    bib_record **parents;
+    size_t nparents, capparents;
+    bib_record **held;
+    size_t nheld, capheld;
+    /* held children per hash slot of the key they name: a record whose
+     * slot is 0 has no child waiting, found without a scan */
+    unsigned short waiting[BT_WAIT_SLOTS];
+    unsigned char parent_tag[BT_MAX_PARENTS]; /* a hash byte per parent: most
+                                                 misses are told apart
+                                                 without a strcmp */
+    bib_record **ready;
+    size_t rhead, nready, capready;
+} bt_reader;
+
+/* ---- the entry parser (bt_lexer.c) -------------------------------------- */
+
+enum { BT_NEED_MORE = 1 }; /* the entry runs past the window: ask for more */
+
+typedef enum { BT_ENTRY, BT_STRING, BT_PREAMBLE, BT_COMMENT } bt_entry_kind;
+
+/* One parsed entry; pointers into the window. */
+typedef struct bt_parsed {
+    bt_entry_kind kind;
+    const char *type;
+    size_t type_len;
+    const char *key;
+    size_t key_len;
+    const char *raw; /* whole entry text, for directives */
+    size_t raw_len;
+    size_t line;
+    bool opened; /* the '{' or '(' after the type was read */
+} bt_parsed;
+
+enum { BT_MAX_FORGIVEN = 4 };
+
+/* Parse context over one window. */
+typedef struct bt_pctx {
+    bt_reader *r;
+    const char *d;   /* window start */
+    const char *p;   /* cursor */
+    const char *end; /* window end */
+    bool eof;        /* the window holds the rest of the input */
+    const char *err_at;
+    char err[160];
+    /* what the parser forgave (a missing comma, a stray delimiter), given
+     * once the entry is parsed: a parse restarted on a larger window must
+     * not warn twice */
+    int nwarn;
+    const char *warn_at[BT_MAX_FORGIVEN];
+    char warn[BT_MAX_FORGIVEN][100];
+} bt_pctx;
+
+/* Parses the entry at c->p (an '@') into *out, its fields into r->fields
+ * and r->arena (@string definitions into r->macros). Returns 0,
+ * BT_NEED_MORE, BIB_EPARSE (c->err, c->err_at set) or BIB_ENOMEM. Brace
+ * matching is a loop with a depth counter: linear, no recursion, whatever
+ * the nesting. */
+int bt_parse_entry(bt_pctx *c, bt_parsed *out);
+/* After an error at `from` in window d[0..n): consumes up to the next '@'
+ * that begins a line (or the whole window). */
+void bt_resync(bt_reader *r, const char *d, size_t n, const char *from);
+
+/* ---- the crosswalk (bt_crosswalk.c) ------------------------------------- */
+
+/* Who uses a row: the reader (any .bib), and which writers emit it. */
+enum {
+    BT_RD = 1,       /* the reader knows this name */
+    BT_WR_BIBTEX = 2,   /* the `bibtex` writer emits it */
+    BT_WR_BIBLATEX = 4, /* the `biblatex` writer emits it */
+    BT_WR = BT_WR_BIBTEX | BT_WR_BIBLATEX,
+    BT_ALL = BT_RD | BT_WR
+};
+
+/* What the value is, which decides its conversion both ways. */
+typedef enum bt_kind {
+    BT_TEXT,  /* LaTeX <-> Unicode; a bare number keeps its bareness */
+    BT_TITLE, /* rich text and {Protected} words as nocase spans */
+    BT_VERB,  /* verbatim (URLs, identifiers) */
+    BT_NAMES, /* BibTeX name list ("and") */
+    BT_DATE,  /* ISO 8601 / EDTF */
+    BT_RANGE, /* page ranges: '-' in CSL, '--' in BibTeX */
+    BT_LIST   /* comma/semicolon list in, ", " out (keywords) */
+} bt_kind;
+
+/* The few fields that are not one CSL variable, handled by named code:
+ * the reader's rules in bt_reader.c, the writer's in bt_writer.c. */
+typedef enum bt_special {
+    BT_PLAIN = 0,    /* one field, one variable */
+    BT_SP_YEAR,      /* year: with month and day, the issued date */
+    BT_SP_MONTHDAY,  /* month, day: parts of the issued date */
+    BT_SP_NUMBER,    /* number: issue, collection-number or number by type */
+    BT_SP_ORG,       /* school, institution, organization: the publisher
+                        when the entry has none */
+    BT_SP_FALLBACK,  /* numpages: the variable of another field, when the
+                        entry lacks that field (pagetotal) */
+    BT_SP_HOWPUB,    /* howpublished: the URL when it is only an address */
+    BT_SP_ISSUED,    /* writer: the issued date as date or year/month/day */
+    BT_SP_GENRE      /* writer: the genre as `type`, by entry type */
+} bt_special;
+
+/* Writer conditions on a row (all that are set must hold). */
+enum {
+    BT_IF_ARTICLE = 1,      /* the output entry type is @article */
+    BT_IF_NOT_ARTICLE = 2,  /* ... is not @article */
+    BT_IF_MANUAL = 4,       /* ... is @manual */
+    BT_IF_NOT_MANUAL = 8,   /* ... is not @manual */
+    BT_IF_THESIS = 16,      /* the CSL type is thesis */
+    BT_IF_REPORT = 32,      /* the CSL type is report */
+    BT_IF_NO_NUMBER = 64,   /* the record has no `number` variable */
+    BT_IF_NOT_KEPT = 128    /* the source kept no field of this row's name
+                               as an extra (then its own goes out) */
+};
+
+/* One row of the crosswalk. Reading: a field of `name` goes to `var` as
+ * `kind` (or by `special`). Writing: the writer walks the rows by `order`
+ * and emits `var` under `name` from the first row whose flavour, `when`
+ * and name are free (a name once used is not used again for another
+ * variable); order 0 rows are never written. */
+typedef struct bt_row {
+    const char *name;      /* lower case */
+    unsigned char flavour; /* BT_RD | BT_WR_BIBTEX | BT_WR_BIBLATEX */
+    bib_var var;           /* BIB_VAR_NONE: `special` decides */
+    bt_kind kind;
+    bt_special special;
+    unsigned short when; /* BT_IF_* */
+    unsigned char order; /* output position, 1 first; 0 not written */
+} bt_row;
+
+extern const bt_row bt_crosswalk[];
+extern const size_t bt_crosswalk_rows;
+
+/* Fills slots (BT_FIELD_SLOTS) with the reader's hash index of the rows
+ * flagged BT_RD. */
+void bt_index_fields(unsigned char *slots);
+/* The reader's row for a lower-case field name, or NULL. */
+const bt_row *bt_find_field(const unsigned char *slots, const char *name);
+/* Fills idx (room for bt_crosswalk_rows) with the indexes of the rows the
+ * writers emit (order > 0), by order (table order among equals). Returns
+ * how many. */
+size_t bt_write_order(unsigned short *idx);
+
+/* The CSL type of a BibTeX entry type (any case); document if unknown. */
+bib_type bt_map_type(const char *s, size_t n);
+
+/* ---- crossref (bt_crossref.c) ------------------------------------------- */
+
+/* Decides what to hand out after reading `rec` (taken): a child whose parent
+ * is unknown is held (returns 2, *out NULL); otherwise returns 1 with *out
+ * the next record (a parent releases its held children before itself).
+ * Negative on error (rec freed). */
+int bt_crossref_step(bt_reader *r, bib_record *rec, bib_record **out);
+/* Keeps `x` (taken) as a possible parent; bounded at BT_MAX_PARENTS. */
+int bt_remember_parent(bt_reader *r, bib_record *x);
+/* At end of input: the oldest held child (its parent never came), with a
+ * warning; 0 when none is left. */
+int bt_crossref_flush(bt_reader *r, bib_record **out);
+/* Frees what the crossref state owns. */
+void bt_crossref_free(bt_reader *r);
+
+/* ---- reader (bt_reader.c) ----------------------------------------------- */
+
+/* The record of a parsed entry (fields in r->fields). 0 or BIB_ENOMEM. */
+int bt_build_record(bt_reader *r, const bt_parsed *pe, bib_record **out);
+
+#endif

@@ -250,10 +250,21 @@ static int parse_part(bt_pctx *c, bool *bare)
 static int parse_value(bt_pctx *c, bool *bare)
 {
     int rc;
+    const char *start = c->p;
+    size_t v0 = c->r->arena.len;
     *bare = isdigit((unsigned char)*c->p) != 0;
     for (;;) {
         if ((rc = parse_part(c, bare)))
             return rc;
+        /* '#' and macros can build a value larger than any line of the
+         * input: the one bound of every reader applies to it too (io.h) */
+        if (c->r->arena.len - v0 > bib_input_max_value(c->r->in)) {
+            c->err_at = start;
+            snprintf(c->err, sizeof c->err,
+                     "value longer than the bound of %zu MiB (raise it with --max-value=SIZE)",
+                     bib_input_max_value(c->r->in) >> 20);
+            return BIB_EPARSE;
+        }
         skip_ws(c);
         if ((rc = need(c, "',' or '}'")))
             return rc;

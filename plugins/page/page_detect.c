@@ -80,7 +80,8 @@ bool page_is_lower_copy(const page_line *a, const page_line *b)
         if (c != y[i])
             return false;
     }
-    return differs || true;
+    /* a line repeated as is is a repeated record, not a name and its slug */
+    return differs;
 }
 
 bool page_is_na(const page_line *l)

@@ -242,6 +242,15 @@ int page_build_feed(const page_build *b, const page_lines *pl, const page_role *
             if (rc == 0)
                 rc = feed_title_authors(b, &f, s, n, ln);
             break;
+        case PAGE_ROLE_VENUE: { /* a single-paper page's metrics line */
+            size_t vo, vl;
+            if (f.rec && page_metrics_venue(s, n, &vo, &vl)) {
+                rc = bib_record_set_text(f.rec, BIB_VAR_CONTAINER_TITLE, s + vo, vl);
+                if (rc == 0)
+                    rc = bib_record_add_extra(f.rec, PAGE_FMT, "venue", s + vo, vl);
+            }
+            break;
+        }
         case PAGE_ROLE_ABSTRACT:
             if (!f.rec || f.has_abstract) {
                 char q[64];

@@ -43,6 +43,60 @@ static size_t paper_starts_page(const page_lines *pl, size_t i, size_t first,
     return (size_t)-1;
 }
 
+/* With no layout's cues: a title line followed by paragraphs of prose is
+ * a single-paper page (the page copied without its meta and metrics
+ * lines). */
+static bool paper_fits(const page_lines *pl)
+{
+    size_t t = page_nonblank(pl, 0, 0);
+    if (t >= pl->n)
+        return false;
+    page_feat f;
+    page_features(&f, pl->v[t].text, pl->v[t].len, NULL, 0);
+    if (f.prose >= 3 || f.chars > 300 || f.placeholder || f.sentence_end || f.tokens < 2)
+        return false;
+    for (size_t i = t + 1; i < pl->n; i++) {
+        page_features(&f, pl->v[i].text, pl->v[i].len, NULL, 0);
+        if (f.prose >= 3 && f.chars > 150)
+            return true;
+    }
+    return false;
+}
+
+/* The venue on the metrics line, where the badges are run together
+ * ("arXiv:2403.01234Citations: 17h-index: 9NeurIPS 2024"): the text after
+ * the h-index count, split off at the digit->capital boundary, up to the
+ * next such boundary after a count or the line's end. */
+bool page_metrics_venue(const char *s, size_t n, size_t *off, size_t *len)
+{
+    static const char label[] = "h-index:";
+    size_t ln = sizeof label - 1, i = 0;
+    for (; i + ln <= n; i++)
+        if (page_has_word_ci(s + i, ln, label))
+            break;
+    if (i + ln > n)
+        return false;
+    i += ln;
+    while (i < n && s[i] == ' ')
+        i++;
+    size_t d = i;
+    while (i < n && s[i] >= '0' && s[i] <= '9')
+        i++;
+    if (i == d || i >= n || !page_starts_upper(s + i, n - i))
+        return false;
+    size_t e = i + 1;
+    while (e < n && !(s[e - 1] >= '0' && s[e - 1] <= '9' && page_starts_upper(s + e, n - e)))
+        e++;
+    const char *v = s + i;
+    size_t vn = e - i;
+    page_trim(&v, &vn);
+    if (!vn)
+        return false;
+    *off = (size_t)(v - s);
+    *len = vn;
+    return true;
+}
+
 /* ---- labelling ---------------------------------------------------------- */
 
 static int label_paper(const page_lines *pl, page_role *roles)
@@ -66,6 +120,9 @@ static int label_paper(const page_lines *pl, page_role *roles)
             title = i;
             continue;
         }
+        size_t vo, vl;
+        if (page_is_paper_cue(s, len) && page_metrics_venue(s, len, &vo, &vl))
+            roles[i] = PAGE_ROLE_VENUE;
         page_feat f;
         page_features(&f, s, len, NULL, 0);
         if (f.prose >= 3 && f.chars > 150 && !page_is_paper_cue(s, len))
@@ -90,6 +147,7 @@ const page_layout_desc page_layout_paper = {
     .name = "paper",
     .line_cue = paper_line_cue,
     .score = paper_score,
+    .fits = paper_fits,
     .starts_page = paper_starts_page,
     .nstates = 0, /* no best path: label_paper's rule */
     .features = PAGE_FEAT_META | PAGE_FEAT_PROSE | PAGE_FEAT_CHARS,

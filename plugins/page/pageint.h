@@ -154,6 +154,12 @@ typedef struct page_feed_split {
  * otherwise the whole line is the title (authors empty). */
 bool page_feed_split_line(const char *s, size_t len, page_feed_split *out);
 
+/* The venue badge of a single-paper page's metrics line, run together
+ * with the counts before it ("...h-index: 9NeurIPS 2024" -> "NeurIPS
+ * 2024"): split off at the digit->capital boundary after the h-index
+ * count. Its offset and length in *off, *len; false when there is none. */
+bool page_metrics_venue(const char *s, size_t n, size_t *off, size_t *len);
+
 /* Splits s[0..len) on ", " into names: calls fn for each piece. */
 typedef void (*page_piece_fn)(const char *s, size_t len, void *ctx);
 void page_split_commas(const char *s, size_t len, page_piece_fn fn, void *ctx);

@@ -362,6 +362,60 @@ START_TEST(test_boundaries)
 }
 END_TEST
 
+START_TEST(test_paper_fallback)
+{
+    /* no layout's cues: a title and a paragraph of prose is a single-paper
+     * page; a title alone, or short lines, stay refused */
+    static const struct {
+        const char *text;
+        page_layout want;
+    } cases[] = {
+        {"Counting Cells in Sparse Volumes\n\nWe count cells in large volumes of tissue without "
+         "segmenting them. Sparse projections keep the structure that matters. The counts are "
+         "close to those of dense methods at a fraction of the cost.",
+         PAGE_LAYOUT_PAPER},
+        {"Counting Cells in Sparse Volumes\nAnother short line\nand one more", PAGE_LAYOUT_NONE},
+        {"We count cells in large volumes of tissue without segmenting them. Sparse projections "
+         "keep the structure that matters. The counts are close to those of dense methods.\n"
+         "We count cells in large volumes of tissue without segmenting them. Sparse projections "
+         "keep the structure that matters. The counts are close to those of dense methods.",
+         PAGE_LAYOUT_NONE},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        page_lines pl;
+        load(&pl, cases[i].text);
+        const char *lang;
+        ck_assert_int_eq(page_detect_layout(&pl, &lang), cases[i].want);
+        page_lines_free(&pl);
+    }
+}
+END_TEST
+
+START_TEST(test_metrics_venue)
+{
+    static const struct {
+        const char *line, *venue;
+    } cases[] = {
+        {"arXiv:2401.00001Citations: 17h-index: 9NeurIPS 2024", "NeurIPS 2024"},
+        {"123 citationsh-index: 6ICLR", "ICLR"},
+        {"h-index: 12ICML 2023Code", "ICML 2023"},
+        {"Citations: 4h-index: 12", NULL},
+        {"h-index: none", NULL},
+        {"no metrics here", NULL},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        const char *s = cases[i].line;
+        size_t off = 0, len = 0;
+        bool ok = page_metrics_venue(s, strlen(s), &off, &len);
+        ck_assert_msg(ok == (cases[i].venue != NULL), "%s", s);
+        if (ok)
+            ck_assert_msg(len == strlen(cases[i].venue)
+                              && memcmp(s + off, cases[i].venue, len) == 0,
+                          "%s: '%.*s'", s, (int)len, s + off);
+    }
+}
+END_TEST
+
 START_TEST(test_lower_copy)
 {
     static const struct {
@@ -460,5 +514,5 @@ BIB_TEST_MAIN("page", test_markers, test_meta_lines, test_venues, test_names_acc
               test_profile_short_abstract,
               test_profile_cut_author_list, test_profile_marker_own_line,
               test_profile_cut_page, test_feed_and_topic,
-              test_layout_detection, test_lower_copy, test_layout_table, test_boundaries,
+              test_layout_detection, test_paper_fallback, test_metrics_venue, test_lower_copy, test_layout_table, test_boundaries,
               test_viterbi, test_html_lines)

@@ -55,12 +55,21 @@ static bool paper_fits(const page_lines *pl)
     page_features(&f, pl->v[t].text, pl->v[t].len, NULL, 0);
     if (f.prose >= 3 || f.chars > 300 || f.placeholder || f.sentence_end || f.tokens < 2)
         return false;
+    size_t last = t;
     for (size_t i = t + 1; i < pl->n; i++) {
         page_features(&f, pl->v[i].text, pl->v[i].len, NULL, 0);
         if (f.prose >= 3 && f.chars > 150)
             return true;
+        if (!f.blank)
+            last = i;
     }
-    return false;
+    if (last == t)
+        return false;
+    /* a page cut inside its only paragraph: a long sentence without its
+     * end */
+    page_features(&f, pl->v[last].text, pl->v[last].len, NULL, 0);
+    return f.tokens >= 8 && f.lower_words > f.cap_words && !f.title_punct
+           && page_starts_upper(pl->v[last].text, pl->v[last].len);
 }
 
 /* The venue on the metrics line, where the badges are run together

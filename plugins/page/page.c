@@ -53,6 +53,18 @@ struct page_reader {
     page_layout cont;         /* set: the page held continues that layout */
     bool warned_long;
     bib_buf owner;            /* owner of the profile page labelled last */
+    /* the page being labelled, over its parts: its first non-blank line
+     * (for diagnostics) and how many records it gave */
+    bool page_started;
+    size_t first_line;
+    char first_quote[64];
+    size_t page_records;
+};
+
+/* process_page flags */
+enum {
+    PART_MORE = 1, /* the page goes on after these lines (labelled in parts) */
+    PART_NEXT = 2  /* a new page starts right after these lines */
 };
 
 /* ---- small helpers ------------------------------------------------------ */
@@ -191,22 +203,63 @@ static int label_and_build(struct page_reader *r, const page_lines *pl, page_lay
     return rc;
 }
 
+/* Lines that fit no layout. Before a page that starts right after them
+ * (PART_NEXT) they are its lead-in (site chrome copied with it): a
+ * warning, an error under --strict. Else the input is no page we know: an
+ * error naming its first line. */
+static void report_no_layout(struct page_reader *r, const page_lines *pl, unsigned flags)
+{
+    size_t f = 0;
+    while (f < pl->n && !pl->v[f].len)
+        f++;
+    char q[64];
+    page_quote(q, sizeof q, pl->v[f].text, pl->v[f].len);
+    if (flags & PART_NEXT) {
+        bib_input_report(r->in, r->strict ? BIB_SEV_ERROR : BIB_SEV_WARNING, pl->v[f].lineno,
+                         1, "lines before the page that starts at line %zu fit no layout, "
+                         "skipped: '%s'", pl->v[pl->n - 1].lineno + 1, q);
+        if (r->strict)
+            r->pending = BIB_EPARSE;
+        return;
+    }
+    bib_input_report(r->in, BIB_SEV_ERROR, pl->v[f].lineno, 1,
+                     "expected a publication-list page (profile, feed or topic), found '%s'",
+                     q);
+    r->pending = BIB_EPARSE;
+}
+
+/* At the end of a page: a page that gave no record is an error naming its
+ * first line (nothing was written for it). */
+static void end_page(struct page_reader *r, page_layout lay)
+{
+    if (r->page_started && r->page_records == 0 && lay != PAGE_LAYOUT_NONE) {
+        bib_input_report(r->in, BIB_SEV_ERROR, r->first_line, 1,
+                         "no record found in this %s page, which starts '%s'",
+                         page_layout_name(lay), r->first_quote);
+        r->pending = BIB_EPARSE;
+    }
+    r->page_started = false;
+    r->page_records = 0;
+}
+
 /* Labels lines [0..k) of the buffered page, queues its records and drops
- * those lines; more: the page goes on after them (labelled in parts). */
-static int process_page(struct page_reader *r, size_t k, bool more)
+ * those lines; flags: PART_MORE, PART_NEXT. */
+static int process_page(struct page_reader *r, size_t k, unsigned flags)
 {
     page_lines pl = {r->page.v, k, k};
-    bool any = false;
-    for (size_t i = 0; i < k && !any; i++) {
+    size_t first = k;
+    for (size_t i = 0; i < k && first == k; i++) {
         const char *s = pl.v[i].text;
         size_t n = pl.v[i].len;
         page_trim_blank(&s, &n);
-        any = n > 0;
+        if (n)
+            first = i;
     }
     int rc = 0;
-    if (any) {
+    page_layout lay = PAGE_LAYOUT_NONE;
+    if (first < k) {
         const char *lang = "en";
-        page_layout lay = r->forced;
+        lay = r->forced;
         bool cont = r->cont != PAGE_LAYOUT_NONE;
         if (cont)
             lay = r->cont; /* the rest of an over-long page */
@@ -214,19 +267,21 @@ static int process_page(struct page_reader *r, size_t k, bool more)
             lay = page_detect_layout(&pl, &lang);
         r->last = lay;
         if (lay == PAGE_LAYOUT_NONE) {
-            size_t f = 0;
-            while (f < k && !pl.v[f].len)
-                f++;
-            char q[64];
-            page_quote(q, sizeof q, pl.v[f].text, pl.v[f].len);
-            bib_input_report(r->in, BIB_SEV_ERROR, pl.v[f].lineno, 1,
-                             "expected a publication-list page (profile, feed or topic), "
-                             "found '%s'", q);
-            r->pending = BIB_EPARSE;
+            report_no_layout(r, &pl, flags);
         } else {
-            rc = label_and_build(r, &pl, lay, cont, more);
+            if (!r->page_started) {
+                r->page_started = true;
+                r->first_line = pl.v[first].lineno;
+                page_quote(r->first_quote, sizeof r->first_quote, pl.v[first].text,
+                           pl.v[first].len);
+            }
+            size_t before = r->qn;
+            rc = label_and_build(r, &pl, lay, cont, flags & PART_MORE);
+            r->page_records += r->qn - before;
         }
     }
+    if (rc == 0 && !(flags & PART_MORE))
+        end_page(r, lay);
     page_lines_drop(&r->page, k);
     r->cont = PAGE_LAYOUT_NONE;
     /* what is carried over opens the next page */
@@ -271,7 +326,7 @@ static int fill(struct page_reader *r)
         if (r->eof) {
             if (!r->page.n)
                 return 0;
-            int rc = process_page(r, r->page.n, false);
+            int rc = process_page(r, r->page.n, 0);
             if (rc)
                 return rc;
             continue;
@@ -291,7 +346,7 @@ static int fill(struct page_reader *r)
         if (r->forced == PAGE_LAYOUT_NONE) {
             size_t b = page_boundary(&r->page, i, r->guess, r->cookie);
             if (b != (size_t)-1) {
-                rc = process_page(r, b, false);
+                rc = process_page(r, b, PART_NEXT);
                 if (rc)
                     return rc;
                 continue;
@@ -310,7 +365,7 @@ static int fill(struct page_reader *r)
             page_meta m;
             for (size_t j = r->page.n; j-- > 1;)
                 if (page_parse_meta(r->page.v[j].text, r->page.v[j].len, &m)) {
-                    rc = process_page(r, j, true);
+                    rc = process_page(r, j, PART_MORE);
                     if (rc)
                         return rc;
                     break;
@@ -324,7 +379,7 @@ static int fill(struct page_reader *r)
                                  "page longer than %d lines; labelled in parts",
                                  PAGE_MAX_LINES);
             r->warned_long = true;
-            rc = process_page(r, page_safe_cut(&r->page), true);
+            rc = process_page(r, page_safe_cut(&r->page), PART_MORE);
             if (rc)
                 return rc;
             r->cont = r->last;

@@ -21,6 +21,7 @@
 
 #include "bibconv/keys.h"
 #include "bibconv/plugin.h"
+#include "bibconv/utf8.h"
 #include "pageint.h"
 
 /* A feed page is flushed at a meta line once this many lines are held, so
@@ -59,6 +60,7 @@ struct page_reader {
     size_t first_line;
     char first_quote[64];
     size_t page_records;
+    bool html_empty;          /* an HTML page without any text */
 };
 
 /* process_page flags */
@@ -390,6 +392,36 @@ static int fill(struct page_reader *r)
 
 /* ---- reader ops --------------------------------------------------------- */
 
+/* A saved page read as UTF-8 with bytes that are not UTF-8 (a meta
+ * attribute pasted from another encoding): libxml2 would stop at the
+ * first and lose the page, so each is read as Windows-1252, with a
+ * warning at the first. */
+static int repair_utf8(bib_input *in, bib_buf *all)
+{
+    if (!page_html_reads_utf8(all->data, all->len) || bib_utf8_valid(all->data, all->len))
+        return BIB_OK;
+    bib_buf fixed = BIB_BUF_INIT;
+    size_t first;
+    size_t bad = page_html_repair_utf8(all->data, all->len, &fixed, &first);
+    if (bib_buf_failed(&fixed)) {
+        bib_buf_clear(&fixed);
+        return BIB_ENOMEM;
+    }
+    size_t line = 1, col = 1;
+    for (size_t i = 0; i < first; i++) {
+        if (all->data[i] == '\n')
+            line++, col = 1;
+        else if (((unsigned char)all->data[i] & 0xC0) != 0x80)
+            col++;
+    }
+    bib_input_report(in, BIB_SEV_WARNING, line, col,
+                     "%zu byte%s not UTF-8 (the first 0x%02X) read as Windows-1252", bad,
+                     bad == 1 ? "" : "s", (unsigned char)all->data[first]);
+    bib_buf_clear(all);
+    *all = fixed;
+    return BIB_OK;
+}
+
 static int page_open(bib_reader *rd, bib_input *in, const bib_options *opts)
 {
     struct page_reader *r = bib_reader_state(rd);
@@ -435,7 +467,10 @@ static int page_open(bib_reader *rd, bib_input *in, const bib_options *opts)
         if (rc == 0 && bib_buf_failed(&all))
             rc = BIB_ENOMEM;
         if (rc == 0)
+            rc = repair_utf8(in, &all);
+        if (rc == 0)
             rc = page_html_to_lines(all.data, all.len, &r->html_lines);
+        r->html_empty = rc == 0 && r->html_lines.n == 0;
         if (rc == BIB_EPARSE)
             bib_input_report(in, BIB_SEV_ERROR, 1, 1, "could not parse the HTML page");
         bib_buf_clear(&all);
@@ -450,6 +485,12 @@ static int page_next(bib_reader *rd, bib_record **out)
 {
     struct page_reader *r = bib_reader_state(rd);
     *out = NULL;
+    if (r->html_empty) {
+        /* nothing to read: an error, not a silent empty result */
+        r->html_empty = false;
+        bib_input_report(r->in, BIB_SEV_ERROR, 1, 1, "no text found in the HTML page");
+        return BIB_EPARSE;
+    }
     int rc = fill(r);
     if (r->pending) {
         int p = r->pending;

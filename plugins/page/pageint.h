@@ -212,6 +212,16 @@ bool page_is_cookie_line(const char *s, size_t len);
  * cannot be parsed, or BIB_ENOMEM. */
 int page_html_to_lines(const char *html, size_t len, page_lines *pl);
 
+/* True when a saved page is read as UTF-8: it declares UTF-8 or no
+ * charset (libxml2 follows any other declaration). */
+bool page_html_reads_utf8(const char *s, size_t len);
+/* Appends s[0..len) to out with every byte that starts no valid UTF-8
+ * sequence read as Windows-1252 (U+FFFD for its five unassigned bytes):
+ * a stray byte of another encoding no longer stops the HTML parser.
+ * Returns how many bytes were repaired, the offset of the first in
+ * *first. The caller checks bib_buf_failed(out). */
+size_t page_html_repair_utf8(const char *s, size_t len, bib_buf *out, size_t *first);
+
 /* True when the head of an input looks like HTML. */
 bool page_looks_html(const char *s, size_t len);
 

@@ -3,7 +3,7 @@
  * page_html.c - saved HTML pages to the line layout the text reader
  * expects: libxml2's HTML parser (no network, errors and warnings off),
  * block elements become lines, inline elements run together as a browser
- * copy does ("LG" + "Oct 6, 2023" -> "LGOct 6, 2023"), white space runs
+ * copy does ("LG" + "Mar 3, 2024" -> "LGMar 3, 2024"), white space runs
  * collapse to one space, scripts, styles, navigation, header, footer and
  * forms are dropped, and an image's alt text is a line of its own (the
  * profile's "Portrait of NAME").

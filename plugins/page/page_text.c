@@ -710,7 +710,7 @@ static void check_piece(const char *s, size_t len, void *ctx)
 
 /* How much the text before a glue point reads like the end of a title:
  * a lower-case word, a digit, '?', ')' are clean ends; a camel-case last
- * word ("LearningMohammad") means the glue is too far right. */
+ * word ("LearningAnnika") means the glue is too far right. */
 static int title_end_score(const char *s, size_t len)
 {
     if (!len)

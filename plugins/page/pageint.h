@@ -80,7 +80,7 @@ typedef struct page_feat {
     bool abs_marker;    /* "… (see more)" / "… (voir plus)" inside */
     bool auth_marker;   /* ends in "… (see N more)" / "… (voir N de plus)" */
     bool meta;          /* feed category + date line */
-    bool venue;         /* "COSYNE 2022", "Neuromatch 5" */
+    bool venue;         /* "Brain Forum 2021", "Meetup 3" */
     bool heading;       /* a publications heading */
     bool same_as_prev;  /* equal to the previous non-blank line */
     bool placeholder;   /* "N/A", "TBA", no letters at all */
@@ -109,8 +109,8 @@ bool page_cut_prose(const page_feat *f);
 void page_features(page_feat *f, const char *s, size_t len, const char *prev,
                    size_t prev_len);
 
-/* Name-likeness of s[0..len) as one display name ("Matthew G. Perich",
- * "Martijn P van den Heuvel", "Liu 0001", "SMITH John*"): PAGE_NAME_NO when
+/* Name-likeness of s[0..len) as one display name ("Ann B. Smith",
+ * "Jan P van der Berg", "Li 0002", "SMITH Ann*"): PAGE_NAME_NO when
  * it cannot be a name, else a score (higher is more name-like; a title of
  * capitalised words gets a negative score from the title vocabulary). */
 int page_name_score(const char *s, size_t len);
@@ -121,7 +121,7 @@ long page_find_abs_marker(const char *s, size_t len, size_t *mlen);
  * -1 when the line has none. */
 long page_find_auth_marker(const char *s, size_t len);
 
-/* A parsed feed meta line "79.2NEMay 29Code". Offsets into the line. */
+/* A parsed feed meta line "12.5CVJan 7Code". Offsets into the line. */
 typedef struct page_meta {
     size_t codes_off, codes_len;  /* "NE", or "LGNE" for several */
     size_t date_off, date_len;    /* "May 29" / "Oct 6, 2023" */
@@ -134,7 +134,7 @@ typedef struct page_meta {
 bool page_parse_meta(const char *s, size_t len, page_meta *m);
 
 /* True for a poster venue line: a short capitalised name then a year or an
- * edition number ("FENS Forum 2024", "Neuromatch 5"). *year gets the year
+ * edition number ("Brain Forum 2021", "Meetup 3"). *year gets the year
  * (0 when the number is not a year) and *name_len the venue without it. */
 bool page_parse_venue(const char *s, size_t len, int *year, size_t *name_len);
 

@@ -30,7 +30,7 @@ pages += [p for p in sorted(glob.glob(os.path.join(src, "tests", "page", "crafte
           # pages without a page-start cue (home page, bare paper page) can
           # only open a stream, so they are left out of the repeated batch
           if not p.endswith(("multi.txt", "notapage.txt", "feed-stray.txt", "home-latest.txt",
-                             "paper-bare.txt"))]
+                             "paper-bare.txt", "paper-nocue.txt"))]
 texts = [open(p, encoding="utf-8").read().rstrip("\n") for p in pages]
 
 

@@ -4,10 +4,10 @@
  * (researcher profile, paper feed, seminar topic page; plain text copied
  * from a browser or saved HTML) and yields one record per publication,
  * talk or poster. Lines are buffered one page at a time (pages follow one
- * another in a stream, each with its own layout); a page is labelled by
- * page_text.c and its records are built here, names through core's
- * display-name splitter, dates through core's date parser and ids by
- * core's key rule.
+ * another in a stream, each with its own layout); a page's layout is
+ * detected (page_detect.c), its lines labelled (page_label.c) and its
+ * records built by the layout's descriptor (layout_*.c); here they get
+ * ids by core's key rule and are queued.
  *
  * Not for: writing pages (reader only), or pages of other sites than the
  * layouts documented in docs/page.md (they are refused with a diagnostic).
@@ -19,9 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bibconv/dates.h"
 #include "bibconv/keys.h"
-#include "bibconv/names.h"
 #include "bibconv/plugin.h"
 #include "bibconv/utf8.h"
 #include "pageint.h"
@@ -31,8 +29,6 @@
 #define PAGE_FEED_FLUSH 3000
 #define PAGE_MAX_LINES 5000
 #define PAGE_HTML_MAX (64u * 1024 * 1024)
-
-static const char FMT[] = "page";
 
 struct page_reader {
     bib_input *in;
@@ -58,21 +54,22 @@ struct page_reader {
     page_layout cont;         /* set: the page held continues that layout */
     bool warned_long;
     bib_buf owner;            /* owner of the profile page labelled last */
+    /* the page being labelled, over its parts: its first non-blank line
+     * (for diagnostics) and how many records it gave */
+    bool page_started;
+    size_t first_line;
+    char first_quote[64];
+    size_t page_records;
+    bool html_empty;          /* an HTML page without any text */
+};
+
+/* process_page flags */
+enum {
+    PART_MORE = 1, /* the page goes on after these lines (labelled in parts) */
+    PART_NEXT = 2  /* a new page starts right after these lines */
 };
 
 /* ---- small helpers ------------------------------------------------------ */
-
-static void trim(const char **s, size_t *len)
-{
-    const char *p = *s;
-    size_t n = *len;
-    while (n && (*p == ' ' || *p == '\t' || *p == '\r'))
-        p++, n--;
-    while (n && (p[n - 1] == ' ' || p[n - 1] == '\t' || p[n - 1] == '\r'))
-        n--;
-    *s = p;
-    *len = n;
-}
 
 static int queue_push(struct page_reader *r, bib_record *rec)
 {
@@ -88,51 +85,6 @@ static int queue_push(struct page_reader *r, bib_record *rec)
     }
     r->queue[r->qn++] = rec;
     return 0;
-}
-
-/* A short quote of a line for diagnostics (at most ~20 characters). */
-static void quote(char *out, size_t cap, const char *s, size_t len)
-{
-    size_t n = 0, i = 0;
-    while (i < len && n + 5 < cap) {
-        uint32_t c;
-        int k = bib_utf8_decode(s + i, len - i, &c);
-        if (k <= 0 || bib_utf8_length(out, n) >= 20)
-            break;
-        memcpy(out + n, s + i, (size_t)k);
-        n += (size_t)k;
-        i += (size_t)k;
-    }
-    if (i < len && n + 4 < cap) {
-        memcpy(out + n, "...", 3);
-        n += 3;
-    }
-    out[n] = '\0';
-}
-
-static int add_display_name(bib_record *rec, const char *s, size_t len)
-{
-    bib_name nm;
-    memset(&nm, 0, sizeof nm);
-    int rc = bib_name_parse_display(&nm, s, len);
-    if (rc == BIB_ENOMEM)
-        return rc;
-    if (rc != 0) {
-        /* no letters: keep the text as shown */
-        char *lit = malloc(len + 1);
-        if (!lit)
-            return BIB_ENOMEM;
-        memcpy(lit, s, len);
-        lit[len] = '\0';
-        bib_name l = {0};
-        l.literal = lit;
-        rc = bib_record_add_name(rec, BIB_VAR_AUTHOR, &l);
-        free(lit);
-        return rc;
-    }
-    rc = bib_record_add_name(rec, BIB_VAR_AUTHOR, &nm);
-    bib_name_clear(&nm);
-    return rc;
 }
 
 /* How many records so far had each base key: a page that repeats one
@@ -213,533 +165,103 @@ static int finish_record(struct page_reader *r, bib_record *rec, size_t line)
     return queue_push(r, rec);
 }
 
-/* ---- profile pages ------------------------------------------------------ */
-
-/* The page owner: from the portrait line ("Portrait of NAME", "... is
- * unavailable", "Portrait de NAME n'est pas disponible"), else the
- * name-like line nearest before the heading. */
-static void find_owner(const page_lines *pl, const page_role *roles, const char **os,
-                       size_t *on)
-{
-    *os = NULL;
-    *on = 0;
-    for (size_t i = 0; i < pl->n; i++) {
-        const char *s = pl->v[i].text;
-        size_t n = pl->v[i].len;
-        trim(&s, &n);
-        if (!n)
-            continue;
-        static const char *const pre[] = {"Portrait of ", "Portrait de ", "Portrait d'", NULL};
-        static const char *const post[] = {" is unavailable", " n'est pas disponible",
-                                           " n\xE2\x80\x99" "est pas disponible", NULL};
-        for (const char *const *p = pre; *p; p++) {
-            size_t pn = strlen(*p);
-            if (n > pn && memcmp(s, *p, pn) == 0) {
-                s += pn;
-                n -= pn;
-                for (const char *const *q = post; *q; q++) {
-                    size_t qn = strlen(*q);
-                    if (n > qn && memcmp(s + n - qn, *q, qn) == 0) {
-                        n -= qn;
-                        break;
-                    }
-                }
-                *os = s;
-                *on = n;
-                return;
-            }
-        }
-        break; /* only the first non-blank line */
-    }
-    size_t h = pl->n;
-    for (size_t i = 0; i < pl->n; i++)
-        if (roles[i] == PAGE_ROLE_SECTION)
-            h = i;
-    for (size_t i = h, seen = 0; i-- > 0 && seen < 4;) {
-        const char *s = pl->v[i].text;
-        size_t n = pl->v[i].len;
-        trim(&s, &n);
-        if (!n)
-            continue;
-        seen++;
-        if (page_name_score(s, n) > 0) {
-            *os = s;
-            *on = n;
-            return;
-        }
-    }
-}
-
-struct prof_rec {
-    bib_record *rec;
-    size_t line;
-    bool has_abstract;
-    bool has_author_owner;
-};
-
-static bool same_person(const bib_record *rec, const char *os, size_t on)
-{
-    const bib_field *f = bib_record_get(rec, BIB_VAR_AUTHOR);
-    if (!f)
-        return false;
-    bib_buf a = BIB_BUF_INIT, b = BIB_BUF_INIT, d = BIB_BUF_INIT;
-    bib_utf8_match_key(&a, os, on);
-    bool same = false;
-    for (size_t i = 0; i < bib_field_name_count(f) && !same; i++) {
-        bib_buf_reset(&d);
-        bib_buf_reset(&b);
-        bib_name_format_display(&d, bib_field_name_at(f, i));
-        bib_utf8_match_key(&b, d.data, d.len);
-        same = a.len == b.len && memcmp(a.data, b.data, a.len) == 0;
-    }
-    bib_buf_clear(&a);
-    bib_buf_clear(&b);
-    bib_buf_clear(&d);
-    return same;
-}
-
-static int prof_finish(struct page_reader *r, struct prof_rec *p, const char *os, size_t on)
-{
-    if (!p->rec)
-        return 0;
-    bib_record *rec = p->rec;
-    p->rec = NULL;
-    int rc = 0;
-    if (on) {
-        rc = bib_record_add_extra(rec, FMT, "owner", os, on);
-        if (rc == 0 && r->owner_author && !same_person(rec, os, on)) {
-            bool cut = false;
-            const bib_field *f = bib_record_get(rec, BIB_VAR_AUTHOR);
-            if (f)
-                cut = bib_field_names_truncated(f);
-            rc = add_display_name(rec, os, on);
-            if (rc == 0 && cut)
-                rc = bib_record_set_names_truncated(rec, BIB_VAR_AUTHOR, true);
-        }
-    }
-    if (rc != 0) {
-        bib_record_free(rec);
-        return rc;
-    }
-    return finish_record(r, rec, p->line);
-}
-
-static int prof_abstract(bib_record *rec, const char *s, size_t n)
-{
-    size_t ml = 0;
-    long at = page_find_abs_marker(s, n, &ml);
-    if (at < 0)
-        return bib_record_set_text(rec, BIB_VAR_ABSTRACT, s, n);
-    /* the halves joined as they stand: no space added or dropped */
-    bib_buf b = BIB_BUF_INIT;
-    bib_buf_append(&b, s, (size_t)at);
-    bib_buf_append(&b, s + at + ml, n - (size_t)at - ml);
-    int rc = bib_buf_failed(&b) ? BIB_ENOMEM : bib_record_set_text(rec, BIB_VAR_ABSTRACT,
-                                                                    b.data, b.len);
-    bib_buf_clear(&b);
-    return rc;
-}
-
-/* A line ends like the end of a text (not cut by the page's end). */
-static bool ends_complete(const char *s, size_t n)
-{
-    if (!n)
-        return false;
-    char c = s[n - 1];
-    if (c == '.' || c == '!' || c == '?' || c == ')' || c == '"' || c == '\'' || c == ']')
-        return true;
-    /* closing curly quotes */
-    return n >= 3 && (memcmp(s + n - 3, "\xE2\x80\x9D", 3) == 0
-                      || memcmp(s + n - 3, "\xE2\x80\x99", 3) == 0);
-}
-
-static int build_profile(struct page_reader *r, const page_lines *pl, const page_role *roles,
-                         bool cont)
-{
-    const char *os;
-    size_t on;
-    if (cont) {
-        /* the rest of an over-long page: its owner was found on its start */
-        os = r->owner.data;
-        on = r->owner.len;
-    } else {
-        find_owner(pl, roles, &os, &on);
-        bib_buf_reset(&r->owner);
-        if (on && bib_buf_append(&r->owner, os, on) != 0)
-            return BIB_ENOMEM;
-    }
-    struct prof_rec p = {0};
-    int rc = 0;
-    size_t last = pl->n;
-    for (size_t i = pl->n; i-- > 0;)
-        if (roles[i] != PAGE_ROLE_BLANK) {
-            last = i;
-            break;
-        }
-    for (size_t i = 0; i < pl->n && rc == 0; i++) {
-        const char *s = pl->v[i].text;
-        size_t n = pl->v[i].len;
-        trim(&s, &n);
-        size_t ln = pl->v[i].lineno;
-        switch (roles[i]) {
-        case PAGE_ROLE_TITLE:
-            rc = prof_finish(r, &p, os, on);
-            if (rc)
-                break;
-            p.rec = bib_record_new(BIB_TYPE_ARTICLE, NULL);
-            p.line = ln;
-            p.has_abstract = false;
-            if (!p.rec)
-                return BIB_ENOMEM;
-            rc = bib_record_set_text(p.rec, BIB_VAR_TITLE, s, n);
-            break;
-        case PAGE_ROLE_AUTHOR: {
-            if (!p.rec)
-                break;
-            long am = page_find_auth_marker(s, n);
-            if (am >= 0) {
-                rc = am > 0 ? add_display_name(p.rec, s, (size_t)am) : 0;
-                if (rc == 0)
-                    rc = bib_record_set_names_truncated(p.rec, BIB_VAR_AUTHOR, true);
-            } else {
-                rc = add_display_name(p.rec, s, n);
-            }
-            break;
-        }
-        case PAGE_ROLE_ABSTRACT:
-            if (!p.rec || p.has_abstract) {
-                rc = prof_finish(r, &p, os, on);
-                if (rc)
-                    break;
-                char q[64];
-                quote(q, sizeof q, s, n);
-                bib_input_report(r->in, BIB_SEV_WARNING, ln, 1,
-                                 "record without a title, kept: '%s'", q);
-                p.rec = bib_record_new(BIB_TYPE_ARTICLE, NULL);
-                p.line = ln;
-                if (!p.rec)
-                    return BIB_ENOMEM;
-            }
-            p.has_abstract = true;
-            rc = prof_abstract(p.rec, s, n);
-            if (rc == 0 && i == last && page_find_abs_marker(s, n, NULL) < 0
-                && !ends_complete(s, n)) {
-                bib_input_report(r->in, BIB_SEV_WARNING, ln, 1,
-                                 "page ends inside a record; kept as far as it goes");
-                rc = bib_record_add_extra(p.rec, FMT, "incomplete", "true", 4);
-            }
-            break;
-        default:
-            break;
-        }
-    }
-    if (rc == 0)
-        rc = prof_finish(r, &p, os, on);
-    else if (p.rec)
-        bib_record_free(p.rec);
-    return rc;
-}
-
-/* ---- feed pages --------------------------------------------------------- */
-
-/* arXiv archives of the two-letter codes the feed shows. */
-static const char *arxiv_archive(const char *c)
-{
-    static const char *const cs[] = {
-        "AI", "AR", "CC", "CE", "CG", "CL", "CR", "CV", "CY", "DB", "DC", "DL", "DM",
-        "DS", "ET", "FL", "GL", "GR", "GT", "HC", "IR", "IT", "LG", "LO", "MA", "MM",
-        "MS", "NA", "NE", "NI", "OH", "OS", "PF", "PL", "RO", "SC", "SD", "SE", "SI",
-        "SY", NULL};
-    static const char *const qbio[] = {"NC", "QM", "BM", "CB", "GN", "MN", "PE", "TO", NULL};
-    static const char *const stat[] = {"ML", "ME", "CO", "AP", NULL};
-    for (const char *const *p = cs; *p; p++)
-        if (strcmp(*p, c) == 0)
-            return "cs";
-    for (const char *const *p = qbio; *p; p++)
-        if (strcmp(*p, c) == 0)
-            return "q-bio";
-    for (const char *const *p = stat; *p; p++)
-        if (strcmp(*p, c) == 0)
-            return "stat";
-    return NULL;
-}
-
-struct feed_rec {
-    bib_record *rec;
-    size_t line;
-    bool titled;
-    bool has_abstract;
-};
-
-static int feed_meta(struct page_reader *r, struct feed_rec *f, const char *s, size_t n)
-{
-    page_meta m;
-    if (!page_parse_meta(s, n, &m))
-        return 0;
-    int rc = 0;
-    for (size_t i = 0; i + 1 < m.codes_len && rc == 0; i += 2) {
-        char code[3] = {s[m.codes_off + i], s[m.codes_off + i + 1], '\0'};
-        const char *arch = arxiv_archive(code);
-        char kw[16];
-        snprintf(kw, sizeof kw, "%s%s%s", arch ? arch : "", arch ? "." : "", code);
-        rc = bib_record_add_text(f->rec, BIB_VAR_KEYWORD, kw, strlen(kw));
-    }
-    if (rc == 0)
-        rc = bib_record_add_extra(f->rec, FMT, "category", s + m.codes_off, m.codes_len);
-    bib_date d;
-    memset(&d, 0, sizeof d);
-    int dr = bib_date_parse(&d, s + m.date_off, m.date_len, BIB_DATE_WRITTEN);
-    if (dr == BIB_ENOMEM)
-        return dr;
-    if (dr == 0 && !m.has_year && r->year > 0 && d.nparts == 1) {
-        d.parts[0].has_year = true;
-        d.parts[0].year = (int)r->year;
-    }
-    if (rc == 0 && !m.has_year && r->year <= 0) {
-        /* no year shown: CSL date-parts need one, so the date stays raw
-         * text ("May 29") rather than a made-up year */
-        char raw[32];
-        size_t rl = m.date_len < sizeof raw - 1 ? m.date_len : sizeof raw - 1;
-        memcpy(raw, s + m.date_off, rl);
-        raw[rl] = '\0';
-        bib_date only = {0};
-        only.raw = raw;
-        rc = bib_record_set_date(f->rec, BIB_VAR_ISSUED, &only);
-    } else if (rc == 0) {
-        rc = bib_record_set_date(f->rec, BIB_VAR_ISSUED, &d);
-    }
-    bib_date_clear(&d);
-    if (rc == 0 && !m.has_year && r->year > 0) /* the date as shown */
-        rc = bib_record_add_extra(f->rec, FMT, "date", s + m.date_off, m.date_len);
-    if (rc == 0 && m.score_len)
-        rc = bib_record_add_extra(f->rec, FMT, "score", s, m.score_len);
-    if (rc == 0 && m.code)
-        rc = bib_record_add_extra(f->rec, FMT, "code", "true", 4);
-    return rc;
-}
-
-struct piece_ctx {
-    bib_record *rec;
-    int rc;
-};
-
-static void add_piece(const char *s, size_t len, void *ctx)
-{
-    struct piece_ctx *c = ctx;
-    if (c->rc == 0)
-        c->rc = add_display_name(c->rec, s, len);
-}
-
-static int feed_title_authors(struct page_reader *r, struct feed_rec *f, const char *s,
-                              size_t n, size_t ln)
-{
-    page_feed_split sp;
-    bool ok = page_feed_split_line(s, n, &sp);
-    const char *t = s;
-    size_t tn = sp.title_len;
-    trim(&t, &tn);
-    int rc = bib_record_set_text(f->rec, BIB_VAR_TITLE, t, tn);
-    if (!ok) {
-        char q[64];
-        quote(q, sizeof q, s, n);
-        bib_input_report(r->in, BIB_SEV_WARNING, ln, 1,
-                         "no author list found after the title, kept as title: '%s'", q);
-    } else {
-        struct piece_ctx c = {f->rec, 0};
-        page_split_commas(s + sp.authors_off, sp.authors_end - sp.authors_off, add_piece, &c);
-        rc = rc ? rc : c.rc;
-    }
-    if (rc == 0 && sp.et_al)
-        rc = bib_record_set_names_truncated(f->rec, BIB_VAR_AUTHOR, true);
-    if (rc == 0 && sp.org_len)
-        rc = bib_record_add_extra(f->rec, FMT, "org", s + sp.org_off, sp.org_len);
-    f->titled = true;
-    return rc;
-}
-
-static int feed_finish(struct page_reader *r, struct feed_rec *f)
-{
-    if (!f->rec)
-        return 0;
-    bib_record *rec = f->rec;
-    f->rec = NULL;
-    return finish_record(r, rec, f->line);
-}
-
-static int feed_new(struct feed_rec *f, size_t ln)
-{
-    f->rec = bib_record_new(BIB_TYPE_ARTICLE, NULL);
-    if (!f->rec)
-        return BIB_ENOMEM;
-    f->line = ln;
-    f->titled = f->has_abstract = false;
-    return bib_record_set_text(f->rec, BIB_VAR_GENRE, "preprint", 8);
-}
-
-static int build_feed(struct page_reader *r, const page_lines *pl, const page_role *roles)
-{
-    struct feed_rec f = {0};
-    int rc = 0;
-    for (size_t i = 0; i < pl->n && rc == 0; i++) {
-        const char *s = pl->v[i].text;
-        size_t n = pl->v[i].len;
-        trim(&s, &n);
-        size_t ln = pl->v[i].lineno;
-        switch (roles[i]) {
-        case PAGE_ROLE_META:
-            rc = feed_finish(r, &f);
-            if (rc == 0)
-                rc = feed_new(&f, ln);
-            if (rc == 0)
-                rc = feed_meta(r, &f, s, n);
-            break;
-        case PAGE_ROLE_TITLE: /* a single-paper page shows no authors */
-            if (!f.rec || f.titled) {
-                rc = feed_finish(r, &f);
-                if (rc == 0)
-                    rc = feed_new(&f, ln);
-            }
-            if (rc == 0)
-                rc = bib_record_set_text(f.rec, BIB_VAR_TITLE, s, n);
-            f.titled = true;
-            break;
-        case PAGE_ROLE_TITLE_AUTHORS:
-            if (!f.rec || f.titled) {
-                rc = feed_finish(r, &f);
-                if (rc == 0)
-                    rc = feed_new(&f, ln);
-            }
-            if (rc == 0)
-                rc = feed_title_authors(r, &f, s, n, ln);
-            break;
-        case PAGE_ROLE_ABSTRACT:
-            if (!f.rec || f.has_abstract) {
-                char q[64];
-                quote(q, sizeof q, s, n);
-                bib_input_report(r->in, BIB_SEV_WARNING, ln, 1,
-                                 "abstract without a record, skipped: '%s'", q);
-                break;
-            }
-            f.has_abstract = true;
-            rc = bib_record_set_text(f.rec, BIB_VAR_ABSTRACT, s, n);
-            break;
-        default:
-            break;
-        }
-    }
-    if (rc == 0)
-        rc = feed_finish(r, &f);
-    else if (f.rec)
-        bib_record_free(f.rec);
-    return rc;
-}
-
-/* ---- topic pages -------------------------------------------------------- */
-
-static int build_topic(struct page_reader *r, const page_lines *pl, const page_role *roles)
-{
-    const char *topic = NULL;
-    size_t tn = 0;
-    for (size_t i = 0; i < pl->n; i++)
-        if (roles[i] == PAGE_ROLE_HEADER) {
-            topic = pl->v[i].text;
-            tn = pl->v[i].len;
-            trim(&topic, &tn);
-            break;
-        }
-    if (tn > 80)
-        tn = 0; /* a paragraph, not a topic name */
-    bib_record *cur = NULL;
-    size_t cur_line = 0;
-    bool has_abs = false;
-    int rc = 0;
-    for (size_t i = 0; i < pl->n && rc == 0; i++) {
-        const char *s = pl->v[i].text;
-        size_t n = pl->v[i].len;
-        trim(&s, &n);
-        size_t ln = pl->v[i].lineno;
-        switch (roles[i]) {
-        case PAGE_ROLE_TITLE:
-        case PAGE_ROLE_POSTER:
-            if (cur) {
-                rc = finish_record(r, cur, cur_line);
-                cur = NULL;
-                if (rc)
-                    break;
-            }
-            cur = bib_record_new(BIB_TYPE_SPEECH, NULL);
-            if (!cur)
-                return BIB_ENOMEM;
-            cur_line = ln;
-            has_abs = false;
-            rc = bib_record_set_text(cur, BIB_VAR_TITLE, s, n);
-            if (rc == 0 && roles[i] == PAGE_ROLE_POSTER)
-                rc = bib_record_set_text(cur, BIB_VAR_GENRE, "poster", 6);
-            if (rc == 0 && tn)
-                rc = bib_record_add_text(cur, BIB_VAR_KEYWORD, topic, tn);
-            break;
-        case PAGE_ROLE_ABSTRACT:
-            if (!cur || has_abs) {
-                char q[64];
-                quote(q, sizeof q, s, n);
-                bib_input_report(r->in, BIB_SEV_WARNING, ln, 1,
-                                 "abstract without a title, skipped: '%s'", q);
-                break;
-            }
-            has_abs = true;
-            rc = bib_record_set_text(cur, BIB_VAR_ABSTRACT, s, n);
-            break;
-        case PAGE_ROLE_VENUE: {
-            if (!cur)
-                break;
-            int year;
-            size_t nl;
-            if (!page_parse_venue(s, n, &year, &nl))
-                break;
-            rc = bib_record_set_text(cur, BIB_VAR_EVENT_TITLE, s, year ? nl : n);
-            if (rc == 0 && year) {
-                bib_date d;
-                memset(&d, 0, sizeof d);
-                d.nparts = 1;
-                d.parts[0].has_year = true;
-                d.parts[0].year = year;
-                rc = bib_record_set_date(cur, BIB_VAR_ISSUED, &d);
-            }
-            if (rc == 0)
-                rc = bib_record_add_extra(cur, FMT, "venue", s, n);
-            break;
-        }
-        default:
-            break;
-        }
-    }
-    if (cur) {
-        if (rc == 0)
-            rc = finish_record(r, cur, cur_line);
-        else
-            bib_record_free(cur);
-    }
-    return rc;
-}
-
 /* ---- pages -------------------------------------------------------------- */
 
+static int emit_record(void *ctx, bib_record *rec, size_t line)
+{
+    return finish_record(ctx, rec, line);
+}
+
+/* Labels the page pl (of layout lay, cont: the rest of an over-long
+ * page) and queues its records. */
+static int label_and_build(struct page_reader *r, const page_lines *pl, page_layout lay,
+                           bool cont, bool more)
+{
+    const page_layout_desc *d = page_layout_get(lay);
+    page_role *roles = malloc((pl->n ? pl->n : 1) * sizeof *roles);
+    if (!roles)
+        return BIB_ENOMEM;
+    int rc = page_label_part(pl, lay, roles, cont);
+    if (rc != BIB_OK) {
+        free(roles);
+        return rc;
+    }
+    bool errors = false;
+    for (size_t i = 0; i < pl->n; i++) {
+        if (roles[i] != PAGE_ROLE_OTHER)
+            continue;
+        char q[64];
+        page_quote(q, sizeof q, pl->v[i].text, pl->v[i].len);
+        bib_input_report(r->in, r->strict ? BIB_SEV_ERROR : BIB_SEV_WARNING,
+                         pl->v[i].lineno, 1, "line fits no role in this %s page: '%s'",
+                         d->name, q);
+        errors = true;
+    }
+    page_build b = {r->in, r->year, r->owner_author, cont, more, &r->owner, emit_record, r};
+    rc = d->build(&b, pl, roles);
+    free(roles);
+    if (errors && r->strict && rc == 0)
+        r->pending = BIB_EPARSE;
+    return rc;
+}
+
+/* Lines that fit no layout. Before a page that starts right after them
+ * (PART_NEXT) they are its lead-in (site chrome copied with it): a
+ * warning, an error under --strict. Else the input is no page we know: an
+ * error naming its first line. */
+static void report_no_layout(struct page_reader *r, const page_lines *pl, unsigned flags)
+{
+    size_t f = 0;
+    while (f < pl->n && !pl->v[f].len)
+        f++;
+    char q[64];
+    page_quote(q, sizeof q, pl->v[f].text, pl->v[f].len);
+    if (flags & PART_NEXT) {
+        bib_input_report(r->in, r->strict ? BIB_SEV_ERROR : BIB_SEV_WARNING, pl->v[f].lineno,
+                         1, "lines before the page that starts at line %zu fit no layout, "
+                         "skipped: '%s'", pl->v[pl->n - 1].lineno + 1, q);
+        if (r->strict)
+            r->pending = BIB_EPARSE;
+        return;
+    }
+    bib_input_report(r->in, BIB_SEV_ERROR, pl->v[f].lineno, 1,
+                     "expected a publication-list page (profile, feed or topic), found '%s'",
+                     q);
+    r->pending = BIB_EPARSE;
+}
+
+/* At the end of a page: a page that gave no record is an error naming its
+ * first line (nothing was written for it). */
+static void end_page(struct page_reader *r, page_layout lay)
+{
+    if (r->page_started && r->page_records == 0 && lay != PAGE_LAYOUT_NONE) {
+        bib_input_report(r->in, BIB_SEV_ERROR, r->first_line, 1,
+                         "no record found in this %s page, which starts '%s'",
+                         page_layout_name(lay), r->first_quote);
+        r->pending = BIB_EPARSE;
+    }
+    r->page_started = false;
+    r->page_records = 0;
+}
+
 /* Labels lines [0..k) of the buffered page, queues its records and drops
- * those lines. */
-static int process_page(struct page_reader *r, size_t k)
+ * those lines; flags: PART_MORE, PART_NEXT. */
+static int process_page(struct page_reader *r, size_t k, unsigned flags)
 {
     page_lines pl = {r->page.v, k, k};
-    bool any = false;
-    for (size_t i = 0; i < k && !any; i++) {
+    size_t first = k;
+    for (size_t i = 0; i < k && first == k; i++) {
         const char *s = pl.v[i].text;
         size_t n = pl.v[i].len;
-        trim(&s, &n);
-        any = n > 0;
+        page_trim_blank(&s, &n);
+        if (n)
+            first = i;
     }
     int rc = 0;
-    if (any) {
+    page_layout lay = PAGE_LAYOUT_NONE;
+    if (first < k) {
         const char *lang = "en";
-        page_layout lay = r->forced;
+        lay = r->forced;
         bool cont = r->cont != PAGE_LAYOUT_NONE;
         if (cont)
             lay = r->cont; /* the rest of an over-long page */
@@ -747,43 +269,21 @@ static int process_page(struct page_reader *r, size_t k)
             lay = page_detect_layout(&pl, &lang);
         r->last = lay;
         if (lay == PAGE_LAYOUT_NONE) {
-            size_t f = 0;
-            while (f < k && !pl.v[f].len)
-                f++;
-            char q[64];
-            quote(q, sizeof q, pl.v[f].text, pl.v[f].len);
-            bib_input_report(r->in, BIB_SEV_ERROR, pl.v[f].lineno, 1,
-                             "expected a publication-list page (profile, feed or topic), "
-                             "found '%s'", q);
-            r->pending = BIB_EPARSE;
+            report_no_layout(r, &pl, flags);
         } else {
-            page_role *roles = malloc(k * sizeof *roles);
-            if (!roles || page_label_part(&pl, lay, roles, cont) != 0) {
-                free(roles);
-                return BIB_ENOMEM;
+            if (!r->page_started) {
+                r->page_started = true;
+                r->first_line = pl.v[first].lineno;
+                page_quote(r->first_quote, sizeof r->first_quote, pl.v[first].text,
+                           pl.v[first].len);
             }
-            bool errors = false;
-            for (size_t i = 0; i < k; i++) {
-                if (roles[i] != PAGE_ROLE_OTHER)
-                    continue;
-                char q[64];
-                quote(q, sizeof q, pl.v[i].text, pl.v[i].len);
-                bib_input_report(r->in, r->strict ? BIB_SEV_ERROR : BIB_SEV_WARNING,
-                                 pl.v[i].lineno, 1, "line fits no role in this %s page: '%s'",
-                                 page_layout_name(lay), q);
-                errors = true;
-            }
-            if (lay == PAGE_LAYOUT_FEED || lay == PAGE_LAYOUT_PAPER)
-                rc = build_feed(r, &pl, roles);
-            else if (lay == PAGE_LAYOUT_TOPIC)
-                rc = build_topic(r, &pl, roles);
-            else
-                rc = build_profile(r, &pl, roles, cont);
-            free(roles);
-            if (errors && r->strict && rc == 0)
-                r->pending = BIB_EPARSE;
+            size_t before = r->qn;
+            rc = label_and_build(r, &pl, lay, cont, flags & PART_MORE);
+            r->page_records += r->qn - before;
         }
     }
+    if (rc == 0 && !(flags & PART_MORE))
+        end_page(r, lay);
     page_lines_drop(&r->page, k);
     r->cont = PAGE_LAYOUT_NONE;
     /* what is carried over opens the next page */
@@ -828,7 +328,7 @@ static int fill(struct page_reader *r)
         if (r->eof) {
             if (!r->page.n)
                 return 0;
-            int rc = process_page(r, r->page.n);
+            int rc = process_page(r, r->page.n, 0);
             if (rc)
                 return rc;
             continue;
@@ -848,7 +348,7 @@ static int fill(struct page_reader *r)
         if (r->forced == PAGE_LAYOUT_NONE) {
             size_t b = page_boundary(&r->page, i, r->guess, r->cookie);
             if (b != (size_t)-1) {
-                rc = process_page(r, b);
+                rc = process_page(r, b, PART_NEXT);
                 if (rc)
                     return rc;
                 continue;
@@ -867,7 +367,7 @@ static int fill(struct page_reader *r)
             page_meta m;
             for (size_t j = r->page.n; j-- > 1;)
                 if (page_parse_meta(r->page.v[j].text, r->page.v[j].len, &m)) {
-                    rc = process_page(r, j);
+                    rc = process_page(r, j, PART_MORE);
                     if (rc)
                         return rc;
                     break;
@@ -881,7 +381,7 @@ static int fill(struct page_reader *r)
                                  "page longer than %d lines; labelled in parts",
                                  PAGE_MAX_LINES);
             r->warned_long = true;
-            rc = process_page(r, page_safe_cut(&r->page));
+            rc = process_page(r, page_safe_cut(&r->page), PART_MORE);
             if (rc)
                 return rc;
             r->cont = r->last;
@@ -892,6 +392,36 @@ static int fill(struct page_reader *r)
 
 /* ---- reader ops --------------------------------------------------------- */
 
+/* A saved page read as UTF-8 with bytes that are not UTF-8 (a meta
+ * attribute pasted from another encoding): libxml2 would stop at the
+ * first and lose the page, so each is read as Windows-1252, with a
+ * warning at the first. */
+static int repair_utf8(bib_input *in, bib_buf *all)
+{
+    if (!page_html_reads_utf8(all->data, all->len) || bib_utf8_valid(all->data, all->len))
+        return BIB_OK;
+    bib_buf fixed = BIB_BUF_INIT;
+    size_t first;
+    size_t bad = page_html_repair_utf8(all->data, all->len, &fixed, &first);
+    if (bib_buf_failed(&fixed)) {
+        bib_buf_clear(&fixed);
+        return BIB_ENOMEM;
+    }
+    size_t line = 1, col = 1;
+    for (size_t i = 0; i < first; i++) {
+        if (all->data[i] == '\n')
+            line++, col = 1;
+        else if (((unsigned char)all->data[i] & 0xC0) != 0x80)
+            col++;
+    }
+    bib_input_report(in, BIB_SEV_WARNING, line, col,
+                     "%zu byte%s not UTF-8 (the first 0x%02X) read as Windows-1252", bad,
+                     bad == 1 ? "" : "s", (unsigned char)all->data[first]);
+    bib_buf_clear(all);
+    *all = fixed;
+    return BIB_OK;
+}
+
 static int page_open(bib_reader *rd, bib_input *in, const bib_options *opts)
 {
     struct page_reader *r = bib_reader_state(rd);
@@ -899,14 +429,8 @@ static int page_open(bib_reader *rd, bib_input *in, const bib_options *opts)
     bib_buf_init(&r->owner);
     r->strict = bib_reader_is_strict(rd);
     const char *lay = bib_options_get(opts, "layout");
-    if (lay && strcmp(lay, "profile") == 0)
-        r->forced = PAGE_LAYOUT_PROFILE;
-    else if (lay && strcmp(lay, "feed") == 0)
-        r->forced = PAGE_LAYOUT_FEED;
-    else if (lay && strcmp(lay, "topic") == 0)
-        r->forced = PAGE_LAYOUT_TOPIC;
-    else if (lay && strcmp(lay, "paper") == 0)
-        r->forced = PAGE_LAYOUT_PAPER;
+    if (lay)
+        r->forced = page_layout_find(lay); /* "auto": none forced */
     const char *own = bib_options_get(opts, "owner");
     r->owner_author = own && strcmp(own, "author") == 0;
     long y = 0;
@@ -942,10 +466,13 @@ static int page_open(bib_reader *rd, bib_input *in, const bib_options *opts)
         }
         if (rc == 0 && bib_buf_failed(&all))
             rc = BIB_ENOMEM;
-        if (rc == 0 && page_html_to_lines(all.data, all.len, &r->html_lines) != 0) {
+        if (rc == 0)
+            rc = repair_utf8(in, &all);
+        if (rc == 0)
+            rc = page_html_to_lines(all.data, all.len, &r->html_lines);
+        r->html_empty = rc == 0 && r->html_lines.n == 0;
+        if (rc == BIB_EPARSE)
             bib_input_report(in, BIB_SEV_ERROR, 1, 1, "could not parse the HTML page");
-            rc = BIB_EPARSE;
-        }
         bib_buf_clear(&all);
         if (rc < 0)
             return rc;
@@ -958,6 +485,12 @@ static int page_next(bib_reader *rd, bib_record **out)
 {
     struct page_reader *r = bib_reader_state(rd);
     *out = NULL;
+    if (r->html_empty) {
+        /* nothing to read: an error, not a silent empty result */
+        r->html_empty = false;
+        bib_input_report(r->in, BIB_SEV_ERROR, 1, 1, "no text found in the HTML page");
+        return BIB_EPARSE;
+    }
     int rc = fill(r);
     if (r->pending) {
         int p = r->pending;
@@ -984,7 +517,11 @@ static void page_close(bib_reader *rd)
 }
 
 static const bib_option_spec page_reader_options[] = {
-    {"layout", BIB_OPT_CHOICE, "auto,profile,feed,topic,paper", "auto",
+    {"layout", BIB_OPT_CHOICE, "auto"
+#define PAGE_LAYOUT_ROW(ID, name) "," #name
+#include "page_layouts.def"
+#undef PAGE_LAYOUT_ROW
+     , "auto",
      "the page layout; auto detects it for each page from its cues"},
     {"owner", BIB_OPT_CHOICE, "extra,author", "extra",
      "profile pages: keep the page owner as an extra, or also append it to the authors"},
@@ -1075,7 +612,8 @@ static const bib_format_desc page_format = {
                    "text or saved HTML",
     .extensions = "txt,html,htm",
     .mime = NULL,
-    .flags = 0,
+    /* HTML is read whole (libxml2 parses a document); text streams */
+    .flags = BIB_FORMAT_WHOLE_INPUT,
     .probe = probe_page,
     .reader = &page_reader_ops,
     .writer = NULL,
@@ -1088,3 +626,4 @@ BIB_PLUGIN_EXPORT const bib_plugin_desc bib_plugin_module = {
     .module_name = "page",
     .formats = formats,
 };
+

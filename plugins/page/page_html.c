@@ -3,7 +3,7 @@
  * page_html.c - saved HTML pages to the line layout the text reader
  * expects: libxml2's HTML parser (no network, errors and warnings off),
  * block elements become lines, inline elements run together as a browser
- * copy does ("LG" + "Oct 6, 2023" -> "LGOct 6, 2023"), white space runs
+ * copy does ("LG" + "Mar 3, 2024" -> "LGMar 3, 2024"), white space runs
  * collapse to one space, scripts, styles, navigation, header, footer and
  * forms are dropped, and an image's alt text is a line of its own (the
  * profile's "Portrait of NAME").
@@ -11,12 +11,14 @@
  * Not for: rendering (no CSS: hidden elements are kept), or finding the
  * records (page_text.c labels the lines).
  */
+#include <stdint.h>
 #include <string.h>
 
 #include <libxml/HTMLparser.h>
 #include <libxml/tree.h>
 
 #include "bibconv/buf.h"
+#include "bibconv/utf8.h"
 #include "pageint.h"
 
 struct h2l {
@@ -85,42 +87,65 @@ static void add_text(struct h2l *h, const char *s, size_t len, size_t line)
         h->failed = 1;
 }
 
-static void walk(struct h2l *h, xmlNode *n, int depth)
+/* Enters node n: text is added, a <br> ends the line, an image's alt
+ * text is a line; true for an element whose children are walked (a block
+ * element ends the line before them). */
+static bool enter(struct h2l *h, xmlNode *n)
 {
-    for (; n && !h->failed; n = n->next) {
-        if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
-            if (n->content)
-                add_text(h, (const char *)n->content, strlen((const char *)n->content),
-                         (size_t)xmlGetLineNo(n));
+    if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+        if (n->content)
+            add_text(h, (const char *)n->content, strlen((const char *)n->content),
+                     (size_t)xmlGetLineNo(n));
+        return false;
+    }
+    if (n->type != XML_ELEMENT_NODE || name_is(n, dropped))
+        return false;
+    if (xmlStrcasecmp(n->name, (const xmlChar *)"br") == 0) {
+        flush(h);
+        return false;
+    }
+    if (xmlStrcasecmp(n->name, (const xmlChar *)"img") == 0) {
+        xmlChar *alt = xmlGetProp(n, (const xmlChar *)"alt");
+        if (alt && *alt) {
+            flush(h);
+            add_text(h, (const char *)alt, strlen((const char *)alt), (size_t)xmlGetLineNo(n));
+            flush(h);
+        }
+        xmlFree(alt);
+        return false;
+    }
+    if (name_is(n, blocks))
+        flush(h);
+    return true;
+}
+
+/* Leaves an entered element: a block element ends the line after it. */
+static void leave(struct h2l *h, xmlNode *n)
+{
+    if (name_is(n, blocks))
+        flush(h);
+}
+
+/* Walks start and its following siblings in document order without
+ * recursion, so that any depth of nesting is read (no stack to exhaust). */
+static void walk(struct h2l *h, xmlNode *start)
+{
+    xmlNode *top = start->parent, *n = start;
+    while (n && !h->failed) {
+        bool in = enter(h, n);
+        if (in && n->children) {
+            n = n->children;
             continue;
         }
-        if (n->type != XML_ELEMENT_NODE)
-            continue;
-        if (name_is(n, dropped))
-            continue;
-        if (xmlStrcasecmp(n->name, (const xmlChar *)"br") == 0) {
-            flush(h);
-            continue;
+        if (in)
+            leave(h, n);
+        while (!n->next) {
+            n = n->parent;
+            if (!n || n == top)
+                return;
+            leave(h, n);
         }
-        if (xmlStrcasecmp(n->name, (const xmlChar *)"img") == 0) {
-            xmlChar *alt = xmlGetProp(n, (const xmlChar *)"alt");
-            if (alt && *alt) {
-                flush(h);
-                add_text(h, (const char *)alt, strlen((const char *)alt),
-                         (size_t)xmlGetLineNo(n));
-                flush(h);
-            }
-            xmlFree(alt);
-            continue;
-        }
-        bool block = name_is(n, blocks);
-        if (block)
-            flush(h);
-        /* deep nesting is walked no deeper than this (hostile input) */
-        if (depth < 256)
-            walk(h, n->children, depth + 1);
-        if (block)
-            flush(h);
+        n = n->next;
     }
 }
 
@@ -164,22 +189,57 @@ static bool declared_other_charset(const char *s, size_t len)
     return false;
 }
 
+bool page_html_reads_utf8(const char *s, size_t len)
+{
+    return !declared_other_charset(s, len);
+}
+
+/* Windows-1252's characters for the bytes 0x80..0x9F (0: none). */
+static const uint16_t cp1252[32] = {
+    0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+    0x2039, 0x0152, 0, 0x017D, 0, 0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013,
+    0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178};
+
+size_t page_html_repair_utf8(const char *s, size_t len, bib_buf *out, size_t *first)
+{
+    size_t bad = 0;
+    *first = len;
+    for (size_t i = 0; i < len;) {
+        uint32_t c;
+        int k = bib_utf8_decode(s + i, len - i, &c);
+        /* an invalid byte decodes as one byte of U+FFFD */
+        if (k > 1 || (unsigned char)s[i] < 0x80) {
+            bib_buf_append(out, s + i, (size_t)k);
+            i += (size_t)k;
+            continue;
+        }
+        unsigned char b = (unsigned char)s[i];
+        uint32_t cp = b >= 0xA0 ? b : b >= 0x80 && cp1252[b - 0x80] ? cp1252[b - 0x80] : 0xFFFD;
+        char u[4];
+        bib_buf_append(out, u, (size_t)bib_utf8_encode(cp, u));
+        if (!bad++)
+            *first = i;
+        i++;
+    }
+    return bad;
+}
+
 int page_html_to_lines(const char *html, size_t len, page_lines *pl)
 {
     if (len > (size_t)INT32_MAX)
-        return -1;
+        return BIB_EPARSE;
     htmlDocPtr doc = htmlReadMemory(html, (int)len, NULL, declared_other_charset(html, len)
                                                           ? NULL : "UTF-8",
                                     HTML_PARSE_NONET | HTML_PARSE_NOERROR
-                                        | HTML_PARSE_NOWARNING);
+                                        | HTML_PARSE_NOWARNING | XML_PARSE_HUGE);
     if (!doc)
-        return -1;
+        return BIB_EPARSE;
     struct h2l h = {pl, BIB_BUF_INIT, 0, false, 0};
     xmlNode *root = xmlDocGetRootElement(doc);
     if (root)
-        walk(&h, root, 0);
+        walk(&h, root);
     flush(&h);
     bib_buf_clear(&h.cur);
     xmlFreeDoc(doc);
-    return h.failed ? -1 : 0;
+    return h.failed ? BIB_ENOMEM : BIB_OK;
 }

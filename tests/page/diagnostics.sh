@@ -33,5 +33,20 @@ check not-a-page 1 "notapage.txt:1:1: error: $msg" \
 check cut-page 0 "profile-en-cut.txt:50:1: warning: page ends inside a record" \
     -f page -t csljson profile-en-cut.txt
 grep -q '"incomplete": "true"' "$tmp/out" || { echo "FAIL cut-page: not flagged"; fail=1; }
+# Site chrome before a page's first cue is its lead-in: a warning, the
+# records read, exit 0 (not an error and a skip beside written records).
+{ printf 'Paper Feed\nSign in\n'; cat "$dir/feed.txt"; } > "$tmp/leadin.txt"
+check lead-in 0 "leadin.txt:1:1: warning: lines before the page that starts at line 3 fit no layout, skipped: 'Paper Feed'" \
+    -f page -t csljson "$tmp/leadin.txt"
+[ "$(grep -c '"title"' "$tmp/out")" -eq "$(grep -c '^[0-9.]*[A-Z][A-Z]*[A-Z][a-z][a-z]' "$dir/feed.txt")" ] \
+    || { echo "FAIL lead-in: records lost"; fail=1; }
+grep -q "error" "$tmp/err" && { echo "FAIL lead-in: an error beside the records"; fail=1; }
+# A forced layout that gives nothing, and a page of a known layout without
+# any record: an error naming the first line, exit 1.
+check forced-nothing 1 "notapage.txt:1:1: error: no record found in this profile page, which starts 'Not a page at all'" \
+    -f page -O layout=profile -t csljson notapage.txt
+printf 'Portrait of Ada Example\n\nAda Example\n\nPublications\n' > "$tmp/empty.txt"
+check empty-profile 1 "empty.txt:1:1: error: no record found in this profile page, which starts 'Portrait of Ada Exam...'" \
+    -f page -t csljson "$tmp/empty.txt"
 check bad-year 2 "bad value 'abc' for option 'year'" -f page -O year=abc -t csljson feed-stray.txt
 exit $fail

@@ -285,6 +285,23 @@ START_TEST(test_profile_cut_page)
     /* cut inside the abstract: a short fragment that starts like prose */
     ROLES(HEAD "Title of a Record About Learning\nAnn Smith\nWe study how agents learn to",
           PAGE_LAYOUT_PROFILE, HEADR "TAB");
+    /* cut inside the abstract: running prose without its sentence end,
+     * after authors and after a title-only record; a Title Case line or
+     * one with a colon stays a title */
+    ROLES(HEAD "Title of a Record About Learning\nAnn Smith\nComputational models of the "
+               "cortex are wid",
+          PAGE_LAYOUT_PROFILE, HEADR "TAB");
+    ROLES(HEAD "Sparse Circuits\nGreedy Layerwise Training Revisited\nGreedy layerwise "
+               "training was aba",
+          PAGE_LAYOUT_PROFILE, HEADR "TTB");
+    ROLES(HEAD "Title of a Record About Learning\nAnn Smith\nRobust Models of the Cortex",
+          PAGE_LAYOUT_PROFILE, HEADR "TAT");
+    ROLES(HEAD "Title of a Record About Learning\nAnn Smith\nSparse coding: a review",
+          PAGE_LAYOUT_PROFILE, HEADR "TAT");
+    /* the same on a topic page */
+    ROLES("Memory\nmemory\nN/A\nTalk One: About Memory\nMemories form in the hippocampus and "
+          "are slowly moved to",
+          PAGE_LAYOUT_NONE, "HHHTB");
     /* a page that ends on the heading has no records */
     ROLES("Portrait of Ada Example\n\nAda Example\n\nPublications", PAGE_LAYOUT_PROFILE,
           "H.H.S");
@@ -345,6 +362,111 @@ START_TEST(test_boundaries)
 }
 END_TEST
 
+START_TEST(test_paper_fallback)
+{
+    /* no layout's cues: a title and a paragraph of prose is a single-paper
+     * page; a title alone, or short lines, stay refused */
+    static const struct {
+        const char *text;
+        page_layout want;
+    } cases[] = {
+        {"Counting Cells in Sparse Volumes\n\nWe count cells in large volumes of tissue without "
+         "segmenting them. Sparse projections keep the structure that matters. The counts are "
+         "close to those of dense methods at a fraction of the cost.",
+         PAGE_LAYOUT_PAPER},
+        {"Counting Cells in Sparse Volumes\nAnother short line\nand one more", PAGE_LAYOUT_NONE},
+        {"We count cells in large volumes of tissue without segmenting them. Sparse projections "
+         "keep the structure that matters. The counts are close to those of dense methods.\n"
+         "We count cells in large volumes of tissue without segmenting them. Sparse projections "
+         "keep the structure that matters. The counts are close to those of dense methods.",
+         PAGE_LAYOUT_NONE},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        page_lines pl;
+        load(&pl, cases[i].text);
+        const char *lang;
+        ck_assert_int_eq(page_detect_layout(&pl, &lang), cases[i].want);
+        page_lines_free(&pl);
+    }
+}
+END_TEST
+
+START_TEST(test_metrics_venue)
+{
+    static const struct {
+        const char *line, *venue;
+    } cases[] = {
+        {"arXiv:2401.00001Citations: 17h-index: 9NeurIPS 2024", "NeurIPS 2024"},
+        {"123 citationsh-index: 6ICLR", "ICLR"},
+        {"h-index: 12ICML 2023Code", "ICML 2023"},
+        {"Citations: 4h-index: 12", NULL},
+        {"h-index: none", NULL},
+        {"no metrics here", NULL},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        const char *s = cases[i].line;
+        size_t off = 0, len = 0;
+        bool ok = page_metrics_venue(s, strlen(s), &off, &len);
+        ck_assert_msg(ok == (cases[i].venue != NULL), "%s", s);
+        if (ok)
+            ck_assert_msg(len == strlen(cases[i].venue)
+                              && memcmp(s + off, cases[i].venue, len) == 0,
+                          "%s: '%.*s'", s, (int)len, s + off);
+    }
+}
+END_TEST
+
+START_TEST(test_lower_copy)
+{
+    static const struct {
+        const char *a, *b;
+        bool want;
+    } cases[] = {
+        {"Vision", "vision", true},
+        {"Deep Learning", "deep learning", true},
+        {"fMRI", "fmri", true},
+        {"vision", "vision", false},  /* repeated as is: not a slug */
+        {"Vision", "Vision", false},
+        {"Vision", "visions", false},
+        {"Vision", "VISION", false},
+        {"", "", false},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        page_line a = {(char *)cases[i].a, strlen(cases[i].a), 1};
+        page_line b = {(char *)cases[i].b, strlen(cases[i].b), 2};
+        ck_assert_msg(page_is_lower_copy(&a, &b) == cases[i].want, "%s / %s", cases[i].a,
+                      cases[i].b);
+    }
+    /* a repeated line before "N/A" is no topic header */
+    page_lines pl;
+    load(&pl, "vision\nvision\nN/A\nA talk");
+    const char *lang;
+    ck_assert_int_eq(page_detect_layout(&pl, &lang), PAGE_LAYOUT_NONE);
+    page_lines_free(&pl);
+}
+END_TEST
+
+START_TEST(test_layout_table)
+{
+    /* every row of page_layouts.def is a complete descriptor, found by name */
+    for (int l = PAGE_LAYOUT_NONE + 1; l < PAGE_LAYOUT_END; l++) {
+        const page_layout_desc *d = page_layout_get((page_layout)l);
+        ck_assert_ptr_nonnull(d);
+        ck_assert_int_eq(page_layout_find(d->name), l);
+        ck_assert_str_eq(page_layout_name((page_layout)l), d->name);
+        ck_assert_ptr_nonnull(d->build);
+        ck_assert(d->label || (d->nstates > 1 && d->emit && d->start && d->trans
+                               && d->state_roles && d->state_names));
+        if (!d->label)
+            ck_assert_int_eq(d->state_roles[d->nstates - 1], PAGE_ROLE_OTHER);
+    }
+    ck_assert_ptr_null(page_layout_get(PAGE_LAYOUT_NONE));
+    ck_assert_ptr_null(page_layout_get(PAGE_LAYOUT_END));
+    ck_assert_int_eq(page_layout_find("auto"), PAGE_LAYOUT_NONE);
+    ck_assert_str_eq(page_layout_name(PAGE_LAYOUT_NONE), "none");
+}
+END_TEST
+
 /* ---- best path ---------------------------------------------------------- */
 
 START_TEST(test_viterbi)
@@ -392,4 +514,5 @@ BIB_TEST_MAIN("page", test_markers, test_meta_lines, test_venues, test_names_acc
               test_profile_short_abstract,
               test_profile_cut_author_list, test_profile_marker_own_line,
               test_profile_cut_page, test_feed_and_topic,
-              test_layout_detection, test_boundaries, test_viterbi, test_html_lines)
+              test_layout_detection, test_paper_fallback, test_metrics_venue, test_lower_copy, test_layout_table, test_boundaries,
+              test_viterbi, test_html_lines)

@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * layout_paper.c - the feed site's single-paper page: one record, its
+ * title the first line (after the meta line when there is one), its
+ * abstract the last paragraph of prose (machine-written summaries sit
+ * between the title and the real abstract); every other line is page
+ * chrome. Its cues, its labeller (a fixed rule, no best path) and its
+ * records (built as a feed entry).
+ *
+ * Not for: pages listing several papers (layout_feed.c).
+ */
+#include <string.h>
+
+#include "pageint.h"
+
+/* ---- cues --------------------------------------------------------------- */
+
+static int paper_line_cue(const char *s, size_t n, page_cues *c)
+{
+    (void)c;
+    return page_is_paper_cue(s, n) ? 10 : 0;
+}
+
+/* One meta line at most: more make a feed. */
+static int paper_score(const page_cues *c, int own)
+{
+    return own && c->metas <= 1 ? own + 4 * c->metas : 0;
+}
+
+/* A single-paper page after a feed: its metrics or analysis line comes a
+ * few lines after its meta line, where the new page starts. */
+static size_t paper_starts_page(const page_lines *pl, size_t i, size_t first,
+                                page_layout current, bool cookie_seen)
+{
+    (void)cookie_seen;
+    const page_line *l = &pl->v[i];
+    if (current != PAGE_LAYOUT_FEED || !page_is_paper_cue(l->text, l->len))
+        return (size_t)-1;
+    page_meta m;
+    for (size_t j = i, k = 0; j-- > first + 1 && k < 8; k++)
+        if (page_parse_meta(pl->v[j].text, pl->v[j].len, &m))
+            return j;
+    return (size_t)-1;
+}
+
+/* With no layout's cues: a title line followed by paragraphs of prose is
+ * a single-paper page (the page copied without its meta and metrics
+ * lines). */
+static bool paper_fits(const page_lines *pl)
+{
+    size_t t = page_nonblank(pl, 0, 0);
+    if (t >= pl->n)
+        return false;
+    page_feat f;
+    page_features(&f, pl->v[t].text, pl->v[t].len, NULL, 0);
+    if (f.prose >= 3 || f.chars > 300 || f.placeholder || f.sentence_end || f.tokens < 2)
+        return false;
+    size_t last = t;
+    for (size_t i = t + 1; i < pl->n; i++) {
+        page_features(&f, pl->v[i].text, pl->v[i].len, NULL, 0);
+        if (f.prose >= 3 && f.chars > 150)
+            return true;
+        if (!f.blank)
+            last = i;
+    }
+    if (last == t)
+        return false;
+    /* a page cut inside its only paragraph: a long sentence without its
+     * end */
+    page_features(&f, pl->v[last].text, pl->v[last].len, NULL, 0);
+    return f.tokens >= 8 && f.lower_words > f.cap_words && !f.title_punct
+           && page_starts_upper(pl->v[last].text, pl->v[last].len);
+}
+
+/* The venue on the metrics line, where the badges are run together
+ * ("arXiv:2403.01234Citations: 17h-index: 9NeurIPS 2024"): the text after
+ * the h-index count, split off at the digit->capital boundary, up to the
+ * next such boundary after a count or the line's end. */
+bool page_metrics_venue(const char *s, size_t n, size_t *off, size_t *len)
+{
+    static const char label[] = "h-index:";
+    size_t ln = sizeof label - 1, i = 0;
+    for (; i + ln <= n; i++)
+        if (page_has_word_ci(s + i, ln, label))
+            break;
+    if (i + ln > n)
+        return false;
+    i += ln;
+    while (i < n && s[i] == ' ')
+        i++;
+    size_t d = i;
+    while (i < n && s[i] >= '0' && s[i] <= '9')
+        i++;
+    if (i == d || i >= n || !page_starts_upper(s + i, n - i))
+        return false;
+    size_t e = i + 1;
+    while (e < n && !(s[e - 1] >= '0' && s[e - 1] <= '9' && page_starts_upper(s + e, n - e)))
+        e++;
+    const char *v = s + i;
+    size_t vn = e - i;
+    page_trim(&v, &vn);
+    if (!vn)
+        return false;
+    *off = (size_t)(v - s);
+    *len = vn;
+    return true;
+}
+
+/* ---- labelling ---------------------------------------------------------- */
+
+static int label_paper(const page_lines *pl, page_role *roles)
+{
+    size_t n = pl->n, title = n, abs = n, last = n;
+    bool meta = false, cut = false;
+    for (size_t i = 0; i < n; i++) {
+        const char *s = pl->v[i].text;
+        size_t len = pl->v[i].len;
+        page_trim(&s, &len);
+        if (!len)
+            continue;
+        page_meta m;
+        roles[i] = PAGE_ROLE_HEADER;
+        if (!meta && title == n && page_parse_meta(s, len, &m)) {
+            roles[i] = PAGE_ROLE_META;
+            meta = true;
+            continue;
+        }
+        if (title == n) {
+            title = i;
+            continue;
+        }
+        size_t vo, vl;
+        if (page_is_paper_cue(s, len) && page_metrics_venue(s, len, &vo, &vl))
+            roles[i] = PAGE_ROLE_VENUE;
+        page_feat f;
+        page_features(&f, s, len, NULL, 0);
+        if (f.prose >= 3 && f.chars > 150 && !page_is_paper_cue(s, len))
+            abs = i;
+        last = i;
+        /* the cut-page rule: a page that ends inside its abstract ends on
+         * running prose, however short (page chrome such as "2 code
+         * implementations" does not start with a capital) */
+        cut = f.tokens >= 3 && !f.title_punct && f.lower_words >= f.cap_words
+              && !page_is_paper_cue(s, len) && page_starts_upper(s, len);
+    }
+    if (cut && last < n)
+        abs = last;
+    if (title < n)
+        roles[title] = PAGE_ROLE_TITLE;
+    if (abs < n)
+        roles[abs] = PAGE_ROLE_ABSTRACT;
+    return BIB_OK;
+}
+
+const page_layout_desc page_layout_paper = {
+    .name = "paper",
+    .line_cue = paper_line_cue,
+    .score = paper_score,
+    .fits = paper_fits,
+    .starts_page = paper_starts_page,
+    .nstates = 0, /* no best path: label_paper's rule */
+    .features = PAGE_FEAT_META | PAGE_FEAT_PROSE | PAGE_FEAT_CHARS,
+    .placeholder_state = -1,
+    .label = label_paper,
+    .build = page_build_feed,
+};

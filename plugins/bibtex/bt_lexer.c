@@ -260,9 +260,11 @@ static int parse_value(bt_pctx *c, bool *bare)
          * input: the one bound of every reader applies to it too (io.h) */
         if (c->r->arena.len - v0 > bib_input_max_value(c->r->in)) {
             c->err_at = start;
+            size_t m = bib_input_max_value(c->r->in);
+            bool mib = m >= (1u << 20) && !(m & ((1u << 20) - 1));
             snprintf(c->err, sizeof c->err,
-                     "value longer than the bound of %zu MiB (raise it with --max-value=SIZE)",
-                     bib_input_max_value(c->r->in) >> 20);
+                     "value longer than %zu %s (the bound; raise it with --max-value=SIZE)",
+                     mib ? m >> 20 : m, mib ? "MiB" : "bytes");
             return BIB_EPARSE;
         }
         skip_ws(c);

@@ -107,6 +107,16 @@ rc, rss, err = rss_of(["-f", "ris", "-t", "ris", f])
 check(rc == 1 and "line longer than 64 MiB" in err and rss < 2 * 64 + 16,
       "a 140 MiB line: the 64 MiB default bound, %.1f MB peak (at most twice the bound)" % rss)
 os.unlink(f)
+# a bound below the reader's usual window: a short input is read whole, a
+# value that '#' and macros make longer than the bound is the error
+small = write("small.bib", "@article{b, title = {ok}, year = 2001}\n")
+rc, out, err, _ = run(["--max-value=8K", "-t", "csljsonl", small])
+check(rc == 0 and out.count(b"\n") == 1 and not err, "--max-value=8K on a short .bib reads it")
+macro = write("macro.bib", '@string{m = "%s"}\n@article{a, title = m # m # m # m}\n'
+              "@article{b, title = {ok}}\n" % ("x" * 3000))
+rc, out, err, _ = run(["--max-value=8K", "-t", "csljsonl", macro])
+check(rc == 1 and out.count(b"\n") == 1 and "value longer than 8192 bytes" in err,
+      "a value concatenated past the bound: that entry skipped, the next kept")
 for bad in ("12", "1X", "-5M", "2000T", ""):
     rc, _, err, _ = run(["--max-value=" + bad, "-t", "ris", os.devnull])
     check(rc == 2 and "--max-value" in err, "--max-value=%s is a usage error" % bad)

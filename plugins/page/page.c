@@ -4,10 +4,10 @@
  * (researcher profile, paper feed, seminar topic page; plain text copied
  * from a browser or saved HTML) and yields one record per publication,
  * talk or poster. Lines are buffered one page at a time (pages follow one
- * another in a stream, each with its own layout); a page is labelled by
- * page_text.c and its records are built here, names through core's
- * display-name splitter, dates through core's date parser and ids by
- * core's key rule.
+ * another in a stream, each with its own layout); a page's layout is
+ * detected (page_detect.c), its lines labelled (page_label.c) and its
+ * records built by the layout's descriptor (layout_*.c); here they get
+ * ids by core's key rule and are queued.
  *
  * Not for: writing pages (reader only), or pages of other sites than the
  * layouts documented in docs/page.md (they are refused with a diagnostic).
@@ -19,11 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bibconv/dates.h"
 #include "bibconv/keys.h"
-#include "bibconv/names.h"
 #include "bibconv/plugin.h"
-#include "bibconv/utf8.h"
 #include "pageint.h"
 
 /* A feed page is flushed at a meta line once this many lines are held, so
@@ -31,8 +28,6 @@
 #define PAGE_FEED_FLUSH 3000
 #define PAGE_MAX_LINES 5000
 #define PAGE_HTML_MAX (64u * 1024 * 1024)
-
-static const char FMT[] = "page";
 
 struct page_reader {
     bib_input *in;
@@ -62,18 +57,6 @@ struct page_reader {
 
 /* ---- small helpers ------------------------------------------------------ */
 
-static void trim(const char **s, size_t *len)
-{
-    const char *p = *s;
-    size_t n = *len;
-    while (n && (*p == ' ' || *p == '\t' || *p == '\r'))
-        p++, n--;
-    while (n && (p[n - 1] == ' ' || p[n - 1] == '\t' || p[n - 1] == '\r'))
-        n--;
-    *s = p;
-    *len = n;
-}
-
 static int queue_push(struct page_reader *r, bib_record *rec)
 {
     if (r->qn == r->qcap) {
@@ -88,51 +71,6 @@ static int queue_push(struct page_reader *r, bib_record *rec)
     }
     r->queue[r->qn++] = rec;
     return 0;
-}
-
-/* A short quote of a line for diagnostics (at most ~20 characters). */
-static void quote(char *out, size_t cap, const char *s, size_t len)
-{
-    size_t n = 0, i = 0;
-    while (i < len && n + 5 < cap) {
-        uint32_t c;
-        int k = bib_utf8_decode(s + i, len - i, &c);
-        if (k <= 0 || bib_utf8_length(out, n) >= 20)
-            break;
-        memcpy(out + n, s + i, (size_t)k);
-        n += (size_t)k;
-        i += (size_t)k;
-    }
-    if (i < len && n + 4 < cap) {
-        memcpy(out + n, "...", 3);
-        n += 3;
-    }
-    out[n] = '\0';
-}
-
-static int add_display_name(bib_record *rec, const char *s, size_t len)
-{
-    bib_name nm;
-    memset(&nm, 0, sizeof nm);
-    int rc = bib_name_parse_display(&nm, s, len);
-    if (rc == BIB_ENOMEM)
-        return rc;
-    if (rc != 0) {
-        /* no letters: keep the text as shown */
-        char *lit = malloc(len + 1);
-        if (!lit)
-            return BIB_ENOMEM;
-        memcpy(lit, s, len);
-        lit[len] = '\0';
-        bib_name l = {0};
-        l.literal = lit;
-        rc = bib_record_add_name(rec, BIB_VAR_AUTHOR, &l);
-        free(lit);
-        return rc;
-    }
-    rc = bib_record_add_name(rec, BIB_VAR_AUTHOR, &nm);
-    bib_name_clear(&nm);
-    return rc;
 }
 
 /* How many records so far had each base key: a page that repeats one
@@ -213,516 +151,45 @@ static int finish_record(struct page_reader *r, bib_record *rec, size_t line)
     return queue_push(r, rec);
 }
 
-/* ---- profile pages ------------------------------------------------------ */
+/* ---- pages -------------------------------------------------------------- */
 
-/* The page owner: from the portrait line ("Portrait of NAME", "... is
- * unavailable", "Portrait de NAME n'est pas disponible"), else the
- * name-like line nearest before the heading. */
-static void find_owner(const page_lines *pl, const page_role *roles, const char **os,
-                       size_t *on)
+static int emit_record(void *ctx, bib_record *rec, size_t line)
 {
-    *os = NULL;
-    *on = 0;
-    for (size_t i = 0; i < pl->n; i++) {
-        const char *s = pl->v[i].text;
-        size_t n = pl->v[i].len;
-        trim(&s, &n);
-        if (!n)
-            continue;
-        static const char *const pre[] = {"Portrait of ", "Portrait de ", "Portrait d'", NULL};
-        static const char *const post[] = {" is unavailable", " n'est pas disponible",
-                                           " n\xE2\x80\x99" "est pas disponible", NULL};
-        for (const char *const *p = pre; *p; p++) {
-            size_t pn = strlen(*p);
-            if (n > pn && memcmp(s, *p, pn) == 0) {
-                s += pn;
-                n -= pn;
-                for (const char *const *q = post; *q; q++) {
-                    size_t qn = strlen(*q);
-                    if (n > qn && memcmp(s + n - qn, *q, qn) == 0) {
-                        n -= qn;
-                        break;
-                    }
-                }
-                *os = s;
-                *on = n;
-                return;
-            }
-        }
-        break; /* only the first non-blank line */
-    }
-    size_t h = pl->n;
-    for (size_t i = 0; i < pl->n; i++)
-        if (roles[i] == PAGE_ROLE_SECTION)
-            h = i;
-    for (size_t i = h, seen = 0; i-- > 0 && seen < 4;) {
-        const char *s = pl->v[i].text;
-        size_t n = pl->v[i].len;
-        trim(&s, &n);
-        if (!n)
-            continue;
-        seen++;
-        if (page_name_score(s, n) > 0) {
-            *os = s;
-            *on = n;
-            return;
-        }
-    }
+    return finish_record(ctx, rec, line);
 }
 
-struct prof_rec {
-    bib_record *rec;
-    size_t line;
-    bool has_abstract;
-    bool has_author_owner;
-};
-
-static bool same_person(const bib_record *rec, const char *os, size_t on)
+/* Labels the page pl (of layout lay, cont: the rest of an over-long
+ * page) and queues its records. */
+static int label_and_build(struct page_reader *r, const page_lines *pl, page_layout lay,
+                           bool cont)
 {
-    const bib_field *f = bib_record_get(rec, BIB_VAR_AUTHOR);
-    if (!f)
-        return false;
-    bib_buf a = BIB_BUF_INIT, b = BIB_BUF_INIT, d = BIB_BUF_INIT;
-    bib_utf8_match_key(&a, os, on);
-    bool same = false;
-    for (size_t i = 0; i < bib_field_name_count(f) && !same; i++) {
-        bib_buf_reset(&d);
-        bib_buf_reset(&b);
-        bib_name_format_display(&d, bib_field_name_at(f, i));
-        bib_utf8_match_key(&b, d.data, d.len);
-        same = a.len == b.len && memcmp(a.data, b.data, a.len) == 0;
-    }
-    bib_buf_clear(&a);
-    bib_buf_clear(&b);
-    bib_buf_clear(&d);
-    return same;
-}
-
-static int prof_finish(struct page_reader *r, struct prof_rec *p, const char *os, size_t on)
-{
-    if (!p->rec)
-        return 0;
-    bib_record *rec = p->rec;
-    p->rec = NULL;
-    int rc = 0;
-    if (on) {
-        rc = bib_record_add_extra(rec, FMT, "owner", os, on);
-        if (rc == 0 && r->owner_author && !same_person(rec, os, on)) {
-            bool cut = false;
-            const bib_field *f = bib_record_get(rec, BIB_VAR_AUTHOR);
-            if (f)
-                cut = bib_field_names_truncated(f);
-            rc = add_display_name(rec, os, on);
-            if (rc == 0 && cut)
-                rc = bib_record_set_names_truncated(rec, BIB_VAR_AUTHOR, true);
-        }
-    }
-    if (rc != 0) {
-        bib_record_free(rec);
+    const page_layout_desc *d = page_layout_get(lay);
+    page_role *roles = malloc((pl->n ? pl->n : 1) * sizeof *roles);
+    if (!roles)
+        return BIB_ENOMEM;
+    int rc = page_label_part(pl, lay, roles, cont);
+    if (rc != BIB_OK) {
+        free(roles);
         return rc;
     }
-    return finish_record(r, rec, p->line);
-}
-
-static int prof_abstract(bib_record *rec, const char *s, size_t n)
-{
-    size_t ml = 0;
-    long at = page_find_abs_marker(s, n, &ml);
-    if (at < 0)
-        return bib_record_set_text(rec, BIB_VAR_ABSTRACT, s, n);
-    /* the halves joined as they stand: no space added or dropped */
-    bib_buf b = BIB_BUF_INIT;
-    bib_buf_append(&b, s, (size_t)at);
-    bib_buf_append(&b, s + at + ml, n - (size_t)at - ml);
-    int rc = bib_buf_failed(&b) ? BIB_ENOMEM : bib_record_set_text(rec, BIB_VAR_ABSTRACT,
-                                                                    b.data, b.len);
-    bib_buf_clear(&b);
-    return rc;
-}
-
-/* A line ends like the end of a text (not cut by the page's end). */
-static bool ends_complete(const char *s, size_t n)
-{
-    if (!n)
-        return false;
-    char c = s[n - 1];
-    if (c == '.' || c == '!' || c == '?' || c == ')' || c == '"' || c == '\'' || c == ']')
-        return true;
-    /* closing curly quotes */
-    return n >= 3 && (memcmp(s + n - 3, "\xE2\x80\x9D", 3) == 0
-                      || memcmp(s + n - 3, "\xE2\x80\x99", 3) == 0);
-}
-
-static int build_profile(struct page_reader *r, const page_lines *pl, const page_role *roles,
-                         bool cont)
-{
-    const char *os;
-    size_t on;
-    if (cont) {
-        /* the rest of an over-long page: its owner was found on its start */
-        os = r->owner.data;
-        on = r->owner.len;
-    } else {
-        find_owner(pl, roles, &os, &on);
-        bib_buf_reset(&r->owner);
-        if (on && bib_buf_append(&r->owner, os, on) != 0)
-            return BIB_ENOMEM;
-    }
-    struct prof_rec p = {0};
-    int rc = 0;
-    size_t last = pl->n;
-    for (size_t i = pl->n; i-- > 0;)
-        if (roles[i] != PAGE_ROLE_BLANK) {
-            last = i;
-            break;
-        }
-    for (size_t i = 0; i < pl->n && rc == 0; i++) {
-        const char *s = pl->v[i].text;
-        size_t n = pl->v[i].len;
-        trim(&s, &n);
-        size_t ln = pl->v[i].lineno;
-        switch (roles[i]) {
-        case PAGE_ROLE_TITLE:
-            rc = prof_finish(r, &p, os, on);
-            if (rc)
-                break;
-            p.rec = bib_record_new(BIB_TYPE_ARTICLE, NULL);
-            p.line = ln;
-            p.has_abstract = false;
-            if (!p.rec)
-                return BIB_ENOMEM;
-            rc = bib_record_set_text(p.rec, BIB_VAR_TITLE, s, n);
-            break;
-        case PAGE_ROLE_AUTHOR: {
-            if (!p.rec)
-                break;
-            long am = page_find_auth_marker(s, n);
-            if (am >= 0) {
-                rc = am > 0 ? add_display_name(p.rec, s, (size_t)am) : 0;
-                if (rc == 0)
-                    rc = bib_record_set_names_truncated(p.rec, BIB_VAR_AUTHOR, true);
-            } else {
-                rc = add_display_name(p.rec, s, n);
-            }
-            break;
-        }
-        case PAGE_ROLE_ABSTRACT:
-            if (!p.rec || p.has_abstract) {
-                rc = prof_finish(r, &p, os, on);
-                if (rc)
-                    break;
-                char q[64];
-                quote(q, sizeof q, s, n);
-                bib_input_report(r->in, BIB_SEV_WARNING, ln, 1,
-                                 "record without a title, kept: '%s'", q);
-                p.rec = bib_record_new(BIB_TYPE_ARTICLE, NULL);
-                p.line = ln;
-                if (!p.rec)
-                    return BIB_ENOMEM;
-            }
-            p.has_abstract = true;
-            rc = prof_abstract(p.rec, s, n);
-            if (rc == 0 && i == last && page_find_abs_marker(s, n, NULL) < 0
-                && !ends_complete(s, n)) {
-                bib_input_report(r->in, BIB_SEV_WARNING, ln, 1,
-                                 "page ends inside a record; kept as far as it goes");
-                rc = bib_record_add_extra(p.rec, FMT, "incomplete", "true", 4);
-            }
-            break;
-        default:
-            break;
-        }
-    }
-    if (rc == 0)
-        rc = prof_finish(r, &p, os, on);
-    else if (p.rec)
-        bib_record_free(p.rec);
-    return rc;
-}
-
-/* ---- feed pages --------------------------------------------------------- */
-
-/* arXiv archives of the two-letter codes the feed shows. */
-static const char *arxiv_archive(const char *c)
-{
-    static const char *const cs[] = {
-        "AI", "AR", "CC", "CE", "CG", "CL", "CR", "CV", "CY", "DB", "DC", "DL", "DM",
-        "DS", "ET", "FL", "GL", "GR", "GT", "HC", "IR", "IT", "LG", "LO", "MA", "MM",
-        "MS", "NA", "NE", "NI", "OH", "OS", "PF", "PL", "RO", "SC", "SD", "SE", "SI",
-        "SY", NULL};
-    static const char *const qbio[] = {"NC", "QM", "BM", "CB", "GN", "MN", "PE", "TO", NULL};
-    static const char *const stat[] = {"ML", "ME", "CO", "AP", NULL};
-    for (const char *const *p = cs; *p; p++)
-        if (strcmp(*p, c) == 0)
-            return "cs";
-    for (const char *const *p = qbio; *p; p++)
-        if (strcmp(*p, c) == 0)
-            return "q-bio";
-    for (const char *const *p = stat; *p; p++)
-        if (strcmp(*p, c) == 0)
-            return "stat";
-    return NULL;
-}
-
-struct feed_rec {
-    bib_record *rec;
-    size_t line;
-    bool titled;
-    bool has_abstract;
-};
-
-static int feed_meta(struct page_reader *r, struct feed_rec *f, const char *s, size_t n)
-{
-    page_meta m;
-    if (!page_parse_meta(s, n, &m))
-        return 0;
-    int rc = 0;
-    for (size_t i = 0; i + 1 < m.codes_len && rc == 0; i += 2) {
-        char code[3] = {s[m.codes_off + i], s[m.codes_off + i + 1], '\0'};
-        const char *arch = arxiv_archive(code);
-        char kw[16];
-        snprintf(kw, sizeof kw, "%s%s%s", arch ? arch : "", arch ? "." : "", code);
-        rc = bib_record_add_text(f->rec, BIB_VAR_KEYWORD, kw, strlen(kw));
-    }
-    if (rc == 0)
-        rc = bib_record_add_extra(f->rec, FMT, "category", s + m.codes_off, m.codes_len);
-    bib_date d;
-    memset(&d, 0, sizeof d);
-    int dr = bib_date_parse(&d, s + m.date_off, m.date_len, BIB_DATE_WRITTEN);
-    if (dr == BIB_ENOMEM)
-        return dr;
-    if (dr == 0 && !m.has_year && r->year > 0 && d.nparts == 1) {
-        d.parts[0].has_year = true;
-        d.parts[0].year = (int)r->year;
-    }
-    if (rc == 0 && !m.has_year && r->year <= 0) {
-        /* no year shown: CSL date-parts need one, so the date stays raw
-         * text ("May 29") rather than a made-up year */
-        char raw[32];
-        size_t rl = m.date_len < sizeof raw - 1 ? m.date_len : sizeof raw - 1;
-        memcpy(raw, s + m.date_off, rl);
-        raw[rl] = '\0';
-        bib_date only = {0};
-        only.raw = raw;
-        rc = bib_record_set_date(f->rec, BIB_VAR_ISSUED, &only);
-    } else if (rc == 0) {
-        rc = bib_record_set_date(f->rec, BIB_VAR_ISSUED, &d);
-    }
-    bib_date_clear(&d);
-    if (rc == 0 && !m.has_year && r->year > 0) /* the date as shown */
-        rc = bib_record_add_extra(f->rec, FMT, "date", s + m.date_off, m.date_len);
-    if (rc == 0 && m.score_len)
-        rc = bib_record_add_extra(f->rec, FMT, "score", s, m.score_len);
-    if (rc == 0 && m.code)
-        rc = bib_record_add_extra(f->rec, FMT, "code", "true", 4);
-    return rc;
-}
-
-struct piece_ctx {
-    bib_record *rec;
-    int rc;
-};
-
-static void add_piece(const char *s, size_t len, void *ctx)
-{
-    struct piece_ctx *c = ctx;
-    if (c->rc == 0)
-        c->rc = add_display_name(c->rec, s, len);
-}
-
-static int feed_title_authors(struct page_reader *r, struct feed_rec *f, const char *s,
-                              size_t n, size_t ln)
-{
-    page_feed_split sp;
-    bool ok = page_feed_split_line(s, n, &sp);
-    const char *t = s;
-    size_t tn = sp.title_len;
-    trim(&t, &tn);
-    int rc = bib_record_set_text(f->rec, BIB_VAR_TITLE, t, tn);
-    if (!ok) {
+    bool errors = false;
+    for (size_t i = 0; i < pl->n; i++) {
+        if (roles[i] != PAGE_ROLE_OTHER)
+            continue;
         char q[64];
-        quote(q, sizeof q, s, n);
-        bib_input_report(r->in, BIB_SEV_WARNING, ln, 1,
-                         "no author list found after the title, kept as title: '%s'", q);
-    } else {
-        struct piece_ctx c = {f->rec, 0};
-        page_split_commas(s + sp.authors_off, sp.authors_end - sp.authors_off, add_piece, &c);
-        rc = rc ? rc : c.rc;
+        page_quote(q, sizeof q, pl->v[i].text, pl->v[i].len);
+        bib_input_report(r->in, r->strict ? BIB_SEV_ERROR : BIB_SEV_WARNING,
+                         pl->v[i].lineno, 1, "line fits no role in this %s page: '%s'",
+                         d->name, q);
+        errors = true;
     }
-    if (rc == 0 && sp.et_al)
-        rc = bib_record_set_names_truncated(f->rec, BIB_VAR_AUTHOR, true);
-    if (rc == 0 && sp.org_len)
-        rc = bib_record_add_extra(f->rec, FMT, "org", s + sp.org_off, sp.org_len);
-    f->titled = true;
+    page_build b = {r->in, r->year, r->owner_author, cont, &r->owner, emit_record, r};
+    rc = d->build(&b, pl, roles);
+    free(roles);
+    if (errors && r->strict && rc == 0)
+        r->pending = BIB_EPARSE;
     return rc;
 }
-
-static int feed_finish(struct page_reader *r, struct feed_rec *f)
-{
-    if (!f->rec)
-        return 0;
-    bib_record *rec = f->rec;
-    f->rec = NULL;
-    return finish_record(r, rec, f->line);
-}
-
-static int feed_new(struct feed_rec *f, size_t ln)
-{
-    f->rec = bib_record_new(BIB_TYPE_ARTICLE, NULL);
-    if (!f->rec)
-        return BIB_ENOMEM;
-    f->line = ln;
-    f->titled = f->has_abstract = false;
-    return bib_record_set_text(f->rec, BIB_VAR_GENRE, "preprint", 8);
-}
-
-static int build_feed(struct page_reader *r, const page_lines *pl, const page_role *roles)
-{
-    struct feed_rec f = {0};
-    int rc = 0;
-    for (size_t i = 0; i < pl->n && rc == 0; i++) {
-        const char *s = pl->v[i].text;
-        size_t n = pl->v[i].len;
-        trim(&s, &n);
-        size_t ln = pl->v[i].lineno;
-        switch (roles[i]) {
-        case PAGE_ROLE_META:
-            rc = feed_finish(r, &f);
-            if (rc == 0)
-                rc = feed_new(&f, ln);
-            if (rc == 0)
-                rc = feed_meta(r, &f, s, n);
-            break;
-        case PAGE_ROLE_TITLE: /* a single-paper page shows no authors */
-            if (!f.rec || f.titled) {
-                rc = feed_finish(r, &f);
-                if (rc == 0)
-                    rc = feed_new(&f, ln);
-            }
-            if (rc == 0)
-                rc = bib_record_set_text(f.rec, BIB_VAR_TITLE, s, n);
-            f.titled = true;
-            break;
-        case PAGE_ROLE_TITLE_AUTHORS:
-            if (!f.rec || f.titled) {
-                rc = feed_finish(r, &f);
-                if (rc == 0)
-                    rc = feed_new(&f, ln);
-            }
-            if (rc == 0)
-                rc = feed_title_authors(r, &f, s, n, ln);
-            break;
-        case PAGE_ROLE_ABSTRACT:
-            if (!f.rec || f.has_abstract) {
-                char q[64];
-                quote(q, sizeof q, s, n);
-                bib_input_report(r->in, BIB_SEV_WARNING, ln, 1,
-                                 "abstract without a record, skipped: '%s'", q);
-                break;
-            }
-            f.has_abstract = true;
-            rc = bib_record_set_text(f.rec, BIB_VAR_ABSTRACT, s, n);
-            break;
-        default:
-            break;
-        }
-    }
-    if (rc == 0)
-        rc = feed_finish(r, &f);
-    else if (f.rec)
-        bib_record_free(f.rec);
-    return rc;
-}
-
-/* ---- topic pages -------------------------------------------------------- */
-
-static int build_topic(struct page_reader *r, const page_lines *pl, const page_role *roles)
-{
-    const char *topic = NULL;
-    size_t tn = 0;
-    for (size_t i = 0; i < pl->n; i++)
-        if (roles[i] == PAGE_ROLE_HEADER) {
-            topic = pl->v[i].text;
-            tn = pl->v[i].len;
-            trim(&topic, &tn);
-            break;
-        }
-    if (tn > 80)
-        tn = 0; /* a paragraph, not a topic name */
-    bib_record *cur = NULL;
-    size_t cur_line = 0;
-    bool has_abs = false;
-    int rc = 0;
-    for (size_t i = 0; i < pl->n && rc == 0; i++) {
-        const char *s = pl->v[i].text;
-        size_t n = pl->v[i].len;
-        trim(&s, &n);
-        size_t ln = pl->v[i].lineno;
-        switch (roles[i]) {
-        case PAGE_ROLE_TITLE:
-        case PAGE_ROLE_POSTER:
-            if (cur) {
-                rc = finish_record(r, cur, cur_line);
-                cur = NULL;
-                if (rc)
-                    break;
-            }
-            cur = bib_record_new(BIB_TYPE_SPEECH, NULL);
-            if (!cur)
-                return BIB_ENOMEM;
-            cur_line = ln;
-            has_abs = false;
-            rc = bib_record_set_text(cur, BIB_VAR_TITLE, s, n);
-            if (rc == 0 && roles[i] == PAGE_ROLE_POSTER)
-                rc = bib_record_set_text(cur, BIB_VAR_GENRE, "poster", 6);
-            if (rc == 0 && tn)
-                rc = bib_record_add_text(cur, BIB_VAR_KEYWORD, topic, tn);
-            break;
-        case PAGE_ROLE_ABSTRACT:
-            if (!cur || has_abs) {
-                char q[64];
-                quote(q, sizeof q, s, n);
-                bib_input_report(r->in, BIB_SEV_WARNING, ln, 1,
-                                 "abstract without a title, skipped: '%s'", q);
-                break;
-            }
-            has_abs = true;
-            rc = bib_record_set_text(cur, BIB_VAR_ABSTRACT, s, n);
-            break;
-        case PAGE_ROLE_VENUE: {
-            if (!cur)
-                break;
-            int year;
-            size_t nl;
-            if (!page_parse_venue(s, n, &year, &nl))
-                break;
-            rc = bib_record_set_text(cur, BIB_VAR_EVENT_TITLE, s, year ? nl : n);
-            if (rc == 0 && year) {
-                bib_date d;
-                memset(&d, 0, sizeof d);
-                d.nparts = 1;
-                d.parts[0].has_year = true;
-                d.parts[0].year = year;
-                rc = bib_record_set_date(cur, BIB_VAR_ISSUED, &d);
-            }
-            if (rc == 0)
-                rc = bib_record_add_extra(cur, FMT, "venue", s, n);
-            break;
-        }
-        default:
-            break;
-        }
-    }
-    if (cur) {
-        if (rc == 0)
-            rc = finish_record(r, cur, cur_line);
-        else
-            bib_record_free(cur);
-    }
-    return rc;
-}
-
-/* ---- pages -------------------------------------------------------------- */
 
 /* Labels lines [0..k) of the buffered page, queues its records and drops
  * those lines. */
@@ -733,7 +200,7 @@ static int process_page(struct page_reader *r, size_t k)
     for (size_t i = 0; i < k && !any; i++) {
         const char *s = pl.v[i].text;
         size_t n = pl.v[i].len;
-        trim(&s, &n);
+        page_trim_blank(&s, &n);
         any = n > 0;
     }
     int rc = 0;
@@ -751,37 +218,13 @@ static int process_page(struct page_reader *r, size_t k)
             while (f < k && !pl.v[f].len)
                 f++;
             char q[64];
-            quote(q, sizeof q, pl.v[f].text, pl.v[f].len);
+            page_quote(q, sizeof q, pl.v[f].text, pl.v[f].len);
             bib_input_report(r->in, BIB_SEV_ERROR, pl.v[f].lineno, 1,
                              "expected a publication-list page (profile, feed or topic), "
                              "found '%s'", q);
             r->pending = BIB_EPARSE;
         } else {
-            page_role *roles = malloc(k * sizeof *roles);
-            if (!roles || page_label_part(&pl, lay, roles, cont) != 0) {
-                free(roles);
-                return BIB_ENOMEM;
-            }
-            bool errors = false;
-            for (size_t i = 0; i < k; i++) {
-                if (roles[i] != PAGE_ROLE_OTHER)
-                    continue;
-                char q[64];
-                quote(q, sizeof q, pl.v[i].text, pl.v[i].len);
-                bib_input_report(r->in, r->strict ? BIB_SEV_ERROR : BIB_SEV_WARNING,
-                                 pl.v[i].lineno, 1, "line fits no role in this %s page: '%s'",
-                                 page_layout_name(lay), q);
-                errors = true;
-            }
-            if (lay == PAGE_LAYOUT_FEED || lay == PAGE_LAYOUT_PAPER)
-                rc = build_feed(r, &pl, roles);
-            else if (lay == PAGE_LAYOUT_TOPIC)
-                rc = build_topic(r, &pl, roles);
-            else
-                rc = build_profile(r, &pl, roles, cont);
-            free(roles);
-            if (errors && r->strict && rc == 0)
-                r->pending = BIB_EPARSE;
+            rc = label_and_build(r, &pl, lay, cont);
         }
     }
     page_lines_drop(&r->page, k);
@@ -899,14 +342,8 @@ static int page_open(bib_reader *rd, bib_input *in, const bib_options *opts)
     bib_buf_init(&r->owner);
     r->strict = bib_reader_is_strict(rd);
     const char *lay = bib_options_get(opts, "layout");
-    if (lay && strcmp(lay, "profile") == 0)
-        r->forced = PAGE_LAYOUT_PROFILE;
-    else if (lay && strcmp(lay, "feed") == 0)
-        r->forced = PAGE_LAYOUT_FEED;
-    else if (lay && strcmp(lay, "topic") == 0)
-        r->forced = PAGE_LAYOUT_TOPIC;
-    else if (lay && strcmp(lay, "paper") == 0)
-        r->forced = PAGE_LAYOUT_PAPER;
+    if (lay)
+        r->forced = page_layout_find(lay); /* "auto": none forced */
     const char *own = bib_options_get(opts, "owner");
     r->owner_author = own && strcmp(own, "author") == 0;
     long y = 0;
@@ -942,10 +379,10 @@ static int page_open(bib_reader *rd, bib_input *in, const bib_options *opts)
         }
         if (rc == 0 && bib_buf_failed(&all))
             rc = BIB_ENOMEM;
-        if (rc == 0 && page_html_to_lines(all.data, all.len, &r->html_lines) != 0) {
+        if (rc == 0)
+            rc = page_html_to_lines(all.data, all.len, &r->html_lines);
+        if (rc == BIB_EPARSE)
             bib_input_report(in, BIB_SEV_ERROR, 1, 1, "could not parse the HTML page");
-            rc = BIB_EPARSE;
-        }
         bib_buf_clear(&all);
         if (rc < 0)
             return rc;
@@ -984,7 +421,11 @@ static void page_close(bib_reader *rd)
 }
 
 static const bib_option_spec page_reader_options[] = {
-    {"layout", BIB_OPT_CHOICE, "auto,profile,feed,topic,paper", "auto",
+    {"layout", BIB_OPT_CHOICE, "auto"
+#define PAGE_LAYOUT_ROW(ID, name) "," #name
+#include "page_layouts.def"
+#undef PAGE_LAYOUT_ROW
+     , "auto",
      "the page layout; auto detects it for each page from its cues"},
     {"owner", BIB_OPT_CHOICE, "extra,author", "extra",
      "profile pages: keep the page owner as an extra, or also append it to the authors"},
@@ -1075,7 +516,8 @@ static const bib_format_desc page_format = {
                    "text or saved HTML",
     .extensions = "txt,html,htm",
     .mime = NULL,
-    .flags = 0,
+    /* HTML is read whole (libxml2 parses a document); text streams */
+    .flags = BIB_FORMAT_WHOLE_INPUT,
     .probe = probe_page,
     .reader = &page_reader_ops,
     .writer = NULL,
@@ -1088,3 +530,4 @@ BIB_PLUGIN_EXPORT const bib_plugin_desc bib_plugin_module = {
     .module_name = "page",
     .formats = formats,
 };
+

@@ -167,13 +167,13 @@ static bool declared_other_charset(const char *s, size_t len)
 int page_html_to_lines(const char *html, size_t len, page_lines *pl)
 {
     if (len > (size_t)INT32_MAX)
-        return -1;
+        return BIB_EPARSE;
     htmlDocPtr doc = htmlReadMemory(html, (int)len, NULL, declared_other_charset(html, len)
                                                           ? NULL : "UTF-8",
                                     HTML_PARSE_NONET | HTML_PARSE_NOERROR
                                         | HTML_PARSE_NOWARNING);
     if (!doc)
-        return -1;
+        return BIB_EPARSE;
     struct h2l h = {pl, BIB_BUF_INIT, 0, false, 0};
     xmlNode *root = xmlDocGetRootElement(doc);
     if (root)
@@ -181,5 +181,5 @@ int page_html_to_lines(const char *html, size_t len, page_lines *pl)
     flush(&h);
     bib_buf_clear(&h.cur);
     xmlFreeDoc(doc);
-    return h.failed ? -1 : 0;
+    return h.failed ? BIB_ENOMEM : BIB_OK;
 }

@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * page_text.c - the text side of the page reader: per-line features, the
- * name model (is this line one person's display name?), truncation
- * markers, the feed meta line and title/author splitter, poster venues,
- * layout detection, page boundaries in a stream, and the best-path
- * labelling of lines with roles (one small Viterbi per layout, emission
- * scores from the features, transition scores from the layout's grammar).
+ * page_text.c - the text side of the page reader: line lists, per-line
+ * features, the name model (is this line one person's display name?),
+ * truncation markers, the feed meta line and title/author splitter,
+ * poster venues.
  *
- * Not for: records (page.c builds them from the roles), HTML (page_html.c),
- * or name splitting into given/family (core's names.h does that).
+ * Not for: layout detection and page boundaries (page_detect.c), the
+ * best-path labelling (page_label.c), a layout's states, weights and
+ * records (layout_*.c), HTML (page_html.c), or name splitting into
+ * given/family (core's names.h does that).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -26,17 +26,17 @@ int page_lines_push(page_lines *pl, const char *s, size_t len, size_t lineno)
         size_t cap = pl->cap ? pl->cap * 2 : 64;
         page_line *v = realloc(pl->v, cap * sizeof *v);
         if (!v)
-            return -1;
+            return BIB_ENOMEM;
         pl->v = v;
         pl->cap = cap;
     }
     char *t = malloc(len + 1);
     if (!t)
-        return -1;
+        return BIB_ENOMEM;
     memcpy(t, s, len);
     t[len] = '\0';
     pl->v[pl->n++] = (page_line){t, len, lineno};
-    return 0;
+    return BIB_OK;
 }
 
 void page_lines_drop(page_lines *pl, size_t k)
@@ -66,16 +66,6 @@ const char *page_role_name(page_role r)
     return (unsigned)r < sizeof names / sizeof *names ? names[r] : "?";
 }
 
-const char *page_layout_name(page_layout l)
-{
-    switch (l) {
-    case PAGE_LAYOUT_PROFILE: return "profile";
-    case PAGE_LAYOUT_FEED: return "feed";
-    case PAGE_LAYOUT_TOPIC: return "topic";
-    case PAGE_LAYOUT_PAPER: return "paper";
-    default: return "none";
-    }
-}
 
 /* ---- characters ------------------------------------------------------ */
 
@@ -141,8 +131,8 @@ static bool is_hyphen_cp(uint32_t c)
     return c == '-' || c == 0x2010 || c == 0x2011;
 }
 
-/* Trims ASCII white space (and NBSP) at both ends. */
-static void trim(const char **s, size_t *len)
+/* Trims ASCII white space at both ends, NBSP at the end. */
+void page_trim(const char **s, size_t *len)
 {
     const char *p = *s;
     size_t n = *len;
@@ -152,6 +142,18 @@ static void trim(const char **s, size_t *len)
         n--;
     while (n >= 2 && (unsigned char)p[n - 2] == 0xC2 && (unsigned char)p[n - 1] == 0xA0)
         n -= 2;
+    *s = p;
+    *len = n;
+}
+
+void page_trim_blank(const char **s, size_t *len)
+{
+    const char *p = *s;
+    size_t n = *len;
+    while (n && (*p == ' ' || *p == '\t' || *p == '\r'))
+        p++, n--;
+    while (n && (p[n - 1] == ' ' || p[n - 1] == '\t' || p[n - 1] == '\r'))
+        n--;
     *s = p;
     *len = n;
 }
@@ -417,7 +419,7 @@ static int name_token(const char *t, size_t n)
 
 int page_name_score(const char *s, size_t len)
 {
-    trim(&s, &len);
+    page_trim(&s, &len);
     if (!len || bib_utf8_length(s, len) > 60)
         return PAGE_NAME_NO;
     for (size_t i = 0; i < len; i++) {
@@ -522,7 +524,7 @@ long page_find_abs_marker(const char *s, size_t len, size_t *mlen)
 
 long page_find_auth_marker(const char *s, size_t len)
 {
-    trim(&s, &len);
+    page_trim(&s, &len);
     /* " … (see N more)" / " … (voir N de plus)" at the end of the line */
     if (len < 8 || s[len - 1] != ')')
         return -1;
@@ -565,7 +567,7 @@ long page_find_auth_marker(const char *s, size_t len)
 
 bool page_parse_meta(const char *s, size_t len, page_meta *m)
 {
-    trim(&s, &len);
+    page_trim(&s, &len);
     memset(m, 0, sizeof *m);
     size_t i = 0;
     /* optional score with one decimal */
@@ -629,7 +631,7 @@ bool page_parse_meta(const char *s, size_t len, page_meta *m)
 
 bool page_parse_venue(const char *s, size_t len, int *year, size_t *name_len)
 {
-    trim(&s, &len);
+    page_trim(&s, &len);
     *year = 0;
     *name_len = 0;
     if (len < 3 || len > 60)
@@ -680,7 +682,7 @@ void page_split_commas(const char *s, size_t len, page_piece_fn fn, void *ctx)
         if (s[i] == ',' && s[i + 1] == ' ') {
             const char *p = s + st;
             size_t n = i - st;
-            trim(&p, &n);
+            page_trim(&p, &n);
             if (n)
                 fn(p, n, ctx);
             st = i + 2;
@@ -689,7 +691,7 @@ void page_split_commas(const char *s, size_t len, page_piece_fn fn, void *ctx)
     }
     const char *p = s + st;
     size_t n = len - st;
-    trim(&p, &n);
+    page_trim(&p, &n);
     if (n)
         fn(p, n, ctx);
 }
@@ -746,7 +748,7 @@ bool page_feed_split_line(const char *s, size_t len, page_feed_split *out)
     memset(out, 0, sizeof *out);
     const char *b = s;
     size_t n = len;
-    trim(&b, &n);
+    page_trim(&b, &n);
     size_t off = (size_t)(b - s);
     size_t end = off + n;
     /* " · org" at the end: a lower-case slug after U+00B7 */
@@ -828,7 +830,7 @@ bool page_feed_split_line(const char *s, size_t len, page_feed_split *out)
 
 bool page_is_heading(const char *s, size_t len)
 {
-    trim(&s, &len);
+    page_trim(&s, &len);
     static const char *const heads[] = {"Publications", "Latest Publications",
                                         "Dernières publications", "Dernières Publications",
                                         "Publications récentes", "Recent Publications",
@@ -881,7 +883,7 @@ static bool prose_opener(const char *w)
 void page_features(page_feat *f, const char *s, size_t len, const char *prev, size_t prev_len)
 {
     memset(f, 0, sizeof *f);
-    trim(&s, &len);
+    page_trim(&s, &len);
     if (!len) {
         f->blank = true;
         f->name = PAGE_NAME_NO;
@@ -901,7 +903,7 @@ void page_features(page_feat *f, const char *s, size_t len, const char *prev, si
     f->venue = page_parse_venue(s, len, &y, &nl);
     f->heading = page_is_heading(s, len);
     if (prev) {
-        trim(&prev, &prev_len);
+        page_trim(&prev, &prev_len);
         f->same_as_prev = prev_len == len && memcmp(prev, s, len) == 0;
     }
     f->name = page_name_score(s, len);
@@ -956,570 +958,3 @@ void page_features(page_feat *f, const char *s, size_t len, const char *prev, si
     f->prose = prose;
 }
 
-/* ---- best path --------------------------------------------------------- */
-
-int page_viterbi(size_t n, int k, const int *emit, const int *trans, const int *start,
-                 int *path)
-{
-    if (!n)
-        return 0;
-    long long *score = malloc((size_t)k * 2 * sizeof *score);
-    unsigned char *back = malloc(n * (size_t)k);
-    if (!score || !back) {
-        free(score);
-        free(back);
-        return -1;
-    }
-    long long *cur = score, *nxt = score + k;
-    const long long NEG = (long long)PAGE_NEG * 1000;
-    for (int s = 0; s < k; s++) {
-        int e = emit[s];
-        cur[s] = (start[s] <= PAGE_NEG || e <= PAGE_NEG) ? NEG : (long long)start[s] + e;
-        back[s] = 0;
-    }
-    for (size_t i = 1; i < n; i++) {
-        for (int s = 0; s < k; s++) {
-            long long best = NEG;
-            int arg = 0;
-            int e = emit[i * (size_t)k + (size_t)s];
-            for (int p = 0; p < k; p++) {
-                int t = trans[p * k + s];
-                if (t <= PAGE_NEG || cur[p] <= NEG)
-                    continue;
-                long long v = cur[p] + t;
-                if (v > best) {
-                    best = v;
-                    arg = p;
-                }
-            }
-            nxt[s] = (best <= NEG || e <= PAGE_NEG) ? NEG : best + e;
-            back[i * (size_t)k + (size_t)s] = (unsigned char)arg;
-        }
-        long long *tmp = cur;
-        cur = nxt;
-        nxt = tmp;
-    }
-    int arg = 0;
-    for (int s = 1; s < k; s++)
-        if (cur[s] > cur[arg])
-            arg = s;
-    for (size_t i = n; i-- > 0;) {
-        path[i] = arg;
-        arg = back[i * (size_t)k + (size_t)arg];
-    }
-    free(score);
-    free(back);
-    return 0;
-}
-
-/* ---- layout detection ------------------------------------------------ */
-
-static bool starts_with(const char *s, size_t len, const char *w)
-{
-    size_t n = strlen(w);
-    return len >= n && memcmp(s, w, n) == 0;
-}
-
-static bool is_portrait(const char *s, size_t len)
-{
-    return starts_with(s, len, "Portrait of ") || starts_with(s, len, "Portrait de ")
-           || starts_with(s, len, "Portrait d'") || starts_with(s, len, "Portrait d\xE2\x80\x99");
-}
-
-static bool is_lower_copy(const page_line *a, const page_line *b)
-{
-    const char *x = a->text, *y = b->text;
-    size_t xn = a->len, yn = b->len;
-    trim(&x, &xn);
-    trim(&y, &yn);
-    if (!xn || xn != yn || xn > 80)
-        return false;
-    bool differs = false;
-    for (size_t i = 0; i < xn; i++) {
-        char c = x[i];
-        if (c >= 'A' && c <= 'Z') {
-            c = (char)(c - 'A' + 'a');
-            differs = true;
-        }
-        if (c != y[i])
-            return false;
-    }
-    return differs || true;
-}
-
-static bool is_na(const page_line *l)
-{
-    const char *x = l->text;
-    size_t n = l->len;
-    trim(&x, &n);
-    return n == 3 && memcmp(x, "N/A", 3) == 0;
-}
-
-/* Index of the k-th non-blank line from `from`, or pl->n. */
-static size_t nonblank(const page_lines *pl, size_t from, int k)
-{
-    for (size_t i = from; i < pl->n; i++) {
-        const char *s = pl->v[i].text;
-        size_t n = pl->v[i].len;
-        trim(&s, &n);
-        if (n && k-- == 0)
-            return i;
-    }
-    return pl->n;
-}
-
-static bool topic_header_at(const page_lines *pl, size_t i)
-{
-    size_t a = nonblank(pl, i, 0), b = nonblank(pl, a + 1 < pl->n ? a + 1 : pl->n, 0);
-    if (a >= pl->n || b >= pl->n)
-        return false;
-    size_t c = nonblank(pl, b + 1, 0);
-    return c < pl->n && is_lower_copy(&pl->v[a], &pl->v[b]) && is_na(&pl->v[c]);
-}
-
-static bool has_word_ci(const char *s, size_t len, const char *w)
-{
-    size_t n = strlen(w);
-    for (size_t i = 0; i + n <= len; i++) {
-        size_t j = 0;
-        while (j < n) {
-            char c = s[i + j];
-            if (c >= 'A' && c <= 'Z')
-                c = (char)(c - 'A' + 'a');
-            if (c != w[j])
-                break;
-            j++;
-        }
-        if (j == n)
-            return true;
-    }
-    return false;
-}
-
-/* Lines of the feed site's single-paper page that no other page has: the
- * metrics line ("... h-index: 12 ..."), "Originality ...", "AI Analysis". */
-static bool is_paper_cue(const char *s, size_t n)
-{
-    return (n < 400 && has_word_ci(s, n, "h-index:")) || starts_with(s, n, "Originality")
-           || starts_with(s, n, "AI Analysis");
-}
-
-page_layout page_detect_layout(const page_lines *pl, const char **lang)
-{
-    int profile = 0, feed = 0, topic = 0, paper = 0, fr = 0, en = 0;
-    size_t first = nonblank(pl, 0, 0);
-    if (first < pl->n && is_portrait(pl->v[first].text, pl->v[first].len)) {
-        profile += 20;
-        if (starts_with(pl->v[first].text, pl->v[first].len, "Portrait of "))
-            en += 3;
-        else
-            fr += 3;
-    }
-    if (topic_header_at(pl, 0))
-        topic += 20;
-    int metas = 0, venues = 0, absm = 0, heads = 0;
-    for (size_t i = 0; i < pl->n; i++) {
-        const char *s = pl->v[i].text;
-        size_t n = pl->v[i].len;
-        trim(&s, &n);
-        if (!n)
-            continue;
-        page_meta m;
-        if (page_parse_meta(s, n, &m))
-            metas++;
-        int y;
-        size_t nl;
-        if (page_parse_venue(s, n, &y, &nl))
-            venues++;
-        size_t ml;
-        long at = page_find_abs_marker(s, n, &ml);
-        if (at >= 0) {
-            absm++;
-            if (ml > 14)
-                fr++;
-            else
-                en++;
-        }
-        if (page_is_heading(s, n))
-            heads++;
-        static const char *const en_heads[] = {"Research Topics", "Biography",
-                                               "Current Students", NULL};
-        static const char *const fr_heads[] = {"Sujets de recherche", "Biographie",
-                                               "Étudiants actuels", NULL};
-        for (const char *const *h = en_heads; *h; h++)
-            if (strlen(*h) == n && memcmp(*h, s, n) == 0)
-                en += 2, profile += 3;
-        for (const char *const *h = fr_heads; *h; h++)
-            if (strlen(*h) == n && memcmp(*h, s, n) == 0)
-                fr += 2, profile += 3;
-        if (n < 200 && has_word_ci(s, n, "cookie"))
-            profile += 1;
-        if (is_paper_cue(s, n))
-            paper += 10;
-    }
-    profile += (heads ? 8 : 0) + (absm > 5 ? 10 : 2 * absm);
-    feed += metas > 10 ? 40 : 4 * metas;
-    topic += venues > 5 ? 10 : 2 * venues;
-    *lang = fr > en ? "fr" : "en";
-    if (paper && metas <= 1 && paper + 4 * metas > profile && paper > topic)
-        return PAGE_LAYOUT_PAPER;
-    if (profile == 0 && feed == 0 && topic == 0)
-        return PAGE_LAYOUT_NONE;
-    if (feed > profile && feed > topic)
-        return PAGE_LAYOUT_FEED;
-    if (topic > profile)
-        return PAGE_LAYOUT_TOPIC;
-    if (profile <= 2 && !heads)
-        return PAGE_LAYOUT_NONE;
-    return PAGE_LAYOUT_PROFILE;
-}
-
-size_t page_safe_cut(const page_lines *pl)
-{
-    for (size_t i = pl->n, k = 0; i-- > 1 && k < 1000; k++) {
-        page_feat f;
-        page_features(&f, pl->v[i].text, pl->v[i].len, NULL, 0);
-        if (f.abs_marker || f.venue || f.prose >= 3)
-            return i + 1;
-    }
-    return pl->n;
-}
-
-bool page_is_cookie_line(const char *s, size_t len)
-{
-    return len < 200 && has_word_ci(s, len, "cookie");
-}
-
-size_t page_boundary(const page_lines *pl, size_t i, page_layout current, bool cookie_seen)
-{
-    size_t first = nonblank(pl, 0, 0);
-    if (first >= i)
-        return (size_t)-1; /* nothing before it in this page */
-    const page_line *l = &pl->v[i];
-    if (is_portrait(l->text, l->len))
-        return i;
-    if (i >= 2 && is_na(l)) {
-        /* the two non-blank lines before it */
-        size_t b = i, a;
-        while (b-- > 0 && !pl->v[b].len) {
-        }
-        if (b < i && b > 0) {
-            a = b;
-            while (a-- > 0 && !pl->v[a].len) {
-            }
-            if (a < b && is_lower_copy(&pl->v[a], &pl->v[b]) && a > first)
-                return a;
-        }
-    }
-    page_meta m;
-    if (current != PAGE_LAYOUT_FEED && page_parse_meta(l->text, l->len, &m))
-        return i;
-    /* a single-paper page after a feed: its metrics or analysis line comes
-     * a few lines after its meta line, where the new page starts */
-    if (current == PAGE_LAYOUT_FEED && is_paper_cue(l->text, l->len)) {
-        for (size_t j = i, k = 0; j-- > first + 1 && k < 8; k++)
-            if (page_parse_meta(pl->v[j].text, pl->v[j].len, &m))
-                return j;
-    }
-    /* the cookie-consent block of a redesigned profile: a new page unless
-     * this page already had one; its two or three news lines come first */
-    if (!cookie_seen && page_is_cookie_line(l->text, l->len)) {
-        size_t nb = 0;
-        for (size_t j = first; j < i; j++)
-            nb += pl->v[j].len > 0;
-        if (nb <= 3)
-            return (size_t)-1; /* only the news lines of this page before it */
-        size_t b = i;
-        for (int k = 0; k < 3 && b > first + 1; k++) {
-            const page_line *p = &pl->v[b - 1];
-            page_feat f;
-            page_features(&f, p->text, p->len, NULL, 0);
-            if (f.blank || f.chars > 120 || f.prose >= 3 || f.venue || f.abs_marker || f.meta)
-                break;
-            b--;
-        }
-        return b;
-    }
-    return (size_t)-1;
-}
-
-/* ---- labelling ---------------------------------------------------------- */
-
-enum { P_T, P_A, P_B, P_X, P_K };       /* profile zone states */
-enum { F_M, F_TA, F_B, F_X, F_K };      /* feed states */
-enum { W_H, W_T, W_B, W_P, W_V, W_X, W_K }; /* topic page states */
-
-static int min_i(int a, int b) { return a < b ? a : b; }
-
-static void emit_profile(const page_feat *f, int *e)
-{
-    int t = 0;
-    if (f->abs_marker || f->auth_marker)
-        t -= 30;
-    if (f->placeholder)
-        t -= 40;
-    if (f->prose >= 3)
-        t -= 2 * f->prose;
-    if (f->chars > 300)
-        t -= 10;
-    t += min_i(f->titleish, 2);
-    e[P_T] = t;
-    if (f->auth_marker)
-        e[P_A] = 30;
-    else if (f->name == PAGE_NAME_NO)
-        e[P_A] = PAGE_NEG;
-    else
-        e[P_A] = f->name - (f->same_as_prev ? 50 : 0);
-    if (f->abs_marker)
-        e[P_B] = 30;
-    else
-        e[P_B] = 2 * f->prose - 4 - (f->chars < 80 ? (f->sentence_end ? 3 : 6) : 0);
-    /* pronouns and verbs of running prose ("we show", "is") */
-    e[P_B] += 2 * min_i(f->verbish, 2);
-    e[P_T] -= min_i(f->verbish, 2);
-    if (f->sentence_end) {
-        /* a full stop after a real sentence: short abstracts have no
-         * marker, and titles rarely end so */
-        e[P_B] += 3;
-        e[P_T] -= 3;
-    }
-    e[P_X] = -25;
-}
-
-static void emit_feed(const page_feat *f, const char *s, size_t len, int *e)
-{
-    e[F_M] = f->meta ? 20 : PAGE_NEG;
-    if (f->meta) {
-        e[F_TA] = e[F_B] = PAGE_NEG;
-    } else {
-        page_feed_split sp;
-        bool ok = page_feed_split_line(s, len, &sp);
-        e[F_TA] = ok ? (sp.confident ? 8 : 4) : -2;
-        if (f->placeholder)
-            e[F_TA] -= 40;
-        if (f->prose >= 3)
-            e[F_TA] -= 2 * f->prose;
-        e[F_B] = 2 * f->prose - 2 - (f->chars < 80 ? 6 : 0);
-    }
-    e[F_X] = -25;
-}
-
-static void emit_topic(const page_feat *f, size_t idx, const page_lines *pl, size_t li,
-                       int *e)
-{
-    /* header cues: the topic name, its lower-case slug, "N/A" */
-    int h = -8;
-    if (idx == 0 && f->chars <= 80)
-        h = 6;
-    if (li > 0 && is_lower_copy(&pl->v[li - 1], &pl->v[li]))
-        h = 10;
-    if (is_na(&pl->v[li]))
-        h = 10;
-    if (f->prose >= 3)
-        h = 0;
-    e[W_H] = h;
-    int t = 1;
-    if (f->prose >= 3)
-        t -= 2 * f->prose;
-    if (f->chars > 300)
-        t -= 10;
-    if (f->venue)
-        t -= 10;
-    if (f->placeholder)
-        t -= 40;
-    e[W_T] = t;
-    e[W_P] = t;
-    e[W_B] = f->venue ? PAGE_NEG : 2 * f->prose - 2 - (f->chars < 80 ? 6 : 0);
-    if (f->sentence_end && !f->venue) {
-        e[W_B] += 3;
-        e[W_T] -= 3;
-        e[W_P] -= 3;
-    }
-    e[W_V] = f->venue ? 10 : PAGE_NEG;
-    e[W_X] = -25;
-}
-
-/* The single-paper page holds one record: the title is the first line
- * (after the meta line when there is one); machine-written summaries sit
- * between the title and the real abstract, so the abstract is the last
- * paragraph of prose; every other line is page chrome. */
-static int label_paper(const page_lines *pl, page_role *roles)
-{
-    size_t n = pl->n, title = n, abs = n;
-    bool meta = false;
-    for (size_t i = 0; i < n; i++) {
-        const char *s = pl->v[i].text;
-        size_t len = pl->v[i].len;
-        trim(&s, &len);
-        if (!len)
-            continue;
-        page_meta m;
-        roles[i] = PAGE_ROLE_HEADER;
-        if (!meta && title == n && page_parse_meta(s, len, &m)) {
-            roles[i] = PAGE_ROLE_META;
-            meta = true;
-            continue;
-        }
-        if (title == n) {
-            title = i;
-            continue;
-        }
-        page_feat f;
-        page_features(&f, s, len, NULL, 0);
-        if (f.prose >= 3 && f.chars > 150 && !is_paper_cue(s, len))
-            abs = i;
-    }
-    if (title < n)
-        roles[title] = PAGE_ROLE_TITLE;
-    if (abs < n)
-        roles[abs] = PAGE_ROLE_ABSTRACT;
-    return 0;
-}
-
-int page_label(const page_lines *pl, page_layout layout, page_role *roles)
-{
-    return page_label_part(pl, layout, roles, false);
-}
-
-int page_label_part(const page_lines *pl, page_layout layout, page_role *roles,
-                    bool continuation)
-{
-    size_t n = pl->n;
-    for (size_t i = 0; i < n; i++)
-        roles[i] = PAGE_ROLE_BLANK;
-    if (!n)
-        return 0;
-    /* the lines the best path runs over */
-    size_t zone = 0;
-    if (layout == PAGE_LAYOUT_PROFILE && !continuation) {
-        /* the header ends at the publications heading: anchor on it, never
-         * on chrome that changes between crawls */
-        size_t h = n;
-        for (size_t i = 0; i < n; i++)
-            if (page_is_heading(pl->v[i].text, pl->v[i].len)) {
-                h = i;
-                break;
-            }
-        if (h == n) {
-            /* redesigned pages without a heading: records follow the
-             * cookie-consent block */
-            size_t c = n;
-            for (size_t i = 0; i < n; i++)
-                if (pl->v[i].len < 300 && has_word_ci(pl->v[i].text, pl->v[i].len, "cookie"))
-                    c = i;
-            h = c;
-        }
-        for (size_t i = 0; i < n && i <= h; i++)
-            if (pl->v[i].len)
-                roles[i] = (i == h && page_is_heading(pl->v[i].text, pl->v[i].len))
-                               ? PAGE_ROLE_SECTION : PAGE_ROLE_HEADER;
-        if (h == n)
-            return 0;
-        zone = h + 1;
-    }
-    if (layout == PAGE_LAYOUT_PAPER)
-        return label_paper(pl, roles);
-    size_t *idx = malloc((n - zone + 1) * sizeof *idx);
-    int k = layout == PAGE_LAYOUT_FEED ? F_K : layout == PAGE_LAYOUT_TOPIC ? W_K : P_K;
-    int *emit = calloc((n - zone + 1) * (size_t)k, sizeof *emit);
-    int *path = malloc((n - zone + 1) * sizeof *path);
-    if (!idx || !emit || !path) {
-        free(idx);
-        free(emit);
-        free(path);
-        return -1;
-    }
-    size_t m = 0, last = n;
-    for (size_t i = n; i-- > zone;)
-        if (pl->v[i].len) {
-            last = i;
-            break;
-        }
-    const char *prev = NULL;
-    size_t prev_len = 0;
-    for (size_t i = zone; i < n; i++) {
-        const char *s = pl->v[i].text;
-        size_t len = pl->v[i].len;
-        trim(&s, &len);
-        if (!len)
-            continue;
-        page_feat f;
-        page_features(&f, s, len, prev, prev_len);
-        int *e = emit + m * (size_t)k;
-        if (layout == PAGE_LAYOUT_FEED)
-            emit_feed(&f, s, len, e);
-        else if (layout == PAGE_LAYOUT_TOPIC)
-            emit_topic(&f, m, pl, i, e);
-        else
-            emit_profile(&f, e);
-        if (f.placeholder) {
-            /* "----", "N/A": no record text; only a topic header keeps it */
-            for (int st = 0; st < k - 1; st++)
-                if (!(layout == PAGE_LAYOUT_TOPIC && st == W_H) && e[st] > PAGE_NEG)
-                    e[st] -= 40;
-        }
-        if (layout == PAGE_LAYOUT_PROFILE && i == last) {
-            /* a page cut inside an abstract ends on a short fragment that
-             * reads like a title: prefer prose when it starts like prose */
-            int bonus = (f.opener ? 6 : 0) + (f.verbish ? 3 : 0);
-            e[P_B] += bonus;
-            e[P_T] -= bonus;
-        }
-        idx[m++] = i;
-        prev = s;
-        prev_len = len;
-    }
-    int rc = 0;
-    if (layout == PAGE_LAYOUT_FEED) {
-        static const int start[F_K] = {0, -5, -20, 0};
-        static const int trans[F_K * F_K] = {
-            /* to:   M         TA        B         X */
-            /* M  */ -5,       0,        -10,      0,
-            /* TA */ 0,        -8,       0,        0,
-            /* B  */ 0,        -10,      -12,      0,
-            /* X  */ 0,        0,        0,        0,
-        };
-        rc = page_viterbi(m, F_K, emit, trans, start, path);
-        static const page_role map[F_K] = {PAGE_ROLE_META, PAGE_ROLE_TITLE_AUTHORS,
-                                           PAGE_ROLE_ABSTRACT, PAGE_ROLE_OTHER};
-        for (size_t j = 0; rc == 0 && j < m; j++)
-            roles[idx[j]] = map[path[j]];
-    } else if (layout == PAGE_LAYOUT_TOPIC) {
-        static const int start[W_K] = {0, -3, -20, -3, PAGE_NEG, -5};
-        static const int trans[W_K * W_K] = {
-            /* to:   H         T         B         P         V         X */
-            /* H  */ 0,        0,        PAGE_NEG, 0,        PAGE_NEG, 0,
-            /* T  */ PAGE_NEG, -1,       0,        0,        PAGE_NEG, 0,
-            /* B  */ PAGE_NEG, 0,        -12,      0,        PAGE_NEG, 0,
-            /* P  */ PAGE_NEG, PAGE_NEG, PAGE_NEG, PAGE_NEG, 0,        0,
-            /* V  */ PAGE_NEG, -2,       PAGE_NEG, 0,        -12,      0,
-            /* X  */ PAGE_NEG, 0,        0,        0,        0,        0,
-        };
-        rc = page_viterbi(m, W_K, emit, trans, start, path);
-        static const page_role map[W_K] = {PAGE_ROLE_HEADER, PAGE_ROLE_TITLE,
-                                           PAGE_ROLE_ABSTRACT, PAGE_ROLE_POSTER,
-                                           PAGE_ROLE_VENUE, PAGE_ROLE_OTHER};
-        for (size_t j = 0; rc == 0 && j < m; j++)
-            roles[idx[j]] = map[path[j]];
-    } else {
-        /* the first line after the heading is a title; an untitled record
-         * (an abstract first) is possible but costly */
-        static const int start[P_K] = {0, PAGE_NEG, -15, -5};
-        static const int trans[P_K * P_K] = {
-            /* to:   T         A         B         X */
-            /* T  */ -2,       0,        0,        0,
-            /* A  */ 0,        0,        0,        0,
-            /* B  */ 0,        PAGE_NEG, -20,      0,
-            /* X  */ 0,        PAGE_NEG, -15,      0,
-        };
-        rc = page_viterbi(m, P_K, emit, trans, start, path);
-        static const page_role map[P_K] = {PAGE_ROLE_TITLE, PAGE_ROLE_AUTHOR,
-                                           PAGE_ROLE_ABSTRACT, PAGE_ROLE_OTHER};
-        for (size_t j = 0; rc == 0 && j < m; j++)
-            roles[idx[j]] = map[path[j]];
-    }
-    free(idx);
-    free(emit);
-    free(path);
-    return rc;
-}

@@ -2,8 +2,10 @@
 /*
  * pageint.h - internals of the page module shared by its files and its
  * Check suites: the line list of one page, per-line features, the name
- * model, the feed splitter, layout detection, the best-path labeller and
- * the HTML-to-lines step.
+ * model, the feed splitter, the layout descriptors (page_layouts.def and
+ * layout_*.c), layout detection, the best-path labeller, the record
+ * builders and the HTML-to-lines step. Functions that can fail return a
+ * bib_status (BIB_OK, BIB_ENOMEM, ...).
  *
  * Not for: other plugins (nothing here is installed or exported; the
  * module's only exported symbol is bib_plugin_module).
@@ -13,6 +15,11 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+
+#include "bibconv/buf.h"
+#include "bibconv/common.h"
+#include "bibconv/io.h"
+#include "bibconv/record.h"
 
 /* One line of a page: text without its line end (owned by the page, NUL
  * terminated, trailing white space kept) and its 1-based input line. */
@@ -28,19 +35,21 @@ typedef struct page_lines {
     size_t n, cap;
 } page_lines;
 
-/* Appends a copy of s[0..len). Returns 0 or -1 (out of memory). */
+/* Appends a copy of s[0..len). Returns BIB_OK or BIB_ENOMEM. */
 int page_lines_push(page_lines *pl, const char *s, size_t len, size_t lineno);
 /* Frees the first k lines and moves the rest down. */
 void page_lines_drop(page_lines *pl, size_t k);
 /* Frees every line and the array. */
 void page_lines_free(page_lines *pl);
 
+/* A layout is an index into the table of layout descriptors
+ * (page_layouts.def); 0 is "none". */
 typedef enum page_layout {
     PAGE_LAYOUT_NONE = 0,
-    PAGE_LAYOUT_PROFILE,
-    PAGE_LAYOUT_FEED,
-    PAGE_LAYOUT_TOPIC,
-    PAGE_LAYOUT_PAPER       /* the feed site's single-paper page */
+#define PAGE_LAYOUT_ROW(ID, name) PAGE_LAYOUT_##ID,
+#include "page_layouts.def"
+#undef PAGE_LAYOUT_ROW
+    PAGE_LAYOUT_END        /* one past the last layout */
 } page_layout;
 
 /* Line roles, the labeller's states. */
@@ -143,8 +152,8 @@ void page_split_commas(const char *s, size_t len, page_piece_fn fn, void *ctx);
 bool page_is_heading(const char *s, size_t len);
 
 /* Best path: n positions, k states; emit[i*k+s], trans[a*k+b], start[s];
- * fills path[0..n). Scores are integers, PAGE_NEG forbids. Returns 0 or -1
- * (out of memory). */
+ * fills path[0..n). Scores are integers, PAGE_NEG forbids. Returns BIB_OK
+ * or BIB_ENOMEM. */
 #define PAGE_NEG (-1000000)
 int page_viterbi(size_t n, int k, const int *emit, const int *trans,
                  const int *start, int *path);
@@ -154,7 +163,7 @@ int page_viterbi(size_t n, int k, const int *emit, const int *trans,
 page_layout page_detect_layout(const page_lines *pl, const char **lang);
 
 /* Labels every line of the page with a role for `layout`. roles[] has
- * pl->n entries. Returns 0 or -1 (out of memory). */
+ * pl->n entries. Returns BIB_OK or BIB_ENOMEM. */
 int page_label(const page_lines *pl, page_layout layout, page_role *roles);
 
 /* The same for a part of an over-long page: a continuation has no header
@@ -182,11 +191,158 @@ bool page_is_cookie_line(const char *s, size_t len);
 /* HTML to lines: parses an HTML document with libxml2 (no network, no
  * errors or warnings printed), block elements become lines, scripts,
  * styles, navigation, header and footer dropped, img alt text kept as a
- * line. Appends to pl. Returns 0, or -1 when the document cannot be
- * parsed or memory runs out. */
+ * line. Appends to pl. Returns BIB_OK, BIB_EPARSE when the document
+ * cannot be parsed, or BIB_ENOMEM. */
 int page_html_to_lines(const char *html, size_t len, page_lines *pl);
 
 /* True when the head of an input looks like HTML. */
 bool page_looks_html(const char *s, size_t len);
+
+/* ---- text helpers shared by the page files ------------------------------ */
+
+/* Trims spaces, tabs and CRs at both ends and no-break spaces at the end
+ * (the line side: features, detection, labelling). */
+void page_trim(const char **s, size_t *len);
+/* Trims spaces, tabs and CRs only (the record side: a value keeps what
+ * the page shows). */
+void page_trim_blank(const char **s, size_t *len);
+/* True when s[0..len) starts with the NUL-terminated w. */
+bool page_starts_with(const char *s, size_t len, const char *w);
+/* True when the lower-case ASCII w occurs in s[0..len), ASCII case
+ * folded. */
+bool page_has_word_ci(const char *s, size_t len, const char *w);
+/* True when line b is the lower-case slug of line a: equal once a's ASCII
+ * capitals are folded, and a has at least one capital (a line repeated
+ * as is is a repeated record, not a name and its slug). */
+bool page_is_lower_copy(const page_line *a, const page_line *b);
+/* True for the placeholder line "N/A" (the topic header's third line). */
+bool page_is_na(const page_line *l);
+/* True for a profile's portrait line ("Portrait of NAME"). */
+bool page_is_portrait(const char *s, size_t len);
+/* True for a line only the feed site's single-paper page has (the metrics
+ * line with "h-index:", "Originality ...", "AI Analysis"). */
+bool page_is_paper_cue(const char *s, size_t n);
+/* Index of the k-th non-blank line from `from`, or pl->n. */
+size_t page_nonblank(const page_lines *pl, size_t from, int k);
+
+/* ---- layout descriptors ------------------------------------------------- */
+
+/* Cue counts of one page, gathered in one pass by page_detect_layout for
+ * every layout's score function. */
+typedef struct page_cues {
+    int metas;          /* feed meta lines */
+    int venues;         /* poster venue lines */
+    int abs_markers;    /* abstract markers "… (see more)" */
+    int headings;       /* publications headings */
+    int en, fr;         /* language evidence */
+    int own[PAGE_LAYOUT_END]; /* points from each layout's cue hooks */
+} page_cues;
+
+/* What the emission function of a layout sees of one line. */
+typedef struct page_emit_in {
+    const page_feat *f;    /* its features */
+    const char *s;         /* the trimmed line */
+    size_t len;
+    const page_lines *pl;  /* the page */
+    size_t li;             /* index of the line in pl */
+    size_t pos;            /* position among the labelled lines (0: first) */
+    bool last;             /* the last non-blank line of the page */
+} page_emit_in;
+
+/* What a record builder needs of the reader. */
+typedef struct page_build {
+    bib_input *in;         /* for diagnostics (borrowed) */
+    long year;             /* -O year: 0 when not given */
+    bool owner_author;     /* -O owner=author */
+    bool continuation;     /* the lines continue an over-long page */
+    bib_buf *owner;        /* the profile owner, kept for continuations
+                            * (borrowed; the builder may rewrite it) */
+    /* Takes ownership of rec (freed on failure too); line is its first
+     * input line. Returns a bib_status. */
+    int (*emit)(void *ctx, bib_record *rec, size_t line);
+    void *ctx;
+} page_build;
+
+/* One layout: how it is recognised, labelled and turned into records.
+ * Adding a layout is one layout_NAME.c defining page_layout_NAME and one
+ * row in page_layouts.def (docs/page.md, "Adding a layout"). */
+typedef struct page_layout_desc {
+    const char *name;      /* "profile": -O layout=, diagnostics */
+    /* -- cues (detection; any hook may be NULL) -- */
+    /* Points from the page as a whole (its first lines); may add language
+     * evidence to c->en / c->fr. */
+    int (*page_cue)(const page_lines *pl, page_cues *c);
+    /* Points from one trimmed non-blank line; may add language evidence. */
+    int (*line_cue)(const char *s, size_t len, page_cues *c);
+    /* The layout's score from the cue counts (c->own[its index] holds
+     * its own points); the highest score wins, ties to the earlier row. */
+    int (*score)(const page_cues *c, int own);
+    /* A winning score is accepted only when this says so (NULL: any score
+     * above 0). */
+    bool (*accept)(const page_cues *c, int score);
+    /* With no layout's cues, a layout with this hook may still claim the
+     * page when its shape fits (page_fallback_order gives the order). */
+    bool (*fits)(const page_lines *pl);
+    /* In a stream, the index where a new page of this layout starts at
+     * line i (lines [first..i] held, `current` the layout of the page held
+     * so far), or (size_t)-1. */
+    size_t (*starts_page)(const page_lines *pl, size_t i, size_t first, page_layout current,
+                          bool cookie_seen);
+    /* -- labelling: states, allowed transitions, emissions -- */
+    int nstates;             /* the last state is "other" (fits no role) */
+    const char *const *state_names;
+    const page_role *state_roles;  /* role of each state */
+    const int *start;        /* start[s]; PAGE_NEG forbids */
+    const int *trans;        /* trans[a * nstates + b]; PAGE_NEG forbids */
+    unsigned features;       /* PAGE_FEAT_* bits the emission reads */
+    void (*emit)(const page_emit_in *in, int *e); /* e[nstates] */
+    int placeholder_state;   /* the state a placeholder line may keep, or -1 */
+    /* Marks the lines before the labelled zone (header, section) and sets
+     * *zone to its first line; returns false when no record can follow.
+     * NULL: the zone is the whole page. Not called on continuations. */
+    bool (*header)(const page_lines *pl, page_role *roles, size_t *zone);
+    /* Replaces the best path (NULL: use it). Returns a bib_status. */
+    int (*label)(const page_lines *pl, page_role *roles);
+    /* -- records: builds the records of the labelled lines, handing each
+     * to b->emit. Returns a bib_status. -- */
+    int (*build)(const page_build *b, const page_lines *pl, const page_role *roles);
+} page_layout_desc;
+
+/* Bits of page_layout_desc.features: the features a layout's emission
+ * function reads (the inputs of its weights). */
+enum {
+    PAGE_FEAT_CHARS = 1u << 0, PAGE_FEAT_ABS_MARKER = 1u << 1,
+    PAGE_FEAT_AUTH_MARKER = 1u << 2, PAGE_FEAT_META = 1u << 3, PAGE_FEAT_VENUE = 1u << 4,
+    PAGE_FEAT_SAME_AS_PREV = 1u << 5, PAGE_FEAT_PLACEHOLDER = 1u << 6,
+    PAGE_FEAT_OPENER = 1u << 7, PAGE_FEAT_SENTENCE_END = 1u << 8,
+    PAGE_FEAT_VERBISH = 1u << 9, PAGE_FEAT_NAME = 1u << 10, PAGE_FEAT_TITLEISH = 1u << 11,
+    PAGE_FEAT_PROSE = 1u << 12, PAGE_FEAT_FEED_SPLIT = 1u << 13, PAGE_FEAT_SLUG = 1u << 14,
+    PAGE_FEAT_POSITION = 1u << 15, PAGE_FEAT_LAST = 1u << 16
+};
+
+#define PAGE_LAYOUT_ROW(ID, name) extern const page_layout_desc page_layout_##name;
+#include "page_layouts.def"
+#undef PAGE_LAYOUT_ROW
+
+/* The descriptor of a layout; NULL for PAGE_LAYOUT_NONE or out of range. */
+const page_layout_desc *page_layout_get(page_layout l);
+/* The layout named `name` ("feed"), PAGE_LAYOUT_NONE when none is. */
+page_layout page_layout_find(const char *name);
+/* The layouts tried, in order, on a page that shows no layout's cues
+ * (PAGE_LAYOUT_NONE ends the list). */
+extern const page_layout page_fallback_order[];
+
+/* ---- record builders' helpers ---------------------------------------- */
+
+/* The format name of the page module's extras ("page"). */
+extern const char PAGE_FMT[];
+/* A short quote of a line for diagnostics (at most ~20 characters). */
+void page_quote(char *out, size_t cap, const char *s, size_t len);
+/* Appends one display name ("Ann B. Smith") to the authors of rec; text
+ * without letters is kept as a literal. Returns a bib_status. */
+int page_add_display_name(bib_record *rec, const char *s, size_t len);
+/* The layouts' record builders shared between layouts (the single-paper
+ * page builds its record as a feed entry). */
+int page_build_feed(const page_build *b, const page_lines *pl, const page_role *roles);
 
 #endif /* BIBCONV_PAGEINT_H */

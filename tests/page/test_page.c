@@ -345,6 +345,57 @@ START_TEST(test_boundaries)
 }
 END_TEST
 
+START_TEST(test_lower_copy)
+{
+    static const struct {
+        const char *a, *b;
+        bool want;
+    } cases[] = {
+        {"Vision", "vision", true},
+        {"Deep Learning", "deep learning", true},
+        {"fMRI", "fmri", true},
+        {"vision", "vision", false},  /* repeated as is: not a slug */
+        {"Vision", "Vision", false},
+        {"Vision", "visions", false},
+        {"Vision", "VISION", false},
+        {"", "", false},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        page_line a = {(char *)cases[i].a, strlen(cases[i].a), 1};
+        page_line b = {(char *)cases[i].b, strlen(cases[i].b), 2};
+        ck_assert_msg(page_is_lower_copy(&a, &b) == cases[i].want, "%s / %s", cases[i].a,
+                      cases[i].b);
+    }
+    /* a repeated line before "N/A" is no topic header */
+    page_lines pl;
+    load(&pl, "vision\nvision\nN/A\nA talk");
+    const char *lang;
+    ck_assert_int_eq(page_detect_layout(&pl, &lang), PAGE_LAYOUT_NONE);
+    page_lines_free(&pl);
+}
+END_TEST
+
+START_TEST(test_layout_table)
+{
+    /* every row of page_layouts.def is a complete descriptor, found by name */
+    for (int l = PAGE_LAYOUT_NONE + 1; l < PAGE_LAYOUT_END; l++) {
+        const page_layout_desc *d = page_layout_get((page_layout)l);
+        ck_assert_ptr_nonnull(d);
+        ck_assert_int_eq(page_layout_find(d->name), l);
+        ck_assert_str_eq(page_layout_name((page_layout)l), d->name);
+        ck_assert_ptr_nonnull(d->build);
+        ck_assert(d->label || (d->nstates > 1 && d->emit && d->start && d->trans
+                               && d->state_roles && d->state_names));
+        if (!d->label)
+            ck_assert_int_eq(d->state_roles[d->nstates - 1], PAGE_ROLE_OTHER);
+    }
+    ck_assert_ptr_null(page_layout_get(PAGE_LAYOUT_NONE));
+    ck_assert_ptr_null(page_layout_get(PAGE_LAYOUT_END));
+    ck_assert_int_eq(page_layout_find("auto"), PAGE_LAYOUT_NONE);
+    ck_assert_str_eq(page_layout_name(PAGE_LAYOUT_NONE), "none");
+}
+END_TEST
+
 /* ---- best path ---------------------------------------------------------- */
 
 START_TEST(test_viterbi)
@@ -392,4 +443,5 @@ BIB_TEST_MAIN("page", test_markers, test_meta_lines, test_venues, test_names_acc
               test_profile_short_abstract,
               test_profile_cut_author_list, test_profile_marker_own_line,
               test_profile_cut_page, test_feed_and_topic,
-              test_layout_detection, test_boundaries, test_viterbi, test_html_lines)
+              test_layout_detection, test_lower_copy, test_layout_table, test_boundaries,
+              test_viterbi, test_html_lines)

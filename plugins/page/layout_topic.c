@@ -1,0 +1,223 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * layout_topic.c - the seminar topic page: a header (the topic name, its
+ * lower-case slug, "N/A"), then talks (a title and an abstract, or none)
+ * and posters (a title and a "Venue Year" line). Its cues, states,
+ * transitions, emission scores and record builder (records of type
+ * speech, genre poster for posters, the topic as a keyword).
+ *
+ * Not for: the venue grammar (page_text.c).
+ */
+#include <string.h>
+
+#include "bibconv/dates.h"
+#include "pageint.h"
+
+/* ---- cues --------------------------------------------------------------- */
+
+/* The topic header from line i on: a name, its lower-case slug, "N/A". */
+static bool topic_header_at(const page_lines *pl, size_t i)
+{
+    size_t a = page_nonblank(pl, i, 0),
+           b = page_nonblank(pl, a + 1 < pl->n ? a + 1 : pl->n, 0);
+    if (a >= pl->n || b >= pl->n)
+        return false;
+    size_t c = page_nonblank(pl, b + 1, 0);
+    return c < pl->n && page_is_lower_copy(&pl->v[a], &pl->v[b]) && page_is_na(&pl->v[c]);
+}
+
+static int topic_page_cue(const page_lines *pl, page_cues *c)
+{
+    (void)c;
+    return topic_header_at(pl, 0) ? 20 : 0;
+}
+
+static int topic_score(const page_cues *c, int own)
+{
+    return own + (c->venues > 5 ? 10 : 2 * c->venues);
+}
+
+/* A topic header starts a new page: at its "N/A" line, the page starts
+ * at the topic name two non-blank lines before. */
+static size_t topic_starts_page(const page_lines *pl, size_t i, size_t first,
+                                page_layout current, bool cookie_seen)
+{
+    (void)current;
+    (void)cookie_seen;
+    if (i < 2 || !page_is_na(&pl->v[i]))
+        return (size_t)-1;
+    size_t b = i, a;
+    while (b-- > 0 && !pl->v[b].len) {
+    }
+    if (b < i && b > 0) {
+        a = b;
+        while (a-- > 0 && !pl->v[a].len) {
+        }
+        if (a < b && page_is_lower_copy(&pl->v[a], &pl->v[b]) && a > first)
+            return a;
+    }
+    return (size_t)-1;
+}
+
+/* ---- labelling ---------------------------------------------------------- */
+
+/* header, talk title, abstract, poster title, venue, other */
+enum { W_H, W_T, W_B, W_P, W_V, W_X, W_K };
+
+static const char *const topic_states[W_K] = {"header", "title", "abstract", "poster",
+                                              "venue", "other"};
+static const page_role topic_roles[W_K] = {PAGE_ROLE_HEADER, PAGE_ROLE_TITLE,
+                                           PAGE_ROLE_ABSTRACT, PAGE_ROLE_POSTER,
+                                           PAGE_ROLE_VENUE, PAGE_ROLE_OTHER};
+static const int topic_start[W_K] = {0, -3, -20, -3, PAGE_NEG, -5};
+static const int topic_trans[W_K * W_K] = {
+    /* to:   H         T         B         P         V         X */
+    /* H  */ 0,        0,        PAGE_NEG, 0,        PAGE_NEG, 0,
+    /* T  */ PAGE_NEG, -1,       0,        0,        PAGE_NEG, 0,
+    /* B  */ PAGE_NEG, 0,        -12,      0,        PAGE_NEG, 0,
+    /* P  */ PAGE_NEG, PAGE_NEG, PAGE_NEG, PAGE_NEG, 0,        0,
+    /* V  */ PAGE_NEG, -2,       PAGE_NEG, 0,        -12,      0,
+    /* X  */ PAGE_NEG, 0,        0,        0,        0,        0,
+};
+
+static void emit_topic(const page_emit_in *in, int *e)
+{
+    const page_feat *f = in->f;
+    const page_lines *pl = in->pl;
+    size_t li = in->li;
+    /* header cues: the topic name, its lower-case slug, "N/A" */
+    int h = -8;
+    if (in->pos == 0 && f->chars <= 80)
+        h = 6;
+    if (li > 0 && page_is_lower_copy(&pl->v[li - 1], &pl->v[li]))
+        h = 10;
+    if (page_is_na(&pl->v[li]))
+        h = 10;
+    if (f->prose >= 3)
+        h = 0;
+    e[W_H] = h;
+    int t = 1;
+    if (f->prose >= 3)
+        t -= 2 * f->prose;
+    if (f->chars > 300)
+        t -= 10;
+    if (f->venue)
+        t -= 10;
+    if (f->placeholder)
+        t -= 40;
+    e[W_T] = t;
+    e[W_P] = t;
+    e[W_B] = f->venue ? PAGE_NEG : 2 * f->prose - 2 - (f->chars < 80 ? 6 : 0);
+    if (f->sentence_end && !f->venue) {
+        e[W_B] += 3;
+        e[W_T] -= 3;
+        e[W_P] -= 3;
+    }
+    e[W_V] = f->venue ? 10 : PAGE_NEG;
+    e[W_X] = -25;
+}
+
+/* ---- records ------------------------------------------------------------ */
+
+static int build_topic(const page_build *b, const page_lines *pl, const page_role *roles)
+{
+    const char *topic = NULL;
+    size_t tn = 0;
+    for (size_t i = 0; i < pl->n; i++)
+        if (roles[i] == PAGE_ROLE_HEADER) {
+            topic = pl->v[i].text;
+            tn = pl->v[i].len;
+            page_trim_blank(&topic, &tn);
+            break;
+        }
+    if (tn > 80)
+        tn = 0; /* a paragraph, not a topic name */
+    bib_record *cur = NULL;
+    size_t cur_line = 0;
+    bool has_abs = false;
+    int rc = 0;
+    for (size_t i = 0; i < pl->n && rc == 0; i++) {
+        const char *s = pl->v[i].text;
+        size_t n = pl->v[i].len;
+        page_trim_blank(&s, &n);
+        size_t ln = pl->v[i].lineno;
+        switch (roles[i]) {
+        case PAGE_ROLE_TITLE:
+        case PAGE_ROLE_POSTER:
+            if (cur) {
+                rc = b->emit(b->ctx, cur, cur_line);
+                cur = NULL;
+                if (rc)
+                    break;
+            }
+            cur = bib_record_new(BIB_TYPE_SPEECH, NULL);
+            if (!cur)
+                return BIB_ENOMEM;
+            cur_line = ln;
+            has_abs = false;
+            rc = bib_record_set_text(cur, BIB_VAR_TITLE, s, n);
+            if (rc == 0 && roles[i] == PAGE_ROLE_POSTER)
+                rc = bib_record_set_text(cur, BIB_VAR_GENRE, "poster", 6);
+            if (rc == 0 && tn)
+                rc = bib_record_add_text(cur, BIB_VAR_KEYWORD, topic, tn);
+            break;
+        case PAGE_ROLE_ABSTRACT:
+            if (!cur || has_abs) {
+                char q[64];
+                page_quote(q, sizeof q, s, n);
+                bib_input_report(b->in, BIB_SEV_WARNING, ln, 1,
+                                 "abstract without a title, skipped: '%s'", q);
+                break;
+            }
+            has_abs = true;
+            rc = bib_record_set_text(cur, BIB_VAR_ABSTRACT, s, n);
+            break;
+        case PAGE_ROLE_VENUE: {
+            if (!cur)
+                break;
+            int year;
+            size_t nl;
+            if (!page_parse_venue(s, n, &year, &nl))
+                break;
+            rc = bib_record_set_text(cur, BIB_VAR_EVENT_TITLE, s, year ? nl : n);
+            if (rc == 0 && year) {
+                bib_date d;
+                memset(&d, 0, sizeof d);
+                d.nparts = 1;
+                d.parts[0].has_year = true;
+                d.parts[0].year = year;
+                rc = bib_record_set_date(cur, BIB_VAR_ISSUED, &d);
+            }
+            if (rc == 0)
+                rc = bib_record_add_extra(cur, PAGE_FMT, "venue", s, n);
+            break;
+        }
+        default:
+            break;
+        }
+    }
+    if (cur) {
+        if (rc == 0)
+            rc = b->emit(b->ctx, cur, cur_line);
+        else
+            bib_record_free(cur);
+    }
+    return rc;
+}
+
+const page_layout_desc page_layout_topic = {
+    .name = "topic",
+    .page_cue = topic_page_cue,
+    .score = topic_score,
+    .starts_page = topic_starts_page,
+    .nstates = W_K,
+    .state_names = topic_states,
+    .state_roles = topic_roles,
+    .start = topic_start,
+    .trans = topic_trans,
+    .features = PAGE_FEAT_POSITION | PAGE_FEAT_CHARS | PAGE_FEAT_SLUG | PAGE_FEAT_PROSE
+                | PAGE_FEAT_VENUE | PAGE_FEAT_PLACEHOLDER | PAGE_FEAT_SENTENCE_END,
+    .emit = emit_topic,
+    .placeholder_state = W_H,
+    .build = build_topic,
+};

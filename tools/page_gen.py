@@ -89,6 +89,10 @@ def hard_name(rng, kind):
         f = "".join(rng.choice(SYL) for _ in range(rng.choice((2, 3, 4)))).capitalize()
         mid = " %s." % rng.choice("ABDKOT") if rng.random() < 0.4 else ""
         return mark(g) + mid + " " + mark(f)
+    if kind == "camel":
+        # two given names run together, each capitalised
+        a, b = rng.sample(GIVEN, 2)
+        return "%s%s %s" % (a, b, rng.choice(FAMILY))
     if kind == "caps":
         return "%s %s" % (rng.choice(FAMILY).upper(), rng.choice(GIVEN))
     if kind == "hyphen":
@@ -103,7 +107,7 @@ def hard_name(rng, kind):
 
 
 HARD_KINDS = ["hangul", "han", "oneword", "particle", "marks", "caps", "hyphen", "apos",
-              "star", "homonym"]
+              "star", "homonym", "camel"]
 CLEAN = re.compile(r"^[^\d{}\\$@<>:;,\"!?()\[\]]+$")
 
 
@@ -270,10 +274,11 @@ def render_profile(rng, pool, recs, lang, opts):
             names = names[:rng.randint(1, 2)]
         trunc = False
         shown = names
-        if len(names) > 5 and rng.random() < 0.3:
-            k = rng.randint(1, 3)
-            hidden = len(names) - k - 2
-            shown = names[:k] + names[-2:]
+        if len(names) >= 4 and rng.random() < 0.3:
+            k = rng.randint(1, min(3, len(names) - 2))
+            tail = rng.choice((1, 2, 2))
+            hidden = len(names) - k - tail
+            shown = names[:k] + names[-tail:]
             trunc = (k, hidden)
         abstract = None
         if rng.random() < 0.6:
@@ -281,12 +286,16 @@ def render_profile(rng, pool, recs, lang, opts):
         lines.append(["T", "-", title])
         out_names = []
         for i, n in enumerate(shown):
-            text = n
-            if trunc and i == trunc[0] - 1:
-                text = n + ("\u2026 (see %d more)" % trunc[1] if lang == "en"
-                            else "\u2026 (voir %d de plus)" % trunc[1])
-            lines.append(["A", "-", text])
+            lines.append(["A", "-", n])
             out_names.append(n)
+            if trunc and i == trunc[0] - 1:
+                mk = ("\u2026 (see %d more)" if lang == "en" else "\u2026 (voir %d de plus)") \
+                    % trunc[1]
+                r = rng.random()
+                if r < 0.2:
+                    lines.append(["A", "-", mk])  # the marker alone on its line
+                else:
+                    lines[-1][2] = n + (" " if r < 0.6 else "") + mk
         if abstract:
             shown_abs = cut_abstract(rng, abstract, lang, rng.random() < 0.9)
             lines.append(["B", "-", shown_abs])
@@ -297,6 +306,16 @@ def render_profile(rng, pool, recs, lang, opts):
             # the same record again (another crawl of the list), title only
             lines.append(["T", "-", title])
             truth.append(dict(truth[-1], authors=[], authors_truncated=False, abstract=None))
+        if rng.random() < 0.05:
+            # a short title that reads like a name, title only, maybe twice
+            w = [x for x in rng.choice(pool.titles).split() if x.isalpha()][:rng.randint(2, 3)]
+            if len(w) >= 2:
+                short = " ".join(x.capitalize() for x in w)
+                for _ in range(rng.choice((1, 2))):
+                    lines.append(["T", "-", short])
+                    truth.append({"title": short, "authors": [], "authors_truncated": False,
+                                  "abstract": None, "date": None, "venue": None,
+                                  "type_hint": "article", "categories": []})
     return lines, truth
 
 
@@ -322,7 +341,7 @@ def render_feed(rng, pool, recs, lang, opts):
             if rng.random() < opts["gen_names"] or not rec["names"] else list(rec["names"])
         if rng.random() < opts["hard_first"]:
             names[0] = hard_name(rng, rng.choice(["hangul", "han", "oneword", "oneword",
-                                                  "particle", "marks"]))
+                                                  "particle", "marks", "camel"]))
         etal = len(names) > 3
         shown = names[:3]
         line = title + ", ".join(shown)

@@ -28,7 +28,8 @@
 /* ---- pages ------------------------------------------------------------ */
 
 typedef struct tpage {
-    page_layout layout;
+    const page_layout_desc *d;
+    int slot;               /* its slot in the trained model */
     page_lines pl;
     char *roles;        /* per line */
     size_t *split;      /* per line: gold split offset, (size_t)-1 none */
@@ -53,25 +54,64 @@ static void *xrealloc(void *p, size_t n)
     return q;
 }
 
-static int role_state(int ml, char r)
+/* The learned layouts: every layout labelled by the best path. */
+static const char *g_names[PAGE_MODEL_LAYOUTS + 1];
+static int g_nlayouts;
+
+static void find_layouts(void)
 {
-    static const char *const map[PAGE_ML_N] = {"TABX", "MGBX", "HTBPVX"};
-    const char *p = strchr(map[ml], r);
-    return r && p ? (int)(p - map[ml]) : -1;
+    for (int l = PAGE_LAYOUT_NONE + 1; l < PAGE_LAYOUT_END; l++) {
+        const page_layout_desc *d = page_layout_get((page_layout)l);
+        if (page_model_learnable(d) && g_nlayouts < PAGE_MODEL_LAYOUTS)
+            g_names[g_nlayouts++] = d->name;
+    }
+}
+
+/* The role of a generator's role letter. */
+static page_role role_of(char r)
+{
+    switch (r) {
+    case 'T': return PAGE_ROLE_TITLE;
+    case 'A': return PAGE_ROLE_AUTHOR;
+    case 'B': return PAGE_ROLE_ABSTRACT;
+    case 'X': return PAGE_ROLE_OTHER;
+    case 'M': return PAGE_ROLE_META;
+    case 'G': return PAGE_ROLE_TITLE_AUTHORS;
+    case 'H': return PAGE_ROLE_HEADER;
+    case 'P': return PAGE_ROLE_POSTER;
+    case 'V': return PAGE_ROLE_VENUE;
+    default: return PAGE_ROLE_BLANK;
+    }
+}
+
+static int role_state(const page_layout_desc *d, char r)
+{
+    page_role role = role_of(r);
+    for (int s = 0; s < d->nstates; s++)
+        if (d->state_roles[s] == role)
+            return s;
+    return -1;
 }
 
 static void page_prepare(tpage *p)
 {
-    size_t zone = page_model_zone(&p->pl, p->layout);
-    if (page_model_lines(&p->pl, p->layout, zone, &p->ml, &p->nml) != 0) {
+    p->usable = false;
+    if (!p->d || p->slot < 0)
+        return;
+    /* the zone as the labeller finds it: after the layout's header */
+    size_t zone = 0;
+    page_role *tmp = xrealloc(NULL, (p->pl.n + 1) * sizeof *tmp);
+    if (p->d->header && !p->d->header(&p->pl, tmp, &zone))
+        zone = p->pl.n;
+    free(tmp);
+    if (page_model_lines(&p->pl, p->d, zone, &p->ml, &p->nml) != BIB_OK) {
         fprintf(stderr, "page_train: out of memory\n");
         exit(2);
     }
-    int ml = page_model_index(p->layout);
     p->gold = xrealloc(NULL, (p->nml + 1) * sizeof *p->gold);
     p->usable = p->nml > 0;
     for (size_t j = 0; j < p->nml; j++) {
-        p->gold[j] = role_state(ml, p->roles[p->ml[j].line]);
+        p->gold[j] = role_state(p->d, p->roles[p->ml[j].line]);
         if (p->gold[j] < 0)
             p->usable = false;
     }
@@ -102,9 +142,13 @@ static void read_set(const char *path, tset *set)
             cur = &set->v[set->n++];
             memset(cur, 0, sizeof *cur);
             rcap = 0;
-            cur->layout = strncmp(line + 6, "profile", 7) == 0 ? PAGE_LAYOUT_PROFILE
-                          : strncmp(line + 6, "feed", 4) == 0  ? PAGE_LAYOUT_FEED
-                                                                : PAGE_LAYOUT_TOPIC;
+            char name[32] = "";
+            sscanf(line + 6, "%31s", name);
+            cur->d = page_layout_get(page_layout_find(name));
+            cur->slot = -1;
+            for (int l = 0; l < g_nlayouts; l++)
+                if (cur->d && strcmp(g_names[l], cur->d->name) == 0)
+                    cur->slot = l;
             continue;
         }
         char *t1 = strchr(line, '\t');
@@ -135,8 +179,8 @@ static void read_set(const char *path, tset *set)
 
 #define NB (1u << PAGE_MODEL_BITS)
 #define K PAGE_MODEL_K
-#define NT (PAGE_ML_N * K * K)
-#define NS (PAGE_ML_N * K)
+#define NT (PAGE_MODEL_LAYOUTS * K * K)
+#define NS (PAGE_MODEL_LAYOUTS * K)
 
 typedef struct perc {
     int32_t *w;     /* NB * K */
@@ -167,8 +211,8 @@ static void upd_line(perc *p, const page_mline *l, int st, int d)
 
 static void train_page(perc *p, const page_model *m, tpage *pg, int *path, long *errs)
 {
-    int ml = page_model_index(pg->layout);
-    if (page_model_decode(m, ml, pg->ml, pg->nml, path) != 0)
+    int ml = pg->slot;
+    if (page_model_decode(m, pg->d, ml, pg->ml, pg->nml, path) != BIB_OK)
         exit(2);
     int *g = pg->gold;
     for (size_t j = 0; j < pg->nml; j++) {
@@ -358,16 +402,20 @@ static void write_table(const char *path, const table *t, unsigned seed, const c
     }
     if (!t->nrows)
         fprintf(f, "    {0},\n");
-    fprintf(f, "};\n\nconst int32_t page_model_trans[PAGE_ML_N][PAGE_MODEL_K * PAGE_MODEL_K] "
-               "= {\n");
-    for (int l = 0; l < PAGE_ML_N; l++) {
+    fprintf(f, "};\n\nconst char *const page_model_layouts[PAGE_MODEL_LAYOUTS + 1] = {");
+    for (int l = 0; l < g_nlayouts; l++)
+        fprintf(f, "\"%s\", ", g_names[l]);
+    fprintf(f, "NULL};\n");
+    fprintf(f, "\nconst int32_t page_model_trans[PAGE_MODEL_LAYOUTS][PAGE_MODEL_K * "
+               "PAGE_MODEL_K] = {\n");
+    for (int l = 0; l < g_nlayouts; l++) {
         fprintf(f, "    {");
         for (int i = 0; i < K * K; i++)
             fprintf(f, "%s%" PRId32, i ? ", " : "", t->trans[l * K * K + i]);
         fprintf(f, "},\n");
     }
-    fprintf(f, "};\n\nconst int32_t page_model_start[PAGE_ML_N][PAGE_MODEL_K] = {\n");
-    for (int l = 0; l < PAGE_ML_N; l++) {
+    fprintf(f, "};\n\nconst int32_t page_model_start[PAGE_MODEL_LAYOUTS][PAGE_MODEL_K] = {\n");
+    for (int l = 0; l < g_nlayouts; l++) {
         fprintf(f, "    {");
         for (int i = 0; i < K; i++)
             fprintf(f, "%s%" PRId32, i ? ", " : "", t->start[l * K + i]);
@@ -437,10 +485,9 @@ static void piece(const char *s, size_t n, void *ctx)
 static size_t records(const tpage *pg, const int *states, const size_t *splits,
                       const page_model *m, vrec *out, size_t cap)
 {
-    int ml = page_model_index(pg->layout);
     size_t n = 0;
     for (size_t j = 0; j < pg->nml; j++) {
-        page_role r = page_model_role(ml, states[j]);
+        page_role r = pg->d->state_roles[states[j]];
         size_t li = pg->ml[j].line;
         const char *s = pg->pl.v[li].text;
         size_t len = pg->pl.v[li].len;
@@ -481,9 +528,8 @@ static void validate(const tset *vs, const page_model *m, const char *name)
         const tpage *pg = &vs->v[i];
         if (!pg->usable)
             continue;
-        int ml = page_model_index(pg->layout);
         int *path = xrealloc(NULL, (pg->nml + 1) * sizeof *path);
-        if (page_model_decode(m, ml, pg->ml, pg->nml, path) != 0)
+        if (page_model_decode(m, pg->d, pg->slot, pg->ml, pg->nml, path) != BIB_OK)
             exit(2);
         for (size_t j = 0; j < pg->nml; j++) {
             lines++;
@@ -579,6 +625,7 @@ int main(int argc, char **argv)
     }
     hash_inputs(inputs, nin, seed, epochs, hash);
     tset ts = {0}, vs = {0};
+    find_layouts();
     read_set(train, &ts);
     if (valid)
         read_set(valid, &vs);
@@ -587,7 +634,7 @@ int main(int argc, char **argv)
     p.u = calloc((size_t)NB * K, sizeof *p.u);
     if (!p.w || !p.u)
         return 2;
-    page_model m = {perc_row, &p, p.tw, p.sw};
+    page_model m = {perc_row, &p, g_names, p.tw, p.sw};
     size_t *order = xrealloc(NULL, (ts.n + 1) * sizeof *order);
     for (size_t i = 0; i < ts.n; i++)
         order[i] = i;
@@ -617,7 +664,7 @@ int main(int argc, char **argv)
     }
     table t = {0};
     export_table(&p, &t);
-    page_model tm = {table_row, &t, t.trans, t.start};
+    page_model tm = {table_row, &t, g_names, t.trans, t.start};
     printf("page_train: seed %u, %d epochs, %zu training pages, %zu weight rows, inputs %s\n",
            seed, epochs, ts.n, t.nrows, hash);
     validate(&ts, &tm, "training pages");

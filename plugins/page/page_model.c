@@ -160,16 +160,23 @@ static uint32_t fh(uint32_t h, const void *p, size_t n)
     return h;
 }
 
+/* Features being gathered: ns is the hash of the layout's name (or of
+ * "split"), so each layout has weights of its own. */
 typedef struct fx {
     uint32_t *ids;
     size_t n;
-    int ml;
+    uint32_t ns;
 } fx;
 
 static uint32_t fx_kind(const fx *x, int kind)
 {
-    unsigned char b[2] = {(unsigned char)x->ml, (unsigned char)kind};
-    return fh(2166136261u, b, 2);
+    unsigned char b = (unsigned char)kind;
+    return fh(x->ns, &b, 1);
+}
+
+static uint32_t ns_of(const char *name)
+{
+    return fh(2166136261u, name, strlen(name));
 }
 
 static void fx_put(fx *x, uint32_t h)
@@ -208,7 +215,7 @@ enum {
     /* split candidates */
     K_S_BIAS = 64, K_S_ASHAPE, K_S_ATOKS, K_S_ANAME, K_S_A1SHAPE, K_S_BEFORE, K_S_AT,
     K_S_TSHAPE, K_S_TWORD, K_S_TLAST, K_S_PAIR, K_S_REST, K_S_BAD, K_S_RANK, K_S_RRANK,
-    K_S_ACHARS, K_S_A1LEN, K_S_CAMEL, K_S_TLEN,
+    K_S_ACHARS, K_S_A1LEN, K_S_CAMEL, K_S_TLEN, K_S_SEG, K_S_COMMAS,
 };
 
 static int bucket_chars(size_t c)
@@ -235,108 +242,24 @@ static int bucket_name(int v)
 
 /* ---- model layouts ------------------------------------------------------ */
 
-int page_model_index(page_layout layout)
+bool page_model_learnable(const page_layout_desc *d)
 {
-    switch (layout) {
-    case PAGE_LAYOUT_PROFILE: return PAGE_ML_PROFILE;
-    case PAGE_LAYOUT_FEED: return PAGE_ML_FEED;
-    case PAGE_LAYOUT_TOPIC: return PAGE_ML_TOPIC;
-    default: return -1;
-    }
+    return d && !d->label && d->nstates > 0 && d->nstates <= PAGE_MODEL_K;
 }
 
-static const page_role ROLES[PAGE_ML_N][PAGE_MODEL_K] = {
-    {PAGE_ROLE_TITLE, PAGE_ROLE_AUTHOR, PAGE_ROLE_ABSTRACT, PAGE_ROLE_OTHER},
-    {PAGE_ROLE_META, PAGE_ROLE_TITLE_AUTHORS, PAGE_ROLE_ABSTRACT, PAGE_ROLE_OTHER},
-    {PAGE_ROLE_HEADER, PAGE_ROLE_TITLE, PAGE_ROLE_ABSTRACT, PAGE_ROLE_POSTER, PAGE_ROLE_VENUE,
-     PAGE_ROLE_OTHER},
-};
-static const int NSTATES[PAGE_ML_N] = {4, 4, 6};
-
-int page_model_states(int ml)
+int page_model_slot(const page_model *m, const page_layout_desc *d)
 {
-    return ml >= 0 && ml < PAGE_ML_N ? NSTATES[ml] : 0;
-}
-
-page_role page_model_role(int ml, int st)
-{
-    return ROLES[ml][st];
-}
-
-int page_model_state(int ml, page_role r)
-{
-    for (int s = 0; s < NSTATES[ml]; s++)
-        if (ROLES[ml][s] == r)
-            return s;
+    if (!page_model_learnable(d))
+        return -1;
+    for (int i = 0; i < PAGE_MODEL_LAYOUTS && m->names[i]; i++)
+        if (strcmp(m->names[i], d->name) == 0)
+            return i;
     return -1;
 }
 
-/* Transitions the layout's grammar rules out (structure that is certain);
- * the others carry learned weights. */
-static bool trans_forbidden(int ml, int a, int b)
-{
-    /* topic page, from (row) to (column): H T B P V X */
-    static const bool topic[6][6] = {
-        {0, 0, 1, 0, 1, 0}, /* the header opens the page, then a record */
-        {1, 0, 0, 0, 1, 0}, /* a talk title: its abstract or the next record */
-        {1, 0, 0, 0, 1, 0},
-        {1, 1, 1, 1, 0, 0}, /* a poster title: its venue */
-        {1, 0, 1, 0, 0, 0},
-        {1, 0, 0, 0, 0, 0},
-    };
-    if (ml == PAGE_ML_PROFILE)
-        return b == 1 && (a == 2 || a == 3); /* an author after an abstract or chrome */
-    if (ml == PAGE_ML_TOPIC)
-        return topic[a][b];
-    return false;
-}
-
-static bool start_forbidden(int ml, int s)
-{
-    return (ml == PAGE_ML_PROFILE && s == 1) || (ml == PAGE_ML_TOPIC && s == 4);
-}
-
-/* ---- the zone ----------------------------------------------------------- */
-
 static void trim(const char **s, size_t *len)
 {
-    const char *p = *s;
-    size_t n = *len;
-    while (n && (p[0] == ' ' || p[0] == '\t' || p[0] == '\r'))
-        p++, n--;
-    while (n && (p[n - 1] == ' ' || p[n - 1] == '\t' || p[n - 1] == '\r'))
-        n--;
-    while (n >= 2 && (unsigned char)p[n - 2] == 0xC2 && (unsigned char)p[n - 1] == 0xA0)
-        n -= 2;
-    *s = p;
-    *len = n;
-}
-
-static bool has_cookie(const char *s, size_t len)
-{
-    static const char w[] = "cookie";
-    for (size_t i = 0; i + 6 <= len; i++) {
-        size_t j = 0;
-        while (j < 6 && (s[i + j] | 0x20) == w[j])
-            j++;
-        if (j == 6)
-            return true;
-    }
-    return false;
-}
-
-size_t page_model_zone(const page_lines *pl, page_layout layout)
-{
-    if (layout != PAGE_LAYOUT_PROFILE)
-        return 0;
-    for (size_t i = 0; i < pl->n; i++)
-        if (page_is_heading(pl->v[i].text, pl->v[i].len))
-            return i + 1;
-    size_t c = pl->n;
-    for (size_t i = 0; i < pl->n; i++)
-        if (pl->v[i].len < 300 && has_cookie(pl->v[i].text, pl->v[i].len))
-            c = i;
-    return c < pl->n ? c + 1 : pl->n;
+    page_trim(s, len);
 }
 
 /* ---- line features ------------------------------------------------------ */
@@ -469,7 +392,8 @@ static int coarse(const page_feat *f)
     return 10 + n * 10 + (f->prose >= 3 ? 5 : f->chars > 80 ? 3 : f->chars > 40 ? 2 : 1);
 }
 
-static void line_features(fx *x, const page_mline *L, size_t j, size_t n, const page_lines *pl)
+static void line_features(fx *x, const page_mline *L, size_t j, size_t n,
+                          const page_lines *pl)
 {
     const page_feat *f = &L[j].f;
     const char *s = pl->v[L[j].line].text;
@@ -528,17 +452,16 @@ static void line_features(fx *x, const page_mline *L, size_t j, size_t n, const 
         fx_int(x, K_NA, 1);
 }
 
-int page_model_lines(const page_lines *pl, page_layout layout, size_t zone,
+int page_model_lines(const page_lines *pl, const page_layout_desc *d, size_t zone,
                      page_mline **out, size_t *nout)
 {
     *out = NULL;
     *nout = 0;
-    int ml = page_model_index(layout);
-    if (ml < 0 || zone >= pl->n)
-        return 0;
+    if (zone >= pl->n)
+        return BIB_OK;
     page_mline *L = malloc((pl->n - zone) * sizeof *L);
     if (!L)
-        return -1;
+        return BIB_ENOMEM;
     size_t n = 0;
     const char *prev = NULL;
     size_t prev_len = 0;
@@ -555,21 +478,32 @@ int page_model_lines(const page_lines *pl, page_layout layout, size_t zone,
         prev_len = len;
         n++;
     }
+    uint32_t ns = ns_of(d->name);
     for (size_t j = 0; j < n; j++) {
-        fx x = {L[j].ids, 0, ml};
+        fx x = {L[j].ids, 0, ns};
         line_features(&x, L, j, n, pl);
         L[j].nids = x.n;
     }
     *out = L;
     *nout = n;
-    return 0;
+    return BIB_OK;
 }
 
 /* ---- scores ------------------------------------------------------------- */
 
-void page_model_emit(const page_model *m, int ml, const page_mline *l, int *e)
+static bool page_model_has_meta(const page_layout_desc *d)
 {
-    int k = NSTATES[ml];
+    for (int s = 0; s < d->nstates; s++)
+        if (d->state_roles[s] == PAGE_ROLE_META)
+            return true;
+    return false;
+}
+
+void page_model_emit(const page_model *m, const page_layout_desc *d, int slot,
+                     const page_mline *l, int *e)
+{
+    (void)slot;
+    int k = d->nstates;
     long acc[PAGE_MODEL_K] = {0};
     for (size_t i = 0; i < l->nids; i++) {
         int32_t buf[PAGE_MODEL_K];
@@ -579,46 +513,61 @@ void page_model_emit(const page_model *m, int ml, const page_mline *l, int *e)
                 acc[s] += r[s];
     }
     const long lim = -(long)PAGE_NEG / 4;
-    for (int s = 0; s < k; s++)
-        e[s] = (int)(acc[s] > lim ? lim : acc[s] < -lim ? -lim : acc[s]);
     const page_feat *f = &l->f;
-    /* certain structure: a feed's meta line, a poster's venue line, a
-     * placeholder that holds no record text */
-    if (ml == PAGE_ML_FEED) {
-        for (int s = 0; s < k; s++)
-            if ((s == 0) != f->meta)
-                e[s] = PAGE_NEG;
-    }
-    if (ml == PAGE_ML_TOPIC && !f->venue)
-        e[4] = PAGE_NEG;
-    if (f->placeholder) {
-        for (int s = 0; s < k - 1; s++)
-            if (!(ml == PAGE_ML_TOPIC && s == 0) && !(ml == PAGE_ML_FEED && s == 0 && f->meta))
-                e[s] = PAGE_NEG;
+    for (int s = 0; s < k; s++) {
+        e[s] = (int)(acc[s] > lim ? lim : acc[s] < -lim ? -lim : acc[s]);
+        page_role r = d->state_roles[s];
+        /* certain structure: a feed's meta line is the meta state and
+         * nothing else is; a venue state needs a venue line; a placeholder
+         * ("----", "N/A") holds no record text */
+        if ((r == PAGE_ROLE_META) != f->meta && (r == PAGE_ROLE_META || page_model_has_meta(d)))
+            e[s] = PAGE_NEG;
+        if (r == PAGE_ROLE_VENUE && !f->venue)
+            e[s] = PAGE_NEG;
+        if (f->placeholder && s != d->placeholder_state && s != k - 1 && r != PAGE_ROLE_META)
+            e[s] = PAGE_NEG;
     }
 }
 
-int page_model_decode(const page_model *m, int ml, const page_mline *lines, size_t n,
-                      int *path)
+int page_model_decode(const page_model *m, const page_layout_desc *d, int slot,
+                      const page_mline *lines, size_t n, int *path)
 {
     if (!n)
-        return 0;
-    int k = NSTATES[ml];
+        return BIB_OK;
+    int k = d->nstates;
     int *emit = malloc(n * (size_t)k * sizeof *emit);
     if (!emit)
-        return -1;
+        return BIB_ENOMEM;
     for (size_t j = 0; j < n; j++)
-        page_model_emit(m, ml, &lines[j], emit + j * (size_t)k);
+        page_model_emit(m, d, slot, &lines[j], emit + j * (size_t)k);
     int trans[PAGE_MODEL_K * PAGE_MODEL_K], start[PAGE_MODEL_K];
+    const int32_t *tw = m->trans + (size_t)slot * PAGE_MODEL_K * PAGE_MODEL_K;
+    const int32_t *sw = m->start + (size_t)slot * PAGE_MODEL_K;
     for (int a = 0; a < k; a++) {
-        start[a] = start_forbidden(ml, a) ? PAGE_NEG : m->start[ml * PAGE_MODEL_K + a];
+        start[a] = d->start[a] <= PAGE_NEG ? PAGE_NEG : sw[a];
         for (int b = 0; b < k; b++)
-            trans[a * k + b] = trans_forbidden(ml, a, b)
-                                   ? PAGE_NEG
-                                   : m->trans[(ml * PAGE_MODEL_K + a) * PAGE_MODEL_K + b];
+            trans[a * k + b] = d->trans[a * k + b] <= PAGE_NEG ? PAGE_NEG
+                                                               : tw[a * PAGE_MODEL_K + b];
     }
     int rc = page_viterbi(n, k, emit, trans, start, path);
     free(emit);
+    return rc;
+}
+
+int page_model_label(const page_model *m, const page_layout_desc *d, int slot,
+                     const page_lines *pl, size_t zone, page_role *roles)
+{
+    page_mline *L;
+    size_t n;
+    int rc = page_model_lines(pl, d, zone, &L, &n);
+    if (rc != BIB_OK)
+        return rc;
+    int *path = malloc((n + 1) * sizeof *path);
+    rc = path ? page_model_decode(m, d, slot, L, n, path) : BIB_ENOMEM;
+    for (size_t j = 0; rc == BIB_OK && j < n; j++)
+        roles[L[j].line] = d->state_roles[path[j]];
+    free(path);
+    free(L);
     return rc;
 }
 
@@ -708,6 +657,21 @@ static void cand_features(fx *x, const char *s, size_t off, size_t at, size_t en
     fx_int(x, K_S_TLEN, bucket_chars(bib_utf8_length(s + ws, at - ws)));
     char last = s[at - 1];
     fx_int(x, K_S_TLAST, (unsigned char)last < 0x80 ? last : 'u');
+    /* the text since the last ", " before the glue: a title rarely has
+     * one, an author list does ("Maria de Souza, JeanPaul Moreau" is not
+     * split inside JeanPaul) */
+    size_t cs = at, commas = 0;
+    for (size_t i = off; i + 1 < at; i++)
+        if (s[i] == ',' && s[i + 1] == ' ')
+            commas++, cs = i + 2;
+    fx_int(x, K_S_COMMAS, commas > 2 ? 2 : (int)commas);
+    if (commas) {
+        size_t segtok = 0;
+        for (size_t i = cs; i < at; i++)
+            segtok += is_sp(s[i]);
+        sl = shape(s + cs, at - cs < 24 ? at - cs : 24, sh, 16);
+        fx_pair(x, K_S_SEG, (int)(segtok > 4 ? 4 : segtok), (int)fh(0, sh, sl > 3 ? 3 : sl));
+    }
     fx_int(x, K_S_REST, rest->count > 3 ? 3 : rest->count);
     fx_int(x, K_S_BAD, rest->bad > 2 ? 2 : rest->bad);
     (void)end;
@@ -758,6 +722,7 @@ size_t page_model_split_cands(const char *s, size_t off, size_t end, page_split_
     }
     struct rest_info rest = {0, 0};
     size_t rest_at = (size_t)-1;
+    uint32_t split_ns = ns_of("split");
     for (size_t j = 0; j < n; j++) {
         size_t i = at[j];
         size_t fe = i, lim = i + 240 < end ? i + 240 : end;
@@ -769,7 +734,7 @@ size_t page_model_split_cands(const char *s, size_t off, size_t end, page_split_
                 page_split_commas(s + fe + 2, end - fe - 2, rest_piece, &rest);
             rest_at = fe;
         }
-        fx x = {cands[j].ids, 0, 7};
+        fx x = {cands[j].ids, 0, split_ns};
         cands[j].at = i;
         cand_features(&x, s, off, i, end, bef[j], cps[j], (int)j, (int)(n - 1 - j), &rest, fe);
         cands[j].nids = x.n;
@@ -868,8 +833,8 @@ static const int32_t *table_row(const page_model *m, uint32_t bucket, int32_t *b
     return NULL;
 }
 
-static const page_model DEFAULT_MODEL = {table_row, NULL, &page_model_trans[0][0],
-                                         &page_model_start[0][0]};
+static const page_model DEFAULT_MODEL = {table_row, NULL, page_model_layouts,
+                                         &page_model_trans[0][0], &page_model_start[0][0]};
 
 const page_model *page_model_default(void)
 {

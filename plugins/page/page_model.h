@@ -20,7 +20,7 @@
 
 /* Changes whenever the meaning of a feature changes: part of the hash of
  * the training inputs recorded in the table. */
-#define PAGE_FEATURE_VERSION 1
+#define PAGE_FEATURE_VERSION 2
 
 /* Features are hashed into 2^PAGE_MODEL_BITS buckets; a bucket has one
  * weight per state (PAGE_MODEL_K at most). */
@@ -34,18 +34,20 @@
 /* Characters of a first author at most. */
 #define PAGE_SPLIT_MAXNAME 50
 
-/* The layouts with a learned best path, and their state counts. */
-enum { PAGE_ML_PROFILE, PAGE_ML_FEED, PAGE_ML_TOPIC, PAGE_ML_N };
+/* Layouts with learned weights at most (those whose descriptor labels by
+ * the best path). */
+#define PAGE_MODEL_LAYOUTS 6
 
-/* Weights: a lookup of a bucket's row (NULL: all zero), transition and
- * start weights per learned layout. The labeller uses the generated
- * table; the trainer its own arrays. */
+/* Weights: a lookup of a bucket's row (NULL: all zero), and per learned
+ * layout (names[i], NULL-terminated) its transition and start weights.
+ * The labeller uses the generated table; the trainer its own arrays. */
 typedef struct page_model {
     /* the weights of a bucket, in buf or elsewhere; NULL: all zero */
     const int32_t *(*row)(const struct page_model *m, uint32_t bucket, int32_t *buf);
     const void *data;
-    const int32_t *trans; /* [PAGE_ML_N][PAGE_MODEL_K][PAGE_MODEL_K], from, to */
-    const int32_t *start; /* [PAGE_ML_N][PAGE_MODEL_K] */
+    const char *const *names;   /* layout names, NULL-terminated */
+    const int32_t *trans;       /* [slot][PAGE_MODEL_K][PAGE_MODEL_K], from, to */
+    const int32_t *start;       /* [slot][PAGE_MODEL_K] */
 } page_model;
 
 /* The model of the generated table (static storage, never freed). */
@@ -56,25 +58,18 @@ extern const uint32_t page_model_nslots;      /* power of two */
 extern const uint32_t page_model_keys[];      /* bucket + 1, 0: empty slot */
 extern const uint32_t page_model_rowidx[];    /* row of the slot */
 extern const int16_t page_model_rows[][PAGE_MODEL_K];
-extern const int32_t page_model_trans[PAGE_ML_N][PAGE_MODEL_K * PAGE_MODEL_K];
-extern const int32_t page_model_start[PAGE_ML_N][PAGE_MODEL_K];
+extern const char *const page_model_layouts[PAGE_MODEL_LAYOUTS + 1];
+extern const int32_t page_model_trans[PAGE_MODEL_LAYOUTS][PAGE_MODEL_K * PAGE_MODEL_K];
+extern const int32_t page_model_start[PAGE_MODEL_LAYOUTS][PAGE_MODEL_K];
 extern const char page_model_inputs_hash[];   /* hex FNV-1a 64 of the inputs */
 extern const unsigned page_model_seed;
 extern const int page_model_epochs;
 
-/* Index of a learned layout (PAGE_ML_*), -1 for others. */
-int page_model_index(page_layout layout);
-/* States of a learned layout. */
-int page_model_states(int ml);
-/* The role of state st of learned layout ml. */
-page_role page_model_role(int ml, int st);
-/* The state of role r in learned layout ml, -1 when it has none. */
-int page_model_state(int ml, page_role r);
+/* The slot of layout d in model m, -1 when m has no weights for it. */
+int page_model_slot(const page_model *m, const page_layout_desc *d);
 
-/* First line of the record zone of a page (after the publications
- * heading of a profile page, or its cookie-consent block); pl->n when a
- * profile page has neither. Lines before it are chrome. */
-size_t page_model_zone(const page_lines *pl, page_layout layout);
+/* True when layout d is labelled by the best path (and so may learn). */
+bool page_model_learnable(const page_layout_desc *d);
 
 /* One line of the zone as the model sees it. */
 typedef struct page_mline {
@@ -84,18 +79,29 @@ typedef struct page_mline {
     page_feat f;
 } page_mline;
 
-/* The non-blank lines [zone..n) of pl with their features; *out is
- * allocated (caller frees), *nout their number. Returns 0 or -1. */
-int page_model_lines(const page_lines *pl, page_layout layout, size_t zone,
+/* The non-blank lines [zone..n) of pl with their features for layout d;
+ * *out is allocated (caller frees), *nout their number. Returns a
+ * bib_status. */
+int page_model_lines(const page_lines *pl, const page_layout_desc *d, size_t zone,
                      page_mline **out, size_t *nout);
 
-/* Emission weights of one line for learned layout ml into e[0..k),
- * structural constraints applied (PAGE_NEG: the state is impossible). */
-void page_model_emit(const page_model *m, int ml, const page_mline *l, int *e);
+/* Emission weights of one line for layout d (slot: its slot in m) into
+ * e[0..d->nstates), the certain structure applied (PAGE_NEG: impossible):
+ * a meta line is the meta state, a venue state needs a venue line, a
+ * placeholder holds no record text. */
+void page_model_emit(const page_model *m, const page_layout_desc *d, int slot,
+                     const page_mline *l, int *e);
 
-/* Best path over the lines: path[j] = state of lines[j]. 0 or -1. */
-int page_model_decode(const page_model *m, int ml, const page_mline *lines, size_t n,
-                      int *path);
+/* Best path over the lines: path[j] = state of lines[j]; the transitions
+ * d's grammar forbids stay forbidden, the others carry the learned
+ * weights. Returns a bib_status. */
+int page_model_decode(const page_model *m, const page_layout_desc *d, int slot,
+                      const page_mline *lines, size_t n, int *path);
+
+/* Labels lines [zone..n) of pl with roles on the learned best path of
+ * layout d (slot in m). Returns a bib_status. */
+int page_model_label(const page_model *m, const page_layout_desc *d, int slot,
+                     const page_lines *pl, size_t zone, page_role *roles);
 
 /* Feed split candidates of a title+authors line: byte offsets where a
  * first author may start, with their features. */

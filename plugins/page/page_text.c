@@ -16,6 +16,7 @@
 
 #include "bibconv/dates.h"
 #include "bibconv/utf8.h"
+#include "page_model.h"
 #include "pageint.h"
 
 /* ---- line lists ------------------------------------------------------ */
@@ -696,133 +697,21 @@ void page_split_commas(const char *s, size_t len, page_piece_fn fn, void *ctx)
         fn(p, n, ctx);
 }
 
-struct names_check {
-    int bad, count;
-};
-
-static void check_piece(const char *s, size_t len, void *ctx)
-{
-    struct names_check *c = ctx;
-    c->count++;
-    if (page_name_score(s, len) == PAGE_NAME_NO)
-        c->bad++;
-}
-
-/* How much the text before a glue point reads like the end of a title:
- * a lower-case word, a digit, '?', ')' are clean ends; a camel-case last
- * word ("LearningMohammad") means the glue is too far right. */
-static int title_end_score(const char *s, size_t len)
-{
-    if (!len)
-        return PAGE_NEG;
-    size_t ws = len;
-    while (ws > 0 && s[ws - 1] != ' ')
-        ws--;
-    int lower_then_upper = 0, uppers = 0, prevc = CC_NONE;
-    for (size_t i = ws; i < len;) {
-        int k;
-        int cl = cp_class(cp_at(s, len, i, &k));
-        if (cl == CC_UPPER && prevc == CC_LOWER)
-            lower_then_upper++;
-        uppers += cl == CC_UPPER;
-        prevc = cl;
-        i += (size_t)k;
-    }
-    int score = 0;
-    char last = s[len - 1];
-    if (last == '?' || last == ')' || last == '!' || (last >= '0' && last <= '9'))
-        score += 2;
-    if (lower_then_upper)
-        score -= 3 * lower_then_upper;
-    if (len - ws <= 1 && uppers == 1)
-        score -= 3; /* a lone capital before the glue: more likely an initial */
-    /* an acronym's plural ("LLMs", "GNNs") ends a title often; the split
-     * one letter earlier would leave a name starting "Ms..." */
-    if (last == 's' && len - ws >= 3 && (size_t)uppers == len - ws - 1)
-        score += 3;
-    return score;
-}
-
+/* The glue point is chosen by the learned split scores (page_model.c):
+ * every position where a first author may start is a candidate. */
 bool page_feed_split_line(const char *s, size_t len, page_feed_split *out)
 {
     memset(out, 0, sizeof *out);
-    const char *b = s;
-    size_t n = len;
-    page_trim(&b, &n);
-    size_t off = (size_t)(b - s);
-    size_t end = off + n;
-    /* " · org" at the end: a lower-case slug after U+00B7 */
-    static const char DOT[] = " \xC2\xB7 ";
-    for (size_t i = end; i >= off + 4 + 1; i--) {
-        if (memcmp(s + i - 4, DOT, 4) == 0) {
-            bool slug = i < end;
-            for (size_t j = i; j < end; j++) {
-                char c = s[j];
-                if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_'
-                      || c == '.' || c == ' '))
-                    slug = false;
-            }
-            if (slug) {
-                out->org_off = i;
-                out->org_len = end - i;
-                end = i - 4;
-            }
-            break;
-        }
-        if (end - i > 40)
-            break;
-    }
-    while (end > off && s[end - 1] == ' ')
-        end--;
-    if (end - off > 7 && memcmp(s + end - 7, " et al.", 7) == 0) {
-        out->et_al = true;
-        end -= 7;
-    }
-    out->title_len = end;
-    out->authors_off = end;
-    out->authors_end = end;
-    /* candidates: a capital right after a non-space character */
-    int best = PAGE_NEG;
-    size_t best_at = 0, rest_at = (size_t)-1;
-    struct names_check rest = {0, 0};
-    uint32_t prevcp = 0;
-    for (size_t i = off; i < end;) {
-        int k;
-        uint32_t c = cp_at(s, end, i, &k);
-        if (i > off && cp_class(c) == CC_UPPER && !is_space_cp(prevcp) && prevcp != '-'
-            && prevcp != '(' && prevcp != '/' && prevcp != '\'' && prevcp != '"') {
-            /* first author: up to the next ", " */
-            /* a name is short: look no further than this for its end, so a
-             * long line costs linear time */
-            size_t fe = i, lim = i + 240 < end ? i + 240 : end;
-            while (fe < lim && !(s[fe] == ',' && fe + 1 < end && s[fe + 1] == ' '))
-                fe++;
-            int ns = fe == lim && lim < end ? PAGE_NAME_NO : page_name_score(s + i, fe - i);
-            if (ns != PAGE_NAME_NO) {
-                /* the other names: the same for every candidate before fe */
-                if (fe != rest_at) {
-                    rest = (struct names_check){0, 0};
-                    if (fe < end)
-                        page_split_commas(s + fe + 2, end - fe - 2, check_piece, &rest);
-                    rest_at = fe;
-                }
-                struct names_check nc = rest;
-                int score = ns + title_end_score(s + off, i - off) - 6 * nc.bad;
-                if (score > best) {
-                    best = score;
-                    best_at = i;
-                }
-            }
-        }
-        prevcp = c;
-        i += (size_t)k;
-    }
-    if (best == PAGE_NEG)
+    size_t off, end;
+    page_model_split_bounds(s, len, &off, &end, &out->org_off, &out->org_len, &out->et_al);
+    out->title_len = out->authors_off = out->authors_end = end;
+    long score;
+    size_t at = page_model_split_best(page_model_default(), s, off, end, &score);
+    if (at == (size_t)-1)
         return false;
-    out->title_len = best_at;
-    out->authors_off = best_at;
-    out->authors_end = end;
-    out->confident = best > 0;
+    out->title_len = at;
+    out->authors_off = at;
+    out->confident = score > 0;
     return true;
 }
 

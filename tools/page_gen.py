@@ -56,6 +56,7 @@ FAMILY = ["Santos", "Berg", "Silva", "Heuvel", "Costa", "Rossi", "Meer", "Broek"
           "Laurent", "Garcia", "Lopez", "Bakker", "Jansen", "Lima", "Souza", "Ahmed"]
 PARTICLES = ["van", "van der", "van den", "von", "de", "de la", "del", "della", "dos",
              "da", "das", "di", "du", "des", "le", "bin", "ibn", "ter", "zu", "al-", "el-"]
+PARTICLE_WORDS = {w for p in PARTICLES for w in p.rstrip("-").split()} | {"e", "y", "i", "la"}
 MARKS = ["\u0301", "\u0300", "\u0323", "\u0308", "\u0303", "\u0302"]
 
 
@@ -106,8 +107,8 @@ def hard_name(rng, kind):
     return "%s %s" % (rng.choice(GIVEN), rng.choice(FAMILY))
 
 
-HARD_KINDS = ["hangul", "han", "oneword", "particle", "marks", "caps", "hyphen", "apos",
-              "star", "homonym", "camel"]
+HARD_KINDS = ["hangul", "hangul", "han", "han", "oneword", "oneword", "particle", "marks",
+              "caps", "hyphen", "apos", "star", "homonym", "camel"]
 CLEAN = re.compile(r"^[^\d{}\\$@<>:;,\"!?()\[\]]+$")
 
 
@@ -121,8 +122,9 @@ def display(a):
     s = " ".join(s.split())
     if not s or len(s) > 40 or not CLEAN.match(s) or len(s.split()) > 5:
         return None
-    if s[0].islower() and not s.split()[0] in ("de", "van", "von", "da", "di", "le", "la"):
-        return None
+    for w in s.split():
+        if w[0].islower() and w.rstrip("-") not in PARTICLE_WORDS:
+            return None
     return s
 
 
@@ -200,7 +202,9 @@ def load(path, which):
             ab = r.get("abstract")
             if ab:
                 ab = " ".join(ab.split())
-                if len(ab) < 60 or "\\" in ab or "{" in ab:
+                # a real abstract: sentences, not a title stored as one
+                if len(ab) < 100 or "\\" in ab or "{" in ab \
+                        or not (". " in ab or ab.endswith(".")):
                     ab = None
             recs.append({"title": t, "names": names, "abstract": ab,
                          "container": r.get("container-title"), "year": r.get("year")})
@@ -308,9 +312,13 @@ def render_profile(rng, pool, recs, lang, opts):
             truth.append(dict(truth[-1], authors=[], authors_truncated=False, abstract=None))
         if rng.random() < 0.05:
             # a short title that reads like a name, title only, maybe twice
-            w = [x for x in rng.choice(pool.titles).split() if x.isalpha()][:rng.randint(2, 3)]
+            w = rng.choice(pool.titles).split()
+            if len(w) > 4:
+                caps = [x for x in w if x.isalpha() and x[0].isupper() and len(x) > 2]
+                k = rng.randint(0, max(0, len(caps) - 2))
+                w = caps[k:k + rng.randint(2, 3)]
             if len(w) >= 2:
-                short = " ".join(x.capitalize() for x in w)
+                short = " ".join(w)
                 for _ in range(rng.choice((1, 2))):
                     lines.append(["T", "-", short])
                     truth.append({"title": short, "authors": [], "authors_truncated": False,
@@ -407,6 +415,8 @@ def cut_page(rng, lines, truth, first_rec_line):
         at = text.find(mk)
         if at >= 0 and at < k < at + len(mk):
             k = at
+    if role == "B":
+        k = max(k, min(len(text), 30))  # a cut abstract keeps a sentence's start
     cut_text = text[:k].rstrip(" ")
     if len(cut_text) < 3:
         return lines[:i], None

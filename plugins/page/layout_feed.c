@@ -209,6 +209,7 @@ int page_build_feed(const page_build *b, const page_lines *pl, const page_role *
 {
     struct feed_rec f = {0};
     int rc = 0;
+    size_t last = page_last_labelled(pl, roles);
     for (size_t i = 0; i < pl->n && rc == 0; i++) {
         const char *s = pl->v[i].text;
         size_t n = pl->v[i].len;
@@ -251,6 +252,8 @@ int page_build_feed(const page_build *b, const page_lines *pl, const page_role *
             }
             f.has_abstract = true;
             rc = bib_record_set_text(f.rec, BIB_VAR_ABSTRACT, s, n);
+            if (rc == 0 && i == last)
+                rc = page_mark_cut(b, f.rec, s, n, ln);
             break;
         default:
             break;

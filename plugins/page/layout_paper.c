@@ -47,8 +47,8 @@ static size_t paper_starts_page(const page_lines *pl, size_t i, size_t first,
 
 static int label_paper(const page_lines *pl, page_role *roles)
 {
-    size_t n = pl->n, title = n, abs = n;
-    bool meta = false;
+    size_t n = pl->n, title = n, abs = n, last = n;
+    bool meta = false, cut = false;
     for (size_t i = 0; i < n; i++) {
         const char *s = pl->v[i].text;
         size_t len = pl->v[i].len;
@@ -70,7 +70,15 @@ static int label_paper(const page_lines *pl, page_role *roles)
         page_features(&f, s, len, NULL, 0);
         if (f.prose >= 3 && f.chars > 150 && !page_is_paper_cue(s, len))
             abs = i;
+        last = i;
+        /* the cut-page rule: a page that ends inside its abstract ends on
+         * running prose, however short (page chrome such as "2 code
+         * implementations" does not start with a capital) */
+        cut = f.tokens >= 3 && !f.title_punct && f.lower_words >= f.cap_words
+              && !page_is_paper_cue(s, len) && page_starts_upper(s, len);
     }
+    if (cut && last < n)
+        abs = last;
     if (title < n)
         roles[title] = PAGE_ROLE_TITLE;
     if (abs < n)

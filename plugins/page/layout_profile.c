@@ -148,6 +148,10 @@ static void emit_profile(const page_emit_in *in, int *e)
         /* a page cut inside an abstract ends on a short fragment that
          * reads like a title: prefer prose when it starts like prose */
         int bonus = (f->opener ? 6 : 0) + (f->verbish ? 3 : 0);
+        /* the cut-page rule: running prose that does not end a sentence
+         * is the cut start of an abstract, not a title */
+        if (page_cut_prose(f))
+            bonus += 12;
         e[P_B] += bonus;
         e[P_T] -= bonus;
     }
@@ -309,19 +313,6 @@ static int prof_abstract(bib_record *rec, const char *s, size_t n)
     return rc;
 }
 
-/* A line ends like the end of a text (not cut by the page's end). */
-static bool ends_complete(const char *s, size_t n)
-{
-    if (!n)
-        return false;
-    char c = s[n - 1];
-    if (c == '.' || c == '!' || c == '?' || c == ')' || c == '"' || c == '\'' || c == ']')
-        return true;
-    /* closing curly quotes */
-    return n >= 3 && (memcmp(s + n - 3, "\xE2\x80\x9D", 3) == 0
-                      || memcmp(s + n - 3, "\xE2\x80\x99", 3) == 0);
-}
-
 static int build_profile(const page_build *b, const page_lines *pl, const page_role *roles)
 {
     const char *os;
@@ -338,12 +329,7 @@ static int build_profile(const page_build *b, const page_lines *pl, const page_r
     }
     struct prof_rec p = {0};
     int rc = 0;
-    size_t last = pl->n;
-    for (size_t i = pl->n; i-- > 0;)
-        if (roles[i] != PAGE_ROLE_BLANK) {
-            last = i;
-            break;
-        }
+    size_t last = page_last_labelled(pl, roles);
     for (size_t i = 0; i < pl->n && rc == 0; i++) {
         const char *s = pl->v[i].text;
         size_t n = pl->v[i].len;
@@ -390,12 +376,8 @@ static int build_profile(const page_build *b, const page_lines *pl, const page_r
             }
             p.has_abstract = true;
             rc = prof_abstract(p.rec, s, n);
-            if (rc == 0 && i == last && page_find_abs_marker(s, n, NULL) < 0
-                && !ends_complete(s, n)) {
-                bib_input_report(b->in, BIB_SEV_WARNING, ln, 1,
-                                 "page ends inside a record; kept as far as it goes");
-                rc = bib_record_add_extra(p.rec, PAGE_FMT, "incomplete", "true", 4);
-            }
+            if (rc == 0 && i == last)
+                rc = page_mark_cut(b, p.rec, s, n, ln);
             break;
         default:
             break;
@@ -423,7 +405,7 @@ const page_layout_desc page_layout_profile = {
     .features = PAGE_FEAT_CHARS | PAGE_FEAT_ABS_MARKER | PAGE_FEAT_AUTH_MARKER
                 | PAGE_FEAT_PLACEHOLDER | PAGE_FEAT_PROSE | PAGE_FEAT_TITLEISH | PAGE_FEAT_NAME
                 | PAGE_FEAT_SAME_AS_PREV | PAGE_FEAT_VERBISH | PAGE_FEAT_SENTENCE_END
-                | PAGE_FEAT_OPENER | PAGE_FEAT_LAST,
+                | PAGE_FEAT_OPENER | PAGE_FEAT_LAST | PAGE_FEAT_CASE,
     .emit = emit_profile,
     .placeholder_state = -1,
     .header = profile_header,

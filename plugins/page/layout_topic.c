@@ -115,6 +115,12 @@ static void emit_topic(const page_emit_in *in, int *e)
     }
     e[W_V] = f->venue ? 10 : PAGE_NEG;
     e[W_X] = -25;
+    if (in->last && page_cut_prose(f)) {
+        /* the cut-page rule (see layout_profile.c) */
+        e[W_B] += 12;
+        e[W_T] -= 4;
+        e[W_P] -= 4;
+    }
 }
 
 /* ---- records ------------------------------------------------------------ */
@@ -136,6 +142,7 @@ static int build_topic(const page_build *b, const page_lines *pl, const page_rol
     size_t cur_line = 0;
     bool has_abs = false;
     int rc = 0;
+    size_t last = page_last_labelled(pl, roles);
     for (size_t i = 0; i < pl->n && rc == 0; i++) {
         const char *s = pl->v[i].text;
         size_t n = pl->v[i].len;
@@ -171,6 +178,8 @@ static int build_topic(const page_build *b, const page_lines *pl, const page_rol
             }
             has_abs = true;
             rc = bib_record_set_text(cur, BIB_VAR_ABSTRACT, s, n);
+            if (rc == 0 && i == last)
+                rc = page_mark_cut(b, cur, s, n, ln);
             break;
         case PAGE_ROLE_VENUE: {
             if (!cur)
@@ -216,7 +225,8 @@ const page_layout_desc page_layout_topic = {
     .start = topic_start,
     .trans = topic_trans,
     .features = PAGE_FEAT_POSITION | PAGE_FEAT_CHARS | PAGE_FEAT_SLUG | PAGE_FEAT_PROSE
-                | PAGE_FEAT_VENUE | PAGE_FEAT_PLACEHOLDER | PAGE_FEAT_SENTENCE_END,
+                | PAGE_FEAT_VENUE | PAGE_FEAT_PLACEHOLDER | PAGE_FEAT_SENTENCE_END
+                | PAGE_FEAT_LAST | PAGE_FEAT_CASE,
     .emit = emit_topic,
     .placeholder_state = W_H,
     .build = build_topic,

@@ -161,7 +161,7 @@ static int emit_record(void *ctx, bib_record *rec, size_t line)
 /* Labels the page pl (of layout lay, cont: the rest of an over-long
  * page) and queues its records. */
 static int label_and_build(struct page_reader *r, const page_lines *pl, page_layout lay,
-                           bool cont)
+                           bool cont, bool more)
 {
     const page_layout_desc *d = page_layout_get(lay);
     page_role *roles = malloc((pl->n ? pl->n : 1) * sizeof *roles);
@@ -183,7 +183,7 @@ static int label_and_build(struct page_reader *r, const page_lines *pl, page_lay
                          d->name, q);
         errors = true;
     }
-    page_build b = {r->in, r->year, r->owner_author, cont, &r->owner, emit_record, r};
+    page_build b = {r->in, r->year, r->owner_author, cont, more, &r->owner, emit_record, r};
     rc = d->build(&b, pl, roles);
     free(roles);
     if (errors && r->strict && rc == 0)
@@ -192,8 +192,8 @@ static int label_and_build(struct page_reader *r, const page_lines *pl, page_lay
 }
 
 /* Labels lines [0..k) of the buffered page, queues its records and drops
- * those lines. */
-static int process_page(struct page_reader *r, size_t k)
+ * those lines; more: the page goes on after them (labelled in parts). */
+static int process_page(struct page_reader *r, size_t k, bool more)
 {
     page_lines pl = {r->page.v, k, k};
     bool any = false;
@@ -224,7 +224,7 @@ static int process_page(struct page_reader *r, size_t k)
                              "found '%s'", q);
             r->pending = BIB_EPARSE;
         } else {
-            rc = label_and_build(r, &pl, lay, cont);
+            rc = label_and_build(r, &pl, lay, cont, more);
         }
     }
     page_lines_drop(&r->page, k);
@@ -271,7 +271,7 @@ static int fill(struct page_reader *r)
         if (r->eof) {
             if (!r->page.n)
                 return 0;
-            int rc = process_page(r, r->page.n);
+            int rc = process_page(r, r->page.n, false);
             if (rc)
                 return rc;
             continue;
@@ -291,7 +291,7 @@ static int fill(struct page_reader *r)
         if (r->forced == PAGE_LAYOUT_NONE) {
             size_t b = page_boundary(&r->page, i, r->guess, r->cookie);
             if (b != (size_t)-1) {
-                rc = process_page(r, b);
+                rc = process_page(r, b, false);
                 if (rc)
                     return rc;
                 continue;
@@ -310,7 +310,7 @@ static int fill(struct page_reader *r)
             page_meta m;
             for (size_t j = r->page.n; j-- > 1;)
                 if (page_parse_meta(r->page.v[j].text, r->page.v[j].len, &m)) {
-                    rc = process_page(r, j);
+                    rc = process_page(r, j, true);
                     if (rc)
                         return rc;
                     break;
@@ -324,7 +324,7 @@ static int fill(struct page_reader *r)
                                  "page longer than %d lines; labelled in parts",
                                  PAGE_MAX_LINES);
             r->warned_long = true;
-            rc = process_page(r, page_safe_cut(&r->page));
+            rc = process_page(r, page_safe_cut(&r->page), true);
             if (rc)
                 return rc;
             r->cont = r->last;

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * page_records.c - helpers the layouts' record builders share: quotes of
- * lines for diagnostics and display names to authors.
+ * lines for diagnostics, display names to authors, and the cut-page rule
+ * (an abstract cut by the page's end is kept, flagged incomplete).
  *
  * Not for: keys and the record queue (page.c), a layout's own records
  * (layout_*.c).
@@ -58,4 +59,34 @@ int page_add_display_name(bib_record *rec, const char *s, size_t len)
     rc = bib_record_add_name(rec, BIB_VAR_AUTHOR, &nm);
     bib_name_clear(&nm);
     return rc;
+}
+
+/* A line ends like the end of a text (not cut by the page's end). */
+static bool ends_complete(const char *s, size_t n)
+{
+    if (!n)
+        return false;
+    char c = s[n - 1];
+    if (c == '.' || c == '!' || c == '?' || c == ')' || c == '"' || c == '\'' || c == ']')
+        return true;
+    /* closing curly quotes */
+    return n >= 3 && (memcmp(s + n - 3, "\xE2\x80\x9D", 3) == 0
+                      || memcmp(s + n - 3, "\xE2\x80\x99", 3) == 0);
+}
+
+size_t page_last_labelled(const page_lines *pl, const page_role *roles)
+{
+    for (size_t i = pl->n; i-- > 0;)
+        if (roles[i] != PAGE_ROLE_BLANK)
+            return i;
+    return pl->n;
+}
+
+int page_mark_cut(const page_build *b, bib_record *rec, const char *s, size_t n, size_t ln)
+{
+    if (b->more || page_find_abs_marker(s, n, NULL) >= 0 || ends_complete(s, n))
+        return BIB_OK;
+    bib_input_report(b->in, BIB_SEV_WARNING, ln, 1,
+                     "page ends inside a record; kept as far as it goes");
+    return bib_record_add_extra(rec, PAGE_FMT, "incomplete", "true", 4);
 }

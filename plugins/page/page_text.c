@@ -811,8 +811,13 @@ void page_features(page_feat *f, const char *s, size_t len, const char *prev, si
         fold_word(s + ts, te - ts, w, sizeof w);
         int k;
         int cl = cp_class(cp_at(s, len, ts, &k));
-        if (cl == CC_LOWER && in_list(w, function_words))
+        bool fw = (cl == CC_LOWER || !first) && in_list(w, function_words);
+        if (cl == CC_LOWER && fw)
             func++;
+        if (!first && !fw && cl == CC_UPPER)
+            f->cap_words++;
+        else if (!first && !fw && cl == CC_LOWER && w[0] && w[1] && w[2])
+            f->lower_words++;
         if (in_list(w, title_words))
             lex++;
         if (first)
@@ -832,6 +837,7 @@ void page_features(page_feat *f, const char *s, size_t len, const char *prev, si
     bool colon = memchr(s, ':', len) != NULL;
     bool qmark = memchr(s, '?', len) != NULL;
     f->titleish = (func > 2 ? 2 : func) + (colon || qmark ? 1 : 0) + (lex ? 1 : 0);
+    f->title_punct = colon || qmark;
     int prose = 0;
     if (f->chars > 200)
         prose += 3;
@@ -847,3 +853,16 @@ void page_features(page_feat *f, const char *s, size_t len, const char *prev, si
     f->prose = prose;
 }
 
+bool page_cut_prose(const page_feat *f)
+{
+    /* titles at a page's end are in Title Case more often than not; a
+     * cut abstract is a sentence without its end */
+    return !f->blank && !f->abs_marker && !f->sentence_end && !f->title_punct
+           && f->lower_words >= f->cap_words;
+}
+
+bool page_starts_upper(const char *s, size_t len)
+{
+    int k;
+    return len && cp_class(cp_at(s, len, 0, &k)) == CC_UPPER;
+}

@@ -90,9 +90,20 @@ typedef struct page_feat {
     int name;           /* name-likeness, PAGE_NAME_NO when impossible */
     int titleish;       /* function words, colon, '?', title vocabulary */
     int prose;          /* sentence-like evidence: full stops, length */
+    /* after the first word, among the first 40: words that are not
+     * function words, starting with a capital / with a lower-case letter
+     * (Title Case against running prose) */
+    int cap_words, lower_words;
+    bool title_punct;   /* a colon or a question mark */
 } page_feat;
 
 #define PAGE_NAME_NO (-1000)
+
+/* The cut-page rule: true when a page's last line with features f reads
+ * as the cut start of an abstract rather than a title (running prose: no
+ * more capitalised words than lower-case ones, no colon or question mark,
+ * no sentence end, no abstract marker). */
+bool page_cut_prose(const page_feat *f);
 
 /* Features of s[0..len) (prev: the previous non-blank line or NULL). */
 void page_features(page_feat *f, const char *s, size_t len, const char *prev,
@@ -206,6 +217,8 @@ void page_trim(const char **s, size_t *len);
 /* Trims spaces, tabs and CRs only (the record side: a value keeps what
  * the page shows). */
 void page_trim_blank(const char **s, size_t *len);
+/* True when s[0..len) starts with a capital letter. */
+bool page_starts_upper(const char *s, size_t len);
 /* True when s[0..len) starts with the NUL-terminated w. */
 bool page_starts_with(const char *s, size_t len, const char *w);
 /* True when the lower-case ASCII w occurs in s[0..len), ASCII case
@@ -255,6 +268,8 @@ typedef struct page_build {
     long year;             /* -O year: 0 when not given */
     bool owner_author;     /* -O owner=author */
     bool continuation;     /* the lines continue an over-long page */
+    bool more;             /* more lines of the same page follow (an
+                            * over-long page labelled in parts) */
     bib_buf *owner;        /* the profile owner, kept for continuations
                             * (borrowed; the builder may rewrite it) */
     /* Takes ownership of rec (freed on failure too); line is its first
@@ -317,7 +332,7 @@ enum {
     PAGE_FEAT_OPENER = 1u << 7, PAGE_FEAT_SENTENCE_END = 1u << 8,
     PAGE_FEAT_VERBISH = 1u << 9, PAGE_FEAT_NAME = 1u << 10, PAGE_FEAT_TITLEISH = 1u << 11,
     PAGE_FEAT_PROSE = 1u << 12, PAGE_FEAT_FEED_SPLIT = 1u << 13, PAGE_FEAT_SLUG = 1u << 14,
-    PAGE_FEAT_POSITION = 1u << 15, PAGE_FEAT_LAST = 1u << 16
+    PAGE_FEAT_POSITION = 1u << 15, PAGE_FEAT_LAST = 1u << 16, PAGE_FEAT_CASE = 1u << 17
 };
 
 #define PAGE_LAYOUT_ROW(ID, name) extern const page_layout_desc page_layout_##name;
@@ -341,6 +356,13 @@ void page_quote(char *out, size_t cap, const char *s, size_t len);
 /* Appends one display name ("Ann B. Smith") to the authors of rec; text
  * without letters is kept as a literal. Returns a bib_status. */
 int page_add_display_name(bib_record *rec, const char *s, size_t len);
+/* Index of the last line with a role other than blank, or pl->n. */
+size_t page_last_labelled(const page_lines *pl, const page_role *roles);
+/* The cut-page rule for records: when the abstract s[0..n) on line ln is
+ * the page's last line, has no abstract marker and does not end like a
+ * text, the page was cut inside it: rec gets the extra incomplete=true
+ * and a warning is reported. Not when b->more. Returns a bib_status. */
+int page_mark_cut(const page_build *b, bib_record *rec, const char *s, size_t n, size_t ln);
 /* The layouts' record builders shared between layouts (the single-paper
  * page builds its record as a feed entry). */
 int page_build_feed(const page_build *b, const page_lines *pl, const page_role *roles);

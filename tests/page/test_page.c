@@ -285,6 +285,23 @@ START_TEST(test_profile_cut_page)
     /* cut inside the abstract: a short fragment that starts like prose */
     ROLES(HEAD "Title of a Record About Learning\nAnn Smith\nWe study how agents learn to",
           PAGE_LAYOUT_PROFILE, HEADR "TAB");
+    /* cut inside the abstract: running prose without its sentence end,
+     * after authors and after a title-only record; a Title Case line or
+     * one with a colon stays a title */
+    ROLES(HEAD "Title of a Record About Learning\nAnn Smith\nComputational models of the "
+               "cortex are wid",
+          PAGE_LAYOUT_PROFILE, HEADR "TAB");
+    ROLES(HEAD "Sparse Circuits\nGreedy Layerwise Training Revisited\nGreedy layerwise "
+               "training was aba",
+          PAGE_LAYOUT_PROFILE, HEADR "TTB");
+    ROLES(HEAD "Title of a Record About Learning\nAnn Smith\nRobust Models of the Cortex",
+          PAGE_LAYOUT_PROFILE, HEADR "TAT");
+    ROLES(HEAD "Title of a Record About Learning\nAnn Smith\nSparse coding: a review",
+          PAGE_LAYOUT_PROFILE, HEADR "TAT");
+    /* the same on a topic page */
+    ROLES("Memory\nmemory\nN/A\nTalk One: About Memory\nMemories form in the hippocampus and "
+          "are slowly moved to",
+          PAGE_LAYOUT_NONE, "HHHTB");
     /* a page that ends on the heading has no records */
     ROLES("Portrait of Ada Example\n\nAda Example\n\nPublications", PAGE_LAYOUT_PROFILE,
           "H.H.S");

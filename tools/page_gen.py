@@ -301,6 +301,8 @@ def render_profile(rng, pool, recs, lang, opts):
                 else:
                     lines[-1][2] = n + (" " if r < 0.6 else "") + mk
         if abstract:
+            if rng.random() < 0.05:
+                abstract = "Abstract " + abstract  # a leading word some sites keep
             shown_abs = cut_abstract(rng, abstract, lang, rng.random() < 0.9)
             lines.append(["B", "-", shown_abs])
         truth.append({"title": title, "authors": out_names, "authors_truncated": bool(trunc),
@@ -374,8 +376,9 @@ VENUES = ["COSYNE", "SfN", "CNS", "OHBM", "FENS Forum", "Bernstein Conference", 
 def render_topic(rng, pool, recs, lang, opts):
     t = rng.choice(pool.titles).split()
     topic = " ".join(w.capitalize() for w in t[:rng.randint(1, 2)] if w.isalpha()) or "Memory"
-    lines = [["H", "-", topic], ["H", "-", topic.lower()], ["H", "-", "N/A"],
-             ["H", "-", pool.prose()]]
+    lines = [["H", "-", topic], ["H", "-", topic.lower()], ["H", "-", "N/A"]]
+    if rng.random() < 0.7:
+        lines.append(["H", "-", pool.prose()])  # the topic's description
     truth = []
     for rec in recs:
         title = make_title(pool, rec, opts["caps"] * 0.5)
@@ -405,7 +408,14 @@ def cut_page(rng, lines, truth, first_rec_line):
     """Cuts the page at a random point inside its records (a copied excerpt)."""
     if len(lines) - first_rec_line < 3:
         return lines, truth
-    i = rng.randint(first_rec_line + 1, len(lines) - 1)
+    # a cut at a random character of the records, so mostly inside an
+    # abstract (the longest lines), as a copied excerpt is
+    total = sum(len(l[2]) + 1 for l in lines[first_rec_line + 1:])
+    at = rng.randint(0, max(0, total - 1))
+    i = first_rec_line + 1
+    while i < len(lines) - 1 and at > len(lines[i][2]):
+        at -= len(lines[i][2]) + 1
+        i += 1
     role, split, text = lines[i]
     if not text:
         return lines[:i], truth
@@ -416,7 +426,9 @@ def cut_page(rng, lines, truth, first_rec_line):
         if at >= 0 and at < k < at + len(mk):
             k = at
     if role == "B":
-        k = max(k, min(len(text), 30))  # a cut abstract keeps a sentence's start
+        k = max(k, min(len(text), 12))  # a cut abstract keeps a few words
+        if rng.random() < 0.5:
+            k = min(len(text), rng.randint(12, 140))  # often before its marker
     cut_text = text[:k].rstrip(" ")
     if len(cut_text) < 3:
         return lines[:i], None
@@ -496,7 +508,7 @@ def build_page(rng, pool, layout, lang, opts):
         first = 0
     else:
         lines, _ = render_topic(rng, pool, recs, lang, opts)
-        first = 4
+        first = 4 if lines[3][0] == "H" else 3
     lines = add_stray(rng, lines, first)
     if rng.random() < opts["cut"]:
         lines, _ = cut_page(rng, lines, None, first)

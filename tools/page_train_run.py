@@ -14,7 +14,7 @@ import subprocess
 import sys
 import tempfile
 
-TRAIN_SEED, VALID_SEED, TRAIN_PAGES, VALID_PAGES, EPOCHS = 1, 2, 4800, 600, 15
+TRAIN_SEED, VALID_SEED, TRAIN_PAGES, VALID_PAGES, EPOCHS = 1, 2, 7200, 600, 15
 # The inputs whose hash the table records (order matters).
 INPUTS = ["tools/data/corpus-records.jsonl", "tools/page_gen.py", "tools/page_train_run.py",
           "tools/page_train.c", "plugins/page/page_model.c", "plugins/page/page_model.h"]

@@ -211,7 +211,8 @@ enum {
     K_CHARS, K_TOKS, K_NAME, K_PROSE, K_TITLEISH, K_VERB, K_SHAPESEQ, K_SHAPE, K_FIRSTW,
     K_LASTW, K_WORD, K_LASTCH, K_SCRIPT, K_COLON, K_COMMAS, K_DIGITS, K_ALLCAPS, K_FIRST,
     K_LAST, K_LAST_OPENER, K_LAST_VERB, K_PREV, K_NEXT, K_NAME_NEXT, K_NAME_PREV,
-    K_LOWERCOPY, K_NA, K_IDX, K_HEADING, K_FIRSTSHAPE, K_LASTSHAPE, K_NEXT2,
+    K_LOWERCOPY, K_NA, K_IDX, K_HEADING, K_FIRSTSHAPE, K_LASTSHAPE, K_NEXT2, K_CASE,
+    K_LAST_CUT, K_SUF,
     /* split candidates */
     K_S_BIAS = 64, K_S_ASHAPE, K_S_ATOKS, K_S_ANAME, K_S_A1SHAPE, K_S_BEFORE, K_S_AT,
     K_S_TSHAPE, K_S_TWORD, K_S_TLAST, K_S_PAIR, K_S_REST, K_S_BAD, K_S_RANK, K_S_RRANK,
@@ -339,6 +340,10 @@ static void text_features(fx *x, const char *s, size_t len, const page_feat *f)
             fx_str(x, K_FIRSTW, w, wn);
         if (ntok <= 12 && f->tokens <= 14)
             fx_str(x, K_WORD, w, wn);
+        /* word endings generalise past the words seen in training
+         * ("-ation" of titles, "-ova" of names) */
+        if (ntok <= 6 && f->tokens <= 6 && wn >= 4)
+            fx_str(x, K_SUF, w + wn - 3, 3);
         lastw = s + ts;
         lastn = tn;
     }
@@ -429,8 +434,12 @@ static void line_features(fx *x, const page_mline *L, size_t j, size_t n,
     if (j == 0)
         fx_int(x, K_FIRST, 1);
     fx_int(x, K_IDX, j < 4 ? (int)j : 4);
+    /* Title Case against running prose */
+    fx_pair(x, K_CASE, bucket_small(f->cap_words, 4), bucket_small(f->lower_words, 4));
     if (j + 1 == n) {
         fx_int(x, K_LAST, 1);
+        /* the page may end inside an abstract: running prose cut short */
+        fx_int(x, K_LAST_CUT, page_cut_prose(f));
         fx_int(x, K_LAST_OPENER, f->opener);
         fx_int(x, K_LAST_VERB, bucket_small(f->verbish, 2));
     }
@@ -473,6 +482,12 @@ int page_model_lines(const page_lines *pl, const page_layout_desc *d, size_t zon
             continue;
         L[n].line = i;
         L[n].nids = 0;
+        size_t ws = len;
+        while (ws > 0 && !is_sp(s[ws - 1]))
+            ws--;
+        int k;
+        L[n].ends_lower = ws > 0 && (mcls(dec(s, len, ws, &k)) == M_LOWER
+                                     || (s[ws] == '(' && s[len - 1] != ')'));
         page_features(&L[n].f, s, len, prev, prev_len);
         prev = s;
         prev_len = len;
@@ -491,12 +506,17 @@ int page_model_lines(const page_lines *pl, const page_layout_desc *d, size_t zon
 
 /* ---- scores ------------------------------------------------------------- */
 
-static bool page_model_has_meta(const page_layout_desc *d)
+static int page_model_state_of(const page_layout_desc *d, page_role r)
 {
     for (int s = 0; s < d->nstates; s++)
-        if (d->state_roles[s] == PAGE_ROLE_META)
-            return true;
-    return false;
+        if (d->state_roles[s] == r)
+            return s;
+    return -1;
+}
+
+static bool page_model_has_meta(const page_layout_desc *d)
+{
+    return page_model_state_of(d, PAGE_ROLE_META) >= 0;
 }
 
 void page_model_emit(const page_model *m, const page_layout_desc *d, int slot,
@@ -540,6 +560,22 @@ int page_model_decode(const page_model *m, const page_layout_desc *d, int slot,
         return BIB_ENOMEM;
     for (size_t j = 0; j < n; j++)
         page_model_emit(m, d, slot, &lines[j], emit + j * (size_t)k);
+    /* the cut-page rule (page_cut_prose): a page's last line of running
+     * prose cut short is the start of an abstract, never a new record's
+     * title nor a name; pages are cut inside abstracts far more often than
+     * inside titles, the longest lines (the feed's glued line is left to
+     * the weights) */
+    if (page_cut_prose(&lines[n - 1].f) && page_model_state_of(d, PAGE_ROLE_ABSTRACT) >= 0
+        && page_model_state_of(d, PAGE_ROLE_TITLE_AUTHORS) < 0)
+        for (int s = 0; s < k; s++) {
+            page_role r = d->state_roles[s];
+            /* a name ends on a capitalised word, an initial or a number,
+             * never on a lower-case word */
+            if (r == PAGE_ROLE_TITLE || r == PAGE_ROLE_POSTER
+                || (r == PAGE_ROLE_HEADER && n > 4)
+                || (r == PAGE_ROLE_AUTHOR && lines[n - 1].ends_lower))
+                emit[(n - 1) * (size_t)k + (size_t)s] = PAGE_NEG;
+        }
     int trans[PAGE_MODEL_K * PAGE_MODEL_K], start[PAGE_MODEL_K];
     const int32_t *tw = m->trans + (size_t)slot * PAGE_MODEL_K * PAGE_MODEL_K;
     const int32_t *sw = m->start + (size_t)slot * PAGE_MODEL_K;

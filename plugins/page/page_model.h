@@ -20,7 +20,7 @@
 
 /* Changes whenever the meaning of a feature changes: part of the hash of
  * the training inputs recorded in the table. */
-#define PAGE_FEATURE_VERSION 2
+#define PAGE_FEATURE_VERSION 3
 
 /* Features are hashed into 2^PAGE_MODEL_BITS buckets; a bucket has one
  * weight per state (PAGE_MODEL_K at most). */
@@ -77,6 +77,8 @@ typedef struct page_mline {
     uint32_t ids[PAGE_MODEL_MAXF];
     size_t nids;
     page_feat f;
+    bool ends_lower;           /* its last word (not its first) is lower-case
+                                * or opens a bracket it does not close */
 } page_mline;
 
 /* The non-blank lines [zone..n) of pl with their features for layout d;

@@ -51,17 +51,63 @@ BIB_API int bib_names_add_bibtex(bib_record *rec, bib_var var,
 BIB_API int bib_name_format_bibtex(bib_buf *out, const bib_name *name,
                                    bool ascii);
 
-/* Parses a display name as written on web pages and in RIS:
- * "Given [particles] Family [, Suffix]" or "Family, Given[, Suffix]";
- * lower-case particles (van, von, de, da, del, della, di, du, le, la, ter,
- * ten, zu, ...) become non-dropping particles; "Jr.", "Sr.", "II".."IV"
- * are suffixes; initials ("J.E.", "J. E.") kept as written. A single word
- * becomes family alone. Diacritics kept. Returns 0, BIB_EPARSE (no letters)
- * or BIB_ENOMEM. */
+/* Parses a display name as written on web pages and in RIS, in any script;
+ * the input is NFC-normalised first, so NFC and NFD input give the same
+ * parts:
+ * - "Given [particles] Family [, Suffix]" or "Family, Given[, Suffix]";
+ * - lower-case particles (van, von, van der, de la, da, dos, das, di, du,
+ *   ter, zu, bin, binti, ibn, ap, al, el, ...) become non-dropping
+ *   particles; "al-"/"el-" glued to the family name stay in it;
+ * - "Jr.", "Sr.", "II".."IV" are suffixes;
+ * - initials ("J.E.", "J. E.", "JE") kept as written; Vancouver order
+ *   "Smith JE" (family, then one to three capital initials) and an all-caps
+ *   family first ("SMITH John", "SMITH, John") are read family first;
+ * - a name written in Han, Hangul or kana without spaces (2-4 letters) is
+ *   family first: one letter of family name, or two when the first two form
+ *   a known compound family name (欧阳修 -> 欧阳 + 修, 남궁민 -> 남궁 + 민);
+ *   "陈 静" with a space is family then given as well;
+ * - a single word becomes family alone (Sukarno).
+ * Hyphens and apostrophes stay inside their word (Jean-Luc, O'Brien).
+ * Returns 0, BIB_EPARSE (no letters) or BIB_ENOMEM. */
 BIB_API int bib_name_parse_display(bib_name *out, const char *s, size_t len);
 
+/* ---- the learned name model (docs/names.md) ------------------------------
+ * Tells a personal name from other short text (a title or a fragment of
+ * one, a venue, a publisher, an organisation, a sentence). Its weights are
+ * learned by tools/train_names.c and generated into core/name_model_table.c;
+ * the features are the ones below, shared by the trainer and the library. */
+
+/* Calibrated probability in [0, 1] that s[0..len) (UTF-8, any script,
+ * NFC or NFD) is exactly one personal name as written in a byline or an
+ * author list ("Ana dos Santos", "Smith JE", "SMITH, John", "陈静",
+ * "Sukarno"); a list of several names, a title or a venue scores low. Text
+ * is used up to its first 512 bytes (longer text is no name). Pure; 0.5 on
+ * allocation failure. */
+BIB_API double bib_name_likeness(const char *s, size_t len);
+
+/* The same judgement as a log-odds score (logit of bib_name_likeness):
+ * > 0 leans to a name. Additive, so a reader can sum it with its own
+ * learned scores. */
+BIB_API double bib_name_score(const char *s, size_t len);
+
+/* Number of hash buckets of the feature ids (a power of two). */
+#define BIB_NAME_FEATURE_BUCKETS (1u << 16)
+
+/* Version of the feature function; the trainer hashes it into the model's
+ * input hash, so a change to the features makes the table stale. */
+BIB_API unsigned bib_name_feature_version(void);
+
+/* Writes the hashed feature ids (each < BIB_NAME_FEATURE_BUCKETS) of
+ * s[0..len) into ids[0..max) and returns how many were written (at most
+ * max; features past max are dropped). Features: token count and length,
+ * scripts, token shapes and their sequence, word identities, character
+ * trigrams, particles, initials, capitals, punctuation (docs/names.md).
+ * Allocates scratch memory internally; returns 0 on allocation failure. */
+BIB_API size_t bib_name_features(const char *s, size_t len, uint32_t *ids, size_t max);
+
 /* Appends the display form "Given particles Family, Suffix" (or the
- * literal). */
+ * literal); a family and given name both in Han, Hangul or kana are written
+ * family first without a space (陈静). */
 BIB_API int bib_name_format_display(bib_buf *out, const bib_name *name);
 
 /* Normalises a page range: "1--10", "1 - 10", "1–10" and "1—10" become

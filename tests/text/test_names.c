@@ -45,8 +45,36 @@ START_TEST(test_display_names)
         {"Plato", NULL, NULL, "Plato", NULL, NULL},
         {"Éric Thibodeau-Laufer", "Éric", NULL, "Thibodeau-Laufer", NULL, NULL},
         {"Vincent Van Gogh", "Vincent Van", NULL, "Gogh", NULL, NULL},
-        {"李飞飞", NULL, NULL, "李飞飞", NULL, NULL},
+        /* Han and Hangul names: family first, one letter or a known compound */
+        {"李飞飞", "飞飞", NULL, "李", NULL, NULL},
+        {"陈静", "静", NULL, "陈", NULL, NULL},
+        {"박지훈", "지훈", NULL, "박", NULL, NULL},
+        {"欧阳修", "修", NULL, "欧阳", NULL, NULL},
+        {"남궁민수", "민수", NULL, "남궁", NULL, NULL},
+        {"田中太郎", "太郎", NULL, "田中", NULL, NULL},
+        {"陈 静", "静", NULL, "陈", NULL, "陈静"},
         {"Maria da Silva", "Maria", "da", "Silva", NULL, NULL},
+        {"Sukarno", NULL, NULL, "Sukarno", NULL, NULL},
+        {"Ọláolúwa B. Adéṣínà", "Ọláolúwa B.", NULL, "Adéṣínà", NULL, NULL},
+        {"Ana dos Santos", "Ana", "dos", "Santos", NULL, NULL},
+        {"J. van den Berg", "J.", "van den", "Berg", NULL, NULL},
+        {"Jean-Luc O'Brien", "Jean-Luc", NULL, "O'Brien", NULL, NULL},
+        {"Ahmed bin Rashid", "Ahmed", "bin", "Rashid", NULL, NULL},
+        {"Mohammed al-Fayed", "Mohammed", NULL, "al-Fayed", NULL, NULL},
+        {"Rhys ap Gruffydd", "Rhys", "ap", "Gruffydd", NULL, NULL},
+        /* all-caps family names, with and without the comma */
+        {"SMITH, John", "John", NULL, "SMITH", NULL, "John SMITH"},
+        {"SMITH John", "John", NULL, "SMITH", NULL, "John SMITH"},
+        {"DE LA CRUZ Juan", "Juan", NULL, "DE LA CRUZ", NULL, "Juan DE LA CRUZ"},
+        {"John SMITH", "John", NULL, "SMITH", NULL, NULL},
+        /* initials with and without dots, Vancouver order */
+        {"J. E. Smith", "J. E.", NULL, "Smith", NULL, NULL},
+        {"JE Smith", "JE", NULL, "Smith", NULL, NULL},
+        {"Smith JE", "JE", NULL, "Smith", NULL, "JE Smith"},
+        {"van den Berg J", "J", "van den", "Berg", NULL, "J van den Berg"},
+        {"Perich MG", "MG", NULL, "Perich", NULL, "MG Perich"},
+        /* a no-break space separates words too */
+        {"Ana\xC2\xA0Lima", "Ana", NULL, "Lima", NULL, "Ana Lima"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const ncase *c = &cases[i];
@@ -66,6 +94,31 @@ START_TEST(test_display_names)
     bib_name n;
     ck_assert_int_eq(bib_name_parse_display(&n, " -- ", 4), BIB_EPARSE);
     ck_assert_int_eq(bib_name_parse_display(&n, "", 0), BIB_EPARSE);
+}
+END_TEST
+
+/* A name typed with combining marks (NFD) splits exactly like its composed
+ * form (NFC): the parts come out in NFC. */
+START_TEST(test_display_nfd)
+{
+    static const char *const pairs[][2] = {
+        /* O, dot below, acute ... */
+        {"O\xCC\xA3la\xCC\x81olu\xCC\x81wa B. Ade\xCC\x81s\xCC\xA3i\xCC\x81na\xCC\x80",
+         "\xE1\xBB\x8C\x6C\xC3\xA1olúwa B. Adéṣínà"},
+        {"Jose\xCC\x81 da Conceic\xCC\xA7" "a\xCC\x83o", "José da Conceição"},
+        {"Nguye\xCC\x82\xCC\x83n Va\xCC\x86n An", "Nguyễn Văn An"},
+    };
+    for (size_t i = 0; i < sizeof pairs / sizeof *pairs; i++) {
+        bib_name a, b;
+        ck_assert_int_eq(bib_name_parse_display(&a, pairs[i][0], strlen(pairs[i][0])), 0);
+        ck_assert_int_eq(bib_name_parse_display(&b, pairs[i][1], strlen(pairs[i][1])), 0);
+        eq(a.given, b.given, pairs[i][1], "given (NFD)");
+        eq(a.non_dropping_particle, b.non_dropping_particle, pairs[i][1], "particle (NFD)");
+        eq(a.family, b.family, pairs[i][1], "family (NFD)");
+        ck_assert_ptr_nonnull(a.family);
+        bib_name_clear(&a);
+        bib_name_clear(&b);
+    }
 }
 END_TEST
 
@@ -180,5 +233,5 @@ START_TEST(test_bibtex_name_lists)
 }
 END_TEST
 
-BIB_TEST_MAIN("names", test_display_names, test_pages, test_bibtex_names,
+BIB_TEST_MAIN("names", test_display_names, test_display_nfd, test_pages, test_bibtex_names,
               test_bibtex_name_lists)

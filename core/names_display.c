@@ -1,0 +1,420 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * names_display.c - names as web pages, RIS and reference lists write them
+ * ("Matthew G Perich", "Johannes von Oswald", "Perich, Matthew G.",
+ * "Smith JE", "SMITH John", "陈静", "박지훈", "Sukarno"), in any script
+ * (names.h, docs/names.md).
+ *
+ * Letters, case and spaces are judged by Unicode class (script.h), never
+ * by ASCII tests; the input is NFC-normalised first so a name typed with
+ * combining marks splits like its composed form.
+ *
+ * Not for: deciding whether a text *is* a name (namemodel.c does that).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "bibconv/names.h"
+#include "bibconv/script.h"
+#include "bibconv/utf8.h"
+#include "names_internal.h"
+
+/* Lower-case particles that start a family name in the languages met in
+ * bibliographies (Dutch, German, French, Spanish, Portuguese, Italian,
+ * Scandinavian, Welsh, Arabic and Malay patronymics). */
+static const char *const particles[] = {
+    "van", "von", "de", "da", "del", "della", "dei", "degli", "di", "du", "des", "le", "la",
+    "les", "las", "los", "ter", "ten", "te", "zu", "zum", "zur", "dos", "das", "do", "den",
+    "der", "het", "'t", "y", "al", "el", "bin", "binti", "bint", "ibn", "ben", "af", "av",
+    "vom", "vander", "op", "ap", "verch", "ferch", "d'", "l'", "d’", "l’",
+};
+
+static const char *const suffixes[] = {"jr", "jr.", "sr", "sr.", "jun.", "sen.",
+                                       "junior", "senior"};
+
+/* Compound family names of two Han or Hangul letters: 欧阳修 is 欧阳 + 修.
+ * The same names as tools/data/names/{zh,ko}_family_compound.txt. */
+static const char *const cjk_compound[] = {
+    "欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙",
+    "宇文", "司徒", "夏侯", "轩辕", "令狐", "钟离", "端木", "独孤", "南宫", "西门",
+    "歐陽", "諸葛", "東方", "尉遲", "公孫", "長孫", "令狐", "鍾離", "獨孤", "南宮",
+    "남궁", "황보", "제갈", "선우", "독고", "사공", "서문",
+};
+
+/* Japanese family names of two kanji, so that 田中太郎 splits 田中 + 太郎
+ * (tools/data/names/ja_family.txt holds more). */
+static const char *const ja_family2[] = {
+    "佐藤", "鈴木", "高橋", "田中", "伊藤", "渡辺", "山本", "中村", "小林", "加藤",
+    "吉田", "山田", "山口", "松本", "井上", "木村", "斎藤", "清水", "山崎", "池田",
+    "橋本", "阿部", "石川", "山下", "中島", "石井", "小川", "前田", "岡田", "藤田",
+    "後藤", "近藤", "村上", "遠藤", "青木", "坂本", "斉藤", "福田", "太田", "西村",
+    "藤井", "金子", "岡本", "藤原", "中野", "三浦", "原田", "中川", "松田", "竹内",
+};
+
+static bool in_list(const char *s, size_t len, const char *const *list, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strlen(list[i]) == len && !memcmp(list[i], s, len))
+            return true;
+    return false;
+}
+
+static uint32_t first_cp(const char *s, size_t len)
+{
+    uint32_t cp = 0;
+    if (len)
+        bib_utf8_decode(s, len, &cp);
+    return cp;
+}
+
+bool bib__is_particle(const char *s, size_t len)
+{
+    /* particles are written in lower case: "Van" opening a name is part of
+     * the family name or a given name, as BibTeX also decides */
+    return len && bib_char_is_lower(first_cp(s, len)) &&
+           in_list(s, len, particles, sizeof particles / sizeof *particles);
+}
+
+static bool is_suffix(const char *s, size_t len)
+{
+    /* generational numerals only in capitals: "II", "III", "IV" */
+    if ((len == 2 && (!memcmp(s, "II", 2) || !memcmp(s, "IV", 2))) ||
+        (len == 3 && !memcmp(s, "III", 3)))
+        return true;
+    if (len < 2 || len > 6 || !bib_char_is_upper(first_cp(s, len)))
+        return false;
+    char w[8];
+    for (size_t i = 0; i < len; i++)
+        w[i] = (s[i] >= 'A' && s[i] <= 'Z') ? (char)(s[i] + 32) : s[i];
+    return in_list(w, len, suffixes, sizeof suffixes / sizeof *suffixes);
+}
+
+typedef struct { const char *s; size_t len; } span;
+
+static bool is_space_at(const char *s, size_t len, size_t *adv)
+{
+    uint32_t cp;
+    *adv = (size_t)bib_utf8_decode(s, len, &cp);
+    return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' ||
+           bib_char_class_of(cp) == BIB_CHAR_SPACE;
+}
+
+/* Splits on Unicode white space into at most `max` words. */
+static size_t words(const char *s, size_t len, span *w, size_t max)
+{
+    size_t n = 0, i = 0, adv;
+    while (i < len && n < max) {
+        while (i < len && is_space_at(s + i, len - i, &adv))
+            i += adv;
+        if (i == len)
+            break;
+        size_t j = i;
+        while (j < len && !is_space_at(s + j, len - j, &adv))
+            j += adv;
+        w[n].s = s + i;
+        w[n].len = j - i;
+        n++;
+        i = j;
+    }
+    return n;
+}
+
+/* Joins words [a, b) with single spaces into a new string; NULL if empty. */
+static char *join(const span *w, size_t a, size_t b, bool *oom)
+{
+    if (a >= b)
+        return NULL;
+    size_t len = 0;
+    for (size_t i = a; i < b; i++)
+        len += w[i].len + 1;
+    char *p = malloc(len);
+    if (!p) {
+        *oom = true;
+        return NULL;
+    }
+    size_t o = 0;
+    for (size_t i = a; i < b; i++) {
+        if (i > a)
+            p[o++] = ' ';
+        memcpy(p + o, w[i].s, w[i].len);
+        o += w[i].len;
+    }
+    p[o] = '\0';
+    return p;
+}
+
+/* Letter statistics of one word. */
+typedef struct {
+    unsigned letters, upper, lower, cjk, other_script;
+    bool dots;
+} wstat;
+
+static wstat stat_of(const char *s, size_t len)
+{
+    wstat st = {0, 0, 0, 0, 0, false};
+    size_t i = 0;
+    while (i < len) {
+        uint32_t cp;
+        i += (size_t)bib_utf8_decode(s + i, len - i, &cp);
+        if (cp == '.')
+            st.dots = true;
+        if (!bib_char_is_letter(cp))
+            continue;
+        st.letters++;
+        if (bib_char_is_upper(cp))
+            st.upper++;
+        else if (bib_char_is_lower(cp))
+            st.lower++;
+        if (bib_script_is_cjk(bib_script_of(cp)))
+            st.cjk++;
+        else
+            st.other_script++;
+    }
+    return st;
+}
+
+static bool has_letter(const char *s, size_t len)
+{
+    return stat_of(s, len).letters > 0;
+}
+
+/* Vancouver initials: one to three capitals, no dots, nothing else. */
+static bool vancouver_initials(const span *w)
+{
+    wstat st = stat_of(w->s, w->len);
+    return st.letters >= 1 && st.letters <= 3 && st.upper == st.letters && !st.dots &&
+           st.letters == bib_utf8_length(w->s, w->len);
+}
+
+/* A family name in capitals: three letters or more, all upper case (two
+ * capitals are read as initials: "JE Smith"). */
+static bool caps_family(const span *w)
+{
+    wstat st = stat_of(w->s, w->len);
+    return st.letters >= 3 && st.upper == st.letters;
+}
+
+static bool caps_word(const span *w)
+{
+    wstat st = stat_of(w->s, w->len);
+    return st.letters >= 2 && st.upper == st.letters && !st.dots;
+}
+
+/* A word that looks like a given name or initials in mixed case. */
+static bool mixed_case(const span *w)
+{
+    wstat st = stat_of(w->s, w->len);
+    return st.lower > 0;
+}
+
+static bool all_cjk(const span *w, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        wstat st = stat_of(w[i].s, w[i].len);
+        if (!st.cjk || st.other_script || st.cjk != bib_utf8_length(w[i].s, w[i].len))
+            return false;
+    }
+    return n > 0;
+}
+
+/* Family part with its leading particles: "van der Berg" -> particle
+ * "van der", family "Berg". */
+static void split_family(const span *w, size_t a, size_t b, bib_name *out, bool *oom)
+{
+    size_t p = a;
+    while (p + 1 < b && bib__is_particle(w[p].s, w[p].len))
+        p++;
+    out->non_dropping_particle = join(w, a, p, oom);
+    out->family = join(w, p, b, oom);
+}
+
+/* "陈静", "박지훈", "欧阳修": family first, one letter or a known
+ * two-letter compound; 2 to 4 letters. False when the word is no such
+ * name (then the caller keeps it whole). */
+static bool split_cjk_word(const span *w, bib_name *out, bool *oom)
+{
+    size_t n = bib_utf8_length(w->s, w->len);
+    if (n < 2 || n > 4)
+        return false;
+    size_t one = (size_t)bib_utf8_decode(w->s, w->len, &(uint32_t){0});
+    size_t two = one + (size_t)bib_utf8_decode(w->s + one, w->len - one, &(uint32_t){0});
+    size_t cut = one;
+    if (n > 2 && (in_list(w->s, two, cjk_compound, sizeof cjk_compound / sizeof *cjk_compound) ||
+                  in_list(w->s, two, ja_family2, sizeof ja_family2 / sizeof *ja_family2)))
+        cut = two;
+    else if (n == 4)
+        cut = two; /* four letters without a compound family are 2 + 2 */
+    span f = {w->s, cut}, g = {w->s + cut, w->len - cut};
+    out->family = join(&f, 0, 1, oom);
+    out->given = join(&g, 0, 1, oom);
+    return true;
+}
+
+/* "Family, Given[, Suffix]", or "Given Family, Jr.". */
+static int parse_comma(bib_name *out, const char *s, size_t len, const char *comma)
+{
+    bool oom = false;
+    span w[BIB__NAME_MAXW], b_words[BIB__NAME_MAXW];
+    const char *c2 = memchr(comma + 1, ',', len - (size_t)(comma + 1 - s));
+    span a = {s, (size_t)(comma - s)};
+    span b = {comma + 1, c2 ? (size_t)(c2 - comma - 1) : len - (size_t)(comma + 1 - s)};
+    size_t nb = words(b.s, b.len, b_words, BIB__NAME_MAXW);
+    if (!c2 && nb == 1 && is_suffix(b_words[0].s, b_words[0].len)) {
+        int rc = bib__name_parse_nfc(out, a.s, a.len);
+        if (rc)
+            return rc;
+        if (!(out->suffix = join(b_words, 0, 1, &oom)))
+            return BIB_ENOMEM;
+        out->comma_suffix = true;
+        return 0;
+    }
+    size_t na = words(a.s, a.len, w, BIB__NAME_MAXW);
+    if (!na)
+        return BIB_EPARSE;
+    split_family(w, 0, na, out, &oom);
+    out->given = join(b_words, 0, nb, &oom);
+    if (c2) {
+        span c_words[BIB__NAME_MAXW];
+        size_t nc = words(c2 + 1, len - (size_t)(c2 + 1 - s), c_words, BIB__NAME_MAXW);
+        out->suffix = join(c_words, 0, nc, &oom);
+    }
+    return oom ? BIB_ENOMEM : 0;
+}
+
+/* Family-first orders that need no comma: Vancouver "Smith JE", "van den
+ * Berg J", and a family in capitals "SMITH John", "DE LA CRUZ Juan".
+ * Returns true when it took the name. */
+static bool parse_family_first(bib_name *out, const span *w, size_t n, bool *oom)
+{
+    if (n < 2)
+        return false;
+    if (vancouver_initials(&w[n - 1]) && !vancouver_initials(&w[0]) &&
+        (mixed_case(&w[0]) || caps_family(&w[0]))) {
+        for (size_t i = 1; i + 1 < n; i++)
+            if (!bib__is_particle(w[i].s, w[i].len) && !mixed_case(&w[i]))
+                return false;
+        split_family(w, 0, n - 1, out, oom);
+        out->given = join(w, n - 1, n, oom);
+        return true;
+    }
+    size_t k = 0;
+    bool caps = false;
+    /* two capitals count inside the run (DE LA CRUZ) but do not start a
+     * family alone (JE Smith) */
+    while (k + 1 < n && (caps_family(&w[k]) || bib__is_particle(w[k].s, w[k].len) ||
+                         caps_word(&w[k]))) {
+        caps |= caps_family(&w[k]);
+        k++;
+    }
+    if (!caps || k == 0)
+        return false;
+    for (size_t i = k; i < n; i++)
+        if (!mixed_case(&w[i]) && !stat_of(w[i].s, w[i].len).dots)
+            return false;
+    split_family(w, 0, k, out, oom);
+    out->given = join(w, k, n, oom);
+    return true;
+}
+
+/* "Given [particles] Family", with BibTeX's rule on display order: the
+ * particles run from the first lower-case particle after the given names
+ * to the last one before the final word; the family name is what follows
+ * ("Jean de La Fontaine": given Jean, particle de, family La Fontaine). */
+static void parse_given_first(bib_name *out, const span *w, size_t n, bool *oom)
+{
+    size_t p = 1;
+    while (p < n - 1 && !bib__is_particle(w[p].s, w[p].len))
+        p++;
+    if (p < n - 1) {
+        size_t q = n - 2;
+        while (q > p && !bib__is_particle(w[q].s, w[q].len))
+            q--;
+        out->given = join(w, 0, p, oom);
+        out->non_dropping_particle = join(w, p, q + 1, oom);
+        out->family = join(w, q + 1, n, oom);
+    } else {
+        out->given = join(w, 0, n - 1, oom);
+        out->family = join(w, n - 1, n, oom);
+    }
+}
+
+int bib__name_parse_nfc(bib_name *out, const char *s, size_t len)
+{
+    memset(out, 0, sizeof *out);
+    if (!has_letter(s, len))
+        return BIB_EPARSE;
+    const char *comma = memchr(s, ',', len);
+    if (comma)
+        return parse_comma(out, s, len, comma);
+    bool oom = false;
+    span w[BIB__NAME_MAXW];
+    size_t n = words(s, len, w, BIB__NAME_MAXW);
+    if (n > 1 && is_suffix(w[n - 1].s, w[n - 1].len)) {
+        out->suffix = join(w, n - 1, n, &oom);
+        n--;
+    }
+    if (n == 1) {
+        if (!all_cjk(w, 1) || !split_cjk_word(&w[0], out, &oom))
+            out->family = join(w, 0, 1, &oom);
+    } else if (n == 2 && all_cjk(w, 2)) {
+        /* "陈 静", "田中 太郎": family first as well */
+        out->family = join(w, 0, 1, &oom);
+        out->given = join(w, 1, 2, &oom);
+    } else if (!parse_family_first(out, w, n, &oom)) {
+        parse_given_first(out, w, n, &oom);
+    }
+    return oom ? BIB_ENOMEM : 0;
+}
+
+int bib_name_parse_display(bib_name *out, const char *s, size_t len)
+{
+    bib_buf nfc;
+    bib_buf_init(&nfc);
+    int rc = bib_utf8_nfc(&nfc, s, len);
+    if (!rc)
+        rc = bib__name_parse_nfc(out, nfc.data ? nfc.data : "", nfc.len);
+    else
+        memset(out, 0, sizeof *out);
+    bib_buf_clear(&nfc);
+    if (rc)
+        bib_name_clear(out);
+    return rc;
+}
+
+static bool cjk_part(const char *p)
+{
+    if (!p)
+        return false;
+    wstat st = stat_of(p, strlen(p));
+    return st.cjk > 0 && st.other_script == 0;
+}
+
+int bib_name_format_display(bib_buf *out, const bib_name *n)
+{
+    if (n->literal && !n->family) {
+        bib_buf_puts(out, n->literal);
+        return bib_buf_failed(out) ? BIB_ENOMEM : 0;
+    }
+    if (cjk_part(n->family) && cjk_part(n->given) && !n->non_dropping_particle &&
+        !n->dropping_particle) {
+        /* East Asian order, no space: 陈静 */
+        bib_buf_puts(out, n->family);
+        bib_buf_puts(out, n->given);
+        return bib_buf_failed(out) ? BIB_ENOMEM : 0;
+    }
+    const char *parts[4] = {n->given, n->dropping_particle, n->non_dropping_particle, n->family};
+    bool first = true;
+    for (int i = 0; i < 4; i++) {
+        if (!parts[i] || !*parts[i])
+            continue;
+        if (!first)
+            bib_buf_putc(out, ' ');
+        bib_buf_puts(out, parts[i]);
+        first = false;
+    }
+    if (n->suffix && *n->suffix) {
+        bib_buf_puts(out, n->comma_suffix ? ", " : " ");
+        bib_buf_puts(out, n->suffix);
+    }
+    return bib_buf_failed(out) ? BIB_ENOMEM : 0;
+}

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: MIT */
+/* names_internal.h - private helpers shared by names.c, names_display.c and
+ * namemodel.c. */
+#ifndef BIBCONV_NAMES_INTERNAL_H
+#define BIBCONV_NAMES_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* True when s[0..len) is a lower-case name particle (van, de, dos, bin...). */
+bool bib__is_particle(const char *s, size_t len);
+
+struct bib_name;
+
+/* Most words a display name is split into. */
+#define BIB__NAME_MAXW 64
+
+/* bib_name_parse_display on text already in NFC; fills *out (cleared
+ * first); on failure the caller clears it. */
+int bib__name_parse_nfc(struct bib_name *out, const char *s, size_t len);
+
+/* The generated name model (name_model_table.c, tools/train_names.c). */
+extern const short bib__name_weights[];
+extern const double bib__name_weight_scale; /* weight = short / scale */
+extern const double bib__name_bias;
+extern const unsigned long bib__name_model_seed;
+extern const char bib__name_model_input_hash[];
+
+#endif

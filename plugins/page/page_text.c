@@ -241,79 +241,89 @@ static const char *const particles[] = {
 /* Words common in the titles of scientific papers and talks; a line made
  * of capitalised words from this list is a title, not a person. */
 static const char *const title_words[] = {
-    "learning", "learned", "learn", "network", "networks", "neural", "deep", "model",
-    "models", "modeling", "modelling", "theory", "theories", "random", "structured",
-    "feature", "features", "analysis", "representation", "representations", "memory",
-    "memories", "ordered", "bias", "biases", "group", "groups", "membership", "attention",
-    "transformer", "transformers", "language", "languages", "large", "graph", "graphs",
-    "data", "dataset", "datasets", "inference", "optimization", "optimisation",
-    "gradient", "gradients", "descent", "training", "generative", "diffusion",
-    "reinforcement", "policy", "policies", "agent", "agents", "reward", "rewards",
-    "control", "dynamics", "dynamic", "dynamical", "system", "systems", "brain",
-    "brains", "cortex", "cortical", "neuron", "neurons", "neuronal", "synaptic",
-    "plasticity", "circuit", "circuits", "cognition", "cognitive", "visual", "vision",
-    "image", "images", "video", "speech", "text", "knowledge", "reasoning", "causal",
-    "bayesian", "probabilistic", "stochastic", "statistical", "efficient", "efficiency",
-    "robust", "robustness", "scalable", "adaptive", "adaptation", "towards", "toward",
-    "beyond", "self", "supervised", "unsupervised", "contrastive", "meta", "multi",
-    "transfer", "generalization", "generalisation", "compositional", "compositionality",
-    "complexity", "approximation", "estimation", "sampling", "search", "retrieval",
-    "decoding", "encoding", "embedding", "embeddings", "space", "spaces", "function",
-    "functions", "functional", "linear", "nonlinear", "recurrent", "convolutional",
-    "layer", "layers", "architecture", "architectures", "benchmark", "benchmarks",
-    "evaluation", "framework", "frameworks", "approach", "approaches", "method",
-    "methods", "algorithm", "algorithms", "problem", "problems", "study", "studies",
-    "review", "survey", "overview", "introduction", "principles", "principle", "design",
-    "foundation", "foundations", "task", "tasks", "object", "objects", "scene", "scenes",
-    "detection", "segmentation", "classification", "regression", "prediction",
-    "predictions", "forecasting", "simulation", "simulations", "online", "offline",
-    "continual", "lifelong", "federated", "privacy", "fairness", "safety", "alignment",
-    "interpretability", "explainable", "emergent", "emergence", "world", "worlds",
-    "human", "humans", "social", "medical", "clinical", "health", "disease", "diseases",
-    "molecular", "protein", "proteins", "drug", "drugs", "chemical", "physics",
-    "quantum", "climate", "energy", "motor", "sensory", "perception", "behavior",
-    "behaviour", "behavioral", "behavioural", "decision", "decisions", "making",
-    "exploration", "planning", "hierarchical", "modular", "sparse", "dense", "rank",
-    "matrix", "matrices", "tensor", "tensors", "kernel", "kernels", "manifold",
-    "manifolds", "geometry", "topology", "information", "entropy", "loss", "losses",
-    "regularization", "normalization", "noise", "uncertainty", "calibration", "active",
-    "temporal", "spatial", "sequence", "sequences", "series", "tree", "trees", "flow",
-    "flows", "state", "states", "tuning", "scaling", "credit", "assignment", "plausible",
-    "biologically", "biological", "artificial", "intelligence", "machine", "machines",
-    "computation", "computational", "computing", "neuroscience", "science", "sciences",
-    "code", "coding", "programming", "program", "programs", "software", "hardware",
-    "spiking", "spike", "spikes", "oscillations", "rhythm", "rhythms", "activity",
-    "population", "populations", "signal", "signals", "processing", "mechanisms",
-    "mechanism", "evidence", "role", "roles", "effects", "effect", "impact", "novel",
-    "unified", "universal", "general", "generalized", "simple", "improved", "improving",
-    "revisiting", "rethinking", "understanding", "exploring", "learnable", "trained",
-    "pretrained", "weights", "weight", "hypothesis", "replay", "interface", "interfaces",
-    "correction", "report", "editorial", "comment", "response", "workshop", "conference",
-    "proceedings", "journal", "chapter", "part", "augmentation", "invariance",
-    "equivariant", "equivariance", "latent", "variational", "autoencoder",
-    "autoencoders", "adversarial", "attack", "attacks", "defense", "benchmarking",
-    "tokens", "token", "prompt", "prompting", "chain", "thought", "reasoner", "solver",
-    "solving", "games", "game", "theoretic", "metric", "metrics", "similarity",
-    "distance", "measure", "measures", "measuring", "mapping", "maps", "map", "discovery",
-    "generation", "synthesis", "editing", "captioning", "translation", "dialogue",
-    "question", "answering", "summarization", "benchmarks", "ensemble", "ensembles",
-    "pruning", "compression", "quantization", "distillation", "sparsity", "expressivity",
-    "capacity", "stability", "convergence", "dimensional", "infinite", "continuous",
-    "discrete", "temporal", "recognition", "understanding", "multimodal", "modal",
-    "foundation", "agentic", "environment", "environments", "robot", "robots",
-    "robotic", "robotics", "navigation", "locomotion", "manipulation", "imitation",
-    "offline", "curriculum", "datasets", "label", "labels", "noisy", "semi",
-    "cells", "cell", "gene", "genes", "genomic", "genomics", "imaging", "mri", "fmri",
-    "eeg", "stimulation", "therapy", "patients", "patient", "treatment", "clinical",
-    "tasks", "skills", "skill", "motifs", "motif", "patterns", "pattern", "hidden",
-    "markov", "process", "processes", "gaussian", "mixture", "flow",
-    "research", "topics", "topic", "publications", "biography", "students", "student",
-    "current", "member", "members", "chair", "professor", "director", "scientist",
-    "alumni", "team", "leadership", "department", "university", "institute", "academic",
-    "associate", "assistant", "industry", "core", "visiting", "researcher", "supervisor",
-    "apprentissage", "profond", "reseaux", "reseau", "neurones", "modeles", "modele",
-    "donnees", "analyse", "theorie", "intelligence", "artificielle", "automatique",
-    NULL};
+    "academic", "active", "activity", "adaptation", "adaptive", "adversarial", "agent",
+    "agentic", "agents", "algorithm", "algorithms", "alignment", "alumni", "analyse",
+    "analysis", "answering", "apprentissage", "approach", "approaches", "approximation",
+    "architecture", "architectures", "artificial", "artificielle", "assignment",
+    "assistant", "associate", "attack", "attacks", "attention", "augmentation",
+    "autoencoder", "autoencoders", "automatique", "bayesian", "behavior", "behavioral",
+    "behaviour", "behavioural", "benchmark", "benchmarking", "benchmarks", "beyond", "bias",
+    "biases", "biography", "biological", "biologically", "brain", "brains", "calibration",
+    "capacity", "captioning", "causal", "cell", "cells", "chain", "chair", "chapter",
+    "chemical", "circuit", "circuits", "classification", "climate", "clinical", "code",
+    "coding", "cognition", "cognitive", "comment", "complexity", "compositional",
+    "compositionality", "compression", "computation", "computational", "computing",
+    "conference", "continual", "continuous", "contrastive", "control", "convergence",
+    "convolutional", "core", "correction", "cortex", "cortical", "credit", "current",
+    "curriculum", "data", "dataset", "datasets", "decision", "decisions", "decoding",
+    "deep", "defense", "dense", "department", "descent", "design", "detection", "dialogue",
+    "diffusion", "dimensional", "director", "discovery", "discrete", "disease", "diseases",
+    "distance", "distillation", "donnees", "drug", "drugs", "dynamic", "dynamical",
+    "dynamics", "editing", "editorial", "eeg", "effect", "effects", "efficiency",
+    "efficient", "embedding", "embeddings", "emergence", "emergent", "encoding", "energy",
+    "ensemble", "ensembles", "entropy", "environment", "environments", "equivariance",
+    "equivariant", "estimation", "evaluation", "evidence", "explainable", "exploration",
+    "exploring", "expressivity", "fairness", "feature", "features", "federated", "flow",
+    "flows", "fmri", "forecasting", "foundation", "foundations", "framework", "frameworks",
+    "function", "functional", "functions", "game", "games", "gaussian", "gene", "general",
+    "generalisation", "generalization", "generalized", "generation", "generative", "genes",
+    "genomic", "genomics", "geometry", "gradient", "gradients", "graph", "graphs", "group",
+    "groups", "hardware", "health", "hidden", "hierarchical", "human", "humans",
+    "hypothesis", "image", "images", "imaging", "imitation", "impact", "improved",
+    "improving", "industry", "inference", "infinite", "information", "institute",
+    "intelligence", "interface", "interfaces", "interpretability", "introduction",
+    "invariance", "journal", "kernel", "kernels", "knowledge", "label", "labels",
+    "language", "languages", "large", "latent", "layer", "layers", "leadership", "learn",
+    "learnable", "learned", "learning", "lifelong", "linear", "locomotion", "loss",
+    "losses", "machine", "machines", "making", "manifold", "manifolds", "manipulation",
+    "map", "mapping", "maps", "markov", "matrices", "matrix", "measure", "measures",
+    "measuring", "mechanism", "mechanisms", "medical", "member", "members", "membership",
+    "memories", "memory", "meta", "method", "methods", "metric", "metrics", "mixture",
+    "modal", "model", "modele", "modeles", "modeling", "modelling", "models", "modular",
+    "molecular", "motif", "motifs", "motor", "mri", "multi", "multimodal", "navigation",
+    "network", "networks", "neural", "neuron", "neuronal", "neurones", "neurons",
+    "neuroscience", "noise", "noisy", "nonlinear", "normalization", "novel", "object",
+    "objects", "offline", "online", "optimisation", "optimization", "ordered",
+    "oscillations", "overview", "part", "patient", "patients", "pattern", "patterns",
+    "perception", "physics", "planning", "plasticity", "plausible", "policies", "policy",
+    "population", "populations", "prediction", "predictions", "pretrained", "principle",
+    "principles", "privacy", "probabilistic", "problem", "problems", "proceedings",
+    "process", "processes", "processing", "professor", "profond", "program", "programming",
+    "programs", "prompt", "prompting", "protein", "proteins", "pruning", "publications",
+    "quantization", "quantum", "question", "random", "rank", "reasoner", "reasoning",
+    "recognition", "recurrent", "regression", "regularization", "reinforcement", "replay",
+    "report", "representation", "representations", "research", "researcher", "reseau",
+    "reseaux", "response", "rethinking", "retrieval", "review", "revisiting", "reward",
+    "rewards", "rhythm", "rhythms", "robot", "robotic", "robotics", "robots", "robust",
+    "robustness", "role", "roles", "safety", "sampling", "scalable", "scaling", "scene",
+    "scenes", "science", "sciences", "scientist", "search", "segmentation", "self", "semi",
+    "sensory", "sequence", "sequences", "series", "signal", "signals", "similarity",
+    "simple", "simulation", "simulations", "skill", "skills", "social", "software",
+    "solver", "solving", "space", "spaces", "sparse", "sparsity", "spatial", "speech",
+    "spike", "spikes", "spiking", "stability", "state", "states", "statistical",
+    "stimulation", "stochastic", "structured", "student", "students", "studies", "study",
+    "summarization", "supervised", "supervisor", "survey", "synaptic", "synthesis",
+    "system", "systems", "task", "tasks", "team", "temporal", "tensor", "tensors", "text",
+    "theoretic", "theorie", "theories", "theory", "therapy", "thought", "token", "tokens",
+    "topic", "topics", "topology", "toward", "towards", "trained", "training", "transfer",
+    "transformer", "transformers", "translation", "treatment", "tree", "trees", "tuning",
+    "uncertainty", "understanding", "unified", "universal", "university", "unsupervised",
+    "variational", "video", "vision", "visiting", "visual", "weight", "weights", "workshop",
+    "world", "worlds",
+};
+
+/* True when w is in the sorted title_words (binary search: the list is
+ * long and every word of every line is looked up). */
+static int cmp_word(const void *a, const void *b)
+{
+    return strcmp(a, *(const char *const *)b);
+}
+
+static bool is_title_word(const char *w)
+{
+    return bsearch(w, title_words, sizeof title_words / sizeof *title_words, sizeof *title_words,
+                   cmp_word) != NULL;
+}
 
 /* Title-word endings that person names do not have (checked on the
  * folded lower-case word, with a minimum length against short names). */
@@ -458,7 +468,7 @@ int page_name_score(const char *s, size_t len)
             size_t wn = fold_word(s + ts, te - ts, w, sizeof w);
             if (in_list(w, function_words))
                 func++;
-            else if (in_list(w, title_words))
+            else if (is_title_word(w))
                 lexicon++;
             else if (title_suffix(w, wn))
                 suffixes++;
@@ -818,7 +828,7 @@ void page_features(page_feat *f, const char *s, size_t len, const char *prev, si
             f->cap_words++;
         else if (!first && !fw && cl == CC_LOWER && w[0] && w[1] && w[2])
             f->lower_words++;
-        if (in_list(w, title_words))
+        if (is_title_word(w))
             lex++;
         if (first)
             opener = prose_opener(w);

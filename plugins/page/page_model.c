@@ -94,6 +94,10 @@ static int mcls(uint32_t c)
 
 static uint32_t dec(const char *s, size_t len, size_t i, int *n)
 {
+    if ((unsigned char)s[i] < 0x80) {
+        *n = 1; /* ASCII: most of every page */
+        return (unsigned char)s[i];
+    }
     uint32_t c = 0;
     *n = bib_utf8_decode(s + i, len - i, &c);
     if (*n <= 0) {
@@ -297,6 +301,19 @@ static void text_features(fx *x, const char *s, size_t len, const page_feat *f)
     int scripts = 0, letters = 0, uppers = 0, digits = 0, commas = 0;
     bool colon = false, paren = false;
     for (size_t i = 0; i < len;) {
+        unsigned char b = (unsigned char)s[i];
+        if (b < 0x80) {
+            /* ASCII, most of every line */
+            bool up = b >= 'A' && b <= 'Z', lo = b >= 'a' && b <= 'z';
+            letters += up || lo;
+            uppers += up;
+            digits += b >= '0' && b <= '9';
+            commas += b == ',';
+            colon |= b == ':' || b == '?';
+            paren |= b == '(';
+            i++;
+            continue;
+        }
         int k;
         uint32_t c = dec(s, len, i, &k);
         int cl = mcls(c);
@@ -324,6 +341,10 @@ static void text_features(fx *x, const char *s, size_t len, const page_feat *f)
             pos++;
         size_t tn = pos - ts;
         ntok++;
+        lastw = s + ts;
+        lastn = tn;
+        if (ntok > 12)
+            continue; /* past the first words only the last one counts */
         size_t sl = shape(s + ts, tn, sh, 12);
         if (ntok <= 10)
             fx_str(x, K_SHAPE, sh, sl);
@@ -344,8 +365,6 @@ static void text_features(fx *x, const char *s, size_t len, const page_feat *f)
          * ("-ation" of titles, "-ova" of names) */
         if (ntok <= 6 && f->tokens <= 6 && wn >= 4)
             fx_str(x, K_SUF, w + wn - 3, 3);
-        lastw = s + ts;
-        lastn = tn;
     }
     if (ntok <= 6)
         fx_str(x, K_SHAPESEQ, seq, sq);

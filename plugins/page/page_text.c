@@ -115,6 +115,10 @@ static int cp_class(uint32_t c)
 
 static uint32_t cp_at(const char *s, size_t len, size_t i, int *n)
 {
+    if ((unsigned char)s[i] < 0x80) {
+        *n = 1; /* ASCII: most of every page, and this is hot */
+        return (unsigned char)s[i];
+    }
     uint32_t c = 0;
     *n = bib_utf8_decode(s + i, len - i, &c);
     if (*n <= 0)

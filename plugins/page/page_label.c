@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "page_model.h"
 #include "pageint.h"
 
 /* ---- best path --------------------------------------------------------- */
@@ -121,6 +122,12 @@ static size_t emissions(const page_layout_desc *d, const page_lines *pl, size_t 
 static int best_path(const page_layout_desc *d, const page_lines *pl, size_t zone,
                      page_role *roles)
 {
+    /* learned weights when the table has them (docs/page.md, "Learned
+     * model"); the layout's own emission otherwise */
+    const page_model *lm = page_model_default();
+    int slot = page_model_slot(lm, d);
+    if (slot >= 0)
+        return page_model_label(lm, d, slot, pl, zone, roles);
     size_t n = pl->n;
     int k = d->nstates;
     size_t *idx = malloc((n - zone + 1) * sizeof *idx);

@@ -16,6 +16,7 @@
 
 #include "bibconv/dates.h"
 #include "bibconv/utf8.h"
+#include "page_model.h"
 #include "pageint.h"
 
 /* ---- line lists ------------------------------------------------------ */
@@ -114,6 +115,10 @@ static int cp_class(uint32_t c)
 
 static uint32_t cp_at(const char *s, size_t len, size_t i, int *n)
 {
+    if ((unsigned char)s[i] < 0x80) {
+        *n = 1; /* ASCII: most of every page, and this is hot */
+        return (unsigned char)s[i];
+    }
     uint32_t c = 0;
     *n = bib_utf8_decode(s + i, len - i, &c);
     if (*n <= 0)
@@ -240,79 +245,89 @@ static const char *const particles[] = {
 /* Words common in the titles of scientific papers and talks; a line made
  * of capitalised words from this list is a title, not a person. */
 static const char *const title_words[] = {
-    "learning", "learned", "learn", "network", "networks", "neural", "deep", "model",
-    "models", "modeling", "modelling", "theory", "theories", "random", "structured",
-    "feature", "features", "analysis", "representation", "representations", "memory",
-    "memories", "ordered", "bias", "biases", "group", "groups", "membership", "attention",
-    "transformer", "transformers", "language", "languages", "large", "graph", "graphs",
-    "data", "dataset", "datasets", "inference", "optimization", "optimisation",
-    "gradient", "gradients", "descent", "training", "generative", "diffusion",
-    "reinforcement", "policy", "policies", "agent", "agents", "reward", "rewards",
-    "control", "dynamics", "dynamic", "dynamical", "system", "systems", "brain",
-    "brains", "cortex", "cortical", "neuron", "neurons", "neuronal", "synaptic",
-    "plasticity", "circuit", "circuits", "cognition", "cognitive", "visual", "vision",
-    "image", "images", "video", "speech", "text", "knowledge", "reasoning", "causal",
-    "bayesian", "probabilistic", "stochastic", "statistical", "efficient", "efficiency",
-    "robust", "robustness", "scalable", "adaptive", "adaptation", "towards", "toward",
-    "beyond", "self", "supervised", "unsupervised", "contrastive", "meta", "multi",
-    "transfer", "generalization", "generalisation", "compositional", "compositionality",
-    "complexity", "approximation", "estimation", "sampling", "search", "retrieval",
-    "decoding", "encoding", "embedding", "embeddings", "space", "spaces", "function",
-    "functions", "functional", "linear", "nonlinear", "recurrent", "convolutional",
-    "layer", "layers", "architecture", "architectures", "benchmark", "benchmarks",
-    "evaluation", "framework", "frameworks", "approach", "approaches", "method",
-    "methods", "algorithm", "algorithms", "problem", "problems", "study", "studies",
-    "review", "survey", "overview", "introduction", "principles", "principle", "design",
-    "foundation", "foundations", "task", "tasks", "object", "objects", "scene", "scenes",
-    "detection", "segmentation", "classification", "regression", "prediction",
-    "predictions", "forecasting", "simulation", "simulations", "online", "offline",
-    "continual", "lifelong", "federated", "privacy", "fairness", "safety", "alignment",
-    "interpretability", "explainable", "emergent", "emergence", "world", "worlds",
-    "human", "humans", "social", "medical", "clinical", "health", "disease", "diseases",
-    "molecular", "protein", "proteins", "drug", "drugs", "chemical", "physics",
-    "quantum", "climate", "energy", "motor", "sensory", "perception", "behavior",
-    "behaviour", "behavioral", "behavioural", "decision", "decisions", "making",
-    "exploration", "planning", "hierarchical", "modular", "sparse", "dense", "rank",
-    "matrix", "matrices", "tensor", "tensors", "kernel", "kernels", "manifold",
-    "manifolds", "geometry", "topology", "information", "entropy", "loss", "losses",
-    "regularization", "normalization", "noise", "uncertainty", "calibration", "active",
-    "temporal", "spatial", "sequence", "sequences", "series", "tree", "trees", "flow",
-    "flows", "state", "states", "tuning", "scaling", "credit", "assignment", "plausible",
-    "biologically", "biological", "artificial", "intelligence", "machine", "machines",
-    "computation", "computational", "computing", "neuroscience", "science", "sciences",
-    "code", "coding", "programming", "program", "programs", "software", "hardware",
-    "spiking", "spike", "spikes", "oscillations", "rhythm", "rhythms", "activity",
-    "population", "populations", "signal", "signals", "processing", "mechanisms",
-    "mechanism", "evidence", "role", "roles", "effects", "effect", "impact", "novel",
-    "unified", "universal", "general", "generalized", "simple", "improved", "improving",
-    "revisiting", "rethinking", "understanding", "exploring", "learnable", "trained",
-    "pretrained", "weights", "weight", "hypothesis", "replay", "interface", "interfaces",
-    "correction", "report", "editorial", "comment", "response", "workshop", "conference",
-    "proceedings", "journal", "chapter", "part", "augmentation", "invariance",
-    "equivariant", "equivariance", "latent", "variational", "autoencoder",
-    "autoencoders", "adversarial", "attack", "attacks", "defense", "benchmarking",
-    "tokens", "token", "prompt", "prompting", "chain", "thought", "reasoner", "solver",
-    "solving", "games", "game", "theoretic", "metric", "metrics", "similarity",
-    "distance", "measure", "measures", "measuring", "mapping", "maps", "map", "discovery",
-    "generation", "synthesis", "editing", "captioning", "translation", "dialogue",
-    "question", "answering", "summarization", "benchmarks", "ensemble", "ensembles",
-    "pruning", "compression", "quantization", "distillation", "sparsity", "expressivity",
-    "capacity", "stability", "convergence", "dimensional", "infinite", "continuous",
-    "discrete", "temporal", "recognition", "understanding", "multimodal", "modal",
-    "foundation", "agentic", "environment", "environments", "robot", "robots",
-    "robotic", "robotics", "navigation", "locomotion", "manipulation", "imitation",
-    "offline", "curriculum", "datasets", "label", "labels", "noisy", "semi",
-    "cells", "cell", "gene", "genes", "genomic", "genomics", "imaging", "mri", "fmri",
-    "eeg", "stimulation", "therapy", "patients", "patient", "treatment", "clinical",
-    "tasks", "skills", "skill", "motifs", "motif", "patterns", "pattern", "hidden",
-    "markov", "process", "processes", "gaussian", "mixture", "flow",
-    "research", "topics", "topic", "publications", "biography", "students", "student",
-    "current", "member", "members", "chair", "professor", "director", "scientist",
-    "alumni", "team", "leadership", "department", "university", "institute", "academic",
-    "associate", "assistant", "industry", "core", "visiting", "researcher", "supervisor",
-    "apprentissage", "profond", "reseaux", "reseau", "neurones", "modeles", "modele",
-    "donnees", "analyse", "theorie", "intelligence", "artificielle", "automatique",
-    NULL};
+    "academic", "active", "activity", "adaptation", "adaptive", "adversarial", "agent",
+    "agentic", "agents", "algorithm", "algorithms", "alignment", "alumni", "analyse",
+    "analysis", "answering", "apprentissage", "approach", "approaches", "approximation",
+    "architecture", "architectures", "artificial", "artificielle", "assignment",
+    "assistant", "associate", "attack", "attacks", "attention", "augmentation",
+    "autoencoder", "autoencoders", "automatique", "bayesian", "behavior", "behavioral",
+    "behaviour", "behavioural", "benchmark", "benchmarking", "benchmarks", "beyond", "bias",
+    "biases", "biography", "biological", "biologically", "brain", "brains", "calibration",
+    "capacity", "captioning", "causal", "cell", "cells", "chain", "chair", "chapter",
+    "chemical", "circuit", "circuits", "classification", "climate", "clinical", "code",
+    "coding", "cognition", "cognitive", "comment", "complexity", "compositional",
+    "compositionality", "compression", "computation", "computational", "computing",
+    "conference", "continual", "continuous", "contrastive", "control", "convergence",
+    "convolutional", "core", "correction", "cortex", "cortical", "credit", "current",
+    "curriculum", "data", "dataset", "datasets", "decision", "decisions", "decoding",
+    "deep", "defense", "dense", "department", "descent", "design", "detection", "dialogue",
+    "diffusion", "dimensional", "director", "discovery", "discrete", "disease", "diseases",
+    "distance", "distillation", "donnees", "drug", "drugs", "dynamic", "dynamical",
+    "dynamics", "editing", "editorial", "eeg", "effect", "effects", "efficiency",
+    "efficient", "embedding", "embeddings", "emergence", "emergent", "encoding", "energy",
+    "ensemble", "ensembles", "entropy", "environment", "environments", "equivariance",
+    "equivariant", "estimation", "evaluation", "evidence", "explainable", "exploration",
+    "exploring", "expressivity", "fairness", "feature", "features", "federated", "flow",
+    "flows", "fmri", "forecasting", "foundation", "foundations", "framework", "frameworks",
+    "function", "functional", "functions", "game", "games", "gaussian", "gene", "general",
+    "generalisation", "generalization", "generalized", "generation", "generative", "genes",
+    "genomic", "genomics", "geometry", "gradient", "gradients", "graph", "graphs", "group",
+    "groups", "hardware", "health", "hidden", "hierarchical", "human", "humans",
+    "hypothesis", "image", "images", "imaging", "imitation", "impact", "improved",
+    "improving", "industry", "inference", "infinite", "information", "institute",
+    "intelligence", "interface", "interfaces", "interpretability", "introduction",
+    "invariance", "journal", "kernel", "kernels", "knowledge", "label", "labels",
+    "language", "languages", "large", "latent", "layer", "layers", "leadership", "learn",
+    "learnable", "learned", "learning", "lifelong", "linear", "locomotion", "loss",
+    "losses", "machine", "machines", "making", "manifold", "manifolds", "manipulation",
+    "map", "mapping", "maps", "markov", "matrices", "matrix", "measure", "measures",
+    "measuring", "mechanism", "mechanisms", "medical", "member", "members", "membership",
+    "memories", "memory", "meta", "method", "methods", "metric", "metrics", "mixture",
+    "modal", "model", "modele", "modeles", "modeling", "modelling", "models", "modular",
+    "molecular", "motif", "motifs", "motor", "mri", "multi", "multimodal", "navigation",
+    "network", "networks", "neural", "neuron", "neuronal", "neurones", "neurons",
+    "neuroscience", "noise", "noisy", "nonlinear", "normalization", "novel", "object",
+    "objects", "offline", "online", "optimisation", "optimization", "ordered",
+    "oscillations", "overview", "part", "patient", "patients", "pattern", "patterns",
+    "perception", "physics", "planning", "plasticity", "plausible", "policies", "policy",
+    "population", "populations", "prediction", "predictions", "pretrained", "principle",
+    "principles", "privacy", "probabilistic", "problem", "problems", "proceedings",
+    "process", "processes", "processing", "professor", "profond", "program", "programming",
+    "programs", "prompt", "prompting", "protein", "proteins", "pruning", "publications",
+    "quantization", "quantum", "question", "random", "rank", "reasoner", "reasoning",
+    "recognition", "recurrent", "regression", "regularization", "reinforcement", "replay",
+    "report", "representation", "representations", "research", "researcher", "reseau",
+    "reseaux", "response", "rethinking", "retrieval", "review", "revisiting", "reward",
+    "rewards", "rhythm", "rhythms", "robot", "robotic", "robotics", "robots", "robust",
+    "robustness", "role", "roles", "safety", "sampling", "scalable", "scaling", "scene",
+    "scenes", "science", "sciences", "scientist", "search", "segmentation", "self", "semi",
+    "sensory", "sequence", "sequences", "series", "signal", "signals", "similarity",
+    "simple", "simulation", "simulations", "skill", "skills", "social", "software",
+    "solver", "solving", "space", "spaces", "sparse", "sparsity", "spatial", "speech",
+    "spike", "spikes", "spiking", "stability", "state", "states", "statistical",
+    "stimulation", "stochastic", "structured", "student", "students", "studies", "study",
+    "summarization", "supervised", "supervisor", "survey", "synaptic", "synthesis",
+    "system", "systems", "task", "tasks", "team", "temporal", "tensor", "tensors", "text",
+    "theoretic", "theorie", "theories", "theory", "therapy", "thought", "token", "tokens",
+    "topic", "topics", "topology", "toward", "towards", "trained", "training", "transfer",
+    "transformer", "transformers", "translation", "treatment", "tree", "trees", "tuning",
+    "uncertainty", "understanding", "unified", "universal", "university", "unsupervised",
+    "variational", "video", "vision", "visiting", "visual", "weight", "weights", "workshop",
+    "world", "worlds",
+};
+
+/* True when w is in the sorted title_words (binary search: the list is
+ * long and every word of every line is looked up). */
+static int cmp_word(const void *a, const void *b)
+{
+    return strcmp(a, *(const char *const *)b);
+}
+
+static bool is_title_word(const char *w)
+{
+    return bsearch(w, title_words, sizeof title_words / sizeof *title_words, sizeof *title_words,
+                   cmp_word) != NULL;
+}
 
 /* Title-word endings that person names do not have (checked on the
  * folded lower-case word, with a minimum length against short names). */
@@ -457,7 +472,7 @@ int page_name_score(const char *s, size_t len)
             size_t wn = fold_word(s + ts, te - ts, w, sizeof w);
             if (in_list(w, function_words))
                 func++;
-            else if (in_list(w, title_words))
+            else if (is_title_word(w))
                 lexicon++;
             else if (title_suffix(w, wn))
                 suffixes++;
@@ -696,133 +711,21 @@ void page_split_commas(const char *s, size_t len, page_piece_fn fn, void *ctx)
         fn(p, n, ctx);
 }
 
-struct names_check {
-    int bad, count;
-};
-
-static void check_piece(const char *s, size_t len, void *ctx)
-{
-    struct names_check *c = ctx;
-    c->count++;
-    if (page_name_score(s, len) == PAGE_NAME_NO)
-        c->bad++;
-}
-
-/* How much the text before a glue point reads like the end of a title:
- * a lower-case word, a digit, '?', ')' are clean ends; a camel-case last
- * word ("LearningAnnika") means the glue is too far right. */
-static int title_end_score(const char *s, size_t len)
-{
-    if (!len)
-        return PAGE_NEG;
-    size_t ws = len;
-    while (ws > 0 && s[ws - 1] != ' ')
-        ws--;
-    int lower_then_upper = 0, uppers = 0, prevc = CC_NONE;
-    for (size_t i = ws; i < len;) {
-        int k;
-        int cl = cp_class(cp_at(s, len, i, &k));
-        if (cl == CC_UPPER && prevc == CC_LOWER)
-            lower_then_upper++;
-        uppers += cl == CC_UPPER;
-        prevc = cl;
-        i += (size_t)k;
-    }
-    int score = 0;
-    char last = s[len - 1];
-    if (last == '?' || last == ')' || last == '!' || (last >= '0' && last <= '9'))
-        score += 2;
-    if (lower_then_upper)
-        score -= 3 * lower_then_upper;
-    if (len - ws <= 1 && uppers == 1)
-        score -= 3; /* a lone capital before the glue: more likely an initial */
-    /* an acronym's plural ("LLMs", "GNNs") ends a title often; the split
-     * one letter earlier would leave a name starting "Ms..." */
-    if (last == 's' && len - ws >= 3 && (size_t)uppers == len - ws - 1)
-        score += 3;
-    return score;
-}
-
+/* The glue point is chosen by the learned split scores (page_model.c):
+ * every position where a first author may start is a candidate. */
 bool page_feed_split_line(const char *s, size_t len, page_feed_split *out)
 {
     memset(out, 0, sizeof *out);
-    const char *b = s;
-    size_t n = len;
-    page_trim(&b, &n);
-    size_t off = (size_t)(b - s);
-    size_t end = off + n;
-    /* " · org" at the end: a lower-case slug after U+00B7 */
-    static const char DOT[] = " \xC2\xB7 ";
-    for (size_t i = end; i >= off + 4 + 1; i--) {
-        if (memcmp(s + i - 4, DOT, 4) == 0) {
-            bool slug = i < end;
-            for (size_t j = i; j < end; j++) {
-                char c = s[j];
-                if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_'
-                      || c == '.' || c == ' '))
-                    slug = false;
-            }
-            if (slug) {
-                out->org_off = i;
-                out->org_len = end - i;
-                end = i - 4;
-            }
-            break;
-        }
-        if (end - i > 40)
-            break;
-    }
-    while (end > off && s[end - 1] == ' ')
-        end--;
-    if (end - off > 7 && memcmp(s + end - 7, " et al.", 7) == 0) {
-        out->et_al = true;
-        end -= 7;
-    }
-    out->title_len = end;
-    out->authors_off = end;
-    out->authors_end = end;
-    /* candidates: a capital right after a non-space character */
-    int best = PAGE_NEG;
-    size_t best_at = 0, rest_at = (size_t)-1;
-    struct names_check rest = {0, 0};
-    uint32_t prevcp = 0;
-    for (size_t i = off; i < end;) {
-        int k;
-        uint32_t c = cp_at(s, end, i, &k);
-        if (i > off && cp_class(c) == CC_UPPER && !is_space_cp(prevcp) && prevcp != '-'
-            && prevcp != '(' && prevcp != '/' && prevcp != '\'' && prevcp != '"') {
-            /* first author: up to the next ", " */
-            /* a name is short: look no further than this for its end, so a
-             * long line costs linear time */
-            size_t fe = i, lim = i + 240 < end ? i + 240 : end;
-            while (fe < lim && !(s[fe] == ',' && fe + 1 < end && s[fe + 1] == ' '))
-                fe++;
-            int ns = fe == lim && lim < end ? PAGE_NAME_NO : page_name_score(s + i, fe - i);
-            if (ns != PAGE_NAME_NO) {
-                /* the other names: the same for every candidate before fe */
-                if (fe != rest_at) {
-                    rest = (struct names_check){0, 0};
-                    if (fe < end)
-                        page_split_commas(s + fe + 2, end - fe - 2, check_piece, &rest);
-                    rest_at = fe;
-                }
-                struct names_check nc = rest;
-                int score = ns + title_end_score(s + off, i - off) - 6 * nc.bad;
-                if (score > best) {
-                    best = score;
-                    best_at = i;
-                }
-            }
-        }
-        prevcp = c;
-        i += (size_t)k;
-    }
-    if (best == PAGE_NEG)
+    size_t off, end;
+    page_model_split_bounds(s, len, &off, &end, &out->org_off, &out->org_len, &out->et_al);
+    out->title_len = out->authors_off = out->authors_end = end;
+    long score;
+    size_t at = page_model_split_best(page_model_default(), s, off, end, &score);
+    if (at == (size_t)-1)
         return false;
-    out->title_len = best_at;
-    out->authors_off = best_at;
-    out->authors_end = end;
-    out->confident = best > 0;
+    out->title_len = at;
+    out->authors_off = at;
+    out->confident = score > 0;
     return true;
 }
 
@@ -929,7 +832,7 @@ void page_features(page_feat *f, const char *s, size_t len, const char *prev, si
             f->cap_words++;
         else if (!first && !fw && cl == CC_LOWER && w[0] && w[1] && w[2])
             f->lower_words++;
-        if (in_list(w, title_words))
+        if (is_title_word(w))
             lex++;
         if (first)
             opener = prose_opener(w);

@@ -150,7 +150,11 @@ static int need(bt_pctx *c, const char *expected)
 static int parse_ident(bt_pctx *c, const char **s, size_t *n, const char *what)
 {
     const char *b = c->p;
-    while (c->p < c->end && is_ident_char((unsigned char)*c->p))
+    /* a no-break space (U+00A0) ends an identifier as a space does: copied
+     * text puts them around field names, which must not swallow them */
+    while (c->p < c->end && is_ident_char((unsigned char)*c->p) &&
+           !((unsigned char)c->p[0] == 0xC2 && c->p + 1 < c->end &&
+             (unsigned char)c->p[1] == 0xA0))
         c->p++;
     if (c->p == c->end && !c->eof)
         return BT_NEED_MORE;

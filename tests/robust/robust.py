@@ -6,6 +6,7 @@ signals (a file-size limit, a closed pipe), empty records, and the summary
 counting only what was written. Peak memory is measured per run (wait4).
 The million-key test is keys_million.py. Not for: corpus files (see
 tests/invariant/)."""
+import json
 import os, resource, subprocess, sys, tempfile
 
 build = os.environ["BIBCONV_BUILDDIR"]
@@ -117,6 +118,14 @@ macro = write("macro.bib", '@string{m = "%s"}\n@article{a, title = m # m # m # m
 rc, out, err, _ = run(["--max-value=8K", "-t", "csljsonl", macro])
 check(rc == 1 and out.count(b"\n") == 1 and "value longer than 8192 bytes" in err,
       "a value concatenated past the bound: that entry skipped, the next kept")
+# no-break spaces around field names (copied text): the fields keep their names
+nb = "\u00a0"
+f = write("nbsp.bib", "@book{k,\n%s%sauthor%s%s= {Doe, Jane},\n%stitle%s = {T},\n"
+          "%sdate%s%s= {2012}}\n" % (nb, nb, nb, nb, nb, nb, nb, nb, nb))
+rc, out, err, _ = run(["-t", "csljsonl", f])
+item = json.loads(out) if rc == 0 and out.strip() else {}
+check(item.get("title") == "T" and item.get("author", [{}])[0].get("family") == "Doe"
+      and set(item.get("custom", {}).get("bibtex", {})) <= {"entrytype"}, "no-break spaces around field names: author, title, date kept")
 for bad in ("12", "1X", "-5M", "2000T", ""):
     rc, _, err, _ = run(["--max-value=" + bad, "-t", "ris", os.devnull])
     check(rc == 2 and "--max-value" in err, "--max-value=%s is a usage error" % bad)

@@ -165,6 +165,25 @@ static int parse_ident(bt_pctx *c, const char **s, size_t *n, const char *what)
     return 0;
 }
 
+/* Appends value text b..e to the arena. A NUL byte has no place in a
+ * value (core holds values as C strings, which it would cut): it is
+ * removed, and the loss said. */
+static void append_text(bt_pctx *c, const char *b, const char *e)
+{
+    const char *z = memchr(b, '\0', (size_t)(e - b));
+    if (!z) {
+        bib_buf_append_fast(&c->r->arena, b, (size_t)(e - b));
+        return;
+    }
+    forgive(c, z, "NUL byte in a value removed");
+    while (z) {
+        bib_buf_append_fast(&c->r->arena, b, (size_t)(z - b));
+        b = z + 1;
+        z = memchr(b, '\0', (size_t)(e - b));
+    }
+    bib_buf_append_fast(&c->r->arena, b, (size_t)(e - b));
+}
+
 /* Appends one value part to the arena. */
 static int parse_part(bt_pctx *c, bool *bare)
 {
@@ -212,7 +231,7 @@ static int parse_part(bt_pctx *c, bool *bare)
             }
             c->p++;
         }
-        bib_buf_append_fast(&r->arena, b, (size_t)(c->p - b));
+        append_text(c, b, c->p);
         c->p++;
         *bare = false;
         return 0;

@@ -126,6 +126,15 @@ rc, out, err, _ = run(["-t", "csljsonl", f])
 item = json.loads(out) if rc == 0 and out.strip() else {}
 check(item.get("title") == "T" and item.get("author", [{}])[0].get("family") == "Doe"
       and set(item.get("custom", {}).get("bibtex", {})) <= {"entrytype"}, "no-break spaces around field names: author, title, date kept")
+# NUL bytes in BibTeX values: removed with a warning, never a cut value
+f = write("nul.bib", b"@article{a, title={AB\0CD}, year={20\0\x320}}\n@article{b, title={ok}}\n")
+rc, out, err, _ = run(["-t", "csljsonl", f])
+lines = out.decode().splitlines()
+first = json.loads(lines[0]) if lines else {}
+check(len(lines) == 2 and first.get("title") == "ABCD"
+      and first.get("issued", {}).get("date-parts") == [[2020]]
+      and err.count("NUL byte in a value removed") == 2,
+      "NUL bytes in BibTeX values: removed with a warning each, the value whole")
 for bad in ("12", "1X", "-5M", "2000T", ""):
     rc, _, err, _ = run(["--max-value=" + bad, "-t", "ris", os.devnull])
     check(rc == 2 and "--max-value" in err, "--max-value=%s is a usage error" % bad)

@@ -451,36 +451,13 @@ int bib_input_window(bib_input *in, size_t min, const char **data, size_t *len)
         if (rc)
             return rc;
     }
-    if (min > in->max_value) {
-        /* past the bound only when the input really holds that much: a
-         * reader asking for a large window near the end of a short input
-         * (or with a small --max-value) gets what there is */
-        size_t cap = in->max_value + 1;
-        int rc = bib_input_window(in, cap - 1, data, len);
-        if (rc)
-            return rc;
-        if (*len >= cap - 1 && (in->end - in->start < cap) && !in->src_eof) {
-            size_t have = in->end - in->start;
-            if (in->start) {
-                memmove(in->buf, in->buf + in->start, have);
-                in->end = have;
-                in->start = 0;
-            }
-            if (ensure_cap(in, cap))
-                return BIB_ENOMEM;
-            while (in->end < cap && !in->src_eof) {
-                ssize_t r = fill_once(in, cap - in->end);
-                if (r < 0)
-                    return (int)r;
-            }
-            memset(in->buf + in->end, 0, PAD);
-        }
-        if (in->end - in->start > in->max_value)
-            return over_bound(in, "line or value");
-        *data = in->buf + in->start;
-        *len = in->end - in->start;
-        return 0;
-    }
+    /* a request past the bound is met up to one byte past it: an error
+     * only when the input really holds that much (a large window asked near
+     * the end of a short input, or under a small --max-value, gets what
+     * there is) */
+    bool past = min > in->max_value;
+    if (past)
+        min = in->max_value + 1;
     size_t have = in->end - in->start;
     if ((have < min || have == 0) && !in->src_eof) {
         /* compact so the window starts at 0, then read until satisfied */
@@ -503,6 +480,8 @@ int bib_input_window(bib_input *in, size_t min, const char **data, size_t *len)
         }
         memset(in->buf + in->end, 0, PAD);
     }
+    if (past && in->end - in->start > in->max_value)
+        return over_bound(in, "line or value");
     *data = in->buf + in->start;
     *len = in->end - in->start;
     return 0;

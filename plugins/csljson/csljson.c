@@ -466,6 +466,10 @@ static int probe_csljson(const unsigned char *h, size_t len, const char *fn)
     const unsigned char *p = skip_ws(h, h + len);
     if (p >= h + len)
         return 0;
+    /* Zotero's item JSON ("itemType") is the zotero module's to read
+     * (plugins/zotero/zotero.c); its probe scores what this one does not */
+    if (strstr((const char *)h, "\"itemType\""))
+        return BIB_PROBE_WEAK;
     if (*p == '[') {
         p = skip_ws(p + 1, h + len);
         if (p < h + len && (*p == '{' || *p == ']'))

@@ -3,7 +3,7 @@
 """The no-silent-loss invariant over the whole corpus.
 
 For every corpus input of a format with syntactic records (BibTeX, RIS,
-CSL-JSON, JSON Lines, CSL-YAML), this script counts the records itself,
+CSL-JSON, JSON Lines, CSL-YAML, Zotero JSON), this script counts the records itself,
 without the reader (the counters below), runs `bibconv -v
 --diagnostics=json -f FORMAT -t csljson FILE` and checks:
 
@@ -118,11 +118,37 @@ def count_csljson(data):
     if isinstance(v, list):
         return len(v) if v and all(isinstance(x, dict) for x in v) else None
     if isinstance(v, dict):
-        if isinstance(v.get("items"), list):  # a Zotero/Better BibTeX export
-            return len(v["items"])
         if any(k in v for k in ("id", "type", "title", "author")):
             return 1
     return None
+
+
+ZOTERO_NOT_RECORDS = ("note", "attachment", "annotation")
+
+
+def count_zotero(data):
+    """Items of a Zotero item JSON file (Better BibTeX's {"config": ...,
+    "items": [...]}, the web API's array, whose items may sit in "data"),
+    notes and attachments aside (they are not records); None when the
+    file is not Zotero JSON."""
+    try:
+        v = json.loads(data.decode("utf-8-sig"))
+    except (ValueError, UnicodeDecodeError):
+        return None
+    items = v.get("items") if isinstance(v, dict) else v
+    if not isinstance(items, list) or not items:
+        return None
+
+    def item_type(x):
+        if not isinstance(x, dict):
+            return None
+        if "itemType" not in x and isinstance(x.get("data"), dict):
+            x = x["data"]
+        return x.get("itemType")
+
+    if not any(isinstance(item_type(x), str) for x in items):
+        return None
+    return sum(1 for x in items if item_type(x) not in ZOTERO_NOT_RECORDS)
 
 
 def count_jsonl(data):
@@ -169,6 +195,9 @@ def classify(path):
     if name.endswith((".jsonl", ".ndjson")):
         return "csljsonl", count_jsonl(data)
     if name.endswith(".json"):
+        n = count_zotero(data)
+        if n is not None:
+            return "zoterojson", n
         n = count_csljson(data)
         return ("csljson", n) if n is not None else None
     if name.endswith((".yml", ".yaml", ".md")):

@@ -49,6 +49,30 @@ static bool multipart(const char *s, size_t n, bib_date *d)
     return true;
 }
 
+/* "10.5.2001": day, month, year with dots, as Zotero reads it. */
+static bool day_month_year(const char *s, size_t n, bib_date *d)
+{
+    int v[3] = {0, 0, 0}, k = 0;
+    size_t i = 0, w[3] = {0, 0, 0};
+    for (; i < n && k < 3; i++) {
+        if (s[i] >= '0' && s[i] <= '9') {
+            v[k] = v[k] * 10 + (s[i] - '0');
+            if (++w[k] > 4)
+                return false;
+        } else if (s[i] == '.' && k < 2 && w[k]) {
+            k++;
+        } else {
+            return false;
+        }
+    }
+    if (k != 2 || w[0] > 2 || w[1] > 2 || w[2] != 4 || v[1] < 1 || v[1] > 12 || v[0] < 1 ||
+        v[0] > 31)
+        return false;
+    d->nparts = 1;
+    d->parts[0] = (bib_date_part){true, v[2], v[1], v[0], 0};
+    return true;
+}
+
 int zt_set_date(bib_record *rec, bib_var var, const char *s, size_t n)
 {
     while (n && isspace((unsigned char)*s))
@@ -69,7 +93,7 @@ int zt_set_date(bib_record *rec, bib_var var, const char *s, size_t n)
         free(lit);
         return rc;
     }
-    if (multipart(s, n, &d))
+    if (multipart(s, n, &d) || day_month_year(s, n, &d))
         return bib_record_set_date(rec, var, &d);
     rc = bib_date_parse(&d, s, n, BIB_DATE_ANY);
     if (rc == BIB_ENOMEM)
@@ -160,6 +184,12 @@ static int apply_line(bib_record *rec, const char *s, size_t n, bool *used)
     size_t kl, vl;
     const char *v;
     *used = false;
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        n--;
+    if (n > 3 && s[0] == '{' && s[1] == ':' && s[n - 1] == '}') {
+        s += 2; /* citeproc-js's older form of a line: {:key: value} */
+        n -= 3;
+    }
     if (!split_line(s, n, &kl, &v, &vl))
         return 0;
     if (kl == 12 && (!strncasecmp(s, "citation key", 12) || !strncasecmp(s, "citation-key", 12))) {

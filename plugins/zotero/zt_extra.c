@@ -95,7 +95,17 @@ int zt_set_date(bib_record *rec, bib_var var, const char *s, size_t n)
     }
     if (multipart(s, n, &d) || day_month_year(s, n, &d))
         return bib_record_set_date(rec, var, &d);
-    rc = bib_date_parse(&d, s, n, BIB_DATE_ANY);
+    /* a timestamp ("2020-01-02 10:11:12", "2011-02-02T22:26:36Z", as
+     * accessDate holds them): the date, with the text kept as raw */
+    bool stamp = n > 16 && (s[10] == ' ' || s[10] == 'T') && s[13] == ':' && digits(s, 4);
+    rc = bib_date_parse(&d, s, stamp ? 10 : n, BIB_DATE_ANY);
+    if (rc == 0 && stamp && !d.raw) {
+        d.raw = strndup(s, n);
+        if (!d.raw) {
+            bib_date_clear(&d);
+            return BIB_ENOMEM;
+        }
+    }
     if (rc == BIB_ENOMEM)
         return rc;
     /* not a date: kept as the literal the parser left */

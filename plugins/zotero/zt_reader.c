@@ -278,8 +278,10 @@ static int fail(zt_reader *r, const char *msg, int c)
 
 static int at_start(zt_reader *r, int c, bib_record **out)
 {
-    if (c == 0)
-        return fail(r, "expected a Zotero JSON array or object", 0);
+    if (c == 0) {
+        r->st = ST_END; /* empty input: no items, as for CSL-JSON */
+        return AGAIN;
+    }
     if (c == '[') {
         bib_input_consume(r->in, 1);
         r->st = ST_ITEMS;

@@ -10,7 +10,9 @@
  * tracked), that slice alone is decoded with json_loadb, and jansson's
  * line/column are shifted by the slice's start so a bad item is reported
  * at its place and skipped. The other keys of an export are skipped byte
- * by byte without being held. Notes and attachments are not works: they
+ * by byte without being held (an export whose first key is not one of
+ * those is read whole, then its items in turn). Notes and attachments are
+ * not works: they
  * are counted and named in one note at the end, not skipped.
  *
  * Not for: the item itself (zt_item.c).
@@ -29,6 +31,9 @@ typedef struct zt_reader {
     bool first;     /* no element (or key) read yet in the array (object) */
     bool told;      /* the final note was given */
     size_t notes, attachments, child_notes, child_attachments;
+    json_t *pending; /* an export object read whole (its first key was not
+                        one of an export's): its "items", drained in order */
+    size_t pend_i, pend_line, pend_col;
 } zt_reader;
 
 static bool is_ws(char c)
@@ -210,6 +215,8 @@ static bool csl_like(const json_t *j)
            json_object_get(j, "title") || json_object_get(j, "author");
 }
 
+static int convert_one(zt_reader *r, const json_t *j, zt_ctx *ctx, bib_record **out);
+
 /* Decodes the element of `len` bytes at the window start, consumes it and
  * converts it. Returns 1 with *out, AGAIN for a note or attachment, or a
  * negative status (reported). `single`: the whole input is this object. */
@@ -224,6 +231,13 @@ static int decode_item(zt_reader *r, const char *d, size_t len, bool single, bib
     if (!j) {
         report_json_error(r->in, &err, line, col);
         return BIB_EPARSE;
+    }
+    if (single && json_is_array(json_object_get(j, "items"))) {
+        r->pending = j; /* an export whose keys come in another order */
+        r->pend_i = 0;
+        r->pend_line = line;
+        r->pend_col = col;
+        return AGAIN;
     }
     if (single && json_is_object(j) && !json_object_get(j, "itemType") &&
         !json_is_object(json_object_get(j, "data"))) {
@@ -241,10 +255,18 @@ static int decode_item(zt_reader *r, const char *d, size_t len, bool single, bib
         return BIB_EPARSE;
     }
     zt_ctx ctx = {r->in, line, col, 0, 0};
-    int rc = zt_item_convert(j, &ctx, out);
+    int rc = convert_one(r, j, &ctx, out);
     json_decref(j);
-    r->child_notes += ctx.child_notes;
-    r->child_attachments += ctx.child_attachments;
+    return rc;
+}
+
+/* Converts one decoded item; counts notes and attachments (AGAIN). */
+static int convert_one(zt_reader *r, const json_t *j, zt_ctx *ctx, bib_record **out)
+{
+    size_t line = ctx->line, col = ctx->col;
+    int rc = zt_item_convert(j, ctx, out);
+    r->child_notes += ctx->child_notes;
+    r->child_attachments += ctx->child_attachments;
     if (rc == ZT_ITEM_NOTE || rc == ZT_ITEM_ATTACHMENT) {
         if (rc == ZT_ITEM_NOTE)
             r->notes++;
@@ -308,6 +330,31 @@ static int at_start(zt_reader *r, int c, bib_record **out)
     return decode_item(r, d, (size_t)len, true, out);
 }
 
+/* An export's own "notes" or "attachments" array beside its items: not
+ * records, counted for the final note. The value is decoded whole (these
+ * lists are small). */
+static int count_array(zt_reader *r, const char *key)
+{
+    const char *d;
+    long len = value_extent(r->in, &d);
+    if (len <= 0) {
+        r->st = ST_END;
+        if (len == 0)
+            bib_input_report(r->in, BIB_SEV_ERROR, bib_input_line(r->in),
+                             bib_input_column(r->in), "unexpected end of input inside a value");
+        return len < 0 ? (int)len : BIB_EPARSE;
+    }
+    json_t *j = json_loadb(d, (size_t)len, JSON_DECODE_ANY, NULL);
+    bib_input_consume(r->in, (size_t)len);
+    size_t n = json_array_size(j);
+    json_decref(j);
+    if (!strcmp(key, "notes"))
+        r->notes += n;
+    else
+        r->attachments += n;
+    return AGAIN;
+}
+
 /* In the export object: the keys; "items" opens the items array, the
  * others are skipped. */
 static int in_object(zt_reader *r, int c)
@@ -339,6 +386,8 @@ static int in_object(zt_reader *r, int c)
         return rc;
     }
     c = peek_nonws(r->in);
+    if (!strcmp(key, "notes") || !strcmp(key, "attachments"))
+        return count_array(r, key);
     if (strcmp(key, "items") != 0 || r->seen_items) {
         rc = skip_value(r);
         if (rc)
@@ -394,6 +443,26 @@ static int in_items(zt_reader *r, int c, bib_record **out)
     return decode_item(r, d, (size_t)len, false, out);
 }
 
+/* The next item of an export object held whole; its records carry the
+ * object's line (jansson keeps no position for the values inside). */
+static int next_pending(zt_reader *r, bib_record **out)
+{
+    const json_t *items = json_object_get(r->pending, "items");
+    if (r->pend_i == 0) { /* the export's own notes and attachments */
+        r->notes += json_array_size(json_object_get(r->pending, "notes"));
+        r->attachments += json_array_size(json_object_get(r->pending, "attachments"));
+    }
+    while (r->pend_i < json_array_size(items)) {
+        zt_ctx ctx = {r->in, r->pend_line, r->pend_col, 0, 0};
+        int rc = convert_one(r, json_array_get(items, r->pend_i++), &ctx, out);
+        if (rc != AGAIN)
+            return rc;
+    }
+    json_decref(r->pending);
+    r->pending = NULL;
+    return AGAIN;
+}
+
 /* The one note about what is not a record. */
 static void tell(zt_reader *r)
 {
@@ -425,6 +494,12 @@ static int reader_next(bib_reader *rd, bib_record **out)
             tell(r);
             return 0;
         }
+        if (r->pending) {
+            int rc = next_pending(r, out);
+            if (rc != AGAIN)
+                return rc;
+            continue;
+        }
         int c = peek_nonws(r->in);
         if (c < 0)
             return c;
@@ -449,7 +524,9 @@ static int reader_next(bib_reader *rd, bib_record **out)
 
 static void reader_close(bib_reader *rd)
 {
-    (void)rd; /* nothing held between calls */
+    zt_reader *r = bib_reader_state(rd);
+    json_decref(r->pending);
+    r->pending = NULL;
 }
 
 const bib_reader_ops zt_reader_ops = {

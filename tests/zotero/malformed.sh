@@ -46,6 +46,7 @@ check trailing-comma "[$A,]" 0 1 "warning: trailing ','"
 check empty '' 0 0 -
 check empty-array '[]' 0 0 -
 check skipped-keys "{\"collections\":{\"a\":{\"name\":\"x\\\\\"}]\",\"items\":[1,[2]]}},\"config\":{},\"items\":[$A],\"version\":3}" 0 1 -
+check keys-first "{\"notes\":[{\"itemType\":\"note\"}],\"attachments\":[],\"items\":[$A,\n 42, $C]}" 1 2 'note: 1 note and 0 attachments' auto
 check export-after-items "{\"items\":[$A],\"collections\":{}}" 0 1 - auto
 check nul-in-string "[{\"itemType\":\"book\",\"title\":\"a\\\\u0000\"}, $C]" 1 1 'is not allowed'
 D=$(printf '[%.0s' $(seq 3000))$(printf ']%.0s' $(seq 3000))

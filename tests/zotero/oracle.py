@@ -15,8 +15,8 @@ The script prints the agreement per field (agreeing pairs / pairs where
 the BibTeX record has the field; "creators" compares the BibTeX authors
 with the Zotero record's first name list in ROLES order) and fails when a figure falls below the
 floor measured when the reader was written (FLOORS), or when a Zotero
-file gives a number of records other than its items (notes and
-attachments aside). Exit 77 (skipped) without BIBCONV_SHARED.
+file is not detected as zoterojson or gives a number of records other
+than its items (notes and attachments aside). Exit 77 (skipped) without BIBCONV_SHARED.
 Environment: BIBCONV_ORACLE_SHOW=1 prints each disagreement.
 """
 import glob, json, os, re, subprocess, sys, unicodedata
@@ -134,6 +134,14 @@ def main():
     total = {f: 0 for f in fields}
     files = matched = bibrecords = 0
     count_errors = []
+    # every Zotero file of the corpus, twin or not, is detected as such
+    every = sorted(glob.glob(os.path.join(corpus, "*", "*.zotero.json")))
+    for z in every:
+        det = subprocess.run([exe, "--detect", z], capture_output=True, timeout=60)
+        if "=> zoterojson" not in det.stdout.decode("utf-8", "replace"):
+            count_errors.append("%s: not detected as zoterojson" % z)
+    print("detection: %d Zotero files, %d not detected as zoterojson"
+          % (len(every), sum(1 for e in count_errors if "not detected" in e)))
     for bib, z in pairs():
         files += 1
         brecs = [r for r in run("bibtex", bib) if isinstance(r, dict)]

@@ -135,6 +135,21 @@ check(len(lines) == 2 and first.get("title") == "ABCD"
       and first.get("issued", {}).get("date-parts") == [[2020]]
       and err.count("NUL byte in a value removed") == 2,
       "NUL bytes in BibTeX values: removed with a warning each, the value whole")
+# YAML: a NUL byte costs itself only (libyaml stopped on it while reading
+# ahead: the document lost, "1 skipped"); a long value names the bound
+f = write("nul.yaml", b"- id: a\n  title: first\n- id: b\n  title: se\0cond\n"
+          b"- id: c\n  title: third\n")
+rc, out, err, _ = run(["-v", "-t", "csljsonl", f])
+check(out.count(b"\n") == 3 and b'"second"' in out and "nul.yaml:4:12: warning: NUL byte removed" in err
+      and "3 records read, 3 written, 0 skipped" in err, "YAML: a NUL byte removed with a warning, 3 of 3 read")
+f = write("long.yaml", "- id: a\n  title: first\n- id: b\n  title: %s\n- id: c\n  title: third\n" % big)
+rc, out, err, _ = run(["--max-value=1M", "-v", "-t", "csljsonl", f])
+check(rc == 1 and out.count(b"\n") == 2 and "read error" not in err
+      and "value longer than 1 MiB (the bound; raise it with --max-value=SIZE)" in err
+      and "2 records read, 2 written, 1 skipped" in err,
+      "YAML: a value past --max-value names the bound, the neighbours kept")
+rc, out, err, _ = run(["--max-value=4M", "-t", "csljsonl", f])
+check(rc == 0 and out.count(b"\n") == 3, "YAML: --max-value=4M reads all three")
 for bad in ("12", "1X", "-5M", "2000T", ""):
     rc, _, err, _ = run(["--max-value=" + bad, "-t", "ris", os.devnull])
     check(rc == 2 and "--max-value" in err, "--max-value=%s is a usage error" % bad)

@@ -101,10 +101,27 @@ def count_bibtex(data):
     return entries + directives
 
 
+RIS_TAG = re.compile(r"^[ \t]*\ufeff?([A-Z][A-Z0-9])[ \t]{1,3}-([ \t]|$)")
+
+
 def count_ris(data):
-    """Records: lines "TY  - " (two spaces, or one as some exporters write)."""
+    """Records: a "TY  - " line starts one, and so does any other tag line
+    outside a record (a record whose TY was lost: read as GEN); "ER  - "
+    ends one."""
     text = data.decode("utf-8", "replace").replace("\r\n", "\n").replace("\r", "\n")
-    return sum(1 for line in text.split("\n") if re.match(r"^\ufeff?TY {1,2}-( |$)", line))
+    n, in_rec = 0, False
+    for line in text.split("\n"):
+        m = RIS_TAG.match(line)
+        if not m:
+            continue
+        tag = m.group(1)
+        if tag == "TY":
+            n, in_rec = n + 1, True
+        elif tag == "ER":
+            in_rec = False
+        elif not in_rec:
+            n, in_rec = n + 1, True
+    return n
 
 
 def count_csljson(data):

@@ -183,6 +183,25 @@ check(rc == 0 and "3 records read, 1 written" in err, "directives the target dro
 rc, out, err, _ = run(["-v", "-t", "bibtex", f])
 check(rc == 0 and "3 records read, 3 written" in err, "directives a BibTeX target keeps are")
 
+# ---- 5. RIS records without TY or ER ------------------------------------------
+f = write("noty.ris", "AU  - Doe, Jane\nTI  - Lonely\nPY  - 2001\nER  - \n")
+rc, out, err, _ = run(["-v", "-f", "ris", "-t", "csljsonl", f])
+item = json.loads(out) if out.strip() else {}
+check(item.get("type") == "document" and item.get("title") == "Lonely"
+      and item.get("author", [{}])[0].get("family") == "Doe"
+      and "noty.ris:1:1: warning: record without 'TY  - ': read as type GEN" in err
+      and "1 records read, 1 written, 0 skipped" in err,
+      "RIS: a record without TY is read as GEN with a warning at its first line")
+f = write("mixed.ris", "TY  - JOUR\nTI  - A\nER  - \n\nTI  - B\nER  - \n"
+          "TY  - BOOK\nTI  - C\nTY  - CHAP\nTI  - D\nER  - \nTY  - JOUR\nTI  - E\n")
+rc, out, err, _ = run(["-v", "-f", "ris", "-t", "csljsonl", f])
+titles = [json.loads(x).get("title") for x in out.decode().splitlines()]
+check(titles == ["A", "B", "C", "D", "E"] and "mixed.ris:5:1: warning: record without" in err
+      and "mixed.ris:9:1: warning: expected 'ER  - ' to end the record of line 7" in err
+      and "mixed.ris:12:1: warning: record has no 'ER  - '" in err
+      and "5 records read, 5 written, 0 skipped" in err,
+      "RIS: no TY, a TY inside a record, no ER at the end: all five kept, each warned")
+
 for n in os.listdir(tmp):
     os.unlink(os.path.join(tmp, n))
 os.rmdir(tmp)

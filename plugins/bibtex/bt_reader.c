@@ -224,7 +224,14 @@ static int read_number(entry_ctx *e, const bt_raw_field *f)
     bib_var var = article         ? BIB_VAR_ISSUE
                   : series_number ? BIB_VAR_COLLECTION_NUMBER
                                   : BIB_VAR_NUMBER;
-    int rc = set_converted(r, e->rec, var, fval(r, f), f->val_len, 0);
+    int rc = 0;
+    const bt_raw_field *iss = get_raw(r, "issue");
+    if (article && iss && bib_record_has(e->rec, BIB_VAR_ISSUE))
+        /* `issue` came first and took the variable: it becomes the extra
+         * it is when it comes after `number`, not overwritten */
+        rc = bib_record_add_extra(e->rec, "bibtex", "issue", fval(r, iss), iss->val_len);
+    if (rc >= 0)
+        rc = set_converted(r, e->rec, var, fval(r, f), f->val_len, 0);
     if (rc >= 0 && f->bare_number && bib_record_has(e->rec, var))
         bib_record_set_field_flags(e->rec, var, BIB_FIELD_BARE_NUMBER);
     return rc;

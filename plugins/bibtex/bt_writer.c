@@ -29,6 +29,8 @@ typedef struct bt_writer {
     bib_buf val, key;
     size_t nolatex;
     bool dropped_type; /* a genre BibLaTeX's entry type has no field for */
+    const char *clash[8]; /* kept fields whose name another value took ... */
+    size_t nclash;        /* ... and how many (reported in report_losses) */
     unsigned short order[MAX_ROWS]; /* crosswalk rows in output order */
     size_t norder;
     /* collected fields of the record being written */
@@ -394,10 +396,23 @@ static void put_extras(bt_writer *w, const bib_record *rec)
             strcmp(nm, "entrytype") == 0)
             continue;
         bool seen = false;
-        for (size_t j = 0; j < w->nf && !seen; j++)
+        size_t j = 0;
+        for (; j < w->nf && !seen; j++)
             seen = strcmp(w->f[j].name, nm) == 0;
-        if (!seen)
+        if (!seen) {
             put_field(w, nm, v, vl, false);
+            continue;
+        }
+        /* BibTeX holds one value per name: a kept field that differs from
+         * the value written under its name is lost, and said so (an
+         * @article with both booktitle and journal: booktitle went out as
+         * journal, the input's journal was kept as an extra) */
+        j--;
+        if (w->f[j].len != vl || memcmp(w->vals.data + w->f[j].off, v, vl) != 0) {
+            if (w->nclash < sizeof w->clash / sizeof w->clash[0])
+                w->clash[w->nclash] = nm;
+            w->nclash++;
+        }
     }
 }
 
@@ -430,6 +445,16 @@ static void report_losses(bt_writer *w, const bib_record *rec, const char *type)
                           w->key.data, bib_record_text(rec, BIB_VAR_GENRE), type);
         w->dropped_type = false;
     }
+    size_t named = sizeof w->clash / sizeof w->clash[0];
+    for (size_t i = 0; i < w->nclash && i < named; i++)
+        bib_output_report(w->out, BIB_SEV_WARNING,
+                          "record '%.40s': field '%.40s' of the input not written: another "
+                          "value went out under its name", w->key.data, w->clash[i]);
+    if (w->nclash > named)
+        bib_output_report(w->out, BIB_SEV_WARNING,
+                          "record '%.40s': %zu more fields of the input not written alike",
+                          w->key.data, w->nclash - named);
+    w->nclash = 0;
 }
 
 /* The collected fields as one entry, '=' aligned. */

@@ -202,6 +202,21 @@ check(titles == ["A", "B", "C", "D", "E"] and "mixed.ris:5:1: warning: record wi
       and "5 records read, 5 written, 0 skipped" in err,
       "RIS: no TY, a TY inside a record, no ER at the end: all five kept, each warned")
 
+# ---- 6. field losses have a diagnostic naming the field (invariant, fields.py) --
+f = write("fields.bib", "@article{a, title={T}, journaltitle={JT}, journal={J}, issue={Spring},\n"
+          "  number={3}, note=UNDEFINEDMACRO}\n")
+rc, out, err, _ = run(["-t", "bibtex", f])
+check("field 'journal' of the input not written" in err,
+      "bibtex -> bibtex: a kept field whose name another value took is named in a warning")
+check("undefined macro 'UNDEFINEDMACRO' in field 'note'" in err,
+      "an undefined macro's warning names its field")
+check(b"{Spring}" in out,
+      "an article's issue before its number is kept (was overwritten by number)")
+rc, out, err, _ = run(["-t", "csljsonl", f])
+item = json.loads(out) if out.strip() else {}
+check(item.get("issue") == "3" and item.get("custom", {}).get("bibtex", {}).get("issue") == "Spring",
+      "issue before number: number is the CSL issue, issue an extra, as in the other order")
+
 for n in os.listdir(tmp):
     os.unlink(os.path.join(tmp, n))
 os.rmdir(tmp)

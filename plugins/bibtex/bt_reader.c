@@ -582,6 +582,16 @@ static void report_forgiven(bt_reader *r, const bt_pctx *c)
     }
 }
 
+/* Frees the arena and the conversion buffer after an entry that grew them
+ * past 1 MiB, so that they do not hold a huge value while it is written. */
+static void trim_buffers(bt_reader *r)
+{
+    if (r->arena.cap > (1u << 20))
+        bib_buf_clear(&r->arena);
+    if (r->tmp.cap > (1u << 20))
+        bib_buf_clear(&r->tmp);
+}
+
 /* What one_entry says besides 1 (a record in *out) and errors. */
 enum { ENTRY_HELD = 2, ENTRY_SKIPPED = 3, ENTRY_MORE = 4 };
 
@@ -621,10 +631,23 @@ static int one_entry(bt_reader *r, const char *d, size_t n, bool eof, bib_record
         return directive(r, &pe, used, out);
     if (pe.key_len)
         note_key(r, &pe);
+    /* the values are in the arena now: the entry's text goes before the
+     * record is built (type and key copied out of it first), so that a
+     * huge value is not held by the input, the arena, the conversion and
+     * the record at once */
+    char key[512], type[64];
+    pe.key_len = pe.key_len < sizeof key ? pe.key_len : sizeof key;
+    pe.type_len = pe.type_len < sizeof type ? pe.type_len : sizeof type;
+    memcpy(key, pe.key, pe.key_len);
+    memcpy(type, pe.type, pe.type_len);
+    pe.key = key;
+    pe.type = type;
+    bib_input_consume(r->in, used);
+    bib_input_trim(r->in);
+    r->bol = false;
     bib_record *rec = NULL;
     rc = bt_build_record(r, &pe, &rec);
-    bib_input_consume(r->in, used);
-    r->bol = false;
+    trim_buffers(r);
     if (rc < 0)
         return rc;
     return bt_crossref_step(r, rec, out);

@@ -621,6 +621,8 @@ static int build_record(ris_reader *r, bib_record **out)
     }
     if (!b.rc && (b.sp || b.ep))
         map_pages(&b);
+    if (r->vals.cap > (1u << 20))
+        bib_buf_clear(&r->vals); /* not held while a huge value is written */
     if (b.rc) {
         bib_record_free(b.rec);
         return b.rc;
@@ -716,6 +718,8 @@ static int r_next(bib_reader *rd, bib_record **out)
     for (;;) {
         const char *s;
         size_t len;
+        /* the window of a huge line goes once its value is in vals */
+        bib_input_trim(r->in);
         int rc = bib_input_getline(r->in, &s, &len);
         if (rc < 0)
             return rc;

@@ -93,6 +93,8 @@ static int set_converted(bt_reader *r, bib_record *rec, bib_var var, const char 
     bib_buf_truncate(&r->tmp, w);
     if (!w)
         return 0;
+    if (w >= (1u << 20)) /* a long value: the record takes the buffer, no copy */
+        return bib_record_set_text_owned(rec, var, bib_buf_detach(&r->tmp));
     return bib_record_set_text(rec, var, r->tmp.data, w);
 }
 

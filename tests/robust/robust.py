@@ -225,7 +225,7 @@ check(item.get("issue") == "3" and item.get("custom", {}).get("bibtex", {}).get(
 VAL = 40
 _, base, _ = rss_of(["-f", "ris", "-t", "ris", os.devnull])
 huge = {"ris": (b"TY  - JOUR\nTI  - T\nAB  - ", b"\nER  - \n", 2.4),
-        "bibtex": (b"@article{a, title={T}, abstract={", b"}}\n", 3.4)}
+        "bibtex": (b"@article{a, title={T}, abstract={", b"}}\n", 2.4)}
 for fmt, (head, tail, most) in huge.items():
     f = write("huge." + fmt, head + b"abcdefghi " * (VAL * MB // 10) + tail)
     for to in (fmt, "csljson"):

@@ -38,8 +38,11 @@ def rss_of(args):
     have = os.access(TIME, os.X_OK)
     rfile = os.path.join(tmp, "rss")
     cmd = ([TIME, "-f", "%M", "-o", rfile] if have else []) + [exe] + args
+    # without meson's MALLOC_PERTURB_: it fills every allocation, so
+    # capacity reserved but never used would count as resident
+    env = {k: v for k, v in os.environ.items() if k != "MALLOC_PERTURB_"}
     with open(os.devnull, "wb") as null:
-        p = subprocess.run(cmd, stdout=null, stderr=subprocess.PIPE)
+        p = subprocess.run(cmd, stdout=null, stderr=subprocess.PIPE, env=env)
     rss = int(open(rfile).read().split()[-1]) / 1024 if have and not sanitized else 0
     return p.returncode, rss, p.stderr.decode("utf-8", "replace")
 

@@ -544,6 +544,23 @@ void bib_input_consume(bib_input *in, size_t n)
     in->consumed = true;
 }
 
+void bib_input_trim(bib_input *in)
+{
+    size_t have = in->end - in->start, small = in->bufsize + PAD;
+    if (in->cap <= 4 * small || have + PAD > small)
+        return;
+    char *p = malloc(small);
+    if (!p)
+        return; /* keeping the large buffer is correct, only costlier */
+    memcpy(p, in->buf + in->start, have);
+    memset(p + have, 0, PAD);
+    free(in->buf);
+    in->buf = p;
+    in->cap = small;
+    in->start = 0;
+    in->end = have;
+}
+
 int bib_input_getline(bib_input *in, const char **line, size_t *len)
 {
     const char *d;

@@ -39,6 +39,12 @@ struct bib_field {
     } u;
 };
 
+/* A value the record took over (bib_record_set_text_owned): freed with it. */
+typedef struct owned {
+    struct owned *next;
+    char *data;
+} owned;
+
 typedef struct extra {
     const char *format, *name, *value;
     size_t len;
@@ -60,6 +66,7 @@ struct bib_record {
     /* extras */
     extra *extras;
     size_t nextras, xcap;
+    owned *owned; /* values taken over, in the arena's own list */
     /* arena */
     chunk *arena;
     chunk first; /* its storage follows the struct in the same block */
@@ -178,6 +185,8 @@ void bib_record_free(bib_record *r)
 {
     if (!r)
         return;
+    for (owned *o = r->owned; o; o = o->next)
+        free(o->data);
     chunk *c = r->arena;
     while (c != &r->first) {
         chunk *next = c->next;
@@ -341,6 +350,31 @@ int bib_record_set_text(bib_record *r, bib_var v, const char *s, size_t len)
 int bib_record_add_text(bib_record *r, bib_var v, const char *s, size_t len)
 {
     return text_value(r, v, s, len, false);
+}
+
+int bib_record_set_text_owned(bib_record *r, bib_var v, char *s)
+{
+    if ((unsigned)v >= BIB_VAR_COUNT || !is_textual(bib_var_kind(v)) || !s) {
+        free(s);
+        return BIB_EINVAL;
+    }
+    owned *o = arena_alloc(r, sizeof *o);
+    bib_field *f = o ? field_for(r, v) : NULL;
+    if (!f) {
+        free(s);
+        return BIB_ENOMEM;
+    }
+    if (grow(r, (void **)&f->u.text.v, 0, &f->u.text.cap, sizeof(char *))) {
+        free(s);
+        return BIB_ENOMEM;
+    }
+    o->data = s;
+    o->next = r->owned;
+    r->owned = o;
+    f->flags = 0;
+    f->u.text.n = 0;
+    f->u.text.v[f->u.text.n++] = s;
+    return 0;
 }
 
 static int copy_name(bib_record *r, bib_name *dst, const bib_name *src)

@@ -109,6 +109,13 @@ BIB_API int bib_input_window(bib_input *in, size_t min, const char **data,
  * line/column/offset counters over them. */
 BIB_API void bib_input_consume(bib_input *in, size_t n);
 
+/* Gives the memory of a window grown for one long record back once what
+ * remains unconsumed is short (a no-op otherwise): a reader calls it after
+ * consuming such a record, so that a 200 MB value is not held by the
+ * input while the record is built and written. Invalidates window
+ * pointers, as a consume does. */
+BIB_API void bib_input_trim(bib_input *in);
+
 /* Reads one line. *line gets a borrowed pointer to it, *len its length
  * without the line end (valid until the next call that consumes or
  * refills); a NUL follows the line. Returns 1 for a line, 0 at end of

@@ -180,6 +180,12 @@ BIB_API void bib_record_remove(bib_record *rec, bib_var var);
 BIB_API int bib_record_set_text(bib_record *rec, bib_var var, const char *s,
                                 size_t len);
 
+/* As bib_record_set_text, but the record takes `s` over instead of copying
+ * it: `s` is a NUL-terminated UTF-8 string from malloc (bib_buf_detach),
+ * freed with the record, or at once when this fails (BIB_EINVAL,
+ * BIB_ENOMEM). For long values, which would otherwise be held twice. */
+BIB_API int bib_record_set_text_owned(bib_record *rec, bib_var var, char *s);
+
 /* Appends one more value to a TEXT/RICH/NUMBER variable (multi-value
  * fields: keyword, categories, URL...), creating the field if needed.
  * Same returns as bib_record_set_text. */

@@ -262,8 +262,10 @@ static int parse_part(bt_pctx *c, bool *bare)
             size_t line, col;
             char q[64];
             bib_input_position_of(r->in, s, &line, &col);
-            bib_input_report(r->in, BIB_SEV_WARNING, line, col, "undefined macro '%s'",
-                             bib_diag_quote(q, sizeof q, s, n, 20));
+            bib_input_report(r->in, BIB_SEV_WARNING, line, col,
+                             "undefined macro '%s' in field '%.*s': it adds nothing to the value",
+                             bib_diag_quote(q, sizeof q, s, n, 20),
+                             (int)(c->field_len < 40 ? c->field_len : 40), c->field ? c->field : "");
         }
     }
     *bare = false;
@@ -425,6 +427,8 @@ static int parse_field(bt_pctx *c, bool is_string)
     bib_buf_putc_fast(&r->arena, '\0');
     size_t voff = r->arena.len;
     bool bare;
+    c->field = fn;
+    c->field_len = fl;
     if ((rc = parse_value(c, &bare)))
         return rc;
     if ((rc = add_field(r, noff, fl, voff, bare)))

@@ -93,6 +93,8 @@ static int set_converted(bt_reader *r, bib_record *rec, bib_var var, const char 
     bib_buf_truncate(&r->tmp, w);
     if (!w)
         return 0;
+    if (w >= (1u << 20)) /* a long value: the record takes the buffer, no copy */
+        return bib_record_set_text_owned(rec, var, bib_buf_detach(&r->tmp));
     return bib_record_set_text(rec, var, r->tmp.data, w);
 }
 
@@ -224,7 +226,14 @@ static int read_number(entry_ctx *e, const bt_raw_field *f)
     bib_var var = article         ? BIB_VAR_ISSUE
                   : series_number ? BIB_VAR_COLLECTION_NUMBER
                                   : BIB_VAR_NUMBER;
-    int rc = set_converted(r, e->rec, var, fval(r, f), f->val_len, 0);
+    int rc = 0;
+    const bt_raw_field *iss = get_raw(r, "issue");
+    if (article && iss && bib_record_has(e->rec, BIB_VAR_ISSUE))
+        /* `issue` came first and took the variable: it becomes the extra
+         * it is when it comes after `number`, not overwritten */
+        rc = bib_record_add_extra(e->rec, "bibtex", "issue", fval(r, iss), iss->val_len);
+    if (rc >= 0)
+        rc = set_converted(r, e->rec, var, fval(r, f), f->val_len, 0);
     if (rc >= 0 && f->bare_number && bib_record_has(e->rec, var))
         bib_record_set_field_flags(e->rec, var, BIB_FIELD_BARE_NUMBER);
     return rc;
@@ -575,6 +584,16 @@ static void report_forgiven(bt_reader *r, const bt_pctx *c)
     }
 }
 
+/* Frees the arena and the conversion buffer after an entry that grew them
+ * past 1 MiB, so that they do not hold a huge value while it is written. */
+static void trim_buffers(bt_reader *r)
+{
+    if (r->arena.cap > (1u << 20))
+        bib_buf_clear(&r->arena);
+    if (r->tmp.cap > (1u << 20))
+        bib_buf_clear(&r->tmp);
+}
+
 /* What one_entry says besides 1 (a record in *out) and errors. */
 enum { ENTRY_HELD = 2, ENTRY_SKIPPED = 3, ENTRY_MORE = 4 };
 
@@ -614,10 +633,23 @@ static int one_entry(bt_reader *r, const char *d, size_t n, bool eof, bib_record
         return directive(r, &pe, used, out);
     if (pe.key_len)
         note_key(r, &pe);
+    /* the values are in the arena now: the entry's text goes before the
+     * record is built (type and key copied out of it first), so that a
+     * huge value is not held by the input, the arena, the conversion and
+     * the record at once */
+    char key[512], type[64];
+    pe.key_len = pe.key_len < sizeof key ? pe.key_len : sizeof key;
+    pe.type_len = pe.type_len < sizeof type ? pe.type_len : sizeof type;
+    memcpy(key, pe.key, pe.key_len);
+    memcpy(type, pe.type, pe.type_len);
+    pe.key = key;
+    pe.type = type;
+    bib_input_consume(r->in, used);
+    bib_input_trim(r->in);
+    r->bol = false;
     bib_record *rec = NULL;
     rc = bt_build_record(r, &pe, &rec);
-    bib_input_consume(r->in, used);
-    r->bol = false;
+    trim_buffers(r);
     if (rc < 0)
         return rc;
     return bt_crossref_step(r, rec, out);

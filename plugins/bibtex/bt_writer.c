@@ -19,6 +19,7 @@
 #include "btfmt.h"
 
 enum { MAX_OUT_FIELDS = 128, MAX_ROWS = 128 };
+enum { BIG_VALUE = 1 << 20 }; /* a converted value this long keeps its own buffer */
 
 typedef struct bt_writer {
     bib_output *out;
@@ -29,6 +30,8 @@ typedef struct bt_writer {
     bib_buf val, key;
     size_t nolatex;
     bool dropped_type; /* a genre BibLaTeX's entry type has no field for */
+    const char *clash[8]; /* kept fields whose name another value took ... */
+    size_t nclash;        /* ... and how many (reported in report_losses) */
     unsigned short order[MAX_ROWS]; /* crosswalk rows in output order */
     size_t norder;
     /* collected fields of the record being written */
@@ -36,6 +39,7 @@ typedef struct bt_writer {
         const char *name;
         size_t off, len;
         bool bare;
+        char *big; /* owned: a long value kept apart from vals (put_text) */
     } f[MAX_OUT_FIELDS];
     size_t nf;
     bib_buf vals;
@@ -80,8 +84,25 @@ static void put_field(bt_writer *w, const char *name, const char *v, size_t n, b
     w->f[w->nf].off = w->vals.len;
     w->f[w->nf].len = n;
     w->f[w->nf].bare = bare;
+    w->f[w->nf].big = NULL;
     w->nf++;
     bib_buf_append_fast(&w->vals, v, n);
+}
+
+/* The value of collected field i. */
+static const char *out_val(const bt_writer *w, size_t i)
+{
+    return w->f[i].big ? w->f[i].big : w->vals.data + w->f[i].off;
+}
+
+/* Frees the long values of the collected fields and forgets the fields. */
+static void drop_fields(bt_writer *w)
+{
+    for (size_t i = 0; i < w->nf; i++) {
+        free(w->f[i].big);
+        w->f[i].big = NULL;
+    }
+    w->nf = 0;
 }
 
 /* A text variable as `name`, converted by the row's kind. */
@@ -113,6 +134,21 @@ static void put_text(bt_writer *w, const char *name, const bib_record *rec, bib_
         }
     }
     bool bare = (bib_field_flags(f) & BIB_FIELD_BARE_NUMBER) != 0;
+    if (w->val.len >= BIG_VALUE && w->nf < MAX_OUT_FIELDS && !bib_buf_failed(&w->val)) {
+        /* a long value keeps its buffer instead of a copy in vals: a
+         * 200 MB abstract is then held once by the writer, not twice */
+        size_t n = w->val.len;
+        char *d = bib_buf_detach(&w->val);
+        if (d) {
+            w->f[w->nf].name = name;
+            w->f[w->nf].off = 0;
+            w->f[w->nf].len = n;
+            w->f[w->nf].bare = bare;
+            w->f[w->nf].big = d;
+            w->nf++;
+            return;
+        }
+    }
     put_field(w, name, w->val.data, w->val.len, bare);
 }
 
@@ -394,10 +430,23 @@ static void put_extras(bt_writer *w, const bib_record *rec)
             strcmp(nm, "entrytype") == 0)
             continue;
         bool seen = false;
-        for (size_t j = 0; j < w->nf && !seen; j++)
+        size_t j = 0;
+        for (; j < w->nf && !seen; j++)
             seen = strcmp(w->f[j].name, nm) == 0;
-        if (!seen)
+        if (!seen) {
             put_field(w, nm, v, vl, false);
+            continue;
+        }
+        /* BibTeX holds one value per name: a kept field that differs from
+         * the value written under its name is lost, and said so (an
+         * @article with both booktitle and journal: booktitle went out as
+         * journal, the input's journal was kept as an extra) */
+        j--;
+        if (w->f[j].len != vl || memcmp(out_val(w, j), v, vl) != 0) {
+            if (w->nclash < sizeof w->clash / sizeof w->clash[0])
+                w->clash[w->nclash] = nm;
+            w->nclash++;
+        }
     }
 }
 
@@ -430,6 +479,16 @@ static void report_losses(bt_writer *w, const bib_record *rec, const char *type)
                           w->key.data, bib_record_text(rec, BIB_VAR_GENRE), type);
         w->dropped_type = false;
     }
+    size_t named = sizeof w->clash / sizeof w->clash[0];
+    for (size_t i = 0; i < w->nclash && i < named; i++)
+        bib_output_report(w->out, BIB_SEV_WARNING,
+                          "record '%.40s': field '%.40s' of the input not written: another "
+                          "value went out under its name", w->key.data, w->clash[i]);
+    if (w->nclash > named)
+        bib_output_report(w->out, BIB_SEV_WARNING,
+                          "record '%.40s': %zu more fields of the input not written alike",
+                          w->key.data, w->nclash - named);
+    w->nclash = 0;
 }
 
 /* The collected fields as one entry, '=' aligned. */
@@ -441,7 +500,7 @@ static int emit(bt_writer *w, const char *type)
             width = strlen(w->f[i].name);
     bib_output_printf(w->out, "@%s{%s", type, w->key.data);
     for (size_t i = 0; i < w->nf; i++) {
-        const char *v = w->vals.data + w->f[i].off;
+        const char *v = out_val(w, i);
         bib_output_printf(w->out, ",\n  %-*s = ", (int)width, w->f[i].name);
         if (w->f[i].bare) {
             bib_output_write(w->out, v, w->f[i].len);
@@ -452,6 +511,7 @@ static int emit(bt_writer *w, const char *type)
         }
     }
     bib_output_puts(w->out, "\n}\n\n");
+    drop_fields(w);
     return bib_output_error(w->out);
 }
 
@@ -466,7 +526,7 @@ static int bw_write(bib_writer *wr, const bib_record *rec)
         return bib_output_error(w->out);
     }
     const char *type = out_type(w, rec);
-    w->nf = 0;
+    drop_fields(w);
     memset(w->written, 0, sizeof w->written);
     bib_buf_reset(&w->vals);
     const char *xr = bib_record_extra_get(rec, "bibtex", "crossref");
@@ -484,6 +544,7 @@ static int bw_write(bib_writer *wr, const bib_record *rec)
 static int bw_end(bib_writer *wr)
 {
     bt_writer *w = bib_writer_state(wr);
+    drop_fields(w);
     bib_buf_clear(&w->val);
     bib_buf_clear(&w->key);
     bib_buf_clear(&w->vals);

@@ -132,6 +132,8 @@ typedef struct bt_pctx {
     bool eof;        /* the window holds the rest of the input */
     const char *err_at;
     char err[160];
+    const char *field; /* name of the field being parsed (in the window) */
+    size_t field_len;
     /* what the parser forgave (a missing comma, a stray delimiter), given
      * once the entry is parsed: a parse restarted on a larger window must
      * not warn twice */

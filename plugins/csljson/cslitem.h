@@ -81,6 +81,12 @@ enum {
  * asks for the input's spelling, which is what makes bibtex -> csljson
  * fast; through json_t otherwise. Returns 0 or BIB_ENOMEM. */
 int bib_cslitem_write(bib_buf *out, const bib_record *rec, unsigned flags, int level);
+/* The same, but a long run of text (a huge value) goes to `sink` directly,
+ * after what `out` holds so far, instead of being copied into `out`: the
+ * caller writes what `out` holds on return after it. Memory: a value is
+ * not held a second time for writing. */
+int bib_cslitem_write_to(bib_buf *out, bib_output *sink, const bib_record *rec,
+                         unsigned flags, int level);
 
 BIB_END_DECLS
 

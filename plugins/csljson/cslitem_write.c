@@ -23,8 +23,26 @@
 typedef struct jw {
     bib_buf *out;
     bool pretty;
-    int level; /* current depth, counting the caller's base level */
+    int level;        /* current depth, counting the caller's base level */
+    bib_output *sink; /* when set, long text goes straight there (jw_text) */
 } jw;
+
+enum { JW_DIRECT = 1 << 16 }; /* text at least this long bypasses the buffer */
+
+/* Appends text; with a sink, a long run is not copied into the buffer:
+ * the buffer so far, then the run, go to the sink (a 200 MB value would
+ * otherwise be held a second time, escaped, before it is written). */
+static void jw_text(jw *w, const char *s, size_t n)
+{
+    if (w->sink && n >= JW_DIRECT) {
+        if (w->out->len)
+            bib_output_write(w->sink, w->out->data, w->out->len);
+        bib_buf_reset(w->out);
+        bib_output_write(w->sink, s, n);
+        return;
+    }
+    bib_buf_append_fast(w->out, s, n);
+}
 
 static void jw_newline(jw *w)
 {
@@ -66,7 +84,7 @@ static void jw_string(jw *w, const char *s, size_t n)
         }
         i += (size_t)__builtin_ctzll(hit) / 8;
         unsigned char c = (unsigned char)s[i];
-        bib_buf_append_fast(w->out, s + run, i - run);
+        jw_text(w, s + run, i - run);
         run = ++i;
         char e[7] = {'\\', 0, 0, 0, 0, 0, 0};
         size_t el = 2;
@@ -88,7 +106,7 @@ static void jw_string(jw *w, const char *s, size_t n)
         }
         bib_buf_append_fast(w->out, e, el);
     }
-    bib_buf_append_fast(w->out, s + run, n - run);
+    jw_text(w, s + run, n - run);
     bib_buf_putc_fast(w->out, '"');
 }
 
@@ -314,7 +332,22 @@ static int dump_to_buf(const char *buffer, size_t size, void *data)
     return bib_buf_append_fast(data, buffer, size) == 0 ? 0 : -1;
 }
 
+static int cslitem_write(bib_buf *out, bib_output *sink, const bib_record *rec,
+                         unsigned flags, int level);
+
 int bib_cslitem_write(bib_buf *out, const bib_record *rec, unsigned flags, int level)
+{
+    return cslitem_write(out, NULL, rec, flags, level);
+}
+
+int bib_cslitem_write_to(bib_buf *out, bib_output *sink, const bib_record *rec,
+                         unsigned flags, int level)
+{
+    return cslitem_write(out, sink, rec, flags, level);
+}
+
+static int cslitem_write(bib_buf *out, bib_output *sink, const bib_record *rec,
+                         unsigned flags, int level)
 {
     bool pretty = flags & BIB_CSLITEM_PRETTY;
     if (has_csljson_extras(rec)) {
@@ -341,7 +374,7 @@ int bib_cslitem_write(bib_buf *out, const bib_record *rec, unsigned flags, int l
         }
         return bib_buf_failed(out) ? BIB_ENOMEM : 0;
     }
-    jw w = {out, pretty, level};
+    jw w = {out, pretty, level, sink};
     bool first;
     jw_open(&w, '{', &first);
     const char *id = bib_record_id(rec);

@@ -400,7 +400,7 @@ static int writer_write(bib_writer *wr, const bib_record *rec)
     else
         bib_buf_puts(&w->buf, w->count ? ",\n  " : "\n  ");
     /* inside the array, an item's lines are indented one level */
-    if (bib_cslitem_write(&w->buf, rec, flags, pretty ? 1 : 0) != 0) {
+    if (bib_cslitem_write_to(&w->buf, w->out, rec, flags, pretty ? 1 : 0) != 0) {
         bib_output_report(w->out, BIB_SEV_ERROR, "out of memory");
         return BIB_ENOMEM;
     }

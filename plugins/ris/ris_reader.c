@@ -13,9 +13,10 @@
  * lines continue the previous value (joined by a newline for the rows
  * flagged RIS_F_READ_LINES - AB, N1, N2, RN, KW - whose line breaks are
  * the value's own, and by a space otherwise); `TY` starts a record and
- * `ER` ends it. Text before the first `TY` is skipped with a warning; a
- * `TY` inside a record, or the end of the input, ends a record that has no
- * `ER` (kept, with a warning); a malformed tag line is an error that costs
+ * `ER` ends it; a tag line outside a record starts one without `TY`, read
+ * as GEN with a warning. Other text before the first `TY` is skipped with
+ * a warning; a `TY` inside a record, or the end of the input, ends a
+ * record that has no `ER` (kept, with a warning); a malformed tag line is an error that costs
  * its record only. Tags without a CSL home, and repeats of single-valued
  * tags, are kept as ("ris", tag, value) extras so ris -> ris loses nothing.
  *
@@ -620,6 +621,8 @@ static int build_record(ris_reader *r, bib_record **out)
     }
     if (!b.rc && (b.sp || b.ep))
         map_pages(&b);
+    if (r->vals.cap > (1u << 20))
+        bib_buf_clear(&r->vals); /* not held while a huge value is written */
     if (b.rc) {
         bib_record_free(b.rec);
         return b.rc;
@@ -644,7 +647,10 @@ static int start_record(ris_reader *r, size_t line, const char *v, size_t len)
 }
 
 /* A line between records: a TY starts one (returns 1), an empty ER is
- * ignored, anything else is skipped with one warning per run (0). */
+ * ignored, another tag line starts a record without TY (1: read as GEN,
+ * said at its first line, so that a record whose TY line was lost is not
+ * lost with it; docs/ris.md), anything else is skipped with one warning
+ * per run (0). */
 static int outside_record(ris_reader *r, const ris_line *l, size_t ln)
 {
     if (l->kind == RIS_LINE_TAG && l->tag[0] == 'T' && l->tag[1] == 'Y') {
@@ -655,6 +661,14 @@ static int outside_record(ris_reader *r, const ris_line *l, size_t ln)
     }
     if (l->kind == RIS_LINE_TAG && l->tag[0] == 'E' && l->tag[1] == 'R' && !l->len)
         return 0; /* a second ER, or an empty record's ER (JabRef test) */
+    if (l->kind == RIS_LINE_TAG && !(l->tag[0] == 'E' && l->tag[1] == 'R')) {
+        bib_input_report(r->in, BIB_SEV_WARNING, ln, 1,
+                         "record without 'TY  - ': read as type GEN (generic)");
+        if (start_record(r, ln, "GEN", 3) || add_entry(r, l->tag, ln, l->value, l->len))
+            return BIB_ENOMEM;
+        r->junk_warned = false;
+        return 1;
+    }
     if (!r->junk_warned) {
         char q[64];
         quote_line(q, sizeof q, l->value, l->len);
@@ -704,6 +718,8 @@ static int r_next(bib_reader *rd, bib_record **out)
     for (;;) {
         const char *s;
         size_t len;
+        /* the window of a huge line goes once its value is in vals */
+        bib_input_trim(r->in);
         int rc = bib_input_getline(r->in, &s, &len);
         if (rc < 0)
             return rc;

@@ -46,8 +46,6 @@
 
 enum {
     MAX_DEPTH = 64,                 /* nesting levels from the document root */
-    MAX_EVENT_BYTES = 1 << 20,      /* bytes fed to libyaml without an event */
-    MAX_ITEM_BYTES = 8 << 20,       /* text of one item held for recovery */
     MAX_NODES = 100000,             /* nodes per item, aliases expanded */
     MAX_ANCHORS = 4096              /* anchors kept (oldest dropped) */
 };
@@ -62,7 +60,7 @@ typedef enum {
     ST_END
 } rd_state;
 
-typedef enum { ABORT_NONE, ABORT_IO, ABORT_EVENT, ABORT_ITEM } abort_kind;
+typedef enum { ABORT_NONE, ABORT_IO, ABORT_BOUND } abort_kind;
 
 typedef struct anchor {
     char *name;
@@ -95,41 +93,175 @@ typedef struct yaml_reader {
     size_t nodes;      /* nodes of the current item */
     anchor *anchors;   /* ring of MAX_ANCHORS */
     size_t nanchors, anchor_head;
+    size_t fixes;      /* bytes removed or replaced by sanitize */
+    bool fix_seen;     /* ... and the input offset of the last one */
+    uint64_t fix_last;
 } yaml_reader;
 
 /* ---- input ----------------------------------------------------------------- */
 
+enum { MAX_FIX_REPORTS = 20 }; /* byte fixes reported one by one */
+
+typedef enum { FIX_NUL, FIX_CONTROL, FIX_NOT_UTF8 } fix_kind;
+
+/* Says that the byte at window offset `off` (absolute input offset `abs`)
+ * was removed or replaced: once per byte, however often recovery feeds it
+ * again, one by one for the first MAX_FIX_REPORTS, then once for all. */
+static void report_fix(yaml_reader *r, const char *d, size_t off, uint64_t abs, fix_kind kind,
+                       unsigned cp)
+{
+    if (r->fix_seen && abs <= r->fix_last)
+        return;
+    r->fix_seen = true;
+    r->fix_last = abs;
+    if (++r->fixes > MAX_FIX_REPORTS + 1)
+        return;
+    size_t line, col;
+    bib_input_position_of(r->in, d + off, &line, &col);
+    if (r->fixes > MAX_FIX_REPORTS)
+        bib_input_report(r->in, BIB_SEV_WARNING, line, col,
+                         "more bytes YAML does not allow: removed or replaced as above, "
+                         "not reported one by one");
+    else if (kind == FIX_NUL)
+        bib_input_report(r->in, BIB_SEV_WARNING, line, col,
+                         "NUL byte removed (YAML does not allow it)");
+    else if (kind == FIX_CONTROL)
+        bib_input_report(r->in, BIB_SEV_WARNING, line, col,
+                         "control character U+%04X removed (YAML does not allow it)", cp);
+    else
+        bib_input_report(r->in, BIB_SEV_WARNING, line, col,
+                         "byte 0x%02X is not UTF-8: replaced by U+FFFD", cp);
+}
+
+/* Length of the valid UTF-8 sequence at s (avail bytes), its code point in
+ * *cp; 0 when the bytes are not UTF-8, -1 when the sequence is cut by the
+ * end of the bytes available. */
+static int utf8_seq(const unsigned char *s, size_t avail, unsigned *cp)
+{
+    unsigned c = s[0], len, min;
+    if (c >= 0xC2 && c <= 0xDF)
+        len = 2, min = 0x80, c &= 0x1F;
+    else if (c >= 0xE0 && c <= 0xEF)
+        len = 3, min = 0x800, c &= 0x0F;
+    else if (c >= 0xF0 && c <= 0xF4)
+        len = 4, min = 0x10000, c &= 0x07;
+    else
+        return 0;
+    for (unsigned k = 1; k < len; k++) {
+        if (k >= avail)
+            return -1;
+        if ((s[k] & 0xC0) != 0x80)
+            return 0;
+        c = (c << 6) | (s[k] & 0x3Fu);
+    }
+    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+        return 0;
+    *cp = c;
+    return (int)len;
+}
+
+/* Copies src[0..avail) to buf (room bytes) as libyaml accepts it: a
+ * character YAML does not allow (C0 controls but tab and line ends, DEL,
+ * C1 controls but NEL, U+FFFE, U+FFFF) is removed and a byte that is not
+ * UTF-8 becomes U+FFFD, each with a warning at its place. libyaml would
+ * stop on them while decoding ahead and lose every item after the one
+ * being read; see docs/yaml.md. `at_end`: no byte follows src[avail - 1]
+ * in the input. Returns the bytes written; *used the source bytes taken. */
+static size_t sanitize(yaml_reader *r, const char *d, size_t from, size_t avail, bool at_end,
+                       unsigned char *buf, size_t room, size_t *used)
+{
+    const unsigned char *s = (const unsigned char *)d + from;
+    uint64_t base = bib_input_offset(r->in) + from;
+    size_t i = 0, k = 0;
+    while (i < avail && k < room) {
+        unsigned c = s[i], cp = 0;
+        if ((c >= 0x20 && c < 0x7F) || c == '\n' || c == '\r' || c == '\t') {
+            buf[k++] = (unsigned char)c;
+            i++;
+            continue;
+        }
+        if (c < 0x80) {
+            report_fix(r, d, from + i, base + i, c ? FIX_CONTROL : FIX_NUL, c);
+            i++;
+            continue;
+        }
+        int len = utf8_seq(s + i, avail - i, &cp);
+        if (len < 0 && !at_end)
+            break; /* the rest of the sequence comes with the next window */
+        if (len <= 0) {
+            if (room - k < 3) {
+                if (k)
+                    break;
+                i++; /* no room for U+FFFD even alone: the byte goes */
+                continue;
+            }
+            report_fix(r, d, from + i, base + i, FIX_NOT_UTF8, c);
+            memcpy(buf + k, "\xEF\xBF\xBD", 3);
+            k += 3;
+            i++;
+            continue;
+        }
+        if ((cp >= 0x80 && cp <= 0x9F && cp != 0x85) || cp == 0xFFFE || cp == 0xFFFF) {
+            report_fix(r, d, from + i, base + i, FIX_CONTROL, cp);
+            i += (size_t)len;
+            continue;
+        }
+        if (room - k < (size_t)len)
+            break;
+        memcpy(buf + k, s + i, (size_t)len);
+        k += (size_t)len;
+        i += (size_t)len;
+    }
+    *used = i;
+    return k;
+}
+
 /* libyaml's read callback: copies the next bytes of the bib_input window
- * without consuming them (see the header comment). Returns 1 with
- * *size_read 0 at the end, 0 on an error or a bound (the reason kept in
- * r->abort, reported by the caller). */
+ * without consuming them (see the header comment), through sanitize.
+ * Returns 1 with *size_read 0 at the end, 0 on an error or a bound (the
+ * reason kept in r->abort, reported by the caller). The window holds the
+ * text since the current item's start, so the input's bound (--max-value)
+ * bounds an item; no window past it is asked for (io.h would drop the
+ * rest of the line under the parser). */
 static int read_handler(void *data, unsigned char *buf, size_t size, size_t *size_read)
 {
     yaml_reader *r = data;
     *size_read = 0;
     if (r->abort)
         return 0;
-    if (r->fed - r->fed_at_event > MAX_EVENT_BYTES + 65536) {
-        r->abort = ABORT_EVENT;
-        return 0;
+    size_t bound = bib_input_max_value(r->in);
+    for (;;) {
+        const char *d;
+        size_t n, want = r->fed + 4 < bound ? r->fed + 4 : bound;
+        if (bib_input_window(r->in, want, &d, &n) < 0) {
+            r->abort = ABORT_IO;
+            return 0;
+        }
+        bool at_end = n < want || n >= bound; /* no byte past the window for us */
+        if (n > bound)
+            n = bound;
+        if (n <= r->fed) {
+            if (r->fed < bound)
+                return 1; /* the end */
+            r->abort = ABORT_BOUND;
+            return 0;
+        }
+        size_t used, avail = n - r->fed;
+        size_t k = sanitize(r, d, r->fed, avail, at_end, buf, size, &used);
+        if (!k && !used) {
+            /* no room for one character (libyaml leaves room for several):
+             * the raw bytes, which libyaml then judges itself */
+            k = avail < size ? avail : size;
+            memcpy(buf, d + r->fed, k);
+            used = k;
+        }
+        r->fed += used;
+        if (k) {
+            *size_read = k;
+            return 1;
+        }
+        /* every byte seen was removed: look further (0 bytes means the end) */
     }
-    if (r->fed > MAX_ITEM_BYTES + 65536) {
-        r->abort = ABORT_ITEM;
-        return 0;
-    }
-    const char *d;
-    size_t n;
-    if (bib_input_window(r->in, r->fed + 1, &d, &n) < 0) {
-        r->abort = ABORT_IO;
-        return 0;
-    }
-    if (n <= r->fed)
-        return 1;
-    size_t k = n - r->fed < size ? n - r->fed : size;
-    memcpy(buf, d + r->fed, k);
-    r->fed += k;
-    *size_read = k;
-    return 1;
 }
 
 /* Length of the line break at p (libyaml's set: LF, CR, CRLF, NEL, LS, PS),
@@ -231,13 +363,10 @@ static void report_parser_error(yaml_reader *r, bool quiet)
         col = p->mark.column + 1;
     }
     switch (r->abort) {
-    case ABORT_EVENT:
-        bib_input_report(r->in, BIB_SEV_ERROR, line, col,
-                         "a scalar or comment longer than %d bytes (limit)", MAX_EVENT_BYTES);
-        return;
-    case ABORT_ITEM:
-        bib_input_report(r->in, BIB_SEV_ERROR, line, col,
-                         "an item longer than %d bytes (limit)", MAX_ITEM_BYTES);
+    case ABORT_BOUND:
+        /* the text held is the item's: one value makes most of it, or many */
+        bib_input_report_too_long(r->in, line, col,
+                                  r->fed - r->fed_at_event > r->fed / 2 ? "value" : "item");
         return;
     case ABORT_IO:
         bib_input_report(r->in, BIB_SEV_ERROR, line, col, "read error");
@@ -678,29 +807,34 @@ static bool resync(yaml_reader *r)
 {
     parser_drop(r);
     r->fed = r->fed_at_event = 0;
-    bool first = true;
+    size_t bound = bib_input_max_value(r->in);
+    bool first = true, midline = false; /* the window starts inside a judged line */
     for (;;) {
         const char *d;
         size_t n;
         if (bib_input_window(r->in, 0, &d, &n) < 0 || n == 0)
             return false;
-        /* one whole line in the window (it grows for long lines) */
+        /* one whole line in the window (it grows for long lines, up to the
+         * bound: a longer line is judged by its start, the rest dropped) */
         size_t i = 0, b = 0;
+        bool cut = false;
         for (;;) {
             while (i < n && !(b = break_len((const unsigned char *)d + i, n - i)))
                 i++;
             bool cr_edge = i + 1 == n && d[i] == '\r'; /* its LF may be unread */
             if (i < n && !cr_edge)
                 break;
-            if (n > MAX_ITEM_BYTES)
-                return false;
+            if (n >= bound) {
+                cut = true;
+                break;
+            }
             size_t old = n;
-            if (bib_input_window(r->in, n + 4096, &d, &n) < 0)
+            if (bib_input_window(r->in, n + 4096 < bound ? n + 4096 : bound, &d, &n) < 0)
                 return false;
             if (n == old) /* end of input */
                 break;
         }
-        if (!first) {
+        if (!first && !midline) {
             size_t k = 0;
             while (k < i && d[k] == ' ')
                 k++;
@@ -714,6 +848,12 @@ static bool resync(yaml_reader *r)
                 return false;
         }
         first = false;
+        if (cut) {
+            bib_input_consume(r->in, i);
+            midline = true;
+            continue;
+        }
+        midline = false;
         bib_input_consume(r->in, i + b);
         if (b)
             r->cons_line++;

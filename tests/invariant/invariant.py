@@ -11,6 +11,15 @@ without the reader (the counters below), runs `bibconv -v
   2. the summary's "written" is what really is in the output (the items of
      the CSL-JSON array: directives the target drops are not written).
 
+For BibTeX, RIS, CSL-JSON and CSL-YAML it also converts each file to its
+own format and checks:
+
+  3. the summary's "written" is the number of records in that output
+     (counted by the counters below);
+  4. every field of an input record arrives in the output record or a
+     diagnostic names it (fields.py; exceptions with their reasons in
+     field-exceptions.txt).
+
 Files where a reader does not hold the invariant yet are listed, with the
 reason, in expected-failures.txt next to this script. The test fails for a
 file that fails and is not listed, and for a listed file that now passes
@@ -22,6 +31,9 @@ BIBCONV_CORPUS_STRIDE=N (every Nth file only, for sanitizer builds),
 BIBCONV_INVARIANT_SHOW=1 prints every file's counts.
 """
 import concurrent.futures, glob, json, os, re, subprocess, sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import fields  # noqa: E402  (the field half, next to this script)
 
 try:
     import yaml
@@ -101,10 +113,27 @@ def count_bibtex(data):
     return entries + directives
 
 
+RIS_TAG = re.compile(r"^[ \t]*\ufeff?([A-Z][A-Z0-9])[ \t]{1,3}-([ \t]|$)")
+
+
 def count_ris(data):
-    """Records: lines "TY  - " (two spaces, or one as some exporters write)."""
+    """Records: a "TY  - " line starts one, and so does any other tag line
+    outside a record (a record whose TY was lost: read as GEN); "ER  - "
+    ends one."""
     text = data.decode("utf-8", "replace").replace("\r\n", "\n").replace("\r", "\n")
-    return sum(1 for line in text.split("\n") if re.match(r"^\ufeff?TY {1,2}-( |$)", line))
+    n, in_rec = 0, False
+    for line in text.split("\n"):
+        m = RIS_TAG.match(line)
+        if not m:
+            continue
+        tag = m.group(1)
+        if tag == "TY":
+            n, in_rec = n + 1, True
+        elif tag == "ER":
+            in_rec = False
+        elif not in_rec:
+            n, in_rec = n + 1, True
+    return n
 
 
 def count_csljson(data):
@@ -246,6 +275,49 @@ def check(path, fmt, expected):
     return None
 
 
+SAME = {"bibtex": "bibtex", "ris": "ris", "csljson": "csljson", "yaml": "yaml"}
+
+
+def count_output(fmt, out):
+    if fmt == "bibtex":
+        return count_bibtex(out)
+    if fmt == "ris":
+        return count_ris(out)
+    if fmt == "csljson":
+        return count_csljson(out) or 0
+    return count_yaml(out, False) or 0
+
+
+def check_fields(path, fmt, exceptions):
+    """Checks 3 and 4 (None when they hold, else the reason)."""
+    try:
+        p = subprocess.run([exe, "-v", "--diagnostics=json", "--no-progress", "-f", fmt, "-t",
+                            SAME[fmt], path], capture_output=True, timeout=120)
+    except subprocess.TimeoutExpired:
+        return "timeout"
+    messages, summary = [], None
+    for line in p.stderr.decode("utf-8", "replace").splitlines():
+        try:
+            d = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(d, dict):
+            messages.append(str(d.get("message", "")))
+            m = SUMMARY.match(messages[-1])
+            if m:
+                summary = tuple(int(x) for x in m.groups())
+    if not summary:
+        return "%s -> %s: no summary line" % (fmt, SAME[fmt])
+    written = count_output(fmt, p.stdout)
+    if summary[1] != written:
+        return "%s -> %s: summary says %d written, the output has %d" % (
+            fmt, SAME[fmt], summary[1], written)
+    lost = fields.lost_fields(fmt, open(path, "rb").read(), p.stdout, messages, exceptions)
+    if lost:
+        return "%s -> %s: fields lost without a word: %s" % (fmt, SAME[fmt], ", ".join(lost))
+    return None
+
+
 def load_expected():
     """path (relative to the corpus) -> reason."""
     exp = {}
@@ -270,8 +342,16 @@ def main():
     expected = load_expected()
     problems, listed_pass, listed_fail = [], [], 0
     workers = max(1, min(4, os.cpu_count() or 1))
+    exceptions = fields.load_exceptions(here)
+
+    def both(path, fmt, n):
+        why = check(path, fmt, n)
+        if not why and fmt in SAME:
+            why = check_fields(path, fmt, exceptions)
+        return why
+
     with concurrent.futures.ThreadPoolExecutor(workers) as ex:
-        results = ex.map(lambda j: check(*j), jobs)
+        results = ex.map(lambda j: both(*j), jobs)
         for (path, fmt, n), why in zip(jobs, results):
             rel = os.path.relpath(path, corpus)
             if why and rel not in expected:

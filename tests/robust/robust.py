@@ -38,8 +38,11 @@ def rss_of(args):
     have = os.access(TIME, os.X_OK)
     rfile = os.path.join(tmp, "rss")
     cmd = ([TIME, "-f", "%M", "-o", rfile] if have else []) + [exe] + args
+    # without meson's MALLOC_PERTURB_: it fills every allocation, so
+    # capacity reserved but never used would count as resident
+    env = {k: v for k, v in os.environ.items() if k != "MALLOC_PERTURB_"}
     with open(os.devnull, "wb") as null:
-        p = subprocess.run(cmd, stdout=null, stderr=subprocess.PIPE)
+        p = subprocess.run(cmd, stdout=null, stderr=subprocess.PIPE, env=env)
     rss = int(open(rfile).read().split()[-1]) / 1024 if have and not sanitized else 0
     return p.returncode, rss, p.stderr.decode("utf-8", "replace")
 
@@ -135,6 +138,21 @@ check(len(lines) == 2 and first.get("title") == "ABCD"
       and first.get("issued", {}).get("date-parts") == [[2020]]
       and err.count("NUL byte in a value removed") == 2,
       "NUL bytes in BibTeX values: removed with a warning each, the value whole")
+# YAML: a NUL byte costs itself only (libyaml stopped on it while reading
+# ahead: the document lost, "1 skipped"); a long value names the bound
+f = write("nul.yaml", b"- id: a\n  title: first\n- id: b\n  title: se\0cond\n"
+          b"- id: c\n  title: third\n")
+rc, out, err, _ = run(["-v", "-t", "csljsonl", f])
+check(out.count(b"\n") == 3 and b'"second"' in out and "nul.yaml:4:12: warning: NUL byte removed" in err
+      and "3 records read, 3 written, 0 skipped" in err, "YAML: a NUL byte removed with a warning, 3 of 3 read")
+f = write("long.yaml", "- id: a\n  title: first\n- id: b\n  title: %s\n- id: c\n  title: third\n" % big)
+rc, out, err, _ = run(["--max-value=1M", "-v", "-t", "csljsonl", f])
+check(rc == 1 and out.count(b"\n") == 2 and "read error" not in err
+      and "value longer than 1 MiB (the bound; raise it with --max-value=SIZE)" in err
+      and "2 records read, 2 written, 1 skipped" in err,
+      "YAML: a value past --max-value names the bound, the neighbours kept")
+rc, out, err, _ = run(["--max-value=4M", "-t", "csljsonl", f])
+check(rc == 0 and out.count(b"\n") == 3, "YAML: --max-value=4M reads all three")
 for bad in ("12", "1X", "-5M", "2000T", ""):
     rc, _, err, _ = run(["--max-value=" + bad, "-t", "ris", os.devnull])
     check(rc == 2 and "--max-value" in err, "--max-value=%s is a usage error" % bad)
@@ -167,6 +185,58 @@ rc, out, err, _ = run(["-v", "-t", "ris", f])
 check(rc == 0 and "3 records read, 1 written" in err, "directives the target drops are not written")
 rc, out, err, _ = run(["-v", "-t", "bibtex", f])
 check(rc == 0 and "3 records read, 3 written" in err, "directives a BibTeX target keeps are")
+
+# ---- 5. RIS records without TY or ER ------------------------------------------
+f = write("noty.ris", "AU  - Doe, Jane\nTI  - Lonely\nPY  - 2001\nER  - \n")
+rc, out, err, _ = run(["-v", "-f", "ris", "-t", "csljsonl", f])
+item = json.loads(out) if out.strip() else {}
+check(item.get("type") == "document" and item.get("title") == "Lonely"
+      and item.get("author", [{}])[0].get("family") == "Doe"
+      and "noty.ris:1:1: warning: record without 'TY  - ': read as type GEN" in err
+      and "1 records read, 1 written, 0 skipped" in err,
+      "RIS: a record without TY is read as GEN with a warning at its first line")
+f = write("mixed.ris", "TY  - JOUR\nTI  - A\nER  - \n\nTI  - B\nER  - \n"
+          "TY  - BOOK\nTI  - C\nTY  - CHAP\nTI  - D\nER  - \nTY  - JOUR\nTI  - E\n")
+rc, out, err, _ = run(["-v", "-f", "ris", "-t", "csljsonl", f])
+titles = [json.loads(x).get("title") for x in out.decode().splitlines()]
+check(titles == ["A", "B", "C", "D", "E"] and "mixed.ris:5:1: warning: record without" in err
+      and "mixed.ris:9:1: warning: expected 'ER  - ' to end the record of line 7" in err
+      and "mixed.ris:12:1: warning: record has no 'ER  - '" in err
+      and "5 records read, 5 written, 0 skipped" in err,
+      "RIS: no TY, a TY inside a record, no ER at the end: all five kept, each warned")
+
+# ---- 6. field losses have a diagnostic naming the field (invariant, fields.py) --
+f = write("fields.bib", "@article{a, title={T}, journaltitle={JT}, journal={J}, issue={Spring},\n"
+          "  number={3}, note=UNDEFINEDMACRO}\n")
+rc, out, err, _ = run(["-t", "bibtex", f])
+check("field 'journal' of the input not written" in err,
+      "bibtex -> bibtex: a kept field whose name another value took is named in a warning")
+check("undefined macro 'UNDEFINEDMACRO' in field 'note'" in err,
+      "an undefined macro's warning names its field")
+check(b"{Spring}" in out,
+      "an article's issue before its number is kept (was overwritten by number)")
+rc, out, err, _ = run(["-t", "csljsonl", f])
+item = json.loads(out) if out.strip() else {}
+check(item.get("issue") == "3" and item.get("custom", {}).get("bibtex", {}).get("issue") == "Spring",
+      "issue before number: number is the CSL issue, issue an extra, as in the other order")
+
+# ---- 7. a huge value is not held many times (issue 18: "at most 2x its size")
+# Peak RSS above an empty run, per MB of a 40 MB value. The readers and
+# writers hold it at most this many times today (bench/hugevalue prints the
+# figures); a change that adds a copy fails here. Skipped without GNU time
+# or under a sanitizer (rss_of gives 0).
+VAL = 40
+_, base, _ = rss_of(["-f", "ris", "-t", "ris", os.devnull])
+huge = {"ris": (b"TY  - JOUR\nTI  - T\nAB  - ", b"\nER  - \n", 2.4),
+        "bibtex": (b"@article{a, title={T}, abstract={", b"}}\n", 2.4)}
+for fmt, (head, tail, most) in huge.items():
+    f = write("huge." + fmt, head + b"abcdefghi " * (VAL * MB // 10) + tail)
+    for to in (fmt, "csljson"):
+        rc, rss, err = rss_of(["--max-value=100M", "-f", fmt, "-t", to, f])
+        times = (rss - base) / VAL
+        check(rc == 0 and (rss == 0 or times <= most),
+              "%s -> %s: a %d MB value held %.2f times (at most %.1f)" % (fmt, to, VAL, times, most))
+    os.unlink(f)
 
 for n in os.listdir(tmp):
     os.unlink(os.path.join(tmp, n))

@@ -1,0 +1,50 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Peak memory of one huge value (issue 18: "a single value larger than
+64 MB needs at most 2x its size"). For each reader (BibTeX, RIS,
+CSL-JSON) it writes a file holding one record whose abstract is MB
+megabytes of plain text, converts it with --max-value raised past it to
+CSL-JSON and back to the input's format, and prints the peak RSS (GNU
+time's %M) and its ratio to the value's size. Not a test: it prints.
+
+    bench/hugevalue/bench.py BUILD_DIR [MB]      (MB: 200 by default)
+"""
+import os, subprocess, sys, tempfile
+
+build = sys.argv[1] if len(sys.argv) > 1 else "build"
+mb = int(sys.argv[2]) if len(sys.argv) > 2 else 200
+exe = os.path.join(build, "core", "cli", "bibconv")
+TIME = "/usr/bin/time"
+if not os.access(TIME, os.X_OK):
+    sys.exit("needs GNU time (%s, Debian package 'time')" % TIME)
+size = mb * 1000 * 1000
+value = b"abcdefghi " * (size // 10)
+files = {
+    "bibtex": (b"@article{a, title={T}, abstract={", b"}}\n@article{b, title={ok}}\n"),
+    "ris": (b"TY  - JOUR\nTI  - T\nAB  - ", b"\nER  - \n"),
+    "csljson": (b'[{"id":"a","title":"T","abstract":"', b'"}]\n'),
+}
+tmp = tempfile.mkdtemp(prefix="bibconv-huge-")
+print("value %d MB, --max-value=%dM" % (mb, mb + 100))
+print("%-8s %-8s %10s %7s %8s" % ("from", "to", "peak MB", "ratio", "seconds"))
+try:
+    for fmt, (head, tail) in files.items():
+        path = os.path.join(tmp, "huge." + fmt)
+        with open(path, "wb") as f:
+            f.write(head + value + tail)
+        for to in ("csljson", fmt) if fmt != "csljson" else ("csljson", "bibtex"):
+            rfile = os.path.join(tmp, "rss")
+            with open(os.devnull, "wb") as null:
+                p = subprocess.run([TIME, "-f", "%M %e", "-o", rfile, exe,
+                                    "--max-value=%dM" % (mb + 100), "-f", fmt, "-t", to, path],
+                                   stdout=null, stderr=subprocess.PIPE)
+            kb, secs = open(rfile).read().split()[-2:]
+            peak = int(kb) / 1000
+            print("%-8s %-8s %10.0f %6.2fx %8s%s" % (fmt, to, peak, peak / mb, secs,
+                                                    "" if p.returncode == 0 else
+                                                    "  (exit %d)" % p.returncode))
+        os.unlink(path)
+finally:
+    for n in os.listdir(tmp):
+        os.unlink(os.path.join(tmp, n))
+    os.rmdir(tmp)

@@ -1,0 +1,297 @@
+# SPDX-License-Identifier: MIT
+"""The field half of the no-silent-loss invariant (invariant.py runs it):
+every field of an input record either arrives in the output record or a
+diagnostic names it.
+
+The fields are counted here, without the reader: per record, the field
+names of a BibTeX entry, the tags of a RIS record (non-empty values), the
+keys of a CSL-JSON or CSL-YAML item. The output is the same format
+(bibtex -> bibtex, ris -> ris, ...), so the names compare directly; a
+field the writer spells differently (a BibLaTeX name written in its
+BibTeX spelling, `howpublished` holding a web address written as `url`)
+arrives when a field of its group (GROUPS below, from docs/crosswalk.md's
+tables) is in the output record. Records are paired by key (BibTeX), id
+(CSL-JSON, YAML) or order (RIS); a record without a partner has been
+skipped, which the record half of the invariant covers. A diagnostic
+names a field when its message holds the name as a word.
+
+Exceptions that are not losses (a field the reader folds into another on
+purpose, with the value kept) are listed, each with its reason, in
+field-exceptions.txt next to this script.
+"""
+import json, os, re
+
+try:
+    import yaml
+except ImportError:
+    yaml = None
+
+# ---- independent field counters ----------------------------------------------
+
+ENTRY = re.compile(r"@\s*([A-Za-z][A-Za-z0-9_:-]*)\s*([{(])")
+DIRECTIVES = ("string", "preamble", "comment", "xdata")
+
+
+def split_top(body):
+    """Splits an entry body at commas outside braces and quotes."""
+    parts, depth, quote, cur = [], 0, False, []
+    for ch in body:
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+        elif ch == '"' and depth == 0:
+            quote = not quote
+        if ch == "," and depth == 0 and not quote:
+            parts.append("".join(cur))
+            cur = []
+        else:
+            cur.append(ch)
+    parts.append("".join(cur))
+    return parts
+
+
+def bibtex_records(text):
+    """[(key, {field names})] of the entries (directives left out)."""
+    out, i, n = [], 0, len(text)
+    while True:
+        m = ENTRY.search(text, i)
+        if not m:
+            return out
+        kind, close = m.group(1).lower(), "}" if m.group(2) == "{" else ")"
+        j, depth = m.end(), 0
+        while j < n:
+            ch = text[j]
+            if ch == "{":
+                depth += 1
+            elif ch == "}":
+                if depth == 0 and close == "}":
+                    break
+                depth -= 1
+            elif ch == ")" and depth == 0 and close == ")":
+                break
+            elif ch == "\n" and ENTRY.match(text, j + 1) and depth > 0:
+                break  # unclosed: the readers resynchronise at a line's '@'
+            j += 1
+        body = text[m.end():j]
+        i = j + 1
+        if kind in DIRECTIVES:
+            continue
+        parts = split_top(body)
+        key = parts[0].strip().strip("\u00a0")
+        names, values = set(), {}
+        for p in parts[1:]:
+            if "=" not in p:
+                continue
+            name, value = p.split("=", 1)
+            name = name.strip(" \t\r\n\u00a0").lower()
+            value = " ".join(value.split())
+            if not re.fullmatch(r"[^\s{}\"#%'(),=\\]+", name) or value in ("", "{}", '""'):
+                continue
+            # two spellings of one value (issue = number = 19) are one field
+            g = frozenset(group_of("bibtex", name)[1])
+            if value in values.get(g, ()):
+                continue
+            values.setdefault(g, set()).add(value)
+            names.add(name)
+        out.append((key, names))
+
+
+RIS_TAG = re.compile(r"^[ \t]*\ufeff?([A-Z][A-Z0-9])[ \t]{1,3}-(?:[ \t](.*)|$)")
+
+
+def ris_values(text):
+    """Per record, {tag: values}: a tag the writer spells otherwise for the
+    record's type (M1 of a patent goes out as SN) arrives when its value
+    does."""
+    out, cur = [], None
+    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        m = RIS_TAG.match(line)
+        if not m:
+            continue
+        tag, val = m.group(1), " ".join((m.group(2) or "").split())
+        if tag == "TY" or (tag != "ER" and cur is None):
+            cur = {}
+            out.append(cur)
+            if tag == "TY":
+                continue
+        if tag == "ER":
+            cur = None
+        elif val:
+            cur.setdefault(tag, set()).add(val)
+    return out
+
+
+def ris_records(text):
+    """[(index, {tags})]: the tags with a value, TY and ER left out."""
+    out, cur = [], None
+    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        m = RIS_TAG.match(line)
+        if not m:
+            continue
+        tag, val = m.group(1), (m.group(2) or "").strip()
+        if tag == "TY" or (tag != "ER" and cur is None):
+            cur = set()
+            out.append((len(out), cur))
+            if tag == "TY":
+                continue
+        if tag == "ER":
+            cur = None
+        elif val:
+            cur.add(tag)
+    return out
+
+
+def item_records(items):
+    out = []
+    for k, it in enumerate(items):
+        if isinstance(it, dict):
+            key = it.get("id")
+            out.append((str(key) if key is not None else "#%d" % k,
+                        {n for n, v in it.items() if v not in (None, "", [], {})}))
+    return out
+
+
+def json_records(data):
+    v = json.loads(data)
+    return item_records(v if isinstance(v, list) else [v])
+
+
+def yaml_records(text):
+    items = []
+    for d in yaml.safe_load_all(text):
+        if isinstance(d, dict) and isinstance(d.get("references"), list):
+            items += d["references"]
+        elif isinstance(d, list):
+            items += d
+    return item_records(items)
+
+
+# ---- renamed on the way: field groups (docs/crosswalk.md) ------------------------
+
+# A group whose names are one value in different spellings ("one"): as
+# many of them must come out as went in, else a diagnostic names the
+# missing ones (an @article with both journal and booktitle has two
+# container titles and BibTeX room for one). A group whose fields merge
+# into one value ("merge": year + month -> date): one of them is enough.
+GROUPS = {
+    "bibtex": [
+        ("one", {"journal", "journaltitle", "booktitle"}),
+        ("one", {"organization", "institution", "school", "publisher"}),
+        ("one", {"howpublished", "url"}),
+        ("one", {"address", "location"}),
+        ("merge", {"year", "month", "day", "date"}),
+        ("one", {"number", "issue"}),
+        ("one", {"annote", "annotation"}),
+        ("one", {"archiveprefix", "eprinttype"}),
+        ("one", {"primaryclass", "eprintclass"}),
+        ("one", {"numpages", "pagetotal"}),
+    ],
+    "ris": [
+        ("one", {"TI", "T1"}), ("merge", {"T2", "JF", "JO", "JA", "J1", "J2", "BT", "T3"}),
+        ("merge", {"AU", "A1", "A2", "A3", "A4", "ED"}),
+        ("merge", {"PY", "Y1", "DA", "Y2"}), ("merge", {"SP", "EP"}),
+        ("merge", {"N1", "N2", "AB"}), ("one", {"DB", "DP"}), ("one", {"M1", "C7"}),
+        ("merge", {"CY", "PP"}), ("merge", {"UR", "L1", "L2", "L4"}),
+    ],
+    "csljson": [],
+    "yaml": [],
+}
+
+
+def group_of(fmt, name):
+    for kind, g in GROUPS[fmt]:
+        if name in g:
+            return kind, g
+    return "one", {name}
+
+
+def records(fmt, data):
+    if fmt == "bibtex":
+        return bibtex_records(data.decode("utf-8", "replace"))
+    if fmt == "ris":
+        return ris_records(data.decode("utf-8", "replace"))
+    if fmt == "csljson":
+        return json_records(data.decode("utf-8-sig"))
+    if fmt == "yaml":
+        return yaml_records(data.decode("utf-8", "replace"))
+    return None
+
+
+def pair(ins, outs, by_order):
+    """[(input fields, output fields)] of the records that have a partner."""
+    if by_order:
+        return [(a[1], b[1]) for a, b in zip(ins, outs)] if len(ins) == len(outs) else []
+    left, count = {}, {}
+    for k, f in outs:
+        left.setdefault(k, []).append(f)
+    for k, _ in ins:
+        count[k] = count.get(k, 0) + 1
+    pairs = []
+    for k, f in ins:
+        if count[k] == 1 and left.get(k):  # a repeated key pairs ambiguously
+            pairs.append((f, left[k].pop(0)))
+    return pairs
+
+
+def lost_fields(fmt, data, out, messages, exceptions):
+    """Field names of the input that reach neither the output nor a
+    diagnostic (sorted), or None when the file is not counted (the
+    counters could not read the input or the output)."""
+    if fmt == "yaml" and yaml is None:
+        return None
+    try:
+        ins, outs = records(fmt, data), records(fmt, out)
+    except (ValueError, UnicodeDecodeError) if yaml is None else (ValueError, UnicodeDecodeError,
+                                                                   yaml.YAMLError):
+        return None
+    if ins is None or outs is None:
+        return None
+    said = " ".join(messages).lower()
+
+    def named(name):
+        return (fmt, name) in exceptions or re.search(
+            r"(?<![\w-])%s(?![\w-])" % re.escape(name.lower()), said)
+
+    lost = set()
+    vin = vout = None
+    if fmt == "ris":
+        vin = ris_values(data.decode("utf-8", "replace"))
+        vout = ris_values(out.decode("utf-8", "replace"))
+    for k, (fin, fout) in enumerate(pair(ins, outs, fmt == "ris")):
+        if vin is not None and k < len(vin) and k < len(vout):
+            values = set().union(*vout[k].values()) if vout[k] else set()
+            fin = {n for n in fin if not (vin[k].get(n, set()) <= values)}
+        seen = []
+        for name in sorted(fin):
+            kind, g = group_of(fmt, name)
+            if g in seen:
+                continue
+            seen.append(g)
+            came, went = fin & g, fout & g
+            if kind == "merge" and went:
+                continue
+            missing = sorted(came - went)
+            short = len(came) - len(went) if kind == "one" else len(came)
+            if short <= 0:
+                continue
+            said_of = [n for n in came if named(n)]
+            if len(said_of) < short:
+                lost.update(n for n in missing if not named(n))
+                if not missing or all(named(n) for n in missing):
+                    lost.update(sorted(came)[:1])
+    return sorted(lost)
+
+
+def load_exceptions(here):
+    """{(format, field name): reason} of field-exceptions.txt."""
+    exc = {}
+    path = os.path.join(here, "field-exceptions.txt")
+    if os.path.exists(path):
+        for line in open(path, encoding="utf-8"):
+            line = line.rstrip("\n")
+            if not line.strip() or line.startswith("#"):
+                continue
+            fmt, name, reason = (line.split("\t") + ["", ""])[:3]
+            exc[(fmt.strip(), name.strip())] = reason.strip()
+    return exc

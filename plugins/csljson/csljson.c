@@ -42,7 +42,12 @@ static bool is_ws(char c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-/* Skips whitespace; returns the next byte (0 at end) without consuming it. */
+/* What peek_nonws returns at the end of input: not a byte value, so a NUL
+ * byte in the input (0) is told apart from the end. */
+enum { PEEK_END = 256 };
+
+/* Skips whitespace; returns the next byte (PEEK_END at end) without
+ * consuming it. */
 static int peek_nonws(bib_input *in)
 {
     for (;;) {
@@ -51,7 +56,7 @@ static int peek_nonws(bib_input *in)
         if (bib_input_window(in, 0, &d, &n) < 0)
             return -1;
         if (!n)
-            return 0;
+            return PEEK_END;
         size_t i = 0;
         while (i < n && is_ws(d[i]))
             i++;
@@ -63,12 +68,15 @@ static int peek_nonws(bib_input *in)
 
 /* Finds the extent of the JSON value starting at the window's first byte.
  * Returns its length (the window then holds it contiguously in *data), 0
- * when the input ended inside it, or a negative status. */
-static long scan_value(bib_input *in, const char **data)
+ * when the input ended inside it, or a negative status. *nul is the offset
+ * of the first NUL byte in it, or -1: JSON allows none anywhere, and
+ * jansson's message for one inside a string points next to it. */
+static long scan_value(bib_input *in, const char **data, long *nul)
 {
     size_t want = 0, pos = 0;
     int depth = 0;
     bool str = false, esc = false;
+    *nul = -1;
     for (;;) {
         const char *d;
         size_t n;
@@ -77,6 +85,8 @@ static long scan_value(bib_input *in, const char **data)
             return rc;
         for (; pos < n; pos++) {
             char c = d[pos];
+            if (c == '\0' && *nul < 0)
+                *nul = (long)pos;
             if (str) {
                 if (esc)
                     esc = false;
@@ -124,10 +134,27 @@ static void report_json_error(bib_input *in, const json_error_t *e, size_t line,
     bib_input_report(in, BIB_SEV_ERROR, l, c, "invalid JSON: %s", e->text);
 }
 
-/* Decodes the value of `len` bytes at the window start, converts it, and
- * consumes it. Returns 1 with *out, or BIB_EPARSE (reported). */
-static int decode_item(csl_reader *r, const char *d, size_t len, bib_record **out)
+/* Reports the NUL byte at d (a window pointer) and why it is refused; the
+ * hint is for one inside an item, which may be meant as a string's. */
+static void report_nul(bib_input *in, const char *d, const char *where)
 {
+    size_t line, col;
+    bib_input_position_of(in, d, &line, &col);
+    bool item = strstr(where, "item") != NULL;
+    bib_input_report(in, BIB_SEV_ERROR, line, col, "NUL byte %s: JSON allows none%s", where,
+                     item ? " (inside a string, write \\u0000)" : "");
+}
+
+/* Decodes the value of `len` bytes at the window start, converts it, and
+ * consumes it; nul is the offset of a NUL byte in it or -1 (scan_value).
+ * Returns 1 with *out, or BIB_EPARSE (reported). */
+static int decode_item(csl_reader *r, const char *d, size_t len, long nul, bib_record **out)
+{
+    if (nul >= 0) {
+        report_nul(r->in, d + nul, "in this item (skipped)");
+        bib_input_consume(r->in, len);
+        return BIB_EPARSE;
+    }
     size_t line, col;
     bib_input_position_of(r->in, d, &line, &col);
     json_error_t err;
@@ -216,6 +243,13 @@ static int next_line_item(csl_reader *r, bib_record **out)
             continue;
         json_error_t err;
         size_t ln = bib_input_last_line(r->in);
+        const char *z = memchr(line, 0, len);
+        if (z) { /* jansson would point next to it, inside a string */
+            bib_input_report(r->in, BIB_SEV_ERROR, ln, (size_t)(z - line) + 1,
+                             "NUL byte in this item (skipped): JSON allows none (inside a "
+                             "string, write \\u0000)");
+            return BIB_EPARSE;
+        }
         json_t *j = json_loadb(line, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &err);
         if (!j) {
             report_json_error(r->in, &err, ln, 1);
@@ -238,11 +272,24 @@ static int next_line_item(csl_reader *r, bib_record **out)
 /* What a state step returns besides reader_next's values: look again. */
 enum { AGAIN = 2 };
 
+/* A NUL byte at the read position, outside any value: reported at its
+ * place and consumed; the caller's state goes on from the next byte. */
+static int stray_nul(csl_reader *r, const char *where)
+{
+    const char *d;
+    size_t n;
+    if (bib_input_window(r->in, 0, &d, &n) < 0 || !n)
+        return BIB_EIO;
+    report_nul(r->in, d, where);
+    bib_input_consume(r->in, 1);
+    return BIB_EPARSE;
+}
+
 /* ST_START at byte c: '[' opens the array; '{' is a single item or an
  * object of items. */
 static int at_start(csl_reader *r, int c, bib_record **out)
 {
-    if (c == 0)
+    if (c == PEEK_END)
         return 0; /* empty input: no items */
     if (c == '[') {
         bib_input_consume(r->in, 1);
@@ -251,17 +298,20 @@ static int at_start(csl_reader *r, int c, bib_record **out)
     }
     if (c == '{') {
         const char *d;
-        long len = scan_value(r->in, &d);
+        long nul;
+        long len = scan_value(r->in, &d, &nul);
         if (len <= 0) {
             bib_input_report(r->in, BIB_SEV_ERROR, bib_input_line(r->in),
                              bib_input_column(r->in), "unterminated JSON object");
             r->st = ST_END;
             return BIB_EPARSE;
         }
-        int rc = decode_item(r, d, (size_t)len, out);
+        int rc = decode_item(r, d, (size_t)len, nul, out);
         r->st = ST_SINGLE_DONE;
         return rc == 0 && r->pending ? AGAIN : rc;
     }
+    if (c == 0)
+        return stray_nul(r, "where the CSL-JSON array '[' or an item object '{' should start");
     bib_input_report(r->in, BIB_SEV_ERROR, bib_input_line(r->in), bib_input_column(r->in),
                      "expected a CSL-JSON array '[' or an item object '{', found '%c'", c);
     r->st = ST_END;
@@ -273,7 +323,7 @@ static int in_array(csl_reader *r, int c, bib_record **out)
 {
     const char *d;
     size_t n;
-    if (c == 0) {
+    if (c == PEEK_END) {
         bib_input_report(r->in, BIB_SEV_ERROR, bib_input_line(r->in), bib_input_column(r->in),
                          "unexpected end of input: the array is not closed with ']'");
         r->st = ST_END;
@@ -284,6 +334,8 @@ static int in_array(csl_reader *r, int c, bib_record **out)
         r->st = ST_SINGLE_DONE;
         return AGAIN;
     }
+    if (c == 0)
+        return stray_nul(r, "between the array's elements");
     if (c == ',') {
         if (r->first) {
             bib_input_report(r->in, BIB_SEV_ERROR, bib_input_line(r->in),
@@ -305,7 +357,8 @@ static int in_array(csl_reader *r, int c, bib_record **out)
         /* resynchronise: treat it as the next element */
     }
     r->first = false;
-    long len = scan_value(r->in, &d);
+    long nul;
+    long len = scan_value(r->in, &d, &nul);
     if (len < 0)
         return (int)len;
     if (len == 0) {
@@ -316,15 +369,17 @@ static int in_array(csl_reader *r, int c, bib_record **out)
         r->st = ST_END;
         return BIB_EPARSE;
     }
-    return decode_item(r, d, (size_t)len, out);
+    return decode_item(r, d, (size_t)len, nul, out);
 }
 
 /* ST_SINGLE_DONE at byte c: only the end of input may follow the value. */
 static int after_value(csl_reader *r, int c)
 {
     r->st = ST_END;
-    if (c == 0)
+    if (c == PEEK_END)
         return 0;
+    if (c == 0)
+        return stray_nul(r, "after the JSON value");
     bib_input_report(r->in, BIB_SEV_ERROR, bib_input_line(r->in), bib_input_column(r->in),
                      "unexpected content after the JSON value");
     return BIB_EPARSE;

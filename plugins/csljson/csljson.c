@@ -5,9 +5,12 @@
  *
  * Streaming: the array reader never holds more than one element. It scans
  * the bytes for the extent of the next top-level element (strings, escapes
- * and bracket depth tracked), decodes that slice alone with json_loadb, and
- * shifts jansson's line/column by the slice's start, so a bad element is
- * reported at its real place and skipped while the others convert. The
+ * and bracket depth tracked) and maps that slice into a record without a
+ * DOM (cj_read.c); an element that path does not take is decoded alone
+ * with json_loadb, shifting jansson's line/column by the slice's start, so
+ * a bad element is reported at its real place and skipped while the others
+ * convert. Reader option parser=jansson reads every element through
+ * jansson (the oracle the DOM-free path is compared with). The
  * writers emit one item at a time. The mapping itself is the cslitem
  * library of this directory (cslitem.h), shared with the yaml plugin.
  *
@@ -20,6 +23,7 @@
 #include <jansson.h>
 
 #include "bibconv/buf.h"
+#include "cj_read.h"
 #include "cslitem.h"
 #include "bibconv/plugin.h"
 
@@ -35,6 +39,8 @@ typedef struct csl_reader {
     json_t *pending; /* items of a top-level object-of-items, drained one by one */
     void *pend_iter; /* the next of them (jansson iterator), NULL after the last */
     size_t pend_line, pend_col;
+    bool dom; /* parser=jansson: no DOM-free path */
+    cj_reader cj;
 } csl_reader;
 
 static bool is_ws(char c)
@@ -134,6 +140,21 @@ static void report_json_error(bib_input *in, const json_error_t *e, size_t line,
     bib_input_report(in, BIB_SEV_ERROR, l, c, "invalid JSON: %s", e->text);
 }
 
+/* The end of decode_item once an item went through either path (rc as
+ * bib_cslitem_from_json returns it): 1 with *out, or the error. */
+static int converted(csl_reader *r, int rc, size_t line, size_t col, bib_record **out)
+{
+    if (rc == BIB_EPARSE)
+        return rc;
+    if (rc < 0) {
+        bib_input_report(r->in, BIB_SEV_ERROR, line, col, "cannot convert item: %s",
+                         bib_status_text(rc));
+        return rc;
+    }
+    bib_record_set_origin(*out, bib_input_name(r->in), line);
+    return 1;
+}
+
 /* Reports the NUL byte at d (a window pointer) and why it is refused; the
  * hint is for one inside an item, which may be meant as a string's. */
 static void report_nul(bib_input *in, const char *d, const char *where)
@@ -157,6 +178,15 @@ static int decode_item(csl_reader *r, const char *d, size_t len, long nul, bib_r
     }
     size_t line, col;
     bib_input_position_of(r->in, d, &line, &col);
+    int rc;
+    if (!r->dom && r->st == ST_ARRAY) {
+        bib_cslitem_ctx fctx = {r->in, line, col, 0};
+        rc = cj_read_item(&r->cj, d, len, &fctx, out);
+        if (rc != CJ_FALLBACK) {
+            bib_input_consume(r->in, len);
+            return converted(r, rc, line, col, out);
+        }
+    }
     json_error_t err;
     json_t *j = json_loadb(d, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &err);
     bib_input_consume(r->in, len);
@@ -165,7 +195,6 @@ static int decode_item(csl_reader *r, const char *d, size_t len, long nul, bib_r
         return BIB_EPARSE;
     }
     bib_cslitem_ctx ctx = {r->in, line, col, 0};
-    int rc;
     if (json_is_object(j) && !json_object_get(j, "id") && !json_object_get(j, "type") &&
         json_object_size(j) > 0 && r->st == ST_START) {
         /* an object keyed by item number, as some converters write: read
@@ -187,15 +216,7 @@ static int decode_item(csl_reader *r, const char *d, size_t len, long nul, bib_r
     }
     rc = bib_cslitem_from_json(out, j, &ctx);
     json_decref(j);
-    if (rc == BIB_EPARSE)
-        return rc;
-    if (rc < 0) {
-        bib_input_report(r->in, BIB_SEV_ERROR, line, col, "cannot convert item: %s",
-                         bib_status_text(rc));
-        return rc;
-    }
-    bib_record_set_origin(*out, bib_input_name(r->in), line);
-    return 1;
+    return converted(r, rc, line, col, out);
 }
 
 /* The next value of a top-level object of items; its records carry the
@@ -219,9 +240,11 @@ static int next_pending(csl_reader *r, bib_record **out)
 
 static int reader_open(bib_reader *rd, bib_input *in, const bib_options *opts)
 {
-    (void)opts;
     csl_reader *r = bib_reader_state(rd);
     r->in = in;
+    const char *parser = bib_options_get(opts, "parser");
+    r->dom = parser && strcmp(parser, "jansson") == 0;
+    cj_reader_init(&r->cj);
     r->lines = strcmp(bib_reader_format(rd)->name, "csljsonl") == 0;
     r->st = ST_START;
     r->first = true;
@@ -241,7 +264,6 @@ static int next_line_item(csl_reader *r, bib_record **out)
             i++;
         if (i == len)
             continue;
-        json_error_t err;
         size_t ln = bib_input_last_line(r->in);
         const char *z = memchr(line, 0, len);
         if (z) { /* jansson would point next to it, inside a string */
@@ -250,14 +272,18 @@ static int next_line_item(csl_reader *r, bib_record **out)
                              "string, write \\u0000)");
             return BIB_EPARSE;
         }
-        json_t *j = json_loadb(line, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &err);
-        if (!j) {
-            report_json_error(r->in, &err, ln, 1);
-            return BIB_EPARSE;
-        }
         bib_cslitem_ctx ctx = {r->in, ln, i + 1, 0};
-        rc = bib_cslitem_from_json(out, j, &ctx);
-        json_decref(j);
+        rc = r->dom ? CJ_FALLBACK : cj_read_item(&r->cj, line, len, &ctx, out);
+        if (rc == CJ_FALLBACK) {
+            json_error_t err;
+            json_t *j = json_loadb(line, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &err);
+            if (!j) {
+                report_json_error(r->in, &err, ln, 1);
+                return BIB_EPARSE;
+            }
+            rc = bib_cslitem_from_json(out, j, &ctx);
+            json_decref(j);
+        }
         if (rc == 0) {
             bib_record_set_origin(*out, bib_input_name(r->in), ln);
             return 1;
@@ -417,6 +443,7 @@ static void reader_close(bib_reader *rd)
     csl_reader *r = bib_reader_state(rd);
     json_decref(r->pending);
     r->pending = NULL;
+    cj_reader_free(&r->cj);
 }
 
 /* ---- writer ------------------------------------------------------------------ */
@@ -555,12 +582,19 @@ static const bib_option_spec writer_options[] = {
     {NULL, 0, NULL, NULL, NULL},
 };
 
+static const bib_option_spec reader_options[] = {
+    {"parser", BIB_OPT_CHOICE, "stream,jansson", "stream",
+     "csljson: how items are read: mapped from their tokens, or through a jansson DOM (the "
+     "reference the other is tested against; slower)"},
+    {NULL, 0, NULL, NULL, NULL},
+};
+
 static const bib_reader_ops reader_ops = {
     .state_size = sizeof(csl_reader),
     .open = reader_open,
     .next = reader_next,
     .close = reader_close,
-    .options = NULL,
+    .options = reader_options,
 };
 
 static const bib_writer_ops writer_ops = {

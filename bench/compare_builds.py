@@ -39,7 +39,8 @@ def main():
     exts = ("bib", "json", "jsonl", "ndjson", "ris", "yaml", "yml")
     files = sorted(f for e in exts for f in glob.glob(
         os.path.join(a.shared, "corpus", "**", "*." + e), recursive=True)) + extra
-    tools = [(os.path.join(b, "core", "cli", "bibconv"), env_for(b)) for b in (a.ref, a.new)]
+    builds = [os.path.abspath(b) for b in (a.ref, a.new)]  # the plugin path wants them so
+    tools = [(os.path.join(b, "core", "cli", "bibconv"), env_for(b)) for b in builds]
 
     def run(tool, target, batch):
         exe, env = tool

@@ -38,6 +38,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -287,9 +288,13 @@ def timed(cmd, out_path, env, timeout):
     full = ["/usr/bin/time", "-f", "%U %S %M", "-o", tfile, "sh", "-c", cmd]
     with open(out_path, "wb") as out, open(out_path + ".err", "wb") as err:
         t0 = time.perf_counter()
+        # a session of its own: a timeout ends the whole pipeline, not GNU time alone
+        p = subprocess.Popen(full, stdout=out, stderr=err, env=env, start_new_session=True)
         try:
-            p = subprocess.run(full, stdout=out, stderr=err, env=env, timeout=timeout)
+            p.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
+            os.killpg(p.pid, signal.SIGKILL)
+            p.wait()
             return "timeout", timeout, timeout, 0.0
         dt = time.perf_counter() - t0
     if p.returncode > 1:  # say why under the table
@@ -301,6 +306,12 @@ def timed(cmd, out_path, env, timeout):
     status = "ok" if p.returncode == 0 or (p.returncode == 1 and os.path.getsize(out_path)) \
         else "exit %d" % p.returncode
     return status, dt, user + sys_, rss / 1024
+
+
+def progress(name, tool, mb, r):
+    """One line per timed tool as it ends, so a cut run still tells."""
+    print("  %-22s %-12s %6.1f MB  %-8s wall %8.2f s  CPU %8.2f s  peak %7.1f MB"
+          % (name, tool, mb, r[0], r[1], r[2], r[3]), flush=True)
 
 
 def best_of(cmd, out_path, env, runs, timeout):
@@ -327,8 +338,13 @@ def main():
     ap.add_argument("--timeout", type=float, default=1200, help="seconds per peer run")
     ap.add_argument("--citation-js", default=os.environ.get("CITATION_JS_DIR"))
     ap.add_argument("--only", default="")
+    ap.add_argument("--baseline", help="a second build timed beside --build (before/after)")
     a = ap.parse_args()
 
+    # plugin directories go to BIBCONV_PLUGIN_PATH, which takes absolute paths only
+    a.build = os.path.abspath(a.build)
+    if a.baseline:
+        a.baseline = os.path.abspath(a.baseline)
     exe = os.path.join(a.build, "core", "cli", "bibconv")
     if not os.access(exe, os.X_OK):
         sys.exit("peers: no %s (build a release tree first, see bench/README.md)" % exe)
@@ -357,6 +373,13 @@ def main():
             outp = os.path.join(tmp, "out")
             bc = best_of("%s -f %s -t %s %s" % (exe, f, t, src), outp, env, a.runs, a.timeout)
             name = "%s → %s" % (LABEL[f], LABEL[t])
+            progress(name, "bibconv", mb, bc)
+            if a.baseline:
+                base = os.path.join(a.baseline, "core", "cli", "bibconv")
+                r = best_of("%s -f %s -t %s %s" % (base, f, t, src), outp,
+                            bibconv_env(a.baseline), a.runs, a.timeout)
+                progress(name, "baseline", mb, r)
+                detail.append((name, "baseline", mb, r))
             results = []
             for peer, (why, cmds) in peers.items():
                 if why or (f, t) not in cmds:
@@ -365,6 +388,7 @@ def main():
                             a.timeout)
                 results.append((peer, r))
                 detail.append((name, peer, mb, r))
+                progress(name, peer, mb, r)
             detail.append((name, "bibconv", mb, bc))
             ok = [(p, r) for p, r in results if r[0] == "ok"]
             fastest = min(ok, key=lambda pr: pr[1][2]) if ok else None

@@ -8,6 +8,7 @@
  * Not for: anything about values (record.c).
  */
 #include <ctype.h>
+#include <stdint.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -183,6 +184,11 @@ typedef struct { char key[40]; int value; } entry;
 static entry var_index[BIB_VAR_COUNT + NALIASES];
 static size_t var_index_len;
 static entry type_index[BIB_TYPE_COUNT];
+/* The variable names again, hashed (open addressing, power-of-two size):
+ * readers look a name up per field, and the sorted index costs a dozen
+ * strcmp per lookup. Slots hold an index into var_index + 1; 0 is empty. */
+#define VAR_HASH_SIZE 1024
+static unsigned short var_hash[VAR_HASH_SIZE];
 static size_t type_index_len;
 static pthread_once_t index_once = PTHREAD_ONCE_INIT;
 
@@ -197,6 +203,15 @@ static bool normalise(char out[40], const char *s, size_t len)
     }
     out[len] = '\0';
     return true;
+}
+
+/* FNV-1a of a normalised key, folded to the table size. */
+static size_t hash_key(const char *k, size_t len)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)k[i]) * 16777619u;
+    return (h ^ h >> 16) & (VAR_HASH_SIZE - 1);
 }
 
 static int cmp_entry(const void *a, const void *b)
@@ -215,6 +230,12 @@ static void build_index(void)
         var_index[var_index_len++].value = (int)aliases[i].var;
     }
     qsort(var_index, var_index_len, sizeof(entry), cmp_entry);
+    for (size_t i = 0; i < var_index_len; i++) {
+        size_t h = hash_key(var_index[i].key, strlen(var_index[i].key));
+        while (var_hash[h])
+            h = (h + 1) & (VAR_HASH_SIZE - 1);
+        var_hash[h] = (unsigned short)(i + 1);
+    }
     for (int t = 1; t < BIB_TYPE_COUNT; t++) {
         normalise(type_index[type_index_len].key, type_names[t], strlen(type_names[t]));
         type_index[type_index_len++].value = t;
@@ -251,7 +272,16 @@ const char *bib_var_name(bib_var v)
 bib_var bib_var_from_name(const char *name, size_t len)
 {
     pthread_once(&index_once, build_index);
-    return (bib_var)lookup(var_index, var_index_len, name, len);
+    char k[40];
+    if (!name || !normalise(k, name, len))
+        return BIB_VAR_NONE;
+    for (size_t h = hash_key(k, len);; h = (h + 1) & (VAR_HASH_SIZE - 1)) {
+        unsigned short i = var_hash[h];
+        if (!i)
+            return BIB_VAR_NONE;
+        if (memcmp(var_index[i - 1].key, k, len + 1) == 0)
+            return (bib_var)var_index[i - 1].value;
+    }
 }
 
 bib_kind bib_var_kind(bib_var v)

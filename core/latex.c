@@ -985,6 +985,26 @@ static void put_non_ascii(bib_buf *out, uint32_t cp, size_t *no_latex)
     }
 }
 
+/* Bytes bib_latex_from_unicode copies as they are: ASCII other than the
+ * escaped specials, the command, math and markup openers and the ligature
+ * characters. Runs of them (most of a value) are copied at once. Two
+ * masks of the specials: bytes 0-63 and 64-127. */
+#define LATEX_BIT(c) (UINT64_C(1) << ((c) & 63))
+static const uint64_t latex_special_lo = LATEX_BIT('&') | LATEX_BIT('%') | LATEX_BIT('$') |
+                                         LATEX_BIT('#') | LATEX_BIT('<') | LATEX_BIT('-') |
+                                         LATEX_BIT('\'');
+static const uint64_t latex_special_hi = LATEX_BIT('_') | LATEX_BIT('{') | LATEX_BIT('}') |
+                                         LATEX_BIT('\\') | LATEX_BIT('~') | LATEX_BIT('^') |
+                                         LATEX_BIT('`');
+#undef LATEX_BIT
+
+static inline bool latex_plain(unsigned char c)
+{
+    if (c < 64)
+        return !(latex_special_lo >> c & 1);
+    return c < 128 && !(latex_special_hi >> (c - 64) & 1);
+}
+
 int bib_latex_from_unicode(bib_buf *out, const char *s, size_t len, unsigned flags,
                            size_t *no_latex)
 {
@@ -1001,6 +1021,15 @@ int bib_latex_from_unicode(bib_buf *out, const char *s, size_t len, unsigned fla
     brace_table_init(&bt, s, len, true);
     size_t i = 0;
     while (i < len) {
+        size_t run = i;
+        while (run < len && latex_plain((unsigned char)s[run]))
+            run++;
+        if (run > i) {
+            bib_buf_append_fast(out, s + i, run - i);
+            i = run;
+            if (i == len)
+                break;
+        }
         unsigned char c = (unsigned char)s[i];
         if (c == '<' && (flags & BIB_LATEX_FROM_RICH)) {
             bib_rich_tag tag;

@@ -24,6 +24,14 @@ extern const char *const cslitem_name_keys[6];
 int cslitem_read_var(bib_record *rec, bib_var var, const char *key, const json_t *v,
                      bib_buf *tmp, const bib_cslitem_ctx *ctx);
 
+/* Reads one member (key k, value v) of an item into rec, as
+ * bib_cslitem_from_json does for each in order: id, type, custom, a
+ * variable (its input spelling kept as an @raw: extra when not canonical),
+ * or an unknown key kept as an extra. tmp, key: scratch. Returns 0 or a
+ * negative status; diagnostics go to ctx. */
+int cslitem_read_member(bib_record *rec, const char *k, const json_t *v, bib_buf *tmp,
+                        bib_buf *key, const bib_cslitem_ctx *ctx);
+
 /* The canonical CSL-JSON value of one field of rec (a new reference), or
  * NULL when it gives nothing or memory ran out. */
 json_t *cslitem_field_to_json(const bib_record *rec, const bib_field *f);

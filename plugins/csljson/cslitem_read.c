@@ -502,6 +502,68 @@ static bool plain_spelling(bib_var var, const char *key, const json_t *v)
     return strcmp(bib_var_name(var), key) == 0;
 }
 
+int cslitem_read_member(bib_record *rec, const char *k, const json_t *v, bib_buf *tmp,
+                        bib_buf *key, const bib_cslitem_ctx *ctx)
+{
+    int rc = 0;
+    if (strcmp(k, "id") == 0) {
+        bool num;
+        const char *s = scalar_text(v, tmp, &num);
+        if (!s) {
+            warn(ctx, BIB_SEV_WARNING, "item: 'id' is not a string or number%s%s", "", "");
+            rc = add_extra_json(rec, CSLITEM_RAW_PREFIX "id", v);
+        } else {
+            rc = bib_record_set_id(rec, s);
+            if (!rc && !json_is_string(v))
+                rc = add_extra_json(rec, CSLITEM_RAW_PREFIX "id", v);
+        }
+    } else if (strcmp(k, "type") == 0) {
+        const char *s = json_is_string(v) ? json_string_value(v) : NULL;
+        bib_type t = s ? bib_type_from_name(s, strlen(s)) : BIB_TYPE_UNKNOWN;
+        if (!t) {
+            warn(ctx, BIB_SEV_WARNING, "item: unknown type '%s' (kept, written as '%s')",
+                 s ? s : "?", "document");
+            rc = add_extra_json(rec, CSLITEM_RAW_PREFIX "type", v);
+        } else {
+            bib_record_set_type(rec, t);
+            if (strcmp(s, bib_type_name(t)) != 0)
+                rc = add_extra_json(rec, CSLITEM_RAW_PREFIX "type", v);
+        }
+    } else if (strcmp(k, "custom") == 0) {
+        rc = read_custom(rec, v);
+    } else {
+        bib_var var = bib_var_from_name(k, strlen(k));
+        if (var && bib_record_has(rec, var)) {
+            /* an alias of a variable already set ("event" and "event-title") */
+            rc = add_extra_json(rec, k, v);
+        } else if (var) {
+            rc = cslitem_read_var(rec, var, k, v, tmp, ctx);
+            if (rc == BIB_EINVAL) {
+                warn(ctx, BIB_SEV_WARNING, "item: value of '%s' does not fit a CSL %s (kept)",
+                     k, bib_var_kind(var) == BIB_KIND_DATE    ? "date"
+                        : bib_var_kind(var) == BIB_KIND_NAMES ? "name list"
+                                                              : "variable");
+                bib_record_remove(rec, var);
+                rc = add_extra_json(rec, k, v);
+            } else if (!rc && !plain_spelling(var, k, v)) {
+                /* keep the input spelling when it is not the canonical one */
+                const bib_field *f = bib_record_get(rec, var);
+                json_t *canon = cslitem_field_to_json(rec, f);
+                const char *cname = bib_var_name(var);
+                if (!canon || !json_equal(canon, (json_t *)v) || strcmp(cname, k) != 0) {
+                    bib_buf_reset(key);
+                    bib_buf_printf(key, CSLITEM_RAW_PREFIX "%s", k);
+                    rc = add_extra_json(rec, key->data, v);
+                }
+                json_decref(canon);
+            }
+        } else {
+            rc = add_extra_json(rec, k, v);
+        }
+    }
+    return rc;
+}
+
 int bib_cslitem_from_json(bib_record **out, const json_t *item, const bib_cslitem_ctx *ctx)
 {
     *out = NULL;
@@ -518,61 +580,7 @@ int bib_cslitem_from_json(bib_record **out, const json_t *item, const bib_cslite
     const char *k;
     json_t *v;
     json_object_foreach((json_t *)item, k, v) {
-        if (strcmp(k, "id") == 0) {
-            bool num;
-            const char *s = scalar_text(v, &tmp, &num);
-            if (!s) {
-                warn(ctx, BIB_SEV_WARNING, "item: 'id' is not a string or number%s%s", "", "");
-                rc = add_extra_json(rec, CSLITEM_RAW_PREFIX "id", v);
-            } else {
-                rc = bib_record_set_id(rec, s);
-                if (!rc && !json_is_string(v))
-                    rc = add_extra_json(rec, CSLITEM_RAW_PREFIX "id", v);
-            }
-        } else if (strcmp(k, "type") == 0) {
-            const char *s = json_is_string(v) ? json_string_value(v) : NULL;
-            bib_type t = s ? bib_type_from_name(s, strlen(s)) : BIB_TYPE_UNKNOWN;
-            if (!t) {
-                warn(ctx, BIB_SEV_WARNING, "item: unknown type '%s' (kept, written as '%s')",
-                     s ? s : "?", "document");
-                rc = add_extra_json(rec, CSLITEM_RAW_PREFIX "type", v);
-            } else {
-                bib_record_set_type(rec, t);
-                if (strcmp(s, bib_type_name(t)) != 0)
-                    rc = add_extra_json(rec, CSLITEM_RAW_PREFIX "type", v);
-            }
-        } else if (strcmp(k, "custom") == 0) {
-            rc = read_custom(rec, v);
-        } else {
-            bib_var var = bib_var_from_name(k, strlen(k));
-            if (var && bib_record_has(rec, var)) {
-                /* an alias of a variable already set ("event" and "event-title") */
-                rc = add_extra_json(rec, k, v);
-            } else if (var) {
-                rc = cslitem_read_var(rec, var, k, v, &tmp, ctx);
-                if (rc == BIB_EINVAL) {
-                    warn(ctx, BIB_SEV_WARNING, "item: value of '%s' does not fit a CSL %s (kept)",
-                         k, bib_var_kind(var) == BIB_KIND_DATE    ? "date"
-                            : bib_var_kind(var) == BIB_KIND_NAMES ? "name list"
-                                                                  : "variable");
-                    bib_record_remove(rec, var);
-                    rc = add_extra_json(rec, k, v);
-                } else if (!rc && !plain_spelling(var, k, v)) {
-                    /* keep the input spelling when it is not the canonical one */
-                    const bib_field *f = bib_record_get(rec, var);
-                    json_t *canon = cslitem_field_to_json(rec, f);
-                    const char *cname = bib_var_name(var);
-                    if (!canon || !json_equal(canon, (json_t *)v) || strcmp(cname, k) != 0) {
-                        bib_buf_reset(&key);
-                        bib_buf_printf(&key, CSLITEM_RAW_PREFIX "%s", k);
-                        rc = add_extra_json(rec, key.data, v);
-                    }
-                    json_decref(canon);
-                }
-            } else {
-                rc = add_extra_json(rec, k, v);
-            }
-        }
+        rc = cslitem_read_member(rec, k, v, &tmp, &key, ctx);
         if (rc)
             break;
     }

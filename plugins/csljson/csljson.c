@@ -5,9 +5,12 @@
  *
  * Streaming: the array reader never holds more than one element. It scans
  * the bytes for the extent of the next top-level element (strings, escapes
- * and bracket depth tracked), decodes that slice alone with json_loadb, and
- * shifts jansson's line/column by the slice's start, so a bad element is
- * reported at its real place and skipped while the others convert. The
+ * and bracket depth tracked) and maps that slice into a record without a
+ * DOM (cj_read.c); an element that path does not take is decoded alone
+ * with json_loadb, shifting jansson's line/column by the slice's start, so
+ * a bad element is reported at its real place and skipped while the others
+ * convert. Reader option parser=jansson reads every element through
+ * jansson (the oracle the DOM-free path is compared with). The
  * writers emit one item at a time. The mapping itself is the cslitem
  * library of this directory (cslitem.h), shared with the yaml plugin.
  *
@@ -20,6 +23,7 @@
 #include <jansson.h>
 
 #include "bibconv/buf.h"
+#include "cj_read.h"
 #include "cslitem.h"
 #include "bibconv/plugin.h"
 
@@ -35,6 +39,8 @@ typedef struct csl_reader {
     json_t *pending; /* items of a top-level object-of-items, drained one by one */
     void *pend_iter; /* the next of them (jansson iterator), NULL after the last */
     size_t pend_line, pend_col;
+    bool dom; /* parser=jansson: no DOM-free path */
+    cj_reader cj;
 } csl_reader;
 
 static bool is_ws(char c)
@@ -42,7 +48,12 @@ static bool is_ws(char c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-/* Skips whitespace; returns the next byte (0 at end) without consuming it. */
+/* What peek_nonws returns at the end of input: not a byte value, so a NUL
+ * byte in the input (0) is told apart from the end. */
+enum { PEEK_END = 256 };
+
+/* Skips whitespace; returns the next byte (PEEK_END at end) without
+ * consuming it. */
 static int peek_nonws(bib_input *in)
 {
     for (;;) {
@@ -51,7 +62,7 @@ static int peek_nonws(bib_input *in)
         if (bib_input_window(in, 0, &d, &n) < 0)
             return -1;
         if (!n)
-            return 0;
+            return PEEK_END;
         size_t i = 0;
         while (i < n && is_ws(d[i]))
             i++;
@@ -63,12 +74,15 @@ static int peek_nonws(bib_input *in)
 
 /* Finds the extent of the JSON value starting at the window's first byte.
  * Returns its length (the window then holds it contiguously in *data), 0
- * when the input ended inside it, or a negative status. */
-static long scan_value(bib_input *in, const char **data)
+ * when the input ended inside it, or a negative status. *nul is the offset
+ * of the first NUL byte in it, or -1: JSON allows none anywhere, and
+ * jansson's message for one inside a string points next to it. */
+static long scan_value(bib_input *in, const char **data, long *nul)
 {
     size_t want = 0, pos = 0;
     int depth = 0;
     bool str = false, esc = false;
+    *nul = -1;
     for (;;) {
         const char *d;
         size_t n;
@@ -77,6 +91,8 @@ static long scan_value(bib_input *in, const char **data)
             return rc;
         for (; pos < n; pos++) {
             char c = d[pos];
+            if (c == '\0' && *nul < 0)
+                *nul = (long)pos;
             if (str) {
                 if (esc)
                     esc = false;
@@ -124,12 +140,53 @@ static void report_json_error(bib_input *in, const json_error_t *e, size_t line,
     bib_input_report(in, BIB_SEV_ERROR, l, c, "invalid JSON: %s", e->text);
 }
 
-/* Decodes the value of `len` bytes at the window start, converts it, and
- * consumes it. Returns 1 with *out, or BIB_EPARSE (reported). */
-static int decode_item(csl_reader *r, const char *d, size_t len, bib_record **out)
+/* The end of decode_item once an item went through either path (rc as
+ * bib_cslitem_from_json returns it): 1 with *out, or the error. */
+static int converted(csl_reader *r, int rc, size_t line, size_t col, bib_record **out)
+{
+    if (rc == BIB_EPARSE)
+        return rc;
+    if (rc < 0) {
+        bib_input_report(r->in, BIB_SEV_ERROR, line, col, "cannot convert item: %s",
+                         bib_status_text(rc));
+        return rc;
+    }
+    bib_record_set_origin(*out, bib_input_name(r->in), line);
+    return 1;
+}
+
+/* Reports the NUL byte at d (a window pointer) and why it is refused; the
+ * hint is for one inside an item, which may be meant as a string's. */
+static void report_nul(bib_input *in, const char *d, const char *where)
 {
     size_t line, col;
+    bib_input_position_of(in, d, &line, &col);
+    bool item = strstr(where, "item") != NULL;
+    bib_input_report(in, BIB_SEV_ERROR, line, col, "NUL byte %s: JSON allows none%s", where,
+                     item ? " (inside a string, write \\u0000)" : "");
+}
+
+/* Decodes the value of `len` bytes at the window start, converts it, and
+ * consumes it; nul is the offset of a NUL byte in it or -1 (scan_value).
+ * Returns 1 with *out, or BIB_EPARSE (reported). */
+static int decode_item(csl_reader *r, const char *d, size_t len, long nul, bib_record **out)
+{
+    if (nul >= 0) {
+        report_nul(r->in, d + nul, "in this item (skipped)");
+        bib_input_consume(r->in, len);
+        return BIB_EPARSE;
+    }
+    size_t line, col;
     bib_input_position_of(r->in, d, &line, &col);
+    int rc;
+    if (!r->dom && r->st == ST_ARRAY) {
+        bib_cslitem_ctx fctx = {r->in, line, col, 0};
+        rc = cj_read_item(&r->cj, d, len, &fctx, out);
+        if (rc != CJ_FALLBACK) {
+            bib_input_consume(r->in, len);
+            return converted(r, rc, line, col, out);
+        }
+    }
     json_error_t err;
     json_t *j = json_loadb(d, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &err);
     bib_input_consume(r->in, len);
@@ -138,7 +195,6 @@ static int decode_item(csl_reader *r, const char *d, size_t len, bib_record **ou
         return BIB_EPARSE;
     }
     bib_cslitem_ctx ctx = {r->in, line, col, 0};
-    int rc;
     if (json_is_object(j) && !json_object_get(j, "id") && !json_object_get(j, "type") &&
         json_object_size(j) > 0 && r->st == ST_START) {
         /* an object keyed by item number, as some converters write: read
@@ -160,15 +216,7 @@ static int decode_item(csl_reader *r, const char *d, size_t len, bib_record **ou
     }
     rc = bib_cslitem_from_json(out, j, &ctx);
     json_decref(j);
-    if (rc == BIB_EPARSE)
-        return rc;
-    if (rc < 0) {
-        bib_input_report(r->in, BIB_SEV_ERROR, line, col, "cannot convert item: %s",
-                         bib_status_text(rc));
-        return rc;
-    }
-    bib_record_set_origin(*out, bib_input_name(r->in), line);
-    return 1;
+    return converted(r, rc, line, col, out);
 }
 
 /* The next value of a top-level object of items; its records carry the
@@ -192,9 +240,11 @@ static int next_pending(csl_reader *r, bib_record **out)
 
 static int reader_open(bib_reader *rd, bib_input *in, const bib_options *opts)
 {
-    (void)opts;
     csl_reader *r = bib_reader_state(rd);
     r->in = in;
+    const char *parser = bib_options_get(opts, "parser");
+    r->dom = parser && strcmp(parser, "jansson") == 0;
+    cj_reader_init(&r->cj);
     r->lines = strcmp(bib_reader_format(rd)->name, "csljsonl") == 0;
     r->st = ST_START;
     r->first = true;
@@ -214,16 +264,26 @@ static int next_line_item(csl_reader *r, bib_record **out)
             i++;
         if (i == len)
             continue;
-        json_error_t err;
         size_t ln = bib_input_last_line(r->in);
-        json_t *j = json_loadb(line, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &err);
-        if (!j) {
-            report_json_error(r->in, &err, ln, 1);
+        const char *z = memchr(line, 0, len);
+        if (z) { /* jansson would point next to it, inside a string */
+            bib_input_report(r->in, BIB_SEV_ERROR, ln, (size_t)(z - line) + 1,
+                             "NUL byte in this item (skipped): JSON allows none (inside a "
+                             "string, write \\u0000)");
             return BIB_EPARSE;
         }
         bib_cslitem_ctx ctx = {r->in, ln, i + 1, 0};
-        rc = bib_cslitem_from_json(out, j, &ctx);
-        json_decref(j);
+        rc = r->dom ? CJ_FALLBACK : cj_read_item(&r->cj, line, len, &ctx, out);
+        if (rc == CJ_FALLBACK) {
+            json_error_t err;
+            json_t *j = json_loadb(line, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &err);
+            if (!j) {
+                report_json_error(r->in, &err, ln, 1);
+                return BIB_EPARSE;
+            }
+            rc = bib_cslitem_from_json(out, j, &ctx);
+            json_decref(j);
+        }
         if (rc == 0) {
             bib_record_set_origin(*out, bib_input_name(r->in), ln);
             return 1;
@@ -238,11 +298,24 @@ static int next_line_item(csl_reader *r, bib_record **out)
 /* What a state step returns besides reader_next's values: look again. */
 enum { AGAIN = 2 };
 
+/* A NUL byte at the read position, outside any value: reported at its
+ * place and consumed; the caller's state goes on from the next byte. */
+static int stray_nul(csl_reader *r, const char *where)
+{
+    const char *d;
+    size_t n;
+    if (bib_input_window(r->in, 0, &d, &n) < 0 || !n)
+        return BIB_EIO;
+    report_nul(r->in, d, where);
+    bib_input_consume(r->in, 1);
+    return BIB_EPARSE;
+}
+
 /* ST_START at byte c: '[' opens the array; '{' is a single item or an
  * object of items. */
 static int at_start(csl_reader *r, int c, bib_record **out)
 {
-    if (c == 0)
+    if (c == PEEK_END)
         return 0; /* empty input: no items */
     if (c == '[') {
         bib_input_consume(r->in, 1);
@@ -251,17 +324,20 @@ static int at_start(csl_reader *r, int c, bib_record **out)
     }
     if (c == '{') {
         const char *d;
-        long len = scan_value(r->in, &d);
+        long nul;
+        long len = scan_value(r->in, &d, &nul);
         if (len <= 0) {
             bib_input_report(r->in, BIB_SEV_ERROR, bib_input_line(r->in),
                              bib_input_column(r->in), "unterminated JSON object");
             r->st = ST_END;
             return BIB_EPARSE;
         }
-        int rc = decode_item(r, d, (size_t)len, out);
+        int rc = decode_item(r, d, (size_t)len, nul, out);
         r->st = ST_SINGLE_DONE;
         return rc == 0 && r->pending ? AGAIN : rc;
     }
+    if (c == 0)
+        return stray_nul(r, "where the CSL-JSON array '[' or an item object '{' should start");
     bib_input_report(r->in, BIB_SEV_ERROR, bib_input_line(r->in), bib_input_column(r->in),
                      "expected a CSL-JSON array '[' or an item object '{', found '%c'", c);
     r->st = ST_END;
@@ -273,7 +349,7 @@ static int in_array(csl_reader *r, int c, bib_record **out)
 {
     const char *d;
     size_t n;
-    if (c == 0) {
+    if (c == PEEK_END) {
         bib_input_report(r->in, BIB_SEV_ERROR, bib_input_line(r->in), bib_input_column(r->in),
                          "unexpected end of input: the array is not closed with ']'");
         r->st = ST_END;
@@ -284,6 +360,8 @@ static int in_array(csl_reader *r, int c, bib_record **out)
         r->st = ST_SINGLE_DONE;
         return AGAIN;
     }
+    if (c == 0)
+        return stray_nul(r, "between the array's elements");
     if (c == ',') {
         if (r->first) {
             bib_input_report(r->in, BIB_SEV_ERROR, bib_input_line(r->in),
@@ -305,7 +383,8 @@ static int in_array(csl_reader *r, int c, bib_record **out)
         /* resynchronise: treat it as the next element */
     }
     r->first = false;
-    long len = scan_value(r->in, &d);
+    long nul;
+    long len = scan_value(r->in, &d, &nul);
     if (len < 0)
         return (int)len;
     if (len == 0) {
@@ -316,15 +395,17 @@ static int in_array(csl_reader *r, int c, bib_record **out)
         r->st = ST_END;
         return BIB_EPARSE;
     }
-    return decode_item(r, d, (size_t)len, out);
+    return decode_item(r, d, (size_t)len, nul, out);
 }
 
 /* ST_SINGLE_DONE at byte c: only the end of input may follow the value. */
 static int after_value(csl_reader *r, int c)
 {
     r->st = ST_END;
-    if (c == 0)
+    if (c == PEEK_END)
         return 0;
+    if (c == 0)
+        return stray_nul(r, "after the JSON value");
     bib_input_report(r->in, BIB_SEV_ERROR, bib_input_line(r->in), bib_input_column(r->in),
                      "unexpected content after the JSON value");
     return BIB_EPARSE;
@@ -362,6 +443,7 @@ static void reader_close(bib_reader *rd)
     csl_reader *r = bib_reader_state(rd);
     json_decref(r->pending);
     r->pending = NULL;
+    cj_reader_free(&r->cj);
 }
 
 /* ---- writer ------------------------------------------------------------------ */
@@ -504,12 +586,19 @@ static const bib_option_spec writer_options[] = {
     {NULL, 0, NULL, NULL, NULL},
 };
 
+static const bib_option_spec reader_options[] = {
+    {"parser", BIB_OPT_CHOICE, "stream,jansson", "stream",
+     "csljson: how items are read: mapped from their tokens, or through a jansson DOM (the "
+     "reference the other is tested against; slower)"},
+    {NULL, 0, NULL, NULL, NULL},
+};
+
 static const bib_reader_ops reader_ops = {
     .state_size = sizeof(csl_reader),
     .open = reader_open,
     .next = reader_next,
     .close = reader_close,
-    .options = NULL,
+    .options = reader_options,
 };
 
 static const bib_writer_ops writer_ops = {

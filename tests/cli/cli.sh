@@ -35,7 +35,7 @@ grep -q "unknown output format 'nosuch' (known: csljson, csljsonl" "$tmp/err" \
     && ok "unknown format lists the known ones" || ko "unknown format lists the known ones"
 expect_rc "unknown input format" 2 "$bib" -f nosuch -t csljson "$sample"
 expect_rc "unknown option" 2 "$bib" -t csljson -O nosuch=1 "$sample"
-grep -q "unknown option 'nosuch'.*valid: compact, extras" "$tmp/err" \
+grep -q "unknown option 'nosuch'.*valid: parser, compact, extras" "$tmp/err" \
     && ok "unknown option lists the valid ones" || ko "unknown option lists the valid ones"
 expect_rc "bad option value" 2 "$bib" -t csljson -O compact=maybe "$sample"
 expect_rc "bad -O syntax" 2 "$bib" -t csljson -O compact "$sample"

@@ -1,0 +1,247 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cj_read.c - CSL-JSON item text -> bib_record without a DOM (cj_read.h).
+ *
+ * The item is tokenized (cj_tok.c), then each member is mapped straight
+ * from its tokens when its shape is one whose result the jansson path
+ * (cslitem_read.c) gives without a diagnostic and without keeping the
+ * input spelling: a string id or type spelled canonically, a string under
+ * the canonical key of a text or number variable, a name list of objects
+ * with non-empty string parts only, a {"date-parts": ...} of plain integer
+ * years, months 1-12 and days 1-31. Any other member is decoded alone by
+ * jansson and goes through cslitem_read_member, the very code of the
+ * jansson path, so its warnings, @raw: extras and unknown keys are the
+ * same. An item the tokenizer does not accept goes whole to jansson.
+ * tests/fuzz/fuzz_cj_diff.c holds the two paths to the same records.
+ *
+ * Not for: finding items in the stream (csljson.c), CSL semantics beyond
+ * those shapes (cslitem_read.c).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cj_read.h"
+#include "cslitem_int.h"
+
+void cj_reader_init(cj_reader *cr)
+{
+    memset(cr, 0, sizeof *cr);
+    bib_buf_init(&cr->tmp);
+    bib_buf_init(&cr->key);
+}
+
+void cj_reader_free(cj_reader *cr)
+{
+    cj_toks_free(&cr->toks);
+    free(cr->text);
+    bib_buf_clear(&cr->tmp);
+    bib_buf_clear(&cr->key);
+    memset(cr, 0, sizeof *cr);
+}
+
+/* The decoded text of string token i, in the item's text arena. */
+static const char *str_of(cj_reader *cr, const char *d, size_t i, size_t *len)
+{
+    const cj_tok *k = &cr->toks.v[i];
+    char *o = cr->text + cr->used;
+    size_t n = cj_str(k, d, o);
+    cr->used += n + 1;
+    if (len)
+        *len = n;
+    return o;
+}
+
+/* Token i is a string equal to the NUL-terminated s, compared raw (no
+ * escapes in it). */
+static bool str_is(const cj_reader *cr, const char *d, size_t i, const char *s)
+{
+    const cj_tok *k = &cr->toks.v[i];
+    size_t n = strlen(s);
+    return k->type == CJ_STR && !k->esc && k->end - k->start == n + 2 &&
+           memcmp(d + k->start + 1, s, n) == 0;
+}
+
+/* The index (0..5) of name key token i among cslitem_name_keys, or -1. */
+static int name_part(const cj_reader *cr, const char *d, size_t i)
+{
+    for (int p = 0; p < 6; p++)
+        if (str_is(cr, d, i, cslitem_name_keys[p]))
+            return p;
+    return -1;
+}
+
+/* True when name list token a is certainly read as its canonical form:
+ * objects whose members are name parts with non-empty strings. */
+static bool plain_names(const cj_reader *cr, const char *d, size_t a)
+{
+    const cj_tok *v = cr->toks.v;
+    for (size_t e = a + 1; e < v[a].next; e = v[e].next) {
+        if (v[e].type != CJ_OBJ || v[e].count == 0) /* {} is no name: a warning */
+            return false;
+        for (size_t k = e + 1; k < v[e].next; k = v[k + 1].next) {
+            const cj_tok *x = &v[k + 1];
+            if (x->type != CJ_STR || x->end - x->start <= 2 || name_part(cr, d, k) < 0)
+                return false;
+        }
+    }
+    return true;
+}
+
+static bool is_others(const bib_name *n)
+{
+    return n->literal && !n->family && !n->given && strcmp(n->literal, "others") == 0;
+}
+
+/* Reads a plain_names list, as cslitem_read_var does. */
+static int read_names(cj_reader *cr, const char *d, bib_record *rec, bib_var var, size_t a)
+{
+    const cj_tok *v = cr->toks.v;
+    size_t count = v[a].count, i = 0;
+    bool any = false;
+    for (size_t e = a + 1; e < v[a].next; e = v[e].next, i++) {
+        bib_name n;
+        memset(&n, 0, sizeof n);
+        const char **parts[6] = {&n.family, &n.given, &n.dropping_particle,
+                                 &n.non_dropping_particle, &n.suffix, &n.literal};
+        for (size_t k = e + 1; k < v[e].next; k = v[k + 1].next)
+            *parts[name_part(cr, d, k)] = str_of(cr, d, k + 1, NULL);
+        int rc;
+        if (i == count - 1 && is_others(&n) && any) {
+            rc = bib_record_set_names_truncated(rec, var, true);
+        } else {
+            rc = bib_record_add_name(rec, var, &n);
+            any = true;
+        }
+        if (rc)
+            return rc;
+    }
+    return any ? 0 : bib_record_set_names_truncated(rec, var, false);
+}
+
+/* A {"date-parts": [[y, m, d], ...]} whose canonical form is itself: one
+ * member, one or two parts of one to three integers, no year 0 (an open
+ * end), months 1-12 (13-24 are seasons), days 1-31. Fills *out. */
+static bool plain_date(const cj_reader *cr, const char *d, size_t o, bib_date *out)
+{
+    const cj_tok *v = cr->toks.v;
+    if (v[o].type != CJ_OBJ || v[o].count != 1 || !str_is(cr, d, o + 1, "date-parts"))
+        return false;
+    size_t dp = o + 2;
+    if (v[dp].type != CJ_ARR || v[dp].count < 1 || v[dp].count > 2)
+        return false;
+    memset(out, 0, sizeof *out);
+    out->nparts = (int)v[dp].count;
+    int i = 0;
+    for (size_t a = dp + 1; a < v[dp].next; a = v[a].next, i++) {
+        if (v[a].type != CJ_ARR || v[a].count < 1 || v[a].count > 3)
+            return false;
+        long long x[3] = {0, 0, 0};
+        for (size_t k = 0; k < v[a].count; k++) {
+            const cj_tok *t = &v[a + 1 + k];
+            if (t->type != CJ_INT)
+                return false;
+            x[k] = t->num;
+        }
+        if (x[0] == 0 || x[0] > 999999999 || x[0] < -999999999)
+            return false;
+        if (v[a].count >= 2 && (x[1] < 1 || x[1] > 12))
+            return false;
+        if (v[a].count == 3 && (x[2] < 1 || x[2] > 31))
+            return false;
+        bib_date_part *p = &out->parts[i];
+        p->has_year = true;
+        p->year = (int)x[0];
+        p->month = (int)x[1];
+        p->day = (int)x[2];
+    }
+    return true;
+}
+
+/* The jansson path for one member: its value decoded alone (the tokenizer
+ * has checked it) and read by cslitem_read_member. */
+static int member_by_jansson(cj_reader *cr, const char *d, bib_record *rec, const char *key,
+                             size_t vi, const bib_cslitem_ctx *ctx)
+{
+    const cj_tok *t = &cr->toks.v[vi];
+    json_error_t err;
+    json_t *j = json_loadb(d + t->start, t->end - t->start,
+                           JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &err);
+    if (!j)
+        return BIB_EINVAL; /* cannot happen: the tokenizer is the stricter */
+    int rc = cslitem_read_member(rec, key, j, &cr->tmp, &cr->key, ctx);
+    json_decref(j);
+    return rc;
+}
+
+/* One member: key token ki, value token ki + 1. */
+static int read_member(cj_reader *cr, const char *d, bib_record *rec, size_t ki,
+                       const bib_cslitem_ctx *ctx)
+{
+    size_t klen, vi = ki + 1;
+    const char *k = str_of(cr, d, ki, &klen);
+    const cj_tok *t = &cr->toks.v[vi];
+    if (strcmp(k, "id") == 0) {
+        if (t->type == CJ_STR)
+            return bib_record_set_id(rec, str_of(cr, d, vi, NULL));
+    } else if (strcmp(k, "type") == 0) {
+        if (t->type == CJ_STR) {
+            size_t n;
+            const char *s = str_of(cr, d, vi, &n);
+            bib_type ty = bib_type_from_name(s, n);
+            if (ty && strcmp(s, bib_type_name(ty)) == 0) {
+                bib_record_set_type(rec, ty);
+                return 0;
+            }
+        }
+    } else if (strcmp(k, "custom") != 0) {
+        bib_var var = bib_var_from_name(k, klen);
+        if (var && !bib_record_has(rec, var) && strcmp(bib_var_name(var), k) == 0) {
+            bib_kind kind = bib_var_kind(var);
+            if (t->type == CJ_STR && var != BIB_VAR_KEYWORD && var != BIB_VAR_CATEGORIES &&
+                (kind == BIB_KIND_TEXT || kind == BIB_KIND_RICH || kind == BIB_KIND_NUMBER)) {
+                size_t n;
+                const char *s = str_of(cr, d, vi, &n);
+                return bib_record_set_text(rec, var, s, n);
+            }
+            if (kind == BIB_KIND_NAMES && t->type == CJ_ARR && plain_names(cr, d, vi))
+                return read_names(cr, d, rec, var, vi);
+            bib_date dt;
+            if (kind == BIB_KIND_DATE && plain_date(cr, d, vi, &dt))
+                return bib_record_set_date(rec, var, &dt);
+        }
+    }
+    return member_by_jansson(cr, d, rec, k, vi, ctx);
+}
+
+int cj_read_item(cj_reader *cr, const char *d, size_t len, const bib_cslitem_ctx *ctx,
+                 bib_record **out)
+{
+    *out = NULL;
+    int rc = cj_tokenize(&cr->toks, d, len);
+    if (rc)
+        return rc;
+    const cj_tok *top = &cr->toks.v[0];
+    if (top->type != CJ_OBJ)
+        return CJ_FALLBACK; /* jansson words the error */
+    /* every decoded string fits in the bytes of its quoted source */
+    if (len + 1 > cr->cap) {
+        char *p = realloc(cr->text, len + 1);
+        if (!p)
+            return BIB_ENOMEM;
+        cr->text = p;
+        cr->cap = len + 1;
+    }
+    cr->used = 0;
+    bib_record *rec = bib_record_new(BIB_TYPE_UNKNOWN, NULL);
+    if (!rec)
+        return BIB_ENOMEM;
+    size_t next = top->next;
+    for (size_t k = 1; k < next && !rc; k = cr->toks.v[k + 1].next)
+        rc = read_member(cr, d, rec, k, ctx);
+    if (rc) {
+        bib_record_free(rec);
+        return rc < 0 ? rc : BIB_EINVAL;
+    }
+    *out = rec;
+    return 0;
+}

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cj_read.h - the DOM-free read path of one CSL-JSON item (cj_read.c):
+ * the same record as json_loadb + bib_cslitem_from_json, without building
+ * a json_t per item. Private to the csljson plugin and its tests.
+ */
+#ifndef BIBCONV_PLUGIN_CJ_READ_H
+#define BIBCONV_PLUGIN_CJ_READ_H
+
+#include "cj_tok.h"
+#include "cslitem.h"
+
+/* Scratch reused from item to item: the token array and a text arena for
+ * the decoded strings of the current item (the record copies what it
+ * keeps). Owned; cj_reader_free releases it. */
+typedef struct cj_reader {
+    cj_toks toks;
+    char *text;
+    size_t used, cap;
+    bib_buf tmp, key;
+} cj_reader;
+
+void cj_reader_init(cj_reader *cr);
+void cj_reader_free(cj_reader *cr);
+
+/* Reads the item whose JSON text is d[0..len) (an object, whitespace
+ * around it allowed). Returns 0 with a new record in *out (caller frees);
+ * CJ_FALLBACK when the item must be read by jansson instead (nothing was
+ * reported then); or a negative status (BIB_ENOMEM, or an error of the
+ * record model, as bib_cslitem_from_json returns it; its diagnostics went
+ * to ctx). ctx: as for bib_cslitem_from_json. */
+int cj_read_item(cj_reader *cr, const char *d, size_t len, const bib_cslitem_ctx *ctx,
+                 bib_record **out);
+
+#endif /* BIBCONV_PLUGIN_CJ_READ_H */

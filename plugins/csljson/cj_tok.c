@@ -1,0 +1,421 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cj_tok.c - the validating flat tokenizer of cj_tok.h. A recursive
+ * descent bounded by CJ_MAX_DEPTH; every token is one array slot, so an
+ * item costs no allocation once the array has grown to the largest item.
+ * Whatever is not certainly valid JSON in the subset gives CJ_FALLBACK
+ * (jansson then reads the item): being stricter than jansson only costs
+ * time, being looser would change what is read.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "bibconv/common.h"
+#include "cj_tok.h"
+
+typedef struct parser {
+    cj_toks *t;
+    const unsigned char *d;
+    size_t len, pos;
+    int depth;
+} parser;
+
+static void skip_ws(parser *p)
+{
+    while (p->pos < p->len) {
+        unsigned char c = p->d[p->pos];
+        if (c != ' ' && c != '\n' && c != '\t' && c != '\r')
+            break;
+        p->pos++;
+    }
+}
+
+/* A new token slot; its index in *idx. */
+static int push(parser *p, int type, size_t *idx)
+{
+    cj_toks *t = p->t;
+    if (t->n == t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 256;
+        cj_tok *v = realloc(t->v, cap * sizeof *v);
+        if (!v)
+            return BIB_ENOMEM;
+        t->v = v;
+        t->cap = cap;
+    }
+    *idx = t->n++;
+    cj_tok *k = &t->v[*idx];
+    memset(k, 0, sizeof *k);
+    k->type = (uint8_t)type;
+    k->start = (uint32_t)p->pos;
+    return 0;
+}
+
+static int hex4(const unsigned char *s, unsigned *out)
+{
+    unsigned v = 0;
+    for (int i = 0; i < 4; i++) {
+        unsigned c = s[i], x;
+        if (c >= '0' && c <= '9')
+            x = c - '0';
+        else if (c >= 'a' && c <= 'f')
+            x = c - 'a' + 10;
+        else if (c >= 'A' && c <= 'F')
+            x = c - 'A' + 10;
+        else
+            return -1;
+        v = v << 4 | x;
+    }
+    *out = v;
+    return 0;
+}
+
+/* Length of the well-formed UTF-8 sequence at s (at most n bytes), or 0:
+ * no overlong form, no surrogate, nothing past U+10FFFF. */
+static size_t utf8_seq(const unsigned char *s, size_t n)
+{
+    unsigned c = s[0];
+    size_t need;
+    unsigned lo = 0x80, hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF) {
+        need = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        need = 3;
+        if (c == 0xE0)
+            lo = 0xA0;
+        else if (c == 0xED)
+            hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        need = 4;
+        if (c == 0xF0)
+            lo = 0x90;
+        else if (c == 0xF4)
+            hi = 0x8F;
+    } else {
+        return 0;
+    }
+    if (n < need || s[1] < lo || s[1] > hi)
+        return 0;
+    for (size_t i = 2; i < need; i++)
+        if (s[i] < 0x80 || s[i] > 0xBF)
+            return 0;
+    return need;
+}
+
+/* The escape after a backslash at d[pos] ('\\'); returns its length or 0. */
+static size_t escape_len(const unsigned char *d, size_t pos, size_t len)
+{
+    if (pos + 1 >= len)
+        return 0;
+    switch (d[pos + 1]) {
+    case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
+        return 2;
+    case 'u': break;
+    default: return 0;
+    }
+    unsigned u, u2;
+    if (pos + 6 > len || hex4(d + pos + 2, &u) || u == 0)
+        return 0; /* \u0000 is refused without JSON_ALLOW_NUL */
+    if (u >= 0xDC00 && u <= 0xDFFF)
+        return 0;
+    if (u < 0xD800 || u > 0xDBFF)
+        return 6;
+    if (pos + 12 > len || d[pos + 6] != '\\' || d[pos + 7] != 'u' || hex4(d + pos + 8, &u2) ||
+        u2 < 0xDC00 || u2 > 0xDFFF)
+        return 0;
+    return 12;
+}
+
+static int string(parser *p)
+{
+    size_t idx;
+    if (push(p, CJ_STR, &idx))
+        return BIB_ENOMEM;
+    const unsigned char *d = p->d;
+    size_t i = p->pos + 1, len = p->len;
+    bool esc = false;
+    for (;;) {
+        while (i < len && d[i] >= 0x20 && d[i] < 0x80 && d[i] != '"' && d[i] != '\\')
+            i++;
+        if (i >= len)
+            return CJ_FALLBACK;
+        unsigned char c = d[i];
+        if (c == '"')
+            break;
+        size_t n;
+        if (c == '\\') {
+            esc = true;
+            n = escape_len(d, i, len);
+        } else if (c < 0x20) {
+            n = 0;
+        } else {
+            n = utf8_seq(d + i, len - i);
+        }
+        if (!n)
+            return CJ_FALLBACK;
+        i += n;
+    }
+    p->pos = i + 1;
+    cj_tok *k = &p->t->v[idx];
+    k->esc = esc;
+    k->end = (uint32_t)p->pos;
+    k->next = (uint32_t)p->t->n;
+    return 0;
+}
+
+static int number(parser *p)
+{
+    size_t idx;
+    if (push(p, CJ_INT, &idx))
+        return BIB_ENOMEM;
+    const unsigned char *d = p->d;
+    size_t i = p->pos;
+    bool neg = i < p->len && d[i] == '-';
+    if (neg)
+        i++;
+    size_t s = i;
+    while (i < p->len && d[i] >= '0' && d[i] <= '9')
+        i++;
+    size_t nd = i - s;
+    /* no digit, a leading zero, a real, or past what long long surely holds */
+    if (nd == 0 || nd > 18 || (d[s] == '0' && nd > 1))
+        return CJ_FALLBACK;
+    if (i < p->len && (d[i] == '.' || d[i] == 'e' || d[i] == 'E'))
+        return CJ_FALLBACK;
+    long long v = 0;
+    for (size_t j = s; j < i; j++)
+        v = v * 10 + (d[j] - '0');
+    cj_tok *k = &p->t->v[idx];
+    k->num = neg ? -v : v;
+    k->end = (uint32_t)i;
+    k->next = (uint32_t)p->t->n;
+    p->pos = i;
+    return 0;
+}
+
+static int literal(parser *p, const char *word, int type)
+{
+    size_t n = strlen(word), idx;
+    if (p->len - p->pos < n || memcmp(p->d + p->pos, word, n) != 0)
+        return CJ_FALLBACK;
+    if (push(p, type, &idx))
+        return BIB_ENOMEM;
+    p->pos += n;
+    p->t->v[idx].end = (uint32_t)p->pos;
+    p->t->v[idx].next = (uint32_t)p->t->n;
+    return 0;
+}
+
+static int value(parser *p);
+
+/* True when the key token a equals an earlier key of the object whose
+ * first member key is token first: jansson refuses duplicates. Keys have
+ * no escapes here, so equal text is equal keys. Quadratic in the members
+ * of one object, which are few in a CSL item. */
+static bool duplicate_key(const parser *p, size_t first, size_t a)
+{
+    const cj_tok *v = p->t->v;
+    const cj_tok *ka = &v[a];
+    size_t la = ka->end - ka->start;
+    for (size_t k = first; k < a; k = v[k + 1].next) {
+        if (v[k].end - v[k].start == la && memcmp(p->d + v[k].start, p->d + ka->start, la) == 0)
+            return true;
+    }
+    return false;
+}
+
+static int object(parser *p)
+{
+    size_t idx;
+    if (push(p, CJ_OBJ, &idx))
+        return BIB_ENOMEM;
+    p->pos++;
+    skip_ws(p);
+    uint32_t count = 0;
+    size_t first = p->t->n;
+    if (p->pos < p->len && p->d[p->pos] == '}') {
+        p->pos++;
+    } else {
+        for (;;) {
+            if (p->pos >= p->len || p->d[p->pos] != '"')
+                return CJ_FALLBACK;
+            size_t key = p->t->n;
+            int rc = string(p);
+            if (rc)
+                return rc;
+            if (p->t->v[key].esc || duplicate_key(p, first, key))
+                return CJ_FALLBACK;
+            skip_ws(p);
+            if (p->pos >= p->len || p->d[p->pos] != ':')
+                return CJ_FALLBACK;
+            p->pos++;
+            skip_ws(p);
+            if ((rc = value(p)))
+                return rc;
+            count++;
+            skip_ws(p);
+            if (p->pos >= p->len)
+                return CJ_FALLBACK;
+            if (p->d[p->pos] == '}') {
+                p->pos++;
+                break;
+            }
+            if (p->d[p->pos] != ',')
+                return CJ_FALLBACK;
+            p->pos++;
+            skip_ws(p);
+        }
+    }
+    cj_tok *k = &p->t->v[idx];
+    k->count = count;
+    k->end = (uint32_t)p->pos;
+    k->next = (uint32_t)p->t->n;
+    return 0;
+}
+
+static int array(parser *p)
+{
+    size_t idx;
+    if (push(p, CJ_ARR, &idx))
+        return BIB_ENOMEM;
+    p->pos++;
+    skip_ws(p);
+    uint32_t count = 0;
+    if (p->pos < p->len && p->d[p->pos] == ']') {
+        p->pos++;
+    } else {
+        for (;;) {
+            int rc = value(p);
+            if (rc)
+                return rc;
+            count++;
+            skip_ws(p);
+            if (p->pos >= p->len)
+                return CJ_FALLBACK;
+            if (p->d[p->pos] == ']') {
+                p->pos++;
+                break;
+            }
+            if (p->d[p->pos] != ',')
+                return CJ_FALLBACK;
+            p->pos++;
+            skip_ws(p);
+        }
+    }
+    cj_tok *k = &p->t->v[idx];
+    k->count = count;
+    k->end = (uint32_t)p->pos;
+    k->next = (uint32_t)p->t->n;
+    return 0;
+}
+
+static int value(parser *p)
+{
+    if (p->pos >= p->len)
+        return CJ_FALLBACK;
+    int rc;
+    switch (p->d[p->pos]) {
+    case '{':
+    case '[':
+        if (++p->depth > CJ_MAX_DEPTH)
+            return CJ_FALLBACK;
+        rc = p->d[p->pos] == '{' ? object(p) : array(p);
+        p->depth--;
+        return rc;
+    case '"': return string(p);
+    case 't': return literal(p, "true", CJ_TRUE);
+    case 'f': return literal(p, "false", CJ_FALSE);
+    case 'n': return literal(p, "null", CJ_NULL);
+    default: return number(p);
+    }
+}
+
+int cj_tokenize(cj_toks *t, const char *d, size_t len)
+{
+    if (len >= UINT32_MAX)
+        return CJ_FALLBACK;
+    parser p = {t, (const unsigned char *)d, len, 0, 0};
+    t->n = 0;
+    skip_ws(&p);
+    int rc = value(&p);
+    if (rc)
+        return rc;
+    skip_ws(&p);
+    return p.pos == len ? 0 : CJ_FALLBACK;
+}
+
+void cj_toks_free(cj_toks *t)
+{
+    free(t->v);
+    t->v = NULL;
+    t->n = t->cap = 0;
+}
+
+/* Appends code point cp as UTF-8; returns the bytes written. */
+static size_t put_utf8(char *o, unsigned cp)
+{
+    if (cp < 0x80) {
+        o[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        o[0] = (char)(0xC0 | cp >> 6);
+        o[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        o[0] = (char)(0xE0 | cp >> 12);
+        o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        o[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    o[0] = (char)(0xF0 | cp >> 18);
+    o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    o[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+size_t cj_str(const cj_tok *k, const char *d, char *out)
+{
+    const char *s = d + k->start + 1, *e = d + k->end - 1;
+    if (!k->esc) {
+        size_t n = (size_t)(e - s);
+        memcpy(out, s, n);
+        out[n] = '\0';
+        return n;
+    }
+    char *o = out;
+    while (s < e) {
+        const char *b = memchr(s, '\\', (size_t)(e - s));
+        size_t n = b ? (size_t)(b - s) : (size_t)(e - s);
+        memcpy(o, s, n);
+        o += n;
+        s += n;
+        if (!b)
+            break;
+        char c = s[1];
+        s += 2;
+        switch (c) {
+        case 'b': *o++ = '\b'; break;
+        case 'f': *o++ = '\f'; break;
+        case 'n': *o++ = '\n'; break;
+        case 'r': *o++ = '\r'; break;
+        case 't': *o++ = '\t'; break;
+        case 'u': {
+            unsigned u = 0, u2 = 0;
+            hex4((const unsigned char *)s, &u);
+            s += 4;
+            if (u >= 0xD800 && u <= 0xDBFF) { /* the tokenizer saw the pair whole */
+                hex4((const unsigned char *)s + 2, &u2);
+                s += 6;
+                u = 0x10000 + ((u - 0xD800) << 10) + (u2 - 0xDC00);
+            }
+            o += put_utf8(o, u);
+            break;
+        }
+        default: *o++ = c; break; /* " \ / */
+        }
+    }
+    *o = '\0';
+    return (size_t)(o - out);
+}

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cj_tok.h - a flat, validating tokenizer for one CSL-JSON item: the text
+ * of one JSON value (the extent the csljson reader's scanner found) becomes
+ * an array of tokens in document order, with no allocation per value. It
+ * is the front half of the DOM-free read path (cj_read.c).
+ *
+ * Deliberately a subset, and never looser than jansson: anything jansson
+ * refuses (bad UTF-8, a raw control byte, a lone surrogate, a duplicate
+ * key, leading zeros...) and a few things it accepts but this path does
+ * not need (reals, integers past 18 digits, keys with escapes, \u0000,
+ * nesting past CJ_MAX_DEPTH) give CJ_FALLBACK: the caller then hands the
+ * whole item to jansson, which decides and words any error. So diagnostics
+ * and their line:col come from one place.
+ *
+ * Not for: CSL semantics (cj_read.c), finding an item's extent
+ * (csljson.c).
+ */
+#ifndef BIBCONV_PLUGIN_CJ_TOK_H
+#define BIBCONV_PLUGIN_CJ_TOK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum { CJ_OBJ, CJ_ARR, CJ_STR, CJ_INT, CJ_TRUE, CJ_FALSE, CJ_NULL };
+
+/* "use jansson for this item" */
+enum { CJ_FALLBACK = 1 };
+
+enum { CJ_MAX_DEPTH = 64 };
+
+typedef struct cj_tok {
+    uint8_t type; /* CJ_* */
+    uint8_t esc;  /* CJ_STR: the text holds a backslash escape */
+    uint32_t start, end; /* the value's bytes [start, end); a string's include its quotes */
+    uint32_t next;  /* index of the token after this value and everything inside it */
+    uint32_t count; /* CJ_OBJ: members (each a key token, then the value's tokens);
+                     * CJ_ARR: elements */
+    long long num;  /* CJ_INT */
+} cj_tok;
+
+/* Owns its token array; reused from item to item (cj_toks_free at the end). */
+typedef struct cj_toks {
+    cj_tok *v;
+    size_t n, cap;
+} cj_toks;
+
+/* Tokenizes d[0..len): exactly one JSON value, with whitespace only around
+ * it. Returns 0 (t->v[0] is the value), CJ_FALLBACK, or BIB_ENOMEM. Items
+ * of 4 GiB and more fall back. */
+int cj_tokenize(cj_toks *t, const char *d, size_t len);
+
+void cj_toks_free(cj_toks *t);
+
+/* Writes the decoded text of string token k (of the text d) to out, NUL
+ * terminated; returns its length without the NUL. out must have room for
+ * k->end - k->start - 1 bytes: a decoded string is never longer than its
+ * quoted source. */
+size_t cj_str(const cj_tok *k, const char *d, char *out);
+
+#endif /* BIBCONV_PLUGIN_CJ_TOK_H */

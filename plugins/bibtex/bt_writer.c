@@ -423,7 +423,8 @@ static int emit(bt_writer *w, const char *type)
             bib_output_putc(w->out, '}');
         }
     }
-    bib_output_puts(w->out, "\n}\n\n");
+    /* biber's parser wants the comma after a key even with no field */
+    bib_output_puts(w->out, w->nf ? "\n}\n\n" : ",\n}\n\n");
     return bib_output_error(w->out);
 }
 

@@ -15,35 +15,41 @@
 typedef struct type_map {
     const char *name;
     bib_type type;
+    bool classic; /* one of classic BibTeX's types, which plain.bst defines */
 } type_map;
 
+/* Reading: entry type -> CSL type. */
 static const type_map type_table[] = {
-    {"article", BIB_TYPE_ARTICLE_JOURNAL},   {"book", BIB_TYPE_BOOK},
-    {"mvbook", BIB_TYPE_BOOK},               {"collection", BIB_TYPE_BOOK},
-    {"mvcollection", BIB_TYPE_BOOK},         {"reference", BIB_TYPE_BOOK},
-    {"mvreference", BIB_TYPE_BOOK},          {"proceedings", BIB_TYPE_BOOK},
-    {"mvproceedings", BIB_TYPE_BOOK},        {"bookinbook", BIB_TYPE_BOOK},
-    {"booklet", BIB_TYPE_PAMPHLET},          {"inbook", BIB_TYPE_CHAPTER},
-    {"incollection", BIB_TYPE_CHAPTER},      {"suppbook", BIB_TYPE_CHAPTER},
-    {"suppcollection", BIB_TYPE_CHAPTER},    {"inproceedings", BIB_TYPE_PAPER_CONFERENCE},
-    {"conference", BIB_TYPE_PAPER_CONFERENCE}, {"inreference", BIB_TYPE_ENTRY_ENCYCLOPEDIA},
-    {"manual", BIB_TYPE_REPORT},             {"mastersthesis", BIB_TYPE_THESIS},
-    {"phdthesis", BIB_TYPE_THESIS},          {"thesis", BIB_TYPE_THESIS},
-    {"techreport", BIB_TYPE_REPORT},         {"report", BIB_TYPE_REPORT},
-    {"misc", BIB_TYPE_DOCUMENT},             {"unpublished", BIB_TYPE_MANUSCRIPT},
-    {"online", BIB_TYPE_WEBPAGE},            {"electronic", BIB_TYPE_WEBPAGE},
-    {"www", BIB_TYPE_WEBPAGE},               {"periodical", BIB_TYPE_PERIODICAL},
-    {"suppperiodical", BIB_TYPE_ARTICLE_JOURNAL}, {"dataset", BIB_TYPE_DATASET},
-    {"patent", BIB_TYPE_PATENT},             {"software", BIB_TYPE_SOFTWARE},
-    {"artwork", BIB_TYPE_GRAPHIC},           {"audio", BIB_TYPE_SONG},
-    {"image", BIB_TYPE_GRAPHIC},             {"jurisdiction", BIB_TYPE_LEGAL_CASE},
-    {"legislation", BIB_TYPE_LEGISLATION},   {"legal", BIB_TYPE_TREATY},
-    {"letter", BIB_TYPE_PERSONAL_COMMUNICATION}, {"movie", BIB_TYPE_MOTION_PICTURE},
-    {"video", BIB_TYPE_MOTION_PICTURE},      {"music", BIB_TYPE_SONG},
-    {"performance", BIB_TYPE_PERFORMANCE},   {"review", BIB_TYPE_REVIEW},
-    {"standard", BIB_TYPE_STANDARD},         {"commentary", BIB_TYPE_BOOK},
-    {"data", BIB_TYPE_DATASET},              {"letters", BIB_TYPE_PERSONAL_COMMUNICATION},
-    {"newsarticle", BIB_TYPE_ARTICLE_NEWSPAPER},
+    {"article", BIB_TYPE_ARTICLE_JOURNAL, true},   {"book", BIB_TYPE_BOOK, true},
+    {"mvbook", BIB_TYPE_BOOK, false},              {"collection", BIB_TYPE_BOOK, false},
+    {"mvcollection", BIB_TYPE_BOOK, false},        {"reference", BIB_TYPE_BOOK, false},
+    {"mvreference", BIB_TYPE_BOOK, false},         {"proceedings", BIB_TYPE_BOOK, true},
+    {"mvproceedings", BIB_TYPE_BOOK, false},       {"bookinbook", BIB_TYPE_BOOK, false},
+    {"booklet", BIB_TYPE_PAMPHLET, true},          {"inbook", BIB_TYPE_CHAPTER, true},
+    {"incollection", BIB_TYPE_CHAPTER, true},      {"suppbook", BIB_TYPE_CHAPTER, false},
+    {"suppcollection", BIB_TYPE_CHAPTER, false},
+    {"inproceedings", BIB_TYPE_PAPER_CONFERENCE, true},
+    {"conference", BIB_TYPE_PAPER_CONFERENCE, true},
+    {"inreference", BIB_TYPE_ENTRY_ENCYCLOPEDIA, false},
+    {"manual", BIB_TYPE_REPORT, true},             {"mastersthesis", BIB_TYPE_THESIS, true},
+    {"phdthesis", BIB_TYPE_THESIS, true},          {"thesis", BIB_TYPE_THESIS, false},
+    {"techreport", BIB_TYPE_REPORT, true},         {"report", BIB_TYPE_REPORT, false},
+    {"misc", BIB_TYPE_DOCUMENT, true},             {"unpublished", BIB_TYPE_MANUSCRIPT, true},
+    {"online", BIB_TYPE_WEBPAGE, false},           {"electronic", BIB_TYPE_WEBPAGE, false},
+    {"www", BIB_TYPE_WEBPAGE, false},              {"periodical", BIB_TYPE_PERIODICAL, false},
+    {"suppperiodical", BIB_TYPE_ARTICLE_JOURNAL, false},
+    {"dataset", BIB_TYPE_DATASET, false},          {"patent", BIB_TYPE_PATENT, false},
+    {"software", BIB_TYPE_SOFTWARE, false},        {"artwork", BIB_TYPE_GRAPHIC, false},
+    {"audio", BIB_TYPE_SONG, false},               {"image", BIB_TYPE_GRAPHIC, false},
+    {"jurisdiction", BIB_TYPE_LEGAL_CASE, false},  {"legislation", BIB_TYPE_LEGISLATION, false},
+    {"legal", BIB_TYPE_TREATY, false},
+    {"letter", BIB_TYPE_PERSONAL_COMMUNICATION, false},
+    {"movie", BIB_TYPE_MOTION_PICTURE, false},     {"video", BIB_TYPE_MOTION_PICTURE, false},
+    {"music", BIB_TYPE_SONG, false},               {"performance", BIB_TYPE_PERFORMANCE, false},
+    {"review", BIB_TYPE_REVIEW, false},            {"standard", BIB_TYPE_STANDARD, false},
+    {"commentary", BIB_TYPE_BOOK, false},          {"data", BIB_TYPE_DATASET, false},
+    {"letters", BIB_TYPE_PERSONAL_COMMUNICATION, false},
+    {"newsarticle", BIB_TYPE_ARTICLE_NEWSPAPER, false},
 };
 
 bib_type bt_map_type(const char *s, size_t n)
@@ -52,6 +58,57 @@ bib_type bt_map_type(const char *s, size_t n)
         if (bt_ieq(s, n, type_table[i].name))
             return type_table[i].type;
     return BIB_TYPE_DOCUMENT;
+}
+
+bool bt_type_classic(const char *s, size_t n)
+{
+    for (size_t i = 0; i < sizeof type_table / sizeof type_table[0]; i++)
+        if (bt_ieq(s, n, type_table[i].name))
+            return type_table[i].classic;
+    return false;
+}
+
+/* Writing: CSL type -> entry type, classic and BibLaTeX, where the source's
+ * own entry type cannot be kept. The classic column has only the types
+ * classic styles define (plain.bst, alpha.bst: anything else is formatted
+ * as @misc with a warning). Types not listed: misc. The writer's two
+ * conditions (a preprint with a URL is BibLaTeX's @online, a master's
+ * genre makes @mastersthesis) are in bt_writer.c's out_type. */
+static const struct {
+    bib_type type;
+    const char *bibtex, *biblatex;
+} out_type_table[] = {
+    {BIB_TYPE_ARTICLE_JOURNAL, "article", "article"},
+    {BIB_TYPE_ARTICLE_MAGAZINE, "article", "article"},
+    {BIB_TYPE_ARTICLE_NEWSPAPER, "article", "article"},
+    {BIB_TYPE_REVIEW, "article", "article"},
+    {BIB_TYPE_REVIEW_BOOK, "article", "article"},
+    {BIB_TYPE_BOOK, "book", "book"},
+    {BIB_TYPE_CLASSIC, "book", "book"},
+    {BIB_TYPE_CHAPTER, "incollection", "incollection"},
+    {BIB_TYPE_PAPER_CONFERENCE, "inproceedings", "inproceedings"},
+    {BIB_TYPE_PAMPHLET, "booklet", "booklet"},
+    {BIB_TYPE_THESIS, "phdthesis", "thesis"},
+    {BIB_TYPE_REPORT, "techreport", "report"},
+    {BIB_TYPE_MANUSCRIPT, "unpublished", "unpublished"},
+    {BIB_TYPE_SPEECH, "unpublished", "unpublished"}, /* read back from its event fields */
+    {BIB_TYPE_WEBPAGE, "misc", "online"},
+    {BIB_TYPE_POST, "misc", "online"},
+    {BIB_TYPE_POST_WEBLOG, "misc", "online"},
+    {BIB_TYPE_DATASET, "misc", "dataset"},
+    {BIB_TYPE_SOFTWARE, "misc", "software"},
+    {BIB_TYPE_PATENT, "misc", "patent"},
+    {BIB_TYPE_ENTRY_ENCYCLOPEDIA, "incollection", "inreference"},
+    {BIB_TYPE_ENTRY_DICTIONARY, "incollection", "inreference"},
+    {BIB_TYPE_PERIODICAL, "misc", "periodical"},
+};
+
+const char *bt_out_type(bib_type t, bool biblatex)
+{
+    for (size_t i = 0; i < sizeof out_type_table / sizeof out_type_table[0]; i++)
+        if (out_type_table[i].type == t)
+            return biblatex ? out_type_table[i].biblatex : out_type_table[i].bibtex;
+    return "misc";
 }
 
 /* ---- fields ------------------------------------------------------------- */

@@ -187,13 +187,44 @@ typedef struct entry_ctx {
     bool has_publisher;
 } entry_ctx;
 
+/* True when a year, month or day field beside `date` says what the start
+ * of the date says already: the classic writer puts them there for BibTeX
+ * styles (a range, circa), and keeping them as extras would make bibtex ->
+ * bibtex -> csljson differ from bibtex -> csljson. */
+static bool date_repeats(bt_reader *r, const bt_raw_field *f)
+{
+    const bt_raw_field *d = get_raw(r, "date");
+    const char *name = fname(r, f), *v = fval(r, f);
+    size_t n = f->val_len;
+    int x = 0;
+    if (name[0] == 'm') {
+        x = bib_month_parse(v, n);
+    } else if (n && n < 6 && strspn(v, "0123456789") == n) {
+        for (size_t i = 0; i < n; i++)
+            x = x * 10 + (v[i] - '0');
+    }
+    if (!d || x <= 0)
+        return false;
+    bib_date dt = {0};
+    bool same = false;
+    if (bib_date_parse(&dt, fval(r, d), d->val_len, BIB_DATE_EDTF) == 0 && dt.nparts &&
+        dt.parts[0].has_year)
+        same = x == (name[0] == 'y'   ? dt.parts[0].year
+                     : name[0] == 'm' ? dt.parts[0].month
+                                      : dt.parts[0].day);
+    bib_date_clear(&dt);
+    return same;
+}
+
 /* year: with month and day the issued date, unless a `date` field gives
- * it (then an extra). */
+ * it (then an extra, unless it repeats the date). */
 static int read_year(entry_ctx *e, const bt_raw_field *f)
 {
     bt_reader *r = e->r;
     if (!e->has_date)
         return map_year_month(r, e->rec, f, get_raw(r, "month"), get_raw(r, "day"));
+    if (date_repeats(r, f))
+        return 0;
     return bib_record_add_extra(e->rec, "bibtex", fname(r, f), fval(r, f), f->val_len);
 }
 
@@ -206,6 +237,8 @@ static int read_monthday(entry_ctx *e, const bt_raw_field *f)
     int ym = e->has_date || get_raw(r, "year") ? 0 : yearless_month(r);
     if (ym > 0 && name[0] == 'm')
         return set_yearless(r, e->rec, ym);
+    if (e->has_date && date_repeats(r, f))
+        return 0;
     if (ym <= 0 && (e->has_date || !get_raw(r, "year")))
         return bib_record_add_extra(e->rec, "bibtex", name, fval(r, f), f->val_len);
     return 0;

@@ -27,6 +27,7 @@ typedef struct bt_writer {
     bool ascii;
     int keys; /* 0 auto, 1 keep, 2 regenerate */
     bib_keyset *used;
+    bib_keyset *macros; /* @string names written so far (lower case) */
     bib_buf val, key;
     size_t nolatex;
     bool dropped_type; /* a genre BibLaTeX's entry type has no field for */
@@ -73,7 +74,8 @@ static int bw_begin(bib_writer *wr, bib_output *out, const bib_options *opts)
         w->name_id[i] = (unsigned char)j;
     }
     w->used = bib_keyset_new();
-    return w->used ? 0 : BIB_ENOMEM;
+    w->macros = bib_keyset_new();
+    return w->used && w->macros ? 0 : BIB_ENOMEM;
 }
 
 static void put_field(bt_writer *w, const char *name, const char *v, size_t n, bool bare)
@@ -125,9 +127,19 @@ static void put_text(bt_writer *w, const char *name, const bib_record *rec, bib_
         if (i)
             bib_buf_puts(&w->val, kind == BT_LIST ? ", " : " ");
         if (kind == BT_RANGE) {
+            /* the range dash goes out as BibTeX's "--" itself: through the
+             * escaper it would become "-{}-", which styles print as "-" */
             bib_buf pg = BIB_BUF_INIT;
-            bib_pages_normalize(&pg, s, strlen(s), "--");
-            bib_latex_from_unicode(&w->val, pg.data, pg.len, fl, &w->nolatex);
+            bib_pages_normalize(&pg, s, strlen(s), "\x01");
+            const char *p = pg.data ? pg.data : "", *e = p + pg.len;
+            while (p <= e) {
+                const char *d = memchr(p, '\x01', (size_t)(e - p));
+                bib_latex_from_unicode(&w->val, p, (size_t)((d ? d : e) - p), fl, &w->nolatex);
+                if (!d)
+                    break;
+                bib_buf_puts(&w->val, "--");
+                p = d + 1;
+            }
             bib_buf_clear(&pg);
         } else {
             bib_latex_from_unicode(&w->val, s, strlen(s), fl, &w->nolatex);
@@ -192,15 +204,15 @@ static void put_date_var(bt_writer *w, const char *name, const bib_record *rec, 
     w->written[var] = true;
 }
 
+/* The entry type (table in bt_crosswalk.c). */
 static const char *out_type(const bt_writer *w, const bib_record *rec)
 {
     const char *orig = bib_record_extra_get(rec, "bibtex", "entrytype");
     bib_type t = bib_record_type(rec);
-    /* the type the source gave, when it still means the record's type: a
-     * biblatex-only type in a classic file stays (BibTeX styles format an
-     * unknown type as @misc, with a warning), so bibtex -> bibtex loses
-     * nothing */
-    if (orig && bt_map_type(orig, strlen(orig)) == t) {
+    /* the type the source gave, when it still means the record's type and
+     * the flavour has it: classic styles know only the classic types */
+    if (orig && bt_map_type(orig, strlen(orig)) == t &&
+        (w->biblatex || bt_type_classic(orig, strlen(orig)))) {
         /* a classic @inbook is a chapter of the book its title names;
          * BibLaTeX's @inbook needs the book as booktitle: @book then */
         if (w->biblatex && strcmp(orig, "inbook") == 0 &&
@@ -208,56 +220,16 @@ static const char *out_type(const bt_writer *w, const bib_record *rec)
             return "book";
         return orig;
     }
-    switch (t) {
-    case BIB_TYPE_ARTICLE: /* a preprint: arXiv's own export writes @misc */
+    if (t == BIB_TYPE_ARTICLE) /* a preprint: arXiv's own export writes @misc */
         return w->biblatex && (bib_record_has(rec, BIB_VAR_URL) ||
                                bib_record_extra_get(rec, "bibtex", "eprint"))
                    ? "online"
                    : "misc";
-    case BIB_TYPE_ARTICLE_JOURNAL:
-    case BIB_TYPE_ARTICLE_MAGAZINE:
-    case BIB_TYPE_ARTICLE_NEWSPAPER:
-    case BIB_TYPE_REVIEW:
-    case BIB_TYPE_REVIEW_BOOK:
-        return "article";
-    case BIB_TYPE_BOOK:
-    case BIB_TYPE_CLASSIC:
-        return "book";
-    case BIB_TYPE_CHAPTER:
-        return "incollection";
-    case BIB_TYPE_PAPER_CONFERENCE:
-        return "inproceedings";
-    case BIB_TYPE_PAMPHLET:
-        return "booklet";
-    case BIB_TYPE_THESIS: {
-        if (w->biblatex)
-            return "thesis";
+    if (t == BIB_TYPE_THESIS && !w->biblatex) {
         const char *g = bib_record_text(rec, BIB_VAR_GENRE);
         return g && (strstr(g, "aster") || strstr(g, "MA ")) ? "mastersthesis" : "phdthesis";
     }
-    case BIB_TYPE_REPORT:
-        return w->biblatex ? "report" : "techreport";
-    case BIB_TYPE_MANUSCRIPT:
-    case BIB_TYPE_SPEECH: /* read back as speech from its event fields */
-        return "unpublished";
-    case BIB_TYPE_WEBPAGE:
-    case BIB_TYPE_POST:
-    case BIB_TYPE_POST_WEBLOG:
-        return w->biblatex ? "online" : "misc";
-    case BIB_TYPE_DATASET:
-        return w->biblatex ? "dataset" : "misc";
-    case BIB_TYPE_SOFTWARE:
-        return w->biblatex ? "software" : "misc";
-    case BIB_TYPE_PATENT:
-        return w->biblatex ? "patent" : "misc";
-    case BIB_TYPE_ENTRY_ENCYCLOPEDIA:
-    case BIB_TYPE_ENTRY_DICTIONARY:
-        return w->biblatex ? "inreference" : "incollection";
-    case BIB_TYPE_PERIODICAL:
-        return w->biblatex ? "periodical" : "misc";
-    default:
-        return "misc";
-    }
+    return bt_out_type(t, w->biblatex);
 }
 
 /* The genre as `type` (row "type"). It goes out even where biber's data
@@ -510,21 +482,84 @@ static int emit(bt_writer *w, const char *type)
             bib_output_putc(w->out, '}');
         }
     }
-    bib_output_puts(w->out, "\n}\n\n");
+    /* biber's parser wants the comma after a key even with no field */
+    bib_output_puts(w->out, w->nf ? "\n}\n\n" : ",\n}\n\n");
     drop_fields(w);
+    return bib_output_error(w->out);
+}
+
+static bool is_macro_char(char c)
+{
+    return c && !strchr(" \t\r\n\"#%'(),={}", c);
+}
+
+/* The macro name a directive's value starts with, lower-cased in `out`,
+ * or "" when the value starts with a delimiter. */
+static void macro_name(bib_buf *out, const char *v, const char *e)
+{
+    bib_buf_reset(out);
+    while (v < e && strchr(" \t\r\n", *v))
+        v++;
+    for (; v < e && is_macro_char(*v); v++)
+        bib_buf_putc(out, (char)(*v >= 'A' && *v <= 'Z' ? *v + 32 : *v));
+    bib_buf_putc(out, '\0');
+}
+
+/* A directive as the source wrote it, with one repair: a @preamble whose
+ * whole value is one bare word that no earlier @string defined gets
+ * braces, since BibTeX reads a bare word as a macro and stops on an
+ * undefined one ("@preamble{foo}"). The names @string defines are noted
+ * for that. */
+static int write_directive(bt_writer *w, const bib_record *rec)
+{
+    size_t n;
+    const char *t = bib_record_directive_text(rec, &n);
+    const char *nm = bib_record_directive_name(rec);
+    const char *open = memchr(t, '{', n), *paren = memchr(t, '(', n);
+    if (!open || (paren && paren < open))
+        open = paren;
+    const char *close = NULL;
+    for (const char *q = t + n; open && q > open + 1 && !close; q--)
+        if (q[-1] == (*open == '{' ? '}' : ')'))
+            close = q - 1;
+    if (close && nm && strcmp(nm, "string") == 0) {
+        macro_name(&w->val, open + 1, close);
+        if (w->val.len > 1 && bib_keyset_add(w->macros, w->val.data) < 0)
+            return BIB_ENOMEM;
+    }
+    bool bare = false;
+    if (close && nm && strcmp(nm, "preamble") == 0) {
+        macro_name(&w->val, open + 1, close);
+        const char *v = open + 1;
+        while (v < close && strchr(" \t\r\n", *v))
+            v++;
+        /* only a lone word: a concatenation (#) names its macros on purpose */
+        bare = w->val.len > 1 && !memchr(v, '#', (size_t)(close - v)) &&
+               !bib_keyset_has(w->macros, w->val.data);
+    }
+    if (bare) {
+        const char *b = open + 1, *e = close;
+        while (b < e && strchr(" \t\r\n", *b))
+            b++;
+        while (e > b && strchr(" \t\r\n", e[-1]))
+            e--;
+        bib_output_write(w->out, t, (size_t)(open + 1 - t));
+        bib_output_putc(w->out, '{');
+        bib_output_write(w->out, b, (size_t)(e - b));
+        bib_output_putc(w->out, '}');
+        bib_output_write(w->out, close, (size_t)(t + n - close));
+    } else {
+        bib_output_write(w->out, t, n);
+    }
+    bib_output_puts(w->out, "\n\n");
     return bib_output_error(w->out);
 }
 
 static int bw_write(bib_writer *wr, const bib_record *rec)
 {
     bt_writer *w = bib_writer_state(wr);
-    if (bib_record_kind_of(rec) == BIB_RECORD_DIRECTIVE) {
-        size_t n;
-        const char *t = bib_record_directive_text(rec, &n);
-        bib_output_write(w->out, t, n);
-        bib_output_puts(w->out, "\n\n");
-        return bib_output_error(w->out);
-    }
+    if (bib_record_kind_of(rec) == BIB_RECORD_DIRECTIVE)
+        return write_directive(w, rec);
     const char *type = out_type(w, rec);
     drop_fields(w);
     memset(w->written, 0, sizeof w->written);
@@ -550,6 +585,8 @@ static int bw_end(bib_writer *wr)
     bib_buf_clear(&w->vals);
     bib_keyset_free(w->used);
     w->used = NULL;
+    bib_keyset_free(w->macros);
+    w->macros = NULL;
     return w->out ? bib_output_error(w->out) : 0;
 }
 

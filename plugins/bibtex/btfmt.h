@@ -233,6 +233,10 @@ size_t bt_write_order(unsigned short *idx);
 
 /* The CSL type of a BibTeX entry type (any case); document if unknown. */
 bib_type bt_map_type(const char *s, size_t n);
+/* True when the entry type (any case) is one of classic BibTeX's. */
+bool bt_type_classic(const char *s, size_t n);
+/* The entry type a writer gives CSL type t (classic or BibLaTeX). */
+const char *bt_out_type(bib_type t, bool biblatex);
 
 /* ---- crossref (bt_crossref.c) ------------------------------------------- */
 

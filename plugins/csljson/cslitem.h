@@ -29,6 +29,7 @@
 #include "bibconv/buf.h"
 #include "bibconv/common.h"
 #include "bibconv/io.h"
+#include "bibconv/keys.h"
 #include "bibconv/record.h"
 
 BIB_BEGIN_DECLS
@@ -87,6 +88,17 @@ int bib_cslitem_write(bib_buf *out, const bib_record *rec, unsigned flags, int l
  * not held a second time for writing. */
 int bib_cslitem_write_to(bib_buf *out, bib_output *sink, const bib_record *rec,
                          unsigned flags, int level);
+
+/* CSL requires an id on every item: the id an entry is written with. A
+ * record with an id keeps it (marked used in `used`, duplicates kept as
+ * they are); an entry with none gets core's key rule (keys.h) made unique
+ * in `used`, the id the BibTeX writer would give it, so X -> X -> CSL-JSON
+ * names it as X -> CSL-JSON does. Returns the record to write: `rec`
+ * itself, or a clone carrying the new id stored in *owned (the caller
+ * frees it with bib_record_free). NULL on out of memory or when the key
+ * set's temporary file fails. `key` is the caller's scratch buffer. */
+const bib_record *bib_cslitem_keyed(bib_keyset *used, bib_buf *key, const bib_record *rec,
+                                    bib_record **owned);
 
 BIB_END_DECLS
 

@@ -144,6 +144,12 @@ static json_t *raw_if_same(const bib_record *rec, const char *key, const json_t 
         return NULL;
     if (var == BIB_VAR_NONE)
         return j; /* id / type: checked by the caller */
+    /* a bare number as a date is not given back (pandoc and the CSL-JSON
+     * schema refuse it; an EDTF string, which pandoc reads, is) */
+    if (bib_var_kind(var) == BIB_KIND_DATE && json_is_number(j)) {
+        json_decref(j);
+        return NULL;
+    }
     /* re-read the raw value and compare canonical forms */
     bib_record *probe = bib_record_new(BIB_TYPE_UNKNOWN, NULL);
     bib_buf tmp = BIB_BUF_INIT;

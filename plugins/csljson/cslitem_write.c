@@ -454,3 +454,25 @@ static int cslitem_write(bib_buf *out, bib_output *sink, const bib_record *rec,
     jw_close(&w, '}', first);
     return bib_buf_failed(out) ? BIB_ENOMEM : 0;
 }
+
+const bib_record *bib_cslitem_keyed(bib_keyset *used, bib_buf *key, const bib_record *rec,
+                                    bib_record **owned)
+{
+    *owned = NULL;
+    if (bib_record_kind_of(rec) != BIB_RECORD_ENTRY)
+        return rec;
+    const char *id = bib_record_id(rec);
+    if (id && *id)
+        return bib_keyset_add(used, id) < 0 ? NULL : rec;
+    bib_buf_reset(key);
+    if (bib_key_unique(key, used, rec, NULL) != 0)
+        return NULL;
+    /* a clone: writers get a const record, and only keyless ones pay */
+    bib_record *c = bib_record_clone(rec);
+    if (!c || bib_record_set_id(c, key->data) != 0) {
+        bib_record_free(c);
+        return NULL;
+    }
+    *owned = c;
+    return c;
+}

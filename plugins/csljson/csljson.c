@@ -453,6 +453,8 @@ typedef struct csl_writer {
     bool lines, compact, custom;
     size_t count;
     bib_buf buf;
+    bib_keyset *used; /* ids written so far: a keyless entry's id is new */
+    bib_buf key;
 } csl_writer;
 
 static int writer_begin(bib_writer *wr, bib_output *out, const bib_options *opts)
@@ -460,6 +462,12 @@ static int writer_begin(bib_writer *wr, bib_output *out, const bib_options *opts
     csl_writer *w = bib_writer_state(wr);
     w->out = out;
     bib_buf_init(&w->buf);
+    bib_buf_init(&w->key);
+    w->used = bib_keyset_new();
+    if (!w->used) {
+        bib_output_report(out, BIB_SEV_ERROR, "out of memory");
+        return BIB_ENOMEM;
+    }
     w->lines = strcmp(bib_writer_format(wr)->name, "csljsonl") == 0;
     bib_options_get_bool(opts, "compact", false, &w->compact);
     const char *ex = bib_options_get(opts, "extras");
@@ -474,6 +482,14 @@ static int writer_write(bib_writer *wr, const bib_record *rec)
     csl_writer *w = bib_writer_state(wr);
     bool pretty = !w->lines && !w->compact;
     unsigned flags = (w->custom ? BIB_CSLITEM_CUSTOM_EXTRAS : 0) | (pretty ? BIB_CSLITEM_PRETTY : 0);
+    bib_record *owned;
+    rec = bib_cslitem_keyed(w->used, &w->key, rec, &owned);
+    if (!rec) {
+        int err = bib_keyset_error(w->used);
+        bib_output_report(w->out, BIB_SEV_ERROR, err ? "cannot keep the used ids in a "
+                                                       "temporary file (TMPDIR)" : "out of memory");
+        return err ? err : BIB_ENOMEM;
+    }
     bib_buf_reset(&w->buf);
     if (w->lines)
         ;
@@ -482,7 +498,9 @@ static int writer_write(bib_writer *wr, const bib_record *rec)
     else
         bib_buf_puts(&w->buf, w->count ? ",\n  " : "\n  ");
     /* inside the array, an item's lines are indented one level */
-    if (bib_cslitem_write_to(&w->buf, w->out, rec, flags, pretty ? 1 : 0) != 0) {
+    int rc = bib_cslitem_write_to(&w->buf, w->out, rec, flags, pretty ? 1 : 0);
+    bib_record_free(owned);
+    if (rc != 0) {
         bib_output_report(w->out, BIB_SEV_ERROR, "out of memory");
         return BIB_ENOMEM;
     }
@@ -499,6 +517,9 @@ static int writer_end(bib_writer *wr)
     if (w->out && !w->lines)
         bib_output_puts(w->out, w->count && !w->compact ? "\n]\n" : "]\n");
     bib_buf_clear(&w->buf);
+    bib_buf_clear(&w->key);
+    bib_keyset_free(w->used);
+    w->used = NULL;
     return 0;
 }
 

@@ -49,6 +49,8 @@ typedef struct yaml_writer {
     char last;       /* last byte written: a bare list ends with a line break */
     regex_t numeric; /* YAML 1.1/1.2 number and timestamp forms */
     bib_buf tmp;
+    bib_keyset *used; /* ids written so far: a keyless entry's id is new */
+    bib_buf key;
 } yaml_writer;
 
 /* Every form a YAML 1.1 or 1.2 reader may resolve to a number or a
@@ -237,6 +239,12 @@ static int writer_begin(bib_writer *wr, bib_output *out, const bib_options *opts
     yaml_writer *w = bib_writer_state(wr);
     w->out = out;
     bib_buf_init(&w->tmp);
+    bib_buf_init(&w->key);
+    w->used = bib_keyset_new();
+    if (!w->used) {
+        bib_output_report(out, BIB_SEV_ERROR, "out of memory");
+        return BIB_ENOMEM;
+    }
     bib_options_get_bool(opts, "bare", false, &w->bare);
     const char *d = bib_options_get(opts, "dates");
     w->edtf = d && strcmp(d, "edtf") == 0;
@@ -278,13 +286,23 @@ static int writer_begin(bib_writer *wr, bib_output *out, const bib_options *opts
 static int writer_write(bib_writer *wr, const bib_record *rec)
 {
     yaml_writer *w = bib_writer_state(wr);
+    bib_record *owned;
+    rec = bib_cslitem_keyed(w->used, &w->key, rec, &owned);
+    if (!rec) {
+        int err = bib_keyset_error(w->used);
+        bib_output_report(w->out, BIB_SEV_ERROR, err ? "cannot keep the used ids in a "
+                                                       "temporary file (TMPDIR)" : "out of memory");
+        return err ? err : BIB_ENOMEM;
+    }
     json_t *j = bib_cslitem_to_json(rec, w->custom ? BIB_CSLITEM_CUSTOM_EXTRAS : 0);
     if (!j) {
+        bib_record_free(owned);
         bib_output_report(w->out, BIB_SEV_ERROR, "out of memory");
         return BIB_ENOMEM;
     }
     int rc = emit_object(w, j, true, rec);
     json_decref(j);
+    bib_record_free(owned);
     /* hand what is complete to the output: the emitter keeps only the
      * few events it needs to look ahead */
     if (!rc && !yaml_emitter_flush(&w->em)) {
@@ -326,6 +344,9 @@ static int writer_end(bib_writer *wr)
         regfree(&w->numeric);
     w->have_re = false;
     bib_buf_clear(&w->tmp);
+    bib_buf_clear(&w->key);
+    bib_keyset_free(w->used);
+    w->used = NULL;
     return rc;
 }
 

@@ -111,13 +111,27 @@ def strip(rs):
     return out
 
 
-def same_records(first, got):
+# classic BibTeX's entry types (plain.bst defines no others): the classic
+# writer gives any other its classic counterpart, so its CSL type (and a
+# thesis's genre) cannot survive bibtex -> bibtex (docs/fidelity.md)
+CLASSIC = {"article", "book", "booklet", "conference", "inbook", "incollection",
+           "inproceedings", "manual", "mastersthesis", "misc", "phdthesis",
+           "proceedings", "techreport", "unpublished"}
+
+
+def same_records(first, got, classic=False):
     """Equal after conversion; a key the writer had to generate (the source
     entry had none) is not a difference."""
+    kinds = [((r.get("custom") or {}).get("bibtex") or {}).get("entrytype", "")
+             for r in first or []]
     first, got = strip(first), strip(got)
     if len(first) != len(got):
         return False
-    for a, g in zip(first, got):
+    for a, g, kind in zip(first, got, kinds):
+        if classic and kind.lower() not in CLASSIC:
+            for k in ("type", "genre"):
+                a.pop(k, None)
+                g.pop(k, None)
         if "id" not in a:
             g.pop("id", None)
         if a != g:
@@ -149,7 +163,7 @@ for b in bibs[::stride]:
         via = run(["-f", "csljson", "-t", fl, "-"], p1.stdout)
         back2 = run(["-f", fl, "-t", "csljson", "-"], via.stdout)
         for name, got in (("%s->%s" % (fl, fl), back), ("%s->csljson->%s" % (fl, fl), back2)):
-            if same_records(first, items(got.stdout)):
+            if same_records(first, items(got.stdout), fl == "bibtex"):
                 same += 1
             else:
                 diff += 1

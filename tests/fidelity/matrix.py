@@ -1,0 +1,666 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""The fidelity matrix: every reader x every writer over the shared corpus
+and samples/, each output checked by the program that consumes it.
+
+Formats come from `bibconv --list-formats` (a new module joins by being
+built); each corpus file goes to the reader(s) `bibconv --detect` scores
+highest (a near tie, as .bib between bibtex and biblatex, gives both).
+JSON Lines inputs, which the corpus lacks, are made from the CSL-JSON ones.
+For a source S read by R, the reference is R -> csljson; then for every
+writer W, out = R -> W and:
+
+  write    the writer exits 0 or 1 (1 only where the reference did too)
+  reread   `bibconv --strict -f W -t csljson out` exits 0, no diagnostic,
+           as many items as the reference
+  ids      CSL-JSON, JSON Lines and YAML output: every item has an id
+  schema   CSL-JSON / JSON Lines output validates against csl-data.json
+  consumer pandoc --citeproc (CSL-JSON, YAML: exit 0, no warning, one
+           entry per id); bibtex with plain.bst and alpha.bst (classic
+           BibTeX: no error, no "isn't style-file defined"); biber --tool
+           --validate-datamodel (BibLaTeX: exit 0, no ERROR, no WARN but
+           "Missing mandatory field", which says the source lacks it)
+  survive  the fields survive.tsv lists for the pair are equal in the
+           reread and the reference, item by item
+  stable   W is R's own writer: R -> W -> csljson equals R -> csljson
+           (files whose reference repeats an id are left out: the writer
+           renames the repeat)
+
+Environment: BIBCONV_SHARED (the corpus; without it only samples/ run),
+BIBCONV_FIDELITY_STRIDE=N every Nth source file per reader (default 1),
+BIBCONV_FIDELITY_JOBS (default: CPUs). Options: --stride N, --full (stride
+1 and the figures table), --show (every failure, not the first 5 per cell).
+Exits 1 on any failure, 77 when bibconv is not built.
+"""
+import argparse
+import collections
+import concurrent.futures
+import glob
+import itertools
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import unicodedata
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SRC = os.path.abspath(os.environ.get("BIBCONV_SRCDIR") or os.path.join(HERE, "..", ".."))
+BUILD = os.environ.get("BIBCONV_BUILDDIR") or os.path.join(SRC, "build")
+EXE = os.path.join(BUILD, "core", "cli", "bibconv")
+SHARED = os.environ.get("BIBCONV_SHARED", "")
+CORPUS = os.path.abspath(os.path.join(SHARED, "corpus")) if SHARED else ""
+
+CHECKS = ["write", "reread", "ids", "schema", "consumer", "survive", "stable"]
+ID_WRITERS = ("csljson", "csljsonl", "yaml")
+
+
+def run(args, data=None, cwd=None, timeout=300):
+    try:
+        p = subprocess.run(args, input=data, capture_output=True, cwd=cwd, timeout=timeout)
+        return p.returncode, p.stdout, p.stderr.decode("utf-8", "replace")
+    except subprocess.TimeoutExpired:
+        return -1, b"", "timeout"
+
+
+# ---- formats and sources -----------------------------------------------------
+
+def list_formats():
+    """{name: (readable, writable)} from bibconv --list-formats."""
+    rc, out, _ = run([EXE, "--list-formats"])
+    fmts = {}
+    for line in out.decode().splitlines()[1:]:
+        parts = line.split()
+        if len(parts) >= 2 and re.fullmatch(r"[r-][w-]", parts[1]):
+            fmts[parts[0]] = (parts[1][0] == "r", parts[1][1] == "w")
+    return fmts
+
+
+def detect(paths):
+    """{path: [reader, ...]}: the best score, and any within 10 of it."""
+    found = {}
+    for i in range(0, len(paths), 200):
+        rc, out, _ = run([EXE, "--detect"] + paths[i:i + 200])
+        cur, scores = None, []
+        for line in out.decode("utf-8", "replace").splitlines() + [":end"]:
+            m = re.match(r"^\s+(\S+)\s+(\d+)", line)
+            if m and cur:
+                scores.append((int(m.group(2)), m.group(1)))
+                continue
+            if cur and scores:
+                best = max(s for s, _ in scores)
+                if best > 0:
+                    found[cur] = [f for s, f in sorted(scores, reverse=True) if s >= best - 10]
+            m = re.match(r"^(.*): looked at", line)
+            cur, scores = (m.group(1), []) if m else (None, [])
+    return found
+
+
+ALIAS = {}
+
+
+def rel_name(path):
+    """A source's name in reports: relative to the corpus or the tree."""
+    if path in ALIAS:
+        return ALIAS[path]
+    if CORPUS and path.startswith(os.path.abspath(CORPUS) + os.sep):
+        return os.path.relpath(path, CORPUS)
+    return os.path.relpath(path, SRC)
+
+
+def sources(readers, stride, tmp):
+    """[(reader, path)] in a fixed order, every stride-th per reader."""
+    paths = sorted(glob.glob(os.path.join(SRC, "samples", "*")))
+    if os.path.isdir(CORPUS):
+        paths += sorted(p for p in glob.glob(os.path.join(CORPUS, "**", "*"), recursive=True)
+                        if os.path.isfile(p) and "/schema/" not in p
+                        and not p.endswith(("index.tsv", "MANIFEST.md", "SOURCES.json")))
+    per = collections.defaultdict(list)
+    for path, fmts in detect(paths).items():
+        for f in fmts:
+            if f in readers:
+                per[f].append(path)
+    # JSON Lines inputs: the corpus has (almost) none, so every CSL-JSON
+    # source taken is also given as JSON Lines (named "jsonl:" + its name)
+    jobs = []
+    for r in sorted(per):
+        # samples/ always (a handful); the corpus every stride-th file
+        own = sorted(p for p in per[r] if not (CORPUS and p.startswith(CORPUS)))
+        jobs += [(r, p) for p in own + sorted(p for p in per[r] if CORPUS and p.startswith(CORPUS))[::stride]]
+    if "csljsonl" in readers:
+        for n, (r, p) in enumerate([j for j in jobs if j[0] == "csljson"]):
+            out = os.path.join(tmp, "jsonl-src", "%05d.jsonl" % n)
+            os.makedirs(os.path.dirname(out), exist_ok=True)
+            rc, data, _ = run([EXE, "-f", "csljson", "-t", "csljsonl", p])
+            if rc == 0 and data.strip():
+                with open(out, "wb") as f:
+                    f.write(data)
+                ALIAS[out] = "jsonl:" + rel_name(p)
+                jobs.append(("csljsonl", out))
+    return jobs
+
+
+# ---- what must survive ---------------------------------------------------------
+
+def load_survive():
+    """{(reader or '*', writer): (must: [field spec], lost: {field: why})}."""
+    table = {}
+    with open(os.path.join(HERE, "survive.tsv"), encoding="utf-8") as f:
+        for line in f:
+            if not line.strip() or line.startswith("#"):
+                continue
+            cols = line.rstrip("\n").split("\t")
+            pair, must = cols[0], cols[1]
+            lost = cols[2] if len(cols) > 2 else ""
+            r, _, w = pair.rpartition(">")
+            table[(r or "*", w)] = ([x.strip() for x in must.split(",") if x.strip()],
+                                    lost.strip())
+    return table
+
+
+def norm_text(v):
+    s = unicodedata.normalize("NFC", str(v)).replace("\u00a0", " ")
+    return " ".join(s.split())
+
+
+def norm_names(v):
+    """A name list as the multiset of its words, in order of names: where a
+    particle sits (given, dropping, family) is the format's business."""
+    if not isinstance(v, list):
+        return norm_text(v)
+    out = []
+    for n in v:
+        if isinstance(n, dict):
+            words = []
+            for k in ("given", "dropping-particle", "non-dropping-particle", "family",
+                      "suffix", "literal"):
+                if n.get(k):
+                    words += norm_text(n[k]).replace(",", " ").split()
+            out.append(sorted(words))
+        else:
+            out.append(norm_text(n))
+    return out
+
+
+def norm_date(v, parts):
+    """The first `parts` date parts of each bound (y, ym, ymd); a literal
+    or raw date as text."""
+    if not isinstance(v, dict):
+        return norm_text(v)
+    dp = v.get("date-parts")
+    if not dp:
+        return norm_text(v.get("literal") or v.get("raw") or "")
+    return [[int(x) if str(x).lstrip("-").isdigit() else str(x) for x in b[:parts]] for b in dp]
+
+
+def project(item, spec):
+    """The value of field spec ("title", "issued/ym", "author/names") in a
+    CSL-JSON item, normalised for comparison; None when absent."""
+    name, _, how = spec.partition("/")
+    if name not in item:
+        return None
+    v = item[name]
+    if how == "names":
+        return norm_names(v)
+    if how in ("y", "ym", "ymd"):
+        return norm_date(v, len(how))
+    if how == "y1":  # the start's year only: the format has no ranges
+        d = norm_date(v, 1)
+        return d[:1] if isinstance(d, list) else d
+    if how == "plain":  # rich-text markup the format cannot carry, left out
+        return norm_text(re.sub(r"<[^>]+>", "", str(v)))
+    if how == "range":  # a page range's dash is the format's own
+        return norm_text(re.sub(r"\s*(--|[-\u2013\u2014])\s*", "-", str(v)))
+    if isinstance(v, (dict, list)):
+        return json.dumps(v, sort_keys=True, ensure_ascii=False)
+    return norm_text(v)
+
+
+def survive(reader, writer, ref, got, table):
+    """None or the first lost field."""
+    key = (reader, writer) if (reader, writer) in table else ("*", writer)
+    if key not in table:
+        return "no row for %s>%s in survive.tsv" % (reader, writer)
+    must = table[key][0]
+    for i, (a, b) in enumerate(zip(ref, got)):
+        specs = must
+        if must == ["*"]:
+            specs = sorted(set(a) - {"id"})
+        for spec in specs:
+            va = project(a, spec)
+            if va is None:
+                continue
+            vb = project(b, spec)
+            if va != vb:
+                return "item %d (%s): %s %s -> %s" % (i, a.get("id"), spec,
+                                                      str(va)[:80], str(vb)[:80])
+    return None
+
+
+# ---- consumers -----------------------------------------------------------------
+
+class Schema:
+    def __init__(self):
+        self.v = None
+        try:
+            import jsonschema
+        except ImportError:
+            return
+        for p in (os.path.join(HERE, "csl-data.json"),
+                  os.path.join(CORPUS, "schema", "csl-data.json")):
+            if os.path.exists(p):
+                with open(p) as f:
+                    self.v = jsonschema.Draft7Validator(json.load(f))
+                return
+
+    def check(self, items):
+        if self.v is None:
+            return "n/a"
+        for e in self.v.iter_errors(items):
+            return "%s: %s" % ("/".join(str(x) for x in e.absolute_path), e.message[:120])
+        return None
+
+
+# The consumers run on batches: many outputs whose ids do not collide go
+# to one pandoc, bibtex or biber run (they cost about a second a start);
+# a batch with any complaint is run again file by file, so every failure
+# is the file's own.
+
+BATCH = 40
+
+
+def pandoc_run(path, nids, tmp):
+    doc = os.path.join(tmp, "nocite.md")
+    if not os.path.exists(doc):
+        with open(doc, "w") as f:
+            f.write("---\nnocite: '[@*]'\n...\n")
+    rc, out, err = run(["pandoc", "--citeproc", "--bibliography", path, "-t", "html", doc],
+                       timeout=600)
+    got = out.decode("utf-8", "replace").count('class="csl-entry"')
+    if rc != 0 or err.strip() or got != nids:
+        return "pandoc exit %d, %d entries of %d: %s" % (rc, got, nids, err.strip()[:200])
+    return None
+
+
+def bibtex_run(paths, tmp):
+    """plain and alpha over the .bib files: no error, no entry type unknown
+    to the style."""
+    d = tempfile.mkdtemp(dir=tmp)
+    names = []
+    for n, p in enumerate(paths):
+        shutil.copy(p, os.path.join(d, "r%d.bib" % n))
+        names.append("r%d" % n)
+    for style in ("plain", "alpha"):
+        with open(os.path.join(d, "x.aux"), "w") as f:
+            f.write("\\relax\n\\citation{*}\n\\bibdata{%s}\n\\bibstyle{%s}\n"
+                    % (",".join(names), style))
+        rc, out, err = run(["bibtex", "-terse", "x"], cwd=d, timeout=300)
+        log = out.decode("latin-1") + err
+        bad = [l for l in log.splitlines()
+               if "isn't style-file defined" in l or "---line" in l or "error message" in l
+               or l.startswith(("I was expecting", "You're missing", "I'm skipping",
+                                "Illegal", "Too many commas", "Sorry", "Repeated entry"))]
+        if rc > 1 or bad:
+            shutil.rmtree(d, ignore_errors=True)
+            return "%s.bst: exit %d: %s" % (style, rc, "; ".join(bad[:3])[:200])
+    shutil.rmtree(d, ignore_errors=True)
+    return None
+
+
+def biber_run(paths, tmp):
+    d = tempfile.mkdtemp(dir=tmp)
+    with open(os.path.join(d, "refs.bib"), "wb") as f:
+        for p in paths:
+            with open(p, "rb") as g:
+                f.write(g.read() + b"\n")
+    rc, out, err = run(["biber", "--tool", "--validate-datamodel", "--quiet", "refs.bib"],
+                       cwd=d, timeout=1200)
+    shutil.rmtree(d, ignore_errors=True)
+    bad = [l for l in (out.decode("utf-8", "replace") + err).splitlines()
+           if l.startswith("ERROR") or (l.startswith("WARN") and
+                                        "Missing mandatory field" not in l)]
+    if rc != 0 or bad:
+        return "biber exit %d: %s" % (rc, "; ".join(bad[:3])[:300])
+    return None
+
+
+def merged_csljson(outs, dest):
+    items = []
+    for o in outs:
+        with open(o.path, encoding="utf-8") as f:
+            items += json.load(f)
+    with open(dest, "w", encoding="utf-8") as f:
+        json.dump(items, f, ensure_ascii=False)
+
+
+def merged_yaml(outs, dest):
+    """The item lists of the files under one references: key (the writer
+    puts each item at column 0 between 'references:' and '...')."""
+    with open(dest, "w", encoding="utf-8") as f:
+        f.write("---\nreferences:\n")
+        for o in outs:
+            with open(o.path, encoding="utf-8") as g:
+                lines = g.read().split("\n")
+            body = lines[2:]
+            while body and body[-1] in ("", "..."):
+                body.pop()
+            f.write("\n".join(body) + "\n")
+        f.write("...\n")
+
+
+def batches(outs):
+    """Groups of at most BATCH outputs whose ids are disjoint; an output
+    with @string goes alone (macros are per file for biber)."""
+    groups = []
+    for o in outs:
+        for g in groups:
+            if len(g[0]) < BATCH and not (g[1] & o.ids) and not o.alone:
+                g[0].append(o)
+                g[1].update(o.ids)
+                break
+        else:
+            groups.append(([o], set(o.ids)))
+    return [g[0] for g in groups]
+
+
+def run_consumer(kind, outs, tmp):
+    """{out: failure or None} for one batch."""
+    if kind == "bibtex":
+        one = lambda os_: bibtex_run([o.path for o in os_], tmp)
+    elif kind == "biber":
+        one = lambda os_: biber_run([o.path for o in os_], tmp)
+    else:
+        def one(os_):
+            dest = os.path.join(tempfile.mkdtemp(dir=tmp), "refs." + kind)
+            (merged_csljson if kind == "json" else merged_yaml)(os_, dest)
+            return pandoc_run(dest, sum(len(o.ids) for o in os_), tmp)
+    if len(outs) > 1 and one(outs) is None:
+        return dict.fromkeys(outs)
+    return {o: one([o]) for o in outs}
+
+
+class Out:
+    """An output handed to a consumer: its file, ids and place in the matrix."""
+    def __init__(self, path, ids, key, alone=False):
+        self.path, self.ids, self.key, self.alone = path, set(ids), key, alone
+
+
+# ---- one source ------------------------------------------------------------------
+
+def parse_items(fmt, data):
+    """The CSL items of csljson/csljsonl/yaml output, or None."""
+    try:
+        text = data.decode("utf-8")
+        if fmt == "csljson":
+            return json.loads(text)
+        if fmt == "csljsonl":
+            return [json.loads(l) for l in text.splitlines() if l.strip()]
+        import yaml
+        doc = yaml.load(text, Loader=yaml.BaseLoader)  # strings: as pandoc reads ids
+        return doc.get("references", []) if isinstance(doc, dict) else doc
+    except Exception:
+        return None
+
+
+def check_pair(ctx, reader, writer, src, ref, ref_rc, tmp):
+    """{check: None (pass), "n/a", or the failure text} for one pair."""
+    res = dict.fromkeys(CHECKS, "n/a")
+    out = os.path.join(tmp, "out." + writer)
+    rc, data, err = run([EXE, "--no-progress", "-f", reader, "-t", writer, src])
+    if rc < 0 or rc > 1 or (rc == 1 and ref_rc == 0):
+        res["write"] = "exit %d: %s" % (rc, err.strip()[:200])
+        return res
+    res["write"] = None
+    with open(out, "wb") as f:
+        f.write(data)
+    if ctx.formats[writer][0]:
+        rc, back, err = run([EXE, "--no-progress", "--strict", "-f", writer, "-t", "csljson", out])
+        got = None
+        try:
+            got = json.loads(back.decode("utf-8")) if rc == 0 else None
+        except ValueError:
+            pass
+        if rc != 0 or err.strip() or got is None:
+            res["reread"] = "exit %d: %s" % (rc, err.strip()[:200])
+        elif len(got) != len(ref):
+            res["reread"] = "%d items read back, %d in the reference" % (len(got), len(ref))
+        else:
+            res["reread"] = None
+            res["survive"] = survive(reader, writer, ref, got, ctx.survive)
+            if writer == ctx.own.get(reader):
+                ids = [str(x.get("id")) for x in ref]
+                if len(set(ids)) == len(ids):
+                    a, b = ref, got
+                    if writer == "bibtex":
+                        a, b = classic_only(ref), classic_only(got, ref)
+                    res["stable"] = None if a == b else first_diff(a, b)
+    items = parse_items(writer, data) if writer in ID_WRITERS else None
+    if writer in ID_WRITERS:
+        if items is None:
+            res["ids"] = "output not parsed"
+        else:
+            bad = [i for i, x in enumerate(items) if not str(x.get("id") or "")]
+            res["ids"] = "item %d of %d has no id" % (bad[0], len(items)) if bad else None
+    if writer in ("csljson", "csljsonl") and items is not None:
+        # an input the schema refuses (unknown keys, which the reader keeps
+        # for the round trip) is not the writer's to repair
+        if ctx.valid_input.get(src, True):
+            res["schema"] = ctx.schema.check(items)
+    kind = {"csljson": "json", "yaml": "yaml", "bibtex": "bibtex", "biblatex": "biber"}.get(writer)
+    tool = {"json": ctx.pandoc, "yaml": ctx.pandoc, "bibtex": ctx.bibtex, "biber": ctx.biber}
+    if kind and tool[kind] and ref:
+        # kept for the batched consumer run (check name "consumer")
+        keep = os.path.join(ctx.keep, "%06d.%s" % (next(ctx.serial), writer))
+        shutil.copy(out, keep)
+        if items is not None:
+            ids = [str(x.get("id")) for x in items]
+        else:
+            ids = re.findall(r"^@[A-Za-z]+\{(.*),$", data.decode("utf-8", "replace"), re.M)
+        res["consumer"] = Out(keep, ids, None, alone=b"@string" in data.lower())
+    return res
+
+
+# classic BibTeX's entry types: the classic writer gives any other its
+# classic counterpart (plain.bst knows no other), so for those entries the
+# CSL type, a thesis's genre and the entry type kept in custom change on
+# bibtex -> bibtex (docs/fidelity.md, inherent losses)
+CLASSIC = {"article", "book", "booklet", "conference", "inbook", "incollection",
+           "inproceedings", "manual", "mastersthesis", "misc", "phdthesis",
+           "proceedings", "techreport", "unpublished"}
+
+
+def entrytype(item):
+    c = item.get("custom")
+    c = c.get("bibtex") if isinstance(c, dict) else None
+    return str(c.get("entrytype", "")).lower() if isinstance(c, dict) else ""
+
+
+def classic_only(items, ref=None):
+    """items with what classic BibTeX cannot carry left out, for the entries
+    whose source type (in ref, default items) is not classic."""
+    out = []
+    for i, x in enumerate(items):
+        src = (ref or items)[i] if i < len(ref or items) else x
+        if entrytype(src) and entrytype(src) not in CLASSIC:
+            x = json.loads(json.dumps(x))
+            x.pop("type", None)
+            x.pop("genre", None)
+            x.get("custom", {}).get("bibtex", {}).pop("entrytype", None)
+        out.append(x)
+    return out
+
+
+def first_diff(a, b):
+    for i, (x, y) in enumerate(zip(a, b)):
+        if x != y:
+            for k in sorted(set(x) | set(y)):
+                if x.get(k) != y.get(k):
+                    return "item %d (%s): %s %s -> %s" % (
+                        i, x.get("id"), k, json.dumps(x.get(k), ensure_ascii=False)[:90],
+                        json.dumps(y.get(k), ensure_ascii=False)[:90])
+    return "differs"
+
+
+def check_source(ctx, reader, src):
+    """(reader, src, {writer: {check: result}}) or None when R does not read src."""
+    with tempfile.TemporaryDirectory() as tmp:
+        rc, data, _ = run([EXE, "--no-progress", "-f", reader, "-t", "csljson", src])
+        try:
+            ref = json.loads(data.decode("utf-8")) if rc in (0, 1) else None
+        except ValueError:
+            ref = None
+        if not ref:
+            return reader, src, None
+        if reader in ("csljson", "csljsonl") and ctx.schema.v is not None:
+            try:
+                with open(src, encoding="utf-8-sig") as f:
+                    v = (json.load(f) if reader == "csljson" else
+                         [json.loads(l) for l in f if l.strip()])
+                ctx.valid_input[src] = ctx.schema.check(v if isinstance(v, list) else [v]) is None
+            except ValueError:
+                ctx.valid_input[src] = False
+        return reader, src, {w: check_pair(ctx, reader, w, src, ref, rc, tmp)
+                             for w in ctx.writers}
+
+
+class Ctx:
+    pass
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--stride", type=int, default=None)
+    ap.add_argument("--ci-stride", type=int, default=1,
+                    help="the stride unless BIBCONV_FIDELITY_STRIDE or --stride says")
+    ap.add_argument("--full", action="store_true")
+    ap.add_argument("--show", action="store_true")
+    ap.add_argument("--jobs", type=int,
+                    default=int(os.environ.get("BIBCONV_FIDELITY_JOBS", "0") or 0)
+                    or os.cpu_count() or 1)
+    ap.add_argument("--only", help="readers (comma list)")
+    a = ap.parse_args()
+    if not os.access(EXE, os.X_OK):
+        print("bibconv not built:", EXE)
+        return 77
+    stride = a.stride or int(os.environ.get("BIBCONV_FIDELITY_STRIDE", "0") or 0) or a.ci_stride
+    stride = 1 if a.full else max(1, stride)
+    ctx = Ctx()
+    ctx.formats = list_formats()
+    readers = [f for f, (r, _) in ctx.formats.items() if r]
+    if a.only:
+        readers = [r for r in readers if r in a.only.split(",")]
+    ctx.writers = [f for f, (_, w) in ctx.formats.items() if w]
+    # a reader's own writer: the writer of the same name
+    ctx.own = {r: r for r in readers if r in ctx.writers}
+    ctx.survive = load_survive()
+    ctx.schema = Schema()
+    ctx.valid_input = {}
+    ctx.seen = set()
+    ctx.pandoc = shutil.which("pandoc")
+    ctx.bibtex = shutil.which("bibtex") and subprocess.run(
+        ["kpsewhich", "plain.bst"], capture_output=True).stdout.strip()
+    ctx.biber = shutil.which("biber")
+    missing = [w for w in ctx.writers if ("*", w) not in ctx.survive]
+    if missing:
+        print("FAIL: survive.tsv has no row for writer(s) %s" % ", ".join(missing))
+        return 1
+    with tempfile.TemporaryDirectory() as tmp:
+        ctx.keep = os.path.join(tmp, "keep")
+        os.makedirs(ctx.keep)
+        ctx.serial = itertools.count()
+        pending = collections.defaultdict(list)
+        jobs = sources(readers, stride, tmp)
+        counts = collections.defaultdict(lambda: [0, 0])  # (r, w, check) -> [pass, fail]
+        fails = collections.defaultdict(list)
+        nsrc = collections.Counter()
+        with concurrent.futures.ThreadPoolExecutor(a.jobs) as ex:
+            for done, (reader, src, res) in enumerate(
+                    ex.map(lambda j: check_source(ctx, *j), jobs)):
+                if done % 100 == 99:
+                    print("... %d of %d sources" % (done + 1, len(jobs)), file=sys.stderr)
+                if res is None:
+                    continue
+                nsrc[reader] += 1
+                rel = rel_name(src)
+                ctx.seen.add(rel)
+                for w, checks in res.items():
+                    for c, v in checks.items():
+                        if isinstance(v, Out):
+                            v.key = (reader, w, c, rel)
+                            pending[w].append(v)
+                            continue
+                        if v == "n/a":
+                            continue
+                        counts[(reader, w, c)][0 if v is None else 1] += 1
+                        if v is not None:
+                            fails[(reader, w, c)].append("%s: %s" % (rel, v))
+        kinds = {"csljson": "json", "yaml": "yaml", "bibtex": "bibtex", "biblatex": "biber"}
+        work = [(kinds[w], b) for w in sorted(pending) for b in batches(pending[w])]
+        print("... consumers: %d batches" % len(work), file=sys.stderr)
+        with concurrent.futures.ThreadPoolExecutor(a.jobs) as ex:
+            for got in ex.map(lambda kb: run_consumer(kb[0], kb[1], ctx.keep), work):
+                for o, v in got.items():
+                    reader, w, c, rel = o.key
+                    counts[(reader, w, c)][0 if v is None else 1] += 1
+                    if v is not None:
+                        fails[(reader, w, c)].append("%s: %s" % (rel, v))
+    print("fidelity matrix: stride %d, sources %s; tools: pandoc %s, bibtex %s, biber %s, "
+          "schema %s" % (stride, ", ".join("%s %d" % kv for kv in sorted(nsrc.items())),
+                         "yes" if ctx.pandoc else "no", "yes" if ctx.bibtex else "no",
+                         "yes" if ctx.biber else "no", "yes" if ctx.schema.v else "no"))
+    print_table(counts, readers, ctx.writers)
+    expected = load_expected()
+    nfail = nknown = 0
+    for key in sorted(fails):
+        new = [l for l in fails[key] if (key[0], key[1], key[2], l.split(": ")[0]) not in expected]
+        nknown += len(fails[key]) - len(new)
+        if not new:
+            continue
+        nfail += len(new)
+        print("FAIL %s -> %s, %s: %d" % (key[0], key[1], key[2], len(new)))
+        for line in new[: None if a.show else 5]:
+            print("    " + line)
+    failed_now = {(k[0], k[1], k[2], l.split(": ")[0]) for k, v in fails.items() for l in v}
+    checked = {k for k in counts}
+    for e in sorted(expected):
+        if e not in failed_now and e[:3] in checked and e[3] in ctx.seen:
+            print("PASSES NOW %s: remove it from expected-failures.tsv" % " ".join(e))
+            nfail += 1
+    print("%d failures listed in expected-failures.tsv" % nknown)
+    if not nsrc:
+        print("no source read")
+        return 1
+    return 1 if nfail else 0
+
+
+def load_expected():
+    """{(reader, writer, check, source)}: known failures, with the reason
+    (a reader to fix, an inherent loss) in the file; the list only shrinks."""
+    out = set()
+    with open(os.path.join(HERE, "expected-failures.tsv"), encoding="utf-8") as f:
+        for line in f:
+            if line.strip() and not line.startswith("#"):
+                c = line.rstrip("\n").split("\t")
+                out.add(tuple(c[:4]))
+    return out
+
+
+def print_table(counts, readers, writers):
+    """Markdown: one row per pair, a column per check, passed/checked."""
+    print("| reader | writer | " + " | ".join(CHECKS) + " |")
+    print("|---|---|" + "---|" * len(CHECKS))
+    for r in readers:
+        for w in writers:
+            cells = []
+            for c in CHECKS:
+                ok, bad = counts.get((r, w, c), [0, 0])
+                cells.append("-" if ok + bad == 0 else
+                             "%d/%d" % (ok, ok + bad) + (" **%d failed**" % bad if bad else ""))
+            if any(x != "-" for x in cells):
+                print("| %s | %s | %s |" % (r, w, " | ".join(cells)))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -80,6 +80,8 @@ static const en_type en_types[] = {
     {51, "Ancient Text", BIB_TYPE_CLASSIC, XC_WHOLE, false},
     {61, "Music", BIB_TYPE_SONG, XC_WHOLE, true},
     {8, "Catalog", BIB_TYPE_DOCUMENT, XC_WHOLE, false},
+    /* names other programs write (JabRef), read by name only */
+    {-1, "Conference", BIB_TYPE_PAPER_CONFERENCE, XC_PART, false},
     {13, "Generic", BIB_TYPE_DOCUMENT, XC_WHOLE, true},
 };
 enum { EN_NTYPES = sizeof en_types / sizeof en_types[0], EN_GENERIC = EN_NTYPES - 1 };
@@ -239,8 +241,23 @@ static int add_name(xml_rec *r, bib_var var, const char *s, size_t len)
     return rc;
 }
 
+/* A book's <pages> is its number of pages, unless it is a range. */
+static bool is_count(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if ((s[i] < '0' || s[i] > '9') && s[i] != ' ')
+            return false;
+    return len > 0;
+}
+
 static int en_map(xml_rec *r, const xml_row *row, xmlNodePtr n)
 {
+    if (row->var == BIB_VAR_NUMBER_OF_PAGES) {
+        size_t len;
+        const char *s = xml_text(r, n, &len);
+        if (len && !is_count(s, len) && !bib_record_has(r->rec, BIB_VAR_PAGE))
+            return bib_record_set_text(r->rec, BIB_VAR_PAGE, s, len);
+    }
     int rc = xml_map_plain(r, row, n);
     if (rc <= 0)
         return rc;

@@ -201,6 +201,7 @@ static const xml_row mods_rows[] = {
     {HOST "part/detail@type=number/number", BIB_VAR_ISSUE, XK_TEXT, ALL, RD, H},
     {HOST "part/extent@unit=page", BIB_VAR_PAGE, XK_PAGES, ALL, RD, H},
     {HOST "part/extent@unit=pages", BIB_VAR_PAGE, XK_PAGES, ALL, RD, H},
+    {HOST "part/extent@unit=", BIB_VAR_PAGE, XK_PAGES, ALL, RD, H},
     {HOST "part/date", BIB_VAR_ISSUED, XK_DATE, ALL, RD, H},
     {"relatedItem@type=series/titleInfo@type=", BIB_VAR_COLLECTION_TITLE, XK_TITLE, ALL, BOTH, 0},
     {"relatedItem@type=series/name", BIB_VAR_NONE, XK_MNAME, ALL, BOTH, XN_SERIES},
@@ -220,6 +221,7 @@ static const xml_row mods_rows[] = {
     {"part/detail@type=chapter/number", BIB_VAR_CHAPTER_NUMBER, XK_TEXT, ALL, BOTH, 0},
     {"part/extent@unit=page", BIB_VAR_PAGE, XK_PAGES, ALL, BOTH, 0},
     {"part/extent@unit=pages", BIB_VAR_PAGE, XK_PAGES, ALL, RD, 0},
+    {"part/extent@unit=", BIB_VAR_PAGE, XK_PAGES, ALL, RD, 0},
     {"part/date", BIB_VAR_ISSUED, XK_DATE, ALL, RD, 0},
     {"accessCondition", BIB_VAR_LICENSE, XK_TEXT, ALL, BOTH, 0},
     {"recordInfo", BIB_VAR_NONE, XK_SKIP, ALL, RD, 0},
@@ -428,6 +430,8 @@ static int map_genre(xml_rec *r, const xml_row *row, xmlNodePtr n)
     if (!len)
         return 0;
     const char *auth = xml_attr(n, "authority");
+    if (auth && strcmp(auth, "rdacontent") == 0)
+        return 0; /* a content type ("text"), not a genre */
     if (auth && strcmp(auth, "csl") == 0 && row->ctx == XN_TOP) {
         bib_type t = bib_type_from_name(s, len);
         if (t != BIB_TYPE_UNKNOWN) {

@@ -54,6 +54,8 @@ struct xml_stream {
     bool root_seen;
     bool io_error;
     unsigned reports;  /* libxml2 errors reported */
+    char last[160];    /* the last one, to drop libxml2's repeats */
+    int last_line, last_col;
     bool entity_warned;
 };
 
@@ -108,12 +110,26 @@ static void on_error(void *ctx, xmlErrorPtr e)
     size_t l = strlen(msg);
     while (l && (msg[l - 1] == '\n' || msg[l - 1] == ' '))
         msg[--l] = '\0';
+    for (char *p = msg; *p; p++)
+        if (*p == '\n')
+            *p = ' '; /* one diagnostic, one line */
+    if (e->line == s->last_line && e->int2 == s->last_col &&
+        strncmp(msg, s->last, sizeof s->last - 1) == 0)
+        return;
+    snprintf(s->last, sizeof s->last, "%s", msg);
+    s->last_line = e->line;
+    s->last_col = e->int2;
     bib_severity sev = e->level == XML_ERR_WARNING ? BIB_SEV_WARNING : BIB_SEV_ERROR;
     bib_input_report(s->in, sev, e->line > 0 ? (size_t)e->line : 0,
                      e->int2 > 0 ? (size_t)e->int2 : 0, "invalid XML: %s", msg);
 }
 
 /* ---- text --------------------------------------------------------------- */
+
+static bool is_blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
 
 static void gather(xml_rec *r, xmlNodePtr n, int depth, size_t max)
 {
@@ -146,15 +162,42 @@ static void gather(xml_rec *r, xmlNodePtr n, int depth, size_t max)
     }
 }
 
-static bool is_blank(char c)
+/* Pretty-printing: a run of blanks that holds a line end followed by
+ * indentation is layout, not text, and becomes one space; a line end not
+ * followed by indentation is kept (EndNote's abstracts). In place. */
+static void unindent(bib_buf *b)
 {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+    size_t o = 0;
+    for (size_t i = 0; i < b->len;) {
+        if (!is_blank(b->data[i])) {
+            b->data[o++] = b->data[i++];
+            continue;
+        }
+        size_t j = i;
+        bool nl = false, indent = false;
+        for (; j < b->len && is_blank(b->data[j]); j++) {
+            if (b->data[j] == '\n')
+                nl = true, indent = false;
+            else if (nl && (b->data[j] == ' ' || b->data[j] == '\t'))
+                indent = true;
+        }
+        if (nl && indent) {
+            b->data[o++] = ' ';
+        } else {
+            memmove(b->data + o, b->data + i, j - i);
+            o += j - i;
+        }
+        i = j;
+    }
+    bib_buf_truncate(b, o);
 }
 
 const char *xml_text(xml_rec *r, xmlNodePtr n, size_t *len)
 {
     bib_buf_reset(&r->text);
     gather(r, n, 0, bib_input_max_value(r->in));
+    if (memchr(r->text.data, '\n', r->text.len))
+        unindent(&r->text);
     const char *s = r->text.data;
     size_t l = r->text.len;
     while (l && is_blank(*s)) {

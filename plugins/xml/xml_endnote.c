@@ -151,8 +151,9 @@ static const xml_row en_rows[] = {
     {"titles/tertiary-title", BIB_VAR_COLLECTION_TITLE, XK_TEXT, S | P, BOTH, 0},
     {"titles/alt-title", BIB_VAR_CONTAINER_TITLE_SHORT, XK_TEXT, S, RD, 0},
     {"titles/short-title", BIB_VAR_TITLE_SHORT, XK_TEXT, ALL, BOTH, 0},
-    {"periodical/full-title", BIB_VAR_CONTAINER_TITLE, XK_TEXT, S, BOTH, 0},
-    {"periodical/full-title", BIB_VAR_CONTAINER_TITLE, XK_TEXT, P | W | E, RD, 0},
+    /* where secondary-title is the series, the container goes here */
+    {"periodical/full-title", BIB_VAR_CONTAINER_TITLE, XK_TEXT, S | W | E, BOTH, 0},
+    {"periodical/full-title", BIB_VAR_CONTAINER_TITLE, XK_TEXT, P, RD, 0},
     {"periodical/abbr-1", BIB_VAR_CONTAINER_TITLE_SHORT, XK_TEXT, ALL, BOTH, 0},
     {"alt-periodical/full-title", BIB_VAR_CONTAINER_TITLE_SHORT, XK_TEXT, ALL, RD, 0},
     {"pages", BIB_VAR_PAGE, XK_TEXT, S | P, BOTH, 0},
@@ -174,6 +175,7 @@ static const xml_row en_rows[] = {
     {"call-num", BIB_VAR_CALL_NUMBER, XK_TEXT, ALL, BOTH, 0},
     {"electronic-resource-num", BIB_VAR_DOI, XK_DOI, ALL, BOTH, 0},
     {"abstract", BIB_VAR_ABSTRACT, XK_TEXT, ALL, BOTH, 0},
+    {"label", BIB_VAR_NONE, XK_ID, ALL, BOTH, 0}, /* the citation key, as JabRef reads it */
     {"notes", BIB_VAR_NOTE, XK_TEXT, ALL, BOTH, 0},
     {"work-type", BIB_VAR_GENRE, XK_TEXT, ALL, BOTH, 0},
     {"remote-database-name", BIB_VAR_SOURCE, XK_TEXT, ALL, BOTH, 0},
@@ -407,6 +409,10 @@ static void format_name(bib_buf *b, const bib_name *nm)
     }
     if (nm->non_dropping_particle)
         bib_buf_printf(b, "%s ", nm->non_dropping_particle);
+    if (!nm->family && !nm->non_dropping_particle) {
+        bib_buf_puts(b, nm->given ? nm->given : "");
+        return; /* a given name alone (Banksy) */
+    }
     if (nm->family)
         bib_buf_puts(b, nm->family);
     if (nm->given || nm->dropping_particle) {
@@ -425,11 +431,12 @@ static void write_date_parts(en_writer *w, const xml_row *row, const xml_cpath *
 {
     bib_buf_reset(&w->b);
     if (row->kind == XK_YEAR) {
-        if (d->nparts < 1 || !d->parts[0].has_year)
-            return;
+        if (d->nparts < 1 || !d->parts[0].has_year || d->parts[0].year < 1000)
+            return; /* a year BC or before 1000 is in the pub-date, as EDTF */
         bib_buf_printf(&w->b, "%d", d->parts[0].year);
     } else {
         bool more = d->nparts > 1 || d->circa || d->literal ||
+                    (d->nparts == 1 && (d->parts[0].year < 1000 || d->parts[0].year > 9999)) ||
                     (d->nparts == 1 && (d->parts[0].month || d->parts[0].season)) ||
                     (d->nparts == 1 && !d->parts[0].has_year);
         if (!more || bib_date_format_edtf(&w->b, d) < 0)
@@ -445,6 +452,14 @@ static void write_row(en_writer *w, const bib_record *rec, const en_type *t, siz
     const xml_cpath *p = &en_paths[i];
     const xml_step *leaf = &p->step[p->n - 1];
     const bib_field *f = row->var ? bib_record_get(rec, row->var) : NULL;
+    if (row->kind == XK_ID) {
+        const char *id = bib_record_id(rec);
+        if (id) {
+            xml_out_open_path(w->o, p, p->n - 1);
+            xml_out_leaf(w->o, leaf, id, strlen(id));
+        }
+        return;
+    }
     if (row->kind == XK_TYPE) {
         char num[16];
         snprintf(num, sizeof num, "%d", t->number);

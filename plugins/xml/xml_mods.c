@@ -175,6 +175,7 @@ static const xml_row mods_rows[] = {
     {"originInfo/publisher", BIB_VAR_PUBLISHER, XK_TEXT, S | W, BOTH, 0},
     {"originInfo/place/placeTerm", BIB_VAR_PUBLISHER_PLACE, XK_TEXT, S | W, BOTH, 0},
     {"originInfo/edition", BIB_VAR_EDITION, XK_TEXT, S | W, BOTH, 0},
+    {"originInfo/dateCreated", BIB_VAR_ISSUED, XK_DATE, ALL, RD, 0},
     {"originInfo/dateCaptured", BIB_VAR_ACCESSED, XK_DATE, ALL, BOTH, 0},
     {"typeOfResource", BIB_VAR_NONE, XK_SKIP, ALL, RD, 0},
     {"genre", BIB_VAR_NONE, XK_TYPE, ALL, BOTH, XN_TOP},
@@ -185,6 +186,7 @@ static const xml_row mods_rows[] = {
     {"subject/topic", BIB_VAR_KEYWORD, XK_LIST, ALL, BOTH, 0},
     {HOST "titleInfo@type=", BIB_VAR_CONTAINER_TITLE, XK_TITLE, ALL, BOTH, H},
     {HOST "titleInfo@type=abbreviated", BIB_VAR_CONTAINER_TITLE_SHORT, XK_TITLE, ALL, BOTH, H},
+    {HOST "titleInfo", BIB_VAR_CONTAINER_TITLE, XK_TITLE, ALL, RD, H}, /* uniform, ... */
     {HOST "name", BIB_VAR_NONE, XK_MNAME, ALL, BOTH, H},
     {HOST "originInfo/issuance", BIB_VAR_NONE, XK_ISSUANCE, S | P, BOTH, H},
     {HOST "originInfo/dateIssued", BIB_VAR_ISSUED, XK_DATE, ALL, RD, H},

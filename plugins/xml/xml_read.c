@@ -624,8 +624,9 @@ int xml_stream_next(bib_reader *rd, bib_record **out)
             s->root_seen = true;
             if (!root_ok(s, name)) {
                 s->done = true;
-                bib_input_report(s->in, BIB_SEV_ERROR,
-                                 (size_t)xmlTextReaderGetParserLineNumber(s->xr), 0,
+                xmlNodePtr cur = xmlTextReaderCurrentNode(s->xr);
+                long line = cur ? xmlGetLineNo(cur) : -1;
+                bib_input_report(s->in, BIB_SEV_ERROR, line > 0 ? (size_t)line : 0, 0,
                                  "the root element <%s> is not one of %s", name,
                                  s->d->record_name[0] == 'r' ? "EndNote XML's <xml>"
                                                              : "MODS's <modsCollection>, <mods>");

@@ -73,7 +73,7 @@ for path in inputs:
         failed += 1
         print(f"FAIL {path}: bibconv -t mods exit {rc}: {err[:200]}")
         continue
-    rc, bib, err = run(["xml2bib", "-nb"], mods)
+    rc, bib, err = run(["xml2bib", "-nb", "-nl"], mods)
     bib = bib.decode("utf-8", "replace").lstrip("\ufeff")
     nrec = len(re.findall(r"^@", bib, re.M))
     want = [fold(re.sub(r"<[^>]+>", "", x.get("title", ""))) for x in ref]

@@ -104,6 +104,18 @@ int xml_probe_mods(const unsigned char *h, size_t len, const char *fn)
     return BIB_PROBE_NONE;
 }
 
+#if defined(__GNUC__) || defined(__clang__)
+#include <libxml/parser.h>
+/* libxml2 keeps global tables (encodings, the dictionary mutex) that it
+ * frees only in xmlCleanupParser; this module is libxml2's user in the
+ * process and is unloaded at exit, so it releases them then (valgrind
+ * clean). */
+__attribute__((destructor)) static void xml_module_fini(void)
+{
+    xmlCleanupParser();
+}
+#endif
+
 static const bib_format_desc fmt_endnote = {
     .name = "endnotexml",
     .description = "EndNote XML export (<xml><records><record>)",

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libxml/parser.h>
+
 #include "xmlfmt.h"
 
 struct xml_out {
@@ -44,6 +46,7 @@ xml_out *xml_out_new(bib_output *out)
         return NULL;
     o->out = out;
     bib_buf_init(&o->clean);
+    xmlInitParser(); /* so that the module's xmlCleanupParser frees its tables */
     xmlOutputBufferPtr ob = xmlOutputBufferCreateIO(ob_write, ob_close, o, NULL);
     if (!ob) {
         free(o);

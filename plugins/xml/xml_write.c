@@ -1,0 +1,205 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * xml_write.c - the writer machinery both formats of the xml module share:
+ * libxml2's xmlTextWriter over a bib_output (through an output buffer
+ * whose write callback is bib_output_write), the path opener that lets
+ * consecutive crosswalk rows share their leading elements, and the text
+ * cleaning XML needs.
+ *
+ * Memory: each format's writer flushes after every record, so the
+ * xmlTextWriter holds at most one record.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+
+#include "xmlfmt.h"
+
+struct xml_out {
+    bib_output *out;
+    xmlTextWriterPtr w;
+    xml_step open[XML_MAX_STEPS];
+    int nopen;
+    size_t dropped;
+    bib_buf clean;
+};
+
+static int ob_write(void *ctx, const char *buf, int len)
+{
+    xml_out *o = ctx;
+    if (len <= 0)
+        return 0;
+    return bib_output_write(o->out, buf, (size_t)len) ? -1 : len;
+}
+
+static int ob_close(void *ctx)
+{
+    (void)ctx;
+    return 0;
+}
+
+xml_out *xml_out_new(bib_output *out)
+{
+    xml_out *o = calloc(1, sizeof *o);
+    if (!o)
+        return NULL;
+    o->out = out;
+    bib_buf_init(&o->clean);
+    xmlInitParser(); /* so that the module's xmlCleanupParser frees its tables */
+    xmlOutputBufferPtr ob = xmlOutputBufferCreateIO(ob_write, ob_close, o, NULL);
+    if (!ob) {
+        free(o);
+        return NULL;
+    }
+    o->w = xmlNewTextWriter(ob); /* owns ob from here on */
+    if (!o->w) {
+        xmlOutputBufferClose(ob);
+        free(o);
+        return NULL;
+    }
+    xmlTextWriterSetIndent(o->w, 1);
+    xmlTextWriterSetIndentString(o->w, BAD_CAST "  ");
+    return o;
+}
+
+int xml_out_finish(xml_out *o, bool ok)
+{
+    if (!o)
+        return 0;
+    int rc = 0;
+    if (ok && xmlTextWriterEndDocument(o->w) < 0)
+        rc = BIB_EIO;
+    xmlFreeTextWriter(o->w);
+    bib_buf_clear(&o->clean);
+    free(o);
+    return rc;
+}
+
+xmlTextWriterPtr xml_out_writer(xml_out *o)
+{
+    return o->w;
+}
+
+void xml_out_flush(xml_out *o)
+{
+    xmlTextWriterFlush(o->w);
+}
+
+size_t xml_out_dropped(const xml_out *o)
+{
+    return o->dropped;
+}
+
+static bool same_step(const xml_step *a, const xml_step *b)
+{
+    return strcmp(a->name, b->name) == 0 && strcmp(a->attr, b->attr) == 0 &&
+           strcmp(a->value, b->value) == 0;
+}
+
+void xml_out_start(xml_out *o, const char *name)
+{
+    xmlTextWriterStartElement(o->w, BAD_CAST name);
+}
+
+void xml_out_attr(xml_out *o, const char *name, const char *value)
+{
+    xmlTextWriterWriteAttribute(o->w, BAD_CAST name, BAD_CAST value);
+}
+
+void xml_out_end(xml_out *o)
+{
+    xmlTextWriterEndElement(o->w);
+}
+
+static void start_step(xml_out *o, const xml_step *st)
+{
+    xml_out_start(o, st->name);
+    if (st->attr[0] && st->value[0])
+        xml_out_attr(o, st->attr, st->value);
+}
+
+void xml_out_open_path(xml_out *o, const xml_cpath *p, int keep)
+{
+    int k = 0;
+    while (k < o->nopen && k < keep && same_step(&o->open[k], &p->step[k]))
+        k++;
+    while (o->nopen > k) {
+        xml_out_end(o);
+        o->nopen--;
+    }
+    for (; k < keep; k++) {
+        start_step(o, &p->step[k]);
+        o->open[o->nopen++] = p->step[k];
+    }
+}
+
+void xml_out_close_all(xml_out *o)
+{
+    while (o->nopen > 0) {
+        xml_out_end(o);
+        o->nopen--;
+    }
+}
+
+/* Text XML 1.0 can carry: C0 controls other than tab, LF and CR are not
+ * allowed even as character references, so they are dropped (counted). */
+void xml_out_text(xml_out *o, const char *text, size_t len)
+{
+    bib_buf_reset(&o->clean);
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)text[i];
+        if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
+            o->dropped++;
+            continue;
+        }
+        bib_buf_putc(&o->clean, (char)c);
+    }
+    xmlTextWriterWriteString(o->w, BAD_CAST o->clean.data);
+}
+
+void xml_out_leaf(xml_out *o, const xml_step *st, const char *text, size_t len)
+{
+    start_step(o, st);
+    xml_out_text(o, text, len);
+    xml_out_end(o);
+}
+
+const char *xml_var_plain(const bib_record *rec, bib_var var, size_t i, bib_buf *b)
+{
+    const bib_field *f = bib_record_get(rec, var);
+    if (!f || i >= bib_field_value_count(f))
+        return NULL;
+    const char *v = bib_field_value_at(f, i);
+    bib_buf_reset(b);
+    if (bib_field_kind(f) == BIB_KIND_RICH)
+        bib_rich_strip(b, v, strlen(v));
+    else
+        bib_buf_puts(b, v);
+    return b->len ? b->data : NULL;
+}
+
+unsigned xml_type_class(bib_type t)
+{
+    switch (t) {
+    case BIB_TYPE_ARTICLE:
+    case BIB_TYPE_ARTICLE_JOURNAL:
+    case BIB_TYPE_ARTICLE_MAGAZINE:
+    case BIB_TYPE_ARTICLE_NEWSPAPER:
+    case BIB_TYPE_REVIEW:
+    case BIB_TYPE_REVIEW_BOOK:
+        return XC_SERIAL;
+    case BIB_TYPE_CHAPTER:
+    case BIB_TYPE_PAPER_CONFERENCE:
+    case BIB_TYPE_ENTRY:
+    case BIB_TYPE_ENTRY_DICTIONARY:
+    case BIB_TYPE_ENTRY_ENCYCLOPEDIA:
+    case BIB_TYPE_WEBPAGE:
+    case BIB_TYPE_POST:
+    case BIB_TYPE_POST_WEBLOG:
+    case BIB_TYPE_SPEECH:
+        return XC_PART;
+    default:
+        return XC_WHOLE;
+    }
+}

@@ -1,0 +1,223 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * xmlfmt.h - what the files of the xml module share: the crosswalk row
+ * type both formats' tables use (xml_endnote.c, xml_mods.c), the record
+ * walker and the text/security helpers of the reader (xml_read.c), the
+ * element writer (xml_write.c), and the probes (xml.c).
+ *
+ * One table per format, read by both directions (docs/xml.md, "The
+ * crosswalk"). A row names an element by its path below the record
+ * element, steps separated by '/'; a step may carry one attribute test,
+ * "detail@type=volume" (the attribute equals the value) or "titleInfo@type="
+ * (the element has no such attribute). The reader maps each element of a
+ * record through the first row whose path matches it and whose read
+ * condition holds; an element no row takes is kept as an extra under its
+ * path (when it has text). The writer walks the rows in table order, which
+ * is the output order, and writes the rows whose write condition holds;
+ * consecutive rows that share leading steps share those elements.
+ *
+ * Not for: anything outside plugins/xml (hidden visibility; only
+ * bib_plugin_module is exported).
+ */
+#ifndef BIBCONV_XMLFMT_H
+#define BIBCONV_XMLFMT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <libxml/tree.h>
+#include <libxml/xmlwriter.h>
+
+#include "bibconv/plugin.h"
+#include "bibconv/text.h"
+
+extern const bib_reader_ops xml_endnote_reader_ops;
+extern const bib_writer_ops xml_endnote_writer_ops;
+extern const bib_reader_ops xml_mods_reader_ops;
+extern const bib_writer_ops xml_mods_writer_ops;
+
+/* Probes (xml.c). */
+int xml_probe_endnote(const unsigned char *h, size_t len, const char *fn);
+int xml_probe_mods(const unsigned char *h, size_t len, const char *fn);
+
+/* ---- the crosswalk row ---------------------------------------------------- */
+
+/* How a row's element is read and written. */
+typedef enum xml_kind {
+    XK_TEXT = 0,  /* text of the element: one value (a repeat is an extra) */
+    XK_LIST,      /* text of the element: one more value (keywords, URLs) */
+    XK_DOI,       /* a DOI, resolver prefix removed */
+    XK_DATE,      /* a date in any form bib_date_parse reads */
+    XK_NAME,      /* EndNote: "Family, Given" text; a literal ends in ',' */
+    XK_MNAME,     /* MODS <name>: nameParts and role; the role picks the variable */
+    XK_TITLE,     /* MODS <titleInfo>: nonSort, title, subTitle */
+    XK_PAGES,     /* MODS <extent unit="page">: start/end or list */
+    XK_TYPE,      /* the record's type (EndNote ref-type, MODS genre) */
+    XK_YEAR,      /* EndNote dates/year: the year of issued */
+    XK_PUBDATE,   /* EndNote dates/pub-dates/date: the rest of issued */
+    XK_ISSUANCE,  /* MODS originInfo/issuance: a type hint */
+    XK_ID,        /* the record id */
+    XK_SKIP       /* bookkeeping of the source program: dropped */
+} xml_kind;
+
+/* Type classes: the meaning of some elements depends on the type of the
+ * record (EndNote's secondary-title is a journal in an article and a
+ * series in a book). A row applies when its mask meets the class. */
+enum {
+    XC_SERIAL = 1u << 0, /* articles in journals, magazines, newspapers */
+    XC_PART = 1u << 1,   /* chapters, papers in proceedings, entries */
+    XC_WHOLE = 1u << 2,  /* books, reports, theses, everything else */
+    XC_EDITED = 1u << 3, /* an edited book: its editors are its authors */
+    XC_ALL = 15u,
+    XC_NONE = 0u
+};
+
+/* Directions. */
+enum { XD_RD = 1u, XD_WR = 2u, XD_BOTH = 3u };
+
+/* Where a MODS name sits; picks the variable a role maps to. */
+enum { XN_TOP = 0, XN_HOST = 1, XN_SERIES = 2 };
+
+typedef struct xml_row {
+    const char *path;
+    bib_var var;
+    xml_kind kind;
+    unsigned when; /* XC_* classes the row applies to */
+    unsigned dir;  /* XD_* */
+    int ctx;       /* XK_MNAME: XN_*; otherwise 0 */
+} xml_row;
+
+/* One step of a compiled path. */
+typedef struct xml_step {
+    char name[40];
+    char attr[16];  /* "" when the step tests no attribute */
+    char value[32]; /* "" with attr set: the attribute must be absent */
+} xml_step;
+
+enum { XML_MAX_STEPS = 6 };
+
+typedef struct xml_cpath {
+    xml_step step[XML_MAX_STEPS];
+    int n;
+} xml_cpath;
+
+/* One format: its table, record element and the hooks the shared walker
+ * calls. */
+typedef struct xml_dialect {
+    const char *format;      /* "endnotexml": extras are kept under it */
+    const char *record_name; /* "record", "mods" */
+    const xml_row *rows;
+    size_t nrows;
+    const xml_cpath *paths;  /* rows[i]'s compiled path (xml_compile_paths) */
+} xml_dialect;
+
+/* Compiles every row path of a table into `out` (nrows entries). Returns
+ * 0, or -1 when a path is malformed (a table bug; the tests check). */
+int xml_compile_paths(const xml_row *rows, size_t nrows, xml_cpath *out);
+/* Compiles one path (an extra's name); 0 or -1. */
+int xml_compile_one(const char *path, xml_cpath *out);
+/* The class of a CSL type for the writers (docs/xml.md). */
+unsigned xml_type_class(bib_type t);
+
+/* ---- reading -------------------------------------------------------------- */
+
+/* The state the per-format record builders share with the walker. */
+typedef struct xml_rec {
+    bib_record *rec;
+    bib_input *in;
+    const xml_dialect *d;
+    unsigned cls;        /* XC_* class of the record (its type) */
+    bib_buf text;        /* scratch for element text */
+    bib_buf scratch;
+    bool too_long;       /* a text past the value bound: record dropped */
+    bool entity_seen;    /* an entity reference was kept literally */
+    size_t line;         /* line of the record element */
+    /* EndNote dates: year and pub-date, combined after the walk */
+    char *year, *pubdate;
+    /* MODS type hints */
+    char *genre, *host_genre;
+    bool host_continuing, host_monographic, monographic, has_host;
+    bool degree_grantor;
+} xml_rec;
+
+/* Appends the text of node `n` and its descendants to r->text (trimmed
+ * of surrounding blanks by the caller through xml_text): text and CDATA
+ * as is, an entity reference literally as "&name;" (noted in
+ * r->entity_seen). Checks the value bound. */
+const char *xml_text(xml_rec *r, xmlNodePtr n, size_t *len);
+
+/* Text of the first child element named `name` of n (NULL when none). The
+ * returned text is in r->text, valid until the next xml_text call. */
+const char *xml_child_text(xml_rec *r, xmlNodePtr n, const char *name, size_t *len);
+
+/* Value of attribute `name` of element n, or NULL (borrowed from the
+ * tree). */
+const char *xml_attr(xmlNodePtr n, const char *name);
+
+/* Reports at the line of node n. */
+void xml_report(xml_rec *r, xmlNodePtr n, bib_severity sev, const char *fmt, ...)
+    BIB_PRINTF(4, 5);
+
+/* Walks the children of the record element through the dialect's table,
+ * calling `map` for each element a row takes and keeping the others as
+ * extras. Returns 0 or BIB_ENOMEM. */
+typedef int (*xml_map_fn)(xml_rec *r, const xml_row *row, xmlNodePtr n);
+int xml_walk(xml_rec *r, xmlNodePtr record, xml_map_fn map);
+
+/* The generic handling of the plain kinds (TEXT, LIST, DOI, DATE, ID);
+ * returns 1 when the kind is not one of them. */
+int xml_map_plain(xml_rec *r, const xml_row *row, xmlNodePtr n);
+
+/* The streaming reader shared by both formats: opens libxml2's
+ * xmlTextReader over the bib_input with the safe options, finds each
+ * record element, expands it and hands it to `build`. */
+typedef struct xml_stream xml_stream;
+typedef int (*xml_build_fn)(xml_rec *r, xmlNodePtr record);
+
+typedef struct xml_reader_state {
+    xml_stream *s;
+} xml_reader_state;
+
+int xml_stream_open(bib_reader *rd, bib_input *in, const xml_dialect *d,
+                    xml_build_fn build, const char *const *roots);
+int xml_stream_next(bib_reader *rd, bib_record **out);
+void xml_stream_close(bib_reader *rd);
+
+/* ---- writing -------------------------------------------------------------- */
+
+typedef struct xml_out xml_out;
+
+typedef struct xml_writer_state {
+    xml_out *o;
+} xml_writer_state;
+
+/* Starts an xmlTextWriter over the bib_output. */
+xml_out *xml_out_new(bib_output *out);
+/* Flushes and frees; returns 0 or a negative status (reported). */
+int xml_out_finish(xml_out *o, bool ok);
+xmlTextWriterPtr xml_out_writer(xml_out *o);
+/* Flushes what the xmlTextWriter holds to the bib_output (after each
+ * record, so memory holds one record). */
+void xml_out_flush(xml_out *o);
+
+/* Opens the elements of path `p` below those already open, sharing the
+ * leading steps that are the same (see the header comment); `keep` is the
+ * number of steps of p to open (the last ones stay for the caller). */
+void xml_out_open_path(xml_out *o, const xml_cpath *p, int keep);
+/* Closes every element opened by xml_out_open_path. */
+void xml_out_close_all(xml_out *o);
+/* Writes <step>text</step> (attribute included); text is made safe for
+ * XML (C0 controls other than tab and line ends dropped, counted). */
+void xml_out_leaf(xml_out *o, const xml_step *st, const char *text, size_t len);
+void xml_out_start(xml_out *o, const char *name);
+void xml_out_attr(xml_out *o, const char *name, const char *value);
+void xml_out_text(xml_out *o, const char *text, size_t len);
+void xml_out_end(xml_out *o);
+/* Number of control characters dropped so far (the writer warns once). */
+size_t xml_out_dropped(const xml_out *o);
+
+/* Text of a record variable for writing: plain text (rich markup
+ * stripped), into `b`. NULL when the record has no such text. */
+const char *xml_var_plain(const bib_record *rec, bib_var var, size_t i, bib_buf *b);
+
+#endif /* BIBCONV_XMLFMT_H */

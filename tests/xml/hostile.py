@@ -1,0 +1,117 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Hostile and malformed EndNote XML and MODS (issue 16, security): each
+case gives its diagnostic (file:line:col: error or warning), keeps the
+records it should, never crashes (a signal or an exit above 1 fails), and
+stays under 64 MB of peak RSS. An external entity is never expanded: the
+secret file's content must not appear in the output. Inputs are generated
+here, not stored.
+"""
+import os
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+
+build = os.environ.get("BIBCONV_BUILDDIR", "")
+exe = os.path.join(build, "core", "cli", "bibconv")
+BOUND_KB = 64 * 1024
+MODS_NS = 'xmlns="http://www.loc.gov/mods/v3"'
+
+
+def mods(*titles, doctype=""):
+    body = "".join(f"<mods><titleInfo><title>{t}</title></titleInfo></mods>\n" for t in titles)
+    return f'<?xml version="1.0"?>\n{doctype}<modsCollection {MODS_NS}>\n{body}</modsCollection>\n'
+
+
+def endnote(*titles, doctype=""):
+    body = "".join(f'<record><ref-type name="Book">6</ref-type><titles><title>'
+                   f'<style face="normal">{t}</style></title></titles></record>\n' for t in titles)
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n{doctype}<xml><records>\n{body}</records></xml>\n'
+
+
+def laughs(root):
+    ents = ['<!ENTITY lol "lol">'] + [
+        f'<!ENTITY lol{i} "' + (f"&lol{i-1};" if i > 1 else "&lol;") * 10 + '">'
+        for i in range(1, 10)]
+    return f"<!DOCTYPE {root} [\n" + "\n".join(ents) + "\n]>\n"
+
+
+secret_dir = tempfile.mkdtemp()
+secret = os.path.join(secret_dir, "secret.txt")
+with open(secret, "w") as f:
+    f.write("TOPSECRET-XXE-CONTENT\n")
+xxe = lambda root: (f'<!DOCTYPE {root} [\n<!ENTITY xxe SYSTEM "file://{secret}">\n'
+                    f'<!ENTITY % pe SYSTEM "file://{secret}">\n]>\n')
+deep = "<a>" * 100000 + "</a>" * 100000
+
+cases = [
+    # name, format, bytes, expected records (None: do not check), exit, regex
+    ("billion-laughs-mods", "mods", mods("ok1", "&lol9;", "ok2", doctype=laughs("modsCollection")),
+     None, 1, r"in\.xml:\d+:\d+: error: invalid XML: Detected an entity reference loop"),
+    ("billion-laughs-endnote", "endnotexml",
+     endnote("ok1", "&lol9;", doctype=laughs("xml")), None, 1,
+     r"in\.xml:\d+:\d+: error: invalid XML: Detected an entity reference loop"),
+    ("xxe-mods", "mods", mods("a &xxe; b", doctype=xxe("modsCollection")), 1, 0,
+     r"in\.xml:\d+: warning: an entity reference is kept as written"),
+    ("xxe-endnote", "endnotexml", endnote("a &xxe; b", doctype=xxe("xml")), 1, 0,
+     r"in\.xml:\d+: warning: an entity reference is kept as written"),
+    ("internal-entity", "mods",
+     mods("a &co; b &amp; &#233;", doctype='<!DOCTYPE modsCollection [<!ENTITY co "Co">]>\n'),
+     1, 0, r"warning: an entity reference is kept as written"),
+    ("external-dtd", "mods",
+     mods("x", doctype='<!DOCTYPE modsCollection SYSTEM "http://127.0.0.1:9/x.dtd">\n'),
+     1, 0, None),
+    ("deep-nesting", "mods",
+     mods("ok").replace("</modsCollection>", f"<mods>{deep}</mods></modsCollection>"),
+     1, 1, r"in\.xml:\d+:\d+: error: invalid XML: Excessive depth in document"),
+    ("truncated", "endnotexml", endnote("ok1", "ok2")[:-40], None, 1,
+     r"in\.xml:\d+:\d+: error: invalid XML: "),
+    ("not-utf8", "mods", mods("caf\udce9"), 0, 1,
+     r"in\.xml:3:\d+: error: invalid XML: Input is not proper UTF-8"),
+    ("wrong-root", "mods", "<html><body>x</body></html>\n", 0, 1,
+     r"in\.xml:1: error: the root element <html> is not one of"),
+    ("empty", "endnotexml", "", 0, 1, r"error: "),
+    ("huge-text-bound", "mods", mods("ok", "x" * 2000000, "ok2"), 2, 1,
+     r"error: an element's text longer than 1 MiB"),
+    ("control-char-ref", "mods", mods("a&#1;b"), None, 1, r"in\.xml:3:\d+: error: invalid XML"),
+]
+
+
+def run(fmt, data, extra=()):
+    path = os.path.join(secret_dir, "in.xml")
+    with open(path, "wb") as f:
+        f.write(data.encode("utf-8", "surrogateescape"))
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    p = subprocess.run([exe, "-f", fmt, "-t", "csljson", *extra, path],
+                       capture_output=True, timeout=120)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return p, max(before, after)
+
+
+failed = 0
+for name, fmt, data, nrec, code, regex in cases:
+    extra = ["--max-value=1M"] if name == "huge-text-bound" else []
+    p, rss = run(fmt, data, extra)
+    out = p.stdout.decode(errors="replace")
+    err = p.stderr.decode(errors="replace")
+    problems = []
+    if p.returncode != code:
+        problems.append(f"exit {p.returncode}, expected {code}")
+    if regex and not re.search(regex, err):
+        problems.append(f"no diagnostic matching {regex!r}")
+    if nrec is not None and out.count('"title"') != nrec:
+        problems.append(f"{out.count(chr(34) + 'title' + chr(34))} records, expected {nrec}")
+    if "TOPSECRET" in out or "TOPSECRET" in err:
+        problems.append("the external entity was expanded")
+    if "lollollol" in out:
+        problems.append("an entity was expanded")
+    if rss > BOUND_KB:
+        problems.append(f"peak RSS {rss} kB over {BOUND_KB} kB")
+    if problems:
+        failed += 1
+        print(f"FAIL {name}: {'; '.join(problems)}\n{err[:600]}")
+    else:
+        print(f"ok   {name} (peak RSS so far {rss // 1024} MB)")
+sys.exit(1 if failed else 0)

@@ -90,18 +90,23 @@ static name_plan plan_names(const tg_reader *r)
     return p;
 }
 
-static void read_special(tg_build *b, const tg_field *f, const tg_entry *e,
-                         const name_plan *np, bool *typed)
+typedef struct ml_ctx {
+    name_plan np;
+    bool typed; /* a PT gave the type */
+} ml_ctx;
+
+static void read_special(tg_build *b, const tg_field *f, const tg_entry *e, void *ctx)
 {
+    ml_ctx *c = ctx;
     bool ed = f->var == BIB_VAR_EDITOR;
     switch (f->kind) {
     case ML_K_FAU:
         tg_add_name(b, f->var, e, true);
         break;
     case ML_K_AU:
-        if (ed ? np->ed_names : np->au_names)
+        if (ed ? c->np.ed_names : c->np.au_names)
             tg_add_name(b, f->var, e, false);
-        else if (ed ? np->ed_extra : np->au_extra)
+        else if (ed ? c->np.ed_extra : c->np.au_extra)
             tg_extra(b, e);
         break;
     case ML_K_CN:
@@ -114,7 +119,7 @@ static void read_special(tg_build *b, const tg_field *f, const tg_entry *e,
         read_aid(b, e);
         break;
     case ML_K_PT:
-        read_pt(b, e, typed);
+        read_pt(b, e, &c->typed);
         break;
     default:
         tg_extra(b, e);
@@ -124,34 +129,13 @@ static void read_special(tg_build *b, const tg_field *f, const tg_entry *e,
 
 static int build_record(tg_reader *r, bib_record **out)
 {
-    tg_build b = {.r = r};
+    tg_build b;
+    ml_ctx c = {.np = plan_names(r)};
     /* no PT that names a type: a journal article, what MEDLINE indexes */
-    b.rec = bib_record_new(BIB_TYPE_ARTICLE_JOURNAL, NULL);
-    if (!b.rec)
+    if (tg_build_entries(&b, r, BIB_TYPE_ARTICLE_JOURNAL, read_special, &c) == BIB_ENOMEM &&
+        !b.rec)
         return BIB_ENOMEM;
-    bib_record_set_origin(b.rec, bib_input_name(r->in), r->rec_line);
-    name_plan np = plan_names(r);
-    bool typed = false;
-    for (size_t i = 0; i < r->nent && !b.rc; i++) {
-        const tg_entry *e = &r->ent[i];
-        if (e->len == 0) {
-            char tag[5];
-            tg_tag_unpack(e->tag, tag);
-            bib_input_report(r->in, BIB_SEV_WARNING, e->line, 1, "tag '%s' has no value", tag);
-            continue;
-        }
-        const tg_field *f = tg_find_row(r->rows, r->nrows, e->tag);
-        if (!f)
-            tg_extra(&b, e);
-        else if (!tg_read_generic(&b, f, e))
-            read_special(&b, f, e, &np, &typed);
-    }
-    if (b.rc) {
-        bib_record_free(b.rec);
-        return b.rc;
-    }
-    *out = b.rec;
-    return 1;
+    return tg_build_finish(&b, out);
 }
 
 static int r_next(bib_reader *rd, bib_record **out)

@@ -128,6 +128,17 @@ typedef struct tg_build {
     int rc; /* first error; later calls do nothing */
 } tg_build;
 
+/* The reader of a module's own row kinds. */
+typedef void (*tg_read_fn)(tg_build *b, const tg_field *f, const tg_entry *e, void *ctx);
+/* Starts b on a new record of `type` for the collected entries (origin
+ * set), maps every entry - through its row, generic kinds here and the
+ * others through `special`, tags without a row as extras, empty values
+ * dropped with a warning. Returns 0 or BIB_ENOMEM; b->rec is then owned
+ * by the caller (freed by tg_build_finish). */
+int tg_build_entries(tg_build *b, tg_reader *r, bib_type type, tg_read_fn special, void *ctx);
+/* Ends the build: 1 with the record in *out, or b->rc (record freed). */
+int tg_build_finish(tg_build *b, bib_record **out);
+
 /* Keeps the entry as an extra (format, tag, value). */
 void tg_extra(tg_build *b, const tg_entry *e);
 /* Sets a single-valued variable, or keeps the entry as an extra when the

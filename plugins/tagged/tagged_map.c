@@ -105,6 +105,43 @@ bool tg_read_generic(tg_build *b, const tg_field *f, const tg_entry *e)
     }
 }
 
+int tg_build_entries(tg_build *b, tg_reader *r, bib_type type, tg_read_fn special, void *ctx)
+{
+    b->r = r;
+    b->rc = 0;
+    b->rec = bib_record_new(type, NULL);
+    if (!b->rec)
+        return b->rc = BIB_ENOMEM;
+    bib_record_set_origin(b->rec, bib_input_name(r->in), r->rec_line);
+    for (size_t i = 0; i < r->nent && !b->rc; i++) {
+        const tg_entry *e = &r->ent[i];
+        if (e->len == 0) {
+            char tag[5];
+            tg_tag_unpack(e->tag, tag);
+            bib_input_report(r->in, BIB_SEV_WARNING, e->line, 1, "tag '%s' has no value", tag);
+            continue;
+        }
+        const tg_field *f = tg_find_row(r->rows, r->nrows, e->tag);
+        if (!f)
+            tg_extra(b, e);
+        else if (!tg_read_generic(b, f, e))
+            special(b, f, e, ctx);
+    }
+    return b->rc;
+}
+
+int tg_build_finish(tg_build *b, bib_record **out)
+{
+    if (b->rc) {
+        bib_record_free(b->rec);
+        b->rec = NULL;
+        return b->rc;
+    }
+    *out = b->rec;
+    b->rec = NULL;
+    return 1;
+}
+
 /* ---- names -------------------------------------------------------------- */
 
 static char *dup_trim(const char *s, size_t len)
@@ -452,6 +489,17 @@ static bool write_generic(bib_output *out, const tg_syntax *syn, const tg_field 
     if (!fld)
         return true;
     size_t n = bib_field_value_count(fld);
+    if (f->kind == TG_K_KEYWORDS) {
+        /* one list, "a; b; c", as it was read */
+        bib_buf_reset(tmp);
+        for (size_t i = 0; i < n; i++)
+            bib_buf_printf(tmp, "%s%s", i ? "; " : "", bib_field_value_at(fld, i));
+        if (bib_buf_failed(tmp))
+            bib_output_fail(out, BIB_ENOMEM);
+        else if (tmp->len)
+            tg_write(out, syn, f->tag, tmp->data, tmp->len, false, wrap);
+        return true;
+    }
     for (size_t i = 0; i < n; i++) {
         const char *v = bib_field_value_at(fld, i);
         bib_buf_reset(tmp);

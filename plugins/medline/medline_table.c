@@ -95,7 +95,12 @@ bib_type medline_type_from_pt(const char *s, size_t len)
     for (size_t i = 0; i < sizeof pt_types / sizeof pt_types[0]; i++)
         if (strlen(pt_types[i].pt) == len && strncasecmp(pt_types[i].pt, s, len) == 0)
             return pt_types[i].type;
-    return BIB_TYPE_UNKNOWN;
+    /* the writer's PT for a type MEDLINE has no name for: the CSL name in
+     * lower case, which no PubMed type is spelled as (docs/medline.md) */
+    for (size_t i = 0; i < len; i++)
+        if (!((s[i] >= 'a' && s[i] <= 'z') || s[i] == '-' || s[i] == '_'))
+            return BIB_TYPE_UNKNOWN;
+    return bib_type_from_name(s, len);
 }
 
 const char *medline_pt_of_type(bib_type t)
@@ -103,5 +108,6 @@ const char *medline_pt_of_type(bib_type t)
     for (size_t i = 0; i < sizeof pt_types / sizeof pt_types[0]; i++)
         if (pt_types[i].type == t)
             return pt_types[i].pt;
-    return NULL;
+    const char *name = bib_type_name(t);
+    return name && *name ? name : pt_types[0].pt;
 }

@@ -46,6 +46,9 @@ static void write_names(ml_writer *w, const tg_field *f, const bib_record *rec)
 {
     const bib_field *fld = bib_record_get(rec, f->var);
     bool ed = f->var == BIB_VAR_EDITOR;
+    /* AU lines kept as extras (their count differed from FAU's): those are
+     * written, not new ones */
+    bool short_kept = bib_record_extra_get(rec, medline_syntax.format, ed ? "ED" : "AU") != NULL;
     for (size_t i = 0; fld && i < bib_field_name_count(fld); i++) {
         const bib_name *n = bib_field_name_at(fld, i);
         bib_buf_reset(&w->line);
@@ -56,6 +59,8 @@ static void write_names(ml_writer *w, const tg_field *f, const bib_record *rec)
         }
         tg_name_format_full(&w->line, n);
         put(w, ed ? "FED" : "FAU", &w->line);
+        if (short_kept)
+            continue;
         bib_buf_reset(&w->line);
         tg_name_format_short(&w->line, n, false);
         put(w, ed ? "ED" : "AU", &w->line);

@@ -31,7 +31,8 @@ extern const size_t medline_nfields;
 
 /* The CSL type of a PT value, or BIB_TYPE_UNKNOWN when PT names none. */
 bib_type medline_type_from_pt(const char *s, size_t len);
-/* The PT the writer gives a type, or NULL when MEDLINE has none. */
+/* The PT the writer gives a type: PubMed's name, else the CSL name in
+ * lower case (every record gets a PT line, so none is written empty). */
 const char *medline_pt_of_type(bib_type t);
 
 #endif /* BIBCONV_MEDLINEFMT_H */

@@ -46,6 +46,13 @@ static int num(const char *s, size_t len)
     return v;
 }
 
+/* "-100", "68": a year of one to four digits, maybe negative (BC). */
+static bool year_token(const char *t, size_t tl)
+{
+    size_t k = t[0] == '-' ? 1 : 0;
+    return tl > k && tl - k <= 4 && all_digits(t + k, tl - k);
+}
+
 /* One end of a date: tokens year, month or season, day in any order that
  * the formats use. False when a token is none of these. */
 static bool parse_part(bib_date_part *p, const char *s, size_t len)
@@ -71,9 +78,14 @@ static bool parse_part(bib_date_part *p, const char *s, size_t len)
             p->day = num(t + 6, 2);
             if (p->month < 1 || p->month > 12 || p->day < 1 || p->day > 31)
                 return false;
-        } else if (tl == 4 && all_digits(t, tl) && !p->has_year) {
+        } else if (!p->has_year && ((tl == 4 && all_digits(t, tl)) ||
+                                    (i == 0 && year_token(t, tl)))) {
+            /* four digits, or the leading year of "68 Mar 15", "-100 Jul 12" */
             p->has_year = true;
-            p->year = num(t, 4);
+            p->year = t[0] == '-' ? -num(t + 1, tl - 1) : num(t, tl);
+        } else if (tl <= 2 && all_digits(t, tl) && p->has_year && !p->month && !p->season &&
+                   num(t, tl) >= 1 && num(t, tl) <= 12) {
+            p->month = num(t, tl); /* "2013 06 10": numeric month after the year */
         } else if (tl <= 2 && all_digits(t, tl) && (p->month || !p->has_year) && !p->day) {
             p->day = num(t, tl);
             if (p->day < 1 || p->day > 31)
@@ -97,7 +109,9 @@ static bool parse_part(bib_date_part *p, const char *s, size_t len)
 static int parse_parts(bib_date *out, const char *s, size_t len, int year)
 {
     memset(out, 0, sizeof *out);
-    const char *dash = memchr(s, '-', len);
+    /* the range's dash: not a year's minus sign (at the start or after
+     * another dash, "-100 Jul 12--44 Mar 15") */
+    const char *dash = len > 1 ? memchr(s + 1, '-', len - 1) : NULL;
     size_t l1 = dash ? (size_t)(dash - s) : len;
     if (!parse_part(&out->parts[0], s, l1))
         return BIB_EPARSE;
@@ -123,8 +137,7 @@ static int parse_parts(bib_date *out, const char *s, size_t len, int year)
     }
     if (z->day && !z->month)
         z->month = a->month;
-    if ((a->season && z->month) || (a->month && z->season) || (z->day && !a->day) ||
-        z->year < a->year)
+    if ((a->season && z->month) || (a->month && z->season) || (z->day && !a->day))
         return BIB_EPARSE;
     out->nparts = 2;
     return 0;

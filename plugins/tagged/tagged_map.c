@@ -281,6 +281,10 @@ void tg_name_format_full(bib_buf *out, const bib_name *n)
         bib_buf_puts(out, n->literal);
         return;
     }
+    if (!n->family || !*n->family) { /* a given name alone */
+        bib_buf_puts(out, n->given ? n->given : "");
+        return;
+    }
     family_with_particles(out, n);
     if (n->given && *n->given)
         bib_buf_printf(out, ", %s", n->given);
@@ -292,6 +296,10 @@ void tg_name_format_short(bib_buf *out, const bib_name *n, bool comma)
 {
     if (!n->family && n->literal) {
         bib_buf_puts(out, n->literal);
+        return;
+    }
+    if (!n->family || !*n->family) {
+        bib_buf_puts(out, n->given ? n->given : "");
         return;
     }
     family_with_particles(out, n);

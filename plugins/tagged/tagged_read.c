@@ -75,6 +75,9 @@ enum { L_BLANK, L_TAG, L_CONT, L_TEXT };
 static int lex(const tg_syntax *syn, const char *s, size_t len, tg_tag *tag, const char **v,
                size_t *vl)
 {
+    /* blanks at the end of a line are layout (PubMed leaves some) */
+    while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+        len--;
     size_t i = 0;
     while (i < len && (s[i] == ' ' || s[i] == '\t'))
         i++;
@@ -100,14 +103,16 @@ static int lex(const tg_syntax *syn, const char *s, size_t len, tg_tag *tag, con
         ok = j < len && s[j] == '-';
         j++;
     }
-    if (ok && j < len && s[j] != ' ')
+    /* a value glued to a dash in its column ("PMID-22664220", JabRef's
+     * tests) is still a value; elsewhere a space must follow */
+    if (ok && j < len && s[j] != ' ' && !(syn->dash && j == syn->width + 1))
         ok = false;
     if (!ok) {
         *v = s;
         *vl = len;
         return L_TEXT;
     }
-    if (j < len)
+    if (j < len && s[j] == ' ')
         j++;
     *tag = tg_tag_pack(s, n);
     *v = s + j;

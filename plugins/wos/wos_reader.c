@@ -40,7 +40,7 @@ static void r_close(bib_reader *rd)
 
 /* What is mapped after the loop: the first of each, later ones extras. */
 typedef struct later {
-    const tg_entry *pt, *dt, *py, *pd, *bp, *ep;
+    const tg_entry *pt, *dt, *py, *pd, *bp, *ep, *ps;
     bool au_names, au_extra;
 } later;
 
@@ -84,6 +84,7 @@ static void read_special(tg_build *b, const tg_field *f, const tg_entry *e, late
     case WOS_K_PD: keep_first(b, &lt->pd, e); break;
     case WOS_K_BP: keep_first(b, &lt->bp, e); break;
     case WOS_K_EP: keep_first(b, &lt->ep, e); break;
+    case WOS_K_PS: keep_first(b, &lt->ps, e); break;
     case WOS_K_AU:
         if (lt->au_names)
             add_names(b, f->var, e, WOS_K_AU);
@@ -181,6 +182,12 @@ static void map_date(tg_build *b, const later *lt)
 
 static void map_pages(tg_build *b, const later *lt)
 {
+    if (lt->ps && (lt->bp || lt->ep)) {
+        tg_extra(b, lt->ps); /* BP/EP say it better */
+    } else if (lt->ps) {
+        tg_set_once(b, BIB_VAR_PAGE, lt->ps);
+        return;
+    }
     bib_buf *t = &b->r->tmp;
     bib_buf_reset(t);
     if (lt->bp)
@@ -226,7 +233,7 @@ static int build_record(tg_reader *r, bib_record **out)
         map_type(&b, &lt);
     if (!b.rc && (lt.py || lt.pd))
         map_date(&b, &lt);
-    if (!b.rc && (lt.bp || lt.ep))
+    if (!b.rc && (lt.bp || lt.ep || lt.ps))
         map_pages(&b, &lt);
     return tg_build_finish(&b, out);
 }

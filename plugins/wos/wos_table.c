@@ -75,6 +75,7 @@ const tg_field wos_fields[] = {
     {"MA", "meeting abstract", N, X, 0},
     {"BP", "beginning page", BIB_VAR_PAGE, WOS_K_BP, 0},
     {"EP", "ending page", BIB_VAR_PAGE, WOS_K_EP, 0},
+    {"PS", "page span (older exports)", BIB_VAR_PAGE, WOS_K_PS, TG_F_READ_ONLY},
     {"AR", "article number", BIB_VAR_NUMBER, TG_K_TEXT, 0},
     {"DI", "DOI", BIB_VAR_DOI, TG_K_TEXT, 0},
     {"DL", "DOI link", N, X, 0},

@@ -27,7 +27,8 @@ enum {
     WOS_K_PY,                /* year; with PD the issued date */
     WOS_K_PD,                /* "MAR 15", "SPR", "MAR-APR" */
     WOS_K_BP,                /* first page; with EP the page range */
-    WOS_K_EP
+    WOS_K_EP,
+    WOS_K_PS                 /* "467-72": the pages when there is no BP/EP */
 };
 
 extern const tg_field wos_fields[];

@@ -101,7 +101,12 @@ typedef struct tg_reader {
     tg_tag pending_tag;
     bib_buf pending_val;
     bib_buf tmp; /* scratch for the mappings */
+    tg_tag *row_tags; /* the rows' tags packed, for tg_reader_row */
 } tg_reader;
+
+/* The row that reads tag t in the reader's table, or NULL: tg_find_row
+ * without packing each row's tag again (it runs for every entry). */
+const tg_field *tg_reader_row(const tg_reader *r, tg_tag t);
 
 /* Prepares r (zeroed by the caller) to read `in`; the tables are borrowed
  * and must outlive the reader. Returns 0 or BIB_ENOMEM. */

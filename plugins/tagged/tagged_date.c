@@ -54,8 +54,9 @@ static bool year_token(const char *t, size_t tl)
 }
 
 /* One end of a date: tokens year, month or season, day in any order that
- * the formats use. False when a token is none of these. */
-static bool parse_part(bib_date_part *p, const char *s, size_t len)
+ * the formats use. False when a token is none of these. A range's `end`
+ * takes a lone number of one or two digits as a day ("Mar 1-15"). */
+static bool parse_part(bib_date_part *p, const char *s, size_t len, bool end)
 {
     memset(p, 0, sizeof *p);
     size_t i = 0;
@@ -79,7 +80,7 @@ static bool parse_part(bib_date_part *p, const char *s, size_t len)
             if (p->month < 1 || p->month > 12 || p->day < 1 || p->day > 31)
                 return false;
         } else if (!p->has_year && ((tl == 4 && all_digits(t, tl)) ||
-                                    (i == 0 && year_token(t, tl)))) {
+                                    (i == 0 && year_token(t, tl) && (!end || tl > 2 || t[0] == '-' || j < len)))) {
             /* four digits, or the leading year of "68 Mar 15", "-100 Jul 12" */
             p->has_year = true;
             p->year = t[0] == '-' ? -num(t + 1, tl - 1) : num(t, tl);
@@ -101,7 +102,7 @@ static bool parse_part(bib_date_part *p, const char *s, size_t len)
         any = true;
         i = j;
     }
-    if (p->day && !p->month)
+    if (p->day && !p->month && !end)
         return false;
     return any;
 }
@@ -113,7 +114,7 @@ static int parse_parts(bib_date *out, const char *s, size_t len, int year)
      * another dash, "-100 Jul 12--44 Mar 15") */
     const char *dash = len > 1 ? memchr(s + 1, '-', len - 1) : NULL;
     size_t l1 = dash ? (size_t)(dash - s) : len;
-    if (!parse_part(&out->parts[0], s, l1))
+    if (!parse_part(&out->parts[0], s, l1, false))
         return BIB_EPARSE;
     bib_date_part *a = &out->parts[0];
     if (!a->has_year && year) {
@@ -126,7 +127,7 @@ static int parse_parts(bib_date *out, const char *s, size_t len, int year)
     if (!dash)
         return 0;
     bib_date_part *z = &out->parts[1];
-    if (!parse_part(z, dash + 1, len - l1 - 1))
+    if (!parse_part(z, dash + 1, len - l1 - 1, true))
         return BIB_EPARSE;
     /* "2019 Mar-Apr", "2019 Mar 1-15": what the end leaves out is the start's */
     if (!z->has_year) {

@@ -121,7 +121,7 @@ int tg_build_entries(tg_build *b, tg_reader *r, bib_type type, tg_read_fn specia
             bib_input_report(r->in, BIB_SEV_WARNING, e->line, 1, "tag '%s' has no value", tag);
             continue;
         }
-        const tg_field *f = tg_find_row(r->rows, r->nrows, e->tag);
+        const tg_field *f = tg_reader_row(r, e->tag);
         if (!f)
             tg_extra(b, e);
         else if (!tg_read_generic(b, f, e))

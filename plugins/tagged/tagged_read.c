@@ -55,6 +55,13 @@ int tg_reader_open(tg_reader *r, const tg_syntax *syn, const tg_field *rows, siz
     bib_buf_init(&r->vals);
     bib_buf_init(&r->pending_val);
     bib_buf_init(&r->tmp);
+    r->row_tags = malloc((nrows ? nrows : 1) * sizeof *r->row_tags);
+    if (!r->row_tags)
+        return BIB_ENOMEM;
+    for (size_t i = 0; i < nrows; i++)
+        r->row_tags[i] = (rows[i].flags & TG_F_WRITE_ONLY)
+                             ? 0
+                             : tg_tag_pack(rows[i].tag, strlen(rows[i].tag));
     /* exports saved by older tools are Latin-1 as often as UTF-8 */
     return bib_input_set_encoding(in, BIB_ENC_DETECT) == BIB_ENOMEM ? BIB_ENOMEM : 0;
 }
@@ -66,6 +73,16 @@ void tg_reader_close(tg_reader *r)
     bib_buf_clear(&r->tmp);
     free(r->ent);
     r->ent = NULL;
+    free(r->row_tags);
+    r->row_tags = NULL;
+}
+
+const tg_field *tg_reader_row(const tg_reader *r, tg_tag t)
+{
+    for (size_t i = 0; i < r->nrows; i++)
+        if (r->row_tags[i] == t)
+            return &r->rows[i];
+    return NULL;
 }
 
 /* What one physical line is. */
@@ -122,7 +139,7 @@ static int lex(const tg_syntax *syn, const char *s, size_t len, tg_tag *tag, con
 
 static bool lines_tag(const tg_reader *r, tg_tag t)
 {
-    const tg_field *f = tg_find_row(r->rows, r->nrows, t);
+    const tg_field *f = tg_reader_row(r, t);
     return f && (f->flags & TG_F_LINES);
 }
 

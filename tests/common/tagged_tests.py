@@ -17,6 +17,9 @@ per meson test:
                      Exit 77 without the corpus.
   malformed FMT      bad input cases: the diagnostic at its file:line:col,
                      the records kept, and the exit status.
+  probe FMT DIR      DIR's samples are detected as FMT (under any name) and
+                     no RIS file (the corpus's, PubMed- and WoS-flavoured
+                     ones) is.
   bibutils FMT DIR   wos only: bibutils' isi2xml reads what bibconv writes
                      with the same titles; bibconv reads what xml2isi writes
                      with the titles bibutils gave. Exit 77 without bibutils.
@@ -315,6 +318,35 @@ def malformed(fmt):
                 fail("%s: no %r in %r" % (name, nd, err))
 
 
+# ---- probes -------------------------------------------------------------------
+def detected(path):
+    p = run(["--detect", path])
+    m = re.search(r"=> (\S+)", p.stdout.decode() + p.stderr.decode())
+    return m.group(1) if m else None
+
+
+def probe(fmt, dir_):
+    """The format's samples are detected as it, by content (also under a
+    neutral name); no RIS file of the corpus is taken for it."""
+    n = 0
+    for f in inputs(dir_, fmt):
+        path = os.path.join(tmp, "sample-%d.dat" % n)
+        shutil.copy(f, path)
+        for p in (f, path):
+            if detected(p) != fmt:
+                fail("%s: detected as %s, not %s" % (p, detected(p), fmt))
+        n += 1
+    ris = sorted(glob.glob(os.path.join(corpus, "**", "*.ris"), recursive=True)) if corpus else []
+    ris.append(os.path.join(tmp, "pubmed.ris"))
+    open(ris[-1], "w").write("TY  - JOUR\nPMID- 1\nTI  - A\nAU  - Doe, J\nER  - \n")
+    ris.append(os.path.join(tmp, "wos.ris"))
+    open(ris[-1], "w").write("FN x\nVR 1.0\nTY  - JOUR\nTI  - A\nER  - \n")
+    for f in ris:
+        if detected(f) in ("nbib", "wos"):
+            fail("%s: a RIS file detected as %s" % (f, detected(f)))
+    print("%d samples, %d RIS files" % (n, len(ris)))
+
+
 # ---- bibutils ---------------------------------------------------------------
 def titles_mods(xml):
     # the main titles of each mods record (not those of relatedItem hosts)
@@ -367,7 +399,7 @@ def main():
     dir_ = sys.argv[3] if len(sys.argv) > 3 else ""
     {"golden": lambda: golden(fmt, dir_), "zotero": lambda: zotero(fmt, dir_),
      "roundtrip": lambda: roundtrip(fmt, dir_), "malformed": lambda: malformed(fmt),
-     "bibutils": lambda: bibutils(fmt, dir_)}[mode]()
+     "bibutils": lambda: bibutils(fmt, dir_), "probe": lambda: probe(fmt, dir_)}[mode]()
     for f in fails[:60]:
         print("FAIL:", f)
     if len(fails) > 60:

@@ -94,7 +94,7 @@ typedef struct tg_reader {
     size_t rec_line;
     bool bad;      /* the current record had an error: skipped */
     bool in_rec;
-    bool ended;    /* the end tag (EF) or end of input was seen */
+    bool ended;    /* the end of the input was seen */
     bool junk_warned;
     bool pending;  /* a start tag ended the last record and begins this one */
     size_t pending_line;

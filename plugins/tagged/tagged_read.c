@@ -249,11 +249,8 @@ static int finish(tg_reader *r)
 static int outside(tg_reader *r, int kind, tg_tag t, const char *line, const char *v,
                    size_t vl, size_t ln)
 {
-    if (kind == L_TAG && skipped_tag(r->syn, t)) {
-        if (r->syn->end_tag && is_tag(t, "EF"))
-            r->ended = true;
-        return 0;
-    }
+    if (kind == L_TAG && skipped_tag(r->syn, t))
+        return 0; /* FN/VR/EF: exports concatenated with cat go on after EF */
     if (kind == L_TAG && is_tag(t, r->syn->end_tag))
         return 0; /* a second ER */
     if (kind == L_TAG)

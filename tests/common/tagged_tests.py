@@ -292,6 +292,8 @@ def cases(fmt):
         ("endless line past --max-value", b"PT J\nTI " + big.encode() + b"\nER\n\n" + ok, 1, 0,
          ["in:2:1: error: line longer than 4096 bytes", "error: still no line end"]),
         ("NUL byte", b"PT J\nTI A\x00B\nER\n", 0, 1, ["in:2:5: warning: control character"]),
+        ("two exports concatenated", b"FN x\nVR 1.0\n" + ok + b"EF\nFN x\nVR 1.0\n" + ok + b"EF\n",
+         0, 2, []),
         ("record without ER at the end", ok + b"PT J\nTI Last\n", 0, 2,
          ["in:7:1: warning: record has no 'ER'"]),
         ("continuation too long", b"PT J\nAB a\n" + (b"   " + b"y" * 100 + b"\n") * 50 + b"ER\n\n" + ok,

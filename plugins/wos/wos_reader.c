@@ -52,6 +52,30 @@ static void keep_first(tg_build *b, const tg_entry **slot, const tg_entry *e)
         tg_extra(b, e);
 }
 
+/* "Medvedeff, Cassandra A. (someone@example.org)": older exports put the
+ * e-mail address after the name; it is kept as an EM extra and the entry
+ * shortened to the name. */
+static void split_email(tg_build *b, tg_entry *e)
+{
+    const char *s = tg_val(b->r, e);
+    if (e->len < 4 || s[e->len - 1] != ')')
+        return;
+    const char *open = NULL;
+    for (size_t i = e->len; i-- > 1;)
+        if (s[i] == '(' && s[i - 1] == ' ') {
+            open = s + i;
+            break;
+        }
+    if (!open || !memchr(open, '@', (size_t)(s + e->len - open)))
+        return;
+    tg_entry mail = *e;
+    mail.tag = tg_tag_pack("EM", 2);
+    mail.off = (size_t)(open + 1 - b->r->vals.data);
+    mail.len = (size_t)(s + e->len - 1 - open - 1);
+    tg_extra(b, &mail);
+    e->len = (size_t)(open - 1 - s);
+}
+
 /* Each line of a names entry is one name. */
 static void add_names(tg_build *b, bib_var var, const tg_entry *e, int how)
 {
@@ -67,6 +91,8 @@ static void add_names(tg_build *b, bib_var var, const tg_entry *e, int how)
             s = q + 1;
             continue;
         }
+        if (how != WOS_K_CA)
+            split_email(b, &sub);
         if (how == WOS_K_CA)
             tg_add_literal(b, var, &sub);
         else

@@ -657,7 +657,10 @@ int bib_input_set_encoding(bib_input *in, bib_encoding enc)
     if (enc == BIB_ENC_DETECT) {
         const char *d;
         size_t n;
-        int rc = bib_input_window(in, DETECT_SIZE, &d, &n);
+        /* the sample stays within the bound: a small --max-value must
+         * not turn the sample itself into a line past the bound */
+        size_t want = DETECT_SIZE < in->max_value ? DETECT_SIZE : in->max_value;
+        int rc = bib_input_window(in, want, &d, &n);
         if (rc)
             return rc;
         /* ignore a multi-byte sequence cut by the end of the sample */

@@ -596,6 +596,11 @@ int bib_registry_probe(bib_registry *r, bib_input *in, const bib_format_desc **o
     const char *data;
     int rc = 0;
     size_t sizes[2] = {HEAD_SMALL, HEAD_LARGE};
+    /* the head stays within the bound: under a small --max-value the head
+     * itself must not read as a line past it */
+    for (int k = 0; k < 2; k++)
+        if (sizes[k] > bib_input_max_value(in))
+            sizes[k] = bib_input_max_value(in);
     for (int pass = 0; pass < 2; pass++) {
         rc = bib_input_window(in, sizes[pass], &data, &len);
         if (rc)

@@ -80,7 +80,7 @@ typedef struct page_feat {
     bool abs_marker;    /* "… (see more)" / "… (voir plus)" inside */
     bool auth_marker;   /* ends in "… (see N more)" / "… (voir N de plus)" */
     bool meta;          /* feed category + date line */
-    bool venue;         /* "Brain Forum 2021", "Meetup 3" */
+    bool venue;         /* "Harbour Symposium 2021", "Meetup 3" */
     bool heading;       /* a publications heading */
     bool same_as_prev;  /* equal to the previous non-blank line */
     bool placeholder;   /* "N/A", "TBA", no letters at all */
@@ -134,7 +134,7 @@ typedef struct page_meta {
 bool page_parse_meta(const char *s, size_t len, page_meta *m);
 
 /* True for a poster venue line: a short capitalised name then a year or an
- * edition number ("Brain Forum 2021", "Meetup 3"). *year gets the year
+ * edition number ("Harbour Symposium 2021", "Meetup 3"). *year gets the year
  * (0 when the number is not a year) and *name_len the venue without it. */
 bool page_parse_venue(const char *s, size_t len, int *year, size_t *name_len);
 

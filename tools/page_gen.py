@@ -51,13 +51,21 @@ GIVEN = ["Ana", "Jonas", "Maria", "Omar", "Fatima", "Kwame", "Ngozi", "Ivan", "O
          "Pedro", "Lucia", "Hamid", "Leila", "Tomasz", "Aiko", "Ravi", "Priya", "Chen",
          "Mateo", "Sofia", "Yusuf", "Amara", "Elif", "Nikos", "Ingrid", "Lars", "Zanele",
          "Thabo", "Rosa", "Diego", "Marek", "Hana", "Arjun", "Meera", "Bruno", "Clara"]
-FAMILY = ["Santos", "Berg", "Silva", "Heuvel", "Costa", "Rossi", "Meer", "Broek", "Vries",
+FAMILY = ["Santos", "Berg", "Silva", "Dijk", "Costa", "Rossi", "Meer", "Broek", "Vries",
           "Rahman", "Haddad", "Nowak", "Okafor", "Mensah", "Ivanova", "Petrov", "Moreau",
           "Laurent", "Garcia", "Lopez", "Bakker", "Jansen", "Lima", "Souza", "Ahmed"]
 PARTICLES = ["van", "van der", "van den", "von", "de", "de la", "del", "della", "dos",
              "da", "das", "di", "du", "des", "le", "bin", "ibn", "ter", "zu", "al-", "el-"]
 PARTICLE_WORDS = {w for p in PARTICLES for w in p.rstrip("-").split()} | {"e", "y", "i", "la"}
 MARKS = ["\u0301", "\u0300", "\u0323", "\u0308", "\u0303", "\u0302"]
+
+
+def hard_given(rng):
+    """A given name, sometimes hyphenated ("Jean-Luc" shapes)."""
+    g = rng.choice(GIVEN)
+    if rng.random() < 0.3:
+        g += "-" + rng.choice(GIVEN)
+    return g
 
 
 def hard_name(rng, kind):
@@ -90,14 +98,28 @@ def hard_name(rng, kind):
         f = "".join(rng.choice(SYL) for _ in range(rng.choice((2, 3, 4)))).capitalize()
         mid = " %s." % rng.choice("ABDKOT") if rng.random() < 0.4 else ""
         return mark(g) + mid + " " + mark(f)
+    if kind == "pseudo":
+        # a name of made-up words: the model must read the shape and the
+        # place of a name it has never seen, not remember names
+        def word():
+            w = "".join(rng.choice(SYL) for _ in range(rng.choice((2, 2, 3))))
+            return w.capitalize() + rng.choice(("", "", "ic", "ov", "sen", "ez", "i"))
+        mid = " %s." % rng.choice("ABCDEJKLMPRS") if rng.random() < 0.2 else ""
+        return word() + mid + " " + word()
     if kind == "camel":
         # two given names run together, each capitalised
         a, b = rng.sample(GIVEN, 2)
         return "%s%s %s" % (a, b, rng.choice(FAMILY))
     if kind == "caps":
-        return "%s %s" % (rng.choice(FAMILY).upper(), rng.choice(GIVEN))
+        # an all-caps family name, before or after the given name
+        g, f = hard_given(rng), rng.choice(FAMILY).upper()
+        return "%s %s" % ((f, g) if rng.random() < 0.5 else (g, f))
     if kind == "hyphen":
-        return "%s-%s %s" % (rng.choice(GIVEN), rng.choice(GIVEN).lower(), rng.choice(FAMILY))
+        # hyphenated given names: "Anne-Marie" more often than "Anne-marie"
+        b = rng.choice(GIVEN)
+        return "%s-%s %s" % (rng.choice(GIVEN), b if rng.random() < 0.7 else b.lower(),
+                             rng.choice(FAMILY).upper() if rng.random() < 0.2
+                             else rng.choice(FAMILY))
     if kind == "apos":
         return "%s O'%s" % (rng.choice(GIVEN), rng.choice(FAMILY))
     if kind == "star":
@@ -108,7 +130,7 @@ def hard_name(rng, kind):
 
 
 HARD_KINDS = ["hangul", "hangul", "han", "han", "oneword", "oneword", "particle", "marks",
-              "caps", "hyphen", "apos", "star", "homonym", "camel"]
+              "caps", "hyphen", "apos", "star", "homonym", "camel", "pseudo", "pseudo"]
 CLEAN = re.compile(r"^[^\d{}\\$@<>:;,\"!?()\[\]]+$")
 
 
@@ -172,9 +194,9 @@ class Pool:
 
 # ---------------------------------------------------------------- records
 
-MIXED = ["GitHub", "PyTorch", "LaTeX", "JavaScript", "TensorFlow", "YouTube", "iPhone",
+MIXED = ["GitHub", "PyTorch", "LaTeX", "JavaScript", "GraphQL", "YouTube", "iPhone",
          "macOS", "OpenStreetMap", "WordNet", "ImageNet", "LinkedIn", "PubMed", "BioBERT",
-         "ChatGPT", "DeepSpeed", "NumPy", "SciPy", "eBay", "WhatsApp", "McDonald", "McGill"]
+         "ChatGPT", "DeepSpeed", "NumPy", "SciPy", "eBay", "WhatsApp", "McDonald", "McKenzie"]
 MIXED_LEAD = ["on", "with", "in", "for", "from", "using", "via"]
 
 
@@ -369,8 +391,12 @@ def render_feed(rng, pool, recs, lang, opts):
     return lines, truth
 
 
-VENUES = ["COSYNE", "SfN", "CNS", "OHBM", "FENS Forum", "Bernstein Conference", "Neuromatch",
-          "CCN", "ICLR", "NeurIPS", "ICML", "AREADNE", "Gordon Conference"]
+# Invented venues, plus a few general acronyms; none is taken from a
+# sample page. EDITIONS are numbered by edition instead of year.
+VENUES = ["NOVA", "SfN", "CNS", "OHBM", "Harbour Symposium", "Lakeside Workshop",
+          "Winter Circuits School", "CCN", "ICLR", "NeurIPS", "ICML", "Delta Meeting",
+          "Gordon Conference", "Cortex Days", "Synapse Summit"]
+EDITIONS = ["Cortex Days", "Synapse Summit"]
 
 
 def render_topic(rng, pool, recs, lang, opts):
@@ -384,8 +410,8 @@ def render_topic(rng, pool, recs, lang, opts):
         title = make_title(pool, rec, opts["caps"] * 0.5)
         if rng.random() < 0.35:
             v = rng.choice(VENUES)
-            venue = "%s %d" % (v, rng.randint(2015, 2025)) if v != "Neuromatch" \
-                else "%s %d" % (v, rng.randint(1, 6))
+            venue = "%s %d" % (v, rng.randint(2015, 2025)) if v not in EDITIONS \
+                else "%s %d" % (v, rng.randint(1, 9))
             lines += [["P", "-", title], ["V", "-", venue]]
             truth.append({"title": title, "authors": [], "authors_truncated": False,
                           "abstract": None, "date": None, "venue": venue,

@@ -17,7 +17,10 @@ import tempfile
 TRAIN_SEED, VALID_SEED, TRAIN_PAGES, VALID_PAGES, EPOCHS = 1, 2, 7200, 600, 15
 # The inputs whose hash the table records (order matters).
 INPUTS = ["tools/data/corpus-records.jsonl", "tools/page_gen.py", "tools/page_train_run.py",
-          "tools/page_train.c", "plugins/page/page_model.c", "plugins/page/page_model.h"]
+          "tools/page_train.c", "plugins/page/page_model.c", "plugins/page/page_model.h",
+          # the line features (page_text.c) and core's name model feed the
+          # page model: a change to either makes the table stale
+          "plugins/page/page_text.c", "core/name_model_table.c"]
 
 
 def main():

@@ -44,7 +44,7 @@ static const page_role feed_roles[F_K] = {PAGE_ROLE_META, PAGE_ROLE_TITLE_AUTHOR
 static const int feed_start[F_K] = {0, -5, -20, 0};
 static const int feed_trans[F_K * F_K] = {
     /* to:   M         TA        B         X */
-    /* M  */ -5,       0,        -10,      0,
+    /* M  */ -5,       0,        PAGE_NEG, 0, /* the title line comes first */
     /* TA */ 0,        -8,       0,        0,
     /* B  */ 0,        -10,      -12,      0,
     /* X  */ 0,        0,        0,        0,
@@ -267,6 +267,14 @@ int page_build_feed(const page_build *b, const page_lines *pl, const page_role *
         default:
             break;
         }
+    }
+    /* a page cut right after a meta line: the meta line alone is no
+     * record (a record without its title would be a fake one) */
+    if (rc == 0 && f.rec && !f.titled && !f.has_abstract && !b->more) {
+        bib_input_report(b->in, BIB_SEV_WARNING, f.line, 1,
+                         "page ends after a meta line; no record for it");
+        bib_record_free(f.rec);
+        f.rec = NULL;
     }
     if (rc == 0)
         rc = feed_finish(b, &f);

@@ -72,37 +72,64 @@ static bool paper_fits(const page_lines *pl)
            && page_starts_upper(pl->v[last].text, pl->v[last].len);
 }
 
+void page_split_badges(const char *s, size_t n, page_piece_fn fn, void *ctx)
+{
+    size_t st = 0;
+    for (size_t i = 1; i < n; i++)
+        if (s[i - 1] >= '0' && s[i - 1] <= '9' && page_starts_upper(s + i, n - i)) {
+            const char *p = s + st;
+            size_t pn = i - st;
+            page_trim(&p, &pn);
+            if (pn)
+                fn(p, pn, ctx);
+            st = i;
+        }
+    const char *p = s + st;
+    size_t pn = n - st;
+    page_trim(&p, &pn);
+    if (pn)
+        fn(p, pn, ctx);
+}
+
+struct venue_pick {
+    const char *v;      /* the venue badge, NULL: none yet */
+    size_t vn;
+    bool after_count;   /* a badge ending in a count came before */
+    bool after_h;       /* the h-index badge came before */
+    bool v_after_h;     /* the venue found came after it */
+};
+
+/* A label-less badge (no "Label:", starting with a capital) after a
+ * count is the venue; one after the h-index badge wins over an earlier
+ * one; the first such badge is taken ("ICML 2023" before "Code"). */
+static void venue_badge(const char *s, size_t n, void *ctx)
+{
+    struct venue_pick *vp = ctx;
+    bool label = memchr(s, ':', n) != NULL;
+    if (!label && vp->after_count && page_starts_upper(s, n)
+        && (!vp->v || (vp->after_h && !vp->v_after_h))) {
+        vp->v = s;
+        vp->vn = n;
+        vp->v_after_h = vp->after_h;
+    }
+    if (label && page_has_word_ci(s, n, "h-index:"))
+        vp->after_h = true;
+    vp->after_count |= label && s[n - 1] >= '0' && s[n - 1] <= '9';
+}
+
 /* The venue on the metrics line, where the badges are run together
- * ("arXiv:2403.01234Citations: 17h-index: 9NeurIPS 2024"): the text after
- * the h-index count, split off at the digit->capital boundary, up to the
- * next such boundary after a count or the line's end. */
+ * ("arXiv:2403.01234Citations: 17h-index: 9NeurIPS 2024",
+ * "citationsh-index: 6ICLR"): the line is split into badges at every
+ * digit->capital boundary (page_split_badges) and the venue is the first
+ * badge without a label after a count, preferably after the h-index. */
 bool page_metrics_venue(const char *s, size_t n, size_t *off, size_t *len)
 {
-    static const char label[] = "h-index:";
-    size_t ln = sizeof label - 1, i = 0;
-    for (; i + ln <= n; i++)
-        if (page_has_word_ci(s + i, ln, label))
-            break;
-    if (i + ln > n)
+    struct venue_pick vp = {0};
+    page_split_badges(s, n, venue_badge, &vp);
+    if (!vp.v)
         return false;
-    i += ln;
-    while (i < n && s[i] == ' ')
-        i++;
-    size_t d = i;
-    while (i < n && s[i] >= '0' && s[i] <= '9')
-        i++;
-    if (i == d || i >= n || !page_starts_upper(s + i, n - i))
-        return false;
-    size_t e = i + 1;
-    while (e < n && !(s[e - 1] >= '0' && s[e - 1] <= '9' && page_starts_upper(s + e, n - e)))
-        e++;
-    const char *v = s + i;
-    size_t vn = e - i;
-    page_trim(&v, &vn);
-    if (!vn)
-        return false;
-    *off = (size_t)(v - s);
-    *len = vn;
+    *off = (size_t)(vp.v - s);
+    *len = vp.vn;
     return true;
 }
 

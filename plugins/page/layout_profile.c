@@ -189,8 +189,8 @@ static bool profile_header(const page_lines *pl, page_role *roles, size_t *zone)
 /* ---- records ------------------------------------------------------------ */
 
 /* The page owner: from the portrait line ("Portrait of NAME", "... is
- * unavailable", "Portrait de NAME n'est pas disponible"), else the
- * name-like line nearest before the heading. */
+ * unavailable", "Portrait de NAME n'est pas disponible"), else the most
+ * name-like of the last four lines before the heading. */
 static void find_owner(const page_lines *pl, const page_role *roles, const char **os,
                        size_t *on)
 {
@@ -228,6 +228,9 @@ static void find_owner(const page_lines *pl, const page_role *roles, const char 
     for (size_t i = 0; i < pl->n; i++)
         if (roles[i] == PAGE_ROLE_SECTION)
             h = i;
+    /* the most name-like of the last lines before the heading (a role
+     * such as "Alumni" may lean to a name too, less than the owner) */
+    int best = 0;
     for (size_t i = h, seen = 0; i-- > 0 && seen < 4;) {
         const char *s = pl->v[i].text;
         size_t n = pl->v[i].len;
@@ -235,10 +238,11 @@ static void find_owner(const page_lines *pl, const page_role *roles, const char 
         if (!n)
             continue;
         seen++;
-        if (page_name_score(s, n) > 0) {
+        int sc = page_name_score(s, n);
+        if (sc > best) {
+            best = sc;
             *os = s;
             *on = n;
-            return;
         }
     }
 }

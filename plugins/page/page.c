@@ -548,8 +548,62 @@ static bool has_bytes(const char *h, size_t len, const char *w)
     return false;
 }
 
+/* The next line of head[*pos..len) without its line break, blank lines
+ * skipped; false at the end. */
+static bool next_line(const char *h, size_t len, size_t *pos, const char **l, size_t *n)
+{
+    size_t i = *pos;
+    while (i < len && (h[i] == '\n' || h[i] == '\r'))
+        i++;
+    if (i >= len)
+        return false;
+    size_t e = i;
+    while (e < len && h[e] != '\n' && h[e] != '\r')
+        e++;
+    *l = h + i;
+    *n = e - i;
+    *pos = e;
+    return true;
+}
+
+/* A single-paper page without any layout cue, as sure as a text can be
+ * without cues: its first line a title (capitalised, at most 300
+ * characters, no sentence, no markup or tag of another format), then,
+ * among the next three lines, a paragraph of prose (several sentences,
+ * over 150 characters, more lower-case words than capitalised ones) and
+ * nothing before it that reads as prose or as a reference (a year in
+ * brackets). Allocation-free, as a probe must be. */
+static bool probe_paper(const char *h, size_t len)
+{
+    size_t pos = 0, n;
+    const char *l;
+    if (!next_line(h, len, &pos, &l, &n))
+        return false;
+    page_trim(&l, &n);
+    page_feat f;
+    page_features(&f, l, n, NULL, 0);
+    if (f.blank || f.prose >= 3 || f.chars > 300 || f.tokens < 2 || f.sentence_end || f.meta
+        || f.placeholder || !page_starts_upper(l, n) || memchr(l, '=', n) || memchr(l, '{', n)
+        || (n > 4 && l[2] == ' ' && l[3] == ' '))
+        return false;
+    for (int k = 0; k < 3 && next_line(h, len, &pos, &l, &n); k++) {
+        page_trim(&l, &n);
+        page_features(&f, l, n, NULL, 0);
+        if (f.prose >= 3 && f.chars > 150 && f.lower_words > 2 * f.cap_words
+            && page_starts_upper(l, n))
+            return true;
+        for (size_t i = 0; i + 5 < n; i++)
+            if (l[i] == '(' && (l[i + 1] == '1' || l[i + 1] == '2') && l[i + 5] == ')')
+                return false;
+        if (f.prose >= 2 || f.chars > 300)
+            return false;
+    }
+    return false;
+}
+
 /* Strong cues only: a portrait line first, a feed meta line first, or the
- * topic header; anything else is at most weak (plain text is anything). */
+ * topic header; anything else is at most weak (plain text is anything),
+ * except a single-paper page without cues that probe_paper is sure of. */
 static int probe_page(const unsigned char *head, size_t len, const char *filename)
 {
     (void)filename;
@@ -596,6 +650,10 @@ static int probe_page(const unsigned char *head, size_t len, const char *filenam
     if (page_find_abs_marker(h, len, &ml) >= 0 || has_bytes(h, len, "h-index:")
         || has_bytes(h, len, "\nOriginality"))
         return BIB_PROBE_WEAK + 15;
+    /* below what a matching extension alone is worth: a file named for
+     * another format stays with it */
+    if (probe_paper(h, len))
+        return BIB_PROBE_WEAK + 10;
     if (page_looks_html(h, len)) {
         if (has_bytes(h, len, "Portrait of ") || has_bytes(h, len, "Portrait de "))
             return BIB_PROBE_LIKELY - 20;

@@ -108,7 +108,7 @@ static uint32_t dec(const char *s, size_t len, size_t i, int *n)
 }
 
 /* Shape of s[0..len): one letter per class, runs longer than two cut to
- * two ("Matthew" -> "Xxx"... as "Xxx"), punctuation kept as itself. */
+ * two ("Ingrid" -> "Xxx"... as "Xxx"), punctuation kept as itself. */
 static size_t shape(const char *s, size_t len, char *out, size_t cap)
 {
     size_t o = 0;

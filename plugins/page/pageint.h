@@ -80,7 +80,7 @@ typedef struct page_feat {
     bool abs_marker;    /* "… (see more)" / "… (voir plus)" inside */
     bool auth_marker;   /* ends in "… (see N more)" / "… (voir N de plus)" */
     bool meta;          /* feed category + date line */
-    bool venue;         /* "Brain Forum 2021", "Meetup 3" */
+    bool venue;         /* "Harbour Symposium 2021", "Meetup 3" */
     bool heading;       /* a publications heading */
     bool same_as_prev;  /* equal to the previous non-blank line */
     bool placeholder;   /* "N/A", "TBA", no letters at all */
@@ -134,7 +134,7 @@ typedef struct page_meta {
 bool page_parse_meta(const char *s, size_t len, page_meta *m);
 
 /* True for a poster venue line: a short capitalised name then a year or an
- * edition number ("Brain Forum 2021", "Meetup 3"). *year gets the year
+ * edition number ("Harbour Symposium 2021", "Meetup 3"). *year gets the year
  * (0 when the number is not a year) and *name_len the venue without it. */
 bool page_parse_venue(const char *s, size_t len, int *year, size_t *name_len);
 
@@ -156,13 +156,18 @@ bool page_feed_split_line(const char *s, size_t len, page_feed_split *out);
 
 /* The venue badge of a single-paper page's metrics line, run together
  * with the counts before it ("...h-index: 9NeurIPS 2024" -> "NeurIPS
- * 2024"): split off at the digit->capital boundary after the h-index
- * count. Its offset and length in *off, *len; false when there is none. */
+ * 2024", "Citations: 4ICLR" -> "ICLR"): the first badge without a label
+ * after a count, one after the h-index preferred. Its offset and length
+ * in *off, *len; false when there is none. */
 bool page_metrics_venue(const char *s, size_t n, size_t *off, size_t *len);
 
 /* Splits s[0..len) on ", " into names: calls fn for each piece. */
 typedef void (*page_piece_fn)(const char *s, size_t len, void *ctx);
 void page_split_commas(const char *s, size_t len, page_piece_fn fn, void *ctx);
+/* Badges run together in copied text ("Citations: 17h-index: 9NeurIPS
+ * 2024"): s[0..n) split at every digit->capital boundary, fn called on
+ * each trimmed non-empty piece in order. */
+void page_split_badges(const char *s, size_t n, page_piece_fn fn, void *ctx);
 
 /* True for a publications heading line ("Publications", "Latest
  * Publications", "Dernières publications"). */

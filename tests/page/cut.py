@@ -8,13 +8,17 @@ records of the whole page up to the cut one and no other: no fake record
 made of the cut abstract, every earlier record unchanged, and the cut
 record with its title and authors, its abstract a prefix of the whole
 one and flagged incomplete (custom.page.incomplete) unless the cut left a
-sentence end. Exit status 0 and no error on every cut page.
+sentence end. Exit status 0 and no error on every cut page. Then every
+text page holding feed meta lines is cut right after each of them and
+after the line that follows it: no record without a title, no record the
+whole page lacks.
 
 Usage: cut.py [--points N] (BIBCONV_BUILDDIR and BIBCONV_SRCDIR as for the
 other tests)."""
 import glob
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -24,6 +28,8 @@ src = os.environ["BIBCONV_SRCDIR"]
 bib = os.path.join(build, "core", "cli", "bibconv")
 points = int(sys.argv[sys.argv.index("--points") + 1]) if "--points" in sys.argv else 7
 MARKS = ("\u2026 (see more)", "\u2026 (voir plus)")
+# a feed meta line: score, category codes, date, "Code" badge
+META = re.compile(r"^(\d+\.\d)?(?:[A-Z]{2})+[A-Z][a-z]{2} \d{1,2}(?:, \d{4})?(?:Code)?$")
 
 pages = sorted(glob.glob(os.path.join(src, "samples", "page-*.txt")))
 pages += sorted(glob.glob(os.path.join(src, "tests", "page", "crafted", "*.txt")))
@@ -137,5 +143,56 @@ with tempfile.TemporaryDirectory() as tmp:
                     fails += 1
                     if os.environ.get("CUT_ALL") or fails <= 40:
                         print("FAIL %s: %s" % (where, "; ".join(bad)))
-print("%d cut pages (%d of them HTML), %d failed" % (runs, html_runs, fails))
-sys.exit(1 if fails or not runs or not html_runs else 0)
+    # Feed pages cut right after a meta line or the title line after it:
+    # every record read has a title, none is made up, and all but the last
+    # are those of the whole page.
+    line_runs = 0
+    for page in pages:
+        if not page.endswith(".txt"):
+            continue
+        rc, err, whole = read(page)
+        if rc != 0 or not whole:
+            continue
+        data = open(page, "rb").read()
+        # after every feed meta line and after the line that follows it
+        ends = []
+        pos = 0
+        for line in data.split(b"\n")[:-1]:
+            pos += len(line) + 1
+            if META.match(line.decode("utf-8", "replace").strip()):
+                ends.append(pos)
+                nl = data.find(b"\n", pos)
+                if nl >= 0:
+                    ends.append(nl + 1)
+        for at in sorted(set(e for e in ends if e < len(data))):
+            line_runs += 1
+            path = os.path.join(tmp, "cutline.txt")
+            with open(path, "wb") as f:
+                f.write(data[:at])
+            crc, cerr, got = read(path)
+            where = "%s cut after byte %d (line end)" % (os.path.basename(page), at)
+            bad = []
+            if got is None:
+                bad.append("output is not JSON")
+                got = []
+            # a page left with its meta line alone gives no record: an
+            # error naming it, the only one allowed
+            if got and crc != 0 and "page ends after a meta line" not in cerr:
+                bad.append("exit %d with records written: %s" % (crc, cerr.strip()[:200]))
+            if len(got) > len(whole):
+                bad.append("%d records, the whole page has %d" % (len(got), len(whole)))
+            for i, b in enumerate(got):
+                if not b.get("title"):
+                    bad.append("record %d has no title" % (i + 1))
+                elif i < len(whole) and b.get("title") != whole[i].get("title"):
+                    bad.append("record %d title %r, want %r" % (i + 1, b.get("title"),
+                                                                whole[i].get("title")))
+                elif i + 1 < len(got) and i < len(whole) and who(b) != who(whole[i]):
+                    bad.append("record %d authors changed" % (i + 1))
+            if bad:
+                fails += 1
+                if os.environ.get("CUT_ALL") or fails <= 40:
+                    print("FAIL %s: %s" % (where, "; ".join(bad)))
+print("%d cut pages (%d of them HTML), %d cut at line ends, %d failed" % (
+    runs, html_runs, line_runs, fails))
+sys.exit(1 if fails or not runs or not html_runs or not line_runs else 0)

@@ -400,6 +400,8 @@ START_TEST(test_metrics_venue)
         {"123 citationsh-index: 6ICLR", "ICLR"},
         {"h-index: 12ICML 2023Code", "ICML 2023"},
         {"Citations: 4h-index: 12", NULL},
+        {"Citations: 17NeurIPS 2024", "NeurIPS 2024"},
+        {"arXiv:2401.00001Citations: 3ACL 2021h-index: 4EMNLP 2022Code", "EMNLP 2022"},
         {"h-index: none", NULL},
         {"no metrics here", NULL},
     };

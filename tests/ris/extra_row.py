@@ -32,7 +32,7 @@ def run(args, data):
     return p.returncode, p.stdout.decode(), p.stderr.decode()
 
 
-RIS = ("TY  - JOUR\nTI  - Measured objects\nAU  - Smith, Ann\nPY  - 2020\nDA  - 2020///\n"
+RIS = ("TY  - JOUR\nID  - smith2020measured\nTI  - Measured objects\nAU  - Smith, Ann\nPY  - 2020\nDA  - 2020///\n"
        "LB  - 12 x 8 cm\nER  - \n\n")
 
 rc, listing, _ = run(["--list-formats"], "")

@@ -119,7 +119,11 @@ def pairs():
 def match(bibrecs, zrecs):
     by_id = {r.get("id"): r for r in zrecs if r.get("id")}
     out = []
-    if by_id and sum(1 for r in bibrecs if r.get("id") in by_id) >= len(bibrecs) // 2:
+    hits = sum(1 for r in bibrecs if r.get("id") in by_id)
+    # writers now give keyless items an id from the key rule, so ids match
+    # only where both sides had a key: position wins when it pairs them all
+    if by_id and hits >= len(bibrecs) // 2 and (hits == len(bibrecs) or
+                                                len(bibrecs) != len(zrecs)):
         for r in bibrecs:
             if r.get("id") in by_id:
                 out.append((r, by_id[r["id"]]))

@@ -99,8 +99,18 @@ static bool strip_char(const char *p, size_t n)
  * after a one-letter word is kept: "J. Phys. A."). */
 static void span_text(const bib_reftag *t, size_t a, size_t b, const char **s, size_t *n)
 {
-    while (a < b && t->tok[a].kind == BIB_REFTOK_PUNCT && strip_char(tx(t, a), t->tok[a].len))
+    while (a < b && t->tok[a].kind == BIB_REFTOK_PUNCT && strip_char(tx(t, a), t->tok[a].len)) {
+        char c = tx(t, a)[0];
+        if (c == '(' || c == '[') {
+            /* "(Liquid+liquid) equilibrium": the bracket closes inside */
+            bool closes = false;
+            for (size_t k = a + 1; k < b && !closes; k++)
+                closes = t->tok[k].len == 1 && tx(t, k)[0] == (c == '(' ? ')' : ']');
+            if (closes)
+                break;
+        }
         a++;
+    }
     while (b > a && t->tok[b - 1].kind == BIB_REFTOK_PUNCT && strip_char(tx(t, b - 1), t->tok[b - 1].len)) {
         char c = tx(t, b - 1)[0];
         if (c == ')' || c == ']') {
@@ -174,7 +184,23 @@ static int add_one_name(bib_record *rec, bib_var var, const char *s, size_t n)
     if (!n)
         return 0;
     bib_name name;
-    int rc = bib_name_parse_display(&name, s, n);
+    int rc;
+    /* "Allen J. F.", "Patras P.": family, then initials with periods (the
+     * display parser reads "Smith JE" but takes "J. F." for given names
+     * before a family name) */
+    const char *sp = memchr(s, ' ', n);
+    if (sp && !is_initials(s, (size_t)(sp - s)) && is_initials(sp + 1, n - (size_t)(sp + 1 - s)) &&
+        memchr(s, ',', n) == NULL) {
+        bib_buf b;
+        bib_buf_init(&b);
+        bib_buf_append(&b, s, (size_t)(sp - s));
+        bib_buf_puts(&b, ",");
+        bib_buf_append(&b, sp, n - (size_t)(sp - s));
+        rc = bib_buf_failed(&b) ? BIB_ENOMEM : bib_name_parse_display(&name, b.data, b.len);
+        bib_buf_clear(&b);
+    } else {
+        rc = bib_name_parse_display(&name, s, n);
+    }
     if (rc == BIB_ENOMEM)
         return rc;
     if (rc == 0) {
@@ -189,6 +215,45 @@ typedef struct piece {
     const char *s;
     size_t n;
 } piece;
+
+/* A family name as a "Family, Given" list writes it: one word, or words
+ * in capitals (DE OLIVEIRA), or lower-case particles before one word
+ * (van der Berg); never initials. */
+static bool family_piece(const char *s, size_t n)
+{
+    if (!n || is_initials(s, n))
+        return false;
+    bool upper = true;
+    size_t words = 1;
+    for (size_t i = 0; i < n; i++) {
+        words += s[i] == ' ';
+        if (s[i] >= 'a' && s[i] <= 'z')
+            upper = false;
+    }
+    if (words == 1 || upper)
+        return words <= 4;
+    /* all words but the last start in lower case */
+    const char *p = s;
+    for (size_t w = 0; w + 1 < words; w++) {
+        if (!(*p >= 'a' && *p <= 'z'))
+            return false;
+        p = (const char *)memchr(p, ' ', n - (size_t)(p - s)) + 1;
+    }
+    return words <= 4;
+}
+
+/* A given-name part of a "Family, Given" list: initials or at most three
+ * capitalised words. */
+static bool given_piece(const char *s, size_t n)
+{
+    if (is_initials(s, n))
+        return true;
+    size_t words = 1;
+    for (size_t i = 0; i < n; i++)
+        words += s[i] == ' ';
+    unsigned char c = (unsigned char)s[0];
+    return words <= 3 && ((c >= 'A' && c <= 'Z') || c >= 0xC0);
+}
 
 /* Adds the names of a name list "Smith, J., Doe, K. & Roe, R." /
  * "J. Smith, K. Doe and R. Roe" / "SMITH, J.; DOE, K." / "Smith J, Doe K". */
@@ -235,9 +300,19 @@ static int add_names(bib_record *rec, bib_var var, const bib_reftag *t, size_t a
         }
         start = i + 1;
     }
-    /* pair "Family, Initials" pieces; a list with ';' between names keeps
-     * its commas inside names */
-    for (size_t i = 0; i < np; i++) {
+    /* a whole list of "Family, Given" pairs ("Smith, John, Doe, Jane";
+     * "PASTOR, Jon and MCKAY, Donald P.") */
+    bool pairs = !semi && np >= 2 && np % 2 == 0;
+    for (size_t i = 0; pairs && i < np; i += 2)
+        pairs = family_piece(pc[i].s, pc[i].n) && given_piece(pc[i + 1].s, pc[i + 1].n);
+    for (size_t i = 0; pairs && i < np; i += 2) {
+        int rc = add_one_name(rec, var, pc[i].s, (size_t)(pc[i + 1].s + pc[i + 1].n - pc[i].s));
+        if (rc)
+            return rc;
+    }
+    /* else pair "Family, Initials" pieces; a list with ';' between names
+     * keeps its commas inside names */
+    for (size_t i = 0; !pairs && i < np; i++) {
         piece p = pc[i];
         bool pair = false;
         if (!semi && i + 1 < np && is_initials(pc[i + 1].s, pc[i + 1].n) &&
@@ -306,6 +381,32 @@ static int set_number(bib_record *rec, bib_var var, const bib_reftag *t, span sp
     return set_span(rec, var, t, skip_prefix(t, sp.a, sp.b), sp.b);
 }
 
+/* "11953-62" (a range written short, CSL page-range-format) becomes
+ * "11953-11962"; other text is kept. */
+static int expand_range(bib_buf *b)
+{
+    if (!b->data)
+        return 0;
+    const char *d = memchr(b->data, '-', b->len);
+    if (!d)
+        return 0;
+    size_t fl = (size_t)(d - b->data), ll = b->len - fl - 1;
+    for (size_t i = 0; i < b->len; i++)
+        if (i != fl && !(b->data[i] >= '0' && b->data[i] <= '9'))
+            return 0;
+    if (!fl || !ll || ll >= fl || memcmp(b->data + fl - ll, d + 1, ll) >= 0)
+        return 0;
+    char out[64];
+    if (fl * 2 + 2 > sizeof out)
+        return 0;
+    memcpy(out, b->data, fl);
+    out[fl] = '-';
+    memcpy(out + fl + 1, b->data, fl - ll);
+    memcpy(out + fl + 1 + fl - ll, d + 1, ll);
+    bib_buf_reset(b);
+    return bib_buf_append(b, out, fl * 2 + 1);
+}
+
 static int set_pages(bib_record *rec, const bib_reftag *t, span sp)
 {
     if (!sp.found)
@@ -318,6 +419,8 @@ static int set_pages(bib_record *rec, const bib_reftag *t, span sp)
     bib_buf b;
     bib_buf_init(&b);
     int rc = bib_pages_normalize(&b, s, n, "-");
+    if (!rc)
+        rc = expand_range(&b);
     if (!rc)
         rc = bib_record_set_text(rec, BIB_VAR_PAGE, b.data ? b.data : "", b.len);
     bib_buf_clear(&b);

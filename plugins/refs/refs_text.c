@@ -79,6 +79,10 @@ size_t refs_marker(const char *s, size_t n)
         i++;
     if (i > 0 && i < n && (s[i] == '.' || s[i] == ')') && (i + 1 == n || s[i + 1] == ' '))
         return after_space(s, n, i + 1);
+    /* "3 Author A." (a number, a space, a capital): a list number too;
+     * a year (four digits) is not */
+    if (i > 0 && i < 4 && i + 2 < n && s[i] == ' ' && s[i + 1] >= 'A' && s[i + 1] <= 'Z')
+        return after_space(s, n, i);
     return 0;
 }
 

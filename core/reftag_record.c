@@ -548,10 +548,16 @@ static bool in_cue(const bib_reftag *t, const span sp[L])
 static int fill(bib_record *rec, const bib_reftag *t, const span sp[L], const bib_record *prev)
 {
     int rc = 0;
-    if (sp[BIB_REF_AUTHOR].found)
-        rc = is_ditto(t, sp[BIB_REF_AUTHOR].a, sp[BIB_REF_AUTHOR].b)
-                 ? copy_names(rec, BIB_VAR_AUTHOR, prev)
-                 : add_names(rec, BIB_VAR_AUTHOR, t, sp[BIB_REF_AUTHOR].a, sp[BIB_REF_AUTHOR].b);
+    /* the punctuation a reference starts with: a ditto mark when dashes */
+    size_t lead = 0;
+    while (lead < t->n && t->tok[lead].kind == BIB_REFTOK_PUNCT)
+        lead++;
+    bool ditto = is_ditto(t, 0, lead) &&
+                 (!sp[BIB_REF_AUTHOR].found || sp[BIB_REF_AUTHOR].a >= lead);
+    if (ditto && !(sp[BIB_REF_AUTHOR].found && sp[BIB_REF_AUTHOR].a == lead))
+        rc = copy_names(rec, BIB_VAR_AUTHOR, prev);
+    else if (sp[BIB_REF_AUTHOR].found)
+        rc = add_names(rec, BIB_VAR_AUTHOR, t, sp[BIB_REF_AUTHOR].a, sp[BIB_REF_AUTHOR].b);
     if (!rc && sp[BIB_REF_EDITOR].found)
         rc = add_names(rec, BIB_VAR_EDITOR, t, sp[BIB_REF_EDITOR].a, sp[BIB_REF_EDITOR].b);
     static const struct { int label; bib_var var; } plain[] = {

@@ -37,7 +37,7 @@ typedef struct refs_state {
     bib_buf pending;      /* HTML: text lines still to assemble */
     size_t pending_pos;
     refs_html html;       /* HTML tag state across lines */
-    bool is_html, decided, eof;
+    bool is_html, decided, eof, said_empty;
     bib_record *prev;     /* the last record, for ditto authors */
     size_t count, lost;
     /* the line that started the next reference, read next */
@@ -204,9 +204,13 @@ static int refs_next(bib_reader *rd, bib_record **out)
         if (rc < 0)
             return rc;
         if (!st->cur.len) {
-            if (st->count == 0 && st->lost == 0)
+            if (st->count == 0 && st->lost == 0 && !st->said_empty) {
+                /* reported once: the caller reads on after BIB_EPARSE */
+                st->said_empty = true;
                 bib_input_report(st->in, BIB_SEV_ERROR, 1, 1, "no reference found");
-            return st->count == 0 && st->lost == 0 ? BIB_EPARSE : 0;
+                return BIB_EPARSE;
+            }
+            return 0;
         }
         long nt = bib_reftag_run(st->tag, st->cur.data, st->cur.len);
         if (nt < 0)

@@ -133,15 +133,40 @@ static bool complete(const char *s, size_t n)
     return memchr(s + i, '/', n - i) != NULL;
 }
 
+/* A line that starts like a reference: "Family, ", "FAMILY ", "J. Family". */
+static bool looks_start(const char *s, size_t n)
+{
+    size_t i = 0, caps = 0, low = 0;
+    while (i < n && s[i] != ' ' && s[i] != ',') {
+        unsigned char c = (unsigned char)s[i];
+        caps += (c >= 'A' && c <= 'Z');
+        low += (c >= 'a' && c <= 'z');
+        i++;
+    }
+    if (i == 0 || (!(s[0] >= 'A' && s[0] <= 'Z') && (unsigned char)s[0] < 0xC0))
+        return false;
+    if (i < n && s[i] == ',')
+        return true;                      /* Family, */
+    if (caps >= 2 && low == 0 && i >= 2 && s[i - 1] != '.')
+        return true;                      /* FAMILY */
+    return i == 2 && s[1] == '.' && i + 2 < n && s[i + 1] >= 'A' && s[i + 1] <= 'Z';
+}
+
 bool refs_continues(const char *cur, size_t curn, const char *s, size_t n)
 {
     if (curn > 4000)
         return false;
     if (n && s[0] >= 'a' && s[0] <= 'z')
         return true;
-    if (curn && cur[curn - 1] == '-')
+    char e = curn ? cur[curn - 1] : 0;
+    if (e == '-' || e == ',' || e == ';' || e == ':' || e == '&')
         return true;
-    return !complete(cur, curn);
+    if (complete(cur, curn))
+        return false;
+    /* an unfinished reference with its year already is cut short when
+     * the line starts like the next reference (a list without final
+     * periods: DIN 1505-2) */
+    return !(has_year(cur, curn) && looks_start(s, n));
 }
 
 bool refs_line_looks_ref(const char *s, size_t n)

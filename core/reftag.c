@@ -18,7 +18,7 @@
 #define L BIB_REF_LABEL_COUNT
 
 /* Bump when any feature changes: the model's input hash covers it. */
-#define FEATURE_VERSION 2u
+#define FEATURE_VERSION 4u
 
 static const char *const label_names[L] = {
     "punct", "author", "editor", "title", "container-title",
@@ -268,6 +268,22 @@ static signed char name_bucket(bib_reftag *t, size_t a, size_t b)
     return (signed char)(q < -4 ? -4 : q > 4 ? 4 : q);
 }
 
+/* A four-digit number 1500..2039, maybe with a letter (2001a). */
+static bool year_like(const bib_reftag *t, size_t i)
+{
+    const bib_ref_token *k = &t->tok[i];
+    if (k->kind != BIB_REFTOK_NUMBER || k->len < 4 || k->len > 5)
+        return false;
+    const char *p = tok_text(t, i);
+    int y = 0;
+    for (int d = 0; d < 4; d++) {
+        if (!is_digit((unsigned char)p[d]))
+            return false;
+        y = y * 10 + (p[d] - '0');
+    }
+    return y >= 1500 && y <= 2039 && (k->len == 4 || (p[4] >= 'a' && p[4] <= 'z'));
+}
+
 /* Sentence index, comma count, bracket/quote state and name likeness of
  * each token: the context the features read. */
 static int compute_context(bib_reftag *t)
@@ -282,6 +298,7 @@ static int compute_context(bib_reftag *t)
             signed char b = name_bucket(t, chunk, i);
             for (size_t j = chunk; j < i; j++)
                 t->name[j] = b;
+            t->name[i] = 9;     /* the break itself is in no chunk */
             chunk = i + 1;
         }
         t->seg[i] = (unsigned char)(seg > 7 ? 7 : seg);
@@ -310,6 +327,19 @@ static int compute_context(bib_reftag *t)
         signed char b = name_bucket(t, chunk, t->n);
         for (size_t j = chunk; j < t->n; j++)
             t->name[j] = b;
+    }
+    /* bit 2: a year-like number came before; bit 3: one comes after */
+    bool seen = false;
+    for (size_t i = 0; i < t->n; i++) {
+        if (seen)
+            t->ctx[i] |= 4;
+        seen |= year_like(t, i);
+    }
+    seen = false;
+    for (size_t i = t->n; i-- > 0;) {
+        if (seen)
+            t->ctx[i] |= 8;
+        seen |= year_like(t, i);
     }
     return 0;
 }
@@ -486,7 +516,18 @@ size_t bib_reftag_features(bib_reftag *t, size_t i, uint32_t *ids, size_t max)
     emit_n(&f, "rel", (unsigned)(i * 8 / t->n));
     emit_n(&f, "seg", t->seg[i]);
     emit_n(&f, "cm", t->comma[i]);
-    emit_n(&f, "ctx", t->ctx[i]);
+    emit_n(&f, "ctx", t->ctx[i] & 3);
+    emit_n(&f, "yr", t->ctx[i] >> 2);
+    {
+        /* first token of a sentence; its shape with the year context */
+        bool first = i == 0 || t->seg[i] != t->seg[i - 1];
+        emit_n(&f, "first", first);
+        char b[16];
+        size_t n = shape(t, i, b);
+        b[n++] = (char)('0' + (t->ctx[i] >> 2));
+        b[n++] = (char)('0' + first);
+        emit(&f, "s|yr", b, n);
+    }
     emit_n(&f, "nm", (unsigned)(t->name[i] + 4));
     {
         char b[32];
@@ -509,6 +550,14 @@ size_t bib_reftag_features(bib_reftag *t, size_t i, uint32_t *ids, size_t max)
         if (d == -1 || d == 1 || t->tok[j].kind == BIB_REFTOK_PUNCT)
             emit_word(&f, t, (size_t)j, wt[d + 2]);
         emit_shape(&f, t, (size_t)j, st[d + 2]);
+    }
+    if (i > 0) {
+        char a[16], b[16], c[34];
+        size_t na = shape(t, i - 1, a), nb = shape(t, i, b);
+        memcpy(c, a, na);
+        c[na] = '|';
+        memcpy(c + na + 1, b, nb);
+        emit(&f, "s-1|s", c, na + 1 + nb);
     }
     if (i > 0) {
         char a[24], b[24], c[50];

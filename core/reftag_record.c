@@ -156,6 +156,15 @@ static bool is_initials(const char *s, size_t n)
             continue;
         if (bib_char_is_upper(c)) {
             caps++;
+            /* "JE" is initials, "BABA" a family name in capitals */
+            uint32_t d;
+            if (i < n && bib_utf8_decode(s + i, n - i, &d) && bib_char_is_upper(d) &&
+                i + 1 < n) {
+                size_t k2 = i + (size_t)bib_utf8_decode(s + i, n - i, &d);
+                uint32_t e;
+                if (k2 < n && bib_utf8_decode(s + k2, n - k2, &e) && bib_char_is_upper(e))
+                    return false;
+            }
             size_t k = i, low = 0;
             while (k < n) {
                 uint32_t d;
@@ -434,7 +443,7 @@ static int set_date(bib_record *rec, const bib_reftag *t, span sp)
     const char *s;
     size_t n;
     span_text(t, sp.a, sp.b, &s, &n);
-    bib_date d;
+    bib_date d = { 0 };
     int rc = s ? bib_date_parse(&d, s, n, BIB_DATE_ANY) : BIB_EPARSE;
     if (rc == BIB_ENOMEM)
         return rc;

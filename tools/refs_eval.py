@@ -14,6 +14,7 @@ usage: tools/refs_eval.py DATA_DIR OUT_DIR
 """
 import json
 import os
+import re
 import sys
 
 SEED = 20261203
@@ -52,14 +53,19 @@ def main():
             page = r.get("page") if "pages" in shown else None
             if page:
                 # a style that shows the first page only
-                import re
                 shown_pages = "".join(t for lab, t in d["seg"] if lab == "pages")
                 groups = re.findall(r"\d+", page)
                 if groups and not all(g in shown_pages or g[-2:] in shown_pages for g in groups):
                     page = groups[0]
+            # "et al.": the names the reference shows
+            shown_names = " ".join(t for lab, t in d["seg"] if lab == "author")
+            fams = [n.get("family") or n.get("literal") for n in r["author"]]
+            if re.search(r"\bet al|\bu\. a\.|и др|\bothers\b|…", shown_names):
+                key = re.sub(r"\W+", "", shown_names.casefold())
+                fams = [f for f in fams if f and re.sub(r"\W+", "", f.casefold()) in key]
             lines.append(text)
             keys.append({"title": r["title"],
-                         "family": [n.get("family") or n.get("literal") for n in r["author"]],
+                         "family": fams,
                          "year": str(r["issued"][0]) if r.get("issued") and "date" in shown else None,
                          "container": seen("container-title", "container-title"),
                          "volume": seen("volume", "volume"), "issue": seen("issue", "issue"),

@@ -29,7 +29,7 @@
 #define L BIB_REF_LABEL_COUNT
 #define TRAINER_VERSION 1u
 #define SEED 20261203u
-#define EPOCHS 12
+#define EPOCHS 16
 #define MAX_WEIGHTS 150000
 
 typedef struct {

@@ -167,9 +167,9 @@ static bool is_initials(const char *s, size_t n)
             }
             size_t k = i, low = 0;
             while (k < n) {
-                uint32_t d;
-                int w2 = bib_utf8_decode(s + k, n - k, &d);
-                if (!bib_char_is_lower(d))
+                uint32_t lc;
+                int w2 = bib_utf8_decode(s + k, n - k, &lc);
+                if (!bib_char_is_lower(lc))
                     break;
                 k += (size_t)w2;
                 low++;

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * reftag_model.h - private: the layout of the reference tagger's generated
+ * weight table (core/reftag_model_table.c, written by tools/train_refs.c)
+ * and the scratch state shared by core/reftag*.c.
+ *
+ * Weights: an open-addressing table of feature ids (keys; 0 marks an empty
+ * slot, ids are never 0) whose slot k owns the packed entries
+ * ent[off[k] .. off[k+1]) = label << 16 | (uint16) weight; transitions
+ * trans[(from + 1) * L + to] with from = -1 the start. Scores are integers
+ * (weights times bib_reftag_model_scale).
+ */
+#ifndef BIBCONV_REFTAG_MODEL_H
+#define BIBCONV_REFTAG_MODEL_H
+
+#include "bibconv/reftag.h"
+#include "bibconv/buf.h"
+
+extern const char bib_reftag_inputs_hash[];
+extern const unsigned bib_reftag_seed;
+extern const uint32_t bib_reftag_nslots;
+extern const uint32_t bib_reftag_keys[];
+extern const uint32_t bib_reftag_off[];
+extern const uint32_t bib_reftag_ent[];
+extern const int16_t bib_reftag_trans[];
+extern const double bib_reftag_model_scale;
+
+struct bib_reftag {
+    const char *s;          /* the text of the last call (borrowed) */
+    size_t len;
+    bib_ref_token *tok;
+    size_t n, cap;
+    /* per-token context computed once per text for the features */
+    unsigned char *seg;     /* sentence index (capped) */
+    unsigned char *comma;   /* commas since the sentence began (capped) */
+    unsigned char *ctx;     /* bit 0 in parens, bit 1 in quotes */
+    signed char *name;      /* name-likeness bucket of the token's chunk */
+    size_t ctxcap;
+    int32_t *score;         /* Viterbi: n * L emission scores */
+    int32_t *best;          /* n * L best path scores */
+    unsigned char *back;    /* n * L back pointers */
+    size_t vcap;
+    bib_buf scratch;
+};
+
+#endif /* BIBCONV_REFTAG_MODEL_H */

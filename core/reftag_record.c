@@ -1,0 +1,630 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * reftag_record.c - a record from the labelled tokens of one reference
+ * (bib_reftag_record, reftag.h; docs/refs.md "Records"). Names go through
+ * the name service (names.h), dates through dates.h, page ranges through
+ * bib_pages_normalize. Only text the tokens hold is used: a field the
+ * reference does not show is never filled in.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "bibconv/names.h"
+#include "bibconv/dates.h"
+#include "bibconv/utf8.h"
+#include "bibconv/script.h"
+#include "reftag_model.h"
+
+#define L BIB_REF_LABEL_COUNT
+
+typedef struct span {
+    size_t a, b;   /* token range [a, b) of the first run of a label */
+    bool found;
+} span;
+
+static const char *tx(const bib_reftag *t, size_t i) { return t->s + t->tok[i].off; }
+
+static bool tok_eq(const bib_reftag *t, size_t i, const char *lit)
+{
+    size_t n = strlen(lit);
+    if (i >= t->n || t->tok[i].len != n)
+        return false;
+    for (size_t k = 0; k < n; k++) {
+        char c = tx(t, i)[k];
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c + 32);
+        if (c != lit[k])
+            return false;
+    }
+    return true;
+}
+
+static bool tok_in(const bib_reftag *t, size_t i, const char *const *list)
+{
+    for (; *list; list++)
+        if (tok_eq(t, i, *list))
+            return true;
+    return false;
+}
+
+/* The first run of each label. */
+static void find_spans(const bib_reftag *t, span sp[L])
+{
+    memset(sp, 0, sizeof(span) * L);
+    for (size_t i = 0; i < t->n;) {
+        size_t j = i;
+        int l = t->tok[i].label;
+        while (j < t->n && t->tok[j].label == l)
+            j++;
+        if (!sp[l].found)
+            sp[l] = (span){ i, j, true };
+        i = j;
+    }
+}
+
+/* Skips the label words a value starts with ("pp.", "Vol.", "Bd.", "no.",
+ * "S.", "ISBN", "doi:"): words followed by '.' or ':' or directly by a
+ * number. */
+static size_t skip_prefix(const bib_reftag *t, size_t a, size_t b)
+{
+    static const char *const words[] = {
+        "pp", "p", "s", "ss", "vol", "vols", "volume", "bd", "band", "jg", "t", "tome",
+        "no", "nr", "n", "num", "issue", "heft", "h", "isbn", "doi", "ed", "edn",
+        "pages", "page", "seiten", "issn", "available", "at", "from", "url", "in",
+        "retrieved", "nos", "fasc", NULL
+    };
+    size_t i = a;
+    while (i + 1 < b && (t->tok[i].kind == BIB_REFTOK_WORD && tok_in(t, i, words))) {
+        i++;
+        while (i + 1 < b && t->tok[i].kind == BIB_REFTOK_PUNCT && (tx(t, i)[0] == '.' || tx(t, i)[0] == ':'))
+            i++;
+    }
+    return i;
+}
+
+static bool strip_char(const char *p, size_t n)
+{
+    if (n == 1)
+        return strchr(".,;:\"'()[]{}<>*/\\|", p[0]) != NULL;
+    /* curly quotes, guillemets, dashes */
+    return (n == 3 && (memcmp(p, "\xe2\x80\x9c", 3) == 0 || memcmp(p, "\xe2\x80\x9d", 3) == 0 ||
+                       memcmp(p, "\xe2\x80\x98", 3) == 0 || memcmp(p, "\xe2\x80\x99", 3) == 0 ||
+                       memcmp(p, "\xe2\x80\x94", 3) == 0 || memcmp(p, "\xe2\x80\x93", 3) == 0)) ||
+           (n == 2 && (memcmp(p, "\xc2\xab", 2) == 0 || memcmp(p, "\xc2\xbb", 2) == 0));
+}
+
+/* The text of tokens [a, b) with the punctuation at both ends removed (a
+ * closing bracket is kept when its opening one is inside; a final period
+ * after a one-letter word is kept: "J. Phys. A."). */
+static void span_text(const bib_reftag *t, size_t a, size_t b, const char **s, size_t *n)
+{
+    while (a < b && t->tok[a].kind == BIB_REFTOK_PUNCT && strip_char(tx(t, a), t->tok[a].len)) {
+        char c = tx(t, a)[0];
+        if (c == '(' || c == '[') {
+            /* "(Liquid+liquid) equilibrium": the bracket closes inside */
+            bool closes = false;
+            for (size_t k = a + 1; k < b && !closes; k++)
+                closes = t->tok[k].len == 1 && tx(t, k)[0] == (c == '(' ? ')' : ']');
+            if (closes)
+                break;
+        }
+        a++;
+    }
+    while (b > a && t->tok[b - 1].kind == BIB_REFTOK_PUNCT && strip_char(tx(t, b - 1), t->tok[b - 1].len)) {
+        char c = tx(t, b - 1)[0];
+        if (c == ')' || c == ']') {
+            int depth = 0;
+            for (size_t k = a; k + 1 < b; k++)
+                depth += tx(t, k)[0] == (c == ')' ? '(' : '[') && t->tok[k].len == 1;
+            if (depth)
+                break;
+        }
+        if (c == '?' || c == '!')
+            break;
+        b--;
+    }
+    if (a >= b) {
+        *s = NULL;
+        *n = 0;
+        return;
+    }
+    *s = tx(t, a);
+    *n = t->tok[b - 1].off + t->tok[b - 1].len - t->tok[a].off;
+}
+
+static int set_span(bib_record *rec, bib_var var, const bib_reftag *t, size_t a, size_t b)
+{
+    const char *s;
+    size_t n;
+    span_text(t, a, b, &s, &n);
+    return s && n ? bib_record_set_text(rec, var, s, n) : 0;
+}
+
+/* ---- names ---------------------------------------------------------------- */
+
+static bool is_initials(const char *s, size_t n)
+{
+    /* "J.", "J.-P.", "JE", "J. E.", "Yu.": capitals, dots, hyphens and
+     * spaces; lower-case letters only in an abbreviation ending in '.' */
+    size_t caps = 0;
+    for (size_t i = 0; i < n;) {
+        uint32_t c;
+        int w = bib_utf8_decode(s + i, n - i, &c);
+        i += (size_t)w;
+        if (c == '.' || c == '-' || c == ' ')
+            continue;
+        if (bib_char_is_upper(c)) {
+            caps++;
+            /* "JE" is initials, "BABA" a family name in capitals */
+            uint32_t d;
+            if (i < n && bib_utf8_decode(s + i, n - i, &d) && bib_char_is_upper(d) &&
+                i + 1 < n) {
+                size_t k2 = i + (size_t)bib_utf8_decode(s + i, n - i, &d);
+                uint32_t e;
+                if (k2 < n && bib_utf8_decode(s + k2, n - k2, &e) && bib_char_is_upper(e))
+                    return false;
+            }
+            size_t k = i, low = 0;
+            while (k < n) {
+                uint32_t lc;
+                int w2 = bib_utf8_decode(s + k, n - k, &lc);
+                if (!bib_char_is_lower(lc))
+                    break;
+                k += (size_t)w2;
+                low++;
+            }
+            if (low && (low > 2 || k >= n || s[k] != '.'))
+                return false;
+            i = k;
+            continue;
+        }
+        return false;
+    }
+    return caps > 0 && caps <= 4;
+}
+
+static int add_one_name(bib_record *rec, bib_var var, const char *s, size_t n)
+{
+    while (n && (*s == ' ' || *s == ',' ))
+        s++, n--;
+    while (n && (s[n - 1] == ' ' || s[n - 1] == ',' || s[n - 1] == ';'))
+        n--;
+    if (!n)
+        return 0;
+    bib_name name;
+    int rc;
+    /* "Allen J. F.", "Patras P.": family, then initials with periods (the
+     * display parser reads "Smith JE" but takes "J. F." for given names
+     * before a family name) */
+    const char *sp = memchr(s, ' ', n);
+    if (sp && !is_initials(s, (size_t)(sp - s)) && is_initials(sp + 1, n - (size_t)(sp + 1 - s)) &&
+        memchr(s, ',', n) == NULL) {
+        bib_buf b;
+        bib_buf_init(&b);
+        bib_buf_append(&b, s, (size_t)(sp - s));
+        bib_buf_puts(&b, ",");
+        bib_buf_append(&b, sp, n - (size_t)(sp - s));
+        rc = bib_buf_failed(&b) ? BIB_ENOMEM : bib_name_parse_display(&name, b.data, b.len);
+        bib_buf_clear(&b);
+    } else {
+        rc = bib_name_parse_display(&name, s, n);
+    }
+    if (rc == BIB_ENOMEM)
+        return rc;
+    if (rc == 0) {
+        rc = bib_record_add_name(rec, var, &name);
+        bib_name_clear(&name);
+        return rc == BIB_EINVAL ? 0 : rc;
+    }
+    return 0;
+}
+
+typedef struct piece {
+    const char *s;
+    size_t n;
+} piece;
+
+/* A family name as a "Family, Given" list writes it: one word, or words
+ * in capitals (DE OLIVEIRA), or lower-case particles before one word
+ * (van der Berg); never initials. */
+static bool family_piece(const char *s, size_t n)
+{
+    if (!n || is_initials(s, n))
+        return false;
+    bool upper = true;
+    size_t words = 1;
+    for (size_t i = 0; i < n; i++) {
+        words += s[i] == ' ';
+        if (s[i] >= 'a' && s[i] <= 'z')
+            upper = false;
+    }
+    if (words == 1 || upper)
+        return words <= 4;
+    /* all words but the last start in lower case */
+    const char *p = s;
+    for (size_t w = 0; w + 1 < words; w++) {
+        if (!(*p >= 'a' && *p <= 'z'))
+            return false;
+        p = (const char *)memchr(p, ' ', n - (size_t)(p - s)) + 1;
+    }
+    return words <= 4;
+}
+
+/* A given-name part of a "Family, Given" list: initials or at most three
+ * capitalised words. */
+static bool given_piece(const char *s, size_t n)
+{
+    if (is_initials(s, n))
+        return true;
+    size_t words = 1;
+    for (size_t i = 0; i < n; i++)
+        words += s[i] == ' ';
+    unsigned char c = (unsigned char)s[0];
+    return words <= 3 && ((c >= 'A' && c <= 'Z') || c >= 0xC0);
+}
+
+/* Adds the names of a name list "Smith, J., Doe, K. & Roe, R." /
+ * "J. Smith, K. Doe and R. Roe" / "SMITH, J.; DOE, K." / "Smith J, Doe K". */
+static int add_names(bib_record *rec, bib_var var, const bib_reftag *t, size_t a, size_t b)
+{
+    static const char *const joins[] = { "and", "und", "&", "y", "e", "et", "and", "og", "och", "en", "i", "и", NULL };
+    static const char *const roles[] = { "ed", "eds", "hrsg", "hg", "dir", "dirs", "coord", "org",
+                                         "orgs", "éd", "éds", "red", "trans", "comp", "comps", NULL };
+    piece pc[256];
+    size_t np = 0, start = a;
+    bool etal = false, semi = false;
+    for (size_t i = a; i < b; i++)
+        semi |= t->tok[i].kind == BIB_REFTOK_PUNCT && tx(t, i)[0] == ';';
+    for (size_t i = a; i <= b && np < 255; i++) {
+        bool cut = i == b;
+        if (!cut && t->tok[i].kind == BIB_REFTOK_PUNCT) {
+            char c = tx(t, i)[0];
+            /* with ';' between names, a comma is inside a name */
+            cut = (c == ',' && !semi) || c == ';' || c == '&' || c == '(' || c == ')';
+        } else if (!cut && (tok_in(t, i, joins) && t->tok[i].kind != BIB_REFTOK_PUNCT &&
+                            t->tok[i].space_before && !(tx(t, i)[0] >= 'A' && tx(t, i)[0] <= 'Z'))) {
+            cut = !(tok_eq(t, i, "et") && i + 1 < b && tok_eq(t, i + 1, "al"));
+            if (tok_eq(t, i, "e") && i + 1 < b && tx(t, i + 1)[0] == '.')
+                cut = false;    /* an initial E. */
+        }
+        if (!cut && (tok_eq(t, i, "et") && i + 1 < b && tok_eq(t, i + 1, "al"))) {
+            etal = true;
+            cut = true;
+        }
+        if (!cut && tok_in(t, i, roles) && i > a && (tx(t, i - 1)[0] == '(' || t->tok[i].space_before))
+            cut = true;
+        if (!cut)
+            continue;
+        if (i > start) {
+            const char *s = tx(t, start);
+            size_t n = t->tok[i - 1].off + t->tok[i - 1].len - t->tok[start].off;
+            pc[np++] = (piece){ s, n };
+        }
+        /* skip "et al.", role words and their dots */
+        if (i < b && (etal || tok_in(t, i, roles))) {
+            while (i + 1 < b && (t->tok[i + 1].kind == BIB_REFTOK_WORD || tx(t, i + 1)[0] == '.') &&
+                   (tok_eq(t, i + 1, "al") || tx(t, i + 1)[0] == '.'))
+                i++;
+        }
+        start = i + 1;
+    }
+    /* a whole list of "Family, Given" pairs ("Smith, John, Doe, Jane";
+     * "PASTOR, Jon and MCKAY, Donald P.") */
+    bool pairs = !semi && np >= 2 && np % 2 == 0;
+    for (size_t i = 0; pairs && i < np; i += 2)
+        pairs = family_piece(pc[i].s, pc[i].n) && given_piece(pc[i + 1].s, pc[i + 1].n);
+    for (size_t i = 0; pairs && i < np; i += 2) {
+        int rc = add_one_name(rec, var, pc[i].s, (size_t)(pc[i + 1].s + pc[i + 1].n - pc[i].s));
+        if (rc)
+            return rc;
+    }
+    /* else pair "Family, Initials" pieces; a list with ';' between names
+     * keeps its commas inside names */
+    for (size_t i = 0; !pairs && i < np; i++) {
+        piece p = pc[i];
+        bool pair = false;
+        if (!semi && i + 1 < np && is_initials(pc[i + 1].s, pc[i + 1].n) &&
+            !is_initials(p.s, p.n) && memchr(p.s, ' ', p.n) == NULL)
+            pair = true;
+        if (pair) {
+            size_t n = (size_t)(pc[i + 1].s + pc[i + 1].n - p.s);
+            int rc = add_one_name(rec, var, p.s, n);
+            if (rc)
+                return rc;
+            i++;
+            continue;
+        }
+        if (!semi && i + 1 < np && memchr(p.s, ' ', p.n) == NULL && !is_initials(p.s, p.n) &&
+            np % 2 == 0 && bib_name_score(p.s, (size_t)(pc[i + 1].s + pc[i + 1].n - p.s)) > 0 &&
+            memchr(pc[i + 1].s, ' ', pc[i + 1].n) == NULL) {
+            /* "Smith, John, Doe, Jane": family, given pairs */
+            int rc = add_one_name(rec, var, p.s, (size_t)(pc[i + 1].s + pc[i + 1].n - p.s));
+            if (rc)
+                return rc;
+            i++;
+            continue;
+        }
+        int rc = add_one_name(rec, var, p.s, p.n);
+        if (rc)
+            return rc;
+    }
+    if (etal)
+        return bib_record_set_names_truncated(rec, var, true);
+    return 0;
+}
+
+/* "---", "———", "___": the authors of the previous reference. */
+static bool is_ditto(const bib_reftag *t, size_t a, size_t b)
+{
+    size_t dashes = 0;
+    for (size_t i = a; i < b; i++) {
+        const char *p = tx(t, i);
+        if (t->tok[i].kind != BIB_REFTOK_PUNCT)
+            return false;
+        if (*p == '-' || *p == '_' || (t->tok[i].len == 3 && memcmp(p, "\xe2\x80", 2) == 0))
+            dashes++;
+    }
+    return dashes >= 2;
+}
+
+static int copy_names(bib_record *rec, bib_var var, const bib_record *prev)
+{
+    const bib_field *f = prev ? bib_record_get(prev, var) : NULL;
+    if (!f)
+        return 0;
+    for (size_t i = 0; i < bib_field_name_count(f); i++) {
+        int rc = bib_record_add_name(rec, var, bib_field_name_at(f, i));
+        if (rc)
+            return rc;
+    }
+    return bib_field_names_truncated(f) ? bib_record_set_names_truncated(rec, var, true) : 0;
+}
+
+/* ---- fields ------------------------------------------------------------- */
+
+static int set_number(bib_record *rec, bib_var var, const bib_reftag *t, span sp)
+{
+    if (!sp.found)
+        return 0;
+    return set_span(rec, var, t, skip_prefix(t, sp.a, sp.b), sp.b);
+}
+
+/* "11953-62" (a range written short, CSL page-range-format) becomes
+ * "11953-11962"; other text is kept. */
+static int expand_range(bib_buf *b)
+{
+    if (!b->data)
+        return 0;
+    const char *d = memchr(b->data, '-', b->len);
+    if (!d)
+        return 0;
+    size_t fl = (size_t)(d - b->data), ll = b->len - fl - 1;
+    for (size_t i = 0; i < b->len; i++)
+        if (i != fl && !(b->data[i] >= '0' && b->data[i] <= '9'))
+            return 0;
+    if (!fl || !ll || ll >= fl || memcmp(b->data + fl - ll, d + 1, ll) >= 0)
+        return 0;
+    char out[64];
+    if (fl * 2 + 2 > sizeof out)
+        return 0;
+    memcpy(out, b->data, fl);
+    out[fl] = '-';
+    memcpy(out + fl + 1, b->data, fl - ll);
+    memcpy(out + fl + 1 + fl - ll, d + 1, ll);
+    bib_buf_reset(b);
+    return bib_buf_append(b, out, fl * 2 + 1);
+}
+
+static int set_pages(bib_record *rec, const bib_reftag *t, span sp)
+{
+    if (!sp.found)
+        return 0;
+    const char *s;
+    size_t n;
+    span_text(t, skip_prefix(t, sp.a, sp.b), sp.b, &s, &n);
+    if (!s)
+        return 0;
+    bib_buf b;
+    bib_buf_init(&b);
+    int rc = bib_pages_normalize(&b, s, n, "-");
+    if (!rc)
+        rc = expand_range(&b);
+    if (!rc)
+        rc = bib_record_set_text(rec, BIB_VAR_PAGE, b.data ? b.data : "", b.len);
+    bib_buf_clear(&b);
+    return rc;
+}
+
+static int set_date(bib_record *rec, const bib_reftag *t, span sp)
+{
+    if (!sp.found)
+        return 0;
+    const char *s;
+    size_t n;
+    span_text(t, sp.a, sp.b, &s, &n);
+    bib_date d = { 0 };
+    int rc = s ? bib_date_parse(&d, s, n, BIB_DATE_ANY) : BIB_EPARSE;
+    if (rc == BIB_ENOMEM)
+        return rc;
+    if (rc == 0) {
+        rc = bib_record_set_date(rec, BIB_VAR_ISSUED, &d);
+        bib_date_clear(&d);
+        return rc;
+    }
+    bib_date_clear(&d);
+    /* "2014b", "(1998, March)", "1999/2000": the first plausible year */
+    for (size_t i = sp.a; i < sp.b; i++) {
+        const char *p = tx(t, i);
+        if (t->tok[i].kind != BIB_REFTOK_NUMBER || t->tok[i].len < 4)
+            continue;
+        int y = 0;
+        size_t k = 0;
+        for (; k < 4 && p[k] >= '0' && p[k] <= '9'; k++)
+            y = y * 10 + (p[k] - '0');
+        if (k == 4 && (t->tok[i].len == 4 || (p[4] >= 'a' && p[4] <= 'z')) && y >= 1000 && y <= 2100) {
+            bib_date yd = { .nparts = 1 };
+            yd.parts[0].has_year = true;
+            yd.parts[0].year = y;
+            return bib_record_set_date(rec, BIB_VAR_ISSUED, &yd);
+        }
+    }
+    return 0;
+}
+
+static int set_doi(bib_record *rec, const bib_reftag *t, span sp)
+{
+    if (!sp.found)
+        return 0;
+    for (size_t i = sp.a; i < sp.b; i++) {
+        const char *p = tx(t, i), *q;
+        size_t n = t->tok[i].len;
+        if (t->tok[i].kind == BIB_REFTOK_DOI)
+            return bib_record_set_text(rec, BIB_VAR_DOI, p, n);
+        if (t->tok[i].kind == BIB_REFTOK_URL && (q = strstr(p, "10.")) != NULL && q < p + n)
+            return bib_record_set_text(rec, BIB_VAR_DOI, q, n - (size_t)(q - p));
+    }
+    return 0;
+}
+
+static bool text_has(const char *s, size_t n, const char *const *words)
+{
+    for (; *words; words++) {
+        size_t k = strlen(*words);
+        for (size_t i = 0; i + k <= n; i++)
+            if (strncasecmp(s + i, *words, k) == 0)
+                return true;
+    }
+    return false;
+}
+
+static bib_type infer_type(const bib_reftag *t, const span sp[L], bool in_cue)
+{
+    static const char *const thesis[] = { "thesis", "dissertation", "diss.", "tese", "thèse",
+                                          "masterarbeit", "doktorarbeit", "tesis", NULL };
+    static const char *const report[] = { "report", "tech. rep", "technical", "working paper",
+                                          "bericht", "rapport", NULL };
+    static const char *const conf[] = { "proceedings", "conference", "proc.", "workshop",
+                                        "symposium", "congress", "actes", "tagung", "congresso",
+                                        "meeting", NULL };
+    static const char *const arxiv[] = { "arxiv", "preprint", "biorxiv", "ssrn", NULL };
+    if (text_has(t->s, t->len, arxiv) && !sp[BIB_REF_PUBLISHER].found)
+        return BIB_TYPE_ARTICLE;
+    const char *s;
+    size_t n;
+    if (sp[BIB_REF_GENRE].found) {
+        span_text(t, sp[BIB_REF_GENRE].a, sp[BIB_REF_GENRE].b, &s, &n);
+        if (s && text_has(s, n, thesis))
+            return BIB_TYPE_THESIS;
+        if (s && text_has(s, n, report))
+            return BIB_TYPE_REPORT;
+    }
+    if (text_has(t->s, t->len, thesis) && !sp[BIB_REF_CONTAINER].found)
+        return BIB_TYPE_THESIS;
+    if (sp[BIB_REF_CONTAINER].found) {
+        span_text(t, sp[BIB_REF_CONTAINER].a, sp[BIB_REF_CONTAINER].b, &s, &n);
+        if (s && text_has(s, n, conf))
+            return BIB_TYPE_PAPER_CONFERENCE;
+        /* "In:" also introduces journals in some styles (DIN 1505-2):
+         * a volume or issue without editors or publisher is a journal's */
+        if (sp[BIB_REF_EDITOR].found || (in_cue && (sp[BIB_REF_PUBLISHER].found ||
+                                                    !(sp[BIB_REF_VOLUME].found || sp[BIB_REF_ISSUE].found))))
+            return BIB_TYPE_CHAPTER;
+        return BIB_TYPE_ARTICLE_JOURNAL;
+    }
+    if (sp[BIB_REF_PUBLISHER].found || sp[BIB_REF_ISBN].found)
+        return BIB_TYPE_BOOK;
+    if (sp[BIB_REF_URL].found)
+        return BIB_TYPE_WEBPAGE;
+    return BIB_TYPE_DOCUMENT;
+}
+
+/* "In:", "In", "Dans", "in:", "Em:" directly before the container or the
+ * editors. */
+static bool in_cue(const bib_reftag *t, const span sp[L])
+{
+    static const char *const cues[] = { "in", "dans", "em", "en", "w", "v", NULL };
+    size_t at = sp[BIB_REF_EDITOR].found && sp[BIB_REF_EDITOR].a < sp[BIB_REF_CONTAINER].a
+                    ? sp[BIB_REF_EDITOR].a : sp[BIB_REF_CONTAINER].a;
+    for (size_t k = 1; k <= 3 && k <= at; k++) {
+        size_t i = at - k;
+        if (t->tok[i].kind == BIB_REFTOK_WORD)
+            return tok_in(t, i, cues);
+    }
+    return false;
+}
+
+static int fill(bib_record *rec, const bib_reftag *t, const span sp[L], const bib_record *prev)
+{
+    int rc = 0;
+    /* the punctuation a reference starts with: a ditto mark when dashes */
+    size_t lead = 0;
+    while (lead < t->n && t->tok[lead].kind == BIB_REFTOK_PUNCT)
+        lead++;
+    bool ditto = is_ditto(t, 0, lead) &&
+                 (!sp[BIB_REF_AUTHOR].found || sp[BIB_REF_AUTHOR].a >= lead);
+    if (ditto && !(sp[BIB_REF_AUTHOR].found && sp[BIB_REF_AUTHOR].a == lead))
+        rc = copy_names(rec, BIB_VAR_AUTHOR, prev);
+    else if (sp[BIB_REF_AUTHOR].found)
+        rc = add_names(rec, BIB_VAR_AUTHOR, t, sp[BIB_REF_AUTHOR].a, sp[BIB_REF_AUTHOR].b);
+    if (!rc && sp[BIB_REF_EDITOR].found)
+        rc = add_names(rec, BIB_VAR_EDITOR, t, sp[BIB_REF_EDITOR].a, sp[BIB_REF_EDITOR].b);
+    static const struct { int label; bib_var var; } plain[] = {
+        { BIB_REF_TITLE, BIB_VAR_TITLE }, { BIB_REF_CONTAINER, BIB_VAR_CONTAINER_TITLE },
+        { BIB_REF_COLLECTION, BIB_VAR_COLLECTION_TITLE }, { BIB_REF_PUBLISHER, BIB_VAR_PUBLISHER },
+        { BIB_REF_PLACE, BIB_VAR_PUBLISHER_PLACE }, { BIB_REF_GENRE, BIB_VAR_GENRE },
+    };
+    for (size_t k = 0; !rc && k < sizeof plain / sizeof *plain; k++)
+        if (sp[plain[k].label].found) {
+            size_t a = sp[plain[k].label].a;
+            if (plain[k].label == BIB_REF_CONTAINER)
+                a = skip_prefix(t, a, sp[plain[k].label].b);
+            rc = set_span(rec, plain[k].var, t, a, sp[plain[k].label].b);
+        }
+    if (!rc)
+        rc = set_number(rec, BIB_VAR_VOLUME, t, sp[BIB_REF_VOLUME]);
+    if (!rc)
+        rc = set_number(rec, BIB_VAR_ISSUE, t, sp[BIB_REF_ISSUE]);
+    if (!rc)
+        rc = set_number(rec, BIB_VAR_EDITION, t, sp[BIB_REF_EDITION]);
+    if (!rc)
+        rc = set_number(rec, BIB_VAR_ISBN, t, sp[BIB_REF_ISBN]);
+    if (!rc)
+        rc = set_pages(rec, t, sp[BIB_REF_PAGES]);
+    if (!rc)
+        rc = set_date(rec, t, sp[BIB_REF_DATE]);
+    if (!rc)
+        rc = set_doi(rec, t, sp[BIB_REF_DOI]);
+    if (!rc && sp[BIB_REF_URL].found)
+        for (size_t i = sp[BIB_REF_URL].a; i < sp[BIB_REF_URL].b && !rc; i++)
+            if (t->tok[i].kind == BIB_REFTOK_URL)
+                rc = bib_record_set_text(rec, BIB_VAR_URL, tx(t, i), t->tok[i].len);
+    return rc;
+}
+
+int bib_reftag_record(bib_reftag *t, const char *s, size_t len,
+                      const bib_record *prev_authors, bib_record **out)
+{
+    *out = NULL;
+    if (t->s != s || t->len != len || t->n == 0)
+        return 0;
+    span sp[L];
+    find_spans(t, sp);
+    if (!sp[BIB_REF_TITLE].found && !sp[BIB_REF_AUTHOR].found)
+        return 0;
+    bool cue = sp[BIB_REF_CONTAINER].found && in_cue(t, sp);
+    bib_record *rec = bib_record_new(infer_type(t, sp, cue), NULL);
+    if (!rec)
+        return BIB_ENOMEM;
+    int rc = fill(rec, t, sp, prev_authors);
+    if (rc) {
+        bib_record_free(rec);
+        return rc;
+    }
+    if (!bib_record_has(rec, BIB_VAR_TITLE) && !bib_record_has(rec, BIB_VAR_AUTHOR)) {
+        bib_record_free(rec);
+        return 0;
+    }
+    *out = rec;
+    return 0;
+}

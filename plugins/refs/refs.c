@@ -1,0 +1,308 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * refs.c - format `refs`: a list of formatted references ("Smith, J.
+ * (2001). Title. Journal, 3(2), 1-10.") as text or saved HTML, one
+ * reference per line or paragraph (docs/refs.md). Each reference goes
+ * through core's reference tagger (reftag.h) and its record builder.
+ *
+ * Streaming: lines are read one at a time and a reference is emitted as
+ * soon as the next one starts, so memory is bounded by one reference.
+ * Splitting into references:
+ * - a blank line, a list marker ("[12]", "12.", "(a)", bullets) or an HTML
+ *   block boundary (<p>, <li>, <br>, <div>, <tr>, headings) ends one;
+ * - a line continues the current reference when that reference does not
+ *   look complete yet (no year, or no final period) or when the line starts
+ *   in lower case; a line ending in a hyphen is joined without the hyphen
+ *   when a lower-case letter follows;
+ * - short heading lines without a year ("References", "Selected
+ *   publications", "2019") are skipped;
+ * - a bullet that holds several references is split where the tagger
+ *   starts a second author list after a title.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bibconv/buf.h"
+#include "bibconv/io.h"
+#include "bibconv/plugin.h"
+#include "bibconv/reftag.h"
+#include "refs_text.h"
+
+typedef struct refs_state {
+    bib_input *in;
+    bib_reftag *tag;
+    bib_buf cur;          /* the reference being assembled */
+    size_t cur_line;      /* its first line */
+    bib_buf pending;      /* HTML: text lines still to assemble */
+    size_t pending_pos;
+    refs_html html;       /* HTML tag state across lines */
+    bool is_html, decided, eof, said_empty;
+    bib_record *prev;     /* the last record, for ditto authors */
+    size_t count, lost;
+    /* the line that started the next reference, read next */
+    bib_buf rest;
+    size_t rest_line;
+    /* the second half of a split reference, read before `rest` */
+    bib_buf split;
+    size_t split_line;
+} refs_state;
+
+static int refs_open(bib_reader *rd, bib_input *in, const bib_options *opts)
+{
+    (void)opts;
+    refs_state *st = bib_reader_state(rd);
+    st->in = in;
+    st->tag = bib_reftag_new();
+    bib_buf_init(&st->cur);
+    bib_buf_init(&st->pending);
+    bib_buf_init(&st->rest);
+    bib_buf_init(&st->split);
+    return st->tag ? 0 : BIB_ENOMEM;
+}
+
+static void refs_close(bib_reader *rd)
+{
+    refs_state *st = bib_reader_state(rd);
+    bib_reftag_free(st->tag);
+    bib_buf_clear(&st->cur);
+    bib_buf_clear(&st->pending);
+    bib_buf_clear(&st->rest);
+    bib_buf_clear(&st->split);
+    bib_record_free(st->prev);
+}
+
+/* Next text line: from the input, or from HTML reduced to text lines (a
+ * block boundary is an empty line). 1, 0 at the end, or a status. */
+static int next_line(refs_state *st, const char **s, size_t *n, size_t *line)
+{
+    for (;;) {
+        if (st->pending_pos < st->pending.len) {
+            const char *p = st->pending.data + st->pending_pos;
+            const char *e = memchr(p, '\n', st->pending.len - st->pending_pos);
+            size_t k = e ? (size_t)(e - p) : st->pending.len - st->pending_pos;
+            *s = p;
+            *n = k;
+            *line = bib_input_last_line(st->in);
+            st->pending_pos += k + (e != NULL);
+            return 1;
+        }
+        const char *l;
+        size_t len;
+        int rc = bib_input_getline(st->in, &l, &len);
+        if (rc <= 0)
+            return rc;
+        if (!st->decided) {
+            st->is_html = refs_looks_html(l, len);
+            st->decided = len > 0 || st->is_html;
+        }
+        if (!st->is_html) {
+            *s = l;
+            *n = len;
+            *line = bib_input_last_line(st->in);
+            return 1;
+        }
+        bib_buf_reset(&st->pending);
+        st->pending_pos = 0;
+        if (refs_html_line(&st->html, &st->pending, l, len))
+            return BIB_ENOMEM;
+    }
+}
+
+static int append_line(refs_state *st, const char *s, size_t n)
+{
+    if (st->cur.len && st->cur.data[st->cur.len - 1] == '-' && n && s[0] >= 'a' && s[0] <= 'z' &&
+        st->cur.len > 1 && st->cur.data[st->cur.len - 2] >= 'a' && st->cur.data[st->cur.len - 2] <= 'z') {
+        bib_buf_truncate(&st->cur, st->cur.len - 1);   /* "experi-\nment" */
+    } else if (st->cur.len) {
+        if (bib_buf_putc(&st->cur, ' '))
+            return BIB_ENOMEM;
+    }
+    return bib_buf_append(&st->cur, s, n);
+}
+
+/* Collects the next reference's text into st->cur (empty at the end). */
+static int assemble(refs_state *st)
+{
+    bib_buf_reset(&st->cur);
+    if (st->split.len) {
+        /* a whole reference already */
+        if (bib_buf_append(&st->cur, st->split.data, st->split.len))
+            return BIB_ENOMEM;
+        st->cur_line = st->split_line;
+        bib_buf_reset(&st->split);
+        return 0;
+    }
+    if (st->rest.len) {
+        if (bib_buf_append(&st->cur, st->rest.data, st->rest.len))
+            return BIB_ENOMEM;
+        st->cur_line = st->rest_line;
+        bib_buf_reset(&st->rest);
+    }
+    for (;;) {
+        if (st->eof)
+            return 0;
+        const char *s;
+        size_t n, line;
+        int rc = next_line(st, &s, &n, &line);
+        if (rc < 0)
+            return rc;
+        if (rc == 0) {
+            st->eof = true;
+            return 0;
+        }
+        refs_trim(&s, &n);
+        if (n == 0) {
+            if (st->cur.len)
+                return 0;
+            continue;
+        }
+        size_t mk = refs_marker(s, n);
+        bool heading = !mk && refs_is_heading(s, n);
+        if (st->cur.len && (mk || heading || !refs_continues(st->cur.data, st->cur.len, s, n))) {
+            /* the line starts the next reference: keep it for then */
+            bib_buf_reset(&st->rest);
+            if (!heading && bib_buf_append(&st->rest, s + mk, n - mk))
+                return BIB_ENOMEM;
+            st->rest_line = line;
+            return 0;
+        }
+        if (heading)
+            continue;
+        if (!st->cur.len)
+            st->cur_line = line;
+        rc = append_line(st, s + mk, n - mk);
+        if (rc)
+            return rc;
+    }
+}
+
+/* Where a second reference starts inside this text: an author run after a
+ * title run (several references in one bullet), or 0. */
+static size_t split_point(const bib_reftag *t)
+{
+    size_t n;
+    const bib_ref_token *tok = bib_reftag_tokens(t, &n);
+    bool title = false, date = false;
+    for (size_t i = 0; i < n; i++) {
+        if (tok[i].label == BIB_REF_TITLE)
+            title = true;
+        else if (tok[i].label == BIB_REF_DATE)
+            date = true;
+        else if (tok[i].label == BIB_REF_AUTHOR && title && date && i > 0 &&
+                 tok[i - 1].label != BIB_REF_AUTHOR && i + 3 < n)
+            return tok[i].off;
+    }
+    return 0;
+}
+
+static int refs_next(bib_reader *rd, bib_record **out)
+{
+    refs_state *st = bib_reader_state(rd);
+    for (;;) {
+        int rc = assemble(st);
+        if (rc < 0)
+            return rc;
+        if (!st->cur.len) {
+            if (st->count == 0 && st->lost == 0 && !st->said_empty) {
+                /* reported once: the caller reads on after BIB_EPARSE */
+                st->said_empty = true;
+                bib_input_report(st->in, BIB_SEV_ERROR, 1, 1, "no reference found");
+                return BIB_EPARSE;
+            }
+            return 0;
+        }
+        long nt = bib_reftag_run(st->tag, st->cur.data, st->cur.len);
+        if (nt < 0)
+            return (int)nt;
+        size_t cut = split_point(st->tag);
+        if (cut) {
+            if (bib_buf_append(&st->split, st->cur.data + cut, st->cur.len - cut))
+                return BIB_ENOMEM;
+            st->split_line = st->cur_line;
+            bib_buf_truncate(&st->cur, cut);
+            nt = bib_reftag_run(st->tag, st->cur.data, st->cur.len);
+            if (nt < 0)
+                return (int)nt;
+        }
+        bib_record *rec = NULL;
+        rc = bib_reftag_record(st->tag, st->cur.data, st->cur.len, st->prev, &rec);
+        if (rc)
+            return rc;
+        if (!rec) {
+            st->lost++;
+            char q[64];
+            snprintf(q, sizeof q, "%.40s", st->cur.data);
+            bib_input_report(st->in, BIB_SEV_ERROR, st->cur_line, 1,
+                             "no title or author found in '%s'; reference skipped", q);
+            return BIB_EPARSE;
+        }
+        char id[32];
+        snprintf(id, sizeof id, "ref%zu", ++st->count);
+        if (bib_record_set_id(rec, id) ||
+            bib_record_set_origin(rec, bib_input_name(st->in), st->cur_line)) {
+            bib_record_free(rec);
+            return BIB_ENOMEM;
+        }
+        bib_record_free(st->prev);
+        st->prev = bib_record_clone(rec);
+        *out = rec;
+        return 1;
+    }
+}
+
+static const bib_reader_ops refs_reader_ops = {
+    .state_size = sizeof(refs_state),
+    .open = refs_open,
+    .next = refs_next,
+    .close = refs_close,
+    .options = NULL,
+};
+
+/* Mostly references: most non-blank lines of the head carry a year and
+ * the punctuation of a reference. HTML is the page format's (it keeps its
+ * layout cues), so it scores nothing here; -f refs reads it. */
+static int probe_refs(const unsigned char *head, size_t len, const char *filename)
+{
+    (void)filename;
+    const char *h = (const char *)head;
+    if (refs_looks_html(h, len))
+        return BIB_PROBE_NONE;
+    size_t lines = 0, refs = 0;
+    for (size_t i = 0; i < len && lines < 60;) {
+        const char *e = memchr(h + i, '\n', len - i);
+        size_t n = e ? (size_t)(e - (h + i)) : len - i;
+        const char *s = h + i;
+        i += n + 1;
+        if (!e && i < len)
+            break;
+        refs_trim(&s, &n);
+        if (n == 0 || refs_is_heading(s, n))
+            continue;
+        lines++;
+        refs += refs_line_looks_ref(s, n);
+    }
+    if (refs >= 2 && refs * 10 >= lines * 6)
+        return BIB_PROBE_WEAK + 30;   /* 55: below page's strong cues (60, 80) */
+    return BIB_PROBE_NONE;
+}
+
+static const bib_format_desc refs_format = {
+    .name = "refs",
+    .description = "formatted reference lists (APA, IEEE, Chicago, ... one per line or "
+                   "paragraph), text or saved HTML",
+    .extensions = NULL,
+    .mime = NULL,
+    .flags = 0,
+    .probe = probe_refs,
+    .reader = &refs_reader_ops,
+    .writer = NULL,
+};
+
+static const bib_format_desc *const formats[] = {&refs_format, NULL};
+
+BIB_PLUGIN_EXPORT const bib_plugin_desc bib_plugin_module = {
+    .abi_version = BIB_PLUGIN_ABI_VERSION,
+    .module_name = "refs",
+    .formats = formats,
+};

@@ -1,0 +1,286 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * refs_text.c - line tests and HTML reduction of the `refs` reader
+ * (refs_text.h, docs/refs.md "Splitting a list").
+ */
+#include <string.h>
+
+#include "bibconv/utf8.h"
+#include "refs_text.h"
+
+static bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+bool refs_looks_html(const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
+        i++;
+    if (i + 2 > n || s[i] != '<')
+        return false;
+    char c = s[i + 1];
+    return c == '!' || c == '?' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+void refs_trim(const char **s, size_t *n)
+{
+    const char *p = *s;
+    size_t k = *n;
+    for (;;) {
+        if (k && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\f'))
+            p++, k--;
+        else if (k >= 2 && (unsigned char)p[0] == 0xC2 && (unsigned char)p[1] == 0xA0)
+            p += 2, k -= 2;
+        else
+            break;
+    }
+    for (;;) {
+        if (k && (p[k - 1] == ' ' || p[k - 1] == '\t' || p[k - 1] == '\r' || p[k - 1] == '\f'))
+            k--;
+        else if (k >= 2 && (unsigned char)p[k - 2] == 0xC2 && (unsigned char)p[k - 1] == 0xA0)
+            k -= 2;
+        else
+            break;
+    }
+    *s = p;
+    *n = k;
+}
+
+static size_t after_space(const char *s, size_t n, size_t i)
+{
+    if (i < n && s[i] != ' ' && s[i] != '\t' && !((unsigned char)s[i] == 0xC2))
+        return 0;
+    while (i < n && (s[i] == ' ' || s[i] == '\t'))
+        i++;
+    if (i + 1 < n && (unsigned char)s[i] == 0xC2 && (unsigned char)s[i + 1] == 0xA0)
+        i += 2;
+    return i;
+}
+
+size_t refs_marker(const char *s, size_t n)
+{
+    static const char *const bullets[] = { "\xe2\x80\xa2", "\xe2\x97\xa6", "\xe2\x96\xaa",
+                                           "\xc2\xb7", "\xe2\x80\x93", "-", "*", "+", NULL };
+    for (size_t b = 0; bullets[b]; b++) {
+        size_t k = strlen(bullets[b]);
+        if (n > k + 1 && memcmp(s, bullets[b], k) == 0)
+            return after_space(s, n, k);
+    }
+    size_t i = 0;
+    if (n > 3 && (s[0] == '[' || s[0] == '(')) {
+        char close = s[0] == '[' ? ']' : ')';
+        i = 1;
+        while (i < n && i < 8 && s[i] != close && s[i] != ' ')
+            i++;
+        if (i < n && s[i] == close && i > 1 && (s[0] == '[' || i <= 4))
+            return after_space(s, n, i + 1);
+        return 0;
+    }
+    while (i < n && i < 4 && is_digit(s[i]))
+        i++;
+    if (i > 0 && i < n && (s[i] == '.' || s[i] == ')') && (i + 1 == n || s[i + 1] == ' '))
+        return after_space(s, n, i + 1);
+    /* "3 Author A." (a number, a space, a capital): a list number too;
+     * a year (four digits) is not */
+    if (i > 0 && i < 4 && i + 2 < n && s[i] == ' ' && s[i + 1] >= 'A' && s[i + 1] <= 'Z')
+        return after_space(s, n, i);
+    return 0;
+}
+
+static bool has_year(const char *s, size_t n)
+{
+    for (size_t i = 0; i + 4 <= n; i++) {
+        if ((i && is_digit(s[i - 1])) || (i + 4 < n && is_digit(s[i + 4])))
+            continue;
+        if (((s[i] == '1' && (s[i + 1] == '8' || s[i + 1] == '9')) ||
+             (s[i] == '2' && s[i + 1] == '0')) && is_digit(s[i + 2]) && is_digit(s[i + 3]))
+            return true;
+    }
+    return false;
+}
+
+bool refs_is_heading(const char *s, size_t n)
+{
+    if (n == 0 || n > 60)
+        return false;
+    size_t digits = 0, words = 1;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == ',' || s[i] == ';' || (s[i] == '.' && i + 1 < n))
+            return false;
+        digits += is_digit(s[i]);
+        words += s[i] == ' ';
+    }
+    if (digits) /* a year heading ("2019", "2018-2019") and nothing else */
+        return digits >= 4 && digits <= 8 && n <= 11 && has_year(s, n);
+    unsigned char c = (unsigned char)s[0];
+    return words <= 6 && ((c >= 'A' && c <= 'Z') || c >= 0xC0) && s[n - 1] != '.';
+}
+
+/* A reference looks complete once it has a year and ends like a sentence,
+ * a bracket, a quote or a link. */
+static bool complete(const char *s, size_t n)
+{
+    if (!has_year(s, n))
+        return false;
+    char e = s[n - 1];
+    if (e == '.' || e == ')' || e == ']')
+        return true;
+    if (n >= 3 && memcmp(s + n - 3, "\xe2\x80\x9d", 3) == 0)
+        return true;
+    /* ends with a link or a DOI */
+    size_t i = n;
+    while (i > 0 && s[i - 1] != ' ')
+        i--;
+    return memchr(s + i, '/', n - i) != NULL;
+}
+
+/* A line that starts like a reference: "Family, ", "FAMILY ", "J. Family". */
+static bool looks_start(const char *s, size_t n)
+{
+    size_t i = 0, caps = 0, low = 0;
+    while (i < n && s[i] != ' ' && s[i] != ',') {
+        unsigned char c = (unsigned char)s[i];
+        caps += (c >= 'A' && c <= 'Z');
+        low += (c >= 'a' && c <= 'z');
+        i++;
+    }
+    if (i == 0 || (!(s[0] >= 'A' && s[0] <= 'Z') && (unsigned char)s[0] < 0xC0))
+        return false;
+    if (i < n && s[i] == ',')
+        return true;                      /* Family, */
+    if (caps >= 2 && low == 0 && i >= 2 && s[i - 1] != '.')
+        return true;                      /* FAMILY */
+    return i == 2 && s[1] == '.' && i + 2 < n && s[i + 1] >= 'A' && s[i + 1] <= 'Z';
+}
+
+bool refs_continues(const char *cur, size_t curn, const char *s, size_t n)
+{
+    if (curn > 4000)
+        return false;
+    if (n && s[0] >= 'a' && s[0] <= 'z')
+        return true;
+    char e = curn ? cur[curn - 1] : 0;
+    if (e == '-' || e == ',' || e == ';' || e == ':' || e == '&')
+        return true;
+    if (complete(cur, curn))
+        return false;
+    /* an unfinished reference with its year already is cut short when
+     * the line starts like the next reference (a list without final
+     * periods: DIN 1505-2) */
+    return !(has_year(cur, curn) && looks_start(s, n));
+}
+
+bool refs_line_looks_ref(const char *s, size_t n)
+{
+    if (n < 40 || !has_year(s, n))
+        return false;
+    size_t punct = 0, caps = 0;
+    for (size_t i = 0; i < n; i++) {
+        punct += s[i] == ',' || (s[i] == '.' && i + 1 < n && s[i + 1] == ' ') || s[i] == ':';
+        caps += (i == 0 || s[i - 1] == ' ') && s[i] >= 'A' && s[i] <= 'Z';
+    }
+    return punct >= 2 && caps >= 2;
+}
+
+/* ---- HTML ---------------------------------------------------------------- */
+
+static bool block_tag(const char *t, size_t n)
+{
+    static const char *const tags[] = { "p", "li", "br", "div", "tr", "h1", "h2", "h3", "h4",
+                                        "h5", "h6", "dd", "dt", "ul", "ol", "table", "section",
+                                        "article", "blockquote", "hr", "td", "body", "title",
+                                        "header", "footer", "dl", NULL };
+    for (size_t i = 0; tags[i]; i++)
+        if (strlen(tags[i]) == n && memcmp(tags[i], t, n) == 0)
+            return true;
+    return false;
+}
+
+static int entity(bib_buf *out, const char *s, size_t n, size_t *used)
+{
+    static const struct { const char *name; uint32_t cp; } ents[] = {
+        { "amp", '&' }, { "lt", '<' }, { "gt", '>' }, { "quot", '"' }, { "apos", '\'' },
+        { "nbsp", ' ' }, { "ndash", 0x2013 }, { "mdash", 0x2014 }, { "ldquo", 0x201C },
+        { "rdquo", 0x201D }, { "lsquo", 0x2018 }, { "rsquo", 0x2019 }, { "hellip", 0x2026 },
+    };
+    size_t e = 1;
+    while (e < n && e < 12 && s[e] != ';')
+        e++;
+    if (e >= n || s[e] != ';') {
+        *used = 1;
+        return bib_buf_putc(out, '&');
+    }
+    *used = e + 1;
+    if (s[1] == '#') {
+        uint32_t cp = 0;
+        bool hex = e > 2 && (s[2] == 'x' || s[2] == 'X');
+        for (size_t i = hex ? 3 : 2; i < e; i++) {
+            char c = s[i];
+            int v = is_digit(c) ? c - '0' : hex && (c | 32) >= 'a' && (c | 32) <= 'f' ? (c | 32) - 'a' + 10 : -1;
+            if (v < 0 || cp > 0x10FFFF)
+                return bib_buf_append(out, s, e + 1);
+            cp = cp * (hex ? 16u : 10u) + (uint32_t)v;
+        }
+        return bib_buf_put_utf8(out, cp == 0xA0 ? ' ' : cp);
+    }
+    for (size_t i = 0; i < sizeof ents / sizeof *ents; i++)
+        if (strlen(ents[i].name) == e - 1 && memcmp(ents[i].name, s + 1, e - 1) == 0)
+            return bib_buf_put_utf8(out, ents[i].cp);
+    return bib_buf_append(out, s, e + 1);
+}
+
+static int end_tag(refs_html *h, bib_buf *out)
+{
+    if (h->tagn == 6 && memcmp(h->tag, "script", 6) == 0)
+        h->skip = !h->tag_closing;
+    else if (h->tagn == 5 && memcmp(h->tag, "style", 5) == 0)
+        h->skip = !h->tag_closing;
+    else if (block_tag(h->tag, h->tagn))
+        return bib_buf_puts(out, "\n\n");
+    return 0;
+}
+
+int refs_html_line(refs_html *h, bib_buf *out, const char *s, size_t n)
+{
+    int rc = 0;
+    for (size_t i = 0; i < n && !rc;) {
+        char c = s[i];
+        if (h->in_tag) {
+            if (c == '>') {
+                h->in_tag = 0;
+                rc = end_tag(h, out);
+            } else if (h->in_tag == 1) {
+                if (c == '/' && h->tagn == 0)
+                    h->tag_closing = true;
+                else if ((c | 32) >= 'a' && (c | 32) <= 'z' ? h->tagn < sizeof h->tag : (c >= '1' && c <= '6' && h->tagn))
+                    h->tag[h->tagn++] = (char)(c | 32);
+                else
+                    h->in_tag = 2;    /* attributes */
+            }
+            i++;
+            continue;
+        }
+        if (c == '<' && i + 1 < n && (((s[i + 1] | 32) >= 'a' && (s[i + 1] | 32) <= 'z') || s[i + 1] == '/' || s[i + 1] == '!')) {
+            h->in_tag = 1;
+            h->tagn = 0;
+            h->tag_closing = false;
+            i++;
+            continue;
+        }
+        if (h->skip) {
+            i++;
+            continue;
+        }
+        if (c == '&') {
+            size_t used;
+            rc = entity(out, s + i, n - i, &used);
+            i += used;
+            continue;
+        }
+        rc = bib_buf_putc(out, c);
+        i++;
+    }
+    /* a line break inside a paragraph is a space */
+    if (!rc && !h->skip)
+        rc = bib_buf_putc(out, ' ');
+    return rc;
+}

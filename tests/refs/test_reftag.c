@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: MIT */
+/* test_reftag.c - the reference tagger (reftag.h): tokens, labels, the
+ * record builder and its names, dates, pages and types. */
+#include "testutil.h"
+#include <stdio.h>
+#include <string.h>
+
+#include "bibconv/reftag.h"
+
+static const char *tok_str(const char *s, const bib_ref_token *t, char *buf, size_t cap)
+{
+    size_t n = t->len < cap - 1 ? t->len : cap - 1;
+    memcpy(buf, s + t->off, n);
+    buf[n] = '\0';
+    return buf;
+}
+
+START_TEST(test_tokens)
+{
+    bib_reftag *t = bib_reftag_new();
+    const char *s = "Jean-Luc O'Brien (2001a). Über 12–15, https://x.org/a_b. 10.1000/xyz.12 陈静";
+    long n = bib_reftag_tokenize(t, s, strlen(s));
+    ck_assert_int_gt(n, 10);
+    size_t cnt;
+    const bib_ref_token *tok = bib_reftag_tokens(t, &cnt);
+    char b[64];
+    ck_assert_str_eq(tok_str(s, &tok[0], b, sizeof b), "Jean-Luc");
+    ck_assert_str_eq(tok_str(s, &tok[1], b, sizeof b), "O'Brien");
+    ck_assert(tok[1].space_before);
+    ck_assert_str_eq(tok_str(s, &tok[3], b, sizeof b), "2001a");
+    ck_assert_int_eq(tok[3].kind, BIB_REFTOK_NUMBER);
+    bool url = false, doi = false, cjk = false, dash = false;
+    for (size_t i = 0; i < cnt; i++) {
+        tok_str(s, &tok[i], b, sizeof b);
+        url |= tok[i].kind == BIB_REFTOK_URL && !strcmp(b, "https://x.org/a_b");
+        doi |= tok[i].kind == BIB_REFTOK_DOI && !strcmp(b, "10.1000/xyz.12");
+        cjk |= tok[i].kind == BIB_REFTOK_CJK;
+        dash |= tok[i].kind == BIB_REFTOK_PUNCT && !strcmp(b, "\xe2\x80\x93");
+    }
+    ck_assert(url && doi && cjk && dash);
+    /* invalid UTF-8 and empty text */
+    ck_assert_int_eq(bib_reftag_run(t, "\xff\xfe", 2), 2);
+    ck_assert_int_eq(bib_reftag_run(t, "", 0), 0);
+    bib_reftag_free(t);
+}
+END_TEST
+
+START_TEST(test_labels)
+{
+    for (int l = 0; l < BIB_REF_LABEL_COUNT; l++) {
+        const char *n = bib_ref_label_name(l);
+        ck_assert_ptr_nonnull(n);
+        ck_assert_int_eq(bib_ref_label_of(n, strlen(n)), l);
+    }
+    ck_assert_ptr_null(bib_ref_label_name(BIB_REF_LABEL_COUNT));
+    ck_assert_int_eq(bib_ref_label_of("nope", 4), -1);
+}
+END_TEST
+
+static bib_record *parse(bib_reftag *t, const char *s, const bib_record *prev)
+{
+    ck_assert_int_gt(bib_reftag_run(t, s, strlen(s)), 0);
+    bib_record *r = NULL;
+    ck_assert_int_eq(bib_reftag_record(t, s, strlen(s), prev, &r), 0);
+    ck_assert_ptr_nonnull(r);
+    return r;
+}
+
+static const char *family(const bib_record *r, bib_var v, size_t i)
+{
+    const bib_field *f = bib_record_get(r, v);
+    return f && i < bib_field_name_count(f) ? bib_field_name_at(f, i)->family : NULL;
+}
+
+START_TEST(test_apa_record)
+{
+    bib_reftag *t = bib_reftag_new();
+    bib_record *r = parse(t, "Okonkwo, A. N., & Lindqvist, B. (2018). Tidal mixing in shallow "
+                             "estuaries. Journal of Coastal Research, 34(2), 211\xe2\x80\x93" "229. "
+                             "https://doi.org/10.2112/JCR-17-00012.1", NULL);
+    ck_assert_int_eq(bib_record_type(r), BIB_TYPE_ARTICLE_JOURNAL);
+    ck_assert_str_eq(family(r, BIB_VAR_AUTHOR, 0), "Okonkwo");
+    ck_assert_str_eq(family(r, BIB_VAR_AUTHOR, 1), "Lindqvist");
+    ck_assert_str_eq(bib_record_text(r, BIB_VAR_TITLE), "Tidal mixing in shallow estuaries");
+    ck_assert_str_eq(bib_record_text(r, BIB_VAR_CONTAINER_TITLE), "Journal of Coastal Research");
+    ck_assert_str_eq(bib_record_text(r, BIB_VAR_VOLUME), "34");
+    ck_assert_str_eq(bib_record_text(r, BIB_VAR_ISSUE), "2");
+    ck_assert_str_eq(bib_record_text(r, BIB_VAR_PAGE), "211-229");
+    ck_assert_str_eq(bib_record_text(r, BIB_VAR_DOI), "10.2112/JCR-17-00012.1");
+    const bib_date *d = bib_field_date(bib_record_get(r, BIB_VAR_ISSUED));
+    ck_assert_int_eq(d->parts[0].year, 2018);
+    /* nothing invented: no publisher, no editor, no URL */
+    ck_assert(!bib_record_has(r, BIB_VAR_PUBLISHER));
+    ck_assert(!bib_record_has(r, BIB_VAR_EDITOR));
+    ck_assert(!bib_record_has(r, BIB_VAR_URL));
+
+    /* ditto dashes repeat the previous reference's authors */
+    bib_record *r2 = parse(t, "\xe2\x80\x94\xe2\x80\x94\xe2\x80\x94. (2020). Field methods "
+                              "in estuarine physics. Springer.", r);
+    ck_assert_str_eq(family(r2, BIB_VAR_AUTHOR, 0), "Okonkwo");
+    ck_assert_str_eq(family(r2, BIB_VAR_AUTHOR, 1), "Lindqvist");
+    bib_record_free(r2);
+    bib_record_free(r);
+    bib_reftag_free(t);
+}
+END_TEST
+
+START_TEST(test_ieee_record)
+{
+    bib_reftag *t = bib_reftag_new();
+    bib_record *r = parse(t, "M. Osei, K. Brandt, and L. Moreau, \xe2\x80\x9cRobust parsing of "
+                             "noisy text,\xe2\x80\x9d IEEE Trans. Knowl. Data Eng., vol. 33, "
+                             "no. 4, pp. 1502\xe2\x80\x93" "14, 2021.", NULL);
+    ck_assert_str_eq(family(r, BIB_VAR_AUTHOR, 0), "Osei");
+    ck_assert_str_eq(family(r, BIB_VAR_AUTHOR, 2), "Moreau");
+    ck_assert_ptr_null(family(r, BIB_VAR_AUTHOR, 3));
+    ck_assert_str_eq(bib_record_text(r, BIB_VAR_TITLE), "Robust parsing of noisy text");
+    ck_assert_str_eq(bib_record_text(r, BIB_VAR_PAGE), "1502-1514");   /* short range expanded */
+    ck_assert_str_eq(bib_record_text(r, BIB_VAR_VOLUME), "33");
+    bib_record_free(r);
+    /* et al. marks the list as cut and is no name */
+    r = parse(t, "Tanaka, H., et al. (2019). Coral bleaching in warm years. Marine Biology, 166, 1-12.", NULL);
+    const bib_field *f = bib_record_get(r, BIB_VAR_AUTHOR);
+    ck_assert_uint_eq(bib_field_name_count(f), 1);
+    ck_assert(bib_field_names_truncated(f));
+    bib_record_free(r);
+    bib_reftag_free(t);
+}
+END_TEST
+
+START_TEST(test_no_record)
+{
+    bib_reftag *t = bib_reftag_new();
+    const char *s = ".... ;; ,,";
+    bib_reftag_run(t, s, strlen(s));
+    bib_record *r = (bib_record *)1;
+    ck_assert_int_eq(bib_reftag_record(t, s, strlen(s), NULL, &r), 0);
+    ck_assert_ptr_null(r);
+    bib_reftag_free(t);
+}
+END_TEST
+
+BIB_TEST_MAIN("reftag", test_tokens, test_labels, test_apa_record, test_ieee_record,
+              test_no_record)

@@ -1,0 +1,343 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Renders tools/data/refs/records.jsonl in the CSL styles of
+tools/data/refs/styles with pandoc's citeproc and labels every character of
+each formatted reference with the field it came from; writes
+tools/data/refs/rendered.jsonl (docs/refs.md, "Training data").
+
+How the labels are found: before rendering, each string field of a record is
+wrapped in a pair of private-use characters that name the field (family
+names of authors and editors too); citeproc carries them through case
+changes, quotes and affixes, so after rendering every marked character has
+its field and the marks are removed. Numbers citeproc reformats (volume,
+issue, pages, edition) and dates are found by value in what is left; given
+names, initials, particles and `et al.` next to a marked family name join the
+name list. A short word directly before a field (`pp.`, `Vol.`, `doi:`) joins
+that field; punctuation at the edges of a field is `punct`, other unlabelled
+words are `note`. A record id is carried as marks in the title.
+
+Which records a style renders is a function of the style's name and the
+record's position (deterministic), so the output changes only when the
+inputs or pandoc change.
+
+usage: tools/refs_render.py DATA_DIR [PER_STYLE] > DATA_DIR/rendered.jsonl
+"""
+import hashlib
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+FIELDS = ["title", "container-title", "collection-title", "publisher",
+          "publisher-place", "genre", "DOI", "URL", "ISBN", "edition", "author",
+          "editor"]
+LABEL = {"title": "title", "container-title": "container-title",
+         "collection-title": "collection-title", "publisher": "publisher",
+         "publisher-place": "place", "genre": "genre", "DOI": "doi",
+         "URL": "url", "ISBN": "isbn", "edition": "edition", "author": "author", "editor": "editor"}
+OPEN = {f: chr(0xE000 + 2 * i) for i, f in enumerate(FIELDS)}
+CLOSE = {f: chr(0xE001 + 2 * i) for i, f in enumerate(FIELDS)}
+MARK_OF = {}
+for f in FIELDS:
+    MARK_OF[OPEN[f]] = (f, 1)
+    MARK_OF[CLOSE[f]] = (f, 0)
+ID0 = 0xE100          # record id digits: ID0 + digit
+PREFIX = re.compile(r"^(?:pp?|vol|vols|no|nos|nr|h|s|bd|jg|t|n|num|doi|isbn|"
+                    r"issue|vo|ed|eds|hrsg|in|ss|c|pág|págs|стр|с|т|вып)$",
+                    re.I)
+ETAL = re.compile(r"^(?:et|al|u|a|others|and|und|et\.|y|e|&|ve|и|др|\.\.\.|…|"
+                  r"others|coll|col|mult|al\.|др\.|u\.|eds?|hrsg|dir|dirs|coord|"
+                  r"orgs?|éds?|red|trans|[()])$", re.I)
+MONTHS = set("""jan january feb february mar march apr april may jun june jul
+july aug august sep sept september oct october nov november dec december
+januar februar märz mai juni juli august oktober dezember janv janvier févr
+février mars avr avril juin juil juillet août sept septembre oct octobre nov
+novembre déc décembre enero febrero marzo abril mayo junio julio agosto
+septiembre octubre noviembre diciembre jan fev mar abr mai jun jul ago set out
+nov dez janeiro fevereiro março maio junho julho setembro outubro novembro
+dezembro""".split())
+
+
+def digest(s):
+    return int(hashlib.sha1(s.encode()).hexdigest()[:8], 16)
+
+
+def mark(s, f):
+    return OPEN[f] + s + CLOSE[f]
+
+
+def marked_record(i, r):
+    c = {"id": "r%d" % i, "type": r["type"]}
+    for f in FIELDS[:9]:
+        if r.get(f):
+            c[f] = mark(r[f], f)
+    if r.get("edition") and not r["edition"].isdigit():
+        c["edition"] = mark(r["edition"], "edition")
+    c["title"] = c["title"] + "".join(chr(ID0 + int(d)) for d in str(i))
+    for f in ("volume", "issue", "page", "edition"):
+        if r.get(f) and f not in c:
+            c[f] = r[f]
+    for role in ("author", "editor"):
+        if r.get(role):
+            c[role] = []
+            for n in r[role]:
+                n = dict(n)
+                for k in ("family", "literal"):
+                    if k in n:
+                        n[k] = mark(n[k], role)
+                c[role].append(n)
+    if r.get("issued"):
+        c["issued"] = {"date-parts": [r["issued"]]}
+    return c
+
+
+def unmark(para):
+    """Text without marks, the label of each character, the record id."""
+    text, lab, stack, rid = [], [], [], ""
+    for ch in para:
+        if ch in MARK_OF:
+            f, opening = MARK_OF[ch]
+            if opening:
+                stack.append(f)
+            elif f in stack:
+                stack.remove(f)
+            continue
+        if ID0 <= ord(ch) < ID0 + 10:
+            rid += str(ord(ch) - ID0)
+            continue
+        text.append(ch)
+        lab.append(LABEL[stack[-1]] if stack else None)
+    return "".join(text), lab, rid
+
+
+TOKEN = re.compile(r"https?://\S+|doi:\S+|\d+|\w+|[^\w\s]", re.U)
+
+
+def tokens(text):
+    return [(m.start(), m.end()) for m in TOKEN.finditer(text)]
+
+
+def label_of(lab, s, e):
+    for k in range(s, e):
+        if lab[k]:
+            return lab[k]
+    return None
+
+
+def setlab(lab, s, e, v):
+    for k in range(s, e):
+        lab[k] = v
+
+
+def find_value(text, lab, toks, value, name):
+    """Labels the first unlabelled run of tokens spelling `value`."""
+    want = [text for text in re.findall(r"\w+", value)]
+    if not want:
+        return False
+    n = len(want)
+    words = [(s, e) for s, e in toks if re.match(r"\w", text[s])]
+    for i in range(len(words) - n + 1):
+        run = words[i:i + n]
+        if all(text[s:e] == w for (s, e), w in zip(run, want)) and \
+                all(label_of(lab, s, e) is None for s, e in run):
+            setlab(lab, run[0][0], run[-1][1], name)
+            return True
+    return False
+
+
+def extend_date(text, lab, toks, s, e):
+    """Month names and day numbers next to the year belong to the date."""
+    k = [i for i, t in enumerate(toks) if t[0] == s][0]
+    for step in (-1, 1):
+        j, last = k + step, None
+        while 0 <= j < len(toks) and abs(j - k) <= 4:
+            a, b = toks[j]
+            t = text[a:b]
+            if label_of(lab, a, b) is not None:
+                break
+            if t.casefold().rstrip(".") in MONTHS or (t.isdigit() and len(t) <= 2):
+                last = j
+            elif t not in ".,-–/ ":
+                break
+            j += step
+        if last is not None:
+            lo, hi = (toks[last][0], s) if step < 0 else (e, toks[last][1])
+            setlab(lab, lo, hi, "date")
+
+
+def label_numbers(text, lab, toks, r):
+    issued = r.get("issued") or []
+    if issued:
+        y = str(issued[0])
+        for s, e in toks:
+            if text[s:e] == y and label_of(lab, s, e) is None:
+                if e < len(text) and text[e].isalpha() and text[e].islower() and \
+                        (e + 1 == len(text) or not text[e + 1].isalpha()):
+                    e += 1
+                setlab(lab, s, e, "date")
+                extend_date(text, lab, toks, s, e)
+                break
+    if r.get("page"):
+        first = re.findall(r"\w+", r["page"])
+        if first:
+            for k, (s, e) in enumerate(toks):
+                if text[s:e] == first[0] and label_of(lab, s, e) is None:
+                    end = e
+                    # a range: number, dash, number
+                    if k + 2 < len(toks) and text[toks[k + 1][0]] in "-–—‐" and \
+                            text[toks[k + 2][0]].isalnum():
+                        end = toks[k + 2][1]
+                    setlab(lab, s, end, "pages")
+                    break
+    for f, name in (("volume", "volume"), ("issue", "issue")):
+        if r.get(f):
+            find_value(text, lab, toks, r[f], name)
+    if r.get("edition") and r["edition"].isdigit():
+        m = re.search(r"\b(\d+)(?:st|nd|rd|th|e|ème|\.|ª|º)?\s*(?:ed\b\.?|edn\.?|"
+                      r"edition|Aufl\.?|Auflage|éd\.?|édition|изд\.?)", text, re.I)
+        if m and label_of(lab, m.start(), m.end()) is None:
+            setlab(lab, m.start(), m.end(), "edition")
+
+
+def extend_names(text, lab, toks, r):
+    """Given names, initials, particles and `et al.` around the marked family
+    names belong to the name list."""
+    for role in ("author", "editor"):
+        idx = [k for k, (s, e) in enumerate(toks) if label_of(lab, s, e) == role]
+        if not idx:
+            continue
+        given = set()
+        for n in r.get(role, []):
+            for part in ("given", "non-dropping-particle", "dropping-particle", "suffix"):
+                for w in re.findall(r"\w+", n.get(part, "")):
+                    given.add(w.casefold())
+                    given.add(w[0].casefold())
+        def namey(k):
+            s, e = toks[k]
+            t = text[s:e]
+            if label_of(lab, s, e) not in (None, role):
+                return False
+            return t.casefold() in given or ETAL.match(t) or t in ".,-;&'’" or \
+                re.match(r"^[A-Z]{1,2}$", t)
+        lo, hi = idx[0], idx[-1]
+        while lo > 0 and namey(lo - 1) and text[toks[lo - 1][0]] not in ",;()" and \
+                not (text[toks[lo - 1][0]] == "." and
+                     (lo < 2 or not re.match(r"^[A-Z]{1,2}$", text[toks[lo - 2][0]:toks[lo - 2][1]]))):
+            lo -= 1
+        while hi + 1 < len(toks) and namey(hi + 1):
+            hi += 1
+        # do not swallow the punctuation that closes the list
+        while hi > lo and not text[toks[hi][0]].isalnum() and \
+                text[toks[hi][0]:toks[hi][1]] not in (".",):
+            hi -= 1
+        for k in range(lo, hi + 1):
+            s, e = toks[k]
+            if label_of(lab, s, e) is None:
+                setlab(lab, s, e, role)
+
+
+def trim_edges(text, toks, tl):
+    """Punctuation at either edge of a run of one label is punct; a period
+    after an initial inside a name list stays with the names."""
+    k = 0
+    while k < len(toks):
+        j = k
+        while j + 1 < len(toks) and tl[j + 1] == tl[k]:
+            j += 1
+        def punct(q):
+            s, e = toks[q]
+            return not text[s].isalnum() and not text[s:e].startswith(("http", "doi"))
+        lo = k
+        while lo <= j and punct(lo):
+            tl[lo] = "punct"
+            lo += 1
+        hi = j
+        while hi >= lo and punct(hi):
+            s, e = toks[hi]
+            p = toks[hi - 1] if hi > lo else None
+            if tl[hi] in ("author", "editor") and text[s:e] == "." and p and p[1] == s \
+                    and p[1] - p[0] <= 2 and text[p[0]].isupper():
+                break
+            tl[hi] = "punct"
+            hi -= 1
+        k = j + 1
+
+
+def finish(text, lab):
+    toks = tokens(text)
+    tl = [label_of(lab, s, e) for s, e in toks]
+    # a short word (and its period or colon) directly before a field joins it
+    for k in range(len(toks) - 1):
+        s, e = toks[k]
+        if tl[k] is None and PREFIX.match(text[s:e]):
+            j = k + 1
+            if j < len(toks) and text[toks[j][0]] in ".:" and tl[j] is None:
+                j += 1
+            if j < len(toks) and tl[j] in ("pages", "volume", "issue", "doi", "isbn", "edition"):
+                for q in range(k, j):
+                    tl[q] = tl[j]
+    # a leading list number ("[12]", "12.") is the citation number
+    if len(toks) > 2 and text[toks[0][0]] == "[" and text[toks[1][0]:toks[1][1]].isdigit() \
+            and text[toks[2][0]] == "]":
+        tl[1] = "citation-number"
+    elif len(toks) > 1 and text[toks[0][0]:toks[0][1]].isdigit() and text[toks[1][0]] == "." \
+            and tl[0] is None:
+        tl[0] = "citation-number"
+    # punctuation at the edges of a field is punct; other unlabelled words note
+    for k, (s, e) in enumerate(toks):
+        if tl[k] is None:
+            tl[k] = "punct" if not text[s].isalnum() else "note"
+    trim_edges(text, toks, tl)
+    segs, cur, start = [], None, 0
+    for k, (s, e) in enumerate(toks):
+        if tl[k] != cur:
+            if cur is not None:
+                segs.append([cur, text[start:s]])
+            cur, start = tl[k], s
+    if cur is not None:
+        segs.append([cur, text[start:]])
+    if segs and toks:
+        segs[0][1] = text[:toks[0][0]] + segs[0][1]
+    return segs
+
+
+def render(style, recs, tmp):
+    bib = os.path.join(tmp, "refs.json")
+    with open(bib, "w", encoding="utf-8") as f:
+        json.dump(recs, f, ensure_ascii=False)
+    doc = os.path.join(tmp, "doc.md")
+    with open(doc, "w") as f:
+        f.write('---\nnocite: "@*"\n---\n')
+    p = subprocess.run(["pandoc", doc, "--citeproc", "--bibliography", bib, "--csl", style,
+                        "-t", "plain", "--wrap=none"], capture_output=True, text=True)
+    return [" ".join(x.split()) for x in p.stdout.split("\n\n") if x.strip()]
+
+
+def main():
+    data = sys.argv[1]
+    per = int(sys.argv[2]) if len(sys.argv) > 2 else 400
+    recs = [json.loads(l) for l in open(os.path.join(data, "records.jsonl"), encoding="utf-8")]
+    styles = sorted(f[:-4] for f in os.listdir(os.path.join(data, "styles")) if f.endswith(".csl"))
+    tmp = tempfile.mkdtemp()
+    for st in styles:
+        # journals are most of the corpus: keep every other type more often
+        pick = [i for i, r in enumerate(recs)
+                if digest("%s/%d" % (st, i)) % 10000 <
+                (per * 10000 // len(recs)) * (1 if r["type"] == "article-journal" else 6)]
+        marked = [marked_record(i, recs[i]) for i in pick]
+        for para in render(os.path.join(data, "styles", st + ".csl"), marked, tmp):
+            text, lab, rid = unmark(para)
+            if not rid or int(rid) >= len(recs) or len(text) > 2000:
+                continue
+            r = recs[int(rid)]
+            toks = tokens(text)
+            label_numbers(text, lab, toks, r)
+            extend_names(text, lab, toks, r)
+            out = {"src": "rendered", "style": st, "rec": int(rid), "seg": finish(text, lab)}
+            sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
+
+
+if __name__ == "__main__":
+    main()

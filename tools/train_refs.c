@@ -1,0 +1,588 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * train_refs.c - trains the reference tagger (include/bibconv/reftag.h,
+ * docs/refs.md) and writes core/reftag_model_table.c.
+ *
+ *   train_refs OUT.c INPUT...          train, print validation, write OUT.c
+ *   train_refs --check TABLE.c INPUT...  exit 1 when TABLE.c's input hash
+ *                                        is not the hash of INPUT...
+ *
+ * INPUT are the files the model depends on: the labelled references
+ * (tools/data/refs/rendered.jsonl, anystyle.jsonl: one JSON object per line
+ * with "src", "style", "rec" and "seg": [[label, text], ...]), the feature
+ * function's source and this file; every input is hashed, the .jsonl ones
+ * are read. Model: averaged structured perceptron over the library's own
+ * features (bib_reftag_features), Viterbi decoding, fixed seed and order.
+ * Validation holds out whole styles (a seeded hash of the style name) and
+ * whole source records (of the record id): training never sees a held-out
+ * style or a held-out record in any style.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bibconv/reftag.h"
+
+#define L BIB_REF_LABEL_COUNT
+#define TRAINER_VERSION 1u
+#define SEED 20261203u
+#define EPOCHS 16
+#define MAX_WEIGHTS 150000
+
+typedef struct {
+    size_t foff;      /* first token's features in fpool */
+    size_t toff;      /* first token in the token arrays */
+    size_t n;         /* tokens */
+    int style;        /* index into styles */
+    int split;        /* 0 train, 1 held-out style and record, 2 held-out record only, 3 held-out style only */
+} example;
+
+static example *ex;
+static size_t nex, capex;
+static uint32_t *fpool;       /* feature indices (after mapping) */
+static size_t nf, capf;
+static uint32_t *fcount;      /* per token: number of features */
+static unsigned char *gold;   /* per token */
+static size_t ntok, captok;
+static char *styles[256];
+static int nstyles;
+
+/* ---- feature dictionary ---------------------------------------------- */
+
+static uint32_t *dkeys;
+static uint32_t dcap = 1u << 22, dn;
+
+static uint32_t dict_index(uint32_t id)
+{
+    uint32_t mask = dcap - 1, k = (id * 2654435761u) & mask;
+    while (dkeys[2 * k] && dkeys[2 * k] != id)
+        k = (k + 1) & mask;
+    if (!dkeys[2 * k]) {
+        if (dn * 2 >= dcap) {
+            fprintf(stderr, "train_refs: feature dictionary full\n");
+            exit(2);
+        }
+        dkeys[2 * k] = id;
+        dkeys[2 * k + 1] = dn++;
+    }
+    return dkeys[2 * k + 1];
+}
+
+static void *grow(void *p, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return p;
+    size_t c = *cap ? *cap : 1024;
+    while (c < need)
+        c *= 2;
+    void *q = realloc(p, c * size);
+    if (!q) {
+        fprintf(stderr, "train_refs: out of memory\n");
+        exit(2);
+    }
+    *cap = c;
+    return q;
+}
+
+static uint64_t hash64(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *s = p;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ s[i]) * 1099511628211ull;
+    return h;
+}
+
+static uint32_t mix(const char *s, unsigned salt)
+{
+    uint64_t h = hash64(14695981039346656037ull + salt, s, strlen(s));
+    return (uint32_t)(h ^ (h >> 32));
+}
+
+static int style_index(const char *name)
+{
+    for (int i = 0; i < nstyles; i++)
+        if (!strcmp(styles[i], name))
+            return i;
+    if (nstyles == 256)
+        return 255;
+    styles[nstyles] = strdup(name);
+    return nstyles++;
+}
+
+/* ---- loading ------------------------------------------------------------ */
+
+static bib_reftag *tagger;
+
+static void add_example(const char *src, const char *style, long rec, json_t *seg)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < json_array_size(seg); i++)
+        total += strlen(json_string_value(json_array_get(json_array_get(seg, i), 1)) ?: "");
+    char *text = malloc(total + 1);
+    unsigned char *lab = malloc(total + 1);
+    size_t o = 0;
+    for (size_t i = 0; i < json_array_size(seg); i++) {
+        json_t *p = json_array_get(seg, i);
+        const char *ln = json_string_value(json_array_get(p, 0)) ?: "";
+        const char *tx = json_string_value(json_array_get(p, 1)) ?: "";
+        int l = bib_ref_label_of(ln, strlen(ln));
+        size_t n = strlen(tx);
+        memcpy(text + o, tx, n);
+        memset(lab + o, l < 0 ? BIB_REF_NOTE : l, n);
+        o += n;
+    }
+    long nt = bib_reftag_tokenize(tagger, text, o);
+    if (nt > 0 && nt < 400) {
+        size_t n;
+        const bib_ref_token *tok = bib_reftag_tokens(tagger, &n);
+        example e = { nf, ntok, n, style_index(style), 0 };
+        bool anystyle = !strcmp(src, "anystyle");
+        char key[64];
+        snprintf(key, sizeof key, "%s/%ld", anystyle ? style : "rec", rec);
+        bool hold_rec = mix(key, SEED) % 5 == 0;
+        bool hold_style = !anystyle && mix(style, SEED + 1) % 5 == 0;
+        e.split = hold_rec && hold_style ? 1 : hold_rec ? 2 : hold_style ? 3 : 0;
+        if (anystyle)
+            e.split = hold_rec ? 1 : 0;
+        gold = grow(gold, &captok, ntok + n, 1);
+        fcount = realloc(fcount, captok * sizeof *fcount);
+        for (size_t i = 0; i < n; i++) {
+            uint32_t ids[BIB_REFTAG_MAX_FEATURES];
+            size_t k = bib_reftag_features(tagger, i, ids, BIB_REFTAG_MAX_FEATURES);
+            fpool = grow(fpool, &capf, nf + k, sizeof *fpool);
+            for (size_t j = 0; j < k; j++)
+                fpool[nf + j] = ids[j];
+            nf += k;
+            fcount[ntok + i] = (uint32_t)k;
+            gold[ntok + i] = lab[tok[i].off];
+        }
+        ntok += n;
+        ex = grow(ex, &capex, nex + 1, sizeof *ex);
+        ex[nex++] = e;
+    }
+    free(text);
+    free(lab);
+}
+
+static void load(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        perror(path);
+        exit(2);
+    }
+    char *line = NULL;
+    size_t cap = 0;
+    while (getline(&line, &cap, f) > 0) {
+        json_t *j = json_loads(line, 0, NULL);
+        if (!j)
+            continue;
+        add_example(json_string_value(json_object_get(j, "src")) ?: "",
+                    json_string_value(json_object_get(j, "style")) ?: "",
+                    (long)json_integer_value(json_object_get(j, "rec")),
+                    json_object_get(j, "seg"));
+        json_decref(j);
+    }
+    free(line);
+    fclose(f);
+}
+
+/* ---- model ---------------------------------------------------------------- */
+
+static float *w, *u;          /* weights and their time-weighted sums */
+static float tw[(L + 1) * L], tu[(L + 1) * L];
+static long clock_c = 1;
+
+static void emissions(const example *e, const float *W, float *sc)
+{
+    size_t fo = e->foff;
+    for (size_t i = 0; i < e->n; i++) {
+        float *s = sc + i * L;
+        for (int l = 0; l < L; l++)
+            s[l] = 0;
+        for (uint32_t k = 0; k < fcount[e->toff + i]; k++) {
+            uint32_t f = fpool[fo + k];
+            if (f == UINT32_MAX)
+                continue;
+            const float *row = W + (size_t)f * L;
+            for (int l = 0; l < L; l++)
+                s[l] += row[l];
+        }
+        fo += fcount[e->toff + i];
+    }
+}
+
+static void viterbi(size_t n, const float *sc, const float *T, unsigned char *out,
+                    float *best, unsigned char *back)
+{
+    for (int l = 0; l < L; l++)
+        best[l] = sc[l] + T[l];
+    for (size_t i = 1; i < n; i++)
+        for (int l = 0; l < L; l++) {
+            float top = -1e30f;
+            int arg = 0;
+            for (int p = 0; p < L; p++) {
+                float v = best[(i - 1) * L + p] + T[(p + 1) * L + l];
+                if (v > top)
+                    top = v, arg = p;
+            }
+            best[i * L + l] = top + sc[i * L + l];
+            back[i * L + l] = (unsigned char)arg;
+        }
+    int l = 0;
+    for (int k = 1; k < L; k++)
+        if (best[(n - 1) * L + k] > best[(n - 1) * L + l])
+            l = k;
+    for (size_t i = n; i-- > 0;) {
+        out[i] = (unsigned char)l;
+        if (i)
+            l = back[i * L + l];
+    }
+}
+
+static void update(const example *e, const unsigned char *y, float d)
+{
+    size_t fo = e->foff;
+    for (size_t i = 0; i < e->n; i++) {
+        for (uint32_t k = 0; k < fcount[e->toff + i]; k++) {
+            uint32_t f = fpool[fo + k];
+            if (f == UINT32_MAX)
+                continue;
+            w[(size_t)f * L + y[i]] += d;
+            u[(size_t)f * L + y[i]] += d * (float)clock_c;
+        }
+        fo += fcount[e->toff + i];
+        int from = i ? y[i - 1] + 1 : 0;
+        tw[from * L + y[i]] += d;
+        tu[from * L + y[i]] += d * (float)clock_c;
+    }
+}
+
+/* ---- scoring ---------------------------------------------------------------- */
+
+typedef struct {
+    long tp, fp, fn, refs, full;
+} score;
+
+/* Field-level: a field is a maximal run of one non-punct label; right when
+ * the prediction has the same run exactly. Fully right: every token. */
+static void score_example(score *s, const unsigned char *g, const unsigned char *p, size_t n)
+{
+    bool all = true;
+    for (size_t i = 0; i < n; i++)
+        all &= g[i] == p[i];
+    s->refs++;
+    s->full += all;
+    for (int pass = 0; pass < 2; pass++) {
+        const unsigned char *a = pass ? p : g, *b = pass ? g : p;
+        for (size_t i = 0; i < n;) {
+            size_t j = i;
+            while (j + 1 < n && a[j + 1] == a[i])
+                j++;
+            if (a[i] != BIB_REF_PUNCT) {
+                bool same = (i == 0 || b[i - 1] != a[i]) && (j + 1 == n || b[j + 1] != a[i]);
+                for (size_t k = i; k <= j && same; k++)
+                    same = b[k] == a[i];
+                if (pass == 0)
+                    same ? s->tp++ : s->fn++;
+                else if (!same)
+                    s->fp++;
+            }
+            i = j + 1;
+        }
+    }
+}
+
+static double f1(const score *s)
+{
+    double p = s->tp + s->fp ? (double)s->tp / (double)(s->tp + s->fp) : 0;
+    double r = s->tp + s->fn ? (double)s->tp / (double)(s->tp + s->fn) : 0;
+    return p + r > 0 ? 2 * p * r / (p + r) : 0;
+}
+
+/* ---- quantised table, the form the library decodes ------------------------ */
+
+static int16_t *qw;           /* nfeat * L */
+static int16_t qt[(L + 1) * L];
+static double qscale;
+
+static void quantise(size_t nfeat)
+{
+    double top = 1e-9;
+    for (size_t i = 0; i < nfeat * L; i++)
+        top = fmax(top, fabs(w[i]));
+    for (size_t i = 0; i < (size_t)(L + 1) * L; i++)
+        top = fmax(top, fabs(tw[i]));
+    qscale = 32000.0 / top;
+    qw = calloc(nfeat * L, sizeof *qw);
+    for (size_t i = 0; i < nfeat * L; i++)
+        qw[i] = (int16_t)lround(w[i] * qscale);
+    for (size_t i = 0; i < (size_t)(L + 1) * L; i++)
+        qt[i] = (int16_t)lround(tw[i] * qscale);
+    /* keep the MAX_WEIGHTS largest weights: the table stays small and the
+     * validation below is measured on exactly what the library decodes */
+    static size_t hist[32769];
+    for (size_t i = 0; i < nfeat * L; i++)
+        hist[abs(qw[i])]++;
+    size_t kept = 0;
+    int cut = 32768;
+    while (cut > 1 && kept + hist[cut] <= MAX_WEIGHTS)
+        kept += hist[cut--];
+    for (size_t i = 0; i < nfeat * L; i++)
+        if (abs(qw[i]) <= cut)
+            qw[i] = 0;
+    fprintf(stderr, "kept %zu weights above %d\n", kept, cut);
+}
+
+static void evaluate(const char *title, int want_split)
+{
+    score all = { 0 }, per[256];
+    memset(per, 0, sizeof per);
+    size_t maxn = 0;
+    for (size_t e = 0; e < nex; e++)
+        maxn = ex[e].n > maxn ? ex[e].n : maxn;
+    float *sc = malloc(maxn * L * sizeof *sc), *best = malloc(maxn * L * sizeof *best);
+    unsigned char *back = malloc(maxn * L), *p = malloc(maxn);
+    float *W = malloc((size_t)dn * L * sizeof *W), T[(L + 1) * L];
+    for (size_t i = 0; i < (size_t)dn * L; i++)
+        W[i] = qw[i];
+    for (size_t i = 0; i < (size_t)(L + 1) * L; i++)
+        T[i] = qt[i];
+    for (size_t e = 0; e < nex; e++) {
+        if (ex[e].split != want_split)
+            continue;
+        emissions(&ex[e], W, sc);
+        viterbi(ex[e].n, sc, T, p, best, back);
+        score_example(&all, gold + ex[e].toff, p, ex[e].n);
+        score_example(&per[ex[e].style], gold + ex[e].toff, p, ex[e].n);
+    }
+    printf("%s: references %ld, field F1 %.4f, fully right %.4f\n", title, all.refs, f1(&all),
+           all.refs ? (double)all.full / (double)all.refs : 0);
+    for (int s = 0; s < nstyles; s++)
+        if (per[s].refs)
+            printf("  %-44s %5ld  F1 %.4f  full %.4f\n", styles[s], per[s].refs, f1(&per[s]),
+                   (double)per[s].full / (double)per[s].refs);
+    free(sc), free(best), free(back), free(p), free(W);
+}
+
+static void train(void)
+{
+    size_t *order = malloc(nex * sizeof *order), no = 0, maxn = 0;
+    for (size_t e = 0; e < nex; e++) {
+        if (ex[e].split == 0)
+            order[no++] = e;
+        maxn = ex[e].n > maxn ? ex[e].n : maxn;
+    }
+    float *sc = malloc(maxn * L * sizeof *sc), *best = malloc(maxn * L * sizeof *best);
+    unsigned char *back = malloc(maxn * L), *p = malloc(maxn);
+    uint64_t rng = SEED;
+    for (int ep = 0; ep < EPOCHS; ep++) {
+        for (size_t i = no; i > 1; i--) {   /* seeded Fisher-Yates */
+            rng = rng * 6364136223846793005ull + 1442695040888963407ull;
+            size_t j = (size_t)((rng >> 33) % i);
+            size_t t = order[i - 1];
+            order[i - 1] = order[j];
+            order[j] = t;
+        }
+        long wrong = 0;
+        for (size_t k = 0; k < no; k++) {
+            const example *e = &ex[order[k]];
+            emissions(e, w, sc);
+            viterbi(e->n, sc, tw, p, best, back);
+            const unsigned char *g = gold + e->toff;
+            if (memcmp(p, g, e->n)) {
+                update(e, g, 1.0f);
+                update(e, p, -1.0f);
+                wrong++;
+            }
+            clock_c++;
+        }
+        fprintf(stderr, "epoch %d: %ld of %zu references wrong\n", ep + 1, wrong, no);
+    }
+    for (size_t i = 0; i < (size_t)dn * L; i++)
+        w[i] -= u[i] / (float)clock_c;
+    for (size_t i = 0; i < (size_t)(L + 1) * L; i++)
+        tw[i] -= tu[i] / (float)clock_c;
+    free(order), free(sc), free(best), free(back), free(p);
+}
+
+/* ---- output ------------------------------------------------------------------ */
+
+static void write_table(const char *out, const char *hash)
+{
+    size_t ntrain = 0;
+    for (size_t e = 0; e < nex; e++)
+        ntrain += ex[e].split == 0;
+    /* the features that kept a weight, by their id */
+    uint32_t nslots = 1;
+    size_t kept = 0;
+    for (uint32_t k = 0; k < dcap; k++) {
+        if (!dkeys[2 * k])
+            continue;
+        const int16_t *row = qw + (size_t)dkeys[2 * k + 1] * L;
+        for (int l = 0; l < L; l++)
+            if (row[l]) {
+                kept++;
+                break;
+            }
+    }
+    while (nslots < kept + kept / 2)
+        nslots *= 2;
+    uint32_t *keys = calloc(nslots, sizeof *keys), *src = calloc(nslots, sizeof *src);
+    for (uint32_t k = 0; k < dcap; k++) {
+        if (!dkeys[2 * k])
+            continue;
+        const int16_t *row = qw + (size_t)dkeys[2 * k + 1] * L;
+        bool any = false;
+        for (int l = 0; l < L; l++)
+            any |= row[l] != 0;
+        if (!any)
+            continue;
+        uint32_t id = dkeys[2 * k], mask = nslots - 1, s = (id * 2654435761u) & mask;
+        while (keys[s])
+            s = (s + 1) & mask;
+        keys[s] = id;
+        src[s] = dkeys[2 * k + 1];
+    }
+    FILE *f = fopen(out, "w");
+    if (!f) {
+        perror(out);
+        exit(2);
+    }
+    fprintf(f, "/* SPDX-License-Identifier: MIT */\n"
+               "/* GENERATED by tools/train_refs.c (ninja -C build train-refs): do not edit.\n"
+               " * The reference tagger's learned weights (docs/refs.md): %zu features,\n"
+               " * %zu training references, %d epochs, seed %u. The inputs hash covers the\n"
+               " * data, the feature function and the trainer; tests/text fails when they\n"
+               " * no longer match (test reftag-model-fresh). */\n"
+               "#include \"reftag_model.h\"\n\n"
+               "const char bib_reftag_inputs_hash[] = \"%s\";\n"
+               "const unsigned bib_reftag_seed = %uu;\n"
+               "const double bib_reftag_model_scale = %.6f;\n"
+               "const uint32_t bib_reftag_nslots = %uu;\n\n",
+            kept, ntrain, EPOCHS, SEED, hash, SEED, qscale, nslots);
+    fprintf(f, "const int16_t bib_reftag_trans[] = {");
+    for (size_t i = 0; i < (size_t)(L + 1) * L; i++)
+        fprintf(f, "%s%d,", i % 16 ? "" : "\n", qt[i]);
+    fprintf(f, "\n};\n\nconst uint32_t bib_reftag_keys[] = {");
+    for (uint32_t s = 0; s < nslots; s++)
+        fprintf(f, "%s%uu,", s % 8 ? "" : "\n", keys[s]);
+    fprintf(f, "\n};\n\nconst uint32_t bib_reftag_off[] = {");
+    uint32_t off = 0;
+    for (uint32_t s = 0; s <= nslots; s++) {
+        fprintf(f, "%s%u,", s % 12 ? "" : "\n", off);
+        if (s < nslots && keys[s])
+            for (int l = 0; l < L; l++)
+                off += qw[(size_t)src[s] * L + l] != 0;
+    }
+    fprintf(f, "\n};\n\nconst uint32_t bib_reftag_ent[] = {");
+    size_t c = 0;
+    for (uint32_t s = 0; s < nslots; s++)
+        if (keys[s])
+            for (int l = 0; l < L; l++) {
+                int16_t v = qw[(size_t)src[s] * L + l];
+                if (v)
+                    fprintf(f, "%s0x%xu,", c++ % 8 ? "" : "\n",
+                            (unsigned)l << 16 | (uint16_t)v);
+            }
+    fprintf(f, "%s\n};\n", c ? "" : "0");
+    fclose(f);
+    free(keys);
+    free(src);
+    printf("wrote %s: %zu features, %zu weights, %u slots\n", out, kept, c, nslots);
+}
+
+static void inputs_hash(char out[17], int n, char **files)
+{
+    uint64_t h = 14695981039346656037ull;
+    unsigned v[3] = { TRAINER_VERSION, bib_reftag_feature_version(), SEED };
+    h = hash64(h, v, sizeof v);
+    for (int i = 0; i < n; i++) {
+        FILE *f = fopen(files[i], "rb");
+        if (!f) {
+            perror(files[i]);
+            exit(2);
+        }
+        char buf[65536];
+        size_t k;
+        const char *base = strrchr(files[i], '/');
+        base = base ? base + 1 : files[i];
+        h = hash64(h, base, strlen(base));
+        while ((k = fread(buf, 1, sizeof buf, f)) > 0)
+            h = hash64(h, buf, k);
+        fclose(f);
+    }
+    snprintf(out, 17, "%016llx", (unsigned long long)h);
+}
+
+static int check(const char *table, int n, char **files)
+{
+    char want[17], line[512];
+    inputs_hash(want, n, files);
+    FILE *f = fopen(table, "r");
+    if (!f) {
+        perror(table);
+        return 1;
+    }
+    while (fgets(line, sizeof line, f))
+        if (strstr(line, "bib_reftag_inputs_hash[]") && strstr(line, want)) {
+            fclose(f);
+            return 0;
+        }
+    fclose(f);
+    fprintf(stderr, "%s is stale: inputs hash %s; retrain with ninja -C build train-refs\n",
+            table, want);
+    return 1;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc >= 3 && !strcmp(argv[1], "--check"))
+        return check(argv[2], argc - 3, argv + 3);
+    if (argc < 3) {
+        fputs("usage: train_refs OUT.c INPUT... | --check TABLE.c INPUT...\n", stderr);
+        return 2;
+    }
+    char hash[17];
+    inputs_hash(hash, argc - 2, argv + 2);
+    tagger = bib_reftag_new();
+    dkeys = calloc((size_t)dcap * 2, sizeof *dkeys);
+    for (int i = 2; i < argc; i++) {
+        size_t n = strlen(argv[i]);
+        if (n > 6 && !strcmp(argv[i] + n - 6, ".jsonl"))
+            load(argv[i]);
+    }
+    /* map feature ids to dense indices: only features of training
+     * references get a weight (a held-out reference's other features
+     * score nothing, as at run time) */
+    for (size_t e = 0; e < nex; e++) {
+        size_t fo = ex[e].foff;
+        for (size_t i = 0; i < ex[e].n; i++)
+            for (uint32_t k = 0; k < fcount[ex[e].toff + i]; k++, fo++)
+                if (ex[e].split == 0)
+                    dict_index(fpool[fo]);
+    }
+    for (size_t e = 0; e < nex; e++) {
+        size_t fo = ex[e].foff;
+        for (size_t i = 0; i < ex[e].n; i++)
+            for (uint32_t k = 0; k < fcount[ex[e].toff + i]; k++, fo++) {
+                uint32_t id = fpool[fo], mask = dcap - 1, s = (id * 2654435761u) & mask;
+                while (dkeys[2 * s] && dkeys[2 * s] != id)
+                    s = (s + 1) & mask;
+                fpool[fo] = dkeys[2 * s] ? dkeys[2 * s + 1] : UINT32_MAX;
+            }
+    }
+    fprintf(stderr, "%zu references, %zu tokens, %u features\n", nex, ntok, dn);
+    w = calloc((size_t)dn * L, sizeof *w);
+    u = calloc((size_t)dn * L, sizeof *u);
+    train();
+    quantise(dn);
+    evaluate("validation (held-out styles and records)", 1);
+    evaluate("held-out records, training styles", 2);
+    write_table(argv[1], hash);
+    bib_reftag_free(tagger);
+    return 0;
+}

@@ -639,6 +639,14 @@ long bib_reftag_run(bib_reftag *t, const char *s, size_t len)
             t->best[i * L + l] = top + t->score[i * L + l];
             t->back[i * L + l] = (unsigned char)arg;
         }
+        /* the path scores of a long text would overflow: a shift common to
+         * a whole row changes no decision, so the row's best is kept at 0 */
+        int32_t *row = t->best + i * L, hi = row[0];
+        for (int k = 1; k < L; k++)
+            if (row[k] > hi)
+                hi = row[k];
+        for (int k = 0; k < L; k++)
+            row[k] -= hi;
     }
     int l = 0;
     for (int k = 1; k < L; k++)

@@ -825,15 +825,7 @@ static int mods_write(bib_writer *wr, const bib_record *rec)
 static int mods_end(bib_writer *wr)
 {
     mods_writer *w = bib_writer_state(wr);
-    int rc = 0;
-    if (w->o) {
-        if (xml_out_dropped(w->o))
-            bib_output_report(bib_writer_output(wr), BIB_SEV_WARNING,
-                              "%zu control characters dropped (XML cannot carry them)",
-                              xml_out_dropped(w->o));
-        rc = xml_out_finish(w->o, w->begun);
-        bib_output_putc(bib_writer_output(wr), '\n');
-    }
+    int rc = xml_out_end_run(w->o, w->begun, bib_writer_output(wr));
     bib_buf_clear(&w->b);
     return rc;
 }

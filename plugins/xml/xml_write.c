@@ -203,3 +203,16 @@ unsigned xml_type_class(bib_type t)
         return XC_WHOLE;
     }
 }
+
+int xml_out_end_run(xml_out *o, bool ok, bib_output *out)
+{
+    if (!o)
+        return 0;
+    if (xml_out_dropped(o))
+        bib_output_report(out, BIB_SEV_WARNING,
+                          "%zu control characters dropped (XML cannot carry them)",
+                          xml_out_dropped(o));
+    int rc = xml_out_finish(o, ok);
+    bib_output_putc(out, '\n');
+    return rc;
+}

@@ -216,6 +216,11 @@ void xml_out_end(xml_out *o);
 /* Number of control characters dropped so far (the writer warns once). */
 size_t xml_out_dropped(const xml_out *o);
 
+/* The end of a writer's run, shared by both formats: the warning for
+ * dropped control characters, then xml_out_finish (`ok` as there) and a
+ * final newline on `out`. `o` may be NULL (nothing was begun): returns 0. */
+int xml_out_end_run(xml_out *o, bool ok, bib_output *out);
+
 /* Text of a record variable for writing: plain text (rich markup
  * stripped), into `b`. NULL when the record has no such text. */
 const char *xml_var_plain(const bib_record *rec, bib_var var, size_t i, bib_buf *b);

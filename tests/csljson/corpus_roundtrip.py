@@ -22,6 +22,10 @@ import os
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+import batch  # noqa: E402  (tests/common/batch.py)
+from batch import split as batch_split  # noqa: E402
+
 shared = os.environ.get("BIBCONV_SHARED", "")
 build = os.environ.get("BIBCONV_BUILDDIR", "")
 corpus = os.path.join(shared, "corpus")
@@ -59,26 +63,45 @@ files = sorted(f for f in glob.glob(os.path.join(corpus, "**", "*.json"), recurs
 # BIBCONV_CORPUS_STRIDE=N: every Nth file only (the sanitizer run in CI)
 files = files[::max(1, int(os.environ.get("BIBCONV_CORPUS_STRIDE", "1") or 1))]
 checked = failed = items = invalid = invalid_inputs = 0
-for path in files:
-    try:
-        with open(path, encoding="utf-8") as f:
-            doc = json.load(f)
-    except (ValueError, UnicodeDecodeError):
-        continue
-    if not is_csl(doc):
-        continue
-    checked += 1
+
+
+def expected_of(doc):
     expected = [dict(x) for x in doc]
     for x in expected:
         x.setdefault("type", "document")
+    return expected
+
+
+def jsonl_of(doc):
+    return "".join(json.dumps(x, ensure_ascii=False) + "\n" for x in doc)
+
+
+def schema_verdict(got, doc):
+    """None (valid), "input" (as invalid as its input) or the first error
+    of an output whose input is valid."""
+    if not validator:
+        return None
+    errs = list(validator.iter_errors(got))
+    if not errs:
+        return None
+    if next(validator.iter_errors(doc), None) is not None:
+        return "input"
+    return errs[0].message
+
+
+def check_one(job):
+    """The verdict of record: one file, one process per format."""
+    global checked, failed, items, invalid, invalid_inputs
+    path, doc = job
+    checked += 1
+    expected = expected_of(doc)
     for fmt in ("csljson", "csljsonl"):
         if fmt == "csljson":
             proc = subprocess.run([exe, "-f", "csljson", "-t", "csljson", path],
                                   capture_output=True)
         else:
-            lines = "".join(json.dumps(x, ensure_ascii=False) + "\n" for x in doc)
             proc = subprocess.run([exe, "-f", "csljsonl", "-t", "csljsonl"],
-                                  input=lines.encode(), capture_output=True)
+                                  input=jsonl_of(doc).encode(), capture_output=True)
         if proc.returncode != 0:
             print(f"FAIL {path} ({fmt}): exit {proc.returncode}: {proc.stderr.decode()[:300]}")
             failed += 1
@@ -99,14 +122,60 @@ for path in files:
             continue
         if fmt == "csljson":
             items += len(got)
-            if validator:
-                errs = list(validator.iter_errors(got))
-                if errs and next(validator.iter_errors(doc), None) is not None:
-                    invalid_inputs += 1
-                elif errs:
-                    invalid += 1
-                    failed += 1
-                    print(f"FAIL {path}: output does not validate: {errs[0].message[:200]}")
+            v = schema_verdict(got, doc)
+            if v == "input":
+                invalid_inputs += 1
+            elif v:
+                invalid += 1
+                failed += 1
+                print(f"FAIL {path}: output does not validate: {v[:200]}")
+
+
+def check_batch(files):
+    """The same checks on many files through one process per format (see
+    tests/common/batch.py); True when all of them pass, counted."""
+    global checked, items, invalid_inputs
+    counts = [len(doc) for _, doc in files]
+    p = subprocess.run([exe, "-f", "csljson", "-t", "csljson"] + batch.KEEP +
+                       [f for f, _ in files], capture_output=True)
+    q = subprocess.run([exe, "-f", "csljsonl", "-t", "csljsonl"] + batch.KEEP,
+                       input="".join(jsonl_of(doc) for _, doc in files).encode(),
+                       capture_output=True)
+    if p.returncode or q.returncode:
+        return False
+    try:
+        whole = batch_split(json.loads(p.stdout.decode()), counts)
+        lines = batch_split([json.loads(l) for l in q.stdout.decode().splitlines()], counts)
+    except ValueError:
+        return False
+    if whole is None or lines is None:
+        return False
+    bad_inputs = 0
+    for (path, doc), got, gotl in zip(files, whole, lines):
+        expected = expected_of(doc)
+        if not strict_equal(got, expected) or not strict_equal(gotl, expected):
+            return False
+        v = schema_verdict(got, doc)
+        if v == "input":
+            bad_inputs += 1
+        elif v:
+            return False
+    checked += len(files)
+    items += sum(counts)
+    invalid_inputs += bad_inputs
+    return True
+
+
+jobs = []
+for path in files:
+    try:
+        with open(path, encoding="utf-8") as f:
+            doc = json.load(f)
+    except (ValueError, UnicodeDecodeError):
+        continue
+    if is_csl(doc):
+        jobs.append(((path, doc), batch.id_set(doc)))
+print(batch.run_batched(jobs, check_batch, check_one))
 print(f"{checked} CSL-JSON corpus files, {items} items round-tripped; "
       f"{failed} failures, {invalid} schema-invalid outputs of valid inputs "
       f"({invalid_inputs} inputs were schema-invalid themselves)")

@@ -1,0 +1,87 @@
+# SPDX-License-Identifier: MIT
+"""Corpus files in batches: one bibconv process for many files.
+
+A process start (the loader opens every plugin) costs more CPU than
+converting a typical corpus file, so the corpus tests convert many files
+per process: bibconv reads its FILEs in order into one output, and the
+test splits a CSL-JSON result back per file by the files' item counts.
+
+The per-file check stays the test's verdict: a batch only counts when every
+check passes for every file of it; otherwise (an exit status, a count or a
+value differs) its files are run one by one, as before, so a failure is
+reported and located exactly as without batching.
+
+Ids: the command makes ids unique across its whole output (-O keys=auto),
+which would rename the ids a file shares with another of its batch (most
+CSL test files have "ITEM-1"). Batches therefore run with KEEP (-O
+keys=keep), which writes each id as it is; for a file whose ids are all
+present and distinct that is exactly what keys=auto does with it alone. A
+file with a repeated or missing id (auto renames or generates one) is run
+alone.
+"""
+
+BATCH = 50
+KEEP = ["-O", "keys=keep"]
+
+
+def id_set(items):
+    """The case-folded ids of a list of CSL items, or None when one is
+    missing, not a string or number, or repeated."""
+    seen = set()
+    for x in items:
+        i = x.get("id") if isinstance(x, dict) else None
+        if isinstance(i, bool) or not isinstance(i, (str, int)) or str(i) == "":
+            return None
+        k = str(i).casefold()
+        if k in seen:
+            return None
+        seen.add(k)
+    return seen
+
+
+def pack(entries, size=BATCH):
+    """entries: (thing, ids) pairs, ids as id_set gives them (None: run
+    alone). Yields lists of at most size things, in input order."""
+    cur = []
+    for thing, ids in entries:
+        if ids is None:
+            if cur:
+                yield cur
+                cur = []
+            yield [thing]
+            continue
+        if len(cur) >= size:
+            yield cur
+            cur = []
+        cur.append(thing)
+    if cur:
+        yield cur
+
+
+def split(items, counts):
+    """items cut into consecutive runs of the given lengths, or None when
+    the total differs."""
+    if not isinstance(items, list) or len(items) != sum(counts):
+        return None
+    out, at = [], 0
+    for n in counts:
+        out.append(items[at:at + n])
+        at += n
+    return out
+
+
+def run_batched(entries, check_batch, check_one, size=BATCH):
+    """For each batch of pack(entries): check_batch(batch) returns True when
+    every file of it passed every check (it must then have counted them, and
+    must not report anything otherwise); else check_one(thing) runs for each
+    file. A batch of one goes to check_one directly. Returns a line saying
+    how many files passed in batches and how many were run alone."""
+    together = alone = 0
+    for batch in pack(entries, size):
+        if len(batch) > 1 and check_batch(batch):
+            together += len(batch)
+            continue
+        for thing in batch:
+            check_one(thing)
+            alone += 1
+    return "batches: %d files checked together, %d one by one" % (together, alone)

@@ -25,6 +25,9 @@ import os
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+import batch  # noqa: E402  (tests/common/batch.py)
+
 shared = os.environ.get("BIBCONV_SHARED", "")
 build = os.environ.get("BIBCONV_BUILDDIR", "")
 corpus = os.path.join(shared, "corpus")
@@ -81,15 +84,9 @@ files = sorted(f for f in glob.glob(os.path.join(corpus, "**", "*.json"), recurs
 # BIBCONV_CORPUS_STRIDE=N: every Nth file only (the sanitizer run in CI)
 files = files[::max(1, int(os.environ.get("BIBCONV_CORPUS_STRIDE", "1") or 1))]
 checked = failed = items = 0
-for path in files:
-    try:
-        with open(path, encoding="utf-8") as f:
-            doc = json.load(f)
-    except (ValueError, UnicodeDecodeError):
-        continue
-    if not is_csl(doc):
-        continue
-    checked += 1
+
+
+def expected_of(doc):
     expected = [dict(x) for x in doc]
     for x in expected:
         x.setdefault("type", "document")
@@ -97,6 +94,15 @@ for path in files:
         # numeric ones); CSL allows both
         if isinstance(x["id"], int) and not isinstance(x["id"], bool):
             x["id"] = str(x["id"])
+    return expected
+
+
+def check_one(job):
+    """The verdict of record: one file, one process per conversion."""
+    global checked, failed, items
+    path, doc = job
+    checked += 1
+    expected = expected_of(doc)
 
     def fail(msg):
         global failed
@@ -106,39 +112,92 @@ for path in files:
     rc, y1, err = run(["-f", "csljson", "-t", "yaml", path])
     if rc != 0:
         fail(f"csljson -> yaml exit {rc}: {err[:300]}")
-        continue
+        return
     own = messages(err)
     rc, j, err = run(["-f", "yaml", "-t", "csljson", "-"], y1)
     if rc != 0 or messages(err) != own:
         fail(f"yaml -> csljson exit {rc}, diagnostics: {err[:300]}")
-        continue
+        return
     got = json.loads(j)
     if not strict_equal(got, expected):
         fail("csljson -> yaml -> csljson: " + first_diff(got, expected))
-        continue
+        return
     rc, y2, err = run(["-f", "yaml", "-t", "yaml", "-"], y1)
     if rc != 0 or messages(err) != own or y2 != y1:
         fail(f"yaml -> yaml is not a fixed point (exit {rc}) {err[:200]}")
-        continue
+        return
     rc, yb, err = run(["-f", "csljson", "-t", "yaml", "-O", "bare=true", path])
     rc2, jb, err2 = run(["-f", "yaml", "-t", "csljson", "-"], yb)
     if rc or rc2 or messages(err2) != own or not strict_equal(json.loads(jb), expected):
         fail(f"bare list round trip (exit {rc}/{rc2}) {err2[:200]}")
-        continue
+        return
     if loader is not None:
-        try:
-            data = yaml.load(y1.decode(), Loader=loader)
-        except yaml.YAMLError as e:
-            fail(f"libyaml cannot read the output: {e}")
-            continue
-        refs = data.get("references") if isinstance(data, dict) else None
-        # libyaml's loader types by YAML 1.1 rules, which the writer quotes
-        # against: its values must be the JSON values themselves
-        if not isinstance(refs, list) or not strict_equal(refs, got):
-            fail("libyaml reads other values: " +
-                 (first_diff(refs, got) if isinstance(refs, list) else "no references list"))
-            continue
+        why = libyaml_differs(y1, got)
+        if why:
+            fail(why)
+            return
     items += len(got)
+
+
+def libyaml_differs(y, got):
+    try:
+        data = yaml.load(y.decode(), Loader=loader)
+    except yaml.YAMLError as e:
+        return f"libyaml cannot read the output: {e}"
+    refs = data.get("references") if isinstance(data, dict) else None
+    # libyaml's loader types by YAML 1.1 rules, which the writer quotes
+    # against: its values must be the JSON values themselves
+    if not isinstance(refs, list) or not strict_equal(refs, got):
+        return "libyaml reads other values: " + (
+            first_diff(refs, got) if isinstance(refs, list) else "no references list")
+    return None
+
+
+def check_batch(files):
+    """The same checks on many files through one process per conversion
+    (tests/common/batch.py): the YAML of all of them, its re-reading split
+    back per file; True when every check passes, counted. The diagnostics
+    are compared as one sorted list for the batch."""
+    global checked, items
+    paths = [f for f, _ in files]
+    counts = [len(doc) for _, doc in files]
+    keep = batch.KEEP
+    rc, y1, err = run(["-f", "csljson", "-t", "yaml"] + keep + paths)
+    if rc != 0:
+        return False
+    own = messages(err)
+    rc, j, err = run(["-f", "yaml", "-t", "csljson"] + keep + ["-"], y1)
+    if rc != 0 or messages(err) != own:
+        return False
+    got = json.loads(j)
+    parts = batch.split(got, counts)
+    if parts is None or not all(strict_equal(g, expected_of(doc))
+                                for g, (_, doc) in zip(parts, files)):
+        return False
+    rc, y2, err = run(["-f", "yaml", "-t", "yaml"] + keep + ["-"], y1)
+    if rc != 0 or messages(err) != own or y2 != y1:
+        return False
+    rc, yb, err = run(["-f", "csljson", "-t", "yaml", "-O", "bare=true"] + keep + paths)
+    rc2, jb, err2 = run(["-f", "yaml", "-t", "csljson"] + keep + ["-"], yb)
+    if rc or rc2 or messages(err2) != own or not strict_equal(json.loads(jb), got):
+        return False
+    if loader is not None and libyaml_differs(y1, got):
+        return False
+    checked += len(files)
+    items += len(got)
+    return True
+
+
+jobs = []
+for path in files:
+    try:
+        with open(path, encoding="utf-8") as f:
+            doc = json.load(f)
+    except (ValueError, UnicodeDecodeError):
+        continue
+    if is_csl(doc):
+        jobs.append(((path, doc), batch.id_set(doc)))
+print(batch.run_batched(jobs, check_batch, check_one))
 print(f"{checked} CSL-JSON corpus files, {items} items round-tripped through YAML; "
       f"{failed} failures")
 sys.exit(1 if failed or checked == 0 else 0)

@@ -16,6 +16,9 @@ import re
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+import batch  # noqa: E402  (tests/common/batch.py)
+
 shared = os.environ.get("BIBCONV_SHARED", "")
 build = os.environ.get("BIBCONV_BUILDDIR", "")
 corpus = os.path.join(shared, "corpus")
@@ -88,18 +91,25 @@ files = sorted(f for f in glob.glob(os.path.join(corpus, "**", "*.json"), recurs
                if "/schema/" not in f)
 files = files[::max(1, int(os.environ.get("BIBCONV_CORPUS_STRIDE", "1") or 1))]
 checked = failed = items = 0
-for path in files:
-    try:
-        with open(path, encoding="utf-8") as f:
-            doc = json.load(f)
-    except (ValueError, UnicodeDecodeError):
-        continue
-    if not (isinstance(doc, list) and doc and
-            all(isinstance(x, dict) and "id" in x for x in doc)):
-        continue  # not CSL-JSON (Zotero JSON, expected outputs of other kinds)
+
+
+def compare(ref, got):
+    """None when every item keeps its key fields, else (item, differences)."""
+    for a, b in zip(ref, got):
+        ka, kb = key(a), key(b)
+        if ka["issued"] is None:
+            kb["issued"] = None  # not a date the formats carry
+        if ka != kb:
+            return a, {k: (ka[k], kb[k]) for k in ka if ka[k] != kb[k]}
+    return None
+
+
+def check_one(path):
+    """The verdict of record: one file, one process per conversion."""
+    global checked, failed, items
     rc, j, err = run(["-f", "csljson", "-t", "csljson", path])
     if rc != 0:
-        continue  # a file the csljson reader rejects in part
+        return  # a file the csljson reader rejects in part
     ref = json.loads(j)
     checked += 1
     for fmt in ("mods", "endnotexml"):
@@ -118,18 +128,55 @@ for path in files:
             failed += 1
             print(f"FAIL {path} via {fmt}: {len(got)} items, expected {len(ref)}")
             continue
-        for a, b in zip(ref, got):
-            ka, kb = key(a), key(b)
-            if ka["issued"] is None:
-                kb["issued"] = None  # not a date the formats carry
-            if ka != kb:
-                failed += 1
-                d = {k: (ka[k], kb[k]) for k in ka if ka[k] != kb[k]}
-                print(f"FAIL {path} via {fmt}, item {a.get('id')!r}: "
-                      f"{json.dumps(d, ensure_ascii=False)[:400]}")
-                break
+        d = compare(ref, got)
+        if d:
+            failed += 1
+            print(f"FAIL {path} via {fmt}, item {d[0].get('id')!r}: "
+                  f"{json.dumps(d[1], ensure_ascii=False)[:400]}")
         else:
             items += len(got)
+
+
+def check_batch(files):
+    """The same checks on many files through one process per conversion
+    (tests/common/batch.py), the results split back per file by item
+    counts; True when every check passes for every file, counted."""
+    global checked, items
+    paths = [f for f, _ in files]
+    counts = [len(doc) for _, doc in files]
+    rc, j, err = run(["-f", "csljson", "-t", "csljson"] + batch.KEEP + paths)
+    if rc != 0:
+        return False  # some file is rejected in part: which, the file-by-file run says
+    refs = batch.split(json.loads(j), counts)
+    if refs is None:
+        return False
+    for fmt in ("mods", "endnotexml"):
+        rc, x, err = run(["-f", "csljson", "-t", fmt] + batch.KEEP + paths)
+        if rc != 0:
+            return False
+        rc, back, err = run(["-f", fmt, "-t", "csljson"] + batch.KEEP + ["-"], x)
+        if rc != 0:
+            return False
+        gots = batch.split(json.loads(back), counts)
+        if gots is None or any(compare(r, g) for r, g in zip(refs, gots)):
+            return False
+    checked += len(files)
+    items += 2 * sum(counts)
+    return True
+
+
+jobs = []
+for path in files:
+    try:
+        with open(path, encoding="utf-8") as f:
+            doc = json.load(f)
+    except (ValueError, UnicodeDecodeError):
+        continue
+    if not (isinstance(doc, list) and doc and
+            all(isinstance(x, dict) and "id" in x for x in doc)):
+        continue  # not CSL-JSON (Zotero JSON, expected outputs of other kinds)
+    jobs.append(((path, doc), batch.id_set(doc)))
+print(batch.run_batched(jobs, check_batch, lambda job: check_one(job[0])))
 print(f"{checked} CSL-JSON corpus files, {items} items through MODS and EndNote XML; "
       f"{failed} failures")
 sys.exit(1 if failed or checked == 0 else 0)

@@ -6,11 +6,20 @@
  * diagnostic discarded; the sanitizers and the fuzzer find the rest.
  * Plugins are found as the command finds them (the build tree's plugin
  * directories when run uninstalled).
+ *
+ * The last input byte also picks the reader's refill size through the test
+ * seam (core/io_seam.h), so refills split lines, tokens and UTF-8
+ * sequences at places one whole buffer never does: byte b < 128 reads
+ * b + 1 bytes at a time, b >= 128 reads 256 << (b % 9) bytes (up to the
+ * 64 KiB default). The byte stays part of the input, so a seed reads as
+ * the file it is (a text file's final newline: 11-byte refills). Run with
+ * -max_len=262144.
  */
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "bibconv.h"
+#include "io_seam.h"
 
 #ifndef BIB_FUZZ_FORMAT
 #error "build with -DBIB_FUZZ_FORMAT=\"format\""
@@ -40,8 +49,15 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     return 0;
 }
 
+/* The refill size byte b stands for (see the top of this file). */
+static size_t refill_size(unsigned char b)
+{
+    return b < 128 ? (size_t)b + 1 : (size_t)256 << (b % 9);
+}
+
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
+    bib_input_test_bufsize(size ? refill_size(data[size - 1]) : 0);
     bib_input *in = bib_input_open_memory(data, size, "fuzz", diag);
     bib_reader *rd;
     if (in && bib_reader_new(&rd, fmt, in, NULL, false) == 0) {
@@ -56,5 +72,6 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
         bib_reader_free(rd);
     }
     bib_input_free(in);
+    bib_input_test_bufsize(0);
     return 0;
 }

@@ -140,6 +140,53 @@ static void report_json_error(bib_input *in, const json_error_t *e, size_t line,
     bib_input_report(in, BIB_SEV_ERROR, l, c, "invalid JSON: %s", e->text);
 }
 
+/* An object none of whose keys CSL-JSON knows ({"foo": 1}, a forced
+ * -f csljson on other JSON) reads as a record of extras only, which a
+ * writer would emit as an empty entry ('@misc{anon}'): refused, naming its
+ * keys, so the input's loss is said. `whole`: the object is the whole
+ * input. Returns BIB_EPARSE (reported, *out freed), or 1. */
+static int refuse_keyless(csl_reader *r, bool whole, size_t line, size_t col, bib_record **out)
+{
+    const bib_record *rec = *out;
+    const char *id = bib_record_id(rec);
+    bib_type t = bib_record_type(rec);
+    if ((id && *id) || t != BIB_TYPE_UNKNOWN ||
+        bib_record_field_count(rec) != 0)
+        return 1;
+    bib_buf keys;
+    bib_buf_init(&keys);
+    size_t n = bib_record_extra_count(rec), shown = 0;
+    bool items = false;
+    for (size_t i = 0; i < n; i++) {
+        const char *fmt, *name;
+        if (bib_record_extra_at(rec, i, &fmt, &name, NULL, NULL) < 0 || strcmp(fmt, "csljson"))
+            continue;
+        if (strncmp(name, "@raw:", 5) == 0)
+            name += 5;
+        items = items || strcmp(name, "items") == 0;
+        if (shown++ < 4)
+            bib_buf_printf(&keys, "%s'%s'", shown > 1 ? ", " : "", name);
+        else if (shown == 5)
+            bib_buf_puts(&keys, ", ...");
+    }
+    if (!shown) /* nothing but another format's extras: an item all the same */
+        return 1;
+    if (whole)
+        bib_input_report(r->in, BIB_SEV_ERROR, line, col,
+                         "the input is a JSON object without any CSL-JSON key (no id, type or "
+                         "CSL variable; its keys: %s): not a CSL-JSON item%s",
+                         keys.data, items ? " (an export with an \"items\" array? try -f "
+                                            "zoterojson)" : "");
+    else
+        bib_input_report(r->in, BIB_SEV_ERROR, line, col,
+                         "object without any CSL-JSON key (no id, type or CSL variable; its "
+                         "keys: %s): not a CSL-JSON item, skipped", keys.data);
+    bib_buf_clear(&keys);
+    bib_record_free(*out);
+    *out = NULL;
+    return BIB_EPARSE;
+}
+
 /* The end of decode_item once an item went through either path (rc as
  * bib_cslitem_from_json returns it): 1 with *out, or the error. */
 static int converted(csl_reader *r, int rc, size_t line, size_t col, bib_record **out)
@@ -151,6 +198,8 @@ static int converted(csl_reader *r, int rc, size_t line, size_t col, bib_record 
                          bib_status_text(rc));
         return rc;
     }
+    if (refuse_keyless(r, r->st == ST_START, line, col, out) < 0)
+        return BIB_EPARSE;
     bib_record_set_origin(*out, bib_input_name(r->in), line);
     return 1;
 }
@@ -179,17 +228,20 @@ static int decode_item(csl_reader *r, const char *d, size_t len, long nul, bib_r
     size_t line, col;
     bib_input_position_of(r->in, d, &line, &col);
     int rc;
-    if (!r->dom && r->st == ST_ARRAY) {
+    if (!r->dom) {
         bib_cslitem_ctx fctx = {r->in, line, col, 0};
+        r->cj.whole_input = r->st == ST_START;
         rc = cj_read_item(&r->cj, d, len, &fctx, out);
         if (rc != CJ_FALLBACK) {
             bib_input_consume(r->in, len);
+            bib_input_trim(r->in); /* a long item's window is not kept while it is written */
             return converted(r, rc, line, col, out);
         }
     }
     json_error_t err;
     json_t *j = json_loadb(d, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &err);
     bib_input_consume(r->in, len);
+    bib_input_trim(r->in);
     if (!j) {
         report_json_error(r->in, &err, line, col);
         return BIB_EPARSE;
@@ -234,6 +286,8 @@ static int next_pending(csl_reader *r, bib_record **out)
     int rc = bib_cslitem_from_json(out, v, &ctx);
     if (rc < 0)
         return rc;
+    if (refuse_keyless(r, false, r->pend_line, r->pend_col, out) < 0)
+        return BIB_EPARSE;
     bib_record_set_origin(*out, bib_input_name(r->in), r->pend_line);
     return 1;
 }
@@ -284,6 +338,9 @@ static int next_line_item(csl_reader *r, bib_record **out)
             rc = bib_cslitem_from_json(out, j, &ctx);
             json_decref(j);
         }
+        bib_input_trim(r->in); /* as in decode_item */
+        if (rc == 0 && refuse_keyless(r, false, ln, i + 1, out) < 0)
+            return BIB_EPARSE;
         if (rc == 0) {
             bib_record_set_origin(*out, bib_input_name(r->in), ln);
             return 1;
@@ -407,7 +464,9 @@ static int after_value(csl_reader *r, int c)
     if (c == 0)
         return stray_nul(r, "after the JSON value");
     bib_input_report(r->in, BIB_SEV_ERROR, bib_input_line(r->in), bib_input_column(r->in),
-                     "unexpected content after the JSON value");
+                     "unexpected content after the JSON value%s",
+                     c == '{' ? " (one object per line is JSON Lines: read it with -f csljsonl)"
+                              : "");
     return BIB_EPARSE;
 }
 

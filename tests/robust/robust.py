@@ -204,6 +204,14 @@ check(rc == 0 and "3 records read, 1 written" in err, "directives the target dro
 rc, out, err, _ = run(["-v", "-t", "bibtex", f])
 check(rc == 0 and "3 records read, 3 written" in err, "directives a BibTeX target keeps are")
 
+# many keyless records with one base key: unique keys (each record used to
+# try every earlier suffix: quadratic, 200,000 records took hours)
+f = write("samebase.ris", "TY  - JOUR\nTI  - t\nER  - \n" * 60000)
+rc, out, err, _ = run(["-f", "ris", "-t", "bibtex", "-O", "keys=auto", f])
+keys = [ln for ln in out.decode().splitlines() if ln.startswith("@")]
+check(rc == 0 and len(keys) == 60000 and len(set(keys)) == 60000,
+      "keys=auto: 60,000 records with one base key get 60,000 keys")
+
 # ---- 5. RIS records without TY or ER ------------------------------------------
 f = write("noty.ris", "AU  - Doe, Jane\nTI  - Lonely\nPY  - 2001\nER  - \n")
 rc, out, err, _ = run(["-v", "-f", "ris", "-t", "csljsonl", f])

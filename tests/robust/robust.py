@@ -198,6 +198,10 @@ check(rc == 1 and "keyless.jsonl:2:1: error: empty record" in err
       and "keyless.jsonl:3:1: error: object without any CSL-JSON key" in err
       and b"anon," not in out and "2 records read, 2 written, 2 skipped" in err,
       "JSON Lines: lines {} and {\"zz\":2} skipped, said")
+f = write("nul.zotero.json", b'[{"itemType":"book","title":"A"}]\0junk')
+rc, out, err, _ = run(["-v", "-f", "zoterojson", "-t", "bibtex", f])
+check(rc == 1 and "nul.zotero.json:1:34: error: unexpected content after the JSON value, found a "
+      "NUL byte" in err and b"{A}" in out, "Zotero JSON: junk after a NUL past the array is an error")
 f = write("dir.bib", '@string{j="J"}\n@preamble{"p"}\n@article{a, title={T}, journal=j}\n')
 rc, out, err, _ = run(["-v", "-t", "ris", f])
 check(rc == 0 and "3 records read, 1 written" in err, "directives the target drops are not written")

@@ -75,11 +75,12 @@ def case(name, args, want_rc, rss_max=64, fsize=None, stdin=None, stdout_closed=
                  said.replace(tmp + "/", "")[:70]))
 
 
-# 1. deep braces (was SIGSEGV at ~44,000 levels, 4 s at 50,000)
+# 1. deep braces (was SIGSEGV at ~44,000 levels, 4 s at 50,000): balanced,
+# so both entries are read, the text inside kept
 for depth in (44000, 200000):
     case("bibtex braces %d deep" % depth,
-         ["-t", "csljson", write("deep.bib", "@article{a, title={%s%s}}\n@article{b, title={ok}}\n"
-                                 % ("{" * depth, "}" * depth))], 1)
+         ["-t", "csljson", write("deep.bib", "@article{a, title={%sX%s}}\n@article{b, title={ok}}\n"
+                                 % ("{" * depth, "}" * depth))], 0)
 # 2. NUL bytes
 case("bibtex NUL in values", ["-t", "csljson", write(
     "nul.bib", b"@article{a, title={AB\0CD}, year={20\0\x320}}\n")], 0)
@@ -109,10 +110,13 @@ many = write("many.ris", "".join("TY  - JOUR\nTI  - t\nER  - \n" for _ in range(
 case("1,000,001 keyless records, keys=auto", ["-f", "ris", "-t", "bibtex", "-O", "keys=auto",
                                               many], 0)
 os.unlink(many)
-# 6. unbounded lines and values
-case("-f ris on /dev/zero", ["-f", "ris", "-t", "ris", "/dev/zero"], 1)
+# 6. unbounded lines and values. A line or value past the 64 MiB bound is
+# the one exception to 64 MB: the window holds it up to the bound before
+# the error (at most twice the bound, as tests/robust checks)
+PAST = 2 * 64 + 16
+case("-f ris on /dev/zero", ["-f", "ris", "-t", "ris", "/dev/zero"], 1, rss_max=PAST)
 endless = write("endless.ris", b"TY  - JOUR\nTI  - " + b"z" * (140 * MB))
-case("a 140 MiB RIS line, default bound", ["-f", "ris", "-t", "ris", endless], 1, rss_max=2 * 64 + 16)
+case("a 140 MiB RIS line, default bound", ["-f", "ris", "-t", "ris", endless], 1, rss_max=PAST)
 os.unlink(endless)
 VAL = 100
 for fmt, head, tail in (("bibtex", b"@article{a, abstract={", b"}}\n"),
@@ -123,7 +127,8 @@ for fmt, head, tail in (("bibtex", b"@article{a, abstract={", b"}}\n"),
     to = "bibtex" if fmt != "bibtex" else "csljson"
     case("%d MiB %s value -> %s (--max-value=200M)" % (VAL, fmt, to),
          ["--max-value=200M", "-f", fmt, "-t", to, f], 0, rss_max=2 * VAL + 8)
-    case("%d MiB %s value, default bound" % (VAL, fmt), ["-f", fmt, "-t", to, f], 1)
+    case("%d MiB %s value, default bound" % (VAL, fmt), ["-f", fmt, "-t", to, f], 1,
+         rss_max=PAST)
     os.unlink(f)
 # 7. signals
 src_ris = write("src.ris", "".join("TY  - JOUR\nID  - k%d\nTI  - A title %d\nER  - \n" % (i, i)
@@ -146,10 +151,10 @@ nb = "\u00a0"
 case("no-break spaces round field names", ["-t", "csljson", write(
     "nbsp.bib", "@book{k,\n%sauthor%s= {Doe, J},\n%stitle%s= {T}}\n" % (nb, nb, nb, nb))], 0)
 
-print("%-42s %4s %4s %8s %6s %5s %5s  %s" % ("case", "exit", "want", "peak MB", "old -o",
+print("%-50s %4s %4s %8s %6s %5s %5s  %s" % ("case", "exit", "want", "peak MB", "old -o",
                                             "temp", "", "first diagnostic"))
 for r in rows:
-    print("%-42s %4d %4d %8.1f %6s %5s %5s  %s" % r)
+    print("%-50s %4d %4d %8.1f %6s %5s %5s  %s" % r)
 for n in os.listdir(tmp):
     os.unlink(os.path.join(tmp, n))
 os.rmdir(tmp)

@@ -180,6 +180,42 @@ def nbib_records(text):
     return [(k, set(r)) for k, r in enumerate(nbib_values(text))]
 
 
+WOS_TAG = re.compile(r"^([A-Z][A-Z0-9])(?: (.*))?$")
+
+
+def wos_values(text):
+    """Per record of Web of Science text (PT ... ER; FN, VR and EF are the
+    file's), {tag: values}: each line of a list tag (AU, AF, ...) is one
+    value, a continued value is joined."""
+    out, cur, last = [], None, None
+    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        if line.startswith("   ") and cur is not None and last:
+            v = " ".join(line.split())
+            if v:
+                cur.setdefault(last, set()).add(v)
+            continue
+        m = WOS_TAG.match(line)
+        if not m:
+            continue
+        tag, val = m.group(1), " ".join((m.group(2) or "").split())
+        if tag in ("FN", "VR", "EF"):
+            continue
+        if tag == "ER":
+            cur = last = None
+            continue
+        if cur is None:
+            cur = {}
+            out.append(cur)
+        last = tag
+        if val:
+            cur.setdefault(tag, set()).add(val)
+    return out
+
+
+def wos_records(text):
+    return [(k, set(r)) for k, r in enumerate(wos_values(text))]
+
+
 def item_records(items):
     out = []
     for k, it in enumerate(items):
@@ -235,6 +271,7 @@ GROUPS = {
     "csljson": [],
     "yaml": [],
     "nbib": [],
+    "wos": [],
 }
 GROUPS["biblatex"] = GROUPS["bibtex"]
 
@@ -251,6 +288,8 @@ def records(fmt, data):
         return bibtex_records(data.decode("utf-8", "replace"))
     if fmt == "nbib":
         return nbib_records(data.decode("utf-8", "replace"))
+    if fmt == "wos":
+        return wos_records(data.decode("utf-8", "replace"))
     if fmt == "ris":
         return ris_records(data.decode("utf-8", "replace"))
     if fmt == "csljson":
@@ -297,11 +336,11 @@ def lost_fields(fmt, data, out, messages, exceptions):
 
     lost = set()
     vin = vout = None
-    if fmt in ("ris", "nbib"):  # a tag the writer spells otherwise arrives with its value
-        values = ris_values if fmt == "ris" else nbib_values
+    if fmt in ("ris", "nbib", "wos"):  # a tag the writer spells otherwise arrives with its value
+        values = {"ris": ris_values, "nbib": nbib_values, "wos": wos_values}[fmt]
         vin = values(data.decode("utf-8", "replace"))
         vout = values(out.decode("utf-8", "replace"))
-    for k, (fin, fout) in enumerate(pair(ins, outs, fmt in ("ris", "nbib"))):
+    for k, (fin, fout) in enumerate(pair(ins, outs, fmt in ("ris", "nbib", "wos"))):
         if vin is not None and k < len(vin) and k < len(vout):
             values = set().union(*vout[k].values()) if vout[k] else set()
             fin = {n for n in fin if not (vin[k].get(n, set()) <= values)}

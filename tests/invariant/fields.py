@@ -216,6 +216,30 @@ def wos_records(text):
     return [(k, set(r)) for k, r in enumerate(wos_values(text))]
 
 
+def endnote_values(text):
+    """Per <record> of EndNote XML, {element path: texts} of the elements
+    with text of their own (rec-number, the output's numbering, aside)."""
+    import xml.etree.ElementTree as ET
+    out = []
+    for r in ET.fromstring(text).iter("record"):
+        cur = {}
+
+        def walk(e, path):
+            for c in e:
+                q = path + "/" + c.tag if path else c.tag
+                t = " ".join("".join(c.itertext()).split()) if not len(c) else ""
+                if t and q != "rec-number":
+                    cur.setdefault(q, set()).add(t)
+                walk(c, q)
+        walk(r, "")
+        out.append(cur)
+    return out
+
+
+def endnote_records(text):
+    return [(k, set(r)) for k, r in enumerate(endnote_values(text))]
+
+
 def item_records(items):
     out = []
     for k, it in enumerate(items):
@@ -272,6 +296,7 @@ GROUPS = {
     "yaml": [],
     "nbib": [],
     "wos": [],
+    "endnotexml": [],
 }
 GROUPS["biblatex"] = GROUPS["bibtex"]
 
@@ -290,6 +315,8 @@ def records(fmt, data):
         return nbib_records(data.decode("utf-8", "replace"))
     if fmt == "wos":
         return wos_records(data.decode("utf-8", "replace"))
+    if fmt == "endnotexml":
+        return endnote_records(data.decode("utf-8", "replace"))
     if fmt == "ris":
         return ris_records(data.decode("utf-8", "replace"))
     if fmt == "csljson":
@@ -331,16 +358,19 @@ def lost_fields(fmt, data, out, messages, exceptions):
     said = " ".join(messages).lower()
 
     def named(name):
+        word = name.rsplit("/", 1)[-1]  # an XML path: its element's name
         return (fmt, name) in exceptions or re.search(
-            r"(?<![\w-])%s(?![\w-])" % re.escape(name.lower()), said)
+            r"(?<![\w-])%s(?![\w-])" % re.escape(word.lower()), said)
 
     lost = set()
     vin = vout = None
-    if fmt in ("ris", "nbib", "wos"):  # a tag the writer spells otherwise arrives with its value
-        values = {"ris": ris_values, "nbib": nbib_values, "wos": wos_values}[fmt]
+    by_order = fmt in ("ris", "nbib", "wos", "endnotexml")
+    if by_order:  # a tag the writer spells otherwise arrives with its value
+        values = {"ris": ris_values, "nbib": nbib_values, "wos": wos_values,
+                  "endnotexml": endnote_values}[fmt]
         vin = values(data.decode("utf-8", "replace"))
         vout = values(out.decode("utf-8", "replace"))
-    for k, (fin, fout) in enumerate(pair(ins, outs, fmt in ("ris", "nbib", "wos"))):
+    for k, (fin, fout) in enumerate(pair(ins, outs, by_order)):
         if vin is not None and k < len(vin) and k < len(vout):
             values = set().union(*vout[k].values()) if vout[k] else set()
             fin = {n for n in fin if not (vin[k].get(n, set()) <= values)}

@@ -16,8 +16,8 @@ file to its own format (every BIBLATEX_STRIDE-th .bib file also as
 BibLaTeX), and the items of the CSL-JSON files, made JSON Lines in
 batches (jsonl_batches: the corpus has no JSON Lines files), are read and
 written as JSON Lines, and those batches written as Web of Science text
-(no corpus files either) are read and written as WoS, checking 1 and 2
-and:
+and EndNote XML (no corpus files either) are read and written as WoS and
+EndNote XML, checking 1 and 2 and:
 
   3. the summary's "written" is the number of records in that output
      (counted by the counters below);
@@ -417,19 +417,20 @@ def check_jsonl(text, origin, exceptions):
             for n, f in sorted(lost.items())]
 
 
-def check_wos(text, origin, exceptions):
-    """Web of Science has no corpus files: a JSON Lines batch written as WoS
-    by bibconv is the input, read and written as WoS (records read +
-    skipped = its records, written = the output's, fields by fields.py).
-    [(source, 0, reason)] of the failures."""
+def check_generated(fmt, text, origin, exceptions):
+    """Web of Science and EndNote XML have no corpus files: a JSON Lines
+    batch written as FMT by bibconv is the input, read and written as FMT
+    (records read + skipped = its records, written = the output's, fields
+    by fields.py). [(source, 0, reason)] of the failures."""
     first = origin[0][0]
+    values = fields.wos_values if fmt == "wos" else fields.endnote_values
     try:
-        w = subprocess.run([exe, "-f", "csljsonl", "-t", "wos", "-"], input=text.encode("utf-8"),
+        w = subprocess.run([exe, "-f", "csljsonl", "-t", fmt, "-"], input=text.encode("utf-8"),
                            capture_output=True, timeout=300)
-        p = subprocess.run([exe, "-v", "--diagnostics=json", "--no-progress", "-f", "wos", "-t",
-                            "wos", "-"], input=w.stdout, capture_output=True, timeout=300)
+        p = subprocess.run([exe, "-v", "--diagnostics=json", "--no-progress", "-f", fmt, "-t",
+                            fmt, "-"], input=w.stdout, capture_output=True, timeout=300)
     except subprocess.TimeoutExpired:
-        return [(first, 0, "WoS batch: timeout")]
+        return [(first, 0, "%s batch: timeout" % fmt)]
     messages, summary = [], None
     for line in p.stderr.decode("utf-8", "replace").splitlines():
         try:
@@ -442,14 +443,18 @@ def check_wos(text, origin, exceptions):
             if m:
                 summary = tuple(int(x) for x in m.groups())
     if p.returncode < 0 or p.returncode > 1 or not summary:
-        return [(first, 0, "WoS batch: exit %d, summary %s" % (p.returncode, summary))]
-    n_in = len(fields.wos_values(w.stdout.decode("utf-8", "replace")))
-    n_out = len(fields.wos_values(p.stdout.decode("utf-8", "replace")))
+        return [(first, 0, "%s batch: exit %d, summary %s" % (fmt, p.returncode, summary))]
+    try:
+        n_in = len(values(w.stdout.decode("utf-8", "replace")))
+        n_out = len(values(p.stdout.decode("utf-8", "replace")))
+    except (ValueError, SyntaxError) as e:  # ElementTree's ParseError is a SyntaxError
+        return [(first, 0, "%s batch: output unreadable: %s" % (fmt, e))]
     if summary[0] + summary[2] != n_in or summary[1] != n_out:
-        return [(first, 0, "WoS batch: read %d + skipped %d, written %d; input %d, output %d"
-                 % (summary[0], summary[2], summary[1], n_in, n_out))]
-    lost = fields.lost_fields("wos", w.stdout, p.stdout, messages, exceptions)
-    return [(first, 0, "WoS batch: fields lost without a word: %s" % ", ".join(lost))] if lost else []
+        return [(first, 0, "%s batch: read %d + skipped %d, written %d; input %d, output %d"
+                 % (fmt, summary[0], summary[2], summary[1], n_in, n_out))]
+    lost = fields.lost_fields(fmt, w.stdout, p.stdout, messages, exceptions)
+    return [(first, 0, "%s batch: fields lost without a word: %s" % (fmt, ", ".join(lost)))
+            ] if lost else []
 
 
 def load_expected():
@@ -490,7 +495,8 @@ def main():
     batches = jsonl_batches(jobs)
     with concurrent.futures.ThreadPoolExecutor(workers) as ex:
         jl = [ex.submit(check_jsonl, text, origin, exceptions) for text, origin in batches]
-        jl += [ex.submit(check_wos, text, origin, exceptions) for text, origin in batches]
+        jl += [ex.submit(check_generated, fmt, text, origin, exceptions)
+               for text, origin in batches for fmt in ("wos", "endnotexml")]
         results = ex.map(lambda ij: both(ij[0], *ij[1]), enumerate(jobs))
         for (path, fmt, n), why in zip(jobs, results):
             rel = os.path.relpath(path, corpus)
@@ -502,7 +508,7 @@ def main():
                 listed_pass.append("PASSES NOW %s: remove it from expected-failures.txt" % rel)
         for f in jl:
             for path, k, why in f.result():
-                problems.append("FAIL %s item %d (JSON Lines / WoS batch): %s"
+                problems.append("FAIL %s item %d (a JSON Lines / WoS / EndNote batch): %s"
                                 % (os.path.relpath(path, corpus), k, why))
     by_fmt = {}
     for _, fmt, n in jobs:

@@ -250,6 +250,13 @@ item = json.loads(out) if out.strip() else {}
 check(item.get("issue") == "3" and item.get("custom", {}).get("bibtex", {}).get("issue") == "Spring",
       "issue before number: number is the CSL issue, issue an extra, as in the other order")
 
+# EndNote XML: a book's <pages> that is no count ('x+121') is read as a page
+# range, and written back (it vanished from endnotexml -> endnotexml)
+f = write("book.xml", "<xml><records><record><ref-type name=\"Book\">6</ref-type><titles><title>T"
+          "</title></titles><pages>x+121</pages></record></records></xml>")
+rc, out, err, _ = run(["-f", "endnotexml", "-t", "endnotexml", f])
+check(rc == 0 and b"<pages>x+121</pages>" in out, "EndNote XML: a book's pages 'x+121' kept")
+
 # ---- 7. a huge value is not held many times (issue 18: "at most 2x its size")
 # Peak RSS above an empty run, per MB of a 40 MB value: the input's copy
 # and the record's, nothing more (bench/hugevalue prints the figures); a

@@ -27,6 +27,7 @@
  * so a merge of the sorted memory tier is one sequential pass and doubling
  * the buckets splits each into two neighbours (another pass). A lookup
  * past the memory tier costs one 4 KiB pread. */
+#define KEY_HINTS 256
 #define BUCKET 512
 #define BUCKET_FILL 256 /* average fill the disk tier keeps under */
 
@@ -37,6 +38,12 @@ struct bib_keyset {
     unsigned bits;   /* 2^bits buckets */
     uint64_t disk_count;
     int err;         /* sticky: a failed spill or read */
+    /* per base key (by fingerprint, a small direct-mapped cache): the
+     * first suffix not yet known taken, so that many records with one base
+     * key do not each try every earlier suffix (quadratic: a million
+     * keyless records with one title took hours). Keys are never removed,
+     * so a suffix once taken stays taken and the hint only skips lookups. */
+    struct key_hint { uint64_t fp; size_t next; } hint[KEY_HINTS];
 };
 
 bib_keyset *bib_keyset_new_bounded(size_t mem_keys)
@@ -392,11 +399,21 @@ int bib_key_unique(bib_buf *out, bib_keyset *set, const bib_record *rec, const c
     else if (bib_key_generate(out, rec))
         return BIB_ENOMEM;
     size_t base = out->len;
-    for (size_t n = 0; bib_keyset_has(set, out->data + start) && !set->err; n++) {
-        bib_buf_truncate(out, base);
-        bib_key_suffix(out, n);
-        if (bib_buf_failed(out))
-            return BIB_ENOMEM;
+    uint64_t bfp = fingerprint(out->data + start);
+    struct key_hint *h = &set->hint[bfp % KEY_HINTS];
+    /* a hint exists only once the base itself was found taken */
+    if ((h->fp == bfp && h->next) || bib_keyset_has(set, out->data + start)) {
+        size_t n = h->fp == bfp ? h->next : 0;
+        for (;; n++) {
+            bib_buf_truncate(out, base);
+            bib_key_suffix(out, n);
+            if (bib_buf_failed(out))
+                return BIB_ENOMEM;
+            if (!bib_keyset_has(set, out->data + start) || set->err)
+                break;
+        }
+        h->fp = bfp;
+        h->next = n + 1;
     }
     int rc = bib_keyset_add(set, out->data + start);
     return rc < 0 ? rc : 0;

@@ -30,8 +30,18 @@ void cj_reader_init(cj_reader *cr)
     bib_buf_init(&cr->key);
 }
 
+static void free_blocks(cj_reader *cr)
+{
+    while (cr->blocks) {
+        struct cj_block *b = cr->blocks;
+        cr->blocks = b->next;
+        free(b);
+    }
+}
+
 void cj_reader_free(cj_reader *cr)
 {
+    free_blocks(cr);
     cj_toks_free(&cr->toks);
     free(cr->text);
     bib_buf_clear(&cr->tmp);
@@ -39,10 +49,34 @@ void cj_reader_free(cj_reader *cr)
     memset(cr, 0, sizeof *cr);
 }
 
-/* The decoded text of string token i, in the item's text arena. */
+/* Quoted lengths from which a string is not decoded into the arena: a
+ * value of a text variable is decoded into a buffer of its own that the
+ * record takes over (read_member), any other (a name part, an id) into a
+ * block of its own freed once the item is read. So a single huge value is
+ * held once besides the input, not three times (issue 18: at most 2x). */
+enum { CJ_BIG = 1 << 20 };
+
+static bool is_big(const cj_tok *k)
+{
+    return k->end - k->start >= CJ_BIG;
+}
+
+/* The decoded text of string token i, in the item's text arena (a big one
+ * in a block of its own); NULL when out of memory. */
 static const char *str_of(cj_reader *cr, const char *d, size_t i, size_t *len)
 {
     const cj_tok *k = &cr->toks.v[i];
+    if (is_big(k)) {
+        struct cj_block *b = malloc(sizeof *b + (k->end - k->start - 1));
+        if (!b)
+            return NULL;
+        b->next = cr->blocks;
+        cr->blocks = b;
+        size_t n = cj_str(k, d, b->text);
+        if (len)
+            *len = n;
+        return b->text;
+    }
     char *o = cr->text + cr->used;
     size_t n = cj_str(k, d, o);
     cr->used += n + 1;
@@ -104,7 +138,8 @@ static int read_names(cj_reader *cr, const char *d, bib_record *rec, bib_var var
         const char **parts[6] = {&n.family, &n.given, &n.dropping_particle,
                                  &n.non_dropping_particle, &n.suffix, &n.literal};
         for (size_t k = e + 1; k < v[e].next; k = v[k + 1].next)
-            *parts[name_part(cr, d, k)] = str_of(cr, d, k + 1, NULL);
+            if (!(*parts[name_part(cr, d, k)] = str_of(cr, d, k + 1, NULL)))
+                return BIB_ENOMEM;
         int rc;
         if (i == count - 1 && is_others(&n) && any) {
             rc = bib_record_set_names_truncated(rec, var, true);
@@ -173,20 +208,43 @@ static int member_by_jansson(cj_reader *cr, const char *d, bib_record *rec, cons
     return rc;
 }
 
+/* A big string token t as the value of text variable var, decoded into
+ * a buffer the record takes over. */
+static int own_text(const char *d, bib_record *rec, bib_var var, const cj_tok *t)
+{
+    size_t cap = t->end - t->start - 1;
+    char *s = malloc(cap);
+    if (!s)
+        return BIB_ENOMEM;
+    size_t n = cj_str(t, d, s);
+    if (n + 1 < cap - cap / 8) { /* escapes made it much shorter */
+        char *p = realloc(s, n + 1);
+        if (p)
+            s = p;
+    }
+    return bib_record_set_text_owned(rec, var, s);
+}
+
 /* One member: key token ki, value token ki + 1. */
 static int read_member(cj_reader *cr, const char *d, bib_record *rec, size_t ki,
                        const bib_cslitem_ctx *ctx)
 {
     size_t klen, vi = ki + 1;
     const char *k = str_of(cr, d, ki, &klen);
+    if (!k)
+        return BIB_ENOMEM;
     const cj_tok *t = &cr->toks.v[vi];
     if (strcmp(k, "id") == 0) {
-        if (t->type == CJ_STR)
-            return bib_record_set_id(rec, str_of(cr, d, vi, NULL));
+        if (t->type == CJ_STR) {
+            const char *s = str_of(cr, d, vi, NULL);
+            return s ? bib_record_set_id(rec, s) : BIB_ENOMEM;
+        }
     } else if (strcmp(k, "type") == 0) {
         if (t->type == CJ_STR) {
             size_t n;
             const char *s = str_of(cr, d, vi, &n);
+            if (!s)
+                return BIB_ENOMEM;
             bib_type ty = bib_type_from_name(s, n);
             if (ty && strcmp(s, bib_type_name(ty)) == 0) {
                 bib_record_set_type(rec, ty);
@@ -199,6 +257,8 @@ static int read_member(cj_reader *cr, const char *d, bib_record *rec, size_t ki,
             bib_kind kind = bib_var_kind(var);
             if (t->type == CJ_STR && var != BIB_VAR_KEYWORD && var != BIB_VAR_CATEGORIES &&
                 (kind == BIB_KIND_TEXT || kind == BIB_KIND_RICH || kind == BIB_KIND_NUMBER)) {
+                if (is_big(t))
+                    return own_text(d, rec, var, t);
                 size_t n;
                 const char *s = str_of(cr, d, vi, &n);
                 return bib_record_set_text(rec, var, s, n);
@@ -213,6 +273,19 @@ static int read_member(cj_reader *cr, const char *d, bib_record *rec, size_t ki,
     return member_by_jansson(cr, d, rec, k, vi, ctx);
 }
 
+/* The top object has members, none of them "id" or "type", and every
+ * value is an object: the shape csljson.c reads as an object of items. */
+static bool items_object(const cj_reader *cr, const char *d)
+{
+    const cj_tok *v = cr->toks.v;
+    if (v[0].count == 0)
+        return false;
+    for (size_t k = 1; k < v[0].next; k = v[k + 1].next)
+        if (v[k + 1].type != CJ_OBJ || str_is(cr, d, k, "id") || str_is(cr, d, k, "type"))
+            return false;
+    return true;
+}
+
 int cj_read_item(cj_reader *cr, const char *d, size_t len, const bib_cslitem_ctx *ctx,
                  bib_record **out)
 {
@@ -223,13 +296,26 @@ int cj_read_item(cj_reader *cr, const char *d, size_t len, const bib_cslitem_ctx
     const cj_tok *top = &cr->toks.v[0];
     if (top->type != CJ_OBJ)
         return CJ_FALLBACK; /* jansson words the error */
-    /* every decoded string fits in the bytes of its quoted source */
-    if (len + 1 > cr->cap) {
-        char *p = realloc(cr->text, len + 1);
+    if (cr->whole_input && items_object(cr, d))
+        return CJ_FALLBACK;
+    /* every decoded string fits in the bytes of its quoted source; a big
+     * one goes elsewhere (str_of), so a big item counts only its small
+     * strings (a pass over the tokens is cheaper than an unused copy) */
+    size_t need = len + 1;
+    if (len >= CJ_BIG) {
+        need = 1;
+        for (size_t i = 0; i < cr->toks.n; i++) {
+            const cj_tok *k = &cr->toks.v[i];
+            if (k->type == CJ_STR && !is_big(k))
+                need += k->end - k->start - 1;
+        }
+    }
+    if (need > cr->cap) {
+        char *p = realloc(cr->text, need);
         if (!p)
             return BIB_ENOMEM;
         cr->text = p;
-        cr->cap = len + 1;
+        cr->cap = need;
     }
     cr->used = 0;
     bib_record *rec = bib_record_new(BIB_TYPE_UNKNOWN, NULL);
@@ -238,6 +324,7 @@ int cj_read_item(cj_reader *cr, const char *d, size_t len, const bib_cslitem_ctx
     size_t next = top->next;
     for (size_t k = 1; k < next && !rc; k = cr->toks.v[k + 1].next)
         rc = read_member(cr, d, rec, k, ctx);
+    free_blocks(cr); /* the record copied what it keeps of them */
     if (rc) {
         bib_record_free(rec);
         return rc < 0 ? rc : BIB_EINVAL;

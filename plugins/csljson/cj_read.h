@@ -12,11 +12,21 @@
 
 /* Scratch reused from item to item: the token array and a text arena for
  * the decoded strings of the current item (the record copies what it
- * keeps). Owned; cj_reader_free releases it. */
+ * keeps; a string of 1 MiB or more is decoded outside the arena, see
+ * cj_read.c). Owned; cj_reader_free releases it. */
+struct cj_block {
+    struct cj_block *next;
+    char text[];
+};
+
 typedef struct cj_reader {
     cj_toks toks;
     char *text;
     size_t used, cap;
+    struct cj_block *blocks; /* the current item's big strings, one block each */
+    /* set by the caller when the item is the whole input: an object that
+     * may be an object of items (csljson.c) then falls back to jansson */
+    bool whole_input;
     bib_buf tmp, key;
 } cj_reader;
 

@@ -24,6 +24,7 @@
 
 #include "bibconv/buf.h"
 #include "cj_read.h"
+#include "cj_scan.h"
 #include "cslitem.h"
 #include "bibconv/plugin.h"
 
@@ -43,101 +44,51 @@ typedef struct csl_reader {
     cj_reader cj;
 } csl_reader;
 
-static bool is_ws(char c)
+/* An object none of whose keys CSL-JSON knows ({"foo": 1}, a forced
+ * -f csljson on other JSON) reads as a record of extras only, which a
+ * writer would emit as an empty entry ('@misc{anon}'): refused, naming its
+ * keys, so the input's loss is said. `whole`: the object is the whole
+ * input. Returns BIB_EPARSE (reported, *out freed), or 1. */
+static int refuse_keyless(csl_reader *r, bool whole, size_t line, size_t col, bib_record **out)
 {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-/* What peek_nonws returns at the end of input: not a byte value, so a NUL
- * byte in the input (0) is told apart from the end. */
-enum { PEEK_END = 256 };
-
-/* Skips whitespace; returns the next byte (PEEK_END at end) without
- * consuming it. */
-static int peek_nonws(bib_input *in)
-{
-    for (;;) {
-        const char *d;
-        size_t n;
-        if (bib_input_window(in, 0, &d, &n) < 0)
-            return -1;
-        if (!n)
-            return PEEK_END;
-        size_t i = 0;
-        while (i < n && is_ws(d[i]))
-            i++;
-        bib_input_consume(in, i);
-        if (i < n)
-            return (unsigned char)d[i];
+    const bib_record *rec = *out;
+    const char *id = bib_record_id(rec);
+    bib_type t = bib_record_type(rec);
+    if ((id && *id) || t != BIB_TYPE_UNKNOWN ||
+        bib_record_field_count(rec) != 0)
+        return 1;
+    bib_buf keys;
+    bib_buf_init(&keys);
+    size_t n = bib_record_extra_count(rec), shown = 0;
+    bool items = false;
+    for (size_t i = 0; i < n; i++) {
+        const char *fmt, *name;
+        if (bib_record_extra_at(rec, i, &fmt, &name, NULL, NULL) < 0 || strcmp(fmt, "csljson"))
+            continue;
+        if (strncmp(name, "@raw:", 5) == 0)
+            name += 5;
+        items = items || strcmp(name, "items") == 0;
+        if (shown++ < 4)
+            bib_buf_printf(&keys, "%s'%s'", shown > 1 ? ", " : "", name);
+        else if (shown == 5)
+            bib_buf_puts(&keys, ", ...");
     }
-}
-
-/* Finds the extent of the JSON value starting at the window's first byte.
- * Returns its length (the window then holds it contiguously in *data), 0
- * when the input ended inside it, or a negative status. *nul is the offset
- * of the first NUL byte in it, or -1: JSON allows none anywhere, and
- * jansson's message for one inside a string points next to it. */
-static long scan_value(bib_input *in, const char **data, long *nul)
-{
-    size_t want = 0, pos = 0;
-    int depth = 0;
-    bool str = false, esc = false;
-    *nul = -1;
-    for (;;) {
-        const char *d;
-        size_t n;
-        int rc = bib_input_window(in, want, &d, &n);
-        if (rc < 0)
-            return rc;
-        for (; pos < n; pos++) {
-            char c = d[pos];
-            if (c == '\0' && *nul < 0)
-                *nul = (long)pos;
-            if (str) {
-                if (esc)
-                    esc = false;
-                else if (c == '\\')
-                    esc = true;
-                else if (c == '"')
-                    str = false;
-                continue;
-            }
-            if (c == '"') {
-                str = true;
-            } else if (c == '{' || c == '[') {
-                depth++;
-            } else if (c == '}' || c == ']') {
-                if (depth == 0) { /* closes the enclosing array: a scalar ends */
-                    *data = d;
-                    return (long)pos;
-                }
-                if (--depth == 0) {
-                    *data = d;
-                    return (long)pos + 1;
-                }
-            } else if (c == ',' && depth == 0) {
-                *data = d;
-                return (long)pos;
-            }
-        }
-        if (want >= n && n < want) { /* the input ended inside the value */
-            *data = d;
-            return depth == 0 && !str ? (long)n : 0;
-        }
-        want = n < 4096 ? 8192 : n * 2;
-    }
-}
-
-static void report_json_error(bib_input *in, const json_error_t *e, size_t line, size_t col)
-{
-    size_t l = line, c = col;
-    if (e->line > 1) {
-        l = line + (size_t)e->line - 1;
-        c = e->column > 0 ? (size_t)e->column : 1;
-    } else if (e->column > 0) {
-        c = col + (size_t)e->column - 1;
-    }
-    bib_input_report(in, BIB_SEV_ERROR, l, c, "invalid JSON: %s", e->text);
+    if (!shown) /* nothing but another format's extras: an item all the same */
+        return 1;
+    if (whole)
+        bib_input_report(r->in, BIB_SEV_ERROR, line, col,
+                         "the input is a JSON object without any CSL-JSON key (no id, type or "
+                         "CSL variable; its keys: %s): not a CSL-JSON item%s",
+                         keys.data, items ? " (an export with an \"items\" array? try -f "
+                                            "zoterojson)" : "");
+    else
+        bib_input_report(r->in, BIB_SEV_ERROR, line, col,
+                         "object without any CSL-JSON key (no id, type or CSL variable; its "
+                         "keys: %s): not a CSL-JSON item, skipped", keys.data);
+    bib_buf_clear(&keys);
+    bib_record_free(*out);
+    *out = NULL;
+    return BIB_EPARSE;
 }
 
 /* The end of decode_item once an item went through either path (rc as
@@ -151,6 +102,8 @@ static int converted(csl_reader *r, int rc, size_t line, size_t col, bib_record 
                          bib_status_text(rc));
         return rc;
     }
+    if (refuse_keyless(r, r->st == ST_START, line, col, out) < 0)
+        return BIB_EPARSE;
     bib_record_set_origin(*out, bib_input_name(r->in), line);
     return 1;
 }
@@ -167,7 +120,7 @@ static void report_nul(bib_input *in, const char *d, const char *where)
 }
 
 /* Decodes the value of `len` bytes at the window start, converts it, and
- * consumes it; nul is the offset of a NUL byte in it or -1 (scan_value).
+ * consumes it; nul is the offset of a NUL byte in it or -1 (cj_value_extent).
  * Returns 1 with *out, or BIB_EPARSE (reported). */
 static int decode_item(csl_reader *r, const char *d, size_t len, long nul, bib_record **out)
 {
@@ -179,19 +132,22 @@ static int decode_item(csl_reader *r, const char *d, size_t len, long nul, bib_r
     size_t line, col;
     bib_input_position_of(r->in, d, &line, &col);
     int rc;
-    if (!r->dom && r->st == ST_ARRAY) {
+    if (!r->dom) {
         bib_cslitem_ctx fctx = {r->in, line, col, 0};
+        r->cj.whole_input = r->st == ST_START;
         rc = cj_read_item(&r->cj, d, len, &fctx, out);
         if (rc != CJ_FALLBACK) {
             bib_input_consume(r->in, len);
+            bib_input_trim(r->in); /* a long item's window is not kept while it is written */
             return converted(r, rc, line, col, out);
         }
     }
     json_error_t err;
     json_t *j = json_loadb(d, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &err);
     bib_input_consume(r->in, len);
+    bib_input_trim(r->in);
     if (!j) {
-        report_json_error(r->in, &err, line, col);
+        cj_report_json_error(r->in, &err, line, col);
         return BIB_EPARSE;
     }
     bib_cslitem_ctx ctx = {r->in, line, col, 0};
@@ -234,6 +190,8 @@ static int next_pending(csl_reader *r, bib_record **out)
     int rc = bib_cslitem_from_json(out, v, &ctx);
     if (rc < 0)
         return rc;
+    if (refuse_keyless(r, false, r->pend_line, r->pend_col, out) < 0)
+        return BIB_EPARSE;
     bib_record_set_origin(*out, bib_input_name(r->in), r->pend_line);
     return 1;
 }
@@ -260,7 +218,7 @@ static int next_line_item(csl_reader *r, bib_record **out)
         if (rc <= 0)
             return rc;
         size_t i = 0;
-        while (i < len && is_ws(line[i]))
+        while (i < len && cj_is_ws(line[i]))
             i++;
         if (i == len)
             continue;
@@ -278,12 +236,15 @@ static int next_line_item(csl_reader *r, bib_record **out)
             json_error_t err;
             json_t *j = json_loadb(line, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &err);
             if (!j) {
-                report_json_error(r->in, &err, ln, 1);
+                cj_report_json_error(r->in, &err, ln, 1);
                 return BIB_EPARSE;
             }
             rc = bib_cslitem_from_json(out, j, &ctx);
             json_decref(j);
         }
+        bib_input_trim(r->in); /* as in decode_item */
+        if (rc == 0 && refuse_keyless(r, false, ln, i + 1, out) < 0)
+            return BIB_EPARSE;
         if (rc == 0) {
             bib_record_set_origin(*out, bib_input_name(r->in), ln);
             return 1;
@@ -315,7 +276,7 @@ static int stray_nul(csl_reader *r, const char *where)
  * object of items. */
 static int at_start(csl_reader *r, int c, bib_record **out)
 {
-    if (c == PEEK_END)
+    if (c == CJ_PEEK_END)
         return 0; /* empty input: no items */
     if (c == '[') {
         bib_input_consume(r->in, 1);
@@ -325,7 +286,7 @@ static int at_start(csl_reader *r, int c, bib_record **out)
     if (c == '{') {
         const char *d;
         long nul;
-        long len = scan_value(r->in, &d, &nul);
+        long len = cj_value_extent(r->in, &d, &nul);
         if (len <= 0) {
             bib_input_report(r->in, BIB_SEV_ERROR, bib_input_line(r->in),
                              bib_input_column(r->in), "unterminated JSON object");
@@ -349,7 +310,7 @@ static int in_array(csl_reader *r, int c, bib_record **out)
 {
     const char *d;
     size_t n;
-    if (c == PEEK_END) {
+    if (c == CJ_PEEK_END) {
         bib_input_report(r->in, BIB_SEV_ERROR, bib_input_line(r->in), bib_input_column(r->in),
                          "unexpected end of input: the array is not closed with ']'");
         r->st = ST_END;
@@ -371,7 +332,7 @@ static int in_array(csl_reader *r, int c, bib_record **out)
             return BIB_EPARSE;
         }
         bib_input_consume(r->in, 1);
-        c = peek_nonws(r->in);
+        c = cj_peek_nonws(r->in);
         if (c == ']') {
             bib_input_report(r->in, BIB_SEV_WARNING, bib_input_line(r->in),
                              bib_input_column(r->in), "trailing ',' before ']'");
@@ -384,7 +345,7 @@ static int in_array(csl_reader *r, int c, bib_record **out)
     }
     r->first = false;
     long nul;
-    long len = scan_value(r->in, &d, &nul);
+    long len = cj_value_extent(r->in, &d, &nul);
     if (len < 0)
         return (int)len;
     if (len == 0) {
@@ -402,12 +363,14 @@ static int in_array(csl_reader *r, int c, bib_record **out)
 static int after_value(csl_reader *r, int c)
 {
     r->st = ST_END;
-    if (c == PEEK_END)
+    if (c == CJ_PEEK_END)
         return 0;
     if (c == 0)
         return stray_nul(r, "after the JSON value");
     bib_input_report(r->in, BIB_SEV_ERROR, bib_input_line(r->in), bib_input_column(r->in),
-                     "unexpected content after the JSON value");
+                     "unexpected content after the JSON value%s",
+                     c == '{' ? " (one object per line is JSON Lines: read it with -f csljsonl)"
+                              : "");
     return BIB_EPARSE;
 }
 
@@ -423,7 +386,7 @@ static int reader_next(bib_reader *rd, bib_record **out)
                 return rc;
             r->st = ST_SINGLE_DONE;
         }
-        int c = peek_nonws(r->in);
+        int c = cj_peek_nonws(r->in);
         if (c < 0)
             return BIB_EIO;
         int rc = 0;
@@ -527,7 +490,7 @@ static int writer_end(bib_writer *wr)
 
 static const unsigned char *skip_ws(const unsigned char *p, const unsigned char *e)
 {
-    while (p < e && is_ws((char)*p))
+    while (p < e && cj_is_ws((char)*p))
         p++;
     return p;
 }
@@ -553,7 +516,7 @@ static int object_lines(const unsigned char *h, size_t len)
         if (!nl)
             break; /* a cut last line proves nothing */
         const unsigned char *q = nl;
-        while (q > p && is_ws((char)q[-1]))
+        while (q > p && cj_is_ws((char)q[-1]))
             q--;
         if (*p != '{' || q[-1] != '}')
             return n > 0 ? n : -1;

@@ -451,7 +451,12 @@ static void write_row(en_writer *w, const bib_record *rec, const en_type *t, siz
     const xml_row *row = &en_rows[i];
     const xml_cpath *p = &en_paths[i];
     const xml_step *leaf = &p->step[p->n - 1];
-    const bib_field *f = row->var ? bib_record_get(rec, row->var) : NULL;
+    bib_var var = row->var;
+    const bib_field *f = var ? bib_record_get(rec, var) : NULL;
+    if (!f && var == BIB_VAR_NUMBER_OF_PAGES) { /* a book's page range ('x+121', */
+        var = BIB_VAR_PAGE;                     /* en_map) goes to its <pages> too */
+        f = bib_record_get(rec, var);
+    }
     if (row->kind == XK_ID) {
         const char *id = bib_record_id(rec);
         if (id) {
@@ -494,7 +499,7 @@ static void write_row(en_writer *w, const bib_record *rec, const en_type *t, siz
     default: {
         size_t n = row->kind == XK_LIST ? bib_field_value_count(f) : 1;
         for (size_t k = 0; k < n; k++) {
-            const char *v = xml_var_plain(rec, row->var, k, &w->b);
+            const char *v = xml_var_plain(rec, var, k, &w->b);
             if (!v)
                 continue;
             xml_out_open_path(w->o, p, p->n - 1);

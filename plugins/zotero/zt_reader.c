@@ -19,6 +19,7 @@
  */
 #include <string.h>
 
+#include "cj_scan.h"
 #include "ztfmt.h"
 
 typedef enum { ST_START, ST_OBJECT, ST_ITEMS, ST_AFTER, ST_END } zt_state;
@@ -36,101 +37,12 @@ typedef struct zt_reader {
     size_t pend_i, pend_line, pend_col;
 } zt_reader;
 
-static bool is_ws(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-/* Skips whitespace; the next byte (0 at the end, <0 on error), not consumed. */
-static int peek_nonws(bib_input *in)
-{
-    for (;;) {
-        const char *d;
-        size_t n;
-        int rc = bib_input_window(in, 0, &d, &n);
-        if (rc < 0)
-            return rc;
-        if (!n)
-            return 0;
-        size_t i = 0;
-        while (i < n && is_ws(d[i]))
-            i++;
-        bib_input_consume(in, i);
-        if (i < n)
-            return (unsigned char)d[i];
-    }
-}
-
-/* The lexical state of a scan through JSON text. */
-typedef struct scan {
-    int depth;
-    bool str, esc;
-} scan;
-
-/* Steps over d[pos..n): returns the offset just past the value when it ends
- * in this stretch (a scalar ends before ',' ']' '}' at depth 0), else n
- * with *done false. */
-static size_t scan_step(scan *s, const char *d, size_t pos, size_t n, bool *done)
-{
-    *done = true;
-    for (; pos < n; pos++) {
-        char c = d[pos];
-        if (s->str) {
-            if (s->esc)
-                s->esc = false;
-            else if (c == '\\')
-                s->esc = true;
-            else if (c == '"' && (s->str = false, s->depth == 0))
-                return pos + 1; /* a string at depth 0 is the whole value */
-            continue;
-        }
-        if (c == '"') {
-            s->str = true;
-        } else if (c == '{' || c == '[') {
-            s->depth++;
-        } else if (c == '}' || c == ']') {
-            if (s->depth == 0)
-                return pos;
-            if (--s->depth == 0)
-                return pos + 1;
-        } else if (c == ',' && s->depth == 0) {
-            return pos;
-        }
-    }
-    *done = false;
-    return n;
-}
-
-/* The extent of the value at the window start, held whole in the window
- * (*data). Returns its length, 0 when the input ends inside it, or a
- * negative status (past the value bound: reported by bib_input). */
-static long value_extent(bib_input *in, const char **data)
-{
-    scan s = {0, false, false};
-    size_t want = 0, pos = 0;
-    for (;;) {
-        const char *d;
-        size_t n;
-        int rc = bib_input_window(in, want, &d, &n);
-        if (rc < 0)
-            return rc;
-        bool done;
-        pos = scan_step(&s, d, pos, n, &done);
-        *data = d;
-        if (done)
-            return (long)pos;
-        if (n < want || (want && n == 0))
-            return s.depth == 0 && !s.str ? (long)n : 0;
-        want = n < 4096 ? 8192 : n * 2;
-    }
-}
-
 /* Skips the value at the current position, consuming as it goes (an
  * export's "collections" may be large). 0, or BIB_EPARSE at the end of
  * input inside it (reported), or a negative status. */
 static int skip_value(zt_reader *r)
 {
-    scan s = {0, false, false};
+    cj_scan s = CJ_SCAN_INIT;
     for (;;) {
         const char *d;
         size_t n;
@@ -143,7 +55,7 @@ static int skip_value(zt_reader *r)
             return BIB_EPARSE;
         }
         bool done;
-        size_t e = scan_step(&s, d, 0, n, &done);
+        size_t e = cj_scan_step(&s, d, 0, n, &done);
         bib_input_consume(r->in, e);
         if (done)
             return 0;
@@ -155,7 +67,7 @@ static int skip_value(zt_reader *r)
 static int read_key(zt_reader *r, char *key, size_t cap)
 {
     const char *d;
-    long len = value_extent(r->in, &d);
+    long nul, len = cj_value_extent(r->in, &d, &nul);
     if (len <= 1 || d[0] != '"' || d[len - 1] != '"') {
         if (len >= 0)
             bib_input_report(r->in, BIB_SEV_ERROR, bib_input_line(r->in),
@@ -166,7 +78,7 @@ static int read_key(zt_reader *r, char *key, size_t cap)
     memcpy(key, d + 1, kl);
     key[kl] = '\0';
     bib_input_consume(r->in, (size_t)len);
-    if (peek_nonws(r->in) != ':') {
+    if (cj_peek_nonws(r->in) != ':') {
         bib_input_report(r->in, BIB_SEV_ERROR, bib_input_line(r->in), bib_input_column(r->in),
                          "expected ':' after the key \"%s\"", key);
         return BIB_EPARSE;
@@ -185,7 +97,7 @@ static void first_key(bib_input *in, char *key, size_t cap)
     if (bib_input_window(in, 4096, &d, &n) < 0)
         return;
     size_t i = 1;
-    while (i < n && is_ws(d[i]))
+    while (i < n && cj_is_ws(d[i]))
         i++;
     if (i >= n || d[i] != '"')
         return;
@@ -194,18 +106,6 @@ static void first_key(bib_input *in, char *key, size_t cap)
         memcpy(key, d + i + 1, (size_t)(q - d - i - 1));
         key[q - d - i - 1] = '\0';
     }
-}
-
-static void report_json_error(bib_input *in, const json_error_t *e, size_t line, size_t col)
-{
-    size_t l = line, c = col;
-    if (e->line > 1) {
-        l = line + (size_t)e->line - 1;
-        c = e->column > 0 ? (size_t)e->column : 1;
-    } else if (e->column > 0) {
-        c = col + (size_t)e->column - 1;
-    }
-    bib_input_report(in, BIB_SEV_ERROR, l, c, "invalid JSON: %s", e->text);
 }
 
 /* True when a decoded object has the keys of a CSL-JSON item. */
@@ -229,7 +129,7 @@ static int decode_item(zt_reader *r, const char *d, size_t len, bool single, bib
     json_t *j = json_loadb(d, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &err);
     bib_input_consume(r->in, len);
     if (!j) {
-        report_json_error(r->in, &err, line, col);
+        cj_report_json_error(r->in, &err, line, col);
         return BIB_EPARSE;
     }
     if (single && json_is_array(json_object_get(j, "items"))) {
@@ -288,7 +188,10 @@ static int convert_one(zt_reader *r, const json_t *j, zt_ctx *ctx, bib_record **
 
 static int fail(zt_reader *r, const char *msg, int c)
 {
-    if (c > 0)
+    if (c == 0)
+        bib_input_report(r->in, BIB_SEV_ERROR, bib_input_line(r->in), bib_input_column(r->in),
+                         "%s, found a NUL byte (JSON allows none)", msg);
+    else if (c > 0 && c != CJ_PEEK_END)
         bib_input_report(r->in, BIB_SEV_ERROR, bib_input_line(r->in), bib_input_column(r->in),
                          "%s, found '%c'", msg, c);
     else
@@ -300,7 +203,7 @@ static int fail(zt_reader *r, const char *msg, int c)
 
 static int at_start(zt_reader *r, int c, bib_record **out)
 {
-    if (c == 0) {
+    if (c == CJ_PEEK_END) {
         r->st = ST_END; /* empty input: no items, as for CSL-JSON */
         return AGAIN;
     }
@@ -323,10 +226,10 @@ static int at_start(zt_reader *r, int c, bib_record **out)
         return AGAIN;
     }
     const char *d;
-    long len = value_extent(r->in, &d);
+    long nul, len = cj_value_extent(r->in, &d, &nul);
     r->st = ST_AFTER;
     if (len <= 0)
-        return len < 0 ? (int)len : fail(r, "unterminated JSON object", 0);
+        return len < 0 ? (int)len : fail(r, "unterminated JSON object", CJ_PEEK_END);
     return decode_item(r, d, (size_t)len, true, out);
 }
 
@@ -336,7 +239,7 @@ static int at_start(zt_reader *r, int c, bib_record **out)
 static int count_array(zt_reader *r, const char *key)
 {
     const char *d;
-    long len = value_extent(r->in, &d);
+    long nul, len = cj_value_extent(r->in, &d, &nul);
     if (len <= 0) {
         r->st = ST_END;
         if (len == 0)
@@ -374,7 +277,7 @@ static int in_object(zt_reader *r, int c)
         if (c != ',')
             return fail(r, "expected ',' or '}' in the export object", c);
         bib_input_consume(r->in, 1);
-        c = peek_nonws(r->in);
+        c = cj_peek_nonws(r->in);
     }
     r->first = false;
     if (c != '"')
@@ -385,7 +288,7 @@ static int in_object(zt_reader *r, int c)
         r->st = ST_END;
         return rc;
     }
-    c = peek_nonws(r->in);
+    c = cj_peek_nonws(r->in);
     if (!strcmp(key, "notes") || !strcmp(key, "attachments"))
         return count_array(r, key);
     if (strcmp(key, "items") != 0 || r->seen_items) {
@@ -405,8 +308,8 @@ static int in_object(zt_reader *r, int c)
 
 static int in_items(zt_reader *r, int c, bib_record **out)
 {
-    if (c == 0)
-        return fail(r, "unexpected end of input: the items array is not closed with ']'", 0);
+    if (c == CJ_PEEK_END)
+        return fail(r, "unexpected end of input: the items array is not closed with ']'", CJ_PEEK_END);
     if (c == ']') {
         bib_input_consume(r->in, 1);
         r->st = r->in_object ? ST_OBJECT : ST_AFTER;
@@ -421,7 +324,7 @@ static int in_items(zt_reader *r, int c, bib_record **out)
             r->first = false;
             return BIB_EPARSE;
         }
-        c = peek_nonws(r->in);
+        c = cj_peek_nonws(r->in);
         if (c == ']') {
             bib_input_report(r->in, BIB_SEV_WARNING, bib_input_line(r->in),
                              bib_input_column(r->in), "trailing ',' before ']'");
@@ -433,13 +336,13 @@ static int in_items(zt_reader *r, int c, bib_record **out)
     }
     r->first = false;
     const char *d;
-    long len = value_extent(r->in, &d);
+    long nul, len = cj_value_extent(r->in, &d, &nul);
     if (len < 0) {
         r->st = ST_END;
         return (int)len;
     }
     if (len == 0)
-        return fail(r, "unexpected end of input inside an item", 0);
+        return fail(r, "unexpected end of input inside an item", CJ_PEEK_END);
     return decode_item(r, d, (size_t)len, false, out);
 }
 
@@ -500,7 +403,7 @@ static int reader_next(bib_reader *rd, bib_record **out)
                 return rc;
             continue;
         }
-        int c = peek_nonws(r->in);
+        int c = cj_peek_nonws(r->in);
         if (c < 0)
             return c;
         int rc = 0;
@@ -510,7 +413,7 @@ static int reader_next(bib_reader *rd, bib_record **out)
         case ST_ITEMS: rc = in_items(r, c, out); break;
         case ST_AFTER:
             r->st = ST_END;
-            if (c)
+            if (c != CJ_PEEK_END)
                 rc = fail(r, "unexpected content after the JSON value", c);
             else
                 rc = AGAIN;

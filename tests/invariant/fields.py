@@ -4,14 +4,16 @@ every field of an input record either arrives in the output record or a
 diagnostic names it.
 
 The fields are counted here, without the reader: per record, the field
-names of a BibTeX entry, the tags of a RIS record (non-empty values), the
-keys of a CSL-JSON or CSL-YAML item. The output is the same format
-(bibtex -> bibtex, ris -> ris, ...), so the names compare directly; a
+names of a BibTeX or BibLaTeX entry, the tags of a RIS or MEDLINE record
+(non-empty values), the keys of a CSL-JSON, JSON Lines or CSL-YAML item.
+The output is the same format (bibtex -> bibtex, ris -> ris, ...), so the
+names compare directly (a RIS or MEDLINE tag also arrives when its values
+are in the output record under another tag); a
 field the writer spells differently (a BibLaTeX name written in its
 BibTeX spelling, `howpublished` holding a web address written as `url`)
 arrives when a field of its group (GROUPS below, from docs/crosswalk.md's
 tables) is in the output record. Records are paired by key (BibTeX), id
-(CSL-JSON, YAML) or order (RIS); a record without a partner has been
+(CSL-JSON, YAML) or order (RIS, MEDLINE; JSON Lines: lost_fields_lines); a record without a partner has been
 skipped, which the record half of the invariant covers. A diagnostic
 names a field when its message holds the name as a word.
 
@@ -142,6 +144,102 @@ def ris_records(text):
     return out
 
 
+NBIB_TAG = re.compile(r"^([A-Z][A-Z0-9]{1,3}) *- ?(.*)$")
+
+
+def nbib_values(text):
+    """Per record of MEDLINE text (records apart by blank lines, a value
+    continued on indented lines), {tag: values}."""
+    out, cur, last = [], None, None
+    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        if not line.strip():
+            cur = last = None
+            continue
+        m = NBIB_TAG.match(line)
+        if not m:
+            if cur is not None and last is not None and line[:1] in (" ", "\t"):
+                vals = cur[last[0]]
+                vals.discard(last[1])
+                last = (last[0], " ".join((last[1] + " " + line).split()))
+                vals.add(last[1])
+            continue
+        if cur is None:
+            cur = {}
+            out.append(cur)
+        tag, val = m.group(1), " ".join(m.group(2).split())
+        if val:
+            cur.setdefault(tag, set()).add(val)
+            last = (tag, val)
+        else:
+            last = None
+    return out
+
+
+def nbib_records(text):
+    """[(index, {tags})]: the tags with a value."""
+    return [(k, set(r)) for k, r in enumerate(nbib_values(text))]
+
+
+WOS_TAG = re.compile(r"^([A-Z][A-Z0-9])(?: (.*))?$")
+
+
+def wos_values(text):
+    """Per record of Web of Science text (PT ... ER; FN, VR and EF are the
+    file's), {tag: values}: each line of a list tag (AU, AF, ...) is one
+    value, a continued value is joined."""
+    out, cur, last = [], None, None
+    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        if line.startswith("   ") and cur is not None and last:
+            v = " ".join(line.split())
+            if v:
+                cur.setdefault(last, set()).add(v)
+            continue
+        m = WOS_TAG.match(line)
+        if not m:
+            continue
+        tag, val = m.group(1), " ".join((m.group(2) or "").split())
+        if tag in ("FN", "VR", "EF"):
+            continue
+        if tag == "ER":
+            cur = last = None
+            continue
+        if cur is None:
+            cur = {}
+            out.append(cur)
+        last = tag
+        if val:
+            cur.setdefault(tag, set()).add(val)
+    return out
+
+
+def wos_records(text):
+    return [(k, set(r)) for k, r in enumerate(wos_values(text))]
+
+
+def endnote_values(text):
+    """Per <record> of EndNote XML, {element path: texts} of the elements
+    with text of their own (rec-number, the output's numbering, aside)."""
+    import xml.etree.ElementTree as ET
+    out = []
+    for r in ET.fromstring(text).iter("record"):
+        cur = {}
+
+        def walk(e, path):
+            for c in e:
+                q = path + "/" + c.tag if path else c.tag
+                t = " ".join("".join(c.itertext()).split()) if not len(c) else ""
+                if t and q != "rec-number":
+                    cur.setdefault(q, set()).add(t)
+                walk(c, q)
+        walk(r, "")
+        out.append(cur)
+    return out
+
+
+def endnote_records(text):
+    return [(k, set(r)) for k, r in enumerate(endnote_values(text))]
+
+
 def item_records(items):
     out = []
     for k, it in enumerate(items):
@@ -196,7 +294,11 @@ GROUPS = {
     ],
     "csljson": [],
     "yaml": [],
+    "nbib": [],
+    "wos": [],
+    "endnotexml": [],
 }
+GROUPS["biblatex"] = GROUPS["bibtex"]
 
 
 def group_of(fmt, name):
@@ -207,8 +309,14 @@ def group_of(fmt, name):
 
 
 def records(fmt, data):
-    if fmt == "bibtex":
+    if fmt in ("bibtex", "biblatex"):
         return bibtex_records(data.decode("utf-8", "replace"))
+    if fmt == "nbib":
+        return nbib_records(data.decode("utf-8", "replace"))
+    if fmt == "wos":
+        return wos_records(data.decode("utf-8", "replace"))
+    if fmt == "endnotexml":
+        return endnote_records(data.decode("utf-8", "replace"))
     if fmt == "ris":
         return ris_records(data.decode("utf-8", "replace"))
     if fmt == "csljson":
@@ -250,15 +358,19 @@ def lost_fields(fmt, data, out, messages, exceptions):
     said = " ".join(messages).lower()
 
     def named(name):
+        word = name.rsplit("/", 1)[-1]  # an XML path: its element's name
         return (fmt, name) in exceptions or re.search(
-            r"(?<![\w-])%s(?![\w-])" % re.escape(name.lower()), said)
+            r"(?<![\w-])%s(?![\w-])" % re.escape(word.lower()), said)
 
     lost = set()
     vin = vout = None
-    if fmt == "ris":
-        vin = ris_values(data.decode("utf-8", "replace"))
-        vout = ris_values(out.decode("utf-8", "replace"))
-    for k, (fin, fout) in enumerate(pair(ins, outs, fmt == "ris")):
+    by_order = fmt in ("ris", "nbib", "wos", "endnotexml")
+    if by_order:  # a tag the writer spells otherwise arrives with its value
+        values = {"ris": ris_values, "nbib": nbib_values, "wos": wos_values,
+                  "endnotexml": endnote_values}[fmt]
+        vin = values(data.decode("utf-8", "replace"))
+        vout = values(out.decode("utf-8", "replace"))
+    for k, (fin, fout) in enumerate(pair(ins, outs, by_order)):
         if vin is not None and k < len(vin) and k < len(vout):
             values = set().union(*vout[k].values()) if vout[k] else set()
             fin = {n for n in fin if not (vin[k].get(n, set()) <= values)}
@@ -295,3 +407,40 @@ def load_exceptions(here):
             fmt, name, reason = (line.split("\t") + ["", ""])[:3]
             exc[(fmt.strip(), name.strip())] = reason.strip()
     return exc
+
+
+def lost_fields_lines(data, out, diags, exceptions):
+    """The JSON Lines form of lost_fields: data holds one CSL item per line,
+    out is the JSON Lines output and diags the (line, message) pairs of the
+    run. Lines pair by order when none was skipped, else by an id that only
+    one input line has. Each item is judged with the messages of its own
+    line (and those without one). Returns {input line number: lost fields}."""
+    ins = data.decode("utf-8").splitlines()
+    outs = [x for x in out.decode("utf-8").splitlines() if x.strip()]
+    if len(outs) == len(ins):
+        partner = dict(enumerate(outs, 1))
+    else:
+        count, by_id = {}, {}
+        for line in ins:
+            key = str(json.loads(line).get("id"))
+            count[key] = count.get(key, 0) + 1
+        for line in outs:
+            by_id.setdefault(str(json.loads(line).get("id")), []).append(line)
+        partner = {}
+        for n, line in enumerate(ins, 1):
+            key = str(json.loads(line).get("id"))
+            if count[key] == 1 and len(by_id.get(key, ())) == 1:
+                partner[n] = by_id[key][0]
+    general = [m for n, m in diags if not n]
+    lost = {}
+    for n, line in enumerate(ins, 1):
+        if n not in partner:
+            continue  # skipped, which the record half covers
+        msgs = general + [m for k, m in diags if k == n]
+        it, ot = json.loads(line), json.loads(partner[n])
+        if "id" not in it:  # the writer gave it one: pair them all the same
+            ot.pop("id", None)
+        miss = lost_fields("csljson", line.encode(), json.dumps(ot).encode(), msgs, exceptions)
+        if miss:
+            lost[n] = miss
+    return lost

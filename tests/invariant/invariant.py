@@ -3,7 +3,7 @@
 """The no-silent-loss invariant over the whole corpus.
 
 For every corpus input of a format with syntactic records (BibTeX, RIS,
-CSL-JSON, JSON Lines, CSL-YAML, Zotero JSON), this script counts the records itself,
+CSL-JSON, JSON Lines, CSL-YAML, Zotero JSON, MEDLINE, MODS), this script counts the records itself,
 without the reader (the counters below), runs `bibconv -v
 --diagnostics=json -f FORMAT -t csljson FILE` and checks:
 
@@ -11,8 +11,13 @@ without the reader (the counters below), runs `bibconv -v
   2. the summary's "written" is what really is in the output (the items of
      the CSL-JSON array: directives the target drops are not written).
 
-For BibTeX, RIS, CSL-JSON and CSL-YAML it also converts each file to its
-own format and checks:
+For BibTeX, RIS, CSL-JSON, CSL-YAML and MEDLINE it also converts each
+file to its own format (every BIBLATEX_STRIDE-th .bib file also as
+BibLaTeX), and the items of the CSL-JSON files, made JSON Lines in
+batches (jsonl_batches: the corpus has no JSON Lines files), are read and
+written as JSON Lines, and those batches written as Web of Science text
+and EndNote XML (no corpus files either) are read and written as WoS and
+EndNote XML, checking 1 and 2 and:
 
   3. the summary's "written" is the number of records in that output
      (counted by the counters below);
@@ -210,6 +215,19 @@ def count_yaml(data, markdown):
     return total if seen else None
 
 
+def count_nbib(data):
+    """MEDLINE records: runs of non-blank lines apart by blank lines (a run
+    without any tag line is a record whose tags were lost: the reader skips
+    it with an error)."""
+    text = data.decode("utf-8", "replace").replace("\r\n", "\n").replace("\r", "\n")
+    return sum(1 for block in re.split(r"\n[ \t]*\n", text) if block.strip())
+
+
+def count_mods(data):
+    """<mods> elements (in a modsCollection or alone)."""
+    return len(re.findall(rb"<(?:[A-Za-z][\w.-]*:)?mods[\s>]", data))
+
+
 def classify(path):
     """(reader format, independent count) or None when not counted."""
     name = path.lower()
@@ -221,6 +239,11 @@ def classify(path):
         return "bibtex", count_bibtex(data)
     if name.endswith(".ris"):
         return "ris", count_ris(data)
+    if name.endswith((".nbib", ".medline")):
+        return "nbib", count_nbib(data)
+    if name.endswith(".xml") and re.search(rb"<(?:\w+:)?modsCollection[\s>]|<(?:\w+:)?mods[\s>]",
+                                           data[:4096]):
+        return "mods", count_mods(data)
     if name.endswith((".jsonl", ".ndjson")):
         return "csljsonl", count_jsonl(data)
     if name.endswith(".json"):
@@ -240,18 +263,22 @@ def classify(path):
 SUMMARY = re.compile(r"^(\d+) records read, (\d+) written, (\d+) skipped$")
 
 
-def convert(path, fmt, to):
-    """The conversion both checks read: its process, or None on a timeout."""
-    try:
-        return subprocess.run([exe, "-v", "--diagnostics=json", "--no-progress", "-f", fmt, "-t",
-                               to, path], capture_output=True, timeout=120)
-    except subprocess.TimeoutExpired:
-        return None
+def convert(path, fmt, to, runs):
+    """One run of bibconv FORMAT -> TO on path, kept in runs (a dict) so the
+    record and field halves share it when TO is the same (CSL-JSON)."""
+    if (fmt, to) not in runs:
+        try:
+            runs[fmt, to] = subprocess.run([exe, "-v", "--diagnostics=json", "--no-progress",
+                                            "-f", fmt, "-t", to, path], capture_output=True,
+                                           timeout=120)
+        except subprocess.TimeoutExpired:
+            runs[fmt, to] = None
+    return runs[fmt, to]
 
 
-def check(path, fmt, expected, p):
-    """Returns None when the invariant holds, else the reason (p: the
-    conversion to csljson)."""
+def check(path, fmt, expected, runs):
+    """Returns None when the invariant holds, else the reason."""
+    p = convert(path, fmt, "csljson", runs)
     if p is None:
         return "timeout"
     if p.returncode < 0 or p.returncode > 1:
@@ -282,22 +309,29 @@ def check(path, fmt, expected, p):
     return None
 
 
-SAME = {"bibtex": "bibtex", "ris": "ris", "csljson": "csljson", "yaml": "yaml"}
+SAME = {"bibtex": "bibtex", "biblatex": "biblatex", "ris": "ris", "csljson": "csljson",
+        "yaml": "yaml", "nbib": "nbib"}
+# .bib files are also read and written as BibLaTeX, every BIBLATEX_STRIDE-th
+# one (the counters are the BibTeX ones; a whole second pass would cost CI
+# time for little: both flavours share the reader)
+BIBLATEX_STRIDE = 4
 
 
 def count_output(fmt, out):
-    if fmt == "bibtex":
+    if fmt in ("bibtex", "biblatex"):
         return count_bibtex(out)
     if fmt == "ris":
         return count_ris(out)
+    if fmt == "nbib":
+        return count_nbib(out)
     if fmt == "csljson":
         return count_csljson(out) or 0
     return count_yaml(out, False) or 0
 
 
-def check_fields(path, fmt, exceptions, p):
-    """Checks 3 and 4 (None when they hold, else the reason; p: the
-    conversion to the same format)."""
+def check_fields(path, fmt, exceptions, runs):
+    """Checks 3 and 4 (None when they hold, else the reason)."""
+    p = convert(path, fmt, SAME[fmt], runs)
     if p is None:
         return "timeout"
     messages, summary = [], None
@@ -321,6 +355,106 @@ def check_fields(path, fmt, exceptions, p):
     if lost:
         return "%s -> %s: fields lost without a word: %s" % (fmt, SAME[fmt], ", ".join(lost))
     return None
+
+
+def jsonl_batches(jobs, size=400):
+    """The items of the CSL-JSON inputs as JSON Lines batches (JSON Lines
+    has no corpus files of its own): [(text, [(source, item index)])], one
+    item a line."""
+    batches, lines, origin = [], [], []
+    for path, fmt, _ in jobs:
+        if fmt != "csljson":
+            continue
+        v = json.loads(open(path, "rb").read().decode("utf-8-sig"))
+        for k, it in enumerate(v if isinstance(v, list) else [v]):
+            if not isinstance(it, dict):
+                continue
+            lines.append(json.dumps(it, ensure_ascii=False))
+            origin.append((path, k))
+            if len(lines) == size:
+                batches.append(("\n".join(lines) + "\n", origin))
+                lines, origin = [], []
+    if lines:
+        batches.append(("\n".join(lines) + "\n", origin))
+    return batches
+
+
+def check_jsonl(text, origin, exceptions):
+    """The record and field halves for one JSON Lines batch read and
+    written as JSON Lines: [(source, item index, reason)] of the failures."""
+    data = text.encode("utf-8")
+    try:
+        p = subprocess.run([exe, "-v", "--diagnostics=json", "--no-progress", "-f", "csljsonl",
+                            "-t", "csljsonl", "-"], input=data, capture_output=True, timeout=300)
+    except subprocess.TimeoutExpired:
+        return [(origin[0][0], 0, "JSON Lines batch: timeout")]
+    diags, summary = [], None
+    for line in p.stderr.decode("utf-8", "replace").splitlines():
+        try:
+            d = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(d, dict):
+            diags.append((d.get("line") or 0, str(d.get("message", ""))))
+            m = SUMMARY.match(diags[-1][1])
+            if m:
+                summary = tuple(int(x) for x in m.groups())
+    first = origin[0][0]
+    if p.returncode < 0 or p.returncode > 1:
+        return [(first, 0, "JSON Lines batch: exit %d" % p.returncode)]
+    if not summary:
+        return [(first, 0, "JSON Lines batch: no summary line")]
+    out_lines = sum(1 for x in p.stdout.splitlines() if x.strip())
+    if summary[0] + summary[2] != len(origin):
+        return [(first, 0, "JSON Lines batch: read %d + skipped %d != %d lines"
+                 % (summary[0], summary[2], len(origin)))]
+    if summary[1] != out_lines:
+        return [(first, 0, "JSON Lines batch: summary says %d written, the output has %d"
+                 % (summary[1], out_lines))]
+    lost = fields.lost_fields_lines(data, p.stdout, diags, exceptions)
+    return [(origin[n - 1][0], origin[n - 1][1],
+             "csljsonl -> csljsonl: fields lost without a word: %s" % ", ".join(f))
+            for n, f in sorted(lost.items())]
+
+
+def check_generated(fmt, text, origin, exceptions):
+    """Web of Science and EndNote XML have no corpus files: a JSON Lines
+    batch written as FMT by bibconv is the input, read and written as FMT
+    (records read + skipped = its records, written = the output's, fields
+    by fields.py). [(source, 0, reason)] of the failures."""
+    first = origin[0][0]
+    values = fields.wos_values if fmt == "wos" else fields.endnote_values
+    try:
+        w = subprocess.run([exe, "-f", "csljsonl", "-t", fmt, "-"], input=text.encode("utf-8"),
+                           capture_output=True, timeout=300)
+        p = subprocess.run([exe, "-v", "--diagnostics=json", "--no-progress", "-f", fmt, "-t",
+                            fmt, "-"], input=w.stdout, capture_output=True, timeout=300)
+    except subprocess.TimeoutExpired:
+        return [(first, 0, "%s batch: timeout" % fmt)]
+    messages, summary = [], None
+    for line in p.stderr.decode("utf-8", "replace").splitlines():
+        try:
+            d = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(d, dict):
+            messages.append(str(d.get("message", "")))
+            m = SUMMARY.match(messages[-1])
+            if m:
+                summary = tuple(int(x) for x in m.groups())
+    if p.returncode < 0 or p.returncode > 1 or not summary:
+        return [(first, 0, "%s batch: exit %d, summary %s" % (fmt, p.returncode, summary))]
+    try:
+        n_in = len(values(w.stdout.decode("utf-8", "replace")))
+        n_out = len(values(p.stdout.decode("utf-8", "replace")))
+    except (ValueError, SyntaxError) as e:  # ElementTree's ParseError is a SyntaxError
+        return [(first, 0, "%s batch: output unreadable: %s" % (fmt, e))]
+    if summary[0] + summary[2] != n_in or summary[1] != n_out:
+        return [(first, 0, "%s batch: read %d + skipped %d, written %d; input %d, output %d"
+                 % (fmt, summary[0], summary[2], summary[1], n_in, n_out))]
+    lost = fields.lost_fields(fmt, w.stdout, p.stdout, messages, exceptions)
+    return [(first, 0, "%s batch: fields lost without a word: %s" % (fmt, ", ".join(lost)))
+            ] if lost else []
 
 
 def load_expected():
@@ -349,17 +483,21 @@ def main():
     workers = max(1, min(4, os.cpu_count() or 1))
     exceptions = fields.load_exceptions(here)
 
-    def both(path, fmt, n):
-        to_csl = convert(path, fmt, "csljson")
-        why = check(path, fmt, n, to_csl)
+    def both(i, path, fmt, n):
+        runs = {}
+        why = check(path, fmt, n, runs)
         if not why and fmt in SAME:
-            # CSL-JSON to itself is the conversion just made: not run twice
-            same = to_csl if SAME[fmt] == "csljson" else convert(path, fmt, SAME[fmt])
-            why = check_fields(path, fmt, exceptions, same)
+            why = check_fields(path, fmt, exceptions, runs)
+        if not why and fmt == "bibtex" and i % BIBLATEX_STRIDE == 0:
+            why = check_fields(path, "biblatex", exceptions, runs)
         return why
 
+    batches = jsonl_batches(jobs)
     with concurrent.futures.ThreadPoolExecutor(workers) as ex:
-        results = ex.map(lambda j: both(*j), jobs)
+        jl = [ex.submit(check_jsonl, text, origin, exceptions) for text, origin in batches]
+        jl += [ex.submit(check_generated, fmt, text, origin, exceptions)
+               for text, origin in batches for fmt in ("wos", "endnotexml")]
+        results = ex.map(lambda ij: both(ij[0], *ij[1]), enumerate(jobs))
         for (path, fmt, n), why in zip(jobs, results):
             rel = os.path.relpath(path, corpus)
             if why and rel not in expected:
@@ -368,12 +506,17 @@ def main():
                 listed_fail += 1
             elif rel in expected:
                 listed_pass.append("PASSES NOW %s: remove it from expected-failures.txt" % rel)
+        for f in jl:
+            for path, k, why in f.result():
+                problems.append("FAIL %s item %d (a JSON Lines / WoS / EndNote batch): %s"
+                                % (os.path.relpath(path, corpus), k, why))
     by_fmt = {}
     for _, fmt, n in jobs:
         by_fmt[fmt] = by_fmt.get(fmt, 0) + 1
-    print("invariant: %d files (%s), stride %d; %d expected failures still failing"
+    print("invariant: %d files (%s), stride %d; %d expected failures still failing; "
+          "%d CSL-JSON items also read as JSON Lines (%d batches)"
           % (len(jobs), ", ".join("%s %d" % kv for kv in sorted(by_fmt.items())), stride,
-             listed_fail))
+             listed_fail, sum(len(o) for _, o in batches), len(batches)))
     for m in problems + listed_pass:
         print(m)
     return 1 if problems or listed_pass else 0

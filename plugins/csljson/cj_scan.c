@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cj_scan.c - the JSON value scanner of cj_scan.h.
+ */
+#include "cj_scan.h"
+
+bool cj_is_ws(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+int cj_peek_nonws(bib_input *in)
+{
+    for (;;) {
+        const char *d;
+        size_t n;
+        int rc = bib_input_window(in, 0, &d, &n);
+        if (rc < 0)
+            return rc;
+        if (!n)
+            return CJ_PEEK_END;
+        size_t i = 0;
+        while (i < n && cj_is_ws(d[i]))
+            i++;
+        bib_input_consume(in, i);
+        if (i < n)
+            return (unsigned char)d[i];
+    }
+}
+
+size_t cj_scan_step(cj_scan *s, const char *d, size_t pos, size_t n, bool *done)
+{
+    *done = true;
+    for (; pos < n; pos++) {
+        char c = d[pos];
+        if (c == '\0' && s->nul < 0)
+            s->nul = (long)pos;
+        if (s->str) {
+            if (s->esc)
+                s->esc = false;
+            else if (c == '\\')
+                s->esc = true;
+            else if (c == '"' && (s->str = false, s->depth == 0))
+                return pos + 1; /* a string at depth 0 is the whole value */
+            continue;
+        }
+        if (c == '"') {
+            s->str = true;
+        } else if (c == '{' || c == '[') {
+            s->depth++;
+        } else if (c == '}' || c == ']') {
+            if (s->depth == 0) /* closes the enclosing array: a scalar ends */
+                return pos;
+            if (--s->depth == 0)
+                return pos + 1;
+        } else if (c == ',' && s->depth == 0) {
+            return pos;
+        }
+    }
+    *done = false;
+    return n;
+}
+
+long cj_value_extent(bib_input *in, const char **data, long *nul)
+{
+    cj_scan s = CJ_SCAN_INIT;
+    size_t want = 0, pos = 0;
+    for (;;) {
+        const char *d;
+        size_t n;
+        int rc = bib_input_window(in, want, &d, &n);
+        if (rc < 0)
+            return rc;
+        bool done;
+        pos = cj_scan_step(&s, d, pos, n, &done);
+        *data = d;
+        *nul = s.nul;
+        if (done)
+            return (long)pos;
+        if (n < want || (want && n == 0)) /* the input ended inside the value */
+            return s.depth == 0 && !s.str ? (long)n : 0;
+        want = n < 4096 ? 8192 : n * 2;
+    }
+}
+
+void cj_report_json_error(bib_input *in, const json_error_t *e, size_t line, size_t col)
+{
+    size_t l = line, c = col;
+    if (e->line > 1) {
+        l = line + (size_t)e->line - 1;
+        c = e->column > 0 ? (size_t)e->column : 1;
+    } else if (e->column > 0) {
+        c = col + (size_t)e->column - 1;
+    }
+    bib_input_report(in, BIB_SEV_ERROR, l, c, "invalid JSON: %s", e->text);
+}

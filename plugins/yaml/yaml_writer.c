@@ -2,8 +2,10 @@
 /*
  * yaml_writer.c - the CSL-YAML writer of the yaml module: each record goes
  * through the shared cslitem mapping (plugins/csljson/cslitem.h) to a
- * jansson value (the same value the csljson writer prints) and out through libyaml's emitter, one item at a
- * time, in the layout pandoc writes:
+ * jansson value (the same value the csljson writer prints), then out by
+ * the direct writer below, which follows libyaml's emitter rules (libyaml
+ * itself for the items it declines), one item at a time, in the layout
+ * pandoc writes:
  *     ---
  *     references:
  *     - id: ...

@@ -153,11 +153,33 @@ static int read_names(cj_reader *cr, const char *d, bib_record *rec, bib_var var
     return any ? 0 : bib_record_set_names_truncated(rec, var, false);
 }
 
+/* A string token of 1 to 9 ASCII digits, no escape: a date part the
+ * jansson path reads with strtol as the same integer. */
+static bool digit_str(const char *d, const cj_tok *t, long long *x)
+{
+    size_t n = t->end - t->start - 2;
+    if (t->type != CJ_STR || t->esc || n < 1 || n > 9)
+        return false;
+    long long v = 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = d[t->start + 1 + i];
+        if (c < '0' || c > '9')
+            return false;
+        v = v * 10 + (c - '0');
+    }
+    *x = v;
+    return true;
+}
+
 /* A {"date-parts": [[y, m, d], ...]} whose canonical form is itself: one
  * member, one or two parts of one to three integers, no year 0 (an open
- * end), months 1-12 (13-24 are seasons), days 1-31. Fills *out. */
-static bool plain_date(const cj_reader *cr, const char *d, size_t o, bib_date *out)
+ * end), months 1-12 (13-24 are seasons), days 1-31. Fills *out. Parts may
+ * also be digit strings ("2020"); *spelled then tells that the input's
+ * spelling is not the canonical one (the caller keeps it, see raw_date). */
+static bool plain_date(const cj_reader *cr, const char *d, size_t o, bib_date *out,
+                       bool *spelled)
 {
+    *spelled = false;
     const cj_tok *v = cr->toks.v;
     if (v[o].type != CJ_OBJ || v[o].count != 1 || !str_is(cr, d, o + 1, "date-parts"))
         return false;
@@ -173,9 +195,12 @@ static bool plain_date(const cj_reader *cr, const char *d, size_t o, bib_date *o
         long long x[3] = {0, 0, 0};
         for (size_t k = 0; k < v[a].count; k++) {
             const cj_tok *t = &v[a + 1 + k];
-            if (t->type != CJ_INT)
+            if (t->type == CJ_INT)
+                x[k] = t->num;
+            else if (digit_str(d, t, &x[k]))
+                *spelled = true;
+            else
                 return false;
-            x[k] = t->num;
         }
         if (x[0] == 0 || x[0] > 999999999 || x[0] < -999999999)
             return false;
@@ -190,6 +215,40 @@ static bool plain_date(const cj_reader *cr, const char *d, size_t o, bib_date *o
         p->day = (int)x[2];
     }
     return true;
+}
+
+/* What the jansson path keeps of a date whose parts were spelled as
+ * strings: the extra "@raw:KEY" holding the value as json_dumps writes it
+ * compact. The value is a plain_date shape, so that text is its tokens
+ * without whitespace: strings copied (digits, no escapes), integers
+ * printed. */
+static int raw_date(cj_reader *cr, const char *d, bib_record *rec, const char *key, size_t o)
+{
+    const cj_tok *v = cr->toks.v;
+    bib_buf *b = &cr->tmp;
+    bib_buf_reset(b);
+    bib_buf_puts(b, "{\"date-parts\":[");
+    size_t dp = o + 2;
+    for (size_t a = dp + 1; a < v[dp].next; a = v[a].next) {
+        bib_buf_puts(b, a == dp + 1 ? "[" : ",[");
+        for (size_t k = 0; k < v[a].count; k++) {
+            const cj_tok *t = &v[a + 1 + k];
+            if (k)
+                bib_buf_putc(b, ',');
+            if (t->type == CJ_INT)
+                bib_buf_printf(b, "%lld", t->num);
+            else
+                bib_buf_append(b, d + t->start, t->end - t->start);
+        }
+        bib_buf_putc(b, ']');
+    }
+    bib_buf_puts(b, "]}");
+    bib_buf_reset(&cr->key);
+    bib_buf_puts(&cr->key, CSLITEM_RAW_PREFIX);
+    bib_buf_puts(&cr->key, key);
+    if (bib_buf_failed(b) || bib_buf_failed(&cr->key))
+        return BIB_ENOMEM;
+    return bib_record_add_extra(rec, CSLITEM_FMT, cr->key.data, b->data, b->len);
 }
 
 /* The jansson path for one member: its value decoded alone (the tokenizer
@@ -266,8 +325,11 @@ static int read_member(cj_reader *cr, const char *d, bib_record *rec, size_t ki,
             if (kind == BIB_KIND_NAMES && t->type == CJ_ARR && plain_names(cr, d, vi))
                 return read_names(cr, d, rec, var, vi);
             bib_date dt;
-            if (kind == BIB_KIND_DATE && plain_date(cr, d, vi, &dt))
-                return bib_record_set_date(rec, var, &dt);
+            bool spelled;
+            if (kind == BIB_KIND_DATE && plain_date(cr, d, vi, &dt, &spelled)) {
+                int rc = bib_record_set_date(rec, var, &dt);
+                return rc || !spelled ? rc : raw_date(cr, d, rec, k, vi);
+            }
         }
     }
     return member_by_jansson(cr, d, rec, k, vi, ctx);

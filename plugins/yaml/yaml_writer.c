@@ -2,8 +2,10 @@
 /*
  * yaml_writer.c - the CSL-YAML writer of the yaml module: each record goes
  * through the shared cslitem mapping (plugins/csljson/cslitem.h) to a
- * jansson value (the same value the csljson writer prints) and out through libyaml's emitter, one item at a
- * time, in the layout pandoc writes:
+ * jansson value (the same value the csljson writer prints), then out by
+ * the direct writer below, which follows libyaml's emitter rules (libyaml
+ * itself for the items it declines), one item at a time, in the layout
+ * pandoc writes:
  *     ---
  *     references:
  *     - id: ...
@@ -51,6 +53,9 @@ typedef struct yaml_writer {
     bib_buf tmp;
     bib_keyset *used; /* ids written so far: a keyless entry's id is new */
     bib_buf key;
+    bib_buf item;    /* an item as the direct writer lays it out */
+    size_t items;    /* written so far */
+    bool open_end;   /* the last item left libyaml's document open */
 } yaml_writer;
 
 /* Every form a YAML 1.1 or 1.2 reader may resolve to a number or a
@@ -65,8 +70,23 @@ static const char *const yaml11_words[] = {"y", "Y", "yes", "Yes", "YES", "n", "
                                            "no", "No", "NO", "on", "On", "ON", "off",
                                            "Off", "OFF", "=", "<<", NULL};
 
+/* Cheap pre-test of needs_quotes, which most scalars (titles, names) pass:
+ * every special word is at most 5 bytes long and starts with one of
+ * "~nNtTfFyYoO=<"; numbers and timestamps start with a digit, a sign or a
+ * dot; "" is null. The tests below see `s` as a C string, so this one does
+ * too (strnlen, not the value's length). */
+static bool maybe_special(const char *s)
+{
+    unsigned char c = (unsigned char)s[0];
+    if (c == '\0' || (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.')
+        return true;
+    return strnlen(s, 6) <= 5 && strchr("~nNtTfFyYoO=<", c);
+}
+
 static bool needs_quotes(yaml_writer *w, const char *s)
 {
+    if (!maybe_special(s))
+        return false;
     if (!yamlfmt_plain_is_string(s))
         return true;
     for (const char *const *p = yaml11_words; *p; p++)
@@ -131,65 +151,97 @@ static bool flow_array(const json_t *a)
     return json_array_size(a) > 0;
 }
 
+typedef struct member {
+    const char *key;
+    json_t *val;
+} member;
+
 static int cmp_keys(const void *a, const void *b)
 {
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
+    return strcmp(((const member *)a)->key, ((const member *)b)->key);
 }
 
 static int emit_value(yaml_writer *w, const json_t *v, bool flow);
 
-/* A mapping; `sorted` orders its keys as pandoc does, id and type first. */
+/* The members of `o` with their values, in one pass (no lookup per key),
+ * into `local` when they fit (an item's few dozen do) or a new array the
+ * caller frees; `sorted` orders the keys as pandoc does, id and type first.
+ * NULL on out of memory. */
+static member *members(const json_t *o, bool sorted, member *local, size_t nlocal)
+{
+    size_t n = json_object_size(o), k = 0;
+    member *m = n <= nlocal ? local : malloc(n * sizeof *m);
+    if (!m)
+        return NULL;
+    const char *key;
+    json_t *val;
+    json_object_foreach((json_t *)o, key, val) m[k++] = (member){key, val};
+    if (sorted) {
+        size_t first = 0;
+        for (const char *const *p = (const char *const[]){"id", "type", NULL}; *p; p++)
+            for (size_t i = first; i < n; i++)
+                if (strcmp(m[i].key, *p) == 0) {
+                    member t = m[first];
+                    m[first] = m[i];
+                    m[i] = t;
+                    first++;
+                    break;
+                }
+        qsort(m + first, n - first, sizeof *m, cmp_keys);
+    }
+    return m;
+}
+
+/* An item member written as text rather than as its JSON value: a date
+ * as EDTF (-O dates=edtf) or a numeric id. Returns the text (w->tmp or
+ * `num`) and its length in *len, or NULL for the JSON value. */
+static const char *member_text(yaml_writer *w, const bib_record *rec, const char *name,
+                               size_t nlen, const json_t *val, char num[32], size_t *len)
+{
+    if (!rec)
+        return NULL;
+    bib_var var = w->edtf ? bib_var_from_name(name, nlen) : BIB_VAR_NONE;
+    const bib_field *f = var ? bib_record_get(rec, var) : NULL;
+    if (f && bib_field_kind(f) == BIB_KIND_DATE && json_is_object(val) &&
+        !bib_field_date(f)->literal) {
+        /* -O dates=edtf: the EDTF string says all a non-literal date holds */
+        bib_buf_reset(&w->tmp);
+        if (bib_date_format_edtf(&w->tmp, bib_field_date(f)) == 0 && w->tmp.len) {
+            *len = w->tmp.len;
+            return w->tmp.data;
+        }
+    }
+    if (strcmp(name, "id") == 0 && json_is_integer(val)) {
+        /* pandoc skips items whose id is a YAML number: ids are text */
+        snprintf(num, 32, "%lld", (long long)json_integer_value(val));
+        *len = strlen(num);
+        return num;
+    }
+    return NULL;
+}
+
+/* A mapping through libyaml's emitter; `rec` for an item (see member_text). */
 static int emit_object(yaml_writer *w, const json_t *o, bool sorted, const bib_record *rec)
 {
     yaml_event_t ev;
     yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1, YAML_BLOCK_MAPPING_STYLE);
     int rc = emit(w, &ev);
-    size_t n = json_object_size(o), k = 0;
-    const char **keys = malloc((n ? n : 1) * sizeof *keys);
-    if (!keys)
+    member local[64];
+    member *m = members(o, sorted, local, 64);
+    if (!m)
         return BIB_ENOMEM;
-    const char *key;
-    json_t *val;
-    json_object_foreach((json_t *)o, key, val) keys[k++] = key;
-    if (sorted) {
-        size_t first = 0;
-        for (const char *const *p = (const char *const[]){"id", "type", NULL}; *p; p++)
-            for (size_t i = first; i < n; i++)
-                if (strcmp(keys[i], *p) == 0) {
-                    const char *t = keys[first];
-                    keys[first] = keys[i];
-                    keys[i] = t;
-                    first++;
-                    break;
-                }
-        qsort(keys + first, n - first, sizeof *keys, cmp_keys);
-    }
+    size_t n = json_object_size(o);
     for (size_t i = 0; i < n && rc == 0; i++) {
-        val = json_object_get(o, keys[i]);
-        rc = emit_string(w, keys[i], strlen(keys[i]), true);
+        size_t nlen = strlen(m[i].key), len;
+        char num[32];
+        rc = emit_string(w, m[i].key, nlen, true);
         if (rc)
             break;
-        bib_var var = rec ? bib_var_from_name(keys[i], strlen(keys[i])) : BIB_VAR_NONE;
-        const bib_field *f = var && w->edtf ? bib_record_get(rec, var) : NULL;
-        if (f && bib_field_kind(f) == BIB_KIND_DATE && json_is_object(val) &&
-            !bib_field_date(f)->literal) {
-            /* -O dates=edtf: the EDTF string says all a non-literal date holds */
-            bib_buf_reset(&w->tmp);
-            if (bib_date_format_edtf(&w->tmp, bib_field_date(f)) == 0 && w->tmp.len) {
-                rc = emit_string(w, w->tmp.data, w->tmp.len, false);
-                continue;
-            }
-        }
-        if (rec && strcmp(keys[i], "id") == 0 && json_is_integer(val)) {
-            /* pandoc skips items whose id is a YAML number: ids are text */
-            char num[32];
-            snprintf(num, sizeof num, "%lld", (long long)json_integer_value(val));
-            rc = emit_string(w, num, strlen(num), false);
-            continue;
-        }
-        rc = emit_value(w, val, false);
+        const char *t = member_text(w, rec, m[i].key, nlen, m[i].val, num, &len);
+        rc = t ? emit_string(w, t, len, false) : emit_value(w, m[i].val, false);
     }
-    free(keys);
+    if (m != local)
+        free(m);
     if (rc)
         return rc;
     yaml_mapping_end_event_initialize(&ev);
@@ -234,12 +286,335 @@ static int emit_value(yaml_writer *w, const json_t *v, bool flow)
     return 0;
 }
 
+/* ---- direct writer -------------------------------------------------------
+ *
+ * libyaml's emitter costs most of this writer's time (an event, its
+ * copies and its queue per scalar). Items go instead straight into a
+ * buffer by the same layout rules as libyaml 0.2.5 with the settings of
+ * writer_begin (indent 2, width 80, Unicode, LF): block mappings and
+ * sequences (a sequence in a mapping indentless), number arrays in flow
+ * style, plain scalars unless a block indicator, a leading or trailing
+ * space or needs_quotes asks for single quotes, long scalars folded at the
+ * first space past column 80. An item holding anything else (a line break,
+ * a tab or other character libyaml escapes, a character past U+FFFF, a
+ * real number, an empty map or list, a key over 128 bytes) is written
+ * through libyaml on its own instead (emit_alone): the direct writer
+ * declines before its bytes leave the buffer. bench/compare_builds.py and
+ * tests/yaml check that both give the same bytes. */
+
+#define DW_WIDTH 80
+#define DW_DECLINE 1 /* not an error: the item goes to libyaml */
+
+typedef struct dw {
+    bib_buf *b;
+    int column;
+    bool whitespace, indention;
+} dw;
+
+static void dw_put(dw *d, const char *s, size_t n, int columns)
+{
+    bib_buf_append_fast(d->b, s, n);
+    d->column += columns;
+}
+
+static void dw_indent(dw *d, int indent)
+{
+    if (!d->indention || d->column > indent || (d->column == indent && !d->whitespace)) {
+        bib_buf_putc_fast(d->b, '\n');
+        d->column = 0;
+    }
+    while (d->column < indent) {
+        bib_buf_putc_fast(d->b, ' ');
+        d->column++;
+    }
+    d->whitespace = d->indention = true;
+}
+
+static void dw_indicator(dw *d, const char *s, bool need_ws, bool is_ws, bool is_indention)
+{
+    if (need_ws && !d->whitespace)
+        dw_put(d, " ", 1, 1);
+    size_t n = strlen(s);
+    dw_put(d, s, n, (int)n);
+    d->whitespace = is_ws;
+    d->indention = d->indention && is_indention;
+}
+
+/* The byte length of the character at s[i] when libyaml prints it as it
+ * is and it is neither a break nor a tab; 0 otherwise (the item declines). */
+static size_t dw_char(const unsigned char *s, size_t i, size_t len)
+{
+    unsigned char c = s[i];
+    if (c < 0x80)
+        return c >= 0x20 && c != 0x7F;
+    if (c < 0xC2 || c >= 0xF0) /* stray continuation, overlong, past U+FFFF */
+        return 0;
+    size_t w = c < 0xE0 ? 2 : 3;
+    if (i + w > len)
+        return 0;
+    for (size_t k = 1; k < w; k++)
+        if ((s[i + k] & 0xC0) != 0x80)
+            return 0;
+    unsigned char c1 = s[i + 1];
+    if (c == 0xC2 && c1 < 0xA0) /* C1 controls, NEL */
+        return 0;
+    if (c == 0xE0 && c1 < 0xA0) /* overlong */
+        return 0;
+    if (c == 0xED && c1 >= 0xA0) /* surrogates */
+        return 0;
+    if (c == 0xE2 && c1 == 0x80 && (s[i + 2] == 0xA8 || s[i + 2] == 0xA9)) /* LS, PS */
+        return 0;
+    if (c == 0xEF && ((c1 == 0xBB && s[i + 2] == 0xBF) ||
+                      (c1 == 0xBF && (s[i + 2] == 0xBE || s[i + 2] == 0xBF))))
+        return 0; /* BOM, non-characters */
+    return w;
+}
+
+/* Whether libyaml allows `s` as a block plain scalar: no leading or
+ * trailing space, no "---" or "..." start, no indicator where YAML would
+ * read one. -1 when the scalar holds a character the direct writer leaves
+ * to libyaml. */
+static int dw_plain_ok(const char *str, size_t len)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    if (len == 0)
+        return 1;
+    bool ok = s[0] != ' ' && s[len - 1] != ' ';
+    if (len >= 3 && ((s[0] == '-' && s[1] == '-' && s[2] == '-') ||
+                     (s[0] == '.' && s[1] == '.' && s[2] == '.')))
+        ok = false;
+    for (size_t i = 0; i < len;) {
+        size_t w = s[i] >= 0x20 && s[i] < 0x7F ? 1 : dw_char(s, i, len);
+        if (!w)
+            return -1;
+        if (w == 1) {
+            unsigned char c = s[i];
+            bool next_blank = i + 1 >= len || s[i + 1] == ' ';
+            if (i == 0) {
+                if (strchr("#,[]{}&*!|>'\"%@`", c) ||
+                    ((c == '?' || c == ':' || c == '-') && next_blank))
+                    ok = false;
+            } else if ((c == ':' && next_blank) || (c == '#' && s[i - 1] == ' ')) {
+                ok = false;
+            }
+        }
+        i += w;
+    }
+    return ok;
+}
+
+/* A scalar in block context: plain, or single-quoted when `quote` or plain
+ * is not allowed. `indent` is the node's (continuation lines go 2 further);
+ * a key (simple key context) is never folded. */
+static int dw_scalar(dw *d, const char *str, size_t len, bool quote, bool key, int indent)
+{
+    int plain = dw_plain_ok(str, len);
+    if (plain < 0 || (key && len > 128))
+        return DW_DECLINE;
+    if (len == 0 && key)
+        quote = true;
+    const unsigned char *s = (const unsigned char *)str;
+    int cont = indent < 0 ? 2 : indent + 2;
+    bool breaks = !key, spaces = false;
+    bool quoted = quote || !plain;
+    if (quoted)
+        dw_indicator(d, "'", true, false, false);
+    else if (!d->whitespace && len)
+        dw_put(d, " ", 1, 1);
+    for (size_t i = 0; i < len;) {
+        if (s[i] == ' ') {
+            /* a fold: past the width, at the first of a run of spaces, and
+             * in quotes not at either end */
+            bool fold = breaks && !spaces && d->column > DW_WIDTH &&
+                        (i + 1 >= len || s[i + 1] != ' ') &&
+                        (!quoted || (i != 0 && i != len - 1));
+            if (fold)
+                dw_indent(d, cont);
+            else
+                dw_put(d, " ", 1, 1);
+            spaces = true;
+            i++;
+            continue;
+        }
+        if (quoted && s[i] == '\'') {
+            dw_put(d, "''", 2, 2);
+            i++;
+        } else {
+            /* a run up to the next space or quote, in one copy; a column
+             * per character (UTF-8 continuation bytes do not count) */
+            size_t k = i, cols = 0;
+            while (k < len && s[k] != ' ' && !(quoted && s[k] == '\'')) {
+                cols += (s[k] & 0xC0) != 0x80;
+                k++;
+            }
+            dw_put(d, str + i, k - i, (int)cols);
+            i = k;
+        }
+        d->indention = spaces = false;
+    }
+    if (quoted)
+        dw_indicator(d, "'", false, false, false);
+    d->whitespace = d->indention = false;
+    return 0;
+}
+
+/* Plain words and integers: plain in block and flow context alike. */
+static void dw_word(dw *d, const char *s, size_t len)
+{
+    if (!d->whitespace && len)
+        dw_put(d, " ", 1, 1);
+    dw_put(d, s, len, (int)len);
+    d->whitespace = d->indention = false;
+}
+
+static int dw_value(yaml_writer *w, dw *d, const json_t *v, int indent, bool in_map, bool flow);
+
+/* A block mapping at `indent` (the parent's; -1 at the top). */
+static int dw_object(yaml_writer *w, dw *d, const json_t *o, int indent, bool sorted,
+                     const bib_record *rec)
+{
+    size_t n = json_object_size(o);
+    if (n == 0)
+        return DW_DECLINE; /* libyaml writes {} */
+    member local[64];
+    member *m = members(o, sorted, local, 64);
+    if (!m)
+        return BIB_ENOMEM;
+    int in = indent < 0 ? 0 : indent + 2, rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        size_t nlen = strlen(m[i].key), len;
+        char num[32];
+        dw_indent(d, in);
+        rc = dw_scalar(d, m[i].key, nlen, needs_quotes(w, m[i].key), true, in);
+        if (rc)
+            break;
+        dw_indicator(d, ":", false, false, false);
+        const char *t = member_text(w, rec, m[i].key, nlen, m[i].val, num, &len);
+        rc = t ? dw_scalar(d, t, len, needs_quotes(w, t), false, in)
+               : dw_value(w, d, m[i].val, in, true, false);
+    }
+    if (m != local)
+        free(m);
+    return rc;
+}
+
+static int dw_value(yaml_writer *w, dw *d, const json_t *v, int indent, bool in_map, bool flow)
+{
+    char num[32];
+    switch (json_typeof(v)) {
+    case JSON_OBJECT:
+        return flow ? DW_DECLINE : dw_object(w, d, v, indent, false, NULL);
+    case JSON_ARRAY: {
+        size_t n = json_array_size(v);
+        if (n == 0)
+            return DW_DECLINE; /* libyaml writes [] */
+        int rc = 0;
+        if (flow || flow_array(v)) {
+            dw_indicator(d, "[", true, true, false);
+            int in = indent < 0 ? 2 : indent + 2;
+            for (size_t i = 0; i < n && rc == 0; i++) {
+                if (i)
+                    dw_indicator(d, ",", false, false, false);
+                if (d->column > DW_WIDTH)
+                    dw_indent(d, in);
+                rc = dw_value(w, d, json_array_get(v, i), in, false, true);
+            }
+            dw_indicator(d, "]", false, false, false);
+            return rc;
+        }
+        int in = indent < 0 ? 0 : in_map && !d->indention ? indent : indent + 2;
+        for (size_t i = 0; i < n && rc == 0; i++) {
+            dw_indent(d, in);
+            dw_indicator(d, "-", true, false, true);
+            rc = dw_value(w, d, json_array_get(v, i), in, false, false);
+        }
+        return rc;
+    }
+    case JSON_STRING:
+        if (flow)
+            return DW_DECLINE;
+        return dw_scalar(d, json_string_value(v), json_string_length(v),
+                         needs_quotes(w, json_string_value(v)), false, indent);
+    case JSON_INTEGER:
+        snprintf(num, sizeof num, "%lld", (long long)json_integer_value(v));
+        dw_word(d, num, strlen(num));
+        return 0;
+    case JSON_TRUE:
+        dw_word(d, "true", 4);
+        return 0;
+    case JSON_FALSE:
+        dw_word(d, "false", 5);
+        return 0;
+    case JSON_NULL:
+        dw_word(d, "null", 4);
+        return 0;
+    case JSON_REAL:
+        break;
+    }
+    return DW_DECLINE; /* reals carry a !!float tag: libyaml */
+}
+
+/* Sets up w->em as writer_begin always did. */
+static int emitter_open(yaml_writer *w)
+{
+    if (!yaml_emitter_initialize(&w->em)) {
+        bib_output_report(w->out, BIB_SEV_ERROR, "out of memory");
+        return BIB_ENOMEM;
+    }
+    w->live = true;
+    yaml_emitter_set_output(&w->em, output_handler, w);
+    yaml_emitter_set_unicode(&w->em, 1);
+    yaml_emitter_set_indent(&w->em, 2);
+    yaml_emitter_set_width(&w->em, 80);
+    yaml_emitter_set_break(&w->em, YAML_LN_BREAK);
+    return 0;
+}
+
+static void emitter_close(yaml_writer *w)
+{
+    if (w->live)
+        yaml_emitter_delete(&w->em);
+    w->live = false;
+}
+
+/* One item through libyaml, alone in a bare top-level list: the same bytes
+ * it gets inside the document (the list is at column 0 either way), up to
+ * the line break the next item's dash would write. */
+static int emit_alone(yaml_writer *w, const json_t *j, const bib_record *rec)
+{
+    int rc = emitter_open(w);
+    yaml_event_t ev;
+    yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING);
+    if (!rc)
+        rc = emit(w, &ev);
+    yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, 1);
+    if (!rc)
+        rc = emit(w, &ev);
+    yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1, YAML_BLOCK_SEQUENCE_STYLE);
+    if (!rc)
+        rc = emit(w, &ev);
+    if (!rc)
+        rc = emit_object(w, j, true, rec);
+    yaml_sequence_end_event_initialize(&ev);
+    if (!rc)
+        rc = emit(w, &ev);
+    yaml_document_end_event_initialize(&ev, 1);
+    if (!rc)
+        rc = emit(w, &ev);
+    /* a kept final line break leaves the document open: a bare list then
+     * ends with "..." (libyaml writes it at the stream's end) */
+    w->open_end = !rc && w->em.open_ended == 2;
+    emitter_close(w);
+    return rc;
+}
+
 static int writer_begin(bib_writer *wr, bib_output *out, const bib_options *opts)
 {
     yaml_writer *w = bib_writer_state(wr);
     w->out = out;
     bib_buf_init(&w->tmp);
     bib_buf_init(&w->key);
+    bib_buf_init(&w->item);
     w->used = bib_keyset_new();
     if (!w->used) {
         bib_output_report(out, BIB_SEV_ERROR, "out of memory");
@@ -255,37 +630,14 @@ static int writer_begin(bib_writer *wr, bib_output *out, const bib_options *opts
         bib_output_report(out, BIB_SEV_ERROR, "cannot compile the number pattern");
         return BIB_ERROR;
     }
-    if (!yaml_emitter_initialize(&w->em)) {
-        bib_output_report(out, BIB_SEV_ERROR, "out of memory");
-        return BIB_ENOMEM;
-    }
-    w->live = true;
-    yaml_emitter_set_output(&w->em, output_handler, w);
-    yaml_emitter_set_unicode(&w->em, 1);
-    yaml_emitter_set_indent(&w->em, 2);
-    yaml_emitter_set_width(&w->em, 80);
-    yaml_emitter_set_break(&w->em, YAML_LN_BREAK);
-    yaml_event_t ev;
-    yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING);
-    int rc = emit(w, &ev);
-    yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, w->bare);
-    if (!rc)
-        rc = emit(w, &ev);
-    if (!rc && !w->bare) {
-        yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1, YAML_BLOCK_MAPPING_STYLE);
-        rc = emit(w, &ev);
-        if (!rc)
-            rc = emit_string(w, "references", 10, true);
-    }
-    yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1, YAML_BLOCK_SEQUENCE_STYLE);
-    if (!rc)
-        rc = emit(w, &ev);
-    return rc;
+    return 0; /* the header goes out with the first item (writer_write) */
 }
 
 static int writer_write(bib_writer *wr, const bib_record *rec)
 {
     yaml_writer *w = bib_writer_state(wr);
+    if (w->failed)
+        return BIB_EIO;
     bib_record *owned;
     rec = bib_cslitem_keyed(w->used, &w->key, rec, &owned);
     if (!rec) {
@@ -300,18 +652,69 @@ static int writer_write(bib_writer *wr, const bib_record *rec)
         bib_output_report(w->out, BIB_SEV_ERROR, "out of memory");
         return BIB_ENOMEM;
     }
-    int rc = emit_object(w, j, true, rec);
+    /* what libyaml writes for the document start and "references:" */
+    if (!w->items++ && !w->bare)
+        bib_output_write(w->out, "---\nreferences:\n", 16);
+    bib_buf_reset(&w->item);
+    dw d = {&w->item, 0, true, true};
+    dw_indent(&d, 0);
+    dw_indicator(&d, "-", true, false, true);
+    int rc = dw_object(w, &d, j, 0, true, rec);
+    if (rc == 0) {
+        bib_buf_putc_fast(&w->item, '\n'); /* the next dash's (or the end's) */
+        if (bib_buf_failed(&w->item)) {
+            bib_output_report(w->out, BIB_SEV_ERROR, "out of memory");
+            rc = BIB_ENOMEM;
+        } else {
+            bib_output_write(w->out, w->item.data, w->item.len);
+            w->last = '\n';
+            w->open_end = false;
+        }
+    } else if (rc == DW_DECLINE) {
+        rc = emit_alone(w, j, rec);
+    }
     json_decref(j);
     bib_record_free(owned);
-    /* hand what is complete to the output: the emitter keeps only the
-     * few events it needs to look ahead */
-    if (!rc && !yaml_emitter_flush(&w->em)) {
-        w->failed = true;
-        bib_output_fail(w->out, BIB_EIO);
-        rc = BIB_EIO;
-    }
     if (!rc && bib_output_error(w->out))
         rc = bib_output_error(w->out);
+    return rc;
+}
+
+/* No item: the whole document through libyaml (an empty list is "[]"). */
+static int emit_empty(yaml_writer *w)
+{
+    int rc = emitter_open(w);
+    yaml_event_t ev;
+    yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING);
+    if (!rc)
+        rc = emit(w, &ev);
+    yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, w->bare);
+    if (!rc)
+        rc = emit(w, &ev);
+    if (!rc && !w->bare) {
+        yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1, YAML_BLOCK_MAPPING_STYLE);
+        rc = emit(w, &ev);
+        if (!rc)
+            rc = emit_string(w, "references", 10, true);
+    }
+    yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1, YAML_BLOCK_SEQUENCE_STYLE);
+    if (!rc)
+        rc = emit(w, &ev);
+    yaml_sequence_end_event_initialize(&ev);
+    if (!rc)
+        rc = emit(w, &ev);
+    if (!rc && !w->bare) {
+        yaml_mapping_end_event_initialize(&ev);
+        rc = emit(w, &ev);
+    }
+    /* pandoc ends its metadata block with "..." */
+    yaml_document_end_event_initialize(&ev, w->bare);
+    if (!rc)
+        rc = emit(w, &ev);
+    yaml_stream_end_event_initialize(&ev);
+    if (!rc)
+        rc = emit(w, &ev);
+    emitter_close(w);
     return rc;
 }
 
@@ -319,32 +722,21 @@ static int writer_end(bib_writer *wr)
 {
     yaml_writer *w = bib_writer_state(wr);
     int rc = 0;
-    if (w->live && !w->failed) {
-        yaml_event_t ev;
-        yaml_sequence_end_event_initialize(&ev);
-        rc = emit(w, &ev);
-        if (!rc && !w->bare) {
-            yaml_mapping_end_event_initialize(&ev);
-            rc = emit(w, &ev);
-        }
-        /* pandoc ends its metadata block with "..." */
-        yaml_document_end_event_initialize(&ev, w->bare);
-        if (!rc)
-            rc = emit(w, &ev);
-        yaml_stream_end_event_initialize(&ev);
-        if (!rc)
-            rc = emit(w, &ev);
-        if (!rc && w->last != '\n') /* libyaml leaves an implicit end open */
+    if (!w->failed && w->have_re) {
+        if (!w->items)
+            rc = emit_empty(w);
+        else if (!w->bare || w->open_end) /* what libyaml writes at the end */
+            rc = bib_output_write(w->out, "...\n", 4) ? BIB_EIO : 0;
+        if (!rc && !w->failed && w->last != '\n') /* libyaml leaves an implicit end open */
             bib_output_putc(w->out, '\n');
     }
-    if (w->live)
-        yaml_emitter_delete(&w->em);
-    w->live = false;
+    emitter_close(w);
     if (w->have_re)
         regfree(&w->numeric);
     w->have_re = false;
     bib_buf_clear(&w->tmp);
     bib_buf_clear(&w->key);
+    bib_buf_clear(&w->item);
     bib_keyset_free(w->used);
     w->used = NULL;
     return rc;

@@ -810,6 +810,8 @@ int bib_convert_each_jobs(bib_reader *rd, unsigned nthreads, bib_record_fn fn, v
         size_t cut = split(data + at, rest, rest > psize + psize / 2 ? psize : rest, &flags);
         if (cut == 0 || cut > rest)
             cut = rest;
+        if (flags & BIB_SPLIT_SERIAL)
+            break; /* not handed out: the workers stop after their piece */
         pthread_mutex_lock(&j.mu);
         if (j.npc == j.cappc) {
             size_t cap = j.cappc ? j.cappc * 2 : 64;

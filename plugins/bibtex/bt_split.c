@@ -131,7 +131,7 @@ size_t bt_split(const char *d, size_t len, size_t want, unsigned *flags)
                 while (q < e && (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r'))
                     q++;
                 if (q < e && *q == '=' &&
-                    (ieq(w, wl, "crossref") || ieq(w, wl, "xdata") || ieq(w, wl, "xref"))) {
+                    (ieq(w, wl, "crossref") || ieq(w, wl, "xdata"))) {
                     *flags |= BIB_SPLIT_SERIAL;
                     return len;
                 }

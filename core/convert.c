@@ -620,28 +620,32 @@ static void piece_free(piece *p)
     log_free(&p->log);
 }
 
-/* Lines in d[0..n): "\n", "\r\n" and a lone "\r" each end one (io.h).
- * Without '\r', eight bytes at a time: the cutting thread counts every
- * line of the input while the workers read. */
+/* High bit of each zero byte of v, exactly (no carries across bytes). */
+static uint64_t zero_bytes(uint64_t v)
+{
+    const uint64_t low7 = 0x7f7f7f7f7f7f7f7full;
+    return ~(((v & low7) + low7) | v | low7);
+}
+
+/* Lines in d[0..n): "\n", "\r\n" and a lone "\r" each end one (io.h),
+ * so lines = LFs + CRs - CRLFs, counted eight bytes at a time: the cutting
+ * thread counts every line of the input while the workers read. */
 static size_t count_lines(const char *d, size_t n)
 {
+    const uint64_t lf = 0x0a0a0a0a0a0a0a0aull, cr = 0x0d0d0d0d0d0d0d0dull;
     size_t lines = 0, i = 0;
-    if (memchr(d, '\r', n)) {
-        for (; i < n; i++)
-            if (d[i] == '\n' || (d[i] == '\r' && (i + 1 == n || d[i + 1] != '\n')))
-                lines++;
-        return lines;
-    }
-    const uint64_t nl = 0x0a0a0a0a0a0a0a0aull, low7 = 0x7f7f7f7f7f7f7f7full;
-    for (; i + 8 <= n; i += 8) {
-        uint64_t x;
+    for (; i + 9 <= n; i += 8) {
+        uint64_t x, y;
         memcpy(&x, d + i, 8);
-        x ^= nl; /* a zero byte where there was a '\n' */
-        uint64_t z = ~(((x & low7) + low7) | x | low7);
-        lines += (size_t)__builtin_popcountll(z);
+        memcpy(&y, d + i + 1, 8); /* the next bytes, for CR followed by LF */
+        uint64_t zc = zero_bytes(x ^ cr);
+        lines += (size_t)__builtin_popcountll(zero_bytes(x ^ lf)) +
+                 (size_t)__builtin_popcountll(zc) -
+                 (size_t)__builtin_popcountll(zc & zero_bytes(y ^ lf));
     }
     for (; i < n; i++)
-        lines += d[i] == '\n';
+        if (d[i] == '\n' || (d[i] == '\r' && (i + 1 == n || d[i + 1] != '\n')))
+            lines++;
     return lines;
 }
 
@@ -651,7 +655,7 @@ static size_t piece_size(void)
 {
     const char *e = getenv("BIBCONV_JOBS_PIECE"); /* tests: tiny pieces */
     long n = e ? strtol(e, NULL, 10) : 0;
-    return n > 0 ? (size_t)n : (size_t)1 << 20;
+    return n > 0 ? (size_t)n : (size_t)256 << 10;
 }
 
 /* Replays the pieces in order through the loop's policy; returns as
@@ -789,7 +793,7 @@ int bib_convert_each_jobs(bib_reader *rd, unsigned nthreads, bib_record_fn fn, v
     j.strict = rd->strict;
     j.name = bib_input_name(rd->in);
     j.max_value = bib_input_max_value(rd->in);
-    j.window = getenv("BIBCONV_JOBS_WINDOW") ? (size_t)atoi(getenv("BIBCONV_JOBS_WINDOW")) : (size_t)nthreads * 2;
+    j.window = (size_t)nthreads * 3; /* a worker never waits for the replay */
     pthread_mutex_init(&j.mu, NULL);
     pthread_cond_init(&j.work, NULL);
     pthread_cond_init(&j.done, NULL);

@@ -98,7 +98,7 @@ BIB_API int bib_convert_each(bib_reader *rd, bib_record_fn fn, void *ctx,
  * them: records, diagnostics, counts and the return value are those of
  * bib_convert_each. Otherwise, and when the split function marks the input
  * serial (BibTeX @string, crossref), bib_convert_each. Memory: at most
- * 2 * threads pieces of 1 MiB are read ahead, with their records; a
+ * 3 * threads pieces of 256 KiB are read ahead, with their records; a
  * regular file is mapped. */
 BIB_API int bib_convert_each_jobs(bib_reader *rd, unsigned threads, bib_record_fn fn,
                                   void *ctx, bib_convert_stats *stats);

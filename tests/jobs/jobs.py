@@ -122,7 +122,8 @@ with tempfile.TemporaryDirectory() as tmp:
     files = {}
     for name, text in (("gen.bib", bibtex_input(300)), ("gen.ris", ris_input(300)),
                        ("gen.jsonl", jsonl_input(400)), ("crlf.bib", bibtex_input(80).replace("\n", "\r\n")),
-                       ("crlf.ris", ris_input(80).replace("\n", "\r\n"))):
+                       ("crlf.ris", ris_input(80).replace("\n", "\r\n")),
+                       ("cr.bib", bibtex_input(60).replace("\n", "\r"))):
         path = os.path.join(tmp, name)
         with open(path, "w", encoding="utf-8", newline="") as f:
             f.write(text)
@@ -145,6 +146,7 @@ with tempfile.TemporaryDirectory() as tmp:
                                                "keys=regenerate", "-v", g["gen.bib"]])
     compare("bibtex strict", ["-f", "bibtex", "-t", "csljson", "--strict", g["gen.bib"]])
     compare("bibtex CRLF", ["-f", "bibtex", "-t", "csljsonl", g["crlf.bib"]])
+    compare("bibtex CR", ["-f", "bibtex", "-t", "csljsonl", g["cr.bib"]])
     compare("bibtex detected, check", ["check", g["gen.bib"]])
     compare("ris -> csljson", ["-f", "ris", "-t", "csljson", g["gen.ris"]])
     compare("ris -> bibtex keys=auto", ["-f", "ris", "-t", "bibtex", "-O", "keys=auto",

@@ -445,6 +445,7 @@ typedef struct piece {
 } piece;
 
 typedef struct jobs {
+    const char *map;  /* a mapped file whose pages are given back, or NULL */
     const bib_format_desc *fmt;
     const bib_options *opts;
     bool strict;
@@ -649,13 +650,28 @@ static size_t count_lines(const char *d, size_t n)
     return lines;
 }
 
+enum { GIANT = 4 << 20 }; /* a record this long is read by one thread */
+
 /* Piece size: large enough that a reader's open and the hand-over cost
  * nothing, small enough that the pieces read ahead stay a few MiB. */
 static size_t piece_size(void)
 {
     const char *e = getenv("BIBCONV_JOBS_PIECE"); /* tests: tiny pieces */
     long n = e ? strtol(e, NULL, 10) : 0;
-    return n > 0 ? (size_t)n : (size_t)256 << 10;
+    return n > 0 ? (size_t)n : (size_t)64 << 10;
+}
+
+/* A mapped file: the pages wholly inside d[0..n), read, go back to the
+ * page cache so that the process's RSS does not grow with the input (a
+ * later access maps them again). */
+static void drop_pages(const char *map, const char *d, size_t n)
+{
+    if (!map)
+        return;
+    size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+    uintptr_t b = ((uintptr_t)d + pg - 1) / pg * pg, e = ((uintptr_t)d + n) / pg * pg;
+    if (e > b)
+        madvise((void *)b, e - b, MADV_DONTNEED);
 }
 
 /* Replays the pieces in order through the loop's policy; returns as
@@ -730,7 +746,7 @@ static int replay(jobs *j, bib_reader *main_rd, bib_record_fn fn, void *ctx,
         j->replayed = k + 1;
         pthread_cond_broadcast(&j->work);
         pthread_mutex_unlock(&j->mu);
-        /* the piece's pages are read: give them back (a mapped file) */
+        drop_pages(j->map, p.data, p.len);
     }
     return result;
 }
@@ -753,7 +769,7 @@ static const char *whole_input(bib_reader *rd, size_t *len, void **map, size_t *
         if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size <= 0 ||
             (uint64_t)sb.st_size > SIZE_MAX / 2)
             return NULL;
-        void *m = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+        void *m = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
         if (m == MAP_FAILED)
             return NULL;
         madvise(m, (size_t)sb.st_size, MADV_SEQUENTIAL);
@@ -763,8 +779,8 @@ static const char *whole_input(bib_reader *rd, size_t *len, void **map, size_t *
     }
     /* a stream (standard input): read ahead, unconsumed, up to the bound */
     size_t ahead = bib_input_max_value(in);
-    if (ahead > (size_t)64 << 20)
-        ahead = (size_t)64 << 20;
+    if (ahead > (size_t)16 << 20)
+        ahead = (size_t)16 << 20;
     if (bib_input_window(in, ahead, &d, &n) != 0 || n >= ahead || n == 0)
         return NULL;
     *len = n;
@@ -789,11 +805,14 @@ int bib_convert_each_jobs(bib_reader *rd, unsigned nthreads, bib_record_fn fn, v
     if (nthreads > 64)
         nthreads = 64;
     jobs j = {0};
+    j.map = map; /* pages given back as they are read: RSS stays flat */
     j.fmt = rd->fmt;
     j.strict = rd->strict;
     j.name = bib_input_name(rd->in);
     j.max_value = bib_input_max_value(rd->in);
-    j.window = (size_t)nthreads * 3; /* a worker never waits for the replay */
+    /* records take several times their input bytes (1,600 tiny RIS
+     * records of a 64 KiB piece hold 3.5 MB): the window bounds memory */
+    j.window = (size_t)nthreads * 2;
     pthread_mutex_init(&j.mu, NULL);
     pthread_cond_init(&j.work, NULL);
     pthread_cond_init(&j.done, NULL);
@@ -810,10 +829,15 @@ int bib_convert_each_jobs(bib_reader *rd, unsigned nthreads, bib_record_fn fn, v
     bool nomem = false;
     while (at < len && !(flags & BIB_SPLIT_SERIAL) && started) {
         size_t rest = len - at;
-        /* the last piece is scanned too, for its serial marks */
-        size_t cut = split(data + at, rest, rest > psize + psize / 2 ? psize : rest, &flags);
-        if (cut == 0 || cut > rest)
-            cut = rest;
+        /* the last piece is scanned too, for its serial marks; the scan
+         * looks at most 4 MiB ahead: no boundary there means a giant
+         * record, which one reader streams (and RSS stays flat) */
+        size_t look = rest > GIANT ? GIANT : rest;
+        size_t cut = split(data + at, look, look > psize + psize / 2 ? psize : look, &flags);
+        if (cut == 0 || cut > look)
+            cut = look;
+        if (cut == GIANT && rest > GIANT)
+            flags |= BIB_SPLIT_SERIAL;
         if (flags & BIB_SPLIT_SERIAL)
             break; /* not handed out: the workers stop after their piece */
         pthread_mutex_lock(&j.mu);
@@ -833,6 +857,7 @@ int bib_convert_each_jobs(bib_reader *rd, unsigned nthreads, bib_record_fn fn, v
         pthread_cond_broadcast(&j.work);
         pthread_mutex_unlock(&j.mu);
         line += count_lines(data + at, cut);
+        drop_pages(j.map, data + at, cut); /* read again by a worker */
         at += cut;
     }
     bool serial = (flags & BIB_SPLIT_SERIAL) || nomem || !started;

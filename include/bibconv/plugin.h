@@ -104,8 +104,10 @@ enum {
  * where readers opened on the two sides alone yield the same records and
  * diagnostics as one reader of the whole input. `data[0..len)` starts at a
  * boundary (the input's start or an earlier cut) and is followed by 16 NUL
- * bytes; `len` reaches the end of the input. Returns the first boundary at
- * or after `want` (0 < want <= len), or `len` when there is none. Sets
+ * bytes; `len` reaches the end of the input or of what core lets it see
+ * (a few MiB). Returns the first boundary at or after `want`
+ * (0 < want <= len) whose place is certain from data[0..len), or `len`
+ * when there is none. Sets
  * BIB_SPLIT_* bits in *flags for what data[0..returned) holds. Pure: no
  * allocation, no diagnostics, no global state (it runs on any thread). A
  * boundary must start a line (core counts lines up to it). */

@@ -51,6 +51,8 @@ struct bib_input {
     size_t ncarry;
     bool started;  /* BOM looked at */
     bool consumed; /* any byte consumed */
+    bool piece;    /* a piece of a larger input: no encoding work */
+    bool bom;      /* a UTF-8 BOM was skipped */
     /* position */
     size_t line, col, last_line;
     uint64_t offset;
@@ -286,6 +288,7 @@ static int start(bib_input *in)
     conv_mode guess;
     if (n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF) {
         in->start += 3; /* BOM is not text: not counted in columns */
+        in->bom = true;
     } else if (n >= 2 && ((p[0] == 0xFF && p[1] == 0xFE) || (p[0] == 0xFE && p[1] == 0xFF))) {
         if (switch_utf16(in, p[0] == 0xFF ? CONV_UTF16LE : CONV_UTF16BE, 2))
             return BIB_ENOMEM;
@@ -375,6 +378,18 @@ bib_input *bib_input_open_memory(const void *data, size_t len, const char *name,
     in->memlen = data ? len : 0;
     return in;
 }
+
+void bib_input_set_piece(bib_input *in, size_t line, uint64_t offset)
+{
+    in->piece = true;
+    in->started = true;
+    in->line = line ? line : 1;
+    in->offset = offset;
+}
+
+int bib_input_file_fd(const bib_input *in) { return in->own_fd ? in->fd : -1; }
+
+bool bib_input_converted(const bib_input *in) { return in->conv != CONV_NONE || in->bom; }
 
 void bib_input_free(bib_input *in)
 {
@@ -644,6 +659,8 @@ void bib_input_position_of(const bib_input *in, const char *p, size_t *line, siz
 
 int bib_input_set_encoding(bib_input *in, bib_encoding enc)
 {
+    if (in->piece) /* the whole input's encoding was settled at its start */
+        return 0;
     if (in->consumed)
         return BIB_EINVAL;
     if (!in->started) {

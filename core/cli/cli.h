@@ -21,6 +21,7 @@ typedef struct cli {
     bool strict, verbose, json, list, detect, dedupe, no_progress;
     const char *help_format;
     int keys, sort;
+    unsigned jobs; /* -j: reading threads; 0 until parsed (then the cores) */
     bib_dedupe_config dcfg;
     bib_options *opts;
     bib_diag *diag;

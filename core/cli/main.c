@@ -50,6 +50,8 @@ static void usage(FILE *f)
 "      --sort=ORDER        key, year, author, title or none (default: input order)\n"
 "  -O keys=MODE            auto (keep unique keys, make the rest unique), keep,\n"
 "                          or regenerate; unique across the whole output\n"
+"  -j, --jobs=N            read with N threads (default: the number of cores);\n"
+"                          output and diagnostics are the same as with -j 1\n"
 "      --no-progress       no progress bar (it is shown only on a terminal)\n"
 "      --max-value=SIZE    longest line or field value read (default 64M; K, M,\n"
 "                          G: binary multiples); a longer one is an error and\n"
@@ -214,6 +216,7 @@ static const struct option longopts[] = {
     {"dedupe-title-words", required_argument, NULL, OPT_TITLE_WORDS},
     {"dedupe-doi-only", no_argument, NULL, OPT_DOI_ONLY},
     {"sort", required_argument, NULL, OPT_SORT},
+    {"jobs", required_argument, NULL, 'j'},
     {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
     {"max-value", required_argument, NULL, OPT_MAX_VALUE},
     {"version", no_argument, NULL, 'V'},
@@ -291,6 +294,16 @@ static int parse_option(cli *c, int opt, const char *arg)
     case 'o': c->out = arg; break;
     case 'O': return parse_o(c, arg);
     case 'v': c->verbose = true; break;
+    case 'j': {
+        char *end;
+        long n = strtol(arg, &end, 10);
+        if (!*arg || *end || n < 1 || n > 64) {
+            fprintf(stderr, "bibconv: error: -j expects a number of threads from 1 to 64\n");
+            return EXIT_USAGE;
+        }
+        c->jobs = (unsigned)n;
+        break;
+    }
     case OPT_STRICT: c->strict = true; break;
     case OPT_DIAG:
         if (strcmp(arg, "json") == 0)
@@ -380,9 +393,13 @@ int main(int argc, char **argv)
         return EXIT_SYSTEM;
     }
     int status = GO_ON, opt;
-    while (status == GO_ON && (opt = getopt_long(argc, argv, "f:t:o:O:vVh", longopts, NULL)) != -1)
+    while (status == GO_ON && (opt = getopt_long(argc, argv, "f:t:o:O:j:vVh", longopts, NULL)) != -1)
         status = parse_option(&c, opt, optarg);
     if (status == GO_ON) {
+        if (!c.jobs) { /* the default: every core (the output does not depend on it) */
+            long n = sysconf(_SC_NPROCESSORS_ONLN);
+            c.jobs = n < 1 ? 1 : n > 64 ? 64 : (unsigned)n;
+        }
         bib_diag_set_json(c.diag, c.json);
         bib_diag_set_verbose(c.diag, c.verbose);
         /* getopt has moved the operands to the end: a first operand "check"

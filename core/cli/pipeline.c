@@ -160,7 +160,7 @@ int cli_read_all(cli *c, int nfiles, char **files, const bib_format_desc *to, bi
             continue;
         }
         pg.cur = in;
-        int rc = bib_convert_each(rd, feed_one, &fd, st);
+        int rc = bib_convert_each_jobs(rd, c->jobs, feed_one, &fd, st);
         if (rc == BIB_EPARSE || rc == BIB_ESTOP) {
             if (status == EXIT_OK)
                 status = EXIT_BADINPUT;

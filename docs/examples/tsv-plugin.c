@@ -157,7 +157,7 @@ static const bib_option_spec writer_options[] = {
     {NULL, 0, NULL, NULL, NULL},
 };
 static const bib_reader_ops reader_ops = {sizeof(reader_state), tsv_open, tsv_next,
-                                          tsv_close, NULL};
+                                          tsv_close, NULL, NULL};
 static const bib_writer_ops writer_ops = {sizeof(writer_state), tsv_begin, tsv_write, tsv_end,
                                           writer_options};
 /* no probe: the format is recognised by its extension only */

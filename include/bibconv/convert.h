@@ -89,6 +89,20 @@ BIB_API int bib_convert_records(bib_record_next_fn next, void *src, bool strict,
 BIB_API int bib_convert_each(bib_reader *rd, bib_record_fn fn, void *ctx,
                              bib_convert_stats *stats);
 
+/* bib_convert_each reading with up to `threads` threads (-j): when the
+ * reader's format has a split function (plugin.h) and its input is a
+ * regular file or a stream shorter than 16 MiB, handed through unconverted
+ * (UTF-8, no byte order mark), the input is cut into pieces read by
+ * worker threads, and fn gets the records on the calling thread, in input
+ * order, with the diagnostics of the input's sink in input order between
+ * them: records, diagnostics, counts and the return value are those of
+ * bib_convert_each. Otherwise, and when the split function marks the input
+ * serial (BibTeX @string, crossref), bib_convert_each. Memory: at most
+ * 2 * threads pieces of 64 KiB are read ahead, with their records; a
+ * regular file is mapped. */
+BIB_API int bib_convert_each_jobs(bib_reader *rd, unsigned threads, bib_record_fn fn,
+                                  void *ctx, bib_convert_stats *stats);
+
 /* bib_convert_each with a writer as the callback: opens a reader of `from`
  * on `in` and writes every record to wr (borrowed, open). Returns as
  * bib_convert_each, or bib_reader_new's status when the reader does not

@@ -69,6 +69,20 @@ BIB_API bib_input *bib_input_open_memory(const void *data, size_t len,
 
 BIB_API void bib_input_free(bib_input *in);
 
+/* Makes a memory input one piece of a larger input (-j): its positions
+ * start at `line` (column 1) and byte `offset`, and no encoding work is
+ * done (no BOM or UTF-16 sniffing; bib_input_set_encoding does nothing):
+ * the bytes are the whole input's, already UTF-8. Call before reading. */
+BIB_API void bib_input_set_piece(bib_input *in, size_t line,
+                                 uint64_t offset);
+/* The descriptor of an input opened with bib_input_open_file (borrowed),
+ * or -1 for other inputs. */
+BIB_API int bib_input_file_fd(const bib_input *in);
+/* True when the input's bytes are converted (UTF-16, Windows-1252,
+ * Latin-1) or a byte order mark was skipped: readers see other bytes
+ * than the file holds. */
+BIB_API bool bib_input_converted(const bib_input *in);
+
 #define BIB_MAX_VALUE_DEFAULT ((size_t)64 * 1024 * 1024)
 
 /* Sets the bound (see the header comment) of inputs opened afterwards; 0

@@ -39,7 +39,7 @@
 
 BIB_BEGIN_DECLS
 
-#define BIB_PLUGIN_ABI_VERSION 1u
+#define BIB_PLUGIN_ABI_VERSION 2u
 
 #if defined(__GNUC__) || defined(__clang__)
 #define BIB_PLUGIN_EXPORT __attribute__((visibility("default")))
@@ -92,12 +92,40 @@ enum {
     BIB_FORMAT_HOLDS_RECORDS = 1u << 2
 };
 
+/* Flags a split function sets (bib_split_fn). */
+enum {
+    /* the input holds something that ties records together (BibTeX
+     * @string, crossref, @xdata): it is read whole by one reader */
+    BIB_SPLIT_SERIAL = 1u << 0
+};
+
+/* Finds a record boundary for reading with several threads (-j): the input
+ * is cut into pieces, each read by its own reader, and a cut is right only
+ * where readers opened on the two sides alone yield the same records and
+ * diagnostics as one reader of the whole input. `data[0..len)` starts at a
+ * boundary (the input's start or an earlier cut) and is followed by 16 NUL
+ * bytes; `len` reaches the end of the input or of what core lets it see
+ * (a few MiB). Returns the first boundary at or after `want`
+ * (0 < want <= len) whose place is certain from data[0..len), or `len`
+ * when there is none. Sets
+ * BIB_SPLIT_* bits in *flags for what data[0..returned) holds. Pure: no
+ * allocation, no diagnostics, no global state (it runs on any thread). A
+ * boundary must start a line (core counts lines up to it). */
+typedef size_t (*bib_split_fn)(const char *data, size_t len, size_t want,
+                               unsigned *flags);
+
 typedef struct bib_reader_ops {
     size_t state_size; /* core allocates this many zeroed bytes */
     int (*open)(bib_reader *rd, bib_input *in, const bib_options *opts);
     int (*next)(bib_reader *rd, bib_record **out);
     void (*close)(bib_reader *rd);
     const bib_option_spec *options; /* NULL when none */
+    /* NULL: the input is read by one thread. A reader with a split
+     * function must keep nothing from one record to the next that a
+     * reader of a later piece would miss, except what it reports as
+     * BIB_SPLIT_SERIAL, and checks duplicate keys through
+     * bib_reader_note_key (the check then runs in input order) */
+    bib_split_fn split;
 } bib_reader_ops;
 
 typedef struct bib_writer_ops {
@@ -144,6 +172,15 @@ BIB_API bib_output *bib_writer_output(const bib_writer *wr);
 /* True when the run is --strict (readers may then treat anomalies they
  * would only warn about as errors). */
 BIB_API bool bib_reader_is_strict(const bib_reader *rd);
+
+/* The duplicate-key check across one input, for readers whose format has
+ * keys: notes `key` (len bytes) of the entry at `line` and warns
+ * "duplicate key 'KEY': both entries kept" at line:1 when an earlier entry
+ * of the same input had it. When the input is read in pieces by several
+ * threads (-j) the check runs later, in input order, with the message in
+ * the place it has in a one-thread run. */
+BIB_API void bib_reader_note_key(bib_reader *rd, const char *key, size_t len,
+                                 size_t line);
 
 BIB_END_DECLS
 

@@ -514,9 +514,7 @@ static int bt_open(bib_reader *rd, bib_input *in, const bib_options *opts)
     r->biblatex = strcmp(bib_reader_format(rd)->name, "biblatex") == 0;
     bib_buf_init(&r->arena);
     bib_buf_init(&r->tmp);
-    r->keys = bib_keyset_new();
-    if (!r->keys)
-        return BIB_ENOMEM;
+    r->rd = rd;
     r->bol = true;
     bt_index_fields(r->field_slots);
     bib_input_set_encoding(in, BIB_ENC_DETECT);
@@ -588,23 +586,11 @@ static int directive(bt_reader *r, bt_parsed *pe, size_t used, bib_record **out)
     return *out ? 1 : BIB_ENOMEM;
 }
 
-/* Duplicate keys: both entries are kept, with a warning; the keys are
- * remembered as fingerprints in a bounded set. */
+/* Duplicate keys: both entries are kept, with a warning (core's check,
+ * which runs in input order when the input is read in pieces). */
 static void note_key(bt_reader *r, const bt_parsed *pe)
 {
-    char key[512];
-    size_t kl = pe->key_len < sizeof key - 1 ? pe->key_len : sizeof key - 1;
-    memcpy(key, pe->key, kl);
-    key[kl] = '\0';
-    if (bib_keyset_add(r->keys, key) == 0)
-        bib_input_report(r->in, BIB_SEV_WARNING, pe->line, 1,
-                         "duplicate key '%.40s': both entries kept", key);
-    else if (!r->keys_full && bib_keyset_full(r->keys)) {
-        r->keys_full = true;
-        bib_input_report(r->in, BIB_SEV_WARNING, pe->line, 1,
-                         "more than %d keys: duplicate keys past this one are not "
-                         "reported (memory stays bounded)", BIB_KEYSET_MAX);
-    }
+    bib_reader_note_key(r->rd, pe->key, pe->key_len, pe->line);
 }
 
 /* The forgiven slips of a parsed entry, as warnings at their places. */
@@ -731,7 +717,6 @@ static void bt_close(bib_reader *rd)
     bib_buf_clear(&r->arena);
     bib_buf_clear(&r->tmp);
     free(r->fields);
-    bib_keyset_free(r->keys);
     bt_crossref_free(r);
 }
 
@@ -741,4 +726,5 @@ const bib_reader_ops btfmt_reader_ops = {
     .next = bt_next,
     .close = bt_close,
     .options = NULL,
+    .split = bt_split,
 };

@@ -37,6 +37,8 @@ extern const bib_writer_ops btfmt_writer_ops;
 
 /* True when s[0..n) equals the lower-case `lit`, ignoring the case of s. */
 bool bt_ieq(const char *s, size_t n, const char *lit);
+/* The reader's split function (bib_split_fn, -j): bt_split.c. */
+size_t bt_split(const char *d, size_t len, size_t want, unsigned *flags);
 /* True when t is one of the NULL-terminated list. */
 bool bt_type_in(const char *t, const char *const *list);
 
@@ -82,9 +84,8 @@ typedef struct bt_reader {
     bib_buf tmp;   /* conversion scratch */
     bt_raw_field *fields;
     size_t nfields, capfields;
-    bib_keyset *keys; /* citation keys seen, for the duplicate warning */
+    bib_reader *rd;   /* the handle: duplicate keys go to bib_reader_note_key */
     bool bol;         /* the '@' at the window start begins a line */
-    bool keys_full;   /* the note that r->keys is full was given */
     unsigned char field_slots[BT_FIELD_SLOTS]; /* hash index of the crosswalk */
     /* crossref: possible parents seen (clones), children waiting for a
      * parent, and records ready to hand out */

@@ -585,6 +585,25 @@ static const bib_reader_ops reader_ops = {
     .options = reader_options,
 };
 
+/* Where CSL-JSON Lines may be cut for reading with several threads (-j;
+ * bib_split_fn in plugin.h): after any "\n", since the reader takes one
+ * item per line and keeps nothing from one line to the next. */
+static size_t split_lines(const char *d, size_t len, size_t want, unsigned *flags)
+{
+    (void)flags;
+    const char *nl = memchr(d + want - 1, '\n', len - want + 1);
+    return nl ? (size_t)(nl + 1 - d) : len;
+}
+
+static const bib_reader_ops lines_reader_ops = {
+    .state_size = sizeof(csl_reader),
+    .open = reader_open,
+    .next = reader_next,
+    .close = reader_close,
+    .options = reader_options,
+    .split = split_lines,
+};
+
 static const bib_writer_ops writer_ops = {
     .state_size = sizeof(csl_writer),
     .begin = writer_begin,
@@ -611,7 +630,7 @@ static const bib_format_desc csljsonl_format = {
     .mime = NULL,
     .flags = 0,
     .probe = probe_csljsonl,
-    .reader = &reader_ops,
+    .reader = &lines_reader_ops,
     .writer = &writer_ops,
 };
 

@@ -805,4 +805,5 @@ const bib_reader_ops risfmt_reader_ops = {
     .next = r_next,
     .close = r_close,
     .options = NULL,
+    .split = risfmt_split,
 };

@@ -18,6 +18,8 @@
 #include "bibconv/text.h"
 
 extern const bib_reader_ops risfmt_reader_ops;
+/* The reader's split function (bib_split_fn, -j): ris_split.c. */
+size_t risfmt_split(const char *d, size_t len, size_t want, unsigned *flags);
 extern const bib_writer_ops risfmt_writer_ops;
 
 /* What one physical line is (after trimming blanks and the line end). */

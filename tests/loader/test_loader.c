@@ -71,7 +71,7 @@ START_TEST(test_refusals_others_still_load)
     ck_assert_uint_eq(bib_registry_count(r), 1);
     ck_assert_ptr_nonnull(bib_registry_find(r, "testfmt"));
     ck_assert_msg(strstr(c.text, "badabi.so refused: built for plugin ABI 999, this bibconv "
-                                 "expects 1"), "%s", c.text);
+                                 "expects 2"), "%s", c.text);
     ck_assert_msg(strstr(c.text, "nosym.so refused: not a bibconv plugin (no "
                                  "bib_plugin_module symbol)"), "%s", c.text);
     ck_assert_msg(strstr(c.text, "badname.so refused: malformed descriptor: module_name "

@@ -81,7 +81,7 @@ static const bib_option_spec w_opts[] = {
     {"upper", BIB_OPT_BOOL, NULL, "false", "an option for the validation tests"},
     {NULL, 0, NULL, NULL, NULL},
 };
-static const bib_reader_ops rops = {sizeof(rstate), r_open, r_next, r_close, NULL};
+static const bib_reader_ops rops = {sizeof(rstate), r_open, r_next, r_close, NULL, NULL};
 static const bib_writer_ops wops = {sizeof(wstate), w_begin, w_write, w_end, w_opts};
 #endif
 

@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * bt_split.c - where a BibTeX input may be cut for reading with several
+ * threads (-j; bib_split_fn in plugin.h): before an '@' that opens a line
+ * outside every entry, found by following entries as the reader does
+ * ('@' type '{' ... the matching '}'; junk between entries, where braces
+ * mean nothing; an '@' on a line that '%' opens is junk; '%' lines between
+ * fields are comments). Ties between entries make the input serial:
+ * @string (macros for later entries), crossref/xdata fields and @xdata
+ * (parents the reader remembers), and entries in parentheses (whose end
+ * this scan does not follow through quoted values).
+ *
+ * Not for: parsing (bt_lexer.c). A wrong guess here can only cost
+ * parallelism when it is conservative, so every doubt answers "inside an
+ * entry" (no cut) or serial.
+ */
+#include <string.h>
+
+#include "btfmt.h"
+
+static bool ident_char(unsigned char c)
+{
+    return c > ' ' && c != '{' && c != '}' && c != '(' && c != ')' && c != ',' && c != '=' &&
+           c != '"' && c != '#' && c != '%' && c != '\'' && c != '@' && c != 0x7f;
+}
+
+static bool ieq(const char *a, size_t n, const char *lit)
+{
+    return strlen(lit) == n && bt_ieq(a, n, lit);
+}
+
+/* True when the first non-blank of the line holding p (after s) is '%'. */
+static bool percent_line(const char *s, const char *p)
+{
+    const char *q = p;
+    while (q > s && q[-1] != '\n' && q[-1] != '\r')
+        q--;
+    while (q < p && (*q == ' ' || *q == '\t'))
+        q++;
+    return q < p && *q == '%';
+}
+
+size_t bt_split(const char *d, size_t len, size_t want, unsigned *flags)
+{
+    const char *p = d, *e = d + len;
+    while (p < e) {
+        /* outside entries: the next '@' */
+        const char *a = memchr(p, '@', (size_t)(e - p));
+        if (!a)
+            return len;
+        bool bol = a == d || a[-1] == '\n' || a[-1] == '\r';
+        if (bol && (size_t)(a - d) >= want)
+            return (size_t)(a - d);
+        p = a + 1;
+        if (percent_line(d, a))
+            continue;
+        while (p < e && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+            p++;
+        const char *t = p;
+        while (p < e && ident_char((unsigned char)*p))
+            p++;
+        size_t tl = (size_t)(p - t);
+        while (p < e && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+            p++;
+        if (!tl || p >= e)
+            continue;
+        if (*p == '(') {
+            *flags |= BIB_SPLIT_SERIAL;
+            return len;
+        }
+        if (*p != '{') {
+            if (ieq(t, tl, "comment")) { /* bare @comment: the line */
+                const char *nl = memchr(p, '\n', (size_t)(e - p));
+                p = nl ? nl : e;
+            }
+            continue;
+        }
+        if (ieq(t, tl, "string") || ieq(t, tl, "xdata")) {
+            *flags |= BIB_SPLIT_SERIAL;
+            return len;
+        }
+        bool raw = ieq(t, tl, "comment") || ieq(t, tl, "preamble");
+        /* inside the entry: braces nest; at depth 1 (between fields) a
+         * word followed by '=' names a field, a '%' line is a comment.
+         * An '@' right after a line end, in a value or between fields,
+         * is where the reader gives the entry up (an unterminated value)
+         * and starts again: the scan does too, without a cut there (the
+         * piece before it would end in another error). An '@' after
+         * blanks at a line start is where the reader's resync may stop
+         * instead: serial, to be sure. */
+        size_t depth = 1;
+        bool indented_at = false;
+        p++;
+        while (p < e && depth) {
+            if (depth > 1) { /* inside a value: only braces and '@' count */
+                while (p < e && *p != '{' && *p != '}' && *p != '@')
+                    p++;
+                if (p == e)
+                    break;
+            }
+            unsigned char c = (unsigned char)*p;
+            if (c == '{') {
+                depth++;
+                p++;
+            } else if (c == '}') {
+                depth--;
+                p++;
+            } else if (c == '@' && !raw) {
+                if (p[-1] == '\n') {
+                    if (indented_at) {
+                        *flags |= BIB_SPLIT_SERIAL;
+                        return len;
+                    }
+                    break; /* the outer loop takes this '@' again */
+                }
+                const char *q = p;
+                while (q > d && (q[-1] == ' ' || q[-1] == '\t'))
+                    q--;
+                if (q < p && q > d && (q[-1] == '\n' || q[-1] == '\r'))
+                    indented_at = true;
+                p++;
+            } else if (depth == 1 && !raw && c == '%' && percent_line(d, p)) {
+                const char *nl = memchr(p, '\n', (size_t)(e - p));
+                p = nl ? nl : e;
+            } else if (depth == 1 && !raw && ident_char(c)) {
+                const char *w = p;
+                while (p < e && ident_char((unsigned char)*p))
+                    p++;
+                size_t wl = (size_t)(p - w);
+                const char *q = p;
+                while (q < e && (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r'))
+                    q++;
+                if (q < e && *q == '=' &&
+                    (ieq(w, wl, "crossref") || ieq(w, wl, "xdata"))) {
+                    *flags |= BIB_SPLIT_SERIAL;
+                    return len;
+                }
+            } else {
+                p++;
+            }
+        }
+        /* given up at a line-start '@': the outer loop reads it as an
+         * entry start, but no cut may fall on it */
+        if (p < e && *p == '@' && depth && (size_t)(p - d) >= want)
+            want = (size_t)(p - d) + 1;
+    }
+    return len;
+}

@@ -197,6 +197,10 @@ static bool date_repeats(bt_reader *r, const bt_raw_field *f)
     const char *name = fname(r, f), *v = fval(r, f);
     size_t n = f->val_len;
     int x = 0;
+    /* a year before 1 BC is negative (the writer's year for an EDTF -0877) */
+    bool minus = name[0] == 'y' && n > 1 && v[0] == '-';
+    if (minus)
+        v++, n--;
     if (name[0] == 'm') {
         x = bib_month_parse(v, n);
     } else if (n && n < 6 && strspn(v, "0123456789") == n) {
@@ -205,6 +209,8 @@ static bool date_repeats(bt_reader *r, const bt_raw_field *f)
     }
     if (!d || x <= 0)
         return false;
+    if (minus)
+        x = -x;
     bib_date dt = {0};
     bool same = false;
     if (bib_date_parse(&dt, fval(r, d), d->val_len, BIB_DATE_EDTF) == 0 && dt.nparts &&
@@ -374,6 +380,26 @@ static int read_date(entry_ctx *e, bib_var var, const char *v, size_t vn)
     return rc;
 }
 
+/* True when row's variable belongs to another field of the entry: a row
+ * for the other kind of entry (booktitle in an @article, journal
+ * elsewhere) yields to one for this kind, wherever the fields stand, so
+ * the extra is the field the writer keeps as one (bibtex -> bibtex). */
+static bool yields(entry_ctx *e, const bt_row *row)
+{
+    const unsigned which = BT_IF_ARTICLE | BT_IF_NOT_ARTICLE;
+    bool article = strcmp(e->type, "article") == 0;
+    if (!(row->when & which) || ((row->when & BT_IF_ARTICLE) != 0) == article)
+        return false;
+    bt_reader *r = e->r;
+    for (size_t j = 0; j < r->nfields; j++) {
+        const bt_row *o = bt_find_field(r->field_slots, fname(r, &r->fields[j]));
+        if (o && o->var == row->var && (o->when & which) &&
+            ((o->when & BT_IF_ARTICLE) != 0) == article)
+            return true;
+    }
+    return false;
+}
+
 /* A field through its row, by the row's kind; an unknown field, or one
  * whose variable an earlier field already gave, is kept as an extra. */
 static int read_plain(entry_ctx *e, const bt_row *row, const bt_raw_field *f)
@@ -382,7 +408,7 @@ static int read_plain(entry_ctx *e, const bt_row *row, const bt_raw_field *f)
     const char *name = fname(r, f);
     const char *v = fval(r, f);
     size_t vn = f->val_len;
-    if (!row || (row->var != BIB_VAR_NONE && bib_record_has(e->rec, row->var)))
+    if (!row || (row->var != BIB_VAR_NONE && (bib_record_has(e->rec, row->var) || yields(e, row))))
         return bib_record_add_extra(e->rec, "bibtex", name, v, vn);
     int rc = 0;
     switch (row->kind) {

@@ -164,6 +164,47 @@ static void put_text(bt_writer *w, const char *name, const bib_record *rec, bib_
     put_field(w, name, w->val.data, w->val.len, bare);
 }
 
+/* A no-break space inside a name part is written `~`, which BibTeX reads
+ * as a tie between two name words: read back, the part would have a plain
+ * space. `{~}` is one word and still a tie in TeX, so the no-break space
+ * survives bibtex -> bibtex (docs/fidelity.md). The control blanks \v and
+ * \f, which the name reader also splits words on, are braced too. Only a
+ * byte outside braces, and a `~` not part of an accent command (`\~{n}`),
+ * is one; from offset at of b. */
+static bool tie_at(const char *d, size_t k, size_t at, int depth)
+{
+    if (depth != 0)
+        return false;
+    return d[k] == '\v' || d[k] == '\f' || (d[k] == '~' && !(k > at && d[k - 1] == '\\'));
+}
+
+static void brace_ties(bib_buf *b, size_t at)
+{
+    int depth = 0;
+    bool any = false;
+    for (size_t k = at; k < b->len && !any; k++) {
+        any = tie_at(b->data, k, at, depth);
+        depth += b->data[k] == '{' ? 1 : b->data[k] == '}' && depth > 0 ? -1 : 0;
+    }
+    if (!any || bib_buf_failed(b))
+        return;
+    bib_buf name = BIB_BUF_INIT; /* the name as written, rewritten into b */
+    if (bib_buf_append(&name, b->data + at, b->len - at) == 0) {
+        bib_buf_truncate(b, at);
+        depth = 0;
+        for (size_t k = 0; k < name.len; k++) {
+            if (tie_at(name.data, k, 0, depth)) {
+                bib_buf_putc(b, '{');
+                bib_buf_putc(b, name.data[k]);
+                bib_buf_putc(b, '}');
+            } else
+                bib_buf_putc(b, name.data[k]);
+            depth += name.data[k] == '{' ? 1 : name.data[k] == '}' && depth > 0 ? -1 : 0;
+        }
+    }
+    bib_buf_clear(&name);
+}
+
 static void put_names(bt_writer *w, const char *name, const bib_record *rec, bib_var var)
 {
     const bib_field *f = bib_record_get(rec, var);
@@ -176,7 +217,9 @@ static void put_names(bt_writer *w, const char *name, const bib_record *rec, bib
     for (size_t i = 0; i < n; i++) {
         if (i)
             bib_buf_puts(&w->val, " and ");
+        size_t at = w->val.len;
         bib_name_format_bibtex(&w->val, bib_field_name_at(f, i), w->ascii);
+        brace_ties(&w->val, at);
     }
     if (bib_field_names_truncated(f))
         bib_buf_puts(&w->val, n ? " and others" : "others");

@@ -180,7 +180,8 @@ static const xml_row mods_rows[] = {
     {"typeOfResource", BIB_VAR_NONE, XK_SKIP, ALL, RD, 0},
     {"genre", BIB_VAR_NONE, XK_TYPE, ALL, BOTH, XN_TOP},
     {"language/languageTerm", BIB_VAR_LANGUAGE, XK_TEXT, ALL, BOTH, 0},
-    {"physicalDescription/extent", BIB_VAR_NUMBER_OF_PAGES, XK_TEXT, W, BOTH, 0},
+    /* a part's too: its <part><extent><total> reads back as this */
+    {"physicalDescription/extent", BIB_VAR_NUMBER_OF_PAGES, XK_TEXT, ALL, BOTH, 0},
     {"abstract", BIB_VAR_ABSTRACT, XK_TEXT, ALL, BOTH, 0},
     {"note", BIB_VAR_NOTE, XK_TEXT, ALL, BOTH, 0},
     {"subject/topic", BIB_VAR_KEYWORD, XK_LIST, ALL, BOTH, 0},

@@ -379,6 +379,23 @@ START_TEST(test_unmapped_kept_as_extra)
 }
 END_TEST
 
+/* In an @article the journal is the container wherever it stands (a
+ * booktitle before it is the extra, as the writer keeps it); a year beside
+ * a date that repeats the date's start, a BC one too, is not an extra. */
+START_TEST(test_container_and_year_beside_date)
+{
+    result *r = rd("@article{a, booktitle = {B}, journal = {J}, title = {T}}\n"
+                   "@book{b, journal = {J}, booktitle = {B}, title = {T}}\n"
+                   "@article{c, year = {-878}, date = {-0877/-0866}}\n");
+    ck_assert_str_eq(text(r, 0, BIB_VAR_CONTAINER_TITLE), "J");
+    ck_assert_str_eq(extra(r, 0, "booktitle"), "B");
+    ck_assert_str_eq(text(r, 1, BIB_VAR_CONTAINER_TITLE), "B");
+    ck_assert_str_eq(extra(r, 1, "journal"), "J");
+    ck_assert_str_eq(extra(r, 2, "year"), "(none)");
+    done(r);
+}
+END_TEST
+
 /* ---- writer --------------------------------------------------------- */
 
 /* Writes the records of r as `fmt` with option `opt` (or none). */
@@ -440,8 +457,10 @@ START_TEST(test_write_names_read_back)
 {
     const char *in = "@book{a, author = {de la Fontaine, Jean and van Beethoven, Jr, Ludwig "
                      "and {Barnes and Noble} and Charles Louis Xavier Joseph de la "
-                     "Vall{\\'e}e Poussin}, title = {T}}\n";
+                     "Vall{\\'e}e Poussin and Carrami{~n}ana, A.}, title = {T}}\n";
     result *r = rd(in);
+    /* a braced tie is a no-break space in the part, and stays one */
+    ck_assert_str_eq(name_at(r, 0, BIB_VAR_AUTHOR, 4)->family, "Carrami\xC2\xA0nana");
     char *s = write_as("bibtex", r, NULL);
     result *back = rd(s);
     ck_assert_uint_eq(back->n, 1);
@@ -744,7 +763,8 @@ BIB_TEST_MAIN("bibtex", test_delimiters_and_case, test_values, test_macros_and_c
               test_duplicate_key_both_kept, test_missing_brace_costs_one_entry,
               test_bad_field_position, test_unterminated_string, test_garbage_only,
               test_latex_and_nocase, test_names_and_others, test_crossref_inherits, test_xdata,
-              test_biblatex_dates, test_unmapped_kept_as_extra, test_write_escapes_and_layout,
+              test_biblatex_dates, test_unmapped_kept_as_extra, 
+              test_container_and_year_beside_date, test_write_escapes_and_layout,
               test_write_names_read_back, test_write_auto_keys, test_write_unique_generated_keys,
               test_crossref_by_type_pair, test_series_number, test_report_and_thesis_types,
               test_yearless_date, test_howpublished_and_numpages, test_forgiven_slips,

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""The fidelity matrix: every reader x every writer over the shared corpus
-and samples/, each output checked by the program that consumes it.
+"""The fidelity matrix: every reader x every writer over the shared corpus,
+samples/ and the format tests' own inputs (tests/*/data), each output
+checked by the program that consumes it.
 
 Formats come from `bibconv --list-formats` (a new module joins by being
 built); each corpus file goes to the reader(s) `bibconv --detect` scores
@@ -113,6 +114,17 @@ def rel_name(path):
 def sources(readers, stride, tmp):
     """[(reader, path)] in a fixed order, every stride-th per reader."""
     paths = sorted(glob.glob(os.path.join(SRC, "samples", "*")))
+    # the formats the corpus has few files of (nbib, wos, EndNote XML, MODS,
+    # Zotero JSON, reference lists): the format tests' own inputs, and the
+    # Zotero JSON the Zotero translators give for them (*.expected.zotero.json)
+    data = []
+    for pat in ("tests/zotero/data/*.json", "tests/medline/data/*.nbib",
+                "tests/medline/data/*.zotero.json", "tests/wos/data/*.txt",
+                "tests/wos/data/*.zotero.json", "tests/xml/data/*.xml",
+                "tests/refs/golden/*.txt", "tests/refs/golden/*.html"):
+        data += glob.glob(os.path.join(SRC, pat))
+    data = sorted(p for p in data if not p.endswith(".expected.csl.json"))
+    paths += data
     if os.path.isdir(CORPUS):
         paths += sorted(p for p in glob.glob(os.path.join(CORPUS, "**", "*"), recursive=True)
                         if os.path.isfile(p) and "/schema/" not in p
@@ -127,8 +139,10 @@ def sources(readers, stride, tmp):
     jobs = []
     for r in sorted(per):
         # samples/ always (a handful); the corpus every stride-th file
-        own = sorted(p for p in per[r] if not (CORPUS and p.startswith(CORPUS)))
-        jobs += [(r, p) for p in own + sorted(p for p in per[r] if CORPUS and p.startswith(CORPUS))[::stride]]
+        own = sorted(p for p in per[r] if p not in data and not (CORPUS and p.startswith(CORPUS)))
+        rest = sorted(p for p in per[r] if p in data) + \
+            sorted(p for p in per[r] if CORPUS and p.startswith(CORPUS))
+        jobs += [(r, p) for p in own + rest[::stride]]
     if "csljsonl" in readers:
         for n, (r, p) in enumerate([j for j in jobs if j[0] == "csljson"]):
             out = os.path.join(tmp, "jsonl-src", "%05d.jsonl" % n)
@@ -204,6 +218,9 @@ def project(item, spec):
     v = item[name]
     if how == "names":
         return norm_names(v)
+    if how == "names-etal":  # a final "others" (et al.) the format cannot carry, left out
+        n = norm_names(v)
+        return n[:-1] if isinstance(n, list) and n and n[-1] == ["others"] else n
     if how in ("y", "ym", "ymd"):
         return norm_date(v, len(how))
     if how == "y1":  # the start's year only: the format has no ranges

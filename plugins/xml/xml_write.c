@@ -146,8 +146,17 @@ void xml_out_close_all(xml_out *o)
  * allowed even as character references, so they are dropped (counted). */
 void xml_out_text(xml_out *o, const char *text, size_t len)
 {
+    size_t i = 0;
+    while (i < len && ((unsigned char)text[i] >= 0x20 || text[i] == '\t' || text[i] == '\n' ||
+                       text[i] == '\r'))
+        i++;
+    if (i == len && text[len] == '\0') { /* nothing to drop: written as it is */
+        xmlTextWriterWriteString(o->w, BAD_CAST text);
+        return;
+    }
     bib_buf_reset(&o->clean);
-    for (size_t i = 0; i < len; i++) {
+    bib_buf_append(&o->clean, text, i);
+    for (; i < len; i++) {
         unsigned char c = (unsigned char)text[i];
         if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
             o->dropped++;

@@ -6,7 +6,8 @@
  *
  * The work and what holds it: a journal article's journal, a chapter's
  * book, are <relatedItem type="host">; a series is <relatedItem
- * type="series"> (bibutils also writes it as a host of the host). The type
+ * type="series">, a part's inside its host (bibutils also writes it as a
+ * host of the host). The type
  * is read from <genre> (MARC, bibutils or our own "csl" authority), else
  * from the host's genre and issuance; the writer writes the genres and
  * issuance bibutils reads. Volume, issue and pages are read from <part>
@@ -197,7 +198,12 @@ static const xml_row mods_rows[] = {
     {HOST "identifier@type=issn", BIB_VAR_ISSN, XK_TEXT, S, BOTH, H},
     {HOST "identifier@type=isbn", BIB_VAR_ISBN, XK_TEXT, P, BOTH, H},
     {HOST "relatedItem@type=host/titleInfo", BIB_VAR_COLLECTION_TITLE, XK_TITLE, ALL, RD, H},
-    {HOST "relatedItem@type=series/titleInfo", BIB_VAR_COLLECTION_TITLE, XK_TITLE, ALL, RD, H},
+    /* a part's series is its host's: written inside the host, where
+     * bibutils' xml2bib finds it (at the top it reads only a whole's) */
+    {HOST "relatedItem@type=series/titleInfo", BIB_VAR_COLLECTION_TITLE, XK_TITLE, P, BOTH, H},
+    {HOST "relatedItem@type=series/name", BIB_VAR_NONE, XK_MNAME, P, BOTH, XN_SERIES},
+    {HOST "relatedItem@type=series/part/detail@type=volume/number", BIB_VAR_COLLECTION_NUMBER,
+     XK_TEXT, P, BOTH, 0},
     {HOST "part/detail@type=volume/number", BIB_VAR_VOLUME, XK_TEXT, ALL, RD, H},
     {HOST "part/detail@type=issue/number", BIB_VAR_ISSUE, XK_TEXT, ALL, RD, H},
     {HOST "part/detail@type=number/number", BIB_VAR_ISSUE, XK_TEXT, ALL, RD, H},
@@ -205,10 +211,10 @@ static const xml_row mods_rows[] = {
     {HOST "part/extent@unit=pages", BIB_VAR_PAGE, XK_PAGES, ALL, RD, H},
     {HOST "part/extent@unit=", BIB_VAR_PAGE, XK_PAGES, ALL, RD, H},
     {HOST "part/date", BIB_VAR_ISSUED, XK_DATE, ALL, RD, H},
-    {"relatedItem@type=series/titleInfo@type=", BIB_VAR_COLLECTION_TITLE, XK_TITLE, ALL, BOTH, 0},
-    {"relatedItem@type=series/name", BIB_VAR_NONE, XK_MNAME, ALL, BOTH, XN_SERIES},
+    {"relatedItem@type=series/titleInfo@type=", BIB_VAR_COLLECTION_TITLE, XK_TITLE, S | W, BOTH, 0},
+    {"relatedItem@type=series/name", BIB_VAR_NONE, XK_MNAME, S | W, BOTH, XN_SERIES},
     {"relatedItem@type=series/part/detail@type=volume/number", BIB_VAR_COLLECTION_NUMBER,
-     XK_TEXT, ALL, BOTH, 0},
+     XK_TEXT, S | W, BOTH, 0},
     {"identifier@type=citekey", BIB_VAR_NONE, XK_ID, ALL, BOTH, 0},
     {"identifier@type=doi", BIB_VAR_DOI, XK_DOI, ALL, BOTH, 0},
     {"identifier@type=isbn", BIB_VAR_ISBN, XK_TEXT, S | W, BOTH, 0},

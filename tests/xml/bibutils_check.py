@@ -123,10 +123,34 @@ for path in inputs:
                   f"{bad[:1] or (len(want), len(got))}")
 n1 = checked
 
-# Every 6th corpus file by default: over the whole corpus the bib2xml
-# direction still differs on ~60 files, mostly where bibutils' LaTeX reader
-# and ours disagree (\\textsubscript, <span class="nocase">, crossref
-# inheritance, accents in names); sorting those out is open work.
+# Every 6th corpus file by default (BIBCONV_CORPUS_STRIDE=1: all). Where
+# bib2xml itself reads the BibTeX otherwise than bibconv's BibTeX reader
+# (LaTeX it does not know, classic @inbook, crossref, duplicate keys, ...),
+# the record is listed with the reason in bibutils-exceptions.tsv beside
+# this script (docs/xml.md "bibutils"): such a difference is reported as
+# known, not as a failure. Any other difference fails.
+EXC = {}
+with open(os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                       "bibutils-exceptions.tsv"), encoding="utf-8") as f:
+    for line in f:
+        if line.startswith("#") or not line.strip():
+            continue
+        rel, rid, why = line.rstrip("\n").split("\t")[:3]
+        EXC[(rel, rid)] = why
+known = []
+
+
+def fail2(path, rid, msg):
+    """A bib2xml-direction difference: known (listed) or a failure."""
+    global failed
+    rel = os.path.relpath(path, corpus)
+    why = EXC.get((rel, rid)) or EXC.get((rel, "*"))
+    if why:
+        known.append((rel, rid))
+        print(f"known {rel} {rid}: {why}")
+    else:
+        failed += 1
+        print(f"FAIL {path} {rid}: {msg}")
 
 # 2. bib2xml's MODS read by bibconv
 for path in sorted(glob.glob(os.path.join(corpus, "**", "*.bib"), recursive=True))[
@@ -143,8 +167,7 @@ for path in sorted(glob.glob(os.path.join(corpus, "**", "*.bib"), recursive=True
         if not well_formed(mods):
             checked -= 1  # bib2xml wrote a file that is not XML (a control character)
             continue
-        failed += 1
-        print(f"FAIL {path}: bibconv cannot read bib2xml's MODS: {err[:300]}")
+        fail2(path, "*", f"bibconv cannot read bib2xml's MODS: {err[:300]}")
         continue
     # bibutils drops some entries (@comment-like, no fields); compare by id.
     # Only keys the source wrote count: the CSL-JSON writer gives a keyless
@@ -160,8 +183,7 @@ for path in sorted(glob.glob(os.path.join(corpus, "**", "*.bib"), recursive=True
         pairs = list(zip(ref, got))
         missing = []
     if len(missing) > len(ref) // 10:
-        failed += 1
-        print(f"FAIL {path}: {len(missing)} of {len(ref)} records missing, e.g. {missing[:3]}")
+        fail2(path, "*", f"{len(missing)} of {len(ref)} records missing, e.g. {missing[:3]}")
         continue
     for x, y in pairs:
         if y is None or not x.get("title") or not x.get("id") or "$" in (y.get("title") or ""):
@@ -171,14 +193,12 @@ for path in sorted(glob.glob(os.path.join(corpus, "**", "*.bib"), recursive=True
                                       for n in it.get("author", []))
                           if f not in ("etal", "others")]  # bibutils' "and others"
         if not similar(x.get("title"), y.get("title")):
-            failed += 1
-            print(f"FAIL {path} {x.get('id')}: title {x.get('title')!r} read as {y.get('title')!r}")
-            break
+            fail2(path, x.get("id"), f"title {x.get('title')!r} read as {y.get('title')!r}")
+            continue
         a, b = fam(x), fam(y)
         if len(a) != len(b) or any(p not in q and q not in p for p, q in zip(a, b)):
-            failed += 1
-            print(f"FAIL {path} {x.get('id')}: authors {a} read as {b}")
-            break
+            fail2(path, x.get("id"), f"authors {a} read as {b}")
 print(f"{n1} files written as MODS and read by xml2bib, {checked - n1} bib2xml outputs "
-      f"read by bibconv; {failed} failures")
+      f"read by bibconv; {len(known)} known bibutils differences (bibutils-exceptions.tsv); "
+      f"{failed} failures")
 sys.exit(1 if failed or checked == 0 else 0)

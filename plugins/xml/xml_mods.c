@@ -199,7 +199,8 @@ static const xml_row mods_rows[] = {
     {HOST "identifier@type=isbn", BIB_VAR_ISBN, XK_TEXT, P, BOTH, H},
     {HOST "relatedItem@type=host/titleInfo", BIB_VAR_COLLECTION_TITLE, XK_TITLE, ALL, RD, H},
     /* a part's series is its host's: written inside the host, where
-     * bibutils' xml2bib finds it (at the top it reads only a whole's) */
+     * bibutils' xml2bib finds it (at the top it reads only a whole's);
+     * a part without a host has it at the top (series_here) */
     {HOST "relatedItem@type=series/titleInfo", BIB_VAR_COLLECTION_TITLE, XK_TITLE, P, BOTH, H},
     {HOST "relatedItem@type=series/name", BIB_VAR_NONE, XK_MNAME, P, BOTH, XN_SERIES},
     {HOST "relatedItem@type=series/part/detail@type=volume/number", BIB_VAR_COLLECTION_NUMBER,
@@ -211,10 +212,10 @@ static const xml_row mods_rows[] = {
     {HOST "part/extent@unit=pages", BIB_VAR_PAGE, XK_PAGES, ALL, RD, H},
     {HOST "part/extent@unit=", BIB_VAR_PAGE, XK_PAGES, ALL, RD, H},
     {HOST "part/date", BIB_VAR_ISSUED, XK_DATE, ALL, RD, H},
-    {"relatedItem@type=series/titleInfo@type=", BIB_VAR_COLLECTION_TITLE, XK_TITLE, S | W, BOTH, 0},
-    {"relatedItem@type=series/name", BIB_VAR_NONE, XK_MNAME, S | W, BOTH, XN_SERIES},
+    {"relatedItem@type=series/titleInfo@type=", BIB_VAR_COLLECTION_TITLE, XK_TITLE, ALL, BOTH, 0},
+    {"relatedItem@type=series/name", BIB_VAR_NONE, XK_MNAME, ALL, BOTH, XN_SERIES},
     {"relatedItem@type=series/part/detail@type=volume/number", BIB_VAR_COLLECTION_NUMBER,
-     XK_TEXT, S | W, BOTH, 0},
+     XK_TEXT, ALL, BOTH, 0},
     {"identifier@type=citekey", BIB_VAR_NONE, XK_ID, ALL, BOTH, 0},
     {"identifier@type=doi", BIB_VAR_DOI, XK_DOI, ALL, BOTH, 0},
     {"identifier@type=isbn", BIB_VAR_ISBN, XK_TEXT, S | W, BOTH, 0},
@@ -724,12 +725,26 @@ static void write_pages(mods_writer *w, const char *v, const xml_cpath *p)
     xml_out_end(w->o);
 }
 
+/* Where a record's series goes: inside the host for a part that has one,
+ * at the top for anything else. False for the rows of the other place. */
+static bool series_here(const xml_cpath *p, unsigned cls, bool container)
+{
+    bool host = strcmp(p->step[0].value, "host") == 0;
+    int k = host ? 1 : 0;
+    if (p->n <= k || strcmp(p->step[k].name, "relatedItem") != 0 ||
+        strcmp(p->step[k].value, "series") != 0)
+        return true; /* not a series row */
+    return host == (cls == XC_PART && container);
+}
+
 static void write_row(mods_writer *w, const bib_record *rec, size_t i, unsigned cls)
 {
     const xml_row *row = &mods_rows[i];
     const xml_cpath *p = &mods_paths[i];
     const xml_step *leaf = &p->step[p->n - 1];
     bool container = bib_record_has(rec, BIB_VAR_CONTAINER_TITLE);
+    if (!series_here(p, cls, container))
+        return;
     switch (row->kind) {
     case XK_MNAME:
         write_names(w, rec, p, row->ctx, cls);

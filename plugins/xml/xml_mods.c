@@ -725,16 +725,29 @@ static void write_pages(mods_writer *w, const char *v, const xml_cpath *p)
     xml_out_end(w->o);
 }
 
+/* Whether a part's record has anything the host rows write. */
+static bool has_host(const bib_record *rec)
+{
+    static const bib_var host_vars[] = {
+        BIB_VAR_CONTAINER_TITLE, BIB_VAR_CONTAINER_TITLE_SHORT, BIB_VAR_CONTAINER_AUTHOR,
+        BIB_VAR_EDITOR, BIB_VAR_PUBLISHER, BIB_VAR_PUBLISHER_PLACE, BIB_VAR_EDITION,
+        BIB_VAR_ISBN};
+    for (size_t i = 0; i < sizeof host_vars / sizeof host_vars[0]; i++)
+        if (bib_record_has(rec, host_vars[i]))
+            return true;
+    return false;
+}
+
 /* Where a record's series goes: inside the host for a part that has one,
  * at the top for anything else. False for the rows of the other place. */
-static bool series_here(const xml_cpath *p, unsigned cls, bool container)
+static bool series_here(const xml_cpath *p, unsigned cls, bool host_written)
 {
     bool host = strcmp(p->step[0].value, "host") == 0;
     int k = host ? 1 : 0;
     if (p->n <= k || strcmp(p->step[k].name, "relatedItem") != 0 ||
         strcmp(p->step[k].value, "series") != 0)
         return true; /* not a series row */
-    return host == (cls == XC_PART && container);
+    return host == (cls == XC_PART && host_written);
 }
 
 static void write_row(mods_writer *w, const bib_record *rec, size_t i, unsigned cls)
@@ -743,7 +756,7 @@ static void write_row(mods_writer *w, const bib_record *rec, size_t i, unsigned 
     const xml_cpath *p = &mods_paths[i];
     const xml_step *leaf = &p->step[p->n - 1];
     bool container = bib_record_has(rec, BIB_VAR_CONTAINER_TITLE);
-    if (!series_here(p, cls, container))
+    if (!series_here(p, cls, cls == XC_PART && has_host(rec)))
         return;
     switch (row->kind) {
     case XK_MNAME:

@@ -126,8 +126,15 @@ for path in inputs:
         recs = re.split(r"^@", bib, flags=re.M)[1:]
         for x, rec in zip(ref, recs):
             ct = x.get("collection-title")
-            # xml2bib writes no series for an @Misc (a web page, a post)
-            if not isinstance(ct, str) or "<" in ct or "$" in ct or re.match(r"misc\b", rec, re.I):
+            if not isinstance(ct, str) or "<" in ct or "$" in ct:
+                continue
+            # xml2bib writes no series for an @Misc (a web page) or an
+            # @Article, and takes a whole's host (a book with a
+            # container-title) for its series
+            kind = re.match(r"(\w+)", rec).group(1).lower()
+            if kind in ("misc", "article") or (
+                    x.get("container-title") and kind not in ("inbook", "incollection",
+                                                              "inproceedings")):
                 continue
             m = re.search(r'^\s*series\s*=\s*"(.*?)",?\s*$', rec, re.M | re.S)
             if not m or not similar(ct, m.group(1)):

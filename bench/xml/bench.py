@@ -8,7 +8,8 @@ with bibconv itself and repeating the records, converts it to CSL-JSON
 plus system: on a shared machine the wall clock mostly measures the
 neighbours) and peak RSS (GNU time). A smaller file
 (SMALL_MB, default 10) shows that peak RSS does not grow with the input.
-Also times CSL-JSON -> X for the large file. Not a correctness test.
+Also times CSL-JSON -> X and X -> X for the large file. Not a correctness
+test.
 
 Usage: bench.py BUILDDIR [SHARED_DIR] [SMALL_MB] [LARGE_MB]
 """
@@ -83,6 +84,14 @@ with tempfile.TemporaryDirectory() as tmp:
         with open(big, "w") as out:
             subprocess.run([exe, "-f", fmt, "-t", "csljson", path], stdout=out, env=env)
         size = os.path.getsize(big) / 1e6
+        xsize = os.path.getsize(path) / 1e6
         rc, dt, rss, cpu = run(["-f", "csljson", "-t", fmt, big])
+        # by the input's size this mostly measures the CSL-JSON reader; by
+        # the output's size, the writer
         print(f"csljson -> {fmt:10} {size:6.1f} MB: {size / dt:6.1f} MB/s wall, "
-              f"{size / max(cpu, 1e-3):6.1f} MB/s CPU, peak RSS {rss / 1024:5.1f} MB, exit {rc}")
+              f"{size / max(cpu, 1e-3):6.1f} MB/s CPU ({xsize / max(cpu, 1e-3):6.1f} MB/s CPU "
+              f"of {fmt} written), peak RSS {rss / 1024:5.1f} MB, exit {rc}")
+        # the format read and written again: both directions of the module
+        rc, dt, rss, cpu = run(["-f", fmt, "-t", fmt, path])
+        print(f"{fmt:10} -> {fmt:10} {xsize:6.1f} MB: {xsize / dt:6.1f} MB/s wall, "
+              f"{xsize / max(cpu, 1e-3):6.1f} MB/s CPU, peak RSS {rss / 1024:5.1f} MB, exit {rc}")

@@ -72,6 +72,16 @@ static bool parse_part(bib_date_part *p, const char *s, size_t len, bool end)
         const char *t = s + i;
         size_t tl = j - i;
         int m;
+        /* the token after this one: a four-digit year there makes a short
+         * number here a month or a day ("04 2006": WoS PD, month and year),
+         * not the leading short year of "68 Mar 15" */
+        size_t k = j;
+        while (k < len && (s[k] == ' ' || s[k] == ','))
+            k++;
+        size_t kn = k;
+        while (kn < len && s[kn] != ' ' && s[kn] != ',')
+            kn++;
+        bool year_next = kn - k == 4 && all_digits(s + k, 4);
         if (tl == 8 && all_digits(t, tl) && !p->has_year) { /* DEP 20190315 */
             p->has_year = true;
             p->year = num(t, 4);
@@ -79,8 +89,12 @@ static bool parse_part(bib_date_part *p, const char *s, size_t len, bool end)
             p->day = num(t + 6, 2);
             if (p->month < 1 || p->month > 12 || p->day < 1 || p->day > 31)
                 return false;
+        } else if (tl <= 2 && all_digits(t, tl) && year_next && !p->has_year && !p->month &&
+                   !p->season && !p->day && num(t, tl) >= 1 && num(t, tl) <= 12) {
+            p->month = num(t, tl); /* "04 2006": a numeric month before the year */
         } else if (!p->has_year && ((tl == 4 && all_digits(t, tl)) ||
-                                    (i == 0 && year_token(t, tl) && (!end || tl > 2 || t[0] == '-' || j < len)))) {
+                                    (i == 0 && !year_next && year_token(t, tl) &&
+                                     (!end || tl > 2 || t[0] == '-' || j < len)))) {
             /* four digits, or the leading year of "68 Mar 15", "-100 Jul 12" */
             p->has_year = true;
             p->year = t[0] == '-' ? -num(t + 1, tl - 1) : num(t, tl);

@@ -6,7 +6,8 @@
  *
  * The work and what holds it: a journal article's journal, a chapter's
  * book, are <relatedItem type="host">; a series is <relatedItem
- * type="series"> (bibutils also writes it as a host of the host). The type
+ * type="series">, a part's inside its host (bibutils also writes it as a
+ * host of the host). The type
  * is read from <genre> (MARC, bibutils or our own "csl" authority), else
  * from the host's genre and issuance; the writer writes the genres and
  * issuance bibutils reads. Volume, issue and pages are read from <part>
@@ -198,7 +199,13 @@ static const xml_row mods_rows[] = {
     {HOST "identifier@type=issn", BIB_VAR_ISSN, XK_TEXT, S, BOTH, H},
     {HOST "identifier@type=isbn", BIB_VAR_ISBN, XK_TEXT, P, BOTH, H},
     {HOST "relatedItem@type=host/titleInfo", BIB_VAR_COLLECTION_TITLE, XK_TITLE, ALL, RD, H},
-    {HOST "relatedItem@type=series/titleInfo", BIB_VAR_COLLECTION_TITLE, XK_TITLE, ALL, RD, H},
+    /* a part's series is its host's: written inside the host, where
+     * bibutils' xml2bib finds it (at the top it reads only a whole's);
+     * a part without a host has it at the top (series_here) */
+    {HOST "relatedItem@type=series/titleInfo", BIB_VAR_COLLECTION_TITLE, XK_TITLE, P, BOTH, H},
+    {HOST "relatedItem@type=series/name", BIB_VAR_NONE, XK_MNAME, P, BOTH, XN_SERIES},
+    {HOST "relatedItem@type=series/part/detail@type=volume/number", BIB_VAR_COLLECTION_NUMBER,
+     XK_TEXT, P, BOTH, 0},
     {HOST "part/detail@type=volume/number", BIB_VAR_VOLUME, XK_TEXT, ALL, RD, H},
     {HOST "part/detail@type=issue/number", BIB_VAR_ISSUE, XK_TEXT, ALL, RD, H},
     {HOST "part/detail@type=number/number", BIB_VAR_ISSUE, XK_TEXT, ALL, RD, H},
@@ -719,12 +726,39 @@ static void write_pages(mods_writer *w, const char *v, const xml_cpath *p)
     xml_out_end(w->o);
 }
 
+/* Whether a part's record has anything the host rows write. */
+static bool has_host(const bib_record *rec)
+{
+    static const bib_var host_vars[] = {
+        BIB_VAR_CONTAINER_TITLE, BIB_VAR_CONTAINER_TITLE_SHORT, BIB_VAR_CONTAINER_AUTHOR,
+        BIB_VAR_EDITOR, BIB_VAR_PUBLISHER, BIB_VAR_PUBLISHER_PLACE, BIB_VAR_EDITION,
+        BIB_VAR_ISBN};
+    for (size_t i = 0; i < sizeof host_vars / sizeof host_vars[0]; i++)
+        if (bib_record_has(rec, host_vars[i]))
+            return true;
+    return false;
+}
+
+/* Where a record's series goes: inside the host for a part that has one,
+ * at the top for anything else. False for the rows of the other place. */
+static bool series_here(const xml_cpath *p, unsigned cls, bool host_written)
+{
+    bool host = strcmp(p->step[0].value, "host") == 0;
+    int k = host ? 1 : 0;
+    if (p->n <= k || strcmp(p->step[k].name, "relatedItem") != 0 ||
+        strcmp(p->step[k].value, "series") != 0)
+        return true; /* not a series row */
+    return host == (cls == XC_PART && host_written);
+}
+
 static void write_row(mods_writer *w, const bib_record *rec, size_t i, unsigned cls)
 {
     const xml_row *row = &mods_rows[i];
     const xml_cpath *p = &mods_paths[i];
     const xml_step *leaf = &p->step[p->n - 1];
     bool container = bib_record_has(rec, BIB_VAR_CONTAINER_TITLE);
+    if (!series_here(p, cls, cls == XC_PART && has_host(rec)))
+        return;
     switch (row->kind) {
     case XK_MNAME:
         write_names(w, rec, p, row->ctx, cls);

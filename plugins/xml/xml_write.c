@@ -16,6 +16,14 @@
 
 #include "xmlfmt.h"
 
+/* The indentation is ours, not xmlTextWriter's: its indent mode writes
+ * each level's two spaces with a call of their own and counts the open
+ * elements with a list walk, about a tenth of a MODS run. Ours writes one
+ * raw run per line, and gives the same bytes: a child on its own line two
+ * spaces deeper, a container's end tag at its start tag's depth, a text
+ * element on one line, a newline after every end tag. */
+enum { OUT_MAX_DEPTH = 64, OUT_CHILD = 1, OUT_TEXT = 2 };
+
 struct xml_out {
     bib_output *out;
     xmlTextWriterPtr w;
@@ -23,7 +31,26 @@ struct xml_out {
     int nopen;
     size_t dropped;
     bib_buf clean;
+    bib_buf leaf;                         /* a whole text element (xml_out_leaf) */
+    int depth;                            /* elements open, the root's included */
+    unsigned char seen[OUT_MAX_DEPTH];    /* OUT_* of each open element */
 };
+
+/* "\n" and enough spaces for the deepest element */
+static const char nl_spaces[] = "\n"
+                                "                                                                "
+                                "                                                                ";
+
+static void raw_indent(xml_out *o, int depth, bool newline)
+{
+    int n = 2 * (depth < OUT_MAX_DEPTH ? depth : OUT_MAX_DEPTH - 1);
+    if (n + 1 > (int)sizeof nl_spaces - 1)
+        n = (int)sizeof nl_spaces - 2;
+    if (newline)
+        xmlTextWriterWriteRawLen(o->w, BAD_CAST nl_spaces, n + 1);
+    else if (n)
+        xmlTextWriterWriteRawLen(o->w, BAD_CAST nl_spaces + 1, n);
+}
 
 static int ob_write(void *ctx, const char *buf, int len)
 {
@@ -46,6 +73,7 @@ xml_out *xml_out_new(bib_output *out)
         return NULL;
     o->out = out;
     bib_buf_init(&o->clean);
+    bib_buf_init(&o->leaf);
     xmlInitParser(); /* so that the module's xmlCleanupParser frees its tables */
     xmlOutputBufferPtr ob = xmlOutputBufferCreateIO(ob_write, ob_close, o, NULL);
     if (!ob) {
@@ -58,8 +86,6 @@ xml_out *xml_out_new(bib_output *out)
         free(o);
         return NULL;
     }
-    xmlTextWriterSetIndent(o->w, 1);
-    xmlTextWriterSetIndentString(o->w, BAD_CAST "  ");
     return o;
 }
 
@@ -68,10 +94,15 @@ int xml_out_finish(xml_out *o, bool ok)
     if (!o)
         return 0;
     int rc = 0;
-    if (ok && xmlTextWriterEndDocument(o->w) < 0)
-        rc = BIB_EIO;
+    if (ok) {
+        while (o->depth > 0)
+            xml_out_end(o);
+        if (xmlTextWriterEndDocument(o->w) < 0) /* its final newline */
+            rc = BIB_EIO;
+    }
     xmlFreeTextWriter(o->w);
     bib_buf_clear(&o->clean);
+    bib_buf_clear(&o->leaf);
     free(o);
     return rc;
 }
@@ -99,7 +130,15 @@ static bool same_step(const xml_step *a, const xml_step *b)
 
 void xml_out_start(xml_out *o, const char *name)
 {
+    if (o->depth > 0) {
+        unsigned char *up = &o->seen[(o->depth < OUT_MAX_DEPTH ? o->depth : OUT_MAX_DEPTH) - 1];
+        raw_indent(o, o->depth, !*up); /* the parent's first content: a new line */
+        *up |= OUT_CHILD;
+    }
     xmlTextWriterStartElement(o->w, BAD_CAST name);
+    if (o->depth < OUT_MAX_DEPTH)
+        o->seen[o->depth] = 0;
+    o->depth++;
 }
 
 void xml_out_attr(xml_out *o, const char *name, const char *value)
@@ -109,7 +148,21 @@ void xml_out_attr(xml_out *o, const char *name, const char *value)
 
 void xml_out_end(xml_out *o)
 {
+    if (o->depth <= 0)
+        return;
+    o->depth--;
+    unsigned char seen = o->depth < OUT_MAX_DEPTH ? o->seen[o->depth] : OUT_CHILD;
+    if ((seen & OUT_CHILD) && !(seen & OUT_TEXT))
+        raw_indent(o, o->depth, false);
     xmlTextWriterEndElement(o->w);
+    if (o->depth > 0) /* the root's newline is EndDocument's */
+        xmlTextWriterWriteRawLen(o->w, BAD_CAST nl_spaces, 1);
+}
+
+static void mark_text(xml_out *o)
+{
+    if (o->depth > 0 && o->depth <= OUT_MAX_DEPTH)
+        o->seen[o->depth - 1] |= OUT_TEXT;
 }
 
 static void start_step(xml_out *o, const xml_step *st)
@@ -146,8 +199,18 @@ void xml_out_close_all(xml_out *o)
  * allowed even as character references, so they are dropped (counted). */
 void xml_out_text(xml_out *o, const char *text, size_t len)
 {
+    size_t i = 0;
+    while (i < len && ((unsigned char)text[i] >= 0x20 || text[i] == '\t' || text[i] == '\n' ||
+                       text[i] == '\r'))
+        i++;
+    mark_text(o);
+    if (i == len && text[len] == '\0') { /* nothing to drop: written as it is */
+        xmlTextWriterWriteString(o->w, BAD_CAST text);
+        return;
+    }
     bib_buf_reset(&o->clean);
-    for (size_t i = 0; i < len; i++) {
+    bib_buf_append(&o->clean, text, i);
+    for (; i < len; i++) {
         unsigned char c = (unsigned char)text[i];
         if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
             o->dropped++;
@@ -158,11 +221,82 @@ void xml_out_text(xml_out *o, const char *text, size_t len)
     xmlTextWriterWriteString(o->w, BAD_CAST o->clean.data);
 }
 
+/* An attribute value xmlTextWriter would write unchanged (it turns
+ * markup, blanks other than space and non-ASCII into references). */
+static bool attr_plain(const char *v)
+{
+    for (; *v; v++) {
+        unsigned char c = (unsigned char)*v;
+        if (c < 0x20 || c >= 0x80 || c == '<' || c == '>' || c == '&' || c == '"')
+            return false;
+    }
+    return true;
+}
+
+/* A text element is most of what the writers write: built here, with the
+ * escapes xmlTextWriterWriteString makes (& < > " and CR), and handed to
+ * the writer as one raw run instead of five calls. The same bytes as
+ * start_step, xml_out_text and xml_out_end give; those remain for what
+ * this does not cover (an empty text, an attribute needing escapes). */
 void xml_out_leaf(xml_out *o, const xml_step *st, const char *text, size_t len)
 {
-    start_step(o, st);
-    xml_out_text(o, text, len);
-    xml_out_end(o);
+    bool attr = st->attr[0] && st->value[0];
+    if (len == 0 || o->depth <= 0 || o->depth >= OUT_MAX_DEPTH || (attr && !attr_plain(st->value))) {
+        start_step(o, st);
+        xml_out_text(o, text, len);
+        xml_out_end(o);
+        return;
+    }
+    bib_buf *b = &o->leaf;
+    bib_buf_reset(b);
+    unsigned char *up = &o->seen[o->depth - 1];
+    int n = 2 * o->depth;
+    if (!*up)
+        bib_buf_putc(b, '\n');
+    bib_buf_append(b, nl_spaces + 1, (size_t)n < sizeof nl_spaces - 2 ? (size_t)n : sizeof nl_spaces - 2);
+    bib_buf_putc(b, '<');
+    bib_buf_puts(b, st->name);
+    if (attr)
+        bib_buf_printf(b, " %s=\"%s\"", st->attr, st->value);
+    bib_buf_putc(b, '>');
+    size_t kept = 0, run = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)text[i];
+        const char *esc = NULL;
+        switch (c) {
+        case '&': esc = "&amp;"; break;
+        case '<': esc = "&lt;"; break;
+        case '>': esc = "&gt;"; break;
+        case '"': esc = "&quot;"; break;
+        case '\r': esc = "&#13;"; break;
+        default:
+            if (c < 0x20 && c != '\t' && c != '\n') {
+                o->dropped++;
+                esc = "";
+            }
+        }
+        if (esc) {
+            bib_buf_append(b, text + run, i - run);
+            bib_buf_puts(b, esc);
+            run = i + 1;
+        }
+        if (!esc || *esc)
+            kept++;
+    }
+    if (run < len)
+        bib_buf_append(b, text + run, len - run);
+    if (kept == 0) { /* only dropped characters: the empty element as before */
+        b->len = 0;
+        start_step(o, st);
+        xml_out_text(o, "", 0);
+        xml_out_end(o);
+        return;
+    }
+    bib_buf_puts(b, "</");
+    bib_buf_puts(b, st->name);
+    bib_buf_puts(b, ">\n");
+    *up |= OUT_CHILD;
+    xmlTextWriterWriteRawLen(o->w, BAD_CAST b->data, (int)b->len);
 }
 
 const char *xml_var_plain(const bib_record *rec, bib_var var, size_t i, bib_buf *b)

@@ -80,6 +80,15 @@ START_TEST(dates_wos)
     d = parse("FEB 2011", 2011);
     part_is(&d.parts[0], 2011, 2, 0, 0);
     bib_date_clear(&d);
+    d = parse("04 2006", 2006); /* numeric month before the year */
+    part_is(&d.parts[0], 2006, 4, 0, 0);
+    bib_date_clear(&d);
+    d = parse("JUN 28 2011", 2011);
+    part_is(&d.parts[0], 2011, 6, 28, 0);
+    bib_date_clear(&d);
+    d = parse("68 Mar 15", 0); /* a leading short year stays a year */
+    part_is(&d.parts[0], 68, 3, 15, 0);
+    bib_date_clear(&d);
     bib_date none; /* no year given: none is made up */
     tg_date_parse(&none, "MAR", 3, 0);
     ck_assert(none.nparts == 0 || !none.parts[0].has_year);

@@ -4,7 +4,7 @@
 
   1. MODS written by bibconv (from every CSL-JSON and BibTeX file of the
      shared corpus it reads without error) is read by bibutils' xml2bib
-     with the same number of records and the same titles;
+     with the same number of records, the same titles and series;
   2. MODS written by bibutils' bib2xml from the corpus .bib files is read by
      bibconv with the titles and authors (family names) that bibconv's own
      BibTeX reader gives for the .bib.
@@ -121,12 +121,57 @@ for path in inputs:
             failed += 1
             print(f"FAIL {path}: xml2bib reads other titles: "
                   f"{bad[:1] or (len(want), len(got))}")
+        # a series (collection-title) is read as the record's series, for
+        # a chapter or paper too (written inside the host for those)
+        recs = re.split(r"^@", bib, flags=re.M)[1:]
+        for x, rec in zip(ref, recs):
+            ct = x.get("collection-title")
+            if not isinstance(ct, str) or "<" in ct or "$" in ct:
+                continue
+            # xml2bib writes no series for an @Misc (a web page) or an
+            # @Article, and takes a whole's host (a book with a
+            # container-title) for its series
+            kind = re.match(r"(\w+)", rec).group(1).lower()
+            if kind in ("misc", "article") or (
+                    x.get("container-title") and kind not in ("inbook", "incollection",
+                                                              "inproceedings")):
+                continue
+            m = re.search(r'^\s*series\s*=\s*"(.*?)",?\s*$', rec, re.M | re.S)
+            if not m or not similar(ct, m.group(1)):
+                failed += 1
+                print(f"FAIL {path} {x.get('id')}: series {ct!r} read by xml2bib as "
+                      f"{m and m.group(1)!r}")
+                break
 n1 = checked
 
-# Every 6th corpus file by default: over the whole corpus the bib2xml
-# direction still differs on ~60 files, mostly where bibutils' LaTeX reader
-# and ours disagree (\\textsubscript, <span class="nocase">, crossref
-# inheritance, accents in names); sorting those out is open work.
+# Every 6th corpus file by default (BIBCONV_CORPUS_STRIDE=1: all). Where
+# bib2xml itself reads the BibTeX otherwise than bibconv's BibTeX reader
+# (LaTeX it does not know, classic @inbook, crossref, duplicate keys, ...),
+# the record is listed with the reason in bibutils-exceptions.tsv beside
+# this script (docs/xml.md "bibutils"): such a difference is reported as
+# known, not as a failure. Any other difference fails.
+EXC = {}
+with open(os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                       "bibutils-exceptions.tsv"), encoding="utf-8") as f:
+    for line in f:
+        if line.startswith("#") or not line.strip():
+            continue
+        rel, rid, why = line.rstrip("\n").split("\t")[:3]
+        EXC[(rel, rid)] = why
+known = []
+
+
+def fail2(path, rid, msg):
+    """A bib2xml-direction difference: known (listed) or a failure."""
+    global failed
+    rel = os.path.relpath(path, corpus)
+    why = EXC.get((rel, rid)) or EXC.get((rel, "*"))
+    if why:
+        known.append((rel, rid))
+        print(f"known {rel} {rid}: {why}")
+    else:
+        failed += 1
+        print(f"FAIL {path} {rid}: {msg}")
 
 # 2. bib2xml's MODS read by bibconv
 for path in sorted(glob.glob(os.path.join(corpus, "**", "*.bib"), recursive=True))[
@@ -143,8 +188,7 @@ for path in sorted(glob.glob(os.path.join(corpus, "**", "*.bib"), recursive=True
         if not well_formed(mods):
             checked -= 1  # bib2xml wrote a file that is not XML (a control character)
             continue
-        failed += 1
-        print(f"FAIL {path}: bibconv cannot read bib2xml's MODS: {err[:300]}")
+        fail2(path, "*", f"bibconv cannot read bib2xml's MODS: {err[:300]}")
         continue
     # bibutils drops some entries (@comment-like, no fields); compare by id.
     # Only keys the source wrote count: the CSL-JSON writer gives a keyless
@@ -160,8 +204,7 @@ for path in sorted(glob.glob(os.path.join(corpus, "**", "*.bib"), recursive=True
         pairs = list(zip(ref, got))
         missing = []
     if len(missing) > len(ref) // 10:
-        failed += 1
-        print(f"FAIL {path}: {len(missing)} of {len(ref)} records missing, e.g. {missing[:3]}")
+        fail2(path, "*", f"{len(missing)} of {len(ref)} records missing, e.g. {missing[:3]}")
         continue
     for x, y in pairs:
         if y is None or not x.get("title") or not x.get("id") or "$" in (y.get("title") or ""):
@@ -171,14 +214,12 @@ for path in sorted(glob.glob(os.path.join(corpus, "**", "*.bib"), recursive=True
                                       for n in it.get("author", []))
                           if f not in ("etal", "others")]  # bibutils' "and others"
         if not similar(x.get("title"), y.get("title")):
-            failed += 1
-            print(f"FAIL {path} {x.get('id')}: title {x.get('title')!r} read as {y.get('title')!r}")
-            break
+            fail2(path, x.get("id"), f"title {x.get('title')!r} read as {y.get('title')!r}")
+            continue
         a, b = fam(x), fam(y)
         if len(a) != len(b) or any(p not in q and q not in p for p, q in zip(a, b)):
-            failed += 1
-            print(f"FAIL {path} {x.get('id')}: authors {a} read as {b}")
-            break
+            fail2(path, x.get("id"), f"authors {a} read as {b}")
 print(f"{n1} files written as MODS and read by xml2bib, {checked - n1} bib2xml outputs "
-      f"read by bibconv; {failed} failures")
+      f"read by bibconv; {len(known)} known bibutils differences (bibutils-exceptions.tsv); "
+      f"{failed} failures")
 sys.exit(1 if failed or checked == 0 else 0)

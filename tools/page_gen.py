@@ -442,10 +442,17 @@ def cut_page(rng, lines, truth, first_rec_line):
     while i < len(lines) - 1 and at > len(lines[i][2]):
         at -= len(lines[i][2]) + 1
         i += 1
+    if rng.random() < 0.4:
+        # or inside any line alike: a title, a name, a venue cut short
+        # are as ambiguous as a cut abstract and rarer by length
+        i = rng.randint(first_rec_line + 1, len(lines) - 1)
+        if rng.random() < 0.5:
+            # a copy that stops at a line's end, as most copies do
+            return lines[:i + 1], None
     role, split, text = lines[i]
     if not text:
         return lines[:i], truth
-    k = rng.randint(min(5, len(text)), len(text))
+    k = rng.randint(min(3, len(text)), len(text))
     # never inside a marker
     for mk in ("\u2026 (see more)", "\u2026 (voir plus)"):
         at = text.find(mk)

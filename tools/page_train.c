@@ -117,7 +117,7 @@ static void page_prepare(tpage *p)
     }
 }
 
-static void read_set(const char *path, tset *set)
+static void read_set(const char *path, tset *set, bool training)
 {
     FILE *f = fopen(path, "r");
     if (!f) {
@@ -171,8 +171,14 @@ static void read_set(const char *path, tset *set)
     }
     free(line);
     fclose(f);
-    for (size_t i = 0; i < set->n; i++)
+    for (size_t i = 0; i < set->n; i++) {
+        /* a third of the training pages without core's name score, so the
+         * page's own name evidence keeps its weight for the names core is
+         * unsure of */
+        page_model_no_cname = training && i % 3 == 2;
         page_prepare(&set->v[i]);
+    }
+    page_model_no_cname = false;
 }
 
 /* ---- the perceptron ----------------------------------------------------- */
@@ -519,6 +525,9 @@ static size_t records(const tpage *pg, const int *states, const size_t *splits,
     return n;
 }
 
+/* PAGE_TRAIN_ERRORS=FILE: the validation misses, for studying them. */
+static FILE *g_errors;
+
 static void validate(const tset *vs, const page_model *m, const char *name)
 {
     long tp = 0, npred = 0, ntruth = 0, auth_ok = 0, lines = 0, lines_ok = 0;
@@ -545,6 +554,19 @@ static void validate(const tset *vs, const page_model *m, const char *name)
                 sp_ok += page_model_split_best(m, s, off, end, &sc) == pg->split[li];
             }
         }
+        if (g_errors)
+            for (size_t j = 0; j < pg->nml; j++)
+                if (path[j] != pg->gold[j]) {
+                    fprintf(g_errors, "PAGE %zu %s\n", i, pg->d->name);
+                    size_t lo = j > 3 ? j - 3 : 0;
+                    for (size_t k = lo; k < pg->nml && k < j + 4; k++) {
+                        const page_line *L = &pg->pl.v[pg->ml[k].line];
+                        fprintf(g_errors, " %c %s %s %.*s\n", path[k] != pg->gold[k] ? '*' : ' ',
+                                pg->d->state_names[pg->gold[k]], pg->d->state_names[path[k]],
+                                (int)(L->len > 100 ? 100 : L->len), L->text);
+                    }
+                    break;
+                }
         size_t np = records(pg, path, NULL, m, a, 4096);
         size_t nt = records(pg, pg->gold, pg->split, m, b, 4096);
         npred += (long)np;
@@ -558,7 +580,13 @@ static void validate(const tset *vs, const page_model *m, const char *name)
             } else {
                 if (strcmp(a[x].title, b[y].title) == 0) {
                     tp++;
-                    auth_ok += strcmp(a[x].authors, b[y].authors) == 0;
+                    bool ok = strcmp(a[x].authors, b[y].authors) == 0;
+                    auth_ok += ok;
+                    if (!ok && g_errors)
+                        fprintf(g_errors, "AUTH %s\n  got  %s\n  want %s\n", a[x].title,
+                                a[x].authors, b[y].authors);
+                } else if (g_errors) {
+                    fprintf(g_errors, "TITLE got '%s' want '%s'\n", a[x].title, b[y].title);
                 }
                 x++;
                 y++;
@@ -626,9 +654,9 @@ int main(int argc, char **argv)
     hash_inputs(inputs, nin, seed, epochs, hash);
     tset ts = {0}, vs = {0};
     find_layouts();
-    read_set(train, &ts);
+    read_set(train, &ts, true);
     if (valid)
-        read_set(valid, &vs);
+        read_set(valid, &vs, false);
     perc p = {0};
     p.w = calloc((size_t)NB * K, sizeof *p.w);
     p.u = calloc((size_t)NB * K, sizeof *p.u);
@@ -668,6 +696,8 @@ int main(int argc, char **argv)
     printf("page_train: seed %u, %d epochs, %zu training pages, %zu weight rows, inputs %s\n",
            seed, epochs, ts.n, t.nrows, hash);
     validate(&ts, &tm, "training pages");
+    if (getenv("PAGE_TRAIN_ERRORS") && !(g_errors = fopen(getenv("PAGE_TRAIN_ERRORS"), "w")))
+        perror("PAGE_TRAIN_ERRORS");
     if (valid)
         validate(&vs, &tm, "validation pages");
     write_table(out, &t, seed, hash, epochs, ts.n);

@@ -277,6 +277,18 @@ static int process_page(struct page_reader *r, size_t k, unsigned flags)
                 page_quote(r->first_quote, sizeof r->first_quote, pl.v[first].text,
                            pl.v[first].len);
             }
+            /* the input ends here: a page cut inside a display marker
+             * ends before it (the marker's text is no record text) */
+            size_t last = k;
+            while (last-- > first && !pl.v[last].len)
+                ;
+            if (!(flags & (PART_MORE | PART_NEXT)) && last < k) {
+                size_t e = page_cut_marker(pl.v[last].text, pl.v[last].len);
+                if (e < pl.v[last].len) {
+                    pl.v[last].len = e;
+                    pl.v[last].text[e] = '\0';
+                }
+            }
             size_t before = r->qn;
             rc = label_and_build(r, &pl, lay, cont, flags & PART_MORE);
             r->page_records += r->qn - before;

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bibconv/names.h"
 #include "bibconv/utf8.h"
 
 /* ---- characters --------------------------------------------------------- */
@@ -216,7 +217,8 @@ enum {
     K_LASTW, K_WORD, K_LASTCH, K_SCRIPT, K_COLON, K_COMMAS, K_DIGITS, K_ALLCAPS, K_FIRST,
     K_LAST, K_LAST_OPENER, K_LAST_VERB, K_PREV, K_NEXT, K_NAME_NEXT, K_NAME_PREV,
     K_LOWERCOPY, K_NA, K_IDX, K_HEADING, K_FIRSTSHAPE, K_LASTSHAPE, K_NEXT2, K_CASE,
-    K_LAST_CUT, K_SUF,
+    K_LAST_CUT, K_SUF, K_CNAME, K_CNAME_PREV, K_CNAME_NEXT, K_CNAME_SHAPE,
+    K_LAST_LOWER,
     /* split candidates */
     K_S_BIAS = 64, K_S_ASHAPE, K_S_ATOKS, K_S_ANAME, K_S_A1SHAPE, K_S_BEFORE, K_S_AT,
     K_S_TSHAPE, K_S_TWORD, K_S_TLAST, K_S_PAIR, K_S_REST, K_S_BAD, K_S_RANK, K_S_RRANK,
@@ -461,6 +463,9 @@ static void line_features(fx *x, const page_mline *L, size_t j, size_t n,
         fx_int(x, K_LAST_CUT, page_cut_prose(f));
         fx_int(x, K_LAST_OPENER, f->opener);
         fx_int(x, K_LAST_VERB, bucket_small(f->verbish, 2));
+        /* a cut line ending on a lower-case word is no name */
+        fx_pair(x, K_LAST_LOWER, page_cut_prose(f), L[j].ends_lower);
+
     }
     int cp = j ? coarse(&L[j - 1].f) : 0, cn = j + 1 < n ? coarse(&L[j + 1].f) : 0;
     int cn2 = j + 2 < n ? coarse(&L[j + 2].f) : 0;
@@ -478,6 +483,43 @@ static void line_features(fx *x, const page_mline *L, size_t j, size_t n,
     }
     if (len == 3 && memcmp(s, "N/A", 3) == 0)
         fx_int(x, K_NA, 1);
+    /* core's name model knows names of every script and culture, which
+     * the page's own shape score does not (a one-word or Hangul name, a
+     * short title in Title Case); the neighbours' scores tell the last
+     * author of a list from the short title after it */
+    int c = L[j].cname, pc = j ? L[j - 1].cname : 100, nc = j + 1 < n ? L[j + 1].cname : 100;
+    if (c != 0) {
+        /* an unsure score (near 0) says nothing: the line's own
+         * features decide */
+        fx_int(x, K_CNAME, c);
+        fx_pair(x, K_CNAME_PREV, c, pc);
+        fx_pair(x, K_CNAME_NEXT, c, nc);
+        fx_pair(x, K_CNAME_SHAPE, c, nb);
+    }
+}
+
+bool page_model_no_cname;
+
+/* Core's name score of a line in five steps, -2..2 (a name list's
+ * author marker left out); PAGE_CNAME_NA when the line is too long or
+ * has too many words to be one name. */
+static int core_name(const char *s, size_t len, const page_feat *f)
+{
+    if (page_model_no_cname)
+        return 0;
+    if (f->chars > 60 || f->tokens > 7 || f->abs_marker || f->meta)
+        return PAGE_CNAME_NA;
+    long am = page_find_auth_marker(s, len);
+    if (am >= 0)
+        len = (size_t)am;
+    while (len && (s[len - 1] == ' ' || s[len - 1] == ','))
+        len--;
+    if (!len)
+        return PAGE_CNAME_NA;
+    /* coarse: the model's score is calibrated on names in isolation, and
+     * a plausible name may score a little below 0 */
+    double v = bib_name_score(s, len);
+    return v <= -3 ? -2 : v <= -1.5 ? -1 : v <= 1 ? 0 : v <= 2.5 ? 1 : 2;
 }
 
 int page_model_lines(const page_lines *pl, const page_layout_desc *d, size_t zone,
@@ -508,12 +550,14 @@ int page_model_lines(const page_lines *pl, const page_layout_desc *d, size_t zon
         L[n].ends_lower = ws > 0 && (mcls(dec(s, len, ws, &k)) == M_LOWER
                                      || (s[ws] == '(' && s[len - 1] != ')'));
         page_features(&L[n].f, s, len, prev, prev_len);
+        L[n].cname = core_name(s, len, &L[n].f);
         prev = s;
         prev_len = len;
         n++;
     }
     uint32_t ns = ns_of(d->name);
     for (size_t j = 0; j < n; j++) {
+        L[j].last = j + 1 == n;
         fx x = {L[j].ids, 0, ns};
         line_features(&x, L, j, n, pl);
         L[j].nids = x.n;
@@ -558,10 +602,11 @@ void page_model_emit(const page_model *m, const page_layout_desc *d, int slot,
         page_role r = d->state_roles[s];
         /* certain structure: a feed's meta line is the meta state and
          * nothing else is; a venue state needs a venue line; a placeholder
-         * ("----", "N/A") holds no record text */
+         * ("----", "N/A") holds no record text; a page's last line may be
+         * a venue cut short, without its year */
         if ((r == PAGE_ROLE_META) != f->meta && (r == PAGE_ROLE_META || page_model_has_meta(d)))
             e[s] = PAGE_NEG;
-        if (r == PAGE_ROLE_VENUE && !f->venue)
+        if (r == PAGE_ROLE_VENUE && !f->venue && !l->last)
             e[s] = PAGE_NEG;
         if (f->placeholder && s != d->placeholder_state && s != k - 1 && r != PAGE_ROLE_META)
             e[s] = PAGE_NEG;
@@ -581,18 +626,22 @@ int page_model_decode(const page_model *m, const page_layout_desc *d, int slot,
         page_model_emit(m, d, slot, &lines[j], emit + j * (size_t)k);
     /* the cut-page rule (page_cut_prose): a page's last line of running
      * prose cut short is the start of an abstract, never a new record's
-     * title nor a name; pages are cut inside abstracts far more often than
-     * inside titles, the longest lines (the feed's glued line is left to
-     * the weights) */
-    if (page_cut_prose(&lines[n - 1].f) && page_model_state_of(d, PAGE_ROLE_ABSTRACT) >= 0
+     * title, a name or chrome, since a fake record costs more than a title cut
+     * short lost; after an abstract (which no second abstract follows)
+     * the line is left to the weights, and so is the feed's glued line */
+    const page_mline *z = &lines[n - 1];
+    const page_feat *zp = n > 1 ? &lines[n - 2].f : NULL;
+    bool after_abstract = zp && (zp->abs_marker || zp->prose >= 3);
+    if (page_cut_prose(&z->f) && !after_abstract
+        && page_model_state_of(d, PAGE_ROLE_ABSTRACT) >= 0
         && page_model_state_of(d, PAGE_ROLE_TITLE_AUTHORS) < 0)
         for (int s = 0; s < k; s++) {
             page_role r = d->state_roles[s];
             /* a name ends on a capitalised word, an initial or a number,
              * never on a lower-case word */
-            if (r == PAGE_ROLE_TITLE || r == PAGE_ROLE_POSTER
+            if (r == PAGE_ROLE_TITLE || r == PAGE_ROLE_POSTER || r == PAGE_ROLE_OTHER
                 || (r == PAGE_ROLE_HEADER && n > 4)
-                || (r == PAGE_ROLE_AUTHOR && lines[n - 1].ends_lower))
+                || (r == PAGE_ROLE_AUTHOR && z->ends_lower))
                 emit[(n - 1) * (size_t)k + (size_t)s] = PAGE_NEG;
         }
     int trans[PAGE_MODEL_K * PAGE_MODEL_K], start[PAGE_MODEL_K];
@@ -839,11 +888,20 @@ void page_model_split_bounds(const char *s, size_t len, size_t *off, size_t *end
         if (e - i > 40)
             break;
     }
-    while (e > o && s[e - 1] == ' ')
+    /* a line cut by the page's end may stop anywhere in that tail: after
+     * the dot, after a comma, inside "et al." */
+    if (e - o > 3 && memcmp(s + e - 3, " \xC2\xB7", 3) == 0)
+        e -= 3;
+    while (e > o && (s[e - 1] == ' ' || s[e - 1] == ','))
         e--;
-    if (e - o > 7 && memcmp(s + e - 7, " et al.", 7) == 0) {
-        *et_al = true;
-        e -= 7;
+    static const char *const etal[] = {" et al.", " et al", " et a", " et"};
+    for (size_t k = 0; k < sizeof etal / sizeof *etal; k++) {
+        size_t m = strlen(etal[k]);
+        if (e - o > m && memcmp(s + e - m, etal[k], m) == 0) {
+            *et_al = true;
+            e -= m;
+            break;
+        }
     }
     *off = o;
     *end = e;

@@ -20,7 +20,7 @@
 
 /* Changes whenever the meaning of a feature changes: part of the hash of
  * the training inputs recorded in the table. */
-#define PAGE_FEATURE_VERSION 3
+#define PAGE_FEATURE_VERSION 4
 
 /* Features are hashed into 2^PAGE_MODEL_BITS buckets; a bucket has one
  * weight per state (PAGE_MODEL_K at most). */
@@ -28,7 +28,7 @@
 #define PAGE_MODEL_MASK ((1u << PAGE_MODEL_BITS) - 1)
 #define PAGE_MODEL_K 6
 /* Features of one line or one split candidate at most. */
-#define PAGE_MODEL_MAXF 80
+#define PAGE_MODEL_MAXF 96
 /* Split candidates of one feed line at most (the first ones). */
 #define PAGE_SPLIT_MAXC 64
 /* Characters of a first author at most. */
@@ -71,6 +71,13 @@ int page_model_slot(const page_model *m, const page_layout_desc *d);
 /* True when layout d is labelled by the best path (and so may learn). */
 bool page_model_learnable(const page_layout_desc *d);
 
+/* page_mline.cname of a line that is no name by its length. */
+#define PAGE_CNAME_NA 99
+
+/* The trainer only: when true, page_model_lines leaves core's name score
+ * out of the features (some training pages are seen without it). */
+extern bool page_model_no_cname;
+
 /* One line of the zone as the model sees it. */
 typedef struct page_mline {
     size_t line;               /* index in the page */
@@ -79,6 +86,10 @@ typedef struct page_mline {
     page_feat f;
     bool ends_lower;           /* its last word (not its first) is lower-case
                                 * or opens a bracket it does not close */
+    bool last;                 /* the zone's last line */
+    int cname;                 /* core's name score (bib_name_score) in five
+                                * steps, -2..2; PAGE_CNAME_NA for a line
+                                * too long to be one name */
 } page_mline;
 
 /* The non-blank lines [zone..n) of pl with their features for layout d;

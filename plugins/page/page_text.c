@@ -537,6 +537,28 @@ long page_find_abs_marker(const char *s, size_t len, size_t *mlen)
     return (long)(best - s);
 }
 
+size_t page_cut_marker(const char *s, size_t len)
+{
+    /* "… (see 4 mo", "… (v", "…": what is left after the last ellipsis
+     * is short, opens with a space or a bracket and holds only the
+     * letters, digits and spaces of the markers, without their ")" */
+    static const char allowed[] = " (0123456789seemorvilpud";
+    size_t e = len;
+    while (e >= 3 && memcmp(s + e - 3, ELLIPSIS, 3) != 0 && len - e < 18)
+        e--;
+    if (e < 3 || memcmp(s + e - 3, ELLIPSIS, 3) != 0)
+        return len;
+    if (e < len && s[e] != ' ' && s[e] != '(')
+        return len;
+    for (size_t i = e; i < len; i++)
+        if (!strchr(allowed, s[i]) || !s[i])
+            return len;
+    e -= 3;
+    while (e && s[e - 1] == ' ')
+        e--;
+    return e;
+}
+
 long page_find_auth_marker(const char *s, size_t len)
 {
     page_trim(&s, &len);

@@ -120,6 +120,10 @@ long page_find_abs_marker(const char *s, size_t len, size_t *mlen);
 /* Byte offset where the author marker tail (" … (see N more)") starts;
  * -1 when the line has none. */
 long page_find_auth_marker(const char *s, size_t len);
+/* The length of s[0..len) without a display marker cut short by the
+ * page's end ("… (see 4 mo", "… (v", a lone "…"); len when it ends
+ * otherwise. */
+size_t page_cut_marker(const char *s, size_t len);
 
 /* A parsed feed meta line "12.5CVJan 7Code". Offsets into the line. */
 typedef struct page_meta {

@@ -16,9 +16,10 @@
 #include "reftag_model.h"
 
 #define L BIB_REF_LABEL_COUNT
+#define LP BIB_REFTAG_LP
 
 /* Bump when any feature changes: the model's input hash covers it. */
-#define FEATURE_VERSION 4u
+#define FEATURE_VERSION 6u
 
 static const char *const label_names[L] = {
     "punct", "author", "editor", "title", "container-title",
@@ -45,8 +46,13 @@ unsigned bib_reftag_feature_version(void) { return FEATURE_VERSION; }
 bib_reftag *bib_reftag_new(void)
 {
     bib_reftag *t = calloc(1, sizeof *t);
-    if (t)
-        bib_buf_init(&t->scratch);
+    if (!t)
+        return NULL;
+    bib_buf_init(&t->scratch);
+    /* the transitions widened and padded for the Viterbi inner loop */
+    for (int p = 0; p <= L; p++)
+        for (int l = 0; l < L; l++)
+            t->trans[p][l] = bib_reftag_trans[p * L + l];
     return t;
 }
 
@@ -59,6 +65,11 @@ void bib_reftag_free(bib_reftag *t)
     free(t->comma);
     free(t->ctx);
     free(t->name);
+    free(t->wh);
+    free(t->sh);
+    free(t->pid);
+    free(t->pfirst);
+    free(t->pinfo);
     free(t->score);
     free(t->best);
     free(t->back);
@@ -219,6 +230,26 @@ static int grow_ctx(bib_reftag *t)
     if (!b)
         return BIB_ENOMEM;
     t->name = b;
+    uint32_t *h = realloc(t->wh, cap * sizeof *h);
+    if (!h)
+        return BIB_ENOMEM;
+    t->wh = h;
+    h = realloc(t->sh, cap * sizeof *h);
+    if (!h)
+        return BIB_ENOMEM;
+    t->sh = h;
+    h = realloc(t->pid, cap * sizeof *h);
+    if (!h)
+        return BIB_ENOMEM;
+    t->pid = h;
+    h = realloc(t->pfirst, (cap + 1) * sizeof *h);
+    if (!h)
+        return BIB_ENOMEM;
+    t->pfirst = h;
+    a = realloc(t->pinfo, cap + 1);
+    if (!a)
+        return BIB_ENOMEM;
+    t->pinfo = a;
     t->ctxcap = cap;
     return 0;
 }
@@ -286,6 +317,9 @@ static bool year_like(const bib_reftag *t, size_t i)
 
 /* Sentence index, comma count, bracket/quote state and name likeness of
  * each token: the context the features read. */
+static void compute_hashes(bib_reftag *t);
+static void compute_phrases(bib_reftag *t);
+
 static int compute_context(bib_reftag *t)
 {
     if (grow_ctx(t))
@@ -383,15 +417,91 @@ long bib_reftag_tokenize(bib_reftag *t, const char *s, size_t len)
     }
     if (compute_context(t))
         return BIB_ENOMEM;
+    compute_hashes(t);
+    compute_phrases(t);
     return (long)t->n;
 }
 
+/* Does token i end a phrase? Phrases are the runs between field-like
+ * punctuation: commas, colons, brackets, quotes, sentence ends (an
+ * initial's period is not one). */
+static bool phrase_break(const bib_reftag *t, size_t i)
+{
+    const bib_ref_token *k = &t->tok[i];
+    if (k->kind != BIB_REFTOK_PUNCT)
+        return false;
+    const char *p = tok_text(t, i);
+    if (k->len == 1)
+        return strchr(",;:()[]\"?!", *p) || (*p == '.' && !is_initial(t, i - (i > 0)));
+    return k->len == 3 && (memcmp(p, "\xe2\x80\x9c", 3) == 0 || memcmp(p, "\xe2\x80\x9d", 3) == 0);
+}
+
+/* Phrases: each token's phrase (pid; a break token takes the phrase it
+ * ends), each phrase's first word and a bucket of its length and of how
+ * many of its longer words are capitalised (Title Case, a sentence, a
+ * name). */
+static void compute_phrases(bib_reftag *t)
+{
+    uint32_t np = 0;
+    size_t a = 0;
+    for (size_t i = 0; i <= t->n && t->n; i++) {
+        if (i < t->n && !phrase_break(t, i))
+            continue;
+        uint32_t first = 0, words = 0, longw = 0, caps = 0;
+        for (size_t j = a; j < i; j++) {
+            if (t->tok[j].kind == BIB_REFTOK_PUNCT)
+                continue;
+            if (!first)
+                first = t->wh[j] | 1u;
+            words++;
+            if (t->tok[j].kind == BIB_REFTOK_WORD && t->tok[j].len >= 4) {
+                longw++;
+                uint32_t c = (unsigned char)tok_text(t, j)[0];
+                if (c >= 0x80)
+                    bib_utf8_decode(tok_text(t, j), t->tok[j].len, &c);
+                caps += c_upper(c);
+            }
+        }
+        unsigned capb = !longw ? 0 : caps == longw ? 1 : caps * 2 >= longw ? 2 : caps ? 3 : 4;
+        unsigned lenb = words <= 2 ? words : words <= 4 ? 3 : words <= 8 ? 4 : 5;
+        t->pfirst[np] = first;
+        t->pinfo[np] = (unsigned char)(capb * 8 + lenb);
+        for (size_t j = a; j <= i && j < t->n; j++)
+            t->pid[j] = np;
+        np++;
+        a = i + 1;
+    }
+    t->np = np;
+}
+
 /* ---- features ----------------------------------------------------------- */
+
+/* A feature id is a hash of its template (one of the F_ constants) and a
+ * value; the values of a token (its lower-cased word, its shape) are
+ * hashed once per text (compute_hashes), so a feature costs a few
+ * multiplications and no string work. */
+enum {
+    F_BIAS = 1, F_KIND, F_W, F_S, F_ND, F_YEAR, F_RNG_NEXT, F_RNG_PREV, F_P2, F_P3,
+    F_X3, F_X2, F_MONTH, F_SP, F_I, F_REL, F_SEG, F_CM, F_CTX, F_YR, F_FIRST, F_S_YR,
+    F_NM, F_S_SEG, F_W_M2, F_W_M1, F_W_P1, F_W_P2, F_S_M2, F_S_M1, F_S_P1, F_S_P2,
+    F_EDGE_M2, F_EDGE_M1, F_EDGE_P1, F_EDGE_P2, F_S_M1_S, F_W_M1_W, F_NM_M1, F_NM_P1,
+    F_PH_FIRST, F_PH_PREV, F_PH_NEXT, F_PH_INFO, F_PH_POS, F_PH_PREV_INFO, F_PH_NEXT_INFO,
+    F_PH_FIRST_W, F_PH_INDEX
+};
 
 typedef struct fsink {
     uint32_t *ids;
     size_t n, max;
 } fsink;
+
+static inline uint32_t hmix(uint32_t h, uint32_t v)
+{
+    h ^= v;
+    h *= 0x85ebca6bu;
+    h ^= h >> 13;
+    h *= 0xc2b2ae35u;
+    return h ^ (h >> 16);
+}
 
 static uint32_t fnv(uint32_t h, const char *s, size_t n)
 {
@@ -400,23 +510,12 @@ static uint32_t fnv(uint32_t h, const char *s, size_t n)
     return h;
 }
 
-static void emit(fsink *f, const char *tag, const char *v, size_t n)
+static inline void put(fsink *f, uint32_t tmpl, uint32_t v)
 {
     if (f->n >= f->max)
         return;
-    uint32_t h = fnv(2166136261u, tag, strlen(tag));
-    h = fnv(h * 31u + 7u, v, n);
+    uint32_t h = hmix(hmix(0x9747b28cu, tmpl), v);
     f->ids[f->n++] = h ? h : 1;
-}
-
-static void emit_n(fsink *f, const char *tag, unsigned v)
-{
-    char b[12];
-    size_t n = 0;
-    do
-        b[n++] = (char)('0' + v % 10);
-    while ((v /= 10) && n < sizeof b);
-    emit(f, tag, b, n);
 }
 
 /* Lower-cased (ASCII letters), at most 24 bytes. */
@@ -438,8 +537,10 @@ static size_t shape(const bib_reftag *t, size_t i, char *out)
     char last = 0;
     int rep = 0;
     while (k < len && o < 12) {
-        uint32_t c;
-        int w = bib_utf8_decode(p + k, len - k, &c);
+        uint32_t c = (unsigned char)p[k];
+        int w = 1;
+        if (c >= 0x80)
+            w = bib_utf8_decode(p + k, len - k, &c);
         k += (size_t)w;
         char ch = is_digit(c) ? 'd' : c_upper(c) ? 'X'
                   : c_letter(c) ? 'x' : (c < 128 ? (char)c : '*');
@@ -453,17 +554,16 @@ static size_t shape(const bib_reftag *t, size_t i, char *out)
     return o;
 }
 
-static void emit_word(fsink *f, const bib_reftag *t, size_t i, const char *tag)
+/* The word and shape hashes of every token. */
+static void compute_hashes(bib_reftag *t)
 {
-    char b[24];
-    size_t n = lower(t, i, b);
-    emit(f, tag, b, n);
-}
-
-static void emit_shape(fsink *f, const bib_reftag *t, size_t i, const char *tag)
-{
-    char b[12];
-    emit(f, tag, b, shape(t, i, b));
+    for (size_t i = 0; i < t->n; i++) {
+        char b[24];
+        size_t n = lower(t, i, b);
+        t->wh[i] = fnv(2166136261u, b, n);
+        n = shape(t, i, b);
+        t->sh[i] = fnv(2166136261u, b, n);
+    }
 }
 
 static void number_features(fsink *f, const bib_reftag *t, size_t i)
@@ -473,9 +573,9 @@ static void number_features(fsink *f, const bib_reftag *t, size_t i)
     long v = 0;
     while (d < n && is_digit((unsigned char)p[d]) && d < 9)
         v = v * 10 + (p[d] - '0'), d++;
-    emit_n(f, "nd", (unsigned)(d > 6 ? 6 : d));
+    put(f, F_ND, (uint32_t)(d > 6 ? 6 : d));
     if (d == 4 && v >= 1500 && v <= 2039)
-        emit(f, "year", "", 0);
+        put(f, F_YEAR, 0);
     bool dash_next = i + 2 < t->n && t->tok[i + 1].kind == BIB_REFTOK_PUNCT &&
                      (tok_is(t, i + 1, "-") || tok_is(t, i + 1, "\xe2\x80\x93")) &&
                      t->tok[i + 2].kind == BIB_REFTOK_NUMBER;
@@ -483,9 +583,9 @@ static void number_features(fsink *f, const bib_reftag *t, size_t i)
                      (tok_is(t, i - 1, "-") || tok_is(t, i - 1, "\xe2\x80\x93")) &&
                      t->tok[i - 2].kind == BIB_REFTOK_NUMBER;
     if (dash_next)
-        emit(f, "rng<", "", 0);
+        put(f, F_RNG_NEXT, 0);
     if (dash_prev)
-        emit(f, "rng>", "", 0);
+        put(f, F_RNG_PREV, 0);
 }
 
 size_t bib_reftag_features(bib_reftag *t, size_t i, uint32_t *ids, size_t max)
@@ -494,93 +594,100 @@ size_t bib_reftag_features(bib_reftag *t, size_t i, uint32_t *ids, size_t max)
     if (i >= t->n)
         return 0;
     const bib_ref_token *k = &t->tok[i];
-    emit(&f, "bias", "", 0);
-    emit_n(&f, "kind", k->kind);
-    emit_word(&f, t, i, "w");
-    emit_shape(&f, t, i, "s");
+    uint32_t sh = t->sh[i];
+    put(&f, F_BIAS, 0);
+    put(&f, F_KIND, k->kind);
+    put(&f, F_W, t->wh[i]);
+    put(&f, F_S, sh);
     if (k->kind == BIB_REFTOK_NUMBER)
         number_features(&f, t, i);
     if (k->kind == BIB_REFTOK_WORD) {
         char b[24] = { 0 };
         size_t n = lower(t, i, b);
-        emit(&f, "p2", b, n < 2 ? n : 2);
-        emit(&f, "p3", b, n < 3 ? n : 3);
-        emit(&f, "x3", b + (n > 3 ? n - 3 : 0), n < 3 ? n : 3);
-        emit(&f, "x2", b + (n > 2 ? n - 2 : 0), n < 2 ? n : 2);
-        if (bib_month_parse(tok_text(t, i), k->len) > 0 && k->len > 2)
-            emit(&f, "month", "", 0);
+        put(&f, F_P2, fnv(2166136261u, b, n < 2 ? n : 2));
+        put(&f, F_P3, fnv(2166136261u, b, n < 3 ? n : 3));
+        put(&f, F_X3, fnv(2166136261u, b + (n > 3 ? n - 3 : 0), n < 3 ? n : 3));
+        put(&f, F_X2, fnv(2166136261u, b + (n > 2 ? n - 2 : 0), n < 2 ? n : 2));
+        if (k->len > 2 && bib_month_parse(tok_text(t, i), k->len) > 0)
+            put(&f, F_MONTH, 0);
     }
-    emit_n(&f, "sp", k->space_before);
+    put(&f, F_SP, k->space_before);
     /* position: absolute, relative, sentence, commas in the sentence */
-    emit_n(&f, "i", (unsigned)(i > 6 ? 6 : i));
-    emit_n(&f, "rel", (unsigned)(i * 8 / t->n));
-    emit_n(&f, "seg", t->seg[i]);
-    emit_n(&f, "cm", t->comma[i]);
-    emit_n(&f, "ctx", t->ctx[i] & 3);
-    emit_n(&f, "yr", t->ctx[i] >> 2);
-    {
-        /* first token of a sentence; its shape with the year context */
-        bool first = i == 0 || t->seg[i] != t->seg[i - 1];
-        emit_n(&f, "first", first);
-        char b[16];
-        size_t n = shape(t, i, b);
-        b[n++] = (char)('0' + (t->ctx[i] >> 2));
-        b[n++] = (char)('0' + first);
-        emit(&f, "s|yr", b, n);
-    }
-    emit_n(&f, "nm", (unsigned)(t->name[i] + 4));
-    {
-        char b[32];
-        size_t n = shape(t, i, b);
-        b[n++] = '|';
-        b[n++] = (char)('0' + t->seg[i]);
-        emit(&f, "s|seg", b, n);
-    }
-    /* neighbours */
+    put(&f, F_I, (uint32_t)(i > 6 ? 6 : i));
+    put(&f, F_REL, (uint32_t)(i * 8 / t->n));
+    put(&f, F_SEG, t->seg[i]);
+    put(&f, F_CM, t->comma[i]);
+    put(&f, F_CTX, t->ctx[i] & 3u);
+    put(&f, F_YR, t->ctx[i] >> 2);
+    /* first token of a sentence; its shape with the year context */
+    bool first = i == 0 || t->seg[i] != t->seg[i - 1];
+    put(&f, F_FIRST, first);
+    put(&f, F_S_YR, hmix(sh, (uint32_t)(t->ctx[i] >> 2) * 2u + first));
+    put(&f, F_NM, (uint32_t)(t->name[i] + 4));
+    put(&f, F_S_SEG, hmix(sh, t->seg[i]));
+    /* neighbours: words next door and punctuation two away, shapes */
+    static const uint32_t wt[] = { F_W_M2, F_W_M1, 0, F_W_P1, F_W_P2 };
+    static const uint32_t st[] = { F_S_M2, F_S_M1, 0, F_S_P1, F_S_P2 };
+    static const uint32_t et[] = { F_EDGE_M2, F_EDGE_M1, 0, F_EDGE_P1, F_EDGE_P2 };
     for (int d = -2; d <= 2; d++) {
         if (d == 0)
             continue;
         long j = (long)i + d;
-        static const char *const wt[] = { "w-2", "w-1", "", "w+1", "w+2" };
-        static const char *const st[] = { "s-2", "s-1", "", "s+1", "s+2" };
         if (j < 0 || (size_t)j >= t->n) {
-            emit(&f, wt[d + 2], "<>", 2);
+            put(&f, et[d + 2], 0);
             continue;
         }
         if (d == -1 || d == 1 || t->tok[j].kind == BIB_REFTOK_PUNCT)
-            emit_word(&f, t, (size_t)j, wt[d + 2]);
-        emit_shape(&f, t, (size_t)j, st[d + 2]);
+            put(&f, wt[d + 2], t->wh[j]);
+        put(&f, st[d + 2], t->sh[j]);
     }
     if (i > 0) {
-        char a[16], b[16], c[34];
-        size_t na = shape(t, i - 1, a), nb = shape(t, i, b);
-        memcpy(c, a, na);
-        c[na] = '|';
-        memcpy(c + na + 1, b, nb);
-        emit(&f, "s-1|s", c, na + 1 + nb);
-    }
-    if (i > 0) {
-        char a[24], b[24], c[50];
-        size_t na = lower(t, i - 1, a), nb = lower(t, i, b);
-        memcpy(c, a, na);
-        c[na] = '|';
-        memcpy(c + na + 1, b, nb);
-        emit(&f, "w-1|w", c, na + 1 + nb);
-        emit_n(&f, "nm-1", (unsigned)(t->name[i - 1] + 4));
+        put(&f, F_S_M1_S, hmix(t->sh[i - 1], sh));
+        put(&f, F_W_M1_W, hmix(t->wh[i - 1], t->wh[i]));
+        put(&f, F_NM_M1, (uint32_t)(t->name[i - 1] + 4));
     }
     if (i + 1 < t->n)
-        emit_n(&f, "nm+1", (unsigned)(t->name[i + 1] + 4));
+        put(&f, F_NM_P1, (uint32_t)(t->name[i + 1] + 4));
+    /* the phrase: its first word (`In`, `edited`, `Retrieved`), the first
+     * words of the phrases around it (`eds`, `editors` after a name list),
+     * its shape, the token's place in it */
+    uint32_t p = t->pid[i];
+    put(&f, F_PH_FIRST, t->pfirst[p]);
+    put(&f, F_PH_PREV, p ? t->pfirst[p - 1] : 0);
+    put(&f, F_PH_NEXT, p + 1 < t->np ? t->pfirst[p + 1] : 0);
+    put(&f, F_PH_INFO, t->pinfo[p]);
+    put(&f, F_PH_PREV_INFO, p ? t->pinfo[p - 1] : 255u);
+    put(&f, F_PH_NEXT_INFO, p + 1 < t->np ? t->pinfo[p + 1] : 255u);
+    put(&f, F_PH_INDEX, p > 10 ? 10 : p);
+    size_t pos = 0;
+    while (pos < 3 && i > pos && t->pid[i - pos - 1] == p)
+        pos++;
+    put(&f, F_PH_POS, (uint32_t)pos);
+    put(&f, F_PH_FIRST_W, hmix(t->pfirst[p], t->wh[i]));
     return f.n;
 }
 
 /* ---- decoding ----------------------------------------------------------- */
 
-static uint32_t slot_of(uint32_t id)
+/* The weights of feature id: *n packed entries (see reftag_model.h), or
+ * none. A slot holds its key and its entries' place side by side, so a
+ * lookup touches one cache line of the slot table. */
+static const uint16_t *weights_of(uint32_t id, uint32_t *n)
 {
     uint32_t mask = bib_reftag_nslots - 1, k = (id * 2654435761u) & mask;
-    while (bib_reftag_keys[k] && bib_reftag_keys[k] != id)
+    for (;;) {
+        uint32_t key = bib_reftag_slots[2 * k];
+        if (key == id) {
+            uint32_t v = bib_reftag_slots[2 * k + 1];
+            *n = v & 31u;
+            return bib_reftag_ent + (v >> 5);
+        }
+        if (!key) {
+            *n = 0;
+            return NULL;
+        }
         k = (k + 1) & mask;
-    return k;
+    }
 }
 
 static int grow_viterbi(bib_reftag *t)
@@ -612,41 +719,63 @@ long bib_reftag_run(bib_reftag *t, const char *s, size_t len)
     if (grow_viterbi(t))
         return BIB_ENOMEM;
     uint32_t ids[BIB_REFTAG_MAX_FEATURES];
+    const uint16_t *ent[BIB_REFTAG_MAX_FEATURES];
+    uint32_t nent[BIB_REFTAG_MAX_FEATURES];
     for (size_t i = 0; i < t->n; i++) {
         int32_t *sc = t->score + i * L;
         memset(sc, 0, L * sizeof *sc);
         size_t nf = bib_reftag_features(t, i, ids, BIB_REFTAG_MAX_FEATURES);
+        /* the slots and entries are spread over large tables: all of a
+         * token's cache lines are asked for before the first is used */
+#if defined(__GNUC__)
+        for (size_t f = 0; f < nf; f++)
+            __builtin_prefetch(bib_reftag_slots +
+                               2 * ((ids[f] * 2654435761u) & (bib_reftag_nslots - 1)));
+#endif
+        size_t m = 0;
         for (size_t f = 0; f < nf; f++) {
-            uint32_t k = slot_of(ids[f]);
-            if (!bib_reftag_keys[k])
-                continue;
-            for (uint32_t e = bib_reftag_off[k]; e < bib_reftag_off[k + 1]; e++)
-                sc[bib_reftag_ent[e] >> 16] += (int16_t)(bib_reftag_ent[e] & 0xFFFFu);
+            ent[m] = weights_of(ids[f], &nent[m]);
+            if (ent[m]) {
+#if defined(__GNUC__)
+                __builtin_prefetch(ent[m]);
+#endif
+                m++;
+            }
         }
+        for (size_t f = 0; f < m; f++)
+            for (uint32_t x = 0; x < nent[f]; x++)
+                sc[ent[f][x] >> 11] += (int32_t)((ent[f][x] & 0x7FFu) ^ 0x400u) - 0x400;
     }
     for (int l = 0; l < L; l++)
-        t->best[l] = t->score[l] + bib_reftag_trans[l];
+        t->best[l] = t->score[l] + t->trans[0][l];
     for (size_t i = 1; i < t->n; i++) {
         const int32_t *prev = t->best + (i - 1) * L;
-        for (int l = 0; l < L; l++) {
-            int32_t top = INT32_MIN;
-            int arg = 0;
-            for (int p = 0; p < L; p++) {
-                int32_t v = prev[p] + bib_reftag_trans[(p + 1) * L + l];
-                if (v > top)
-                    top = v, arg = p;
+        /* previous label outer, current inner: the inner loop is a
+         * branch-free running maximum over padded rows, vectorised */
+        int32_t top[LP], arg[LP];
+        for (int l = 0; l < LP; l++)
+            top[l] = prev[0] + t->trans[1][l], arg[l] = 0;
+        for (int p = 1; p < L; p++) {
+            const int32_t *tr = t->trans[p + 1];
+            int32_t pv = prev[p];
+            for (int l = 0; l < LP; l++) {
+                int32_t v = pv + tr[l];
+                int32_t gt = -(v > top[l]);
+                top[l] = (v & gt) | (top[l] & ~gt);
+                arg[l] = (p & gt) | (arg[l] & ~gt);
             }
-            t->best[i * L + l] = top + t->score[i * L + l];
-            t->back[i * L + l] = (unsigned char)arg;
+        }
+        int32_t *row = t->best + i * L, hi = INT32_MIN;
+        const int32_t *sc = t->score + i * L;
+        for (int l = 0; l < L; l++) {
+            row[l] = top[l] + sc[l];
+            t->back[i * L + l] = (unsigned char)arg[l];
+            hi = row[l] > hi ? row[l] : hi;
         }
         /* the path scores of a long text would overflow: a shift common to
          * a whole row changes no decision, so the row's best is kept at 0 */
-        int32_t *row = t->best + i * L, hi = row[0];
-        for (int k = 1; k < L; k++)
-            if (row[k] > hi)
-                hi = row[k];
-        for (int k = 0; k < L; k++)
-            row[k] -= hi;
+        for (int l = 0; l < L; l++)
+            row[l] -= hi;
     }
     int l = 0;
     for (int k = 1; k < L; k++)

@@ -4,9 +4,11 @@
  * weight table (core/reftag_model_table.c, written by tools/train_refs.c)
  * and the scratch state shared by core/reftag*.c.
  *
- * Weights: an open-addressing table of feature ids (keys; 0 marks an empty
- * slot, ids are never 0) whose slot k owns the packed entries
- * ent[off[k] .. off[k+1]) = label << 16 | (uint16) weight; transitions
+ * Weights: an open-addressing table of feature ids, slot k being the pair
+ * slots[2k] = id (0 marks an empty slot, ids are never 0) and
+ * slots[2k+1] = first << 5 | count, the slot's packed entries
+ * ent[first .. first+count) = label << 11 | weight (11 bits, two's
+ * complement); transitions
  * trans[(from + 1) * L + to] with from = -1 the start. Scores are integers
  * (weights times bib_reftag_model_scale).
  */
@@ -19,13 +21,16 @@
 extern const char bib_reftag_inputs_hash[];
 extern const unsigned bib_reftag_seed;
 extern const uint32_t bib_reftag_nslots;
-extern const uint32_t bib_reftag_keys[];
-extern const uint32_t bib_reftag_off[];
-extern const uint32_t bib_reftag_ent[];
-extern const int16_t bib_reftag_trans[];
+extern const uint32_t bib_reftag_slots[];
+extern const uint16_t bib_reftag_ent[];
+extern const int32_t bib_reftag_trans[];
 extern const double bib_reftag_model_scale;
 
+/* Labels rounded up to a multiple of 4 (the Viterbi rows' width). */
+#define BIB_REFTAG_LP ((BIB_REF_LABEL_COUNT + 3) / 4 * 4)
+
 struct bib_reftag {
+    int32_t trans[BIB_REF_LABEL_COUNT + 1][BIB_REFTAG_LP]; /* padded copy */
     const char *s;          /* the text of the last call (borrowed) */
     size_t len;
     bib_ref_token *tok;
@@ -35,6 +40,11 @@ struct bib_reftag {
     unsigned char *comma;   /* commas since the sentence began (capped) */
     unsigned char *ctx;     /* bit 0 in parens, bit 1 in quotes */
     signed char *name;      /* name-likeness bucket of the token's chunk */
+    uint32_t *wh, *sh;      /* hashes of the lower-cased word and shape */
+    uint32_t *pid;          /* the token's phrase (reftag.c, compute_phrases) */
+    uint32_t *pfirst;       /* per phrase: hash of its first word, 0 none */
+    unsigned char *pinfo;   /* per phrase: capitals and length buckets */
+    uint32_t np;            /* phrases */
     size_t ctxcap;
     int32_t *score;         /* Viterbi: n * L emission scores */
     int32_t *best;          /* n * L best path scores */

@@ -602,6 +602,63 @@ static int fill(bib_record *rec, const bib_reftag *t, const span sp[L], const bi
     return rc;
 }
 
+static bool is_dash(const bib_reftag *t, size_t i)
+{
+    return i < t->n && t->tok[i].kind == BIB_REFTOK_PUNCT &&
+           (tok_eq(t, i, "-") || tok_eq(t, i, "\xe2\x80\x93") || tok_eq(t, i, "\xe2\x80\x94"));
+}
+
+/* Fixes the tagger's labels where the reference's own structure says
+ * otherwise; only labels change, never text. */
+static void repair_labels(bib_reftag *t, span sp[L])
+{
+    bool changed = false;
+    /* a page range cut after its first number ("1" pages, "–" "18" other) */
+    span pg = sp[BIB_REF_PAGES];
+    if (pg.found && t->tok[pg.b - 1].kind == BIB_REFTOK_NUMBER && is_dash(t, pg.b) &&
+        pg.b + 1 < t->n && t->tok[pg.b + 1].kind == BIB_REFTOK_NUMBER &&
+        t->tok[pg.b + 1].label != BIB_REF_PAGES) {
+        t->tok[pg.b].label = t->tok[pg.b + 1].label = BIB_REF_PAGES;
+        changed = true;
+    }
+    /* no pages, but a range "N–M" of numbers outside the volume, issue
+     * and date (the tagger gave it a second issue or a note): the last
+     * such range is the pages */
+    if (!pg.found) {
+        size_t at = SIZE_MAX;
+        for (size_t i = 0; i + 2 < t->n; i++) {
+            if (t->tok[i].kind != BIB_REFTOK_NUMBER || !is_dash(t, i + 1) ||
+                t->tok[i + 2].kind != BIB_REFTOK_NUMBER)
+                continue;
+            bool free_run = true;
+            for (size_t k = i; k < i + 3; k++) {
+                int l = t->tok[k].label;
+                free_run &= l == BIB_REF_PUNCT || l == BIB_REF_NOTE || l == BIB_REF_ISSUE ||
+                            l == BIB_REF_VOLUME;
+                for (int r = BIB_REF_VOLUME; r <= BIB_REF_DATE; r++)
+                    free_run &= !(sp[r].found && k >= sp[r].a && k < sp[r].b);
+            }
+            if (free_run)
+                at = i;
+        }
+        if (at != SIZE_MAX) {
+            for (size_t k = at; k < at + 3; k++)
+                t->tok[k].label = BIB_REF_PAGES;
+            changed = true;
+        }
+    }
+    /* every work has a title: a container without one, and without an
+     * `In:` before it, is a title the tagger took for a journal (a book
+     * title after its date) */
+    if (!sp[BIB_REF_TITLE].found && sp[BIB_REF_CONTAINER].found && !in_cue(t, sp)) {
+        for (size_t i = sp[BIB_REF_CONTAINER].a; i < sp[BIB_REF_CONTAINER].b; i++)
+            t->tok[i].label = BIB_REF_TITLE;
+        changed = true;
+    }
+    if (changed)
+        find_spans(t, sp);
+}
+
 int bib_reftag_record(bib_reftag *t, const char *s, size_t len,
                       const bib_record *prev_authors, bib_record **out)
 {
@@ -610,6 +667,7 @@ int bib_reftag_record(bib_reftag *t, const char *s, size_t len,
         return 0;
     span sp[L];
     find_spans(t, sp);
+    repair_labels(t, sp);
     if (!sp[BIB_REF_TITLE].found && !sp[BIB_REF_AUTHOR].found)
         return 0;
     bool cue = sp[BIB_REF_CONTAINER].found && in_cue(t, sp);
@@ -621,7 +679,11 @@ int bib_reftag_record(bib_reftag *t, const char *s, size_t len,
         bib_record_free(rec);
         return rc;
     }
-    if (!bib_record_has(rec, BIB_VAR_TITLE) && !bib_record_has(rec, BIB_VAR_AUTHOR)) {
+    /* names alone ("&bogus;" read as a name) are no reference either */
+    bool other = bib_record_has(rec, BIB_VAR_TITLE) || bib_record_has(rec, BIB_VAR_ISSUED) ||
+                 bib_record_has(rec, BIB_VAR_CONTAINER_TITLE) || bib_record_has(rec, BIB_VAR_DOI) ||
+                 bib_record_has(rec, BIB_VAR_URL);
+    if (!other) {
         bib_record_free(rec);
         return 0;
     }

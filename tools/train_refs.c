@@ -27,16 +27,19 @@
 #include "bibconv/reftag.h"
 
 #define L BIB_REF_LABEL_COUNT
-#define TRAINER_VERSION 1u
+#define TRAINER_VERSION 2u
 #define SEED 20261203u
 #define EPOCHS 16
-#define MAX_WEIGHTS 150000
+#define MAX_WEIGHTS 220000
+#define QMAX 1023           /* largest quantised emission weight (11 bits) */
+
 
 typedef struct {
     size_t foff;      /* first token's features in fpool */
     size_t toff;      /* first token in the token arrays */
     size_t n;         /* tokens */
     int style;        /* index into styles */
+    char *text;       /* the reference (for REFS_DUMP) */
     int split;        /* 0 train, 1 held-out style and record, 2 held-out record only, 3 held-out style only */
 } example;
 
@@ -46,6 +49,7 @@ static uint32_t *fpool;       /* feature indices (after mapping) */
 static size_t nf, capf;
 static uint32_t *fcount;      /* per token: number of features */
 static unsigned char *gold;   /* per token */
+static uint32_t *tokoff, *toklen; /* per token, into its example's text */
 static size_t ntok, captok;
 static char *styles[256];
 static int nstyles;
@@ -138,7 +142,7 @@ static void add_example(const char *src, const char *style, long rec, json_t *se
     if (nt > 0 && nt < 400) {
         size_t n;
         const bib_ref_token *tok = bib_reftag_tokens(tagger, &n);
-        example e = { nf, ntok, n, style_index(style), 0 };
+        example e = { nf, ntok, n, style_index(style), NULL, 0 };
         bool anystyle = !strcmp(src, "anystyle");
         char key[64];
         snprintf(key, sizeof key, "%s/%ld", anystyle ? style : "rec", rec);
@@ -149,6 +153,12 @@ static void add_example(const char *src, const char *style, long rec, json_t *se
             e.split = hold_rec ? 1 : 0;
         gold = grow(gold, &captok, ntok + n, 1);
         fcount = realloc(fcount, captok * sizeof *fcount);
+        tokoff = realloc(tokoff, captok * sizeof *tokoff);
+        toklen = realloc(toklen, captok * sizeof *toklen);
+        if (!fcount || !tokoff || !toklen) {
+            fprintf(stderr, "train_refs: out of memory\n");
+            exit(2);
+        }
         for (size_t i = 0; i < n; i++) {
             uint32_t ids[BIB_REFTAG_MAX_FEATURES];
             size_t k = bib_reftag_features(tagger, i, ids, BIB_REFTAG_MAX_FEATURES);
@@ -158,9 +168,15 @@ static void add_example(const char *src, const char *style, long rec, json_t *se
             nf += k;
             fcount[ntok + i] = (uint32_t)k;
             gold[ntok + i] = lab[tok[i].off];
+            tokoff[ntok + i] = (uint32_t)tok[i].off;
+            toklen[ntok + i] = (uint32_t)tok[i].len;
         }
         ntok += n;
         ex = grow(ex, &capex, nex + 1, sizeof *ex);
+        if (getenv("REFS_DUMP")) {
+            e.text = text;
+            text = NULL;
+        }
         ex[nex++] = e;
     }
     free(text);
@@ -265,6 +281,7 @@ static void update(const example *e, const unsigned char *y, float d)
 
 typedef struct {
     long tp, fp, fn, refs, full;
+    long ltp[L], lfp[L], lfn[L];   /* the same per label */
 } score;
 
 /* Field-level: a field is a maximal run of one non-punct label; right when
@@ -286,10 +303,13 @@ static void score_example(score *s, const unsigned char *g, const unsigned char 
                 bool same = (i == 0 || b[i - 1] != a[i]) && (j + 1 == n || b[j + 1] != a[i]);
                 for (size_t k = i; k <= j && same; k++)
                     same = b[k] == a[i];
-                if (pass == 0)
+                if (pass == 0) {
                     same ? s->tp++ : s->fn++;
-                else if (!same)
+                    same ? s->ltp[a[i]]++ : s->lfn[a[i]]++;
+                } else if (!same) {
                     s->fp++;
+                    s->lfp[a[i]]++;
+                }
             }
             i = j + 1;
         }
@@ -306,29 +326,29 @@ static double f1(const score *s)
 /* ---- quantised table, the form the library decodes ------------------------ */
 
 static int16_t *qw;           /* nfeat * L */
-static int16_t qt[(L + 1) * L];
+static int32_t qt[(L + 1) * L];
 static double qscale;
 
 static void quantise(size_t nfeat)
 {
+    /* emission weights in 11 signed bits (an entry is 16 bits with its
+     * label), transitions in 32 */
     double top = 1e-9;
     for (size_t i = 0; i < nfeat * L; i++)
         top = fmax(top, fabs(w[i]));
-    for (size_t i = 0; i < (size_t)(L + 1) * L; i++)
-        top = fmax(top, fabs(tw[i]));
-    qscale = 32000.0 / top;
+    qscale = (double)QMAX / top;
     qw = calloc(nfeat * L, sizeof *qw);
     for (size_t i = 0; i < nfeat * L; i++)
         qw[i] = (int16_t)lround(w[i] * qscale);
     for (size_t i = 0; i < (size_t)(L + 1) * L; i++)
-        qt[i] = (int16_t)lround(tw[i] * qscale);
+        qt[i] = (int32_t)lround(tw[i] * qscale);
     /* keep the MAX_WEIGHTS largest weights: the table stays small and the
      * validation below is measured on exactly what the library decodes */
-    static size_t hist[32769];
+    static size_t hist[QMAX + 1];
     for (size_t i = 0; i < nfeat * L; i++)
         hist[abs(qw[i])]++;
     size_t kept = 0;
-    int cut = 32768;
+    int cut = QMAX;
     while (cut > 1 && kept + hist[cut] <= MAX_WEIGHTS)
         kept += hist[cut--];
     for (size_t i = 0; i < nfeat * L; i++)
@@ -337,10 +357,40 @@ static void quantise(size_t nfeat)
     fprintf(stderr, "kept %zu weights above %d\n", kept, cut);
 }
 
+static double f1_of(long tp, long fp, long fn)
+{
+    double p = tp + fp ? (double)tp / (double)(tp + fp) : 0;
+    double r = tp + fn ? (double)tp / (double)(tp + fn) : 0;
+    return p + r > 0 ? 2 * p * r / (p + r) : 0;
+}
+
+/* REFS_DUMP=FILE: the wrong validation references, token by token, for
+ * looking at errors (not part of the model). */
+static void dump_wrong(FILE *f, const example *e, const unsigned char *p)
+{
+    const unsigned char *g = gold + e->toff;
+    fprintf(f, "## %s\n", styles[e->style]);
+    int last = -1;
+    for (size_t i = 0; i < e->n; i++) {
+        const char *tx = e->text ? e->text + tokoff[e->toff + i] : "?";
+        int len = e->text ? (int)toklen[e->toff + i] : 1;
+        if (g[i] != p[i])
+            fprintf(f, " [%.*s %s>%s]", len, tx, bib_ref_label_name(g[i]), bib_ref_label_name(p[i]));
+        else if (g[i] != last)
+            fprintf(f, " <%s> %.*s", bib_ref_label_name(g[i]), len, tx);
+        else
+            fprintf(f, " %.*s", len, tx);
+        last = g[i] == p[i] ? g[i] : -1;
+    }
+    fputc('\n', f);
+}
+
 static void evaluate(const char *title, int want_split)
 {
     score all = { 0 }, per[256];
     memset(per, 0, sizeof per);
+    const char *dp = want_split == 1 ? getenv("REFS_DUMP") : NULL;
+    FILE *dump = dp ? fopen(dp, "w") : NULL;
     size_t maxn = 0;
     for (size_t e = 0; e < nex; e++)
         maxn = ex[e].n > maxn ? ex[e].n : maxn;
@@ -358,14 +408,23 @@ static void evaluate(const char *title, int want_split)
         viterbi(ex[e].n, sc, T, p, best, back);
         score_example(&all, gold + ex[e].toff, p, ex[e].n);
         score_example(&per[ex[e].style], gold + ex[e].toff, p, ex[e].n);
+        if (dump && memcmp(p, gold + ex[e].toff, ex[e].n))
+            dump_wrong(dump, &ex[e], p);
     }
     printf("%s: references %ld, field F1 %.4f, fully right %.4f\n", title, all.refs, f1(&all),
            all.refs ? (double)all.full / (double)all.refs : 0);
+    printf("  per field:");
+    for (int l = 1; l < L; l++)
+        if (all.ltp[l] + all.lfn[l])
+            printf(" %s %.3f", bib_ref_label_name(l), f1_of(all.ltp[l], all.lfp[l], all.lfn[l]));
+    printf("\n");
     for (int s = 0; s < nstyles; s++)
         if (per[s].refs)
             printf("  %-44s %5ld  F1 %.4f  full %.4f\n", styles[s], per[s].refs, f1(&per[s]),
                    (double)per[s].full / (double)per[s].refs);
     free(sc), free(best), free(back), free(p), free(W);
+    if (dump)
+        fclose(dump);
 }
 
 static void train(void)
@@ -429,7 +488,9 @@ static void write_table(const char *out, const char *hash)
                 break;
             }
     }
-    while (nslots < kept + kept / 2)
+    /* at most three quarters full: linear probing stays within a cache
+     * line or two, and the table stays small enough to be cached */
+    while (nslots < kept + kept / 3)
         nslots *= 2;
     uint32_t *keys = calloc(nslots, sizeof *keys), *src = calloc(nslots, sizeof *src);
     for (uint32_t k = 0; k < dcap; k++) {
@@ -464,29 +525,32 @@ static void write_table(const char *out, const char *hash)
                "const double bib_reftag_model_scale = %.6f;\n"
                "const uint32_t bib_reftag_nslots = %uu;\n\n",
             kept, ntrain, EPOCHS, SEED, hash, SEED, qscale, nslots);
-    fprintf(f, "const int16_t bib_reftag_trans[] = {");
+    fprintf(f, "const int32_t bib_reftag_trans[] = {");
     for (size_t i = 0; i < (size_t)(L + 1) * L; i++)
         fprintf(f, "%s%d,", i % 16 ? "" : "\n", qt[i]);
-    fprintf(f, "\n};\n\nconst uint32_t bib_reftag_keys[] = {");
-    for (uint32_t s = 0; s < nslots; s++)
-        fprintf(f, "%s%uu,", s % 8 ? "" : "\n", keys[s]);
-    fprintf(f, "\n};\n\nconst uint32_t bib_reftag_off[] = {");
+    /* slot pairs: id, first entry << 5 | entry count */
+    fprintf(f, "\n};\n\nconst uint32_t bib_reftag_slots[] = {");
     uint32_t off = 0;
-    for (uint32_t s = 0; s <= nslots; s++) {
-        fprintf(f, "%s%u,", s % 12 ? "" : "\n", off);
-        if (s < nslots && keys[s])
+    for (uint32_t s = 0; s < nslots; s++) {
+        uint32_t cnt = 0;
+        if (keys[s])
             for (int l = 0; l < L; l++)
-                off += qw[(size_t)src[s] * L + l] != 0;
+                cnt += qw[(size_t)src[s] * L + l] != 0;
+        if (keys[s])
+            fprintf(f, "%s%u,%u,", s % 4 ? "" : "\n", keys[s], off << 5 | cnt);
+        else
+            fprintf(f, "%s0,0,", s % 4 ? "" : "\n");
+        off += cnt;
     }
-    fprintf(f, "\n};\n\nconst uint32_t bib_reftag_ent[] = {");
+    fprintf(f, "\n};\n\nconst uint16_t bib_reftag_ent[] = {");
     size_t c = 0;
     for (uint32_t s = 0; s < nslots; s++)
         if (keys[s])
             for (int l = 0; l < L; l++) {
                 int16_t v = qw[(size_t)src[s] * L + l];
                 if (v)
-                    fprintf(f, "%s0x%xu,", c++ % 8 ? "" : "\n",
-                            (unsigned)l << 16 | (uint16_t)v);
+                    fprintf(f, "%s%u,", c++ % 12 ? "" : "\n",
+                            (unsigned)l << 11 | ((unsigned)v & 0x7FFu));
             }
     fprintf(f, "%s\n};\n", c ? "" : "0");
     fclose(f);
@@ -583,6 +647,8 @@ int main(int argc, char **argv)
     evaluate("validation (held-out styles and records)", 1);
     evaluate("held-out records, training styles", 2);
     write_table(argv[1], hash);
+    for (size_t e = 0; e < nex; e++)
+        free(ex[e].text);
     bib_reftag_free(tagger);
     return 0;
 }

@@ -110,9 +110,12 @@ BIB_API size_t bib_reftag_features(bib_reftag *t, size_t i, uint32_t *ids,
  * "et al." sets the truncated flag, ditto dashes "---" repeat `prev_authors`
  * when given), the date parsed (dates.h), the page range normalised, the
  * type inferred from the fields and cue words ("In:", "Dans", "thesis",
- * "arXiv"). No field is invented: only text the tokens hold is used.
- * *out is a new record (caller frees) or NULL when no title and no author
- * was found. Returns 0 or BIB_ENOMEM. */
+ * "arXiv"). No field is invented: only text the tokens hold is used;
+ * labels the reference's structure contradicts are mended first (a page
+ * range cut after its first number, a container without a title). The
+ * tokens' labels are updated to match. *out is a new record (caller
+ * frees) or NULL when no title and no author was found, or names only.
+ * Returns 0 or BIB_ENOMEM. */
 BIB_API int bib_reftag_record(bib_reftag *t, const char *s, size_t len,
                               const bib_record *prev_authors,
                               bib_record **out);

@@ -372,7 +372,8 @@ static size_t load_dir(bib_registry *r, const char *dir, bool quiet_missing)
         names[n++] = full;
     }
     closedir(dp);
-    qsort(names, n, sizeof *names, cmp_str);
+    if (n) /* qsort's pointer must not be NULL even for no element (C11 7.22.5) */
+        qsort(names, n, sizeof *names, cmp_str);
     for (size_t i = 0; i < n; i++) {
         struct stat st;
         /* skip subdirectories named *.so, silently (no recursion) */

@@ -20,6 +20,8 @@ file with a repeated or missing id (auto renames or generates one) is run
 alone.
 """
 
+import json
+
 BATCH = 50
 KEEP = ["-O", "keys=keep"]
 
@@ -37,6 +39,21 @@ def id_set(items):
             return None
         seen.add(k)
     return seen
+
+
+def json_jobs(files, accept):
+    """The (path, document) jobs, with their id sets, of the files that
+    parse as UTF-8 JSON and whose document accept(doc) takes."""
+    jobs = []
+    for path in files:
+        try:
+            with open(path, encoding="utf-8") as f:
+                doc = json.load(f)
+        except (ValueError, UnicodeDecodeError):
+            continue
+        if accept(doc):
+            jobs.append(((path, doc), id_set(doc)))
+    return jobs
 
 
 def pack(entries, size=BATCH):

@@ -165,17 +165,9 @@ def check_batch(files):
     return True
 
 
-jobs = []
-for path in files:
-    try:
-        with open(path, encoding="utf-8") as f:
-            doc = json.load(f)
-    except (ValueError, UnicodeDecodeError):
-        continue
-    if not (isinstance(doc, list) and doc and
-            all(isinstance(x, dict) and "id" in x for x in doc)):
-        continue  # not CSL-JSON (Zotero JSON, expected outputs of other kinds)
-    jobs.append(((path, doc), batch.id_set(doc)))
+# CSL-JSON only (not Zotero JSON, expected outputs of other kinds)
+jobs = batch.json_jobs(files, lambda doc: isinstance(doc, list) and bool(doc) and
+                       all(isinstance(x, dict) and "id" in x for x in doc))
 print(batch.run_batched(jobs, check_batch, lambda job: check_one(job[0])))
 print(f"{checked} CSL-JSON corpus files, {items} items through MODS and EndNote XML; "
       f"{failed} failures")

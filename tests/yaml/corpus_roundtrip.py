@@ -188,15 +188,7 @@ def check_batch(files):
     return True
 
 
-jobs = []
-for path in files:
-    try:
-        with open(path, encoding="utf-8") as f:
-            doc = json.load(f)
-    except (ValueError, UnicodeDecodeError):
-        continue
-    if is_csl(doc):
-        jobs.append(((path, doc), batch.id_set(doc)))
+jobs = batch.json_jobs(files, is_csl)
 print(batch.run_batched(jobs, check_batch, check_one))
 print(f"{checked} CSL-JSON corpus files, {items} items round-tripped through YAML; "
       f"{failed} failures")

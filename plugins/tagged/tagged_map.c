@@ -204,7 +204,12 @@ int tg_name_full(bib_name *out, const char *s, size_t len)
         out->family = giv;
         out->given = NULL;
     }
-    return out->family ? 0 : BIB_EPARSE;
+    if (!out->family) { /* ",,Jr": a suffix alone is no name; the caller owns nothing */
+        free(suf);
+        out->suffix = NULL;
+        return BIB_EPARSE;
+    }
+    return 0;
 }
 
 /* True for "FM", "F", "FMJ": one to four capitals, nothing else. */

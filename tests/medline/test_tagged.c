@@ -150,6 +150,10 @@ START_TEST(names_read)
     bib_name_clear(&n);
     bib_name e;
     ck_assert_int_eq(tg_name_full(&e, " , ", 3), BIB_EPARSE);
+    /* a suffix alone (found by the fuzzer): refused, nothing left to free
+     * (the valgrind and ASan runs of this suite catch a leak) */
+    ck_assert_int_eq(tg_name_full(&e, ",,Brown, JM", 11), BIB_EPARSE);
+    ck_assert_ptr_null(e.suffix);
 }
 END_TEST
 

@@ -177,25 +177,6 @@ static int assemble(refs_state *st)
     }
 }
 
-/* Where a second reference starts inside this text: an author run after a
- * title run (several references in one bullet), or 0. */
-static size_t split_point(const bib_reftag *t)
-{
-    size_t n;
-    const bib_ref_token *tok = bib_reftag_tokens(t, &n);
-    bool title = false, date = false;
-    for (size_t i = 0; i < n; i++) {
-        if (tok[i].label == BIB_REF_TITLE)
-            title = true;
-        else if (tok[i].label == BIB_REF_DATE)
-            date = true;
-        else if (tok[i].label == BIB_REF_AUTHOR && title && date && i > 0 &&
-                 tok[i - 1].label != BIB_REF_AUTHOR && i + 3 < n)
-            return tok[i].off;
-    }
-    return 0;
-}
-
 static int refs_next(bib_reader *rd, bib_record **out)
 {
     refs_state *st = bib_reader_state(rd);
@@ -215,7 +196,7 @@ static int refs_next(bib_reader *rd, bib_record **out)
         long nt = bib_reftag_run(st->tag, st->cur.data, st->cur.len);
         if (nt < 0)
             return (int)nt;
-        size_t cut = split_point(st->tag);
+        size_t cut = refs_split_point(st->tag);
         if (cut) {
             if (bib_buf_append(&st->split, st->cur.data + cut, st->cur.len - cut))
                 return BIB_ENOMEM;

@@ -181,6 +181,42 @@ bool refs_line_looks_ref(const char *s, size_t n)
     return punct >= 2 && caps >= 2;
 }
 
+/* ---- tagged text ------------------------------------------------------- */
+
+size_t refs_split_point(const bib_reftag *t)
+{
+    size_t n;
+    const bib_ref_token *tok = bib_reftag_tokens(t, &n);
+    bool title = false, date = false;
+    for (size_t i = 0; i < n; i++) {
+        if (tok[i].label == BIB_REF_TITLE)
+            title = true;
+        else if (tok[i].label == BIB_REF_DATE)
+            date = true;
+        else if (tok[i].label == BIB_REF_AUTHOR && title && date && i > 0 &&
+                 tok[i - 1].label != BIB_REF_AUTHOR && i + 3 < n)
+            return tok[i].off;
+    }
+    return 0;
+}
+
+bool refs_tagged_as_ref(const bib_reftag *t)
+{
+    size_t n;
+    const bib_ref_token *tok = bib_reftag_tokens(t, &n);
+    size_t i = 0;
+    while (i < n && (tok[i].label == BIB_REF_PUNCT || tok[i].label == BIB_REF_CITNUM))
+        i++;
+    if (i >= n || (tok[i].label != BIB_REF_AUTHOR && tok[i].label != BIB_REF_EDITOR))
+        return false;
+    size_t title = 0, date = 0;
+    for (; i < n; i++) {
+        title += tok[i].label == BIB_REF_TITLE && tok[i].kind == BIB_REFTOK_WORD;
+        date += tok[i].label == BIB_REF_DATE && tok[i].kind == BIB_REFTOK_NUMBER;
+    }
+    return title >= 2 && date >= 1;
+}
+
 /* ---- HTML ---------------------------------------------------------------- */
 
 static bool block_tag(const char *t, size_t n)

@@ -9,6 +9,7 @@
 
 #include "bibconv/buf.h"
 #include "bibconv/common.h"
+#include "bibconv/reftag.h"
 
 /* HTML state carried from line to line. */
 typedef struct refs_html {
@@ -44,5 +45,15 @@ bool refs_continues(const char *cur, size_t curn, const char *s, size_t n);
 /* Does a line look like a whole reference (a year, a title-like run,
  * reference punctuation)? Used by the probe. */
 bool refs_line_looks_ref(const char *s, size_t n);
+
+/* Where a second reference starts inside the text of the tagger's last
+ * run: an author run after a title and a date (several references in one
+ * bullet), or 0. */
+size_t refs_split_point(const bib_reftag *t);
+
+/* Does the tagger's last run read as one reference that opens with its
+ * authors (an optional list number first) and holds a title and a date?
+ * The page reader's generic layout counts such lines as its cue. */
+bool refs_tagged_as_ref(const bib_reftag *t);
 
 #endif /* BIBCONV_REFS_TEXT_H */

@@ -1,0 +1,335 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * layout_generic.c - any publication list that none of the site layouts
+ * fits: a personal or lab page, a CV, a repository listing, a numbered
+ * reference list, whose entries are formatted references (APA, IEEE,
+ * Chicago, DIN, ...) or title/author/venue blocks. Each entry goes through
+ * core's reference tagger (reftag.h) and its record builder, as the `refs`
+ * reader's entries do (plugins/refs/refs_text.c: the list splitting both
+ * share).
+ *
+ * Cue: lines the tagger reads as a whole reference that opens with its
+ * authors and holds a title and a date (docs/page.md, "Generic layout").
+ * Labelling is a fixed rule (no best path): headings are sections, every
+ * entry's first line a title line, its other lines continuations.
+ *
+ * Not for: the known sites' layouts (layout_profile.c, layout_feed.c,
+ * layout_topic.c, layout_paper.c), whose cues win over this one.
+ */
+#include <string.h>
+
+#include "bibconv/reftag.h"
+#include "pageint.h"
+#include "refs_text.h"
+
+/* Detection tags at most this many candidate lines of a page: the cue is
+ * settled long before, and a huge page costs no more than this. */
+#define GEN_CUE_LINES 400
+
+/* ---- cues --------------------------------------------------------------- */
+
+/* Does line s[0..n) read as one whole reference? A cheap filter (a year,
+ * reference punctuation, capitalised words) before the tagger's word. */
+static bool ref_line(bib_reftag *tag, const char *s, size_t n)
+{
+    refs_trim(&s, &n);
+    size_t mk = refs_marker(s, n);
+    if (!refs_line_looks_ref(s + mk, n - mk))
+        return false;
+    if (bib_reftag_run(tag, s + mk, n - mk) < 0)
+        return false;
+    return refs_tagged_as_ref(tag);
+}
+
+/* How many lines of the page read as whole references (bounded). */
+static int count_ref_lines(const page_lines *pl)
+{
+    bib_reftag *tag = bib_reftag_new();
+    if (!tag)
+        return 0;
+    int k = 0, tried = 0;
+    for (size_t i = 0; i < pl->n && tried < GEN_CUE_LINES; i++) {
+        const char *s = pl->v[i].text;
+        size_t n = pl->v[i].len;
+        refs_trim(&s, &n);
+        if (n < 40)
+            continue;
+        tried++;
+        k += ref_line(tag, s, n);
+    }
+    bib_reftag_free(tag);
+    return k;
+}
+
+static int generic_page_cue(const page_lines *pl, page_cues *c)
+{
+    (void)c;
+    return 5 * count_ref_lines(pl);
+}
+
+/* The site layouts' own marks (abstract markers, feed meta lines) speak
+ * against a list of references. Two reference lines outweigh a
+ * publications heading (a profile's cue, 8). */
+static int generic_score(const page_cues *c, int own)
+{
+    return own - 10 * (c->abs_markers + c->metas + c->venues);
+}
+
+static bool generic_accept(const page_cues *c, int score)
+{
+    (void)c;
+    return score >= 10;
+}
+
+static bool generic_fits(const page_lines *pl)
+{
+    return count_ref_lines(pl) >= 1;
+}
+
+/* ---- entries ------------------------------------------------------------ */
+
+/* Called for every entry (lines first..last, their text joined) and,
+ * with text NULL, for every heading line. */
+typedef int (*gen_entry_fn)(void *ctx, size_t first, size_t last, const char *text,
+                            size_t n);
+
+typedef struct gen_walk {
+    const page_lines *pl;
+    bib_reftag *tag;
+    bib_buf cur;
+    size_t first, last;
+    bool wrapped;      /* the page's text is wrapped at a fixed width */
+    size_t last_len;   /* length of the last line appended */
+    gen_entry_fn fn;
+    void *ctx;
+} gen_walk;
+
+/* Text wrapped at a fixed width (a list copied from a PDF or a mail): many
+ * lines within a tenth of the longest, which is not long. Otherwise every
+ * line is a block of the page (a browser copy, saved HTML), and a line
+ * break inside an entry separates two of its fields. */
+static bool page_wrapped(const page_lines *pl)
+{
+    size_t max = 0, lines = 0, near = 0;
+    for (size_t i = 0; i < pl->n; i++)
+        if (pl->v[i].len > max)
+            max = pl->v[i].len;
+    if (max == 0 || max > 130)
+        return false;
+    for (size_t i = 0; i < pl->n; i++) {
+        size_t n = pl->v[i].len;
+        if (n == 0)
+            continue;
+        lines++;
+        near += n * 10 >= max * 9;
+    }
+    return lines >= 4 && near * 10 >= lines * 3;
+}
+
+static bool ends_field(char c)
+{
+    return c == '.' || c == ',' || c == ';' || c == ':' || c == '?' || c == '!' || c == ')'
+           || c == ']' || c == '"' || c == '\'';
+}
+
+static int walk_append(gen_walk *w, const char *s, size_t n)
+{
+    bib_buf *b = &w->cur;
+    if (b->len) {
+        char e = b->data[b->len - 1];
+        char p = b->len > 1 ? b->data[b->len - 2] : ' ';
+        if (e == '-' && p >= 'a' && p <= 'z' && s[0] >= 'a' && s[0] <= 'z') {
+            bib_buf_truncate(b, b->len - 1); /* "experi-" "ment" */
+        } else if (!w->wrapped && !ends_field(e) && (unsigned char)e >= 0x30
+                   && page_starts_upper(s, n)) {
+            /* a block's fields on lines of their own: "Title" "A. Author" */
+            bib_buf_puts(b, ". ");
+        } else {
+            bib_buf_putc(b, ' ');
+        }
+    }
+    bib_buf_append(b, s, n);
+    w->last_len = n;
+    return bib_buf_failed(b) ? BIB_ENOMEM : BIB_OK;
+}
+
+static int walk_flush(gen_walk *w)
+{
+    if (!w->cur.len)
+        return BIB_OK;
+    int rc = w->fn(w->ctx, w->first, w->last, w->cur.data, w->cur.len);
+    bib_buf_reset(&w->cur);
+    return rc;
+}
+
+/* Splits the page into entries as the refs reader splits a list: a blank
+ * line, a list marker or a heading ends one; a line that reads as a whole
+ * reference starts one; otherwise the refs reader's continuation rule. */
+static int walk_page(gen_walk *w)
+{
+    const page_lines *pl = w->pl;
+    w->wrapped = page_wrapped(pl);
+    int rc = BIB_OK;
+    for (size_t i = 0; i < pl->n && rc == BIB_OK; i++) {
+        const char *s = pl->v[i].text;
+        size_t n = pl->v[i].len;
+        refs_trim(&s, &n);
+        if (n == 0) {
+            rc = walk_flush(w);
+            continue;
+        }
+        size_t mk = refs_marker(s, n);
+        if (!mk && (refs_is_heading(s, n) || page_is_heading(s, n))) {
+            rc = walk_flush(w);
+            if (rc == BIB_OK)
+                rc = w->fn(w->ctx, i, i, NULL, 0);
+            continue;
+        }
+        bool starts = mk || !refs_continues(w->cur.data, w->cur.len, s, n)
+                      || ref_line(w->tag, s, n);
+        if (w->cur.len && starts)
+            rc = walk_flush(w);
+        if (rc != BIB_OK)
+            break;
+        if (!w->cur.len)
+            w->first = i;
+        w->last = i;
+        rc = walk_append(w, s + mk, n - mk);
+    }
+    if (rc == BIB_OK)
+        rc = walk_flush(w);
+    return rc;
+}
+
+static int run_walk(const page_lines *pl, gen_entry_fn fn, void *ctx, bib_reftag *tag)
+{
+    gen_walk w = {.pl = pl, .tag = tag, .fn = fn, .ctx = ctx};
+    bib_buf_init(&w.cur);
+    int rc = walk_page(&w);
+    bib_buf_clear(&w.cur);
+    return rc;
+}
+
+/* ---- labelling ---------------------------------------------------------- */
+
+static int label_entry(void *ctx, size_t first, size_t last, const char *text, size_t n)
+{
+    (void)n;
+    page_role *roles = ctx;
+    if (!text) {
+        roles[first] = PAGE_ROLE_SECTION;
+        return BIB_OK;
+    }
+    roles[first] = PAGE_ROLE_TITLE;
+    for (size_t i = first + 1; i <= last; i++)
+        roles[i] = PAGE_ROLE_ABSTRACT; /* a continuation of the entry */
+    return BIB_OK;
+}
+
+static int label_generic(const page_lines *pl, page_role *roles)
+{
+    bib_reftag *tag = bib_reftag_new();
+    if (!tag)
+        return BIB_ENOMEM;
+    for (size_t i = 0; i < pl->n; i++)
+        roles[i] = PAGE_ROLE_BLANK;
+    int rc = run_walk(pl, label_entry, roles, tag);
+    bib_reftag_free(tag);
+    return rc;
+}
+
+/* ---- records ------------------------------------------------------------ */
+
+typedef struct gen_build {
+    const page_build *b;
+    const page_lines *pl;
+    bib_reftag *tag;
+    bib_record *prev;   /* the last record, for ditto authors ("---.") */
+} gen_build;
+
+/* A record worth keeping: a title and authors or a date (a line of page
+ * chrome tags as a title alone, a name line as names alone). */
+static bool is_reference(const bib_record *rec)
+{
+    return bib_record_has(rec, BIB_VAR_TITLE)
+           && (bib_record_has(rec, BIB_VAR_AUTHOR) || bib_record_has(rec, BIB_VAR_EDITOR)
+               || bib_record_has(rec, BIB_VAR_ISSUED));
+}
+
+static int build_one(gen_build *g, size_t first, const char *text, size_t n)
+{
+    if (bib_reftag_run(g->tag, text, n) < 0)
+        return BIB_ENOMEM;
+    bib_record *rec = NULL;
+    if (bib_reftag_record(g->tag, text, n, g->prev, &rec) != 0)
+        return BIB_ENOMEM;
+    if (!rec || !is_reference(rec)) {
+        bib_record_free(rec);
+        char q[64];
+        const page_line *l = &g->pl->v[first];
+        page_quote(q, sizeof q, l->text, l->len);
+        bib_input_report(g->b->in, BIB_SEV_WARNING, l->lineno, 1,
+                         "line reads as no reference (no title with authors or a date), "
+                         "skipped: '%s'", q);
+        return BIB_OK;
+    }
+    bib_record *copy = bib_record_clone(rec);
+    if (!copy) {
+        bib_record_free(rec);
+        return BIB_ENOMEM;
+    }
+    bib_record_free(g->prev);
+    g->prev = copy;
+    return g->b->emit(g->b->ctx, rec, g->pl->v[first].lineno);
+}
+
+static int build_entry(void *ctx, size_t first, size_t last, const char *text, size_t n)
+{
+    (void)last;
+    gen_build *g = ctx;
+    if (!text)
+        return BIB_OK; /* a heading */
+    /* several references in one entry (one bullet): split where the
+     * tagger starts a second author list after a title and a date */
+    for (int parts = 0; parts < 64; parts++) {
+        if (bib_reftag_run(g->tag, text, n) < 0)
+            return BIB_ENOMEM;
+        size_t cut = refs_split_point(g->tag);
+        if (!cut)
+            break;
+        size_t k = cut;
+        while (k > 0 && text[k - 1] == ' ')
+            k--;
+        int rc = build_one(g, first, text, k);
+        if (rc != BIB_OK)
+            return rc;
+        text += cut;
+        n -= cut;
+    }
+    return build_one(g, first, text, n);
+}
+
+static int build_generic(const page_build *b, const page_lines *pl, const page_role *roles)
+{
+    (void)roles;
+    gen_build g = {b, pl, bib_reftag_new(), NULL};
+    if (!g.tag)
+        return BIB_ENOMEM;
+    int rc = run_walk(pl, build_entry, &g, g.tag);
+    bib_record_free(g.prev);
+    bib_reftag_free(g.tag);
+    return rc;
+}
+
+const page_layout_desc page_layout_generic = {
+    .name = "generic",
+    .page_cue = generic_page_cue,
+    .score = generic_score,
+    .accept = generic_accept,
+    .fits = generic_fits,
+    .nstates = 0, /* no best path: the entries' rule */
+    .features = 0,
+    .placeholder_state = -1,
+    .label = label_generic,
+    .build = build_generic,
+};

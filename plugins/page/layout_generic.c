@@ -169,6 +169,11 @@ static int walk_page(gen_walk *w)
 {
     const page_lines *pl = w->pl;
     w->wrapped = page_wrapped(pl);
+    refs_shape_stats stats;
+    memset(&stats, 0, sizeof stats);
+    for (size_t i = 0; i < pl->n; i++)
+        refs_shape_add(&stats, pl->v[i].text, pl->v[i].len);
+    refs_shape shape = refs_shape_guess(&stats);
     int rc = BIB_OK;
     for (size_t i = 0; i < pl->n && rc == BIB_OK; i++) {
         const char *s = pl->v[i].text;
@@ -185,7 +190,7 @@ static int walk_page(gen_walk *w)
                 rc = w->fn(w->ctx, i, i, NULL, 0);
             continue;
         }
-        bool starts = mk || !refs_continues(w->cur.data, w->cur.len, s, n)
+        bool starts = mk || !refs_continues_shape(shape, w->cur.data, w->cur.len, s, n)
                       || ref_line(w->tag, s, n);
         if (w->cur.len && starts)
             rc = walk_flush(w);

@@ -28,12 +28,24 @@
 
 /* ---- cues --------------------------------------------------------------- */
 
-/* Does line s[0..n) read as one whole reference? A cheap filter (a year,
+static bool page_wrapped(const page_lines *pl);
+
+/* Bytes of the list markers at the start of s ("• 12. "): a bullet and
+ * a number may both be there. */
+static size_t markers(const char *s, size_t n)
+{
+    size_t mk = refs_marker(s, n);
+    if (mk && mk < n)
+        mk += refs_marker(s + mk, n - mk);
+    return mk;
+}
+
+/* Does s[0..n) read as one whole reference? A cheap filter (a year,
  * reference punctuation, capitalised words) before the tagger's word. */
 static bool ref_line(bib_reftag *tag, const char *s, size_t n)
 {
     refs_trim(&s, &n);
-    size_t mk = refs_marker(s, n);
+    size_t mk = markers(s, n);
     if (!refs_line_looks_ref(s + mk, n - mk))
         return false;
     if (bib_reftag_run(tag, s + mk, n - mk) < 0)
@@ -41,22 +53,44 @@ static bool ref_line(bib_reftag *tag, const char *s, size_t n)
     return refs_tagged_as_ref(tag);
 }
 
-/* How many lines of the page read as whole references (bounded). */
+/* How many entries of the page read as whole references (bounded). An
+ * entry is a line, or on text wrapped at a fixed width or after a list
+ * marker, a line with the lines after it up to a blank line or a list
+ * marker (at most 8). */
 static int count_ref_lines(const page_lines *pl)
 {
     bib_reftag *tag = bib_reftag_new();
     if (!tag)
         return 0;
+    bool wrapped = page_wrapped(pl);
+    bib_buf entry = BIB_BUF_INIT;
     int k = 0, tried = 0;
     for (size_t i = 0; i < pl->n && tried < GEN_CUE_LINES; i++) {
         const char *s = pl->v[i].text;
         size_t n = pl->v[i].len;
         refs_trim(&s, &n);
-        if (n < 40)
+        bib_buf_reset(&entry);
+        bib_buf_append(&entry, s, n);
+        /* a numbered entry ends at the next number (or a blank line) */
+        bool numbered = markers(s, n) > 0;
+        for (size_t j = i + 1; (wrapped || numbered) && j < pl->n && j < i + 8; j++) {
+            const char *t = pl->v[j].text;
+            size_t tn = pl->v[j].len;
+            refs_trim(&t, &tn);
+            if (!tn || markers(t, tn))
+                break;
+            bib_buf_putc(&entry, ' ');
+            bib_buf_append(&entry, t, tn);
+            i = j;
+        }
+        if (bib_buf_failed(&entry))
+            break;
+        if (entry.len < 40)
             continue;
         tried++;
-        k += ref_line(tag, s, n);
+        k += ref_line(tag, entry.data, entry.len);
     }
+    bib_buf_clear(&entry);
     bib_reftag_free(tag);
     return k;
 }
@@ -105,7 +139,7 @@ typedef struct gen_walk {
 } gen_walk;
 
 /* Text wrapped at a fixed width (a list copied from a PDF or a mail): many
- * lines within a tenth of the longest, which is not long. Otherwise every
+ * lines within 15 % of the longest, which is not long. Otherwise every
  * line is a block of the page (a browser copy, saved HTML), and a line
  * break inside an entry separates two of its fields. */
 static bool page_wrapped(const page_lines *pl)
@@ -121,7 +155,7 @@ static bool page_wrapped(const page_lines *pl)
         if (n == 0)
             continue;
         lines++;
-        near += n * 10 >= max * 9;
+        near += n * 20 >= max * 17;
     }
     return lines >= 4 && near * 10 >= lines * 3;
 }
@@ -183,7 +217,7 @@ static int walk_page(gen_walk *w)
             rc = walk_flush(w);
             continue;
         }
-        size_t mk = refs_marker(s, n);
+        size_t mk = markers(s, n);
         if (!mk && (refs_is_heading(s, n) || page_is_heading(s, n))) {
             rc = walk_flush(w);
             if (rc == BIB_OK)
@@ -270,6 +304,10 @@ static int build_one(gen_build *g, size_t first, const char *text, size_t n)
         return BIB_ENOMEM;
     if (!rec || !is_reference(rec)) {
         bib_record_free(rec);
+        /* before the first reference: the page's header (a name, an
+         * address, a menu), skipped as a profile's header is */
+        if (!g->prev)
+            return BIB_OK;
         char q[64];
         const page_line *l = &g->pl->v[first];
         page_quote(q, sizeof q, l->text, l->len);

@@ -178,6 +178,25 @@ def check_no_record(tmp):
     return fail
 
 
+# tests/page/generic/numbered.txt: a lab page's numbered list wrapped
+# and indented, under two headings, after a menu (written for this test).
+NUMBERED = [("Sediment transport under breaking waves: a laboratory study",
+             ["Keller", "Ortiz", "Lindqvist"]),
+            ("Long-term shoreline change from satellite imagery", ["Ortiz", "Mensah"]),
+            ("Storm surge statistics for the Baltic Sea", ["Lindqvist"]),
+            ("Wave overtopping of vegetated dikes", ["Mensah", "Keller", "Fujita"])]
+
+
+def check_numbered():
+    rc, out, err = read("page", os.path.join(SRC, "tests", "page", "generic", "numbered.txt"))
+    got = [(r.get("title"), [a.get("family") for a in r.get("author", [])]) for r in out or []]
+    if rc != 0 or got != NUMBERED:
+        print("FAIL numbered.txt: exit %d\n  got  %r\n  want %r\n%s" % (rc, got, NUMBERED, err))
+        return True
+    print("ok   numbered.txt: %d records" % len(got))
+    return False
+
+
 def main():
     show = "--show" in sys.argv
     keep = sys.argv[sys.argv.index("--keep") + 1] if "--keep" in sys.argv else None
@@ -185,7 +204,7 @@ def main():
     rng = random.Random(SEED)
     holder = None if keep else tempfile.TemporaryDirectory()
     tmp = keep or holder.name
-    fail = check_no_record(tmp)
+    fail = check_no_record(tmp) | check_numbered()
     tot = {"page": [0.0, 0, 0, 0, 0], "refs": [0.0, 0, 0, 0, 0]}
     print("%-42s %-8s %6s %6s %6s" % ("style", "shape", "F1", "auth", "year"))
     for style in STYLES:

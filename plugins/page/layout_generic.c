@@ -95,18 +95,147 @@ static int count_ref_lines(const page_lines *pl)
     return k;
 }
 
+/* ---- title/author blocks ---------------------------------------------- */
+
+/* Calls fn on each name piece of an author line: parenthesised parts
+ * (affiliations) dropped, pieces cut at ',', ';', '&' and " and ". Returns
+ * how many pieces there were. */
+typedef void (*gen_name_fn)(const char *s, size_t n, void *ctx);
+
+static size_t name_pieces(const char *s, size_t n, gen_name_fn fn, void *ctx)
+{
+    size_t pieces = 0, st = 0;
+    int depth = 0;
+    for (size_t i = 0; i <= n; i++) {
+        char c = i < n ? s[i] : ',';
+        size_t skip = 0;
+        if (c == '(' || c == '[')
+            depth++;
+        else if ((c == ')' || c == ']') && depth > 0)
+            depth--;
+        bool cut = depth == 0 && (c == ',' || c == ';' || c == '&');
+        if (!cut && depth == 0 && i + 5 <= n && memcmp(s + i, " and ", 5) == 0)
+            cut = true, skip = 4;
+        if (!cut)
+            continue;
+        /* the piece without its parenthesised parts */
+        char buf[128];
+        size_t k = 0;
+        int d = 0;
+        for (size_t j = st; j < i && k + 1 < sizeof buf; j++) {
+            if (s[j] == '(' || s[j] == '[')
+                d++;
+            else if ((s[j] == ')' || s[j] == ']') && d > 0)
+                d--;
+            else if (d == 0)
+                buf[k++] = s[j];
+        }
+        const char *p = buf;
+        size_t pn = k;
+        page_trim(&p, &pn);
+        if (pn) {
+            pieces++;
+            if (fn)
+                fn(p, pn, ctx);
+        }
+        i += skip;
+        st = i + 1;
+    }
+    return pieces;
+}
+
+static void count_name(const char *s, size_t n, void *ctx)
+{
+    size_t *names = ctx;
+    *names += n <= 60 && page_name_score(s, n) > 0;
+}
+
+static int find_year(const char *s, size_t n);
+
+/* An author line: every name piece (but one in five) reads as a name
+ * by the name model, no sentence and no year in it (a venue line). */
+static bool author_line(const char *s, size_t n)
+{
+    if (n < 3 || n > 1500 || (s[n - 1] == '.' && n > 3 && s[n - 3] != ' '
+                              && s[n - 3] != '.') || find_year(s, n) || page_is_heading(s, n))
+        return false;
+    size_t names = 0;
+    size_t pieces = name_pieces(s, n, count_name, &names);
+    return names >= 1 && names * 5 >= pieces * 4;
+}
+
+/* A title line of a block: a few words, not a name list, not a
+ * publications heading, not ending on a year (a venue line). A short
+ * title looks like a heading: the author line after it tells. */
+static bool block_title(const char *s, size_t n)
+{
+    if (n < 12 || n > 400 || page_is_heading(s, n)
+        || (n >= 4 && find_year(s + n - 4, 4)))
+        return false;
+    page_feat f;
+    page_features(&f, s, n, NULL, 0);
+    return f.tokens >= 3 && f.prose < 3 && !author_line(s, n);
+}
+
+/* The index of the first non-blank line after i, or pl->n. */
+static size_t next_nonblank(const page_lines *pl, size_t i)
+{
+    for (size_t j = i + 1; j < pl->n; j++)
+        if (pl->v[j].len) {
+            const char *s = pl->v[j].text;
+            size_t n = pl->v[j].len;
+            page_trim(&s, &n);
+            if (n)
+                return j;
+        }
+    return pl->n;
+}
+
+static bool line_is(const page_lines *pl, size_t i, bool (*pred)(const char *, size_t))
+{
+    if (i >= pl->n)
+        return false;
+    const char *s = pl->v[i].text;
+    size_t n = pl->v[i].len;
+    page_trim(&s, &n);
+    return n && pred(s, n);
+}
+
+/* Line i opens a block: a title line followed by an author line, which
+ * is not followed by another (one person per line is a profile's
+ * publication, layout_profile.c). */
+static bool block_start(const page_lines *pl, size_t i)
+{
+    if (!line_is(pl, i, block_title))
+        return false;
+    size_t a = next_nonblank(pl, i);
+    return line_is(pl, a, author_line) && !line_is(pl, next_nonblank(pl, a), author_line);
+}
+
+/* How many blocks the page holds (bounded as the cue is). */
+static int count_blocks(const page_lines *pl)
+{
+    int k = 0;
+    for (size_t i = 0; i < pl->n && i < 4 * GEN_CUE_LINES; i++)
+        k += block_start(pl, i);
+    return k;
+}
+
 static int generic_page_cue(const page_lines *pl, page_cues *c)
 {
     (void)c;
-    return 5 * count_ref_lines(pl);
+    /* a block is less sure than a reference: three of them outweigh a
+     * publications heading */
+    return 5 * count_ref_lines(pl) + 3 * count_blocks(pl);
 }
 
 /* The site layouts' own marks (abstract markers, feed meta lines) speak
- * against a list of references. Two reference lines outweigh a
- * publications heading (a profile's cue, 8). */
+ * against a list of references; venue lines ("Venue 2021") count as
+ * much against it as they count for a topic page. Two references
+ * outweigh a publications heading (a profile's cue, 8). */
 static int generic_score(const page_cues *c, int own)
 {
-    return own - 10 * (c->abs_markers + c->metas + c->venues);
+    return own - 10 * (c->abs_markers + c->metas) - 2 * c->venues;
 }
 
 static bool generic_accept(const page_cues *c, int score)
@@ -117,7 +246,7 @@ static bool generic_accept(const page_cues *c, int score)
 
 static bool generic_fits(const page_lines *pl)
 {
-    return count_ref_lines(pl) >= 1;
+    return count_ref_lines(pl) >= 1 || count_blocks(pl) >= 2;
 }
 
 /* ---- entries ------------------------------------------------------------ */
@@ -265,13 +394,39 @@ static int label_entry(void *ctx, size_t first, size_t last, const char *text, s
     return BIB_OK;
 }
 
+static bool block_page(const page_lines *pl);
+static void block_span(const page_lines *pl, size_t t, size_t *a, size_t *end);
+
+/* Blocks: the title line, the author line, the lines after them as
+ * venue lines. */
+static void label_blocks(const page_lines *pl, page_role *roles)
+{
+    for (size_t i = 0; i < pl->n;) {
+        if (!block_start(pl, i)) {
+            i++;
+            continue;
+        }
+        size_t a, end;
+        block_span(pl, i, &a, &end);
+        roles[i] = PAGE_ROLE_TITLE;
+        roles[a] = PAGE_ROLE_AUTHOR;
+        for (size_t j = a + 1; j < end; j++)
+            roles[j] = pl->v[j].len ? PAGE_ROLE_VENUE : PAGE_ROLE_BLANK;
+        i = end;
+    }
+}
+
 static int label_generic(const page_lines *pl, page_role *roles)
 {
+    for (size_t i = 0; i < pl->n; i++)
+        roles[i] = PAGE_ROLE_BLANK;
+    if (block_page(pl)) {
+        label_blocks(pl, roles);
+        return BIB_OK;
+    }
     bib_reftag *tag = bib_reftag_new();
     if (!tag)
         return BIB_ENOMEM;
-    for (size_t i = 0; i < pl->n; i++)
-        roles[i] = PAGE_ROLE_BLANK;
     int rc = run_walk(pl, label_entry, roles, tag);
     bib_reftag_free(tag);
     return rc;
@@ -352,9 +507,126 @@ static int build_entry(void *ctx, size_t first, size_t last, const char *text, s
     return build_one(g, first, text, n);
 }
 
+/* A page of title/author blocks rather than formatted references. */
+static bool block_page(const page_lines *pl)
+{
+    int blocks = count_blocks(pl);
+    /* a block joined into one entry may read as a reference too */
+    return blocks >= 2 && blocks * 2 >= count_ref_lines(pl);
+}
+
+/* The block that starts at line t: its author line in *a, and the lines
+ * after it up to the next block or heading in (*a, *end). */
+static void block_span(const page_lines *pl, size_t t, size_t *a, size_t *end)
+{
+    *a = next_nonblank(pl, t);
+    size_t e = *a + 1;
+    while (e < pl->n && !block_start(pl, e)) {
+        const char *s = pl->v[e].text;
+        size_t n = pl->v[e].len;
+        page_trim(&s, &n);
+        if (n && (refs_is_heading(s, n) || page_is_heading(s, n)))
+            break;
+        e++;
+    }
+    *end = e;
+}
+
+static void add_name(const char *s, size_t n, void *ctx)
+{
+    bib_record *rec = ctx;
+    if (bib_record_has(rec, BIB_VAR_NOTE))
+        return; /* an earlier name failed: the record is dropped */
+    if (page_add_display_name(rec, s, n) != BIB_OK)
+        bib_record_set_text(rec, BIB_VAR_NOTE, "", 0);
+}
+
+/* The first year (1800-2099) in s, or 0. */
+static int find_year(const char *s, size_t n)
+{
+    for (size_t i = 0; i + 4 <= n; i++) {
+        if ((i && s[i - 1] >= '0' && s[i - 1] <= '9') || (i + 4 < n && s[i + 4] >= '0'
+                                                          && s[i + 4] <= '9'))
+            continue;
+        int y = 0;
+        size_t k = 0;
+        while (k < 4 && s[i + k] >= '0' && s[i + k] <= '9')
+            y = y * 10 + (s[i + k++] - '0');
+        if (k == 4 && y >= 1800 && y <= 2099)
+            return y;
+    }
+    return 0;
+}
+
+/* One block's record: the title line, the names of the author line, the
+ * first short line after them as the venue and its year. */
+static int build_block(const page_build *b, const page_lines *pl, size_t t, size_t a,
+                       size_t end)
+{
+    bib_record *rec = bib_record_new(BIB_TYPE_ARTICLE, NULL);
+    if (!rec)
+        return BIB_ENOMEM;
+    const char *s = pl->v[t].text;
+    size_t n = pl->v[t].len;
+    page_trim_blank(&s, &n);
+    while (n && s[n - 1] == '.')
+        n--;
+    int rc = bib_record_set_text(rec, BIB_VAR_TITLE, s, n);
+    s = pl->v[a].text;
+    n = pl->v[a].len;
+    page_trim(&s, &n);
+    name_pieces(s, n, add_name, rec);
+    if (bib_record_has(rec, BIB_VAR_NOTE))
+        rc = BIB_ENOMEM;
+    for (size_t i = a + 1; rc == BIB_OK && i < end; i++) {
+        s = pl->v[i].text;
+        n = pl->v[i].len;
+        page_trim(&s, &n);
+        page_feat f;
+        page_features(&f, s, n, NULL, 0);
+        if (!n || n > 200 || (f.prose >= 3 && f.tokens > 12))
+            continue; /* an abstract, not a venue */
+        rc = bib_record_set_text(rec, BIB_VAR_CONTAINER_TITLE, s, n);
+        int y = find_year(s, n);
+        if (rc == BIB_OK && y) {
+            bib_date d;
+            memset(&d, 0, sizeof d);
+            d.nparts = 1;
+            d.parts[0].has_year = true;
+            d.parts[0].year = y;
+            rc = bib_record_set_date(rec, BIB_VAR_ISSUED, &d);
+        }
+        break;
+    }
+    if (rc != BIB_OK) {
+        bib_record_free(rec);
+        return rc;
+    }
+    return b->emit(b->ctx, rec, pl->v[t].lineno);
+}
+
+static int build_blocks(const page_build *b, const page_lines *pl)
+{
+    for (size_t i = 0; i < pl->n;) {
+        if (!block_start(pl, i)) {
+            i++;
+            continue;
+        }
+        size_t a, end;
+        block_span(pl, i, &a, &end);
+        int rc = build_block(b, pl, i, a, end);
+        if (rc != BIB_OK)
+            return rc;
+        i = end;
+    }
+    return BIB_OK;
+}
+
 static int build_generic(const page_build *b, const page_lines *pl, const page_role *roles)
 {
     (void)roles;
+    if (block_page(pl))
+        return build_blocks(b, pl);
     gen_build g = {b, pl, bib_reftag_new(), NULL};
     if (!g.tag)
         return BIB_ENOMEM;

@@ -5,7 +5,8 @@ project's rendered references (tools/data/refs/rendered.jsonl, their
 records in records.jsonl; see tools/data/refs/SOURCES.tsv): for each of a
 set of CSL styles, pages in several shapes (one reference per line under
 headings, blank lines between, wrapped at a fixed width and numbered,
-bullets, saved HTML), with page chrome before the list. Each page is read
+bullets, saved HTML; title/author/venue blocks), with page chrome before
+the list. Each page is read
 with `bibconv -f page` (and the text shapes with `-f refs`); records are
 matched to the answer key by title and scored: record F1, authors (family
 names in order), year. Fails when a figure falls below its floor (the
@@ -37,7 +38,7 @@ STYLES = ["american-physics-society", "associacao-brasileira-de-normas-tecnicas"
           "din-1505-2", "modern-language-association", "nature", "elsevier-harvard"]
 PER_PAGE = 12
 SEED = 20261204
-SHAPES = ["lines", "blank", "wrapped", "bullets", "html", "years"]
+SHAPES = ["lines", "blank", "wrapped", "bullets", "html", "years", "blocks"]
 # Floors: record F1, authors right, year right (over all pages, -f page).
 FLOORS = {"f1": 0.90, "authors": 0.65, "year": 0.93}
 
@@ -112,6 +113,12 @@ def page(shape, rng, refs):
             lines += w
         elif shape == "bullets":
             lines.append("\u2022 " + t)
+        elif shape == "blocks":
+            # not a formatted reference: title, author and venue lines
+            names = [(a.get("given", "") + " " + a["family"]).strip() for a in r["author"]]
+            venue = r.get("container-title") or r.get("publisher") or "Talk"
+            lines += [r["title"], ", ".join(names[:-1]) + " and " + names[-1]
+                      if len(names) > 1 else names[0], "%s %d" % (venue, r["issued"][0]), ""]
         elif shape == "years":
             y = str(r["issued"][0])
             if y != years:
@@ -220,7 +227,7 @@ def main():
             with open(path, "w", encoding="utf-8") as f:
                 f.write(page(shape, rng, refs))
             for fmt in ("page", "refs"):
-                if fmt == "refs" and shape == "html":
+                if fmt == "refs" and shape in ("html", "blocks"):
                     continue
                 rc, out, err = read(fmt, path)
                 if out is None:

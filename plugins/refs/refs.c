@@ -38,6 +38,7 @@ typedef struct refs_state {
     size_t pending_pos;
     refs_html html;       /* HTML tag state across lines */
     bool is_html, decided, eof, said_empty;
+    refs_shape shape;     /* the list's layout, guessed from its head */
     bib_record *prev;     /* the last record, for ditto authors */
     size_t count, lost;
     /* the line that started the next reference, read next */
@@ -48,11 +49,42 @@ typedef struct refs_state {
     size_t split_line;
 } refs_state;
 
+/* The head of a text list (up to REFS_HEAD bytes, whole lines) tells its
+ * shape: one reference per line or per paragraph (refs_shape_guess). The
+ * window is only looked at, not consumed. */
+#define REFS_HEAD 65536
+
+static int guess_shape(refs_state *st)
+{
+    const char *w;
+    size_t wn;
+    int rc = bib_input_window(st->in, REFS_HEAD, &w, &wn);
+    if (rc < 0)
+        return rc;
+    if (refs_looks_html(w, wn))
+        return 0;
+    refs_shape_stats stats;
+    memset(&stats, 0, sizeof stats);
+    for (size_t i = 0; i < wn;) {
+        const char *e = memchr(w + i, '\n', wn - i);
+        if (!e && wn >= REFS_HEAD)
+            break; /* a line cut by the window */
+        size_t n = e ? (size_t)(e - (w + i)) : wn - i;
+        refs_shape_add(&stats, w + i, n);
+        i += n + 1;
+    }
+    st->shape = refs_shape_guess(&stats);
+    return 0;
+}
+
 static int refs_open(bib_reader *rd, bib_input *in, const bib_options *opts)
 {
     (void)opts;
     refs_state *st = bib_reader_state(rd);
     st->in = in;
+    int rc = guess_shape(st);
+    if (rc < 0)
+        return rc;
     st->tag = bib_reftag_new();
     bib_buf_init(&st->cur);
     bib_buf_init(&st->pending);
@@ -159,7 +191,7 @@ static int assemble(refs_state *st)
         }
         size_t mk = refs_marker(s, n);
         bool heading = !mk && refs_is_heading(s, n);
-        if (st->cur.len && (mk || heading || !refs_continues(st->cur.data, st->cur.len, s, n))) {
+        if (st->cur.len && (mk || heading || !refs_continues_shape(st->shape, st->cur.data, st->cur.len, s, n))) {
             /* the line starts the next reference: keep it for then */
             bib_buf_reset(&st->rest);
             if (!heading && bib_buf_append(&st->rest, s + mk, n - mk))
@@ -175,25 +207,6 @@ static int assemble(refs_state *st)
         if (rc)
             return rc;
     }
-}
-
-/* Where a second reference starts inside this text: an author run after a
- * title run (several references in one bullet), or 0. */
-static size_t split_point(const bib_reftag *t)
-{
-    size_t n;
-    const bib_ref_token *tok = bib_reftag_tokens(t, &n);
-    bool title = false, date = false;
-    for (size_t i = 0; i < n; i++) {
-        if (tok[i].label == BIB_REF_TITLE)
-            title = true;
-        else if (tok[i].label == BIB_REF_DATE)
-            date = true;
-        else if (tok[i].label == BIB_REF_AUTHOR && title && date && i > 0 &&
-                 tok[i - 1].label != BIB_REF_AUTHOR && i + 3 < n)
-            return tok[i].off;
-    }
-    return 0;
 }
 
 static int refs_next(bib_reader *rd, bib_record **out)
@@ -215,7 +228,7 @@ static int refs_next(bib_reader *rd, bib_record **out)
         long nt = bib_reftag_run(st->tag, st->cur.data, st->cur.len);
         if (nt < 0)
             return (int)nt;
-        size_t cut = split_point(st->tag);
+        size_t cut = refs_split_point(st->tag);
         if (cut) {
             if (bib_buf_append(&st->split, st->cur.data + cut, st->cur.len - cut))
                 return BIB_ENOMEM;

@@ -149,7 +149,13 @@ static bool looks_start(const char *s, size_t n)
         return true;                      /* Family, */
     if (caps >= 2 && low == 0 && i >= 2 && s[i - 1] != '.')
         return true;                      /* FAMILY */
-    return i == 2 && s[1] == '.' && i + 2 < n && s[i + 1] >= 'A' && s[i + 1] <= 'Z';
+    if (i == 2 && s[1] == '.' && i + 2 < n && s[i + 1] >= 'A' && s[i + 1] <= 'Z')
+        return true;                      /* J. Family */
+    /* Family AB, (initials after the family name, Vancouver) */
+    size_t j = i + 1, k = 0;
+    while (i < n && s[i] == ' ' && j < n && k < 3 && s[j] >= 'A' && s[j] <= 'Z')
+        j++, k++;
+    return low && k && k <= 3 && (j == n || s[j] == ',' || s[j] == '.');
 }
 
 bool refs_continues(const char *cur, size_t curn, const char *s, size_t n)
@@ -169,6 +175,85 @@ bool refs_continues(const char *cur, size_t curn, const char *s, size_t n)
     return !(has_year(cur, curn) && looks_start(s, n));
 }
 
+/* A line that reads as a whole reference by itself: long, reference
+ * punctuation and capitalised words, and a year or a final period (a
+ * reference "in press" or "n.d." has no year). */
+static bool line_whole(const char *s, size_t n)
+{
+    if (n < 40)
+        return false;
+    size_t punct = 0, caps = 0;
+    for (size_t i = 0; i < n; i++) {
+        punct += s[i] == ',' || (s[i] == '.' && i + 1 < n && s[i + 1] == ' ') || s[i] == ':';
+        caps += (i == 0 || s[i - 1] == ' ') && s[i] >= 'A' && s[i] <= 'Z';
+    }
+    return punct >= 2 && caps >= 2 && (has_year(s, n) || s[n - 1] == '.')
+           && !(s[0] >= 'a' && s[0] <= 'z');
+}
+
+void refs_shape_add(refs_shape_stats *st, const char *s, size_t n)
+{
+    refs_trim(&s, &n);
+    if (n == 0) {
+        st->run = 0;
+        return;
+    }
+    size_t mk = refs_marker(s, n);
+    if (!mk && refs_is_heading(s, n))
+        return;
+    if (st->run++ == 0)
+        st->groups++;
+    else if (st->run == 2)
+        st->multi++;
+    if (st->lines < sizeof st->lens / sizeof *st->lens)
+        st->lens[st->lines] = n;
+    st->lines++;
+    st->whole += line_whole(s + mk, n - mk);
+    st->starts += mk || looks_start(s, n);
+    if (n > st->max_len)
+        st->max_len = n;
+}
+
+/* Lines wrapped at a fixed width: many of them within a tenth of the
+ * longest, which is not long (a list copied from a PDF or a mail). */
+static bool wrapped(const refs_shape_stats *st)
+{
+    size_t k = st->lines < 64 ? st->lines : 64, near = 0;
+    if (st->max_len > 130 || k < 4)
+        return false;
+    for (size_t i = 0; i < k; i++)
+        near += st->lens[i] * 10 >= st->max_len * 9;
+    return near * 10 >= k * 3;
+}
+
+refs_shape refs_shape_guess(const refs_shape_stats *st)
+{
+    if (st->lines < 3)
+        return REFS_SHAPE_UNKNOWN;
+    /* paragraphs: blank lines between runs, most runs several lines */
+    if (st->groups >= 2 && st->multi * 2 >= st->groups)
+        return REFS_SHAPE_PARAGRAPH;
+    /* one per line: nearly every line reads as a whole reference, and
+     * starts like one or is not wrapped at a fixed width */
+    if (st->whole * 10 >= st->lines * 8 && (st->starts * 10 >= st->lines * 8 || !wrapped(st)))
+        return REFS_SHAPE_LINE;
+    return REFS_SHAPE_UNKNOWN;
+}
+
+bool refs_continues_shape(refs_shape shape, const char *cur, size_t curn, const char *s,
+                          size_t n)
+{
+    if (curn > 4000)
+        return false;
+    if (shape == REFS_SHAPE_PARAGRAPH)
+        return true;
+    if (shape == REFS_SHAPE_LINE) {
+        size_t mk = refs_marker(s, n);
+        return !mk && !line_whole(s, n) && !looks_start(s, n);
+    }
+    return refs_continues(cur, curn, s, n);
+}
+
 bool refs_line_looks_ref(const char *s, size_t n)
 {
     if (n < 40 || !has_year(s, n))
@@ -179,6 +264,42 @@ bool refs_line_looks_ref(const char *s, size_t n)
         caps += (i == 0 || s[i - 1] == ' ') && s[i] >= 'A' && s[i] <= 'Z';
     }
     return punct >= 2 && caps >= 2;
+}
+
+/* ---- tagged text ------------------------------------------------------- */
+
+size_t refs_split_point(const bib_reftag *t)
+{
+    size_t n;
+    const bib_ref_token *tok = bib_reftag_tokens(t, &n);
+    bool title = false, date = false;
+    for (size_t i = 0; i < n; i++) {
+        if (tok[i].label == BIB_REF_TITLE)
+            title = true;
+        else if (tok[i].label == BIB_REF_DATE)
+            date = true;
+        else if (tok[i].label == BIB_REF_AUTHOR && title && date && i > 0 &&
+                 tok[i - 1].label != BIB_REF_AUTHOR && i + 3 < n)
+            return tok[i].off;
+    }
+    return 0;
+}
+
+bool refs_tagged_as_ref(const bib_reftag *t)
+{
+    size_t n;
+    const bib_ref_token *tok = bib_reftag_tokens(t, &n);
+    size_t i = 0;
+    while (i < n && (tok[i].label == BIB_REF_PUNCT || tok[i].label == BIB_REF_CITNUM))
+        i++;
+    if (i >= n || (tok[i].label != BIB_REF_AUTHOR && tok[i].label != BIB_REF_EDITOR))
+        return false;
+    size_t title = 0, date = 0;
+    for (; i < n; i++) {
+        title += tok[i].label == BIB_REF_TITLE && tok[i].kind == BIB_REFTOK_WORD;
+        date += tok[i].label == BIB_REF_DATE && tok[i].kind == BIB_REFTOK_NUMBER;
+    }
+    return title >= 2 && date >= 1;
 }
 
 /* ---- HTML ---------------------------------------------------------------- */

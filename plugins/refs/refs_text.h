@@ -9,6 +9,7 @@
 
 #include "bibconv/buf.h"
 #include "bibconv/common.h"
+#include "bibconv/reftag.h"
 
 /* HTML state carried from line to line. */
 typedef struct refs_html {
@@ -44,5 +45,49 @@ bool refs_continues(const char *cur, size_t curn, const char *s, size_t n);
 /* Does a line look like a whole reference (a year, a title-like run,
  * reference punctuation)? Used by the probe. */
 bool refs_line_looks_ref(const char *s, size_t n);
+
+/* How a list lays its references out, guessed from the shape of its
+ * lines (refs_shape_*): one per line, one per paragraph (blank lines
+ * between, several lines each), or unknown (the per-line rule of
+ * refs_continues decides). */
+typedef enum refs_shape {
+    REFS_SHAPE_UNKNOWN = 0,
+    REFS_SHAPE_LINE,
+    REFS_SHAPE_PARAGRAPH
+} refs_shape;
+
+/* Line statistics gathered one line at a time (no allocation). */
+typedef struct refs_shape_stats {
+    size_t lines;       /* non-blank, non-heading lines */
+    size_t whole;       /* of them, lines that read as a whole reference */
+    size_t starts;      /* lines that start like a reference */
+    size_t max_len;     /* the longest line (bytes) */
+    size_t lens[64];    /* the first 64 lines' lengths */
+    size_t groups;      /* runs of lines between blank lines */
+    size_t multi;       /* runs of more than one line */
+    size_t run;         /* lines in the current run */
+} refs_shape_stats;
+
+/* Adds one line (blank lines end a run). */
+void refs_shape_add(refs_shape_stats *st, const char *s, size_t n);
+/* The shape the lines added so far show. */
+refs_shape refs_shape_guess(const refs_shape_stats *st);
+
+/* refs_continues under a known shape: one per line, a line continues the
+ * reference only when it neither reads as a whole reference nor starts
+ * like one; one per paragraph, every line of a paragraph continues it
+ * (list markers and blank lines are the caller's). */
+bool refs_continues_shape(refs_shape shape, const char *cur, size_t curn, const char *s,
+                          size_t n);
+
+/* Where a second reference starts inside the text of the tagger's last
+ * run: an author run after a title and a date (several references in one
+ * bullet), or 0. */
+size_t refs_split_point(const bib_reftag *t);
+
+/* Does the tagger's last run read as one reference that opens with its
+ * authors (an optional list number first) and holds a title and a date?
+ * The page reader's generic layout counts such lines as its cue. */
+bool refs_tagged_as_ref(const bib_reftag *t);
 
 #endif /* BIBCONV_REFS_TEXT_H */

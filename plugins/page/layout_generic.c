@@ -1,0 +1,650 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * layout_generic.c - any publication list that none of the site layouts
+ * fits: a personal or lab page, a CV, a repository listing, a numbered
+ * reference list, whose entries are formatted references (APA, IEEE,
+ * Chicago, DIN, ...) or title/author/venue blocks. Each entry goes through
+ * core's reference tagger (reftag.h) and its record builder, as the `refs`
+ * reader's entries do (plugins/refs/refs_text.c: the list splitting both
+ * share).
+ *
+ * Cue: lines the tagger reads as a whole reference that opens with its
+ * authors and holds a title and a date (docs/page.md, "Generic layout").
+ * Labelling is a fixed rule (no best path): headings are sections, every
+ * entry's first line a title line, its other lines continuations.
+ *
+ * Not for: the known sites' layouts (layout_profile.c, layout_feed.c,
+ * layout_topic.c, layout_paper.c), whose cues win over this one.
+ */
+#include <string.h>
+
+#include "bibconv/reftag.h"
+#include "pageint.h"
+#include "refs_text.h"
+
+/* Detection tags at most this many candidate lines of a page: the cue is
+ * settled long before, and a huge page costs no more than this. */
+#define GEN_CUE_LINES 400
+
+/* ---- cues --------------------------------------------------------------- */
+
+static bool page_wrapped(const page_lines *pl);
+
+/* Bytes of the list markers at the start of s ("• 12. "): a bullet and
+ * a number may both be there. */
+static size_t markers(const char *s, size_t n)
+{
+    size_t mk = refs_marker(s, n);
+    if (mk && mk < n)
+        mk += refs_marker(s + mk, n - mk);
+    return mk;
+}
+
+/* Does s[0..n) read as one whole reference? A cheap filter (a year,
+ * reference punctuation, capitalised words) before the tagger's word. */
+static bool ref_line(bib_reftag *tag, const char *s, size_t n)
+{
+    refs_trim(&s, &n);
+    size_t mk = markers(s, n);
+    if (!refs_line_looks_ref(s + mk, n - mk))
+        return false;
+    if (bib_reftag_run(tag, s + mk, n - mk) < 0)
+        return false;
+    return refs_tagged_as_ref(tag);
+}
+
+/* How many entries of the page read as whole references (bounded). An
+ * entry is a line, or on text wrapped at a fixed width or after a list
+ * marker, a line with the lines after it up to a blank line or a list
+ * marker (at most 8). */
+static int count_ref_lines(const page_lines *pl)
+{
+    bib_reftag *tag = bib_reftag_new();
+    if (!tag)
+        return 0;
+    bool wrapped = page_wrapped(pl);
+    bib_buf entry = BIB_BUF_INIT;
+    int k = 0, tried = 0;
+    for (size_t i = 0; i < pl->n && tried < GEN_CUE_LINES; i++) {
+        const char *s = pl->v[i].text;
+        size_t n = pl->v[i].len;
+        refs_trim(&s, &n);
+        bib_buf_reset(&entry);
+        bib_buf_append(&entry, s, n);
+        /* a numbered entry ends at the next number (or a blank line) */
+        bool numbered = markers(s, n) > 0;
+        for (size_t j = i + 1; (wrapped || numbered) && j < pl->n && j < i + 8; j++) {
+            const char *t = pl->v[j].text;
+            size_t tn = pl->v[j].len;
+            refs_trim(&t, &tn);
+            if (!tn || markers(t, tn))
+                break;
+            bib_buf_putc(&entry, ' ');
+            bib_buf_append(&entry, t, tn);
+            i = j;
+        }
+        if (bib_buf_failed(&entry))
+            break;
+        if (entry.len < 40)
+            continue;
+        tried++;
+        k += ref_line(tag, entry.data, entry.len);
+    }
+    bib_buf_clear(&entry);
+    bib_reftag_free(tag);
+    return k;
+}
+
+/* ---- title/author blocks ---------------------------------------------- */
+
+/* Calls fn on each name piece of an author line: parenthesised parts
+ * (affiliations) dropped, pieces cut at ',', ';', '&' and " and ". Returns
+ * how many pieces there were. */
+typedef void (*gen_name_fn)(const char *s, size_t n, void *ctx);
+
+static size_t name_pieces(const char *s, size_t n, gen_name_fn fn, void *ctx)
+{
+    size_t pieces = 0, st = 0;
+    int depth = 0;
+    for (size_t i = 0; i <= n; i++) {
+        char c = i < n ? s[i] : ',';
+        size_t skip = 0;
+        if (c == '(' || c == '[')
+            depth++;
+        else if ((c == ')' || c == ']') && depth > 0)
+            depth--;
+        bool cut = depth == 0 && (c == ',' || c == ';' || c == '&');
+        if (!cut && depth == 0 && i + 5 <= n && memcmp(s + i, " and ", 5) == 0)
+            cut = true, skip = 4;
+        if (!cut)
+            continue;
+        /* the piece without its parenthesised parts */
+        char buf[128];
+        size_t k = 0;
+        int d = 0;
+        for (size_t j = st; j < i && k + 1 < sizeof buf; j++) {
+            if (s[j] == '(' || s[j] == '[')
+                d++;
+            else if ((s[j] == ')' || s[j] == ']') && d > 0)
+                d--;
+            else if (d == 0)
+                buf[k++] = s[j];
+        }
+        const char *p = buf;
+        size_t pn = k;
+        page_trim(&p, &pn);
+        if (pn) {
+            pieces++;
+            if (fn)
+                fn(p, pn, ctx);
+        }
+        i += skip;
+        st = i + 1;
+    }
+    return pieces;
+}
+
+static void count_name(const char *s, size_t n, void *ctx)
+{
+    size_t *names = ctx;
+    *names += n <= 60 && page_name_score(s, n) > 0;
+}
+
+static int find_year(const char *s, size_t n);
+
+/* An author line: every name piece (but one in five) reads as a name
+ * by the name model, no sentence and no year in it (a venue line). */
+static bool author_line(const char *s, size_t n)
+{
+    if (n < 3 || n > 1500 || (s[n - 1] == '.' && n > 3 && s[n - 3] != ' '
+                              && s[n - 3] != '.') || find_year(s, n) || page_is_heading(s, n))
+        return false;
+    size_t names = 0;
+    size_t pieces = name_pieces(s, n, count_name, &names);
+    return names >= 1 && names * 5 >= pieces * 4;
+}
+
+/* A title line of a block: a few words, not a name list, not a
+ * publications heading, not ending on a year (a venue line). A short
+ * title looks like a heading: the author line after it tells. */
+static bool block_title(const char *s, size_t n)
+{
+    if (n < 12 || n > 400 || page_is_heading(s, n)
+        || (n >= 4 && find_year(s + n - 4, 4)))
+        return false;
+    page_feat f;
+    page_features(&f, s, n, NULL, 0);
+    return f.tokens >= 3 && f.prose < 3 && !author_line(s, n);
+}
+
+/* The index of the first non-blank line after i, or pl->n. */
+static size_t next_nonblank(const page_lines *pl, size_t i)
+{
+    for (size_t j = i + 1; j < pl->n; j++)
+        if (pl->v[j].len) {
+            const char *s = pl->v[j].text;
+            size_t n = pl->v[j].len;
+            page_trim(&s, &n);
+            if (n)
+                return j;
+        }
+    return pl->n;
+}
+
+static bool line_is(const page_lines *pl, size_t i, bool (*pred)(const char *, size_t))
+{
+    if (i >= pl->n)
+        return false;
+    const char *s = pl->v[i].text;
+    size_t n = pl->v[i].len;
+    page_trim(&s, &n);
+    return n && pred(s, n);
+}
+
+/* Line i opens a block: a title line followed by an author line, which
+ * is not followed by another (one person per line is a profile's
+ * publication, layout_profile.c). */
+static bool block_start(const page_lines *pl, size_t i)
+{
+    if (!line_is(pl, i, block_title))
+        return false;
+    size_t a = next_nonblank(pl, i);
+    return line_is(pl, a, author_line) && !line_is(pl, next_nonblank(pl, a), author_line);
+}
+
+/* How many blocks the page holds (bounded as the cue is). */
+static int count_blocks(const page_lines *pl)
+{
+    int k = 0;
+    for (size_t i = 0; i < pl->n && i < 4 * GEN_CUE_LINES; i++)
+        k += block_start(pl, i);
+    return k;
+}
+
+static int generic_page_cue(const page_lines *pl, page_cues *c)
+{
+    (void)c;
+    /* a block is less sure than a reference: three of them outweigh a
+     * publications heading */
+    return 5 * count_ref_lines(pl) + 3 * count_blocks(pl);
+}
+
+/* The site layouts' own marks (abstract markers, feed meta lines) speak
+ * against a list of references; venue lines ("Venue 2021") count as
+ * much against it as they count for a topic page. Two references
+ * outweigh a publications heading (a profile's cue, 8). */
+static int generic_score(const page_cues *c, int own)
+{
+    return own - 10 * (c->abs_markers + c->metas) - 2 * c->venues;
+}
+
+static bool generic_accept(const page_cues *c, int score)
+{
+    (void)c;
+    return score >= 10;
+}
+
+static bool generic_fits(const page_lines *pl)
+{
+    return count_ref_lines(pl) >= 1 || count_blocks(pl) >= 2;
+}
+
+/* ---- entries ------------------------------------------------------------ */
+
+/* Called for every entry (lines first..last, their text joined) and,
+ * with text NULL, for every heading line. */
+typedef int (*gen_entry_fn)(void *ctx, size_t first, size_t last, const char *text,
+                            size_t n);
+
+typedef struct gen_walk {
+    const page_lines *pl;
+    bib_reftag *tag;
+    bib_buf cur;
+    size_t first, last;
+    bool wrapped;      /* the page's text is wrapped at a fixed width */
+    size_t last_len;   /* length of the last line appended */
+    gen_entry_fn fn;
+    void *ctx;
+} gen_walk;
+
+/* Text wrapped at a fixed width (a list copied from a PDF or a mail): many
+ * lines within 15 % of the longest, which is not long. Otherwise every
+ * line is a block of the page (a browser copy, saved HTML), and a line
+ * break inside an entry separates two of its fields. */
+static bool page_wrapped(const page_lines *pl)
+{
+    size_t max = 0, lines = 0, near = 0;
+    for (size_t i = 0; i < pl->n; i++)
+        if (pl->v[i].len > max)
+            max = pl->v[i].len;
+    if (max == 0 || max > 130)
+        return false;
+    for (size_t i = 0; i < pl->n; i++) {
+        size_t n = pl->v[i].len;
+        if (n == 0)
+            continue;
+        lines++;
+        near += n * 20 >= max * 17;
+    }
+    return lines >= 4 && near * 10 >= lines * 3;
+}
+
+static bool ends_field(char c)
+{
+    return c == '.' || c == ',' || c == ';' || c == ':' || c == '?' || c == '!' || c == ')'
+           || c == ']' || c == '"' || c == '\'';
+}
+
+static int walk_append(gen_walk *w, const char *s, size_t n)
+{
+    bib_buf *b = &w->cur;
+    if (b->len) {
+        char e = b->data[b->len - 1];
+        char p = b->len > 1 ? b->data[b->len - 2] : ' ';
+        if (e == '-' && p >= 'a' && p <= 'z' && s[0] >= 'a' && s[0] <= 'z') {
+            bib_buf_truncate(b, b->len - 1); /* "experi-" "ment" */
+        } else if (!w->wrapped && !ends_field(e) && (unsigned char)e >= 0x30
+                   && page_starts_upper(s, n)) {
+            /* a block's fields on lines of their own: "Title" "A. Author" */
+            bib_buf_puts(b, ". ");
+        } else {
+            bib_buf_putc(b, ' ');
+        }
+    }
+    bib_buf_append(b, s, n);
+    w->last_len = n;
+    return bib_buf_failed(b) ? BIB_ENOMEM : BIB_OK;
+}
+
+static int walk_flush(gen_walk *w)
+{
+    if (!w->cur.len)
+        return BIB_OK;
+    int rc = w->fn(w->ctx, w->first, w->last, w->cur.data, w->cur.len);
+    bib_buf_reset(&w->cur);
+    return rc;
+}
+
+/* Splits the page into entries as the refs reader splits a list: a blank
+ * line, a list marker or a heading ends one; a line that reads as a whole
+ * reference starts one; otherwise the refs reader's continuation rule. */
+static int walk_page(gen_walk *w)
+{
+    const page_lines *pl = w->pl;
+    w->wrapped = page_wrapped(pl);
+    refs_shape_stats stats;
+    memset(&stats, 0, sizeof stats);
+    for (size_t i = 0; i < pl->n; i++)
+        refs_shape_add(&stats, pl->v[i].text, pl->v[i].len);
+    refs_shape shape = refs_shape_guess(&stats);
+    int rc = BIB_OK;
+    for (size_t i = 0; i < pl->n && rc == BIB_OK; i++) {
+        const char *s = pl->v[i].text;
+        size_t n = pl->v[i].len;
+        refs_trim(&s, &n);
+        if (n == 0) {
+            rc = walk_flush(w);
+            continue;
+        }
+        size_t mk = markers(s, n);
+        if (!mk && (refs_is_heading(s, n) || page_is_heading(s, n))) {
+            rc = walk_flush(w);
+            if (rc == BIB_OK)
+                rc = w->fn(w->ctx, i, i, NULL, 0);
+            continue;
+        }
+        bool starts = mk || !refs_continues_shape(shape, w->cur.data, w->cur.len, s, n)
+                      || ref_line(w->tag, s, n);
+        if (w->cur.len && starts)
+            rc = walk_flush(w);
+        if (rc != BIB_OK)
+            break;
+        if (!w->cur.len)
+            w->first = i;
+        w->last = i;
+        rc = walk_append(w, s + mk, n - mk);
+    }
+    if (rc == BIB_OK)
+        rc = walk_flush(w);
+    return rc;
+}
+
+static int run_walk(const page_lines *pl, gen_entry_fn fn, void *ctx, bib_reftag *tag)
+{
+    gen_walk w = {.pl = pl, .tag = tag, .fn = fn, .ctx = ctx};
+    bib_buf_init(&w.cur);
+    int rc = walk_page(&w);
+    bib_buf_clear(&w.cur);
+    return rc;
+}
+
+/* ---- labelling ---------------------------------------------------------- */
+
+static int label_entry(void *ctx, size_t first, size_t last, const char *text, size_t n)
+{
+    (void)n;
+    page_role *roles = ctx;
+    if (!text) {
+        roles[first] = PAGE_ROLE_SECTION;
+        return BIB_OK;
+    }
+    roles[first] = PAGE_ROLE_TITLE;
+    for (size_t i = first + 1; i <= last; i++)
+        roles[i] = PAGE_ROLE_ABSTRACT; /* a continuation of the entry */
+    return BIB_OK;
+}
+
+static bool block_page(const page_lines *pl);
+static void block_span(const page_lines *pl, size_t t, size_t *a, size_t *end);
+
+/* Blocks: the title line, the author line, the lines after them as
+ * venue lines. */
+static void label_blocks(const page_lines *pl, page_role *roles)
+{
+    for (size_t i = 0; i < pl->n;) {
+        if (!block_start(pl, i)) {
+            i++;
+            continue;
+        }
+        size_t a, end;
+        block_span(pl, i, &a, &end);
+        roles[i] = PAGE_ROLE_TITLE;
+        roles[a] = PAGE_ROLE_AUTHOR;
+        for (size_t j = a + 1; j < end; j++)
+            roles[j] = pl->v[j].len ? PAGE_ROLE_VENUE : PAGE_ROLE_BLANK;
+        i = end;
+    }
+}
+
+static int label_generic(const page_lines *pl, page_role *roles)
+{
+    for (size_t i = 0; i < pl->n; i++)
+        roles[i] = PAGE_ROLE_BLANK;
+    if (block_page(pl)) {
+        label_blocks(pl, roles);
+        return BIB_OK;
+    }
+    bib_reftag *tag = bib_reftag_new();
+    if (!tag)
+        return BIB_ENOMEM;
+    int rc = run_walk(pl, label_entry, roles, tag);
+    bib_reftag_free(tag);
+    return rc;
+}
+
+/* ---- records ------------------------------------------------------------ */
+
+typedef struct gen_build {
+    const page_build *b;
+    const page_lines *pl;
+    bib_reftag *tag;
+    bib_record *prev;   /* the last record, for ditto authors ("---.") */
+} gen_build;
+
+/* A record worth keeping: a title and authors or a date (a line of page
+ * chrome tags as a title alone, a name line as names alone). */
+static bool is_reference(const bib_record *rec)
+{
+    return bib_record_has(rec, BIB_VAR_TITLE)
+           && (bib_record_has(rec, BIB_VAR_AUTHOR) || bib_record_has(rec, BIB_VAR_EDITOR)
+               || bib_record_has(rec, BIB_VAR_ISSUED));
+}
+
+static int build_one(gen_build *g, size_t first, const char *text, size_t n)
+{
+    if (bib_reftag_run(g->tag, text, n) < 0)
+        return BIB_ENOMEM;
+    bib_record *rec = NULL;
+    if (bib_reftag_record(g->tag, text, n, g->prev, &rec) != 0)
+        return BIB_ENOMEM;
+    if (!rec || !is_reference(rec)) {
+        bib_record_free(rec);
+        /* before the first reference: the page's header (a name, an
+         * address, a menu), skipped as a profile's header is */
+        if (!g->prev)
+            return BIB_OK;
+        char q[64];
+        const page_line *l = &g->pl->v[first];
+        page_quote(q, sizeof q, l->text, l->len);
+        bib_input_report(g->b->in, BIB_SEV_WARNING, l->lineno, 1,
+                         "line reads as no reference (no title with authors or a date), "
+                         "skipped: '%s'", q);
+        return BIB_OK;
+    }
+    bib_record *copy = bib_record_clone(rec);
+    if (!copy) {
+        bib_record_free(rec);
+        return BIB_ENOMEM;
+    }
+    bib_record_free(g->prev);
+    g->prev = copy;
+    return g->b->emit(g->b->ctx, rec, g->pl->v[first].lineno);
+}
+
+static int build_entry(void *ctx, size_t first, size_t last, const char *text, size_t n)
+{
+    (void)last;
+    gen_build *g = ctx;
+    if (!text)
+        return BIB_OK; /* a heading */
+    /* several references in one entry (one bullet): split where the
+     * tagger starts a second author list after a title and a date */
+    for (int parts = 0; parts < 64; parts++) {
+        if (bib_reftag_run(g->tag, text, n) < 0)
+            return BIB_ENOMEM;
+        size_t cut = refs_split_point(g->tag);
+        if (!cut)
+            break;
+        size_t k = cut;
+        while (k > 0 && text[k - 1] == ' ')
+            k--;
+        int rc = build_one(g, first, text, k);
+        if (rc != BIB_OK)
+            return rc;
+        text += cut;
+        n -= cut;
+    }
+    return build_one(g, first, text, n);
+}
+
+/* A page of title/author blocks rather than formatted references. */
+static bool block_page(const page_lines *pl)
+{
+    int blocks = count_blocks(pl);
+    /* a block joined into one entry may read as a reference too */
+    return blocks >= 2 && blocks * 2 >= count_ref_lines(pl);
+}
+
+/* The block that starts at line t: its author line in *a, and the lines
+ * after it up to the next block or heading in (*a, *end). */
+static void block_span(const page_lines *pl, size_t t, size_t *a, size_t *end)
+{
+    *a = next_nonblank(pl, t);
+    size_t e = *a + 1;
+    while (e < pl->n && !block_start(pl, e)) {
+        const char *s = pl->v[e].text;
+        size_t n = pl->v[e].len;
+        page_trim(&s, &n);
+        if (n && (refs_is_heading(s, n) || page_is_heading(s, n)))
+            break;
+        e++;
+    }
+    *end = e;
+}
+
+static void add_name(const char *s, size_t n, void *ctx)
+{
+    bib_record *rec = ctx;
+    if (bib_record_has(rec, BIB_VAR_NOTE))
+        return; /* an earlier name failed: the record is dropped */
+    if (page_add_display_name(rec, s, n) != BIB_OK)
+        bib_record_set_text(rec, BIB_VAR_NOTE, "", 0);
+}
+
+/* The first year (1800-2099) in s, or 0. */
+static int find_year(const char *s, size_t n)
+{
+    for (size_t i = 0; i + 4 <= n; i++) {
+        if ((i && s[i - 1] >= '0' && s[i - 1] <= '9') || (i + 4 < n && s[i + 4] >= '0'
+                                                          && s[i + 4] <= '9'))
+            continue;
+        int y = 0;
+        size_t k = 0;
+        while (k < 4 && s[i + k] >= '0' && s[i + k] <= '9')
+            y = y * 10 + (s[i + k++] - '0');
+        if (k == 4 && y >= 1800 && y <= 2099)
+            return y;
+    }
+    return 0;
+}
+
+/* One block's record: the title line, the names of the author line, the
+ * first short line after them as the venue and its year. */
+static int build_block(const page_build *b, const page_lines *pl, size_t t, size_t a,
+                       size_t end)
+{
+    bib_record *rec = bib_record_new(BIB_TYPE_ARTICLE, NULL);
+    if (!rec)
+        return BIB_ENOMEM;
+    const char *s = pl->v[t].text;
+    size_t n = pl->v[t].len;
+    page_trim_blank(&s, &n);
+    while (n && s[n - 1] == '.')
+        n--;
+    int rc = bib_record_set_text(rec, BIB_VAR_TITLE, s, n);
+    s = pl->v[a].text;
+    n = pl->v[a].len;
+    page_trim(&s, &n);
+    name_pieces(s, n, add_name, rec);
+    if (bib_record_has(rec, BIB_VAR_NOTE))
+        rc = BIB_ENOMEM;
+    for (size_t i = a + 1; rc == BIB_OK && i < end; i++) {
+        s = pl->v[i].text;
+        n = pl->v[i].len;
+        page_trim(&s, &n);
+        page_feat f;
+        page_features(&f, s, n, NULL, 0);
+        if (!n || n > 200 || (f.prose >= 3 && f.tokens > 12))
+            continue; /* an abstract, not a venue */
+        rc = bib_record_set_text(rec, BIB_VAR_CONTAINER_TITLE, s, n);
+        int y = find_year(s, n);
+        if (rc == BIB_OK && y) {
+            bib_date d;
+            memset(&d, 0, sizeof d);
+            d.nparts = 1;
+            d.parts[0].has_year = true;
+            d.parts[0].year = y;
+            rc = bib_record_set_date(rec, BIB_VAR_ISSUED, &d);
+        }
+        break;
+    }
+    if (rc != BIB_OK) {
+        bib_record_free(rec);
+        return rc;
+    }
+    return b->emit(b->ctx, rec, pl->v[t].lineno);
+}
+
+static int build_blocks(const page_build *b, const page_lines *pl)
+{
+    for (size_t i = 0; i < pl->n;) {
+        if (!block_start(pl, i)) {
+            i++;
+            continue;
+        }
+        size_t a, end;
+        block_span(pl, i, &a, &end);
+        int rc = build_block(b, pl, i, a, end);
+        if (rc != BIB_OK)
+            return rc;
+        i = end;
+    }
+    return BIB_OK;
+}
+
+static int build_generic(const page_build *b, const page_lines *pl, const page_role *roles)
+{
+    (void)roles;
+    if (block_page(pl))
+        return build_blocks(b, pl);
+    gen_build g = {b, pl, bib_reftag_new(), NULL};
+    if (!g.tag)
+        return BIB_ENOMEM;
+    int rc = run_walk(pl, build_entry, &g, g.tag);
+    bib_record_free(g.prev);
+    bib_reftag_free(g.tag);
+    return rc;
+}
+
+const page_layout_desc page_layout_generic = {
+    .name = "generic",
+    .page_cue = generic_page_cue,
+    .score = generic_score,
+    .accept = generic_accept,
+    .fits = generic_fits,
+    .nstates = 0, /* no best path: the entries' rule */
+    .features = 0,
+    .placeholder_state = -1,
+    .label = label_generic,
+    .build = build_generic,
+};

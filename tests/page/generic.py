@@ -1,0 +1,262 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""The page reader's generic layout on publication lists built from the
+project's rendered references (tools/data/refs/rendered.jsonl, their
+records in records.jsonl; see tools/data/refs/SOURCES.tsv): for each of a
+set of CSL styles, pages in several shapes (one reference per line under
+headings, blank lines between, wrapped at a fixed width and numbered,
+bullets, saved HTML; title/author/venue blocks), with page chrome before
+the list. Each page is read
+with `bibconv -f page` (and the text shapes with `-f refs`); records are
+matched to the answer key by title and scored: record F1, authors (family
+names in order), year. Fails when a figure falls below its floor (the
+figures recorded in docs/page.md, "Generic layout", less a margin) or
+when a page's exit status or layout is wrong.
+
+Deterministic: a fixed seed, a fixed choice of references.
+    generic.py [--show] [--keep DIR]
+"""
+import html
+import json
+import os
+import random
+import re
+import subprocess
+import sys
+import tempfile
+
+SRC = os.environ.get("BIBCONV_SRCDIR", os.path.join(os.path.dirname(__file__), "..", ".."))
+BUILD = os.environ.get("BIBCONV_BUILDDIR", os.path.join(SRC, "build"))
+BIB = os.path.join(BUILD, "core", "cli", "bibconv")
+DATA = os.path.join(SRC, "tools", "data", "refs")
+
+# Styles the tagger's validation holds out (docs/refs.md) and a few it
+# trains on; author-date, numeric and notes styles of several languages.
+STYLES = ["american-physics-society", "associacao-brasileira-de-normas-tecnicas",
+          "biomed-central", "cell", "chicago-notes-bibliography", "iso690-author-date-en",
+          "journal-of-industrial-ecology", "science", "the-lancet", "apa", "ieee",
+          "din-1505-2", "modern-language-association", "nature", "elsevier-harvard"]
+PER_PAGE = 12
+SEED = 20261204
+SHAPES = ["lines", "blank", "wrapped", "bullets", "html", "years", "blocks"]
+# Floors: record F1, authors right, year right (over all pages, -f page).
+FLOORS = {"f1": 0.90, "authors": 0.65, "year": 0.93}
+
+
+def norm(s):
+    return re.sub(r"[^0-9a-z]+", "", (s or "").lower())
+
+
+def load():
+    recs = [json.loads(l) for l in open(os.path.join(DATA, "records.jsonl"), encoding="utf-8")]
+    by_style = {}
+    for line in open(os.path.join(DATA, "rendered.jsonl"), encoding="utf-8"):
+        d = json.loads(line)
+        if d.get("style") not in STYLES:
+            continue
+        r = recs[d["rec"]]
+        title = r.get("title", "")
+        # a publication list's entries: a title, authors and a year;
+        # no markup left over from the source records
+        if (not title or not r.get("author") or not r.get("issued")
+                or re.search(r"[${}\\<>]", title) or len(title) < 12
+                or not all(a.get("family") for a in r["author"])):
+            continue
+        seg = d["seg"]
+        # the citation number is the page's to give
+        while seg and seg[0][0] in ("citation-number", "punct"):
+            seg = seg[1:]
+        text = "".join(t for _, t in seg).replace("\n", " ").strip()
+        by_style.setdefault(d["style"], []).append((text, r))
+    return by_style
+
+
+def wrap(text, width):
+    out, cur = [], ""
+    for w in text.split(" "):
+        if cur and len(cur) + 1 + len(w) > width:
+            out.append(cur)
+            cur = w
+        else:
+            cur = cur + " " + w if cur else w
+    if cur:
+        out.append(cur)
+    return out
+
+
+def chrome(rng, recs):
+    a = recs[0][1]["author"][0]
+    name = (a.get("given", "") + " " + a["family"]).strip()
+    return [name, "Department of " + rng.choice(["Physics", "History", "Biology", "Economics"]),
+            "", "Home | Research | Teaching | Contact", ""]
+
+
+def page(shape, rng, refs):
+    lines = chrome(rng, refs)
+    heading = rng.choice(["Publications", "Selected publications", "Journal articles",
+                          "Publications and talks"])
+    if shape == "html":
+        items = "\n".join("<li>%s</li>" % html.escape(t) for t, _ in refs)
+        head = "".join("<p>%s</p>\n" % html.escape(l) for l in lines if l)
+        return ("<!DOCTYPE html>\n<html><head><title>%s</title></head><body>\n%s<h2>%s</h2>\n"
+                "<ul>\n%s\n</ul>\n</body></html>\n" % (html.escape(lines[0]), head, heading, items))
+    lines.append(heading)
+    lines.append("")
+    years = None
+    for i, (t, r) in enumerate(refs, 1):
+        if shape == "lines":
+            lines.append(t)
+        elif shape == "blank":
+            lines += [t, ""]
+        elif shape == "wrapped":
+            w = wrap("[%d] %s" % (i, t), 78)
+            lines += w
+        elif shape == "bullets":
+            lines.append("\u2022 " + t)
+        elif shape == "blocks":
+            # not a formatted reference: title, author and venue lines
+            names = [(a.get("given", "") + " " + a["family"]).strip() for a in r["author"]]
+            venue = r.get("container-title") or r.get("publisher") or "Talk"
+            lines += [r["title"], ", ".join(names[:-1]) + " and " + names[-1]
+                      if len(names) > 1 else names[0], "%s %d" % (venue, r["issued"][0]), ""]
+        elif shape == "years":
+            y = str(r["issued"][0])
+            if y != years:
+                lines += ["", y, ""]
+                years = y
+            lines.append("%d. %s" % (i, t))
+    return "\n".join(lines) + "\n"
+
+
+def read(fmt, path, opts=()):
+    p = subprocess.run([BIB, "-f", fmt, *opts, "-t", "csljson", path], capture_output=True,
+                       text=True, check=False)
+    try:
+        out = json.loads(p.stdout) if p.stdout.strip() else []
+    except ValueError:
+        out = None
+    return p.returncode, out, p.stderr
+
+
+def score(refs, out):
+    truth = {norm(r["title"]): r for _, r in refs}
+    got = {}
+    for rec in out or []:
+        got.setdefault(norm(rec.get("title")), rec)
+    hit = [k for k in truth if k in got]
+    prec = len(hit) / max(1, len(out or []))
+    rec_ = len(hit) / max(1, len(truth))
+    f1 = 2 * prec * rec_ / (prec + rec_) if prec + rec_ else 0.0
+    auth = year = 0
+    for k in hit:
+        t, g = truth[k], got[k]
+        fam = [norm(a["family"]) for a in t["author"]]
+        gfam = [norm(a.get("family") or a.get("literal")) for a in g.get("author", [])]
+        auth += fam == gfam
+        gy = (g.get("issued", {}).get("date-parts") or [[None]])[0][0]
+        year += gy == t["issued"][0]
+    return f1, auth, year, len(hit)
+
+
+# Pages where no record can be read: an error naming the first line,
+# exit 1, nothing written (docs/page.md, "Generic layout").
+NO_RECORD = [
+    ([], "Jane Roe\nPublications\n"),
+    ([], "Home | About | Contact\n\n2019\n\n2018\n"),
+    ([], "Selected publications\n\n(none)\n"),
+    (["-O", "layout=generic"], "A page about nothing\n\nThe weather was fine and we went "
+                               "for a walk by the river.\n"),
+]
+
+
+def check_no_record(tmp):
+    fail = False
+    for i, (opts, text) in enumerate(NO_RECORD):
+        path = os.path.join(tmp, "norecord%d.txt" % i)
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+        rc, out, err = read("page", path, opts)
+        first = text.split("\n")[0]
+        if rc != 1 or out or ":1:1: error:" not in err or first[:15] not in err:
+            print("FAIL no-record page %d: exit %d, %r, %s" % (i, rc, out, err.strip()))
+            fail = True
+        else:
+            print("ok   no-record page %d: %s" % (i, err.strip().splitlines()[0]))
+    return fail
+
+
+# tests/page/generic/numbered.txt: a lab page's numbered list wrapped
+# and indented, under two headings, after a menu (written for this test).
+NUMBERED = [("Sediment transport under breaking waves: a laboratory study",
+             ["Keller", "Ortiz", "Lindqvist"]),
+            ("Long-term shoreline change from satellite imagery", ["Ortiz", "Mensah"]),
+            ("Storm surge statistics for the Baltic Sea", ["Lindqvist"]),
+            ("Wave overtopping of vegetated dikes", ["Mensah", "Keller", "Fujita"])]
+
+
+def check_numbered():
+    rc, out, err = read("page", os.path.join(SRC, "tests", "page", "generic", "numbered.txt"))
+    got = [(r.get("title"), [a.get("family") for a in r.get("author", [])]) for r in out or []]
+    if rc != 0 or got != NUMBERED:
+        print("FAIL numbered.txt: exit %d\n  got  %r\n  want %r\n%s" % (rc, got, NUMBERED, err))
+        return True
+    print("ok   numbered.txt: %d records" % len(got))
+    return False
+
+
+def main():
+    show = "--show" in sys.argv
+    keep = sys.argv[sys.argv.index("--keep") + 1] if "--keep" in sys.argv else None
+    by_style = load()
+    rng = random.Random(SEED)
+    holder = None if keep else tempfile.TemporaryDirectory()
+    tmp = keep or holder.name
+    fail = check_no_record(tmp) | check_numbered()
+    tot = {"page": [0.0, 0, 0, 0, 0], "refs": [0.0, 0, 0, 0, 0]}
+    print("%-42s %-8s %6s %6s %6s" % ("style", "shape", "F1", "auth", "year"))
+    for style in STYLES:
+        pool = by_style.get(style, [])
+        if len(pool) < PER_PAGE:
+            continue
+        for shape in SHAPES:
+            refs = rng.sample(pool, PER_PAGE)
+            if shape == "years":
+                refs.sort(key=lambda x: -x[1]["issued"][0])
+            path = os.path.join(tmp, "%s-%s.%s" % (style, shape,
+                                                   "html" if shape == "html" else "txt"))
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(page(shape, rng, refs))
+            for fmt in ("page", "refs"):
+                if fmt == "refs" and shape in ("html", "blocks"):
+                    continue
+                rc, out, err = read(fmt, path)
+                if out is None:
+                    print("FAIL %s %s -f %s: output is not JSON" % (style, shape, fmt))
+                    fail = True
+                    continue
+                f1, a, y, h = score(refs, out)
+                t = tot[fmt]
+                t[0] += f1
+                t[1] += a
+                t[2] += y
+                t[3] += h
+                t[4] += 1
+                if fmt == "page":
+                    print("%-42s %-8s %6.3f %6.3f %6.3f" % (style, shape, f1, a / max(1, h),
+                                                            y / max(1, h)))
+                if show and f1 < 1:
+                    print(err)
+    for fmt, t in tot.items():
+        n = max(1, t[4])
+        f1, auth, year = t[0] / n, t[1] / max(1, t[3]), t[2] / max(1, t[3])
+        print("overall -f %s: pages=%d record F1=%.3f authors=%.3f year=%.3f"
+              % (fmt, t[4], f1, auth, year))
+        for k, v in (("f1", f1), ("authors", auth), ("year", year)):
+            if v < FLOORS[k]:
+                print("FAIL -f %s: %s %.3f below its floor %.2f" % (fmt, k, v, FLOORS[k]))
+                fail = True
+    return 1 if fail else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,68 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""The refs reader's shape guess (docs/refs.md, "Splitting a list"): lists
+whose references lack what the line-by-line rule looks for (a year, a
+final period) are still read one reference per line, and a list of
+paragraphs keeps each paragraph whole even where a line ends like a
+reference. The references are invented for this test. Checks the number
+of records and that each starts with its reference's title (the tagger's
+own slips at the title's end are not this test's business)."""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+BIB = os.path.join(os.environ["BIBCONV_BUILDDIR"], "core", "cli", "bibconv")
+
+CASES = {
+    # Vancouver: no final period, so no reference looks complete
+    "vancouver": ("Smith J, Doe A. Working memory in older adults. J Exp Psychol. 2019;45(3):210-25\n"
+                  "Lee M, Park S. Sleep quality predicts performance. Psychol Sci. 2021;32(8):1234-45\n"
+                  "Garcia R. The social brain: a review. Annu Rev Neurosci. 2017;40:55-79\n"
+                  "Nguyen T. Emotion regulation across cultures. Emotion. 2020;20(1):88-101\n",
+                  ["Working memory in older adults", "Sleep quality predicts performance",
+                   "The social brain: a review", "Emotion regulation across cultures"]),
+    # no year (in press, n.d.) and no final period
+    "no-year": ("Smith, J. (in press). Working memory in older adults. Journal of Experimental Psychology.\n"
+                "Doe, A. (forthcoming). Sleep quality predicts performance. Psychological Science.\n"
+                "Garcia, R. (2017). The social brain: a review. Annual Review of Neuroscience, 40, 55-79.\n"
+                "Nguyen, T. (n.d.). Emotion regulation across cultures. Retrieved from the author's website\n"
+                "Brown, K. (2020). Another look at sleep and memory. Emotion, 20(1), 88-101\n",
+                ["Working memory in older adults", "Sleep quality predicts performance",
+                 "The social brain: a review", "Emotion regulation across cultures",
+                 "Another look at sleep and memory"]),
+    # paragraphs: the title line ends like a whole reference
+    "paragraphs": ("Smith, J. (2019). Working memory in older adults.\n"
+                   "Journal of Experimental Psychology, 45(3), 210-225.\n\n"
+                   "Lee, M., & Park, S. (2021). Sleep quality predicts performance.\n"
+                   "Psychological Science, 32(8), 1234-1245.\n\n"
+                   "Garcia, R. (2017). The social brain: a review.\n"
+                   "Annual Review of Neuroscience, 40, 55-79.\n",
+                   ["Working memory in older adults", "Sleep quality predicts performance",
+                    "The social brain: a review"]),
+}
+
+
+def main():
+    fail = False
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, (text, titles) in CASES.items():
+            path = os.path.join(tmp, name + ".txt")
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(text)
+            p = subprocess.run([BIB, "-f", "refs", "-t", "csljson", path], capture_output=True,
+                               text=True, check=False)
+            got = [r.get("title") for r in json.loads(p.stdout or "[]")]
+            if len(got) != len(titles) or not all(
+                    (g or "").startswith(t) for g, t in zip(got, titles)):
+                print("FAIL %s: exit %d\n  got  %r\n  want %r\n%s" % (name, p.returncode, got,
+                                                                   titles, p.stderr))
+                fail = True
+            else:
+                print("ok   %s: %d references" % (name, len(got)))
+    return 1 if fail else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -19,7 +19,7 @@
 #define LP BIB_REFTAG_LP
 
 /* Bump when any feature changes: the model's input hash covers it. */
-#define FEATURE_VERSION 6u
+#define FEATURE_VERSION 7u
 
 static const char *const label_names[L] = {
     "punct", "author", "editor", "title", "container-title",
@@ -286,13 +286,22 @@ static bool chunk_break(const bib_reftag *t, size_t i)
            tok_is(t, i, "y") || tok_is(t, i, "e");
 }
 
+/* The name likeness of a chunk, bucketed -4..4; 9 for no words or a long
+ * chunk, 8 for a chunk with a number, link or DOI: no name holds one, and
+ * the name model (most of the tokenizer's time) is not asked. */
 static signed char name_bucket(bib_reftag *t, size_t a, size_t b)
 {
     size_t words = 0;
-    for (size_t i = a; i < b; i++)
-        words += t->tok[i].kind == BIB_REFTOK_WORD || t->tok[i].kind == BIB_REFTOK_CJK;
+    bool num = false;
+    for (size_t i = a; i < b; i++) {
+        unsigned char k = t->tok[i].kind;
+        words += k == BIB_REFTOK_WORD || k == BIB_REFTOK_CJK;
+        num |= k == BIB_REFTOK_NUMBER || k == BIB_REFTOK_URL || k == BIB_REFTOK_DOI;
+    }
     if (words == 0 || b - a > 8)
         return 9;
+    if (num)
+        return 8;
     size_t from = t->tok[a].off, to = t->tok[b - 1].off + t->tok[b - 1].len;
     double sc = bib_name_score(t->s + from, to - from);
     long q = lround(floor(sc));
@@ -669,23 +678,19 @@ size_t bib_reftag_features(bib_reftag *t, size_t i, uint32_t *ids, size_t max)
 
 /* ---- decoding ----------------------------------------------------------- */
 
-/* The weights of feature id: *n packed entries (see reftag_model.h), or
- * none. A slot holds its key and its entries' place side by side, so a
- * lookup touches one cache line of the slot table. */
-static const uint16_t *weights_of(uint32_t id, uint32_t *n)
+/* The packed place of feature id's weights (first << 5 | count, see
+ * reftag_model.h), or 0 when it has none (a stored count is never 0). A
+ * slot holds its key and its weights' place side by side, so a lookup
+ * touches one cache line of the slot table. */
+static uint32_t weights_of(uint32_t id)
 {
     uint32_t mask = bib_reftag_nslots - 1, k = (id * 2654435761u) & mask;
     for (;;) {
         uint32_t key = bib_reftag_slots[2 * k];
-        if (key == id) {
-            uint32_t v = bib_reftag_slots[2 * k + 1];
-            *n = v & 31u;
-            return bib_reftag_ent + (v >> 5);
-        }
-        if (!key) {
-            *n = 0;
-            return NULL;
-        }
+        if (key == id)
+            return bib_reftag_slots[2 * k + 1];
+        if (!key)
+            return 0;
         k = (k + 1) & mask;
     }
 }
@@ -723,7 +728,6 @@ long bib_reftag_run(bib_reftag *t, const char *s, size_t len)
     uint32_t nent[BIB_REFTAG_MAX_FEATURES];
     for (size_t i = 0; i < t->n; i++) {
         int32_t *sc = t->score + i * L;
-        memset(sc, 0, L * sizeof *sc);
         size_t nf = bib_reftag_features(t, i, ids, BIB_REFTAG_MAX_FEATURES);
         /* the slots and entries are spread over large tables: all of a
          * token's cache lines are asked for before the first is used */
@@ -732,19 +736,35 @@ long bib_reftag_run(bib_reftag *t, const char *s, size_t len)
             __builtin_prefetch(bib_reftag_slots +
                                2 * ((ids[f] * 2654435761u) & (bib_reftag_nslots - 1)));
 #endif
-        size_t m = 0;
+        size_t m = 0, nd = 0;
+        const int16_t *dense[BIB_REFTAG_MAX_FEATURES];
         for (size_t f = 0; f < nf; f++) {
-            ent[m] = weights_of(ids[f], &nent[m]);
-            if (ent[m]) {
+            uint32_t v = weights_of(ids[f]), cnt = v & 31u;
+            if (!v)
+                continue;
+            if (cnt == BIB_REFTAG_DENSE) {
+                dense[nd] = bib_reftag_dense + (size_t)(v >> 5) * LP;
 #if defined(__GNUC__)
-                __builtin_prefetch(ent[m]);
+                __builtin_prefetch(dense[nd]);
 #endif
-                m++;
+                nd++;
+                continue;
             }
+#if defined(__GNUC__)
+            __builtin_prefetch(bib_reftag_ent + (v >> 5));
+#endif
+            ent[m] = bib_reftag_ent + (v >> 5);
+            nent[m++] = cnt;
         }
+        /* dense rows: a vectorised add over all labels */
+        int32_t acc[LP] = { 0 };
+        for (size_t f = 0; f < nd; f++)
+            for (int l = 0; l < LP; l++)
+                acc[l] += dense[f][l];
         for (size_t f = 0; f < m; f++)
             for (uint32_t x = 0; x < nent[f]; x++)
-                sc[ent[f][x] >> 11] += (int32_t)((ent[f][x] & 0x7FFu) ^ 0x400u) - 0x400;
+                acc[ent[f][x] >> 11] += (int32_t)((ent[f][x] & 0x7FFu) ^ 0x400u) - 0x400;
+        memcpy(sc, acc, L * sizeof *sc);
     }
     for (int l = 0; l < L; l++)
         t->best[l] = t->score[l] + t->trans[0][l];

@@ -8,7 +8,10 @@
  * slots[2k] = id (0 marks an empty slot, ids are never 0) and
  * slots[2k+1] = first << 5 | count, the slot's packed entries
  * ent[first .. first+count) = label << 11 | weight (11 bits, two's
- * complement); transitions
+ * complement); a count of 31 (BIB_REFTAG_DENSE) instead marks a feature
+ * with weights for many labels, whose weights are the row
+ * dense[first * BIB_REFTAG_LP ..] of all labels (padded): one vector add
+ * instead of many scattered ones; transitions
  * trans[(from + 1) * L + to] with from = -1 the start. Scores are integers
  * (weights times bib_reftag_model_scale).
  */
@@ -23,11 +26,14 @@ extern const unsigned bib_reftag_seed;
 extern const uint32_t bib_reftag_nslots;
 extern const uint32_t bib_reftag_slots[];
 extern const uint16_t bib_reftag_ent[];
+extern const int16_t bib_reftag_dense[];
 extern const int32_t bib_reftag_trans[];
 extern const double bib_reftag_model_scale;
 
 /* Labels rounded up to a multiple of 4 (the Viterbi rows' width). */
 #define BIB_REFTAG_LP ((BIB_REF_LABEL_COUNT + 3) / 4 * 4)
+/* The entry count that marks a dense row (more than any label count). */
+#define BIB_REFTAG_DENSE 31u
 
 struct bib_reftag {
     int32_t trans[BIB_REF_LABEL_COUNT + 1][BIB_REFTAG_LP]; /* padded copy */

@@ -72,7 +72,8 @@ static size_t skip_prefix(const bib_reftag *t, size_t a, size_t b)
         "pp", "p", "s", "ss", "vol", "vols", "volume", "bd", "band", "jg", "t", "tome",
         "no", "nr", "n", "num", "issue", "heft", "h", "isbn", "doi", "ed", "edn",
         "pages", "page", "seiten", "issn", "available", "at", "from", "url", "in",
-        "retrieved", "nos", "fasc", NULL
+        "retrieved", "nos", "fasc", "v", "n\xe1\xb5\x92" /* nᵒ */, "n\xc2\xba" /* nº */,
+        "\xc4\x8d" /* č */, "ro\xc4\x8d" /* roč */, NULL
     };
     size_t i = a;
     while (i + 1 < b && (t->tok[i].kind == BIB_REFTOK_WORD && tok_in(t, i, words))) {

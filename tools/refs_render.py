@@ -9,11 +9,15 @@ How the labels are found: before rendering, each string field of a record is
 wrapped in a pair of private-use characters that name the field (family
 names of authors and editors too); citeproc carries them through case
 changes, quotes and affixes, so after rendering every marked character has
-its field and the marks are removed. Numbers citeproc reformats (volume,
-issue, pages, edition) and dates are found by value in what is left; given
-names, initials, particles and `et al.` next to a marked family name join the
-name list. A short word directly before a field (`pp.`, `Vol.`, `doi:`) joins
-that field; punctuation at the edges of a field is `punct`, other unlabelled
+its field and the marks are removed. The rest is found by value: a leading
+list number is the citation number; pages, volume and issue word by word
+(a range printed twice is labelled twice; a shortened range by its first
+number); every free occurrence of the year, with a month name next to it
+and a day next to a month (not an issue number before the year); given
+names, initials, particles and `et al.` next to a marked family name join
+the name list. A short word directly before a field (`pp.`, `Vol.`, `v.`,
+`doi:`) joins that field; punctuation at the edges of a field (a link's
+final period too) is `punct`, other unlabelled
 words are `note`. A record id is carried as marks in the title.
 
 Which records a style renders is a function of the style's name and the
@@ -44,7 +48,7 @@ for f in FIELDS:
     MARK_OF[OPEN[f]] = (f, 1)
     MARK_OF[CLOSE[f]] = (f, 0)
 ID0 = 0xE100          # record id digits: ID0 + digit
-PREFIX = re.compile(r"^(?:pp?|vol|vols|no|nos|nr|h|s|bd|jg|t|n|num|doi|isbn|"
+PREFIX = re.compile(r"^(?:pp?|vol|vols|no|nos|nr|h|s|bd|jg|t|n|num|doi|isbn|v|fasc|nᵒ|nº|n°|č|roč|"
                     r"issue|vo|ed|eds|hrsg|in|ss|c|pág|págs|стр|с|т|вып)$",
                     re.I)
 ETAL = re.compile(r"^(?:et|al|u|a|others|and|und|et\.|y|e|&|ve|и|др|\.\.\.|…|"
@@ -57,7 +61,11 @@ février mars avr avril juin juil juillet août sept septembre oct octobre nov
 novembre déc décembre enero febrero marzo abril mayo junio julio agosto
 septiembre octubre noviembre diciembre jan fev mar abr mai jun jul ago set out
 nov dez janeiro fevereiro março maio junho julho setembro outubro novembro
-dezembro""".split())
+dezembro gennaio febbraio aprile maggio giugno luglio settembre ottobre
+dicembre januari februari maart mei juli augustus
+января февраля марта апреля мая июня июля августа сентября октября ноября
+декабря ledna února března dubna května června července srpna září října
+listopadu prosince""".split())
 
 
 def digest(s):
@@ -68,7 +76,20 @@ def mark(s, f):
     return OPEN[f] + s + CLOSE[f]
 
 
+def split_place(r):
+    """A publisher written `Place: Publisher` in a record without a place is
+    the two fields: else the rendered place would be labelled publisher."""
+    pub = r.get("publisher")
+    if pub and not r.get("publisher-place"):
+        m = re.match(r"^([^:\d]{2,40}?)\s*:\s*(\S.*)$", pub)
+        if m and len(m.group(1).split()) <= 4:
+            r = dict(r)
+            r["publisher-place"], r["publisher"] = m.group(1), m.group(2)
+    return r
+
+
 def marked_record(i, r):
+    r = split_place(r)
     c = {"id": "r%d" % i, "type": r["type"]}
     for f in FIELDS[:9]:
         if r.get(f):
@@ -112,11 +133,25 @@ def unmark(para):
     return "".join(text), lab, rid
 
 
-TOKEN = re.compile(r"https?://\S+|doi:\S+|\d+|\w+|[^\w\s]", re.U)
+TOKEN = re.compile(r"https?://\S+|www\.\S+|doi:\S+|\d+|\w+|[^\w\s]", re.U)
+URL_TAIL = ".,;:)]>\"'"
 
 
 def tokens(text):
-    return [(m.start(), m.end()) for m in TOKEN.finditer(text)]
+    """Token spans; a link's final period or bracket is given back as its
+    own token, as the library's tokenizer does (core/reftag.c)."""
+    out = []
+    for m in TOKEN.finditer(text):
+        s, e = m.start(), m.end()
+        if text[s].isalpha() and e - s > 4 and ("://" in text[s:e] or text[s:s + 4] in ("www.", "doi:")):
+            k = e
+            while k > s + 1 and text[k - 1] in URL_TAIL:
+                k -= 1
+            out.append((s, k))
+            out.extend((q, q + 1) for q in range(k, e))
+        else:
+            out.append((s, e))
+    return out
 
 
 def label_of(lab, s, e):
@@ -131,74 +166,130 @@ def setlab(lab, s, e, v):
         lab[k] = v
 
 
-def find_value(text, lab, toks, value, name):
-    """Labels the first unlabelled run of tokens spelling `value`."""
-    want = [text for text in re.findall(r"\w+", value)]
-    if not want:
-        return False
-    n = len(want)
-    words = [(s, e) for s, e in toks if re.match(r"\w", text[s])]
+def word_runs(text, lab, toks, value):
+    """Every unlabelled run of word tokens spelling `value` (case aside,
+    punctuation between words free, at most three characters of it), as
+    token index pairs."""
+    want = [text_ for text_ in (value[s:e] for s, e in tokens(value)) if text_[0].isalnum()]
+    words = [k for k, (s, e) in enumerate(toks) if text[s].isalnum()]
+    n, out = len(want), []
+    if not n:
+        return out
     for i in range(len(words) - n + 1):
         run = words[i:i + n]
-        if all(text[s:e] == w for (s, e), w in zip(run, want)) and \
-                all(label_of(lab, s, e) is None for s, e in run):
-            setlab(lab, run[0][0], run[-1][1], name)
-            return True
-    return False
+        if all(text[toks[k][0]:toks[k][1]].casefold() == w.casefold() for k, w in zip(run, want)) \
+                and all(label_of(lab, *toks[k]) is None for k in run) \
+                and all(toks[b][0] - toks[a][1] <= 3 for a, b in zip(run, run[1:])):
+            out.append((run[0], run[-1]))
+    return out
 
 
-def extend_date(text, lab, toks, s, e):
-    """Month names and day numbers next to the year belong to the date."""
-    k = [i for i, t in enumerate(toks) if t[0] == s][0]
+def label_run(lab, toks, run, name):
+    setlab(lab, toks[run[0]][0], toks[run[1]][1], name)
+
+
+def is_month(t):
+    return t.casefold().rstrip(".") in MONTHS
+
+
+def extend_date(text, lab, toks, k):
+    """Month names next to the year belong to the date, and day numbers
+    next to a month name (`12 May 2019`, `May 12, 2019`) or glued to the
+    year by `-` or `/` (`2019-05-12`); an issue number before the year
+    (`no. 4, 2017`) is not a day."""
+    def free(j):
+        return 0 <= j < len(toks) and label_of(lab, *toks[j]) is None
+
+    def tx(j):
+        return text[toks[j][0]:toks[j][1]]
     for step in (-1, 1):
-        j, last = k + step, None
-        while 0 <= j < len(toks) and abs(j - k) <= 4:
-            a, b = toks[j]
-            t = text[a:b]
-            if label_of(lab, a, b) is not None:
-                break
-            if t.casefold().rstrip(".") in MONTHS or (t.isdigit() and len(t) <= 2):
-                last = j
-            elif t not in ".,-–/ ":
+        j, last, prev_month = k + step, None, False
+        while free(j) and abs(j - k) <= 5:
+            t = tx(j)
+            if is_month(t):
+                last, prev_month = j, True
+            elif t.isdigit() and len(t) <= 2:
+                nxt = j + step
+                while free(nxt) and tx(nxt) in ".,":
+                    nxt += step
+                glued = step > 0 and all(toks[q][0] == toks[q - 1][1] for q in range(k + 1, j + 1)) \
+                    and all(tx(q) in "-/" or tx(q).isdigit() for q in range(k + 1, j + 1))
+                if not (prev_month or (free(nxt) and is_month(tx(nxt))) or glued):
+                    break
+                last, prev_month = j, False
+            elif t not in ".,-–/":
                 break
             j += step
         if last is not None:
-            lo, hi = (toks[last][0], s) if step < 0 else (e, toks[last][1])
-            setlab(lab, lo, hi, "date")
+            lo, hi = (last, k) if step < 0 else (k, last)
+            setlab(lab, toks[lo][0], toks[hi][1], "date")
+
+
+def label_citation_number(text, lab, toks, r):
+    """A leading list number (`[12]`, `(12)`, `12.`, `12)`, `12 `) is the
+    citation number; a leading year is not one."""
+    if len(toks) < 2:
+        return
+    k = 1 if text[toks[0][0]] in "[(" else 0
+    s, e = toks[k]
+    if not text[s:e].isdigit() or label_of(lab, s, e) is not None or k + 1 >= len(toks) or \
+            [int(text[s:e])] == (r.get("issued") or [])[:1]:
+        return
+    after = text[toks[k + 1][0]]
+    if (k and after in "])") or (not k and (after in ".)" or toks[k + 1][0] > e)):
+        setlab(lab, s, e, "citation-number")
 
 
 def label_numbers(text, lab, toks, r):
+    """Numbers citeproc reformats, found by value: pages first (the last
+    occurrence; a range CSL shortened is its first number, a dash and a
+    number), then volume and issue, then every free occurrence of the year
+    with its month and day."""
+    if r.get("page"):
+        runs = word_runs(text, lab, toks, r["page"])
+        # a range a style prints twice is pages twice; a single number the
+        # last time only (an issue or a volume may be the same number)
+        for run in (runs if runs and runs[0][1] > runs[0][0] else runs[-1:]):
+            label_run(lab, toks, run, "pages")
+        if not runs:
+            first = [v for v in re.findall(r"\w+", r["page"])][:1]
+            runs = word_runs(text, lab, toks, first[0]) if first else []
+            for k, _ in reversed(runs):
+                end = k
+                if k + 2 < len(toks) and text[toks[k + 1][0]] in "-–—‐‑" and \
+                        text[toks[k + 2][0]].isalnum() and label_of(lab, *toks[k + 2]) is None:
+                    end = k + 2
+                label_run(lab, toks, (k, end), "pages")
+                break
+    for f in ("volume", "issue"):
+        if r.get(f):
+            runs = word_runs(text, lab, toks, r[f])
+            if runs:
+                label_run(lab, toks, runs[0], f)
     issued = r.get("issued") or []
     if issued:
         y = str(issued[0])
-        for s, e in toks:
-            if text[s:e] == y and label_of(lab, s, e) is None:
-                if e < len(text) and text[e].isalpha() and text[e].islower() and \
-                        (e + 1 == len(text) or not text[e + 1].isalpha()):
-                    e += 1
-                setlab(lab, s, e, "date")
-                extend_date(text, lab, toks, s, e)
-                break
-    if r.get("page"):
-        first = re.findall(r"\w+", r["page"])
-        if first:
-            for k, (s, e) in enumerate(toks):
-                if text[s:e] == first[0] and label_of(lab, s, e) is None:
-                    end = e
-                    # a range: number, dash, number
-                    if k + 2 < len(toks) and text[toks[k + 1][0]] in "-–—‐" and \
-                            text[toks[k + 2][0]].isalnum():
-                        end = toks[k + 2][1]
-                    setlab(lab, s, end, "pages")
-                    break
-    for f, name in (("volume", "volume"), ("issue", "issue")):
-        if r.get(f):
-            find_value(text, lab, toks, r[f], name)
+        for k, (s, e) in enumerate(toks):
+            if text[s:e] != y or label_of(lab, s, e) is not None:
+                continue
+            hi = k
+            if k + 1 < len(toks) and toks[k + 1][0] == e and toks[k + 1][1] == e + 1 and \
+                    text[e].isalpha() and text[e].islower():
+                hi = k + 1          # 2014b
+            label_run(lab, toks, (k, hi), "date")
+            extend_date(text, lab, toks, k)
     if r.get("edition") and r["edition"].isdigit():
         m = re.search(r"\b(\d+)(?:st|nd|rd|th|e|ème|\.|ª|º)?\s*(?:ed\b\.?|edn\.?|"
-                      r"edition|Aufl\.?|Auflage|éd\.?|édition|изд\.?)", text, re.I)
+                      r"edition|Aufl\.?|Auflage|éd\.?|édition|изд\.?|vyd\.?|edición|edição|"
+                      r"ed\.|uitg\.?|druk)", text, re.I)
         if m and label_of(lab, m.start(), m.end()) is None:
             setlab(lab, m.start(), m.end(), "edition")
+        else:
+            # a bare edition number: only when it is the one free number
+            # of that value
+            runs = word_runs(text, lab, toks, r["edition"])
+            if len(runs) == 1:
+                label_run(lab, toks, runs[0], "edition")
 
 
 def extend_names(text, lab, toks, r):
@@ -220,7 +311,8 @@ def extend_names(text, lab, toks, r):
             if label_of(lab, s, e) not in (None, role):
                 return False
             return t.casefold() in given or ETAL.match(t) or t in ".,-;&'’" or \
-                re.match(r"^[A-Z]{1,2}$", t)
+                re.match(r"^[A-Z]{1,2}$", t) or \
+                (re.match(r"^[A-Z]{3,5}$", t) and all(c.casefold() in given for c in t))
         lo, hi = idx[0], idx[-1]
         while lo > 0 and namey(lo - 1) and text[toks[lo - 1][0]] not in ",;()" and \
                 not (text[toks[lo - 1][0]] == "." and
@@ -278,13 +370,6 @@ def finish(text, lab):
             if j < len(toks) and tl[j] in ("pages", "volume", "issue", "doi", "isbn", "edition"):
                 for q in range(k, j):
                     tl[q] = tl[j]
-    # a leading list number ("[12]", "12.") is the citation number
-    if len(toks) > 2 and text[toks[0][0]] == "[" and text[toks[1][0]:toks[1][1]].isdigit() \
-            and text[toks[2][0]] == "]":
-        tl[1] = "citation-number"
-    elif len(toks) > 1 and text[toks[0][0]:toks[0][1]].isdigit() and text[toks[1][0]] == "." \
-            and tl[0] is None:
-        tl[0] = "citation-number"
     # punctuation at the edges of a field is punct; other unlabelled words note
     for k, (s, e) in enumerate(toks):
         if tl[k] is None:
@@ -317,7 +402,7 @@ def render(style, recs, tmp):
 
 def main():
     data = sys.argv[1]
-    per = int(sys.argv[2]) if len(sys.argv) > 2 else 400
+    per = int(sys.argv[2]) if len(sys.argv) > 2 else 300   # the committed set
     recs = [json.loads(l) for l in open(os.path.join(data, "records.jsonl"), encoding="utf-8")]
     styles = sorted(f[:-4] for f in os.listdir(os.path.join(data, "styles")) if f.endswith(".csl"))
     tmp = tempfile.mkdtemp()
@@ -333,6 +418,7 @@ def main():
                 continue
             r = recs[int(rid)]
             toks = tokens(text)
+            label_citation_number(text, lab, toks, r)
             label_numbers(text, lab, toks, r)
             extend_names(text, lab, toks, r)
             out = {"src": "rendered", "style": st, "rec": int(rid), "seg": finish(text, lab)}

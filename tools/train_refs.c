@@ -27,11 +27,16 @@
 #include "bibconv/reftag.h"
 
 #define L BIB_REF_LABEL_COUNT
-#define TRAINER_VERSION 2u
+#define TRAINER_VERSION 3u
 #define SEED 20261203u
 #define EPOCHS 16
 #define MAX_WEIGHTS 220000
 #define QMAX 1023           /* largest quantised emission weight (11 bits) */
+/* a feature with weights for at least this many labels is a dense row
+ * (reftag_model.h): one vector add is cheaper than that many scattered */
+#define DENSE_MIN 6
+#define BIB_REFTAG_LP ((L + 3) / 4 * 4)  /* as core/reftag_model.h */
+#define BIB_REFTAG_DENSE 31u
 
 
 typedef struct {
@@ -528,35 +533,54 @@ static void write_table(const char *out, const char *hash)
     fprintf(f, "const int32_t bib_reftag_trans[] = {");
     for (size_t i = 0; i < (size_t)(L + 1) * L; i++)
         fprintf(f, "%s%d,", i % 16 ? "" : "\n", qt[i]);
-    /* slot pairs: id, first entry << 5 | entry count */
+    /* slot pairs: id, first entry << 5 | entry count, or first dense
+     * row << 5 | BIB_REFTAG_DENSE */
     fprintf(f, "\n};\n\nconst uint32_t bib_reftag_slots[] = {");
-    uint32_t off = 0;
+    uint32_t off = 0, drow = 0;
     for (uint32_t s = 0; s < nslots; s++) {
         uint32_t cnt = 0;
         if (keys[s])
             for (int l = 0; l < L; l++)
                 cnt += qw[(size_t)src[s] * L + l] != 0;
-        if (keys[s])
+        if (keys[s] && cnt >= DENSE_MIN)
+            fprintf(f, "%s%u,%u,", s % 4 ? "" : "\n", keys[s], drow++ << 5 | BIB_REFTAG_DENSE);
+        else if (keys[s])
             fprintf(f, "%s%u,%u,", s % 4 ? "" : "\n", keys[s], off << 5 | cnt);
         else
             fprintf(f, "%s0,0,", s % 4 ? "" : "\n");
-        off += cnt;
+        off += cnt < DENSE_MIN ? cnt : 0;
     }
     fprintf(f, "\n};\n\nconst uint16_t bib_reftag_ent[] = {");
-    size_t c = 0;
-    for (uint32_t s = 0; s < nslots; s++)
+    size_t c = 0, cd = 0;
+    for (uint32_t s = 0; s < nslots; s++) {
+        size_t cnt = 0;
         if (keys[s])
+            for (int l = 0; l < L; l++)
+                cnt += qw[(size_t)src[s] * L + l] != 0;
+        if (keys[s] && cnt < DENSE_MIN)
             for (int l = 0; l < L; l++) {
                 int16_t v = qw[(size_t)src[s] * L + l];
                 if (v)
                     fprintf(f, "%s%u,", c++ % 12 ? "" : "\n",
                             (unsigned)l << 11 | ((unsigned)v & 0x7FFu));
             }
-    fprintf(f, "%s\n};\n", c ? "" : "0");
+    }
+    fprintf(f, "%s\n};\n\nconst int16_t bib_reftag_dense[] = {", c ? "" : "0");
+    for (uint32_t s = 0; s < nslots; s++) {
+        size_t cnt = 0;
+        if (keys[s])
+            for (int l = 0; l < L; l++)
+                cnt += qw[(size_t)src[s] * L + l] != 0;
+        if (keys[s] && cnt >= DENSE_MIN)
+            for (int l = 0; l < BIB_REFTAG_LP; l++, cd++)
+                fprintf(f, "%s%d,", cd % 20 ? "" : "\n", l < L ? qw[(size_t)src[s] * L + l] : 0);
+    }
+    fprintf(f, "%s\n};\n", cd ? "" : "0");
     fclose(f);
     free(keys);
     free(src);
-    printf("wrote %s: %zu features, %zu weights, %u slots\n", out, kept, c, nslots);
+    printf("wrote %s: %zu features, %zu sparse weights, %u dense rows, %u slots\n", out, kept, c,
+           drow, nslots);
 }
 
 static void inputs_hash(char out[17], int n, char **files)

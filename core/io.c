@@ -733,6 +733,7 @@ struct bib_output {
     bool own_fd;
     bool memory;
     bib_buf mem;
+    bib_buf *into; /* memory: where the bytes go (&mem unless borrowed) */
     char *path, *tmppath;
     char *name;
     bib_diag *diag;
@@ -816,8 +817,20 @@ bib_output *bib_output_open_fd(int fd, const char *name, bib_diag *diag)
 bib_output *bib_output_open_memory(bib_diag *diag)
 {
     bib_output *o = output_new("<memory>", diag);
-    if (o)
+    if (o) {
         o->memory = true;
+        o->into = &o->mem;
+    }
+    return o;
+}
+
+bib_output *bib_output_open_buffer(bib_buf *into, const char *name, bib_diag *diag)
+{
+    bib_output *o = output_new(name, diag);
+    if (o) {
+        o->memory = true;
+        o->into = into;
+    }
     return o;
 }
 
@@ -826,7 +839,7 @@ static int flush_buf(bib_output *o)
     if (o->err || !o->n)
         return o->err;
     if (o->memory) {
-        if (bib_buf_append(&o->mem, o->buf, o->n))
+        if (bib_buf_append(o->into, o->buf, o->n))
             o->err = BIB_ENOMEM;
         o->n = 0;
         return o->err;
@@ -981,6 +994,6 @@ void bib_output_free(bib_output *o)
 const char *bib_output_memory(const bib_output *o, size_t *len)
 {
     if (len)
-        *len = o->memory ? o->mem.len : 0;
-    return o->memory ? o->mem.data : NULL;
+        *len = o->memory ? o->into->len : 0;
+    return o->memory ? o->into->data : NULL;
 }

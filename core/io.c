@@ -834,19 +834,17 @@ bib_output *bib_output_open_buffer(bib_buf *into, const char *name, bib_diag *di
     return o;
 }
 
-static int flush_buf(bib_output *o)
+/* Writes p[0..n) where the output goes, past the buffer. */
+static int put_through(bib_output *o, const char *p, size_t n)
 {
-    if (o->err || !o->n)
-        return o->err;
     if (o->memory) {
-        if (bib_buf_append(o->into, o->buf, o->n))
+        if (bib_buf_append(o->into, p, n))
             o->err = BIB_ENOMEM;
-        o->n = 0;
         return o->err;
     }
     size_t off = 0;
-    while (off < o->n) {
-        ssize_t w = write(o->fd, o->buf + off, o->n - off);
+    while (off < n) {
+        ssize_t w = write(o->fd, p + off, n - off);
         if (w < 0) {
             if (errno == EINTR)
                 continue;
@@ -861,6 +859,14 @@ static int flush_buf(bib_output *o)
         }
         off += (size_t)w;
     }
+    return o->err;
+}
+
+static int flush_buf(bib_output *o)
+{
+    if (o->err || !o->n)
+        return o->err;
+    put_through(o, o->buf, o->n);
     o->n = 0;
     return o->err;
 }
@@ -873,21 +879,8 @@ int bib_output_write(bib_output *o, const void *data, size_t len)
     if (len > OUTBUF - o->n) {
         if (flush_buf(o))
             return o->err;
-        if (len >= OUTBUF) {
-            /* big block: bypass the buffer */
-            memcpy(o->buf, data, 0);
-            const char *p = data;
-            while (len) {
-                size_t k = len < OUTBUF ? len : OUTBUF;
-                memcpy(o->buf, p, k);
-                o->n = k;
-                if (flush_buf(o))
-                    return o->err;
-                p += k;
-                len -= k;
-            }
-            return 0;
-        }
+        if (len >= OUTBUF) /* big block (-j: a piece): not copied twice */
+            return put_through(o, data, len);
     }
     memcpy(o->buf + o->n, data, len);
     o->n += len;

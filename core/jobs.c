@@ -538,23 +538,44 @@ static int settle(bib_writer *wr, const event *e, const char *key)
     return e->kind == WKEY_ID ? 1 : rc;
 }
 
-/* One record of the write path, event i of piece k: its bytes appended or
- * the record written again. Returns as bib_writer_write. */
-static int put_record(replay_ctx *r, piece *p, size_t k, size_t i, size_t from)
+/* The bytes of a piece taken so far and not yet appended: written in one
+ * call, which the output passes through without a copy. */
+typedef struct span {
+    size_t from, to;
+} span;
+
+static int span_flush(replay_ctx *r, const piece *p, span *sp)
+{
+    if (sp->to > sp->from)
+        bib_output_write(r->wr->out, p->bytes.data + sp->from, sp->to - sp->from);
+    sp->from = sp->to;
+    return bib_output_error(r->wr->out);
+}
+
+/* One record of the write path, event i of piece k: its bytes taken into
+ * *sp or the record written again. Returns as bib_writer_write. */
+static int put_record(replay_ctx *r, piece *p, size_t k, size_t i, size_t from, span *sp)
 {
     const event *e = &p->ev[i];
     int ok = settle(r->wr, e, p->keys.data ? p->keys.data + e->key : "");
     if (ok == 1) {
         say(r, p, e->nlog, e->nlogw, true);
-        bib_output_write(r->wr->out, p->bytes.data + from, e->end - from);
+        if (sp->to != from) { /* a record written again lies between */
+            span_flush(r, p, sp);
+            sp->from = from;
+        }
+        sp->to = e->end;
         if (e->took)
             r->wr->written++;
-        return e->wrc < 0 ? e->wrc : bib_output_error(r->wr->out);
+        return e->wrc < 0 ? e->wrc : 0;
     }
     if (ok < 0)
         return ok;
+    int rc = span_flush(r, p, sp);
+    if (rc < 0)
+        return rc;
     bib_record *rec;
-    int rc = reread(&r->rr, r->j, p, k, i, &rec);
+    rc = reread(&r->rr, r->j, p, k, i, &rec);
     if (rc < 0) {
         bib_diag_report(bib_input_diag(r->rd->in), BIB_SEV_ERROR, r->j->name, 0, 0,
                         "%s reader read a piece differently the second time (plugin bug)",
@@ -572,6 +593,7 @@ static int replay_piece(replay_ctx *r, piece *p, size_t k, bool *stop)
 {
     int result = 0;
     size_t pos = 0, from = 0;
+    span sp = {0, 0};
     for (size_t i = 0; i < p->nev && !*stop; i++) {
         event *e = &p->ev[i];
         say(r, p, pos, e->nlog, false);
@@ -584,7 +606,7 @@ static int replay_piece(replay_ctx *r, piece *p, size_t k, bool *stop)
             if (r->wr) {
                 if (r->tick)
                     r->tick(r->ctx);
-                rc = put_record(r, p, k, i, from);
+                rc = put_record(r, p, k, i, from, &sp);
                 pos = e->nlogw;
             } else {
                 bib_record *rec = e->rec;
@@ -608,6 +630,13 @@ static int replay_piece(replay_ctx *r, piece *p, size_t k, bool *stop)
             result = BIB_ESTOP;
             *stop = true;
         }
+    }
+    /* an output error shows here, a few records late: the run fails
+     * anyway (exit 3, no file) */
+    int wrc = r->wr ? span_flush(r, p, &sp) : 0;
+    if (!*stop && wrc < 0) {
+        result = wrc;
+        *stop = true;
     }
     if (!*stop && p->log.failed) {
         result = BIB_ENOMEM;
@@ -787,6 +816,15 @@ static bool cut(jobs *j, bib_split_fn split, view *v, size_t psize)
     return (flags & BIB_SPLIT_SERIAL) != 0;
 }
 
+/* Pieces a worker may read ahead of the replay in the write path (the
+ * experiment's knob: BIBCONV_JOBS_WINDOW). */
+static size_t window_per_thread(void)
+{
+    const char *e = getenv("BIBCONV_JOBS_WINDOW");
+    long n = e ? strtol(e, NULL, 10) : 0;
+    return n > 0 ? (size_t)n : 8;
+}
+
 /* bib_convert_write_jobs when wr is not NULL, else bib_convert_each_jobs. */
 static int run(bib_reader *rd, unsigned nthreads, bib_writer *wr, bib_record_fn fn,
                void (*tick)(void *), void *ctx, bib_convert_stats *stats)
@@ -817,7 +855,7 @@ static int run(bib_reader *rd, unsigned nthreads, bib_writer *wr, bib_record_fn 
      * records of a 64 KiB piece hold 3.5 MB): the window bounds memory;
      * written pieces keep their bytes only, so more of them are read
      * ahead while the input is cut */
-    j.window = (size_t)nthreads * (wr ? 8 : 2);
+    j.window = (size_t)nthreads * (wr ? window_per_thread() : 2);
     j.spares = calloc(j.window + 1, sizeof *j.spares); /* NULL: none kept */
     pthread_mutex_init(&j.mu, NULL);
     pthread_cond_init(&j.work, NULL);

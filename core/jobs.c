@@ -81,6 +81,7 @@ typedef struct piece {
     size_t nev, evcap;
     bib_buf bytes;     /* write path: what the piece's writer wrote */
     bib_buf keys;      /* write path: the keys to settle, NUL-separated */
+    size_t held;       /* bytes it holds once read (write path) */
     bool done;
 } piece;
 
@@ -105,9 +106,13 @@ typedef struct jobs {
     size_t npc, cappc;    /* pieces cut so far (pc grows while cutting) */
     bool cut_done;        /* no more pieces will come */
     size_t take;          /* next piece a worker reads */
-    size_t window;        /* pieces read ahead of the replay, at most */
+    size_t window;        /* pieces read ahead of the replay, at least */
+    size_t held, budget;  /* bytes the read pieces hold; more pieces while
+                           * under the budget (the write path: a piece is
+                           * its input and output bytes, no records) */
     size_t replayed;      /* pieces replayed and freed */
-    spare *spares;        /* at most window + 1 */
+    spare *spares;        /* at most nspares_max */
+    size_t nspares_max;
     size_t nspare;
     const char *outname;  /* write path: the run's output, as messages name it */
     double worker_cpu;    /* seconds, summed at the workers' ends (the trace) */
@@ -339,7 +344,9 @@ static void *worker(void *arg)
     jobs *j = arg;
     pthread_mutex_lock(&j->mu);
     for (;;) {
-        while (!j->quit && !(j->take < j->npc && j->take < j->replayed + j->window) &&
+        while (!j->quit &&
+               !(j->take < j->npc &&
+                 (j->take < j->replayed + j->window || j->held < j->budget)) &&
                !(j->cut_done && j->take >= j->npc))
             pthread_cond_wait(&j->work, &j->mu);
         if (j->quit || j->take >= j->npc)
@@ -361,6 +368,8 @@ static void *worker(void *arg)
         pthread_mutex_lock(&j->mu);
         p = &j->pc[k];
         *p = w;
+        p->held = p->own.cap + p->bytes.cap + p->keys.cap + p->evcap * sizeof(event);
+        j->held += p->held;
         p->done = true;
         pthread_cond_broadcast(&j->done);
     }
@@ -375,7 +384,7 @@ static void piece_free(jobs *j, piece *p)
 {
     for (size_t i = 0; i < p->nev; i++)
         bib_record_free(p->ev[i].rec);
-    if (j && j->spares && j->nspare <= j->window) {
+    if (j && j->spares && j->nspare < j->nspares_max) {
         bib_buf_reset(&p->bytes);
         j->spares[j->nspare++] = (spare){p->ev, p->evcap, p->bytes, p->own};
     } else {
@@ -669,6 +678,7 @@ static int replay(replay_ctx *r)
             result = rc;
         reread_close(&r->rr);
         pthread_mutex_lock(&j->mu);
+        j->held -= p.held;
         piece_free(j, &p);
         j->pc[k] = p;
         j->replayed = k + 1;
@@ -816,13 +826,14 @@ static bool cut(jobs *j, bib_split_fn split, view *v, size_t psize)
     return (flags & BIB_SPLIT_SERIAL) != 0;
 }
 
-/* Pieces a worker may read ahead of the replay in the write path (the
- * experiment's knob: BIBCONV_JOBS_WINDOW). */
-static size_t window_per_thread(void)
+/* Bytes the pieces read ahead of the replay may hold in the write path
+ * (the bench's knob: BIBCONV_JOBS_BUDGET, in KiB): while the input is
+ * still being cut (one thread) the workers read on into it. */
+static size_t budget(void)
 {
-    const char *e = getenv("BIBCONV_JOBS_WINDOW");
-    long n = e ? strtol(e, NULL, 10) : 0;
-    return n > 0 ? (size_t)n : 8;
+    const char *e = getenv("BIBCONV_JOBS_BUDGET");
+    long n = e ? strtol(e, NULL, 10) : -1;
+    return n >= 0 ? (size_t)n << 10 : (size_t)4 << 20;
 }
 
 /* bib_convert_write_jobs when wr is not NULL, else bib_convert_each_jobs. */
@@ -854,9 +865,13 @@ static int run(bib_reader *rd, unsigned nthreads, bib_writer *wr, bib_record_fn 
     /* records take several times their input bytes (1,600 tiny RIS
      * records of a 64 KiB piece hold 3.5 MB): the window bounds memory;
      * written pieces keep their bytes only, so more of them are read
-     * ahead while the input is cut */
-    j.window = (size_t)nthreads * (wr ? window_per_thread() : 2);
-    j.spares = calloc(j.window + 1, sizeof *j.spares); /* NULL: none kept */
+     * ahead while the input is cut, up to the budget */
+    j.window = (size_t)nthreads * 2;
+    j.budget = wr ? budget() : 0;
+    /* as many spares as pieces may be read ahead (a budget of pieces of
+     * about 200 KiB), so that the budget is not paid in page faults */
+    j.nspares_max = j.window + 1 + j.budget / (200u << 10);
+    j.spares = calloc(j.nspares_max, sizeof *j.spares); /* NULL: none kept */
     pthread_mutex_init(&j.mu, NULL);
     pthread_cond_init(&j.work, NULL);
     pthread_cond_init(&j.done, NULL);

@@ -19,7 +19,7 @@
 
 #include "btfmt.h"
 
-static bool ident_char(unsigned char c)
+static inline bool ident_char(unsigned char c)
 {
     return c > ' ' && c != '{' && c != '}' && c != '(' && c != ')' && c != ',' && c != '=' &&
            c != '"' && c != '#' && c != '%' && c != '\'' && c != '@' && c != 0x7f;

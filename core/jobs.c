@@ -47,12 +47,14 @@ typedef struct log_ent {
     size_t line, column;
     uint64_t offset;
     char *file; /* owned; NULL when the message had none */
-    char *text; /* owned: the message, or the key of LOG_KEY */
+    char *text; /* owned: the message; NULL for LOG_KEY */
+    size_t key; /* LOG_KEY: where the key starts in the log's keys */
 } log_ent;
 
 struct piece_log {
     log_ent *v;
     size_t n, cap;
+    bib_buf keys; /* LOG_KEY's keys, NUL-separated: no allocation per key */
     bool failed; /* out of memory while logging: the replay stops */
 };
 
@@ -142,7 +144,7 @@ static void log_msg(const bib_diag_msg *m, void *payload)
 {
     piece_log *l = payload;
     log_ent e = {LOG_MSG, m->severity, m->line, m->column, m->offset,
-                 m->file ? strdup(m->file) : NULL, strdup(m->message)};
+                 m->file ? strdup(m->file) : NULL, strdup(m->message), 0};
     if (!e.text || (m->file && !e.file) || !log_push(l, e)) {
         l->failed = true;
         free(e.file);
@@ -163,6 +165,7 @@ static void log_truncate(piece_log *l, size_t n)
 static void log_free(piece_log *l)
 {
     log_truncate(l, 0);
+    bib_buf_clear(&l->keys);
     free(l->v);
     memset(l, 0, sizeof *l);
 }
@@ -187,9 +190,10 @@ void bib_reader_note_key(bib_reader *rd, const char *key, size_t len, size_t lin
         key_check(rd, k, line);
         return;
     }
-    log_ent e = {LOG_KEY, BIB_SEV_WARNING, line, 1, UINT64_MAX, NULL, strdup(k)};
-    if (!e.text || !log_push(rd->log, e))
-        free(e.text);
+    piece_log *l = rd->log;
+    log_ent e = {LOG_KEY, BIB_SEV_WARNING, line, 1, UINT64_MAX, NULL, NULL, l->keys.len};
+    if (bib_buf_append(&l->keys, k, len + 1) || !log_push(l, e))
+        l->failed = true;
 }
 
 static void report_raw(bib_diag *d, const log_ent *e, const char *file, const char *fmt, ...)
@@ -561,7 +565,7 @@ static void say(replay_ctx *r, const piece *p, size_t from, size_t to, bool writ
     for (size_t i = from < p->skip ? p->skip : from; i < to; i++) {
         const log_ent *l = &p->log.v[i];
         if (l->kind == LOG_KEY)
-            key_check(r->rd, l->text, l->line);
+            key_check(r->rd, p->log.keys.data + l->key, l->line);
         else
             report_raw(d, l, l->file, "%s", l->text);
     }

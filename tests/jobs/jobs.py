@@ -186,7 +186,10 @@ with tempfile.TemporaryDirectory() as tmp:
     compare("@string", ["-f", "bibtex", "-t", "csljson", strings])
     compare("crossref", ["-f", "bibtex", "-t", "bibtex", xref])
     with open(g["gen.bib"], "rb") as f:
-        compare("standard input", ["-f", "bibtex", "-t", "ris", "-"], stdin=f.read())
+        text = f.read()
+        compare("standard input", ["-f", "bibtex", "-t", "ris", "-"], stdin=text)
+        compare("standard input, written apart", ["-f", "bibtex", "-t", "csljson", "-"],
+                stdin=text)
 
     # the parallel path runs where it may, and only there
     for name in ("gen.bib", "gen.ris", "gen.jsonl"):

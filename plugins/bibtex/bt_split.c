@@ -25,7 +25,7 @@ static inline bool ident_char(unsigned char c)
            c != '"' && c != '#' && c != '%' && c != '\'' && c != '@' && c != 0x7f;
 }
 
-static bool ieq(const char *a, size_t n, const char *lit)
+static inline bool ieq(const char *a, size_t n, const char *lit)
 {
     return strlen(lit) == n && bt_ieq(a, n, lit);
 }

@@ -10,40 +10,12 @@
  *
  * Not for: argument parsing (core/cli) or loading (registry.c).
  */
-#include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include "bibconv/convert.h"
-#include "bibconv/keys.h"
-
-typedef struct piece_log piece_log;
-
-struct bib_reader {
-    const bib_format_desc *fmt;
-    bib_input *in;
-    void *state;
-    bool strict;
-    bool open_called;
-    const bib_options *opts; /* borrowed: the pieces' readers (-j) get them */
-    bib_keyset *keys; /* the duplicate-key check of this input (lazy) */
-    piece_log *log;   /* a piece's reader (-j): checks are logged, run later */
-};
-
-struct bib_writer {
-    const bib_format_desc *fmt;
-    bib_output *out;
-    void *state;
-    bool ended;
-    int end_rc;
-    size_t written; /* records the writer took (directives it drops not) */
-};
+#include "convert_int.h"
 
 void *bib_reader_state(bib_reader *rd) { return rd->state; }
 void *bib_writer_state(bib_writer *wr) { return wr->state; }
@@ -62,8 +34,8 @@ static void check_reported(bib_diag *d, size_t errors_before, const char *fmt, c
                         "%s %s failed without a message (plugin bug)", fmt, what);
 }
 
-static int reader_new(bib_reader **out, const bib_format_desc *fmt, bib_input *in,
-                      const bib_options *opts, bool strict, piece_log *log)
+int bib_reader_new_logged(bib_reader **out, const bib_format_desc *fmt, bib_input *in,
+                          const bib_options *opts, bool strict, piece_log *log)
 {
     *out = NULL;
     if (!fmt || !fmt->reader || !in)
@@ -96,7 +68,7 @@ static int reader_new(bib_reader **out, const bib_format_desc *fmt, bib_input *i
 int bib_reader_new(bib_reader **out, const bib_format_desc *fmt, bib_input *in,
                    const bib_options *opts, bool strict)
 {
-    return reader_new(out, fmt, in, opts, strict, NULL);
+    return bib_reader_new_logged(out, fmt, in, opts, strict, NULL);
 }
 
 /* An entry with no id, no field, no extra and no type the input named
@@ -164,8 +136,8 @@ void bib_reader_free(bib_reader *rd)
     free(rd);
 }
 
-int bib_writer_new(bib_writer **out, const bib_format_desc *fmt, bib_output *output,
-                   const bib_options *opts)
+int bib_writer_new_piece(bib_writer **out, const bib_format_desc *fmt, bib_output *output,
+                         const bib_options *opts, bool piece)
 {
     *out = NULL;
     if (!fmt || !fmt->writer || !output)
@@ -175,6 +147,9 @@ int bib_writer_new(bib_writer **out, const bib_format_desc *fmt, bib_output *out
         return BIB_ENOMEM;
     wr->fmt = fmt;
     wr->out = output;
+    wr->piece = piece;
+    wr->opts = opts;
+    bib_buf_init(&wr->key);
     if (fmt->writer->state_size && !(wr->state = calloc(1, fmt->writer->state_size))) {
         free(wr);
         return BIB_ENOMEM;
@@ -188,6 +163,57 @@ int bib_writer_new(bib_writer **out, const bib_format_desc *fmt, bib_output *out
         return rc;
     }
     *out = wr;
+    return 0;
+}
+
+int bib_writer_new(bib_writer **out, const bib_format_desc *fmt, bib_output *output,
+                   const bib_options *opts)
+{
+    return bib_writer_new_piece(out, fmt, output, opts, false);
+}
+
+bool bib_writer_is_piece(const bib_writer *wr) { return wr->piece; }
+
+int bib_writer_keyed(bib_writer *wr, const bib_record *rec, const bib_record **keyed,
+                     bib_record **owned)
+{
+    *keyed = rec;
+    *owned = NULL;
+    if (bib_record_kind_of(rec) != BIB_RECORD_ENTRY)
+        return 0;
+    const char *id = bib_record_id(rec);
+    bib_buf_reset(&wr->key);
+    if (wr->piece) {
+        /* the run's key set is the calling thread's: note what to settle
+         * there (jobs.c); a made key is the base key, taken there or the
+         * record written again by the run's writer */
+        wr->key_kind = id && *id ? WKEY_ID : WKEY_MADE;
+        if (id && *id)
+            bib_buf_puts(&wr->key, id);
+        else
+            bib_key_generate(&wr->key, rec);
+        if (bib_buf_failed(&wr->key))
+            return BIB_ENOMEM;
+        if (id && *id)
+            return 0;
+    } else {
+        if (!wr->keys && !(wr->keys = bib_keyset_new()))
+            return BIB_ENOMEM;
+        if (id && *id) {
+            int rc = bib_keyset_add(wr->keys, id);
+            return rc < 0 ? rc : 0;
+        }
+        int rc = bib_key_unique(&wr->key, wr->keys, rec, NULL);
+        if (rc != 0)
+            return rc;
+    }
+    /* a clone: writers get a const record, and only keyless ones pay */
+    bib_record *c = bib_record_clone(rec);
+    if (!c || bib_record_set_id(c, wr->key.data) != 0) {
+        bib_record_free(c);
+        return BIB_ENOMEM;
+    }
+    *keyed = *owned = c;
     return 0;
 }
 
@@ -226,6 +252,8 @@ void bib_writer_free(bib_writer *wr)
     if (!wr)
         return;
     bib_writer_finish(wr);
+    bib_keyset_free(wr->keys);
+    bib_buf_clear(&wr->key);
     free(wr->state);
     free(wr);
 }
@@ -396,503 +424,3 @@ int bib_convert_input(const bib_format_desc *from, bib_input *in, const bib_opti
     return rc;
 }
 
-/* ---- reading with several threads (-j) ------------------------------------ */
-
-/* The input is cut into pieces at the boundaries the format's split
- * function finds; worker threads read each piece with a reader of its own
- * and keep its records and diagnostics (a piece's log); the calling
- * thread replays the pieces in input order through the one loop, so the
- * callback (the writer) sees the records, and the sink the diagnostics,
- * exactly as one reader of the whole input yields them. Whatever ties
- * records together (duplicate keys) is logged by the piece's reader and
- * settled during the replay. An input the split function marks serial, a
- * converted one (UTF-16, 8-bit, BOM) or one that is neither a regular file
- * nor a short stream is read by one thread as before. */
-
-enum { LOG_MSG, LOG_KEY };
-
-typedef struct log_ent {
-    int kind;
-    bib_severity sev;
-    size_t line, column;
-    uint64_t offset;
-    char *file; /* owned; NULL when the message had none */
-    char *text; /* owned: the message, or the key of LOG_KEY */
-} log_ent;
-
-struct piece_log {
-    log_ent *v;
-    size_t n, cap;
-    bool failed; /* out of memory while logging: the replay stops */
-};
-
-/* What one next() of a piece's reader said. */
-typedef struct event {
-    int rc;
-    bib_record *rec; /* owned until replayed */
-    size_t nlog;     /* log entries made before it returned */
-} event;
-
-typedef struct piece {
-    const char *data;
-    size_t len, line;
-    uint64_t offset;
-    piece_log log;
-    size_t skip; /* log entries of the piece reader's open(), already said */
-    event *ev;
-    size_t nev, evcap;
-    bool done;
-} piece;
-
-typedef struct jobs {
-    const char *map;  /* a mapped file whose pages are given back, or NULL */
-    const bib_format_desc *fmt;
-    const bib_options *opts;
-    bool strict;
-    const char *name;
-    size_t max_value;
-    piece *pc;
-    size_t npc, cappc;    /* pieces cut so far (pc grows while cutting) */
-    bool cut_done;        /* no more pieces will come */
-    size_t take;          /* next piece a worker reads */
-    size_t window;        /* pieces read ahead of the replay, at most */
-    size_t replayed;      /* pieces replayed and freed */
-    bool quit;
-    pthread_mutex_t mu;
-    pthread_cond_t work, done;
-} jobs;
-
-static bool log_push(piece_log *l, log_ent e)
-{
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 16;
-        log_ent *v = realloc(l->v, cap * sizeof *v);
-        if (!v) {
-            l->failed = true;
-            return false;
-        }
-        l->v = v;
-        l->cap = cap;
-    }
-    l->v[l->n++] = e;
-    return true;
-}
-
-/* The diagnostics sink of a piece's reader: every message into the log. */
-static void log_msg(const bib_diag_msg *m, void *payload)
-{
-    piece_log *l = payload;
-    log_ent e = {LOG_MSG, m->severity, m->line, m->column, m->offset,
-                 m->file ? strdup(m->file) : NULL, strdup(m->message)};
-    if (!e.text || (m->file && !e.file) || !log_push(l, e)) {
-        l->failed = true;
-        free(e.file);
-        free(e.text);
-    }
-}
-
-static void log_free(piece_log *l)
-{
-    for (size_t i = 0; i < l->n; i++) {
-        free(l->v[i].file);
-        free(l->v[i].text);
-    }
-    free(l->v);
-    memset(l, 0, sizeof *l);
-}
-
-static void key_check(bib_reader *rd, const char *key, size_t line)
-{
-    if (!rd->keys && !(rd->keys = bib_keyset_new()))
-        return; /* out of memory: the warning is lost, not the record */
-    if (bib_keyset_add(rd->keys, key) == 0)
-        bib_input_report(rd->in, BIB_SEV_WARNING, line, 1,
-                         "duplicate key '%.40s': both entries kept", key);
-}
-
-void bib_reader_note_key(bib_reader *rd, const char *key, size_t len, size_t line)
-{
-    char k[512];
-    if (len > sizeof k - 1)
-        len = sizeof k - 1;
-    memcpy(k, key, len);
-    k[len] = '\0';
-    if (!rd->log) {
-        key_check(rd, k, line);
-        return;
-    }
-    log_ent e = {LOG_KEY, BIB_SEV_WARNING, line, 1, UINT64_MAX, NULL, strdup(k)};
-    if (!e.text || !log_push(rd->log, e))
-        free(e.text);
-}
-
-static void report_raw(bib_diag *d, const log_ent *e, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    bib_diag_vreport(d, e->sev, e->file, e->line, e->column, e->offset, fmt, ap);
-    va_end(ap);
-}
-
-static bool event_push(piece *p, int rc, bib_record *rec)
-{
-    if (p->nev == p->evcap) {
-        size_t cap = p->evcap ? p->evcap * 2 : 64;
-        event *v = realloc(p->ev, cap * sizeof *v);
-        if (!v)
-            return false;
-        p->ev = v;
-        p->evcap = cap;
-    }
-    p->ev[p->nev++] = (event){rc, rec, p->log.n};
-    return true;
-}
-
-/* Reads one piece with a reader of its own into p's events and log. */
-static void read_piece(const jobs *j, piece *p)
-{
-    bib_diag *d = bib_diag_new();
-    bib_input *in = d ? bib_input_open_memory(p->data, p->len, j->name, d) : NULL;
-    if (!in) {
-        event_push(p, BIB_ENOMEM, NULL);
-        bib_diag_free(d);
-        return;
-    }
-    bib_diag_set_verbose(d, true); /* INFO is logged; the replay filters */
-    bib_diag_set_callback(d, log_msg, &p->log);
-    bib_input_set_piece(in, p->line, p->offset);
-    bib_input_set_max_value(in, j->max_value);
-    bib_reader *rd;
-    int rc = reader_new(&rd, j->fmt, in, j->opts, j->strict, &p->log);
-    p->skip = p->log.n; /* the whole input's reader said these at its open */
-    if (rc < 0) {
-        event_push(p, rc, NULL);
-    } else {
-        for (;;) {
-            bib_record *rec = NULL;
-            rc = bib_reader_next(rd, &rec);
-            if (!event_push(p, rc, rec)) {
-                bib_record_free(rec);
-                event_push(p, BIB_ENOMEM, NULL); /* may fail too: see replay */
-                break;
-            }
-            if (rc == 0 || (rc < 0 && rc != BIB_EPARSE))
-                break;
-        }
-        bib_reader_free(rd);
-    }
-    bib_input_free(in);
-    bib_diag_free(d);
-}
-
-static void *worker(void *arg)
-{
-    jobs *j = arg;
-    pthread_mutex_lock(&j->mu);
-    for (;;) {
-        while (!j->quit && !(j->take < j->npc && j->take < j->replayed + j->window) &&
-               !(j->cut_done && j->take >= j->npc))
-            pthread_cond_wait(&j->work, &j->mu);
-        if (j->quit || j->take >= j->npc)
-            break;
-        size_t k = j->take++;
-        piece *p = &j->pc[k];
-        /* j->pc may move while cutting goes on: read a copy */
-        piece w = *p;
-        pthread_mutex_unlock(&j->mu);
-        read_piece(j, &w);
-        pthread_mutex_lock(&j->mu);
-        p = &j->pc[k];
-        *p = w;
-        p->done = true;
-        pthread_cond_broadcast(&j->done);
-    }
-    pthread_mutex_unlock(&j->mu);
-    return NULL;
-}
-
-static void piece_free(piece *p)
-{
-    for (size_t i = 0; i < p->nev; i++)
-        bib_record_free(p->ev[i].rec);
-    free(p->ev);
-    p->ev = NULL;
-    p->nev = p->evcap = 0;
-    log_free(&p->log);
-}
-
-/* High bit of each zero byte of v, exactly (no carries across bytes). */
-static uint64_t zero_bytes(uint64_t v)
-{
-    const uint64_t low7 = 0x7f7f7f7f7f7f7f7full;
-    return ~(((v & low7) + low7) | v | low7);
-}
-
-/* Lines in d[0..n): "\n", "\r\n" and a lone "\r" each end one (io.h),
- * so lines = LFs + CRs - CRLFs, counted eight bytes at a time: the cutting
- * thread counts every line of the input while the workers read. */
-static size_t count_lines(const char *d, size_t n)
-{
-    const uint64_t lf = 0x0a0a0a0a0a0a0a0aull, cr = 0x0d0d0d0d0d0d0d0dull;
-    size_t lines = 0, i = 0;
-    for (; i + 9 <= n; i += 8) {
-        uint64_t x, y;
-        memcpy(&x, d + i, 8);
-        memcpy(&y, d + i + 1, 8); /* the next bytes, for CR followed by LF */
-        uint64_t zc = zero_bytes(x ^ cr);
-        lines += (size_t)__builtin_popcountll(zero_bytes(x ^ lf)) +
-                 (size_t)__builtin_popcountll(zc) -
-                 (size_t)__builtin_popcountll(zc & zero_bytes(y ^ lf));
-    }
-    for (; i < n; i++)
-        if (d[i] == '\n' || (d[i] == '\r' && (i + 1 == n || d[i + 1] != '\n')))
-            lines++;
-    return lines;
-}
-
-enum { GIANT = 4 << 20 }; /* a record this long is read by one thread */
-
-/* Piece size: large enough that a reader's open and the hand-over cost
- * nothing, small enough that the pieces read ahead stay a few MiB. */
-static size_t piece_size(void)
-{
-    const char *e = getenv("BIBCONV_JOBS_PIECE"); /* tests: tiny pieces */
-    long n = e ? strtol(e, NULL, 10) : 0;
-    return n > 0 ? (size_t)n : (size_t)64 << 10;
-}
-
-/* A mapped file: the pages wholly inside d[0..n), read, go back to the
- * page cache so that the process's RSS does not grow with the input (a
- * later access maps them again). */
-static void drop_pages(const char *map, const char *d, size_t n)
-{
-    if (!map)
-        return;
-    size_t pg = (size_t)sysconf(_SC_PAGESIZE);
-    uintptr_t b = ((uintptr_t)d + pg - 1) / pg * pg, e = ((uintptr_t)d + n) / pg * pg;
-    if (e > b)
-        madvise((void *)b, e - b, MADV_DONTNEED);
-}
-
-/* Replays the pieces in order through the loop's policy; returns as
- * bib_convert_records. Called with j->mu unlocked. */
-static int replay(jobs *j, bib_reader *main_rd, bib_record_fn fn, void *ctx,
-                  bib_convert_stats *st)
-{
-    bib_diag *d = bib_input_diag(main_rd->in);
-    int result = 0;
-    bool stop = false;
-    for (size_t k = 0; !stop; k++) {
-        pthread_mutex_lock(&j->mu);
-        while (k < j->npc && !j->pc[k].done)
-            pthread_cond_wait(&j->done, &j->mu);
-        bool have = k < j->npc;
-        piece p = have ? j->pc[k] : (piece){0};
-        pthread_mutex_unlock(&j->mu);
-        if (!have)
-            break;
-        size_t pos = 0;
-        for (size_t i = 0; i < p.nev && !stop; i++) {
-            event *e = &p.ev[i];
-            for (; pos < e->nlog; pos++) {
-                if (pos < p.skip)
-                    continue;
-                log_ent *l = &p.log.v[pos];
-                if (l->kind == LOG_KEY)
-                    key_check(main_rd, l->text, l->line);
-                else
-                    report_raw(d, l, "%s", l->text);
-            }
-            int rc = e->rc;
-            if (rc == 0)
-                break; /* the piece's end; the input goes on */
-            if (rc == 1) {
-                st->read++;
-                bib_record *rec = e->rec;
-                e->rec = NULL;
-                rc = fn(ctx, rec);
-                if (rc == 0) {
-                    st->written++;
-                    continue;
-                }
-            }
-            if (rc != BIB_EPARSE) {
-                result = rc;
-                stop = true;
-                break;
-            }
-            st->skipped++;
-            result = BIB_EPARSE;
-            if (main_rd->strict) {
-                result = BIB_ESTOP;
-                stop = true;
-            }
-        }
-        if (!stop && p.log.failed) {
-            result = BIB_ENOMEM;
-            stop = true;
-        }
-        if (!stop) /* what the reader said after its last record */
-            for (; pos < p.log.n; pos++) {
-                log_ent *l = &p.log.v[pos];
-                if (l->kind == LOG_KEY)
-                    key_check(main_rd, l->text, l->line);
-                else if (pos >= p.skip)
-                    report_raw(d, l, "%s", l->text);
-            }
-        piece_free(&p);
-        pthread_mutex_lock(&j->mu);
-        j->pc[k] = p;
-        j->replayed = k + 1;
-        pthread_cond_broadcast(&j->work);
-        pthread_mutex_unlock(&j->mu);
-        drop_pages(j->map, p.data, p.len);
-    }
-    return result;
-}
-
-/* The bytes of the input to cut: a regular file mapped whole, or a stream
- * read ahead whole when it is short. NULL: read with one thread. */
-static const char *whole_input(bib_reader *rd, size_t *len, void **map, size_t *maplen)
-{
-    bib_input *in = rd->in;
-    *map = NULL;
-    const char *d;
-    size_t n;
-    /* the input looks at its start (BOM, UTF-16) on its first window */
-    if (bib_input_offset(in) != 0 || bib_input_window(in, 0, &d, &n) != 0 ||
-        bib_input_converted(in))
-        return NULL;
-    int fd = bib_input_file_fd(in);
-    if (fd >= 0) {
-        struct stat sb;
-        if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size <= 0 ||
-            (uint64_t)sb.st_size > SIZE_MAX / 2)
-            return NULL;
-        void *m = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-        if (m == MAP_FAILED)
-            return NULL;
-        madvise(m, (size_t)sb.st_size, MADV_SEQUENTIAL);
-        *map = m;
-        *maplen = *len = (size_t)sb.st_size;
-        return m;
-    }
-    /* a stream (standard input): read ahead, unconsumed, up to the bound */
-    size_t ahead = bib_input_max_value(in);
-    if (ahead > (size_t)16 << 20)
-        ahead = (size_t)16 << 20;
-    if (bib_input_window(in, ahead, &d, &n) != 0 || n >= ahead || n == 0)
-        return NULL;
-    *len = n;
-    return d;
-}
-
-int bib_convert_each_jobs(bib_reader *rd, unsigned nthreads, bib_record_fn fn, void *ctx,
-                          bib_convert_stats *stats)
-{
-    bib_split_fn split = rd->fmt->reader->split;
-    if (nthreads <= 1 || !split)
-        return bib_convert_each(rd, fn, ctx, stats);
-    size_t len = 0, maplen = 0;
-    void *map;
-    const char *data = whole_input(rd, &len, &map, &maplen);
-    size_t psize = piece_size();
-    if (!data || len <= psize) {
-        if (map)
-            munmap(map, maplen);
-        return bib_convert_each(rd, fn, ctx, stats);
-    }
-    if (nthreads > 64)
-        nthreads = 64;
-    jobs j = {0};
-    j.map = map; /* pages given back as they are read: RSS stays flat */
-    j.fmt = rd->fmt;
-    j.strict = rd->strict;
-    j.name = bib_input_name(rd->in);
-    j.max_value = bib_input_max_value(rd->in);
-    /* records take several times their input bytes (1,600 tiny RIS
-     * records of a 64 KiB piece hold 3.5 MB): the window bounds memory */
-    j.window = (size_t)nthreads * 2;
-    pthread_mutex_init(&j.mu, NULL);
-    pthread_cond_init(&j.work, NULL);
-    pthread_cond_init(&j.done, NULL);
-    j.opts = rd->opts;
-    pthread_t th[64];
-    unsigned started = 0;
-    for (; started < nthreads; started++)
-        if (pthread_create(&th[started], NULL, worker, &j) != 0)
-            break;
-    /* cut while the workers read: a serial mark anywhere means one
-     * thread after all (nothing has been replayed yet) */
-    unsigned flags = 0;
-    size_t at = 0, line = 1;
-    bool nomem = false;
-    while (at < len && !(flags & BIB_SPLIT_SERIAL) && started) {
-        size_t rest = len - at;
-        /* the last piece is scanned too, for its serial marks; the scan
-         * looks at most 4 MiB ahead: no boundary there means a giant
-         * record, which one reader streams (and RSS stays flat) */
-        size_t look = rest > GIANT ? GIANT : rest;
-        size_t cut = split(data + at, look, look > psize + psize / 2 ? psize : look, &flags);
-        if (cut == 0 || cut > look)
-            cut = look;
-        if (cut == GIANT && rest > GIANT)
-            flags |= BIB_SPLIT_SERIAL;
-        if (flags & BIB_SPLIT_SERIAL)
-            break; /* not handed out: the workers stop after their piece */
-        pthread_mutex_lock(&j.mu);
-        if (j.npc == j.cappc) {
-            size_t cap = j.cappc ? j.cappc * 2 : 64;
-            piece *v = realloc(j.pc, cap * sizeof *v);
-            if (!v) {
-                nomem = true;
-                pthread_mutex_unlock(&j.mu);
-                break;
-            }
-            j.pc = v;
-            j.cappc = cap;
-        }
-        j.pc[j.npc] = (piece){.data = data + at, .len = cut, .line = line, .offset = at};
-        j.npc++;
-        pthread_cond_broadcast(&j.work);
-        pthread_mutex_unlock(&j.mu);
-        line += count_lines(data + at, cut);
-        drop_pages(j.map, data + at, cut); /* read again by a worker */
-        at += cut;
-    }
-    bool serial = (flags & BIB_SPLIT_SERIAL) || nomem || !started;
-    if (getenv("BIBCONV_JOBS_TRACE")) /* tests: that the pieces were read apart */
-        fprintf(stderr, "bibconv: jobs: %s: %zu pieces%s\n", j.name, j.npc,
-                serial ? ", serial" : "");
-    pthread_mutex_lock(&j.mu);
-    j.cut_done = true;
-    j.quit = serial;
-    pthread_cond_broadcast(&j.work);
-    pthread_mutex_unlock(&j.mu);
-    int rc = 0;
-    bib_convert_stats st = {0, 0, 0};
-    if (!serial)
-        rc = replay(&j, rd, fn, ctx, &st);
-    pthread_mutex_lock(&j.mu);
-    j.quit = true;
-    pthread_cond_broadcast(&j.work);
-    pthread_mutex_unlock(&j.mu);
-    for (unsigned i = 0; i < started; i++)
-        pthread_join(th[i], NULL);
-    for (size_t i = 0; i < j.npc; i++)
-        piece_free(&j.pc[i]);
-    free(j.pc);
-    pthread_cond_destroy(&j.work);
-    pthread_cond_destroy(&j.done);
-    pthread_mutex_destroy(&j.mu);
-    if (map)
-        munmap(map, maplen);
-    if (serial) /* nothing was said or written: the input is untouched */
-        return bib_convert_each(rd, fn, ctx, stats);
-    if (stats) {
-        stats->read += st.read;
-        stats->written += st.written;
-        stats->skipped += st.skipped;
-    }
-    return rc;
-}

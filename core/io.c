@@ -733,6 +733,7 @@ struct bib_output {
     bool own_fd;
     bool memory;
     bib_buf mem;
+    bib_buf *into; /* memory: where the bytes go (&mem unless borrowed) */
     char *path, *tmppath;
     char *name;
     bib_diag *diag;
@@ -816,24 +817,34 @@ bib_output *bib_output_open_fd(int fd, const char *name, bib_diag *diag)
 bib_output *bib_output_open_memory(bib_diag *diag)
 {
     bib_output *o = output_new("<memory>", diag);
-    if (o)
+    if (o) {
         o->memory = true;
+        o->into = &o->mem;
+    }
     return o;
 }
 
-static int flush_buf(bib_output *o)
+bib_output *bib_output_open_buffer(bib_buf *into, const char *name, bib_diag *diag)
 {
-    if (o->err || !o->n)
-        return o->err;
+    bib_output *o = output_new(name, diag);
+    if (o) {
+        o->memory = true;
+        o->into = into;
+    }
+    return o;
+}
+
+/* Writes p[0..n) where the output goes, past the buffer. */
+static int put_through(bib_output *o, const char *p, size_t n)
+{
     if (o->memory) {
-        if (bib_buf_append(&o->mem, o->buf, o->n))
+        if (bib_buf_append(o->into, p, n))
             o->err = BIB_ENOMEM;
-        o->n = 0;
         return o->err;
     }
     size_t off = 0;
-    while (off < o->n) {
-        ssize_t w = write(o->fd, o->buf + off, o->n - off);
+    while (off < n) {
+        ssize_t w = write(o->fd, p + off, n - off);
         if (w < 0) {
             if (errno == EINTR)
                 continue;
@@ -848,6 +859,14 @@ static int flush_buf(bib_output *o)
         }
         off += (size_t)w;
     }
+    return o->err;
+}
+
+static int flush_buf(bib_output *o)
+{
+    if (o->err || !o->n)
+        return o->err;
+    put_through(o, o->buf, o->n);
     o->n = 0;
     return o->err;
 }
@@ -860,21 +879,8 @@ int bib_output_write(bib_output *o, const void *data, size_t len)
     if (len > OUTBUF - o->n) {
         if (flush_buf(o))
             return o->err;
-        if (len >= OUTBUF) {
-            /* big block: bypass the buffer */
-            memcpy(o->buf, data, 0);
-            const char *p = data;
-            while (len) {
-                size_t k = len < OUTBUF ? len : OUTBUF;
-                memcpy(o->buf, p, k);
-                o->n = k;
-                if (flush_buf(o))
-                    return o->err;
-                p += k;
-                len -= k;
-            }
-            return 0;
-        }
+        if (len >= OUTBUF) /* big block (-j: a piece): not copied twice */
+            return put_through(o, data, len);
     }
     memcpy(o->buf + o->n, data, len);
     o->n += len;
@@ -981,6 +987,6 @@ void bib_output_free(bib_output *o)
 const char *bib_output_memory(const bib_output *o, size_t *len)
 {
     if (len)
-        *len = o->memory ? o->mem.len : 0;
-    return o->memory ? o->mem.data : NULL;
+        *len = o->memory ? o->into->len : 0;
+    return o->memory ? o->into->data : NULL;
 }

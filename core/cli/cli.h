@@ -22,6 +22,9 @@ typedef struct cli {
     const char *help_format;
     int keys, sort;
     unsigned jobs; /* -j: reading threads; 0 until parsed (then the cores) */
+    /* the writer every record goes to unchanged (no --dedupe, --sort or
+     * keys=...): with -j the worker threads write too; NULL otherwise */
+    bib_writer *direct;
     bib_dedupe_config dcfg;
     bib_options *opts;
     bib_diag *diag;

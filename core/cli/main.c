@@ -50,8 +50,8 @@ static void usage(FILE *f)
 "      --sort=ORDER        key, year, author, title or none (default: input order)\n"
 "  -O keys=MODE            auto (keep unique keys, make the rest unique), keep,\n"
 "                          or regenerate; unique across the whole output\n"
-"  -j, --jobs=N            read with N threads (default 1: on 2 cores -j 2 is\n"
-"                          still slower, see docs/real-use.md); output and\n"
+"  -j, --jobs=N            read (and, to CSL-JSON, write) with N threads\n"
+"                          (default 1, see docs/real-use.md); output and\n"
 "                          diagnostics are the same as with -j 1\n"
 "      --no-progress       no progress bar (it is shown only on a terminal)\n"
 "      --max-value=SIZE    longest line or field value read (default 64M; K, M,\n"
@@ -397,8 +397,9 @@ int main(int argc, char **argv)
     while (status == GO_ON && (opt = getopt_long(argc, argv, "f:t:o:O:j:vVh", longopts, NULL)) != -1)
         status = parse_option(&c, opt, optarg);
     if (status == GO_ON) {
-        /* The default is one thread: measured on 2 cores, -j 2 is slower than
-         * -j 1 (docs/real-use.md, "Threads"); the output does not depend on it. */
+        /* The default is one thread until -j 2 is measured faster on a quiet
+         * 2-core machine (docs/real-use.md, "Threads"); the output does not
+         * depend on it. */
         if (!c.jobs)
             c.jobs = 1;
         bib_diag_set_json(c.diag, c.json);

@@ -91,6 +91,12 @@ static int feed_one(void *ctx, bib_record *rec)
     return rc;
 }
 
+static void feed_tick(void *ctx)
+{
+    feed *f = ctx;
+    progress_tick(f->pg);
+}
+
 static int exit_of(int rc)
 {
     return rc == BIB_EIO || rc == BIB_ENOMEM ? EXIT_SYSTEM : EXIT_BADINPUT;
@@ -160,7 +166,9 @@ int cli_read_all(cli *c, int nfiles, char **files, const bib_format_desc *to, bi
             continue;
         }
         pg.cur = in;
-        int rc = bib_convert_each_jobs(rd, c->jobs, feed_one, &fd, st);
+        int rc = c->direct ? bib_convert_write_jobs(rd, c->jobs, c->direct, feed_one,
+                                                    feed_tick, &fd, st)
+                           : bib_convert_each_jobs(rd, c->jobs, feed_one, &fd, st);
         if (rc == BIB_EPARSE || rc == BIB_ESTOP) {
             if (status == EXIT_OK)
                 status = EXIT_BADINPUT;
@@ -168,7 +176,8 @@ int cli_read_all(cli *c, int nfiles, char **files, const bib_format_desc *to, bi
         } else if (rc < 0) {
             /* a reader's failure ends its input; the sink's ends the run */
             status = exit_of(rc);
-            stop = fd.sink_failed;
+            stop = fd.sink_failed ||
+                   (c->direct && bib_output_error(bib_writer_output(c->direct)));
         }
         pg.done_bytes += bib_input_offset(in);
         pg.cur = NULL;
@@ -412,8 +421,11 @@ int cli_convert(cli *c, int nfiles, char **files)
         v.dd = bib_dedupe_new(&c->dcfg);
     int status = !v.used || (c->dedupe && !v.dd) ? EXIT_SYSTEM : EXIT_OK;
     bib_convert_stats st = {0, 0, 0};
+    if (c->keys == KEYS_WRITER && !c->dedupe && c->sort == SORT_NONE)
+        c->direct = v.wr; /* conv_sink is then emit(): bib_writer_write */
     if (status == EXIT_OK)
         status = cli_read_all(c, nfiles, files, to, conv_sink, &v, &st);
+    c->direct = NULL;
     if (v.dd) {
         size_t n = bib_dedupe_count(v.dd);
         for (size_t i = 0; i < n && status != EXIT_SYSTEM; i++) {

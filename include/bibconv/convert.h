@@ -103,6 +103,20 @@ BIB_API int bib_convert_each(bib_reader *rd, bib_record_fn fn, void *ctx,
 BIB_API int bib_convert_each_jobs(bib_reader *rd, unsigned threads, bib_record_fn fn,
                                   void *ctx, bib_convert_stats *stats);
 
+/* bib_convert_each_jobs where fn(ctx, rec) writes rec to wr unchanged
+ * and frees it (and may do what does not touch the output, such as a
+ * progress bar: tick(ctx), may be NULL, is called instead once per record
+ * read when fn is not). When wr's format has BIB_WRITER_PIECES (plugin.h)
+ * and the input is cut, the worker threads write the records too, each
+ * piece into a buffer of its own, and the calling thread appends the
+ * buffers in input order, settling the keys (bib_writer_keyed) as one
+ * thread would: the output, diagnostics, counts and the return value are
+ * those of bib_convert_each. Otherwise bib_convert_each_jobs. The options
+ * wr was opened with must still be valid (the pieces' writers get them). */
+BIB_API int bib_convert_write_jobs(bib_reader *rd, unsigned threads, bib_writer *wr,
+                                   bib_record_fn fn, void (*tick)(void *ctx), void *ctx,
+                                   bib_convert_stats *stats);
+
 /* bib_convert_each with a writer as the callback: opens a reader of `from`
  * on `in` and writes every record to wr (borrowed, open). Returns as
  * bib_convert_each, or bib_reader_new's status when the reader does not

@@ -39,6 +39,7 @@
 #ifndef BIBCONV_IO_H
 #define BIBCONV_IO_H
 
+#include "buf.h"
 #include "common.h"
 #include "diag.h"
 
@@ -177,6 +178,12 @@ BIB_API bib_output *bib_output_open_fd(int fd, const char *name,
 /* Collects everything in memory (tests, library users); read it with
  * bib_output_memory after commit. */
 BIB_API bib_output *bib_output_open_memory(bib_diag *diag);
+
+/* Collects everything by appending to `into` (borrowed; it must outlive
+ * the output), named `name` (copied) in diagnostics: a buffer used again
+ * and again costs no allocation (-j: the pieces of an output). */
+BIB_API bib_output *bib_output_open_buffer(bib_buf *into, const char *name,
+                                           bib_diag *diag);
 
 /* Buffered writes. Errors are sticky: after the first failure further
  * writes do nothing and commit reports it; writers may ignore the return

@@ -89,7 +89,15 @@ enum {
     BIB_WRITER_DIRECTIVES = 1u << 1,
     /* the reader may hold records back (crossref resolution); memory is
      * bounded by the held records, see the plugin's header comment */
-    BIB_FORMAT_HOLDS_RECORDS = 1u << 2
+    BIB_FORMAT_HOLDS_RECORDS = 1u << 2,
+    /* the writer can write pieces of the output on worker threads (-j):
+     * when bib_writer_is_piece(wr), begin() and end() write nothing and
+     * each record is written as it would be after an earlier record; the
+     * bytes of a record depend on nothing but the record, the options and
+     * the key bib_writer_keyed gives it (the keys are settled later, in
+     * input order, and a record whose key was taken is written again by
+     * the run's writer) */
+    BIB_WRITER_PIECES = 1u << 3
 };
 
 /* Flags a split function sets (bib_split_fn). */
@@ -168,6 +176,18 @@ BIB_API const bib_format_desc *bib_writer_format(const bib_writer *wr);
 /* The input/output of the handle (borrowed). */
 BIB_API bib_input *bib_reader_input(const bib_reader *rd);
 BIB_API bib_output *bib_writer_output(const bib_writer *wr);
+
+/* True when wr writes one piece of the output (BIB_WRITER_PIECES). */
+BIB_API bool bib_writer_is_piece(const bib_writer *wr);
+
+/* The record to write for rec, keyed across the output: an entry with an
+ * id is rec itself (the id noted as used), one without gets a clone with
+ * a key unique among the ids this output has had (bib_key_unique), in
+ * *owned (free it after the write; NULL when none); not an entry: rec.
+ * Returns 0, BIB_ENOMEM, or BIB_EIO (the key set's temporary file). A
+ * writer with BIB_WRITER_PIECES keys records through this call only. */
+BIB_API int bib_writer_keyed(bib_writer *wr, const bib_record *rec,
+                             const bib_record **keyed, bib_record **owned);
 
 /* True when the run is --strict (readers may then treat anomalies they
  * would only warn about as errors). */

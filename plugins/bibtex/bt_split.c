@@ -14,17 +14,18 @@
  * parallelism when it is conservative, so every doubt answers "inside an
  * entry" (no cut) or serial.
  */
+#include <stdint.h>
 #include <string.h>
 
 #include "btfmt.h"
 
-static bool ident_char(unsigned char c)
+static inline bool ident_char(unsigned char c)
 {
     return c > ' ' && c != '{' && c != '}' && c != '(' && c != ')' && c != ',' && c != '=' &&
            c != '"' && c != '#' && c != '%' && c != '\'' && c != '@' && c != 0x7f;
 }
 
-static bool ieq(const char *a, size_t n, const char *lit)
+static inline bool ieq(const char *a, size_t n, const char *lit)
 {
     return strlen(lit) == n && bt_ieq(a, n, lit);
 }
@@ -38,6 +39,34 @@ static bool percent_line(const char *s, const char *p)
     while (q < p && (*q == ' ' || *q == '\t'))
         q++;
     return q < p && *q == '%';
+}
+
+/* High bit of each byte of v that equals c (exact: no carries). */
+static uint64_t bytes_eq(uint64_t v, unsigned char c)
+{
+    const uint64_t low7 = 0x7f7f7f7f7f7f7f7full;
+    uint64_t x = v ^ (0x0101010101010101ull * c);
+    return ~(((x & low7) + low7) | x | low7);
+}
+
+/* The first '{', '}' or '@' in [p, e), or e: inside a value nothing else
+ * counts, and values are most of an input (eight bytes at a time). */
+static const char *value_stop(const char *p, const char *e)
+{
+    while (e - p >= 8) {
+        uint64_t v;
+        memcpy(&v, p, 8);
+        uint64_t m = bytes_eq(v, '{') | bytes_eq(v, '}') | bytes_eq(v, '@');
+        if (m) {
+            while (*p != '{' && *p != '}' && *p != '@')
+                p++;
+            return p;
+        }
+        p += 8;
+    }
+    while (p < e && *p != '{' && *p != '}' && *p != '@')
+        p++;
+    return p;
 }
 
 size_t bt_split(const char *d, size_t len, size_t want, unsigned *flags)
@@ -93,8 +122,7 @@ size_t bt_split(const char *d, size_t len, size_t want, unsigned *flags)
         p++;
         while (p < e && depth) {
             if (depth > 1) { /* inside a value: only braces and '@' count */
-                while (p < e && *p != '{' && *p != '}' && *p != '@')
-                    p++;
+                p = value_stop(p, e);
                 if (p == e)
                     break;
             }

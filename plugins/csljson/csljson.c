@@ -416,8 +416,6 @@ typedef struct csl_writer {
     bool lines, compact, custom;
     size_t count;
     bib_buf buf;
-    bib_keyset *used; /* ids written so far: a keyless entry's id is new */
-    bib_buf key;
 } csl_writer;
 
 static int writer_begin(bib_writer *wr, bib_output *out, const bib_options *opts)
@@ -425,17 +423,14 @@ static int writer_begin(bib_writer *wr, bib_output *out, const bib_options *opts
     csl_writer *w = bib_writer_state(wr);
     w->out = out;
     bib_buf_init(&w->buf);
-    bib_buf_init(&w->key);
-    w->used = bib_keyset_new();
-    if (!w->used) {
-        bib_output_report(out, BIB_SEV_ERROR, "out of memory");
-        return BIB_ENOMEM;
-    }
     w->lines = strcmp(bib_writer_format(wr)->name, "csljsonl") == 0;
     bib_options_get_bool(opts, "compact", false, &w->compact);
     const char *ex = bib_options_get(opts, "extras");
     w->custom = !ex || strcmp(ex, "custom") == 0;
-    if (!w->lines)
+    /* a piece of the output (-j): no bracket, and every item after one */
+    if (bib_writer_is_piece(wr))
+        w->count = 1;
+    else if (!w->lines)
         bib_output_putc(out, '[');
     return 0;
 }
@@ -446,12 +441,11 @@ static int writer_write(bib_writer *wr, const bib_record *rec)
     bool pretty = !w->lines && !w->compact;
     unsigned flags = (w->custom ? BIB_CSLITEM_CUSTOM_EXTRAS : 0) | (pretty ? BIB_CSLITEM_PRETTY : 0);
     bib_record *owned;
-    rec = bib_cslitem_keyed(w->used, &w->key, rec, &owned);
-    if (!rec) {
-        int err = bib_keyset_error(w->used);
-        bib_output_report(w->out, BIB_SEV_ERROR, err ? "cannot keep the used ids in a "
-                                                       "temporary file (TMPDIR)" : "out of memory");
-        return err ? err : BIB_ENOMEM;
+    int krc = bib_writer_keyed(wr, rec, &rec, &owned); /* a keyless entry's id is new */
+    if (krc) {
+        bib_output_report(w->out, BIB_SEV_ERROR, krc == BIB_EIO ? "cannot keep the used ids in "
+                                                 "a temporary file (TMPDIR)" : "out of memory");
+        return krc;
     }
     bib_buf_reset(&w->buf);
     if (w->lines)
@@ -477,12 +471,9 @@ static int writer_write(bib_writer *wr, const bib_record *rec)
 static int writer_end(bib_writer *wr)
 {
     csl_writer *w = bib_writer_state(wr);
-    if (w->out && !w->lines)
+    if (w->out && !w->lines && !bib_writer_is_piece(wr))
         bib_output_puts(w->out, w->count && !w->compact ? "\n]\n" : "]\n");
     bib_buf_clear(&w->buf);
-    bib_buf_clear(&w->key);
-    bib_keyset_free(w->used);
-    w->used = NULL;
     return 0;
 }
 
@@ -617,7 +608,7 @@ static const bib_format_desc csljson_format = {
     .description = "CSL-JSON array of items (streamed element by element)",
     .extensions = "json,csljson",
     .mime = "application/vnd.citationstyles.csl+json",
-    .flags = 0,
+    .flags = BIB_WRITER_PIECES,
     .probe = probe_csljson,
     .reader = &reader_ops,
     .writer = &writer_ops,
@@ -628,7 +619,7 @@ static const bib_format_desc csljsonl_format = {
     .description = "CSL-JSON Lines: one item object per line",
     .extensions = "jsonl,ndjson",
     .mime = NULL,
-    .flags = 0,
+    .flags = BIB_WRITER_PIECES,
     .probe = probe_csljsonl,
     .reader = &lines_reader_ops,
     .writer = &writer_ops,

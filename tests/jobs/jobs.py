@@ -137,7 +137,31 @@ with tempfile.TemporaryDirectory() as tmp:
         f.write("@inproceedings{c1, title={Child}, crossref={p1}}\n" + bibtex_input(100) +
                 "@proceedings{p1, title={Parent}, year=2001, publisher={P}}\n")
 
+    # keyless records whose made keys collide across pieces: the pieces'
+    # writers make the same base key, the replay takes it once and has the
+    # run's writer write the others again (suffixes as one thread gives)
+    same = os.path.join(tmp, "same.jsonl")
+    with open(same, "w") as f:
+        f.write('{"id": "j0", "title": ' + "\n")  # the first record is lost
+        for i in range(300):
+            f.write('{"type": "book", "title": "Same", "author": [{"family": "Doe"}], '
+                    '"issued": {"date-parts": [[2001]]}}\n' if i % 3 else
+                    '{"id": "doe2001same%s", "title": "Taken %d"}\n' % ("ab"[i % 2], i))
+    samebib = os.path.join(tmp, "same.bib")
+    with open(samebib, "w") as f:
+        for i in range(200):
+            f.write("@book{,\n  title = {Same},\n  author = {Doe, J.},\n  year = 2001\n}\n\n"
+                    if i % 4 else "@book{b%d,\n  title = {Other %d}\n}\n\n" % (i % 9, i))
+    files["same.jsonl"], files["same.bib"] = same, samebib
+
     g = files
+    compare("keyless collisions -> csljson", ["-f", "csljsonl", "-t", "csljson", same])
+    compare("keyless collisions -> csljsonl", ["-f", "csljsonl", "-t", "csljsonl", same])
+    compare("keyless bibtex collisions", ["-f", "bibtex", "-t", "csljson", samebib])
+    compare("keyless collisions, strict", ["-f", "csljsonl", "-t", "csljson", "--strict",
+                                           same])
+    compare("keyless collisions, compact", ["-f", "csljsonl", "-t", "csljson", "-O",
+                                            "compact=true", same])
     compare("bibtex -> csljson", ["-f", "bibtex", "-t", "csljson", g["gen.bib"]])
     compare("bibtex -> bibtex", ["-f", "bibtex", "-t", "bibtex", g["gen.bib"]])
     compare("biblatex -> ris, json diagnostics", ["-f", "biblatex", "-t", "ris",
@@ -162,7 +186,10 @@ with tempfile.TemporaryDirectory() as tmp:
     compare("@string", ["-f", "bibtex", "-t", "csljson", strings])
     compare("crossref", ["-f", "bibtex", "-t", "bibtex", xref])
     with open(g["gen.bib"], "rb") as f:
-        compare("standard input", ["-f", "bibtex", "-t", "ris", "-"], stdin=f.read())
+        text = f.read()
+        compare("standard input", ["-f", "bibtex", "-t", "ris", "-"], stdin=text)
+        compare("standard input, written apart", ["-f", "bibtex", "-t", "csljson", "-"],
+                stdin=text)
 
     # the parallel path runs where it may, and only there
     for name in ("gen.bib", "gen.ris", "gen.jsonl"):
@@ -170,6 +197,12 @@ with tempfile.TemporaryDirectory() as tmp:
         m = re.search(r"(\d+) pieces", t)
         if not m or "serial" in t or int(m.group(1)) < 10:
             failures.append("%s: expected many pieces, got %r" % (name, t))
+    # a writer that writes pieces (CSL-JSON) writes on the workers
+    for name in ("gen.bib", "gen.ris", "gen.jsonl", "same.jsonl"):
+        t = pieces_used(["-t", "csljson", g[name]] + (["-f", "csljsonl"] if "same" in name
+                                                       else []))
+        if "written apart" not in t:
+            failures.append("%s: expected the pieces written apart, got %r" % (name, t))
     for path in (strings, xref):
         t = pieces_used(["-f", "bibtex", "-t", "csljson", path])
         if "serial" not in t:

@@ -176,6 +176,62 @@ START_TEST(test_output_atomic)
 }
 END_TEST
 
+/* A borrowed buffer collects small and big writes (a big block passes
+ * the output's buffer by) in order; the output's name is the given one. */
+START_TEST(test_output_buffer)
+{
+    bib_buf b;
+    bib_buf_init(&b);
+    bib_buf_puts(&b, "kept:");
+    bib_output *o = bib_output_open_buffer(&b, "run.json", NULL);
+    ck_assert_ptr_nonnull(o);
+    ck_assert_str_eq(bib_output_name(o), "run.json");
+    size_t big = 200000;
+    char *block = malloc(big);
+    ck_assert_ptr_nonnull(block);
+    for (size_t i = 0; i < big; i++)
+        block[i] = (char)('a' + i % 26);
+    bib_output_puts(o, "<");
+    bib_output_write(o, block, big);
+    bib_output_puts(o, ">");
+    ck_assert_uint_eq(bib_output_bytes(o), big + 2);
+    ck_assert_int_eq(bib_output_commit(o), 0);
+    size_t len;
+    const char *m = bib_output_memory(o, &len);
+    ck_assert_ptr_eq(m, b.data);
+    ck_assert_uint_eq(len, 5 + big + 2);
+    ck_assert_int_eq(memcmp(m, "kept:<", 6), 0);
+    ck_assert_int_eq(memcmp(m + 6, block, big), 0);
+    ck_assert_int_eq(m[len - 1], '>');
+    bib_output_free(o);
+    ck_assert_uint_eq(b.len, 5 + big + 2); /* the buffer outlives the output */
+
+    /* the same through a file: the big block is written past the buffer */
+    char path[] = "/tmp/bibconv-io-big-XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    close(fd);
+    o = bib_output_open_file(path, NULL);
+    bib_output_puts(o, "<");
+    bib_output_write(o, block, big);
+    bib_output_puts(o, ">");
+    ck_assert_int_eq(bib_output_commit(o), 0);
+    bib_output_free(o);
+    FILE *f = fopen(path, "rb");
+    ck_assert_ptr_nonnull(f);
+    char *back = malloc(big + 3);
+    ck_assert_uint_eq(fread(back, 1, big + 3, f), big + 2);
+    fclose(f);
+    unlink(path);
+    ck_assert_int_eq(back[0], '<');
+    ck_assert_int_eq(memcmp(back + 1, block, big), 0);
+    ck_assert_int_eq(back[big + 1], '>');
+    free(back);
+    free(block);
+    bib_buf_clear(&b);
+}
+END_TEST
+
 BIB_TEST_MAIN("io",
               test_getline_line_ends, test_consume_positions, test_boms_and_encodings,
-              test_output_atomic)
+              test_output_atomic, test_output_buffer)

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * convert_int.h - what convert.c (the handles and the one-thread loop) and
+ * jobs.c (the same loop on several threads, -j) share: the handles' fields
+ * and the constructors that open a handle for one piece of an input.
+ *
+ * Not for: anything installed (the handles are opaque in plugin.h).
+ */
+#ifndef BIBCONV_CONVERT_INT_H
+#define BIBCONV_CONVERT_INT_H
+
+#include "bibconv/convert.h"
+#include "bibconv/keys.h"
+
+typedef struct piece_log piece_log;
+
+struct bib_reader {
+    const bib_format_desc *fmt;
+    bib_input *in;
+    void *state;
+    bool strict;
+    bool open_called;
+    const bib_options *opts; /* borrowed: the pieces' readers (-j) get them */
+    bib_keyset *keys; /* the duplicate-key check of this input (lazy) */
+    piece_log *log;   /* a piece's reader (-j): checks are logged, run later */
+};
+
+/* What bib_writer_keyed did for the last record (a piece's writer, -j):
+ * the key it must be settled with in input order. */
+enum { WKEY_NONE = 0, WKEY_ID, WKEY_MADE };
+
+struct bib_writer {
+    const bib_format_desc *fmt;
+    bib_output *out;
+    void *state;
+    bool ended;
+    int end_rc;
+    size_t written; /* records the writer took (directives it drops not) */
+    bool piece;     /* writes one piece of the output on a worker (-j) */
+    const bib_options *opts; /* borrowed: the pieces' writers (-j) get them */
+    bib_keyset *keys; /* ids written so far (bib_writer_keyed; lazy) */
+    bib_buf key;      /* a made key; in a piece, the key to settle */
+    int key_kind;     /* WKEY_*: in a piece, what the last write noted */
+};
+
+/* bib_reader_new for a piece's reader when log is not NULL. */
+int bib_reader_new_logged(bib_reader **out, const bib_format_desc *fmt, bib_input *in,
+                          const bib_options *opts, bool strict, piece_log *log);
+
+/* bib_writer_new for a writer of one piece of the output (plugin.h,
+ * BIB_WRITER_PIECES) when piece is true. */
+int bib_writer_new_piece(bib_writer **out, const bib_format_desc *fmt, bib_output *output,
+                         const bib_options *opts, bool piece);
+
+#endif /* BIBCONV_CONVERT_INT_H */

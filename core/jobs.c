@@ -1,0 +1,987 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * jobs.c - the conversion loop on several threads (-j).
+ *
+ * The input is cut into pieces at the boundaries the format's split
+ * function finds; worker threads read each piece with a reader of its own
+ * and keep its records and diagnostics (a piece's log); the calling
+ * thread replays the pieces in input order through the one loop, so the
+ * callback (the writer) sees the records, and the sink the diagnostics,
+ * exactly as one reader of the whole input yields them. Whatever ties
+ * records together (duplicate keys) is logged by the piece's reader and
+ * settled during the replay. An input the split function marks serial, a
+ * converted one (UTF-16, 8-bit, BOM) or one that is neither a regular file
+ * nor a short stream is read by one thread as before.
+ *
+ * When the records only go to a writer that can write pieces
+ * (bib_convert_write_jobs, BIB_WRITER_PIECES), the workers write too: a
+ * piece's records are written into the piece's own buffer and freed where
+ * they were made, and the replay appends the bytes. What a writer ties
+ * across records is its keys: a piece's writer notes each record's key,
+ * the replay adds it to the run's key set in input order, and a made key
+ * that is taken there (or a record before the run's writer has taken
+ * one: the first record has no separator) is read again from the piece
+ * and written by the run's writer, as one thread would have. Why: with
+ * the writing on the calling thread, -j 2 was slower than -j 1
+ * (docs/real-use.md, "Threads").
+ *
+ * Not for: the one-thread loop and the handles (convert.c).
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "convert_int.h"
+
+enum { LOG_MSG, LOG_KEY };
+
+typedef struct log_ent {
+    int kind;
+    bib_severity sev;
+    size_t line, column;
+    uint64_t offset;
+    char *file; /* owned; NULL when the message had none */
+    char *text; /* owned: the message; NULL for LOG_KEY */
+    size_t key; /* LOG_KEY: where the key starts in the log's keys */
+} log_ent;
+
+struct piece_log {
+    log_ent *v;
+    size_t n, cap;
+    bib_buf keys; /* LOG_KEY's keys, NUL-separated: no allocation per key */
+    bool failed; /* out of memory while logging: the replay stops */
+};
+
+/* What one next() of a piece's reader said, and in the write path what
+ * writing its record did. */
+typedef struct event {
+    int rc;
+    bib_record *rec; /* owned until replayed (read path only) */
+    size_t nlog;     /* log entries made before next() returned */
+    size_t nlogw;    /* ... and after the record was written */
+    size_t end;      /* the piece's output bytes after the write */
+    size_t key;      /* where its key starts in the piece's keys */
+    int wrc;         /* what bib_writer_write returned */
+    unsigned char kind; /* WKEY_*: what the piece's writer noted */
+    bool took;       /* the writer took the record (not a dropped directive) */
+} event;
+
+typedef struct piece {
+    const char *data; /* into the stream read ahead, or into own */
+    bib_buf own;      /* a file's piece: its bytes, read by the worker */
+    size_t len, line;
+    uint64_t offset;
+    piece_log log;
+    size_t skip; /* log entries of the piece reader's open(), already said */
+    event *ev;
+    size_t nev, evcap;
+    bib_buf bytes;     /* write path: what the piece's writer wrote */
+    bib_buf keys;      /* write path: the keys to settle, NUL-separated */
+    size_t held;       /* bytes it holds once read (write path) */
+    bool done;
+} piece;
+
+/* The big arrays of a replayed piece, kept for the next one: fresh ones
+ * cost page faults (and their growth copies) on every piece. */
+typedef struct spare {
+    event *ev;
+    size_t evcap;
+    bib_buf bytes, own;
+} spare;
+
+typedef struct jobs {
+    int fd;           /* a regular file the pieces are read from, or -1 */
+    const bib_format_desc *fmt;
+    const bib_options *opts;
+    const bib_format_desc *wfmt; /* write path: the writer's format, else NULL */
+    const bib_options *wopts;
+    bool strict;
+    const char *name;
+    size_t max_value;
+    piece *pc;
+    size_t npc, cappc;    /* pieces cut so far (pc grows while cutting) */
+    bool cut_done;        /* no more pieces will come */
+    size_t take;          /* next piece a worker reads */
+    size_t window;        /* pieces read ahead of the replay, at least */
+    size_t held, budget;  /* bytes the read pieces hold; more pieces while
+                           * under the budget (the write path: a piece is
+                           * its input and output bytes, no records) */
+    size_t replayed;      /* pieces replayed and freed */
+    spare *spares;        /* at most nspares_max */
+    size_t nspares_max;
+    size_t nspare;
+    const char *outname;  /* write path: the run's output, as messages name it */
+    double worker_cpu;    /* seconds, summed at the workers' ends (the trace) */
+    bool quit;
+    pthread_mutex_t mu;
+    pthread_cond_t work, done;
+} jobs;
+
+static bool log_push(piece_log *l, log_ent e)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 16;
+        log_ent *v = realloc(l->v, cap * sizeof *v);
+        if (!v) {
+            l->failed = true;
+            return false;
+        }
+        l->v = v;
+        l->cap = cap;
+    }
+    l->v[l->n++] = e;
+    return true;
+}
+
+/* The diagnostics sink of a piece's reader: every message into the log. */
+static void log_msg(const bib_diag_msg *m, void *payload)
+{
+    piece_log *l = payload;
+    log_ent e = {LOG_MSG, m->severity, m->line, m->column, m->offset,
+                 m->file ? strdup(m->file) : NULL, strdup(m->message), 0};
+    if (!e.text || (m->file && !e.file) || !log_push(l, e)) {
+        l->failed = true;
+        free(e.file);
+        free(e.text);
+    }
+}
+
+static void log_truncate(piece_log *l, size_t n)
+{
+    for (size_t i = n; i < l->n; i++) {
+        free(l->v[i].file);
+        free(l->v[i].text);
+    }
+    if (n < l->n)
+        l->n = n;
+}
+
+static void log_free(piece_log *l)
+{
+    log_truncate(l, 0);
+    bib_buf_clear(&l->keys);
+    free(l->v);
+    memset(l, 0, sizeof *l);
+}
+
+static void key_check(bib_reader *rd, const char *key, size_t line)
+{
+    if (!rd->keys && !(rd->keys = bib_keyset_new()))
+        return; /* out of memory: the warning is lost, not the record */
+    if (bib_keyset_add(rd->keys, key) == 0)
+        bib_input_report(rd->in, BIB_SEV_WARNING, line, 1,
+                         "duplicate key '%.40s': both entries kept", key);
+}
+
+void bib_reader_note_key(bib_reader *rd, const char *key, size_t len, size_t line)
+{
+    char k[512];
+    if (len > sizeof k - 1)
+        len = sizeof k - 1;
+    memcpy(k, key, len);
+    k[len] = '\0';
+    if (!rd->log) {
+        key_check(rd, k, line);
+        return;
+    }
+    piece_log *l = rd->log;
+    log_ent e = {LOG_KEY, BIB_SEV_WARNING, line, 1, UINT64_MAX, NULL, NULL, l->keys.len};
+    if (bib_buf_append(&l->keys, k, len + 1) || !log_push(l, e))
+        l->failed = true;
+}
+
+static void report_raw(bib_diag *d, const log_ent *e, const char *file, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    bib_diag_vreport(d, e->sev, file, e->line, e->column, e->offset, fmt, ap);
+    va_end(ap);
+}
+
+static event *event_push(piece *p, int rc, bib_record *rec)
+{
+    if (p->nev == p->evcap) {
+        size_t cap = p->evcap ? p->evcap * 2 : 64;
+        event *v = realloc(p->ev, cap * sizeof *v);
+        if (!v)
+            return NULL;
+        p->ev = v;
+        p->evcap = cap;
+    }
+    event *e = &p->ev[p->nev++];
+    *e = (event){.rc = rc, .rec = rec, .nlog = p->log.n, .nlogw = p->log.n};
+    e->end = p->nev > 1 ? e[-1].end : 0;
+    return e;
+}
+
+/* Writes rec (then freed) with the piece's writer; fills e. */
+static void write_record(piece *p, event *e, bib_writer *pw, bib_record *rec)
+{
+    size_t took = pw->written;
+    pw->key_kind = WKEY_NONE;
+    e->wrc = bib_writer_write(pw, rec);
+    bib_record_free(rec);
+    e->took = pw->written > took;
+    e->kind = (unsigned char)pw->key_kind;
+    if (e->kind != WKEY_NONE) {
+        e->key = p->keys.len;
+        bib_buf_append(&p->keys, pw->key.data, pw->key.len + 1);
+        if (bib_buf_failed(&p->keys))
+            p->log.failed = true;
+    }
+    e->end = (size_t)bib_output_bytes(pw->out);
+    e->nlogw = p->log.n;
+}
+
+/* The piece's writer (write path), into p->bytes; begin() said nothing
+ * that counts (its messages are dropped with the reader's open ones). */
+static bib_writer *piece_writer(const jobs *j, piece *p, bib_diag *d)
+{
+    if (!j->wfmt)
+        return NULL;
+    bib_buf_init(&p->keys);
+    bib_writer *pw;
+    bib_output *out = bib_output_open_buffer(&p->bytes, j->outname, d);
+    if (!out || bib_writer_new_piece(&pw, j->wfmt, out, j->wopts, true) < 0) {
+        bib_output_free(out);
+        p->log.failed = true;
+        return NULL;
+    }
+    return pw;
+}
+
+/* Reads one piece with a reader of its own into p's events and log, and
+ * in the write path writes its records too. */
+static void read_piece(const jobs *j, piece *p)
+{
+    bib_diag *d = bib_diag_new();
+    bib_input *in = d ? bib_input_open_memory(p->data, p->len, j->name, d) : NULL;
+    if (!in) {
+        event_push(p, BIB_ENOMEM, NULL);
+        bib_diag_free(d);
+        return;
+    }
+    bib_diag_set_verbose(d, true); /* INFO is logged; the replay filters */
+    bib_diag_set_callback(d, log_msg, &p->log);
+    bib_input_set_piece(in, p->line, p->offset);
+    bib_input_set_max_value(in, j->max_value);
+    bib_writer *pw = piece_writer(j, p, d);
+    bib_reader *rd;
+    int rc = bib_reader_new_logged(&rd, j->fmt, in, j->opts, j->strict, &p->log);
+    p->skip = p->log.n; /* the whole input's reader said these at its open */
+    if (rc < 0 || (j->wfmt && !pw)) {
+        event_push(p, rc < 0 ? rc : BIB_ENOMEM, NULL);
+        if (rc >= 0)
+            bib_reader_free(rd);
+    } else {
+        for (;;) {
+            bib_record *rec = NULL;
+            rc = bib_reader_next(rd, &rec);
+            event *e = event_push(p, rc, pw ? NULL : rec);
+            if (!e) {
+                bib_record_free(rec);
+                event_push(p, BIB_ENOMEM, NULL); /* may fail too: see replay */
+                break;
+            }
+            if (pw && rec)
+                write_record(p, e, pw, rec);
+            if (rc == 0 || (rc < 0 && rc != BIB_EPARSE))
+                break;
+        }
+        bib_reader_free(rd);
+    }
+    if (pw) {
+        size_t n = p->log.n;
+        bib_output *out = pw->out;
+        bib_writer_free(pw); /* a piece's end() writes nothing */
+        log_truncate(&p->log, n);
+        if (bib_output_commit(out) < 0)
+            p->log.failed = true;
+        bib_output_free(out);
+    }
+    bib_input_free(in);
+    bib_diag_free(d);
+}
+
+/* CPU seconds of the calling thread, for BIBCONV_JOBS_TRACE. */
+static double thread_cpu(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* A file's piece: its bytes into p->own (read, not mapped: page faults
+ * and giving mapped pages back cost more than the copy). False after
+ * logging why not. */
+static bool load_piece(const jobs *j, piece *p)
+{
+    bib_buf_reset(&p->own);
+    int err = bib_buf_reserve(&p->own, p->len) ? ENOMEM : 0;
+    for (size_t got = 0; !err && got < p->len;) {
+        ssize_t n = pread(j->fd, p->own.data + got, p->len - got, (off_t)(p->offset + got));
+        if (n < 0 && errno == EINTR)
+            continue;
+        err = n < 0 ? errno : n == 0 ? EIO : 0; /* the file shrank */
+        got += n > 0 ? (size_t)n : 0;
+    }
+    if (!err) {
+        p->own.len = p->len;
+        p->own.data[p->len] = '\0';
+        p->data = p->own.data;
+        return true;
+    }
+    bib_diag_msg m = {BIB_SEV_ERROR, j->name, 0, 0, p->offset, strerror(err)};
+    log_msg(&m, &p->log);
+    event_push(p, err == ENOMEM ? BIB_ENOMEM : BIB_EIO, NULL);
+    return false;
+}
+
+static void *worker(void *arg)
+{
+    jobs *j = arg;
+    pthread_mutex_lock(&j->mu);
+    for (;;) {
+        while (!j->quit &&
+               !(j->take < j->npc &&
+                 (j->take < j->replayed + j->window || j->held < j->budget)) &&
+               !(j->cut_done && j->take >= j->npc))
+            pthread_cond_wait(&j->work, &j->mu);
+        if (j->quit || j->take >= j->npc)
+            break;
+        size_t k = j->take++;
+        piece *p = &j->pc[k];
+        /* j->pc may move while cutting goes on: read a copy */
+        piece w = *p;
+        if (j->nspare) {
+            spare s = j->spares[--j->nspare];
+            w.ev = s.ev;
+            w.evcap = s.evcap;
+            w.bytes = s.bytes;
+            w.own = s.own;
+        }
+        pthread_mutex_unlock(&j->mu);
+        if (j->fd < 0 || load_piece(j, &w))
+            read_piece(j, &w);
+        pthread_mutex_lock(&j->mu);
+        p = &j->pc[k];
+        *p = w;
+        p->held = p->own.cap + p->bytes.cap + p->keys.cap + p->evcap * sizeof(event);
+        j->held += p->held;
+        p->done = true;
+        pthread_cond_broadcast(&j->done);
+    }
+    j->worker_cpu += thread_cpu();
+    pthread_mutex_unlock(&j->mu);
+    return NULL;
+}
+
+/* Frees what p holds, its arrays kept as a spare when j has room (called
+ * with j->mu held) or j is NULL. */
+static void piece_free(jobs *j, piece *p)
+{
+    for (size_t i = 0; i < p->nev; i++)
+        bib_record_free(p->ev[i].rec);
+    if (j && j->spares && j->nspare < j->nspares_max) {
+        bib_buf_reset(&p->bytes);
+        j->spares[j->nspare++] = (spare){p->ev, p->evcap, p->bytes, p->own};
+    } else {
+        free(p->ev);
+        bib_buf_clear(&p->bytes);
+        bib_buf_clear(&p->own);
+    }
+    p->ev = NULL;
+    p->nev = p->evcap = 0;
+    bib_buf_init(&p->bytes);
+    bib_buf_init(&p->own);
+    log_free(&p->log);
+    bib_buf_clear(&p->keys);
+}
+
+/* High bit of each zero byte of v, exactly (no carries across bytes). */
+static uint64_t zero_bytes(uint64_t v)
+{
+    const uint64_t low7 = 0x7f7f7f7f7f7f7f7full;
+    return ~(((v & low7) + low7) | v | low7);
+}
+
+/* How many bytes of a zero_bytes() mask are set: a multiply, since a
+ * popcount instruction is not in the baseline x86-64 (a libgcc call). */
+static size_t count_bytes(uint64_t m)
+{
+    return (size_t)(((m >> 7) * 0x0101010101010101ull) >> 56);
+}
+
+/* Lines in d[0..n): "\n", "\r\n" and a lone "\r" each end one (io.h),
+ * so lines = LFs + CRs - CRLFs, counted eight bytes at a time. */
+static size_t count_lines_swar(const char *d, size_t n)
+{
+    const uint64_t lf = 0x0a0a0a0a0a0a0a0aull, cr = 0x0d0d0d0d0d0d0d0dull;
+    size_t lines = 0, i = 0;
+    for (; i + 9 <= n; i += 8) {
+        uint64_t x, y;
+        memcpy(&x, d + i, 8);
+        uint64_t zl = zero_bytes(x ^ lf), zc = zero_bytes(x ^ cr);
+        lines += count_bytes(zl);
+        if (zc) { /* rare: the next bytes, for CR followed by LF */
+            memcpy(&y, d + i + 1, 8);
+            lines += count_bytes(zc) - count_bytes(zc & zero_bytes(y ^ lf));
+        }
+    }
+    for (; i < n; i++)
+        if (d[i] == '\n' || (d[i] == '\r' && (i + 1 == n || d[i + 1] != '\n')))
+            lines++;
+    return lines;
+}
+
+#if defined(__x86_64__) && defined(__SSE2__)
+#include <emmintrin.h>
+
+/* LFs in d[0..n), n a multiple of 16, sixteen bytes a step (SSE2 is in
+ * every x86-64); *cr: a CR was seen (then the caller counts again). */
+static size_t count_lf_sse2(const char *d, size_t n, bool *cr)
+{
+    const __m128i lf = _mm_set1_epi8('\n'), crv = _mm_set1_epi8('\r'), zero = _mm_setzero_si128();
+    __m128i anycr = zero;
+    size_t lines = 0;
+    for (size_t i = 0; i < n;) {
+        __m128i acc = zero; /* per byte lane: up to 255 LFs */
+        size_t end = n - i > 255 * 16 ? i + 255 * 16 : n;
+        for (; i < end; i += 16) {
+            __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(d + i));
+            acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(x, lf));
+            anycr = _mm_or_si128(anycr, _mm_cmpeq_epi8(x, crv));
+        }
+        __m128i sum = _mm_sad_epu8(acc, zero);
+        lines += (size_t)_mm_cvtsi128_si64(sum) +
+                 (size_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(sum, sum));
+    }
+    *cr = _mm_movemask_epi8(anycr) != 0;
+    return lines;
+}
+#endif
+
+/* Lines in d[0..n): the cutting thread counts every line of the input
+ * before the first byte is written, so this is on the critical path. */
+static size_t count_lines(const char *d, size_t n)
+{
+#if defined(__x86_64__) && defined(__SSE2__)
+    size_t body = n & ~(size_t)15;
+    bool cr;
+    size_t lines = count_lf_sse2(d, body, &cr);
+    if (!cr) /* no CR before the tail: the tail alone needs care */
+        return lines + count_lines_swar(d + body, n - body);
+#endif
+    return count_lines_swar(d, n);
+}
+
+enum { GIANT = 4 << 20 }; /* a record this long is read by one thread */
+
+/* Piece size: large enough that a reader's open and the hand-over cost
+ * nothing, small enough that the pieces read ahead stay a few MiB. */
+static size_t piece_size(void)
+{
+    const char *e = getenv("BIBCONV_JOBS_PIECE"); /* tests: tiny pieces */
+    long n = e ? strtol(e, NULL, 10) : 0;
+    return n > 0 ? (size_t)n : (size_t)64 << 10;
+}
+
+/* ---- the replay ------------------------------------------------------------ */
+
+/* A piece read again up to one of its records (the write path's records
+ * that the run's writer writes): one reader going forward through one
+ * piece, its messages dropped (the workers' were said). */
+typedef struct rereader {
+    size_t piece; /* the piece it reads; SIZE_MAX: none */
+    size_t at;    /* next() calls made */
+    bib_diag *d;
+    bib_input *in;
+    bib_reader *rd;
+} rereader;
+
+static void reread_close(rereader *r)
+{
+    bib_reader_free(r->rd);
+    bib_input_free(r->in);
+    bib_diag_free(r->d);
+    *r = (rereader){.piece = SIZE_MAX};
+}
+
+/* The record of event idx of piece k (p): 0 and a new record in *out, or a
+ * negative status. */
+static int reread(rereader *r, const jobs *j, const piece *p, size_t k, size_t idx,
+                  bib_record **out)
+{
+    *out = NULL;
+    if (r->piece != k || r->at > idx) {
+        reread_close(r);
+        if (!(r->d = bib_diag_new()))
+            return BIB_ENOMEM;
+        bib_diag_set_callback(r->d, NULL, NULL);
+        if (!(r->in = bib_input_open_memory(p->data, p->len, j->name, r->d)))
+            return BIB_ENOMEM;
+        bib_input_set_piece(r->in, p->line, p->offset);
+        bib_input_set_max_value(r->in, j->max_value);
+        if (bib_reader_new_logged(&r->rd, j->fmt, r->in, j->opts, j->strict, NULL) < 0)
+            return BIB_ENOMEM;
+        r->piece = k;
+    }
+    while (r->at <= idx) {
+        bib_record *rec = NULL;
+        int rc = bib_reader_next(r->rd, &rec);
+        if (r->at++ == idx) {
+            *out = rec;
+            return rc == 1 ? 0 : BIB_EPLUGIN; /* the first reading gave a record */
+        }
+        bib_record_free(rec);
+        if (rc == 0 || (rc < 0 && rc != BIB_EPARSE))
+            break;
+    }
+    return BIB_EPLUGIN;
+}
+
+typedef struct replay_ctx {
+    jobs *j;
+    bib_reader *rd; /* the input's reader: its sink and duplicate-key check */
+    bib_writer *wr; /* write path: the run's writer; NULL: fn gets records */
+    bib_record_fn fn;
+    void (*tick)(void *ctx);
+    void *ctx;
+    bib_convert_stats *st;
+    rereader rr;
+} replay_ctx;
+
+/* Says p's log entries [from, to); those of the reader's open were said by
+ * the input's own reader. A writer's message names the run's output. */
+static void say(replay_ctx *r, const piece *p, size_t from, size_t to, bool writer)
+{
+    bib_diag *d = writer ? bib_output_diag(r->wr->out) : bib_input_diag(r->rd->in);
+    for (size_t i = from < p->skip ? p->skip : from; i < to; i++) {
+        const log_ent *l = &p->log.v[i];
+        if (l->kind == LOG_KEY)
+            key_check(r->rd, p->log.keys.data + l->key, l->line);
+        else
+            report_raw(d, l, l->file, "%s", l->text);
+    }
+}
+
+/* Whether the bytes a piece's writer made for e are the run's: 1 yes, 0
+ * no (written again), or a negative status. The first record the run's
+ * writer takes has no separator before it; a made key must still be free
+ * (bib_key_unique takes the base key when it is, else a suffix). */
+static int settle(bib_writer *wr, const event *e, const char *key)
+{
+    if (!wr->written)
+        return 0;
+    if (e->kind == WKEY_NONE)
+        return 1;
+    int rc = wr->keys || (wr->keys = bib_keyset_new()) ? bib_keyset_add(wr->keys, key)
+                                                       : BIB_ENOMEM;
+    if (rc < 0) {
+        bib_output_report(wr->out, BIB_SEV_ERROR, rc == BIB_EIO ? "cannot keep the used "
+                          "ids in a temporary file (TMPDIR)" : "out of memory");
+        return rc;
+    }
+    return e->kind == WKEY_ID ? 1 : rc;
+}
+
+/* The bytes of a piece taken so far and not yet appended: written in one
+ * call, which the output passes through without a copy. */
+typedef struct span {
+    size_t from, to;
+} span;
+
+static int span_flush(replay_ctx *r, const piece *p, span *sp)
+{
+    if (sp->to > sp->from)
+        bib_output_write(r->wr->out, p->bytes.data + sp->from, sp->to - sp->from);
+    sp->from = sp->to;
+    return bib_output_error(r->wr->out);
+}
+
+/* One record of the write path, event i of piece k: its bytes taken into
+ * *sp or the record written again. Returns as bib_writer_write. */
+static int put_record(replay_ctx *r, piece *p, size_t k, size_t i, size_t from, span *sp)
+{
+    const event *e = &p->ev[i];
+    int ok = settle(r->wr, e, p->keys.data ? p->keys.data + e->key : "");
+    if (ok == 1) {
+        say(r, p, e->nlog, e->nlogw, true);
+        if (sp->to != from) { /* a record written again lies between */
+            span_flush(r, p, sp);
+            sp->from = from;
+        }
+        sp->to = e->end;
+        if (e->took)
+            r->wr->written++;
+        return e->wrc < 0 ? e->wrc : 0;
+    }
+    if (ok < 0)
+        return ok;
+    int rc = span_flush(r, p, sp);
+    if (rc < 0)
+        return rc;
+    bib_record *rec;
+    rc = reread(&r->rr, r->j, p, k, i, &rec);
+    if (rc < 0) {
+        bib_diag_report(bib_input_diag(r->rd->in), BIB_SEV_ERROR, r->j->name, 0, 0,
+                        "%s reader read a piece differently the second time (plugin bug)",
+                        r->j->fmt->name);
+        return rc;
+    }
+    rc = bib_writer_write(r->wr, rec);
+    bib_record_free(rec);
+    return rc;
+}
+
+/* The events of one piece through the loop's policy; *stop when the loop
+ * stops. Returns as bib_convert_records for what it saw. */
+static int replay_piece(replay_ctx *r, piece *p, size_t k, bool *stop)
+{
+    int result = 0;
+    size_t pos = 0, from = 0;
+    span sp = {0, 0};
+    for (size_t i = 0; i < p->nev && !*stop; i++) {
+        event *e = &p->ev[i];
+        say(r, p, pos, e->nlog, false);
+        pos = e->nlog;
+        int rc = e->rc;
+        if (rc == 0)
+            break; /* the piece's end; the input goes on */
+        if (rc == 1) {
+            r->st->read++;
+            if (r->wr) {
+                if (r->tick)
+                    r->tick(r->ctx);
+                rc = put_record(r, p, k, i, from, &sp);
+                pos = e->nlogw;
+            } else {
+                bib_record *rec = e->rec;
+                e->rec = NULL;
+                rc = r->fn(r->ctx, rec);
+            }
+            from = e->end;
+            if (rc == 0) {
+                r->st->written++;
+                continue;
+            }
+        }
+        if (rc != BIB_EPARSE) {
+            result = rc;
+            *stop = true;
+            break;
+        }
+        r->st->skipped++;
+        result = BIB_EPARSE;
+        if (r->rd->strict) {
+            result = BIB_ESTOP;
+            *stop = true;
+        }
+    }
+    /* an output error shows here, a few records late: the run fails
+     * anyway (exit 3, no file) */
+    int wrc = r->wr ? span_flush(r, p, &sp) : 0;
+    if (!*stop && wrc < 0) {
+        result = wrc;
+        *stop = true;
+    }
+    if (!*stop && p->log.failed) {
+        result = BIB_ENOMEM;
+        *stop = true;
+    }
+    if (!*stop) /* what the reader said after its last record */
+        say(r, p, pos, p->log.n, false);
+    return result;
+}
+
+/* Replays the pieces in order; returns as bib_convert_records. Called
+ * with j->mu unlocked. */
+static int replay(replay_ctx *r)
+{
+    jobs *j = r->j;
+    int result = 0;
+    bool stop = false;
+    r->rr = (rereader){.piece = SIZE_MAX};
+    for (size_t k = 0; !stop; k++) {
+        pthread_mutex_lock(&j->mu);
+        while (k < j->npc && !j->pc[k].done)
+            pthread_cond_wait(&j->done, &j->mu);
+        bool have = k < j->npc;
+        piece p = have ? j->pc[k] : (piece){0};
+        pthread_mutex_unlock(&j->mu);
+        if (!have)
+            break;
+        int rc = replay_piece(r, &p, k, &stop);
+        if (rc)
+            result = rc;
+        reread_close(&r->rr);
+        pthread_mutex_lock(&j->mu);
+        j->held -= p.held;
+        piece_free(j, &p);
+        j->pc[k] = p;
+        j->replayed = k + 1;
+        pthread_cond_broadcast(&j->work);
+        pthread_mutex_unlock(&j->mu);
+    }
+    return result;
+}
+
+/* ---- the driver ------------------------------------------------------------ */
+
+/* What to cut: a regular file (*fd, *len), or a stream read ahead whole
+ * when it is short (returned, *len). NULL and *fd -1: read with one
+ * thread. */
+static const char *whole_input(bib_reader *rd, size_t *len, int *fd)
+{
+    bib_input *in = rd->in;
+    *fd = -1;
+    const char *d;
+    size_t n;
+    /* the input looks at its start (BOM, UTF-16) on its first window */
+    if (bib_input_offset(in) != 0 || bib_input_window(in, 0, &d, &n) != 0 ||
+        bib_input_converted(in))
+        return NULL;
+    int f = bib_input_file_fd(in);
+    if (f >= 0) {
+        struct stat sb;
+        if (fstat(f, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size <= 0 ||
+            (uint64_t)sb.st_size > SIZE_MAX / 2)
+            return NULL;
+        *fd = f;
+        *len = (size_t)sb.st_size;
+        return NULL;
+    }
+    /* a stream (standard input): read ahead, unconsumed, up to the bound */
+    size_t ahead = bib_input_max_value(in);
+    if (ahead > (size_t)16 << 20)
+        ahead = (size_t)16 << 20;
+    if (bib_input_window(in, ahead, &d, &n) != 0 || n >= ahead || n == 0)
+        return NULL;
+    *len = n;
+    return d;
+}
+
+/* The cutting thread's view of the input: a stream read ahead whole, or
+ * a window of a file slid forward (read, not mapped, as load_piece). */
+typedef struct view {
+    int fd;
+    const char *mem; /* the stream's bytes, or NULL */
+    size_t len;      /* the input's */
+    bib_buf buf;     /* a file's bytes [start, start + buf.len) */
+    size_t start;
+} view;
+
+/* The input's bytes from `at` on, at least `need` of them (fewer at the
+ * end), followed by 16 NUL bytes for the split function; NULL when the
+ * file cannot be read (one thread then reads it and says why). */
+static const char *view_at(view *v, size_t at, size_t need)
+{
+    if (v->mem)
+        return v->mem + at;
+    if (need > v->len - at)
+        need = v->len - at;
+    if (at + need <= v->start + v->buf.len)
+        return v->buf.data + (at - v->start);
+    size_t keep = v->start + v->buf.len - at; /* at only grows */
+    memmove(v->buf.data, v->buf.data + (at - v->start), keep);
+    v->buf.len = keep;
+    v->start = at;
+    /* 1 MiB at a time (a larger window is slower: out of the cache) */
+    size_t want = need > ((size_t)1 << 20) ? need : (size_t)1 << 20;
+    if (want > v->len - at)
+        want = v->len - at;
+    if (bib_buf_reserve(&v->buf, want - keep + 16))
+        return NULL;
+    while (v->buf.len < want) {
+        ssize_t n = pread(v->fd, v->buf.data + v->buf.len, want - v->buf.len,
+                          (off_t)(v->start + v->buf.len));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return NULL;
+        v->buf.len += (size_t)n;
+    }
+    memset(v->buf.data + v->buf.len, 0, 16);
+    return v->buf.data;
+}
+
+/* The end of the piece that starts at `at`: split() looks a few pieces
+ * ahead, and up to GIANT only when it found no boundary there. *d gets the
+ * piece's bytes; 0: the file could not be read. */
+static size_t next_cut(view *v, bib_split_fn split, size_t at, size_t psize, unsigned *flags,
+                       const char **d)
+{
+    size_t rest = v->len - at;
+    for (size_t look = 4 * psize < GIANT ? 4 * psize : GIANT;; look = GIANT) {
+        if (look > rest)
+            look = rest;
+        if (!(*d = view_at(v, at, look)))
+            return 0;
+        size_t n = split(*d, look, look > psize + psize / 2 ? psize : look, flags);
+        if (n == 0 || n > look)
+            n = look;
+        if (n < look || look == rest || look == GIANT || (*flags & BIB_SPLIT_SERIAL))
+            return n;
+    }
+}
+
+/* Cuts the input into pieces for the workers while they read; returns
+ * true when the input must be read by one thread after all (a serial mark
+ * anywhere: nothing has been replayed yet), or cutting failed. */
+static bool cut(jobs *j, bib_split_fn split, view *v, size_t psize)
+{
+    unsigned flags = 0;
+    size_t at = 0, line = 1;
+    while (at < v->len && !(flags & BIB_SPLIT_SERIAL)) {
+        /* the last piece is scanned too, for its serial marks; the scan
+         * looks at most 4 MiB ahead: no boundary there means a giant
+         * record, which one reader streams (and RSS stays flat) */
+        const char *d;
+        size_t n = next_cut(v, split, at, psize, &flags, &d);
+        if (!n)
+            return true;
+        if (n == GIANT && v->len - at > GIANT)
+            flags |= BIB_SPLIT_SERIAL;
+        if (flags & BIB_SPLIT_SERIAL)
+            break; /* not handed out: the workers stop after their piece */
+        pthread_mutex_lock(&j->mu);
+        if (j->npc == j->cappc) {
+            size_t cap = j->cappc ? j->cappc * 2 : 64;
+            piece *pv = realloc(j->pc, cap * sizeof *pv);
+            if (!pv) {
+                pthread_mutex_unlock(&j->mu);
+                return true;
+            }
+            j->pc = pv;
+            j->cappc = cap;
+        }
+        j->pc[j->npc] = (piece){.data = v->mem ? d : NULL, .len = n, .line = line, .offset = at};
+        j->npc++;
+        pthread_cond_broadcast(&j->work);
+        pthread_mutex_unlock(&j->mu);
+        line += count_lines(d, n);
+        at += n;
+    }
+    return (flags & BIB_SPLIT_SERIAL) != 0;
+}
+
+/* Bytes the pieces read ahead of the replay may hold in the write path
+ * (the bench's knob: BIBCONV_JOBS_BUDGET, in KiB): while the input is
+ * still being cut (one thread) the workers read on into it. */
+static size_t budget(void)
+{
+    const char *e = getenv("BIBCONV_JOBS_BUDGET");
+    long n = e ? strtol(e, NULL, 10) : -1;
+    return n >= 0 ? (size_t)n << 10 : (size_t)4 << 20;
+}
+
+/* bib_convert_write_jobs when wr is not NULL, else bib_convert_each_jobs. */
+static int run(bib_reader *rd, unsigned nthreads, bib_writer *wr, bib_record_fn fn,
+               void (*tick)(void *), void *ctx, bib_convert_stats *stats)
+{
+    bib_split_fn split = rd->fmt->reader->split;
+    if (nthreads <= 1 || !split)
+        return bib_convert_each(rd, fn, ctx, stats);
+    view v = {-1, NULL, 0, BIB_BUF_INIT, 0};
+    v.mem = whole_input(rd, &v.len, &v.fd);
+    size_t psize = piece_size();
+    if ((!v.mem && v.fd < 0) || v.len <= psize)
+        return bib_convert_each(rd, fn, ctx, stats);
+    if (nthreads > 64)
+        nthreads = 64;
+    jobs j = {0};
+    j.fd = v.fd;
+    j.fmt = rd->fmt;
+    j.opts = rd->opts;
+    j.strict = rd->strict;
+    j.name = bib_input_name(rd->in);
+    j.max_value = bib_input_max_value(rd->in);
+    if (wr) {
+        j.wfmt = wr->fmt;
+        j.wopts = wr->opts;
+        j.outname = bib_output_name(wr->out);
+    }
+    /* records take several times their input bytes (1,600 tiny RIS
+     * records of a 64 KiB piece hold 3.5 MB): the window bounds memory;
+     * written pieces keep their bytes only, so more of them are read
+     * ahead while the input is cut, up to the budget */
+    j.window = (size_t)nthreads * 2;
+    j.budget = wr ? budget() : 0;
+    /* as many spares as pieces may be read ahead (a budget of pieces of
+     * about 200 KiB), so that the budget is not paid in page faults */
+    j.nspares_max = j.window + 1 + j.budget / (200u << 10);
+    j.spares = calloc(j.nspares_max, sizeof *j.spares); /* NULL: none kept */
+    pthread_mutex_init(&j.mu, NULL);
+    pthread_cond_init(&j.work, NULL);
+    pthread_cond_init(&j.done, NULL);
+    pthread_t th[64];
+    unsigned started = 0;
+    for (; started < nthreads; started++)
+        if (pthread_create(&th[started], NULL, worker, &j) != 0)
+            break;
+    double t0 = thread_cpu();
+    bool serial = !started || cut(&j, split, &v, psize);
+    bib_buf_clear(&v.buf);
+    double t1 = thread_cpu();
+    pthread_mutex_lock(&j.mu);
+    j.cut_done = true;
+    j.quit = serial;
+    pthread_cond_broadcast(&j.work);
+    pthread_mutex_unlock(&j.mu);
+    int rc = 0;
+    bib_convert_stats st = {0, 0, 0};
+    replay_ctx r = {&j, rd, wr, fn, tick, ctx, &st, {0}};
+    if (!serial)
+        rc = replay(&r);
+    double t2 = thread_cpu();
+    pthread_mutex_lock(&j.mu);
+    j.quit = true;
+    pthread_cond_broadcast(&j.work);
+    pthread_mutex_unlock(&j.mu);
+    for (unsigned i = 0; i < started; i++)
+        pthread_join(th[i], NULL);
+    /* tests: that the pieces were read apart; bench: where the time goes */
+    if (getenv("BIBCONV_JOBS_TRACE"))
+        fprintf(stderr, "bibconv: jobs: %s: %zu pieces%s%s (CPU s: cut %.3f, replay %.3f, "
+                "workers %.3f)\n", j.name, j.npc, serial ? ", serial" : "",
+                !serial && wr ? ", written apart" : "", t1 - t0, t2 - t1, j.worker_cpu);
+    for (size_t i = 0; i < j.npc; i++)
+        piece_free(NULL, &j.pc[i]);
+    free(j.pc);
+    for (size_t i = 0; i < j.nspare; i++) {
+        free(j.spares[i].ev);
+        bib_buf_clear(&j.spares[i].bytes);
+        bib_buf_clear(&j.spares[i].own);
+    }
+    free(j.spares);
+    pthread_cond_destroy(&j.work);
+    pthread_cond_destroy(&j.done);
+    pthread_mutex_destroy(&j.mu);
+    if (serial) /* nothing was said or written: the input is untouched */
+        return bib_convert_each(rd, fn, ctx, stats);
+    if (stats) {
+        stats->read += st.read;
+        stats->written += st.written;
+        stats->skipped += st.skipped;
+    }
+    return rc;
+}
+
+int bib_convert_each_jobs(bib_reader *rd, unsigned threads, bib_record_fn fn, void *ctx,
+                          bib_convert_stats *stats)
+{
+    return run(rd, threads, NULL, fn, NULL, ctx, stats);
+}
+
+int bib_convert_write_jobs(bib_reader *rd, unsigned threads, bib_writer *wr, bib_record_fn fn,
+                           void (*tick)(void *ctx), void *ctx, bib_convert_stats *stats)
+{
+    bool pieces = wr && (wr->fmt->flags & BIB_WRITER_PIECES) && !wr->piece;
+    return run(rd, threads, pieces ? wr : NULL, fn, tick, ctx, stats);
+}

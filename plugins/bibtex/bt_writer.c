@@ -58,6 +58,7 @@ static int bw_begin(bib_writer *wr, bib_output *out, const bib_options *opts)
     bt_writer *w = bib_writer_state(wr);
     w->out = out;
     w->biblatex = strcmp(bib_writer_format(wr)->name, "biblatex") == 0;
+    bib_writer_track_fields(wr);
     bib_options_get_bool(opts, "ascii", !w->biblatex, &w->ascii);
     const char *k = bib_options_get(opts, "keys");
     w->keys = !k || strcmp(k, "auto") == 0 ? 0 : strcmp(k, "keep") == 0 ? 1 : 2;
@@ -611,6 +612,9 @@ static int bw_write(bib_writer *wr, const bib_record *rec)
     w->skip_inherited = xr && bib_keyset_has(w->used, xr) ? 0 : BIB_FIELD_INHERITED;
     put_rows(w, rec, type);
     put_extras(w, rec);
+    for (int v = BIB_VAR_NONE + 1; v < BIB_VAR_COUNT; v++)
+        if (w->written[v]) /* put, or left to the crossref parent */
+            bib_writer_wrote(wr, (bib_var)v);
     if (make_key(w, rec) < 0)
         return BIB_ENOMEM;
     report_losses(w, rec, type);

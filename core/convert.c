@@ -217,6 +217,51 @@ int bib_writer_keyed(bib_writer *wr, const bib_record *rec, const bib_record **k
     return 0;
 }
 
+void bib_writer_track_fields(bib_writer *wr) { wr->track = true; }
+
+void bib_writer_wrote(bib_writer *wr, bib_var var)
+{
+    if (var > BIB_VAR_NONE && var < BIB_VAR_COUNT)
+        wr->wrote[var] = 1;
+}
+
+/* After a tracked write(): counts each field of rec the writer did not
+ * mark, naming the record in an info line (shown under --verbose). */
+static void note_dropped(bib_writer *wr, const bib_record *rec)
+{
+    size_t n = bib_record_field_count(rec);
+    for (size_t i = 0; i < n; i++) {
+        bib_var v = bib_field_var(bib_record_field_at(rec, i));
+        if (v <= BIB_VAR_NONE || v >= BIB_VAR_COUNT || wr->wrote[v])
+            continue;
+        if (!wr->dropped && !(wr->dropped = calloc(BIB_VAR_COUNT, sizeof *wr->dropped)))
+            return; /* out of memory: the summary below is then missing */
+        wr->dropped[v]++;
+        size_t line = 0;
+        const char *file = bib_record_origin(rec, &line);
+        const char *id = bib_record_id(rec);
+        bib_diag_report(bib_output_diag(wr->out), BIB_SEV_INFO, file, line, 0,
+                        "record '%.40s': field '%s' not written: %s has no place for it",
+                        id ? id : "", bib_var_name(v), wr->fmt->name);
+    }
+}
+
+/* At the end of a tracked writer: one warning per field that some entries
+ * lost, with how many (docs/bibconv.1, DIAGNOSTICS). */
+static void report_dropped(bib_writer *wr)
+{
+    if (!wr->dropped)
+        return;
+    for (int v = BIB_VAR_NONE + 1; v < BIB_VAR_COUNT; v++)
+        if (wr->dropped[v])
+            bib_output_report(wr->out, BIB_SEV_WARNING,
+                              "field '%s' not written in %zu record%s: %s has no place for it",
+                              bib_var_name((bib_var)v), wr->dropped[v],
+                              wr->dropped[v] == 1 ? "" : "s", wr->fmt->name);
+    free(wr->dropped);
+    wr->dropped = NULL;
+}
+
 int bib_writer_write(bib_writer *wr, const bib_record *rec)
 {
     if (bib_record_kind_of(rec) == BIB_RECORD_DIRECTIVE &&
@@ -224,11 +269,15 @@ int bib_writer_write(bib_writer *wr, const bib_record *rec)
         return 0;
     bib_diag *d = bib_output_diag(wr->out);
     size_t before = bib_diag_count(d, BIB_SEV_ERROR);
+    if (wr->track)
+        memset(wr->wrote, 0, sizeof wr->wrote);
     int rc = wr->fmt->writer->write(wr, rec);
     if (rc < 0 && bib_output_error(wr->out) != BIB_EIO) /* EIO: the output said why */
         check_reported(d, before, wr->fmt->name, "writer", bib_output_name(wr->out));
     if (rc >= 0)
         wr->written++;
+    if (rc >= 0 && wr->track && bib_record_kind_of(rec) == BIB_RECORD_ENTRY)
+        note_dropped(wr, rec);
     return rc < 0 ? rc : 0;
 }
 
@@ -239,6 +288,7 @@ int bib_writer_finish(bib_writer *wr)
     wr->ended = true;
     bib_diag *d = bib_output_diag(wr->out);
     size_t before = bib_diag_count(d, BIB_SEV_ERROR);
+    report_dropped(wr);
     wr->end_rc = wr->fmt->writer->end(wr);
     if (wr->end_rc < 0 && bib_output_error(wr->out) != BIB_EIO)
         check_reported(d, before, wr->fmt->name, "writer", bib_output_name(wr->out));

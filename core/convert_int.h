@@ -41,6 +41,12 @@ struct bib_writer {
     bib_keyset *keys; /* ids written so far (bib_writer_keyed; lazy) */
     bib_buf key;      /* a made key; in a piece, the key to settle */
     int key_kind;     /* WKEY_*: in a piece, what the last write noted */
+    /* dropped-field accounting (bib_writer_track_fields): the fields the
+     * writer marked during the current write(), and per variable how many
+     * entries lost it (NULL until the first loss) */
+    bool track;
+    unsigned char wrote[BIB_VAR_COUNT];
+    size_t *dropped;
 };
 
 /* bib_reader_new for a piece's reader when log is not NULL. */

@@ -463,30 +463,33 @@ static void put_part(bib_buf *out, const char *p, bool ascii, bool protect_lower
         /* a family name of several words, one of which (not the last)
          * would read back as von ('t Hooft, \noopsort{x}boven d'Eert, a
          * word that becomes {\l}...): one group keeps them the family */
-        bib_buf tex = BIB_BUF_INIT;
-        bib_latex_from_unicode(&tex, p, len, ascii ? BIB_LATEX_ASCII : 0, NULL);
+        /* converted in place in out (a huge name is then held once more,
+         * not twice), and taken back when no group is needed */
+        size_t at = out->len;
+        bib_latex_from_unicode(out, p, len, ascii ? BIB_LATEX_ASCII : 0, NULL);
         bool need = false;
         int depth = 0;
-        size_t start = 0;
-        for (size_t k = 0; k <= tex.len && !need && !bib_buf_failed(&tex); k++) {
-            char c = k < tex.len ? tex.data[k] : ' ';
+        size_t start = at;
+        for (size_t k = at; k <= out->len && !need && !bib_buf_failed(out); k++) {
+            char c = k < out->len ? out->data[k] : ' ';
             if (c == '{')
                 depth++;
             else if (c == '}' && depth > 0)
                 depth--;
             else if (c == ' ' && depth == 0) {
-                btok t = {tex.data + start, k - start, false};
-                need = k < tex.len && k > start && token_case(&t) == 1;
+                btok t = {out->data + start, k - start, false};
+                need = k < out->len && k > start && token_case(&t) == 1;
                 start = k + 1;
             }
         }
-        if (need) {
-            bib_buf_putc(out, '{');
-            bib_buf_append(out, tex.data, tex.len);
-            bib_buf_putc(out, '}');
+        if (need && bib_buf_putc(out, '}') == 0 && bib_buf_putc(out, '}') == 0) {
+            /* the group's '{' goes before the converted text */
+            memmove(out->data + at + 1, out->data + at, out->len - 2 - at);
+            out->data[at] = '{';
+            return;
         }
-        bib_buf_clear(&tex);
-        if (need)
+        bib_buf_truncate(out, at);
+        if (need) /* out of memory: out says so */
             return;
     }
     while (i < len) {

@@ -101,8 +101,20 @@ static void *arena_alloc(bib_record *r, size_t size)
     return p;
 }
 
+/* True when s[0..len) is a whole string the record adopted. The list is
+ * empty but for records with huge values, so this costs a NULL test. */
+static bool adopted(const bib_record *r, const char *s, size_t len)
+{
+    for (const owned *o = r->owned; o; o = o->next)
+        if (o->data == s)
+            return s[len] == '\0';
+    return false;
+}
+
 static const char *arena_strndup(bib_record *r, const char *s, size_t len)
 {
+    if (r->owned && adopted(r, s, len))
+        return s;
     char *p = arena_alloc(r, len + 1);
     if (!p)
         return NULL;
@@ -350,6 +362,19 @@ int bib_record_set_text(bib_record *r, bib_var v, const char *s, size_t len)
 int bib_record_add_text(bib_record *r, bib_var v, const char *s, size_t len)
 {
     return text_value(r, v, s, len, false);
+}
+
+const char *bib_record_adopt(bib_record *r, char *s)
+{
+    owned *o = s ? arena_alloc(r, sizeof *o) : NULL;
+    if (!o) {
+        free(s);
+        return NULL;
+    }
+    o->data = s;
+    o->next = r->owned;
+    r->owned = o;
+    return s;
 }
 
 int bib_record_set_text_owned(bib_record *r, bib_var v, char *s)

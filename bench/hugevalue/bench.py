@@ -5,7 +5,9 @@
 CSL-JSON) it writes a file holding one record whose abstract is MB
 megabytes of plain text, converts it with --max-value raised past it to
 CSL-JSON and back to the input's format, and prints the peak RSS (GNU
-time's %M) and its ratio to the value's size. Not a test: it prints.
+time's %M) and its ratio to the value's size. CSL-JSON also holds the
+huge value as a name part, as an id, and in an item the streaming reader
+hands whole to jansson (a real number in it). Not a test: it prints.
 
     bench/hugevalue/bench.py BUILD_DIR [MB]      (MB: 200 by default)
 """
@@ -19,28 +21,32 @@ if not os.access(TIME, os.X_OK):
     sys.exit("needs GNU time (%s, Debian package 'time')" % TIME)
 size = mb * 1000 * 1000
 value = b"abcdefghi " * (size // 10)
-files = {
-    "bibtex": (b"@article{a, title={T}, abstract={", b"}}\n@article{b, title={ok}}\n"),
-    "ris": (b"TY  - JOUR\nTI  - T\nAB  - ", b"\nER  - \n"),
-    "csljson": (b'[{"id":"a","title":"T","abstract":"', b'"}]\n'),
+files = {  # case: (reader format, text before the value, text after it)
+    "bibtex": ("bibtex", b"@article{a, title={T}, abstract={", b"}}\n@article{b, title={ok}}\n"),
+    "ris": ("ris", b"TY  - JOUR\nTI  - T\nAB  - ", b"\nER  - \n"),
+    "csljson": ("csljson", b'[{"id":"a","title":"T","abstract":"', b'"}]\n'),
+    "cj-name": ("csljson", b'[{"id":"a","title":"T","author":[{"family":"', b'"}]}]\n'),
+    "cj-id": ("csljson", b'[{"title":"T","id":"', b'"}]\n'),
+    "cj-whole": ("csljson", b'[{"id":"a","volume":1.5,"title":"T","abstract":"', b'"}]\n'),
 }
 tmp = tempfile.mkdtemp(prefix="bibconv-huge-")
 print("value %d MB, --max-value=%dM" % (mb, mb + 100))
-print("%-8s %-8s %10s %7s %8s" % ("from", "to", "peak MB", "ratio", "seconds"))
+print("%-8s %-8s %10s %7s %8s" % ("from", "to", "peak MB", "ratio", "cpu s"))
 try:
-    for fmt, (head, tail) in files.items():
+    for case, (fmt, head, tail) in files.items():
         path = os.path.join(tmp, "huge." + fmt)
         with open(path, "wb") as f:
             f.write(head + value + tail)
         for to in ("csljson", fmt) if fmt != "csljson" else ("csljson", "bibtex"):
             rfile = os.path.join(tmp, "rss")
             with open(os.devnull, "wb") as null:
-                p = subprocess.run([TIME, "-f", "%M %e", "-o", rfile, exe,
+                p = subprocess.run([TIME, "-f", "%M %U %S", "-o", rfile, exe,
                                     "--max-value=%dM" % (mb + 100), "-f", fmt, "-t", to, path],
                                    stdout=null, stderr=subprocess.PIPE)
-            kb, secs = open(rfile).read().split()[-2:]
+            kb, usr, sys_ = open(rfile).read().split()[-3:]
+            secs = "%.2f" % (float(usr) + float(sys_))  # CPU time: the machine is shared
             peak = int(kb) / 1000
-            print("%-8s %-8s %10.0f %6.2fx %8s%s" % (fmt, to, peak, peak / mb, secs,
+            print("%-8s %-8s %10.0f %6.2fx %8s%s" % (case, to, peak, peak / mb, secs,
                                                     "" if p.returncode == 0 else
                                                     "  (exit %d)" % p.returncode))
         os.unlink(path)

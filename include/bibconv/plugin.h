@@ -189,6 +189,17 @@ BIB_API bool bib_writer_is_piece(const bib_writer *wr);
 BIB_API int bib_writer_keyed(bib_writer *wr, const bib_record *rec,
                              const bib_record **keyed, bib_record **owned);
 
+/* Dropped fields. A writer that calls bib_writer_track_fields in begin()
+ * marks, during each write(), every variable of the entry it wrote (or
+ * folded into another: a page count written as a page) with
+ * bib_writer_wrote, as it walks its crosswalk table. Core counts every
+ * other field of the entry as dropped: an info line per record (shown
+ * under --verbose) and, before end(), one warning per variable with the
+ * number of records that lost it (docs/bibconv.1, DIAGNOSTICS). A writer
+ * that does not track reports nothing. */
+BIB_API void bib_writer_track_fields(bib_writer *wr);
+BIB_API void bib_writer_wrote(bib_writer *wr, bib_var var);
+
 /* True when the run is --strict (readers may then treat anomalies they
  * would only warn about as errors). */
 BIB_API bool bib_reader_is_strict(const bib_reader *rd);

@@ -186,6 +186,14 @@ BIB_API int bib_record_set_text(bib_record *rec, bib_var var, const char *s,
  * BIB_ENOMEM). For long values, which would otherwise be held twice. */
 BIB_API int bib_record_set_text_owned(bib_record *rec, bib_var var, char *s);
 
+/* Gives the record `s`, a NUL-terminated string from malloc, to free with
+ * it, and returns s (NULL, with s freed, when out of memory). A setter
+ * handed that very pointer (bib_record_set_id, bib_record_add_name's parts,
+ * bib_record_set_text with its whole length) then keeps it instead of a
+ * copy: a reader that decodes a huge name part or id itself holds it once
+ * (issue 18: a single value needs at most 2x its size). */
+BIB_API const char *bib_record_adopt(bib_record *rec, char *s);
+
 /* Appends one more value to a TEXT/RICH/NUMBER variable (multi-value
  * fields: keyword, categories, URL...), creating the field if needed.
  * Same returns as bib_record_set_text. */

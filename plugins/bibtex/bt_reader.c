@@ -639,6 +639,47 @@ static void trim_buffers(bt_reader *r)
         bib_buf_clear(&r->tmp);
 }
 
+/* Text between entries is a comment for BibTeX, but text right after an
+ * entry that reads as its continuation (a ',', a '}' or ')', or
+ * `name =`) says the entry closed early: a '\}' or an unbalanced '}' in
+ * a value, whose following fields BibTeX also ignores. Returns where that
+ * text starts in p[0..end), or NULL (blanks, prose, '%' lines, the next
+ * '@'). */
+static const char *stray_fields(const char *p, const char *end)
+{
+    while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+        p++;
+    if (p == end || *p == '@' || *p == '%')
+        return NULL;
+    if (*p == ',' || *p == '}' || *p == ')')
+        return p;
+    const char *q = p;
+    while (q < end && (isalnum((unsigned char)*q) || strchr("_-:.", *q)))
+        q++;
+    if (q == p || q - p > 64)
+        return NULL;
+    while (q < end && (*q == ' ' || *q == '\t'))
+        q++;
+    return q < end && *q == '=' ? p : NULL;
+}
+
+/* Warns about stray_fields text after the entry `pe` that ends at `at`. */
+static void check_after(bt_reader *r, const bt_parsed *pe, const char *at, const char *end)
+{
+    const char *s = stray_fields(at, end);
+    if (!s)
+        return;
+    size_t line, col;
+    char q[96];
+    const char *nl = memchr(s, '\n', (size_t)(end - s));
+    bib_input_position_of(r->in, s, &line, &col);
+    bib_input_report(r->in, BIB_SEV_WARNING, line, col,
+                     "text after the end of entry '%.*s' ignored: '%s' (a '}' in a value, "
+                     "escaped or not, closes the entry early)",
+                     (int)(pe->key_len > 40 ? 40 : pe->key_len), pe->key,
+                     bib_diag_quote(q, sizeof q, s, (size_t)((nl ? nl : end) - s), 20));
+}
+
 /* What one_entry says besides 1 (a record in *out) and errors. */
 enum { ENTRY_HELD = 2, ENTRY_SKIPPED = 3, ENTRY_MORE = 4 };
 
@@ -674,6 +715,8 @@ static int one_entry(bt_reader *r, const char *d, size_t n, bool eof, bib_record
         return BIB_ENOMEM;
     pe.line = bib_input_line(r->in);
     size_t used = (size_t)(c.p - d);
+    if (pe.kind == BT_ENTRY)
+        check_after(r, &pe, c.p, d + n);
     if (pe.kind != BT_ENTRY || bt_ieq(pe.type, pe.type_len, "xdata"))
         return directive(r, &pe, used, out);
     if (pe.key_len)

@@ -58,6 +58,7 @@ static int bw_begin(bib_writer *wr, bib_output *out, const bib_options *opts)
     bt_writer *w = bib_writer_state(wr);
     w->out = out;
     w->biblatex = strcmp(bib_writer_format(wr)->name, "biblatex") == 0;
+    bib_writer_track_fields(wr);
     bib_options_get_bool(opts, "ascii", !w->biblatex, &w->ascii);
     const char *k = bib_options_get(opts, "keys");
     w->keys = !k || strcmp(k, "auto") == 0 ? 0 : strcmp(k, "keep") == 0 ? 1 : 2;
@@ -107,6 +108,27 @@ static void drop_fields(bt_writer *w)
     w->nf = 0;
 }
 
+/* w->val as field `name`. A long value keeps its buffer instead of a copy
+ * in vals: a 200 MB abstract or name is then held once by the writer, not
+ * twice. */
+static void put_val(bt_writer *w, const char *name, bool bare)
+{
+    if (w->val.len >= BIG_VALUE && w->nf < MAX_OUT_FIELDS && !bib_buf_failed(&w->val)) {
+        size_t n = w->val.len;
+        char *d = bib_buf_detach(&w->val);
+        if (d) {
+            w->f[w->nf].name = name;
+            w->f[w->nf].off = 0;
+            w->f[w->nf].len = n;
+            w->f[w->nf].bare = bare;
+            w->f[w->nf].big = d;
+            w->nf++;
+            return;
+        }
+    }
+    put_field(w, name, w->val.data, w->val.len, bare);
+}
+
 /* A text variable as `name`, converted by the row's kind. */
 static void put_text(bt_writer *w, const char *name, const bib_record *rec, bib_var var,
                      bt_kind kind)
@@ -145,23 +167,7 @@ static void put_text(bt_writer *w, const char *name, const bib_record *rec, bib_
             bib_latex_from_unicode(&w->val, s, strlen(s), fl, &w->nolatex);
         }
     }
-    bool bare = (bib_field_flags(f) & BIB_FIELD_BARE_NUMBER) != 0;
-    if (w->val.len >= BIG_VALUE && w->nf < MAX_OUT_FIELDS && !bib_buf_failed(&w->val)) {
-        /* a long value keeps its buffer instead of a copy in vals: a
-         * 200 MB abstract is then held once by the writer, not twice */
-        size_t n = w->val.len;
-        char *d = bib_buf_detach(&w->val);
-        if (d) {
-            w->f[w->nf].name = name;
-            w->f[w->nf].off = 0;
-            w->f[w->nf].len = n;
-            w->f[w->nf].bare = bare;
-            w->f[w->nf].big = d;
-            w->nf++;
-            return;
-        }
-    }
-    put_field(w, name, w->val.data, w->val.len, bare);
+    put_val(w, name, (bib_field_flags(f) & BIB_FIELD_BARE_NUMBER) != 0);
 }
 
 /* A no-break space inside a name part is written `~`, which BibTeX reads
@@ -223,7 +229,7 @@ static void put_names(bt_writer *w, const char *name, const bib_record *rec, bib
     }
     if (bib_field_names_truncated(f))
         bib_buf_puts(&w->val, n ? " and others" : "others");
-    put_field(w, name, w->val.data, w->val.len, false);
+    put_val(w, name, false);
 }
 
 /* A date field: the source text when the reader kept one (a time of day,
@@ -611,6 +617,9 @@ static int bw_write(bib_writer *wr, const bib_record *rec)
     w->skip_inherited = xr && bib_keyset_has(w->used, xr) ? 0 : BIB_FIELD_INHERITED;
     put_rows(w, rec, type);
     put_extras(w, rec);
+    for (int v = BIB_VAR_NONE + 1; v < BIB_VAR_COUNT; v++)
+        if (w->written[v]) /* put, or left to the crossref parent */
+            bib_writer_wrote(wr, (bib_var)v);
     if (make_key(w, rec) < 0)
         return BIB_ENOMEM;
     report_losses(w, rec, type);

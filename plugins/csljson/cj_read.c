@@ -51,9 +51,11 @@ void cj_reader_free(cj_reader *cr)
 
 /* Quoted lengths from which a string is not decoded into the arena: a
  * value of a text variable is decoded into a buffer of its own that the
- * record takes over (read_member), any other (a name part, an id) into a
- * block of its own freed once the item is read. So a single huge value is
- * held once besides the input, not three times (issue 18: at most 2x). */
+ * record takes over (read_member), a name part or an id into one the
+ * record adopts (bib_record_adopt: its setter keeps it, no copy), a key
+ * into a block of its own freed once the item is read. So a single huge
+ * value is held once besides the input, not three times (issue 18: at
+ * most 2x). */
 enum { CJ_BIG = 1 << 20 };
 
 static bool is_big(const cj_tok *k)
@@ -61,11 +63,21 @@ static bool is_big(const cj_tok *k)
     return k->end - k->start >= CJ_BIG;
 }
 
-/* The decoded text of string token i, in the item's text arena (a big one
- * in a block of its own); NULL when out of memory. */
-static const char *str_of(cj_reader *cr, const char *d, size_t i, size_t *len)
+/* The decoded text of string token i, in the item's text arena; a big one
+ * adopted by `rec` when that is not NULL, else in a block of its own. NULL
+ * when out of memory. */
+static const char *str_of(cj_reader *cr, const char *d, size_t i, size_t *len, bib_record *rec)
 {
     const cj_tok *k = &cr->toks.v[i];
+    if (is_big(k) && rec) {
+        char *s = malloc(k->end - k->start - 1);
+        if (!s)
+            return NULL;
+        size_t n = cj_str(k, d, s);
+        if (len)
+            *len = n;
+        return bib_record_adopt(rec, s);
+    }
     if (is_big(k)) {
         struct cj_block *b = malloc(sizeof *b + (k->end - k->start - 1));
         if (!b)
@@ -138,7 +150,7 @@ static int read_names(cj_reader *cr, const char *d, bib_record *rec, bib_var var
         const char **parts[6] = {&n.family, &n.given, &n.dropping_particle,
                                  &n.non_dropping_particle, &n.suffix, &n.literal};
         for (size_t k = e + 1; k < v[e].next; k = v[k + 1].next)
-            if (!(*parts[name_part(cr, d, k)] = str_of(cr, d, k + 1, NULL)))
+            if (!(*parts[name_part(cr, d, k)] = str_of(cr, d, k + 1, NULL, rec)))
                 return BIB_ENOMEM;
         int rc;
         if (i == count - 1 && is_others(&n) && any) {
@@ -289,19 +301,19 @@ static int read_member(cj_reader *cr, const char *d, bib_record *rec, size_t ki,
                        const bib_cslitem_ctx *ctx)
 {
     size_t klen, vi = ki + 1;
-    const char *k = str_of(cr, d, ki, &klen);
+    const char *k = str_of(cr, d, ki, &klen, NULL);
     if (!k)
         return BIB_ENOMEM;
     const cj_tok *t = &cr->toks.v[vi];
     if (strcmp(k, "id") == 0) {
         if (t->type == CJ_STR) {
-            const char *s = str_of(cr, d, vi, NULL);
+            const char *s = str_of(cr, d, vi, NULL, rec);
             return s ? bib_record_set_id(rec, s) : BIB_ENOMEM;
         }
     } else if (strcmp(k, "type") == 0) {
         if (t->type == CJ_STR) {
             size_t n;
-            const char *s = str_of(cr, d, vi, &n);
+            const char *s = str_of(cr, d, vi, &n, rec);
             if (!s)
                 return BIB_ENOMEM;
             bib_type ty = bib_type_from_name(s, n);
@@ -319,7 +331,7 @@ static int read_member(cj_reader *cr, const char *d, bib_record *rec, size_t ki,
                 if (is_big(t))
                     return own_text(d, rec, var, t);
                 size_t n;
-                const char *s = str_of(cr, d, vi, &n);
+                const char *s = str_of(cr, d, vi, &n, rec);
                 return bib_record_set_text(rec, var, s, n);
             }
             if (kind == BIB_KIND_NAMES && t->type == CJ_ARR && plain_names(cr, d, vi))

@@ -27,6 +27,7 @@ static int w_begin(bib_writer *wr, bib_output *out, const bib_options *opts)
     (void)opts;
     ml_writer *w = bib_writer_state(wr);
     w->out = out;
+    bib_writer_track_fields(wr);
     bib_buf_init(&w->tmp);
     bib_buf_init(&w->line);
     return 0;
@@ -125,6 +126,7 @@ static int w_write(bib_writer *wr, const bib_record *rec)
         bib_output_putc(w->out, '\n');
     tg_write_rows(w->out, &medline_syntax, medline_fields, medline_nfields, rec, &w->tmp, WRAP,
                   special, w);
+    tg_mark_written(wr, medline_fields, medline_nfields);
     return bib_output_error(w->out);
 }
 

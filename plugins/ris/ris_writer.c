@@ -24,8 +24,7 @@ typedef struct ris_writer {
     const char *eol;
     bib_buf line;
     bib_buf val;
-    bool verbose;
-    size_t dropped; /* fields RIS cannot carry, for one summary */
+    bib_writer *wr; /* for bib_writer_wrote: what has no tag is reported by core */
     char mask_code[16]; /* TY of the last record and its conditions */
     unsigned mask;
 } ris_writer;
@@ -38,16 +37,14 @@ static int w_begin(bib_writer *wr, bib_output *out, const bib_options *opts)
     bib_buf_init(&w->val);
     const char *eol = bib_options_get(opts, "eol");
     w->eol = eol && strcmp(eol, "lf") == 0 ? "\n" : "\r\n";
-    w->verbose = bib_diag_is_verbose(bib_output_diag(out));
+    w->wr = wr;
+    bib_writer_track_fields(wr);
     return 0;
 }
 
 static int w_end(bib_writer *wr)
 {
     ris_writer *w = bib_writer_state(wr);
-    if (w->out && w->dropped && w->verbose)
-        bib_output_report(w->out, BIB_SEV_INFO,
-                          "%zu field(s) have no RIS tag and were not written", w->dropped);
     bib_buf_clear(&w->line);
     bib_buf_clear(&w->val);
     return w->out ? bib_output_error(w->out) : 0;
@@ -137,6 +134,7 @@ static void put_text(ris_writer *w, const char *tag, const bib_record *rec, bib_
     const bib_field *f = bib_record_get(rec, var);
     if (!f)
         return;
+    bib_writer_wrote(w->wr, var);
     for (size_t i = 0; i < bib_field_value_count(f); i++) {
         const char *v = bib_field_value_at(f, i);
         if (bib_field_kind(f) == BIB_KIND_RICH) {
@@ -159,10 +157,9 @@ static void put_names(ris_writer *w, const char *code, const bib_record *rec, bi
      * there rather than nowhere */
     if (!tag && var == BIB_VAR_AUTHOR && !bib_record_has(rec, ris_name_var(code, "AU")))
         tag = "AU";
-    if (!tag) {
-        w->dropped++;
+    if (!tag)
         return;
-    }
+    bib_writer_wrote(w->wr, var);
     for (size_t i = 0; i < bib_field_name_count(f); i++) {
         bib_buf_reset(&w->val);
         ris_name_format(&w->val, bib_field_name_at(f, i));
@@ -210,6 +207,7 @@ static void put_issued(ris_writer *w, const bib_record *rec, const char *code)
     const bib_field *f = bib_record_get(rec, BIB_VAR_ISSUED);
     if (!f)
         return;
+    bib_writer_wrote(w->wr, BIB_VAR_ISSUED);
     const bib_date *d = bib_field_date(f);
     if (ris_type_da_accessed(code)) {
         put_date(w, "PY", d);
@@ -234,6 +232,7 @@ static void put_pages(ris_writer *w, const bib_record *rec, const char *code)
             put_text(w, "SP", rec, BIB_VAR_NUMBER_OF_PAGES, false);
         return;
     }
+    bib_writer_wrote(w->wr, BIB_VAR_PAGE);
     const char *v = bib_field_text(f);
     bib_buf_reset(&w->val);
     bib_pages_normalize(&w->val, v, strlen(v), "-");
@@ -272,11 +271,14 @@ static void put_field(ris_writer *w, const ris_field *t, const bib_record *rec,
         put_pages(w, rec, code);
         break;
     case RIS_K_DATE:
-        if ((f = bib_record_get(rec, t->var)) != NULL)
+        if ((f = bib_record_get(rec, t->var)) != NULL) {
+            bib_writer_wrote(w->wr, t->var);
             put_date(w, t->tag, bib_field_date(f));
+        }
         break;
     case RIS_K_DOI:
         if ((f = bib_record_get(rec, t->var)) != NULL) {
+            bib_writer_wrote(w->wr, t->var);
             const char *v = bib_field_text(f);
             size_t st = ris_doi_start(v, strlen(v));
             put_tag(w, t->tag, v + st, strlen(v + st), false);

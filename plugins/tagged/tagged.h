@@ -201,6 +201,10 @@ void tg_date_format_pd(bib_buf *out, const bib_date *d);
 void tg_write(bib_output *out, const tg_syntax *syn, const char *tag, const char *v,
               size_t len, bool lines, size_t wrap);
 /* The writer of a module's own row kinds. */
+/* Marks for core's dropped-field report (bib_writer_track_fields) every
+ * variable the table writes: each row not read-only that has one. */
+void tg_mark_written(bib_writer *wr, const tg_field *rows, size_t nrows);
+
 typedef void (*tg_special_fn)(void *ctx, const tg_field *f, const bib_record *rec);
 /* Writes a record's tag lines: the rows in table order (not READ_ONLY),
  * generic kinds here and the others through `special`; each TG_K_EXTRA or

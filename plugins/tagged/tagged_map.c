@@ -555,6 +555,13 @@ static void write_other_extras(bib_output *out, const tg_syntax *syn, const tg_f
     }
 }
 
+void tg_mark_written(bib_writer *wr, const tg_field *rows, size_t nrows)
+{
+    for (size_t i = 0; i < nrows; i++)
+        if (!(rows[i].flags & TG_F_READ_ONLY) && rows[i].var != BIB_VAR_NONE)
+            bib_writer_wrote(wr, rows[i].var);
+}
+
 void tg_write_rows(bib_output *out, const tg_syntax *syn, const tg_field *rows, size_t nrows,
                    const bib_record *rec, bib_buf *tmp, size_t wrap, tg_special_fn special,
                    void *ctx)

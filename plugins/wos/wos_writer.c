@@ -25,6 +25,7 @@ static int w_begin(bib_writer *wr, bib_output *out, const bib_options *opts)
     (void)opts;
     wos_writer *w = bib_writer_state(wr);
     w->out = out;
+    bib_writer_track_fields(wr);
     bib_buf_init(&w->tmp);
     bib_buf_init(&w->line);
     w->begun = true;
@@ -150,6 +151,7 @@ static int w_write(bib_writer *wr, const bib_record *rec)
     if (bib_record_kind_of(rec) != BIB_RECORD_ENTRY)
         return 0;
     tg_write_rows(w->out, &wos_syntax, wos_fields, wos_nfields, rec, &w->tmp, 0, special, w);
+    tg_mark_written(wr, wos_fields, wos_nfields);
     bib_output_puts(w->out, "ER\n\n");
     return bib_output_error(w->out);
 }

@@ -378,6 +378,7 @@ typedef struct en_writer {
     unsigned long count;
     bib_buf b;
     bool begun;
+    bib_writer *wr; /* for bib_writer_wrote (core reports the rest dropped) */
 } en_writer;
 
 static int en_begin(bib_writer *wr, bib_output *out, const bib_options *opts)
@@ -385,6 +386,8 @@ static int en_begin(bib_writer *wr, bib_output *out, const bib_options *opts)
     (void)opts;
     en_writer *w = bib_writer_state(wr);
     bib_buf_init(&w->b);
+    w->wr = wr;
+    bib_writer_track_fields(wr);
     if (!en_paths[0].n && xml_compile_paths(en_rows, EN_NROWS, en_paths) < 0)
         return BIB_EINVAL;
     w->o = xml_out_new(out);
@@ -477,6 +480,7 @@ static void write_row(en_writer *w, const bib_record *rec, const en_type *t, siz
     }
     if (!f)
         return;
+    bib_writer_wrote(w->wr, var);
     switch (row->kind) {
     case XK_NAME:
         for (size_t k = 0; k < bib_field_name_count(f); k++) {

@@ -560,6 +560,7 @@ typedef struct mods_writer {
     xml_out *o;
     bib_buf b;
     bool begun;
+    bib_writer *wr; /* for bib_writer_wrote (core reports the rest dropped) */
 } mods_writer;
 
 static int mods_begin(bib_writer *wr, bib_output *out, const bib_options *opts)
@@ -567,6 +568,8 @@ static int mods_begin(bib_writer *wr, bib_output *out, const bib_options *opts)
     (void)opts;
     mods_writer *w = bib_writer_state(wr);
     bib_buf_init(&w->b);
+    w->wr = wr;
+    bib_writer_track_fields(wr);
     if (!mods_paths[0].n && xml_compile_paths(mods_rows, MODS_NROWS, mods_paths) < 0)
         return BIB_EINVAL;
     w->o = xml_out_new(out);
@@ -659,6 +662,8 @@ static void write_names(mods_writer *w, const bib_record *rec, const xml_cpath *
         if (placed[i].var == BIB_VAR_EDITOR && (ctx == XN_HOST) != (cls == XC_PART))
             continue;
         const bib_field *f = bib_record_get(rec, placed[i].var);
+        if (f)
+            bib_writer_wrote(w->wr, placed[i].var);
         for (size_t k = 0; f && k < bib_field_name_count(f); k++) {
             xml_out_open_path(w->o, p, p->n - 1);
             write_one_name(w, bib_field_name_at(f, k), placed[i].role);
@@ -668,6 +673,7 @@ static void write_names(mods_writer *w, const bib_record *rec, const xml_cpath *
     const char *pub = bib_record_text(rec, BIB_VAR_PUBLISHER);
     if (ctx == XN_TOP && pub && bib_record_type(rec) == BIB_TYPE_THESIS) {
         bib_name lit = {.literal = pub};
+        bib_writer_wrote(w->wr, BIB_VAR_PUBLISHER);
         xml_out_open_path(w->o, p, p->n - 1);
         write_one_name(w, &lit, "degree grantor");
     }
@@ -699,6 +705,7 @@ static void write_genres(mods_writer *w, const bib_record *rec, const xml_cpath 
     }
     const char *g = xml_var_plain(rec, BIB_VAR_GENRE, 0, &w->b);
     if (g) {
+        bib_writer_wrote(w->wr, BIB_VAR_GENRE);
         xml_out_open_path(w->o, p, p->n - 1);
         xml_out_leaf(w->o, &p->step[p->n - 1], g, w->b.len);
     }
@@ -786,6 +793,7 @@ static void write_row(mods_writer *w, const bib_record *rec, size_t i, unsigned 
     const bib_field *f = bib_record_get(rec, row->var);
     if (!f || (row->var == BIB_VAR_PUBLISHER && bib_record_type(rec) == BIB_TYPE_THESIS))
         return;
+    bib_writer_wrote(w->wr, row->var);
     if (row->kind == XK_DATE) {
         bib_buf_reset(&w->b);
         if (bib_date_format_edtf(&w->b, bib_field_date(f)) == 0) {

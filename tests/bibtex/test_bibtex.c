@@ -656,6 +656,26 @@ START_TEST(test_runaway_value_costs_one_entry)
 }
 END_TEST
 
+START_TEST(test_early_close_warns)
+{
+    /* an escaped '}' closes the value, the next '}' the entry: the fields
+     * after it are BibTeX's comment text, which is said (issue 18) */
+    result *r = rd("@article{a,\n  title = {Foo \\}},\n  year = {2020}\n}\n"
+                   "@misc{b, title = {B}}\n"
+                   "A comment between entries, in prose.\n"
+                   "@misc{c, title = {C \\}}\n}\n"
+                   "@misc{d, title = {D}}\n");
+    ck_assert_uint_eq(r->n, 4);
+    ck_assert_msg(strstr(r->diags, "2:19: warning: text after the end of entry 'a' ignored: ','") &&
+                      strstr(r->diags, "8:1: warning: text after the end of entry 'c' ignored"),
+                  "%s", r->diags);
+    /* prose between entries is a comment: no word */
+    ck_assert_msg(!strstr(r->diags, "entry 'b'") && !strstr(r->diags, "entry 'd'"), "%s",
+                  r->diags);
+    done(r);
+}
+END_TEST
+
 START_TEST(test_crossref_order_for_bibtex)
 {
     /* BibTeX inherits only from a parent that comes later: a child read
@@ -768,5 +788,6 @@ BIB_TEST_MAIN("bibtex", test_delimiters_and_case, test_values, test_macros_and_c
               test_write_names_read_back, test_write_auto_keys, test_write_unique_generated_keys,
               test_crossref_by_type_pair, test_series_number, test_report_and_thesis_types,
               test_yearless_date, test_howpublished_and_numpages, test_forgiven_slips,
-              test_runaway_value_costs_one_entry, test_crossref_order_for_bibtex,
+              test_runaway_value_costs_one_entry, test_early_close_warns,
+              test_crossref_order_for_bibtex,
               test_deep_braces_read_iteratively, test_crosswalk_rows)

@@ -5,7 +5,9 @@ diagnostic names it.
 
 The fields are counted here, without the reader: per record, the field
 names of a BibTeX or BibLaTeX entry, the tags of a RIS or MEDLINE record
-(non-empty values), the keys of a CSL-JSON, JSON Lines or CSL-YAML item.
+(non-empty values), the keys of a CSL-JSON, JSON Lines or CSL-YAML item,
+the element paths with text of an EndNote or MODS record (a MODS value
+arrives when its words do: name parts are split and joined on the way).
 The output is the same format (bibtex -> bibtex, ris -> ris, ...), so the
 names compare directly (a RIS or MEDLINE tag also arrives when its values
 are in the output record under another tag); a
@@ -240,6 +242,42 @@ def endnote_records(text):
     return [(k, set(r)) for k, r in enumerate(endnote_values(text))]
 
 
+def mods_values(text):
+    """Per <mods> record (namespace prefixes dropped), {element path: texts}
+    of the elements with text of their own; a path names its attributes
+    but for ID (a <name> is name[type=personal]/namePart[type=family])."""
+    import xml.etree.ElementTree as ET
+    out = []
+
+    def local(tag):
+        return tag.rsplit("}", 1)[-1]
+
+    root = ET.fromstring(text)
+    recs = [root] if local(root.tag) == "mods" else [e for e in root.iter()
+                                                   if local(e.tag) == "mods"]
+    for r in recs:
+        cur = {}
+
+        def walk(e, path):
+            for c in e:
+                if not isinstance(c.tag, str):
+                    continue
+                attrs = ",".join("%s=%s" % (local(k), v) for k, v in sorted(c.attrib.items())
+                                 if local(k) != "ID")
+                q = (path + "/" if path else "") + local(c.tag) + ("[%s]" % attrs if attrs else "")
+                t = " ".join("".join(c.itertext()).split()) if not len(c) else ""
+                if t:
+                    cur.setdefault(q, set()).add(t)
+                walk(c, q)
+        walk(r, "")
+        out.append(cur)
+    return out
+
+
+def mods_records(text):
+    return [(k, set(r)) for k, r in enumerate(mods_values(text))]
+
+
 def item_records(items):
     out = []
     for k, it in enumerate(items):
@@ -297,6 +335,7 @@ GROUPS = {
     "nbib": [],
     "wos": [],
     "endnotexml": [],
+    "mods": [],
 }
 GROUPS["biblatex"] = GROUPS["bibtex"]
 
@@ -317,6 +356,8 @@ def records(fmt, data):
         return wos_records(data.decode("utf-8", "replace"))
     if fmt == "endnotexml":
         return endnote_records(data.decode("utf-8", "replace"))
+    if fmt == "mods":
+        return mods_records(data.decode("utf-8", "replace"))
     if fmt == "ris":
         return ris_records(data.decode("utf-8", "replace"))
     if fmt == "csljson":
@@ -358,22 +399,27 @@ def lost_fields(fmt, data, out, messages, exceptions):
     said = " ".join(messages).lower()
 
     def named(name):
-        word = name.rsplit("/", 1)[-1]  # an XML path: its element's name
-        return (fmt, name) in exceptions or re.search(
+        word = name.rsplit("/", 1)[-1].split("[", 1)[0]  # an XML path: its element's name
+        return (fmt, name) in exceptions or (fmt, word) in exceptions or re.search(
             r"(?<![\w-])%s(?![\w-])" % re.escape(word.lower()), said)
 
     lost = set()
     vin = vout = None
-    by_order = fmt in ("ris", "nbib", "wos", "endnotexml")
+    by_order = fmt in ("ris", "nbib", "wos", "endnotexml", "mods")
     if by_order:  # a tag the writer spells otherwise arrives with its value
         values = {"ris": ris_values, "nbib": nbib_values, "wos": wos_values,
-                  "endnotexml": endnote_values}[fmt]
+                  "endnotexml": endnote_values, "mods": mods_values}[fmt]
         vin = values(data.decode("utf-8", "replace"))
         vout = values(out.decode("utf-8", "replace"))
     for k, (fin, fout) in enumerate(pair(ins, outs, by_order)):
         if vin is not None and k < len(vin) and k < len(vout):
             values = set().union(*vout[k].values()) if vout[k] else set()
-            fin = {n for n in fin if not (vin[k].get(n, set()) <= values)}
+            if fmt == "mods":  # parts split or joined on the way: by words
+                words = set(re.findall(r"\w+", " ".join(values).lower()))
+                fin = {n for n in fin if not all(
+                    set(re.findall(r"\w+", v.lower())) <= words for v in vin[k].get(n, ()))}
+            else:
+                fin = {n for n in fin if not (vin[k].get(n, set()) <= values)}
         seen = []
         for name in sorted(fin):
             kind, g = group_of(fmt, name)

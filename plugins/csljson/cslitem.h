@@ -69,6 +69,13 @@ enum {
  * Returns a new reference (json_decref it) or NULL on out of memory. */
 json_t *bib_cslitem_to_json(const bib_record *rec, unsigned flags);
 
+/* The member bib_cslitem_to_json gives for field f of rec: its value (a
+ * new reference; NULL when the field gives none or memory ran out) and in
+ * *key its name, the variable's or the input's alias kept in an @raw:
+ * extra (valid while rec is unchanged). The input's spelling comes back
+ * when it still means the same value. */
+json_t *bib_cslitem_field_member(const bib_record *rec, const bib_field *f, const char **key);
+
 /* Flags for bib_cslitem_write. */
 enum {
     /* indented layout (two spaces per level), as JSON_INDENT(2) */

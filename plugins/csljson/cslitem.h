@@ -85,9 +85,10 @@ enum {
 /* Appends the JSON text of bib_cslitem_to_json(rec, flags) to out, the
  * same text json_dumps would give (JSON_INDENT(2) with BIB_CSLITEM_PRETTY,
  * else JSON_COMPACT), every line after the first indented by `level`
- * further levels. Written straight from the record when no csljson extra
- * asks for the input's spelling, which is what makes bibtex -> csljson
- * fast; through json_t otherwise. Returns 0 or BIB_ENOMEM. */
+ * further levels. Written straight from the record, which is what makes
+ * bibtex -> csljson fast; a member whose input spelling is kept (an @raw:
+ * extra) or an unknown key through json_t, and the whole item so when an
+ * id, type or custom spelling is kept. Returns 0 or BIB_ENOMEM. */
 int bib_cslitem_write(bib_buf *out, const bib_record *rec, unsigned flags, int level);
 /* The same, but a long run of text (a huge value) goes to `sink` directly,
  * after what `out` holds so far, instead of being copied into `out`: the

@@ -2,8 +2,9 @@
 /*
  * cslitem_write.c - bib_cslitem_write: the JSON text of an entry written
  * straight from the record in jansson's dump layout, the fast path of
- * bibtex -> csljson; through bib_cslitem_to_json when an input spelling
- * must be kept.
+ * bibtex -> csljson; a variable's kept input spelling goes through
+ * jansson for that member alone, a kept id, type or custom spelling for
+ * the whole item (bib_cslitem_to_json).
  *
  * Not for: reading (cslitem_read.c) or the jansson value (cslitem_json.c).
  */

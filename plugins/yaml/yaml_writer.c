@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * yaml_writer.c - the CSL-YAML writer of the yaml module: each record goes
- * through the shared cslitem mapping (plugins/csljson/cslitem.h) to a
- * jansson value (the same value the csljson writer prints), then out by
- * the direct writer below, which follows libyaml's emitter rules (libyaml
- * itself for the items it declines), one item at a time, in the layout
- * pandoc writes:
+ * yaml_writer.c - the CSL-YAML writer of the yaml module: each record is
+ * written as the item the shared cslitem mapping (plugins/csljson/
+ * cslitem.h) gives (the same value the csljson writer prints): straight
+ * from the record where it can (dr_item), else through that mapping's
+ * jansson value, laid out by the direct writer below, which follows
+ * libyaml's emitter rules (libyaml itself for the items it declines), one
+ * item at a time, in the layout pandoc writes:
  *     ---
  *     references:
  *     - id: ...

@@ -378,6 +378,54 @@ static void jw_json(jw *w, const json_t *j)
     bib_buf_clear(&tmp);
 }
 
+/* The variables of rec in record order (those in raw[] by their kept
+ * spelling), then the csljson extras that are unknown keys (`keys`), as
+ * bib_cslitem_to_json sets them. True when rec has extras of other formats
+ * (for custom). */
+static bool jw_members(jw *w, bool *first, const bib_record *rec, const bib_var *raw,
+                       int nraw, bool keys)
+{
+    for (size_t i = 0; i < bib_record_field_count(rec); i++) {
+        const bib_field *f = bib_record_field_at(rec, i);
+        bool spelled = false;
+        for (int k = 0; k < nraw && !spelled; k++)
+            spelled = raw[k] == bib_field_var(f);
+        if (!spelled) {
+            jw_field(w, first, f);
+            continue;
+        }
+        /* an input spelling: the member to_json gives, by jansson */
+        const char *key;
+        json_t *j = bib_cslitem_field_member(rec, f, &key);
+        if (j) {
+            jw_key(w, first, key);
+            jw_json(w, j);
+            json_decref(j);
+        }
+    }
+    size_t ne = bib_record_extra_count(rec);
+    bool others = false;
+    for (size_t i = 0; i < ne; i++) {
+        const char *fmt, *name, *value;
+        size_t len;
+        bib_record_extra_at(rec, i, &fmt, &name, &value, &len);
+        if (strcmp(fmt, CSLITEM_FMT) != 0) {
+            others = true;
+        } else if (keys && strncmp(name, CSLITEM_RAW_PREFIX, 5) != 0) {
+            /* an unknown key, after the variables as to_json sets it */
+            json_t *j = json_loadb(value, len, JSON_DECODE_ANY, NULL);
+            if (!j)
+                j = json_stringn(value, len);
+            if (j) {
+                jw_key(w, first, name);
+                jw_json(w, j);
+                json_decref(j);
+            }
+        }
+    }
+    return others;
+}
+
 static int cslitem_write(bib_buf *out, bib_output *sink, const bib_record *rec,
                          unsigned flags, int level);
 
@@ -435,44 +483,8 @@ static int cslitem_write(bib_buf *out, bib_output *sink, const bib_record *rec,
     jw_key_plain(&w, &first, "type");
     const char *tn = t ? bib_type_name(t) : "document";
     jw_string(&w, tn, strlen(tn));
-    for (size_t i = 0; i < bib_record_field_count(rec); i++) {
-        const bib_field *f = bib_record_field_at(rec, i);
-        bool spelled = false;
-        for (int k = 0; k < nraw && !spelled; k++)
-            spelled = raw[k] == bib_field_var(f);
-        if (!spelled) {
-            jw_field(&w, &first, f);
-            continue;
-        }
-        /* an input spelling: the member to_json gives, by jansson */
-        const char *key;
-        json_t *j = bib_cslitem_field_member(rec, f, &key);
-        if (j) {
-            jw_key(&w, &first, key);
-            jw_json(&w, j);
-            json_decref(j);
-        }
-    }
     size_t ne = bib_record_extra_count(rec);
-    bool others = false;
-    for (size_t i = 0; i < ne; i++) {
-        const char *fmt, *name, *value;
-        size_t len;
-        bib_record_extra_at(rec, i, &fmt, &name, &value, &len);
-        if (strcmp(fmt, CSLITEM_FMT) != 0) {
-            others = true;
-        } else if (keys && strncmp(name, CSLITEM_RAW_PREFIX, 5) != 0) {
-            /* an unknown key, after the variables as to_json sets it */
-            json_t *j = json_loadb(value, len, JSON_DECODE_ANY, NULL);
-            if (!j)
-                j = json_stringn(value, len);
-            if (j) {
-                jw_key(&w, &first, name);
-                jw_json(&w, j);
-                json_decref(j);
-            }
-        }
-    }
+    bool others = jw_members(&w, &first, rec, raw, nraw, keys);
     if (others && (flags & BIB_CSLITEM_CUSTOM_EXTRAS)) {
         /* custom: {fmt: {name: value, or [values] when repeated}} in order
          * of first appearance; a record has few extras, so the grouping

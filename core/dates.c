@@ -385,20 +385,47 @@ int bib_date_parse(bib_date *out, const char *s, size_t len, unsigned flags)
     return 0;
 }
 
+/* v in decimal, zero-padded to `digits` as printf's %0*u (no printf: every
+ * date of every record goes through here on the way to BibTeX). */
+static void put_padded(bib_buf *out, unsigned long long v, size_t digits)
+{
+    char b[24];
+    size_t i = sizeof b;
+    do {
+        b[--i] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    while (sizeof b - i < digits)
+        b[--i] = '0';
+    bib_buf_append(out, b + i, sizeof b - i);
+}
+
+/* An int as printf's %02d. */
+static void put2(bib_buf *out, int v)
+{
+    if (v < 0)
+        bib_buf_printf(out, "%02d", v); /* not a date the readers make */
+    else
+        put_padded(out, (unsigned long long)v, 2);
+}
+
 static void format_part(bib_buf *out, const bib_date_part *p)
 {
     /* CSL -1 is astronomical 0000; CSL -N is astronomical -(N-1) */
-    int y = p->year < 0 ? p->year + 1 : p->year;
+    long long y = p->year < 0 ? (long long)p->year + 1 : p->year;
     if (y < 0)
-        bib_buf_printf(out, "-%04d", -y);
-    else
-        bib_buf_printf(out, "%04d", y);
-    if (p->season)
-        bib_buf_printf(out, "-%02d", p->season + 20);
-    else if (p->month) {
-        bib_buf_printf(out, "-%02d", p->month);
-        if (p->day)
-            bib_buf_printf(out, "-%02d", p->day);
+        bib_buf_putc(out, '-');
+    put_padded(out, (unsigned long long)(y < 0 ? -y : y), 4);
+    if (p->season) {
+        bib_buf_putc(out, '-');
+        put2(out, p->season + 20);
+    } else if (p->month) {
+        bib_buf_putc(out, '-');
+        put2(out, p->month);
+        if (p->day) {
+            bib_buf_putc(out, '-');
+            put2(out, p->day);
+        }
     }
 }
 

@@ -330,9 +330,9 @@ static int read_member(cj_reader *cr, const char *d, bib_record *rec, size_t ki,
                 (kind == BIB_KIND_TEXT || kind == BIB_KIND_RICH || kind == BIB_KIND_NUMBER)) {
                 if (is_big(t))
                     return own_text(d, rec, var, t);
-                size_t n;
+                size_t n = 0;
                 const char *s = str_of(cr, d, vi, &n, rec);
-                return bib_record_set_text(rec, var, s, n);
+                return s ? bib_record_set_text(rec, var, s, n) : BIB_ENOMEM;
             }
             if (kind == BIB_KIND_NAMES && t->type == CJ_ARR && plain_names(cr, d, vi))
                 return read_names(cr, d, rec, var, vi);

@@ -69,6 +69,13 @@ enum {
  * Returns a new reference (json_decref it) or NULL on out of memory. */
 json_t *bib_cslitem_to_json(const bib_record *rec, unsigned flags);
 
+/* The member bib_cslitem_to_json gives for field f of rec: its value (a
+ * new reference; NULL when the field gives none or memory ran out) and in
+ * *key its name, the variable's or the input's alias kept in an @raw:
+ * extra (valid while rec is unchanged). The input's spelling comes back
+ * when it still means the same value. */
+json_t *bib_cslitem_field_member(const bib_record *rec, const bib_field *f, const char **key);
+
 /* Flags for bib_cslitem_write. */
 enum {
     /* indented layout (two spaces per level), as JSON_INDENT(2) */
@@ -78,9 +85,10 @@ enum {
 /* Appends the JSON text of bib_cslitem_to_json(rec, flags) to out, the
  * same text json_dumps would give (JSON_INDENT(2) with BIB_CSLITEM_PRETTY,
  * else JSON_COMPACT), every line after the first indented by `level`
- * further levels. Written straight from the record when no csljson extra
- * asks for the input's spelling, which is what makes bibtex -> csljson
- * fast; through json_t otherwise. Returns 0 or BIB_ENOMEM. */
+ * further levels. Written straight from the record, which is what makes
+ * bibtex -> csljson fast; a member whose input spelling is kept (an @raw:
+ * extra) or an unknown key through json_t, and the whole item so when an
+ * id, type or custom spelling is kept. Returns 0 or BIB_ENOMEM. */
 int bib_cslitem_write(bib_buf *out, const bib_record *rec, unsigned flags, int level);
 /* The same, but a long run of text (a huge value) goes to `sink` directly,
  * after what `out` holds so far, instead of being copied into `out`: the

@@ -168,6 +168,33 @@ static json_t *raw_if_same(const bib_record *rec, const char *key, const json_t 
     return j;
 }
 
+json_t *bib_cslitem_field_member(const bib_record *rec, const bib_field *f, const char **key)
+{
+    bib_var var = bib_field_var(f);
+    *key = bib_var_name(var);
+    json_t *canon = cslitem_field_to_json(rec, f);
+    if (!canon)
+        return NULL;
+    /* the input may have used an alias key ("shortTitle"): look for a
+     * raw extra under any key that maps to this variable */
+    for (size_t k = 0; k < bib_record_extra_count(rec); k++) {
+        const char *fmt, *name;
+        bib_record_extra_at(rec, k, &fmt, &name, NULL, NULL);
+        if (strcmp(fmt, CSLITEM_FMT) != 0 || strncmp(name, CSLITEM_RAW_PREFIX, 5) != 0)
+            continue;
+        const char *rkey = name + 5;
+        if (bib_var_from_name(rkey, strlen(rkey)) != var)
+            continue;
+        json_t *out = raw_if_same(rec, rkey, canon, var);
+        if (out) {
+            json_decref(canon);
+            *key = rkey;
+            return out;
+        }
+    }
+    return canon;
+}
+
 json_t *bib_cslitem_to_json(const bib_record *rec, unsigned flags)
 {
     json_t *o = json_object();
@@ -202,33 +229,10 @@ json_t *bib_cslitem_to_json(const bib_record *rec, unsigned flags)
     }
     /* variables in record order */
     for (size_t i = 0; i < bib_record_field_count(rec); i++) {
-        const bib_field *f = bib_record_field_at(rec, i);
-        bib_var var = bib_field_var(f);
-        json_t *canon = cslitem_field_to_json(rec, f);
-        if (!canon)
-            continue;
-        /* the input may have used an alias key ("shortTitle"): look for a
-         * raw extra under any key that maps to this variable */
-        json_t *out = NULL;
-        const char *outkey = bib_var_name(var);
-        for (size_t k = 0; k < bib_record_extra_count(rec) && !out; k++) {
-            const char *fmt, *name;
-            bib_record_extra_at(rec, k, &fmt, &name, NULL, NULL);
-            if (strcmp(fmt, CSLITEM_FMT) != 0 || strncmp(name, CSLITEM_RAW_PREFIX, 5) != 0)
-                continue;
-            const char *key = name + 5;
-            if (bib_var_from_name(key, strlen(key)) != var)
-                continue;
-            out = raw_if_same(rec, key, canon, var);
-            if (out)
-                outkey = key;
-        }
-        if (out) {
-            json_object_set_new(o, outkey, out);
-            json_decref(canon);
-        } else {
-            json_object_set_new(o, outkey, canon);
-        }
+        const char *outkey;
+        json_t *v = bib_cslitem_field_member(rec, bib_record_field_at(rec, i), &outkey);
+        if (v)
+            json_object_set_new(o, outkey, v);
     }
     /* extras: csljson ones back in place, others under custom */
     json_t *custom = NULL;

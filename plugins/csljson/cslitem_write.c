@@ -2,8 +2,9 @@
 /*
  * cslitem_write.c - bib_cslitem_write: the JSON text of an entry written
  * straight from the record in jansson's dump layout, the fast path of
- * bibtex -> csljson; through bib_cslitem_to_json when an input spelling
- * must be kept.
+ * bibtex -> csljson; a variable's kept input spelling goes through
+ * jansson for that member alone, a kept id, type or custom spelling for
+ * the whole item (bib_cslitem_to_json).
  *
  * Not for: reading (cslitem_read.c) or the jansson value (cslitem_json.c).
  */
@@ -312,24 +313,117 @@ static bool jw_field(jw *w, bool *first, const bib_field *f)
     return true;
 }
 
-/* True when some extra of the record is the csljson plugin's own (an input
- * spelling to restore, or a key CSL does not know): those need the json_t
- * path, which looks them up and compares canonical forms. */
-static bool has_csljson_extras(const bib_record *rec)
+/* The csljson plugin's own extras of a record (input spellings, unknown
+ * keys), as the direct writer takes them: the variables spelled (@raw:
+ * extras) into raw[] (at most nraw), and whether an unknown key is there.
+ * False when the record needs bib_cslitem_to_json as a whole: an id, type
+ * or custom spelling (compared or merged there), more spellings than fit,
+ * or an unknown key that a variable's key or another extra might shadow. */
+static bool csljson_extras(const bib_record *rec, bib_var *raw, int nraw, int *n, bool *keys)
 {
-    size_t n = bib_record_extra_count(rec);
-    for (size_t i = 0; i < n; i++) {
-        const char *fmt;
-        bib_record_extra_at(rec, i, &fmt, NULL, NULL, NULL);
-        if (strcmp(fmt, CSLITEM_FMT) == 0)
-            return true;
+    size_t ne = bib_record_extra_count(rec);
+    *n = 0;
+    *keys = false;
+    for (size_t i = 0; i < ne; i++) {
+        const char *fmt, *name;
+        bib_record_extra_at(rec, i, &fmt, &name, NULL, NULL);
+        if (strcmp(fmt, CSLITEM_FMT) != 0)
+            continue;
+        if (strncmp(name, CSLITEM_RAW_PREFIX, 5) == 0) {
+            const char *key = name + 5;
+            bib_var var = bib_var_from_name(key, strlen(key));
+            if (!var || *n == nraw)
+                return false; /* @raw:id, @raw:type */
+            raw[(*n)++] = var;
+            continue;
+        }
+        if (strcmp(name, "id") == 0 || strcmp(name, "type") == 0 ||
+            strcmp(name, "custom") == 0 || bib_var_from_name(name, strlen(name)))
+            return false;
+        for (size_t k = 0; k < i; k++) {
+            const char *f2, *n2;
+            bib_record_extra_at(rec, k, &f2, &n2, NULL, NULL);
+            if (strcmp(f2, CSLITEM_FMT) == 0 && strcmp(n2, name) == 0)
+                return false;
+        }
+        *keys = true;
     }
-    return false;
+    return true;
 }
 
 static int dump_to_buf(const char *buffer, size_t size, void *data)
 {
     return bib_buf_append_fast(data, buffer, size) == 0 ? 0 : -1;
+}
+
+/* A jansson value as json_dumps lays it out at the writer's depth: dumped
+ * alone, every line after the first indented by the depth. */
+static void jw_json(jw *w, const json_t *j)
+{
+    bib_buf tmp = BIB_BUF_INIT;
+    if (json_dump_callback(j, dump_to_buf, &tmp,
+                           JSON_ENCODE_ANY | (w->pretty ? JSON_INDENT(2) : JSON_COMPACT)) != 0) {
+        bib_buf_clear(&tmp);
+        w->out->failed = true;
+        return;
+    }
+    size_t run = 0;
+    for (size_t i = 0; i < tmp.len; i++)
+        if (tmp.data[i] == '\n') {
+            bib_buf_append_fast(w->out, tmp.data + run, i - run);
+            run = i + 1;
+            jw_newline(w);
+        }
+    bib_buf_append_fast(w->out, tmp.data + run, tmp.len - run);
+    bib_buf_clear(&tmp);
+}
+
+/* The variables of rec in record order (those in raw[] by their kept
+ * spelling), then the csljson extras that are unknown keys (`keys`), as
+ * bib_cslitem_to_json sets them. True when rec has extras of other formats
+ * (for custom). */
+static bool jw_members(jw *w, bool *first, const bib_record *rec, const bib_var *raw,
+                       int nraw, bool keys)
+{
+    for (size_t i = 0; i < bib_record_field_count(rec); i++) {
+        const bib_field *f = bib_record_field_at(rec, i);
+        bool spelled = false;
+        for (int k = 0; k < nraw && !spelled; k++)
+            spelled = raw[k] == bib_field_var(f);
+        if (!spelled) {
+            jw_field(w, first, f);
+            continue;
+        }
+        /* an input spelling: the member to_json gives, by jansson */
+        const char *key;
+        json_t *j = bib_cslitem_field_member(rec, f, &key);
+        if (j) {
+            jw_key(w, first, key);
+            jw_json(w, j);
+            json_decref(j);
+        }
+    }
+    size_t ne = bib_record_extra_count(rec);
+    bool others = false;
+    for (size_t i = 0; i < ne; i++) {
+        const char *fmt, *name, *value;
+        size_t len;
+        bib_record_extra_at(rec, i, &fmt, &name, &value, &len);
+        if (strcmp(fmt, CSLITEM_FMT) != 0) {
+            others = true;
+        } else if (keys && strncmp(name, CSLITEM_RAW_PREFIX, 5) != 0) {
+            /* an unknown key, after the variables as to_json sets it */
+            json_t *j = json_loadb(value, len, JSON_DECODE_ANY, NULL);
+            if (!j)
+                j = json_stringn(value, len);
+            if (j) {
+                jw_key(w, first, name);
+                jw_json(w, j);
+                json_decref(j);
+            }
+        }
+    }
+    return others;
 }
 
 static int cslitem_write(bib_buf *out, bib_output *sink, const bib_record *rec,
@@ -350,7 +444,10 @@ static int cslitem_write(bib_buf *out, bib_output *sink, const bib_record *rec,
                          unsigned flags, int level)
 {
     bool pretty = flags & BIB_CSLITEM_PRETTY;
-    if (has_csljson_extras(rec)) {
+    bib_var raw[16];
+    int nraw;
+    bool keys;
+    if (!csljson_extras(rec, raw, 16, &nraw, &keys)) {
         json_t *j = bib_cslitem_to_json(rec, flags);
         if (!j)
             return BIB_ENOMEM;
@@ -386,10 +483,9 @@ static int cslitem_write(bib_buf *out, bib_output *sink, const bib_record *rec,
     jw_key_plain(&w, &first, "type");
     const char *tn = t ? bib_type_name(t) : "document";
     jw_string(&w, tn, strlen(tn));
-    for (size_t i = 0; i < bib_record_field_count(rec); i++)
-        jw_field(&w, &first, bib_record_field_at(rec, i));
     size_t ne = bib_record_extra_count(rec);
-    if (ne && (flags & BIB_CSLITEM_CUSTOM_EXTRAS)) {
+    bool others = jw_members(&w, &first, rec, raw, nraw, keys);
+    if (others && (flags & BIB_CSLITEM_CUSTOM_EXTRAS)) {
         /* custom: {fmt: {name: value, or [values] when repeated}} in order
          * of first appearance; a record has few extras, so the grouping
          * scans stay small */
@@ -399,7 +495,7 @@ static int cslitem_write(bib_buf *out, bib_output *sink, const bib_record *rec,
         for (size_t i = 0; i < ne; i++) {
             const char *fmt, *name;
             bib_record_extra_at(rec, i, &fmt, &name, NULL, NULL);
-            bool seen = false;
+            bool seen = strcmp(fmt, CSLITEM_FMT) == 0; /* not in custom */
             for (size_t k = 0; k < i && !seen; k++) {
                 const char *f2;
                 bib_record_extra_at(rec, k, &f2, NULL, NULL, NULL);

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * yaml_writer.c - the CSL-YAML writer of the yaml module: each record goes
- * through the shared cslitem mapping (plugins/csljson/cslitem.h) to a
- * jansson value (the same value the csljson writer prints), then out by
- * the direct writer below, which follows libyaml's emitter rules (libyaml
- * itself for the items it declines), one item at a time, in the layout
- * pandoc writes:
+ * yaml_writer.c - the CSL-YAML writer of the yaml module: each record is
+ * written as the item the shared cslitem mapping (plugins/csljson/
+ * cslitem.h) gives (the same value the csljson writer prints): straight
+ * from the record where it can (dr_item), else through that mapping's
+ * jansson value, laid out by the direct writer below, which follows
+ * libyaml's emitter rules (libyaml itself for the items it declines), one
+ * item at a time, in the layout pandoc writes:
  *     ---
  *     references:
  *     - id: ...
@@ -26,6 +27,7 @@
  *
  * Not for: CSL semantics (plugins/csljson/cslitem_*.c), reading (yaml_reader.c).
  */
+#include <errno.h>
 #include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -92,7 +94,10 @@ static bool needs_quotes(yaml_writer *w, const char *s)
     for (const char *const *p = yaml11_words; *p; p++)
         if (strcmp(s, *p) == 0)
             return true;
-    return w->have_re && regexec(&w->numeric, s, 0, NULL, 0) == 0;
+    /* every form numeric_re matches starts with a digit, a sign or a dot:
+     * the words above ("title", "type") need no regexec */
+    return w->have_re && s[0] && strchr("0123456789+-.", s[0]) &&
+           regexec(&w->numeric, s, 0, NULL, 0) == 0;
 }
 
 static int output_handler(void *data, unsigned char *buffer, size_t size)
@@ -554,6 +559,406 @@ static int dw_value(yaml_writer *w, dw *d, const json_t *v, int indent, bool in_
     return DW_DECLINE; /* reals carry a !!float tag: libyaml */
 }
 
+/* ---- items straight from the record --------------------------------------
+ *
+ * The jansson value of an item (bib_cslitem_to_json), its sort and its
+ * freeing cost more than laying the item out. An item whose record holds
+ * nothing of the csljson plugin's own but unknown keys (no input spelling
+ * to restore: those need to_json's comparisons) is written here from the
+ * record, member by member in the order and with the same dw_ calls the
+ * value would get above; anything else declines to that path. */
+
+#define DR_CSLJSON "csljson" /* the csljson plugin's extras (cslitem_int.h) */
+
+typedef struct rmember {
+    const char *key;
+    const bib_field *f; /* a variable (.j: to_json's value when spelled), or NULL: */
+    json_t *j;
+    size_t extra;       /* an unknown key kept by the csljson reader, or */
+    bool custom;        /* the custom map of other formats' extras */
+} rmember;
+
+static int cmp_rmembers(const void *a, const void *b)
+{
+    return strcmp(((const rmember *)a)->key, ((const rmember *)b)->key);
+}
+
+static void dr_int(dw *d, long long v)
+{
+    char b[24];
+    size_t i = sizeof b;
+    unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+    do {
+        b[--i] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        b[--i] = '-';
+    dw_word(d, b + i, sizeof b - i);
+}
+
+/* A mapping key at `in`, as dw_object writes one, and its ':'. */
+static int dr_key(yaml_writer *w, dw *d, const char *key, int in)
+{
+    dw_indent(d, in);
+    int rc = dw_scalar(d, key, strlen(key), needs_quotes(w, key), true, in);
+    dw_indicator(d, ":", false, false, false);
+    return rc;
+}
+
+static int dr_text(yaml_writer *w, dw *d, const char *s, size_t len, int indent)
+{
+    return dw_scalar(d, s, len, needs_quotes(w, s), false, indent);
+}
+
+/* The start of element i of a block sequence that is a mapping's value at
+ * `indent`: returns the elements' indent (dw_value's rule). */
+static int dr_dash(dw *d, int indent, size_t i, int *in)
+{
+    if (i == 0)
+        *in = indent < 0 ? 0 : !d->indention ? indent : indent + 2;
+    dw_indent(d, *in);
+    dw_indicator(d, "-", true, false, true);
+    return *in;
+}
+
+/* A date as cslitem_date_to_json gives it, at member indent `indent`. */
+static int dr_date(yaml_writer *w, dw *d, const bib_date *dt, int indent)
+{
+    int in = indent + 2, rc = 0;
+    bool parts = dt->nparts && dt->parts[0].has_year, any = false;
+    if (!parts && dt->nparts && !dt->raw && !dt->literal && dt->parts[0].month) {
+        char b[32];
+        int n = snprintf(b, sizeof b, dt->parts[0].day ? "XXXX-%02d-%02d" : "XXXX-%02d",
+                         dt->parts[0].month, dt->parts[0].day);
+        rc = rc ? rc : dr_key(w, d, "raw", in);
+        rc = rc ? rc : dr_text(w, d, b, (size_t)n, in);
+        any = true;
+    }
+    if (parts) {
+        rc = rc ? rc : dr_key(w, d, "date-parts", in);
+        /* flow style, as dw_value writes arrays of number arrays */
+        int fin = in + 2;
+        dw_indicator(d, "[", true, true, false);
+        for (int i = 0; i < dt->nparts; i++) {
+            const bib_date_part *p = &dt->parts[i];
+            if (i)
+                dw_indicator(d, ",", false, false, false);
+            if (d->column > DW_WIDTH)
+                dw_indent(d, fin);
+            long long x[3] = {p->has_year ? p->year : 0, p->month, p->day};
+            int nx = !p->has_year || !p->month ? 1 : p->day ? 3 : 2;
+            dw_indicator(d, "[", true, true, false);
+            for (int k = 0; k < nx; k++) {
+                if (k)
+                    dw_indicator(d, ",", false, false, false);
+                if (d->column > DW_WIDTH)
+                    dw_indent(d, fin + 2);
+                dr_int(d, x[k]);
+            }
+            dw_indicator(d, "]", false, false, false);
+        }
+        dw_indicator(d, "]", false, false, false);
+        if (dt->parts[0].season) {
+            rc = rc ? rc : dr_key(w, d, "season", in);
+            dr_int(d, dt->parts[0].season);
+        }
+        any = true;
+    }
+    if (dt->circa) {
+        rc = rc ? rc : dr_key(w, d, "circa", in);
+        dw_word(d, "true", 4);
+        any = true;
+    }
+    if (dt->literal) {
+        rc = rc ? rc : dr_key(w, d, "literal", in);
+        rc = rc ? rc : dr_text(w, d, dt->literal, strlen(dt->literal), in);
+        any = true;
+    }
+    if (dt->raw) {
+        rc = rc ? rc : dr_key(w, d, "raw", in);
+        rc = rc ? rc : dr_text(w, d, dt->raw, strlen(dt->raw), in);
+        any = true;
+    }
+    return rc ? rc : any ? 0 : DW_DECLINE; /* libyaml writes {} */
+}
+
+/* A CSL name object, a sequence element at `in`. */
+static int dr_name(yaml_writer *w, dw *d, const bib_name *n, int in)
+{
+    static const char *const keys[6] = {"family", "given", "dropping-particle",
+                                        "non-dropping-particle", "suffix", "literal"};
+    const char *parts[6] = {n->family, n->given, n->dropping_particle,
+                            n->non_dropping_particle, n->suffix, n->literal};
+    const char *flags[3] = {"comma-suffix", "static-ordering", "parse-names"};
+    bool on[3] = {n->comma_suffix, n->static_ordering, n->parse_names};
+    int rc = 0, min = in + 2;
+    bool any = false;
+    for (int i = 0; i < 6 && !rc; i++)
+        if (parts[i]) {
+            rc = dr_key(w, d, keys[i], min);
+            rc = rc ? rc : dr_text(w, d, parts[i], strlen(parts[i]), min);
+            any = true;
+        }
+    for (int i = 0; i < 3 && !rc; i++)
+        if (on[i]) {
+            rc = dr_key(w, d, flags[i], min);
+            dw_word(d, "true", 4);
+            any = true;
+        }
+    return rc ? rc : any ? 0 : DW_DECLINE;
+}
+
+/* One variable's value at member indent `in`, as cslitem_field_to_json
+ * gives it and dw_value lays it out. */
+static int dr_field(yaml_writer *w, dw *d, const bib_field *f, int in)
+{
+    int rc = 0, sin = 0;
+    switch (bib_field_kind(f)) {
+    case BIB_KIND_NAMES: {
+        size_t n = bib_field_name_count(f);
+        for (size_t i = 0; i < n && !rc; i++)
+            rc = dr_name(w, d, bib_field_name_at(f, i), dr_dash(d, in, i, &sin));
+        if (bib_field_names_truncated(f) && !rc) {
+            bib_name others = {0};
+            others.literal = "others";
+            rc = dr_name(w, d, &others, dr_dash(d, in, n, &sin));
+        } else if (n == 0) {
+            return DW_DECLINE; /* libyaml writes [] */
+        }
+        return rc;
+    }
+    case BIB_KIND_DATE:
+        return dr_date(w, d, bib_field_date(f), in);
+    default:
+        break;
+    }
+    const char *s = bib_field_text(f);
+    size_t nv = bib_field_value_count(f);
+    if (bib_field_var(f) == BIB_VAR_CATEGORIES) {
+        if (nv == 0)
+            return DW_DECLINE;
+        for (size_t i = 0; i < nv && !rc; i++) {
+            const char *v = bib_field_value_at(f, i);
+            rc = dr_text(w, d, v, strlen(v), dr_dash(d, in, i, &sin));
+        }
+        return rc;
+    }
+    if (bib_field_var(f) == BIB_VAR_KEYWORD && nv > 1) {
+        bib_buf_reset(&w->tmp);
+        for (size_t i = 0; i < nv; i++) {
+            if (i)
+                bib_buf_append_fast(&w->tmp, ", ", 2);
+            bib_buf_puts(&w->tmp, bib_field_value_at(f, i));
+        }
+        if (bib_buf_failed(&w->tmp))
+            return BIB_ENOMEM;
+        /* the C string, as json_string reads it */
+        return dr_text(w, d, w->tmp.data, strlen(w->tmp.data), in);
+    }
+    if (bib_field_flags(f) & BIB_FIELD_BARE_NUMBER) {
+        char *end;
+        errno = 0;
+        long long x = strtoll(s, &end, 10);
+        if (*s && !*end && !(s[0] == '0' && s[1]) && errno == 0) {
+            dr_int(d, x);
+            return 0;
+        }
+    }
+    return dr_text(w, d, s, strlen(s), in);
+}
+
+/* The custom map of other formats' extras, as bib_cslitem_to_json builds
+ * it: {format: {name: value, or [values] when repeated}} in order of first
+ * appearance (a record has few extras: the scans stay small). */
+static int dr_custom(yaml_writer *w, dw *d, const bib_record *rec, int in)
+{
+    size_t ne = bib_record_extra_count(rec);
+    int rc = 0;
+    for (size_t i = 0; i < ne && !rc; i++) {
+        const char *fmt, *name, *value;
+        size_t len;
+        bib_record_extra_at(rec, i, &fmt, &name, &value, &len);
+        bool seen = strcmp(fmt, DR_CSLJSON) == 0;
+        for (size_t k = 0; k < i && !seen; k++) {
+            const char *f2;
+            bib_record_extra_at(rec, k, &f2, NULL, NULL, NULL);
+            seen = strcmp(f2, fmt) == 0;
+        }
+        if (seen)
+            continue;
+        rc = dr_key(w, d, fmt, in + 2);
+        for (size_t k = i; k < ne && !rc; k++) {
+            const char *f2, *n2, *v2;
+            size_t l2;
+            bib_record_extra_at(rec, k, &f2, &n2, &v2, &l2);
+            if (strcmp(f2, fmt) != 0)
+                continue;
+            bool dup = false;
+            size_t count = 0;
+            for (size_t m = i; m < ne; m++) {
+                const char *f3, *n3;
+                bib_record_extra_at(rec, m, &f3, &n3, NULL, NULL);
+                if (strcmp(f3, fmt) == 0 && strcmp(n3, n2) == 0) {
+                    dup = dup || m < k;
+                    count++;
+                }
+            }
+            if (dup)
+                continue;
+            rc = dr_key(w, d, n2, in + 4);
+            if (rc)
+                break;
+            if (count == 1) {
+                rc = dr_text(w, d, v2, l2, in + 4);
+                continue;
+            }
+            int sin = 0;
+            size_t e = 0;
+            for (size_t m = k; m < ne && !rc; m++) {
+                const char *f3, *n3, *v3;
+                size_t l3;
+                bib_record_extra_at(rec, m, &f3, &n3, &v3, &l3);
+                if (strcmp(f3, fmt) == 0 && strcmp(n3, n2) == 0)
+                    rc = dr_text(w, d, v3, l3, dr_dash(d, in + 4, e++, &sin));
+            }
+        }
+    }
+    return rc;
+}
+
+/* The variables of rec with an input spelling kept (an @raw: extra of the
+ * csljson reader) into raw[], at most nraw; -1 when there are more, or an
+ * extra to_json merges (custom) or compares itself (id, type) is there. */
+static int dr_raw_vars(const bib_record *rec, bib_var *raw, int nraw)
+{
+    size_t ne = bib_record_extra_count(rec);
+    int n = 0;
+    for (size_t i = 0; i < ne; i++) {
+        const char *fmt, *name;
+        bib_record_extra_at(rec, i, &fmt, &name, NULL, NULL);
+        if (strcmp(fmt, DR_CSLJSON) != 0)
+            continue;
+        if (strcmp(name, "custom") == 0 || strcmp(name, "id") == 0 ||
+            strcmp(name, "type") == 0 || strcmp(name, "@raw:id") == 0 ||
+            strcmp(name, "@raw:type") == 0)
+            return -1;
+        if (strncmp(name, "@raw:", 5) != 0)
+            continue;
+        if (n == nraw)
+            return -1;
+        raw[n++] = bib_var_from_name(name + 5, strlen(name + 5));
+    }
+    return n;
+}
+
+/* The members of an item, sorted as members() sorts them after id and
+ * type, into m (room for every field and extra, and custom). A variable
+ * whose input spelling is kept gets to_json's value in .j. */
+static int dr_members(yaml_writer *w, const bib_record *rec, rmember *m, size_t *count)
+{
+    bib_var raw[16];
+    int nraw = dr_raw_vars(rec, raw, 16);
+    if (nraw < 0)
+        return DW_DECLINE;
+    size_t nf = bib_record_field_count(rec), ne = bib_record_extra_count(rec), n = 0;
+    for (size_t i = 0; i < nf; i++) {
+        const bib_field *f = bib_record_field_at(rec, i);
+        bib_var var = bib_field_var(f);
+        rmember r = {bib_var_name(var), f, NULL, 0, false};
+        bool spelled = false;
+        for (int k = 0; k < nraw && !spelled; k++)
+            spelled = raw[k] == var;
+        if (spelled) {
+            r.j = bib_cslitem_field_member(rec, f, &r.key);
+            if (!r.j)
+                continue; /* nothing, as to_json (or out of memory: a short item) */
+        } else if (bib_field_kind(f) != BIB_KIND_NAMES && bib_field_kind(f) != BIB_KIND_DATE &&
+                   !bib_field_text(f)) {
+            continue; /* to_json gives nothing */
+        }
+        m[n++] = r;
+    }
+    bool custom = false;
+    for (size_t i = 0; i < ne; i++) {
+        const char *fmt, *name;
+        bib_record_extra_at(rec, i, &fmt, &name, NULL, NULL);
+        if (strcmp(fmt, DR_CSLJSON) != 0)
+            custom = true;
+        else if (name[0] != '@')
+            m[n++] = (rmember){name, NULL, NULL, i, false};
+    }
+    if (custom && w->custom)
+        m[n++] = (rmember){"custom", NULL, NULL, 0, true};
+    *count = n;
+    qsort(m, n, sizeof *m, cmp_rmembers);
+    for (size_t i = 1; i < n; i++)
+        if (strcmp(m[i - 1].key, m[i].key) == 0)
+            return DW_DECLINE; /* to_json keeps the first: rare, left to it */
+    return 0;
+}
+
+/* One member's value at `in`, as dw_object writes it. */
+static int dr_member(yaml_writer *w, dw *d, const bib_record *rec, const rmember *m, int in)
+{
+    if (m->custom)
+        return dr_custom(w, d, rec, in);
+    if (!m->f) {
+        /* an unknown key: its JSON text, read back as to_json does */
+        const char *v;
+        size_t len;
+        bib_record_extra_at(rec, m->extra, NULL, NULL, &v, &len);
+        json_t *j = json_loadb(v, len, JSON_DECODE_ANY, NULL);
+        if (!j)
+            j = json_stringn(v, len);
+        int rc = j ? dw_value(w, d, j, in, true, false) : DW_DECLINE;
+        json_decref(j);
+        return rc;
+    }
+    const bib_field *f = m->f;
+    if (w->edtf && bib_field_kind(f) == BIB_KIND_DATE && !bib_field_date(f)->literal &&
+        (!m->j || json_is_object(m->j))) {
+        /* -O dates=edtf, as member_text */
+        bib_buf_reset(&w->tmp);
+        if (bib_date_format_edtf(&w->tmp, bib_field_date(f)) == 0 && w->tmp.len)
+            return dr_text(w, d, w->tmp.data, w->tmp.len, in);
+    }
+    return m->j ? dw_value(w, d, m->j, in, true, false) : dr_field(w, d, f, in);
+}
+
+/* One item from the record into d; DW_DECLINE when the jansson path must
+ * write it (see above). */
+static int dr_item(yaml_writer *w, dw *d, const bib_record *rec)
+{
+    size_t cap = bib_record_field_count(rec) + bib_record_extra_count(rec) + 1, n = 0;
+    rmember local[64];
+    rmember *m = cap <= 64 ? local : malloc(cap * sizeof *m);
+    if (!m)
+        return BIB_ENOMEM;
+    const int in = 2; /* the members of an item in the top-level list */
+    int rc = dr_members(w, rec, m, &n);
+    const char *id = bib_record_id(rec);
+    if (!rc && id) {
+        rc = dr_key(w, d, "id", in);
+        rc = rc ? rc : dr_text(w, d, id, strlen(id), in);
+    }
+    if (!rc) {
+        bib_type t = bib_record_type(rec);
+        const char *tn = t ? bib_type_name(t) : "document";
+        rc = dr_key(w, d, "type", in);
+        rc = rc ? rc : dr_text(w, d, tn, strlen(tn), in);
+    }
+    for (size_t i = 0; i < n && !rc; i++) {
+        rc = dr_key(w, d, m[i].key, in);
+        rc = rc ? rc : dr_member(w, d, rec, &m[i], in);
+    }
+    for (size_t i = 0; i < n; i++)
+        json_decref(m[i].j);
+    if (m != local)
+        free(m);
+    return rc;
+}
+
 /* Sets up w->em as writer_begin always did. */
 static int emitter_open(yaml_writer *w)
 {
@@ -646,12 +1051,6 @@ static int writer_write(bib_writer *wr, const bib_record *rec)
                                                        "temporary file (TMPDIR)" : "out of memory");
         return err ? err : BIB_ENOMEM;
     }
-    json_t *j = bib_cslitem_to_json(rec, w->custom ? BIB_CSLITEM_CUSTOM_EXTRAS : 0);
-    if (!j) {
-        bib_record_free(owned);
-        bib_output_report(w->out, BIB_SEV_ERROR, "out of memory");
-        return BIB_ENOMEM;
-    }
     /* what libyaml writes for the document start and "references:" */
     if (!w->items++ && !w->bare)
         bib_output_write(w->out, "---\nreferences:\n", 16);
@@ -659,7 +1058,22 @@ static int writer_write(bib_writer *wr, const bib_record *rec)
     dw d = {&w->item, 0, true, true};
     dw_indent(&d, 0);
     dw_indicator(&d, "-", true, false, true);
-    int rc = dw_object(w, &d, j, 0, true, rec);
+    size_t start = w->item.len;
+    dw at_start = d;
+    json_t *j = NULL;
+    int rc = dr_item(w, &d, rec);
+    if (rc == DW_DECLINE) {
+        /* the jansson value, laid out by the same rules */
+        bib_buf_truncate(&w->item, start);
+        d = at_start;
+        j = bib_cslitem_to_json(rec, w->custom ? BIB_CSLITEM_CUSTOM_EXTRAS : 0);
+        if (!j) {
+            bib_record_free(owned);
+            bib_output_report(w->out, BIB_SEV_ERROR, "out of memory");
+            return BIB_ENOMEM;
+        }
+        rc = dw_object(w, &d, j, 0, true, rec);
+    }
     if (rc == 0) {
         bib_buf_putc_fast(&w->item, '\n'); /* the next dash's (or the end's) */
         if (bib_buf_failed(&w->item)) {
@@ -670,7 +1084,7 @@ static int writer_write(bib_writer *wr, const bib_record *rec)
             w->last = '\n';
             w->open_end = false;
         }
-    } else if (rc == DW_DECLINE) {
+    } else if (rc == DW_DECLINE && j) {
         rc = emit_alone(w, j, rec);
     }
     json_decref(j);

@@ -337,6 +337,17 @@ static int walk_page(gen_walk *w)
     for (size_t i = 0; i < pl->n; i++)
         refs_shape_add(&stats, pl->v[i].text, pl->v[i].len);
     refs_shape shape = refs_shape_guess(&stats);
+    /* A list whose entries carry markers ("[2]", "3.", a bullet) starts an
+     * entry only at a marker: an unmarked line inside a marked entry is its
+     * wrapped rest, however much it reads like a reference by itself. */
+    size_t marked = 0;
+    for (size_t i = 0; i < pl->n && marked < 2; i++) {
+        const char *s = pl->v[i].text;
+        size_t n = pl->v[i].len;
+        refs_trim(&s, &n);
+        marked += n && markers(s, n) > 0;
+    }
+    bool in_marked = false;
     int rc = BIB_OK;
     for (size_t i = 0; i < pl->n && rc == BIB_OK; i++) {
         const char *s = pl->v[i].text;
@@ -344,6 +355,7 @@ static int walk_page(gen_walk *w)
         refs_trim(&s, &n);
         if (n == 0) {
             rc = walk_flush(w);
+            in_marked = false;
             continue;
         }
         size_t mk = markers(s, n);
@@ -351,10 +363,14 @@ static int walk_page(gen_walk *w)
             rc = walk_flush(w);
             if (rc == BIB_OK)
                 rc = w->fn(w->ctx, i, i, NULL, 0);
+            in_marked = false;
             continue;
         }
-        bool starts = mk || !refs_continues_shape(shape, w->cur.data, w->cur.len, s, n)
-                      || ref_line(w->tag, s, n);
+        bool starts = mk || (!(in_marked && marked >= 2) &&
+                             (!refs_continues_shape(shape, w->cur.data, w->cur.len, s, n) ||
+                              ref_line(w->tag, s, n)));
+        if (starts)
+            in_marked = mk > 0;
         if (w->cur.len && starts)
             rc = walk_flush(w);
         if (rc != BIB_OK)

@@ -31,9 +31,12 @@ with tempfile.TemporaryDirectory() as tmp:
             out = os.path.join(tmp, "out." + fmt)
             w = subprocess.run([bib, "-f", "page", "-t", fmt, "-o", out, page],
                                capture_output=True, text=True)
-            # the bibtex writer notes characters it keeps as UTF-8: a note
-            # about the output, not a diagnostic of the page
-            werr = [l for l in w.stderr.splitlines() if "no LaTeX form" not in l]
+            # the bibtex writer notes characters it keeps as UTF-8, and a
+            # writer names the fields its format has no place for (RIS has
+            # none for event-title): notes about the target, not
+            # diagnostics of the page
+            werr = [l for l in w.stderr.splitlines()
+                    if "no LaTeX form" not in l and "has no place for it" not in l]
             r = subprocess.run([bib, "-f", fmt, "-t", "csljson", out],
                                capture_output=True, text=True)
             back = len(json.loads(r.stdout)) if r.returncode == 0 and r.stdout else -1

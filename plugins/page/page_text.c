@@ -31,6 +31,25 @@ int page_lines_push(page_lines *pl, const char *s, size_t len, size_t lineno)
         pl->v = v;
         pl->cap = cap;
     }
+    /* a line that may hold combining marks or conjoining jamo (a lead
+     * byte from U+0300 up) is put in NFC, so an NFD copy (macOS) reads as
+     * the NFC page: shapes, names and record text alike */
+    bool maybe_nfd = false;
+    for (size_t i = 0; i < len && !maybe_nfd; i++)
+        maybe_nfd = (unsigned char)s[i] >= 0xCC;
+    if (maybe_nfd && bib_utf8_valid(s, len)) {
+        bib_buf b = BIB_BUF_INIT;
+        if (bib_utf8_nfc(&b, s, len) != 0) {
+            bib_buf_clear(&b);
+            return BIB_ENOMEM;
+        }
+        size_t n = b.len;
+        char *t = bib_buf_detach(&b);
+        if (!t)
+            return BIB_ENOMEM;
+        pl->v[pl->n++] = (page_line){t, n, lineno};
+        return BIB_OK;
+    }
     char *t = malloc(len + 1);
     if (!t)
         return BIB_ENOMEM;

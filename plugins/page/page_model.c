@@ -218,7 +218,7 @@ enum {
     K_LAST, K_LAST_OPENER, K_LAST_VERB, K_PREV, K_NEXT, K_NAME_NEXT, K_NAME_PREV,
     K_LOWERCOPY, K_NA, K_IDX, K_HEADING, K_FIRSTSHAPE, K_LASTSHAPE, K_NEXT2, K_CASE,
     K_LAST_CUT, K_SUF, K_CNAME, K_CNAME_PREV, K_CNAME_NEXT, K_CNAME_SHAPE,
-    K_LAST_LOWER, K_LAST_NAMEWORDS,
+    K_LAST_LOWER, K_LAST_NAMEWORDS, K_LAST_PREV,
     /* split candidates */
     K_S_BIAS = 64, K_S_ASHAPE, K_S_ATOKS, K_S_ANAME, K_S_A1SHAPE, K_S_BEFORE, K_S_AT,
     K_S_TSHAPE, K_S_TWORD, K_S_TLAST, K_S_PAIR, K_S_REST, K_S_BAD, K_S_RANK, K_S_RRANK,
@@ -467,9 +467,10 @@ static void line_features(fx *x, const page_mline *L, size_t j, size_t n,
         fx_pair(x, K_LAST_LOWER, page_cut_prose(f), L[j].ends_lower);
         /* a page cut inside a title leaves a word or two, which the
          * page's shape score takes for a one-word name: core's name score
-         * of the fragment (a word cut short is rarely a name) with its
-         * number of words */
+         * of the fragment (a word cut short is rarely a name) and the
+         * line before it, with its number of words */
         fx_pair(x, K_LAST_NAMEWORDS, L[j].cname, f->tokens < 3 ? f->tokens : 3);
+        fx_pair(x, K_LAST_PREV, j ? coarse(&L[j - 1].f) : 0, f->tokens < 3 ? f->tokens : 3);
 
     }
     int cp = j ? coarse(&L[j - 1].f) : 0, cn = j + 1 < n ? coarse(&L[j + 1].f) : 0;

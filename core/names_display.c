@@ -187,11 +187,12 @@ static bool vancouver_initials(const span *w)
 }
 
 /* A family name in capitals: three letters or more, all upper case (two
- * capitals are read as initials: "JE Smith"). */
+ * capitals are read as initials: "JE Smith"; so are dotted capitals,
+ * "D.G.F. David"). */
 static bool caps_family(const span *w)
 {
     wstat st = stat_of(w->s, w->len);
-    return st.letters >= 3 && st.upper == st.letters;
+    return st.letters >= 3 && st.upper == st.letters && !st.dots;
 }
 
 static bool caps_word(const span *w)

@@ -306,6 +306,32 @@ static void flush_segment(bib_buf *out, const uint32_t *seg, size_t n)
         bib_buf_put_utf8(out, rest[i]);
 }
 
+/* Hangul: conjoining jamo L V (T), as NFD writes every syllable, compose
+ * by arithmetic (The Unicode Standard, ch. 3.12), not by the pair table.
+ * Returns the bytes of s[i..len) that make one syllable (0 when the L
+ * jamo at i is not followed by a V jamo) and the syllable in *syl. */
+static size_t hangul_compose(const char *s, size_t len, size_t i, uint32_t *syl)
+{
+    uint32_t l = 0, v = 0, t = 0;
+    size_t kl = (size_t)bib_utf8_decode(s + i, len - i, &l);
+    if (l < 0x1100 || l > 0x1112 || i + kl >= len)
+        return 0;
+    size_t kv = (size_t)bib_utf8_decode(s + i + kl, len - i - kl, &v);
+    if (v < 0x1161 || v > 0x1175)
+        return 0;
+    size_t used = kl + kv;
+    uint32_t ti = 0;
+    if (i + used < len) {
+        size_t kt = (size_t)bib_utf8_decode(s + i + used, len - i - used, &t);
+        if (t >= 0x11A8 && t <= 0x11C2) {
+            ti = t - 0x11A7;
+            used += kt;
+        }
+    }
+    *syl = 0xAC00 + ((l - 0x1100) * 21 + (v - 0x1161)) * 28 + ti;
+    return used;
+}
+
 int bib_utf8_nfc(bib_buf *out, const char *s, size_t len)
 {
     uint32_t seg[SEG];
@@ -340,8 +366,21 @@ int bib_utf8_nfc(bib_buf *out, const char *s, size_t len)
             }
             continue;
         }
-        uint32_t cp;
+        uint32_t cp, syl;
         size_t k = (size_t)bib_utf8_decode(s + i, len - i, &cp);
+        size_t hk = cp >= 0x1100 && cp <= 0x1112 ? hangul_compose(s, len, i, &syl) : 0;
+        if (hk) {
+            if (n && seg_marks)
+                flush_segment(out, seg, n);
+            else
+                bib_buf_append(out, s + run, i - run);
+            bib_buf_put_utf8(out, syl);
+            i += hk;
+            run = i;
+            n = 0;
+            seg_marks = false;
+            continue;
+        }
         if (combining_class(cp) && n && n < SEG) {
             if (!seg_marks) {
                 bib_buf_append(out, s + run, seg_start - run); /* text before the segment */

@@ -452,7 +452,11 @@ def cut_page(rng, lines, truth, first_rec_line):
     role, split, text = lines[i]
     if not text:
         return lines[:i], truth
-    k = rng.randint(min(3, len(text)), len(text))
+    k = rng.randint(min(2, len(text)), len(text))
+    if role != "B" and rng.random() < 0.3:
+        # a line cut in its first word or two: a title's fragment reads
+        # like a one-word name, and a cut by length alone makes it rare
+        k = rng.randint(min(2, len(text)), min(len(text), 14))
     # never inside a marker
     for mk in ("\u2026 (see more)", "\u2026 (voir plus)"):
         at = text.find(mk)
@@ -463,7 +467,7 @@ def cut_page(rng, lines, truth, first_rec_line):
         if rng.random() < 0.5:
             k = min(len(text), rng.randint(12, 140))  # often before its marker
     cut_text = text[:k].rstrip(" ")
-    if len(cut_text) < 3:
+    if len(cut_text) < 2:  # a copy keeps a line's first two letters at least
         return lines[:i], None
     if role == "G" and len(cut_text.encode()) <= int(split) + 2:
         return lines[:i], None

@@ -30,7 +30,8 @@ BIB_API size_t bib_utf8_length(const char *s, size_t len);
 
 /* Appends the NFC form of s[0..len) to out (canonical composition of the
  * Latin, Greek and Cyrillic letters with combining marks that real
- * bibliographies contain; other text passes through unchanged). Invalid
+ * bibliographies contain, and of Hangul syllables written as conjoining
+ * jamo; other text passes through unchanged). Invalid
  * UTF-8 bytes become U+FFFD. Returns 0 or BIB_ENOMEM. */
 BIB_API int bib_utf8_nfc(bib_buf *out, const char *s, size_t len);
 

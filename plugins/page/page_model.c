@@ -218,7 +218,7 @@ enum {
     K_LAST, K_LAST_OPENER, K_LAST_VERB, K_PREV, K_NEXT, K_NAME_NEXT, K_NAME_PREV,
     K_LOWERCOPY, K_NA, K_IDX, K_HEADING, K_FIRSTSHAPE, K_LASTSHAPE, K_NEXT2, K_CASE,
     K_LAST_CUT, K_SUF, K_CNAME, K_CNAME_PREV, K_CNAME_NEXT, K_CNAME_SHAPE,
-    K_LAST_LOWER,
+    K_LAST_LOWER, K_LAST_NAMEWORDS, K_LAST_PREV,
     /* split candidates */
     K_S_BIAS = 64, K_S_ASHAPE, K_S_ATOKS, K_S_ANAME, K_S_A1SHAPE, K_S_BEFORE, K_S_AT,
     K_S_TSHAPE, K_S_TWORD, K_S_TLAST, K_S_PAIR, K_S_REST, K_S_BAD, K_S_RANK, K_S_RRANK,
@@ -465,6 +465,12 @@ static void line_features(fx *x, const page_mline *L, size_t j, size_t n,
         fx_int(x, K_LAST_VERB, bucket_small(f->verbish, 2));
         /* a cut line ending on a lower-case word is no name */
         fx_pair(x, K_LAST_LOWER, page_cut_prose(f), L[j].ends_lower);
+        /* a page cut inside a title leaves a word or two, which the
+         * page's shape score takes for a one-word name: core's name score
+         * of the fragment (a word cut short is rarely a name) and the
+         * line before it, with its number of words */
+        fx_pair(x, K_LAST_NAMEWORDS, L[j].cname, f->tokens < 3 ? f->tokens : 3);
+        fx_pair(x, K_LAST_PREV, j ? coarse(&L[j - 1].f) : 0, f->tokens < 3 ? f->tokens : 3);
 
     }
     int cp = j ? coarse(&L[j - 1].f) : 0, cn = j + 1 < n ? coarse(&L[j + 1].f) : 0;
@@ -610,6 +616,11 @@ void page_model_emit(const page_model *m, const page_layout_desc *d, int slot,
             e[s] = PAGE_NEG;
         if (f->placeholder && s != d->placeholder_state && s != k - 1 && r != PAGE_ROLE_META)
             e[s] = PAGE_NEG;
+        /* the site's "… (see more)" cuts an abstract, never a title or a
+         * name (a page cut after it keeps the marker) */
+        if (f->abs_marker && (r == PAGE_ROLE_TITLE || r == PAGE_ROLE_AUTHOR
+                              || r == PAGE_ROLE_POSTER || r == PAGE_ROLE_VENUE))
+            e[s] = PAGE_NEG;
     }
 }
 
@@ -631,8 +642,12 @@ int page_model_decode(const page_model *m, const page_layout_desc *d, int slot,
      * the line is left to the weights, and so is the feed's glued line */
     const page_mline *z = &lines[n - 1];
     const page_feat *zp = n > 1 ? &lines[n - 2].f : NULL;
-    bool after_abstract = zp && (zp->abs_marker || zp->prose >= 3);
-    if (page_cut_prose(&z->f) && !after_abstract
+    /* nor after a venue line: a poster's record is complete there and
+     * a talk's abstract follows its title, not a venue */
+    bool after_abstract = zp && (zp->abs_marker || zp->prose >= 3 || zp->venue);
+    /* with no line before it in the zone, no record is open for a cut
+     * abstract to belong to: the line starts the first record */
+    if (page_cut_prose(&z->f) && !after_abstract && n > 1
         && page_model_state_of(d, PAGE_ROLE_ABSTRACT) >= 0
         && page_model_state_of(d, PAGE_ROLE_TITLE_AUTHORS) < 0)
         for (int s = 0; s < k; s++) {

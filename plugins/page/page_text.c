@@ -31,6 +31,29 @@ int page_lines_push(page_lines *pl, const char *s, size_t len, size_t lineno)
         pl->v = v;
         pl->cap = cap;
     }
+    /* a line that may hold combining marks (U+0300-U+036F, lead bytes
+     * CC, CD) or conjoining jamo (U+1100-U+11FF: E1 84-87) is put in
+     * NFC, so an NFD copy (macOS) reads as the NFC page: shapes, names
+     * and record text alike; other lines (most, "…" included) are copied */
+    bool maybe_nfd = memchr(s, 0xCC, len) || memchr(s, 0xCD, len);
+    for (const char *p = memchr(s, 0xE1, len); p && !maybe_nfd;
+         p = memchr(p + 1, 0xE1, len - (size_t)(p + 1 - s))) {
+        unsigned char c = p + 1 < s + len ? (unsigned char)p[1] : 0;
+        maybe_nfd = c >= 0x84 && c <= 0x87;
+    }
+    if (maybe_nfd && bib_utf8_valid(s, len)) {
+        bib_buf b = BIB_BUF_INIT;
+        if (bib_utf8_nfc(&b, s, len) != 0) {
+            bib_buf_clear(&b);
+            return BIB_ENOMEM;
+        }
+        size_t n = b.len;
+        char *t = bib_buf_detach(&b);
+        if (!t)
+            return BIB_ENOMEM;
+        pl->v[pl->n++] = (page_line){t, n, lineno};
+        return BIB_OK;
+    }
     char *t = malloc(len + 1);
     if (!t)
         return BIB_ENOMEM;

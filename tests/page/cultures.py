@@ -63,10 +63,9 @@ for trial in range(6):
              "%s B. %s" % (oneword(), oneword()), "Ana dos " + oneword(),
              "J. van den " + oneword()]
     rng.shuffle(names)
-    # Latin names with combining marks in NFD (Hangul in NFD, decomposed
-    # into jamo, is not read yet: docs/page.md, "Limits")
-    nfd = [unicodedata.normalize("NFD", n.replace("a", "á", 1)) if n.isascii() or "." in n
-           else n for n in names]
+    # names in NFD: Latin ones with combining marks, Hangul ones
+    # decomposed into conjoining jamo (as some macOS copies are)
+    nfd = [unicodedata.normalize("NFD", n.replace("a", "á", 1)) for n in names]
     title = "SPARSE CODES IN THE VISUAL SYSTEM OF THE %s" % oneword().upper()
     page = ["Portrait of Jonas Okafor", "Research Topics", "Graphs", "Publications", title,
             *nfd, "We study sparse codes in the visual system and show that they are stable.",

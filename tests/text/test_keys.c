@@ -166,6 +166,10 @@ START_TEST(test_nfc)
     nfc_eq("q\xCC\x8C", "q\xCC\x8C");                                  /* nothing to compose */
     nfc_eq("\xCC\x81x", "\xCC\x81x");                                  /* a lone mark first */
     nfc_eq("a\xFF\xCC\x81" "b", "a\xEF\xBF\xBD\xCC\x81" "b");             /* invalid byte */
+    nfc_eq("\xE1\x84\x87\xE1\x85\xA1\xE1\x86\xA8\xE1\x84\x8C\xE1\x85\xB5\xE1\x84\x92\xE1\x85\xAE\xE1\x86\xAB", "박지훈");   /* Hangul jamo L V T -> syllables */
+    nfc_eq("\xE1\x84\x82\xE1\x85\xA1", "나");                 /* L V without T */
+    nfc_eq("e\xCC\x81\xE1\x84\x87\xE1\x85\xA1\xE1\x86\xA8", "\xC3\xA9박");   /* a mark, then a syllable */
+    nfc_eq("\xE1\x84\x80x", "\xE1\x84\x80x");      /* a lone L jamo stays */
     nfc_eq("日本語", "日本語");
 }
 END_TEST

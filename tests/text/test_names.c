@@ -70,6 +70,9 @@ START_TEST(test_display_names)
         /* initials with and without dots, Vancouver order */
         {"J. E. Smith", "J. E.", NULL, "Smith", NULL, NULL},
         {"JE Smith", "JE", NULL, "Smith", NULL, NULL},
+        /* dotted initials are no family name in capitals */
+        {"D.G.F. David", "D.G.F.", NULL, "David", NULL, NULL},
+        {"M.V.S. da Silva", "M.V.S.", "da", "Silva", NULL, NULL},
         {"Smith JE", "JE", NULL, "Smith", NULL, "JE Smith"},
         {"van den Berg J", "J", "van den", "Berg", NULL, "J van den Berg"},
         {"Perich MG", "MG", NULL, "Perich", NULL, "MG Perich"},

@@ -356,7 +356,7 @@ static int w_write(bib_writer *wr, const bib_record *rec)
     bib_buf_append(&w->line, "ER  - ", 6);
     bib_buf_puts(&w->line, w->eol);
     bib_buf_puts(&w->line, w->eol);
-    if (bib_buf_failed(&w->line)) {
+    if (bib_buf_failed(&w->line) || bib_buf_failed(&w->val)) { /* val: a value cut short */
         bib_output_fail(w->out, BIB_ENOMEM);
         return BIB_ENOMEM;
     }

@@ -222,6 +222,8 @@ static char *tokens_text(const btok *t, size_t a, size_t b, unsigned flags, bool
             if (raw.data[i] != '{' && raw.data[i] != '}')
                 bib_buf_putc(&out, raw.data[i]);
     }
+    if (bib_buf_failed(&raw)) /* a part of the name would pass for all of it */
+        out.failed = true;
     bib_buf_clear(&raw);
     char *p = bib_buf_detach(&out);
     if (!p)
@@ -485,6 +487,8 @@ static void put_part(bib_buf *out, const char *p, bool ascii, bool protect_lower
             bib_buf_append(out, tex.data, tex.len);
             bib_buf_putc(out, '}');
         }
+        if (bib_buf_failed(&tex)) /* the family would lose its group */
+            out->failed = true;
         bib_buf_clear(&tex);
         if (need)
             return;

@@ -140,6 +140,8 @@ static void put_text(bt_writer *w, const char *name, const bib_record *rec, bib_
                 bib_buf_puts(&w->val, "--");
                 p = d + 1;
             }
+            if (bib_buf_failed(&pg)) /* the pages were cut short */
+                w->val.failed = true;
             bib_buf_clear(&pg);
         } else {
             bib_latex_from_unicode(&w->val, s, strlen(s), fl, &w->nolatex);

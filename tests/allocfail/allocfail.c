@@ -26,7 +26,9 @@
  * (caches are full by then, even those only an error path fills); under
  * ASan, LeakSanitizer also checks at exit.
  */
-#define _GNU_SOURCE
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* RTLD_NEXT */
+#endif
 #include <dlfcn.h>
 #include <errno.h>
 #include <stdarg.h>

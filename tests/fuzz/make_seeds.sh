@@ -33,6 +33,7 @@ repo_of() {
 candidates() {
     local t=$1 f
     shift
+    case " $targets csljsonl " in *" $t "*) ;; *) return 0 ;; esac
     mkdir -p "$work/$t"
     for f in "$@"; do
         [ -f "$f" ] && [ "$(stat -c %s "$f")" -lt "$max" ] || continue
@@ -59,6 +60,7 @@ candidates page tests/page/crafted/*.txt
 # JSON Lines: the CSL-JSON candidates, one item a line
 mkdir -p "$work/csljsonl"
 for f in "$work"/csljson/*; do
+    [ -f "$f" ] || continue
     out="$work/csljsonl/$(basename "$f" .json).jsonl"
     "$py" -c 'import json,sys
 d=json.load(open(sys.argv[1]))

@@ -300,6 +300,8 @@ static void put_alnum(bib_buf *out, const char *s, size_t len)
     for (size_t i = 0; i < tmp.len; i++)
         if (isalnum((unsigned char)tmp.data[i]))
             bib_buf_putc(out, (char)tolower((unsigned char)tmp.data[i]));
+    if (bib_buf_failed(&tmp)) /* a shorter key would pass for the whole one */
+        out->failed = true;
     bib_buf_clear(&tmp);
 }
 
@@ -339,6 +341,8 @@ static void title_word(bib_buf *out, const char *t)
     }
     if (fallback)
         put_alnum(out, fallback, fallback_len);
+    if (bib_buf_failed(&plain) || bib_buf_failed(&key))
+        out->failed = true;
     bib_buf_clear(&plain);
     bib_buf_clear(&key);
 }

@@ -222,6 +222,8 @@ static char *tokens_text(const btok *t, size_t a, size_t b, unsigned flags, bool
             if (raw.data[i] != '{' && raw.data[i] != '}')
                 bib_buf_putc(&out, raw.data[i]);
     }
+    if (bib_buf_failed(&raw)) /* a part of the name would pass for all of it */
+        out.failed = true;
     bib_buf_clear(&raw);
     char *p = bib_buf_detach(&out);
     if (!p)

@@ -147,7 +147,10 @@ int bt_remember_parent(bt_reader *r, bib_record *x)
         r->nparents--;
     }
     r->parent_tag[r->nparents] = (unsigned char)key_hash(bib_record_id(x));
-    return push(&r->parents, &r->nparents, &r->capparents, x);
+    int rc = push(&r->parents, &r->nparents, &r->capparents, x);
+    if (rc < 0) /* taken either way */
+        bib_record_free(x);
+    return rc;
 }
 
 static const bib_record *find_parent(bt_reader *r, const char *key)

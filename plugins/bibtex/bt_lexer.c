@@ -431,6 +431,8 @@ static int parse_field(bt_pctx *c, bool is_string)
     c->field_len = fl;
     if ((rc = parse_value(c, &bare)))
         return rc;
+    if (bib_buf_failed(&r->arena)) /* the offsets point past its data */
+        return BIB_ENOMEM;
     if ((rc = add_field(r, noff, fl, voff, bare)))
         return rc;
     if (is_string) {

@@ -162,6 +162,8 @@ static void put_text(bt_writer *w, const char *name, const bib_record *rec, bib_
                 bib_buf_puts(&w->val, "--");
                 p = d + 1;
             }
+            if (bib_buf_failed(&pg)) /* the pages were cut short */
+                w->val.failed = true;
             bib_buf_clear(&pg);
         } else {
             bib_latex_from_unicode(&w->val, s, strlen(s), fl, &w->nolatex);
@@ -471,18 +473,50 @@ static void put_extras(bt_writer *w, const bib_record *rec)
     }
 }
 
-/* The key: kept, made unique, or generated (-O keys). */
+/* Bytes a key cannot hold: the reader ends a key at white space, ',' or
+ * '=', a brace or parenthesis would close the entry, and biber reads the
+ * rest as syntax. */
+static bool bad_key_byte(unsigned char c)
+{
+    return c <= ' ' || c == 0x7f || strchr(",={}()\"#%\\", c);
+}
+
+/* The key: kept, made unique, or generated (-O keys). An id with bytes a
+ * key cannot hold is written with '_' for each (warned). */
 static int make_key(bt_writer *w, const bib_record *rec)
 {
     bib_buf_reset(&w->key);
     const char *id = bib_record_id(rec);
+    bib_buf safe;
+    bib_buf_init(&safe);
+    for (const char *p = id; p && *p; p++)
+        if (bad_key_byte((unsigned char)*p)) {
+            bib_buf_puts(&safe, id);
+            for (size_t i = 0; i < safe.len; i++)
+                if (bad_key_byte((unsigned char)safe.data[i]))
+                    safe.data[i] = '_';
+            break;
+        }
+    if (bib_buf_failed(&safe)) {
+        bib_buf_clear(&safe);
+        return BIB_ENOMEM;
+    }
+    if (safe.len) {
+        bib_output_report(w->out, BIB_SEV_WARNING,
+                          "record '%.40s': written with key '%.40s': a BibTeX key holds no "
+                          "white space, commas, braces, parentheses, quotes or =#%%\\",
+                          id, safe.data);
+        id = safe.data;
+    }
+    int rc = 0;
     if (w->keys == 1 && id) {
         bib_buf_puts(&w->key, id);
         if (bib_keyset_add(w->used, id) < 0)
-            return BIB_ENOMEM;
+            rc = BIB_ENOMEM;
     } else
-        bib_key_unique(&w->key, w->used, rec, w->keys == 2 ? NULL : id);
-    return 0;
+        rc = bib_key_unique(&w->key, w->used, rec, w->keys == 2 ? NULL : id);
+    bib_buf_clear(&safe);
+    return rc;
 }
 
 /* The record's warnings, once its key is known. */

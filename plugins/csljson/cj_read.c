@@ -272,8 +272,8 @@ static int member_by_jansson(cj_reader *cr, const char *d, bib_record *rec, cons
     json_error_t err;
     json_t *j = json_loadb(d + t->start, t->end - t->start,
                            JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &err);
-    if (!j)
-        return BIB_EINVAL; /* cannot happen: the tokenizer is the stricter */
+    if (!j) /* out of memory: the tokenizer is the stricter parser */
+        return json_error_code(&err) == json_error_out_of_memory ? BIB_ENOMEM : BIB_EINVAL;
     int rc = cslitem_read_member(rec, key, j, &cr->tmp, &cr->key, ctx);
     json_decref(j);
     return rc;

@@ -86,13 +86,13 @@ static const char *scalar_text(const json_t *v, bib_buf *buf, bool *was_number)
         if (was_number)
             *was_number = true;
         bib_buf_printf(buf, "%lld", (long long)json_integer_value(v));
-        return buf->data;
+        return bib_buf_failed(buf) ? NULL : buf->data;
     }
     if (json_is_real(v)) {
         if (was_number)
             *was_number = true;
         bib_buf_printf(buf, "%.17g", json_real_value(v));
-        return buf->data;
+        return bib_buf_failed(buf) ? NULL : buf->data;
     }
     if (json_is_boolean(v))
         return json_is_true(v) ? "true" : "false";
@@ -443,7 +443,7 @@ int cslitem_read_var(bib_record *rec, bib_var var, const char *key, const json_t
         bool num;
         const char *s = scalar_text(v, tmp, &num);
         if (!s)
-            return BIB_EINVAL;
+            return bib_buf_failed(tmp) ? BIB_ENOMEM : BIB_EINVAL;
         rc = bib_record_set_text(rec, var, s, strlen(s));
         if (!rc && num)
             rc = bib_record_set_field_flags(rec, var, BIB_FIELD_BARE_NUMBER);
@@ -455,13 +455,15 @@ int cslitem_read_var(bib_record *rec, bib_var var, const char *key, const json_t
                 const char *s = scalar_text(json_array_get(v, i), tmp, NULL);
                 if (s && (rc = bib_record_add_text(rec, var, s, strlen(s))))
                     return rc;
+                if (bib_buf_failed(tmp))
+                    return BIB_ENOMEM;
             }
             return bib_record_has(rec, var) ? 0 : BIB_EINVAL;
         }
         bool num;
         const char *s = scalar_text(v, tmp, &num);
         if (!s)
-            return BIB_EINVAL;
+            return bib_buf_failed(tmp) ? BIB_ENOMEM : BIB_EINVAL;
         if (var == BIB_VAR_KEYWORD) {
             /* keywords are a list in the model; CSL-JSON joins them */
             const char *p = s;
@@ -509,7 +511,9 @@ int cslitem_read_member(bib_record *rec, const char *k, const json_t *v, bib_buf
     if (strcmp(k, "id") == 0) {
         bool num;
         const char *s = scalar_text(v, tmp, &num);
-        if (!s) {
+        if (!s && bib_buf_failed(tmp)) {
+            rc = BIB_ENOMEM;
+        } else if (!s) {
             warn(ctx, BIB_SEV_WARNING, "item: 'id' is not a string or number%s%s", "", "");
             rc = add_extra_json(rec, CSLITEM_RAW_PREFIX "id", v);
         } else {

@@ -297,6 +297,8 @@ static bool jw_field(jw *w, bool *first, const bib_field *f)
             bib_buf_puts(&j, bib_field_value_at(f, i));
         }
         jw_string(w, j.data, j.len);
+        if (bib_buf_failed(&j)) /* the keywords were cut short */
+            w->out->failed = true;
         bib_buf_clear(&j);
         return true;
     }

@@ -122,6 +122,8 @@ static int w_write(bib_writer *wr, const bib_record *rec)
     ml_writer *w = bib_writer_state(wr);
     if (bib_record_kind_of(rec) != BIB_RECORD_ENTRY)
         return 0;
+    if (tg_writes_nothing(&medline_syntax, medline_fields, medline_nfields, rec))
+        return tg_refuse_empty(w->out, &medline_syntax, rec);
     if (w->count++)
         bib_output_putc(w->out, '\n');
     tg_write_rows(w->out, &medline_syntax, medline_fields, medline_nfields, rec, &w->tmp, WRAP,

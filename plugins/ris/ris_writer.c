@@ -340,14 +340,25 @@ static int w_write(bib_writer *wr, const bib_record *rec)
     bib_buf_puts(&w->line, code);
     bib_buf_puts(&w->line, w->eol);
     unsigned mask = ris_cond_mask_cached(code, w->mask_code, &w->mask);
+    size_t ty_end = w->line.len;
     for (size_t i = 0; i < ris_nfields; i++)
         if (ris_cond_holds(mask, ris_fields[i].write))
             put_field(w, &ris_fields[i], rec, code);
     put_extras(w, rec);
+    if (w->line.len == ty_end && strcmp(code, "GEN") == 0 && !bib_buf_failed(&w->line)) {
+        /* "TY  - GEN" alone reads back as an empty record, which readers
+         * skip with an error: the loss is said here, where it happens */
+        size_t line = 0;
+        const char *o = bib_record_origin(rec, &line);
+        bib_output_report(w->out, BIB_SEV_ERROR,
+                          "record from %s:%zu: nothing RIS can hold: not written",
+                          o ? o : "?", line);
+        return BIB_EPARSE;
+    }
     bib_buf_append(&w->line, "ER  - ", 6);
     bib_buf_puts(&w->line, w->eol);
     bib_buf_puts(&w->line, w->eol);
-    if (bib_buf_failed(&w->line)) {
+    if (bib_buf_failed(&w->line) || bib_buf_failed(&w->val)) { /* val: a value cut short */
         bib_output_fail(w->out, BIB_ENOMEM);
         return BIB_ENOMEM;
     }

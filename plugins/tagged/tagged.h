@@ -213,5 +213,13 @@ typedef void (*tg_special_fn)(void *ctx, const tg_field *f, const bib_record *re
 void tg_write_rows(bib_output *out, const tg_syntax *syn, const tg_field *rows, size_t nrows,
                    const bib_record *rec, bib_buf *tmp, size_t wrap, tg_special_fn special,
                    void *ctx);
+/* True when a record of type document has no variable a written row holds
+ * and no extra of the syntax's format: tg_write_rows would give it no line
+ * but its type, which reads back as an empty record. The writer then
+ * refuses it with tg_refuse_empty. */
+bool tg_writes_nothing(const tg_syntax *syn, const tg_field *rows, size_t nrows,
+                       const bib_record *rec);
+/* Reports that rec holds nothing the format can hold; BIB_EPARSE. */
+int tg_refuse_empty(bib_output *out, const tg_syntax *syn, const bib_record *rec);
 
 #endif /* BIBCONV_TAGGED_H */

@@ -577,3 +577,31 @@ void tg_write_rows(bib_output *out, const tg_syntax *syn, const tg_field *rows, 
     }
     write_other_extras(out, syn, rows, nrows, rec, wrap);
 }
+
+bool tg_writes_nothing(const tg_syntax *syn, const tg_field *rows, size_t nrows,
+                       const bib_record *rec)
+{
+    bib_type t = bib_record_type(rec);
+    if (t != BIB_TYPE_DOCUMENT && t != BIB_TYPE_UNKNOWN)
+        return false;
+    for (size_t i = 0; i < nrows; i++)
+        if (!(rows[i].flags & TG_F_READ_ONLY) && rows[i].var != BIB_VAR_NONE &&
+            bib_record_has(rec, rows[i].var))
+            return false;
+    for (size_t i = 0; i < bib_record_extra_count(rec); i++) {
+        const char *fmt;
+        if (bib_record_extra_at(rec, i, &fmt, NULL, NULL, NULL) == 0 &&
+            strcmp(fmt, syn->format) == 0)
+            return false;
+    }
+    return true;
+}
+
+int tg_refuse_empty(bib_output *out, const tg_syntax *syn, const bib_record *rec)
+{
+    size_t line = 0;
+    const char *o = bib_record_origin(rec, &line);
+    bib_output_report(out, BIB_SEV_ERROR, "record from %s:%zu: nothing %s can hold: not written",
+                      o ? o : "?", line, syn->format);
+    return BIB_EPARSE;
+}

@@ -150,6 +150,8 @@ static int w_write(bib_writer *wr, const bib_record *rec)
     wos_writer *w = bib_writer_state(wr);
     if (bib_record_kind_of(rec) != BIB_RECORD_ENTRY)
         return 0;
+    if (tg_writes_nothing(&wos_syntax, wos_fields, wos_nfields, rec))
+        return tg_refuse_empty(w->out, &wos_syntax, rec);
     tg_write_rows(w->out, &wos_syntax, wos_fields, wos_nfields, rec, &w->tmp, 0, special, w);
     tg_mark_written(wr, wos_fields, wos_nfields);
     bib_output_puts(w->out, "ER\n\n");

@@ -474,11 +474,12 @@ static void put_extras(bt_writer *w, const bib_record *rec)
 }
 
 /* Bytes a key cannot hold: the reader ends a key at white space, ',' or
- * '=', a brace or parenthesis would close the entry, and biber reads the
- * rest as syntax. */
+ * '=', a brace would close the entry, and biber reads the rest as
+ * syntax. Parentheses are kept: the entries are written with braces, and
+ * keys like 'Smith(2020)' occur in real files (they read back as such). */
 static bool bad_key_byte(unsigned char c)
 {
-    return c <= ' ' || c == 0x7f || strchr(",={}()\"#%\\", c);
+    return c <= ' ' || c == 0x7f || strchr(",={}\"#%\\", c);
 }
 
 /* The key: kept, made unique, or generated (-O keys). An id with bytes a
@@ -504,7 +505,7 @@ static int make_key(bt_writer *w, const bib_record *rec)
     if (safe.len) {
         bib_output_report(w->out, BIB_SEV_WARNING,
                           "record '%.40s': written with key '%.40s': a BibTeX key holds no "
-                          "white space, commas, braces, parentheses, quotes or =#%%\\",
+                          "white space, commas, braces, quotes or =#%%\\",
                           id, safe.data);
         id = safe.data;
     }

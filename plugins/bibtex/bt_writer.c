@@ -78,9 +78,9 @@ static int bw_begin(bib_writer *wr, bib_output *out, const bib_options *opts)
     return w->used && w->macros ? 0 : BIB_ENOMEM;
 }
 
-static void put_field(bt_writer *w, const char *name, const char *v, size_t n, bool bare)
+static void put_field_any(bt_writer *w, const char *name, const char *v, size_t n, bool bare)
 {
-    if (w->nf >= MAX_OUT_FIELDS || !n)
+    if (w->nf >= MAX_OUT_FIELDS)
         return;
     w->f[w->nf].name = name;
     w->f[w->nf].off = w->vals.len;
@@ -91,9 +91,18 @@ static void put_field(bt_writer *w, const char *name, const char *v, size_t n, b
     bib_buf_append_fast(&w->vals, v, n);
 }
 
+/* A field, unless its value is empty (a variable with nothing to say). */
+static void put_field(bt_writer *w, const char *name, const char *v, size_t n, bool bare)
+{
+    if (n)
+        put_field_any(w, name, v, n, bare);
+}
+
 /* The value of collected field i. */
 static const char *out_val(const bt_writer *w, size_t i)
 {
+    if (!w->f[i].len)
+        return ""; /* vals may still be unallocated */
     return w->f[i].big ? w->f[i].big : w->vals.data + w->f[i].off;
 }
 
@@ -449,7 +458,9 @@ static void put_extras(bt_writer *w, const bib_record *rec)
         for (; j < w->nf && !seen; j++)
             seen = strcmp(w->f[j].name, nm) == 0;
         if (!seen) {
-            put_field(w, nm, v, vl, false);
+            /* an empty field the reader kept (`organization = {}`) is
+             * written back, or the round trip would lose it */
+            put_field_any(w, nm, v, vl, false);
             continue;
         }
         /* BibTeX holds one value per name: a kept field that differs from

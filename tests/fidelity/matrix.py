@@ -111,8 +111,9 @@ def rel_name(path):
     return os.path.relpath(path, SRC)
 
 
-def sources(readers, stride, tmp):
-    """[(reader, path)] in a fixed order, every stride-th per reader."""
+def sources(readers, stride, tmp, match=None):
+    """[(reader, path)] in a fixed order, every stride-th per reader (only
+    those whose name has a match of the regex `match`, when given)."""
     paths = sorted(glob.glob(os.path.join(SRC, "samples", "*")))
     # the formats the corpus has few files of (nbib, wos, EndNote XML, MODS,
     # Zotero JSON, reference lists): the format tests' own inputs, and the
@@ -142,7 +143,8 @@ def sources(readers, stride, tmp):
         own = sorted(p for p in per[r] if p not in data and not (CORPUS and p.startswith(CORPUS)))
         rest = sorted(p for p in per[r] if p in data) + \
             sorted(p for p in per[r] if CORPUS and p.startswith(CORPUS))
-        jobs += [(r, p) for p in own + rest[::stride]]
+        jobs += [(r, p) for p in own + rest[::stride]
+                 if not match or re.search(match, rel_name(p))]
     if "csljsonl" in readers:
         for n, (r, p) in enumerate([j for j in jobs if j[0] == "csljson"]):
             out = os.path.join(tmp, "jsonl-src", "%05d.jsonl" % n)
@@ -557,6 +559,7 @@ def main():
                     default=int(os.environ.get("BIBCONV_FIDELITY_JOBS", "0") or 0)
                     or os.cpu_count() or 1)
     ap.add_argument("--only", help="readers (comma list)")
+    ap.add_argument("--match", help="only sources whose name has a match of this regex")
     a = ap.parse_args()
     if not os.access(EXE, os.X_OK):
         print("bibconv not built:", EXE)
@@ -588,7 +591,7 @@ def main():
         os.makedirs(ctx.keep)
         ctx.serial = itertools.count()
         pending = collections.defaultdict(list)
-        jobs = sources(readers, stride, tmp)
+        jobs = sources(readers, stride, tmp, a.match)
         counts = collections.defaultdict(lambda: [0, 0])  # (r, w, check) -> [pass, fail]
         fails = collections.defaultdict(list)
         nsrc = collections.Counter()

@@ -116,11 +116,37 @@ static void special(void *ctx, const tg_field *f, const bib_record *rec)
     }
 }
 
+/* Whether the record has a type other than the generic one, a field or
+ * an NBIB extra: what core's empty-record rule looks for on reading it
+ * back (a key alone is not, NBIB has no tag for it). */
+static bool carries_anything(const bib_record *rec)
+{
+    bib_type t = bib_record_type(rec);
+    if (bib_record_field_count(rec) || (t != BIB_TYPE_DOCUMENT && t != BIB_TYPE_UNKNOWN))
+        return true;
+    for (size_t i = 0; i < bib_record_extra_count(rec); i++) {
+        const char *fmt;
+        if (bib_record_extra_at(rec, i, &fmt, NULL, NULL, NULL) == 0 &&
+            strcmp(fmt, medline_syntax.format) == 0)
+            return true;
+    }
+    return false;
+}
+
 static int w_write(bib_writer *wr, const bib_record *rec)
 {
     ml_writer *w = bib_writer_state(wr);
     if (bib_record_kind_of(rec) != BIB_RECORD_ENTRY)
         return 0;
+    if (!carries_anything(rec)) {
+        /* a lone "PT - " line is an empty record to every NBIB reader, and
+         * NBIB has no tag for a citation key: the record is lost, said so */
+        const char *id = bib_record_id(rec);
+        bib_output_report(w->out, BIB_SEV_ERROR,
+                          "record '%.40s' has no field NBIB can carry (NBIB has no key): "
+                          "not written", id ? id : "");
+        return BIB_EPARSE;
+    }
     if (w->count++)
         bib_output_putc(w->out, '\n');
     tg_write_rows(w->out, &medline_syntax, medline_fields, medline_nfields, rec, &w->tmp, WRAP,

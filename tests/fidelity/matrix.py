@@ -415,7 +415,9 @@ def parse_items(fmt, data):
         if fmt == "csljson":
             return json.loads(text)
         if fmt == "csljsonl":
-            return [json.loads(l) for l in text.splitlines() if l.strip()]
+            # lines end at "\n" only: splitlines() would also cut at a
+            # U+2028/U+2029 inside a string, which JSON allows unescaped
+            return [json.loads(l) for l in text.split("\n") if l.strip()]
         import yaml
         doc = yaml.load(text, Loader=yaml.BaseLoader)  # strings: as pandoc reads ids
         return doc.get("references", []) if isinstance(doc, dict) else doc
@@ -548,6 +550,22 @@ class Ctx:
     pass
 
 
+_LAST = [None]
+
+
+def cpu_since():
+    """CPU seconds (user+sys, this process and its children) since the
+    last call: where a run's time goes."""
+    import resource
+    s, c = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    now = (s.ru_utime + c.ru_utime, s.ru_stime + c.ru_stime,
+           c.ru_utime + c.ru_stime)
+    last = _LAST[0] or (0.0, 0.0, 0.0)
+    _LAST[0] = now
+    return "%.1f s user + %.1f s sys (children %.1f s)" % (
+        now[0] - last[0], now[1] - last[1], now[2] - last[2])
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--stride", type=int, default=None)
@@ -592,6 +610,7 @@ def main():
         ctx.serial = itertools.count()
         pending = collections.defaultdict(list)
         jobs = sources(readers, stride, tmp, a.match)
+        print("... %d sources found: %s" % (len(jobs), cpu_since()), file=sys.stderr)
         counts = collections.defaultdict(lambda: [0, 0])  # (r, w, check) -> [pass, fail]
         fails = collections.defaultdict(list)
         nsrc = collections.Counter()
@@ -616,6 +635,7 @@ def main():
                         counts[(reader, w, c)][0 if v is None else 1] += 1
                         if v is not None:
                             fails[(reader, w, c)].append("%s: %s" % (rel, v))
+        print("... conversions and checks: %s" % cpu_since(), file=sys.stderr)
         kinds = {"csljson": "json", "yaml": "yaml", "bibtex": "bibtex", "biblatex": "biber"}
         work = [(kinds[w], b) for w in sorted(pending) for b in batches(pending[w])]
         print("... consumers: %d batches" % len(work), file=sys.stderr)
@@ -626,6 +646,7 @@ def main():
                     counts[(reader, w, c)][0 if v is None else 1] += 1
                     if v is not None:
                         fails[(reader, w, c)].append("%s: %s" % (rel, v))
+    print("... consumers: %s" % cpu_since(), file=sys.stderr)
     print("fidelity matrix: stride %d, sources %s; tools: pandoc %s, bibtex %s, biber %s, "
           "schema %s" % (stride, ", ".join("%s %d" % kv for kv in sorted(nsrc.items())),
                          "yes" if ctx.pandoc else "no", "yes" if ctx.bibtex else "no",

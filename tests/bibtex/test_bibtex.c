@@ -722,6 +722,28 @@ START_TEST(test_name_trailing_comma)
 }
 END_TEST
 
+/* Classic BibTeX counts a crossref to an absent entry an error: the
+ * classic writer holds a child until its parent comes (then the child
+ * goes right before it, as BibTeX needs), and writes the children whose
+ * parent never came without crossref; BibLaTeX keeps it (biber warns). */
+START_TEST(test_crossref_missing_parent_classic)
+{
+    result *r = rd("@inproceedings{d, title = {D}, crossref = {nope}}\n"
+                   "@inproceedings{c, title = {C}, crossref = {p}}\n"
+                   "@proceedings{p, title = {P}, crossref = {mv}, year = 2000}\n");
+    char *s = write_as("bibtex", r, NULL);
+    ck_assert_msg(!strstr(s, "nope") && !strstr(s, "{mv}") && strstr(s, "crossref = {p}"),
+                  "%s", s);
+    char *c = strstr(s, "@inproceedings{c"), *p = strstr(s, "@proceedings{p");
+    ck_assert_msg(c && p && c < p, "%s", s);
+    free(s);
+    s = write_as("biblatex", r, NULL);
+    ck_assert_msg(strstr(s, "crossref = {nope}") && strstr(s, "crossref = {mv}"), "%s", s);
+    free(s);
+    done(r);
+}
+END_TEST
+
 static char *deep_entry(const char *head, size_t depth, const char *tail)
 {
     size_t hl = strlen(head), tl = strlen(tail);
@@ -808,4 +830,5 @@ BIB_TEST_MAIN("bibtex", test_delimiters_and_case, test_values, test_macros_and_c
               test_yearless_date, test_howpublished_and_numpages, test_forgiven_slips,
               test_runaway_value_costs_one_entry, test_crossref_order_for_bibtex,
               test_deep_braces_read_iteratively, test_crosswalk_rows,
-              test_empty_fields_round_trip, test_name_trailing_comma)
+              test_empty_fields_round_trip, test_name_trailing_comma,
+              test_crossref_missing_parent_classic)

@@ -211,6 +211,11 @@ def norm_date(v, parts):
     return [[int(x) if str(x).lstrip("-").isdigit() else str(x) for x in b[:parts]] for b in dp]
 
 
+# CSL's rich-text tags, and nothing else: a "<" of the text itself (TeX
+# math "$<$" kept as it is) is no tag
+MARKUP = re.compile(r"</?(?:i|b|sup|sub|span)(?:\s[^<>]*)?>")
+
+
 def project(item, spec):
     """The value of field spec ("title", "issued/ym", "author/names") in a
     CSL-JSON item, normalised for comparison; None when absent."""
@@ -229,7 +234,7 @@ def project(item, spec):
         d = norm_date(v, 1)
         return d[:1] if isinstance(d, list) else d
     if how == "plain":  # rich-text markup the format cannot carry, left out
-        return norm_text(re.sub(r"<[^>]+>", "", str(v)))
+        return norm_text(MARKUP.sub("", str(v)))
     if how == "range":  # a page range's dash is the format's own
         return norm_text(re.sub(r"\s*(--|[-\u2013\u2014])\s*", "-", str(v)))
     if isinstance(v, (dict, list)):
@@ -303,13 +308,23 @@ def pandoc_run(path, nids, tmp):
     return None
 
 
+def copy_bib(src, dest, k):
+    """src to dest, its keys prefixed by k unless k is None."""
+    with open(src, "rb") as f:
+        data = f.read()
+    if k is not None:
+        data = prefixed_bib(data.decode("latin-1"), k).encode("latin-1")
+    with open(dest, "wb") as f:
+        f.write(data)
+
+
 def bibtex_run(paths, tmp):
     """plain and alpha over the .bib files: no error, no entry type unknown
     to the style."""
     d = tempfile.mkdtemp(dir=tmp)
     names = []
     for n, p in enumerate(paths):
-        shutil.copy(p, os.path.join(d, "r%d.bib" % n))
+        copy_bib(p, os.path.join(d, "r%d.bib" % n), n if len(paths) > 1 else None)
         names.append("r%d" % n)
     for style in ("plain", "alpha"):
         with open(os.path.join(d, "x.aux"), "w") as f:
@@ -331,9 +346,13 @@ def bibtex_run(paths, tmp):
 def biber_run(paths, tmp):
     d = tempfile.mkdtemp(dir=tmp)
     with open(os.path.join(d, "refs.bib"), "wb") as f:
-        for p in paths:
+        for n, p in enumerate(paths):
             with open(p, "rb") as g:
-                f.write(g.read() + b"\n")
+                data = g.read()
+            if len(paths) > 1:
+                data = prefixed_bib(data.decode("utf-8", "surrogateescape"), n).encode(
+                    "utf-8", "surrogateescape")
+            f.write(data + b"\n")
     rc, out, err = run(["biber", "--tool", "--validate-datamodel", "--quiet", "refs.bib"],
                        cwd=d, timeout=1200)
     shutil.rmtree(d, ignore_errors=True)
@@ -346,10 +365,16 @@ def biber_run(paths, tmp):
 
 
 def merged_csljson(outs, dest):
+    """One CSL-JSON file of the batch, each output's ids prefixed with its
+    place in it ("3-ITEM-1"): outputs may share ids (ITEM-1)."""
     items = []
-    for o in outs:
+    for k, o in enumerate(outs):
         with open(o.path, encoding="utf-8") as f:
-            items += json.load(f)
+            got = json.load(f)
+        for x in got:
+            if isinstance(x, dict) and "id" in x and len(outs) > 1:
+                x["id"] = "%d-%s" % (k, x["id"])
+        items += got
     with open(dest, "w", encoding="utf-8") as f:
         json.dump(items, f, ensure_ascii=False)
 
@@ -359,29 +384,56 @@ def merged_yaml(outs, dest):
     puts each item at column 0 between 'references:' and '...')."""
     with open(dest, "w", encoding="utf-8") as f:
         f.write("---\nreferences:\n")
-        for o in outs:
+        for k, o in enumerate(outs):
             with open(o.path, encoding="utf-8") as g:
                 lines = g.read().split("\n")
             body = lines[2:]
+            if len(outs) > 1:
+                body = [prefix_yaml_id(l, k) for l in body]
             while body and body[-1] in ("", "..."):
                 body.pop()
             f.write("\n".join(body) + "\n")
         f.write("...\n")
 
 
+def prefix_yaml_id(line, k):
+    """An item's first line ("- id: X", as the YAML writer puts it at
+    column 0) with the id prefixed by k, inside its quotes if any."""
+    if not line.startswith("- id: "):
+        return line
+    v = line[6:]
+    if v[:1] in ("'", '"'):
+        return "- id: %s%d-%s" % (v[0], k, v[1:])
+    return "- id: %d-%s" % (k, v)
+
+
+KEY_LINE = re.compile(r"^(@[A-Za-z]+\{)(.*),$", re.M)
+XREF_LINE = re.compile(r"^(\s+(?:crossref|xref|xdata|related|entryset)\s*=\s*\{)([^{}\n]*)\}",
+                       re.M | re.I)
+
+
+def prefixed_bib(data, k):
+    """A .bib output with its keys, and the keys its entries name
+    (crossref, xdata, ...), prefixed by k, so that outputs sharing keys can
+    go to one bibtex or biber run."""
+    data = KEY_LINE.sub(lambda m: "%s%d-%s," % (m.group(1), k, m.group(2)), data)
+    return XREF_LINE.sub(lambda m: m.group(1) + ",".join(
+        "%d-%s" % (k, x.strip()) for x in m.group(2).split(",")) + "}", data)
+
+
 def batches(outs):
-    """Groups of at most BATCH outputs whose ids are disjoint; an output
-    with @string goes alone (macros are per file for biber)."""
-    groups = []
+    """Groups of at most BATCH outputs (their ids are made distinct when
+    merged); an output with @string goes alone (a macro is global to a
+    bibtex run, and biber reads the batch as one file)."""
+    groups = [[]]
     for o in outs:
-        for g in groups:
-            if len(g[0]) < BATCH and not (g[1] & o.ids) and not o.alone:
-                g[0].append(o)
-                g[1].update(o.ids)
-                break
-        else:
-            groups.append(([o], set(o.ids)))
-    return [g[0] for g in groups]
+        if o.alone:
+            groups.append([o])
+            continue
+        if len(groups[0]) == BATCH:
+            groups.insert(0, [])
+        groups[0].append(o)
+    return [g for g in groups if g]
 
 
 def run_consumer(kind, outs, tmp):
@@ -395,9 +447,18 @@ def run_consumer(kind, outs, tmp):
             dest = os.path.join(tempfile.mkdtemp(dir=tmp), "refs." + kind)
             (merged_csljson if kind == "json" else merged_yaml)(os_, dest)
             return pandoc_run(dest, sum(len(o.ids) for o in os_), tmp)
-    if len(outs) > 1 and one(outs) is None:
-        return dict.fromkeys(outs)
-    return {o: one([o]) for o in outs}
+    def check(group):
+        # a failing group is halved until each failure is one file's own:
+        # one bad file in 40 costs about 12 runs, not 41
+        if len(group) == 1:
+            return {group[0]: one(group)}
+        if one(group) is None:
+            return dict.fromkeys(group)
+        half = len(group) // 2
+        got = check(group[:half])
+        got.update(check(group[half:]))
+        return got
+    return check(outs)
 
 
 class Out:

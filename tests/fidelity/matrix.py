@@ -30,7 +30,9 @@ writer W, out = R -> W and:
 Environment: BIBCONV_SHARED (the corpus; without it only samples/ run),
 BIBCONV_FIDELITY_STRIDE=N every Nth source file per reader (default 1),
 BIBCONV_FIDELITY_JOBS (default: CPUs). Options: --stride N, --full (stride
-1 and the figures table), --show (every failure, not the first 5 per cell).
+1 unless --stride is given, and the figures table), --show (every failure,
+not the first 5 per cell), --match REGEX (only sources whose name matches),
+--jobs N.
 Exits 1 on any failure, 77 when bibconv is not built.
 """
 import argparse
@@ -643,8 +645,10 @@ def main():
     if not os.access(EXE, os.X_OK):
         print("bibconv not built:", EXE)
         return 77
-    stride = a.stride or int(os.environ.get("BIBCONV_FIDELITY_STRIDE", "0") or 0) or a.ci_stride
-    stride = 1 if a.full else max(1, stride)
+    # --full is stride 1 unless --stride says otherwise (full.sh passes it on)
+    stride = a.stride or (1 if a.full else int(os.environ.get("BIBCONV_FIDELITY_STRIDE", "0")
+                                               or 0) or a.ci_stride)
+    stride = max(1, stride)
     ctx = Ctx()
     ctx.formats = list_formats()
     readers = [f for f, (r, _) in ctx.formats.items() if r]

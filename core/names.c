@@ -337,6 +337,12 @@ int bib_name_parse_bibtex(bib_name *out, const char *s, size_t len, unsigned fla
                 return BIB_EPARSE; /* "too many commas", as BibTeX says */
             commas[nc++] = i;
         }
+    /* a comma at the end is dropped, as BibTeX does ("has a comma at the
+     * end"): "May, Keith," is Keith May, not May with suffix Keith */
+    if (nc && commas[nc - 1] + 1 == n) {
+        n--;
+        nc--;
+    }
     if (n == 0 || (nc && commas[0] == 0))
         return BIB_EPARSE;
     bool oom = false;
@@ -383,6 +389,10 @@ int bib_name_parse_bibtex(bib_name *out, const char *s, size_t len, unsigned fla
     out->non_dropping_particle = tokens_text(t, von_a, von_b, flags, &oom);
     out->family = tokens_text(t, last_a, last_b, flags, &oom);
     out->suffix = tokens_text(t, jr_a, jr_b, flags, &oom);
+    if (out->given && !*out->given) { /* "Last, Jr, {}": no First */
+        free((char *)out->given);
+        out->given = NULL;
+    }
     if (oom) {
         bib_name_clear(out);
         return BIB_ENOMEM;
@@ -548,8 +558,11 @@ int bib_name_format_bibtex(bib_buf *out, const bib_name *n, bool ascii)
     }
     if (n->given || n->suffix) {
         bib_buf_puts(out, ", ");
-        if (n->given)
+        if (n->given && *n->given)
             put_part(out, n->given, ascii, false);
+        else if (n->suffix)
+            bib_buf_puts(out, "{}"); /* "Last, Jr," ends in a comma, which
+                                      * BibTeX drops (then Jr is First) */
     }
     return bib_buf_failed(out) ? BIB_ENOMEM : 0;
 }

@@ -520,7 +520,10 @@ int bt_build_record(bt_reader *r, const bt_parsed *pe, bib_record **out)
     e.type[tl] = '\0';
     int rc = bib_record_add_extra(e.rec, "bibtex", "entrytype", e.type, tl);
     e.has_date = get_raw(r, "date") != NULL;
-    e.has_publisher = get_raw(r, "publisher") != NULL;
+    /* an empty publisher (an undefined macro) leaves the place to
+     * organization, as no publisher does: it sets nothing */
+    const bt_raw_field *pub = get_raw(r, "publisher");
+    e.has_publisher = pub && pub->val_len;
     for (size_t i = 0; i < r->nfields && rc >= 0; i++)
         rc = read_field(&e, i);
     if (rc < 0) {

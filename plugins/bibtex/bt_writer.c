@@ -18,7 +18,7 @@
 #include "bibconv/names.h"
 #include "btfmt.h"
 
-enum { MAX_OUT_FIELDS = 128, MAX_ROWS = 128 };
+enum { MAX_OUT_FIELDS = 128, MAX_ROWS = 128, BT_WR_HELD = 64 };
 enum { BIG_VALUE = 1 << 20 }; /* a converted value this long keeps its own buffer */
 
 typedef struct bt_writer {
@@ -51,6 +51,13 @@ typedef struct bt_writer {
      * child leaves inherited fields to it); 0 once the parent is written:
      * BibTeX only inherits from a parent that comes later */
     unsigned skip_inherited;
+    /* classic BibTeX: children whose crossref parent is not written yet,
+     * held (owned clones) until it comes, to go out right before it; at
+     * the end, those whose parent never came go out without crossref,
+     * which BibTeX would count an error (a bad cross reference) */
+    bib_record *held[BT_WR_HELD];
+    size_t nheld;
+    bool drop_xref; /* the entry being written leaves its crossref out */
 } bt_writer;
 
 static int bw_begin(bib_writer *wr, bib_output *out, const bib_options *opts)
@@ -79,9 +86,9 @@ static int bw_begin(bib_writer *wr, bib_output *out, const bib_options *opts)
     return w->used && w->macros ? 0 : BIB_ENOMEM;
 }
 
-static void put_field(bt_writer *w, const char *name, const char *v, size_t n, bool bare)
+static void put_field_any(bt_writer *w, const char *name, const char *v, size_t n, bool bare)
 {
-    if (w->nf >= MAX_OUT_FIELDS || !n)
+    if (w->nf >= MAX_OUT_FIELDS)
         return;
     w->f[w->nf].name = name;
     w->f[w->nf].off = w->vals.len;
@@ -92,9 +99,18 @@ static void put_field(bt_writer *w, const char *name, const char *v, size_t n, b
     bib_buf_append_fast(&w->vals, v, n);
 }
 
+/* A field, unless its value is empty (a variable with nothing to say). */
+static void put_field(bt_writer *w, const char *name, const char *v, size_t n, bool bare)
+{
+    if (n)
+        put_field_any(w, name, v, n, bare);
+}
+
 /* The value of collected field i. */
 static const char *out_val(const bt_writer *w, size_t i)
 {
+    if (!w->f[i].len)
+        return ""; /* vals may still be unallocated */
     return w->f[i].big ? w->f[i].big : w->vals.data + w->f[i].off;
 }
 
@@ -450,14 +466,16 @@ static void put_extras(bt_writer *w, const bib_record *rec)
         const char *fmt, *nm, *v;
         size_t vl;
         if (bib_record_extra_at(rec, i, &fmt, &nm, &v, &vl) < 0 || strcmp(fmt, "bibtex") != 0 ||
-            strcmp(nm, "entrytype") == 0)
+            strcmp(nm, "entrytype") == 0 || (w->drop_xref && strcmp(nm, "crossref") == 0))
             continue;
         bool seen = false;
         size_t j = 0;
         for (; j < w->nf && !seen; j++)
             seen = strcmp(w->f[j].name, nm) == 0;
         if (!seen) {
-            put_field(w, nm, v, vl, false);
+            /* an empty field the reader kept (`organization = {}`) is
+             * written back, or the round trip would lose it */
+            put_field_any(w, nm, v, vl, false);
             continue;
         }
         /* BibTeX holds one value per name: a kept field that differs from
@@ -652,11 +670,8 @@ static int write_directive(bt_writer *w, const bib_record *rec)
     return bib_output_error(w->out);
 }
 
-static int bw_write(bib_writer *wr, const bib_record *rec)
+static int write_entry(bt_writer *w, const bib_record *rec)
 {
-    bt_writer *w = bib_writer_state(wr);
-    if (bib_record_kind_of(rec) == BIB_RECORD_DIRECTIVE)
-        return write_directive(w, rec);
     const char *type = out_type(w, rec);
     drop_fields(w);
     memset(w->written, 0, sizeof w->written);
@@ -676,9 +691,101 @@ static int bw_write(bib_writer *wr, const bib_record *rec)
     return emit(w, type);
 }
 
+/* Takes held[i] out of the list; the caller owns it. */
+static bib_record *unhold(bt_writer *w, size_t i)
+{
+    bib_record *c = w->held[i];
+    memmove(w->held + i, w->held + i + 1, (w->nheld - i - 1) * sizeof *w->held);
+    w->nheld--;
+    return c;
+}
+
+/* Writes the held children naming `id` as crossref parent, each after its
+ * own held children (child -> book -> mvbook), before the parent. The
+ * depth is bounded by BT_WR_HELD. */
+static int release_children(bt_writer *w, const char *id)
+{
+    for (size_t i = 0; id && i < w->nheld;) {
+        const char *xr = bib_record_extra_get(w->held[i], "bibtex", "crossref");
+        if (!xr || strcmp(xr, id) != 0) {
+            i++;
+            continue;
+        }
+        bib_record *c = unhold(w, i);
+        int rc = release_children(w, bib_record_id(c));
+        if (rc >= 0)
+            rc = write_entry(w, c);
+        bib_record_free(c);
+        if (rc < 0)
+            return rc;
+        i = 0; /* the recursion may have taken others */
+    }
+    return 0;
+}
+
+static int bw_write(bib_writer *wr, const bib_record *rec)
+{
+    bt_writer *w = bib_writer_state(wr);
+    if (bib_record_kind_of(rec) == BIB_RECORD_DIRECTIVE)
+        return write_directive(w, rec);
+    if (!w->biblatex) {
+        const char *xr = bib_record_extra_get(rec, "bibtex", "crossref");
+        const char *id = bib_record_id(rec);
+        if (xr && !bib_keyset_has(w->used, xr) && !(id && strcmp(id, xr) == 0)) {
+            if (w->nheld == BT_WR_HELD) {
+                /* bound memory: the oldest goes out, its parent may come */
+                bib_record *c = unhold(w, 0);
+                int rc = write_entry(w, c);
+                bib_record_free(c);
+                if (rc < 0)
+                    return rc;
+            }
+            bib_record *c = bib_record_clone(rec);
+            if (!c)
+                return BIB_ENOMEM;
+            w->held[w->nheld++] = c;
+            return 0;
+        }
+        int rc = release_children(w, id);
+        if (rc < 0)
+            return rc;
+    }
+    return write_entry(w, rec);
+}
+
 static int bw_end(bib_writer *wr)
 {
     bt_writer *w = bib_writer_state(wr);
+    int rc = 0;
+    while (w->nheld) {
+        /* an entry whose parent is not held either (or any, in a cycle)
+         * goes out last of its held descendants, without its crossref */
+        size_t r = 0;
+        for (size_t i = 0; i < w->nheld; i++) {
+            const char *xr = bib_record_extra_get(w->held[i], "bibtex", "crossref");
+            bool parent_held = false;
+            for (size_t k = 0; k < w->nheld && !parent_held; k++)
+                parent_held = bib_record_id(w->held[k]) && strcmp(bib_record_id(w->held[k]), xr) == 0;
+            if (!parent_held) {
+                r = i;
+                break;
+            }
+        }
+        bib_record *c = unhold(w, r);
+        if (rc >= 0 && w->used)
+            rc = release_children(w, bib_record_id(c));
+        if (rc >= 0 && w->used) {
+            bib_output_report(w->out, BIB_SEV_WARNING,
+                              "record '%.40s': crossref parent '%.40s' is not in the output: "
+                              "crossref left out (BibTeX counts it an error)",
+                              bib_record_id(c) ? bib_record_id(c) : "",
+                              bib_record_extra_get(c, "bibtex", "crossref"));
+            w->drop_xref = true;
+            rc = write_entry(w, c);
+            w->drop_xref = false;
+        }
+        bib_record_free(c);
+    }
     drop_fields(w);
     bib_buf_clear(&w->val);
     bib_buf_clear(&w->key);
@@ -687,6 +794,8 @@ static int bw_end(bib_writer *wr)
     w->used = NULL;
     bib_keyset_free(w->macros);
     w->macros = NULL;
+    if (rc < 0)
+        return rc;
     return w->out ? bib_output_error(w->out) : 0;
 }
 

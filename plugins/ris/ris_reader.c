@@ -310,9 +310,28 @@ static bool same_day(const bib_date *a, const bib_date *b)
 /* issued: DA > PY > Y1 whatever their order (docs/ris.md, "Dates"); Y2 is
  * accessed, never issued; a disagreeing Y1 is an online date
  * (available-date, Taylor & Francis), a disagreeing PY an extra. */
+/* "0000" (and "0000///"): the year placeholder of exports with no date
+ * (Scopus); no year, not 1 BC, as Zotero reads it. */
+static bool zero_year(const char *s, size_t n)
+{
+    if (n < 4 || memcmp(s, "0000", 4) != 0)
+        return false;
+    for (size_t i = 4; i < n; i++)
+        if (!strchr("/-0 ", s[i]))
+            return false;
+    return true;
+}
+
 static void map_dates(build *b, const ris_entry *da, const ris_entry *py,
                       const ris_entry *y1, bool da_is_accessed)
 {
+    /* a placeholder is no date: kept as an extra (RIS writes it back) */
+    const ris_entry **each[3] = {&da, &py, &y1};
+    for (int i = 0; i < 3 && !b->rc; i++)
+        if (*each[i] && zero_year(val(b, *each[i]), (*each[i])->len)) {
+            extra(b, *each[i]);
+            *each[i] = NULL;
+        }
     const ris_entry *order[3] = {da_is_accessed ? NULL : da, py, y1};
     bib_date best = {0};
     const ris_entry *from = NULL;

@@ -252,8 +252,48 @@ static bool is_count(const char *s, size_t len)
     return len > 0;
 }
 
+/* EndNote has one <isbn> element: by the type, the ISSN of a serial and
+ * the ISBN of anything else (docs/xml.md). A value of the other shape is
+ * the other number: a book's series ISSN, written there when the book has
+ * no ISBN, reads back as ISSN. */
+static size_t sn_digits(const char *s, size_t len, bool *ok)
+{
+    size_t d = 0;
+    *ok = len > 0;
+    for (size_t i = 0; i < len && *ok; i++) {
+        if (s[i] >= '0' && s[i] <= '9')
+            d++;
+        else if ((s[i] == 'X' || s[i] == 'x') && i + 1 == len)
+            d++;
+        else
+            *ok = s[i] == '-' || s[i] == ' ';
+    }
+    return d;
+}
+
+static bool issn_shaped(const char *s, size_t len)
+{
+    bool ok;
+    return len == 9 && s[4] == '-' && sn_digits(s, len, &ok) == 8 && ok;
+}
+
+static bool isbn_shaped(const char *s, size_t len)
+{
+    bool ok;
+    size_t d = sn_digits(s, len, &ok);
+    return ok && (d == 10 || d == 13);
+}
+
 static int en_map(xml_rec *r, const xml_row *row, xmlNodePtr n)
 {
+    if (row->var == BIB_VAR_ISBN || row->var == BIB_VAR_ISSN) {
+        size_t len;
+        const char *s = xml_text(r, n, &len);
+        bib_var other = row->var == BIB_VAR_ISBN ? BIB_VAR_ISSN : BIB_VAR_ISBN;
+        if (len && (other == BIB_VAR_ISSN ? issn_shaped(s, len) : isbn_shaped(s, len)) &&
+            !bib_record_has(r->rec, other))
+            return bib_record_set_text(r->rec, other, s, len);
+    }
     if (row->var == BIB_VAR_NUMBER_OF_PAGES) {
         size_t len;
         const char *s = xml_text(r, n, &len);
@@ -459,6 +499,15 @@ static void write_row(en_writer *w, const bib_record *rec, const en_type *t, siz
     if (!f && var == BIB_VAR_NUMBER_OF_PAGES) { /* a book's page range ('x+121', */
         var = BIB_VAR_PAGE;                     /* en_map) goes to its <pages> too */
         f = bib_record_get(rec, var);
+    }
+    if (!f && (var == BIB_VAR_ISBN || var == BIB_VAR_ISSN)) {
+        /* the other number, where en_map tells it by its shape */
+        bib_var other = var == BIB_VAR_ISBN ? BIB_VAR_ISSN : BIB_VAR_ISBN;
+        const char *v = bib_record_text(rec, other);
+        if (v && (other == BIB_VAR_ISSN ? issn_shaped(v, strlen(v)) : isbn_shaped(v, strlen(v)))) {
+            var = other;
+            f = bib_record_get(rec, var);
+        }
     }
     if (row->kind == XK_ID) {
         const char *id = bib_record_id(rec);

@@ -704,6 +704,66 @@ END_TEST
  * recursion. The field has no CSL variable, so it is kept raw as an extra
  * and no LaTeX conversion is involved. A quadratic or recursive lexer
  * fails the time bound or crashes. */
+/* An empty field kept as an extra is written back (the round trip keeps
+ * it); an empty publisher (an undefined macro) leaves the publisher to
+ * organization as no publisher does, so nothing empty is kept for it. */
+START_TEST(test_empty_fields_round_trip)
+{
+    result *r = rd("@inproceedings{a, title = {T}, publisher = AW, organization = {},"
+                   " foo = {}}\n");
+    ck_assert_str_eq(extra(r, 0, "organization"), "(none)");
+    ck_assert_str_eq(extra(r, 0, "foo"), "");
+    char *s = write_as("biblatex", r, NULL);
+    ck_assert_msg(strstr(s, "foo   = {}") || strstr(s, "foo = {}"), "%s", s);
+    result *back = rd(s);
+    ck_assert_str_eq(extra(back, 0, "foo"), "");
+    free(s);
+    done(back);
+    done(r);
+}
+END_TEST
+
+/* A comma at the end of a name is dropped, as BibTeX does ("has a comma at
+ * the end"): "May, Keith," is family May, given Keith. A name with a
+ * suffix and no given name is written with an empty First, "{}", which
+ * reads back as it was. */
+START_TEST(test_name_trailing_comma)
+{
+    result *r = rd("@book{a, author = {May, Keith, and Ray, Jr., {}}, title = {T}}\n");
+    ck_assert_str_eq(name_at(r, 0, BIB_VAR_AUTHOR, 0)->family, "May");
+    ck_assert_str_eq(name_at(r, 0, BIB_VAR_AUTHOR, 0)->given, "Keith");
+    ck_assert_ptr_null(name_at(r, 0, BIB_VAR_AUTHOR, 0)->suffix);
+    ck_assert_ptr_null(name_at(r, 0, BIB_VAR_AUTHOR, 1)->given);
+    ck_assert_str_eq(name_at(r, 0, BIB_VAR_AUTHOR, 1)->suffix, "Jr.");
+    char *s = write_as("bibtex", r, NULL);
+    ck_assert_msg(strstr(s, "May, Keith and Ray, Jr., {}"), "%s", s);
+    free(s);
+    done(r);
+}
+END_TEST
+
+/* Classic BibTeX counts a crossref to an absent entry an error: the
+ * classic writer holds a child until its parent comes (then the child
+ * goes right before it, as BibTeX needs), and writes the children whose
+ * parent never came without crossref; BibLaTeX keeps it (biber warns). */
+START_TEST(test_crossref_missing_parent_classic)
+{
+    result *r = rd("@inproceedings{d, title = {D}, crossref = {nope}}\n"
+                   "@inproceedings{c, title = {C}, crossref = {p}}\n"
+                   "@proceedings{p, title = {P}, crossref = {mv}, year = 2000}\n");
+    char *s = write_as("bibtex", r, NULL);
+    ck_assert_msg(!strstr(s, "nope") && !strstr(s, "{mv}") && strstr(s, "crossref = {p}"),
+                  "%s", s);
+    char *c = strstr(s, "@inproceedings{c"), *p = strstr(s, "@proceedings{p");
+    ck_assert_msg(c && p && c < p, "%s", s);
+    free(s);
+    s = write_as("biblatex", r, NULL);
+    ck_assert_msg(strstr(s, "crossref = {nope}") && strstr(s, "crossref = {mv}"), "%s", s);
+    free(s);
+    done(r);
+}
+END_TEST
+
 static char *deep_entry(const char *head, size_t depth, const char *tail)
 {
     size_t hl = strlen(head), tl = strlen(tail);
@@ -790,4 +850,6 @@ BIB_TEST_MAIN("bibtex", test_delimiters_and_case, test_values, test_macros_and_c
               test_yearless_date, test_howpublished_and_numpages, test_forgiven_slips,
               test_runaway_value_costs_one_entry, test_early_close_warns,
               test_crossref_order_for_bibtex,
-              test_deep_braces_read_iteratively, test_crosswalk_rows)
+              test_deep_braces_read_iteratively, test_crosswalk_rows,
+              test_empty_fields_round_trip, test_name_trailing_comma,
+              test_crossref_missing_parent_classic)

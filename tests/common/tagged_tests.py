@@ -318,6 +318,19 @@ def malformed(fmt):
         for nd in needles:
             if nd not in err:
                 fail("%s: no %r in %r" % (name, nd, err))
+    if fmt == "nbib":
+        # writing: an item with nothing but its key (NBIB has no key tag)
+        # is not written as a lone PT line, which reads back as an empty
+        # record: an error, the item lost, exit 1; the others written
+        path = os.path.join(tmp, "keyonly.json")
+        json.dump([{"id": "a", "type": "document"},
+                   {"id": "b", "type": "article-journal", "title": "T"}], open(path, "w"))
+        p = run(["-f", "csljson", "-t", "nbib", path])
+        err = p.stderr.decode("utf-8", "replace")
+        if p.returncode != 1 or "nothing nbib can hold: not written" not in err:
+            fail("key-only item: exit %d: %s" % (p.returncode, err))
+        if p.stdout.decode() != "TI  - T\nPT  - Journal Article\n":
+            fail("key-only item: wrote %r" % p.stdout.decode())
 
 
 # ---- probes -------------------------------------------------------------------

@@ -30,7 +30,9 @@ writer W, out = R -> W and:
 Environment: BIBCONV_SHARED (the corpus; without it only samples/ run),
 BIBCONV_FIDELITY_STRIDE=N every Nth source file per reader (default 1),
 BIBCONV_FIDELITY_JOBS (default: CPUs). Options: --stride N, --full (stride
-1 and the figures table), --show (every failure, not the first 5 per cell).
+1 unless --stride is given, and the figures table), --show (every failure,
+not the first 5 per cell), --match REGEX (only sources whose name matches),
+--jobs N.
 Exits 1 on any failure, 77 when bibconv is not built.
 """
 import argparse
@@ -58,9 +60,21 @@ CHECKS = ["write", "reread", "ids", "schema", "consumer", "survive", "stable"]
 ID_WRITERS = ("csljson", "csljsonl", "yaml")
 
 
+# --copy-build: {format: its module's directory} in the copy, so that each
+# conversion loads only the modules of its two formats (a start that loads
+# every module, libxml2 and ICU among them, costs about 2.7 times the CPU)
+MODULE_DIR = {}
+
+
 def run(args, data=None, cwd=None, timeout=300):
+    env = None
+    if MODULE_DIR and args[0] == EXE and "-f" in args and "-t" in args:
+        dirs = {MODULE_DIR.get(args[args.index(o) + 1]) for o in ("-f", "-t")}
+        if None not in dirs:
+            env = dict(os.environ, BIBCONV_PLUGIN_PATH=":".join(sorted(dirs)))
     try:
-        p = subprocess.run(args, input=data, capture_output=True, cwd=cwd, timeout=timeout)
+        p = subprocess.run(args, input=data, capture_output=True, cwd=cwd, timeout=timeout,
+                           env=env)
         return p.returncode, p.stdout, p.stderr.decode("utf-8", "replace")
     except subprocess.TimeoutExpired:
         return -1, b"", "timeout"
@@ -69,14 +83,43 @@ def run(args, data=None, cwd=None, timeout=300):
 # ---- formats and sources -----------------------------------------------------
 
 def list_formats():
-    """{name: (readable, writable)} from bibconv --list-formats."""
+    """{name: (readable, writable)} from bibconv --list-formats; with
+    --copy-build, MODULE_DIR from its last column."""
     rc, out, _ = run([EXE, "--list-formats"])
     fmts = {}
     for line in out.decode().splitlines()[1:]:
         parts = line.split()
         if len(parts) >= 2 and re.fullmatch(r"[r-][w-]", parts[1]):
             fmts[parts[0]] = (parts[1][0] == "r", parts[1][1] == "w")
+            if COPY and parts[-1].startswith(COPY + os.sep):
+                MODULE_DIR[parts[0]] = os.path.dirname(parts[-1])
     return fmts
+
+
+COPY = ""
+
+
+def copy_build(dest):
+    """The programs of BUILD (bibconv, libbibconv, the plugin modules)
+    copied to dest, and used from there: a rebuild during a long run
+    cannot disturb it, and outside the build tree bibconv loads only the
+    modules BIBCONV_PLUGIN_PATH names (run() names two)."""
+    global EXE, COPY
+    os.makedirs(os.path.join(dest, "core", "cli"))
+    shutil.copy2(EXE, os.path.join(dest, "core", "cli"))
+    for lib in glob.glob(os.path.join(BUILD, "core", "libbibconv.so*")):
+        if os.path.isfile(lib):
+            shutil.copy2(lib, os.path.join(dest, "core"), follow_symlinks=False)
+    dirs = []
+    for so in glob.glob(os.path.join(BUILD, "plugins", "*", "*.so")):
+        d = os.path.join(dest, "plugins", os.path.basename(os.path.dirname(so)))
+        os.makedirs(d, exist_ok=True)
+        shutil.copy2(so, d)
+        dirs.append(d)
+    EXE, COPY = os.path.join(dest, "core", "cli", "bibconv"), dest
+    os.environ["LD_LIBRARY_PATH"] = os.path.join(dest, "core") + (
+        ":" + os.environ["LD_LIBRARY_PATH"] if os.environ.get("LD_LIBRARY_PATH") else "")
+    os.environ["BIBCONV_PLUGIN_PATH"] = ":".join(sorted(set(dirs)))
 
 
 def detect(paths):
@@ -111,8 +154,9 @@ def rel_name(path):
     return os.path.relpath(path, SRC)
 
 
-def sources(readers, stride, tmp):
-    """[(reader, path)] in a fixed order, every stride-th per reader."""
+def sources(readers, stride, tmp, match=None):
+    """[(reader, path)] in a fixed order, every stride-th per reader (only
+    those whose name has a match of the regex `match`, when given)."""
     paths = sorted(glob.glob(os.path.join(SRC, "samples", "*")))
     # the formats the corpus has few files of (nbib, wos, EndNote XML, MODS,
     # Zotero JSON, reference lists): the format tests' own inputs, and the
@@ -142,7 +186,8 @@ def sources(readers, stride, tmp):
         own = sorted(p for p in per[r] if p not in data and not (CORPUS and p.startswith(CORPUS)))
         rest = sorted(p for p in per[r] if p in data) + \
             sorted(p for p in per[r] if CORPUS and p.startswith(CORPUS))
-        jobs += [(r, p) for p in own + rest[::stride]]
+        jobs += [(r, p) for p in own + rest[::stride]
+                 if not match or re.search(match, rel_name(p))]
     if "csljsonl" in readers:
         for n, (r, p) in enumerate([j for j in jobs if j[0] == "csljson"]):
             out = os.path.join(tmp, "jsonl-src", "%05d.jsonl" % n)
@@ -209,6 +254,11 @@ def norm_date(v, parts):
     return [[int(x) if str(x).lstrip("-").isdigit() else str(x) for x in b[:parts]] for b in dp]
 
 
+# CSL's rich-text tags, and nothing else: a "<" of the text itself (TeX
+# math "$<$" kept as it is) is no tag
+MARKUP = re.compile(r"</?(?:i|b|sup|sub|span)(?:\s[^<>]*)?>")
+
+
 def project(item, spec):
     """The value of field spec ("title", "issued/ym", "author/names") in a
     CSL-JSON item, normalised for comparison; None when absent."""
@@ -227,7 +277,7 @@ def project(item, spec):
         d = norm_date(v, 1)
         return d[:1] if isinstance(d, list) else d
     if how == "plain":  # rich-text markup the format cannot carry, left out
-        return norm_text(re.sub(r"<[^>]+>", "", str(v)))
+        return norm_text(MARKUP.sub("", str(v)))
     if how == "range":  # a page range's dash is the format's own
         return norm_text(re.sub(r"\s*(--|[-\u2013\u2014])\s*", "-", str(v)))
     if isinstance(v, (dict, list)):
@@ -301,13 +351,23 @@ def pandoc_run(path, nids, tmp):
     return None
 
 
+def copy_bib(src, dest, k):
+    """src to dest, its keys prefixed by k unless k is None."""
+    with open(src, "rb") as f:
+        data = f.read()
+    if k is not None:
+        data = prefixed_bib(data.decode("latin-1"), k).encode("latin-1")
+    with open(dest, "wb") as f:
+        f.write(data)
+
+
 def bibtex_run(paths, tmp):
     """plain and alpha over the .bib files: no error, no entry type unknown
     to the style."""
     d = tempfile.mkdtemp(dir=tmp)
     names = []
     for n, p in enumerate(paths):
-        shutil.copy(p, os.path.join(d, "r%d.bib" % n))
+        copy_bib(p, os.path.join(d, "r%d.bib" % n), n if len(paths) > 1 else None)
         names.append("r%d" % n)
     for style in ("plain", "alpha"):
         with open(os.path.join(d, "x.aux"), "w") as f:
@@ -329,9 +389,13 @@ def bibtex_run(paths, tmp):
 def biber_run(paths, tmp):
     d = tempfile.mkdtemp(dir=tmp)
     with open(os.path.join(d, "refs.bib"), "wb") as f:
-        for p in paths:
+        for n, p in enumerate(paths):
             with open(p, "rb") as g:
-                f.write(g.read() + b"\n")
+                data = g.read()
+            if len(paths) > 1:
+                data = prefixed_bib(data.decode("utf-8", "surrogateescape"), n).encode(
+                    "utf-8", "surrogateescape")
+            f.write(data + b"\n")
     rc, out, err = run(["biber", "--tool", "--validate-datamodel", "--quiet", "refs.bib"],
                        cwd=d, timeout=1200)
     shutil.rmtree(d, ignore_errors=True)
@@ -344,10 +408,16 @@ def biber_run(paths, tmp):
 
 
 def merged_csljson(outs, dest):
+    """One CSL-JSON file of the batch, each output's ids prefixed with its
+    place in it ("3-ITEM-1"): outputs may share ids (ITEM-1)."""
     items = []
-    for o in outs:
+    for k, o in enumerate(outs):
         with open(o.path, encoding="utf-8") as f:
-            items += json.load(f)
+            got = json.load(f)
+        for x in got:
+            if isinstance(x, dict) and "id" in x and len(outs) > 1:
+                x["id"] = "%d-%s" % (k, x["id"])
+        items += got
     with open(dest, "w", encoding="utf-8") as f:
         json.dump(items, f, ensure_ascii=False)
 
@@ -357,29 +427,56 @@ def merged_yaml(outs, dest):
     puts each item at column 0 between 'references:' and '...')."""
     with open(dest, "w", encoding="utf-8") as f:
         f.write("---\nreferences:\n")
-        for o in outs:
+        for k, o in enumerate(outs):
             with open(o.path, encoding="utf-8") as g:
                 lines = g.read().split("\n")
             body = lines[2:]
+            if len(outs) > 1:
+                body = [prefix_yaml_id(l, k) for l in body]
             while body and body[-1] in ("", "..."):
                 body.pop()
             f.write("\n".join(body) + "\n")
         f.write("...\n")
 
 
+def prefix_yaml_id(line, k):
+    """An item's first line ("- id: X", as the YAML writer puts it at
+    column 0) with the id prefixed by k, inside its quotes if any."""
+    if not line.startswith("- id: "):
+        return line
+    v = line[6:]
+    if v[:1] in ("'", '"'):
+        return "- id: %s%d-%s" % (v[0], k, v[1:])
+    return "- id: %d-%s" % (k, v)
+
+
+KEY_LINE = re.compile(r"^(@[A-Za-z]+\{)(.*),$", re.M)
+XREF_LINE = re.compile(r"^(\s+(?:crossref|xref|xdata|related|entryset)\s*=\s*\{)([^{}\n]*)\}",
+                       re.M | re.I)
+
+
+def prefixed_bib(data, k):
+    """A .bib output with its keys, and the keys its entries name
+    (crossref, xdata, ...), prefixed by k, so that outputs sharing keys can
+    go to one bibtex or biber run."""
+    data = KEY_LINE.sub(lambda m: "%s%d-%s," % (m.group(1), k, m.group(2)), data)
+    return XREF_LINE.sub(lambda m: m.group(1) + ",".join(
+        "%d-%s" % (k, x.strip()) for x in m.group(2).split(",")) + "}", data)
+
+
 def batches(outs):
-    """Groups of at most BATCH outputs whose ids are disjoint; an output
-    with @string goes alone (macros are per file for biber)."""
-    groups = []
+    """Groups of at most BATCH outputs (their ids are made distinct when
+    merged); an output with @string goes alone (a macro is global to a
+    bibtex run, and biber reads the batch as one file)."""
+    groups = [[]]
     for o in outs:
-        for g in groups:
-            if len(g[0]) < BATCH and not (g[1] & o.ids) and not o.alone:
-                g[0].append(o)
-                g[1].update(o.ids)
-                break
-        else:
-            groups.append(([o], set(o.ids)))
-    return [g[0] for g in groups]
+        if o.alone:
+            groups.append([o])
+            continue
+        if len(groups[0]) == BATCH:
+            groups.insert(0, [])
+        groups[0].append(o)
+    return [g for g in groups if g]
 
 
 def run_consumer(kind, outs, tmp):
@@ -393,9 +490,18 @@ def run_consumer(kind, outs, tmp):
             dest = os.path.join(tempfile.mkdtemp(dir=tmp), "refs." + kind)
             (merged_csljson if kind == "json" else merged_yaml)(os_, dest)
             return pandoc_run(dest, sum(len(o.ids) for o in os_), tmp)
-    if len(outs) > 1 and one(outs) is None:
-        return dict.fromkeys(outs)
-    return {o: one([o]) for o in outs}
+    def check(group):
+        # a failing group is halved until each failure is one file's own:
+        # one bad file in 40 costs about 12 runs, not 41
+        if len(group) == 1:
+            return {group[0]: one(group)}
+        if one(group) is None:
+            return dict.fromkeys(group)
+        half = len(group) // 2
+        got = check(group[:half])
+        got.update(check(group[half:]))
+        return got
+    return check(outs)
 
 
 class Out:
@@ -413,7 +519,9 @@ def parse_items(fmt, data):
         if fmt == "csljson":
             return json.loads(text)
         if fmt == "csljsonl":
-            return [json.loads(l) for l in text.splitlines() if l.strip()]
+            # lines end at "\n" only: splitlines() would also cut at a
+            # U+2028/U+2029 inside a string, which JSON allows unescaped
+            return [json.loads(l) for l in text.split("\n") if l.strip()]
         import yaml
         doc = yaml.load(text, Loader=yaml.BaseLoader)  # strings: as pandoc reads ids
         return doc.get("references", []) if isinstance(doc, dict) else doc
@@ -546,6 +654,22 @@ class Ctx:
     pass
 
 
+_LAST = [None]
+
+
+def cpu_since():
+    """CPU seconds (user+sys, this process and its children) since the
+    last call: where a run's time goes."""
+    import resource
+    s, c = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    now = (s.ru_utime + c.ru_utime, s.ru_stime + c.ru_stime,
+           c.ru_utime + c.ru_stime)
+    last = _LAST[0] or (0.0, 0.0, 0.0)
+    _LAST[0] = now
+    return "%.1f s user + %.1f s sys (children %.1f s)" % (
+        now[0] - last[0], now[1] - last[1], now[2] - last[2])
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--stride", type=int, default=None)
@@ -557,13 +681,23 @@ def main():
                     default=int(os.environ.get("BIBCONV_FIDELITY_JOBS", "0") or 0)
                     or os.cpu_count() or 1)
     ap.add_argument("--only", help="readers (comma list)")
+    ap.add_argument("--match", help="only sources whose name has a match of this regex")
+    ap.add_argument("--copy-build", action="store_true",
+                    help="run a copy of the built programs, each conversion loading only "
+                         "its two formats' modules")
     a = ap.parse_args()
     if not os.access(EXE, os.X_OK):
         print("bibconv not built:", EXE)
         return 77
-    stride = a.stride or int(os.environ.get("BIBCONV_FIDELITY_STRIDE", "0") or 0) or a.ci_stride
-    stride = 1 if a.full else max(1, stride)
+    # --full is stride 1 unless --stride says otherwise (full.sh passes it on)
+    stride = a.stride or (1 if a.full else int(os.environ.get("BIBCONV_FIDELITY_STRIDE", "0")
+                                               or 0) or a.ci_stride)
+    stride = max(1, stride)
     ctx = Ctx()
+    copy_tmp = None
+    if a.copy_build:
+        copy_tmp = tempfile.TemporaryDirectory()
+        copy_build(os.path.join(copy_tmp.name, "build"))
     ctx.formats = list_formats()
     readers = [f for f, (r, _) in ctx.formats.items() if r]
     if a.only:
@@ -588,7 +722,8 @@ def main():
         os.makedirs(ctx.keep)
         ctx.serial = itertools.count()
         pending = collections.defaultdict(list)
-        jobs = sources(readers, stride, tmp)
+        jobs = sources(readers, stride, tmp, a.match)
+        print("... %d sources found: %s" % (len(jobs), cpu_since()), file=sys.stderr)
         counts = collections.defaultdict(lambda: [0, 0])  # (r, w, check) -> [pass, fail]
         fails = collections.defaultdict(list)
         nsrc = collections.Counter()
@@ -613,6 +748,7 @@ def main():
                         counts[(reader, w, c)][0 if v is None else 1] += 1
                         if v is not None:
                             fails[(reader, w, c)].append("%s: %s" % (rel, v))
+        print("... conversions and checks: %s" % cpu_since(), file=sys.stderr)
         kinds = {"csljson": "json", "yaml": "yaml", "bibtex": "bibtex", "biblatex": "biber"}
         work = [(kinds[w], b) for w in sorted(pending) for b in batches(pending[w])]
         print("... consumers: %d batches" % len(work), file=sys.stderr)
@@ -623,6 +759,7 @@ def main():
                     counts[(reader, w, c)][0 if v is None else 1] += 1
                     if v is not None:
                         fails[(reader, w, c)].append("%s: %s" % (rel, v))
+    print("... consumers: %s" % cpu_since(), file=sys.stderr)
     print("fidelity matrix: stride %d, sources %s; tools: pandoc %s, bibtex %s, biber %s, "
           "schema %s" % (stride, ", ".join("%s %d" % kv for kv in sorted(nsrc.items())),
                          "yes" if ctx.pandoc else "no", "yes" if ctx.bibtex else "no",

@@ -122,6 +122,14 @@ if j:
     eq("scopus DOI", j[0].get("DOI"), "10.1016/S0027-9684(15)31340-7")
     eq("scopus container", j[0].get("container-title"), "Journal Alternate")
 
+# Scopus writes "PY  - 0000" for an unknown year: no date (as Zotero reads
+# it), not year 0 (1 BC, as an ISO date field would take it); kept as an
+# extra, which the RIS writer puts back
+rc, j, err = read(b"TY  - JOUR\r\nT2  - Statistics 2015\r\nPY  - 0000\r\nER  - \r\n")
+if j:
+    eq("scopus year 0000: no issued", j[0].get("issued"), None)
+    eq("scopus year 0000 kept", j[0].get("custom", {}).get("ris", {}).get("PY"), "0000")
+
 endnote = (b"TY  - EDBOOK\nAU  - Editor, Anne\nTI  - Edited volume\nPY  - 1999\n"
            b"M3  - doi:10.5555/abc.1\nER  - \n\nTY  - CHAP\nAU  - Writer, W.\n"
            b"A2  - Editor, Anne\nT2  - Edited volume\nT3  - Series Name\nSP  - 12-30\n"

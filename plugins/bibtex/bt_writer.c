@@ -670,7 +670,10 @@ static int write_directive(bt_writer *w, const bib_record *rec)
     return bib_output_error(w->out);
 }
 
-static int write_entry(bt_writer *w, const bib_record *rec)
+/* Writes rec; wr non-NULL when rec is the record of the current write()
+ * call, whose written fields core's dropped-field count is told of (a
+ * held crossref child written later is not that record). */
+static int write_entry(bt_writer *w, const bib_record *rec, bib_writer *wr)
 {
     const char *type = out_type(w, rec);
     drop_fields(w);
@@ -680,7 +683,7 @@ static int write_entry(bt_writer *w, const bib_record *rec)
     w->skip_inherited = xr && bib_keyset_has(w->used, xr) ? 0 : BIB_FIELD_INHERITED;
     put_rows(w, rec, type);
     put_extras(w, rec);
-    for (int v = BIB_VAR_NONE + 1; v < BIB_VAR_COUNT; v++)
+    for (int v = BIB_VAR_NONE + 1; v < BIB_VAR_COUNT && wr; v++)
         if (w->written[v]) /* put, or left to the crossref parent */
             bib_writer_wrote(wr, (bib_var)v);
     if (make_key(w, rec) < 0)
@@ -714,7 +717,7 @@ static int release_children(bt_writer *w, const char *id)
         bib_record *c = unhold(w, i);
         int rc = release_children(w, bib_record_id(c));
         if (rc >= 0)
-            rc = write_entry(w, c);
+            rc = write_entry(w, c, NULL);
         bib_record_free(c);
         if (rc < 0)
             return rc;
@@ -735,7 +738,7 @@ static int bw_write(bib_writer *wr, const bib_record *rec)
             if (w->nheld == BT_WR_HELD) {
                 /* bound memory: the oldest goes out, its parent may come */
                 bib_record *c = unhold(w, 0);
-                int rc = write_entry(w, c);
+                int rc = write_entry(w, c, NULL);
                 bib_record_free(c);
                 if (rc < 0)
                     return rc;
@@ -744,13 +747,17 @@ static int bw_write(bib_writer *wr, const bib_record *rec)
             if (!c)
                 return BIB_ENOMEM;
             w->held[w->nheld++] = c;
+            /* written later, before its parent: not counted as dropped now
+             * (what its later write leaves out goes unreported) */
+            for (size_t i = 0; i < bib_record_field_count(rec); i++)
+                bib_writer_wrote(wr, bib_field_var(bib_record_field_at(rec, i)));
             return 0;
         }
         int rc = release_children(w, id);
         if (rc < 0)
             return rc;
     }
-    return write_entry(w, rec);
+    return write_entry(w, rec, wr);
 }
 
 static int bw_end(bib_writer *wr)
@@ -781,7 +788,7 @@ static int bw_end(bib_writer *wr)
                               bib_record_id(c) ? bib_record_id(c) : "",
                               bib_record_extra_get(c, "bibtex", "crossref"));
             w->drop_xref = true;
-            rc = write_entry(w, c);
+            rc = write_entry(w, c, NULL);
             w->drop_xref = false;
         }
         bib_record_free(c);

@@ -68,6 +68,25 @@ static inline int bib_buf_putc_fast(bib_buf *b, char c)
     return bib_buf_putc(b, c);
 }
 
+/* Room for any long long in decimal, sign included. */
+#define BIB_DEC_MAX 24
+
+/* Writes v in decimal into the end of buf (BIB_DEC_MAX bytes, no NUL) and
+ * returns where the digits start; they run to buf + BIB_DEC_MAX. Writers
+ * put several numbers per record: no printf on that path. */
+static inline char *bib_dec_format(char buf[BIB_DEC_MAX], long long v)
+{
+    char *p = buf + BIB_DEC_MAX;
+    unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        *--p = '-';
+    return p;
+}
+
 static inline int bib_buf_append_fast(bib_buf *b, const char *s, size_t len)
 {
     if (b->len + len < b->cap) {

@@ -154,17 +154,9 @@ static void jw_key(jw *w, bool *first, const char *key)
 
 static void jw_int(jw *w, long long v)
 {
-    /* dates write several numbers per record: no printf */
-    char b[24];
-    size_t i = sizeof b;
-    unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
-    do {
-        b[--i] = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
-    if (v < 0)
-        b[--i] = '-';
-    bib_buf_append_fast(w->out, b + i, sizeof b - i);
+    char b[BIB_DEC_MAX];
+    const char *p = bib_dec_format(b, v);
+    bib_buf_append_fast(w->out, p, (size_t)(b + sizeof b - p));
 }
 
 static void jw_date(jw *w, const bib_date *d)

@@ -585,16 +585,9 @@ static int cmp_rmembers(const void *a, const void *b)
 
 static void dr_int(dw *d, long long v)
 {
-    char b[24];
-    size_t i = sizeof b;
-    unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
-    do {
-        b[--i] = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
-    if (v < 0)
-        b[--i] = '-';
-    dw_word(d, b + i, sizeof b - i);
+    char b[BIB_DEC_MAX];
+    const char *p = bib_dec_format(b, v);
+    dw_word(d, p, (size_t)(b + sizeof b - p));
 }
 
 /* A mapping key at `in`, as dw_object writes one, and its ':'. */

@@ -25,7 +25,9 @@
 
 /* ---- genres ---------------------------------------------------------------- */
 
-enum { G_TOP = 1, G_HOST = 2 };
+/* G_KIND: the term names the kind of work as well as its type ("Diploma
+ * thesis"), so it is also the work's CSL genre when it has none. */
+enum { G_TOP = 1, G_HOST = 2, G_KIND = 4 };
 
 typedef struct mods_genre {
     const char *term;
@@ -59,11 +61,11 @@ static const mods_genre genres[] = {
     {"web site", "marcgt", BIB_TYPE_WEBPAGE, G_HOST, false},
     {"book", "marcgt", BIB_TYPE_BOOK, G_TOP, true},
     {"thesis", "marcgt", BIB_TYPE_THESIS, G_TOP, true},
-    {"Ph.D. thesis", NULL, BIB_TYPE_THESIS, G_TOP, false},
-    {"Masters thesis", NULL, BIB_TYPE_THESIS, G_TOP, false},
-    {"Diploma thesis", NULL, BIB_TYPE_THESIS, G_TOP, false},
-    {"Doctoral thesis", NULL, BIB_TYPE_THESIS, G_TOP, false},
-    {"Habilitation thesis", NULL, BIB_TYPE_THESIS, G_TOP, false},
+    {"Ph.D. thesis", NULL, BIB_TYPE_THESIS, G_TOP | G_KIND, false},
+    {"Masters thesis", NULL, BIB_TYPE_THESIS, G_TOP | G_KIND, false},
+    {"Diploma thesis", NULL, BIB_TYPE_THESIS, G_TOP | G_KIND, false},
+    {"Doctoral thesis", NULL, BIB_TYPE_THESIS, G_TOP | G_KIND, false},
+    {"Habilitation thesis", NULL, BIB_TYPE_THESIS, G_TOP | G_KIND, false},
     {"report", NULL, BIB_TYPE_REPORT, G_TOP, true},
     {"technical report", "marcgt", BIB_TYPE_REPORT, G_TOP, false},
     {"web page", NULL, BIB_TYPE_WEBPAGE, G_TOP, true},
@@ -454,6 +456,8 @@ static int map_genre(xml_rec *r, const xml_row *row, xmlNodePtr n)
     if (g) {
         if (!*slot && !(*slot = strdup(g->term)))
             return BIB_ENOMEM;
+        if ((g->where & G_KIND) && row->ctx == XN_TOP && !bib_record_has(r->rec, BIB_VAR_GENRE))
+            return bib_record_set_text(r->rec, BIB_VAR_GENRE, s, len);
         return 0;
     }
     if (row->ctx == XN_TOP && !bib_record_has(r->rec, BIB_VAR_GENRE))

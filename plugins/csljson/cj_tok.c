@@ -162,30 +162,58 @@ static int string(parser *p)
     return 0;
 }
 
+static bool digit_at(const parser *p, size_t i)
+{
+    return i < p->len && p->d[i] >= '0' && p->d[i] <= '9';
+}
+
+/* A number: CJ_INT when it is an integer of at most 18 digits, else (a
+ * real, a longer integer) CJ_NUM, checked here against JSON's grammar
+ * only: whether jansson reads its value (an overflow) is cj_read.c's
+ * question. */
 static int number(parser *p)
 {
     size_t idx;
     if (push(p, CJ_INT, &idx))
         return BIB_ENOMEM;
-    const unsigned char *d = p->d;
     size_t i = p->pos;
-    bool neg = i < p->len && d[i] == '-';
+    bool neg = i < p->len && p->d[i] == '-';
     if (neg)
         i++;
     size_t s = i;
-    while (i < p->len && d[i] >= '0' && d[i] <= '9')
+    while (digit_at(p, i))
         i++;
     size_t nd = i - s;
-    /* no digit, a leading zero, a real, or past what long long surely holds */
-    if (nd == 0 || nd > 18 || (d[s] == '0' && nd > 1))
+    if (nd == 0 || (p->d[s] == '0' && nd > 1)) /* no digit, a leading zero */
         return CJ_FALLBACK;
-    if (i < p->len && (d[i] == '.' || d[i] == 'e' || d[i] == 'E'))
-        return CJ_FALLBACK;
-    long long v = 0;
-    for (size_t j = s; j < i; j++)
-        v = v * 10 + (d[j] - '0');
+    bool real = false;
+    if (i < p->len && p->d[i] == '.') {
+        if (!digit_at(p, ++i))
+            return CJ_FALLBACK;
+        while (digit_at(p, i))
+            i++;
+        real = true;
+    }
+    if (i < p->len && (p->d[i] == 'e' || p->d[i] == 'E')) {
+        i++;
+        if (i < p->len && (p->d[i] == '+' || p->d[i] == '-'))
+            i++;
+        if (!digit_at(p, i))
+            return CJ_FALLBACK;
+        while (digit_at(p, i))
+            i++;
+        real = true;
+    }
     cj_tok *k = &p->t->v[idx];
-    k->num = neg ? -v : v;
+    if (real || nd > 18) { /* past what long long surely holds */
+        k->type = CJ_NUM;
+        p->t->nums++;
+    } else {
+        long long v = 0;
+        for (size_t j = s; j < s + nd; j++)
+            v = v * 10 + (p->d[j] - '0');
+        k->num = neg ? -v : v;
+    }
     k->end = (uint32_t)i;
     k->next = (uint32_t)p->t->n;
     p->pos = i;
@@ -334,7 +362,7 @@ int cj_tokenize(cj_toks *t, const char *d, size_t len)
     if (len >= UINT32_MAX)
         return CJ_FALLBACK;
     parser p = {t, (const unsigned char *)d, len, 0, 0};
-    t->n = 0;
+    t->n = t->nums = 0;
     skip_ws(&p);
     int rc = value(&p);
     if (rc)

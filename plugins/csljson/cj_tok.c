@@ -235,20 +235,42 @@ static int literal(parser *p, const char *word, int type)
 
 static int value(parser *p);
 
-/* True when the key token a equals an earlier key of the object whose
- * first member key is token first: jansson refuses duplicates. Keys have
- * no escapes here, so equal text is equal keys. Quadratic in the members
- * of one object, which are few in a CSL item. */
-static bool duplicate_key(const parser *p, size_t first, size_t a)
+/* Whether key tokens x and y name the same key once decoded (either has
+ * an escape: "\u0041" is "A"). */
+static int same_decoded(const parser *p, const cj_tok *x, const cj_tok *y)
+{
+    char *a = malloc(x->end - x->start - 1), *b = malloc(y->end - y->start - 1);
+    int rc = BIB_ENOMEM;
+    if (a && b) {
+        size_t na = cj_str(x, (const char *)p->d, a), nb = cj_str(y, (const char *)p->d, b);
+        rc = na == nb && memcmp(a, b, na) == 0;
+    }
+    free(a);
+    free(b);
+    return rc;
+}
+
+/* 1 when the key token a equals an earlier key of the object whose first
+ * member key is token first (jansson refuses duplicates), 0 if not,
+ * BIB_ENOMEM. Keys without escapes are equal when their text is; one with
+ * an escape is compared decoded. Quadratic in the members of one object,
+ * which are few in a CSL item. */
+static int duplicate_key(const parser *p, size_t first, size_t a)
 {
     const cj_tok *v = p->t->v;
     const cj_tok *ka = &v[a];
     size_t la = ka->end - ka->start;
     for (size_t k = first; k < a; k = v[k + 1].next) {
-        if (v[k].end - v[k].start == la && memcmp(p->d + v[k].start, p->d + ka->start, la) == 0)
-            return true;
+        if (ka->esc || v[k].esc) {
+            int same = same_decoded(p, &v[k], ka);
+            if (same)
+                return same;
+        } else if (v[k].end - v[k].start == la &&
+                   memcmp(p->d + v[k].start, p->d + ka->start, la) == 0) {
+            return 1;
+        }
     }
-    return false;
+    return 0;
 }
 
 static int object(parser *p)
@@ -270,8 +292,9 @@ static int object(parser *p)
             int rc = string(p);
             if (rc)
                 return rc;
-            if (p->t->v[key].esc || duplicate_key(p, first, key))
-                return CJ_FALLBACK;
+            /* a duplicate: jansson words the error */
+            if ((rc = duplicate_key(p, first, key)))
+                return rc < 0 ? rc : CJ_FALLBACK;
             skip_ws(p);
             if (p->pos >= p->len || p->d[p->pos] != ':')
                 return CJ_FALLBACK;

@@ -8,14 +8,15 @@
  * Deliberately a subset, and never looser than jansson: anything jansson
  * refuses (bad UTF-8, a raw control byte, a lone surrogate, a duplicate
  * key, leading zeros...) and a few things it accepts but this path does
- * not need (keys with escapes, \u0000, nesting past CJ_MAX_DEPTH) give
+ * not need (\u0000, nesting past CJ_MAX_DEPTH) give
  * CJ_FALLBACK: the caller then hands the whole item to jansson, which
  * decides and words any error. So diagnostics and their line:col come from
  * one place. Reals and integers past 18 digits are CJ_NUM tokens, checked
  * by grammar only: the caller asks jansson whether it reads each (an
  * overflow is its error), and falls back if not. They are not a reason
  * to hand a whole item to jansson, whose lexer holds a huge string of the
- * item twice besides the input (issue 18: a value needs at most 2x).
+ * item twice besides the input (issue 18: a value needs at most 2x); nor
+ * is a key with an escape (compared decoded for duplicates).
  *
  * Not for: CSL semantics (cj_read.c), finding an item's extent
  * (csljson.c).

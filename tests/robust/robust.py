@@ -275,7 +275,9 @@ huge = {"ris": ("ris", b"TY  - JOUR\nTI  - T\nAB  - ", b"\nER  - \n", ("ris", "c
         # item no longer sends it to jansson's whole-item path (3x)
         "cj-id": ("csljson", b'[{"title":"T","id":"', b'"}]\n', ("bibtex", "csljson")),
         "cj-whole": ("csljson", b'[{"id":"a","volume":1.5,"title":"T","abstract":"', b'"}]\n',
-                     ("csljson", "bibtex"))}
+                     ("csljson", "bibtex")),
+        # nor does a key with an escape in it
+        "cj-esc-key": ("csljson", b'[{"id":"a","x\\u0041":1,"abstract":"', b'"}]\n', ("csljson",))}
 for case, (fmt, head, tail, targets) in huge.items():
     f = write("huge." + fmt, head + b"abcdefghi " * (VAL * MB // 10) + tail)
     for to in targets:

@@ -29,6 +29,11 @@ typedef struct bt_writer {
     bib_keyset *used;
     bib_keyset *macros; /* @string names written so far (lower case) */
     bib_buf val, key;
+    /* the key of the entry being written: key.data, or the record's id
+     * itself (or `safe`) when that goes out unchanged, so that a huge id
+     * is not held twice */
+    const char *keyp;
+    bib_buf safe; /* an id with bytes a key cannot hold, '_' for each */
     size_t nolatex;
     bool dropped_type; /* a genre BibLaTeX's entry type has no field for */
     const char *clash[8]; /* kept fields whose name another value took ... */
@@ -71,6 +76,7 @@ static int bw_begin(bib_writer *wr, bib_output *out, const bib_options *opts)
     w->keys = !k || strcmp(k, "auto") == 0 ? 0 : strcmp(k, "keep") == 0 ? 1 : 2;
     bib_buf_init(&w->val);
     bib_buf_init(&w->key);
+    bib_buf_init(&w->safe);
     bib_buf_init(&w->vals);
     if (bt_crosswalk_rows > MAX_ROWS)
         return BIB_EINVAL;
@@ -500,41 +506,54 @@ static bool bad_key_byte(unsigned char c)
     return c <= ' ' || c == 0x7f || strchr(",={}\"#%\\", c);
 }
 
-/* The key: kept, made unique, or generated (-O keys). An id with bytes a
- * key cannot hold is written with '_' for each (warned). */
+/* A buffer that held a long key gives its memory back. */
+static void reset_key_buf(bib_buf *b)
+{
+    if (b->cap > BIG_VALUE)
+        bib_buf_clear(b);
+    bib_buf_reset(b);
+}
+
+/* The key into w->keyp: kept, made unique, or generated (-O keys). An id
+ * with bytes a key cannot hold is written with '_' for each (warned). An
+ * id that goes out as it is is not copied (issue 18: a single huge value
+ * needs at most twice its size). */
 static int make_key(bt_writer *w, const bib_record *rec)
 {
-    bib_buf_reset(&w->key);
+    reset_key_buf(&w->key);
+    reset_key_buf(&w->safe);
     const char *id = bib_record_id(rec);
-    bib_buf safe;
-    bib_buf_init(&safe);
     for (const char *p = id; p && *p; p++)
         if (bad_key_byte((unsigned char)*p)) {
-            bib_buf_puts(&safe, id);
-            for (size_t i = 0; i < safe.len; i++)
-                if (bad_key_byte((unsigned char)safe.data[i]))
-                    safe.data[i] = '_';
+            bib_buf_puts(&w->safe, id);
+            for (size_t i = 0; i < w->safe.len; i++)
+                if (bad_key_byte((unsigned char)w->safe.data[i]))
+                    w->safe.data[i] = '_';
             break;
         }
-    if (bib_buf_failed(&safe)) {
-        bib_buf_clear(&safe);
+    if (bib_buf_failed(&w->safe))
         return BIB_ENOMEM;
-    }
-    if (safe.len) {
+    if (w->safe.len) {
         bib_output_report(w->out, BIB_SEV_WARNING,
                           "record '%.40s': written with key '%.40s': a BibTeX key holds no "
                           "white space, commas, braces, quotes or =#%%\\",
-                          id, safe.data);
-        id = safe.data;
+                          id, w->safe.data);
+        id = w->safe.data;
     }
-    int rc = 0;
-    if (w->keys == 1 && id) {
-        bib_buf_puts(&w->key, id);
-        if (bib_keyset_add(w->used, id) < 0)
-            rc = BIB_ENOMEM;
-    } else
-        rc = bib_key_unique(&w->key, w->used, rec, w->keys == 2 ? NULL : id);
-    bib_buf_clear(&safe);
+    if (id && (w->keys == 1 || (w->keys == 0 && *id))) {
+        /* the first lookup of bib_key_unique, done here: a new id goes
+         * out as it is; a used one (keys=auto) is retried there, where the
+         * add answers "used" again and a suffix follows */
+        int rc = bib_keyset_add(w->used, id);
+        if (rc < 0)
+            return rc;
+        if (rc == 1 || w->keys == 1) {
+            w->keyp = id;
+            return 0;
+        }
+    }
+    int rc = bib_key_unique(&w->key, w->used, rec, w->keys == 2 ? NULL : id);
+    w->keyp = w->key.data;
     return rc;
 }
 
@@ -544,24 +563,24 @@ static void report_losses(bt_writer *w, const bib_record *rec, const char *type)
     if (w->nolatex) {
         bib_output_report(w->out, BIB_SEV_WARNING,
                           "record '%.40s': %zu character(s) with no LaTeX form kept as UTF-8",
-                          w->key.data, w->nolatex);
+                          w->keyp, w->nolatex);
         w->nolatex = 0;
     }
     if (w->dropped_type) {
         bib_output_report(w->out, BIB_SEV_WARNING,
                           "record '%.40s': genre '%.40s' not written: BibLaTeX's @%s has no type field",
-                          w->key.data, bib_record_text(rec, BIB_VAR_GENRE), type);
+                          w->keyp, bib_record_text(rec, BIB_VAR_GENRE), type);
         w->dropped_type = false;
     }
     size_t named = sizeof w->clash / sizeof w->clash[0];
     for (size_t i = 0; i < w->nclash && i < named; i++)
         bib_output_report(w->out, BIB_SEV_WARNING,
                           "record '%.40s': field '%.40s' of the input not written: another "
-                          "value went out under its name", w->key.data, w->clash[i]);
+                          "value went out under its name", w->keyp, w->clash[i]);
     if (w->nclash > named)
         bib_output_report(w->out, BIB_SEV_WARNING,
                           "record '%.40s': %zu more fields of the input not written alike",
-                          w->key.data, w->nclash - named);
+                          w->keyp, w->nclash - named);
     w->nclash = 0;
 }
 
@@ -577,7 +596,7 @@ static int emit(bt_writer *w, const char *type)
     bib_output_putc(w->out, '@');
     bib_output_puts(w->out, type);
     bib_output_putc(w->out, '{');
-    bib_output_puts(w->out, w->key.data); /* up to a NUL, as %s */
+    bib_output_puts(w->out, w->keyp); /* up to a NUL, as %s */
     for (size_t i = 0; i < w->nf; i++) {
         const char *v = out_val(w, i);
         size_t nl = strlen(w->f[i].name);
@@ -796,6 +815,7 @@ static int bw_end(bib_writer *wr)
     drop_fields(w);
     bib_buf_clear(&w->val);
     bib_buf_clear(&w->key);
+    bib_buf_clear(&w->safe);
     bib_buf_clear(&w->vals);
     bib_keyset_free(w->used);
     w->used = NULL;

@@ -11,7 +11,8 @@
  * years, months 1-12 and days 1-31. Any other member is decoded alone by
  * jansson and goes through cslitem_read_member, the very code of the
  * jansson path, so its warnings, @raw: extras and unknown keys are the
- * same. An item the tokenizer does not accept goes whole to jansson.
+ * same (so is a member holding a real: nums_read). An item the tokenizer
+ * does not accept goes whole to jansson.
  * tests/fuzz/fuzz_cj_diff.c holds the two paths to the same records.
  *
  * Not for: finding items in the stream (csljson.c), CSL semantics beyond
@@ -347,6 +348,28 @@ static int read_member(cj_reader *cr, const char *d, bib_record *rec, size_t ki,
     return member_by_jansson(cr, d, rec, k, vi, ctx);
 }
 
+/* Every number the tokenizer left to jansson (CJ_NUM: a real, a long
+ * integer) is one jansson reads alone, as it would inside the item: then
+ * the member holding it goes through member_by_jansson like any other.
+ * One it refuses (an overflow) makes the whole item fall back before any
+ * member is read, so that jansson words the error and nothing was said.
+ * Returns 0, CJ_FALLBACK or BIB_ENOMEM. */
+static int nums_read(const cj_reader *cr, const char *d)
+{
+    for (size_t i = 0, seen = 0; seen < cr->toks.nums && i < cr->toks.n; i++) {
+        const cj_tok *t = &cr->toks.v[i];
+        if (t->type != CJ_NUM)
+            continue;
+        seen++;
+        json_error_t err;
+        json_t *j = json_loadb(d + t->start, t->end - t->start, JSON_DECODE_ANY, &err);
+        if (!j)
+            return json_error_code(&err) == json_error_out_of_memory ? BIB_ENOMEM : CJ_FALLBACK;
+        json_decref(j);
+    }
+    return 0;
+}
+
 /* The top object has members, none of them "id" or "type", and every
  * value is an object: the shape csljson.c reads as an object of items. */
 static bool items_object(const cj_reader *cr, const char *d)
@@ -372,6 +395,8 @@ int cj_read_item(cj_reader *cr, const char *d, size_t len, const bib_cslitem_ctx
         return CJ_FALLBACK; /* jansson words the error */
     if (cr->whole_input && items_object(cr, d))
         return CJ_FALLBACK;
+    if (cr->toks.nums && (rc = nums_read(cr, d)))
+        return rc;
     /* every decoded string fits in the bytes of its quoted source; a big
      * one goes elsewhere (str_of), so a big item counts only its small
      * strings (a pass over the tokens is cheaper than an unused copy) */

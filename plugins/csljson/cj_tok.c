@@ -162,30 +162,58 @@ static int string(parser *p)
     return 0;
 }
 
+static bool digit_at(const parser *p, size_t i)
+{
+    return i < p->len && p->d[i] >= '0' && p->d[i] <= '9';
+}
+
+/* A number: CJ_INT when it is an integer of at most 18 digits, else (a
+ * real, a longer integer) CJ_NUM, checked here against JSON's grammar
+ * only: whether jansson reads its value (an overflow) is cj_read.c's
+ * question. */
 static int number(parser *p)
 {
     size_t idx;
     if (push(p, CJ_INT, &idx))
         return BIB_ENOMEM;
-    const unsigned char *d = p->d;
     size_t i = p->pos;
-    bool neg = i < p->len && d[i] == '-';
+    bool neg = i < p->len && p->d[i] == '-';
     if (neg)
         i++;
     size_t s = i;
-    while (i < p->len && d[i] >= '0' && d[i] <= '9')
+    while (digit_at(p, i))
         i++;
     size_t nd = i - s;
-    /* no digit, a leading zero, a real, or past what long long surely holds */
-    if (nd == 0 || nd > 18 || (d[s] == '0' && nd > 1))
+    if (nd == 0 || (p->d[s] == '0' && nd > 1)) /* no digit, a leading zero */
         return CJ_FALLBACK;
-    if (i < p->len && (d[i] == '.' || d[i] == 'e' || d[i] == 'E'))
-        return CJ_FALLBACK;
-    long long v = 0;
-    for (size_t j = s; j < i; j++)
-        v = v * 10 + (d[j] - '0');
+    bool real = false;
+    if (i < p->len && p->d[i] == '.') {
+        if (!digit_at(p, ++i))
+            return CJ_FALLBACK;
+        while (digit_at(p, i))
+            i++;
+        real = true;
+    }
+    if (i < p->len && (p->d[i] == 'e' || p->d[i] == 'E')) {
+        i++;
+        if (i < p->len && (p->d[i] == '+' || p->d[i] == '-'))
+            i++;
+        if (!digit_at(p, i))
+            return CJ_FALLBACK;
+        while (digit_at(p, i))
+            i++;
+        real = true;
+    }
     cj_tok *k = &p->t->v[idx];
-    k->num = neg ? -v : v;
+    if (real || nd > 18) { /* past what long long surely holds */
+        k->type = CJ_NUM;
+        p->t->nums++;
+    } else {
+        long long v = 0;
+        for (size_t j = s; j < s + nd; j++)
+            v = v * 10 + (p->d[j] - '0');
+        k->num = neg ? -v : v;
+    }
     k->end = (uint32_t)i;
     k->next = (uint32_t)p->t->n;
     p->pos = i;
@@ -207,20 +235,42 @@ static int literal(parser *p, const char *word, int type)
 
 static int value(parser *p);
 
-/* True when the key token a equals an earlier key of the object whose
- * first member key is token first: jansson refuses duplicates. Keys have
- * no escapes here, so equal text is equal keys. Quadratic in the members
- * of one object, which are few in a CSL item. */
-static bool duplicate_key(const parser *p, size_t first, size_t a)
+/* Whether key tokens x and y name the same key once decoded (either has
+ * an escape: "\u0041" is "A"). */
+static int same_decoded(const parser *p, const cj_tok *x, const cj_tok *y)
+{
+    char *a = malloc(x->end - x->start - 1), *b = malloc(y->end - y->start - 1);
+    int rc = BIB_ENOMEM;
+    if (a && b) {
+        size_t na = cj_str(x, (const char *)p->d, a), nb = cj_str(y, (const char *)p->d, b);
+        rc = na == nb && memcmp(a, b, na) == 0;
+    }
+    free(a);
+    free(b);
+    return rc;
+}
+
+/* 1 when the key token a equals an earlier key of the object whose first
+ * member key is token first (jansson refuses duplicates), 0 if not,
+ * BIB_ENOMEM. Keys without escapes are equal when their text is; one with
+ * an escape is compared decoded. Quadratic in the members of one object,
+ * which are few in a CSL item. */
+static int duplicate_key(const parser *p, size_t first, size_t a)
 {
     const cj_tok *v = p->t->v;
     const cj_tok *ka = &v[a];
     size_t la = ka->end - ka->start;
     for (size_t k = first; k < a; k = v[k + 1].next) {
-        if (v[k].end - v[k].start == la && memcmp(p->d + v[k].start, p->d + ka->start, la) == 0)
-            return true;
+        if (ka->esc || v[k].esc) {
+            int same = same_decoded(p, &v[k], ka);
+            if (same)
+                return same;
+        } else if (v[k].end - v[k].start == la &&
+                   memcmp(p->d + v[k].start, p->d + ka->start, la) == 0) {
+            return 1;
+        }
     }
-    return false;
+    return 0;
 }
 
 static int object(parser *p)
@@ -242,8 +292,9 @@ static int object(parser *p)
             int rc = string(p);
             if (rc)
                 return rc;
-            if (p->t->v[key].esc || duplicate_key(p, first, key))
-                return CJ_FALLBACK;
+            /* a duplicate: jansson words the error */
+            if ((rc = duplicate_key(p, first, key)))
+                return rc < 0 ? rc : CJ_FALLBACK;
             skip_ws(p);
             if (p->pos >= p->len || p->d[p->pos] != ':')
                 return CJ_FALLBACK;
@@ -334,7 +385,7 @@ int cj_tokenize(cj_toks *t, const char *d, size_t len)
     if (len >= UINT32_MAX)
         return CJ_FALLBACK;
     parser p = {t, (const unsigned char *)d, len, 0, 0};
-    t->n = 0;
+    t->n = t->nums = 0;
     skip_ws(&p);
     int rc = value(&p);
     if (rc)

@@ -8,10 +8,15 @@
  * Deliberately a subset, and never looser than jansson: anything jansson
  * refuses (bad UTF-8, a raw control byte, a lone surrogate, a duplicate
  * key, leading zeros...) and a few things it accepts but this path does
- * not need (reals, integers past 18 digits, keys with escapes, \u0000,
- * nesting past CJ_MAX_DEPTH) give CJ_FALLBACK: the caller then hands the
- * whole item to jansson, which decides and words any error. So diagnostics
- * and their line:col come from one place.
+ * not need (\u0000, nesting past CJ_MAX_DEPTH) give
+ * CJ_FALLBACK: the caller then hands the whole item to jansson, which
+ * decides and words any error. So diagnostics and their line:col come from
+ * one place. Reals and integers past 18 digits are CJ_NUM tokens, checked
+ * by grammar only: the caller asks jansson whether it reads each (an
+ * overflow is its error), and falls back if not. They are not a reason
+ * to hand a whole item to jansson, whose lexer holds a huge string of the
+ * item twice besides the input (issue 18: a value needs at most 2x); nor
+ * is a key with an escape (compared decoded for duplicates).
  *
  * Not for: CSL semantics (cj_read.c), finding an item's extent
  * (csljson.c).
@@ -22,7 +27,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum { CJ_OBJ, CJ_ARR, CJ_STR, CJ_INT, CJ_TRUE, CJ_FALSE, CJ_NULL };
+/* CJ_NUM: a real or an integer past 18 digits, for jansson to decode */
+enum { CJ_OBJ, CJ_ARR, CJ_STR, CJ_INT, CJ_TRUE, CJ_FALSE, CJ_NULL, CJ_NUM };
 
 /* "use jansson for this item" */
 enum { CJ_FALLBACK = 1 };
@@ -43,6 +49,7 @@ typedef struct cj_tok {
 typedef struct cj_toks {
     cj_tok *v;
     size_t n, cap;
+    size_t nums; /* CJ_NUM tokens among the n */
 } cj_toks;
 
 /* Tokenizes d[0..len): exactly one JSON value, with whitespace only around

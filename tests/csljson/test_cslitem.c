@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "bibconv.h"
+#include "cj_read.h"
 #include "cslitem.h"
 
 static bib_record *from(const char *text)
@@ -224,5 +225,67 @@ START_TEST(test_write_direct)
 }
 END_TEST
 
+/* The item's compact CSL-JSON with every extra, or "" when rc is not 0. */
+static char *describe(int rc, const bib_record *r)
+{
+    bib_buf b = BIB_BUF_INIT;
+    if (rc == 0)
+        ck_assert_int_eq(bib_cslitem_write(&b, r, BIB_CSLITEM_CUSTOM_EXTRAS, 0), 0);
+    char *s = strdup(b.data);
+    bib_buf_clear(&b);
+    return s;
+}
+
+/* Reals, long integers and keys with escapes stay on the DOM-free path
+ * (cj_read.c), member by member, with jansson's very record; only a number jansson refuses,
+ * or one JSON's grammar refuses, sends the whole item to jansson. A
+ * whole item in jansson holds a huge string of it three times (issue
+ * 18), so such an item must not fall back for a real number in it. */
+START_TEST(test_cj_numbers)
+{
+    static const char *const kept[] = {
+        "{\"id\":\"a\",\"volume\":1.5,\"title\":\"T\"}",
+        "{\"id\":2.5e3,\"type\":\"book\",\"issue\":-0.0e-5,\"page\":1E2}",
+        "{\"id\":\"b\",\"issued\":{\"date-parts\":[[2020.0,3]]},\"x-r\":[1.25e-400,0.5]}",
+        "{\"id\":\"c\",\"volume\":1234567890123456789,\"issue\":-1234567890123456789}",
+        "{\"id\":\"d\",\"custom\":{\"w\":3.25},\"author\":[{\"family\":\"F\",\"x\":1.5}]}",
+        /* keys with escapes are decoded: "\u0069d" is "id", "ti\/tle" "ti/tle" */
+        "{\"\\u0069d\":\"m\",\"x\\u0041\":1,\"ti\\/tle\":\"T\",\"author\":[{\"f\\u0061mily\":\"F\"}]}",
+        "{\"id\":\"n\",\"issued\":{\"date\\u002dparts\":[[2020]]},\"a\\u00e9\":2,\"a\u00c3\":3}",
+    };
+    static const char *const whole[] = {
+        "{\"id\":\"e\",\"volume\":1e400}",             /* jansson: real number overflow */
+        "{\"id\":\"f\",\"volume\":12345678901234567890}", /* too big integer */
+        "{\"id\":\"g\",\"volume\":1.}", "{\"id\":\"h\",\"volume\":.5}",
+        "{\"id\":\"i\",\"volume\":1e}", "{\"id\":\"j\",\"volume\":01.5}",
+        "{\"id\":\"k\",\"volume\":1.5e+}", "{\"id\":\"l\",\"volume\":-.5}",
+        /* the same key twice, once escaped: jansson refuses a duplicate */
+        "{\"id\":\"o\",\"\\u0069d\":\"p\"}", "{\"x\\u0041\":1,\"id\":\"q\",\"xA\":2}",
+        "{\"id\":\"r\",\"custom\":{\"\\u0061\":1,\"\\u0061\":2}}",
+    };
+    cj_reader cr;
+    cj_reader_init(&cr);
+    for (size_t i = 0; i < sizeof kept / sizeof *kept; i++) {
+        bib_record *a = from(kept[i]), *b = NULL;
+        int rc = cj_read_item(&cr, kept[i], strlen(kept[i]), NULL, &b);
+        ck_assert_msg(rc == 0, "%s: status %d (1: handed whole to jansson)", kept[i], rc);
+        char *sa = describe(0, a), *sb = describe(rc, b);
+        ck_assert_str_eq(sb, sa);
+        free(sa);
+        free(sb);
+        bib_record_free(a);
+        bib_record_free(b);
+    }
+    for (size_t i = 0; i < sizeof whole / sizeof *whole; i++) {
+        bib_record *b = NULL;
+        int rc = cj_read_item(&cr, whole[i], strlen(whole[i]), NULL, &b);
+        ck_assert_msg(rc == CJ_FALLBACK, "%s: status %d, not handed to jansson", whole[i], rc);
+        ck_assert_ptr_null(b);
+        ck_assert_ptr_null(json_loads(whole[i], JSON_REJECT_DUPLICATES, NULL)); /* jansson refuses it */
+    }
+    cj_reader_free(&cr);
+}
+END_TEST
+
 BIB_TEST_MAIN("cslitem", test_names, test_dates, test_numbers_aliases_extras, test_bad_items,
-              test_write_direct)
+              test_write_direct, test_cj_numbers)

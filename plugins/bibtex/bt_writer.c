@@ -568,7 +568,8 @@ static void report_losses(bt_writer *w, const bib_record *rec, const char *type)
     }
     if (w->dropped_type) {
         bib_output_report(w->out, BIB_SEV_WARNING,
-                          "record '%.40s': genre '%.40s' not written: BibLaTeX's @%s has no type field",
+                          "record '%.40s': field 'genre' ('%.40s') not written: "
+                          "BibLaTeX's @%s has no type field",
                           w->keyp, bib_record_text(rec, BIB_VAR_GENRE), type);
         w->dropped_type = false;
     }

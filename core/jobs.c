@@ -73,8 +73,10 @@ typedef struct event {
 } event;
 
 typedef struct piece {
-    const char *data; /* into the stream read ahead, or into own */
-    bib_buf own;      /* a file's piece: its bytes, read by the worker */
+    /* into the stream read ahead; a file's piece: into its worker's input
+     * buffer while read, NULL after (read again from the file for the
+     * rare record written again: a held piece keeps its output only) */
+    const char *data;
     size_t len, line;
     uint64_t offset;
     piece_log log;
@@ -83,7 +85,7 @@ typedef struct piece {
     size_t nev, evcap;
     bib_buf bytes;     /* write path: what the piece's writer wrote */
     bib_buf keys;      /* write path: the keys to settle, NUL-separated */
-    size_t held;       /* bytes it holds once read (write path) */
+    size_t held;       /* bytes it holds once read */
     bool done;
 } piece;
 
@@ -92,7 +94,7 @@ typedef struct piece {
 typedef struct spare {
     event *ev;
     size_t evcap;
-    bib_buf bytes, own;
+    bib_buf bytes;
 } spare;
 
 typedef struct jobs {
@@ -111,14 +113,18 @@ typedef struct jobs {
     size_t window;        /* pieces read ahead of the replay, at least */
     size_t held, budget;  /* bytes the read pieces hold; more pieces while
                            * under the budget (the write path: a piece is
-                           * its input and output bytes, no records) */
+                           * its output bytes, no records, no input) */
     size_t replayed;      /* pieces replayed and freed */
     spare *spares;        /* at most nspares_max */
     size_t nspares_max;
     size_t nspare;
     const char *outname;  /* write path: the run's output, as messages name it */
     double worker_cpu;    /* seconds, summed at the workers' ends (the trace) */
+    double budget_wait;   /* wall seconds workers waited with pieces cut but
+                           * the budget spent (the trace) */
+    size_t done_at_cut;   /* pieces read when the cut ended (the trace) */
     bool quit;
+    bool trace;           /* BIBCONV_JOBS_TRACE */
     pthread_mutex_t mu;
     pthread_cond_t work, done;
 } jobs;
@@ -317,24 +323,32 @@ static double thread_cpu(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* A file's piece: its bytes into p->own (read, not mapped: page faults
- * and giving mapped pages back cost more than the copy). False after
- * logging why not. */
-static bool load_piece(const jobs *j, piece *p)
+/* A file's piece: its bytes into buf (read, not mapped: page faults and
+ * giving mapped pages back cost more than the copy). 0 or an errno. */
+static int pread_piece(const jobs *j, const piece *p, bib_buf *buf)
 {
-    bib_buf_reset(&p->own);
-    int err = bib_buf_reserve(&p->own, p->len) ? ENOMEM : 0;
+    bib_buf_reset(buf);
+    int err = bib_buf_reserve(buf, p->len) ? ENOMEM : 0;
     for (size_t got = 0; !err && got < p->len;) {
-        ssize_t n = pread(j->fd, p->own.data + got, p->len - got, (off_t)(p->offset + got));
+        ssize_t n = pread(j->fd, buf->data + got, p->len - got, (off_t)(p->offset + got));
         if (n < 0 && errno == EINTR)
             continue;
         err = n < 0 ? errno : n == 0 ? EIO : 0; /* the file shrank */
         got += n > 0 ? (size_t)n : 0;
     }
     if (!err) {
-        p->own.len = p->len;
-        p->own.data[p->len] = '\0';
-        p->data = p->own.data;
+        buf->len = p->len;
+        buf->data[p->len] = '\0';
+    }
+    return err;
+}
+
+/* A file's piece into the worker's buffer; false after logging why not. */
+static bool load_piece(const jobs *j, piece *p, bib_buf *buf)
+{
+    int err = pread_piece(j, p, buf);
+    if (!err) {
+        p->data = buf->data;
         return true;
     }
     bib_diag_msg m = {BIB_SEV_ERROR, j->name, 0, 0, p->offset, strerror(err)};
@@ -343,16 +357,31 @@ static bool load_piece(const jobs *j, piece *p)
     return false;
 }
 
+/* Wall-clock seconds, for BIBCONV_JOBS_TRACE. */
+static double wall(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 static void *worker(void *arg)
 {
     jobs *j = arg;
+    bib_buf inbuf = BIB_BUF_INIT; /* a file's piece while it is read */
     pthread_mutex_lock(&j->mu);
     for (;;) {
+        double w0 = 0;
         while (!j->quit &&
                !(j->take < j->npc &&
                  (j->take < j->replayed + j->window || j->held < j->budget)) &&
-               !(j->cut_done && j->take >= j->npc))
+               !(j->cut_done && j->take >= j->npc)) {
+            if (!w0 && j->take < j->npc && j->trace)
+                w0 = wall();
             pthread_cond_wait(&j->work, &j->mu);
+        }
+        if (w0)
+            j->budget_wait += wall() - w0;
         if (j->quit || j->take >= j->npc)
             break;
         size_t k = j->take++;
@@ -364,21 +393,23 @@ static void *worker(void *arg)
             w.ev = s.ev;
             w.evcap = s.evcap;
             w.bytes = s.bytes;
-            w.own = s.own;
         }
         pthread_mutex_unlock(&j->mu);
-        if (j->fd < 0 || load_piece(j, &w))
+        if (j->fd < 0 || load_piece(j, &w, &inbuf))
             read_piece(j, &w);
+        if (j->fd >= 0)
+            w.data = NULL; /* inbuf takes the next piece */
         pthread_mutex_lock(&j->mu);
         p = &j->pc[k];
         *p = w;
-        p->held = p->own.cap + p->bytes.cap + p->keys.cap + p->evcap * sizeof(event);
+        p->held = p->bytes.cap + p->keys.cap + p->log.keys.cap + p->evcap * sizeof(event);
         j->held += p->held;
         p->done = true;
         pthread_cond_broadcast(&j->done);
     }
     j->worker_cpu += thread_cpu();
     pthread_mutex_unlock(&j->mu);
+    bib_buf_clear(&inbuf);
     return NULL;
 }
 
@@ -390,16 +421,14 @@ static void piece_free(jobs *j, piece *p)
         bib_record_free(p->ev[i].rec);
     if (j && j->spares && j->nspare < j->nspares_max) {
         bib_buf_reset(&p->bytes);
-        j->spares[j->nspare++] = (spare){p->ev, p->evcap, p->bytes, p->own};
+        j->spares[j->nspare++] = (spare){p->ev, p->evcap, p->bytes};
     } else {
         free(p->ev);
         bib_buf_clear(&p->bytes);
-        bib_buf_clear(&p->own);
     }
     p->ev = NULL;
     p->nev = p->evcap = 0;
     bib_buf_init(&p->bytes);
-    bib_buf_init(&p->own);
     log_free(&p->log);
     bib_buf_clear(&p->keys);
 }
@@ -503,6 +532,7 @@ typedef struct rereader {
     bib_diag *d;
     bib_input *in;
     bib_reader *rd;
+    bib_buf buf;  /* a file's piece, read again */
 } rereader;
 
 static void reread_close(rereader *r)
@@ -510,21 +540,28 @@ static void reread_close(rereader *r)
     bib_reader_free(r->rd);
     bib_input_free(r->in);
     bib_diag_free(r->d);
-    *r = (rereader){.piece = SIZE_MAX};
+    bib_buf buf = r->buf; /* kept for the next piece read again */
+    *r = (rereader){.piece = SIZE_MAX, .buf = buf};
 }
 
 /* The record of event idx of piece k (p): 0 and a new record in *out, or a
- * negative status. */
+ * negative status (BIB_EIO: *err has the errno of reading the file again). */
 static int reread(rereader *r, const jobs *j, const piece *p, size_t k, size_t idx,
-                  bib_record **out)
+                  bib_record **out, int *err)
 {
     *out = NULL;
     if (r->piece != k || r->at > idx) {
         reread_close(r);
+        const char *data = p->data;
+        if (!data) {
+            if ((*err = pread_piece(j, p, &r->buf)) != 0)
+                return *err == ENOMEM ? BIB_ENOMEM : BIB_EIO;
+            data = r->buf.data;
+        }
         if (!(r->d = bib_diag_new()))
             return BIB_ENOMEM;
         bib_diag_set_callback(r->d, NULL, NULL);
-        if (!(r->in = bib_input_open_memory(p->data, p->len, j->name, r->d)))
+        if (!(r->in = bib_input_open_memory(data, p->len, j->name, r->d)))
             return BIB_ENOMEM;
         bib_input_set_piece(r->in, p->line, p->offset);
         bib_input_set_max_value(r->in, j->max_value);
@@ -628,11 +665,16 @@ static int put_record(replay_ctx *r, piece *p, size_t k, size_t i, size_t from, 
     if (rc < 0)
         return rc;
     bib_record *rec;
-    rc = reread(&r->rr, r->j, p, k, i, &rec);
+    int err = 0;
+    rc = reread(&r->rr, r->j, p, k, i, &rec, &err);
     if (rc < 0) {
-        bib_diag_report(bib_input_diag(r->rd->in), BIB_SEV_ERROR, r->j->name, 0, 0,
-                        "%s reader read a piece differently the second time (plugin bug)",
-                        r->j->fmt->name);
+        if (err)
+            bib_diag_report(bib_input_diag(r->rd->in), BIB_SEV_ERROR, r->j->name, 0, 0,
+                            "cannot read again: %s", strerror(err));
+        else
+            bib_diag_report(bib_input_diag(r->rd->in), BIB_SEV_ERROR, r->j->name, 0, 0,
+                            "%s reader read a piece differently the second time (plugin bug)",
+                            r->j->fmt->name);
         return rc;
     }
     rc = bib_writer_write(r->wr, rec);
@@ -729,6 +771,7 @@ static int replay(replay_ctx *r)
         pthread_cond_broadcast(&j->work);
         pthread_mutex_unlock(&j->mu);
     }
+    bib_buf_clear(&r->rr.buf);
     return result;
 }
 
@@ -896,6 +939,7 @@ static int run(bib_reader *rd, unsigned nthreads, bib_writer *wr, bib_record_fn 
     if (nthreads > 64)
         nthreads = 64;
     jobs j = {0};
+    j.trace = getenv("BIBCONV_JOBS_TRACE") != NULL;
     j.fd = v.fd;
     j.fmt = rd->fmt;
     j.opts = rd->opts;
@@ -925,11 +969,13 @@ static int run(bib_reader *rd, unsigned nthreads, bib_writer *wr, bib_record_fn 
     for (; started < nthreads; started++)
         if (pthread_create(&th[started], NULL, worker, &j) != 0)
             break;
-    double t0 = thread_cpu();
+    double t0 = thread_cpu(), w0 = wall();
     bool serial = !started || cut(&j, split, &v, psize);
     bib_buf_clear(&v.buf);
-    double t1 = thread_cpu();
+    double t1 = thread_cpu(), w1 = wall();
     pthread_mutex_lock(&j.mu);
+    for (size_t i = 0; i < j.npc; i++)
+        j.done_at_cut += j.pc[i].done;
     j.cut_done = true;
     j.quit = serial;
     pthread_cond_broadcast(&j.work);
@@ -947,17 +993,18 @@ static int run(bib_reader *rd, unsigned nthreads, bib_writer *wr, bib_record_fn 
     for (unsigned i = 0; i < started; i++)
         pthread_join(th[i], NULL);
     /* tests: that the pieces were read apart; bench: where the time goes */
-    if (getenv("BIBCONV_JOBS_TRACE"))
+    if (j.trace)
         fprintf(stderr, "bibconv: jobs: %s: %zu pieces%s%s (CPU s: cut %.3f, replay %.3f, "
-                "workers %.3f)\n", j.name, j.npc, serial ? ", serial" : "",
-                !serial && wr ? ", written apart" : "", t1 - t0, t2 - t1, j.worker_cpu);
+                "workers %.3f; wall s: cut %.3f, workers waiting on the budget %.3f; "
+                "pieces read when the cut ended: %zu)\n", j.name, j.npc,
+                serial ? ", serial" : "", !serial && wr ? ", written apart" : "", t1 - t0,
+                t2 - t1, j.worker_cpu, w1 - w0, j.budget_wait, j.done_at_cut);
     for (size_t i = 0; i < j.npc; i++)
         piece_free(NULL, &j.pc[i]);
     free(j.pc);
     for (size_t i = 0; i < j.nspare; i++) {
         free(j.spares[i].ev);
         bib_buf_clear(&j.spares[i].bytes);
-        bib_buf_clear(&j.spares[i].own);
     }
     free(j.spares);
     pthread_cond_destroy(&j.work);

@@ -16,6 +16,9 @@
  */
 #include <stdint.h>
 #include <string.h>
+#if defined(__x86_64__) && defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "btfmt.h"
 
@@ -30,6 +33,17 @@ static inline bool ieq(const char *a, size_t n, const char *lit)
     return strlen(lit) == n && bt_ieq(a, n, lit);
 }
 
+/* True when the word that ends at we (its first byte at lo or after a
+ * byte that is not in a word) is lit, of n bytes, in any case. The last
+ * byte first: few field names end as these two do. */
+static inline bool word_before(const char *lo, const char *we, const char *lit, size_t n)
+{
+    if ((size_t)(we - lo) < n || (we[-1] | 0x20) != lit[n - 1])
+        return false;
+    const char *q = we - n;
+    return bt_ieq(q, n, lit) && (q == lo || !ident_char((unsigned char)q[-1]));
+}
+
 /* True when the first non-blank of the line holding p (after s) is '%'. */
 static bool percent_line(const char *s, const char *p)
 {
@@ -41,6 +55,7 @@ static bool percent_line(const char *s, const char *p)
     return q < p && *q == '%';
 }
 
+#if !(defined(__x86_64__) && defined(__SSE2__))
 /* High bit of each byte of v that equals c (exact: no carries). */
 static uint64_t bytes_eq(uint64_t v, unsigned char c)
 {
@@ -48,23 +63,47 @@ static uint64_t bytes_eq(uint64_t v, unsigned char c)
     uint64_t x = v ^ (0x0101010101010101ull * c);
     return ~(((x & low7) + low7) | x | low7);
 }
+#endif
 
-/* The first '{', '}' or '@' in [p, e), or e: inside a value nothing else
- * counts, and values are most of an input (eight bytes at a time). */
-static const char *value_stop(const char *p, const char *e)
+static inline bool is_stop(unsigned char c, bool fields)
 {
+    return c == '{' || c == '}' || c == '@' || (fields && (c == '%' || c == '='));
+}
+
+/* The first byte of [p, e) that the scan of an entry must look at, or e:
+ * '{', '}' and '@'; with fields (between the fields of an entry) also '%'
+ * (a comment line) and '=' (after a field name). Values and field lists
+ * are most of an input and the cutting thread scans all of it before the
+ * first record is written, so sixteen bytes (SSE2) or eight at a time. */
+static const char *stop_at(const char *p, const char *e, bool fields)
+{
+#if defined(__x86_64__) && defined(__SSE2__)
+    const __m128i lb = _mm_set1_epi8('{'), rb = _mm_set1_epi8('}'), at = _mm_set1_epi8('@');
+    const __m128i pc = _mm_set1_epi8('%'), eq = _mm_set1_epi8('=');
+    while (e - p >= 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+        __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, lb), _mm_cmpeq_epi8(x, rb)),
+                                 _mm_cmpeq_epi8(x, at));
+        if (fields)
+            m = _mm_or_si128(m, _mm_or_si128(_mm_cmpeq_epi8(x, pc), _mm_cmpeq_epi8(x, eq)));
+        unsigned bits = (unsigned)_mm_movemask_epi8(m);
+        if (bits)
+            return p + __builtin_ctz(bits);
+        p += 16;
+    }
+#else
     while (e - p >= 8) {
         uint64_t v;
         memcpy(&v, p, 8);
         uint64_t m = bytes_eq(v, '{') | bytes_eq(v, '}') | bytes_eq(v, '@');
-        if (m) {
-            while (*p != '{' && *p != '}' && *p != '@')
-                p++;
-            return p;
-        }
+        if (fields)
+            m |= bytes_eq(v, '%') | bytes_eq(v, '=');
+        if (m)
+            break; /* the bytes below find it */
         p += 8;
     }
-    while (p < e && *p != '{' && *p != '}' && *p != '@')
+#endif
+    while (p < e && !is_stop((unsigned char)*p, fields))
         p++;
     return p;
 }
@@ -110,7 +149,9 @@ size_t bt_split(const char *d, size_t len, size_t want, unsigned *flags)
         }
         bool raw = ieq(t, tl, "comment") || ieq(t, tl, "preamble");
         /* inside the entry: braces nest; at depth 1 (between fields) a
-         * word followed by '=' names a field, a '%' line is a comment.
+         * word followed by '=' names a field (found from the '=' back,
+         * not before `lo`: where a forward scan of the bytes between two
+         * stops would have started a word), a '%' line is a comment.
          * An '@' right after a line end, in a value or between fields,
          * is where the reader gives the entry up (an unterminated value)
          * and starts again: the scan does too, without a cut there (the
@@ -121,11 +162,11 @@ size_t bt_split(const char *d, size_t len, size_t want, unsigned *flags)
         bool indented_at = false;
         p++;
         while (p < e && depth) {
-            if (depth > 1) { /* inside a value: only braces and '@' count */
-                p = value_stop(p, e);
-                if (p == e)
-                    break;
-            }
+            /* inside a value or a raw entry only braces and '@' count */
+            const char *lo = p;
+            p = stop_at(p, e, depth == 1 && !raw);
+            if (p == e)
+                break;
             unsigned char c = (unsigned char)*p;
             if (c == '{') {
                 depth++;
@@ -150,19 +191,15 @@ size_t bt_split(const char *d, size_t len, size_t want, unsigned *flags)
             } else if (depth == 1 && !raw && c == '%' && percent_line(d, p)) {
                 const char *nl = memchr(p, '\n', (size_t)(e - p));
                 p = nl ? nl : e;
-            } else if (depth == 1 && !raw && ident_char(c)) {
-                const char *w = p;
-                while (p < e && ident_char((unsigned char)*p))
-                    p++;
-                size_t wl = (size_t)(p - w);
+            } else if (depth == 1 && !raw && c == '=') {
                 const char *q = p;
-                while (q < e && (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r'))
-                    q++;
-                if (q < e && *q == '=' &&
-                    (ieq(w, wl, "crossref") || ieq(w, wl, "xdata"))) {
+                while (q > lo && (q[-1] == ' ' || q[-1] == '\t' || q[-1] == '\n' || q[-1] == '\r'))
+                    q--;
+                if (word_before(lo, q, "crossref", 8) || word_before(lo, q, "xdata", 5)) {
                     *flags |= BIB_SPLIT_SERIAL;
                     return len;
                 }
+                p++;
             } else {
                 p++;
             }

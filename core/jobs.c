@@ -472,26 +472,34 @@ static size_t count_lines_swar(const char *d, size_t n)
 #if defined(__x86_64__) && defined(__SSE2__)
 #include <emmintrin.h>
 
-/* LFs in d[0..n), n a multiple of 16, sixteen bytes a step (SSE2 is in
- * every x86-64); *cr: a CR was seen (then the caller counts again). */
-static size_t count_lf_sse2(const char *d, size_t n, bool *cr)
+static size_t sum_bytes(__m128i v)
+{
+    __m128i s = _mm_sad_epu8(v, _mm_setzero_si128());
+    return (size_t)_mm_cvtsi128_si64(s) + (size_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(s, s));
+}
+
+/* Lines in the first *done bytes of d[0..n), sixteen bytes a step (SSE2
+ * is in every x86-64): LFs + CRs - CRs followed by LF, so CRLF input (RIS
+ * as written) stays on this path. Each step also reads the byte after
+ * its sixteen, so the last byte is left to the caller. */
+static size_t count_lines_sse2(const char *d, size_t n, size_t *done)
 {
     const __m128i lf = _mm_set1_epi8('\n'), crv = _mm_set1_epi8('\r'), zero = _mm_setzero_si128();
-    __m128i anycr = zero;
-    size_t lines = 0;
-    for (size_t i = 0; i < n;) {
-        __m128i acc = zero; /* per byte lane: up to 255 LFs */
-        size_t end = n - i > 255 * 16 ? i + 255 * 16 : n;
-        for (; i < end; i += 16) {
+    size_t lines = 0, i = 0;
+    while (i + 17 <= n) {
+        /* per byte lane: up to 255 of each */
+        __m128i alf = zero, acr = zero, apair = zero;
+        for (size_t k = 0; k < 255 && i + 17 <= n; k++, i += 16) {
             __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(d + i));
-            acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(x, lf));
-            anycr = _mm_or_si128(anycr, _mm_cmpeq_epi8(x, crv));
+            __m128i y = _mm_loadu_si128((const __m128i *)(const void *)(d + i + 1));
+            __m128i c = _mm_cmpeq_epi8(x, crv);
+            alf = _mm_sub_epi8(alf, _mm_cmpeq_epi8(x, lf));
+            acr = _mm_sub_epi8(acr, c);
+            apair = _mm_sub_epi8(apair, _mm_and_si128(c, _mm_cmpeq_epi8(y, lf)));
         }
-        __m128i sum = _mm_sad_epu8(acc, zero);
-        lines += (size_t)_mm_cvtsi128_si64(sum) +
-                 (size_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(sum, sum));
+        lines += sum_bytes(alf) + sum_bytes(acr) - sum_bytes(apair);
     }
-    *cr = _mm_movemask_epi8(anycr) != 0;
+    *done = i;
     return lines;
 }
 #endif
@@ -501,13 +509,12 @@ static size_t count_lf_sse2(const char *d, size_t n, bool *cr)
 static size_t count_lines(const char *d, size_t n)
 {
 #if defined(__x86_64__) && defined(__SSE2__)
-    size_t body = n & ~(size_t)15;
-    bool cr;
-    size_t lines = count_lf_sse2(d, body, &cr);
-    if (!cr) /* no CR before the tail: the tail alone needs care */
-        return lines + count_lines_swar(d + body, n - body);
-#endif
+    size_t done;
+    size_t lines = count_lines_sse2(d, n, &done);
+    return lines + count_lines_swar(d + done, n - done);
+#else
     return count_lines_swar(d, n);
+#endif
 }
 
 enum { GIANT = 4 << 20 }; /* a record this long is read by one thread */

@@ -479,25 +479,32 @@ static size_t sum_bytes(__m128i v)
 }
 
 /* Lines in the first *done bytes of d[0..n), sixteen bytes a step (SSE2
- * is in every x86-64): LFs + CRs - CRs followed by LF, so CRLF input (RIS
- * as written) stays on this path. Each step also reads the byte after
- * its sixteen, so the last byte is left to the caller. */
-static size_t count_lines_sse2(const char *d, size_t n, size_t *done)
+ * is in every x86-64): LFs, plus with cr the CRs not followed by LF, so
+ * CRLF input (RIS as written) stays on this path. Each step also reads
+ * the byte after its sixteen, so the last byte is left to the caller. */
+static size_t count_lines_sse2(const char *d, size_t n, bool cr, size_t *done)
 {
     const __m128i lf = _mm_set1_epi8('\n'), crv = _mm_set1_epi8('\r'), zero = _mm_setzero_si128();
     size_t lines = 0, i = 0;
     while (i + 17 <= n) {
-        /* per byte lane: up to 255 of each */
-        __m128i alf = zero, acr = zero, apair = zero;
-        for (size_t k = 0; k < 255 && i + 17 <= n; k++, i += 16) {
-            __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(d + i));
-            __m128i y = _mm_loadu_si128((const __m128i *)(const void *)(d + i + 1));
-            __m128i c = _mm_cmpeq_epi8(x, crv);
-            alf = _mm_sub_epi8(alf, _mm_cmpeq_epi8(x, lf));
-            acr = _mm_sub_epi8(acr, c);
-            apair = _mm_sub_epi8(apair, _mm_and_si128(c, _mm_cmpeq_epi8(y, lf)));
+        __m128i acc = zero; /* per byte lane: up to 255 */
+        if (cr) {
+            __m128i alone = zero;
+            for (size_t k = 0; k < 255 && i + 17 <= n; k++, i += 16) {
+                __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(d + i));
+                __m128i y = _mm_loadu_si128((const __m128i *)(const void *)(d + i + 1));
+                acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(x, lf));
+                alone = _mm_sub_epi8(alone, _mm_andnot_si128(_mm_cmpeq_epi8(y, lf),
+                                                             _mm_cmpeq_epi8(x, crv)));
+            }
+            lines += sum_bytes(alone);
+        } else {
+            for (size_t k = 0; k < 255 && i + 17 <= n; k++, i += 16) {
+                __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(d + i));
+                acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(x, lf));
+            }
         }
-        lines += sum_bytes(alf) + sum_bytes(acr) - sum_bytes(apair);
+        lines += sum_bytes(acc);
     }
     *done = i;
     return lines;
@@ -510,7 +517,9 @@ static size_t count_lines(const char *d, size_t n)
 {
 #if defined(__x86_64__) && defined(__SSE2__)
     size_t done;
-    size_t lines = count_lines_sse2(d, n, &done);
+    /* memchr is several times faster than the count: LF-only input
+     * (most) is counted without looking for CRs */
+    size_t lines = count_lines_sse2(d, n, memchr(d, '\r', n) != NULL, &done);
     return lines + count_lines_swar(d + done, n - done);
 #else
     return count_lines_swar(d, n);

@@ -808,6 +808,46 @@ START_TEST(test_deep_braces_read_iteratively)
 }
 END_TEST
 
+/* The -j split finds a field name from its '=' back (bt_split.c): the
+ * ties it must see (crossref, xdata between fields, in any case, the '='
+ * on the next line) and the look-alikes it must not (a longer name, a
+ * name in a value). */
+START_TEST(test_split_field_names)
+{
+    static const struct {
+        const char *in;
+        bool serial;
+    } cases[] = {
+        {"@book{a,\n  title = {T},\n  crossref = {p}\n}\n", true},
+        {"@book{a,\n  title = {T},\n  CrossRef\n  = {p}\n}\n", true},
+        {"@book{a, title = {crossref = x}, XDATA={y}}\n", true},
+        {"@book{a, title = \"x\" # crossref = {p}}\n", true},
+        {"@book{a,\n  mycrossref = {p},\n  xdatax = {q},\n  data = {r}\n}\n", false},
+        {"@book{a,\n  title = {crossref = x}\n}\n", false},
+        {"@book{a,\n  f={x}crossref = {p}}\n", true},
+        {"@book{a,\n  title = {T} }\n@book{b,\n  crossref = {a}}\n", true},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        size_t n = strlen(cases[i].in);
+        char *d = calloc(n + 16, 1); /* the 16 NUL bytes the contract gives */
+        memcpy(d, cases[i].in, n);
+        unsigned flags = 0;
+        size_t cut = bt_split(d, n, n, &flags);
+        ck_assert_msg(((flags & BIB_SPLIT_SERIAL) != 0) == cases[i].serial, "case %zu", i);
+        ck_assert_uint_eq(cut, n);
+        free(d);
+    }
+    /* a cut falls before the second entry, after the field scan of the first */
+    const char *two = "@book{a,\n  title = {T}, year = 2000\n}\n@book{b, title = {U}}\n";
+    char *d = calloc(strlen(two) + 16, 1);
+    memcpy(d, two, strlen(two));
+    unsigned flags = 0;
+    ck_assert_uint_eq(bt_split(d, strlen(two), 1, &flags), (size_t)(strchr(two + 1, '@') - two));
+    ck_assert_uint_eq(flags, 0);
+    free(d);
+}
+END_TEST
+
 /* The crosswalk's own rules: the names the reader knows are unique (the
  * reader's index finds one row per name), lower case, and every row the
  * writers walk names a variable or a writer rule. */
@@ -850,6 +890,6 @@ BIB_TEST_MAIN("bibtex", test_delimiters_and_case, test_values, test_macros_and_c
               test_yearless_date, test_howpublished_and_numpages, test_forgiven_slips,
               test_runaway_value_costs_one_entry, test_early_close_warns,
               test_crossref_order_for_bibtex,
-              test_deep_braces_read_iteratively, test_crosswalk_rows,
+              test_deep_braces_read_iteratively, test_crosswalk_rows, test_split_field_names,
               test_empty_fields_round_trip, test_name_trailing_comma,
               test_crossref_missing_parent_classic)

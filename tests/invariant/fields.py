@@ -274,6 +274,29 @@ def mods_values(text):
     return out
 
 
+MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
+          "september", "october", "november", "december")
+EDTF = re.compile(r"^(\d{4})(?:-(\d\d))?(?:-(\d\d))?$")
+
+
+def edtf_words(values):
+    """The other spellings of the EDTF dates the MODS writer writes (a
+    date or each end of a range): its digits run together (20021203) and
+    its month's name and abbreviation (Jan. 2003), as a MODS input may
+    have spelled it."""
+    out = set()
+    for v in values:
+        for end in v.split("/"):
+            m = EDTF.match(end.strip())
+            if not m:
+                continue
+            out.add("".join(g for g in m.groups() if g))
+            if m.group(2) and 1 <= int(m.group(2)) <= 12:
+                name = MONTHS[int(m.group(2)) - 1]
+                out.update((name, name[:3]))
+    return out
+
+
 def mods_records(text):
     return [(k, set(r)) for k, r in enumerate(mods_values(text))]
 
@@ -399,7 +422,8 @@ def lost_fields(fmt, data, out, messages, exceptions):
     said = " ".join(messages).lower()
 
     def named(name):
-        word = name.rsplit("/", 1)[-1].split("[", 1)[0]  # an XML path: its element's name
+        # an XML path: its element's name (attribute values may hold '/')
+        word = re.sub(r"\[[^\]]*\]", "", name).rsplit("/", 1)[-1]
         return (fmt, name) in exceptions or (fmt, word) in exceptions or re.search(
             r"(?<![\w-])%s(?![\w-])" % re.escape(word.lower()), said)
 
@@ -415,7 +439,7 @@ def lost_fields(fmt, data, out, messages, exceptions):
         if vin is not None and k < len(vin) and k < len(vout):
             values = set().union(*vout[k].values()) if vout[k] else set()
             if fmt == "mods":  # parts split or joined on the way: by words
-                words = set(re.findall(r"\w+", " ".join(values).lower()))
+                words = set(re.findall(r"\w+", " ".join(values).lower())) | edtf_words(values)
                 fin = {n for n in fin if not all(
                     set(re.findall(r"\w+", v.lower())) <= words for v in vin[k].get(n, ()))}
             else:

@@ -69,7 +69,10 @@ def count_bibtex(data):
     text = data.decode("utf-8", "replace")
     n = len(text)
     i = entries = directives = 0
-    at_re = re.compile(r"@\s*([A-Za-z][A-Za-z0-9_:-]*)\s*([{(])")
+    # whole-line '%' comments may stand between the parts (docs/bibtex.md:
+    # the readers take them as biber and JabRef do)
+    gap = r"(?:\s*\n[ \t]*%[^\n]*)*\s*"
+    at_re = re.compile(r"@" + gap + r"([A-Za-z][A-Za-z0-9_:-]*)" + gap + r"([{(])")
     bare_comment = re.compile(r"@comment\b", re.I)
     # an entry left unclosed ends where a line starts a new one, as readers
     # resynchronise (a value holding "\n@type{" is not met in practice)

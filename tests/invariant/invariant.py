@@ -25,6 +25,9 @@ EndNote XML, checking 1 and 2 and:
      diagnostic names it (fields.py; exceptions with their reasons in
      field-exceptions.txt).
 
+Zotero item JSON has no writer: check 4 runs on its CSL-JSON output, by
+value (fields.lost_fields_zotero: Zotero and CSL name fields differently).
+
 Files where a reader does not hold the invariant yet are listed, with the
 reason, in expected-failures.txt next to this script. The test fails for a
 file that fails and is not listed, and for a listed file that now passes
@@ -362,6 +365,26 @@ def check_fields(path, fmt, exceptions, runs):
     return None
 
 
+def check_fields_zotero(path, runs):
+    """Check 4 for Zotero item JSON, which has no writer: against the
+    CSL-JSON output of check 1's run (fields.lost_fields_zotero)."""
+    p = convert(path, "zoterojson", "csljson", runs)
+    if p is None:
+        return "timeout"
+    messages = []
+    for line in p.stderr.decode("utf-8", "replace").splitlines():
+        try:
+            d = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(d, dict):
+            messages.append(str(d.get("message", "")))
+    lost = fields.lost_fields_zotero(open(path, "rb").read(), p.stdout, messages)
+    if lost:
+        return "zoterojson -> csljson: fields lost without a word: %s" % ", ".join(lost[:12])
+    return None
+
+
 def jsonl_batches(jobs, size=400):
     """The items of the CSL-JSON inputs as JSON Lines batches (JSON Lines
     has no corpus files of its own): [(text, [(source, item index)])], one
@@ -553,6 +576,8 @@ def main():
         why = check(path, fmt, n, runs)
         if not why and fmt in SAME:
             why = check_fields(path, fmt, exceptions, runs)
+        if not why and fmt == "zoterojson":
+            why = check_fields_zotero(path, runs)
         if not why and fmt == "bibtex" and i % BIBLATEX_STRIDE == 0:
             why = check_fields(path, "biblatex", exceptions, runs)
         return why

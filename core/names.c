@@ -528,10 +528,17 @@ static void put_part(bib_buf *out, const char *p, bool ascii, bool protect_lower
 
 int bib_name_format_bibtex(bib_buf *out, const bib_name *n, bool ascii)
 {
-    if (n->literal && !n->family) {
+    /* a given name alone ("Banksy"): BibTeX has no First without a Last
+     * ("{, Banksy}" reads back as no name), so it goes out whole, as one
+     * braced part, as a literal does */
+    const char *whole = n->literal && !n->family ? n->literal
+                        : !n->family && !n->literal && !n->non_dropping_particle &&
+                                  !n->dropping_particle && !n->suffix && n->given && *n->given
+                            ? n->given
+                            : NULL;
+    if (whole) {
         bib_buf_putc(out, '{');
-        bib_latex_from_unicode(out, n->literal, strlen(n->literal), ascii ? BIB_LATEX_ASCII : 0,
-                               NULL);
+        bib_latex_from_unicode(out, whole, strlen(whole), ascii ? BIB_LATEX_ASCII : 0, NULL);
         bib_buf_putc(out, '}');
         return bib_buf_failed(out) ? BIB_ENOMEM : 0;
     }

@@ -543,6 +543,77 @@ int bib_record_extra_at(const bib_record *r, size_t i, const char **format, cons
     return 0;
 }
 
+/* The grouping sorts twice: by (format, name, index) to find where each
+ * format and each name first appears, then by those first appearances. */
+typedef struct extra_rank {
+    size_t index, fmt_first, name_first;
+    const extra *e;
+} extra_rank;
+
+static int by_format_name(const void *a, const void *b)
+{
+    const extra_rank *x = a, *y = b;
+    int c = strcmp(x->e->format, y->e->format);
+    if (!c)
+        c = strcmp(x->e->name, y->e->name);
+    return c ? c : (x->index > y->index) - (x->index < y->index);
+}
+
+static int by_first(const void *a, const void *b)
+{
+    const extra_rank *x = a, *y = b;
+    if (x->fmt_first != y->fmt_first)
+        return x->fmt_first < y->fmt_first ? -1 : 1;
+    if (x->name_first != y->name_first)
+        return x->name_first < y->name_first ? -1 : 1;
+    return (x->index > y->index) - (x->index < y->index);
+}
+
+size_t *bib_record_extras_grouped(const bib_record *r, bool *oom)
+{
+    *oom = false;
+    size_t n = r->nextras;
+    if (!n)
+        return NULL;
+    extra_rank *k = malloc(n * sizeof *k);
+    size_t *out = malloc(n * sizeof *out);
+    if (!k || !out) {
+        free(k);
+        free(out);
+        *oom = true;
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++)
+        k[i] = (extra_rank){i, 0, 0, &r->extras[i]};
+    qsort(k, n, sizeof *k, by_format_name);
+    /* sorted: a name's run starts at its first appearance */
+    size_t name_first = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i == 0 || strcmp(k[i].e->format, k[i - 1].e->format) != 0 ||
+            strcmp(k[i].e->name, k[i - 1].e->name) != 0)
+            name_first = k[i].index;
+        k[i].name_first = name_first;
+    }
+    /* a format's first appearance is the least index of its run (which
+     * is sorted by name first) */
+    for (size_t i = 0; i < n;) {
+        size_t j = i, least = k[i].index;
+        while (j < n && strcmp(k[j].e->format, k[i].e->format) == 0) {
+            if (k[j].index < least)
+                least = k[j].index;
+            j++;
+        }
+        for (size_t m = i; m < j; m++)
+            k[m].fmt_first = least;
+        i = j;
+    }
+    qsort(k, n, sizeof *k, by_first);
+    for (size_t i = 0; i < n; i++)
+        out[i] = k[i].index;
+    free(k);
+    return out;
+}
+
 const char *bib_record_extra_get(const bib_record *r, const char *format, const char *name)
 {
     for (size_t i = 0; i < r->nextras; i++)

@@ -261,6 +261,15 @@ BIB_API const char *bib_record_extra_get(const bib_record *rec,
 BIB_API size_t bib_record_extra_remove(bib_record *rec, const char *format,
                                        const char *name);
 
+/* The extras grouped as the CSL-JSON and YAML writers nest them
+ * ({format: {name: value or [values]}}): every index 0..count-1 once, a
+ * format's extras together, formats in order of first appearance; inside
+ * a format a name's values together, names in order of first appearance;
+ * values in insertion order. O(n log n): a record may carry many extras.
+ * Returns a new array of bib_record_extra_count(rec) indices (free() it),
+ * or NULL when there are none or memory ran out (*oom tells which). */
+BIB_API size_t *bib_record_extras_grouped(const bib_record *rec, bool *oom);
+
 BIB_END_DECLS
 
 #endif /* BIBCONV_RECORD_H */

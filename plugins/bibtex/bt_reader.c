@@ -710,6 +710,19 @@ static int one_entry(bt_reader *r, const char *d, size_t n, bool eof, bib_record
         r->bol = false;
         return ENTRY_SKIPPED;
     }
+    if (rc == BIB_EPARSE && !pe.opened && !pe.type_len && c.err_at >= d &&
+        (c.err_at >= d + n || (*c.err_at != '{' && *c.err_at != '('))) {
+        /* an '@' that opens a line but has no entry type after it: no
+         * entry there, only text between entries (BibTeX's comment text,
+         * docs/bibtex.md); said, since an entry may have been meant */
+        size_t line, col;
+        bib_input_position_of(r->in, d, &line, &col);
+        bib_input_report(r->in, BIB_SEV_WARNING, line, col,
+                         "an '@' without an entry type is ignored (text between entries)");
+        bib_input_consume(r->in, 1);
+        r->bol = false;
+        return ENTRY_SKIPPED;
+    }
     if (rc == BIB_EPARSE)
         return parse_error(r, &c, &pe, d, n);
     if (rc < 0)

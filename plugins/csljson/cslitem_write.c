@@ -481,65 +481,52 @@ static int cslitem_write(bib_buf *out, bib_output *sink, const bib_record *rec,
     bool others = jw_members(&w, &first, rec, raw, nraw, keys);
     if (others && (flags & BIB_CSLITEM_CUSTOM_EXTRAS)) {
         /* custom: {fmt: {name: value, or [values] when repeated}} in order
-         * of first appearance; a record has few extras, so the grouping
-         * scans stay small */
-        bool fc;
+         * of first appearance (core groups them, bib_record_extras_grouped) */
+        bool oom;
+        size_t *g = bib_record_extras_grouped(rec, &oom);
+        if (oom)
+            return BIB_ENOMEM;
+        bool fc, ff = false, fa = false, open_fmt = false;
         jw_key_plain(&w, &first, "custom");
         jw_open(&w, '{', &fc);
         for (size_t i = 0; i < ne; i++) {
-            const char *fmt, *name;
-            bib_record_extra_at(rec, i, &fmt, &name, NULL, NULL);
-            bool seen = strcmp(fmt, CSLITEM_FMT) == 0; /* not in custom */
-            for (size_t k = 0; k < i && !seen; k++) {
-                const char *f2;
-                bib_record_extra_at(rec, k, &f2, NULL, NULL, NULL);
-                seen = strcmp(f2, fmt) == 0;
+            const char *fmt, *name, *v;
+            size_t len;
+            bib_record_extra_at(rec, g[i], &fmt, &name, &v, &len);
+            if (strcmp(fmt, CSLITEM_FMT) == 0)
+                continue; /* not in custom */
+            const char *pf = NULL, *pn = NULL, *nf = NULL, *nn = NULL;
+            if (i > 0)
+                bib_record_extra_at(rec, g[i - 1], &pf, &pn, NULL, NULL);
+            if (i + 1 < ne)
+                bib_record_extra_at(rec, g[i + 1], &nf, &nn, NULL, NULL);
+            bool new_fmt = !pf || strcmp(pf, fmt) != 0;
+            bool new_name = new_fmt || strcmp(pn, name) != 0;
+            bool last_of_name = !nf || strcmp(nf, fmt) != 0 || strcmp(nn, name) != 0;
+            if (new_fmt) {
+                if (open_fmt)
+                    jw_close(&w, '}', ff);
+                jw_key(&w, &fc, fmt);
+                jw_open(&w, '{', &ff);
+                open_fmt = true;
             }
-            if (seen)
-                continue;
-            bool ff;
-            jw_key(&w, &fc, fmt);
-            jw_open(&w, '{', &ff);
-            for (size_t k = i; k < ne; k++) {
-                const char *f2, *n2, *v2;
-                size_t l2;
-                bib_record_extra_at(rec, k, &f2, &n2, &v2, &l2);
-                if (strcmp(f2, fmt) != 0)
-                    continue;
-                bool dup = false;
-                size_t count = 0;
-                for (size_t m = i; m < ne; m++) {
-                    const char *f3, *n3;
-                    bib_record_extra_at(rec, m, &f3, &n3, NULL, NULL);
-                    if (strcmp(f3, fmt) == 0 && strcmp(n3, n2) == 0) {
-                        if (m < k)
-                            dup = true;
-                        count++;
-                    }
-                }
-                if (dup)
-                    continue;
-                jw_key(&w, &ff, n2);
-                if (count == 1) {
-                    jw_string(&w, v2, l2);
+            if (new_name) {
+                jw_key(&w, &ff, name);
+                if (last_of_name) { /* one value */
+                    jw_string(&w, v, len);
                     continue;
                 }
-                bool fa;
                 jw_open(&w, '[', &fa);
-                for (size_t m = k; m < ne; m++) {
-                    const char *f3, *n3, *v3;
-                    size_t l3;
-                    bib_record_extra_at(rec, m, &f3, &n3, &v3, &l3);
-                    if (strcmp(f3, fmt) == 0 && strcmp(n3, n2) == 0) {
-                        jw_item(&w, &fa);
-                        jw_string(&w, v3, l3);
-                    }
-                }
-                jw_close(&w, ']', fa);
             }
-            jw_close(&w, '}', ff);
+            jw_item(&w, &fa);
+            jw_string(&w, v, len);
+            if (last_of_name)
+                jw_close(&w, ']', fa);
         }
+        if (open_fmt)
+            jw_close(&w, '}', ff);
         jw_close(&w, '}', fc);
+        free(g);
     }
     jw_close(&w, '}', first);
     return bib_buf_failed(out) ? BIB_ENOMEM : 0;

@@ -567,6 +567,16 @@ static void read_field(build *b, const ris_field *f, const ris_entry *e)
     }
 }
 
+/* The values lie end to end in one buffer, not NUL-terminated: strspn
+ * would run on into the next one ("100" then NV "5" reads "1005"). */
+static bool all_digits(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+    return true;
+}
+
 /* SP/EP after the loop: one range, or SP alone as a number of pages for the
  * types whose SP counts pages. */
 static void map_pages(build *b)
@@ -574,8 +584,7 @@ static void map_pages(build *b)
     const ris_entry *sp = b->sp, *ep = b->ep;
     bib_buf *t = &b->r->tmp;
     bib_buf_reset(t);
-    if (sp && !ep && ris_type_sp_is_count(b->code) &&
-        strspn(val(b, sp), "0123456789") == sp->len) {
+    if (sp && !ep && ris_type_sp_is_count(b->code) && all_digits(val(b, sp), sp->len)) {
         b->rc = bib_record_set_text(b->rec, BIB_VAR_NUMBER_OF_PAGES, val(b, sp), sp->len);
         return;
     }

@@ -223,10 +223,18 @@ static void put_issued(ris_writer *w, const bib_record *rec, const char *code)
 }
 
 /* page as SP/EP when it is exactly one range, else whole in SP; without a
- * page, the number of pages in SP for the types whose SP counts them. */
+ * page, the number of pages in SP for the types whose SP counts them. A
+ * page of such a type that is one number would read back as the number of
+ * pages: it is not written (core reports it dropped, docs/ris.md). */
 static void put_pages(ris_writer *w, const bib_record *rec, const char *code)
 {
     const bib_field *f = bib_record_get(rec, BIB_VAR_PAGE);
+    if (f && ris_type_sp_is_count(code)) {
+        const char *v = bib_field_text(f);
+        size_t n = strlen(v);
+        if (n && strspn(v, "0123456789") == n)
+            f = NULL;
+    }
     if (!f) {
         if (ris_type_sp_is_count(code))
             put_text(w, "SP", rec, BIB_VAR_NUMBER_OF_PAGES, false);

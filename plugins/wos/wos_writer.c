@@ -42,7 +42,9 @@ static void put(wos_writer *w, const char *tag, const bib_buf *b, bool lines)
 }
 
 /* The names of a variable as one list: short (AU), full (AF, BE) or the
- * literals (CA). */
+ * literals (CA). Only authors have a group tag (CA): a literal editor goes
+ * in BE as written, where it reads back as a one-part name, rather than
+ * nowhere. */
 static void write_names(wos_writer *w, const tg_field *f, const bib_record *rec)
 {
     const bib_field *fld = bib_record_get(rec, f->var);
@@ -50,7 +52,7 @@ static void write_names(wos_writer *w, const tg_field *f, const bib_record *rec)
     for (size_t i = 0; fld && i < bib_field_name_count(fld); i++) {
         const bib_name *n = bib_field_name_at(fld, i);
         bool lit = !n->family && n->literal;
-        if (lit != (f->kind == WOS_K_CA))
+        if (lit != (f->kind == WOS_K_CA) && (f->var == BIB_VAR_AUTHOR || f->kind == WOS_K_CA))
             continue;
         if (w->line.len)
             bib_buf_putc(&w->line, '\n');

@@ -243,6 +243,13 @@ static int add_name(xml_rec *r, bib_var var, const char *s, size_t len)
     return rc;
 }
 
+/* A case's <pages> is the page the case starts on in its reporter
+ * (EndNote's Case calls it "First Page"), not a count. */
+static bool pages_is_page(bib_type t)
+{
+    return t == BIB_TYPE_LEGAL_CASE;
+}
+
 /* A book's <pages> is its number of pages, unless it is a range. */
 static bool is_count(const char *s, size_t len)
 {
@@ -297,7 +304,8 @@ static int en_map(xml_rec *r, const xml_row *row, xmlNodePtr n)
     if (row->var == BIB_VAR_NUMBER_OF_PAGES) {
         size_t len;
         const char *s = xml_text(r, n, &len);
-        if (len && !is_count(s, len) && !bib_record_has(r->rec, BIB_VAR_PAGE))
+        if (len && (!is_count(s, len) || pages_is_page(bib_record_type(r->rec))) &&
+            !bib_record_has(r->rec, BIB_VAR_PAGE))
             return bib_record_set_text(r->rec, BIB_VAR_PAGE, s, len);
     }
     int rc = xml_map_plain(r, row, n);
@@ -496,9 +504,18 @@ static void write_row(en_writer *w, const bib_record *rec, const en_type *t, siz
     const xml_step *leaf = &p->step[p->n - 1];
     bib_var var = row->var;
     const bib_field *f = var ? bib_record_get(rec, var) : NULL;
-    if (!f && var == BIB_VAR_NUMBER_OF_PAGES) { /* a book's page range ('x+121', */
-        var = BIB_VAR_PAGE;                     /* en_map) goes to its <pages> too */
-        f = bib_record_get(rec, var);
+    if (f && var == BIB_VAR_NUMBER_OF_PAGES && pages_is_page(bib_record_type(rec)) &&
+        bib_record_has(rec, BIB_VAR_PAGE))
+        f = NULL; /* a case's page goes there, its number of pages nowhere */
+    if (!f && var == BIB_VAR_NUMBER_OF_PAGES) {
+        /* a book's page range ('x+121', en_map) goes to its <pages> too; a
+         * page that is a count would read back as the number of pages, so
+         * it is not written (and reported dropped, docs/fidelity.md) */
+        const char *pg = bib_record_text(rec, BIB_VAR_PAGE);
+        if (pg && (!is_count(pg, strlen(pg)) || pages_is_page(bib_record_type(rec)))) {
+            var = BIB_VAR_PAGE;
+            f = bib_record_get(rec, var);
+        }
     }
     if (!f && (var == BIB_VAR_ISBN || var == BIB_VAR_ISSN)) {
         /* the other number, where en_map tells it by its shape */

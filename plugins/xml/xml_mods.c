@@ -180,7 +180,7 @@ static const xml_row mods_rows[] = {
     {"originInfo/edition", BIB_VAR_EDITION, XK_TEXT, S | W, BOTH, 0},
     {"originInfo/dateCreated", BIB_VAR_ISSUED, XK_DATE, ALL, RD, 0},
     {"originInfo/dateCaptured", BIB_VAR_ACCESSED, XK_DATE, ALL, BOTH, 0},
-    {"typeOfResource", BIB_VAR_NONE, XK_SKIP, ALL, RD, 0},
+    {"typeOfResource", BIB_VAR_NONE, XK_DROP, ALL, RD, 0},
     {"genre", BIB_VAR_NONE, XK_TYPE, ALL, BOTH, XN_TOP},
     {"language/languageTerm", BIB_VAR_LANGUAGE, XK_TEXT, ALL, BOTH, 0},
     /* a part's too: its <part><extent><total> reads back as this */
@@ -236,7 +236,7 @@ static const xml_row mods_rows[] = {
     {"part/extent@unit=", BIB_VAR_PAGE, XK_PAGES, ALL, RD, 0},
     {"part/date", BIB_VAR_ISSUED, XK_DATE, ALL, RD, 0},
     {"accessCondition", BIB_VAR_LICENSE, XK_TEXT, ALL, BOTH, 0},
-    {"recordInfo", BIB_VAR_NONE, XK_SKIP, ALL, RD, 0},
+    {"recordInfo", BIB_VAR_NONE, XK_DROP, ALL, RD, 0},
 };
 
 #undef S
@@ -295,9 +295,13 @@ typedef struct name_parts {
     bool role_seen;
 } name_parts;
 
-static void collect_parts(xml_rec *r, xmlNodePtr n, name_parts *np)
+/* Collects the parts and role of a <name>; what the record's name has no
+ * place for (affiliation, description, nameIdentifier, a date part, a
+ * second termsOfAddress) is named by xml_drop. */
+static int collect_parts(xml_rec *r, xmlNodePtr n, name_parts *np)
 {
-    for (xmlNodePtr c = n->children; c; c = c->next) {
+    int rc = 0;
+    for (xmlNodePtr c = n->children; c && !rc; c = c->next) {
         if (c->type != XML_ELEMENT_NODE)
             continue;
         const char *nm = (const char *)c->name;
@@ -307,8 +311,12 @@ static void collect_parts(xml_rec *r, xmlNodePtr n, name_parts *np)
             const char *ty = xml_attr(c, "type");
             bib_buf *b = !ty ? &np->plain : strcmp(ty, "given") == 0 ? &np->given
                          : strcmp(ty, "family") == 0 ? &np->family : NULL;
-            if (ty && strcmp(ty, "termsOfAddress") == 0 && len && !np->suffix)
-                np->suffix = strndup(s, len);
+            if (ty && strcmp(ty, "termsOfAddress") == 0 && len && !np->suffix) {
+                if (!(np->suffix = strndup(s, len)))
+                    return BIB_ENOMEM;
+            } else if (!b && len) {
+                rc = xml_drop(r, c); /* a date, a second termsOfAddress */
+            }
             if (b && len) {
                 if (b->len)
                     bib_buf_putc(b, ' ');
@@ -324,11 +332,17 @@ static void collect_parts(xml_rec *r, xmlNodePtr n, name_parts *np)
                 if (ro && !np->role)
                     np->role = ro;
             }
-        } else if (strcmp(nm, "displayForm") == 0 && !np->plain.len && !np->family.len) {
-            const char *s = xml_text(r, c, &len);
-            bib_buf_append(&np->plain, s, len);
+        } else if (strcmp(nm, "displayForm") == 0) {
+            /* the name as displayed: its words are the parts' */
+            if (!np->plain.len && !np->family.len) {
+                const char *s = xml_text(r, c, &len);
+                bib_buf_append(&np->plain, s, len);
+            }
+        } else {
+            rc = xml_drop(r, c);
         }
     }
+    return rc;
 }
 
 /* A <name>: given and family parts, or one part (a personal name parsed
@@ -341,15 +355,20 @@ static int map_name(xml_rec *r, const xml_row *row, xmlNodePtr n)
     bib_buf_init(&np.given);
     bib_buf_init(&np.family);
     bib_buf_init(&np.plain);
-    collect_parts(r, n, &np);
+    int rc = collect_parts(r, n, &np);
     bib_var var = role_var(np.role ? np.role->var : BIB_VAR_AUTHOR, row->ctx);
     const char *type = xml_attr(n, "type");
     bool personal = !type || strcmp(type, "personal") == 0;
-    int rc = 0;
     if (np.role_seen && !np.role) {
-        var = BIB_VAR_CONTRIBUTOR; /* a role we have no variable for */
+        /* a role we have no variable for: its terms are named as dropped */
+        var = BIB_VAR_CONTRIBUTOR;
+        for (xmlNodePtr c = n->children; c && !rc; c = c->next)
+            if (c->type == XML_ELEMENT_NODE && strcmp((const char *)c->name, "role") == 0)
+                rc = xml_drop(r, c);
     }
-    if (var == BIB_VAR_PUBLISHER) {
+    if (rc < 0) {
+        /* out of memory: only the clean-up below */
+    } else if (var == BIB_VAR_PUBLISHER) {
         r->degree_grantor = true;
         bib_buf *b = np.plain.len ? &np.plain : &np.family;
         if (b->len && !bib_record_has(r->rec, BIB_VAR_PUBLISHER))

@@ -38,7 +38,14 @@
 
 #include "xmlfmt.h"
 
-enum { MAX_REPORTS = 20, MAX_TEXT_DEPTH = 64 };
+enum { MAX_REPORTS = 20, MAX_TEXT_DEPTH = 64, MAX_DROPPED_PATHS = 64 };
+
+/* An element path the reader dropped, and in how many records. */
+typedef struct dropped_path {
+    char *path;
+    size_t records;
+    size_t last; /* serial of the last record counted */
+} dropped_path;
 
 struct xml_stream {
     bib_input *in;
@@ -57,6 +64,13 @@ struct xml_stream {
     char last[160];    /* the last one, to drop libxml2's repeats */
     int last_line, last_col;
     bool entity_warned;
+    /* dropped elements (xml_drop): distinct paths, bounded so that a
+     * hostile input cannot make the lookup quadratic; past the bound they
+     * are counted under one "other" row */
+    dropped_path dropped[MAX_DROPPED_PATHS + 1];
+    size_t ndropped;
+    size_t serial; /* records built so far */
+    bool dropped_reported;
 };
 
 /* ---- input -------------------------------------------------------------- */
@@ -326,23 +340,29 @@ static const xml_row *find_row(xml_rec *r, xmlNodePtr *stack, int depth)
     return NULL;
 }
 
-/* The extra's name: the element's path, each step with its `type` or
+/* One step of an extra's name: the element's name with its `type` or
  * `unit` attribute when it has one (so that the writer can put it back). */
+static void put_step(bib_buf *b, xmlNodePtr n)
+{
+    bib_buf_puts(b, (const char *)n->name);
+    static const char *const keys[] = {"type", "unit"};
+    for (size_t j = 0; j < 2; j++) {
+        const char *v = xml_attr(n, keys[j]);
+        if (v && *v && strlen(v) < 32 && !strchr(v, '/')) {
+            bib_buf_printf(b, "@%s=%s", keys[j], v);
+            break;
+        }
+    }
+}
+
+/* The extra's name: the element's path, steps as put_step writes them. */
 static void path_name(bib_buf *b, xmlNodePtr *stack, int depth)
 {
     bib_buf_reset(b);
     for (int k = 0; k < depth; k++) {
         if (k)
             bib_buf_putc(b, '/');
-        bib_buf_puts(b, (const char *)stack[k]->name);
-        static const char *const keys[] = {"type", "unit"};
-        for (size_t j = 0; j < 2; j++) {
-            const char *v = xml_attr(stack[k], keys[j]);
-            if (v && *v && strlen(v) < 32 && !strchr(v, '/')) {
-                bib_buf_printf(b, "@%s=%s", keys[j], v);
-                break;
-            }
-        }
+        put_step(b, stack[k]);
     }
 }
 
@@ -362,8 +382,12 @@ static int walk(xml_rec *r, xmlNodePtr parent, xmlNodePtr *stack, int depth, xml
         stack[depth] = c;
         const xml_row *row = find_row(r, stack, depth + 1);
         int rc = 0;
+        r->stack = stack;
+        r->depth = depth + 1;
         if (row) {
-            if (row->kind != XK_SKIP)
+            if (row->kind == XK_DROP)
+                rc = xml_drop(r, c);
+            else if (row->kind != XK_SKIP)
                 rc = map(r, row, c);
         } else if (has_element_child(c) && depth + 1 < XML_MAX_STEPS) {
             rc = walk(r, c, stack, depth + 1, map);
@@ -390,7 +414,102 @@ static int walk(xml_rec *r, xmlNodePtr parent, xmlNodePtr *stack, int depth, xml
 int xml_walk(xml_rec *r, xmlNodePtr record, xml_map_fn map)
 {
     xmlNodePtr stack[XML_MAX_STEPS];
-    return walk(r, record, stack, 0, map);
+    int rc = walk(r, record, stack, 0, map);
+    r->stack = NULL;
+    r->depth = 0;
+    return rc;
+}
+
+/* ---- dropped elements ------------------------------------------------------ */
+
+/* Counts path (once per record) and says so in an info line. */
+static int note_dropped(xml_rec *r, const char *path)
+{
+    xml_stream *s = r->stream;
+    size_t i = 0;
+    while (i < s->ndropped && strcmp(s->dropped[i].path, path) != 0)
+        i++;
+    if (i == s->ndropped) {
+        if (i == MAX_DROPPED_PATHS) {
+            i = MAX_DROPPED_PATHS; /* the "other" row */
+            if (!s->dropped[i].path && !(s->dropped[i].path = strdup("(other elements)")))
+                return BIB_ENOMEM;
+        } else {
+            if (!(s->dropped[i].path = strdup(path)))
+                return BIB_ENOMEM;
+            s->ndropped++;
+        }
+    }
+    dropped_path *d = &s->dropped[i];
+    if (d->records && d->last == s->serial)
+        return 0;
+    d->records++;
+    d->last = s->serial;
+    bib_input_report(r->in, BIB_SEV_INFO, r->line, 0,
+                     "element '%s' not read: the record has no place for it", path);
+    return 0;
+}
+
+/* Names every element with text at or below n; path holds n's parent's. */
+static int drop_below(xml_rec *r, xmlNodePtr n, bib_buf *path, int depth)
+{
+    size_t mark = path->len;
+    if (path->len)
+        bib_buf_putc(path, '/');
+    put_step(path, n);
+    int rc = 0;
+    if (bib_buf_failed(path)) {
+        rc = BIB_ENOMEM;
+    } else if (has_element_child(n)) {
+        for (xmlNodePtr c = n->children; c && !rc; c = c->next)
+            if (c->type == XML_ELEMENT_NODE && depth < MAX_TEXT_DEPTH)
+                rc = drop_below(r, c, path, depth + 1);
+    } else {
+        size_t len;
+        xml_text(r, n, &len);
+        if (len)
+            rc = note_dropped(r, path->data);
+    }
+    bib_buf_truncate(path, mark);
+    return rc;
+}
+
+int xml_drop(xml_rec *r, xmlNodePtr n)
+{
+    if (!r->stream || !r->stack || r->depth <= 0)
+        return 0;
+    xmlNodePtr top = r->stack[r->depth - 1];
+    /* the steps from the row's element down to n's parent */
+    xmlNodePtr chain[MAX_TEXT_DEPTH];
+    int k = 0;
+    for (xmlNodePtr p = n; p && p != top && k < MAX_TEXT_DEPTH; p = p->parent)
+        chain[k++] = p;
+    bib_buf path = BIB_BUF_INIT;
+    /* n's own step is drop_below's */
+    path_name(&path, r->stack, n == top ? r->depth - 1 : r->depth);
+    while (k > 1) {
+        bib_buf_putc(&path, '/');
+        put_step(&path, chain[--k]);
+    }
+    int rc = bib_buf_failed(&path) ? BIB_ENOMEM : drop_below(r, n, &path, 0);
+    bib_buf_clear(&path);
+    return rc;
+}
+
+/* One warning per dropped path, with its count of records (at the end). */
+static void report_dropped(xml_stream *s)
+{
+    if (s->dropped_reported)
+        return;
+    s->dropped_reported = true;
+    for (size_t i = 0; i <= MAX_DROPPED_PATHS; i++) {
+        dropped_path *d = &s->dropped[i];
+        if (d->path && d->records)
+            bib_input_report(s->in, BIB_SEV_WARNING, 0, 0,
+                             "element '%s' not read in %zu record%s: the record has no place "
+                             "for it",
+                             d->path, d->records, d->records == 1 ? "" : "s");
+    }
 }
 
 /* ---- the plain kinds ------------------------------------------------------ */
@@ -416,6 +535,50 @@ static int keep_repeat(xml_rec *r, const xml_row *row, const char *s, size_t len
     const char *have = bib_record_text(r->rec, row->var);
     if (have && strlen(have) == len && memcmp(have, s, len) == 0)
         return 0;
+    char *v = strndup(s, len);
+    if (!v)
+        return BIB_ENOMEM;
+    int rc = bib_record_add_extra(r->rec, r->d->format, row->path, v, len);
+    free(v);
+    return rc;
+}
+
+static bool plain_single(const bib_date *d)
+{
+    return d && d->nparts == 1 && d->parts[0].has_year && !d->literal && !d->raw && !d->circa;
+}
+
+/* a is b or b with less precision (2003 of January 2003) */
+static bool coarser_or_same(const bib_date_part *a, const bib_date_part *b)
+{
+    return a->year == b->year &&
+           (!a->month || (a->month == b->month && (!a->day || a->day == b->day))) &&
+           (!a->season || a->season == b->season);
+}
+
+/* A second date of a date variable (have): MODS's point="end" closes a
+ * range; a date that only adds precision (a host's "Jan. 2003" after
+ * dateIssued 2003) replaces it; one that says less, or the same, is not
+ * news; any other is kept as an extra under the row's path (docs/xml.md). */
+static int second_date(xml_rec *r, const xml_row *row, xmlNodePtr n, const bib_date *have,
+                       const bib_date *d, const char *s, size_t len)
+{
+    const char *point = xml_attr(n, "point");
+    if (plain_single(have) && plain_single(d)) {
+        const bib_date_part *a = &have->parts[0], *b = &d->parts[0];
+        if (point && strcmp(point, "end") == 0) {
+            bib_date range = {.nparts = 2, .parts = {*a, *b}};
+            return bib_record_set_date(r->rec, row->var, &range);
+        }
+        if (coarser_or_same(b, a))
+            return 0;
+        if (coarser_or_same(a, b))
+            return bib_record_set_date(r->rec, row->var, d);
+    } else if (have && have->nparts == 2 && plain_single(d) &&
+               (coarser_or_same(&d->parts[0], &have->parts[0]) ||
+                coarser_or_same(&d->parts[0], &have->parts[1]))) {
+        return 0; /* an end of the range already read */
+    }
     char *v = strndup(s, len);
     if (!v)
         return BIB_ENOMEM;
@@ -460,13 +623,15 @@ int xml_map_plain(xml_rec *r, const xml_row *row, xmlNodePtr n)
         return len ? put_text(r, row->var, s, len, true) : 0;
     case XK_DATE: {
         s = xml_text(r, n, &len);
-        if (!len || bib_record_has(r->rec, row->var))
+        if (!len)
             return 0;
         bib_date d;
         int rc = bib_date_parse(&d, s, len, BIB_DATE_ANY);
         if (rc == BIB_ENOMEM)
             return rc;
-        rc = bib_record_set_date(r->rec, row->var, &d);
+        const bib_field *f = bib_record_get(r->rec, row->var);
+        rc = f ? second_date(r, row, n, bib_field_date(f), &d, s, len)
+               : bib_record_set_date(r->rec, row->var, &d);
         bib_date_clear(&d);
         return rc;
     }
@@ -527,6 +692,9 @@ void xml_stream_close(bib_reader *rd)
         xmlFreeTextReader(s->xr);
     if (s->loader_set)
         xmlSetExternalEntityLoader(s->saved_loader);
+    report_dropped(s);
+    for (size_t i = 0; i <= MAX_DROPPED_PATHS; i++)
+        free(s->dropped[i].path);
     free(s);
     st->s = NULL;
 }
@@ -535,6 +703,7 @@ void xml_stream_close(bib_reader *rd)
 static int fail(xml_stream *s, const char *what)
 {
     s->done = true;
+    report_dropped(s);
     if (!s->reports && !s->io_error) {
         size_t line = (size_t)xmlTextReaderGetParserLineNumber(s->xr);
         size_t col = (size_t)xmlTextReaderGetParserColumnNumber(s->xr);
@@ -560,7 +729,9 @@ static int build_one(xml_stream *s, xmlNodePtr n, bib_record **out)
     xml_rec r;
     memset(&r, 0, sizeof r);
     r.in = s->in;
+    r.stream = s;
     r.d = s->d;
+    s->serial++;
     r.cls = XC_ALL;
     r.line = (size_t)xmlGetLineNo(n);
     bib_buf_init(&r.text);
@@ -597,8 +768,12 @@ int xml_stream_next(bib_reader *rd, bib_record **out)
 {
     xml_reader_state *st = bib_reader_state(rd);
     xml_stream *s = st->s;
-    if (!s || !s->xr || s->done)
+    if (!s || !s->xr)
         return 0;
+    if (s->done) {
+        report_dropped(s);
+        return 0;
+    }
     for (;;) {
         int ret = 1;
         if (!s->pending)
@@ -608,6 +783,7 @@ int xml_stream_next(bib_reader *rd, bib_record **out)
             return fail(s, "invalid XML");
         if (ret == 0) {
             s->done = true;
+            report_dropped(s);
             if (s->io_error)
                 return BIB_EIO;
             if (!s->root_seen) {

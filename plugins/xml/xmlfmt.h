@@ -57,7 +57,8 @@ typedef enum xml_kind {
     XK_PUBDATE,   /* EndNote dates/pub-dates/date: the rest of issued */
     XK_ISSUANCE,  /* MODS originInfo/issuance: a type hint */
     XK_ID,        /* the record id */
-    XK_SKIP       /* bookkeeping of the source program: dropped */
+    XK_SKIP,      /* bookkeeping of the source program: dropped */
+    XK_DROP       /* no place in the record: dropped with a warning (xml_drop) */
 } xml_kind;
 
 /* Type classes: the meaning of some elements depends on the type of the
@@ -122,9 +123,14 @@ unsigned xml_type_class(bib_type t);
 /* ---- reading -------------------------------------------------------------- */
 
 /* The state the per-format record builders share with the walker. */
+typedef struct xml_stream xml_stream;
+
 typedef struct xml_rec {
     bib_record *rec;
     bib_input *in;
+    xml_stream *stream;  /* the run's, for the dropped-element counts */
+    xmlNodePtr *stack;   /* the walk's path to the element a row took ... */
+    int depth;           /* ... stack[depth - 1] (xml_drop) */
     const xml_dialect *d;
     unsigned cls;        /* XC_* class of the record (its type) */
     bib_buf text;        /* scratch for element text */
@@ -158,6 +164,14 @@ const char *xml_attr(xmlNodePtr n, const char *name);
 void xml_report(xml_rec *r, xmlNodePtr n, bib_severity sev, const char *fmt, ...)
     BIB_PRINTF(4, 5);
 
+/* Notes that element n, the one a row took or one of its descendants,
+ * is not read, because the record has no place for it: each element with
+ * text below it (n itself when it has no child element) is named by its
+ * path, in an info line for this record and in one warning per path at
+ * the end of the run with the number of records (as the writers report
+ * dropped fields). Returns 0 or BIB_ENOMEM. */
+int xml_drop(xml_rec *r, xmlNodePtr n);
+
 /* Walks the children of the record element through the dialect's table,
  * calling `map` for each element a row takes and keeping the others as
  * extras. Returns 0 or BIB_ENOMEM. */
@@ -171,7 +185,6 @@ int xml_map_plain(xml_rec *r, const xml_row *row, xmlNodePtr n);
 /* The streaming reader shared by both formats: opens libxml2's
  * xmlTextReader over the bib_input with the safe options, finds each
  * record element, expands it and hands it to `build`. */
-typedef struct xml_stream xml_stream;
 typedef int (*xml_build_fn)(xml_rec *r, xmlNodePtr record);
 
 typedef struct xml_reader_state {

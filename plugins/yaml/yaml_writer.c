@@ -767,56 +767,41 @@ static int dr_field(yaml_writer *w, dw *d, const bib_field *f, int in)
 static int dr_custom(yaml_writer *w, dw *d, const bib_record *rec, int in)
 {
     size_t ne = bib_record_extra_count(rec);
-    int rc = 0;
+    bool oom;
+    size_t *g = bib_record_extras_grouped(rec, &oom);
+    if (oom)
+        return BIB_ENOMEM;
+    int rc = 0, sin = 0;
+    size_t e = 0;
     for (size_t i = 0; i < ne && !rc; i++) {
-        const char *fmt, *name, *value;
+        const char *fmt, *name, *v;
         size_t len;
-        bib_record_extra_at(rec, i, &fmt, &name, &value, &len);
-        bool seen = strcmp(fmt, DR_CSLJSON) == 0;
-        for (size_t k = 0; k < i && !seen; k++) {
-            const char *f2;
-            bib_record_extra_at(rec, k, &f2, NULL, NULL, NULL);
-            seen = strcmp(f2, fmt) == 0;
-        }
-        if (seen)
+        bib_record_extra_at(rec, g[i], &fmt, &name, &v, &len);
+        if (strcmp(fmt, DR_CSLJSON) == 0)
             continue;
-        rc = dr_key(w, d, fmt, in + 2);
-        for (size_t k = i; k < ne && !rc; k++) {
-            const char *f2, *n2, *v2;
-            size_t l2;
-            bib_record_extra_at(rec, k, &f2, &n2, &v2, &l2);
-            if (strcmp(f2, fmt) != 0)
-                continue;
-            bool dup = false;
-            size_t count = 0;
-            for (size_t m = i; m < ne; m++) {
-                const char *f3, *n3;
-                bib_record_extra_at(rec, m, &f3, &n3, NULL, NULL);
-                if (strcmp(f3, fmt) == 0 && strcmp(n3, n2) == 0) {
-                    dup = dup || m < k;
-                    count++;
-                }
-            }
-            if (dup)
-                continue;
-            rc = dr_key(w, d, n2, in + 4);
-            if (rc)
-                break;
-            if (count == 1) {
-                rc = dr_text(w, d, v2, l2, in + 4);
+        const char *pf = NULL, *pn = NULL, *nf = NULL, *nn = NULL;
+        if (i > 0)
+            bib_record_extra_at(rec, g[i - 1], &pf, &pn, NULL, NULL);
+        if (i + 1 < ne)
+            bib_record_extra_at(rec, g[i + 1], &nf, &nn, NULL, NULL);
+        bool new_fmt = !pf || strcmp(pf, fmt) != 0;
+        bool new_name = new_fmt || strcmp(pn, name) != 0;
+        bool last_of_name = !nf || strcmp(nf, fmt) != 0 || strcmp(nn, name) != 0;
+        if (new_fmt)
+            rc = dr_key(w, d, fmt, in + 2);
+        if (!rc && new_name) {
+            rc = dr_key(w, d, name, in + 4);
+            if (!rc && last_of_name) { /* one value */
+                rc = dr_text(w, d, v, len, in + 4);
                 continue;
             }
-            int sin = 0;
-            size_t e = 0;
-            for (size_t m = k; m < ne && !rc; m++) {
-                const char *f3, *n3, *v3;
-                size_t l3;
-                bib_record_extra_at(rec, m, &f3, &n3, &v3, &l3);
-                if (strcmp(f3, fmt) == 0 && strcmp(n3, n2) == 0)
-                    rc = dr_text(w, d, v3, l3, dr_dash(d, in + 4, e++, &sin));
-            }
+            sin = 0;
+            e = 0;
         }
+        if (!rc)
+            rc = dr_text(w, d, v, len, dr_dash(d, in + 4, e++, &sin));
     }
+    free(g);
     return rc;
 }
 

@@ -191,6 +191,30 @@ START_TEST(test_text_between_entries)
 }
 END_TEST
 
+/* A lone '@' (no entry type after it) is text between entries, said in a
+ * warning and not a skipped record; '%' lines between '@' and the type
+ * are comments (a preamble, as biber reads it); "@{" is a damaged entry. */
+START_TEST(test_lone_at_is_junk)
+{
+    result *r = read_as("bibtex",
+                        "@\n\n@misc{a, title = {A}}\n"
+                        "@\n  %c\npreamble\n  %c\n{ \"P\" }\n"
+                        "@{b, title = {B}}\n"
+                        "@misc{c, title = {C}}\n@",
+                        true);
+    ck_assert_uint_eq(r->n, 3);
+    ck_assert_str_eq(bib_record_id(r->rec[0]), "a");
+    ck_assert_str_eq(bib_record_directive_name(r->rec[1]), "preamble");
+    ck_assert_str_eq(bib_record_id(r->rec[2]), "c");
+    ck_assert_msg(strstr(r->diags, "1:1: warning: an '@' without an entry type is ignored") &&
+                      strstr(r->diags, "11:1: warning: an '@' without an entry type") &&
+                      strstr(r->diags, "9:2: error: expected an entry type"),
+                  "%s", r->diags);
+    ck_assert_uint_eq(r->ndiag, 3);
+    done(r);
+}
+END_TEST
+
 START_TEST(test_preamble_and_comment_kept)
 {
     result *r = read_as("bibtex",
@@ -878,7 +902,7 @@ START_TEST(test_crosswalk_rows)
 END_TEST
 
 BIB_TEST_MAIN("bibtex", test_delimiters_and_case, test_values, test_macros_and_concatenation,
-              test_undefined_macro_warns, test_text_between_entries,
+              test_undefined_macro_warns, test_text_between_entries, test_lone_at_is_junk,
               test_preamble_and_comment_kept, test_duplicate_field_first_wins,
               test_duplicate_key_both_kept, test_missing_brace_costs_one_entry,
               test_bad_field_position, test_unterminated_string, test_garbage_only,

@@ -274,6 +274,29 @@ def mods_values(text):
     return out
 
 
+MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
+          "september", "october", "november", "december")
+EDTF = re.compile(r"^(\d{4})(?:-(\d\d))?(?:-(\d\d))?$")
+
+
+def edtf_words(values):
+    """The other spellings of the EDTF dates the MODS writer writes (a
+    date or each end of a range): its digits run together (20021203) and
+    its month's name and abbreviation (Jan. 2003), as a MODS input may
+    have spelled it."""
+    out = set()
+    for v in values:
+        for end in v.split("/"):
+            m = EDTF.match(end.strip())
+            if not m:
+                continue
+            out.add("".join(g for g in m.groups() if g))
+            if m.group(2) and 1 <= int(m.group(2)) <= 12:
+                name = MONTHS[int(m.group(2)) - 1]
+                out.update((name, name[:3]))
+    return out
+
+
 def mods_records(text):
     return [(k, set(r)) for k, r in enumerate(mods_values(text))]
 
@@ -399,7 +422,8 @@ def lost_fields(fmt, data, out, messages, exceptions):
     said = " ".join(messages).lower()
 
     def named(name):
-        word = name.rsplit("/", 1)[-1].split("[", 1)[0]  # an XML path: its element's name
+        # an XML path: its element's name (attribute values may hold '/')
+        word = re.sub(r"\[[^\]]*\]", "", name).rsplit("/", 1)[-1]
         return (fmt, name) in exceptions or (fmt, word) in exceptions or re.search(
             r"(?<![\w-])%s(?![\w-])" % re.escape(word.lower()), said)
 
@@ -415,7 +439,7 @@ def lost_fields(fmt, data, out, messages, exceptions):
         if vin is not None and k < len(vin) and k < len(vout):
             values = set().union(*vout[k].values()) if vout[k] else set()
             if fmt == "mods":  # parts split or joined on the way: by words
-                words = set(re.findall(r"\w+", " ".join(values).lower()))
+                words = set(re.findall(r"\w+", " ".join(values).lower())) | edtf_words(values)
                 fin = {n for n in fin if not all(
                     set(re.findall(r"\w+", v.lower())) <= words for v in vin[k].get(n, ()))}
             else:
@@ -439,6 +463,108 @@ def lost_fields(fmt, data, out, messages, exceptions):
                 if not missing or all(named(n) for n in missing):
                     lost.update(sorted(came)[:1])
     return sorted(lost)
+
+
+# Zotero item JSON (no Zotero writer: checked against the CSL-JSON output).
+# Keys that are Zotero's bookkeeping, not the work's (the library's item
+# key and version, its collections and relations, its timestamps), or that
+# are checked apart (creators: by their names).
+ZOTERO_BOOKKEEPING = {"key", "version", "itemType", "dateAdded", "dateModified", "relations",
+                      "collections", "itemID", "uri", "attachments", "notes", "seeAlso",
+                      "libraryID", "parentItem", "deleted", "inPublications", "multi", "select",
+                      "itemKey"}
+ZOTERO_DATES = {"date", "originalDate", "issueDate", "accessDate", "dateEnacted", "dateDecided",
+                "filingDate"}
+
+
+def _strings(v):
+    """Every string and number inside a JSON value."""
+    if isinstance(v, dict):
+        for x in v.values():
+            yield from _strings(x)
+    elif isinstance(v, list):
+        for x in v:
+            yield from _strings(x)
+    elif isinstance(v, (str, int, float)) and not isinstance(v, bool):
+        yield str(v)
+
+
+def _words(s):
+    """Lower-case words, numbers without leading zeros (07 is 7)."""
+    return {(w.lstrip("0") or "0") if w.isdigit() else w for w in re.findall(r"\w+", s.lower())}
+
+
+def _years(o):
+    out = set()
+    for v in o.values():
+        if isinstance(v, dict) and isinstance(v.get("date-parts"), list):
+            for p in v["date-parts"]:
+                if isinstance(p, list) and p and isinstance(p[0], (int, str)):
+                    try:
+                        out.add(int(p[0]))
+                    except ValueError:
+                        pass
+    return out
+
+
+def zotero_items(data):
+    """The records of a Zotero item JSON file, in order (notes and
+    attachments aside), each the item's own fields."""
+    v = json.loads(data.decode("utf-8-sig"))
+    items = v.get("items") if isinstance(v, dict) else v
+    out = []
+    for x in items if isinstance(items, list) else []:
+        if not isinstance(x, dict):
+            continue
+        if "itemType" not in x and isinstance(x.get("data"), dict):
+            x = x["data"]
+        if x.get("itemType") not in ("note", "attachment", "annotation"):
+            out.append(x)
+    return out
+
+
+def lost_fields_zotero(data, out, messages):
+    """Zotero item JSON -> CSL-JSON: each field of an item arrives when its
+    words are in the output item (Zotero and CSL name fields differently,
+    so by value: an Extra line by its value, a date by its year, which an
+    EDTF season or a BC year may spell otherwise), a creator by its
+    names; else a diagnostic must name the field. Items pair by order (the
+    record half checks the counts). Sorted "item#k:field" of the losses, or
+    None when the output is not a list."""
+    try:
+        ins, outs = zotero_items(data), json.loads(out.decode("utf-8") or "[]")
+    except (ValueError, UnicodeDecodeError):
+        return None
+    if not isinstance(outs, list) or len(ins) != len(outs):
+        return None
+    said = " ".join(messages).lower()
+    lost = []
+    for k, (a, o) in enumerate(zip(ins, outs)):
+        have = set()
+        for x in _strings(o):
+            have |= _words(x)
+        for name, v in a.items():
+            if name in ZOTERO_BOOKKEEPING or v in (None, "", [], {}):
+                continue
+            if re.search(r"(?<![\w-])%s(?![\w-])" % re.escape(name.lower()), said):
+                continue
+            if name == "creators":
+                vals = [" ".join(str(c.get(f, "")) for f in ("firstName", "lastName", "name"))
+                        for c in v if isinstance(c, dict)]
+            elif name == "tags":
+                vals = [str(t.get("tag", "")) if isinstance(t, dict) else str(t) for t in v]
+            elif name == "extra":  # "Key: value" lines (or a list of them): the value
+                lines = v if isinstance(v, list) else str(v).splitlines()
+                vals = [re.sub(r"^\s*\{?:?[^:{}]{1,40}:\}?\s*", "", str(line)) for line in lines]
+            else:
+                vals = list(_strings(v))
+            if name in ZOTERO_DATES and vals:
+                m = re.search(r"(?<!\d)(-?\d{3,4})(?!\d)", vals[0]) or re.match(r"\s*(-?\d+)", vals[0])
+                if m and any(abs(y - int(m.group(1))) <= 1 for y in _years(o)):
+                    continue
+            if not all(_words(x) <= have for x in vals):
+                lost.append("item#%d:%s" % (k, name))
+    return lost
 
 
 def load_exceptions(here):

@@ -213,6 +213,18 @@ START_TEST(test_bibtex_names)
         }
         bib_name_clear(&n);
     }
+    /* a given name alone (CSL "Banksy") goes out whole and comes back as
+     * one name (a literal), not as "{, Banksy}", which reads as none */
+    const char *alone[] = {"Banksy", "I Test J R"};
+    for (size_t i = 0; i < 2; i++) {
+        bib_name g = {.given = alone[i]}, m;
+        bib_buf b = BIB_BUF_INIT;
+        ck_assert_int_eq(bib_name_format_bibtex(&b, &g, false), 0);
+        ck_assert_int_eq(bib_name_parse_bibtex(&m, b.data, b.len, BIB_NAME_LATEX), 0);
+        eq(m.literal, alone[i], b.data, "given alone");
+        bib_name_clear(&m);
+        bib_buf_clear(&b);
+    }
     bib_name n;
     ck_assert_int_eq(bib_name_parse_bibtex(&n, "a, b, c, d", 10, 0), BIB_EPARSE);
     ck_assert_int_eq(bib_name_parse_bibtex(&n, "", 0, 0), BIB_EPARSE);

@@ -112,6 +112,30 @@ START_TEST(test_extras_and_directives)
 }
 END_TEST
 
+/* Grouped for {format: {name: [values]}}: formats and names in order of
+ * first appearance, values in insertion order, every extra once. */
+START_TEST(test_extras_grouped)
+{
+    bib_record *r = bib_record_new(BIB_TYPE_UNKNOWN, "k");
+    bool oom;
+    ck_assert_ptr_null(bib_record_extras_grouped(r, &oom));
+    ck_assert(!oom);
+    static const char *const in[][3] = {
+        {"ris", "ZZ", "1"}, {"bibtex", "owner", "a"}, {"ris", "M9", "x"},
+        {"ris", "ZZ", "2"}, {"bibtex", "abc", "b"},   {"bibtex", "owner", "c"},
+    };
+    for (size_t i = 0; i < 6; i++)
+        bib_record_add_extra(r, in[i][0], in[i][1], in[i][2], 1);
+    size_t *g = bib_record_extras_grouped(r, &oom);
+    ck_assert_ptr_nonnull(g);
+    static const size_t want[] = {0, 3, 2, 1, 5, 4};
+    for (size_t i = 0; i < 6; i++)
+        ck_assert_uint_eq(g[i], want[i]);
+    free(g);
+    bib_record_free(r);
+}
+END_TEST
+
 START_TEST(test_csl_vocabulary)
 {
     for (int t = 1; t < BIB_TYPE_COUNT; t++) {
@@ -205,4 +229,4 @@ END_TEST
 
 BIB_TEST_MAIN("record",
               test_text_fields, test_names_and_dates, test_extras_and_directives,
-              test_csl_vocabulary, test_buf_and_options, test_diag)
+              test_extras_grouped, test_csl_vocabulary, test_buf_and_options, test_diag)

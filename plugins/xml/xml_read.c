@@ -571,6 +571,8 @@ static int build_one(xml_stream *s, xmlNodePtr n, bib_record **out)
         rc = bib_record_set_origin(r.rec, bib_input_name(s->in), r.line);
     if (!rc)
         rc = s->build(&r, n);
+    if (!rc && (bib_buf_failed(&r.text) || bib_buf_failed(&r.scratch)))
+        rc = BIB_ENOMEM; /* a value was cut short: the buffers keep the failure */
     if (!rc && r.too_long)
         rc = BIB_EPARSE;
     if (!rc && r.entity_seen && !s->entity_warned) {
@@ -587,6 +589,8 @@ static int build_one(xml_stream *s, xmlNodePtr n, bib_record **out)
     bib_buf_clear(&r.scratch);
     if (rc) {
         bib_record_free(r.rec);
+        if (rc == BIB_ENOMEM)
+            bib_input_report(s->in, BIB_SEV_ERROR, r.line, 0, "out of memory");
         return rc == BIB_ENOMEM ? rc : BIB_EPARSE;
     }
     *out = r.rec;

@@ -63,6 +63,10 @@ int bib_cslitem_from_json(bib_record **out, const json_t *item,
  * plugins decode goes through this. */
 json_t *bib_cslitem_loadb(const char *d, size_t len, size_t flags, json_error_t *err,
                           bool *oom);
+/* json_dumps(j, flags), but NULL when an allocation failed during the
+ * dump, which jansson 2.14 may otherwise absorb by dropping a key's
+ * closing quote. free() the text. */
+char *bib_cslitem_dumps(const json_t *j, size_t flags);
 
 /* Flags for bib_cslitem_to_json. */
 enum {

@@ -4,7 +4,8 @@
  * (bib_cslitem_loadb).
  *
  * Why: jansson 2.14's lexer ignores a failed allocation while it collects
- * a token (the byte is simply not saved). json_loadb may then succeed with
+ * a token (the byte is simply not saved); its json_dumps likewise loses
+ * a key's closing quote when a buffer cannot grow. json_loadb may then succeed with
  * a character missing from a string (data lost in silence), and when the
  * byte lost is a string's closing quote, the decoding that follows runs
  * past the end of the saved text (a heap overflow; a number with a lost
@@ -167,4 +168,21 @@ json_t *bib_cslitem_loadb(const char *d, size_t len, size_t flags, json_error_t 
         err->text[sizeof err->text - 1] = (char)json_error_out_of_memory;
     }
     return j;
+}
+
+char *bib_cslitem_dumps(const json_t *j, size_t flags)
+{
+    pthread_once(&installed, install);
+    jmp_buf env;
+    char *volatile s = NULL;
+    volatile bool failed = false;
+    if (setjmp(env) == 0) {
+        g.env = &env;
+        s = json_dumps(j, flags);
+    } else {
+        failed = true;
+    }
+    g.env = NULL;
+    untrack_all(failed);
+    return s;
 }

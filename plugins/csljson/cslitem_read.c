@@ -308,7 +308,7 @@ static bool is_others(const bib_name *n)
 
 static int add_extra_json(bib_record *rec, const char *name, const json_t *v)
 {
-    char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+    char *s = bib_cslitem_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
     if (!s)
         return BIB_ENOMEM;
     int rc = bib_record_add_extra(rec, CSLITEM_FMT, name, s, strlen(s));

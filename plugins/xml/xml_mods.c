@@ -274,8 +274,8 @@ static int map_title(xml_rec *r, const xml_row *row, xmlNodePtr n)
             bib_buf_append(&t, s, len);
         }
     }
-    int rc = 0;
-    if (t.len) {
+    int rc = bib_buf_failed(&t) ? BIB_ENOMEM : 0; /* read before bib_buf_clear resets it */
+    if (t.len && !rc) {
         if (bib_record_has(r->rec, row->var)) {
             rc = bib_record_add_extra(r->rec, "mods", row->path, t.data, t.len);
         } else {
@@ -285,7 +285,7 @@ static int map_title(xml_rec *r, const xml_row *row, xmlNodePtr n)
         }
     }
     bib_buf_clear(&t);
-    return bib_buf_failed(&t) ? BIB_ENOMEM : rc;
+    return rc;
 }
 
 typedef struct name_parts {

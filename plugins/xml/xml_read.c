@@ -508,7 +508,9 @@ int xml_stream_open(bib_reader *rd, bib_input *in, const xml_dialect *d, xml_bui
     s->loader_set = true;
     /* NONET and nothing that loads or substitutes (see the header comment) */
     int opts = XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_COMPACT;
-    s->xr = xmlReaderForIO(io_read, io_close, s, bib_input_name(in), NULL, opts);
+    /* no URL: diagnostics name the input themselves, and libxml2 2.9
+     * leaks the input stream when copying the URL fails */
+    s->xr = xmlReaderForIO(io_read, io_close, s, NULL, NULL, opts);
     if (!s->xr) {
         bib_input_report(in, BIB_SEV_ERROR, 0, 0, "cannot start the XML parser");
         return BIB_ENOMEM;

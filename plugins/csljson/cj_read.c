@@ -271,8 +271,8 @@ static int member_by_jansson(cj_reader *cr, const char *d, bib_record *rec, cons
 {
     const cj_tok *t = &cr->toks.v[vi];
     json_error_t err;
-    json_t *j = json_loadb(d + t->start, t->end - t->start,
-                           JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &err);
+    json_t *j = bib_cslitem_loadb(d + t->start, t->end - t->start,
+                                  JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &err, NULL);
     if (!j) /* out of memory: the tokenizer is the stricter parser */
         return json_error_code(&err) == json_error_out_of_memory ? BIB_ENOMEM : BIB_EINVAL;
     int rc = cslitem_read_member(rec, key, j, &cr->tmp, &cr->key, ctx);
@@ -362,7 +362,7 @@ static int nums_read(const cj_reader *cr, const char *d)
             continue;
         seen++;
         json_error_t err;
-        json_t *j = json_loadb(d + t->start, t->end - t->start, JSON_DECODE_ANY, &err);
+        json_t *j = bib_cslitem_loadb(d + t->start, t->end - t->start, JSON_DECODE_ANY, &err, NULL);
         if (!j)
             return json_error_code(&err) == json_error_out_of_memory ? BIB_ENOMEM : CJ_FALLBACK;
         json_decref(j);

@@ -56,6 +56,18 @@ typedef struct bib_cslitem_ctx {
 int bib_cslitem_from_json(bib_record **out, const json_t *item,
                           const bib_cslitem_ctx *ctx);
 
+/* json_loadb(d, len, flags, err), but NULL when an allocation failed
+ * during the load, which jansson 2.14 may otherwise absorb by dropping a
+ * character (cslitem_mem.c): *oom (may be NULL) then true and err's text
+ * "out of memory"; else as json_loadb, *oom false. Every JSON text the
+ * plugins decode goes through this. */
+json_t *bib_cslitem_loadb(const char *d, size_t len, size_t flags, json_error_t *err,
+                          bool *oom);
+/* json_dumps(j, flags), but NULL when an allocation failed during the
+ * dump, which jansson 2.14 may otherwise absorb by dropping a key's
+ * closing quote. free() the text. */
+char *bib_cslitem_dumps(const json_t *j, size_t flags);
+
 /* Flags for bib_cslitem_to_json. */
 enum {
     /* put the non-csljson extras into `custom` ({"bibtex": {...}}) */
@@ -70,11 +82,16 @@ enum {
 json_t *bib_cslitem_to_json(const bib_record *rec, unsigned flags);
 
 /* The member bib_cslitem_to_json gives for field f of rec: its value (a
- * new reference; NULL when the field gives none or memory ran out) and in
- * *key its name, the variable's or the input's alias kept in an @raw:
- * extra (valid while rec is unchanged). The input's spelling comes back
- * when it still means the same value. */
+ * new reference; NULL when the field gives none, or with *key NULL when
+ * memory ran out) and in *key its name, the variable's or the input's
+ * alias kept in an @raw: extra (valid while rec is unchanged). The input's
+ * spelling comes back when it still means the same value. */
 json_t *bib_cslitem_field_member(const bib_record *rec, const bib_field *f, const char **key);
+
+/* The value of a csljson extra (an unknown key's compact JSON text), as
+ * the writers put it back: the JSON value, or the text as a string when
+ * it is not JSON. A new reference; NULL only when memory ran out. */
+json_t *bib_cslitem_extra_value(const char *value, size_t len);
 
 /* Flags for bib_cslitem_write. */
 enum {

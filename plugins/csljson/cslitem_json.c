@@ -20,11 +20,39 @@
 #include "bibconv/dates.h"
 #include "cslitem_int.h"
 
-json_t *cslitem_date_to_json(const bib_date *d)
+/* jansson's set and append calls take the value's reference even when
+ * they fail, and fail on a NULL value (a json_string or json_integer that
+ * could not allocate): every builder here keeps one flag, false once a
+ * call failed, and gives no tree at all then (out of memory) rather than
+ * one with a member missing. */
+static void put(json_t *o, const char *key, json_t *v, bool *ok)
+{
+    if (json_object_set_new(o, key, v) < 0)
+        *ok = false;
+}
+
+static void push(json_t *a, json_t *v, bool *ok)
+{
+    if (json_array_append_new(a, v) < 0)
+        *ok = false;
+}
+
+static json_t *built(json_t *j, bool ok)
+{
+    if (!ok) {
+        json_decref(j);
+        return NULL;
+    }
+    return j;
+}
+
+static json_t *date_to_json(const bib_date *d, bool *ok)
 {
     json_t *o = json_object();
-    if (!o)
+    if (!o) {
+        *ok = false;
         return NULL;
+    }
     /* date-parts begin with the year: a date without one ("May 29" on a
      * page that gives no year) goes out as its raw text only */
     bool parts = d->nparts && d->parts[0].has_year;
@@ -32,79 +60,105 @@ json_t *cslitem_date_to_json(const bib_date *d)
         char b[32];
         snprintf(b, sizeof b, d->parts[0].day ? "XXXX-%02d-%02d" : "XXXX-%02d",
                  d->parts[0].month, d->parts[0].day);
-        json_object_set_new(o, "raw", json_string(b));
+        put(o, "raw", json_string(b), ok);
     }
     if (parts) {
         json_t *dp = json_array();
-        json_object_set_new(o, "date-parts", dp);
-        for (int i = 0; i < d->nparts; i++) {
+        json_incref(dp); /* still used below if put fails */
+        put(o, "date-parts", dp, ok);
+        for (int i = 0; dp && i < d->nparts; i++) {
             const bib_date_part *p = &d->parts[i];
             json_t *a = json_array();
-            json_array_append_new(dp, a);
+            if (!a) {
+                *ok = false;
+                break;
+            }
             if (!p->has_year) {
-                json_array_append_new(a, json_integer(0)); /* open end */
-                continue;
+                push(a, json_integer(0), ok); /* open end */
+            } else {
+                push(a, json_integer(p->year), ok);
+                if (p->month) {
+                    push(a, json_integer(p->month), ok);
+                    if (p->day)
+                        push(a, json_integer(p->day), ok);
+                }
             }
-            json_array_append_new(a, json_integer(p->year));
-            if (p->month) {
-                json_array_append_new(a, json_integer(p->month));
-                if (p->day)
-                    json_array_append_new(a, json_integer(p->day));
-            }
+            push(dp, a, ok);
         }
+        json_decref(dp);
         int season = d->parts[0].season;
         if (season)
-            json_object_set_new(o, "season", json_integer(season));
+            put(o, "season", json_integer(season), ok);
     }
     if (d->circa)
-        json_object_set_new(o, "circa", json_true());
+        put(o, "circa", json_true(), ok);
     if (d->literal)
-        json_object_set_new(o, "literal", json_string(d->literal));
+        put(o, "literal", json_string(d->literal), ok);
     if (d->raw)
-        json_object_set_new(o, "raw", json_string(d->raw));
+        put(o, "raw", json_string(d->raw), ok);
     return o;
 }
 
-static json_t *name_to_json(const bib_name *n)
+json_t *cslitem_date_to_json(const bib_date *d)
+{
+    bool ok = true;
+    json_t *o = date_to_json(d, &ok);
+    return built(o, ok);
+}
+
+static json_t *name_to_json(const bib_name *n, bool *ok)
 {
     json_t *o = json_object();
+    if (!o) {
+        *ok = false;
+        return NULL;
+    }
     const char *parts[6] = {n->family, n->given, n->dropping_particle,
                             n->non_dropping_particle, n->suffix, n->literal};
     for (int i = 0; i < 6; i++)
         if (parts[i])
-            json_object_set_new(o, cslitem_name_keys[i], json_string(parts[i]));
+            put(o, cslitem_name_keys[i], json_string(parts[i]), ok);
     if (n->comma_suffix)
-        json_object_set_new(o, "comma-suffix", json_true());
+        put(o, "comma-suffix", json_true(), ok);
     if (n->static_ordering)
-        json_object_set_new(o, "static-ordering", json_true());
+        put(o, "static-ordering", json_true(), ok);
     if (n->parse_names)
-        json_object_set_new(o, "parse-names", json_true());
+        put(o, "parse-names", json_true(), ok);
     return o;
 }
 
-/* Canonical JSON of one field. New reference or NULL. */
-json_t *cslitem_field_to_json(const bib_record *rec, const bib_field *f)
+/* Canonical JSON of one field (a new reference), NULL when it gives none;
+ * *ok false when memory ran out (the result is then incomplete). */
+static json_t *field_to_json(const bib_field *f, bool *ok)
 {
-    (void)rec;
     switch (bib_field_kind(f)) {
     case BIB_KIND_NAMES: {
         json_t *a = json_array();
+        if (!a) {
+            *ok = false;
+            return NULL;
+        }
         for (size_t i = 0; i < bib_field_name_count(f); i++)
-            json_array_append_new(a, name_to_json(bib_field_name_at(f, i)));
+            push(a, name_to_json(bib_field_name_at(f, i), ok), ok);
         if (bib_field_names_truncated(f))
-            json_array_append_new(a, json_pack("{s:s}", "literal", "others"));
+            push(a, json_pack("{s:s}", "literal", "others"), ok);
         return a;
     }
     case BIB_KIND_DATE:
-        return cslitem_date_to_json(bib_field_date(f));
+        return date_to_json(bib_field_date(f), ok);
     default: {
         const char *s = bib_field_text(f);
         if (!s)
             return NULL;
+        json_t *j;
         if (bib_field_var(f) == BIB_VAR_CATEGORIES) {
             json_t *a = json_array();
+            if (!a) {
+                *ok = false;
+                return NULL;
+            }
             for (size_t i = 0; i < bib_field_value_count(f); i++)
-                json_array_append_new(a, json_string(bib_field_value_at(f, i)));
+                push(a, json_string(bib_field_value_at(f, i)), ok);
             return a;
         }
         if (bib_field_var(f) == BIB_VAR_KEYWORD && bib_field_value_count(f) > 1) {
@@ -114,34 +168,51 @@ json_t *cslitem_field_to_json(const bib_record *rec, const bib_field *f)
                     bib_buf_puts(&b, ", ");
                 bib_buf_puts(&b, bib_field_value_at(f, i));
             }
-            json_t *j = json_string(b.data);
+            j = bib_buf_failed(&b) ? NULL : json_string(b.data);
             bib_buf_clear(&b);
-            return j;
-        }
-        if (bib_field_flags(f) & BIB_FIELD_BARE_NUMBER) {
+        } else if (bib_field_flags(f) & BIB_FIELD_BARE_NUMBER) {
             char *end;
             errno = 0;
             long long x = strtoll(s, &end, 10);
             if (*s && !*end && !(s[0] == '0' && s[1]) && errno == 0)
-                return json_integer(x);
+                j = json_integer(x);
+            else
+                j = json_string(s);
+        } else {
+            j = json_string(s);
         }
-        return json_string(s);
+        if (!j)
+            *ok = false;
+        return j;
     }
     }
 }
 
-/* The kept input spelling of `key`, if it still maps to the same value. */
+json_t *cslitem_field_to_json(const bib_record *rec, const bib_field *f)
+{
+    (void)rec;
+    bool ok = true;
+    json_t *j = field_to_json(f, &ok);
+    return built(j, ok);
+}
+
+/* The kept input spelling of `key`, if it still maps to the same value;
+ * *ok false when memory ran out deciding. */
 static json_t *raw_if_same(const bib_record *rec, const char *key, const json_t *canon,
-                           bib_var var)
+                           bib_var var, bool *ok)
 {
     char name[80];
     snprintf(name, sizeof name, CSLITEM_RAW_PREFIX "%s", key);
     const char *raw = bib_record_extra_get(rec, CSLITEM_FMT, name);
     if (!raw)
         return NULL;
-    json_t *j = json_loads(raw, JSON_DECODE_ANY, NULL);
-    if (!j)
+    bool oom;
+    json_t *j = bib_cslitem_loadb(raw, strlen(raw), JSON_DECODE_ANY, NULL, &oom);
+    if (!j) {
+        if (oom)
+            *ok = false;
         return NULL;
+    }
     if (var == BIB_VAR_NONE)
         return j; /* id / type: checked by the caller */
     /* a bare number as a date is not given back (pandoc and the CSL-JSON
@@ -154,10 +225,14 @@ static json_t *raw_if_same(const bib_record *rec, const char *key, const json_t 
     bib_record *probe = bib_record_new(BIB_TYPE_UNKNOWN, NULL);
     bib_buf tmp = BIB_BUF_INIT;
     bool same = false;
-    if (probe && cslitem_read_var(probe, var, key, j, &tmp, NULL) == 0) {
-        json_t *c2 = cslitem_field_to_json(probe, bib_record_get(probe, var));
-        same = c2 && json_equal(c2, (json_t *)canon);
+    int rc = probe ? cslitem_read_var(probe, var, key, j, &tmp, NULL) : BIB_ENOMEM;
+    if (rc == 0) {
+        const bib_field *pf = bib_record_get(probe, var);
+        json_t *c2 = pf ? field_to_json(pf, ok) : NULL;
+        same = c2 && *ok && json_equal(c2, (json_t *)canon);
         json_decref(c2);
+    } else if (rc == BIB_ENOMEM || bib_buf_failed(&tmp)) {
+        *ok = false;
     }
     bib_buf_clear(&tmp);
     bib_record_free(probe);
@@ -168,13 +243,17 @@ static json_t *raw_if_same(const bib_record *rec, const char *key, const json_t 
     return j;
 }
 
-json_t *bib_cslitem_field_member(const bib_record *rec, const bib_field *f, const char **key)
+/* bib_cslitem_field_member with the flag of the builders above. */
+static json_t *field_member(const bib_record *rec, const bib_field *f, const char **key,
+                            bool *ok)
 {
     bib_var var = bib_field_var(f);
     *key = bib_var_name(var);
-    json_t *canon = cslitem_field_to_json(rec, f);
-    if (!canon)
+    json_t *canon = field_to_json(f, ok);
+    if (!canon || !*ok) {
+        json_decref(canon);
         return NULL;
+    }
     /* the input may have used an alias key ("shortTitle"): look for a
      * raw extra under any key that maps to this variable */
     for (size_t k = 0; k < bib_record_extra_count(rec); k++) {
@@ -185,7 +264,12 @@ json_t *bib_cslitem_field_member(const bib_record *rec, const bib_field *f, cons
         const char *rkey = name + 5;
         if (bib_var_from_name(rkey, strlen(rkey)) != var)
             continue;
-        json_t *out = raw_if_same(rec, rkey, canon, var);
+        json_t *out = raw_if_same(rec, rkey, canon, var, ok);
+        if (!*ok) {
+            json_decref(out);
+            json_decref(canon);
+            return NULL;
+        }
         if (out) {
             json_decref(canon);
             *key = rkey;
@@ -195,15 +279,37 @@ json_t *bib_cslitem_field_member(const bib_record *rec, const bib_field *f, cons
     return canon;
 }
 
+json_t *bib_cslitem_field_member(const bib_record *rec, const bib_field *f, const char **key)
+{
+    bool ok = true;
+    json_t *j = field_member(rec, f, key, &ok);
+    if (!ok)
+        *key = NULL;
+    return j;
+}
+
+/* A csljson extra's JSON text as its value (a string when it is not
+ * JSON), as both writers put an unknown key back. NULL when memory ran
+ * out. */
+json_t *bib_cslitem_extra_value(const char *value, size_t len)
+{
+    bool oom;
+    json_t *j = bib_cslitem_loadb(value, len, JSON_DECODE_ANY, NULL, &oom);
+    if (!j && !oom)
+        j = json_stringn(value, len);
+    return j;
+}
+
 json_t *bib_cslitem_to_json(const bib_record *rec, unsigned flags)
 {
     json_t *o = json_object();
     if (!o)
         return NULL;
+    bool ok = true;
     /* id */
     const char *id = bib_record_id(rec);
     if (id) {
-        json_t *raw = raw_if_same(rec, "id", NULL, BIB_VAR_NONE);
+        json_t *raw = raw_if_same(rec, "id", NULL, BIB_VAR_NONE, &ok);
         char buf[64];
         const char *rs = NULL;
         if (raw && json_is_integer(raw)) {
@@ -211,76 +317,84 @@ json_t *bib_cslitem_to_json(const bib_record *rec, unsigned flags)
             rs = buf;
         }
         if (raw && rs && strcmp(rs, id) == 0)
-            json_object_set_new(o, "id", raw);
+            put(o, "id", raw, &ok);
         else {
             json_decref(raw);
-            json_object_set_new(o, "id", json_string(id));
+            put(o, "id", json_string(id), &ok);
         }
     }
     /* type */
     bib_type t = bib_record_type(rec);
-    json_t *rawt = raw_if_same(rec, "type", NULL, BIB_VAR_NONE);
+    json_t *rawt = raw_if_same(rec, "type", NULL, BIB_VAR_NONE, &ok);
     if (rawt && json_is_string(rawt) &&
         bib_type_from_name(json_string_value(rawt), json_string_length(rawt)) == t)
-        json_object_set_new(o, "type", rawt);
+        put(o, "type", rawt, &ok);
     else {
         json_decref(rawt);
-        json_object_set_new(o, "type", json_string(t ? bib_type_name(t) : "document"));
+        put(o, "type", json_string(t ? bib_type_name(t) : "document"), &ok);
     }
     /* variables in record order */
-    for (size_t i = 0; i < bib_record_field_count(rec); i++) {
+    for (size_t i = 0; i < bib_record_field_count(rec) && ok; i++) {
         const char *outkey;
-        json_t *v = bib_cslitem_field_member(rec, bib_record_field_at(rec, i), &outkey);
+        json_t *v = field_member(rec, bib_record_field_at(rec, i), &outkey, &ok);
         if (v)
-            json_object_set_new(o, outkey, v);
+            put(o, outkey, v, &ok);
     }
     /* extras: csljson ones back in place, others under custom */
     json_t *custom = NULL;
-    for (size_t i = 0; i < bib_record_extra_count(rec); i++) {
+    for (size_t i = 0; i < bib_record_extra_count(rec) && ok; i++) {
         const char *fmt, *name, *value;
         size_t len;
         bib_record_extra_at(rec, i, &fmt, &name, &value, &len);
         if (strcmp(fmt, CSLITEM_FMT) == 0) {
             if (strncmp(name, CSLITEM_RAW_PREFIX, 5) == 0)
                 continue;
-            json_t *j = json_loadb(value, len, JSON_DECODE_ANY, NULL);
-            if (!j)
-                j = json_stringn(value, len);
-            if (strcmp(name, "custom") == 0 && json_is_object(j)) {
+            json_t *j = bib_cslitem_extra_value(value, len);
+            if (!j) {
+                ok = false;
+            } else if (strcmp(name, "custom") == 0 && json_is_object(j)) {
                 if (!custom)
                     custom = j;
                 else {
-                    json_object_update(custom, j);
+                    if (json_object_update(custom, j) < 0)
+                        ok = false;
                     json_decref(j);
                 }
             } else if (!json_object_get(o, name)) {
-                json_object_set_new(o, name, j);
+                put(o, name, j, &ok);
             } else {
                 json_decref(j);
             }
         } else if (flags & BIB_CSLITEM_CUSTOM_EXTRAS) {
-            if (!custom)
-                custom = json_object();
+            if (!custom && !(custom = json_object())) {
+                ok = false;
+                break;
+            }
             json_t *sub = json_object_get(custom, fmt);
             if (!sub) {
                 sub = json_object();
-                json_object_set_new(custom, fmt, sub);
+                json_incref(sub); /* borrowed below, whether put keeps it or not */
+                put(custom, fmt, sub, &ok);
+                json_decref(sub);
+                if (!ok)
+                    break;
             }
             json_t *prev = json_object_get(sub, name);
             json_t *val = json_stringn(value, len);
             if (!prev) {
-                json_object_set_new(sub, name, val);
+                put(sub, name, val, &ok);
             } else if (json_is_array(prev)) {
-                json_array_append_new(prev, val);
+                push(prev, val, &ok);
             } else {
                 json_t *arr = json_array();
-                json_array_append(arr, prev);
-                json_array_append_new(arr, val);
-                json_object_set_new(sub, name, arr);
+                if (json_array_append(arr, prev) < 0)
+                    ok = false;
+                push(arr, val, &ok);
+                put(sub, name, arr, &ok);
             }
         }
     }
     if (custom)
-        json_object_set_new(o, "custom", custom);
-    return o;
+        put(o, "custom", custom, &ok);
+    return built(o, ok);
 }

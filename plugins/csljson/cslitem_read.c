@@ -308,7 +308,7 @@ static bool is_others(const bib_name *n)
 
 static int add_extra_json(bib_record *rec, const char *name, const json_t *v)
 {
-    char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+    char *s = bib_cslitem_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
     if (!s)
         return BIB_ENOMEM;
     int rc = bib_record_add_extra(rec, CSLITEM_FMT, name, s, strlen(s));
@@ -355,7 +355,10 @@ static int read_custom(bib_record *rec, const json_t *v)
     int rc = 0;
     json_object_foreach((json_t *)v, fmt, sub) {
         if (strcmp(fmt, CSLITEM_FMT) == 0 || !extras_shaped(sub)) {
-            json_object_set(rest, fmt, sub);
+            if (json_object_set(rest, fmt, sub) < 0) { /* a key jansson took: memory */
+                rc = BIB_ENOMEM;
+                break;
+            }
             continue;
         }
         const char *name;
@@ -557,7 +560,7 @@ int cslitem_read_member(bib_record *rec, const char *k, const json_t *v, bib_buf
                 if (!canon || !json_equal(canon, (json_t *)v) || strcmp(cname, k) != 0) {
                     bib_buf_reset(key);
                     bib_buf_printf(key, CSLITEM_RAW_PREFIX "%s", k);
-                    rc = add_extra_json(rec, key->data, v);
+                    rc = bib_buf_failed(key) ? BIB_ENOMEM : add_extra_json(rec, key->data, v);
                 }
                 json_decref(canon);
             }

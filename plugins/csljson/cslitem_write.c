@@ -391,6 +391,8 @@ static bool jw_members(jw *w, bool *first, const bib_record *rec, const bib_var 
         /* an input spelling: the member to_json gives, by jansson */
         const char *key;
         json_t *j = bib_cslitem_field_member(rec, f, &key);
+        if (!key)
+            w->out->failed = true; /* out of memory: cslitem_write sees it */
         if (j) {
             jw_key(w, first, key);
             jw_json(w, j);
@@ -407,9 +409,9 @@ static bool jw_members(jw *w, bool *first, const bib_record *rec, const bib_var 
             others = true;
         } else if (keys && strncmp(name, CSLITEM_RAW_PREFIX, 5) != 0) {
             /* an unknown key, after the variables as to_json sets it */
-            json_t *j = json_loadb(value, len, JSON_DECODE_ANY, NULL);
+            json_t *j = bib_cslitem_extra_value(value, len);
             if (!j)
-                j = json_stringn(value, len);
+                w->out->failed = true; /* out of memory, as above */
             if (j) {
                 jw_key(w, first, name);
                 jw_json(w, j);
@@ -458,6 +460,10 @@ static int cslitem_write(bib_buf *out, bib_output *sink, const bib_record *rec,
                 if (out->data[i] == '\n')
                     for (int k = 0; k < level; k++)
                         bib_buf_append_fast(&tmp, "  ", 2);
+            }
+            if (bib_buf_failed(&tmp)) {
+                bib_buf_clear(&tmp);
+                return BIB_ENOMEM;
             }
             bib_buf_truncate(out, start);
             bib_buf_append_fast(out, tmp.data, tmp.len);

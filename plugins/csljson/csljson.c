@@ -143,10 +143,13 @@ static int decode_item(csl_reader *r, const char *d, size_t len, long nul, bib_r
         }
     }
     json_error_t err;
-    json_t *j = json_loadb(d, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &err);
+    bool oom;
+    json_t *j = bib_cslitem_loadb(d, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &err, &oom);
     bib_input_consume(r->in, len);
     bib_input_trim(r->in);
     if (!j) {
+        if (oom)
+            return converted(r, BIB_ENOMEM, line, col, out);
         cj_report_json_error(r->in, &err, line, col);
         return BIB_EPARSE;
     }
@@ -234,12 +237,14 @@ static int next_line_item(csl_reader *r, bib_record **out)
         rc = r->dom ? CJ_FALLBACK : cj_read_item(&r->cj, line, len, &ctx, out);
         if (rc == CJ_FALLBACK) {
             json_error_t err;
-            json_t *j = json_loadb(line, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &err);
-            if (!j) {
+            bool oom;
+            json_t *j = bib_cslitem_loadb(line, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY,
+                                          &err, &oom);
+            if (!j && !oom) {
                 cj_report_json_error(r->in, &err, ln, 1);
                 return BIB_EPARSE;
             }
-            rc = bib_cslitem_from_json(out, j, &ctx);
+            rc = j ? bib_cslitem_from_json(out, j, &ctx) : BIB_ENOMEM;
             json_decref(j);
         }
         bib_input_trim(r->in); /* as in decode_item */

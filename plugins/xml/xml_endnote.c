@@ -441,10 +441,11 @@ static int en_begin(bib_writer *wr, bib_output *out, const bib_options *opts)
     w->o = xml_out_new(out);
     if (!w->o)
         return BIB_ENOMEM;
-    xmlTextWriterPtr x = xml_out_writer(w->o);
-    xmlTextWriterStartDocument(x, "1.0", "UTF-8", NULL);
+    xml_out_start_document(w->o);
     xml_out_start(w->o, "xml");
     xml_out_start(w->o, "records");
+    if (xml_out_failed(w->o))
+        return xml_out_begin_failed(&w->o);
     w->begun = true;
     return 0;
 }
@@ -612,8 +613,7 @@ static int en_write(bib_writer *wr, const bib_record *rec)
     write_extras(w, rec);
     xml_out_close_all(w->o);
     xml_out_end(w->o);
-    xml_out_flush(w->o);
-    return bib_output_error(bib_writer_output(wr));
+    return xml_out_record_done(w->o, bib_writer_output(wr), &w->b);
 }
 
 static int en_end(bib_writer *wr)

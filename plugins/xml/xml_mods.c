@@ -274,8 +274,8 @@ static int map_title(xml_rec *r, const xml_row *row, xmlNodePtr n)
             bib_buf_append(&t, s, len);
         }
     }
-    int rc = 0;
-    if (t.len) {
+    int rc = bib_buf_failed(&t) ? BIB_ENOMEM : 0; /* read before bib_buf_clear resets it */
+    if (t.len && !rc) {
         if (bib_record_has(r->rec, row->var)) {
             rc = bib_record_add_extra(r->rec, "mods", row->path, t.data, t.len);
         } else {
@@ -285,7 +285,7 @@ static int map_title(xml_rec *r, const xml_row *row, xmlNodePtr n)
         }
     }
     bib_buf_clear(&t);
-    return bib_buf_failed(&t) ? BIB_ENOMEM : rc;
+    return rc;
 }
 
 typedef struct name_parts {
@@ -598,9 +598,11 @@ static int mods_begin(bib_writer *wr, bib_output *out, const bib_options *opts)
     w->o = xml_out_new(out);
     if (!w->o)
         return BIB_ENOMEM;
-    xmlTextWriterStartDocument(xml_out_writer(w->o), "1.0", "UTF-8", NULL);
+    xml_out_start_document(w->o);
     xml_out_start(w->o, "modsCollection");
     xml_out_attr(w->o, "xmlns", "http://www.loc.gov/mods/v3");
+    if (xml_out_failed(w->o))
+        return xml_out_begin_failed(&w->o);
     w->begun = true;
     return 0;
 }
@@ -884,8 +886,7 @@ static int mods_write(bib_writer *wr, const bib_record *rec)
     write_extras(w, rec);
     xml_out_close_all(w->o);
     xml_out_end(w->o);
-    xml_out_flush(w->o);
-    return bib_output_error(bib_writer_output(wr));
+    return xml_out_record_done(w->o, bib_writer_output(wr), &w->b);
 }
 
 static int mods_end(bib_writer *wr)

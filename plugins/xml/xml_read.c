@@ -673,7 +673,9 @@ int xml_stream_open(bib_reader *rd, bib_input *in, const xml_dialect *d, xml_bui
     s->loader_set = true;
     /* NONET and nothing that loads or substitutes (see the header comment) */
     int opts = XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_COMPACT;
-    s->xr = xmlReaderForIO(io_read, io_close, s, bib_input_name(in), NULL, opts);
+    /* no URL: diagnostics name the input themselves, and libxml2 2.9
+     * leaks the input stream when copying the URL fails */
+    s->xr = xmlReaderForIO(io_read, io_close, s, NULL, NULL, opts);
     if (!s->xr) {
         bib_input_report(in, BIB_SEV_ERROR, 0, 0, "cannot start the XML parser");
         return BIB_ENOMEM;
@@ -742,6 +744,8 @@ static int build_one(xml_stream *s, xmlNodePtr n, bib_record **out)
         rc = bib_record_set_origin(r.rec, bib_input_name(s->in), r.line);
     if (!rc)
         rc = s->build(&r, n);
+    if (!rc && (bib_buf_failed(&r.text) || bib_buf_failed(&r.scratch)))
+        rc = BIB_ENOMEM; /* a value was cut short: the buffers keep the failure */
     if (!rc && r.too_long)
         rc = BIB_EPARSE;
     if (!rc && r.entity_seen && !s->entity_warned) {
@@ -758,6 +762,8 @@ static int build_one(xml_stream *s, xmlNodePtr n, bib_record **out)
     bib_buf_clear(&r.scratch);
     if (rc) {
         bib_record_free(r.rec);
+        if (rc == BIB_ENOMEM)
+            bib_input_report(s->in, BIB_SEV_ERROR, r.line, 0, "out of memory");
         return rc == BIB_ENOMEM ? rc : BIB_EPARSE;
     }
     *out = r.rec;

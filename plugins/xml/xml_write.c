@@ -1,32 +1,38 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * xml_write.c - the writer machinery both formats of the xml module share:
- * libxml2's xmlTextWriter over a bib_output (through an output buffer
- * whose write callback is bib_output_write), the path opener that lets
- * consecutive crosswalk rows share their leading elements, and the text
- * cleaning XML needs.
+ * the XML text of a record built in a buffer and written to the
+ * bib_output, the path opener that lets consecutive crosswalk rows share
+ * their leading elements, and the text cleaning XML needs.
  *
- * Memory: each format's writer flushes after every record, so the
- * xmlTextWriter holds at most one record.
+ * The bytes are those libxml2's xmlTextWriter gave (without its indent
+ * mode; the indentation is ours, below): a start tag closed by the first
+ * content, an element with none written "<name/>", attribute values and
+ * text escaped as it escapes them. It is no longer used because libxml2
+ * 2.9's xmlTextWriterStartElement ignores a failed push of the element
+ * onto its stack: it leaks the entry and reports success, and the end tags
+ * that follow close the wrong elements. Here every failure is a failed
+ * buffer, seen by xml_out_failed.
+ *
+ * Memory: each format's writer flushes after every record, so the buffer
+ * holds at most one record.
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include <libxml/parser.h>
-
 #include "xmlfmt.h"
 
-/* The indentation is ours, not xmlTextWriter's: its indent mode writes
- * each level's two spaces with a call of their own and counts the open
- * elements with a list walk, about a tenth of a MODS run. Ours writes one
- * raw run per line, and gives the same bytes: a child on its own line two
- * spaces deeper, a container's end tag at its start tag's depth, a text
- * element on one line, a newline after every end tag. */
+/* The indentation: a child on its own line two spaces deeper, a
+ * container's end tag at its start tag's depth, a text element on one
+ * line, a newline after every end tag; one run per line. */
 enum { OUT_MAX_DEPTH = 64, OUT_CHILD = 1, OUT_TEXT = 2 };
 
 struct xml_out {
     bib_output *out;
-    xmlTextWriterPtr w;
+    bib_buf text;                         /* written since the last flush */
+    bib_buf tags;                         /* open elements' names, NUL-ended, innermost last */
+    bool tag_open;                        /* the innermost start tag lacks its '>' */
+    bool failed;                          /* the output failed */
     xml_step open[XML_MAX_STEPS];
     int nopen;
     size_t dropped;
@@ -35,6 +41,26 @@ struct xml_out {
     int depth;                            /* elements open, the root's included */
     unsigned char seen[OUT_MAX_DEPTH];    /* OUT_* of each open element */
 };
+
+bool xml_out_failed(const xml_out *o)
+{
+    return o->failed || bib_buf_failed(&o->text) || bib_buf_failed(&o->tags) ||
+           bib_buf_failed(&o->clean) || bib_buf_failed(&o->leaf);
+}
+
+/* Content of the innermost element begins: its start tag is closed. */
+static void content(xml_out *o)
+{
+    if (o->tag_open)
+        bib_buf_putc(&o->text, '>');
+    o->tag_open = false;
+}
+
+static void raw(xml_out *o, const char *s, size_t n)
+{
+    content(o);
+    bib_buf_append(&o->text, s, n);
+}
 
 /* "\n" and enough spaces for the deepest element */
 static const char nl_spaces[] = "\n"
@@ -47,23 +73,60 @@ static void raw_indent(xml_out *o, int depth, bool newline)
     if (n + 1 > (int)sizeof nl_spaces - 1)
         n = (int)sizeof nl_spaces - 2;
     if (newline)
-        xmlTextWriterWriteRawLen(o->w, BAD_CAST nl_spaces, n + 1);
+        raw(o, nl_spaces, (size_t)n + 1);
     else if (n)
-        xmlTextWriterWriteRawLen(o->w, BAD_CAST nl_spaces + 1, n);
+        raw(o, nl_spaces + 1, (size_t)n);
 }
 
-static int ob_write(void *ctx, const char *buf, int len)
+/* Text content: & < > " and CR as references, the rest as it is. */
+static void put_escaped(bib_buf *b, const char *s, size_t n)
 {
-    xml_out *o = ctx;
-    if (len <= 0)
-        return 0;
-    return bib_output_write(o->out, buf, (size_t)len) ? -1 : len;
+    size_t run = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *esc;
+        switch (s[i]) {
+        case '&': esc = "&amp;"; break;
+        case '<': esc = "&lt;"; break;
+        case '>': esc = "&gt;"; break;
+        case '"': esc = "&quot;"; break;
+        case '\r': esc = "&#13;"; break;
+        default: continue;
+        }
+        bib_buf_append(b, s + run, i - run);
+        bib_buf_puts(b, esc);
+        run = i + 1;
+    }
+    bib_buf_append(b, s + run, n - run);
 }
 
-static int ob_close(void *ctx)
+/* An attribute value: also tab and newline as references, and every
+ * character past ASCII as a hexadecimal one (&#xE9;). */
+static void put_attr_value(bib_buf *b, const char *v)
 {
-    (void)ctx;
-    return 0;
+    const unsigned char *p = (const unsigned char *)v;
+    while (*p) {
+        unsigned char c = *p;
+        if (c == '\n' || c == '\t') {
+            bib_buf_puts(b, c == '\n' ? "&#10;" : "&#9;");
+            p++;
+        } else if (c < 0x80) {
+            put_escaped(b, (const char *)p, 1);
+            p++;
+        } else {
+            int len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+            unsigned cp = len == 4 ? c & 0x07u : len == 3 ? c & 0x0Fu : c & 0x1Fu;
+            int k = 1;
+            for (; k < len && (p[k] & 0xC0) == 0x80; k++)
+                cp = (cp << 6) | (p[k] & 0x3Fu);
+            if (len == 1 || k < len) { /* not UTF-8: the byte as it is */
+                bib_buf_putc(b, (char)c);
+                p++;
+                continue;
+            }
+            bib_buf_printf(b, "&#x%X;", cp);
+            p += len;
+        }
+    }
 }
 
 xml_out *xml_out_new(bib_output *out)
@@ -72,21 +135,16 @@ xml_out *xml_out_new(bib_output *out)
     if (!o)
         return NULL;
     o->out = out;
+    bib_buf_init(&o->text);
+    bib_buf_init(&o->tags);
     bib_buf_init(&o->clean);
     bib_buf_init(&o->leaf);
-    xmlInitParser(); /* so that the module's xmlCleanupParser frees its tables */
-    xmlOutputBufferPtr ob = xmlOutputBufferCreateIO(ob_write, ob_close, o, NULL);
-    if (!ob) {
-        free(o);
-        return NULL;
-    }
-    o->w = xmlNewTextWriter(ob); /* owns ob from here on */
-    if (!o->w) {
-        xmlOutputBufferClose(ob);
-        free(o);
-        return NULL;
-    }
     return o;
+}
+
+void xml_out_start_document(xml_out *o)
+{
+    bib_buf_puts(&o->text, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
 }
 
 int xml_out_finish(xml_out *o, bool ok)
@@ -97,24 +155,48 @@ int xml_out_finish(xml_out *o, bool ok)
     if (ok) {
         while (o->depth > 0)
             xml_out_end(o);
-        if (xmlTextWriterEndDocument(o->w) < 0) /* its final newline */
-            rc = BIB_EIO;
+        bib_buf_putc(&o->text, '\n'); /* after the root's end tag */
+        xml_out_flush(o);
+        if (xml_out_failed(o))
+            rc = bib_output_error(o->out) ? BIB_EIO : BIB_ENOMEM;
     }
-    xmlFreeTextWriter(o->w);
+    bib_buf_clear(&o->text);
+    bib_buf_clear(&o->tags);
     bib_buf_clear(&o->clean);
     bib_buf_clear(&o->leaf);
     free(o);
     return rc;
 }
 
-xmlTextWriterPtr xml_out_writer(xml_out *o)
+int xml_out_begin_failed(xml_out **o)
 {
-    return o->w;
+    bib_output *out = (*o)->out;
+    xml_out_finish(*o, false);
+    *o = NULL;
+    bib_output_report(out, BIB_SEV_ERROR, "out of memory");
+    return BIB_ENOMEM;
+}
+
+int xml_out_record_done(xml_out *o, bib_output *out, const bib_buf *scratch)
+{
+    if (bib_buf_failed(scratch)) /* a value the record lacks */
+        o->failed = true;
+    xml_out_flush(o);
+    int rc = bib_output_error(out);
+    if (!rc && xml_out_failed(o)) {
+        bib_output_report(out, BIB_SEV_ERROR, "out of memory");
+        rc = BIB_ENOMEM;
+    }
+    return rc;
 }
 
 void xml_out_flush(xml_out *o)
 {
-    xmlTextWriterFlush(o->w);
+    if (xml_out_failed(o)) /* an incomplete record is not written */
+        return;
+    if (o->text.len && bib_output_write(o->out, o->text.data, o->text.len))
+        o->failed = true;
+    bib_buf_reset(&o->text);
 }
 
 size_t xml_out_dropped(const xml_out *o)
@@ -135,7 +217,11 @@ void xml_out_start(xml_out *o, const char *name)
         raw_indent(o, o->depth, !*up); /* the parent's first content: a new line */
         *up |= OUT_CHILD;
     }
-    xmlTextWriterStartElement(o->w, BAD_CAST name);
+    content(o);
+    bib_buf_putc(&o->text, '<');
+    bib_buf_puts(&o->text, name);
+    bib_buf_append(&o->tags, name, strlen(name) + 1);
+    o->tag_open = true;
     if (o->depth < OUT_MAX_DEPTH)
         o->seen[o->depth] = 0;
     o->depth++;
@@ -143,7 +229,11 @@ void xml_out_start(xml_out *o, const char *name)
 
 void xml_out_attr(xml_out *o, const char *name, const char *value)
 {
-    xmlTextWriterWriteAttribute(o->w, BAD_CAST name, BAD_CAST value);
+    if (!o->tag_open) /* only inside a start tag, as xmlTextWriter */
+        return;
+    bib_buf_printf(&o->text, " %s=\"", name);
+    put_attr_value(&o->text, value);
+    bib_buf_putc(&o->text, '"');
 }
 
 void xml_out_end(xml_out *o)
@@ -154,9 +244,21 @@ void xml_out_end(xml_out *o)
     unsigned char seen = o->depth < OUT_MAX_DEPTH ? o->seen[o->depth] : OUT_CHILD;
     if ((seen & OUT_CHILD) && !(seen & OUT_TEXT))
         raw_indent(o, o->depth, false);
-    xmlTextWriterEndElement(o->w);
-    if (o->depth > 0) /* the root's newline is EndDocument's */
-        xmlTextWriterWriteRawLen(o->w, BAD_CAST nl_spaces, 1);
+    /* the innermost name: after the NUL before its own */
+    size_t end = o->tags.len ? o->tags.len - 1 : 0, at = end;
+    while (at > 0 && o->tags.data[at - 1] != '\0')
+        at--;
+    if (o->tag_open) {
+        bib_buf_puts(&o->text, "/>");
+    } else {
+        bib_buf_puts(&o->text, "</");
+        bib_buf_append(&o->text, o->tags.data + at, end - at);
+        bib_buf_putc(&o->text, '>');
+    }
+    o->tag_open = false;
+    bib_buf_truncate(&o->tags, at);
+    if (o->depth > 0) /* the root's newline is xml_out_finish's */
+        raw(o, nl_spaces, 1);
 }
 
 static void mark_text(xml_out *o)
@@ -204,8 +306,9 @@ void xml_out_text(xml_out *o, const char *text, size_t len)
                        text[i] == '\r'))
         i++;
     mark_text(o);
-    if (i == len && text[len] == '\0') { /* nothing to drop: written as it is */
-        xmlTextWriterWriteString(o->w, BAD_CAST text);
+    content(o);
+    if (i == len) { /* nothing to drop: written as it is */
+        put_escaped(&o->text, text, len);
         return;
     }
     bib_buf_reset(&o->clean);
@@ -218,11 +321,11 @@ void xml_out_text(xml_out *o, const char *text, size_t len)
         }
         bib_buf_putc(&o->clean, (char)c);
     }
-    xmlTextWriterWriteString(o->w, BAD_CAST o->clean.data);
+    put_escaped(&o->text, o->clean.data, o->clean.len);
 }
 
-/* An attribute value xmlTextWriter would write unchanged (it turns
- * markup, blanks other than space and non-ASCII into references). */
+/* An attribute value put_attr_value writes unchanged (it turns markup,
+ * blanks other than space and non-ASCII into references). */
 static bool attr_plain(const char *v)
 {
     for (; *v; v++) {
@@ -234,8 +337,8 @@ static bool attr_plain(const char *v)
 }
 
 /* A text element is most of what the writers write: built here, with the
- * escapes xmlTextWriterWriteString makes (& < > " and CR), and handed to
- * the writer as one raw run instead of five calls. The same bytes as
+ * escapes put_escaped makes (& < > " and CR), in one run instead of
+ * five calls. The same bytes as
  * start_step, xml_out_text and xml_out_end give; those remain for what
  * this does not cover (an empty text, an attribute needing escapes). */
 void xml_out_leaf(xml_out *o, const xml_step *st, const char *text, size_t len)
@@ -296,7 +399,7 @@ void xml_out_leaf(xml_out *o, const xml_step *st, const char *text, size_t len)
     bib_buf_puts(b, st->name);
     bib_buf_puts(b, ">\n");
     *up |= OUT_CHILD;
-    xmlTextWriterWriteRawLen(o->w, BAD_CAST b->data, (int)b->len);
+    raw(o, b->data, b->len);
 }
 
 const char *xml_var_plain(const bib_record *rec, bib_var var, size_t i, bib_buf *b)
@@ -347,6 +450,8 @@ int xml_out_end_run(xml_out *o, bool ok, bib_output *out)
                           "%zu control characters dropped (XML cannot carry them)",
                           xml_out_dropped(o));
     int rc = xml_out_finish(o, ok);
+    if (rc == BIB_ENOMEM)
+        bib_output_report(out, BIB_SEV_ERROR, "out of memory");
     bib_output_putc(out, '\n');
     return rc;
 }

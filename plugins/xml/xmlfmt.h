@@ -26,7 +26,6 @@
 #include <stddef.h>
 
 #include <libxml/tree.h>
-#include <libxml/xmlwriter.h>
 
 #include "bibconv/plugin.h"
 #include "bibconv/text.h"
@@ -204,13 +203,15 @@ typedef struct xml_writer_state {
     xml_out *o;
 } xml_writer_state;
 
-/* Starts an xmlTextWriter over the bib_output. */
+/* Starts writing XML to the bib_output (xml_write.c). NULL: no memory. */
 xml_out *xml_out_new(bib_output *out);
-/* Flushes and frees; returns 0 or a negative status (reported). */
+/* The XML declaration, first. */
+void xml_out_start_document(xml_out *o);
+/* With `ok`, closes what is open, ends the document and flushes; frees.
+ * Returns 0, BIB_ENOMEM or BIB_EIO (not reported). */
 int xml_out_finish(xml_out *o, bool ok);
-xmlTextWriterPtr xml_out_writer(xml_out *o);
-/* Flushes what the xmlTextWriter holds to the bib_output (after each
- * record, so memory holds one record). */
+/* Writes what o holds to the bib_output (after each record, so memory
+ * holds one record); nothing once o has failed. */
 void xml_out_flush(xml_out *o);
 
 /* Opens the elements of path `p` below those already open, sharing the
@@ -228,6 +229,16 @@ void xml_out_text(xml_out *o, const char *text, size_t len);
 void xml_out_end(xml_out *o);
 /* Number of control characters dropped so far (the writer warns once). */
 size_t xml_out_dropped(const xml_out *o);
+/* True once a buffer of o failed (out of memory) or the output did: what
+ * was written since is incomplete. */
+bool xml_out_failed(const xml_out *o);
+/* The end of a record: flushes it unless o or the writer's `scratch`
+ * buffer has failed (the record is then incomplete). Returns the output's
+ * error, else BIB_ENOMEM (reported) when one has failed, else 0. */
+int xml_out_record_done(xml_out *o, bib_output *out, const bib_buf *scratch);
+/* For a writer's begin that could not start the document: frees *o, sets
+ * it NULL, reports and returns BIB_ENOMEM. */
+int xml_out_begin_failed(xml_out **o);
 
 /* The end of a writer's run, shared by both formats: the warning for
  * dropped control characters, then xml_out_finish (`ok` as there) and a

@@ -513,8 +513,16 @@ bool yamlfmt_plain_is_string(const char *s)
  * everything else (floats, "0815", dates, "yes") is text, since CSL text
  * must not change by being read. Explicit !!int, !!float, !!bool, !!null
  * and !!str tags are honoured (the writer marks real numbers with !!float).
- * NULL with item_bad set when the value cannot be represented. */
-static json_t *scalar_value(yaml_reader *r, const yaml_event_t *ev)
+ * NULL with item_bad set when the value cannot be represented; NULL with
+ * *rc BIB_ENOMEM when memory ran out. */
+static json_t *made(json_t *v, int *rc)
+{
+    if (!v)
+        *rc = BIB_ENOMEM;
+    return v;
+}
+
+static json_t *scalar_value(yaml_reader *r, const yaml_event_t *ev, int *rc)
 {
     const char *s = (const char *)ev->data.scalar.value;
     size_t len = ev->data.scalar.length;
@@ -529,13 +537,13 @@ static json_t *scalar_value(yaml_reader *r, const yaml_event_t *ev)
     if (tag && strncmp(tag, "tag:yaml.org,2002:", 18) == 0) {
         const char *t = tag + 18;
         if (strcmp(t, "int") == 0 && canonical_int(s, len, &x))
-            return json_integer(x);
+            return made(json_integer(x), rc);
         if (strcmp(t, "float") == 0) {
             char *end;
             errno = 0;
             double dv = strtod(s, &end);
             if (end != s && !*end && !errno)
-                return json_real(dv);
+                return made(json_real(dv), rc);
         }
         if (strcmp(t, "bool") == 0 && (word_in(s, true_words) || word_in(s, false_words)))
             return json_boolean(word_in(s, true_words));
@@ -550,14 +558,10 @@ static json_t *scalar_value(yaml_reader *r, const yaml_event_t *ev)
         if (word_in(s, false_words))
             return json_false();
         if (canonical_int(s, len, &x))
-            return json_integer(x);
+            return made(json_integer(x), rc);
     }
-    json_t *v = json_stringn(s, len);
-    if (!v) /* libyaml checks UTF-8 too; this is out of memory in practice */
-        bib_input_report(r->in, BIB_SEV_ERROR, abs_line(r, ev->start_mark),
-                         ev->start_mark.column + 1, "cannot hold this scalar (bad UTF-8 or "
-                         "out of memory)");
-    return v;
+    /* libyaml has checked UTF-8: a failure is out of memory */
+    return made(json_stringn(s, len), rc);
 }
 
 static size_t add_sat(size_t a, size_t b)
@@ -570,19 +574,21 @@ static int build_node(yaml_reader *r, yaml_event_t *ev, int depth, json_t **out,
 
 /* Applies YAML merge keys ("<<: *defaults"): keys of `src` (a mapping or a
  * list of mappings) not already in `map`. */
-static void merge_into(json_t *map, const json_t *src)
+static int merge_into(json_t *map, const json_t *src)
 {
     if (json_is_array(src)) {
         for (size_t i = 0; i < json_array_size(src); i++)
-            merge_into(map, json_array_get(src, i));
-        return;
+            if (merge_into(map, json_array_get(src, i)) < 0)
+                return BIB_ENOMEM;
+        return 0;
     }
     const char *k;
     json_t *v;
     json_object_foreach((json_t *)src, k, v) {
-        if (!json_object_get(map, k))
-            json_object_set(map, k, v);
+        if (!json_object_get(map, k) && json_object_set(map, k, v) < 0)
+            return BIB_ENOMEM;
     }
+    return 0;
 }
 
 /* Builds the children of a mapping (start event already taken). */
@@ -637,18 +643,22 @@ static int build_mapping(yaml_reader *r, json_t *map, int depth, size_t *nodes)
         if (key && v && merge && (json_is_object(v) || json_is_array(v))) {
             if (!merges)
                 merges = json_array();
-            json_array_append(merges, v);
+            if (json_array_append(merges, v) < 0) /* merges NULL too */
+                rc = BIB_ENOMEM;
         } else if (key && v) {
             if (json_object_get(map, key))
                 bib_input_report(r->in, BIB_SEV_WARNING, abs_line(r, km), km.column + 1,
                                  "duplicate key '%s': the later value is kept", key);
-            json_object_set(map, key, v);
+            if (json_object_set(map, key, v) < 0) /* libyaml checked UTF-8: memory */
+                rc = BIB_ENOMEM;
         }
         free(key);
         json_decref(v);
+        if (rc < 0)
+            break;
     }
     if (merges && rc == 0)
-        merge_into(map, merges);
+        rc = merge_into(map, merges);
     json_decref(merges);
     return rc;
 }
@@ -669,8 +679,8 @@ static int build_sequence(yaml_reader *r, json_t *arr, int depth, size_t *nodes)
         size_t n = 0;
         rc = build_node(r, &cev, depth + 1, &c, &n);
         *nodes = add_sat(*nodes, n);
-        if (c)
-            json_array_append_new(arr, c);
+        if (c && json_array_append_new(arr, c) < 0 && rc == 0)
+            rc = BIB_ENOMEM;
         if (rc < 0)
             break;
     }
@@ -735,8 +745,8 @@ static int build_node(yaml_reader *r, yaml_event_t *ev, int depth, json_t **out,
     case YAML_SCALAR_EVENT:
         a = ev->data.scalar.anchor;
         r->nodes = add_sat(r->nodes, 1);
-        v = scalar_value(r, ev);
-        if (!v) {
+        v = scalar_value(r, ev, &rc);
+        if (!v && !rc) {
             r->item_bad = true;
             r->errors++;
         }

@@ -28,6 +28,7 @@
  * Not for: CSL semantics (plugins/csljson/cslitem_*.c), reading (yaml_reader.c).
  */
 #include <errno.h>
+#include <pthread.h>
 #include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,9 +50,8 @@ typedef struct yaml_writer {
     bool live;      /* emitter initialised */
     bool failed;    /* an emitter error was reported */
     bool bare, edtf, custom;
-    bool have_re;
+    bool have_re;    /* numeric_pattern() gave the pattern */
     char last;       /* last byte written: a bare list ends with a line break */
-    regex_t numeric; /* YAML 1.1/1.2 number and timestamp forms */
     bib_buf tmp;
     bib_keyset *used; /* ids written so far: a keyless entry's id is new */
     bib_buf key;
@@ -67,6 +67,25 @@ static const char numeric_re[] =
     "(\\.[0-9_]*)?([eE][-+]?[0-9]+)?|\\.[0-9_]+([eE][-+]?[0-9]+)?|\\.(inf|Inf|INF))$"
     "|^\\.(nan|NaN|NAN)$"
     "|^[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?";
+
+/* numeric_re compiled once for the process, not per output: it is a
+ * constant, and glibc's regcomp leaks when an allocation fails inside it.
+ * A failed compile is tried again by the next writer. regexec may share a
+ * pattern between threads. The module stays mapped (-z nodelete, as it
+ * links cslitem), so the pattern is never freed. */
+static pthread_mutex_t numeric_lock = PTHREAD_MUTEX_INITIALIZER;
+static regex_t numeric;
+static bool numeric_ok;
+
+static bool numeric_pattern(void)
+{
+    pthread_mutex_lock(&numeric_lock);
+    if (!numeric_ok)
+        numeric_ok = regcomp(&numeric, numeric_re, REG_EXTENDED | REG_NOSUB) == 0;
+    bool ok = numeric_ok;
+    pthread_mutex_unlock(&numeric_lock);
+    return ok;
+}
 
 static const char *const yaml11_words[] = {"y", "Y", "yes", "Yes", "YES", "n", "N",
                                            "no", "No", "NO", "on", "On", "ON", "off",
@@ -97,7 +116,7 @@ static bool needs_quotes(yaml_writer *w, const char *s)
     /* every form numeric_re matches starts with a digit, a sign or a dot:
      * the words above ("title", "type") need no regexec */
     return w->have_re && s[0] && strchr("0123456789+-.", s[0]) &&
-           regexec(&w->numeric, s, 0, NULL, 0) == 0;
+           regexec(&numeric, s, 0, NULL, 0) == 0;
 }
 
 static int output_handler(void *data, unsigned char *buffer, size_t size)
@@ -849,8 +868,12 @@ static int dr_members(yaml_writer *w, const bib_record *rec, rmember *m, size_t 
             spelled = raw[k] == var;
         if (spelled) {
             r.j = bib_cslitem_field_member(rec, f, &r.key);
+            if (!r.key) { /* out of memory */
+                *count = n;
+                return BIB_ENOMEM;
+            }
             if (!r.j)
-                continue; /* nothing, as to_json (or out of memory: a short item) */
+                continue; /* nothing, as to_json */
         } else if (bib_field_kind(f) != BIB_KIND_NAMES && bib_field_kind(f) != BIB_KIND_DATE &&
                    !bib_field_text(f)) {
             continue; /* to_json gives nothing */
@@ -886,10 +909,10 @@ static int dr_member(yaml_writer *w, dw *d, const bib_record *rec, const rmember
         const char *v;
         size_t len;
         bib_record_extra_at(rec, m->extra, NULL, NULL, &v, &len);
-        json_t *j = json_loadb(v, len, JSON_DECODE_ANY, NULL);
+        json_t *j = bib_cslitem_extra_value(v, len);
         if (!j)
-            j = json_stringn(v, len);
-        int rc = j ? dw_value(w, d, j, in, true, false) : DW_DECLINE;
+            return BIB_ENOMEM;
+        int rc = dw_value(w, d, j, in, true, false);
         json_decref(j);
         return rc;
     }
@@ -1008,7 +1031,7 @@ static int writer_begin(bib_writer *wr, bib_output *out, const bib_options *opts
     w->edtf = d && strcmp(d, "edtf") == 0;
     const char *ex = bib_options_get(opts, "extras");
     w->custom = !ex || strcmp(ex, "custom") == 0;
-    w->have_re = regcomp(&w->numeric, numeric_re, REG_EXTENDED | REG_NOSUB) == 0;
+    w->have_re = numeric_pattern();
     if (!w->have_re) {
         bib_output_report(out, BIB_SEV_ERROR, "cannot compile the number pattern");
         return BIB_ERROR;
@@ -1123,8 +1146,6 @@ static int writer_end(bib_writer *wr)
             bib_output_putc(w->out, '\n');
     }
     emitter_close(w);
-    if (w->have_re)
-        regfree(&w->numeric);
     w->have_re = false;
     bib_buf_clear(&w->tmp);
     bib_buf_clear(&w->key);

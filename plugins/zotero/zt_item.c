@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "bibconv/buf.h"
+#include "cslitem.h"
 #include "ztfmt.h"
 
 #define FMT "zoterojson"
@@ -47,7 +48,7 @@ static int keep_extra(bib_record *rec, const char *name, const json_t *v)
 {
     if (json_is_string(v))
         return bib_record_add_extra(rec, FMT, name, json_string_value(v), json_string_length(v));
-    char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+    char *s = bib_cslitem_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
     if (!s)
         return BIB_ENOMEM;
     int rc = bib_record_add_extra(rec, FMT, name, s, strlen(s));
@@ -199,13 +200,16 @@ static size_t given_particle(const char *s, size_t n)
     }
 }
 
-static char *dup_trim(const char *s, size_t n)
+/* *out: s[0..n) without the blanks and commas around it, NULL when
+ * nothing is left. False when memory ran out. */
+static bool dup_trim(char **out, const char *s, size_t n)
 {
     while (n && (*s == ' ' || *s == ','))
         s++, n--;
     while (n && s[n - 1] == ' ')
         n--;
-    return n ? strndup(s, n) : NULL;
+    *out = n ? strndup(s, n) : NULL;
+    return !n || *out;
 }
 
 /* Fills a name from Zotero's firstName/lastName (both non-empty), with the
@@ -219,19 +223,16 @@ static int split_name(bib_name *nm, char **own, const char *last, const char *fi
     } else {
         size_t p = family_particle(last, ln);
         own[0] = strndup(last + p, ln - p);
-        own[1] = dup_trim(last, p);
-        if (p && !own[1])
+        if (!dup_trim(&own[1], last, p))
             return BIB_ENOMEM;
     }
     const char *comma = memchr(first, ',', fn);
     size_t gn = comma ? (size_t)(comma - first) : fn;
-    if (comma) {
-        own[3] = dup_trim(comma + 1, fn - gn - 1);
-    }
+    bool ok = !comma || dup_trim(&own[3], comma + 1, fn - gn - 1);
     size_t gp = given_particle(first, gn);
-    own[2] = dup_trim(first, gp);
-    own[4] = dup_trim(first + gp, gn - gp);
-    if (!own[0])
+    ok = dup_trim(&own[2], first, gp) && ok;
+    ok = dup_trim(&own[4], first + gp, gn - gp) && ok;
+    if (!own[0] || !ok)
         return BIB_ENOMEM;
     nm->family = own[0];
     nm->non_dropping_particle = own[1];

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "cj_scan.h"
+#include "cslitem.h"
 #include "ztfmt.h"
 
 typedef enum { ST_START, ST_OBJECT, ST_ITEMS, ST_AFTER, ST_END } zt_state;
@@ -126,9 +127,15 @@ static int decode_item(zt_reader *r, const char *d, size_t len, bool single, bib
     size_t line, col;
     bib_input_position_of(r->in, d, &line, &col);
     json_error_t err;
-    json_t *j = json_loadb(d, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &err);
+    bool oom;
+    json_t *j = bib_cslitem_loadb(d, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &err, &oom);
     bib_input_consume(r->in, len);
     if (!j) {
+        if (oom) {
+            bib_input_report(r->in, BIB_SEV_ERROR, line, col, "cannot convert item: %s",
+                             bib_status_text(BIB_ENOMEM));
+            return BIB_ENOMEM;
+        }
         cj_report_json_error(r->in, &err, line, col);
         return BIB_EPARSE;
     }
@@ -247,8 +254,14 @@ static int count_array(zt_reader *r, const char *key)
                              bib_input_column(r->in), "unexpected end of input inside a value");
         return len < 0 ? (int)len : BIB_EPARSE;
     }
-    json_t *j = json_loadb(d, (size_t)len, JSON_DECODE_ANY, NULL);
+    bool oom;
+    json_t *j = bib_cslitem_loadb(d, (size_t)len, JSON_DECODE_ANY, NULL, &oom);
     bib_input_consume(r->in, (size_t)len);
+    if (oom) { /* the count would be short */
+        bib_input_report(r->in, BIB_SEV_ERROR, bib_input_line(r->in), bib_input_column(r->in),
+                         "%s", bib_status_text(BIB_ENOMEM));
+        return BIB_ENOMEM;
+    }
     size_t n = json_array_size(j);
     json_decref(j);
     if (!strcmp(key, "notes"))

@@ -218,7 +218,12 @@ static void upd_line(perc *p, const page_mline *l, int st, int d)
 static void train_page(perc *p, const page_model *m, tpage *pg, int *path, long *errs)
 {
     int ml = pg->slot;
-    if (page_model_decode(m, pg->d, ml, pg->ml, pg->nml, path) != BIB_OK)
+    /* the cut-page rule is left out: the last line's own weights learn
+     * from the pages cut at any point */
+    page_model_training = true;
+    int rc = page_model_decode(m, pg->d, ml, pg->ml, pg->nml, path);
+    page_model_training = false;
+    if (rc != BIB_OK)
         exit(2);
     int *g = pg->gold;
     for (size_t j = 0; j < pg->nml; j++) {

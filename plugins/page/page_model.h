@@ -20,7 +20,7 @@
 
 /* Changes whenever the meaning of a feature changes: part of the hash of
  * the training inputs recorded in the table. */
-#define PAGE_FEATURE_VERSION 4
+#define PAGE_FEATURE_VERSION 5
 
 /* Features are hashed into 2^PAGE_MODEL_BITS buckets; a bucket has one
  * weight per state (PAGE_MODEL_K at most). */
@@ -77,6 +77,11 @@ bool page_model_learnable(const page_layout_desc *d);
 /* The trainer only: when true, page_model_lines leaves core's name score
  * out of the features (some training pages are seen without it). */
 extern bool page_model_no_cname;
+
+/* The trainer only: when true, page_model_decode leaves out the cut-page
+ * rule, so the last line's weights are learned from the generated cut
+ * pages themselves (docs/page.md, "Pages cut short"). */
+extern bool page_model_training;
 
 /* One line of the zone as the model sees it. */
 typedef struct page_mline {

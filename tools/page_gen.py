@@ -568,12 +568,13 @@ def build_page(rng, pool, layout, lang, opts):
         lines, _ = render_topic(rng, pool, recs, lang, opts)
         first = 4 if lines[3][0] == "H" else 3
     lines = add_stray(rng, lines, first)
-    if rng.random() < opts["cut"]:
+    cut = rng.random() < opts["cut"]
+    if cut:
         lines, _ = cut_page(rng, lines, None, first)
     if rng.random() < opts["nfd"]:
         lines = [[r, str(len(unicodedata.normalize("NFD", t.encode()[:int(s)].decode()).encode()))
                   if s != "-" else s, unicodedata.normalize("NFD", t)] for r, s, t in lines]
-    return lines, page_truth_from_lines(lines, layout, lang)
+    return lines, page_truth_from_lines(lines, layout, lang), cut
 
 
 def main():
@@ -596,8 +597,9 @@ def main():
     with open(a.out, "w", encoding="utf-8") as out:
         for p in range(a.pages):
             layout, lang = kinds[p % len(kinds)]
-            lines, truth = build_page(rng, pool, layout, lang, opts)
-            out.write("@page %s %s\n" % (layout, lang))
+            lines, truth, cut = build_page(rng, pool, layout, lang, opts)
+            # "cut": the page was cut short (the trainer scores those apart)
+            out.write("@page %s %s%s\n" % (layout, lang, " cut" if cut else ""))
             for role, split, text in lines:
                 out.write("%s\t%s\t%s\n" % (role, split, text))
             if a.truth_dir:

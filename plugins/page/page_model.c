@@ -681,9 +681,9 @@ void page_model_emit(const page_model *m, const page_layout_desc *d, int slot,
         e[s] = (int)(acc[s] > lim ? lim : acc[s] < -lim ? -lim : acc[s]);
         page_role r = d->state_roles[s];
         /* certain structure: a feed's meta line is the meta state and
-         * nothing else is; a venue state needs a venue line; a placeholder
-         * ("----", "N/A") holds no record text; a page's last line may be
-         * a venue cut short, without its year */
+         * nothing else is; a venue state needs a venue line, but a page's
+         * last line may be a venue cut short, without its year (a
+         * placeholder, "----" or "N/A", is left to the learned weights) */
         if ((r == PAGE_ROLE_META) != f->meta && (r == PAGE_ROLE_META || page_model_has_meta(d)))
             e[s] = PAGE_NEG;
         if (r == PAGE_ROLE_VENUE && !f->venue && !l->last)

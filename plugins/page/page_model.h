@@ -105,8 +105,9 @@ int page_model_lines(const page_lines *pl, const page_layout_desc *d, size_t zon
 
 /* Emission weights of one line for layout d (slot: its slot in m) into
  * e[0..d->nstates), the certain structure applied (PAGE_NEG: impossible):
- * a meta line is the meta state, a venue state needs a venue line, a
- * placeholder holds no record text. */
+ * a meta line is the meta state, a venue state needs a venue line, the
+ * site's abstract marker is no title or name (a placeholder is left to
+ * the weights). */
 void page_model_emit(const page_model *m, const page_layout_desc *d, int slot,
                      const page_mline *l, int *e);
 

@@ -322,9 +322,18 @@ def render_profile(rng, pool, recs, lang, opts):
                     lines.append(["A", "-", mk])  # the marker alone on its line
                 else:
                     lines[-1][2] = n + (" " if r < 0.6 else "") + mk
+        if abstract and rng.random() < 0.15:
+            # an abstract that opens with its title's first words, as many do
+            w = title.split()[:rng.randint(1, 3)]
+            if w and w[0].isalpha():
+                lead = " ".join(w)
+                abstract = lead[0] + lead[1:].lower() + " " + abstract[0].lower() + abstract[1:]
         if abstract:
-            if rng.random() < 0.05:
+            r = rng.random()
+            if r < 0.05:
                 abstract = "Abstract " + abstract  # a leading word some sites keep
+            elif r < 0.08:
+                abstract = ". " + abstract  # a stray full stop some copies keep
             shown_abs = cut_abstract(rng, abstract, lang, rng.random() < 0.9)
             lines.append(["B", "-", shown_abs])
         truth.append({"title": title, "authors": out_names, "authors_truncated": bool(trunc),
@@ -408,6 +417,8 @@ def render_topic(rng, pool, recs, lang, opts):
     truth = []
     for rec in recs:
         title = make_title(pool, rec, opts["caps"] * 0.5)
+        if rng.random() < 0.08 and title[-1:].isalpha():
+            title += "."  # a title written as a sentence
         if rng.random() < 0.35:
             v = rng.choice(VENUES)
             venue = "%s %d" % (v, rng.randint(2015, 2025)) if v not in EDITIONS \
@@ -463,9 +474,19 @@ def cut_page(rng, lines, truth, first_rec_line):
         if at >= 0 and at < k < at + len(mk):
             k = at
     if role == "B":
-        k = max(k, min(len(text), 12))  # a cut abstract keeps a few words
-        if rng.random() < 0.5:
-            k = min(len(text), rng.randint(12, 140))  # often before its marker
+        r = rng.random()
+        if r < 0.2:
+            # cut in its first word or two ("Molecul"): after an author
+            # list such a fragment reads like a one-word name
+            k = rng.randint(min(2, len(text)), min(len(text), 14))
+        elif r < 0.3:
+            # right after a sentence's full stop: a whole sentence, not a title
+            ends = [m.end() for m in re.finditer(r"[.!?] ", text[:400])]
+            k = rng.choice(ends) if ends else k
+        else:
+            k = max(k, min(len(text), 12))  # a cut abstract keeps a few words
+            if rng.random() < 0.5:
+                k = min(len(text), rng.randint(12, 140))  # often before its marker
     cut_text = text[:k].rstrip(" ")
     if len(cut_text) < 2:  # a copy keeps a line's first two letters at least
         return lines[:i], None
@@ -547,12 +568,13 @@ def build_page(rng, pool, layout, lang, opts):
         lines, _ = render_topic(rng, pool, recs, lang, opts)
         first = 4 if lines[3][0] == "H" else 3
     lines = add_stray(rng, lines, first)
-    if rng.random() < opts["cut"]:
+    cut = rng.random() < opts["cut"]
+    if cut:
         lines, _ = cut_page(rng, lines, None, first)
     if rng.random() < opts["nfd"]:
         lines = [[r, str(len(unicodedata.normalize("NFD", t.encode()[:int(s)].decode()).encode()))
                   if s != "-" else s, unicodedata.normalize("NFD", t)] for r, s, t in lines]
-    return lines, page_truth_from_lines(lines, layout, lang)
+    return lines, page_truth_from_lines(lines, layout, lang), cut
 
 
 def main():
@@ -568,15 +590,16 @@ def main():
     valid = a.set == "valid"
     pool = Pool(load(a.records, a.set), rng, 0.35 if valid else 0.15)
     opts = {"caps": 0.05, "gen_names": 0.3 if valid else 0.2, "mixed": 0.3 if valid else 0.15,
-            "hard_first": 0.3 if valid else 0.15, "cut": 0.3, "nfd": 0.15 if valid else 0.08}
+            "hard_first": 0.3 if valid else 0.15, "cut": 0.3 if valid else 0.45, "nfd": 0.15 if valid else 0.08}
     kinds = [("profile", "en"), ("profile", "fr"), ("feed", "en"), ("topic", "en")]
     if a.truth_dir:
         os.makedirs(a.truth_dir, exist_ok=True)
     with open(a.out, "w", encoding="utf-8") as out:
         for p in range(a.pages):
             layout, lang = kinds[p % len(kinds)]
-            lines, truth = build_page(rng, pool, layout, lang, opts)
-            out.write("@page %s %s\n" % (layout, lang))
+            lines, truth, cut = build_page(rng, pool, layout, lang, opts)
+            # "cut": the page was cut short (the trainer scores those apart)
+            out.write("@page %s %s%s\n" % (layout, lang, " cut" if cut else ""))
             for role, split, text in lines:
                 out.write("%s\t%s\t%s\n" % (role, split, text))
             if a.truth_dir:

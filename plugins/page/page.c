@@ -288,6 +288,21 @@ static int process_page(struct page_reader *r, size_t k, unsigned flags)
                     pl.v[last].len = e;
                     pl.v[last].text[e] = '\0';
                 }
+                /* a feed page that ends inside a meta line (after a line
+                 * that is not one, where only a meta line may come): that
+                 * line opens a record the page does not hold */
+                size_t prev = last;
+                while (prev-- > first && !pl.v[prev].len)
+                    ;
+                page_meta pm;
+                if (lay == PAGE_LAYOUT_FEED && last > first && prev < last
+                    && !page_parse_meta(pl.v[prev].text, pl.v[prev].len, &pm)
+                    && page_meta_cut(pl.v[last].text, pl.v[last].len)) {
+                    bib_input_report(r->in, BIB_SEV_WARNING, pl.v[last].lineno, 1,
+                                     "page ends inside a meta line; no record for it");
+                    pl.v[last].len = 0;
+                    pl.v[last].text[0] = '\0';
+                }
             }
             size_t before = r->qn;
             rc = label_and_build(r, &pl, lay, cont, flags & PART_MORE);

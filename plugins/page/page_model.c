@@ -218,7 +218,7 @@ enum {
     K_LAST, K_LAST_OPENER, K_LAST_VERB, K_PREV, K_NEXT, K_NAME_NEXT, K_NAME_PREV,
     K_LOWERCOPY, K_NA, K_IDX, K_HEADING, K_FIRSTSHAPE, K_LASTSHAPE, K_NEXT2, K_CASE,
     K_LAST_CUT, K_SUF, K_CNAME, K_CNAME_PREV, K_CNAME_NEXT, K_CNAME_SHAPE,
-    K_LAST_LOWER, K_LAST_NAMEWORDS, K_LAST_PREV,
+    K_LAST_LOWER, K_LAST_NAMEWORDS, K_LAST_PREV, K_LAST_PREFIX, K_LAST_LEN, K_LAST_SENT, K_LAST_CASE, K_LAST_CUTPREV,
     /* split candidates */
     K_S_BIAS = 64, K_S_ASHAPE, K_S_ATOKS, K_S_ANAME, K_S_A1SHAPE, K_S_BEFORE, K_S_AT,
     K_S_TSHAPE, K_S_TWORD, K_S_TLAST, K_S_PAIR, K_S_REST, K_S_BAD, K_S_RANK, K_S_RRANK,
@@ -418,6 +418,65 @@ static int coarse(const page_feat *f)
     return 10 + n * 10 + (f->prose >= 3 ? 5 : f->chars > 80 ? 3 : f->chars > 40 ? 2 : 1);
 }
 
+/* ASCII case-insensitive: a[0..an) is a prefix of b[0..bn). */
+static bool prefix_ci(const char *a, size_t an, const char *b, size_t bn)
+{
+    if (an > bn)
+        return false;
+    for (size_t i = 0; i < an; i++) {
+        char x = a[i], y = b[i];
+        if (x >= 'A' && x <= 'Z')
+            x = (char)(x - 'A' + 'a');
+        if (y >= 'A' && y <= 'Z')
+            y = (char)(y - 'A' + 'a');
+        if (x != y)
+            return false;
+    }
+    return true;
+}
+
+/* Whether the first word of s[0..len) (the zone's last line) begins a
+ * word of one of the few lines before it: 0 no, 1 a longer word (the
+ * line may be that word cut short), 2 the same word, in a line of four
+ * words or more; 3 and 4 the same in a shorter line (a name). Two bytes
+ * at least. */
+static int word_before(const page_mline *L, size_t j, const page_lines *pl, const char *s,
+                       size_t len)
+{
+    size_t wn = 0;
+    while (wn < len && !is_sp(s[wn]) && s[wn] != ',' && s[wn] != '.' && s[wn] != ':')
+        wn++;
+    if (wn < 2)
+        return 0;
+    int best = 0;
+    for (size_t b = j, k = 0; b-- > 0 && k < 8; k++) {
+        const char *p = pl->v[L[b].line].text;
+        size_t pn = pl->v[L[b].line].len;
+        if (pn > 600)
+            pn = 600; /* a title or an abstract's opening: the words it repeats */
+        for (size_t i = 0; i < pn;) {
+            while (i < pn && (is_sp(p[i]) || p[i] == '(' || p[i] == '"'))
+                i++;
+            size_t ts = i;
+            while (i < pn && !is_sp(p[i]))
+                i++;
+            size_t te = i;
+            while (te > ts && (p[te - 1] == ',' || p[te - 1] == '.' || p[te - 1] == ':'
+                               || p[te - 1] == ';' || p[te - 1] == ')'))
+                te--;
+            if (te > ts && prefix_ci(s, wn, p + ts, te - ts)) {
+                /* in a line of several words (a title, an abstract) or
+                 * in a short one (a name) */
+                int kind = (L[b].f.tokens >= 4 ? 1 : 3) + (te - ts == wn);
+                if (te - ts > wn)
+                    return kind;
+                best = kind;
+            }
+        }
+    }
+    return best;
+}
+
 static void line_features(fx *x, const page_mline *L, size_t j, size_t n,
                           const page_lines *pl)
 {
@@ -471,6 +530,20 @@ static void line_features(fx *x, const page_mline *L, size_t j, size_t n,
          * line before it, with its number of words */
         fx_pair(x, K_LAST_NAMEWORDS, L[j].cname, f->tokens < 3 ? f->tokens : 3);
         fx_pair(x, K_LAST_PREV, j ? coarse(&L[j - 1].f) : 0, f->tokens < 3 ? f->tokens : 3);
+        /* an abstract cut in its first word often repeats a word of its
+         * title ("Molecul" under "... Molecular Property ..."), which a
+         * name rarely does; a fragment of a few letters is rarely a name */
+        int tk = f->tokens < 3 ? f->tokens : 3;
+        fx_pair(x, K_LAST_PREFIX, word_before(L, j, pl, s, len), tk);
+        fx_pair(x, K_LAST_LEN, tk, bucket_chars(f->chars));
+        /* a title at a page's end is in Title Case more often than not,
+         * a cut abstract is running prose; what came before tells which
+         * record is open */
+        fx_pair(x, K_LAST_CASE, bucket_small(f->cap_words, 4), bucket_small(f->lower_words, 4));
+        fx_pair(x, K_LAST_CUTPREV, page_cut_prose(f), j ? coarse(&L[j - 1].f) : 0);
+        /* a page cut right after a full stop ends on whole sentences */
+        fx_pair(x, K_LAST_SENT, page_cut_prose(f) || f->sentence_end,
+                len && (s[len - 1] == '.' || s[len - 1] == '!' || s[len - 1] == '?'));
 
     }
     int cp = j ? coarse(&L[j - 1].f) : 0, cn = j + 1 < n ? coarse(&L[j + 1].f) : 0;
@@ -505,6 +578,7 @@ static void line_features(fx *x, const page_mline *L, size_t j, size_t n,
 }
 
 bool page_model_no_cname;
+bool page_model_training;
 
 /* Core's name score of a line in five steps, -2..2 (a name list's
  * author marker left out); PAGE_CNAME_NA when the line is too long or
@@ -607,14 +681,12 @@ void page_model_emit(const page_model *m, const page_layout_desc *d, int slot,
         e[s] = (int)(acc[s] > lim ? lim : acc[s] < -lim ? -lim : acc[s]);
         page_role r = d->state_roles[s];
         /* certain structure: a feed's meta line is the meta state and
-         * nothing else is; a venue state needs a venue line; a placeholder
-         * ("----", "N/A") holds no record text; a page's last line may be
-         * a venue cut short, without its year */
+         * nothing else is; a venue state needs a venue line, but a page's
+         * last line may be a venue cut short, without its year (a
+         * placeholder, "----" or "N/A", is left to the learned weights) */
         if ((r == PAGE_ROLE_META) != f->meta && (r == PAGE_ROLE_META || page_model_has_meta(d)))
             e[s] = PAGE_NEG;
         if (r == PAGE_ROLE_VENUE && !f->venue && !l->last)
-            e[s] = PAGE_NEG;
-        if (f->placeholder && s != d->placeholder_state && s != k - 1 && r != PAGE_ROLE_META)
             e[s] = PAGE_NEG;
         /* the site's "… (see more)" cuts an abstract, never a title or a
          * name (a page cut after it keeps the marker) */
@@ -647,7 +719,9 @@ int page_model_decode(const page_model *m, const page_layout_desc *d, int slot,
     bool after_abstract = zp && (zp->abs_marker || zp->prose >= 3 || zp->venue);
     /* with no line before it in the zone, no record is open for a cut
      * abstract to belong to: the line starts the first record */
-    if (page_cut_prose(&z->f) && !after_abstract && n > 1
+    /* (training leaves it out: the last line's own weights learn from
+     * the generated pages cut at any point, page_model_training) */
+    if (!page_model_training && page_cut_prose(&z->f) && !after_abstract && n > 1
         && page_model_state_of(d, PAGE_ROLE_ABSTRACT) >= 0
         && page_model_state_of(d, PAGE_ROLE_TITLE_AUTHORS) < 0)
         for (int s = 0; s < k; s++) {

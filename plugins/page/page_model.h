@@ -20,7 +20,7 @@
 
 /* Changes whenever the meaning of a feature changes: part of the hash of
  * the training inputs recorded in the table. */
-#define PAGE_FEATURE_VERSION 4
+#define PAGE_FEATURE_VERSION 5
 
 /* Features are hashed into 2^PAGE_MODEL_BITS buckets; a bucket has one
  * weight per state (PAGE_MODEL_K at most). */
@@ -78,6 +78,11 @@ bool page_model_learnable(const page_layout_desc *d);
  * out of the features (some training pages are seen without it). */
 extern bool page_model_no_cname;
 
+/* The trainer only: when true, page_model_decode leaves out the cut-page
+ * rule, so the last line's weights are learned from the generated cut
+ * pages themselves (docs/page.md, "Pages cut short"). */
+extern bool page_model_training;
+
 /* One line of the zone as the model sees it. */
 typedef struct page_mline {
     size_t line;               /* index in the page */
@@ -100,8 +105,9 @@ int page_model_lines(const page_lines *pl, const page_layout_desc *d, size_t zon
 
 /* Emission weights of one line for layout d (slot: its slot in m) into
  * e[0..d->nstates), the certain structure applied (PAGE_NEG: impossible):
- * a meta line is the meta state, a venue state needs a venue line, a
- * placeholder holds no record text. */
+ * a meta line is the meta state, a venue state needs a venue line, the
+ * site's abstract marker is no title or name (a placeholder is left to
+ * the weights). */
 void page_model_emit(const page_model *m, const page_layout_desc *d, int slot,
                      const page_mline *l, int *e);
 

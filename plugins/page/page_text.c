@@ -689,6 +689,65 @@ bool page_parse_meta(const char *s, size_t len, page_meta *m)
     return p == len;
 }
 
+bool page_meta_cut(const char *s, size_t len)
+{
+    /* the grammar of page_parse_meta, any part of it allowed to stop
+     * early: [score] CODES M[on[th]][.][ ][DD][,][ ][YYYY][Code] */
+    page_meta m;
+    page_trim(&s, &len);
+    if (!len || page_parse_meta(s, len, &m))
+        return false;
+    size_t i = 0;
+    while (i < len && s[i] >= '0' && s[i] <= '9')
+        i++;
+    if (i && i < len && s[i] == '.') {
+        i++;
+        while (i < len && s[i] >= '0' && s[i] <= '9')
+            i++;
+    } else if (i) {
+        return false;
+    }
+    size_t up = i;
+    while (up < len && s[up] >= 'A' && s[up] <= 'Z')
+        up++;
+    /* cut inside the codes ("NC", "79.2L"), or after the codes and the
+     * month's capital */
+    if (up == len)
+        return up - i <= 17;
+    if (up - i < 3 || (up - i) % 2 == 0 || up - i > 17)
+        return false;
+    size_t mon = up - 1, me = up;
+    while (me < len && s[me] >= 'a' && s[me] <= 'z')
+        me++;
+    static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+    bool ok = false;
+    size_t ml = me - mon < 3 ? me - mon : 3;
+    for (size_t k = 0; k < 36; k += 3)
+        ok |= memcmp(months + k, s + mon, ml) == 0;
+    if (!ok || me - mon > 9)
+        return false;
+    size_t p = me;
+    if (p < len && s[p] == '.')
+        p++;
+    if (p < len && s[p] == ' ')
+        p++;
+    size_t ds = p;
+    while (p < len && p - ds < 2 && s[p] >= '0' && s[p] <= '9')
+        p++;
+    if (p < len && p > ds && s[p] == ',') {
+        p++;
+        if (p < len && s[p] == ' ')
+            p++;
+        size_t ys = p;
+        while (p < len && p - ys < 4 && s[p] >= '0' && s[p] <= '9')
+            p++;
+    }
+    /* the code badge, cut anywhere */
+    if (p < len && len - p <= 4 && memcmp(s + p, "Code", len - p) == 0)
+        p = len;
+    return p == len;
+}
+
 bool page_parse_venue(const char *s, size_t len, int *year, size_t *name_len)
 {
     page_trim(&s, &len);

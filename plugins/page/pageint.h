@@ -137,6 +137,10 @@ typedef struct page_meta {
 /* Parses a feed meta line; true when it is one. */
 bool page_parse_meta(const char *s, size_t len, page_meta *m);
 
+/* True when s[0..len) is a feed meta line cut short (a page that ends
+ * inside it: "NCApr 18, ", "79.2LGO"), not a whole one. */
+bool page_meta_cut(const char *s, size_t len);
+
 /* True for a poster venue line: a short capitalised name then a year or an
  * edition number ("Harbour Symposium 2021", "Meetup 3"). *year gets the year
  * (0 when the number is not a year) and *name_len the venue without it. */

@@ -98,8 +98,20 @@ paper = "%s\narXiv:2403.01234citationsh-index: 6ICLR 2023\n%s\n" % (
     "on several benchmarks and discuss their meaning for practice and for theory.")
 rc, err, recs = run(paper)
 check("paper exit", rc, 0)
+check("paper no error", "error:" in err, False)
 check("paper", [(r.get("title"), r.get("container-title")) for r in recs],
       [(ptitle, "ICLR 2023")])
+# the same page with no badge line either: a title, then prose
+rc, err, recs = run("%s\n\n%s\n" % (ptitle, paper.split("\n")[2]))
+check("bare paper", (rc, "error:" in err, [r.get("title") for r in recs]), (0, False, [ptitle]))
+
+# a feed page cut inside its last meta line: no record for it
+for tail in ("NCApr 18, ", "NCAp", "NC", "79.2LGOct 6, 20"):
+    rc, err, recs = run("LGOct 6, 2023\nA Study of ThingsAnn Lee, Bo Chen\n"
+                        "We study things. More follows.\n" + tail)
+    check("cut meta %r" % tail, (rc, [r.get("title") for r in recs],
+                                 "ends inside a meta line" in err),
+          (0, ["A Study of Things"], True))
 
 # nothing found: an error naming the first line, exit 1, also when forced
 for opts in ((), ("-O", "layout=feed")):

@@ -223,6 +223,11 @@ int bt_crossref_step(bt_reader *r, bib_record *rec, bib_record **out)
         bib_record_origin(rec, &line);
         bib_input_report(r->in, BIB_SEV_WARNING, line, 0,
                          "entry '%.40s' names itself as its crossref parent: ignored", x);
+        /* ignored means left out: kept, a writer would put it back and
+         * every re-read of the output would warn again */
+        bib_record_extra_remove(rec, "bibtex",
+                                bib_record_extra_get(rec, "bibtex", "crossref") ? "crossref"
+                                                                                 : "xdata");
         x = NULL;
     }
     if (x) {

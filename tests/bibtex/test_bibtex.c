@@ -553,6 +553,29 @@ START_TEST(test_crossref_by_type_pair)
 }
 END_TEST
 
+START_TEST(test_crossref_parent_before)
+{
+    /* the classic writer turns @periodical into @misc, which the reader
+     * does not keep as a parent, and puts it before its child: classic
+     * BibTeX inherits nothing from an earlier entry, so the child stands
+     * as it is, without a warning; BibLaTeX (biber inherits) is warned */
+    const char *src = "@misc{e, title = {Foo}}\n"
+                      "@article{f, journal = {Foo}, crossref = {e}}\n"
+                      "@article{g, crossref = {missing}}\n";
+    result *r = rd(src);
+    ck_assert_uint_eq(r->n, 3);
+    ck_assert_str_eq(text(r, 1, BIB_VAR_CONTAINER_TITLE), "Foo");
+    ck_assert_msg(!strstr(r->diags, "'e'"), "%s", r->diags);
+    ck_assert_msg(strstr(r->diags, "parent 'missing' not found"), "%s", r->diags);
+    done(r);
+    r = read_as("biblatex", src, false);
+    ck_assert_uint_eq(r->n, 3);
+    ck_assert_msg(strstr(r->diags, "2:0: warning: entry 'f': crossref parent 'e' comes before"),
+                  "%s", r->diags);
+    done(r);
+}
+END_TEST
+
 START_TEST(test_series_number)
 {
     result *r = rd("@book{a, title = {T}, series = {S}, number = 6}\n"
@@ -866,4 +889,4 @@ BIB_TEST_MAIN("bibtex", test_delimiters_and_case, test_values, test_macros_and_c
               test_crossref_order_for_bibtex,
               test_deep_braces_read_iteratively, test_crosswalk_rows,
               test_empty_fields_round_trip, test_name_trailing_comma,
-              test_crossref_missing_parent_classic)
+              test_crossref_missing_parent_classic, test_crossref_parent_before)

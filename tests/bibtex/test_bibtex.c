@@ -576,6 +576,26 @@ START_TEST(test_crossref_parent_before)
 }
 END_TEST
 
+START_TEST(test_write_foreign_raw_date)
+{
+    /* a date's raw text in another format's spelling (RIS DA
+     * "1908///1909") is not a BibLaTeX date: EDTF of the parts is written */
+    result *r = calloc(1, sizeof *r);
+    r->rec[0] = bib_record_new(BIB_TYPE_BOOK, "lux");
+    bib_date d = {.nparts = 1, .parts = {{.has_year = true, .year = 1908}}, .raw = "1908///1909"};
+    ck_assert_int_ge(bib_record_set_date(r->rec[0], BIB_VAR_ISSUED, &d), 0);
+    bib_date e = {.nparts = 1, .parts = {{.has_year = true, .year = 2001, .month = 5}},
+                  .raw = "2001-05?"};
+    ck_assert_int_ge(bib_record_set_date(r->rec[0], BIB_VAR_ACCESSED, &e), 0);
+    r->n = 1;
+    char *s = write_as("biblatex", r, NULL);
+    ck_assert_msg(strstr(s, "{1908}") && !strstr(s, "///"), "%s", s);
+    ck_assert_msg(strstr(s, "{2001-05?}"), "%s", s); /* an EDTF raw stays */
+    free(s);
+    done(r);
+}
+END_TEST
+
 START_TEST(test_series_number)
 {
     result *r = rd("@book{a, title = {T}, series = {S}, number = 6}\n"
@@ -889,4 +909,5 @@ BIB_TEST_MAIN("bibtex", test_delimiters_and_case, test_values, test_macros_and_c
               test_crossref_order_for_bibtex,
               test_deep_braces_read_iteratively, test_crosswalk_rows,
               test_empty_fields_round_trip, test_name_trailing_comma,
-              test_crossref_missing_parent_classic, test_crossref_parent_before)
+              test_crossref_missing_parent_classic, test_crossref_parent_before,
+              test_write_foreign_raw_date)

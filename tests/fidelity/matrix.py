@@ -291,8 +291,10 @@ def project(item, spec):
         return d[:1] if isinstance(d, list) else d
     if how == "plain":  # rich-text markup the format cannot carry, left out
         return norm_text(MARKUP.sub("", str(v)))
-    if how == "range":  # a page range's dash is the format's own
-        return norm_text(re.sub(r"\s*(--|[-\u2013\u2014])\s*", "-", str(v)))
+    if how == "range":  # a page range's dash is the format's own; 82-82 is page 82
+        r = norm_text(re.sub(r"\s*(--|[-\u2013\u2014])\s*", "-", str(v)))
+        a, sep, z = r.partition("-")
+        return a if sep and a == z else r
     if how == "doi":  # the same DOI with or without its resolver's address
         return norm_text(re.sub(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", "", str(v),
                                 flags=re.I))

@@ -32,7 +32,9 @@ BIBCONV_FIDELITY_STRIDE=N every Nth source file per reader (default 1),
 BIBCONV_FIDELITY_JOBS (default: CPUs). Options: --stride N, --full (stride
 1 unless --stride is given, and the figures table), --show (every failure,
 not the first 5 per cell), --match REGEX (only sources whose name matches),
---jobs N.
+--jobs N, --copy-build (run a copy of the build), --part K/N (every Nth
+source from the Kth) with --save FILE, and --merge FILE... (the table and
+verdict of saved parts, no run).
 Exits 1 on any failure, 77 when bibconv is not built.
 """
 import argparse

@@ -162,6 +162,16 @@ static const bib_record *find_parent(bt_reader *r, const char *key)
     return NULL;
 }
 
+/* Was `key` an entry not kept as a parent, among the last BT_MAX_SEEN? */
+static bool seen_before(const bt_reader *r, const char *key)
+{
+    size_t h = key_hash(key), n = r->nseen < BT_MAX_SEEN ? r->nseen : BT_MAX_SEEN;
+    for (size_t i = 0; i < n; i++)
+        if (r->seen[i] == h)
+            return true;
+    return false;
+}
+
 static const char *xref_of(const bib_record *rec)
 {
     const char *x = bib_record_extra_get(rec, "bibtex", "crossref");
@@ -186,6 +196,8 @@ static int release_children(bt_reader *r, const bib_record *rec)
         int rc = c ? bt_remember_parent(r, c) : BIB_ENOMEM;
         if (rc < 0)
             return rc;
+    } else {
+        r->seen[r->nseen++ % BT_MAX_SEEN] = key_hash(id);
     }
     for (size_t i = 0; wanted && i < r->nheld;) {
         if (strcmp(xref_of(r->held[i]), id) != 0) {
@@ -223,11 +235,29 @@ int bt_crossref_step(bt_reader *r, bib_record *rec, bib_record **out)
         bib_record_origin(rec, &line);
         bib_input_report(r->in, BIB_SEV_WARNING, line, 0,
                          "entry '%.40s' names itself as its crossref parent: ignored", x);
+        /* ignored means left out: kept, a writer would put it back and
+         * every re-read of the output would warn again */
+        bib_record_extra_remove(rec, "bibtex",
+                                bib_record_extra_get(rec, "bibtex", "crossref") ? "crossref"
+                                                                                 : "xdata");
         x = NULL;
     }
     if (x) {
         const bib_record *p = find_parent(r, x);
-        if (!p) {
+        if (!p && seen_before(r, x)) {
+            /* the parent came before, as a type not kept as a parent
+             * (@misc, @article...): BibTeX inherits nothing from an
+             * earlier entry either, so a classic child stands as it is;
+             * biber would inherit, which this reader cannot any more */
+            if (r->biblatex) {
+                size_t line;
+                bib_record_origin(rec, &line);
+                bib_input_report(r->in, BIB_SEV_WARNING, line, 0,
+                                 "entry '%.40s': crossref parent '%.40s' comes before it and "
+                                 "is not a container type: nothing inherited",
+                                 bib_record_id(rec) ? bib_record_id(rec) : "", x);
+            }
+        } else if (!p) {
             if (r->nheld == BT_MAX_HELD) {
                 /* bound memory and time: the oldest waiting child goes out
                  * without its parent */
@@ -255,7 +285,7 @@ int bt_crossref_step(bt_reader *r, bib_record *rec, bib_record **out)
             *out = NULL;
             return 2; /* nothing to hand out yet */
         }
-        if ((rc = inherit(rec, p)) < 0) {
+        if (p && (rc = inherit(rec, p)) < 0) {
             bib_record_free(rec);
             return rc;
         }

@@ -257,14 +257,26 @@ static void put_names(bt_writer *w, const char *name, const bib_record *rec, bib
 }
 
 /* A date field: the source text when the reader kept one (a time of day,
- * EDTF qualifiers), else EDTF. */
+ * EDTF qualifiers) and it is a BibLaTeX date, else EDTF. Another format's
+ * spelling (RIS "1908///1909") would not read back as the date; it is
+ * kept only when the parts have no EDTF form. */
 static void put_date(bt_writer *w, const char *name, const bib_date *dt)
 {
     bib_buf_reset(&w->val);
-    if (dt->raw)
+    bool edtf_raw = false;
+    if (dt->raw) {
+        bib_date pd = {0};
+        edtf_raw = bib_date_parse(&pd, dt->raw, strlen(dt->raw), BIB_DATE_EDTF) == 0;
+        bib_date_clear(&pd);
+    }
+    if (edtf_raw) {
         bib_buf_puts(&w->val, dt->raw);
-    else if (bib_date_format_edtf(&w->val, dt) != 0)
-        return;
+    } else if (bib_date_format_edtf(&w->val, dt) != 0) {
+        if (!dt->raw)
+            return;
+        bib_buf_reset(&w->val);
+        bib_buf_puts(&w->val, dt->raw);
+    }
     put_field(w, name, w->val.data, w->val.len, false);
 }
 

@@ -74,7 +74,8 @@ typedef struct bt_raw_field {
     bool bare_number; /* the whole value was one bare number */
 } bt_raw_field;
 
-enum { BT_MAX_PARENTS = 1024, BT_MAX_HELD = 256, BT_WAIT_SLOTS = 4096, BT_FIELD_SLOTS = 256 };
+enum { BT_MAX_PARENTS = 1024, BT_MAX_HELD = 256, BT_WAIT_SLOTS = 4096, BT_FIELD_SLOTS = 256,
+       BT_MAX_SEEN = 1024 };
 
 typedef struct bt_reader {
     bib_input *in;
@@ -101,6 +102,10 @@ typedef struct bt_reader {
                                                  without a strcmp */
     bib_record **ready;
     size_t rhead, nready, capready;
+    /* key hashes of the last BT_MAX_SEEN entries not kept as parents: a
+     * child naming one of them has its parent before it, not missing */
+    size_t seen[BT_MAX_SEEN];
+    size_t nseen;
 } bt_reader;
 
 /* ---- the entry parser (bt_lexer.c) -------------------------------------- */

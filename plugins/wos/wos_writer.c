@@ -155,7 +155,16 @@ static int w_write(bib_writer *wr, const bib_record *rec)
     if (tg_writes_nothing(&wos_syntax, wos_fields, wos_nfields, rec))
         return tg_refuse_empty(w->out, &wos_syntax, rec);
     tg_write_rows(w->out, &wos_syntax, wos_fields, wos_nfields, rec, &w->tmp, 0, special, w);
-    tg_mark_written(wr, wos_fields, wos_nfields);
+    /* PY is a year: a date without one (a literal "13th Century", a raw
+     * text) is not written, and counted as dropped rather than lost
+     * silently */
+    const bib_field *issued = bib_record_get(rec, BIB_VAR_ISSUED);
+    const bib_date *d = issued ? bib_field_date(issued) : NULL;
+    bool dated = d && d->nparts >= 1 && d->parts[0].has_year;
+    for (size_t i = 0; i < wos_nfields; i++)
+        if (!(wos_fields[i].flags & TG_F_READ_ONLY) && wos_fields[i].var != BIB_VAR_NONE &&
+            (wos_fields[i].var != BIB_VAR_ISSUED || dated))
+            bib_writer_wrote(wr, wos_fields[i].var);
     bib_output_puts(w->out, "ER\n\n");
     return bib_output_error(w->out);
 }

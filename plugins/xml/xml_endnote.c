@@ -461,6 +461,13 @@ static void format_name(bib_buf *b, const bib_name *nm)
     }
     if (nm->non_dropping_particle)
         bib_buf_printf(b, "%s ", nm->non_dropping_particle);
+    if (nm->family && !nm->given && !nm->dropping_particle && !nm->suffix) {
+        /* a family name alone, with the final comma that keeps it whole:
+         * without one the reader parses it as "Given Family", which splits
+         * a CJK name (编者 read back as 编 / 者) */
+        bib_buf_printf(b, "%s,", nm->family);
+        return;
+    }
     if (!nm->family && !nm->non_dropping_particle) {
         bib_buf_puts(b, nm->given ? nm->given : "");
         return; /* a given name alone (Banksy) */

@@ -559,6 +559,63 @@ START_TEST(test_crossref_by_type_pair)
     ck_assert_str_eq(name_at(r, 2, BIB_VAR_AUTHOR, 0)->family, "Last");
     ck_assert_str_eq(text(r, 3, BIB_VAR_TITLE), "Parent");
     ck_assert_msg(strstr(r->diags, "names itself") != NULL, "%s", r->diags);
+    /* ignored means left out: the output does not name it again, so its
+     * re-read does not warn again (the fidelity matrix's strict re-read) */
+    for (int w = 0; w < 2; w++) {
+        char *s = write_as(w ? "biblatex" : "bibtex", r, NULL);
+        const char *p = strstr(s, "{p,");
+        ck_assert_msg(p != NULL, "%s", s);
+        const char *end = strchr(p, '@');
+        const char *x = strstr(p, "crossref");
+        ck_assert_msg(!x || (end && x > end), "%s", s);
+        result *back = rd(s);
+        ck_assert_msg(!strstr(back->diags, "names itself"), "%s", back->diags);
+        done(back);
+        free(s);
+    }
+    done(r);
+}
+END_TEST
+
+START_TEST(test_crossref_parent_before)
+{
+    /* the classic writer turns @periodical into @misc, which the reader
+     * does not keep as a parent, and puts it before its child: classic
+     * BibTeX inherits nothing from an earlier entry, so the child stands
+     * as it is, without a warning; BibLaTeX (biber inherits) is warned */
+    const char *src = "@misc{e, title = {Foo}}\n"
+                      "@article{f, journal = {Foo}, crossref = {e}}\n"
+                      "@article{g, crossref = {missing}}\n";
+    result *r = rd(src);
+    ck_assert_uint_eq(r->n, 3);
+    ck_assert_str_eq(text(r, 1, BIB_VAR_CONTAINER_TITLE), "Foo");
+    ck_assert_msg(!strstr(r->diags, "'e'"), "%s", r->diags);
+    ck_assert_msg(strstr(r->diags, "parent 'missing' not found"), "%s", r->diags);
+    done(r);
+    r = read_as("biblatex", src, false);
+    ck_assert_uint_eq(r->n, 3);
+    ck_assert_msg(strstr(r->diags, "2:0: warning: entry 'f': crossref parent 'e' comes before"),
+                  "%s", r->diags);
+    done(r);
+}
+END_TEST
+
+START_TEST(test_write_foreign_raw_date)
+{
+    /* a date's raw text in another format's spelling (RIS DA
+     * "1908///1909") is not a BibLaTeX date: EDTF of the parts is written */
+    result *r = calloc(1, sizeof *r);
+    r->rec[0] = bib_record_new(BIB_TYPE_BOOK, "lux");
+    bib_date d = {.nparts = 1, .parts = {{.has_year = true, .year = 1908}}, .raw = "1908///1909"};
+    ck_assert_int_ge(bib_record_set_date(r->rec[0], BIB_VAR_ISSUED, &d), 0);
+    bib_date e = {.nparts = 1, .parts = {{.has_year = true, .year = 2001, .month = 5}},
+                  .raw = "2001-05?"};
+    ck_assert_int_ge(bib_record_set_date(r->rec[0], BIB_VAR_ACCESSED, &e), 0);
+    r->n = 1;
+    char *s = write_as("biblatex", r, NULL);
+    ck_assert_msg(strstr(s, "{1908}") && !strstr(s, "///"), "%s", s);
+    ck_assert_msg(strstr(s, "{2001-05?}"), "%s", s); /* an EDTF raw stays */
+    free(s);
     done(r);
 }
 END_TEST
@@ -916,4 +973,5 @@ BIB_TEST_MAIN("bibtex", test_delimiters_and_case, test_values, test_macros_and_c
               test_crossref_order_for_bibtex,
               test_deep_braces_read_iteratively, test_crosswalk_rows, test_split_field_names,
               test_empty_fields_round_trip, test_name_trailing_comma,
-              test_crossref_missing_parent_classic)
+              test_crossref_missing_parent_classic, test_crossref_parent_before,
+              test_write_foreign_raw_date)

@@ -331,6 +331,20 @@ def malformed(fmt):
             fail("key-only item: exit %d: %s" % (p.returncode, err))
         if p.stdout.decode() != "TI  - T\nPT  - Journal Article\n":
             fail("key-only item: wrote %r" % p.stdout.decode())
+    if fmt == "wos":
+        # writing: PY is a year, so a date without one (a literal) is not
+        # written, and the writer says so (it was lost silently)
+        path = os.path.join(tmp, "literal-date.json")
+        json.dump([{"id": "a", "type": "article-journal", "title": "T",
+                    "issued": {"literal": "13th Century"}},
+                   {"id": "b", "type": "article-journal", "title": "U",
+                    "issued": {"date-parts": [[2001]]}}], open(path, "w"))
+        p = run(["-f", "csljson", "-t", "wos", path])
+        err = p.stderr.decode("utf-8", "replace")
+        if p.returncode != 0 or "field 'issued' not written in 1 record" not in err:
+            fail("literal date: exit %d: %s" % (p.returncode, err))
+        if "13th" in p.stdout.decode() or "PY 2001" not in p.stdout.decode():
+            fail("literal date: wrote %r" % p.stdout.decode())
 
 
 # ---- probes -------------------------------------------------------------------

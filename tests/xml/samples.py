@@ -112,5 +112,18 @@ for item, want in cases:
     if rc != 0 or got != want:
         failed += 1
         print(f"FAIL isbn element: {item} -> {got}, expected {want}: {err[:200]}")
+# a family name alone comes back whole (it was written without EndNote's
+# final comma and read as "Given Family": 编者 became 编 / 者)
+for fam in ("编者", "Plato"):
+    checked += 1
+    src = json.dumps([{"id": "a", "type": "book", "title": "T",
+                       "author": [{"family": fam}]}]).encode()
+    out = subprocess.run([exe, "-f", "csljson", "-t", "endnotexml", "-"], input=src,
+                         capture_output=True).stdout
+    rc, back, err = items(["-f", "endnotexml", "-"], out)
+    names = [n.get("family") or n.get("literal") for n in (back[0].get("author", []) if back else [])]
+    if rc != 0 or names != [fam]:
+        failed += 1
+        print(f"FAIL family name alone: {fam} -> {back[0].get('author') if back else None}")
 print(f"{checked} checks on {len(glob.glob(os.path.join(data, '*.xml')))} samples; {failed} failures")
 sys.exit(1 if failed or checked == 0 else 0)

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * reftag.c - the reference tagger's tokenizer, feature function and Viterbi
- * decoder (docs/refs.md). The feature function is the one the trainer
- * (tools/train_refs.c) calls, so a feature means the same in training and
- * at run time; the weights are core/reftag_model_table.c.
+ * the feature function (docs/refs.md). The feature function is the one the
+ * trainer (tools/train_refs.c) calls, so a feature means the same in
+ * training and at run time; the weights are core/reftag_model_table.c and
+ * the decoder core/reftag_decode.c (the model does not depend on it, so
+ * it is not among the model's inputs).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -17,9 +19,10 @@
 
 #define L BIB_REF_LABEL_COUNT
 #define LP BIB_REFTAG_LP
+#define NS BIB_REFTAG_NS
 
 /* Bump when any feature changes: the model's input hash covers it. */
-#define FEATURE_VERSION 7u
+#define FEATURE_VERSION 9u
 
 static const char *const label_names[L] = {
     "punct", "author", "editor", "title", "container-title",
@@ -49,10 +52,7 @@ bib_reftag *bib_reftag_new(void)
     if (!t)
         return NULL;
     bib_buf_init(&t->scratch);
-    /* the transitions widened and padded for the Viterbi inner loop */
-    for (int p = 0; p <= L; p++)
-        for (int l = 0; l < L; l++)
-            t->trans[p][l] = bib_reftag_trans[p * L + l];
+    bib_reftag_decode_init(t);
     return t;
 }
 
@@ -69,6 +69,9 @@ void bib_reftag_free(bib_reftag *t)
     free(t->sh);
     free(t->pid);
     free(t->pfirst);
+    free(t->segr);
+    free(t->cprev);
+    free(t->cnext);
     free(t->pinfo);
     free(t->score);
     free(t->best);
@@ -246,6 +249,18 @@ static int grow_ctx(bib_reftag *t)
     if (!h)
         return BIB_ENOMEM;
     t->pfirst = h;
+    a = realloc(t->segr, cap);
+    if (!a)
+        return BIB_ENOMEM;
+    t->segr = a;
+    signed char *c = realloc(t->cprev, cap);
+    if (!c)
+        return BIB_ENOMEM;
+    t->cprev = c;
+    c = realloc(t->cnext, cap);
+    if (!c)
+        return BIB_ENOMEM;
+    t->cnext = c;
     a = realloc(t->pinfo, cap + 1);
     if (!a)
         return BIB_ENOMEM;
@@ -302,10 +317,28 @@ static signed char name_bucket(bib_reftag *t, size_t a, size_t b)
         return 9;
     if (num)
         return 8;
-    size_t from = t->tok[a].off, to = t->tok[b - 1].off + t->tok[b - 1].len;
-    double sc = bib_name_score(t->s + from, to - from);
+    size_t from = t->tok[a].off, to = t->tok[b - 1].off + t->tok[b - 1].len, n = to - from;
+    /* the same chunk (an author's name, `In`, a journal) recurs from one
+     * reference of a list to the next: its bucket is cached by its bytes */
+    const char *p = t->s + from;
+    reftag_name_memo *m = NULL;
+    if (n <= sizeof m->text) {
+        uint32_t h = 2166136261u;
+        for (size_t i = 0; i < n; i++)
+            h = (h ^ (unsigned char)p[i]) * 16777619u;
+        m = &t->memo[h % BIB_REFTAG_MEMO];
+        if (m->len == n && memcmp(m->text, p, n) == 0)
+            return m->bucket;
+    }
+    double sc = bib_name_score(p, n);
     long q = lround(floor(sc));
-    return (signed char)(q < -4 ? -4 : q > 4 ? 4 : q);
+    signed char bucket = (signed char)(q < -4 ? -4 : q > 4 ? 4 : q);
+    if (m) {
+        memcpy(m->text, p, n);
+        m->len = (unsigned char)n;
+        m->bucket = bucket;
+    }
+    return bucket;
 }
 
 /* A four-digit number 1500..2039, maybe with a letter (2001a). */
@@ -345,6 +378,7 @@ static int compute_context(bib_reftag *t)
             chunk = i + 1;
         }
         t->seg[i] = (unsigned char)(seg > 7 ? 7 : seg);
+        t->segr[i] = (unsigned char)(seg > 255 ? 255 : seg);
         t->comma[i] = (unsigned char)(comma > 5 ? 5 : comma);
         t->ctx[i] = (unsigned char)((paren ? 1 : 0) | (quote ? 2 : 0));
         if (k->kind != BIB_REFTOK_PUNCT)
@@ -366,10 +400,42 @@ static int compute_context(bib_reftag *t)
             i + 1 < t->n && t->tok[i + 1].space_before)
             seg++, comma = 0;
     }
+    /* sentences still to come: the container and the numbers after it
+     * sit near the end whatever the style puts first */
+    for (size_t i = 0; i < t->n; i++) {
+        unsigned r = (seg > 255 ? 255 : seg) - t->segr[i];
+        t->segr[i] = (unsigned char)(r > 7 ? 7 : r);
+    }
     if (chunk < t->n) {
         signed char b = name_bucket(t, chunk, t->n);
         for (size_t j = chunk; j < t->n; j++)
             t->name[j] = b;
+    }
+    /* the buckets of the chunks before and after each token's (10: none);
+     * a run of one bucket other than 9 is a chunk */
+    signed char done = 10, cur = 10;
+    for (size_t i = 0; i < t->n; i++) {
+        signed char v = t->name[i];
+        if (v == 9 || (cur != 10 && v != cur)) {
+            if (cur != 10)
+                done = cur;
+            cur = 10;
+        }
+        if (v != 9 && cur == 10)
+            cur = v;
+        t->cprev[i] = done;
+    }
+    done = 10, cur = 10;
+    for (size_t i = t->n; i-- > 0;) {
+        signed char v = t->name[i];
+        if (v == 9 || (cur != 10 && v != cur)) {
+            if (cur != 10)
+                done = cur;
+            cur = 10;
+        }
+        if (v != 9 && cur == 10)
+            cur = v;
+        t->cnext[i] = done;
     }
     /* bit 2: a year-like number came before; bit 3: one comes after */
     bool seen = false;
@@ -495,7 +561,7 @@ enum {
     F_NM, F_S_SEG, F_W_M2, F_W_M1, F_W_P1, F_W_P2, F_S_M2, F_S_M1, F_S_P1, F_S_P2,
     F_EDGE_M2, F_EDGE_M1, F_EDGE_P1, F_EDGE_P2, F_S_M1_S, F_W_M1_W, F_NM_M1, F_NM_P1,
     F_PH_FIRST, F_PH_PREV, F_PH_NEXT, F_PH_INFO, F_PH_POS, F_PH_PREV_INFO, F_PH_NEXT_INFO,
-    F_PH_FIRST_W, F_PH_INDEX
+    F_PH_FIRST_W, F_PH_INDEX, F_SEG_R, F_PH_R, F_PH_INFO_R, F_NM_CP, F_NM_CN
 };
 
 typedef struct fsink {
@@ -673,138 +739,13 @@ size_t bib_reftag_features(bib_reftag *t, size_t i, uint32_t *ids, size_t max)
         pos++;
     put(&f, F_PH_POS, (uint32_t)pos);
     put(&f, F_PH_FIRST_W, hmix(t->pfirst[p], t->wh[i]));
+    /* from the end: sentences and phrases still to come */
+    put(&f, F_SEG_R, t->segr[i]);
+    put(&f, F_PH_R, t->np - 1 - p > 10 ? 10 : t->np - 1 - p);
+    put(&f, F_PH_INFO_R, hmix(t->pinfo[p], t->segr[i]));
+    /* the name likeness of the chunks before and after the token's (the
+     * tokens next door are mostly the commas between them) */
+    put(&f, F_NM_CP, (uint32_t)(t->cprev[i] + 4));
+    put(&f, F_NM_CN, (uint32_t)(t->cnext[i] + 4));
     return f.n;
-}
-
-/* ---- decoding ----------------------------------------------------------- */
-
-/* The packed place of feature id's weights (first << 5 | count, see
- * reftag_model.h), or 0 when it has none (a stored count is never 0). A
- * slot holds its key and its weights' place side by side, so a lookup
- * touches one cache line of the slot table. */
-static uint32_t weights_of(uint32_t id)
-{
-    uint32_t mask = bib_reftag_nslots - 1, k = (id * 2654435761u) & mask;
-    for (;;) {
-        uint32_t key = bib_reftag_slots[2 * k];
-        if (key == id)
-            return bib_reftag_slots[2 * k + 1];
-        if (!key)
-            return 0;
-        k = (k + 1) & mask;
-    }
-}
-
-static int grow_viterbi(bib_reftag *t)
-{
-    if (t->vcap >= t->n)
-        return 0;
-    size_t cap = t->n + 64;
-    int32_t *a = realloc(t->score, cap * L * sizeof *a);
-    if (!a)
-        return BIB_ENOMEM;
-    t->score = a;
-    a = realloc(t->best, cap * L * sizeof *a);
-    if (!a)
-        return BIB_ENOMEM;
-    t->best = a;
-    unsigned char *b = realloc(t->back, cap * L);
-    if (!b)
-        return BIB_ENOMEM;
-    t->back = b;
-    t->vcap = cap;
-    return 0;
-}
-
-long bib_reftag_run(bib_reftag *t, const char *s, size_t len)
-{
-    long n = bib_reftag_tokenize(t, s, len);
-    if (n <= 0)
-        return n;
-    if (grow_viterbi(t))
-        return BIB_ENOMEM;
-    uint32_t ids[BIB_REFTAG_MAX_FEATURES];
-    const uint16_t *ent[BIB_REFTAG_MAX_FEATURES];
-    uint32_t nent[BIB_REFTAG_MAX_FEATURES];
-    for (size_t i = 0; i < t->n; i++) {
-        int32_t *sc = t->score + i * L;
-        size_t nf = bib_reftag_features(t, i, ids, BIB_REFTAG_MAX_FEATURES);
-        /* the slots and entries are spread over large tables: all of a
-         * token's cache lines are asked for before the first is used */
-#if defined(__GNUC__)
-        for (size_t f = 0; f < nf; f++)
-            __builtin_prefetch(bib_reftag_slots +
-                               2 * ((ids[f] * 2654435761u) & (bib_reftag_nslots - 1)));
-#endif
-        size_t m = 0, nd = 0;
-        const int16_t *dense[BIB_REFTAG_MAX_FEATURES];
-        for (size_t f = 0; f < nf; f++) {
-            uint32_t v = weights_of(ids[f]), cnt = v & 31u;
-            if (!v)
-                continue;
-            if (cnt == BIB_REFTAG_DENSE) {
-                dense[nd] = bib_reftag_dense + (size_t)(v >> 5) * LP;
-#if defined(__GNUC__)
-                __builtin_prefetch(dense[nd]);
-#endif
-                nd++;
-                continue;
-            }
-#if defined(__GNUC__)
-            __builtin_prefetch(bib_reftag_ent + (v >> 5));
-#endif
-            ent[m] = bib_reftag_ent + (v >> 5);
-            nent[m++] = cnt;
-        }
-        /* dense rows: a vectorised add over all labels */
-        int32_t acc[LP] = { 0 };
-        for (size_t f = 0; f < nd; f++)
-            for (int l = 0; l < LP; l++)
-                acc[l] += dense[f][l];
-        for (size_t f = 0; f < m; f++)
-            for (uint32_t x = 0; x < nent[f]; x++)
-                acc[ent[f][x] >> 11] += (int32_t)((ent[f][x] & 0x7FFu) ^ 0x400u) - 0x400;
-        memcpy(sc, acc, L * sizeof *sc);
-    }
-    for (int l = 0; l < L; l++)
-        t->best[l] = t->score[l] + t->trans[0][l];
-    for (size_t i = 1; i < t->n; i++) {
-        const int32_t *prev = t->best + (i - 1) * L;
-        /* previous label outer, current inner: the inner loop is a
-         * branch-free running maximum over padded rows, vectorised */
-        int32_t top[LP], arg[LP];
-        for (int l = 0; l < LP; l++)
-            top[l] = prev[0] + t->trans[1][l], arg[l] = 0;
-        for (int p = 1; p < L; p++) {
-            const int32_t *tr = t->trans[p + 1];
-            int32_t pv = prev[p];
-            for (int l = 0; l < LP; l++) {
-                int32_t v = pv + tr[l];
-                int32_t gt = -(v > top[l]);
-                top[l] = (v & gt) | (top[l] & ~gt);
-                arg[l] = (p & gt) | (arg[l] & ~gt);
-            }
-        }
-        int32_t *row = t->best + i * L, hi = INT32_MIN;
-        const int32_t *sc = t->score + i * L;
-        for (int l = 0; l < L; l++) {
-            row[l] = top[l] + sc[l];
-            t->back[i * L + l] = (unsigned char)arg[l];
-            hi = row[l] > hi ? row[l] : hi;
-        }
-        /* the path scores of a long text would overflow: a shift common to
-         * a whole row changes no decision, so the row's best is kept at 0 */
-        for (int l = 0; l < L; l++)
-            row[l] -= hi;
-    }
-    int l = 0;
-    for (int k = 1; k < L; k++)
-        if (t->best[(t->n - 1) * L + k] > t->best[(t->n - 1) * L + l])
-            l = k;
-    for (size_t i = t->n; i-- > 0;) {
-        t->tok[i].label = (unsigned char)l;
-        if (i)
-            l = t->back[i * L + l];
-    }
-    return n;
 }

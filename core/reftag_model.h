@@ -12,8 +12,17 @@
  * with weights for many labels, whose weights are the row
  * dense[first * BIB_REFTAG_LP ..] of all labels (padded): one vector add
  * instead of many scattered ones; transitions
- * trans[(from + 1) * L + to] with from = -1 the start. Scores are integers
- * (weights times bib_reftag_model_scale).
+ * trans[(from + 1) * BIB_REFTAG_NS + to] between decoder states, from = -1
+ * the start, BIB_REFTAG_NEVER where `to` cannot follow `from`. Scores are
+ * integers (weights times bib_reftag_model_scale).
+ *
+ * Decoder states: state s < L is label s (state 0 being punctuation before
+ * any field); state s >= L is punctuation after field s - L + 1. A run of
+ * punctuation thus remembers the field before it, and the field after it
+ * is scored against that field (a first-order chain over labels alone
+ * forgets it at the first comma). A field state follows any state; a
+ * punctuation state follows its field or itself. Emission weights are per
+ * label, shared by the punctuation states.
  */
 #ifndef BIBCONV_REFTAG_MODEL_H
 #define BIBCONV_REFTAG_MODEL_H
@@ -32,11 +41,29 @@ extern const double bib_reftag_model_scale;
 
 /* Labels rounded up to a multiple of 4 (the Viterbi rows' width). */
 #define BIB_REFTAG_LP ((BIB_REF_LABEL_COUNT + 3) / 4 * 4)
+/* Decoder states and the transition that cannot happen. */
+#define BIB_REFTAG_NS (2 * BIB_REF_LABEL_COUNT - 1)
+#define BIB_REFTAG_NEVER (-(1 << 28))
 /* The entry count that marks a dense row (more than any label count). */
 #define BIB_REFTAG_DENSE 31u
 
+/* A chunk's name-likeness bucket, cached by its bytes (reftag.c,
+ * name_bucket); len 0 is an empty entry (an empty chunk is never asked). */
+typedef struct reftag_name_memo {
+    unsigned char len;
+    signed char bucket;
+    char text[62];
+} reftag_name_memo;
+#define BIB_REFTAG_MEMO 512
+
 struct bib_reftag {
-    int32_t trans[BIB_REF_LABEL_COUNT + 1][BIB_REFTAG_LP]; /* padded copy */
+    /* transitions into the states s < L, padded (from + 1, to) */
+    int32_t trans[BIB_REFTAG_NS + 1][BIB_REFTAG_LP];
+    /* into punctuation after field f: from f, and from itself */
+    int32_t pin[BIB_REF_LABEL_COUNT], pself[BIB_REF_LABEL_COUNT];
+    /* per state: its best transition into a state below L (trans' row
+     * maximum), for skipping states that cannot win (reftag_decode.c) */
+    int32_t tmax[BIB_REFTAG_NS];
     const char *s;          /* the text of the last call (borrowed) */
     size_t len;
     bib_ref_token *tok;
@@ -49,14 +76,20 @@ struct bib_reftag {
     uint32_t *wh, *sh;      /* hashes of the lower-cased word and shape */
     uint32_t *pid;          /* the token's phrase (reftag.c, compute_phrases) */
     uint32_t *pfirst;       /* per phrase: hash of its first word, 0 none */
+    unsigned char *segr;    /* sentences after the token's (capped) */
+    signed char *cprev, *cnext; /* name buckets of the chunks around */
     unsigned char *pinfo;   /* per phrase: capitals and length buckets */
     uint32_t np;            /* phrases */
     size_t ctxcap;
     int32_t *score;         /* Viterbi: n * L emission scores */
-    int32_t *best;          /* n * L best path scores */
-    unsigned char *back;    /* n * L back pointers */
+    int32_t *best;          /* n * BIB_REFTAG_NS best path scores */
+    unsigned char *back;    /* n * BIB_REFTAG_NS back pointers */
     size_t vcap;
     bib_buf scratch;
+    reftag_name_memo memo[BIB_REFTAG_MEMO];
 };
+
+/* Fills t's decoder tables from the generated table (reftag_decode.c). */
+void bib_reftag_decode_init(bib_reftag *t);
 
 #endif /* BIBCONV_REFTAG_MODEL_H */

@@ -648,6 +648,31 @@ static void repair_labels(bib_reftag *t, span sp[L])
             changed = true;
         }
     }
+    /* an issue's label word at the end of the volume ("vol. 33, no. 4":
+     * volume "33, no", issue "4"; some training references are labelled
+     * so) joins the issue it names */
+    static const char *const issue_words[] = {
+        "no", "nr", "n", "num", "nos", "issue", "iss", "heft", "h", "n\xe1\xb5\x92" /* nᵒ */,
+        "n\xc2\xba" /* nº */, "\xc4\x8d" /* č */, NULL
+    };
+    span vo = sp[BIB_REF_VOLUME], is = sp[BIB_REF_ISSUE];
+    if (vo.found && is.found && is.a >= vo.b) {
+        size_t w = vo.b, j;
+        while (w > vo.a && t->tok[w - 1].kind == BIB_REFTOK_PUNCT)
+            w--;
+        bool ok = w > vo.a + 1 && t->tok[w - 1].kind == BIB_REFTOK_WORD && tok_in(t, w - 1, issue_words);
+        for (j = vo.b; ok && j < is.a; j++)
+            ok = t->tok[j].kind == BIB_REFTOK_PUNCT;
+        for (j = w - 1; ok && j > vo.a && t->tok[j - 1].kind == BIB_REFTOK_PUNCT;)
+            j--;
+        if (ok && j > vo.a && t->tok[j - 1].kind == BIB_REFTOK_NUMBER) {
+            for (size_t k = j; k < w - 1; k++)
+                t->tok[k].label = BIB_REF_PUNCT;
+            for (size_t k = w - 1; k < is.a; k++)
+                t->tok[k].label = BIB_REF_ISSUE;
+            changed = true;
+        }
+    }
     /* every work has a title: a container without one, and without an
      * `In:` before it, is a title the tagger took for a journal (a book
      * title after its date) */

@@ -27,16 +27,50 @@
 #include "bibconv/reftag.h"
 
 #define L BIB_REF_LABEL_COUNT
-#define TRAINER_VERSION 3u
+#define TRAINER_VERSION 5u
 #define SEED 20261203u
 #define EPOCHS 16
 #define MAX_WEIGHTS 220000
+/* a feature seen in the training references of fewer source records gets
+ * no weight: each record is rendered in ~80 styles, and a word of one
+ * record's title would otherwise be learned by heart (it says nothing
+ * about a held-out record) */
+#define MIN_RECORDS 3
 #define QMAX 1023           /* largest quantised emission weight (11 bits) */
 /* a feature with weights for at least this many labels is a dense row
  * (reftag_model.h): one vector add is cheaper than that many scattered */
 #define DENSE_MIN 6
 #define BIB_REFTAG_LP ((L + 3) / 4 * 4)  /* as core/reftag_model.h */
 #define BIB_REFTAG_DENSE 31u
+/* Decoder states (as core/reftag_model.h): state s < L is label s (state 0
+ * the punctuation before any field), state s >= L the punctuation after
+ * field s - L + 1, so that what follows a punctuation run depends on the
+ * field before it. */
+#define NS (2 * L - 1)
+#define NEVER (-(1 << 28))   /* a transition that cannot happen */
+
+static inline int lab(int s) { return s < L ? s : BIB_REF_PUNCT; }
+
+/* Can state `to` follow state `from` (-1: the start)? */
+static bool allowed(int from, int to)
+{
+    if (to == 0)
+        return from <= 0;
+    if (to < L)
+        return true;
+    return from == to - L + 1 || from == to;
+}
+
+/* The states of a label sequence. */
+static void states_of(const unsigned char *g, size_t n, unsigned char *out)
+{
+    int last = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (g[i] != BIB_REF_PUNCT)
+            last = g[i];
+        out[i] = (unsigned char)(g[i] != BIB_REF_PUNCT ? g[i] : last ? L - 1 + last : 0);
+    }
+}
 
 
 typedef struct {
@@ -46,6 +80,8 @@ typedef struct {
     int style;        /* index into styles */
     char *text;       /* the reference (for REFS_DUMP) */
     int split;        /* 0 train, 1 held-out style and record, 2 held-out record only, 3 held-out style only */
+    long rkey;        /* the source record (rendered: its id in every style;
+                         AnyStyle: the sequence itself, as -1 - index) */
 } example;
 
 static example *ex;
@@ -79,6 +115,20 @@ static uint32_t dict_index(uint32_t id)
     }
     return dkeys[2 * k + 1];
 }
+
+/* The features of at least MIN_RECORDS source records of training
+ * references: counted over the training references grouped by record. */
+static example *sort_base;
+
+static int by_record(const void *a, const void *b)
+{
+    const example *x = &sort_base[*(const size_t *)a], *y = &sort_base[*(const size_t *)b];
+    if (x->rkey != y->rkey)
+        return x->rkey < y->rkey ? -1 : 1;
+    return x < y ? -1 : x > y;
+}
+
+static void count_records(uint32_t **keys_out, uint32_t **cnt_out, uint32_t cap);
 
 static void *grow(void *p, size_t *cap, size_t need, size_t size)
 {
@@ -147,7 +197,7 @@ static void add_example(const char *src, const char *style, long rec, json_t *se
     if (nt > 0 && nt < 400) {
         size_t n;
         const bib_ref_token *tok = bib_reftag_tokens(tagger, &n);
-        example e = { nf, ntok, n, style_index(style), NULL, 0 };
+        example e = { nf, ntok, n, style_index(style), NULL, 0, 0 };
         bool anystyle = !strcmp(src, "anystyle");
         char key[64];
         snprintf(key, sizeof key, "%s/%ld", anystyle ? style : "rec", rec);
@@ -156,6 +206,7 @@ static void add_example(const char *src, const char *style, long rec, json_t *se
         e.split = hold_rec && hold_style ? 1 : hold_rec ? 2 : hold_style ? 3 : 0;
         if (anystyle)
             e.split = hold_rec ? 1 : 0;
+        e.rkey = anystyle ? -1 - (long)nex : rec;
         gold = grow(gold, &captok, ntok + n, 1);
         fcount = realloc(fcount, captok * sizeof *fcount);
         tokoff = realloc(tokoff, captok * sizeof *tokoff);
@@ -214,7 +265,7 @@ static void load(const char *path)
 /* ---- model ---------------------------------------------------------------- */
 
 static float *w, *u;          /* weights and their time-weighted sums */
-static float tw[(L + 1) * L], tu[(L + 1) * L];
+static float tw[(NS + 1) * NS], tu[(NS + 1) * NS];
 static long clock_c = 1;
 
 static void emissions(const example *e, const float *W, float *sc)
@@ -236,31 +287,34 @@ static void emissions(const example *e, const float *W, float *sc)
     }
 }
 
+/* out: the best state path */
 static void viterbi(size_t n, const float *sc, const float *T, unsigned char *out,
                     float *best, unsigned char *back)
 {
-    for (int l = 0; l < L; l++)
-        best[l] = sc[l] + T[l];
+    for (int l = 0; l < NS; l++)
+        best[l] = allowed(-1, l) ? sc[lab(l)] + T[l] : -1e30f;
     for (size_t i = 1; i < n; i++)
-        for (int l = 0; l < L; l++) {
+        for (int l = 0; l < NS; l++) {
             float top = -1e30f;
             int arg = 0;
-            for (int p = 0; p < L; p++) {
-                float v = best[(i - 1) * L + p] + T[(p + 1) * L + l];
+            for (int p = 0; p < NS; p++) {
+                if (!allowed(p, l))
+                    continue;
+                float v = best[(i - 1) * NS + p] + T[(p + 1) * NS + l];
                 if (v > top)
                     top = v, arg = p;
             }
-            best[i * L + l] = top + sc[i * L + l];
-            back[i * L + l] = (unsigned char)arg;
+            best[i * NS + l] = top + sc[i * L + lab(l)];
+            back[i * NS + l] = (unsigned char)arg;
         }
     int l = 0;
-    for (int k = 1; k < L; k++)
-        if (best[(n - 1) * L + k] > best[(n - 1) * L + l])
+    for (int k = 1; k < NS; k++)
+        if (best[(n - 1) * NS + k] > best[(n - 1) * NS + l])
             l = k;
     for (size_t i = n; i-- > 0;) {
         out[i] = (unsigned char)l;
         if (i)
-            l = back[i * L + l];
+            l = back[i * NS + l];
     }
 }
 
@@ -272,13 +326,13 @@ static void update(const example *e, const unsigned char *y, float d)
             uint32_t f = fpool[fo + k];
             if (f == UINT32_MAX)
                 continue;
-            w[(size_t)f * L + y[i]] += d;
-            u[(size_t)f * L + y[i]] += d * (float)clock_c;
+            w[(size_t)f * L + lab(y[i])] += d;
+            u[(size_t)f * L + lab(y[i])] += d * (float)clock_c;
         }
         fo += fcount[e->toff + i];
         int from = i ? y[i - 1] + 1 : 0;
-        tw[from * L + y[i]] += d;
-        tu[from * L + y[i]] += d * (float)clock_c;
+        tw[from * NS + y[i]] += d;
+        tu[from * NS + y[i]] += d * (float)clock_c;
     }
 }
 
@@ -287,6 +341,7 @@ static void update(const example *e, const unsigned char *y, float d)
 typedef struct {
     long tp, fp, fn, refs, full;
     long ltp[L], lfp[L], lfn[L];   /* the same per label */
+    long conf[L][L];               /* tokens: gold, predicted */
 } score;
 
 /* Field-level: a field is a maximal run of one non-punct label; right when
@@ -298,6 +353,8 @@ static void score_example(score *s, const unsigned char *g, const unsigned char 
         all &= g[i] == p[i];
     s->refs++;
     s->full += all;
+    for (size_t i = 0; i < n; i++)
+        s->conf[g[i]][p[i]]++;
     for (int pass = 0; pass < 2; pass++) {
         const unsigned char *a = pass ? p : g, *b = pass ? g : p;
         for (size_t i = 0; i < n;) {
@@ -331,7 +388,7 @@ static double f1(const score *s)
 /* ---- quantised table, the form the library decodes ------------------------ */
 
 static int16_t *qw;           /* nfeat * L */
-static int32_t qt[(L + 1) * L];
+static int32_t qt[(NS + 1) * NS];
 static double qscale;
 
 static void quantise(size_t nfeat)
@@ -345,8 +402,10 @@ static void quantise(size_t nfeat)
     qw = calloc(nfeat * L, sizeof *qw);
     for (size_t i = 0; i < nfeat * L; i++)
         qw[i] = (int16_t)lround(w[i] * qscale);
-    for (size_t i = 0; i < (size_t)(L + 1) * L; i++)
-        qt[i] = (int32_t)lround(tw[i] * qscale);
+    for (int p = -1; p < NS; p++)
+        for (int l = 0; l < NS; l++)
+            qt[(p + 1) * NS + l] = allowed(p, l) ? (int32_t)lround(tw[(p + 1) * NS + l] * qscale)
+                                                 : NEVER;
     /* keep the MAX_WEIGHTS largest weights: the table stays small and the
      * validation below is measured on exactly what the library decodes */
     static size_t hist[QMAX + 1];
@@ -392,25 +451,28 @@ static void dump_wrong(FILE *f, const example *e, const unsigned char *p)
 
 static void evaluate(const char *title, int want_split)
 {
-    score all = { 0 }, per[256];
+    static score all, per[256];
+    memset(&all, 0, sizeof all);
     memset(per, 0, sizeof per);
     const char *dp = want_split == 1 ? getenv("REFS_DUMP") : NULL;
     FILE *dump = dp ? fopen(dp, "w") : NULL;
     size_t maxn = 0;
     for (size_t e = 0; e < nex; e++)
         maxn = ex[e].n > maxn ? ex[e].n : maxn;
-    float *sc = malloc(maxn * L * sizeof *sc), *best = malloc(maxn * L * sizeof *best);
-    unsigned char *back = malloc(maxn * L), *p = malloc(maxn);
-    float *W = malloc((size_t)dn * L * sizeof *W), T[(L + 1) * L];
+    float *sc = malloc(maxn * L * sizeof *sc), *best = malloc(maxn * NS * sizeof *best);
+    unsigned char *back = malloc(maxn * NS), *p = malloc(maxn);
+    float *W = malloc((size_t)dn * L * sizeof *W), T[(NS + 1) * NS];
     for (size_t i = 0; i < (size_t)dn * L; i++)
         W[i] = qw[i];
-    for (size_t i = 0; i < (size_t)(L + 1) * L; i++)
-        T[i] = qt[i];
+    for (size_t i = 0; i < (size_t)(NS + 1) * NS; i++)
+        T[i] = (float)qt[i];
     for (size_t e = 0; e < nex; e++) {
         if (ex[e].split != want_split)
             continue;
         emissions(&ex[e], W, sc);
         viterbi(ex[e].n, sc, T, p, best, back);
+        for (size_t i = 0; i < ex[e].n; i++)
+            p[i] = (unsigned char)lab(p[i]);
         score_example(&all, gold + ex[e].toff, p, ex[e].n);
         score_example(&per[ex[e].style], gold + ex[e].toff, p, ex[e].n);
         if (dump && memcmp(p, gold + ex[e].toff, ex[e].n))
@@ -422,6 +484,21 @@ static void evaluate(const char *title, int want_split)
     for (int l = 1; l < L; l++)
         if (all.ltp[l] + all.lfn[l])
             printf(" %s %.3f", bib_ref_label_name(l), f1_of(all.ltp[l], all.lfp[l], all.lfn[l]));
+    printf("\n");
+    /* the largest token confusions, for choosing what to improve */
+    printf("  token confusions (gold>predicted):");
+    for (int k = 0; k < 12; k++) {
+        long top = 0;
+        int ga = 0, pa = 0;
+        for (int a = 0; a < L; a++)
+            for (int b = 0; b < L; b++)
+                if (a != b && all.conf[a][b] > top)
+                    top = all.conf[a][b], ga = a, pa = b;
+        if (!top)
+            break;
+        printf(" %s>%s %ld", bib_ref_label_name(ga), bib_ref_label_name(pa), top);
+        all.conf[ga][pa] = -all.conf[ga][pa];
+    }
     printf("\n");
     for (int s = 0; s < nstyles; s++)
         if (per[s].refs)
@@ -440,8 +517,8 @@ static void train(void)
             order[no++] = e;
         maxn = ex[e].n > maxn ? ex[e].n : maxn;
     }
-    float *sc = malloc(maxn * L * sizeof *sc), *best = malloc(maxn * L * sizeof *best);
-    unsigned char *back = malloc(maxn * L), *p = malloc(maxn);
+    float *sc = malloc(maxn * L * sizeof *sc), *best = malloc(maxn * NS * sizeof *best);
+    unsigned char *back = malloc(maxn * NS), *p = malloc(maxn), *g = malloc(maxn);
     uint64_t rng = SEED;
     for (int ep = 0; ep < EPOCHS; ep++) {
         for (size_t i = no; i > 1; i--) {   /* seeded Fisher-Yates */
@@ -456,7 +533,7 @@ static void train(void)
             const example *e = &ex[order[k]];
             emissions(e, w, sc);
             viterbi(e->n, sc, tw, p, best, back);
-            const unsigned char *g = gold + e->toff;
+            states_of(gold + e->toff, e->n, g);
             if (memcmp(p, g, e->n)) {
                 update(e, g, 1.0f);
                 update(e, p, -1.0f);
@@ -468,9 +545,9 @@ static void train(void)
     }
     for (size_t i = 0; i < (size_t)dn * L; i++)
         w[i] -= u[i] / (float)clock_c;
-    for (size_t i = 0; i < (size_t)(L + 1) * L; i++)
+    for (size_t i = 0; i < (size_t)(NS + 1) * NS; i++)
         tw[i] -= tu[i] / (float)clock_c;
-    free(order), free(sc), free(best), free(back), free(p);
+    free(order), free(sc), free(best), free(back), free(p), free(g);
 }
 
 /* ---- output ------------------------------------------------------------------ */
@@ -531,7 +608,7 @@ static void write_table(const char *out, const char *hash)
                "const uint32_t bib_reftag_nslots = %uu;\n\n",
             kept, ntrain, EPOCHS, SEED, hash, SEED, qscale, nslots);
     fprintf(f, "const int32_t bib_reftag_trans[] = {");
-    for (size_t i = 0; i < (size_t)(L + 1) * L; i++)
+    for (size_t i = 0; i < (size_t)(NS + 1) * NS; i++)
         fprintf(f, "%s%d,", i % 16 ? "" : "\n", qt[i]);
     /* slot pairs: id, first entry << 5 | entry count, or first dense
      * row << 5 | BIB_REFTAG_DENSE */
@@ -644,15 +721,25 @@ int main(int argc, char **argv)
             load(argv[i]);
     }
     /* map feature ids to dense indices: only features of training
-     * references get a weight (a held-out reference's other features
-     * score nothing, as at run time) */
+     * references of MIN_RECORDS records get a weight (a held-out
+     * reference's other features score nothing, as at run time) */
+    uint32_t *ckeys, *ccnt, ccap = dcap;
+    count_records(&ckeys, &ccnt, ccap);
     for (size_t e = 0; e < nex; e++) {
         size_t fo = ex[e].foff;
         for (size_t i = 0; i < ex[e].n; i++)
-            for (uint32_t k = 0; k < fcount[ex[e].toff + i]; k++, fo++)
-                if (ex[e].split == 0)
-                    dict_index(fpool[fo]);
+            for (uint32_t k = 0; k < fcount[ex[e].toff + i]; k++, fo++) {
+                if (ex[e].split != 0)
+                    continue;
+                uint32_t id = fpool[fo], mask = ccap - 1, s = (id * 2654435761u) & mask;
+                while (ckeys[s] != id)
+                    s = (s + 1) & mask;
+                if (ccnt[s] >= MIN_RECORDS)
+                    dict_index(id);
+            }
     }
+    free(ckeys);
+    free(ccnt);
     for (size_t e = 0; e < nex; e++) {
         size_t fo = ex[e].foff;
         for (size_t i = 0; i < ex[e].n; i++)
@@ -675,4 +762,46 @@ int main(int argc, char **argv)
         free(ex[e].text);
     bib_reftag_free(tagger);
     return 0;
+}
+
+static void count_records(uint32_t **keys_out, uint32_t **cnt_out, uint32_t cap)
+{
+    uint32_t *keys = calloc(cap, sizeof *keys), *cnt = calloc(cap, sizeof *cnt), used = 0;
+    long *last = malloc(cap * sizeof *last);
+    size_t *order = malloc(nex * sizeof *order), no = 0;
+    if (!keys || !cnt || !last || !order) {
+        fprintf(stderr, "train_refs: out of memory\n");
+        exit(2);
+    }
+    for (size_t e = 0; e < nex; e++)
+        if (ex[e].split == 0)
+            order[no++] = e;
+    sort_base = ex;
+    qsort(order, no, sizeof *order, by_record);
+    for (size_t k = 0; k < no; k++) {
+        const example *e = &ex[order[k]];
+        size_t fo = e->foff;
+        for (size_t i = 0; i < e->n; i++)
+            for (uint32_t j = 0; j < fcount[e->toff + i]; j++, fo++) {
+                uint32_t id = fpool[fo], mask = cap - 1, s = (id * 2654435761u) & mask;
+                while (keys[s] && keys[s] != id)
+                    s = (s + 1) & mask;
+                if (!keys[s]) {
+                    if (++used * 2 >= cap) {
+                        fprintf(stderr, "train_refs: feature count table full\n");
+                        exit(2);
+                    }
+                    keys[s] = id;
+                    last[s] = e->rkey + 1;   /* never equal to a real key */
+                }
+                if (last[s] != e->rkey) {
+                    last[s] = e->rkey;
+                    cnt[s]++;
+                }
+            }
+    }
+    free(last);
+    free(order);
+    *keys_out = keys;
+    *cnt_out = cnt;
 }

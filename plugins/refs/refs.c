@@ -10,6 +10,9 @@
  * Splitting into references:
  * - a blank line, a list marker ("[12]", "12.", "(a)", bullets) or an HTML
  *   block boundary (<p>, <li>, <br>, <div>, <tr>, headings) ends one;
+ * - in a list whose references carry markers (two marked lines in the
+ *   head), a line without a marker continues a reference that began at a
+ *   marker, however much it reads like a reference by itself;
  * - a line continues the current reference when that reference does not
  *   look complete yet (no year, or no final period) or when the line starts
  *   in lower case; a line ending in a hyphen is joined without the hyphen
@@ -39,6 +42,9 @@ typedef struct refs_state {
     refs_html html;       /* HTML tag state across lines */
     bool is_html, decided, eof, said_empty;
     refs_shape shape;     /* the list's layout, guessed from its head */
+    bool marked;          /* the head has two lines or more with a list marker */
+    bool cur_marked;      /* the reference being assembled began at a marker */
+    bool rest_marked;     /* the line in `rest` had one */
     bib_record *prev;     /* the last record, for ditto authors */
     size_t count, lost;
     /* the line that started the next reference, read next */
@@ -65,15 +71,21 @@ static int guess_shape(refs_state *st)
         return 0;
     refs_shape_stats stats;
     memset(&stats, 0, sizeof stats);
+    size_t marks = 0;
     for (size_t i = 0; i < wn;) {
         const char *e = memchr(w + i, '\n', wn - i);
         if (!e && wn >= REFS_HEAD)
             break; /* a line cut by the window */
         size_t n = e ? (size_t)(e - (w + i)) : wn - i;
         refs_shape_add(&stats, w + i, n);
+        const char *s = w + i;
+        size_t sn = n;
+        refs_trim(&s, &sn);
+        marks += sn && refs_marker(s, sn) > 0;
         i += n + 1;
     }
     st->shape = refs_shape_guess(&stats);
+    st->marked = marks >= 2;
     return 0;
 }
 
@@ -162,6 +174,7 @@ static int assemble(refs_state *st)
         if (bib_buf_append(&st->cur, st->split.data, st->split.len))
             return BIB_ENOMEM;
         st->cur_line = st->split_line;
+        st->cur_marked = false;
         bib_buf_reset(&st->split);
         return 0;
     }
@@ -169,6 +182,7 @@ static int assemble(refs_state *st)
         if (bib_buf_append(&st->cur, st->rest.data, st->rest.len))
             return BIB_ENOMEM;
         st->cur_line = st->rest_line;
+        st->cur_marked = st->rest_marked;
         bib_buf_reset(&st->rest);
     }
     for (;;) {
@@ -191,8 +205,13 @@ static int assemble(refs_state *st)
         }
         size_t mk = refs_marker(s, n);
         bool heading = !mk && refs_is_heading(s, n);
-        if (st->cur.len && (mk || heading || !refs_continues_shape(st->shape, st->cur.data, st->cur.len, s, n))) {
+        /* an unmarked line inside a marked reference of a marked list is
+         * its wrapped rest (docs/refs.md) */
+        bool rest_of_marked = st->marked && st->cur_marked && !mk && !heading;
+        if (st->cur.len && !rest_of_marked &&
+            (mk || heading || !refs_continues_shape(st->shape, st->cur.data, st->cur.len, s, n))) {
             /* the line starts the next reference: keep it for then */
+            st->rest_marked = mk > 0;
             bib_buf_reset(&st->rest);
             if (!heading && bib_buf_append(&st->rest, s + mk, n - mk))
                 return BIB_ENOMEM;
@@ -201,8 +220,10 @@ static int assemble(refs_state *st)
         }
         if (heading)
             continue;
-        if (!st->cur.len)
+        if (!st->cur.len) {
             st->cur_line = line;
+            st->cur_marked = mk > 0;
+        }
         rc = append_line(st, s + mk, n - mk);
         if (rc)
             return rc;

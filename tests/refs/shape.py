@@ -41,6 +41,15 @@ CASES = {
                    "Annual Review of Neuroscience, 40, 55-79.\n",
                    ["Working memory in older adults", "Sleep quality predicts performance",
                     "The social brain: a review"]),
+    # a marked list: a wrapped line that reads like a whole reference by
+    # itself (a name, a year, punctuation) stays with its marked reference
+    "marked": ("[1] Smith, J., Doe, A., Lee, M., Park, S., Garcia, R., and Nguyen, T. (2019).\n"
+               "Working memory in older adults. Journal of Experimental Psychology, 45(3), 210-225.\n"
+               "[2] Lee, M. (2021). Sleep quality predicts performance. Psychological Science,\n"
+               "Brown, K. (ed.), Special issue on sleep, 32(8), 1234-1245.\n"
+               "[3] Garcia, R. (2017). The social brain: a review. Annual Review of Neuroscience, 40, 55-79.\n",
+               ["Working memory in older adults", "Sleep quality predicts performance",
+                "The social brain: a review"]),
 }
 
 

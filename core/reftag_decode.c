@@ -1,0 +1,194 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * reftag_decode.c - the reference tagger's run-time decoder (docs/refs.md):
+ * each token's emission scores summed from the generated weight table
+ * (core/reftag_model_table.c, layout in reftag_model.h) and Viterbi over
+ * the decoder states. The trainer (tools/train_refs.c) decodes with its
+ * own floating-point copy, so the model does not depend on this file.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "reftag_model.h"
+
+#define L BIB_REF_LABEL_COUNT
+#define LP BIB_REFTAG_LP
+#define NS BIB_REFTAG_NS
+
+void bib_reftag_decode_init(bib_reftag *t)
+{
+    /* the transitions into the states below L padded for the Viterbi
+     * inner loop (the padding never wins); into punctuation states the
+     * two that can happen */
+    for (int p = 0; p <= NS; p++)
+        for (int l = 0; l < LP; l++)
+            t->trans[p][l] = l < L ? bib_reftag_trans[p * NS + l] : BIB_REFTAG_NEVER;
+    for (int f = 1; f < L; f++) {
+        t->pin[f] = bib_reftag_trans[(f + 1) * NS + L - 1 + f];
+        t->pself[f] = bib_reftag_trans[(L + f) * NS + L - 1 + f];
+    }
+    for (int p = 0; p < NS; p++) {
+        t->tmax[p] = BIB_REFTAG_NEVER;
+        for (int l = 1; l < L; l++)
+            t->tmax[p] = t->trans[p + 1][l] > t->tmax[p] ? t->trans[p + 1][l] : t->tmax[p];
+    }
+}
+
+/* ---- decoding ----------------------------------------------------------- */
+
+/* The packed place of feature id's weights (first << 5 | count, see
+ * reftag_model.h), or 0 when it has none (a stored count is never 0). A
+ * slot holds its key and its weights' place side by side, so a lookup
+ * touches one cache line of the slot table. */
+static uint32_t weights_of(uint32_t id)
+{
+    uint32_t mask = bib_reftag_nslots - 1, k = (id * 2654435761u) & mask;
+    for (;;) {
+        uint32_t key = bib_reftag_slots[2 * k];
+        if (key == id)
+            return bib_reftag_slots[2 * k + 1];
+        if (!key)
+            return 0;
+        k = (k + 1) & mask;
+    }
+}
+
+static int grow_viterbi(bib_reftag *t)
+{
+    if (t->vcap >= t->n)
+        return 0;
+    size_t cap = t->n + 64;
+    int32_t *a = realloc(t->score, cap * L * sizeof *a);
+    if (!a)
+        return BIB_ENOMEM;
+    t->score = a;
+    a = realloc(t->best, cap * NS * sizeof *a);
+    if (!a)
+        return BIB_ENOMEM;
+    t->best = a;
+    unsigned char *b = realloc(t->back, cap * NS);
+    if (!b)
+        return BIB_ENOMEM;
+    t->back = b;
+    t->vcap = cap;
+    return 0;
+}
+
+long bib_reftag_run(bib_reftag *t, const char *s, size_t len)
+{
+    long n = bib_reftag_tokenize(t, s, len);
+    if (n <= 0)
+        return n;
+    if (grow_viterbi(t))
+        return BIB_ENOMEM;
+    uint32_t ids[BIB_REFTAG_MAX_FEATURES];
+    const uint16_t *ent[BIB_REFTAG_MAX_FEATURES];
+    uint32_t nent[BIB_REFTAG_MAX_FEATURES];
+    for (size_t i = 0; i < t->n; i++) {
+        int32_t *sc = t->score + i * L;
+        size_t nf = bib_reftag_features(t, i, ids, BIB_REFTAG_MAX_FEATURES);
+        /* the slots and entries are spread over large tables: all of a
+         * token's cache lines are asked for before the first is used */
+#if defined(__GNUC__)
+        for (size_t f = 0; f < nf; f++)
+            __builtin_prefetch(bib_reftag_slots +
+                               2 * ((ids[f] * 2654435761u) & (bib_reftag_nslots - 1)));
+#endif
+        size_t m = 0, nd = 0;
+        const int16_t *dense[BIB_REFTAG_MAX_FEATURES];
+        for (size_t f = 0; f < nf; f++) {
+            uint32_t v = weights_of(ids[f]), cnt = v & 31u;
+            if (!v)
+                continue;
+            if (cnt == BIB_REFTAG_DENSE) {
+                dense[nd] = bib_reftag_dense + (size_t)(v >> 5) * LP;
+#if defined(__GNUC__)
+                __builtin_prefetch(dense[nd]);
+#endif
+                nd++;
+                continue;
+            }
+#if defined(__GNUC__)
+            __builtin_prefetch(bib_reftag_ent + (v >> 5));
+#endif
+            ent[m] = bib_reftag_ent + (v >> 5);
+            nent[m++] = cnt;
+        }
+        /* dense rows: a vectorised add over all labels */
+        int32_t acc[LP] = { 0 };
+        for (size_t f = 0; f < nd; f++)
+            for (int l = 0; l < LP; l++)
+                acc[l] += dense[f][l];
+        for (size_t f = 0; f < m; f++)
+            for (uint32_t x = 0; x < nent[f]; x++)
+                acc[ent[f][x] >> 11] += (int32_t)((ent[f][x] & 0x7FFu) ^ 0x400u) - 0x400;
+        memcpy(sc, acc, L * sizeof *sc);
+    }
+    /* Viterbi over the decoder states (reftag_model.h) */
+    for (int l = 0; l < NS; l++)
+        t->best[l] = t->score[l < L ? l : 0] + bib_reftag_trans[l];
+    for (size_t i = 1; i < t->n; i++) {
+        const int32_t *prev = t->best + (i - 1) * NS;
+        /* into the states below L: previous state outer, current inner, a
+         * branch-free running maximum over padded rows, vectorised */
+        int32_t top[LP], arg[LP];
+        /* every field state's best score here is at least `floor`, the
+         * worst of the moves into fields out of the best previous state;
+         * a previous state whose best move falls short of it can neither
+         * win nor tie, and is skipped (most are: the row's best is 0, most
+         * states far below). State 0 (punctuation before any field)
+         * follows only state 0, which is never skipped. */
+        int pb = 0;
+        for (int p = 1; p < NS; p++)
+            pb = prev[p] > prev[pb] ? p : pb;
+        int32_t floor = INT32_MAX;
+        for (int l = 1; l < L; l++) {
+            int32_t v = prev[pb] + t->trans[pb + 1][l];
+            floor = v < floor ? v : floor;
+        }
+        for (int l = 0; l < LP; l++)
+            top[l] = prev[0] + t->trans[1][l], arg[l] = 0;
+        for (int p = 1; p < NS; p++) {
+            const int32_t *tr = t->trans[p + 1];
+            int32_t pv = prev[p];
+            if (pv + t->tmax[p] < floor)
+                continue;
+            for (int l = 0; l < LP; l++) {
+                int32_t v = pv + tr[l];
+                int32_t gt = -(v > top[l]);
+                top[l] = (v & gt) | (top[l] & ~gt);
+                arg[l] = (p & gt) | (arg[l] & ~gt);
+            }
+        }
+        int32_t *row = t->best + i * NS, hi = INT32_MIN;
+        unsigned char *bk = t->back + i * NS;
+        const int32_t *sc = t->score + i * L;
+        for (int l = 0; l < L; l++) {
+            row[l] = top[l] + sc[l];
+            bk[l] = (unsigned char)arg[l];
+            hi = row[l] > hi ? row[l] : hi;
+        }
+        /* into punctuation after field f: from f or from itself */
+        for (int f = 1; f < L; f++) {
+            int ps = L - 1 + f;
+            int32_t a = prev[f] + t->pin[f], b = prev[ps] + t->pself[f];
+            row[ps] = (a >= b ? a : b) + sc[0];
+            bk[ps] = (unsigned char)(a >= b ? f : ps);
+            hi = row[ps] > hi ? row[ps] : hi;
+        }
+        /* the path scores of a long text would overflow: a shift common to
+         * a whole row changes no decision, so the row's best is kept at 0 */
+        for (int l = 0; l < NS; l++)
+            row[l] -= hi;
+    }
+    int l = 0;
+    for (int k = 1; k < NS; k++)
+        if (t->best[(t->n - 1) * NS + k] > t->best[(t->n - 1) * NS + l])
+            l = k;
+    for (size_t i = t->n; i-- > 0;) {
+        t->tok[i].label = (unsigned char)(l < L ? l : BIB_REF_PUNCT);
+        if (i)
+            l = t->back[i * NS + l];
+    }
+    return n;
+}

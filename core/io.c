@@ -592,8 +592,11 @@ int bib_input_getline(bib_input *in, const char **line, size_t *len)
             continue;
         }
         const char *p = d + scanned, *e = d + n;
-        while (p < e && *p != '\n' && *p != '\r')
-            p++;
+        /* the first "\n" or "\r": memchr twice beats a loop over the
+         * bytes (the line readers' hot path) */
+        const char *nl = memchr(p, '\n', (size_t)(e - p));
+        const char *cr = memchr(p, '\r', (size_t)((nl ? nl : e) - p));
+        p = cr ? cr : nl ? nl : e;
         if (p < e && (*p == '\n' || p + 1 < e || in->src_eof)) {
             size_t llen = (size_t)(p - d);
             size_t term = (*p == '\r' && p + 1 < e && p[1] == '\n') ? 2 : 1;

@@ -695,7 +695,11 @@ static void read_step(reader *r)
     size_t i = r->i, end = r->end;
     /* fast path: copy the run of characters with no meaning to LaTeX */
     size_t j = i;
-    while (j < end && !special_char[(unsigned char)s[j]])
+    const unsigned char *u = (const unsigned char *)s;
+    while (j + 4 <= end && !(special_char[u[j]] | special_char[u[j + 1]] |
+                             special_char[u[j + 2]] | special_char[u[j + 3]]))
+        j += 4;
+    while (j < end && !special_char[u[j]])
         j++;
     if (j > i) {
         bib_buf_append_fast(r->out, s + i, j - i);

@@ -155,6 +155,20 @@ static wstat stat_of(const char *s, size_t len)
     size_t i = 0;
     while (i < len) {
         uint32_t cp;
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x80) { /* ASCII: the letters are A-Z and a-z, Latin script */
+            i++;
+            st.dots = st.dots || c == '.';
+            if ((c | 32) >= 'a' && (c | 32) <= 'z') {
+                st.letters++;
+                st.other_script++;
+                if (c <= 'Z')
+                    st.upper++;
+                else
+                    st.lower++;
+            }
+            continue;
+        }
         i += (size_t)bib_utf8_decode(s + i, len - i, &cp);
         if (cp == '.')
             st.dots = true;

@@ -3,6 +3,8 @@
  * script.c - scripts and letter classes of code points (include/bibconv/
  * script.h): binary search over the generated ranges of script_table.c.
  */
+#include <pthread.h>
+
 #include "bibconv/script.h"
 #include "bibconv/utf8.h"
 #include "script_table.h"
@@ -43,8 +45,23 @@ const char *bib_script_name(int script)
     return bib__script_names[script];
 }
 
+/* The classes of ASCII, looked up once from the ranges: names, titles and
+ * shapes ask about ASCII letters far more than about anything else. */
+static unsigned char ascii_class[0x80];
+static pthread_once_t ascii_once = PTHREAD_ONCE_INIT;
+
+static void ascii_fill(void)
+{
+    for (uint32_t cp = 0; cp < 0x80; cp++)
+        ascii_class[cp] = (unsigned char)range_value(bib__class_ranges, bib__class_ranges_len, cp);
+}
+
 bib_char_class bib_char_class_of(uint32_t cp)
 {
+    if (cp < 0x80) {
+        pthread_once(&ascii_once, ascii_fill);
+        return (bib_char_class)ascii_class[cp];
+    }
     return (bib_char_class)range_value(bib__class_ranges, bib__class_ranges_len, cp);
 }
 

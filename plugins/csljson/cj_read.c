@@ -390,6 +390,14 @@ int cj_read_item(cj_reader *cr, const char *d, size_t len, const bib_cslitem_ctx
     int rc = cj_tokenize(&cr->toks, d, len);
     if (rc)
         return rc;
+    return cj_read_tokens(cr, d, len, ctx, out);
+}
+
+int cj_read_tokens(cj_reader *cr, const char *d, size_t len, const bib_cslitem_ctx *ctx,
+                   bib_record **out)
+{
+    *out = NULL;
+    int rc = 0;
     const cj_tok *top = &cr->toks.v[0];
     if (top->type != CJ_OBJ)
         return CJ_FALLBACK; /* jansson words the error */

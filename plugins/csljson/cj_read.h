@@ -42,4 +42,10 @@ void cj_reader_free(cj_reader *cr);
 int cj_read_item(cj_reader *cr, const char *d, size_t len, const bib_cslitem_ctx *ctx,
                  bib_record **out);
 
+/* As cj_read_item, for an item whose tokens cr->toks already holds: those
+ * cj_tokenize gives for d[0..len), e.g. from cj_tokenize_prefix (the
+ * stream reader's one pass over an item, csljson.c). */
+int cj_read_tokens(cj_reader *cr, const char *d, size_t len, const bib_cslitem_ctx *ctx,
+                   bib_record **out);
+
 #endif /* BIBCONV_PLUGIN_CJ_READ_H */

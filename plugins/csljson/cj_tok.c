@@ -18,7 +18,19 @@ typedef struct parser {
     const unsigned char *d;
     size_t len, pos;
     int depth;
+    /* a check ran into len: the value may go on past the text given
+     * (cj_tokenize_prefix's CJ_SHORT), whatever the check concluded */
+    bool starved;
 } parser;
+
+/* True when d[i] exists; notes the starvation when not. */
+static bool have(parser *p, size_t i)
+{
+    if (i < p->len)
+        return true;
+    p->starved = true;
+    return false;
+}
 
 static void skip_ws(parser *p)
 {
@@ -70,8 +82,9 @@ static int hex4(const unsigned char *s, unsigned *out)
 }
 
 /* Length of the well-formed UTF-8 sequence at s (at most n bytes), or 0:
- * no overlong form, no surrogate, nothing past U+10FFFF. */
-static size_t utf8_seq(const unsigned char *s, size_t n)
+ * no overlong form, no surrogate, nothing past U+10FFFF (*starved set when
+ * the n bytes end inside a sequence that may go on). */
+static size_t utf8_seq(const unsigned char *s, size_t n, bool *starved)
 {
     unsigned c = s[0];
     size_t need;
@@ -93,19 +106,25 @@ static size_t utf8_seq(const unsigned char *s, size_t n)
     } else {
         return 0;
     }
-    if (n < need || s[1] < lo || s[1] > hi)
-        return 0;
-    for (size_t i = 2; i < need; i++)
-        if (s[i] < 0x80 || s[i] > 0xBF)
+    for (size_t i = 1; i < need; i++) {
+        if (i >= n) {
+            *starved = true;
             return 0;
+        }
+        if (s[i] < (i == 1 ? lo : 0x80) || s[i] > (i == 1 ? hi : 0xBF))
+            return 0;
+    }
     return need;
 }
 
-/* The escape after a backslash at d[pos] ('\\'); returns its length or 0. */
-static size_t escape_len(const unsigned char *d, size_t pos, size_t len)
+/* The escape after a backslash at d[pos] ('\\'); returns its length or 0
+ * (*starved set when the text ended inside it). */
+static size_t escape_len(const unsigned char *d, size_t pos, size_t len, bool *starved)
 {
-    if (pos + 1 >= len)
+    if (pos + 1 >= len) {
+        *starved = true;
         return 0;
+    }
     switch (d[pos + 1]) {
     case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
         return 2;
@@ -113,17 +132,38 @@ static size_t escape_len(const unsigned char *d, size_t pos, size_t len)
     default: return 0;
     }
     unsigned u, u2;
-    if (pos + 6 > len || hex4(d + pos + 2, &u) || u == 0)
+    if (pos + 6 > len) {
+        *starved = true;
+        return 0;
+    }
+    if (hex4(d + pos + 2, &u) || u == 0)
         return 0; /* \u0000 is refused without JSON_ALLOW_NUL */
     if (u >= 0xDC00 && u <= 0xDFFF)
         return 0;
     if (u < 0xD800 || u > 0xDBFF)
         return 6;
-    if (pos + 12 > len || d[pos + 6] != '\\' || d[pos + 7] != 'u' || hex4(d + pos + 8, &u2) ||
-        u2 < 0xDC00 || u2 > 0xDFFF)
+    if (pos + 12 > len) {
+        *starved = true;
+        return 0;
+    }
+    if (d[pos + 6] != '\\' || d[pos + 7] != 'u' || hex4(d + pos + 8, &u2) || u2 < 0xDC00 ||
+        u2 > 0xDFFF)
         return 0;
     return 12;
 }
+
+/* The bytes a string's text runs over without a closer look: printable
+ * ASCII but the quote and the backslash (one lookup a byte, the hot loop
+ * of the reader). */
+#define PB(c) ((c) >= 0x20 && (c) < 0x80 && (c) != '"' && (c) != '\\')
+#define PB4(c) PB(c), PB((c) + 1), PB((c) + 2), PB((c) + 3)
+#define PB16(c) PB4(c), PB4((c) + 4), PB4((c) + 8), PB4((c) + 12)
+#define PB64(c) PB16(c), PB16((c) + 16), PB16((c) + 32), PB16((c) + 48)
+static const bool plain_byte[256] = {PB64(0), PB64(64), PB64(128), PB64(192)};
+#undef PB64
+#undef PB16
+#undef PB4
+#undef PB
 
 static int string(parser *p)
 {
@@ -134,9 +174,12 @@ static int string(parser *p)
     size_t i = p->pos + 1, len = p->len;
     bool esc = false;
     for (;;) {
-        while (i < len && d[i] >= 0x20 && d[i] < 0x80 && d[i] != '"' && d[i] != '\\')
+        while (i + 4 <= len && plain_byte[d[i]] && plain_byte[d[i + 1]] &&
+               plain_byte[d[i + 2]] && plain_byte[d[i + 3]])
+            i += 4;
+        while (i < len && plain_byte[d[i]])
             i++;
-        if (i >= len)
+        if (!have(p, i))
             return CJ_FALLBACK;
         unsigned char c = d[i];
         if (c == '"')
@@ -144,11 +187,11 @@ static int string(parser *p)
         size_t n;
         if (c == '\\') {
             esc = true;
-            n = escape_len(d, i, len);
+            n = escape_len(d, i, len, &p->starved);
         } else if (c < 0x20) {
             n = 0;
         } else {
-            n = utf8_seq(d + i, len - i);
+            n = utf8_seq(d + i, len - i, &p->starved);
         }
         if (!n)
             return CJ_FALLBACK;
@@ -162,9 +205,9 @@ static int string(parser *p)
     return 0;
 }
 
-static bool digit_at(const parser *p, size_t i)
+static bool digit_at(parser *p, size_t i)
 {
-    return i < p->len && p->d[i] >= '0' && p->d[i] <= '9';
+    return have(p, i) && p->d[i] >= '0' && p->d[i] <= '9';
 }
 
 /* A number: CJ_INT when it is an integer of at most 18 digits, else (a
@@ -177,7 +220,7 @@ static int number(parser *p)
     if (push(p, CJ_INT, &idx))
         return BIB_ENOMEM;
     size_t i = p->pos;
-    bool neg = i < p->len && p->d[i] == '-';
+    bool neg = have(p, i) && p->d[i] == '-';
     if (neg)
         i++;
     size_t s = i;
@@ -187,16 +230,16 @@ static int number(parser *p)
     if (nd == 0 || (p->d[s] == '0' && nd > 1)) /* no digit, a leading zero */
         return CJ_FALLBACK;
     bool real = false;
-    if (i < p->len && p->d[i] == '.') {
+    if (have(p, i) && p->d[i] == '.') {
         if (!digit_at(p, ++i))
             return CJ_FALLBACK;
         while (digit_at(p, i))
             i++;
         real = true;
     }
-    if (i < p->len && (p->d[i] == 'e' || p->d[i] == 'E')) {
+    if (have(p, i) && (p->d[i] == 'e' || p->d[i] == 'E')) {
         i++;
-        if (i < p->len && (p->d[i] == '+' || p->d[i] == '-'))
+        if (have(p, i) && (p->d[i] == '+' || p->d[i] == '-'))
             i++;
         if (!digit_at(p, i))
             return CJ_FALLBACK;
@@ -223,7 +266,7 @@ static int number(parser *p)
 static int literal(parser *p, const char *word, int type)
 {
     size_t n = strlen(word), idx;
-    if (p->len - p->pos < n || memcmp(p->d + p->pos, word, n) != 0)
+    if (!have(p, p->pos + n - 1) || memcmp(p->d + p->pos, word, n) != 0)
         return CJ_FALLBACK;
     if (push(p, type, &idx))
         return BIB_ENOMEM;
@@ -282,11 +325,11 @@ static int object(parser *p)
     skip_ws(p);
     uint32_t count = 0;
     size_t first = p->t->n;
-    if (p->pos < p->len && p->d[p->pos] == '}') {
+    if (have(p, p->pos) && p->d[p->pos] == '}') {
         p->pos++;
     } else {
         for (;;) {
-            if (p->pos >= p->len || p->d[p->pos] != '"')
+            if (!have(p, p->pos) || p->d[p->pos] != '"')
                 return CJ_FALLBACK;
             size_t key = p->t->n;
             int rc = string(p);
@@ -296,7 +339,7 @@ static int object(parser *p)
             if ((rc = duplicate_key(p, first, key)))
                 return rc < 0 ? rc : CJ_FALLBACK;
             skip_ws(p);
-            if (p->pos >= p->len || p->d[p->pos] != ':')
+            if (!have(p, p->pos) || p->d[p->pos] != ':')
                 return CJ_FALLBACK;
             p->pos++;
             skip_ws(p);
@@ -304,7 +347,7 @@ static int object(parser *p)
                 return rc;
             count++;
             skip_ws(p);
-            if (p->pos >= p->len)
+            if (!have(p, p->pos))
                 return CJ_FALLBACK;
             if (p->d[p->pos] == '}') {
                 p->pos++;
@@ -331,7 +374,7 @@ static int array(parser *p)
     p->pos++;
     skip_ws(p);
     uint32_t count = 0;
-    if (p->pos < p->len && p->d[p->pos] == ']') {
+    if (have(p, p->pos) && p->d[p->pos] == ']') {
         p->pos++;
     } else {
         for (;;) {
@@ -340,7 +383,7 @@ static int array(parser *p)
                 return rc;
             count++;
             skip_ws(p);
-            if (p->pos >= p->len)
+            if (!have(p, p->pos))
                 return CJ_FALLBACK;
             if (p->d[p->pos] == ']') {
                 p->pos++;
@@ -361,7 +404,7 @@ static int array(parser *p)
 
 static int value(parser *p)
 {
-    if (p->pos >= p->len)
+    if (!have(p, p->pos))
         return CJ_FALLBACK;
     int rc;
     switch (p->d[p->pos]) {
@@ -384,7 +427,7 @@ int cj_tokenize(cj_toks *t, const char *d, size_t len)
 {
     if (len >= UINT32_MAX)
         return CJ_FALLBACK;
-    parser p = {t, (const unsigned char *)d, len, 0, 0};
+    parser p = {t, (const unsigned char *)d, len, 0, 0, false};
     t->n = t->nums = 0;
     skip_ws(&p);
     int rc = value(&p);
@@ -392,6 +435,26 @@ int cj_tokenize(cj_toks *t, const char *d, size_t len)
         return rc;
     skip_ws(&p);
     return p.pos == len ? 0 : CJ_FALLBACK;
+}
+
+int cj_tokenize_prefix(cj_toks *t, const char *d, size_t len, size_t *end)
+{
+    t->n = t->nums = 0;
+    if (!len)
+        return CJ_SHORT;
+    if (d[0] != '{')
+        return CJ_FALLBACK;
+    /* past 4 GiB the offsets would not fit: as if the text went on, so
+     * the caller's window grows into its bound (or the extent path) */
+    parser p = {t, (const unsigned char *)d, len < UINT32_MAX ? len : UINT32_MAX - 1, 0, 0,
+                false};
+    int rc = value(&p);
+    if (rc == CJ_FALLBACK && p.starved)
+        return len < UINT32_MAX ? CJ_SHORT : CJ_FALLBACK;
+    if (rc)
+        return rc;
+    *end = p.pos;
+    return 0;
 }
 
 void cj_toks_free(cj_toks *t)

@@ -18,8 +18,8 @@
  * item twice besides the input (issue 18: a value needs at most 2x); nor
  * is a key with an escape (compared decoded for duplicates).
  *
- * Not for: CSL semantics (cj_read.c), finding an item's extent
- * (csljson.c).
+ * Not for: CSL semantics (cj_read.c), finding the extent of a value the
+ * subset refuses (cj_scan.c).
  */
 #ifndef BIBCONV_PLUGIN_CJ_TOK_H
 #define BIBCONV_PLUGIN_CJ_TOK_H
@@ -30,8 +30,9 @@
 /* CJ_NUM: a real or an integer past 18 digits, for jansson to decode */
 enum { CJ_OBJ, CJ_ARR, CJ_STR, CJ_INT, CJ_TRUE, CJ_FALSE, CJ_NULL, CJ_NUM };
 
-/* "use jansson for this item" */
-enum { CJ_FALLBACK = 1 };
+/* "use jansson for this item"; "the text given ends inside the value"
+ * (cj_tokenize_prefix only) */
+enum { CJ_FALLBACK = 1, CJ_SHORT = 2 };
 
 enum { CJ_MAX_DEPTH = 64 };
 
@@ -56,6 +57,17 @@ typedef struct cj_toks {
  * it. Returns 0 (t->v[0] is the value), CJ_FALLBACK, or BIB_ENOMEM. Items
  * of 4 GiB and more fall back. */
 int cj_tokenize(cj_toks *t, const char *d, size_t len);
+
+/* Tokenizes the object that starts at d[0] (no whitespace before it) and
+ * stops after its closing brace, whatever follows: *end gets the offset
+ * just past it. This is how the stream reader finds an item's extent and
+ * its tokens in one pass (csljson.c). Returns 0, CJ_SHORT when d[0..len)
+ * ends before the object does (or may: a number or literal cut at len) --
+ * the caller may call again with more text --, CJ_FALLBACK when the text
+ * is not an object of the subset (as for cj_tokenize; the caller then
+ * finds the extent with cj_value_extent), or BIB_ENOMEM. The tokens on
+ * success are those cj_tokenize gives for d[0..*end). */
+int cj_tokenize_prefix(cj_toks *t, const char *d, size_t len, size_t *end);
 
 void cj_toks_free(cj_toks *t);
 

@@ -121,8 +121,10 @@ static void report_nul(bib_input *in, const char *d, const char *where)
 
 /* Decodes the value of `len` bytes at the window start, converts it, and
  * consumes it; nul is the offset of a NUL byte in it or -1 (cj_value_extent).
+ * `tokenized`: r->cj.toks already holds its tokens (item_tokens).
  * Returns 1 with *out, or BIB_EPARSE (reported). */
-static int decode_item(csl_reader *r, const char *d, size_t len, long nul, bib_record **out)
+static int decode_item(csl_reader *r, const char *d, size_t len, long nul, bool tokenized,
+                       bib_record **out)
 {
     if (nul >= 0) {
         report_nul(r->in, d + nul, "in this item (skipped)");
@@ -135,7 +137,8 @@ static int decode_item(csl_reader *r, const char *d, size_t len, long nul, bib_r
     if (!r->dom) {
         bib_cslitem_ctx fctx = {r->in, line, col, 0};
         r->cj.whole_input = r->st == ST_START;
-        rc = cj_read_item(&r->cj, d, len, &fctx, out);
+        rc = tokenized ? cj_read_tokens(&r->cj, d, len, &fctx, out)
+                       : cj_read_item(&r->cj, d, len, &fctx, out);
         if (rc != CJ_FALLBACK) {
             bib_input_consume(r->in, len);
             bib_input_trim(r->in); /* a long item's window is not kept while it is written */
@@ -261,6 +264,33 @@ static int next_line_item(csl_reader *r, bib_record **out)
     }
 }
 
+/* The item object at the read position tokenized in the pass that finds
+ * its end (cj_tokenize_prefix), the window grown as cj_value_extent grows
+ * it, so that a well-formed item is scanned once. Returns 1 with the
+ * window in *d and the item's length in *len (r->cj.toks holds its
+ * tokens), 0 when the item is for cj_value_extent and the jansson path
+ * (not an object of the tokenizer's subset, cut by the end of input,
+ * out of memory: that path finds its extent and words what is wrong), or
+ * a negative status from the window (past the bound: reported). */
+static int item_tokens(csl_reader *r, const char **d, size_t *len)
+{
+    size_t want = 0;
+    for (;;) {
+        size_t n, end;
+        int rc = bib_input_window(r->in, want, d, &n);
+        if (rc < 0)
+            return rc;
+        rc = cj_tokenize_prefix(&r->cj.toks, *d, n, &end);
+        if (rc == 0) {
+            *len = end;
+            return 1;
+        }
+        if (rc != CJ_SHORT || (want && n < want)) /* n < want: the input ended */
+            return 0;
+        want = n < 4096 ? 8192 : n * 2;
+    }
+}
+
 /* What a state step returns besides reader_next's values: look again. */
 enum { AGAIN = 2 };
 
@@ -290,15 +320,22 @@ static int at_start(csl_reader *r, int c, bib_record **out)
     }
     if (c == '{') {
         const char *d;
+        size_t tlen;
+        int rc = r->dom ? 0 : item_tokens(r, &d, &tlen);
+        if (rc > 0) {
+            rc = decode_item(r, d, tlen, -1, true, out);
+            r->st = ST_SINGLE_DONE;
+            return rc == 0 && r->pending ? AGAIN : rc;
+        }
         long nul;
-        long len = cj_value_extent(r->in, &d, &nul);
+        long len = rc < 0 ? rc : cj_value_extent(r->in, &d, &nul);
         if (len <= 0) {
             bib_input_report(r->in, BIB_SEV_ERROR, bib_input_line(r->in),
                              bib_input_column(r->in), "unterminated JSON object");
             r->st = ST_END;
             return BIB_EPARSE;
         }
-        int rc = decode_item(r, d, (size_t)len, nul, out);
+        rc = decode_item(r, d, (size_t)len, nul, false, out);
         r->st = ST_SINGLE_DONE;
         return rc == 0 && r->pending ? AGAIN : rc;
     }
@@ -349,6 +386,14 @@ static int in_array(csl_reader *r, int c, bib_record **out)
         /* resynchronise: treat it as the next element */
     }
     r->first = false;
+    if (!r->dom) {
+        size_t tlen;
+        int rc = item_tokens(r, &d, &tlen);
+        if (rc < 0)
+            return rc;
+        if (rc > 0)
+            return decode_item(r, d, tlen, -1, true, out);
+    }
     long nul;
     long len = cj_value_extent(r->in, &d, &nul);
     if (len < 0)
@@ -361,7 +406,7 @@ static int in_array(csl_reader *r, int c, bib_record **out)
         r->st = ST_END;
         return BIB_EPARSE;
     }
-    return decode_item(r, d, (size_t)len, nul, out);
+    return decode_item(r, d, (size_t)len, nul, false, out);
 }
 
 /* ST_SINGLE_DONE at byte c: only the end of input may follow the value. */

@@ -102,11 +102,27 @@ static void r_close(bib_reader *rd)
  * Manager writes NAK, STX, ETB; the spec allows none) are dropped with a
  * warning, tabs and U+2028/U+2029 (Atypon) become spaces (docs/ris.md). Returns
  * how many bytes were removed. The common case is one pass, no writes. */
+#define KB(c) ((c) >= 0x20 && (c) != 0xE2 && (c) != 0x7F)
+#define KB4(c) KB(c), KB((c) + 1), KB((c) + 2), KB((c) + 3)
+#define KB16(c) KB4(c), KB4((c) + 4), KB4((c) + 8), KB4((c) + 12)
+#define KB64(c) KB16(c), KB16((c) + 16), KB16((c) + 32), KB16((c) + 48)
+/* The bytes clean_tail leaves as they are, looked up a byte at a time
+ * (every value of the input goes through it). */
+static const bool kept_byte[256] = {KB64(0), KB64(64), KB64(128), KB64(192)};
+#undef KB64
+#undef KB16
+#undef KB4
+#undef KB
+
 static size_t clean_tail(ris_reader *r, size_t from, size_t line)
 {
     char *d = r->vals.data;
     size_t n = r->vals.len, i = from;
-    while (i < n && (unsigned char)d[i] >= 0x20 && (unsigned char)d[i] != 0xE2 && d[i] != 0x7f)
+    const unsigned char *u = (const unsigned char *)d;
+    while (i + 4 <= n && kept_byte[u[i]] && kept_byte[u[i + 1]] && kept_byte[u[i + 2]] &&
+           kept_byte[u[i + 3]])
+        i += 4;
+    while (i < n && kept_byte[u[i]])
         i++;
     if (i == n)
         return 0;

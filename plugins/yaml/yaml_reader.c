@@ -167,6 +167,18 @@ static int utf8_seq(const unsigned char *s, size_t avail, unsigned *cp)
  * stop on them while decoding ahead and lose every item after the one
  * being read; see docs/yaml.md. `at_end`: no byte follows src[avail - 1]
  * in the input. Returns the bytes written; *used the source bytes taken. */
+#define AB(c) (((c) >= 0x20 && (c) < 0x7F) || (c) == '\n' || (c) == '\r' || (c) == '\t')
+#define AB4(c) AB(c), AB((c) + 1), AB((c) + 2), AB((c) + 3)
+#define AB16(c) AB4(c), AB4((c) + 4), AB4((c) + 8), AB4((c) + 12)
+#define AB64(c) AB16(c), AB16((c) + 16), AB16((c) + 32), AB16((c) + 48)
+/* The ASCII bytes sanitize copies as they are: runs of them go by memcpy
+ * (the reader's hot loop is here and in release_to_line). */
+static const bool ascii_kept[256] = {AB64(0), AB64(64), AB64(128), AB64(192)};
+#undef AB64
+#undef AB16
+#undef AB4
+#undef AB
+
 static size_t sanitize(yaml_reader *r, const char *d, size_t from, size_t avail, bool at_end,
                        unsigned char *buf, size_t room, size_t *used)
 {
@@ -174,6 +186,15 @@ static size_t sanitize(yaml_reader *r, const char *d, size_t from, size_t avail,
     uint64_t base = bib_input_offset(r->in) + from;
     size_t i = 0, k = 0;
     while (i < avail && k < room) {
+        size_t run = 0, most = avail - i < room - k ? avail - i : room - k;
+        while (run < most && ascii_kept[s[i + run]])
+            run++;
+        if (run) {
+            memcpy(buf + k, s + i, run);
+            i += run;
+            k += run;
+            continue;
+        }
         unsigned c = s[i], cp = 0;
         if ((c >= 0x20 && c < 0x7F) || c == '\n' || c == '\r' || c == '\t') {
             buf[k++] = (unsigned char)c;
@@ -293,8 +314,12 @@ static void release_to_line(yaml_reader *r, size_t target)
     if (bib_input_window(r->in, 0, &d, &n) < 0)
         return;
     const unsigned char *u = (const unsigned char *)d;
-    size_t lim = r->fed < n ? r->fed : n, i = 0, cut = 0;
-    while (i < lim && r->cons_line < target) {
+    size_t lim = r->fed < n ? r->fed : n, i = 0, cut = 0, line = r->cons_line;
+    while (i < lim && line < target) {
+        while (i < lim && u[i] != '\n' && u[i] != '\r' && u[i] < 0xC2)
+            i++; /* no break starts there */
+        if (i == lim)
+            break;
         size_t b = break_len(u + i, lim - i);
         if (!b) {
             i++;
@@ -304,8 +329,9 @@ static void release_to_line(yaml_reader *r, size_t target)
             break;
         i += b;
         cut = i;
-        r->cons_line++;
+        line++;
     }
+    r->cons_line = line;
     bib_input_consume(r->in, cut);
     r->released += cut;
     r->fed -= cut;
@@ -605,18 +631,13 @@ static int build_mapping(yaml_reader *r, json_t *map, int depth, size_t *nodes)
             break;
         }
         yaml_mark_t km = kev.start_mark;
-        char *key = NULL;
+        const char *key = NULL; /* kev's text, kept until the value is read */
         bool merge = false;
         if (kev.type == YAML_SCALAR_EVENT) {
-            key = strdup((const char *)kev.data.scalar.value);
+            key = (const char *)kev.data.scalar.value;
             merge = kev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE && !kev.data.scalar.tag &&
-                    strcmp(key ? key : "", "<<") == 0;
+                    strcmp(key, "<<") == 0;
             *nodes = add_sat(*nodes, 1);
-            yaml_event_delete(&kev);
-            if (!key) {
-                rc = BIB_ENOMEM;
-                break;
-            }
         } else {
             json_t *junk = NULL;
             size_t n = 0;
@@ -628,7 +649,8 @@ static int build_mapping(yaml_reader *r, json_t *map, int depth, size_t *nodes)
                              "a mapping key that is not a scalar is ignored with its value");
         }
         if ((rc = get_event(r, &vev)) < 0) {
-            free(key);
+            if (key)
+                yaml_event_delete(&kev);
             break;
         }
         json_t *v = NULL;
@@ -636,7 +658,8 @@ static int build_mapping(yaml_reader *r, json_t *map, int depth, size_t *nodes)
         rc = build_node(r, &vev, depth + 1, &v, &n);
         *nodes = add_sat(*nodes, n);
         if (rc < 0) {
-            free(key);
+            if (key)
+                yaml_event_delete(&kev);
             json_decref(v);
             break;
         }
@@ -652,7 +675,8 @@ static int build_mapping(yaml_reader *r, json_t *map, int depth, size_t *nodes)
             if (json_object_set(map, key, v) < 0) /* libyaml checked UTF-8: memory */
                 rc = BIB_ENOMEM;
         }
-        free(key);
+        if (key)
+            yaml_event_delete(&kev);
         json_decref(v);
         if (rc < 0)
             break;

@@ -5,7 +5,11 @@
  * bib_cslitem_from_json (the oracle), must give the same record -- the
  * same compact CSL-JSON text with every extra -- and the same diagnostics,
  * or the DOM-free path must hand the item to jansson (CJ_FALLBACK) without
- * a word. It aborts on the first difference, so the fuzzer keeps the input.
+ * a word. The stream reader's one-pass tokenizer (cj_tokenize_prefix) is
+ * held to cj_tokenize: the same tokens for the object it finds, and
+ * CJ_SHORT, never a verdict, for the text cut anywhere before its end
+ * (the reader then grows its window). It aborts on the first difference,
+ * so the fuzzer keeps the input.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,8 +60,70 @@ static void differ(const char *what, const bib_buf *a, const bib_buf *b)
     abort();
 }
 
+static void prefix_differs(const char *what, size_t cut)
+{
+    fprintf(stderr, "fuzz_cj_diff: cj_tokenize_prefix: %s (cut at %zu)\n", what, cut);
+    abort();
+}
+
+/* cj_tokenize_prefix on data[0..cut), copied to a buffer of exactly that
+ * size so that a sanitizer sees a read past it. */
+static int prefix_at(cj_toks *t, const unsigned char *data, size_t cut, size_t *end)
+{
+    char *c = malloc(cut ? cut : 1);
+    if (!c)
+        abort();
+    memcpy(c, data, cut);
+    int rc = cj_tokenize_prefix(t, c, cut, end);
+    free(c);
+    return rc;
+}
+
+static bool same_tokens(const cj_toks *a, const cj_toks *b)
+{
+    if (a->n != b->n || a->nums != b->nums)
+        return false;
+    for (size_t i = 0; i < a->n; i++) {
+        const cj_tok *x = &a->v[i], *y = &b->v[i];
+        if (x->type != y->type || x->esc != y->esc || x->start != y->start ||
+            x->end != y->end || x->next != y->next || x->count != y->count ||
+            (x->type == CJ_INT && x->num != y->num))
+            return false;
+    }
+    return true;
+}
+
+/* The one-pass tokenizer against cj_tokenize on the same bytes. */
+static void check_prefix(const unsigned char *data, size_t size)
+{
+    static cj_toks whole, pre;
+    size_t end = 0;
+    int rp = prefix_at(&pre, data, size, &end);
+    if (rp == 0) {
+        if (data[0] != '{' || end > size)
+            prefix_differs("an object that is not one", end);
+        if (cj_tokenize(&whole, (const char *)data, end) != 0 || !same_tokens(&whole, &pre))
+            prefix_differs("not the tokens of cj_tokenize", end);
+        /* every shorter text ends inside the object: CJ_SHORT, whatever
+         * the cut (each one on a short item, some on a long one) */
+        size_t step = end > 256 ? end / 64 : 1;
+        for (size_t cut = 0; cut < end; cut += step)
+            if (prefix_at(&pre, data, cut, &end) != CJ_SHORT)
+                prefix_differs("a cut object not said to be cut", cut);
+    } else if (rp == CJ_SHORT) {
+        /* the text ended inside: cj_tokenize cannot take it whole */
+        if (cj_tokenize(&whole, (const char *)data, size) == 0 && data[0] == '{')
+            prefix_differs("CJ_SHORT on a whole object", size);
+    } else if (rp == CJ_FALLBACK && size && data[0] == '{') {
+        /* refused: so is the whole text when it is that object alone */
+        if (cj_tokenize(&whole, (const char *)data, size) == 0)
+            prefix_differs("CJ_FALLBACK on an object cj_tokenize takes", size);
+    }
+}
+
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
+    check_prefix(data, size);
     bib_input *in = bib_input_open_memory(data, size, "fuzz", diag);
     if (!in)
         return 0;

@@ -569,14 +569,14 @@ static int by_first(const void *a, const void *b)
     return (x->index > y->index) - (x->index < y->index);
 }
 
-size_t *bib_record_extras_grouped(const bib_record *r, bool *oom)
+bib_extra_step *bib_record_extras_grouped(const bib_record *r, bool *oom)
 {
     *oom = false;
     size_t n = r->nextras;
     if (!n)
         return NULL;
     extra_rank *k = malloc(n * sizeof *k);
-    size_t *out = malloc(n * sizeof *out);
+    bib_extra_step *out = malloc(n * sizeof *out);
     if (!k || !out) {
         free(k);
         free(out);
@@ -608,8 +608,16 @@ size_t *bib_record_extras_grouped(const bib_record *r, bool *oom)
         i = j;
     }
     qsort(k, n, sizeof *k, by_first);
-    for (size_t i = 0; i < n; i++)
-        out[i] = k[i].index;
+    for (size_t i = 0; i < n; i++) {
+        const extra *e = k[i].e, *p = i ? k[i - 1].e : NULL, *q = i + 1 < n ? k[i + 1].e : NULL;
+        bool new_fmt = !p || strcmp(p->format, e->format) != 0;
+        out[i] = (bib_extra_step){
+            .index = k[i].index,
+            .new_format = new_fmt,
+            .new_name = new_fmt || strcmp(p->name, e->name) != 0,
+            .last_of_name = !q || strcmp(q->format, e->format) != 0 || strcmp(q->name, e->name) != 0,
+        };
+    }
     free(k);
     return out;
 }

@@ -261,14 +261,24 @@ BIB_API const char *bib_record_extra_get(const bib_record *rec,
 BIB_API size_t bib_record_extra_remove(bib_record *rec, const char *format,
                                        const char *name);
 
+/* One step of the grouped walk over a record's extras: the extra's index
+ * (for bib_record_extra_at) and where it stands in its groups, so that a
+ * writer opens and closes its nesting without comparing neighbours. */
+typedef struct bib_extra_step {
+    size_t index;
+    bool new_format;   /* the first extra of its format */
+    bool new_name;     /* the first value of its name inside the format */
+    bool last_of_name; /* the last value of its name (a lone value is both) */
+} bib_extra_step;
+
 /* The extras grouped as the CSL-JSON and YAML writers nest them
  * ({format: {name: value or [values]}}): every index 0..count-1 once, a
  * format's extras together, formats in order of first appearance; inside
  * a format a name's values together, names in order of first appearance;
  * values in insertion order. O(n log n): a record may carry many extras.
- * Returns a new array of bib_record_extra_count(rec) indices (free() it),
+ * Returns a new array of bib_record_extra_count(rec) steps (free() it),
  * or NULL when there are none or memory ran out (*oom tells which). */
-BIB_API size_t *bib_record_extras_grouped(const bib_record *rec, bool *oom);
+BIB_API bib_extra_step *bib_record_extras_grouped(const bib_record *rec, bool *oom);
 
 BIB_END_DECLS
 

@@ -489,7 +489,7 @@ static int cslitem_write(bib_buf *out, bib_output *sink, const bib_record *rec,
         /* custom: {fmt: {name: value, or [values] when repeated}} in order
          * of first appearance (core groups them, bib_record_extras_grouped) */
         bool oom;
-        size_t *g = bib_record_extras_grouped(rec, &oom);
+        bib_extra_step *g = bib_record_extras_grouped(rec, &oom);
         if (oom)
             return BIB_ENOMEM;
         bool fc, ff = false, fa = false, open_fmt = false;
@@ -498,25 +498,18 @@ static int cslitem_write(bib_buf *out, bib_output *sink, const bib_record *rec,
         for (size_t i = 0; i < ne; i++) {
             const char *fmt, *name, *v;
             size_t len;
-            bib_record_extra_at(rec, g[i], &fmt, &name, &v, &len);
+            bib_record_extra_at(rec, g[i].index, &fmt, &name, &v, &len);
             if (strcmp(fmt, CSLITEM_FMT) == 0)
                 continue; /* not in custom */
-            const char *pf = NULL, *pn = NULL, *nf = NULL, *nn = NULL;
-            if (i > 0)
-                bib_record_extra_at(rec, g[i - 1], &pf, &pn, NULL, NULL);
-            if (i + 1 < ne)
-                bib_record_extra_at(rec, g[i + 1], &nf, &nn, NULL, NULL);
-            bool new_fmt = !pf || strcmp(pf, fmt) != 0;
-            bool new_name = new_fmt || strcmp(pn, name) != 0;
-            bool last_of_name = !nf || strcmp(nf, fmt) != 0 || strcmp(nn, name) != 0;
-            if (new_fmt) {
+            bool last_of_name = g[i].last_of_name;
+            if (g[i].new_format) {
                 if (open_fmt)
                     jw_close(&w, '}', ff);
                 jw_key(&w, &fc, fmt);
                 jw_open(&w, '{', &ff);
                 open_fmt = true;
             }
-            if (new_name) {
+            if (g[i].new_name) {
                 jw_key(&w, &ff, name);
                 if (last_of_name) { /* one value */
                     jw_string(&w, v, len);

@@ -528,6 +528,17 @@ static int put_text(xml_rec *r, bib_var var, const char *s, size_t len, bool app
                   : bib_record_set_text(r->rec, var, s, len);
 }
 
+/* s[0..len) kept as an extra of the record under the row's path. */
+static int keep_extra(xml_rec *r, const xml_row *row, const char *s, size_t len)
+{
+    char *v = strndup(s, len);
+    if (!v)
+        return BIB_ENOMEM;
+    int rc = bib_record_add_extra(r->rec, r->d->format, row->path, v, len);
+    free(v);
+    return rc;
+}
+
 /* A second value of a one-value variable: kept as an extra under the
  * row's path unless it repeats the first. */
 static int keep_repeat(xml_rec *r, const xml_row *row, const char *s, size_t len)
@@ -535,12 +546,7 @@ static int keep_repeat(xml_rec *r, const xml_row *row, const char *s, size_t len
     const char *have = bib_record_text(r->rec, row->var);
     if (have && strlen(have) == len && memcmp(have, s, len) == 0)
         return 0;
-    char *v = strndup(s, len);
-    if (!v)
-        return BIB_ENOMEM;
-    int rc = bib_record_add_extra(r->rec, r->d->format, row->path, v, len);
-    free(v);
-    return rc;
+    return keep_extra(r, row, s, len);
 }
 
 static bool plain_single(const bib_date *d)
@@ -579,12 +585,7 @@ static int second_date(xml_rec *r, const xml_row *row, xmlNodePtr n, const bib_d
                 coarser_or_same(&d->parts[0], &have->parts[1]))) {
         return 0; /* an end of the range already read */
     }
-    char *v = strndup(s, len);
-    if (!v)
-        return BIB_ENOMEM;
-    int rc = bib_record_add_extra(r->rec, r->d->format, row->path, v, len);
-    free(v);
-    return rc;
+    return keep_extra(r, row, s, len);
 }
 
 static size_t doi_start(const char *s, size_t len)

@@ -787,7 +787,7 @@ static int dr_custom(yaml_writer *w, dw *d, const bib_record *rec, int in)
 {
     size_t ne = bib_record_extra_count(rec);
     bool oom;
-    size_t *g = bib_record_extras_grouped(rec, &oom);
+    bib_extra_step *g = bib_record_extras_grouped(rec, &oom);
     if (oom)
         return BIB_ENOMEM;
     int rc = 0, sin = 0;
@@ -795,22 +795,14 @@ static int dr_custom(yaml_writer *w, dw *d, const bib_record *rec, int in)
     for (size_t i = 0; i < ne && !rc; i++) {
         const char *fmt, *name, *v;
         size_t len;
-        bib_record_extra_at(rec, g[i], &fmt, &name, &v, &len);
+        bib_record_extra_at(rec, g[i].index, &fmt, &name, &v, &len);
         if (strcmp(fmt, DR_CSLJSON) == 0)
             continue;
-        const char *pf = NULL, *pn = NULL, *nf = NULL, *nn = NULL;
-        if (i > 0)
-            bib_record_extra_at(rec, g[i - 1], &pf, &pn, NULL, NULL);
-        if (i + 1 < ne)
-            bib_record_extra_at(rec, g[i + 1], &nf, &nn, NULL, NULL);
-        bool new_fmt = !pf || strcmp(pf, fmt) != 0;
-        bool new_name = new_fmt || strcmp(pn, name) != 0;
-        bool last_of_name = !nf || strcmp(nf, fmt) != 0 || strcmp(nn, name) != 0;
-        if (new_fmt)
+        if (g[i].new_format)
             rc = dr_key(w, d, fmt, in + 2);
-        if (!rc && new_name) {
+        if (!rc && g[i].new_name) {
             rc = dr_key(w, d, name, in + 4);
-            if (!rc && last_of_name) { /* one value */
+            if (!rc && g[i].last_of_name) { /* one value */
                 rc = dr_text(w, d, v, len, in + 4);
                 continue;
             }

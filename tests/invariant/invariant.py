@@ -282,6 +282,23 @@ def convert(path, fmt, to, runs):
     return runs[fmt, to]
 
 
+def diagnostics(p):
+    """The JSON diagnostics of a run (--diagnostics=json) as (line, message)
+    pairs, and its summary line's (read, written, skipped) or None."""
+    diags, summary = [], None
+    for line in p.stderr.decode("utf-8", "replace").splitlines():
+        try:
+            d = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(d, dict):
+            diags.append((d.get("line") or 0, str(d.get("message", ""))))
+            m = SUMMARY.match(diags[-1][1])
+            if m:
+                summary = tuple(int(x) for x in m.groups())
+    return diags, summary
+
+
 def check(path, fmt, expected, runs):
     """Returns None when the invariant holds, else the reason."""
     p = convert(path, fmt, "csljson", runs)
@@ -289,15 +306,7 @@ def check(path, fmt, expected, runs):
         return "timeout"
     if p.returncode < 0 or p.returncode > 1:
         return "exit %d" % p.returncode
-    summary = None
-    for line in p.stderr.decode("utf-8", "replace").splitlines():
-        try:
-            d = json.loads(line)
-        except ValueError:
-            continue
-        m = SUMMARY.match(d.get("message", "")) if isinstance(d, dict) else None
-        if m:
-            summary = tuple(int(x) for x in m.groups())
+    summary = diagnostics(p)[1]
     if not summary:
         return "no summary line"
     read, written, skipped = summary
@@ -342,17 +351,8 @@ def check_fields(path, fmt, exceptions, runs):
     p = convert(path, fmt, SAME[fmt], runs)
     if p is None:
         return "timeout"
-    messages, summary = [], None
-    for line in p.stderr.decode("utf-8", "replace").splitlines():
-        try:
-            d = json.loads(line)
-        except ValueError:
-            continue
-        if isinstance(d, dict):
-            messages.append(str(d.get("message", "")))
-            m = SUMMARY.match(messages[-1])
-            if m:
-                summary = tuple(int(x) for x in m.groups())
+    diags, summary = diagnostics(p)
+    messages = [m for _, m in diags]
     if not summary:
         return "%s -> %s: no summary line" % (fmt, SAME[fmt])
     written = count_output(fmt, p.stdout)
@@ -371,14 +371,7 @@ def check_fields_zotero(path, runs):
     p = convert(path, "zoterojson", "csljson", runs)
     if p is None:
         return "timeout"
-    messages = []
-    for line in p.stderr.decode("utf-8", "replace").splitlines():
-        try:
-            d = json.loads(line)
-        except ValueError:
-            continue
-        if isinstance(d, dict):
-            messages.append(str(d.get("message", "")))
+    messages = [m for _, m in diagnostics(p)[0]]
     lost = fields.lost_fields_zotero(open(path, "rb").read(), p.stdout, messages)
     if lost:
         return "zoterojson -> csljson: fields lost without a word: %s" % ", ".join(lost[:12])
@@ -416,17 +409,7 @@ def check_jsonl(text, origin, exceptions):
                             "-t", "csljsonl", "-"], input=data, capture_output=True, timeout=300)
     except subprocess.TimeoutExpired:
         return [(origin[0][0], 0, "JSON Lines batch: timeout")]
-    diags, summary = [], None
-    for line in p.stderr.decode("utf-8", "replace").splitlines():
-        try:
-            d = json.loads(line)
-        except ValueError:
-            continue
-        if isinstance(d, dict):
-            diags.append((d.get("line") or 0, str(d.get("message", ""))))
-            m = SUMMARY.match(diags[-1][1])
-            if m:
-                summary = tuple(int(x) for x in m.groups())
+    diags, summary = diagnostics(p)
     first = origin[0][0]
     if p.returncode < 0 or p.returncode > 1:
         return [(first, 0, "JSON Lines batch: exit %d" % p.returncode)]
@@ -459,17 +442,8 @@ def check_generated(fmt, text, origin, exceptions):
                             fmt, "-"], input=w.stdout, capture_output=True, timeout=300)
     except subprocess.TimeoutExpired:
         return [(first, 0, "%s batch: timeout" % fmt)]
-    messages, summary = [], None
-    for line in p.stderr.decode("utf-8", "replace").splitlines():
-        try:
-            d = json.loads(line)
-        except ValueError:
-            continue
-        if isinstance(d, dict):
-            messages.append(str(d.get("message", "")))
-            m = SUMMARY.match(messages[-1])
-            if m:
-                summary = tuple(int(x) for x in m.groups())
+    diags, summary = diagnostics(p)
+    messages = [m for _, m in diags]
     if p.returncode < 0 or p.returncode > 1 or not summary:
         return [(first, 0, "%s batch: exit %d, summary %s" % (fmt, p.returncode, summary))]
     try:

@@ -126,11 +126,18 @@ START_TEST(test_extras_grouped)
     };
     for (size_t i = 0; i < 6; i++)
         bib_record_add_extra(r, in[i][0], in[i][1], in[i][2], 1);
-    size_t *g = bib_record_extras_grouped(r, &oom);
+    bib_extra_step *g = bib_record_extras_grouped(r, &oom);
     ck_assert_ptr_nonnull(g);
+    /* ris{ZZ:[1,2], M9:x}, bibtex{owner:[a,c], abc:b} */
     static const size_t want[] = {0, 3, 2, 1, 5, 4};
-    for (size_t i = 0; i < 6; i++)
-        ck_assert_uint_eq(g[i], want[i]);
+    static const bool fmt1[] = {1, 0, 0, 1, 0, 0}, name1[] = {1, 0, 1, 1, 0, 1},
+                      last[] = {0, 1, 1, 0, 1, 1};
+    for (size_t i = 0; i < 6; i++) {
+        ck_assert_uint_eq(g[i].index, want[i]);
+        ck_assert_int_eq(g[i].new_format, fmt1[i]);
+        ck_assert_int_eq(g[i].new_name, name1[i]);
+        ck_assert_int_eq(g[i].last_of_name, last[i]);
+    }
     free(g);
     bib_record_free(r);
 }

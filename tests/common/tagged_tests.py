@@ -221,6 +221,8 @@ def roundtrip(fmt, dir_):
     json_inputs = sorted(glob.glob(os.path.join(corpus, "citation-js", "*.csl.json")) +
                          glob.glob(os.path.join(corpus, "bbt-export", "*.csl.json")) +
                          glob.glob(os.path.join(corpus, "csl-test-suite", "*.json"))[::4])
+    # the sanitizer run reads every Nth corpus file, as the other round trips
+    json_inputs = json_inputs[::max(1, int(os.environ.get("BIBCONV_CORPUS_STRIDE", "1") or 1))]
     n = 0
     for i, f in enumerate(json_inputs):
         src = read_json(f, "csljson")

@@ -162,6 +162,35 @@ static bool read_date_parts(const json_t *dp, bib_date *d)
     return true;
 }
 
+/* A date string: EDTF, else a literal. raw/literal point into s. */
+static void read_date_text(const char *s, bib_date *d, const char **raw_out,
+                           const char **lit_out)
+{
+    bool needs_raw;
+    if (parse_edtf(s, d, &needs_raw)) {
+        if (needs_raw)
+            *raw_out = s;
+    } else {
+        memset(d, 0, sizeof *d);
+        *lit_out = s;
+    }
+}
+
+/* pandoc's CSL-YAML date string (BIB_CSLITEM_LOOSE): pandoc writes a date
+ * as EDTF, and since its metadata strings are Markdown, EDTF's `~`
+ * (circa) as `\~` (docs/yaml.md). The text with that escape undone, in
+ * tmp when there was one; NULL when memory ran out. */
+static const char *loose_date_text(const char *s, bib_buf *tmp)
+{
+    if (!strstr(s, "\\~"))
+        return s;
+    bib_buf_reset(tmp);
+    for (const char *p = s; *p; p++)
+        if (!(p[0] == '\\' && p[1] == '~'))
+            bib_buf_putc(tmp, *p);
+    return bib_buf_failed(tmp) ? NULL : tmp->data;
+}
+
 /* Converts a date value; returns false when it is unusable. Strings that
  * are not EDTF become a literal. Sets *canon_ok false when `raw` must be
  * kept because the date object had a member the model lacks. */
@@ -170,15 +199,7 @@ static bool read_date(const json_t *v, bib_date *d, const char **raw_out, const 
     memset(d, 0, sizeof *d);
     *raw_out = *lit_out = NULL;
     if (json_is_string(v)) {
-        bool needs_raw;
-        const char *s = json_string_value(v);
-        if (parse_edtf(s, d, &needs_raw)) {
-            if (needs_raw)
-                *raw_out = s;
-        } else {
-            memset(d, 0, sizeof *d);
-            *lit_out = s;
-        }
+        read_date_text(json_string_value(v), d, raw_out, lit_out);
         return true;
     }
     if (json_is_integer(v)) { /* a bare year */
@@ -431,7 +452,18 @@ int cslitem_read_var(bib_record *rec, bib_var var, const char *key, const json_t
     case BIB_KIND_DATE: {
         bib_date d;
         const char *raw, *lit;
-        bool ok = read_date(v, &d, &raw, &lit);
+        bool ok;
+        if ((flags & BIB_CSLITEM_LOOSE) && json_is_string(v)) {
+            const char *s = loose_date_text(json_string_value(v), tmp);
+            if (!s)
+                return BIB_ENOMEM;
+            memset(&d, 0, sizeof d);
+            raw = lit = NULL;
+            read_date_text(s, &d, &raw, &lit);
+            ok = true;
+        } else {
+            ok = read_date(v, &d, &raw, &lit);
+        }
         if (!ok && (flags & BIB_CSLITEM_LOOSE)) {
             raw = NULL;
             ok = read_loose_date(v, &d, &lit);
@@ -507,6 +539,16 @@ static bool plain_spelling(bib_var var, const char *key, const json_t *v)
     return strcmp(bib_var_name(var), key) == 0;
 }
 
+/* A YAML date string is read as pandoc reads it, a date (or a literal),
+ * and its spelling is not kept: the CSL-JSON writers would give the
+ * string back, which the CSL-JSON schema refuses and pandoc's own CSL-JSON
+ * never has (docs/yaml.md). */
+static bool loose_date_string(bib_var var, const json_t *v, const bib_cslitem_ctx *ctx)
+{
+    return ctx && (ctx->flags & BIB_CSLITEM_LOOSE) && bib_var_kind(var) == BIB_KIND_DATE &&
+           json_is_string(v);
+}
+
 int cslitem_read_member(bib_record *rec, const char *k, const json_t *v, bib_buf *tmp,
                         bib_buf *key, const bib_cslitem_ctx *ctx)
 {
@@ -552,7 +594,7 @@ int cslitem_read_member(bib_record *rec, const char *k, const json_t *v, bib_buf
                                                               : "variable");
                 bib_record_remove(rec, var);
                 rc = add_extra_json(rec, k, v);
-            } else if (!rc && !plain_spelling(var, k, v)) {
+            } else if (!rc && !plain_spelling(var, k, v) && !loose_date_string(var, v, ctx)) {
                 /* keep the input spelling when it is not the canonical one */
                 const bib_field *f = bib_record_get(rec, var);
                 json_t *canon = cslitem_field_to_json(rec, f);

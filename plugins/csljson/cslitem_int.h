@@ -36,6 +36,14 @@ int cslitem_read_member(bib_record *rec, const char *k, const json_t *v, bib_buf
  * NULL when it gives nothing or memory ran out. */
 json_t *cslitem_field_to_json(const bib_record *rec, const bib_field *f);
 
+/* Whether a bare number of var may be written as a JSON number: CSL's
+ * number variables that the CSL-JSON schema types as strings only
+ * (`version`, `section`) are written as strings (docs/record-model.md). */
+static inline bool cslitem_number_as_json(bib_var var)
+{
+    return var != BIB_VAR_VERSION && var != BIB_VAR_SECTION;
+}
+
 /* The CSL-JSON date object of d (a new reference), or NULL. */
 json_t *cslitem_date_to_json(const bib_date *d);
 

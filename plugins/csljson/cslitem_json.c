@@ -170,7 +170,8 @@ static json_t *field_to_json(const bib_field *f, bool *ok)
             }
             j = bib_buf_failed(&b) ? NULL : json_string(b.data);
             bib_buf_clear(&b);
-        } else if (bib_field_flags(f) & BIB_FIELD_BARE_NUMBER) {
+        } else if ((bib_field_flags(f) & BIB_FIELD_BARE_NUMBER) &&
+                   cslitem_number_as_json(bib_field_var(f))) {
             char *end;
             errno = 0;
             long long x = strtoll(s, &end, 10);

@@ -294,7 +294,7 @@ static bool jw_field(jw *w, bool *first, const bib_field *f)
         bib_buf_clear(&j);
         return true;
     }
-    if (bib_field_flags(f) & BIB_FIELD_BARE_NUMBER) {
+    if ((bib_field_flags(f) & BIB_FIELD_BARE_NUMBER) && cslitem_number_as_json(bib_field_var(f))) {
         char *end;
         errno = 0;
         long long x = strtoll(s, &end, 10);

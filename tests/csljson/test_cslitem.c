@@ -225,6 +225,28 @@ START_TEST(test_write_direct)
 }
 END_TEST
 
+/* A bare number (BibTeX `version = 1`) is a JSON number only where the
+ * CSL-JSON schema allows one: `version` and `section` are strings there. */
+START_TEST(test_bare_number_schema)
+{
+    bib_record *r = bib_record_new(BIB_TYPE_SOFTWARE, "k");
+    ck_assert_int_eq(bib_record_set_text(r, BIB_VAR_VERSION, "1", 1), 0);
+    bib_record_set_field_flags(r, BIB_VAR_VERSION, BIB_FIELD_BARE_NUMBER);
+    ck_assert_int_eq(bib_record_set_text(r, BIB_VAR_SECTION, "4", 1), 0);
+    bib_record_set_field_flags(r, BIB_VAR_SECTION, BIB_FIELD_BARE_NUMBER);
+    ck_assert_int_eq(bib_record_set_text(r, BIB_VAR_VOLUME, "2", 1), 0);
+    bib_record_set_field_flags(r, BIB_VAR_VOLUME, BIB_FIELD_BARE_NUMBER);
+    roundtrip_eq(r, "{\"id\":\"k\",\"type\":\"software\",\"version\":\"1\","
+                    "\"section\":\"4\",\"volume\":2}");
+    same_text(r); /* the direct writer agrees */
+    bib_record_free(r);
+    /* a CSL-JSON source's own number is given back as it was */
+    r = from("{\"id\":\"k\",\"type\":\"software\",\"version\":1}");
+    roundtrip_eq(r, "{\"id\":\"k\",\"type\":\"software\",\"version\":1}");
+    bib_record_free(r);
+}
+END_TEST
+
 /* The item's compact CSL-JSON with every extra, or "" when rc is not 0. */
 static char *describe(int rc, const bib_record *r)
 {
@@ -288,4 +310,4 @@ START_TEST(test_cj_numbers)
 END_TEST
 
 BIB_TEST_MAIN("cslitem", test_names, test_dates, test_numbers_aliases_extras, test_bad_items,
-              test_write_direct, test_cj_numbers)
+              test_write_direct, test_bare_number_schema, test_cj_numbers)

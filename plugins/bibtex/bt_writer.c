@@ -652,6 +652,32 @@ static void macro_name(bib_buf *out, const char *v, const char *e)
     bib_buf_putc(out, '\0');
 }
 
+/* The text of an "@comment some text" line the reader kept without
+ * delimiters (docs/bibtex.md): BibTeX skips the word, but biber's parser
+ * wants a brace after it, so the text is given braces when they balance in
+ * it. Returns whether it was written so. */
+static bool write_bare_comment(bt_writer *w, const char *t, size_t n)
+{
+    const char *p = t + 1, *e = t + n; /* past the '@' */
+    while (p < e && ((*p | 0x20) >= 'a' && (*p | 0x20) <= 'z'))
+        p++;
+    const char *word_end = p;
+    while (p < e && (*p == ' ' || *p == '\t'))
+        p++;
+    if (p < e && (*p == '{' || *p == '('))
+        return false;
+    long depth = 0;
+    for (const char *q = p; q < e && depth >= 0; q++)
+        depth += *q == '{' ? 1 : *q == '}' ? -1 : 0;
+    if (depth != 0)
+        return false;
+    bib_output_write(w->out, t, (size_t)(word_end - t));
+    bib_output_putc(w->out, '{');
+    bib_output_write(w->out, p, (size_t)(e - p));
+    bib_output_putc(w->out, '}');
+    return true;
+}
+
 /* A directive as the source wrote it, with one repair: a @preamble whose
  * whole value is one bare word that no earlier @string defined gets
  * braces, since BibTeX reads a bare word as a macro and stops on an
@@ -684,7 +710,9 @@ static int write_directive(bt_writer *w, const bib_record *rec)
         bare = w->val.len > 1 && !memchr(v, '#', (size_t)(close - v)) &&
                !bib_keyset_has(w->macros, w->val.data);
     }
-    if (bare) {
+    if (nm && strcmp(nm, "comment") == 0 && n && t[0] == '@' && write_bare_comment(w, t, n)) {
+        /* written with braces */
+    } else if (bare) {
         const char *b = open + 1, *e = close;
         while (b < e && strchr(" \t\r\n", *b))
             b++;

@@ -446,6 +446,27 @@ static char *write_as(const char *fmt, const result *r, const char *opt)
     return copy;
 }
 
+/* "@comment text" without delimiters is written back with braces (biber's
+ * parser refuses the bare form); a delimited one, or one whose braces do
+ * not balance, as it was. */
+START_TEST(test_write_bare_comment_braced)
+{
+    result *r = read_as("bibtex",
+                        "@Comment some {user} text\n"
+                        "@comment{kept}\n"
+                        "@comment ( paren )\n"
+                        "@misc{a, title = {A}}\n",
+                        true);
+    ck_assert_uint_eq(r->n, 4);
+    char *s = write_as("biblatex", r, NULL);
+    ck_assert_msg(strstr(s, "@Comment{some {user} text}\n"), "%s", s);
+    ck_assert_msg(strstr(s, "@comment{kept}\n"), "%s", s);
+    ck_assert_msg(strstr(s, "@comment ( paren )\n"), "%s", s);
+    free(s);
+    done(r);
+}
+END_TEST
+
 START_TEST(test_write_escapes_and_layout)
 {
     result *r = rd("@article{a, title = {Fish \\& Chips: 100\\% {\\#}1 a\\_b {NASA}},\n"
@@ -960,7 +981,8 @@ END_TEST
 
 BIB_TEST_MAIN("bibtex", test_delimiters_and_case, test_values, test_macros_and_concatenation,
               test_undefined_macro_warns, test_text_between_entries, test_lone_at_is_junk,
-              test_preamble_and_comment_kept, test_duplicate_field_first_wins,
+              test_preamble_and_comment_kept, test_write_bare_comment_braced,
+              test_duplicate_field_first_wins,
               test_duplicate_key_both_kept, test_missing_brace_costs_one_entry,
               test_bad_field_position, test_unterminated_string, test_garbage_only,
               test_latex_and_nocase, test_names_and_others, test_crossref_inherits, test_xdata,

@@ -28,6 +28,8 @@ typedef struct bt_writer {
     int keys; /* 0 auto, 1 keep, 2 regenerate */
     bib_keyset *used;
     bib_keyset *macros; /* @string names written so far (lower case) */
+    bib_keyset *folded; /* classic: the keys written, lower-cased */
+    bib_buf fold;
     bib_buf val, key;
     /* the key of the entry being written: key.data, or the record's id
      * itself (or `safe`) when that goes out unchanged, so that a huge id
@@ -78,6 +80,7 @@ static int bw_begin(bib_writer *wr, bib_output *out, const bib_options *opts)
     bib_buf_init(&w->key);
     bib_buf_init(&w->safe);
     bib_buf_init(&w->vals);
+    bib_buf_init(&w->fold);
     if (bt_crosswalk_rows > MAX_ROWS)
         return BIB_EINVAL;
     w->norder = bt_write_order(w->order);
@@ -89,7 +92,8 @@ static int bw_begin(bib_writer *wr, bib_output *out, const bib_options *opts)
     }
     w->used = bib_keyset_new();
     w->macros = bib_keyset_new();
-    return w->used && w->macros ? 0 : BIB_ENOMEM;
+    w->folded = w->biblatex ? NULL : bib_keyset_new();
+    return w->used && w->macros && (w->biblatex || w->folded) ? 0 : BIB_ENOMEM;
 }
 
 static void put_field_any(bt_writer *w, const char *name, const char *v, size_t n, bool bare)
@@ -530,7 +534,7 @@ static void reset_key_buf(bib_buf *b)
  * with bytes a key cannot hold is written with '_' for each (warned). An
  * id that goes out as it is is not copied (issue 18: a single huge value
  * needs at most twice its size). */
-static int make_key(bt_writer *w, const bib_record *rec)
+static int make_key_exact(bt_writer *w, const bib_record *rec)
 {
     reset_key_buf(&w->key);
     reset_key_buf(&w->safe);
@@ -567,6 +571,39 @@ static int make_key(bt_writer *w, const bib_record *rec)
     int rc = bib_key_unique(&w->key, w->used, rec, w->keys == 2 ? NULL : id);
     w->keyp = w->key.data;
     return rc;
+}
+
+/* make_key_exact, and for classic BibTeX, which takes keys that differ
+ * only in case for one entry ("Repeated entry", docs/bibtex.md), a key
+ * whose lower case was written already is replaced by a generated one,
+ * as a repeated key is (not with -O keys=keep). */
+static int make_key(bt_writer *w, const bib_record *rec)
+{
+    int rc = make_key_exact(w, rec);
+    if (rc < 0 || !w->folded || w->keys == 1)
+        return rc;
+    for (bool renamed = false;; renamed = true) {
+        bib_buf_reset(&w->fold);
+        for (const char *p = w->keyp; *p; p++)
+            bib_buf_putc(&w->fold, (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p));
+        if (bib_buf_failed(&w->fold))
+            return BIB_ENOMEM;
+        rc = bib_keyset_add(w->folded, w->fold.data);
+        if (rc < 0)
+            return rc;
+        if (rc == 1) {
+            if (renamed)
+                bib_output_report(w->out, BIB_SEV_WARNING,
+                                  "record '%.40s': written with key '%.40s': BibTeX takes keys "
+                                  "that differ only in case for one",
+                                  bib_record_id(rec) ? bib_record_id(rec) : "", w->keyp);
+            return 0;
+        }
+        reset_key_buf(&w->key);
+        if ((rc = bib_key_unique(&w->key, w->used, rec, NULL)) < 0)
+            return rc;
+        w->keyp = w->key.data;
+    }
 }
 
 /* The record's warnings, once its key is known. */
@@ -862,6 +899,9 @@ static int bw_end(bib_writer *wr)
     w->used = NULL;
     bib_keyset_free(w->macros);
     w->macros = NULL;
+    bib_keyset_free(w->folded);
+    w->folded = NULL;
+    bib_buf_clear(&w->fold);
     if (rc < 0)
         return rc;
     return w->out ? bib_output_error(w->out) : 0;

@@ -467,6 +467,26 @@ START_TEST(test_write_bare_comment_braced)
 }
 END_TEST
 
+/* Classic BibTeX takes keys that differ only in case for one entry: the
+ * later one gets a generated key, with a warning; BibLaTeX keeps both. */
+START_TEST(test_write_keys_differing_in_case)
+{
+    result *r = read_as("bibtex", "@misc{bug, title = {A}}\n@misc{BUG, title = {B}}\n", false);
+    ck_assert_uint_eq(r->n, 2);
+    char *s = write_as("bibtex", r, NULL);
+    ck_assert_msg(strstr(s, "@misc{bug,\n"), "%s", s);
+    ck_assert_msg(!strstr(s, "{BUG,") && !strstr(s, "{Bug,"), "%s", s);
+    free(s);
+    s = write_as("biblatex", r, NULL);
+    ck_assert_msg(strstr(s, "@misc{bug,\n") && strstr(s, "@misc{BUG,\n"), "%s", s);
+    free(s);
+    s = write_as("bibtex", r, "keys=keep");
+    ck_assert_msg(strstr(s, "@misc{BUG,\n"), "%s", s);
+    free(s);
+    done(r);
+}
+END_TEST
+
 START_TEST(test_write_escapes_and_layout)
 {
     result *r = rd("@article{a, title = {Fish \\& Chips: 100\\% {\\#}1 a\\_b {NASA}},\n"
@@ -982,6 +1002,7 @@ END_TEST
 BIB_TEST_MAIN("bibtex", test_delimiters_and_case, test_values, test_macros_and_concatenation,
               test_undefined_macro_warns, test_text_between_entries, test_lone_at_is_junk,
               test_preamble_and_comment_kept, test_write_bare_comment_braced,
+              test_write_keys_differing_in_case,
               test_duplicate_field_first_wins,
               test_duplicate_key_both_kept, test_missing_brace_costs_one_entry,
               test_bad_field_position, test_unterminated_string, test_garbage_only,

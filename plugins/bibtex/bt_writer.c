@@ -65,6 +65,7 @@ typedef struct bt_writer {
     bib_record *held[BT_WR_HELD];
     size_t nheld;
     bool drop_xref; /* the entry being written leaves its crossref out */
+    bool drop_xdata; /* classic: the entry being written names an @xdata */
 } bt_writer;
 
 static int bw_begin(bib_writer *wr, bib_output *out, const bib_options *opts)
@@ -488,7 +489,8 @@ static void put_extras(bt_writer *w, const bib_record *rec)
         const char *fmt, *nm, *v;
         size_t vl;
         if (bib_record_extra_at(rec, i, &fmt, &nm, &v, &vl) < 0 || strcmp(fmt, "bibtex") != 0 ||
-            strcmp(nm, "entrytype") == 0 || (w->drop_xref && strcmp(nm, "crossref") == 0))
+            strcmp(nm, "entrytype") == 0 || (w->drop_xref && strcmp(nm, "crossref") == 0) ||
+            (w->drop_xdata && strcmp(nm, "xdata") == 0))
             continue;
         bool seen = false;
         size_t j = 0;
@@ -715,6 +717,44 @@ static bool write_bare_comment(bt_writer *w, const char *t, size_t n)
     return true;
 }
 
+/* True when the directive text t[0..n) is an entry of type `type`. */
+static bool directive_is(const char *t, size_t n, const char *type)
+{
+    size_t k = strlen(type);
+    if (n <= k || t[0] != '@')
+        return false;
+    for (size_t i = 0; i < k; i++)
+        if ((t[1 + i] | 0x20) != type[i])
+            return false;
+    return !((t[1 + k] | 0x20) >= 'a' && (t[1 + k] | 0x20) <= 'z');
+}
+
+/* A kept entry (an @xdata) with each no-break space outside its values
+ * written as a space: the reader takes one for white space there
+ * (docs/bibtex.md), biber's parser does not. */
+static void write_raw_entry(bt_writer *w, const char *t, size_t n)
+{
+    const char *open = memchr(t, '{', n), *paren = memchr(t, '(', n);
+    int base = open && (!paren || open < paren) ? 1 : 0; /* brace depth of the fields */
+    int depth = 0;
+    bool quoted = false;
+    const char *from = t;
+    for (const char *p = t; p < t + n; p++) {
+        if (*p == '{')
+            depth++;
+        else if (*p == '}')
+            depth--;
+        else if (*p == '"' && depth == base)
+            quoted = !quoted;
+        else if (*p == '\xc2' && p + 1 < t + n && p[1] == '\xa0' && depth <= base && !quoted) {
+            bib_output_write(w->out, from, (size_t)(p - from));
+            bib_output_putc(w->out, ' ');
+            from = ++p + 1;
+        }
+    }
+    bib_output_write(w->out, from, (size_t)(t + n - from));
+}
+
 /* A directive as the source wrote it, with one repair: a @preamble whose
  * whole value is one bare word that no earlier @string defined gets
  * braces, since BibTeX reads a bare word as a macro and stops on an
@@ -747,8 +787,17 @@ static int write_directive(bt_writer *w, const bib_record *rec)
         bare = w->val.len > 1 && !memchr(v, '#', (size_t)(close - v)) &&
                !bib_keyset_has(w->macros, w->val.data);
     }
+    bool xdata = nm && strcmp(nm, "raw") == 0 && directive_is(t, n, "xdata");
+    if (xdata && !w->biblatex) {
+        bib_output_report(w->out, BIB_SEV_WARNING,
+                          "@xdata not written: classic BibTeX has none; the entries that name "
+                          "it are written with its fields");
+        return bib_output_error(w->out);
+    }
     if (nm && strcmp(nm, "comment") == 0 && n && t[0] == '@' && write_bare_comment(w, t, n)) {
         /* written with braces */
+    } else if (xdata) {
+        write_raw_entry(w, t, n);
     } else if (bare) {
         const char *b = open + 1, *e = close;
         while (b < e && strchr(" \t\r\n", *b))
@@ -778,6 +827,11 @@ static int write_entry(bt_writer *w, const bib_record *rec, bib_writer *wr)
     bib_buf_reset(&w->vals);
     const char *xr = bib_record_extra_get(rec, "bibtex", "crossref");
     w->skip_inherited = xr && bib_keyset_has(w->used, xr) ? 0 : BIB_FIELD_INHERITED;
+    /* classic BibTeX has no @xdata (write_directive leaves it out): an
+     * entry naming one is written with the fields it inherited from it */
+    w->drop_xdata = !w->biblatex && bib_record_extra_get(rec, "bibtex", "xdata");
+    if (w->drop_xdata && !xr)
+        w->skip_inherited = 0;
     put_rows(w, rec, type);
     put_extras(w, rec);
     for (int v = BIB_VAR_NONE + 1; v < BIB_VAR_COUNT && wr; v++)

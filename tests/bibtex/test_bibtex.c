@@ -487,6 +487,28 @@ START_TEST(test_write_keys_differing_in_case)
 }
 END_TEST
 
+/* @xdata: BibLaTeX output gives it back with the no-break spaces outside
+ * its values as spaces (biber's parser takes none); classic output, which
+ * has no @xdata, writes its fields in the entry that names it instead. */
+START_TEST(test_write_xdata)
+{
+    result *r = read_as("biblatex",
+                        "@xdata{pub,\n \xc2\xa0 publisher\xc2\xa0= {A.\xc2\xa0Knopf}}\n"
+                        "@book{b, title = {Book}, xdata = {pub}, date = {2001}}\n",
+                        true);
+    ck_assert_uint_eq(r->n, 2);
+    char *s = write_as("biblatex", r, NULL);
+    ck_assert_msg(strstr(s, "@xdata{pub,\n   publisher = {A.\xc2\xa0Knopf}}"), "%s", s);
+    ck_assert_msg(strstr(s, "xdata = {pub}") && !strstr(s, "publisher = {A.~"), "%s", s);
+    free(s);
+    s = write_as("bibtex", r, NULL);
+    ck_assert_msg(!strstr(s, "@xdata") && !strstr(s, "xdata"), "%s", s);
+    ck_assert_msg(strstr(s, "publisher = {A.~Knopf}"), "%s", s);
+    free(s);
+    done(r);
+}
+END_TEST
+
 START_TEST(test_write_escapes_and_layout)
 {
     result *r = rd("@article{a, title = {Fish \\& Chips: 100\\% {\\#}1 a\\_b {NASA}},\n"
@@ -1002,7 +1024,7 @@ END_TEST
 BIB_TEST_MAIN("bibtex", test_delimiters_and_case, test_values, test_macros_and_concatenation,
               test_undefined_macro_warns, test_text_between_entries, test_lone_at_is_junk,
               test_preamble_and_comment_kept, test_write_bare_comment_braced,
-              test_write_keys_differing_in_case,
+              test_write_keys_differing_in_case, test_write_xdata,
               test_duplicate_field_first_wins,
               test_duplicate_key_both_kept, test_missing_brace_costs_one_entry,
               test_bad_field_position, test_unterminated_string, test_garbage_only,

@@ -212,6 +212,12 @@ for b in bibs[::stride]:
             # the crossrefs naming them change: not a like-for-like trip
             skipped += 1
             continue
+        folded = [str(r.get("id", "")).lower() for r in first]
+        if fl == "bibtex" and len(set(folded)) < len(folded):
+            # keys that differ only in case: the classic writer gives the
+            # later a generated key (BibTeX counts both one entry)
+            skipped += 1
+            continue
         kinds = {((r.get("custom") or {}).get("bibtex") or {}).get("entrytype", "").lower()
                  for r in first}
         if fl == "bibtex" and kinds - CLASSIC and CROSSREF.search(text):
@@ -227,7 +233,7 @@ for b in bibs[::stride]:
         pending[fl].append(((b, fl, p1, first), ids))
 for fl in pending:
     print("%s: %s" % (fl, batching.run_batched(pending[fl], trip_batch, trip_one)))
-print("round trips identical: %d/%d (%d files left out: duplicate keys, or BibLaTeX-only types with crossref)" %
+print("round trips identical: %d/%d (%d files left out: duplicate keys (for bibtex also those differing only in case), or BibLaTeX-only types with crossref)" %
       (same, same + diff, skipped))
 
 # 5. agreement with citation-js expected CSL-JSON, field by field

@@ -582,7 +582,9 @@ static int make_key_exact(bt_writer *w, const bib_record *rec)
 static int make_key(bt_writer *w, const bib_record *rec)
 {
     int rc = make_key_exact(w, rec);
-    if (rc < 0 || !w->folded || w->keys == 1)
+    /* a key of BIG_VALUE bytes or more is no key BibTeX can read anyway,
+     * and a folded copy would hold a huge id a third time (issue 18) */
+    if (rc < 0 || !w->folded || w->keys == 1 || strlen(w->keyp) >= BIG_VALUE)
         return rc;
     for (bool renamed = false;; renamed = true) {
         bib_buf_reset(&w->fold);

@@ -553,7 +553,8 @@ static void add_name(const char *s, size_t n, void *ctx)
     bib_record *rec = ctx;
     if (bib_record_has(rec, BIB_VAR_NOTE))
         return; /* an earlier name failed: the record is dropped */
-    if (page_add_display_name(rec, s, n) != BIB_OK)
+    /* programmes and lab pages may write names family first (`Smith JE`) */
+    if (page_add_display_name(rec, s, n, 0) != BIB_OK)
         bib_record_set_text(rec, BIB_VAR_NOTE, "", 0);
 }
 

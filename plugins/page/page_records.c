@@ -36,11 +36,11 @@ void page_quote(char *out, size_t cap, const char *s, size_t len)
     out[n] = '\0';
 }
 
-int page_add_display_name(bib_record *rec, const char *s, size_t len)
+int page_add_display_name(bib_record *rec, const char *s, size_t len, unsigned flags)
 {
     bib_name nm;
     memset(&nm, 0, sizeof nm);
-    int rc = bib_name_parse_display(&nm, s, len);
+    int rc = bib_name_parse_display_flags(&nm, s, len, flags);
     if (rc == BIB_ENOMEM)
         return rc;
     if (rc != 0) {

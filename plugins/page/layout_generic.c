@@ -170,7 +170,27 @@ static bool list_stop(const char *s, size_t *n)
 static bool author_line(const char *s, size_t n)
 {
     bool stop = list_stop(s, &n);
-    if (n < 3 || n > 1500 || find_year(s, n) || page_is_heading(s, n))
+    if (n < 3 || n > 1500)
+        return false;
+    if (stop) { /* the list ends on a name, which opens with a capital */
+        size_t w = n;
+        while (w > 0 && s[w - 1] != ' ')
+            w--;
+        if (!(s[w] >= 'A' && s[w] <= 'Z') && !((unsigned char)s[w] >= 0xC3))
+            return false;
+    }
+    /* a full stop between two sentences ("… data. We …") is prose: found
+     * before the names are read, as most prose lines end on a full stop */
+    for (size_t i = 1, seg = 0; stop && i + 2 < n; i++) {
+        if (s[i] == '.' && s[i + 1] == ' ' && s[i - 1] >= 'a' && s[i - 1] <= 'z')
+            return false;
+        /* nor a clause of 100 bytes without a comma (two names with
+         * " and " between them are far shorter) */
+        seg = s[i] == ',' || s[i] == ';' ? 0 : seg + 1;
+        if (seg > 100)
+            return false;
+    }
+    if (find_year(s, n) || page_is_heading(s, n))
         return false;
     size_t names = 0;
     size_t pieces = name_pieces(s, n, count_name, &names);

@@ -307,7 +307,8 @@ static bool parse_family_first(bib_name *out, const span *w, size_t n, unsigned 
         return false;
     /* a list written given name first has no Vancouver names: its capitals
      * at the end are a family name or one cut short (names.h) */
-    if (!(flags & BIB_NAME_GIVEN_FIRST) && vancouver_initials(&w[n - 1]) && !vancouver_initials(&w[0]) &&
+    if (!(flags & BIB_NAME_GIVEN_FIRST) && vancouver_initials(&w[n - 1])
+        && !vancouver_initials(&w[0]) &&
         (mixed_case(&w[0]) || caps_family(&w[0]))) {
         for (size_t i = 1; i + 1 < n; i++)
             if (!bib__is_particle(w[i].s, w[i].len) && !mixed_case(&w[i]))

@@ -392,8 +392,8 @@ size_t page_last_labelled(const page_lines *pl, const page_role *roles);
 /* The cut-page rule for records: when the abstract s[0..n) on line ln is
  * the page's last line, does not end on the abstract marker and does not
  * end like a text, the page was cut inside it (text after a marker inside
- * the line is the rest the site shows, which the cut may stop in): rec gets the extra incomplete=true
- * and a warning is reported. Not when b->more. Returns a bib_status. */
+ * the line is the rest the site shows, which the cut may stop in): rec
+ * gets the extra incomplete=true and a warning is reported. Not when b->more. Returns a bib_status. */
 int page_mark_cut(const page_build *b, bib_record *rec, const char *s, size_t n, size_t ln);
 /* The layouts' record builders shared between layouts (the single-paper
  * page builds its record as a feed entry). */

@@ -266,7 +266,8 @@ static bool split_cjk_word(const span *w, bib_name *out, bool *oom)
 }
 
 /* "Family, Given[, Suffix]", or "Given Family, Jr.". */
-static int parse_comma(bib_name *out, const char *s, size_t len, const char *comma)
+static int parse_comma(bib_name *out, const char *s, size_t len, const char *comma,
+                       unsigned flags)
 {
     bool oom = false;
     span w[BIB__NAME_MAXW], b_words[BIB__NAME_MAXW];
@@ -275,7 +276,7 @@ static int parse_comma(bib_name *out, const char *s, size_t len, const char *com
     span b = {comma + 1, c2 ? (size_t)(c2 - comma - 1) : len - (size_t)(comma + 1 - s)};
     size_t nb = words(b.s, b.len, b_words, BIB__NAME_MAXW);
     if (!c2 && nb == 1 && is_suffix(b_words[0].s, b_words[0].len)) {
-        int rc = bib__name_parse_nfc(out, a.s, a.len);
+        int rc = bib__name_parse_nfc(out, a.s, a.len, flags);
         if (rc)
             return rc;
         if (!(out->suffix = join(b_words, 0, 1, &oom)))
@@ -299,11 +300,15 @@ static int parse_comma(bib_name *out, const char *s, size_t len, const char *com
 /* Family-first orders that need no comma: Vancouver "Smith JE", "van den
  * Berg J", and a family in capitals "SMITH John", "DE LA CRUZ Juan".
  * Returns true when it took the name. */
-static bool parse_family_first(bib_name *out, const span *w, size_t n, bool *oom)
+static bool parse_family_first(bib_name *out, const span *w, size_t n, unsigned flags,
+                               bool *oom)
 {
     if (n < 2)
         return false;
-    if (vancouver_initials(&w[n - 1]) && !vancouver_initials(&w[0]) &&
+    /* a list written given name first has no Vancouver names: its capitals
+     * at the end are a family name or one cut short (names.h) */
+    if (!(flags & BIB_NAME_GIVEN_FIRST) && vancouver_initials(&w[n - 1])
+        && !vancouver_initials(&w[0]) &&
         (mixed_case(&w[0]) || caps_family(&w[0]))) {
         for (size_t i = 1; i + 1 < n; i++)
             if (!bib__is_particle(w[i].s, w[i].len) && !mixed_case(&w[i]))
@@ -353,14 +358,14 @@ static void parse_given_first(bib_name *out, const span *w, size_t n, bool *oom)
     }
 }
 
-int bib__name_parse_nfc(bib_name *out, const char *s, size_t len)
+int bib__name_parse_nfc(bib_name *out, const char *s, size_t len, unsigned flags)
 {
     memset(out, 0, sizeof *out);
     if (!has_letter(s, len))
         return BIB_EPARSE;
     const char *comma = memchr(s, ',', len);
     if (comma)
-        return parse_comma(out, s, len, comma);
+        return parse_comma(out, s, len, comma, flags);
     bool oom = false;
     span w[BIB__NAME_MAXW];
     size_t n = words(s, len, w, BIB__NAME_MAXW);
@@ -375,25 +380,30 @@ int bib__name_parse_nfc(bib_name *out, const char *s, size_t len)
         /* "陈 静", "田中 太郎": family first as well */
         out->family = join(w, 0, 1, &oom);
         out->given = join(w, 1, 2, &oom);
-    } else if (!parse_family_first(out, w, n, &oom)) {
+    } else if (!parse_family_first(out, w, n, flags, &oom)) {
         parse_given_first(out, w, n, &oom);
     }
     return oom ? BIB_ENOMEM : 0;
 }
 
-int bib_name_parse_display(bib_name *out, const char *s, size_t len)
+int bib_name_parse_display_flags(bib_name *out, const char *s, size_t len, unsigned flags)
 {
     bib_buf nfc;
     bib_buf_init(&nfc);
     int rc = bib_utf8_nfc(&nfc, s, len);
     if (!rc)
-        rc = bib__name_parse_nfc(out, nfc.data ? nfc.data : "", nfc.len);
+        rc = bib__name_parse_nfc(out, nfc.data ? nfc.data : "", nfc.len, flags);
     else
         memset(out, 0, sizeof *out);
     bib_buf_clear(&nfc);
     if (rc)
         bib_name_clear(out);
     return rc;
+}
+
+int bib_name_parse_display(bib_name *out, const char *s, size_t len)
+{
+    return bib_name_parse_display_flags(out, s, len, 0);
 }
 
 static bool cjk_part(const char *p)

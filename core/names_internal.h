@@ -17,7 +17,7 @@ struct bib_name;
 
 /* bib_name_parse_display on text already in NFC; fills *out (cleared
  * first); on failure the caller clears it. */
-int bib__name_parse_nfc(struct bib_name *out, const char *s, size_t len);
+int bib__name_parse_nfc(struct bib_name *out, const char *s, size_t len, unsigned flags);
 
 /* The generated name model (name_model_table.c, tools/train_names.c). */
 extern const short bib__name_weights[];

@@ -71,6 +71,22 @@ BIB_API int bib_name_format_bibtex(bib_buf *out, const bib_name *name,
  * Returns 0, BIB_EPARSE (no letters) or BIB_ENOMEM. */
 BIB_API int bib_name_parse_display(bib_name *out, const char *s, size_t len);
 
+/* Flags for bib_name_parse_display_flags. */
+enum {
+    /* the list the name comes from writes every name given name first (a
+     * web page's display of authors): a last word of one to three capitals
+     * is then the family name or its initial ("Ömer Y", a name cut short),
+     * never the Vancouver initials of a family written first ("Smith JE");
+     * a family in capitals written first ("SMITH John") is still read */
+    BIB_NAME_GIVEN_FIRST = 1u << 0
+};
+
+/* bib_name_parse_display with what the caller knows of the list's order
+ * (flags: BIB_NAME_GIVEN_FIRST or 0, which is bib_name_parse_display).
+ * Ownership and returns as bib_name_parse_display. */
+BIB_API int bib_name_parse_display_flags(bib_name *out, const char *s, size_t len,
+                                         unsigned flags);
+
 /* ---- the learned name model (docs/names.md) ------------------------------
  * Tells a personal name from other short text (a title or a fragment of
  * one, a venue, a publisher, an organisation, a sentence). Its weights are

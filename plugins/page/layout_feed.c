@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "bibconv/dates.h"
+#include "bibconv/names.h"
 #include "pageint.h"
 
 /* ---- cues --------------------------------------------------------------- */
@@ -156,7 +157,7 @@ static void add_piece(const char *s, size_t len, void *ctx)
 {
     struct piece_ctx *c = ctx;
     if (c->rc == 0)
-        c->rc = page_add_display_name(c->rec, s, len);
+        c->rc = page_add_display_name(c->rec, s, len, BIB_NAME_GIVEN_FIRST);
 }
 
 static int feed_title_authors(const page_build *b, struct feed_rec *f, const char *s,

@@ -152,16 +152,49 @@ static void count_name(const char *s, size_t n, void *ctx)
 
 static int find_year(const char *s, size_t n);
 
+/* The full stop that closes an author list ("A, B and C."), not an
+ * initial's ("C. D."): *n loses it; true when there was one. */
+static bool list_stop(const char *s, size_t *n)
+{
+    if (*n > 3 && s[*n - 1] == '.' && s[*n - 3] != ' ' && s[*n - 3] != '.') {
+        (*n)--;
+        return true;
+    }
+    return false;
+}
+
 /* An author line: every name piece (but one in five) reads as a name
- * by the name model, no sentence and no year in it (a venue line). */
+ * by the name model, no sentence and no year in it (a venue line). A
+ * full stop may close a list of two names or more (a lab page writes
+ * "A, B and C."); one name with a full stop is a sentence's end. */
 static bool author_line(const char *s, size_t n)
 {
-    if (n < 3 || n > 1500 || (s[n - 1] == '.' && n > 3 && s[n - 3] != ' '
-                              && s[n - 3] != '.') || find_year(s, n) || page_is_heading(s, n))
+    bool stop = list_stop(s, &n);
+    if (n < 3 || n > 1500)
+        return false;
+    if (stop) { /* the list ends on a name, which opens with a capital */
+        size_t w = n;
+        while (w > 0 && s[w - 1] != ' ')
+            w--;
+        if (!(s[w] >= 'A' && s[w] <= 'Z') && !((unsigned char)s[w] >= 0xC3))
+            return false;
+    }
+    /* a full stop between two sentences ("… data. We …") is prose: found
+     * before the names are read, as most prose lines end on a full stop */
+    for (size_t i = 1, seg = 0; stop && i + 2 < n; i++) {
+        if (s[i] == '.' && s[i + 1] == ' ' && s[i - 1] >= 'a' && s[i - 1] <= 'z')
+            return false;
+        /* nor a clause of 100 bytes without a comma (two names with
+         * " and " between them are far shorter) */
+        seg = s[i] == ',' || s[i] == ';' ? 0 : seg + 1;
+        if (seg > 100)
+            return false;
+    }
+    if (find_year(s, n) || page_is_heading(s, n))
         return false;
     size_t names = 0;
     size_t pieces = name_pieces(s, n, count_name, &names);
-    return names >= 1 && names * 5 >= pieces * 4;
+    return names >= 1 && names * 5 >= pieces * 4 && (!stop || pieces >= 2);
 }
 
 /* A title line of a block: a few words, not a name list, not a
@@ -553,7 +586,8 @@ static void add_name(const char *s, size_t n, void *ctx)
     bib_record *rec = ctx;
     if (bib_record_has(rec, BIB_VAR_NOTE))
         return; /* an earlier name failed: the record is dropped */
-    if (page_add_display_name(rec, s, n) != BIB_OK)
+    /* programmes and lab pages may write names family first (`Smith JE`) */
+    if (page_add_display_name(rec, s, n, 0) != BIB_OK)
         bib_record_set_text(rec, BIB_VAR_NOTE, "", 0);
 }
 
@@ -591,6 +625,7 @@ static int build_block(const page_build *b, const page_lines *pl, size_t t, size
     s = pl->v[a].text;
     n = pl->v[a].len;
     page_trim(&s, &n);
+    list_stop(s, &n);
     name_pieces(s, n, add_name, rec);
     if (bib_record_has(rec, BIB_VAR_NOTE))
         rc = BIB_ENOMEM;
@@ -600,10 +635,19 @@ static int build_block(const page_build *b, const page_lines *pl, size_t t, size
         page_trim(&s, &n);
         page_feat f;
         page_features(&f, s, n, NULL, 0);
-        if (!n || n > 200 || (f.prose >= 3 && f.tokens > 12))
+        /* a long venue line ends on its date ("..., Irvine, CA, June
+         * 2016."), an abstract on a sentence */
+        size_t yn = n;
+        while (yn && (s[yn - 1] == '.' || s[yn - 1] == ' '))
+            yn--;
+        bool ends_year = yn >= 4 && find_year(s + yn - 4, 4)
+                         && !(yn > 4 && s[yn - 5] >= '0' && s[yn - 5] <= '9');
+        if (!n || n > 200 || (f.prose >= 3 && f.tokens > 12 && !ends_year))
             continue; /* an abstract, not a venue */
         rc = bib_record_set_text(rec, BIB_VAR_CONTAINER_TITLE, s, n);
-        int y = find_year(s, n);
+        /* the date the line ends on, before any earlier number that reads
+         * as a year (an arXiv id's "1811.01234") */
+        int y = ends_year ? find_year(s + yn - 4, 4) : find_year(s, n);
         if (rc == BIB_OK && y) {
             bib_date d;
             memset(&d, 0, sizeof d);

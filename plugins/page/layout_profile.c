@@ -289,7 +289,7 @@ static int prof_finish(const page_build *b, struct prof_rec *p, const char *os, 
             const bib_field *f = bib_record_get(rec, BIB_VAR_AUTHOR);
             if (f)
                 cut = bib_field_names_truncated(f);
-            rc = page_add_display_name(rec, os, on);
+            rc = page_add_display_name(rec, os, on, BIB_NAME_GIVEN_FIRST);
             if (rc == 0 && cut)
                 rc = bib_record_set_names_truncated(rec, BIB_VAR_AUTHOR, true);
         }
@@ -356,11 +356,12 @@ static int build_profile(const page_build *b, const page_lines *pl, const page_r
                 break;
             long am = page_find_auth_marker(s, n);
             if (am >= 0) {
-                rc = am > 0 ? page_add_display_name(p.rec, s, (size_t)am) : 0;
+                rc = am > 0 ? page_add_display_name(p.rec, s, (size_t)am, BIB_NAME_GIVEN_FIRST)
+                            : 0;
                 if (rc == 0)
                     rc = bib_record_set_names_truncated(p.rec, BIB_VAR_AUTHOR, true);
             } else {
-                rc = page_add_display_name(p.rec, s, n);
+                rc = page_add_display_name(p.rec, s, n, BIB_NAME_GIVEN_FIRST);
             }
             break;
         }

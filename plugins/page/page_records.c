@@ -36,11 +36,11 @@ void page_quote(char *out, size_t cap, const char *s, size_t len)
     out[n] = '\0';
 }
 
-int page_add_display_name(bib_record *rec, const char *s, size_t len)
+int page_add_display_name(bib_record *rec, const char *s, size_t len, unsigned flags)
 {
     bib_name nm;
     memset(&nm, 0, sizeof nm);
-    int rc = bib_name_parse_display(&nm, s, len);
+    int rc = bib_name_parse_display_flags(&nm, s, len, flags);
     if (rc == BIB_ENOMEM)
         return rc;
     if (rc != 0) {
@@ -84,7 +84,13 @@ size_t page_last_labelled(const page_lines *pl, const page_role *roles)
 
 int page_mark_cut(const page_build *b, bib_record *rec, const char *s, size_t n, size_t ln)
 {
-    if (b->more || page_find_abs_marker(s, n, NULL) >= 0 || ends_complete(s, n))
+    /* a line ending on the site's "… (see more)" is the abstract as the
+     * site shows it; with text after the marker (the rest the site shows
+     * after it) the line may still be cut (docs/page.md, "Pages cut short") */
+    size_t ml = 0;
+    long at = page_find_abs_marker(s, n, &ml);
+    bool marker_ends = at >= 0 && (size_t)at + ml >= n;
+    if (b->more || marker_ends || ends_complete(s, n))
         return BIB_OK;
     bib_input_report(b->in, BIB_SEV_WARNING, ln, 1,
                      "page ends inside a record; kept as far as it goes");

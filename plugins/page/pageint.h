@@ -383,14 +383,17 @@ extern const char PAGE_FMT[];
 /* A short quote of a line for diagnostics (at most ~20 characters). */
 void page_quote(char *out, size_t cap, const char *s, size_t len);
 /* Appends one display name ("Ann B. Smith") to the authors of rec; text
- * without letters is kept as a literal. Returns a bib_status. */
-int page_add_display_name(bib_record *rec, const char *s, size_t len);
+ * without letters is kept as a literal. flags go to core's splitter
+ * (BIB_NAME_GIVEN_FIRST on the layouts whose site writes every name given
+ * name first, docs/page.md "Records"). Returns a bib_status. */
+int page_add_display_name(bib_record *rec, const char *s, size_t len, unsigned flags);
 /* Index of the last line with a role other than blank, or pl->n. */
 size_t page_last_labelled(const page_lines *pl, const page_role *roles);
 /* The cut-page rule for records: when the abstract s[0..n) on line ln is
- * the page's last line, has no abstract marker and does not end like a
- * text, the page was cut inside it: rec gets the extra incomplete=true
- * and a warning is reported. Not when b->more. Returns a bib_status. */
+ * the page's last line, does not end on the abstract marker and does not
+ * end like a text, the page was cut inside it (text after a marker inside
+ * the line is the rest the site shows, which the cut may stop in): rec
+ * gets the extra incomplete=true and a warning is reported. Not when b->more. Returns a bib_status. */
 int page_mark_cut(const page_build *b, bib_record *rec, const char *s, size_t n, size_t ln);
 /* The layouts' record builders shared between layouts (the single-paper
  * page builds its record as a feed entry). */

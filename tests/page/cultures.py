@@ -91,6 +91,18 @@ for trial in range(6):
         check("feed names %d" % trial, [shown(a) for a in recs[0].get("author", [])],
               [first, rest])
 
+# a page cut inside its last author's family name, after its initial:
+# the site writes every name given name first, so "Ömer Y" is Ömer with a
+# family cut short, not the family-first "Smith J" of a reference list
+for trial, given in enumerate(("\u00d6mer", "Sofia", oneword())):
+    rc, err, recs = run("LGOct 6, 2023\nA Study of ThingsAnn Lee, %s Y" % given)
+    check("feed cut initial %d" % trial, [shown(a) for r in recs for a in r.get("author", [])],
+          ["Ann Lee", given + " Y"])
+    rc, err, recs = run("Portrait of Jonas Okafor\nResearch Topics\nGraphs\nPublications\n"
+                        "A Study of Things\nAnn Lee\n%s R" % given)
+    check("profile cut initial %d" % trial,
+          [shown(a) for r in recs for a in r.get("author", [])], ["Ann Lee", given + " R"])
+
 # a single-paper page without its meta line, a fused badge
 ptitle = "Learning %s Representations" % oneword()
 paper = "%s\narXiv:2403.01234citationsh-index: 6ICLR 2023\n%s\n" % (

@@ -3,7 +3,8 @@
 """Pages cut inside an abstract (a copied excerpt, a page saved before it
 finished loading): every page of samples/ and tests/page/{crafted,html} is
 read whole, then cut at many points inside each record's abstract, before
-its "... (see more)" marker, and read again. The cut page must give the
+its "... (see more)" marker and (text pages) in the rest after it, and read
+again. The cut page must give the
 records of the whole page up to the cut one and no other: no fake record
 made of the cut abstract, every earlier record unchanged, and the cut
 record with its title and authors, its abstract a prefix of the whole
@@ -110,12 +111,18 @@ with tempfile.TemporaryDirectory() as tmp:
             if ext == ".html":
                 lt = data.find(b"<", start)
                 end = min(end, lt) if lt >= 0 else end
+            line_end, after = end, []
             for m in MARKS:
                 at = data.find(m.encode("utf-8"), start, end)
                 if at >= 0:
                     end = at
+                    # the rest of the abstract after the marker (the site
+                    # shows it whole after "… (see more)"): a cut there
+                    # leaves the marker inside the line, the text still cut
+                    if ext == ".txt":
+                        after = cut_points(data, at + len(m.encode("utf-8")), line_end)
             pos = end
-            for at in cut_points(data, start, end):
+            for at in cut_points(data, start, end) + after:
                 if not take(ext):
                     continue
                 runs += 1

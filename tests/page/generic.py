@@ -204,6 +204,27 @@ def check_numbered():
     return False
 
 
+# tests/page/generic/blocks-stop.txt: title/author/venue blocks as a lab
+# page writes them (written for this test): author lists closed by a full
+# stop, long venue lines ending on their date.
+BLOCKS_STOP = [("Tidal Energy Forecasting with Sparse Sensors",
+                ["Solheim", "Ferreira", "Arai", "Mbeki"], 2019),
+               ("Measuring Sediment Plumes from Drone Imagery", ["Ferreira", "Solheim"], 2018),
+               ("A Field Guide to Harbour Acoustics", ["Arai", "Mbeki", "Solheim"], 2018)]
+
+
+def check_blocks_stop():
+    rc, out, err = read("page", os.path.join(SRC, "tests", "page", "generic", "blocks-stop.txt"))
+    got = [(r.get("title"), [a.get("family") for a in r.get("author", [])],
+            (r.get("issued") or {}).get("date-parts", [[None]])[0][0]) for r in out or []]
+    if rc != 0 or got != BLOCKS_STOP:
+        print("FAIL blocks-stop.txt: exit %d\n  got  %r\n  want %r\n%s"
+              % (rc, got, BLOCKS_STOP, err))
+        return True
+    print("ok   blocks-stop.txt: %d records" % len(got))
+    return False
+
+
 def main():
     show = "--show" in sys.argv
     keep = sys.argv[sys.argv.index("--keep") + 1] if "--keep" in sys.argv else None
@@ -211,7 +232,7 @@ def main():
     rng = random.Random(SEED)
     holder = None if keep else tempfile.TemporaryDirectory()
     tmp = keep or holder.name
-    fail = check_no_record(tmp) | check_numbered()
+    fail = check_no_record(tmp) | check_numbered() | check_blocks_stop()
     tot = {"page": [0.0, 0, 0, 0, 0], "refs": [0.0, 0, 0, 0, 0]}
     print("%-42s %-8s %6s %6s %6s" % ("style", "shape", "F1", "auth", "year"))
     for style in STYLES:

@@ -100,6 +100,42 @@ START_TEST(test_display_names)
 }
 END_TEST
 
+/* A list written given name first (a web page's authors): a last word of
+ * capitals is the family name or one cut short, never Vancouver initials;
+ * without the flag the same text is read family first. */
+START_TEST(test_display_given_first)
+{
+    static const ncase cases[] = {
+        {"\xC3\x96mer Y", "\xC3\x96mer", NULL, "Y", NULL, NULL},
+        {"Sofia R", "Sofia", NULL, "R", NULL, NULL},
+        {"Ana dos S", "Ana", "dos", "S", NULL, NULL},
+        {"Jin-Woo KIM", "Jin-Woo", NULL, "KIM", NULL, NULL},
+        {"Matthew G Perich", "Matthew G", NULL, "Perich", NULL, NULL},
+        /* a family in capitals written first is still read */
+        {"SMITH John", "John", NULL, "SMITH", NULL, "John SMITH"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const ncase *c = &cases[i];
+        bib_name n;
+        ck_assert_msg(bib_name_parse_display_flags(&n, c->in, strlen(c->in),
+                                                   BIB_NAME_GIVEN_FIRST) == 0, "%s", c->in);
+        eq(n.given, c->given, c->in, "given");
+        eq(n.non_dropping_particle, c->particle, c->in, "particle");
+        eq(n.family, c->family, c->in, "family");
+        bib_buf b = BIB_BUF_INIT;
+        bib_name_format_display(&b, &n);
+        const char *want = c->display ? c->display : c->in;
+        ck_assert_msg(strcmp(b.data, want) == 0, "%s: displayed as '%s'", c->in, b.data);
+        bib_buf_clear(&b);
+        bib_name_clear(&n);
+    }
+    bib_name n;
+    ck_assert_int_eq(bib_name_parse_display_flags(&n, "Sofia R", 7, 0), 0);
+    eq(n.family, "Sofia", "Sofia R", "family without the flag");
+    bib_name_clear(&n);
+}
+END_TEST
+
 /* A name typed with combining marks (NFD) splits exactly like its composed
  * form (NFC): the parts come out in NFC. */
 START_TEST(test_display_nfd)
@@ -248,5 +284,6 @@ START_TEST(test_bibtex_name_lists)
 }
 END_TEST
 
-BIB_TEST_MAIN("names", test_display_names, test_display_nfd, test_pages, test_bibtex_names,
+BIB_TEST_MAIN("names", test_display_names, test_display_nfd, test_display_given_first,
+              test_pages, test_bibtex_names,
               test_bibtex_name_lists)

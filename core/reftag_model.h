@@ -79,6 +79,8 @@ struct bib_reftag {
     unsigned char *segr;    /* sentences after the token's (capped) */
     signed char *cprev, *cnext; /* name buckets of the chunks around */
     unsigned char *pinfo;   /* per phrase: capitals and length buckets */
+    uint32_t *sfirst, *slast; /* hashes of the token's sentence's first
+                                 and last words (0 none) */
     uint32_t np;            /* phrases */
     size_t ctxcap;
     int32_t *score;         /* Viterbi: n * L emission scores */
@@ -88,6 +90,13 @@ struct bib_reftag {
     bib_buf scratch;
     reftag_name_memo memo[BIB_REFTAG_MEMO];
 };
+
+/* Parts of a token's features (reftag.c): those of its own text alone
+ * (the decoder caches their weight sum by the token's bytes) and the
+ * rest; bib_reftag_features gives both. */
+#define BIB_REFTAG_F_WORD 1
+#define BIB_REFTAG_F_CONTEXT 2
+size_t bib_reftag_features_part(bib_reftag *t, size_t i, uint32_t *ids, size_t max, int part);
 
 /* Fills t's decoder tables from the generated table (reftag_decode.c). */
 void bib_reftag_decode_init(bib_reftag *t);

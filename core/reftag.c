@@ -22,7 +22,7 @@
 #define NS BIB_REFTAG_NS
 
 /* Bump when any feature changes: the model's input hash covers it. */
-#define FEATURE_VERSION 10u
+#define FEATURE_VERSION 11u
 
 static const char *const label_names[L] = {
     "punct", "author", "editor", "title", "container-title",
@@ -75,6 +75,7 @@ void bib_reftag_free(bib_reftag *t)
     free(t->pinfo);
     free(t->sfirst);
     free(t->slast);
+    free(t->snum);
     free(t->score);
     free(t->best);
     free(t->back);
@@ -275,6 +276,10 @@ static int grow_ctx(bib_reftag *t)
     if (!h)
         return BIB_ENOMEM;
     t->slast = h;
+    a = realloc(t->snum, cap);
+    if (!a)
+        return BIB_ENOMEM;
+    t->snum = a;
     t->ctxcap = cap;
     return 0;
 }
@@ -564,18 +569,24 @@ static void compute_phrases(bib_reftag *t)
     t->np = np;
     /* each sentence's first and last word (`In ... (Eds.)`, a name list
      * ending in a year): what the sentence is, seen from all its tokens */
-    size_t a0 = 0;
+    size_t a0 = 0, nums = 0;
     uint32_t first = 0, last = 0;
     for (size_t i = 0; i < t->n; i++) {
         if (t->tok[i].kind != BIB_REFTOK_PUNCT) {
             last = t->wh[i] | 1u;
             first = first ? first : last;
         }
+        nums += t->tok[i].kind == BIB_REFTOK_NUMBER;
         if (i + 1 == t->n || sentence_end(t, i)) {
-            for (size_t j = a0; j <= i; j++)
+            unsigned nb = nums > 3 ? 3 : (unsigned)nums, seen = 0;
+            for (size_t j = a0; j <= i; j++) {
                 t->sfirst[j] = first, t->slast[j] = last;
+                seen |= t->tok[j].kind == BIB_REFTOK_NUMBER;
+                t->snum[j] = (unsigned char)(nb * 2 + seen);
+            }
             a0 = i + 1;
             first = last = 0;
+            nums = 0;
         }
     }
 }
@@ -593,7 +604,7 @@ enum {
     F_EDGE_M2, F_EDGE_M1, F_EDGE_P1, F_EDGE_P2, F_S_M1_S, F_W_M1_W, F_NM_M1, F_NM_P1,
     F_PH_FIRST, F_PH_PREV, F_PH_NEXT, F_PH_INFO, F_PH_POS, F_PH_PREV_INFO, F_PH_NEXT_INFO,
     F_PH_FIRST_W, F_PH_INDEX, F_SEG_R, F_PH_R, F_PH_INFO_R, F_NM_CP, F_NM_CN,
-    F_SEG_FIRST, F_SEG_LAST
+    F_SEG_FIRST, F_SEG_LAST, F_SEG_NUM
 };
 
 typedef struct fsink {
@@ -800,5 +811,9 @@ size_t bib_reftag_features_part(bib_reftag *t, size_t i, uint32_t *ids, size_t m
     /* the sentence's first and last words */
     put(&f, F_SEG_FIRST, t->sfirst[i]);
     put(&f, F_SEG_LAST, t->slast[i]);
+    /* the numbers of the sentence and whether the token comes before
+     * the first of them: a container's sentence holds its volume and
+     * pages, a title's mostly none */
+    put(&f, F_SEG_NUM, t->snum[i]);
     return f.n;
 }

@@ -91,6 +91,8 @@ struct bib_reftag {
     unsigned char *segr;    /* sentences after the token's (capped) */
     signed char *cprev, *cnext; /* name buckets of the chunks around */
     unsigned char *pinfo;   /* per phrase: capitals and length buckets */
+    unsigned char *snum;    /* numbers in the token's sentence (capped) * 2
+                               + a number at or before the token */
     uint32_t *sfirst, *slast; /* hashes of the token's sentence's first
                                  and last words (0 none) */
     uint32_t np;            /* phrases */

@@ -22,7 +22,7 @@
 #define NS BIB_REFTAG_NS
 
 /* Bump when any feature changes: the model's input hash covers it. */
-#define FEATURE_VERSION 9u
+#define FEATURE_VERSION 11u
 
 static const char *const label_names[L] = {
     "punct", "author", "editor", "title", "container-title",
@@ -73,6 +73,9 @@ void bib_reftag_free(bib_reftag *t)
     free(t->cprev);
     free(t->cnext);
     free(t->pinfo);
+    free(t->sfirst);
+    free(t->slast);
+    free(t->snum);
     free(t->score);
     free(t->best);
     free(t->back);
@@ -265,6 +268,18 @@ static int grow_ctx(bib_reftag *t)
     if (!a)
         return BIB_ENOMEM;
     t->pinfo = a;
+    h = realloc(t->sfirst, cap * sizeof *h);
+    if (!h)
+        return BIB_ENOMEM;
+    t->sfirst = h;
+    h = realloc(t->slast, cap * sizeof *h);
+    if (!h)
+        return BIB_ENOMEM;
+    t->slast = h;
+    a = realloc(t->snum, cap);
+    if (!a)
+        return BIB_ENOMEM;
+    t->snum = a;
     t->ctxcap = cap;
     return 0;
 }
@@ -287,7 +302,12 @@ static bool is_initial(const bib_reftag *t, size_t i)
     return (size_t)w == t->tok[i].len && c_upper(c);
 }
 
-/* Does a chunk (for the name-likeness feature) end before token i? */
+static bool year_like(const bib_reftag *t, size_t i);
+
+/* Does a chunk (for the name-likeness feature) end before token i? A
+ * year is a break too: styles that put it after the names without
+ * punctuation (`and A. Smith 2019 Title`) would otherwise join the last
+ * name to the title in one chunk with a number, which is not scored. */
 static bool chunk_break(const bib_reftag *t, size_t i)
 {
     const bib_ref_token *k = &t->tok[i];
@@ -298,7 +318,7 @@ static bool chunk_break(const bib_reftag *t, size_t i)
         return k->len > 1 || strchr(",;:()[]\"&", c) != NULL;
     }
     return tok_is(t, i, "and") || tok_is(t, i, "und") || tok_is(t, i, "et") ||
-           tok_is(t, i, "y") || tok_is(t, i, "e");
+           tok_is(t, i, "y") || tok_is(t, i, "e") || year_like(t, i);
 }
 
 /* The name likeness of a chunk, bucketed -4..4; 9 for no words or a long
@@ -357,10 +377,46 @@ static bool year_like(const bib_reftag *t, size_t i)
     return y >= 1500 && y <= 2039 && (k->len == 4 || (p[4] >= 'a' && p[4] <= 'z'));
 }
 
+/* Does punctuation token i end a sentence (a period, colon, question or
+ * exclamation mark not after an initial, with white space after it)? */
+static bool sentence_end(const bib_reftag *t, size_t i)
+{
+    const char *p = tok_text(t, i);
+    return t->tok[i].kind == BIB_REFTOK_PUNCT &&
+           (*p == '.' || *p == ':' || *p == '?' || *p == '!') && !is_initial(t, i - (i > 0)) &&
+           i + 1 < t->n && t->tok[i + 1].space_before;
+}
+
 /* Sentence index, comma count, bracket/quote state and name likeness of
  * each token: the context the features read. */
 static void compute_hashes(bib_reftag *t);
 static void compute_phrases(bib_reftag *t);
+
+/* One direction of the context the features see on either side (the
+ * two directions are one walk, forwards or backwards): into out[i] the
+ * name bucket of the nearest chunk on that side of token i's own (10:
+ * none; a run of one bucket other than 9 is a chunk), and `yearbit` set in
+ * ctx[i] when a year-like number lies on that side. */
+static void chunks_around(bib_reftag *t, bool backwards, signed char *out, unsigned char yearbit)
+{
+    signed char done = 10, cur = 10;
+    bool seen = false;
+    for (size_t k = 0; k < t->n; k++) {
+        size_t i = backwards ? t->n - 1 - k : k;
+        signed char v = t->name[i];
+        if (v == 9 || (cur != 10 && v != cur)) {
+            if (cur != 10)
+                done = cur;
+            cur = 10;
+        }
+        if (v != 9 && cur == 10)
+            cur = v;
+        out[i] = done;
+        if (seen)
+            t->ctx[i] |= yearbit;
+        seen |= year_like(t, i);
+    }
+}
 
 static int compute_context(bib_reftag *t)
 {
@@ -396,8 +452,7 @@ static int compute_context(bib_reftag *t)
             quote = 1;
         else if (k->len == 3 && memcmp(p, "\xe2\x80\x9d", 3) == 0)
             quote = 0;
-        if ((*p == '.' || *p == ':' || *p == '?' || *p == '!') && !is_initial(t, i - (i > 0)) &&
-            i + 1 < t->n && t->tok[i + 1].space_before)
+        if (sentence_end(t, i))
             seg++, comma = 0;
     }
     /* sentences still to come: the container and the numbers after it
@@ -411,45 +466,10 @@ static int compute_context(bib_reftag *t)
         for (size_t j = chunk; j < t->n; j++)
             t->name[j] = b;
     }
-    /* the buckets of the chunks before and after each token's (10: none);
-     * a run of one bucket other than 9 is a chunk */
-    signed char done = 10, cur = 10;
-    for (size_t i = 0; i < t->n; i++) {
-        signed char v = t->name[i];
-        if (v == 9 || (cur != 10 && v != cur)) {
-            if (cur != 10)
-                done = cur;
-            cur = 10;
-        }
-        if (v != 9 && cur == 10)
-            cur = v;
-        t->cprev[i] = done;
-    }
-    done = 10, cur = 10;
-    for (size_t i = t->n; i-- > 0;) {
-        signed char v = t->name[i];
-        if (v == 9 || (cur != 10 && v != cur)) {
-            if (cur != 10)
-                done = cur;
-            cur = 10;
-        }
-        if (v != 9 && cur == 10)
-            cur = v;
-        t->cnext[i] = done;
-    }
-    /* bit 2: a year-like number came before; bit 3: one comes after */
-    bool seen = false;
-    for (size_t i = 0; i < t->n; i++) {
-        if (seen)
-            t->ctx[i] |= 4;
-        seen |= year_like(t, i);
-    }
-    seen = false;
-    for (size_t i = t->n; i-- > 0;) {
-        if (seen)
-            t->ctx[i] |= 8;
-        seen |= year_like(t, i);
-    }
+    /* the buckets of the chunks before and after each token's; bit 2 of
+     * ctx: a year-like number came before, bit 3: one comes after */
+    chunks_around(t, false, t->cprev, 4);
+    chunks_around(t, true, t->cnext, 8);
     return 0;
 }
 
@@ -547,6 +567,28 @@ static void compute_phrases(bib_reftag *t)
         a = i + 1;
     }
     t->np = np;
+    /* each sentence's first and last word (`In ... (Eds.)`, a name list
+     * ending in a year): what the sentence is, seen from all its tokens */
+    size_t a0 = 0, nums = 0;
+    uint32_t first = 0, last = 0;
+    for (size_t i = 0; i < t->n; i++) {
+        if (t->tok[i].kind != BIB_REFTOK_PUNCT) {
+            last = t->wh[i] | 1u;
+            first = first ? first : last;
+        }
+        nums += t->tok[i].kind == BIB_REFTOK_NUMBER;
+        if (i + 1 == t->n || sentence_end(t, i)) {
+            unsigned nb = nums > 3 ? 3 : (unsigned)nums, seen = 0;
+            for (size_t j = a0; j <= i; j++) {
+                t->sfirst[j] = first, t->slast[j] = last;
+                seen |= t->tok[j].kind == BIB_REFTOK_NUMBER;
+                t->snum[j] = (unsigned char)(nb * 2 + seen);
+            }
+            a0 = i + 1;
+            first = last = 0;
+            nums = 0;
+        }
+    }
 }
 
 /* ---- features ----------------------------------------------------------- */
@@ -561,7 +603,8 @@ enum {
     F_NM, F_S_SEG, F_W_M2, F_W_M1, F_W_P1, F_W_P2, F_S_M2, F_S_M1, F_S_P1, F_S_P2,
     F_EDGE_M2, F_EDGE_M1, F_EDGE_P1, F_EDGE_P2, F_S_M1_S, F_W_M1_W, F_NM_M1, F_NM_P1,
     F_PH_FIRST, F_PH_PREV, F_PH_NEXT, F_PH_INFO, F_PH_POS, F_PH_PREV_INFO, F_PH_NEXT_INFO,
-    F_PH_FIRST_W, F_PH_INDEX, F_SEG_R, F_PH_R, F_PH_INFO_R, F_NM_CP, F_NM_CN
+    F_PH_FIRST_W, F_PH_INDEX, F_SEG_R, F_PH_R, F_PH_INFO_R, F_NM_CP, F_NM_CN,
+    F_SEG_FIRST, F_SEG_LAST, F_SEG_NUM
 };
 
 typedef struct fsink {
@@ -641,16 +684,8 @@ static void compute_hashes(bib_reftag *t)
     }
 }
 
-static void number_features(fsink *f, const bib_reftag *t, size_t i)
+static void range_features(fsink *f, const bib_reftag *t, size_t i)
 {
-    const char *p = tok_text(t, i);
-    size_t n = t->tok[i].len, d = 0;
-    long v = 0;
-    while (d < n && is_digit((unsigned char)p[d]) && d < 9)
-        v = v * 10 + (p[d] - '0'), d++;
-    put(f, F_ND, (uint32_t)(d > 6 ? 6 : d));
-    if (d == 4 && v >= 1500 && v <= 2039)
-        put(f, F_YEAR, 0);
     bool dash_next = i + 2 < t->n && t->tok[i + 1].kind == BIB_REFTOK_PUNCT &&
                      (tok_is(t, i + 1, "-") || tok_is(t, i + 1, "\xe2\x80\x93")) &&
                      t->tok[i + 2].kind == BIB_REFTOK_NUMBER;
@@ -663,29 +698,55 @@ static void number_features(fsink *f, const bib_reftag *t, size_t i)
         put(f, F_RNG_PREV, 0);
 }
 
+/* The features of the token's own text (the same for every occurrence of
+ * the same bytes: the decoder caches their weight sum per text). */
+static void word_features(fsink *f, const bib_reftag *t, size_t i)
+{
+    const bib_ref_token *k = &t->tok[i];
+    put(f, F_BIAS, 0);
+    put(f, F_KIND, k->kind);
+    put(f, F_W, t->wh[i]);
+    put(f, F_S, t->sh[i]);
+    if (k->kind == BIB_REFTOK_NUMBER) {
+        const char *p = tok_text(t, i);
+        size_t n = k->len, d = 0;
+        long v = 0;
+        while (d < n && is_digit((unsigned char)p[d]) && d < 9)
+            v = v * 10 + (p[d] - '0'), d++;
+        put(f, F_ND, (uint32_t)(d > 6 ? 6 : d));
+        if (d == 4 && v >= 1500 && v <= 2039)
+            put(f, F_YEAR, 0);
+    }
+    if (k->kind == BIB_REFTOK_WORD) {
+        char b[24] = { 0 };
+        size_t n = lower(t, i, b);
+        put(f, F_P2, fnv(2166136261u, b, n < 2 ? n : 2));
+        put(f, F_P3, fnv(2166136261u, b, n < 3 ? n : 3));
+        put(f, F_X3, fnv(2166136261u, b + (n > 3 ? n - 3 : 0), n < 3 ? n : 3));
+        put(f, F_X2, fnv(2166136261u, b + (n > 2 ? n - 2 : 0), n < 2 ? n : 2));
+        if (k->len > 2 && bib_month_parse(tok_text(t, i), k->len) > 0)
+            put(f, F_MONTH, 0);
+    }
+}
+
 size_t bib_reftag_features(bib_reftag *t, size_t i, uint32_t *ids, size_t max)
+{
+    return bib_reftag_features_part(t, i, ids, max, BIB_REFTAG_F_WORD | BIB_REFTAG_F_CONTEXT);
+}
+
+size_t bib_reftag_features_part(bib_reftag *t, size_t i, uint32_t *ids, size_t max, int part)
 {
     fsink f = { ids, 0, max };
     if (i >= t->n)
         return 0;
+    if (part & BIB_REFTAG_F_WORD)
+        word_features(&f, t, i);
+    if (!(part & BIB_REFTAG_F_CONTEXT))
+        return f.n;
     const bib_ref_token *k = &t->tok[i];
     uint32_t sh = t->sh[i];
-    put(&f, F_BIAS, 0);
-    put(&f, F_KIND, k->kind);
-    put(&f, F_W, t->wh[i]);
-    put(&f, F_S, sh);
     if (k->kind == BIB_REFTOK_NUMBER)
-        number_features(&f, t, i);
-    if (k->kind == BIB_REFTOK_WORD) {
-        char b[24] = { 0 };
-        size_t n = lower(t, i, b);
-        put(&f, F_P2, fnv(2166136261u, b, n < 2 ? n : 2));
-        put(&f, F_P3, fnv(2166136261u, b, n < 3 ? n : 3));
-        put(&f, F_X3, fnv(2166136261u, b + (n > 3 ? n - 3 : 0), n < 3 ? n : 3));
-        put(&f, F_X2, fnv(2166136261u, b + (n > 2 ? n - 2 : 0), n < 2 ? n : 2));
-        if (k->len > 2 && bib_month_parse(tok_text(t, i), k->len) > 0)
-            put(&f, F_MONTH, 0);
-    }
+        range_features(&f, t, i);
     put(&f, F_SP, k->space_before);
     /* position: absolute, relative, sentence, commas in the sentence */
     put(&f, F_I, (uint32_t)(i > 6 ? 6 : i));
@@ -747,5 +808,12 @@ size_t bib_reftag_features(bib_reftag *t, size_t i, uint32_t *ids, size_t max)
      * tokens next door are mostly the commas between them) */
     put(&f, F_NM_CP, (uint32_t)(t->cprev[i] + 4));
     put(&f, F_NM_CN, (uint32_t)(t->cnext[i] + 4));
+    /* the sentence's first and last words */
+    put(&f, F_SEG_FIRST, t->sfirst[i]);
+    put(&f, F_SEG_LAST, t->slast[i]);
+    /* the numbers of the sentence and whether the token comes before
+     * the first of them: a container's sentence holds its volume and
+     * pages, a title's mostly none */
+    put(&f, F_SEG_NUM, t->snum[i]);
     return f.n;
 }

@@ -29,8 +29,11 @@ void bib_reftag_decode_init(bib_reftag *t)
     }
     for (int p = 0; p < NS; p++) {
         t->tmax[p] = BIB_REFTAG_NEVER;
-        for (int l = 1; l < L; l++)
+        t->tmin[p] = INT32_MAX;
+        for (int l = 1; l < L; l++) {
             t->tmax[p] = t->trans[p + 1][l] > t->tmax[p] ? t->trans[p + 1][l] : t->tmax[p];
+            t->tmin[p] = t->trans[p + 1][l] < t->tmin[p] ? t->trans[p + 1][l] : t->tmin[p];
+        }
     }
 }
 
@@ -74,6 +77,76 @@ static int grow_viterbi(bib_reftag *t)
     return 0;
 }
 
+/* Adds the weights of features ids[0..nf) to acc. */
+static void add_weights(const uint32_t *ids, size_t nf, int32_t *acc)
+{
+    const uint16_t *ent[BIB_REFTAG_MAX_FEATURES];
+    uint32_t nent[BIB_REFTAG_MAX_FEATURES];
+    const int16_t *dense[BIB_REFTAG_MAX_FEATURES];
+    /* the slots and entries are spread over large tables: all of a
+     * token's cache lines are asked for before the first is used */
+#if defined(__GNUC__)
+    for (size_t f = 0; f < nf; f++)
+        __builtin_prefetch(bib_reftag_slots + 2 * ((ids[f] * 2654435761u) & (bib_reftag_nslots - 1)));
+#endif
+    size_t m = 0, nd = 0;
+    for (size_t f = 0; f < nf; f++) {
+        uint32_t v = weights_of(ids[f]), cnt = v & 31u;
+        if (!v)
+            continue;
+        if (cnt == BIB_REFTAG_DENSE) {
+            dense[nd] = bib_reftag_dense + (size_t)(v >> 5) * LP;
+#if defined(__GNUC__)
+            __builtin_prefetch(dense[nd]);
+#endif
+            nd++;
+            continue;
+        }
+#if defined(__GNUC__)
+        __builtin_prefetch(bib_reftag_ent + (v >> 5));
+#endif
+        ent[m] = bib_reftag_ent + (v >> 5);
+        nent[m++] = cnt;
+    }
+    /* dense rows: a vectorised add over all labels */
+    for (size_t f = 0; f < nd; f++)
+        for (int l = 0; l < LP; l++)
+            acc[l] += dense[f][l];
+    for (size_t f = 0; f < m; f++)
+        for (uint32_t x = 0; x < nent[f]; x++)
+            acc[ent[f][x] >> 11] += (int32_t)((ent[f][x] & 0x7FFu) ^ 0x400u) - 0x400;
+}
+
+/* The weight sum of the features of token i's own text, cached by its
+ * bytes: punctuation, particles, names and journal words recur through a
+ * list, and these features are a fifth of a token's. */
+static void word_weights(bib_reftag *t, size_t i, int32_t *acc)
+{
+    const bib_ref_token *k = &t->tok[i];
+    const char *p = t->s + k->off;
+    reftag_word_memo *m = NULL;
+    if (k->len <= sizeof m->text) {
+        uint32_t h = 2166136261u ^ k->kind;
+        for (size_t j = 0; j < k->len; j++)
+            h = (h ^ (unsigned char)p[j]) * 16777619u;
+        m = &t->wmemo[h % BIB_REFTAG_WMEMO];
+        if (m->len == k->len && m->kind == k->kind && memcmp(m->text, p, k->len) == 0) {
+            memcpy(acc, m->acc, sizeof m->acc);
+            return;
+        }
+    }
+    uint32_t ids[BIB_REFTAG_MAX_FEATURES];
+    size_t nf = bib_reftag_features_part(t, i, ids, BIB_REFTAG_MAX_FEATURES, BIB_REFTAG_F_WORD);
+    memset(acc, 0, LP * sizeof *acc);
+    add_weights(ids, nf, acc);
+    if (m) {
+        memcpy(m->text, p, k->len);
+        m->len = (unsigned char)k->len;
+        m->kind = k->kind;
+        memcpy(m->acc, acc, sizeof m->acc);
+    }
+}
+
 long bib_reftag_run(bib_reftag *t, const char *s, size_t len)
 {
     long n = bib_reftag_tokenize(t, s, len);
@@ -82,51 +155,20 @@ long bib_reftag_run(bib_reftag *t, const char *s, size_t len)
     if (grow_viterbi(t))
         return BIB_ENOMEM;
     uint32_t ids[BIB_REFTAG_MAX_FEATURES];
-    const uint16_t *ent[BIB_REFTAG_MAX_FEATURES];
-    uint32_t nent[BIB_REFTAG_MAX_FEATURES];
     for (size_t i = 0; i < t->n; i++) {
-        int32_t *sc = t->score + i * L;
-        size_t nf = bib_reftag_features(t, i, ids, BIB_REFTAG_MAX_FEATURES);
-        /* the slots and entries are spread over large tables: all of a
-         * token's cache lines are asked for before the first is used */
-#if defined(__GNUC__)
-        for (size_t f = 0; f < nf; f++)
-            __builtin_prefetch(bib_reftag_slots +
-                               2 * ((ids[f] * 2654435761u) & (bib_reftag_nslots - 1)));
-#endif
-        size_t m = 0, nd = 0;
-        const int16_t *dense[BIB_REFTAG_MAX_FEATURES];
-        for (size_t f = 0; f < nf; f++) {
-            uint32_t v = weights_of(ids[f]), cnt = v & 31u;
-            if (!v)
-                continue;
-            if (cnt == BIB_REFTAG_DENSE) {
-                dense[nd] = bib_reftag_dense + (size_t)(v >> 5) * LP;
-#if defined(__GNUC__)
-                __builtin_prefetch(dense[nd]);
-#endif
-                nd++;
-                continue;
-            }
-#if defined(__GNUC__)
-            __builtin_prefetch(bib_reftag_ent + (v >> 5));
-#endif
-            ent[m] = bib_reftag_ent + (v >> 5);
-            nent[m++] = cnt;
-        }
-        /* dense rows: a vectorised add over all labels */
-        int32_t acc[LP] = { 0 };
-        for (size_t f = 0; f < nd; f++)
-            for (int l = 0; l < LP; l++)
-                acc[l] += dense[f][l];
-        for (size_t f = 0; f < m; f++)
-            for (uint32_t x = 0; x < nent[f]; x++)
-                acc[ent[f][x] >> 11] += (int32_t)((ent[f][x] & 0x7FFu) ^ 0x400u) - 0x400;
-        memcpy(sc, acc, L * sizeof *sc);
+        int32_t acc[LP];
+        word_weights(t, i, acc);
+        size_t nf = bib_reftag_features_part(t, i, ids, BIB_REFTAG_MAX_FEATURES,
+                                             BIB_REFTAG_F_CONTEXT);
+        add_weights(ids, nf, acc);
+        memcpy(t->score + i * L, acc, L * sizeof *acc);
     }
     /* Viterbi over the decoder states (reftag_model.h) */
-    for (int l = 0; l < NS; l++)
+    int pb = 0;     /* the previous row's best state (its first) */
+    for (int l = 0; l < NS; l++) {
         t->best[l] = t->score[l < L ? l : 0] + bib_reftag_trans[l];
+        pb = t->best[l] > t->best[pb] ? l : pb;
+    }
     for (size_t i = 1; i < t->n; i++) {
         const int32_t *prev = t->best + (i - 1) * NS;
         /* into the states below L: previous state outer, current inner, a
@@ -138,14 +180,7 @@ long bib_reftag_run(bib_reftag *t, const char *s, size_t len)
          * win nor tie, and is skipped (most are: the row's best is 0, most
          * states far below). State 0 (punctuation before any field)
          * follows only state 0, which is never skipped. */
-        int pb = 0;
-        for (int p = 1; p < NS; p++)
-            pb = prev[p] > prev[pb] ? p : pb;
-        int32_t floor = INT32_MAX;
-        for (int l = 1; l < L; l++) {
-            int32_t v = prev[pb] + t->trans[pb + 1][l];
-            floor = v < floor ? v : floor;
-        }
+        int32_t floor = prev[pb] + t->tmin[pb];
         for (int l = 0; l < LP; l++)
             top[l] = prev[0] + t->trans[1][l], arg[l] = 0;
         for (int p = 1; p < NS; p++) {
@@ -166,7 +201,8 @@ long bib_reftag_run(bib_reftag *t, const char *s, size_t len)
         for (int l = 0; l < L; l++) {
             row[l] = top[l] + sc[l];
             bk[l] = (unsigned char)arg[l];
-            hi = row[l] > hi ? row[l] : hi;
+            if (row[l] > hi)
+                hi = row[l], pb = l;
         }
         /* into punctuation after field f: from f or from itself */
         for (int f = 1; f < L; f++) {
@@ -174,7 +210,8 @@ long bib_reftag_run(bib_reftag *t, const char *s, size_t len)
             int32_t a = prev[f] + t->pin[f], b = prev[ps] + t->pself[f];
             row[ps] = (a >= b ? a : b) + sc[0];
             bk[ps] = (unsigned char)(a >= b ? f : ps);
-            hi = row[ps] > hi ? row[ps] : hi;
+            if (row[ps] > hi)
+                hi = row[ps], pb = ps;
         }
         /* the path scores of a long text would overflow: a shift common to
          * a whole row changes no decision, so the row's best is kept at 0 */

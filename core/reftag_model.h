@@ -56,6 +56,16 @@ typedef struct reftag_name_memo {
 } reftag_name_memo;
 #define BIB_REFTAG_MEMO 512
 
+/* The weight sum of a token text's own features (reftag_decode.c,
+ * word_weights), cached by its bytes and kind; len 0 is an empty entry (a
+ * token is never empty). */
+typedef struct reftag_word_memo {
+    int32_t acc[BIB_REFTAG_LP];
+    unsigned char len, kind;
+    char text[26];
+} reftag_word_memo;
+#define BIB_REFTAG_WMEMO 1024
+
 struct bib_reftag {
     /* transitions into the states s < L, padded (from + 1, to) */
     int32_t trans[BIB_REFTAG_NS + 1][BIB_REFTAG_LP];
@@ -64,6 +74,8 @@ struct bib_reftag {
     /* per state: its best transition into a state below L (trans' row
      * maximum), for skipping states that cannot win (reftag_decode.c) */
     int32_t tmax[BIB_REFTAG_NS];
+    /* and its worst one (row minimum): the floor a best state gives */
+    int32_t tmin[BIB_REFTAG_NS];
     const char *s;          /* the text of the last call (borrowed) */
     size_t len;
     bib_ref_token *tok;
@@ -79,6 +91,10 @@ struct bib_reftag {
     unsigned char *segr;    /* sentences after the token's (capped) */
     signed char *cprev, *cnext; /* name buckets of the chunks around */
     unsigned char *pinfo;   /* per phrase: capitals and length buckets */
+    unsigned char *snum;    /* numbers in the token's sentence (capped) * 2
+                               + a number at or before the token */
+    uint32_t *sfirst, *slast; /* hashes of the token's sentence's first
+                                 and last words (0 none) */
     uint32_t np;            /* phrases */
     size_t ctxcap;
     int32_t *score;         /* Viterbi: n * L emission scores */
@@ -87,7 +103,15 @@ struct bib_reftag {
     size_t vcap;
     bib_buf scratch;
     reftag_name_memo memo[BIB_REFTAG_MEMO];
+    reftag_word_memo wmemo[BIB_REFTAG_WMEMO];
 };
+
+/* Parts of a token's features (reftag.c): those of its own text alone
+ * (the decoder caches their weight sum by the token's bytes) and the
+ * rest; bib_reftag_features gives both. */
+#define BIB_REFTAG_F_WORD 1
+#define BIB_REFTAG_F_CONTEXT 2
+size_t bib_reftag_features_part(bib_reftag *t, size_t i, uint32_t *ids, size_t max, int part);
 
 /* Fills t's decoder tables from the generated table (reftag_decode.c). */
 void bib_reftag_decode_init(bib_reftag *t);

@@ -23,7 +23,7 @@ MAP = {"author": "author", "editor": "editor", "translator": "editor",
        "genre": "genre", "doi": "doi", "url": "url", "isbn": "isbn",
        "citation-number": "citation-number"}
 TOKEN = re.compile(r"https?://\S+|doi:\S+|\d+|\w+|[^\w\s]", re.U)
-ISSUE = re.compile(r"\((\d[\w/–-]*)\)|(?:no\.?|nr\.?|n\.|h\.|heft|issue|núm\.?|num\.?)\s*(\d[\w/–-]*)", re.I)
+ISSUE = re.compile(r"\((\d[\w/–-]*)\)|\b(?:no\.?|nr\.?|n\.|h\.|heft|issue|núm\.?|num\.?)\s*(\d[\w/–-]*)", re.I)
 
 
 def trim_edges(text, toks, tl):
@@ -69,8 +69,10 @@ def segments(seq):
         if name == "volume":
             m = ISSUE.search(t)
             if m:
-                g = 1 if m.group(1) else 2
-                for k in range(start + m.start(g), start + m.end(g)):
+                # `no. 3`: the label word is the issue's, as tools/refs_render.py
+                # labels it (left in the volume it was cut to `no` by the edge trim)
+                a, b = (m.start(1), m.end(1)) if m.group(1) else (m.start(), m.end(2))
+                for k in range(start + a, start + b):
                     lab[k] = "issue"
     toks = [(m.start(), m.end()) for m in TOKEN.finditer(text)]
     tl = [lab[s] for s, e in toks]

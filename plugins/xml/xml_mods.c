@@ -593,6 +593,7 @@ static int mods_begin(bib_writer *wr, bib_output *out, const bib_options *opts)
     bib_buf_init(&w->b);
     w->wr = wr;
     bib_writer_track_fields(wr);
+    bib_writer_carries_extras(wr, "mods"); /* write_extras */
     if (!mods_paths[0].n && xml_compile_paths(mods_rows, MODS_NROWS, mods_paths) < 0)
         return BIB_EINVAL;
     w->o = xml_out_new(out);

@@ -277,7 +277,10 @@ huge = {"ris": ("ris", b"TY  - JOUR\nTI  - T\nAB  - ", b"\nER  - \n", ("ris", "c
         "cj-whole": ("csljson", b'[{"id":"a","volume":1.5,"title":"T","abstract":"', b'"}]\n',
                      ("csljson", "bibtex")),
         # nor does a key with an escape in it
-        "cj-esc-key": ("csljson", b'[{"id":"a","x\\u0041":1,"abstract":"', b'"}]\n', ("csljson",))}
+        "cj-esc-key": ("csljson", b'[{"id":"a","x\\u0041":1,"abstract":"', b'"}]\n', ("csljson",)),
+        # a keyless item gets a key (keys=auto) from its title's first
+        # words, not from a copy of the whole title (it was held 5-7x)
+        "cj-keyless": ("csljson", b'[{"title":"', b'"}]\n', ("csljson", "bibtex"))}
 for case, (fmt, head, tail, targets) in huge.items():
     f = write("huge." + fmt, head + b"abcdefghi " * (VAL * MB // 10) + tail)
     for to in targets:
@@ -292,6 +295,25 @@ times = (rss - base) / VAL
 check(rc == 0 and (rss == 0 or times <= MOST),
       "a %d MB id written as the BibTeX key held %.2f times (at most %.1f)" % (VAL, times, MOST))
 os.unlink(f)
+# -O keys=auto on one huge word: a keyless item whose title is that word
+# (the key is made from its first KiB), and a BibTeX key that long (kept
+# whole: it was cut to 511 bytes, silently)
+word = b"abcdefghij" * (VAL * MB // 10)
+for name, fmt, data, targets in (
+        ("huge-word.json", "csljson", b'[{"title":"' + word + b'"}]\n', ("bibtex", "csljson")),
+        ("huge-key.bib", "bibtex", b"@misc{" + word + b", title={T}}\n", ("bibtex", "csljson"))):
+    f = write(name, data)
+    for to in targets:
+        rc, rss, err = rss_of(["--max-value=100M", "-O", "keys=auto", "-f", fmt, "-t", to, f]
+                              if to == "bibtex" else ["--max-value=100M", "-f", fmt, "-t", to, f])
+        times = (rss - base) / VAL
+        check(rc == 0 and (rss == 0 or times <= MOST),
+              "%s -> %s, -O keys=auto: a %d MB word held %.2f times (at most %.1f)"
+              % (name, to, VAL, times, MOST))
+    os.unlink(f)
+f = write("long-key.bib", "@misc{%s, title={T}}\n" % ("k" * 600))
+rc, out, err, _ = run(["-f", "bibtex", "-t", "bibtex", f])
+check(rc == 0 and ("@misc{%s,\n" % ("k" * 600)).encode() in out, "a 600-byte BibTeX key is kept whole")
 
 for n in os.listdir(tmp):
     os.unlink(os.path.join(tmp, n))

@@ -247,12 +247,10 @@ static void note_dropped(bib_writer *wr, const bib_record *rec)
 }
 
 /* At the end of a tracked writer: one warning per field that some entries
- * lost, with how many (docs/bibconv.1, DIAGNOSTICS). */
+ * lost, with how many (docs/bibconv.1, DESCRIPTION). */
 static void report_dropped(bib_writer *wr)
 {
-    if (!wr->dropped)
-        return;
-    for (int v = BIB_VAR_NONE + 1; v < BIB_VAR_COUNT; v++)
+    for (int v = BIB_VAR_NONE + 1; wr->dropped && v < BIB_VAR_COUNT; v++)
         if (wr->dropped[v])
             bib_output_report(wr->out, BIB_SEV_WARNING,
                               "field '%s' not written in %zu record%s: %s has no place for it",
@@ -260,6 +258,7 @@ static void report_dropped(bib_writer *wr)
                               wr->dropped[v] == 1 ? "" : "s", wr->fmt->name);
     free(wr->dropped);
     wr->dropped = NULL;
+    bib_writer_report_dropped_extras(wr); /* then the extras, as many lines */
 }
 
 int bib_writer_write(bib_writer *wr, const bib_record *rec)
@@ -276,8 +275,10 @@ int bib_writer_write(bib_writer *wr, const bib_record *rec)
         check_reported(d, before, wr->fmt->name, "writer", bib_output_name(wr->out));
     if (rc >= 0)
         wr->written++;
-    if (rc >= 0 && wr->track && bib_record_kind_of(rec) == BIB_RECORD_ENTRY)
+    if (rc >= 0 && wr->track && bib_record_kind_of(rec) == BIB_RECORD_ENTRY) {
         note_dropped(wr, rec);
+        bib_writer_note_dropped_extras(wr, rec);
+    }
     return rc < 0 ? rc : 0;
 }
 

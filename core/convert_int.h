@@ -47,6 +47,11 @@ struct bib_writer {
     bool track;
     unsigned char wrote[BIB_VAR_COUNT];
     size_t *dropped;
+    /* the same for extras (dropped.c): the formats whose extras the writer
+     * writes (borrowed), and the names lost (NULL until the first loss) */
+    const char *carry[2];
+    unsigned ncarry;
+    struct xd_table *xdrop;
 };
 
 /* bib_reader_new for a piece's reader when log is not NULL. */
@@ -57,5 +62,11 @@ int bib_reader_new_logged(bib_reader **out, const bib_format_desc *fmt, bib_inpu
  * BIB_WRITER_PIECES) when piece is true. */
 int bib_writer_new_piece(bib_writer **out, const bib_format_desc *fmt, bib_output *output,
                          const bib_options *opts, bool piece);
+
+/* dropped.c: after a tracked write() of an entry, notes the extras of
+ * formats wr does not carry; at the end, warns once per name and frees
+ * the table. */
+void bib_writer_note_dropped_extras(bib_writer *wr, const bib_record *rec);
+void bib_writer_report_dropped_extras(bib_writer *wr);
 
 #endif /* BIBCONV_CONVERT_INT_H */

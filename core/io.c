@@ -637,7 +637,7 @@ size_t bib_input_last_line(const bib_input *in) { return in->last_line; }
 bool bib_input_eof(bib_input *in)
 {
     const char *d;
-    size_t n;
+    size_t n = 0; /* set when the window succeeds; gcc -O2 cannot tell */
     if (bib_input_window(in, 0, &d, &n))
         return true;
     return n == 0;

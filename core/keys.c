@@ -292,9 +292,26 @@ static bool is_function_word(const char *w, size_t n)
     return false;
 }
 
-/* Appends the lower-cased ASCII letters and digits of s. */
+/* The bytes of a name or title a key is made from: a key stays short, and
+ * a huge value is not copied for it (issue 18: a value needs at most 2x
+ * its size). Cut back to the start of a UTF-8 character. */
+#define KEY_SCAN 1024
+
+static size_t scan_len(const char *s, size_t len)
+{
+    if (len <= KEY_SCAN)
+        return len;
+    len = KEY_SCAN;
+    while (len && ((unsigned char)s[len] & 0xc0) == 0x80)
+        len--;
+    return len;
+}
+
+/* Appends the lower-cased ASCII letters and digits of s (its first
+ * KEY_SCAN bytes). */
 static void put_alnum(bib_buf *out, const char *s, size_t len)
 {
+    len = scan_len(s, len);
     bib_buf tmp = BIB_BUF_INIT;
     bib_utf8_ascii_fold(&tmp, s, len);
     for (size_t i = 0; i < tmp.len; i++)
@@ -305,15 +322,17 @@ static void put_alnum(bib_buf *out, const char *s, size_t len)
     bib_buf_clear(&tmp);
 }
 
-/* The first significant word of a title, markup tags skipped. */
+/* The first significant word of a title (in its first KEY_SCAN bytes),
+ * markup tags skipped. */
 static void title_word(bib_buf *out, const char *t)
 {
     bib_buf key = BIB_BUF_INIT;
     /* strip the rich-text tags: every <...> of record.h's markup */
     bib_buf plain = BIB_BUF_INIT;
-    for (const char *p = t; *p; p++) {
+    const char *end = t + scan_len(t, strnlen(t, KEY_SCAN + 1));
+    for (const char *p = t; p < end; p++) {
         if (*p == '<') {
-            const char *e = strchr(p, '>');
+            const char *e = memchr(p, '>', (size_t)(end - p));
             if (e && (p[1] == '/' || p[1] == 'i' || p[1] == 'b' || p[1] == 's')) {
                 p = e;
                 continue;

@@ -236,7 +236,7 @@ static size_t key_words(const char *key)
 static bool compatible(const bib_record *a, const bib_record *b, const char *key,
                        const bib_dedupe_config *cfg)
 {
-    int ya, yb;
+    int ya = 0, yb = 0; /* read only when year_of set them; gcc -O2 cannot tell */
     bool hya = year_of(a, &ya), hyb = year_of(b, &yb);
     if (hya && hyb && abs(ya - yb) > cfg->year_slack)
         return false;

@@ -130,6 +130,29 @@ for fmt, head, tail in (("bibtex", b"@article{a, abstract={", b"}}\n"),
     case("%d MiB %s value, default bound" % (VAL, fmt), ["-f", fmt, "-t", to, f], 1,
          rss_max=PAST)
     os.unlink(f)
+# the same value where the reader or the key maker held it more often:
+# CSL-JSON jansson refuses (\u0000 after it, nesting past 2048), nesting
+# past the fast reader's old 64, a key outside CSL, a keyless record's
+# title and a BibTeX key under keys=auto
+V = b"abcdefghi " * (VAL * MB // 10)
+W = b"abcdefghij" * (VAL * MB // 10)
+for name, fmt, data, to, rc in (
+        ("csljson \\u0000 after it", "csljson",
+         b'[{"id":"a","abstract":"' + V + b'","title":"x\\u0000"}]\n', "csljson", 1),
+        ("csljson nested 2100 deep after it", "csljson",
+         b'[{"id":"a","abstract":"' + V + b'","x":' + b"[" * 2100 + b"]" * 2100 + b"}]\n",
+         "csljson", 1),
+        ("csljson nested 70 deep after it", "csljson",
+         b'[{"id":"a","abstract":"' + V + b'","x":' + b"[" * 70 + b"]" * 70 + b"}]\n",
+         "csljson", 0),
+        ("csljson key outside CSL", "csljson", b'[{"id":"a","foo":"' + V + b'"}]\n', "csljson", 0),
+        ("keyless title word, keys=auto", "csljson", b'[{"title":"' + W + b'"}]\n', "bibtex", 0),
+        ("BibTeX key, keys=auto", "bibtex", b"@misc{" + W + b", title={T}}\n", "bibtex", 0)):
+    f = write("huge-" + name.split()[0] + ".in", data)
+    case("%d MiB value: %s -> %s" % (VAL, name, to),
+         ["--max-value=200M", "-O", "keys=auto", "-f", fmt, "-t", to, f] if to == "bibtex" else
+         ["--max-value=200M", "-f", fmt, "-t", to, f], rc, rss_max=2 * VAL + 8)
+    os.unlink(f)
 # 7. signals
 src_ris = write("src.ris", "".join("TY  - JOUR\nID  - k%d\nTI  - A title %d\nER  - \n" % (i, i)
                                    for i in range(20000)))

@@ -7,7 +7,8 @@ megabytes of plain text, converts it with --max-value raised past it to
 CSL-JSON and back to the input's format, and prints the peak RSS (GNU
 time's %M) and its ratio to the value's size. CSL-JSON also holds the
 huge value as a name part, as an id, and in an item the streaming reader
-hands whole to jansson (a real number in it). Not a test: it prints.
+hands whole to jansson (a real number in it), and as the title of an item
+without an id, whose key is made from it. Not a test: it prints.
 
     bench/hugevalue/bench.py BUILD_DIR [MB]      (MB: 200 by default)
 """
@@ -28,6 +29,8 @@ files = {  # case: (reader format, text before the value, text after it)
     "cj-name": ("csljson", b'[{"id":"a","title":"T","author":[{"family":"', b'"}]}]\n'),
     "cj-id": ("csljson", b'[{"title":"T","id":"', b'"}]\n'),
     "cj-whole": ("csljson", b'[{"id":"a","volume":1.5,"title":"T","abstract":"', b'"}]\n'),
+    # keyless: the key (keys=auto) is made from the title
+    "cj-keyless": ("csljson", b'[{"title":"', b'"}]\n'),
 }
 tmp = tempfile.mkdtemp(prefix="bibconv-huge-")
 print("value %d MB, --max-value=%dM" % (mb, mb + 100))

@@ -8,6 +8,8 @@
  * significant title word (articles and short function words in English and
  * French skipped), letters and digits only; "anon" when no name, no year
  * part when no year. Collisions get a, b, ..., z, aa, ab ... appended.
+ * Only the first KiB of the name and of the title is looked at, so a key
+ * stays short and a huge value is not copied to make it. 
  */
 #ifndef BIBCONV_KEYS_H
 #define BIBCONV_KEYS_H

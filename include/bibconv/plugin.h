@@ -200,6 +200,16 @@ BIB_API int bib_writer_keyed(bib_writer *wr, const bib_record *rec,
 BIB_API void bib_writer_track_fields(bib_writer *wr);
 BIB_API void bib_writer_wrote(bib_writer *wr, bib_var var);
 
+/* Extras (record.h) are counted the same way: a tracking writer declares
+ * in begin() each extras format it writes back (its own: "bibtex" for the
+ * bibtex and biblatex writers), at most two; core reports every extra of
+ * an entry in another format as a dropped field of that format and name
+ * ("bibtex field 'groups' not written in 3 records"), a name once per
+ * record. Extras that name the source's entry type (bibtex `entrytype`,
+ * RIS `TY`) restate the record's type and are not counted. `format` is
+ * borrowed: a string that lives as long as the writer (a literal). */
+BIB_API void bib_writer_carries_extras(bib_writer *wr, const char *format);
+
 /* True when the run is --strict (readers may then treat anomalies they
  * would only warn about as errors). */
 BIB_API bool bib_reader_is_strict(const bib_reader *rd);

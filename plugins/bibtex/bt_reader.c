@@ -510,9 +510,21 @@ int bt_build_record(bt_reader *r, const bt_parsed *pe, bib_record **out)
     size_t kl = pe->key_len < sizeof e.key - 1 ? pe->key_len : sizeof e.key - 1;
     memcpy(e.key, pe->key, kl);
     e.key[kl] = '\0';
-    e.rec = bib_record_new(type, kl ? e.key : NULL);
+    e.rec = bib_record_new(type, kl == pe->key_len && kl ? e.key : NULL);
     if (!e.rec)
         return BIB_ENOMEM;
+    if (kl < pe->key_len) { /* a key longer than e.key: the record's id is whole */
+        char *k = malloc(pe->key_len + 1);
+        if (k) {
+            memcpy(k, pe->key, pe->key_len);
+            k[pe->key_len] = '\0';
+        }
+        const char *id = k ? bib_record_adopt(e.rec, k) : NULL;
+        if (!id || bib_record_set_id(e.rec, id) < 0) {
+            bib_record_free(e.rec);
+            return BIB_ENOMEM;
+        }
+    }
     bib_record_set_origin(e.rec, bib_input_name(r->in), pe->line);
     size_t tl = pe->type_len < sizeof e.type - 1 ? pe->type_len : sizeof e.type - 1;
     for (size_t i = 0; i < tl; i++)
@@ -742,17 +754,20 @@ static int one_entry(bt_reader *r, const char *d, size_t n, bool eof, bib_record
      * huge value is not held by the input, the arena, the conversion and
      * the record at once */
     char key[512], type[64];
-    pe.key_len = pe.key_len < sizeof key ? pe.key_len : sizeof key;
+    char *long_key = NULL; /* a key past key[]: the record's id is whole */
+    if (pe.key_len > sizeof key && !(long_key = malloc(pe.key_len)))
+        return BIB_ENOMEM;
     pe.type_len = pe.type_len < sizeof type ? pe.type_len : sizeof type;
-    memcpy(key, pe.key, pe.key_len);
+    memcpy(long_key ? long_key : key, pe.key, pe.key_len);
     memcpy(type, pe.type, pe.type_len);
-    pe.key = key;
+    pe.key = long_key ? long_key : key;
     pe.type = type;
     bib_input_consume(r->in, used);
     bib_input_trim(r->in);
     r->bol = false;
     bib_record *rec = NULL;
     rc = bt_build_record(r, &pe, &rec);
+    free(long_key);
     trim_buffers(r);
     if (rc < 0)
         return rc;

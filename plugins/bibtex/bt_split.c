@@ -44,15 +44,17 @@ static inline bool word_before(const char *lo, const char *we, const char *lit, 
     return bt_ieq(q, n, lit) && (q == lo || !ident_char((unsigned char)q[-1]));
 }
 
-/* True when the first non-blank of the line holding p (after s) is '%'. */
-static bool percent_line(const char *s, const char *p)
+/* True when the first non-blank of the line holding p (after s) is a '%'
+ * before p, or p itself when at is true (the lexer's comment_line: a
+ * whole-line comment between fields starts at that '%'). */
+static bool percent_line(const char *s, const char *p, bool at)
 {
     const char *q = p;
     while (q > s && q[-1] != '\n' && q[-1] != '\r')
         q--;
     while (q < p && (*q == ' ' || *q == '\t'))
         q++;
-    return q < p && *q == '%';
+    return (q < p || (at && q == p)) && *q == '%';
 }
 
 #if !(defined(__x86_64__) && defined(__SSE2__))
@@ -120,7 +122,7 @@ size_t bt_split(const char *d, size_t len, size_t want, unsigned *flags)
         if (bol && (size_t)(a - d) >= want)
             return (size_t)(a - d);
         p = a + 1;
-        if (percent_line(d, a))
+        if (percent_line(d, a, false))
             continue;
         while (p < e && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
             p++;
@@ -188,7 +190,7 @@ size_t bt_split(const char *d, size_t len, size_t want, unsigned *flags)
                 if (q < p && q > d && (q[-1] == '\n' || q[-1] == '\r'))
                     indented_at = true;
                 p++;
-            } else if (depth == 1 && !raw && c == '%' && percent_line(d, p)) {
+            } else if (depth == 1 && !raw && c == '%' && percent_line(d, p, true)) {
                 const char *nl = memchr(p, '\n', (size_t)(e - p));
                 p = nl ? nl : e;
             } else if (depth == 1 && !raw && c == '=') {

@@ -74,6 +74,7 @@ static int bw_begin(bib_writer *wr, bib_output *out, const bib_options *opts)
     w->out = out;
     w->biblatex = strcmp(bib_writer_format(wr)->name, "biblatex") == 0;
     bib_writer_track_fields(wr);
+    bib_writer_carries_extras(wr, "bibtex"); /* put_extras; biblatex too */
     bib_options_get_bool(opts, "ascii", !w->biblatex, &w->ascii);
     const char *k = bib_options_get(opts, "keys");
     w->keys = !k || strcmp(k, "auto") == 0 ? 0 : strcmp(k, "keep") == 0 ? 1 : 2;

@@ -343,6 +343,13 @@ static int read_member(cj_reader *cr, const char *d, bib_record *rec, size_t ki,
                 int rc = bib_record_set_date(rec, var, &dt);
                 return rc || !spelled ? rc : raw_date(cr, d, rec, k, vi);
             }
+        } else if (!var && t->type == CJ_STR && !t->esc) {
+            /* a key outside CSL: the jansson path keeps json_dumps of the
+             * value, which for a string without escapes is its quoted
+             * source (the tokenizer let no byte through that jansson
+             * would escape); a huge one is then held twice, not four
+             * times */
+            return bib_record_add_extra(rec, CSLITEM_FMT, k, d + t->start, t->end - t->start);
         }
     }
     return member_by_jansson(cr, d, rec, k, vi, ctx);
@@ -388,6 +395,8 @@ int cj_read_item(cj_reader *cr, const char *d, size_t len, const bib_cslitem_ctx
 {
     *out = NULL;
     int rc = cj_tokenize(&cr->toks, d, len);
+    if (rc == CJ_REFUSED && cr->toks.nums)
+        return CJ_FALLBACK; /* a number before it may be jansson's first error */
     if (rc)
         return rc;
     return cj_read_tokens(cr, d, len, ctx, out);

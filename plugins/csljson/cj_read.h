@@ -36,7 +36,9 @@ void cj_reader_free(cj_reader *cr);
 /* Reads the item whose JSON text is d[0..len) (an object, whitespace
  * around it allowed). Returns 0 with a new record in *out (caller frees);
  * CJ_FALLBACK when the item must be read by jansson instead (nothing was
- * reported then); or a negative status (BIB_ENOMEM, or an error of the
+ * reported then); CJ_REFUSED when jansson would refuse it for the reason
+ * cj_refusal gives (nothing reported: the caller words it as jansson's
+ * error, without handing jansson a huge item); or a negative status (BIB_ENOMEM, or an error of the
  * record model, as bib_cslitem_from_json returns it; its diagnostics went
  * to ctx). ctx: as for bib_cslitem_from_json. */
 int cj_read_item(cj_reader *cr, const char *d, size_t len, const bib_cslitem_ctx *ctx,

@@ -2,7 +2,10 @@
 /*
  * cj_scan.c - the JSON value scanner of cj_scan.h.
  */
+#include <string.h>
+
 #include "cj_scan.h"
+#include "cj_tok.h"
 
 bool cj_is_ws(char c)
 {
@@ -92,5 +95,20 @@ void cj_report_json_error(bib_input *in, const json_error_t *e, size_t line, siz
     } else if (e->column > 0) {
         c = col + (size_t)e->column - 1;
     }
-    bib_input_report(in, BIB_SEV_ERROR, l, c, "invalid JSON: %s", e->text);
+    /* the two refusals of valid JSON (cj_tok.h, CJ_REFUSED) in words of
+     * ours, the same whichever path met them */
+    if (strncmp(e->text, "\\u0000 is not allowed", 21) == 0)
+        bib_input_report(in, BIB_SEV_ERROR, l, c,
+                         "\\u0000 (a NUL character) in a string: no value can hold it "
+                         "(item skipped)");
+    else if (strncmp(e->text, "NUL byte in object key not supported", 36) == 0)
+        bib_input_report(in, BIB_SEV_ERROR, l, c,
+                         "\\u0000 (a NUL character) in a key: no name can hold it "
+                         "(item skipped)");
+    else if (strncmp(e->text, "maximum parsing depth reached", 29) == 0)
+        bib_input_report(in, BIB_SEV_ERROR, l, c,
+                         "arrays and objects nested more than %d deep (item skipped)",
+                         CJ_MAX_DEPTH);
+    else
+        bib_input_report(in, BIB_SEV_ERROR, l, c, "invalid JSON: %s", e->text);
 }

@@ -7,11 +7,22 @@
  * (jansson then reads the item): being stricter than jansson only costs
  * time, being looser would change what is read.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "bibconv/common.h"
 #include "cj_tok.h"
+
+/* Past CJ_MAX_DEPTH the item is refused when jansson refuses it there
+ * too; with another limit (or none) jansson decides. */
+#if defined(JSON_PARSER_MAX_DEPTH) && JSON_PARSER_MAX_DEPTH == CJ_MAX_DEPTH
+#define DEPTH_REFUSED true
+#else
+#define DEPTH_REFUSED false
+#endif
 
 typedef struct parser {
     cj_toks *t;
@@ -118,8 +129,10 @@ static size_t utf8_seq(const unsigned char *s, size_t n, bool *starved)
 }
 
 /* The escape after a backslash at d[pos] ('\\'); returns its length or 0
- * (*starved set when the text ended inside it). */
-static size_t escape_len(const unsigned char *d, size_t pos, size_t len, bool *starved)
+ * (*starved set when the text ended inside it). \u0000 is 6 long and sets
+ * *nul: jansson refuses it without JSON_ALLOW_NUL, but only once it has
+ * checked the whole string. */
+static size_t escape_len(const unsigned char *d, size_t pos, size_t len, bool *starved, bool *nul)
 {
     if (pos + 1 >= len) {
         *starved = true;
@@ -136,8 +149,12 @@ static size_t escape_len(const unsigned char *d, size_t pos, size_t len, bool *s
         *starved = true;
         return 0;
     }
-    if (hex4(d + pos + 2, &u) || u == 0)
-        return 0; /* \u0000 is refused without JSON_ALLOW_NUL */
+    if (hex4(d + pos + 2, &u))
+        return 0;
+    if (u == 0) {
+        *nul = true;
+        return 6;
+    }
     if (u >= 0xDC00 && u <= 0xDFFF)
         return 0;
     if (u < 0xD800 || u > 0xDBFF)
@@ -172,7 +189,7 @@ static int string(parser *p)
         return BIB_ENOMEM;
     const unsigned char *d = p->d;
     size_t i = p->pos + 1, len = p->len;
-    bool esc = false;
+    bool esc = false, nul = false;
     for (;;) {
         while (i + 4 <= len && plain_byte[d[i]] && plain_byte[d[i + 1]] &&
                plain_byte[d[i + 2]] && plain_byte[d[i + 3]])
@@ -187,7 +204,7 @@ static int string(parser *p)
         size_t n;
         if (c == '\\') {
             esc = true;
-            n = escape_len(d, i, len, &p->starved);
+            n = escape_len(d, i, len, &p->starved, &nul);
         } else if (c < 0x20) {
             n = 0;
         } else {
@@ -196,6 +213,11 @@ static int string(parser *p)
         if (!n)
             return CJ_FALLBACK;
         i += n;
+    }
+    if (nul) { /* a valid string but for it: jansson stops at the quote */
+        p->t->refused = CJ_REFUSE_NUL;
+        p->t->refused_at = i;
+        return CJ_REFUSED;
     }
     p->pos = i + 1;
     cj_tok *k = &p->t->v[idx];
@@ -333,6 +355,8 @@ static int object(parser *p)
                 return CJ_FALLBACK;
             size_t key = p->t->n;
             int rc = string(p);
+            if (rc == CJ_REFUSED) /* jansson words a NUL in a key its own way */
+                p->t->refused = CJ_REFUSE_NUL_KEY;
             if (rc)
                 return rc;
             /* a duplicate: jansson words the error */
@@ -407,11 +431,19 @@ static int value(parser *p)
     if (!have(p, p->pos))
         return CJ_FALLBACK;
     int rc;
+    if (p->depth >= CJ_MAX_DEPTH) {
+        /* jansson counts every value, the top one 1: this one is past its
+         * limit. It names a bracket at once; a scalar after lexing it */
+        if (!DEPTH_REFUSED || (p->d[p->pos] != '{' && p->d[p->pos] != '['))
+            return CJ_FALLBACK;
+        p->t->refused = CJ_REFUSE_DEPTH;
+        p->t->refused_at = p->pos;
+        return CJ_REFUSED;
+    }
     switch (p->d[p->pos]) {
     case '{':
     case '[':
-        if (++p->depth > CJ_MAX_DEPTH)
-            return CJ_FALLBACK;
+        p->depth++;
         rc = p->d[p->pos] == '{' ? object(p) : array(p);
         p->depth--;
         return rc;
@@ -455,6 +487,30 @@ int cj_tokenize_prefix(cj_toks *t, const char *d, size_t len, size_t *end)
         return rc;
     *end = p.pos;
     return 0;
+}
+
+void cj_refusal(const cj_toks *t, const char *d, json_error_t *e)
+{
+    /* jansson counts lines at '\n' and columns in characters: every byte
+     * but a UTF-8 continuation byte, up to and with the one it stops at */
+    int line = 1, col = 0;
+    for (size_t i = 0; i <= t->refused_at; i++) {
+        unsigned char c = (unsigned char)d[i];
+        if (c == '\n') {
+            line++;
+            col = 0;
+        } else if (c < 0x80 || c >= 0xC0) {
+            col++;
+        }
+    }
+    memset(e, 0, sizeof *e);
+    e->line = line;
+    e->column = col;
+    e->position = (int)(t->refused_at + 1);
+    snprintf(e->text, sizeof e->text, "%s",
+             t->refused == CJ_REFUSE_NUL       ? "\\u0000 is not allowed without JSON_ALLOW_NUL"
+             : t->refused == CJ_REFUSE_NUL_KEY ? "NUL byte in object key not supported"
+                                               : "maximum parsing depth reached");
 }
 
 void cj_toks_free(cj_toks *t)

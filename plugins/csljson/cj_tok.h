@@ -7,11 +7,14 @@
  *
  * Deliberately a subset, and never looser than jansson: anything jansson
  * refuses (bad UTF-8, a raw control byte, a lone surrogate, a duplicate
- * key, leading zeros...) and a few things it accepts but this path does
- * not need (\u0000, nesting past CJ_MAX_DEPTH) give
- * CJ_FALLBACK: the caller then hands the whole item to jansson, which
- * decides and words any error. So diagnostics and their line:col come from
- * one place. Reals and integers past 18 digits are CJ_NUM tokens, checked
+ * key, leading zeros...) gives CJ_FALLBACK: the caller then hands the
+ * whole item to jansson, which decides and words any error. So
+ * diagnostics and their line:col come from one place. Two refusals are
+ * the tokenizer's own, CJ_REFUSED, because jansson would first lex every
+ * string before them, a huge one twice (issue 18): \u0000 in a string
+ * (a value, a C string, cannot hold it) and nesting past CJ_MAX_DEPTH
+ * (jansson's own limit). cj_refusal words them as jansson does, at the
+ * place jansson names, so the error is the same on both paths. Reals and integers past 18 digits are CJ_NUM tokens, checked
  * by grammar only: the caller asks jansson whether it reads each (an
  * overflow is its error), and falls back if not. They are not a reason
  * to hand a whole item to jansson, whose lexer holds a huge string of the
@@ -31,10 +34,16 @@
 enum { CJ_OBJ, CJ_ARR, CJ_STR, CJ_INT, CJ_TRUE, CJ_FALSE, CJ_NULL, CJ_NUM };
 
 /* "use jansson for this item"; "the text given ends inside the value"
- * (cj_tokenize_prefix only) */
-enum { CJ_FALLBACK = 1, CJ_SHORT = 2 };
+ * (cj_tokenize_prefix only); "jansson refuses this item too" (cj_toks
+ * says where and why) */
+enum { CJ_FALLBACK = 1, CJ_SHORT = 2, CJ_REFUSED = 3 };
 
-enum { CJ_MAX_DEPTH = 64 };
+/* jansson's JSON_PARSER_MAX_DEPTH: values nested deeper are refused
+ * (cj_tok.c falls back instead when jansson's limit is another) */
+#define CJ_MAX_DEPTH 2048
+
+/* Why an item was refused (cj_toks.refused). */
+enum { CJ_REFUSE_NUL = 1, CJ_REFUSE_NUL_KEY = 2, CJ_REFUSE_DEPTH = 3 };
 
 typedef struct cj_tok {
     uint8_t type; /* CJ_* */
@@ -51,6 +60,10 @@ typedef struct cj_toks {
     cj_tok *v;
     size_t n, cap;
     size_t nums; /* CJ_NUM tokens among the n */
+    /* after CJ_REFUSED: CJ_REFUSE_*, and the offset of the byte jansson
+     * stops at (the string's closing quote; the bracket one too deep) */
+    int refused;
+    size_t refused_at;
 } cj_toks;
 
 /* Tokenizes d[0..len): exactly one JSON value, with whitespace only around
@@ -70,6 +83,12 @@ int cj_tokenize(cj_toks *t, const char *d, size_t len);
 int cj_tokenize_prefix(cj_toks *t, const char *d, size_t len, size_t *end);
 
 void cj_toks_free(cj_toks *t);
+
+/* After CJ_REFUSED on the text d: fills *e (a json_error_t, jansson.h) as
+ * json_loadb of that text fills it: line and column (in characters) of
+ * the place, and the first words of jansson's message. */
+struct json_error_t;
+void cj_refusal(const cj_toks *t, const char *d, struct json_error_t *e);
 
 /* Writes the decoded text of string token k (of the text d) to out, NUL
  * terminated; returns its length without the NUL. out must have room for

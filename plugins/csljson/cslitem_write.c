@@ -18,6 +18,7 @@
 
 #include "bibconv/buf.h"
 #include "bibconv/dates.h"
+#include "bibconv/utf8.h"
 #include "cslitem_int.h"
 
 /* The JSON text emitter of bib_cslitem_write: jansson's dump layout. */
@@ -372,6 +373,23 @@ static void jw_json(jw *w, const json_t *j)
     bib_buf_clear(&tmp);
 }
 
+/* True when v[0..len) is a JSON string that jansson reads and writes back
+ * byte for byte: quoted, valid UTF-8, no quote, backslash or control
+ * byte inside (the fast reader keeps an unknown key's string so). Such a
+ * value goes out as it is: a huge one is not parsed and dumped again
+ * (issue 18: a value needs at most 2x its size). */
+static bool plain_json_string(const char *v, size_t len)
+{
+    if (len < 2 || v[0] != '"' || v[len - 1] != '"')
+        return false;
+    for (size_t i = 1; i + 1 < len; i++) {
+        unsigned char c = (unsigned char)v[i];
+        if (c < 0x20 || c == '"' || c == '\\')
+            return false;
+    }
+    return bib_utf8_valid(v + 1, len - 2);
+}
+
 /* The variables of rec in record order (those in raw[] by their kept
  * spelling), then the csljson extras that are unknown keys (`keys`), as
  * bib_cslitem_to_json sets them. True when rec has extras of other formats
@@ -407,6 +425,10 @@ static bool jw_members(jw *w, bool *first, const bib_record *rec, const bib_var 
         bib_record_extra_at(rec, i, &fmt, &name, &value, &len);
         if (strcmp(fmt, CSLITEM_FMT) != 0) {
             others = true;
+        } else if (keys && strncmp(name, CSLITEM_RAW_PREFIX, 5) != 0 &&
+                   plain_json_string(value, len)) {
+            jw_key(w, first, name); /* as jansson would write it back */
+            bib_buf_append_fast(w->out, value, len);
         } else if (keys && strncmp(name, CSLITEM_RAW_PREFIX, 5) != 0) {
             /* an unknown key, after the variables as to_json sets it */
             json_t *j = bib_cslitem_extra_value(value, len);

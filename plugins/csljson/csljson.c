@@ -116,7 +116,7 @@ static void report_nul(bib_input *in, const char *d, const char *where)
     bib_input_position_of(in, d, &line, &col);
     bool item = strstr(where, "item") != NULL;
     bib_input_report(in, BIB_SEV_ERROR, line, col, "NUL byte %s: JSON allows none%s", where,
-                     item ? " (inside a string, write \\u0000)" : "");
+                     item ? " (nor can a value hold one, as \\u0000 either)" : "");
 }
 
 /* Decodes the value of `len` bytes at the window start, converts it, and
@@ -139,6 +139,14 @@ static int decode_item(csl_reader *r, const char *d, size_t len, long nul, bool 
         r->cj.whole_input = r->st == ST_START;
         rc = tokenized ? cj_read_tokens(&r->cj, d, len, &fctx, out)
                        : cj_read_item(&r->cj, d, len, &fctx, out);
+        if (rc == CJ_REFUSED) { /* jansson's error, without jansson */
+            json_error_t err;
+            cj_refusal(&r->cj.toks, d, &err);
+            bib_input_consume(r->in, len);
+            bib_input_trim(r->in);
+            cj_report_json_error(r->in, &err, line, col);
+            return BIB_EPARSE;
+        }
         if (rc != CJ_FALLBACK) {
             bib_input_consume(r->in, len);
             bib_input_trim(r->in); /* a long item's window is not kept while it is written */
@@ -238,6 +246,12 @@ static int next_line_item(csl_reader *r, bib_record **out)
         }
         bib_cslitem_ctx ctx = {r->in, ln, i + 1, 0};
         rc = r->dom ? CJ_FALLBACK : cj_read_item(&r->cj, line, len, &ctx, out);
+        if (rc == CJ_REFUSED) { /* as in decode_item */
+            json_error_t err;
+            cj_refusal(&r->cj.toks, line, &err);
+            cj_report_json_error(r->in, &err, ln, 1);
+            return BIB_EPARSE;
+        }
         if (rc == CJ_FALLBACK) {
             json_error_t err;
             bool oom;

@@ -28,6 +28,7 @@ static int w_begin(bib_writer *wr, bib_output *out, const bib_options *opts)
     ml_writer *w = bib_writer_state(wr);
     w->out = out;
     bib_writer_track_fields(wr);
+    bib_writer_carries_extras(wr, medline_syntax.format); /* tg_write_rows */
     bib_buf_init(&w->tmp);
     bib_buf_init(&w->line);
     return 0;

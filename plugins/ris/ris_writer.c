@@ -39,6 +39,7 @@ static int w_begin(bib_writer *wr, bib_output *out, const bib_options *opts)
     w->eol = eol && strcmp(eol, "lf") == 0 ? "\n" : "\r\n";
     w->wr = wr;
     bib_writer_track_fields(wr);
+    bib_writer_carries_extras(wr, "ris"); /* put_extras */
     return 0;
 }
 

@@ -26,6 +26,7 @@ static int w_begin(bib_writer *wr, bib_output *out, const bib_options *opts)
     wos_writer *w = bib_writer_state(wr);
     w->out = out;
     bib_writer_track_fields(wr);
+    bib_writer_carries_extras(wr, wos_syntax.format); /* tg_write_rows */
     bib_buf_init(&w->tmp);
     bib_buf_init(&w->line);
     w->begun = true;

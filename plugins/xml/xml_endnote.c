@@ -436,6 +436,7 @@ static int en_begin(bib_writer *wr, bib_output *out, const bib_options *opts)
     bib_buf_init(&w->b);
     w->wr = wr;
     bib_writer_track_fields(wr);
+    bib_writer_carries_extras(wr, "endnotexml"); /* write_extras */
     if (!en_paths[0].n && xml_compile_paths(en_rows, EN_NROWS, en_paths) < 0)
         return BIB_EINVAL;
     w->o = xml_out_new(out);

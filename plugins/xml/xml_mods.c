@@ -345,6 +345,30 @@ static int collect_parts(xml_rec *r, xmlNodePtr n, name_parts *np)
     return rc;
 }
 
+/* A degree grantor: the publisher of a thesis, whatever the order of the
+ * elements. A publisher that <originInfo> gave first moves to the extra
+ * its row keeps a second value in (the writer puts it back there), as
+ * when it comes after the grantor; a second grantor that differs (or one
+ * of a host whose publisher is set) has no place and is named as dropped
+ * (it was lost without a word). */
+static int put_grantor(xml_rec *r, xmlNodePtr n, int ctx, const bib_buf *b)
+{
+    if (!b->len)
+        return 0;
+    const char *old = bib_record_text(r->rec, BIB_VAR_PUBLISHER);
+    if (old && strlen(old) == b->len && memcmp(old, b->data, b->len) == 0)
+        return 0; /* said twice: nothing lost */
+    if (old && (r->grantor_is_publisher || ctx != XN_TOP))
+        return xml_drop(r, n);
+    if (old) {
+        int rc = bib_record_add_extra(r->rec, "mods", "originInfo/publisher", old, strlen(old));
+        if (rc < 0)
+            return rc;
+    }
+    r->grantor_is_publisher = true;
+    return bib_record_set_text(r->rec, BIB_VAR_PUBLISHER, b->data, b->len);
+}
+
 /* A <name>: given and family parts, or one part (a personal name parsed
  * as displayed, any other name kept whole); the role picks the variable,
  * and a degree grantor is the publisher of a thesis. */
@@ -370,9 +394,7 @@ static int map_name(xml_rec *r, const xml_row *row, xmlNodePtr n)
         /* out of memory: only the clean-up below */
     } else if (var == BIB_VAR_PUBLISHER) {
         r->degree_grantor = true;
-        bib_buf *b = np.plain.len ? &np.plain : &np.family;
-        if (b->len && !bib_record_has(r->rec, BIB_VAR_PUBLISHER))
-            rc = bib_record_set_text(r->rec, BIB_VAR_PUBLISHER, b->data, b->len);
+        rc = put_grantor(r, n, row->ctx, np.plain.len ? &np.plain : &np.family);
     } else if (np.family.len || np.given.len) {
         bib_name nm = {.family = np.family.len ? np.family.data : NULL,
                        .given = np.given.len ? np.given.data : NULL,
@@ -593,6 +615,7 @@ static int mods_begin(bib_writer *wr, bib_output *out, const bib_options *opts)
     bib_buf_init(&w->b);
     w->wr = wr;
     bib_writer_track_fields(wr);
+    bib_writer_carries_extras(wr, "mods"); /* write_extras */
     if (!mods_paths[0].n && xml_compile_paths(mods_rows, MODS_NROWS, mods_paths) < 0)
         return BIB_EINVAL;
     w->o = xml_out_new(out);

@@ -143,6 +143,7 @@ typedef struct xml_rec {
     char *genre, *host_genre;
     bool host_continuing, host_monographic, monographic, has_host;
     bool degree_grantor;
+    bool grantor_is_publisher; /* the publisher variable holds a grantor */
 } xml_rec;
 
 /* Appends the text of node `n` and its descendants to r->text (trimmed

@@ -970,6 +970,10 @@ START_TEST(test_split_field_names)
         {"@book{a,\n  title = {crossref = x}\n}\n", false},
         {"@book{a,\n  f={x}crossref = {p}}\n", true},
         {"@book{a,\n  title = {T} }\n@book{b,\n  crossref = {a}}\n", true},
+        /* a line that '%' opens between fields is a comment (the lexer's
+         * comment_line): its brace opens nothing, its field is none */
+        {"@book{a,\n  title = {T},\n  % a {note\n  crossref = {p}\n}\n", true},
+        {"@book{a,\n  title = {T},\n% crossref = {p}\n  year = 2000\n}\n", false},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         size_t n = strlen(cases[i].in);

@@ -28,6 +28,6 @@ check trailing '[{"id":"a","type":"book"}] x' 1 1 'error: unexpected content aft
 check missing-comma '[{"id":"a","type":"book"} {"id":"b","type":"book"}]' 1 2 "error: expected ',' or ']'"
 check empty '' 0 0 -
 check empty-array '[]' 0 0 -
-check nul-in-string '[{"id":"a\\u0000","type":"book"},{"id":"b","type":"book"}]' 1 1 'is not allowed'
+check nul-in-string '[{"id":"a\\u0000","type":"book"},{"id":"b","type":"book"}]' 1 1 'no value can hold it'
 check deep '[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]' 1 0 'expected an item object'
 exit $fail

@@ -309,5 +309,96 @@ START_TEST(test_cj_numbers)
 }
 END_TEST
 
+/* What jansson refuses of valid JSON the DOM-free path refuses itself
+ * (CJ_REFUSED: a huge item is not handed to jansson, issue 18), where
+ * and as jansson does; it reads what jansson reads up to jansson's depth
+ * and a key outside CSL holding a string, with jansson's very record. */
+START_TEST(test_cj_refusals)
+{
+    cj_reader cr;
+    cj_reader_init(&cr);
+    bib_buf in = BIB_BUF_INIT;
+    /* (nesting of x, what is inside, refused) */
+    static const struct {
+        int depth;
+        const char *core;
+        bool refused;
+    } deep[] = {{70, "1", false}, {2047, "1", false}, {2048, "", false},
+                {2048, "[]", true}, {2200, "", true}};
+    for (size_t i = 0; i < sizeof deep / sizeof *deep; i++) {
+        bib_buf_reset(&in);
+        bib_buf_puts(&in, "{\"id\":\"d\",\n\"x\":");
+        for (int k = 1; k < deep[i].depth; k++) /* the item is one level */
+            bib_buf_putc(&in, '[');
+        bib_buf_puts(&in, deep[i].core);
+        for (int k = 1; k < deep[i].depth; k++)
+            bib_buf_putc(&in, ']');
+        bib_buf_putc(&in, '}');
+        bib_record *b = NULL;
+        int rc = cj_read_item(&cr, in.data, in.len, NULL, &b);
+        json_error_t err;
+        json_t *j = json_loadb(in.data, in.len, JSON_REJECT_DUPLICATES, &err);
+        if (deep[i].refused) {
+            ck_assert_msg(rc == CJ_REFUSED && !j, "depth %d: status %d", deep[i].depth, rc);
+            json_error_t ours;
+            cj_refusal(&cr.toks, in.data, &ours);
+            ck_assert_int_eq(ours.line, err.line);
+            ck_assert_int_eq(ours.column, err.column);
+            ck_assert_msg(strncmp(err.text, ours.text, strlen(ours.text)) == 0, "%s", err.text);
+        } else {
+            ck_assert_msg(rc == 0 && j, "depth %d: status %d", deep[i].depth, rc);
+            bib_record *a = from(in.data);
+            char *sa = describe(0, a), *sb = describe(rc, b);
+            ck_assert_str_eq(sb, sa);
+            free(sa);
+            free(sb);
+            bib_record_free(a);
+        }
+        json_decref(j);
+        bib_record_free(b);
+    }
+    static const char *const nul[] = {
+        "{\"id\":\"a\",\"title\":\"x\\u0000y\"}",
+        "{\"id\":\"a\",\n\"t\u00e9\\u0000\":1}",   /* in a key; columns in characters */
+        "{\"id\":\"a\",\"title\":\"\\u0000\\ud800\"}", /* the NUL first: jansson's first error */
+    };
+    for (size_t i = 0; i < sizeof nul / sizeof *nul; i++) {
+        bib_record *b = NULL;
+        int rc = cj_read_item(&cr, nul[i], strlen(nul[i]), NULL, &b);
+        json_error_t err, ours;
+        ck_assert_ptr_null(json_loads(nul[i], JSON_REJECT_DUPLICATES, &err));
+        if (i == 2) { /* a lone surrogate after it: jansson decides */
+            ck_assert_int_eq(rc, CJ_FALLBACK);
+            continue;
+        }
+        ck_assert_msg(rc == CJ_REFUSED, "%s: status %d", nul[i], rc);
+        cj_refusal(&cr.toks, nul[i], &ours);
+        ck_assert_int_eq(ours.line, err.line);
+        ck_assert_int_eq(ours.column, err.column);
+        ck_assert_msg(strncmp(err.text, ours.text, strlen(ours.text)) == 0, "%s", err.text);
+    }
+    /* a real before it may be jansson's first error: jansson decides */
+    const char *num = "{\"id\":\"a\",\"volume\":1e999,\"title\":\"\\u0000\"}";
+    bib_record *b = NULL;
+    ck_assert_int_eq(cj_read_item(&cr, num, strlen(num), NULL, &b), CJ_FALLBACK);
+    /* a key outside CSL with a string: jansson's record (the extra holds
+     * the quoted text), and written back as it came */
+    const char *unk = "{\"id\":\"u\",\"foo\":\"b\u00e4r / baz\",\"bar\":\"a\\nb\"}";
+    bib_record *a = from(unk);
+    int rc = cj_read_item(&cr, unk, strlen(unk), NULL, &b);
+    ck_assert_int_eq(rc, 0);
+    char *sa = describe(0, a), *sb = describe(rc, b);
+    ck_assert_str_eq(sb, sa);
+    ck_assert_ptr_nonnull(strstr(sb, "\"foo\":\"b\u00e4r / baz\""));
+    free(sa);
+    free(sb);
+    bib_record_free(a);
+    bib_record_free(b);
+    bib_buf_clear(&in);
+    cj_reader_free(&cr);
+}
+END_TEST
+
 BIB_TEST_MAIN("cslitem", test_names, test_dates, test_numbers_aliases_extras, test_bad_items,
-              test_write_direct, test_bare_number_schema, test_cj_numbers)
+              test_write_direct, test_bare_number_schema, test_cj_numbers,
+              test_cj_refusals)

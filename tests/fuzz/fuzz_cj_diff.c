@@ -5,7 +5,7 @@
  * bib_cslitem_from_json (the oracle), must give the same record -- the
  * same compact CSL-JSON text with every extra -- and the same diagnostics,
  * or the DOM-free path must hand the item to jansson (CJ_FALLBACK) without
- * a word. The stream reader's one-pass tokenizer (cj_tokenize_prefix) is
+ * a word, or refuse it (CJ_REFUSED) where and as jansson refuses it. The stream reader's one-pass tokenizer (cj_tokenize_prefix) is
  * held to cj_tokenize: the same tokens for the object it finds, and
  * CJ_SHORT, never a verdict, for the text cut anywhere before its end
  * (the reader then grows its window). It aborts on the first difference,
@@ -139,6 +139,22 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
     if (rcb == CJ_FALLBACK) {
         if (said_b.len)
             differ("diagnostics before a fallback", &said_b, &said_b);
+    } else if (rcb == CJ_REFUSED) {
+        /* refused without jansson: jansson refuses it too, at the same
+         * place and for the same reason (the reader words both alike) */
+        json_error_t err, ours;
+        json_t *j = json_loadb(d, size, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &err);
+        cj_refusal(&cr.toks, d, &ours);
+        bib_buf a = BIB_BUF_INIT, b = BIB_BUF_INIT;
+        bib_buf_printf(&a, "%s %d:%d %s", j ? "read" : "refused", err.line, err.column,
+                       j ? "" : err.text);
+        bib_buf_printf(&b, "refused %d:%d %s", ours.line, ours.column, ours.text);
+        if (j || err.line != ours.line || err.column != ours.column ||
+            strncmp(err.text, ours.text, strlen(ours.text)) != 0 || said_b.len)
+            differ("refusals", &a, &b);
+        json_decref(j);
+        bib_buf_clear(&a);
+        bib_buf_clear(&b);
     } else {
         bib_buf_reset(&said);
         json_error_t err;

@@ -6,7 +6,11 @@ place for are written as every format. A writer that does not write a
 field says so once per field, at the end, with the number of records that
 lost it (exit status 0: the loss is the target's, not bad input);
 --verbose adds one info line per record. A field the output holds is never
-reported. Inputs are generated here."""
+reported. Extras (what a reader keeps with no CSL variable: a BibTeX
+`groups`, a RIS `ZZ`) are reported the same way by the writers of other
+formats, as "<format> field '<name>'", a name once per record; an extra
+that names the entry type (BibTeX's, RIS TY) is not. Inputs are generated
+here."""
 import json, os, subprocess, sys, tempfile
 
 build = os.environ["BIBCONV_BUILDDIR"]
@@ -87,6 +91,80 @@ for to in WHOLE:
     out = p.stdout.decode("utf-8", "replace")
     check(p.returncode == 0 and not about(diags, "dimensions", "warning") and "22 cm" in out,
           "%s: carries 'dimensions', reports nothing" % to, err)
+
+
+# ---- extras of another format (docs/bibconv.1, DESCRIPTION) ----
+bib = os.path.join(tmp, "in.bib")
+with open(bib, "w", encoding="utf-8") as f:
+    for i in range(3):
+        f.write("@phdthesis{k%d,\n  title = {T%d},\n  author = {Doe, Jane},\n  year = {2001},\n"
+                "  school = {S},\n  groups = {grp%d},\n%s}\n\n"
+                % (i, i, i, "  owner = {own%d},\n" % i if i else ""))
+ris = os.path.join(tmp, "in.ris")
+with open(ris, "w", encoding="utf-8") as f:  # ZZ twice in the first record: counted once
+    f.write("TY  - JFULL\r\nTI  - A\r\nZZ  - one\r\nZZ  - two\r\nER  - \r\n\r\n"
+            "TY  - JOUR\r\nTI  - B\r\nZZ  - three\r\nER  - \r\n\r\n")
+
+
+def run_in(src, frm, to, *opts):
+    p = subprocess.run([exe, "--no-progress", "--diagnostics=json"] + list(opts) +
+                       ["-f", frm, "-t", to, src], capture_output=True)
+    diags = []
+    for line in p.stderr.decode("utf-8", "replace").splitlines():
+        try:
+            diags.append(json.loads(line))
+        except ValueError:
+            diags.append({"severity": "?", "message": line})
+    return p, diags
+
+
+def about_x(diags, fmt, name, severity):
+    return [d for d in diags if d.get("severity") == severity and
+            "%s field '%s'" % (fmt, name) in d.get("message", "")]
+
+
+for src, frm, lost, keep, writers in (
+        (bib, "bibtex", (("groups", 3), ("owner", 2)), "grp1", LOSSY[:5]),
+        (ris, "ris", (("ZZ", 2),), "three", ["bibtex", "biblatex", "mods", "endnotexml", "nbib", "wos"])):
+    for to in writers:
+        p, diags = run_in(src, frm, to)
+        err = p.stderr.decode("utf-8", "replace")
+        check(p.returncode == 0, "%s -> %s: exit 0" % (frm, to), err)
+        for name, n in lost:
+            w = about_x(diags, frm, name, "warning")
+            check(len(w) == 1 and "in %d record%s" % (n, "s" if n > 1 else "") in w[0]["message"],
+                  "%s -> %s: one warning: %s field '%s' lost in %d records" % (frm, to, frm, name, n),
+                  err)
+        check(not about_x(diags, frm, "entrytype", "warning") and
+              not about_x(diags, frm, "TY", "warning"),
+              "%s -> %s: the entry type restated by the record's type is no loss" % (frm, to), err)
+        check(not [d for d in diags if d.get("severity") == "info" and "field" in d.get("message", "")],
+              "%s -> %s: no per-record lines without -v" % (frm, to), err)
+        pv, dv = run_in(src, frm, to, "-v")
+        name, n = lost[0]
+        info = about_x(dv, frm, name, "info")
+        check(len(info) == n and all(d.get("line") for d in info),
+              "%s -> %s -v: %d info lines for '%s', each at its record's line" % (frm, to, n, name),
+              pv.stderr.decode("utf-8", "replace"))
+    for to in [frm, "csljson", "yaml"] + (["biblatex"] if frm == "bibtex" else []):
+        p, diags = run_in(src, frm, to)
+        err = p.stderr.decode("utf-8", "replace")
+        check(p.returncode == 0 and not about_x(diags, frm, lost[0][0], "warning") and
+              keep in p.stdout.decode("utf-8", "replace"),
+              "%s -> %s: carries the extras, reports nothing" % (frm, to), err)
+
+# a name per record, 1100 names: 1024 have their own warning, the rest one
+many = os.path.join(tmp, "many.bib")
+with open(many, "w", encoding="utf-8") as f:
+    for i in range(1100):
+        f.write("@misc{m%d, title = {T}, xf%d = {v}}\n" % (i, i))
+p, diags = run_in(many, "bibtex", "ris")
+err = p.stderr.decode("utf-8", "replace")
+named = [d for d in diags if "bibtex field 'xf" in d.get("message", "")]
+rest = [d for d in diags if "further names" in d.get("message", "")]
+check(p.returncode == 0 and len(named) == 1024 and len(rest) == 1 and
+      "in 76 records" in rest[0]["message"],
+      "1100 names: 1024 warnings by name, one for the 76 records past them", err[-400:])
 
 for n in os.listdir(tmp):
     os.unlink(os.path.join(tmp, n))

@@ -277,7 +277,10 @@ huge = {"ris": ("ris", b"TY  - JOUR\nTI  - T\nAB  - ", b"\nER  - \n", ("ris", "c
         "cj-whole": ("csljson", b'[{"id":"a","volume":1.5,"title":"T","abstract":"', b'"}]\n',
                      ("csljson", "bibtex")),
         # nor does a key with an escape in it
-        "cj-esc-key": ("csljson", b'[{"id":"a","x\\u0041":1,"abstract":"', b'"}]\n', ("csljson",))}
+        "cj-esc-key": ("csljson", b'[{"id":"a","x\\u0041":1,"abstract":"', b'"}]\n', ("csljson",)),
+        # a keyless item gets a key (keys=auto) from its title's first
+        # words, not from a copy of the whole title (it was held 5-7x)
+        "cj-keyless": ("csljson", b'[{"title":"', b'"}]\n', ("csljson", "bibtex"))}
 for case, (fmt, head, tail, targets) in huge.items():
     f = write("huge." + fmt, head + b"abcdefghi " * (VAL * MB // 10) + tail)
     for to in targets:
@@ -292,6 +295,69 @@ times = (rss - base) / VAL
 check(rc == 0 and (rss == 0 or times <= MOST),
       "a %d MB id written as the BibTeX key held %.2f times (at most %.1f)" % (VAL, times, MOST))
 os.unlink(f)
+# -O keys=auto on one huge word: a keyless item whose title is that word
+# (the key is made from its first KiB), and a BibTeX key that long (kept
+# whole: it was cut to 511 bytes, silently)
+word = b"abcdefghij" * (VAL * MB // 10)
+for name, fmt, data, targets in (
+        ("huge-word.json", "csljson", b'[{"title":"' + word + b'"}]\n', ("bibtex", "csljson")),
+        ("huge-key.bib", "bibtex", b"@misc{" + word + b", title={T}}\n", ("bibtex", "csljson"))):
+    f = write(name, data)
+    for to in targets:
+        rc, rss, err = rss_of(["--max-value=100M", "-O", "keys=auto", "-f", fmt, "-t", to, f]
+                              if to == "bibtex" else ["--max-value=100M", "-f", fmt, "-t", to, f])
+        times = (rss - base) / VAL
+        check(rc == 0 and (rss == 0 or times <= MOST),
+              "%s -> %s, -O keys=auto: a %d MB word held %.2f times (at most %.1f)"
+              % (name, to, VAL, times, MOST))
+    os.unlink(f)
+# CSL-JSON that jansson refuses though it is JSON (\u0000 in a string,
+# nesting past jansson's 2048 levels) is refused by the fast reader at the
+# place jansson names, with the same words on both paths, without handing
+# jansson the item (it lexed a huge string of it twice: 3x); a key outside
+# CSL with a huge string, and nesting past the fast reader's old 64
+# levels, are read without jansson's whole-item path (4x, 3x)
+V = b"abcdefghi " * (VAL * MB // 10)
+for name, data, rc_want, said in (
+        ("nul-escape", b'[{"id":"z","title":"ok"},{"id":"a","abstract":"' + V +
+         b'","title":"x\\u0000y"},{"id":"b","title":"after"}]\n', 1,
+         "\\u0000 (a NUL character) in a string: no value can hold it (item skipped)"),
+        ("deep-2100", b'[{"id":"z","title":"ok"},{"id":"a","abstract":"' + V + b'","x":' +
+         b"[" * 2100 + b"]" * 2100 + b'},{"id":"b","title":"after"}]\n', 1,
+         "arrays and objects nested more than 2048 deep (item skipped)"),
+        ("deep-70", b'[{"id":"z","title":"ok"},{"id":"a","abstract":"' + V + b'","x":' +
+         b"[" * 70 + b"1" + b"]" * 70 + b'},{"id":"b","title":"after"}]\n', 0, None),
+        ("unknown-key", b'[{"id":"z","title":"ok"},{"id":"a","foo":"' + V +
+         b'"},{"id":"b","title":"after"}]\n', 0, None)):
+    f = write(name + ".json", data)
+    rc, rss, err = rss_of(["--max-value=100M", "-f", "csljson", "-t", "csljson", f])
+    times = (rss - base) / VAL
+    check(rc == rc_want and (rss == 0 or times <= MOST),
+          "%s: exit %d, a %d MB value held %.2f times (at most %.1f)"
+          % (name, rc_want, VAL, times, MOST) + ("" if rc == rc_want else ": " + err[-300:]))
+    if said:
+        msgs = []
+        for parser in ("fast", "jansson"):
+            rc, out, err, _ = run(["--max-value=100M", "-f", "csljson", "-t", "csljsonl"] +
+                                  (["-O", "parser=jansson"] if parser == "jansson" else []) + [f])
+            ids = [json.loads(x)["id"] for x in out.decode().splitlines()]
+            line = [x for x in err.splitlines() if "error:" in x]
+            check(rc == 1 and ids == ["z", "b"] and len(line) == 1 and said in line[0],
+                  "%s, %s parser: the item skipped with '%s', its neighbours kept"
+                  % (name, parser, said[:30]) + ("" if rc == 1 else ": " + err[-300:]))
+            msgs.append(line[0] if line else "")
+        check(msgs[0] == msgs[1], "%s: the same error on both paths (%s)" % (name, msgs[0][-90:]))
+    os.unlink(f)
+# JSON Lines: the same refusal, at the line and column jansson names
+f = write("nul.jsonl", b'{"id":"z"}\n{"id":"a","title":"\xc3\xa9\\u0000"}\n{"id":"b"}\n')
+for parser in ([], ["-O", "parser=jansson"]):
+    rc, out, err, _ = run(["-f", "csljsonl", "-t", "csljsonl"] + parser + [f])
+    check(rc == 1 and out.count(b"\n") == 2 and "nul.jsonl:2:27: error: \\u0000" in err,
+          "JSON Lines %s: \\u0000 refused at 2:27 (columns in characters)" % (parser[-1] if parser else "fast"))
+
+f = write("long-key.bib", "@misc{%s, title={T}}\n" % ("k" * 600))
+rc, out, err, _ = run(["-f", "bibtex", "-t", "bibtex", f])
+check(rc == 0 and ("@misc{%s,\n" % ("k" * 600)).encode() in out, "a 600-byte BibTeX key is kept whole")
 
 for n in os.listdir(tmp):
     os.unlink(os.path.join(tmp, n))

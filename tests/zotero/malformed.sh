@@ -48,9 +48,9 @@ check empty-array '[]' 0 0 -
 check skipped-keys "{\"collections\":{\"a\":{\"name\":\"x\\\\\"}]\",\"items\":[1,[2]]}},\"config\":{},\"items\":[$A],\"version\":3}" 0 1 -
 check keys-first "{\"notes\":[{\"itemType\":\"note\"}],\"attachments\":[],\"items\":[$A,\n 42, $C]}" 1 2 'note: 1 note and 0 attachments' auto
 check export-after-items "{\"items\":[$A],\"collections\":{}}" 0 1 - auto
-check nul-in-string "[{\"itemType\":\"book\",\"title\":\"a\\\\u0000\"}, $C]" 1 1 'is not allowed'
+check nul-in-string "[{\"itemType\":\"book\",\"title\":\"a\\\\u0000\"}, $C]" 1 1 'no value can hold it'
 D=$(printf '[%.0s' $(seq 3000))$(printf ']%.0s' $(seq 3000))
-check deep "[$A, $D, $C]" 1 2 'error: (an item must be a JSON object|invalid JSON: maximum parsing depth)'
+check deep "[$A, $D, $C]" 1 2 'error: (an item must be a JSON object|arrays and objects nested more than 2048 deep)'
 check unterminated-export '{"config": {"a": "b"' 1 0 'error: unexpected end of input inside a value'
 check unknown-type '[{"itemType":"spaceship","title":"S"}]' 0 1 'warning: unknown item type "spaceship": read as a document'
 check notes "[$A, {\"itemType\":\"note\",\"note\":\"n\"}, {\"itemType\":\"attachment\"}, {\"itemType\":\"book\",\"title\":\"D\",\"notes\":[{\"note\":\"x\"}]}]" 0 2 'note: 2 notes and 1 attachment are not bibliographic records'

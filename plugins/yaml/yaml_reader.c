@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * yaml_reader.c - the CSL-YAML reader of the yaml module: libyaml's event
- * API over a bib_input, one item at a time. It builds a jansson value per
- * item and hands it to the shared cslitem mapping (plugins/csljson/
- * cslitem.h, with BIB_CSLITEM_LOOSE for pandoc's conveniences), exactly as
- * the csljson reader does.
+ * API over a bib_input, one item at a time, mapped by the shared cslitem
+ * mapping (plugins/csljson/cslitem.h, with BIB_CSLITEM_LOOSE for pandoc's
+ * conveniences), exactly as the csljson reader does: a plain item straight
+ * from its events, member by member (record_item, map_item: no DOM), any
+ * other through a jansson value built from its events (build_node).
  *
  * Not for: CSL semantics (plugins/csljson/cslitem_*.c) or writing (yaml_writer.c).
  *
@@ -41,6 +42,7 @@
 #include <yaml.h>
 
 #include "cslitem.h"
+#include "cslitem_int.h"
 #include "bibconv/plugin.h"
 #include "yamlfmt.h"
 
@@ -96,6 +98,14 @@ typedef struct yaml_reader {
     size_t fixes;      /* bytes removed or replaced by sanitize */
     bool fix_seen;     /* ... and the input offset of the last one */
     uint64_t fix_last;
+    /* the current item's events, recorded by record_item; get_event hands
+     * out evs[replay..replay_end) before asking the parser (a taken slot is
+     * zeroed: its event belongs to the taker) */
+    yaml_event_t *evs;
+    size_t *ends;      /* per event: the index just past its node */
+    size_t nev, evcap, replay, replay_end;
+    bool pending_fail; /* the parser failed right after the recorded events */
+    bib_buf tmp, key;  /* scratch of cslitem_read_member */
 } yaml_reader;
 
 /* ---- input ----------------------------------------------------------------- */
@@ -187,7 +197,11 @@ static size_t sanitize(yaml_reader *r, const char *d, size_t from, size_t avail,
     size_t i = 0, k = 0;
     while (i < avail && k < room) {
         size_t run = 0, most = avail - i < room - k ? avail - i : room - k;
-        while (run < most && ascii_kept[s[i + run]])
+        const unsigned char *p = s + i;
+        while (run + 4 <= most && (ascii_kept[p[run]] & ascii_kept[p[run + 1]] &
+                                   ascii_kept[p[run + 2]] & ascii_kept[p[run + 3]]))
+            run += 4;
+        while (run < most && ascii_kept[p[run]])
             run++;
         if (run) {
             memcpy(buf + k, s + i, run);
@@ -302,6 +316,10 @@ static size_t break_len(const unsigned char *p, size_t avail)
     return 0;
 }
 
+/* The first bytes of libyaml's line breaks (LF, CR, NEL's 0xC2, LS and
+ * PS's 0xE2); break_len decides whether one is there. */
+static const bool brk_lead[256] = {['\n'] = true, ['\r'] = true, [0xC2] = true, [0xE2] = true};
+
 /* Consumes whole lines already fed to libyaml until the consumed point is
  * at the start of absolute line `target`. A CR ending the fed bytes stays
  * (its LF may follow unfed). */
@@ -316,8 +334,13 @@ static void release_to_line(yaml_reader *r, size_t target)
     const unsigned char *u = (const unsigned char *)d;
     size_t lim = r->fed < n ? r->fed : n, i = 0, cut = 0, line = r->cons_line;
     while (i < lim && line < target) {
-        while (i < lim && u[i] != '\n' && u[i] != '\r' && u[i] < 0xC2)
-            i++; /* no break starts there */
+        /* no break starts at a byte brk_lead does not mark: skip them, four
+         * a round (this loop sees every byte of the input) */
+        while (i + 4 <= lim && !(brk_lead[u[i]] | brk_lead[u[i + 1]] | brk_lead[u[i + 2]] |
+                                 brk_lead[u[i + 3]]))
+            i += 4;
+        while (i < lim && !brk_lead[u[i]])
+            i++;
         if (i == lim)
             break;
         size_t b = break_len(u + i, lim - i);
@@ -366,7 +389,7 @@ static int parser_start(yaml_reader *r)
     r->fed = r->fed_at_event = r->released = 0;
     r->abort = ABORT_NONE;
     r->line_base = r->cons_line;
-    r->broken = r->quiet = false;
+    r->broken = r->quiet = r->pending_fail = false;
     return 0;
 }
 
@@ -429,7 +452,15 @@ static void report_parser_error(yaml_reader *r, bool quiet)
  * error only ends a Markdown body, which is not one). */
 static int get_event(yaml_reader *r, yaml_event_t *ev)
 {
-    if (!yaml_parser_parse(&r->parser, ev)) {
+    if (r->replay < r->replay_end) {
+        *ev = r->evs[r->replay];
+        memset(&r->evs[r->replay++], 0, sizeof *ev); /* YAML_NO_EVENT */
+        return 0;
+    }
+    if (r->pending_fail || !yaml_parser_parse(&r->parser, ev)) {
+        /* a failure record_item met is reported when its events are used up,
+         * where build_node would have met it */
+        r->pending_fail = false;
         r->broken = true;
         r->quiet = r->docs_done > 0 && r->abort == ABORT_NONE && !r->recovered &&
                    r->st != ST_ITEMS;
@@ -508,10 +539,13 @@ static bool canonical_int(const char *s, size_t len, long long *out)
         return false;
     if (s[i] == '0' && len - i > 1)
         return false;
-    for (size_t k = i; k < len; k++)
+    long long v = 0; /* at most 18 digits: no overflow */
+    for (size_t k = i; k < len; k++) {
         if (s[k] < '0' || s[k] > '9')
             return false;
-    *out = strtoll(s, NULL, 10);
+        v = v * 10 + (s[k] - '0');
+    }
+    *out = i ? -v : v;
     return true;
 }
 
@@ -830,6 +864,344 @@ static int build_node(yaml_reader *r, yaml_event_t *ev, int depth, json_t **out,
     return rc;
 }
 
+/* ---- items without a DOM ----------------------------------------------------- */
+
+/* Most items are plain: scalars, mappings and sequences, no anchor, alias,
+ * merge key, duplicate key or NUL, not deep. record_item keeps the events
+ * of such an item, and map_item turns them into the record member by
+ * member, as cj_read.c does for CSL-JSON text: shapes whose result is
+ * certain (a string id, type, text or number variable, a list of name
+ * mappings, a date-parts date of plain integers) straight from the event
+ * text; any other member as a jansson value built from its events alone
+ * (build_node over the recorded events) and read by cslitem_read_member,
+ * the code bib_cslitem_from_json runs for each member. An item that turns
+ * out not to be plain goes to build_node whole, from its first event: it
+ * has seen every event it would have seen, and no diagnostic was given
+ * before the first event that is not plain, so the output and diagnostics
+ * are those of the DOM path. */
+
+/* Frees the recorded events not taken and forgets them. */
+static void events_clear(yaml_reader *r)
+{
+    for (size_t i = 0; i < r->nev; i++)
+        yaml_event_delete(&r->evs[i]);
+    r->nev = r->replay = r->replay_end = 0;
+    if (r->evcap > 4096) { /* a huge item's room is not kept */
+        free(r->evs);
+        free(r->ends);
+        r->evs = NULL;
+        r->ends = NULL;
+        r->evcap = 0;
+    }
+}
+
+/* Room for one more event in r->evs (ev, when not NULL, is deleted if
+ * there is none). */
+static int event_room(yaml_reader *r, yaml_event_t *ev)
+{
+    if (r->nev == r->evcap) {
+        size_t cap = r->evcap ? 2 * r->evcap : 256;
+        yaml_event_t *e = realloc(r->evs, cap * sizeof *e);
+        if (e)
+            r->evs = e;
+        size_t *x = e ? realloc(r->ends, cap * sizeof *x) : NULL;
+        if (!x) {
+            if (ev)
+                yaml_event_delete(ev);
+            return BIB_ENOMEM;
+        }
+        r->ends = x;
+        r->evcap = cap;
+    }
+    return 0;
+}
+
+static bool scalar_is(const yaml_event_t *e, const char *s, size_t n)
+{
+    return e->type == YAML_SCALAR_EVENT && e->data.scalar.length == n &&
+           memcmp(e->data.scalar.value, s, n) == 0;
+}
+
+/* A key event that build_mapping treats as plain: a scalar, not "<<" (a
+ * merge), not equal to an earlier key of its mapping (a warning). The
+ * mapping's keys are at most MAX_PLAIN_KEYS, compared pairwise. */
+enum { MAX_PLAIN_KEYS = 64 };
+
+static bool plain_key(const yaml_reader *r, size_t map, size_t k)
+{
+    const yaml_event_t *e = &r->evs[k];
+    if (e->type != YAML_SCALAR_EVENT || scalar_is(e, "<<", 2))
+        return false;
+    size_t n = 0;
+    for (size_t j = map + 1; j < k; j = r->ends[j + 1], n++)
+        if (n == MAX_PLAIN_KEYS ||
+            scalar_is(&r->evs[j], (const char *)e->data.scalar.value, e->data.scalar.length))
+            return false;
+    return true;
+}
+
+/* Records the events of the item whose first event is *ev (a mapping
+ * start, taken over; depth: its build_node depth) into r->evs. Returns 0
+ * when the item is plain and whole (evs[0] to its end event); 1 when an
+ * event that is not plain was met (it is the last one kept) or the parser
+ * failed (pending_fail): the item then goes to build_node; BIB_ENOMEM
+ * (nothing kept). */
+static int record_item(yaml_reader *r, yaml_event_t *ev, int depth)
+{
+    size_t stack[MAX_DEPTH];
+    bool want_key[MAX_DEPTH];
+    int top = -1;
+    events_clear(r);
+    if (event_room(r, ev) < 0)
+        return BIB_ENOMEM;
+    r->evs[0] = *ev;
+    for (;;) {
+        /* evs[i] holds the event just parsed */
+        size_t i = r->nev++;
+        r->ends[i] = i + 1;
+        const yaml_event_t *e = &r->evs[i];
+        bool is_key = top >= 0 && want_key[top], whole = true;
+        if (r->nev > MAX_NODES) /* build_node counts them */
+            return 1;
+        switch (e->type) {
+        case YAML_SCALAR_EVENT:
+            if (e->data.scalar.anchor ||
+                memchr(e->data.scalar.value, '\0', e->data.scalar.length) ||
+                (is_key && !plain_key(r, stack[top], i)))
+                return 1;
+            break;
+        case YAML_MAPPING_START_EVENT:
+        case YAML_SEQUENCE_START_EVENT: {
+            bool map = e->type == YAML_MAPPING_START_EVENT;
+            if (is_key || depth + top + 1 >= MAX_DEPTH - 1 ||
+                (map ? e->data.mapping_start.anchor : e->data.sequence_start.anchor))
+                return 1;
+            stack[++top] = i;
+            want_key[top] = map;
+            whole = false;
+            break;
+        }
+        case YAML_MAPPING_END_EVENT:
+        case YAML_SEQUENCE_END_EVENT:
+            r->ends[stack[top]] = i + 1;
+            if (top-- == 0)
+                return 0;
+            break;
+        default: /* an alias */
+            return 1;
+        }
+        /* a node ended: its mapping expects a key after a value, and back */
+        if (whole && r->evs[stack[top]].type == YAML_MAPPING_START_EVENT)
+            want_key[top] = !want_key[top];
+        if (event_room(r, NULL) < 0) {
+            events_clear(r);
+            return BIB_ENOMEM;
+        }
+        if (!yaml_parser_parse(&r->parser, &r->evs[r->nev])) {
+            r->pending_fail = true;
+            return 1;
+        }
+        r->fed_at_event = r->fed;
+    }
+}
+
+/* The text of a scalar event that build_node makes a JSON string of, as
+ * scalar_value decides (untagged: quoted, or plain but not a null, boolean
+ * or canonical integer); NULL for any other node. */
+static const char *str_event(const yaml_event_t *e, size_t *len)
+{
+    if (e->type != YAML_SCALAR_EVENT || e->data.scalar.tag)
+        return NULL;
+    const char *s = (const char *)e->data.scalar.value;
+    size_t n = e->data.scalar.length;
+    if (e->data.scalar.style == YAML_PLAIN_SCALAR_STYLE) {
+        long long x;
+        /* only these first bytes start a word or number that is not text */
+        switch (n ? s[0] : '~') {
+        case '~': case 'n': case 'N': case 't': case 'T': case 'f': case 'F':
+            if (word_in(s, null_words) || word_in(s, true_words) || word_in(s, false_words))
+                return NULL;
+            break;
+        case '-': case '0': case '1': case '2': case '3': case '4':
+        case '5': case '6': case '7': case '8': case '9':
+            if (canonical_int(s, n, &x))
+                return NULL;
+            break;
+        default:
+            break;
+        }
+    }
+    *len = n;
+    return s;
+}
+
+/* A plain untagged scalar that build_node makes a JSON integer of. */
+static bool int_event(const yaml_event_t *e, long long *x)
+{
+    return e->type == YAML_SCALAR_EVENT && !e->data.scalar.tag &&
+           e->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && e->data.scalar.length &&
+           canonical_int((const char *)e->data.scalar.value, e->data.scalar.length, x);
+}
+
+/* The index (0..5) of name key event k among cslitem_name_keys, or -1. */
+static int name_part(const yaml_reader *r, size_t k)
+{
+    const yaml_event_t *e = &r->evs[k];
+    for (int p = 0; p < 6; p++)
+        if (scalar_is(e, cslitem_name_keys[p], strlen(cslitem_name_keys[p])))
+            return p;
+    return -1;
+}
+
+/* The sequence at event a holds name mappings only, whose keys are name
+ * parts with non-empty text: read as cj_read.c's plain_names, certainly
+ * the canonical form of what cslitem_read_var makes of them. */
+static bool plain_names(const yaml_reader *r, size_t a)
+{
+    size_t end = r->ends[a] - 1;
+    for (size_t e = a + 1; e < end; e = r->ends[e]) {
+        if (r->evs[e].type != YAML_MAPPING_START_EVENT || r->ends[e] == e + 2)
+            return false; /* {} is no name: a warning */
+        for (size_t k = e + 1; k < r->ends[e] - 1; k = r->ends[k + 1]) {
+            size_t n;
+            if (!str_event(&r->evs[k + 1], &n) || !n || name_part(r, k) < 0)
+                return false;
+        }
+    }
+    return true;
+}
+
+static int read_names(yaml_reader *r, bib_record *rec, bib_var var, size_t a)
+{
+    size_t end = r->ends[a] - 1, count = 0, i = 0;
+    for (size_t e = a + 1; e < end; e = r->ends[e])
+        count++;
+    bool any = false;
+    for (size_t e = a + 1; e < end; e = r->ends[e], i++) {
+        bib_name n;
+        memset(&n, 0, sizeof n);
+        const char **parts[6] = {&n.family, &n.given, &n.dropping_particle,
+                                 &n.non_dropping_particle, &n.suffix, &n.literal};
+        for (size_t k = e + 1; k < r->ends[e] - 1; k = r->ends[k + 1])
+            *parts[name_part(r, k)] = (const char *)r->evs[k + 1].data.scalar.value;
+        int rc;
+        if (i == count - 1 && any && n.literal && !n.family && !n.given &&
+            strcmp(n.literal, "others") == 0) {
+            rc = bib_record_set_names_truncated(rec, var, true);
+        } else {
+            rc = bib_record_add_name(rec, var, &n);
+            any = true;
+        }
+        if (rc)
+            return rc;
+    }
+    return any ? 0 : bib_record_set_names_truncated(rec, var, false);
+}
+
+/* A mapping at event o of one member, date-parts: one or two lists of one
+ * to three plain integers, year not 0 (an open end) and within +-999999999,
+ * months 1-12 (13-24 are seasons), days 1-31: the shape cj_read.c's
+ * plain_date reads as its own canonical form. Fills *out. */
+static bool plain_date(const yaml_reader *r, size_t o, bib_date *out)
+{
+    const yaml_event_t *v = r->evs;
+    size_t dp = o + 2;
+    if (v[o].type != YAML_MAPPING_START_EVENT || r->ends[o] < o + 4 ||
+        !scalar_is(&v[o + 1], "date-parts", 10) || v[dp].type != YAML_SEQUENCE_START_EVENT ||
+        r->ends[dp] + 1 != r->ends[o])
+        return false;
+    memset(out, 0, sizeof *out);
+    for (size_t a = dp + 1; a < r->ends[dp] - 1; a = r->ends[a]) {
+        if (out->nparts == 2 || v[a].type != YAML_SEQUENCE_START_EVENT)
+            return false;
+        long long x[3] = {0, 0, 0};
+        size_t n = 0;
+        for (size_t k = a + 1; k < r->ends[a] - 1; k++, n++)
+            if (n == 3 || !int_event(&v[k], &x[n]))
+                return false;
+        if (n == 0 || x[0] == 0 || x[0] > 999999999 || x[0] < -999999999)
+            return false;
+        if (n >= 2 && (x[1] < 1 || x[1] > 12))
+            return false;
+        if (n == 3 && (x[2] < 1 || x[2] > 31))
+            return false;
+        bib_date_part *p = &out->parts[out->nparts++];
+        p->has_year = true;
+        p->year = (int)x[0];
+        p->month = (int)x[1];
+        p->day = (int)x[2];
+    }
+    return out->nparts > 0;
+}
+
+/* The member whose key is event k: a shape above straight into rec, any
+ * other through its jansson value and cslitem_read_member. */
+static int map_member(yaml_reader *r, bib_record *rec, size_t k, const bib_cslitem_ctx *ctx)
+{
+    const char *key = (const char *)r->evs[k].data.scalar.value;
+    size_t klen = r->evs[k].data.scalar.length, vi = k + 1, n;
+    const char *s = str_event(&r->evs[vi], &n);
+    if (strcmp(key, "id") == 0) {
+        if (s)
+            return bib_record_set_id(rec, s);
+    } else if (strcmp(key, "type") == 0) {
+        bib_type ty = s ? bib_type_from_name(s, n) : BIB_TYPE_UNKNOWN;
+        if (ty && strcmp(s, bib_type_name(ty)) == 0) {
+            bib_record_set_type(rec, ty);
+            return 0;
+        }
+    } else if (strcmp(key, "custom") != 0) {
+        bib_var var = bib_var_from_name(key, klen);
+        if (var && !bib_record_has(rec, var) && strcmp(bib_var_name(var), key) == 0) {
+            bib_kind kind = bib_var_kind(var);
+            bib_date dt;
+            if (s && var != BIB_VAR_KEYWORD && var != BIB_VAR_CATEGORIES &&
+                (kind == BIB_KIND_TEXT || kind == BIB_KIND_RICH || kind == BIB_KIND_NUMBER))
+                return bib_record_set_text(rec, var, s, n);
+            if (kind == BIB_KIND_NAMES && r->evs[vi].type == YAML_SEQUENCE_START_EVENT &&
+                plain_names(r, vi))
+                return read_names(r, rec, var, vi);
+            if (kind == BIB_KIND_DATE && plain_date(r, vi, &dt))
+                return bib_record_set_date(rec, var, &dt);
+        }
+    }
+    /* the value's events, through build_node (no diagnostic: they are plain) */
+    yaml_event_t ev;
+    json_t *j = NULL;
+    size_t nodes;
+    r->replay = vi;
+    r->replay_end = r->ends[vi];
+    get_event(r, &ev);
+    int rc = build_node(r, &ev, 0, &j, &nodes);
+    r->replay = r->replay_end = 0;
+    if (rc == 0 && !j)
+        rc = BIB_ENOMEM;
+    if (rc == 0)
+        rc = cslitem_read_member(rec, key, j, &r->tmp, &r->key, ctx);
+    json_decref(j);
+    return rc;
+}
+
+/* The record of the plain item recorded in r->evs, as bib_cslitem_from_json
+ * makes it from the item's jansson value. Returns 0 with *out, or a
+ * negative status (diagnostics went to ctx). */
+static int map_item(yaml_reader *r, const bib_cslitem_ctx *ctx, bib_record **out)
+{
+    *out = NULL;
+    bib_record *rec = bib_record_new(BIB_TYPE_UNKNOWN, NULL);
+    if (!rec)
+        return BIB_ENOMEM;
+    int rc = 0;
+    for (size_t k = 1; k + 1 < r->nev && !rc; k = r->ends[k + 1])
+        rc = map_member(r, rec, k, ctx);
+    if (rc) {
+        bib_record_free(rec);
+        return rc;
+    }
+    *out = rec;
+    return 0;
+}
+
 /* ---- recovery -------------------------------------------------------------- */
 
 /* After the parser stopped inside the block sequence of items: finds the
@@ -909,10 +1281,26 @@ static int reader_open(bib_reader *rd, bib_input *in, const bib_options *opts)
     yaml_reader *r = bib_reader_state(rd);
     r->in = in;
     r->st = ST_START;
+    bib_buf_init(&r->tmp);
+    bib_buf_init(&r->key);
     /* YAML is UTF-8, but hand-edited files in Latin-1 exist: converted from
      * Windows-1252 with a warning when the head is not UTF-8 (io.h) */
     bib_input_set_encoding(in, BIB_ENC_DETECT);
     return 0;
+}
+
+/* The end of read_item once the record is made (rc 0, *out) or refused. */
+static int map_done(yaml_reader *r, int rc, size_t line, size_t col, bib_record **out)
+{
+    if (rc == BIB_EPARSE)
+        return rc;
+    if (rc < 0) {
+        bib_input_report(r->in, BIB_SEV_ERROR, line, col, "cannot convert item: %s",
+                         bib_status_text(rc));
+        return rc;
+    }
+    bib_record_set_origin(*out, bib_input_name(r->in), line);
+    return 1;
 }
 
 /* Reads one item at the current event. Returns 1 with *out, BIB_EPARSE
@@ -925,9 +1313,24 @@ static int read_item(yaml_reader *r, yaml_event_t *ev, bib_record **out)
     r->nodes = 0;
     r->item_bad = false;
     r->bomb_reported = false;
+    int depth = r->items_in_map ? 2 : 1;
+    bib_cslitem_ctx ctx = {r->in, line, col, BIB_CSLITEM_LOOSE};
+    int rc = is_map ? record_item(r, ev, depth) : 1;
+    if (rc == 0) { /* plain: no DOM */
+        rc = map_item(r, &ctx, out);
+        events_clear(r);
+        return map_done(r, rc, line, col, out);
+    }
     json_t *j = NULL;
     size_t nodes;
-    int rc = build_node(r, ev, r->items_in_map ? 2 : 1, &j, &nodes);
+    if (rc == 1 && is_map) { /* not plain: build_node reads the events kept first */
+        r->replay = 0;
+        r->replay_end = r->nev;
+        get_event(r, ev);
+    }
+    if (rc == 1)
+        rc = build_node(r, ev, depth, &j, &nodes);
+    events_clear(r);
     if (rc == BIB_ENOMEM) {
         json_decref(j);
         bib_input_report(r->in, BIB_SEV_ERROR, line, col, "out of memory");
@@ -953,18 +1356,9 @@ static int read_item(yaml_reader *r, yaml_event_t *ev, bib_record **out)
                          seq ? "a sequence" : "a scalar");
         return BIB_EPARSE;
     }
-    bib_cslitem_ctx ctx = {r->in, line, col, BIB_CSLITEM_LOOSE};
     rc = bib_cslitem_from_json(out, j, &ctx);
     json_decref(j);
-    if (rc == BIB_EPARSE)
-        return rc;
-    if (rc < 0) {
-        bib_input_report(r->in, BIB_SEV_ERROR, line, col, "cannot convert item: %s",
-                         bib_status_text(rc));
-        return rc;
-    }
-    bib_record_set_origin(*out, bib_input_name(r->in), line);
-    return 1;
+    return map_done(r, rc, line, col, out);
 }
 
 /* Skips (builds and drops) the node starting at *ev, outside items: its
@@ -1139,6 +1533,14 @@ static void reader_close(bib_reader *rd)
     anchors_clear(r);
     free(r->anchors);
     r->anchors = NULL;
+    events_clear(r);
+    free(r->evs);
+    free(r->ends);
+    r->evs = NULL;
+    r->ends = NULL;
+    r->evcap = 0;
+    bib_buf_clear(&r->tmp);
+    bib_buf_clear(&r->key);
 }
 
 const bib_reader_ops yamlfmt_reader_ops = {

@@ -319,9 +319,11 @@ static int emit_value(yaml_writer *w, const json_t *v, bool flow)
  * sequences (a sequence in a mapping indentless), number arrays in flow
  * style, plain scalars unless a block indicator, a leading or trailing
  * space or needs_quotes asks for single quotes, long scalars folded at the
- * first space past column 80. An item holding anything else (a line break,
- * a tab or other character libyaml escapes, a character past U+FFFF, a
- * real number, an empty map or list, a key over 128 bytes) is written
+ * first space past column 80, text with line breaks that a literal block
+ * cannot hold double-quoted (dw_breaks). An item holding anything else (a
+ * literal block, a line break in a key or a quoted word, a tab or other
+ * character libyaml escapes, a character past U+FFFF, a real number, an
+ * empty map or list, a key over 128 bytes) is written
  * through libyaml on its own instead (emit_alone): the direct writer
  * declines before its bytes leave the buffer. bench/compare_builds.py and
  * tests/yaml check that both give the same bytes. */
@@ -427,11 +429,74 @@ static int dw_plain_ok(const char *str, size_t len)
     return ok;
 }
 
+/* A value holding line breaks, which emit_string asks libyaml to write as
+ * a literal block: libyaml 0.2.5 writes it double-quoted when a block may
+ * not hold it (a space before a break, a trailing space), and that is
+ * written here by its rules: '\n', '"' and '\\' escaped, a space past
+ * the width (not the first or last character, not after another space)
+ * folded into a line break at `indent` + 2, with a backslash there when a
+ * space follows it. A literal block, and any character dw_char leaves to
+ * libyaml, declines. */
+static int dw_breaks(dw *d, const char *str, size_t len, int indent)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    bool block = s[len - 1] != ' ';
+    for (size_t i = 0; i < len;) {
+        if (s[i] == '\n') {
+            block = block && !(i && s[i - 1] == ' ');
+            i++;
+            continue;
+        }
+        size_t w = s[i] >= 0x20 && s[i] < 0x7F ? 1 : dw_char(s, i, len);
+        if (!w)
+            return DW_DECLINE;
+        i += w;
+    }
+    if (block)
+        return DW_DECLINE;
+    int cont = indent < 0 ? 2 : indent + 2;
+    bool spaces = false;
+    dw_indicator(d, "\"", true, false, false);
+    for (size_t i = 0; i < len;) {
+        unsigned char c = s[i];
+        if (c == '\n' || c == '"' || c == '\\') {
+            dw_put(d, c == '\n' ? "\\n" : c == '"' ? "\\\"" : "\\\\", 2, 2);
+            spaces = false;
+            i++;
+        } else if (c == ' ') {
+            if (!spaces && d->column > DW_WIDTH && i != 0 && i != len - 1) {
+                dw_indent(d, cont);
+                if (s[i + 1] == ' ')
+                    dw_put(d, "\\", 1, 1);
+            } else {
+                dw_put(d, " ", 1, 1);
+            }
+            spaces = true;
+            i++;
+        } else {
+            /* a run up to the next space or escaped byte, in one copy */
+            size_t k = i, cols = 0;
+            while (k < len && s[k] != ' ' && s[k] != '\n' && s[k] != '"' && s[k] != '\\') {
+                cols += (s[k] & 0xC0) != 0x80;
+                k++;
+            }
+            dw_put(d, str + i, k - i, (int)cols);
+            spaces = false;
+            i = k;
+        }
+    }
+    dw_indicator(d, "\"", false, false, false);
+    d->whitespace = d->indention = false;
+    return 0;
+}
+
 /* A scalar in block context: plain, or single-quoted when `quote` or plain
  * is not allowed. `indent` is the node's (continuation lines go 2 further);
  * a key (simple key context) is never folded. */
 static int dw_scalar(dw *d, const char *str, size_t len, bool quote, bool key, int indent)
 {
+    if (!key && !quote && len && memchr(str, '\n', len))
+        return dw_breaks(d, str, len, indent); /* as emit_string asks libyaml */
     int plain = dw_plain_ok(str, len);
     if (plain < 0 || (key && len > 128))
         return DW_DECLINE;

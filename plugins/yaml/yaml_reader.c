@@ -561,11 +561,26 @@ static const char *const null_words[] = {"", "~", "null", "Null", "NULL", NULL};
 static const char *const true_words[] = {"true", "True", "TRUE", NULL};
 static const char *const false_words[] = {"false", "False", "FALSE", NULL};
 
-bool yamlfmt_plain_is_string(const char *s)
+/* Whether the plain scalar s (n bytes, NUL-terminated) resolves to text:
+ * not a null, boolean or canonical integer. Only these first bytes start
+ * one of those (the writer asks for every scalar it writes). */
+static bool plain_is_text(const char *s, size_t n)
 {
     long long x;
-    return !word_in(s, null_words) && !word_in(s, true_words) && !word_in(s, false_words) &&
-           !canonical_int(s, strlen(s), &x);
+    switch (n ? s[0] : '~') {
+    case '~': case 'n': case 'N': case 't': case 'T': case 'f': case 'F':
+        return !word_in(s, null_words) && !word_in(s, true_words) && !word_in(s, false_words);
+    case '-': case '0': case '1': case '2': case '3': case '4':
+    case '5': case '6': case '7': case '8': case '9':
+        return !canonical_int(s, n, &x);
+    default:
+        return true;
+    }
+}
+
+bool yamlfmt_plain_is_string(const char *s)
+{
+    return plain_is_text(s, strlen(s));
 }
 
 /* The JSON value of a scalar event. Plain untagged scalars resolve as YAML
@@ -1014,23 +1029,8 @@ static const char *str_event(const yaml_event_t *e, size_t *len)
         return NULL;
     const char *s = (const char *)e->data.scalar.value;
     size_t n = e->data.scalar.length;
-    if (e->data.scalar.style == YAML_PLAIN_SCALAR_STYLE) {
-        long long x;
-        /* only these first bytes start a word or number that is not text */
-        switch (n ? s[0] : '~') {
-        case '~': case 'n': case 'N': case 't': case 'T': case 'f': case 'F':
-            if (word_in(s, null_words) || word_in(s, true_words) || word_in(s, false_words))
-                return NULL;
-            break;
-        case '-': case '0': case '1': case '2': case '3': case '4':
-        case '5': case '6': case '7': case '8': case '9':
-            if (canonical_int(s, n, &x))
-                return NULL;
-            break;
-        default:
-            break;
-        }
-    }
+    if (e->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && !plain_is_text(s, n))
+        return NULL;
     *len = n;
     return s;
 }
@@ -1139,7 +1139,7 @@ static bool plain_date(const yaml_reader *r, size_t o, bib_date *out)
 static int map_member(yaml_reader *r, bib_record *rec, size_t k, const bib_cslitem_ctx *ctx)
 {
     const char *key = (const char *)r->evs[k].data.scalar.value;
-    size_t klen = r->evs[k].data.scalar.length, vi = k + 1, n;
+    size_t klen = r->evs[k].data.scalar.length, vi = k + 1, n = 0;
     const char *s = str_event(&r->evs[vi], &n);
     if (strcmp(key, "id") == 0) {
         if (s)

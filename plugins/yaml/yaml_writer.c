@@ -104,19 +104,54 @@ static bool maybe_special(const char *s)
     return strnlen(s, 6) <= 5 && strchr("~nNtTfFyYoO=<", c);
 }
 
+static bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* What numeric_re says of s where that is plain to see without running it
+ * (regexec costs thousands of instructions; pages, DOIs and plain numbers
+ * are most of the scalars that reach it): 1 a match, 0 none, -1 ask it.
+ * Its third branch (a date prefix) is checked in full; the first two match
+ * whole strings of digits, hex letters, '_', 'x', 'o', 'i', 'n', 'I', 'N',
+ * ':', '.' and signs, a sign only first or after an exponent's e/E. */
+static int numeric_plain(const char *s)
+{
+    if (is_digit(s[0]) && is_digit(s[1]) && is_digit(s[2]) && is_digit(s[3]) && s[4] == '-' &&
+        is_digit(s[5]) && ((s[6] == '-' && is_digit(s[7])) ||
+                           (is_digit(s[6]) && s[7] == '-' && is_digit(s[8]))))
+        return 1;
+    bool digits = true;
+    size_t i = 0;
+    for (; s[i]; i++) {
+        char c = s[i];
+        if (is_digit(c))
+            continue;
+        digits = false;
+        if ((c == '-' || c == '+') && i && s[i - 1] != 'e' && s[i - 1] != 'E')
+            return 0;
+        if (!((c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || strchr("_xoinIN:.+-", c)))
+            return 0;
+    }
+    return digits && i ? 1 : -1; /* [0-9][0-9_]* */
+}
+
 static bool needs_quotes(yaml_writer *w, const char *s)
 {
     if (!maybe_special(s))
         return false;
     if (!yamlfmt_plain_is_string(s))
         return true;
-    for (const char *const *p = yaml11_words; *p; p++)
-        if (strcmp(s, *p) == 0)
-            return true;
+    if (s[0] && strnlen(s, 4) <= 3) /* the longest of them */
+        for (const char *const *p = yaml11_words; *p; p++)
+            if (strcmp(s, *p) == 0)
+                return true;
     /* every form numeric_re matches starts with a digit, a sign or a dot:
      * the words above ("title", "type") need no regexec */
-    return w->have_re && s[0] && strchr("0123456789+-.", s[0]) &&
-           regexec(&numeric, s, 0, NULL, 0) == 0;
+    if (!w->have_re || !s[0] || !strchr("0123456789+-.", s[0]))
+        return false;
+    int plain = numeric_plain(s);
+    return plain >= 0 ? plain == 1 : regexec(&numeric, s, 0, NULL, 0) == 0;
 }
 
 static int output_handler(void *data, unsigned char *buffer, size_t size)

@@ -431,35 +431,65 @@ static size_t dw_char(const unsigned char *s, size_t i, size_t len)
     return w;
 }
 
+/* Bytes dw_plain_ok looks at one by one: a space, ':', '#', and any byte
+ * outside printable ASCII (dw_char judges those); the rest it skips. */
+#define PK(c) ((c) == ' ' || (c) == ':' || (c) == '#' || (c) < 0x20 || (c) >= 0x7F)
+#define PK4(c) PK(c), PK((c) + 1), PK((c) + 2), PK((c) + 3)
+#define PK16(c) PK4(c), PK4((c) + 4), PK4((c) + 8), PK4((c) + 12)
+#define PK64(c) PK16(c), PK16((c) + 16), PK16((c) + 32), PK16((c) + 48)
+static const bool plain_look[256] = {PK64(0), PK64(64), PK64(128), PK64(192)};
+#undef PK64
+#undef PK16
+#undef PK4
+#undef PK
+
 /* Whether libyaml allows `s` as a block plain scalar: no leading or
  * trailing space, no "---" or "..." start, no indicator where YAML would
  * read one. -1 when the scalar holds a character the direct writer leaves
- * to libyaml. */
-static int dw_plain_ok(const char *str, size_t len)
+ * to libyaml. *cols gets its width in characters. */
+static int dw_plain_ok(const char *str, size_t len, size_t *cols)
 {
     const unsigned char *s = (const unsigned char *)str;
+    *cols = len;
     if (len == 0)
         return 1;
     bool ok = s[0] != ' ' && s[len - 1] != ' ';
     if (len >= 3 && ((s[0] == '-' && s[1] == '-' && s[2] == '-') ||
                      (s[0] == '.' && s[1] == '.' && s[2] == '.')))
         ok = false;
-    for (size_t i = 0; i < len;) {
-        size_t w = s[i] >= 0x20 && s[i] < 0x7F ? 1 : dw_char(s, i, len);
-        if (!w)
-            return -1;
-        if (w == 1) {
-            unsigned char c = s[i];
-            bool next_blank = i + 1 >= len || s[i + 1] == ' ';
-            if (i == 0) {
-                if (strchr("#,[]{}&*!|>'\"%@`", c) ||
-                    ((c == '?' || c == ':' || c == '-') && next_blank))
-                    ok = false;
-            } else if ((c == ':' && next_blank) || (c == '#' && s[i - 1] == ' ')) {
+    size_t i = 0;
+    if (s[0] >= 0x20 && s[0] < 0x7F) {
+        unsigned char c = s[0];
+        bool next_blank = len == 1 || s[1] == ' ';
+        if (strchr("#,[]{}&*!|>'\"%@`", c) ||
+            ((c == '?' || c == ':' || c == '-') && next_blank))
+            ok = false;
+        i = 1;
+    }
+    while (i < len) {
+        while (i + 4 <= len && !(plain_look[s[i]] | plain_look[s[i + 1]] |
+                                 plain_look[s[i + 2]] | plain_look[s[i + 3]]))
+            i += 4;
+        while (i < len && !plain_look[s[i]])
+            i++;
+        if (i == len)
+            break;
+        unsigned char c = s[i];
+        if (c == ':') {
+            if (i + 1 >= len || s[i + 1] == ' ')
                 ok = false;
-            }
+        } else if (c == '#') {
+            if (s[i - 1] == ' ') /* i > 0: a first '#' was judged above */
+                ok = false;
+        } else if (c != ' ') {
+            size_t w = dw_char(s, i, len);
+            if (!w)
+                return -1;
+            *cols -= w - 1; /* continuation bytes take no column */
+            i += w;
+            continue;
         }
-        i += w;
+        i++;
     }
     return ok;
 }
@@ -532,7 +562,8 @@ static int dw_scalar(dw *d, const char *str, size_t len, bool quote, bool key, i
 {
     if (!key && !quote && len && memchr(str, '\n', len))
         return dw_breaks(d, str, len, indent); /* as emit_string asks libyaml */
-    int plain = dw_plain_ok(str, len);
+    size_t width;
+    int plain = dw_plain_ok(str, len, &width);
     if (plain < 0 || (key && len > 128))
         return DW_DECLINE;
     if (len == 0 && key)
@@ -545,6 +576,12 @@ static int dw_scalar(dw *d, const char *str, size_t len, bool quote, bool key, i
         dw_indicator(d, "'", true, false, false);
     else if (!d->whitespace && len)
         dw_put(d, " ", 1, 1);
+    if (!quoted && (!breaks || (size_t)d->column + width <= DW_WIDTH + 1)) {
+        /* no space of it can be past the width: no fold, one copy */
+        dw_put(d, str, len, (int)width);
+        d->whitespace = d->indention = false;
+        return 0;
+    }
     for (size_t i = 0; i < len;) {
         if (s[i] == ' ') {
             /* a fold: past the width, at the first of a run of spaces, and

@@ -5,7 +5,7 @@
  * mapping (plugins/csljson/cslitem.h, with BIB_CSLITEM_LOOSE for pandoc's
  * conveniences), exactly as the csljson reader does: a plain item straight
  * from its events, member by member (record_item, map_item: no DOM), any
- * other through a jansson value built from its events (build_node).
+ * other through a jansson value built from its events (yamlrd_build_node).
  *
  * Not for: CSL semantics (plugins/csljson/cslitem_*.c) or writing (yaml_writer.c).
  *
@@ -46,67 +46,7 @@
 #include "bibconv/plugin.h"
 #include "yamlfmt.h"
 
-enum {
-    MAX_DEPTH = 64,                 /* nesting levels from the document root */
-    MAX_NODES = 100000,             /* nodes per item, aliases expanded */
-    MAX_ANCHORS = 4096              /* anchors kept (oldest dropped) */
-};
-
-typedef enum {
-    ST_START,    /* no parser yet */
-    ST_DOC,      /* expecting a document start or the stream end */
-    ST_ROOT,     /* expecting the root node of a document */
-    ST_TOPMAP,   /* inside the root mapping, expecting a key */
-    ST_ITEMS,    /* inside the sequence of items */
-    ST_DOC_END,  /* expecting the end of a document */
-    ST_END
-} rd_state;
-
-typedef enum { ABORT_NONE, ABORT_IO, ABORT_BOUND } abort_kind;
-
-typedef struct anchor {
-    char *name;
-    json_t *value;
-    size_t nodes; /* nodes an alias to it produces */
-} anchor;
-
-typedef struct yaml_reader {
-    bib_input *in;
-    yaml_parser_t parser;
-    bool live;         /* parser initialised */
-    size_t fed;        /* window bytes handed to libyaml past the consumed point */
-    size_t fed_at_event;
-    size_t released;   /* bytes consumed since the parser started */
-    abort_kind abort;
-    size_t line_base;  /* absolute 0-based line of the parser's first byte */
-    size_t cons_line;  /* absolute 0-based line of the consumed point */
-    rd_state st;
-    int docs;          /* documents started so far */
-    int docs_done;     /* ... and ended */
-    bool items_in_map; /* the items sequence sits under `references:` */
-    bool seq_block;    /* ... and is a block sequence (recovery possible) */
-    size_t seq_col;    /* its column (0-based) */
-    bool recovered;    /* current parser started after a recovery */
-    bool broken;       /* the parser stopped on an error */
-    bool quiet;        /* ... in a Markdown body: not an error */
-    bool item_bad;     /* an error was reported inside the current item */
-    size_t errors;     /* errors reported inside nodes, ever */
-    bool bomb_reported;
-    size_t nodes;      /* nodes of the current item */
-    anchor *anchors;   /* ring of MAX_ANCHORS */
-    size_t nanchors, anchor_head;
-    size_t fixes;      /* bytes removed or replaced by sanitize */
-    bool fix_seen;     /* ... and the input offset of the last one */
-    uint64_t fix_last;
-    /* the current item's events, recorded by record_item; get_event hands
-     * out evs[replay..replay_end) before asking the parser (a taken slot is
-     * zeroed: its event belongs to the taker) */
-    yaml_event_t *evs;
-    size_t *ends;      /* per event: the index just past its node */
-    size_t nev, evcap, replay, replay_end;
-    bool pending_fail; /* the parser failed right after the recorded events */
-    bib_buf tmp, key;  /* scratch of cslitem_read_member */
-} yaml_reader;
+#include "yaml_rd.h"
 
 /* ---- input ----------------------------------------------------------------- */
 
@@ -450,7 +390,7 @@ static void report_parser_error(yaml_reader *r, bool quiet)
 /* Next event. 0 with *ev (yaml_event_delete it), or BIB_EPARSE after the
  * report (r->broken set: the parser is finished; r->quiet set when the
  * error only ends a Markdown body, which is not one). */
-static int get_event(yaml_reader *r, yaml_event_t *ev)
+int yamlrd_get_event(yaml_reader *r, yaml_event_t *ev)
 {
     if (r->replay < r->replay_end) {
         *ev = r->evs[r->replay];
@@ -459,7 +399,7 @@ static int get_event(yaml_reader *r, yaml_event_t *ev)
     }
     if (r->pending_fail || !yaml_parser_parse(&r->parser, ev)) {
         /* a failure record_item met is reported when its events are used up,
-         * where build_node would have met it */
+         * where yamlrd_build_node would have met it */
         r->pending_fail = false;
         r->broken = true;
         r->quiet = r->docs_done > 0 && r->abort == ABORT_NONE && !r->recovered &&
@@ -532,7 +472,7 @@ static int anchor_add(yaml_reader *r, const char *name, json_t *v, size_t nodes,
 
 /* True when s[0..len) is a plain integer in canonical form ("0", "-12",
  * not "012" or "+1": those stay text, so `number: 0815` keeps its zero). */
-static bool canonical_int(const char *s, size_t len, long long *out)
+bool yamlrd_canonical_int(const char *s, size_t len, long long *out)
 {
     size_t i = s[0] == '-' ? 1 : 0;
     if (i >= len || len - i > 18)
@@ -564,7 +504,7 @@ static const char *const false_words[] = {"false", "False", "FALSE", NULL};
 /* Whether the plain scalar s (n bytes, NUL-terminated) resolves to text:
  * not a null, boolean or canonical integer. Only these first bytes start
  * one of those (the writer asks for every scalar it writes). */
-static bool plain_is_text(const char *s, size_t n)
+bool yamlrd_plain_is_text(const char *s, size_t n)
 {
     long long x;
     switch (n ? s[0] : '~') {
@@ -572,7 +512,7 @@ static bool plain_is_text(const char *s, size_t n)
         return !word_in(s, null_words) && !word_in(s, true_words) && !word_in(s, false_words);
     case '-': case '0': case '1': case '2': case '3': case '4':
     case '5': case '6': case '7': case '8': case '9':
-        return !canonical_int(s, n, &x);
+        return !yamlrd_canonical_int(s, n, &x);
     default:
         return true;
     }
@@ -580,7 +520,7 @@ static bool plain_is_text(const char *s, size_t n)
 
 bool yamlfmt_plain_is_string(const char *s)
 {
-    return plain_is_text(s, strlen(s));
+    return yamlrd_plain_is_text(s, strlen(s));
 }
 
 /* The JSON value of a scalar event. Plain untagged scalars resolve as YAML
@@ -611,7 +551,7 @@ static json_t *scalar_value(yaml_reader *r, const yaml_event_t *ev, int *rc)
     long long x;
     if (tag && strncmp(tag, "tag:yaml.org,2002:", 18) == 0) {
         const char *t = tag + 18;
-        if (strcmp(t, "int") == 0 && canonical_int(s, len, &x))
+        if (strcmp(t, "int") == 0 && yamlrd_canonical_int(s, len, &x))
             return made(json_integer(x), rc);
         if (strcmp(t, "float") == 0) {
             char *end;
@@ -632,7 +572,7 @@ static json_t *scalar_value(yaml_reader *r, const yaml_event_t *ev, int *rc)
             return json_true();
         if (word_in(s, false_words))
             return json_false();
-        if (canonical_int(s, len, &x))
+        if (yamlrd_canonical_int(s, len, &x))
             return made(json_integer(x), rc);
     }
     /* libyaml has checked UTF-8: a failure is out of memory */
@@ -644,7 +584,7 @@ static size_t add_sat(size_t a, size_t b)
     return a > SIZE_MAX - b ? SIZE_MAX : a + b;
 }
 
-static int build_node(yaml_reader *r, yaml_event_t *ev, int depth, json_t **out,
+int yamlrd_build_node(yaml_reader *r, yaml_event_t *ev, int depth, json_t **out,
                       size_t *nodes);
 
 /* Applies YAML merge keys ("<<: *defaults"): keys of `src` (a mapping or a
@@ -673,7 +613,7 @@ static int build_mapping(yaml_reader *r, json_t *map, int depth, size_t *nodes)
     int rc = 0;
     for (;;) {
         yaml_event_t kev, vev;
-        if ((rc = get_event(r, &kev)) < 0)
+        if ((rc = yamlrd_get_event(r, &kev)) < 0)
             break;
         if (kev.type == YAML_MAPPING_END_EVENT) {
             yaml_event_delete(&kev);
@@ -690,21 +630,21 @@ static int build_mapping(yaml_reader *r, json_t *map, int depth, size_t *nodes)
         } else {
             json_t *junk = NULL;
             size_t n = 0;
-            rc = build_node(r, &kev, depth + 1, &junk, &n);
+            rc = yamlrd_build_node(r, &kev, depth + 1, &junk, &n);
             json_decref(junk);
             if (rc < 0)
                 break;
             bib_input_report(r->in, BIB_SEV_WARNING, abs_line(r, km), km.column + 1,
                              "a mapping key that is not a scalar is ignored with its value");
         }
-        if ((rc = get_event(r, &vev)) < 0) {
+        if ((rc = yamlrd_get_event(r, &vev)) < 0) {
             if (key)
                 yaml_event_delete(&kev);
             break;
         }
         json_t *v = NULL;
         size_t n = 0;
-        rc = build_node(r, &vev, depth + 1, &v, &n);
+        rc = yamlrd_build_node(r, &vev, depth + 1, &v, &n);
         *nodes = add_sat(*nodes, n);
         if (rc < 0) {
             if (key)
@@ -742,7 +682,7 @@ static int build_sequence(yaml_reader *r, json_t *arr, int depth, size_t *nodes)
     int rc = 0;
     for (;;) {
         yaml_event_t cev;
-        if ((rc = get_event(r, &cev)) < 0)
+        if ((rc = yamlrd_get_event(r, &cev)) < 0)
             break;
         if (cev.type == YAML_SEQUENCE_END_EVENT) {
             yaml_event_delete(&cev);
@@ -750,7 +690,7 @@ static int build_sequence(yaml_reader *r, json_t *arr, int depth, size_t *nodes)
         }
         json_t *c = NULL;
         size_t n = 0;
-        rc = build_node(r, &cev, depth + 1, &c, &n);
+        rc = yamlrd_build_node(r, &cev, depth + 1, &c, &n);
         *nodes = add_sat(*nodes, n);
         if (c && json_array_append_new(arr, c) < 0 && rc == 0)
             rc = BIB_ENOMEM;
@@ -801,7 +741,7 @@ static int build_alias(yaml_reader *r, yaml_event_t *ev, json_t **out, size_t *n
  * (NULL when the node was refused; r->item_bad then says a diagnostic was
  * given), *nodes the node count with aliases expanded. Returns 0, or
  * BIB_EPARSE when the parser is finished (r->broken), or BIB_ENOMEM. */
-static int build_node(yaml_reader *r, yaml_event_t *ev, int depth, json_t **out,
+int yamlrd_build_node(yaml_reader *r, yaml_event_t *ev, int depth, json_t **out,
                       size_t *nodes)
 {
     *out = NULL;
@@ -877,329 +817,6 @@ static int build_node(yaml_reader *r, yaml_event_t *ev, int depth, json_t **out,
     free(anchor_name);
     *out = v;
     return rc;
-}
-
-/* ---- items without a DOM ----------------------------------------------------- */
-
-/* Most items are plain: scalars, mappings and sequences, no anchor, alias,
- * merge key, duplicate key or NUL, not deep. record_item keeps the events
- * of such an item, and map_item turns them into the record member by
- * member, as cj_read.c does for CSL-JSON text: shapes whose result is
- * certain (a string id, type, text or number variable, a list of name
- * mappings, a date-parts date of plain integers) straight from the event
- * text; any other member as a jansson value built from its events alone
- * (build_node over the recorded events) and read by cslitem_read_member,
- * the code bib_cslitem_from_json runs for each member. An item that turns
- * out not to be plain goes to build_node whole, from its first event: it
- * has seen every event it would have seen, and no diagnostic was given
- * before the first event that is not plain, so the output and diagnostics
- * are those of the DOM path. */
-
-/* Frees the recorded events not taken and forgets them. */
-static void events_clear(yaml_reader *r)
-{
-    for (size_t i = 0; i < r->nev; i++)
-        yaml_event_delete(&r->evs[i]);
-    r->nev = r->replay = r->replay_end = 0;
-    if (r->evcap > 4096) { /* a huge item's room is not kept */
-        free(r->evs);
-        free(r->ends);
-        r->evs = NULL;
-        r->ends = NULL;
-        r->evcap = 0;
-    }
-}
-
-/* Room for one more event in r->evs (ev, when not NULL, is deleted if
- * there is none). */
-static int event_room(yaml_reader *r, yaml_event_t *ev)
-{
-    if (r->nev == r->evcap) {
-        size_t cap = r->evcap ? 2 * r->evcap : 256;
-        yaml_event_t *e = realloc(r->evs, cap * sizeof *e);
-        if (e)
-            r->evs = e;
-        size_t *x = e ? realloc(r->ends, cap * sizeof *x) : NULL;
-        if (!x) {
-            if (ev)
-                yaml_event_delete(ev);
-            return BIB_ENOMEM;
-        }
-        r->ends = x;
-        r->evcap = cap;
-    }
-    return 0;
-}
-
-static bool scalar_is(const yaml_event_t *e, const char *s, size_t n)
-{
-    return e->type == YAML_SCALAR_EVENT && e->data.scalar.length == n &&
-           memcmp(e->data.scalar.value, s, n) == 0;
-}
-
-/* A key event that build_mapping treats as plain: a scalar, not "<<" (a
- * merge), not equal to an earlier key of its mapping (a warning). The
- * mapping's keys are at most MAX_PLAIN_KEYS, compared pairwise. */
-enum { MAX_PLAIN_KEYS = 64 };
-
-static bool plain_key(const yaml_reader *r, size_t map, size_t k)
-{
-    const yaml_event_t *e = &r->evs[k];
-    if (e->type != YAML_SCALAR_EVENT || scalar_is(e, "<<", 2))
-        return false;
-    size_t n = 0;
-    for (size_t j = map + 1; j < k; j = r->ends[j + 1], n++)
-        if (n == MAX_PLAIN_KEYS ||
-            scalar_is(&r->evs[j], (const char *)e->data.scalar.value, e->data.scalar.length))
-            return false;
-    return true;
-}
-
-/* Records the events of the item whose first event is *ev (a mapping
- * start, taken over; depth: its build_node depth) into r->evs. Returns 0
- * when the item is plain and whole (evs[0] to its end event); 1 when an
- * event that is not plain was met (it is the last one kept) or the parser
- * failed (pending_fail): the item then goes to build_node; BIB_ENOMEM
- * (nothing kept). */
-static int record_item(yaml_reader *r, yaml_event_t *ev, int depth)
-{
-    size_t stack[MAX_DEPTH];
-    bool want_key[MAX_DEPTH];
-    int top = -1;
-    events_clear(r);
-    if (event_room(r, ev) < 0)
-        return BIB_ENOMEM;
-    r->evs[0] = *ev;
-    for (;;) {
-        /* evs[i] holds the event just parsed */
-        size_t i = r->nev++;
-        r->ends[i] = i + 1;
-        const yaml_event_t *e = &r->evs[i];
-        bool is_key = top >= 0 && want_key[top], whole = true;
-        if (r->nev > MAX_NODES) /* build_node counts them */
-            return 1;
-        switch (e->type) {
-        case YAML_SCALAR_EVENT:
-            if (e->data.scalar.anchor ||
-                memchr(e->data.scalar.value, '\0', e->data.scalar.length) ||
-                (is_key && !plain_key(r, stack[top], i)))
-                return 1;
-            break;
-        case YAML_MAPPING_START_EVENT:
-        case YAML_SEQUENCE_START_EVENT: {
-            bool map = e->type == YAML_MAPPING_START_EVENT;
-            if (is_key || depth + top + 1 >= MAX_DEPTH - 1 ||
-                (map ? e->data.mapping_start.anchor : e->data.sequence_start.anchor))
-                return 1;
-            stack[++top] = i;
-            want_key[top] = map;
-            whole = false;
-            break;
-        }
-        case YAML_MAPPING_END_EVENT:
-        case YAML_SEQUENCE_END_EVENT:
-            r->ends[stack[top]] = i + 1;
-            if (top-- == 0)
-                return 0;
-            break;
-        default: /* an alias */
-            return 1;
-        }
-        /* a node ended: its mapping expects a key after a value, and back */
-        if (whole && r->evs[stack[top]].type == YAML_MAPPING_START_EVENT)
-            want_key[top] = !want_key[top];
-        if (event_room(r, NULL) < 0) {
-            events_clear(r);
-            return BIB_ENOMEM;
-        }
-        if (!yaml_parser_parse(&r->parser, &r->evs[r->nev])) {
-            r->pending_fail = true;
-            return 1;
-        }
-        r->fed_at_event = r->fed;
-    }
-}
-
-/* The text of a scalar event that build_node makes a JSON string of, as
- * scalar_value decides (untagged: quoted, or plain but not a null, boolean
- * or canonical integer); NULL for any other node. */
-static const char *str_event(const yaml_event_t *e, size_t *len)
-{
-    if (e->type != YAML_SCALAR_EVENT || e->data.scalar.tag)
-        return NULL;
-    const char *s = (const char *)e->data.scalar.value;
-    size_t n = e->data.scalar.length;
-    if (e->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && !plain_is_text(s, n))
-        return NULL;
-    *len = n;
-    return s;
-}
-
-/* A plain untagged scalar that build_node makes a JSON integer of. */
-static bool int_event(const yaml_event_t *e, long long *x)
-{
-    return e->type == YAML_SCALAR_EVENT && !e->data.scalar.tag &&
-           e->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && e->data.scalar.length &&
-           canonical_int((const char *)e->data.scalar.value, e->data.scalar.length, x);
-}
-
-/* The index (0..5) of name key event k among cslitem_name_keys, or -1. */
-static int name_part(const yaml_reader *r, size_t k)
-{
-    const yaml_event_t *e = &r->evs[k];
-    for (int p = 0; p < 6; p++)
-        if (scalar_is(e, cslitem_name_keys[p], strlen(cslitem_name_keys[p])))
-            return p;
-    return -1;
-}
-
-/* The sequence at event a holds name mappings only, whose keys are name
- * parts with non-empty text: read as cj_read.c's plain_names, certainly
- * the canonical form of what cslitem_read_var makes of them. */
-static bool plain_names(const yaml_reader *r, size_t a)
-{
-    size_t end = r->ends[a] - 1;
-    for (size_t e = a + 1; e < end; e = r->ends[e]) {
-        if (r->evs[e].type != YAML_MAPPING_START_EVENT || r->ends[e] == e + 2)
-            return false; /* {} is no name: a warning */
-        for (size_t k = e + 1; k < r->ends[e] - 1; k = r->ends[k + 1]) {
-            size_t n;
-            if (!str_event(&r->evs[k + 1], &n) || !n || name_part(r, k) < 0)
-                return false;
-        }
-    }
-    return true;
-}
-
-static int read_names(yaml_reader *r, bib_record *rec, bib_var var, size_t a)
-{
-    size_t end = r->ends[a] - 1, count = 0, i = 0;
-    for (size_t e = a + 1; e < end; e = r->ends[e])
-        count++;
-    bool any = false;
-    for (size_t e = a + 1; e < end; e = r->ends[e], i++) {
-        bib_name n;
-        memset(&n, 0, sizeof n);
-        const char **parts[6] = {&n.family, &n.given, &n.dropping_particle,
-                                 &n.non_dropping_particle, &n.suffix, &n.literal};
-        for (size_t k = e + 1; k < r->ends[e] - 1; k = r->ends[k + 1])
-            *parts[name_part(r, k)] = (const char *)r->evs[k + 1].data.scalar.value;
-        int rc;
-        if (i == count - 1 && any && n.literal && !n.family && !n.given &&
-            strcmp(n.literal, "others") == 0) {
-            rc = bib_record_set_names_truncated(rec, var, true);
-        } else {
-            rc = bib_record_add_name(rec, var, &n);
-            any = true;
-        }
-        if (rc)
-            return rc;
-    }
-    return any ? 0 : bib_record_set_names_truncated(rec, var, false);
-}
-
-/* A mapping at event o of one member, date-parts: one or two lists of one
- * to three plain integers, year not 0 (an open end) and within +-999999999,
- * months 1-12 (13-24 are seasons), days 1-31: the shape cj_read.c's
- * plain_date reads as its own canonical form. Fills *out. */
-static bool plain_date(const yaml_reader *r, size_t o, bib_date *out)
-{
-    const yaml_event_t *v = r->evs;
-    size_t dp = o + 2;
-    if (v[o].type != YAML_MAPPING_START_EVENT || r->ends[o] < o + 4 ||
-        !scalar_is(&v[o + 1], "date-parts", 10) || v[dp].type != YAML_SEQUENCE_START_EVENT ||
-        r->ends[dp] + 1 != r->ends[o])
-        return false;
-    memset(out, 0, sizeof *out);
-    for (size_t a = dp + 1; a < r->ends[dp] - 1; a = r->ends[a]) {
-        if (out->nparts == 2 || v[a].type != YAML_SEQUENCE_START_EVENT)
-            return false;
-        long long x[3] = {0, 0, 0};
-        size_t n = 0;
-        for (size_t k = a + 1; k < r->ends[a] - 1; k++, n++)
-            if (n == 3 || !int_event(&v[k], &x[n]))
-                return false;
-        if (n == 0 || x[0] == 0 || x[0] > 999999999 || x[0] < -999999999)
-            return false;
-        if (n >= 2 && (x[1] < 1 || x[1] > 12))
-            return false;
-        if (n == 3 && (x[2] < 1 || x[2] > 31))
-            return false;
-        bib_date_part *p = &out->parts[out->nparts++];
-        p->has_year = true;
-        p->year = (int)x[0];
-        p->month = (int)x[1];
-        p->day = (int)x[2];
-    }
-    return out->nparts > 0;
-}
-
-/* The member whose key is event k: a shape above straight into rec, any
- * other through its jansson value and cslitem_read_member. */
-static int map_member(yaml_reader *r, bib_record *rec, size_t k, const bib_cslitem_ctx *ctx)
-{
-    const char *key = (const char *)r->evs[k].data.scalar.value;
-    size_t klen = r->evs[k].data.scalar.length, vi = k + 1, n = 0;
-    const char *s = str_event(&r->evs[vi], &n);
-    if (strcmp(key, "id") == 0) {
-        if (s)
-            return bib_record_set_id(rec, s);
-    } else if (strcmp(key, "type") == 0) {
-        bib_type ty = s ? bib_type_from_name(s, n) : BIB_TYPE_UNKNOWN;
-        if (ty && strcmp(s, bib_type_name(ty)) == 0) {
-            bib_record_set_type(rec, ty);
-            return 0;
-        }
-    } else if (strcmp(key, "custom") != 0) {
-        bib_var var = bib_var_from_name(key, klen);
-        if (var && !bib_record_has(rec, var) && strcmp(bib_var_name(var), key) == 0) {
-            bib_kind kind = bib_var_kind(var);
-            bib_date dt;
-            if (s && var != BIB_VAR_KEYWORD && var != BIB_VAR_CATEGORIES &&
-                (kind == BIB_KIND_TEXT || kind == BIB_KIND_RICH || kind == BIB_KIND_NUMBER))
-                return bib_record_set_text(rec, var, s, n);
-            if (kind == BIB_KIND_NAMES && r->evs[vi].type == YAML_SEQUENCE_START_EVENT &&
-                plain_names(r, vi))
-                return read_names(r, rec, var, vi);
-            if (kind == BIB_KIND_DATE && plain_date(r, vi, &dt))
-                return bib_record_set_date(rec, var, &dt);
-        }
-    }
-    /* the value's events, through build_node (no diagnostic: they are plain) */
-    yaml_event_t ev;
-    json_t *j = NULL;
-    size_t nodes;
-    r->replay = vi;
-    r->replay_end = r->ends[vi];
-    get_event(r, &ev);
-    int rc = build_node(r, &ev, 0, &j, &nodes);
-    r->replay = r->replay_end = 0;
-    if (rc == 0 && !j)
-        rc = BIB_ENOMEM;
-    if (rc == 0)
-        rc = cslitem_read_member(rec, key, j, &r->tmp, &r->key, ctx);
-    json_decref(j);
-    return rc;
-}
-
-/* The record of the plain item recorded in r->evs, as bib_cslitem_from_json
- * makes it from the item's jansson value. Returns 0 with *out, or a
- * negative status (diagnostics went to ctx). */
-static int map_item(yaml_reader *r, const bib_cslitem_ctx *ctx, bib_record **out)
-{
-    *out = NULL;
-    bib_record *rec = bib_record_new(BIB_TYPE_UNKNOWN, NULL);
-    if (!rec)
-        return BIB_ENOMEM;
-    int rc = 0;
-    for (size_t k = 1; k + 1 < r->nev && !rc; k = r->ends[k + 1])
-        rc = map_member(r, rec, k, ctx);
-    if (rc) {
-        bib_record_free(rec);
-        return rc;
-    }
-    *out = rec;
-    return 0;
 }
 
 /* ---- recovery -------------------------------------------------------------- */
@@ -1315,22 +932,22 @@ static int read_item(yaml_reader *r, yaml_event_t *ev, bib_record **out)
     r->bomb_reported = false;
     int depth = r->items_in_map ? 2 : 1;
     bib_cslitem_ctx ctx = {r->in, line, col, BIB_CSLITEM_LOOSE};
-    int rc = is_map ? record_item(r, ev, depth) : 1;
+    int rc = is_map ? yamlrd_record_item(r, ev, depth) : 1;
     if (rc == 0) { /* plain: no DOM */
-        rc = map_item(r, &ctx, out);
-        events_clear(r);
+        rc = yamlrd_map_item(r, &ctx, out);
+        yamlrd_events_clear(r);
         return map_done(r, rc, line, col, out);
     }
     json_t *j = NULL;
     size_t nodes;
-    if (rc == 1 && is_map) { /* not plain: build_node reads the events kept first */
+    if (rc == 1 && is_map) { /* not plain: yamlrd_build_node reads the events kept first */
         r->replay = 0;
         r->replay_end = r->nev;
-        get_event(r, ev);
+        yamlrd_get_event(r, ev);
     }
     if (rc == 1)
-        rc = build_node(r, ev, depth, &j, &nodes);
-    events_clear(r);
+        rc = yamlrd_build_node(r, ev, depth, &j, &nodes);
+    yamlrd_events_clear(r);
     if (rc == BIB_ENOMEM) {
         json_decref(j);
         bib_input_report(r->in, BIB_SEV_ERROR, line, col, "out of memory");
@@ -1362,7 +979,7 @@ static int read_item(yaml_reader *r, yaml_event_t *ev, bib_record **out)
 }
 
 /* Skips (builds and drops) the node starting at *ev, outside items: its
- * anchors are kept for later aliases. Returns as build_node. */
+ * anchors are kept for later aliases. Returns as yamlrd_build_node. */
 static int skip_node(yaml_reader *r, yaml_event_t *ev, int depth)
 {
     json_t *junk = NULL;
@@ -1370,7 +987,7 @@ static int skip_node(yaml_reader *r, yaml_event_t *ev, int depth)
     r->nodes = 0;
     r->item_bad = false;
     r->bomb_reported = false;
-    int rc = build_node(r, ev, depth, &junk, &n);
+    int rc = yamlrd_build_node(r, ev, depth, &junk, &n);
     json_decref(junk);
     if (rc == 0 && r->item_bad)
         rc = BIB_EPARSE; /* reported; reading goes on after this value */
@@ -1428,7 +1045,7 @@ static int in_topmap(yaml_reader *r, yaml_event_t *ev)
     if (ev->type == YAML_SCALAR_EVENT &&
         strcmp((const char *)ev->data.scalar.value, "references") == 0) {
         yaml_event_delete(ev);
-        if ((rc = get_event(r, ev)) < 0)
+        if ((rc = yamlrd_get_event(r, ev)) < 0)
             return stop(r, rc);
         if (ev->type == YAML_SEQUENCE_START_EVENT) {
             r->items_in_map = true;
@@ -1449,7 +1066,7 @@ static int in_topmap(yaml_reader *r, yaml_event_t *ev)
     /* another key: skip it and its value (both, to stay in step) */
     rc = skip_node(r, ev, 1);
     if (!r->broken && rc != BIB_ENOMEM) {
-        int rc2 = get_event(r, ev);
+        int rc2 = yamlrd_get_event(r, ev);
         if (rc2 == 0)
             rc2 = skip_node(r, ev, 1);
         if (rc == 0)
@@ -1475,7 +1092,7 @@ static int reader_next(bib_reader *rd, bib_record **out)
                 return rc;
             r->st = ST_DOC;
         }
-        if ((rc = get_event(r, &ev)) < 0) {
+        if ((rc = yamlrd_get_event(r, &ev)) < 0) {
             if (r->st == ST_ITEMS && r->seq_block && resync(r))
                 return BIB_EPARSE;
             return stop(r, rc);
@@ -1533,7 +1150,7 @@ static void reader_close(bib_reader *rd)
     anchors_clear(r);
     free(r->anchors);
     r->anchors = NULL;
-    events_clear(r);
+    yamlrd_events_clear(r);
     free(r->evs);
     free(r->ends);
     r->evs = NULL;

@@ -7,7 +7,6 @@
  *
  * Not for: anything about values (record.c).
  */
-#include <ctype.h>
 #include <stdint.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -192,15 +191,26 @@ static unsigned short var_hash[VAR_HASH_SIZE];
 static size_t type_index_len;
 static pthread_once_t index_once = PTHREAD_ONCE_INIT;
 
+/* A byte as keys are compared: ASCII lower case, '_' as '-' (what
+ * tolower gives in the C locale, which bibconv never leaves; a table, as
+ * every field name of every record passes through here). */
+#define FOLD1(c) ((c) == '_' ? '-' : (c) >= 'A' && (c) <= 'Z' ? (c) + 32 : (c))
+#define FOLD4(c) FOLD1(c), FOLD1((c) + 1), FOLD1((c) + 2), FOLD1((c) + 3)
+#define FOLD16(c) FOLD4(c), FOLD4((c) + 4), FOLD4((c) + 8), FOLD4((c) + 12)
+#define FOLD64(c) FOLD16(c), FOLD16((c) + 16), FOLD16((c) + 32), FOLD16((c) + 48)
+static const unsigned char fold[256] = {FOLD64(0), FOLD64(64), FOLD64(128), FOLD64(192)};
+#undef FOLD64
+#undef FOLD16
+#undef FOLD4
+#undef FOLD1
+
 /* Lower-cases and maps '_' to '-'; returns false when it does not fit. */
 static bool normalise(char out[40], const char *s, size_t len)
 {
     if (len == 0 || len >= 40)
         return false;
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-        out[i] = c == '_' ? '-' : (char)tolower(c);
-    }
+    for (size_t i = 0; i < len; i++)
+        out[i] = (char)fold[(unsigned char)s[i]];
     out[len] = '\0';
     return true;
 }
@@ -273,9 +283,17 @@ bib_var bib_var_from_name(const char *name, size_t len)
 {
     pthread_once(&index_once, build_index);
     char k[40];
-    if (!name || !normalise(k, name, len))
+    if (!name || len == 0 || len >= 40)
         return BIB_VAR_NONE;
-    for (size_t h = hash_key(k, len);; h = (h + 1) & (VAR_HASH_SIZE - 1)) {
+    /* normalise and hash_key in one pass */
+    uint32_t fh = 2166136261u;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = fold[(unsigned char)name[i]];
+        k[i] = (char)c;
+        fh = (fh ^ c) * 16777619u;
+    }
+    k[len] = '\0';
+    for (size_t h = (fh ^ fh >> 16) & (VAR_HASH_SIZE - 1);; h = (h + 1) & (VAR_HASH_SIZE - 1)) {
         unsigned short i = var_hash[h];
         if (!i)
             return BIB_VAR_NONE;

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * yaml_reader.c - the CSL-YAML reader of the yaml module: libyaml's event
- * API over a bib_input, one item at a time. It builds a jansson value per
- * item and hands it to the shared cslitem mapping (plugins/csljson/
- * cslitem.h, with BIB_CSLITEM_LOOSE for pandoc's conveniences), exactly as
- * the csljson reader does.
+ * API over a bib_input, one item at a time, mapped by the shared cslitem
+ * mapping (plugins/csljson/cslitem.h, with BIB_CSLITEM_LOOSE for pandoc's
+ * conveniences), exactly as the csljson reader does: a plain item straight
+ * from its events, member by member (record_item, map_item: no DOM), any
+ * other through a jansson value built from its events (yamlrd_build_node).
  *
  * Not for: CSL semantics (plugins/csljson/cslitem_*.c) or writing (yaml_writer.c).
  *
@@ -41,62 +42,11 @@
 #include <yaml.h>
 
 #include "cslitem.h"
+#include "cslitem_int.h"
 #include "bibconv/plugin.h"
 #include "yamlfmt.h"
 
-enum {
-    MAX_DEPTH = 64,                 /* nesting levels from the document root */
-    MAX_NODES = 100000,             /* nodes per item, aliases expanded */
-    MAX_ANCHORS = 4096              /* anchors kept (oldest dropped) */
-};
-
-typedef enum {
-    ST_START,    /* no parser yet */
-    ST_DOC,      /* expecting a document start or the stream end */
-    ST_ROOT,     /* expecting the root node of a document */
-    ST_TOPMAP,   /* inside the root mapping, expecting a key */
-    ST_ITEMS,    /* inside the sequence of items */
-    ST_DOC_END,  /* expecting the end of a document */
-    ST_END
-} rd_state;
-
-typedef enum { ABORT_NONE, ABORT_IO, ABORT_BOUND } abort_kind;
-
-typedef struct anchor {
-    char *name;
-    json_t *value;
-    size_t nodes; /* nodes an alias to it produces */
-} anchor;
-
-typedef struct yaml_reader {
-    bib_input *in;
-    yaml_parser_t parser;
-    bool live;         /* parser initialised */
-    size_t fed;        /* window bytes handed to libyaml past the consumed point */
-    size_t fed_at_event;
-    size_t released;   /* bytes consumed since the parser started */
-    abort_kind abort;
-    size_t line_base;  /* absolute 0-based line of the parser's first byte */
-    size_t cons_line;  /* absolute 0-based line of the consumed point */
-    rd_state st;
-    int docs;          /* documents started so far */
-    int docs_done;     /* ... and ended */
-    bool items_in_map; /* the items sequence sits under `references:` */
-    bool seq_block;    /* ... and is a block sequence (recovery possible) */
-    size_t seq_col;    /* its column (0-based) */
-    bool recovered;    /* current parser started after a recovery */
-    bool broken;       /* the parser stopped on an error */
-    bool quiet;        /* ... in a Markdown body: not an error */
-    bool item_bad;     /* an error was reported inside the current item */
-    size_t errors;     /* errors reported inside nodes, ever */
-    bool bomb_reported;
-    size_t nodes;      /* nodes of the current item */
-    anchor *anchors;   /* ring of MAX_ANCHORS */
-    size_t nanchors, anchor_head;
-    size_t fixes;      /* bytes removed or replaced by sanitize */
-    bool fix_seen;     /* ... and the input offset of the last one */
-    uint64_t fix_last;
-} yaml_reader;
+#include "yaml_rd.h"
 
 /* ---- input ----------------------------------------------------------------- */
 
@@ -187,7 +137,11 @@ static size_t sanitize(yaml_reader *r, const char *d, size_t from, size_t avail,
     size_t i = 0, k = 0;
     while (i < avail && k < room) {
         size_t run = 0, most = avail - i < room - k ? avail - i : room - k;
-        while (run < most && ascii_kept[s[i + run]])
+        const unsigned char *p = s + i;
+        while (run + 4 <= most && (ascii_kept[p[run]] & ascii_kept[p[run + 1]] &
+                                   ascii_kept[p[run + 2]] & ascii_kept[p[run + 3]]))
+            run += 4;
+        while (run < most && ascii_kept[p[run]])
             run++;
         if (run) {
             memcpy(buf + k, s + i, run);
@@ -302,6 +256,10 @@ static size_t break_len(const unsigned char *p, size_t avail)
     return 0;
 }
 
+/* The first bytes of libyaml's line breaks (LF, CR, NEL's 0xC2, LS and
+ * PS's 0xE2); break_len decides whether one is there. */
+static const bool brk_lead[256] = {['\n'] = true, ['\r'] = true, [0xC2] = true, [0xE2] = true};
+
 /* Consumes whole lines already fed to libyaml until the consumed point is
  * at the start of absolute line `target`. A CR ending the fed bytes stays
  * (its LF may follow unfed). */
@@ -316,8 +274,13 @@ static void release_to_line(yaml_reader *r, size_t target)
     const unsigned char *u = (const unsigned char *)d;
     size_t lim = r->fed < n ? r->fed : n, i = 0, cut = 0, line = r->cons_line;
     while (i < lim && line < target) {
-        while (i < lim && u[i] != '\n' && u[i] != '\r' && u[i] < 0xC2)
-            i++; /* no break starts there */
+        /* no break starts at a byte brk_lead does not mark: skip them, four
+         * a round (this loop sees every byte of the input) */
+        while (i + 4 <= lim && !(brk_lead[u[i]] | brk_lead[u[i + 1]] | brk_lead[u[i + 2]] |
+                                 brk_lead[u[i + 3]]))
+            i += 4;
+        while (i < lim && !brk_lead[u[i]])
+            i++;
         if (i == lim)
             break;
         size_t b = break_len(u + i, lim - i);
@@ -366,7 +329,7 @@ static int parser_start(yaml_reader *r)
     r->fed = r->fed_at_event = r->released = 0;
     r->abort = ABORT_NONE;
     r->line_base = r->cons_line;
-    r->broken = r->quiet = false;
+    r->broken = r->quiet = r->pending_fail = false;
     return 0;
 }
 
@@ -427,9 +390,17 @@ static void report_parser_error(yaml_reader *r, bool quiet)
 /* Next event. 0 with *ev (yaml_event_delete it), or BIB_EPARSE after the
  * report (r->broken set: the parser is finished; r->quiet set when the
  * error only ends a Markdown body, which is not one). */
-static int get_event(yaml_reader *r, yaml_event_t *ev)
+int yamlrd_get_event(yaml_reader *r, yaml_event_t *ev)
 {
-    if (!yaml_parser_parse(&r->parser, ev)) {
+    if (r->replay < r->replay_end) {
+        *ev = r->evs[r->replay];
+        memset(&r->evs[r->replay++], 0, sizeof *ev); /* YAML_NO_EVENT */
+        return 0;
+    }
+    if (r->pending_fail || !yaml_parser_parse(&r->parser, ev)) {
+        /* a failure record_item met is reported when its events are used up,
+         * where yamlrd_build_node would have met it */
+        r->pending_fail = false;
         r->broken = true;
         r->quiet = r->docs_done > 0 && r->abort == ABORT_NONE && !r->recovered &&
                    r->st != ST_ITEMS;
@@ -501,17 +472,20 @@ static int anchor_add(yaml_reader *r, const char *name, json_t *v, size_t nodes,
 
 /* True when s[0..len) is a plain integer in canonical form ("0", "-12",
  * not "012" or "+1": those stay text, so `number: 0815` keeps its zero). */
-static bool canonical_int(const char *s, size_t len, long long *out)
+bool yamlrd_canonical_int(const char *s, size_t len, long long *out)
 {
     size_t i = s[0] == '-' ? 1 : 0;
     if (i >= len || len - i > 18)
         return false;
     if (s[i] == '0' && len - i > 1)
         return false;
-    for (size_t k = i; k < len; k++)
+    long long v = 0; /* at most 18 digits: no overflow */
+    for (size_t k = i; k < len; k++) {
         if (s[k] < '0' || s[k] > '9')
             return false;
-    *out = strtoll(s, NULL, 10);
+        v = v * 10 + (s[k] - '0');
+    }
+    *out = i ? -v : v;
     return true;
 }
 
@@ -527,11 +501,26 @@ static const char *const null_words[] = {"", "~", "null", "Null", "NULL", NULL};
 static const char *const true_words[] = {"true", "True", "TRUE", NULL};
 static const char *const false_words[] = {"false", "False", "FALSE", NULL};
 
-bool yamlfmt_plain_is_string(const char *s)
+/* Whether the plain scalar s (n bytes, NUL-terminated) resolves to text:
+ * not a null, boolean or canonical integer. Only these first bytes start
+ * one of those (the writer asks for every scalar it writes). */
+bool yamlrd_plain_is_text(const char *s, size_t n)
 {
     long long x;
-    return !word_in(s, null_words) && !word_in(s, true_words) && !word_in(s, false_words) &&
-           !canonical_int(s, strlen(s), &x);
+    switch (n ? s[0] : '~') {
+    case '~': case 'n': case 'N': case 't': case 'T': case 'f': case 'F':
+        return !word_in(s, null_words) && !word_in(s, true_words) && !word_in(s, false_words);
+    case '-': case '0': case '1': case '2': case '3': case '4':
+    case '5': case '6': case '7': case '8': case '9':
+        return !yamlrd_canonical_int(s, n, &x);
+    default:
+        return true;
+    }
+}
+
+bool yamlfmt_plain_is_string(const char *s)
+{
+    return yamlrd_plain_is_text(s, strlen(s));
 }
 
 /* The JSON value of a scalar event. Plain untagged scalars resolve as YAML
@@ -562,7 +551,7 @@ static json_t *scalar_value(yaml_reader *r, const yaml_event_t *ev, int *rc)
     long long x;
     if (tag && strncmp(tag, "tag:yaml.org,2002:", 18) == 0) {
         const char *t = tag + 18;
-        if (strcmp(t, "int") == 0 && canonical_int(s, len, &x))
+        if (strcmp(t, "int") == 0 && yamlrd_canonical_int(s, len, &x))
             return made(json_integer(x), rc);
         if (strcmp(t, "float") == 0) {
             char *end;
@@ -583,7 +572,7 @@ static json_t *scalar_value(yaml_reader *r, const yaml_event_t *ev, int *rc)
             return json_true();
         if (word_in(s, false_words))
             return json_false();
-        if (canonical_int(s, len, &x))
+        if (yamlrd_canonical_int(s, len, &x))
             return made(json_integer(x), rc);
     }
     /* libyaml has checked UTF-8: a failure is out of memory */
@@ -595,7 +584,7 @@ static size_t add_sat(size_t a, size_t b)
     return a > SIZE_MAX - b ? SIZE_MAX : a + b;
 }
 
-static int build_node(yaml_reader *r, yaml_event_t *ev, int depth, json_t **out,
+int yamlrd_build_node(yaml_reader *r, yaml_event_t *ev, int depth, json_t **out,
                       size_t *nodes);
 
 /* Applies YAML merge keys ("<<: *defaults"): keys of `src` (a mapping or a
@@ -624,7 +613,7 @@ static int build_mapping(yaml_reader *r, json_t *map, int depth, size_t *nodes)
     int rc = 0;
     for (;;) {
         yaml_event_t kev, vev;
-        if ((rc = get_event(r, &kev)) < 0)
+        if ((rc = yamlrd_get_event(r, &kev)) < 0)
             break;
         if (kev.type == YAML_MAPPING_END_EVENT) {
             yaml_event_delete(&kev);
@@ -641,21 +630,21 @@ static int build_mapping(yaml_reader *r, json_t *map, int depth, size_t *nodes)
         } else {
             json_t *junk = NULL;
             size_t n = 0;
-            rc = build_node(r, &kev, depth + 1, &junk, &n);
+            rc = yamlrd_build_node(r, &kev, depth + 1, &junk, &n);
             json_decref(junk);
             if (rc < 0)
                 break;
             bib_input_report(r->in, BIB_SEV_WARNING, abs_line(r, km), km.column + 1,
                              "a mapping key that is not a scalar is ignored with its value");
         }
-        if ((rc = get_event(r, &vev)) < 0) {
+        if ((rc = yamlrd_get_event(r, &vev)) < 0) {
             if (key)
                 yaml_event_delete(&kev);
             break;
         }
         json_t *v = NULL;
         size_t n = 0;
-        rc = build_node(r, &vev, depth + 1, &v, &n);
+        rc = yamlrd_build_node(r, &vev, depth + 1, &v, &n);
         *nodes = add_sat(*nodes, n);
         if (rc < 0) {
             if (key)
@@ -693,7 +682,7 @@ static int build_sequence(yaml_reader *r, json_t *arr, int depth, size_t *nodes)
     int rc = 0;
     for (;;) {
         yaml_event_t cev;
-        if ((rc = get_event(r, &cev)) < 0)
+        if ((rc = yamlrd_get_event(r, &cev)) < 0)
             break;
         if (cev.type == YAML_SEQUENCE_END_EVENT) {
             yaml_event_delete(&cev);
@@ -701,7 +690,7 @@ static int build_sequence(yaml_reader *r, json_t *arr, int depth, size_t *nodes)
         }
         json_t *c = NULL;
         size_t n = 0;
-        rc = build_node(r, &cev, depth + 1, &c, &n);
+        rc = yamlrd_build_node(r, &cev, depth + 1, &c, &n);
         *nodes = add_sat(*nodes, n);
         if (c && json_array_append_new(arr, c) < 0 && rc == 0)
             rc = BIB_ENOMEM;
@@ -752,7 +741,7 @@ static int build_alias(yaml_reader *r, yaml_event_t *ev, json_t **out, size_t *n
  * (NULL when the node was refused; r->item_bad then says a diagnostic was
  * given), *nodes the node count with aliases expanded. Returns 0, or
  * BIB_EPARSE when the parser is finished (r->broken), or BIB_ENOMEM. */
-static int build_node(yaml_reader *r, yaml_event_t *ev, int depth, json_t **out,
+int yamlrd_build_node(yaml_reader *r, yaml_event_t *ev, int depth, json_t **out,
                       size_t *nodes)
 {
     *out = NULL;
@@ -909,10 +898,26 @@ static int reader_open(bib_reader *rd, bib_input *in, const bib_options *opts)
     yaml_reader *r = bib_reader_state(rd);
     r->in = in;
     r->st = ST_START;
+    bib_buf_init(&r->tmp);
+    bib_buf_init(&r->key);
     /* YAML is UTF-8, but hand-edited files in Latin-1 exist: converted from
      * Windows-1252 with a warning when the head is not UTF-8 (io.h) */
     bib_input_set_encoding(in, BIB_ENC_DETECT);
     return 0;
+}
+
+/* The end of read_item once the record is made (rc 0, *out) or refused. */
+static int map_done(yaml_reader *r, int rc, size_t line, size_t col, bib_record **out)
+{
+    if (rc == BIB_EPARSE)
+        return rc;
+    if (rc < 0) {
+        bib_input_report(r->in, BIB_SEV_ERROR, line, col, "cannot convert item: %s",
+                         bib_status_text(rc));
+        return rc;
+    }
+    bib_record_set_origin(*out, bib_input_name(r->in), line);
+    return 1;
 }
 
 /* Reads one item at the current event. Returns 1 with *out, BIB_EPARSE
@@ -925,9 +930,24 @@ static int read_item(yaml_reader *r, yaml_event_t *ev, bib_record **out)
     r->nodes = 0;
     r->item_bad = false;
     r->bomb_reported = false;
+    int depth = r->items_in_map ? 2 : 1;
+    bib_cslitem_ctx ctx = {r->in, line, col, BIB_CSLITEM_LOOSE};
+    int rc = is_map ? yamlrd_record_item(r, ev, depth) : 1;
+    if (rc == 0) { /* plain: no DOM */
+        rc = yamlrd_map_item(r, &ctx, out);
+        yamlrd_events_clear(r);
+        return map_done(r, rc, line, col, out);
+    }
     json_t *j = NULL;
     size_t nodes;
-    int rc = build_node(r, ev, r->items_in_map ? 2 : 1, &j, &nodes);
+    if (rc == 1 && is_map) { /* not plain: yamlrd_build_node reads the events kept first */
+        r->replay = 0;
+        r->replay_end = r->nev;
+        yamlrd_get_event(r, ev);
+    }
+    if (rc == 1)
+        rc = yamlrd_build_node(r, ev, depth, &j, &nodes);
+    yamlrd_events_clear(r);
     if (rc == BIB_ENOMEM) {
         json_decref(j);
         bib_input_report(r->in, BIB_SEV_ERROR, line, col, "out of memory");
@@ -953,22 +973,13 @@ static int read_item(yaml_reader *r, yaml_event_t *ev, bib_record **out)
                          seq ? "a sequence" : "a scalar");
         return BIB_EPARSE;
     }
-    bib_cslitem_ctx ctx = {r->in, line, col, BIB_CSLITEM_LOOSE};
     rc = bib_cslitem_from_json(out, j, &ctx);
     json_decref(j);
-    if (rc == BIB_EPARSE)
-        return rc;
-    if (rc < 0) {
-        bib_input_report(r->in, BIB_SEV_ERROR, line, col, "cannot convert item: %s",
-                         bib_status_text(rc));
-        return rc;
-    }
-    bib_record_set_origin(*out, bib_input_name(r->in), line);
-    return 1;
+    return map_done(r, rc, line, col, out);
 }
 
 /* Skips (builds and drops) the node starting at *ev, outside items: its
- * anchors are kept for later aliases. Returns as build_node. */
+ * anchors are kept for later aliases. Returns as yamlrd_build_node. */
 static int skip_node(yaml_reader *r, yaml_event_t *ev, int depth)
 {
     json_t *junk = NULL;
@@ -976,7 +987,7 @@ static int skip_node(yaml_reader *r, yaml_event_t *ev, int depth)
     r->nodes = 0;
     r->item_bad = false;
     r->bomb_reported = false;
-    int rc = build_node(r, ev, depth, &junk, &n);
+    int rc = yamlrd_build_node(r, ev, depth, &junk, &n);
     json_decref(junk);
     if (rc == 0 && r->item_bad)
         rc = BIB_EPARSE; /* reported; reading goes on after this value */
@@ -1034,7 +1045,7 @@ static int in_topmap(yaml_reader *r, yaml_event_t *ev)
     if (ev->type == YAML_SCALAR_EVENT &&
         strcmp((const char *)ev->data.scalar.value, "references") == 0) {
         yaml_event_delete(ev);
-        if ((rc = get_event(r, ev)) < 0)
+        if ((rc = yamlrd_get_event(r, ev)) < 0)
             return stop(r, rc);
         if (ev->type == YAML_SEQUENCE_START_EVENT) {
             r->items_in_map = true;
@@ -1055,7 +1066,7 @@ static int in_topmap(yaml_reader *r, yaml_event_t *ev)
     /* another key: skip it and its value (both, to stay in step) */
     rc = skip_node(r, ev, 1);
     if (!r->broken && rc != BIB_ENOMEM) {
-        int rc2 = get_event(r, ev);
+        int rc2 = yamlrd_get_event(r, ev);
         if (rc2 == 0)
             rc2 = skip_node(r, ev, 1);
         if (rc == 0)
@@ -1081,7 +1092,7 @@ static int reader_next(bib_reader *rd, bib_record **out)
                 return rc;
             r->st = ST_DOC;
         }
-        if ((rc = get_event(r, &ev)) < 0) {
+        if ((rc = yamlrd_get_event(r, &ev)) < 0) {
             if (r->st == ST_ITEMS && r->seq_block && resync(r))
                 return BIB_EPARSE;
             return stop(r, rc);
@@ -1139,6 +1150,14 @@ static void reader_close(bib_reader *rd)
     anchors_clear(r);
     free(r->anchors);
     r->anchors = NULL;
+    yamlrd_events_clear(r);
+    free(r->evs);
+    free(r->ends);
+    r->evs = NULL;
+    r->ends = NULL;
+    r->evcap = 0;
+    bib_buf_clear(&r->tmp);
+    bib_buf_clear(&r->key);
 }
 
 const bib_reader_ops yamlfmt_reader_ops = {

@@ -28,8 +28,6 @@
  * Not for: CSL semantics (plugins/csljson/cslitem_*.c), reading (yaml_reader.c).
  */
 #include <errno.h>
-#include <pthread.h>
-#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,7 +48,7 @@ typedef struct yaml_writer {
     bool live;      /* emitter initialised */
     bool failed;    /* an emitter error was reported */
     bool bare, edtf, custom;
-    bool have_re;    /* numeric_pattern() gave the pattern */
+    bool have_re;    /* yamlfmt_numeric_pattern() gave the pattern */
     char last;       /* last byte written: a bare list ends with a line break */
     bib_buf tmp;
     bib_keyset *used; /* ids written so far: a keyless entry's id is new */
@@ -60,63 +58,10 @@ typedef struct yaml_writer {
     bool open_end;   /* the last item left libyaml's document open */
 } yaml_writer;
 
-/* Every form a YAML 1.1 or 1.2 reader may resolve to a number or a
- * timestamp (YAML 1.1 int/float/timestamp types, 1.2 core schema). */
-static const char numeric_re[] =
-    "^[-+]?(0b[01_]+|0x[0-9a-fA-F_]+|0o?[0-7_]+|[0-9][0-9_]*(:[0-5]?[0-9])*"
-    "(\\.[0-9_]*)?([eE][-+]?[0-9]+)?|\\.[0-9_]+([eE][-+]?[0-9]+)?|\\.(inf|Inf|INF))$"
-    "|^\\.(nan|NaN|NAN)$"
-    "|^[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?";
-
-/* numeric_re compiled once for the process, not per output: it is a
- * constant, and glibc's regcomp leaks when an allocation fails inside it.
- * A failed compile is tried again by the next writer. regexec may share a
- * pattern between threads. The module stays mapped (-z nodelete, as it
- * links cslitem), so the pattern is never freed. */
-static pthread_mutex_t numeric_lock = PTHREAD_MUTEX_INITIALIZER;
-static regex_t numeric;
-static bool numeric_ok;
-
-static bool numeric_pattern(void)
-{
-    pthread_mutex_lock(&numeric_lock);
-    if (!numeric_ok)
-        numeric_ok = regcomp(&numeric, numeric_re, REG_EXTENDED | REG_NOSUB) == 0;
-    bool ok = numeric_ok;
-    pthread_mutex_unlock(&numeric_lock);
-    return ok;
-}
-
-static const char *const yaml11_words[] = {"y", "Y", "yes", "Yes", "YES", "n", "N",
-                                           "no", "No", "NO", "on", "On", "ON", "off",
-                                           "Off", "OFF", "=", "<<", NULL};
-
-/* Cheap pre-test of needs_quotes, which most scalars (titles, names) pass:
- * every special word is at most 5 bytes long and starts with one of
- * "~nNtTfFyYoO=<"; numbers and timestamps start with a digit, a sign or a
- * dot; "" is null. The tests below see `s` as a C string, so this one does
- * too (strnlen, not the value's length). */
-static bool maybe_special(const char *s)
-{
-    unsigned char c = (unsigned char)s[0];
-    if (c == '\0' || (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.')
-        return true;
-    return strnlen(s, 6) <= 5 && strchr("~nNtTfFyYoO=<", c);
-}
-
+/* yamlfmt_needs_quotes with the writer's pattern */
 static bool needs_quotes(yaml_writer *w, const char *s)
 {
-    if (!maybe_special(s))
-        return false;
-    if (!yamlfmt_plain_is_string(s))
-        return true;
-    for (const char *const *p = yaml11_words; *p; p++)
-        if (strcmp(s, *p) == 0)
-            return true;
-    /* every form numeric_re matches starts with a digit, a sign or a dot:
-     * the words above ("title", "type") need no regexec */
-    return w->have_re && s[0] && strchr("0123456789+-.", s[0]) &&
-           regexec(&numeric, s, 0, NULL, 0) == 0;
+    return yamlfmt_needs_quotes(w->have_re, s);
 }
 
 static int output_handler(void *data, unsigned char *buffer, size_t size)
@@ -319,9 +264,11 @@ static int emit_value(yaml_writer *w, const json_t *v, bool flow)
  * sequences (a sequence in a mapping indentless), number arrays in flow
  * style, plain scalars unless a block indicator, a leading or trailing
  * space or needs_quotes asks for single quotes, long scalars folded at the
- * first space past column 80. An item holding anything else (a line break,
- * a tab or other character libyaml escapes, a character past U+FFFF, a
- * real number, an empty map or list, a key over 128 bytes) is written
+ * first space past column 80, text with line breaks that a literal block
+ * cannot hold double-quoted (dw_breaks). An item holding anything else (a
+ * literal block, a line break in a key or a quoted word, a tab or other
+ * character libyaml escapes, a character past U+FFFF, a real number, an
+ * empty map or list, a key over 128 bytes) is written
  * through libyaml on its own instead (emit_alone): the direct writer
  * declines before its bytes leave the buffer. bench/compare_builds.py and
  * tests/yaml check that both give the same bytes. */
@@ -364,67 +311,65 @@ static void dw_indicator(dw *d, const char *s, bool need_ws, bool is_ws, bool is
     d->indention = d->indention && is_indention;
 }
 
-/* The byte length of the character at s[i] when libyaml prints it as it
- * is and it is neither a break nor a tab; 0 otherwise (the item declines). */
-static size_t dw_char(const unsigned char *s, size_t i, size_t len)
-{
-    unsigned char c = s[i];
-    if (c < 0x80)
-        return c >= 0x20 && c != 0x7F;
-    if (c < 0xC2 || c >= 0xF0) /* stray continuation, overlong, past U+FFFF */
-        return 0;
-    size_t w = c < 0xE0 ? 2 : 3;
-    if (i + w > len)
-        return 0;
-    for (size_t k = 1; k < w; k++)
-        if ((s[i + k] & 0xC0) != 0x80)
-            return 0;
-    unsigned char c1 = s[i + 1];
-    if (c == 0xC2 && c1 < 0xA0) /* C1 controls, NEL */
-        return 0;
-    if (c == 0xE0 && c1 < 0xA0) /* overlong */
-        return 0;
-    if (c == 0xED && c1 >= 0xA0) /* surrogates */
-        return 0;
-    if (c == 0xE2 && c1 == 0x80 && (s[i + 2] == 0xA8 || s[i + 2] == 0xA9)) /* LS, PS */
-        return 0;
-    if (c == 0xEF && ((c1 == 0xBB && s[i + 2] == 0xBF) ||
-                      (c1 == 0xBF && (s[i + 2] == 0xBE || s[i + 2] == 0xBF))))
-        return 0; /* BOM, non-characters */
-    return w;
-}
-
-/* Whether libyaml allows `s` as a block plain scalar: no leading or
- * trailing space, no "---" or "..." start, no indicator where YAML would
- * read one. -1 when the scalar holds a character the direct writer leaves
- * to libyaml. */
-static int dw_plain_ok(const char *str, size_t len)
+/* A value holding line breaks, which emit_string asks libyaml to write as
+ * a literal block: libyaml 0.2.5 writes it double-quoted when a block may
+ * not hold it (a space before a break, a trailing space), and that is
+ * written here by its rules: '\n', '"' and '\\' escaped, a space past
+ * the width (not the first or last character, not after another space)
+ * folded into a line break at `indent` + 2, with a backslash there when a
+ * space follows it. A literal block, and any character yamlfmt_char_width leaves to
+ * libyaml, declines. */
+static int dw_breaks(dw *d, const char *str, size_t len, int indent)
 {
     const unsigned char *s = (const unsigned char *)str;
-    if (len == 0)
-        return 1;
-    bool ok = s[0] != ' ' && s[len - 1] != ' ';
-    if (len >= 3 && ((s[0] == '-' && s[1] == '-' && s[2] == '-') ||
-                     (s[0] == '.' && s[1] == '.' && s[2] == '.')))
-        ok = false;
+    bool block = s[len - 1] != ' ';
     for (size_t i = 0; i < len;) {
-        size_t w = s[i] >= 0x20 && s[i] < 0x7F ? 1 : dw_char(s, i, len);
-        if (!w)
-            return -1;
-        if (w == 1) {
-            unsigned char c = s[i];
-            bool next_blank = i + 1 >= len || s[i + 1] == ' ';
-            if (i == 0) {
-                if (strchr("#,[]{}&*!|>'\"%@`", c) ||
-                    ((c == '?' || c == ':' || c == '-') && next_blank))
-                    ok = false;
-            } else if ((c == ':' && next_blank) || (c == '#' && s[i - 1] == ' ')) {
-                ok = false;
-            }
+        if (s[i] == '\n') {
+            block = block && !(i && s[i - 1] == ' ');
+            i++;
+            continue;
         }
+        size_t w = s[i] >= 0x20 && s[i] < 0x7F ? 1 : yamlfmt_char_width(s, i, len);
+        if (!w)
+            return DW_DECLINE;
         i += w;
     }
-    return ok;
+    if (block)
+        return DW_DECLINE;
+    int cont = indent < 0 ? 2 : indent + 2;
+    bool spaces = false;
+    dw_indicator(d, "\"", true, false, false);
+    for (size_t i = 0; i < len;) {
+        unsigned char c = s[i];
+        if (c == '\n' || c == '"' || c == '\\') {
+            dw_put(d, c == '\n' ? "\\n" : c == '"' ? "\\\"" : "\\\\", 2, 2);
+            spaces = false;
+            i++;
+        } else if (c == ' ') {
+            if (!spaces && d->column > DW_WIDTH && i != 0 && i != len - 1) {
+                dw_indent(d, cont);
+                if (s[i + 1] == ' ')
+                    dw_put(d, "\\", 1, 1);
+            } else {
+                dw_put(d, " ", 1, 1);
+            }
+            spaces = true;
+            i++;
+        } else {
+            /* a run up to the next space or escaped byte, in one copy */
+            size_t k = i, cols = 0;
+            while (k < len && s[k] != ' ' && s[k] != '\n' && s[k] != '"' && s[k] != '\\') {
+                cols += (s[k] & 0xC0) != 0x80;
+                k++;
+            }
+            dw_put(d, str + i, k - i, (int)cols);
+            spaces = false;
+            i = k;
+        }
+    }
+    dw_indicator(d, "\"", false, false, false);
+    d->whitespace = d->indention = false;
+    return 0;
 }
 
 /* A scalar in block context: plain, or single-quoted when `quote` or plain
@@ -432,7 +377,10 @@ static int dw_plain_ok(const char *str, size_t len)
  * a key (simple key context) is never folded. */
 static int dw_scalar(dw *d, const char *str, size_t len, bool quote, bool key, int indent)
 {
-    int plain = dw_plain_ok(str, len);
+    if (!key && !quote && len && memchr(str, '\n', len))
+        return dw_breaks(d, str, len, indent); /* as emit_string asks libyaml */
+    size_t width;
+    int plain = yamlfmt_plain_ok(str, len, &width);
     if (plain < 0 || (key && len > 128))
         return DW_DECLINE;
     if (len == 0 && key)
@@ -445,6 +393,12 @@ static int dw_scalar(dw *d, const char *str, size_t len, bool quote, bool key, i
         dw_indicator(d, "'", true, false, false);
     else if (!d->whitespace && len)
         dw_put(d, " ", 1, 1);
+    if (!quoted && (!breaks || (size_t)d->column + width <= DW_WIDTH + 1)) {
+        /* no space of it can be past the width: no fold, one copy */
+        dw_put(d, str, len, (int)width);
+        d->whitespace = d->indention = false;
+        return 0;
+    }
     for (size_t i = 0; i < len;) {
         if (s[i] == ' ') {
             /* a fold: past the width, at the first of a run of spaces, and
@@ -1023,7 +977,7 @@ static int writer_begin(bib_writer *wr, bib_output *out, const bib_options *opts
     w->edtf = d && strcmp(d, "edtf") == 0;
     const char *ex = bib_options_get(opts, "extras");
     w->custom = !ex || strcmp(ex, "custom") == 0;
-    w->have_re = numeric_pattern();
+    w->have_re = yamlfmt_numeric_pattern();
     if (!w->have_re) {
         bib_output_report(out, BIB_SEV_ERROR, "cannot compile the number pattern");
         return BIB_ERROR;

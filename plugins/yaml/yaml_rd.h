@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * yaml_rd.h - what the two files of the CSL-YAML reader share: its state,
+ * and the functions yaml_plain.c (items straight from libyaml's events)
+ * calls in yaml_reader.c (events, the jansson builder, scalar typing) and
+ * the other way round. Private to plugins/yaml.
+ */
+#ifndef BIBCONV_YAML_RD_H
+#define BIBCONV_YAML_RD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+#include <yaml.h>
+
+#include "cslitem.h"
+#include "bibconv/plugin.h"
+
+enum {
+    MAX_DEPTH = 64,                 /* nesting levels from the document root */
+    MAX_NODES = 100000,             /* nodes per item, aliases expanded */
+    MAX_ANCHORS = 4096              /* anchors kept (oldest dropped) */
+};
+
+typedef enum {
+    ST_START,    /* no parser yet */
+    ST_DOC,      /* expecting a document start or the stream end */
+    ST_ROOT,     /* expecting the root node of a document */
+    ST_TOPMAP,   /* inside the root mapping, expecting a key */
+    ST_ITEMS,    /* inside the sequence of items */
+    ST_DOC_END,  /* expecting the end of a document */
+    ST_END
+} rd_state;
+
+typedef enum { ABORT_NONE, ABORT_IO, ABORT_BOUND } abort_kind;
+
+typedef struct anchor {
+    char *name;
+    json_t *value;
+    size_t nodes; /* nodes an alias to it produces */
+} anchor;
+
+typedef struct yaml_reader {
+    bib_input *in;
+    yaml_parser_t parser;
+    bool live;         /* parser initialised */
+    size_t fed;        /* window bytes handed to libyaml past the consumed point */
+    size_t fed_at_event;
+    size_t released;   /* bytes consumed since the parser started */
+    abort_kind abort;
+    size_t line_base;  /* absolute 0-based line of the parser's first byte */
+    size_t cons_line;  /* absolute 0-based line of the consumed point */
+    rd_state st;
+    int docs;          /* documents started so far */
+    int docs_done;     /* ... and ended */
+    bool items_in_map; /* the items sequence sits under `references:` */
+    bool seq_block;    /* ... and is a block sequence (recovery possible) */
+    size_t seq_col;    /* its column (0-based) */
+    bool recovered;    /* current parser started after a recovery */
+    bool broken;       /* the parser stopped on an error */
+    bool quiet;        /* ... in a Markdown body: not an error */
+    bool item_bad;     /* an error was reported inside the current item */
+    size_t errors;     /* errors reported inside nodes, ever */
+    bool bomb_reported;
+    size_t nodes;      /* nodes of the current item */
+    anchor *anchors;   /* ring of MAX_ANCHORS */
+    size_t nanchors, anchor_head;
+    size_t fixes;      /* bytes removed or replaced by sanitize */
+    bool fix_seen;     /* ... and the input offset of the last one */
+    uint64_t fix_last;
+    /* the current item's events, recorded by record_item; get_event hands
+     * out evs[replay..replay_end) before asking the parser (a taken slot is
+     * zeroed: its event belongs to the taker) */
+    yaml_event_t *evs;
+    size_t *ends;      /* per event: the index just past its node */
+    size_t nev, evcap, replay, replay_end;
+    bool pending_fail; /* the parser failed right after the recorded events */
+    bib_buf tmp, key;  /* scratch of cslitem_read_member */
+} yaml_reader;
+
+/* yaml_reader.c */
+
+/* Next event: the recorded ones first (see evs), then the parser's. 0
+ * with *ev (yaml_event_delete it), or BIB_EPARSE after the report. */
+int yamlrd_get_event(yaml_reader *r, yaml_event_t *ev);
+/* The jansson value of the node whose first event is *ev (taken over). */
+int yamlrd_build_node(yaml_reader *r, yaml_event_t *ev, int depth, json_t **out,
+                      size_t *nodes);
+/* s[0..len) is a canonical integer ("0", "-12"; not "012", "+1"). */
+bool yamlrd_canonical_int(const char *s, size_t len, long long *out);
+/* The plain scalar s (n bytes) resolves to text, not null/bool/integer. */
+bool yamlrd_plain_is_text(const char *s, size_t n);
+
+/* yaml_plain.c */
+
+/* Frees the recorded events not taken and forgets them. */
+void yamlrd_events_clear(yaml_reader *r);
+/* Records the item's events: 0 plain and whole, 1 not plain (replay them
+ * into yamlrd_build_node), BIB_ENOMEM. */
+int yamlrd_record_item(yaml_reader *r, yaml_event_t *ev, int depth);
+/* The record of the plain item recorded. */
+int yamlrd_map_item(yaml_reader *r, const bib_cslitem_ctx *ctx, bib_record **out);
+
+#endif /* BIBCONV_YAML_RD_H */

@@ -273,9 +273,9 @@ int bib_writer_write(bib_writer *wr, const bib_record *rec)
     int rc = wr->fmt->writer->write(wr, rec);
     if (rc < 0 && bib_output_error(wr->out) != BIB_EIO) /* EIO: the output said why */
         check_reported(d, before, wr->fmt->name, "writer", bib_output_name(wr->out));
-    if (rc >= 0)
+    if (rc == 0)
         wr->written++;
-    if (rc >= 0 && wr->track && bib_record_kind_of(rec) == BIB_RECORD_ENTRY) {
+    if (rc == 0 && wr->track && bib_record_kind_of(rec) == BIB_RECORD_ENTRY) {
         note_dropped(wr, rec);
         bib_writer_note_dropped_extras(wr, rec);
     }

@@ -136,6 +136,12 @@ typedef struct bib_reader_ops {
     bib_split_fn split;
 } bib_reader_ops;
 
+/* What write() returns for a record it took but deliberately left out of
+ * the output (a directive the format has no place for), having reported
+ * why: the run's summary does not count it as written. 0 is written; a
+ * negative value is an error. */
+#define BIB_WRITE_LEFT_OUT 1
+
 typedef struct bib_writer_ops {
     size_t state_size;
     int (*begin)(bib_writer *wr, bib_output *out, const bib_options *opts);

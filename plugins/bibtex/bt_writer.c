@@ -795,7 +795,7 @@ static int write_directive(bt_writer *w, const bib_record *rec)
         bib_output_report(w->out, BIB_SEV_WARNING,
                           "@xdata not written: classic BibTeX has none; the entries that name "
                           "it are written with its fields");
-        return bib_output_error(w->out);
+        return bib_output_error(w->out) < 0 ? bib_output_error(w->out) : BIB_WRITE_LEFT_OUT;
     }
     if (nm && strcmp(nm, "comment") == 0 && n && t[0] == '@' && write_bare_comment(w, t, n)) {
         /* written with braces */

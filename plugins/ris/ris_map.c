@@ -8,7 +8,6 @@
  * Not for: I/O or record building (ris_reader.c, ris_writer.c).
  */
 #include <ctype.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -449,6 +448,16 @@ int ris_name_format(bib_buf *out, const bib_name *n)
 
 /* ---- dates ------------------------------------------------------------- */
 
+/* Copies s[0..n) up to its first NUL to d + o (as printf's %.*s); the
+ * new end. */
+static size_t put_upto(char *d, size_t o, const char *s, size_t n)
+{
+    const char *z = memchr(s, '\0', n);
+    size_t k = z ? (size_t)(z - s) : n;
+    memcpy(d + o, s, k);
+    return o + k;
+}
+
 int ris_date_parse(bib_date *out, const char *s, size_t len)
 {
     while (len && is_blank(*s)) {
@@ -492,18 +501,26 @@ int ris_date_parse(bib_date *out, const char *s, size_t len)
             ok = ok && day <= 31;
         }
         if (ok) {
+            /* "YYYY/MM/DD/other" by hand, as printf's "%.4s/%02d/%02d/%.*s"
+             * would (a NUL ends a part): every RIS date comes here. The
+             * parts fit, len < 64; month 1-12 and day 0-31 are two digits */
             char tmp[80];
-            int n;
-            if (!month)
-                n = snprintf(tmp, sizeof tmp, "%.4s///%.*s", s, (int)slen[2],
-                             slen[2] && !slen[0] ? slot[2] : "");
-            else if (!day)
-                n = snprintf(tmp, sizeof tmp, "%.4s/%02d//", s, month);
-            else
-                n = snprintf(tmp, sizeof tmp, "%.4s/%02d/%02d/%.*s", s, month, day,
-                             (int)slen[2], slot[2] ? slot[2] : "");
-            if (n > 0 && (size_t)n < sizeof tmp) {
-                int rc = bib_date_parse(out, tmp, (size_t)n, BIB_DATE_RIS);
+            size_t n = put_upto(tmp, 0, s, 4);
+            tmp[n++] = '/';
+            if (month) {
+                tmp[n++] = (char)('0' + month / 10);
+                tmp[n++] = (char)('0' + month % 10);
+            }
+            tmp[n++] = '/';
+            if (month && day) {
+                tmp[n++] = (char)('0' + day / 10);
+                tmp[n++] = (char)('0' + day % 10);
+            }
+            tmp[n++] = '/';
+            if (slen[2] && (month ? day != 0 : !slen[0]))
+                n = put_upto(tmp, n, slot[2], slen[2]);
+            if (n > 0 && n < sizeof tmp) {
+                int rc = bib_date_parse(out, tmp, n, BIB_DATE_RIS);
                 if (rc != BIB_EPARSE) {
                     /* keep the source text when the repair dropped some */
                     if (!rc && !out->raw && slen[2] && !(out->parts[0].season)) {

@@ -81,6 +81,13 @@ static int bw_begin(bib_writer *wr, bib_output *out, const bib_options *opts)
     if (bt_crosswalk_rows > MAX_ROWS)
         return BIB_EINVAL;
     w->norder = bt_write_order(w->order);
+    /* only this flavour's rows: put_rows walks them for every record */
+    unsigned flavour = w->biblatex ? BT_WR_BIBLATEX : BT_WR_BIBTEX;
+    size_t m = 0;
+    for (size_t k = 0; k < w->norder; k++)
+        if (bt_crosswalk[w->order[k]].flavour & flavour)
+            w->order[m++] = w->order[k];
+    w->norder = m;
     for (size_t i = 0; i < bt_crosswalk_rows; i++) {
         size_t j = 0;
         while (strcmp(bt_crosswalk[j].name, bt_crosswalk[i].name) != 0)
@@ -210,6 +217,12 @@ static bool tie_at(const char *d, size_t k, size_t at, int depth)
 
 static void brace_ties(bib_buf *b, size_t at)
 {
+    /* most names hold none of the three bytes: then nothing to follow */
+    size_t k0 = at;
+    while (k0 < b->len && b->data[k0] != '~' && b->data[k0] != '\v' && b->data[k0] != '\f')
+        k0++;
+    if (k0 == b->len)
+        return;
     int depth = 0;
     bool any = false;
     for (size_t k = at; k < b->len && !any; k++) {
@@ -443,16 +456,20 @@ static bool row_applies(const bt_row *row, const row_ctx *x)
  * variable took. */
 static void put_rows(bt_writer *w, const bib_record *rec, const char *type)
 {
-    unsigned flavour = w->biblatex ? BT_WR_BIBLATEX : BT_WR_BIBTEX;
     row_ctx x = {.rec = rec,
                  .type = bib_record_type(rec),
                  .article = strcmp(type, "article") == 0,
                  .manual = strcmp(type, "manual") == 0};
     memset(w->taken, 0, sizeof w->taken);
+    /* the record's variables, looked up once: most rows name one it lacks */
+    bool has[BIB_VAR_COUNT] = {false};
+    for (size_t i = 0, n = bib_record_field_count(rec); i < n; i++) {
+        bib_var v = bib_field_var(bib_record_field_at(rec, i));
+        if (v > BIB_VAR_NONE && v < BIB_VAR_COUNT)
+            has[v] = true;
+    }
     for (size_t k = 0; k < w->norder; k++) {
         const bt_row *row = &bt_crosswalk[w->order[k]];
-        if (!(row->flavour & flavour))
-            continue;
         if (row->special == BT_SP_ISSUED) {
             write_issued(w, row, rec);
             continue;
@@ -461,9 +478,10 @@ static void put_rows(bt_writer *w, const bib_record *rec, const char *type)
             write_genre(w, row, rec, type);
             continue;
         }
+        if ((unsigned)row->var >= BIB_VAR_COUNT || !has[row->var])
+            continue;
         bool *taken = &w->taken[w->name_id[w->order[k]]];
-        if (w->written[row->var] || *taken || !bib_record_has(rec, row->var) ||
-            !row_applies(row, &x))
+        if (w->written[row->var] || *taken || !row_applies(row, &x))
             continue;
         *taken = true;
         if (row->kind == BT_NAMES)
@@ -715,9 +733,13 @@ static int write_entry(bt_writer *w, const bib_record *rec, bib_writer *wr)
     w->skip_inherited = xr && bib_keyset_has(w->used, xr) ? 0 : BIB_FIELD_INHERITED;
     put_rows(w, rec, type);
     put_extras(w, rec);
-    for (int v = BIB_VAR_NONE + 1; v < BIB_VAR_COUNT && wr; v++)
-        if (w->written[v]) /* put, or left to the crossref parent */
-            bib_writer_wrote(wr, (bib_var)v);
+    /* put, or left to the crossref parent; core asks only about the
+     * record's own fields (plugin.h) */
+    for (size_t i = 0, n = wr ? bib_record_field_count(rec) : 0; i < n; i++) {
+        bib_var v = bib_field_var(bib_record_field_at(rec, i));
+        if (v > BIB_VAR_NONE && v < BIB_VAR_COUNT && w->written[v])
+            bib_writer_wrote(wr, v);
+    }
     if (make_key(w, rec) < 0)
         return BIB_ENOMEM;
     report_losses(w, rec, type);

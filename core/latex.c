@@ -496,10 +496,24 @@ static void read_group(reader *r)
 {
     const char *s = r->s;
     size_t i = r->i, end = r->end;
+    bool rich = r->flags & BIB_LATEX_RICH;
+    if (r->nested || !rich || !(r->flags & BIB_LATEX_NOCASE)) {
+        /* the common "{DNA}": nothing special before the '}' that closes
+         * it, so its text as it is (what entering the group would write),
+         * without the brace table */
+        const unsigned char *u = (const unsigned char *)s;
+        size_t k = i + 1;
+        while (k < end && !special_char[u[k]])
+            k++;
+        if (k < end && s[k] == '}') {
+            bib_buf_append_fast(r->out, s + i + 1, k - i - 1);
+            r->i = k + 1;
+            return;
+        }
+    }
     size_t e = group_end(r, i, end);
     size_t inner_end = e > i + 1 && s[e - 1] == '}' ? e - 1 : e;
     bool special = i + 1 < end && s[i + 1] == '\\';
-    bool rich = r->flags & BIB_LATEX_RICH;
     if (special && !r->nested) {
         /* {\"u}, {\ss}, {\em x}: a special character, not protection */
         size_t k = i + 2, n = 0;

@@ -139,16 +139,18 @@ bib_type ris_type_from_code(const char *code, size_t len, bool *known)
     }
     while (len && is_blank(code[len - 1]))
         len--;
-    for (size_t i = 0; i < sizeof read_types / sizeof read_types[0]; i++) {
-        const char *c = read_types[i].code;
-        if (strlen(c) != len)
-            continue;
-        size_t k = 0;
-        while (k < len && toupper((unsigned char)code[k]) == c[k])
-            k++;
-        if (k == len) {
-            *known = true;
-            return read_types[i].type;
+    /* upper-cased once; the codes are short and upper case, so a longer
+     * or empty code is none of them */
+    char up[16];
+    if (len && len < sizeof up) {
+        for (size_t k = 0; k < len; k++)
+            up[k] = (char)toupper((unsigned char)code[k]);
+        for (size_t i = 0; i < sizeof read_types / sizeof read_types[0]; i++) {
+            const char *c = read_types[i].code;
+            if (c[0] == up[0] && strlen(c) == len && memcmp(c, up, len) == 0) {
+                *known = true;
+                return read_types[i].type;
+            }
         }
     }
     *known = false;

@@ -44,6 +44,20 @@ void ris_lex_line(const char *s, size_t len, ris_line *out)
         out->kind = RIS_LINE_BLANK;
         return;
     }
+    if (len >= 5 && is_up(s[0]) && is_up_dig(s[1]) && s[2] == ' ' && s[3] == ' ' &&
+        s[4] == '-' && (len == 5 || s[5] == ' ' || s[5] == '\t')) {
+        /* "TY  - value", nearly every line: what the rules below decide
+         * for it, without their ctype calls */
+        out->kind = RIS_LINE_TAG;
+        out->tag[0] = s[0];
+        out->tag[1] = s[1];
+        size_t v = 5;
+        while (v < len && (s[v] == ' ' || s[v] == '\t'))
+            v++;
+        out->value = s + v;
+        out->len = len - v;
+        return;
+    }
     out->kind = RIS_LINE_TEXT;
     if (len < 3 || !isalpha((unsigned char)s[0]) || !isalnum((unsigned char)s[1]))
         return;

@@ -20,6 +20,7 @@
 
 enum { MAX_OUT_FIELDS = 128, MAX_ROWS = 128, BT_WR_HELD = 64 };
 enum { BIG_VALUE = 1 << 20 }; /* a converted value this long keeps its own buffer */
+enum { EMIT_CHUNK = 1 << 16 }; /* an entry is put together up to this, then written */
 
 typedef struct bt_writer {
     bib_output *out;
@@ -49,6 +50,7 @@ typedef struct bt_writer {
     } f[MAX_OUT_FIELDS];
     size_t nf;
     bib_buf vals;
+    bib_buf ebuf; /* the entry being emitted, up to EMIT_CHUNK bytes */
     bool written[BIB_VAR_COUNT]; /* variables already put for this record */
     unsigned char name_id[MAX_ROWS]; /* per row: the first row of its name */
     bool taken[MAX_ROWS];            /* per name_id: used by a variable */
@@ -78,6 +80,7 @@ static int bw_begin(bib_writer *wr, bib_output *out, const bib_options *opts)
     bib_buf_init(&w->key);
     bib_buf_init(&w->safe);
     bib_buf_init(&w->vals);
+    bib_buf_init(&w->ebuf);
     if (bt_crosswalk_rows > MAX_ROWS)
         return BIB_EINVAL;
     w->norder = bt_write_order(w->order);
@@ -615,41 +618,73 @@ static void report_losses(bt_writer *w, const bib_record *rec, const char *type)
     w->nclash = 0;
 }
 
+/* Appends n bytes of the entry being emitted; what does not fit in
+ * EMIT_CHUNK goes out first, and a longer piece goes out directly (a huge
+ * value is not copied once more). */
+static void emit_put(bt_writer *w, const char *p, size_t n)
+{
+    if (w->ebuf.len + n > EMIT_CHUNK) {
+        if (w->ebuf.failed) /* out of memory: nothing more goes out, emit says so */
+            return;
+        if (w->ebuf.len)
+            bib_output_write(w->out, w->ebuf.data, w->ebuf.len);
+        bib_buf_reset(&w->ebuf);
+        if (n > EMIT_CHUNK) {
+            bib_output_write(w->out, p, n);
+            return;
+        }
+    }
+    bib_buf_append_fast(&w->ebuf, p, n);
+}
+
 /* The collected fields as one entry, '=' aligned. */
 static int emit(bt_writer *w, const char *type)
 {
-    /* no printf: it was a fifth of CSL-JSON -> BibTeX (callgrind) */
+    /* no printf: it was a fifth of CSL-JSON -> BibTeX (callgrind); and
+     * one output call per entry, not five per field */
     static const char pad[] = "                                ";
     size_t width = 0;
     for (size_t i = 0; i < w->nf; i++)
         if (strlen(w->f[i].name) > width)
             width = strlen(w->f[i].name);
-    bib_output_putc(w->out, '@');
-    bib_output_puts(w->out, type);
-    bib_output_putc(w->out, '{');
-    bib_output_puts(w->out, w->keyp); /* up to a NUL, as %s */
+    bib_buf_reset(&w->ebuf);
+    emit_put(w, "@", 1);
+    emit_put(w, type, strlen(type));
+    emit_put(w, "{", 1);
+    emit_put(w, w->keyp, strlen(w->keyp)); /* up to a NUL, as %s */
     for (size_t i = 0; i < w->nf; i++) {
         const char *v = out_val(w, i);
         size_t nl = strlen(w->f[i].name);
-        bib_output_write(w->out, ",\n  ", 4);
-        bib_output_write(w->out, w->f[i].name, nl);
+        emit_put(w, ",\n  ", 4);
+        emit_put(w, w->f[i].name, nl);
         for (size_t k = width - nl; k; ) { /* the name padded to width, as %-*s */
             size_t c = k < sizeof pad - 1 ? k : sizeof pad - 1;
-            bib_output_write(w->out, pad, c);
+            emit_put(w, pad, c);
             k -= c;
         }
-        bib_output_write(w->out, " = ", 3);
+        emit_put(w, " = ", 3);
         if (w->f[i].bare) {
-            bib_output_write(w->out, v, w->f[i].len);
+            emit_put(w, v, w->f[i].len);
         } else {
-            bib_output_putc(w->out, '{');
-            bib_output_write(w->out, v, w->f[i].len);
-            bib_output_putc(w->out, '}');
+            emit_put(w, "{", 1);
+            emit_put(w, v, w->f[i].len);
+            emit_put(w, "}", 1);
         }
     }
     /* biber's parser wants the comma after a key even with no field */
-    bib_output_puts(w->out, w->nf ? "\n}\n\n" : ",\n}\n\n");
+    if (w->nf)
+        emit_put(w, "\n}\n\n", 4);
+    else
+        emit_put(w, ",\n}\n\n", 5);
+    bool failed = bib_buf_failed(&w->ebuf);
+    if (w->ebuf.len && !failed)
+        bib_output_write(w->out, w->ebuf.data, w->ebuf.len);
+    if (failed)
+        bib_buf_clear(&w->ebuf); /* the next entry starts afresh */
+    bib_buf_reset(&w->ebuf);
     drop_fields(w);
+    if (failed)
+        return BIB_ENOMEM;
     return bib_output_error(w->out);
 }
 
@@ -852,6 +887,7 @@ static int bw_end(bib_writer *wr)
     bib_buf_clear(&w->key);
     bib_buf_clear(&w->safe);
     bib_buf_clear(&w->vals);
+    bib_buf_clear(&w->ebuf);
     bib_keyset_free(w->used);
     w->used = NULL;
     bib_keyset_free(w->macros);

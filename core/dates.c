@@ -66,8 +66,8 @@ static int word_lookup(const char *s, size_t len, const word_value *t, size_t n)
     char w[16];
     if (!fold_word(s, len, w, sizeof w))
         return 0;
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(w, t[i].name) == 0)
+    for (size_t i = 0; i < n; i++) /* the first letter first: most words miss */
+        if (w[0] == t[i].name[0] && strcmp(w, t[i].name) == 0)
             return t[i].value;
     return 0;
 }

@@ -496,10 +496,24 @@ static void read_group(reader *r)
 {
     const char *s = r->s;
     size_t i = r->i, end = r->end;
+    bool rich = r->flags & BIB_LATEX_RICH;
+    if (r->nested || !rich || !(r->flags & BIB_LATEX_NOCASE)) {
+        /* the common "{DNA}": nothing special before the '}' that closes
+         * it, so its text as it is (what entering the group would write),
+         * without the brace table */
+        const unsigned char *u = (const unsigned char *)s;
+        size_t k = i + 1;
+        while (k < end && !special_char[u[k]])
+            k++;
+        if (k < end && s[k] == '}') {
+            bib_buf_append_fast(r->out, s + i + 1, k - i - 1);
+            r->i = k + 1;
+            return;
+        }
+    }
     size_t e = group_end(r, i, end);
     size_t inner_end = e > i + 1 && s[e - 1] == '}' ? e - 1 : e;
     bool special = i + 1 < end && s[i + 1] == '\\';
-    bool rich = r->flags & BIB_LATEX_RICH;
     if (special && !r->nested) {
         /* {\"u}, {\ss}, {\em x}: a special character, not protection */
         size_t k = i + 2, n = 0;
@@ -994,20 +1008,26 @@ static void put_non_ascii(bib_buf *out, uint32_t cp, size_t *no_latex)
  * characters. Runs of them (most of a value) are copied at once. Two
  * masks of the specials: bytes 0-63 and 64-127. */
 #define LATEX_BIT(c) (UINT64_C(1) << ((c) & 63))
-static const uint64_t latex_special_lo = LATEX_BIT('&') | LATEX_BIT('%') | LATEX_BIT('$') |
-                                         LATEX_BIT('#') | LATEX_BIT('<') | LATEX_BIT('-') |
-                                         LATEX_BIT('\'');
-static const uint64_t latex_special_hi = LATEX_BIT('_') | LATEX_BIT('{') | LATEX_BIT('}') |
-                                         LATEX_BIT('\\') | LATEX_BIT('~') | LATEX_BIT('^') |
-                                         LATEX_BIT('`');
+#define LATEX_SPECIAL_LO (LATEX_BIT('&') | LATEX_BIT('%') | LATEX_BIT('$') | LATEX_BIT('#') | \
+                          LATEX_BIT('<') | LATEX_BIT('-') | LATEX_BIT('\''))
+#define LATEX_SPECIAL_HI (LATEX_BIT('_') | LATEX_BIT('{') | LATEX_BIT('}') | LATEX_BIT('\\') | \
+                          LATEX_BIT('~') | LATEX_BIT('^') | LATEX_BIT('`'))
+#define LP(c) ((c) < 64    ? !(LATEX_SPECIAL_LO >> (c) & 1)                          \
+               : (c) < 128 ? !(LATEX_SPECIAL_HI >> ((c) - 64) & 1)                 \
+                           : 0)
+#define LP4(c) LP(c), LP((c) + 1), LP((c) + 2), LP((c) + 3)
+#define LP16(c) LP4(c), LP4((c) + 4), LP4((c) + 8), LP4((c) + 12)
+#define LP64(c) LP16(c), LP16((c) + 16), LP16((c) + 32), LP16((c) + 48)
+/* looked up a byte at a time, four bytes a round (every value written to
+ * BibTeX goes through it) */
+static const bool latex_plain[256] = {LP64(0), LP64(64), LP64(128), LP64(192)};
+#undef LP64
+#undef LP16
+#undef LP4
+#undef LP
+#undef LATEX_SPECIAL_HI
+#undef LATEX_SPECIAL_LO
 #undef LATEX_BIT
-
-static inline bool latex_plain(unsigned char c)
-{
-    if (c < 64)
-        return !(latex_special_lo >> c & 1);
-    return c < 128 && !(latex_special_hi >> (c - 64) & 1);
-}
 
 int bib_latex_from_unicode(bib_buf *out, const char *s, size_t len, unsigned flags,
                            size_t *no_latex)
@@ -1026,7 +1046,11 @@ int bib_latex_from_unicode(bib_buf *out, const char *s, size_t len, unsigned fla
     size_t i = 0;
     while (i < len) {
         size_t run = i;
-        while (run < len && latex_plain((unsigned char)s[run]))
+        const unsigned char *u = (const unsigned char *)s;
+        while (run + 4 <= len && latex_plain[u[run]] & latex_plain[u[run + 1]] &
+                                     latex_plain[u[run + 2]] & latex_plain[u[run + 3]])
+            run += 4;
+        while (run < len && latex_plain[u[run]])
             run++;
         if (run > i) {
             bib_buf_append_fast(out, s + i, run - i);

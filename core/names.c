@@ -203,6 +203,17 @@ static int token_case(const btok *t)
     return -1;
 }
 
+/* A byte that LaTeX decoding and brace removal both copy as it is. */
+static bool latex_inert(char c)
+{
+    switch (c) {
+    case '\\': case '{': case '}': case '~': case '$': case '-': case '`': case '\'':
+        return false;
+    default:
+        return true;
+    }
+}
+
 /* Converts tokens [a, b) joined by spaces (LaTeX to Unicode when asked;
  * braces removed either way). NULL when empty. */
 static char *tokens_text(const btok *t, size_t a, size_t b, unsigned flags, bool *oom)
@@ -210,6 +221,23 @@ static char *tokens_text(const btok *t, size_t a, size_t b, unsigned flags, bool
     if (a >= b)
         return NULL;
     bib_buf raw = BIB_BUF_INIT, out = BIB_BUF_INIT;
+    /* most parts are plain words, which both ways below copy as they are:
+     * then straight into the result */
+    bool plain = true;
+    for (size_t i = a; i < b && plain; i++)
+        for (size_t k = 0; k < t[i].len && plain; k++)
+            plain = latex_inert(t[i].s[k]);
+    if (plain) {
+        for (size_t i = a; i < b; i++) {
+            if (i > a)
+                bib_buf_putc(&out, ' ');
+            bib_buf_append(&out, t[i].s, t[i].len);
+        }
+        char *p = bib_buf_detach(&out);
+        if (!p)
+            *oom = true;
+        return p;
+    }
     for (size_t i = a; i < b; i++) {
         if (i > a)
             bib_buf_putc(&raw, ' ');

@@ -27,6 +27,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__x86_64__) && defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "bibconv/dates.h"
 #include "btfmt.h"
@@ -54,18 +57,44 @@ static bool comment_line(const bt_pctx *c, const char *p)
     return q > c->d && (q[-1] == '\n' || q[-1] == '\r');
 }
 
-static bool is_ident_char(unsigned char c)
+/* BibTeX forbids these in identifiers; everything else printable goes */
+#define IC(c)                                                                                 \
+    ((c) > ' ' && (c) != '{' && (c) != '}' && (c) != '(' && (c) != ')' && (c) != ',' &&      \
+     (c) != '=' && (c) != '"' && (c) != '#' && (c) != '%' && (c) != '\'' && (c) != '@' &&   \
+     (c) != 0x7f)
+#define IC4(c) IC(c), IC((c) + 1), IC((c) + 2), IC((c) + 3)
+#define IC16(c) IC4(c), IC4((c) + 4), IC4((c) + 8), IC4((c) + 12)
+#define IC64(c) IC16(c), IC16((c) + 16), IC16((c) + 32), IC16((c) + 48)
+/* a table: every field name, key and macro goes through it byte by byte */
+static const bool ident_char[256] = {IC64(0), IC64(64), IC64(128), IC64(192)};
+#undef IC64
+#undef IC16
+#undef IC4
+#undef IC
+
+static inline bool is_ident_char(unsigned char c)
 {
-    /* BibTeX forbids these in identifiers; everything else printable goes */
-    return c > ' ' && c != '{' && c != '}' && c != '(' && c != ')' && c != ',' &&
-           c != '=' && c != '"' && c != '#' && c != '%' && c != '\'' && c != '@' &&
-           c != 0x7f;
+    return ident_char[c];
 }
 
 /* Skips bytes that mean nothing inside a value ('{', '}', '"' and '@' do),
  * eight at a time: values are most of a file's bytes. */
 static const char *skip_plain(const char *p, const char *end)
 {
+#if defined(__x86_64__) && defined(__SSE2__)
+    /* sixteen at a time where SSE2 is there (every x86-64) */
+    const __m128i lb = _mm_set1_epi8('{'), rb = _mm_set1_epi8('}'), qt = _mm_set1_epi8('"'),
+                  at = _mm_set1_epi8('@');
+    while (end - p >= 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+        __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, lb), _mm_cmpeq_epi8(x, rb)),
+                                 _mm_or_si128(_mm_cmpeq_epi8(x, qt), _mm_cmpeq_epi8(x, at)));
+        unsigned bits = (unsigned)_mm_movemask_epi8(m);
+        if (bits)
+            return p + __builtin_ctz(bits);
+        p += 16;
+    }
+#endif
     const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
     while (end - p >= 8) {
         uint64_t x;
@@ -245,8 +274,8 @@ static int parse_part(bt_pctx *c, bool *bare)
         bib_buf_append_fast(&r->arena, b, (size_t)(c->p - b));
         return 0;
     }
-    const char *s;
-    size_t n;
+    const char *s = NULL;
+    size_t n = 0;
     if ((rc = parse_ident(c, &s, &n, "a field value")))
         return rc;
     const char *m = bt_macros_find(&r->macros, s, n);
@@ -410,8 +439,8 @@ static int parse_field(bt_pctx *c, bool is_string)
 {
     bt_reader *r = c->r;
     int rc;
-    const char *fn;
-    size_t fl;
+    const char *fn = NULL;
+    size_t fl = 0;
     if ((rc = parse_ident(c, &fn, &fl, "a field name")))
         return rc;
     skip_ws(c);

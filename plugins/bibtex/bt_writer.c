@@ -20,6 +20,7 @@
 
 enum { MAX_OUT_FIELDS = 128, MAX_ROWS = 128, BT_WR_HELD = 64 };
 enum { BIG_VALUE = 1 << 20 }; /* a converted value this long keeps its own buffer */
+enum { EMIT_CHUNK = 1 << 16 }; /* an entry is put together up to this, then written */
 
 typedef struct bt_writer {
     bib_output *out;
@@ -51,6 +52,7 @@ typedef struct bt_writer {
     } f[MAX_OUT_FIELDS];
     size_t nf;
     bib_buf vals;
+    bib_buf ebuf; /* the entry being emitted, up to EMIT_CHUNK bytes */
     bool written[BIB_VAR_COUNT]; /* variables already put for this record */
     unsigned char name_id[MAX_ROWS]; /* per row: the first row of its name */
     bool taken[MAX_ROWS];            /* per name_id: used by a variable */
@@ -83,9 +85,17 @@ static int bw_begin(bib_writer *wr, bib_output *out, const bib_options *opts)
     bib_buf_init(&w->safe);
     bib_buf_init(&w->vals);
     bib_buf_init(&w->fold);
+    bib_buf_init(&w->ebuf);
     if (bt_crosswalk_rows > MAX_ROWS)
         return BIB_EINVAL;
     w->norder = bt_write_order(w->order);
+    /* only this flavour's rows: put_rows walks them for every record */
+    unsigned flavour = w->biblatex ? BT_WR_BIBLATEX : BT_WR_BIBTEX;
+    size_t m = 0;
+    for (size_t k = 0; k < w->norder; k++)
+        if (bt_crosswalk[w->order[k]].flavour & flavour)
+            w->order[m++] = w->order[k];
+    w->norder = m;
     for (size_t i = 0; i < bt_crosswalk_rows; i++) {
         size_t j = 0;
         while (strcmp(bt_crosswalk[j].name, bt_crosswalk[i].name) != 0)
@@ -216,6 +226,12 @@ static bool tie_at(const char *d, size_t k, size_t at, int depth)
 
 static void brace_ties(bib_buf *b, size_t at)
 {
+    /* most names hold none of the three bytes: then nothing to follow */
+    size_t k0 = at;
+    while (k0 < b->len && b->data[k0] != '~' && b->data[k0] != '\v' && b->data[k0] != '\f')
+        k0++;
+    if (k0 == b->len)
+        return;
     int depth = 0;
     bool any = false;
     for (size_t k = at; k < b->len && !any; k++) {
@@ -449,16 +465,20 @@ static bool row_applies(const bt_row *row, const row_ctx *x)
  * variable took. */
 static void put_rows(bt_writer *w, const bib_record *rec, const char *type)
 {
-    unsigned flavour = w->biblatex ? BT_WR_BIBLATEX : BT_WR_BIBTEX;
     row_ctx x = {.rec = rec,
                  .type = bib_record_type(rec),
                  .article = strcmp(type, "article") == 0,
                  .manual = strcmp(type, "manual") == 0};
     memset(w->taken, 0, sizeof w->taken);
+    /* the record's variables, looked up once: most rows name one it lacks */
+    bool has[BIB_VAR_COUNT] = {false};
+    for (size_t i = 0, n = bib_record_field_count(rec); i < n; i++) {
+        bib_var v = bib_field_var(bib_record_field_at(rec, i));
+        if (v > BIB_VAR_NONE && v < BIB_VAR_COUNT)
+            has[v] = true;
+    }
     for (size_t k = 0; k < w->norder; k++) {
         const bt_row *row = &bt_crosswalk[w->order[k]];
-        if (!(row->flavour & flavour))
-            continue;
         if (row->special == BT_SP_ISSUED) {
             write_issued(w, row, rec);
             continue;
@@ -467,9 +487,10 @@ static void put_rows(bt_writer *w, const bib_record *rec, const char *type)
             write_genre(w, row, rec, type);
             continue;
         }
+        if ((unsigned)row->var >= BIB_VAR_COUNT || !has[row->var])
+            continue;
         bool *taken = &w->taken[w->name_id[w->order[k]]];
-        if (w->written[row->var] || *taken || !bib_record_has(rec, row->var) ||
-            !row_applies(row, &x))
+        if (w->written[row->var] || *taken || !row_applies(row, &x))
             continue;
         *taken = true;
         if (row->kind == BT_NAMES)
@@ -639,41 +660,73 @@ static void report_losses(bt_writer *w, const bib_record *rec, const char *type)
     w->nclash = 0;
 }
 
+/* Appends n bytes of the entry being emitted; what does not fit in
+ * EMIT_CHUNK goes out first, and a longer piece goes out directly (a huge
+ * value is not copied once more). */
+static void emit_put(bt_writer *w, const char *p, size_t n)
+{
+    if (w->ebuf.len + n > EMIT_CHUNK) {
+        if (w->ebuf.failed) /* out of memory: nothing more goes out, emit says so */
+            return;
+        if (w->ebuf.len)
+            bib_output_write(w->out, w->ebuf.data, w->ebuf.len);
+        bib_buf_reset(&w->ebuf);
+        if (n > EMIT_CHUNK) {
+            bib_output_write(w->out, p, n);
+            return;
+        }
+    }
+    bib_buf_append_fast(&w->ebuf, p, n);
+}
+
 /* The collected fields as one entry, '=' aligned. */
 static int emit(bt_writer *w, const char *type)
 {
-    /* no printf: it was a fifth of CSL-JSON -> BibTeX (callgrind) */
+    /* no printf: it was a fifth of CSL-JSON -> BibTeX (callgrind); and
+     * one output call per entry, not five per field */
     static const char pad[] = "                                ";
     size_t width = 0;
     for (size_t i = 0; i < w->nf; i++)
         if (strlen(w->f[i].name) > width)
             width = strlen(w->f[i].name);
-    bib_output_putc(w->out, '@');
-    bib_output_puts(w->out, type);
-    bib_output_putc(w->out, '{');
-    bib_output_puts(w->out, w->keyp); /* up to a NUL, as %s */
+    bib_buf_reset(&w->ebuf);
+    emit_put(w, "@", 1);
+    emit_put(w, type, strlen(type));
+    emit_put(w, "{", 1);
+    emit_put(w, w->keyp, strlen(w->keyp)); /* up to a NUL, as %s */
     for (size_t i = 0; i < w->nf; i++) {
         const char *v = out_val(w, i);
         size_t nl = strlen(w->f[i].name);
-        bib_output_write(w->out, ",\n  ", 4);
-        bib_output_write(w->out, w->f[i].name, nl);
+        emit_put(w, ",\n  ", 4);
+        emit_put(w, w->f[i].name, nl);
         for (size_t k = width - nl; k; ) { /* the name padded to width, as %-*s */
             size_t c = k < sizeof pad - 1 ? k : sizeof pad - 1;
-            bib_output_write(w->out, pad, c);
+            emit_put(w, pad, c);
             k -= c;
         }
-        bib_output_write(w->out, " = ", 3);
+        emit_put(w, " = ", 3);
         if (w->f[i].bare) {
-            bib_output_write(w->out, v, w->f[i].len);
+            emit_put(w, v, w->f[i].len);
         } else {
-            bib_output_putc(w->out, '{');
-            bib_output_write(w->out, v, w->f[i].len);
-            bib_output_putc(w->out, '}');
+            emit_put(w, "{", 1);
+            emit_put(w, v, w->f[i].len);
+            emit_put(w, "}", 1);
         }
     }
     /* biber's parser wants the comma after a key even with no field */
-    bib_output_puts(w->out, w->nf ? "\n}\n\n" : ",\n}\n\n");
+    if (w->nf)
+        emit_put(w, "\n}\n\n", 4);
+    else
+        emit_put(w, ",\n}\n\n", 5);
+    bool failed = bib_buf_failed(&w->ebuf);
+    if (w->ebuf.len && !failed)
+        bib_output_write(w->out, w->ebuf.data, w->ebuf.len);
+    if (failed)
+        bib_buf_clear(&w->ebuf); /* the next entry starts afresh */
+    bib_buf_reset(&w->ebuf);
     drop_fields(w);
+    if (failed)
+        return BIB_ENOMEM;
     return bib_output_error(w->out);
 }
 
@@ -837,9 +890,13 @@ static int write_entry(bt_writer *w, const bib_record *rec, bib_writer *wr)
         w->skip_inherited = 0;
     put_rows(w, rec, type);
     put_extras(w, rec);
-    for (int v = BIB_VAR_NONE + 1; v < BIB_VAR_COUNT && wr; v++)
-        if (w->written[v]) /* put, or left to the crossref parent */
-            bib_writer_wrote(wr, (bib_var)v);
+    /* put, or left to the crossref parent; core asks only about the
+     * record's own fields (plugin.h) */
+    for (size_t i = 0, n = wr ? bib_record_field_count(rec) : 0; i < n; i++) {
+        bib_var v = bib_field_var(bib_record_field_at(rec, i));
+        if (v > BIB_VAR_NONE && v < BIB_VAR_COUNT && w->written[v])
+            bib_writer_wrote(wr, v);
+    }
     if (make_key(w, rec) < 0)
         return BIB_ENOMEM;
     report_losses(w, rec, type);
@@ -952,6 +1009,7 @@ static int bw_end(bib_writer *wr)
     bib_buf_clear(&w->key);
     bib_buf_clear(&w->safe);
     bib_buf_clear(&w->vals);
+    bib_buf_clear(&w->ebuf);
     bib_keyset_free(w->used);
     w->used = NULL;
     bib_keyset_free(w->macros);

@@ -8,7 +8,6 @@
  * Not for: I/O or record building (ris_reader.c, ris_writer.c).
  */
 #include <ctype.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,6 +42,20 @@ void ris_lex_line(const char *s, size_t len, ris_line *out)
     out->len = len;
     if (!len) {
         out->kind = RIS_LINE_BLANK;
+        return;
+    }
+    if (len >= 5 && is_up(s[0]) && is_up_dig(s[1]) && s[2] == ' ' && s[3] == ' ' &&
+        s[4] == '-' && (len == 5 || s[5] == ' ' || s[5] == '\t')) {
+        /* "TY  - value", nearly every line: what the rules below decide
+         * for it, without their ctype calls */
+        out->kind = RIS_LINE_TAG;
+        out->tag[0] = s[0];
+        out->tag[1] = s[1];
+        size_t v = 5;
+        while (v < len && (s[v] == ' ' || s[v] == '\t'))
+            v++;
+        out->value = s + v;
+        out->len = len - v;
         return;
     }
     out->kind = RIS_LINE_TEXT;
@@ -140,16 +153,18 @@ bib_type ris_type_from_code(const char *code, size_t len, bool *known)
     }
     while (len && is_blank(code[len - 1]))
         len--;
-    for (size_t i = 0; i < sizeof read_types / sizeof read_types[0]; i++) {
-        const char *c = read_types[i].code;
-        if (strlen(c) != len)
-            continue;
-        size_t k = 0;
-        while (k < len && toupper((unsigned char)code[k]) == c[k])
-            k++;
-        if (k == len) {
-            *known = true;
-            return read_types[i].type;
+    /* upper-cased once; the codes are short and upper case, so a longer
+     * or empty code is none of them */
+    char up[16];
+    if (len && len < sizeof up) {
+        for (size_t k = 0; k < len; k++)
+            up[k] = (char)toupper((unsigned char)code[k]);
+        for (size_t i = 0; i < sizeof read_types / sizeof read_types[0]; i++) {
+            const char *c = read_types[i].code;
+            if (c[0] == up[0] && strlen(c) == len && memcmp(c, up, len) == 0) {
+                *known = true;
+                return read_types[i].type;
+            }
         }
     }
     *known = false;
@@ -449,6 +464,16 @@ int ris_name_format(bib_buf *out, const bib_name *n)
 
 /* ---- dates ------------------------------------------------------------- */
 
+/* Copies s[0..n) up to its first NUL to d + o (as printf's %.*s); the
+ * new end. */
+static size_t put_upto(char *d, size_t o, const char *s, size_t n)
+{
+    const char *z = memchr(s, '\0', n);
+    size_t k = z ? (size_t)(z - s) : n;
+    memcpy(d + o, s, k);
+    return o + k;
+}
+
 int ris_date_parse(bib_date *out, const char *s, size_t len)
 {
     while (len && is_blank(*s)) {
@@ -492,18 +517,26 @@ int ris_date_parse(bib_date *out, const char *s, size_t len)
             ok = ok && day <= 31;
         }
         if (ok) {
+            /* "YYYY/MM/DD/other" by hand, as printf's "%.4s/%02d/%02d/%.*s"
+             * would (a NUL ends a part): every RIS date comes here. The
+             * parts fit, len < 64; month 1-12 and day 0-31 are two digits */
             char tmp[80];
-            int n;
-            if (!month)
-                n = snprintf(tmp, sizeof tmp, "%.4s///%.*s", s, (int)slen[2],
-                             slen[2] && !slen[0] ? slot[2] : "");
-            else if (!day)
-                n = snprintf(tmp, sizeof tmp, "%.4s/%02d//", s, month);
-            else
-                n = snprintf(tmp, sizeof tmp, "%.4s/%02d/%02d/%.*s", s, month, day,
-                             (int)slen[2], slot[2] ? slot[2] : "");
-            if (n > 0 && (size_t)n < sizeof tmp) {
-                int rc = bib_date_parse(out, tmp, (size_t)n, BIB_DATE_RIS);
+            size_t n = put_upto(tmp, 0, s, 4);
+            tmp[n++] = '/';
+            if (month) {
+                tmp[n++] = (char)('0' + month / 10);
+                tmp[n++] = (char)('0' + month % 10);
+            }
+            tmp[n++] = '/';
+            if (month && day) {
+                tmp[n++] = (char)('0' + day / 10);
+                tmp[n++] = (char)('0' + day % 10);
+            }
+            tmp[n++] = '/';
+            if (slen[2] && (month ? day != 0 : !slen[0]))
+                n = put_upto(tmp, n, slot[2], slen[2]);
+            if (n > 0 && n < sizeof tmp) {
+                int rc = bib_date_parse(out, tmp, n, BIB_DATE_RIS);
                 if (rc != BIB_EPARSE) {
                     /* keep the source text when the repair dropped some */
                     if (!rc && !out->raw && slen[2] && !(out->parts[0].season)) {

@@ -134,11 +134,6 @@ static bool plain_names(const cj_reader *cr, const char *d, size_t a)
     return true;
 }
 
-static bool is_others(const bib_name *n)
-{
-    return n->literal && !n->family && !n->given && strcmp(n->literal, "others") == 0;
-}
-
 /* Reads a plain_names list, as cslitem_read_var does. */
 static int read_names(cj_reader *cr, const char *d, bib_record *rec, bib_var var, size_t a)
 {
@@ -153,13 +148,7 @@ static int read_names(cj_reader *cr, const char *d, bib_record *rec, bib_var var
         for (size_t k = e + 1; k < v[e].next; k = v[k + 1].next)
             if (!(*parts[name_part(cr, d, k)] = str_of(cr, d, k + 1, NULL, rec)))
                 return BIB_ENOMEM;
-        int rc;
-        if (i == count - 1 && is_others(&n) && any) {
-            rc = bib_record_set_names_truncated(rec, var, true);
-        } else {
-            rc = bib_record_add_name(rec, var, &n);
-            any = true;
-        }
+        int rc = cslitem_add_list_name(rec, var, &n, i, count, &any);
         if (rc)
             return rc;
     }

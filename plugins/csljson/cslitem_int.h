@@ -18,6 +18,14 @@
  * family, given, dropping-particle, non-dropping-particle, suffix, literal. */
 extern const char *const cslitem_name_keys[6];
 
+/* Adds name n, the i-th of a list of count, to var of rec; a last
+ * literal "others" after a real name marks the list truncated instead (CSL's
+ * "and others" spelling, docs/record-model.md). *any: a name was added so far (in,
+ * out). Returns 0 or a negative status. The three CSL readers (jansson,
+ * cj_read.c, the YAML fast path) share it so their records match. */
+int cslitem_add_list_name(bib_record *rec, bib_var var, const bib_name *n, size_t i,
+                          size_t count, bool *any);
+
 /* Reads one variable of an item into rec (tmp: scratch; ctx may be NULL:
  * no diagnostics). Returns 0, BIB_EINVAL when the value does not fit (the
  * caller keeps it as an extra), or BIB_ENOMEM. */

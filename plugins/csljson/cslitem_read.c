@@ -327,6 +327,15 @@ static bool is_others(const bib_name *n)
     return n->literal && !n->family && !n->given && strcmp(n->literal, "others") == 0;
 }
 
+int cslitem_add_list_name(bib_record *rec, bib_var var, const bib_name *n, size_t i,
+                          size_t count, bool *any)
+{
+    if (i == count - 1 && *any && is_others(n))
+        return bib_record_set_names_truncated(rec, var, true);
+    *any = true;
+    return bib_record_add_name(rec, var, n);
+}
+
 static int add_extra_json(bib_record *rec, const char *name, const json_t *v)
 {
     char *s = bib_cslitem_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
@@ -436,13 +445,7 @@ int cslitem_read_var(bib_record *rec, bib_var var, const char *key, const json_t
                      key, "");
                 continue;
             }
-            if (i == count - 1 && is_others(&n) && any) {
-                rc = bib_record_set_names_truncated(rec, var, true);
-            } else {
-                rc = bib_record_add_name(rec, var, &n);
-                any = true;
-            }
-            if (rc)
+            if ((rc = cslitem_add_list_name(rec, var, &n, i, count, &any)))
                 return rc;
         }
         if (!any && !bib_record_has(rec, var))

@@ -219,14 +219,7 @@ static int read_names(yaml_reader *r, bib_record *rec, bib_var var, size_t a)
                                  &n.non_dropping_particle, &n.suffix, &n.literal};
         for (size_t k = e + 1; k < r->ends[e] - 1; k = r->ends[k + 1])
             *parts[name_part(r, k)] = (const char *)r->evs[k + 1].data.scalar.value;
-        int rc;
-        if (i == count - 1 && any && n.literal && !n.family && !n.given &&
-            strcmp(n.literal, "others") == 0) {
-            rc = bib_record_set_names_truncated(rec, var, true);
-        } else {
-            rc = bib_record_add_name(rec, var, &n);
-            any = true;
-        }
+        int rc = cslitem_add_list_name(rec, var, &n, i, count, &any);
         if (rc)
             return rc;
     }

@@ -84,11 +84,11 @@ static const char *skip_plain(const char *p, const char *end)
 #if defined(__x86_64__) && defined(__SSE2__)
     /* sixteen at a time where SSE2 is there (every x86-64) */
     const __m128i lb = _mm_set1_epi8('{'), rb = _mm_set1_epi8('}'), qt = _mm_set1_epi8('"'),
-                  at = _mm_set1_epi8('@');
+                  am = _mm_set1_epi8('@');
     while (end - p >= 16) {
         __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
         __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, lb), _mm_cmpeq_epi8(x, rb)),
-                                 _mm_or_si128(_mm_cmpeq_epi8(x, qt), _mm_cmpeq_epi8(x, at)));
+                                 _mm_or_si128(_mm_cmpeq_epi8(x, qt), _mm_cmpeq_epi8(x, am)));
         unsigned bits = (unsigned)_mm_movemask_epi8(m);
         if (bits)
             return p + __builtin_ctz(bits);

@@ -78,8 +78,8 @@ static int bw_begin(bib_writer *wr, bib_output *out, const bib_options *opts)
     bib_writer_track_fields(wr);
     bib_writer_carries_extras(wr, "bibtex"); /* put_extras; biblatex too */
     bib_options_get_bool(opts, "ascii", !w->biblatex, &w->ascii);
-    const char *k = bib_options_get(opts, "keys");
-    w->keys = !k || strcmp(k, "auto") == 0 ? 0 : strcmp(k, "keep") == 0 ? 1 : 2;
+    const char *ko = bib_options_get(opts, "keys");
+    w->keys = !ko || strcmp(ko, "auto") == 0 ? 0 : strcmp(ko, "keep") == 0 ? 1 : 2;
     bib_buf_init(&w->val);
     bib_buf_init(&w->key);
     bib_buf_init(&w->safe);

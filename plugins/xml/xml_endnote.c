@@ -609,6 +609,9 @@ static int en_write(bib_writer *wr, const bib_record *rec)
     en_writer *w = bib_writer_state(wr);
     const en_type *t = type_for(rec);
     unsigned cls = t->cls;
+    const char *id = bib_record_id(rec);
+    if (xml_writes_nothing(rec, en_rows, EN_NROWS, cls, "endnotexml", id && *id))
+        return xml_refuse_empty(bib_writer_output(wr), rec, "EndNote XML");
     char num[24];
     snprintf(num, sizeof num, "%lu", ++w->count);
     xml_out_start(w->o, "record");

@@ -899,8 +899,10 @@ static int mods_write(bib_writer *wr, const bib_record *rec)
 {
     mods_writer *w = bib_writer_state(wr);
     unsigned cls = xml_type_class(bib_record_type(rec));
-    xml_out_start(w->o, "mods");
     const char *id = bib_record_id(rec);
+    if (xml_writes_nothing(rec, mods_rows, MODS_NROWS, cls, "mods", id && is_ncname(id)))
+        return xml_refuse_empty(bib_writer_output(wr), rec, "MODS");
+    xml_out_start(w->o, "mods");
     if (id && is_ncname(id))
         xml_out_attr(w->o, "ID", id);
     for (size_t i = 0; i < MODS_NROWS; i++)

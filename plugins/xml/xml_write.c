@@ -416,6 +416,33 @@ const char *xml_var_plain(const bib_record *rec, bib_var var, size_t i, bib_buf 
     return b->len ? b->data : NULL;
 }
 
+bool xml_writes_nothing(const bib_record *rec, const xml_row *rows, size_t nrows,
+                        unsigned cls, const char *fmt, bool id_out)
+{
+    bib_type t = bib_record_type(rec);
+    if (id_out || (t != BIB_TYPE_DOCUMENT && t != BIB_TYPE_UNKNOWN))
+        return false;
+    for (size_t i = 0; i < nrows; i++)
+        if ((rows[i].dir & XD_WR) && (rows[i].when & cls) && rows[i].var != BIB_VAR_NONE &&
+            bib_record_has(rec, rows[i].var))
+            return false;
+    for (size_t i = 0; i < bib_record_extra_count(rec); i++) {
+        const char *f;
+        if (bib_record_extra_at(rec, i, &f, NULL, NULL, NULL) == 0 && strcmp(f, fmt) == 0)
+            return false;
+    }
+    return true;
+}
+
+int xml_refuse_empty(bib_output *out, const bib_record *rec, const char *what)
+{
+    size_t line = 0;
+    const char *o = bib_record_origin(rec, &line);
+    bib_output_report(out, BIB_SEV_ERROR, "record from %s:%zu: nothing %s can hold: not written",
+                      o ? o : "?", line, what);
+    return BIB_EPARSE;
+}
+
 unsigned xml_type_class(bib_type t)
 {
     switch (t) {

@@ -119,6 +119,16 @@ int xml_compile_one(const char *path, xml_cpath *out);
 /* The class of a CSL type for the writers (docs/xml.md). */
 unsigned xml_type_class(bib_type t);
 
+/* True when rec holds nothing a writer of format fmt puts out through rows
+ * (those with XD_WR for class cls) or its extras, and id_out is false: such a
+ * record alone reads back as an empty record, which readers skip with an
+ * error, so the writers refuse it instead (xml_refuse_empty), as the RIS
+ * and tagged writers do. */
+bool xml_writes_nothing(const bib_record *rec, const xml_row *rows, size_t nrows,
+                        unsigned cls, const char *fmt, bool id_out);
+/* Reports that rec holds nothing `what` can hold; returns BIB_EPARSE. */
+int xml_refuse_empty(bib_output *out, const bib_record *rec, const char *what);
+
 /* ---- reading -------------------------------------------------------------- */
 
 /* The state the per-format record builders share with the walker. */

@@ -105,8 +105,10 @@ static void write_and_reread(const bib_format_desc *fmt, bib_record **recs, size
         finding(fmt, "the writer does not open", out);
     size_t taken = 0;
     for (size_t i = 0; i < nrecs; i++) {
+        size_t before = bib_writer_written(wr); /* BIB_WRITE_LEFT_OUT: not written */
         int rc = bib_writer_write(wr, recs[i]);
-        if (rc == 0 && bib_record_kind_of(recs[i]) == BIB_RECORD_ENTRY)
+        if (rc == 0 && bib_writer_written(wr) > before &&
+            bib_record_kind_of(recs[i]) == BIB_RECORD_ENTRY)
             taken++;
         else if (rc < 0 && rc != BIB_EPARSE)
             finding(fmt, "the writer failed", out);

@@ -806,8 +806,28 @@ static const char *letter_command(uint32_t cp)
     return NULL;
 }
 
-static void put_escaped_ascii(bib_buf *out, char c)
+/* Whether the braces of s[0..len) pair up: BibTeX counts every brace of a
+ * value, a backslash before it or not, so a lone one written "\{" makes
+ * the entry unreadable (docs/bibtex.md). */
+static bool braces_pair(const char *s, size_t len)
 {
+    long depth = 0;
+    for (size_t i = 0; i < len; i++)
+        if (s[i] == '{')
+            depth++;
+        else if (s[i] == '}' && --depth < 0)
+            return false;
+    return depth == 0;
+}
+
+/* c escaped for a BibTeX value; lone: the value's braces do not pair up, so
+ * a brace is written as a command, which holds no brace of its own. */
+static void put_escaped_ascii(bib_buf *out, char c, bool lone)
+{
+    if (lone && (c == '{' || c == '}')) {
+        bib_buf_puts(out, c == '{' ? "\\textbraceleft{}" : "\\textbraceright{}");
+        return;
+    }
     switch (c) {
     case '&': case '%': case '$': case '#': case '_': case '{': case '}':
         bib_buf_putc_fast(out, '\\');
@@ -1043,6 +1063,7 @@ int bib_latex_from_unicode(bib_buf *out, const char *s, size_t len, unsigned fla
     m.top = 0;
     brace_table bt; /* built only for a command followed by a group */
     brace_table_init(&bt, s, len, true);
+    int lone = -1; /* whether the braces fail to pair up; -1: not looked */
     size_t i = 0;
     while (i < len) {
         size_t run = i;
@@ -1089,7 +1110,9 @@ int bib_latex_from_unicode(bib_buf *out, const char *s, size_t len, unsigned fla
             }
         }
         if (c < 0x80) {
-            put_escaped_ascii(out, (char)c);
+            if ((c == '{' || c == '}') && lone < 0) /* looked at once, when needed */
+                lone = !braces_pair(s, len);
+            put_escaped_ascii(out, (char)c, lone > 0);
             /* "--", "``" and "''" are ligatures to a BibTeX reader (a
              * dash, curly quotes): an empty group keeps them two characters */
             if ((c == '-' || c == '`' || c == '\'') && i + 1 < len && s[i + 1] == (char)c)

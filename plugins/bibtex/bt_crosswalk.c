@@ -111,6 +111,39 @@ const char *bt_out_type(bib_type t, bool biblatex)
     return "misc";
 }
 
+/* BibLaTeX's `type` keys and the genre words they print in English
+ * (docs/crosswalk.md §2.2). Exact matches only, both ways, so that a
+ * genre the user spelt otherwise is never rewritten. The first row of
+ * equal words is the key written; `mastersthesis` is read only. */
+static const struct {
+    bib_type type;
+    const char *key, *words;
+} genre_keys[] = {
+    {BIB_TYPE_THESIS, "phdthesis", "PhD thesis"},
+    {BIB_TYPE_THESIS, "mathesis", "Master's thesis"},
+    {BIB_TYPE_THESIS, "mastersthesis", "Master's thesis"},
+    {BIB_TYPE_REPORT, "techreport", "Technical report"},
+    {BIB_TYPE_REPORT, "resreport", "Research report"},
+};
+
+const char *bt_genre_words(bib_type t, const char *key)
+{
+    for (size_t i = 0; i < sizeof genre_keys / sizeof genre_keys[0]; i++)
+        if (genre_keys[i].type == t && strcmp(genre_keys[i].key, key) == 0)
+            return genre_keys[i].words;
+    return NULL;
+}
+
+const char *bt_genre_key(bib_type t, const char *genre)
+{
+    for (size_t i = 0; i < sizeof genre_keys / sizeof genre_keys[0]; i++)
+        if (genre_keys[i].type == t && (strcmp(genre_keys[i].words, genre) == 0 ||
+                                        strcmp(genre_keys[i].key, genre) == 0))
+            return strcmp(genre_keys[i].key, "mastersthesis") == 0 ? "mathesis"
+                                                                    : genre_keys[i].key;
+    return NULL;
+}
+
 /* ---- fields ------------------------------------------------------------- */
 
 /* Rows in output order; the rows the writers never emit (order 0) last.

@@ -473,24 +473,19 @@ static int read_field(entry_ctx *e, size_t i)
     }
 }
 
-/* After the fields: BibLaTeX's `type` names a localisation key; the
- * defaults the writer adds for reports and theses read back as what they
- * stand for, and a classic thesis type gives the genre. An unpublished
- * entry with event fields is a talk. */
+/* After the fields: BibLaTeX's `type` keys (phdthesis, techreport, ...)
+ * read as the genre words they stand for, in either flavour; a classic
+ * thesis type gives the genre. An unpublished entry with event fields is a
+ * talk. A report's entry type (@techreport) gives no genre: classic files
+ * also say @report, which the classic writer must spell @techreport, and
+ * the genre would then appear on the way back. */
 static void read_genre(entry_ctx *e, bib_type type)
 {
     bib_record *rec = e->rec;
     const char *gk = bib_record_text(rec, BIB_VAR_GENRE);
-    if (gk && type == BIB_TYPE_REPORT && strcmp(gk, "techreport") == 0) {
-        bib_record_remove(rec, BIB_VAR_GENRE);
-    } else if (gk && type == BIB_TYPE_THESIS) {
-        const char *g = strcmp(gk, "phdthesis") == 0 ? "PhD thesis"
-                        : strcmp(gk, "mathesis") == 0 || strcmp(gk, "mastersthesis") == 0
-                            ? "Master's thesis"
-                            : NULL;
-        if (g)
-            bib_record_set_text(rec, BIB_VAR_GENRE, g, strlen(g));
-    }
+    const char *words = gk ? bt_genre_words(type, gk) : NULL;
+    if (words)
+        bib_record_set_text(rec, BIB_VAR_GENRE, words, strlen(words));
     if (type == BIB_TYPE_THESIS && !bib_record_has(rec, BIB_VAR_GENRE)) {
         const char *g = strcmp(e->type, "mastersthesis") == 0 ? "Master's thesis"
                         : strcmp(e->type, "phdthesis") == 0   ? "PhD thesis"

@@ -316,6 +316,11 @@ static const char *out_type(const bt_writer *w, const bib_record *rec)
 {
     const char *orig = bib_record_extra_get(rec, "bibtex", "entrytype");
     bib_type t = bib_record_type(rec);
+    /* biber's @report needs a `type`: without a genre, its alias
+     * @techreport supplies one, and reads back as no genre */
+    if (w->biblatex && t == BIB_TYPE_REPORT && !bib_record_has(rec, BIB_VAR_GENRE) &&
+        (!orig || strcmp(orig, "report") == 0 || strcmp(orig, "techreport") == 0))
+        return "techreport";
     /* the type the source gave, when it still means the record's type and
      * the flavour has it: classic styles know only the classic types */
     if (orig && bt_map_type(orig, strlen(orig)) == t &&
@@ -334,7 +339,10 @@ static const char *out_type(const bt_writer *w, const bib_record *rec)
                    : "misc";
     if (t == BIB_TYPE_THESIS && !w->biblatex) {
         const char *g = bib_record_text(rec, BIB_VAR_GENRE);
-        return g && (strstr(g, "aster") || strstr(g, "MA ")) ? "mastersthesis" : "phdthesis";
+        const char *k = g ? bt_genre_key(t, g) : NULL;
+        return g && ((k && strcmp(k, "mathesis") == 0) || strstr(g, "aster") || strstr(g, "MA "))
+                   ? "mastersthesis"
+                   : "phdthesis";
     }
     return bt_out_type(t, w->biblatex);
 }
@@ -343,9 +351,11 @@ static const char *out_type(const bt_writer *w, const bib_record *rec)
  * model has no such field (@online, @standard): biber keeps it unless
  * asked to validate, and dropping it would lose data. Not for BibLaTeX's
  * parts of books, where classic BibTeX's `type` (the word for "chapter")
- * has no counterpart: dropped there, with a warning. Theses and reports
- * get BibLaTeX's keys (phdthesis, mathesis, techreport), which the reader
- * takes back as what they stand for. */
+ * has no counterpart: dropped there, with a warning. A genre that is one
+ * of BibLaTeX's keys or exactly its words goes out as the key in BibLaTeX
+ * (biblatex prints it in the document's language) and as the words in
+ * classic BibTeX, where styles print `type` verbatim; the reader takes
+ * both back as the words. Nothing is added for a record without a genre. */
 static void write_genre(bt_writer *w, const bt_row *row, const bib_record *rec, const char *type)
 {
     static const char *const parts[] = {"book", "inbook", "incollection", "inproceedings",
@@ -353,20 +363,21 @@ static void write_genre(bt_writer *w, const bt_row *row, const bib_record *rec, 
     const char *genre = bib_record_text(rec, BIB_VAR_GENRE);
     bib_type t = bib_record_type(rec);
     bool type_ok = !w->biblatex || !bt_type_in(type, parts);
-    bool std_thesis = genre && t == BIB_TYPE_THESIS &&
-                      (strcmp(genre, "PhD thesis") == 0 || strcmp(genre, "Master's thesis") == 0);
-    if (std_thesis && (strcmp(type, "phdthesis") == 0 || strcmp(type, "mastersthesis") == 0))
-        ; /* the entry type says it */
-    else if (strcmp(type, "thesis") == 0 && std_thesis)
-        put_field(w, row->name, strstr(genre, "aster") ? "mathesis" : "phdthesis",
-                  strstr(genre, "aster") ? 8 : 9, false);
-    else if (genre && type_ok)
-        put_text(w, row->name, rec, row->var, row->kind);
-    else if (genre)
-        w->dropped_type = true;
-    else if (w->biblatex && strcmp(type, "report") == 0)
-        put_field(w, row->name, "techreport", 10, false);
+    const char *key = genre ? bt_genre_key(t, genre) : NULL;
     w->written[row->var] = true;
+    if (!genre)
+        return;
+    if (key && ((strcmp(type, "phdthesis") == 0 && strcmp(key, "phdthesis") == 0) ||
+                (strcmp(type, "mastersthesis") == 0 && strcmp(key, "mathesis") == 0)))
+        return; /* the entry type says it */
+    if (!type_ok) {
+        w->dropped_type = true;
+    } else if (key) {
+        const char *v = w->biblatex ? key : bt_genre_words(t, key);
+        put_field(w, row->name, v, strlen(v), false);
+    } else {
+        put_text(w, row->name, rec, row->var, row->kind);
+    }
 }
 
 /* year, month (as a macro) and day; what they cannot say (a range, a

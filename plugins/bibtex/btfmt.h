@@ -243,6 +243,13 @@ bib_type bt_map_type(const char *s, size_t n);
 bool bt_type_classic(const char *s, size_t n);
 /* The entry type a writer gives CSL type t (classic or BibLaTeX). */
 const char *bt_out_type(bib_type t, bool biblatex);
+/* BibLaTeX's localisation keys for `type` (phdthesis, mathesis,
+ * techreport, resreport) on the CSL type they belong to: the genre words a
+ * key stands for, or NULL when `key` is not one of t's keys. */
+const char *bt_genre_words(bib_type t, const char *key);
+/* The key for a genre that is a key of t or exactly its words ("PhD
+ * thesis"); NULL otherwise (other spellings are the user's text, kept). */
+const char *bt_genre_key(bib_type t, const char *genre);
 
 /* ---- crossref (bt_crossref.c) ------------------------------------------- */
 

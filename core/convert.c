@@ -207,12 +207,11 @@ int bib_writer_keyed(bib_writer *wr, const bib_record *rec, const bib_record **k
         if (rc != 0)
             return rc;
     }
-    /* a clone: writers get a const record, and only keyless ones pay */
-    bib_record *c = bib_record_clone(rec);
-    if (!c || bib_record_set_id(c, wr->key.data) != 0) {
-        bib_record_free(c);
+    /* a view with the new id: writers get a const record, and a huge
+     * value of a keyless one is not copied */
+    bib_record *c = bib_record_keyed_view(rec, wr->key.data);
+    if (!c)
         return BIB_ENOMEM;
-    }
     *keyed = *owned = c;
     return 0;
 }

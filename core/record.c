@@ -247,6 +247,15 @@ int bib_record_set_id(bib_record *r, const char *id)
     return 0;
 }
 
+int bib_record_set_id_n(bib_record *r, const char *id, size_t len)
+{
+    const char *p = arena_strndup(r, id, len);
+    if (!p)
+        return BIB_ENOMEM;
+    r->id = p;
+    return 0;
+}
+
 bib_type bib_record_type(const bib_record *r) { return r->type; }
 
 void bib_record_set_type(bib_record *r, bib_type t)
@@ -644,6 +653,32 @@ size_t bib_record_extra_remove(bib_record *r, const char *format, const char *na
 }
 
 /* ---- clone -------------------------------------------------------------------------- */
+
+bib_record *bib_record_keyed_view(const bib_record *src, const char *id)
+{
+    if (src->kind != BIB_RECORD_ENTRY)
+        return NULL;
+    bib_record *r = bib_record_new(src->type, id);
+    if (!r)
+        return NULL;
+    r->origin = src->origin; /* borrowed, as the fields: the view lives less */
+    r->origin_line = src->origin_line;
+    if (src->nfields && !(r->fields = arena_alloc(r, src->nfields * sizeof *r->fields)))
+        goto fail;
+    if (src->nfields)
+        memcpy(r->fields, src->fields, src->nfields * sizeof *r->fields);
+    r->nfields = r->fcap = src->nfields;
+    memcpy(r->slot, src->slot, sizeof r->slot);
+    if (src->nextras && !(r->extras = arena_alloc(r, src->nextras * sizeof *r->extras)))
+        goto fail;
+    if (src->nextras)
+        memcpy(r->extras, src->extras, src->nextras * sizeof *r->extras);
+    r->nextras = r->xcap = src->nextras;
+    return r;
+fail:
+    bib_record_free(r);
+    return NULL;
+}
 
 bib_record *bib_record_clone(const bib_record *src)
 {

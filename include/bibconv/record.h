@@ -131,6 +131,13 @@ BIB_API void bib_record_free(bib_record *rec);
 
 /* Returns a new deep copy of `rec` (free with bib_record_free), or NULL. */
 BIB_API bib_record *bib_record_clone(const bib_record *rec);
+/* A record that reads as `src` with another id (copied; NULL for none),
+ * sharing src's fields and extras instead of copying them: what a writer
+ * gives a keyless record (its new key) without holding its values twice.
+ * Owned by the caller (bib_record_free frees only what is its own); valid
+ * while src is alive and unchanged, and never to be changed itself. NULL
+ * when out of memory or when src is not an entry. */
+BIB_API bib_record *bib_record_keyed_view(const bib_record *src, const char *id);
 
 BIB_API bib_record_kind bib_record_kind_of(const bib_record *rec);
 
@@ -145,6 +152,9 @@ BIB_API const char *bib_record_directive_text(const bib_record *rec,
 BIB_API const char *bib_record_id(const bib_record *rec);
 /* Sets (copies) or clears (NULL) the id. 0 or BIB_ENOMEM (id unchanged). */
 BIB_API int bib_record_set_id(bib_record *rec, const char *id);
+/* As bib_record_set_id for id[0..len), which need not end in a NUL (no
+ * copy through a buffer first: a huge id is held once). */
+BIB_API int bib_record_set_id_n(bib_record *rec, const char *id, size_t len);
 
 BIB_API bib_type bib_record_type(const bib_record *rec);
 BIB_API void bib_record_set_type(bib_record *rec, bib_type type);

@@ -565,12 +565,11 @@ const bib_record *bib_cslitem_keyed(bib_keyset *used, bib_buf *key, const bib_re
     bib_buf_reset(key);
     if (bib_key_unique(key, used, rec, NULL) != 0)
         return NULL;
-    /* a clone: writers get a const record, and only keyless ones pay */
-    bib_record *c = bib_record_clone(rec);
-    if (!c || bib_record_set_id(c, key->data) != 0) {
-        bib_record_free(c);
+    /* a view with the new id: writers get a const record, and a huge
+     * value of a keyless one is not copied */
+    bib_record *c = bib_record_keyed_view(rec, key->data);
+    if (!c)
         return NULL;
-    }
     *owned = c;
     return c;
 }

@@ -229,13 +229,8 @@ static void set_once(build *b, bib_var var, const ris_entry *e)
         extra(b, e);
         return;
     }
-    if (bib_var_kind(var) == BIB_KIND_RICH) {
-        bib_buf *t = &b->r->tmp;
-        bib_buf_reset(t);
-        bib_rich_from_plain(t, val(b, e), e->len);
-        b->rc = bib_buf_failed(t) ? BIB_ENOMEM : bib_record_set_text(b->rec, var, t->data, t->len);
-        return;
-    }
+    /* plain text is rich text as it is (record.h): no copy through a
+     * buffer, which held a huge title three times */
     b->rc = bib_record_set_text(b->rec, var, val(b, e), e->len);
 }
 
@@ -543,10 +538,7 @@ static void read_id(build *b, const ris_entry *e)
         extra(b, e);
         return;
     }
-    bib_buf *t = &b->r->tmp;
-    bib_buf_reset(t);
-    bib_buf_append(t, val(b, e), e->len);
-    b->rc = bib_buf_failed(t) ? BIB_ENOMEM : bib_record_set_id(b->rec, t->data);
+    b->rc = bib_record_set_id_n(b->rec, val(b, e), e->len);
 }
 
 /* Maps one entry through its row. */

@@ -138,7 +138,8 @@ static void put_text(ris_writer *w, const char *tag, const bib_record *rec, bib_
     bib_writer_wrote(w->wr, var);
     for (size_t i = 0; i < bib_field_value_count(f); i++) {
         const char *v = bib_field_value_at(f, i);
-        if (bib_field_kind(f) == BIB_KIND_RICH) {
+        /* markup to strip only where a '<' is; else no copy */
+        if (bib_field_kind(f) == BIB_KIND_RICH && strchr(v, '<')) {
             bib_buf_reset(&w->val);
             bib_rich_strip(&w->val, v, strlen(v));
             put_tag(w, tag, w->val.data, w->val.len, nl);

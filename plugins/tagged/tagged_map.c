@@ -30,13 +30,7 @@ void tg_set_once(tg_build *b, bib_var var, const tg_entry *e)
         tg_extra(b, e);
         return;
     }
-    if (bib_var_kind(var) == BIB_KIND_RICH) {
-        bib_buf *t = &b->r->tmp;
-        bib_buf_reset(t);
-        bib_rich_from_plain(t, tg_val(b->r, e), e->len);
-        b->rc = bib_buf_failed(t) ? BIB_ENOMEM : bib_record_set_text(b->rec, var, t->data, t->len);
-        return;
-    }
+    /* plain text is rich text as it is (record.h): no copy through a buffer */
     b->rc = bib_record_set_text(b->rec, var, tg_val(b->r, e), e->len);
 }
 
@@ -456,8 +450,19 @@ void tg_write(bib_output *out, const tg_syntax *syn, const char *tag, const char
         while (a < q && isspace((unsigned char)*a))
             a++;
         if (a < q || first) {
-            put_flat(&t, p, (size_t)(q - p));
-            write_wrapped(out, syn, first ? prefix : syn->indent, t.data, t.len, wrap);
+            /* flattened through t only where a control character is: else
+             * as it is (a huge value is not copied again) */
+            const char *line = p;
+            size_t n = (size_t)(q - p), k = 0;
+            while (k < n && (unsigned char)p[k] >= 0x20 && p[k] != 0x7f)
+                k++;
+            if (k < n) {
+                bib_buf_reset(&t);
+                put_flat(&t, p, n);
+                line = t.data;
+                n = t.len;
+            }
+            write_wrapped(out, syn, first ? prefix : syn->indent, line ? line : "", n, wrap);
             first = false;
         }
         p = q + 1;
@@ -515,20 +520,24 @@ static bool write_generic(bib_output *out, const tg_syntax *syn, const tg_field 
     }
     for (size_t i = 0; i < n; i++) {
         const char *v = bib_field_value_at(fld, i);
-        bib_buf_reset(tmp);
-        if (bib_field_kind(fld) == BIB_KIND_RICH)
-            bib_rich_strip(tmp, v, strlen(v));
-        else
-            bib_buf_puts(tmp, v);
-        if (bib_buf_failed(tmp)) {
-            bib_output_fail(out, BIB_ENOMEM);
-            return true;
+        size_t vl = strlen(v);
+        /* markup to strip only where a '<' is: else the value as it is,
+         * not a copy (a huge value is held once) */
+        if (bib_field_kind(fld) == BIB_KIND_RICH && memchr(v, '<', vl)) {
+            bib_buf_reset(tmp);
+            bib_rich_strip(tmp, v, vl);
+            if (bib_buf_failed(tmp)) {
+                bib_output_fail(out, BIB_ENOMEM);
+                return true;
+            }
+            v = tmp->data;
+            vl = tmp->len;
         }
-        if (!tmp->len)
+        if (!vl)
             continue;
         if (f->kind == TG_K_TEXT && i > 0)
             break; /* one value: a single-valued tag */
-        tg_write(out, syn, f->tag, tmp->data, tmp->len, false, wrap);
+        tg_write(out, syn, f->tag, v, vl, false, wrap);
     }
     return true;
 }

@@ -330,6 +330,9 @@ int tg_reader_collect(tg_reader *r)
             return 0;
         const char *s, *v = NULL;
         size_t len, vl = 0;
+        /* the window of a huge line goes once its value is in vals (a value
+         * is held there and in the record, not in the window as well) */
+        bib_input_trim(r->in);
         int rc = bib_input_getline(r->in, &s, &len);
         if (rc == BIB_EPARSE) {
             if (too_long(r))

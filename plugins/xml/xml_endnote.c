@@ -578,11 +578,12 @@ static void write_row(en_writer *w, const bib_record *rec, const en_type *t, siz
     default: {
         size_t n = row->kind == XK_LIST ? bib_field_value_count(f) : 1;
         for (size_t k = 0; k < n; k++) {
-            const char *v = xml_var_plain(rec, var, k, &w->b);
+            size_t vl;
+            const char *v = xml_var_plain(rec, var, k, &w->b, &vl);
             if (!v)
                 continue;
             xml_out_open_path(w->o, p, p->n - 1);
-            xml_out_leaf(w->o, leaf, v, w->b.len);
+            xml_out_leaf(w->o, leaf, v, vl);
         }
     }
     }

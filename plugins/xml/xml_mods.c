@@ -751,11 +751,12 @@ static void write_genres(mods_writer *w, const bib_record *rec, const xml_cpath 
         xml_out_text(w->o, name, strlen(name));
         xml_out_end(w->o);
     }
-    const char *g = xml_var_plain(rec, BIB_VAR_GENRE, 0, &w->b);
+    size_t gl;
+    const char *g = xml_var_plain(rec, BIB_VAR_GENRE, 0, &w->b, &gl);
     if (g) {
         bib_writer_wrote(w->wr, BIB_VAR_GENRE);
         xml_out_open_path(w->o, p, p->n - 1);
-        xml_out_leaf(w->o, &p->step[p->n - 1], g, w->b.len);
+        xml_out_leaf(w->o, &p->step[p->n - 1], g, gl);
     }
 }
 
@@ -852,7 +853,8 @@ static void write_row(mods_writer *w, const bib_record *rec, size_t i, unsigned 
     }
     size_t n = row->kind == XK_LIST ? bib_field_value_count(f) : 1;
     for (size_t k = 0; k < n; k++) {
-        const char *v = xml_var_plain(rec, row->var, k, &w->b);
+        size_t vl;
+        const char *v = xml_var_plain(rec, row->var, k, &w->b, &vl);
         if (!v)
             continue;
         if (row->kind == XK_PAGES) {
@@ -860,12 +862,12 @@ static void write_row(mods_writer *w, const bib_record *rec, size_t i, unsigned 
         } else if (row->kind == XK_TITLE) {
             xml_out_open_path(w->o, p, p->n);
             xml_out_start(w->o, "title");
-            xml_out_text(w->o, v, w->b.len);
+            xml_out_text(w->o, v, vl);
             xml_out_end(w->o);
             xml_out_open_path(w->o, p, p->n - 1);
         } else {
             xml_out_open_path(w->o, p, p->n - 1);
-            xml_out_leaf(w->o, leaf, v, w->b.len);
+            xml_out_leaf(w->o, leaf, v, vl);
         }
     }
 }

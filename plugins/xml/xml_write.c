@@ -344,7 +344,9 @@ static bool attr_plain(const char *v)
 void xml_out_leaf(xml_out *o, const xml_step *st, const char *text, size_t len)
 {
     bool attr = st->attr[0] && st->value[0];
-    if (len == 0 || o->depth <= 0 || o->depth >= OUT_MAX_DEPTH || (attr && !attr_plain(st->value))) {
+    /* a long text is escaped straight into the record's text, not built
+     * in o->leaf first (a huge value would be held once more) */
+    if (len == 0 || len > 65536 || o->depth <= 0 || o->depth >= OUT_MAX_DEPTH || (attr && !attr_plain(st->value))) {
         start_step(o, st);
         xml_out_text(o, text, len);
         xml_out_end(o);
@@ -402,18 +404,22 @@ void xml_out_leaf(xml_out *o, const xml_step *st, const char *text, size_t len)
     raw(o, b->data, b->len);
 }
 
-const char *xml_var_plain(const bib_record *rec, bib_var var, size_t i, bib_buf *b)
+const char *xml_var_plain(const bib_record *rec, bib_var var, size_t i, bib_buf *b,
+                          size_t *len)
 {
     const bib_field *f = bib_record_get(rec, var);
     if (!f || i >= bib_field_value_count(f))
         return NULL;
     const char *v = bib_field_value_at(f, i);
-    bib_buf_reset(b);
-    if (bib_field_kind(f) == BIB_KIND_RICH)
-        bib_rich_strip(b, v, strlen(v));
-    else
-        bib_buf_puts(b, v);
-    return b->len ? b->data : NULL;
+    size_t n = strlen(v);
+    if (bib_field_kind(f) == BIB_KIND_RICH && memchr(v, '<', n)) {
+        bib_buf_reset(b);
+        bib_rich_strip(b, v, n);
+        v = b->data;
+        n = b->len;
+    }
+    *len = n;
+    return n ? v : NULL;
 }
 
 bool xml_writes_nothing(const bib_record *rec, const xml_row *rows, size_t nrows,

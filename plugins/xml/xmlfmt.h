@@ -257,7 +257,10 @@ int xml_out_begin_failed(xml_out **o);
 int xml_out_end_run(xml_out *o, bool ok, bib_output *out);
 
 /* Text of a record variable for writing: plain text (rich markup
- * stripped), into `b`. NULL when the record has no such text. */
-const char *xml_var_plain(const bib_record *rec, bib_var var, size_t i, bib_buf *b);
+ * stripped into `b`; the record's own text when there is none to strip,
+ * so that a huge value is not copied), its length in *len. NULL when the
+ * record has no such text. */
+const char *xml_var_plain(const bib_record *rec, bib_var var, size_t i, bib_buf *b,
+                          size_t *len);
 
 #endif /* BIBCONV_XMLFMT_H */

@@ -262,6 +262,68 @@ static bool plain_date(const yaml_reader *r, size_t o, bib_date *out)
     return out->nparts > 0;
 }
 
+enum { TAKE_OVER = 64 * 1024 }; /* a value this long is taken, not copied */
+
+/* A key outside CSL whose value is a long string: the extra that
+ * cslitem_read_member makes of it (the value's JSON text, escaped as
+ * jansson's dump escapes: \" \\ \b \f \n \r \t, other controls \u00XX),
+ * built straight from libyaml's string, which is freed at once. The value
+ * is then held once, not in libyaml's string, a jansson string and its
+ * dump as well (issue 18). */
+static int take_extra(yaml_reader *r, bib_record *rec, const char *key, size_t vi)
+{
+    yaml_event_t *e = &r->evs[vi];
+    char *s = (char *)e->data.scalar.value;
+    size_t n = e->data.scalar.length, len = n + 2;
+    e->data.scalar.value = NULL;
+    char *t = realloc(s, n + 1); /* libyaml's spare room goes first */
+    if (t)
+        s = t;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '"' || c == '\\' || c == '\b' || c == '\f' || c == '\n' || c == '\r' ||
+            c == '\t')
+            len += 1;
+        else if (c < 0x20)
+            len += 5;
+    }
+    char *out = malloc(len + 1);
+    if (!out) {
+        free(s);
+        return BIB_ENOMEM;
+    }
+    static const char hex[] = "0123456789ABCDEF";
+    size_t k = 0;
+    out[k++] = '"';
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        const char *esc = c == '"'    ? "\\\""
+                          : c == '\\' ? "\\\\"
+                          : c == '\b'  ? "\\b"
+                          : c == '\f'  ? "\\f"
+                          : c == '\n'  ? "\\n"
+                          : c == '\r'  ? "\\r"
+                          : c == '\t'  ? "\\t"
+                                       : NULL;
+        if (esc) {
+            out[k++] = esc[0];
+            out[k++] = esc[1];
+        } else if (c < 0x20) {
+            memcpy(out + k, "\\u00", 4);
+            out[k + 4] = hex[c >> 4];
+            out[k + 5] = hex[c & 15];
+            k += 6;
+        } else {
+            out[k++] = (char)c;
+        }
+    }
+    out[k++] = '"';
+    out[k] = '\0';
+    free(s);
+    const char *held = bib_record_adopt(rec, out);
+    return held ? bib_record_add_extra(rec, CSLITEM_FMT, key, held, len) : BIB_ENOMEM;
+}
+
 /* The member whose key is event k: a shape above straight into rec, any
  * other through its jansson value and cslitem_read_member. */
 static int map_member(yaml_reader *r, bib_record *rec, size_t k, const bib_cslitem_ctx *ctx)
@@ -284,13 +346,25 @@ static int map_member(yaml_reader *r, bib_record *rec, size_t k, const bib_cslit
             bib_kind kind = bib_var_kind(var);
             bib_date dt;
             if (s && var != BIB_VAR_KEYWORD && var != BIB_VAR_CATEGORIES &&
-                (kind == BIB_KIND_TEXT || kind == BIB_KIND_RICH || kind == BIB_KIND_NUMBER))
+                (kind == BIB_KIND_TEXT || kind == BIB_KIND_RICH || kind == BIB_KIND_NUMBER)) {
+                /* a long value: the record takes libyaml's string (malloc'd,
+                 * NUL-terminated, no NUL in a plain item) over, so that it
+                 * is not held twice (issue 18) */
+                if (n >= TAKE_OVER) {
+                    r->evs[vi].data.scalar.value = NULL;
+                    /* libyaml's string has room to spare (it doubles) */
+                    char *t = realloc((char *)s, n + 1);
+                    return bib_record_set_text_owned(rec, var, t ? t : (char *)s);
+                }
                 return bib_record_set_text(rec, var, s, n);
+            }
             if (kind == BIB_KIND_NAMES && r->evs[vi].type == YAML_SEQUENCE_START_EVENT &&
                 plain_names(r, vi))
                 return read_names(r, rec, var, vi);
             if (kind == BIB_KIND_DATE && plain_date(r, vi, &dt))
                 return bib_record_set_date(rec, var, &dt);
+        } else if (!var && s && n >= TAKE_OVER) {
+            return take_extra(r, rec, key, vi);
         }
     }
     /* the value's events, through yamlrd_build_node (no diagnostic: they are plain) */

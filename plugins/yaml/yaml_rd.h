@@ -49,6 +49,7 @@ typedef struct yaml_reader {
     size_t fed;        /* window bytes handed to libyaml past the consumed point */
     size_t fed_at_event;
     size_t released;   /* bytes consumed since the parser started */
+    size_t item_cut;   /* ... of them inside the current item (release_held) */
     abort_kind abort;
     size_t line_base;  /* absolute 0-based line of the parser's first byte */
     size_t cons_line;  /* absolute 0-based line of the consumed point */

@@ -198,13 +198,17 @@ static size_t sanitize(yaml_reader *r, const char *d, size_t from, size_t avail,
  * text since the current item's start, so the input's bound (--max-value)
  * bounds an item; no window past it is asked for (io.h would drop the
  * rest of the line under the parser). */
+static void release_held(yaml_reader *r);
+
 static int read_handler(void *data, unsigned char *buf, size_t size, size_t *size_read)
 {
     yaml_reader *r = data;
     *size_read = 0;
     if (r->abort)
         return 0;
+    release_held(r);
     size_t bound = bib_input_max_value(r->in);
+    bound = bound > r->item_cut ? bound - r->item_cut : 0; /* the item's bytes released */
     for (;;) {
         const char *d;
         size_t n, want = r->fed + 4 < bound ? r->fed + 4 : bound;
@@ -301,6 +305,32 @@ static void release_to_line(yaml_reader *r, size_t target)
     r->fed_at_event = r->fed_at_event > cut ? r->fed_at_event - cut : 0;
 }
 
+enum { LONG_HELD = 1 << 18 };
+
+/* Inside an item, the text libyaml already has is held only for recovery
+ * (resync), which looks for line starts, never inside a line. Once more
+ * than LONG_HELD bytes are held, the whole lines before the point fed are
+ * released, and the current line's bytes too when they are that many: a
+ * one-line value of any size is then held by libyaml and the record only
+ * (issue 18: a value needs at most 2x its size, not 3x). The item's bound
+ * counts what was released (item_cut). The cost: recovery from an error
+ * in such an item cannot see item starts inside the released lines, where
+ * only an unclosed quote could have hidden them. */
+static void release_held(yaml_reader *r)
+{
+    if (r->st != ST_ITEMS || r->fed <= LONG_HELD)
+        return;
+    size_t before = r->released;
+    release_to_line(r, SIZE_MAX);
+    if (r->fed > LONG_HELD) {
+        bib_input_consume(r->in, r->fed);
+        r->released += r->fed;
+        r->fed_at_event = 0;
+        r->fed = 0;
+    }
+    r->item_cut += r->released - before;
+}
+
 static size_t abs_line(const yaml_reader *r, yaml_mark_t m)
 {
     return r->line_base + m.line + 1;
@@ -326,7 +356,7 @@ static int parser_start(yaml_reader *r)
     r->live = true;
     yaml_parser_set_encoding(&r->parser, YAML_UTF8_ENCODING);
     yaml_parser_set_input(&r->parser, read_handler, r);
-    r->fed = r->fed_at_event = r->released = 0;
+    r->fed = r->fed_at_event = r->released = r->item_cut = 0;
     r->abort = ABORT_NONE;
     r->line_base = r->cons_line;
     r->broken = r->quiet = r->pending_fail = false;
@@ -829,7 +859,7 @@ int yamlrd_build_node(yaml_reader *r, yaml_event_t *ev, int depth, json_t **out,
 static bool resync(yaml_reader *r)
 {
     parser_drop(r);
-    r->fed = r->fed_at_event = 0;
+    r->fed = r->fed_at_event = r->item_cut = 0;
     size_t bound = bib_input_max_value(r->in);
     bool first = true, midline = false; /* the window starts inside a judged line */
     for (;;) {
@@ -1126,6 +1156,7 @@ static int reader_next(bib_reader *rd, bib_record **out)
                 continue;
             }
             release_to_line(r, r->line_base + ev.start_mark.line);
+            r->item_cut = 0;
             return read_item(r, &ev, out);
         case ST_DOC_END:
             /* DOCUMENT_END */

@@ -4,7 +4,8 @@
 64 MB needs at most 2x its size"). For each reader (BibTeX, RIS,
 CSL-JSON) it writes a file holding one record whose abstract is MB
 megabytes of plain text, converts it with --max-value raised past it to
-CSL-JSON and back to the input's format, and prints the peak RSS (GNU
+CSL-JSON and back to the input's format (RIS, MEDLINE, WoS and YAML too,
+with the value as a title, an id or under a key outside CSL), and prints the peak RSS (GNU
 time's %M) and its ratio to the value's size. CSL-JSON also holds the
 huge value as a name part, as an id, and in an item the streaming reader
 hands whole to jansson (a real number in it), and as the title of an item
@@ -31,6 +32,13 @@ files = {  # case: (reader format, text before the value, text after it)
     "cj-whole": ("csljson", b'[{"id":"a","volume":1.5,"title":"T","abstract":"', b'"}]\n'),
     # keyless: the key (keys=auto) is made from the title
     "cj-keyless": ("csljson", b'[{"title":"', b'"}]\n'),
+    "ris-title": ("ris", b"TY  - JOUR\nID  - k\nTI  - ", b"\nER  - \n"),
+    "ris-id": ("ris", b"TY  - JOUR\nTI  - T\nID  - ", b"\nER  - \n"),
+    "nbib": ("nbib", b"PMID- 1\nTI  - ", b"\nAB  - x\n\n"),
+    "wos": ("wos", b"FN Clarivate Analytics Web of Science\nVR 1.0\nPT J\nTI ", b"\nER\n\nEF\n"),
+    "yaml": ("yaml", b'- id: a\n  title: T\n  abstract: "', b'"\n'),
+    # a key outside CSL: kept as an extra (its JSON text)
+    "yaml-unknown": ("yaml", b'- id: a\n  title: T\n  foo: "', b'"\n'),
 }
 tmp = tempfile.mkdtemp(prefix="bibconv-huge-")
 print("value %d MB, --max-value=%dM" % (mb, mb + 100))

@@ -403,6 +403,23 @@ START_TEST(test_unmapped_kept_as_extra)
 }
 END_TEST
 
+/* A line break in an unmapped value, with the white space around it, is
+ * one space (BibTeX's reading); other runs of white space stay (issue 15:
+ * JabRef's "\n\t\n\t" made pandoc read the YAML value as a code block);
+ * inside a keyword, every run is one space, as in text fields. */
+START_TEST(test_extra_line_breaks_are_spaces)
+{
+    result *r = rd("@article{a, title = {T}, affiliation = {X,\n\t\n\tY \r\n Z},\n"
+                   "  file = {a  b\tc}, note2 = {\n  lead},\n"
+                   "  keywords = {Cell\n\t\n\t Culture, B}}\n");
+    ck_assert_str_eq(extra(r, 0, "affiliation"), "X, Y Z");
+    ck_assert_str_eq(extra(r, 0, "file"), "a  b\tc");
+    ck_assert_str_eq(extra(r, 0, "note2"), "lead");
+    ck_assert_str_eq(text(r, 0, BIB_VAR_KEYWORD), "Cell Culture");
+    done(r);
+}
+END_TEST
+
 /* In an @article the journal is the container wherever it stands (a
  * booktitle before it is the extra, as the writer keeps it); a year beside
  * a date that repeats the date's start, a BC one too, is not an extra. */
@@ -1033,7 +1050,8 @@ BIB_TEST_MAIN("bibtex", test_delimiters_and_case, test_values, test_macros_and_c
               test_duplicate_key_both_kept, test_missing_brace_costs_one_entry,
               test_bad_field_position, test_unterminated_string, test_garbage_only,
               test_latex_and_nocase, test_names_and_others, test_crossref_inherits, test_xdata,
-              test_biblatex_dates, test_unmapped_kept_as_extra, 
+              test_biblatex_dates, test_unmapped_kept_as_extra,
+              test_extra_line_breaks_are_spaces,
               test_container_and_year_beside_date, test_write_escapes_and_layout,
               test_write_names_read_back, test_write_auto_keys, test_write_unique_generated_keys,
               test_crossref_by_type_pair, test_series_number, test_report_and_thesis_types,

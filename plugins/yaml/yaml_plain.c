@@ -284,8 +284,14 @@ static int map_member(yaml_reader *r, bib_record *rec, size_t k, const bib_cslit
             bib_kind kind = bib_var_kind(var);
             bib_date dt;
             if (s && var != BIB_VAR_KEYWORD && var != BIB_VAR_CATEGORIES &&
-                (kind == BIB_KIND_TEXT || kind == BIB_KIND_RICH || kind == BIB_KIND_NUMBER))
-                return bib_record_set_text(rec, var, s, n);
+                (kind == BIB_KIND_TEXT || kind == BIB_KIND_RICH || kind == BIB_KIND_NUMBER)) {
+                int rc = bib_record_set_text(rec, var, s, n);
+                if (rc || kind != BIB_KIND_RICH || strlen(bib_record_text(rec, var)) == n)
+                    return rc;
+                /* the setter respelled it (record.h's small-caps alias): the
+                 * path below keeps the source's spelling */
+                bib_record_remove(rec, var);
+            }
             if (kind == BIB_KIND_NAMES && r->evs[vi].type == YAML_SEQUENCE_START_EVENT &&
                 plain_names(r, vi))
                 return read_names(r, rec, var, vi);

@@ -700,6 +700,32 @@ START_TEST(test_write_foreign_raw_date)
 }
 END_TEST
 
+/* A literal date in classic `year` is text: "--" and "%" escaped, so it
+ * reads back as it was (Zotero's "19--" came back "19–"; issue 15); in
+ * BibLaTeX's `date`, read as it stands, it is written as it is. */
+START_TEST(test_write_literal_date_escaped)
+{
+    for (int flavour = 0; flavour < 2; flavour++) { /* classic `year`, BibLaTeX `date` */
+        result *r = calloc(1, sizeof *r);
+        r->rec[0] = bib_record_new(BIB_TYPE_BOOK, "lit");
+        bib_date d = {.literal = "19-- 50% off"};
+        ck_assert_int_ge(bib_record_set_date(r->rec[0], BIB_VAR_ISSUED, &d), 0);
+        r->n = 1;
+        const char *fmt = flavour ? "biblatex" : "bibtex";
+        char *s = write_as(fmt, r, NULL);
+        if (!flavour)
+            ck_assert_msg(!strstr(s, "19--") && strstr(s, "\\%"), "%s", s);
+        result *back = read_as(fmt, s, false);
+        const bib_date *b = bib_field_date(bib_record_get(back->rec[0], BIB_VAR_ISSUED));
+        ck_assert_ptr_nonnull(b);
+        ck_assert_str_eq(b->literal, "19-- 50% off");
+        free(s);
+        done(back);
+        done(r);
+    }
+}
+END_TEST
+
 START_TEST(test_series_number)
 {
     result *r = rd("@book{a, title = {T}, series = {S}, number = 6}\n"
@@ -1061,4 +1087,4 @@ BIB_TEST_MAIN("bibtex", test_delimiters_and_case, test_values, test_macros_and_c
               test_deep_braces_read_iteratively, test_crosswalk_rows, test_split_field_names,
               test_empty_fields_round_trip, test_name_trailing_comma,
               test_crossref_missing_parent_classic, test_crossref_parent_before,
-              test_write_foreign_raw_date)
+              test_write_foreign_raw_date, test_write_literal_date_escaped)

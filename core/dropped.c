@@ -45,11 +45,17 @@ struct xd_table {
 };
 
 /* Extras that name the source's own entry type restate the record's type,
- * which every writer writes its own way: not a loss of a field. */
+ * which every writer writes its own way, and a CSL-JSON spelling restates
+ * a value: not a loss of a field. */
 static bool restates_type(const char *fmt, const char *name)
 {
     return (strcmp(fmt, "bibtex") == 0 && strcmp(name, "entrytype") == 0) ||
-           (strcmp(fmt, "ris") == 0 && strcmp(name, "TY") == 0);
+           (strcmp(fmt, "ris") == 0 && strcmp(name, "TY") == 0) ||
+           /* the CSL-JSON source's spelling of a value the record holds
+            * (date-parts as strings, a numeric id): the value is written
+            * (but an unknown type's name, which is all the record has) */
+           (strcmp(fmt, "csljson") == 0 && strncmp(name, "@raw:", 5) == 0 &&
+            strcmp(name + 5, "type") != 0);
 }
 
 void bib_writer_carries_extras(bib_writer *wr, const char *format)

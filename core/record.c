@@ -342,12 +342,50 @@ static bool is_textual(bib_kind k)
     return k == BIB_KIND_TEXT || k == BIB_KIND_RICH || k == BIB_KIND_NUMBER;
 }
 
+/* The small-caps span as citeproc-js also spells it, with a space: rich
+ * text takes it for the model's span (record.h), so its "</span>" closes
+ * a span, not nothing (csl-test-suite bugreports_SmallCapsEscape). */
+static const char sc_alias[] = "<span style=\"font-variant: small-caps;\">";
+
+static bool has_sc_alias(const char *s, size_t len)
+{
+    size_t an = sizeof sc_alias - 1;
+    for (const char *p = memchr(s, '<', len); p && (size_t)(p - s) + an <= len;
+         p = memchr(p + 1, '<', len - (size_t)(p + 1 - s)))
+        if (memcmp(p, sc_alias, an) == 0)
+            return true;
+    return false;
+}
+
+/* A copy of s with each sc_alias spelled the model's way (one byte
+ * shorter), in the record's arena; NULL when out of memory. */
+static char *rich_canonical_copy(bib_record *r, const char *s, size_t len)
+{
+    char *copy = arena_alloc(r, len + 1);
+    if (!copy)
+        return NULL;
+    size_t an = sizeof sc_alias - 1, w = 0;
+    for (size_t i = 0; i < len;) {
+        if (s[i] == '<' && len - i >= an && memcmp(s + i, sc_alias, an) == 0) {
+            memcpy(copy + w, "<span style=\"font-variant:small-caps;\">", an - 1);
+            w += an - 1;
+            i += an;
+        } else {
+            copy[w++] = s[i++];
+        }
+    }
+    copy[w] = '\0';
+    return copy;
+}
+
 /* Stores a copy of s as the only value (replace) or one more value. */
 static int text_value(bib_record *r, bib_var v, const char *s, size_t len, bool replace)
 {
     if ((unsigned)v >= BIB_VAR_COUNT || !is_textual(bib_var_kind(v)) || (!s && len))
         return BIB_EINVAL;
-    const char *copy = arena_strndup(r, s ? s : "", len);
+    const char *copy = bib_var_kind(v) == BIB_KIND_RICH && s && has_sc_alias(s, len)
+                           ? rich_canonical_copy(r, s, len)
+                           : arena_strndup(r, s ? s : "", len);
     if (!copy)
         return BIB_ENOMEM;
     bib_field *f = field_for(r, v);

@@ -21,7 +21,10 @@
  *     <i>..</i>  <b>..</b>  <sup>..</sup>  <sub>..</sub>
  *     <span style="font-variant:small-caps;">..</span>
  *     <span class="nocase">..</span>
- * Only these exact tag spellings are markup. Every other character,
+ * Only these exact tag spellings are markup, but for one alias: the
+ * setters of a RICH variable take `<span style="font-variant: small-caps;">`
+ * (with a space, which citeproc-js also reads) for the small-caps span and
+ * store it in the spelling above. Every other character,
  * including a '<', '>' or '&' that does not start one of them, is literal
  * text; no entities are used. (So a title that literally contains the text
  * "<i>" cannot be represented; no real bibliography was found to need it,

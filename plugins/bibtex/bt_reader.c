@@ -98,6 +98,37 @@ static int set_converted(bt_reader *r, bib_record *rec, bib_var var, const char 
     return bib_record_set_text(rec, var, r->tmp.data, w);
 }
 
+/* An unmapped field, kept as a ("bibtex", name, raw value) extra. A line
+ * break in a value is the source's layout, not text: BibTeX and biber read
+ * it, with the white space around it, as one space, so it is kept as one
+ * (JabRef's "\n\t" wrapping, kept, made pandoc read a YAML value as a
+ * code block); at either end, as nothing. Other white space is kept as
+ * it is (paths in `file`). */
+static int add_raw_extra(bt_reader *r, bib_record *rec, const char *name, const char *v,
+                         size_t n)
+{
+    if (!memchr(v, '\n', n) && !memchr(v, '\r', n))
+        return bib_record_add_extra(rec, "bibtex", name, v, n);
+    bib_buf_reset(&r->tmp);
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        bool ws = strchr(" \t\n\r", v[i]) != NULL, brk = false;
+        while (j < n && v[j] && (strchr(" \t\n\r", v[j]) != NULL) == ws) {
+            brk |= v[j] == '\n' || v[j] == '\r';
+            j++;
+        }
+        if (j == i) /* a NUL byte */
+            j++;
+        int rc = !brk ? bib_buf_append(&r->tmp, v + i, j - i)
+                 : i > 0 && j < n ? bib_buf_append(&r->tmp, " ", 1)
+                                  : 0; /* none at either end */
+        if (rc < 0)
+            return rc;
+        i = j;
+    }
+    return bib_record_add_extra(rec, "bibtex", name, r->tmp.data, r->tmp.len);
+}
+
 /* The month of an entry with `month` but neither `year` nor `date` (a
  * page that showed "May 29"), or 0 when `month` is not a month. */
 static int yearless_month(bt_reader *r)
@@ -231,7 +262,7 @@ static int read_year(entry_ctx *e, const bt_raw_field *f)
         return map_year_month(r, e->rec, f, get_raw(r, "month"), get_raw(r, "day"));
     if (date_repeats(r, f))
         return 0;
-    return bib_record_add_extra(e->rec, "bibtex", fname(r, f), fval(r, f), f->val_len);
+    return add_raw_extra(r, e->rec, fname(r, f), fval(r, f), f->val_len);
 }
 
 /* month, day: read with the year; without a year or date, the month (and
@@ -246,7 +277,7 @@ static int read_monthday(entry_ctx *e, const bt_raw_field *f)
     if (e->has_date && date_repeats(r, f))
         return 0;
     if (ym <= 0 && (e->has_date || !get_raw(r, "year")))
-        return bib_record_add_extra(e->rec, "bibtex", name, fval(r, f), f->val_len);
+        return add_raw_extra(r, e->rec, name, fval(r, f), f->val_len);
     return 0;
 }
 
@@ -270,7 +301,7 @@ static int read_number(entry_ctx *e, const bt_raw_field *f)
     if (article && iss && bib_record_has(e->rec, BIB_VAR_ISSUE))
         /* `issue` came first and took the variable: it becomes the extra
          * it is when it comes after `number`, not overwritten */
-        rc = bib_record_add_extra(e->rec, "bibtex", "issue", fval(r, iss), iss->val_len);
+        rc = add_raw_extra(r, e->rec, "issue", fval(r, iss), iss->val_len);
     if (rc >= 0)
         rc = set_converted(r, e->rec, var, fval(r, f), f->val_len, 0);
     if (rc >= 0 && f->bare_number && bib_record_has(e->rec, var))
@@ -311,7 +342,7 @@ static int read_fallback(entry_ctx *e, const bt_row *row, const bt_raw_field *f)
         }
     }
     if (rc >= 0 && !mapped)
-        rc = bib_record_add_extra(e->rec, "bibtex", fname(r, f), v, f->val_len);
+        rc = add_raw_extra(r, e->rec, fname(r, f), v, f->val_len);
     return rc;
 }
 
@@ -322,7 +353,7 @@ static int read_org(entry_ctx *e, const bt_row *row, const bt_raw_field *f)
     bt_reader *r = e->r;
     if (!e->has_publisher && !bib_record_has(e->rec, row->var))
         return set_converted(r, e->rec, row->var, fval(r, f), f->val_len, 0);
-    return bib_record_add_extra(e->rec, "bibtex", fname(r, f), fval(r, f), f->val_len);
+    return add_raw_extra(r, e->rec, fname(r, f), fval(r, f), f->val_len);
 }
 
 /* A comma- or semicolon-separated list, one value per item. */
@@ -344,6 +375,18 @@ static int read_list(entry_ctx *e, bib_var var, const char *v, size_t vn)
         if (b > a) {
             bib_buf_reset(&r->tmp);
             rc = bib_latex_to_unicode(&r->tmp, a, (size_t)(b - a), 0, NULL);
+            /* white space runs inside an item are one space, as in every
+             * text field (a keyword wrapped over lines: "Cell\n\tCulture") */
+            size_t w = 0;
+            for (size_t i = 0; rc >= 0 && i < r->tmp.len; i++) {
+                char ch = r->tmp.data[i];
+                bool ws = ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r';
+                if (!ws || (w > 0 && r->tmp.data[w - 1] != ' '))
+                    r->tmp.data[w++] = ws ? ' ' : ch;
+            }
+            while (w > 0 && r->tmp.data[w - 1] == ' ')
+                w--;
+            bib_buf_truncate(&r->tmp, w);
             if (rc >= 0 && r->tmp.len)
                 rc = bib_record_add_text(e->rec, var, r->tmp.data, r->tmp.len);
         }
@@ -409,7 +452,7 @@ static int read_plain(entry_ctx *e, const bt_row *row, const bt_raw_field *f)
     const char *v = fval(r, f);
     size_t vn = f->val_len;
     if (!row || (row->var != BIB_VAR_NONE && (bib_record_has(e->rec, row->var) || yields(e, row))))
-        return bib_record_add_extra(e->rec, "bibtex", name, v, vn);
+        return add_raw_extra(r, e->rec, name, v, vn);
     int rc = 0;
     switch (row->kind) {
     case BT_NAMES: {

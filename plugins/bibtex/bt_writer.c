@@ -282,6 +282,17 @@ static void put_names(bt_writer *w, const char *name, const bib_record *rec, bib
  * EDTF qualifiers) and it is a BibLaTeX date, else EDTF. Another format's
  * spelling (RIS "1908///1909") would not read back as the date; it is
  * kept only when the parts have no EDTF form. */
+/* A literal date in `year` ("19--", "50% off") is text, which the reader
+ * converts from LaTeX: escaped as text is, or its "--" would read back as
+ * an en dash. (A `date` field is read as it stands: not for that one.) */
+static void put_literal(bt_writer *w, const char *name, const char *lit)
+{
+    bib_buf_reset(&w->val);
+    bib_latex_from_unicode(&w->val, lit, strlen(lit), w->ascii ? BIB_LATEX_ASCII : 0,
+                           &w->nolatex);
+    put_field(w, name, w->val.data, w->val.len, false);
+}
+
 static void put_date(bt_writer *w, const char *name, const bib_date *dt)
 {
     bib_buf_reset(&w->val);
@@ -445,8 +456,7 @@ static void write_issued(bt_writer *w, const bt_row *row, const bib_record *rec)
     } else if (dt->literal) {
         /* a literal of digits only would read back as a year */
         size_t k = strspn(dt->literal, "0123456789");
-        put_field(w, dt->literal[k] ? "year" : row->name, dt->literal, strlen(dt->literal),
-                  false);
+        put_literal(w, dt->literal[k] ? "year" : row->name, dt->literal);
     }
 }
 

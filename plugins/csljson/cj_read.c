@@ -322,7 +322,12 @@ static int read_member(cj_reader *cr, const char *d, bib_record *rec, size_t ki,
                     return own_text(d, rec, var, t);
                 size_t n = 0;
                 const char *s = str_of(cr, d, vi, &n, rec);
-                return s ? bib_record_set_text(rec, var, s, n) : BIB_ENOMEM;
+                int rc = s ? bib_record_set_text(rec, var, s, n) : BIB_ENOMEM;
+                if (rc || kind != BIB_KIND_RICH || strlen(bib_record_text(rec, var)) == n)
+                    return rc;
+                /* the setter respelled it (record.h's small-caps alias): the
+                 * jansson path keeps the source's spelling */
+                bib_record_remove(rec, var);
             }
             if (kind == BIB_KIND_NAMES && t->type == CJ_ARR && plain_names(cr, d, vi))
                 return read_names(cr, d, rec, var, vi);

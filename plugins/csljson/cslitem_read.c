@@ -124,7 +124,21 @@ static bool part_int(const json_t *v, int *out)
     return false;
 }
 
-static bool read_date_parts(const json_t *dp, bib_date *d)
+/* A date-part member that is an empty string (or only spaces): absent, as
+ * citeproc-js reads it (csl-test-suite date_EmptyStrings). */
+static bool empty_part(const json_t *v)
+{
+    if (!json_is_string(v))
+        return false;
+    const char *s = json_string_value(v);
+    while (*s == ' ')
+        s++;
+    return !*s;
+}
+
+/* *dropped is set when a member after an empty one is lost (["2000", "",
+ * "5"]: a day without its month has no CSL form). */
+static bool read_date_parts(const json_t *dp, bib_date *d, bool *dropped)
 {
     if (!json_is_array(dp) || json_array_size(dp) < 1 || json_array_size(dp) > 2)
         return false;
@@ -136,10 +150,15 @@ static bool read_date_parts(const json_t *dp, bib_date *d)
         if (!json_is_array(a) || json_array_size(a) > 3)
             return false;
         int v[3] = {0, 0, 0};
-        for (size_t k = 0; k < json_array_size(a); k++)
+        size_t n = 0, all = json_array_size(a);
+        while (n < all && !empty_part(json_array_get(a, n)))
+            n++;
+        for (size_t k = n; k < all; k++)
+            if (!empty_part(json_array_get(a, k)))
+                *dropped = true;
+        for (size_t k = 0; k < n; k++)
             if (!part_int(json_array_get(a, k), &v[k]))
                 return false;
-        size_t n = json_array_size(a);
         if (n == 0 || (n == 1 && v[0] == 0 && i == 1))
             continue; /* empty / [0]: an open end */
         if (n >= 1 && !(n == 1 && v[0] == 0)) {
@@ -194,7 +213,8 @@ static const char *loose_date_text(const char *s, bib_buf *tmp)
 /* Converts a date value; returns false when it is unusable. Strings that
  * are not EDTF become a literal. Sets *canon_ok false when `raw` must be
  * kept because the date object had a member the model lacks. */
-static bool read_date(const json_t *v, bib_date *d, const char **raw_out, const char **lit_out)
+static bool read_date(const json_t *v, bib_date *d, const char **raw_out, const char **lit_out,
+                      bool *dropped)
 {
     memset(d, 0, sizeof *d);
     *raw_out = *lit_out = NULL;
@@ -211,7 +231,7 @@ static bool read_date(const json_t *v, bib_date *d, const char **raw_out, const 
     if (!json_is_object(v))
         return false;
     const json_t *dp = json_object_get(v, "date-parts");
-    if (dp && !read_date_parts(dp, d)) {
+    if (dp && !read_date_parts(dp, d, dropped)) {
         memset(d, 0, sizeof *d);
         return false;
     }
@@ -455,7 +475,7 @@ int cslitem_read_var(bib_record *rec, bib_var var, const char *key, const json_t
     case BIB_KIND_DATE: {
         bib_date d;
         const char *raw, *lit;
-        bool ok;
+        bool ok, dropped = false;
         if ((flags & BIB_CSLITEM_LOOSE) && json_is_string(v)) {
             const char *s = loose_date_text(json_string_value(v), tmp);
             if (!s)
@@ -465,8 +485,13 @@ int cslitem_read_var(bib_record *rec, bib_var var, const char *key, const json_t
             read_date_text(s, &d, &raw, &lit);
             ok = true;
         } else {
-            ok = read_date(v, &d, &raw, &lit);
+            ok = read_date(v, &d, &raw, &lit, &dropped);
         }
+        if (ok && dropped)
+            warn(ctx, BIB_SEV_WARNING,
+                 "item: '%s' has a date part after an empty one; read up to the empty "
+                 "one, the rest dropped%s",
+                 key, "");
         if (!ok && (flags & BIB_CSLITEM_LOOSE)) {
             raw = NULL;
             ok = read_loose_date(v, &d, &lit);
@@ -533,11 +558,16 @@ int cslitem_read_var(bib_record *rec, bib_var var, const char *key, const json_t
 /* True when the value is certainly written back as read, so the costly
  * canonical comparison can be skipped: a plain string under the canonical
  * key of a single-valued text or number variable (the common case). */
-static bool plain_spelling(bib_var var, const char *key, const json_t *v)
+static bool plain_spelling(const bib_record *rec, bib_var var, const char *key, const json_t *v)
 {
     bib_kind k = bib_var_kind(var);
     if ((k != BIB_KIND_TEXT && k != BIB_KIND_RICH && k != BIB_KIND_NUMBER) ||
         var == BIB_VAR_KEYWORD || var == BIB_VAR_CATEGORIES || !json_is_string(v))
+        return false;
+    /* rich text the setter respelled (a small-caps span with a space,
+     * record.h) keeps the source's spelling */
+    if (k == BIB_KIND_RICH && strchr(json_string_value(v), '<') &&
+        strcmp(bib_record_text(rec, var), json_string_value(v)) != 0)
         return false;
     return strcmp(bib_var_name(var), key) == 0;
 }
@@ -597,7 +627,7 @@ int cslitem_read_member(bib_record *rec, const char *k, const json_t *v, bib_buf
                                                               : "variable");
                 bib_record_remove(rec, var);
                 rc = add_extra_json(rec, k, v);
-            } else if (!rc && !plain_spelling(var, k, v) && !loose_date_string(var, v, ctx)) {
+            } else if (!rc && !plain_spelling(rec, var, k, v) && !loose_date_string(var, v, ctx)) {
                 /* keep the input spelling when it is not the canonical one */
                 const bib_field *f = bib_record_get(rec, var);
                 json_t *canon = cslitem_field_to_json(rec, f);

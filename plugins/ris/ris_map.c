@@ -35,6 +35,17 @@ void ris_lex_line(const char *s, size_t len, ris_line *out)
         s++;
         len--;
     }
+    /* a byte-order mark that is not the file's first bytes (files joined
+     * with cat; a JabRef test has " <BOM>" on its first line): not text */
+    if (len >= 3 && (unsigned char)s[0] == 0xEF && (unsigned char)s[1] == 0xBB &&
+        (unsigned char)s[2] == 0xBF) {
+        s += 3;
+        len -= 3;
+        while (len && is_blank(*s)) {
+            s++;
+            len--;
+        }
+    }
     while (len && is_blank(s[len - 1]))
         len--;
     memset(out, 0, sizeof *out);
@@ -479,6 +490,17 @@ int ris_date_parse(bib_date *out, const char *s, size_t len)
     while (len && is_blank(*s)) {
         s++;
         len--;
+    }
+    /* a byte-order mark that is not the file's first bytes (files joined
+     * with cat; a JabRef test has " <BOM>" on its first line): not text */
+    if (len >= 3 && (unsigned char)s[0] == 0xEF && (unsigned char)s[1] == 0xBB &&
+        (unsigned char)s[2] == 0xBF) {
+        s += 3;
+        len -= 3;
+        while (len && is_blank(*s)) {
+            s++;
+            len--;
+        }
     }
     while (len && is_blank(s[len - 1]))
         len--;

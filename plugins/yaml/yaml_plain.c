@@ -349,14 +349,20 @@ static int map_member(yaml_reader *r, bib_record *rec, size_t k, const bib_cslit
                 (kind == BIB_KIND_TEXT || kind == BIB_KIND_RICH || kind == BIB_KIND_NUMBER)) {
                 /* a long value: the record takes libyaml's string (malloc'd,
                  * NUL-terminated, no NUL in a plain item) over, so that it
-                 * is not held twice (issue 18) */
-                if (n >= TAKE_OVER) {
+                 * is not held twice (issue 18); not where the setter could
+                 * respell markup (below) */
+                if (n >= TAKE_OVER && (kind != BIB_KIND_RICH || !memchr(s, '<', n))) {
                     r->evs[vi].data.scalar.value = NULL;
                     /* libyaml's string has room to spare (it doubles) */
                     char *t = realloc((char *)s, n + 1);
                     return bib_record_set_text_owned(rec, var, t ? t : (char *)s);
                 }
-                return bib_record_set_text(rec, var, s, n);
+                int rc = bib_record_set_text(rec, var, s, n);
+                if (rc || kind != BIB_KIND_RICH || strlen(bib_record_text(rec, var)) == n)
+                    return rc;
+                /* the setter respelled it (record.h's small-caps alias): the
+                 * path below keeps the source's spelling */
+                bib_record_remove(rec, var);
             }
             if (kind == BIB_KIND_NAMES && r->evs[vi].type == YAML_SEQUENCE_START_EVENT &&
                 plain_names(r, vi))

@@ -403,6 +403,23 @@ START_TEST(test_unmapped_kept_as_extra)
 }
 END_TEST
 
+/* A line break in an unmapped value, with the white space around it, is
+ * one space (BibTeX's reading); other runs of white space stay (issue 15:
+ * JabRef's "\n\t\n\t" made pandoc read the YAML value as a code block);
+ * inside a keyword, every run is one space, as in text fields. */
+START_TEST(test_extra_line_breaks_are_spaces)
+{
+    result *r = rd("@article{a, title = {T}, affiliation = {X,\n\t\n\tY \r\n Z},\n"
+                   "  file = {a  b\tc}, note2 = {\n  lead},\n"
+                   "  keywords = {Cell\n\t\n\t Culture, B}}\n");
+    ck_assert_str_eq(extra(r, 0, "affiliation"), "X, Y Z");
+    ck_assert_str_eq(extra(r, 0, "file"), "a  b\tc");
+    ck_assert_str_eq(extra(r, 0, "note2"), "lead");
+    ck_assert_str_eq(text(r, 0, BIB_VAR_KEYWORD), "Cell Culture");
+    done(r);
+}
+END_TEST
+
 /* In an @article the journal is the container wherever it stands (a
  * booktitle before it is the extra, as the writer keeps it); a year beside
  * a date that repeats the date's start, a BC one too, is not an extra. */
@@ -680,6 +697,32 @@ START_TEST(test_write_foreign_raw_date)
     ck_assert_msg(strstr(s, "{2001-05?}"), "%s", s); /* an EDTF raw stays */
     free(s);
     done(r);
+}
+END_TEST
+
+/* A literal date in classic `year` is text: "--" and "%" escaped, so it
+ * reads back as it was (Zotero's "19--" came back "19–"; issue 15); in
+ * BibLaTeX's `date`, read as it stands, it is written as it is. */
+START_TEST(test_write_literal_date_escaped)
+{
+    for (int flavour = 0; flavour < 2; flavour++) { /* classic `year`, BibLaTeX `date` */
+        result *r = calloc(1, sizeof *r);
+        r->rec[0] = bib_record_new(BIB_TYPE_BOOK, "lit");
+        bib_date d = {.literal = "19-- 50% off"};
+        ck_assert_int_ge(bib_record_set_date(r->rec[0], BIB_VAR_ISSUED, &d), 0);
+        r->n = 1;
+        const char *fmt = flavour ? "biblatex" : "bibtex";
+        char *s = write_as(fmt, r, NULL);
+        if (!flavour)
+            ck_assert_msg(!strstr(s, "19--") && strstr(s, "\\%"), "%s", s);
+        result *back = read_as(fmt, s, false);
+        const bib_date *b = bib_field_date(bib_record_get(back->rec[0], BIB_VAR_ISSUED));
+        ck_assert_ptr_nonnull(b);
+        ck_assert_str_eq(b->literal, "19-- 50% off");
+        free(s);
+        done(back);
+        done(r);
+    }
 }
 END_TEST
 
@@ -1062,7 +1105,8 @@ BIB_TEST_MAIN("bibtex", test_delimiters_and_case, test_values, test_macros_and_c
               test_duplicate_key_both_kept, test_missing_brace_costs_one_entry,
               test_bad_field_position, test_unterminated_string, test_garbage_only,
               test_latex_and_nocase, test_names_and_others, test_crossref_inherits, test_xdata,
-              test_biblatex_dates, test_unmapped_kept_as_extra, 
+              test_biblatex_dates, test_unmapped_kept_as_extra,
+              test_extra_line_breaks_are_spaces,
               test_container_and_year_beside_date, test_write_escapes_and_layout,
               test_write_names_read_back, test_write_auto_keys, test_write_unique_generated_keys,
               test_crossref_by_type_pair, test_series_number, test_report_and_thesis_types,
@@ -1072,4 +1116,4 @@ BIB_TEST_MAIN("bibtex", test_delimiters_and_case, test_values, test_macros_and_c
               test_deep_braces_read_iteratively, test_crosswalk_rows, test_split_field_names,
               test_empty_fields_round_trip, test_name_trailing_comma,
               test_crossref_missing_parent_classic, test_crossref_parent_before,
-              test_write_foreign_raw_date)
+              test_write_foreign_raw_date, test_write_literal_date_escaped)

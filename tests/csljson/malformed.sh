@@ -30,4 +30,8 @@ check empty '' 0 0 -
 check empty-array '[]' 0 0 -
 check nul-in-string '[{"id":"a\\u0000","type":"book"},{"id":"b","type":"book"}]' 1 1 'no value can hold it'
 check deep '[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]' 1 0 'expected an item object'
+# date-parts members that are empty strings are absent (issue 15); a part
+# after an empty one is dropped, with a warning
+check date-empty-parts '[{"id":"a","type":"book","issued":{"date-parts":[["2000","",""]]}}]' 0 1 -
+check date-part-after-empty '[{"id":"a","type":"book","issued":{"date-parts":[["2000","","5"]]}}]' 0 1 "in.json:1:2: warning: item: 'issued' has a date part after an empty one"
 exit $fail

@@ -97,6 +97,30 @@ START_TEST(test_dates)
 }
 END_TEST
 
+/* Empty-string date-parts members are absent, as citeproc-js reads them
+ * (csl-test-suite date_EmptyStrings); the spelling comes back exactly. */
+START_TEST(test_date_empty_parts)
+{
+    bib_record *r = from("{\"id\":\"e\",\"type\":\"book\","
+                         "\"issued\":{\"date-parts\":[[\"2000\",\"\",\"\"]]},"
+                         "\"accessed\":{\"date-parts\":[[2001,\" \",5]]}}");
+    const bib_date *d = bib_field_date(bib_record_get(r, BIB_VAR_ISSUED));
+    ck_assert_ptr_nonnull(d);
+    ck_assert_int_eq(d->nparts, 1);
+    ck_assert_int_eq(d->parts[0].year, 2000);
+    ck_assert_int_eq(d->parts[0].month, 0);
+    ck_assert_ptr_null(d->literal);
+    d = bib_field_date(bib_record_get(r, BIB_VAR_ACCESSED));
+    ck_assert_ptr_nonnull(d);
+    ck_assert_int_eq(d->parts[0].year, 2001);
+    ck_assert_int_eq(d->parts[0].day, 0); /* a day without its month: dropped */
+    roundtrip_eq(r, "{\"id\":\"e\",\"type\":\"book\","
+                    "\"issued\":{\"date-parts\":[[\"2000\",\"\",\"\"]]},"
+                    "\"accessed\":{\"date-parts\":[[2001,\" \",5]]}}");
+    bib_record_free(r);
+}
+END_TEST
+
 START_TEST(test_numbers_aliases_extras)
 {
     bib_record *r = from("{\"id\":7,\"type\":\"article-journal\",\"volume\":12,\"page\":\"1-10\","
@@ -399,6 +423,6 @@ START_TEST(test_cj_refusals)
 }
 END_TEST
 
-BIB_TEST_MAIN("cslitem", test_names, test_dates, test_numbers_aliases_extras, test_bad_items,
+BIB_TEST_MAIN("cslitem", test_names, test_dates, test_date_empty_parts, test_numbers_aliases_extras, test_bad_items,
               test_write_direct, test_bare_number_schema, test_cj_numbers,
               test_cj_refusals)

@@ -227,8 +227,15 @@ def load_survive():
     return table
 
 
+# the small-caps span as citeproc-js also spells it: the record model takes
+# it for its own (include/bibconv/record.h); the CSL-JSON writers give the
+# source's spelling back, the others write the span
+SC_ALIAS = '<span style="font-variant: small-caps;">'
+SC_SPAN = '<span style="font-variant:small-caps;">'
+
+
 def norm_text(v):
-    s = unicodedata.normalize("NFC", str(v)).replace("\u00a0", " ")
+    s = unicodedata.normalize("NFC", str(v)).replace("\u00a0", " ").replace(SC_ALIAS, SC_SPAN)
     return " ".join(s.split())
 
 
@@ -259,7 +266,15 @@ def norm_date(v, parts):
     dp = v.get("date-parts")
     if not dp:
         return norm_text(v.get("literal") or v.get("raw") or "")
-    return [[int(x) if str(x).lstrip("-").isdigit() else str(x) for x in b[:parts]] for b in dp]
+    out = []
+    for b in dp:
+        # an empty-string part is absent (CSL processors read it so), and
+        # with it the parts after it
+        b = list(b)
+        if "" in b or " " in b:
+            b = b[:min(b.index(e) for e in ("", " ") if e in b)]
+        out.append([int(x) if str(x).lstrip("-").isdigit() else str(x) for x in b[:parts]])
+    return out
 
 
 # CSL's rich-text tags, and nothing else: a "<" of the text itself (TeX

@@ -49,6 +49,15 @@ START_TEST(lex_strict_and_loose)
     ck_assert(val_is(&l, "Leading blanks"));
     l = lex("C1  - custom");
     ck_assert_str_eq(l.tag, "C1");
+    /* a byte-order mark inside the file (files joined with cat) starts no
+     * text: the line is a tag line or blank (issue 15, a JabRef test file) */
+    l = lex("\xEF\xBB\xBFTY  - BOOK");
+    ck_assert_int_eq(l.kind, RIS_LINE_TAG);
+    ck_assert(val_is(&l, "BOOK"));
+    ck_assert_int_eq(lex(" \xEF\xBB\xBF").kind, RIS_LINE_BLANK);
+    l = lex("text \xEF\xBB\xBF");
+    ck_assert_int_eq(l.kind, RIS_LINE_TEXT);
+    ck_assert(val_is(&l, "text \xEF\xBB\xBF"));
 }
 END_TEST
 

@@ -17,6 +17,16 @@ START_TEST(test_text_fields)
     ck_assert_int_eq(bib_record_set_text(r, BIB_VAR_TITLE, "A <i>B</i>", 10), 0);
     ck_assert_int_eq(bib_record_set_text(r, BIB_VAR_VOLUME, "12", 2), 0);
     ck_assert_str_eq(bib_record_text(r, BIB_VAR_TITLE), "A <i>B</i>");
+    /* the small-caps span spelled with a space, as citeproc-js takes it, is
+     * the model's span in rich text (its </span> closes it); text keeps it */
+    const char *sc = "<span style=\"font-variant: small-caps;\">Here</span> x";
+    ck_assert_int_eq(bib_record_set_text(r, BIB_VAR_CONTAINER_TITLE, sc, strlen(sc)), 0);
+    ck_assert_str_eq(bib_record_text(r, BIB_VAR_CONTAINER_TITLE),
+                     "<span style=\"font-variant:small-caps;\">Here</span> x");
+    ck_assert_int_eq(bib_record_set_text(r, BIB_VAR_NOTE, sc, strlen(sc)), 0);
+    ck_assert_str_eq(bib_record_text(r, BIB_VAR_NOTE), sc);
+    bib_record_remove(r, BIB_VAR_CONTAINER_TITLE);
+    bib_record_remove(r, BIB_VAR_NOTE);
     /* replacing keeps the position */
     ck_assert_int_eq(bib_record_set_text(r, BIB_VAR_TITLE, "C", 1), 0);
     ck_assert_int_eq(bib_field_var(bib_record_field_at(r, 0)), BIB_VAR_TITLE);

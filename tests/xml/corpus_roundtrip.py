@@ -26,7 +26,7 @@ if not os.path.isdir(corpus):
     print("skipped: no shared corpus at", corpus)
     sys.exit(77)
 exe = os.path.join(build, "core", "cli", "bibconv")
-TAG = re.compile(r'</?(i|b|sup|sub)>|<span style="font-variant:small-caps;">|'
+TAG = re.compile(r'</?(i|b|sup|sub)>|<span style="font-variant: ?small-caps;">|'
                  r'<span class="nocase">|</span>')
 
 

@@ -618,11 +618,11 @@ bib_extra_step *bib_record_extras_grouped(const bib_record *r, bool *oom)
     if (!n)
         return NULL;
     bib_extra_step *out = malloc(n * sizeof *out);
-    bool new_fmt[16];
-    if (out && extras_in_order(r, new_fmt)) {
+    bool run_start[16];
+    if (out && extras_in_order(r, run_start)) {
         /* the usual case, settled without the sorts */
         for (size_t i = 0; i < n; i++)
-            out[i] = (bib_extra_step){.index = i, .new_format = new_fmt[i], .new_name = true,
+            out[i] = (bib_extra_step){.index = i, .new_format = run_start[i], .new_name = true,
                                       .last_of_name = true};
         return out;
     }

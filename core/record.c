@@ -616,14 +616,64 @@ static int by_first(const void *a, const void *b)
     return (x->index > y->index) - (x->index < y->index);
 }
 
+static bool same_str(const char *a, const char *b)
+{
+    return a == b || strcmp(a, b) == 0;
+}
+
+/* True when the grouping is the record order itself: each format in one
+ * run, no name twice within a format (most records). new_fmt[i] tells
+ * where a run starts. The check is quadratic, so short lists only. */
+static bool extras_in_order(const bib_record *r, bool *new_fmt)
+{
+    size_t n = r->nextras;
+    if (n > 16)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        const extra *e = &r->extras[i];
+        new_fmt[i] = i == 0 || !same_str(e->format, r->extras[i - 1].format);
+        for (size_t j = 0; j < i; j++) {
+            bool fmt = same_str(e->format, r->extras[j].format);
+            if (fmt && (new_fmt[i] || strcmp(e->name, r->extras[j].name) == 0))
+                return false; /* a format met again, or a name twice */
+        }
+    }
+    return true;
+}
+
+/* qsort for the few extras a record has: insertion sort, without qsort's
+ * buffer and indirect calls (both orders are total, so any sort agrees). */
+static void sort_ranks(extra_rank *k, size_t n, int (*cmp)(const void *, const void *))
+{
+    if (n > 32) {
+        qsort(k, n, sizeof *k, cmp);
+        return;
+    }
+    for (size_t i = 1; i < n; i++) {
+        extra_rank x = k[i];
+        size_t j = i;
+        for (; j > 0 && cmp(&k[j - 1], &x) > 0; j--)
+            k[j] = k[j - 1];
+        k[j] = x;
+    }
+}
+
 bib_extra_step *bib_record_extras_grouped(const bib_record *r, bool *oom)
 {
     *oom = false;
     size_t n = r->nextras;
     if (!n)
         return NULL;
-    extra_rank *k = malloc(n * sizeof *k);
     bib_extra_step *out = malloc(n * sizeof *out);
+    bool run_start[16];
+    if (out && extras_in_order(r, run_start)) {
+        /* the usual case, settled without the sorts */
+        for (size_t i = 0; i < n; i++)
+            out[i] = (bib_extra_step){.index = i, .new_format = run_start[i], .new_name = true,
+                                      .last_of_name = true};
+        return out;
+    }
+    extra_rank *k = malloc(n * sizeof *k);
     if (!k || !out) {
         free(k);
         free(out);
@@ -632,7 +682,7 @@ bib_extra_step *bib_record_extras_grouped(const bib_record *r, bool *oom)
     }
     for (size_t i = 0; i < n; i++)
         k[i] = (extra_rank){i, 0, 0, &r->extras[i]};
-    qsort(k, n, sizeof *k, by_format_name);
+    sort_ranks(k, n, by_format_name);
     /* sorted: a name's run starts at its first appearance */
     size_t name_first = 0;
     for (size_t i = 0; i < n; i++) {
@@ -654,7 +704,7 @@ bib_extra_step *bib_record_extras_grouped(const bib_record *r, bool *oom)
             k[m].fmt_first = least;
         i = j;
     }
-    qsort(k, n, sizeof *k, by_first);
+    sort_ranks(k, n, by_first);
     for (size_t i = 0; i < n; i++) {
         const extra *e = k[i].e, *p = i ? k[i - 1].e : NULL, *q = i + 1 < n ? k[i + 1].e : NULL;
         bool new_fmt = !p || strcmp(p->format, e->format) != 0;

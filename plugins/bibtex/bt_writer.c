@@ -396,15 +396,16 @@ static void write_genre(bt_writer *w, const bt_row *row, const bib_record *rec, 
  * biber, Zotero and JabRef read. */
 static void put_year_month_day(bt_writer *w, const char *name, const bib_date *dt)
 {
-    char num[32];
-    snprintf(num, sizeof num, "%d", dt->parts[0].year);
-    put_field(w, "year", num, strlen(num), false);
+    /* digits by bib_dec_format, not snprintf (5 % of csljson -> bibtex) */
+    char num[BIB_DEC_MAX];
+    const char *p = bib_dec_format(num, dt->parts[0].year);
+    put_field(w, "year", p, (size_t)(num + sizeof num - p), false);
     const char *mm = bib_month_macro(dt->parts[0].month);
     if (mm)
         put_field(w, "month", mm, 3, true);
     if (dt->parts[0].day && mm) {
-        snprintf(num, sizeof num, "%d", dt->parts[0].day);
-        put_field(w, "day", num, strlen(num), false);
+        p = bib_dec_format(num, dt->parts[0].day);
+        put_field(w, "day", p, (size_t)(num + sizeof num - p), false);
     }
     if (dt->nparts > 1 || dt->circa || dt->raw || dt->parts[0].season)
         put_date(w, name, dt);

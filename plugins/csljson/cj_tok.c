@@ -11,6 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#if defined(__x86_64__) && defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <jansson.h>
 
 #include "bibconv/common.h"
@@ -191,6 +195,24 @@ static int string(parser *p)
     size_t i = p->pos + 1, len = p->len;
     bool esc = false, nul = false;
     for (;;) {
+#if defined(__x86_64__) && defined(__SSE2__)
+        /* sixteen at a time: as signed bytes, those below 0x20 are the
+         * control bytes and every non-ASCII byte */
+        const __m128i lim = _mm_set1_epi8(0x20), quote = _mm_set1_epi8('"'),
+                      bs = _mm_set1_epi8('\\');
+        while (i + 16 <= len) {
+            __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(d + i));
+            __m128i stop = _mm_or_si128(_mm_cmplt_epi8(x, lim),
+                                        _mm_or_si128(_mm_cmpeq_epi8(x, quote),
+                                                     _mm_cmpeq_epi8(x, bs)));
+            unsigned m = (unsigned)_mm_movemask_epi8(stop);
+            if (m) {
+                i += (size_t)__builtin_ctz(m);
+                break;
+            }
+            i += 16;
+        }
+#endif
         while (i + 4 <= len && plain_byte[d[i]] && plain_byte[d[i + 1]] &&
                plain_byte[d[i + 2]] && plain_byte[d[i + 3]])
             i += 4;

@@ -10,11 +10,16 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#if defined(__x86_64__) && defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "bibconv/buf.h"
 #include "bibconv/dates.h"
@@ -53,6 +58,14 @@ static void jw_newline(jw *w)
     /* a newline and the indentation in one copy (deeper levels loop) */
     static const char nl[] = "\n                                                                ";
     size_t sp = 2 * (size_t)(w->level > 0 ? w->level : 0), room = sizeof nl - 2;
+    bib_buf *b = w->out;
+    if (sp < 32 && b->len + 32 < b->cap) {
+        /* the usual depth: one fixed-size copy, no call */
+        memcpy(b->data + b->len, nl, 32);
+        b->len += 1 + sp;
+        b->data[b->len] = '\0';
+        return;
+    }
     size_t k = sp < room ? sp : room;
     bib_buf_append_fast(w->out, nl, 1 + k);
     for (sp -= k; sp; sp -= k) {
@@ -61,9 +74,42 @@ static void jw_newline(jw *w)
     }
 }
 
-static void jw_string(jw *w, const char *s, size_t n)
+/* The escape of byte c (a control byte, '"' or '\\') into e; its length. */
+static size_t jw_escape(unsigned char c, char *e)
 {
     static const char hex[] = "0123456789ABCDEF";
+    e[0] = '\\';
+    switch (c) {
+    case '"': e[1] = '"'; return 2;
+    case '\\': e[1] = '\\'; return 2;
+    case '\b': e[1] = 'b'; return 2;
+    case '\f': e[1] = 'f'; return 2;
+    case '\n': e[1] = 'n'; return 2;
+    case '\r': e[1] = 'r'; return 2;
+    case '\t': e[1] = 't'; return 2;
+    default:
+        e[1] = 'u';
+        e[2] = '0';
+        e[3] = '0';
+        e[4] = hex[c >> 4];
+        e[5] = hex[c & 15];
+        return 6;
+    }
+}
+
+/* Bytes a JSON string must escape: below 0x20, '"' and '\\'. */
+static const unsigned char jw_special[256] = {
+    [0] = 1, [1] = 1, [2] = 1, [3] = 1, [4] = 1, [5] = 1, [6] = 1, [7] = 1,
+    [8] = 1, [9] = 1, [10] = 1, [11] = 1, [12] = 1, [13] = 1, [14] = 1, [15] = 1,
+    [16] = 1, [17] = 1, [18] = 1, [19] = 1, [20] = 1, [21] = 1, [22] = 1, [23] = 1,
+    [24] = 1, [25] = 1, [26] = 1, [27] = 1, [28] = 1, [29] = 1, [30] = 1, [31] = 1,
+    ['"'] = 1, ['\\'] = 1,
+};
+
+/* jw_string for a long value with a sink: the runs that need no escaping
+ * go to the sink without a copy in the buffer (jw_text). */
+static void jw_string_long(jw *w, const char *s, size_t n)
+{
     const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
     bib_buf_putc_fast(w->out, '"');
     size_t run = 0, i = 0;
@@ -88,28 +134,68 @@ static void jw_string(jw *w, const char *s, size_t n)
         unsigned char c = (unsigned char)s[i];
         jw_text(w, s + run, i - run);
         run = ++i;
-        char e[7] = {'\\', 0, 0, 0, 0, 0, 0};
-        size_t el = 2;
-        switch (c) {
-        case '"': e[1] = '"'; break;
-        case '\\': e[1] = '\\'; break;
-        case '\b': e[1] = 'b'; break;
-        case '\f': e[1] = 'f'; break;
-        case '\n': e[1] = 'n'; break;
-        case '\r': e[1] = 'r'; break;
-        case '\t': e[1] = 't'; break;
-        default:
-            e[1] = 'u';
-            e[2] = '0';
-            e[3] = '0';
-            e[4] = hex[c >> 4];
-            e[5] = hex[c & 15];
-            el = 6;
-        }
+        char e[6];
+        size_t el = jw_escape(c, e);
         bib_buf_append_fast(w->out, e, el);
     }
     jw_text(w, s + run, n - run);
     bib_buf_putc_fast(w->out, '"');
+}
+
+enum { JW_CHUNK = 4096 }; /* input bytes escaped per reservation */
+
+/* A JSON string, escaped straight into the buffer: room for the worst
+ * case (six bytes a byte) is reserved a chunk at a time, so the copy and
+ * the scan are one pass (sixteen bytes a step with SSE2) and memory stays
+ * within a few times JW_CHUNK of the text. */
+static void jw_string(jw *w, const char *s, size_t n)
+{
+    if (w->sink && n >= JW_DIRECT) {
+        jw_string_long(w, s, n);
+        return;
+    }
+    bib_buf *b = w->out;
+    size_t i = 0;
+    bib_buf_putc_fast(b, '"');
+    while (i < n) {
+        size_t stop = n - i > JW_CHUNK ? i + JW_CHUNK : n;
+        /* 6 a byte, and 16 of slack for the wide stores */
+        if (b->len + 6 * (stop - i) + 16 >= b->cap &&
+            bib_buf_reserve(b, 6 * (stop - i) + 16) != 0)
+            return;
+        char *d = b->data + b->len;
+#if defined(__x86_64__) && defined(__SSE2__)
+        const __m128i lim = _mm_set1_epi8(0x1F), quote = _mm_set1_epi8('"'),
+                      bs = _mm_set1_epi8('\\');
+        while (i + 16 <= stop) {
+            __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+            _mm_storeu_si128((__m128i *)(void *)d, x);
+            __m128i hit = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(x, lim), x),
+                                       _mm_or_si128(_mm_cmpeq_epi8(x, quote),
+                                                    _mm_cmpeq_epi8(x, bs)));
+            unsigned m = (unsigned)_mm_movemask_epi8(hit);
+            if (!m) {
+                i += 16;
+                d += 16;
+                continue;
+            }
+            unsigned k = (unsigned)__builtin_ctz(m);
+            i += k;
+            d += k;
+            d += jw_escape((unsigned char)s[i++], d);
+        }
+#endif
+        for (; i < stop; i++) {
+            unsigned char c = (unsigned char)s[i];
+            if (jw_special[c])
+                d += jw_escape(c, d);
+            else
+                *d++ = (char)c;
+        }
+        b->len = (size_t)(d - b->data);
+        b->data[b->len] = '\0';
+    }
+    bib_buf_putc_fast(b, '"');
 }
 
 /* Opens an object or array; `first` tracks the separator. */
@@ -137,13 +223,74 @@ static void jw_item(jw *w, bool *first)
 }
 
 /* A key known to need no escaping (CSL's own names): copied as is. */
-static void jw_key_plain(jw *w, bool *first, const char *key)
+static void jw_key_text(jw *w, const char *key)
 {
-    jw_item(w, first);
+    bib_buf *b = w->out;
+    if (b->len + 40 < b->cap) {
+        /* a short key copied by bytes where it fits: no strlen, no call */
+        char *d = b->data + b->len, *stop = d + 36;
+        *d++ = '"';
+        const char *k = key;
+        while (*k && d < stop)
+            *d++ = *k++;
+        if (!*k) {
+            *d++ = '"';
+            *d++ = ':';
+            if (w->pretty)
+                *d++ = ' ';
+            *d = '\0';
+            b->len = (size_t)(d - b->data);
+            return;
+        }
+    }
     size_t n = strlen(key);
     bib_buf_putc_fast(w->out, '"');
     bib_buf_append_fast(w->out, key, n);
     bib_buf_append_fast(w->out, w->pretty ? "\": " : "\":", w->pretty ? 3 : 2);
+}
+
+static void jw_key_plain(jw *w, bool *first, const char *key)
+{
+    jw_item(w, first);
+    jw_key_text(w, key);
+}
+
+/* Each CSL variable's key as written, `"name": `, in a padded row so that
+ * it goes out in one fixed-size copy; built once (the -j workers share
+ * it). A length of 0: a name too long for the row, written by
+ * jw_key_plain. */
+enum { JW_KEY_COPY = 32 };
+static char jw_keys[BIB_VAR_COUNT][JW_KEY_COPY];
+static unsigned char jw_key_len[BIB_VAR_COUNT];
+static pthread_once_t jw_keys_once = PTHREAD_ONCE_INIT;
+
+static void jw_keys_build(void)
+{
+    for (int v = 1; v < BIB_VAR_COUNT; v++) {
+        const char *name = bib_var_name((bib_var)v);
+        size_t n = name ? strlen(name) : JW_KEY_COPY;
+        if (n + 4 > JW_KEY_COPY)
+            continue;
+        jw_keys[v][0] = '"';
+        memcpy(jw_keys[v] + 1, name, n);
+        memcpy(jw_keys[v] + 1 + n, "\": ", 3);
+        jw_key_len[v] = (unsigned char)(n + 3); /* without the space */
+    }
+}
+
+/* The key of variable v, as jw_key_plain(bib_var_name(v)) writes it. */
+static void jw_key_var(jw *w, bool *first, bib_var v)
+{
+    bib_buf *b = w->out;
+    size_t n = (unsigned)v < BIB_VAR_COUNT ? jw_key_len[v] : 0;
+    jw_item(w, first);
+    if (n && b->len + JW_KEY_COPY < b->cap) {
+        memcpy(b->data + b->len, jw_keys[v], JW_KEY_COPY);
+        b->len += n + w->pretty;
+        b->data[b->len] = '\0';
+        return;
+    }
+    jw_key_text(w, bib_var_name(v));
 }
 
 static void jw_key(jw *w, bool *first, const char *key)
@@ -239,11 +386,11 @@ static void jw_name(jw *w, const bib_name *n)
 /* One variable as cslitem_field_to_json gives it; false when that gives nothing. */
 static bool jw_field(jw *w, bool *first, const bib_field *f)
 {
-    const char *key = bib_var_name(bib_field_var(f));
+    bib_var var = bib_field_var(f);
     switch (bib_field_kind(f)) {
     case BIB_KIND_NAMES: {
         bool fa;
-        jw_key_plain(w, first, key);
+        jw_key_var(w, first, var);
         jw_open(w, '[', &fa);
         for (size_t i = 0; i < bib_field_name_count(f); i++) {
             jw_item(w, &fa);
@@ -259,7 +406,7 @@ static bool jw_field(jw *w, bool *first, const bib_field *f)
         return true;
     }
     case BIB_KIND_DATE:
-        jw_key_plain(w, first, key);
+        jw_key_var(w, first, var);
         jw_date(w, bib_field_date(f));
         return true;
     default:
@@ -268,7 +415,7 @@ static bool jw_field(jw *w, bool *first, const bib_field *f)
     const char *s = bib_field_text(f);
     if (!s)
         return false;
-    jw_key_plain(w, first, key);
+    jw_key_var(w, first, var);
     size_t nv = bib_field_value_count(f);
     if (bib_field_var(f) == BIB_VAR_CATEGORIES) {
         bool fa;
@@ -493,6 +640,7 @@ static int cslitem_write(bib_buf *out, bib_output *sink, const bib_record *rec,
         }
         return bib_buf_failed(out) ? BIB_ENOMEM : 0;
     }
+    pthread_once(&jw_keys_once, jw_keys_build);
     jw w = {out, pretty, level, sink};
     bool first;
     jw_open(&w, '{', &first);

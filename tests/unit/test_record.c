@@ -150,6 +150,27 @@ START_TEST(test_extras_grouped)
     }
     free(g);
     bib_record_free(r);
+    /* already grouped (each format in one run, names once: the short
+     * path) and the same extras with a format met again (the sorts) */
+    static const char *const run[][2] = {
+        {"bibtex", "a"}, {"bibtex", "b"}, {"ris", "X"}, {"ris", "Y"}, {"bibtex", "c"},
+    };
+    for (size_t m = 4; m <= 5; m++) {
+        r = bib_record_new(BIB_TYPE_UNKNOWN, "k");
+        for (size_t i = 0; i < m; i++)
+            bib_record_add_extra(r, run[i][0], run[i][1], "v", 1);
+        g = bib_record_extras_grouped(r, &oom);
+        ck_assert_ptr_nonnull(g);
+        static const size_t want4[] = {0, 1, 2, 3}, want5[] = {0, 1, 4, 2, 3};
+        static const bool fmt4[] = {1, 0, 1, 0}, fmt5[] = {1, 0, 0, 1, 0};
+        for (size_t i = 0; i < m; i++) {
+            ck_assert_uint_eq(g[i].index, m == 4 ? want4[i] : want5[i]);
+            ck_assert_int_eq(g[i].new_format, m == 4 ? fmt4[i] : fmt5[i]);
+            ck_assert(g[i].new_name && g[i].last_of_name);
+        }
+        free(g);
+        bib_record_free(r);
+    }
 }
 END_TEST
 

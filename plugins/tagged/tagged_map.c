@@ -578,6 +578,16 @@ void tg_write_rows(bib_output *out, const tg_syntax *syn, const tg_field *rows, 
     write_other_extras(out, syn, rows, nrows, rec, wrap);
 }
 
+/* True when rec has var with something in it: an empty name list (CSL-JSON
+ * "author": [] or a list of nothing but non-names) writes no line. */
+static bool holds(const bib_record *rec, bib_var var)
+{
+    const bib_field *f = bib_record_get(rec, var);
+    if (!f)
+        return false;
+    return bib_field_kind(f) != BIB_KIND_NAMES || bib_field_name_count(f) > 0;
+}
+
 bool tg_writes_nothing(const tg_syntax *syn, const tg_field *rows, size_t nrows,
                        const bib_record *rec)
 {
@@ -586,7 +596,7 @@ bool tg_writes_nothing(const tg_syntax *syn, const tg_field *rows, size_t nrows,
         return false;
     for (size_t i = 0; i < nrows; i++)
         if (!(rows[i].flags & TG_F_READ_ONLY) && rows[i].var != BIB_VAR_NONE &&
-            bib_record_has(rec, rows[i].var))
+            holds(rec, rows[i].var))
             return false;
     for (size_t i = 0; i < bib_record_extra_count(rec); i++) {
         const char *fmt;

@@ -47,7 +47,7 @@ const tg_field medline_fields[] = {
     {"LA", "PubMed", BIB_VAR_LANGUAGE, TG_K_TEXT, 0},
     {"GR", "PubMed (grant)", BIB_VAR_NONE, TG_K_EXTRA, 0},
     {"PT", "PubMed", BIB_VAR_NONE, ML_K_PT, TG_F_EXTRAS_HERE},
-    {"DEP", "PubMed (electronic publication)", BIB_VAR_AVAILABLE_DATE, ML_K_DATE, 0},
+    {"DEP", "PubMed (electronic publication)", BIB_VAR_AVAILABLE_DATE, ML_K_DATE, TG_F_WHOLE_DAY},
     {"PL", "PubMed (country)", BIB_VAR_NONE, TG_K_EXTRA, 0},
     {"TA", "PubMed", BIB_VAR_CONTAINER_TITLE_SHORT, TG_K_TEXT, 0},
     {"JT", "PubMed", BIB_VAR_CONTAINER_TITLE, TG_K_TEXT, 0},

@@ -79,8 +79,7 @@ static void write_date(ml_writer *w, const tg_field *f, const bib_record *rec)
     if (f->var == BIB_VAR_AVAILABLE_DATE) {
         /* DEP is YYYYMMDD: only a whole day has that form */
         const bib_date_part *p = &d->parts[0];
-        if (d->nparts >= 1 && p->has_year && p->month && p->day && p->year > 999 &&
-            p->year < 10000 && !d->literal)
+        if (tg_date_whole_day(d))
             bib_buf_printf(&w->line, "%04d%02d%02d", p->year, p->month, p->day);
     } else if (tg_date_format(&w->line, d) != 0) {
         return;

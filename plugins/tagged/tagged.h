@@ -58,8 +58,10 @@ enum {
                             (joined by a line break) */
     TG_F_READ_ONLY = 2,  /* an alias the reader accepts; the writer skips it */
     TG_F_WRITE_ONLY = 4, /* the reader skips it (another row reads the tag) */
-    TG_F_EXTRAS_HERE = 8 /* the tag's extras are written after the row (as
+    TG_F_EXTRAS_HERE = 8, /* the tag's extras are written after the row (as
                             for TG_K_EXTRA), not at the record's end */
+    TG_F_WHOLE_DAY = 16  /* a date row written only for a whole day
+                            (tg_date_whole_day: MEDLINE's DEP) */
 };
 
 typedef struct tg_field {
@@ -188,6 +190,9 @@ int tg_date_parse(bib_date *out, const char *s, size_t len, int year);
 /* Appends the MEDLINE form "2019 Mar 15", "2019 Spring", "2018 Dec-2019
  * Jan", or the literal. BIB_EINVAL when there is nothing to write. */
 int tg_date_format(bib_buf *out, const bib_date *d);
+/* True when d is one whole day of a four-digit year and no literal: the
+ * only date a YYYYMMDD tag (MEDLINE's DEP) can hold. */
+bool tg_date_whole_day(const bib_date *d);
 /* Appends the WoS PD form "MAR 15", "SPR", "MAR-APR" (no year; empty when
  * the date has only a year). */
 void tg_date_format_pd(bib_buf *out, const bib_date *d);

@@ -183,6 +183,13 @@ static void put_part(bib_buf *out, const bib_date_part *p, bool year)
         bib_buf_printf(out, " %d", p->day);
 }
 
+bool tg_date_whole_day(const bib_date *d)
+{
+    const bib_date_part *p = &d->parts[0];
+    return d->nparts >= 1 && p->has_year && p->month && p->day && p->year > 999 &&
+           p->year < 10000 && !d->literal;
+}
+
 int tg_date_format(bib_buf *out, const bib_date *d)
 {
     if (d->literal && *d->literal) {

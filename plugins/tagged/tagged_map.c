@@ -587,6 +587,30 @@ void tg_write_rows(bib_output *out, const tg_syntax *syn, const tg_field *rows, 
     write_other_extras(out, syn, rows, nrows, rec, wrap);
 }
 
+/* True when rec has the row's variable with something in it that the row
+ * writes: an empty name list (CSL-JSON "author": [] or a list of nothing but
+ * non-names), a date with neither year, literal nor raw text (CSL-JSON
+ * "date-parts": [[]]), and a date less than a day in a TG_F_WHOLE_DAY row
+ * write no line. */
+static bool holds(const bib_record *rec, const tg_field *row)
+{
+    const bib_field *f = bib_record_get(rec, row->var);
+    if (!f)
+        return false;
+    const bib_date *d = bib_field_date(f);
+    switch (bib_field_kind(f)) {
+    case BIB_KIND_NAMES:
+        return bib_field_name_count(f) > 0;
+    case BIB_KIND_DATE:
+        if (d && (row->flags & TG_F_WHOLE_DAY))
+            return tg_date_whole_day(d);
+        return d && ((d->literal && *d->literal) || (d->raw && *d->raw) ||
+                     (d->nparts >= 1 && d->parts[0].has_year));
+    default:
+        return true;
+    }
+}
+
 bool tg_writes_nothing(const tg_syntax *syn, const tg_field *rows, size_t nrows,
                        const bib_record *rec)
 {
@@ -595,7 +619,7 @@ bool tg_writes_nothing(const tg_syntax *syn, const tg_field *rows, size_t nrows,
         return false;
     for (size_t i = 0; i < nrows; i++)
         if (!(rows[i].flags & TG_F_READ_ONLY) && rows[i].var != BIB_VAR_NONE &&
-            bib_record_has(rec, rows[i].var))
+            holds(rec, &rows[i]))
             return false;
     for (size_t i = 0; i < bib_record_extra_count(rec); i++) {
         const char *fmt;

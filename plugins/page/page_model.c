@@ -710,7 +710,8 @@ int page_model_decode(const page_model *m, const page_layout_desc *d, int slot,
     /* the cut-page rule (page_cut_prose): a page's last line of running
      * prose cut short is the start of an abstract, never a new record's
      * title, a name or chrome, since a fake record costs more than a title cut
-     * short lost; after an abstract (which no second abstract follows)
+     * short lost (one word alone may be a word cut short, which is
+     * nothing to read: the weights decide that); after an abstract (which no second abstract follows)
      * the line is left to the weights, and so is the feed's glued line */
     const page_mline *z = &lines[n - 1];
     const page_feat *zp = n > 1 ? &lines[n - 2].f : NULL;
@@ -728,7 +729,8 @@ int page_model_decode(const page_model *m, const page_layout_desc *d, int slot,
             page_role r = d->state_roles[s];
             /* a name ends on a capitalised word, an initial or a number,
              * never on a lower-case word */
-            if (r == PAGE_ROLE_TITLE || r == PAGE_ROLE_POSTER || r == PAGE_ROLE_OTHER
+            if (r == PAGE_ROLE_TITLE || r == PAGE_ROLE_POSTER
+                || (r == PAGE_ROLE_OTHER && z->f.tokens > 1)
                 || (r == PAGE_ROLE_HEADER && n > 4)
                 || (r == PAGE_ROLE_AUTHOR && z->ends_lower))
                 emit[(n - 1) * (size_t)k + (size_t)s] = PAGE_NEG;

@@ -330,9 +330,9 @@ def render_profile(rng, pool, recs, lang, opts):
                 abstract = lead[0] + lead[1:].lower() + " " + abstract[0].lower() + abstract[1:]
         if abstract:
             r = rng.random()
-            if r < 0.05:
+            if r < 0.1:
                 abstract = "Abstract " + abstract  # a leading word some sites keep
-            elif r < 0.08:
+            elif r < 0.13:
                 abstract = ". " + abstract  # a stray full stop some copies keep
             shown_abs = cut_abstract(rng, abstract, lang, rng.random() < 0.9)
             lines.append(["B", "-", shown_abs])

@@ -330,9 +330,9 @@ def render_profile(rng, pool, recs, lang, opts):
                 abstract = lead[0] + lead[1:].lower() + " " + abstract[0].lower() + abstract[1:]
         if abstract:
             r = rng.random()
-            if r < 0.05:
+            if r < 0.1:
                 abstract = "Abstract " + abstract  # a leading word some sites keep
-            elif r < 0.08:
+            elif r < 0.13:
                 abstract = ". " + abstract  # a stray full stop some copies keep
             shown_abs = cut_abstract(rng, abstract, lang, rng.random() < 0.9)
             lines.append(["B", "-", shown_abs])
@@ -408,6 +408,23 @@ VENUES = ["NOVA", "SfN", "CNS", "OHBM", "Harbour Symposium", "Lakeside Workshop"
 EDITIONS = ["Cortex Days", "Synapse Summit"]
 
 
+# Kinds of event a venue's name may end with (generic words).
+EVENT_KINDS = ["Annual Meeting", "Meeting", "Conference", "Workshop", "Symposium",
+               "Summer School", "Congress", "Forum", "Colloquium", "Retreat", "Satellite Meeting"]
+
+
+def make_venue(rng, pool):
+    """A venue name made up of an acronym or a title word and a kind of
+    event ("ABCD Annual Meeting", "Plasticity Workshop"): real venues are
+    many more than a list holds."""
+    if rng.random() < 0.85:
+        head = "".join(rng.choice("ABCDEFGHIJKLMNOPRSTUVW") for _ in range(rng.randint(2, 5)))
+    else:
+        words = [w for w in rng.choice(pool.titles).split() if w.isalpha() and len(w) > 3]
+        head = words[0].capitalize() if words else "Cortex"
+    return head + " " + rng.choice(EVENT_KINDS)
+
+
 def render_topic(rng, pool, recs, lang, opts):
     t = rng.choice(pool.titles).split()
     topic = " ".join(w.capitalize() for w in t[:rng.randint(1, 2)] if w.isalpha()) or "Memory"
@@ -420,7 +437,7 @@ def render_topic(rng, pool, recs, lang, opts):
         if rng.random() < 0.08 and title[-1:].isalpha():
             title += "."  # a title written as a sentence
         if rng.random() < 0.35:
-            v = rng.choice(VENUES)
+            v = rng.choice(VENUES) if rng.random() < 0.5 else make_venue(rng, pool)
             venue = "%s %d" % (v, rng.randint(2015, 2025)) if v not in EDITIONS \
                 else "%s %d" % (v, rng.randint(1, 9))
             lines += [["P", "-", title], ["V", "-", venue]]
@@ -439,6 +456,16 @@ def render_topic(rng, pool, recs, lang, opts):
             lines += [l[:] for l in lines[-2:]] if lines[-1][0] in "VB" else [lines[-1][:]]
             truth.append(dict(truth[-1]))
     return lines, truth
+
+
+def truncated_word(text, k):
+    """Whether text cut at k leaves one word cut short: no space before
+    k, a letter on both sides of the cut. Scripts written without spaces
+    (Han, kana, Hangul) have no words to cut this way."""
+    if k >= len(text) or k < 1 or " " in text[:k].strip():
+        return False
+    a, b = text[k - 1], text[k]
+    return a.isalpha() and b.isalpha() and ord(a) < 0x2E80 and ord(b) < 0x2E80
 
 
 def cut_page(rng, lines, truth, first_rec_line):
@@ -492,6 +519,14 @@ def cut_page(rng, lines, truth, first_rec_line):
         return lines[:i], None
     if role == "G" and len(cut_text.encode()) <= int(split) + 2:
         return lines[:i], None
+    if (role in "TAP" and truncated_word(text, k)) or (
+            role in "TP" and k < len(text) and len(cut_text.split()) == 1):
+        # a line cut inside its first word ("Bench", "Gre") leaves a word
+        # cut short: no title and no name, nothing to read (a name that
+        # one word can be is read from whole lines); nor is the first
+        # word of a title alone a title (the reader never takes a last
+        # line of one word for one)
+        role = "X"
     new = lines[:i] + [[role, split, cut_text]]
     return new, None  # truth recomputed by the caller
 
@@ -597,7 +632,12 @@ def main():
     with open(a.out, "w", encoding="utf-8") as out:
         for p in range(a.pages):
             layout, lang = kinds[p % len(kinds)]
-            lines, truth, cut = build_page(rng, pool, layout, lang, opts)
+            # each page draws from its own stream (the set's seed and the
+            # page's number), so a change to how one layout is rendered
+            # leaves the pages of the others as they were
+            prng = random.Random(a.seed * 1000003 + p)
+            pool.rng = prng
+            lines, truth, cut = build_page(prng, pool, layout, lang, opts)
             # "cut": the page was cut short (the trainer scores those apart)
             out.write("@page %s %s%s\n" % (layout, lang, " cut" if cut else ""))
             for role, split, text in lines:

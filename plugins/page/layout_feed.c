@@ -42,7 +42,10 @@ enum { F_M, F_TA, F_B, F_X, F_K }; /* meta, title+authors, abstract, other */
 static const char *const feed_states[F_K] = {"meta", "title+authors", "abstract", "other"};
 static const page_role feed_roles[F_K] = {PAGE_ROLE_META, PAGE_ROLE_TITLE_AUTHORS,
                                           PAGE_ROLE_ABSTRACT, PAGE_ROLE_OTHER};
-static const int feed_start[F_K] = {0, -5, -20, 0};
+/* A record opens with its meta line: a page's first line is no title
+ * line (a detected page starts at a meta line; a forced one may open
+ * on chrome). */
+static const int feed_start[F_K] = {0, PAGE_NEG, -20, 0};
 static const int feed_trans[F_K * F_K] = {
     /* to:   M         TA        B         X */
     /* M  */ -5,       0,        PAGE_NEG, 0, /* the title line comes first */

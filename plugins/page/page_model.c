@@ -219,6 +219,7 @@ enum {
     K_LOWERCOPY, K_NA, K_IDX, K_HEADING, K_FIRSTSHAPE, K_LASTSHAPE, K_NEXT2, K_CASE,
     K_LAST_CUT, K_SUF, K_CNAME, K_CNAME_PREV, K_CNAME_NEXT, K_CNAME_SHAPE,
     K_LAST_LOWER, K_LAST_NAMEWORDS, K_LAST_PREV, K_LAST_PREFIX, K_LAST_LEN, K_LAST_SENT, K_LAST_CASE, K_LAST_CUTPREV,
+    K_ABSLABEL, K_LAST_ABSLABEL,
     /* split candidates */
     K_S_BIAS = 64, K_S_ASHAPE, K_S_ATOKS, K_S_ANAME, K_S_A1SHAPE, K_S_BEFORE, K_S_AT,
     K_S_TSHAPE, K_S_TWORD, K_S_TLAST, K_S_PAIR, K_S_REST, K_S_BAD, K_S_RANK, K_S_RRANK,
@@ -477,6 +478,21 @@ static int word_before(const page_mline *L, size_t j, const page_lines *pl, cons
     return best;
 }
 
+/* Whether s[0..len) opens with the word "Abstract" (any case) and goes
+ * on: the label some sites keep before an abstract, a layout cue, not a
+ * name's word ("Abstract Classi", a page cut there, reads like a name). */
+static bool abstract_label(const char *s, size_t len)
+{
+    static const char w[] = "abstract";
+    size_t n = sizeof w - 1;
+    if (len <= n)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if ((s[i] | 0x20) != w[i])
+            return false;
+    return s[n] == ' ' || s[n] == ':' || s[n] == '.';
+}
+
 static void line_features(fx *x, const page_mline *L, size_t j, size_t n,
                           const page_lines *pl)
 {
@@ -511,6 +527,9 @@ static void line_features(fx *x, const page_mline *L, size_t j, size_t n,
     fx_int(x, K_TITLEISH, bucket_small(f->titleish, 4));
     fx_int(x, K_VERB, bucket_small(f->verbish, 3));
     text_features(x, s, len, f);
+    bool label = abstract_label(s, len);
+    if (label)
+        fx_int(x, K_ABSLABEL, 1);
     if (j == 0)
         fx_int(x, K_FIRST, 1);
     fx_int(x, K_IDX, j < 4 ? (int)j : 4);
@@ -536,6 +555,9 @@ static void line_features(fx *x, const page_mline *L, size_t j, size_t n,
         int tk = f->tokens < 3 ? f->tokens : 3;
         fx_pair(x, K_LAST_PREFIX, word_before(L, j, pl, s, len), tk);
         fx_pair(x, K_LAST_LEN, tk, bucket_chars(f->chars));
+        /* the abstract's label opening a line cut short */
+        if (label)
+            fx_pair(x, K_LAST_ABSLABEL, 1, tk);
         /* a title at a page's end is in Title Case more often than not,
          * a cut abstract is running prose; what came before tells which
          * record is open */
@@ -710,7 +732,8 @@ int page_model_decode(const page_model *m, const page_layout_desc *d, int slot,
     /* the cut-page rule (page_cut_prose): a page's last line of running
      * prose cut short is the start of an abstract, never a new record's
      * title, a name or chrome, since a fake record costs more than a title cut
-     * short lost; after an abstract (which no second abstract follows)
+     * short lost (one word alone may be a word cut short, which is
+     * nothing to read: the weights decide that); after an abstract (which no second abstract follows)
      * the line is left to the weights, and so is the feed's glued line */
     const page_mline *z = &lines[n - 1];
     const page_feat *zp = n > 1 ? &lines[n - 2].f : NULL;
@@ -728,7 +751,8 @@ int page_model_decode(const page_model *m, const page_layout_desc *d, int slot,
             page_role r = d->state_roles[s];
             /* a name ends on a capitalised word, an initial or a number,
              * never on a lower-case word */
-            if (r == PAGE_ROLE_TITLE || r == PAGE_ROLE_POSTER || r == PAGE_ROLE_OTHER
+            if (r == PAGE_ROLE_TITLE || r == PAGE_ROLE_POSTER
+                || (r == PAGE_ROLE_OTHER && z->f.tokens > 1)
                 || (r == PAGE_ROLE_HEADER && n > 4)
                 || (r == PAGE_ROLE_AUTHOR && z->ends_lower))
                 emit[(n - 1) * (size_t)k + (size_t)s] = PAGE_NEG;

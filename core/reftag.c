@@ -22,7 +22,7 @@
 #define NS BIB_REFTAG_NS
 
 /* Bump when any feature changes: the model's input hash covers it. */
-#define FEATURE_VERSION 11u
+#define FEATURE_VERSION 12u
 
 static const char *const label_names[L] = {
     "punct", "author", "editor", "title", "container-title",
@@ -215,74 +215,39 @@ static int push_token(bib_reftag *t, size_t off, size_t len, unsigned char kind,
     return 0;
 }
 
+/* Grows one per-token array of grow_ctx to `cap` elements (plus `extra`). */
+#define GROW(field, extra)                                                   \
+    do {                                                                     \
+        void *g_ = realloc(t->field, (cap + (extra)) * sizeof *t->field);    \
+        if (!g_)                                                             \
+            return BIB_ENOMEM;                                               \
+        t->field = g_;                                                       \
+    } while (0)
+
 static int grow_ctx(bib_reftag *t)
 {
     if (t->ctxcap >= t->n)
         return 0;
     size_t cap = t->n + 64;
-    unsigned char *a = realloc(t->seg, cap);
-    if (!a)
-        return BIB_ENOMEM;
-    t->seg = a;
-    a = realloc(t->comma, cap);
-    if (!a)
-        return BIB_ENOMEM;
-    t->comma = a;
-    a = realloc(t->ctx, cap);
-    if (!a)
-        return BIB_ENOMEM;
-    t->ctx = a;
-    signed char *b = realloc(t->name, cap);
-    if (!b)
-        return BIB_ENOMEM;
-    t->name = b;
-    uint32_t *h = realloc(t->wh, cap * sizeof *h);
-    if (!h)
-        return BIB_ENOMEM;
-    t->wh = h;
-    h = realloc(t->sh, cap * sizeof *h);
-    if (!h)
-        return BIB_ENOMEM;
-    t->sh = h;
-    h = realloc(t->pid, cap * sizeof *h);
-    if (!h)
-        return BIB_ENOMEM;
-    t->pid = h;
-    h = realloc(t->pfirst, (cap + 1) * sizeof *h);
-    if (!h)
-        return BIB_ENOMEM;
-    t->pfirst = h;
-    a = realloc(t->segr, cap);
-    if (!a)
-        return BIB_ENOMEM;
-    t->segr = a;
-    signed char *c = realloc(t->cprev, cap);
-    if (!c)
-        return BIB_ENOMEM;
-    t->cprev = c;
-    c = realloc(t->cnext, cap);
-    if (!c)
-        return BIB_ENOMEM;
-    t->cnext = c;
-    a = realloc(t->pinfo, cap + 1);
-    if (!a)
-        return BIB_ENOMEM;
-    t->pinfo = a;
-    h = realloc(t->sfirst, cap * sizeof *h);
-    if (!h)
-        return BIB_ENOMEM;
-    t->sfirst = h;
-    h = realloc(t->slast, cap * sizeof *h);
-    if (!h)
-        return BIB_ENOMEM;
-    t->slast = h;
-    a = realloc(t->snum, cap);
-    if (!a)
-        return BIB_ENOMEM;
-    t->snum = a;
+    GROW(seg, 0);
+    GROW(comma, 0);
+    GROW(ctx, 0);
+    GROW(name, 0);
+    GROW(wh, 0);
+    GROW(sh, 0);
+    GROW(pid, 0);
+    GROW(pfirst, 1);    /* per phrase: at most one more than tokens */
+    GROW(segr, 0);
+    GROW(cprev, 0);
+    GROW(cnext, 0);
+    GROW(pinfo, 1);
+    GROW(sfirst, 0);
+    GROW(slast, 0);
+    GROW(snum, 0);
     t->ctxcap = cap;
     return 0;
 }
+#undef GROW
 
 static const char *tok_text(const bib_reftag *t, size_t i) { return t->s + t->tok[i].off; }
 
@@ -315,6 +280,8 @@ static bool chunk_break(const bib_reftag *t, size_t i)
         char c = tok_text(t, i)[0];
         if (c == '.')
             return !is_initial(t, i - (i > 0));
+        if (c == '/')   /* `S. Ang / M. Field`: spaced, between names */
+            return k->space_before || (i + 1 < t->n && t->tok[i + 1].space_before);
         return k->len > 1 || strchr(",;:()[]\"&", c) != NULL;
     }
     return tok_is(t, i, "and") || tok_is(t, i, "und") || tok_is(t, i, "et") ||

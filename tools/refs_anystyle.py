@@ -6,7 +6,8 @@ trainer reads (tools/data/refs/anystyle.jsonl), with the project's labels:
 journal becomes container-title, location place, translator editor, other
 rare labels note; an issue inside a volume segment (`12(3)`, `no. 3`)
 becomes issue; a leading list number citation-number; punctuation at the
-edges of a segment punct, as tools/refs_render.py does (docs/refs.md).
+edges of a segment punct, as tools/refs_render.py does (docs/refs.md); a
+monograph's title labelled container-title is the title (book_title).
 
 usage: tools/refs_anystyle.py DATA_DIR > DATA_DIR/anystyle.jsonl
 """
@@ -53,10 +54,30 @@ def trim_edges(text, toks, tl):
         k = j + 1
 
 
+def book_title(seq):
+    """The container-title element that is a book's title: some of
+    AnyStyle's sequences (most in ugly.xml) label a monograph's title
+    `container-title` where the others label it `title`. Taken as the
+    title when the sequence has no title and the container follows the
+    names or the date directly, without `In`; as the record builder reads
+    such a container (docs/refs.md, "Records")."""
+    tags = [el.tag for el in seq]
+    if "title" in tags or "container-title" not in tags:
+        return None
+    k = tags.index("container-title")
+    if k == 0 or tags[k - 1] not in ("author", "date"):
+        return None
+    if re.search(r"\bin\W*$", seq[k - 1].text or "", re.I) or \
+            re.match(r"\W*in\b", seq[k].text or "", re.I):
+        return None
+    return seq[k]
+
+
 def segments(seq):
     text, lab = "", []
+    book = book_title(seq)
     for el in seq:
-        name = MAP.get(el.tag, "note")
+        name = "title" if el is book else MAP.get(el.tag, "note")
         t = " ".join((el.text or "").split())
         if not t:
             continue

@@ -116,8 +116,11 @@ def marked_record(i, r):
 
 def unmark(para):
     """Text without marks, the label of each character, the record id."""
-    text, lab, stack, rid = [], [], [], ""
+    text, lab, stack, rid, runs = [], [], [], "", []
     for ch in para:
+        if not (ID0 <= ord(ch) < ID0 + 10) and rid:
+            runs.append(rid)
+            rid = ""
         if ch in MARK_OF:
             f, opening = MARK_OF[ch]
             if opening:
@@ -130,7 +133,13 @@ def unmark(para):
             continue
         text.append(ch)
         lab.append(LABEL[stack[-1]] if stack else None)
-    return "".join(text), lab, rid
+    if rid:
+        runs.append(rid)
+    # a style that prints a citation label before the reference prints
+    # the title (and its id) and the names twice: the digits of the runs
+    # joined named another record or none, and extend_names would take
+    # all between the two name lists; such a reference is left out
+    return "".join(text), lab, runs[0] if len(runs) == 1 else ""
 
 
 TOKEN = re.compile(r"https?://\S+|www\.\S+|doi:\S+|\d+|\w+|[^\w\s]", re.U)

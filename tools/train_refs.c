@@ -27,7 +27,7 @@
 #include "bibconv/reftag.h"
 
 #define L BIB_REF_LABEL_COUNT
-#define TRAINER_VERSION 5u
+#define TRAINER_VERSION 6u
 #define SEED 20261203u
 #define EPOCHS 16
 #define MAX_WEIGHTS 220000
@@ -175,7 +175,7 @@ static int style_index(const char *name)
 
 static bib_reftag *tagger;
 
-static void add_example(const char *src, const char *style, long rec, json_t *seg)
+static void add_example(const char *src, const char *style, long rec, json_t *seg, bool aug)
 {
     size_t total = 0;
     for (size_t i = 0; i < json_array_size(seg); i++)
@@ -206,6 +206,11 @@ static void add_example(const char *src, const char *style, long rec, json_t *se
         e.split = hold_rec && hold_style ? 1 : hold_rec ? 2 : hold_style ? 3 : 0;
         if (anystyle)
             e.split = hold_rec ? 1 : 0;
+        if (aug && e.split != 0) {  /* copies are for training only */
+            free(text);
+            free(lab);
+            return;
+        }
         e.rkey = anystyle ? -1 - (long)nex : rec;
         gold = grow(gold, &captok, ntok + n, 1);
         fcount = realloc(fcount, captok * sizeof *fcount);
@@ -239,6 +244,51 @@ static void add_example(const char *src, const char *style, long rec, json_t *se
     free(lab);
 }
 
+/* A copy of a rendered reference whose name lists are written with `;`
+ * (`Müller, H.; Schmidt, P.`), with ` / ` instead: the other separator
+ * of name lists (`S. Ang / M. Field`) that no training style writes. A
+ * seeded third of those references get one; training split only. */
+static json_t *slash_copy(const char *style, long rec, json_t *seg)
+{
+    char key[300];
+    snprintf(key, sizeof key, "slash/%s/%ld", style, rec);
+    if (mix(key, SEED) % 3)
+        return NULL;
+    json_t *out = json_array();
+    bool any = false;
+    for (size_t i = 0; i < json_array_size(seg); i++) {
+        json_t *p = json_array_get(seg, i);
+        const char *ln = json_string_value(json_array_get(p, 0)) ?: "";
+        const char *tx = json_string_value(json_array_get(p, 1)) ?: "";
+        bool names = !strcmp(ln, "author") || !strcmp(ln, "editor");
+        size_t n = strlen(tx), o = 0;
+        char *b = malloc(3 * n + 1);
+        if (!b) {
+            fprintf(stderr, "train_refs: out of memory\n");
+            exit(2);
+        }
+        for (size_t k = 0; k < n; k++) {
+            if (names && tx[k] == ';' && k + 1 < n && tx[k + 1] == ' ') {
+                while (o && b[o - 1] == ' ')
+                    o--;
+                memcpy(b + o, " /", 2);
+                o += 2;
+                any = true;
+            } else {
+                b[o++] = tx[k];
+            }
+        }
+        b[o] = 0;
+        json_array_append_new(out, json_pack("[ss]", ln, b));
+        free(b);
+    }
+    if (!any) {
+        json_decref(out);
+        return NULL;
+    }
+    return out;
+}
+
 static void load(const char *path)
 {
     FILE *f = fopen(path, "r");
@@ -255,7 +305,15 @@ static void load(const char *path)
         add_example(json_string_value(json_object_get(j, "src")) ?: "",
                     json_string_value(json_object_get(j, "style")) ?: "",
                     (long)json_integer_value(json_object_get(j, "rec")),
-                    json_object_get(j, "seg"));
+                    json_object_get(j, "seg"), false);
+        const char *src = json_string_value(json_object_get(j, "src")) ?: "";
+        const char *style = json_string_value(json_object_get(j, "style")) ?: "";
+        long rec = (long)json_integer_value(json_object_get(j, "rec"));
+        json_t *copy = strcmp(src, "rendered") ? NULL : slash_copy(style, rec, json_object_get(j, "seg"));
+        if (copy) {
+            add_example(src, style, rec, copy, true);
+            json_decref(copy);
+        }
         json_decref(j);
     }
     free(line);

@@ -296,6 +296,8 @@ huge = {"ris": ("ris", b"TY  - JOUR\nTI  - T\nAB  - ", b"\nER  - \n", ("ris", "c
         "yaml-unknown": ("yaml", b'- id: a\n  title: T\n  foo: "', b'"\n', ("csljson", "bibtex")),
         # the XML writers copied a value to strip markup it did not have,
         # and built a leaf element before appending it (4x)
+        # the YAML writer decoded a key outside CSL into a jansson string
+        "cj-unknown": ("csljson", b'[{"id":"a","title":"T","foo":"', b'"}]\n', ("yaml",)),
         "xml-writers": ("csljson", b'[{"id":"a","title":"T","abstract":"', b'"}]\n',
                         ("endnotexml", "mods"))}
 # under a sanitizer nothing is measured: only the first case runs

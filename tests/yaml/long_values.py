@@ -62,6 +62,19 @@ with tempfile.TemporaryDirectory() as tmp:
           and got.get("custom", got).get("foo") == values["foo"],
           "long values read back unchanged (escapes included)")
 
+    # the writer's side: a long value under a key outside CSL is written
+    # from its JSON text when it has no escape (yaml_writer.c, dr_member)
+    for what, val in (("plain words", "word " * 20000), ("a colon and a hash", "x: y # " * 12000),
+                      ("non-ASCII", "\u00e9 \u2211 " * 12000), ("a leading digit", "1 " * 40000)):
+        src = os.path.join(tmp, "u.json")
+        yml = os.path.join(tmp, "u.yaml")
+        json.dump([{"id": "a", "title": "T", "foo": val}], open(src, "w"))
+        w = subprocess.run([exe, "--no-progress", "-f", "csljson", "-t", "yaml", "-o", yml, src],
+                           capture_output=True)
+        back = json.loads(run(yml).stdout or b"[{}]")[0]
+        check(w.returncode == 0 and back.get("custom", back).get("foo") == val,
+              "a long value (%s) under a key outside CSL: YAML and back unchanged" % what)
+
     # errors inside long items: one item lost, the rest read
     big = "abcdefghi " * 60000
     lines = "\n    ".join("line %d of the abstract" % i for i in range(40000))

@@ -301,6 +301,23 @@ bool bib_record_has(const bib_record *r, bib_var v)
     return bib_record_get(r, v) != NULL;
 }
 
+bool bib_record_holds(const bib_record *r, bib_var var)
+{
+    const bib_field *f = bib_record_get(r, var);
+    if (!f)
+        return false;
+    const bib_date *d = bib_field_date(f);
+    switch (bib_field_kind(f)) {
+    case BIB_KIND_NAMES:
+        return bib_field_name_count(f) > 0;
+    case BIB_KIND_DATE:
+        return d && ((d->literal && *d->literal) || (d->raw && *d->raw) ||
+                     (d->nparts >= 1 && d->parts[0].has_year));
+    default:
+        return true;
+    }
+}
+
 const char *bib_record_text(const bib_record *r, bib_var v)
 {
     return bib_field_text(bib_record_get(r, v));

@@ -179,6 +179,11 @@ BIB_API const bib_field *bib_record_field_at(const bib_record *rec,
 /* The field of `var`, or NULL when the record has none. Borrowed. */
 BIB_API const bib_field *bib_record_get(const bib_record *rec, bib_var var);
 BIB_API bool bib_record_has(const bib_record *rec, bib_var var);
+/* True when rec has var with something in it a writer can write: false
+ * for an empty name list (CSL-JSON "author": [] or [{}]) and for a date
+ * with neither a year, a literal nor its source text ("date-parts": [[]]),
+ * which bib_record_has counts. */
+BIB_API bool bib_record_holds(const bib_record *rec, bib_var var);
 
 /* Convenience: first text value of `var` (TEXT, RICH or NUMBER), or NULL. */
 BIB_API const char *bib_record_text(const bib_record *rec, bib_var var);

@@ -28,15 +28,17 @@ static bool is_up_dig(char c)
     return is_up(c) || (c >= '0' && c <= '9');
 }
 
-void ris_lex_line(const char *s, size_t len, ris_line *out)
+/* Skips leading blanks, and a byte-order mark after them that is not the
+ * file's first bytes (files joined with cat; a JabRef test has " <BOM>" on
+ * its first line): not text. */
+static void skip_lead(const char **sp, size_t *lenp)
 {
-    /* leading blanks occur on ScienceDirect tag lines (docs/ris.md, "Lines") */
+    const char *s = *sp;
+    size_t len = *lenp;
     while (len && is_blank(*s)) {
         s++;
         len--;
     }
-    /* a byte-order mark that is not the file's first bytes (files joined
-     * with cat; a JabRef test has " <BOM>" on its first line): not text */
     if (len >= 3 && (unsigned char)s[0] == 0xEF && (unsigned char)s[1] == 0xBB &&
         (unsigned char)s[2] == 0xBF) {
         s += 3;
@@ -46,6 +48,14 @@ void ris_lex_line(const char *s, size_t len, ris_line *out)
             len--;
         }
     }
+    *sp = s;
+    *lenp = len;
+}
+
+void ris_lex_line(const char *s, size_t len, ris_line *out)
+{
+    /* leading blanks occur on ScienceDirect tag lines (docs/ris.md, "Lines") */
+    skip_lead(&s, &len);
     while (len && is_blank(s[len - 1]))
         len--;
     memset(out, 0, sizeof *out);
@@ -487,21 +497,7 @@ static size_t put_upto(char *d, size_t o, const char *s, size_t n)
 
 int ris_date_parse(bib_date *out, const char *s, size_t len)
 {
-    while (len && is_blank(*s)) {
-        s++;
-        len--;
-    }
-    /* a byte-order mark that is not the file's first bytes (files joined
-     * with cat; a JabRef test has " <BOM>" on its first line): not text */
-    if (len >= 3 && (unsigned char)s[0] == 0xEF && (unsigned char)s[1] == 0xBB &&
-        (unsigned char)s[2] == 0xBF) {
-        s += 3;
-        len -= 3;
-        while (len && is_blank(*s)) {
-            s++;
-            len--;
-        }
-    }
+    skip_lead(&s, &len);
     while (len && is_blank(s[len - 1]))
         len--;
     /* "0000" is how exporters say "no year": not the year 1 BC */

@@ -588,27 +588,15 @@ void tg_write_rows(bib_output *out, const tg_syntax *syn, const tg_field *rows, 
 }
 
 /* True when rec has the row's variable with something in it that the row
- * writes: an empty name list (CSL-JSON "author": [] or a list of nothing but
- * non-names), a date with neither year, literal nor raw text (CSL-JSON
- * "date-parts": [[]]), and a date less than a day in a TG_F_WHOLE_DAY row
- * write no line. */
+ * writes (bib_record_holds); in a TG_F_WHOLE_DAY row, a date less than a
+ * day writes no line either. */
 static bool holds(const bib_record *rec, const tg_field *row)
 {
     const bib_field *f = bib_record_get(rec, row->var);
-    if (!f)
-        return false;
-    const bib_date *d = bib_field_date(f);
-    switch (bib_field_kind(f)) {
-    case BIB_KIND_NAMES:
-        return bib_field_name_count(f) > 0;
-    case BIB_KIND_DATE:
-        if (d && (row->flags & TG_F_WHOLE_DAY))
-            return tg_date_whole_day(d);
-        return d && ((d->literal && *d->literal) || (d->raw && *d->raw) ||
-                     (d->nparts >= 1 && d->parts[0].has_year));
-    default:
-        return true;
-    }
+    if (f && bib_field_kind(f) == BIB_KIND_DATE && bib_field_date(f) &&
+        (row->flags & TG_F_WHOLE_DAY))
+        return tg_date_whole_day(bib_field_date(f));
+    return bib_record_holds(rec, row->var);
 }
 
 bool tg_writes_nothing(const tg_syntax *syn, const tg_field *rows, size_t nrows,

@@ -422,25 +422,6 @@ const char *xml_var_plain(const bib_record *rec, bib_var var, size_t i, bib_buf 
     return n ? v : NULL;
 }
 
-/* True when rec has var with something in it: an empty name list (CSL-JSON
- * "author": [{}]: no name object in it) and a date with neither year,
- * literal nor raw text write no element. */
-static bool holds(const bib_record *rec, bib_var var)
-{
-    const bib_field *f = bib_record_get(rec, var);
-    if (!f)
-        return false;
-    const bib_date *d = bib_field_date(f);
-    switch (bib_field_kind(f)) {
-    case BIB_KIND_NAMES:
-        return bib_field_name_count(f) > 0;
-    case BIB_KIND_DATE:
-        return d && ((d->literal && *d->literal) || (d->raw && *d->raw) ||
-                     (d->nparts >= 1 && d->parts[0].has_year));
-    default:
-        return true;
-    }
-}
 
 bool xml_writes_nothing(const bib_record *rec, const xml_row *rows, size_t nrows,
                         unsigned cls, const char *fmt, bool id_out)
@@ -450,7 +431,7 @@ bool xml_writes_nothing(const bib_record *rec, const xml_row *rows, size_t nrows
         return false;
     for (size_t i = 0; i < nrows; i++)
         if ((rows[i].dir & XD_WR) && (rows[i].when & cls) && rows[i].var != BIB_VAR_NONE &&
-            holds(rec, rows[i].var))
+            bib_record_holds(rec, rows[i].var))
             return false;
     for (size_t i = 0; i < bib_record_extra_count(rec); i++) {
         const char *f;

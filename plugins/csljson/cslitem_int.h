@@ -55,4 +55,8 @@ static inline bool cslitem_number_as_json(bib_var var)
 /* The CSL-JSON date object of d (a new reference), or NULL. */
 json_t *cslitem_date_to_json(const bib_date *d);
 
+/* The JSON escape of byte c, a control byte, '"' or '\\', as jansson's
+ * dump writes it (\n, \u001F...), into e (room for 6); its length. */
+size_t cslitem_json_escape(unsigned char c, char *e);
+
 #endif /* BIBCONV_PLUGIN_CSLITEM_INT_H */

@@ -74,8 +74,9 @@ static void jw_newline(jw *w)
     }
 }
 
-/* The escape of byte c (a control byte, '"' or '\\') into e; its length. */
-static size_t jw_escape(unsigned char c, char *e)
+/* The escape of byte c (a control byte, '"' or '\\') into e; its length
+ * (cslitem_int.h). */
+size_t cslitem_json_escape(unsigned char c, char *e)
 {
     static const char hex[] = "0123456789ABCDEF";
     e[0] = '\\';
@@ -135,7 +136,7 @@ static void jw_string_long(jw *w, const char *s, size_t n)
         jw_text(w, s + run, i - run);
         run = ++i;
         char e[6];
-        size_t el = jw_escape(c, e);
+        size_t el = cslitem_json_escape(c, e);
         bib_buf_append_fast(w->out, e, el);
     }
     jw_text(w, s + run, n - run);
@@ -182,13 +183,13 @@ static void jw_string(jw *w, const char *s, size_t n)
             unsigned k = (unsigned)__builtin_ctz(m);
             i += k;
             d += k;
-            d += jw_escape((unsigned char)s[i++], d);
+            d += cslitem_json_escape((unsigned char)s[i++], d);
         }
 #endif
         for (; i < stop; i++) {
             unsigned char c = (unsigned char)s[i];
             if (jw_special[c])
-                d += jw_escape(c, d);
+                d += cslitem_json_escape(c, d);
             else
                 *d++ = (char)c;
         }

@@ -266,7 +266,7 @@ enum { TAKE_OVER = 64 * 1024 }; /* a value this long is taken, not copied */
 
 /* A key outside CSL whose value is a long string: the extra that
  * cslitem_read_member makes of it (the value's JSON text, escaped as
- * jansson's dump escapes: \" \\ \b \f \n \r \t, other controls \u00XX),
+ * jansson's dump escapes, by the CSL-JSON writer's cslitem_json_escape),
  * built straight from libyaml's string, which is freed at once. The value
  * is then held once, not in libyaml's string, a jansson string and its
  * dump as well (issue 18). */
@@ -279,43 +279,25 @@ static int take_extra(yaml_reader *r, bib_record *rec, const char *key, size_t v
     char *t = realloc(s, n + 1); /* libyaml's spare room goes first */
     if (t)
         s = t;
+    char esc[6];
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (c == '"' || c == '\\' || c == '\b' || c == '\f' || c == '\n' || c == '\r' ||
-            c == '\t')
-            len += 1;
-        else if (c < 0x20)
-            len += 5;
+        if (c < 0x20 || c == '"' || c == '\\')
+            len += cslitem_json_escape(c, esc) - 1;
     }
     char *out = malloc(len + 1);
     if (!out) {
         free(s);
         return BIB_ENOMEM;
     }
-    static const char hex[] = "0123456789ABCDEF";
     size_t k = 0;
     out[k++] = '"';
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
-        const char *esc = c == '"'    ? "\\\""
-                          : c == '\\' ? "\\\\"
-                          : c == '\b'  ? "\\b"
-                          : c == '\f'  ? "\\f"
-                          : c == '\n'  ? "\\n"
-                          : c == '\r'  ? "\\r"
-                          : c == '\t'  ? "\\t"
-                                       : NULL;
-        if (esc) {
-            out[k++] = esc[0];
-            out[k++] = esc[1];
-        } else if (c < 0x20) {
-            memcpy(out + k, "\\u00", 4);
-            out[k + 4] = hex[c >> 4];
-            out[k + 5] = hex[c & 15];
-            k += 6;
-        } else {
+        if (c < 0x20 || c == '"' || c == '\\')
+            k += cslitem_json_escape(c, out + k);
+        else
             out[k++] = (char)c;
-        }
     }
     out[k++] = '"';
     out[k] = '\0';

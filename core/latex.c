@@ -1055,7 +1055,20 @@ int bib_latex_from_unicode(bib_buf *out, const char *s, size_t len, unsigned fla
     if (no_latex)
         *no_latex = 0;
     if (flags & BIB_LATEX_OUT_VERBATIM) {
-        bib_buf_append_fast(out, s, len);
+        /* nothing is escaped in a verbatim field, so braces that do not
+         * pair up would end the value early: they go out percent-encoded,
+         * which a URL or DOI reads the same (RFC 3986 does not allow them
+         * bare); the caller sees the length change and warns */
+        if (braces_pair(s, len)) {
+            bib_buf_append_fast(out, s, len);
+        } else {
+            for (size_t i = 0; i < len; i++) {
+                if (s[i] == '{' || s[i] == '}')
+                    bib_buf_puts(out, s[i] == '{' ? "%7B" : "%7D");
+                else
+                    bib_buf_putc_fast(out, s[i]);
+            }
+        }
         return bib_buf_failed(out) ? BIB_ENOMEM : 0;
     }
     bool ascii = flags & BIB_LATEX_ASCII;

@@ -54,8 +54,8 @@ enum {
      * \textsc{}, \textsuperscript{}, \textsubscript{}, and nocase spans
      * become {braces} */
     BIB_LATEX_FROM_RICH = 1u << 1,
-    /* verbatim field (URL, DOI): only braces balance is ensured; nothing
-     * escaped */
+    /* verbatim field (URL, DOI): nothing escaped; braces that do not
+     * pair up are written %7B and %7D so the value stays readable */
     BIB_LATEX_OUT_VERBATIM = 1u << 2
 };
 

@@ -39,6 +39,7 @@ typedef struct bt_writer {
     bib_buf safe; /* an id with bytes a key cannot hold, '_' for each */
     size_t nolatex;
     bool dropped_type; /* a genre BibLaTeX's entry type has no field for */
+    const char *encoded_verb; /* a verbatim field whose braces were percent-encoded */
     const char *clash[8]; /* kept fields whose name another value took ... */
     size_t nclash;        /* ... and how many (reported in report_losses) */
     unsigned short order[MAX_ROWS]; /* crosswalk rows in output order */
@@ -204,7 +205,10 @@ static void put_text(bt_writer *w, const char *name, const bib_record *rec, bib_
                 w->val.failed = true;
             bib_buf_clear(&pg);
         } else {
-            bib_latex_from_unicode(&w->val, s, strlen(s), fl, &w->nolatex);
+            size_t n = strlen(s), before = w->val.len;
+            bib_latex_from_unicode(&w->val, s, n, fl, &w->nolatex);
+            if (kind == BT_VERB && w->val.len - before != n)
+                w->encoded_verb = name; /* a row's name: static storage */
         }
     }
     put_val(w, name, (bib_field_flags(f) & BIB_FIELD_BARE_NUMBER) != 0);
@@ -662,6 +666,13 @@ static void report_losses(bt_writer *w, const bib_record *rec, const char *type)
                           "record '%.40s': %zu character(s) with no LaTeX form kept as UTF-8",
                           w->keyp, w->nolatex);
         w->nolatex = 0;
+    }
+    if (w->encoded_verb) {
+        bib_output_report(w->out, BIB_SEV_WARNING,
+                          "record '%.40s': braces of field '%s' do not pair up: "
+                          "written as %%7B and %%7D",
+                          w->keyp, w->encoded_verb);
+        w->encoded_verb = NULL;
     }
     if (w->dropped_type) {
         bib_output_report(w->out, BIB_SEV_WARNING,

@@ -117,6 +117,11 @@ START_TEST(test_from_unicode)
     to_l("<i>E. coli</i> and <span class=\"nocase\">DNA</span>",
          BIB_LATEX_FROM_RICH | BIB_LATEX_ASCII, "\\textit{E. coli} and {DNA}");
     to_l("https://x.org/a_b%", BIB_LATEX_OUT_VERBATIM, "https://x.org/a_b%");
+    /* a verbatim value's braces are kept when they pair up, else
+     * percent-encoded: nothing escaped there could hold a lone one */
+    to_l("https://x.org/{a}", BIB_LATEX_OUT_VERBATIM, "https://x.org/{a}");
+    to_l("x/{a}{b", BIB_LATEX_OUT_VERBATIM, "x/%7Ba%7D%7Bb");
+    to_l("}{", BIB_LATEX_OUT_VERBATIM, "%7D%7B");
     /* braces that do not pair up: BibTeX counts "\{" too, so commands */
     to_l("deox{ribose", 0, "deox\\textbraceleft{}ribose");
     to_l("a} {b", 0, "a\\textbraceright{} \\textbraceleft{}b");

@@ -856,9 +856,13 @@ static size_t math_end(const char *s, size_t len, size_t i)
             k++;
             continue;
         }
+        /* math is written as it is, so its braces must pair up (as BibTeX
+         * counts them, "\{" included): else its '$' is a literal one */
         if (s[k] == '$' && k > i + 1)
-            return s[k - 1] != ' ' && !(k + 1 < len && isdigit((unsigned char)s[k + 1])) ? k
-                                                                                     : 0;
+            return s[k - 1] != ' ' && !(k + 1 < len && isdigit((unsigned char)s[k + 1])) &&
+                           braces_pair(s + i, k + 1 - i)
+                       ? k
+                       : 0;
     }
     return 0;
 }

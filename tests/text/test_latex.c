@@ -122,6 +122,9 @@ START_TEST(test_from_unicode)
     to_l("https://x.org/{a}", BIB_LATEX_OUT_VERBATIM, "https://x.org/{a}");
     to_l("x/{a}{b", BIB_LATEX_OUT_VERBATIM, "x/%7Ba%7D%7Bb");
     to_l("}{", BIB_LATEX_OUT_VERBATIM, "%7D%7B");
+    /* math is kept as written only when its braces pair up */
+    to_l("$x^{2}$", 0, "$x^{2}$");
+    to_l("$x^{2]$", 0, "\\$x\\textasciicircum{}\\textbraceleft{}2]\\$");
     /* braces that do not pair up: BibTeX counts "\{" too, so commands */
     to_l("deox{ribose", 0, "deox\\textbraceleft{}ribose");
     to_l("a} {b", 0, "a\\textbraceright{} \\textbraceleft{}b");

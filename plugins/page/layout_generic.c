@@ -201,11 +201,11 @@ static bool author_line(const char *s, size_t n)
     return names >= 1 && names * 5 >= pieces * 4 && (!stop || pieces >= 2);
 }
 
+static void drop_schedule_time(const char *s, size_t *n);
+
 /* A title line of a block: a few words, not a name list, not a
  * publications heading, not ending on a year (a venue line). A short
  * title looks like a heading: the author line after it tells. */
-static void drop_schedule_time(const char *s, size_t *n);
-
 static bool block_title(const char *s, size_t n)
 {
     /* a programme's "Tue 15 Jul 11:00 a.m." marks a title of any
@@ -269,24 +269,37 @@ static bool block_venue(const char *s, size_t n)
     return letters && yn >= 5 && find_year(s + yn - 4, 4) && s[yn - 5] == ' ';
 }
 
+/* A title line with a programme's day and time after it. */
+static bool timed_title(const char *s, size_t n)
+{
+    size_t m = n;
+    drop_schedule_time(s, &m);
+    return m < n;
+}
+
 /* How many blocks the page holds (bounded as the cue is); in *venues,
- * how many of them have a venue line after their author line. */
-static int count_blocks_venues(const page_lines *pl, int *venues)
+ * how many of them have a venue line after their author line, in
+ * *timed how many have a programme's day and time after their title. */
+static int count_blocks_venues(const page_lines *pl, int *venues, int *timed)
 {
     int k = 0;
-    *venues = 0;
+    *venues = *timed = 0;
     for (size_t i = 0; i < pl->n && i < 4 * GEN_CUE_LINES; i++)
         if (block_start(pl, i)) {
             k++;
             *venues += line_is(pl, next_nonblank(pl, next_nonblank(pl, i)), block_venue);
+            *timed += line_is(pl, i, timed_title);
         }
     return k;
 }
 
-static int count_blocks(const page_lines *pl)
+/* Enough blocks to read the page by them: two, or one whose title
+ * carries a programme's day and time (a programme copied in part). */
+static bool enough_blocks(const page_lines *pl, int *blocks)
 {
-    int v;
-    return count_blocks_venues(pl, &v);
+    int v, t;
+    *blocks = count_blocks_venues(pl, &v, &t);
+    return *blocks >= 2 || t >= 1;
 }
 
 static int generic_page_cue(const page_lines *pl, page_cues *c)
@@ -296,8 +309,8 @@ static int generic_page_cue(const page_lines *pl, page_cues *c)
      * publications heading; a venue line under a block's authors is the
      * block's, not a poster's (it counts against this layout in
      * generic_score as the topic page's posters do) */
-    int venues;
-    int blocks = count_blocks_venues(pl, &venues);
+    int venues, timed;
+    int blocks = count_blocks_venues(pl, &venues, &timed);
     return 5 * count_ref_lines(pl) + 3 * blocks + 2 * venues;
 }
 
@@ -318,7 +331,8 @@ static bool generic_accept(const page_cues *c, int score)
 
 static bool generic_fits(const page_lines *pl)
 {
-    return count_ref_lines(pl) >= 1 || count_blocks(pl) >= 2;
+    int blocks;
+    return count_ref_lines(pl) >= 1 || enough_blocks(pl, &blocks);
 }
 
 /* ---- entries ------------------------------------------------------------ */
@@ -598,9 +612,9 @@ static int build_entry(void *ctx, size_t first, size_t last, const char *text, s
 /* A page of title/author blocks rather than formatted references. */
 static bool block_page(const page_lines *pl)
 {
-    int blocks = count_blocks(pl);
+    int blocks;
     /* a block joined into one entry may read as a reference too */
-    return blocks >= 2 && blocks * 2 >= count_ref_lines(pl);
+    return enough_blocks(pl, &blocks) && blocks * 2 >= count_ref_lines(pl);
 }
 
 /* The block that starts at line t: its author line in *a, and the lines

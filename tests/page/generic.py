@@ -321,6 +321,39 @@ def check_markup(by_style, tmp):
     return fail
 
 
+# A programme copied in part (written for this test): events without
+# speakers (a social, a desk) around one talk, whose day and time mark
+# its title; the page is that one talk, not a single paper titled with
+# the first line.
+PROGRAMME_ONE = (
+    "Skip to main content\n\nTimezone: Europe/Lisbon\n\n"
+    "Social: River Walk Thu 12 Jun 07:00 a.m.  \n\n"
+    "Meet at the north entrance for a walk along the river. Bring water and good shoes. "
+    "Contact the front desk for details about the route and the meeting time.\n\n\n"
+    "Registration Desk: Badge Pickup Thu 12 Jun 08:00 a.m.  \n\n\n"
+    "Workshop on Frugal Learning for Small Devices Thu 12 Jun 08:50 a.m.  \n\n"
+    "Marta Quintela \u00b7 Oskar Lindahl \u00b7 Hye-jin Seo \u00b7 Tomasz Wrona\n\n"
+    "Small devices cannot hold the models that run in data centres. This workshop gathers "
+    "work on learning with little memory and energy, from pruning and quantisation to "
+    "training on the device itself, and asks which of these methods hold up in practice.\n")
+
+
+def check_programme_one(tmp):
+    path = os.path.join(tmp, "programme-one.txt")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(PROGRAMME_ONE)
+    rc, out, err = read("page", path)
+    got = [(r.get("title"), [a.get("family") for a in r.get("author", [])],
+            (r.get("abstract") or "")[:24]) for r in out or []]
+    want = [("Workshop on Frugal Learning for Small Devices",
+             ["Quintela", "Lindahl", "Seo", "Wrona"], "Small devices cannot hol")]
+    if rc != 0 or got != want:
+        print("FAIL programme-one: exit %d\n  got  %r\n  want %r\n%s" % (rc, got, want, err))
+        return True
+    print("ok   programme-one: 1 record")
+    return False
+
+
 def main():
     show = "--show" in sys.argv
     keep = sys.argv[sys.argv.index("--keep") + 1] if "--keep" in sys.argv else None
@@ -329,7 +362,7 @@ def main():
     holder = None if keep else tempfile.TemporaryDirectory()
     tmp = keep or holder.name
     fail = check_no_record(tmp) | check_numbered() | check_blocks_stop()
-    fail |= check_markup(by_style, tmp)
+    fail |= check_markup(by_style, tmp) | check_programme_one(tmp)
     # "page6": -f page on the six shapes of formatted references (blocks
     # left out), the first row of docs/page.md's table
     tot = {"page": [0.0, 0, 0, 0, 0], "page6": [0.0, 0, 0, 0, 0], "refs": [0.0, 0, 0, 0, 0]}

@@ -163,11 +163,39 @@ static void add_piece(const char *s, size_t len, void *ctx)
         c->rc = page_add_display_name(c->rec, s, len, BIB_NAME_GIVEN_FIRST);
 }
 
+static bool ascii_upper(char c)
+{
+    return c >= 'A' && c <= 'Z';
+}
+
+/* A split inside a title's last word of capitals (`…Conditional GA|N`,
+ * `…via LoR|A`, `…via Lo|R`): what follows the glue is the whole author
+ * part and one capital letter, or two or three right after a capital. A
+ * line cut at its title's end (a page cut short) is split so; no name is
+ * one letter, and an all-capital name is not glued inside a run of
+ * capitals. */
+static bool split_in_capitals(const char *s, const page_feed_split *sp)
+{
+    size_t a = sp->authors_off, e = sp->authors_end;
+    if (a == 0 || e <= a || e - a > 3 || sp->et_al || sp->org_len
+        || (e - a > 1 && !ascii_upper(s[a - 1])))
+        return false;
+    for (size_t i = a; i < e; i++)
+        if (!ascii_upper(s[i]))
+            return false;
+    return true;
+}
+
 static int feed_title_authors(const page_build *b, struct feed_rec *f, const char *s,
                               size_t n, size_t ln)
 {
     page_feed_split sp;
     bool ok = page_feed_split_line(s, n, &sp);
+    if (ok && split_in_capitals(s, &sp)) {
+        /* the whole line is the title (its authors cut off) */
+        ok = false;
+        sp.title_len = sp.authors_end;
+    }
     const char *t = s;
     size_t tn = sp.title_len;
     page_trim_blank(&t, &tn);

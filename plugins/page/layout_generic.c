@@ -114,6 +114,10 @@ static size_t name_pieces(const char *s, size_t n, gen_name_fn fn, void *ctx)
         else if ((c == ')' || c == ']') && depth > 0)
             depth--;
         bool cut = depth == 0 && (c == ',' || c == ';' || c == '&');
+        /* a programme's " · " between names (a Catalan name's own
+         * middle dot, "Gal·la", has no spaces round it) */
+        if (!cut && depth == 0 && i + 4 <= n && memcmp(s + i, " \xC2\xB7 ", 4) == 0)
+            cut = true, skip = 3;
         if (!cut && depth == 0 && i + 5 <= n && memcmp(s + i, " and ", 5) == 0)
             cut = true, skip = 4;
         if (!cut)
@@ -197,17 +201,24 @@ static bool author_line(const char *s, size_t n)
     return names >= 1 && names * 5 >= pieces * 4 && (!stop || pieces >= 2);
 }
 
+static void drop_schedule_time(const char *s, size_t *n);
+
 /* A title line of a block: a few words, not a name list, not a
  * publications heading, not ending on a year (a venue line). A short
  * title looks like a heading: the author line after it tells. */
 static bool block_title(const char *s, size_t n)
 {
-    if (n < 12 || n > 400 || page_is_heading(s, n)
+    /* a programme's "Tue 15 Jul 11:00 a.m." marks a title of any
+     * length, even one that reads as a name ("Machines Who Think") */
+    size_t whole = n;
+    drop_schedule_time(s, &n);
+    bool timed = n < whole;
+    if (n < (timed ? 2 : 12) || n > 400 || page_is_heading(s, n)
         || (n >= 4 && find_year(s + n - 4, 4)))
         return false;
     page_feat f;
     page_features(&f, s, n, NULL, 0);
-    return f.tokens >= 3 && f.prose < 3 && !author_line(s, n);
+    return f.prose < 3 && (timed || (f.tokens >= 3 && !author_line(s, n)));
 }
 
 /* The index of the first non-blank line after i, or pl->n. */
@@ -245,21 +256,62 @@ static bool block_start(const page_lines *pl, size_t i)
     return line_is(pl, a, author_line) && !line_is(pl, next_nonblank(pl, a), author_line);
 }
 
-/* How many blocks the page holds (bounded as the cue is). */
-static int count_blocks(const page_lines *pl)
+/* A block's venue line right after its author line (`ICML 2024`,
+ * `Proc. of X, 2016`): letters, ending on a year. */
+static bool block_venue(const char *s, size_t n)
+{
+    size_t yn = n;
+    while (yn && (s[yn - 1] == '.' || s[yn - 1] == ' '))
+        yn--;
+    bool letters = false;
+    for (size_t i = 0; i + 4 < yn && !letters; i++)
+        letters = (s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z');
+    return letters && yn >= 5 && find_year(s + yn - 4, 4) && s[yn - 5] == ' ';
+}
+
+/* A title line with a programme's day and time after it. */
+static bool timed_title(const char *s, size_t n)
+{
+    size_t m = n;
+    drop_schedule_time(s, &m);
+    return m < n;
+}
+
+/* How many blocks the page holds (bounded as the cue is); in *venues,
+ * how many of them have a venue line after their author line, in
+ * *timed how many have a programme's day and time after their title. */
+static int count_blocks_venues(const page_lines *pl, int *venues, int *timed)
 {
     int k = 0;
+    *venues = *timed = 0;
     for (size_t i = 0; i < pl->n && i < 4 * GEN_CUE_LINES; i++)
-        k += block_start(pl, i);
+        if (block_start(pl, i)) {
+            k++;
+            *venues += line_is(pl, next_nonblank(pl, next_nonblank(pl, i)), block_venue);
+            *timed += line_is(pl, i, timed_title);
+        }
     return k;
+}
+
+/* Enough blocks to read the page by them: two, or one whose title
+ * carries a programme's day and time (a programme copied in part). */
+static bool enough_blocks(const page_lines *pl, int *blocks)
+{
+    int v, t;
+    *blocks = count_blocks_venues(pl, &v, &t);
+    return *blocks >= 2 || t >= 1;
 }
 
 static int generic_page_cue(const page_lines *pl, page_cues *c)
 {
     (void)c;
     /* a block is less sure than a reference: three of them outweigh a
-     * publications heading */
-    return 5 * count_ref_lines(pl) + 3 * count_blocks(pl);
+     * publications heading; a venue line under a block's authors is the
+     * block's, not a poster's (it counts against this layout in
+     * generic_score as the topic page's posters do) */
+    int venues, timed;
+    int blocks = count_blocks_venues(pl, &venues, &timed);
+    return 5 * count_ref_lines(pl) + 3 * blocks + 2 * venues;
 }
 
 /* The site layouts' own marks (abstract markers, feed meta lines) speak
@@ -279,7 +331,8 @@ static bool generic_accept(const page_cues *c, int score)
 
 static bool generic_fits(const page_lines *pl)
 {
-    return count_ref_lines(pl) >= 1 || count_blocks(pl) >= 2;
+    int blocks;
+    return count_ref_lines(pl) >= 1 || enough_blocks(pl, &blocks);
 }
 
 /* ---- entries ------------------------------------------------------------ */
@@ -559,9 +612,9 @@ static int build_entry(void *ctx, size_t first, size_t last, const char *text, s
 /* A page of title/author blocks rather than formatted references. */
 static bool block_page(const page_lines *pl)
 {
-    int blocks = count_blocks(pl);
+    int blocks;
     /* a block joined into one entry may read as a reference too */
-    return blocks >= 2 && blocks * 2 >= count_ref_lines(pl);
+    return enough_blocks(pl, &blocks) && blocks * 2 >= count_ref_lines(pl);
 }
 
 /* The block that starts at line t: its author line in *a, and the lines
@@ -574,7 +627,10 @@ static void block_span(const page_lines *pl, size_t t, size_t *a, size_t *end)
         const char *s = pl->v[e].text;
         size_t n = pl->v[e].len;
         page_trim(&s, &n);
-        if (n && (refs_is_heading(s, n) || page_is_heading(s, n)))
+        /* a short venue under the authors (`ICML 2024`) reads as a
+         * heading but is the block's */
+        if (n && (refs_is_heading(s, n) || page_is_heading(s, n))
+            && !(e == next_nonblank(pl, *a) && block_venue(s, n)))
             break;
         e++;
     }
@@ -608,6 +664,66 @@ static int find_year(const char *s, size_t n)
     return 0;
 }
 
+/* The last word of s[0..*n): its start; *n is left alone. */
+static size_t last_word(const char *s, size_t n)
+{
+    while (n && s[n - 1] != ' ')
+        n--;
+    return n;
+}
+
+static bool word_in(const char *w, size_t n, const char *list)
+{
+    /* list: three-letter words run together */
+    if (n != 3)
+        return false;
+    for (const char *p = list; *p; p += 3)
+        if (memcmp(p, w, 3) == 0)
+            return true;
+    return false;
+}
+
+/* A programme prints its session's day and time after a talk's title
+ * (`Title Tue 15 Jul 11:00 a.m.`): *n loses them. A clock time with two
+ * date words before it (a weekday, a day, a month) is needed, so a
+ * title's own number stays. */
+static void drop_schedule_time(const char *s, size_t *n)
+{
+    size_t m = *n;
+    while (m && s[m - 1] == ' ')
+        m--;
+    size_t w = last_word(s, m);
+    const char *t = s + w;
+    size_t tn = m - w;
+    if ((tn == 4 && (memcmp(t, "a.m.", 4) == 0 || memcmp(t, "p.m.", 4) == 0))
+        || (tn == 2 && (t[1] == 'm' || t[1] == 'M') && strchr("apAP", t[0]))) {
+        m = w ? w - 1 : 0;
+        w = last_word(s, m);
+        t = s + w;
+        tn = m - w;
+    }
+    /* H:MM or HH:MM */
+    if (!(tn >= 4 && tn <= 5 && t[tn - 3] == ':' && t[0] >= '0' && t[0] <= '9'
+          && t[tn - 1] >= '0' && t[tn - 1] <= '9'))
+        return;
+    m = w ? w - 1 : 0;
+    int dates = 0;
+    while (m && dates < 3) {
+        w = last_word(s, m);
+        t = s + w;
+        tn = m - w;
+        bool day = (tn == 1 || tn == 2) && t[0] >= '0' && t[0] <= '9'
+                   && t[tn - 1] >= '0' && t[tn - 1] <= '9';
+        if (!day && !word_in(t, tn, "MonTueWedThuFriSatSun")
+            && !word_in(t, tn, "JanFebMarAprMayJunJulAugSepOctNovDec"))
+            break;
+        dates++;
+        m = w ? w - 1 : 0;
+    }
+    if (dates >= 2 && m)
+        *n = m;
+}
+
 /* One block's record: the title line, the names of the author line, the
  * first short line after them as the venue and its year. */
 static int build_block(const page_build *b, const page_lines *pl, size_t t, size_t a,
@@ -619,6 +735,11 @@ static int build_block(const page_build *b, const page_lines *pl, size_t t, size
     const char *s = pl->v[t].text;
     size_t n = pl->v[t].len;
     page_trim_blank(&s, &n);
+    size_t mk = markers(s, n); /* a list's bullet or number */
+    s += mk;
+    n -= mk;
+    page_trim_blank(&s, &n);
+    drop_schedule_time(s, &n);
     while (n && s[n - 1] == '.')
         n--;
     int rc = bib_record_set_text(rec, BIB_VAR_TITLE, s, n);
@@ -642,8 +763,17 @@ static int build_block(const page_build *b, const page_lines *pl, size_t t, size
             yn--;
         bool ends_year = yn >= 4 && find_year(s + yn - 4, 4)
                          && !(yn > 4 && s[yn - 5] >= '0' && s[yn - 5] <= '9');
-        if (!n || n > 200 || (f.prose >= 3 && f.tokens > 12 && !ends_year))
-            continue; /* an abstract, not a venue */
+        if (!n)
+            continue;
+        if (n > 200 || (f.prose >= 3 && f.tokens > 12 && !ends_year)) {
+            /* an abstract, not a venue: the first such paragraph (a
+             * programme prints it under the speakers) */
+            if (f.prose >= 3 && !bib_record_has(rec, BIB_VAR_ABSTRACT))
+                rc = bib_record_set_text(rec, BIB_VAR_ABSTRACT, s, n);
+            continue;
+        }
+        if (bib_record_has(rec, BIB_VAR_CONTAINER_TITLE))
+            continue;
         rc = bib_record_set_text(rec, BIB_VAR_CONTAINER_TITLE, s, n);
         /* the date the line ends on, before any earlier number that reads
          * as a year (an arXiv id's "1811.01234") */
@@ -656,7 +786,6 @@ static int build_block(const page_build *b, const page_lines *pl, size_t t, size
             d.parts[0].year = y;
             rc = bib_record_set_date(rec, BIB_VAR_ISSUED, &d);
         }
-        break;
     }
     if (rc != BIB_OK) {
         bib_record_free(rec);

@@ -268,6 +268,12 @@ static int process_page(struct page_reader *r, size_t k, unsigned flags)
         if (lay == PAGE_LAYOUT_NONE)
             lay = page_detect_layout(&pl, &lang);
         r->last = lay;
+        /* a list written in Markdown reads as its words; only on a
+         * generic list: a copy of a site's page shows no markup, and its
+         * titles keep a `*` of their own (`*Proverbia*`, `E[Sub 1](TO)`) */
+        if (lay == PAGE_LAYOUT_GENERIC)
+            for (size_t i = 0; i < k; i++)
+                pl.v[i].len = page_unmark(pl.v[i].text, pl.v[i].len);
         if (lay == PAGE_LAYOUT_NONE) {
             report_no_layout(r, &pl, flags);
         } else {

@@ -37,6 +37,10 @@ typedef struct page_lines {
 
 /* Appends a copy of s[0..len). Returns BIB_OK or BIB_ENOMEM. */
 int page_lines_push(page_lines *pl, const char *s, size_t len, size_t lineno);
+/* Drops a line's Markdown inline markup in place (emphasis markers, a
+ * link's target, an ATX heading's `#`s; page_markdown.c) and returns its
+ * new length; s[result] is set to NUL. Never lengthens the line. */
+size_t page_unmark(char *s, size_t n);
 /* Frees the first k lines and moves the rest down. */
 void page_lines_drop(page_lines *pl, size_t k);
 /* Frees every line and the array. */

@@ -5,7 +5,8 @@ on pages built here from invented names and titles: names of every culture
 in a profile's author lines (Hangul, Han, one word, combining marks in
 NFD, particles) after a title in capitals; feed titles glued to a first
 author that is CJK, one word, or after a title ending in a mixed-case
-word; a fused metrics badge on a single-paper page without its meta line;
+word; a feed page cut at the end of a title ending in capitals; a fused
+metrics badge on a single-paper page without its meta line;
 exit status and diagnostics when nothing is found. Each case checks the
 records read; the test fails on the first wrong one.
 (BIBCONV_BUILDDIR as for the other tests.)"""
@@ -124,6 +125,26 @@ for tail in ("NCApr 18, ", "NCAp", "NC", "79.2LGOct 6, 20"):
     check("cut meta %r" % tail, (rc, [r.get("title") for r in recs],
                                  "ends inside a meta line" in err),
           (0, ["A Study of Things"], True))
+
+# a feed page cut at the end of a title ending in capitals (an acronym,
+# `LoRA`), or inside that word: the title as far as it goes, no author
+# made of the word's last capitals; a whole line still splits there
+HEAD = "LGOct 6, 2023\nA Study of ThingsAnn Lee, Bo Chen\nWe study things. More follows.\n"
+for trial in range(6):
+    acro = "".join(rng.choice("BCDGKLMNPRSTVX") for _ in range(rng.choice((3, 4))))
+    if trial % 3 == 2:
+        acro = acro[:1] + rng.choice(["o", "e"]) + acro[1:]  # mixed case, LoRA-like
+    ftitle = "%s %s with %s" % (rng.choice(["Robust", "Sparse", "Fast"]), oneword(), acro)
+    for cut in (len(ftitle), len(ftitle) - 1):
+        rc, err, recs = run(HEAD + "CVMar 2, 2024\n" + ftitle[:cut])
+        check("cut acronym %d/%d" % (trial, cut),
+              (rc, [(r.get("title"), [shown(a) for a in r.get("author", [])]) for r in recs]),
+              (0, [("A Study of Things", ["Ann Lee", "Bo Chen"]), (ftitle[:cut], [])]))
+    first = "Ana %s" % oneword()
+    rc, err, recs = run(HEAD + "CVMar 2, 2024\n%s%s, Bo Chen\nWe study it.\n" % (ftitle, first))
+    check("glued acronym %d" % trial, [(r.get("title"), [shown(a) for a in r.get("author", [])])
+                                      for r in recs][1:],
+          [(ftitle, [first, "Bo Chen"])])
 
 # nothing found: an error naming the first line, exit 1, also when forced
 for opts in ((), ("-O", "layout=feed")):

@@ -509,6 +509,37 @@ START_TEST(test_html_lines)
 }
 END_TEST
 
+/* ---- Markdown inline markup ---------------------------------------------- */
+
+START_TEST(test_unmark)
+{
+    static const char *const cases[][2] = {
+        {"- **Sparse Routing for Mixtures**  ", "- Sparse Routing for Mixtures  "},
+        {"A. Lee. [Robust Estimation](https://x.org/a.pdf). *J. Causal Inf.*, 2023.",
+         "A. Lee. Robust Estimation. J. Causal Inf., 2023."},
+        {"## 2023", "2023"},
+        {"__Bold__ and _it_.", "Bold and it."},
+        /* a name's equal-contribution mark and spaced operators stay */
+        {"Zo\xC3\xAB Kravitz*", "Zo\xC3\xAB Kravitz*"},
+        {"Ana Lima*, Bo Chen*", "Ana Lima*, Bo Chen*"},
+        {"a * b * c", "a * b * c"},
+        {"snake_case_name and x_i", "snake_case_name and x_i"},
+        {"#hashtag", "#hashtag"},
+        {"[1] A. Lee (2020) [see](notes/a)", "[1] A. Lee (2020) see"},
+        {"Potentials of the E[Sub 1](TO) Mode", "Potentials of the E[Sub 1](TO) Mode"},
+        {"**unclosed bold", "**unclosed bold"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char buf[256];
+        size_t n = strlen(cases[i][0]);
+        memcpy(buf, cases[i][0], n + 1);
+        n = page_unmark(buf, n);
+        ck_assert_str_eq(buf, cases[i][1]);
+        ck_assert_uint_eq(n, strlen(cases[i][1]));
+    }
+}
+END_TEST
+
 BIB_TEST_MAIN("page", test_markers, test_meta_lines, test_venues, test_names_accepted,
               test_names_refused, test_feed_split, test_profile_shapes,
               test_profile_consecutive_titles, test_profile_name_like_first_title,
@@ -517,4 +548,4 @@ BIB_TEST_MAIN("page", test_markers, test_meta_lines, test_venues, test_names_acc
               test_profile_cut_author_list, test_profile_marker_own_line,
               test_profile_cut_page, test_feed_and_topic,
               test_layout_detection, test_paper_fallback, test_metrics_venue, test_lower_copy, test_layout_table, test_boundaries,
-              test_viterbi, test_html_lines)
+              test_viterbi, test_html_lines, test_unmark)

@@ -350,6 +350,7 @@ static int add_field(bt_reader *r, size_t noff, size_t nlen, size_t voff, bool b
     f->val_off = voff;
     f->val_len = r->arena.len - voff;
     f->bare_number = bare;
+    f->row = NULL;
     bib_buf_putc_fast(&r->arena, '\0');
     return 0;
 }

@@ -435,7 +435,7 @@ static bool yields(entry_ctx *e, const bt_row *row)
         return false;
     bt_reader *r = e->r;
     for (size_t j = 0; j < r->nfields; j++) {
-        const bt_row *o = bt_find_field(r->field_slots, fname(r, &r->fields[j]));
+        const bt_row *o = r->fields[j].row;
         if (o && o->var == row->var && (o->when & which) &&
             ((o->when & BT_IF_ARTICLE) != 0) == article)
             return true;
@@ -498,7 +498,7 @@ static int read_field(entry_ctx *e, size_t i)
                              "duplicate field '%.20s' in entry '%.40s' ignored", name, e->key);
             return 0;
         }
-    const bt_row *row = bt_find_field(r->field_slots, name);
+    const bt_row *row = f->row;
     switch (row ? row->special : BT_PLAIN) {
     case BT_SP_YEAR:
         return read_year(e, f);
@@ -574,6 +574,9 @@ int bt_build_record(bt_reader *r, const bt_parsed *pe, bib_record **out)
      * organization, as no publisher does: it sets nothing */
     const bt_raw_field *pub = get_raw(r, "publisher");
     e.has_publisher = pub && pub->val_len;
+    /* each field's row once: yields() asks for every field's row again */
+    for (size_t i = 0; i < r->nfields; i++)
+        r->fields[i].row = bt_find_field(r->field_slots, fname(r, &r->fields[i]));
     for (size_t i = 0; i < r->nfields && rc >= 0; i++)
         rc = read_field(&e, i);
     if (rc < 0) {

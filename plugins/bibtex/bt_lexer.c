@@ -410,6 +410,9 @@ static int parse_key(bt_pctx *c, bt_parsed *out, char close, int *state)
         return fail(c, c->p, "',' after the key");
     out->key = b;
     out->key_len = (size_t)(c->p - b);
+    /* the fields are parsed before the key is noted: time for the key
+     * set's slot to arrive in the cache */
+    bib_reader_prefetch_key(c->r->rd, b, out->key_len);
     skip_ws(c);
     if ((rc = need(c, "',' after the key")))
         return rc;

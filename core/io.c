@@ -515,11 +515,21 @@ static size_t code_points(const unsigned char *p, size_t n)
     size_t c = 0, i = 0;
 #if defined(__x86_64__) && defined(__SSE2__)
     /* continuation bytes 0x80-0xBF are the signed bytes below -64 */
-    const __m128i lim = _mm_set1_epi8(-64);
-    for (; i + 16 <= n; i += 16) {
-        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
-        unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmplt_epi8(x, lim));
-        c += 16 - (size_t)__builtin_popcount(m);
+    const __m128i lim = _mm_set1_epi8(-64), zero = _mm_setzero_si128();
+    while (n - i >= 16) {
+        /* per byte lane, a count of continuation bytes (at most 255
+         * blocks, so no lane wraps), summed by _mm_sad_epu8: popcount is
+         * not in the baseline x86-64 (it was a libgcc call per block) */
+        size_t blocks = (n - i) / 16 < 255 ? (n - i) / 16 : 255;
+        __m128i acc = zero;
+        for (size_t b = 0; b < blocks; b++, i += 16) {
+            __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+            acc = _mm_sub_epi8(acc, _mm_cmplt_epi8(x, lim));
+        }
+        __m128i sum = _mm_sad_epu8(acc, zero);
+        size_t cont = (size_t)_mm_cvtsi128_si32(sum) +
+                      (size_t)_mm_cvtsi128_si32(_mm_srli_si128(sum, 8));
+        c += 16 * blocks - cont;
     }
 #endif
     for (; i < n; i++)

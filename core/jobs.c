@@ -185,6 +185,13 @@ static void key_check(bib_reader *rd, const char *key, size_t line)
                          "duplicate key '%.40s': both entries kept", key);
 }
 
+void bib_reader_prefetch_key(const bib_reader *rd, const char *key, size_t len)
+{
+    /* as bib_reader_note_key cuts it; with -j the check runs later */
+    if (rd->keys && !rd->log)
+        bib_keyset_prefetch(rd->keys, key, len < 511 ? len : 511);
+}
+
 void bib_reader_note_key(bib_reader *rd, const char *key, size_t len, size_t line)
 {
     char k[512];

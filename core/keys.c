@@ -227,6 +227,25 @@ static int spill(bib_keyset *k)
     return 0;
 }
 
+void bib_keyset_prefetch(const bib_keyset *k, const char *key, size_t len)
+{
+    /* fingerprint() over at most len bytes */
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < len && key[i]; i++)
+        h = (h ^ (unsigned char)key[i]) * 1099511628211ull;
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ull;
+    h ^= h >> 33;
+    h = h ? h : 1;
+#if defined(__GNUC__)
+    __builtin_prefetch(&k->slots[(size_t)h & (k->cap - 1)]);
+#else
+    (void)h;
+#endif
+}
+
 bool bib_keyset_has(const bib_keyset *k, const char *key)
 {
     uint64_t fp = fingerprint(key);

@@ -21,6 +21,7 @@
 
 #include "bibconv/latex.h"
 #include "bibconv/utf8.h"
+#include "latex_scan.h"
 #include "latex_table.h"
 
 /* ---- tables -------------------------------------------------------------- */
@@ -185,15 +186,15 @@ static void brace_table_free(brace_table *bt)
     free(bt->lts);
 }
 
-/* Builds the table in one pass. While a brace is open its `close` holds
- * the index + 1 of the brace open around it (0: none), so the table is
- * its own stack. */
+/* One pass (plain text skipped sixteen bytes a step); while a brace is
+ * open, its `close` holds the index + 1 of the one around it (0: none). */
 static void brace_table_build(brace_table *bt)
 {
     const char *s = bt->s;
     size_t inner = 0; /* index + 1 of the innermost open brace */
     bt->built = true;
-    for (size_t i = 0; i < bt->len && !bt->failed; i++) {
+    for (size_t i = latex_skip_braces16(s, 0, bt->len); i < bt->len && !bt->failed;
+         i = latex_skip_braces16(s, i + 1, bt->len)) {
         if (s[i] == '\\' && i + 1 < bt->len) {
             i++;
         } else if (s[i] == '{') {
@@ -707,8 +708,7 @@ static void read_step(reader *r)
 {
     const char *s = r->s;
     size_t i = r->i, end = r->end;
-    /* fast path: copy the run of characters with no meaning to LaTeX */
-    size_t j = i;
+    size_t j = latex_skip_plain16(s, i, end); /* fast path: a run with no meaning to LaTeX */
     const unsigned char *u = (const unsigned char *)s;
     while (j + 4 <= end && !(special_char[u[j]] | special_char[u[j + 1]] |
                              special_char[u[j + 2]] | special_char[u[j + 3]]))

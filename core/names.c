@@ -24,6 +24,13 @@
 #include "bibconv/utf8.h"
 #include "names_internal.h"
 
+/* isspace in the C locale, without a call per byte (the name scans look
+ * at every byte of every name list) */
+static inline bool c_space(char c)
+{
+    return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
 /* ---- page ranges ---------------------------------------------------------- */
 
 /* Length of a range separator at s ("--", "-", en dash, em dash, minus,
@@ -53,11 +60,11 @@ static size_t dash_at(const char *s, size_t len, size_t *lead)
 void bib_pages_split(const char *s, size_t len, const char **first, size_t *first_len,
                      const char **last, size_t *last_len)
 {
-    while (len && isspace((unsigned char)*s)) {
+    while (len && c_space(*s)) {
         s++;
         len--;
     }
-    while (len && isspace((unsigned char)s[len - 1]))
+    while (len && c_space(s[len - 1]))
         len--;
     *first = s;
     *first_len = len;
@@ -121,7 +128,7 @@ static size_t bibtex_tokens(const char *s, size_t len, btok *t, size_t max)
     size_t n = 0, i = 0;
     while (i < len && n < max) {
         char c = s[i];
-        if (isspace((unsigned char)c) || c == '~') {
+        if (c_space(c) || c == '~') {
             i++;
             continue;
         }
@@ -142,7 +149,7 @@ static size_t bibtex_tokens(const char *s, size_t len, btok *t, size_t max)
                 depth++;
             else if (d == '}' && depth > 0)
                 depth--;
-            else if (depth == 0 && (isspace((unsigned char)d) || d == '~' || d == ','))
+            else if (depth == 0 && (c_space(d) || d == '~' || d == ','))
                 break;
             j++;
         }
@@ -274,9 +281,9 @@ static void von_last(const btok *t, size_t a, size_t b, size_t *von_end)
  * LaTeX converted with BIB_NAME_LATEX. NULL for an empty part. */
 static char *part_value(const char *s, size_t len, unsigned flags, bool *oom)
 {
-    while (len && isspace((unsigned char)*s))
+    while (len && c_space(*s))
         s++, len--;
-    while (len && isspace((unsigned char)s[len - 1]))
+    while (len && c_space(s[len - 1]))
         len--;
     if (!len)
         return NULL;
@@ -292,7 +299,7 @@ static bool parse_extended(bib_name *out, const char *s, size_t len, unsigned fl
     static const char *const keys[] = {"family", "given", "prefix", "suffix", "useprefix",
                                        "familyi", "giveni", "prefixi", "suffixi", NULL};
     size_t i = 0;
-    while (i < len && isspace((unsigned char)s[i]))
+    while (i < len && c_space(s[i]))
         i++;
     size_t k = i;
     while (k < len && (islower((unsigned char)s[k]) || s[k] == '-'))
@@ -318,9 +325,9 @@ static bool parse_extended(bib_name *out, const char *s, size_t len, unsigned fl
         if (eq) {
             const char *ks = s + a;
             size_t kl = (size_t)(eq - ks);
-            while (kl && isspace((unsigned char)*ks))
+            while (kl && c_space(*ks))
                 ks++, kl--;
-            while (kl && isspace((unsigned char)ks[kl - 1]))
+            while (kl && c_space(ks[kl - 1]))
                 kl--;
             const char **slot = NULL;
             if (kl == 6 && memcmp(ks, "family", 6) == 0)
@@ -444,21 +451,21 @@ int bib_names_add_bibtex(bib_record *rec, bib_var var, const char *s, size_t len
                 depth++;
             else if (c == '}' && depth > 0)
                 depth--;
-            else if (depth == 0 && isspace((unsigned char)c) && i + 4 < len &&
+            else if (depth == 0 && c_space(c) && i + 4 < len &&
                      tolower((unsigned char)s[i + 1]) == 'a' &&
                      tolower((unsigned char)s[i + 2]) == 'n' &&
                      tolower((unsigned char)s[i + 3]) == 'd' &&
-                     isspace((unsigned char)s[i + 4]))
+                     c_space(s[i + 4]))
                 split = true;
         }
         if (split) {
             const char *p = s + start;
             size_t l = i - start;
-            while (l && isspace((unsigned char)*p)) {
+            while (l && c_space(*p)) {
                 p++;
                 l--;
             }
-            while (l && isspace((unsigned char)p[l - 1]))
+            while (l && c_space(p[l - 1]))
                 l--;
             if (l == 6 && strncasecmp(p, "others", 6) == 0 && i == len) {
                 int rc = bib_record_set_names_truncated(rec, var, true);

@@ -47,6 +47,10 @@ BIB_API int bib_keyset_add(bib_keyset *set, const char *key);
 /* True if key was added. A read error of the file tier answers false and
  * is kept for the next add. */
 BIB_API bool bib_keyset_has(const bib_keyset *set, const char *key);
+/* A hint, no effect on results: fetches into the cache the memory-tier
+ * slot where key (its first len bytes, up to a NUL; borrowed) would go,
+ * for a later add or has. */
+BIB_API void bib_keyset_prefetch(const bib_keyset *set, const char *key, size_t len);
 /* The sticky error of the set, 0 if none. */
 BIB_API int bib_keyset_error(const bib_keyset *set);
 

@@ -228,6 +228,10 @@ BIB_API bool bib_reader_is_strict(const bib_reader *rd);
  * the place it has in a one-thread run. */
 BIB_API void bib_reader_note_key(bib_reader *rd, const char *key, size_t len,
                                  size_t line);
+/* A hint, no effect on results: `key` (len bytes, borrowed) will be noted
+ * soon; its place in the key set is fetched into the cache meanwhile (a
+ * random probe of a large set otherwise stalls on memory). */
+BIB_API void bib_reader_prefetch_key(const bib_reader *rd, const char *key, size_t len);
 
 BIB_END_DECLS
 

@@ -132,33 +132,39 @@ static size_t key_hash(const char *k)
 
 #define WAIT_SLOT(k) (key_hash(k) % BT_WAIT_SLOTS)
 
-/* `x` (taken) joins the parents array; when the array is full the oldest
- * parent is freed, which bounds memory. */
+/* `x` (taken) joins the parents; when BT_MAX_PARENTS are kept the oldest
+ * is freed and `x` takes its slot (a ring: no pointers move), which bounds
+ * memory. */
 int bt_remember_parent(bt_reader *r, bib_record *x)
 {
     if (!bib_record_id(x)) {
         bib_record_free(x);
         return 0;
     }
+    unsigned char tag = (unsigned char)key_hash(bib_record_id(x));
     if (r->nparents == BT_MAX_PARENTS) {
-        bib_record_free(r->parents[0]);
-        memmove(r->parents, r->parents + 1, (BT_MAX_PARENTS - 1) * sizeof *r->parents);
-        memmove(r->parent_tag, r->parent_tag + 1, BT_MAX_PARENTS - 1);
-        r->nparents--;
+        bib_record_free(r->parents[r->phead]);
+        r->parents[r->phead] = x;
+        r->parent_tag[r->phead] = tag;
+        r->phead = (r->phead + 1) % BT_MAX_PARENTS;
+        return 0;
     }
-    r->parent_tag[r->nparents] = (unsigned char)key_hash(bib_record_id(x));
+    r->parent_tag[r->nparents] = tag;
     int rc = push(&r->parents, &r->nparents, &r->capparents, x);
     if (rc < 0) /* taken either way */
         bib_record_free(x);
     return rc;
 }
 
+/* The newest parent whose key is `key`. */
 static const bib_record *find_parent(bt_reader *r, const char *key)
 {
     unsigned char tag = (unsigned char)key_hash(key);
-    for (size_t i = r->nparents; i-- > 0;)
-        if (r->parent_tag[i] == tag && strcmp(bib_record_id(r->parents[i]), key) == 0)
-            return r->parents[i];
+    for (size_t i = r->nparents; i-- > 0;) {
+        size_t k = (r->phead + i) % BT_MAX_PARENTS; /* phead is 0 until full */
+        if (r->parent_tag[k] == tag && strcmp(bib_record_id(r->parents[k]), key) == 0)
+            return r->parents[k];
+    }
     return NULL;
 }
 

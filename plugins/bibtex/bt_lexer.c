@@ -350,6 +350,7 @@ static int add_field(bt_reader *r, size_t noff, size_t nlen, size_t voff, bool b
     f->val_off = voff;
     f->val_len = r->arena.len - voff;
     f->bare_number = bare;
+    f->row = NULL;
     bib_buf_putc_fast(&r->arena, '\0');
     return 0;
 }
@@ -409,6 +410,9 @@ static int parse_key(bt_pctx *c, bt_parsed *out, char close, int *state)
         return fail(c, c->p, "',' after the key");
     out->key = b;
     out->key_len = (size_t)(c->p - b);
+    /* the fields are parsed before the key is noted: time for the key
+     * set's slot to arrive in the cache */
+    bib_reader_prefetch_key(c->r->rd, b, out->key_len);
     skip_ws(c);
     if ((rc = need(c, "',' after the key")))
         return rc;

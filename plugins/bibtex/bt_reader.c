@@ -19,6 +19,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__x86_64__) && defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "bibconv/dates.h"
 #include "bibconv/latex.h"
@@ -58,6 +61,26 @@ static int set_converted(bt_reader *r, bib_record *rec, bib_var var, const char 
     char *d = r->tmp.data;
     size_t w = 0, len = r->tmp.len;
     const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+#if defined(__x86_64__) && defined(__SSE2__)
+    /* sixteen at a time: a byte below ' ', or a space followed by one at
+     * most ' ', ends the run (the loop below then looks at it) */
+    if (len && (unsigned char)d[0] != ' ') {
+        const __m128i ctl = _mm_set1_epi8(0x1F), sp = _mm_set1_epi8(' ');
+        while (len - w >= 17) {
+            __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(d + w));
+            __m128i y = _mm_loadu_si128((const __m128i *)(const void *)(d + w + 1));
+            __m128i bad = _mm_or_si128(
+                _mm_cmpeq_epi8(_mm_min_epu8(x, ctl), x),
+                _mm_and_si128(_mm_cmpeq_epi8(x, sp), _mm_cmpeq_epi8(_mm_min_epu8(y, sp), y)));
+            unsigned bits = (unsigned)_mm_movemask_epi8(bad);
+            if (bits) {
+                w += (size_t)__builtin_ctz(bits);
+                break;
+            }
+            w += 16;
+        }
+    }
+#endif
     while (w < len) {
         if (len - w >= 8) {
             uint64_t x;
@@ -435,7 +458,7 @@ static bool yields(entry_ctx *e, const bt_row *row)
         return false;
     bt_reader *r = e->r;
     for (size_t j = 0; j < r->nfields; j++) {
-        const bt_row *o = bt_find_field(r->field_slots, fname(r, &r->fields[j]));
+        const bt_row *o = r->fields[j].row;
         if (o && o->var == row->var && (o->when & which) &&
             ((o->when & BT_IF_ARTICLE) != 0) == article)
             return true;
@@ -498,7 +521,7 @@ static int read_field(entry_ctx *e, size_t i)
                              "duplicate field '%.20s' in entry '%.40s' ignored", name, e->key);
             return 0;
         }
-    const bt_row *row = bt_find_field(r->field_slots, name);
+    const bt_row *row = f->row;
     switch (row ? row->special : BT_PLAIN) {
     case BT_SP_YEAR:
         return read_year(e, f);
@@ -574,6 +597,9 @@ int bt_build_record(bt_reader *r, const bt_parsed *pe, bib_record **out)
      * organization, as no publisher does: it sets nothing */
     const bt_raw_field *pub = get_raw(r, "publisher");
     e.has_publisher = pub && pub->val_len;
+    /* each field's row once: yields() asks for every field's row again */
+    for (size_t i = 0; i < r->nfields; i++)
+        r->fields[i].row = bt_find_field(r->field_slots, fname(r, &r->fields[i]));
     for (size_t i = 0; i < r->nfields && rc >= 0; i++)
         rc = read_field(&e, i);
     if (rc < 0) {

@@ -72,6 +72,7 @@ typedef struct bt_raw_field {
     size_t name_off, name_len;
     size_t val_off, val_len;
     bool bare_number; /* the whole value was one bare number */
+    const struct bt_row *row; /* its crosswalk row (NULL: none), set by bt_build_record */
 } bt_raw_field;
 
 enum { BT_MAX_PARENTS = 1024, BT_MAX_HELD = 256, BT_WAIT_SLOTS = 4096, BT_FIELD_SLOTS = 256,
@@ -90,8 +91,8 @@ typedef struct bt_reader {
     unsigned char field_slots[BT_FIELD_SLOTS]; /* hash index of the crosswalk */
     /* crossref: possible parents seen (clones), children waiting for a
      * parent, and records ready to hand out */
-    bib_record **parents;
-    size_t nparents, capparents;
+    bib_record **parents; /* a ring once full: the oldest at phead */
+    size_t nparents, capparents, phead;
     bib_record **held;
     size_t nheld, capheld;
     /* held children per hash slot of the key they name: a record whose

@@ -295,12 +295,13 @@ static int read_member(cj_reader *cr, const char *d, bib_record *rec, size_t ki,
     if (!k)
         return BIB_ENOMEM;
     const cj_tok *t = &cr->toks.v[vi];
-    if (strcmp(k, "id") == 0) {
+    /* klen is the key's length (the tokenizer refuses \u0000 in a key) */
+    if (klen == 2 && memcmp(k, "id", 2) == 0) {
         if (t->type == CJ_STR) {
             const char *s = str_of(cr, d, vi, NULL, rec);
             return s ? bib_record_set_id(rec, s) : BIB_ENOMEM;
         }
-    } else if (strcmp(k, "type") == 0) {
+    } else if (klen == 4 && memcmp(k, "type", 4) == 0) {
         if (t->type == CJ_STR) {
             size_t n;
             const char *s = str_of(cr, d, vi, &n, rec);
@@ -312,7 +313,7 @@ static int read_member(cj_reader *cr, const char *d, bib_record *rec, size_t ki,
                 return 0;
             }
         }
-    } else if (strcmp(k, "custom") != 0) {
+    } else if (!(klen == 6 && memcmp(k, "custom", 6) == 0)) {
         bib_var var = bib_var_from_name(k, klen);
         if (var && !bib_record_has(rec, var) && strcmp(bib_var_name(var), k) == 0) {
             bib_kind kind = bib_var_kind(var);

@@ -369,6 +369,11 @@ static int object(parser *p)
     skip_ws(p);
     uint32_t count = 0;
     size_t first = p->t->n;
+    /* a bit per key seen, by its length and middle byte: a key whose bit
+     * is not set equals no earlier key, so the scan of duplicate_key runs
+     * only on a hit (or once any key has an escape) */
+    uint64_t seen = 0;
+    bool esc = false;
     if (have(p, p->pos) && p->d[p->pos] == '}') {
         p->pos++;
     } else {
@@ -382,8 +387,13 @@ static int object(parser *p)
             if (rc)
                 return rc;
             /* a duplicate: jansson words the error */
-            if ((rc = duplicate_key(p, first, key)))
+            const cj_tok *kt = &p->t->v[key];
+            size_t kl = kt->end - kt->start;
+            uint64_t bit = (uint64_t)1 << ((kl * 7 + p->d[kt->start + kl / 2]) & 63);
+            esc |= kt->esc;
+            if ((esc || (seen & bit)) && (rc = duplicate_key(p, first, key)))
                 return rc < 0 ? rc : CJ_FALLBACK;
+            seen |= bit;
             skip_ws(p);
             if (!have(p, p->pos) || p->d[p->pos] != ':')
                 return CJ_FALLBACK;

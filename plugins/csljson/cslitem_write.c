@@ -156,7 +156,7 @@ static void jw_string(jw *w, const char *s, size_t n)
         return;
     }
     bib_buf *b = w->out;
-    size_t i = 0;
+    size_t i = 0, clean = 0; /* from s[clean] on, the output is the text as is */
     bib_buf_putc_fast(b, '"');
     while (i < n) {
         size_t stop = n - i > JW_CHUNK ? i + JW_CHUNK : n;
@@ -184,18 +184,37 @@ static void jw_string(jw *w, const char *s, size_t n)
             i += k;
             d += k;
             d += cslitem_json_escape((unsigned char)s[i++], d);
+            clean = i;
+        }
+        /* the last few bytes: the sixteen that end the chunk, loaded again
+         * and stored over the output of the ones before them, which is
+         * those bytes unchanged when no escape was written since */
+        if (i < stop && stop >= 16 && stop - 16 >= clean) {
+            unsigned k = (unsigned)(16 - (stop - i));
+            __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + stop - 16));
+            __m128i hit = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(x, lim), x),
+                                       _mm_or_si128(_mm_cmpeq_epi8(x, quote),
+                                                    _mm_cmpeq_epi8(x, bs)));
+            if (!((unsigned)_mm_movemask_epi8(hit) >> k)) {
+                _mm_storeu_si128((__m128i *)(void *)(d - k), x);
+                d += stop - i;
+                i = stop;
+            }
         }
 #endif
         for (; i < stop; i++) {
             unsigned char c = (unsigned char)s[i];
-            if (jw_special[c])
+            if (jw_special[c]) {
                 d += cslitem_json_escape(c, d);
-            else
+                clean = i + 1;
+            } else {
                 *d++ = (char)c;
+            }
         }
         b->len = (size_t)(d - b->data);
         b->data[b->len] = '\0';
     }
+    (void)clean;
     bib_buf_putc_fast(b, '"');
 }
 

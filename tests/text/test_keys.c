@@ -145,6 +145,29 @@ START_TEST(test_keyset_spill)
 }
 END_TEST
 
+/* bib_keyset_prefetch is a hint: the set answers as it would without it,
+ * and a key is read no further than len bytes or its NUL. */
+START_TEST(test_keyset_prefetch)
+{
+    bib_keyset *set = bib_keyset_new();
+    char k[32];
+    for (int i = 0; i < 3000; i++) {
+        snprintf(k, sizeof k, "p%d", i);
+        bib_keyset_prefetch(set, k, strlen(k));
+        bib_keyset_prefetch(set, k, 1); /* a prefix, not NUL-terminated there */
+        bib_keyset_prefetch(set, k, sizeof k); /* stops at the NUL */
+        ck_assert_int_eq(bib_keyset_add(set, k), 1);
+    }
+    char word[4] = {'p', '1', '7', 'x'}; /* no NUL at all: len is the bound */
+    bib_keyset_prefetch(set, word, 3);
+    ck_assert(!bib_keyset_has(set, "p"));
+    ck_assert(bib_keyset_has(set, "p17"));
+    ck_assert_int_eq(bib_keyset_add(set, "p17"), 0);
+    ck_assert_int_eq(bib_keyset_add(set, "p3000"), 1);
+    bib_keyset_free(set);
+}
+END_TEST
+
 static void nfc_eq(const char *in, const char *want)
 {
     bib_buf b = BIB_BUF_INIT;
@@ -187,5 +210,6 @@ START_TEST(test_suffix)
 }
 END_TEST
 
-BIB_TEST_MAIN("keys", test_fold, test_generate, test_unique, test_keyset_spill, test_nfc,
+BIB_TEST_MAIN("keys", test_fold, test_generate, test_unique, test_keyset_spill,
+              test_keyset_prefetch, test_nfc,
               test_suffix)

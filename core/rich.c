@@ -1,0 +1,69 @@
+/* CSL rich text (the markup subset include/bibconv/record.h sets for the
+ * rich kind): its tags, and text with them removed or taken as it is. Kept
+ * apart from latex.c, which turns the tags into LaTeX and back, because
+ * the writers without markup (RIS, the tagged formats) need only these. */
+#include <stdbool.h>
+#include <string.h>
+#include "bibconv/latex.h"
+
+size_t bib_rich_tag_at(const char *s, size_t len, bib_rich_tag *tag, bool *closing)
+{
+    static const struct { const char *text; bib_rich_tag tag; bool closing; } tags[] = {
+        {"<i>", BIB_RICH_ITALIC, false}, {"</i>", BIB_RICH_ITALIC, true},
+        {"<b>", BIB_RICH_BOLD, false}, {"</b>", BIB_RICH_BOLD, true},
+        {"<sup>", BIB_RICH_SUP, false}, {"</sup>", BIB_RICH_SUP, true},
+        {"<sub>", BIB_RICH_SUB, false}, {"</sub>", BIB_RICH_SUB, true},
+        {"<span style=\"font-variant:small-caps;\">", BIB_RICH_SMALLCAPS, false},
+        {"<span class=\"nocase\">", BIB_RICH_NOCASE, false},
+        /* "</span>" closes the innermost span; callers keep the stack */
+        {"</span>", BIB_RICH_NOCASE, true},
+    };
+    if (!len || s[0] != '<')
+        return 0;
+    for (size_t i = 0; i < sizeof tags / sizeof tags[0]; i++) {
+        size_t n = strlen(tags[i].text);
+        if (n <= len && memcmp(s, tags[i].text, n) == 0) {
+            *tag = tags[i].tag;
+            *closing = tags[i].closing;
+            return n;
+        }
+    }
+    return 0;
+}
+
+int bib_rich_strip(bib_buf *out, const char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        const char *lt = memchr(s + i, '<', len - i);
+        size_t j = lt ? (size_t)(lt - s) : len;
+        bib_buf_append_fast(out, s + i, j - i);
+        i = j;
+        if (i < len) {
+            bib_rich_tag t;
+            bool cl;
+            size_t n = bib_rich_tag_at(s + i, len - i, &t, &cl);
+            if (!n)
+                bib_buf_putc_fast(out, '<');
+            i += n ? n : 1;
+        }
+    }
+    return bib_buf_failed(out) ? BIB_ENOMEM : 0;
+}
+
+int bib_rich_from_plain(bib_buf *out, const char *s, size_t len)
+{
+    int found = 0;
+    for (const char *p = memchr(s, '<', len); p; p = memchr(p + 1, '<', len - (size_t)(p + 1 - s))) {
+        bib_rich_tag t;
+        bool cl;
+        if (bib_rich_tag_at(p, len - (size_t)(p - s), &t, &cl)) {
+            found = 1;
+            break;
+        }
+        if ((size_t)(p + 1 - s) >= len)
+            break;
+    }
+    bib_buf_append_fast(out, s, len);
+    return bib_buf_failed(out) ? BIB_ENOMEM : found;
+}

@@ -29,7 +29,7 @@
  * text; no entities are used. (So a title that literally contains the text
  * "<i>" cannot be represented; no real bibliography was found to need it,
  * and the rule keeps CSL-JSON round trips exact.) Readers must produce
- * balanced markup; bib_rich_* in text.h help. Variables of kind TEXT and
+ * balanced markup; bib_rich_* in latex.h help. Variables of kind TEXT and
  * NUMBER hold plain text.
  *
  * Multi-value text. A TEXT or RICH field may hold several values in order

@@ -125,6 +125,27 @@ int bib_cslitem_write_to(bib_buf *out, bib_output *sink, const bib_record *rec,
 const bib_record *bib_cslitem_keyed(bib_keyset *used, bib_buf *key, const bib_record *rec,
                                     bib_record **owned);
 
+/* Where a date's seasons go. CSL-JSON's one "season" key belongs to the
+ * start: a range whose end has a season (2017-23/2017-24) would lose it
+ * there, so such a range gives each bound's season as a month 13..16 in
+ * date-parts instead, which the CSL readers (and citeproc-js, pandoc) take
+ * for seasons, and no "season" key. Shared by the CSL-JSON and YAML
+ * writers (docs/record-model.md, "Dates"). */
+static inline bool bib_cslitem_seasons_in_parts(const bib_date *d)
+{
+    return d->nparts == 2 && d->parts[1].season;
+}
+
+/* The month to write for bound i of d: its month, or its season as 13..16
+ * when bib_cslitem_seasons_in_parts(d). */
+static inline int bib_cslitem_part_month(const bib_date *d, int i)
+{
+    const bib_date_part *p = &d->parts[i];
+    if (!p->month && p->season && bib_cslitem_seasons_in_parts(d))
+        return 12 + p->season;
+    return p->month;
+}
+
 BIB_END_DECLS
 
 #endif /* BIBCONV_PLUGIN_CSLITEM_H */

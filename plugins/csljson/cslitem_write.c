@@ -332,10 +332,11 @@ static void jw_date(jw *w, const bib_date *d)
             jw_open(w, '[', &fp);
             jw_item(w, &fp);
             jw_int(w, p->has_year ? p->year : 0);
-            if (p->has_year && p->month) {
+            int month = bib_cslitem_part_month(d, i);
+            if (p->has_year && month) {
                 jw_item(w, &fp);
-                jw_int(w, p->month);
-                if (p->day) {
+                jw_int(w, month);
+                if (p->day && month <= 12) {
                     jw_item(w, &fp);
                     jw_int(w, p->day);
                 }
@@ -343,7 +344,7 @@ static void jw_date(jw *w, const bib_date *d)
             jw_close(w, ']', fp);
         }
         jw_close(w, ']', fa);
-        if (d->parts[0].season) {
+        if (d->parts[0].season && !bib_cslitem_seasons_in_parts(d)) {
             jw_key_plain(w, &f, "season");
             jw_int(w, d->parts[0].season);
         }

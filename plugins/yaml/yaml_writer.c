@@ -612,8 +612,9 @@ static int dr_date(yaml_writer *w, dw *d, const bib_date *dt, int indent)
                 dw_indicator(d, ",", false, false, false);
             if (d->column > DW_WIDTH)
                 dw_indent(d, fin);
-            long long x[3] = {p->has_year ? p->year : 0, p->month, p->day};
-            int nx = !p->has_year || !p->month ? 1 : p->day ? 3 : 2;
+            int month = bib_cslitem_part_month(dt, i);
+            long long x[3] = {p->has_year ? p->year : 0, month, p->day};
+            int nx = !p->has_year || !month ? 1 : p->day && month <= 12 ? 3 : 2;
             dw_indicator(d, "[", true, true, false);
             for (int k = 0; k < nx; k++) {
                 if (k)
@@ -625,7 +626,7 @@ static int dr_date(yaml_writer *w, dw *d, const bib_date *dt, int indent)
             dw_indicator(d, "]", false, false, false);
         }
         dw_indicator(d, "]", false, false, false);
-        if (dt->parts[0].season) {
+        if (dt->parts[0].season && !bib_cslitem_seasons_in_parts(dt)) {
             rc = rc ? rc : dr_key(w, d, "season", in);
             dr_int(d, dt->parts[0].season);
         }

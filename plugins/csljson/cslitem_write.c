@@ -704,17 +704,25 @@ static int cslitem_write(bib_buf *out, bib_output *sink, const bib_record *rec,
 }
 
 const bib_record *bib_cslitem_keyed(bib_keyset *used, bib_buf *key, const bib_record *rec,
-                                    bib_record **owned)
+                                    bool keep, bib_record **owned)
 {
     *owned = NULL;
     if (bib_record_kind_of(rec) != BIB_RECORD_ENTRY)
         return rec;
     const char *id = bib_record_id(rec);
-    if (id && *id)
-        return bib_keyset_add(used, id) < 0 ? NULL : rec;
     bib_buf_reset(key);
-    if (bib_key_unique(key, used, rec, NULL) != 0)
+    if (id && *id) {
+        int rc = bib_keyset_add(used, id);
+        if (rc < 0)
+            return NULL;
+        if (rc == 1 || keep)
+            return rec;
+        /* repeated: the id with a suffix, as bib_writer_keyed gives it */
+        if (bib_key_unique(key, used, rec, id) != 0)
+            return NULL;
+    } else if (bib_key_unique(key, used, rec, NULL) != 0) {
         return NULL;
+    }
     /* a view with the new id: writers get a const record, and a huge
      * value of a keyless one is not copied */
     bib_record *c = bib_record_keyed_view(rec, key->data);

@@ -48,6 +48,7 @@ typedef struct yaml_writer {
     bool live;      /* emitter initialised */
     bool failed;    /* an emitter error was reported */
     bool bare, edtf, custom;
+    bool keep_ids; /* keys=keep: a repeated id is written as it is */
     bool have_re;    /* yamlfmt_numeric_pattern() gave the pattern */
     char last;       /* last byte written: a bare list ends with a line break */
     bib_buf tmp;
@@ -981,6 +982,8 @@ static int writer_begin(bib_writer *wr, bib_output *out, const bib_options *opts
         return BIB_ENOMEM;
     }
     bib_options_get_bool(opts, "bare", false, &w->bare);
+    const char *ko = bib_options_get(opts, "keys");
+    w->keep_ids = ko && strcmp(ko, "keep") == 0;
     const char *d = bib_options_get(opts, "dates");
     w->edtf = d && strcmp(d, "edtf") == 0;
     const char *ex = bib_options_get(opts, "extras");
@@ -999,13 +1002,18 @@ static int writer_write(bib_writer *wr, const bib_record *rec)
     if (w->failed)
         return BIB_EIO;
     bib_record *owned;
-    rec = bib_cslitem_keyed(w->used, &w->key, rec, &owned);
+    const char *id = bib_record_id(rec);
+    rec = bib_cslitem_keyed(w->used, &w->key, rec, w->keep_ids, &owned);
     if (!rec) {
         int err = bib_keyset_error(w->used);
         bib_output_report(w->out, BIB_SEV_ERROR, err ? "cannot keep the used ids in a "
                                                        "temporary file (TMPDIR)" : "out of memory");
         return err ? err : BIB_ENOMEM;
     }
+    if (owned && id && *id) /* as bib_writer_keyed says it */
+        bib_output_report(w->out, BIB_SEV_WARNING,
+                          "record '%.40s': written with id '%.40s': an earlier record has "
+                          "its id", id, bib_record_id(owned));
     /* what libyaml writes for the document start and "references:" */
     if (!w->items++ && !w->bare)
         bib_output_write(w->out, "---\nreferences:\n", 16);
@@ -1116,6 +1124,8 @@ static const bib_option_spec writer_options[] = {
      "dates as date-parts maps, or as EDTF strings (2020-03-15, 1988/1992, 1723~)"},
     {"extras", BIB_OPT_CHOICE, "custom,drop", "custom",
      "where other formats' unmapped fields go: the item's custom map, or nowhere"},
+    {"keys", BIB_OPT_CHOICE, "auto,keep", "auto",
+     "an id an earlier item has: given a suffix (auto), or kept as it is"},
     {NULL, 0, NULL, NULL, NULL},
 };
 

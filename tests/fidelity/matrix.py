@@ -596,7 +596,11 @@ def check_pair(ctx, reader, writer, src, ref, ref_rc, tmp):
     with open(out, "wb") as f:
         f.write(data)
     if ctx.formats[writer][0]:
-        rc, back, err = run([EXE, "--no-progress", "--strict", "-f", writer, "-t", "csljson", out])
+        # keys=keep: a format that keeps a repeated key (RIS ID, BibTeX in
+        # a source that repeats one) is read back as it is, without the
+        # CSL-JSON writer's renaming (and its warning) in between
+        rc, back, err = run([EXE, "--no-progress", "--strict", "-f", writer, "-t", "csljson",
+                             "-O", "keys=keep", out])
         got = None
         try:
             got = json.loads(back.decode("utf-8")) if rc == 0 else None
@@ -688,7 +692,10 @@ def first_diff(a, b):
 def check_source(ctx, reader, src):
     """(reader, src, {writer: {check: result}}) or None when R does not read src."""
     with tempfile.TemporaryDirectory() as tmp:
-        rc, data, _ = run([EXE, "--no-progress", "-f", reader, "-t", "csljson", src])
+        # the source's own ids, a repeated one too (the stable check leaves
+        # such sources out; the writers under test give it a suffix)
+        rc, data, _ = run([EXE, "--no-progress", "-f", reader, "-t", "csljson", "-O", "keys=keep",
+                           src])
         try:
             ref = json.loads(data.decode("utf-8")) if rc in (0, 1) else None
         except ValueError:

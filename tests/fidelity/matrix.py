@@ -628,7 +628,14 @@ def check_pair(ctx, reader, writer, src, ref, ref_rc, tmp):
             res["ids"] = "output not parsed"
         else:
             bad = [i for i, x in enumerate(items) if not str(x.get("id") or "")]
-            res["ids"] = "item %d of %d has no id" % (bad[0], len(items)) if bad else None
+            seen, rep = set(), None
+            for x in items:  # CSL wants one item per id
+                k = str(x.get("id") or "")
+                if k and k in seen and rep is None:
+                    rep = k
+                seen.add(k)
+            res["ids"] = ("item %d of %d has no id" % (bad[0], len(items)) if bad else
+                          "id %r repeated" % rep if rep is not None else None)
     if writer in ("csljson", "csljsonl") and items is not None:
         # an input the schema refuses (unknown keys, which the reader keeps
         # for the round trip) is not the writer's to repair

@@ -1084,9 +1084,7 @@ int bib_latex_from_unicode(bib_buf *out, const char *s, size_t len, unsigned fla
             bib_rich_tag tag;
             bool closing;
             size_t n = bib_rich_tag_at(s + i, len - i, &tag, &closing);
-            /* a closing tag with nothing open is text: the "</span>" of a
-             * span spelled otherwise (<span style="small-caps">), written
-             * as text, is not lost */
+            /* with nothing open, "</span>" (of a span spelled otherwise) is text */
             if (n && !(closing && m.top == 0)) {
                 put_tag(out, &m, tag, closing);
                 i += n;

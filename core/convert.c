@@ -174,6 +174,12 @@ int bib_writer_new(bib_writer **out, const bib_format_desc *fmt, bib_output *out
 
 bool bib_writer_is_piece(const bib_writer *wr) { return wr->piece; }
 
+bool bib_writer_keeps_ids(const bib_writer *wr)
+{
+    const char *k = bib_options_get(wr->opts, "keys");
+    return k && strcmp(k, "keep") == 0;
+}
+
 int bib_writer_keyed(bib_writer *wr, const bib_record *rec, const bib_record **keyed,
                      bib_record **owned)
 {
@@ -201,11 +207,22 @@ int bib_writer_keyed(bib_writer *wr, const bib_record *rec, const bib_record **k
             return BIB_ENOMEM;
         if (id && *id) {
             int rc = bib_keyset_add(wr->keys, id);
-            return rc < 0 ? rc : 0;
+            if (rc != 0 || bib_writer_keeps_ids(wr))
+                return rc < 0 ? rc : 0;
+            /* an id an earlier item has (a source that repeats a key):
+             * CSL wants ids unique, so it gets a suffix, the key the
+             * BibTeX writers give it (bib_key_unique: "dup" -> "dupa") */
+            rc = bib_key_unique(&wr->key, wr->keys, rec, id);
+            if (rc != 0)
+                return rc;
+            bib_output_report(wr->out, BIB_SEV_WARNING,
+                              "record '%.40s': written with id '%.40s': an earlier record "
+                              "has its id", id, wr->key.data);
+        } else {
+            int rc = bib_key_unique(&wr->key, wr->keys, rec, NULL);
+            if (rc != 0)
+                return rc;
         }
-        int rc = bib_key_unique(&wr->key, wr->keys, rec, NULL);
-        if (rc != 0)
-            return rc;
     }
     /* a view with the new id: writers get a const record, and a huge
      * value of a keyless one is not copied */

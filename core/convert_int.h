@@ -54,6 +54,10 @@ struct bib_writer {
     struct xd_table *xdrop;
 };
 
+/* Whether wr was told to keep repeated ids (its option keys=keep, which
+ * the command sets when it owns -O keys=): bib_writer_keyed. */
+bool bib_writer_keeps_ids(const bib_writer *wr);
+
 /* bib_reader_new for a piece's reader when log is not NULL. */
 int bib_reader_new_logged(bib_reader **out, const bib_format_desc *fmt, bib_input *in,
                           const bib_options *opts, bool strict, piece_log *log);

@@ -634,7 +634,8 @@ static void say(replay_ctx *r, const piece *p, size_t from, size_t to, bool writ
 /* Whether the bytes a piece's writer made for e are the run's: 1 yes, 0
  * no (written again), or a negative status. The first record the run's
  * writer takes has no separator before it; a made key must still be free
- * (bib_key_unique takes the base key when it is, else a suffix). */
+ * (bib_key_unique takes the base key when it is, else a suffix), and so
+ * must an id unless repeated ids are kept (bib_writer_keyed renames). */
 static int settle(bib_writer *wr, const event *e, const char *key)
 {
     if (!wr->written)
@@ -648,7 +649,7 @@ static int settle(bib_writer *wr, const event *e, const char *key)
                           "ids in a temporary file (TMPDIR)" : "out of memory");
         return rc;
     }
-    return e->kind == WKEY_ID ? 1 : rc;
+    return e->kind == WKEY_ID && bib_writer_keeps_ids(wr) ? 1 : rc;
 }
 
 /* The bytes of a piece taken so far and not yet appended: written in one

@@ -1101,7 +1101,8 @@ int bib_latex_from_unicode(bib_buf *out, const char *s, size_t len, unsigned fla
             bib_rich_tag tag;
             bool closing;
             size_t n = bib_rich_tag_at(s + i, len - i, &tag, &closing);
-            if (n) {
+            /* with nothing open, "</span>" (of a span spelled otherwise) is text */
+            if (n && !(closing && m.top == 0)) {
                 put_tag(out, &m, tag, closing);
                 i += n;
                 continue;

@@ -187,9 +187,12 @@ BIB_API bib_output *bib_writer_output(const bib_writer *wr);
 BIB_API bool bib_writer_is_piece(const bib_writer *wr);
 
 /* The record to write for rec, keyed across the output: an entry with an
- * id is rec itself (the id noted as used), one without gets a clone with
- * a key unique among the ids this output has had (bib_key_unique), in
- * *owned (free it after the write; NULL when none); not an entry: rec.
+ * id no earlier entry had is rec itself (the id noted as used); one without
+ * gets a view with a key unique among the ids this output has had
+ * (bib_key_unique), and one whose id was had already the same with its id
+ * and a suffix ("dup" -> "dupa", as the BibTeX writers do; warned), unless
+ * wr's option keys is "keep" (the command's -O keys=); in *owned (free it
+ * after the write; NULL when none); not an entry: rec.
  * Returns 0, BIB_ENOMEM, or BIB_EIO (the key set's temporary file). A
  * writer with BIB_WRITER_PIECES keys records through this call only. */
 BIB_API int bib_writer_keyed(bib_writer *wr, const bib_record *rec,

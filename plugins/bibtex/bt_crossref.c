@@ -112,11 +112,16 @@ static int inherit(bib_record *child, const bib_record *parent)
     return rc;
 }
 
+/* Types a later entry may name as its crossref parent. biblatex-software's
+ * versions and modules name their software (@softwareversion ->
+ * @software, a version -> another), from which they inherit fields under
+ * the same names, as biber does with its data model. */
 static bool parent_like(const char *t)
 {
     static const char *const kinds[] = {"proceedings", "mvproceedings", "book", "mvbook",
                                         "collection", "mvcollection", "reference",
-                                        "mvreference", "periodical", "xdata", NULL};
+                                        "mvreference", "periodical", "xdata", "software",
+                                        "softwareversion", "softwaremodule", NULL};
     for (size_t i = 0; kinds[i]; i++)
         if (t[0] == kinds[i][0] && strcmp(t, kinds[i]) == 0)
             return true;

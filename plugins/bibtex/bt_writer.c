@@ -844,11 +844,40 @@ static void write_raw_entry(bt_writer *w, const char *t, size_t n)
     bib_output_write(w->out, from, (size_t)(t + n - from));
 }
 
-/* A directive as the source wrote it, with one repair: a @preamble whose
+/* Writes a directive's head t..open ("@string", "@ preamble "): as the
+ * source spelled it, unless a '%' comment line sits between the '@' and
+ * the name (Zotero's parser takes that; BibTeX stops there), then '@' and
+ * the name alone. */
+static void write_head(bt_writer *w, const char *t, const char *open)
+{
+    if (!memchr(t, '%', (size_t)(open - t))) {
+        bib_output_write(w->out, t, (size_t)(open - t));
+        return;
+    }
+    const char *p = t + 1;
+    for (;;) {
+        while (p < open && strchr(" \t\r\n", *p))
+            p++;
+        if (p < open && *p == '%') { /* a comment runs to the line's end */
+            while (p < open && *p != '\n' && *p != '\r')
+                p++;
+            continue;
+        }
+        break;
+    }
+    const char *e = p;
+    while (e < open && !strchr(" \t\r\n%", *e))
+        e++;
+    bib_output_putc(w->out, '@');
+    bib_output_write(w->out, p, (size_t)(e - p));
+}
+
+/* A directive as the source wrote it, with two repairs: a @preamble whose
  * whole value is one bare word that no earlier @string defined gets
  * braces, since BibTeX reads a bare word as a macro and stops on an
- * undefined one ("@preamble{foo}"). The names @string defines are noted
- * for that. */
+ * undefined one ("@preamble{foo}"); a head with comment lines is written
+ * without them (write_head). The names @string defines are noted for
+ * that. */
 static int write_directive(bt_writer *w, const bib_record *rec)
 {
     size_t n;
@@ -893,11 +922,15 @@ static int write_directive(bt_writer *w, const bib_record *rec)
             b++;
         while (e > b && strchr(" \t\r\n", e[-1]))
             e--;
-        bib_output_write(w->out, t, (size_t)(open + 1 - t));
+        write_head(w, t, open);
+        bib_output_write(w->out, open, 1);
         bib_output_putc(w->out, '{');
         bib_output_write(w->out, b, (size_t)(e - b));
         bib_output_putc(w->out, '}');
         bib_output_write(w->out, close, (size_t)(t + n - close));
+    } else if (open && t[0] == '@' && nm && strcmp(nm, "raw") != 0) {
+        write_head(w, t, open);
+        bib_output_write(w->out, open, (size_t)(t + n - open));
     } else {
         bib_output_write(w->out, t, n);
     }

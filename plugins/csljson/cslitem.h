@@ -114,16 +114,40 @@ int bib_cslitem_write(bib_buf *out, const bib_record *rec, unsigned flags, int l
 int bib_cslitem_write_to(bib_buf *out, bib_output *sink, const bib_record *rec,
                          unsigned flags, int level);
 
-/* CSL requires an id on every item: the id an entry is written with. A
- * record with an id keeps it (marked used in `used`, duplicates kept as
- * they are); an entry with none gets core's key rule (keys.h) made unique
- * in `used`, the id the BibTeX writer would give it, so X -> X -> CSL-JSON
- * names it as X -> CSL-JSON does. Returns the record to write: `rec`
- * itself, or a clone carrying the new id stored in *owned (the caller
- * frees it with bib_record_free). NULL on out of memory or when the key
- * set's temporary file fails. `key` is the caller's scratch buffer. */
+/* CSL requires an id on every item, one per item: the id an entry is
+ * written with. A record with an id no earlier one had keeps it (marked
+ * used in `used`); a repeated one gets a suffix ("dup" -> "dupa", as
+ * bib_writer_keyed and the BibTeX writers give it) unless `keep` (the
+ * writer's keys=keep); an entry with none gets core's key rule (keys.h)
+ * made unique in `used`, the id the BibTeX writer would give it, so
+ * X -> X -> CSL-JSON names it as X -> CSL-JSON does. Returns the record
+ * to write: `rec` itself, or a view carrying the new id stored in *owned
+ * (the caller frees it with bib_record_free; its id differs from rec's).
+ * NULL on out of memory or when the key set's temporary file fails.
+ * `key` is the caller's scratch buffer. */
 const bib_record *bib_cslitem_keyed(bib_keyset *used, bib_buf *key, const bib_record *rec,
-                                    bib_record **owned);
+                                    bool keep, bib_record **owned);
+
+/* Where a date's seasons go. CSL-JSON's one "season" key belongs to the
+ * start: a range whose end has a season (2017-23/2017-24) would lose it
+ * there, so such a range gives each bound's season as a month 13..16 in
+ * date-parts instead, which the CSL readers (and citeproc-js, pandoc) take
+ * for seasons, and no "season" key. Shared by the CSL-JSON and YAML
+ * writers (docs/record-model.md, "Dates"). */
+static inline bool bib_cslitem_seasons_in_parts(const bib_date *d)
+{
+    return d->nparts == 2 && d->parts[1].season;
+}
+
+/* The month to write for bound i of d: its month, or its season as 13..16
+ * when bib_cslitem_seasons_in_parts(d). */
+static inline int bib_cslitem_part_month(const bib_date *d, int i)
+{
+    const bib_date_part *p = &d->parts[i];
+    if (!p->month && p->season && bib_cslitem_seasons_in_parts(d))
+        return 12 + p->season;
+    return p->month;
+}
 
 BIB_END_DECLS
 

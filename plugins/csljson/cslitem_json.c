@@ -77,9 +77,10 @@ static json_t *date_to_json(const bib_date *d, bool *ok)
                 push(a, json_integer(0), ok); /* open end */
             } else {
                 push(a, json_integer(p->year), ok);
-                if (p->month) {
-                    push(a, json_integer(p->month), ok);
-                    if (p->day)
+                int month = bib_cslitem_part_month(d, i);
+                if (month) {
+                    push(a, json_integer(month), ok);
+                    if (p->day && month <= 12)
                         push(a, json_integer(p->day), ok);
                 }
             }
@@ -87,7 +88,7 @@ static json_t *date_to_json(const bib_date *d, bool *ok)
         }
         json_decref(dp);
         int season = d->parts[0].season;
-        if (season)
+        if (season && !bib_cslitem_seasons_in_parts(d))
             put(o, "season", json_integer(season), ok);
     }
     if (d->circa)

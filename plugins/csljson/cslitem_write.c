@@ -351,10 +351,11 @@ static void jw_date(jw *w, const bib_date *d)
             jw_open(w, '[', &fp);
             jw_item(w, &fp);
             jw_int(w, p->has_year ? p->year : 0);
-            if (p->has_year && p->month) {
+            int month = bib_cslitem_part_month(d, i);
+            if (p->has_year && month) {
                 jw_item(w, &fp);
-                jw_int(w, p->month);
-                if (p->day) {
+                jw_int(w, month);
+                if (p->day && month <= 12) {
                     jw_item(w, &fp);
                     jw_int(w, p->day);
                 }
@@ -362,7 +363,7 @@ static void jw_date(jw *w, const bib_date *d)
             jw_close(w, ']', fp);
         }
         jw_close(w, ']', fa);
-        if (d->parts[0].season) {
+        if (d->parts[0].season && !bib_cslitem_seasons_in_parts(d)) {
             jw_key_plain(w, &f, "season");
             jw_int(w, d->parts[0].season);
         }
@@ -722,17 +723,25 @@ static int cslitem_write(bib_buf *out, bib_output *sink, const bib_record *rec,
 }
 
 const bib_record *bib_cslitem_keyed(bib_keyset *used, bib_buf *key, const bib_record *rec,
-                                    bib_record **owned)
+                                    bool keep, bib_record **owned)
 {
     *owned = NULL;
     if (bib_record_kind_of(rec) != BIB_RECORD_ENTRY)
         return rec;
     const char *id = bib_record_id(rec);
-    if (id && *id)
-        return bib_keyset_add(used, id) < 0 ? NULL : rec;
     bib_buf_reset(key);
-    if (bib_key_unique(key, used, rec, NULL) != 0)
+    if (id && *id) {
+        int rc = bib_keyset_add(used, id);
+        if (rc < 0)
+            return NULL;
+        if (rc == 1 || keep)
+            return rec;
+        /* repeated: the id with a suffix, as bib_writer_keyed gives it */
+        if (bib_key_unique(key, used, rec, id) != 0)
+            return NULL;
+    } else if (bib_key_unique(key, used, rec, NULL) != 0) {
         return NULL;
+    }
     /* a view with the new id: writers get a const record, and a huge
      * value of a keyless one is not copied */
     bib_record *c = bib_record_keyed_view(rec, key->data);

@@ -622,6 +622,8 @@ static const bib_option_spec writer_options[] = {
     {"compact", BIB_OPT_BOOL, NULL, "false", "csljson: one line instead of pretty-printed"},
     {"extras", BIB_OPT_CHOICE, "custom,drop", "custom",
      "where other formats' unmapped fields go: the item's custom object, or nowhere"},
+    {"keys", BIB_OPT_CHOICE, "auto,keep", "auto",
+     "an id an earlier item has: given a suffix (auto), or kept as it is"},
     {NULL, 0, NULL, NULL, NULL},
 };
 

@@ -897,12 +897,25 @@ static void write_extras(mods_writer *w, const bib_record *rec)
     }
 }
 
+/* Whether rec holds a name the writer places (placed[]): the name rows of
+ * mods_rows carry no variable, so xml_writes_nothing cannot see them. */
+static bool holds_placed_name(const bib_record *rec)
+{
+    for (size_t i = 0; i < sizeof placed / sizeof placed[0]; i++)
+        if (bib_record_holds(rec, placed[i].var))
+            return true;
+    return false;
+}
+
 static int mods_write(bib_writer *wr, const bib_record *rec)
 {
     mods_writer *w = bib_writer_state(wr);
     unsigned cls = xml_type_class(bib_record_type(rec));
     const char *id = bib_record_id(rec);
-    if (xml_writes_nothing(rec, mods_rows, MODS_NROWS, cls, "mods", id && is_ncname(id)))
+    /* an entry of names alone is written even when its key is no xs:ID
+     * (BibLaTeX's @nameonly "9.44:1a" was refused as holding nothing) */
+    if (xml_writes_nothing(rec, mods_rows, MODS_NROWS, cls, "mods",
+                           (id && is_ncname(id)) || holds_placed_name(rec)))
         return xml_refuse_empty(bib_writer_output(wr), rec, "MODS");
     xml_out_start(w->o, "mods");
     if (id && is_ncname(id))

@@ -48,6 +48,7 @@ typedef struct yaml_writer {
     bool live;      /* emitter initialised */
     bool failed;    /* an emitter error was reported */
     bool bare, edtf, custom;
+    bool keep_ids; /* keys=keep: a repeated id is written as it is */
     bool have_re;    /* yamlfmt_numeric_pattern() gave the pattern */
     char last;       /* last byte written: a bare list ends with a line break */
     bib_buf tmp;
@@ -612,8 +613,9 @@ static int dr_date(yaml_writer *w, dw *d, const bib_date *dt, int indent)
                 dw_indicator(d, ",", false, false, false);
             if (d->column > DW_WIDTH)
                 dw_indent(d, fin);
-            long long x[3] = {p->has_year ? p->year : 0, p->month, p->day};
-            int nx = !p->has_year || !p->month ? 1 : p->day ? 3 : 2;
+            int month = bib_cslitem_part_month(dt, i);
+            long long x[3] = {p->has_year ? p->year : 0, month, p->day};
+            int nx = !p->has_year || !month ? 1 : p->day && month <= 12 ? 3 : 2;
             dw_indicator(d, "[", true, true, false);
             for (int k = 0; k < nx; k++) {
                 if (k)
@@ -625,7 +627,7 @@ static int dr_date(yaml_writer *w, dw *d, const bib_date *dt, int indent)
             dw_indicator(d, "]", false, false, false);
         }
         dw_indicator(d, "]", false, false, false);
-        if (dt->parts[0].season) {
+        if (dt->parts[0].season && !bib_cslitem_seasons_in_parts(dt)) {
             rc = rc ? rc : dr_key(w, d, "season", in);
             dr_int(d, dt->parts[0].season);
         }
@@ -980,6 +982,8 @@ static int writer_begin(bib_writer *wr, bib_output *out, const bib_options *opts
         return BIB_ENOMEM;
     }
     bib_options_get_bool(opts, "bare", false, &w->bare);
+    const char *ko = bib_options_get(opts, "keys");
+    w->keep_ids = ko && strcmp(ko, "keep") == 0;
     const char *d = bib_options_get(opts, "dates");
     w->edtf = d && strcmp(d, "edtf") == 0;
     const char *ex = bib_options_get(opts, "extras");
@@ -998,13 +1002,18 @@ static int writer_write(bib_writer *wr, const bib_record *rec)
     if (w->failed)
         return BIB_EIO;
     bib_record *owned;
-    rec = bib_cslitem_keyed(w->used, &w->key, rec, &owned);
+    const char *id = bib_record_id(rec);
+    rec = bib_cslitem_keyed(w->used, &w->key, rec, w->keep_ids, &owned);
     if (!rec) {
         int err = bib_keyset_error(w->used);
         bib_output_report(w->out, BIB_SEV_ERROR, err ? "cannot keep the used ids in a "
                                                        "temporary file (TMPDIR)" : "out of memory");
         return err ? err : BIB_ENOMEM;
     }
+    if (owned && id && *id) /* as bib_writer_keyed says it */
+        bib_output_report(w->out, BIB_SEV_WARNING,
+                          "record '%.40s': written with id '%.40s': an earlier record has "
+                          "its id", id, bib_record_id(owned));
     /* what libyaml writes for the document start and "references:" */
     if (!w->items++ && !w->bare)
         bib_output_write(w->out, "---\nreferences:\n", 16);
@@ -1115,6 +1124,8 @@ static const bib_option_spec writer_options[] = {
      "dates as date-parts maps, or as EDTF strings (2020-03-15, 1988/1992, 1723~)"},
     {"extras", BIB_OPT_CHOICE, "custom,drop", "custom",
      "where other formats' unmapped fields go: the item's custom map, or nowhere"},
+    {"keys", BIB_OPT_CHOICE, "auto,keep", "auto",
+     "an id an earlier item has: given a suffix (auto), or kept as it is"},
     {NULL, 0, NULL, NULL, NULL},
 };
 

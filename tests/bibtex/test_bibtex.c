@@ -484,6 +484,32 @@ START_TEST(test_write_bare_comment_braced)
 }
 END_TEST
 
+/* '%' lines between '@' and a directive's name are comments to the reader
+ * (Zotero's parser test) but stop BibTeX: the head is written '@' and the
+ * name; a head without them stays as the source spelled it. */
+START_TEST(test_write_directive_head_comments)
+{
+    result *r = read_as("bibtex",
+                        "@\n  %c\nPreamble\n  %c\n{ \"P\" }\n"
+                        "@\n%c\nstring\n%c\n(s = \"S\")\n"
+                        "@\n %c\npreamble\n(bare)\n"
+                        "@ preamble {\"x\"}\n"
+                        "@misc{a, title = {A}}\n",
+                        true);
+    ck_assert_uint_eq(r->n, 5);
+    for (int k = 0; k < 2; k++) {
+        char *s = write_as(k ? "biblatex" : "bibtex", r, NULL);
+        ck_assert_msg(strstr(s, "@Preamble{ \"P\" }\n"), "%s", s);
+        ck_assert_msg(strstr(s, "@string(s = \"S\")\n"), "%s", s);
+        ck_assert_msg(strstr(s, "@preamble({bare})\n"), "%s", s);
+        ck_assert_msg(strstr(s, "@ preamble {\"x\"}\n"), "%s", s);
+        ck_assert_msg(!strchr(s, '%'), "%s", s);
+        free(s);
+    }
+    done(r);
+}
+END_TEST
+
 /* Classic BibTeX takes keys that differ only in case for one entry: the
  * later one gets a generated key, with a warning; BibLaTeX keeps both. */
 START_TEST(test_write_keys_differing_in_case)
@@ -676,6 +702,31 @@ START_TEST(test_crossref_parent_before)
     ck_assert_uint_eq(r->n, 3);
     ck_assert_msg(strstr(r->diags, "2:0: warning: entry 'f': crossref parent 'e' comes before"),
                   "%s", r->diags);
+    done(r);
+}
+END_TEST
+
+/* biblatex-software: a version names its software, a later version an
+ * earlier one, both before it; each inherits what it lacks, under the same
+ * names, without a warning, and its BibLaTeX output reads back quietly. */
+START_TEST(test_crossref_software)
+{
+    const char *src = "@software{s, title = {Tool}, author = {Doe, Jane}, date = {1994}}\n"
+                      "@softwareversion{v, version = {1.1}, crossref = {s}}\n"
+                      "@softwareversion{w, version = {2.0}, date = {2001}, crossref = {v}}\n";
+    result *r = read_as("biblatex", src, true);
+    ck_assert_uint_eq(r->n, 3);
+    ck_assert_msg(r->ndiag == 0, "%s", r->diags);
+    ck_assert_str_eq(text(r, 1, BIB_VAR_TITLE), "Tool");
+    ck_assert_str_eq(text(r, 2, BIB_VAR_TITLE), "Tool");
+    ck_assert_str_eq(text(r, 2, BIB_VAR_VERSION), "2.0");
+    ck_assert_ptr_null(bib_record_get(r->rec[1], BIB_VAR_CONTAINER_TITLE));
+    char *s = write_as("biblatex", r, NULL);
+    done(r);
+    r = read_as("biblatex", s, true);
+    ck_assert_msg(r->ndiag == 0, "%s\n%s", r->diags, s);
+    ck_assert_str_eq(text(r, 1, BIB_VAR_TITLE), "Tool");
+    free(s);
     done(r);
 }
 END_TEST
@@ -1100,6 +1151,7 @@ END_TEST
 BIB_TEST_MAIN("bibtex", test_delimiters_and_case, test_values, test_macros_and_concatenation,
               test_undefined_macro_warns, test_text_between_entries, test_lone_at_is_junk,
               test_preamble_and_comment_kept, test_write_bare_comment_braced,
+              test_write_directive_head_comments, test_crossref_software,
               test_write_keys_differing_in_case, test_write_xdata,
               test_duplicate_field_first_wins,
               test_duplicate_key_both_kept, test_missing_brace_costs_one_entry,

@@ -29,6 +29,32 @@ expect_rc "stdin with detection and '-'" 0 sh -c "cat '$sample' | '$bib' -t cslj
 expect_rc "several files in order" 0 "$bib" -t csljsonl "$sample" "$sample"
 [ "$(wc -l < "$tmp/out")" = 12 ] && ok "twelve items" || ko "twelve items"
 
+# CSL wants one item per id: an id an earlier item has gets a suffix, as the
+# BibTeX writers give a repeated key (warned); -O keys=keep keeps it
+ids() { grep -o '"id": *"[^"]*"' "$tmp/out" | sed 's/.*"\([^"]*\)"$/\1/'; }
+for t in csljson csljsonl; do
+    expect_rc "repeated ids -> $t" 0 "$bib" -f csljson -t $t "$sample" "$sample"
+    [ "$(ids | sort | uniq -d)" = "" ] && ids | grep -qx watson1953structurea \
+        && grep -q "record 'watson1953structure': written with id 'watson1953structurea'" \
+            "$tmp/err" && ok "repeated ids made unique ($t)" || ko "repeated ids made unique ($t)"
+done
+expect_rc "repeated ids -> yaml" 0 "$bib" -f csljson -t yaml "$sample" "$sample"
+[ "$(grep -c '^- id: ' "$tmp/out")" = 12 ] && [ "$(grep '^- id: ' "$tmp/out" | sort | uniq -d)" = "" ] \
+    && grep -q '^- id: watson1953structurea$' "$tmp/out" && ok "repeated ids made unique (yaml)" \
+    || ko "repeated ids made unique (yaml)"
+expect_rc "repeated ids kept (keys=keep)" 0 "$bib" -f csljson -t csljsonl -O keys=keep \
+    "$sample" "$sample"
+[ "$(ids | sort | uniq -d | wc -l)" = 6 ] && ok "keys=keep keeps repeated ids" \
+    || ko "keys=keep keeps repeated ids"
+if "$bib" -f csljson -t csljsonl "$sample" > "$tmp/one.jsonl"; then
+    for i in 1 2 3 4 5 6 7 8; do cat "$tmp/one.jsonl"; done > "$tmp/rep.jsonl"
+    expect_rc "repeated ids, -j 2" 0 "$bib" -j 2 -f csljsonl -t csljson "$tmp/rep.jsonl"
+    [ "$(ids | sort | uniq -d)" = "" ] && [ "$(ids | wc -l)" = 48 ] \
+        && ok "repeated ids made unique (-j 2)" || ko "repeated ids made unique (-j 2)"
+else
+    ko "sample as JSON Lines"
+fi
+
 expect_rc "no -t is a usage error" 2 "$bib" "$sample"
 expect_rc "unknown output format" 2 "$bib" -t nosuch "$sample"
 grep -q "unknown output format 'nosuch' (known: csljson, csljsonl" "$tmp/err" \

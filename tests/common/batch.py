@@ -41,6 +41,36 @@ def id_set(items):
     return seen
 
 
+def key_suffix(n):
+    """The n-th suffix of core's key rule (bib_key_suffix): a..z, aa, ab..."""
+    out = ""
+    n += 1
+    while n:
+        n, r = divmod(n - 1, 26)
+        out = chr(97 + r) + out
+    return out
+
+
+def writers_ids(items):
+    """Sets each item's id (in place) to the one the CSL writers give it:
+    an id an earlier item has gets the first free suffix (bib_key_unique,
+    "ITEM-4" -> "ITEM-4a"), as the BibTeX writers give a repeated key."""
+    used = set()
+    for x in items:
+        i = x.get("id")
+        if isinstance(i, bool) or not isinstance(i, (str, int)) or str(i) == "":
+            continue
+        k = str(i)
+        if k in used:
+            n = 0
+            while k + key_suffix(n) in used:
+                n += 1
+            k += key_suffix(n)
+            x["id"] = k
+        used.add(k)
+    return items
+
+
 def json_jobs(files, accept):
     """The (path, document) jobs, with their id sets, of the files that
     parse as UTF-8 JSON and whose document accept(doc) takes."""

@@ -249,6 +249,38 @@ START_TEST(test_write_direct)
 }
 END_TEST
 
+/* A range whose end has a season: CSL-JSON's one "season" key is the
+ * start's, so each bound's season goes into date-parts as a month 13..16
+ * (both writers), and reads back as that bound's season. A single season
+ * keeps the "season" key. */
+START_TEST(test_season_range)
+{
+    bib_record *r = bib_record_new(BIB_TYPE_BOOK, "s");
+    bib_date d = {.nparts = 2, .parts = {{true, 2017, 0, 0, BIB_SEASON_AUTUMN},
+                                         {true, 2017, 0, 0, BIB_SEASON_WINTER}}};
+    ck_assert_int_eq(bib_record_set_date(r, BIB_VAR_ISSUED, &d), 0);
+    bib_date one = {.nparts = 1, .parts = {{true, 2015, 0, 0, BIB_SEASON_SPRING}}};
+    ck_assert_int_eq(bib_record_set_date(r, BIB_VAR_ORIGINAL_DATE, &one), 0);
+    roundtrip_eq(r, "{\"id\":\"s\",\"type\":\"book\","
+                    "\"issued\":{\"date-parts\":[[2017,15],[2017,16]]},"
+                    "\"original-date\":{\"date-parts\":[[2015]],\"season\":1}}");
+    same_text(r);
+    json_t *j = bib_cslitem_to_json(r, 0);
+    char *s = json_dumps(j, JSON_COMPACT);
+    json_decref(j);
+    bib_record *back = from(s);
+    free(s);
+    const bib_date *b = bib_field_date(bib_record_get(back, BIB_VAR_ISSUED));
+    ck_assert_int_eq(b->nparts, 2);
+    ck_assert_int_eq(b->parts[0].season, BIB_SEASON_AUTUMN);
+    ck_assert_int_eq(b->parts[1].season, BIB_SEASON_WINTER);
+    ck_assert_int_eq(b->parts[0].month, 0);
+    ck_assert_int_eq(b->parts[1].month, 0);
+    bib_record_free(back);
+    bib_record_free(r);
+}
+END_TEST
+
 /* A bare number (BibTeX `version = 1`) is a JSON number only where the
  * CSL-JSON schema allows one: `version` and `section` are strings there. */
 START_TEST(test_bare_number_schema)
@@ -424,5 +456,5 @@ START_TEST(test_cj_refusals)
 END_TEST
 
 BIB_TEST_MAIN("cslitem", test_names, test_dates, test_date_empty_parts, test_numbers_aliases_extras, test_bad_items,
-              test_write_direct, test_bare_number_schema, test_cj_numbers,
+              test_write_direct, test_season_range, test_bare_number_schema, test_cj_numbers,
               test_cj_refusals)

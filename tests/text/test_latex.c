@@ -116,6 +116,10 @@ START_TEST(test_from_unicode)
     to_l("a -- b ``c'' d", 0, "a -{}- b `{}`c'{}' d");
     to_l("<i>E. coli</i> and <span class=\"nocase\">DNA</span>",
          BIB_LATEX_FROM_RICH | BIB_LATEX_ASCII, "\\textit{E. coli} and {DNA}");
+    /* a span spelled otherwise is text, and so is its "</span>", which
+     * closes nothing the writer opened (Zotero's <span style="small-caps">) */
+    to_l("their <span style=\"small-caps\">species</span>, <i>x</i></i>",
+         BIB_LATEX_FROM_RICH, "their <span style=\"small-caps\">species</span>, \\textit{x}</i>");
     to_l("https://x.org/a_b%", BIB_LATEX_OUT_VERBATIM, "https://x.org/a_b%");
     /* a verbatim value's braces are kept when they pair up, else
      * percent-encoded: nothing escaped there could hold a lone one */

@@ -176,7 +176,9 @@ def fail2(path, rid, msg):
 # 2. bib2xml's MODS read by bibconv
 for path in sorted(glob.glob(os.path.join(corpus, "**", "*.bib"), recursive=True))[
         ::max(1, int(os.environ.get("BIBCONV_CORPUS_STRIDE", "6") or 1))]:
-    rc, ref, _ = bibconv_items(["-f", "bibtex", path])
+    # keys=keep: the source's keys, a repeated one too (bibutils renames it,
+    # and pairs are then matched by position)
+    rc, ref, _ = bibconv_items(["-f", "bibtex", "-O", "keys=keep", path])
     if rc != 0 or not ref:
         continue
     rc, mods, err = run(["bib2xml", path])

@@ -125,4 +125,16 @@ q = run(["-f", "mods", "-t", "mods", "-"], theses)
 out = q.stdout.decode()
 check("both back in MODS, either order",
       all(x in out for x in ("Univ X", "Press X", "Univ Y", "Press Y")), out)
+
+# an entry of names alone whose key is no xs:ID (BibLaTeX's @nameonly
+# "9.44:1a") is written with its names, not refused as holding nothing
+names_only = json.dumps([{"id": "9.44:1a", "type": "document",
+                          "author": [{"family": "Benjamin", "given": "A. S."}]}])
+p = run(["-f", "csljson", "-t", "mods", "-"], names_only)
+q = run(["--strict", "-f", "mods", "-t", "csljson", "-"], p.stdout.decode())
+back = json.loads(q.stdout or b"[]")
+check("names alone, key no xs:ID: written and read back",
+      p.returncode == 0 and q.returncode == 0 and len(back) == 1 and
+      back[0].get("author") == [{"family": "Benjamin", "given": "A. S."}],
+      p.stderr.decode() + q.stderr.decode())
 sys.exit(1 if failed else 0)

@@ -43,7 +43,9 @@ FLOORS = {"records": 99.1, "title": 92.4, "author": 87.6, "creators": 97.9, "iss
 
 
 def run(fmt, path):
-    p = subprocess.run([exe, "--no-progress", "-f", fmt, "-t", "csljson", path],
+    # keys=keep: records are matched by the source's keys, a repeated one too
+    p = subprocess.run([exe, "--no-progress", "-f", fmt, "-t", "csljson", "-O", "keys=keep",
+                        path],
                        capture_output=True, timeout=120)
     try:
         return json.loads(p.stdout.decode("utf-8") or "[]")

@@ -799,17 +799,43 @@ static bib_output *output_new(const char *name, bib_diag *diag)
     return o;
 }
 
+/* A target that is not a regular file (a device such as /dev/null, a FIFO)
+ * cannot be replaced by rename(), which would put a regular file in its
+ * place: it is written directly, and so not atomically. */
+static bib_output *open_special(bib_output *o, const char *path)
+{
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0) {
+        bib_diag_report(o->diag, BIB_SEV_ERROR, path, 0, 0, "cannot open output: %s",
+                        strerror(errno));
+        bib_output_free(o);
+        return NULL;
+    }
+    o->fd = fd;
+    o->own_fd = true;
+    return o;
+}
+
 bib_output *bib_output_open_file(const char *path, bib_diag *diag)
 {
     bib_output *o = output_new(path, diag);
     if (!o)
         return NULL;
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+        return open_special(o, path);
+    /* through a symbolic link, the file it names is replaced, and the link
+     * kept (renaming onto the link would replace the link itself) */
+    char *real = realpath(path, NULL);
+    if (real)
+        path = real;
     o->path = strdup(path);
     char *dup = strdup(path);
     size_t tl = strlen(path) + 32;
     o->tmppath = malloc(tl);
     if (!o->path || !dup || !o->tmppath) {
         free(dup);
+        free(real);
         bib_output_free(o);
         return NULL;
     }
@@ -820,14 +846,14 @@ bib_output *bib_output_open_file(const char *path, bib_diag *diag)
     free(dup);
     int fd = mkstemp(o->tmppath);
     if (fd < 0) {
-        bib_diag_report(diag, BIB_SEV_ERROR, path, 0, 0, "cannot create output: %s",
+        bib_diag_report(diag, BIB_SEV_ERROR, o->name, 0, 0, "cannot create output: %s",
                         strerror(errno));
         free(o->tmppath);
         o->tmppath = NULL;
         bib_output_free(o);
+        free(real);
         return NULL;
     }
-    struct stat st;
     mode_t mode;
     if (stat(path, &st) == 0) {
         mode = st.st_mode & 07777;
@@ -837,6 +863,7 @@ bib_output *bib_output_open_file(const char *path, bib_diag *diag)
         mode = 0666 & ~mask;
     }
     (void)fchmod(fd, mode);
+    free(real);
     o->fd = fd;
     o->own_fd = true;
     return o;

@@ -116,6 +116,22 @@ expect_rc "successful run with -o" 0 "$bib" -t csljson -o "$tmp/out.json" "$samp
 grep -q watson1953structure "$tmp/out.json" && ok "output replaced on success" \
     || ko "output replaced on success"
 expect_rc "-o into a missing directory" 3 "$bib" -t csljson -o "$tmp/no/dir/x.json" "$sample"
+# a target that is not a regular file is written, never replaced (as
+# root, renaming onto /dev/null would make it a regular file)
+if mkfifo "$tmp/fifo" 2>/dev/null; then
+    cat "$tmp/fifo" > "$tmp/from-fifo" &
+    reader=$!
+    expect_rc "-o onto a FIFO" 0 "$bib" -t csljson -o "$tmp/fifo" "$sample"
+    if [ -p "$tmp/fifo" ]; then wait $reader; else kill $reader; fi
+    [ -p "$tmp/fifo" ] && grep -q watson1953structure "$tmp/from-fifo" \
+        && ok "the FIFO stays one and gets the output" || ko "the FIFO stays one and gets the output"
+fi
+# through a symbolic link: the file it names is replaced, the link kept
+printf 'OLD\n' > "$tmp/real.json"
+ln -s real.json "$tmp/link.json"
+expect_rc "-o through a symbolic link" 0 "$bib" -t csljson -o "$tmp/link.json" "$sample"
+[ -L "$tmp/link.json" ] && grep -q watson1953structure "$tmp/real.json" \
+    && ok "link kept, its file replaced" || ko "link kept, its file replaced"
 
 # --plugin-dir and the plugin-bug check, with the test plugin
 printf 'TESTFMT\nfirst\n!silent\nsecond\n' > "$tmp/t.tst"

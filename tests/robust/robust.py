@@ -298,6 +298,14 @@ huge = {"ris": ("ris", b"TY  - JOUR\nTI  - T\nAB  - ", b"\nER  - \n", ("ris", "c
         # and built a leaf element before appending it (4x)
         # the YAML writer decoded a key outside CSL into a jansson string
         "cj-unknown": ("csljson", b'[{"id":"a","title":"T","foo":"', b'"}]\n', ("yaml",)),
+        # Zotero JSON went through jansson's lexer, which holds a string
+        # three times (input, its saved text, the decoded copy): 3x
+        "zotero": ("zoterojson", b'[{"itemType":"journalArticle","title":"T","abstractNote":"',
+                   b'"}]\n', ("csljson", "bibtex")),
+        # a long value with an escape is decoded apart and put into the
+        # item once the input's window is given back (zt_dom.c)
+        "zotero-esc": ("zoterojson", b'{"config":{},"items":[{"itemType":"book","title":"T",'
+                       b'"abstractNote":"\\n', b'"}]}\n', ("csljson",)),
         "xml-writers": ("csljson", b'[{"id":"a","title":"T","abstract":"', b'"}]\n',
                         ("endnotexml", "mods"))}
 # under a sanitizer nothing is measured: only the first case runs

@@ -130,6 +130,20 @@ for fmt, head, tail in (("bibtex", b"@article{a, abstract={", b"}}\n"),
     case("%d MiB %s value, default bound" % (VAL, fmt), ["-f", fmt, "-t", to, f], 1,
          rss_max=PAST)
     os.unlink(f)
+# Zotero JSON (jansson's lexer held it 3x) and the XML readers, whose
+# text libxml2 stops at 10,000,000 bytes (docs/xml.md): past it an error,
+# under it (9 MiB) the value read whole
+f = write("huge.zotero.json", b'[{"itemType":"book","title":"T","abstractNote":"' +
+          b"abcdefghi " * (VAL * MB // 10) + b'"}]\n')
+case("%d MiB zoterojson value -> csljson (--max-value=200M)" % VAL,
+     ["--max-value=200M", "-f", "zoterojson", "-t", "csljson", f], 0, rss_max=2 * VAL + 8)
+os.unlink(f)
+for n, rc in ((20, 1), (9, 0)):
+    f = write("huge.xml", b"<xml><records><record><titles><title>T</title></titles><abstract>" +
+              (b"abcdefghi " * (n * MB // 10 + 1))[:n * MB] + b"</abstract></record></records></xml>\n")
+    case("%d MiB endnotexml text -> csljson (--max-value=200M)" % n,
+         ["--max-value=200M", "-f", "endnotexml", "-t", "csljson", f], rc)
+    os.unlink(f)
 # the same value where the reader or the key maker held it more often:
 # CSL-JSON jansson refuses (\u0000 after it, nesting past 2048), nesting
 # past the fast reader's old 64, a key outside CSL, a keyless record's

@@ -156,10 +156,11 @@ typedef struct xml_rec {
     bool grantor_is_publisher; /* the publisher variable holds a grantor */
 } xml_rec;
 
-/* Appends the text of node `n` and its descendants to r->text (trimmed
- * of surrounding blanks by the caller through xml_text): text and CDATA
- * as is, an entity reference literally as "&name;" (noted in
- * r->entity_seen). Checks the value bound. */
+/* The text of node `n` and its descendants, trimmed of surrounding
+ * blanks: text and CDATA as is, an entity reference literally as "&name;"
+ * (noted in r->entity_seen). Checks the value bound. Borrowed: in r->text,
+ * or in the tree when n holds one text without a line end; valid until
+ * the next xml_text call. */
 const char *xml_text(xml_rec *r, xmlNodePtr n, size_t *len);
 
 /* Text of the first child element named `name` of n (NULL when none). The

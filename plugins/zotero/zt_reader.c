@@ -7,7 +7,8 @@
  *   - one item object.
  * One item is in memory at a time: the bytes are scanned for the extent of
  * the next element of the items array (strings, escapes and nesting
- * tracked), that slice alone is decoded with json_loadb, and jansson's
+ * tracked), that slice alone is decoded (zt_dom.c: each string held once;
+ * json_loadb for what its tokenizer does not take), and jansson's
  * line/column are shifted by the slice's start so a bad item is reported
  * at its place and skipped. The other keys of an export are skipped byte
  * by byte without being held (an export whose first key is not one of
@@ -21,6 +22,7 @@
 
 #include "cj_scan.h"
 #include "cslitem.h"
+#include "zt_dom.h"
 #include "ztfmt.h"
 
 typedef enum { ST_START, ST_OBJECT, ST_ITEMS, ST_AFTER, ST_END } zt_state;
@@ -35,6 +37,7 @@ typedef struct zt_reader {
     size_t notes, attachments, child_notes, child_attachments;
     json_t *pending; /* an export object read whole (its first key was not
                         one of an export's): its "items", drained in order */
+    zt_dom dom; /* an item's json_t, each string held once (zt_dom.c) */
     size_t pend_i, pend_line, pend_col;
 } zt_reader;
 
@@ -127,9 +130,22 @@ static int decode_item(zt_reader *r, const char *d, size_t len, bool single, bib
     size_t line, col;
     bib_input_position_of(r->in, d, &line, &col);
     json_error_t err;
-    bool oom;
-    json_t *j = bib_cslitem_loadb(d, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &err, &oom);
+    bool oom = false;
+    json_t *j = NULL;
+    int lrc = zt_dom_load(&r->dom, d, len, &j);
+    if (lrc == CJ_REFUSED) /* jansson's error, without jansson */
+        cj_refusal(&r->dom.toks, d, &err);
+    else if (lrc == CJ_FALLBACK)
+        j = bib_cslitem_loadb(d, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &err, &oom);
+    else
+        oom = lrc < 0;
     bib_input_consume(r->in, len);
+    bib_input_trim(r->in); /* a long item's window is not kept while it is converted */
+    if (j && !lrc && zt_dom_finish(&r->dom) < 0) {
+        json_decref(j);
+        j = NULL;
+        oom = true;
+    }
     if (!j) {
         if (oom) {
             bib_input_report(r->in, BIB_SEV_ERROR, line, col, "cannot convert item: %s",
@@ -399,6 +415,7 @@ static int reader_open(bib_reader *rd, bib_input *in, const bib_options *opts)
     zt_reader *r = bib_reader_state(rd);
     r->in = in;
     r->st = ST_START;
+    zt_dom_init(&r->dom);
     return 0;
 }
 
@@ -443,6 +460,7 @@ static void reader_close(bib_reader *rd)
     zt_reader *r = bib_reader_state(rd);
     json_decref(r->pending);
     r->pending = NULL;
+    zt_dom_free(&r->dom);
 }
 
 const bib_reader_ops zt_reader_ops = {

@@ -57,4 +57,11 @@ check notes "[$A, {\"itemType\":\"note\",\"note\":\"n\"}, {\"itemType\":\"attach
 check bad-creators '[{"itemType":"book","title":"A","creators":[42,{"creatorType":"author"}],"tags":"x"}]' 0 1 'warning: creator 1 is not an object'
 check nameless-creator '[{"itemType":"book","title":"A","creators":[{"creatorType":"author"}]}]' 0 1 'warning: a author without a name'
 check web-api-single '{"key":"K","version":1,"data":{"itemType":"book","title":"A"}}' 0 1 - auto
+# items are built from the CSL-JSON tokenizer (zt_dom.c); what it does
+# not take goes to jansson, which words the error at the same place
+check duplicate-key "[$A,\n {\"itemType\":\"book\",\"title\":\"B\",\"title\":\"B2\"}, $C]" 1 2 'in.json:2:.*error: invalid JSON: duplicate object key'
+check bad-utf8 "[$A,\n {\"itemType\":\"book\",\"title\":\"\\377\"}, $C]" 1 2 'in.json:2:.*error: invalid JSON: unable to decode byte 0xff'
+check real-overflow "[$A,\n {\"itemType\":\"book\",\"volume\":1e999999}, $C]" 1 2 'in.json:2:.*error: invalid JSON: real number overflow'
+check escapes '[{"itemType":"book","ti\\u0074le":"D\\u00e9j\\u00e0 \\"vu\\"","volume":1.5,"extra":"a: b\\nDOI: 10.1/x"}]' 0 1 -
+grep -q '"title":"Déjà \\"vu\\"".*"DOI":"10.1/x"' "$tmp/out" || { echo "FAIL escapes: $(cat "$tmp/out")"; fail=1; }
 exit $fail

@@ -275,14 +275,16 @@ static int add_names(bib_record *rec, bib_var var, const bib_reftag *t, size_t a
     piece pc[256];
     size_t np = 0, start = a;
     bool etal = false, semi = false;
+    /* ';' or '/' between names (`MÜLLER, H. ; SCHMIDT, P.`, `M. Abbas/O.
+     * Gustafsson`): the list's separator, so a comma is inside a name */
     for (size_t i = a; i < b; i++)
-        semi |= t->tok[i].kind == BIB_REFTOK_PUNCT && tx(t, i)[0] == ';';
+        semi |= t->tok[i].kind == BIB_REFTOK_PUNCT && (tx(t, i)[0] == ';' || tx(t, i)[0] == '/');
     for (size_t i = a; i <= b && np < 255; i++) {
         bool cut = i == b;
         if (!cut && t->tok[i].kind == BIB_REFTOK_PUNCT) {
             char c = tx(t, i)[0];
             /* with ';' between names, a comma is inside a name */
-            cut = (c == ',' && !semi) || c == ';' || c == '&' || c == '(' || c == ')';
+            cut = (c == ',' && !semi) || c == ';' || c == '/' || c == '&' || c == '(' || c == ')';
         } else if (!cut && (tok_in(t, i, joins) && t->tok[i].kind != BIB_REFTOK_PUNCT &&
                             t->tok[i].space_before && !(tx(t, i)[0] >= 'A' && tx(t, i)[0] <= 'Z'))) {
             cut = !(tok_eq(t, i, "et") && i + 1 < b && tok_eq(t, i + 1, "al"));

@@ -61,6 +61,23 @@ static void find_spans(const bib_reftag *t, span sp[L])
             sp[l] = (span){ i, j, true };
         i = j;
     }
+    /* a citation label before the reference (`Ang et al. 2022: S. P.
+     * Ang/S. L. Phung/...`): names, a date, then the whole name list;
+     * the longer list after the date is the authors */
+    span *au = &sp[BIB_REF_AUTHOR];
+    if (!au->found)
+        return;
+    size_t k = au->b;
+    bool date = false;
+    while (k < t->n && (t->tok[k].label == BIB_REF_PUNCT || t->tok[k].label == BIB_REF_DATE))
+        date |= t->tok[k++].label == BIB_REF_DATE;
+    if (!date || k == t->n || t->tok[k].label != BIB_REF_AUTHOR)
+        return;
+    size_t e = k;
+    while (e < t->n && t->tok[e].label == BIB_REF_AUTHOR)
+        e++;
+    if (e - k > au->b - au->a)
+        *au = (span){ k, e, true };
 }
 
 /* Skips the label words a value starts with ("pp.", "Vol.", "Bd.", "no.",

@@ -143,6 +143,13 @@ START_TEST(test_slash_names)
     ck_assert_str_eq(bib_record_text(r, BIB_VAR_TITLE),
                      "Computational complexity of polynomial evaluation schemes");
     bib_record_free(r);
+    /* a citation label before it (names, year): the whole list after it */
+    r = parse(t, "Abbas et al. 2011: M. Abbas/O. Gustafsson/K. Brandt, Computational "
+                 "complexity of polynomial evaluation schemes. Journal of Signal Processing "
+                 "14, 2011, 1\xe2\x80\x93" "6.", NULL);
+    ck_assert_str_eq(family(r, BIB_VAR_AUTHOR, 2), "Brandt");
+    ck_assert(!bib_field_names_truncated(bib_record_get(r, BIB_VAR_AUTHOR)));
+    bib_record_free(r);
     r = parse(t, "M\xc3\xbcller, H. / Schmidt, P. (2019). Wasserhaushalt kleiner Seen. "
                  "Zeitschrift f\xc3\xbcr Hydrologie, 12(3), 45\xe2\x80\x93" "67.", NULL);
     ck_assert_str_eq(family(r, BIB_VAR_AUTHOR, 0), "M\xc3\xbcller");

@@ -354,6 +354,81 @@ static json_t *slash_copy(const char *style, long rec, json_t *seg)
     return out;
 }
 
+/* Label words of numbers and the word before a container, as the
+ * record builder knows them (core/reftag_record.c: skip_prefix,
+ * issue_words, the `In` cues) in several languages; a label word of a
+ * training reference is swapped for another of its field's. */
+static const char *const vol_words[] = { "vol.", "Vol.", "Bd.", "v.", "\xd0\xa2.", "Jg.", "t.",
+                                         "ro\xc4\x8d.", "Vol", "vol", NULL };
+static const char *const iss_words[] = { "no.", "No.", "Nr.", "n.", "fasc.", "n\xe1\xb5\x92",
+                                         "n\xc2\xba", "H.", "\xc4\x8d.", "Heft",
+                                         "num.", NULL };
+static const char *const page_words[] = { "pp.", "p.", "S.", "\xd0\xa1.", "s.", "str.", "pag.", NULL };
+static const char *const in_words[] = { "In", "Dans", "Em", "En", "Im", NULL };
+
+static size_t nwords(const char *const *w)
+{
+    size_t n = 0;
+    while (w[n])
+        n++;
+    return n;
+}
+
+/* A copy of a rendered reference whose label words (`Vol.`, `no.`,
+ * `pp.`, the `In` before a container) are swapped for those of other
+ * languages (`Bd.`, `fasc.`, `S.`, `Dans`): most words of that kind are
+ * written by one or two styles, and a style held out writes its own. A
+ * seeded third of the references with a label word; training split only. */
+static json_t *word_copy(const char *style, long rec, json_t *seg)
+{
+    char key[300];
+    snprintf(key, sizeof key, "words/%s/%ld", style, rec);
+    if (mix(key, SEED) % 3)
+        return NULL;
+    json_t *out = json_array();
+    bool any = false;
+    for (size_t i = 0; i < json_array_size(seg); i++) {
+        json_t *p = json_array_get(seg, i);
+        const char *ln = json_string_value(json_array_get(p, 0)) ?: "";
+        const char *tx = json_string_value(json_array_get(p, 1)) ?: "";
+        const char *const *set = !strcmp(ln, "volume") ? vol_words : !strcmp(ln, "issue") ? iss_words
+                                 : !strcmp(ln, "pages") ? page_words : !strcmp(ln, "note") ? in_words : NULL;
+        /* the label word: up to the first space (note: the whole text) */
+        size_t n = strlen(tx), w = 0;
+        while (w < n && tx[w] != ' ')
+            w++;
+        bool is_label = false;
+        for (size_t k = 0; set && set[k] && !is_label; k++)
+            is_label = strlen(set[k]) == w && !memcmp(set[k], tx, w);
+        if (set == in_words)
+            is_label &= w == n || (w + 1 == n && tx[w] == ' ');
+        else
+            is_label &= w + 1 < n && tx[w + 1] >= '0' && tx[w + 1] <= '9';
+        if (!is_label) {
+            json_array_append(out, p);
+            continue;
+        }
+        char k2[340];
+        snprintf(k2, sizeof k2, "%s/%zu", key, i);
+        const char *nw = set[mix(k2, SEED + 3) % nwords(set)];
+        char *b = malloc(strlen(nw) + n + 1);
+        if (!b) {
+            fprintf(stderr, "train_refs: out of memory\n");
+            exit(2);
+        }
+        strcpy(b, nw);
+        strcat(b, tx + w);
+        json_array_append_new(out, json_pack("[ss]", ln, b));
+        free(b);
+        any = true;
+    }
+    if (!any) {
+        json_decref(out);
+        return NULL;
+    }
+    return out;
+}
+
 static void load(const char *path)
 {
     FILE *f = fopen(path, "r");
@@ -375,6 +450,11 @@ static void load(const char *path)
         const char *style = json_string_value(json_object_get(j, "style")) ?: "";
         long rec = (long)json_integer_value(json_object_get(j, "rec"));
         json_t *copy = strcmp(src, "rendered") ? NULL : slash_copy(style, rec, json_object_get(j, "seg"));
+        if (copy) {
+            add_example(src, style, rec, copy, true);
+            json_decref(copy);
+        }
+        copy = strcmp(src, "rendered") ? NULL : word_copy(style, rec, json_object_get(j, "seg"));
         if (copy) {
             add_example(src, style, rec, copy, true);
             json_decref(copy);

@@ -19,7 +19,7 @@
 #define L BIB_REF_LABEL_COUNT
 
 typedef struct span {
-    size_t a, b;   /* token range [a, b) of the first run of a label */
+    size_t a, b;   /* token range [a, b) of a label's run (find_spans) */
     bool found;
 } span;
 
@@ -48,7 +48,7 @@ static bool tok_in(const bib_reftag *t, size_t i, const char *const *list)
     return false;
 }
 
-/* The first run of each label. */
+/* The first run of each label (the authors: see the citation label below). */
 static void find_spans(const bib_reftag *t, span sp[L])
 {
     memset(sp, 0, sizeof(span) * L);

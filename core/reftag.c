@@ -22,7 +22,7 @@
 #define NS BIB_REFTAG_NS
 
 /* Bump when any feature changes: the model's input hash covers it. */
-#define FEATURE_VERSION 12u
+#define FEATURE_VERSION 13u
 
 static const char *const label_names[L] = {
     "punct", "author", "editor", "title", "container-title",
@@ -280,8 +280,12 @@ static bool chunk_break(const bib_reftag *t, size_t i)
         char c = tok_text(t, i)[0];
         if (c == '.')
             return !is_initial(t, i - (i > 0));
-        if (c == '/')   /* `S. Ang / M. Field`: spaced, between names */
-            return k->space_before || (i + 1 < t->n && t->tok[i + 1].space_before);
+        /* between names: spaced (`S. Ang / M. Field`) or between two
+         * words (`M. Abbas/O. Gustafsson`); not inside a number (`12/3`) */
+        if (c == '/')
+            return k->space_before || (i + 1 < t->n && t->tok[i + 1].space_before) ||
+                   (i + 1 < t->n && t->tok[i - 1].kind == BIB_REFTOK_WORD &&
+                    t->tok[i + 1].kind == BIB_REFTOK_WORD);
         return k->len > 1 || strchr(",;:()[]\"&", c) != NULL;
     }
     return tok_is(t, i, "and") || tok_is(t, i, "und") || tok_is(t, i, "et") ||

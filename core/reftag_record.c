@@ -19,7 +19,7 @@
 #define L BIB_REF_LABEL_COUNT
 
 typedef struct span {
-    size_t a, b;   /* token range [a, b) of the first run of a label */
+    size_t a, b;   /* token range [a, b) of a label's run (find_spans) */
     bool found;
 } span;
 
@@ -48,7 +48,7 @@ static bool tok_in(const bib_reftag *t, size_t i, const char *const *list)
     return false;
 }
 
-/* The first run of each label. */
+/* The first run of each label (the authors: see the citation label below). */
 static void find_spans(const bib_reftag *t, span sp[L])
 {
     memset(sp, 0, sizeof(span) * L);
@@ -61,6 +61,23 @@ static void find_spans(const bib_reftag *t, span sp[L])
             sp[l] = (span){ i, j, true };
         i = j;
     }
+    /* a citation label before the reference (`Ang et al. 2022: S. P.
+     * Ang/S. L. Phung/...`): names, a date, then the whole name list;
+     * the longer list after the date is the authors */
+    span *au = &sp[BIB_REF_AUTHOR];
+    if (!au->found)
+        return;
+    size_t k = au->b;
+    bool date = false;
+    while (k < t->n && (t->tok[k].label == BIB_REF_PUNCT || t->tok[k].label == BIB_REF_DATE))
+        date |= t->tok[k++].label == BIB_REF_DATE;
+    if (!date || k == t->n || t->tok[k].label != BIB_REF_AUTHOR)
+        return;
+    size_t e = k;
+    while (e < t->n && t->tok[e].label == BIB_REF_AUTHOR)
+        e++;
+    if (e - k > au->b - au->a)
+        *au = (span){ k, e, true };
 }
 
 /* Skips the label words a value starts with ("pp.", "Vol.", "Bd.", "no.",
@@ -275,14 +292,16 @@ static int add_names(bib_record *rec, bib_var var, const bib_reftag *t, size_t a
     piece pc[256];
     size_t np = 0, start = a;
     bool etal = false, semi = false;
+    /* ';' or '/' between names (`MÜLLER, H. ; SCHMIDT, P.`, `M. Abbas/O.
+     * Gustafsson`): the list's separator, so a comma is inside a name */
     for (size_t i = a; i < b; i++)
-        semi |= t->tok[i].kind == BIB_REFTOK_PUNCT && tx(t, i)[0] == ';';
+        semi |= t->tok[i].kind == BIB_REFTOK_PUNCT && (tx(t, i)[0] == ';' || tx(t, i)[0] == '/');
     for (size_t i = a; i <= b && np < 255; i++) {
         bool cut = i == b;
         if (!cut && t->tok[i].kind == BIB_REFTOK_PUNCT) {
             char c = tx(t, i)[0];
             /* with ';' between names, a comma is inside a name */
-            cut = (c == ',' && !semi) || c == ';' || c == '&' || c == '(' || c == ')';
+            cut = (c == ',' && !semi) || c == ';' || c == '/' || c == '&' || c == '(' || c == ')';
         } else if (!cut && (tok_in(t, i, joins) && t->tok[i].kind != BIB_REFTOK_PUNCT &&
                             t->tok[i].space_before && !(tx(t, i)[0] >= 'A' && tx(t, i)[0] <= 'Z'))) {
             cut = !(tok_eq(t, i, "et") && i + 1 < b && tok_eq(t, i + 1, "al"));

@@ -27,7 +27,7 @@
 #include "bibconv/reftag.h"
 
 #define L BIB_REF_LABEL_COUNT
-#define TRAINER_VERSION 6u
+#define TRAINER_VERSION 7u
 #define SEED 20261203u
 #define EPOCHS 16
 #define MAX_WEIGHTS 220000
@@ -244,16 +244,66 @@ static void add_example(const char *src, const char *style, long rec, json_t *se
     free(lab);
 }
 
-/* A copy of a rendered reference whose name lists are written with `;`
- * (`Müller, H.; Schmidt, P.`), with ` / ` instead: the other separator
- * of name lists (`S. Ang / M. Field`) that no training style writes. A
- * seeded third of those references get one; training split only. */
+/* Does a name-list piece start given-first with initials (`D. P. Kingma`,
+ * `J.-L. Liow`)? Not initials alone, not ending in a period (`Smith, J.`'s
+ * second half). */
+static bool given_first(const char *p, size_t n)
+{
+    size_t k = 0;
+    bool initial = false;
+    while (k + 1 < n && p[k] >= 'A' && p[k] <= 'Z' && p[k + 1] == '.') {
+        initial = true;
+        k += 2;
+        while (k < n && (p[k] == ' ' || p[k] == '-'))
+            k++;
+    }
+    return initial && k < n && k > 2 && p[k - 1] == ' ' && p[n - 1] != '.';
+}
+
+/* The given-first pieces of a name list written with commas and a
+ * conjunction (`H. Schulz, J. Zumer, and S. Sharma`): their spans into
+ * out (at most `max`); 0 when any piece is not given-first. */
+static size_t given_first_pieces(const char *tx, size_t n, size_t (*out)[2], size_t max)
+{
+    static const char *const seps[] = { ", and ", " and ", ", ", " & ", " et ", " y ", " und ", NULL };
+    while (n && tx[n - 1] == ' ')
+        n--;
+    if (memchr(tx, '(', n) || memchr(tx, ';', n))
+        return 0;
+    size_t np = 0, a = 0;
+    for (size_t k = 0; k <= n; k++) {
+        size_t sl = 0;
+        for (int j = 0; k < n && !sl && seps[j]; j++)
+            if (!strncmp(tx + k, seps[j], strlen(seps[j])))
+                sl = strlen(seps[j]);
+        if (k < n && !sl)
+            continue;
+        if (np == max || !given_first(tx + a, k - a))
+            return 0;
+        out[np][0] = a, out[np][1] = k;
+        np++;
+        if (k == n)
+            break;
+        a = k + sl;
+        k = a - 1;
+    }
+    return np >= 2 ? np : 0;
+}
+
+/* A copy of a rendered reference whose name lists are written with `/`
+ * between the names: no training style writes that separator, which
+ * some do (offa: `M. Abbas/O. Gustafsson`; `Müller, H. / Schmidt, P.`).
+ * The lists copied: those written with `;` (family first) and the
+ * given-first ones written with commas and a conjunction; the `/`
+ * without spaces or, for a seeded half, with them. A seeded half of
+ * those references get one; training split only. */
 static json_t *slash_copy(const char *style, long rec, json_t *seg)
 {
     char key[300];
     snprintf(key, sizeof key, "slash/%s/%ld", style, rec);
-    if (mix(key, SEED) % 3)
+    if (mix(key, SEED) % 2)
         return NULL;
+    bool spaced = mix(key, SEED + 2) % 2;
     json_t *out = json_array();
     bool any = false;
     for (size_t i = 0; i < json_array_size(seg); i++) {
@@ -262,17 +312,32 @@ static json_t *slash_copy(const char *style, long rec, json_t *seg)
         const char *tx = json_string_value(json_array_get(p, 1)) ?: "";
         bool names = !strcmp(ln, "author") || !strcmp(ln, "editor");
         size_t n = strlen(tx), o = 0;
-        char *b = malloc(3 * n + 1);
+        char *b = malloc(3 * n + 4);
         if (!b) {
             fprintf(stderr, "train_refs: out of memory\n");
             exit(2);
         }
-        for (size_t k = 0; k < n; k++) {
+        size_t pcs[64][2], np = names ? given_first_pieces(tx, n, pcs, 64) : 0;
+        if (np) {
+            for (size_t k = 0; k < np; k++) {
+                if (k) {
+                    memcpy(b + o, spaced ? " / " : "/", spaced ? 3 : 1);
+                    o += spaced ? 3 : 1;
+                }
+                memcpy(b + o, tx + pcs[k][0], pcs[k][1] - pcs[k][0]);
+                o += pcs[k][1] - pcs[k][0];
+            }
+            memcpy(b + o, tx + pcs[np - 1][1], n - pcs[np - 1][1]);  /* trailing space */
+            o += n - pcs[np - 1][1];
+            any = true;
+        }
+        for (size_t k = 0; !np && k < n; k++) {
             if (names && tx[k] == ';' && k + 1 < n && tx[k + 1] == ' ') {
                 while (o && b[o - 1] == ' ')
                     o--;
-                memcpy(b + o, " /", 2);
-                o += 2;
+                memcpy(b + o, spaced ? " / " : "/", spaced ? 3 : 1);
+                o += spaced ? 3 : 1;
+                k++;    /* the space after the ';' */
                 any = true;
             } else {
                 b[o++] = tx[k];
@@ -281,6 +346,81 @@ static json_t *slash_copy(const char *style, long rec, json_t *seg)
         b[o] = 0;
         json_array_append_new(out, json_pack("[ss]", ln, b));
         free(b);
+    }
+    if (!any) {
+        json_decref(out);
+        return NULL;
+    }
+    return out;
+}
+
+/* Label words of numbers and the word before a container, as the
+ * record builder knows them (core/reftag_record.c: skip_prefix,
+ * issue_words, the `In` cues) in several languages; a label word of a
+ * training reference is swapped for another of its field's. */
+static const char *const vol_words[] = { "vol.", "Vol.", "Bd.", "v.", "\xd0\xa2.", "Jg.", "t.",
+                                         "ro\xc4\x8d.", "Vol", "vol", NULL };
+static const char *const iss_words[] = { "no.", "No.", "Nr.", "n.", "fasc.", "n\xe1\xb5\x92",
+                                         "n\xc2\xba", "H.", "\xc4\x8d.", "Heft",
+                                         "num.", NULL };
+static const char *const page_words[] = { "pp.", "p.", "S.", "\xd0\xa1.", "s.", "str.", "pag.", NULL };
+static const char *const in_words[] = { "In", "Dans", "Em", "En", "Im", NULL };
+
+static size_t nwords(const char *const *w)
+{
+    size_t n = 0;
+    while (w[n])
+        n++;
+    return n;
+}
+
+/* A copy of a rendered reference whose label words (`Vol.`, `no.`,
+ * `pp.`, the `In` before a container) are swapped for those of other
+ * languages (`Bd.`, `fasc.`, `S.`, `Dans`): most words of that kind are
+ * written by one or two styles, and a style held out writes its own. A
+ * seeded third of the references with a label word; training split only. */
+static json_t *word_copy(const char *style, long rec, json_t *seg)
+{
+    char key[300];
+    snprintf(key, sizeof key, "words/%s/%ld", style, rec);
+    if (mix(key, SEED) % 3)
+        return NULL;
+    json_t *out = json_array();
+    bool any = false;
+    for (size_t i = 0; i < json_array_size(seg); i++) {
+        json_t *p = json_array_get(seg, i);
+        const char *ln = json_string_value(json_array_get(p, 0)) ?: "";
+        const char *tx = json_string_value(json_array_get(p, 1)) ?: "";
+        const char *const *set = !strcmp(ln, "volume") ? vol_words : !strcmp(ln, "issue") ? iss_words
+                                 : !strcmp(ln, "pages") ? page_words : !strcmp(ln, "note") ? in_words : NULL;
+        /* the label word: up to the first space (note: the whole text) */
+        size_t n = strlen(tx), w = 0;
+        while (w < n && tx[w] != ' ')
+            w++;
+        bool is_label = false;
+        for (size_t k = 0; set && set[k] && !is_label; k++)
+            is_label = strlen(set[k]) == w && !memcmp(set[k], tx, w);
+        if (set == in_words)
+            is_label &= w == n || (w + 1 == n && tx[w] == ' ');
+        else
+            is_label &= w + 1 < n && tx[w + 1] >= '0' && tx[w + 1] <= '9';
+        if (!is_label) {
+            json_array_append(out, p);
+            continue;
+        }
+        char k2[340];
+        snprintf(k2, sizeof k2, "%s/%zu", key, i);
+        const char *nw = set[mix(k2, SEED + 3) % nwords(set)];
+        char *b = malloc(strlen(nw) + n + 1);
+        if (!b) {
+            fprintf(stderr, "train_refs: out of memory\n");
+            exit(2);
+        }
+        strcpy(b, nw);
+        strcat(b, tx + w);
+        json_array_append_new(out, json_pack("[ss]", ln, b));
+        free(b);
+        any = true;
     }
     if (!any) {
         json_decref(out);
@@ -310,6 +450,11 @@ static void load(const char *path)
         const char *style = json_string_value(json_object_get(j, "style")) ?: "";
         long rec = (long)json_integer_value(json_object_get(j, "rec"));
         json_t *copy = strcmp(src, "rendered") ? NULL : slash_copy(style, rec, json_object_get(j, "seg"));
+        if (copy) {
+            add_example(src, style, rec, copy, true);
+            json_decref(copy);
+        }
+        copy = strcmp(src, "rendered") ? NULL : word_copy(style, rec, json_object_get(j, "seg"));
         if (copy) {
             add_example(src, style, rec, copy, true);
             json_decref(copy);

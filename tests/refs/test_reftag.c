@@ -128,6 +128,38 @@ START_TEST(test_ieee_record)
 }
 END_TEST
 
+START_TEST(test_slash_names)
+{
+    /* `/` between names, without spaces (given first) or with them (family
+     * first, commas inside the names) */
+    bib_reftag *t = bib_reftag_new();
+    bib_record *r = parse(t, "M. Abbas/O. Gustafsson/K. Brandt, Computational complexity of "
+                             "polynomial evaluation schemes. Journal of Signal Processing 14, "
+                             "2011, 1\xe2\x80\x93" "6.", NULL);
+    ck_assert_str_eq(family(r, BIB_VAR_AUTHOR, 0), "Abbas");
+    ck_assert_str_eq(family(r, BIB_VAR_AUTHOR, 1), "Gustafsson");
+    ck_assert_str_eq(family(r, BIB_VAR_AUTHOR, 2), "Brandt");
+    ck_assert_ptr_null(family(r, BIB_VAR_AUTHOR, 3));
+    ck_assert_str_eq(bib_record_text(r, BIB_VAR_TITLE),
+                     "Computational complexity of polynomial evaluation schemes");
+    bib_record_free(r);
+    /* a citation label before it (names, year): the whole list after it */
+    r = parse(t, "Abbas et al. 2011: M. Abbas/O. Gustafsson/K. Brandt, Computational "
+                 "complexity of polynomial evaluation schemes. Journal of Signal Processing "
+                 "14, 2011, 1\xe2\x80\x93" "6.", NULL);
+    ck_assert_str_eq(family(r, BIB_VAR_AUTHOR, 2), "Brandt");
+    ck_assert(!bib_field_names_truncated(bib_record_get(r, BIB_VAR_AUTHOR)));
+    bib_record_free(r);
+    r = parse(t, "M\xc3\xbcller, H. / Schmidt, P. (2019). Wasserhaushalt kleiner Seen. "
+                 "Zeitschrift f\xc3\xbcr Hydrologie, 12(3), 45\xe2\x80\x93" "67.", NULL);
+    ck_assert_str_eq(family(r, BIB_VAR_AUTHOR, 0), "M\xc3\xbcller");
+    ck_assert_str_eq(family(r, BIB_VAR_AUTHOR, 1), "Schmidt");
+    ck_assert_ptr_null(family(r, BIB_VAR_AUTHOR, 2));
+    bib_record_free(r);
+    bib_reftag_free(t);
+}
+END_TEST
+
 START_TEST(test_no_record)
 {
     bib_reftag *t = bib_reftag_new();
@@ -141,4 +173,4 @@ START_TEST(test_no_record)
 END_TEST
 
 BIB_TEST_MAIN("reftag", test_tokens, test_labels, test_apa_record, test_ieee_record,
-              test_no_record)
+              test_slash_names, test_no_record)

@@ -410,13 +410,24 @@ static void write_wrapped(bib_output *out, const tg_syntax *syn, const char *pre
         size_t cut = avail;
         while (cut > 0 && v[cut] != ' ')
             cut--;
-        if (cut == 0)
+        /* the whole run of spaces at the cut goes: a continuation line of
+         * spaces alone would read as the blank line that ends a record */
+        size_t e = cut, next = cut;
+        while (e > 0 && v[e - 1] == ' ')
+            e--;
+        while (next < len && v[next] == ' ')
+            next++;
+        if (e == 0)
             break; /* one long word: the rest on this line */
-        bib_output_write(out, v, cut);
+        if (next == len) {
+            len = e; /* only spaces after the cut */
+            break;
+        }
+        bib_output_write(out, v, e);
         bib_output_putc(out, '\n');
         bib_output_puts(out, syn->indent);
-        v += cut + 1;
-        len -= cut + 1;
+        v += next;
+        len -= next;
         avail = wrap > ind + 10 ? wrap - ind : 0;
     }
     bib_output_write(out, v, len);

@@ -314,7 +314,13 @@ bool bib_record_holds(const bib_record *r, bib_var var)
         return d && ((d->literal && *d->literal) || (d->raw && *d->raw) ||
                      (d->nparts >= 1 && d->parts[0].has_year));
     default:
-        return true;
+        /* an empty string is had but writes nothing (CSL-JSON "title": "") */
+        for (size_t i = 0; i < bib_field_value_count(f); i++) {
+            const char *v = bib_field_value_at(f, i);
+            if (v && *v)
+                return true;
+        }
+        return false;
     }
 }
 

@@ -130,6 +130,16 @@ static int by_record(const void *a, const void *b)
 
 static void count_records(uint32_t **keys_out, uint32_t **cnt_out, uint32_t cap);
 
+/* p, or the end of the run when an allocation failed */
+static void *must(void *p)
+{
+    if (!p) {
+        fprintf(stderr, "train_refs: out of memory\n");
+        exit(2);
+    }
+    return p;
+}
+
 static void *grow(void *p, size_t *cap, size_t need, size_t size)
 {
     if (need <= *cap)
@@ -137,11 +147,7 @@ static void *grow(void *p, size_t *cap, size_t need, size_t size)
     size_t c = *cap ? *cap : 1024;
     while (c < need)
         c *= 2;
-    void *q = realloc(p, c * size);
-    if (!q) {
-        fprintf(stderr, "train_refs: out of memory\n");
-        exit(2);
-    }
+    void *q = must(realloc(p, c * size));
     *cap = c;
     return q;
 }
@@ -312,11 +318,7 @@ static json_t *slash_copy(const char *style, long rec, json_t *seg)
         const char *tx = json_string_value(json_array_get(p, 1)) ?: "";
         bool names = !strcmp(ln, "author") || !strcmp(ln, "editor");
         size_t n = strlen(tx), o = 0;
-        char *b = malloc(3 * n + 4);
-        if (!b) {
-            fprintf(stderr, "train_refs: out of memory\n");
-            exit(2);
-        }
+        char *b = must(malloc(3 * n + 4));
         size_t pcs[64][2], np = names ? given_first_pieces(tx, n, pcs, 64) : 0;
         if (np) {
             for (size_t k = 0; k < np; k++) {
@@ -411,11 +413,7 @@ static json_t *word_copy(const char *style, long rec, json_t *seg)
         char k2[340];
         snprintf(k2, sizeof k2, "%s/%zu", key, i);
         const char *nw = set[mix(k2, SEED + 3) % nwords(set)];
-        char *b = malloc(strlen(nw) + n + 1);
-        if (!b) {
-            fprintf(stderr, "train_refs: out of memory\n");
-            exit(2);
-        }
+        char *b = must(malloc(strlen(nw) + n + 1));
         strcpy(b, nw);
         strcat(b, tx + w);
         json_array_append_new(out, json_pack("[ss]", ln, b));

@@ -18,6 +18,7 @@
  */
 #include <string.h>
 
+#include "bibconv/dates.h"
 #include "bibconv/reftag.h"
 #include "pageint.h"
 #include "refs_text.h"
@@ -684,9 +685,9 @@ static bool word_in(const char *w, size_t n, const char *list)
 }
 
 /* A programme prints its session's day and time after a talk's title
- * (`Title Tue 15 Jul 11:00 a.m.`): *n loses them. A clock time with two
- * date words before it (a weekday, a day, a month) is needed, so a
- * title's own number stays. */
+ * (`Title Tue 15 Jul 11:00 a.m.`, `Titre 15 juil. 11:00`): *n loses
+ * them. A clock time with two date words before it (a weekday, a day, a
+ * month) is needed, so a title's own number stays. */
 static void drop_schedule_time(const char *s, size_t *n)
 {
     size_t m = *n;
@@ -714,8 +715,9 @@ static void drop_schedule_time(const char *s, size_t *n)
         tn = m - w;
         bool day = (tn == 1 || tn == 2) && t[0] >= '0' && t[0] <= '9'
                    && t[tn - 1] >= '0' && t[tn - 1] <= '9';
-        if (!day && !word_in(t, tn, "MonTueWedThuFriSatSun")
-            && !word_in(t, tn, "JanFebMarAprMayJunJulAugSepOctNovDec"))
+        /* months through core's date service (English and French, with
+         * or without the abbreviation's '.') */
+        if (!day && !word_in(t, tn, "MonTueWedThuFriSatSun") && !bib_month_parse(t, tn))
             break;
         dates++;
         m = w ? w - 1 : 0;

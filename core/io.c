@@ -857,6 +857,11 @@ bib_output *bib_output_open_file(const char *path, bib_diag *diag)
     mode_t mode;
     if (stat(path, &st) == 0) {
         mode = st.st_mode & 07777;
+        /* the replacement keeps the old file's owner and group where we may
+         * set them (root, or a group we are in); failing that it is ours,
+         * as with any editor that saves by rename */
+        if (fchown(fd, st.st_uid, st.st_gid) != 0)
+            (void)!fchown(fd, (uid_t)-1, st.st_gid);
     } else {
         mode_t mask = umask(0);
         umask(mask);

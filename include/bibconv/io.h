@@ -169,7 +169,8 @@ BIB_API void bib_input_report(bib_input *in, bib_severity sev, size_t line,
  * directory, renamed over `path` (the file a symbolic link names) only by
  * bib_output_commit on success. A path that is not a regular file (a
  * device, a FIFO) is opened and written directly: rename() would replace
- * it with a regular file.
+ * it with a regular file. The replacement gets the old file's mode, and its
+ * owner and group where the process may set them.
  * Returns a new output (free with bib_output_free) or NULL after reporting.
  */
 BIB_API bib_output *bib_output_open_file(const char *path, bib_diag *diag);

@@ -132,6 +132,15 @@ ln -s real.json "$tmp/link.json"
 expect_rc "-o through a symbolic link" 0 "$bib" -t csljson -o "$tmp/link.json" "$sample"
 [ -L "$tmp/link.json" ] && grep -q watson1953structure "$tmp/real.json" \
     && ok "link kept, its file replaced" || ko "link kept, its file replaced"
+# the replacement keeps the old file's mode, and (as root) its owner
+printf 'OLD\n' > "$tmp/owned.json"
+chmod 640 "$tmp/owned.json"
+[ "$(id -u)" = 0 ] && chown 65534:65534 "$tmp/owned.json"
+before=$(stat -c '%a %u %g' "$tmp/owned.json")
+expect_rc "-o onto a file with its own mode" 0 "$bib" -t csljson -o "$tmp/owned.json" "$sample"
+[ "$(stat -c '%a %u %g' "$tmp/owned.json")" = "$before" ] \
+    && grep -q watson1953structure "$tmp/owned.json" \
+    && ok "mode and owner kept ($before)" || ko "mode and owner kept ($before)"
 
 # --plugin-dir and the plugin-bug check, with the test plugin
 printf 'TESTFMT\nfirst\n!silent\nsecond\n' > "$tmp/t.tst"

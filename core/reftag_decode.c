@@ -144,7 +144,7 @@ static void add_direct(bib_reftag *t, const uint16_t *dir, size_t nd, int32_t *r
 }
 
 /* Adds the weights of features ids[0..nf) to acc. */
-static void add_weights(const uint32_t *ids, size_t nf, int32_t *restrict acc)
+static void add_weights(const uint32_t *ids, size_t nf, int32_t *acc)
 {
     const uint16_t *ent[BIB_REFTAG_MAX_FEATURES];
     uint32_t nent[BIB_REFTAG_MAX_FEATURES];

@@ -52,7 +52,10 @@ bib_reftag *bib_reftag_new(void)
     if (!t)
         return NULL;
     bib_buf_init(&t->scratch);
-    bib_reftag_decode_init(t);
+    if (bib_reftag_decode_init(t)) {
+        free(t);
+        return NULL;
+    }
     return t;
 }
 
@@ -76,9 +79,9 @@ void bib_reftag_free(bib_reftag *t)
     free(t->sfirst);
     free(t->slast);
     free(t->snum);
+    free(t->drows);
     free(t->score);
     free(t->best);
-    free(t->back);
     bib_buf_clear(&t->scratch);
     free(t);
 }
@@ -575,12 +578,39 @@ enum {
     F_EDGE_M2, F_EDGE_M1, F_EDGE_P1, F_EDGE_P2, F_S_M1_S, F_W_M1_W, F_NM_M1, F_NM_P1,
     F_PH_FIRST, F_PH_PREV, F_PH_NEXT, F_PH_INFO, F_PH_POS, F_PH_PREV_INFO, F_PH_NEXT_INFO,
     F_PH_FIRST_W, F_PH_INDEX, F_SEG_R, F_PH_R, F_PH_INFO_R, F_NM_CP, F_NM_CN,
-    F_SEG_FIRST, F_SEG_LAST, F_SEG_NUM
+    F_SEG_FIRST, F_SEG_LAST, F_SEG_NUM, F_COUNT
 };
 
+/* The templates whose values are small numbers (positions, buckets,
+ * flags) and how many of their values the decoder looks up directly
+ * instead of by hash (reftag_decode.c): the weight sums of these go
+ * through a small table of rows, the rest through the large hash table.
+ * A value at or past its template's bound is hashed like any other. */
+static const unsigned short direct_domain[F_COUNT] = {
+    [F_BIAS] = 1, [F_KIND] = 8, [F_ND] = 8, [F_YEAR] = 1, [F_RNG_NEXT] = 1,
+    [F_RNG_PREV] = 1, [F_MONTH] = 1, [F_SP] = 2, [F_I] = 8, [F_REL] = 8,
+    [F_SEG] = 8, [F_CM] = 8, [F_CTX] = 4, [F_YR] = 64, [F_FIRST] = 2,
+    [F_NM] = 16, [F_EDGE_M2] = 1, [F_EDGE_M1] = 1, [F_EDGE_P1] = 1,
+    [F_EDGE_P2] = 1, [F_NM_M1] = 16, [F_NM_P1] = 16, [F_PH_INFO] = 256,
+    [F_PH_POS] = 4, [F_PH_PREV_INFO] = 256, [F_PH_NEXT_INFO] = 256,
+    [F_PH_INDEX] = 16, [F_SEG_R] = 8, [F_PH_R] = 16, [F_NM_CP] = 16,
+    [F_NM_CN] = 16, [F_SEG_NUM] = 8,
+};
+
+_Static_assert(F_COUNT <= BIB_REFTAG_TEMPLATES, "a template number fits in dir's high byte");
+
+unsigned bib_reftag_direct_domain(unsigned tmpl)
+{
+    return tmpl < F_COUNT ? direct_domain[tmpl] : 0;
+}
+
+/* Where features go: ids, and with dir set the small-valued ones as
+ * template << 8 | value in dir instead; n counts both against max. */
 typedef struct fsink {
     uint32_t *ids;
     size_t n, max;
+    uint16_t *dir;
+    size_t nid, nd;
 } fsink;
 
 static inline uint32_t hmix(uint32_t h, uint32_t v)
@@ -599,12 +629,21 @@ static uint32_t fnv(uint32_t h, const char *s, size_t n)
     return h;
 }
 
+uint32_t bib_reftag_feature_id(uint32_t tmpl, uint32_t v)
+{
+    uint32_t h = hmix(hmix(0x9747b28cu, tmpl), v);
+    return h ? h : 1;
+}
+
 static inline void put(fsink *f, uint32_t tmpl, uint32_t v)
 {
     if (f->n >= f->max)
         return;
-    uint32_t h = hmix(hmix(0x9747b28cu, tmpl), v);
-    f->ids[f->n++] = h ? h : 1;
+    f->n++;
+    if (f->dir && v < direct_domain[tmpl])
+        f->dir[f->nd++] = (uint16_t)(tmpl << 8 | v);
+    else
+        f->ids[f->nid++] = bib_reftag_feature_id(tmpl, v);
 }
 
 /* Lower-cased (ASCII letters), at most 24 bytes. */
@@ -707,13 +746,24 @@ size_t bib_reftag_features(bib_reftag *t, size_t i, uint32_t *ids, size_t max)
 
 size_t bib_reftag_features_part(bib_reftag *t, size_t i, uint32_t *ids, size_t max, int part)
 {
-    fsink f = { ids, 0, max };
+    return bib_reftag_features_split(t, i, ids, max, part, NULL, NULL);
+}
+
+size_t bib_reftag_features_split(bib_reftag *t, size_t i, uint32_t *ids, size_t max,
+                                 int part, uint16_t *dir, size_t *ndir)
+{
+    fsink f = { ids, 0, max, dir, 0, 0 };
+    if (ndir)
+        *ndir = 0;
     if (i >= t->n)
         return 0;
     if (part & BIB_REFTAG_F_WORD)
         word_features(&f, t, i);
-    if (!(part & BIB_REFTAG_F_CONTEXT))
-        return f.n;
+    if (!(part & BIB_REFTAG_F_CONTEXT)) {
+        if (ndir)
+            *ndir = f.nd;
+        return f.nid;
+    }
     const bib_ref_token *k = &t->tok[i];
     uint32_t sh = t->sh[i];
     if (k->kind == BIB_REFTOK_NUMBER)
@@ -786,5 +836,7 @@ size_t bib_reftag_features_part(bib_reftag *t, size_t i, uint32_t *ids, size_t m
      * the first of them: a container's sentence holds its volume and
      * pages, a title's mostly none */
     put(&f, F_SEG_NUM, t->snum[i]);
-    return f.n;
+    if (ndir)
+        *ndir = f.nd;
+    return f.nid;
 }

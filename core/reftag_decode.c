@@ -15,8 +15,58 @@
 #define LP BIB_REFTAG_LP
 #define NS BIB_REFTAG_NS
 
-void bib_reftag_decode_init(bib_reftag *t)
+/* The packed place of feature id's weights (first << 5 | count, see
+ * reftag_model.h), or 0 when it has none (a stored count is never 0). A
+ * slot holds its key and its weights' place side by side, so a lookup
+ * touches one cache line of the slot table. */
+static uint32_t weights_of(uint32_t id)
 {
+    uint32_t mask = bib_reftag_nslots - 1, k = (id * 2654435761u) & mask;
+    for (;;) {
+        uint32_t key = bib_reftag_slots[2 * k];
+        if (key == id)
+            return bib_reftag_slots[2 * k + 1];
+        if (!key)
+            return 0;
+        k = (k + 1) & mask;
+    }
+}
+
+/* Feature v's weights (packed as weights_of returns them) added to row. */
+static void expand_weights(uint32_t v, int32_t *row)
+{
+    uint32_t cnt = v & 31u;
+    if (cnt == BIB_REFTAG_DENSE) {
+        for (int l = 0; l < LP; l++)
+            row[l] += bib_reftag_dense[(size_t)(v >> 5) * LP + l];
+        return;
+    }
+    for (uint32_t x = 0; x < cnt; x++) {
+        uint16_t e = bib_reftag_ent[(v >> 5) + x];
+        row[e >> 11] += (int32_t)((e & 0x7FFu) ^ 0x400u) - 0x400;
+    }
+}
+
+int bib_reftag_decode_init(bib_reftag *t)
+{
+    /* the small-valued features' weights as rows of all labels: a few
+     * hundred rows, looked up by template and value, no hashing */
+    size_t nrows = 0;
+    for (unsigned f = 0; f < BIB_REFTAG_TEMPLATES; f++)
+        for (unsigned v = 0; v < bib_reftag_direct_domain(f); v++)
+            nrows += weights_of(bib_reftag_feature_id(f, v)) != 0;
+    t->drows = calloc(nrows ? nrows : 1, LP * sizeof *t->drows);
+    if (!t->drows)
+        return BIB_ENOMEM;
+    nrows = 0;
+    for (unsigned f = 0; f < BIB_REFTAG_TEMPLATES; f++)
+        for (unsigned v = 0; v < bib_reftag_direct_domain(f); v++) {
+            uint32_t w = weights_of(bib_reftag_feature_id(f, v));
+            if (!w)
+                continue;
+            expand_weights(w, t->drows + nrows * LP);
+            t->drow_of[f << 8 | v] = (uint16_t)++nrows;
+        }
     /* the transitions into the states below L padded for the Viterbi
      * inner loop (the padding never wins); into punctuation states the
      * two that can happen */
@@ -35,26 +85,10 @@ void bib_reftag_decode_init(bib_reftag *t)
             t->tmin[p] = t->trans[p + 1][l] < t->tmin[p] ? t->trans[p + 1][l] : t->tmin[p];
         }
     }
+    return 0;
 }
 
 /* ---- decoding ----------------------------------------------------------- */
-
-/* The packed place of feature id's weights (first << 5 | count, see
- * reftag_model.h), or 0 when it has none (a stored count is never 0). A
- * slot holds its key and its weights' place side by side, so a lookup
- * touches one cache line of the slot table. */
-static uint32_t weights_of(uint32_t id)
-{
-    uint32_t mask = bib_reftag_nslots - 1, k = (id * 2654435761u) & mask;
-    for (;;) {
-        uint32_t key = bib_reftag_slots[2 * k];
-        if (key == id)
-            return bib_reftag_slots[2 * k + 1];
-        if (!key)
-            return 0;
-        k = (k + 1) & mask;
-    }
-}
 
 static int grow_viterbi(bib_reftag *t)
 {
@@ -69,12 +103,44 @@ static int grow_viterbi(bib_reftag *t)
     if (!a)
         return BIB_ENOMEM;
     t->best = a;
-    unsigned char *b = realloc(t->back, cap * NS);
-    if (!b)
-        return BIB_ENOMEM;
-    t->back = b;
     t->vcap = cap;
     return 0;
+}
+
+/* Adds the direct feature d's weights to acc. */
+static inline void add_row(const bib_reftag *t, uint16_t d, int32_t *restrict acc)
+{
+    unsigned r = t->drow_of[d];
+    if (!r)
+        return;
+    const int32_t *row = t->drows + (size_t)(r - 1) * LP;
+    for (int l = 0; l < LP; l++)
+        acc[l] += row[l];
+}
+
+/* Adds the weights of the direct features dir[0..nd) to acc. They come
+ * in the feature function's fixed order, so four in a row (positions,
+ * buckets) recur as a group from token to token: the sum of each group
+ * of four is cached by the four (integer sums, in any order the same). */
+static void add_direct(bib_reftag *t, const uint16_t *dir, size_t nd, int32_t *restrict acc)
+{
+    size_t f = 0;
+    for (; f + 4 <= nd; f += 4) {
+        uint64_t key = (uint64_t)dir[f] | (uint64_t)dir[f + 1] << 16 |
+                       (uint64_t)dir[f + 2] << 32 | (uint64_t)dir[f + 3] << 48;
+        reftag_group_memo *m = &t->gmemo[(key * 0x9E3779B97F4A7C15u) >> (64 - BIB_REFTAG_GMEMO_BITS)];
+        if (m->key != key) {
+            memset(m->acc, 0, sizeof m->acc);
+            for (int g = 0; g < 4; g++)
+                add_row(t, dir[f + g], m->acc);
+            m->key = key;
+        }
+        const int32_t *restrict g = m->acc;
+        for (int l = 0; l < LP; l++)
+            acc[l] += g[l];
+    }
+    for (; f < nd; f++)
+        add_row(t, dir[f], acc);
 }
 
 /* Adds the weights of features ids[0..nf) to acc. */
@@ -136,8 +202,11 @@ static void word_weights(bib_reftag *t, size_t i, int32_t *acc)
         }
     }
     uint32_t ids[BIB_REFTAG_MAX_FEATURES];
-    size_t nf = bib_reftag_features_part(t, i, ids, BIB_REFTAG_MAX_FEATURES, BIB_REFTAG_F_WORD);
+    uint16_t dir[BIB_REFTAG_MAX_FEATURES];
+    size_t nd, nf = bib_reftag_features_split(t, i, ids, BIB_REFTAG_MAX_FEATURES,
+                                              BIB_REFTAG_F_WORD, dir, &nd);
     memset(acc, 0, LP * sizeof *acc);
+    add_direct(t, dir, nd, acc);
     add_weights(ids, nf, acc);
     if (m) {
         memcpy(m->text, p, k->len);
@@ -145,6 +214,26 @@ static void word_weights(bib_reftag *t, size_t i, int32_t *acc)
         m->kind = k->kind;
         memcpy(m->acc, acc, sizeof m->acc);
     }
+}
+
+/* The previous state of state l on the best path, given the previous
+ * row's scores: the first state with the best move into l, as the
+ * forward pass's running maximum (it keeps the first of equals) and its
+ * skipping (a skipped state can neither win nor tie) would have had it. */
+static int back_of(const bib_reftag *t, const int32_t *prev, int l)
+{
+    if (l >= L) {
+        int f = l - L + 1;
+        return prev[f] + t->pin[f] >= prev[l] + t->pself[f] ? f : l;
+    }
+    int arg = 0;
+    int32_t top = prev[0] + t->trans[1][l];
+    for (int p = 1; p < NS; p++) {
+        int32_t v = prev[p] + t->trans[p + 1][l];
+        if (v > top)
+            top = v, arg = p;
+    }
+    return arg;
 }
 
 long bib_reftag_run(bib_reftag *t, const char *s, size_t len)
@@ -155,11 +244,13 @@ long bib_reftag_run(bib_reftag *t, const char *s, size_t len)
     if (grow_viterbi(t))
         return BIB_ENOMEM;
     uint32_t ids[BIB_REFTAG_MAX_FEATURES];
+    uint16_t dir[BIB_REFTAG_MAX_FEATURES];
     for (size_t i = 0; i < t->n; i++) {
         int32_t acc[LP];
         word_weights(t, i, acc);
-        size_t nf = bib_reftag_features_part(t, i, ids, BIB_REFTAG_MAX_FEATURES,
-                                             BIB_REFTAG_F_CONTEXT);
+        size_t nd, nf = bib_reftag_features_split(t, i, ids, BIB_REFTAG_MAX_FEATURES,
+                                                  BIB_REFTAG_F_CONTEXT, dir, &nd);
+        add_direct(t, dir, nd, acc);
         add_weights(ids, nf, acc);
         memcpy(t->score + i * L, acc, L * sizeof *acc);
     }
@@ -172,8 +263,10 @@ long bib_reftag_run(bib_reftag *t, const char *s, size_t len)
     for (size_t i = 1; i < t->n; i++) {
         const int32_t *prev = t->best + (i - 1) * NS;
         /* into the states below L: previous state outer, current inner, a
-         * branch-free running maximum over padded rows, vectorised */
-        int32_t top[LP], arg[LP];
+         * branch-free running maximum over padded rows, vectorised; the
+         * back pointers are not kept here but found again for the one
+         * state of the best path (below), which saves half the work */
+        int32_t top[LP];
         /* every field state's best score here is at least `floor`, the
          * worst of the moves into fields out of the best previous state;
          * a previous state whose best move falls short of it can neither
@@ -182,7 +275,7 @@ long bib_reftag_run(bib_reftag *t, const char *s, size_t len)
          * follows only state 0, which is never skipped. */
         int32_t floor = prev[pb] + t->tmin[pb];
         for (int l = 0; l < LP; l++)
-            top[l] = prev[0] + t->trans[1][l], arg[l] = 0;
+            top[l] = prev[0] + t->trans[1][l];
         for (int p = 1; p < NS; p++) {
             const int32_t *tr = t->trans[p + 1];
             int32_t pv = prev[p];
@@ -190,17 +283,13 @@ long bib_reftag_run(bib_reftag *t, const char *s, size_t len)
                 continue;
             for (int l = 0; l < LP; l++) {
                 int32_t v = pv + tr[l];
-                int32_t gt = -(v > top[l]);
-                top[l] = (v & gt) | (top[l] & ~gt);
-                arg[l] = (p & gt) | (arg[l] & ~gt);
+                top[l] = v > top[l] ? v : top[l];
             }
         }
         int32_t *row = t->best + i * NS, hi = INT32_MIN;
-        unsigned char *bk = t->back + i * NS;
         const int32_t *sc = t->score + i * L;
         for (int l = 0; l < L; l++) {
             row[l] = top[l] + sc[l];
-            bk[l] = (unsigned char)arg[l];
             if (row[l] > hi)
                 hi = row[l], pb = l;
         }
@@ -209,7 +298,6 @@ long bib_reftag_run(bib_reftag *t, const char *s, size_t len)
             int ps = L - 1 + f;
             int32_t a = prev[f] + t->pin[f], b = prev[ps] + t->pself[f];
             row[ps] = (a >= b ? a : b) + sc[0];
-            bk[ps] = (unsigned char)(a >= b ? f : ps);
             if (row[ps] > hi)
                 hi = row[ps], pb = ps;
         }
@@ -225,7 +313,7 @@ long bib_reftag_run(bib_reftag *t, const char *s, size_t len)
     for (size_t i = t->n; i-- > 0;) {
         t->tok[i].label = (unsigned char)(l < L ? l : BIB_REF_PUNCT);
         if (i)
-            l = t->back[i * NS + l];
+            l = back_of(t, t->best + (i - 1) * NS, l);
     }
     return n;
 }

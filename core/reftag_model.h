@@ -44,6 +44,8 @@ extern const double bib_reftag_model_scale;
 /* Decoder states and the transition that cannot happen. */
 #define BIB_REFTAG_NS (2 * BIB_REF_LABEL_COUNT - 1)
 #define BIB_REFTAG_NEVER (-(1 << 28))
+/* Feature templates are numbered below this (reftag.c). */
+#define BIB_REFTAG_TEMPLATES 64
 /* The entry count that marks a dense row (more than any label count). */
 #define BIB_REFTAG_DENSE 31u
 
@@ -65,6 +67,15 @@ typedef struct reftag_word_memo {
     char text[26];
 } reftag_word_memo;
 #define BIB_REFTAG_WMEMO 1024
+
+/* The weight sum of four direct features in a row (reftag_decode.c,
+ * add_direct), cached by the four; key 0 is an empty entry (a direct
+ * feature is never 0: templates start at 1). */
+typedef struct reftag_group_memo {
+    uint64_t key;
+    int32_t acc[BIB_REFTAG_LP];
+} reftag_group_memo;
+#define BIB_REFTAG_GMEMO_BITS 10
 
 struct bib_reftag {
     /* transitions into the states s < L, padded (from + 1, to) */
@@ -99,11 +110,16 @@ struct bib_reftag {
     size_t ctxcap;
     int32_t *score;         /* Viterbi: n * L emission scores */
     int32_t *best;          /* n * BIB_REFTAG_NS best path scores */
-    unsigned char *back;    /* n * BIB_REFTAG_NS back pointers */
     size_t vcap;
     bib_buf scratch;
     reftag_name_memo memo[BIB_REFTAG_MEMO];
     reftag_word_memo wmemo[BIB_REFTAG_WMEMO];
+    /* the small-valued features' weights (reftag_decode.c): drow_of[
+     * template << 8 | value] is 1 + the row in drows (LP weights each)
+     * of that feature, 0 when it has no weights */
+    uint16_t drow_of[BIB_REFTAG_TEMPLATES << 8];
+    int32_t *drows;
+    reftag_group_memo gmemo[1u << BIB_REFTAG_GMEMO_BITS];
 };
 
 /* Parts of a token's features (reftag.c): those of its own text alone
@@ -113,7 +129,20 @@ struct bib_reftag {
 #define BIB_REFTAG_F_CONTEXT 2
 size_t bib_reftag_features_part(bib_reftag *t, size_t i, uint32_t *ids, size_t max, int part);
 
-/* Fills t's decoder tables from the generated table (reftag_decode.c). */
-void bib_reftag_decode_init(bib_reftag *t);
+/* The same features with the small-valued ones apart (reftag.c): those
+ * whose template has a direct domain (bib_reftag_direct_domain) and a
+ * value below it go to dir as template << 8 | value (*ndir of them), the
+ * rest to ids as feature ids (the count returned); dir NULL puts all in
+ * ids. Together, the same features as bib_reftag_features_part. */
+size_t bib_reftag_features_split(bib_reftag *t, size_t i, uint32_t *ids, size_t max,
+                                 int part, uint16_t *dir, size_t *ndir);
+/* How many values of template tmpl go to dir (0: none). */
+unsigned bib_reftag_direct_domain(unsigned tmpl);
+/* The feature id of template tmpl's value v. */
+uint32_t bib_reftag_feature_id(uint32_t tmpl, uint32_t v);
+
+/* Fills t's decoder tables from the generated table (reftag_decode.c);
+ * returns BIB_ENOMEM when the direct rows cannot be allocated. */
+int bib_reftag_decode_init(bib_reftag *t);
 
 #endif /* BIBCONV_REFTAG_MODEL_H */

@@ -486,6 +486,34 @@ static bool row_applies(const bt_row *row, const row_ctx *x)
              (c & BT_IF_NOT_KEPT && bib_record_extra_get(x->rec, "bibtex", row->name)));
 }
 
+/* The name the variable of row i goes out under. Its own, unless the
+ * source kept a field of that name beside it (it had both `address` and
+ * `location`, or `journal` and `journaltitle`: one field reads as the
+ * variable, the other is kept): then the reader's other name for the
+ * same variable, if the source kept none under it and no variable took
+ * it, so that the kept field goes out under its own name after it and
+ * the re-read gives both back as they were (the reader takes the first
+ * and keeps the second, docs/bibtex.md). */
+static const char *row_out_name(bt_writer *w, const bib_record *rec, size_t i)
+{
+    const bt_row *row = &bt_crosswalk[i];
+    if (row->special != BT_PLAIN || (row->when & BT_IF_NOT_KEPT) ||
+        !bib_record_extra_get(rec, "bibtex", row->name))
+        return row->name;
+    const unsigned art = BT_IF_ARTICLE | BT_IF_NOT_ARTICLE;
+    for (size_t j = 0; j < bt_crosswalk_rows; j++) {
+        const bt_row *o = &bt_crosswalk[j];
+        if (o->var == row->var && (o->flavour & BT_RD) && o->special == BT_PLAIN &&
+            o->kind == row->kind && (o->when & art) == (row->when & art) &&
+            !(o->when & BT_IF_NOT_KEPT) && w->name_id[j] != w->name_id[i] &&
+            !w->taken[w->name_id[j]] && !bib_record_extra_get(rec, "bibtex", o->name)) {
+            w->taken[w->name_id[j]] = true;
+            return o->name;
+        }
+    }
+    return row->name;
+}
+
 /* Every variable the crosswalk maps, by its rows in output order: the
  * first row whose flavour and conditions hold and whose name no other
  * variable took. */
@@ -519,12 +547,13 @@ static void put_rows(bt_writer *w, const bib_record *rec, const char *type)
         if (w->written[row->var] || *taken || !row_applies(row, &x))
             continue;
         *taken = true;
+        const char *name = row_out_name(w, rec, w->order[k]);
         if (row->kind == BT_NAMES)
-            put_names(w, row->name, rec, row->var);
+            put_names(w, name, rec, row->var);
         else if (row->kind == BT_DATE)
-            put_date_var(w, row->name, rec, row->var);
+            put_date_var(w, name, rec, row->var);
         else
-            put_text(w, row->name, rec, row->var, row->kind);
+            put_text(w, name, rec, row->var, row->kind);
     }
 }
 

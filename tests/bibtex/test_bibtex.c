@@ -777,6 +777,41 @@ START_TEST(test_write_literal_date_escaped)
 }
 END_TEST
 
+/* A source with both names of one variable (address and location, journal
+ * and journaltitle): the first is the variable, the second kept. Written
+ * in the same flavour, both go out (the variable under the other name),
+ * so the re-read gives the same variable and the same kept field. */
+START_TEST(test_write_alias_pair_round_trip)
+{
+    static const char *src =
+        "@inproceedings{a, title = {T}, address = {New York}, location = {Dallas}}\n"
+        "@book{b, title = {T}, location = {San Jose}, address = {New York}}\n"
+        "@article{c, title = {T}, journaltitle = {JT}, journal = {J}}\n";
+    for (int flavour = 0; flavour < 2; flavour++) {
+        const char *fmt = flavour ? "biblatex" : "bibtex";
+        result *r = read_as(fmt, src, false);
+        ck_assert_str_eq(text(r, 0, BIB_VAR_PUBLISHER_PLACE), "New York");
+        ck_assert_str_eq(extra(r, 0, "location"), "Dallas");
+        char *s = write_as(fmt, r, NULL);
+        result *back = read_as(fmt, s, false);
+        ck_assert_int_eq(back->n, 3);
+        for (size_t i = 0; i < 2; i++) {
+            ck_assert_str_eq(text(back, i, BIB_VAR_PUBLISHER_PLACE),
+                             text(r, i, BIB_VAR_PUBLISHER_PLACE));
+            const char *kept = i ? "address" : "location";
+            ck_assert_msg(extra(back, i, kept) && strcmp(extra(back, i, kept),
+                                                         extra(r, i, kept)) == 0, "%s", s);
+        }
+        ck_assert_str_eq(text(back, 2, BIB_VAR_CONTAINER_TITLE), "JT");
+        ck_assert_msg(extra(back, 2, "journal") && strcmp(extra(back, 2, "journal"), "J") == 0,
+                      "%s", s);
+        free(s);
+        done(back);
+        done(r);
+    }
+}
+END_TEST
+
 START_TEST(test_series_number)
 {
     result *r = rd("@book{a, title = {T}, series = {S}, number = 6}\n"
@@ -1168,4 +1203,5 @@ BIB_TEST_MAIN("bibtex", test_delimiters_and_case, test_values, test_macros_and_c
               test_deep_braces_read_iteratively, test_crosswalk_rows, test_split_field_names,
               test_empty_fields_round_trip, test_name_trailing_comma,
               test_crossref_missing_parent_classic, test_crossref_parent_before,
-              test_write_foreign_raw_date, test_write_literal_date_escaped)
+              test_write_foreign_raw_date, test_write_literal_date_escaped,
+              test_write_alias_pair_round_trip)

@@ -594,11 +594,14 @@ static void put_extras(bt_writer *w, const bib_record *rec)
 
 /* Bytes a key cannot hold: the reader ends a key at white space, ',' or
  * '=', a brace would close the entry, and biber reads the rest as
- * syntax. Parentheses are kept: the entries are written with braces, and
- * keys like 'Smith(2020)' occur in real files (they read back as such). */
-static bool bad_key_byte(unsigned char c)
+ * syntax. BibLaTeX output also refuses parentheses and the apostrophe,
+ * which biber's parser (btparse) takes for the end of the key; classic
+ * BibTeX takes them (keys like 'Smith(2020)' occur in real files), so the
+ * classic writer keeps them. */
+static bool bad_key_byte(const bt_writer *w, unsigned char c)
 {
-    return c <= ' ' || c == 0x7f || strchr(",={}\"#%\\", c);
+    return c <= ' ' || c == 0x7f || strchr(",={}\"#%\\", c) ||
+           (w->biblatex && strchr("()'", c));
 }
 
 /* A buffer that held a long key gives its memory back. */
@@ -619,10 +622,10 @@ static int make_key_exact(bt_writer *w, const bib_record *rec)
     reset_key_buf(&w->safe);
     const char *id = bib_record_id(rec);
     for (const char *p = id; p && *p; p++)
-        if (bad_key_byte((unsigned char)*p)) {
+        if (bad_key_byte(w, (unsigned char)*p)) {
             bib_buf_puts(&w->safe, id);
             for (size_t i = 0; i < w->safe.len; i++)
-                if (bad_key_byte((unsigned char)w->safe.data[i]))
+                if (bad_key_byte(w, (unsigned char)w->safe.data[i]))
                     w->safe.data[i] = '_';
             break;
         }
@@ -631,8 +634,8 @@ static int make_key_exact(bt_writer *w, const bib_record *rec)
     if (w->safe.len) {
         bib_output_report(w->out, BIB_SEV_WARNING,
                           "record '%.40s': written with key '%.40s': a BibTeX key holds no "
-                          "white space, commas, braces, quotes or =#%%\\",
-                          id, w->safe.data);
+                          "white space, commas, braces, quotes or =#%%\\%s",
+                          id, w->safe.data, w->biblatex ? ", nor biber's ()'" : "");
         id = w->safe.data;
     }
     if (id && (w->keys == 1 || (w->keys == 0 && *id))) {

@@ -637,6 +637,33 @@ START_TEST(test_write_auto_keys)
 }
 END_TEST
 
+/* biber's parser ends a key at a parenthesis or an apostrophe: BibLaTeX
+ * output writes them as '_' and keeps keys unique; classic BibTeX takes
+ * them, so the classic writer keeps the key. */
+START_TEST(test_write_biber_key_bytes)
+{
+    result *r = rd("@misc{Agilent(2022)Mods, title = {A}}\n"
+                   "@misc{Dobrovol'skii_1963, title = {B}}\n"
+                   "@misc{Agilent_2022_Mods, title = {C}}\n");
+    char *s = write_as("biblatex", r, NULL);
+    ck_assert_msg(!strchr(s, '(') && !strchr(s, ')') && !strchr(s, '\''), "%s", s);
+    ck_assert_msg(strstr(s, "@misc{Agilent_2022_Mods,") && strstr(s, "@misc{Dobrovol_skii_1963,"),
+                  "%s", s);
+    /* the third, whose own key the first now has, gets another */
+    const char *third = strstr(s, "title = {C}");
+    ck_assert_ptr_nonnull(third);
+    const char *head = s, *p;
+    while ((p = strstr(head + 1, "@misc{")) && p < third)
+        head = p;
+    ck_assert_msg(strncmp(head, "@misc{Agilent_2022_Mods,", 24) != 0, "%s", s);
+    free(s);
+    s = write_as("bibtex", r, NULL);
+    ck_assert_msg(strstr(s, "{Agilent(2022)Mods,") && strstr(s, "{Dobrovol'skii_1963,"), "%s", s);
+    free(s);
+    done(r);
+}
+END_TEST
+
 START_TEST(test_write_unique_generated_keys)
 {
     result *r = rd("@misc{, author = {Smith, A.}, title = {On Things}, year = 2000}\n"
@@ -1204,4 +1231,4 @@ BIB_TEST_MAIN("bibtex", test_delimiters_and_case, test_values, test_macros_and_c
               test_empty_fields_round_trip, test_name_trailing_comma,
               test_crossref_missing_parent_classic, test_crossref_parent_before,
               test_write_foreign_raw_date, test_write_literal_date_escaped,
-              test_write_alias_pair_round_trip)
+              test_write_alias_pair_round_trip, test_write_biber_key_bytes)

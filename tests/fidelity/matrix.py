@@ -311,7 +311,8 @@ def project(item, spec, reread=False):
     if how == "plain":  # rich-text markup the format cannot carry, left out
         return norm_text(MARKUP.sub("", str(v)))
     if how == "range":  # a page range's dash is the format's own; 82-82 is page 82
-        r = norm_text(re.sub(r"\s*(--|[-\u2013\u2014])\s*", "-", str(v)))
+        # (a run of dashes, "225-\u2013240" in a Zotero item, is one)
+        r = norm_text(re.sub(r"\s*[-\u2013\u2014]+\s*", "-", str(v)))
         a, sep, z = r.partition("-")
         return a if sep and a == z else r
     if how == "doi":  # the same DOI with or without its resolver's address

@@ -273,6 +273,11 @@ def norm_date(v, parts):
         b = list(b)
         if "" in b or " " in b:
             b = b[:min(b.index(e) for e in ("", " ") if e in b)]
+        # a month no calendar has (-1, 60; 13-24 are seasons) or a day
+        # outside 1-31 is absent too, with the parts after it
+        for i, lo, hi in ((1, 1, 24), (2, 1, 31)):
+            if len(b) > i and isinstance(b[i], int) and not lo <= b[i] <= hi:
+                b = b[:i]
         out.append([int(x) if str(x).lstrip("-").isdigit() else str(x) for x in b[:parts]])
     return out
 

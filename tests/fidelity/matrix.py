@@ -273,11 +273,20 @@ def norm_date(v, parts):
         b = list(b)
         if "" in b or " " in b:
             b = b[:min(b.index(e) for e in ("", " ") if e in b)]
-        # a month no calendar has (-1, 60; 13-24 are seasons) or a day
-        # outside 1-31 is absent too, with the parts after it
-        for i, lo, hi in ((1, 1, 24), (2, 1, 31)):
-            if len(b) > i and isinstance(b[i], int) and not lo <= b[i] <= hi:
-                b = b[:i]
+        # a month no calendar has (-1, 17, 60; 13-16 and 21-24 are
+        # seasons) or a day outside 1-31 is absent too, with the parts
+        # after it
+        b = [int(x) if str(x).lstrip("-").isdigit() else x for x in b]
+        if len(b) > 1 and isinstance(b[1], int) and not (1 <= b[1] <= 16 or 21 <= b[1] <= 24):
+            b = b[:1]
+        if len(b) > 2 and isinstance(b[2], int) and not 1 <= b[2] <= 31:
+            b = b[:2]
+        # a season, as a month 13-16 or 21-24 or as CSL's "season" key of
+        # the start, is one value (with no day)
+        if len(b) > 1 and isinstance(b[1], int) and b[1] > 12:
+            b = [b[0], "season %d" % ((b[1] - 13) % 4 + 1 if b[1] <= 16 else b[1] - 20)]
+        elif len(b) == 1 and not out and str(v.get("season", "")).isdigit():
+            b = [b[0], "season %s" % v["season"]]
         out.append([int(x) if str(x).lstrip("-").isdigit() else str(x) for x in b[:parts]])
     return out
 
@@ -633,10 +642,14 @@ def check_pair(ctx, reader, writer, src, ref, ref_rc, tmp):
         if items is None:
             res["ids"] = "output not parsed"
         else:
-            bad = [i for i, x in enumerate(items) if not str(x.get("id") or "")]
+            # an id is a string or a number, 0 too (citation-js's "id": 0)
+            def idstr(x):
+                v = x.get("id")
+                return "" if v is None or isinstance(v, (bool, dict, list)) else str(v)
+            bad = [i for i, x in enumerate(items) if not idstr(x)]
             seen, rep = set(), None
             for x in items:  # CSL wants one item per id
-                k = str(x.get("id") or "")
+                k = idstr(x)
                 if k and k in seen and rep is None:
                     rep = k
                 seen.add(k)

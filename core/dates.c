@@ -419,10 +419,13 @@ static void format_part(bib_buf *out, const bib_date_part *p)
     if (p->season) {
         bib_buf_putc(out, '-');
         put2(out, p->season + 20);
-    } else if (p->month) {
+    } else if (p->month >= 1 && p->month <= 12) {
+        /* a month no calendar has (CSL-JSON's [1965, -1, 1], [1965, 60])
+         * is left out with the day after it, as CSL processors read it:
+         * written, it made no EDTF a reader takes for a date */
         bib_buf_putc(out, '-');
         put2(out, p->month);
-        if (p->day) {
+        if (p->day >= 1 && p->day <= 31) {
             bib_buf_putc(out, '-');
             put2(out, p->day);
         }

@@ -486,6 +486,34 @@ static bool row_applies(const bt_row *row, const row_ctx *x)
              (c & BT_IF_NOT_KEPT && bib_record_extra_get(x->rec, "bibtex", row->name)));
 }
 
+/* The name the variable of row i goes out under. Its own, unless the
+ * source kept a field of that name beside it (it had both `address` and
+ * `location`, or `journal` and `journaltitle`: one field reads as the
+ * variable, the other is kept): then the reader's other name for the
+ * same variable, if the source kept none under it and no variable took
+ * it, so that the kept field goes out under its own name after it and
+ * the re-read gives both back as they were (the reader takes the first
+ * and keeps the second, docs/bibtex.md). */
+static const char *row_out_name(bt_writer *w, const bib_record *rec, size_t i)
+{
+    const bt_row *row = &bt_crosswalk[i];
+    if (row->special != BT_PLAIN || (row->when & BT_IF_NOT_KEPT) ||
+        !bib_record_extra_get(rec, "bibtex", row->name))
+        return row->name;
+    const unsigned art = BT_IF_ARTICLE | BT_IF_NOT_ARTICLE;
+    for (size_t j = 0; j < bt_crosswalk_rows; j++) {
+        const bt_row *o = &bt_crosswalk[j];
+        if (o->var == row->var && (o->flavour & BT_RD) && o->special == BT_PLAIN &&
+            o->kind == row->kind && (o->when & art) == (row->when & art) &&
+            !(o->when & BT_IF_NOT_KEPT) && w->name_id[j] != w->name_id[i] &&
+            !w->taken[w->name_id[j]] && !bib_record_extra_get(rec, "bibtex", o->name)) {
+            w->taken[w->name_id[j]] = true;
+            return o->name;
+        }
+    }
+    return row->name;
+}
+
 /* Every variable the crosswalk maps, by its rows in output order: the
  * first row whose flavour and conditions hold and whose name no other
  * variable took. */
@@ -519,12 +547,13 @@ static void put_rows(bt_writer *w, const bib_record *rec, const char *type)
         if (w->written[row->var] || *taken || !row_applies(row, &x))
             continue;
         *taken = true;
+        const char *name = row_out_name(w, rec, w->order[k]);
         if (row->kind == BT_NAMES)
-            put_names(w, row->name, rec, row->var);
+            put_names(w, name, rec, row->var);
         else if (row->kind == BT_DATE)
-            put_date_var(w, row->name, rec, row->var);
+            put_date_var(w, name, rec, row->var);
         else
-            put_text(w, row->name, rec, row->var, row->kind);
+            put_text(w, name, rec, row->var, row->kind);
     }
 }
 
@@ -565,11 +594,14 @@ static void put_extras(bt_writer *w, const bib_record *rec)
 
 /* Bytes a key cannot hold: the reader ends a key at white space, ',' or
  * '=', a brace would close the entry, and biber reads the rest as
- * syntax. Parentheses are kept: the entries are written with braces, and
- * keys like 'Smith(2020)' occur in real files (they read back as such). */
-static bool bad_key_byte(unsigned char c)
+ * syntax. BibLaTeX output also refuses parentheses and the apostrophe,
+ * which biber's parser (btparse) takes for the end of the key; classic
+ * BibTeX takes them (keys like 'Smith(2020)' occur in real files), so the
+ * classic writer keeps them. */
+static bool bad_key_byte(const bt_writer *w, unsigned char c)
 {
-    return c <= ' ' || c == 0x7f || strchr(",={}\"#%\\", c);
+    return c <= ' ' || c == 0x7f || strchr(",={}\"#%\\", c) ||
+           (w->biblatex && strchr("()'", c));
 }
 
 /* A buffer that held a long key gives its memory back. */
@@ -590,10 +622,10 @@ static int make_key_exact(bt_writer *w, const bib_record *rec)
     reset_key_buf(&w->safe);
     const char *id = bib_record_id(rec);
     for (const char *p = id; p && *p; p++)
-        if (bad_key_byte((unsigned char)*p)) {
+        if (bad_key_byte(w, (unsigned char)*p)) {
             bib_buf_puts(&w->safe, id);
             for (size_t i = 0; i < w->safe.len; i++)
-                if (bad_key_byte((unsigned char)w->safe.data[i]))
+                if (bad_key_byte(w, (unsigned char)w->safe.data[i]))
                     w->safe.data[i] = '_';
             break;
         }
@@ -602,8 +634,8 @@ static int make_key_exact(bt_writer *w, const bib_record *rec)
     if (w->safe.len) {
         bib_output_report(w->out, BIB_SEV_WARNING,
                           "record '%.40s': written with key '%.40s': a BibTeX key holds no "
-                          "white space, commas, braces, quotes or =#%%\\",
-                          id, w->safe.data);
+                          "white space, commas, braces, quotes or =#%%\\%s",
+                          id, w->safe.data, w->biblatex ? ", nor biber's ()'" : "");
         id = w->safe.data;
     }
     if (id && (w->keys == 1 || (w->keys == 0 && *id))) {
@@ -948,7 +980,9 @@ static int write_entry(bt_writer *w, const bib_record *rec, bib_writer *wr)
     memset(w->written, 0, sizeof w->written);
     bib_buf_reset(&w->vals);
     const char *xr = bib_record_extra_get(rec, "bibtex", "crossref");
-    w->skip_inherited = xr && bib_keyset_has(w->used, xr) ? 0 : BIB_FIELD_INHERITED;
+    /* a crossref left out: what the entry inherited is its own now */
+    w->skip_inherited =
+        w->drop_xref || (xr && bib_keyset_has(w->used, xr)) ? 0 : BIB_FIELD_INHERITED;
     /* classic BibTeX has no @xdata (write_directive leaves it out): an
      * entry naming one is written with the fields it inherited from it */
     w->drop_xdata = !w->biblatex && bib_record_extra_get(rec, "bibtex", "xdata");
@@ -1013,9 +1047,24 @@ static int bw_write(bib_writer *wr, const bib_record *rec)
         const char *id = bib_record_id(rec);
         if (xr && !bib_keyset_has(w->used, xr) && !(id && strcmp(id, xr) == 0)) {
             if (w->nheld == BT_WR_HELD) {
-                /* bound memory: the oldest goes out, its parent may come */
+                /* bound memory: the oldest goes out now, after its own held
+                 * children, without its crossref and with what it inherited
+                 * written as its own: BibTeX counts a crossref to a parent
+                 * that never comes an error, and one that comes later is
+                 * not known here (docs/bibtex.md) */
                 bib_record *c = unhold(w, 0);
-                int rc = write_entry(w, c, NULL);
+                int rc = release_children(w, bib_record_id(c));
+                if (rc >= 0) {
+                    bib_output_report(w->out, BIB_SEV_WARNING,
+                                      "record '%.40s': crossref parent '%.40s' not in the output "
+                                      "within %d held entries: crossref left out, its fields "
+                                      "written in the entry",
+                                      bib_record_id(c) ? bib_record_id(c) : "",
+                                      bib_record_extra_get(c, "bibtex", "crossref"), BT_WR_HELD);
+                    w->drop_xref = true;
+                    rc = write_entry(w, c, NULL);
+                    w->drop_xref = false;
+                }
                 bib_record_free(c);
                 if (rc < 0)
                     return rc;

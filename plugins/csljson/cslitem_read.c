@@ -548,7 +548,9 @@ int cslitem_read_var(bib_record *rec, bib_var var, const char *key, const json_t
             return bib_record_has(rec, var) ? 0 : bib_record_set_text(rec, var, "", 0);
         }
         rc = bib_record_set_text(rec, var, s, strlen(s));
-        if (!rc && num)
+        /* loose (YAML): a number under a text variable is text, as pandoc
+         * reads it (loose_number_text below) */
+        if (!rc && num && !(ctx && (ctx->flags & BIB_CSLITEM_LOOSE)))
             rc = bib_record_set_field_flags(rec, var, BIB_FIELD_BARE_NUMBER);
         return rc;
     }
@@ -580,6 +582,17 @@ static bool loose_date_string(bib_var var, const json_t *v, const bib_cslitem_ct
 {
     return ctx && (ctx->flags & BIB_CSLITEM_LOOSE) && bib_var_kind(var) == BIB_KIND_DATE &&
            json_is_string(v);
+}
+
+/* A YAML number under a CSL text variable (`collection-title: 4`) is read
+ * as text, as pandoc reads it, and its spelling is not kept: CSL wants a
+ * string there, and the CSL-JSON writers would give the number back, which
+ * the schema refuses (docs/yaml.md). Number variables keep theirs. */
+static bool loose_number_text(bib_var var, const json_t *v, const bib_cslitem_ctx *ctx)
+{
+    bib_kind k = bib_var_kind(var);
+    return ctx && (ctx->flags & BIB_CSLITEM_LOOSE) && (k == BIB_KIND_TEXT || k == BIB_KIND_RICH) &&
+           json_is_number(v);
 }
 
 int cslitem_read_member(bib_record *rec, const char *k, const json_t *v, bib_buf *tmp,
@@ -628,15 +641,22 @@ int cslitem_read_member(bib_record *rec, const char *k, const json_t *v, bib_buf
                 bib_record_remove(rec, var);
                 rc = add_extra_json(rec, k, v);
             } else if (!rc && !plain_spelling(rec, var, k, v) && !loose_date_string(var, v, ctx)) {
-                /* keep the input spelling when it is not the canonical one */
+                /* keep the input spelling when it is not the canonical one;
+                 * a loose number under a text variable counts as its text */
                 const bib_field *f = bib_record_get(rec, var);
                 json_t *canon = cslitem_field_to_json(rec, f);
+                json_t *text = loose_number_text(var, v, ctx)
+                                   ? json_string(bib_record_text(rec, var))
+                                   : json_incref((json_t *)v);
                 const char *cname = bib_var_name(var);
-                if (!canon || !json_equal(canon, (json_t *)v) || strcmp(cname, k) != 0) {
+                if (!text) {
+                    rc = BIB_ENOMEM;
+                } else if (!canon || !json_equal(canon, text) || strcmp(cname, k) != 0) {
                     bib_buf_reset(key);
                     bib_buf_printf(key, CSLITEM_RAW_PREFIX "%s", k);
-                    rc = bib_buf_failed(key) ? BIB_ENOMEM : add_extra_json(rec, key->data, v);
+                    rc = bib_buf_failed(key) ? BIB_ENOMEM : add_extra_json(rec, key->data, text);
                 }
+                json_decref(text);
                 json_decref(canon);
             }
         } else {

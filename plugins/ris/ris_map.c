@@ -595,7 +595,7 @@ int ris_date_format(bib_buf *out, const bib_date *d)
     if (p->month >= 1 && p->month <= 12 && !p->season)
         put2(out, p->month);
     bib_buf_putc(out, '/');
-    if (p->month && p->day >= 1 && p->day <= 31 && !p->season)
+    if (p->month >= 1 && p->month <= 12 && p->day >= 1 && p->day <= 31 && !p->season)
         put2(out, p->day);
     bib_buf_putc(out, '/');
     static const char *const seasons[] = {"", "Spring", "Summer", "Autumn", "Winter"};

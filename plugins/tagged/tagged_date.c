@@ -179,7 +179,7 @@ static void put_part(bib_buf *out, const bib_date_part *p, bool year)
         bib_buf_printf(out, "%s%s", year ? " " : "", season_out[p->season - 1]);
     else if (p->month >= 1 && p->month <= 12)
         bib_buf_printf(out, "%s%s", year ? " " : "", month_out[p->month - 1]);
-    if (p->day && p->month)
+    if (p->month >= 1 && p->month <= 12 && p->day >= 1 && p->day <= 31)
         bib_buf_printf(out, " %d", p->day);
 }
 
@@ -222,7 +222,8 @@ void tg_date_format_pd(bib_buf *out, const bib_date *d)
         bib_buf_puts(out, wos_season[a->season - 1]);
     else if (a->month >= 1 && a->month <= 12)
         bib_buf_puts(out, month_out[a->month - 1]);
-    if (a->month && a->day)
+    /* a day only after a month written (not after [1965, -1, 1]'s) */
+    if (a->month >= 1 && a->month <= 12 && a->day >= 1 && a->day <= 31)
         bib_buf_printf(out, " %d", a->day);
     if (d->nparts == 2 && z->has_year && z->year == a->year && out->len > start) {
         if (z->season >= 1 && z->season <= 4 && z->season != a->season)

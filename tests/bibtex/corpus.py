@@ -218,6 +218,11 @@ for b in bibs[::stride]:
             # later a generated key (BibTeX counts both one entry)
             skipped += 1
             continue
+        if fl == "biblatex" and any(set("()'") & set(str(r.get("id", ""))) for r in first):
+            # keys biber's parser refuses: the BibLaTeX writer writes those
+            # bytes as '_' (docs/bibtex.md), so the ids change
+            skipped += 1
+            continue
         kinds = {((r.get("custom") or {}).get("bibtex") or {}).get("entrytype", "").lower()
                  for r in first}
         if fl == "bibtex" and kinds - CLASSIC and CROSSREF.search(text):
@@ -233,7 +238,7 @@ for b in bibs[::stride]:
         pending[fl].append(((b, fl, p1, first), ids))
 for fl in pending:
     print("%s: %s" % (fl, batching.run_batched(pending[fl], trip_batch, trip_one)))
-print("round trips identical: %d/%d (%d files left out: duplicate keys (for bibtex also those differing only in case), or BibLaTeX-only types with crossref)" %
+print("round trips identical: %d/%d (%d files left out: duplicate keys (for bibtex also those differing only in case), keys biber refuses (biblatex), or BibLaTeX-only types with crossref)" %
       (same, same + diff, skipped))
 
 # 5. agreement with citation-js expected CSL-JSON, field by field

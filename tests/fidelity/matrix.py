@@ -273,6 +273,20 @@ def norm_date(v, parts):
         b = list(b)
         if "" in b or " " in b:
             b = b[:min(b.index(e) for e in ("", " ") if e in b)]
+        # a month no calendar has (-1, 17, 60; 13-16 and 21-24 are
+        # seasons) or a day outside 1-31 is absent too, with the parts
+        # after it
+        b = [int(x) if str(x).lstrip("-").isdigit() else x for x in b]
+        if len(b) > 1 and isinstance(b[1], int) and not (1 <= b[1] <= 16 or 21 <= b[1] <= 24):
+            b = b[:1]
+        if len(b) > 2 and isinstance(b[2], int) and not 1 <= b[2] <= 31:
+            b = b[:2]
+        # a season, as a month 13-16 or 21-24 or as CSL's "season" key of
+        # the start, is one value (with no day)
+        if len(b) > 1 and isinstance(b[1], int) and b[1] > 12:
+            b = [b[0], "season %d" % ((b[1] - 13) % 4 + 1 if b[1] <= 16 else b[1] - 20)]
+        elif len(b) == 1 and not out and str(v.get("season", "")).isdigit():
+            b = [b[0], "season %s" % v["season"]]
         out.append([int(x) if str(x).lstrip("-").isdigit() else str(x) for x in b[:parts]])
     return out
 
@@ -311,7 +325,8 @@ def project(item, spec, reread=False):
     if how == "plain":  # rich-text markup the format cannot carry, left out
         return norm_text(MARKUP.sub("", str(v)))
     if how == "range":  # a page range's dash is the format's own; 82-82 is page 82
-        r = norm_text(re.sub(r"\s*(--|[-\u2013\u2014])\s*", "-", str(v)))
+        # (a run of dashes, "225-\u2013240" in a Zotero item, is one)
+        r = norm_text(re.sub(r"\s*[-\u2013\u2014]+\s*", "-", str(v)))
         a, sep, z = r.partition("-")
         return a if sep and a == z else r
     if how == "doi":  # the same DOI with or without its resolver's address
@@ -627,10 +642,14 @@ def check_pair(ctx, reader, writer, src, ref, ref_rc, tmp):
         if items is None:
             res["ids"] = "output not parsed"
         else:
-            bad = [i for i, x in enumerate(items) if not str(x.get("id") or "")]
+            # an id is a string or a number, 0 too (citation-js's "id": 0)
+            def idstr(x):
+                v = x.get("id")
+                return "" if v is None or isinstance(v, (bool, dict, list)) else str(v)
+            bad = [i for i, x in enumerate(items) if not idstr(x)]
             seen, rep = set(), None
             for x in items:  # CSL wants one item per id
-                k = str(x.get("id") or "")
+                k = idstr(x)
                 if k and k in seen and rep is None:
                     rep = k
                 seen.add(k)

@@ -115,6 +115,20 @@ START_TEST(test_format_edtf)
     bib_buf_clear(&b);
     bib_date none = {0};
     ck_assert_int_eq(bib_date_format_edtf(&b, &none), BIB_EINVAL);
+    /* CSL-JSON's invalid parts (csl-test-suite date_variousinvaliddates):
+     * a month no calendar has goes with its day, a day past 31 alone */
+    bib_date bad = {.nparts = 2};
+    bad.parts[0] = (bib_date_part){.has_year = true, .year = 1965, .month = -1, .day = 1};
+    bad.parts[1] = (bib_date_part){.has_year = true, .year = 1966, .month = 3, .day = 40};
+    bib_buf_reset(&b);
+    ck_assert_int_eq(bib_date_format_edtf(&b, &bad), 0);
+    ck_assert_str_eq(b.data, "1965/1966-03");
+    bad.nparts = 1;
+    bad.parts[0].month = 60;
+    bib_buf_reset(&b);
+    ck_assert_int_eq(bib_date_format_edtf(&b, &bad), 0);
+    ck_assert_str_eq(b.data, "1965");
+    bib_buf_clear(&b);
 }
 END_TEST
 

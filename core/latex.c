@@ -800,10 +800,14 @@ static bool decompose(uint32_t cp, char *cmd, uint32_t *base)
 
 static const char *letter_command(uint32_t cp)
 {
-    for (size_t i = 0; i < bib__latex_letters_len; i++)
-        if (bib__latex_letters[i].cp == cp && bib__latex_letters[i].cp >= 0x80)
-            return bib__latex_letters[i].name;
-    return NULL;
+    if (cp < 0x80) /* ASCII has its escapes (put_escaped_ascii) */
+        return NULL;
+    return bib__latex_letter_by_cp(cp);
+}
+
+static const char *math_command(uint32_t cp)
+{
+    return bib__latex_math_by_cp(cp);
 }
 
 /* Whether the braces of s[0..len) pair up: BibTeX counts every brace of a
@@ -879,10 +883,7 @@ static void put_math_ascii(bib_buf *out, const char *s, size_t len, size_t *no_l
         }
         uint32_t cp;
         int n = bib_utf8_decode(s + i, len - i, &cp);
-        const char *name = NULL;
-        for (size_t k = 0; k < bib__latex_math_len && !name; k++)
-            if (bib__latex_math[k].cp == cp)
-                name = bib__latex_math[k].name;
+        const char *name = math_command(cp);
         if (name) {
             bib_buf_printf(out, "\\%s", name);
             /* a letter right after would join the command name */
@@ -1016,11 +1017,10 @@ static void put_non_ascii(bib_buf *out, uint32_t cp, size_t *no_latex)
     } else if ((name = letter_command(cp))) {
         bib_buf_printf(out, "{\\%s}", name);
     } else {
-        for (size_t k = 0; k < bib__latex_math_len; k++)
-            if (bib__latex_math[k].cp == cp) {
-                bib_buf_printf(out, "$\\%s$", bib__latex_math[k].name);
-                return;
-            }
+        if ((name = math_command(cp))) {
+            bib_buf_printf(out, "$\\%s$", name);
+            return;
+        }
         bib_buf_put_utf8(out, cp); /* no LaTeX form: kept, counted */
         if (no_latex)
             (*no_latex)++;

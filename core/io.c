@@ -609,6 +609,26 @@ void bib_input_trim(bib_input *in)
     in->end = have;
 }
 
+/* The first "\n" or "\r" in [p, e), or e. The first 64 bytes in one
+ * pass, sixteen a step: two memchr calls cost more on lines of a few
+ * dozen bytes (RIS, MEDLINE); past them, memchr's wider steps win. */
+static const char *first_eol(const char *p, const char *e)
+{
+#if defined(__x86_64__) && defined(__SSE2__)
+    const __m128i lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r');
+    for (int k = 0; k < 4 && e - p >= 16; k++, p += 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+        unsigned m = (unsigned)_mm_movemask_epi8(
+            _mm_or_si128(_mm_cmpeq_epi8(x, lf), _mm_cmpeq_epi8(x, cr)));
+        if (m)
+            return p + __builtin_ctz(m);
+    }
+#endif
+    const char *nl = memchr(p, '\n', (size_t)(e - p));
+    const char *cr1 = memchr(p, '\r', (size_t)((nl ? nl : e) - p));
+    return cr1 ? cr1 : nl ? nl : e;
+}
+
 int bib_input_getline(bib_input *in, const char **line, size_t *len)
 {
     const char *d;
@@ -624,12 +644,9 @@ int bib_input_getline(bib_input *in, const char **line, size_t *len)
             bib_input_consume(in, 1);
             continue;
         }
-        const char *p = d + scanned, *e = d + n;
-        /* the first "\n" or "\r": memchr twice beats a loop over the
-         * bytes (the line readers' hot path) */
-        const char *nl = memchr(p, '\n', (size_t)(e - p));
-        const char *cr = memchr(p, '\r', (size_t)((nl ? nl : e) - p));
-        p = cr ? cr : nl ? nl : e;
+        const char *e = d + n;
+        /* the first "\n" or "\r" (the line readers' hot path) */
+        const char *p = first_eol(d + scanned, e);
         if (p < e && (*p == '\n' || p + 1 < e || in->src_eof)) {
             size_t llen = (size_t)(p - d);
             size_t term = (*p == '\r' && p + 1 < e && p[1] == '\n') ? 2 : 1;

@@ -314,22 +314,26 @@ static void close_tag(bib_buf *out, bib_rich_tag t)
     bib_buf_puts(out, close[t]);
 }
 
+#define NT(s) s, sizeof s - 1
 /* Formatting command -> markup tag; BIB_RICH_NONE for "keep the text". */
 static int format_command(const char *name, size_t n, bib_rich_tag *tag)
 {
-    static const struct { const char *name; bib_rich_tag tag; } fmt[] = {
-        {"emph", BIB_RICH_ITALIC}, {"textit", BIB_RICH_ITALIC}, {"textsl", BIB_RICH_ITALIC},
-        {"mkbibemph", BIB_RICH_ITALIC}, {"mkbibitalic", BIB_RICH_ITALIC},
-        {"textbf", BIB_RICH_BOLD}, {"mkbibbold", BIB_RICH_BOLD},
-        {"textsc", BIB_RICH_SMALLCAPS}, {"textsuperscript", BIB_RICH_SUP},
-        {"mkbibsuperscript", BIB_RICH_SUP}, {"textsubscript", BIB_RICH_SUB},
-        {"mkbibsubscript", BIB_RICH_SUB}, {"textrm", BIB_RICH_NONE}, {"textsf", BIB_RICH_NONE},
-        {"texttt", BIB_RICH_NONE}, {"textnormal", BIB_RICH_NONE}, {"textup", BIB_RICH_NONE},
-        {"textmd", BIB_RICH_NONE}, {"mbox", BIB_RICH_NONE}, {"text", BIB_RICH_NONE},
-        {"NoCaseChange", BIB_RICH_NONE}, {"ensuremath", BIB_RICH_NONE},
+    /* each name with its length (NT): no strlen per entry per command */
+    static const struct { const char *name; size_t len; bib_rich_tag tag; } fmt[] = {
+        {NT("emph"), BIB_RICH_ITALIC}, {NT("textit"), BIB_RICH_ITALIC},
+        {NT("textsl"), BIB_RICH_ITALIC}, {NT("mkbibemph"), BIB_RICH_ITALIC},
+        {NT("mkbibitalic"), BIB_RICH_ITALIC}, {NT("textbf"), BIB_RICH_BOLD},
+        {NT("mkbibbold"), BIB_RICH_BOLD}, {NT("textsc"), BIB_RICH_SMALLCAPS},
+        {NT("textsuperscript"), BIB_RICH_SUP}, {NT("mkbibsuperscript"), BIB_RICH_SUP},
+        {NT("textsubscript"), BIB_RICH_SUB}, {NT("mkbibsubscript"), BIB_RICH_SUB},
+        {NT("textrm"), BIB_RICH_NONE}, {NT("textsf"), BIB_RICH_NONE},
+        {NT("texttt"), BIB_RICH_NONE}, {NT("textnormal"), BIB_RICH_NONE},
+        {NT("textup"), BIB_RICH_NONE}, {NT("textmd"), BIB_RICH_NONE},
+        {NT("mbox"), BIB_RICH_NONE}, {NT("text"), BIB_RICH_NONE},
+        {NT("NoCaseChange"), BIB_RICH_NONE}, {NT("ensuremath"), BIB_RICH_NONE},
     };
     for (size_t k = 0; k < sizeof fmt / sizeof fmt[0]; k++)
-        if (strlen(fmt[k].name) == n && memcmp(fmt[k].name, name, n) == 0) {
+        if (fmt[k].len == n && memcmp(fmt[k].name, name, n) == 0) {
             *tag = fmt[k].tag;
             return 1;
         }
@@ -339,20 +343,23 @@ static int format_command(const char *name, size_t n, bib_rich_tag *tag)
 /* Declarations that format the rest of their group: {\em x}, {\bf x}. */
 static int declaration(const char *name, size_t n, bib_rich_tag *tag)
 {
-    static const struct { const char *name; bib_rich_tag tag; } decl[] = {
-        {"em", BIB_RICH_ITALIC}, {"it", BIB_RICH_ITALIC}, {"itshape", BIB_RICH_ITALIC},
-        {"sl", BIB_RICH_ITALIC}, {"bf", BIB_RICH_BOLD}, {"bfseries", BIB_RICH_BOLD},
-        {"sc", BIB_RICH_SMALLCAPS}, {"scshape", BIB_RICH_SMALLCAPS}, {"rm", BIB_RICH_NONE},
-        {"tt", BIB_RICH_NONE}, {"sf", BIB_RICH_NONE}, {"upshape", BIB_RICH_NONE},
-        {"normalfont", BIB_RICH_NONE},
+    static const struct { const char *name; size_t len; bib_rich_tag tag; } decl[] = {
+        {NT("em"), BIB_RICH_ITALIC}, {NT("it"), BIB_RICH_ITALIC},
+        {NT("itshape"), BIB_RICH_ITALIC}, {NT("sl"), BIB_RICH_ITALIC},
+        {NT("bf"), BIB_RICH_BOLD}, {NT("bfseries"), BIB_RICH_BOLD},
+        {NT("sc"), BIB_RICH_SMALLCAPS}, {NT("scshape"), BIB_RICH_SMALLCAPS},
+        {NT("rm"), BIB_RICH_NONE}, {NT("tt"), BIB_RICH_NONE}, {NT("sf"), BIB_RICH_NONE},
+        {NT("upshape"), BIB_RICH_NONE}, {NT("normalfont"), BIB_RICH_NONE},
     };
     for (size_t k = 0; k < sizeof decl / sizeof decl[0]; k++)
-        if (strlen(decl[k].name) == n && memcmp(decl[k].name, name, n) == 0) {
+        if (decl[k].len == n && memcmp(decl[k].name, name, n) == 0) {
             *tag = decl[k].tag;
             return 1;
         }
     return 0;
 }
+
+#undef NT
 
 /* The argument of a command at s[i]: a group (its inner range) or one
  * character/command, within s[..end). Returns the index after it. */
@@ -800,10 +807,14 @@ static bool decompose(uint32_t cp, char *cmd, uint32_t *base)
 
 static const char *letter_command(uint32_t cp)
 {
-    for (size_t i = 0; i < bib__latex_letters_len; i++)
-        if (bib__latex_letters[i].cp == cp && bib__latex_letters[i].cp >= 0x80)
-            return bib__latex_letters[i].name;
-    return NULL;
+    if (cp < 0x80) /* ASCII has its escapes (put_escaped_ascii) */
+        return NULL;
+    return bib__latex_letter_by_cp(cp);
+}
+
+static const char *math_command(uint32_t cp)
+{
+    return bib__latex_math_by_cp(cp);
 }
 
 /* Whether the braces of s[0..len) pair up: BibTeX counts every brace of a
@@ -879,10 +890,7 @@ static void put_math_ascii(bib_buf *out, const char *s, size_t len, size_t *no_l
         }
         uint32_t cp;
         int n = bib_utf8_decode(s + i, len - i, &cp);
-        const char *name = NULL;
-        for (size_t k = 0; k < bib__latex_math_len && !name; k++)
-            if (bib__latex_math[k].cp == cp)
-                name = bib__latex_math[k].name;
+        const char *name = math_command(cp);
         if (name) {
             bib_buf_printf(out, "\\%s", name);
             /* a letter right after would join the command name */
@@ -1016,11 +1024,10 @@ static void put_non_ascii(bib_buf *out, uint32_t cp, size_t *no_latex)
     } else if ((name = letter_command(cp))) {
         bib_buf_printf(out, "{\\%s}", name);
     } else {
-        for (size_t k = 0; k < bib__latex_math_len; k++)
-            if (bib__latex_math[k].cp == cp) {
-                bib_buf_printf(out, "$\\%s$", bib__latex_math[k].name);
-                return;
-            }
+        if ((name = math_command(cp))) {
+            bib_buf_printf(out, "$\\%s$", name);
+            return;
+        }
         bib_buf_put_utf8(out, cp); /* no LaTeX form: kept, counted */
         if (no_latex)
             (*no_latex)++;

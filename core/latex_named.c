@@ -2,7 +2,10 @@
 /* latex_named.c - the LaTeX commands that name one character: text-mode
  * letters and symbols (`\ss`, `\textdagger`) and the math symbols read
  * from a $...$ that holds one of them. Hand-kept (latex_table.c is
- * generated); kept apart from latex.c so the tests walk them. */
+ * generated); kept apart from latex.c so the tests walk them. Also their
+ * index by code point, for writing. */
+#include <pthread.h>
+
 #include "latex_table.h"
 
 /* Commands without argument that stand for one character. */
@@ -47,3 +50,64 @@ const bib_latex_named bib__latex_math[] = {
 
 const size_t bib__latex_letters_len = sizeof bib__latex_letters / sizeof bib__latex_letters[0];
 const size_t bib__latex_math_len = sizeof bib__latex_math / sizeof bib__latex_math[0];
+
+/* The named-character tables by code point, built once (the -j workers
+ * share them): a non-ASCII character with no command (Cyrillic, CJK...)
+ * was two linear scans, a tenth of BibTeX -> BibTeX on such text. Each
+ * index is sorted by code point, then table order, so a search finds
+ * the entry the table lists first, as the scans did. */
+enum { NAMED_MAX = 256 };
+static unsigned short letters_by_cp[NAMED_MAX], math_by_cp[NAMED_MAX];
+static pthread_once_t named_once = PTHREAD_ONCE_INIT;
+
+static void sort_by_cp(const bib_latex_named *t, size_t n, unsigned short *idx)
+{
+    for (size_t i = 0; i < n; i++) { /* insertion sort: stable, tables of ~70 */
+        size_t j = i;
+        while (j > 0 && t[idx[j - 1]].cp > t[i].cp) {
+            idx[j] = idx[j - 1];
+            j--;
+        }
+        idx[j] = (unsigned short)i;
+    }
+}
+
+static void named_build(void)
+{
+    if (bib__latex_letters_len <= NAMED_MAX)
+        sort_by_cp(bib__latex_letters, bib__latex_letters_len, letters_by_cp);
+    if (bib__latex_math_len <= NAMED_MAX)
+        sort_by_cp(bib__latex_math, bib__latex_math_len, math_by_cp);
+}
+
+/* The name of the first entry of t for cp, NULL if none. */
+static const char *named_for(const bib_latex_named *t, size_t n, const unsigned short *idx,
+                             uint32_t cp)
+{
+    pthread_once(&named_once, named_build);
+    if (n > NAMED_MAX) { /* a table grown past the index: scanned */
+        for (size_t i = 0; i < n; i++)
+            if (t[i].cp == cp)
+                return t[i].name;
+        return NULL;
+    }
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (t[idx[mid]].cp < cp)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && t[idx[lo]].cp == cp ? t[idx[lo]].name : NULL;
+}
+
+const char *bib__latex_letter_by_cp(uint32_t cp)
+{
+    return named_for(bib__latex_letters, bib__latex_letters_len, letters_by_cp, cp);
+}
+
+const char *bib__latex_math_by_cp(uint32_t cp)
+{
+    return named_for(bib__latex_math, bib__latex_math_len, math_by_cp, cp);
+}

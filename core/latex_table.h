@@ -28,5 +28,9 @@ extern const bib_latex_named bib__latex_letters[];
 extern const size_t bib__latex_letters_len;
 extern const bib_latex_named bib__latex_math[];
 extern const size_t bib__latex_math_len;
+/* The name of the first entry of each table for cp, NULL if none: binary
+ * search in an index by code point built once (latex_named.c). */
+const char *bib__latex_letter_by_cp(uint32_t cp);
+const char *bib__latex_math_by_cp(uint32_t cp);
 
 #endif

@@ -93,6 +93,13 @@ typedef struct { const char *s; size_t len; } span;
 
 static bool is_space_at(const char *s, size_t len, size_t *adv)
 {
+    /* printable ASCII but the space is never white space: no decode, no
+     * class lookup for the bytes of most names */
+    unsigned char c = (unsigned char)s[0];
+    if (c > ' ' && c < 0x7F) {
+        *adv = 1;
+        return false;
+    }
     uint32_t cp;
     *adv = (size_t)bib_utf8_decode(s, len, &cp);
     return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' ||

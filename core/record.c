@@ -590,8 +590,13 @@ int bib_record_add_extra(bib_record *r, const char *format, const char *name, co
         return BIB_EINVAL;
     if (grow(r, (void **)&r->extras, r->nextras, &r->xcap, sizeof(extra)))
         return BIB_ENOMEM;
-    extra e = {arena_strdup(r, format), arena_strdup(r, name),
-               arena_strndup(r, value ? value : "", len), len};
+    /* a record's extras mostly share one format: the previous one's copy
+     * is reused, so that grouping them (extras_in_order) compares
+     * pointers, not strings */
+    const extra *prev = r->nextras ? &r->extras[r->nextras - 1] : NULL;
+    const char *fmt = prev && strcmp(prev->format, format) == 0 ? prev->format
+                                                                : arena_strdup(r, format);
+    extra e = {fmt, arena_strdup(r, name), arena_strndup(r, value ? value : "", len), len};
     if (!e.format || !e.name || !e.value)
         return BIB_ENOMEM;
     r->extras[r->nextras++] = e;
@@ -641,7 +646,7 @@ static int by_first(const void *a, const void *b)
 
 static bool same_str(const char *a, const char *b)
 {
-    return a == b || strcmp(a, b) == 0;
+    return a == b || (a[0] == b[0] && strcmp(a, b) == 0);
 }
 
 /* True when the grouping is the record order itself: each format in one
@@ -657,7 +662,7 @@ static bool extras_in_order(const bib_record *r, bool *new_fmt)
         new_fmt[i] = i == 0 || !same_str(e->format, r->extras[i - 1].format);
         for (size_t j = 0; j < i; j++) {
             bool fmt = same_str(e->format, r->extras[j].format);
-            if (fmt && (new_fmt[i] || strcmp(e->name, r->extras[j].name) == 0))
+            if (fmt && (new_fmt[i] || same_str(e->name, r->extras[j].name)))
                 return false; /* a format met again, or a name twice */
         }
     }
@@ -745,7 +750,7 @@ bib_extra_step *bib_record_extras_grouped(const bib_record *r, bool *oom)
 const char *bib_record_extra_get(const bib_record *r, const char *format, const char *name)
 {
     for (size_t i = 0; i < r->nextras; i++)
-        if (strcmp(r->extras[i].name, name) == 0 && strcmp(r->extras[i].format, format) == 0)
+        if (same_str(r->extras[i].name, name) && same_str(r->extras[i].format, format))
             return r->extras[i].value;
     return NULL;
 }

@@ -8,20 +8,29 @@
 
 size_t bib_rich_tag_at(const char *s, size_t len, bib_rich_tag *tag, bool *closing)
 {
-    static const struct { const char *text; bib_rich_tag tag; bool closing; } tags[] = {
-        {"<i>", BIB_RICH_ITALIC, false}, {"</i>", BIB_RICH_ITALIC, true},
-        {"<b>", BIB_RICH_BOLD, false}, {"</b>", BIB_RICH_BOLD, true},
-        {"<sup>", BIB_RICH_SUP, false}, {"</sup>", BIB_RICH_SUP, true},
-        {"<sub>", BIB_RICH_SUB, false}, {"</sub>", BIB_RICH_SUB, true},
-        {"<span style=\"font-variant:small-caps;\">", BIB_RICH_SMALLCAPS, false},
-        {"<span class=\"nocase\">", BIB_RICH_NOCASE, false},
+#define RT(t) t, sizeof t - 1
+    static const struct {
+        const char *text;
+        size_t n;
+        bib_rich_tag tag;
+        bool closing;
+    } tags[] = {
+        {RT("<i>"), BIB_RICH_ITALIC, false}, {RT("</i>"), BIB_RICH_ITALIC, true},
+        {RT("<b>"), BIB_RICH_BOLD, false}, {RT("</b>"), BIB_RICH_BOLD, true},
+        {RT("<sup>"), BIB_RICH_SUP, false}, {RT("</sup>"), BIB_RICH_SUP, true},
+        {RT("<sub>"), BIB_RICH_SUB, false}, {RT("</sub>"), BIB_RICH_SUB, true},
+        {RT("<span style=\"font-variant:small-caps;\">"), BIB_RICH_SMALLCAPS, false},
+        {RT("<span class=\"nocase\">"), BIB_RICH_NOCASE, false},
         /* "</span>" closes the innermost span; callers keep the stack */
-        {"</span>", BIB_RICH_NOCASE, true},
+        {RT("</span>"), BIB_RICH_NOCASE, true},
     };
-    if (!len || s[0] != '<')
+#undef RT
+    /* every tag is "<" then 'i', 'b', 's' or '/', and at least 3 long: a
+     * '<' in text ("a < b") is turned down before the table */
+    if (len < 3 || s[0] != '<' || (s[1] != 'i' && s[1] != 'b' && s[1] != 's' && s[1] != '/'))
         return 0;
     for (size_t i = 0; i < sizeof tags / sizeof tags[0]; i++) {
-        size_t n = strlen(tags[i].text);
+        size_t n = tags[i].n;
         if (n <= len && memcmp(s, tags[i].text, n) == 0) {
             *tag = tags[i].tag;
             *closing = tags[i].closing;

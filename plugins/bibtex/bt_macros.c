@@ -34,7 +34,18 @@ static bool name_eq(const char *a, const char *b, size_t n)
 
 bool bt_ieq(const char *s, size_t n, const char *lit)
 {
-    return strlen(lit) == n && name_eq(s, lit, n);
+    /* one pass, stopping at the first difference (the type table is
+     * scanned with it for every entry: no strlen of every name). ASCII
+     * folding is tolower's for these lower-case ASCII literals: a byte
+     * past ASCII folds to no ASCII letter in any locale. */
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 'A' && c <= 'Z')
+            c = (unsigned char)(c + 32);
+        if (!lit[i] || c != (unsigned char)lit[i]) /* lit ended, or differs */
+            return false;
+    }
+    return lit[n] == '\0';
 }
 
 bool bt_type_in(const char *t, const char *const *list)

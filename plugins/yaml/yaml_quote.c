@@ -57,7 +57,13 @@ static bool maybe_special(const char *s)
     unsigned char c = (unsigned char)s[0];
     if (c == '\0' || (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.')
         return true;
-    return strnlen(s, 6) <= 5 && strchr("~nNtTfFyYoO=<", c);
+    switch (c) { /* strchr over the set cost a call a scalar */
+    case '~': case 'n': case 'N': case 't': case 'T': case 'f': case 'F':
+    case 'y': case 'Y': case 'o': case 'O': case '=': case '<':
+        return strnlen(s, 6) <= 5;
+    default:
+        return false;
+    }
 }
 
 static bool is_digit(char c)
@@ -152,6 +158,19 @@ static const bool plain_look[256] = {PK64(0), PK64(64), PK64(128), PK64(192)};
 #undef PK4
 #undef PK
 
+/* A YAML indicator that may not open a plain scalar: "#,[]{}&*!|>'\"%@`"
+ * (a switch: strchr over the set was a call for every scalar). */
+static bool is_indicator(unsigned char c)
+{
+    switch (c) {
+    case '#': case ',': case '[': case ']': case '{': case '}': case '&': case '*':
+    case '!': case '|': case '>': case '\'': case '"': case '%': case '@': case '`':
+        return true;
+    default:
+        return false;
+    }
+}
+
 /* Whether libyaml allows `s` as a block plain scalar: no leading or
  * trailing space, no "---" or "..." start, no indicator where YAML would
  * read one. -1 when the scalar holds a character the direct writer leaves
@@ -170,7 +189,7 @@ int yamlfmt_plain_ok(const char *str, size_t len, size_t *cols)
     if (s[0] >= 0x20 && s[0] < 0x7F) {
         unsigned char c = s[0];
         bool next_blank = len == 1 || s[1] == ' ';
-        if (strchr("#,[]{}&*!|>'\"%@`", c) ||
+        if (is_indicator(c) ||
             ((c == '?' || c == ':' || c == '-') && next_blank))
             ok = false;
         i = 1;

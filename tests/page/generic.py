@@ -360,6 +360,99 @@ def check_programme_one(tmp):
     return fail
 
 
+# Five APA references under a Publications heading (issue 13's
+# acceptance, docs/page.md "Generic layout"), drawn with a seed of their
+# own from the rendered references: as a saved page (<ul> of <li><p>,
+# the container or a book's title and the volume in <i>, entities), as an
+# HTML fragment of the same list (no <html> or <body>: a list copied from
+# a page's source), as <p> paragraphs, and as the browser's text copy;
+# each read with -f page and (the HTML ones, which the page format
+# claims) with the format detected. Every page must give five records,
+# each with its title (the answer key's, which a volume's number may
+# follow), authors and its year, exit 0, and the same records (title,
+# family names, year) as the text copy read with -f page: the HTML path
+# adds nothing and loses nothing. References in Latin script (a Chinese
+# reference without spaced names is the tagger's matter, docs/refs.md).
+APA_SEED = 5
+
+
+def apa_html(seg):
+    out = []
+    for lab, t in seg:
+        t = html.escape(t, quote=False)
+        out.append("<i>%s</i>" % t if lab in ("container-title", "volume") else t)
+    return "".join(out)
+
+
+def apa_pages(rng, refs):
+    items = [apa_html(SEGS[t]) for t, _ in refs]
+    name = "%s %s" % (refs[0][1]["author"][0].get("given", "A.").split()[0],
+                      refs[0][1]["author"][0]["family"])
+    ul = "<h2>Publications</h2>\n<ul>\n%s\n</ul>\n" % "\n".join(
+        "<li><p>%s</p></li>" % i for i in items)
+    return {
+        "saved.html": "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>%s</title>"
+                      "</head><body>\n<h1>%s</h1>\n%s</body></html>\n"
+                      % (html.escape(name), html.escape(name), ul),
+        "fragment.html": ul,
+        "paragraphs.html": "<h3>Publications</h3>\n%s" % "".join("<p>%s</p>\n" % i
+                                                                   for i in items),
+        "copy.txt": "%s\n\nPublications\n\n%s\n" % (name, "\n".join(t for t, _ in refs)),
+    }
+
+
+def brief(g):
+    return (g.get("title"), [a.get("family") or a.get("literal") for a in g.get("author", [])],
+            (g.get("issued", {}).get("date-parts") or [[None]])[0][0])
+
+
+def check_apa_five(by_style, tmp):
+    fail = False
+    rng = random.Random(APA_SEED)
+    pool = [x for x in by_style.get("apa", []) if all(ord(c) < 0x2E80 for c in x[0])]
+    for k in range(4):
+        refs = rng.sample(pool, 5)
+        want = None
+        for name, text in sorted(apa_pages(rng, refs).items()):
+            path = os.path.join(tmp, "apa%d-%s" % (k, name))
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(text)
+            for fmt in ("page", None) if name.endswith(".html") else ("page",):
+                cmd = [BIB] + (["-f", fmt] if fmt else []) + ["-t", "csljson", path]
+                p = subprocess.run(cmd, capture_output=True, text=True, check=False)
+                try:
+                    out = json.loads(p.stdout) if p.stdout.strip() else []
+                except ValueError:
+                    out = None
+                bad = []
+                if want is None:
+                    # copy.txt sorts first: -f page on the text copy
+                    want = [brief(g) for g in out or []]
+                if p.returncode != 0 or out is None:
+                    bad.append("exit %d" % p.returncode)
+                elif len(out) != 5:
+                    bad.append("%d records, want 5" % len(out))
+                else:
+                    for (_, r), g in zip(refs, out):
+                        gy = (g.get("issued", {}).get("date-parts") or [[None]])[0][0]
+                        if not norm(g.get("title")).startswith(norm(r["title"])):
+                            bad.append("title %r, want %r" % (g.get("title"), r["title"]))
+                        elif not g.get("author"):
+                            bad.append("no authors (%r)" % r["title"][:40])
+                        elif gy != r["issued"][0]:
+                            bad.append("year %s, want %s" % (gy, r["issued"][0]))
+                    if [brief(g) for g in out] != want:
+                        bad.append("records differ from the text copy's")
+                how = "-f page" if fmt else "detected"
+                if bad:
+                    print("FAIL apa five %d %s (%s): %s\n%s" % (k, name, how, "; ".join(bad),
+                                                               p.stderr.strip()[:300]))
+                    fail = True
+                else:
+                    print("ok   apa five %d %s (%s): 5 records" % (k, name, how))
+    return fail
+
+
 def main():
     show = "--show" in sys.argv
     keep = sys.argv[sys.argv.index("--keep") + 1] if "--keep" in sys.argv else None
@@ -369,6 +462,7 @@ def main():
     tmp = keep or holder.name
     fail = check_no_record(tmp) | check_numbered() | check_blocks_stop()
     fail |= check_markup(by_style, tmp) | check_programme_one(tmp)
+    fail |= check_apa_five(by_style, tmp)
     # "page6": -f page on the six shapes of formatted references (blocks
     # left out), the first row of docs/page.md's table
     tot = {"page": [0.0, 0, 0, 0, 0], "page6": [0.0, 0, 0, 0, 0], "refs": [0.0, 0, 0, 0, 0]}

@@ -360,6 +360,105 @@ def check_programme_one(tmp):
     return fail
 
 
+# Programmes as other sites print them (docs/page.md, "Blocks"), built
+# from the same records and abstracts with a seed of their own: the day
+# and time in French (`jeu. 12 juin 14h30`, `jeudi 12 juin 14:30`) or as
+# English words (`Thursday, 12 June 11:00 a.m.`); the abstract right under
+# the speakers, without a blank line; a session label before the title
+# (`Poster: `, `Oral: `). Each talk must come out with its title (no day,
+# time or label left), its speakers and its abstract, and no venue made
+# of the abstract.
+PROG_SEED = 11
+FR_DAYS = ["lun.", "mar.", "mer.", "jeu.", "ven.", "lundi", "mardi", "mercredi", "jeudi",
+           "vendredi"]
+FR_MONTHS = ["janv.", "f\u00e9vr.", "mars", "avr.", "mai", "juin", "juil.", "ao\u00fbt",
+             "sept.", "oct.", "nov.", "d\u00e9c."]
+EN_DAYS = ["Monday,", "Tuesday,", "Wednesday,", "Thursday,", "Friday,"]
+EN_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+             "September", "October", "November", "December"]
+LABELS = ["Poster: ", "Oral: ", "Spotlight: ", "Keynote: ", "Invited talk: ", "Demo: ",
+          "Affiche : ", "Communication orale : "]
+PROG_KINDS = ["fr", "en-words", "no-blank", "label"]
+
+
+def prog_page(kind, rng, refs, abst):
+    lines = ["Timezone: Europe/Paris", ""]
+    talks = []
+    for t, r in refs:
+        names = [(a.get("given", "") + " " + a["family"]).strip() for a in r["author"]]
+        h, mi = rng.randrange(8, 19), rng.choice([0, 15, 30, 45])
+        if kind == "fr":
+            when = "%s %d %s %s" % (rng.choice(FR_DAYS), rng.randrange(1, 29),
+                                    rng.choice(FR_MONTHS),
+                                    ("%dh%02d" if rng.random() < 0.5 else "%d:%02d") % (h, mi))
+        elif kind == "en-words":
+            when = "%s %d %s %d:%02d %s" % (rng.choice(EN_DAYS), rng.randrange(1, 29),
+                                            rng.choice(EN_MONTHS), h % 12 or 12, mi,
+                                            "a.m." if h < 12 else "p.m.")
+        else:
+            when = "%s %d %s %d:%02d" % (rng.choice(DAYS), rng.randrange(1, 29),
+                                         rng.choice(MONTHS), h, mi)
+        title = (rng.choice(LABELS) if kind == "label" else "") + r["title"]
+        a = rng.choice(abst)
+        if rng.random() < 0.5:
+            # a short abstract: its first sentences, under 200 bytes, ten
+            # words at least; not ending on a year (a line that does is a
+            # venue, `..., Irvine, CA, June 2016.`: the known limit)
+            ends = [m.end() for m in re.finditer(r"[.!?](?= )", a) if m.end() < 190
+                    and len(a[:m.end()].split()) >= 10
+                    and not re.search(r"\b(1[89]|20)\d\d\.$", a[:m.end()])]
+            a = a[:ends[-1]] if ends else a
+        lines += ["%s %s" % (title, when), "", " \u00b7 ".join(names)]
+        lines += ([a, ""] if kind == "no-blank" else ["", a, ""])
+        talks.append((r, a))
+    return "\n".join(lines) + "\n", talks
+
+
+def check_programme_kinds(by_style, tmp):
+    fail = False
+    rng = random.Random(PROG_SEED)
+    abst = abstracts()
+    # speakers as a programme prints them: capitalised names of letters
+    # (the corpus also holds `John Doe5`, `zhuang liu`)
+    ok_name = re.compile(r"^[A-Z\u00c0-\u024f][\w.'\u2019-]*( [A-Z\u00c0-\u024f][\w.'\u2019-]*)*$")
+    pool = [x for st in sorted(by_style) for x in by_style[st]
+            if all(ok_name.match((a.get("given", "") + " " + a["family"]).strip())
+                   and not re.search(r"\d", a.get("given", "") + a["family"])
+                   for a in x[1]["author"])]
+    for kind in PROG_KINDS:
+        n = ok_t = ok_a = ok_b = venues = recs = 0
+        for k in range(4):
+            text, talks = prog_page(kind, rng, rng.sample(pool, 6), abst)
+            path = os.path.join(tmp, "prog-%s-%d.txt" % (kind, k))
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(text)
+            rc, out, err = read("page", path)
+            got = {norm(g.get("title")): g for g in out or []}
+            recs += len(out or [])
+            for r, a in talks:
+                n += 1
+                g = got.get(norm(r["title"]))
+                if not g:
+                    continue
+                ok_t += 1
+                # whole names: where a capitalised particle goes (`Da Ros`)
+                # is the name splitter's matter, docs/names.md
+                ok_a += [norm((x.get("given") or "") + (x.get("non-dropping-particle") or "")
+                              + (x.get("family") or x.get("literal") or ""))
+                         for x in g.get("author", [])] \
+                    == [norm(x.get("given", "") + x["family"]) for x in r["author"]]
+                ok_b += norm(g.get("abstract")) == norm(a)
+                venues += bool(g.get("container-title"))
+        print("programme %-9s talks=%d records=%d titles=%d authors=%d abstracts=%d venues=%d"
+              % (kind, n, recs, ok_t, ok_a, ok_b, venues))
+        # floors: every title and abstract; authors as the programme
+        # shape's floor (names of every culture through the name model)
+        if ok_t < n or recs != n or ok_b < n or venues or ok_a < 0.95 * n:
+            print("FAIL programme %s: below its floor" % kind)
+            fail = True
+    return fail
+
+
 # Five APA references under a Publications heading (issue 13's
 # acceptance, docs/page.md "Generic layout"), drawn with a seed of their
 # own from the rendered references: as a saved page (<ul> of <li><p>,
@@ -462,7 +561,7 @@ def main():
     tmp = keep or holder.name
     fail = check_no_record(tmp) | check_numbered() | check_blocks_stop()
     fail |= check_markup(by_style, tmp) | check_programme_one(tmp)
-    fail |= check_apa_five(by_style, tmp)
+    fail |= check_apa_five(by_style, tmp) | check_programme_kinds(by_style, tmp)
     # "page6": -f page on the six shapes of formatted references (blocks
     # left out), the first row of docs/page.md's table
     tot = {"page": [0.0, 0, 0, 0, 0], "page6": [0.0, 0, 0, 0, 0], "refs": [0.0, 0, 0, 0, 0]}

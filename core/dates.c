@@ -104,6 +104,28 @@ int bib_month_parse(const char *s, size_t len)
     return word_lookup(s, len, month_names, sizeof month_names / sizeof month_names[0]);
 }
 
+static const word_value weekday_names[] = {
+    /* English names and abbreviations */
+    {"monday", 1}, {"mon", 1}, {"tuesday", 2}, {"tue", 2}, {"tues", 2}, {"wednesday", 3},
+    {"wed", 3}, {"thursday", 4}, {"thu", 4}, {"thur", 4}, {"thurs", 4}, {"friday", 5},
+    {"fri", 5}, {"saturday", 6}, {"sat", 6}, {"sunday", 7}, {"sun", 7},
+    /* French */
+    {"lundi", 1}, {"lun", 1}, {"mardi", 2}, {"mar", 2}, {"mercredi", 3}, {"mer", 3},
+    {"jeudi", 4}, {"jeu", 4}, {"vendredi", 5}, {"ven", 5}, {"samedi", 6}, {"sam", 6},
+    {"dimanche", 7}, {"dim", 7},
+};
+
+int bib_weekday_parse(const char *s, size_t len)
+{
+    while (len && isspace((unsigned char)*s)) {
+        s++;
+        len--;
+    }
+    while (len && isspace((unsigned char)s[len - 1]))
+        len--;
+    return word_lookup(s, len, weekday_names, sizeof weekday_names / sizeof weekday_names[0]);
+}
+
 const char *bib_month_macro(int month)
 {
     static const char *const macros[] = {"jan", "feb", "mar", "apr", "may", "jun",

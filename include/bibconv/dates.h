@@ -23,6 +23,12 @@ BIB_BEGIN_DECLS
  * ("jan"), or a number "1".."12"; 0 when it is none of these. */
 BIB_API int bib_month_parse(const char *s, size_t len);
 
+/* Day of the week 1..7 (Monday 1, as ISO 8601 counts) of a weekday name
+ * or abbreviation in English or French ("Thu", "Thursday", "jeu.",
+ * "jeudi"; case- and accent-insensitive, optional final '.'); 0 when it
+ * is none. A programme prints a session's weekday before its date. */
+BIB_API int bib_weekday_parse(const char *s, size_t len);
+
 /* English three-letter BibTeX macro of month 1..12 ("jan"), NULL else. */
 BIB_API const char *bib_month_macro(int month);
 

@@ -673,17 +673,6 @@ static size_t last_word(const char *s, size_t n)
     return n;
 }
 
-static bool word_in(const char *w, size_t n, const char *list)
-{
-    /* list: three-letter words run together */
-    if (n != 3)
-        return false;
-    for (const char *p = list; *p; p += 3)
-        if (memcmp(p, w, 3) == 0)
-            return true;
-    return false;
-}
-
 /* A programme prints its session's day and time after a talk's title
  * (`Title Tue 15 Jul 11:00 a.m.`, `Titre 15 juil. 11:00`): *n loses
  * them. A clock time with two date words before it (a weekday, a day, a
@@ -703,9 +692,10 @@ static void drop_schedule_time(const char *s, size_t *n)
         t = s + w;
         tn = m - w;
     }
-    /* H:MM or HH:MM */
-    if (!(tn >= 4 && tn <= 5 && t[tn - 3] == ':' && t[0] >= '0' && t[0] <= '9'
-          && t[tn - 1] >= '0' && t[tn - 1] <= '9'))
+    /* H:MM or HH:MM, or as French writes it, 14h30 */
+    if (!(tn >= 4 && tn <= 5 && (t[tn - 3] == ':' || t[tn - 3] == 'h') && t[0] >= '0'
+          && t[0] <= '9' && t[tn - 1] >= '0' && t[tn - 1] <= '9' && t[tn - 2] >= '0'
+          && t[tn - 2] <= '9'))
         return;
     m = w ? w - 1 : 0;
     int dates = 0;
@@ -713,17 +703,55 @@ static void drop_schedule_time(const char *s, size_t *n)
         w = last_word(s, m);
         t = s + w;
         tn = m - w;
+        if (tn > 1 && t[tn - 1] == ',')
+            tn--; /* "Thu, 12 Jun" */
         bool day = (tn == 1 || tn == 2) && t[0] >= '0' && t[0] <= '9'
                    && t[tn - 1] >= '0' && t[tn - 1] <= '9';
-        /* months through core's date service (English and French, with
-         * or without the abbreviation's '.') */
-        if (!day && !word_in(t, tn, "MonTueWedThuFriSatSun") && !bib_month_parse(t, tn))
+        /* weekdays and months through core's date service (English and
+         * French, names or abbreviations, with or without the '.') */
+        if (!day && !bib_weekday_parse(t, tn) && !bib_month_parse(t, tn))
             break;
         dates++;
         m = w ? w - 1 : 0;
     }
     if (dates >= 2 && m)
         *n = m;
+}
+
+/* A programme's session label before a talk's title (`Poster: `, `Oral: `,
+ * `Affiche : `): the bytes it takes, 0 when the line opens with none. A
+ * layout cue, not a title's own words: only these labels, each followed by
+ * a colon (a space may come before it, as French writes it) and a space. */
+static size_t session_label(const char *s, size_t n)
+{
+    static const char *const labels[] = {
+        "poster", "oral", "oral presentation", "spotlight", "spotlight talk", "keynote",
+        "keynote talk", "invited talk", "contributed talk", "lightning talk", "short talk",
+        "long talk", "talk", "demo", "tutorial", "panel", "affiche", "communication orale",
+        "expos\xC3\xA9", "conf\xC3\xA9" "rence invit\xC3\xA9" "e", NULL};
+    for (const char *const *l = labels; *l; l++) {
+        size_t k = strlen(*l), i;
+        if (n < k + 2)
+            continue;
+        for (i = 0; i < k; i++) {
+            char c = s[i];
+            if (c >= 'A' && c <= 'Z')
+                c = (char)(c - 'A' + 'a');
+            if (c != (*l)[i])
+                break;
+        }
+        if (i < k)
+            continue;
+        if (s[i] == ' ' && i + 1 < n && s[i + 1] == ':')
+            i++;
+        if (s[i] != ':' || i + 1 >= n || s[i + 1] != ' ')
+            continue;
+        i += 2;
+        while (i < n && s[i] == ' ')
+            i++;
+        return i < n ? i : 0;
+    }
+    return 0;
 }
 
 /* One block's record: the title line, the names of the author line, the
@@ -742,6 +770,9 @@ static int build_block(const page_build *b, const page_lines *pl, size_t t, size
     n -= mk;
     page_trim_blank(&s, &n);
     drop_schedule_time(s, &n);
+    size_t lab = session_label(s, n);
+    s += lab;
+    n -= lab;
     while (n && s[n - 1] == '.')
         n--;
     int rc = bib_record_set_text(rec, BIB_VAR_TITLE, s, n);
@@ -767,10 +798,18 @@ static int build_block(const page_build *b, const page_lines *pl, size_t t, size
                          && !(yn > 4 && s[yn - 5] >= '0' && s[yn - 5] <= '9');
         if (!n)
             continue;
-        if (n > 200 || (f.prose >= 3 && f.tokens > 12 && !ends_year)) {
+        /* a short abstract (a sentence or two) is running prose: ten
+         * words or more ending a sentence, lower-case words at least
+         * twice the capitalised ones; a venue line is mostly capitalised
+         * words ("Proceedings of the ... Conference on ...") */
+        char last = s[n - 1];
+        bool sentence = f.tokens >= 10 && !ends_year
+                        && (last == '.' || last == '!' || last == '?')
+                        && f.lower_words >= 2 * f.cap_words;
+        if (n > 200 || sentence || (f.prose >= 3 && f.tokens > 12 && !ends_year)) {
             /* an abstract, not a venue: the first such paragraph (a
              * programme prints it under the speakers) */
-            if (f.prose >= 3 && !bib_record_has(rec, BIB_VAR_ABSTRACT))
+            if ((f.prose >= 3 || sentence) && !bib_record_has(rec, BIB_VAR_ABSTRACT))
                 rc = bib_record_set_text(rec, BIB_VAR_ABSTRACT, s, n);
             continue;
         }

@@ -159,11 +159,28 @@ bool page_looks_html(const char *s, size_t len)
     if (i >= len || s[i] != '<')
         return false;
     static const char *const heads[] = {"<!doctype html", "<html", "<head", "<body", "<!--",
-                                        "<meta", "<div", NULL};
+                                        "<meta", NULL};
     for (const char *const *h = heads; *h; h++) {
         size_t n = strlen(*h);
         if (len - i >= n && xmlStrncasecmp((const xmlChar *)s + i, (const xmlChar *)*h,
                                            (int)n) == 0)
+            return true;
+    }
+    /* a fragment (a list copied from a page's source, a CMS export)
+     * opens on an element of a page's body: its name, then '>', a space
+     * or '/' (no bibliographic XML format names its root so) */
+    static const char *const body[] = {
+        "div", "section", "article", "main", "header", "footer", "nav", "aside", "h1", "h2",
+        "h3", "h4", "h5", "h6", "p", "ul", "ol", "li", "dl", "dt", "dd", "table", "thead",
+        "tbody", "tr", "td", "th", "span", "a", "b", "i", "em", "strong", "br", "hr",
+        "blockquote", "pre", "figure", "title", "style", "script", "link", NULL};
+    for (const char *const *h = body; *h; h++) {
+        size_t n = strlen(*h);
+        if (len - i < n + 2
+            || xmlStrncasecmp((const xmlChar *)s + i + 1, (const xmlChar *)*h, (int)n) != 0)
+            continue;
+        char c = s[i + 1 + n];
+        if (c == '>' || c == ' ' || c == '/' || c == '\t' || c == '\n' || c == '\r')
             return true;
     }
     return false;

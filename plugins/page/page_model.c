@@ -757,6 +757,23 @@ int page_model_decode(const page_model *m, const page_layout_desc *d, int slot,
                 || (r == PAGE_ROLE_AUTHOR && z->ends_lower))
                 emit[(n - 1) * (size_t)k + (size_t)s] = PAGE_NEG;
         }
+    /* a last line of one word that core's name model rejects (a word cut
+     * short is rarely a name), right after a name line: a record with its
+     * authors is open, and on the site such a record usually goes on
+     * to its abstract, so the word is more often that abstract cut in
+     * its first word than the next title cut so. Read as nothing, the cut
+     * abstract was lost; read as the abstract, a title's first word is a
+     * one-word abstract flagged incomplete: neither makes a record, and
+     * the likelier reading wins (docs/page.md, "Pages cut short") */
+    if (!page_model_training && n > 1 && z->f.tokens == 1 && z->cname <= -1
+        && lines[n - 2].cname >= 1
+        && lines[n - 2].cname != PAGE_CNAME_NA
+        && page_model_state_of(d, PAGE_ROLE_AUTHOR) >= 0
+        && page_model_state_of(d, PAGE_ROLE_ABSTRACT) >= 0
+        && page_model_state_of(d, PAGE_ROLE_TITLE_AUTHORS) < 0)
+        for (int s = 0; s < k; s++)
+            if (d->state_roles[s] == PAGE_ROLE_OTHER)
+                emit[(n - 1) * (size_t)k + (size_t)s] = PAGE_NEG;
     int trans[PAGE_MODEL_K * PAGE_MODEL_K], start[PAGE_MODEL_K];
     const int32_t *tw = m->trans + (size_t)slot * PAGE_MODEL_K * PAGE_MODEL_K;
     const int32_t *sw = m->start + (size_t)slot * PAGE_MODEL_K;

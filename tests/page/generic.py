@@ -360,6 +360,198 @@ def check_programme_one(tmp):
     return fail
 
 
+# Programmes as other sites print them (docs/page.md, "Blocks"), built
+# from the same records and abstracts with a seed of their own: the day
+# and time in French (`jeu. 12 juin 14h30`, `jeudi 12 juin 14:30`) or as
+# English words (`Thursday, 12 June 11:00 a.m.`); the abstract right under
+# the speakers, without a blank line; a session label before the title
+# (`Poster: `, `Oral: `). Each talk must come out with its title (no day,
+# time or label left), its speakers and its abstract, and no venue made
+# of the abstract.
+PROG_SEED = 11
+FR_DAYS = ["lun.", "mar.", "mer.", "jeu.", "ven.", "lundi", "mardi", "mercredi", "jeudi",
+           "vendredi"]
+FR_MONTHS = ["janv.", "f\u00e9vr.", "mars", "avr.", "mai", "juin", "juil.", "ao\u00fbt",
+             "sept.", "oct.", "nov.", "d\u00e9c."]
+EN_DAYS = ["Monday,", "Tuesday,", "Wednesday,", "Thursday,", "Friday,"]
+EN_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+             "September", "October", "November", "December"]
+LABELS = ["Poster: ", "Oral: ", "Spotlight: ", "Keynote: ", "Invited talk: ", "Demo: ",
+          "Affiche : ", "Communication orale : "]
+PROG_KINDS = ["fr", "en-words", "no-blank", "label"]
+
+
+def prog_page(kind, rng, refs, abst):
+    lines = ["Timezone: Europe/Paris", ""]
+    talks = []
+    for t, r in refs:
+        names = [(a.get("given", "") + " " + a["family"]).strip() for a in r["author"]]
+        h, mi = rng.randrange(8, 19), rng.choice([0, 15, 30, 45])
+        if kind == "fr":
+            when = "%s %d %s %s" % (rng.choice(FR_DAYS), rng.randrange(1, 29),
+                                    rng.choice(FR_MONTHS),
+                                    ("%dh%02d" if rng.random() < 0.5 else "%d:%02d") % (h, mi))
+        elif kind == "en-words":
+            when = "%s %d %s %d:%02d %s" % (rng.choice(EN_DAYS), rng.randrange(1, 29),
+                                            rng.choice(EN_MONTHS), h % 12 or 12, mi,
+                                            "a.m." if h < 12 else "p.m.")
+        else:
+            when = "%s %d %s %d:%02d" % (rng.choice(DAYS), rng.randrange(1, 29),
+                                         rng.choice(MONTHS), h, mi)
+        title = (rng.choice(LABELS) if kind == "label" else "") + r["title"]
+        a = rng.choice(abst)
+        if rng.random() < 0.5:
+            # a short abstract: its first sentences, under 200 bytes, ten
+            # words at least; not ending on a year (a line that does is a
+            # venue, `..., Irvine, CA, June 2016.`: the known limit)
+            ends = [m.end() for m in re.finditer(r"[.!?](?= )", a) if m.end() < 190
+                    and len(a[:m.end()].split()) >= 10
+                    and not re.search(r"\b(1[89]|20)\d\d\.$", a[:m.end()])]
+            a = a[:ends[-1]] if ends else a
+        lines += ["%s %s" % (title, when), "", " \u00b7 ".join(names)]
+        lines += ([a, ""] if kind == "no-blank" else ["", a, ""])
+        talks.append((r, a))
+    return "\n".join(lines) + "\n", talks
+
+
+def check_programme_kinds(by_style, tmp):
+    fail = False
+    rng = random.Random(PROG_SEED)
+    abst = abstracts()
+    # speakers as a programme prints them: capitalised names of letters
+    # (the corpus also holds `John Doe5`, `zhuang liu`)
+    ok_name = re.compile(r"^[A-Z\u00c0-\u024f][\w.'\u2019-]*( [A-Z\u00c0-\u024f][\w.'\u2019-]*)*$")
+    pool = [x for st in sorted(by_style) for x in by_style[st]
+            if all(ok_name.match((a.get("given", "") + " " + a["family"]).strip())
+                   and not re.search(r"\d", a.get("given", "") + a["family"])
+                   for a in x[1]["author"])]
+    for kind in PROG_KINDS:
+        n = ok_t = ok_a = ok_b = venues = recs = 0
+        for k in range(4):
+            text, talks = prog_page(kind, rng, rng.sample(pool, 6), abst)
+            path = os.path.join(tmp, "prog-%s-%d.txt" % (kind, k))
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(text)
+            rc, out, err = read("page", path)
+            got = {norm(g.get("title")): g for g in out or []}
+            recs += len(out or [])
+            for r, a in talks:
+                n += 1
+                g = got.get(norm(r["title"]))
+                if not g:
+                    continue
+                ok_t += 1
+                # whole names: where a capitalised particle goes (`Da Ros`)
+                # is the name splitter's matter, docs/names.md
+                ok_a += [norm((x.get("given") or "") + (x.get("non-dropping-particle") or "")
+                              + (x.get("family") or x.get("literal") or ""))
+                         for x in g.get("author", [])] \
+                    == [norm(x.get("given", "") + x["family"]) for x in r["author"]]
+                ok_b += norm(g.get("abstract")) == norm(a)
+                venues += bool(g.get("container-title"))
+        print("programme %-9s talks=%d records=%d titles=%d authors=%d abstracts=%d venues=%d"
+              % (kind, n, recs, ok_t, ok_a, ok_b, venues))
+        # floors: every title and abstract; authors as the programme
+        # shape's floor (names of every culture through the name model)
+        if ok_t < n or recs != n or ok_b < n or venues or ok_a < 0.95 * n:
+            print("FAIL programme %s: below its floor" % kind)
+            fail = True
+    return fail
+
+
+# Five APA references under a Publications heading (issue 13's
+# acceptance, docs/page.md "Generic layout"), drawn with a seed of their
+# own from the rendered references: as a saved page (<ul> of <li><p>,
+# the container or a book's title and the volume in <i>, entities), as an
+# HTML fragment of the same list (no <html> or <body>: a list copied from
+# a page's source), as <p> paragraphs, and as the browser's text copy;
+# each read with -f page and (the HTML ones, which the page format
+# claims) with the format detected. Every page must give five records,
+# each with its title (the answer key's, which a volume's number may
+# follow), authors and its year, exit 0, and the same records (title,
+# family names, year) as the text copy read with -f page: the HTML path
+# adds nothing and loses nothing. References in Latin script (a Chinese
+# reference without spaced names is the tagger's matter, docs/refs.md).
+APA_SEED = 5
+
+
+def apa_html(seg):
+    out = []
+    for lab, t in seg:
+        t = html.escape(t, quote=False)
+        out.append("<i>%s</i>" % t if lab in ("container-title", "volume") else t)
+    return "".join(out)
+
+
+def apa_pages(rng, refs):
+    items = [apa_html(SEGS[t]) for t, _ in refs]
+    name = "%s %s" % (refs[0][1]["author"][0].get("given", "A.").split()[0],
+                      refs[0][1]["author"][0]["family"])
+    ul = "<h2>Publications</h2>\n<ul>\n%s\n</ul>\n" % "\n".join(
+        "<li><p>%s</p></li>" % i for i in items)
+    return {
+        "saved.html": "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>%s</title>"
+                      "</head><body>\n<h1>%s</h1>\n%s</body></html>\n"
+                      % (html.escape(name), html.escape(name), ul),
+        "fragment.html": ul,
+        "paragraphs.html": "<h3>Publications</h3>\n%s" % "".join("<p>%s</p>\n" % i
+                                                                   for i in items),
+        "copy.txt": "%s\n\nPublications\n\n%s\n" % (name, "\n".join(t for t, _ in refs)),
+    }
+
+
+def brief(g):
+    return (g.get("title"), [a.get("family") or a.get("literal") for a in g.get("author", [])],
+            (g.get("issued", {}).get("date-parts") or [[None]])[0][0])
+
+
+def check_apa_five(by_style, tmp):
+    fail = False
+    rng = random.Random(APA_SEED)
+    pool = [x for x in by_style.get("apa", []) if all(ord(c) < 0x2E80 for c in x[0])]
+    for k in range(4):
+        refs = rng.sample(pool, 5)
+        want = None
+        for name, text in sorted(apa_pages(rng, refs).items()):
+            path = os.path.join(tmp, "apa%d-%s" % (k, name))
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(text)
+            for fmt in ("page", None) if name.endswith(".html") else ("page",):
+                cmd = [BIB] + (["-f", fmt] if fmt else []) + ["-t", "csljson", path]
+                p = subprocess.run(cmd, capture_output=True, text=True, check=False)
+                try:
+                    out = json.loads(p.stdout) if p.stdout.strip() else []
+                except ValueError:
+                    out = None
+                bad = []
+                if want is None:
+                    # copy.txt sorts first: -f page on the text copy
+                    want = [brief(g) for g in out or []]
+                if p.returncode != 0 or out is None:
+                    bad.append("exit %d" % p.returncode)
+                elif len(out) != 5:
+                    bad.append("%d records, want 5" % len(out))
+                else:
+                    for (_, r), g in zip(refs, out):
+                        gy = (g.get("issued", {}).get("date-parts") or [[None]])[0][0]
+                        if not norm(g.get("title")).startswith(norm(r["title"])):
+                            bad.append("title %r, want %r" % (g.get("title"), r["title"]))
+                        elif not g.get("author"):
+                            bad.append("no authors (%r)" % r["title"][:40])
+                        elif gy != r["issued"][0]:
+                            bad.append("year %s, want %s" % (gy, r["issued"][0]))
+                    if [brief(g) for g in out] != want:
+                        bad.append("records differ from the text copy's")
+                how = "-f page" if fmt else "detected"
+                if bad:
+                    print("FAIL apa five %d %s (%s): %s\n%s" % (k, name, how, "; ".join(bad),
+                                                               p.stderr.strip()[:300]))
+                    fail = True
+                else:
+                    print("ok   apa five %d %s (%s): 5 records" % (k, name, how))
+    return fail
+
+
 def main():
     show = "--show" in sys.argv
     keep = sys.argv[sys.argv.index("--keep") + 1] if "--keep" in sys.argv else None
@@ -369,6 +561,7 @@ def main():
     tmp = keep or holder.name
     fail = check_no_record(tmp) | check_numbered() | check_blocks_stop()
     fail |= check_markup(by_style, tmp) | check_programme_one(tmp)
+    fail |= check_apa_five(by_style, tmp) | check_programme_kinds(by_style, tmp)
     # "page6": -f page on the six shapes of formatted references (blocks
     # left out), the first row of docs/page.md's table
     tot = {"page": [0.0, 0, 0, 0, 0], "page6": [0.0, 0, 0, 0, 0], "refs": [0.0, 0, 0, 0, 0]}

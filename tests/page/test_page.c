@@ -499,6 +499,16 @@ START_TEST(test_html_lines)
     page_lines pl = {0};
     ck_assert(page_looks_html(html, strlen(html)));
     ck_assert(!page_looks_html("Portrait of X", 13));
+    /* a fragment opens on a body element; an XML record list or a
+     * tag-like word is no HTML */
+    static const char *const yes[] = {"<h2>Publications</h2>", "\n <ul>\n<li>x", "<P class=a>",
+                                      "<section id=p>", "<br/>"};
+    static const char *const no[] = {"<xml><records>", "<records>", "<pages>", "<i", "<p",
+                                     "<abc>", "<mods version=\"3\">"};
+    for (size_t i = 0; i < sizeof yes / sizeof *yes; i++)
+        ck_assert_msg(page_looks_html(yes[i], strlen(yes[i])), "%s", yes[i]);
+    for (size_t i = 0; i < sizeof no / sizeof *no; i++)
+        ck_assert_msg(!page_looks_html(no[i], strlen(no[i])), "%s", no[i]);
     ck_assert_int_eq(page_html_to_lines(html, strlen(html), &pl), 0);
     static const char *const want[] = {"Portrait of Ann Smith", "Ann Smith", "LGOct 6, 2023",
                                        "One line", "Two & three", "Caf\xC3\xA9"};

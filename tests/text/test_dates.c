@@ -22,6 +22,20 @@ START_TEST(test_months)
 }
 END_TEST
 
+START_TEST(test_weekdays)
+{
+    static const struct { const char *s; int d; } cases[] = {
+        {"Mon", 1}, {"Tuesday", 2}, {"tue.", 2}, {"WED", 3}, {"Thu", 4}, {"thurs.", 4},
+        {"Fri", 5}, {"saturday", 6}, {"Sun.", 7}, {"lundi", 1}, {"mar.", 2}, {"Mercredi", 3},
+        {"jeu.", 4}, {"VENDREDI", 5}, {"sam", 6}, {"dim.", 7}, {" jeudi ", 4},
+        {"", 0}, {"Thu,", 0}, {"Thurday", 0}, {"juin", 0}, {"12", 0}, {"Mo", 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        ck_assert_msg(bib_weekday_parse(cases[i].s, strlen(cases[i].s)) == cases[i].d, "%s",
+                      cases[i].s);
+}
+END_TEST
+
 typedef struct {
     const char *in;
     unsigned flags;
@@ -132,4 +146,4 @@ START_TEST(test_format_edtf)
 }
 END_TEST
 
-BIB_TEST_MAIN("dates", test_months, test_parse, test_format_edtf)
+BIB_TEST_MAIN("dates", test_months, test_weekdays, test_parse, test_format_edtf)

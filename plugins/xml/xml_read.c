@@ -170,21 +170,23 @@ static void stop(xml_stream *s)
     xmlStopParser(s->ctxt);
 }
 
-/* Counts n more bytes held for the record; past the bound, reports (once
- * for the record, at the parser's position), frees what was built and
- * skips the rest of the record. Returns false when dropping. */
-static bool hold(xml_stream *s, size_t n, const char *what)
+/* Counts n more bytes held for the record, `text` of them the new length
+ * of one text; past the bound, reports (once for the record, at the
+ * parser's position), frees what was built and skips the rest of the
+ * record. Returns false when dropping. */
+static bool hold(xml_stream *s, size_t n, size_t text)
 {
     if (s->dropping)
         return false;
     size_t max = bib_input_max_value(s->in);
-    if (n <= max && s->held <= max - n) {
+    if (text <= max && n <= max && s->held <= max - n) {
         s->held += n;
         return true;
     }
     size_t line, col;
     position(s, &line, &col);
-    bib_input_report_too_long(s->in, line, col, what);
+    bib_input_report_too_long(s->in, line, col,
+                              text > max ? "an element's text" : "a record's elements and text");
     s->dropping = true;
     s->drop_depth = 0;
     for (xml_node *p = s->cur; p && p != s->root; p = p->parent)
@@ -327,7 +329,7 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
     for (size_t i = 0; i < na; i++)
         bytes += (size_t)(attributes[5 * i + 4] - attributes[5 * i + 3]) + 1;
     bool inside = s->cur != NULL;
-    if (!hold(s, bytes, "a record's elements and text")) {
+    if (!hold(s, bytes, 0)) {
         if (inside)
             s->drop_depth++; /* this element is open too */
         return;
@@ -408,7 +410,7 @@ static void on_text(void *ctx, const xmlChar *ch, int len)
     xml_node *t = s->cur->last;
     bool fresh = !t || t->type != XML_TEXT_NODE;
     size_t n = (size_t)len;
-    if (!hold(s, n + (fresh ? sizeof(xml_node) : 0), "an element's text"))
+    if (!hold(s, n + (fresh ? sizeof(xml_node) : 0), (fresh ? 0 : t->len) + n))
         return;
     if (fresh) {
         t = calloc(1, sizeof *t);
@@ -450,7 +452,7 @@ static void on_reference(void *ctx, const xmlChar *name)
     if (!s->cur || !name)
         return;
     size_t l = strlen((const char *)name);
-    if (!hold(s, sizeof(xml_node) + l + 1, "a record's elements and text"))
+    if (!hold(s, sizeof(xml_node) + l + 1, 0))
         return;
     xml_node *n = calloc(1, sizeof *n);
     char *copy = strdup((const char *)name);

@@ -76,6 +76,16 @@ cases = [
     ("huge-text-bound", "mods", mods("ok", "x" * 2000000, "ok2"), 2, 1,
      r"error: an element's text longer than 1 MiB"),
     ("control-char-ref", "mods", mods("a&#1;b"), None, 1, r"in\.xml:3:\d+: error: invalid XML"),
+    # past libxml2's 10,000,000-byte text node: ours to bound (--max-value)
+    ("text-past-10MB", "mods", mods("ok", "abcdefghi " * 1010000, "ok2"), 3, 0, None),
+    ("text-past-bound-col", "mods", mods("ok", "x" * 1100000, "ok2"), 2, 1,
+     r"in\.xml:4:\d+: error: an element's text longer than 1 MiB"),
+    ("record-past-bound", "mods",
+     mods("ok", "</title><title>".join(["y" * 300000] * 4), "ok2"), 2, 1,
+     r"in\.xml:4:\d+: error: a record's elements and text longer than 1 MiB"),
+    # the old reader's look-ahead lost the records just before an error
+    ("record-before-error", "mods", mods("ok1", "ok2", "&undefined;"), 2, 1,
+     r"in\.xml:5:\d+: error: invalid XML: Entity 'undefined' not defined"),
 ]
 
 
@@ -92,7 +102,8 @@ def run(fmt, data, extra=()):
 
 failed = 0
 for name, fmt, data, nrec, code, regex in cases:
-    extra = ["--max-value=1M"] if name == "huge-text-bound" else []
+    extra = ["--max-value=1M"] if name in ("huge-text-bound", "text-past-bound-col",
+                                           "record-past-bound") else []
     p, rss = run(fmt, data, extra)
     out = p.stdout.decode(errors="replace")
     err = p.stderr.decode(errors="replace")

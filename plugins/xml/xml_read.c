@@ -50,7 +50,6 @@
 
 #include <libxml/SAX2.h>
 #include <libxml/parser.h>
-#include <libxml/parserInternals.h>
 
 #include "xmlfmt.h"
 

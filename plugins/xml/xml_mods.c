@@ -275,15 +275,19 @@ static int map_title(xml_rec *r, const xml_row *row, xml_node *n)
         }
     }
     int rc = bib_buf_failed(&t) ? BIB_ENOMEM : 0; /* read before bib_buf_clear resets it */
-    if (t.len && !rc) {
-        if (bib_record_has(r->rec, row->var)) {
-            rc = bib_record_add_extra(r->rec, "mods", row->path, t.data, t.len);
-        } else {
-            bib_buf_reset(&r->scratch);
-            bib_rich_from_plain(&r->scratch, t.data, t.len);
-            rc = bib_record_set_text(r->rec, row->var, r->scratch.data, r->scratch.len);
-        }
+    size_t len = t.len;
+    const char *v = t.data;
+    if (len >= 65536 && !rc) {
+        /* a long title: the record takes the buffer over instead of a
+         * copy (rich text is the plain text as it stands) */
+        char *b = bib_buf_detach(&t);
+        if (!b || !(v = bib_record_adopt(r->rec, b)))
+            rc = BIB_ENOMEM;
     }
+    if (len && !rc)
+        rc = bib_record_has(r->rec, row->var)
+                 ? bib_record_add_extra(r->rec, "mods", row->path, v, len)
+                 : bib_record_set_text(r->rec, row->var, v, len);
     bib_buf_clear(&t);
     return rc;
 }

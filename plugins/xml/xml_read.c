@@ -953,23 +953,13 @@ static void report_dropped(xml_stream *s)
 
 /* ---- the plain kinds ------------------------------------------------------ */
 
-/* Sets or appends a text value, as rich text for the title variables. */
+/* Sets or appends a text value. Rich text (the title variables) is plain
+ * text as it stands (bib_rich_from_plain copies it unchanged), so a long
+ * title is given to the record like any text (xml_keep). */
 static int put_text(xml_rec *r, bib_var var, const char *s, size_t len, bool append)
 {
-    if (bib_var_kind(var) == BIB_KIND_RICH) {
-        bib_buf_reset(&r->scratch);
-        if (bib_rich_from_plain(&r->scratch, s, len) < 0)
-            return BIB_ENOMEM;
-        s = r->scratch.data;
-        len = r->scratch.len;
-        if (len >= KEEP_MIN) { /* given to the record, as xml_keep does */
-            char *b = bib_buf_detach(&r->scratch);
-            if (!b || !(s = bib_record_adopt(r->rec, b)))
-                return BIB_ENOMEM;
-        }
-    } else if (!(s = xml_keep(r, s, len))) {
+    if (!(s = xml_keep(r, s, len)))
         return BIB_ENOMEM;
-    }
     return append ? bib_record_add_text(r->rec, var, s, len)
                   : bib_record_set_text(r->rec, var, s, len);
 }

@@ -1230,14 +1230,22 @@ static void push(xml_stream *s)
         s->eof = true;
         return;
     }
+    int ret;
     if (n == 0) {
         s->eof = true;
-        xmlParseChunk(s->ctxt, NULL, 0, 1);
-        return;
+        ret = xmlParseChunk(s->ctxt, NULL, 0, 1);
+    } else {
+        size_t k = n < PUSH_CHUNK ? n : PUSH_CHUNK;
+        ret = xmlParseChunk(s->ctxt, d, (int)k, 0);
+        bib_input_consume(s->in, k);
+        /* halted before the end: an error, which may not have been
+         * reported (an encoding failure only goes to libxml2's generic
+         * error channel) */
+        if (s->ctxt->instate == XML_PARSER_EOF)
+            s->fatal = true;
     }
-    size_t k = n < PUSH_CHUNK ? n : PUSH_CHUNK;
-    xmlParseChunk(s->ctxt, d, (int)k, 0);
-    bib_input_consume(s->in, k);
+    if (ret == XML_ERR_INVALID_ENCODING)
+        s->fatal = true;
 }
 
 int xml_stream_next(bib_reader *rd, bib_record **out)
@@ -1267,7 +1275,7 @@ int xml_stream_next(bib_reader *rd, bib_record **out)
             return BIB_EPARSE;
         }
         if (s->oom || s->fatal || s->io_error || !s->ctxt->wellFormed)
-            return fail(s, "invalid XML");
+            return fail(s, s->cur || s->dropping ? "invalid XML in a record" : "invalid XML");
         if (s->eof) {
             s->done = true;
             report_dropped(s);

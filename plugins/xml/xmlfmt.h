@@ -194,6 +194,12 @@ typedef struct xml_rec {
  * the next xml_text call. */
 const char *xml_text(xml_rec *r, xml_node *n, size_t *len);
 
+/* Gives a long text s[0..len), just returned by xml_text, to the record
+ * (bib_record_adopt): its setters, handed the returned pointer and len,
+ * keep it without a copy. Returns the text to hand on (s itself when
+ * short), NULL when out of memory (xml_read.c). */
+const char *xml_keep(xml_rec *r, const char *s, size_t len);
+
 /* Text of the first child element named `name` of n (NULL when none). The
  * returned text is in r->text, valid until the next xml_text call. */
 const char *xml_child_text(xml_rec *r, xml_node *n, const char *name, size_t *len);

@@ -2,7 +2,8 @@
 /*
  * xmlfmt.h - what the files of the xml module share: the crosswalk row
  * type both formats' tables use (xml_endnote.c, xml_mods.c), the record
- * walker and the text/security helpers of the reader (xml_read.c), the
+ * walker and the text/security helpers of the reader (xml_read.c; path
+ * compiling and the plain kinds in xml_map.c), the
  * element writer (xml_write.c), and the probes (xml.c).
  *
  * One table per format, read by both directions (docs/xml.md, "The

@@ -1101,6 +1101,19 @@ static void push(xml_stream *s)
         size_t k = n < PUSH_CHUNK ? n : PUSH_CHUNK;
         ret = xmlParseChunk(s->ctxt, d, (int)k, 0);
         bib_input_consume(s->in, k);
+        /* libxml2's push parser takes a CDATA section 300 bytes a call:
+         * drain what was pushed, or a long section piles up in its input
+         * buffer (up to its 10,000,000-byte look-up limit) */
+        xmlParserInputPtr in = s->ctxt->input;
+        while (s->ctxt->instate == XML_PARSER_CDATA_SECTION && in &&
+               in->end - in->cur > 1024) {
+            size_t at = (size_t)in->consumed + (size_t)(in->cur - in->base);
+            if (xmlParseChunk(s->ctxt, NULL, 0, 0) == XML_ERR_INVALID_ENCODING)
+                ret = XML_ERR_INVALID_ENCODING;
+            in = s->ctxt->input;
+            if (!in || (size_t)in->consumed + (size_t)(in->cur - in->base) == at)
+                break;
+        }
         /* halted before the end: an error, which may not have been
          * reported (an encoding failure only goes to libxml2's generic
          * error channel) */

@@ -302,13 +302,22 @@ static char *attr_value(block **arena, const char *v, size_t n)
             if (semi) {
                 unsigned long cp = v[i + 2] == 'x' ? strtoul(v + i + 3, NULL, 16)
                                                    : strtoul(v + i + 2, NULL, 10);
-                bib_buf b = BIB_BUF_INIT;
-                if (cp && cp < 0x110000 && bib_buf_put_utf8(&b, (uint32_t)cp) == 0 &&
-                    b.len <= (size_t)(semi + 1 - (v + i))) {
-                    memcpy(out + o, b.data, b.len);
-                    o += b.len;
+                /* UTF-8, never longer than the reference it replaces */
+                if (cp && cp < 0x80) {
+                    out[o++] = (char)cp;
+                } else if (cp && cp < 0x800) {
+                    out[o++] = (char)(0xC0 | (cp >> 6));
+                    out[o++] = (char)(0x80 | (cp & 0x3F));
+                } else if (cp && cp < 0x10000) {
+                    out[o++] = (char)(0xE0 | (cp >> 12));
+                    out[o++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+                    out[o++] = (char)(0x80 | (cp & 0x3F));
+                } else if (cp && cp < 0x110000) {
+                    out[o++] = (char)(0xF0 | (cp >> 18));
+                    out[o++] = (char)(0x80 | ((cp >> 12) & 0x3F));
+                    out[o++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+                    out[o++] = (char)(0x80 | (cp & 0x3F));
                 }
-                bib_buf_clear(&b);
                 i = (size_t)(semi + 1 - v);
                 continue;
             }
@@ -336,8 +345,12 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
     const char *name = (const char *)localname;
     if (prefix && !uri) {
         const xmlChar *q = xmlDictQLookup(ctxt->dict, prefix, localname);
-        if (q)
-            name = (const char *)q;
+        if (!q) {
+            s->oom = true;
+            stop(s);
+            return;
+        }
+        name = (const char *)q;
     }
     size_t line, col;
     position(s, &line, &col);
@@ -400,8 +413,12 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
         const char *an = (const char *)a[0];
         if (a[1] && !a[2]) {
             const xmlChar *q = xmlDictQLookup(ctxt->dict, a[1], a[0]);
-            if (q)
-                an = (const char *)q;
+            if (!q) {
+                s->oom = true;
+                stop(s);
+                return;
+            }
+            an = (const char *)q;
         }
         n->attrs[i].name = an;
         n->attrs[i].value = attr_value(&s->blocks, (const char *)a[3], (size_t)(a[4] - a[3]));
@@ -531,8 +548,8 @@ static xmlParserInputPtr no_loader(const char *url, const char *id, xmlParserCtx
 static void on_error(void *ctx, xmlErrorPtr e)
 {
     xml_stream *s = stream_of(ctx);
-    if (!e || e->level == XML_ERR_NONE)
-        return;
+    if (!s || !e || e->level == XML_ERR_NONE)
+        return; /* !s: while the parser is created (out of memory, said after) */
     if (s->reports >= MAX_REPORTS)
         return;
     s->reports++;
@@ -1122,6 +1139,8 @@ static void push(xml_stream *s)
     }
     if (ret == XML_ERR_INVALID_ENCODING)
         s->fatal = true;
+    if (s->ctxt->errNo == XML_ERR_NO_MEMORY)
+        s->oom = true; /* libxml2 halts without touching wellFormed */
 }
 
 int xml_stream_next(bib_reader *rd, bib_record **out)

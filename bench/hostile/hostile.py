@@ -130,20 +130,48 @@ for fmt, head, tail in (("bibtex", b"@article{a, abstract={", b"}}\n"),
     case("%d MiB %s value, default bound" % (VAL, fmt), ["-f", fmt, "-t", to, f], 1,
          rss_max=PAST)
     os.unlink(f)
-# Zotero JSON (jansson's lexer held it 3x) and the XML readers, whose
-# text libxml2 stops at 10,000,000 bytes (docs/xml.md): past it an error,
-# under it (9 MiB) the value read whole
+# Zotero JSON (jansson's lexer held it 3x)
 f = write("huge.zotero.json", b'[{"itemType":"book","title":"T","abstractNote":"' +
           b"abcdefghi " * (VAL * MB // 10) + b'"}]\n')
 case("%d MiB zoterojson value -> csljson (--max-value=200M)" % VAL,
      ["--max-value=200M", "-f", "zoterojson", "-t", "csljson", f], 0, rss_max=2 * VAL + 8)
 os.unlink(f)
-for n, rc in ((20, 1), (9, 0)):
-    f = write("huge.xml", b"<xml><records><record><titles><title>T</title></titles><abstract>" +
-              (b"abcdefghi " * (n * MB // 10 + 1))[:n * MB] + b"</abstract></record></records></xml>\n")
-    case("%d MiB endnotexml text -> csljson (--max-value=200M)" % n,
-         ["--max-value=200M", "-f", "endnotexml", "-t", "csljson", f], rc)
+# the XML readers (their own SAX handlers: no libxml2 cap on a text node,
+# --max-value is their bound, a text held once): a value under and past
+# the bound in each format, 20 MiB under --max-value=64M, three 9 MiB
+# texts in one MODS record, a billion-laughs entity chain
+def xml_doc(fmt, inner):
+    if fmt == "endnotexml":
+        return (b"<xml><records><record><titles><title>T</title></titles>" + inner +
+                b"</record></records></xml>\n")
+    return (b'<modsCollection xmlns="http://www.loc.gov/mods/v3"><mods><titleInfo><title>T'
+            b"</title></titleInfo>" + inner + b"</mods></modsCollection>\n")
+for fmt in ("endnotexml", "mods"):
+    f = write("huge.xml", xml_doc(fmt, b"<abstract>" + b"abcdefghi " * (VAL * MB // 10) +
+                                  b"</abstract>"))
+    case("%d MiB %s text -> csljson (--max-value=200M)" % (VAL, fmt),
+         ["--max-value=200M", "-f", fmt, "-t", "csljson", f], 0, rss_max=2 * VAL + 8)
+    case("%d MiB %s text, default bound" % (VAL, fmt), ["-f", fmt, "-t", "csljson", f], 1,
+         rss_max=PAST)
     os.unlink(f)
+f = write("huge.xml", xml_doc("endnotexml", b"<abstract>" + (b"abcdefghi " * (2 * MB + 1))[:20 * MB] +
+                              b"</abstract>"))
+case("20 MiB endnotexml text (--max-value=64M)",
+     ["--max-value=64M", "-f", "endnotexml", "-t", "csljson", f], 0, rss_max=2 * 20 + 8)
+case("20 MiB endnotexml text (--max-value=16M)",
+     ["--max-value=16M", "-f", "endnotexml", "-t", "csljson", f], 1)
+os.unlink(f)
+t9 = (b"abcdefghi " * (9 * MB // 10 + 1))[:9 * MB]
+f = write("three.xml", xml_doc("mods", b"<abstract>" + t9 + b"</abstract><note>" + t9 +
+                               b"</note><tableOfContents>" + t9 + b"</tableOfContents>"))
+for to in ("csljson", "mods"):
+    case("three 9 MiB texts in one MODS record -> %s" % to, ["-f", "mods", "-t", to, f], 0)
+os.unlink(f)
+lol = "<!DOCTYPE modsCollection [\n<!ENTITY lol \"lol\">\n" + "".join(
+    '<!ENTITY lol%d "%s">\n' % (i, ("&lol%d;" % (i - 1) if i > 1 else "&lol;") * 10)
+    for i in range(1, 10)) + "]>\n"
+case("billion laughs (MODS)", ["-f", "mods", "-t", "csljson", write(
+    "laughs.xml", lol.encode() + xml_doc("mods", b"<note>&lol9;</note>"))], 1)
 # the same value where the reader or the key maker held it more often:
 # CSL-JSON jansson refuses (\u0000 after it, nesting past 2048), nesting
 # past the fast reader's old 64, a key outside CSL, a keyless record's

@@ -291,7 +291,7 @@ static bool isbn_shaped(const char *s, size_t len)
     return ok && (d == 10 || d == 13);
 }
 
-static int en_map(xml_rec *r, const xml_row *row, xmlNodePtr n)
+static int en_map(xml_rec *r, const xml_row *row, xml_node *n)
 {
     if (row->var == BIB_VAR_ISBN || row->var == BIB_VAR_ISSN) {
         size_t len;
@@ -374,11 +374,11 @@ static int set_issued(xml_rec *r)
     return rc;
 }
 
-static int en_build(xml_rec *r, xmlNodePtr record)
+static int en_build(xml_rec *r, xml_node *record)
 {
     const en_type *t = NULL;
-    xmlNodePtr tn = NULL;
-    for (xmlNodePtr c = record->children; c; c = c->next)
+    xml_node *tn = NULL;
+    for (xml_node *c = record->children; c; c = c->next)
         if (c->type == XML_ELEMENT_NODE && strcmp((const char *)c->name, "ref-type") == 0) {
             size_t len;
             const char *num = xml_text(r, c, &len);

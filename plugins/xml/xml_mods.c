@@ -255,12 +255,12 @@ static xml_dialect mods_dialect = {"mods", "mods", mods_rows, MODS_NROWS, mods_p
 /* ---- reading --------------------------------------------------------------- */
 
 /* A <titleInfo>: nonSort, title, subTitle, partNumber and partName. */
-static int map_title(xml_rec *r, const xml_row *row, xmlNodePtr n)
+static int map_title(xml_rec *r, const xml_row *row, xml_node *n)
 {
     bib_buf t = BIB_BUF_INIT;
     static const char *const parts[] = {"nonSort", "title", "subTitle", "partNumber", "partName"};
     for (size_t i = 0; i < 5; i++) {
-        for (xmlNodePtr c = n->children; c; c = c->next) {
+        for (xml_node *c = n->children; c; c = c->next) {
             if (c->type != XML_ELEMENT_NODE || strcmp((const char *)c->name, parts[i]) != 0)
                 continue;
             size_t len;
@@ -275,15 +275,19 @@ static int map_title(xml_rec *r, const xml_row *row, xmlNodePtr n)
         }
     }
     int rc = bib_buf_failed(&t) ? BIB_ENOMEM : 0; /* read before bib_buf_clear resets it */
-    if (t.len && !rc) {
-        if (bib_record_has(r->rec, row->var)) {
-            rc = bib_record_add_extra(r->rec, "mods", row->path, t.data, t.len);
-        } else {
-            bib_buf_reset(&r->scratch);
-            bib_rich_from_plain(&r->scratch, t.data, t.len);
-            rc = bib_record_set_text(r->rec, row->var, r->scratch.data, r->scratch.len);
-        }
+    size_t len = t.len;
+    const char *v = t.data;
+    if (len >= 65536 && !rc) {
+        /* a long title: the record takes the buffer over instead of a
+         * copy (rich text is the plain text as it stands) */
+        char *b = bib_buf_detach(&t);
+        if (!b || !(v = bib_record_adopt(r->rec, b)))
+            rc = BIB_ENOMEM;
     }
+    if (len && !rc)
+        rc = bib_record_has(r->rec, row->var)
+                 ? bib_record_add_extra(r->rec, "mods", row->path, v, len)
+                 : bib_record_set_text(r->rec, row->var, v, len);
     bib_buf_clear(&t);
     return rc;
 }
@@ -298,10 +302,10 @@ typedef struct name_parts {
 /* Collects the parts and role of a <name>; what the record's name has no
  * place for (affiliation, description, nameIdentifier, a date part, a
  * second termsOfAddress) is named by xml_drop. */
-static int collect_parts(xml_rec *r, xmlNodePtr n, name_parts *np)
+static int collect_parts(xml_rec *r, xml_node *n, name_parts *np)
 {
     int rc = 0;
-    for (xmlNodePtr c = n->children; c && !rc; c = c->next) {
+    for (xml_node *c = n->children; c && !rc; c = c->next) {
         if (c->type != XML_ELEMENT_NODE)
             continue;
         const char *nm = (const char *)c->name;
@@ -323,7 +327,7 @@ static int collect_parts(xml_rec *r, xmlNodePtr n, name_parts *np)
                 bib_buf_append(b, s, len);
             }
         } else if (strcmp(nm, "role") == 0) {
-            for (xmlNodePtr t = c->children; t; t = t->next) {
+            for (xml_node *t = c->children; t; t = t->next) {
                 if (t->type != XML_ELEMENT_NODE || strcmp((const char *)t->name, "roleTerm") != 0)
                     continue;
                 const char *s = xml_text(r, t, &len);
@@ -351,7 +355,7 @@ static int collect_parts(xml_rec *r, xmlNodePtr n, name_parts *np)
  * when it comes after the grantor; a second grantor that differs (or one
  * of a host whose publisher is set) has no place and is named as dropped
  * (it was lost without a word). */
-static int put_grantor(xml_rec *r, xmlNodePtr n, int ctx, const bib_buf *b)
+static int put_grantor(xml_rec *r, xml_node *n, int ctx, const bib_buf *b)
 {
     if (!b->len)
         return 0;
@@ -372,7 +376,7 @@ static int put_grantor(xml_rec *r, xmlNodePtr n, int ctx, const bib_buf *b)
 /* A <name>: given and family parts, or one part (a personal name parsed
  * as displayed, any other name kept whole); the role picks the variable,
  * and a degree grantor is the publisher of a thesis. */
-static int map_name(xml_rec *r, const xml_row *row, xmlNodePtr n)
+static int map_name(xml_rec *r, const xml_row *row, xml_node *n)
 {
     name_parts np;
     memset(&np, 0, sizeof np);
@@ -386,7 +390,7 @@ static int map_name(xml_rec *r, const xml_row *row, xmlNodePtr n)
     if (np.role_seen && !np.role) {
         /* a role we have no variable for: its terms are named as dropped */
         var = BIB_VAR_CONTRIBUTOR;
-        for (xmlNodePtr c = n->children; c && !rc; c = c->next)
+        for (xml_node *c = n->children; c && !rc; c = c->next)
             if (c->type == XML_ELEMENT_NODE && strcmp((const char *)c->name, "role") == 0)
                 rc = xml_drop(r, c);
     }
@@ -426,16 +430,16 @@ static int map_name(xml_rec *r, const xml_row *row, xmlNodePtr n)
     return failed ? BIB_ENOMEM : rc;
 }
 
-static bool has_children_elements(xmlNodePtr n)
+static bool has_children_elements(xml_node *n)
 {
-    for (xmlNodePtr c = n->children; c; c = c->next)
+    for (xml_node *c = n->children; c; c = c->next)
         if (c->type == XML_ELEMENT_NODE)
             return true;
     return false;
 }
 
 /* <extent unit="page">: start and end, a list, or a total. */
-static int map_pages(xml_rec *r, const xml_row *row, xmlNodePtr n)
+static int map_pages(xml_rec *r, const xml_row *row, xml_node *n)
 {
     if (bib_record_has(r->rec, row->var))
         return 0;
@@ -476,7 +480,7 @@ static int map_pages(xml_rec *r, const xml_row *row, xmlNodePtr n)
 /* A <genre>: our own "csl" authority names the type exactly; a known term
  * is a type hint (the work's own, or its host's); any other term of the
  * work is its CSL genre. */
-static int map_genre(xml_rec *r, const xml_row *row, xmlNodePtr n)
+static int map_genre(xml_rec *r, const xml_row *row, xml_node *n)
 {
     size_t len;
     const char *s = xml_text(r, n, &len);
@@ -506,7 +510,7 @@ static int map_genre(xml_rec *r, const xml_row *row, xmlNodePtr n)
     return 0;
 }
 
-static int map_issuance(xml_rec *r, const xml_row *row, xmlNodePtr n)
+static int map_issuance(xml_rec *r, const xml_row *row, xml_node *n)
 {
     size_t len;
     const char *s = xml_text(r, n, &len);
@@ -522,7 +526,7 @@ static int map_issuance(xml_rec *r, const xml_row *row, xmlNodePtr n)
     return 0;
 }
 
-static int mods_map(xml_rec *r, const xml_row *row, xmlNodePtr n)
+static int mods_map(xml_rec *r, const xml_row *row, xml_node *n)
 {
     if (row->ctx == XN_HOST)
         r->has_host = true;
@@ -569,7 +573,7 @@ static bib_type decide_type(xml_rec *r)
     return r->monographic ? BIB_TYPE_BOOK : BIB_TYPE_DOCUMENT;
 }
 
-static int mods_build(xml_rec *r, xmlNodePtr record)
+static int mods_build(xml_rec *r, xml_node *record)
 {
     int rc = xml_walk(r, record, mods_map);
     if (rc)

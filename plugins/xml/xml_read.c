@@ -1,46 +1,67 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * xml_read.c - the reader machinery both formats of the xml module share:
- * libxml2's xmlTextReader over a bib_input, the record loop, the walk of
- * one record through a crosswalk table, and the element text.
+ * libxml2's push parser over a bib_input with SAX handlers of our own,
+ * the tree of one record, the walk of one record through a crosswalk
+ * table, and the element text.
  *
- * Streaming. libxml2 pulls bytes through io_read, which copies them out of
- * the bib_input window and consumes them, so the input buffer stays small.
- * The loop reads nodes until a record element (<record>, <mods>), expands
- * that one element into a small tree (xmlTextReaderExpand), builds the
- * record from it, and skips past it (xmlTextReaderNext), which lets the
- * reader free the subtree: memory holds one record.
+ * Streaming. The record loop pushes the bib_input to libxml2 a chunk at a
+ * time (consumed as it goes, so the input buffer stays small). The SAX
+ * handlers ignore everything outside a record element (<record>,
+ * <mods>) and build each record element into a small tree of xml_nodes;
+ * a finished tree waits in a queue (what one chunk completes) until the
+ * loop builds its record and frees it: memory holds one record.
  *
- * Security (docs/xml.md, "Security"). The parser runs with XML_PARSE_NONET
- * and without XML_PARSE_NOENT, XML_PARSE_DTDLOAD, XML_PARSE_DTDATTR,
- * XML_PARSE_DTDVALID and XML_PARSE_HUGE: no DTD is loaded, no external
- * entity is fetched, no entity is substituted, and libxml2 keeps its own
- * limits (256 levels of nesting, 10 MB per text node, entity amplification
- * checks): --max-value bounds element text below 10 MB, never above
- * (libxml2 2.9's XML_PARSE_HUGE would also switch the amplification check
- * off). The external entity loader is replaced, while a file is read,
- * by one that refuses every resource. An entity reference left in the text
- * (an internal entity of the document's own DTD subset) is kept as written,
- * "&name;", with a warning; predefined and character entities are plain
- * text already. Element text is bounded by the input's value bound
- * (bib_input_max_value).
+ * Why our own handlers and not libxml2's tree builder (it was the
+ * xmlTextReader): text arrives in pieces through `characters`, and
+ * holding it is ours, so libxml2's 10,000,000-byte cap on a text node
+ * (xmlSAX2Characters) does not apply and the value bound is the one of
+ * every reader (bib_input_max_value, --max-value): past it, an error at
+ * the line:column where the text passes it, and that record alone is
+ * skipped. The text of one record, its nodes and attributes together,
+ * has the same bound, as a record of the line-based readers lives in a
+ * window of at most that size. A long text is held once: its buffer is
+ * given to the record (xml_keep) instead of being copied.
+ *
+ * Security (docs/xml.md, "Security and limits"). The parser runs with
+ * XML_PARSE_NONET and without XML_PARSE_NOENT, XML_PARSE_DTDLOAD,
+ * XML_PARSE_DTDATTR, XML_PARSE_DTDVALID and XML_PARSE_HUGE: no DTD is
+ * loaded, no external entity is fetched, no entity is substituted, and
+ * libxml2 keeps its limits (256 levels of nesting, entity amplification
+ * checks; XML_PARSE_HUGE would switch the latter off in libxml2 2.9). The
+ * content of an internal entity, parsed by libxml2 in a context of its
+ * own when the entity is first referred to, goes to libxml2's own tree
+ * handlers, which keep it once in the entity (as with the tree builder
+ * before): later references are not parsed again, so amplification stays
+ * bounded by libxml2's checks. The external entity loader is replaced,
+ * while a file is read, by one that refuses every resource. An entity
+ * reference in a record's text is kept as written, "&name;", with a
+ * warning; predefined and character entities are plain text already.
  *
  * Errors. A well-formedness error is fatal in XML: libxml2's message is
- * reported at its line and column, the records read so far are kept and
- * the rest of the input is lost (the reader returns BIB_EPARSE, then the
- * end). A record whose text passes the bound is dropped alone.
+ * reported at its line and column, the records finished before it are
+ * kept and the rest of the input is lost (the reader returns BIB_EPARSE,
+ * then the end). A record whose text passes the bound is dropped alone.
  */
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <libxml/SAX2.h>
 #include <libxml/parser.h>
-#include <libxml/xmlreader.h>
 
 #include "xmlfmt.h"
 
-enum { MAX_REPORTS = 20, MAX_TEXT_DEPTH = 64, MAX_DROPPED_PATHS = 64 };
+enum {
+    MAX_REPORTS = 20,
+    MAX_TEXT_DEPTH = 64,
+    MAX_DROPPED_PATHS = 64,
+    PUSH_CHUNK = 16384, /* bytes handed to libxml2 at a time */
+    KEEP_MIN = 65536,   /* a text this long is given to the record, not copied */
+    MAX_DEPTH = 256     /* libxml2's xmlParserMaxDepth without XML_PARSE_HUGE */
+};
 
 /* An element path the reader dropped, and in how many records. */
 typedef struct dropped_path {
@@ -49,19 +70,47 @@ typedef struct dropped_path {
     size_t last; /* serial of the last record counted */
 } dropped_path;
 
+/* Storage of one record's tree but for its texts: nodes, attributes and
+ * entity names are carved from blocks freed together (a malloc per node
+ * made reading 14% slower than libxml2's tree builder). */
+typedef struct block {
+    struct block *next;
+    size_t used, cap;
+    max_align_t data[];
+} block;
+
+/* A finished record element waiting to be built; root NULL: one dropped
+ * for its size (already reported). */
+typedef struct pending_rec {
+    xml_node *root;
+    block *blocks;
+    struct pending_rec *next;
+} pending_rec;
+
 struct xml_stream {
     bib_input *in;
     bib_reader *rd;
-    xmlTextReaderPtr xr;
+    xmlParserCtxtPtr ctxt;
     const xml_dialect *d;
     xml_build_fn build;
     const char *const *roots;
     xmlExternalEntityLoader saved_loader;
     bool loader_set;
-    bool pending;      /* the reader stands on a node not yet looked at */
     bool done;
+    bool eof;          /* the whole input was pushed */
     bool root_seen;
+    bool root_bad;     /* the root element is not one of roots (reported) */
     bool io_error;
+    bool oom;          /* a handler ran out of memory (the parser is stopped) */
+    bool fatal;        /* a handler found the input malformed (reported, stopped) */
+    /* the record element being built */
+    xml_node *cur;     /* innermost open element, NULL outside a record */
+    xml_node *root;
+    block *blocks;     /* its storage */
+    size_t held;       /* bytes its tree holds (the bound) */
+    bool dropping;     /* it passed the bound: skipped to its end */
+    size_t drop_depth; /* open elements below its root while dropping */
+    pending_rec *head, *tail;
     unsigned reports;  /* libxml2 errors reported */
     char last[160];    /* the last one, to drop libxml2's repeats */
     int last_line, last_col;
@@ -75,32 +124,415 @@ struct xml_stream {
     bool dropped_reported;
 };
 
-/* ---- input -------------------------------------------------------------- */
+/* ---- the tree --------------------------------------------------------------- */
 
-/* libxml2's read callback: the next bytes of the bib_input. Returns the
- * count, 0 at the end, -1 on a read error (already reported by bib_input). */
-static int io_read(void *ctx, char *buf, int len)
+static void *arena_alloc(block **head, size_t size)
 {
-    xml_stream *s = ctx;
-    const char *d;
-    size_t n;
-    if (len <= 0)
-        return 0;
-    if (bib_input_window(s->in, 1, &d, &n) < 0) {
-        s->io_error = true;
-        return -1;
+    size = (size + 15) & ~(size_t)15;
+    block *b = *head;
+    if (!b || b->cap - b->used < size) {
+        size_t cap = size > 4000 ? size : 4000;
+        if (!(b = malloc(sizeof *b + cap)))
+            return NULL;
+        b->next = *head;
+        b->used = 0;
+        b->cap = cap;
+        *head = b;
     }
-    size_t k = n < (size_t)len ? n : (size_t)len;
-    memcpy(buf, d, k);
-    bib_input_consume(s->in, k);
-    return (int)k;
+    void *p = (char *)b->data + b->used;
+    b->used += size;
+    return p;
 }
 
-static int io_close(void *ctx)
+static void *arena_zalloc(block **head, size_t size)
 {
-    (void)ctx;
-    return 0;
+    void *p = arena_alloc(head, size);
+    return p ? memset(p, 0, size) : NULL;
 }
+
+static void free_blocks(block *b)
+{
+    while (b) {
+        block *next = b->next;
+        free(b);
+        b = next;
+    }
+}
+
+/* Frees the texts of a tree; the rest is in its blocks. */
+static void free_texts(xml_node *n)
+{
+    for (; n; n = n->next) {
+        if (n->children)
+            free_texts(n->children); /* depth: at most MAX_DEPTH levels */
+        if (!n->lent)
+            free(n->content);
+        free(n->pre);
+    }
+}
+
+static void free_tree(xml_node *n, block *blocks)
+{
+    free_texts(n);
+    free_blocks(blocks);
+}
+
+static void free_pending(xml_stream *s)
+{
+    while (s->head) {
+        pending_rec *p = s->head;
+        s->head = p->next;
+        free_tree(p->root, p->blocks);
+        free(p);
+    }
+    s->tail = NULL;
+    free_tree(s->root, s->blocks);
+    s->root = s->cur = NULL;
+    s->blocks = NULL;
+}
+
+static xml_stream *stream_of(void *ctx)
+{
+    return ((xmlParserCtxtPtr)ctx)->_private;
+}
+
+/* True for a call of the document's own parser; false for libxml2's
+ * parse of an entity's content, which its tree handlers keep. */
+static bool in_document(void *ctx)
+{
+    return ctx == stream_of(ctx)->ctxt;
+}
+
+static void position(xml_stream *s, size_t *line, size_t *col)
+{
+    xmlParserInputPtr in = s->ctxt->input;
+    *line = in && in->line > 0 ? (size_t)in->line : 0;
+    *col = in && in->col > 0 ? (size_t)in->col : 0;
+}
+
+static void stop(xml_stream *s)
+{
+    xmlStopParser(s->ctxt);
+}
+
+/* Counts n more bytes held for the record, `text` of them the new length
+ * of one text; past the bound, reports (once for the record, at the
+ * parser's position), frees what was built and skips the rest of the
+ * record. Returns false when dropping. */
+static bool hold(xml_stream *s, size_t n, size_t text)
+{
+    if (s->dropping)
+        return false;
+    size_t max = bib_input_max_value(s->in);
+    if (text <= max && n <= max && s->held <= max - n) {
+        s->held += n;
+        return true;
+    }
+    size_t line, col;
+    position(s, &line, &col);
+    bib_input_report_too_long(s->in, line, col,
+                              text > max ? "an element's text" : "a record's elements and text");
+    s->dropping = true;
+    s->drop_depth = 0;
+    for (xml_node *p = s->cur; p && p != s->root; p = p->parent)
+        s->drop_depth++;
+    free_tree(s->root, s->blocks);
+    s->root = s->cur = NULL;
+    s->blocks = NULL;
+    return false;
+}
+
+static void add_child(xml_node *parent, xml_node *n)
+{
+    n->parent = parent;
+    if (parent->last)
+        parent->last->next = n;
+    else
+        parent->children = n;
+    parent->last = n;
+}
+
+/* Queues the finished record tree root (NULL: dropped) with s->blocks. */
+static void queue(xml_stream *s, xml_node *root)
+{
+    pending_rec *p = malloc(sizeof *p);
+    if (!p) {
+        free_tree(root, s->blocks);
+        s->blocks = NULL;
+        s->oom = true;
+        stop(s);
+        return;
+    }
+    p->root = root;
+    p->blocks = s->blocks;
+    s->blocks = NULL;
+    p->next = NULL;
+    if (s->tail)
+        s->tail->next = p;
+    else
+        s->head = p;
+    s->tail = p;
+}
+
+static bool root_ok(xml_stream *s, const char *name)
+{
+    for (size_t i = 0; s->roots[i]; i++)
+        if (strcmp(s->roots[i], name) == 0)
+            return true;
+    return false;
+}
+
+/* An attribute's value as libxml2's tree builder leaves it in the
+ * attribute's first text node: the parser passes "&#38;" for '&' and
+ * "&name;" for a reference to an entity, which becomes a node of its own
+ * there, so the text ends before it. */
+static char *attr_value(block **arena, const char *v, size_t n)
+{
+    char *out = arena_alloc(arena, n + 1);
+    if (!out)
+        return NULL;
+    size_t o = 0;
+    for (size_t i = 0; i < n;) {
+        if (v[i] != '&') {
+            out[o++] = v[i++];
+            continue;
+        }
+        if (i + 1 < n && v[i + 1] == '#') {
+            const char *semi = memchr(v + i, ';', n - i);
+            if (semi) {
+                unsigned long cp = v[i + 2] == 'x' ? strtoul(v + i + 3, NULL, 16)
+                                                   : strtoul(v + i + 2, NULL, 10);
+                /* UTF-8, never longer than the reference it replaces */
+                if (cp && cp < 0x80) {
+                    out[o++] = (char)cp;
+                } else if (cp && cp < 0x800) {
+                    out[o++] = (char)(0xC0 | (cp >> 6));
+                    out[o++] = (char)(0x80 | (cp & 0x3F));
+                } else if (cp && cp < 0x10000) {
+                    out[o++] = (char)(0xE0 | (cp >> 12));
+                    out[o++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+                    out[o++] = (char)(0x80 | (cp & 0x3F));
+                } else if (cp && cp < 0x110000) {
+                    out[o++] = (char)(0xF0 | (cp >> 18));
+                    out[o++] = (char)(0x80 | ((cp >> 12) & 0x3F));
+                    out[o++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+                    out[o++] = (char)(0x80 | (cp & 0x3F));
+                }
+                i = (size_t)(semi + 1 - v);
+                continue;
+            }
+        }
+        break; /* an entity reference */
+    }
+    out[o] = '\0';
+    return out;
+}
+
+/* ---- the SAX handlers ----------------------------------------------------- */
+
+static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+                     const xmlChar *uri, int nb_namespaces, const xmlChar **namespaces,
+                     int nb_attributes, int nb_defaulted, const xmlChar **attributes)
+{
+    if (!in_document(ctx)) {
+        xmlSAX2StartElementNs(ctx, localname, prefix, uri, nb_namespaces, namespaces,
+                              nb_attributes, nb_defaulted, attributes);
+        return;
+    }
+    xml_stream *s = stream_of(ctx);
+    xmlParserCtxtPtr ctxt = ctx;
+    /* as libxml2's tree: an unbound prefix stays in the name */
+    const char *name = (const char *)localname;
+    if (prefix && !uri) {
+        const xmlChar *q = xmlDictQLookup(ctxt->dict, prefix, localname);
+        if (!q) {
+            s->oom = true;
+            stop(s);
+            return;
+        }
+        name = (const char *)q;
+    }
+    size_t line, col;
+    position(s, &line, &col);
+    if (ctxt->nameNr > MAX_DEPTH) {
+        /* libxml2 checks the depth in its tree builder's nodePush, which
+         * this parse does not call: the same limit, the same fatal error */
+        s->fatal = true;
+        s->reports++;
+        bib_input_report(s->in, BIB_SEV_ERROR, line, col,
+                         "invalid XML: Excessive depth in document: more than %d levels",
+                         (int)MAX_DEPTH);
+        stop(s);
+        return;
+    }
+    if (!s->root_seen) {
+        s->root_seen = true;
+        if (!root_ok(s, name)) {
+            s->root_bad = true;
+            bib_input_report(s->in, BIB_SEV_ERROR, line, 0, "the root element <%s> is not one of %s",
+                             name,
+                             s->d->record_name[0] == 'r' ? "EndNote XML's <xml>"
+                                                         : "MODS's <modsCollection>, <mods>");
+            stop(s);
+            return;
+        }
+    }
+    if (s->dropping) {
+        s->drop_depth++;
+        return;
+    }
+    if (!s->cur && strcmp(name, s->d->record_name) != 0)
+        return; /* outside a record */
+    if (!s->cur)
+        s->held = 0;
+    /* as libxml2's tree builder: attributes defaulted by the DTD are left
+     * out (no XML_PARSE_DTDATTR) */
+    size_t na = (size_t)(nb_attributes - nb_defaulted);
+    size_t bytes = sizeof(xml_node) + na * sizeof(xml_attrib);
+    for (size_t i = 0; i < na; i++)
+        bytes += (size_t)(attributes[5 * i + 4] - attributes[5 * i + 3]) + 1;
+    bool inside = s->cur != NULL;
+    if (!hold(s, bytes, 0)) {
+        if (inside)
+            s->drop_depth++; /* this element is open too */
+        return;
+    }
+    xml_node *n = arena_zalloc(&s->blocks, sizeof *n);
+    if (n && na)
+        n->attrs = arena_zalloc(&s->blocks, na * sizeof *n->attrs);
+    if (!n || (na && !n->attrs)) {
+        s->oom = true;
+        stop(s);
+        return;
+    }
+    n->type = XML_ELEMENT_NODE;
+    n->name = name; /* libxml2's dictionary outlives the tree */
+    n->line = line;
+    for (size_t i = 0; i < na; i++) {
+        const xmlChar **a = attributes + 5 * i;
+        const char *an = (const char *)a[0];
+        if (a[1] && !a[2]) {
+            const xmlChar *q = xmlDictQLookup(ctxt->dict, a[1], a[0]);
+            if (!q) {
+                s->oom = true;
+                stop(s);
+                return;
+            }
+            an = (const char *)q;
+        }
+        n->attrs[i].name = an;
+        n->attrs[i].value = attr_value(&s->blocks, (const char *)a[3], (size_t)(a[4] - a[3]));
+        n->nattrs = i + 1;
+        if (!n->attrs[i].value) {
+            s->oom = true;
+            stop(s);
+            return;
+        }
+    }
+    if (s->cur)
+        add_child(s->cur, n);
+    else
+        s->root = n;
+    s->cur = n;
+}
+
+static void on_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+                   const xmlChar *uri)
+{
+    if (!in_document(ctx)) {
+        xmlSAX2EndElementNs(ctx, localname, prefix, uri);
+        return;
+    }
+    xml_stream *s = stream_of(ctx);
+    if (s->dropping) {
+        if (s->drop_depth) {
+            s->drop_depth--;
+            return;
+        }
+        s->dropping = false;
+        queue(s, NULL);
+        return;
+    }
+    if (!s->cur)
+        return;
+    s->cur = s->cur->parent;
+    if (!s->cur) {
+        xml_node *root = s->root;
+        s->root = NULL;
+        queue(s, root);
+    }
+}
+
+static void on_text(void *ctx, const xmlChar *ch, int len)
+{
+    if (!in_document(ctx)) {
+        xmlSAX2Characters(ctx, ch, len);
+        return;
+    }
+    xml_stream *s = stream_of(ctx);
+    if (!s->cur || len <= 0)
+        return;
+    xml_node *t = s->cur->last;
+    bool fresh = !t || t->type != XML_TEXT_NODE;
+    size_t n = (size_t)len;
+    if (!hold(s, n + (fresh ? sizeof(xml_node) : 0), (fresh ? 0 : t->len) + n))
+        return;
+    if (fresh) {
+        t = arena_zalloc(&s->blocks, sizeof *t);
+        if (!t) {
+            s->oom = true;
+            stop(s);
+            return;
+        }
+        t->type = XML_TEXT_NODE;
+        add_child(s->cur, t);
+    }
+    if (t->len + n + 1 > t->cap) {
+        /* doubling: a text in 300-byte pieces is not copied over and
+         * over; pages past its end are never touched */
+        size_t cap = t->cap ? t->cap : 64;
+        while (cap < t->len + n + 1)
+            cap *= 2;
+        char *p = realloc(t->content, cap);
+        if (!p) {
+            s->oom = true;
+            stop(s);
+            return;
+        }
+        t->content = p;
+        t->cap = cap;
+    }
+    memcpy(t->content + t->len, ch, n);
+    t->len += n;
+    t->content[t->len] = '\0';
+}
+
+static void on_reference(void *ctx, const xmlChar *name)
+{
+    if (!in_document(ctx)) {
+        xmlSAX2Reference(ctx, name);
+        return;
+    }
+    xml_stream *s = stream_of(ctx);
+    if (!s->cur || !name)
+        return;
+    size_t l = strlen((const char *)name);
+    if (!hold(s, sizeof(xml_node) + l + 1, 0))
+        return;
+    xml_node *n = arena_zalloc(&s->blocks, sizeof *n);
+    char *copy = n ? arena_alloc(&s->blocks, l + 1) : NULL;
+    if (!copy) {
+        s->oom = true;
+        stop(s);
+        return;
+    }
+    memcpy(copy, name, l + 1);
+    n->type = XML_ENTITY_REF_NODE;
+    n->name = copy;
+    add_child(s->cur, n);
+}
+
+/* ---- input -------------------------------------------------------------- */
 
 /* Refuses every external resource: DTDs and external entities are never
  * loaded, whatever the document declares. */
@@ -115,9 +547,9 @@ static xmlParserInputPtr no_loader(const char *url, const char *id, xmlParserCtx
 /* Reports libxml2's diagnostics at their position. */
 static void on_error(void *ctx, xmlErrorPtr e)
 {
-    xml_stream *s = ctx;
-    if (!e || e->level == XML_ERR_NONE)
-        return;
+    xml_stream *s = stream_of(ctx);
+    if (!s || !e || e->level == XML_ERR_NONE)
+        return; /* !s: while the parser is created (out of memory, said after) */
     if (s->reports >= MAX_REPORTS)
         return;
     s->reports++;
@@ -136,16 +568,8 @@ static void on_error(void *ctx, xmlErrorPtr e)
     s->last_line = e->line;
     s->last_col = e->int2;
     bib_severity sev = e->level == XML_ERR_WARNING ? BIB_SEV_WARNING : BIB_SEV_ERROR;
-    /* libxml2's cap on one text node is below --max-value's default and
-     * the option cannot raise it: lifting it (XML_PARSE_HUGE) also lifts
-     * libxml2 2.9's entity-amplification check (docs/xml.md, "Security
-     * and limits") */
-    const char *hint = strstr(msg, "huge text node")
-                           ? " (an element's text longer than 10,000,000 bytes, libxml2's "
-                             "limit; --max-value cannot raise it for XML, see docs/xml.md)"
-                           : "";
     bib_input_report(s->in, sev, e->line > 0 ? (size_t)e->line : 0,
-                     e->int2 > 0 ? (size_t)e->int2 : 0, "invalid XML: %s%s", msg, hint);
+                     e->int2 > 0 ? (size_t)e->int2 : 0, "invalid XML: %s", msg);
 }
 
 /* ---- text --------------------------------------------------------------- */
@@ -155,20 +579,30 @@ static bool is_blank(char c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-static void gather(xml_rec *r, xmlNodePtr n, int depth, size_t max)
+/* The whole text of text node t, also after keep_text cut it. */
+static void put_node_text(bib_buf *b, const xml_node *t)
 {
-    for (xmlNodePtr c = n->children; c && !r->too_long; c = c->next) {
+    if (t->npre)
+        bib_buf_append(b, t->pre, t->npre);
+    if (t->len)
+        bib_buf_append(b, t->content, t->len);
+    if (t->lent && t->full > t->len) {
+        bib_buf_putc(b, t->tail0);
+        bib_buf_append(b, t->content + t->len + 1, t->full - t->len - 1);
+    }
+}
+
+static void gather(xml_rec *r, xml_node *n, int depth, size_t max)
+{
+    for (xml_node *c = n->children; c && !r->too_long; c = c->next) {
         switch (c->type) {
         case XML_TEXT_NODE:
-        case XML_CDATA_SECTION_NODE:
-            if (c->content)
-                bib_buf_puts(&r->text, (const char *)c->content);
+            put_node_text(&r->text, c);
             break;
         case XML_ENTITY_REF_NODE:
-            /* never expanded: the children of an entity reference are the
-             * entity's own content (a billion-laughs chain) */
+            /* never expanded: the entity's content is not in the tree */
             bib_buf_putc(&r->text, '&');
-            bib_buf_puts(&r->text, (const char *)c->name);
+            bib_buf_puts(&r->text, c->name);
             bib_buf_putc(&r->text, ';');
             r->entity_seen = true;
             break;
@@ -216,19 +650,21 @@ static void unindent(bib_buf *b)
     bib_buf_truncate(b, o);
 }
 
-const char *xml_text(xml_rec *r, xmlNodePtr n, size_t *len)
+const char *xml_text(xml_rec *r, xml_node *n, size_t *len)
 {
     bib_buf_reset(&r->text);
+    r->text_node = NULL;
     const char *s;
     size_t l;
-    xmlNodePtr c = n->children;
-    if (c && !c->next && (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) &&
-        c->content && !strchr((const char *)c->content, '\n')) {
+    xml_node *c = n->children;
+    if (c && !c->next && c->type == XML_TEXT_NODE && c->content &&
+        (c->lent || !memchr(c->content, '\n', c->len))) {
         /* the common case, one text without a line end, is read from the
-         * tree: a copy would hold a long value once more besides
-         * libxml2's two (input buffer, tree) and the record's */
-        s = (const char *)c->content;
-        l = strlen(s);
+         * tree: a copy would hold a long value once more (a text the
+         * record holds already was trimmed in place) */
+        s = c->content;
+        l = c->len;
+        r->text_node = c;
         if (l > bib_input_max_value(r->in)) {
             r->too_long = true;
             bib_input_report_too_long(r->in, r->line, 0, "an element's text");
@@ -252,91 +688,85 @@ const char *xml_text(xml_rec *r, xmlNodePtr n, size_t *len)
     return s;
 }
 
-const char *xml_child_text(xml_rec *r, xmlNodePtr n, const char *name, size_t *len)
+/* Gives a long text s[0..len), just returned by xml_text, to the record
+ * (bib_record_adopt): its setters, handed the returned pointer and len,
+ * then keep it without a copy (issue 18: a value held once). The tree's
+ * node is trimmed in place and keeps the blanks it lost aside, so its
+ * text reads the same; a gathered text leaves r->text. Returns the text
+ * to hand on (s itself when short), NULL when out of memory. */
+const char *xml_keep(xml_rec *r, const char *s, size_t len)
 {
-    for (xmlNodePtr c = n->children; c; c = c->next)
-        if (c->type == XML_ELEMENT_NODE && strcmp((const char *)c->name, name) == 0)
+    if (len < KEEP_MIN)
+        return s;
+    xml_node *t = r->text_node;
+    char *buf;
+    if (t && !t->lent && s >= t->content && s + len <= t->content + t->len) {
+        size_t k = (size_t)(s - t->content);
+        if (k) {
+            if (!(t->pre = malloc(k)))
+                return NULL;
+            memcpy(t->pre, t->content, k);
+            t->npre = k;
+            memmove(t->content, s, t->len - k + 1);
+        }
+        t->full = t->len - k;
+        t->len = len;
+        if (len < t->full) {
+            t->tail0 = t->content[len];
+            t->content[len] = '\0';
+        }
+        t->lent = true;
+        buf = t->content;
+        const char *kept = bib_record_adopt(r->rec, buf);
+        if (!kept) { /* freed */
+            t->content = NULL;
+            t->len = t->full = 0;
+        }
+        return kept;
+    }
+    if (t && t->lent && s == t->content && len == t->len)
+        return s; /* the record holds it already */
+    if (!t && s >= r->text.data && s + len <= r->text.data + r->text.len) {
+        memmove(r->text.data, s, len);
+        bib_buf_truncate(&r->text, len);
+        if (!(buf = bib_buf_detach(&r->text)))
+            return NULL;
+        return bib_record_adopt(r->rec, buf);
+    }
+    return s;
+}
+
+const char *xml_child_text(xml_rec *r, xml_node *n, const char *name, size_t *len)
+{
+    for (xml_node *c = n->children; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE && strcmp(c->name, name) == 0)
             return xml_text(r, c, len);
     *len = 0;
     return NULL;
 }
 
-const char *xml_attr(xmlNodePtr n, const char *name)
+const char *xml_attr(xml_node *n, const char *name)
 {
-    for (xmlAttrPtr a = n->properties; a; a = a->next) {
-        if (strcmp((const char *)a->name, name) != 0)
-            continue;
-        xmlNodePtr t = a->children;
-        return t && t->type == XML_TEXT_NODE && t->content ? (const char *)t->content : "";
-    }
+    for (size_t i = 0; i < n->nattrs; i++)
+        if (strcmp(n->attrs[i].name, name) == 0)
+            return n->attrs[i].value;
     return NULL;
 }
 
-void xml_report(xml_rec *r, xmlNodePtr n, bib_severity sev, const char *fmt, ...)
+void xml_report(xml_rec *r, xml_node *n, bib_severity sev, const char *fmt, ...)
 {
     char msg[512];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    long line = n ? xmlGetLineNo(n) : -1;
-    bib_input_report(r->in, sev, line > 0 ? (size_t)line : r->line, 0, "%s", msg);
+    size_t line = n && n->line ? n->line : r->line;
+    bib_input_report(r->in, sev, line, 0, "%s", msg);
 }
 
 /* ---- paths -------------------------------------------------------------- */
 
-static int compile_step(xml_step *st, const char *s, size_t n)
-{
-    memset(st, 0, sizeof *st);
-    const char *at = memchr(s, '@', n);
-    size_t nl = at ? (size_t)(at - s) : n;
-    if (nl == 0 || nl >= sizeof st->name)
-        return -1;
-    memcpy(st->name, s, nl);
-    if (!at)
-        return 0;
-    const char *eq = memchr(at, '=', n - nl);
-    if (!eq)
-        return -1;
-    size_t al = (size_t)(eq - at - 1), vl = n - nl - al - 2;
-    if (al == 0 || al >= sizeof st->attr || vl >= sizeof st->value)
-        return -1;
-    memcpy(st->attr, at + 1, al);
-    memcpy(st->value, eq + 1, vl);
-    return 0;
-}
-
-static int compile_path(const char *path, xml_cpath *out)
-{
-    out->n = 0;
-    const char *p = path;
-    while (*p) {
-        const char *e = strchr(p, '/');
-        size_t n = e ? (size_t)(e - p) : strlen(p);
-        if (out->n >= XML_MAX_STEPS || compile_step(&out->step[out->n], p, n) < 0)
-            return -1;
-        out->n++;
-        p += n;
-        if (*p == '/')
-            p++;
-    }
-    return out->n ? 0 : -1;
-}
-
-int xml_compile_paths(const xml_row *rows, size_t nrows, xml_cpath *out)
-{
-    for (size_t i = 0; i < nrows; i++)
-        if (compile_path(rows[i].path, &out[i]) < 0)
-            return -1;
-    return 0;
-}
-
-int xml_compile_one(const char *path, xml_cpath *out)
-{
-    return compile_path(path, out);
-}
-
-static bool step_matches(const xml_step *st, xmlNodePtr n)
+static bool step_matches(const xml_step *st, xml_node *n)
 {
     /* the first letter first: most rows fail there, without a call */
     if (st->name[0] != n->name[0] || strcmp(st->name, (const char *)n->name) != 0)
@@ -349,7 +779,7 @@ static bool step_matches(const xml_step *st, xmlNodePtr n)
     return v && strcmp(v, st->value) == 0;
 }
 
-static const xml_row *find_row(xml_rec *r, xmlNodePtr *stack, int depth)
+static const xml_row *find_row(xml_rec *r, xml_node **stack, int depth)
 {
     const xml_dialect *d = r->d;
     for (size_t i = 0; i < d->nrows; i++) {
@@ -368,7 +798,7 @@ static const xml_row *find_row(xml_rec *r, xmlNodePtr *stack, int depth)
 
 /* One step of an extra's name: the element's name with its `type` or
  * `unit` attribute when it has one (so that the writer can put it back). */
-static void put_step(bib_buf *b, xmlNodePtr n)
+static void put_step(bib_buf *b, xml_node *n)
 {
     bib_buf_puts(b, (const char *)n->name);
     static const char *const keys[] = {"type", "unit"};
@@ -382,7 +812,7 @@ static void put_step(bib_buf *b, xmlNodePtr n)
 }
 
 /* The extra's name: the element's path, steps as put_step writes them. */
-static void path_name(bib_buf *b, xmlNodePtr *stack, int depth)
+static void path_name(bib_buf *b, xml_node **stack, int depth)
 {
     bib_buf_reset(b);
     for (int k = 0; k < depth; k++) {
@@ -392,17 +822,17 @@ static void path_name(bib_buf *b, xmlNodePtr *stack, int depth)
     }
 }
 
-static bool has_element_child(xmlNodePtr n)
+static bool has_element_child(xml_node *n)
 {
-    for (xmlNodePtr c = n->children; c; c = c->next)
+    for (xml_node *c = n->children; c; c = c->next)
         if (c->type == XML_ELEMENT_NODE)
             return true;
     return false;
 }
 
-static int walk(xml_rec *r, xmlNodePtr parent, xmlNodePtr *stack, int depth, xml_map_fn map)
+static int walk(xml_rec *r, xml_node *parent, xml_node **stack, int depth, xml_map_fn map)
 {
-    for (xmlNodePtr c = parent->children; c && !r->too_long; c = c->next) {
+    for (xml_node *c = parent->children; c && !r->too_long; c = c->next) {
         if (c->type != XML_ELEMENT_NODE)
             continue;
         stack[depth] = c;
@@ -421,14 +851,11 @@ static int walk(xml_rec *r, xmlNodePtr parent, xmlNodePtr *stack, int depth, xml
             size_t len;
             const char *t = xml_text(r, c, &len);
             if (len) {
-                char *v = malloc(len + 1);
+                const char *v = xml_keep(r, t, len);
                 if (!v)
                     return BIB_ENOMEM;
-                memcpy(v, t, len);
-                v[len] = '\0';
                 path_name(&r->scratch, stack, depth + 1);
                 rc = bib_record_add_extra(r->rec, r->d->format, r->scratch.data, v, len);
-                free(v);
             }
         }
         if (rc < 0)
@@ -437,9 +864,9 @@ static int walk(xml_rec *r, xmlNodePtr parent, xmlNodePtr *stack, int depth, xml
     return 0;
 }
 
-int xml_walk(xml_rec *r, xmlNodePtr record, xml_map_fn map)
+int xml_walk(xml_rec *r, xml_node *record, xml_map_fn map)
 {
-    xmlNodePtr stack[XML_MAX_STEPS];
+    xml_node *stack[XML_MAX_STEPS];
     int rc = walk(r, record, stack, 0, map);
     r->stack = NULL;
     r->depth = 0;
@@ -477,7 +904,7 @@ static int note_dropped(xml_rec *r, const char *path)
 }
 
 /* Names every element with text at or below n; path holds n's parent's. */
-static int drop_below(xml_rec *r, xmlNodePtr n, bib_buf *path, int depth)
+static int drop_below(xml_rec *r, xml_node *n, bib_buf *path, int depth)
 {
     size_t mark = path->len;
     if (path->len)
@@ -487,7 +914,7 @@ static int drop_below(xml_rec *r, xmlNodePtr n, bib_buf *path, int depth)
     if (bib_buf_failed(path)) {
         rc = BIB_ENOMEM;
     } else if (has_element_child(n)) {
-        for (xmlNodePtr c = n->children; c && !rc; c = c->next)
+        for (xml_node *c = n->children; c && !rc; c = c->next)
             if (c->type == XML_ELEMENT_NODE && depth < MAX_TEXT_DEPTH)
                 rc = drop_below(r, c, path, depth + 1);
     } else {
@@ -500,15 +927,15 @@ static int drop_below(xml_rec *r, xmlNodePtr n, bib_buf *path, int depth)
     return rc;
 }
 
-int xml_drop(xml_rec *r, xmlNodePtr n)
+int xml_drop(xml_rec *r, xml_node *n)
 {
     if (!r->stream || !r->stack || r->depth <= 0)
         return 0;
-    xmlNodePtr top = r->stack[r->depth - 1];
+    xml_node *top = r->stack[r->depth - 1];
     /* the steps from the row's element down to n's parent */
-    xmlNodePtr chain[MAX_TEXT_DEPTH];
+    xml_node *chain[MAX_TEXT_DEPTH];
     int k = 0;
-    for (xmlNodePtr p = n; p && p != top && k < MAX_TEXT_DEPTH; p = p->parent)
+    for (xml_node *p = n; p && p != top && k < MAX_TEXT_DEPTH; p = p->parent)
         chain[k++] = p;
     bib_buf path = BIB_BUF_INIT;
     /* n's own step is drop_below's */
@@ -538,147 +965,6 @@ static void report_dropped(xml_stream *s)
     }
 }
 
-/* ---- the plain kinds ------------------------------------------------------ */
-
-/* Sets or appends a text value, as rich text for the title variables. */
-static int put_text(xml_rec *r, bib_var var, const char *s, size_t len, bool append)
-{
-    if (bib_var_kind(var) == BIB_KIND_RICH) {
-        bib_buf_reset(&r->scratch);
-        if (bib_rich_from_plain(&r->scratch, s, len) < 0)
-            return BIB_ENOMEM;
-        s = r->scratch.data;
-        len = r->scratch.len;
-    }
-    return append ? bib_record_add_text(r->rec, var, s, len)
-                  : bib_record_set_text(r->rec, var, s, len);
-}
-
-/* s[0..len) kept as an extra of the record under the row's path. */
-static int keep_extra(xml_rec *r, const xml_row *row, const char *s, size_t len)
-{
-    char *v = strndup(s, len);
-    if (!v)
-        return BIB_ENOMEM;
-    int rc = bib_record_add_extra(r->rec, r->d->format, row->path, v, len);
-    free(v);
-    return rc;
-}
-
-/* A second value of a one-value variable: kept as an extra under the
- * row's path unless it repeats the first. */
-static int keep_repeat(xml_rec *r, const xml_row *row, const char *s, size_t len)
-{
-    const char *have = bib_record_text(r->rec, row->var);
-    if (have && strlen(have) == len && memcmp(have, s, len) == 0)
-        return 0;
-    return keep_extra(r, row, s, len);
-}
-
-static bool plain_single(const bib_date *d)
-{
-    return d && d->nparts == 1 && d->parts[0].has_year && !d->literal && !d->raw && !d->circa;
-}
-
-/* a is b or b with less precision (2003 of January 2003) */
-static bool coarser_or_same(const bib_date_part *a, const bib_date_part *b)
-{
-    return a->year == b->year &&
-           (!a->month || (a->month == b->month && (!a->day || a->day == b->day))) &&
-           (!a->season || a->season == b->season);
-}
-
-/* A second date of a date variable (have): MODS's point="end" closes a
- * range; a date that only adds precision (a host's "Jan. 2003" after
- * dateIssued 2003) replaces it; one that says less, or the same, is not
- * news; any other is kept as an extra under the row's path (docs/xml.md). */
-static int second_date(xml_rec *r, const xml_row *row, xmlNodePtr n, const bib_date *have,
-                       const bib_date *d, const char *s, size_t len)
-{
-    const char *point = xml_attr(n, "point");
-    if (plain_single(have) && plain_single(d)) {
-        const bib_date_part *a = &have->parts[0], *b = &d->parts[0];
-        if (point && strcmp(point, "end") == 0) {
-            bib_date range = {.nparts = 2, .parts = {*a, *b}};
-            return bib_record_set_date(r->rec, row->var, &range);
-        }
-        if (coarser_or_same(b, a))
-            return 0;
-        if (coarser_or_same(a, b))
-            return bib_record_set_date(r->rec, row->var, d);
-    } else if (have && have->nparts == 2 && plain_single(d) &&
-               (coarser_or_same(&d->parts[0], &have->parts[0]) ||
-                coarser_or_same(&d->parts[0], &have->parts[1]))) {
-        return 0; /* an end of the range already read */
-    }
-    return keep_extra(r, row, s, len);
-}
-
-static size_t doi_start(const char *s, size_t len)
-{
-    static const char *const pre[] = {"https://doi.org/", "http://doi.org/",
-                                      "https://dx.doi.org/", "http://dx.doi.org/",
-                                      "doi:", "DOI:", "doi: ", "DOI: "};
-    for (size_t i = sizeof pre / sizeof pre[0]; i-- > 0;) {
-        size_t n = strlen(pre[i]);
-        if (len > n && strncmp(s, pre[i], n) == 0)
-            return n;
-    }
-    return 0;
-}
-
-int xml_map_plain(xml_rec *r, const xml_row *row, xmlNodePtr n)
-{
-    size_t len;
-    const char *s;
-    switch (row->kind) {
-    case XK_TEXT:
-    case XK_DOI:
-        s = xml_text(r, n, &len);
-        if (!len)
-            return 0;
-        if (row->kind == XK_DOI) {
-            size_t k = doi_start(s, len);
-            s += k;
-            len -= k;
-        }
-        if (bib_record_has(r->rec, row->var))
-            return keep_repeat(r, row, s, len);
-        return put_text(r, row->var, s, len, false);
-    case XK_LIST:
-        s = xml_text(r, n, &len);
-        return len ? put_text(r, row->var, s, len, true) : 0;
-    case XK_DATE: {
-        s = xml_text(r, n, &len);
-        if (!len)
-            return 0;
-        bib_date d;
-        int rc = bib_date_parse(&d, s, len, BIB_DATE_ANY);
-        if (rc == BIB_ENOMEM)
-            return rc;
-        const bib_field *f = bib_record_get(r->rec, row->var);
-        rc = f ? second_date(r, row, n, bib_field_date(f), &d, s, len)
-               : bib_record_set_date(r->rec, row->var, &d);
-        bib_date_clear(&d);
-        return rc;
-    }
-    case XK_ID:
-        s = xml_text(r, n, &len);
-        if (!len || bib_record_id(r->rec))
-            return 0;
-        {
-            char *v = strndup(s, len);
-            if (!v)
-                return BIB_ENOMEM;
-            int rc = bib_record_set_id(r->rec, v);
-            free(v);
-            return rc;
-        }
-    default:
-        return 1;
-    }
-}
-
 /* ---- the record loop ------------------------------------------------------ */
 
 int xml_stream_open(bib_reader *rd, bib_input *in, const xml_dialect *d, xml_build_fn build,
@@ -698,16 +984,30 @@ int xml_stream_open(bib_reader *rd, bib_input *in, const xml_dialect *d, xml_bui
     s->saved_loader = xmlGetExternalEntityLoader();
     xmlSetExternalEntityLoader(no_loader);
     s->loader_set = true;
-    /* NONET and nothing that loads or substitutes (see the header comment) */
-    int opts = XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_COMPACT;
-    /* no URL: diagnostics name the input themselves, and libxml2 2.9
-     * leaks the input stream when copying the URL fails */
-    s->xr = xmlReaderForIO(io_read, io_close, s, NULL, NULL, opts);
-    if (!s->xr) {
+    /* libxml2's SAX2 handlers for the prolog and the DTD subset (entity
+     * declarations, which the parser needs to check references), ours
+     * for the content; comments and processing instructions are not kept */
+    xmlSAXHandler sax;
+    memset(&sax, 0, sizeof sax);
+    xmlSAXVersion(&sax, 2);
+    sax.startElementNs = on_start;
+    sax.endElementNs = on_end;
+    sax.characters = on_text;
+    sax.ignorableWhitespace = on_text;
+    sax.cdataBlock = on_text;
+    sax.reference = on_reference;
+    sax.comment = NULL;
+    sax.processingInstruction = NULL;
+    sax.serror = on_error;
+    /* no URL: diagnostics name the input themselves */
+    s->ctxt = xmlCreatePushParserCtxt(&sax, NULL, NULL, 0, NULL);
+    if (!s->ctxt) {
         bib_input_report(in, BIB_SEV_ERROR, 0, 0, "cannot start the XML parser");
         return BIB_ENOMEM;
     }
-    xmlTextReaderSetStructuredErrorHandler(s->xr, on_error, s);
+    s->ctxt->_private = s;
+    /* NONET and nothing that loads or substitutes (see the header comment) */
+    xmlCtxtUseOptions(s->ctxt, XML_PARSE_NONET | XML_PARSE_NOCDATA);
     return 0;
 }
 
@@ -717,8 +1017,13 @@ void xml_stream_close(bib_reader *rd)
     xml_stream *s = st->s;
     if (!s)
         return;
-    if (s->xr)
-        xmlFreeTextReader(s->xr);
+    free_pending(s);
+    if (s->ctxt) {
+        if (s->ctxt->myDoc)
+            xmlFreeDoc(s->ctxt->myDoc); /* the DTD subset and its entities */
+        s->ctxt->myDoc = NULL;
+        xmlFreeParserCtxt(s->ctxt);
+    }
     if (s->loader_set)
         xmlSetExternalEntityLoader(s->saved_loader);
     report_dropped(s);
@@ -733,9 +1038,13 @@ static int fail(xml_stream *s, const char *what)
 {
     s->done = true;
     report_dropped(s);
+    if (s->oom) {
+        bib_input_report(s->in, BIB_SEV_ERROR, 0, 0, "out of memory");
+        return BIB_ENOMEM;
+    }
     if (!s->reports && !s->io_error) {
-        size_t line = (size_t)xmlTextReaderGetParserLineNumber(s->xr);
-        size_t col = (size_t)xmlTextReaderGetParserColumnNumber(s->xr);
+        size_t line, col;
+        position(s, &line, &col);
         bib_input_report(s->in, BIB_SEV_ERROR, line, col, "%s", what);
     }
     bib_input_report(s->in, BIB_SEV_ERROR, 0, 0,
@@ -743,17 +1052,9 @@ static int fail(xml_stream *s, const char *what)
     return s->io_error ? BIB_EIO : BIB_EPARSE;
 }
 
-static bool root_ok(xml_stream *s, const char *name)
-{
-    for (size_t i = 0; s->roots[i]; i++)
-        if (strcmp(s->roots[i], name) == 0)
-            return true;
-    return false;
-}
-
-/* Builds the record of the expanded element n. Returns 1, BIB_EPARSE
+/* Builds the record of the record element n. Returns 1, BIB_EPARSE
  * (reported: the record is dropped) or BIB_ENOMEM. */
-static int build_one(xml_stream *s, xmlNodePtr n, bib_record **out)
+static int build_one(xml_stream *s, xml_node *n, block *blocks, bib_record **out)
 {
     xml_rec r;
     memset(&r, 0, sizeof r);
@@ -762,7 +1063,7 @@ static int build_one(xml_stream *s, xmlNodePtr n, bib_record **out)
     r.d = s->d;
     s->serial++;
     r.cls = XC_ALL;
-    r.line = (size_t)xmlGetLineNo(n);
+    r.line = n->line;
     bib_buf_init(&r.text);
     bib_buf_init(&r.scratch);
     r.rec = bib_record_new(BIB_TYPE_UNKNOWN, NULL);
@@ -787,6 +1088,8 @@ static int build_one(xml_stream *s, xmlNodePtr n, bib_record **out)
     free(r.host_genre);
     bib_buf_clear(&r.text);
     bib_buf_clear(&r.scratch);
+    /* the tree first: texts the record adopted are only borrowed by it */
+    free_tree(n, blocks);
     if (rc) {
         bib_record_free(r.rec);
         if (rc == BIB_ENOMEM)
@@ -797,70 +1100,89 @@ static int build_one(xml_stream *s, xmlNodePtr n, bib_record **out)
     return 1;
 }
 
+/* Hands libxml2 the next chunk of the input, or the end. */
+static void push(xml_stream *s)
+{
+    const char *d;
+    size_t n;
+    if (bib_input_window(s->in, 1, &d, &n) < 0) {
+        s->io_error = true;
+        s->eof = true;
+        return;
+    }
+    int ret;
+    if (n == 0) {
+        s->eof = true;
+        ret = xmlParseChunk(s->ctxt, NULL, 0, 1);
+    } else {
+        size_t k = n < PUSH_CHUNK ? n : PUSH_CHUNK;
+        ret = xmlParseChunk(s->ctxt, d, (int)k, 0);
+        bib_input_consume(s->in, k);
+        /* libxml2's push parser takes a CDATA section 300 bytes a call:
+         * drain what was pushed, or a long section piles up in its input
+         * buffer (up to its 10,000,000-byte look-up limit) */
+        xmlParserInputPtr in = s->ctxt->input;
+        while (s->ctxt->instate == XML_PARSER_CDATA_SECTION && in &&
+               in->end - in->cur > 1024) {
+            size_t at = (size_t)in->consumed + (size_t)(in->cur - in->base);
+            if (xmlParseChunk(s->ctxt, NULL, 0, 0) == XML_ERR_INVALID_ENCODING)
+                ret = XML_ERR_INVALID_ENCODING;
+            in = s->ctxt->input;
+            if (!in || (size_t)in->consumed + (size_t)(in->cur - in->base) == at)
+                break;
+        }
+        /* halted before the end: an error, which may not have been
+         * reported (an encoding failure only goes to libxml2's generic
+         * error channel) */
+        if (s->ctxt->instate == XML_PARSER_EOF)
+            s->fatal = true;
+    }
+    if (ret == XML_ERR_INVALID_ENCODING)
+        s->fatal = true;
+    if (s->ctxt->errNo == XML_ERR_NO_MEMORY)
+        s->oom = true; /* libxml2 halts without touching wellFormed */
+}
+
 int xml_stream_next(bib_reader *rd, bib_record **out)
 {
     xml_reader_state *st = bib_reader_state(rd);
     xml_stream *s = st->s;
-    if (!s || !s->xr)
+    if (!s || !s->ctxt)
         return 0;
-    if (s->done) {
-        report_dropped(s);
-        return 0;
-    }
     for (;;) {
-        int ret = 1;
-        if (!s->pending)
-            ret = xmlTextReaderRead(s->xr);
-        s->pending = false;
-        if (ret < 0)
-            return fail(s, "invalid XML");
-        if (ret == 0) {
+        if (s->head) {
+            pending_rec *p = s->head;
+            s->head = p->next;
+            if (!s->head)
+                s->tail = NULL;
+            xml_node *root = p->root;
+            block *blocks = p->blocks;
+            free(p);
+            if (!root) {
+                free_blocks(blocks);
+                return BIB_EPARSE; /* too long: reported */
+            }
+            return build_one(s, root, blocks, out);
+        }
+        if (s->done) {
+            report_dropped(s);
+            return 0;
+        }
+        if (s->root_bad) {
+            s->done = true;
+            return BIB_EPARSE;
+        }
+        if (s->oom || s->fatal || s->io_error || !s->ctxt->wellFormed)
+            return fail(s, s->cur || s->dropping ? "invalid XML in a record" : "invalid XML");
+        if (s->eof) {
             s->done = true;
             report_dropped(s);
-            if (s->io_error)
-                return BIB_EIO;
             if (!s->root_seen) {
                 bib_input_report(s->in, BIB_SEV_ERROR, 0, 0, "no XML element in the input");
                 return BIB_EPARSE;
             }
             return 0;
         }
-        if (xmlTextReaderNodeType(s->xr) != XML_READER_TYPE_ELEMENT)
-            continue;
-        const char *name = (const char *)xmlTextReaderConstLocalName(s->xr);
-        if (!name)
-            continue;
-        if (!s->root_seen) {
-            s->root_seen = true;
-            if (!root_ok(s, name)) {
-                s->done = true;
-                xmlNodePtr cur = xmlTextReaderCurrentNode(s->xr);
-                long line = cur ? xmlGetLineNo(cur) : -1;
-                bib_input_report(s->in, BIB_SEV_ERROR, line > 0 ? (size_t)line : 0, 0,
-                                 "the root element <%s> is not one of %s", name,
-                                 s->d->record_name[0] == 'r' ? "EndNote XML's <xml>"
-                                                             : "MODS's <modsCollection>, <mods>");
-                return BIB_EPARSE;
-            }
-        }
-        if (strcmp(name, s->d->record_name) != 0)
-            continue;
-        xmlNodePtr n = xmlTextReaderExpand(s->xr);
-        if (!n)
-            return fail(s, "invalid XML in a record");
-        int rc = build_one(s, n, out);
-        ret = xmlTextReaderNext(s->xr);
-        if (ret < 0) {
-            if (rc == 1) {
-                bib_record_free(*out);
-                *out = NULL;
-            }
-            return fail(s, "invalid XML after a record");
-        }
-        if (ret == 0)
-            s->done = true;
-        else
-            s->pending = true;
-        return rc;
+        push(s);
     }
 }

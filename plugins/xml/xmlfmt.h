@@ -2,7 +2,8 @@
 /*
  * xmlfmt.h - what the files of the xml module share: the crosswalk row
  * type both formats' tables use (xml_endnote.c, xml_mods.c), the record
- * walker and the text/security helpers of the reader (xml_read.c), the
+ * walker and the text/security helpers of the reader (xml_read.c; path
+ * compiling and the plain kinds in xml_map.c), the
  * element writer (xml_write.c), and the probes (xml.c).
  *
  * One table per format, read by both directions (docs/xml.md, "The
@@ -25,7 +26,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include <libxml/tree.h>
+#include <libxml/tree.h> /* xmlElementType's values name the node kinds */
 
 #include "bibconv/plugin.h"
 #include "bibconv/text.h"
@@ -131,6 +132,36 @@ int xml_refuse_empty(bib_output *out, const bib_record *rec, const char *what);
 
 /* ---- reading -------------------------------------------------------------- */
 
+/* One node of a record's tree, built by the reader's own SAX handlers
+ * (xml_read.c) rather than libxml2's tree builder, whose text nodes stop
+ * at 10,000,000 bytes: elements, texts (adjacent text and CDATA merged)
+ * and entity references; comments and processing instructions are not
+ * kept. Owned by the reader; the builders borrow it for one record. */
+typedef struct xml_attrib {
+    const char *name; /* local name (prefix:local when the prefix is unbound) */
+    char *value;      /* as libxml2's tree would give its first text */
+} xml_attrib;
+
+typedef struct xml_node xml_node;
+struct xml_node {
+    xml_node *parent, *children, *last, *next;
+    xmlElementType type; /* XML_ELEMENT_NODE, XML_TEXT_NODE, XML_ENTITY_REF_NODE */
+    const char *name;    /* element or entity name; NULL for a text */
+    size_t line;         /* of the start tag */
+    xml_attrib *attrs;
+    size_t nattrs;
+    /* a text: content[0..len), NUL-terminated, from malloc */
+    char *content;
+    size_t len, cap;
+    /* a text given to the record (xml_read.c, keep_text): the record owns
+     * content, trimmed in place; the blanks cut off are pre[0..npre) and,
+     * after content[len], tail0 then content[len + 1..full) */
+    bool lent;
+    char *pre;
+    size_t npre, full;
+    char tail0;
+};
+
 /* The state the per-format record builders share with the walker. */
 typedef struct xml_stream xml_stream;
 
@@ -138,11 +169,12 @@ typedef struct xml_rec {
     bib_record *rec;
     bib_input *in;
     xml_stream *stream;  /* the run's, for the dropped-element counts */
-    xmlNodePtr *stack;   /* the walk's path to the element a row took ... */
+    xml_node **stack;    /* the walk's path to the element a row took ... */
     int depth;           /* ... stack[depth - 1] (xml_drop) */
     const xml_dialect *d;
     unsigned cls;        /* XC_* class of the record (its type) */
     bib_buf text;        /* scratch for element text */
+    xml_node *text_node; /* the node the last xml_text read whole, or NULL */
     bib_buf scratch;
     bool too_long;       /* a text past the value bound: record dropped */
     bool entity_seen;    /* an entity reference was kept literally */
@@ -161,18 +193,24 @@ typedef struct xml_rec {
  * (noted in r->entity_seen). Checks the value bound. Borrowed: in r->text,
  * or in the tree when n holds one text without a line end; valid until
  * the next xml_text call. */
-const char *xml_text(xml_rec *r, xmlNodePtr n, size_t *len);
+const char *xml_text(xml_rec *r, xml_node *n, size_t *len);
+
+/* Gives a long text s[0..len), just returned by xml_text, to the record
+ * (bib_record_adopt): its setters, handed the returned pointer and len,
+ * keep it without a copy. Returns the text to hand on (s itself when
+ * short), NULL when out of memory (xml_read.c). */
+const char *xml_keep(xml_rec *r, const char *s, size_t len);
 
 /* Text of the first child element named `name` of n (NULL when none). The
  * returned text is in r->text, valid until the next xml_text call. */
-const char *xml_child_text(xml_rec *r, xmlNodePtr n, const char *name, size_t *len);
+const char *xml_child_text(xml_rec *r, xml_node *n, const char *name, size_t *len);
 
 /* Value of attribute `name` of element n, or NULL (borrowed from the
  * tree). */
-const char *xml_attr(xmlNodePtr n, const char *name);
+const char *xml_attr(xml_node *n, const char *name);
 
 /* Reports at the line of node n. */
-void xml_report(xml_rec *r, xmlNodePtr n, bib_severity sev, const char *fmt, ...)
+void xml_report(xml_rec *r, xml_node *n, bib_severity sev, const char *fmt, ...)
     BIB_PRINTF(4, 5);
 
 /* Notes that element n, the one a row took or one of its descendants,
@@ -181,22 +219,23 @@ void xml_report(xml_rec *r, xmlNodePtr n, bib_severity sev, const char *fmt, ...
  * path, in an info line for this record and in one warning per path at
  * the end of the run with the number of records (as the writers report
  * dropped fields). Returns 0 or BIB_ENOMEM. */
-int xml_drop(xml_rec *r, xmlNodePtr n);
+int xml_drop(xml_rec *r, xml_node *n);
 
 /* Walks the children of the record element through the dialect's table,
  * calling `map` for each element a row takes and keeping the others as
  * extras. Returns 0 or BIB_ENOMEM. */
-typedef int (*xml_map_fn)(xml_rec *r, const xml_row *row, xmlNodePtr n);
-int xml_walk(xml_rec *r, xmlNodePtr record, xml_map_fn map);
+typedef int (*xml_map_fn)(xml_rec *r, const xml_row *row, xml_node *n);
+int xml_walk(xml_rec *r, xml_node *record, xml_map_fn map);
 
 /* The generic handling of the plain kinds (TEXT, LIST, DOI, DATE, ID);
  * returns 1 when the kind is not one of them. */
-int xml_map_plain(xml_rec *r, const xml_row *row, xmlNodePtr n);
+int xml_map_plain(xml_rec *r, const xml_row *row, xml_node *n);
 
-/* The streaming reader shared by both formats: opens libxml2's
- * xmlTextReader over the bib_input with the safe options, finds each
- * record element, expands it and hands it to `build`. */
-typedef int (*xml_build_fn)(xml_rec *r, xmlNodePtr record);
+/* The streaming reader shared by both formats: runs libxml2's push
+ * parser over the bib_input with the safe options and its own SAX
+ * handlers, which build each record element's tree and hand it to
+ * `build`. */
+typedef int (*xml_build_fn)(xml_rec *r, xml_node *record);
 
 typedef struct xml_reader_state {
     xml_stream *s;

@@ -58,6 +58,18 @@ static bool fold_word(const char *s, size_t len, char *out, size_t outsize)
     return o > 0;
 }
 
+/* Drops white space at both ends of s[0..*len). Returns the new start. */
+static const char *trim(const char *s, size_t *len)
+{
+    while (*len && isspace((unsigned char)*s)) {
+        s++;
+        (*len)--;
+    }
+    while (*len && isspace((unsigned char)s[*len - 1]))
+        (*len)--;
+    return s;
+}
+
 typedef struct { const char *name; int value; } word_value;
 
 /* Value of a word (accents folded, case ignored) in a table, 0 if absent. */
@@ -86,12 +98,7 @@ static const word_value month_names[] = {
 
 int bib_month_parse(const char *s, size_t len)
 {
-    while (len && isspace((unsigned char)*s)) {
-        s++;
-        len--;
-    }
-    while (len && isspace((unsigned char)s[len - 1]))
-        len--;
+    s = trim(s, &len);
     if (len && len <= 2 && isdigit((unsigned char)s[0])) {
         int m = 0;
         for (size_t i = 0; i < len; i++) {
@@ -117,12 +124,7 @@ static const word_value weekday_names[] = {
 
 int bib_weekday_parse(const char *s, size_t len)
 {
-    while (len && isspace((unsigned char)*s)) {
-        s++;
-        len--;
-    }
-    while (len && isspace((unsigned char)s[len - 1]))
-        len--;
+    s = trim(s, &len);
     return word_lookup(s, len, weekday_names, sizeof weekday_names / sizeof weekday_names[0]);
 }
 
@@ -379,12 +381,7 @@ static char *dup_n(const char *s, size_t n)
 int bib_date_parse(bib_date *out, const char *s, size_t len, unsigned flags)
 {
     memset(out, 0, sizeof *out);
-    while (len && isspace((unsigned char)*s)) {
-        s++;
-        len--;
-    }
-    while (len && isspace((unsigned char)s[len - 1]))
-        len--;
+    s = trim(s, &len);
     bib_date d;
     bool raw = false, ok = false;
     if (len && (flags & BIB_DATE_EDTF))

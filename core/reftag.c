@@ -79,7 +79,6 @@ void bib_reftag_free(bib_reftag *t)
     free(t->sfirst);
     free(t->slast);
     free(t->snum);
-    free(t->drows);
     free(t->score);
     free(t->best);
     bib_buf_clear(&t->scratch);

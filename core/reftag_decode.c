@@ -6,6 +6,8 @@
  * the decoder states. The trainer (tools/train_refs.c) decodes with its
  * own floating-point copy, so the model does not depend on this file.
  */
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,7 +49,8 @@ static void expand_weights(uint32_t v, int32_t *row)
     }
 }
 
-int bib_reftag_decode_init(bib_reftag *t)
+/* Builds the tables every tagger shares; NULL when out of memory. */
+static reftag_consts *consts_build(void)
 {
     /* the small-valued features' weights as rows of all labels: a few
      * hundred rows, looked up by template and value, no hashing */
@@ -55,37 +58,61 @@ int bib_reftag_decode_init(bib_reftag *t)
     for (unsigned f = 0; f < BIB_REFTAG_TEMPLATES; f++)
         for (unsigned v = 0; v < bib_reftag_direct_domain(f); v++)
             nrows += weights_of(bib_reftag_feature_id(f, v)) != 0;
-    t->drows = calloc(nrows ? nrows : 1, LP * sizeof *t->drows);
-    if (!t->drows)
-        return BIB_ENOMEM;
+    reftag_consts *k = calloc(1, sizeof *k + nrows * LP * sizeof k->drows[0]);
+    if (!k)
+        return NULL;
     nrows = 0;
     for (unsigned f = 0; f < BIB_REFTAG_TEMPLATES; f++)
         for (unsigned v = 0; v < bib_reftag_direct_domain(f); v++) {
             uint32_t w = weights_of(bib_reftag_feature_id(f, v));
             if (!w)
                 continue;
-            expand_weights(w, t->drows + nrows * LP);
-            t->drow_of[f << 8 | v] = (uint16_t)++nrows;
+            expand_weights(w, k->drows + nrows * LP);
+            k->drow_of[f << 8 | v] = (uint16_t)++nrows;
         }
     /* the transitions into the states below L padded for the Viterbi
      * inner loop (the padding never wins); into punctuation states the
      * two that can happen */
     for (int p = 0; p <= NS; p++)
         for (int l = 0; l < LP; l++)
-            t->trans[p][l] = l < L ? bib_reftag_trans[p * NS + l] : BIB_REFTAG_NEVER;
+            k->trans[p][l] = l < L ? bib_reftag_trans[p * NS + l] : BIB_REFTAG_NEVER;
     for (int f = 1; f < L; f++) {
-        t->pin[f] = bib_reftag_trans[(f + 1) * NS + L - 1 + f];
-        t->pself[f] = bib_reftag_trans[(L + f) * NS + L - 1 + f];
+        k->pin[f] = bib_reftag_trans[(f + 1) * NS + L - 1 + f];
+        k->pself[f] = bib_reftag_trans[(L + f) * NS + L - 1 + f];
     }
     for (int p = 0; p < NS; p++) {
-        t->tmax[p] = BIB_REFTAG_NEVER;
-        t->tmin[p] = INT32_MAX;
+        k->tmax[p] = BIB_REFTAG_NEVER;
+        k->tmin[p] = INT32_MAX;
         for (int l = 1; l < L; l++) {
-            t->tmax[p] = t->trans[p + 1][l] > t->tmax[p] ? t->trans[p + 1][l] : t->tmax[p];
-            t->tmin[p] = t->trans[p + 1][l] < t->tmin[p] ? t->trans[p + 1][l] : t->tmin[p];
+            k->tmax[p] = k->trans[p + 1][l] > k->tmax[p] ? k->trans[p + 1][l] : k->tmax[p];
+            k->tmin[p] = k->trans[p + 1][l] < k->tmin[p] ? k->trans[p + 1][l] : k->tmin[p];
         }
     }
-    return 0;
+    return k;
+}
+
+/* The shared tables, built by the first tagger (a failed build is tried
+ * again by the next). Built per tagger they cost more than tagging a
+ * page's few lines, and the page reader makes a tagger per page. Kept
+ * for the life of the process. */
+static _Atomic(const reftag_consts *) shared_consts;
+static pthread_mutex_t consts_lock = PTHREAD_MUTEX_INITIALIZER;
+
+int bib_reftag_decode_init(bib_reftag *t)
+{
+    const reftag_consts *k = atomic_load_explicit(&shared_consts, memory_order_acquire);
+    if (!k) {
+        pthread_mutex_lock(&consts_lock);
+        k = atomic_load_explicit(&shared_consts, memory_order_relaxed);
+        if (!k) {
+            k = consts_build();
+            if (k)
+                atomic_store_explicit(&shared_consts, k, memory_order_release);
+        }
+        pthread_mutex_unlock(&consts_lock);
+    }
+    t->k = k;
+    return k ? 0 : BIB_ENOMEM;
 }
 
 /* ---- decoding ----------------------------------------------------------- */
@@ -110,10 +137,10 @@ static int grow_viterbi(bib_reftag *t)
 /* Adds the direct feature d's weights to acc. */
 static inline void add_row(const bib_reftag *t, uint16_t d, int32_t *restrict acc)
 {
-    unsigned r = t->drow_of[d];
+    unsigned r = t->k->drow_of[d];
     if (!r)
         return;
-    const int32_t *row = t->drows + (size_t)(r - 1) * LP;
+    const int32_t *row = t->k->drows + (size_t)(r - 1) * LP;
     for (int l = 0; l < LP; l++)
         acc[l] += row[l];
 }
@@ -224,12 +251,12 @@ static int back_of(const bib_reftag *t, const int32_t *prev, int l)
 {
     if (l >= L) {
         int f = l - L + 1;
-        return prev[f] + t->pin[f] >= prev[l] + t->pself[f] ? f : l;
+        return prev[f] + t->k->pin[f] >= prev[l] + t->k->pself[f] ? f : l;
     }
     int arg = 0;
-    int32_t top = prev[0] + t->trans[1][l];
+    int32_t top = prev[0] + t->k->trans[1][l];
     for (int p = 1; p < NS; p++) {
-        int32_t v = prev[p] + t->trans[p + 1][l];
+        int32_t v = prev[p] + t->k->trans[p + 1][l];
         if (v > top)
             top = v, arg = p;
     }
@@ -273,13 +300,13 @@ long bib_reftag_run(bib_reftag *t, const char *s, size_t len)
          * win nor tie, and is skipped (most are: the row's best is 0, most
          * states far below). State 0 (punctuation before any field)
          * follows only state 0, which is never skipped. */
-        int32_t floor = prev[pb] + t->tmin[pb];
+        int32_t floor = prev[pb] + t->k->tmin[pb];
         for (int l = 0; l < LP; l++)
-            top[l] = prev[0] + t->trans[1][l];
+            top[l] = prev[0] + t->k->trans[1][l];
         for (int p = 1; p < NS; p++) {
-            const int32_t *tr = t->trans[p + 1];
+            const int32_t *tr = t->k->trans[p + 1];
             int32_t pv = prev[p];
-            if (pv + t->tmax[p] < floor)
+            if (pv + t->k->tmax[p] < floor)
                 continue;
             for (int l = 0; l < LP; l++) {
                 int32_t v = pv + tr[l];
@@ -296,7 +323,7 @@ long bib_reftag_run(bib_reftag *t, const char *s, size_t len)
         /* into punctuation after field f: from f or from itself */
         for (int f = 1; f < L; f++) {
             int ps = L - 1 + f;
-            int32_t a = prev[f] + t->pin[f], b = prev[ps] + t->pself[f];
+            int32_t a = prev[f] + t->k->pin[f], b = prev[ps] + t->k->pself[f];
             row[ps] = (a >= b ? a : b) + sc[0];
             if (row[ps] > hi)
                 hi = row[ps], pb = ps;

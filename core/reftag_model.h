@@ -77,16 +77,27 @@ typedef struct reftag_group_memo {
 } reftag_group_memo;
 #define BIB_REFTAG_GMEMO_BITS 10
 
-struct bib_reftag {
+/* What the decoder derives from the model table, the same for every
+ * tagger: built once per process and shared (reftag_decode.c). */
+typedef struct reftag_consts {
     /* transitions into the states s < L, padded (from + 1, to) */
     int32_t trans[BIB_REFTAG_NS + 1][BIB_REFTAG_LP];
     /* into punctuation after field f: from f, and from itself */
     int32_t pin[BIB_REF_LABEL_COUNT], pself[BIB_REF_LABEL_COUNT];
     /* per state: its best transition into a state below L (trans' row
-     * maximum), for skipping states that cannot win (reftag_decode.c) */
+     * maximum), for skipping states that cannot win */
     int32_t tmax[BIB_REFTAG_NS];
     /* and its worst one (row minimum): the floor a best state gives */
     int32_t tmin[BIB_REFTAG_NS];
+    /* the small-valued features' weights: drow_of[template << 8 | value]
+     * is 1 + the row in drows (LP weights each) of that feature, 0 when
+     * it has no weights */
+    uint16_t drow_of[BIB_REFTAG_TEMPLATES << 8];
+    int32_t drows[];
+} reftag_consts;
+
+struct bib_reftag {
+    const reftag_consts *k; /* shared, never freed */
     const char *s;          /* the text of the last call (borrowed) */
     size_t len;
     bib_ref_token *tok;
@@ -114,11 +125,6 @@ struct bib_reftag {
     bib_buf scratch;
     reftag_name_memo memo[BIB_REFTAG_MEMO];
     reftag_word_memo wmemo[BIB_REFTAG_WMEMO];
-    /* the small-valued features' weights (reftag_decode.c): drow_of[
-     * template << 8 | value] is 1 + the row in drows (LP weights each)
-     * of that feature, 0 when it has no weights */
-    uint16_t drow_of[BIB_REFTAG_TEMPLATES << 8];
-    int32_t *drows;
     reftag_group_memo gmemo[1u << BIB_REFTAG_GMEMO_BITS];
 };
 

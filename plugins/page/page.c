@@ -50,6 +50,7 @@ struct page_reader {
     struct base_slot *bases;  /* records per base key (see base_count) */
     size_t nbases, cbases;
     int pending;              /* a status to return before the queue */
+    char undecoded[200];      /* why the HTML page's text stopped decoding, "" if it did not */
     page_layout last;         /* layout of the page labelled last */
     page_layout cont;         /* set: the page held continues that layout */
     bool warned_long;
@@ -501,8 +502,13 @@ static int page_open(bib_reader *rd, bib_input *in, const bib_options *opts)
             rc = BIB_ENOMEM;
         if (rc == 0)
             rc = repair_utf8(in, &all);
+        char why[200];
         if (rc == 0)
-            rc = page_html_to_lines(all.data, all.len, &r->html_lines);
+            rc = page_html_to_lines(all.data, all.len, &r->html_lines, why, sizeof why);
+        /* the text past the first byte that does not decode is lost:
+         * said, and counted (a non-zero exit), not silent */
+        if (rc == 0 && why[0])
+            snprintf(r->undecoded, sizeof r->undecoded, "%s", why);
         r->html_empty = rc == 0 && r->html_lines.n == 0;
         if (rc == BIB_EPARSE)
             bib_input_report(in, BIB_SEV_ERROR, 1, 1, "could not parse the HTML page");
@@ -522,6 +528,15 @@ static int page_next(bib_reader *rd, bib_record **out)
         /* nothing to read: an error, not a silent empty result */
         r->html_empty = false;
         bib_input_report(r->in, BIB_SEV_ERROR, 1, 1, "no text found in the HTML page");
+        return BIB_EPARSE;
+    }
+    if (r->undecoded[0]) {
+        /* the text past the first byte that does not decode is lost:
+         * said and counted (a non-zero exit), not silent */
+        bib_input_report(r->in, BIB_SEV_ERROR, 0, 0,
+                         "the page's bytes do not all decode from its declared charset "
+                         "(%s); the text from there on is not read", r->undecoded);
+        r->undecoded[0] = '\0';
         return BIB_EPARSE;
     }
     int rc = fill(r);

@@ -225,9 +225,12 @@ bool page_is_cookie_line(const char *s, size_t len);
 /* HTML to lines: parses an HTML document with libxml2 (no network, no
  * errors or warnings printed), block elements become lines, scripts,
  * styles, navigation, header and footer dropped, img alt text kept as a
- * line. Appends to pl. Returns BIB_OK, BIB_EPARSE when the document
+ * line. Appends to pl. When the bytes stop decoding from the page's
+ * declared charset, libxml2 ends the document there: its message goes to
+ * why (caller's buffer of whysz bytes, "" when none) and the lines up to
+ * that point are kept. Returns BIB_OK, BIB_EPARSE when the document
  * cannot be parsed, or BIB_ENOMEM. */
-int page_html_to_lines(const char *html, size_t len, page_lines *pl);
+int page_html_to_lines(const char *html, size_t len, page_lines *pl, char *why, size_t whysz);
 
 /* True when a saved page is read as UTF-8: it declares UTF-8 or no
  * charset (libxml2 follows any other declaration). */

@@ -48,5 +48,13 @@ check forced-nothing 1 "notapage.txt:1:1: error: no record found in this profile
 printf 'Portrait of Ada Example\n\nAda Example\n\nPublications\n' > "$tmp/empty.txt"
 check empty-profile 1 "empty.txt:1:1: error: no record found in this profile page, which starts 'Portrait of Ada Exam...'" \
     -f page -t csljson "$tmp/empty.txt"
+# A saved page whose bytes stop decoding from its declared charset:
+# libxml2 ends the text there; an error says so (exit 1), and nothing of
+# libxml2's own output reaches stderr.
+printf '<html><head><meta charset="Shift_JIS"></head><body><h2>Publications</h2><p>A. Author. A title \201 \240\375 here.</p></body></html>\n' > "$tmp/badcs.html"
+check bad-charset 1 "badcs.html: error: the page's bytes do not all decode from its declared charset" \
+    -f page -t csljson "$tmp/badcs.html"
+grep -v -e '^[^ ]*badcs.html:' -e '^bibconv: ' "$tmp/err" | grep -q . \
+    && { echo "FAIL bad-charset: stray stderr lines"; fail=1; }
 check bad-year 2 "bad value 'abc' for option 'year'" -f page -O year=abc -t csljson feed-stray.txt
 exit $fail

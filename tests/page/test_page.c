@@ -509,12 +509,21 @@ START_TEST(test_html_lines)
         ck_assert_msg(page_looks_html(yes[i], strlen(yes[i])), "%s", yes[i]);
     for (size_t i = 0; i < sizeof no / sizeof *no; i++)
         ck_assert_msg(!page_looks_html(no[i], strlen(no[i])), "%s", no[i]);
-    ck_assert_int_eq(page_html_to_lines(html, strlen(html), &pl), 0);
+    char why[120];
+    ck_assert_int_eq(page_html_to_lines(html, strlen(html), &pl, why, sizeof why), 0);
+    ck_assert_str_eq(why, "");
     static const char *const want[] = {"Portrait of Ann Smith", "Ann Smith", "LGOct 6, 2023",
                                        "One line", "Two & three", "Caf\xC3\xA9"};
     ck_assert_uint_eq(pl.n, sizeof want / sizeof *want);
     for (size_t i = 0; i < pl.n; i++)
         ck_assert_str_eq(pl.v[i].text, want[i]);
+    page_lines_free(&pl);
+    /* bytes that are not the declared charset: libxml2 stops there and
+     * says why on its generic channel, which comes back here */
+    static const char bad[] = "<html><head><meta charset=\"Shift_JIS\"></head><body>"
+                              "<p>Before</p><p>x\x81\x20\xA0\xFD y</p><p>After</p></body></html>";
+    ck_assert_int_eq(page_html_to_lines(bad, strlen(bad), &pl, why, sizeof why), 0);
+    ck_assert_msg(strstr(why, "conversion failed") != NULL, "why: '%s'", why);
     page_lines_free(&pl);
 }
 END_TEST

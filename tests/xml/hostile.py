@@ -87,6 +87,12 @@ cases = [
     ("record-past-bound", "mods",
      mods("ok", "</title><title>".join(["y" * 300000] * 4), "ok2"), 2, 1,
      r"in\.xml:4:\d+: error: a record's elements and text longer than 1 MiB"),
+    # bytes that are not the declared encoding: libxml2 says so only on
+    # its generic channel, which must come out as our diagnostic
+    ("bad-declared-encoding", "mods",
+     mods("ok1", "a\udc81\udca0\udcfd b").replace('<?xml version="1.0"?>',
+                                                  '<?xml version="1.0" encoding="Shift_JIS"?>'),
+     None, 1, r"in\.xml:\d+:\d+: error: invalid XML in a record: input conversion failed"),
     # the old reader's look-ahead lost the records just before an error
     ("record-before-error", "mods", mods("ok1", "ok2", "&undefined;"), 2, 1,
      r"in\.xml:5:\d+: error: invalid XML: Entity 'undefined' not defined"),
@@ -136,6 +142,11 @@ for name, fmt, data, nrec, code, regex in cases:
         problems.append(f"no diagnostic matching {regex!r}")
     if nrec is not None and out.count('"title"') != nrec:
         problems.append(f"{out.count(chr(34) + 'title' + chr(34))} records, expected {nrec}")
+    # every line of stderr is ours: file:line[:col]: severity, or the run's summary
+    stray = [l for l in err.splitlines()
+             if l and not re.match(r"(\S*in\.xml(:\d+)*: (error|warning|note)|bibconv: )", l)]
+    if stray:
+        problems.append(f"stderr line not a diagnostic: {stray[0]!r}")
     if "TOPSECRET" in out or "TOPSECRET" in err:
         problems.append("the external entity was expanded")
     if "lollollol" in out:

@@ -284,10 +284,19 @@ static int map_title(xml_rec *r, const xml_row *row, xml_node *n)
         if (!b || !(v = bib_record_adopt(r->rec, b)))
             rc = BIB_ENOMEM;
     }
-    if (len && !rc)
-        rc = bib_record_has(r->rec, row->var)
-                 ? bib_record_add_extra(r->rec, "mods", row->path, v, len)
-                 : bib_record_set_text(r->rec, row->var, v, len);
+    if (len && !rc && !bib_record_has(r->rec, row->var)) {
+        rc = bib_record_set_text(r->rec, row->var, v, len);
+    } else if (len && !rc) {
+        /* a second title of the row (a second host's): kept under the path
+         * of its <title>, which write_extras puts back as an element; the
+         * row's own path ends at <titleInfo>, whose text no reader reads */
+        bib_buf name = BIB_BUF_INIT;
+        bib_buf_puts(&name, row->path);
+        bib_buf_puts(&name, "/title");
+        rc = bib_buf_failed(&name) ? BIB_ENOMEM
+                                   : bib_record_add_extra(r->rec, "mods", name.data, v, len);
+        bib_buf_clear(&name);
+    }
     bib_buf_clear(&t);
     return rc;
 }

@@ -30,6 +30,38 @@
  * before the first event that is not plain, so the output and diagnostics
  * are those of the DOM path. */
 
+/* pandoc's Markdown escapes undone (yaml_rd.h): every scalar event the
+ * reader gets passes here once, from libyaml, before it is recorded or
+ * built. */
+void yamlrd_unescape(yaml_event_t *e)
+{
+    if (e->type != YAML_SCALAR_EVENT)
+        return;
+    char *s = (char *)e->data.scalar.value;
+    size_t n = e->data.scalar.length;
+    char *p = memchr(s, '\\', n);
+    if (!p)
+        return;
+    size_t k = (size_t)(p - s);
+    bool changed = false;
+    for (size_t i = k; i < n; i++) {
+        unsigned char c = i + 1 < n ? (unsigned char)s[i + 1] : 0;
+        if (s[i] == '\\' &&
+            ((c >= '!' && c <= '/') || (c >= ':' && c <= '@') || (c >= '[' && c <= '`') ||
+             (c >= '{' && c <= '~'))) {
+            i++;
+            changed = true;
+        }
+        s[k++] = s[i];
+    }
+    if (!changed)
+        return;
+    s[k] = '\0';
+    e->data.scalar.length = k;
+    if (e->data.scalar.style == YAML_PLAIN_SCALAR_STYLE)
+        e->data.scalar.style = YAML_SINGLE_QUOTED_SCALAR_STYLE;
+}
+
 /* Frees the recorded events not taken and forgets them. */
 void yamlrd_events_clear(yaml_reader *r)
 {
@@ -152,6 +184,7 @@ int yamlrd_record_item(yaml_reader *r, yaml_event_t *ev, int depth)
             return 1;
         }
         r->fed_at_event = r->fed;
+        yamlrd_unescape(&r->evs[r->nev]);
     }
 }
 

@@ -86,6 +86,13 @@ typedef struct yaml_reader {
 /* Next event: the recorded ones first (see evs), then the parser's. 0
  * with *ev (yaml_event_delete it), or BIB_EPARSE after the report. */
 int yamlrd_get_event(yaml_reader *r, yaml_event_t *ev);
+
+/* Undoes pandoc's Markdown escapes in a scalar event's text, in place: a
+ * backslash before ASCII punctuation is that character (`\$` is `$`), as
+ * pandoc reads CSL-YAML text (docs/yaml.md). A plain scalar so changed is
+ * marked single-quoted, so that it stays text (`\-1` is not a number).
+ * Any other event is left alone. */
+void yamlrd_unescape(yaml_event_t *e);
 /* The jansson value of the node whose first event is *ev (taken over). */
 int yamlrd_build_node(yaml_reader *r, yaml_event_t *ev, int depth, json_t **out,
                       size_t *nodes);

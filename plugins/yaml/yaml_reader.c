@@ -417,9 +417,9 @@ static void report_parser_error(yaml_reader *r, bool quiet)
                          p->context_mark.column + 1, "%s", p->context);
 }
 
-/* Next event. 0 with *ev (yaml_event_delete it), or BIB_EPARSE after the
- * report (r->broken set: the parser is finished; r->quiet set when the
- * error only ends a Markdown body, which is not one). */
+/* Next event, escapes undone (yamlrd_unescape). 0 with *ev (yaml_event_delete
+ * it), or BIB_EPARSE after the report (r->broken set: the parser is finished;
+ * r->quiet set when the error only ends a Markdown body, which is not one). */
 int yamlrd_get_event(yaml_reader *r, yaml_event_t *ev)
 {
     if (r->replay < r->replay_end) {
@@ -428,8 +428,7 @@ int yamlrd_get_event(yaml_reader *r, yaml_event_t *ev)
         return 0;
     }
     if (r->pending_fail || !yaml_parser_parse(&r->parser, ev)) {
-        /* a failure record_item met is reported when its events are used up,
-         * where yamlrd_build_node would have met it */
+        /* record_item's failure: reported where yamlrd_build_node meets it */
         r->pending_fail = false;
         r->broken = true;
         r->quiet = r->docs_done > 0 && r->abort == ABORT_NONE && !r->recovered &&
@@ -438,6 +437,7 @@ int yamlrd_get_event(yaml_reader *r, yaml_event_t *ev)
         return BIB_EPARSE;
     }
     r->fed_at_event = r->fed;
+    yamlrd_unescape(ev);
     return 0;
 }
 

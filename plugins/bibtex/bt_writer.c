@@ -8,6 +8,7 @@
  * (`date`, or year/month/day) and the genre (`type`, by entry type).
  * Memory: one record's fields at a time.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +57,12 @@ typedef struct bt_writer {
     bib_buf ebuf; /* the entry being emitted, up to EMIT_CHUNK bytes */
     bool written[BIB_VAR_COUNT]; /* variables already put for this record */
     unsigned char name_id[MAX_ROWS]; /* per row: the first row of its name */
+    /* positions in `order` of the rows put_rows must visit for variable v:
+     * vpos[vstart[v]..vstart[v + 1]), ascending; the special rows (issued,
+     * genre), visited for every record, are in spos */
+    unsigned char vpos[MAX_ROWS], spos[MAX_ROWS];
+    unsigned char vstart[BIB_VAR_COUNT + 1];
+    size_t nspecial;
     bool taken[MAX_ROWS];            /* per name_id: used by a variable */
     /* BIB_FIELD_INHERITED while a crossref parent is still to come (the
      * child leaves inherited fields to it); 0 once the parent is written:
@@ -97,6 +104,27 @@ static int bw_begin(bib_writer *wr, bib_output *out, const bib_options *opts)
         if (bt_crosswalk[w->order[k]].flavour & flavour)
             w->order[m++] = w->order[k];
     w->norder = m;
+    /* rows by variable (a counting sort of the positions), so that a record
+     * costs the rows of the variables it has, not all of them */
+    size_t count[BIB_VAR_COUNT + 1] = {0};
+    w->nspecial = 0;
+    for (size_t k = 0; k < w->norder; k++) {
+        const bt_row *row = &bt_crosswalk[w->order[k]];
+        if (row->special == BT_SP_ISSUED || row->special == BT_SP_GENRE)
+            w->spos[w->nspecial++] = (unsigned char)k;
+        else if ((unsigned)row->var < BIB_VAR_COUNT)
+            count[row->var + 1]++;
+    }
+    for (size_t v = 0; v < BIB_VAR_COUNT; v++)
+        count[v + 1] += count[v];
+    for (size_t v = 0; v <= BIB_VAR_COUNT; v++)
+        w->vstart[v] = (unsigned char)count[v];
+    for (size_t k = 0; k < w->norder; k++) {
+        const bt_row *row = &bt_crosswalk[w->order[k]];
+        if (row->special != BT_SP_ISSUED && row->special != BT_SP_GENRE &&
+            (unsigned)row->var < BIB_VAR_COUNT)
+            w->vpos[count[row->var]++] = (unsigned char)k;
+    }
     for (size_t i = 0; i < bt_crosswalk_rows; i++) {
         size_t j = 0;
         while (strcmp(bt_crosswalk[j].name, bt_crosswalk[i].name) != 0)
@@ -524,37 +552,42 @@ static void put_rows(bt_writer *w, const bib_record *rec, const char *type)
                  .article = strcmp(type, "article") == 0,
                  .manual = strcmp(type, "manual") == 0};
     memset(w->taken, 0, sizeof w->taken);
-    /* the record's variables, looked up once: most rows name one it lacks */
-    bool has[BIB_VAR_COUNT] = {false};
+    /* the rows to visit, in output order: the special ones and those of the
+     * record's variables (most rows name one it lacks), as a set of
+     * positions in `order` */
+    uint64_t visit[(MAX_ROWS + 63) / 64] = {0};
+    for (size_t i = 0; i < w->nspecial; i++)
+        visit[w->spos[i] / 64] |= (uint64_t)1 << (w->spos[i] % 64);
     for (size_t i = 0, n = bib_record_field_count(rec); i < n; i++) {
         bib_var v = bib_field_var(bib_record_field_at(rec, i));
         if (v > BIB_VAR_NONE && v < BIB_VAR_COUNT)
-            has[v] = true;
+            for (size_t j = w->vstart[v]; j < w->vstart[v + 1]; j++)
+                visit[w->vpos[j] / 64] |= (uint64_t)1 << (w->vpos[j] % 64);
     }
-    for (size_t k = 0; k < w->norder; k++) {
-        const bt_row *row = &bt_crosswalk[w->order[k]];
-        if (row->special == BT_SP_ISSUED) {
-            write_issued(w, row, rec);
-            continue;
+    for (size_t word = 0; word < sizeof visit / sizeof visit[0]; word++)
+        for (uint64_t bits = visit[word]; bits; bits &= bits - 1) {
+            size_t k = word * 64 + (size_t)__builtin_ctzll(bits);
+            const bt_row *row = &bt_crosswalk[w->order[k]];
+            if (row->special == BT_SP_ISSUED) {
+                write_issued(w, row, rec);
+                continue;
+            }
+            if (row->special == BT_SP_GENRE) {
+                write_genre(w, row, rec, type);
+                continue;
+            }
+            bool *taken = &w->taken[w->name_id[w->order[k]]];
+            if (w->written[row->var] || *taken || !row_applies(row, &x))
+                continue;
+            *taken = true;
+            const char *name = row_out_name(w, rec, w->order[k]);
+            if (row->kind == BT_NAMES)
+                put_names(w, name, rec, row->var);
+            else if (row->kind == BT_DATE)
+                put_date_var(w, name, rec, row->var);
+            else
+                put_text(w, name, rec, row->var, row->kind);
         }
-        if (row->special == BT_SP_GENRE) {
-            write_genre(w, row, rec, type);
-            continue;
-        }
-        if ((unsigned)row->var >= BIB_VAR_COUNT || !has[row->var])
-            continue;
-        bool *taken = &w->taken[w->name_id[w->order[k]]];
-        if (w->written[row->var] || *taken || !row_applies(row, &x))
-            continue;
-        *taken = true;
-        const char *name = row_out_name(w, rec, w->order[k]);
-        if (row->kind == BT_NAMES)
-            put_names(w, name, rec, row->var);
-        else if (row->kind == BT_DATE)
-            put_date_var(w, name, rec, row->var);
-        else
-            put_text(w, name, rec, row->var, row->kind);
-    }
 }
 
 /* The fields kept from a BibTeX source, in their order, unless a field of

@@ -48,6 +48,7 @@ typedef struct bt_writer {
     /* collected fields of the record being written */
     struct {
         const char *name;
+        size_t nlen; /* strlen(name), taken once */
         size_t off, len;
         bool bare;
         char *big; /* owned: a long value kept apart from vals (put_text) */
@@ -142,6 +143,7 @@ static void put_field_any(bt_writer *w, const char *name, const char *v, size_t 
     if (w->nf >= MAX_OUT_FIELDS)
         return;
     w->f[w->nf].name = name;
+    w->f[w->nf].nlen = strlen(name);
     w->f[w->nf].off = w->vals.len;
     w->f[w->nf].len = n;
     w->f[w->nf].bare = bare;
@@ -185,6 +187,7 @@ static void put_val(bt_writer *w, const char *name, bool bare)
         char *d = bib_buf_detach(&w->val);
         if (d) {
             w->f[w->nf].name = name;
+            w->f[w->nf].nlen = strlen(name);
             w->f[w->nf].off = 0;
             w->f[w->nf].len = n;
             w->f[w->nf].bare = bare;
@@ -777,6 +780,58 @@ static void emit_put(bt_writer *w, const char *p, size_t n)
     bib_buf_append_fast(&w->ebuf, p, n);
 }
 
+/* The layout of emit below, for an entry that fits in EMIT_CHUNK: its size
+ * summed first, then written into ebuf (reset) after one reserve, without
+ * a call per piece. False, with nothing written, for a bigger entry or when
+ * the reserve fails: emit then goes piece by piece. */
+static bool emit_flat(bt_writer *w, const char *type, size_t width)
+{
+    size_t tl = strlen(type), kl = strlen(w->keyp); /* the key up to a NUL, as %s */
+    size_t total = 1 + tl + 1 + kl + 5;
+    for (size_t i = 0; i < w->nf && total <= EMIT_CHUNK; i++)
+        total += 4 + width + 3 + w->f[i].len + 2;
+    if (total > EMIT_CHUNK || bib_buf_reserve(&w->ebuf, total))
+        return false;
+    char *d = w->ebuf.data;
+    *d++ = '@';
+    memcpy(d, type, tl);
+    d += tl;
+    *d++ = '{';
+    memcpy(d, w->keyp, kl);
+    d += kl;
+    for (size_t i = 0; i < w->nf; i++) {
+        size_t nl = w->f[i].nlen, vl = w->f[i].len;
+        memcpy(d, ",\n  ", 4);
+        d += 4;
+        memcpy(d, w->f[i].name, nl);
+        d += nl;
+        memset(d, ' ', width - nl); /* the name padded to width, as %-*s */
+        d += width - nl;
+        memcpy(d, " = ", 3);
+        d += 3;
+        if (w->f[i].bare) {
+            memcpy(d, out_val(w, i), vl);
+            d += vl;
+        } else {
+            *d++ = '{';
+            memcpy(d, out_val(w, i), vl);
+            d += vl;
+            *d++ = '}';
+        }
+    }
+    /* biber's parser wants the comma after a key even with no field */
+    if (w->nf) {
+        memcpy(d, "\n}\n\n", 4);
+        d += 4;
+    } else {
+        memcpy(d, ",\n}\n\n", 5);
+        d += 5;
+    }
+    *d = '\0';
+    w->ebuf.len = (size_t)(d - w->ebuf.data);
+    return true;
+}
+
 /* The collected fields as one entry, '=' aligned. */
 static int emit(bt_writer *w, const char *type)
 {
@@ -785,16 +840,18 @@ static int emit(bt_writer *w, const char *type)
     static const char pad[] = "                                ";
     size_t width = 0;
     for (size_t i = 0; i < w->nf; i++)
-        if (strlen(w->f[i].name) > width)
-            width = strlen(w->f[i].name);
+        if (w->f[i].nlen > width)
+            width = w->f[i].nlen;
     bib_buf_reset(&w->ebuf);
+    if (emit_flat(w, type, width))
+        goto out;
     emit_put(w, "@", 1);
     emit_put(w, type, strlen(type));
     emit_put(w, "{", 1);
     emit_put(w, w->keyp, strlen(w->keyp)); /* up to a NUL, as %s */
     for (size_t i = 0; i < w->nf; i++) {
         const char *v = out_val(w, i);
-        size_t nl = strlen(w->f[i].name);
+        size_t nl = w->f[i].nlen;
         emit_put(w, ",\n  ", 4);
         emit_put(w, w->f[i].name, nl);
         for (size_t k = width - nl; k; ) { /* the name padded to width, as %-*s */
@@ -816,6 +873,7 @@ static int emit(bt_writer *w, const char *type)
         emit_put(w, "\n}\n\n", 4);
     else
         emit_put(w, ",\n}\n\n", 5);
+out:;
     bool failed = bib_buf_failed(&w->ebuf);
     if (w->ebuf.len && !failed)
         bib_output_write(w->out, w->ebuf.data, w->ebuf.len);

@@ -284,8 +284,21 @@ static char jw_keys[BIB_VAR_COUNT][JW_KEY_COPY];
 static unsigned char jw_key_len[BIB_VAR_COUNT];
 static pthread_once_t jw_keys_once = PTHREAD_ONCE_INIT;
 
+/* The same for the six name parts (cslitem_name_keys), all short enough. */
+static char jw_nkeys[6][JW_KEY_COPY];
+static unsigned char jw_nkey_len[6];
+
 static void jw_keys_build(void)
 {
+    for (int i = 0; i < 6; i++) {
+        size_t n = strlen(cslitem_name_keys[i]);
+        if (n + 4 > JW_KEY_COPY)
+            continue;
+        jw_nkeys[i][0] = '"';
+        memcpy(jw_nkeys[i] + 1, cslitem_name_keys[i], n);
+        memcpy(jw_nkeys[i] + 1 + n, "\": ", 3);
+        jw_nkey_len[i] = (unsigned char)(n + 3);
+    }
     for (int v = 1; v < BIB_VAR_COUNT; v++) {
         const char *name = bib_var_name((bib_var)v);
         size_t n = name ? strlen(name) : JW_KEY_COPY;
@@ -311,6 +324,23 @@ static void jw_key_var(jw *w, bool *first, bib_var v)
         return;
     }
     jw_key_text(w, bib_var_name(v));
+}
+
+/* The key of name part `part` (0..5, cslitem_name_keys), as jw_key_plain
+ * writes it; the tables are built by the time a name is written
+ * (cslitem_write). */
+static void jw_key_name(jw *w, bool *first, int part)
+{
+    bib_buf *b = w->out;
+    size_t n = jw_nkey_len[part];
+    jw_item(w, first);
+    if (n && b->len + JW_KEY_COPY < b->cap) {
+        memcpy(b->data + b->len, jw_nkeys[part], JW_KEY_COPY);
+        b->len += n + w->pretty;
+        b->data[b->len] = '\0';
+        return;
+    }
+    jw_key_text(w, cslitem_name_keys[part]);
 }
 
 static void jw_key(jw *w, bool *first, const char *key)
@@ -383,6 +413,8 @@ static void jw_date(jw *w, const bib_date *d)
     jw_close(w, '}', f);
 }
 
+static void jw_key_name(jw *w, bool *first, int part);
+
 static void jw_name(jw *w, const bib_name *n)
 {
     bool f;
@@ -391,7 +423,7 @@ static void jw_name(jw *w, const bib_name *n)
     jw_open(w, '{', &f);
     for (int i = 0; i < 6; i++)
         if (parts[i]) {
-            jw_key_plain(w, &f, cslitem_name_keys[i]);
+            jw_key_name(w, &f, i);
             jw_string(w, parts[i], strlen(parts[i]));
         }
     const char *flags[3] = {"comma-suffix", "static-ordering", "parse-names"};

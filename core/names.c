@@ -31,6 +31,18 @@ static inline bool c_space(char c)
     return c == ' ' || (c >= '\t' && c <= '\r');
 }
 
+/* Bytes the BibTeX name scans stop at (the rest they step over in a tight
+ * loop): C-locale white space, braces, '~', ',' and '\\'. */
+enum { NC_SPACE = 1, NC_BRACE = 2, NC_OTHER = 4, NC_LATEX = 8 };
+static const unsigned char name_stop[256] = {
+    ['\t'] = NC_SPACE, ['\n'] = NC_SPACE, ['\v'] = NC_SPACE, ['\f'] = NC_SPACE,
+    ['\r'] = NC_SPACE, [' '] = NC_SPACE, ['{'] = NC_BRACE | NC_LATEX,
+    ['}'] = NC_BRACE | NC_LATEX, ['~'] = NC_OTHER | NC_LATEX, [','] = NC_OTHER,
+    ['\\'] = NC_OTHER | NC_LATEX,
+    /* NC_LATEX: bytes that LaTeX decoding or brace removal change */
+    ['$'] = NC_LATEX, ['-'] = NC_LATEX, ['`'] = NC_LATEX, ['\''] = NC_LATEX,
+};
+
 /* ---- page ranges ---------------------------------------------------------- */
 
 /* Length of a range separator at s ("--", "-", en dash, em dash, minus,
@@ -140,6 +152,10 @@ static size_t bibtex_tokens(const char *s, size_t len, btok *t, size_t max)
         size_t j = i;
         int depth = 0;
         while (j < len) {
+            if (!name_stop[(unsigned char)s[j]]) {
+                j++;
+                continue;
+            }
             char d = s[j];
             if (d == '\\' && j + 1 < len) {
                 j += 2;
@@ -210,17 +226,6 @@ static int token_case(const btok *t)
     return -1;
 }
 
-/* A byte that LaTeX decoding and brace removal both copy as it is. */
-static bool latex_inert(char c)
-{
-    switch (c) {
-    case '\\': case '{': case '}': case '~': case '$': case '-': case '`': case '\'':
-        return false;
-    default:
-        return true;
-    }
-}
-
 /* No part: what tokens_text gives for an empty token range. */
 #define NO_PART SIZE_MAX
 
@@ -237,17 +242,30 @@ static size_t tokens_text(bib_buf *dst, const btok *t, size_t a, size_t b, unsig
         return NO_PART;
     size_t at = dst->len;
     /* most parts are plain words, which both ways below copy as they are:
-     * then straight into the result */
+     * then straight into the result, after one reserve */
     bool plain = true;
-    for (size_t i = a; i < b && plain; i++)
+    size_t total = b - a - 1; /* the spaces between */
+    for (size_t i = a; i < b && plain; i++) {
+        total += t[i].len;
         for (size_t k = 0; k < t[i].len && plain; k++)
-            plain = latex_inert(t[i].s[k]);
+            plain = !(name_stop[(unsigned char)t[i].s[k]] & NC_LATEX);
+    }
     if (plain) {
+        if (bib_buf_reserve(dst, total + 1)) {
+            *oom = true;
+            return NO_PART;
+        }
+        char *o = dst->data + dst->len;
         for (size_t i = a; i < b; i++) {
             if (i > a)
-                bib_buf_putc(dst, ' ');
-            bib_buf_append(dst, t[i].s, t[i].len);
+                *o++ = ' ';
+            memcpy(o, t[i].s, t[i].len);
+            o += t[i].len;
         }
+        *o++ = '\0'; /* the part's own end */
+        *o = '\0';   /* the buffer's */
+        dst->len = (size_t)(o - dst->data);
+        return at;
     } else {
         bib_buf raw = BIB_BUF_INIT;
         for (size_t i = a; i < b; i++) {
@@ -492,6 +510,9 @@ int bib_names_add_bibtex(bib_record *rec, bib_var var, const char *s, size_t len
     bib_buf sc = BIB_BUF_INIT;
     int depth = 0;
     while (i <= len) {
+        /* words between white space and braces need no look */
+        while (i < len && !(name_stop[(unsigned char)s[i]] & (NC_SPACE | NC_BRACE)))
+            i++;
         bool split = i == len;
         if (!split) {
             char c = s[i];

@@ -678,7 +678,8 @@ typedef struct extra_rank {
 static int by_format_name(const void *a, const void *b)
 {
     const extra_rank *x = a, *y = b;
-    int c = strcmp(x->e->format, y->e->format);
+    /* a record's extras share their format string: equal pointers first */
+    int c = x->e->format == y->e->format ? 0 : strcmp(x->e->format, y->e->format);
     if (!c)
         c = strcmp(x->e->name, y->e->name);
     return c ? c : (x->index > y->index) - (x->index < y->index);
@@ -764,8 +765,8 @@ bib_extra_step *bib_record_extras_grouped(const bib_record *r, bool *oom)
     /* sorted: a name's run starts at its first appearance */
     size_t name_first = 0;
     for (size_t i = 0; i < n; i++) {
-        if (i == 0 || strcmp(k[i].e->format, k[i - 1].e->format) != 0 ||
-            strcmp(k[i].e->name, k[i - 1].e->name) != 0)
+        if (i == 0 || !same_str(k[i].e->format, k[i - 1].e->format) ||
+            !same_str(k[i].e->name, k[i - 1].e->name))
             name_first = k[i].index;
         k[i].name_first = name_first;
     }
@@ -773,7 +774,7 @@ bib_extra_step *bib_record_extras_grouped(const bib_record *r, bool *oom)
      * is sorted by name first) */
     for (size_t i = 0; i < n;) {
         size_t j = i, least = k[i].index;
-        while (j < n && strcmp(k[j].e->format, k[i].e->format) == 0) {
+        while (j < n && same_str(k[j].e->format, k[i].e->format)) {
             if (k[j].index < least)
                 least = k[j].index;
             j++;
@@ -785,12 +786,12 @@ bib_extra_step *bib_record_extras_grouped(const bib_record *r, bool *oom)
     sort_ranks(k, n, by_first);
     for (size_t i = 0; i < n; i++) {
         const extra *e = k[i].e, *p = i ? k[i - 1].e : NULL, *q = i + 1 < n ? k[i + 1].e : NULL;
-        bool new_fmt = !p || strcmp(p->format, e->format) != 0;
+        bool new_fmt = !p || !same_str(p->format, e->format);
         out[i] = (bib_extra_step){
             .index = k[i].index,
             .new_format = new_fmt,
-            .new_name = new_fmt || strcmp(p->name, e->name) != 0,
-            .last_of_name = !q || strcmp(q->format, e->format) != 0 || strcmp(q->name, e->name) != 0,
+            .new_name = new_fmt || !same_str(p->name, e->name),
+            .last_of_name = !q || !same_str(q->format, e->format) || !same_str(q->name, e->name),
         };
     }
     free(k);

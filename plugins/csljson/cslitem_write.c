@@ -98,6 +98,13 @@ size_t cslitem_json_escape(unsigned char c, char *e)
     }
 }
 
+/* strcmp(fmt, CSLITEM_FMT) == 0, most other formats settled by their first
+ * byte without a call (checked for every extra of every record) */
+static inline bool is_csl_fmt(const char *fmt)
+{
+    return fmt[0] == CSLITEM_FMT[0] && strcmp(fmt, CSLITEM_FMT) == 0;
+}
+
 /* Bytes a JSON string must escape: below 0x20, '"' and '\\'. */
 static const unsigned char jw_special[256] = {
     [0] = 1, [1] = 1, [2] = 1, [3] = 1, [4] = 1, [5] = 1, [6] = 1, [7] = 1,
@@ -522,7 +529,7 @@ static bool csljson_extras(const bib_record *rec, bib_var *raw, int nraw, int *n
     for (size_t i = 0; i < ne; i++) {
         const char *fmt, *name;
         bib_record_extra_at(rec, i, &fmt, &name, NULL, NULL);
-        if (strcmp(fmt, CSLITEM_FMT) != 0)
+        if (!is_csl_fmt(fmt))
             continue;
         if (strncmp(name, CSLITEM_RAW_PREFIX, 5) == 0) {
             const char *key = name + 5;
@@ -623,7 +630,7 @@ static bool jw_members(jw *w, bool *first, const bib_record *rec, const bib_var 
         const char *fmt, *name, *value;
         size_t len;
         bib_record_extra_at(rec, i, &fmt, &name, &value, &len);
-        if (strcmp(fmt, CSLITEM_FMT) != 0) {
+        if (!is_csl_fmt(fmt)) {
             others = true;
         } else if (keys && strncmp(name, CSLITEM_RAW_PREFIX, 5) != 0 &&
                    plain_json_string(value, len)) {
@@ -722,7 +729,7 @@ static int cslitem_write(bib_buf *out, bib_output *sink, const bib_record *rec,
             const char *fmt, *name, *v;
             size_t len;
             bib_record_extra_at(rec, g[i].index, &fmt, &name, &v, &len);
-            if (strcmp(fmt, CSLITEM_FMT) == 0)
+            if (is_csl_fmt(fmt))
                 continue; /* not in custom */
             bool last_of_name = g[i].last_of_name;
             if (g[i].new_format) {

@@ -6,7 +6,8 @@
  * the reader knows; then the fields kept from a BibTeX source as extras,
  * in their order. Two rows have named rules here: the issued date
  * (`date`, or year/month/day) and the genre (`type`, by entry type).
- * Memory: one record's fields at a time.
+ * Memory: one record's fields at a time. The state is in bt_writer_int.h;
+ * the layout of an entry, once its fields are collected, is bt_emit.c's.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -19,65 +20,7 @@
 #include "bibconv/names.h"
 #include "btfmt.h"
 
-enum { MAX_OUT_FIELDS = 128, MAX_ROWS = 128, BT_WR_HELD = 64 };
-enum { BIG_VALUE = 1 << 20 }; /* a converted value this long keeps its own buffer */
-enum { EMIT_CHUNK = 1 << 16 }; /* an entry is put together up to this, then written */
-
-typedef struct bt_writer {
-    bib_output *out;
-    bool biblatex;
-    bool ascii;
-    int keys; /* 0 auto, 1 keep, 2 regenerate */
-    bib_keyset *used;
-    bib_keyset *macros; /* @string names written so far (lower case) */
-    bib_keyset *folded; /* classic: the keys written, lower-cased */
-    bib_buf fold;
-    bib_buf val, key;
-    /* the key of the entry being written: key.data, or the record's id
-     * itself (or `safe`) when that goes out unchanged, so that a huge id
-     * is not held twice */
-    const char *keyp;
-    bib_buf safe; /* an id with bytes a key cannot hold, '_' for each */
-    size_t nolatex;
-    bool dropped_type; /* a genre BibLaTeX's entry type has no field for */
-    const char *encoded_verb; /* a verbatim field whose braces were percent-encoded */
-    const char *clash[8]; /* kept fields whose name another value took ... */
-    size_t nclash;        /* ... and how many (reported in report_losses) */
-    unsigned short order[MAX_ROWS]; /* crosswalk rows in output order */
-    size_t norder;
-    /* collected fields of the record being written */
-    struct {
-        const char *name;
-        size_t nlen; /* strlen(name), taken once */
-        size_t off, len;
-        bool bare;
-        char *big; /* owned: a long value kept apart from vals (put_text) */
-    } f[MAX_OUT_FIELDS];
-    size_t nf;
-    bib_buf vals;
-    bib_buf ebuf; /* the entry being emitted, up to EMIT_CHUNK bytes */
-    bool written[BIB_VAR_COUNT]; /* variables already put for this record */
-    unsigned char name_id[MAX_ROWS]; /* per row: the first row of its name */
-    /* positions in `order` of the rows put_rows must visit for variable v:
-     * vpos[vstart[v]..vstart[v + 1]), ascending; the special rows (issued,
-     * genre), visited for every record, are in spos */
-    unsigned char vpos[MAX_ROWS], spos[MAX_ROWS];
-    unsigned char vstart[BIB_VAR_COUNT + 1];
-    size_t nspecial;
-    bool taken[MAX_ROWS];            /* per name_id: used by a variable */
-    /* BIB_FIELD_INHERITED while a crossref parent is still to come (the
-     * child leaves inherited fields to it); 0 once the parent is written:
-     * BibTeX only inherits from a parent that comes later */
-    unsigned skip_inherited;
-    /* classic BibTeX: children whose crossref parent is not written yet,
-     * held (owned clones) until it comes, to go out right before it; at
-     * the end, those whose parent never came go out without crossref,
-     * which BibTeX would count an error (a bad cross reference) */
-    bib_record *held[BT_WR_HELD];
-    size_t nheld;
-    bool drop_xref; /* the entry being written leaves its crossref out */
-    bool drop_xdata; /* classic: the entry being written names an @xdata */
-} bt_writer;
+#include "bt_writer_int.h"
 
 static int bw_begin(bib_writer *wr, bib_output *out, const bib_options *opts)
 {
@@ -157,24 +100,6 @@ static void put_field(bt_writer *w, const char *name, const char *v, size_t n, b
 {
     if (n)
         put_field_any(w, name, v, n, bare);
-}
-
-/* The value of collected field i. */
-static const char *out_val(const bt_writer *w, size_t i)
-{
-    if (!w->f[i].len)
-        return ""; /* vals may still be unallocated */
-    return w->f[i].big ? w->f[i].big : w->vals.data + w->f[i].off;
-}
-
-/* Frees the long values of the collected fields and forgets the fields. */
-static void drop_fields(bt_writer *w)
-{
-    for (size_t i = 0; i < w->nf; i++) {
-        free(w->f[i].big);
-        w->f[i].big = NULL;
-    }
-    w->nf = 0;
 }
 
 /* w->val as field `name`. A long value keeps its buffer instead of a copy
@@ -620,7 +545,7 @@ static void put_extras(bt_writer *w, const bib_record *rec)
          * @article with both booktitle and journal: booktitle went out as
          * journal, the input's journal was kept as an extra) */
         j--;
-        if (w->f[j].len != vl || memcmp(out_val(w, j), v, vl) != 0) {
+        if (w->f[j].len != vl || memcmp(bt_out_val(w, j), v, vl) != 0) {
             if (w->nclash < sizeof w->clash / sizeof w->clash[0])
                 w->clash[w->nclash] = nm;
             w->nclash++;
@@ -771,131 +696,6 @@ static void report_losses(bt_writer *w, const bib_record *rec, const char *type)
                           "record '%.40s': %zu more fields of the input not written alike",
                           w->keyp, w->nclash - named);
     w->nclash = 0;
-}
-
-/* Appends n bytes of the entry being emitted; what does not fit in
- * EMIT_CHUNK goes out first, and a longer piece goes out directly (a huge
- * value is not copied once more). */
-static void emit_put(bt_writer *w, const char *p, size_t n)
-{
-    if (w->ebuf.len + n > EMIT_CHUNK) {
-        if (w->ebuf.failed) /* out of memory: nothing more goes out, emit says so */
-            return;
-        if (w->ebuf.len)
-            bib_output_write(w->out, w->ebuf.data, w->ebuf.len);
-        bib_buf_reset(&w->ebuf);
-        if (n > EMIT_CHUNK) {
-            bib_output_write(w->out, p, n);
-            return;
-        }
-    }
-    bib_buf_append_fast(&w->ebuf, p, n);
-}
-
-/* The layout of emit below, for an entry that fits in EMIT_CHUNK: its size
- * summed first, then written into ebuf (reset) after one reserve, without
- * a call per piece. False, with nothing written, for a bigger entry or when
- * the reserve fails: emit then goes piece by piece. */
-static bool emit_flat(bt_writer *w, const char *type, size_t width)
-{
-    size_t tl = strlen(type), kl = strlen(w->keyp); /* the key up to a NUL, as %s */
-    size_t total = 1 + tl + 1 + kl + 5;
-    for (size_t i = 0; i < w->nf && total <= EMIT_CHUNK; i++)
-        total += 4 + width + 3 + w->f[i].len + 2;
-    if (total > EMIT_CHUNK || bib_buf_reserve(&w->ebuf, total))
-        return false;
-    char *d = w->ebuf.data;
-    *d++ = '@';
-    memcpy(d, type, tl);
-    d += tl;
-    *d++ = '{';
-    memcpy(d, w->keyp, kl);
-    d += kl;
-    for (size_t i = 0; i < w->nf; i++) {
-        size_t nl = w->f[i].nlen, vl = w->f[i].len;
-        memcpy(d, ",\n  ", 4);
-        d += 4;
-        memcpy(d, w->f[i].name, nl);
-        d += nl;
-        memset(d, ' ', width - nl); /* the name padded to width, as %-*s */
-        d += width - nl;
-        memcpy(d, " = ", 3);
-        d += 3;
-        if (w->f[i].bare) {
-            memcpy(d, out_val(w, i), vl);
-            d += vl;
-        } else {
-            *d++ = '{';
-            memcpy(d, out_val(w, i), vl);
-            d += vl;
-            *d++ = '}';
-        }
-    }
-    /* biber's parser wants the comma after a key even with no field */
-    if (w->nf) {
-        memcpy(d, "\n}\n\n", 4);
-        d += 4;
-    } else {
-        memcpy(d, ",\n}\n\n", 5);
-        d += 5;
-    }
-    *d = '\0';
-    w->ebuf.len = (size_t)(d - w->ebuf.data);
-    return true;
-}
-
-/* The collected fields as one entry, '=' aligned. */
-static int emit(bt_writer *w, const char *type)
-{
-    /* no printf: it was a fifth of CSL-JSON -> BibTeX (callgrind); and
-     * one output call per entry, not five per field */
-    static const char pad[] = "                                ";
-    size_t width = 0;
-    for (size_t i = 0; i < w->nf; i++)
-        if (w->f[i].nlen > width)
-            width = w->f[i].nlen;
-    bib_buf_reset(&w->ebuf);
-    if (emit_flat(w, type, width))
-        goto out;
-    emit_put(w, "@", 1);
-    emit_put(w, type, strlen(type));
-    emit_put(w, "{", 1);
-    emit_put(w, w->keyp, strlen(w->keyp)); /* up to a NUL, as %s */
-    for (size_t i = 0; i < w->nf; i++) {
-        const char *v = out_val(w, i);
-        size_t nl = w->f[i].nlen;
-        emit_put(w, ",\n  ", 4);
-        emit_put(w, w->f[i].name, nl);
-        for (size_t k = width - nl; k; ) { /* the name padded to width, as %-*s */
-            size_t c = k < sizeof pad - 1 ? k : sizeof pad - 1;
-            emit_put(w, pad, c);
-            k -= c;
-        }
-        emit_put(w, " = ", 3);
-        if (w->f[i].bare) {
-            emit_put(w, v, w->f[i].len);
-        } else {
-            emit_put(w, "{", 1);
-            emit_put(w, v, w->f[i].len);
-            emit_put(w, "}", 1);
-        }
-    }
-    /* biber's parser wants the comma after a key even with no field */
-    if (w->nf)
-        emit_put(w, "\n}\n\n", 4);
-    else
-        emit_put(w, ",\n}\n\n", 5);
-out:;
-    bool failed = bib_buf_failed(&w->ebuf);
-    if (w->ebuf.len && !failed)
-        bib_output_write(w->out, w->ebuf.data, w->ebuf.len);
-    if (failed)
-        bib_buf_clear(&w->ebuf); /* the next entry starts afresh */
-    bib_buf_reset(&w->ebuf);
-    drop_fields(w);
-    if (failed)
-        return BIB_ENOMEM;
-    return bib_output_error(w->out);
 }
 
 static bool is_macro_char(char c)
@@ -1079,7 +879,7 @@ static int write_directive(bt_writer *w, const bib_record *rec)
 static int write_entry(bt_writer *w, const bib_record *rec, bib_writer *wr)
 {
     const char *type = out_type(w, rec);
-    drop_fields(w);
+    bt_drop_fields(w);
     memset(w->written, 0, sizeof w->written);
     bib_buf_reset(&w->vals);
     const char *xr = bib_record_extra_get(rec, "bibtex", "crossref");
@@ -1105,7 +905,7 @@ static int write_entry(bt_writer *w, const bib_record *rec, bib_writer *wr)
     report_losses(w, rec, type);
     if (bib_buf_failed(&w->vals) || bib_buf_failed(&w->val) || bib_buf_failed(&w->key))
         return BIB_ENOMEM;
-    return emit(w, type);
+    return bt_emit(w, type);
 }
 
 /* Takes held[i] out of the list; the caller owns it. */
@@ -1222,7 +1022,7 @@ static int bw_end(bib_writer *wr)
         }
         bib_record_free(c);
     }
-    drop_fields(w);
+    bt_drop_fields(w);
     bib_buf_clear(&w->val);
     bib_buf_clear(&w->key);
     bib_buf_clear(&w->safe);

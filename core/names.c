@@ -31,6 +31,18 @@ static inline bool c_space(char c)
     return c == ' ' || (c >= '\t' && c <= '\r');
 }
 
+/* Bytes the BibTeX name scans stop at (the rest they step over in a tight
+ * loop): C-locale white space, braces, '~', ',' and '\\'. */
+enum { NC_SPACE = 1, NC_BRACE = 2, NC_OTHER = 4, NC_LATEX = 8 };
+static const unsigned char name_stop[256] = {
+    ['\t'] = NC_SPACE, ['\n'] = NC_SPACE, ['\v'] = NC_SPACE, ['\f'] = NC_SPACE,
+    ['\r'] = NC_SPACE, [' '] = NC_SPACE, ['{'] = NC_BRACE | NC_LATEX,
+    ['}'] = NC_BRACE | NC_LATEX, ['~'] = NC_OTHER | NC_LATEX, [','] = NC_OTHER,
+    ['\\'] = NC_OTHER | NC_LATEX,
+    /* NC_LATEX: bytes that LaTeX decoding or brace removal change */
+    ['$'] = NC_LATEX, ['-'] = NC_LATEX, ['`'] = NC_LATEX, ['\''] = NC_LATEX,
+};
+
 /* ---- page ranges ---------------------------------------------------------- */
 
 /* Length of a range separator at s ("--", "-", en dash, em dash, minus,
@@ -140,6 +152,10 @@ static size_t bibtex_tokens(const char *s, size_t len, btok *t, size_t max)
         size_t j = i;
         int depth = 0;
         while (j < len) {
+            if (!name_stop[(unsigned char)s[j]]) {
+                j++;
+                continue;
+            }
             char d = s[j];
             if (d == '\\' && j + 1 < len) {
                 j += 2;
@@ -210,60 +226,67 @@ static int token_case(const btok *t)
     return -1;
 }
 
-/* A byte that LaTeX decoding and brace removal both copy as it is. */
-static bool latex_inert(char c)
-{
-    switch (c) {
-    case '\\': case '{': case '}': case '~': case '$': case '-': case '`': case '\'':
-        return false;
-    default:
-        return true;
-    }
-}
+/* No part: what tokens_text gives for an empty token range. */
+#define NO_PART SIZE_MAX
 
 /* Converts tokens [a, b) joined by spaces (LaTeX to Unicode when asked;
- * braces removed either way). NULL when empty. */
-static char *tokens_text(const btok *t, size_t a, size_t b, unsigned flags, bool *oom)
+ * braces removed either way) and appends the text with its NUL to `dst`;
+ * returns its offset there (pointers wait until the name is complete, as
+ * dst may move), NO_PART when empty, with *oom set when dst or the
+ * conversion ran out of memory. One scratch buffer serves every part of
+ * every name of a list: a part costs no allocation of its own. */
+static size_t tokens_text(bib_buf *dst, const btok *t, size_t a, size_t b, unsigned flags,
+                          bool *oom)
 {
     if (a >= b)
-        return NULL;
-    bib_buf raw = BIB_BUF_INIT, out = BIB_BUF_INIT;
+        return NO_PART;
+    size_t at = dst->len;
     /* most parts are plain words, which both ways below copy as they are:
-     * then straight into the result */
+     * then straight into the result, after one reserve */
     bool plain = true;
-    for (size_t i = a; i < b && plain; i++)
+    size_t total = b - a - 1; /* the spaces between */
+    for (size_t i = a; i < b && plain; i++) {
+        total += t[i].len;
         for (size_t k = 0; k < t[i].len && plain; k++)
-            plain = latex_inert(t[i].s[k]);
+            plain = !(name_stop[(unsigned char)t[i].s[k]] & NC_LATEX);
+    }
     if (plain) {
+        if (bib_buf_reserve(dst, total + 1)) {
+            *oom = true;
+            return NO_PART;
+        }
+        char *o = dst->data + dst->len;
         for (size_t i = a; i < b; i++) {
             if (i > a)
-                bib_buf_putc(&out, ' ');
-            bib_buf_append(&out, t[i].s, t[i].len);
+                *o++ = ' ';
+            memcpy(o, t[i].s, t[i].len);
+            o += t[i].len;
         }
-        char *p = bib_buf_detach(&out);
-        if (!p)
-            *oom = true;
-        return p;
-    }
-    for (size_t i = a; i < b; i++) {
-        if (i > a)
-            bib_buf_putc(&raw, ' ');
-        bib_buf_append(&raw, t[i].s, t[i].len);
-    }
-    if (flags & BIB_NAME_LATEX) {
-        bib_latex_to_unicode(&out, raw.data, raw.len, 0, NULL);
+        *o++ = '\0'; /* the part's own end */
+        *o = '\0';   /* the buffer's */
+        dst->len = (size_t)(o - dst->data);
+        return at;
     } else {
-        for (size_t i = 0; i < raw.len; i++)
-            if (raw.data[i] != '{' && raw.data[i] != '}')
-                bib_buf_putc(&out, raw.data[i]);
+        bib_buf raw = BIB_BUF_INIT;
+        for (size_t i = a; i < b; i++) {
+            if (i > a)
+                bib_buf_putc(&raw, ' ');
+            bib_buf_append(&raw, t[i].s, t[i].len);
+        }
+        if (bib_buf_failed(&raw)) /* a part of the name would pass for all of it */
+            *oom = true;
+        else if (flags & BIB_NAME_LATEX)
+            bib_latex_to_unicode(dst, raw.data, raw.len, 0, NULL);
+        else
+            for (size_t i = 0; i < raw.len; i++)
+                if (raw.data[i] != '{' && raw.data[i] != '}')
+                    bib_buf_putc(dst, raw.data[i]);
+        bib_buf_clear(&raw);
     }
-    if (bib_buf_failed(&raw)) /* a part of the name would pass for all of it */
-        out.failed = true;
-    bib_buf_clear(&raw);
-    char *p = bib_buf_detach(&out);
-    if (!p)
+    bib_buf_putc(dst, '\0');
+    if (bib_buf_failed(dst))
         *oom = true;
-    return p;
+    return *oom ? NO_PART : at;
 }
 
 /* Splits "von Last" tokens [a, b): von = the leading run up to the last
@@ -278,23 +301,30 @@ static void von_last(const btok *t, size_t a, size_t b, size_t *von_end)
 }
 
 /* The text of s[0..len) as a name part (braces dropped, as tokens_text does),
- * LaTeX converted with BIB_NAME_LATEX. NULL for an empty part. */
-static char *part_value(const char *s, size_t len, unsigned flags, bool *oom)
+ * LaTeX converted with BIB_NAME_LATEX, appended to dst: its offset there,
+ * NO_PART for an empty part. */
+static size_t part_value(bib_buf *dst, const char *s, size_t len, unsigned flags, bool *oom)
 {
     while (len && c_space(*s))
         s++, len--;
     while (len && c_space(s[len - 1]))
         len--;
     if (!len)
-        return NULL;
+        return NO_PART;
     btok t = {s, len, false};
-    return tokens_text(&t, 0, 1, flags, oom);
+    return tokens_text(dst, &t, 0, 1, flags, oom);
 }
+
+/* The offsets in the scratch buffer of a name's parts while it is parsed. */
+typedef struct part_offs {
+    size_t family, given, particle, suffix, literal;
+} part_offs;
 
 /* Biber's extended name format: "family=Duchamp, given=Marcel,
  * prefix=de, useprefix=true" (keys at brace level 0, any order, the last
  * of a key wins). True when s is one, with *out filled (or *oom set). */
-static bool parse_extended(bib_name *out, const char *s, size_t len, unsigned flags, bool *oom)
+static bool parse_extended(part_offs *out, bib_buf *dst, const char *s, size_t len,
+                           unsigned flags, bool *oom)
 {
     static const char *const keys[] = {"family", "given", "prefix", "suffix", "useprefix",
                                        "familyi", "giveni", "prefixi", "suffixi", NULL};
@@ -329,38 +359,56 @@ static bool parse_extended(bib_name *out, const char *s, size_t len, unsigned fl
                 ks++, kl--;
             while (kl && c_space(ks[kl - 1]))
                 kl--;
-            const char **slot = NULL;
+            size_t *slot = NULL;
             if (kl == 6 && memcmp(ks, "family", 6) == 0)
                 slot = &out->family;
             else if (kl == 5 && memcmp(ks, "given", 5) == 0)
                 slot = &out->given;
             else if (kl == 6 && memcmp(ks, "prefix", 6) == 0)
-                slot = &out->non_dropping_particle;
+                slot = &out->particle;
             else if (kl == 6 && memcmp(ks, "suffix", 6) == 0)
                 slot = &out->suffix;
-            if (slot) { /* initials (giveni...) and useprefix are style matters */
-                free((char *)*slot);
-                *slot = part_value(eq + 1, (size_t)(s + j - eq - 1), flags, oom);
-            }
+            if (slot) /* initials (giveni...) and useprefix are style matters; a
+                       * repeated key's earlier text stays unused in dst */
+                *slot = part_value(dst, eq + 1, (size_t)(s + j - eq - 1), flags, oom);
         }
         a = j + 1;
     }
     return true;
 }
 
-int bib_name_parse_bibtex(bib_name *out, const char *s, size_t len, unsigned flags)
+static int parse_offsets(part_offs *out, bib_buf *dst, const char *s, size_t len,
+                         unsigned flags);
+
+/* Parses one BibTeX name into dst (parts NUL-terminated, one after the
+ * other) and sets *out's parts to point there: they live as long as dst
+ * is neither cleared nor written. 0, BIB_EPARSE or BIB_ENOMEM (*out then
+ * zeroed). */
+static int parse_into(bib_name *out, bib_buf *dst, const char *s, size_t len, unsigned flags)
 {
     memset(out, 0, sizeof *out);
+    part_offs o = {NO_PART, NO_PART, NO_PART, NO_PART, NO_PART};
+    int rc = parse_offsets(&o, dst, s, len, flags);
+    if (rc)
+        return rc;
+    /* dst no longer moves: the offsets become pointers */
+    out->family = o.family == NO_PART ? NULL : dst->data + o.family;
+    out->given = o.given == NO_PART ? NULL : dst->data + o.given;
+    out->non_dropping_particle = o.particle == NO_PART ? NULL : dst->data + o.particle;
+    out->suffix = o.suffix == NO_PART ? NULL : dst->data + o.suffix;
+    out->literal = o.literal == NO_PART ? NULL : dst->data + o.literal;
+    return 0;
+}
+
+/* The parts of one BibTeX name as offsets into dst (see parse_into). */
+static int parse_offsets(part_offs *out, bib_buf *dst, const char *s, size_t len, unsigned flags)
+{
     bool xoom = false;
-    if (memchr(s, '=', len) && parse_extended(out, s, len, flags, &xoom)) {
-        if (xoom) {
-            bib_name_clear(out);
+    if (memchr(s, '=', len) && parse_extended(out, dst, s, len, flags, &xoom)) {
+        if (xoom)
             return BIB_ENOMEM;
-        }
-        if (!out->family && !out->given) {
-            bib_name_clear(out);
+        if (out->family == NO_PART && out->given == NO_PART)
             return BIB_EPARSE;
-        }
         return 0;
     }
     btok t[MAXTOK];
@@ -384,7 +432,7 @@ int bib_name_parse_bibtex(bib_name *out, const char *s, size_t len, unsigned fla
     /* a name wholly in one brace group is an institution: {World Health Org} */
     if (n == 1 && t[0].s[0] == '{' && t[0].s[t[0].len - 1] == '}' &&
         !(t[0].len > 1 && t[0].s[1] == '\\')) {
-        out->literal = tokens_text(t, 0, 1, flags, &oom);
+        out->literal = tokens_text(dst, t, 0, 1, flags, &oom);
         return oom ? BIB_ENOMEM : 0;
     }
     size_t first_a = 0, first_b = 0, von_a, von_b, last_a, last_b, jr_a = 0, jr_b = 0;
@@ -420,19 +468,34 @@ int bib_name_parse_bibtex(bib_name *out, const char *s, size_t len, unsigned fla
     }
     if (last_a >= last_b)
         return BIB_EPARSE;
-    out->given = tokens_text(t, first_a, first_b, flags, &oom);
-    out->non_dropping_particle = tokens_text(t, von_a, von_b, flags, &oom);
-    out->family = tokens_text(t, last_a, last_b, flags, &oom);
-    out->suffix = tokens_text(t, jr_a, jr_b, flags, &oom);
-    if (out->given && !*out->given) { /* "Last, Jr, {}": no First */
-        free((char *)out->given);
-        out->given = NULL;
+    out->given = tokens_text(dst, t, first_a, first_b, flags, &oom);
+    out->particle = tokens_text(dst, t, von_a, von_b, flags, &oom);
+    out->family = tokens_text(dst, t, last_a, last_b, flags, &oom);
+    out->suffix = tokens_text(dst, t, jr_a, jr_b, flags, &oom);
+    if (out->given != NO_PART && !dst->data[out->given]) /* "Last, Jr, {}": no First */
+        out->given = NO_PART;
+    return oom ? BIB_ENOMEM : 0;
+}
+
+/* The caller owns out's parts (malloc'd, freed by bib_name_clear). */
+int bib_name_parse_bibtex(bib_name *out, const char *s, size_t len, unsigned flags)
+{
+    bib_buf sc = BIB_BUF_INIT;
+    bib_name n;
+    int rc = parse_into(&n, &sc, s, len, flags);
+    memset(out, 0, sizeof *out);
+    if (rc == 0) {
+        const char **to[] = {&out->family, &out->given, &out->non_dropping_particle,
+                             &out->suffix, &out->literal};
+        const char *from[] = {n.family, n.given, n.non_dropping_particle, n.suffix, n.literal};
+        for (size_t i = 0; i < 5 && rc == 0; i++)
+            if (from[i] && !(*to[i] = strdup(from[i])))
+                rc = BIB_ENOMEM;
+        if (rc)
+            bib_name_clear(out);
     }
-    if (oom) {
-        bib_name_clear(out);
-        return BIB_ENOMEM;
-    }
-    return 0;
+    bib_buf_clear(&sc);
+    return rc;
 }
 
 int bib_names_add_bibtex(bib_record *rec, bib_var var, const char *s, size_t len,
@@ -442,8 +505,14 @@ int bib_names_add_bibtex(bib_record *rec, bib_var var, const char *s, size_t len
         *bad = 0;
     int added = 0;
     size_t i = 0, start = 0;
+    /* every name's parts go through this one buffer, then into the record's
+     * arena (bib_record_add_name copies): no allocation per part */
+    bib_buf sc = BIB_BUF_INIT;
     int depth = 0;
     while (i <= len) {
+        /* words between white space and braces need no look */
+        while (i < len && !(name_stop[(unsigned char)s[i]] & (NC_SPACE | NC_BRACE)))
+            i++;
         bool split = i == len;
         if (!split) {
             char c = s[i];
@@ -452,9 +521,8 @@ int bib_names_add_bibtex(bib_record *rec, bib_var var, const char *s, size_t len
             else if (c == '}' && depth > 0)
                 depth--;
             else if (depth == 0 && c_space(c) && i + 4 < len &&
-                     tolower((unsigned char)s[i + 1]) == 'a' &&
-                     tolower((unsigned char)s[i + 2]) == 'n' &&
-                     tolower((unsigned char)s[i + 3]) == 'd' &&
+                     (s[i + 1] | 0x20) == 'a' && (s[i + 2] | 0x20) == 'n' &&
+                     (s[i + 3] | 0x20) == 'd' && /* tolower's C-locale result, no call */
                      c_space(s[i + 4]))
                 split = true;
         }
@@ -469,18 +537,21 @@ int bib_names_add_bibtex(bib_record *rec, bib_var var, const char *s, size_t len
                 l--;
             if (l == 6 && strncasecmp(p, "others", 6) == 0 && i == len) {
                 int rc = bib_record_set_names_truncated(rec, var, true);
-                if (rc)
+                if (rc) {
+                    bib_buf_clear(&sc);
                     return rc;
+                }
             } else if (l) {
                 bib_name n;
-                int rc = bib_name_parse_bibtex(&n, p, l, flags);
-                if (rc == BIB_ENOMEM)
-                    return rc;
-                if (rc == 0) {
+                bib_buf_reset(&sc);
+                int rc = parse_into(&n, &sc, p, l, flags);
+                if (rc == 0)
                     rc = bib_record_add_name(rec, var, &n);
-                    bib_name_clear(&n);
-                    if (rc)
-                        return rc;
+                if (rc && rc != BIB_EPARSE) {
+                    bib_buf_clear(&sc);
+                    return rc;
+                }
+                if (rc == 0) {
                     added++;
                 } else if (bad) {
                     (*bad)++;
@@ -496,6 +567,7 @@ int bib_names_add_bibtex(bib_record *rec, bib_var var, const char *s, size_t len
         }
         i++;
     }
+    bib_buf_clear(&sc);
     return added;
 }
 

@@ -11,10 +11,16 @@
  *  - fields are arena-allocated structs reached through an ordered array of
  *    pointers (insertion order) plus a per-variable index (`slot`), so
  *    get-by-variable is O(1) and a borrowed field pointer stays valid while
- *    other fields are added.
+ *    other fields are added;
+ *  - the block of a freed record (header and first chunk, one allocation)
+ *    is kept for the thread's next bib_record_new: a reader's record per
+ *    entry then costs no malloc/free pair of a block too big for malloc's
+ *    fast bins (record_cache_take / record_cache_put).
  *
  * Not for: parsing or printing any format.
  */
+#include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -147,10 +153,53 @@ static int grow(bib_record *r, void **arr, size_t n, size_t *cap, size_t elem)
 
 /* ---- life cycle ----------------------------------------------------------- */
 
+/* One freed record block per thread, kept for the next record_alloc. Off
+ * under AddressSanitizer, which must see every block freed to catch a use
+ * after bib_record_free. The key's destructor frees a worker thread's block
+ * when it ends; the main thread's stays reachable until exit. */
+#if defined(__SANITIZE_ADDRESS__)
+#define RECORD_CACHE 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define RECORD_CACHE 0
+#endif
+#endif
+#ifndef RECORD_CACHE
+#define RECORD_CACHE 1
+#endif
+
+#if RECORD_CACHE
+static pthread_once_t cache_once = PTHREAD_ONCE_INIT;
+static pthread_key_t cache_key;
+static bool cache_ok;
+
+static void cache_init(void) { cache_ok = pthread_key_create(&cache_key, free) == 0; }
+
+/* The thread's kept block (the caller owns it), or NULL. */
+static bib_record *record_cache_take(void)
+{
+    pthread_once(&cache_once, cache_init);
+    bib_record *r = cache_ok ? pthread_getspecific(cache_key) : NULL;
+    if (r)
+        pthread_setspecific(cache_key, NULL);
+    return r;
+}
+
+/* Keeps block r (taken over) for the thread's next record; true when kept,
+ * false when the caller must free it. */
+static bool record_cache_put(bib_record *r)
+{
+    return cache_ok && !pthread_getspecific(cache_key) && pthread_setspecific(cache_key, r) == 0;
+}
+#else
+static bib_record *record_cache_take(void) { return NULL; }
+static bool record_cache_put(bib_record *r) { (void)r; return false; }
+#endif
+
 static bib_record *record_alloc(void)
 {
-    bib_record *r = malloc(HDR(bib_record) + FIRST_CHUNK);
-    if (!r)
+    bib_record *r = record_cache_take();
+    if (!r && !(r = malloc(HDR(bib_record) + FIRST_CHUNK)))
         return NULL;
     memset(r, 0, sizeof *r);
     r->first.cap = FIRST_CHUNK;
@@ -205,7 +254,8 @@ void bib_record_free(bib_record *r)
         free(c);
         c = next;
     }
-    free(r);
+    if (!record_cache_put(r))
+        free(r);
 }
 
 bib_record_kind bib_record_kind_of(const bib_record *r) { return r->kind; }
@@ -628,7 +678,8 @@ typedef struct extra_rank {
 static int by_format_name(const void *a, const void *b)
 {
     const extra_rank *x = a, *y = b;
-    int c = strcmp(x->e->format, y->e->format);
+    /* a record's extras share their format string: equal pointers first */
+    int c = x->e->format == y->e->format ? 0 : strcmp(x->e->format, y->e->format);
     if (!c)
         c = strcmp(x->e->name, y->e->name);
     return c ? c : (x->index > y->index) - (x->index < y->index);
@@ -714,8 +765,8 @@ bib_extra_step *bib_record_extras_grouped(const bib_record *r, bool *oom)
     /* sorted: a name's run starts at its first appearance */
     size_t name_first = 0;
     for (size_t i = 0; i < n; i++) {
-        if (i == 0 || strcmp(k[i].e->format, k[i - 1].e->format) != 0 ||
-            strcmp(k[i].e->name, k[i - 1].e->name) != 0)
+        if (i == 0 || !same_str(k[i].e->format, k[i - 1].e->format) ||
+            !same_str(k[i].e->name, k[i - 1].e->name))
             name_first = k[i].index;
         k[i].name_first = name_first;
     }
@@ -723,7 +774,7 @@ bib_extra_step *bib_record_extras_grouped(const bib_record *r, bool *oom)
      * is sorted by name first) */
     for (size_t i = 0; i < n;) {
         size_t j = i, least = k[i].index;
-        while (j < n && strcmp(k[j].e->format, k[i].e->format) == 0) {
+        while (j < n && same_str(k[j].e->format, k[i].e->format)) {
             if (k[j].index < least)
                 least = k[j].index;
             j++;
@@ -735,12 +786,12 @@ bib_extra_step *bib_record_extras_grouped(const bib_record *r, bool *oom)
     sort_ranks(k, n, by_first);
     for (size_t i = 0; i < n; i++) {
         const extra *e = k[i].e, *p = i ? k[i - 1].e : NULL, *q = i + 1 < n ? k[i + 1].e : NULL;
-        bool new_fmt = !p || strcmp(p->format, e->format) != 0;
+        bool new_fmt = !p || !same_str(p->format, e->format);
         out[i] = (bib_extra_step){
             .index = k[i].index,
             .new_format = new_fmt,
-            .new_name = new_fmt || strcmp(p->name, e->name) != 0,
-            .last_of_name = !q || strcmp(q->format, e->format) != 0 || strcmp(q->name, e->name) != 0,
+            .new_name = new_fmt || !same_str(p->name, e->name),
+            .last_of_name = !q || !same_str(q->format, e->format) || !same_str(q->name, e->name),
         };
     }
     free(k);
@@ -796,11 +847,95 @@ fail:
     return NULL;
 }
 
+/* Moves pointer p from the source's first chunk (from lo, `used` bytes)
+ * to the same offset in the copy (delta d); a pointer elsewhere (a view's
+ * borrowed field, an adopted value) makes the copy fail. */
+#define RELOC(p)                                                                             \
+    do {                                                                                     \
+        if (p) {                                                                             \
+            uintptr_t u_ = (uintptr_t)(p);                                                   \
+            if (u_ - lo >= used)                                                             \
+                return false;                                                                \
+            (p) = (void *)(u_ + d);                                                          \
+        }                                                                                    \
+    } while (0)
+
+/* Fills r (fresh from record_alloc) as a copy of src when everything of src
+ * lies in its first chunk (most records: 2 KiB): one memcpy of the chunk,
+ * then every pointer moved by the same offset, instead of a copy per
+ * value. False (r then to be freed, never used) when src is not so. */
+static bool clone_flat(bib_record *r, const bib_record *src)
+{
+    if (src->arena != &src->first || src->owned || src->kind != BIB_RECORD_ENTRY)
+        return false;
+    uintptr_t lo = (uintptr_t)src->first.data, used = src->first.used;
+    uintptr_t d = (uintptr_t)r->first.data - lo;
+    memcpy(r->first.data, src->first.data, used);
+    r->first.used = used;
+    r->kind = src->kind;
+    r->type = src->type;
+    r->id = src->id;
+    RELOC(r->id);
+    r->origin = src->origin;
+    RELOC(r->origin);
+    r->origin_line = src->origin_line;
+    r->fields = src->fields;
+    RELOC(r->fields);
+    r->nfields = src->nfields;
+    r->fcap = src->fcap;
+    memcpy(r->slot, src->slot, sizeof r->slot);
+    for (size_t i = 0; i < r->nfields; i++) {
+        RELOC(r->fields[i]);
+        bib_field *f = r->fields[i];
+        switch (f->kind) {
+        case BIB_KIND_NAMES:
+            RELOC(f->u.names.v);
+            for (size_t j = 0; j < f->u.names.n; j++) {
+                bib_name *n = &f->u.names.v[j];
+                RELOC(n->family);
+                RELOC(n->given);
+                RELOC(n->dropping_particle);
+                RELOC(n->non_dropping_particle);
+                RELOC(n->suffix);
+                RELOC(n->literal);
+            }
+            break;
+        case BIB_KIND_DATE:
+            RELOC(f->u.date.literal);
+            RELOC(f->u.date.raw);
+            break;
+        default:
+            RELOC(f->u.text.v);
+            for (size_t j = 0; j < f->u.text.n; j++)
+                RELOC(f->u.text.v[j]);
+            break;
+        }
+    }
+    r->extras = src->extras;
+    RELOC(r->extras);
+    r->nextras = src->nextras;
+    r->xcap = src->xcap;
+    for (size_t i = 0; i < r->nextras; i++) {
+        RELOC(r->extras[i].format);
+        RELOC(r->extras[i].name);
+        RELOC(r->extras[i].value);
+    }
+    return true;
+}
+#undef RELOC
+
 bib_record *bib_record_clone(const bib_record *src)
 {
     bib_record *r;
     if (src->kind == BIB_RECORD_DIRECTIVE)
         return bib_record_new_directive(src->d_format, src->d_name, src->d_text, src->d_len);
+    if (src->arena == &src->first && !src->owned) {
+        if (!(r = record_alloc()))
+            return NULL;
+        if (clone_flat(r, src))
+            return r;
+        bib_record_free(r); /* not self-contained: value by value below */
+    }
     if (!(r = bib_record_new(src->type, src->id)))
         return NULL;
     if (src->origin && bib_record_set_origin(r, src->origin, src->origin_line))

@@ -338,6 +338,26 @@ int bib_utf8_nfc(bib_buf *out, const char *s, size_t len)
     size_t n = 0, i = 0, run = 0; /* run: start of bytes not yet written */
     size_t seg_start = 0;
     bool seg_marks = false;
+    /* a leading ASCII run is already NFC: stepped over eight bytes at a
+     * time, leaving the state the loop below would (its last byte the
+     * segment's starter); all ASCII is one copy */
+    while (len - i >= 8) {
+        uint64_t x;
+        memcpy(&x, s + i, 8);
+        if (x & 0x8080808080808080ull)
+            break;
+        i += 8;
+    }
+    while (i < len && (unsigned char)s[i] < 0x80)
+        i++;
+    if (i == len) {
+        bib_buf_append(out, s, len);
+        return bib_buf_failed(out) ? BIB_ENOMEM : 0;
+    }
+    if (i) {
+        seg_start = i - 1;
+        seg[n++] = (unsigned char)s[i - 1];
+    }
     while (i < len) {
         unsigned char c = (unsigned char)s[i];
         if (c < 0xCC) { /* ASCII and the 2-byte letters: starters, fast */

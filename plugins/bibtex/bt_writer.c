@@ -6,8 +6,10 @@
  * the reader knows; then the fields kept from a BibTeX source as extras,
  * in their order. Two rows have named rules here: the issued date
  * (`date`, or year/month/day) and the genre (`type`, by entry type).
- * Memory: one record's fields at a time.
+ * Memory: one record's fields at a time. The state is in bt_writer_int.h;
+ * the layout of an entry, once its fields are collected, is bt_emit.c's.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,58 +20,7 @@
 #include "bibconv/names.h"
 #include "btfmt.h"
 
-enum { MAX_OUT_FIELDS = 128, MAX_ROWS = 128, BT_WR_HELD = 64 };
-enum { BIG_VALUE = 1 << 20 }; /* a converted value this long keeps its own buffer */
-enum { EMIT_CHUNK = 1 << 16 }; /* an entry is put together up to this, then written */
-
-typedef struct bt_writer {
-    bib_output *out;
-    bool biblatex;
-    bool ascii;
-    int keys; /* 0 auto, 1 keep, 2 regenerate */
-    bib_keyset *used;
-    bib_keyset *macros; /* @string names written so far (lower case) */
-    bib_keyset *folded; /* classic: the keys written, lower-cased */
-    bib_buf fold;
-    bib_buf val, key;
-    /* the key of the entry being written: key.data, or the record's id
-     * itself (or `safe`) when that goes out unchanged, so that a huge id
-     * is not held twice */
-    const char *keyp;
-    bib_buf safe; /* an id with bytes a key cannot hold, '_' for each */
-    size_t nolatex;
-    bool dropped_type; /* a genre BibLaTeX's entry type has no field for */
-    const char *encoded_verb; /* a verbatim field whose braces were percent-encoded */
-    const char *clash[8]; /* kept fields whose name another value took ... */
-    size_t nclash;        /* ... and how many (reported in report_losses) */
-    unsigned short order[MAX_ROWS]; /* crosswalk rows in output order */
-    size_t norder;
-    /* collected fields of the record being written */
-    struct {
-        const char *name;
-        size_t off, len;
-        bool bare;
-        char *big; /* owned: a long value kept apart from vals (put_text) */
-    } f[MAX_OUT_FIELDS];
-    size_t nf;
-    bib_buf vals;
-    bib_buf ebuf; /* the entry being emitted, up to EMIT_CHUNK bytes */
-    bool written[BIB_VAR_COUNT]; /* variables already put for this record */
-    unsigned char name_id[MAX_ROWS]; /* per row: the first row of its name */
-    bool taken[MAX_ROWS];            /* per name_id: used by a variable */
-    /* BIB_FIELD_INHERITED while a crossref parent is still to come (the
-     * child leaves inherited fields to it); 0 once the parent is written:
-     * BibTeX only inherits from a parent that comes later */
-    unsigned skip_inherited;
-    /* classic BibTeX: children whose crossref parent is not written yet,
-     * held (owned clones) until it comes, to go out right before it; at
-     * the end, those whose parent never came go out without crossref,
-     * which BibTeX would count an error (a bad cross reference) */
-    bib_record *held[BT_WR_HELD];
-    size_t nheld;
-    bool drop_xref; /* the entry being written leaves its crossref out */
-    bool drop_xdata; /* classic: the entry being written names an @xdata */
-} bt_writer;
+#include "bt_writer_int.h"
 
 static int bw_begin(bib_writer *wr, bib_output *out, const bib_options *opts)
 {
@@ -97,6 +48,27 @@ static int bw_begin(bib_writer *wr, bib_output *out, const bib_options *opts)
         if (bt_crosswalk[w->order[k]].flavour & flavour)
             w->order[m++] = w->order[k];
     w->norder = m;
+    /* rows by variable (a counting sort of the positions), so that a record
+     * costs the rows of the variables it has, not all of them */
+    size_t count[BIB_VAR_COUNT + 1] = {0};
+    w->nspecial = 0;
+    for (size_t k = 0; k < w->norder; k++) {
+        const bt_row *row = &bt_crosswalk[w->order[k]];
+        if (row->special == BT_SP_ISSUED || row->special == BT_SP_GENRE)
+            w->spos[w->nspecial++] = (unsigned char)k;
+        else if ((unsigned)row->var < BIB_VAR_COUNT)
+            count[row->var + 1]++;
+    }
+    for (size_t v = 0; v < BIB_VAR_COUNT; v++)
+        count[v + 1] += count[v];
+    for (size_t v = 0; v <= BIB_VAR_COUNT; v++)
+        w->vstart[v] = (unsigned char)count[v];
+    for (size_t k = 0; k < w->norder; k++) {
+        const bt_row *row = &bt_crosswalk[w->order[k]];
+        if (row->special != BT_SP_ISSUED && row->special != BT_SP_GENRE &&
+            (unsigned)row->var < BIB_VAR_COUNT)
+            w->vpos[count[row->var]++] = (unsigned char)k;
+    }
     for (size_t i = 0; i < bt_crosswalk_rows; i++) {
         size_t j = 0;
         while (strcmp(bt_crosswalk[j].name, bt_crosswalk[i].name) != 0)
@@ -114,6 +86,7 @@ static void put_field_any(bt_writer *w, const char *name, const char *v, size_t 
     if (w->nf >= MAX_OUT_FIELDS)
         return;
     w->f[w->nf].name = name;
+    w->f[w->nf].nlen = strlen(name);
     w->f[w->nf].off = w->vals.len;
     w->f[w->nf].len = n;
     w->f[w->nf].bare = bare;
@@ -129,24 +102,6 @@ static void put_field(bt_writer *w, const char *name, const char *v, size_t n, b
         put_field_any(w, name, v, n, bare);
 }
 
-/* The value of collected field i. */
-static const char *out_val(const bt_writer *w, size_t i)
-{
-    if (!w->f[i].len)
-        return ""; /* vals may still be unallocated */
-    return w->f[i].big ? w->f[i].big : w->vals.data + w->f[i].off;
-}
-
-/* Frees the long values of the collected fields and forgets the fields. */
-static void drop_fields(bt_writer *w)
-{
-    for (size_t i = 0; i < w->nf; i++) {
-        free(w->f[i].big);
-        w->f[i].big = NULL;
-    }
-    w->nf = 0;
-}
-
 /* w->val as field `name`. A long value keeps its buffer instead of a copy
  * in vals: a 200 MB abstract or name is then held once by the writer, not
  * twice. */
@@ -157,6 +112,7 @@ static void put_val(bt_writer *w, const char *name, bool bare)
         char *d = bib_buf_detach(&w->val);
         if (d) {
             w->f[w->nf].name = name;
+            w->f[w->nf].nlen = strlen(name);
             w->f[w->nf].off = 0;
             w->f[w->nf].len = n;
             w->f[w->nf].bare = bare;
@@ -524,37 +480,42 @@ static void put_rows(bt_writer *w, const bib_record *rec, const char *type)
                  .article = strcmp(type, "article") == 0,
                  .manual = strcmp(type, "manual") == 0};
     memset(w->taken, 0, sizeof w->taken);
-    /* the record's variables, looked up once: most rows name one it lacks */
-    bool has[BIB_VAR_COUNT] = {false};
+    /* the rows to visit, in output order: the special ones and those of the
+     * record's variables (most rows name one it lacks), as a set of
+     * positions in `order` */
+    uint64_t visit[(MAX_ROWS + 63) / 64] = {0};
+    for (size_t i = 0; i < w->nspecial; i++)
+        visit[w->spos[i] / 64] |= (uint64_t)1 << (w->spos[i] % 64);
     for (size_t i = 0, n = bib_record_field_count(rec); i < n; i++) {
         bib_var v = bib_field_var(bib_record_field_at(rec, i));
         if (v > BIB_VAR_NONE && v < BIB_VAR_COUNT)
-            has[v] = true;
+            for (size_t j = w->vstart[v]; j < w->vstart[v + 1]; j++)
+                visit[w->vpos[j] / 64] |= (uint64_t)1 << (w->vpos[j] % 64);
     }
-    for (size_t k = 0; k < w->norder; k++) {
-        const bt_row *row = &bt_crosswalk[w->order[k]];
-        if (row->special == BT_SP_ISSUED) {
-            write_issued(w, row, rec);
-            continue;
+    for (size_t word = 0; word < sizeof visit / sizeof visit[0]; word++)
+        for (uint64_t bits = visit[word]; bits; bits &= bits - 1) {
+            size_t k = word * 64 + (size_t)__builtin_ctzll(bits);
+            const bt_row *row = &bt_crosswalk[w->order[k]];
+            if (row->special == BT_SP_ISSUED) {
+                write_issued(w, row, rec);
+                continue;
+            }
+            if (row->special == BT_SP_GENRE) {
+                write_genre(w, row, rec, type);
+                continue;
+            }
+            bool *taken = &w->taken[w->name_id[w->order[k]]];
+            if (w->written[row->var] || *taken || !row_applies(row, &x))
+                continue;
+            *taken = true;
+            const char *name = row_out_name(w, rec, w->order[k]);
+            if (row->kind == BT_NAMES)
+                put_names(w, name, rec, row->var);
+            else if (row->kind == BT_DATE)
+                put_date_var(w, name, rec, row->var);
+            else
+                put_text(w, name, rec, row->var, row->kind);
         }
-        if (row->special == BT_SP_GENRE) {
-            write_genre(w, row, rec, type);
-            continue;
-        }
-        if ((unsigned)row->var >= BIB_VAR_COUNT || !has[row->var])
-            continue;
-        bool *taken = &w->taken[w->name_id[w->order[k]]];
-        if (w->written[row->var] || *taken || !row_applies(row, &x))
-            continue;
-        *taken = true;
-        const char *name = row_out_name(w, rec, w->order[k]);
-        if (row->kind == BT_NAMES)
-            put_names(w, name, rec, row->var);
-        else if (row->kind == BT_DATE)
-            put_date_var(w, name, rec, row->var);
-        else
-            put_text(w, name, rec, row->var, row->kind);
-    }
 }
 
 /* The fields kept from a BibTeX source, in their order, unless a field of
@@ -584,7 +545,7 @@ static void put_extras(bt_writer *w, const bib_record *rec)
          * @article with both booktitle and journal: booktitle went out as
          * journal, the input's journal was kept as an extra) */
         j--;
-        if (w->f[j].len != vl || memcmp(out_val(w, j), v, vl) != 0) {
+        if (w->f[j].len != vl || memcmp(bt_out_val(w, j), v, vl) != 0) {
             if (w->nclash < sizeof w->clash / sizeof w->clash[0])
                 w->clash[w->nclash] = nm;
             w->nclash++;
@@ -600,8 +561,13 @@ static void put_extras(bt_writer *w, const bib_record *rec)
  * classic writer keeps them. */
 static bool bad_key_byte(const bt_writer *w, unsigned char c)
 {
-    return c <= ' ' || c == 0x7f || strchr(",={}\"#%\\", c) ||
-           (w->biblatex && strchr("()'", c));
+    /* by table, not strchr per byte of every key: 1 refused by both
+     * flavours, 2 by BibLaTeX only */
+    static const unsigned char bad[256] = {
+        [','] = 1, ['='] = 1, ['{'] = 1, ['}'] = 1, ['"'] = 1, ['#'] = 1, ['%'] = 1,
+        ['\\'] = 1, ['('] = 2, [')'] = 2, ['\''] = 2,
+    };
+    return c <= ' ' || c == 0x7f || (bad[c] & (w->biblatex ? 3 : 1));
 }
 
 /* A buffer that held a long key gives its memory back. */
@@ -664,14 +630,20 @@ static int make_key(bt_writer *w, const bib_record *rec)
     int rc = make_key_exact(w, rec);
     /* a key of BIG_VALUE bytes or more is no key BibTeX can read anyway,
      * and a folded copy would hold a huge id a third time (issue 18) */
-    if (rc < 0 || !w->folded || w->keys == 1 || strlen(w->keyp) >= BIG_VALUE)
+    size_t kl;
+    if (rc < 0 || !w->folded || w->keys == 1 || (kl = strlen(w->keyp)) >= BIG_VALUE)
         return rc;
     for (bool renamed = false;; renamed = true) {
+        /* lower-cased in place after one reserve, no call per byte */
         bib_buf_reset(&w->fold);
-        for (const char *p = w->keyp; *p; p++)
-            bib_buf_putc(&w->fold, (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p));
-        if (bib_buf_failed(&w->fold))
+        if (bib_buf_reserve(&w->fold, kl))
             return BIB_ENOMEM;
+        for (size_t i = 0; i < kl; i++) {
+            char c = w->keyp[i];
+            w->fold.data[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+        }
+        w->fold.data[kl] = '\0';
+        w->fold.len = kl;
         rc = bib_keyset_add(w->folded, w->fold.data);
         if (rc < 0)
             return rc;
@@ -687,6 +659,7 @@ static int make_key(bt_writer *w, const bib_record *rec)
         if ((rc = bib_key_unique(&w->key, w->used, rec, NULL)) < 0)
             return rc;
         w->keyp = w->key.data;
+        kl = strlen(w->keyp);
     }
 }
 
@@ -723,76 +696,6 @@ static void report_losses(bt_writer *w, const bib_record *rec, const char *type)
                           "record '%.40s': %zu more fields of the input not written alike",
                           w->keyp, w->nclash - named);
     w->nclash = 0;
-}
-
-/* Appends n bytes of the entry being emitted; what does not fit in
- * EMIT_CHUNK goes out first, and a longer piece goes out directly (a huge
- * value is not copied once more). */
-static void emit_put(bt_writer *w, const char *p, size_t n)
-{
-    if (w->ebuf.len + n > EMIT_CHUNK) {
-        if (w->ebuf.failed) /* out of memory: nothing more goes out, emit says so */
-            return;
-        if (w->ebuf.len)
-            bib_output_write(w->out, w->ebuf.data, w->ebuf.len);
-        bib_buf_reset(&w->ebuf);
-        if (n > EMIT_CHUNK) {
-            bib_output_write(w->out, p, n);
-            return;
-        }
-    }
-    bib_buf_append_fast(&w->ebuf, p, n);
-}
-
-/* The collected fields as one entry, '=' aligned. */
-static int emit(bt_writer *w, const char *type)
-{
-    /* no printf: it was a fifth of CSL-JSON -> BibTeX (callgrind); and
-     * one output call per entry, not five per field */
-    static const char pad[] = "                                ";
-    size_t width = 0;
-    for (size_t i = 0; i < w->nf; i++)
-        if (strlen(w->f[i].name) > width)
-            width = strlen(w->f[i].name);
-    bib_buf_reset(&w->ebuf);
-    emit_put(w, "@", 1);
-    emit_put(w, type, strlen(type));
-    emit_put(w, "{", 1);
-    emit_put(w, w->keyp, strlen(w->keyp)); /* up to a NUL, as %s */
-    for (size_t i = 0; i < w->nf; i++) {
-        const char *v = out_val(w, i);
-        size_t nl = strlen(w->f[i].name);
-        emit_put(w, ",\n  ", 4);
-        emit_put(w, w->f[i].name, nl);
-        for (size_t k = width - nl; k; ) { /* the name padded to width, as %-*s */
-            size_t c = k < sizeof pad - 1 ? k : sizeof pad - 1;
-            emit_put(w, pad, c);
-            k -= c;
-        }
-        emit_put(w, " = ", 3);
-        if (w->f[i].bare) {
-            emit_put(w, v, w->f[i].len);
-        } else {
-            emit_put(w, "{", 1);
-            emit_put(w, v, w->f[i].len);
-            emit_put(w, "}", 1);
-        }
-    }
-    /* biber's parser wants the comma after a key even with no field */
-    if (w->nf)
-        emit_put(w, "\n}\n\n", 4);
-    else
-        emit_put(w, ",\n}\n\n", 5);
-    bool failed = bib_buf_failed(&w->ebuf);
-    if (w->ebuf.len && !failed)
-        bib_output_write(w->out, w->ebuf.data, w->ebuf.len);
-    if (failed)
-        bib_buf_clear(&w->ebuf); /* the next entry starts afresh */
-    bib_buf_reset(&w->ebuf);
-    drop_fields(w);
-    if (failed)
-        return BIB_ENOMEM;
-    return bib_output_error(w->out);
 }
 
 static bool is_macro_char(char c)
@@ -976,7 +879,7 @@ static int write_directive(bt_writer *w, const bib_record *rec)
 static int write_entry(bt_writer *w, const bib_record *rec, bib_writer *wr)
 {
     const char *type = out_type(w, rec);
-    drop_fields(w);
+    bt_drop_fields(w);
     memset(w->written, 0, sizeof w->written);
     bib_buf_reset(&w->vals);
     const char *xr = bib_record_extra_get(rec, "bibtex", "crossref");
@@ -1002,7 +905,7 @@ static int write_entry(bt_writer *w, const bib_record *rec, bib_writer *wr)
     report_losses(w, rec, type);
     if (bib_buf_failed(&w->vals) || bib_buf_failed(&w->val) || bib_buf_failed(&w->key))
         return BIB_ENOMEM;
-    return emit(w, type);
+    return bt_emit(w, type);
 }
 
 /* Takes held[i] out of the list; the caller owns it. */
@@ -1119,7 +1022,7 @@ static int bw_end(bib_writer *wr)
         }
         bib_record_free(c);
     }
-    drop_fields(w);
+    bt_drop_fields(w);
     bib_buf_clear(&w->val);
     bib_buf_clear(&w->key);
     bib_buf_clear(&w->safe);

@@ -287,6 +287,62 @@ static int own_text(const char *d, bib_record *rec, bib_var var, const cj_tok *t
 }
 
 /* One member: key token ki, value token ki + 1. */
+/* The slot of name s[0..n) (n <= CJ_NAME_MAX) in a direct-mapped table of
+ * `slots` entries, by its length and three of its bytes. */
+static cj_name_slot *name_slot(cj_name_slot *tab, size_t slots, const char *s, size_t n)
+{
+    size_t h = n * 31u + (unsigned char)s[0] + 7u * (unsigned char)s[n - 1] +
+               3u * (unsigned char)s[n / 2];
+    return &tab[h & (slots - 1)];
+}
+
+/* The variable of member key k[0..n) as bib_var_from_name gives it, and
+ * whether k is its CSL spelling (only then is it read directly). The
+ * answer is kept per reader (cr->keys): -j workers each have theirs. */
+static bib_var key_lookup(cj_reader *cr, const char *k, size_t n, bool *exact)
+{
+    cj_name_slot *sl = NULL;
+    if (n && n <= CJ_NAME_MAX) {
+        sl = name_slot(cr->keys, CJ_KEY_SLOTS, k, n);
+        if (sl->len == n && memcmp(sl->name, k, n) == 0) {
+            *exact = sl->exact;
+            return (bib_var)sl->value;
+        }
+    }
+    bib_var var = bib_var_from_name(k, n);
+    *exact = var && strcmp(bib_var_name(var), k) == 0;
+    if (sl) {
+        sl->len = (unsigned char)n;
+        memcpy(sl->name, k, n);
+        sl->name[n] = '\0';
+        sl->value = (int)var;
+        sl->exact = *exact;
+    }
+    return var;
+}
+
+/* The type of type name s[0..n) when s is its CSL spelling, else
+ * BIB_TYPE_UNKNOWN; kept per reader as key_lookup does. */
+static bib_type type_lookup(cj_reader *cr, const char *s, size_t n)
+{
+    cj_name_slot *sl = NULL;
+    if (n && n <= CJ_NAME_MAX && !memchr(s, '\0', n)) {
+        sl = name_slot(cr->types, CJ_TYPE_SLOTS, s, n);
+        if (sl->len == n && memcmp(sl->name, s, n) == 0)
+            return sl->exact ? (bib_type)sl->value : BIB_TYPE_UNKNOWN;
+    }
+    bib_type ty = bib_type_from_name(s, n);
+    bool exact = ty && strcmp(s, bib_type_name(ty)) == 0;
+    if (sl) {
+        sl->len = (unsigned char)n;
+        memcpy(sl->name, s, n);
+        sl->name[n] = '\0';
+        sl->value = (int)ty;
+        sl->exact = exact;
+    }
+    return exact ? ty : BIB_TYPE_UNKNOWN;
+}
+
 static int read_member(cj_reader *cr, const char *d, bib_record *rec, size_t ki,
                        const bib_cslitem_ctx *ctx)
 {
@@ -307,15 +363,16 @@ static int read_member(cj_reader *cr, const char *d, bib_record *rec, size_t ki,
             const char *s = str_of(cr, d, vi, &n, rec);
             if (!s)
                 return BIB_ENOMEM;
-            bib_type ty = bib_type_from_name(s, n);
-            if (ty && strcmp(s, bib_type_name(ty)) == 0) {
+            bib_type ty = type_lookup(cr, s, n);
+            if (ty) {
                 bib_record_set_type(rec, ty);
                 return 0;
             }
         }
     } else if (!(klen == 6 && memcmp(k, "custom", 6) == 0)) {
-        bib_var var = bib_var_from_name(k, klen);
-        if (var && !bib_record_has(rec, var) && strcmp(bib_var_name(var), k) == 0) {
+        bool exact;
+        bib_var var = key_lookup(cr, k, klen, &exact);
+        if (var && exact && !bib_record_has(rec, var)) {
             bib_kind kind = bib_var_kind(var);
             if (t->type == CJ_STR && var != BIB_VAR_KEYWORD && var != BIB_VAR_CATEGORIES &&
                 (kind == BIB_KIND_TEXT || kind == BIB_KIND_RICH || kind == BIB_KIND_NUMBER)) {

@@ -19,8 +19,21 @@ struct cj_block {
     char text[];
 };
 
+/* A member key or type name seen before and what it maps to (cj_read.c,
+ * key_lookup, type_lookup): items repeat the same few dozen keys, so a
+ * key costs one compare instead of a normalised hash lookup and the
+ * spelling check. len 0 is an empty slot. */
+enum { CJ_NAME_MAX = 30, CJ_KEY_SLOTS = 64, CJ_TYPE_SLOTS = 16 };
+typedef struct cj_name_slot {
+    unsigned char len;
+    char name[CJ_NAME_MAX + 1];
+    int value;  /* bib_var or bib_type */
+    bool exact; /* the name is the CSL spelling of value */
+} cj_name_slot;
+
 typedef struct cj_reader {
     cj_toks toks;
+    cj_name_slot keys[CJ_KEY_SLOTS], types[CJ_TYPE_SLOTS];
     char *text;
     size_t used, cap;
     struct cj_block *blocks; /* the current item's big strings, one block each */

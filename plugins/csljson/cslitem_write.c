@@ -98,6 +98,13 @@ size_t cslitem_json_escape(unsigned char c, char *e)
     }
 }
 
+/* strcmp(fmt, CSLITEM_FMT) == 0, most other formats settled by their first
+ * byte without a call (checked for every extra of every record) */
+static inline bool is_csl_fmt(const char *fmt)
+{
+    return fmt[0] == CSLITEM_FMT[0] && strcmp(fmt, CSLITEM_FMT) == 0;
+}
+
 /* Bytes a JSON string must escape: below 0x20, '"' and '\\'. */
 static const unsigned char jw_special[256] = {
     [0] = 1, [1] = 1, [2] = 1, [3] = 1, [4] = 1, [5] = 1, [6] = 1, [7] = 1,
@@ -284,8 +291,21 @@ static char jw_keys[BIB_VAR_COUNT][JW_KEY_COPY];
 static unsigned char jw_key_len[BIB_VAR_COUNT];
 static pthread_once_t jw_keys_once = PTHREAD_ONCE_INIT;
 
+/* The same for the six name parts (cslitem_name_keys), all short enough. */
+static char jw_nkeys[6][JW_KEY_COPY];
+static unsigned char jw_nkey_len[6];
+
 static void jw_keys_build(void)
 {
+    for (int i = 0; i < 6; i++) {
+        size_t n = strlen(cslitem_name_keys[i]);
+        if (n + 4 > JW_KEY_COPY)
+            continue;
+        jw_nkeys[i][0] = '"';
+        memcpy(jw_nkeys[i] + 1, cslitem_name_keys[i], n);
+        memcpy(jw_nkeys[i] + 1 + n, "\": ", 3);
+        jw_nkey_len[i] = (unsigned char)(n + 3);
+    }
     for (int v = 1; v < BIB_VAR_COUNT; v++) {
         const char *name = bib_var_name((bib_var)v);
         size_t n = name ? strlen(name) : JW_KEY_COPY;
@@ -311,6 +331,23 @@ static void jw_key_var(jw *w, bool *first, bib_var v)
         return;
     }
     jw_key_text(w, bib_var_name(v));
+}
+
+/* The key of name part `part` (0..5, cslitem_name_keys), as jw_key_plain
+ * writes it; the tables are built by the time a name is written
+ * (cslitem_write). */
+static void jw_key_name(jw *w, bool *first, int part)
+{
+    bib_buf *b = w->out;
+    size_t n = jw_nkey_len[part];
+    jw_item(w, first);
+    if (n && b->len + JW_KEY_COPY < b->cap) {
+        memcpy(b->data + b->len, jw_nkeys[part], JW_KEY_COPY);
+        b->len += n + w->pretty;
+        b->data[b->len] = '\0';
+        return;
+    }
+    jw_key_text(w, cslitem_name_keys[part]);
 }
 
 static void jw_key(jw *w, bool *first, const char *key)
@@ -383,6 +420,8 @@ static void jw_date(jw *w, const bib_date *d)
     jw_close(w, '}', f);
 }
 
+static void jw_key_name(jw *w, bool *first, int part);
+
 static void jw_name(jw *w, const bib_name *n)
 {
     bool f;
@@ -391,7 +430,7 @@ static void jw_name(jw *w, const bib_name *n)
     jw_open(w, '{', &f);
     for (int i = 0; i < 6; i++)
         if (parts[i]) {
-            jw_key_plain(w, &f, cslitem_name_keys[i]);
+            jw_key_name(w, &f, i);
             jw_string(w, parts[i], strlen(parts[i]));
         }
     const char *flags[3] = {"comma-suffix", "static-ordering", "parse-names"};
@@ -490,7 +529,7 @@ static bool csljson_extras(const bib_record *rec, bib_var *raw, int nraw, int *n
     for (size_t i = 0; i < ne; i++) {
         const char *fmt, *name;
         bib_record_extra_at(rec, i, &fmt, &name, NULL, NULL);
-        if (strcmp(fmt, CSLITEM_FMT) != 0)
+        if (!is_csl_fmt(fmt))
             continue;
         if (strncmp(name, CSLITEM_RAW_PREFIX, 5) == 0) {
             const char *key = name + 5;
@@ -591,7 +630,7 @@ static bool jw_members(jw *w, bool *first, const bib_record *rec, const bib_var 
         const char *fmt, *name, *value;
         size_t len;
         bib_record_extra_at(rec, i, &fmt, &name, &value, &len);
-        if (strcmp(fmt, CSLITEM_FMT) != 0) {
+        if (!is_csl_fmt(fmt)) {
             others = true;
         } else if (keys && strncmp(name, CSLITEM_RAW_PREFIX, 5) != 0 &&
                    plain_json_string(value, len)) {
@@ -690,7 +729,7 @@ static int cslitem_write(bib_buf *out, bib_output *sink, const bib_record *rec,
             const char *fmt, *name, *v;
             size_t len;
             bib_record_extra_at(rec, g[i].index, &fmt, &name, &v, &len);
-            if (strcmp(fmt, CSLITEM_FMT) == 0)
+            if (is_csl_fmt(fmt))
                 continue; /* not in custom */
             bool last_of_name = g[i].last_of_name;
             if (g[i].new_format) {

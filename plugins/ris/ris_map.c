@@ -8,6 +8,7 @@
  * Not for: I/O or record building (ris_reader.c, ris_writer.c).
  */
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -239,7 +240,7 @@ const char *ris_type_code(bib_type type)
 static bool code_in(const char *code, const char *const *set)
 {
     for (; *set; set++)
-        if (strcmp(code, *set) == 0)
+        if (ris_streq(code, *set))
             return true;
     return false;
 }
@@ -280,18 +281,18 @@ bool ris_type_journal(const char *code)
 /* docs/ris.md "Name roles": the role of a name tag depends on TY */
 bib_var ris_name_var(const char *code, const char *tag)
 {
-    if (strcmp(tag, "AU") == 0 || strcmp(tag, "A1") == 0) {
-        if (strcmp(code, "EDBOOK") == 0)
+    if (ris_streq(tag, "AU") || ris_streq(tag, "A1")) {
+        if (ris_streq(code, "EDBOOK"))
             return BIB_VAR_EDITOR;
-        if (strcmp(code, "MPCT") == 0)
+        if (ris_streq(code, "MPCT"))
             return BIB_VAR_DIRECTOR;
-        if (strcmp(code, "MUSIC") == 0)
+        if (ris_streq(code, "MUSIC"))
             return BIB_VAR_COMPOSER;
         return BIB_VAR_AUTHOR;
     }
-    if (strcmp(tag, "ED") == 0)
+    if (ris_streq(tag, "ED"))
         return BIB_VAR_EDITOR;
-    if (strcmp(tag, "A2") == 0) {
+    if (ris_streq(tag, "A2")) {
         static const char *const series[] = {"BOOK", "RPRT", "COMP", "MAP", "CLSWK",
                                              "EDBOOK", "UNPB", "ELEC", NULL};
         static const char *const perf[] = {"ADVS", "SLIDE", "SOUND", "VIDEO", NULL};
@@ -302,25 +303,25 @@ bib_var ris_name_var(const char *code, const char *tag)
             return BIB_VAR_PERFORMER;
         if (code_in(code, recip))
             return BIB_VAR_RECIPIENT;
-        if (strcmp(code, "DATA") == 0)
+        if (ris_streq(code, "DATA"))
             return BIB_VAR_PRODUCER;
         return BIB_VAR_EDITOR;
     }
-    if (strcmp(tag, "A3") == 0) {
-        if (strcmp(code, "BOOK") == 0)
+    if (ris_streq(tag, "A3")) {
+        if (ris_streq(code, "BOOK"))
             return BIB_VAR_EDITOR;
-        if (strcmp(code, "MPCT") == 0)
+        if (ris_streq(code, "MPCT"))
             return BIB_VAR_PRODUCER;
-        if (strcmp(code, "BLOG") == 0)
+        if (ris_streq(code, "BLOG"))
             return BIB_VAR_ILLUSTRATOR;
-        if (strcmp(code, "THES") == 0)
+        if (ris_streq(code, "THES"))
             return BIB_VAR_CONTRIBUTOR;
         return BIB_VAR_COLLECTION_EDITOR;
     }
-    if (strcmp(tag, "A4") == 0) {
-        if (strcmp(code, "MPCT") == 0)
+    if (ris_streq(tag, "A4")) {
+        if (ris_streq(code, "MPCT"))
             return BIB_VAR_PERFORMER;
-        if (strcmp(code, "MUSIC") == 0)
+        if (ris_streq(code, "MUSIC"))
             return BIB_VAR_PRODUCER;
         return BIB_VAR_TRANSLATOR;
     }
@@ -400,15 +401,20 @@ int ris_name_parse(bib_name *out, const char *s, size_t len, bool *vancouver)
     if (comma) {
         /* "Last,F.M." is legal RIS: give the parser its space back */
         bib_buf t = BIB_BUF_INIT;
-        for (size_t i = 0; i < len; i++) {
-            bib_buf_putc(&t, s[i]);
-            if (s[i] == ',' && i + 1 < len && s[i + 1] != ' ')
-                bib_buf_putc(&t, ' ');
-        }
-        if (bib_buf_failed(&t)) {
+        /* written in place after one reserve (at most a space per byte):
+         * a call per byte was most of a RIS name's cost */
+        if (len > SIZE_MAX / 2 - 1 || bib_buf_reserve(&t, 2 * len + 1)) {
             bib_buf_clear(&t);
             return BIB_ENOMEM;
         }
+        char *d = t.data;
+        for (size_t i = 0; i < len; i++) {
+            *d++ = s[i];
+            if (s[i] == ',' && i + 1 < len && s[i + 1] != ' ')
+                *d++ = ' ';
+        }
+        *d = '\0';
+        t.len = (size_t)(d - t.data);
         int rc = bib_name_parse_display(out, t.data, t.len);
         bib_buf_clear(&t);
         if (rc != BIB_EPARSE)

@@ -115,7 +115,7 @@ const size_t ris_nfields = sizeof fields / sizeof fields[0];
 static bool code_is(const char *code, const char *const *set)
 {
     for (; *set; set++)
-        if (strcmp(code, *set) == 0)
+        if (ris_streq(code, *set))
             return true;
     return false;
 }

@@ -157,6 +157,14 @@ static inline int ris_tag_slot(const char *tag)
 
 /* ris_cond_mask with a one-entry cache: consecutive records mostly share
  * their TY. `last` holds the code of *mask (empty at first). */
+/* strcmp(a, b) == 0 that settles most differing type codes and tags by
+ * their first byte, without a call (the type tests run per record, the
+ * name roles per name) */
+static inline bool ris_streq(const char *a, const char *b)
+{
+    return a[0] == b[0] && strcmp(a, b) == 0;
+}
+
 static inline unsigned ris_cond_mask_cached(const char *code, char last[16], unsigned *mask)
 {
     if (!last[0] || strcmp(code, last) != 0) {

@@ -179,6 +179,14 @@ static void nfc_eq(const char *in, const char *want)
 START_TEST(test_nfc)
 {
     nfc_eq("plain ascii", "plain ascii");
+    /* a mark right after a leading ASCII run (skipped eight bytes a step)
+     * composes with its last byte, at every offset around the steps */
+    nfc_eq("abcdefge\xCC\x81", "abcdefg\xC3\xA9");
+    nfc_eq("abcdefghe\xCC\x81", "abcdefgh\xC3\xA9");
+    nfc_eq("abcdefghijklmnoe\xCC\x81x", "abcdefghijklmno\xC3\xA9x");
+    nfc_eq("abcdefghijklmnopA\xCC\x8A", "abcdefghijklmnop\xC3\x85");
+    nfc_eq("abcdefgh\xFFxyz", "abcdefgh\xEF\xBF\xBDxyz"); /* invalid byte after it */
+    nfc_eq("", "");
     nfc_eq("e\xCC\x81t\xC3\xA9", "\xC3\xA9t\xC3\xA9");              /* e + acute -> é */
     nfc_eq("A\xCC\x8A", "\xC3\x85");                                  /* A + ring -> Å */
     nfc_eq("e\xCC\xA3\xCC\x82", "\xE1\xBB\x87");                     /* e dot-below circumflex */

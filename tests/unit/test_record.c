@@ -97,6 +97,81 @@ START_TEST(test_names_and_dates)
 }
 END_TEST
 
+/* A clone outlives its source and the block the source left behind (a
+ * freed record's block is reused by the next one): small records are
+ * copied as one chunk with their pointers moved, big ones and views value
+ * by value; both must read the same and grow on their own. */
+START_TEST(test_clone_independent)
+{
+    for (int big = 0; big < 3; big++) {
+        bib_record *r = bib_record_new(BIB_TYPE_BOOK, "key1");
+        bib_record_set_origin(r, "in.bib", 12);
+        bib_record_set_text(r, BIB_VAR_TITLE, "Title", 5);
+        bib_record_add_text(r, BIB_VAR_KEYWORD, "k1", 2);
+        bib_record_add_text(r, BIB_VAR_KEYWORD, "k2", 2);
+        bib_name n = {.family = "Gogh", .given = "Vincent", .non_dropping_particle = "van"};
+        bib_record_add_name(r, BIB_VAR_AUTHOR, &n);
+        bib_name l = {.literal = "World Health Organization"};
+        bib_record_add_name(r, BIB_VAR_EDITOR, &l);
+        bib_date d = {.nparts = 1, .parts = {{true, 1999, 5, 0, 0}}, .raw = "May 1999"};
+        bib_record_set_date(r, BIB_VAR_ISSUED, &d);
+        bib_record_add_extra(r, "bibtex", "owner", "me", 2);
+        bib_record_add_extra(r, "bibtex", "entrytype", "book", 4);
+        if (big == 1) { /* past the first chunk */
+            char longv[3000];
+            memset(longv, 'a', sizeof longv);
+            bib_record_set_text(r, BIB_VAR_ABSTRACT, longv, sizeof longv);
+        }
+        bib_record *src = big == 2 ? bib_record_keyed_view(r, "key2") : r;
+        bib_record *c = bib_record_clone(src);
+        if (src != r)
+            bib_record_free(src);
+        bib_record_free(r);
+        /* a new record over the freed block, other values */
+        bib_record *o = bib_record_new(BIB_TYPE_ARTICLE, "zzzz");
+        bib_record_set_origin(o, "other.ris", 1);
+        bib_record_set_text(o, BIB_VAR_TITLE, "XXXXX", 5);
+        bib_name m = {.family = "Doe", .given = "Jane"};
+        bib_record_add_name(o, BIB_VAR_AUTHOR, &m);
+        bib_record_add_extra(o, "ris", "XX", "yy", 2);
+        ck_assert_str_eq(bib_record_id(c), big == 2 ? "key2" : "key1");
+        size_t line;
+        ck_assert_str_eq(bib_record_origin(c, &line), "in.bib");
+        ck_assert_uint_eq(line, 12);
+        ck_assert_int_eq(bib_record_type(c), BIB_TYPE_BOOK);
+        ck_assert_str_eq(bib_record_text(c, BIB_VAR_TITLE), "Title");
+        const bib_field *kw = bib_record_get(c, BIB_VAR_KEYWORD);
+        ck_assert_uint_eq(bib_field_value_count(kw), 2);
+        ck_assert_str_eq(bib_field_value_at(kw, 1), "k2");
+        const bib_field *a = bib_record_get(c, BIB_VAR_AUTHOR);
+        ck_assert_str_eq(bib_field_name_at(a, 0)->family, "Gogh");
+        ck_assert_str_eq(bib_field_name_at(a, 0)->given, "Vincent");
+        ck_assert_str_eq(bib_field_name_at(a, 0)->non_dropping_particle, "van");
+        ck_assert_str_eq(bib_field_name_at(bib_record_get(c, BIB_VAR_EDITOR), 0)->literal,
+                         "World Health Organization");
+        const bib_date *g = bib_field_date(bib_record_get(c, BIB_VAR_ISSUED));
+        ck_assert_int_eq(g->parts[0].year, 1999);
+        ck_assert_str_eq(g->raw, "May 1999");
+        ck_assert_str_eq(bib_record_extra_get(c, "bibtex", "owner"), "me");
+        ck_assert_str_eq(bib_record_extra_get(c, "bibtex", "entrytype"), "book");
+        ck_assert_uint_eq(bib_record_text(c, BIB_VAR_ABSTRACT) ? 1 : 0, big == 1);
+        /* the clone grows on its own */
+        bib_record_add_text(c, BIB_VAR_KEYWORD, "k3", 2);
+        bib_record_add_name(c, BIB_VAR_AUTHOR, &n);
+        bib_record_add_extra(c, "bibtex", "note", "n", 1);
+        ck_assert_str_eq(bib_field_value_at(bib_record_get(c, BIB_VAR_KEYWORD), 2), "k3");
+        ck_assert_uint_eq(bib_field_name_count(bib_record_get(c, BIB_VAR_AUTHOR)), 2);
+        ck_assert_str_eq(bib_record_extra_get(c, "bibtex", "note"), "n");
+        for (int v = BIB_VAR_ABSTRACT; v < BIB_VAR_COUNT; v++)
+            bib_record_set_text(c, (bib_var)v, "x", 1);
+        ck_assert_str_eq(bib_record_text(c, BIB_VAR_TITLE), "Title");
+        ck_assert_str_eq(bib_record_text(o, BIB_VAR_TITLE), "XXXXX");
+        bib_record_free(o);
+        bib_record_free(c);
+    }
+}
+END_TEST
+
 START_TEST(test_extras_and_directives)
 {
     bib_record *r = bib_record_new(BIB_TYPE_UNKNOWN, "k");
@@ -266,5 +341,6 @@ START_TEST(test_diag)
 END_TEST
 
 BIB_TEST_MAIN("record",
-              test_text_fields, test_names_and_dates, test_extras_and_directives,
+              test_text_fields, test_names_and_dates, test_clone_independent,
+              test_extras_and_directives,
               test_extras_grouped, test_csl_vocabulary, test_buf_and_options, test_diag)

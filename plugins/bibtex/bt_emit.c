@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * bt_emit.c - the bibtex writer's layout of one entry: the fields
+ * bt_writer.c collected, '=' aligned, one output call per entry (pieces
+ * when an entry is longer than EMIT_CHUNK).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "bt_writer_int.h"
+
+/* The value of collected field i. */
+const char *bt_out_val(const bt_writer *w, size_t i)
+{
+    if (!w->f[i].len)
+        return ""; /* vals may still be unallocated */
+    return w->f[i].big ? w->f[i].big : w->vals.data + w->f[i].off;
+}
+
+/* Frees the long values of the collected fields and forgets the fields. */
+void bt_drop_fields(bt_writer *w)
+{
+    for (size_t i = 0; i < w->nf; i++) {
+        free(w->f[i].big);
+        w->f[i].big = NULL;
+    }
+    w->nf = 0;
+}
+
+/* Appends n bytes of the entry being emitted; what does not fit in
+ * EMIT_CHUNK goes out first, and a longer piece goes out directly (a huge
+ * value is not copied once more). */
+static void emit_put(bt_writer *w, const char *p, size_t n)
+{
+    if (w->ebuf.len + n > EMIT_CHUNK) {
+        if (w->ebuf.failed) /* out of memory: nothing more goes out, emit says so */
+            return;
+        if (w->ebuf.len)
+            bib_output_write(w->out, w->ebuf.data, w->ebuf.len);
+        bib_buf_reset(&w->ebuf);
+        if (n > EMIT_CHUNK) {
+            bib_output_write(w->out, p, n);
+            return;
+        }
+    }
+    bib_buf_append_fast(&w->ebuf, p, n);
+}
+
+/* The layout of bt_emit below, for an entry that fits in EMIT_CHUNK: its size
+ * summed first, then written into ebuf (reset) after one reserve, without
+ * a call per piece. False, with nothing written, for a bigger entry or when
+ * the reserve fails: bt_emit then goes piece by piece. */
+static bool emit_flat(bt_writer *w, const char *type, size_t width)
+{
+    size_t tl = strlen(type), kl = strlen(w->keyp); /* the key up to a NUL, as %s */
+    size_t total = 1 + tl + 1 + kl + 5;
+    for (size_t i = 0; i < w->nf && total <= EMIT_CHUNK; i++)
+        total += 4 + width + 3 + w->f[i].len + 2;
+    if (total > EMIT_CHUNK || bib_buf_reserve(&w->ebuf, total))
+        return false;
+    char *d = w->ebuf.data;
+    *d++ = '@';
+    memcpy(d, type, tl);
+    d += tl;
+    *d++ = '{';
+    memcpy(d, w->keyp, kl);
+    d += kl;
+    for (size_t i = 0; i < w->nf; i++) {
+        size_t nl = w->f[i].nlen, vl = w->f[i].len;
+        memcpy(d, ",\n  ", 4);
+        d += 4;
+        memcpy(d, w->f[i].name, nl);
+        d += nl;
+        memset(d, ' ', width - nl); /* the name padded to width, as %-*s */
+        d += width - nl;
+        memcpy(d, " = ", 3);
+        d += 3;
+        if (w->f[i].bare) {
+            memcpy(d, bt_out_val(w, i), vl);
+            d += vl;
+        } else {
+            *d++ = '{';
+            memcpy(d, bt_out_val(w, i), vl);
+            d += vl;
+            *d++ = '}';
+        }
+    }
+    /* biber's parser wants the comma after a key even with no field */
+    if (w->nf) {
+        memcpy(d, "\n}\n\n", 4);
+        d += 4;
+    } else {
+        memcpy(d, ",\n}\n\n", 5);
+        d += 5;
+    }
+    *d = '\0';
+    w->ebuf.len = (size_t)(d - w->ebuf.data);
+    return true;
+}
+
+/* The collected fields as one entry, '=' aligned. */
+int bt_emit(bt_writer *w, const char *type)
+{
+    /* no printf: it was a fifth of CSL-JSON -> BibTeX (callgrind); and
+     * one output call per entry, not five per field */
+    static const char pad[] = "                                ";
+    size_t width = 0;
+    for (size_t i = 0; i < w->nf; i++)
+        if (w->f[i].nlen > width)
+            width = w->f[i].nlen;
+    bib_buf_reset(&w->ebuf);
+    if (emit_flat(w, type, width))
+        goto out;
+    emit_put(w, "@", 1);
+    emit_put(w, type, strlen(type));
+    emit_put(w, "{", 1);
+    emit_put(w, w->keyp, strlen(w->keyp)); /* up to a NUL, as %s */
+    for (size_t i = 0; i < w->nf; i++) {
+        const char *v = bt_out_val(w, i);
+        size_t nl = w->f[i].nlen;
+        emit_put(w, ",\n  ", 4);
+        emit_put(w, w->f[i].name, nl);
+        for (size_t k = width - nl; k; ) { /* the name padded to width, as %-*s */
+            size_t c = k < sizeof pad - 1 ? k : sizeof pad - 1;
+            emit_put(w, pad, c);
+            k -= c;
+        }
+        emit_put(w, " = ", 3);
+        if (w->f[i].bare) {
+            emit_put(w, v, w->f[i].len);
+        } else {
+            emit_put(w, "{", 1);
+            emit_put(w, v, w->f[i].len);
+            emit_put(w, "}", 1);
+        }
+    }
+    /* biber's parser wants the comma after a key even with no field */
+    if (w->nf)
+        emit_put(w, "\n}\n\n", 4);
+    else
+        emit_put(w, ",\n}\n\n", 5);
+out:;
+    bool failed = bib_buf_failed(&w->ebuf);
+    if (w->ebuf.len && !failed)
+        bib_output_write(w->out, w->ebuf.data, w->ebuf.len);
+    if (failed)
+        bib_buf_clear(&w->ebuf); /* the next entry starts afresh */
+    bib_buf_reset(&w->ebuf);
+    bt_drop_fields(w);
+    if (failed)
+        return BIB_ENOMEM;
+    return bib_output_error(w->out);
+}

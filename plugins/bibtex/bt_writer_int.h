@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * bt_writer_int.h - the bibtex writer's state, shared by bt_writer.c (what
+ * goes into an entry) and bt_emit.c (how the collected fields are laid
+ * out and written). Not for other files.
+ */
+#ifndef BT_WRITER_INT_H
+#define BT_WRITER_INT_H
+
+#include "bibconv/keys.h"
+#include "btfmt.h"
+
+enum { MAX_OUT_FIELDS = 128, MAX_ROWS = 128, BT_WR_HELD = 64 };
+enum { BIG_VALUE = 1 << 20 }; /* a converted value this long keeps its own buffer */
+enum { EMIT_CHUNK = 1 << 16 }; /* an entry is put together up to this, then written */
+
+typedef struct bt_writer {
+    bib_output *out;
+    bool biblatex;
+    bool ascii;
+    int keys; /* 0 auto, 1 keep, 2 regenerate */
+    bib_keyset *used;
+    bib_keyset *macros; /* @string names written so far (lower case) */
+    bib_keyset *folded; /* classic: the keys written, lower-cased */
+    bib_buf fold;
+    bib_buf val, key;
+    /* the key of the entry being written: key.data, or the record's id
+     * itself (or `safe`) when that goes out unchanged, so that a huge id
+     * is not held twice */
+    const char *keyp;
+    bib_buf safe; /* an id with bytes a key cannot hold, '_' for each */
+    size_t nolatex;
+    bool dropped_type; /* a genre BibLaTeX's entry type has no field for */
+    const char *encoded_verb; /* a verbatim field whose braces were percent-encoded */
+    const char *clash[8]; /* kept fields whose name another value took ... */
+    size_t nclash;        /* ... and how many (reported in report_losses) */
+    unsigned short order[MAX_ROWS]; /* crosswalk rows in output order */
+    size_t norder;
+    /* collected fields of the record being written */
+    struct {
+        const char *name;
+        size_t nlen; /* strlen(name), taken once */
+        size_t off, len;
+        bool bare;
+        char *big; /* owned: a long value kept apart from vals (put_text) */
+    } f[MAX_OUT_FIELDS];
+    size_t nf;
+    bib_buf vals;
+    bib_buf ebuf; /* the entry being emitted, up to EMIT_CHUNK bytes */
+    bool written[BIB_VAR_COUNT]; /* variables already put for this record */
+    unsigned char name_id[MAX_ROWS]; /* per row: the first row of its name */
+    /* positions in `order` of the rows put_rows must visit for variable v:
+     * vpos[vstart[v]..vstart[v + 1]), ascending; the special rows (issued,
+     * genre), visited for every record, are in spos */
+    unsigned char vpos[MAX_ROWS], spos[MAX_ROWS];
+    unsigned char vstart[BIB_VAR_COUNT + 1];
+    size_t nspecial;
+    bool taken[MAX_ROWS];            /* per name_id: used by a variable */
+    /* BIB_FIELD_INHERITED while a crossref parent is still to come (the
+     * child leaves inherited fields to it); 0 once the parent is written:
+     * BibTeX only inherits from a parent that comes later */
+    unsigned skip_inherited;
+    /* classic BibTeX: children whose crossref parent is not written yet,
+     * held (owned clones) until it comes, to go out right before it; at
+     * the end, those whose parent never came go out without crossref,
+     * which BibTeX would count an error (a bad cross reference) */
+    bib_record *held[BT_WR_HELD];
+    size_t nheld;
+    bool drop_xref; /* the entry being written leaves its crossref out */
+    bool drop_xdata; /* classic: the entry being written names an @xdata */
+} bt_writer;
+
+/* The value of collected field i (borrowed from w: valid until the fields
+ * are dropped). */
+const char *bt_out_val(const bt_writer *w, size_t i);
+
+/* Frees the long values of the collected fields and forgets the fields. */
+void bt_drop_fields(bt_writer *w);
+
+/* The collected fields as one entry, '=' aligned, written to w->out; the
+ * fields are dropped. 0, BIB_ENOMEM or the output's error. */
+int bt_emit(bt_writer *w, const char *type);
+
+#endif

@@ -11,8 +11,6 @@
  * Not for: rendering (no CSS: hidden elements are kept), or finding the
  * records (page_text.c labels the lines).
  */
-#include <stdarg.h>
-#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -23,6 +21,7 @@
 #include "bibconv/buf.h"
 #include "bibconv/utf8.h"
 #include "pageint.h"
+#include "xml_libmsg.h"
 
 struct h2l {
     page_lines *pl;
@@ -244,49 +243,22 @@ size_t page_html_repair_utf8(const char *s, size_t len, bib_buf *out, size_t *fi
     return bad;
 }
 
-/* Where libxml2's generic error channel writes while a page is parsed:
- * the first line is kept (an encoding failure is said only there). */
-struct generic_msg {
-    char *buf;
-    size_t size, len;
-    bool done;
-};
-
-static void on_generic(void *ctx, const char *fmt, ...)
-{
-    struct generic_msg *g = ctx;
-    if (g->done || g->size == 0)
-        return;
-    char piece[256];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(piece, sizeof piece, fmt, ap);
-    va_end(ap);
-    for (const char *p = piece; *p && !g->done; p++) {
-        if (*p == '\n')
-            g->done = g->len > 0;
-        else if (g->len + 1 < g->size)
-            g->buf[g->len++] = *p;
-    }
-    g->buf[g->len] = '\0';
-}
-
 int page_html_to_lines(const char *html, size_t len, page_lines *pl, char *why, size_t whysz)
 {
     if (whysz)
         why[0] = '\0';
     if (len > (size_t)INT32_MAX)
         return BIB_EPARSE;
-    /* the channel is per thread: ours for this parse, not stderr */
-    struct generic_msg g = {why, whysz, 0, false};
-    xmlGenericErrorFunc saved = xmlGenericError;
-    void *saved_ctx = xmlGenericErrorContext;
-    xmlSetGenericErrorFunc(&g, on_generic);
+    /* libxml2's generic channel: ours for this parse, not stderr */
+    xml_libmsg g = {0};
+    xml_libmsg_take(&g);
     htmlDocPtr doc = htmlReadMemory(html, (int)len, NULL, declared_other_charset(html, len)
                                                           ? NULL : "UTF-8",
                                     HTML_PARSE_NONET | HTML_PARSE_NOERROR
                                         | HTML_PARSE_NOWARNING | XML_PARSE_HUGE);
-    xmlSetGenericErrorFunc(saved_ctx, saved);
+    xml_libmsg_give_back(&g);
+    if (whysz)
+        snprintf(why, whysz, "%s", g.text);
     if (!doc)
         return BIB_EPARSE;
     struct h2l h = {pl, BIB_BUF_INIT, 0, false, 0};

@@ -52,6 +52,7 @@
 #include <libxml/SAX2.h>
 #include <libxml/parser.h>
 
+#include "xml_libmsg.h"
 #include "xmlfmt.h"
 
 enum {
@@ -115,11 +116,7 @@ struct xml_stream {
     char last[160];    /* the last one, to drop libxml2's repeats */
     int last_line, last_col;
     bool entity_warned;
-    /* the first line libxml2 wrote to its generic error channel (an
-     * encoding failure is said only there), kept for the diagnostic */
-    char generic[200];
-    size_t glen;
-    bool generic_done;
+    xml_libmsg generic; /* libxml2's generic channel (an encoding failure is said only there) */
     /* dropped elements (xml_drop): distinct paths, bounded so that a
      * hostile input cannot make the lookup quadratic; past the bound they
      * are counted under one "other" row */
@@ -575,30 +572,6 @@ static void on_error(void *ctx, xmlErrorPtr e)
     bib_severity sev = e->level == XML_ERR_WARNING ? BIB_SEV_WARNING : BIB_SEV_ERROR;
     bib_input_report(s->in, sev, e->line > 0 ? (size_t)e->line : 0,
                      e->int2 > 0 ? (size_t)e->int2 : 0, "invalid XML: %s", msg);
-}
-
-/* Keeps the first line of what libxml2 writes to its generic error
- * channel instead of letting it reach stderr unprefixed; fail() puts it
- * in the diagnostic. A message may come in pieces, each a format. */
-static void on_generic(void *ctx, const char *fmt, ...)
-{
-    xml_stream *s = ctx;
-    if (!s || s->generic_done)
-        return;
-    char piece[256];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(piece, sizeof piece, fmt, ap);
-    va_end(ap);
-    for (const char *p = piece; *p && !s->generic_done; p++) {
-        if (*p == '\n') {
-            s->generic_done = s->glen > 0;
-            continue;
-        }
-        if (s->glen + 1 < sizeof s->generic)
-            s->generic[s->glen++] = *p;
-    }
-    s->generic[s->glen] = '\0';
 }
 
 /* ---- text --------------------------------------------------------------- */
@@ -1074,8 +1047,8 @@ static int fail(xml_stream *s, const char *what)
     if (!s->reports && !s->io_error) {
         size_t line, col;
         position(s, &line, &col);
-        if (s->glen)
-            bib_input_report(s->in, BIB_SEV_ERROR, line, col, "%s: %s", what, s->generic);
+        if (s->generic.len)
+            bib_input_report(s->in, BIB_SEV_ERROR, line, col, "%s: %s", what, s->generic.text);
         else
             bib_input_report(s->in, BIB_SEV_ERROR, line, col, "%s", what);
     }
@@ -1143,10 +1116,7 @@ static void push(xml_stream *s)
         return;
     }
     int ret;
-    /* libxml2's generic channel is per thread: ours while we parse */
-    xmlGenericErrorFunc saved = xmlGenericError;
-    void *saved_ctx = xmlGenericErrorContext;
-    xmlSetGenericErrorFunc(s, on_generic);
+    xml_libmsg_take(&s->generic);
     if (n == 0) {
         s->eof = true;
         ret = xmlParseChunk(s->ctxt, NULL, 0, 1);
@@ -1173,7 +1143,7 @@ static void push(xml_stream *s)
         if (s->ctxt->instate == XML_PARSER_EOF)
             s->fatal = true;
     }
-    xmlSetGenericErrorFunc(saved_ctx, saved);
+    xml_libmsg_give_back(&s->generic);
     if (ret == XML_ERR_INVALID_ENCODING)
         s->fatal = true;
     if (s->ctxt->errNo == XML_ERR_NO_MEMORY)

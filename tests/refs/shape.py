@@ -50,6 +50,15 @@ CASES = {
                "[3] Garcia, R. (2017). The social brain: a review. Annual Review of Neuroscience, 40, 55-79.\n",
                ["Working memory in older adults", "Sleep quality predicts performance",
                 "The social brain: a review"]),
+    # a personal list copied as text opens with its owner's name: a
+    # heading, not a reference, and the lines after it one per line
+    "name-line": ("Jane Q. Okafor\n\n"
+                  "Okafor, J. Q., & Lindqvist, B. (2018). Tidal mixing in shallow estuaries. "
+                  "Journal of Coastal Research, 34(2), 211-229.\n"
+                  "Okafor, J. Q. (2016). Sediment transport under waves. Marine Geology, 12(1), 1-20.\n"
+                  "Brandt, K., & Okafor, J. Q. (2015). Salt wedges revisited. Estuaries, 8, 33-45.\n",
+                  ["Tidal mixing in shallow estuaries", "Sediment transport under waves",
+                   "Salt wedges revisited"]),
 }
 
 

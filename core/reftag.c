@@ -15,6 +15,7 @@
 #include "bibconv/dates.h"
 #include "bibconv/script.h"
 #include "bibconv/utf8.h"
+#include "names_internal.h"
 #include "reftag_model.h"
 
 #define L BIB_REF_LABEL_COUNT
@@ -364,7 +365,17 @@ static signed char name_bucket(bib_reftag *t, size_t a, size_t b)
         if (m->len == n && memcmp(m->text, p, n) == 0)
             return m->bucket;
     }
-    double sc = bib_name_score(p, n);
+    /* bib_name_score, with its one failure (the name model's
+     * normalisation out of memory: no features) told apart from a score */
+    uint32_t ids[1024];
+    size_t nf = bib_name_features(p, n, ids, sizeof ids / sizeof *ids);
+    if (nf == 0) {
+        t->oom = true;
+        return 9;
+    }
+    double sc = bib__name_bias;
+    for (size_t i = 0; i < nf; i++)
+        sc += bib__name_weights[ids[i]] / bib__name_weight_scale;
     long q = lround(floor(sc));
     signed char bucket = (signed char)(q < -4 ? -4 : q > 4 ? 4 : q);
     if (m) {
@@ -438,6 +449,7 @@ static int compute_context(bib_reftag *t)
 {
     if (grow_ctx(t))
         return BIB_ENOMEM;
+    t->oom = false;
     unsigned seg = 0, comma = 0, paren = 0, quote = 0;
     size_t chunk = 0;
     for (size_t i = 0; i < t->n; i++) {
@@ -489,7 +501,7 @@ static int compute_context(bib_reftag *t)
      * ctx: a year-like number came before, bit 3: one comes after */
     chunks_around(t, false, t->cprev, 4);
     chunks_around(t, true, t->cnext, 8);
-    return 0;
+    return t->oom ? BIB_ENOMEM : 0;
 }
 
 long bib_reftag_tokenize(bib_reftag *t, const char *s, size_t len)

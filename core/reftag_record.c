@@ -14,6 +14,7 @@
 #include "bibconv/dates.h"
 #include "bibconv/utf8.h"
 #include "bibconv/script.h"
+#include "names_internal.h"
 #include "reftag_model.h"
 
 #define L BIB_REF_LABEL_COUNT
@@ -293,6 +294,21 @@ static bool given_piece(const char *s, size_t n)
     return words <= 3 && ((c >= 'A' && c <= 'Z') || c >= 0xC0);
 }
 
+/* bib_name_score into *out, or BIB_ENOMEM when the name model's
+ * normalisation ran out of memory (its score would be 0, silently). */
+static int name_score(const char *s, size_t n, double *out)
+{
+    uint32_t ids[1024];
+    size_t k = bib_name_features(s, n, ids, sizeof ids / sizeof *ids);
+    if (k == 0)
+        return BIB_ENOMEM;
+    double z = bib__name_bias;
+    for (size_t i = 0; i < k; i++)
+        z += bib__name_weights[ids[i]] / bib__name_weight_scale;
+    *out = z;
+    return 0;
+}
+
 /* The marks between CJK names: `・`, `、`, `，`. */
 static bool cjk_name_sep(const char *p, size_t n)
 {
@@ -380,9 +396,12 @@ static int add_names(bib_record *rec, bib_var var, const bib_reftag *t, size_t a
             i++;
             continue;
         }
+        double sc = 0;
         if (!semi && !cjk && i + 1 < np && memchr(p.s, ' ', p.n) == NULL && !is_initials(p.s, p.n) &&
-            np % 2 == 0 && bib_name_score(p.s, (size_t)(pc[i + 1].s + pc[i + 1].n - p.s)) > 0 &&
-            memchr(pc[i + 1].s, ' ', pc[i + 1].n) == NULL) {
+            np % 2 == 0 && memchr(pc[i + 1].s, ' ', pc[i + 1].n) == NULL &&
+            name_score(p.s, (size_t)(pc[i + 1].s + pc[i + 1].n - p.s), &sc))
+            return BIB_ENOMEM;
+        if (sc > 0) {
             /* "Smith, John, Doe, Jane": family, given pairs */
             int rc = add_one_name(rec, var, p.s, (size_t)(pc[i + 1].s + pc[i + 1].n - p.s));
             if (rc)

@@ -15,6 +15,7 @@
 #include "bibconv/dates.h"
 #include "bibconv/script.h"
 #include "bibconv/utf8.h"
+#include "names_internal.h"
 #include "reftag_model.h"
 
 #define L BIB_REF_LABEL_COUNT
@@ -253,6 +254,47 @@ static int grow_ctx(bib_reftag *t)
 
 static const char *tok_text(const bib_reftag *t, size_t i) { return t->s + t->tok[i].off; }
 
+/* The ASCII punctuation a CJK or full-width punctuation token stands for
+ * (`。` a period, `，` and `、` commas, `（` a bracket, `「` and `『` quotes),
+ * 0 for any other token: the features see a Chinese or Japanese
+ * reference's punctuation as the training references write it (no
+ * training reference writes these). */
+static char cjk_punct(const bib_reftag *t, size_t i)
+{
+    const bib_ref_token *k = &t->tok[i];
+    /* all of them are U+3000-U+303F or U+FF00-U+FF5F (lead byte E3 or EF);
+     * the curly quotes and dashes (E2) are not decoded */
+    unsigned char b = (unsigned char)tok_text(t, i)[0];
+    if (k->kind != BIB_REFTOK_PUNCT || k->len != 3 || (b != 0xE3 && b != 0xEF))
+        return 0;
+    uint32_t c;
+    if (bib_utf8_decode(tok_text(t, i), 3, &c) != 3)
+        return 0;
+    switch (c) {
+    case 0x3001: case 0xFF0C: return ',';
+    case 0x3002: case 0xFF0E: return '.';
+    case 0xFF1A: return ':';
+    case 0xFF1B: return ';';
+    case 0xFF08: return '(';
+    case 0xFF09: return ')';
+    case 0xFF3B: case 0x3010: return '[';
+    case 0xFF3D: case 0x3011: return ']';
+    case 0xFF1F: return '?';
+    case 0xFF01: return '!';
+    case 0x300C: case 0x300D: case 0x300E: case 0x300F:
+    case 0x300A: case 0x300B: case 0x3008: case 0x3009: return '"';
+    default: return 0;
+    }
+}
+
+/* A punctuation token's character: its byte, or the ASCII one a CJK
+ * mark stands for (cjk_punct). */
+static char punct_char(const bib_reftag *t, size_t i)
+{
+    char f = cjk_punct(t, i);
+    return f ? f : tok_text(t, i)[0];
+}
+
 static bool tok_is(const bib_reftag *t, size_t i, const char *lit)
 {
     size_t n = strlen(lit);
@@ -279,7 +321,7 @@ static bool chunk_break(const bib_reftag *t, size_t i)
 {
     const bib_ref_token *k = &t->tok[i];
     if (k->kind == BIB_REFTOK_PUNCT) {
-        char c = tok_text(t, i)[0];
+        char c = punct_char(t, i);
         if (c == '.')
             return !is_initial(t, i - (i > 0));
         /* between names: spaced (`S. Ang / M. Field`) or between two
@@ -323,7 +365,17 @@ static signed char name_bucket(bib_reftag *t, size_t a, size_t b)
         if (m->len == n && memcmp(m->text, p, n) == 0)
             return m->bucket;
     }
-    double sc = bib_name_score(p, n);
+    /* bib_name_score, with its one failure (the name model's
+     * normalisation out of memory: no features) told apart from a score */
+    uint32_t ids[1024];
+    size_t nf = bib_name_features(p, n, ids, sizeof ids / sizeof *ids);
+    if (nf == 0) {
+        t->oom = true;
+        return 9;
+    }
+    double sc = bib__name_bias;
+    for (size_t i = 0; i < nf; i++)
+        sc += bib__name_weights[ids[i]] / bib__name_weight_scale;
     long q = lround(floor(sc));
     signed char bucket = (signed char)(q < -4 ? -4 : q > 4 ? 4 : q);
     if (m) {
@@ -354,10 +406,12 @@ static bool year_like(const bib_reftag *t, size_t i)
  * exclamation mark not after an initial, with white space after it)? */
 static bool sentence_end(const bib_reftag *t, size_t i)
 {
-    const char *p = tok_text(t, i);
-    return t->tok[i].kind == BIB_REFTOK_PUNCT &&
-           (*p == '.' || *p == ':' || *p == '?' || *p == '!') && !is_initial(t, i - (i > 0)) &&
-           i + 1 < t->n && t->tok[i + 1].space_before;
+    if (t->tok[i].kind != BIB_REFTOK_PUNCT)
+        return false;
+    char f = cjk_punct(t, i), p = f ? f : tok_text(t, i)[0];
+    /* CJK text writes no space after its full stop */
+    return (p == '.' || p == ':' || p == '?' || p == '!') && !is_initial(t, i - (i > 0)) &&
+           i + 1 < t->n && (t->tok[i + 1].space_before || f);
 }
 
 /* Sentence index, comma count, bracket/quote state and name likeness of
@@ -395,6 +449,7 @@ static int compute_context(bib_reftag *t)
 {
     if (grow_ctx(t))
         return BIB_ENOMEM;
+    t->oom = false;
     unsigned seg = 0, comma = 0, paren = 0, quote = 0;
     size_t chunk = 0;
     for (size_t i = 0; i < t->n; i++) {
@@ -413,13 +468,16 @@ static int compute_context(bib_reftag *t)
         if (k->kind != BIB_REFTOK_PUNCT)
             continue;
         const char *p = tok_text(t, i);
-        if (*p == ',')
+        char f = cjk_punct(t, i), c = f ? f : *p;
+        if (c == ',')
             comma++;
-        else if (*p == '(' || *p == '[')
+        else if (c == '(' || c == '[')
             paren++;
-        else if ((*p == ')' || *p == ']') && paren)
+        else if ((c == ')' || c == ']') && paren)
             paren--;
-        else if (*p == '"')
+        else if (f == '"')   /* 「『《〈 open (even code points), 」』》〉 close */
+            quote = !((unsigned char)p[2] & 1);
+        else if (c == '"')
             quote = !quote;
         else if (k->len == 3 && (memcmp(p, "\xe2\x80\x9c", 3) == 0 || memcmp(p, "\xc2\xab", 2) == 0))
             quote = 1;
@@ -443,7 +501,7 @@ static int compute_context(bib_reftag *t)
      * ctx: a year-like number came before, bit 3: one comes after */
     chunks_around(t, false, t->cprev, 4);
     chunks_around(t, true, t->cnext, 8);
-    return 0;
+    return t->oom ? BIB_ENOMEM : 0;
 }
 
 long bib_reftag_tokenize(bib_reftag *t, const char *s, size_t len)
@@ -499,8 +557,11 @@ static bool phrase_break(const bib_reftag *t, size_t i)
     if (k->kind != BIB_REFTOK_PUNCT)
         return false;
     const char *p = tok_text(t, i);
-    if (k->len == 1)
-        return strchr(",;:()[]\"?!", *p) || (*p == '.' && !is_initial(t, i - (i > 0)));
+    char f = cjk_punct(t, i);
+    if (k->len == 1 || f) {
+        char c = f ? f : *p;
+        return strchr(",;:()[]\"?!", c) || (c == '.' && !is_initial(t, i - (i > 0)));
+    }
     return k->len == 3 && (memcmp(p, "\xe2\x80\x9c", 3) == 0 || memcmp(p, "\xe2\x80\x9d", 3) == 0);
 }
 
@@ -686,6 +747,10 @@ static void compute_hashes(bib_reftag *t)
 {
     for (size_t i = 0; i < t->n; i++) {
         char b[24];
+        if ((b[0] = cjk_punct(t, i)) != 0) {   /* as the ASCII mark */
+            t->wh[i] = t->sh[i] = fnv(2166136261u, b, 1);
+            continue;
+        }
         size_t n = lower(t, i, b);
         t->wh[i] = fnv(2166136261u, b, n);
         n = shape(t, i, b);

@@ -102,6 +102,7 @@ struct bib_reftag {
     size_t len;
     bib_ref_token *tok;
     size_t n, cap;
+    bool oom;               /* the name model ran out of memory (compute_context) */
     /* per-token context computed once per text for the features */
     unsigned char *seg;     /* sentence index (capped) */
     unsigned char *comma;   /* commas since the sentence began (capped) */

@@ -14,6 +14,7 @@
 #include "bibconv/dates.h"
 #include "bibconv/utf8.h"
 #include "bibconv/script.h"
+#include "names_internal.h"
 #include "reftag_model.h"
 
 #define L BIB_REF_LABEL_COUNT
@@ -101,6 +102,16 @@ static size_t skip_prefix(const bib_reftag *t, size_t a, size_t b)
     return i;
 }
 
+/* CJK and full-width punctuation: 、。，．：；（）「」『』《》〈〉【】 */
+static bool cjk_mark(const char *p, size_t n)
+{
+    uint32_t c;
+    if (n != 3 || bib_utf8_decode(p, 3, &c) != 3)
+        return false;
+    return c == 0x3001 || c == 0x3002 || (c >= 0x3008 && c <= 0x3011) || c == 0xFF08 ||
+           c == 0xFF09 || c == 0xFF0C || c == 0xFF0E || c == 0xFF1A || c == 0xFF1B;
+}
+
 static bool strip_char(const char *p, size_t n)
 {
     if (n == 1)
@@ -109,7 +120,8 @@ static bool strip_char(const char *p, size_t n)
     return (n == 3 && (memcmp(p, "\xe2\x80\x9c", 3) == 0 || memcmp(p, "\xe2\x80\x9d", 3) == 0 ||
                        memcmp(p, "\xe2\x80\x98", 3) == 0 || memcmp(p, "\xe2\x80\x99", 3) == 0 ||
                        memcmp(p, "\xe2\x80\x94", 3) == 0 || memcmp(p, "\xe2\x80\x93", 3) == 0)) ||
-           (n == 2 && (memcmp(p, "\xc2\xab", 2) == 0 || memcmp(p, "\xc2\xbb", 2) == 0));
+           (n == 2 && (memcmp(p, "\xc2\xab", 2) == 0 || memcmp(p, "\xc2\xbb", 2) == 0)) ||
+           cjk_mark(p, n);
 }
 
 /* The text of tokens [a, b) with the punctuation at both ends removed (a
@@ -282,6 +294,28 @@ static bool given_piece(const char *s, size_t n)
     return words <= 3 && ((c >= 'A' && c <= 'Z') || c >= 0xC0);
 }
 
+/* bib_name_score into *out, or BIB_ENOMEM when the name model's
+ * normalisation ran out of memory (its score would be 0, silently). */
+static int name_score(const char *s, size_t n, double *out)
+{
+    uint32_t ids[1024];
+    size_t k = bib_name_features(s, n, ids, sizeof ids / sizeof *ids);
+    if (k == 0)
+        return BIB_ENOMEM;
+    double z = bib__name_bias;
+    for (size_t i = 0; i < k; i++)
+        z += bib__name_weights[ids[i]] / bib__name_weight_scale;
+    *out = z;
+    return 0;
+}
+
+/* The marks between CJK names: `・`, `、`, `，`. */
+static bool cjk_name_sep(const char *p, size_t n)
+{
+    uint32_t c;
+    return n == 3 && bib_utf8_decode(p, 3, &c) == 3 && (c == 0x30FB || c == 0x3001 || c == 0xFF0C);
+}
+
 /* Adds the names of a name list "Smith, J., Doe, K. & Roe, R." /
  * "J. Smith, K. Doe and R. Roe" / "SMITH, J.; DOE, K." / "Smith J, Doe K". */
 static int add_names(bib_record *rec, bib_var var, const bib_reftag *t, size_t a, size_t b)
@@ -302,6 +336,9 @@ static int add_names(bib_record *rec, bib_var var, const bib_reftag *t, size_t a
             char c = tx(t, i)[0];
             /* with ';' between names, a comma is inside a name */
             cut = (c == ',' && !semi) || c == ';' || c == '/' || c == '&' || c == '(' || c == ')';
+        }
+        if (!cut && i < b && cjk_name_sep(tx(t, i), t->tok[i].len)) {
+            cut = true;
         } else if (!cut && (tok_in(t, i, joins) && t->tok[i].kind != BIB_REFTOK_PUNCT &&
                             t->tok[i].space_before && !(tx(t, i)[0] >= 'A' && tx(t, i)[0] <= 'Z'))) {
             cut = !(tok_eq(t, i, "et") && i + 1 < b && tok_eq(t, i + 1, "al"));
@@ -331,7 +368,11 @@ static int add_names(bib_record *rec, bib_var var, const bib_reftag *t, size_t a
     }
     /* a whole list of "Family, Given" pairs ("Smith, John, Doe, Jane";
      * "PASTOR, Jon and MCKAY, Donald P.") */
-    bool pairs = !semi && np >= 2 && np % 2 == 0;
+    /* CJK names are written whole (`山田太郎`, `王小明`): never paired */
+    bool cjk = false;
+    for (size_t i = a; i < b && !cjk; i++)
+        cjk = t->tok[i].kind == BIB_REFTOK_CJK;
+    bool pairs = !semi && !cjk && np >= 2 && np % 2 == 0;
     for (size_t i = 0; pairs && i < np; i += 2)
         pairs = family_piece(pc[i].s, pc[i].n) && given_piece(pc[i + 1].s, pc[i + 1].n);
     for (size_t i = 0; pairs && i < np; i += 2) {
@@ -344,7 +385,7 @@ static int add_names(bib_record *rec, bib_var var, const bib_reftag *t, size_t a
     for (size_t i = 0; !pairs && i < np; i++) {
         piece p = pc[i];
         bool pair = false;
-        if (!semi && i + 1 < np && is_initials(pc[i + 1].s, pc[i + 1].n) &&
+        if (!semi && !cjk && i + 1 < np && is_initials(pc[i + 1].s, pc[i + 1].n) &&
             !is_initials(p.s, p.n) && memchr(p.s, ' ', p.n) == NULL)
             pair = true;
         if (pair) {
@@ -355,9 +396,12 @@ static int add_names(bib_record *rec, bib_var var, const bib_reftag *t, size_t a
             i++;
             continue;
         }
-        if (!semi && i + 1 < np && memchr(p.s, ' ', p.n) == NULL && !is_initials(p.s, p.n) &&
-            np % 2 == 0 && bib_name_score(p.s, (size_t)(pc[i + 1].s + pc[i + 1].n - p.s)) > 0 &&
-            memchr(pc[i + 1].s, ' ', pc[i + 1].n) == NULL) {
+        double sc = 0;
+        if (!semi && !cjk && i + 1 < np && memchr(p.s, ' ', p.n) == NULL && !is_initials(p.s, p.n) &&
+            np % 2 == 0 && memchr(pc[i + 1].s, ' ', pc[i + 1].n) == NULL &&
+            name_score(p.s, (size_t)(pc[i + 1].s + pc[i + 1].n - p.s), &sc))
+            return BIB_ENOMEM;
+        if (sc > 0) {
             /* "Smith, John, Doe, Jane": family, given pairs */
             int rc = add_one_name(rec, var, p.s, (size_t)(pc[i + 1].s + pc[i + 1].n - p.s));
             if (rc)

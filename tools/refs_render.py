@@ -234,6 +234,9 @@ def extend_date(text, lab, toks, k):
             setlab(lab, toks[lo][0], toks[hi][1], "date")
 
 
+SUPERSCRIPT = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+
+
 def label_citation_number(text, lab, toks, r):
     """A leading list number (`[12]`, `(12)`, `12.`, `12)`, `12 `) is the
     citation number; a leading year is not one."""
@@ -241,7 +244,16 @@ def label_citation_number(text, lab, toks, r):
         return
     k = 1 if text[toks[0][0]] in "[(" else 0
     s, e = toks[k]
-    if not text[s:e].isdigit() or label_of(lab, s, e) is not None or k + 1 >= len(toks) or \
+    # superscript numbers (`¹⁷⁾`, a note style's list numbers)
+    if k == 0 and all(c in SUPERSCRIPT for c in text[s:e]) and label_of(lab, s, e) is None:
+        j = e
+        while j < len(text) and text[j] in "⁾)":
+            j += 1
+        if j > e:
+            setlab(lab, s, e, "citation-number")
+        return
+    if not (text[s:e].isascii() and text[s:e].isdigit()) or label_of(lab, s, e) is not None or \
+            k + 1 >= len(toks) or \
             [int(text[s:e])] == (r.get("issued") or [])[:1]:
         return
     after = text[toks[k + 1][0]]

@@ -104,7 +104,11 @@ bool refs_is_heading(const char *s, size_t n)
         return false;
     size_t digits = 0, words = 1;
     for (size_t i = 0; i < n; i++) {
-        if (s[i] == ',' || s[i] == ';' || (s[i] == '.' && i + 1 < n))
+        /* a period only after an initial: a name line (`Jane Q. Okafor`)
+         * that opens a personal list is a heading, not a reference */
+        bool initial = s[i] == '.' && i > 0 && s[i - 1] >= 'A' && s[i - 1] <= 'Z' &&
+                       (i == 1 || s[i - 2] == ' ' || s[i - 2] == '-');
+        if (s[i] == ',' || s[i] == ';' || (s[i] == '.' && i + 1 < n && !initial))
             return false;
         digits += is_digit(s[i]);
         words += s[i] == ' ';
@@ -125,6 +129,11 @@ static bool complete(const char *s, size_t n)
     if (e == '.' || e == ')' || e == ']')
         return true;
     if (n >= 3 && memcmp(s + n - 3, "\xe2\x80\x9d", 3) == 0)
+        return true;
+    /* a CJK full stop or closing bracket (。．）) */
+    if (n >= 3 && (memcmp(s + n - 3, "\xe3\x80\x82", 3) == 0 ||
+                   memcmp(s + n - 3, "\xef\xbc\x8e", 3) == 0 ||
+                   memcmp(s + n - 3, "\xef\xbc\x89", 3) == 0))
         return true;
     /* ends with a link or a DOI */
     size_t i = n;

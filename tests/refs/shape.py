@@ -50,6 +50,26 @@ CASES = {
                "[3] Garcia, R. (2017). The social brain: a review. Annual Review of Neuroscience, 40, 55-79.\n",
                ["Working memory in older adults", "Sleep quality predicts performance",
                 "The social brain: a review"]),
+    # a personal list copied as text opens with its owner's name: a
+    # heading, not a reference, and the lines after it one per line
+    "name-line": ("Jane Q. Okafor\n\n"
+                  "Okafor, J. Q., & Lindqvist, B. (2018). Tidal mixing in shallow estuaries. "
+                  "Journal of Coastal Research, 34(2), 211-229.\n"
+                  "Okafor, J. Q. (2016). Sediment transport under waves. Marine Geology, 12(1), 1-20.\n"
+                  "Brandt, K., & Okafor, J. Q. (2015). Salt wedges revisited. Estuaries, 8, 33-45.\n",
+                  ["Tidal mixing in shallow estuaries", "Sediment transport under waves",
+                   "Salt wedges revisited"]),
+    # Chinese and Japanese references: full-width punctuation, no spaces,
+    # a full stop 。 ends a reference
+    "cjk": ("\u738b\u5c0f\u660e\uff0c\u674e\u534e\u3002\u57fa\u4e8e\u6df1\u5ea6\u5b66\u4e60"
+            "\u7684\u6587\u732e\u89e3\u6790\u3002\u8ba1\u7b97\u673a\u5b66\u62a5\uff0c2020\uff0c"
+            "43\uff085\uff09\uff1a901\u2013915\u3002\n"
+            "\u5c71\u7530\u592a\u90ce\u30fb\u9234\u6728\u82b1\u5b50\uff082019\uff09"
+            "\u300c\u65e5\u672c\u8a9e\u306e\u6587\u732e\u89e3\u6790\u300d"
+            "\u300e\u60c5\u5831\u51e6\u7406\u5b66\u4f1a\u8ad6\u6587\u8a8c\u300f"
+            "60\u5dfb3\u53f7\uff0c123\u2013130\u9801\u3002\n",
+            ["\u57fa\u4e8e\u6df1\u5ea6\u5b66\u4e60\u7684\u6587\u732e\u89e3\u6790",
+             "\u65e5\u672c\u8a9e\u306e\u6587\u732e\u89e3\u6790"]),
 }
 
 

@@ -160,6 +160,38 @@ START_TEST(test_slash_names)
 }
 END_TEST
 
+START_TEST(test_cjk_record)
+{
+    /* a Chinese reference in GB/T 7714 with full-width punctuation and
+     * no spaces, a Japanese one with 「」『』 (invented): a record with its
+     * two names cut at `，` / `・` and never paired as family, given */
+    bib_reftag *t = bib_reftag_new();
+    bib_record *r = parse(t, "\xe7\x8e\x8b\xe5\xb0\x8f\xe6\x98\x8e\xef\xbc\x8c\xe6\x9d\x8e"
+                             "\xe5\x8d\x8e\xe3\x80\x82\xe5\x9f\xba\xe4\xba\x8e\xe6\xb7\xb1"
+                             "\xe5\xba\xa6\xe5\xad\xa6\xe4\xb9\xa0\xe3\x80\x82\xe8\xae\xa1"
+                             "\xe7\xae\x97\xe6\x9c\xba\xe5\xad\xa6\xe6\x8a\xa5\xef\xbc\x8c"
+                             "2020\xef\xbc\x8c" "43\xef\xbc\x88" "5\xef\xbc\x89\xef\xbc\x9a"
+                             "901\xe2\x80\x93" "915\xe3\x80\x82", NULL);
+    const bib_field *a = bib_record_get(r, BIB_VAR_AUTHOR);
+    ck_assert_ptr_nonnull(a);
+    ck_assert_int_eq(bib_field_name_count(a), 2);
+    ck_assert_ptr_nonnull(bib_record_text(r, BIB_VAR_TITLE));
+    bib_record_free(r);
+    r = parse(t, "\xe5\xb1\xb1\xe7\x94\xb0\xe5\xa4\xaa\xe9\x83\x8e\xe3\x83\xbb\xe9\x88"
+                 "\xb4\xe6\x9c\xa8\xe8\x8a\xb1\xe5\xad\x90\xef\xbc\x88" "2019\xef\xbc\x89"
+                 "\xe3\x80\x8c\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e\xe3\x81\xae\xe8\xa7"
+                 "\xa3\xe6\x9e\x90\xe3\x80\x8d\xe3\x80\x8e\xe6\x83\x85\xe5\xa0\xb1\xe5"
+                 "\x87\xa6\xe7\x90\x86\xe3\x80\x8f" "60\xef\xbc\x8c" "123\xe2\x80\x93"
+                 "130\xe3\x80\x82", NULL);
+    a = bib_record_get(r, BIB_VAR_AUTHOR);
+    ck_assert_ptr_nonnull(a);
+    ck_assert_int_eq(bib_field_name_count(a), 2);
+    ck_assert_ptr_nonnull(bib_record_text(r, BIB_VAR_TITLE));
+    bib_record_free(r);
+    bib_reftag_free(t);
+}
+END_TEST
+
 START_TEST(test_no_record)
 {
     bib_reftag *t = bib_reftag_new();
@@ -173,4 +205,4 @@ START_TEST(test_no_record)
 END_TEST
 
 BIB_TEST_MAIN("reftag", test_tokens, test_labels, test_apa_record, test_ieee_record,
-              test_slash_names, test_no_record)
+              test_slash_names, test_cjk_record, test_no_record)

@@ -318,19 +318,28 @@ static void jw_keys_build(void)
     }
 }
 
+/* Starts a member and writes its key from a padded row (n bytes written
+ * as jw_key_plain writes them, padded to JW_KEY_COPY so that one
+ * fixed-size copy serves). False when there is no row (n 0) or no room
+ * for the copy: the caller writes the key's text (jw_key_text). */
+static inline bool jw_key_row(jw *w, bool *first, const char *row, size_t n)
+{
+    bib_buf *b = w->out;
+    jw_item(w, first);
+    if (!n || b->len + JW_KEY_COPY >= b->cap)
+        return false;
+    memcpy(b->data + b->len, row, JW_KEY_COPY);
+    b->len += n + w->pretty;
+    b->data[b->len] = '\0';
+    return true;
+}
+
 /* The key of variable v, as jw_key_plain(bib_var_name(v)) writes it. */
 static void jw_key_var(jw *w, bool *first, bib_var v)
 {
-    bib_buf *b = w->out;
-    size_t n = (unsigned)v < BIB_VAR_COUNT ? jw_key_len[v] : 0;
-    jw_item(w, first);
-    if (n && b->len + JW_KEY_COPY < b->cap) {
-        memcpy(b->data + b->len, jw_keys[v], JW_KEY_COPY);
-        b->len += n + w->pretty;
-        b->data[b->len] = '\0';
-        return;
-    }
-    jw_key_text(w, bib_var_name(v));
+    bool known = (unsigned)v < BIB_VAR_COUNT;
+    if (!jw_key_row(w, first, known ? jw_keys[v] : NULL, known ? jw_key_len[v] : 0))
+        jw_key_text(w, bib_var_name(v));
 }
 
 /* The key of name part `part` (0..5, cslitem_name_keys), as jw_key_plain
@@ -338,16 +347,8 @@ static void jw_key_var(jw *w, bool *first, bib_var v)
  * (cslitem_write). */
 static void jw_key_name(jw *w, bool *first, int part)
 {
-    bib_buf *b = w->out;
-    size_t n = jw_nkey_len[part];
-    jw_item(w, first);
-    if (n && b->len + JW_KEY_COPY < b->cap) {
-        memcpy(b->data + b->len, jw_nkeys[part], JW_KEY_COPY);
-        b->len += n + w->pretty;
-        b->data[b->len] = '\0';
-        return;
-    }
-    jw_key_text(w, cslitem_name_keys[part]);
+    if (!jw_key_row(w, first, jw_nkeys[part], jw_nkey_len[part]))
+        jw_key_text(w, cslitem_name_keys[part]);
 }
 
 static void jw_key(jw *w, bool *first, const char *key)

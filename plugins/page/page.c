@@ -173,6 +173,38 @@ static int emit_record(void *ctx, bib_record *rec, size_t line)
     return finish_record(ctx, rec, line);
 }
 
+/* A single-paper page keeps its title and its last paragraph of prose,
+ * the abstract: on the feed site every other line is chrome or a
+ * machine-written summary (docs/page.md). With none of the site's lines
+ * on the page (no meta or metrics line: it was read by its shape alone),
+ * the other lines may be the paper's own (its authors, the abstract's
+ * first paragraphs), so each is named in a warning (an error under
+ * --strict) instead of being dropped silently. True when one was. */
+static bool report_unread_lines(struct page_reader *r, const page_lines *pl,
+                                const page_role *roles)
+{
+    for (size_t i = 0; i < pl->n; i++)
+        if (roles[i] == PAGE_ROLE_META || roles[i] == PAGE_ROLE_VENUE
+            || page_is_paper_cue(pl->v[i].text, pl->v[i].len))
+            return false;
+    bool any = false;
+    for (size_t i = 0; i < pl->n; i++) {
+        const char *t = pl->v[i].text;
+        size_t n = pl->v[i].len;
+        page_trim(&t, &n);
+        if (roles[i] != PAGE_ROLE_HEADER || !n)
+            continue;
+        char q[64];
+        page_quote(q, sizeof q, t, n);
+        bib_input_report(r->in, r->strict ? BIB_SEV_ERROR : BIB_SEV_WARNING,
+                         pl->v[i].lineno, 1,
+                         "line not read: a page read as a single paper keeps its title and "
+                         "its last paragraph of prose: '%s'", q);
+        any = true;
+    }
+    return any;
+}
+
 /* Labels the page pl (of layout lay, cont: the rest of an over-long
  * page) and queues its records. */
 static int label_and_build(struct page_reader *r, const page_lines *pl, page_layout lay,
@@ -198,6 +230,8 @@ static int label_and_build(struct page_reader *r, const page_lines *pl, page_lay
                          d->name, q);
         errors = true;
     }
+    if (lay == PAGE_LAYOUT_PAPER && report_unread_lines(r, pl, roles))
+        errors = true;
     page_build b = {r->in, r->year, r->owner_author, cont, more, &r->owner, emit_record, r};
     rc = d->build(&b, pl, roles);
     free(roles);

@@ -56,5 +56,17 @@ check bad-charset 1 "badcs.html: error: the page's bytes do not all decode from 
     -f page -t csljson "$tmp/badcs.html"
 grep -v -e '^[^ ]*badcs.html:' -e '^bibconv: ' "$tmp/err" | grep -q . \
     && { echo "FAIL bad-charset: stray stderr lines"; fail=1; }
+# A title and two paragraphs of prose, no cue of any layout: read as a
+# single-paper page, whose abstract is the last paragraph; the line
+# before it is named in a warning (an error under --strict), not dropped
+# silently.
+p1="Olfactory systems must represent a very large space of odours with a limited number of receptor types, and how they do so has long puzzled those who study small brains."
+p2="We recorded from hundreds of Kenyon cells while presenting natural odour blends and found that each blend activates a small and stable subset of cells, which a linear readout can separate."
+printf 'Sparse Coding of Odours in the Insect Mushroom Body\n\n%s\n\n%s\n' "$p1" "$p2" > "$tmp/twopar.txt"
+check paper-unread 0 "twopar.txt:3:1: warning: line not read: a page read as a single paper keeps its title and its last paragraph of prose: 'Olfactory systems mu...'" \
+    -f page -t csljson "$tmp/twopar.txt"
+grep -q '"abstract": "We recorded' "$tmp/out" || { echo "FAIL paper-unread: abstract"; fail=1; }
+check paper-unread-strict 1 "twopar.txt:3:1: error: line not read" \
+    -f page --strict -t csljson "$tmp/twopar.txt"
 check bad-year 2 "bad value 'abc' for option 'year'" -f page -O year=abc -t csljson feed-stray.txt
 exit $fail

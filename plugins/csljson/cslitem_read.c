@@ -17,6 +17,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -99,15 +100,23 @@ static const char *scalar_text(const json_t *v, bib_buf *buf, bool *was_number)
     return NULL;
 }
 
-/* Integer of a date-part member: number or numeric string. */
+/* Integer of a date-part member: number or numeric string. A value
+ * outside int's range is none (converting such a real to int is undefined
+ * behaviour; fuzz_cj_diff found 1.9992e+11). */
 static bool part_int(const json_t *v, int *out)
 {
     if (json_is_integer(v)) {
-        *out = (int)json_integer_value(v);
+        json_int_t x = json_integer_value(v);
+        if (x < INT_MIN || x > INT_MAX)
+            return false;
+        *out = (int)x;
         return true;
     }
     if (json_is_real(v)) {
-        *out = (int)json_real_value(v);
+        double x = json_real_value(v);
+        if (!(x > (double)INT_MIN - 1.0 && x < (double)INT_MAX + 1.0))
+            return false; /* out of range, or NaN */
+        *out = (int)x;
         return true;
     }
     if (json_is_string(v)) {
@@ -116,7 +125,7 @@ static bool part_int(const json_t *v, int *out)
         long x = strtol(s, &end, 10);
         while (*end == ' ')
             end++;
-        if (end == s || *end)
+        if (end == s || *end || x < INT_MIN || x > INT_MAX)
             return false;
         *out = (int)x;
         return true;
@@ -222,10 +231,11 @@ static bool read_date(const json_t *v, bib_date *d, const char **raw_out, const 
         read_date_text(json_string_value(v), d, raw_out, lit_out);
         return true;
     }
-    if (json_is_integer(v)) { /* a bare year */
+    int year;
+    if (json_is_integer(v) && part_int(v, &year)) { /* a bare year */
         d->nparts = 1;
         d->parts[0].has_year = true;
-        d->parts[0].year = (int)json_integer_value(v);
+        d->parts[0].year = year;
         return true;
     }
     if (!json_is_object(v))

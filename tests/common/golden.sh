@@ -1,13 +1,15 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# Golden files of the yaml plugin: each line of golden/cases runs bibconv
-# on an input of golden/ and compares its output byte for byte with the
-# expected file, and requires an empty stderr (no diagnostic) and exit 0.
-# The inputs cover the three shapes (references: mapping, Markdown front
-# matter followed by a body, bare list), detection without -f, and the
-# writer's quoting, block scalars, date forms and options.
+# Golden-file runner shared by the suites whose cases are whole runs of
+# bibconv: each line `name | arguments | expected` of DIR/cases runs
+# bibconv with those arguments inside DIR and compares what it prints with
+# DIR/expected byte for byte, requiring exit 0 and an empty stderr (no
+# diagnostic at all). DIR is the first argument, relative to the source
+# tree (tests/yaml/golden, tests/page/golden, ...). A cases file with no
+# case is a failure, so a lost file cannot pass as an empty one.
 bib="$BIBCONV_BUILDDIR/core/cli/bibconv"
-dir="$BIBCONV_SRCDIR/tests/yaml/golden"
+[ $# -eq 1 ] || { echo "usage: golden.sh TESTS-DIR" >&2; exit 2; }
+dir="$BIBCONV_SRCDIR/$1"
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 fail=0

@@ -154,6 +154,20 @@ static void span_text(const bib_reftag *t, size_t a, size_t b, const char **s, s
             break;
         b--;
     }
+    /* a bracket opened inside and closed right after the span is the
+     * span's: "Journal of Stuff (JOS)", whose ")" the tagger labels as
+     * the punctuation between fields */
+    for (int depth = 0, pass = 0; pass < 2; pass++) {
+        char open = pass ? '[' : '(', close = pass ? ']' : ')';
+        depth = 0;
+        for (size_t k = a; k < b; k++)
+            if (t->tok[k].len == 1)
+                depth += (tx(t, k)[0] == open) - (tx(t, k)[0] == close);
+        while (depth > 0 && b < t->n && t->tok[b].len == 1 && tx(t, b)[0] == close) {
+            b++;
+            depth--;
+        }
+    }
     if (a >= b) {
         *s = NULL;
         *n = 0;

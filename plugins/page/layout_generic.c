@@ -9,7 +9,9 @@
  * share).
  *
  * Cue: lines the tagger reads as a whole reference that opens with its
- * authors and holds a title and a date (docs/page.md, "Generic layout").
+ * authors and holds a title and a date (docs/page.md, "Generic layout"),
+ * or as one without authors that opens with its title and names its
+ * venue (docs/page.md, "Lists without authors").
  * Labelling is a fixed rule (no best path): headings are sections, every
  * entry's first line a title line, its other lines continuations.
  *
@@ -30,6 +32,11 @@
 /* ---- cues --------------------------------------------------------------- */
 
 static bool page_wrapped(const page_lines *pl);
+typedef int (*gen_entry_fn)(void *ctx, size_t first, size_t last, const char *text,
+                            size_t n);
+static int run_walk(const page_lines *pl, gen_entry_fn fn, void *ctx, bib_reftag *tag);
+static int find_year(const char *s, size_t n);
+static bool ends_field(char c);
 
 /* Bytes of the list markers at the start of s ("• 12. "): a bullet and
  * a number may both be there. */
@@ -54,18 +61,57 @@ static bool ref_line(bib_reftag *tag, const char *s, size_t n)
     return refs_tagged_as_ref(tag);
 }
 
+/* An entry that reads as a reference without authors: it opens with its
+ * title (two title words at least), then names where it appeared (a
+ * container, a series or a publisher) and holds a year. A list of a
+ * person's own papers often leaves the authors out ("Title. Venue,
+ * 1996."); a line of prose rarely tags so. */
+static bool tagged_as_untitled_ref(const bib_reftag *t)
+{
+    size_t n;
+    const bib_ref_token *tok = bib_reftag_tokens(t, &n);
+    size_t i = 0;
+    while (i < n && (tok[i].label == BIB_REF_PUNCT || tok[i].label == BIB_REF_CITNUM))
+        i++;
+    if (i >= n || tok[i].label != BIB_REF_TITLE)
+        return false;
+    size_t title = 0, venue = 0, date = 0, names = 0;
+    for (; i < n; i++) {
+        bool word = tok[i].kind == BIB_REFTOK_WORD;
+        switch (tok[i].label) {
+        case BIB_REF_TITLE: title += word; break;
+        case BIB_REF_CONTAINER:
+        case BIB_REF_COLLECTION:
+        case BIB_REF_PUBLISHER: venue += word; break;
+        case BIB_REF_DATE: date += tok[i].kind == BIB_REFTOK_NUMBER; break;
+        case BIB_REF_AUTHOR: names++; break;
+        default: break;
+        }
+    }
+    /* authors after the title are another style's reference (a full
+     * one), which count_ref_lines already weighs */
+    return title >= 2 && venue >= 1 && date >= 1 && names == 0;
+}
+
 /* How many entries of the page read as whole references (bounded). An
  * entry is a line, or on text wrapped at a fixed width or after a list
  * marker, a line with the lines after it up to a blank line or a list
- * marker (at most 8). */
-static int count_ref_lines(const page_lines *pl)
+ * marker (at most 8). *untitled gets how many read as references without
+ * authors: 0 unless two at least and most of the entries tried (the rest
+ * is the page's chrome: a name, a menu); a title line without a year
+ * followed by a short line that ends on one is tried joined to it
+ * (`Title.` / `Venue, 2006`, a list grouped under year headings); a
+ * line with a full stop before its end is prose (an abstract above its
+ * feed's meta line), not tried so. */
+static int count_ref_lines(const page_lines *pl, int *untitled)
 {
+    *untitled = 0;
     bib_reftag *tag = bib_reftag_new();
     if (!tag)
         return 0;
     bool wrapped = page_wrapped(pl);
     bib_buf entry = BIB_BUF_INIT;
-    int k = 0, tried = 0;
+    int k = 0, tried = 0, bare = 0;
     for (size_t i = 0; i < pl->n && tried < GEN_CUE_LINES; i++) {
         const char *s = pl->v[i].text;
         size_t n = pl->v[i].len;
@@ -84,15 +130,42 @@ static int count_ref_lines(const page_lines *pl)
             bib_buf_append(&entry, t, tn);
             i = j;
         }
+        bool joined = false;
+        if (!wrapped && !numbered && n >= 12 && n <= 250 && i + 1 < pl->n && !find_year(s, n)
+            && !memchr(s, '.', n - 1)) {
+            const char *t = pl->v[i + 1].text;
+            size_t tn = pl->v[i + 1].len;
+            refs_trim(&t, &tn);
+            if (tn && tn < 200 && !markers(t, tn) && find_year(t + (tn > 6 ? tn - 6 : 0),
+                                                              tn > 6 ? 6 : tn)) {
+                bib_buf_puts(&entry, ends_field(s[n - 1]) ? " " : ". ");
+                bib_buf_append(&entry, t, tn);
+                joined = true;
+            }
+        }
         if (bib_buf_failed(&entry))
             break;
         if (entry.len < 40)
             continue;
         tried++;
-        k += ref_line(tag, entry.data, entry.len);
+        if (joined) {
+            /* the pair is tried as one entry only for the bare reading */
+            if (refs_line_looks_ref(entry.data, entry.len)
+                && bib_reftag_run(tag, entry.data, entry.len) >= 0)
+                bare += tagged_as_untitled_ref(tag);
+            i++;
+            continue;
+        }
+        if (ref_line(tag, entry.data, entry.len))
+            k++;
+        else if (refs_line_looks_ref(entry.data + markers(entry.data, entry.len),
+                                     entry.len - markers(entry.data, entry.len)))
+            bare += tagged_as_untitled_ref(tag);
     }
     bib_buf_clear(&entry);
     bib_reftag_free(tag);
+    if (bare >= 2 && bare * 2 > tried)
+        *untitled = bare;
     return k;
 }
 
@@ -155,7 +228,6 @@ static void count_name(const char *s, size_t n, void *ctx)
     *names += n <= 60 && page_name_score(s, n) > 0;
 }
 
-static int find_year(const char *s, size_t n);
 
 /* The full stop that closes an author list ("A, B and C."), not an
  * initial's ("C. D."): *n loses it; true when there was one. */
@@ -312,7 +384,11 @@ static int generic_page_cue(const page_lines *pl, page_cues *c)
      * generic_score as the topic page's posters do) */
     int venues, timed;
     int blocks = count_blocks_venues(pl, &venues, &timed);
-    return 5 * count_ref_lines(pl) + 3 * blocks + 2 * venues;
+    int untitled;
+    int refs = count_ref_lines(pl, &untitled);
+    /* a reference without authors is less sure than a full one: three
+     * outweigh a publications heading */
+    return 5 * refs + 3 * blocks + 2 * venues + 4 * untitled;
 }
 
 /* The site layouts' own marks (abstract markers, feed meta lines) speak
@@ -332,16 +408,15 @@ static bool generic_accept(const page_cues *c, int score)
 
 static bool generic_fits(const page_lines *pl)
 {
-    int blocks;
-    return count_ref_lines(pl) >= 1 || enough_blocks(pl, &blocks);
+    int blocks, untitled;
+    return count_ref_lines(pl, &untitled) >= 1 || untitled > 0 || enough_blocks(pl, &blocks);
 }
 
 /* ---- entries ------------------------------------------------------------ */
 
-/* Called for every entry (lines first..last, their text joined) and,
- * with text NULL, for every heading line. */
-typedef int (*gen_entry_fn)(void *ctx, size_t first, size_t last, const char *text,
-                            size_t n);
+/* gen_entry_fn (declared above) is called for every entry (lines
+ * first..last, their text joined) and, with text NULL, for every heading
+ * line. */
 
 typedef struct gen_walk {
     const page_lines *pl;
@@ -615,7 +690,8 @@ static bool block_page(const page_lines *pl)
 {
     int blocks;
     /* a block joined into one entry may read as a reference too */
-    return enough_blocks(pl, &blocks) && blocks * 2 >= count_ref_lines(pl);
+    int untitled;
+    return enough_blocks(pl, &blocks) && blocks * 2 >= count_ref_lines(pl, &untitled);
 }
 
 /* The block that starts at line t: its author line in *a, and the lines

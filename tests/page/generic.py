@@ -552,6 +552,108 @@ def check_apa_five(by_style, tmp):
     return fail
 
 
+# ---- lists without authors --------------------------------------------
+# A person's own list often leaves the authors out: `Title. Venue, Year.`
+# under a heading, or a title line and a venue line under year headings
+# (docs/page.md, "Lists without authors"). Entries are written here in
+# house styles of the test's own from the records' fields.
+UNTITLED_SEED = 20261205
+UNTITLED_PAGES = 10
+UNTITLED_FLOORS = {"f1": 0.93, "year": 0.95, "venue": 0.85}
+
+
+def untitled_pool():
+    pool = []
+    for line in open(os.path.join(DATA, "records.jsonl"), encoding="utf-8"):
+        r = json.loads(line)
+        title = r.get("title", "")
+        venue = r.get("container-title") or (r.get("publisher") if r.get("type") == "book"
+                                             else None)
+        if (not title or not venue or not 1800 <= (r.get("issued") or [0])[0] <= 2099
+                or len(title) < 12
+                or re.search(r"[${}\\<>]", title + venue) or title.endswith(("?", "!"))):
+            continue
+        pool.append(r)
+    return pool
+
+
+def untitled_entry(rng, r):
+    t, y = r["title"], r["issued"][0]
+    venue = r.get("container-title") or r.get("publisher")
+    vol, iss, pg = r.get("volume"), r.get("issue"), r.get("page")
+    if r.get("type") == "book" or not r.get("container-title"):
+        return "%s. %s, %d." % (t, venue, y)
+    form = rng.randrange(3)
+    if form == 0:
+        tail = "".join([", %s" % vol if vol else "", "(%s)" % iss if vol and iss else "",
+                        ":%s" % pg if pg else ""])
+        return "%s. %s%s, %d." % (t, venue, tail, y)
+    if form == 1:
+        parts = [venue] + (["vol. %s" % vol] if vol else []) + (["no. %s" % iss] if iss else [])
+        parts += (["pp. %s" % pg] if pg else []) + [str(y)]
+        return "\u201c%s,\u201d %s." % (t, ", ".join(parts))
+    return "%s. In %s%s, %d." % (t, venue, ", pages %s" % pg if pg else "", y)
+
+
+def untitled_page(shape, rng, recs):
+    lines = ["Jane Q. Public", "Department of " + rng.choice(["Physics", "History", "Biology"]),
+             "", "Home | Research | Teaching | Contact", "", "Publications", ""]
+    if shape == "bullets":
+        lines += ["\u2022 " + untitled_entry(rng, r) for r in recs]
+    else:
+        year = None
+        for r in sorted(recs, key=lambda r: -r["issued"][0]):
+            if r["issued"][0] != year:
+                year = r["issued"][0]
+                lines += [str(year), ""]
+            venue = r.get("container-title") or r.get("publisher")
+            lines += [r["title"] + ("" if r["title"][-1] in ".?!" else "."),
+                      "%s, %d" % (venue, year), ""]
+    return "\n".join(lines) + "\n"
+
+
+def check_untitled(tmp):
+    pool = untitled_pool()
+    rng = random.Random(UNTITLED_SEED)
+    fail = False
+    for shape in ("bullets", "years"):
+        n = hit = year = venue = invented = 0
+        f1s = 0.0
+        for k in range(UNTITLED_PAGES):
+            recs = rng.sample(pool, PER_PAGE)
+            path = os.path.join(tmp, "untitled-%s-%d.txt" % (shape, k))
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(untitled_page(shape, rng, recs))
+            rc, out, err = read("page", path)
+            truth = {norm(r["title"]): r for r in recs}
+            got = {norm(g.get("title")): g for g in out or []}
+            h = [t for t in truth if t in got]
+            prec, rec_ = len(h) / max(1, len(out or [])), len(h) / len(truth)
+            f1s += 2 * prec * rec_ / (prec + rec_) if h else 0.0
+            n += 1
+            hit += len(h)
+            for t in h:
+                g, r = got[t], truth[t]
+                year += (g.get("issued", {}).get("date-parts") or [[None]])[0][0] == r["issued"][0]
+                # a publisher written "Place : Publisher" reads as both
+                want = norm(r.get("container-title")
+                            or re.sub(r"^[^:]*:\s*", "", r.get("publisher")))
+                venue += want in (norm(g.get("container-title")), norm(g.get("publisher")))
+                invented += bool(g.get("author"))
+            if rc != 0:
+                print("FAIL untitled %s page %d: exit %d\n%s" % (shape, k, rc, err))
+                fail = True
+        f1, yr, vn = f1s / n, year / max(1, hit), venue / max(1, hit)
+        print("overall untitled %s: pages=%d record F1=%.3f year=%.3f venue=%.3f "
+              "authors invented=%d" % (shape, n, f1, yr, vn, invented))
+        for key, v in (("f1", f1), ("year", yr), ("venue", vn)):
+            if v < UNTITLED_FLOORS[key]:
+                print("FAIL untitled %s: %s %.3f below its floor %.2f"
+                      % (shape, key, v, UNTITLED_FLOORS[key]))
+                fail = True
+    return fail
+
+
 def main():
     show = "--show" in sys.argv
     keep = sys.argv[sys.argv.index("--keep") + 1] if "--keep" in sys.argv else None
@@ -562,6 +664,7 @@ def main():
     fail = check_no_record(tmp) | check_numbered() | check_blocks_stop()
     fail |= check_markup(by_style, tmp) | check_programme_one(tmp)
     fail |= check_apa_five(by_style, tmp) | check_programme_kinds(by_style, tmp)
+    fail |= check_untitled(tmp)
     # "page6": -f page on the six shapes of formatted references (blocks
     # left out), the first row of docs/page.md's table
     tot = {"page": [0.0, 0, 0, 0, 0], "page6": [0.0, 0, 0, 0, 0], "refs": [0.0, 0, 0, 0, 0]}

@@ -192,6 +192,21 @@ START_TEST(test_cjk_record)
 }
 END_TEST
 
+START_TEST(test_closing_bracket)
+{
+    /* the tagger labels a container's closing ")" as punctuation between
+     * fields; the field keeps it when its "(" is inside */
+    bib_reftag *t = bib_reftag_new();
+    bib_record *r = parse(t, "Mbeki, T., & Salas, R. (2003). Design of heartbeat protocols. In "
+                             "Proceedings of the 17th Conference on Networking (CNW'03), "
+                             "pp. 41-50.", NULL);
+    ck_assert_str_eq(bib_record_text(r, BIB_VAR_CONTAINER_TITLE),
+                     "Proceedings of the 17th Conference on Networking (CNW'03)");
+    bib_record_free(r);
+    bib_reftag_free(t);
+}
+END_TEST
+
 START_TEST(test_no_record)
 {
     bib_reftag *t = bib_reftag_new();
@@ -205,4 +220,4 @@ START_TEST(test_no_record)
 END_TEST
 
 BIB_TEST_MAIN("reftag", test_tokens, test_labels, test_apa_record, test_ieee_record,
-              test_slash_names, test_cjk_record, test_no_record)
+              test_slash_names, test_cjk_record, test_closing_bracket, test_no_record)

@@ -832,8 +832,87 @@ static size_t session_label(const char *s, size_t n)
 
 /* One block's record: the title line, the names of the author line, the
  * first short line after them as the venue and its year. */
+/* The fields of a block's venue line, read by the tagger on the block's
+ * title and that line joined as one reference without authors (the title
+ * gives the tagger its context; its reading of the title is not used):
+ * taken only when no field but a title or a name is read in the title,
+ * nothing in the line reads as a title or a name, and the venue's name
+ * is found in the line, and its year is the one the line ends on, if it
+ * ends on one (a year read inside an arXiv id, `1811.01234`, shows the
+ * tagger lost)
+ * (`In proceedings of DEBS, Irvine, CA, June 2016.`: container, place
+ * and date apart). Returns BIB_OK with *done false when the line is left
+ * to the caller's whole-line reading. */
+static int venue_fields(bib_reftag *tag, bib_record *rec, const char *title, size_t tn,
+                        const char *s, size_t n, int end_year, bool *done)
+{
+    static const bib_var vars[] = {
+        BIB_VAR_CONTAINER_TITLE, BIB_VAR_COLLECTION_TITLE, BIB_VAR_VOLUME, BIB_VAR_ISSUE,
+        BIB_VAR_PAGE, BIB_VAR_PUBLISHER, BIB_VAR_PUBLISHER_PLACE, BIB_VAR_EDITION,
+        BIB_VAR_GENRE, BIB_VAR_DOI, BIB_VAR_URL, BIB_VAR_ISBN,
+    };
+    *done = false;
+    if (!tag || !tn)
+        return BIB_OK;
+    bib_buf text = BIB_BUF_INIT;
+    bib_buf_append(&text, title, tn);
+    bib_buf_puts(&text, ". ");
+    size_t from = text.len;
+    bib_buf_append(&text, s, n);
+    if (bib_buf_failed(&text)) {
+        bib_buf_clear(&text);
+        return BIB_ENOMEM;
+    }
+    int rc = BIB_OK;
+    if (bib_reftag_run(tag, text.data, text.len) < 0) {
+        bib_buf_clear(&text);
+        return BIB_ENOMEM;
+    }
+    size_t nt;
+    const bib_ref_token *tok = bib_reftag_tokens(tag, &nt);
+    size_t venue = 0;
+    bool agrees = true;
+    for (size_t i = 0; i < nt && agrees; i++) {
+        int l = tok[i].label;
+        if (tok[i].off >= from)
+            agrees = l != BIB_REF_TITLE && l != BIB_REF_AUTHOR && l != BIB_REF_EDITOR;
+        else /* a field in the title part would come from the title */
+            agrees = l == BIB_REF_TITLE || l == BIB_REF_PUNCT || l == BIB_REF_AUTHOR
+                     || l == BIB_REF_EDITOR || l == BIB_REF_CITNUM;
+        venue += tok[i].off >= from && tok[i].kind == BIB_REFTOK_WORD
+                 && (l == BIB_REF_CONTAINER || l == BIB_REF_COLLECTION
+                     || l == BIB_REF_PUBLISHER);
+    }
+    bib_record *tr = NULL;
+    if (agrees && venue && bib_reftag_record(tag, text.data, text.len, NULL, &tr) != 0)
+        rc = BIB_ENOMEM;
+    const bib_field *td = tr ? bib_record_get(tr, BIB_VAR_ISSUED) : NULL;
+    const bib_date *tdd = td ? bib_field_date(td) : NULL;
+    if (tr && end_year && (!tdd || !tdd->nparts || tdd->parts[0].year != end_year)) {
+        bib_record_free(tr);
+        tr = NULL;
+    }
+    if (tr) {
+        for (size_t i = 0; rc == BIB_OK && i < sizeof vars / sizeof vars[0]; i++) {
+            const char *v = bib_record_text(tr, vars[i]);
+            if (v)
+                rc = bib_record_set_text(rec, vars[i], v, strlen(v));
+        }
+        const bib_field *d = bib_record_get(tr, BIB_VAR_ISSUED);
+        if (rc == BIB_OK && d && bib_field_date(d))
+            rc = bib_record_set_date(rec, BIB_VAR_ISSUED, bib_field_date(d));
+        if (rc == BIB_OK)
+            bib_record_set_type(rec, bib_record_type(tr));
+        *done = rc == BIB_OK && bib_record_has(rec, BIB_VAR_CONTAINER_TITLE)
+                | bib_record_has(rec, BIB_VAR_PUBLISHER);
+        bib_record_free(tr);
+    }
+    bib_buf_clear(&text);
+    return rc;
+}
+
 static int build_block(const page_build *b, const page_lines *pl, size_t t, size_t a,
-                       size_t end)
+                       size_t end, bib_reftag *tag)
 {
     bib_record *rec = bib_record_new(BIB_TYPE_ARTICLE, NULL);
     if (!rec)
@@ -852,6 +931,8 @@ static int build_block(const page_build *b, const page_lines *pl, size_t t, size
     while (n && s[n - 1] == '.')
         n--;
     int rc = bib_record_set_text(rec, BIB_VAR_TITLE, s, n);
+    const char *title = s;
+    size_t tn = n;
     s = pl->v[a].text;
     n = pl->v[a].len;
     page_trim(&s, &n);
@@ -889,7 +970,12 @@ static int build_block(const page_build *b, const page_lines *pl, size_t t, size
                 rc = bib_record_set_text(rec, BIB_VAR_ABSTRACT, s, n);
             continue;
         }
-        if (bib_record_has(rec, BIB_VAR_CONTAINER_TITLE))
+        if (bib_record_has(rec, BIB_VAR_CONTAINER_TITLE) || bib_record_has(rec, BIB_VAR_PUBLISHER))
+            continue;
+        bool done;
+        rc = venue_fields(tag, rec, title, tn, s, n, ends_year ? find_year(s + yn - 4, 4) : 0,
+                          &done);
+        if (rc != BIB_OK || done)
             continue;
         rc = bib_record_set_text(rec, BIB_VAR_CONTAINER_TITLE, s, n);
         /* the date the line ends on, before any earlier number that reads
@@ -913,19 +999,21 @@ static int build_block(const page_build *b, const page_lines *pl, size_t t, size
 
 static int build_blocks(const page_build *b, const page_lines *pl)
 {
-    for (size_t i = 0; i < pl->n;) {
+    /* no tagger (out of memory) leaves venue lines whole */
+    bib_reftag *tag = bib_reftag_new();
+    int rc = BIB_OK;
+    for (size_t i = 0; rc == BIB_OK && i < pl->n;) {
         if (!block_start(pl, i)) {
             i++;
             continue;
         }
         size_t a, end;
         block_span(pl, i, &a, &end);
-        int rc = build_block(b, pl, i, a, end);
-        if (rc != BIB_OK)
-            return rc;
+        rc = build_block(b, pl, i, a, end, tag);
         i = end;
     }
-    return BIB_OK;
+    bib_reftag_free(tag);
+    return rc;
 }
 
 static int build_generic(const page_build *b, const page_lines *pl, const page_role *roles)

@@ -654,6 +654,72 @@ def check_untitled(tmp):
     return fail
 
 
+# ---- blocks' venue lines read as fields ----------------------------------
+# A block's venue line (`In Proceedings of X, pp. 1-9, 2016.`) gives the
+# container, pages and date apart, not the whole line as the container
+# (docs/page.md, "Generic layout", Blocks).
+VENUE_SEED = 20261206
+VENUE_FLOORS = {"f1": 0.95, "venue": 0.85, "pages": 0.85, "year": 0.95}
+
+
+def venue_line(rng, r):
+    c, y = r["container-title"], r["issued"][0]
+    vol, iss, pg = r.get("volume"), r.get("issue"), r.get("page")
+    if r.get("type") == "paper-conference":
+        return "In %s%s, %d." % (c, ", pp. %s" % pg if pg else "", y)
+    tail = "".join([" %s" % vol if vol else "", "(%s)" % iss if vol and iss else "",
+                    ":%s" % pg if pg else ""])
+    return "%s%s, %d" % (c, tail, y)
+
+
+def check_block_venues(by_style, tmp):
+    seen, pool = set(), []
+    for refs in by_style.values():
+        for _, r in refs:
+            if (id(r) in seen or not r.get("container-title") or not r.get("author")
+                    or re.search(r"[${}\\<>]", r["container-title"])):
+                continue
+            seen.add(id(r))
+            pool.append(r)
+    rng = random.Random(VENUE_SEED)
+    n = hit = venue = pages = year = withpages = 0
+    f1s = 0.0
+    for k in range(10):
+        recs = rng.sample(pool, PER_PAGE)
+        lines = ["Lab of Applied Things", "", "Publications", ""]
+        for r in recs:
+            names = [(a.get("given", "") + " " + a["family"]).strip() for a in r["author"]]
+            lines += [r["title"], ", ".join(names[:-1]) + " and " + names[-1]
+                      if len(names) > 1 else names[0], venue_line(rng, r), ""]
+        path = os.path.join(tmp, "venues-%d.txt" % k)
+        with open(path, "w", encoding="utf-8") as f:
+            f.write("\n".join(lines) + "\n")
+        rc, out, err = read("page", path)
+        truth = {norm(r["title"]): r for r in recs}
+        got = {norm(g.get("title")): g for g in out or []}
+        h = [t for t in truth if t in got]
+        prec, rec_ = len(h) / max(1, len(out or [])), len(h) / len(truth)
+        f1s += 2 * prec * rec_ / (prec + rec_) if h else 0.0
+        n += 1
+        hit += len(h)
+        for t in h:
+            g, r = got[t], truth[t]
+            venue += norm(g.get("container-title")) == norm(r["container-title"])
+            year += (g.get("issued", {}).get("date-parts") or [[None]])[0][0] == r["issued"][0]
+            if r.get("page"):
+                withpages += 1
+                pages += norm(g.get("page")) == norm(r["page"].replace("\u2013", "-"))
+    f1, vn, pg, yr = f1s / n, venue / max(1, hit), pages / max(1, withpages), year / max(1, hit)
+    print("overall block venues: pages=%d record F1=%.3f venue=%.3f pages=%.3f year=%.3f"
+          % (n, f1, vn, pg, yr))
+    fail = False
+    for key, v in (("f1", f1), ("venue", vn), ("pages", pg), ("year", yr)):
+        if v < VENUE_FLOORS[key]:
+            print("FAIL block venues: %s %.3f below its floor %.2f" % (key, v, VENUE_FLOORS[key]))
+            fail = True
+    return fail
+
+
 def main():
     show = "--show" in sys.argv
     keep = sys.argv[sys.argv.index("--keep") + 1] if "--keep" in sys.argv else None
@@ -664,7 +730,7 @@ def main():
     fail = check_no_record(tmp) | check_numbered() | check_blocks_stop()
     fail |= check_markup(by_style, tmp) | check_programme_one(tmp)
     fail |= check_apa_five(by_style, tmp) | check_programme_kinds(by_style, tmp)
-    fail |= check_untitled(tmp)
+    fail |= check_untitled(tmp) | check_block_venues(by_style, tmp)
     # "page6": -f page on the six shapes of formatted references (blocks
     # left out), the first row of docs/page.md's table
     tot = {"page": [0.0, 0, 0, 0, 0], "page6": [0.0, 0, 0, 0, 0], "refs": [0.0, 0, 0, 0, 0]}

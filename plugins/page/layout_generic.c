@@ -19,6 +19,7 @@
  * layout_topic.c, layout_paper.c), whose cues win over this one.
  */
 #include <string.h>
+#include <strings.h>
 
 #include "bibconv/dates.h"
 #include "bibconv/reftag.h"
@@ -659,12 +660,47 @@ static int build_one(gen_build *g, size_t first, const char *text, size_t n)
     return g->b->emit(g->b->ctx, rec, g->pl->v[first].lineno);
 }
 
+/* A citation count a list prints after an entry (`... 1997. 72
+ * citations`, `Cited by 72`, `cité 72 fois`): the site's, not the
+ * reference's, so it is cut off before the tagger reads the entry (it was
+ * read as the pages). *n loses it and the spaces before it. */
+static void drop_cite_count(const char *s, size_t *n)
+{
+    static const struct { const char *pre, *post; } forms[] = {
+        { "", " citations" }, { "", " citation" }, { "cited by ", "" }, { "citations: ", "" },
+        { "cit\xc3\xa9 ", " fois" }, { "(", " citations)" }, { "[", " citations]" },
+    };
+    size_t e = *n;
+    while (e && s[e - 1] == ' ')
+        e--;
+    for (size_t f = 0; f < sizeof forms / sizeof forms[0]; f++) {
+        size_t pl = strlen(forms[f].pre), ql = strlen(forms[f].post);
+        if (e < ql + 1 + pl || strncasecmp(s + e - ql, forms[f].post, ql) != 0)
+            continue;
+        size_t d = e - ql;
+        while (d && s[d - 1] >= '0' && s[d - 1] <= '9')
+            d--;
+        if (d == e - ql || e - ql - d > 6 || d < pl || strncasecmp(s + d - pl, forms[f].pre, pl))
+            continue;
+        d -= pl;
+        /* the count stands apart: after the entry's own end or a space */
+        if (d && s[d - 1] != ' ')
+            continue;
+        while (d && s[d - 1] == ' ')
+            d--;
+        if (d >= 20) /* a whole entry is left before it */
+            *n = d;
+        return;
+    }
+}
+
 static int build_entry(void *ctx, size_t first, size_t last, const char *text, size_t n)
 {
     (void)last;
     gen_build *g = ctx;
     if (!text)
         return BIB_OK; /* a heading */
+    drop_cite_count(text, &n);
     /* several references in one entry (one bullet): split where the
      * tagger starts a second author list after a title and a date */
     for (int parts = 0; parts < 64; parts++) {

@@ -595,11 +595,19 @@ def untitled_entry(rng, r):
     return "%s. In %s%s, %d." % (t, venue, ", pages %s" % pg if pg else "", y)
 
 
+def cite_count(rng):
+    # the counts a list prints after an entry: cut off, never the pages
+    if rng.random() >= 0.5:
+        return ""
+    form = rng.choice([" %d citations", " Cited by %d", " (%d citations)"])
+    return form % rng.randrange(1, 400)
+
+
 def untitled_page(shape, rng, recs):
     lines = ["Jane Q. Public", "Department of " + rng.choice(["Physics", "History", "Biology"]),
              "", "Home | Research | Teaching | Contact", "", "Publications", ""]
     if shape == "bullets":
-        lines += ["\u2022 " + untitled_entry(rng, r) for r in recs]
+        lines += ["\u2022 " + untitled_entry(rng, r) + cite_count(rng) for r in recs]
     else:
         year = None
         for r in sorted(recs, key=lambda r: -r["issued"][0]):
@@ -617,7 +625,7 @@ def check_untitled(tmp):
     rng = random.Random(UNTITLED_SEED)
     fail = False
     for shape in ("bullets", "years"):
-        n = hit = year = venue = invented = 0
+        n = hit = year = venue = invented = counts = 0
         f1s = 0.0
         for k in range(UNTITLED_PAGES):
             recs = rng.sample(pool, PER_PAGE)
@@ -640,12 +648,17 @@ def check_untitled(tmp):
                             or re.sub(r"^[^:]*:\s*", "", r.get("publisher")))
                 venue += want in (norm(g.get("container-title")), norm(g.get("publisher")))
                 invented += bool(g.get("author"))
+                counts += "citation" in (g.get("page") or "").lower() or (
+                    bool(g.get("page")) and not r.get("page"))
             if rc != 0:
                 print("FAIL untitled %s page %d: exit %d\n%s" % (shape, k, rc, err))
                 fail = True
         f1, yr, vn = f1s / n, year / max(1, hit), venue / max(1, hit)
         print("overall untitled %s: pages=%d record F1=%.3f year=%.3f venue=%.3f "
-              "authors invented=%d" % (shape, n, f1, yr, vn, invented))
+              "authors invented=%d pages invented=%d" % (shape, n, f1, yr, vn, invented, counts))
+        if invented or counts:
+            print("FAIL untitled %s: a field the entries do not hold" % shape)
+            fail = True
         for key, v in (("f1", f1), ("year", yr), ("venue", vn)):
             if v < UNTITLED_FLOORS[key]:
                 print("FAIL untitled %s: %s %.3f below its floor %.2f"

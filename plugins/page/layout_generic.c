@@ -49,6 +49,14 @@ static size_t markers(const char *s, size_t n)
     return mk;
 }
 
+/* A line that opens with a year and a full stop ("2021. Title. ..."): a
+ * CV's entry under its year, which starts an entry as a list marker
+ * does (the year stays: it is the entry's date). */
+static bool year_first(const char *s, size_t n)
+{
+    return n > 6 && s[4] == '.' && s[5] == ' ' && find_year(s, 4);
+}
+
 /* Does s[0..n) read as one whole reference? A cheap filter (a year,
  * reference punctuation, capitalised words) before the tagger's word. */
 static bool ref_line(bib_reftag *tag, const char *s, size_t n)
@@ -63,7 +71,8 @@ static bool ref_line(bib_reftag *tag, const char *s, size_t n)
 }
 
 /* An entry that reads as a reference without authors: it opens with its
- * title (two title words at least), then names where it appeared (a
+ * title (two title words at least; after its year at most), then names
+ * where it appeared (a
  * container, a series or a publisher) and holds a year. A list of a
  * person's own papers often leaves the authors out ("Title. Venue,
  * 1996."); a line of prose rarely tags so. */
@@ -71,12 +80,14 @@ static bool tagged_as_untitled_ref(const bib_reftag *t)
 {
     size_t n;
     const bib_ref_token *tok = bib_reftag_tokens(t, &n);
-    size_t i = 0;
-    while (i < n && (tok[i].label == BIB_REF_PUNCT || tok[i].label == BIB_REF_CITNUM))
-        i++;
+    size_t i = 0, date = 0;
+    /* a CV puts the year first: "2021. Title. Journal 57: 1-9." */
+    for (; i < n && (tok[i].label == BIB_REF_PUNCT || tok[i].label == BIB_REF_CITNUM
+                     || tok[i].label == BIB_REF_DATE); i++)
+        date += tok[i].label == BIB_REF_DATE && tok[i].kind == BIB_REFTOK_NUMBER;
     if (i >= n || tok[i].label != BIB_REF_TITLE)
         return false;
-    size_t title = 0, venue = 0, date = 0, names = 0;
+    size_t title = 0, venue = 0, names = 0;
     for (; i < n; i++) {
         bool word = tok[i].kind == BIB_REFTOK_WORD;
         switch (tok[i].label) {
@@ -120,12 +131,12 @@ static int count_ref_lines(const page_lines *pl, int *untitled)
         bib_buf_reset(&entry);
         bib_buf_append(&entry, s, n);
         /* a numbered entry ends at the next number (or a blank line) */
-        bool numbered = markers(s, n) > 0;
+        bool numbered = markers(s, n) > 0 || year_first(s, n);
         for (size_t j = i + 1; (wrapped || numbered) && j < pl->n && j < i + 8; j++) {
             const char *t = pl->v[j].text;
             size_t tn = pl->v[j].len;
             refs_trim(&t, &tn);
-            if (!tn || markers(t, tn))
+            if (!tn || markers(t, tn) || year_first(t, tn))
                 break;
             bib_buf_putc(&entry, ' ');
             bib_buf_append(&entry, t, tn);
@@ -529,7 +540,7 @@ static int walk_page(gen_walk *w)
             in_marked = false;
             continue;
         }
-        bool starts = mk || (!(in_marked && marked >= 2) &&
+        bool starts = mk || year_first(s, n) || (!(in_marked && marked >= 2) &&
                              (!refs_continues_shape(shape, w->cur.data, w->cur.len, s, n) ||
                               ref_line(w->tag, s, n)));
         if (starts)

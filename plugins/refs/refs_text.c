@@ -56,6 +56,8 @@ static size_t after_space(const char *s, size_t n, size_t i)
     return i;
 }
 
+static bool has_year(const char *s, size_t n);
+
 size_t refs_marker(const char *s, size_t n)
 {
     static const char *const bullets[] = { "\xe2\x80\xa2", "\xe2\x97\xa6", "\xe2\x96\xaa",
@@ -77,7 +79,11 @@ size_t refs_marker(const char *s, size_t n)
     }
     while (i < n && i < 4 && is_digit(s[i]))
         i++;
-    if (i > 0 && i < n && (s[i] == '.' || s[i] == ')') && (i + 1 == n || s[i + 1] == ' '))
+    /* "2021. Title. Journal 57: 1-9." (a CV's entries under their year):
+     * a year and a full stop are the entry's date, not its number */
+    bool year = i == 4 && has_year(s, 4);
+    if (i > 0 && i < n && (s[i] == ')' || (s[i] == '.' && !year))
+        && (i + 1 == n || s[i + 1] == ' '))
         return after_space(s, n, i + 1);
     /* "3 Author A." (a number, a space, a capital): a list number too;
      * a year (four digits) is not */
@@ -298,12 +304,14 @@ bool refs_tagged_as_ref(const bib_reftag *t)
 {
     size_t n;
     const bib_ref_token *tok = bib_reftag_tokens(t, &n);
-    size_t i = 0;
-    while (i < n && (tok[i].label == BIB_REF_PUNCT || tok[i].label == BIB_REF_CITNUM))
-        i++;
+    size_t i = 0, date = 0;
+    /* a CV may put the year first: "2021. Roe, J. and Poe, K. Title ..." */
+    for (; i < n && (tok[i].label == BIB_REF_PUNCT || tok[i].label == BIB_REF_CITNUM
+                     || tok[i].label == BIB_REF_DATE); i++)
+        date += tok[i].label == BIB_REF_DATE && tok[i].kind == BIB_REFTOK_NUMBER;
     if (i >= n || (tok[i].label != BIB_REF_AUTHOR && tok[i].label != BIB_REF_EDITOR))
         return false;
-    size_t title = 0, date = 0;
+    size_t title = 0;
     for (; i < n; i++) {
         title += tok[i].label == BIB_REF_TITLE && tok[i].kind == BIB_REFTOK_WORD;
         date += tok[i].label == BIB_REF_DATE && tok[i].kind == BIB_REFTOK_NUMBER;

@@ -608,6 +608,11 @@ def untitled_page(shape, rng, recs):
              "", "Home | Research | Teaching | Contact", "", "Publications", ""]
     if shape == "bullets":
         lines += ["\u2022 " + untitled_entry(rng, r) + cite_count(rng) for r in recs]
+    elif shape == "cv":
+        # a CV's entries open with their year: "2019. Title. Venue, 2019."
+        # (the year once, at the start)
+        lines += ["%d. %s" % (r["issued"][0], re.sub(r",? %d\.$" % r["issued"][0], ".",
+                                                     untitled_entry(rng, r))) for r in recs]
     else:
         year = None
         for r in sorted(recs, key=lambda r: -r["issued"][0]):
@@ -624,7 +629,7 @@ def check_untitled(tmp):
     pool = untitled_pool()
     rng = random.Random(UNTITLED_SEED)
     fail = False
-    for shape in ("bullets", "years"):
+    for shape in ("bullets", "years", "cv"):
         n = hit = year = venue = invented = counts = 0
         f1s = 0.0
         for k in range(UNTITLED_PAGES):

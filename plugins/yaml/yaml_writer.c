@@ -28,7 +28,6 @@
  * Not for: CSL semantics (plugins/csljson/cslitem_*.c), reading (yaml_reader.c).
  */
 #include <errno.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,7 +55,7 @@ typedef struct yaml_writer {
     bib_keyset *used; /* ids written so far: a keyless entry's id is new */
     bib_buf key;
     bib_buf item;    /* an item as the direct writer lays it out */
-    bib_buf esc;     /* a value with pandoc's Markdown escapes (md_escape) */
+    bib_buf esc;     /* a value with pandoc's Markdown escapes (yaml_md.c) */
     size_t items;    /* written so far */
     bool open_end;   /* the last item left libyaml's document open */
 } yaml_writer;
@@ -100,152 +99,9 @@ static int emit_scalar(yaml_writer *w, const char *tag, const char *s, size_t le
     return emit(w, &ev);
 }
 
-/* pandoc reads the text values of CSL-YAML as Markdown (docs/yaml.md):
- * `$` opens TeX math there, a backslash before a letter is a raw TeX
- * command (`\bar{1}` is dropped) and one before ASCII punctuation an
- * escape; pairs of `*`, `_`, `^`, `~` or backquotes are emphasis,
- * superscript, subscript or code, `[x](y)` a link (`[x]{.c}` a span),
- * `--`, `---` and `...` dashes and an ellipsis, `&amp;` an entity and a
- * `>` opening a line a block quote. CSL text has none of these meanings,
- * so what would take one is written with a backslash, as pandoc writes
- * its own CSL-YAML, and nothing else (a lone `*`, `snake_case`, `x@y`
- * and `[a]` stay as they are); the reader undoes every such escape
- * (yamlrd_unescape). `<` is left alone: the record model's markup is
- * written as the HTML tags CSL uses. The value at *sp (*lenp bytes) is
- * replaced by its escaped copy in esc when it needs one (most values do
- * not); 0, or BIB_ENOMEM. */
-
-/* what md_escape looks at; a value with none of these is written as it is */
-static const bool md_active[256] = {
-    ['\\'] = true, ['$'] = true, ['*'] = true, ['_'] = true, ['^'] = true, ['~'] = true,
-    ['`'] = true,  ['['] = true, ['-'] = true, ['.'] = true, ['&'] = true, ['>'] = true,
-};
-
-static bool md_word_byte(unsigned char c)
-{
-    return c >= 0x80 || (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
-}
-
-/* An `_` between two word bytes is inside a word, where pandoc's Markdown
- * never reads emphasis (intraword underscores). */
-static bool md_intraword(const char *s, size_t len, size_t i)
-{
-    return i > 0 && i + 1 < len && md_word_byte((unsigned char)s[i - 1]) &&
-           md_word_byte((unsigned char)s[i + 1]);
-}
-
-/* `&name;`, `&#123;` or `&#x1F;` at s[i]: an entity pandoc decodes. */
-static bool md_entity(const char *s, size_t len, size_t i)
-{
-    size_t j = i + 1;
-    if (j < len && s[j] == '#') {
-        j++;
-        if (j < len && (s[j] == 'x' || s[j] == 'X'))
-            j++;
-    }
-    size_t b = j;
-    while (j < len && j - b < 32 && md_word_byte((unsigned char)s[j]) && (unsigned char)s[j] < 0x80)
-        j++;
-    return j > b && j < len && s[j] == ';';
-}
-
-static int md_escape(bib_buf *esc, const char **sp, size_t *lenp)
-{
-    const char *s = *sp;
-    size_t len = *lenp;
-    /* spans pandoc would read. `*`, `_`: an opener (a non-blank after it)
-     * and a later closer (a non-blank before it). `^`, `~`: two with no
-     * blank between them (x^2^, H~2~O), or for `~` two `~~` (strikeout,
-     * blanks allowed). Backquotes: any two (a code span). */
-    bool star = false, under = false, caret = false, tilde = false, any = false,
-         link = false;
-    bool star_open = false, under_open = false;
-    size_t tick = 0, strike = 0;
-    size_t last_caret = SIZE_MAX, last_tilde = SIZE_MAX, last_blank = SIZE_MAX;
-    const char *open = NULL; /* the first `[` */
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            last_blank = i;
-            continue;
-        }
-        if (c == ']' && open && i + 1 < len)
-            link = link || s[i + 1] == '(' || s[i + 1] == '[' || s[i + 1] == '{';
-        if (!md_active[c])
-            continue;
-        any = true;
-        bool blank_before = i == 0 || last_blank == i - 1;
-        bool blank_after = i + 1 == len || s[i + 1] == ' ' || s[i + 1] == '\t' ||
-                           s[i + 1] == '\n' || s[i + 1] == '\r';
-        if (c == '*' || (c == '_' && !md_intraword(s, len, i))) {
-            bool *seen = c == '*' ? &star_open : &under_open, *span = c == '*' ? &star : &under;
-            if (*seen && !blank_before)
-                *span = true;
-            if (!blank_after)
-                *seen = true;
-        } else if (c == '^' || c == '~') {
-            size_t *last = c == '^' ? &last_caret : &last_tilde;
-            if (*last != SIZE_MAX && *last + 1 < i && (last_blank == SIZE_MAX || last_blank < *last))
-                *(c == '^' ? &caret : &tilde) = true;
-            if (c == '~' && i + 1 < len && s[i + 1] == '~')
-                strike++;
-            *last = i;
-        } else if (c == '`') {
-            tick++;
-        } else if (c == '[' && !open) {
-            open = s + i;
-        }
-    }
-    tilde = tilde || strike >= 2;
-    if (!any)
-        return 0;
-    bib_buf_reset(esc);
-    size_t from = 0;
-    bool changed = false, line_start = true;
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-        bool at_line = line_start;
-        if (c == '\n')
-            line_start = true;
-        else if (c != ' ')
-            line_start = false;
-        if (!md_active[c] && c != ']')
-            continue;
-        bool e;
-        switch (c) {
-        case '\\': case '$': e = true; break;
-        case '*': e = star; break;
-        case '^': e = caret; break;
-        case '~': e = tilde; break;
-        case '`': e = tick >= 2; break;
-        case '_': e = under && !md_intraword(s, len, i); break;
-        case '[': case ']': e = link; break;
-        case '-': e = i + 1 < len && s[i + 1] == '-'; break;
-        case '.': e = i + 2 < len && s[i + 1] == '.' && s[i + 2] == '.'; break;
-        case '&': e = md_entity(s, len, i); break;
-        case '>': e = at_line; break;
-        default: e = false;
-        }
-        if (!e)
-            continue;
-        bib_buf_append(esc, s + from, i - from);
-        bib_buf_putc(esc, '\\');
-        from = i;
-        changed = true;
-    }
-    if (!changed)
-        return 0;
-    bib_buf_append(esc, s + from, len - from);
-    if (bib_buf_failed(esc))
-        return BIB_ENOMEM;
-    *sp = esc->data;
-    *lenp = esc->len;
-    return 0;
-}
-
 static int emit_string(yaml_writer *w, const char *s, size_t len, bool key)
 {
-    if (!key && md_escape(&w->esc, &s, &len))
+    if (!key && yamlfmt_md_escape(&w->esc, &s, &len))
         return BIB_ENOMEM;
     bool quote = needs_quotes(w, s);
     yaml_scalar_style_t style = YAML_ANY_SCALAR_STYLE;
@@ -428,7 +284,7 @@ typedef struct dw {
     bib_buf *b;
     int column;
     bool whitespace, indention;
-    bib_buf *esc; /* md_escape's room */
+    bib_buf *esc; /* yamlfmt_md_escape's room */
 } dw;
 
 static void dw_put(dw *d, const char *s, size_t n, int columns)
@@ -526,7 +382,7 @@ static int dw_breaks(dw *d, const char *str, size_t len, int indent)
  * a key (simple key context) is never folded. */
 static int dw_scalar(dw *d, const char *str, size_t len, bool quote, bool key, int indent)
 {
-    if (!key && md_escape(d->esc, &str, &len))
+    if (!key && yamlfmt_md_escape(d->esc, &str, &len))
         return BIB_ENOMEM;
     if (!key && !quote && len && memchr(str, '\n', len))
         return dw_breaks(d, str, len, indent); /* as emit_string asks libyaml */

@@ -213,6 +213,58 @@ static void append_text(bt_pctx *c, const char *b, const char *e)
     bib_buf_append_fast(&c->r->arena, b, (size_t)(e - b));
 }
 
+/* Fields whose value is read verbatim (the BibLaTeX data model's verbatim
+ * and URI fields): a '%' there is text, as in a URL's %20. */
+static bool verbatim_field(const char *name, size_t n)
+{
+    static const char *const names[] = {"url", "urlraw", "doi", "eprint", "file", "pdf",
+                                        "verba", "verbb", "verbc"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strlen(names[i]) == n && bt_ieq(name, n, names[i]))
+            return true;
+    return false;
+}
+
+/* Appends the text b..e of a braced or quoted value, without its TeX
+ * end-of-line comments: a '%' (not escaped as '\%') with only blanks
+ * after it on its line goes, with those blanks, the line break and the
+ * next line's leading blanks, as TeX reads it (`year = "%` then a line
+ * break, then `1983"` is 1983; docs/bibtex.md). A '%' with text after it
+ * on its line stays: that is how JabRef and Mendeley write a percent
+ * sign (`50% of`), and bibtex(1) and biber keep it too. Verbatim fields
+ * keep every '%'. */
+static void append_value(bt_pctx *c, const char *b, const char *e)
+{
+    const char *pc = memchr(b, '%', (size_t)(e - b));
+    if (!pc || (c->field && verbatim_field(c->field, c->field_len))) {
+        append_text(c, b, e);
+        return;
+    }
+    const char *from = b;
+    for (const char *p = b; p < e; p++) {
+        if (*p == '\\') { /* a control symbol: '\%' is a percent sign */
+            p++;
+            continue;
+        }
+        if (*p != '%')
+            continue;
+        const char *q = p + 1;
+        while (q < e && (*q == ' ' || *q == '\t'))
+            q++;
+        if (q < e && *q == '\r')
+            q++;
+        if (q >= e || *q != '\n')
+            continue;
+        q++;
+        while (q < e && (*q == ' ' || *q == '\t'))
+            q++;
+        append_text(c, from, p);
+        from = q;
+        p = q - 1;
+    }
+    append_text(c, from, e);
+}
+
 /* Appends one value part to the arena. */
 static int parse_part(bt_pctx *c, bool *bare)
 {
@@ -260,7 +312,7 @@ static int parse_part(bt_pctx *c, bool *bare)
             }
             c->p++;
         }
-        append_text(c, b, c->p);
+        append_value(c, b, c->p);
         c->p++;
         *bare = false;
         return 0;

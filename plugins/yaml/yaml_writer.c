@@ -55,7 +55,7 @@ typedef struct yaml_writer {
     bib_keyset *used; /* ids written so far: a keyless entry's id is new */
     bib_buf key;
     bib_buf item;    /* an item as the direct writer lays it out */
-    bib_buf esc;     /* a value with pandoc's Markdown escapes (md_escape) */
+    bib_buf esc;     /* a value with pandoc's Markdown escapes (yaml_md.c) */
     size_t items;    /* written so far */
     bool open_end;   /* the last item left libyaml's document open */
 } yaml_writer;
@@ -99,41 +99,9 @@ static int emit_scalar(yaml_writer *w, const char *tag, const char *s, size_t le
     return emit(w, &ev);
 }
 
-/* pandoc reads the text values of CSL-YAML as Markdown (docs/yaml.md):
- * `$` opens TeX math there, a backslash before a letter is a raw TeX
- * command (`\bar{1}` is dropped) and one before ASCII punctuation an
- * escape. CSL text has none of these meanings (CSL-JSON's `$x$` is text),
- * so a value is written with each `$` as `\$` and each backslash doubled,
- * as pandoc writes its own CSL-YAML; the reader undoes both
- * (yamlrd_unescape). The value at *sp (*lenp bytes) is replaced by its
- * escaped copy in esc when it needs one (most values do not); 0, or
- * BIB_ENOMEM. */
-static int md_escape(bib_buf *esc, const char **sp, size_t *lenp)
-{
-    const char *s = *sp;
-    size_t len = *lenp;
-    if (!len || (!memchr(s, '$', len) && !memchr(s, '\\', len)))
-        return 0;
-    bib_buf_reset(esc);
-    size_t from = 0;
-    for (size_t i = 0; i < len; i++) {
-        if (s[i] == '$' || s[i] == '\\') {
-            bib_buf_append(esc, s + from, i - from);
-            bib_buf_putc(esc, '\\');
-            from = i;
-        }
-    }
-    bib_buf_append(esc, s + from, len - from);
-    if (bib_buf_failed(esc))
-        return BIB_ENOMEM;
-    *sp = esc->data;
-    *lenp = esc->len;
-    return 0;
-}
-
 static int emit_string(yaml_writer *w, const char *s, size_t len, bool key)
 {
-    if (!key && md_escape(&w->esc, &s, &len))
+    if (!key && yamlfmt_md_escape(&w->esc, &s, &len))
         return BIB_ENOMEM;
     bool quote = needs_quotes(w, s);
     yaml_scalar_style_t style = YAML_ANY_SCALAR_STYLE;
@@ -316,7 +284,7 @@ typedef struct dw {
     bib_buf *b;
     int column;
     bool whitespace, indention;
-    bib_buf *esc; /* md_escape's room */
+    bib_buf *esc; /* yamlfmt_md_escape's room */
 } dw;
 
 static void dw_put(dw *d, const char *s, size_t n, int columns)
@@ -414,7 +382,7 @@ static int dw_breaks(dw *d, const char *str, size_t len, int indent)
  * a key (simple key context) is never folded. */
 static int dw_scalar(dw *d, const char *str, size_t len, bool quote, bool key, int indent)
 {
-    if (!key && md_escape(d->esc, &str, &len))
+    if (!key && yamlfmt_md_escape(d->esc, &str, &len))
         return BIB_ENOMEM;
     if (!key && !quote && len && memchr(str, '\n', len))
         return dw_breaks(d, str, len, indent); /* as emit_string asks libyaml */

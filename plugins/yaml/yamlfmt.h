@@ -9,6 +9,7 @@
 #ifndef BIBCONV_YAMLFMT_H
 #define BIBCONV_YAMLFMT_H
 
+#include "bibconv/buf.h"
 #include "bibconv/plugin.h"
 
 extern const bib_reader_ops yamlfmt_reader_ops;
@@ -35,5 +36,22 @@ size_t yamlfmt_char_width(const unsigned char *s, size_t i, size_t len);
  * when it holds a character yamlfmt_char_width refuses; *cols gets its
  * width in characters. */
 int yamlfmt_plain_ok(const char *str, size_t len, size_t *cols);
+
+/* pandoc reads the text values of CSL-YAML as Markdown (docs/yaml.md):
+ * `$` opens TeX math there, a backslash before a letter is a raw TeX
+ * command (`\bar{1}` is dropped) and one before ASCII punctuation an
+ * escape; pairs of `*`, `_`, `^`, `~` or backquotes are emphasis,
+ * superscript, subscript or code, `[x](y)` a link (`[x]{.c}` a span),
+ * `--`, `---` and `...` dashes and an ellipsis, `&amp;` an entity and a
+ * `>` opening a line a block quote. CSL text has none of these meanings,
+ * so what would take one is written with a backslash, as pandoc writes
+ * its own CSL-YAML, and nothing else (a lone `*`, `snake_case`, `x@y`
+ * and `[a]` stay as they are); the reader undoes every such escape
+ * (yamlrd_unescape). `<` is left alone: the record model's markup is
+ * written as the HTML tags CSL uses. The value at *sp (*lenp bytes) is
+ * replaced by its escaped copy in esc when it needs one (most values do
+ * not); 0, or BIB_ENOMEM. *sp then points into esc, which the caller
+ * owns; the value it pointed to is not changed. */
+int yamlfmt_md_escape(bib_buf *esc, const char **sp, size_t *lenp);
 
 #endif /* BIBCONV_YAMLFMT_H */

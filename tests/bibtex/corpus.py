@@ -91,6 +91,19 @@ check(recs.get("t11daterange", {}).get("issued", {}).get("date-parts") ==
 check(recs.get("t12percent", {}).get("title") == "A 50% Discount on URL-encoded%20Text",
       "t12")
 
+# a '%' that ends its line inside a value is TeX's comment (test_bibtex.c,
+# test_percent_end_of_line_comment), read as BibTeX and as BibLaTeX
+for fmt in ("bibtex", "biblatex"):
+    p = run(["-f", fmt, "-t", "csljson", os.path.join(shared, "corpus", "pandoc", "7668.in.bib")])
+    jw = {r["id"]: r for r in items(p.stdout) or []}.get("JW83", {})
+    check(jw.get("issued") == {"date-parts": [[1983]]}, "7668 %s: year: %s" % (fmt, jw))
+    p = run(["-f", fmt, "-t", "csljson", os.path.join(
+        shared, "corpus", "bbt-import",
+        "some-bibtex-entries-quietly-discarded-on-import-from-bib-file-873.bib")])
+    nv = {r["id"]: r for r in items(p.stdout) or []}.get("Norvig:thesis", {})
+    check(nv.get("publisher") == "Computer Science Division (EECS), "
+          "University of California at Berkeley", "873 %s: school: %s" % (fmt, nv))
+
 # 3. malformed entries cost one entry each
 bad = b"""@article{a1, title = {One}, year = 2001}
 @article{a2, title = {Two} = 2002}

@@ -149,6 +149,31 @@ START_TEST(test_values)
 }
 END_TEST
 
+/* A '%' that ends its line inside a value is TeX's comment: it goes with
+ * the line break and the next line's indent (pandoc's 7668.in.bib). A '%'
+ * with text after it stays (a percent sign, as bibtex(1) and biber keep
+ * it), so does '\%', and a verbatim field keeps every '%'. */
+START_TEST(test_percent_end_of_line_comment)
+{
+    result *r = rd("@book{k,\n"
+                   "  year = \"%\n  1983\",\n"
+                   "  publisher = {Division (EECS), %  \r\n\t\tUniversity},\n"
+                   "  note = {50% of 10\\%%\n  x},\n"
+                   "  title = {50% of\n  all},\n"
+                   "  url = {http://x.org/a%\n b%20c}\n}\n");
+    ck_assert_uint_eq(r->n, 1);
+    const bib_date *d = bib_field_date(bib_record_get(r->rec[0], BIB_VAR_ISSUED));
+    ck_assert_ptr_nonnull(d);
+    ck_assert_int_eq(d->parts[0].year, 1983);
+    ck_assert_str_eq(text(r, 0, BIB_VAR_PUBLISHER), "Division (EECS), University");
+    ck_assert_str_eq(text(r, 0, BIB_VAR_NOTE), "50% of 10%x");
+    ck_assert_str_eq(text(r, 0, BIB_VAR_TITLE), "50% of all");
+    ck_assert_str_eq(text(r, 0, BIB_VAR_URL), "http://x.org/a% b%20c");
+    ck_assert_uint_eq(r->ndiag, 0);
+    done(r);
+}
+END_TEST
+
 START_TEST(test_macros_and_concatenation)
 {
     result *r = rd("@string{jr = \"Journal of \"}\n"
@@ -1233,7 +1258,8 @@ START_TEST(test_crosswalk_rows)
 }
 END_TEST
 
-BIB_TEST_MAIN("bibtex", test_delimiters_and_case, test_values, test_macros_and_concatenation,
+BIB_TEST_MAIN("bibtex", test_delimiters_and_case, test_values, test_percent_end_of_line_comment,
+              test_macros_and_concatenation,
               test_undefined_macro_warns, test_text_between_entries, test_lone_at_is_junk,
               test_preamble_and_comment_kept, test_write_bare_comment_braced,
               test_write_directive_head_comments, test_crossref_software,

@@ -23,7 +23,15 @@ struct bib_reader {
     const bib_options *opts; /* borrowed: the pieces' readers (-j) get them */
     bib_keyset *keys; /* the duplicate-key check of this input (lazy) */
     piece_log *log;   /* a piece's reader (-j): checks are logged, run later */
+    /* borrowed, one-thread runs (jobs.c, run): the writer the records go
+     * to, whose id set bib_reader_prefetch_key warms too (NULL: none) */
+    const struct bib_writer *ahead;
 };
+
+/* bib_keyset_prefetch for two sets at once (either may be NULL), the key
+ * hashed once (keys.c). */
+void bib_keyset_prefetch_both(const bib_keyset *a, const bib_keyset *b, const char *key,
+                              size_t len);
 
 /* What bib_writer_keyed did for the last record (a piece's writer, -j):
  * the key it must be settled with in input order. */

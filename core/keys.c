@@ -18,6 +18,7 @@
 
 #include "bibconv/keys.h"
 #include "bibconv/utf8.h"
+#include "convert_int.h" /* bib_keyset_prefetch_both */
 
 /* The memory tier: an open-addressing table of fingerprints holding up to
  * mem_max keys. When it fills it is merged into the disk tier, a hash
@@ -227,7 +228,8 @@ static int spill(bib_keyset *k)
     return 0;
 }
 
-void bib_keyset_prefetch(const bib_keyset *k, const char *key, size_t len)
+void bib_keyset_prefetch_both(const bib_keyset *a, const bib_keyset *b, const char *key,
+                              size_t len)
 {
     /* fingerprint() over at most len bytes */
     uint64_t h = 1469598103934665603ull;
@@ -240,10 +242,20 @@ void bib_keyset_prefetch(const bib_keyset *k, const char *key, size_t len)
     h ^= h >> 33;
     h = h ? h : 1;
 #if defined(__GNUC__)
-    __builtin_prefetch(&k->slots[(size_t)h & (k->cap - 1)]);
+    if (a)
+        __builtin_prefetch(&a->slots[(size_t)h & (a->cap - 1)]);
+    if (b)
+        __builtin_prefetch(&b->slots[(size_t)h & (b->cap - 1)]);
 #else
     (void)h;
+    (void)a;
+    (void)b;
 #endif
+}
+
+void bib_keyset_prefetch(const bib_keyset *k, const char *key, size_t len)
+{
+    bib_keyset_prefetch_both(k, NULL, key, len);
 }
 
 bool bib_keyset_has(const bib_keyset *k, const char *key)

@@ -296,7 +296,7 @@ static void jw_open(jw *w, char c, bool *first)
     *first = true;
 }
 
-static void jw_close(jw *w, char c, bool first)
+static inline __attribute__((always_inline)) void jw_close(jw *w, char c, bool first)
 {
     w->level--;
     if (!first)
@@ -304,7 +304,7 @@ static void jw_close(jw *w, char c, bool first)
     bib_buf_putc_fast(w->out, c);
 }
 
-static void jw_item(jw *w, bool *first)
+static inline __attribute__((always_inline)) void jw_item(jw *w, bool *first)
 {
     if (!*first)
         bib_buf_putc_fast(w->out, ',');

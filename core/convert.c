@@ -235,6 +235,12 @@ int bib_writer_keyed(bib_writer *wr, const bib_record *rec, const bib_record **k
 
 void bib_writer_track_fields(bib_writer *wr) { wr->track = true; }
 
+void bib_writer_warm_keys(bib_writer *wr, const bib_keyset *exact, const bib_keyset *folded)
+{
+    wr->warm_exact = exact;
+    wr->warm_folded = folded;
+}
+
 void bib_writer_wrote(bib_writer *wr, bib_var var)
 {
     if (var > BIB_VAR_NONE && var < BIB_VAR_COUNT)

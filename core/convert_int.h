@@ -23,7 +23,16 @@ struct bib_reader {
     const bib_options *opts; /* borrowed: the pieces' readers (-j) get them */
     bib_keyset *keys; /* the duplicate-key check of this input (lazy) */
     piece_log *log;   /* a piece's reader (-j): checks are logged, run later */
+    /* borrowed (jobs.c, bib_convert_write_jobs): the writer the records
+     * go to, whose key sets bib_reader_prefetch_key warms too (NULL: none) */
+    const struct bib_writer *ahead;
 };
+
+/* bib_keyset_prefetch for the n sets exact[] (NULL entries skipped) and
+ * for folded (NULL: none), which takes keys in ASCII lower case; the key
+ * hashed once (keys.c). */
+void bib_keyset_prefetch_sets(const bib_keyset *const *exact, size_t n,
+                              const bib_keyset *folded, const char *key, size_t len);
 
 /* What bib_writer_keyed did for the last record (a piece's writer, -j):
  * the key it must be settled with in input order. */
@@ -39,6 +48,8 @@ struct bib_writer {
     bool piece;     /* writes one piece of the output on a worker (-j) */
     const bib_options *opts; /* borrowed: the pieces' writers (-j) get them */
     bib_keyset *keys; /* ids written so far (bib_writer_keyed; lazy) */
+    /* borrowed: the plugin's own key sets (bib_writer_warm_keys) */
+    const bib_keyset *warm_exact, *warm_folded;
     bib_buf key;      /* a made key; in a piece, the key to settle */
     int key_kind;     /* WKEY_*: in a piece, what the last write noted */
     /* dropped-field accounting (bib_writer_track_fields): the fields the

@@ -188,8 +188,22 @@ static void key_check(bib_reader *rd, const char *key, size_t line)
 void bib_reader_prefetch_key(const bib_reader *rd, const char *key, size_t len)
 {
     /* as bib_reader_note_key cuts it; with -j the check runs later */
-    if (rd->keys && !rd->log)
-        bib_keyset_prefetch(rd->keys, key, len < 511 ? len : 511);
+    const bib_keyset *sets[3] = {rd->keys && !rd->log ? rd->keys : NULL, NULL, NULL};
+    const bib_keyset *folded = NULL;
+    /* the writer's id sets (bib_writer_keyed, bib_writer_warm_keys) take
+     * the same key as the record's id when the entry is written, right
+     * after it is read: without this each is a cache miss of its own
+     * (perf: 5-8 % of BibTeX -> CSL-JSON at 50 MB, 13 % of CSL-JSON ->
+     * BibTeX). A key the writer changes, or one longer than 511 bytes,
+     * only makes the hint useless. */
+    const bib_writer *wr = rd->ahead;
+    if (wr && !wr->piece) {
+        sets[1] = wr->keys;
+        sets[2] = wr->warm_exact;
+        folded = wr->warm_folded;
+    }
+    if (sets[0] || sets[1] || sets[2] || folded)
+        bib_keyset_prefetch_sets(sets, 3, folded, key, len < 511 ? len : 511);
 }
 
 void bib_reader_note_key(bib_reader *rd, const char *key, size_t len, size_t line)
@@ -1057,5 +1071,10 @@ int bib_convert_write_jobs(bib_reader *rd, unsigned threads, bib_writer *wr, bib
                            void (*tick)(void *ctx), void *ctx, bib_convert_stats *stats)
 {
     bool pieces = wr && (wr->fmt->flags & BIB_WRITER_PIECES) && !wr->piece;
-    return run(rd, threads, pieces ? wr : NULL, fn, tick, ctx, stats);
+    /* records go from rd to wr: rd's key hints warm wr's key sets (read
+     * on this thread only: the pieces of -j have readers of their own) */
+    rd->ahead = wr;
+    int rc = run(rd, threads, pieces ? wr : NULL, fn, tick, ctx, stats);
+    rd->ahead = NULL;
+    return rc;
 }

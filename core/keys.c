@@ -18,6 +18,7 @@
 
 #include "bibconv/keys.h"
 #include "bibconv/utf8.h"
+#include "convert_int.h" /* bib_keyset_prefetch_sets */
 
 /* The memory tier: an open-addressing table of fingerprints holding up to
  * mem_max keys. When it fills it is merged into the disk tier, a hash
@@ -227,23 +228,44 @@ static int spill(bib_keyset *k)
     return 0;
 }
 
+void bib_keyset_prefetch_sets(const bib_keyset *const *exact, size_t n,
+                              const bib_keyset *folded, const char *key, size_t len)
+{
+    /* fingerprint() over at most len bytes, of the key as it is and of
+     * its ASCII lower case, in one pass */
+    uint64_t h = 1469598103934665603ull, hf = h;
+    for (size_t i = 0; i < len && key[i]; i++) {
+        unsigned char c = (unsigned char)key[i];
+        h = (h ^ c) * 1099511628211ull;
+        hf = (hf ^ (c >= 'A' && c <= 'Z' ? c + 32u : c)) * 1099511628211ull;
+    }
+    uint64_t fp[2] = {h, hf};
+    for (int j = 0; j < 2; j++) {
+        uint64_t x = fp[j];
+        x ^= x >> 33;
+        x *= 0xff51afd7ed558ccdull;
+        x ^= x >> 33;
+        x *= 0xc4ceb9fe1a85ec53ull;
+        x ^= x >> 33;
+        fp[j] = x ? x : 1;
+    }
+#if defined(__GNUC__)
+    for (size_t i = 0; i < n; i++)
+        if (exact[i])
+            __builtin_prefetch(&exact[i]->slots[(size_t)fp[0] & (exact[i]->cap - 1)]);
+    if (folded)
+        __builtin_prefetch(&folded->slots[(size_t)fp[1] & (folded->cap - 1)]);
+#else
+    (void)exact;
+    (void)n;
+    (void)folded;
+    (void)fp;
+#endif
+}
+
 void bib_keyset_prefetch(const bib_keyset *k, const char *key, size_t len)
 {
-    /* fingerprint() over at most len bytes */
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < len && key[i]; i++)
-        h = (h ^ (unsigned char)key[i]) * 1099511628211ull;
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdull;
-    h ^= h >> 33;
-    h *= 0xc4ceb9fe1a85ec53ull;
-    h ^= h >> 33;
-    h = h ? h : 1;
-#if defined(__GNUC__)
-    __builtin_prefetch(&k->slots[(size_t)h & (k->cap - 1)]);
-#else
-    (void)h;
-#endif
+    bib_keyset_prefetch_sets(&k, 1, NULL, key, len);
 }
 
 bool bib_keyset_has(const bib_keyset *k, const char *key)

@@ -34,6 +34,7 @@
 
 #include "common.h"
 #include "io.h"
+#include "keys.h" /* bib_keyset, for bib_writer_warm_keys */
 #include "options.h"
 #include "record.h"
 
@@ -232,9 +233,20 @@ BIB_API bool bib_reader_is_strict(const bib_reader *rd);
 BIB_API void bib_reader_note_key(bib_reader *rd, const char *key, size_t len,
                                  size_t line);
 /* A hint, no effect on results: `key` (len bytes, borrowed) will be noted
- * soon; its place in the key set is fetched into the cache meanwhile (a
- * random probe of a large set otherwise stalls on memory). */
+ * soon, or is the id of the record being read (a reader without keys
+ * calls it with the id); its place in the key set is fetched into the
+ * cache meanwhile (a random probe of a large set otherwise stalls on
+ * memory), and in a one-thread run its place in the writer's id sets too
+ * (bib_writer_keyed's, and those of bib_writer_warm_keys). */
 BIB_API void bib_reader_prefetch_key(const bib_reader *rd, const char *key, size_t len);
+
+/* A hint, no effect on results: the writer's own key sets, which take a
+ * record's id as it is (`exact`) or in ASCII lower case (`folded`); the
+ * readers' bib_reader_prefetch_key warms their slots for the record
+ * about to be written. Either may be NULL; both are borrowed until the
+ * next call (call it with two NULLs before freeing them). */
+BIB_API void bib_writer_warm_keys(bib_writer *wr, const bib_keyset *exact,
+                                  const bib_keyset *folded);
 
 BIB_END_DECLS
 

@@ -78,6 +78,9 @@ static int bw_begin(bib_writer *wr, bib_output *out, const bib_options *opts)
     w->used = bib_keyset_new();
     w->macros = bib_keyset_new();
     w->folded = w->biblatex ? NULL : bib_keyset_new();
+    /* make_key adds each id to both: their slots are fetched while the
+     * record is read */
+    bib_writer_warm_keys(wr, w->used, w->folded);
     return w->used && w->macros && (w->biblatex || w->folded) ? 0 : BIB_ENOMEM;
 }
 
@@ -1028,6 +1031,7 @@ static int bw_end(bib_writer *wr)
     bib_buf_clear(&w->safe);
     bib_buf_clear(&w->vals);
     bib_buf_clear(&w->ebuf);
+    bib_writer_warm_keys(wr, NULL, NULL);
     bib_keyset_free(w->used);
     w->used = NULL;
     bib_keyset_free(w->macros);

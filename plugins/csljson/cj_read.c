@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bibconv/plugin.h"
 #include "cj_read.h"
 #include "cslitem_int.h"
 
@@ -354,8 +355,15 @@ static int read_member(cj_reader *cr, const char *d, bib_record *rec, size_t ki,
     /* klen is the key's length (the tokenizer refuses \u0000 in a key) */
     if (klen == 2 && memcmp(k, "id", 2) == 0) {
         if (t->type == CJ_STR) {
-            const char *s = str_of(cr, d, vi, NULL, rec);
-            return s ? bib_record_set_id(rec, s) : BIB_ENOMEM;
+            size_t n;
+            const char *s = str_of(cr, d, vi, &n, rec);
+            if (!s)
+                return BIB_ENOMEM;
+            /* the writer keys the record by it: its slots arrive while the
+             * other members are read (the id comes first, usually) */
+            if (cr->rd)
+                bib_reader_prefetch_key(cr->rd, s, n);
+            return bib_record_set_id(rec, s);
         }
     } else if (klen == 4 && memcmp(k, "type", 4) == 0) {
         if (t->type == CJ_STR) {

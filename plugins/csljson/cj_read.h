@@ -41,6 +41,9 @@ typedef struct cj_reader {
      * may be an object of items (csljson.c) then falls back to jansson */
     bool whole_input;
     bib_buf tmp, key;
+    /* borrowed (csljson.c): the handle whose bib_reader_prefetch_key is
+     * told each id; NULL: none */
+    const bib_reader *rd;
 } cj_reader;
 
 void cj_reader_init(cj_reader *cr);

@@ -51,27 +51,38 @@ static void jw_text(jw *w, const char *s, size_t n)
     bib_buf_append_fast(w->out, s, n);
 }
 
-static void jw_newline(jw *w)
+/* A newline and the indentation, "\n" and 64 spaces: one copy serves the
+ * usual depth, deeper levels loop (jw_newline_slow). */
+static const char jw_nl[] = "\n                                                                ";
+
+/* jw_newline where the fixed-size copy does not serve: a deep level or a
+ * full buffer. Kept out of line so that the usual case below saves no
+ * registers. */
+static __attribute__((noinline)) void jw_newline_slow(jw *w)
+{
+    size_t sp = 2 * (size_t)(w->level > 0 ? w->level : 0), room = sizeof jw_nl - 2;
+    size_t k = sp < room ? sp : room;
+    bib_buf_append_fast(w->out, jw_nl, 1 + k);
+    for (sp -= k; sp; sp -= k) {
+        k = sp < room ? sp : room;
+        bib_buf_append_fast(w->out, jw_nl + 1, k);
+    }
+}
+
+static inline void jw_newline(jw *w)
 {
     if (!w->pretty)
         return;
-    /* a newline and the indentation in one copy (deeper levels loop) */
-    static const char nl[] = "\n                                                                ";
-    size_t sp = 2 * (size_t)(w->level > 0 ? w->level : 0), room = sizeof nl - 2;
+    size_t sp = 2 * (size_t)(w->level > 0 ? w->level : 0);
     bib_buf *b = w->out;
     if (sp < 32 && b->len + 32 < b->cap) {
         /* the usual depth: one fixed-size copy, no call */
-        memcpy(b->data + b->len, nl, 32);
+        memcpy(b->data + b->len, jw_nl, 32);
         b->len += 1 + sp;
         b->data[b->len] = '\0';
         return;
     }
-    size_t k = sp < room ? sp : room;
-    bib_buf_append_fast(w->out, nl, 1 + k);
-    for (sp -= k; sp; sp -= k) {
-        k = sp < room ? sp : room;
-        bib_buf_append_fast(w->out, nl + 1, k);
-    }
+    jw_newline_slow(w);
 }
 
 /* The escape of byte c (a control byte, '"' or '\\') into e; its length
@@ -150,6 +161,56 @@ static void jw_string_long(jw *w, const char *s, size_t n)
     bib_buf_putc_fast(w->out, '"');
 }
 
+/* Whether any of the eight (or four) bytes of x needs escaping: below
+ * 0x20, '"' or '\\' (the has-less-than / has-zero-byte bit tricks, exact
+ * for "any"; byte order does not matter). */
+static inline bool jw_hit64(uint64_t x)
+{
+    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+    uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\');
+    return (((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((b - ones) & ~b)) & high;
+}
+
+static inline bool jw_hit32(uint32_t x)
+{
+    const uint32_t ones = 0x01010101u, high = 0x80808080u;
+    uint32_t q = x ^ (ones * '"'), b = x ^ (ones * '\\');
+    return (((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((b - ones) & ~b)) & high;
+}
+
+/* A string of 4 to 16 bytes that needs no escaping, quoted into b by two
+ * overlapping loads and stores (most names, ids and types are this
+ * short, and below sixteen bytes jw_string's wide step does not serve).
+ * False, and nothing written, when a byte needs escaping or b lacks room. */
+static inline bool jw_string_short(bib_buf *b, const char *s, size_t n)
+{
+    if (b->len + 20 >= b->cap)
+        return false;
+    char *d = b->data + b->len;
+    if (n >= 8) {
+        uint64_t x, y;
+        memcpy(&x, s, 8);
+        memcpy(&y, s + n - 8, 8);
+        if (jw_hit64(x) || jw_hit64(y))
+            return false;
+        memcpy(d + 1, &x, 8);
+        memcpy(d + 1 + n - 8, &y, 8);
+    } else {
+        uint32_t x, y;
+        memcpy(&x, s, 4);
+        memcpy(&y, s + n - 4, 4);
+        if (jw_hit32(x) || jw_hit32(y))
+            return false;
+        memcpy(d + 1, &x, 4);
+        memcpy(d + 1 + n - 4, &y, 4);
+    }
+    d[0] = '"';
+    d[n + 1] = '"';
+    d[n + 2] = '\0';
+    b->len += n + 2;
+    return true;
+}
+
 enum { JW_CHUNK = 4096 }; /* input bytes escaped per reservation */
 
 /* A JSON string, escaped straight into the buffer: room for the worst
@@ -163,6 +224,8 @@ static void jw_string(jw *w, const char *s, size_t n)
         return;
     }
     bib_buf *b = w->out;
+    if (n >= 4 && n <= 16 && jw_string_short(b, s, n))
+        return;
     size_t i = 0, clean = 0; /* from s[clean] on, the output is the text as is */
     bib_buf_putc_fast(b, '"');
     while (i < n) {
@@ -233,7 +296,7 @@ static void jw_open(jw *w, char c, bool *first)
     *first = true;
 }
 
-static void jw_close(jw *w, char c, bool first)
+static inline __attribute__((always_inline)) void jw_close(jw *w, char c, bool first)
 {
     w->level--;
     if (!first)
@@ -241,7 +304,7 @@ static void jw_close(jw *w, char c, bool first)
     bib_buf_putc_fast(w->out, c);
 }
 
-static void jw_item(jw *w, bool *first)
+static inline __attribute__((always_inline)) void jw_item(jw *w, bool *first)
 {
     if (!*first)
         bib_buf_putc_fast(w->out, ',');
@@ -334,6 +397,19 @@ static inline bool jw_key_row(jw *w, bool *first, const char *row, size_t n)
     return true;
 }
 
+/* jw_key_plain for the keys every item has, from padded rows (the byte
+ * loop of jw_key_text cost about 80 instructions a key). */
+static const char jw_row_id[JW_KEY_COPY] = "\"id\": ";
+static const char jw_row_type[JW_KEY_COPY] = "\"type\": ";
+static const char jw_row_parts[JW_KEY_COPY] = "\"date-parts\": ";
+
+/* n: the row's length without the space after the colon */
+static void jw_key_fixed(jw *w, bool *first, const char *row, size_t n, const char *key)
+{
+    if (!jw_key_row(w, first, row, n))
+        jw_key_text(w, key);
+}
+
 /* The key of variable v, as jw_key_plain(bib_var_name(v)) writes it. */
 static void jw_key_var(jw *w, bool *first, bib_var v)
 {
@@ -380,7 +456,7 @@ static void jw_date(jw *w, const bib_date *d)
     }
     if (parts) {
         bool fa;
-        jw_key_plain(w, &f, "date-parts");
+        jw_key_fixed(w, &f, jw_row_parts, 13, "date-parts");
         jw_open(w, '[', &fa);
         for (int i = 0; i < d->nparts; i++) {
             const bib_date_part *p = &d->parts[i];
@@ -707,11 +783,11 @@ static int cslitem_write(bib_buf *out, bib_output *sink, const bib_record *rec,
     jw_open(&w, '{', &first);
     const char *id = bib_record_id(rec);
     if (id) {
-        jw_key_plain(&w, &first, "id");
+        jw_key_fixed(&w, &first, jw_row_id, 5, "id");
         jw_string(&w, id, strlen(id));
     }
     bib_type t = bib_record_type(rec);
-    jw_key_plain(&w, &first, "type");
+    jw_key_fixed(&w, &first, jw_row_type, 7, "type");
     const char *tn = t ? bib_type_name(t) : "document";
     jw_string(&w, tn, strlen(tn));
     size_t ne = bib_record_extra_count(rec);

@@ -217,6 +217,7 @@ static int reader_open(bib_reader *rd, bib_input *in, const bib_options *opts)
     const char *parser = bib_options_get(opts, "parser");
     r->dom = parser && strcmp(parser, "jansson") == 0;
     cj_reader_init(&r->cj);
+    r->cj.rd = rd;
     r->lines = strcmp(bib_reader_format(rd)->name, "csljsonl") == 0;
     r->st = ST_START;
     r->first = true;

@@ -42,6 +42,7 @@ typedef struct ris_entry {
 
 typedef struct ris_reader {
     bib_input *in;
+    const bib_reader *rd; /* borrowed: told each ID (bib_reader_prefetch_key) */
     bib_buf vals;        /* values of the current record, back to back */
     ris_entry *ent;      /* entries of the current record */
     size_t nent, cap;
@@ -85,6 +86,7 @@ static int r_open(bib_reader *rd, bib_input *in, const bib_options *opts)
     ris_reader *r = bib_reader_state(rd);
     index_rows(r);
     r->in = in;
+    r->rd = rd;
     bib_buf_init(&r->vals);
     bib_buf_init(&r->tmp);
     bib_buf_init(&r->pending_val);
@@ -211,6 +213,10 @@ static int add_entry(ris_reader *r, const char *tag, size_t line, const char *v,
     if (bib_buf_failed(&r->vals))
         return BIB_ENOMEM;
     e->len -= clean_tail(r, e->off, line);
+    /* the writer keys the record by its ID: the slots arrive while the
+     * rest of the record is read */
+    if (tag[0] == 'I' && tag[1] == 'D')
+        bib_reader_prefetch_key(r->rd, r->vals.data + e->off, e->len);
     return 0;
 }
 

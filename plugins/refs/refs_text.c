@@ -282,7 +282,7 @@ size_t refs_split_point(const bib_reftag *t)
     size_t n;
     const bib_ref_token *tok = bib_reftag_tokens(t, &n);
     /* a title of one word is too little to cut at: a citation label's
-     * initial (`Witkin 1980: A. P. Witkin, …`) tagged as a title `A` cut
+     * initial (`Brandt 2016: A. Brandt, …`) tagged as a title `A` cut
      * a reference in two */
     size_t title = 0;
     bool date = false;

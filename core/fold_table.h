@@ -14,4 +14,8 @@ typedef struct bib_fold_entry {
 extern const bib_fold_entry bib__fold_table[];
 extern const size_t bib__fold_table_len;
 
+/* The ASCII form of code point cp (a static string), NULL when it has none
+ * (core/utf8.c). */
+const char *bib__fold_cp(uint32_t cp);
+
 #endif

@@ -15,6 +15,7 @@
 #include "bibconv/dates.h"
 #include "bibconv/script.h"
 #include "bibconv/utf8.h"
+#include "fold_table.h"
 #include "names_internal.h"
 #include "reftag_model.h"
 
@@ -23,7 +24,7 @@
 #define NS BIB_REFTAG_NS
 
 /* Bump when any feature changes: the model's input hash covers it. */
-#define FEATURE_VERSION 13u
+#define FEATURE_VERSION 16u
 
 static const char *const label_names[L] = {
     "punct", "author", "editor", "title", "container-title",
@@ -80,6 +81,8 @@ void bib_reftag_free(bib_reftag *t)
     free(t->sfirst);
     free(t->slast);
     free(t->snum);
+    free(t->lbef);
+    free(t->laft);
     free(t->score);
     free(t->best);
     bib_buf_clear(&t->scratch);
@@ -103,6 +106,23 @@ static bool is_space(uint32_t c)
 }
 
 static bool is_digit(uint32_t c) { return c >= '0' && c <= '9'; }
+
+/* The value of a superscript digit (¹ ² ³ U+00B9, U+00B2, U+00B3; ⁰ ⁴-⁹
+ * U+2070, U+2074-U+2079), -1 for any other character: a list numbered
+ * with superscripts (`¹⁷⁾`) writes its numbers with them, and the
+ * features read them as the digits they are (compute_hashes). */
+static int sup_digit(uint32_t c)
+{
+    if (c == 0xB9)
+        return 1;
+    if (c == 0xB2 || c == 0xB3)
+        return (int)c - 0xB0;
+    if (c == 0x2070 || (c >= 0x2074 && c <= 0x2079))
+        return (int)c - 0x2070;
+    return -1;
+}
+
+static bool is_sup_digit(uint32_t c) { return sup_digit(c) >= 0; }
 
 /* ASCII first: the Unicode class tables are a search per call, and most
  * references are mostly ASCII. */
@@ -135,8 +155,14 @@ static bool is_joiner(uint32_t c)
     return c == '\'' || c == 0x2019 || c == '-' || c == 0x2010;
 }
 
-static uint32_t cp_at(const char *s, size_t len, size_t i, int *w)
+static inline uint32_t cp_at(const char *s, size_t len, size_t i, int *w)
 {
+    /* ASCII inline: most of a reference's characters, and the decoder is
+     * a call per character */
+    if (i < len && (unsigned char)s[i] < 0x80) {
+        *w = 1;
+        return (unsigned char)s[i];
+    }
     uint32_t c = 0;
     *w = i < len ? bib_utf8_decode(s + i, len - i, &c) : 0;
     return c;
@@ -247,6 +273,8 @@ static int grow_ctx(bib_reftag *t)
     GROW(sfirst, 0);
     GROW(slast, 0);
     GROW(snum, 0);
+    GROW(lbef, 0);
+    GROW(laft, 0);
     t->ctxcap = cap;
     return 0;
 }
@@ -255,43 +283,50 @@ static int grow_ctx(bib_reftag *t)
 static const char *tok_text(const bib_reftag *t, size_t i) { return t->s + t->tok[i].off; }
 
 /* The ASCII punctuation a CJK or full-width punctuation token stands for
- * (`。` a period, `，` and `、` commas, `（` a bracket, `「` and `『` quotes),
- * 0 for any other token: the features see a Chinese or Japanese
- * reference's punctuation as the training references write it (no
- * training reference writes these). */
-static char cjk_punct(const bib_reftag *t, size_t i)
+ * (U+3000-U+303F, U+FF01-U+FF5E), read from core's fold table
+ * (tools/gen_fold.py: `。` a period, `，` and `、` commas, `（` a bracket,
+ * `「」『』《》` quotes), or a superscript bracket; 0 for any other token:
+ * the features see a Chinese or Japanese reference's punctuation as the
+ * training references write it (no training reference writes these). */
+static char folded_punct(const bib_reftag *t, size_t i)
 {
     const bib_ref_token *k = &t->tok[i];
-    /* all of them are U+3000-U+303F or U+FF00-U+FF5F (lead byte E3 or EF);
-     * the curly quotes and dashes (E2) are not decoded */
-    unsigned char b = (unsigned char)tok_text(t, i)[0];
-    if (k->kind != BIB_REFTOK_PUNCT || k->len != 3 || (b != 0xE3 && b != 0xEF))
+    /* both blocks are three bytes with lead byte E3 or EF; the curly
+     * quotes and dashes (E2) are not folded: the features tell them
+     * from the ASCII marks */
+    const char *p = tok_text(t, i);
+    unsigned char b = (unsigned char)p[0];
+    if (k->kind != BIB_REFTOK_PUNCT || k->len != 3)
+        return 0;
+    /* the superscript brackets of a superscript list number (`¹⁷⁾`,
+     * U+207D, U+207E), as its digits are read (sup_digit) */
+    if (b == 0xE2 && (unsigned char)p[1] == 0x81 && ((unsigned char)p[2] | 1) == 0xBF)
+        return (unsigned char)p[2] == 0xBD ? '(' : ')';
+    if (b != 0xE3 && b != 0xEF)
         return 0;
     uint32_t c;
-    if (bib_utf8_decode(tok_text(t, i), 3, &c) != 3)
+    if (bib_utf8_decode(tok_text(t, i), 3, &c) != 3 ||
+        !((c >= 0x3000 && c <= 0x303F) || (c >= 0xFF01 && c <= 0xFF5E)))
         return 0;
-    switch (c) {
-    case 0x3001: case 0xFF0C: return ',';
-    case 0x3002: case 0xFF0E: return '.';
-    case 0xFF1A: return ':';
-    case 0xFF1B: return ';';
-    case 0xFF08: return '(';
-    case 0xFF09: return ')';
-    case 0xFF3B: case 0x3010: return '[';
-    case 0xFF3D: case 0x3011: return ']';
-    case 0xFF1F: return '?';
-    case 0xFF01: return '!';
-    case 0x300C: case 0x300D: case 0x300E: case 0x300F:
-    case 0x300A: case 0x300B: case 0x3008: case 0x3009: return '"';
-    default: return 0;
-    }
+    const char *a = bib__fold_cp(c);
+    /* punctuation only: a full-width digit is not a mark */
+    return a && a[0] && !a[1] && strchr("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~", a[0]) ? a[0] : 0;
+}
+
+/* Does CJK quote token i open a quotation? 〈《「『 open (even code
+ * points, U+3008-U+300F) and 〝 (U+301D); 〉》」』〞〟 close. */
+static bool cjk_quote_opens(const bib_reftag *t, size_t i)
+{
+    uint32_t c = 0;
+    bib_utf8_decode(tok_text(t, i), 3, &c);
+    return c < 0x301D ? !(c & 1) : c == 0x301D;
 }
 
 /* A punctuation token's character: its byte, or the ASCII one a CJK
- * mark stands for (cjk_punct). */
+ * mark stands for (folded_punct). */
 static char punct_char(const bib_reftag *t, size_t i)
 {
-    char f = cjk_punct(t, i);
+    char f = folded_punct(t, i);
     return f ? f : tok_text(t, i)[0];
 }
 
@@ -408,7 +443,7 @@ static bool sentence_end(const bib_reftag *t, size_t i)
 {
     if (t->tok[i].kind != BIB_REFTOK_PUNCT)
         return false;
-    char f = cjk_punct(t, i), p = f ? f : tok_text(t, i)[0];
+    char f = folded_punct(t, i), p = f ? f : tok_text(t, i)[0];
     /* CJK text writes no space after its full stop */
     return (p == '.' || p == ':' || p == '?' || p == '!') && !is_initial(t, i - (i > 0)) &&
            i + 1 < t->n && (t->tok[i + 1].space_before || f);
@@ -418,6 +453,7 @@ static bool sentence_end(const bib_reftag *t, size_t i)
  * each token: the context the features read. */
 static void compute_hashes(bib_reftag *t);
 static void compute_phrases(bib_reftag *t);
+static void name_lists(bib_reftag *t);
 
 /* One direction of the context the features see on either side (the
  * two directions are one walk, forwards or backwards): into out[i] the
@@ -461,6 +497,7 @@ static int compute_context(bib_reftag *t)
             t->name[i] = 9;     /* the break itself is in no chunk */
             chunk = i + 1;
         }
+        t->lbef[i] = chunk == i + 1;   /* a break (name_lists) */
         t->seg[i] = (unsigned char)(seg > 7 ? 7 : seg);
         t->segr[i] = (unsigned char)(seg > 255 ? 255 : seg);
         t->comma[i] = (unsigned char)(comma > 5 ? 5 : comma);
@@ -468,15 +505,15 @@ static int compute_context(bib_reftag *t)
         if (k->kind != BIB_REFTOK_PUNCT)
             continue;
         const char *p = tok_text(t, i);
-        char f = cjk_punct(t, i), c = f ? f : *p;
+        char f = folded_punct(t, i), c = f ? f : *p;
         if (c == ',')
             comma++;
         else if (c == '(' || c == '[')
             paren++;
         else if ((c == ')' || c == ']') && paren)
             paren--;
-        else if (f == '"')   /* 「『《〈 open (even code points), 」』》〉 close */
-            quote = !((unsigned char)p[2] & 1);
+        else if (f == '"' && (unsigned char)p[0] == 0xE3)
+            quote = cjk_quote_opens(t, i);
         else if (c == '"')
             quote = !quote;
         else if (k->len == 3 && (memcmp(p, "\xe2\x80\x9c", 3) == 0 || memcmp(p, "\xc2\xab", 2) == 0))
@@ -532,6 +569,14 @@ long bib_reftag_tokenize(bib_reftag *t, const char *s, size_t len)
             kind = BIB_REFTOK_CJK;
         } else if (is_word_char(c)) {
             end = scan_word(s, len, i, &kind);
+        } else if (is_sup_digit(c)) {
+            /* a run of superscript digits is one number of its own, also
+             * when glued to a word (`Smith¹`): it is no part of the word */
+            end = i + (size_t)w;
+            int w2;
+            while (end < len && is_sup_digit(cp_at(s, len, end, &w2)))
+                end += (size_t)w2;
+            kind = BIB_REFTOK_NUMBER;
         } else {
             end = i + (size_t)w;
             kind = BIB_REFTOK_PUNCT;
@@ -545,7 +590,56 @@ long bib_reftag_tokenize(bib_reftag *t, const char *s, size_t len)
         return BIB_ENOMEM;
     compute_hashes(t);
     compute_phrases(t);
+    name_lists(t);
     return (long)t->n;
+}
+
+/* A token as the word before or after a name list: a number by its
+ * shape (a year), a word by its word; never 0. */
+static uint32_t list_edge(const bib_reftag *t, size_t i)
+{
+    return (t->tok[i].kind == BIB_REFTOK_NUMBER ? t->sh[i] : t->wh[i]) | 1u;
+}
+
+/* Name lists: each run of chunks that may be names (bucket -1 to 4: a
+ * family name alone between commas scores -1 or 0) and the breaks
+ * between them. Whether a list names authors or editors is said around
+ * it (`In`, `edited by`, `hg. v.` before; `(Eds.)`, `editors`, `Hrsg.`,
+ * a year after), not inside it: every token of a list sees the first
+ * word before it and after it (punctuation skipped; 2 for none). Reads
+ * the breaks compute_context marks in lbef. */
+static void name_lists(bib_reftag *t)
+{
+    size_t i = 0;
+    while (i < t->n) {
+        if (t->name[i] < -1 || t->name[i] > 4) {
+            t->lbef[i] = t->laft[i] = 0;
+            i++;
+            continue;
+        }
+        size_t a = i, b = i, j = i;
+        while (j < t->n && ((t->name[j] >= -1 && t->name[j] <= 4) || (t->name[j] == 9 && t->lbef[j]))) {
+            if (t->name[j] != 9)
+                b = j;
+            j++;
+        }
+        uint32_t before = 2, after = 2;
+        for (size_t k = a; k-- > 0;)
+            if (t->tok[k].kind != BIB_REFTOK_PUNCT) {
+                before = list_edge(t, k);
+                break;
+            }
+        for (size_t k = b + 1; k < t->n; k++)
+            if (t->tok[k].kind != BIB_REFTOK_PUNCT) {
+                after = list_edge(t, k);
+                break;
+            }
+        for (size_t k = a; k < j; k++) {
+            t->lbef[k] = k <= b ? before : 0;
+            t->laft[k] = k <= b ? after : 0;
+        }
+        i = j;
+    }
 }
 
 /* Does token i end a phrase? Phrases are the runs between field-like
@@ -557,7 +651,7 @@ static bool phrase_break(const bib_reftag *t, size_t i)
     if (k->kind != BIB_REFTOK_PUNCT)
         return false;
     const char *p = tok_text(t, i);
-    char f = cjk_punct(t, i);
+    char f = folded_punct(t, i);
     if (k->len == 1 || f) {
         char c = f ? f : *p;
         return strchr(",;:()[]\"?!", c) || (c == '.' && !is_initial(t, i - (i > 0)));
@@ -638,7 +732,7 @@ enum {
     F_EDGE_M2, F_EDGE_M1, F_EDGE_P1, F_EDGE_P2, F_S_M1_S, F_W_M1_W, F_NM_M1, F_NM_P1,
     F_PH_FIRST, F_PH_PREV, F_PH_NEXT, F_PH_INFO, F_PH_POS, F_PH_PREV_INFO, F_PH_NEXT_INFO,
     F_PH_FIRST_W, F_PH_INDEX, F_SEG_R, F_PH_R, F_PH_INFO_R, F_NM_CP, F_NM_CN,
-    F_SEG_FIRST, F_SEG_LAST, F_SEG_NUM, F_COUNT
+    F_SEG_FIRST, F_SEG_LAST, F_SEG_NUM, F_NL_BEF, F_NL_AFT, F_COUNT
 };
 
 /* The templates whose values are small numbers (positions, buckets,
@@ -742,16 +836,44 @@ static size_t shape(const bib_reftag *t, size_t i, char *out)
     return o;
 }
 
+/* A number token of superscript digits (the tokenizer keeps them apart
+ * from ASCII ones) as ASCII digits into out (at most 24), its length; 0
+ * for any other token. */
+static size_t sup_number(const bib_reftag *t, size_t i, char *out)
+{
+    const bib_ref_token *k = &t->tok[i];
+    const char *p = tok_text(t, i);
+    if (k->kind != BIB_REFTOK_NUMBER || (unsigned char)p[0] < 0x80)
+        return 0;
+    size_t n = 0;
+    for (size_t j = 0; j < k->len && n < 24;) {
+        uint32_t c;
+        int w = bib_utf8_decode(p + j, k->len - j, &c);
+        int d = sup_digit(c);
+        if (d < 0)
+            return 0;
+        out[n++] = (char)('0' + d);
+        j += (size_t)w;
+    }
+    return n;
+}
+
 /* The word and shape hashes of every token. */
 static void compute_hashes(bib_reftag *t)
 {
     for (size_t i = 0; i < t->n; i++) {
         char b[24];
-        if ((b[0] = cjk_punct(t, i)) != 0) {   /* as the ASCII mark */
+        if ((b[0] = folded_punct(t, i)) != 0) {   /* as the ASCII mark */
             t->wh[i] = t->sh[i] = fnv(2166136261u, b, 1);
             continue;
         }
-        size_t n = lower(t, i, b);
+        size_t n = sup_number(t, i, b);
+        if (n) {   /* a superscript number as its ASCII digits */
+            t->wh[i] = fnv(2166136261u, b, n);
+            t->sh[i] = fnv(2166136261u, "dd", n < 2 ? n : 2);
+            continue;
+        }
+        n = lower(t, i, b);
         t->wh[i] = fnv(2166136261u, b, n);
         n = shape(t, i, b);
         t->sh[i] = fnv(2166136261u, b, n);
@@ -782,8 +904,10 @@ static void word_features(fsink *f, const bib_reftag *t, size_t i)
     put(f, F_W, t->wh[i]);
     put(f, F_S, t->sh[i]);
     if (k->kind == BIB_REFTOK_NUMBER) {
-        const char *p = tok_text(t, i);
-        size_t n = k->len, d = 0;
+        char sup[24];
+        size_t n = sup_number(t, i, sup), d = 0;
+        const char *p = n ? sup : tok_text(t, i);
+        n = n ? n : k->len;
         long v = 0;
         while (d < n && is_digit((unsigned char)p[d]) && d < 9)
             v = v * 10 + (p[d] - '0'), d++;
@@ -900,6 +1024,11 @@ size_t bib_reftag_features_split(bib_reftag *t, size_t i, uint32_t *ids, size_t 
      * the first of them: a container's sentence holds its volume and
      * pages, a title's mostly none */
     put(&f, F_SEG_NUM, t->snum[i]);
+    /* a name list's surroundings: authors or editors */
+    if (t->lbef[i]) {
+        put(&f, F_NL_BEF, t->lbef[i]);
+        put(&f, F_NL_AFT, t->laft[i]);
+    }
     if (ndir)
         *ndir = f.nd;
     return f.nid;

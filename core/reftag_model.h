@@ -118,6 +118,8 @@ struct bib_reftag {
                                + a number at or before the token */
     uint32_t *sfirst, *slast; /* hashes of the token's sentence's first
                                  and last words (0 none) */
+    uint32_t *lbef, *laft;  /* a name list's tokens: the word before the
+                               list and after it (0: not in a list) */
     uint32_t np;            /* phrases */
     size_t ctxcap;
     int32_t *score;         /* Viterbi: n * L emission scores */

@@ -15,6 +15,7 @@
 #include "bibconv/utf8.h"
 #include "bibconv/script.h"
 #include "names_internal.h"
+#include "fold_table.h"
 #include "reftag_model.h"
 
 #define L BIB_REF_LABEL_COUNT
@@ -49,6 +50,13 @@ static bool tok_in(const bib_reftag *t, size_t i, const char *const *list)
     return false;
 }
 
+/* A word of one capital letter (an initial). */
+static bool lone_initial(const bib_reftag *t, size_t i)
+{
+    const char *p = tx(t, i);
+    return t->tok[i].kind == BIB_REFTOK_WORD && t->tok[i].len == 1 && p[0] >= 'A' && p[0] <= 'Z';
+}
+
 /* The first run of each label (the authors: see the citation label below). */
 static void find_spans(const bib_reftag *t, span sp[L])
 {
@@ -72,13 +80,29 @@ static void find_spans(const bib_reftag *t, span sp[L])
     bool date = false;
     while (k < t->n && (t->tok[k].label == BIB_REF_PUNCT || t->tok[k].label == BIB_REF_DATE))
         date |= t->tok[k++].label == BIB_REF_DATE;
-    if (!date || k == t->n || t->tok[k].label != BIB_REF_AUTHOR)
+    /* the list's first initial taken for a title (`Brandt et al. 2016:
+     * A. Brandt/K. Osei, Salt wedges …` as title `A`) */
+    bool ini = k + 1 < t->n && t->tok[k].label == BIB_REF_TITLE && lone_initial(t, k) &&
+               t->tok[k + 1].label == BIB_REF_AUTHOR;
+    if (!date || k == t->n || (t->tok[k].label != BIB_REF_AUTHOR && !ini))
         return;
-    size_t e = k;
+    size_t e = k + ini;
     while (e < t->n && t->tok[e].label == BIB_REF_AUTHOR)
         e++;
-    if (e - k > au->b - au->a)
+    if (e - k > au->b - au->a) {
         *au = (span){ k, e, true };
+        if (ini) {  /* the title is the next title run */
+            span *ti = &sp[BIB_REF_TITLE];
+            ti->found = false;
+            for (size_t i = e; i < t->n && !ti->found; i++)
+                if (t->tok[i].label == BIB_REF_TITLE) {
+                    size_t j = i;
+                    while (j < t->n && t->tok[j].label == BIB_REF_TITLE)
+                        j++;
+                    *ti = (span){ i, j, true };
+                }
+        }
+    }
 }
 
 /* Skips the label words a value starts with ("pp.", "Vol.", "Bd.", "no.",
@@ -102,14 +126,17 @@ static size_t skip_prefix(const bib_reftag *t, size_t a, size_t b)
     return i;
 }
 
-/* CJK and full-width punctuation: 、。，．：；（）「」『』《》〈〉【】 */
+/* CJK and full-width punctuation (U+3000-U+303F, U+FF01-U+FF5E) that
+ * stands for an ASCII mark stripped at a field's ends (、。，．：；（）「」『』
+ * 《》〈〉【】...), read from core's fold table as the tagger reads it. */
 static bool cjk_mark(const char *p, size_t n)
 {
     uint32_t c;
-    if (n != 3 || bib_utf8_decode(p, 3, &c) != 3)
+    if (n != 3 || bib_utf8_decode(p, 3, &c) != 3 ||
+        !((c >= 0x3000 && c <= 0x303F) || (c >= 0xFF01 && c <= 0xFF5E)))
         return false;
-    return c == 0x3001 || c == 0x3002 || (c >= 0x3008 && c <= 0x3011) || c == 0xFF08 ||
-           c == 0xFF09 || c == 0xFF0C || c == 0xFF0E || c == 0xFF1A || c == 0xFF1B;
+    const char *a = bib__fold_cp(c);
+    return a && a[0] && !a[1] && strchr(".,;:\"'()[]{}<>*/\\|", a[0]);
 }
 
 static bool strip_char(const char *p, size_t n)

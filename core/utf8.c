@@ -101,8 +101,9 @@ size_t bib_utf8_length(const char *s, size_t len)
 
 /* ---- folding ------------------------------------------------------------ */
 
-/* ASCII form of a code point from the generated table, or NULL. */
-static const char *fold_cp(uint32_t cp)
+/* ASCII form of a code point from the generated table, or NULL (private,
+ * fold_table.h: the reference tagger reads CJK punctuation through it). */
+const char *bib__fold_cp(uint32_t cp)
 {
     size_t lo = 0, hi = bib__fold_table_len;
     while (lo < hi) {
@@ -138,7 +139,7 @@ int bib_utf8_ascii_fold(bib_buf *out, const char *s, size_t len)
         }
         uint32_t cp;
         i += (size_t)bib_utf8_decode(s + i, len - i, &cp);
-        const char *a = fold_cp(cp);
+        const char *a = bib__fold_cp(cp);
         if (a)
             bib_buf_puts(out, a);
         /* anything else (combining marks, other scripts) has no ASCII form */
@@ -163,7 +164,7 @@ int bib_utf8_match_key(bib_buf *out, const char *s, size_t len)
             plen = 1;
         } else if (is_combining(cp)) {
             continue;
-        } else if ((piece = fold_cp(cp))) {
+        } else if ((piece = bib__fold_cp(cp))) {
             plen = strlen(piece);
         } else {
             plen = (size_t)bib_utf8_encode(cp, tmp);

@@ -287,13 +287,17 @@ size_t refs_split_point(const bib_reftag *t)
 {
     size_t n;
     const bib_ref_token *tok = bib_reftag_tokens(t, &n);
-    bool title = false, date = false;
+    /* a title of one word is too little to cut at: a citation label's
+     * initial (`Brandt 2016: A. Brandt, …`) tagged as a title `A` cut
+     * a reference in two */
+    size_t title = 0;
+    bool date = false;
     for (size_t i = 0; i < n; i++) {
         if (tok[i].label == BIB_REF_TITLE)
-            title = true;
+            title += tok[i].kind == BIB_REFTOK_WORD || tok[i].kind == BIB_REFTOK_CJK;
         else if (tok[i].label == BIB_REF_DATE)
             date = true;
-        else if (tok[i].label == BIB_REF_AUTHOR && title && date && i > 0 &&
+        else if (tok[i].label == BIB_REF_AUTHOR && title >= 2 && date && i > 0 &&
                  tok[i - 1].label != BIB_REF_AUTHOR && i + 3 < n)
             return tok[i].off;
     }

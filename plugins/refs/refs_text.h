@@ -81,8 +81,8 @@ bool refs_continues_shape(refs_shape shape, const char *cur, size_t curn, const 
                           size_t n);
 
 /* Where a second reference starts inside the text of the tagger's last
- * run: an author run after a title and a date (several references in one
- * bullet), or 0. */
+ * run: an author run after a title (two words or more) and a date
+ * (several references in one bullet), or 0. */
 size_t refs_split_point(const bib_reftag *t);
 
 /* Does the tagger's last run read as one reference that opens with its

@@ -207,6 +207,50 @@ START_TEST(test_closing_bracket)
 }
 END_TEST
 
+/* Do two texts give the same features, token by token? */
+static bool same_features(const char *a, const char *b)
+{
+    bib_reftag *ta = bib_reftag_new(), *tb = bib_reftag_new();
+    long na = bib_reftag_tokenize(ta, a, strlen(a)), nb = bib_reftag_tokenize(tb, b, strlen(b));
+    bool same = na > 0 && na == nb;
+    for (long i = 0; same && i < na; i++) {
+        uint32_t fa[BIB_REFTAG_MAX_FEATURES], fb[BIB_REFTAG_MAX_FEATURES];
+        size_t ka = bib_reftag_features(ta, (size_t)i, fa, BIB_REFTAG_MAX_FEATURES);
+        size_t kb = bib_reftag_features(tb, (size_t)i, fb, BIB_REFTAG_MAX_FEATURES);
+        same = ka == kb && memcmp(fa, fb, ka * sizeof *fa) == 0;
+    }
+    bib_reftag_free(ta);
+    bib_reftag_free(tb);
+    return same;
+}
+
+START_TEST(test_folded_tokens)
+{
+    /* a superscript list number is a number token of its own, also glued
+     * to a word, and the features read it as its ASCII digits; full-width
+     * and CJK punctuation is read as the ASCII mark (core's fold table) */
+    bib_reftag *t = bib_reftag_new();
+    const char *s = "\xc2\xb9\xe2\x81\xb7\xe2\x81\xbe Smith\xc2\xb2 J";   /* ¹⁷⁾ Smith² J */
+    ck_assert_int_eq(bib_reftag_tokenize(t, s, strlen(s)), 5);
+    size_t cnt;
+    const bib_ref_token *tok = bib_reftag_tokens(t, &cnt);
+    char b[64];
+    ck_assert_str_eq(tok_str(s, &tok[0], b, sizeof b), "\xc2\xb9\xe2\x81\xb7");
+    ck_assert_int_eq(tok[0].kind, BIB_REFTOK_NUMBER);
+    ck_assert_int_eq(tok[1].kind, BIB_REFTOK_PUNCT);
+    ck_assert_str_eq(tok_str(s, &tok[2], b, sizeof b), "Smith");
+    ck_assert_int_eq(tok[3].kind, BIB_REFTOK_NUMBER);
+    bib_reftag_free(t);
+    ck_assert(same_features("\xc2\xb9\xe2\x81\xb7\xe2\x81\xbe Smith J. A title. 2001.",
+                            "17) Smith J. A title. 2001."));
+    ck_assert(!same_features("\xc2\xb9\xe2\x81\xb8\xe2\x81\xbe Smith J. A title. 2001.",
+                             "17) Smith J. A title. 2001."));
+    ck_assert(same_features("Smith J\xef\xbc\x8c A title\xef\xbc\x9a more \xe3\x80\x8cX\xe3\x80\x8d "
+                            "\xef\xbc\x88" "2001\xef\xbc\x89 \xe3\x80\x90" "5\xe3\x80\x91",
+                            "Smith J, A title: more \"X\" (2001) [5]"));
+}
+END_TEST
+
 START_TEST(test_no_record)
 {
     bib_reftag *t = bib_reftag_new();
@@ -220,4 +264,5 @@ START_TEST(test_no_record)
 END_TEST
 
 BIB_TEST_MAIN("reftag", test_tokens, test_labels, test_apa_record, test_ieee_record,
-              test_slash_names, test_cjk_record, test_closing_bracket, test_no_record)
+              test_slash_names, test_cjk_record, test_closing_bracket, test_folded_tokens,
+              test_no_record)

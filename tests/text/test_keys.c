@@ -29,6 +29,13 @@ START_TEST(test_fold)
     fold_eq("e\xCC\x81t\xC3\xA9", "ete", false); /* decomposed and precomposed é */
     fold_eq("“quoted” – dash", "\"quoted\" - dash", false);
     fold_eq("Ἀθῆναι", "", false); /* no ASCII form: dropped */
+    /* full-width forms and CJK punctuation (the reference tagger reads
+     * the latter through this table) */
+    fold_eq("\xef\xbc\x88\xef\xbc\xa1\xef\xbd\x82\xef\xbc\x89"    /* （Ａｂ） */
+            "\xe3\x80\x8c\xef\xbd\x83\xe3\x80\x8d"                 /* 「ｃ」 */
+            "\xe3\x80\x81\xe3\x80\x82\xe3\x80\x80\xe3\x80\x85",   /* 、。　々 */
+            "(Ab)\"c\",. ", false);
+    fold_eq("\xe7\x8e\x8b\xef\xbc\x8c\xe6\x9d\x8e", "\xe7\x8e\x8b \xe6\x9d\x8e", true); /* 王，李 */
     fold_eq("Über-Graph  Nets!", "uber graph nets", true);
     fold_eq("  The  DNA,  of (Life) ", "the dna of life", true);
     fold_eq("Réseaux de neurones — «profonds»", "reseaux de neurones profonds", true);

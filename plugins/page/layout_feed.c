@@ -3,7 +3,7 @@
  * layout_feed.c - the paper feed layout: each entry is a meta line
  * (score, arXiv category codes, date, "Code" badge), the title run
  * together with the authors ("…et al. · org"), then an abstract. Its
- * cues, states, transitions, emission scores and record builder (records
+ * cues, states, transitions and record builder (records
  * of type article, genre preprint; the single-paper page uses the same
  * builder).
  *
@@ -53,25 +53,6 @@ static const int feed_trans[F_K * F_K] = {
     /* B  */ 0,        -10,      -12,      0,
     /* X  */ 0,        0,        0,        0,
 };
-
-static void emit_feed(const page_emit_in *in, int *e)
-{
-    const page_feat *f = in->f;
-    e[F_M] = f->meta ? 20 : PAGE_NEG;
-    if (f->meta) {
-        e[F_TA] = e[F_B] = PAGE_NEG;
-    } else {
-        page_feed_split sp;
-        bool ok = page_feed_split_line(in->s, in->len, &sp);
-        e[F_TA] = ok ? (sp.confident ? 8 : 4) : -2;
-        if (f->placeholder)
-            e[F_TA] -= 40;
-        if (f->prose >= 3)
-            e[F_TA] -= 2 * f->prose;
-        e[F_B] = 2 * f->prose - 2 - (f->chars < 80 ? 6 : 0);
-    }
-    e[F_X] = -25;
-}
 
 /* ---- records ------------------------------------------------------------ */
 
@@ -326,7 +307,5 @@ const page_layout_desc page_layout_feed = {
     .trans = feed_trans,
     .features = PAGE_FEAT_META | PAGE_FEAT_FEED_SPLIT | PAGE_FEAT_PLACEHOLDER | PAGE_FEAT_PROSE
                 | PAGE_FEAT_CHARS,
-    .emit = emit_feed,
-    .placeholder_state = -1,
     .build = page_build_feed,
 };

@@ -1085,7 +1085,6 @@ const page_layout_desc page_layout_generic = {
     .fits = generic_fits,
     .nstates = 0, /* no best path: the entries' rule */
     .features = 0,
-    .placeholder_state = -1,
     .label = label_generic,
     .build = build_generic,
 };

@@ -187,7 +187,6 @@ const page_layout_desc page_layout_paper = {
     .starts_page = paper_starts_page,
     .nstates = 0, /* no best path: label_paper's rule */
     .features = PAGE_FEAT_META | PAGE_FEAT_PROSE | PAGE_FEAT_CHARS,
-    .placeholder_state = -1,
     .label = label_paper,
     .build = page_build_feed,
 };

@@ -3,7 +3,7 @@
  * layout_profile.c - the researcher profile layout: a portrait line, a
  * header (biography, topics, students) up to a "Publications" heading,
  * then records of a title line, one author per line and an abstract line.
- * Its cues, states, transitions, emission scores and record builder
+ * Its cues, states, transitions and record builder
  * (records of type article; the owner from the portrait line).
  *
  * Not for: features (page_text.c), the best path (page_label.c).
@@ -107,55 +107,6 @@ static const int profile_trans[P_K * P_K] = {
     /* B  */ 0,        PAGE_NEG, -20,      0,
     /* X  */ 0,        PAGE_NEG, -15,      0,
 };
-
-static int min_i(int a, int b) { return a < b ? a : b; }
-
-static void emit_profile(const page_emit_in *in, int *e)
-{
-    const page_feat *f = in->f;
-    int t = 0;
-    if (f->abs_marker || f->auth_marker)
-        t -= 30;
-    if (f->placeholder)
-        t -= 40;
-    if (f->prose >= 3)
-        t -= 2 * f->prose;
-    if (f->chars > 300)
-        t -= 10;
-    t += min_i(f->titleish, 2);
-    e[P_T] = t;
-    if (f->auth_marker)
-        e[P_A] = 30;
-    else if (f->name == PAGE_NAME_NO)
-        e[P_A] = PAGE_NEG;
-    else
-        e[P_A] = f->name - (f->same_as_prev ? 50 : 0);
-    if (f->abs_marker)
-        e[P_B] = 30;
-    else
-        e[P_B] = 2 * f->prose - 4 - (f->chars < 80 ? (f->sentence_end ? 3 : 6) : 0);
-    /* pronouns and verbs of running prose ("we show", "is") */
-    e[P_B] += 2 * min_i(f->verbish, 2);
-    e[P_T] -= min_i(f->verbish, 2);
-    if (f->sentence_end) {
-        /* a full stop after a real sentence: short abstracts have no
-         * marker, and titles rarely end so */
-        e[P_B] += 3;
-        e[P_T] -= 3;
-    }
-    e[P_X] = -25;
-    if (in->last) {
-        /* a page cut inside an abstract ends on a short fragment that
-         * reads like a title: prefer prose when it starts like prose */
-        int bonus = (f->opener ? 6 : 0) + (f->verbish ? 3 : 0);
-        /* the cut-page rule: running prose that does not end a sentence
-         * is the cut start of an abstract, not a title */
-        if (page_cut_prose(f))
-            bonus += 12;
-        e[P_B] += bonus;
-        e[P_T] -= bonus;
-    }
-}
 
 /* The header ends at the publications heading: anchor on it, never on
  * chrome that changes between crawls. */
@@ -411,8 +362,6 @@ const page_layout_desc page_layout_profile = {
                 | PAGE_FEAT_PLACEHOLDER | PAGE_FEAT_PROSE | PAGE_FEAT_TITLEISH | PAGE_FEAT_NAME
                 | PAGE_FEAT_SAME_AS_PREV | PAGE_FEAT_VERBISH | PAGE_FEAT_SENTENCE_END
                 | PAGE_FEAT_OPENER | PAGE_FEAT_LAST | PAGE_FEAT_CASE,
-    .emit = emit_profile,
-    .placeholder_state = -1,
     .header = profile_header,
     .label = NULL,
     .build = build_profile,

@@ -3,7 +3,7 @@
  * layout_topic.c - the seminar topic page: a header (the topic name, its
  * lower-case slug, "N/A"), then talks (a title and an abstract, or none)
  * and posters (a title and a "Venue Year" line). Its cues, states,
- * transitions, emission scores and record builder (records of type
+ * transitions and record builder (records of type
  * speech, genre poster for posters, the topic as a keyword).
  *
  * Not for: the venue grammar (page_text.c).
@@ -79,49 +79,6 @@ static const int topic_trans[W_K * W_K] = {
     /* V  */ PAGE_NEG, -2,       PAGE_NEG, 0,        -12,      0,
     /* X  */ PAGE_NEG, 0,        0,        0,        0,        0,
 };
-
-static void emit_topic(const page_emit_in *in, int *e)
-{
-    const page_feat *f = in->f;
-    const page_lines *pl = in->pl;
-    size_t li = in->li;
-    /* header cues: the topic name, its lower-case slug, "N/A" */
-    int h = -8;
-    if (in->pos == 0 && f->chars <= 80)
-        h = 6;
-    if (li > 0 && page_is_lower_copy(&pl->v[li - 1], &pl->v[li]))
-        h = 10;
-    if (page_is_na(&pl->v[li]))
-        h = 10;
-    if (f->prose >= 3)
-        h = 0;
-    e[W_H] = h;
-    int t = 1;
-    if (f->prose >= 3)
-        t -= 2 * f->prose;
-    if (f->chars > 300)
-        t -= 10;
-    if (f->venue)
-        t -= 10;
-    if (f->placeholder)
-        t -= 40;
-    e[W_T] = t;
-    e[W_P] = t;
-    e[W_B] = f->venue ? PAGE_NEG : 2 * f->prose - 2 - (f->chars < 80 ? 6 : 0);
-    if (f->sentence_end && !f->venue) {
-        e[W_B] += 3;
-        e[W_T] -= 3;
-        e[W_P] -= 3;
-    }
-    e[W_V] = f->venue ? 10 : PAGE_NEG;
-    e[W_X] = -25;
-    if (in->last && page_cut_prose(f)) {
-        /* the cut-page rule (see layout_profile.c) */
-        e[W_B] += 12;
-        e[W_T] -= 4;
-        e[W_P] -= 4;
-    }
-}
 
 /* ---- records ------------------------------------------------------------ */
 
@@ -227,7 +184,5 @@ const page_layout_desc page_layout_topic = {
     .features = PAGE_FEAT_POSITION | PAGE_FEAT_CHARS | PAGE_FEAT_SLUG | PAGE_FEAT_PROSE
                 | PAGE_FEAT_VENUE | PAGE_FEAT_PLACEHOLDER | PAGE_FEAT_SENTENCE_END
                 | PAGE_FEAT_LAST | PAGE_FEAT_CASE,
-    .emit = emit_topic,
-    .placeholder_state = W_H,
     .build = build_topic,
 };

@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * page_label.c - the best-path labelling of a page's lines with roles:
- * the layout's descriptor (layout_*.c) gives its states, start and
- * transition weights and its emission function; one small Viterbi picks
- * the best sequence of states, mapped to roles. Also where an over-long
- * page may be cut.
+ * the layout's descriptor (layout_*.c) gives its states and the
+ * transitions it allows, the learned table (page_model.c) the weights;
+ * one small Viterbi picks the best sequence of states, mapped to roles.
+ * Also where an over-long page may be cut.
  *
- * Not for: the weights themselves (each layout's file), features
+ * Not for: the weights themselves (page_model_table.c), features
  * (page_text.c) or detection (page_detect.c).
  */
 #include <stdlib.h>
@@ -78,72 +78,18 @@ int page_label(const page_lines *pl, page_layout layout, page_role *roles)
     return page_label_part(pl, layout, roles, false);
 }
 
-/* The emission scores of lines [zone..n) of the page for layout d: one
- * row of d->nstates scores per non-blank line, whose index goes to
- * idx[]. Returns the number of rows. */
-static size_t emissions(const page_layout_desc *d, const page_lines *pl, size_t zone,
-                        int *emit, size_t *idx)
-{
-    size_t n = pl->n, m = 0, last = n;
-    int k = d->nstates;
-    for (size_t i = n; i-- > zone;)
-        if (pl->v[i].len) {
-            last = i;
-            break;
-        }
-    const char *prev = NULL;
-    size_t prev_len = 0;
-    for (size_t i = zone; i < n; i++) {
-        const char *s = pl->v[i].text;
-        size_t len = pl->v[i].len;
-        page_trim(&s, &len);
-        if (!len)
-            continue;
-        page_feat f;
-        page_features(&f, s, len, prev, prev_len);
-        int *e = emit + m * (size_t)k;
-        page_emit_in in = {&f, s, len, pl, i, m, i == last};
-        d->emit(&in, e);
-        if (f.placeholder) {
-            /* "----", "N/A": no record text; only the state that may keep
-             * one (a topic header) keeps it */
-            for (int st = 0; st < k - 1; st++)
-                if (st != d->placeholder_state && e[st] > PAGE_NEG)
-                    e[st] -= 40;
-        }
-        idx[m++] = i;
-        prev = s;
-        prev_len = len;
-    }
-    return m;
-}
-
 /* Labels lines [zone..n) on the best path of layout d. */
 static int best_path(const page_layout_desc *d, const page_lines *pl, size_t zone,
                      page_role *roles)
 {
-    /* learned weights when the table has them (docs/page.md, "Learned
-     * model"); the layout's own emission otherwise */
+    /* the learned weights (docs/page.md, "Learned model"): a layout
+     * labelled by a best path has its row in the generated table, which
+     * page_train writes for every such layout */
     const page_model *lm = page_model_default();
     int slot = page_model_slot(lm, d);
-    if (slot >= 0)
-        return page_model_label(lm, d, slot, pl, zone, roles);
-    size_t n = pl->n;
-    int k = d->nstates;
-    size_t *idx = malloc((n - zone + 1) * sizeof *idx);
-    int *emit = calloc((n - zone + 1) * (size_t)k, sizeof *emit);
-    int *path = malloc((n - zone + 1) * sizeof *path);
-    int rc = BIB_ENOMEM;
-    if (idx && emit && path) {
-        size_t m = emissions(d, pl, zone, emit, idx);
-        rc = page_viterbi(m, k, emit, d->trans, d->start, path);
-        for (size_t j = 0; rc == BIB_OK && j < m; j++)
-            roles[idx[j]] = d->state_roles[path[j]];
-    }
-    free(idx);
-    free(emit);
-    free(path);
-    return rc;
+    if (slot < 0)
+        return BIB_EINVAL;
+    return page_model_label(lm, d, slot, pl, zone, roles);
 }
 
 int page_label_part(const page_lines *pl, page_layout layout, page_role *roles,

@@ -287,17 +287,6 @@ typedef struct page_cues {
     int own[PAGE_LAYOUT_END]; /* points from each layout's cue hooks */
 } page_cues;
 
-/* What the emission function of a layout sees of one line. */
-typedef struct page_emit_in {
-    const page_feat *f;    /* its features */
-    const char *s;         /* the trimmed line */
-    size_t len;
-    const page_lines *pl;  /* the page */
-    size_t li;             /* index of the line in pl */
-    size_t pos;            /* position among the labelled lines (0: first) */
-    bool last;             /* the last non-blank line of the page */
-} page_emit_in;
-
 /* What a record builder needs of the reader. */
 typedef struct page_build {
     bib_input *in;         /* for diagnostics (borrowed) */
@@ -339,15 +328,14 @@ typedef struct page_layout_desc {
      * so far), or (size_t)-1. */
     size_t (*starts_page)(const page_lines *pl, size_t i, size_t first, page_layout current,
                           bool cookie_seen);
-    /* -- labelling: states, allowed transitions, emissions -- */
+    /* -- labelling: states and the allowed transitions (the weights are
+     * learned, page_model_table.c; here only PAGE_NEG, forbidden, counts) -- */
     int nstates;             /* the last state is "other" (fits no role) */
     const char *const *state_names;
     const page_role *state_roles;  /* role of each state */
     const int *start;        /* start[s]; PAGE_NEG forbids */
     const int *trans;        /* trans[a * nstates + b]; PAGE_NEG forbids */
-    unsigned features;       /* PAGE_FEAT_* bits the emission reads */
-    void (*emit)(const page_emit_in *in, int *e); /* e[nstates] */
-    int placeholder_state;   /* the state a placeholder line may keep, or -1 */
+    unsigned features;       /* PAGE_FEAT_* bits: the line measures the layout relies on */
     /* Marks the lines before the labelled zone (header, section) and sets
      * *zone to its first line; returns false when no record can follow.
      * NULL: the zone is the whole page. Not called on continuations. */
@@ -359,8 +347,8 @@ typedef struct page_layout_desc {
     int (*build)(const page_build *b, const page_lines *pl, const page_role *roles);
 } page_layout_desc;
 
-/* Bits of page_layout_desc.features: the features a layout's emission
- * function reads (the inputs of its weights). */
+/* Bits of page_layout_desc.features: the line measures a layout relies
+ * on (the learned model, page_model.c, reads them all). */
 enum {
     PAGE_FEAT_CHARS = 1u << 0, PAGE_FEAT_ABS_MARKER = 1u << 1,
     PAGE_FEAT_AUTH_MARKER = 1u << 2, PAGE_FEAT_META = 1u << 3, PAGE_FEAT_VENUE = 1u << 4,

@@ -457,7 +457,7 @@ START_TEST(test_layout_table)
         ck_assert_int_eq(page_layout_find(d->name), l);
         ck_assert_str_eq(page_layout_name((page_layout)l), d->name);
         ck_assert_ptr_nonnull(d->build);
-        ck_assert(d->label || (d->nstates > 1 && d->emit && d->start && d->trans
+        ck_assert(d->label || (d->nstates > 1 && d->start && d->trans
                                && d->state_roles && d->state_names));
         if (!d->label)
             ck_assert_int_eq(d->state_roles[d->nstates - 1], PAGE_ROLE_OTHER);

@@ -70,54 +70,19 @@ static bool ref_line(bib_reftag *tag, const char *s, size_t n)
     return refs_tagged_as_ref(tag);
 }
 
-/* An entry that reads as a reference without authors: it opens with its
- * title (two title words at least; after its year at most), then names
- * where it appeared (a
- * container, a series or a publisher) and holds a year. A list of a
- * person's own papers often leaves the authors out ("Title. Venue,
- * 1996."); a line of prose rarely tags so. */
-static bool tagged_as_untitled_ref(const bib_reftag *t)
-{
-    size_t n;
-    const bib_ref_token *tok = bib_reftag_tokens(t, &n);
-    size_t i = 0, date = 0;
-    /* a CV puts the year first: "2021. Title. Journal 57: 1-9." */
-    for (; i < n && (tok[i].label == BIB_REF_PUNCT || tok[i].label == BIB_REF_CITNUM
-                     || tok[i].label == BIB_REF_DATE); i++)
-        date += tok[i].label == BIB_REF_DATE && tok[i].kind == BIB_REFTOK_NUMBER;
-    if (i >= n || tok[i].label != BIB_REF_TITLE)
-        return false;
-    size_t title = 0, venue = 0, names = 0;
-    for (; i < n; i++) {
-        bool word = tok[i].kind == BIB_REFTOK_WORD;
-        switch (tok[i].label) {
-        case BIB_REF_TITLE: title += word; break;
-        case BIB_REF_CONTAINER:
-        case BIB_REF_COLLECTION:
-        case BIB_REF_PUBLISHER: venue += word; break;
-        case BIB_REF_DATE: date += tok[i].kind == BIB_REFTOK_NUMBER; break;
-        case BIB_REF_AUTHOR: names++; break;
-        default: break;
-        }
-    }
-    /* authors after the title are another style's reference (a full
-     * one), which count_ref_lines already weighs */
-    return title >= 2 && venue >= 1 && date >= 1 && names == 0;
-}
-
 /* How many entries of the page read as whole references (bounded). An
  * entry is a line, or on text wrapped at a fixed width or after a list
  * marker, a line with the lines after it up to a blank line or a list
- * marker (at most 8). *untitled gets how many read as references without
+ * marker (at most 8). *bare_refs gets how many read as references without
  * authors: 0 unless two at least and most of the entries tried (the rest
  * is the page's chrome: a name, a menu); a title line without a year
  * followed by a short line that ends on one is tried joined to it
  * (`Title.` / `Venue, 2006`, a list grouped under year headings); a
  * line with a full stop before its end is prose (an abstract above its
  * feed's meta line), not tried so. */
-static int count_ref_lines(const page_lines *pl, int *untitled)
+static int count_ref_lines(const page_lines *pl, int *bare_refs)
 {
-    *untitled = 0;
+    *bare_refs = 0;
     bib_reftag *tag = bib_reftag_new();
     if (!tag)
         return 0;
@@ -164,7 +129,7 @@ static int count_ref_lines(const page_lines *pl, int *untitled)
             /* the pair is tried as one entry only for the bare reading */
             if (refs_line_looks_ref(entry.data, entry.len)
                 && bib_reftag_run(tag, entry.data, entry.len) >= 0)
-                bare += tagged_as_untitled_ref(tag);
+                bare += refs_tagged_as_bare_ref(tag);
             i++;
             continue;
         }
@@ -172,12 +137,12 @@ static int count_ref_lines(const page_lines *pl, int *untitled)
             k++;
         else if (refs_line_looks_ref(entry.data + markers(entry.data, entry.len),
                                      entry.len - markers(entry.data, entry.len)))
-            bare += tagged_as_untitled_ref(tag);
+            bare += refs_tagged_as_bare_ref(tag);
     }
     bib_buf_clear(&entry);
     bib_reftag_free(tag);
     if (bare >= 2 && bare * 2 > tried)
-        *untitled = bare;
+        *bare_refs = bare;
     return k;
 }
 
@@ -396,11 +361,11 @@ static int generic_page_cue(const page_lines *pl, page_cues *c)
      * generic_score as the topic page's posters do) */
     int venues, timed;
     int blocks = count_blocks_venues(pl, &venues, &timed);
-    int untitled;
-    int refs = count_ref_lines(pl, &untitled);
+    int bare;
+    int refs = count_ref_lines(pl, &bare);
     /* a reference without authors is less sure than a full one: three
      * outweigh a publications heading */
-    return 5 * refs + 3 * blocks + 2 * venues + 4 * untitled;
+    return 5 * refs + 3 * blocks + 2 * venues + 4 * bare;
 }
 
 /* The site layouts' own marks (abstract markers, feed meta lines) speak
@@ -420,8 +385,8 @@ static bool generic_accept(const page_cues *c, int score)
 
 static bool generic_fits(const page_lines *pl)
 {
-    int blocks, untitled;
-    return count_ref_lines(pl, &untitled) >= 1 || untitled > 0 || enough_blocks(pl, &blocks);
+    int blocks, bare;
+    return count_ref_lines(pl, &bare) >= 1 || bare > 0 || enough_blocks(pl, &blocks);
 }
 
 /* ---- entries ------------------------------------------------------------ */
@@ -737,8 +702,8 @@ static bool block_page(const page_lines *pl)
 {
     int blocks;
     /* a block joined into one entry may read as a reference too */
-    int untitled;
-    return enough_blocks(pl, &blocks) && blocks * 2 >= count_ref_lines(pl, &untitled);
+    int bare;
+    return enough_blocks(pl, &blocks) && blocks * 2 >= count_ref_lines(pl, &bare);
 }
 
 /* The block that starts at line t: its author line in *a, and the lines

@@ -304,15 +304,24 @@ size_t refs_split_point(const bib_reftag *t)
     return 0;
 }
 
-bool refs_tagged_as_ref(const bib_reftag *t)
+/* The first token after an entry's lead: punctuation, a citation number
+ * and a year (a CV puts the year first: "2021. Roe, J. Title ..."); *date
+ * gets the lead's year numbers. */
+static size_t lead_end(const bib_ref_token *tok, size_t n, size_t *date)
 {
-    size_t n;
-    const bib_ref_token *tok = bib_reftag_tokens(t, &n);
-    size_t i = 0, date = 0;
-    /* a CV may put the year first: "2021. Roe, J. and Poe, K. Title ..." */
+    size_t i = 0;
+    *date = 0;
     for (; i < n && (tok[i].label == BIB_REF_PUNCT || tok[i].label == BIB_REF_CITNUM
                      || tok[i].label == BIB_REF_DATE); i++)
-        date += tok[i].label == BIB_REF_DATE && tok[i].kind == BIB_REFTOK_NUMBER;
+        *date += tok[i].label == BIB_REF_DATE && tok[i].kind == BIB_REFTOK_NUMBER;
+    return i;
+}
+
+bool refs_tagged_as_ref(const bib_reftag *t)
+{
+    size_t n, date;
+    const bib_ref_token *tok = bib_reftag_tokens(t, &n);
+    size_t i = lead_end(tok, n, &date);
     if (i >= n || (tok[i].label != BIB_REF_AUTHOR && tok[i].label != BIB_REF_EDITOR))
         return false;
     size_t title = 0;
@@ -321,6 +330,30 @@ bool refs_tagged_as_ref(const bib_reftag *t)
         date += tok[i].label == BIB_REF_DATE && tok[i].kind == BIB_REFTOK_NUMBER;
     }
     return title >= 2 && date >= 1;
+}
+
+bool refs_tagged_as_bare_ref(const bib_reftag *t)
+{
+    size_t n, date;
+    const bib_ref_token *tok = bib_reftag_tokens(t, &n);
+    size_t i = lead_end(tok, n, &date);
+    if (i >= n || tok[i].label != BIB_REF_TITLE)
+        return false;
+    size_t title = 0, venue = 0, names = 0;
+    for (; i < n; i++) {
+        bool word = tok[i].kind == BIB_REFTOK_WORD;
+        switch (tok[i].label) {
+        case BIB_REF_TITLE: title += word; break;
+        case BIB_REF_CONTAINER:
+        case BIB_REF_COLLECTION:
+        case BIB_REF_PUBLISHER: venue += word; break;
+        case BIB_REF_DATE: date += tok[i].kind == BIB_REFTOK_NUMBER; break;
+        case BIB_REF_AUTHOR: names++; break;
+        default: break;
+        }
+    }
+    /* authors after the title are another style's full reference */
+    return title >= 2 && venue >= 1 && date >= 1 && names == 0;
 }
 
 /* ---- HTML ---------------------------------------------------------------- */

@@ -86,8 +86,15 @@ bool refs_continues_shape(refs_shape shape, const char *cur, size_t curn, const 
 size_t refs_split_point(const bib_reftag *t);
 
 /* Does the tagger's last run read as one reference that opens with its
- * authors (an optional list number first) and holds a title and a date?
+ * authors (a list number or its year first at most) and holds a title and
+ * a date?
  * The page reader's generic layout counts such lines as its cue. */
 bool refs_tagged_as_ref(const bib_reftag *t);
+
+/* Does the tagged text read as a reference without authors (a person's
+ * own list: "Title. Venue, 1996.")? It opens with its title (two title
+ * words at least; after its year at most), names where it appeared (a
+ * container, a series or a publisher), holds a year and no name. */
+bool refs_tagged_as_bare_ref(const bib_reftag *t);
 
 #endif /* BIBCONV_REFS_TEXT_H */

@@ -557,12 +557,12 @@ def check_apa_five(by_style, tmp):
 # under a heading, or a title line and a venue line under year headings
 # (docs/page.md, "Lists without authors"). Entries are written here in
 # house styles of the test's own from the records' fields.
-UNTITLED_SEED = 20261205
-UNTITLED_PAGES = 10
-UNTITLED_FLOORS = {"f1": 0.93, "year": 0.95, "venue": 0.85}
+BARE_SEED = 20261205
+BARE_PAGES = 10
+BARE_FLOORS = {"f1": 0.93, "year": 0.95, "venue": 0.85}
 
 
-def untitled_pool():
+def bare_pool():
     pool = []
     for line in open(os.path.join(DATA, "records.jsonl"), encoding="utf-8"):
         r = json.loads(line)
@@ -577,7 +577,7 @@ def untitled_pool():
     return pool
 
 
-def untitled_entry(rng, r):
+def bare_entry(rng, r):
     t, y = r["title"], r["issued"][0]
     venue = r.get("container-title") or r.get("publisher")
     vol, iss, pg = r.get("volume"), r.get("issue"), r.get("page")
@@ -595,6 +595,16 @@ def untitled_entry(rng, r):
     return "%s. In %s%s, %d." % (t, venue, ", pages %s" % pg if pg else "", y)
 
 
+def match_titles(recs, out):
+    """Record F1 of a page's output against its records, matched by title,
+    and the (record, output) pairs matched."""
+    truth = {norm(r["title"]): r for r in recs}
+    got = {norm(g.get("title")): g for g in out or []}
+    pairs = [(truth[t], got[t]) for t in truth if t in got]
+    prec, rec_ = len(pairs) / max(1, len(out or [])), len(pairs) / len(truth)
+    return (2 * prec * rec_ / (prec + rec_) if pairs else 0.0), pairs
+
+
 def cite_count(rng):
     # the counts a list prints after an entry: cut off, never the pages
     if rng.random() >= 0.5:
@@ -603,16 +613,16 @@ def cite_count(rng):
     return form % rng.randrange(1, 400)
 
 
-def untitled_page(shape, rng, recs):
+def bare_page(shape, rng, recs):
     lines = ["Jane Q. Public", "Department of " + rng.choice(["Physics", "History", "Biology"]),
              "", "Home | Research | Teaching | Contact", "", "Publications", ""]
     if shape == "bullets":
-        lines += ["\u2022 " + untitled_entry(rng, r) + cite_count(rng) for r in recs]
+        lines += ["\u2022 " + bare_entry(rng, r) + cite_count(rng) for r in recs]
     elif shape == "cv":
         # a CV's entries open with their year: "2019. Title. Venue, 2019."
         # (the year once, at the start)
         lines += ["%d. %s" % (r["issued"][0], re.sub(r",? %d\.$" % r["issued"][0], ".",
-                                                     untitled_entry(rng, r))) for r in recs]
+                                                     bare_entry(rng, r))) for r in recs]
     else:
         year = None
         for r in sorted(recs, key=lambda r: -r["issued"][0]):
@@ -625,28 +635,24 @@ def untitled_page(shape, rng, recs):
     return "\n".join(lines) + "\n"
 
 
-def check_untitled(tmp):
-    pool = untitled_pool()
-    rng = random.Random(UNTITLED_SEED)
+def check_bare(tmp):
+    pool = bare_pool()
+    rng = random.Random(BARE_SEED)
     fail = False
     for shape in ("bullets", "years", "cv"):
         n = hit = year = venue = invented = counts = 0
         f1s = 0.0
-        for k in range(UNTITLED_PAGES):
+        for k in range(BARE_PAGES):
             recs = rng.sample(pool, PER_PAGE)
-            path = os.path.join(tmp, "untitled-%s-%d.txt" % (shape, k))
+            path = os.path.join(tmp, "bare-%s-%d.txt" % (shape, k))
             with open(path, "w", encoding="utf-8") as f:
-                f.write(untitled_page(shape, rng, recs))
+                f.write(bare_page(shape, rng, recs))
             rc, out, err = read("page", path)
-            truth = {norm(r["title"]): r for r in recs}
-            got = {norm(g.get("title")): g for g in out or []}
-            h = [t for t in truth if t in got]
-            prec, rec_ = len(h) / max(1, len(out or [])), len(h) / len(truth)
-            f1s += 2 * prec * rec_ / (prec + rec_) if h else 0.0
+            f1, pairs = match_titles(recs, out)
+            f1s += f1
             n += 1
-            hit += len(h)
-            for t in h:
-                g, r = got[t], truth[t]
+            hit += len(pairs)
+            for r, g in pairs:
                 year += (g.get("issued", {}).get("date-parts") or [[None]])[0][0] == r["issued"][0]
                 # a publisher written "Place : Publisher" reads as both
                 want = norm(r.get("container-title")
@@ -656,18 +662,18 @@ def check_untitled(tmp):
                 counts += "citation" in (g.get("page") or "").lower() or (
                     bool(g.get("page")) and not r.get("page"))
             if rc != 0:
-                print("FAIL untitled %s page %d: exit %d\n%s" % (shape, k, rc, err))
+                print("FAIL bare %s page %d: exit %d\n%s" % (shape, k, rc, err))
                 fail = True
         f1, yr, vn = f1s / n, year / max(1, hit), venue / max(1, hit)
-        print("overall untitled %s: pages=%d record F1=%.3f year=%.3f venue=%.3f "
+        print("overall bare %s: pages=%d record F1=%.3f year=%.3f venue=%.3f "
               "authors invented=%d pages invented=%d" % (shape, n, f1, yr, vn, invented, counts))
         if invented or counts:
-            print("FAIL untitled %s: a field the entries do not hold" % shape)
+            print("FAIL bare %s: a field the entries do not hold" % shape)
             fail = True
         for key, v in (("f1", f1), ("year", yr), ("venue", vn)):
-            if v < UNTITLED_FLOORS[key]:
-                print("FAIL untitled %s: %s %.3f below its floor %.2f"
-                      % (shape, key, v, UNTITLED_FLOORS[key]))
+            if v < BARE_FLOORS[key]:
+                print("FAIL bare %s: %s %.3f below its floor %.2f"
+                      % (shape, key, v, BARE_FLOORS[key]))
                 fail = True
     return fail
 
@@ -713,15 +719,11 @@ def check_block_venues(by_style, tmp):
         with open(path, "w", encoding="utf-8") as f:
             f.write("\n".join(lines) + "\n")
         rc, out, err = read("page", path)
-        truth = {norm(r["title"]): r for r in recs}
-        got = {norm(g.get("title")): g for g in out or []}
-        h = [t for t in truth if t in got]
-        prec, rec_ = len(h) / max(1, len(out or [])), len(h) / len(truth)
-        f1s += 2 * prec * rec_ / (prec + rec_) if h else 0.0
+        f1, pairs = match_titles(recs, out)
+        f1s += f1
         n += 1
-        hit += len(h)
-        for t in h:
-            g, r = got[t], truth[t]
+        hit += len(pairs)
+        for r, g in pairs:
             venue += norm(g.get("container-title")) == norm(r["container-title"])
             year += (g.get("issued", {}).get("date-parts") or [[None]])[0][0] == r["issued"][0]
             if r.get("page"):
@@ -748,7 +750,7 @@ def main():
     fail = check_no_record(tmp) | check_numbered() | check_blocks_stop()
     fail |= check_markup(by_style, tmp) | check_programme_one(tmp)
     fail |= check_apa_five(by_style, tmp) | check_programme_kinds(by_style, tmp)
-    fail |= check_untitled(tmp) | check_block_venues(by_style, tmp)
+    fail |= check_bare(tmp) | check_block_venues(by_style, tmp)
     # "page6": -f page on the six shapes of formatted references (blocks
     # left out), the first row of docs/page.md's table
     tot = {"page": [0.0, 0, 0, 0, 0], "page6": [0.0, 0, 0, 0, 0], "refs": [0.0, 0, 0, 0, 0]}

@@ -595,14 +595,18 @@ def bare_entry(rng, r):
     return "%s. In %s%s, %d." % (t, venue, ", pages %s" % pg if pg else "", y)
 
 
-def match_titles(recs, out):
-    """Record F1 of a page's output against its records, matched by title,
-    and the (record, output) pairs matched."""
+def page_of(path, text, recs):
+    """Writes a page, reads it with -f page and matches its records by
+    title: exit status, records, stderr, record F1 and the (record,
+    output) pairs matched."""
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+    rc, out, err = read("page", path)
     truth = {norm(r["title"]): r for r in recs}
     got = {norm(g.get("title")): g for g in out or []}
     pairs = [(truth[t], got[t]) for t in truth if t in got]
     prec, rec_ = len(pairs) / max(1, len(out or [])), len(pairs) / len(truth)
-    return (2 * prec * rec_ / (prec + rec_) if pairs else 0.0), pairs
+    return rc, out, err, (2 * prec * rec_ / (prec + rec_) if pairs else 0.0), pairs
 
 
 def cite_count(rng):
@@ -644,11 +648,8 @@ def check_bare(tmp):
         f1s = 0.0
         for k in range(BARE_PAGES):
             recs = rng.sample(pool, PER_PAGE)
-            path = os.path.join(tmp, "bare-%s-%d.txt" % (shape, k))
-            with open(path, "w", encoding="utf-8") as f:
-                f.write(bare_page(shape, rng, recs))
-            rc, out, err = read("page", path)
-            f1, pairs = match_titles(recs, out)
+            rc, out, err, f1, pairs = page_of(os.path.join(tmp, "bare-%s-%d.txt" % (shape, k)),
+                                              bare_page(shape, rng, recs), recs)
             f1s += f1
             n += 1
             hit += len(pairs)
@@ -715,11 +716,8 @@ def check_block_venues(by_style, tmp):
             names = [(a.get("given", "") + " " + a["family"]).strip() for a in r["author"]]
             lines += [r["title"], ", ".join(names[:-1]) + " and " + names[-1]
                       if len(names) > 1 else names[0], venue_line(rng, r), ""]
-        path = os.path.join(tmp, "venues-%d.txt" % k)
-        with open(path, "w", encoding="utf-8") as f:
-            f.write("\n".join(lines) + "\n")
-        rc, out, err = read("page", path)
-        f1, pairs = match_titles(recs, out)
+        rc, out, err, f1, pairs = page_of(os.path.join(tmp, "venues-%d.txt" % k),
+                                          "\n".join(lines) + "\n", recs)
         f1s += f1
         n += 1
         hit += len(pairs)

@@ -1128,6 +1128,12 @@ int bib_latex_from_unicode(bib_buf *out, const char *s, size_t len, unsigned fla
         }
         if (c == '\\') {
             size_t k = command_end(&bt, s, len, i);
+            /* written as it is only when its braces pair up as BibTeX
+             * counts them ("\{" included), as math's must: the group
+             * table skips an escaped brace, so "\x{a $\{1}" was kept
+             * whole with one brace open (a fuzz_writer finding) */
+            if (k && !braces_pair(s + i, k - i))
+                k = 0;
             if (k) {
                 bib_buf_append_fast(out, s + i, k - i); /* an unknown command read as written */
                 i = k;

@@ -33,9 +33,6 @@
 /* ---- cues --------------------------------------------------------------- */
 
 static bool page_wrapped(const page_lines *pl);
-typedef int (*gen_entry_fn)(void *ctx, size_t first, size_t last, const char *text,
-                            size_t n);
-static int run_walk(const page_lines *pl, gen_entry_fn fn, void *ctx, bib_reftag *tag);
 static int find_year(const char *s, size_t n);
 static bool ends_field(char c);
 
@@ -391,9 +388,10 @@ static bool generic_fits(const page_lines *pl)
 
 /* ---- entries ------------------------------------------------------------ */
 
-/* gen_entry_fn (declared above) is called for every entry (lines
- * first..last, their text joined) and, with text NULL, for every heading
- * line. */
+/* Called for every entry (lines first..last, their text joined) and,
+ * with text NULL, for every heading line. */
+typedef int (*gen_entry_fn)(void *ctx, size_t first, size_t last, const char *text,
+                            size_t n);
 
 typedef struct gen_walk {
     const page_lines *pl;
@@ -915,8 +913,8 @@ static int venue_fields(bib_reftag *tag, bib_record *rec, const char *title, siz
             rc = bib_record_set_date(rec, BIB_VAR_ISSUED, bib_field_date(d));
         if (rc == BIB_OK)
             bib_record_set_type(rec, bib_record_type(tr));
-        *done = rc == BIB_OK && bib_record_has(rec, BIB_VAR_CONTAINER_TITLE)
-                | bib_record_has(rec, BIB_VAR_PUBLISHER);
+        *done = rc == BIB_OK && (bib_record_has(rec, BIB_VAR_CONTAINER_TITLE)
+                                 || bib_record_has(rec, BIB_VAR_PUBLISHER));
         bib_record_free(tr);
     }
     bib_buf_clear(&text);

@@ -536,13 +536,13 @@ static int page_open(bib_reader *rd, bib_input *in, const bib_options *opts)
             rc = BIB_ENOMEM;
         if (rc == 0)
             rc = repair_utf8(in, &all);
-        char why[200];
+        /* where the bytes stop decoding, if they do (page_next reports it);
+         * a page that fails to parse has its own error below */
         if (rc == 0)
-            rc = page_html_to_lines(all.data, all.len, &r->html_lines, why, sizeof why);
-        /* the text past the first byte that does not decode is lost:
-         * said, and counted (a non-zero exit), not silent */
-        if (rc == 0 && why[0])
-            snprintf(r->undecoded, sizeof r->undecoded, "%s", why);
+            rc = page_html_to_lines(all.data, all.len, &r->html_lines, r->undecoded,
+                                    sizeof r->undecoded);
+        if (rc != 0)
+            r->undecoded[0] = '\0';
         r->html_empty = rc == 0 && r->html_lines.n == 0;
         if (rc == BIB_EPARSE)
             bib_input_report(in, BIB_SEV_ERROR, 1, 1, "could not parse the HTML page");

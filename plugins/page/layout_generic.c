@@ -349,6 +349,8 @@ static bool enough_blocks(const page_lines *pl, int *blocks)
     return *blocks >= 2 || t >= 1;
 }
 
+static int count_ref_entries(const page_lines *pl);
+
 static int generic_page_cue(const page_lines *pl, page_cues *c)
 {
     (void)c;
@@ -360,6 +362,10 @@ static int generic_page_cue(const page_lines *pl, page_cues *c)
     int blocks = count_blocks_venues(pl, &venues, &timed);
     int bare;
     int refs = count_ref_lines(pl, &bare);
+    if (pl->pieces) {
+        int by_entry = count_ref_entries(pl);
+        refs = by_entry > refs ? by_entry : refs;
+    }
     /* a reference without authors is less sure than a full one: three
      * outweigh a publications heading */
     return 5 * refs + 3 * blocks + 2 * venues + 4 * bare;
@@ -462,6 +468,29 @@ static int walk_flush(gen_walk *w)
     return rc;
 }
 
+/* A profile's figure, "Label: number" ("Number of co-authors: 52",
+ * "Citations: 1,204", "Publication period start: 2011"): the page's
+ * chrome, never an entry nor a part of one. */
+static bool stat_line(const char *s, size_t n)
+{
+    const char *c = memchr(s, ':', n);
+    if (!c || c == s || c - s > 40)
+        return false;
+    for (const char *p = s; p < c; p++)
+        if (!((*p | 32) >= 'a' && (*p | 32) <= 'z') && *p != ' ' && *p != '-')
+            return false;
+    size_t i = (size_t)(c - s) + 1, digits = 0;
+    while (i < n && s[i] == ' ')
+        i++;
+    for (; i < n; i++) {
+        if (s[i] >= '0' && s[i] <= '9')
+            digits++;
+        else if (s[i] != ',' && s[i] != '.')
+            return false;
+    }
+    return digits > 0;
+}
+
 /* Splits the page into entries as the refs reader splits a list: a blank
  * line, a list marker or a heading ends one; a line that reads as a whole
  * reference starts one; otherwise the refs reader's continuation rule. */
@@ -495,6 +524,11 @@ static int walk_page(gen_walk *w)
             in_marked = false;
             continue;
         }
+        if (stat_line(s, n)) {
+            rc = walk_flush(w);
+            in_marked = false;
+            continue;
+        }
         size_t mk = markers(s, n);
         if (!mk && (refs_is_heading(s, n) || page_is_heading(s, n))) {
             rc = walk_flush(w);
@@ -503,7 +537,16 @@ static int walk_page(gen_walk *w)
             in_marked = false;
             continue;
         }
-        bool starts = mk || year_first(s, n) || (!(in_marked && marked >= 2) &&
+        /* "In: …" and "In Proc…" bring an entry's container, never a new
+         * entry ("In Search of …" may be a title: only these two) */
+        bool in_venue = n > 7 && s[0] == 'I' && s[1] == 'n'
+                        && (s[2] == ':' || memcmp(s + 2, " Proc", 5) == 0);
+        /* nor the line after an editors' list ("…, (eds.)"): the book */
+        const char *cd = w->cur.data;
+        size_t cn = w->cur.len;
+        in_venue |= (cn >= 6 && memcmp(cd + cn - 6, "(eds.)", 6) == 0)
+                    || (cn >= 5 && memcmp(cd + cn - 5, "(ed.)", 5) == 0);
+        bool starts = mk || year_first(s, n) || (!in_venue && !(in_marked && marked >= 2) &&
                              (!refs_continues_shape(shape, w->cur.data, w->cur.len, s, n) ||
                               ref_line(w->tag, s, n)));
         if (starts)
@@ -529,6 +572,36 @@ static int run_walk(const page_lines *pl, gen_entry_fn fn, void *ctx, bib_reftag
     int rc = walk_page(&w);
     bib_buf_clear(&w.cur);
     return rc;
+}
+
+typedef struct {
+    bib_reftag *tag;
+    int refs;
+} ref_count;
+
+static int count_entry(void *ctx, size_t first, size_t last, const char *text, size_t n)
+{
+    (void)first, (void)last;
+    ref_count *rc = ctx;
+    if (text && n <= 2000 && ref_line(rc->tag, text, n))
+        rc->refs++;
+    return BIB_OK;
+}
+
+/* A page joined from pieces: its entries span lines however they were
+ * joined, so the whole references are counted by entry, as the walk
+ * splits them (at most GEN_CUE_LINES lines). */
+static int count_ref_entries(const page_lines *pl)
+{
+    ref_count rc = {bib_reftag_new(), 0};
+    if (!rc.tag)
+        return 0;
+    page_lines head = *pl;
+    if (head.n > GEN_CUE_LINES)
+        head.n = GEN_CUE_LINES;
+    run_walk(&head, count_entry, &rc, rc.tag);
+    bib_reftag_free(rc.tag);
+    return rc.refs;
 }
 
 /* ---- labelling ---------------------------------------------------------- */

@@ -283,7 +283,20 @@ static void end_page(struct page_reader *r, page_layout lay)
  * those lines; flags: PART_MORE, PART_NEXT. */
 static int process_page(struct page_reader *r, size_t k, unsigned flags)
 {
-    page_lines pl = {r->page.v, k, k};
+    page_lines pl = {r->page.v, k, k, false};
+    /* a whole page copied in pieces is read as the lines it showed (its
+     * own lines, freed below; not a page read in parts, whose lines are
+     * carried over) */
+    page_lines joined = {0};
+    if (!(flags & PART_MORE) && r->cont == PAGE_LAYOUT_NONE && page_in_pieces(&pl)) {
+        if (page_reflow(&pl, &joined) != BIB_OK) {
+            page_lines_free(&joined);
+            return BIB_ENOMEM;
+        }
+        pl = joined;
+    }
+    size_t held = k; /* the buffered lines this page used */
+    k = pl.n;
     size_t first = k;
     for (size_t i = 0; i < k && first == k; i++) {
         const char *s = pl.v[i].text;
@@ -352,7 +365,8 @@ static int process_page(struct page_reader *r, size_t k, unsigned flags)
     }
     if (rc == 0 && !(flags & PART_MORE))
         end_page(r, lay);
-    page_lines_drop(&r->page, k);
+    page_lines_free(&joined);
+    page_lines_drop(&r->page, held);
     r->cont = PAGE_LAYOUT_NONE;
     /* what is carried over opens the next page */
     r->guess = PAGE_LAYOUT_NONE;

@@ -33,6 +33,7 @@ typedef struct page_line {
 typedef struct page_lines {
     page_line *v;
     size_t n, cap;
+    bool pieces; /* joined from a copy in pieces (page_reflow) */
 } page_lines;
 
 /* Appends a copy of s[0..len). Returns BIB_OK or BIB_ENOMEM. */
@@ -45,6 +46,14 @@ size_t page_unmark(char *s, size_t n);
 void page_lines_drop(page_lines *pl, size_t k);
 /* Frees every line and the array. */
 void page_lines_free(page_lines *pl);
+/* A page copied with its inline elements on lines of their own: a third of
+ * its non-blank lines (twelve or more) are pieces of a sentence
+ * (page_reflow.c). */
+bool page_in_pieces(const page_lines *pl);
+/* Appends to out (caller's, freed with page_lines_free) the lines of in
+ * with each piece joined to the line it goes on; a joined line keeps the
+ * number of its first piece. Returns BIB_OK or BIB_ENOMEM. */
+int page_reflow(const page_lines *in, page_lines *out);
 
 /* A layout is an index into the table of layout descriptors
  * (page_layouts.def); 0 is "none". */

@@ -738,6 +738,72 @@ def check_block_venues(by_style, tmp):
     return fail
 
 
+# A page copied in pieces: every inline element of an entry on a line of
+# its own, as some text extractions of saved pages give it (docs/page.md,
+# "Pages in pieces"): family and given names, "(year):", the title,
+# "In:", the editors, the container, the pages, a link.
+PIECES_SEED = 20261207
+PIECES_FLOORS = {"f1": 0.90, "authors": 0.85, "year": 0.95, "venue": 0.80}
+
+
+def pieces_entry(rng, r):
+    out = []
+    for a in r["author"]:
+        out += [a["family"] + ",", a["given"] + "," if a.get("given") else None]
+    out = [x for x in out if x]
+    out[-1] = out[-1].rstrip(",")
+    out += ["(%d):" % r["issued"][0], r["title"].rstrip(".") + ".", "In:"]
+    if rng.random() < 0.3:
+        out += ["Roe,", "Jane,", "Doe,", "John", "(eds.)"]
+    out += [r["container-title"], ",", "%d," % r["issued"][0], "."]
+    if r.get("page"):
+        out.append("pp. %s." % r["page"].replace("\u2013", "-"))
+    if rng.random() < 0.5:
+        out.append("https://example.org/paper/%d" % rng.randrange(10 ** 6))
+    return out
+
+
+def check_pieces(by_style, tmp):
+    seen, pool = set(), []
+    for refs in by_style.values():
+        for _, r in refs:
+            if (id(r) in seen or not r.get("container-title") or not r.get("author")
+                    or re.search(r"[${}\\<>]", r["container-title"])):
+                continue
+            seen.add(id(r))
+            pool.append(r)
+    rng = random.Random(PIECES_SEED)
+    n = hit = auth = year = venue = 0
+    f1s = 0.0
+    for k in range(10):
+        recs = rng.sample(pool, PER_PAGE)
+        lines = ["Author: Jane Q. Public", "Publication Overview",
+                 "Publication period start: %d" % min(r["issued"][0] for r in recs),
+                 "Number of co-authors: %d" % rng.randrange(5, 90), "Publications"]
+        for r in recs:
+            lines += pieces_entry(rng, r)
+        rc, out, err, f1, pairs = page_of(os.path.join(tmp, "pieces-%d.txt" % k),
+                                          "\n".join(lines) + "\n", recs)
+        f1s += f1
+        n += 1
+        hit += len(pairs)
+        for r, g in pairs:
+            auth += [norm(a["family"]) for a in r["author"]] == \
+                [norm(a.get("family") or a.get("literal")) for a in g.get("author", [])]
+            year += (g.get("issued", {}).get("date-parts") or [[None]])[0][0] == r["issued"][0]
+            venue += norm(g.get("container-title")) == norm(r["container-title"])
+    res = {"f1": f1s / n, "authors": auth / max(1, hit), "year": year / max(1, hit),
+           "venue": venue / max(1, hit)}
+    print("overall pieces: pages=%d record F1=%.3f authors=%.3f year=%.3f venue=%.3f"
+          % (n, res["f1"], res["authors"], res["year"], res["venue"]))
+    fail = False
+    for key, v in res.items():
+        if v < PIECES_FLOORS[key]:
+            print("FAIL pieces: %s %.3f below its floor %.2f" % (key, v, PIECES_FLOORS[key]))
+            fail = True
+    return fail
+
+
 def main():
     show = "--show" in sys.argv
     keep = sys.argv[sys.argv.index("--keep") + 1] if "--keep" in sys.argv else None
@@ -748,7 +814,7 @@ def main():
     fail = check_no_record(tmp) | check_numbered() | check_blocks_stop()
     fail |= check_markup(by_style, tmp) | check_programme_one(tmp)
     fail |= check_apa_five(by_style, tmp) | check_programme_kinds(by_style, tmp)
-    fail |= check_bare(tmp) | check_block_venues(by_style, tmp)
+    fail |= check_bare(tmp) | check_block_venues(by_style, tmp) | check_pieces(by_style, tmp)
     # "page6": -f page on the six shapes of formatted references (blocks
     # left out), the first row of docs/page.md's table
     tot = {"page": [0.0, 0, 0, 0, 0], "page6": [0.0, 0, 0, 0, 0], "refs": [0.0, 0, 0, 0, 0]}

@@ -559,6 +559,38 @@ START_TEST(test_unmark)
 }
 END_TEST
 
+/* A page in pieces is joined back into its lines, each joined line keeping
+ * its first piece's number; a page of whole lines is not in pieces. */
+START_TEST(test_reflow)
+{
+    page_lines pl, out = {0};
+    load(&pl, "Publications\nRoe,\nJane,\nDoe,\nJohn\n(2019):\nA title of the entry.\n"
+              "In:\nJournal of Things\n,\n2019,\n.\npp. 1-9.\nLee,\nAnn\n(2020):\n"
+              "Another title.\nIn:\nProc. of Stuff\n,\n2020,\n.");
+    ck_assert(page_in_pieces(&pl));
+    ck_assert_int_eq(page_reflow(&pl, &out), BIB_OK);
+    ck_assert(out.pieces);
+    static const char *const want[] = {
+        "Publications", "Roe, Jane, Doe, John", "(2019): A title of the entry.",
+        "In: Journal of Things, 2019,.", "pp. 1-9.", "Lee, Ann", "(2020): Another title.",
+        "In: Proc. of Stuff, 2020,."};
+    static const size_t lines[] = {1, 2, 6, 8, 13, 14, 16, 18};
+    ck_assert_uint_eq(out.n, sizeof want / sizeof *want);
+    for (size_t i = 0; i < out.n; i++) {
+        ck_assert_str_eq(out.v[i].text, want[i]);
+        ck_assert_uint_eq(out.v[i].lineno, lines[i]);
+    }
+    page_lines_free(&out);
+    page_lines_free(&pl);
+    /* a name list one name a line, under titles: not a third of pieces */
+    load(&pl, "Publications\n\nA first title on the page\nAna Lima,\nJo Park\n\n"
+              "A second title on the page\nLi Wei,\nSam Roe\n\nA third title here\n"
+              "Kim Lee\n\nA fourth title here\nBo Chen\n\nA fifth title here\nAl Diaz\n");
+    ck_assert(!page_in_pieces(&pl));
+    page_lines_free(&pl);
+}
+END_TEST
+
 BIB_TEST_MAIN("page", test_markers, test_meta_lines, test_venues, test_names_accepted,
               test_names_refused, test_feed_split, test_profile_shapes,
               test_profile_consecutive_titles, test_profile_name_like_first_title,
@@ -567,4 +599,4 @@ BIB_TEST_MAIN("page", test_markers, test_meta_lines, test_venues, test_names_acc
               test_profile_cut_author_list, test_profile_marker_own_line,
               test_profile_cut_page, test_feed_and_topic,
               test_layout_detection, test_paper_fallback, test_metrics_venue, test_lower_copy, test_layout_table, test_boundaries,
-              test_viterbi, test_html_lines, test_unmark)
+              test_viterbi, test_html_lines, test_unmark, test_reflow)

@@ -29,6 +29,8 @@
 /* Detection tags at most this many candidate lines of a page: the cue is
  * settled long before, and a huge page costs no more than this. */
 #define GEN_CUE_LINES 400
+/* Longest entry text the walk joins from lines (bytes). */
+#define GEN_JOIN_MAX 4000
 
 /* ---- cues --------------------------------------------------------------- */
 
@@ -549,6 +551,12 @@ static int walk_page(gen_walk *w)
         bool starts = mk || year_first(s, n) || (!in_venue && !(in_marked && marked >= 2) &&
                              (!refs_continues_shape(shape, w->cur.data, w->cur.len, s, n) ||
                               ref_line(w->tag, s, n)));
+        /* an entry stops growing at GEN_JOIN_MAX bytes, as the refs
+         * reader's do: a marked entry followed by a long unmarked list
+         * would otherwise take the whole list in, to be tagged again for
+         * each reference split off it (quadratic) */
+        if (w->cur.len >= GEN_JOIN_MAX)
+            starts = true;
         if (starts)
             in_marked = mk > 0;
         if (w->cur.len && starts)

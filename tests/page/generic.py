@@ -804,6 +804,28 @@ def check_pieces(by_style, tmp):
     return fail
 
 
+def check_long_join(tmp):
+    """Two numbered entries and 3,000 unnumbered ones after them: each
+    unnumbered line is its own entry once the numbered entry has grown to
+    the walk's join bound (it took the whole list in, then split it again
+    and again: 66 records of 3,002 before the bound)."""
+    lines = ["Publications", "",
+             "[1] A. Author, B. Author. A first title of a paper. Journal of Things, "
+             "12(3):1-9, 2019.", "[2] C. Author. A second title. Proc. of Stuff, 2020."]
+    lines += ["D. Writer%d, E. Other. Unnumbered title number %d of the list. Some Journal "
+              "%d, 2010." % (i, i, i) for i in range(3000)]
+    path = os.path.join(tmp, "long-join.txt")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("\n".join(lines) + "\n")
+    rc, out, err = read("page", path)
+    n = len(out or [])
+    if n < 2990:
+        print("FAIL long-join: %d records of 3002" % n)
+        return True
+    print("ok   long-join: %d records of 3002" % n)
+    return False
+
+
 def main():
     show = "--show" in sys.argv
     keep = sys.argv[sys.argv.index("--keep") + 1] if "--keep" in sys.argv else None
@@ -815,6 +837,7 @@ def main():
     fail |= check_markup(by_style, tmp) | check_programme_one(tmp)
     fail |= check_apa_five(by_style, tmp) | check_programme_kinds(by_style, tmp)
     fail |= check_bare(tmp) | check_block_venues(by_style, tmp) | check_pieces(by_style, tmp)
+    fail |= check_long_join(tmp)
     # "page6": -f page on the six shapes of formatted references (blocks
     # left out), the first row of docs/page.md's table
     tot = {"page": [0.0, 0, 0, 0, 0], "page6": [0.0, 0, 0, 0, 0], "refs": [0.0, 0, 0, 0, 0]}

@@ -592,13 +592,40 @@ static int set_doi(bib_record *rec, const bib_reftag *t, span sp)
     return 0;
 }
 
+static unsigned char ascii_lower(unsigned char c)
+{
+    return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
+}
+
+/* Does s hold one of words, ASCII case folded (what strncasecmp does in
+ * the C locale, which bibconv never leaves)? One pass over s: a position
+ * whose byte starts no word is passed over at the cost of a bit test.
+ * This was strncasecmp at every byte of the reference for every word, a
+ * fifth of `-f refs`'s instructions; which word matches first does not
+ * matter, only whether one does. */
 static bool text_has(const char *s, size_t n, const char *const *words)
 {
-    for (; *words; words++) {
-        size_t k = strlen(*words);
-        for (size_t i = 0; i + k <= n; i++)
-            if (strncasecmp(s + i, *words, k) == 0)
+    uint64_t first[4] = { 0, 0, 0, 0 };
+    for (const char *const *w = words; *w; w++) {
+        unsigned char c = ascii_lower((unsigned char)(*w)[0]);
+        if (!c)
+            return true;        /* an empty word is in every text */
+        first[c >> 6] |= (uint64_t)1 << (c & 63);
+    }
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = ascii_lower((unsigned char)s[i]);
+        if (!(first[c >> 6] >> (c & 63) & 1))
+            continue;
+        for (const char *const *w = words; *w; w++) {
+            const unsigned char *q = (const unsigned char *)*w;
+            if (ascii_lower(q[0]) != c)
+                continue;
+            size_t j = 1;
+            while (q[j] && i + j < n && ascii_lower((unsigned char)s[i + j]) == ascii_lower(q[j]))
+                j++;
+            if (!q[j])
                 return true;
+        }
     }
     return false;
 }

@@ -3,7 +3,8 @@
  * reftag_bench.c - speed of the reference tagger (docs/refs.md, "Speed"):
  * reads a file of references, one per line, tags each line REPEAT times
  * (bib_reftag_run) and, with --record, builds its record too; prints the
- * CPU time (user + system) and MB/s of reference text.
+ * CPU time (user + system), MB/s of reference text and the peak RSS (the
+ * file is held in memory: compare two sizes, the rest must stay flat).
  *
  *   reftag_bench FILE [REPEAT] [--record]
  *
@@ -79,6 +80,9 @@ int main(int argc, char **argv)
     printf("%zu references, %zu tokens, %.1f MB%s: CPU %.2f s, %.2f MB/s\n", refs, tokens, mb,
            record ? " (tag + record)" : " (tag)", cpu, cpu > 0 ? mb / cpu : 0);
     printf("labels hash %016llx\n", sum);
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    printf("peak RSS %ld KB (the file: %zu KB)\n", ru.ru_maxrss, len / 1024);
     if (record)
         printf("%zu records\n", records);
     bib_reftag_free(t);

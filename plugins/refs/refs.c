@@ -60,6 +60,10 @@ typedef struct refs_state {
  * window is only looked at, not consumed. */
 #define REFS_HEAD 65536
 
+/* The longest text joined into one reference from several lines; the
+ * next line starts a new one (refs_continues_shape has the same bound). */
+#define REFS_JOIN_MAX 4000
+
 static int guess_shape(refs_state *st)
 {
     const char *w;
@@ -206,8 +210,13 @@ static int assemble(refs_state *st)
         size_t mk = refs_marker(s, n);
         bool heading = !mk && refs_is_heading(s, n);
         /* an unmarked line inside a marked reference of a marked list is
-         * its wrapped rest (docs/refs.md) */
-        bool rest_of_marked = st->marked && st->cur_marked && !mk && !heading;
+         * its wrapped rest (docs/refs.md), up to the length at which every
+         * other reference ends too (refs_continues_shape): a marked list
+         * followed by a long unmarked one (a list of mixed styles) grew
+         * one reference without bound, and splitting it again and again
+         * (refs_split_point) took time quadratic in its length */
+        bool rest_of_marked = st->marked && st->cur_marked && !mk && !heading &&
+                              st->cur.len <= REFS_JOIN_MAX;
         if (st->cur.len && !rest_of_marked &&
             (mk || heading || !refs_continues_shape(st->shape, st->cur.data, st->cur.len, s, n))) {
             /* the line starts the next reference: keep it for then */

@@ -40,6 +40,19 @@ grep -q '"title": "Tidal mixing in estuaries"' "$tmp/out" || bad "mixed: the goo
 # a very long line and very many tokens: bounded time
 python3 -c "import sys; sys.stdout.write('Smith, J., ' * 40000 + '(2001). T. J, 1.\n')" > "$tmp/long.txt"
 run long 0 "$tmp/long.txt"
+# a marked list followed by a long unmarked one (mixed styles): the
+# unmarked lines are a marked reference's wrapped rest only up to the
+# join bound, so the text is not one reference split again and again
+python3 -c "
+import sys
+print('[1] Okonkwo, A. (2018). Tidal mixing in estuaries. Coastal Research, 3, 1-9.')
+print('[2] Lindqvist, B. (2019). Shallow water. Marine Letters, 4, 10-19.')
+for i in range(3000):
+    sys.stdout.write('Author%d, C. (%d). Title number %d of a list. Journal of Tests, %d, 1-9.\\n' % (i, 1950 + i % 70, i, i))
+" > "$tmp/marked.txt"
+run marked-then-unmarked 0 "$tmp/marked.txt"
+n=$(grep -c '"id": "ref' "$tmp/out")
+[ "$n" -gt 100 ] || bad "marked-then-unmarked: $n records from 3,002 references"
 printf '<html><body><p>Okonkwo, A. (2018). Tidal mixing. <i>Coastal Research</i>, 3, 1&#8211;9.</p><script>var a="<p>x</p>";</script><p>&bogus; &#99999999; <b unclosed' > "$tmp/odd.html"
 run html-odd nonzero "$tmp/odd.html"
 grep -q '"title": "Tidal mixing"' "$tmp/out" || bad "html-odd: the good reference was lost"

@@ -231,16 +231,21 @@ static int spill(bib_keyset *k)
 void bib_keyset_prefetch_sets(const bib_keyset *const *exact, size_t n,
                               const bib_keyset *folded, const char *key, size_t len)
 {
-    /* fingerprint() over at most len bytes, of the key as it is and of
-     * its ASCII lower case, in one pass */
+    /* fingerprint() over at most len bytes, of the key as it is and, when
+     * a folded set is named, of its ASCII lower case in the same pass */
     uint64_t h = 1469598103934665603ull, hf = h;
-    for (size_t i = 0; i < len && key[i]; i++) {
-        unsigned char c = (unsigned char)key[i];
-        h = (h ^ c) * 1099511628211ull;
-        hf = (hf ^ (c >= 'A' && c <= 'Z' ? c + 32u : c)) * 1099511628211ull;
+    if (folded) {
+        for (size_t i = 0; i < len && key[i]; i++) {
+            unsigned char c = (unsigned char)key[i];
+            h = (h ^ c) * 1099511628211ull;
+            hf = (hf ^ (c >= 'A' && c <= 'Z' ? c + 32u : c)) * 1099511628211ull;
+        }
+    } else {
+        for (size_t i = 0; i < len && key[i]; i++)
+            h = (h ^ (unsigned char)key[i]) * 1099511628211ull;
     }
     uint64_t fp[2] = {h, hf};
-    for (int j = 0; j < 2; j++) {
+    for (int j = 0; j < (folded ? 2 : 1); j++) {
         uint64_t x = fp[j];
         x ^= x >> 33;
         x *= 0xff51afd7ed558ccdull;

@@ -742,12 +742,32 @@ int bib_latex_to_unicode(bib_buf *out, const char *s, size_t len, unsigned flags
     if (unknown)
         *unknown = 0;
     if (flags & BIB_LATEX_VERBATIM) {
-        /* only grouping braces go: {https://x} -> https://x */
-        for (size_t i = 0; i < len; i++)
-            if (s[i] != '{' && s[i] != '}')
-                bib_buf_putc_fast(out, s[i]);
+        /* only grouping braces go: {https://x} -> https://x; the text
+         * between them is copied in runs, not byte by byte */
+        size_t from = 0;
+        for (size_t i = 0; i < len; i++) {
+            i = latex_skip_braces16(s, i, len);
+            if (i < len && (s[i] == '{' || s[i] == '}')) {
+                if (i > from)
+                    bib_buf_append_fast(out, s + from, i - from);
+                from = i + 1;
+            }
+        }
+        if (len > from)
+            bib_buf_append_fast(out, s + from, len - from);
         return bib_buf_failed(out) ? BIB_ENOMEM : 0;
     }
+    /* the leading run without a special character, as read_step finds
+     * it: a value that is all plain text (most of them) is one copy, with
+     * no reader to set up */
+    const unsigned char *u = (const unsigned char *)s;
+    size_t plain = latex_skip_plain16(s, 0, len);
+    while (plain < len && !special_char[u[plain]])
+        plain++;
+    if (plain)
+        bib_buf_append_fast(out, s, plain);
+    if (plain == len)
+        return bib_buf_failed(out) ? BIB_ENOMEM : 0;
     /* on the C stack, its small arrays left uninitialised: most values
      * need neither more stack nor a brace table */
     reader rd;
@@ -758,7 +778,7 @@ int bib_latex_to_unicode(bib_buf *out, const char *s, size_t len, unsigned flags
     r->flags = flags;
     r->unknown = 0;
     r->failed = false;
-    r->i = 0;
+    r->i = plain;
     r->end = len;
     r->nested = false;
     r->stack = r->small_stack;

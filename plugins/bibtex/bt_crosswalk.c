@@ -52,10 +52,21 @@ static const type_map type_table[] = {
     {"newsarticle", BIB_TYPE_ARTICLE_NEWSPAPER, false},
 };
 
+/* Whether s[0..n) may be the lower-case name `lit`: its first byte, folded
+ * as bt_ieq folds it, checked here before the call (the table is scanned
+ * for every entry and most names differ there). Exact because every name
+ * of type_table starts with a lower-case ASCII letter, which only that
+ * letter and its capital give with the 0x20 bit set. */
+static inline bool type_is(const char *s, size_t n, const char *lit)
+{
+    return (n == 0 || ((unsigned char)s[0] | 0x20) == (unsigned char)lit[0]) &&
+           bt_ieq(s, n, lit);
+}
+
 bib_type bt_map_type(const char *s, size_t n)
 {
     for (size_t i = 0; i < sizeof type_table / sizeof type_table[0]; i++)
-        if (bt_ieq(s, n, type_table[i].name))
+        if (type_is(s, n, type_table[i].name))
             return type_table[i].type;
     return BIB_TYPE_DOCUMENT;
 }
@@ -63,7 +74,7 @@ bib_type bt_map_type(const char *s, size_t n)
 bool bt_type_classic(const char *s, size_t n)
 {
     for (size_t i = 0; i < sizeof type_table / sizeof type_table[0]; i++)
-        if (bt_ieq(s, n, type_table[i].name))
+        if (type_is(s, n, type_table[i].name))
             return type_table[i].classic;
     return false;
 }

@@ -77,18 +77,22 @@ static inline bool is_ident_char(unsigned char c)
     return ident_char[c];
 }
 
-/* Skips bytes that mean nothing inside a value ('{', '}', '"' and '@' do),
- * eight at a time: values are most of a file's bytes. */
+/* Skips bytes that mean nothing inside a value ('{', '}', '"' and '@' do;
+ * it also stops at '%' and NUL, which the value's copy must look at, so
+ * that a value without them is not searched for them again), eight at a
+ * time: values are most of a file's bytes. */
 static const char *skip_plain(const char *p, const char *end)
 {
 #if defined(__x86_64__) && defined(__SSE2__)
     /* sixteen at a time where SSE2 is there (every x86-64) */
     const __m128i lb = _mm_set1_epi8('{'), rb = _mm_set1_epi8('}'), qt = _mm_set1_epi8('"'),
-                  am = _mm_set1_epi8('@');
+                  am = _mm_set1_epi8('@'), pc = _mm_set1_epi8('%'), nul = _mm_setzero_si128();
     while (end - p >= 16) {
         __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
-        __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, lb), _mm_cmpeq_epi8(x, rb)),
-                                 _mm_or_si128(_mm_cmpeq_epi8(x, qt), _mm_cmpeq_epi8(x, am)));
+        __m128i m = _mm_or_si128(
+            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, lb), _mm_cmpeq_epi8(x, rb)),
+                         _mm_or_si128(_mm_cmpeq_epi8(x, qt), _mm_cmpeq_epi8(x, am))),
+            _mm_or_si128(_mm_cmpeq_epi8(x, pc), _mm_cmpeq_epi8(x, nul)));
         unsigned bits = (unsigned)_mm_movemask_epi8(m);
         if (bits)
             return p + __builtin_ctz(bits);
@@ -103,14 +107,14 @@ static const char *skip_plain(const char *p, const char *end)
         x = __builtin_bswap64(x);
 #endif
         uint64_t a = x ^ (ones * '{'), b = x ^ (ones * '}'), q = x ^ (ones * '"'),
-                 at = x ^ (ones * '@');
+                 at = x ^ (ones * '@'), pc = x ^ (ones * '%');
         uint64_t hit = (((a - ones) & ~a) | ((b - ones) & ~b) | ((q - ones) & ~q) |
-                        ((at - ones) & ~at)) & high;
+                        ((at - ones) & ~at) | ((pc - ones) & ~pc) | ((x - ones) & ~x)) & high;
         if (hit) /* the lowest flagged byte is a real one */
             return p + __builtin_ctzll(hit) / 8;
         p += 8;
     }
-    while (p < end && *p != '{' && *p != '}' && *p != '"' && *p != '@')
+    while (p < end && *p != '{' && *p != '}' && *p != '"' && *p != '@' && *p != '%' && *p)
         p++;
     return p;
 }
@@ -196,10 +200,11 @@ static int parse_ident(bt_pctx *c, const char **s, size_t *n, const char *what)
 
 /* Appends value text b..e to the arena. A NUL byte has no place in a
  * value (core holds values as C strings, which it would cut): it is
- * removed, and the loss said. */
-static void append_text(bt_pctx *c, const char *b, const char *e)
+ * removed, and the loss said. nul: whether b..e may hold one (the value
+ * scan saw one). */
+static void append_text(bt_pctx *c, const char *b, const char *e, bool nul)
 {
-    const char *z = memchr(b, '\0', (size_t)(e - b));
+    const char *z = nul ? memchr(b, '\0', (size_t)(e - b)) : NULL;
     if (!z) {
         bib_buf_append_fast(&c->r->arena, b, (size_t)(e - b));
         return;
@@ -232,12 +237,12 @@ static bool verbatim_field(const char *name, size_t n)
  * break, then `1983"` is 1983; docs/bibtex.md). A '%' with text after it
  * on its line stays: that is how JabRef and Mendeley write a percent
  * sign (`50% of`), and bibtex(1) and biber keep it too. Verbatim fields
- * keep every '%'. */
-static void append_value(bt_pctx *c, const char *b, const char *e)
+ * keep every '%'. pct, nul: whether b..e may hold a '%' or a NUL byte
+ * (the value scan saw one). */
+static void append_value(bt_pctx *c, const char *b, const char *e, bool pct, bool nul)
 {
-    const char *pc = memchr(b, '%', (size_t)(e - b));
-    if (!pc || (c->field && verbatim_field(c->field, c->field_len))) {
-        append_text(c, b, e);
+    if (!pct || (c->field && verbatim_field(c->field, c->field_len))) {
+        append_text(c, b, e, nul);
         return;
     }
     const char *from = b;
@@ -258,11 +263,11 @@ static void append_value(bt_pctx *c, const char *b, const char *e)
         q++;
         while (q < e && (*q == ' ' || *q == '\t'))
             q++;
-        append_text(c, from, p);
+        append_text(c, from, p, nul);
         from = q;
         p = q - 1;
     }
-    append_text(c, from, e);
+    append_text(c, from, e, nul);
 }
 
 /* Appends one value part to the arena. */
@@ -277,6 +282,7 @@ static int parse_part(bt_pctx *c, bool *bare)
         const char *start = c->p;
         char close = ch == '{' ? '}' : '"';
         size_t depth = 0;
+        bool pct = false, nul = false;
         c->p++;
         const char *b = c->p;
         for (;;) {
@@ -309,10 +315,14 @@ static int parse_part(bt_pctx *c, bool *bare)
                 snprintf(c->err, sizeof c->err,
                          "unterminated value: expected '%c' before next entry", close);
                 return BIB_EPARSE;
+            } else if (x == '%') {
+                pct = true;
+            } else if (x == '\0') {
+                nul = true;
             }
             c->p++;
         }
-        append_value(c, b, c->p);
+        append_value(c, b, c->p, pct, nul);
         c->p++;
         *bare = false;
         return 0;

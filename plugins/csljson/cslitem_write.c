@@ -402,6 +402,7 @@ static inline bool jw_key_row(jw *w, bool *first, const char *row, size_t n)
 static const char jw_row_id[JW_KEY_COPY] = "\"id\": ";
 static const char jw_row_type[JW_KEY_COPY] = "\"type\": ";
 static const char jw_row_parts[JW_KEY_COPY] = "\"date-parts\": ";
+static const char jw_row_custom[JW_KEY_COPY] = "\"custom\": "; /* every BibTeX entry's */
 
 /* n: the row's length without the space after the colon */
 static void jw_key_fixed(jw *w, bool *first, const char *row, size_t n, const char *key)
@@ -800,7 +801,7 @@ static int cslitem_write(bib_buf *out, bib_output *sink, const bib_record *rec,
         if (oom)
             return BIB_ENOMEM;
         bool fc, ff = false, fa = false, open_fmt = false;
-        jw_key_plain(&w, &first, "custom");
+        jw_key_fixed(&w, &first, jw_row_custom, 9, "custom");
         jw_open(&w, '{', &fc);
         for (size_t i = 0; i < ne; i++) {
             const char *fmt, *name, *v;

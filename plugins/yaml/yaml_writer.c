@@ -988,6 +988,8 @@ static int writer_begin(bib_writer *wr, bib_output *out, const bib_options *opts
         bib_output_report(out, BIB_SEV_ERROR, "out of memory");
         return BIB_ENOMEM;
     }
+    /* each id goes into it: its slot is fetched while the record is read */
+    bib_writer_warm_keys(wr, w->used, NULL);
     bib_options_get_bool(opts, "bare", false, &w->bare);
     const char *ko = bib_options_get(opts, "keys");
     w->keep_ids = ko && strcmp(ko, "keep") == 0;
@@ -1120,6 +1122,7 @@ static int writer_end(bib_writer *wr)
     bib_buf_clear(&w->key);
     bib_buf_clear(&w->item);
     bib_buf_clear(&w->esc);
+    bib_writer_warm_keys(wr, NULL, NULL);
     bib_keyset_free(w->used);
     w->used = NULL;
     return rc;

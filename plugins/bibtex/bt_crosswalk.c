@@ -6,6 +6,7 @@
  * (bt_writer.c). Adding a field is adding a row. The entry-type table is
  * here too. docs/bibtex.md describes the table and the decisions in it.
  */
+#include <ctype.h>
 #include <string.h>
 
 #include "btfmt.h"
@@ -77,6 +78,16 @@ bool bt_type_classic(const char *s, size_t n)
         if (type_is(s, n, type_table[i].name))
             return type_table[i].classic;
     return false;
+}
+
+bool bt_type_note_ok(const char *s, size_t n)
+{
+    if (!n || n > BT_TYPE_NOTE_MAX || bt_type_classic(s, n))
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!isalnum((unsigned char)s[i]) && s[i] != '-' && s[i] != '_')
+            return false;
+    return true;
 }
 
 /* Writing: CSL type -> entry type, classic and BibLaTeX, where the source's

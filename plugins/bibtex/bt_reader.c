@@ -239,6 +239,7 @@ typedef struct entry_ctx {
     char type[64];  /* the entry type, lower case */
     bool has_date;  /* the entry has a `date` field */
     bool has_publisher;
+    const bt_raw_field *type_note; /* `entrytype`, taken as the entry type */
 } entry_ctx;
 
 /* True when a year, month or day field beside `date` says what the start
@@ -521,6 +522,8 @@ static int read_field(entry_ctx *e, size_t i)
                              "duplicate field '%.20s' in entry '%.40s' ignored", name, e->key);
             return 0;
         }
+    if (f == e->type_note)
+        return 0;
     const bt_row *row = f->row;
     switch (row ? row->special : BT_PLAIN) {
     case BT_SP_YEAR:
@@ -567,7 +570,21 @@ static void read_genre(entry_ctx *e, bib_type type)
 int bt_build_record(bt_reader *r, const bt_parsed *pe, bib_record **out)
 {
     entry_ctx e = {.r = r, .pe = pe};
-    bib_type type = bt_map_type(pe->type, pe->type_len);
+    /* A classic entry type with `entrytype` naming one classic BibTeX
+     * lacks: the classic writer's note of the source's type (@misc with
+     * entrytype = {online}), which styles ignore; the entry is read as that
+     * type, so that bibtex -> bibtex keeps it (docs/bibtex.md, "Types
+     * classic BibTeX lacks") */
+    const char *tname = pe->type;
+    size_t tlen = pe->type_len;
+    const bt_raw_field *note = get_raw(r, "entrytype");
+    if (note && bt_type_classic(pe->type, pe->type_len) &&
+        bt_type_note_ok(fval(r, note), note->val_len)) {
+        e.type_note = note;
+        tname = fval(r, note);
+        tlen = note->val_len;
+    }
+    bib_type type = bt_map_type(tname, tlen);
     size_t kl = pe->key_len < sizeof e.key - 1 ? pe->key_len : sizeof e.key - 1;
     memcpy(e.key, pe->key, kl);
     e.key[kl] = '\0';
@@ -587,9 +604,9 @@ int bt_build_record(bt_reader *r, const bt_parsed *pe, bib_record **out)
         }
     }
     bib_record_set_origin(e.rec, bib_input_name(r->in), pe->line);
-    size_t tl = pe->type_len < sizeof e.type - 1 ? pe->type_len : sizeof e.type - 1;
+    size_t tl = tlen < sizeof e.type - 1 ? tlen : sizeof e.type - 1;
     for (size_t i = 0; i < tl; i++)
-        e.type[i] = (char)tolower((unsigned char)pe->type[i]);
+        e.type[i] = (char)tolower((unsigned char)tname[i]);
     e.type[tl] = '\0';
     int rc = bib_record_add_extra(e.rec, "bibtex", "entrytype", e.type, tl);
     e.has_date = get_raw(r, "date") != NULL;

@@ -291,9 +291,11 @@ static const char *out_type(const bt_writer *w, const bib_record *rec)
     const char *orig = bib_record_extra_get(rec, "bibtex", "entrytype");
     bib_type t = bib_record_type(rec);
     /* biber's @report needs a `type`: without a genre, its alias
-     * @techreport supplies one, and reads back as no genre */
+     * @techreport supplies one, and reads back as no genre. Not for a
+     * source that said @report itself: written as it was, it prints as it
+     * did, and biber's "missing mandatory field" is the source's own */
     if (w->biblatex && t == BIB_TYPE_REPORT && !bib_record_has(rec, BIB_VAR_GENRE) &&
-        (!orig || strcmp(orig, "report") == 0 || strcmp(orig, "techreport") == 0))
+        (!orig || strcmp(orig, "techreport") == 0))
         return "techreport";
     /* the type the source gave, when it still means the record's type and
      * the flavour has it: classic styles know only the classic types */
@@ -341,8 +343,11 @@ static void write_genre(bt_writer *w, const bt_row *row, const bib_record *rec, 
     w->written[row->var] = true;
     if (!genre)
         return;
-    if (key && ((strcmp(type, "phdthesis") == 0 && strcmp(key, "phdthesis") == 0) ||
-                (strcmp(type, "mastersthesis") == 0 && strcmp(key, "mathesis") == 0)))
+    /* with the source's @thesis noted in `entrytype`, the genre cannot
+     * ride in the entry type: written, it prints as the default would */
+    if (key && !w->type_note &&
+        ((strcmp(type, "phdthesis") == 0 && strcmp(key, "phdthesis") == 0) ||
+         (strcmp(type, "mastersthesis") == 0 && strcmp(key, "mathesis") == 0)))
         return; /* the entry type says it */
     if (!type_ok) {
         w->dropped_type = true;
@@ -882,6 +887,14 @@ static int write_directive(bt_writer *w, const bib_record *rec)
 static int write_entry(bt_writer *w, const bib_record *rec, bib_writer *wr)
 {
     const char *type = out_type(w, rec);
+    /* classic styles know only the classic types: a BibTeX source's type
+     * classic BibTeX lacks goes out as a classic one, and is noted in
+     * `entrytype`, which styles ignore and the reader takes back
+     * (docs/bibtex.md, "Types classic BibTeX lacks") */
+    const char *orig = bib_record_extra_get(rec, "bibtex", "entrytype");
+    w->type_note = !w->biblatex && orig && strcmp(orig, type) != 0 &&
+                   bt_type_note_ok(orig, strlen(orig)) &&
+                   bt_map_type(orig, strlen(orig)) == bib_record_type(rec);
     bt_drop_fields(w);
     memset(w->written, 0, sizeof w->written);
     bib_buf_reset(&w->vals);
@@ -895,6 +908,8 @@ static int write_entry(bt_writer *w, const bib_record *rec, bib_writer *wr)
     if (w->drop_xdata && !xr)
         w->skip_inherited = 0;
     put_rows(w, rec, type);
+    if (w->type_note)
+        put_field(w, "entrytype", orig, strlen(orig), false);
     put_extras(w, rec);
     /* put, or left to the crossref parent; core asks only about the
      * record's own fields (plugin.h) */

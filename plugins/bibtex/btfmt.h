@@ -242,6 +242,12 @@ size_t bt_write_order(unsigned short *idx);
 bib_type bt_map_type(const char *s, size_t n);
 /* True when the entry type (any case) is one of classic BibTeX's. */
 bool bt_type_classic(const char *s, size_t n);
+/* An entry type the classic writer may note in `entrytype` beside the
+ * classic type it writes, and the reader takes back from there: not one of
+ * the classic types, at most BT_TYPE_NOTE_MAX bytes of letters, digits,
+ * '-' and '_' (docs/bibtex.md, "Types classic BibTeX lacks"). */
+enum { BT_TYPE_NOTE_MAX = 63 };
+bool bt_type_note_ok(const char *s, size_t n);
 /* The entry type a writer gives CSL type t (classic or BibLaTeX). */
 const char *bt_out_type(bib_type t, bool biblatex);
 /* BibLaTeX's localisation keys for `type` (phdthesis, mathesis,

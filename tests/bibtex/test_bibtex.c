@@ -930,12 +930,19 @@ START_TEST(test_report_and_thesis_types)
                       strstr(s, "{mathesis}") && strstr(s, "{Blog post}") &&
                       strstr(s, "{Technical Report}") && strstr(s, "{phdthesis}"),
                   "%s", s);
-    /* no genre: biber wants a `type` on @report, and its alias @techreport
-     * gives one without a genre to read back */
-    const char *e = strstr(s, "@techreport{e,"), *f = strstr(s, "@report{f,");
+    /* no genre, and the source said @report: written as it was (biber's
+     * "missing mandatory field 'type'" is the source's own) */
+    const char *e = strstr(s, "@report{e,"), *f = strstr(s, "@report{f,");
     ck_assert_msg(e && f && e < f, "%s", s);
     for (const char *p = e; p < f; p++)
         ck_assert_msg(strncmp(p, "type", 4) != 0, "%s", s);
+    free(s);
+    /* a report without a genre from elsewhere (no source entry type):
+     * biber wants a `type` on @report, and its alias @techreport gives one
+     * without a genre to read back */
+    bib_record_extra_remove(r->rec[4], "bibtex", "entrytype");
+    s = write_as("biblatex", r, NULL);
+    ck_assert_msg(strstr(s, "@techreport{e,"), "%s", s);
     free(s);
     s = write_as("bibtex", r, NULL);
     ck_assert_msg(strstr(s, "@techreport{a,") && strstr(s, "{Technical report}") &&
@@ -952,6 +959,55 @@ START_TEST(test_report_and_thesis_types)
     /* the source's @phdthesis stays; its genre must then be written */
     ck_assert_msg(strstr(s, "{Master's thesis}"), "%s", s);
     free(s);
+    done(r);
+}
+END_TEST
+
+/* A BibLaTeX-only entry type goes out in classic BibTeX as a classic one
+ * (styles know only those), noted in `entrytype`, which the reader takes
+ * back: bibtex -> bibtex keeps the CSL type, the source's type and the
+ * genre; a note naming a classic type, or on a type that is not classic,
+ * is not one of the writer's and stays a field. */
+START_TEST(test_classic_type_note)
+{
+    static const char src[] = "@online{a, title = {T}, url = {https://x.org}}\n"
+                              "@dataset{b, title = {T}}\n"
+                              "@thesis{c, title = {T}}\n"
+                              "@thesis{d, title = {T}, type = {mathesis}}\n"
+                              "@report{e, title = {T}}\n"
+                              "@mvbook{f, title = {T}}\n"
+                              "@Other{g, title = {T}}\n"
+                              "@article{h, title = {T}}\n";
+    static const char *const classic[] = {"@misc{a,", "@misc{b,", "@phdthesis{c,",
+                                          "@mastersthesis{d,", "@techreport{e,",
+                                          "@book{f,", "@misc{g,", "@article{h,"};
+    result *r = read_as("biblatex", src, false);
+    char *s = write_as("bibtex", r, NULL);
+    for (size_t i = 0; i < sizeof classic / sizeof classic[0]; i++)
+        ck_assert_msg(strstr(s, classic[i]), "%s: %s", classic[i], s);
+    ck_assert_msg(strstr(s, "{online}") && strstr(s, "{dataset}") && strstr(s, "{mvbook}") &&
+                      strstr(s, "{other}") && strstr(s, "{Master's thesis}"),
+                  "%s", s);
+    /* nothing noted for a type the classic writer keeps */
+    ck_assert_msg(strstr(strstr(s, "@article{h,"), "entrytype") == NULL, "%s", s);
+    result *b = read_as("bibtex", s, false);
+    ck_assert_uint_eq(b->n, r->n);
+    for (size_t i = 0; i < r->n; i++) {
+        ck_assert_int_eq(bib_record_type(b->rec[i]), bib_record_type(r->rec[i]));
+        ck_assert_str_eq(extra(b, i, "entrytype"), extra(r, i, "entrytype"));
+        ck_assert_str_eq(text(b, i, BIB_VAR_GENRE), text(r, i, BIB_VAR_GENRE));
+    }
+    ck_assert_str_eq(text(b, 2, BIB_VAR_GENRE), "(none)"); /* not "PhD thesis" */
+    free(s);
+    done(b);
+    done(r);
+    /* not the writer's note: kept as the field it is */
+    r = rd("@misc{a, title = {T}, entrytype = {article}}\n"
+           "@online{b, title = {T}, entrytype = {dataset}}\n"
+           "@misc{c, title = {T}, entrytype = {on line}}\n");
+    ck_assert_int_eq(bib_record_type(r->rec[0]), BIB_TYPE_DOCUMENT);
+    ck_assert_int_eq(bib_record_type(r->rec[1]), BIB_TYPE_WEBPAGE);
+    ck_assert_int_eq(bib_record_type(r->rec[2]), BIB_TYPE_DOCUMENT);
     done(r);
 }
 END_TEST
@@ -1272,7 +1328,7 @@ BIB_TEST_MAIN("bibtex", test_delimiters_and_case, test_values, test_percent_end_
               test_extra_line_breaks_are_spaces,
               test_container_and_year_beside_date, test_write_escapes_and_layout,
               test_write_names_read_back, test_write_auto_keys, test_write_unique_generated_keys,
-              test_crossref_by_type_pair, test_series_number, test_report_and_thesis_types,
+              test_crossref_by_type_pair, test_series_number, test_report_and_thesis_types, test_classic_type_note,
               test_yearless_date, test_howpublished_and_numpages, test_forgiven_slips,
               test_runaway_value_costs_one_entry, test_early_close_warns,
               test_crossref_order_for_bibtex,

@@ -24,7 +24,7 @@
 #define NS BIB_REFTAG_NS
 
 /* Bump when any feature changes: the model's input hash covers it. */
-#define FEATURE_VERSION 16u
+#define FEATURE_VERSION 17u
 
 static const char *const label_names[L] = {
     "punct", "author", "editor", "title", "container-title",
@@ -108,11 +108,15 @@ static bool is_space(uint32_t c)
 static bool is_digit(uint32_t c) { return c >= '0' && c <= '9'; }
 
 /* The value of a superscript digit (¹ ² ³ U+00B9, U+00B2, U+00B3; ⁰ ⁴-⁹
- * U+2070, U+2074-U+2079), -1 for any other character: a list numbered
- * with superscripts (`¹⁷⁾`) writes its numbers with them, and the
- * features read them as the digits they are (compute_hashes). */
+ * U+2070, U+2074-U+2079) or a full-width one (０-９, U+FF10-U+FF19), -1
+ * for any other character: a list numbered with superscripts (`¹⁷⁾`)
+ * writes its numbers with them, a Chinese or Japanese reference its
+ * years and pages with full-width ones, and the features read them as
+ * the digits they are (compute_hashes). */
 static int sup_digit(uint32_t c)
 {
+    if (c >= 0xFF10 && c <= 0xFF19)
+        return (int)(c - 0xFF10);
     if (c == 0xB9)
         return 1;
     if (c == 0xB2 || c == 0xB3)
@@ -193,6 +197,20 @@ static bool starts_doi(const char *s, size_t len, size_t i)
     while (j < len && is_digit((unsigned char)s[j]) && d < 10)
         j++, d++;
     return d >= 4 && j < len && s[j] == '/' && j + 1 < len && !is_space((unsigned char)s[j + 1]);
+}
+
+/* An arXiv identifier (`arXiv:2005.01234v2`, `arXiv:hep-th/9905221`):
+ * one token like a link, up to white space; split at its `:` and `.` it
+ * read as a title's words and numbers. */
+static bool starts_arxiv(const char *s, size_t len, size_t i)
+{
+    if (len - i < 8)
+        return false;
+    for (int k = 0; k < 6; k++)
+        if ((s[i + k] | (k < 5 ? 32 : 0)) != "arxiv:"[k])
+            return false;
+    unsigned char c = (unsigned char)s[i + 6];
+    return is_digit(c) || ((c | 32) >= 'a' && (c | 32) <= 'z');
 }
 
 static bool starts_url(const char *s, size_t len, size_t i)
@@ -421,20 +439,29 @@ static signed char name_bucket(bib_reftag *t, size_t a, size_t b)
     return bucket;
 }
 
-/* A four-digit number 1500..2039, maybe with a letter (2001a). */
+static size_t sup_number(const bib_reftag *t, size_t i, char *out);
+
+/* A four-digit number 1500..2039, maybe with a letter (2001a); full-width
+ * digits read as theirs (２０１９). */
 static bool year_like(const bib_reftag *t, size_t i)
 {
     const bib_ref_token *k = &t->tok[i];
-    if (k->kind != BIB_REFTOK_NUMBER || k->len < 4 || k->len > 5)
-        return false;
     const char *p = tok_text(t, i);
+    char alt[24];
+    size_t len = k->len;
+    if (k->kind == BIB_REFTOK_NUMBER && (unsigned char)p[0] >= 0x80) {
+        len = sup_number(t, i, alt);
+        p = alt;
+    }
+    if (k->kind != BIB_REFTOK_NUMBER || len < 4 || len > 5)
+        return false;
     int y = 0;
     for (int d = 0; d < 4; d++) {
         if (!is_digit((unsigned char)p[d]))
             return false;
         y = y * 10 + (p[d] - '0');
     }
-    return y >= 1500 && y <= 2039 && (k->len == 4 || (p[4] >= 'a' && p[4] <= 'z'));
+    return y >= 1500 && y <= 2039 && (len == 4 || (p[4] >= 'a' && p[4] <= 'z'));
 }
 
 /* Does punctuation token i end a sentence (a period, colon, question or
@@ -558,7 +585,7 @@ long bib_reftag_tokenize(bib_reftag *t, const char *s, size_t len)
         }
         size_t end;
         unsigned char kind;
-        if (starts_url(s, len, i)) {
+        if (starts_url(s, len, i) || ((c | 32) == 'a' && starts_arxiv(s, len, i))) {
             end = i + run_to_space(s, len, i);
             kind = BIB_REFTOK_URL;
         } else if (starts_doi(s, len, i)) {
@@ -570,8 +597,9 @@ long bib_reftag_tokenize(bib_reftag *t, const char *s, size_t len)
         } else if (is_word_char(c)) {
             end = scan_word(s, len, i, &kind);
         } else if (is_sup_digit(c)) {
-            /* a run of superscript digits is one number of its own, also
-             * when glued to a word (`Smith¹`): it is no part of the word */
+            /* a run of superscript (or full-width) digits is one number
+             * of its own, also when glued to a word (`Smith¹`): it is
+             * no part of the word */
             end = i + (size_t)w;
             int w2;
             while (end < len && is_sup_digit(cp_at(s, len, end, &w2)))
@@ -836,9 +864,9 @@ static size_t shape(const bib_reftag *t, size_t i, char *out)
     return o;
 }
 
-/* A number token of superscript digits (the tokenizer keeps them apart
- * from ASCII ones) as ASCII digits into out (at most 24), its length; 0
- * for any other token. */
+/* A number token of superscript or full-width digits (the tokenizer
+ * keeps them apart from ASCII ones) as ASCII digits into out (at most
+ * 24), its length; 0 for any other token. */
 static size_t sup_number(const bib_reftag *t, size_t i, char *out)
 {
     const bib_ref_token *k = &t->tok[i];
@@ -868,7 +896,7 @@ static void compute_hashes(bib_reftag *t)
             continue;
         }
         size_t n = sup_number(t, i, b);
-        if (n) {   /* a superscript number as its ASCII digits */
+        if (n) {   /* a superscript or full-width number as its ASCII digits */
             t->wh[i] = fnv(2166136261u, b, n);
             t->sh[i] = fnv(2166136261u, "dd", n < 2 ? n : 2);
             continue;

@@ -488,11 +488,54 @@ static int copy_names(bib_record *rec, bib_var var, const bib_record *prev)
 
 /* ---- fields ------------------------------------------------------------- */
 
+/* s[0..n) with full-width forms (U+FF01-U+FF5E: `２０１９`, `１２３－１３０`)
+ * as the ASCII characters they stand for into b (emptied first); false,
+ * b untouched, when s holds none. Numbers, pages and dates only: a
+ * Chinese or Japanese reference writes them so, and the parsers read
+ * ASCII digits. */
+static bool fold_wide(const char *s, size_t n, bib_buf *b, int *rc)
+{
+    bool any = false;
+    for (size_t i = 0; i + 2 < n && !any; i++)
+        any = (unsigned char)s[i] == 0xEF && ((unsigned char)s[i + 1] | 1) == 0xBD;
+    if (!any)
+        return false;
+    bib_buf_reset(b);
+    for (size_t i = 0; i < n && !*rc;) {
+        unsigned char c0 = (unsigned char)s[i];
+        uint32_t c = 0;
+        int w = c0 == 0xEF && i + 2 < n ? bib_utf8_decode(s + i, n - i, &c) : 1;
+        if (w == 3 && c >= 0xFF01 && c <= 0xFF5E) {
+            char a = (char)(c - 0xFEE0);
+            *rc = bib_buf_append(b, &a, 1);
+            i += 3;
+        } else {
+            w = w > 0 ? w : 1;
+            *rc = bib_buf_append(b, s + i, (size_t)w);
+            i += (size_t)w;
+        }
+    }
+    return true;
+}
+
 static int set_number(bib_record *rec, bib_var var, const bib_reftag *t, span sp)
 {
     if (!sp.found)
         return 0;
-    return set_span(rec, var, t, skip_prefix(t, sp.a, sp.b), sp.b);
+    const char *s;
+    size_t n;
+    span_text(t, skip_prefix(t, sp.a, sp.b), sp.b, &s, &n);
+    if (!s || !n)
+        return 0;
+    bib_buf b;
+    bib_buf_init(&b);
+    int rc = 0;
+    if (fold_wide(s, n, &b, &rc))
+        s = b.data ? b.data : "", n = b.len;
+    if (!rc)
+        rc = bib_record_set_text(rec, var, s, n);
+    bib_buf_clear(&b);
+    return rc;
 }
 
 /* "11953-62" (a range written short, CSL page-range-format) becomes
@@ -530,14 +573,20 @@ static int set_pages(bib_record *rec, const bib_reftag *t, span sp)
     span_text(t, skip_prefix(t, sp.a, sp.b), sp.b, &s, &n);
     if (!s)
         return 0;
-    bib_buf b;
+    bib_buf b, wide;
     bib_buf_init(&b);
-    int rc = bib_pages_normalize(&b, s, n, "-");
+    bib_buf_init(&wide);
+    int rc = 0;
+    if (fold_wide(s, n, &wide, &rc))
+        s = wide.data ? wide.data : "", n = wide.len;
+    if (!rc)
+        rc = bib_pages_normalize(&b, s, n, "-");
     if (!rc)
         rc = expand_range(&b);
     if (!rc)
         rc = bib_record_set_text(rec, BIB_VAR_PAGE, b.data ? b.data : "", b.len);
     bib_buf_clear(&b);
+    bib_buf_clear(&wide);
     return rc;
 }
 
@@ -548,8 +597,15 @@ static int set_date(bib_record *rec, const bib_reftag *t, span sp)
     const char *s;
     size_t n;
     span_text(t, sp.a, sp.b, &s, &n);
+    bib_buf wide;
+    bib_buf_init(&wide);
+    int rc = 0;
+    if (s && fold_wide(s, n, &wide, &rc))
+        s = wide.data ? wide.data : "", n = wide.len;
     bib_date d = { 0 };
-    int rc = s ? bib_date_parse(&d, s, n, BIB_DATE_ANY) : BIB_EPARSE;
+    if (!rc)
+        rc = s ? bib_date_parse(&d, s, n, BIB_DATE_ANY) : BIB_EPARSE;
+    bib_buf_clear(&wide);
     if (rc == BIB_ENOMEM)
         return rc;
     if (rc == 0) {
@@ -577,6 +633,19 @@ static int set_date(bib_record *rec, const bib_reftag *t, span sp)
     return 0;
 }
 
+/* Is token i an arXiv identifier (`arXiv:2005.01234`, one link-like
+ * token)? */
+static bool is_arxiv(const bib_reftag *t, size_t i)
+{
+    const char *p = tx(t, i);
+    if (t->tok[i].kind != BIB_REFTOK_URL || t->tok[i].len < 7)
+        return false;
+    for (int k = 0; k < 6; k++)
+        if ((p[k] | (k < 5 ? 32 : 0)) != "arxiv:"[k])
+            return false;
+    return true;
+}
+
 static int set_doi(bib_record *rec, const bib_reftag *t, span sp)
 {
     if (!sp.found)
@@ -586,7 +655,8 @@ static int set_doi(bib_record *rec, const bib_reftag *t, span sp)
         size_t n = t->tok[i].len;
         if (t->tok[i].kind == BIB_REFTOK_DOI)
             return bib_record_set_text(rec, BIB_VAR_DOI, p, n);
-        if (t->tok[i].kind == BIB_REFTOK_URL && (q = strstr(p, "10.")) != NULL && q < p + n)
+        if (t->tok[i].kind == BIB_REFTOK_URL && !is_arxiv(t, i) && (q = strstr(p, "10.")) != NULL &&
+            q < p + n)
             return bib_record_set_text(rec, BIB_VAR_DOI, q, n - (size_t)(q - p));
     }
     return 0;
@@ -729,8 +799,14 @@ static int fill(bib_record *rec, const bib_reftag *t, const span sp[L], const bi
         rc = set_doi(rec, t, sp[BIB_REF_DOI]);
     if (!rc && sp[BIB_REF_URL].found)
         for (size_t i = sp[BIB_REF_URL].a; i < sp[BIB_REF_URL].b && !rc; i++)
-            if (t->tok[i].kind == BIB_REFTOK_URL)
+            if (t->tok[i].kind == BIB_REFTOK_URL && !is_arxiv(t, i))
                 rc = bib_record_set_text(rec, BIB_VAR_URL, tx(t, i), t->tok[i].len);
+    /* an arXiv identifier is no link: the preprint's number, as CSL
+     * (and Zotero's archive ID) keep it */
+    for (int l = BIB_REF_URL; !rc && l; l = l == BIB_REF_URL ? BIB_REF_DOI : 0)
+        for (size_t i = sp[l].a; sp[l].found && i < sp[l].b && !rc; i++)
+            if (is_arxiv(t, i) && !bib_record_text(rec, BIB_VAR_NUMBER))
+                rc = bib_record_set_text(rec, BIB_VAR_NUMBER, tx(t, i), t->tok[i].len);
     return rc;
 }
 

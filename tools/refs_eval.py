@@ -10,7 +10,7 @@ DIR/STYLE.truth.json the fields of each line's record: title, family
 names, year, container, volume, issue, page, DOI, type (a field only when
 the rendered reference shows it: its label occurs in the reference).
 
-usage: tools/refs_eval.py DATA_DIR OUT_DIR
+usage: tools/refs_eval.py [--training-styles] DATA_DIR OUT_DIR
 """
 import json
 import os
@@ -28,13 +28,16 @@ def mix(s, salt):
 
 
 def main():
-    data, out = sys.argv[1], sys.argv[2]
+    args = sys.argv[1:]
+    training = "--training-styles" in args
+    data, out = [a for a in args if a != "--training-styles"][:2]
     os.makedirs(out, exist_ok=True)
     recs = [json.loads(l) for l in open(os.path.join(data, "records.jsonl"), encoding="utf-8")]
     lists = {}
     for line in open(os.path.join(data, "rendered.jsonl"), encoding="utf-8"):
         d = json.loads(line)
-        if mix(d["style"], SEED + 1) % 5 or mix("rec/%d" % d["rec"], SEED) % 5:
+        held_style = mix(d["style"], SEED + 1) % 5 == 0
+        if held_style == training or mix("rec/%d" % d["rec"], SEED) % 5:
             continue
         lists.setdefault(d["style"], []).append(d)
     for style, refs in sorted(lists.items()):

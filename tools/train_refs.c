@@ -240,7 +240,7 @@ static void add_example(const char *src, const char *style, long rec, json_t *se
         }
         ntok += n;
         ex = grow(ex, &capex, nex + 1, sizeof *ex);
-        if (getenv("REFS_DUMP")) {
+        if (getenv("REFS_DUMP") || getenv("REFS_DUMP_RECORDS")) {
             e.text = text;
             text = NULL;
         }
@@ -427,6 +427,120 @@ static json_t *word_copy(const char *style, long rec, json_t *seg)
     return out;
 }
 
+/* The label and text of segment i. */
+static const char *seg_label(json_t *seg, size_t i)
+{
+    return json_string_value(json_array_get(json_array_get(seg, i), 0)) ?: "";
+}
+
+static const char *seg_text(json_t *seg, size_t i)
+{
+    return json_string_value(json_array_get(json_array_get(seg, i), 1)) ?: "";
+}
+
+static void seg_add(json_t *out, const char *label, const char *text)
+{
+    if (*text)
+        json_array_append_new(out, json_pack("[ss]", label, text));
+}
+
+/* A copy of an author-date reference (the names, then the date) with
+ * its date moved before the names, as a CV or a publication list under
+ * years writes its entries (`2019. Okafor, A. and Lind, B. Title. …`,
+ * `(2019) Okafor, A. …`): no training style writes that, and the
+ * tagger took such a leading year for a list number. The date's
+ * brackets and the punctuation around it close the names as a period
+ * would. A seeded sixth of those references; training split only. */
+static json_t *year_first_copy(const char *style, long rec, json_t *seg)
+{
+    char key[300];
+    snprintf(key, sizeof key, "yearfirst/%s/%ld", style, rec);
+    if (mix(key, SEED) % 6)
+        return NULL;
+    size_t n = json_array_size(seg), d = 0;
+    bool names = false;
+    for (; d < n; d++) {
+        const char *l = seg_label(seg, d);
+        if (!strcmp(l, "date"))
+            break;
+        if (!strcmp(l, "author"))
+            names = true;
+        else if (strcmp(l, "punct"))
+            return NULL;
+    }
+    if (d == n || !names || strcmp(seg_label(seg, 0), "author"))
+        return NULL;
+    /* the date without its white space; the punctuation after it */
+    const char *dt = seg_text(seg, d);
+    size_t dn = strlen(dt);
+    while (dn && dt[dn - 1] == ' ')
+        dn--;
+    char *date = must(strndup(dt, dn));
+    size_t last = d;   /* the last segment of the names */
+    while (last > 0 && !strcmp(seg_label(seg, last - 1), "punct"))
+        last--;
+    const char *after = d + 1 < n && !strcmp(seg_label(seg, d + 1), "punct") ? seg_text(seg, d + 1) : "";
+    while (*after == ')' || *after == ']')
+        after++;
+    static const char *const opens[] = { "", "", "", "(", "" };
+    static const char *const closes[] = { ". ", " ", ": ", ") ", " \xe2\x80\x93 " };
+    unsigned v = mix(key, SEED + 5) % 5;
+    json_t *out = json_array();
+    seg_add(out, "punct", opens[v]);
+    seg_add(out, "date", date);
+    seg_add(out, "punct", closes[v]);
+    for (size_t k = 0; k < last; k++)
+        json_array_append(out, json_array_get(seg, k));
+    /* what closes the names now: the date's punctuation without its
+     * bracket, one period after an initial's */
+    const char *nm = seg_text(seg, last - 1);
+    size_t nl = strlen(nm);
+    char mid[64];
+    snprintf(mid, sizeof mid, "%s", *after && strspn(after, " ") < strlen(after) ? after : ". ");
+    const char *m = mid;
+    if (nl && nm[nl - 1] == '.' && *m == '.')
+        m++;
+    if (nl && nm[nl - 1] == ' ')
+        m += strspn(m, " ");
+    seg_add(out, "punct", m);
+    for (size_t k = d + 1 + (d + 1 < n && !strcmp(seg_label(seg, d + 1), "punct")); k < n; k++)
+        json_array_append(out, json_array_get(seg, k));
+    free(date);
+    return out;
+}
+
+/* A copy of a reference without its names (`Title, subtitle. Journal 3:
+ * 1-9.`), as a list writes an anonymous work, a standard or a web page:
+ * the names' place then holds the title, and a title opening with a
+ * word and a comma or a slash is not a family name. A seeded tenth of
+ * the references whose names are followed by the title; training split
+ * only. */
+static json_t *bare_copy(const char *style, long rec, json_t *seg)
+{
+    char key[300];
+    snprintf(key, sizeof key, "bare/%s/%ld", style, rec);
+    if (mix(key, SEED) % 10)
+        return NULL;
+    size_t n = json_array_size(seg), a = 0;
+    while (a < n && strcmp(seg_label(seg, a), "author")) {
+        const char *l = seg_label(seg, a);
+        if (strcmp(l, "punct") && strcmp(l, "citation-number"))
+            return NULL;
+        a++;
+    }
+    size_t t = a;
+    while (t < n && (!strcmp(seg_label(seg, t), "author") || !strcmp(seg_label(seg, t), "punct")))
+        t++;
+    if (a == n || t == n || strcmp(seg_label(seg, t), "title"))
+        return NULL;
+    json_t *out = json_array();
+    for (size_t k = 0; k < a; k++)
+        json_array_append(out, json_array_get(seg, k));
+    for (size_t k = t; k < n; k++)
+        json_array_append(out, json_array_get(seg, k));
+    return out;
+}
+
 static void load(const char *path)
 {
     FILE *f = fopen(path, "r");
@@ -453,6 +567,16 @@ static void load(const char *path)
             json_decref(copy);
         }
         copy = strcmp(src, "rendered") ? NULL : word_copy(style, rec, json_object_get(j, "seg"));
+        if (copy) {
+            add_example(src, style, rec, copy, true);
+            json_decref(copy);
+        }
+        copy = strcmp(src, "rendered") ? NULL : year_first_copy(style, rec, json_object_get(j, "seg"));
+        if (copy) {
+            add_example(src, style, rec, copy, true);
+            json_decref(copy);
+        }
+        copy = strcmp(src, "rendered") ? NULL : bare_copy(style, rec, json_object_get(j, "seg"));
         if (copy) {
             add_example(src, style, rec, copy, true);
             json_decref(copy);
@@ -655,7 +779,10 @@ static void evaluate(const char *title, int want_split)
     static score all, per[256];
     memset(&all, 0, sizeof all);
     memset(per, 0, sizeof per);
-    const char *dp = want_split == 1 ? getenv("REFS_DUMP") : NULL;
+    /* REFS_DUMP_RECORDS: the held-out records of the training styles,
+     * for choosing what to change without looking at the held-out styles */
+    const char *dp = want_split == 1 ? getenv("REFS_DUMP")
+                     : want_split == 2 ? getenv("REFS_DUMP_RECORDS") : NULL;
     FILE *dump = dp ? fopen(dp, "w") : NULL;
     size_t maxn = 0;
     for (size_t e = 0; e < nex; e++)

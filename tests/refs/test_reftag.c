@@ -251,6 +251,52 @@ START_TEST(test_folded_tokens)
 }
 END_TEST
 
+START_TEST(test_wide_digits)
+{
+    /* full-width digits (a Japanese reference's year and pages) are one
+     * number token, read by the features as ASCII digits, and folded to
+     * ASCII in the record's date and pages (invented reference) */
+    ck_assert(same_features("Smith J. A title. \xef\xbc\x92\xef\xbc\x90\xef\xbc\x90\xef\xbc\x91.",
+                            "Smith J. A title. 2001."));
+    bib_reftag *t = bib_reftag_new();
+    bib_record *r = parse(t, "\xe5\xb1\xb1\xe7\x94\xb0\xe5\xa4\xaa\xe9\x83\x8e\xef\xbc\x8c"
+                             "\xe9\x88\xb4\xe6\x9c\xa8\xe8\x8a\xb1\xe5\xad\x90\xef\xbc\x8e"
+                             "\xe6\xb7\xb1\xe5\xb1\xa4\xe5\xad\xa6\xe7\xbf\x92\xe3\x81\xab"
+                             "\xe3\x82\x88\xe3\x82\x8b\xe8\xa7\xa3\xe6\x9e\x90\xef\xbc\x8e"
+                             "\xe6\x83\x85\xe5\xa0\xb1\xe5\x87\xa6\xe7\x90\x86\xe5\xad\xa6"
+                             "\xe4\xbc\x9a\xe8\xab\x96\xe6\x96\x87\xe8\xaa\x8c\xef\xbc\x8c"
+                             "\xef\xbc\x92\xef\xbc\x90\xef\xbc\x91\xef\xbc\x99\xef\xbc\x8c"
+                             "\xef\xbc\x96\xef\xbc\x90\xef\xbc\x88\xef\xbc\x93\xef\xbc\x89"
+                             "\xef\xbc\x8c\xef\xbc\x91\xef\xbc\x92\xef\xbc\x93\xef\xbc\x8d"
+                             "\xef\xbc\x91\xef\xbc\x93\xef\xbc\x90\xef\xbc\x8e", NULL);
+    ck_assert_ptr_nonnull(r);
+    const bib_date *d = bib_field_date(bib_record_get(r, BIB_VAR_ISSUED));
+    ck_assert_ptr_nonnull(d);
+    ck_assert_int_eq(d->parts[0].year, 2019);
+    ck_assert_str_eq(bib_record_text(r, BIB_VAR_PAGE), "123-130");
+    bib_record_free(r);
+    bib_reftag_free(t);
+}
+END_TEST
+
+START_TEST(test_arxiv_token)
+{
+    /* an arXiv identifier is one token like a link (its final period
+     * given back), not a word, a colon and two numbers */
+    bib_reftag *t = bib_reftag_new();
+    const char *s = "Deep nets. arXiv:2005.01234v2.";
+    ck_assert_int_eq(bib_reftag_tokenize(t, s, strlen(s)), 5);
+    size_t cnt;
+    const bib_ref_token *tok = bib_reftag_tokens(t, &cnt);
+    char b[64];
+    ck_assert_str_eq(tok_str(s, &tok[3], b, sizeof b), "arXiv:2005.01234v2");
+    ck_assert_int_eq(tok[3].kind, BIB_REFTOK_URL);
+    s = "arXiv: a preprint server";   /* the word alone stays a word */
+    ck_assert_int_eq(bib_reftag_tokenize(t, s, strlen(s)), 5);
+    bib_reftag_free(t);
+}
+END_TEST
+
 START_TEST(test_no_record)
 {
     bib_reftag *t = bib_reftag_new();
@@ -265,4 +311,4 @@ END_TEST
 
 BIB_TEST_MAIN("reftag", test_tokens, test_labels, test_apa_record, test_ieee_record,
               test_slash_names, test_cjk_record, test_closing_bracket, test_folded_tokens,
-              test_no_record)
+              test_wide_digits, test_arxiv_token, test_no_record)

@@ -684,20 +684,10 @@ static bool is_reference(const bib_record *rec)
                || bib_record_has(rec, BIB_VAR_ISSUED));
 }
 
-/* A line of items between `|` bars (`Members | Projects | Contact`): a
- * site's menu, which the tagger may read as names and a one-word title. */
-static bool menu_line(const char *s, size_t n)
-{
-    int bars = 0;
-    for (size_t i = 0; i + 2 < n; i++)
-        bars += s[i] == ' ' && s[i + 1] == '|' && s[i + 2] == ' ';
-    return bars >= 2;
-}
-
 static int build_one(gen_build *g, size_t first, const char *text, size_t n)
 {
     /* before the first reference, a menu is the page's header */
-    if (!g->prev && menu_line(text, n))
+    if (!g->prev && refs_menu_line(text, n))
         return BIB_OK;
     if (bib_reftag_run(g->tag, text, n) < 0)
         return BIB_ENOMEM;

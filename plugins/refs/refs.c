@@ -255,6 +255,9 @@ static int refs_next(bib_reader *rd, bib_record **out)
             }
             return 0;
         }
+        /* a page's menu above the list (refs_menu_line) is no reference */
+        if (st->count == 0 && st->lost == 0 && refs_menu_line(st->cur.data, st->cur.len))
+            continue;
         long nt = bib_reftag_run(st->tag, st->cur.data, st->cur.len);
         if (nt < 0)
             return (int)nt;

@@ -356,6 +356,14 @@ bool refs_tagged_as_bare_ref(const bib_reftag *t)
     return title >= 2 && venue >= 1 && date >= 1 && names == 0;
 }
 
+bool refs_menu_line(const char *s, size_t n)
+{
+    int bars = 0;
+    for (size_t i = 0; i + 2 < n; i++)
+        bars += s[i] == ' ' && s[i + 1] == '|' && s[i + 2] == ' ';
+    return bars >= 2;
+}
+
 /* ---- HTML ---------------------------------------------------------------- */
 
 static bool block_tag(const char *t, size_t n)

@@ -96,5 +96,9 @@ bool refs_tagged_as_ref(const bib_reftag *t);
  * words at least; after its year at most), names where it appeared (a
  * container, a series or a publisher), holds a year and no name. */
 bool refs_tagged_as_bare_ref(const bib_reftag *t);
+/* A line of items between `|` bars (`Members | Projects | Contact`): a
+ * site's menu, which the tagger may read as names and a one-word title;
+ * readers skip it before their first reference. */
+bool refs_menu_line(const char *s, size_t n);
 
 #endif /* BIBCONV_REFS_TEXT_H */

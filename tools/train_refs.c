@@ -472,10 +472,10 @@ static json_t *year_first_copy(const char *style, long rec, json_t *seg)
         return NULL;
     /* the date without its white space; the punctuation after it */
     const char *dt = seg_text(seg, d);
-    size_t dn = strlen(dt);
-    while (dn && dt[dn - 1] == ' ')
-        dn--;
-    char *date = must(strndup(dt, dn));
+    size_t dlen = strlen(dt);
+    while (dlen && dt[dlen - 1] == ' ')
+        dlen--;
+    char *date = must(strndup(dt, dlen));
     size_t last = d;   /* the last segment of the names */
     while (last > 0 && !strcmp(seg_label(seg, last - 1), "punct"))
         last--;

@@ -107,9 +107,9 @@ static const char *skip_plain(const char *p, const char *end)
         x = __builtin_bswap64(x);
 #endif
         uint64_t a = x ^ (ones * '{'), b = x ^ (ones * '}'), q = x ^ (ones * '"'),
-                 at = x ^ (ones * '@'), pc = x ^ (ones * '%');
+                 at = x ^ (ones * '@'), pe = x ^ (ones * '%');
         uint64_t hit = (((a - ones) & ~a) | ((b - ones) & ~b) | ((q - ones) & ~q) |
-                        ((at - ones) & ~at) | ((pc - ones) & ~pc) | ((x - ones) & ~x)) & high;
+                        ((at - ones) & ~at) | ((pe - ones) & ~pe) | ((x - ones) & ~x)) & high;
         if (hit) /* the lowest flagged byte is a real one */
             return p + __builtin_ctzll(hit) / 8;
         p += 8;

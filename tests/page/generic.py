@@ -697,7 +697,9 @@ def venue_line(rng, r):
     return "%s%s, %d" % (c, tail, y)
 
 
-def check_block_venues(by_style, tmp):
+def venue_pool(by_style):
+    """The records of the test's styles that have authors and a container
+    without markup, each once."""
     seen, pool = set(), []
     for refs in by_style.values():
         for _, r in refs:
@@ -706,6 +708,11 @@ def check_block_venues(by_style, tmp):
                 continue
             seen.add(id(r))
             pool.append(r)
+    return pool
+
+
+def check_block_venues(by_style, tmp):
+    pool = venue_pool(by_style)
     rng = random.Random(VENUE_SEED)
     n = hit = venue = pages = year = withpages = 0
     f1s = 0.0
@@ -764,14 +771,7 @@ def pieces_entry(rng, r):
 
 
 def check_pieces(by_style, tmp):
-    seen, pool = set(), []
-    for refs in by_style.values():
-        for _, r in refs:
-            if (id(r) in seen or not r.get("container-title") or not r.get("author")
-                    or re.search(r"[${}\\<>]", r["container-title"])):
-                continue
-            seen.add(id(r))
-            pool.append(r)
+    pool = venue_pool(by_style)
     rng = random.Random(PIECES_SEED)
     n = hit = auth = year = venue = 0
     f1s = 0.0

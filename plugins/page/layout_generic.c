@@ -29,8 +29,6 @@
 /* Detection tags at most this many candidate lines of a page: the cue is
  * settled long before, and a huge page costs no more than this. */
 #define GEN_CUE_LINES 400
-/* Longest entry text the walk joins from lines (bytes). */
-#define GEN_JOIN_MAX 4000
 
 /* ---- cues --------------------------------------------------------------- */
 
@@ -471,15 +469,17 @@ static int walk_flush(gen_walk *w)
 }
 
 /* A profile's figure, "Label: number" ("Number of co-authors: 52",
- * "Citations: 1,204", "Publication period start: 2011"): the page's
- * chrome, never an entry nor a part of one. */
+ * "Citations: 1,204", "Nombre de citations : 87"): the page's chrome,
+ * never an entry nor a part of one. The label is letters of any script,
+ * spaces and hyphens. */
 static bool stat_line(const char *s, size_t n)
 {
     const char *c = memchr(s, ':', n);
     if (!c || c == s || c - s > 40)
         return false;
     for (const char *p = s; p < c; p++)
-        if (!((*p | 32) >= 'a' && (*p | 32) <= 'z') && *p != ' ' && *p != '-')
+        if (!((*p | 32) >= 'a' && (*p | 32) <= 'z') && (unsigned char)*p < 0x80 && *p != ' '
+            && *p != '-')
             return false;
     size_t i = (size_t)(c - s) + 1, digits = 0;
     while (i < n && s[i] == ' ')
@@ -539,23 +539,17 @@ static int walk_page(gen_walk *w)
             in_marked = false;
             continue;
         }
-        /* "In: …" and "In Proc…" bring an entry's container, never a new
-         * entry ("In Search of …" may be a title: only these two) */
-        bool in_venue = n > 7 && s[0] == 'I' && s[1] == 'n'
-                        && (s[2] == ':' || memcmp(s + 2, " Proc", 5) == 0);
-        /* nor the line after an editors' list ("…, (eds.)"): the book */
-        const char *cd = w->cur.data;
-        size_t cn = w->cur.len;
-        in_venue |= (cn >= 6 && memcmp(cd + cn - 6, "(eds.)", 6) == 0)
-                    || (cn >= 5 && memcmp(cd + cn - 5, "(ed.)", 5) == 0);
+        /* a line that brings the entry's container never starts one,
+         * however much it reads as a reference by itself */
+        bool in_venue = w->cur.len && refs_opens_container(w->cur.data, w->cur.len, s, n);
         bool starts = mk || year_first(s, n) || (!in_venue && !(in_marked && marked >= 2) &&
                              (!refs_continues_shape(shape, w->cur.data, w->cur.len, s, n) ||
                               ref_line(w->tag, s, n)));
-        /* an entry stops growing at GEN_JOIN_MAX bytes, as the refs
+        /* an entry stops growing at REFS_JOIN_MAX bytes, as the refs
          * reader's do: a marked entry followed by a long unmarked list
          * would otherwise take the whole list in, to be tagged again for
          * each reference split off it (quadratic) */
-        if (w->cur.len >= GEN_JOIN_MAX)
+        if (w->cur.len >= REFS_JOIN_MAX)
             starts = true;
         if (starts)
             in_marked = mk > 0;

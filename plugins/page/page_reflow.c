@@ -13,6 +13,23 @@
 
 #include "pageint.h"
 
+/* A letter or digit of any script (a byte past ASCII belongs to one). */
+static bool has_alnum(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x80 || (c >= '0' && c <= '9') || ((c | 32) >= 'a' && (c | 32) <= 'z'))
+            return true;
+    }
+    return false;
+}
+
+/* Punctuation that closes the line before when a line opens with it. */
+static bool closing(char c)
+{
+    return c && memchr(",.;:)", c, 5) != NULL;
+}
+
 /* A piece: a line of at most three words that ends where the sentence
  * goes on (',', ':', ';', '('), or that holds no letter or digit, or
  * that opens with the punctuation closing the line before. */
@@ -21,14 +38,10 @@ static bool piece(const char *s, size_t n)
     page_trim(&s, &n);
     if (!n)
         return false;
-    bool alnum = false;
     int words = 1;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        alnum |= c >= 0x80 || (c >= '0' && c <= '9') || ((c | 32) >= 'a' && (c | 32) <= 'z');
-        words += c == ' ' && i + 1 < n && s[i + 1] != ' ';
-    }
-    if (!alnum || strchr(",.;:)", s[0]))
+    for (size_t i = 0; i + 1 < n; i++)
+        words += s[i] == ' ' && s[i + 1] != ' ';
+    if (!has_alnum(s, n) || closing(s[0]))
         return true;
     char e = s[n - 1];
     return words <= 3 && (e == ',' || e == ':' || e == ';' || e == '(');
@@ -60,14 +73,7 @@ static bool goes_on(const char *cur, size_t cn, const char *s, size_t n)
     char e = cur[cn - 1];
     if (e == ',' || e == ':' || e == ';' || e == '(' || e == '&' || e == '-')
         return true;
-    if (strchr(",.;:)", s[0]))
-        return true;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c >= 0x80 || (c >= '0' && c <= '9') || ((c | 32) >= 'a' && (c | 32) <= 'z'))
-            return false;
-    }
-    return true;
+    return closing(s[0]) || !has_alnum(s, n);
 }
 
 int page_reflow(const page_lines *in, page_lines *out)
@@ -81,7 +87,7 @@ int page_reflow(const page_lines *in, page_lines *out)
         size_t n = in->v[i].len;
         page_trim(&s, &n);
         if (n && goes_on(cur.data, cur.len, s, n)) {
-            if (!strchr(",.;:)", s[0]))
+            if (!closing(s[0]))
                 bib_buf_putc(&cur, ' ');
             bib_buf_append(&cur, s, n);
             continue;

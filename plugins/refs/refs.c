@@ -60,10 +60,6 @@ typedef struct refs_state {
  * window is only looked at, not consumed. */
 #define REFS_HEAD 65536
 
-/* The longest text joined into one reference from several lines; the
- * next line starts a new one (refs_continues_shape has the same bound). */
-#define REFS_JOIN_MAX 4000
-
 static int guess_shape(refs_state *st)
 {
     const char *w;

@@ -175,7 +175,7 @@ static bool looks_start(const char *s, size_t n)
 
 bool refs_continues(const char *cur, size_t curn, const char *s, size_t n)
 {
-    if (curn > 4000)
+    if (curn > REFS_JOIN_MAX)
         return false;
     if (n && s[0] >= 'a' && s[0] <= 'z')
         return true;
@@ -255,11 +255,21 @@ refs_shape refs_shape_guess(const refs_shape_stats *st)
     return REFS_SHAPE_UNKNOWN;
 }
 
+bool refs_opens_container(const char *cur, size_t curn, const char *s, size_t n)
+{
+    if (n > 7 && s[0] == 'I' && s[1] == 'n' && (s[2] == ':' || memcmp(s + 2, " Proc", 5) == 0))
+        return true;
+    return (curn >= 6 && memcmp(cur + curn - 6, "(eds.)", 6) == 0)
+           || (curn >= 5 && memcmp(cur + curn - 5, "(ed.)", 5) == 0);
+}
+
 bool refs_continues_shape(refs_shape shape, const char *cur, size_t curn, const char *s,
                           size_t n)
 {
-    if (curn > 4000)
+    if (curn > REFS_JOIN_MAX)
         return false;
+    if (curn && refs_opens_container(cur, curn, s, n))
+        return true;
     if (shape == REFS_SHAPE_PARAGRAPH)
         return true;
     if (shape == REFS_SHAPE_LINE) {

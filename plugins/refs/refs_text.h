@@ -73,6 +73,17 @@ void refs_shape_add(refs_shape_stats *st, const char *s, size_t n);
 /* The shape the lines added so far show. */
 refs_shape refs_shape_guess(const refs_shape_stats *st);
 
+/* The longest text joined into one reference from several lines; the
+ * next line starts a new one (both readers: refs.c and the page reader's
+ * generic walk). */
+#define REFS_JOIN_MAX 4000
+
+/* Whether line s brings the container of the reference cur is building,
+ * whatever the list's shape: it opens `In:` or `In Proc` (`In Search of`
+ * may open a title, so only these two), or cur ends on an editors'
+ * `(eds.)` / `(ed.)`, after which comes the book. */
+bool refs_opens_container(const char *cur, size_t curn, const char *s, size_t n);
+
 /* refs_continues under a known shape: one per line, a line continues the
  * reference only when it neither reads as a whole reference nor starts
  * like one; one per paragraph, every line of a paragraph continues it

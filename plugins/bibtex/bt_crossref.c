@@ -240,7 +240,9 @@ static int release_children(bt_reader *r, const bib_record *rec)
 int bt_crossref_step(bt_reader *r, bib_record *rec, bib_record **out)
 {
     int rc;
-    const char *x = xref_of(rec);
+    /* a link the classic writer noted is the source's, left unresolved */
+    const char *x = r->link_noted ? NULL : xref_of(rec);
+    r->link_noted = false;
     if (x && bib_record_id(rec) && strcmp(x, bib_record_id(rec)) == 0) {
         size_t line;
         bib_record_origin(rec, &line);

@@ -80,6 +80,29 @@ bool bt_type_classic(const char *s, size_t n)
     return false;
 }
 
+bool bt_alias_byte(unsigned char c)
+{
+    return c && strchr("()'\"#=", c) != NULL;
+}
+
+bool bt_key_of_alias(const char *key, size_t kl, const char *alias, size_t al)
+{
+    if (kl != al)
+        return false;
+    bool changed = false;
+    for (size_t i = 0; i < al; i++) {
+        unsigned char a = (unsigned char)alias[i];
+        if (bt_alias_byte(a)) {
+            if (key[i] != '_')
+                return false;
+            changed = true;
+        } else if (a <= ' ' || strchr(",{}%\\", a) || key[i] != alias[i]) {
+            return false;
+        }
+    }
+    return changed;
+}
+
 bool bt_type_note_ok(const char *s, size_t n)
 {
     if (!n || n > BT_TYPE_NOTE_MAX || bt_type_classic(s, n))

@@ -240,6 +240,7 @@ typedef struct entry_ctx {
     bool has_date;  /* the entry has a `date` field */
     bool has_publisher;
     const bt_raw_field *type_note; /* `entrytype`, taken as the entry type */
+    bool notes_ok; /* no crossref or xdata of its own: the writer's notes count */
 } entry_ctx;
 
 /* True when a year, month or day field beside `date` says what the start
@@ -524,6 +525,14 @@ static int read_field(entry_ctx *e, size_t i)
         }
     if (f == e->type_note)
         return 0;
+    if (e->notes_ok && (strcmp(name, BT_XREF_NOTE) == 0 || strcmp(name, BT_XDATA_NOTE) == 0)) {
+        r->link_noted = true;
+        return add_raw_extra(r, e->rec, name[0] == 'c' ? "crossref" : "xdata", fval(r, f),
+                             f->val_len);
+    }
+    if (strcmp(name, "ids") == 0 &&
+        bt_key_of_alias(e->pe->key, e->pe->key_len, fval(r, f), f->val_len))
+        return bib_record_set_id_n(e->rec, fval(r, f), f->val_len);
     const bt_row *row = f->row;
     switch (row ? row->special : BT_PLAIN) {
     case BT_SP_YEAR:
@@ -578,12 +587,22 @@ int bt_build_record(bt_reader *r, const bt_parsed *pe, bib_record **out)
     const char *tname = pe->type;
     size_t tlen = pe->type_len;
     const bt_raw_field *note = get_raw(r, "entrytype");
+    const bt_raw_field *sub = get_raw(r, "entrysubtype");
     if (note && bt_type_classic(pe->type, pe->type_len) &&
         bt_type_note_ok(fval(r, note), note->val_len)) {
         e.type_note = note;
         tname = fval(r, note);
         tlen = note->val_len;
+    } else if (sub && bt_ieq(pe->type, pe->type_len, "book") &&
+               bt_ieq(fval(r, sub), sub->val_len, BT_SUBTYPE_NOTE)) {
+        /* the BibLaTeX writer's @book for a classic @inbook without its
+         * book as booktitle (docs/bibtex.md, "Writing") */
+        e.type_note = sub;
+        tname = BT_SUBTYPE_NOTE;
+        tlen = strlen(BT_SUBTYPE_NOTE);
     }
+    e.notes_ok = !get_raw(r, "crossref") && !get_raw(r, "xdata");
+    r->link_noted = false;
     bib_type type = bt_map_type(tname, tlen);
     size_t kl = pe->key_len < sizeof e.key - 1 ? pe->key_len : sizeof e.key - 1;
     memcpy(e.key, pe->key, kl);

@@ -535,9 +535,19 @@ static void put_extras(bt_writer *w, const bib_record *rec)
         const char *fmt, *nm, *v;
         size_t vl;
         if (bib_record_extra_at(rec, i, &fmt, &nm, &v, &vl) < 0 || strcmp(fmt, "bibtex") != 0 ||
-            strcmp(nm, "entrytype") == 0 || (w->drop_xref && strcmp(nm, "crossref") == 0) ||
-            (w->drop_xdata && strcmp(nm, "xdata") == 0))
+            strcmp(nm, "entrytype") == 0)
             continue;
+        /* a link left out goes out as its note, which styles skip and the
+         * reader takes back (docs/bibtex.md), unless the source has a
+         * field of the note's name */
+        bool xref = w->drop_xref && strcmp(nm, "crossref") == 0,
+             xdata = w->drop_xdata && strcmp(nm, "xdata") == 0;
+        if (xref || xdata) {
+            const char *note = xref ? BT_XREF_NOTE : BT_XDATA_NOTE;
+            if (!bib_record_extra_get(rec, "bibtex", note))
+                put_field(w, note, v, vl, false);
+            continue;
+        }
         bool seen = false;
         size_t j = 0;
         for (; j < w->nf && !seen; j++)
@@ -669,6 +679,22 @@ static int make_key(bt_writer *w, const bib_record *rec)
         w->keyp = w->key.data;
         kl = strlen(w->keyp);
     }
+}
+
+/* An id written with '_' for bytes of biber's ()' (or "#=) goes on as the
+ * entry's alias in `ids`, biber's field for the keys an entry is also
+ * cited by, which the reader takes back as the id: a document citing the
+ * old key still finds the entry, and the round trip keeps it. Not when
+ * the record has `ids` of its own, or its id had other bytes no key
+ * holds (white space, ",{}%\" end an alias too). */
+static void put_key_alias(bt_writer *w, const bib_record *rec)
+{
+    const char *id = bib_record_id(rec);
+    if (!id || !w->safe.len || bib_record_extra_get(rec, "bibtex", "ids"))
+        return;
+    size_t n = strlen(id);
+    if (bt_key_of_alias(w->keyp, strlen(w->keyp), id, n))
+        put_field(w, "ids", id, n, false);
 }
 
 /* The record's warnings, once its key is known. */
@@ -881,6 +907,28 @@ static int write_directive(bt_writer *w, const bib_record *rec)
     return bib_output_error(w->out);
 }
 
+/* The entry type the classic writer notes in `entrytype` beside `type`
+ * (docs/bibtex.md, "Types classic BibTeX lacks"), or NULL: the source's
+ * own type when classic BibTeX lacks it and it still means the record's
+ * type; else, when `type` reads back as another CSL type (a dataset
+ * written @misc), BibLaTeX's type for the record's, when that reads back
+ * as it. */
+static const char *type_note_of(const bt_writer *w, const bib_record *rec, const char *orig,
+                                const char *type)
+{
+    bib_type t = bib_record_type(rec);
+    if (w->biblatex)
+        return NULL;
+    if (orig && strcmp(orig, type) != 0 && bt_type_note_ok(orig, strlen(orig)) &&
+        bt_map_type(orig, strlen(orig)) == t)
+        return orig;
+    const char *bl = bt_out_type(t, true);
+    if (bt_map_type(type, strlen(type)) != t && bl && bt_type_note_ok(bl, strlen(bl)) &&
+        bt_map_type(bl, strlen(bl)) == t)
+        return bl;
+    return NULL;
+}
+
 /* Writes rec; wr non-NULL when rec is the record of the current write()
  * call, whose written fields core's dropped-field count is told of (a
  * held crossref child written later is not that record). */
@@ -892,9 +940,8 @@ static int write_entry(bt_writer *w, const bib_record *rec, bib_writer *wr)
      * `entrytype`, which styles ignore and the reader takes back
      * (docs/bibtex.md, "Types classic BibTeX lacks") */
     const char *orig = bib_record_extra_get(rec, "bibtex", "entrytype");
-    w->type_note = !w->biblatex && orig && strcmp(orig, type) != 0 &&
-                   bt_type_note_ok(orig, strlen(orig)) &&
-                   bt_map_type(orig, strlen(orig)) == bib_record_type(rec);
+    const char *note = type_note_of(w, rec, orig, type);
+    w->type_note = note != NULL;
     bt_drop_fields(w);
     memset(w->written, 0, sizeof w->written);
     bib_buf_reset(&w->vals);
@@ -908,8 +955,12 @@ static int write_entry(bt_writer *w, const bib_record *rec, bib_writer *wr)
     if (w->drop_xdata && !xr)
         w->skip_inherited = 0;
     put_rows(w, rec, type);
-    if (w->type_note)
-        put_field(w, "entrytype", orig, strlen(orig), false);
+    if (note)
+        put_field(w, "entrytype", note, strlen(note), false);
+    /* biber's own field for a subtype, which standard styles skip */
+    if (w->biblatex && orig && strcmp(orig, BT_SUBTYPE_NOTE) == 0 && strcmp(type, "book") == 0 &&
+        !bib_record_extra_get(rec, "bibtex", "entrysubtype"))
+        put_field(w, "entrysubtype", orig, strlen(orig), false);
     put_extras(w, rec);
     /* put, or left to the crossref parent; core asks only about the
      * record's own fields (plugin.h) */
@@ -920,6 +971,7 @@ static int write_entry(bt_writer *w, const bib_record *rec, bib_writer *wr)
     }
     if (make_key(w, rec) < 0)
         return BIB_ENOMEM;
+    put_key_alias(w, rec);
     report_losses(w, rec, type);
     if (bib_buf_failed(&w->vals) || bib_buf_failed(&w->val) || bib_buf_failed(&w->key))
         return BIB_ENOMEM;

@@ -107,6 +107,9 @@ typedef struct bt_reader {
      * child naming one of them has its parent before it, not missing */
     size_t seen[BT_MAX_SEEN];
     size_t nseen;
+    /* the entry just built has its crossref or xdata from the classic
+     * writer's note (BT_XREF_NOTE): kept, not resolved */
+    bool link_noted;
 } bt_reader;
 
 /* ---- the entry parser (bt_lexer.c) -------------------------------------- */
@@ -248,6 +251,25 @@ bool bt_type_classic(const char *s, size_t n);
  * '-' and '_' (docs/bibtex.md, "Types classic BibTeX lacks"). */
 enum { BT_TYPE_NOTE_MAX = 63 };
 bool bt_type_note_ok(const char *s, size_t n);
+/* The classic writer's notes of a link it leaves out: a `crossref` whose
+ * parent is not in the output (BibTeX counts it an error) and an `xdata`
+ * (classic BibTeX has no @xdata), written under these names, which styles
+ * skip; the reader takes them back as the source's link, unresolved
+ * (docs/bibtex.md, "Links classic BibTeX cannot hold"). */
+#define BT_XREF_NOTE "crossref-omitted"
+#define BT_XDATA_NOTE "xdata-omitted"
+/* A BibLaTeX entry type's subtype note: the BibLaTeX writer writes a
+ * source's @inbook without booktitle as @book with `entrysubtype =
+ * {inbook}`; the reader takes it back as @inbook. */
+#define BT_SUBTYPE_NOTE "inbook"
+/* A byte the writer writes as '_' in a key, which the key's alias in
+ * `ids` may hold (docs/bibtex.md, "Keys"): biber's ()' and "#=, which
+ * every braced value holds and biber's `ids` list keeps. */
+bool bt_alias_byte(unsigned char c);
+/* True when `key` (kl bytes) is `alias` (al bytes) with each of the
+ * alias's bt_alias_byte bytes written '_', at least one: the key the
+ * writer made of an id it could not write, which it notes in `ids`. */
+bool bt_key_of_alias(const char *key, size_t kl, const char *alias, size_t al);
 /* The entry type a writer gives CSL type t (classic or BibLaTeX). */
 const char *bt_out_type(bib_type t, bool biblatex);
 /* BibLaTeX's localisation keys for `type` (phdthesis, mathesis,

@@ -557,7 +557,9 @@ END_TEST
 
 /* @xdata: BibLaTeX output gives it back with the no-break spaces outside
  * its values as spaces (biber's parser takes none); classic output, which
- * has no @xdata, writes its fields in the entry that names it instead. */
+ * has no @xdata, writes its fields in the entry that names it instead,
+ * and the xdata key in its note `xdata-omitted`, which the reader takes
+ * back as the entry's xdata, unresolved and without a warning. */
 START_TEST(test_write_xdata)
 {
     result *r = read_as("biblatex",
@@ -570,8 +572,16 @@ START_TEST(test_write_xdata)
     ck_assert_msg(strstr(s, "xdata = {pub}") && !strstr(s, "publisher = {A.~"), "%s", s);
     free(s);
     s = write_as("bibtex", r, NULL);
-    ck_assert_msg(!strstr(s, "@xdata") && !strstr(s, "xdata"), "%s", s);
-    ck_assert_msg(strstr(s, "publisher = {A.~Knopf}"), "%s", s);
+    ck_assert_msg(!strstr(s, "@xdata") && !strstr(s, "  xdata "), "%s", s);
+    ck_assert_msg(strstr(s, "publisher     = {A.~Knopf}") && strstr(s, "xdata-omitted = {pub}"),
+                  "%s", s);
+    result *b = rd(s);
+    ck_assert_uint_eq(b->n, 1);
+    ck_assert_uint_eq(b->ndiag, 0);
+    ck_assert_str_eq(extra(b, 0, "xdata"), "pub");
+    ck_assert_str_eq(extra(b, 0, "xdata-omitted"), "(none)");
+    ck_assert_str_eq(text(b, 0, BIB_VAR_PUBLISHER), text(r, 1, BIB_VAR_PUBLISHER));
+    done(b);
     free(s);
     done(r);
 }
@@ -671,7 +681,7 @@ START_TEST(test_write_biber_key_bytes)
                    "@misc{Dobrovol'skii_1963, title = {B}}\n"
                    "@misc{Agilent_2022_Mods, title = {C}}\n");
     char *s = write_as("biblatex", r, NULL);
-    ck_assert_msg(!strchr(s, '(') && !strchr(s, ')') && !strchr(s, '\''), "%s", s);
+    ck_assert_msg(!strstr(s, "@misc{Agilent(") && !strstr(s, "@misc{Dobrovol'"), "%s", s);
     ck_assert_msg(strstr(s, "@misc{Agilent_2022_Mods,") && strstr(s, "@misc{Dobrovol_skii_1963,"),
                   "%s", s);
     /* the third, whose own key the first now has, gets another */
@@ -681,10 +691,30 @@ START_TEST(test_write_biber_key_bytes)
     while ((p = strstr(head + 1, "@misc{")) && p < third)
         head = p;
     ck_assert_msg(strncmp(head, "@misc{Agilent_2022_Mods,", 24) != 0, "%s", s);
+    /* the old key goes on as the entry's alias in `ids`, which the reader
+     * takes back as the id; not for the third, renamed as a repeated key */
+    ck_assert_msg(strstr(s, "ids   = {Agilent(2022)Mods}") &&
+                      strstr(s, "ids   = {Dobrovol'skii_1963}") && !strstr(third, "ids"),
+                  "%s", s);
+    result *b = rd(s);
+    ck_assert_uint_eq(b->n, 3);
+    for (size_t i = 0; i < 2; i++) {
+        ck_assert_str_eq(bib_record_id(b->rec[i]), bib_record_id(r->rec[i]));
+        ck_assert_str_eq(extra(b, i, "ids"), "(none)");
+    }
+    done(b);
     free(s);
     s = write_as("bibtex", r, NULL);
     ck_assert_msg(strstr(s, "{Agilent(2022)Mods,") && strstr(s, "{Dobrovol'skii_1963,"), "%s", s);
+    ck_assert_msg(!strstr(s, "ids"), "%s", s);
     free(s);
+    done(r);
+    /* an alias that is not the writer's: ids stays a field */
+    r = rd("@misc{A_b, ids = {A(b}}\n@misc{Ab, ids = {A(b}}\n@misc{A_c, ids = {A(b}}\n");
+    ck_assert_str_eq(bib_record_id(r->rec[0]), "A(b");
+    ck_assert_str_eq(bib_record_id(r->rec[1]), "Ab");
+    ck_assert_str_eq(extra(r, 1, "ids"), "A(b");
+    ck_assert_str_eq(bib_record_id(r->rec[2]), "A_c");
     done(r);
 }
 END_TEST
@@ -702,7 +732,7 @@ START_TEST(test_write_many_orphan_crossrefs)
     bib_buf_clear(&b);
     ck_assert_uint_eq(r->n, 150);
     char *s = write_as("bibtex", r, NULL);
-    ck_assert_msg(!strstr(s, "crossref"), "%s", s);
+    ck_assert_msg(!strstr(s, "  crossref "), "%s", s);
     size_t n = 0;
     for (const char *p = s; (p = strstr(p, "@inbook{")); p++)
         n++;
@@ -1009,6 +1039,67 @@ START_TEST(test_classic_type_note)
     ck_assert_int_eq(bib_record_type(r->rec[1]), BIB_TYPE_WEBPAGE);
     ck_assert_int_eq(bib_record_type(r->rec[2]), BIB_TYPE_DOCUMENT);
     done(r);
+    /* a record of another format (no BibTeX type): a CSL type classic
+     * BibTeX writes as a type that reads back as another is noted with
+     * BibLaTeX's type for it (a dataset is @misc, noted dataset); one the
+     * classic type says (a book, a report) is not noted */
+    r = rd("@misc{a, title = {T}}\n@misc{b, title = {T}}\n@misc{c, title = {T}}\n");
+    static const bib_type csl[] = {BIB_TYPE_DATASET, BIB_TYPE_WEBPAGE, BIB_TYPE_BOOK};
+    for (size_t i = 0; i < 3; i++) {
+        bib_record_extra_remove(r->rec[i], "bibtex", "entrytype");
+        bib_record_set_type(r->rec[i], csl[i]);
+    }
+    s = write_as("bibtex", r, NULL);
+    ck_assert_msg(strstr(s, "@misc{a,") && strstr(s, "entrytype = {dataset}") &&
+                      strstr(s, "@misc{b,") && strstr(s, "entrytype = {online}") &&
+                      strstr(s, "@book{c,") && !strstr(strstr(s, "@book{c,"), "entrytype"),
+                  "%s", s);
+    b = rd(s);
+    for (size_t i = 0; i < 3; i++)
+        ck_assert_int_eq(bib_record_type(b->rec[i]), csl[i]);
+    free(s);
+    done(b);
+    done(r);
+}
+END_TEST
+
+/* A classic @inbook without booktitle (its title is the book's) goes out
+ * in BibLaTeX as @book, since BibLaTeX's @inbook wants the book as
+ * booktitle, with `entrysubtype = {inbook}`, biber's field for a subtype,
+ * which the reader takes back as the @inbook; any other subtype, or one
+ * on another type, is a field. */
+START_TEST(test_biblatex_inbook_subtype)
+{
+    result *r = rd("@inbook{a, title = {Book}, chapter = 3, year = 2000}\n"
+                   "@inbook{b, title = {Part}, booktitle = {Book}}\n"
+                   "@book{c, title = {Book}, entrysubtype = {inbook}}\n");
+    char *s = write_as("biblatex", r, NULL);
+    const char *b_at = strstr(s, "@inbook{b,"), *c_at = strstr(s, "@book{c,");
+    ck_assert_msg(strstr(s, "@book{a,") && strstr(s, "entrysubtype = {inbook}") && b_at && c_at &&
+                      strstr(b_at, "entrysubtype") > c_at,
+                  "%s", s);
+    result *b = read_as("biblatex", s, false);
+    ck_assert_uint_eq(b->n, 3);
+    for (size_t i = 0; i < 3; i++) {
+        ck_assert_int_eq(bib_record_type(b->rec[i]), bib_record_type(r->rec[i]));
+        ck_assert_str_eq(extra(b, i, "entrytype"), extra(r, i, "entrytype"));
+        ck_assert_str_eq(extra(b, i, "entrysubtype"), "(none)");
+    }
+    ck_assert_int_eq(bib_record_type(b->rec[0]), BIB_TYPE_CHAPTER);
+    free(s);
+    /* classic output keeps @inbook and writes no subtype */
+    s = write_as("bibtex", r, NULL);
+    ck_assert_msg(strstr(s, "@inbook{a,") && !strstr(s, "entrysubtype"), "%s", s);
+    free(s);
+    done(b);
+    done(r);
+    r = rd("@book{a, title = {T}, entrysubtype = {magazine}}\n"
+           "@misc{b, title = {T}, entrysubtype = {inbook}}\n");
+    ck_assert_int_eq(bib_record_type(r->rec[0]), BIB_TYPE_BOOK);
+    ck_assert_str_eq(extra(r, 0, "entrysubtype"), "magazine");
+    ck_assert_int_eq(bib_record_type(r->rec[1]), BIB_TYPE_DOCUMENT);
+    ck_assert_str_eq(extra(r, 1, "entrysubtype"), "inbook");
+    done(r);
 }
 END_TEST
 
@@ -1178,18 +1269,39 @@ END_TEST
 /* Classic BibTeX counts a crossref to an absent entry an error: the
  * classic writer holds a child until its parent comes (then the child
  * goes right before it, as BibTeX needs), and writes the children whose
- * parent never came without crossref; BibLaTeX keeps it (biber warns). */
+ * parent never came with the crossref in its note `crossref-omitted`,
+ * which styles skip and the reader takes back as the crossref, unresolved
+ * and without a warning; BibLaTeX keeps it (biber warns). A note beside
+ * a crossref of the entry's own is a field like any other. */
 START_TEST(test_crossref_missing_parent_classic)
 {
     result *r = rd("@inproceedings{d, title = {D}, crossref = {nope}}\n"
                    "@inproceedings{c, title = {C}, crossref = {p}}\n"
                    "@proceedings{p, title = {P}, crossref = {mv}, year = 2000}\n");
     char *s = write_as("bibtex", r, NULL);
-    ck_assert_msg(!strstr(s, "nope") && !strstr(s, "{mv}") && strstr(s, "crossref = {p}"),
+    ck_assert_msg(!strstr(s, "  crossref         = {nope}") && !strstr(s, "  crossref = {mv}") &&
+                      strstr(s, "crossref = {p}"),
+                  "%s", s);
+    ck_assert_msg(strstr(s, "crossref-omitted = {nope}") && strstr(s, "crossref-omitted = {mv}"),
                   "%s", s);
     char *c = strstr(s, "@inproceedings{c"), *p = strstr(s, "@proceedings{p");
     ck_assert_msg(c && p && c < p, "%s", s);
+    result *b = rd(s);
+    ck_assert_uint_eq(b->n, 3);
+    ck_assert_msg(b->ndiag == 0, "%s", b->diags);
+    for (size_t i = 0; i < 3; i++) {
+        const char *id = bib_record_id(b->rec[i]);
+        size_t k = id[0] == 'd' ? 0 : id[0] == 'c' ? 1 : 2;
+        ck_assert_str_eq(extra(b, i, "crossref"), extra(r, k, "crossref"));
+        ck_assert_str_eq(extra(b, i, "crossref-omitted"), "(none)");
+    }
+    done(b);
     free(s);
+    b = rd("@misc{e, title = {E}, crossref = {x}, crossref-omitted = {y}}\n"
+           "@misc{x, title = {X}}\n");
+    ck_assert_str_eq(extra(b, 0, "crossref"), "x");
+    ck_assert_str_eq(extra(b, 0, "crossref-omitted"), "y");
+    done(b);
     s = write_as("biblatex", r, NULL);
     ck_assert_msg(strstr(s, "crossref = {nope}") && strstr(s, "crossref = {mv}"), "%s", s);
     free(s);
@@ -1329,6 +1441,7 @@ BIB_TEST_MAIN("bibtex", test_delimiters_and_case, test_values, test_percent_end_
               test_container_and_year_beside_date, test_write_escapes_and_layout,
               test_write_names_read_back, test_write_auto_keys, test_write_unique_generated_keys,
               test_crossref_by_type_pair, test_series_number, test_report_and_thesis_types, test_classic_type_note,
+              test_biblatex_inbook_subtype,
               test_yearless_date, test_howpublished_and_numpages, test_forgiven_slips,
               test_runaway_value_costs_one_entry, test_early_close_warns,
               test_crossref_order_for_bibtex,

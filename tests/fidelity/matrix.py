@@ -511,7 +511,7 @@ def prefix_yaml_id(line, k):
 
 
 KEY_LINE = re.compile(r"^(@[A-Za-z]+\{)(.*),$", re.M)
-XREF_LINE = re.compile(r"^(\s+(?:crossref|xref|xdata|related|entryset)\s*=\s*\{)([^{}\n]*)\}",
+XREF_LINE = re.compile(r"^(\s+(?:crossref|xref|xdata|related|entryset|ids)\s*=\s*\{)([^{}\n]*)\}",
                        re.M | re.I)
 
 

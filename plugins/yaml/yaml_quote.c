@@ -221,3 +221,33 @@ int yamlfmt_plain_ok(const char *str, size_t len, size_t *cols)
     }
     return ok;
 }
+
+_Static_assert(YAMLFMT_KEY_SLOTS == 256, "a slot is a hash's top 8 bits");
+
+yamlfmt_key_slot *yamlfmt_key_slot_of(yamlfmt_key_slot *tab, const char *key, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)key;
+    uint64_t h = len | (uint64_t)u[0] << 8 | (uint64_t)u[len - 1] << 16 |
+                 (uint64_t)u[len / 2] << 24 | (uint64_t)u[len / 3] << 32 |
+                 (uint64_t)u[2 * len / 3] << 40;
+    return &tab[(h * 0x9E3779B97F4A7C15u) >> 56];
+}
+
+void yamlfmt_key_keep(yamlfmt_key_slot *sl, const char *key, size_t len)
+{
+    size_t width;
+    if (yamlfmt_plain_ok(key, len, &width) != 1)
+        return;
+    sl->len = (unsigned char)len;
+    memcpy(sl->text, key, len);
+    sl->text[len] = ':';
+    sl->width = (int)width;
+}
+
+uint64_t yamlfmt_key_prefix(const char *s)
+{
+    uint64_t p = 0;
+    for (int i = 0; i < 8 && s[i]; i++)
+        p |= (uint64_t)(unsigned char)s[i] << (56 - 8 * i);
+    return p;
+}

@@ -712,12 +712,18 @@ int bib_input_getline(bib_input *in, const char **line, size_t *len)
 {
     const char *d;
     size_t n, scanned = 0;
+    int rc;
     for (;;) {
-        int rc = bib_input_window(in, 0, &d, &n);
-        if (rc)
+        if (in->started && in->end > in->start) {
+            /* bytes are buffered: the window as bib_input_window(in, 0)
+             * would give it, without a call per line */
+            d = in->buf + in->start;
+            n = in->end - in->start;
+        } else if ((rc = bib_input_window(in, 0, &d, &n))) {
             return rc;
-        if (n == 0)
+        } else if (n == 0) {
             return 0;
+        }
         /* a "\n" right after a consumed lone "\r" belongs to that line end */
         if (in->pending_cr && d[0] == '\n') {
             bib_input_consume(in, 1);

@@ -57,8 +57,10 @@ struct bib_input {
     bool consumed; /* any byte consumed */
     bool piece;    /* a piece of a larger input: no encoding work */
     bool bom;      /* a UTF-8 BOM was skipped */
-    /* position */
-    size_t line, col, last_line;
+    /* position: the column is counted lazily, only when asked (most
+     * inputs never need one): col is the column at buf[col_mark], and the
+     * code points of buf[col_mark..start) come on top (current_col) */
+    size_t line, col, col_mark, last_line;
     uint64_t offset;
     bool pending_cr;
     /* diagnostics */
@@ -66,6 +68,9 @@ struct bib_input {
     bib_diag *diag;
     int err;
 };
+
+static size_t current_col(const bib_input *in);
+static void settle_col(bib_input *in);
 
 /* ---- raw source ------------------------------------------------------- */
 
@@ -243,7 +248,7 @@ static int switch_utf16(bib_input *in, conv_mode m, size_t skip)
         return BIB_ENOMEM;
     memcpy(raw, p + skip, rawn);
     in->conv = m;
-    in->start = in->end = 0;
+    in->start = in->end = in->col_mark = 0;
     if (ensure_cap(in, rawn * 2 + 8)) {
         free(raw);
         return BIB_ENOMEM;
@@ -292,6 +297,7 @@ static int start(bib_input *in)
     conv_mode guess;
     if (n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF) {
         in->start += 3; /* BOM is not text: not counted in columns */
+        in->col_mark = in->start;
         in->bom = true;
     } else if (n >= 2 && ((p[0] == 0xFF && p[1] == 0xFE) || (p[0] == 0xFE && p[1] == 0xFF))) {
         if (switch_utf16(in, p[0] == 0xFF ? CONV_UTF16LE : CONV_UTF16BE, 2))
@@ -432,13 +438,14 @@ void bib_input_report_too_long(bib_input *in, size_t line, size_t column, const 
  * endless line must not mean an endless run. */
 static int over_bound(bib_input *in, const char *what)
 {
-    bib_input_report_too_long(in, in->line, in->col, what);
+    bib_input_report_too_long(in, in->line, current_col(in), what);
     uint64_t give_up = in->offset + (in->end - in->start) + 16 * (uint64_t)in->max_value;
     for (;;) {
         if (in->offset >= give_up) {
-            bib_input_report(in, BIB_SEV_ERROR, in->line, in->col,
+            bib_input_report(in, BIB_SEV_ERROR, in->line, current_col(in),
                              "still no line end: the rest of the input is not read");
-            in->start = in->end = 0;
+            settle_col(in);
+            in->start = in->end = in->col_mark = 0;
             in->src_eof = true;
             break;
         }
@@ -452,7 +459,8 @@ static int over_bound(bib_input *in, const char *what)
             break;
         }
         bib_input_consume(in, n);
-        in->start = in->end = 0;
+        settle_col(in);
+        in->start = in->end = in->col_mark = 0;
         if (in->src_eof)
             break;
         ssize_t r = fill_once(in, in->bufsize);
@@ -481,9 +489,10 @@ int bib_input_window(bib_input *in, size_t min, const char **data, size_t *len)
     if ((have < min || have == 0) && !in->src_eof) {
         /* compact so the window starts at 0, then read until satisfied */
         if (in->start) {
+            settle_col(in);
             memmove(in->buf, in->buf + in->start, have);
             in->end = have;
-            in->start = 0;
+            in->start = in->col_mark = 0;
         }
         if (min > in->bufsize && ensure_cap(in, min))
             return BIB_ENOMEM;
@@ -506,10 +515,9 @@ int bib_input_window(bib_input *in, size_t min, const char **data, size_t *len)
     return 0;
 }
 
-/* Advances line/column over p[0..n). */
 /* Code points in p[0..n): the bytes that are not UTF-8 continuation
- * bytes, sixteen at a time with SSE2 (a CSL-JSON item is one long line,
- * so its columns are counted at every consume). */
+ * bytes, sixteen at a time with SSE2 (a CSL-JSON item is one long line:
+ * a column asked for inside it counts from that line's start). */
 static size_t code_points(const unsigned char *p, size_t n)
 {
     size_t c = 0, i = 0;
@@ -537,27 +545,12 @@ static size_t code_points(const unsigned char *p, size_t n)
     return c;
 }
 
+/* Advances line/column over p[0..n) byte by byte: the general case, with
+ * CR and CRLF line ends (and for positions inside the window). */
 static void track(size_t *line, size_t *col, bool *pending_cr, const unsigned char *p, size_t n)
 {
     size_t l = *line, c = *col;
     bool cr = *pending_cr;
-    if (n && !cr && !memchr(p, '\r', n)) {
-        /* the common case, LF only: count lines with memchr, then the
-         * column from the last line start (code points, not bytes) */
-        const unsigned char *q = p, *e = p + n, *last = NULL;
-        while ((q = memchr(q, '\n', (size_t)(e - q)))) {
-            l++;
-            last = ++q;
-        }
-        if (last) {
-            c = 1;
-            p = last;
-        }
-        c += code_points(p, (size_t)(e - p));
-        *line = l;
-        *col = c;
-        return;
-    }
     for (size_t i = 0; i < n; i++) {
         unsigned char ch = p[i];
         if (ch == '\n') {
@@ -581,12 +574,97 @@ static void track(size_t *line, size_t *col, bool *pending_cr, const unsigned ch
     *pending_cr = cr;
 }
 
+static size_t current_col(const bib_input *in)
+{
+    return in->col + code_points((const unsigned char *)in->buf + in->col_mark,
+                                 in->start - in->col_mark);
+}
+
+/* Counts the pending columns in, before the bytes before start go. */
+static void settle_col(bib_input *in)
+{
+    in->col = current_col(in);
+    in->col_mark = in->start;
+}
+
+/* The offset of the last "\n" in p[0..n), which holds one: backwards
+ * sixteen bytes a step with SSE2 over the last line only (a CSL-JSON
+ * item is one long line). */
+static size_t last_lf(const unsigned char *p, size_t n)
+{
+    size_t j = n;
+#if defined(__x86_64__) && defined(__SSE2__)
+    const __m128i lf = _mm_set1_epi8('\n');
+    for (; j >= 16; j -= 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + j - 16));
+        unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, lf));
+        if (m)
+            return j - 16 + (size_t)(31 - __builtin_clz(m));
+    }
+#endif
+    while (p[j - 1] != '\n')
+        j--;
+    return j - 1;
+}
+
+/* Line ends in p[0..n) when it holds no "\r": their number, and in *last
+ * the offset past the last one (untouched when none). false when a "\r"
+ * is there (the caller then goes byte by byte). One pass without a branch
+ * per line, sixteen bytes a step with SSE2 (memchr per line cost a call
+ * per short BibTeX line), then last_lf for the last line's start. */
+static bool count_lf(const unsigned char *p, size_t n, size_t *lines, size_t *last)
+{
+    size_t i = 0, k = 0;
+#if defined(__x86_64__) && defined(__SSE2__)
+    const __m128i lf = _mm_set1_epi8('\n'), crv = _mm_set1_epi8('\r'), zero = _mm_setzero_si128();
+    __m128i anycr = zero;
+    while (n - i >= 16) {
+        /* per byte lane a count of line ends, at most 255 blocks so no lane
+         * wraps, summed by _mm_sad_epu8 (as code_points does) */
+        size_t blocks = (n - i) / 16 < 255 ? (n - i) / 16 : 255;
+        __m128i acc = zero;
+        for (size_t b = 0; b < blocks; b++, i += 16) {
+            __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+            acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(x, lf));
+            anycr = _mm_or_si128(anycr, _mm_cmpeq_epi8(x, crv));
+        }
+        __m128i sum = _mm_sad_epu8(acc, zero);
+        k += (size_t)_mm_cvtsi128_si32(sum) + (size_t)_mm_cvtsi128_si32(_mm_srli_si128(sum, 8));
+    }
+    if (_mm_movemask_epi8(anycr))
+        return false;
+#endif
+    for (; i < n; i++) {
+        if (p[i] == '\n')
+            k++;
+        else if (p[i] == '\r')
+            return false;
+    }
+    if (k)
+        *last = last_lf(p, n) + 1;
+    *lines = k;
+    return true;
+}
+
 void bib_input_consume(bib_input *in, size_t n)
 {
     size_t have = in->end - in->start;
     if (n > have)
         n = have;
-    track(&in->line, &in->col, &in->pending_cr, (const unsigned char *)in->buf + in->start, n);
+    const unsigned char *p = (const unsigned char *)in->buf + in->start;
+    size_t lines = 0, last = SIZE_MAX;
+    if (!in->pending_cr && count_lf(p, n, &lines, &last)) {
+        /* the common case: the column waits until asked for */
+        in->line += lines;
+        if (last != SIZE_MAX) {
+            in->col = 1;
+            in->col_mark = in->start + last;
+        }
+    } else {
+        settle_col(in);
+        track(&in->line, &in->col, &in->pending_cr, p, n);
+        in->col_mark = in->start + n;
+    }
     in->start += n;
     in->offset += n;
     in->consumed = true;
@@ -600,12 +678,13 @@ void bib_input_trim(bib_input *in)
     char *p = malloc(small);
     if (!p)
         return; /* keeping the large buffer is correct, only costlier */
+    settle_col(in);
     memcpy(p, in->buf + in->start, have);
     memset(p + have, 0, PAD);
     free(in->buf);
     in->buf = p;
     in->cap = small;
-    in->start = 0;
+    in->start = in->col_mark = 0;
     in->end = have;
 }
 
@@ -633,12 +712,18 @@ int bib_input_getline(bib_input *in, const char **line, size_t *len)
 {
     const char *d;
     size_t n, scanned = 0;
+    int rc;
     for (;;) {
-        int rc = bib_input_window(in, 0, &d, &n);
-        if (rc)
+        if (in->started && in->end > in->start) {
+            /* bytes are buffered: the window as bib_input_window(in, 0)
+             * would give it, without a call per line */
+            d = in->buf + in->start;
+            n = in->end - in->start;
+        } else if ((rc = bib_input_window(in, 0, &d, &n))) {
             return rc;
-        if (n == 0)
+        } else if (n == 0) {
             return 0;
+        }
         /* a "\n" right after a consumed lone "\r" belongs to that line end */
         if (in->pending_cr && d[0] == '\n') {
             bib_input_consume(in, 1);
@@ -656,6 +741,7 @@ int bib_input_getline(bib_input *in, const char **line, size_t *len)
             in->offset += llen + term;
             in->line++;
             in->col = 1;
+            in->col_mark = in->start;
             in->pending_cr = false;
             in->consumed = true;
             *line = d;
@@ -664,9 +750,11 @@ int bib_input_getline(bib_input *in, const char **line, size_t *len)
         }
         if (p == e && in->src_eof) { /* last line without a terminator */
             in->last_line = in->line;
+            settle_col(in);
             in->start += n;
             in->offset += n;
             in->col += bib_utf8_length(d, n);
+            in->col_mark = in->start;
             in->consumed = true;
             *line = d;
             *len = n;
@@ -694,12 +782,12 @@ bool bib_input_eof(bib_input *in)
 }
 
 size_t bib_input_line(const bib_input *in) { return in->line; }
-size_t bib_input_column(const bib_input *in) { return in->col; }
+size_t bib_input_column(const bib_input *in) { return current_col(in); }
 uint64_t bib_input_offset(const bib_input *in) { return in->offset; }
 
 void bib_input_position_of(const bib_input *in, const char *p, size_t *line, size_t *column)
 {
-    size_t l = in->line, c = in->col;
+    size_t l = in->line, c = current_col(in);
     bool cr = in->pending_cr;
     const char *w = in->buf + in->start;
     if (p >= w && p <= in->buf + in->end)
@@ -761,7 +849,7 @@ int bib_input_set_encoding(bib_input *in, bib_encoding enc)
     }
     memcpy(in->buf, conv, o);
     free(conv);
-    in->start = 0;
+    in->start = in->col_mark = 0;
     in->end = o;
     memset(in->buf + in->end, 0, PAD);
     in->conv = m;

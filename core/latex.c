@@ -1024,7 +1024,11 @@ static void put_non_ascii(bib_buf *out, uint32_t cp, size_t *no_latex)
     char acc;
     uint32_t base;
     const char *name;
-    if (decompose(cp, &acc, &base)) {
+    if (!bib__latex_cp_may_name(cp)) {
+        bib_buf_put_utf8(out, cp); /* no LaTeX form: kept, counted */
+        if (no_latex)
+            (*no_latex)++;
+    } else if (decompose(cp, &acc, &base)) {
         const char *b = base == 0x131 ? "\\i" : base == 0x237 ? "\\j" : NULL;
         if (isalpha((unsigned char)acc))
             bib_buf_printf(out, "{\\%c ", acc); /* {\c c}: a letter command needs a space */

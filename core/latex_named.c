@@ -72,8 +72,30 @@ static void sort_by_cp(const bib_latex_named *t, size_t n, unsigned short *idx)
     }
 }
 
+/* One bit per 64 code points (to U+10FFFF): set where an accent, letter
+ * or math table lists a character, or put_non_ascii spells one itself
+ * (the dashes, the no-break space). Most non-ASCII text (Cyrillic, CJK,
+ * Greek words...) falls in pages without any, and skips three searches. */
+enum { PAGE_BITS = 6, PAGES = 0x110000 >> PAGE_BITS };
+static uint64_t named_pages[PAGES / 64];
+
+static void mark_page(uint32_t cp)
+{
+    if (cp < 0x110000)
+        named_pages[(cp >> PAGE_BITS) / 64] |= 1ull << ((cp >> PAGE_BITS) % 64);
+}
+
 static void named_build(void)
 {
+    for (size_t i = 0; i < bib__latex_accents_len; i++)
+        mark_page(bib__latex_accents[i].cp);
+    for (size_t i = 0; i < bib__latex_letters_len; i++)
+        mark_page(bib__latex_letters[i].cp);
+    for (size_t i = 0; i < bib__latex_math_len; i++)
+        mark_page(bib__latex_math[i].cp);
+    mark_page(0x2013);
+    mark_page(0x2014);
+    mark_page(0xA0);
     if (bib__latex_letters_len <= NAMED_MAX)
         sort_by_cp(bib__latex_letters, bib__latex_letters_len, letters_by_cp);
     if (bib__latex_math_len <= NAMED_MAX)
@@ -110,4 +132,11 @@ const char *bib__latex_letter_by_cp(uint32_t cp)
 const char *bib__latex_math_by_cp(uint32_t cp)
 {
     return named_for(bib__latex_math, bib__latex_math_len, math_by_cp, cp);
+}
+
+bool bib__latex_cp_may_name(uint32_t cp)
+{
+    pthread_once(&named_once, named_build);
+    return cp >= 0x110000 ||
+           (named_pages[(cp >> PAGE_BITS) / 64] >> ((cp >> PAGE_BITS) % 64) & 1);
 }

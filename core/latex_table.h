@@ -3,6 +3,7 @@
 #ifndef BIBCONV_LATEX_TABLE_H
 #define BIBCONV_LATEX_TABLE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -32,5 +33,8 @@ extern const size_t bib__latex_math_len;
  * search in an index by code point built once (latex_named.c). */
 const char *bib__latex_letter_by_cp(uint32_t cp);
 const char *bib__latex_math_by_cp(uint32_t cp);
+/* false when no table lists cp, nor is it a dash or the no-break space
+ * (whose spellings put_non_ascii knows): it has no LaTeX form. */
+bool bib__latex_cp_may_name(uint32_t cp);
 
 #endif

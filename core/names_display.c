@@ -194,9 +194,18 @@ static wstat stat_of(const char *s, size_t len)
     return st;
 }
 
+/* Whether s holds a letter: up to the first ASCII letter, the whole
+ * statistics only past a non-ASCII byte (every name is asked this). */
 static bool has_letter(const char *s, size_t len)
 {
-    return stat_of(s, len).letters > 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x80)
+            return stat_of(s + i, len - i).letters > 0;
+        if ((c | 32) >= 'a' && (c | 32) <= 'z')
+            return true;
+    }
+    return false;
 }
 
 /* Vancouver initials: one to three capitals, no dots, nothing else. */
@@ -395,6 +404,16 @@ int bib__name_parse_nfc(bib_name *out, const char *s, size_t len, unsigned flags
 
 int bib_name_parse_display_flags(bib_name *out, const char *s, size_t len, unsigned flags)
 {
+    /* ASCII is NFC as it is: parsed in place, without the normalised copy */
+    size_t a = 0;
+    while (a < len && (unsigned char)s[a] < 0x80)
+        a++;
+    if (a == len) {
+        int rc = bib__name_parse_nfc(out, len ? s : "", len, flags);
+        if (rc)
+            bib_name_clear(out);
+        return rc;
+    }
     bib_buf nfc;
     bib_buf_init(&nfc);
     int rc = bib_utf8_nfc(&nfc, s, len);

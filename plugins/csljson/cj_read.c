@@ -310,12 +310,19 @@ static bib_var key_lookup(cj_reader *cr, const char *k, size_t n, bool *exact)
             return (bib_var)sl->value;
         }
     }
+    /* k need not end in a NUL (read_member passes a short key's bytes in
+     * the input): the slot's copy is compared */
+    char z[CJ_NAME_MAX + 1];
+    if (sl) {
+        memcpy(z, k, n);
+        z[n] = '\0';
+        k = z;
+    }
     bib_var var = bib_var_from_name(k, n);
     *exact = var && strcmp(bib_var_name(var), k) == 0;
     if (sl) {
         sl->len = (unsigned char)n;
-        memcpy(sl->name, k, n);
-        sl->name[n] = '\0';
+        memcpy(sl->name, k, n + 1);
         sl->value = (int)var;
         sl->exact = *exact;
     }
@@ -347,8 +354,13 @@ static bib_type type_lookup(cj_reader *cr, const char *s, size_t n)
 static int read_member(cj_reader *cr, const char *d, bib_record *rec, size_t ki,
                        const bib_cslitem_ctx *ctx)
 {
-    size_t klen, vi = ki + 1;
-    const char *k = str_of(cr, d, ki, &klen, NULL);
+    /* a short key without escapes (most keys) is compared and looked up
+     * where it is in the input, not NUL-terminated: copied out (str_of)
+     * only for the three paths below that take a C string */
+    const cj_tok *kt = &cr->toks.v[ki];
+    size_t klen = kt->end - kt->start - 2, vi = ki + 1;
+    bool raw = !kt->esc && klen >= 1 && klen <= CJ_NAME_MAX;
+    const char *k = raw ? d + kt->start + 1 : str_of(cr, d, ki, &klen, NULL);
     if (!k)
         return BIB_ENOMEM;
     const cj_tok *t = &cr->toks.v[vi];
@@ -386,8 +398,10 @@ static int read_member(cj_reader *cr, const char *d, bib_record *rec, size_t ki,
                 (kind == BIB_KIND_TEXT || kind == BIB_KIND_RICH || kind == BIB_KIND_NUMBER)) {
                 if (is_big(t))
                     return own_text(d, rec, var, t);
-                size_t n = 0;
-                const char *s = str_of(cr, d, vi, &n, rec);
+                /* the record copies the text: one without escapes is
+                 * its bytes in the input, not decoded into a copy first */
+                size_t n = t->end - t->start - 2;
+                const char *s = t->esc ? str_of(cr, d, vi, &n, rec) : d + t->start + 1;
                 int rc = s ? bib_record_set_text(rec, var, s, n) : BIB_ENOMEM;
                 if (rc || kind != BIB_KIND_RICH || strlen(bib_record_text(rec, var)) == n)
                     return rc;
@@ -401,7 +415,10 @@ static int read_member(cj_reader *cr, const char *d, bib_record *rec, size_t ki,
             bool spelled;
             if (kind == BIB_KIND_DATE && plain_date(cr, d, vi, &dt, &spelled)) {
                 int rc = bib_record_set_date(rec, var, &dt);
-                return rc || !spelled ? rc : raw_date(cr, d, rec, k, vi);
+                if (rc || !spelled)
+                    return rc;
+                k = raw ? str_of(cr, d, ki, NULL, NULL) : k;
+                return k ? raw_date(cr, d, rec, k, vi) : BIB_ENOMEM;
             }
         } else if (!var && t->type == CJ_STR && !t->esc) {
             /* a key outside CSL: the jansson path keeps json_dumps of the
@@ -409,10 +426,13 @@ static int read_member(cj_reader *cr, const char *d, bib_record *rec, size_t ki,
              * source (the tokenizer let no byte through that jansson
              * would escape); a huge one is then held twice, not four
              * times */
-            return bib_record_add_extra(rec, CSLITEM_FMT, k, d + t->start, t->end - t->start);
+            k = raw ? str_of(cr, d, ki, NULL, NULL) : k;
+            return k ? bib_record_add_extra(rec, CSLITEM_FMT, k, d + t->start, t->end - t->start)
+                     : BIB_ENOMEM;
         }
     }
-    return member_by_jansson(cr, d, rec, k, vi, ctx);
+    k = raw ? str_of(cr, d, ki, NULL, NULL) : k;
+    return k ? member_by_jansson(cr, d, rec, k, vi, ctx) : BIB_ENOMEM;
 }
 
 /* Every number the tokenizer left to jansson (CJ_NUM: a real, a long

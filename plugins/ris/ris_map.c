@@ -398,6 +398,16 @@ int ris_name_parse(bib_name *out, const char *s, size_t len, bool *vancouver)
     if (!len)
         return BIB_EPARSE;
     const char *comma = memchr(s, ',', len);
+    bool spaced = comma != NULL;
+    for (const char *c = comma; c && spaced; c = memchr(c + 1, ',', len - (size_t)(c + 1 - s)))
+        spaced = c + 1 == s + len || c[1] == ' ';
+    if (spaced) { /* "Last, First": the parser takes it as it is */
+        int rc = bib_name_parse_display(out, s, len);
+        if (rc != BIB_EPARSE)
+            return rc;
+        memset(out, 0, sizeof *out);
+        return (out->literal = dup_n(s, len)) ? 0 : BIB_ENOMEM;
+    }
     if (comma) {
         /* "Last,F.M." is legal RIS: give the parser its space back */
         bib_buf t = BIB_BUF_INIT;

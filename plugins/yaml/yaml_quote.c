@@ -13,6 +13,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <string.h>
+#if defined(__x86_64__) && defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "yamlfmt.h"
 
@@ -146,9 +149,10 @@ size_t yamlfmt_char_width(const unsigned char *s, size_t i, size_t len)
     return w;
 }
 
-/* Bytes yamlfmt_plain_ok looks at one by one: a space, ':', '#', and any byte
- * outside printable ASCII (yamlfmt_char_width judges those); the rest it skips. */
-#define PK(c) ((c) == ' ' || (c) == ':' || (c) == '#' || (c) < 0x20 || (c) >= 0x7F)
+/* Bytes yamlfmt_plain_ok looks at one by one: ':', '#', and any byte
+ * outside printable ASCII (yamlfmt_char_width judges those); the rest it
+ * skips (a space matters only next to ':' or '#', which look at it). */
+#define PK(c) ((c) == ':' || (c) == '#' || (c) < 0x20 || (c) >= 0x7F)
 #define PK4(c) PK(c), PK((c) + 1), PK((c) + 2), PK((c) + 3)
 #define PK16(c) PK4(c), PK4((c) + 4), PK4((c) + 8), PK4((c) + 12)
 #define PK64(c) PK16(c), PK16((c) + 16), PK16((c) + 32), PK16((c) + 48)
@@ -157,6 +161,33 @@ static const bool plain_look[256] = {PK64(0), PK64(64), PK64(128), PK64(192)};
 #undef PK16
 #undef PK4
 #undef PK
+
+/* The first byte of s[i..len) plain_look names, or len: sixteen bytes a
+ * step where SSE2 is there (every value written goes through it). */
+static size_t plain_next(const unsigned char *s, size_t i, size_t len)
+{
+#if defined(__x86_64__) && defined(__SSE2__)
+    /* as signed bytes, those below 0x20 are the control bytes and every
+     * non-ASCII byte */
+    const __m128i lim = _mm_set1_epi8(0x20), del = _mm_set1_epi8(0x7F),
+                  colon = _mm_set1_epi8(':'), hash = _mm_set1_epi8('#');
+    for (; len - i >= 16; i += 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        __m128i stop = _mm_or_si128(_mm_or_si128(_mm_cmplt_epi8(x, lim), _mm_cmpeq_epi8(x, del)),
+                                    _mm_or_si128(_mm_cmpeq_epi8(x, colon),
+                                                 _mm_cmpeq_epi8(x, hash)));
+        unsigned m = (unsigned)_mm_movemask_epi8(stop);
+        if (m)
+            return i + (size_t)__builtin_ctz(m);
+    }
+#endif
+    while (i + 4 <= len &&
+           !(plain_look[s[i]] | plain_look[s[i + 1]] | plain_look[s[i + 2]] | plain_look[s[i + 3]]))
+        i += 4;
+    while (i < len && !plain_look[s[i]])
+        i++;
+    return i;
+}
 
 /* A YAML indicator that may not open a plain scalar: "#,[]{}&*!|>'\"%@`"
  * (a switch: strchr over the set was a call for every scalar). */
@@ -195,11 +226,7 @@ int yamlfmt_plain_ok(const char *str, size_t len, size_t *cols)
         i = 1;
     }
     while (i < len) {
-        while (i + 4 <= len && !(plain_look[s[i]] | plain_look[s[i + 1]] |
-                                 plain_look[s[i + 2]] | plain_look[s[i + 3]]))
-            i += 4;
-        while (i < len && !plain_look[s[i]])
-            i++;
+        i = plain_next(s, i, len);
         if (i == len)
             break;
         unsigned char c = s[i];
@@ -209,7 +236,7 @@ int yamlfmt_plain_ok(const char *str, size_t len, size_t *cols)
         } else if (c == '#') {
             if (s[i - 1] == ' ') /* i > 0: a first '#' was judged above */
                 ok = false;
-        } else if (c != ' ') {
+        } else {
             size_t w = yamlfmt_char_width(s, i, len);
             if (!w)
                 return -1;
@@ -220,4 +247,34 @@ int yamlfmt_plain_ok(const char *str, size_t len, size_t *cols)
         i++;
     }
     return ok;
+}
+
+_Static_assert(YAMLFMT_KEY_SLOTS == 256, "a slot is a hash's top 8 bits");
+
+yamlfmt_key_slot *yamlfmt_key_slot_of(yamlfmt_key_slot *tab, const char *key, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)key;
+    uint64_t h = len | (uint64_t)u[0] << 8 | (uint64_t)u[len - 1] << 16 |
+                 (uint64_t)u[len / 2] << 24 | (uint64_t)u[len / 3] << 32 |
+                 (uint64_t)u[2 * len / 3] << 40;
+    return &tab[(h * 0x9E3779B97F4A7C15u) >> 56];
+}
+
+void yamlfmt_key_keep(yamlfmt_key_slot *sl, const char *key, size_t len)
+{
+    size_t width;
+    if (yamlfmt_plain_ok(key, len, &width) != 1)
+        return;
+    sl->len = (unsigned char)len;
+    memcpy(sl->text, key, len);
+    sl->text[len] = ':';
+    sl->width = (int)width;
+}
+
+uint64_t yamlfmt_key_prefix(const char *s)
+{
+    uint64_t p = 0;
+    for (int i = 0; i < 8 && s[i]; i++)
+        p |= (uint64_t)(unsigned char)s[i] << (56 - 8 * i);
+    return p;
 }

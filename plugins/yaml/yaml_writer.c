@@ -28,6 +28,7 @@
  * Not for: CSL semantics (plugins/csljson/cslitem_*.c), reading (yaml_reader.c).
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +57,7 @@ typedef struct yaml_writer {
     bib_buf key;
     bib_buf item;    /* an item as the direct writer lays it out */
     bib_buf esc;     /* a value with pandoc's Markdown escapes (yaml_md.c) */
+    yamlfmt_key_slot keys[YAMLFMT_KEY_SLOTS]; /* plain keys seen (dr_key) */
     size_t items;    /* written so far */
     bool open_end;   /* the last item left libyaml's document open */
 } yaml_writer;
@@ -424,18 +426,24 @@ static int dw_scalar(dw *d, const char *str, size_t len, bool quote, bool key, i
         if (quoted && s[i] == '\'') {
             dw_put(d, "''", 2, 2);
             i++;
+            d->indention = spaces = false;
         } else {
-            /* a run up to the next space or quote, in one copy; a column
-             * per character (UTF-8 continuation bytes do not count) */
+            /* a run up to the next quote or the next space that may fold
+             * (one past the width), in one copy: a space before the width
+             * is written as it is, so it joins the run; a column per
+             * character (UTF-8 continuation bytes do not count) */
             size_t k = i, cols = 0;
-            while (k < len && s[k] != ' ' && !(quoted && s[k] == '\'')) {
-                cols += (s[k] & 0xC0) != 0x80;
-                k++;
+            for (; k < len; k++) {
+                unsigned char c = s[k];
+                if ((quoted && c == '\'') || (c == ' ' && d->column + (int)cols > DW_WIDTH))
+                    break;
+                cols += (c & 0xC0) != 0x80;
             }
             dw_put(d, str + i, k - i, (int)cols);
+            d->indention = false;
+            spaces = s[k - 1] == ' ';
             i = k;
         }
-        d->indention = spaces = false;
     }
     if (quoted)
         dw_indicator(d, "'", false, false, false);
@@ -556,11 +564,36 @@ typedef struct rmember {
     json_t *j;
     size_t extra;       /* an unknown key kept by the csljson reader, or */
     bool custom;        /* the custom map of other formats' extras */
+    uint64_t prefix;    /* yamlfmt_key_prefix(key), set by sort_rmembers */
 } rmember;
 
 static int cmp_rmembers(const void *a, const void *b)
 {
     return strcmp(((const rmember *)a)->key, ((const rmember *)b)->key);
+}
+
+/* Sorts m[0..n) by key as qsort with cmp_rmembers does (both stable; equal
+ * keys decline anyway): an item has a dozen members, for which qsort's
+ * merge sort and a strcmp call per comparison cost more than the keys'
+ * prefixes in an insertion sort. Long lists go to qsort. */
+static void sort_rmembers(rmember *m, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        m[i].prefix = yamlfmt_key_prefix(m[i].key);
+    if (n > 32) {
+        qsort(m, n, sizeof *m, cmp_rmembers);
+        return;
+    }
+    for (size_t i = 1; i < n; i++) {
+        rmember x = m[i];
+        size_t j = i;
+        while (j > 0 && (m[j - 1].prefix > x.prefix ||
+                         (m[j - 1].prefix == x.prefix && strcmp(m[j - 1].key, x.key) > 0))) {
+            m[j] = m[j - 1];
+            j--;
+        }
+        m[j] = x;
+    }
 }
 
 static void dr_int(dw *d, long long v)
@@ -574,7 +607,24 @@ static void dr_int(dw *d, long long v)
 static int dr_key(yaml_writer *w, dw *d, const char *key, int in)
 {
     dw_indent(d, in);
-    int rc = dw_scalar(d, key, strlen(key), needs_quotes(w, key), true, in);
+    size_t len = strlen(key);
+    yamlfmt_key_slot *sl = NULL;
+    if (len && len <= YAMLFMT_KEY_MAX) {
+        sl = yamlfmt_key_slot_of(w->keys, key, len);
+        if (sl->len == len && memcmp(sl->text, key, len) == 0) {
+            /* what dw_scalar and dw_indicator do with a plain key and its
+             * ':', without judging the key again */
+            if (!d->whitespace)
+                dw_put(d, " ", 1, 1);
+            dw_put(d, sl->text, len + 1, sl->width + 1);
+            d->whitespace = d->indention = false;
+            return 0;
+        }
+    }
+    bool quote = needs_quotes(w, key);
+    int rc = dw_scalar(d, key, len, quote, true, in);
+    if (!rc && sl && !quote)
+        yamlfmt_key_keep(sl, key, len);
     dw_indicator(d, ":", false, false, false);
     return rc;
 }
@@ -816,7 +866,7 @@ static int dr_members(yaml_writer *w, const bib_record *rec, rmember *m, size_t 
     for (size_t i = 0; i < nf; i++) {
         const bib_field *f = bib_record_field_at(rec, i);
         bib_var var = bib_field_var(f);
-        rmember r = {bib_var_name(var), f, NULL, 0, false};
+        rmember r = {bib_var_name(var), f, NULL, 0, false, 0};
         bool spelled = false;
         for (int k = 0; k < nraw && !spelled; k++)
             spelled = raw[k] == var;
@@ -841,14 +891,14 @@ static int dr_members(yaml_writer *w, const bib_record *rec, rmember *m, size_t 
         if (strcmp(fmt, DR_CSLJSON) != 0)
             custom = true;
         else if (name[0] != '@')
-            m[n++] = (rmember){name, NULL, NULL, i, false};
+            m[n++] = (rmember){name, NULL, NULL, i, false, 0};
     }
     if (custom && w->custom)
-        m[n++] = (rmember){"custom", NULL, NULL, 0, true};
+        m[n++] = (rmember){"custom", NULL, NULL, 0, true, 0};
     *count = n;
-    qsort(m, n, sizeof *m, cmp_rmembers);
+    sort_rmembers(m, n);
     for (size_t i = 1; i < n; i++)
-        if (strcmp(m[i - 1].key, m[i].key) == 0)
+        if (m[i - 1].prefix == m[i].prefix && strcmp(m[i - 1].key, m[i].key) == 0)
             return DW_DECLINE; /* to_json keeps the first: rare, left to it */
     return 0;
 }

@@ -9,6 +9,8 @@
 #ifndef BIBCONV_YAMLFMT_H
 #define BIBCONV_YAMLFMT_H
 
+#include <stdint.h>
+
 #include "bibconv/buf.h"
 #include "bibconv/plugin.h"
 
@@ -36,6 +38,26 @@ size_t yamlfmt_char_width(const unsigned char *s, size_t i, size_t len);
  * when it holds a character yamlfmt_char_width refuses; *cols gets its
  * width in characters. */
 int yamlfmt_plain_ok(const char *str, size_t len, size_t *cols);
+
+/* A mapping key the direct writer laid out plain before (yaml_writer.c,
+ * dr_key): items repeat the same few dozen keys, and whether one needs
+ * quotes and its width are the same every time. len 0 is an empty slot. */
+enum { YAMLFMT_KEY_MAX = 30, YAMLFMT_KEY_SLOTS = 256 };
+typedef struct yamlfmt_key_slot {
+    unsigned char len;
+    char text[YAMLFMT_KEY_MAX + 1]; /* the key and its ':' */
+    int width;                      /* of the key, in characters */
+} yamlfmt_key_slot;
+
+/* The slot of tab (YAMLFMT_KEY_SLOTS of them) for key[0..len), 1 <= len
+ * <= YAMLFMT_KEY_MAX; it holds that key when its len and text match. */
+yamlfmt_key_slot *yamlfmt_key_slot_of(yamlfmt_key_slot *tab, const char *key, size_t len);
+/* Keeps key[0..len) (written unquoted) in its slot sl when it is plain. */
+void yamlfmt_key_keep(yamlfmt_key_slot *sl, const char *key, size_t len);
+
+/* The first eight bytes of s, big-endian, zero past its end: two keys
+ * whose prefixes differ compare as strcmp compares them. */
+uint64_t yamlfmt_key_prefix(const char *s);
 
 /* pandoc reads the text values of CSL-YAML as Markdown (docs/yaml.md):
  * `$` opens TeX math there, a backslash before a letter is a raw TeX

@@ -74,6 +74,58 @@ START_TEST(test_consume_positions)
 }
 END_TEST
 
+/* Consumes of many sizes over long and short lines, LF only (counted a
+ * block at a time, the column only when asked) and with a CR among them,
+ * against a count made here byte by byte: the position stays right across
+ * refills, compactions and trims. */
+START_TEST(test_consume_chunks)
+{
+    char text[3000];
+    size_t len = 0, cr = 0;
+    for (int i = 0; len < sizeof text - 80; i++) {
+        for (int k = 0; k < i % 37; k++)
+            len += (size_t)snprintf(text + len, sizeof text - len, k % 5 ? "x" : "\xC3\xA9");
+        if (i == 40)
+            cr = len;
+        text[len++] = '\n';
+    }
+    for (int pass = 0; pass < 2; pass++) {
+        text[cr] = pass ? '\n' : '\r'; /* the second pass: LF only */
+        static const size_t sizes[] = {16, 64, 1000};
+        for (size_t s = 0; s < 3; s++) {
+            bib_input_test_bufsize(sizes[s]);
+            bib_input *in = bib_input_open_memory(text, len, "m", NULL);
+            size_t at = 0, line = 1, col = 1, step = 1;
+            const char *d;
+            size_t n;
+            while (bib_input_window(in, 40, &d, &n) == 0 && n) {
+                ck_assert_uint_eq(bib_input_line(in), line);
+                ck_assert_uint_eq(bib_input_column(in), col);
+                size_t take = step % 53 < n ? step % 53 : n;
+                for (size_t i = 0; i < take; i++, at++) {
+                    unsigned char ch = (unsigned char)text[at];
+                    if (ch == '\n' || ch == '\r') {
+                        line++;
+                        col = 1;
+                    } else if ((ch & 0xC0) != 0x80) {
+                        col++;
+                    }
+                }
+                bib_input_consume(in, take);
+                if (step % 3 == 0)
+                    bib_input_trim(in);
+                step += 7;
+            }
+            ck_assert_uint_eq(at, len);
+            ck_assert_uint_eq(bib_input_line(in), line);
+            ck_assert_uint_eq(bib_input_column(in), col);
+            bib_input_free(in);
+        }
+    }
+    bib_input_test_bufsize(0);
+}
+END_TEST
+
 START_TEST(test_boms_and_encodings)
 {
     size_t n;
@@ -233,5 +285,6 @@ START_TEST(test_output_buffer)
 END_TEST
 
 BIB_TEST_MAIN("io",
-              test_getline_line_ends, test_consume_positions, test_boms_and_encodings,
+              test_getline_line_ends, test_consume_positions, test_consume_chunks,
+              test_boms_and_encodings,
               test_output_atomic, test_output_buffer)

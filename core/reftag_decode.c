@@ -194,27 +194,45 @@ static void add_direct(bib_reftag *t, const uint16_t *dir, size_t nd, int32_t *r
         add_row(t, dir[f], acc);
 }
 
-/* Adds the weights of features ids[0..nf) to acc. */
-static void add_weights(const uint32_t *ids, size_t nf, int32_t *acc)
-{
+/* A token's hashed features on their way to its scores, in three
+ * stages (add_weights does all three at once; emissions spreads them
+ * over three tokens, so that the slot and row lines of a token are
+ * fetched while the tokens before it are summed): its feature ids and
+ * small-valued features (stage 1), where their weights are (stage 2),
+ * the sum (stage 3). */
+typedef struct reftag_pending {
+    uint32_t ids[BIB_REFTAG_MAX_FEATURES];
+    uint16_t dir[BIB_REFTAG_MAX_FEATURES];
+    size_t nf, nd;
+    const int16_t *dense[BIB_REFTAG_MAX_FEATURES];
     const uint16_t *ent[BIB_REFTAG_MAX_FEATURES];
     uint32_t nent[BIB_REFTAG_MAX_FEATURES];
-    const int16_t *dense[BIB_REFTAG_MAX_FEATURES];
-    /* the slots and entries are spread over large tables: all of a
-     * token's cache lines are asked for before the first is used */
+    size_t ndense, nsparse;
+} reftag_pending;
+
+/* Stage 1 ends here: the slots of P's ids are asked for. */
+static void ask_slots(const reftag_pending *P)
+{
 #if defined(__GNUC__)
-    for (size_t f = 0; f < nf; f++)
-        __builtin_prefetch(bib_reftag_slots + 2 * ((ids[f] * 2654435761u) & (bib_reftag_nslots - 1)));
+    for (size_t f = 0; f < P->nf; f++)
+        __builtin_prefetch(bib_reftag_slots + 2 * ((P->ids[f] * 2654435761u) & (bib_reftag_nslots - 1)));
+#else
+    (void)P;
 #endif
+}
+
+/* Stage 2: the slots looked up, the rows and entries asked for. */
+static void find_weights(reftag_pending *P)
+{
     size_t m = 0, nd = 0;
-    for (size_t f = 0; f < nf; f++) {
-        uint32_t v = weights_of(ids[f]), cnt = v & 31u;
+    for (size_t f = 0; f < P->nf; f++) {
+        uint32_t v = weights_of(P->ids[f]), cnt = v & 31u;
         if (!v)
             continue;
         if (cnt == BIB_REFTAG_DENSE) {
-            dense[nd] = bib_reftag_dense + (size_t)(v >> 5) * LP;
+            P->dense[nd] = bib_reftag_dense + (size_t)(v >> 5) * LP;
 #if defined(__GNUC__)
-            __builtin_prefetch(dense[nd]);
+            __builtin_prefetch(P->dense[nd]);
 #endif
             nd++;
             continue;
@@ -222,16 +240,34 @@ static void add_weights(const uint32_t *ids, size_t nf, int32_t *acc)
 #if defined(__GNUC__)
         __builtin_prefetch(bib_reftag_ent + (v >> 5));
 #endif
-        ent[m] = bib_reftag_ent + (v >> 5);
-        nent[m++] = cnt;
+        P->ent[m] = bib_reftag_ent + (v >> 5);
+        P->nent[m++] = cnt;
     }
+    P->ndense = nd;
+    P->nsparse = m;
+}
+
+/* Stage 3: the weights found added to acc. */
+static void sum_weights(const reftag_pending *P, int32_t *acc)
+{
     /* dense rows: a vectorised add over all labels */
-    for (size_t f = 0; f < nd; f++)
+    for (size_t f = 0; f < P->ndense; f++)
         for (int l = 0; l < LP; l++)
-            acc[l] += dense[f][l];
-    for (size_t f = 0; f < m; f++)
-        for (uint32_t x = 0; x < nent[f]; x++)
-            acc[ent[f][x] >> 11] += (int32_t)((ent[f][x] & 0x7FFu) ^ 0x400u) - 0x400;
+            acc[l] += P->dense[f][l];
+    for (size_t f = 0; f < P->nsparse; f++)
+        for (uint32_t x = 0; x < P->nent[f]; x++)
+            acc[P->ent[f][x] >> 11] += (int32_t)((P->ent[f][x] & 0x7FFu) ^ 0x400u) - 0x400;
+}
+
+/* Adds the weights of features ids[0..nf) to acc. */
+static void add_weights(const uint32_t *ids, size_t nf, int32_t *acc)
+{
+    reftag_pending P;
+    memcpy(P.ids, ids, nf * sizeof *ids);
+    P.nf = nf;
+    ask_slots(&P);
+    find_weights(&P);
+    sum_weights(&P, acc);
 }
 
 /* The weight sums of part `part` of token i's features into acc (LP
@@ -244,6 +280,12 @@ static void part_weights(bib_reftag *t, size_t i, int part, int32_t *acc)
     memset(acc, 0, LP * sizeof *acc);
     add_direct(t, dir, nd, acc);
     add_weights(ids, nf, acc);
+}
+
+/* The offset d of reftag_word_memo's near[q]. */
+static inline int near_d(int q)
+{
+    return q < BIB_REFTAG_NEAR ? q - BIB_REFTAG_NEAR : q - BIB_REFTAG_NEAR + 1;
 }
 
 /* The weight sums token i's text gives (reftag_word_memo): from the
@@ -264,15 +306,24 @@ static const reftag_word_memo *word_entry(bib_reftag *t, size_t i, reftag_word_m
         if (m->len == k->len && m->kind == k->kind && memcmp(m->text, p, k->len) == 0)
             return m;
     }
-    part_weights(t, i, BIB_REFTAG_F_WORD, m->acc);
-    static const int ds[4] = { -2, -1, 1, 2 };
-    for (int q = 0; q < 4; q++) {
-        uint32_t ids[BIB_REFTAG_MAX_FEATURES];
-        uint16_t dir[BIB_REFTAG_MAX_FEATURES];
-        size_t nd, nf = bib_reftag_near_split(t, i, ds[q], ids, BIB_REFTAG_MAX_FEATURES, dir, &nd);
-        memset(m->near[q], 0, sizeof m->near[q]);
-        add_direct(t, dir, nd, m->near[q]);
-        add_weights(ids, nf, m->near[q]);
+    /* the five sums' features first, all their slots asked for at once,
+     * then their rows, then the sums (reftag_pending) */
+    enum { NQ = 2 * BIB_REFTAG_NEAR };
+    reftag_pending P[NQ + 1];
+    P[0].nf = bib_reftag_features_split(t, i, P[0].ids, BIB_REFTAG_MAX_FEATURES,
+                                        BIB_REFTAG_F_WORD, P[0].dir, &P[0].nd);
+    for (int q = 0; q < NQ; q++)
+        P[q + 1].nf = bib_reftag_near_split(t, i, near_d(q), P[q + 1].ids,
+                                            BIB_REFTAG_MAX_FEATURES, P[q + 1].dir, &P[q + 1].nd);
+    for (int q = 0; q <= NQ; q++)
+        ask_slots(&P[q]);
+    for (int q = 0; q <= NQ; q++)
+        find_weights(&P[q]);
+    for (int q = 0; q <= NQ; q++) {
+        int32_t *acc = q ? m->near[q - 1] : m->acc;
+        memset(acc, 0, LP * sizeof *acc);
+        add_direct(t, P[q].dir, P[q].nd, acc);
+        sum_weights(&P[q], acc);
     }
     if (m != spare) {
         memcpy(m->text, p, k->len);
@@ -297,31 +348,41 @@ static void emissions(bib_reftag *t)
     reftag_word_memo spare;
     int32_t ph[LP];
     uint32_t cur = UINT32_MAX;
-    for (size_t i = 0; i < t->n; i++) {
-        int32_t *row = t->score + i * LP;
-        const reftag_word_memo *m = word_entry(t, i, &spare);
+    /* the per-token part in three stages over three tokens (reftag_pending):
+     * token i is summed while token i + 1's weights and token i + 2's
+     * slots are on their way */
+    reftag_pending pend[3];
+    for (size_t i = 0; i < t->n + 2; i++) {
+        if (i < t->n) {
+            reftag_pending *P = &pend[i % 3];
+            P->nf = bib_reftag_features_split(t, i, P->ids, BIB_REFTAG_MAX_FEATURES,
+                                              BIB_REFTAG_F_TOKEN, P->dir, &P->nd);
+            ask_slots(P);
+        }
+        if (i >= 1 && i - 1 < t->n)
+            find_weights(&pend[(i - 1) % 3]);
+        if (i < 2)
+            continue;
+        size_t k = i - 2;
+        int32_t *row = t->score + k * LP;
+        const reftag_word_memo *m = word_entry(t, k, &spare);
         add_vec(row, m->acc);
-        /* what token i shows the tokens 2 and 1 before it and after it */
-        if (i >= 2)
-            add_vec(row - 2 * LP, m->near[3]);
-        if (i >= 1)
-            add_vec(row - LP, m->near[2]);
-        if (i + 1 < t->n)
-            add_vec(row + LP, m->near[1]);
-        if (i + 2 < t->n)
-            add_vec(row + 2 * LP, m->near[0]);
+        /* what token k shows the tokens before it and after it: the
+         * token k - d sees it d places after itself */
+        for (int q = 0; q < 2 * BIB_REFTAG_NEAR; q++) {
+            long d = near_d(q), j = (long)k - d;
+            if (j >= 0 && (size_t)j < t->n)
+                add_vec(t->score + (size_t)j * LP, m->near[q]);
+        }
         /* a phrase's tokens are consecutive */
-        if (t->pid[i] != cur) {
-            cur = t->pid[i];
-            part_weights(t, i, BIB_REFTAG_F_PHRASE, ph);
+        if (t->pid[k] != cur) {
+            cur = t->pid[k];
+            part_weights(t, k, BIB_REFTAG_F_PHRASE, ph);
         }
         add_vec(row, ph);
-        uint32_t ids[BIB_REFTAG_MAX_FEATURES];
-        uint16_t dir[BIB_REFTAG_MAX_FEATURES];
-        size_t nd, nf = bib_reftag_features_split(t, i, ids, BIB_REFTAG_MAX_FEATURES,
-                                                  BIB_REFTAG_F_TOKEN, dir, &nd);
-        add_direct(t, dir, nd, row);
-        add_weights(ids, nf, row);
+        const reftag_pending *P = &pend[k % 3];
+        add_direct(t, P->dir, P->nd, row);
+        sum_weights(P, row);
     }
 }
 

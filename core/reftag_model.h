@@ -61,14 +61,19 @@ typedef struct reftag_name_memo {
 } reftag_name_memo;
 #define BIB_REFTAG_MEMO 4096
 
+/* How far the features of a token reach into its neighbours' texts
+ * (reftag.c, near_features: d = -BIB_REFTAG_NEAR .. BIB_REFTAG_NEAR). */
+#define BIB_REFTAG_NEAR 2
+
 /* The weight sums a token text gives (reftag_decode.c, word_entry),
  * cached by its bytes and kind: its own features' and what it shows the
- * tokens around it (near[q], q = 0..3: to the token 2 and 1 places
- * after it, 1 and 2 places before it; bib_reftag_near_split with d = -2,
- * -1, 1, 2); len 0 is an empty entry (a token is never empty). */
+ * tokens around it (near[q]: bib_reftag_near_split with d = q - NEAR for
+ * q < NEAR, d = q - NEAR + 1 after: what the token d places after it sees
+ * of it, d < 0 being before); len 0 is an empty entry (a token is never
+ * empty). */
 typedef struct reftag_word_memo {
     int32_t acc[BIB_REFTAG_LP];
-    int32_t near[4][BIB_REFTAG_LP];
+    int32_t near[2 * BIB_REFTAG_NEAR][BIB_REFTAG_LP];
     unsigned char len, kind;
     char text[26];
 } reftag_word_memo;
@@ -125,6 +130,12 @@ struct bib_reftag {
                                + a number at or before the token */
     uint32_t *sfirst, *slast; /* hashes of the token's sentence's first
                                  and last words (0 none) */
+    uint32_t *sprev, *snext; /* the last word of the sentence before the
+                               token's and the first of the one after (2
+                               none) */
+    unsigned char *sctx;    /* numbers (capped at 3; 4 no sentence) in the
+                               sentences before, of and after the token's:
+                               before * 25 + this * 5 + after */
     uint32_t *lbef, *laft;  /* a name list's tokens: the word before the
                                list and after it (0: not in a list) */
     uint32_t np;            /* phrases */

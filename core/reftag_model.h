@@ -130,12 +130,6 @@ struct bib_reftag {
                                + a number at or before the token */
     uint32_t *sfirst, *slast; /* hashes of the token's sentence's first
                                  and last words (0 none) */
-    uint32_t *sprev, *snext; /* the last word of the sentence before the
-                               token's and the first of the one after (2
-                               none) */
-    unsigned char *sctx;    /* numbers (capped at 3; 4 no sentence) in the
-                               sentences before, of and after the token's:
-                               before * 25 + this * 5 + after */
     uint32_t *lbef, *laft;  /* a name list's tokens: the word before the
                                list and after it (0: not in a list) */
     uint32_t np;            /* phrases */

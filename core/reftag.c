@@ -85,6 +85,7 @@ void bib_reftag_free(bib_reftag *t)
     free(t->laft);
     free(t->score);
     free(t->best);
+    free(t->kept);
     bib_buf_clear(&t->scratch);
     free(t);
 }
@@ -411,12 +412,21 @@ static signed char name_bucket(bib_reftag *t, size_t a, size_t b)
     const char *p = t->s + from;
     reftag_name_memo *m = NULL;
     if (n <= sizeof m->text) {
+        /* two ways a set, the one used last first: a list's one-off
+         * chunks (a title's words) do not evict the name that recurs */
         uint32_t h = 2166136261u;
         for (size_t i = 0; i < n; i++)
             h = (h ^ (unsigned char)p[i]) * 16777619u;
-        m = &t->memo[h % BIB_REFTAG_MEMO];
-        if (m->len == n && memcmp(m->text, p, n) == 0)
-            return m->bucket;
+        m = &t->memo[h % (BIB_REFTAG_MEMO / 2) * 2];
+        if (m[0].len == n && memcmp(m[0].text, p, n) == 0)
+            return m[0].bucket;
+        if (m[1].len == n && memcmp(m[1].text, p, n) == 0) {
+            reftag_name_memo hit = m[1];
+            m[1] = m[0];
+            m[0] = hit;
+            return hit.bucket;
+        }
+        m[1] = m[0];
     }
     /* bib_name_score, with its one failure (the name model's
      * normalisation out of memory: no features) told apart from a score */
@@ -786,13 +796,42 @@ unsigned bib_reftag_direct_domain(unsigned tmpl)
     return tmpl < F_COUNT ? direct_domain[tmpl] : 0;
 }
 
+/* Which part of a token's features each template is (reftag_model.h,
+ * BIB_REFTAG_F_*): the decoder sums each part where it recurs (the
+ * token's text, a neighbour's text, the phrase) and only the rest per
+ * token. Every template not named here is of BIB_REFTAG_F_TOKEN. */
+static const unsigned char tmpl_part[F_COUNT] = {
+    [F_BIAS] = BIB_REFTAG_F_WORD, [F_KIND] = BIB_REFTAG_F_WORD, [F_W] = BIB_REFTAG_F_WORD,
+    [F_S] = BIB_REFTAG_F_WORD, [F_ND] = BIB_REFTAG_F_WORD, [F_YEAR] = BIB_REFTAG_F_WORD,
+    [F_P2] = BIB_REFTAG_F_WORD, [F_P3] = BIB_REFTAG_F_WORD, [F_X3] = BIB_REFTAG_F_WORD,
+    [F_X2] = BIB_REFTAG_F_WORD, [F_MONTH] = BIB_REFTAG_F_WORD,
+    [F_W_M2] = BIB_REFTAG_F_NEAR, [F_W_M1] = BIB_REFTAG_F_NEAR, [F_W_P1] = BIB_REFTAG_F_NEAR,
+    [F_W_P2] = BIB_REFTAG_F_NEAR, [F_S_M2] = BIB_REFTAG_F_NEAR, [F_S_M1] = BIB_REFTAG_F_NEAR,
+    [F_S_P1] = BIB_REFTAG_F_NEAR, [F_S_P2] = BIB_REFTAG_F_NEAR,
+    [F_SEG] = BIB_REFTAG_F_PHRASE, [F_PH_FIRST] = BIB_REFTAG_F_PHRASE,
+    [F_PH_PREV] = BIB_REFTAG_F_PHRASE, [F_PH_NEXT] = BIB_REFTAG_F_PHRASE,
+    [F_PH_INFO] = BIB_REFTAG_F_PHRASE, [F_PH_PREV_INFO] = BIB_REFTAG_F_PHRASE,
+    [F_PH_NEXT_INFO] = BIB_REFTAG_F_PHRASE, [F_PH_INDEX] = BIB_REFTAG_F_PHRASE,
+    [F_SEG_R] = BIB_REFTAG_F_PHRASE, [F_PH_R] = BIB_REFTAG_F_PHRASE,
+    [F_PH_INFO_R] = BIB_REFTAG_F_PHRASE, [F_SEG_FIRST] = BIB_REFTAG_F_PHRASE,
+    [F_SEG_LAST] = BIB_REFTAG_F_PHRASE,
+};
+
+static unsigned part_of(unsigned tmpl)
+{
+    return tmpl_part[tmpl] ? tmpl_part[tmpl] : BIB_REFTAG_F_TOKEN;
+}
+
 /* Where features go: ids, and with dir set the small-valued ones as
- * template << 8 | value in dir instead; n counts both against max. */
+ * template << 8 | value in dir instead; n counts both against max. Only
+ * the templates of the parts in `mask` are kept (the order of the rest
+ * is the feature function's, whatever the mask). */
 typedef struct fsink {
     uint32_t *ids;
     size_t n, max;
     uint16_t *dir;
     size_t nid, nd;
+    unsigned mask;
 } fsink;
 
 static inline uint32_t hmix(uint32_t h, uint32_t v)
@@ -819,7 +858,7 @@ uint32_t bib_reftag_feature_id(uint32_t tmpl, uint32_t v)
 
 static inline void put(fsink *f, uint32_t tmpl, uint32_t v)
 {
-    if (f->n >= f->max)
+    if (f->n >= f->max || !(f->mask & part_of(tmpl)))
         return;
     f->n++;
     if (f->dir && v < direct_domain[tmpl])
@@ -957,7 +996,7 @@ static void word_features(fsink *f, const bib_reftag *t, size_t i)
 
 size_t bib_reftag_features(bib_reftag *t, size_t i, uint32_t *ids, size_t max)
 {
-    return bib_reftag_features_part(t, i, ids, max, BIB_REFTAG_F_WORD | BIB_REFTAG_F_CONTEXT);
+    return bib_reftag_features_part(t, i, ids, max, BIB_REFTAG_F_ALL);
 }
 
 size_t bib_reftag_features_part(bib_reftag *t, size_t i, uint32_t *ids, size_t max, int part)
@@ -965,17 +1004,38 @@ size_t bib_reftag_features_part(bib_reftag *t, size_t i, uint32_t *ids, size_t m
     return bib_reftag_features_split(t, i, ids, max, part, NULL, NULL);
 }
 
+/* What token j shows the token d places before it (d = -2..2, not 0):
+ * its word and shape, read from j's text alone. */
+static void near_features(fsink *f, const bib_reftag *t, size_t j, int d)
+{
+    static const uint32_t wt[] = { F_W_M2, F_W_M1, 0, F_W_P1, F_W_P2 };
+    static const uint32_t st[] = { F_S_M2, F_S_M1, 0, F_S_P1, F_S_P2 };
+    if (d == -1 || d == 1 || t->tok[j].kind == BIB_REFTOK_PUNCT)
+        put(f, wt[d + 2], t->wh[j]);
+    put(f, st[d + 2], t->sh[j]);
+}
+
+size_t bib_reftag_near_split(bib_reftag *t, size_t j, int d, uint32_t *ids, size_t max,
+                             uint16_t *dir, size_t *ndir)
+{
+    fsink f = { ids, 0, max, dir, 0, 0, BIB_REFTAG_F_NEAR };
+    if (j < t->n && d >= -2 && d <= 2 && d != 0)
+        near_features(&f, t, j, d);
+    *ndir = f.nd;
+    return f.nid;
+}
+
 size_t bib_reftag_features_split(bib_reftag *t, size_t i, uint32_t *ids, size_t max,
                                  int part, uint16_t *dir, size_t *ndir)
 {
-    fsink f = { ids, 0, max, dir, 0, 0 };
+    fsink f = { ids, 0, max, dir, 0, 0, (unsigned)part };
     if (ndir)
         *ndir = 0;
     if (i >= t->n)
         return 0;
     if (part & BIB_REFTAG_F_WORD)
         word_features(&f, t, i);
-    if (!(part & BIB_REFTAG_F_CONTEXT)) {
+    if (!(part & ~BIB_REFTAG_F_WORD)) {
         if (ndir)
             *ndir = f.nd;
         return f.nid;
@@ -999,20 +1059,15 @@ size_t bib_reftag_features_split(bib_reftag *t, size_t i, uint32_t *ids, size_t 
     put(&f, F_NM, (uint32_t)(t->name[i] + 4));
     put(&f, F_S_SEG, hmix(sh, t->seg[i]));
     /* neighbours: words next door and punctuation two away, shapes */
-    static const uint32_t wt[] = { F_W_M2, F_W_M1, 0, F_W_P1, F_W_P2 };
-    static const uint32_t st[] = { F_S_M2, F_S_M1, 0, F_S_P1, F_S_P2 };
     static const uint32_t et[] = { F_EDGE_M2, F_EDGE_M1, 0, F_EDGE_P1, F_EDGE_P2 };
     for (int d = -2; d <= 2; d++) {
         if (d == 0)
             continue;
         long j = (long)i + d;
-        if (j < 0 || (size_t)j >= t->n) {
+        if (j < 0 || (size_t)j >= t->n)
             put(&f, et[d + 2], 0);
-            continue;
-        }
-        if (d == -1 || d == 1 || t->tok[j].kind == BIB_REFTOK_PUNCT)
-            put(&f, wt[d + 2], t->wh[j]);
-        put(&f, st[d + 2], t->sh[j]);
+        else if (part & BIB_REFTAG_F_NEAR)
+            near_features(&f, t, (size_t)j, d);
     }
     if (i > 0) {
         put(&f, F_S_M1_S, hmix(t->sh[i - 1], sh));
@@ -1025,29 +1080,36 @@ size_t bib_reftag_features_split(bib_reftag *t, size_t i, uint32_t *ids, size_t 
      * words of the phrases around it (`eds`, `editors` after a name list),
      * its shape, the token's place in it */
     uint32_t p = t->pid[i];
-    put(&f, F_PH_FIRST, t->pfirst[p]);
-    put(&f, F_PH_PREV, p ? t->pfirst[p - 1] : 0);
-    put(&f, F_PH_NEXT, p + 1 < t->np ? t->pfirst[p + 1] : 0);
-    put(&f, F_PH_INFO, t->pinfo[p]);
-    put(&f, F_PH_PREV_INFO, p ? t->pinfo[p - 1] : 255u);
-    put(&f, F_PH_NEXT_INFO, p + 1 < t->np ? t->pinfo[p + 1] : 255u);
-    put(&f, F_PH_INDEX, p > 10 ? 10 : p);
+    bool phrase = part & BIB_REFTAG_F_PHRASE;   /* the blocks of that part alone */
+    if (phrase) {
+        put(&f, F_PH_FIRST, t->pfirst[p]);
+        put(&f, F_PH_PREV, p ? t->pfirst[p - 1] : 0);
+        put(&f, F_PH_NEXT, p + 1 < t->np ? t->pfirst[p + 1] : 0);
+        put(&f, F_PH_INFO, t->pinfo[p]);
+        put(&f, F_PH_PREV_INFO, p ? t->pinfo[p - 1] : 255u);
+        put(&f, F_PH_NEXT_INFO, p + 1 < t->np ? t->pinfo[p + 1] : 255u);
+        put(&f, F_PH_INDEX, p > 10 ? 10 : p);
+    }
     size_t pos = 0;
     while (pos < 3 && i > pos && t->pid[i - pos - 1] == p)
         pos++;
     put(&f, F_PH_POS, (uint32_t)pos);
     put(&f, F_PH_FIRST_W, hmix(t->pfirst[p], t->wh[i]));
     /* from the end: sentences and phrases still to come */
-    put(&f, F_SEG_R, t->segr[i]);
-    put(&f, F_PH_R, t->np - 1 - p > 10 ? 10 : t->np - 1 - p);
-    put(&f, F_PH_INFO_R, hmix(t->pinfo[p], t->segr[i]));
+    if (phrase) {
+        put(&f, F_SEG_R, t->segr[i]);
+        put(&f, F_PH_R, t->np - 1 - p > 10 ? 10 : t->np - 1 - p);
+        put(&f, F_PH_INFO_R, hmix(t->pinfo[p], t->segr[i]));
+    }
     /* the name likeness of the chunks before and after the token's (the
      * tokens next door are mostly the commas between them) */
     put(&f, F_NM_CP, (uint32_t)(t->cprev[i] + 4));
     put(&f, F_NM_CN, (uint32_t)(t->cnext[i] + 4));
     /* the sentence's first and last words */
-    put(&f, F_SEG_FIRST, t->sfirst[i]);
-    put(&f, F_SEG_LAST, t->slast[i]);
+    if (phrase) {
+        put(&f, F_SEG_FIRST, t->sfirst[i]);
+        put(&f, F_SEG_LAST, t->slast[i]);
+    }
     /* the numbers of the sentence and whether the token comes before
      * the first of them: a container's sentence holds its volume and
      * pages, a title's mostly none */

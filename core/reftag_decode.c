@@ -17,6 +17,24 @@
 #define LP BIB_REFTAG_LP
 #define NS BIB_REFTAG_NS
 
+#define NSP BIB_REFTAG_NSP
+/* A padding state's score: below any floor, and no overflow when a
+ * transition is added to it */
+#define BIB_REFTAG_PAD (INT32_MIN / 2)
+_Static_assert(NSP <= 64, "a row's kept states fit in 64 bits");
+
+static inline int ctz64(uint64_t m)
+{
+#if defined(__GNUC__)
+    return __builtin_ctzll(m);
+#else
+    int n = 0;
+    while (!(m & 1))
+        m >>= 1, n++;
+    return n;
+#endif
+}
+
 /* The packed place of feature id's weights (first << 5 | count, see
  * reftag_model.h), or 0 when it has none (a stored count is never 0). A
  * slot holds its key and its weights' place side by side, so a lookup
@@ -80,6 +98,8 @@ static reftag_consts *consts_build(void)
         k->pin[f] = bib_reftag_trans[(f + 1) * NS + L - 1 + f];
         k->pself[f] = bib_reftag_trans[(L + f) * NS + L - 1 + f];
     }
+    for (int p = NS; p < NSP; p++)
+        k->tmax[p] = BIB_REFTAG_NEVER;
     for (int p = 0; p < NS; p++) {
         k->tmax[p] = BIB_REFTAG_NEVER;
         k->tmin[p] = INT32_MAX;
@@ -122,14 +142,18 @@ static int grow_viterbi(bib_reftag *t)
     if (t->vcap >= t->n)
         return 0;
     size_t cap = t->n + 64;
-    int32_t *a = realloc(t->score, cap * L * sizeof *a);
+    int32_t *a = realloc(t->score, cap * LP * sizeof *a);
     if (!a)
         return BIB_ENOMEM;
     t->score = a;
-    a = realloc(t->best, cap * NS * sizeof *a);
+    a = realloc(t->best, cap * NSP * sizeof *a);
     if (!a)
         return BIB_ENOMEM;
     t->best = a;
+    uint64_t *m = realloc(t->kept, cap * sizeof *m);
+    if (!m)
+        return BIB_ENOMEM;
+    t->kept = m;
     t->vcap = cap;
     return 0;
 }
@@ -170,27 +194,45 @@ static void add_direct(bib_reftag *t, const uint16_t *dir, size_t nd, int32_t *r
         add_row(t, dir[f], acc);
 }
 
-/* Adds the weights of features ids[0..nf) to acc. */
-static void add_weights(const uint32_t *ids, size_t nf, int32_t *acc)
-{
+/* A token's hashed features on their way to its scores, in three
+ * stages (add_weights does all three at once; emissions spreads them
+ * over three tokens, so that the slot and row lines of a token are
+ * fetched while the tokens before it are summed): its feature ids and
+ * small-valued features (stage 1), where their weights are (stage 2),
+ * the sum (stage 3). */
+typedef struct reftag_pending {
+    uint32_t ids[BIB_REFTAG_MAX_FEATURES];
+    uint16_t dir[BIB_REFTAG_MAX_FEATURES];
+    size_t nf, nd;
+    const int16_t *dense[BIB_REFTAG_MAX_FEATURES];
     const uint16_t *ent[BIB_REFTAG_MAX_FEATURES];
     uint32_t nent[BIB_REFTAG_MAX_FEATURES];
-    const int16_t *dense[BIB_REFTAG_MAX_FEATURES];
-    /* the slots and entries are spread over large tables: all of a
-     * token's cache lines are asked for before the first is used */
+    size_t ndense, nsparse;
+} reftag_pending;
+
+/* Stage 1 ends here: the slots of P's ids are asked for. */
+static void ask_slots(const reftag_pending *P)
+{
 #if defined(__GNUC__)
-    for (size_t f = 0; f < nf; f++)
-        __builtin_prefetch(bib_reftag_slots + 2 * ((ids[f] * 2654435761u) & (bib_reftag_nslots - 1)));
+    for (size_t f = 0; f < P->nf; f++)
+        __builtin_prefetch(bib_reftag_slots + 2 * ((P->ids[f] * 2654435761u) & (bib_reftag_nslots - 1)));
+#else
+    (void)P;
 #endif
+}
+
+/* Stage 2: the slots looked up, the rows and entries asked for. */
+static void find_weights(reftag_pending *P)
+{
     size_t m = 0, nd = 0;
-    for (size_t f = 0; f < nf; f++) {
-        uint32_t v = weights_of(ids[f]), cnt = v & 31u;
+    for (size_t f = 0; f < P->nf; f++) {
+        uint32_t v = weights_of(P->ids[f]), cnt = v & 31u;
         if (!v)
             continue;
         if (cnt == BIB_REFTAG_DENSE) {
-            dense[nd] = bib_reftag_dense + (size_t)(v >> 5) * LP;
+            P->dense[nd] = bib_reftag_dense + (size_t)(v >> 5) * LP;
 #if defined(__GNUC__)
-            __builtin_prefetch(dense[nd]);
+            __builtin_prefetch(P->dense[nd]);
 #endif
             nd++;
             continue;
@@ -198,56 +240,159 @@ static void add_weights(const uint32_t *ids, size_t nf, int32_t *acc)
 #if defined(__GNUC__)
         __builtin_prefetch(bib_reftag_ent + (v >> 5));
 #endif
-        ent[m] = bib_reftag_ent + (v >> 5);
-        nent[m++] = cnt;
+        P->ent[m] = bib_reftag_ent + (v >> 5);
+        P->nent[m++] = cnt;
     }
-    /* dense rows: a vectorised add over all labels */
-    for (size_t f = 0; f < nd; f++)
-        for (int l = 0; l < LP; l++)
-            acc[l] += dense[f][l];
-    for (size_t f = 0; f < m; f++)
-        for (uint32_t x = 0; x < nent[f]; x++)
-            acc[ent[f][x] >> 11] += (int32_t)((ent[f][x] & 0x7FFu) ^ 0x400u) - 0x400;
+    P->ndense = nd;
+    P->nsparse = m;
 }
 
-/* The weight sum of the features of token i's own text, cached by its
- * bytes: punctuation, particles, names and journal words recur through a
- * list, and these features are a fifth of a token's. */
-static void word_weights(bib_reftag *t, size_t i, int32_t *acc)
+/* Stage 3: the weights found added to acc. */
+static void sum_weights(const reftag_pending *P, int32_t *acc)
+{
+    /* dense rows: a vectorised add over all labels */
+    for (size_t f = 0; f < P->ndense; f++)
+        for (int l = 0; l < LP; l++)
+            acc[l] += P->dense[f][l];
+    for (size_t f = 0; f < P->nsparse; f++)
+        for (uint32_t x = 0; x < P->nent[f]; x++)
+            acc[P->ent[f][x] >> 11] += (int32_t)((P->ent[f][x] & 0x7FFu) ^ 0x400u) - 0x400;
+}
+
+/* Adds the weights of features ids[0..nf) to acc. */
+static void add_weights(const uint32_t *ids, size_t nf, int32_t *acc)
+{
+    reftag_pending P;
+    memcpy(P.ids, ids, nf * sizeof *ids);
+    P.nf = nf;
+    ask_slots(&P);
+    find_weights(&P);
+    sum_weights(&P, acc);
+}
+
+/* The weight sums of part `part` of token i's features into acc (LP
+ * entries, cleared first). */
+static void part_weights(bib_reftag *t, size_t i, int part, int32_t *acc)
+{
+    uint32_t ids[BIB_REFTAG_MAX_FEATURES];
+    uint16_t dir[BIB_REFTAG_MAX_FEATURES];
+    size_t nd, nf = bib_reftag_features_split(t, i, ids, BIB_REFTAG_MAX_FEATURES, part, dir, &nd);
+    memset(acc, 0, LP * sizeof *acc);
+    add_direct(t, dir, nd, acc);
+    add_weights(ids, nf, acc);
+}
+
+/* The offset d of reftag_word_memo's near[q]. */
+static inline int near_d(int q)
+{
+    return q < BIB_REFTAG_NEAR ? q - BIB_REFTAG_NEAR : q - BIB_REFTAG_NEAR + 1;
+}
+
+/* The weight sums token i's text gives (reftag_word_memo): from the
+ * cache by its bytes, or computed into it (or into *spare for a text too
+ * long to cache). Punctuation, particles, names and journal words recur
+ * through a list, and these features are half of a token's. The entry
+ * is borrowed until the next call. */
+static const reftag_word_memo *word_entry(bib_reftag *t, size_t i, reftag_word_memo *spare)
 {
     const bib_ref_token *k = &t->tok[i];
     const char *p = t->s + k->off;
-    reftag_word_memo *m = NULL;
+    reftag_word_memo *m = spare;
     if (k->len <= sizeof m->text) {
         uint32_t h = 2166136261u ^ k->kind;
         for (size_t j = 0; j < k->len; j++)
             h = (h ^ (unsigned char)p[j]) * 16777619u;
         m = &t->wmemo[h % BIB_REFTAG_WMEMO];
-        if (m->len == k->len && m->kind == k->kind && memcmp(m->text, p, k->len) == 0) {
-            memcpy(acc, m->acc, sizeof m->acc);
-            return;
-        }
+        if (m->len == k->len && m->kind == k->kind && memcmp(m->text, p, k->len) == 0)
+            return m;
     }
-    uint32_t ids[BIB_REFTAG_MAX_FEATURES];
-    uint16_t dir[BIB_REFTAG_MAX_FEATURES];
-    size_t nd, nf = bib_reftag_features_split(t, i, ids, BIB_REFTAG_MAX_FEATURES,
-                                              BIB_REFTAG_F_WORD, dir, &nd);
-    memset(acc, 0, LP * sizeof *acc);
-    add_direct(t, dir, nd, acc);
-    add_weights(ids, nf, acc);
-    if (m) {
+    /* the five sums' features first, all their slots asked for at once,
+     * then their rows, then the sums (reftag_pending) */
+    enum { NQ = 2 * BIB_REFTAG_NEAR };
+    reftag_pending P[NQ + 1];
+    P[0].nf = bib_reftag_features_split(t, i, P[0].ids, BIB_REFTAG_MAX_FEATURES,
+                                        BIB_REFTAG_F_WORD, P[0].dir, &P[0].nd);
+    for (int q = 0; q < NQ; q++)
+        P[q + 1].nf = bib_reftag_near_split(t, i, near_d(q), P[q + 1].ids,
+                                            BIB_REFTAG_MAX_FEATURES, P[q + 1].dir, &P[q + 1].nd);
+    for (int q = 0; q <= NQ; q++)
+        ask_slots(&P[q]);
+    for (int q = 0; q <= NQ; q++)
+        find_weights(&P[q]);
+    for (int q = 0; q <= NQ; q++) {
+        int32_t *acc = q ? m->near[q - 1] : m->acc;
+        memset(acc, 0, LP * sizeof *acc);
+        add_direct(t, P[q].dir, P[q].nd, acc);
+        sum_weights(&P[q], acc);
+    }
+    if (m != spare) {
         memcpy(m->text, p, k->len);
         m->len = (unsigned char)k->len;
         m->kind = k->kind;
-        memcpy(m->acc, acc, sizeof m->acc);
+    }
+    return m;
+}
+
+static inline void add_vec(int32_t *restrict acc, const int32_t *restrict v)
+{
+    for (int l = 0; l < LP; l++)
+        acc[l] += v[l];
+}
+
+/* Every token's emission scores into t->score (LP a token): each part of
+ * its features summed where it recurs (reftag_model.h, BIB_REFTAG_F_*).
+ * Integer sums: the same scores as summing each token's features. */
+static void emissions(bib_reftag *t)
+{
+    memset(t->score, 0, t->n * LP * sizeof *t->score);
+    reftag_word_memo spare;
+    int32_t ph[LP];
+    uint32_t cur = UINT32_MAX;
+    /* the per-token part in three stages over three tokens (reftag_pending):
+     * token i is summed while token i + 1's weights and token i + 2's
+     * slots are on their way */
+    reftag_pending pend[3];
+    for (size_t i = 0; i < t->n + 2; i++) {
+        if (i < t->n) {
+            reftag_pending *P = &pend[i % 3];
+            P->nf = bib_reftag_features_split(t, i, P->ids, BIB_REFTAG_MAX_FEATURES,
+                                              BIB_REFTAG_F_TOKEN, P->dir, &P->nd);
+            ask_slots(P);
+        }
+        if (i >= 1 && i - 1 < t->n)
+            find_weights(&pend[(i - 1) % 3]);
+        if (i < 2)
+            continue;
+        size_t k = i - 2;
+        int32_t *row = t->score + k * LP;
+        const reftag_word_memo *m = word_entry(t, k, &spare);
+        add_vec(row, m->acc);
+        /* what token k shows the tokens before it and after it: the
+         * token k - d sees it d places after itself */
+        for (int q = 0; q < 2 * BIB_REFTAG_NEAR; q++) {
+            long d = near_d(q), j = (long)k - d;
+            if (j >= 0 && (size_t)j < t->n)
+                add_vec(t->score + (size_t)j * LP, m->near[q]);
+        }
+        /* a phrase's tokens are consecutive */
+        if (t->pid[k] != cur) {
+            cur = t->pid[k];
+            part_weights(t, k, BIB_REFTAG_F_PHRASE, ph);
+        }
+        add_vec(row, ph);
+        const reftag_pending *P = &pend[k % 3];
+        add_direct(t, P->dir, P->nd, row);
+        sum_weights(P, row);
     }
 }
 
 /* The previous state of state l on the best path, given the previous
- * row's scores: the first state with the best move into l, as the
- * forward pass's running maximum (it keeps the first of equals) and its
- * skipping (a skipped state can neither win nor tie) would have had it. */
-static int back_of(const bib_reftag *t, const int32_t *prev, int l)
+ * row's scores and the states the forward pass did not skip there (bit
+ * p of `kept`): the first state with the best move into l, as the
+ * forward pass's running maximum (state 0 first, then the kept ones in
+ * order; it keeps the first of equals) would have had it. A skipped
+ * state can neither win nor tie, so it need not be looked at. */
+static int back_of(const bib_reftag *t, const int32_t *prev, uint64_t kept, int l)
 {
     if (l >= L) {
         int f = l - L + 1;
@@ -255,12 +400,83 @@ static int back_of(const bib_reftag *t, const int32_t *prev, int l)
     }
     int arg = 0;
     int32_t top = prev[0] + t->k->trans[1][l];
-    for (int p = 1; p < NS; p++) {
+    for (; kept; kept &= kept - 1) {
+        int p = ctz64(kept);
         int32_t v = prev[p] + t->k->trans[p + 1][l];
         if (v > top)
             top = v, arg = p;
     }
     return arg;
+}
+
+/* Bit p of the result set when keep[p] (p < NSP; each 0 or 1): eight
+ * bytes at a time gathered by one multiplication. */
+static uint64_t pack_bits(const unsigned char *keep)
+{
+    uint64_t m = 0;
+    for (int q = 0; q < NSP / 8; q++) {
+        uint64_t x;
+        memcpy(&x, keep + 8 * q, 8);
+        m |= ((x * 0x0102040810204080u) >> 56) << (8 * q);
+    }
+    return m;
+}
+
+/* One Viterbi step: row (the scores of token i's states) from prev (token
+ * i - 1's, whose best state is pb) and sc (token i's emission scores).
+ * Returns the states of prev not skipped (bits 1..NS-1) and sets *pb to
+ * a best state of row. Each row is shifted by the previous row's best
+ * score, a shift common to the whole row that changes no decision and
+ * keeps the scores of a long text from overflowing. */
+static uint64_t viterbi_step(const bib_reftag *t, const int32_t *restrict prev,
+                             const int32_t *restrict sc, int32_t *restrict row, int *pb)
+{
+    const reftag_consts *k = t->k;
+    /* into the states below L: previous state outer, current inner, a
+     * branch-free running maximum over padded rows, vectorised. Every
+     * field state's best score here is at least `floor`, the worst of
+     * the moves into fields out of the best previous state; a previous
+     * state whose best move falls short of it can neither win nor tie,
+     * and is skipped (most are). State 0 (punctuation before any field)
+     * follows only state 0, which is never skipped. The padding states
+     * (NS..NSP) are never kept. */
+    int32_t shift = prev[*pb], floor = shift + k->tmin[*pb];
+    unsigned char keep[NSP];
+    for (int p = 0; p < NSP; p++)
+        keep[p] = prev[p] + k->tmax[p] >= floor;
+    uint64_t kept = pack_bits(keep) & ~(uint64_t)1;
+    int32_t top[LP];
+    for (int l = 0; l < LP; l++)
+        top[l] = prev[0] + k->trans[1][l];
+    for (uint64_t m = kept; m; m &= m - 1) {
+        int p = ctz64(m);
+        const int32_t *tr = k->trans[p + 1];
+        int32_t pv = prev[p];
+        for (int l = 0; l < LP; l++) {
+            int32_t v = pv + tr[l];
+            top[l] = v > top[l] ? v : top[l];
+        }
+    }
+    /* the field states (the padding written past L is overwritten) */
+    for (int l = 0; l < LP; l++)
+        row[l] = top[l] + (sc[l] - shift);
+    /* into punctuation after field f (state L - 1 + f): from f or from
+     * itself */
+    int32_t sp = sc[0] - shift;
+    for (int f = 1; f < L; f++) {
+        int32_t a = prev[f] + k->pin[f], b = prev[L - 1 + f] + k->pself[f];
+        row[L - 1 + f] = (a >= b ? a : b) + sp;
+    }
+    for (int p = NS; p < NSP; p++)
+        row[p] = BIB_REFTAG_PAD;
+    int32_t hi = row[0];
+    for (int p = 1; p < NS; p++)
+        hi = row[p] > hi ? row[p] : hi;
+    int best = 0;
+    while (row[best] != hi)
+        best++;
+    *pb = best;
+    return kept;
 }
 
 long bib_reftag_run(bib_reftag *t, const char *s, size_t len)
@@ -270,77 +486,28 @@ long bib_reftag_run(bib_reftag *t, const char *s, size_t len)
         return n;
     if (grow_viterbi(t))
         return BIB_ENOMEM;
-    uint32_t ids[BIB_REFTAG_MAX_FEATURES];
-    uint16_t dir[BIB_REFTAG_MAX_FEATURES];
-    for (size_t i = 0; i < t->n; i++) {
-        int32_t acc[LP];
-        word_weights(t, i, acc);
-        size_t nd, nf = bib_reftag_features_split(t, i, ids, BIB_REFTAG_MAX_FEATURES,
-                                                  BIB_REFTAG_F_CONTEXT, dir, &nd);
-        add_direct(t, dir, nd, acc);
-        add_weights(ids, nf, acc);
-        memcpy(t->score + i * L, acc, L * sizeof *acc);
-    }
-    /* Viterbi over the decoder states (reftag_model.h) */
-    int pb = 0;     /* the previous row's best state (its first) */
-    for (int l = 0; l < NS; l++) {
-        t->best[l] = t->score[l < L ? l : 0] + bib_reftag_trans[l];
+    emissions(t);
+    /* Viterbi over the decoder states (reftag_model.h); the back
+     * pointers are not kept but found again for the one state of the
+     * best path (back_of), among the states the step did not skip */
+    int pb = 0;     /* the previous row's best state */
+    for (int l = 0; l < NSP; l++) {
+        t->best[l] = l >= NS ? BIB_REFTAG_PAD : t->score[l < L ? l : 0] + bib_reftag_trans[l];
         pb = t->best[l] > t->best[pb] ? l : pb;
     }
-    for (size_t i = 1; i < t->n; i++) {
-        const int32_t *prev = t->best + (i - 1) * NS;
-        /* into the states below L: previous state outer, current inner, a
-         * branch-free running maximum over padded rows, vectorised; the
-         * back pointers are not kept here but found again for the one
-         * state of the best path (below), which saves half the work */
-        int32_t top[LP];
-        /* every field state's best score here is at least `floor`, the
-         * worst of the moves into fields out of the best previous state;
-         * a previous state whose best move falls short of it can neither
-         * win nor tie, and is skipped (most are: the row's best is 0, most
-         * states far below). State 0 (punctuation before any field)
-         * follows only state 0, which is never skipped. */
-        int32_t floor = prev[pb] + t->k->tmin[pb];
-        for (int l = 0; l < LP; l++)
-            top[l] = prev[0] + t->k->trans[1][l];
-        for (int p = 1; p < NS; p++) {
-            const int32_t *tr = t->k->trans[p + 1];
-            int32_t pv = prev[p];
-            if (pv + t->k->tmax[p] < floor)
-                continue;
-            for (int l = 0; l < LP; l++) {
-                int32_t v = pv + tr[l];
-                top[l] = v > top[l] ? v : top[l];
-            }
-        }
-        int32_t *row = t->best + i * NS, hi = INT32_MIN;
-        const int32_t *sc = t->score + i * L;
-        for (int l = 0; l < L; l++) {
-            row[l] = top[l] + sc[l];
-            if (row[l] > hi)
-                hi = row[l], pb = l;
-        }
-        /* into punctuation after field f: from f or from itself */
-        for (int f = 1; f < L; f++) {
-            int ps = L - 1 + f;
-            int32_t a = prev[f] + t->k->pin[f], b = prev[ps] + t->k->pself[f];
-            row[ps] = (a >= b ? a : b) + sc[0];
-            if (row[ps] > hi)
-                hi = row[ps], pb = ps;
-        }
-        /* the path scores of a long text would overflow: a shift common to
-         * a whole row changes no decision, so the row's best is kept at 0 */
-        for (int l = 0; l < NS; l++)
-            row[l] -= hi;
-    }
+    for (size_t i = 1; i < t->n; i++)
+        t->kept[i] = viterbi_step(t, t->best + (i - 1) * NSP, t->score + i * LP,
+                                  t->best + i * NSP, &pb);
+    /* the last token's best state: the first of equals */
+    const int32_t *last = t->best + (t->n - 1) * NSP;
     int l = 0;
     for (int k = 1; k < NS; k++)
-        if (t->best[(t->n - 1) * NS + k] > t->best[(t->n - 1) * NS + l])
+        if (last[k] > last[l])
             l = k;
     for (size_t i = t->n; i-- > 0;) {
         t->tok[i].label = (unsigned char)(l < L ? l : BIB_REF_PUNCT);
         if (i)
-            l = back_of(t, t->best + (i - 1) * NS, l);
+            l = back_of(t, t->best + (i - 1) * NSP, t->kept[i], l);
     }
     return n;
 }

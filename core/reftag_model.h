@@ -44,25 +44,36 @@ extern const double bib_reftag_model_scale;
 /* Decoder states and the transition that cannot happen. */
 #define BIB_REFTAG_NS (2 * BIB_REF_LABEL_COUNT - 1)
 #define BIB_REFTAG_NEVER (-(1 << 28))
+/* Viterbi rows: the states padded to a multiple of 8 (reftag_decode.c) */
+#define BIB_REFTAG_NSP ((BIB_REFTAG_NS + 7) / 8 * 8)
 /* Feature templates are numbered below this (reftag.c). */
 #define BIB_REFTAG_TEMPLATES 64
 /* The entry count that marks a dense row (more than any label count). */
 #define BIB_REFTAG_DENSE 31u
 
 /* A chunk's name-likeness bucket, cached by its bytes (reftag.c,
- * name_bucket); len 0 is an empty entry (an empty chunk is never asked). */
+ * name_bucket; sets of two entries); len 0 is an empty entry (an empty
+ * chunk is never asked). */
 typedef struct reftag_name_memo {
     unsigned char len;
     signed char bucket;
     char text[62];
 } reftag_name_memo;
-#define BIB_REFTAG_MEMO 512
+#define BIB_REFTAG_MEMO 4096
 
-/* The weight sum of a token text's own features (reftag_decode.c,
- * word_weights), cached by its bytes and kind; len 0 is an empty entry (a
- * token is never empty). */
+/* How far the features of a token reach into its neighbours' texts
+ * (reftag.c, near_features: d = -BIB_REFTAG_NEAR .. BIB_REFTAG_NEAR). */
+#define BIB_REFTAG_NEAR 2
+
+/* The weight sums a token text gives (reftag_decode.c, word_entry),
+ * cached by its bytes and kind: its own features' and what it shows the
+ * tokens around it (near[q]: bib_reftag_near_split with d = q - NEAR for
+ * q < NEAR, d = q - NEAR + 1 after: what the token d places after it sees
+ * of it, d < 0 being before); len 0 is an empty entry (a token is never
+ * empty). */
 typedef struct reftag_word_memo {
     int32_t acc[BIB_REFTAG_LP];
+    int32_t near[2 * BIB_REFTAG_NEAR][BIB_REFTAG_LP];
     unsigned char len, kind;
     char text[26];
 } reftag_word_memo;
@@ -85,8 +96,9 @@ typedef struct reftag_consts {
     /* into punctuation after field f: from f, and from itself */
     int32_t pin[BIB_REF_LABEL_COUNT], pself[BIB_REF_LABEL_COUNT];
     /* per state: its best transition into a state below L (trans' row
-     * maximum), for skipping states that cannot win */
-    int32_t tmax[BIB_REFTAG_NS];
+     * maximum), for skipping states that cannot win; NEVER for the
+     * padding states */
+    int32_t tmax[BIB_REFTAG_NSP];
     /* and its worst one (row minimum): the floor a best state gives */
     int32_t tmin[BIB_REFTAG_NS];
     /* the small-valued features' weights: drow_of[template << 8 | value]
@@ -122,8 +134,10 @@ struct bib_reftag {
                                list and after it (0: not in a list) */
     uint32_t np;            /* phrases */
     size_t ctxcap;
-    int32_t *score;         /* Viterbi: n * L emission scores */
+    int32_t *score;         /* Viterbi: n * LP emission scores (padded) */
     int32_t *best;          /* n * BIB_REFTAG_NS best path scores */
+    uint64_t *kept;         /* per token: the previous states Viterbi
+                               did not skip (reftag_decode.c) */
     size_t vcap;
     bib_buf scratch;
     reftag_name_memo memo[BIB_REFTAG_MEMO];
@@ -131,12 +145,26 @@ struct bib_reftag {
     reftag_group_memo gmemo[1u << BIB_REFTAG_GMEMO_BITS];
 };
 
-/* Parts of a token's features (reftag.c): those of its own text alone
- * (the decoder caches their weight sum by the token's bytes) and the
- * rest; bib_reftag_features gives both. */
+/* Parts of a token's features (reftag.c, tmpl_part), each summed where
+ * it recurs (reftag_decode.c): those of its own text alone (cached by
+ * the token's bytes), those its neighbours' texts give it (cached by
+ * each neighbour's bytes: bib_reftag_near_split), those the same for
+ * every token of its phrase (sentence and phrase features: summed once
+ * a phrase) and the rest; bib_reftag_features gives all, in the same
+ * order whatever the parts asked. */
 #define BIB_REFTAG_F_WORD 1
-#define BIB_REFTAG_F_CONTEXT 2
+#define BIB_REFTAG_F_NEAR 2
+#define BIB_REFTAG_F_PHRASE 4
+#define BIB_REFTAG_F_TOKEN 8
+#define BIB_REFTAG_F_ALL 15
 size_t bib_reftag_features_part(bib_reftag *t, size_t i, uint32_t *ids, size_t max, int part);
+
+/* The BIB_REFTAG_F_NEAR features token j gives the token d places before
+ * it (d = -2..2, not 0; what bib_reftag_features gives token j - d),
+ * split as bib_reftag_features_split splits them: a function of token
+ * j's text and kind alone. */
+size_t bib_reftag_near_split(bib_reftag *t, size_t j, int d, uint32_t *ids, size_t max,
+                             uint16_t *dir, size_t *ndir);
 
 /* The same features with the small-valued ones apart (reftag.c): those
  * whose template has a direct domain (bib_reftag_direct_domain) and a

@@ -125,11 +125,43 @@ bool refs_is_heading(const char *s, size_t n)
     return words <= 6 && ((c >= 'A' && c <= 'Z') || c >= 0xC0) && s[n - 1] != '.';
 }
 
-/* A reference looks complete once it has a year and ends like a sentence,
- * a bracket, a quote or a link. */
+static char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? (char)(c + 32) : c; }
+
+/* Does s hold a mark that says the work has no date, in place of a year
+ * (`n.d.`, `s. d.`, `[S.d.]`, `o. J.`, `s.f.`, `no date`)? Such a
+ * reference is as dated as one with a year: it was joined to the line
+ * after it as if it were unfinished. */
+static bool has_no_date(const char *s, size_t n)
+{
+    static const char *const marks[] = { "n.d.", "n. d.", "s.d.", "s. d.", "o.j.", "o. j.",
+                                         "s.f.", "s. f.", "no date", "sans date", "kein datum",
+                                         "ohne jahr", NULL };
+    for (size_t i = 0; i < n; i++) {
+        /* a mark begins a word: `Hand.d.` is not one */
+        if (i && ((s[i - 1] | 32) >= 'a' && (s[i - 1] | 32) <= 'z'))
+            continue;
+        for (size_t m = 0; marks[m]; m++) {
+            size_t k = strlen(marks[m]), j = 0;
+            while (j < k && i + j < n && ascii_lower(s[i + j]) == marks[m][j])
+                j++;
+            if (j == k)
+                return true;
+        }
+    }
+    return false;
+}
+
+/* A year, or a mark that there is none (has_no_date). */
+static bool has_date(const char *s, size_t n)
+{
+    return has_year(s, n) || has_no_date(s, n);
+}
+
+/* A reference looks complete once it has a year (or says it has none)
+ * and ends like a sentence, a bracket, a quote or a link. */
 static bool complete(const char *s, size_t n)
 {
-    if (!has_year(s, n))
+    if (!has_date(s, n))
         return false;
     char e = s[n - 1];
     if (e == '.' || e == ')' || e == ']')
@@ -148,8 +180,47 @@ static bool complete(const char *s, size_t n)
     return memchr(s + i, '/', n - i) != NULL;
 }
 
-/* A line that starts like a reference: "Family, ", "FAMILY ", "J. Family". */
+/* The bytes of the lower-case particles a family name may open with
+ * (`van der Meer, G.`, `de Paula, R.`, `d’Almeida, L.`, `desJardins, M.`):
+ * up to three short lower-case words, each followed by a space, an
+ * apostrophe or the capital of the name; 0 when there are none or no
+ * capital follows them. */
+static size_t particles(const char *s, size_t n)
+{
+    size_t i = 0;
+    for (int w = 0; w < 3; w++) {
+        size_t j = i;
+        while (j < n && j - i <= 5 && s[j] >= 'a' && s[j] <= 'z')
+            j++;
+        if (j == i || j - i > 5 || j >= n)
+            return 0;
+        if (s[j] == ' ')
+            i = j + 1;
+        else if (s[j] == '\'')
+            i = j + 1;
+        else if (j + 3 <= n && memcmp(s + j, "\xe2\x80\x99", 3) == 0)
+            i = j + 3;
+        else if (s[j] >= 'A' && s[j] <= 'Z')
+            return j;                     /* desJardins */
+        else
+            return 0;
+        if (i < n && s[i] >= 'A' && s[i] <= 'Z')
+            return i;
+    }
+    return 0;
+}
+
+static bool looks_start_upper(const char *s, size_t n);
+
+/* A line that starts like a reference: "Family, ", "FAMILY ", "J. Family",
+ * also after a family name's lower-case particles ("van der Meer, G."). */
 static bool looks_start(const char *s, size_t n)
+{
+    size_t k = n && s[0] >= 'a' && s[0] <= 'z' ? particles(s, n) : 0;
+    return looks_start_upper(s + k, n - k);
+}
+
+static bool looks_start_upper(const char *s, size_t n)
 {
     size_t i = 0, caps = 0, low = 0;
     while (i < n && s[i] != ' ' && s[i] != ',') {
@@ -170,15 +241,20 @@ static bool looks_start(const char *s, size_t n)
     size_t j = i + 1, k = 0;
     while (i < n && s[i] == ' ' && j < n && k < 3 && s[j] >= 'A' && s[j] <= 'Z')
         j++, k++;
-    return low && k && k <= 3 && (j == n || s[j] == ',' || s[j] == '.');
+    /* or before the year in brackets (`Bennett DC (2003)`, Springer) */
+    return low && k && k <= 3 &&
+           (j == n || s[j] == ',' || s[j] == '.' || (s[j] == ' ' && j + 1 < n && s[j + 1] == '('));
 }
 
 bool refs_continues(const char *cur, size_t curn, const char *s, size_t n)
 {
     if (curn > REFS_JOIN_MAX)
         return false;
+    /* a line in lower case continues; one that opens with a family
+     * name's particles (`van der Meer, G.`) only a reference not yet
+     * complete (`… Conference\nde la Sociedad, Madrid.`) */
     if (n && s[0] >= 'a' && s[0] <= 'z')
-        return true;
+        return !looks_start(s, n) || !complete(cur, curn);
     char e = curn ? cur[curn - 1] : 0;
     if (e == '-' || e == ',' || e == ';' || e == ':' || e == '&')
         return true;
@@ -187,7 +263,7 @@ bool refs_continues(const char *cur, size_t curn, const char *s, size_t n)
     /* an unfinished reference with its year already is cut short when
      * the line starts like the next reference (a list without final
      * periods: DIN 1505-2) */
-    return !(has_year(cur, curn) && looks_start(s, n));
+    return !(has_date(cur, curn) && looks_start(s, n));
 }
 
 /* A line that reads as a whole reference by itself: long, reference
@@ -273,8 +349,12 @@ bool refs_continues_shape(refs_shape shape, const char *cur, size_t curn, const 
     if (shape == REFS_SHAPE_PARAGRAPH)
         return true;
     if (shape == REFS_SHAPE_LINE) {
+        /* a line that does not read as a whole reference (too short, a
+         * title and `n.d.`) still starts one after a complete reference
+         * when it is complete itself */
         size_t mk = refs_marker(s, n);
-        return !mk && !line_whole(s, n) && !looks_start(s, n);
+        return !mk && !line_whole(s, n) && !looks_start(s, n) &&
+               !(complete(cur, curn) && complete(s, n));
     }
     return refs_continues(cur, curn, s, n);
 }

@@ -59,6 +59,22 @@ CASES = {
                   "Brandt, K., & Okafor, J. Q. (2015). Salt wedges revisited. Estuaries, 8, 33-45.\n",
                   ["Tidal mixing in shallow estuaries", "Sediment transport under waves",
                    "Salt wedges revisited"]),
+    # one per line, family names that open with lower-case particles
+    # (a line in lower case otherwise continues the reference before)
+    "particles": ("Okafor, J. Q., and B. Lind, 2018, Tidal mixing in shallow estuaries: Journal of Coastal Research, v. 34, no. 2, p. 211-229.\n"
+                  "van der Meer, G., D. Guo, and M. Renzo, 2016, Sediment transport under waves: Marine Geology, v. 12, p. 1-20.\n"
+                  "de Paula, R., and B. Lind, 2015, Salt wedges revisited: Estuaries, v. 8, p. 33-45.\n"
+                  "deKleer, J., 2014, Tides and people: Coastal Management, v. 2, p. 5-9.\n",
+                  ["Tidal mixing in shallow estuaries", "Sediment transport under waves",
+                   "Salt wedges revisited", "Tides and people"]),
+    # one per line, a reference without names or year (`n.d.`) too short
+    # to read as whole: it ends like a reference, after one that does
+    "no-date-line": ("Okafor, J. Q. (2018). Tidal mixing in shallow estuaries. Journal of Coastal Research, 34(2), 211-229.\n"
+                     "Tide tables of the northern coast and its harbours, n.d.\n"
+                     "Lind, B. (2016). Sediment transport under waves. Marine Geology, 12(1), 1-20.\n"
+                     "Brandt, K. (2015). Salt wedges revisited. Estuaries, 8, 33-45.\n",
+                     ["Tidal mixing in shallow estuaries", "Tide tables of the northern coast",
+                      "Sediment transport under waves", "Salt wedges revisited"]),
     # Chinese and Japanese references: full-width punctuation, no spaces,
     # a full stop 。 ends a reference
     "cjk": ("\u738b\u5c0f\u660e\uff0c\u674e\u534e\u3002\u57fa\u4e8e\u6df1\u5ea6\u5b66\u4e60"

@@ -309,6 +309,53 @@ START_TEST(test_no_record)
 }
 END_TEST
 
+/* The labels of the tokens of text s from tagger t, as letters. */
+static void labels_of(bib_reftag *t, const char *s, char *out, size_t cap)
+{
+    long n = bib_reftag_run(t, s, strlen(s));
+    ck_assert_int_gt(n, 0);
+    ck_assert_int_lt(n, (long)cap);
+    const bib_ref_token *tok = bib_reftag_tokens(t, NULL);
+    for (long i = 0; i < n; i++)
+        out[i] = (char)('a' + tok[i].label);
+    out[n] = '\0';
+}
+
+START_TEST(test_reuse)
+{
+    /* a tagger keeps sums by token text, by chunk and by phrase from one
+     * reference to the next (docs/refs.md, "Decoding"): a tagger that has
+     * read other references labels each one as a new tagger does, in
+     * either order, long tokens (not cached) and repeated words too */
+    static const char *const refs[] = {
+        "Okonkwo, A. N., & Lindqvist, B. (2018). Tidal mixing in shallow estuaries. "
+        "Journal of Coastal Research, 34(2), 211-229. https://doi.org/10.2112/JCOASTRES-D-17-00012.1",
+        "[3] A. Okonkwo and B. Lindqvist, \"Tidal mixing,\" J. Coast. Res., vol. 34, no. 2, "
+        "pp. 211-229, 2018.",
+        "Lindqvist B, Okonkwo AN. Mixing mixing mixing in estuaries estuaries. Estuaries. "
+        "2018;34(2):211-29.",
+        "van der Meer, G. 2016. Pneumonoultramicroscopicsilicovolcanoconiosis and "
+        "Hippopotomonstrosesquippedaliophobia. In Proceedings of the Workshop, edited by "
+        "K. Brandt, 1-20. Berlin: Springer.",
+    };
+    enum { N = sizeof refs / sizeof *refs };
+    char fresh[N][512], got[512];
+    for (int k = 0; k < N; k++) {
+        bib_reftag *t = bib_reftag_new();
+        labels_of(t, refs[k], fresh[k], sizeof fresh[k]);
+        bib_reftag_free(t);
+    }
+    bib_reftag *t = bib_reftag_new();
+    for (int round = 0; round < 3; round++)
+        for (int k = 0; k < N; k++) {
+            int r = round == 1 ? N - 1 - k : k;
+            labels_of(t, refs[r], got, sizeof got);
+            ck_assert_str_eq(got, fresh[r]);
+        }
+    bib_reftag_free(t);
+}
+END_TEST
+
 BIB_TEST_MAIN("reftag", test_tokens, test_labels, test_apa_record, test_ieee_record,
               test_slash_names, test_cjk_record, test_closing_bracket, test_folded_tokens,
-              test_wide_digits, test_arxiv_token, test_no_record)
+              test_wide_digits, test_arxiv_token, test_no_record, test_reuse)

@@ -566,7 +566,6 @@ static void line_features(fx *x, const page_mline *L, size_t j, size_t n,
         /* a page cut right after a full stop ends on whole sentences */
         fx_pair(x, K_LAST_SENT, page_cut_prose(f) || f->sentence_end,
                 len && (s[len - 1] == '.' || s[len - 1] == '!' || s[len - 1] == '?'));
-
     }
     int cp = j ? coarse(&L[j - 1].f) : 0, cn = j + 1 < n ? coarse(&L[j + 1].f) : 0;
     int cn2 = j + 2 < n ? coarse(&L[j + 2].f) : 0;

@@ -265,93 +265,6 @@ static const char *const particles[] = {
     "della", "la", "le", "ter", "ten", "zu", "y", "bin", "ibn", "al", "el", "st", "vander",
     "e", NULL};
 
-/* Words common in the titles of scientific papers and talks; a line made
- * of capitalised words from this list is a title, not a person. */
-static const char *const title_words[] = {
-    "academic", "active", "activity", "adaptation", "adaptive", "adversarial", "agent",
-    "agentic", "agents", "algorithm", "algorithms", "alignment", "alumni", "analyse",
-    "analysis", "answering", "apprentissage", "approach", "approaches", "approximation",
-    "architecture", "architectures", "artificial", "artificielle", "assignment",
-    "assistant", "associate", "attack", "attacks", "attention", "augmentation",
-    "autoencoder", "autoencoders", "automatique", "bayesian", "behavior", "behavioral",
-    "behaviour", "behavioural", "benchmark", "benchmarking", "benchmarks", "beyond", "bias",
-    "biases", "biography", "biological", "biologically", "brain", "brains", "calibration",
-    "capacity", "captioning", "causal", "cell", "cells", "chain", "chair", "chapter",
-    "chemical", "circuit", "circuits", "classification", "climate", "clinical", "code",
-    "coding", "cognition", "cognitive", "comment", "complexity", "compositional",
-    "compositionality", "compression", "computation", "computational", "computing",
-    "conference", "continual", "continuous", "contrastive", "control", "convergence",
-    "convolutional", "core", "correction", "cortex", "cortical", "credit", "current",
-    "curriculum", "data", "dataset", "datasets", "decision", "decisions", "decoding",
-    "deep", "defense", "dense", "department", "descent", "design", "detection", "dialogue",
-    "diffusion", "dimensional", "director", "discovery", "discrete", "disease", "diseases",
-    "distance", "distillation", "donnees", "drug", "drugs", "dynamic", "dynamical",
-    "dynamics", "editing", "editorial", "eeg", "effect", "effects", "efficiency",
-    "efficient", "embedding", "embeddings", "emergence", "emergent", "encoding", "energy",
-    "ensemble", "ensembles", "entropy", "environment", "environments", "equivariance",
-    "equivariant", "estimation", "evaluation", "evidence", "explainable", "exploration",
-    "exploring", "expressivity", "fairness", "feature", "features", "federated", "flow",
-    "flows", "fmri", "forecasting", "foundation", "foundations", "framework", "frameworks",
-    "function", "functional", "functions", "game", "games", "gaussian", "gene", "general",
-    "generalisation", "generalization", "generalized", "generation", "generative", "genes",
-    "genomic", "genomics", "geometry", "gradient", "gradients", "graph", "graphs", "group",
-    "groups", "hardware", "health", "hidden", "hierarchical", "human", "humans",
-    "hypothesis", "image", "images", "imaging", "imitation", "impact", "improved",
-    "improving", "industry", "inference", "infinite", "information", "institute",
-    "intelligence", "interface", "interfaces", "interpretability", "introduction",
-    "invariance", "journal", "kernel", "kernels", "knowledge", "label", "labels",
-    "language", "languages", "large", "latent", "layer", "layers", "leadership", "learn",
-    "learnable", "learned", "learning", "lifelong", "linear", "locomotion", "loss",
-    "losses", "machine", "machines", "making", "manifold", "manifolds", "manipulation",
-    "map", "mapping", "maps", "markov", "matrices", "matrix", "measure", "measures",
-    "measuring", "mechanism", "mechanisms", "medical", "member", "members", "membership",
-    "memories", "memory", "meta", "method", "methods", "metric", "metrics", "mixture",
-    "modal", "model", "modele", "modeles", "modeling", "modelling", "models", "modular",
-    "molecular", "motif", "motifs", "motor", "mri", "multi", "multimodal", "navigation",
-    "network", "networks", "neural", "neuron", "neuronal", "neurones", "neurons",
-    "neuroscience", "noise", "noisy", "nonlinear", "normalization", "novel", "object",
-    "objects", "offline", "online", "optimisation", "optimization", "ordered",
-    "oscillations", "overview", "part", "patient", "patients", "pattern", "patterns",
-    "perception", "physics", "planning", "plasticity", "plausible", "policies", "policy",
-    "population", "populations", "prediction", "predictions", "pretrained", "principle",
-    "principles", "privacy", "probabilistic", "problem", "problems", "proceedings",
-    "process", "processes", "processing", "professor", "profond", "program", "programming",
-    "programs", "prompt", "prompting", "protein", "proteins", "pruning", "publications",
-    "quantization", "quantum", "question", "random", "rank", "reasoner", "reasoning",
-    "recognition", "recurrent", "regression", "regularization", "reinforcement", "replay",
-    "report", "representation", "representations", "research", "researcher", "reseau",
-    "reseaux", "response", "rethinking", "retrieval", "review", "revisiting", "reward",
-    "rewards", "rhythm", "rhythms", "robot", "robotic", "robotics", "robots", "robust",
-    "robustness", "role", "roles", "safety", "sampling", "scalable", "scaling", "scene",
-    "scenes", "science", "sciences", "scientist", "search", "segmentation", "self", "semi",
-    "sensory", "sequence", "sequences", "series", "signal", "signals", "similarity",
-    "simple", "simulation", "simulations", "skill", "skills", "social", "software",
-    "solver", "solving", "space", "spaces", "sparse", "sparsity", "spatial", "speech",
-    "spike", "spikes", "spiking", "stability", "state", "states", "statistical",
-    "stimulation", "stochastic", "structured", "student", "students", "studies", "study",
-    "summarization", "supervised", "supervisor", "survey", "synaptic", "synthesis",
-    "system", "systems", "task", "tasks", "team", "temporal", "tensor", "tensors", "text",
-    "theoretic", "theorie", "theories", "theory", "therapy", "thought", "token", "tokens",
-    "topic", "topics", "topology", "toward", "towards", "trained", "training", "transfer",
-    "transformer", "transformers", "translation", "treatment", "tree", "trees", "tuning",
-    "uncertainty", "understanding", "unified", "universal", "university", "unsupervised",
-    "variational", "video", "vision", "visiting", "visual", "weight", "weights", "workshop",
-    "world", "worlds",
-};
-
-/* True when w is in the sorted title_words (binary search: the list is
- * long and every word of every line is looked up). */
-static int cmp_word(const void *a, const void *b)
-{
-    return strcmp(a, *(const char *const *)b);
-}
-
-static bool is_title_word(const char *w)
-{
-    return bsearch(w, title_words, sizeof title_words / sizeof *title_words, sizeof *title_words,
-                   cmp_word) != NULL;
-}
-
 /* Title-word endings that person names do not have (checked on the
  * folded lower-case word, with a minimum length against short names). */
 static bool title_suffix(const char *w, size_t n)
@@ -467,7 +380,7 @@ int page_name_score(const char *s, size_t len)
             return PAGE_NAME_NO;
     }
     size_t pos = 0, ts, te;
-    int ntok = 0, core = 0, initials = 0, lexicon = 0, suffixes = 0, allcaps = 0, func = 0;
+    int ntok = 0, core = 0, initials = 0, suffixes = 0, allcaps = 0, func = 0;
     int first_kind = TK_BAD, last_kind = TK_BAD, prev_kind = TK_BAD;
     while (next_token(s, len, &pos, &ts, &te)) {
         int k = name_token(s + ts, te - ts);
@@ -495,8 +408,6 @@ int page_name_score(const char *s, size_t len)
             size_t wn = fold_word(s + ts, te - ts, w, sizeof w);
             if (in_list(w, function_words))
                 func++;
-            else if (is_title_word(w))
-                lexicon++;
             else if (title_suffix(w, wn))
                 suffixes++;
             if (k == TK_ALLCAPS)
@@ -518,8 +429,6 @@ int page_name_score(const char *s, size_t len)
     score += initials > 2 ? 2 : initials;
     if (last_kind == TK_INITIAL)
         score -= 3;
-    /* one title word can be a surname ("Chris Fields"): context decides */
-    score -= 5 * lexicon;
     score -= 4 * suffixes;
     /* a line all in capitals is a shouted title more often than a name */
     if (allcaps == core)
@@ -917,7 +826,7 @@ void page_features(page_feat *f, const char *s, size_t len, const char *prev, si
     f->placeholder = is_placeholder(s, len);
     /* title and prose evidence */
     size_t pos = 0, ts, te;
-    int func = 0, lex = 0;
+    int func = 0;
     bool first = true, opener = false;
     while (next_token(s, len, &pos, &ts, &te)) {
         f->tokens++;
@@ -936,8 +845,6 @@ void page_features(page_feat *f, const char *s, size_t len, const char *prev, si
             f->cap_words++;
         else if (!first && !fw && cl == CC_LOWER && w[0] && w[1] && w[2])
             f->lower_words++;
-        if (is_title_word(w))
-            lex++;
         if (first)
             opener = prose_opener(w);
         if (in_list(w, verb_words))
@@ -954,7 +861,7 @@ void page_features(page_feat *f, const char *s, size_t len, const char *prev, si
         }
     bool colon = memchr(s, ':', len) != NULL;
     bool qmark = memchr(s, '?', len) != NULL;
-    f->titleish = (func > 2 ? 2 : func) + (colon || qmark ? 1 : 0) + (lex ? 1 : 0);
+    f->titleish = (func > 2 ? 2 : func) + (colon || qmark ? 1 : 0);
     f->title_punct = colon || qmark;
     int prose = 0;
     if (f->chars > 200)

@@ -101,7 +101,7 @@ typedef struct page_feat {
     bool sentence_end;  /* ends with a full stop after 8 words or more */
     int verbish;        /* verbs and pronouns of prose ("we", "is") */
     int name;           /* name-likeness, PAGE_NAME_NO when impossible */
-    int titleish;       /* function words, colon, '?', title vocabulary */
+    int titleish;       /* function words, colon, '?' */
     int prose;          /* sentence-like evidence: full stops, length */
     /* after the first word, among the first 40: words that are not
      * function words, starting with a capital / with a lower-case letter
@@ -122,10 +122,12 @@ bool page_cut_prose(const page_feat *f);
 void page_features(page_feat *f, const char *s, size_t len, const char *prev,
                    size_t prev_len);
 
-/* Name-likeness of s[0..len) as one display name ("Ann B. Smith",
- * "Jan P van der Berg", "Li 0002", "SMITH Ann*"): PAGE_NAME_NO when
- * it cannot be a name, else a score (higher is more name-like; a title of
- * capitalised words gets a negative score from the title vocabulary). */
+/* Name-likeness of s[0..len) by its shape, as one display name ("Ann B.
+ * Smith", "Jan P van der Berg", "Li 0002", "SMITH Ann*"): PAGE_NAME_NO
+ * when it cannot be a name, else a score (higher is more name-like). Its
+ * words are core's name model's to judge (bib_name_score): two
+ * capitalised title words have a name's shape (docs/page.md, "Names and
+ * titles"). */
 int page_name_score(const char *s, size_t len);
 
 /* Byte offset of the abstract marker in s, its length in *mlen; -1 none. */

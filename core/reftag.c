@@ -24,7 +24,7 @@
 #define NS BIB_REFTAG_NS
 
 /* Bump when any feature changes: the model's input hash covers it. */
-#define FEATURE_VERSION 17u
+#define FEATURE_VERSION 18u
 
 static const char *const label_names[L] = {
     "punct", "author", "editor", "title", "container-title",
@@ -77,6 +77,8 @@ void bib_reftag_free(bib_reftag *t)
     free(t->segr);
     free(t->cprev);
     free(t->cnext);
+    free(t->npb);
+    free(t->npa);
     free(t->pinfo);
     free(t->sfirst);
     free(t->slast);
@@ -288,6 +290,8 @@ static int grow_ctx(bib_reftag *t)
     GROW(segr, 0);
     GROW(cprev, 0);
     GROW(cnext, 0);
+    GROW(npb, 0);
+    GROW(npa, 0);
     GROW(pinfo, 1);
     GROW(sfirst, 0);
     GROW(slast, 0);
@@ -518,6 +522,37 @@ static void chunks_around(bib_reftag *t, bool backwards, signed char *out, unsig
     }
 }
 
+/* The chunk before the one being closed, for comma_pair. */
+typedef struct chunk_prev {
+    size_t a, b;        /* its tokens [a, b); b == a: none */
+    signed char bucket;
+    bool comma;         /* the break after it is one comma */
+} chunk_prev;
+
+/* `Family, Given` is one name in two chunks (`WEBER, Anna`): when the
+ * chunk [a, b) just closed follows a chunk across one comma and both
+ * may be names (bucket -4..4), the name likeness of the two as one span
+ * goes to the tokens of both (npb: with the chunk before, npa: with the
+ * one after), so a given name alone between a comma and a colon is
+ * judged with its family name. Then [a, b) becomes the chunk before. */
+static void comma_pair(bib_reftag *t, chunk_prev *pc, size_t a, size_t b, signed char bucket)
+{
+    if (pc->b > pc->a && pc->b + 1 == a && pc->comma && pc->bucket >= -4 && pc->bucket <= 4
+        && bucket >= -4 && bucket <= 4) {
+        signed char pb = name_bucket(t, pc->a, b);
+        for (size_t j = a; j < b; j++)
+            t->npb[j] = pb;
+        for (size_t j = pc->a; j < pc->b; j++)
+            t->npa[j] = pb;
+    }
+    const bib_ref_token *k = b < t->n ? &t->tok[b] : NULL;
+    pc->a = a;
+    pc->b = b;
+    pc->bucket = bucket;
+    pc->comma = k && k->kind == BIB_REFTOK_PUNCT &&
+                (k->len == 1 ? t->s[k->off] == ',' : folded_punct(t, b) == ',');
+}
+
 static int compute_context(bib_reftag *t)
 {
     if (grow_ctx(t))
@@ -525,6 +560,9 @@ static int compute_context(bib_reftag *t)
     t->oom = false;
     unsigned seg = 0, comma = 0, paren = 0, quote = 0;
     size_t chunk = 0;
+    chunk_prev pc = {0, 0, 9, false};
+    memset(t->npb, 10, t->n);
+    memset(t->npa, 10, t->n);
     for (size_t i = 0; i < t->n; i++) {
         const bib_ref_token *k = &t->tok[i];
         if (i > 0 && chunk_break(t, i)) {
@@ -532,6 +570,7 @@ static int compute_context(bib_reftag *t)
             for (size_t j = chunk; j < i; j++)
                 t->name[j] = b;
             t->name[i] = 9;     /* the break itself is in no chunk */
+            comma_pair(t, &pc, chunk, i, b);
             chunk = i + 1;
         }
         t->lbef[i] = chunk == i + 1;   /* a break (name_lists) */
@@ -570,6 +609,7 @@ static int compute_context(bib_reftag *t)
         signed char b = name_bucket(t, chunk, t->n);
         for (size_t j = chunk; j < t->n; j++)
             t->name[j] = b;
+        comma_pair(t, &pc, chunk, t->n, b);
     }
     /* the buckets of the chunks before and after each token's; bit 2 of
      * ctx: a year-like number came before, bit 3: one comes after */
@@ -770,7 +810,7 @@ enum {
     F_EDGE_M2, F_EDGE_M1, F_EDGE_P1, F_EDGE_P2, F_S_M1_S, F_W_M1_W, F_NM_M1, F_NM_P1,
     F_PH_FIRST, F_PH_PREV, F_PH_NEXT, F_PH_INFO, F_PH_POS, F_PH_PREV_INFO, F_PH_NEXT_INFO,
     F_PH_FIRST_W, F_PH_INDEX, F_SEG_R, F_PH_R, F_PH_INFO_R, F_NM_CP, F_NM_CN,
-    F_SEG_FIRST, F_SEG_LAST, F_SEG_NUM, F_NL_BEF, F_NL_AFT, F_COUNT
+    F_SEG_FIRST, F_SEG_LAST, F_SEG_NUM, F_NL_BEF, F_NL_AFT, F_NM_PB, F_NM_PA, F_COUNT
 };
 
 /* The templates whose values are small numbers (positions, buckets,
@@ -786,7 +826,7 @@ static const unsigned short direct_domain[F_COUNT] = {
     [F_EDGE_P2] = 1, [F_NM_M1] = 16, [F_NM_P1] = 16, [F_PH_INFO] = 256,
     [F_PH_POS] = 4, [F_PH_PREV_INFO] = 256, [F_PH_NEXT_INFO] = 256,
     [F_PH_INDEX] = 16, [F_SEG_R] = 8, [F_PH_R] = 16, [F_NM_CP] = 16,
-    [F_NM_CN] = 16, [F_SEG_NUM] = 8,
+    [F_NM_CN] = 16, [F_SEG_NUM] = 8, [F_NM_PB] = 16, [F_NM_PA] = 16,
 };
 
 _Static_assert(F_COUNT <= BIB_REFTAG_TEMPLATES, "a template number fits in dir's high byte");
@@ -1105,6 +1145,9 @@ size_t bib_reftag_features_split(bib_reftag *t, size_t i, uint32_t *ids, size_t 
      * tokens next door are mostly the commas between them) */
     put(&f, F_NM_CP, (uint32_t)(t->cprev[i] + 4));
     put(&f, F_NM_CN, (uint32_t)(t->cnext[i] + 4));
+    /* and joined with the chunk across one comma (`WEBER, Anna`) */
+    put(&f, F_NM_PB, (uint32_t)(t->npb[i] + 4));
+    put(&f, F_NM_PA, (uint32_t)(t->npa[i] + 4));
     /* the sentence's first and last words */
     if (phrase) {
         put(&f, F_SEG_FIRST, t->sfirst[i]);

@@ -125,6 +125,9 @@ struct bib_reftag {
     uint32_t *pfirst;       /* per phrase: hash of its first word, 0 none */
     unsigned char *segr;    /* sentences after the token's (capped) */
     signed char *cprev, *cnext; /* name buckets of the chunks around */
+    signed char *npb, *npa; /* name bucket of the token's chunk joined with
+                               the chunk before / after it across one comma
+                               (10: none; reftag.c, comma_pair) */
     unsigned char *pinfo;   /* per phrase: capitals and length buckets */
     unsigned char *snum;    /* numbers in the token's sentence (capped) * 2
                                + a number at or before the token */

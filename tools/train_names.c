@@ -475,17 +475,25 @@ static void record_examples(exset *set, json_t *rec, bib_buf *b)
     }
 }
 
-/* Reads the corpus; record i goes to validation when its seeded hash says
- * so (a fifth of the records). */
-static void corpus_examples(const char *dir, exset *train, exset *val, uint64_t seed)
+/* DATA_DIR/name opened for reading (the caller closes it); exits when it
+ * cannot be read. */
+static FILE *open_data(const char *dir, const char *name)
 {
     char path[1024];
-    snprintf(path, sizeof path, "%s/corpus-records.jsonl", dir);
+    snprintf(path, sizeof path, "%s/%s", dir, name);
     FILE *f = fopen(path, "r");
     if (!f) {
         fprintf(stderr, "train_names: cannot read %s\n", path);
         exit(2);
     }
+    return f;
+}
+
+/* Reads the corpus; record i goes to validation when its seeded hash says
+ * so (a fifth of the records). */
+static void corpus_examples(const char *dir, exset *train, exset *val, uint64_t seed)
+{
+    FILE *f = open_data(dir, "corpus-records.jsonl");
     bib_buf b;
     bib_buf_init(&b);
     char *line = NULL;
@@ -511,13 +519,7 @@ static void corpus_examples(const char *dir, exset *train, exset *val, uint64_t 
  * validation when its seeded hash says so (a fifth). */
 static void anystyle_examples(const char *dir, exset *train, exset *val, uint64_t seed)
 {
-    char path[1024];
-    snprintf(path, sizeof path, "%s/refs/anystyle.jsonl", dir);
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        fprintf(stderr, "train_names: cannot read %s\n", path);
-        exit(2);
-    }
+    FILE *f = open_data(dir, "refs/anystyle.jsonl");
     bib_buf b, t;
     bib_buf_init(&b);
     bib_buf_init(&t);

@@ -515,7 +515,11 @@ def cut_page(rng, lines, truth, first_rec_line):
             if rng.random() < 0.5:
                 k = min(len(text), rng.randint(12, 140))  # often before its marker
     cut_text = text[:k].rstrip(" ")
-    if len(cut_text) < 2:  # a copy keeps a line's first two letters at least
+    if k < len(text) and text[:k].endswith(" ") and rng.random() < 0.5:
+        # a cut right after a word keeps the space after it in half the
+        # copies (a saved page's lines never end in one)
+        cut_text += " "
+    if len(cut_text.strip()) < 2:  # a copy keeps a line's first two letters at least
         return lines[:i], None
     if role == "G" and len(cut_text.encode()) <= int(split) + 2:
         return lines[:i], None
@@ -527,6 +531,12 @@ def cut_page(rng, lines, truth, first_rec_line):
         # word of a title alone a title (the reader never takes a last
         # line of one word for one)
         role = "X"
+    if role == "A" and k < len(text) and len(cut_text.split()) == 1:
+        # a name cut after its first word ("Oliver" of "Oliver Armitage")
+        # is no name, as a title's first word alone is no title: the
+        # record keeps the whole names before it ("Ömer R" of a name cut
+        # in its family name stays: the site writes given names first)
+        role = "X"
     new = lines[:i] + [[role, split, cut_text]]
     return new, None  # truth recomputed by the caller
 
@@ -536,7 +546,7 @@ def page_truth_from_lines(lines, layout, lang):
     recs = []
     cur = None
     for role, split, raw in lines:
-        text = unicodedata.normalize("NFC", raw)
+        text = unicodedata.normalize("NFC", raw).rstrip(" ")
         if role in ("T", "P") or (role == "G") or (role == "M" and layout == "feed"):
             if role == "M":
                 cur = {"title": "", "authors": [], "authors_truncated": False, "abstract": None,

@@ -219,7 +219,7 @@ enum {
     K_LOWERCOPY, K_NA, K_IDX, K_HEADING, K_FIRSTSHAPE, K_LASTSHAPE, K_NEXT2, K_CASE,
     K_LAST_CUT, K_SUF, K_CNAME, K_CNAME_PREV, K_CNAME_NEXT, K_CNAME_SHAPE,
     K_LAST_LOWER, K_LAST_NAMEWORDS, K_LAST_PREV, K_LAST_PREFIX, K_LAST_LEN, K_LAST_SENT, K_LAST_CASE, K_LAST_CUTPREV,
-    K_ABSLABEL, K_LAST_ABSLABEL,
+    K_ABSLABEL, K_LAST_ABSLABEL, K_LAST_TRAILSP,
     /* split candidates */
     K_S_BIAS = 64, K_S_ASHAPE, K_S_ATOKS, K_S_ANAME, K_S_A1SHAPE, K_S_BEFORE, K_S_AT,
     K_S_TSHAPE, K_S_TWORD, K_S_TLAST, K_S_PAIR, K_S_REST, K_S_BAD, K_S_RANK, K_S_RRANK,
@@ -558,6 +558,13 @@ static void line_features(fx *x, const page_mline *L, size_t j, size_t n,
         /* the abstract's label opening a line cut short */
         if (label)
             fx_pair(x, K_LAST_ABSLABEL, 1, tk);
+        /* a page's last line ending in a space was cut right after a
+         * word: more of that line followed (a fragment of a longer line,
+         * rarely a whole name); with the open record's shape before it */
+        if (L[j].trail_sp) {
+            fx_pair(x, K_LAST_TRAILSP, tk, 0);
+            fx_pair(x, K_LAST_TRAILSP, tk, 1 + (j ? coarse(&L[j - 1].f) : 0));
+        }
         /* a title at a page's end is in Title Case more often than not,
          * a cut abstract is running prose; what came before tells which
          * record is open */
@@ -639,10 +646,12 @@ int page_model_lines(const page_lines *pl, const page_layout_desc *d, size_t zon
     for (size_t i = zone; i < pl->n; i++) {
         const char *s = pl->v[i].text;
         size_t len = pl->v[i].len;
+        bool trail = len && (s[len - 1] == ' ' || s[len - 1] == '\t');
         trim(&s, &len);
         if (!len)
             continue;
         L[n].line = i;
+        L[n].trail_sp = trail;
         L[n].nids = 0;
         size_t ws = len;
         while (ws > 0 && !is_sp(s[ws - 1]))

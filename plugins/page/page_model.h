@@ -20,7 +20,7 @@
 
 /* Changes whenever the meaning of a feature changes: part of the hash of
  * the training inputs recorded in the table. */
-#define PAGE_FEATURE_VERSION 7
+#define PAGE_FEATURE_VERSION 8
 
 /* Features are hashed into 2^PAGE_MODEL_BITS buckets; a bucket has one
  * weight per state (PAGE_MODEL_K at most). */
@@ -92,6 +92,9 @@ typedef struct page_mline {
     bool ends_lower;           /* its last word (not its first) is lower-case
                                 * or opens a bracket it does not close */
     bool last;                 /* the zone's last line */
+    bool trail_sp;             /* its raw text ends in a space or a tab:
+                                * lines of saved pages never do, a page
+                                * cut right after a word does */
     int cname;                 /* core's name score (bib_name_score) in five
                                 * steps, -2..2; PAGE_CNAME_NA for a line
                                 * too long to be one name */

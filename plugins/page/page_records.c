@@ -61,17 +61,25 @@ int page_add_display_name(bib_record *rec, const char *s, size_t len, unsigned f
     return rc;
 }
 
-/* A line ends like the end of a text (not cut by the page's end). */
+/* A line ends like the end of a text (not cut by the page's end): a
+ * sentence's end, or a closing quote or bracket right after one ("...
+ * hypothesis.”"); after a word, a quote or bracket closes a phrase or is
+ * an apostrophe ("flies’"), and the text may go on. */
 static bool ends_complete(const char *s, size_t n)
 {
-    if (!n)
-        return false;
-    char c = s[n - 1];
-    if (c == '.' || c == '!' || c == '?' || c == ')' || c == '"' || c == '\'' || c == ']')
-        return true;
-    /* closing curly quotes */
-    return n >= 3 && (memcmp(s + n - 3, "\xE2\x80\x9D", 3) == 0
-                      || memcmp(s + n - 3, "\xE2\x80\x99", 3) == 0);
+    for (int close = 0; n && close < 3; close++) {
+        char c = s[n - 1];
+        if (c == '.' || c == '!' || c == '?')
+            return true;
+        if (c == ')' || c == '"' || c == '\'' || c == ']')
+            n--;
+        else if (n >= 3 && (memcmp(s + n - 3, "\xE2\x80\x9D", 3) == 0
+                            || memcmp(s + n - 3, "\xE2\x80\x99", 3) == 0))
+            n -= 3; /* closing curly quotes */
+        else
+            return false;
+    }
+    return false;
 }
 
 size_t page_last_labelled(const page_lines *pl, const page_role *roles)

@@ -208,6 +208,28 @@ static bool has_letter(const char *s, size_t len)
     return false;
 }
 
+/* Drops the words that hold no letter and no digit (a bullet, a dash, a
+ * stray full stop left by a copy: "- Bob Lee", ". Lee"): no part of a
+ * name is punctuation alone. Digits stay ("Liu 0001" names one author of
+ * several). Returns the number of words kept in w. */
+static size_t drop_marks(span *w, size_t n)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        bool keep = false;
+        for (size_t j = 0; j < w[i].len && !keep; j++) {
+            unsigned char c = (unsigned char)w[i].s[j];
+            keep = c >= 0x80 ? stat_of(w[i].s + j, w[i].len - j).letters > 0
+                             : ((c | 32) >= 'a' && (c | 32) <= 'z') || (c >= '0' && c <= '9');
+            if (c >= 0x80)
+                break;
+        }
+        if (keep)
+            w[k++] = w[i];
+    }
+    return k;
+}
+
 /* Vancouver initials: one to three capitals, no dots, nothing else. */
 static bool vancouver_initials(const span *w)
 {
@@ -384,7 +406,7 @@ int bib__name_parse_nfc(bib_name *out, const char *s, size_t len, unsigned flags
         return parse_comma(out, s, len, comma, flags);
     bool oom = false;
     span w[BIB__NAME_MAXW];
-    size_t n = words(s, len, w, BIB__NAME_MAXW);
+    size_t n = drop_marks(w, words(s, len, w, BIB__NAME_MAXW));
     if (n > 1 && is_suffix(w[n - 1].s, w[n - 1].len)) {
         out->suffix = join(w, n - 1, n, &oom);
         n--;

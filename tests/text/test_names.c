@@ -43,6 +43,10 @@ START_TEST(test_display_names)
         {"Guillaume Lajoie", "Guillaume", NULL, "Lajoie", NULL, NULL},
         {"Yoshua  Bengio ", "Yoshua", NULL, "Bengio", NULL, "Yoshua Bengio"},
         {"Plato", NULL, NULL, "Plato", NULL, NULL},
+        /* a bullet or a stray full stop left by a copy is no part of a name */
+        {"- Bob Lee", "Bob", NULL, "Lee", NULL, "Bob Lee"},
+        {". Lee", NULL, NULL, "Lee", NULL, "Lee"},
+        {"Ana \xE2\x80\xA2 Lima", "Ana", NULL, "Lima", NULL, "Ana Lima"},
         {"Éric Thibodeau-Laufer", "Éric", NULL, "Thibodeau-Laufer", NULL, NULL},
         {"Vincent Van Gogh", "Vincent Van", NULL, "Gogh", NULL, NULL},
         /* Han and Hangul names: family first, one letter or a known compound */

@@ -617,6 +617,12 @@ static int core_name(const char *s, size_t len, const page_feat *f)
         return 0;
     if (f->chars > 60 || f->tokens > 7 || f->abs_marker || f->meta)
         return PAGE_CNAME_NA;
+    /* nor does a byline open with a full stop, a comma, a semicolon or a
+     * colon (". Non-s", a cut abstract a copy left a stray mark before):
+     * the name model never saw such strings, and its score there says
+     * nothing */
+    if (len && (s[0] == '.' || s[0] == ',' || s[0] == ';' || s[0] == ':'))
+        return PAGE_CNAME_NA;
     long am = page_find_auth_marker(s, len);
     if (am >= 0)
         len = (size_t)am;

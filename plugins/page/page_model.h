@@ -20,7 +20,7 @@
 
 /* Changes whenever the meaning of a feature changes: part of the hash of
  * the training inputs recorded in the table. */
-#define PAGE_FEATURE_VERSION 8
+#define PAGE_FEATURE_VERSION 9
 
 /* Features are hashed into 2^PAGE_MODEL_BITS buckets; a bucket has one
  * weight per state (PAGE_MODEL_K at most). */

@@ -11,7 +11,8 @@
  *  - fields are arena-allocated structs reached through an ordered array of
  *    pointers (insertion order) plus a per-variable index (`slot`), so
  *    get-by-variable is O(1) and a borrowed field pointer stays valid while
- *    other fields are added;
+ *    other fields are added; a text field's first value sits in the field
+ *    itself, so a one-value field (most) has no array of its own;
  *  - the block of a freed record (header and first chunk, one allocation)
  *    is kept for the thread's next bib_record_new: a reader's record per
  *    entry then costs no malloc/free pair of a block too big for malloc's
@@ -39,7 +40,9 @@ struct bib_field {
     bib_kind kind;
     unsigned flags;
     union {
-        struct { const char **v; size_t n, cap; } text;
+        /* v is &one until a second value: a one-value field (most) costs
+         * no array of its own */
+        struct { const char **v; size_t n, cap; const char *one; } text;
         struct { bib_name *v; size_t n, cap; bool truncated; } names;
         bib_date date;
     } u;
@@ -82,26 +85,35 @@ struct bib_record {
 
 /* ---- arena -------------------------------------------------------------- */
 
-static void *arena_alloc(bib_record *r, size_t size)
+/* arena_alloc's slow path: a new chunk of at least `size` bytes (rounded)
+ * at the head of the list; NULL on OOM. */
+static void *arena_grow(bib_record *r, size_t size)
+{
+    chunk *c = r->arena;
+    size_t cap = c->cap * 2;
+    if (cap < size)
+        cap = size;
+    if (cap > 1u << 20 && size < 1u << 18)
+        cap = 1u << 20; /* do not double forever for big records */
+    chunk *n = malloc(HDR(chunk) + cap);
+    if (!n)
+        return NULL;
+    n->data = (char *)n + HDR(chunk);
+    n->next = c;
+    n->used = size;
+    n->cap = cap;
+    r->arena = n;
+    return n->data;
+}
+
+/* `size` bytes, 16-byte aligned, owned by the record; NULL on OOM. Small
+ * and inline: every value, field and array of a record comes from here. */
+static inline void *arena_alloc(bib_record *r, size_t size)
 {
     size = (size + 15) & ~(size_t)15;
     chunk *c = r->arena;
-    if (c->cap - c->used < size) {
-        size_t cap = c->cap * 2;
-        if (cap < size)
-            cap = size;
-        if (cap > 1u << 20 && size < 1u << 18)
-            cap = 1u << 20; /* do not double forever for big records */
-        chunk *n = malloc(HDR(chunk) + cap);
-        if (!n)
-            return NULL;
-        n->data = (char *)n + HDR(chunk);
-        n->next = c;
-        n->used = 0;
-        n->cap = cap;
-        r->arena = n;
-        c = n;
-    }
+    if (c->cap - c->used < size)
+        return arena_grow(r, size);
     void *p = c->data + c->used;
     c->used += size;
     return p;
@@ -117,7 +129,7 @@ static bool adopted(const bib_record *r, const char *s, size_t len)
     return false;
 }
 
-static const char *arena_strndup(bib_record *r, const char *s, size_t len)
+static inline const char *arena_strndup(bib_record *r, const char *s, size_t len)
 {
     if (r->owned && adopted(r, s, len))
         return s;
@@ -140,7 +152,7 @@ static int grow(bib_record *r, void **arr, size_t n, size_t *cap, size_t elem)
 {
     if (n < *cap)
         return 0;
-    size_t ncap = *cap ? *cap * 2 : 4;
+    size_t ncap = *cap < 4 ? 4 : *cap * 2; /* a field's one inline value: cap 1 */
     void *p = arena_alloc(r, ncap * elem);
     if (!p)
         return BIB_ENOMEM;
@@ -391,12 +403,10 @@ void bib_record_remove(bib_record *r, bib_var v)
         r->slot[r->fields[j]->var] = (unsigned char)(j + 1);
 }
 
-/* Returns the field of v, creating an empty one of the variable's kind at
- * the end when absent; NULL on OOM. */
-static bib_field *field_for(bib_record *r, bib_var v)
+/* Appends an empty field of v (absent; kind k, its variable's) at the
+ * end; NULL on OOM. */
+static bib_field *field_new(bib_record *r, bib_var v, bib_kind k)
 {
-    if (r->slot[v])
-        return r->fields[r->slot[v] - 1];
     if (grow(r, (void **)&r->fields, r->nfields, &r->fcap, sizeof *r->fields))
         return NULL;
     bib_field *f = arena_alloc(r, sizeof *f);
@@ -404,10 +414,28 @@ static bib_field *field_for(bib_record *r, bib_var v)
         return NULL;
     memset(f, 0, sizeof *f);
     f->var = v;
-    f->kind = bib_var_kind(v);
+    f->kind = k;
+    if (k == BIB_KIND_TEXT || k == BIB_KIND_RICH || k == BIB_KIND_NUMBER) {
+        f->u.text.v = &f->u.text.one;
+        f->u.text.cap = 1;
+    }
     r->fields[r->nfields++] = f;
     r->slot[v] = (unsigned char)r->nfields;
     return f;
+}
+
+/* The field of v (a valid variable), or NULL when absent. */
+static bib_field *field_of(const bib_record *r, bib_var v)
+{
+    return r->slot[v] ? r->fields[r->slot[v] - 1] : NULL;
+}
+
+/* Returns the field of v, creating an empty one of the variable's kind at
+ * the end when absent; NULL on OOM. */
+static bib_field *field_for(bib_record *r, bib_var v)
+{
+    bib_field *f = field_of(r, v);
+    return f ? f : field_new(r, v, bib_var_kind(v));
 }
 
 static bool is_textual(bib_kind k)
@@ -451,18 +479,23 @@ static char *rich_canonical_copy(bib_record *r, const char *s, size_t len)
     return copy;
 }
 
-/* Stores a copy of s as the only value (replace) or one more value. */
+/* Stores a copy of s as the only value (replace) or one more value. The
+ * kind comes from the field when there is one (no call into the variable
+ * table per value). */
 static int text_value(bib_record *r, bib_var v, const char *s, size_t len, bool replace)
 {
-    if ((unsigned)v >= BIB_VAR_COUNT || !is_textual(bib_var_kind(v)) || (!s && len))
+    if ((unsigned)v >= BIB_VAR_COUNT || (!s && len))
         return BIB_EINVAL;
-    const char *copy = bib_var_kind(v) == BIB_KIND_RICH && s && has_sc_alias(s, len)
+    bib_field *f = field_of(r, v);
+    bib_kind k = f ? f->kind : bib_var_kind(v);
+    if (!is_textual(k))
+        return BIB_EINVAL;
+    const char *copy = k == BIB_KIND_RICH && s && has_sc_alias(s, len)
                            ? rich_canonical_copy(r, s, len)
                            : arena_strndup(r, s ? s : "", len);
     if (!copy)
         return BIB_ENOMEM;
-    bib_field *f = field_for(r, v);
-    if (!f)
+    if (!f && !(f = field_new(r, v, k)))
         return BIB_ENOMEM;
     if (replace) {
         f->u.text.n = 0;

@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "bibconv/record.h"
+#include "bibconv/sort.h"
 
 typedef struct chunk {
     struct chunk *next;
@@ -753,23 +754,6 @@ static bool extras_in_order(const bib_record *r, bool *new_fmt)
     return true;
 }
 
-/* qsort for the few extras a record has: insertion sort, without qsort's
- * buffer and indirect calls (both orders are total, so any sort agrees). */
-static void sort_ranks(extra_rank *k, size_t n, int (*cmp)(const void *, const void *))
-{
-    if (n > 32) {
-        qsort(k, n, sizeof *k, cmp);
-        return;
-    }
-    for (size_t i = 1; i < n; i++) {
-        extra_rank x = k[i];
-        size_t j = i;
-        for (; j > 0 && cmp(&k[j - 1], &x) > 0; j--)
-            k[j] = k[j - 1];
-        k[j] = x;
-    }
-}
-
 bib_extra_step *bib_record_extras_grouped(const bib_record *r, bool *oom)
 {
     *oom = false;
@@ -794,7 +778,7 @@ bib_extra_step *bib_record_extras_grouped(const bib_record *r, bool *oom)
     }
     for (size_t i = 0; i < n; i++)
         k[i] = (extra_rank){i, 0, 0, &r->extras[i]};
-    sort_ranks(k, n, by_format_name);
+    bib_sort_small(k, n, sizeof *k, by_format_name); /* both orders are total */
     /* sorted: a name's run starts at its first appearance */
     size_t name_first = 0;
     for (size_t i = 0; i < n; i++) {
@@ -816,7 +800,7 @@ bib_extra_step *bib_record_extras_grouped(const bib_record *r, bool *oom)
             k[m].fmt_first = least;
         i = j;
     }
-    sort_ranks(k, n, by_first);
+    bib_sort_small(k, n, sizeof *k, by_first);
     for (size_t i = 0; i < n; i++) {
         const extra *e = k[i].e, *p = i ? k[i - 1].e : NULL, *q = i + 1 < n ? k[i + 1].e : NULL;
         bool new_fmt = !p || !same_str(p->format, e->format);

@@ -76,6 +76,10 @@ struct bib_record {
     /* extras */
     extra *extras;
     size_t nextras, xcap;
+    /* bit (c % 64) for the first byte c of every extra's name added (a
+     * removal leaves its bit): an ask for a name whose bit is clear, most
+     * of a writer's asks, ends without a scan (bib_record_extra_get) */
+    uint64_t xfirst;
     owned *owned; /* values taken over, in the arena's own list */
     /* arena */
     chunk *arena;
@@ -684,6 +688,7 @@ int bib_record_add_extra(bib_record *r, const char *format, const char *name, co
     if (!e.format || !e.name || !e.value)
         return BIB_ENOMEM;
     r->extras[r->nextras++] = e;
+    r->xfirst |= (uint64_t)1 << ((unsigned char)e.name[0] % 64);
     return 0;
 }
 
@@ -815,12 +820,22 @@ bib_extra_step *bib_record_extras_grouped(const bib_record *r, bool *oom)
     return out;
 }
 
-const char *bib_record_extra_get(const bib_record *r, const char *format, const char *name)
+/* bib_record_extra_get's scan, out of line: the test of xfirst before it
+ * then needs no registers saved (most asks end there). */
+__attribute__((noinline)) static const char *extra_scan(const bib_record *r, const char *format,
+                                                        const char *name)
 {
     for (size_t i = 0; i < r->nextras; i++)
         if (same_str(r->extras[i].name, name) && same_str(r->extras[i].format, format))
             return r->extras[i].value;
     return NULL;
+}
+
+const char *bib_record_extra_get(const bib_record *r, const char *format, const char *name)
+{
+    if (!(r->xfirst >> ((unsigned char)name[0] % 64) & 1))
+        return NULL;
+    return extra_scan(r, format, name);
 }
 
 size_t bib_record_extra_remove(bib_record *r, const char *format, const char *name)
@@ -858,6 +873,7 @@ bib_record *bib_record_keyed_view(const bib_record *src, const char *id)
     if (src->nextras)
         memcpy(r->extras, src->extras, src->nextras * sizeof *r->extras);
     r->nextras = r->xcap = src->nextras;
+    r->xfirst = src->xfirst;
     return r;
 fail:
     bib_record_free(r);
@@ -932,6 +948,7 @@ static bool clone_flat(bib_record *r, const bib_record *src)
     RELOC(r->extras);
     r->nextras = src->nextras;
     r->xcap = src->xcap;
+    r->xfirst = src->xfirst;
     for (size_t i = 0; i < r->nextras; i++) {
         RELOC(r->extras[i].format);
         RELOC(r->extras[i].name);

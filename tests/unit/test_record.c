@@ -181,7 +181,14 @@ START_TEST(test_extras_and_directives)
     bib_record_add_extra(r, "ris", "AD", "Paris", 5);
     ck_assert_uint_eq(bib_record_extra_count(r), 3);
     ck_assert_str_eq(bib_record_extra_get(r, "bibtex", "owner"), "me");
+    /* a name sharing a first byte, another format, an empty name, and a
+     * name removed (its first byte's bit stays: the scan answers) */
+    ck_assert_ptr_null(bib_record_extra_get(r, "bibtex", "own"));
+    ck_assert_ptr_null(bib_record_extra_get(r, "ris", "owner"));
+    ck_assert_ptr_null(bib_record_extra_get(r, "bibtex", ""));
+    ck_assert_str_eq(bib_record_extra_get(r, "ris", "AD"), "Paris");
     ck_assert_uint_eq(bib_record_extra_remove(r, "bibtex", "owner"), 2);
+    ck_assert_ptr_null(bib_record_extra_get(r, "bibtex", "owner"));
     const char *fmt, *name, *value;
     size_t len;
     ck_assert_int_eq(bib_record_extra_at(r, 0, &fmt, &name, &value, &len), 0);

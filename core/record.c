@@ -152,11 +152,10 @@ static const char *arena_strdup(bib_record *r, const char *s)
     return s ? arena_strndup(r, s, strlen(s)) : NULL;
 }
 
-/* Grows an arena array of `elem`-sized items to hold one more. */
-static int grow(bib_record *r, void **arr, size_t n, size_t *cap, size_t elem)
+/* grow's slow path: a new arena array twice as big (at least 4), the n
+ * items copied over (the old array is abandoned until the record goes). */
+static int grow_copy(bib_record *r, void **arr, size_t n, size_t *cap, size_t elem)
 {
-    if (n < *cap)
-        return 0;
     size_t ncap = *cap < 4 ? 4 : *cap * 2; /* a field's one inline value: cap 1 */
     void *p = arena_alloc(r, ncap * elem);
     if (!p)
@@ -166,6 +165,13 @@ static int grow(bib_record *r, void **arr, size_t n, size_t *cap, size_t elem)
     *arr = p;
     *cap = ncap;
     return 0;
+}
+
+/* Grows an arena array of `elem`-sized items to hold one more: 0 or
+ * BIB_ENOMEM. Inline: there is room nearly always. */
+static inline int grow(bib_record *r, void **arr, size_t n, size_t *cap, size_t elem)
+{
+    return n < *cap ? 0 : grow_copy(r, arr, n, cap, elem);
 }
 
 /* ---- life cycle ----------------------------------------------------------- */

@@ -306,10 +306,12 @@ _Static_assert(sizeof bt_crosswalk / sizeof bt_crosswalk[0] + BT_K_COUNT < BT_FI
 
 static void index_put(bt_field_index *ix, const char *name, unsigned char v)
 {
-    unsigned h = bt_name_hash(name, strlen(name)) % BT_FIELD_SLOTS;
+    size_t n = strlen(name);
+    unsigned h = bt_name_hash(name, n) % BT_FIELD_SLOTS;
     while (ix->slot[h])
         h = (h + 1) % BT_FIELD_SLOTS;
     ix->slot[h] = v;
+    ix->len[h] = (unsigned char)n; /* names are short: tests/bibtex checks < 256 */
 }
 
 /* The reader's index of the table and of the names it asks for: this
@@ -342,9 +344,14 @@ const bt_row *bt_find_field(const bt_field_index *ix, const char *name, size_t l
     for (unsigned h = hash % BT_FIELD_SLOTS; ix->slot[h];
          h = (h + 1) % BT_FIELD_SLOTS) {
         unsigned v = ix->slot[h];
+        if (ix->len[h] != len)
+            continue;
         const char *n = v < BT_FIELD_SLOTS / 2 ? bt_crosswalk[v - 1].name
                                                : known_names[v - BT_FIELD_SLOTS / 2];
-        if (n[0] != name[0] || strncmp(n, name, len) != 0 || n[len] != '\0')
+        size_t i = 0;
+        while (i < len && n[i] == name[i]) /* a few bytes: no call */
+            i++;
+        if (i < len)
             continue;
         if (v >= BT_FIELD_SLOTS / 2) {
             *known = (unsigned char)(v - BT_FIELD_SLOTS / 2);

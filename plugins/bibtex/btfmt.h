@@ -93,9 +93,11 @@ enum { BT_MAX_PARENTS = 1024, BT_MAX_HELD = 256, BT_WAIT_SLOTS = 4096, BT_FIELD_
 
 /* The reader's hash index of field names (bt_index_fields): a slot holds
  * 1..127 for crosswalk row slot-1, 128 + k for known name k that has no
- * row, 0 for free; row_known gives a row's bt_known. */
+ * row, 0 for free, and `len` that name's length; row_known gives a row's
+ * bt_known. */
 typedef struct bt_field_index {
     unsigned char slot[BT_FIELD_SLOTS];
+    unsigned char len[BT_FIELD_SLOTS]; /* the length of the slot's name */
     unsigned char row_known[BT_FIELD_SLOTS / 2];
 } bt_field_index;
 

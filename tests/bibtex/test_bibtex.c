@@ -1412,6 +1412,8 @@ START_TEST(test_crosswalk_rows)
         const bt_row *a = &bt_crosswalk[i];
         for (const char *c = a->name; *c; c++)
             ck_assert_msg(!(*c >= 'A' && *c <= 'Z'), "row %s not lower case", a->name);
+        ck_assert_msg(strlen(a->name) < 256, "row %s: the field index holds lengths < 256",
+                      a->name);
         if (a->order)
             ck_assert_msg((a->flavour & BT_WR) &&
                               (a->var != BIB_VAR_NONE || a->special != BT_PLAIN),

@@ -13,10 +13,10 @@
  *    get-by-variable is O(1) and a borrowed field pointer stays valid while
  *    other fields are added; a text field's first value sits in the field
  *    itself, so a one-value field (most) has no array of its own;
- *  - the block of a freed record (header and first chunk, one allocation)
- *    is kept for the thread's next bib_record_new: a reader's record per
- *    entry then costs no malloc/free pair of a block too big for malloc's
- *    fast bins (record_cache_take / record_cache_put).
+ *  - the blocks of freed records (header and first chunk, one allocation;
+ *    up to CACHE_DEPTH) are kept for the thread's next bib_record_new: a
+ *    reader's record per entry then costs no malloc/free pair of a block
+ *    too big for malloc's fast bins (record_cache_take / record_cache_put).
  *
  * Not for: parsing or printing any format.
  */
@@ -176,10 +176,10 @@ static inline int grow(bib_record *r, void **arr, size_t n, size_t *cap, size_t 
 
 /* ---- life cycle ----------------------------------------------------------- */
 
-/* One freed record block per thread, kept for the next record_alloc. Off
+/* Freed record blocks kept per thread for the next record_alloc. Off
  * under AddressSanitizer, which must see every block freed to catch a use
- * after bib_record_free. The key's destructor frees a worker thread's block
- * when it ends; the main thread's stays reachable until exit. */
+ * after bib_record_free. The key's destructor frees a worker thread's
+ * blocks when it ends; the main thread's stay reachable until exit. */
 #if defined(__SANITIZE_ADDRESS__)
 #define RECORD_CACHE 0
 #elif defined(__has_feature)
@@ -192,27 +192,58 @@ static inline int grow(bib_record *r, void **arr, size_t n, size_t *cap, size_t 
 #endif
 
 #if RECORD_CACHE
+/* Kept blocks form a stack through their first bytes (the block is
+ * cleared when taken): `n` counts the blocks from this one down. */
+typedef struct kept {
+    struct kept *next;
+    unsigned n;
+} kept;
+_Static_assert(sizeof(kept) <= sizeof(bib_record), "a kept block holds its link");
+
+/* Up to this many blocks per thread: a reader that keeps records (the
+ * BibTeX reader's crossref parents, a clone per @book) frees one and
+ * clones another at each entry, beside the record in flight. */
+enum { CACHE_DEPTH = 4 };
+
 static pthread_once_t cache_once = PTHREAD_ONCE_INIT;
 static pthread_key_t cache_key;
 static bool cache_ok;
 
-static void cache_init(void) { cache_ok = pthread_key_create(&cache_key, free) == 0; }
+/* A thread's kept blocks, freed at its end (the key's destructor). */
+static void cache_free(void *top)
+{
+    for (kept *k = top; k;) {
+        kept *next = k->next;
+        free(k);
+        k = next;
+    }
+}
 
-/* The thread's kept block (the caller owns it), or NULL. */
+static void cache_init(void) { cache_ok = pthread_key_create(&cache_key, cache_free) == 0; }
+
+/* A kept block of the thread (the caller owns it), or NULL. */
 static bib_record *record_cache_take(void)
 {
     pthread_once(&cache_once, cache_init);
-    bib_record *r = cache_ok ? pthread_getspecific(cache_key) : NULL;
-    if (r)
-        pthread_setspecific(cache_key, NULL);
-    return r;
+    kept *k = cache_ok ? pthread_getspecific(cache_key) : NULL;
+    if (k && pthread_setspecific(cache_key, k->next) != 0)
+        return NULL;
+    return (bib_record *)(void *)k;
 }
 
-/* Keeps block r (taken over) for the thread's next record; true when kept,
- * false when the caller must free it. */
+/* Keeps block r (taken over) for the thread's next records; true when
+ * kept, false when the caller must free it. */
 static bool record_cache_put(bib_record *r)
 {
-    return cache_ok && !pthread_getspecific(cache_key) && pthread_setspecific(cache_key, r) == 0;
+    if (!cache_ok)
+        return false;
+    kept *top = pthread_getspecific(cache_key);
+    if (top && top->n >= CACHE_DEPTH)
+        return false;
+    kept *k = (kept *)(void *)r;
+    k->next = top;
+    k->n = top ? top->n + 1 : 1;
+    return pthread_setspecific(cache_key, k) == 0;
 }
 #else
 static bib_record *record_cache_take(void) { return NULL; }

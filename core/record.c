@@ -87,6 +87,7 @@ struct bib_record {
 };
 
 #define FIRST_CHUNK 2048
+#define FIRST_FIELDS 16 /* 128 of the first chunk's bytes */
 
 /* ---- arena -------------------------------------------------------------- */
 
@@ -259,6 +260,10 @@ static bib_record *record_alloc(void)
     r->first.cap = FIRST_CHUNK;
     r->first.data = (char *)r + HDR(bib_record);
     r->arena = &r->first;
+    /* room for FIRST_FIELDS fields from the start: an entry has about
+     * seven (BibTeX) to ten (RIS), which grew the array twice from four */
+    r->fields = arena_alloc(r, FIRST_FIELDS * sizeof *r->fields);
+    r->fcap = FIRST_FIELDS;
     return r;
 }
 
@@ -899,11 +904,14 @@ bib_record *bib_record_keyed_view(const bib_record *src, const char *id)
         return NULL;
     r->origin = src->origin; /* borrowed, as the fields: the view lives less */
     r->origin_line = src->origin_line;
-    if (src->nfields && !(r->fields = arena_alloc(r, src->nfields * sizeof *r->fields)))
-        goto fail;
+    if (src->nfields > r->fcap) {
+        if (!(r->fields = arena_alloc(r, src->nfields * sizeof *r->fields)))
+            goto fail;
+        r->fcap = src->nfields;
+    }
     if (src->nfields)
         memcpy(r->fields, src->fields, src->nfields * sizeof *r->fields);
-    r->nfields = r->fcap = src->nfields;
+    r->nfields = src->nfields;
     memcpy(r->slot, src->slot, sizeof r->slot);
     if (src->nextras && !(r->extras = arena_alloc(r, src->nextras * sizeof *r->extras)))
         goto fail;

@@ -11,11 +11,12 @@
  *  - fields are arena-allocated structs reached through an ordered array of
  *    pointers (insertion order) plus a per-variable index (`slot`), so
  *    get-by-variable is O(1) and a borrowed field pointer stays valid while
- *    other fields are added;
- *  - the block of a freed record (header and first chunk, one allocation)
- *    is kept for the thread's next bib_record_new: a reader's record per
- *    entry then costs no malloc/free pair of a block too big for malloc's
- *    fast bins (record_cache_take / record_cache_put).
+ *    other fields are added; a text field's first value sits in the field
+ *    itself, so a one-value field (most) has no array of its own;
+ *  - the blocks of freed records (header and first chunk, one allocation;
+ *    up to CACHE_DEPTH) are kept for the thread's next bib_record_new: a
+ *    reader's record per entry then costs no malloc/free pair of a block
+ *    too big for malloc's fast bins (record_cache_take / record_cache_put).
  *
  * Not for: parsing or printing any format.
  */
@@ -25,6 +26,7 @@
 #include <string.h>
 
 #include "bibconv/record.h"
+#include "bibconv/sort.h"
 
 typedef struct chunk {
     struct chunk *next;
@@ -39,7 +41,9 @@ struct bib_field {
     bib_kind kind;
     unsigned flags;
     union {
-        struct { const char **v; size_t n, cap; } text;
+        /* v is &one until a second value: a one-value field (most) costs
+         * no array of its own */
+        struct { const char **v; size_t n, cap; const char *one; } text;
         struct { bib_name *v; size_t n, cap; bool truncated; } names;
         bib_date date;
     } u;
@@ -72,6 +76,10 @@ struct bib_record {
     /* extras */
     extra *extras;
     size_t nextras, xcap;
+    /* bit (c % 64) for the first byte c of every extra's name added (a
+     * removal leaves its bit): an ask for a name whose bit is clear, most
+     * of a writer's asks, ends without a scan (bib_record_extra_get) */
+    uint64_t xfirst;
     owned *owned; /* values taken over, in the arena's own list */
     /* arena */
     chunk *arena;
@@ -79,29 +87,39 @@ struct bib_record {
 };
 
 #define FIRST_CHUNK 2048
+#define FIRST_FIELDS 16 /* 128 of the first chunk's bytes */
 
 /* ---- arena -------------------------------------------------------------- */
 
-static void *arena_alloc(bib_record *r, size_t size)
+/* arena_alloc's slow path: a new chunk of at least `size` bytes (rounded)
+ * at the head of the list; NULL on OOM. */
+static void *arena_grow(bib_record *r, size_t size)
+{
+    chunk *c = r->arena;
+    size_t cap = c->cap * 2;
+    if (cap < size)
+        cap = size;
+    if (cap > 1u << 20 && size < 1u << 18)
+        cap = 1u << 20; /* do not double forever for big records */
+    chunk *n = malloc(HDR(chunk) + cap);
+    if (!n)
+        return NULL;
+    n->data = (char *)n + HDR(chunk);
+    n->next = c;
+    n->used = size;
+    n->cap = cap;
+    r->arena = n;
+    return n->data;
+}
+
+/* `size` bytes, 16-byte aligned, owned by the record; NULL on OOM. Small
+ * and inline: every value, field and array of a record comes from here. */
+static inline void *arena_alloc(bib_record *r, size_t size)
 {
     size = (size + 15) & ~(size_t)15;
     chunk *c = r->arena;
-    if (c->cap - c->used < size) {
-        size_t cap = c->cap * 2;
-        if (cap < size)
-            cap = size;
-        if (cap > 1u << 20 && size < 1u << 18)
-            cap = 1u << 20; /* do not double forever for big records */
-        chunk *n = malloc(HDR(chunk) + cap);
-        if (!n)
-            return NULL;
-        n->data = (char *)n + HDR(chunk);
-        n->next = c;
-        n->used = 0;
-        n->cap = cap;
-        r->arena = n;
-        c = n;
-    }
+    if (c->cap - c->used < size)
+        return arena_grow(r, size);
     void *p = c->data + c->used;
     c->used += size;
     return p;
@@ -117,7 +135,7 @@ static bool adopted(const bib_record *r, const char *s, size_t len)
     return false;
 }
 
-static const char *arena_strndup(bib_record *r, const char *s, size_t len)
+static inline const char *arena_strndup(bib_record *r, const char *s, size_t len)
 {
     if (r->owned && adopted(r, s, len))
         return s;
@@ -135,12 +153,11 @@ static const char *arena_strdup(bib_record *r, const char *s)
     return s ? arena_strndup(r, s, strlen(s)) : NULL;
 }
 
-/* Grows an arena array of `elem`-sized items to hold one more. */
-static int grow(bib_record *r, void **arr, size_t n, size_t *cap, size_t elem)
+/* grow's slow path: a new arena array twice as big (at least 4), the n
+ * items copied over (the old array is abandoned until the record goes). */
+static int grow_copy(bib_record *r, void **arr, size_t n, size_t *cap, size_t elem)
 {
-    if (n < *cap)
-        return 0;
-    size_t ncap = *cap ? *cap * 2 : 4;
+    size_t ncap = *cap < 4 ? 4 : *cap * 2; /* a field's one inline value: cap 1 */
     void *p = arena_alloc(r, ncap * elem);
     if (!p)
         return BIB_ENOMEM;
@@ -151,12 +168,19 @@ static int grow(bib_record *r, void **arr, size_t n, size_t *cap, size_t elem)
     return 0;
 }
 
+/* Grows an arena array of `elem`-sized items to hold one more: 0 or
+ * BIB_ENOMEM. Inline: there is room nearly always. */
+static inline int grow(bib_record *r, void **arr, size_t n, size_t *cap, size_t elem)
+{
+    return n < *cap ? 0 : grow_copy(r, arr, n, cap, elem);
+}
+
 /* ---- life cycle ----------------------------------------------------------- */
 
-/* One freed record block per thread, kept for the next record_alloc. Off
+/* Freed record blocks kept per thread for the next record_alloc. Off
  * under AddressSanitizer, which must see every block freed to catch a use
- * after bib_record_free. The key's destructor frees a worker thread's block
- * when it ends; the main thread's stays reachable until exit. */
+ * after bib_record_free. The key's destructor frees a worker thread's
+ * blocks when it ends; the main thread's stay reachable until exit. */
 #if defined(__SANITIZE_ADDRESS__)
 #define RECORD_CACHE 0
 #elif defined(__has_feature)
@@ -169,27 +193,58 @@ static int grow(bib_record *r, void **arr, size_t n, size_t *cap, size_t elem)
 #endif
 
 #if RECORD_CACHE
+/* Kept blocks form a stack through their first bytes (the block is
+ * cleared when taken): `n` counts the blocks from this one down. */
+typedef struct kept {
+    struct kept *next;
+    unsigned n;
+} kept;
+_Static_assert(sizeof(kept) <= sizeof(bib_record), "a kept block holds its link");
+
+/* Up to this many blocks per thread: a reader that keeps records (the
+ * BibTeX reader's crossref parents, a clone per @book) frees one and
+ * clones another at each entry, beside the record in flight. */
+enum { CACHE_DEPTH = 4 };
+
 static pthread_once_t cache_once = PTHREAD_ONCE_INIT;
 static pthread_key_t cache_key;
 static bool cache_ok;
 
-static void cache_init(void) { cache_ok = pthread_key_create(&cache_key, free) == 0; }
+/* A thread's kept blocks, freed at its end (the key's destructor). */
+static void cache_free(void *top)
+{
+    for (kept *k = top; k;) {
+        kept *next = k->next;
+        free(k);
+        k = next;
+    }
+}
 
-/* The thread's kept block (the caller owns it), or NULL. */
+static void cache_init(void) { cache_ok = pthread_key_create(&cache_key, cache_free) == 0; }
+
+/* A kept block of the thread (the caller owns it), or NULL. */
 static bib_record *record_cache_take(void)
 {
     pthread_once(&cache_once, cache_init);
-    bib_record *r = cache_ok ? pthread_getspecific(cache_key) : NULL;
-    if (r)
-        pthread_setspecific(cache_key, NULL);
-    return r;
+    kept *k = cache_ok ? pthread_getspecific(cache_key) : NULL;
+    if (k && pthread_setspecific(cache_key, k->next) != 0)
+        return NULL;
+    return (bib_record *)(void *)k;
 }
 
-/* Keeps block r (taken over) for the thread's next record; true when kept,
- * false when the caller must free it. */
+/* Keeps block r (taken over) for the thread's next records; true when
+ * kept, false when the caller must free it. */
 static bool record_cache_put(bib_record *r)
 {
-    return cache_ok && !pthread_getspecific(cache_key) && pthread_setspecific(cache_key, r) == 0;
+    if (!cache_ok)
+        return false;
+    kept *top = pthread_getspecific(cache_key);
+    if (top && top->n >= CACHE_DEPTH)
+        return false;
+    kept *k = (kept *)(void *)r;
+    k->next = top;
+    k->n = top ? top->n + 1 : 1;
+    return pthread_setspecific(cache_key, k) == 0;
 }
 #else
 static bib_record *record_cache_take(void) { return NULL; }
@@ -205,6 +260,10 @@ static bib_record *record_alloc(void)
     r->first.cap = FIRST_CHUNK;
     r->first.data = (char *)r + HDR(bib_record);
     r->arena = &r->first;
+    /* room for FIRST_FIELDS fields from the start: an entry has about
+     * seven (BibTeX) to ten (RIS), which grew the array twice from four */
+    r->fields = arena_alloc(r, FIRST_FIELDS * sizeof *r->fields);
+    r->fcap = FIRST_FIELDS;
     return r;
 }
 
@@ -391,12 +450,10 @@ void bib_record_remove(bib_record *r, bib_var v)
         r->slot[r->fields[j]->var] = (unsigned char)(j + 1);
 }
 
-/* Returns the field of v, creating an empty one of the variable's kind at
- * the end when absent; NULL on OOM. */
-static bib_field *field_for(bib_record *r, bib_var v)
+/* Appends an empty field of v (absent; kind k, its variable's) at the
+ * end; NULL on OOM. */
+static bib_field *field_new(bib_record *r, bib_var v, bib_kind k)
 {
-    if (r->slot[v])
-        return r->fields[r->slot[v] - 1];
     if (grow(r, (void **)&r->fields, r->nfields, &r->fcap, sizeof *r->fields))
         return NULL;
     bib_field *f = arena_alloc(r, sizeof *f);
@@ -404,10 +461,28 @@ static bib_field *field_for(bib_record *r, bib_var v)
         return NULL;
     memset(f, 0, sizeof *f);
     f->var = v;
-    f->kind = bib_var_kind(v);
+    f->kind = k;
+    if (k == BIB_KIND_TEXT || k == BIB_KIND_RICH || k == BIB_KIND_NUMBER) {
+        f->u.text.v = &f->u.text.one;
+        f->u.text.cap = 1;
+    }
     r->fields[r->nfields++] = f;
     r->slot[v] = (unsigned char)r->nfields;
     return f;
+}
+
+/* The field of v (a valid variable), or NULL when absent. */
+static bib_field *field_of(const bib_record *r, bib_var v)
+{
+    return r->slot[v] ? r->fields[r->slot[v] - 1] : NULL;
+}
+
+/* Returns the field of v, creating an empty one of the variable's kind at
+ * the end when absent; NULL on OOM. */
+static bib_field *field_for(bib_record *r, bib_var v)
+{
+    bib_field *f = field_of(r, v);
+    return f ? f : field_new(r, v, bib_var_kind(v));
 }
 
 static bool is_textual(bib_kind k)
@@ -451,18 +526,23 @@ static char *rich_canonical_copy(bib_record *r, const char *s, size_t len)
     return copy;
 }
 
-/* Stores a copy of s as the only value (replace) or one more value. */
+/* Stores a copy of s as the only value (replace) or one more value. The
+ * kind comes from the field when there is one (no call into the variable
+ * table per value). */
 static int text_value(bib_record *r, bib_var v, const char *s, size_t len, bool replace)
 {
-    if ((unsigned)v >= BIB_VAR_COUNT || !is_textual(bib_var_kind(v)) || (!s && len))
+    if ((unsigned)v >= BIB_VAR_COUNT || (!s && len))
         return BIB_EINVAL;
-    const char *copy = bib_var_kind(v) == BIB_KIND_RICH && s && has_sc_alias(s, len)
+    bib_field *f = field_of(r, v);
+    bib_kind k = f ? f->kind : bib_var_kind(v);
+    if (!is_textual(k))
+        return BIB_EINVAL;
+    const char *copy = k == BIB_KIND_RICH && s && has_sc_alias(s, len)
                            ? rich_canonical_copy(r, s, len)
                            : arena_strndup(r, s ? s : "", len);
     if (!copy)
         return BIB_ENOMEM;
-    bib_field *f = field_for(r, v);
-    if (!f)
+    if (!f && !(f = field_new(r, v, k)))
         return BIB_ENOMEM;
     if (replace) {
         f->u.text.n = 0;
@@ -650,6 +730,7 @@ int bib_record_add_extra(bib_record *r, const char *format, const char *name, co
     if (!e.format || !e.name || !e.value)
         return BIB_ENOMEM;
     r->extras[r->nextras++] = e;
+    r->xfirst |= (uint64_t)1 << ((unsigned char)e.name[0] % 64);
     return 0;
 }
 
@@ -720,23 +801,6 @@ static bool extras_in_order(const bib_record *r, bool *new_fmt)
     return true;
 }
 
-/* qsort for the few extras a record has: insertion sort, without qsort's
- * buffer and indirect calls (both orders are total, so any sort agrees). */
-static void sort_ranks(extra_rank *k, size_t n, int (*cmp)(const void *, const void *))
-{
-    if (n > 32) {
-        qsort(k, n, sizeof *k, cmp);
-        return;
-    }
-    for (size_t i = 1; i < n; i++) {
-        extra_rank x = k[i];
-        size_t j = i;
-        for (; j > 0 && cmp(&k[j - 1], &x) > 0; j--)
-            k[j] = k[j - 1];
-        k[j] = x;
-    }
-}
-
 bib_extra_step *bib_record_extras_grouped(const bib_record *r, bool *oom)
 {
     *oom = false;
@@ -761,7 +825,7 @@ bib_extra_step *bib_record_extras_grouped(const bib_record *r, bool *oom)
     }
     for (size_t i = 0; i < n; i++)
         k[i] = (extra_rank){i, 0, 0, &r->extras[i]};
-    sort_ranks(k, n, by_format_name);
+    bib_sort_small(k, n, sizeof *k, by_format_name); /* both orders are total */
     /* sorted: a name's run starts at its first appearance */
     size_t name_first = 0;
     for (size_t i = 0; i < n; i++) {
@@ -783,7 +847,7 @@ bib_extra_step *bib_record_extras_grouped(const bib_record *r, bool *oom)
             k[m].fmt_first = least;
         i = j;
     }
-    sort_ranks(k, n, by_first);
+    bib_sort_small(k, n, sizeof *k, by_first);
     for (size_t i = 0; i < n; i++) {
         const extra *e = k[i].e, *p = i ? k[i - 1].e : NULL, *q = i + 1 < n ? k[i + 1].e : NULL;
         bool new_fmt = !p || !same_str(p->format, e->format);
@@ -798,12 +862,22 @@ bib_extra_step *bib_record_extras_grouped(const bib_record *r, bool *oom)
     return out;
 }
 
-const char *bib_record_extra_get(const bib_record *r, const char *format, const char *name)
+/* bib_record_extra_get's scan, out of line: the test of xfirst before it
+ * then needs no registers saved (most asks end there). */
+__attribute__((noinline)) static const char *extra_scan(const bib_record *r, const char *format,
+                                                        const char *name)
 {
     for (size_t i = 0; i < r->nextras; i++)
         if (same_str(r->extras[i].name, name) && same_str(r->extras[i].format, format))
             return r->extras[i].value;
     return NULL;
+}
+
+const char *bib_record_extra_get(const bib_record *r, const char *format, const char *name)
+{
+    if (!(r->xfirst >> ((unsigned char)name[0] % 64) & 1))
+        return NULL;
+    return extra_scan(r, format, name);
 }
 
 size_t bib_record_extra_remove(bib_record *r, const char *format, const char *name)
@@ -830,17 +904,21 @@ bib_record *bib_record_keyed_view(const bib_record *src, const char *id)
         return NULL;
     r->origin = src->origin; /* borrowed, as the fields: the view lives less */
     r->origin_line = src->origin_line;
-    if (src->nfields && !(r->fields = arena_alloc(r, src->nfields * sizeof *r->fields)))
-        goto fail;
+    if (src->nfields > r->fcap) {
+        if (!(r->fields = arena_alloc(r, src->nfields * sizeof *r->fields)))
+            goto fail;
+        r->fcap = src->nfields;
+    }
     if (src->nfields)
         memcpy(r->fields, src->fields, src->nfields * sizeof *r->fields);
-    r->nfields = r->fcap = src->nfields;
+    r->nfields = src->nfields;
     memcpy(r->slot, src->slot, sizeof r->slot);
     if (src->nextras && !(r->extras = arena_alloc(r, src->nextras * sizeof *r->extras)))
         goto fail;
     if (src->nextras)
         memcpy(r->extras, src->extras, src->nextras * sizeof *r->extras);
     r->nextras = r->xcap = src->nextras;
+    r->xfirst = src->xfirst;
     return r;
 fail:
     bib_record_free(r);
@@ -915,6 +993,7 @@ static bool clone_flat(bib_record *r, const bib_record *src)
     RELOC(r->extras);
     r->nextras = src->nextras;
     r->xcap = src->xcap;
+    r->xfirst = src->xfirst;
     for (size_t i = 0; i < r->nextras; i++) {
         RELOC(r->extras[i].format);
         RELOC(r->extras[i].name);

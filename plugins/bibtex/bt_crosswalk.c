@@ -279,37 +279,87 @@ const bt_row bt_crosswalk[] = {
 
 const size_t bt_crosswalk_rows = sizeof bt_crosswalk / sizeof bt_crosswalk[0];
 _Static_assert(sizeof bt_crosswalk / sizeof bt_crosswalk[0] < BT_FIELD_SLOTS / 2,
-               "the field index needs free slots");
+               "a row's slot value is below BT_FIELD_SLOTS / 2");
 
-static unsigned field_hash(const char *name)
+unsigned bt_name_hash(const char *name, size_t len)
 {
-    unsigned h = 2166136261u;
-    for (; *name; name++)
-        h = (h ^ (unsigned char)*name) * 16777619u;
+    unsigned h = BT_NAME_HASH_INIT;
+    for (size_t i = 0; i < len; i++)
+        h = BT_NAME_HASH_STEP(h, name[i]);
     return h;
 }
 
-/* The reader's index of the table: this lookup runs for every field of
- * every entry, so one hash and one strcmp rather than a scan. Names the
- * reader knows are unique (tests/bibtex checks it). */
-void bt_index_fields(unsigned char *slots)
+/* The names of bt_known, in its order. */
+static const char *const known_names[BT_K_COUNT] = {
+    [BT_K_ENTRYTYPE] = "entrytype", [BT_K_ENTRYSUBTYPE] = "entrysubtype",
+    [BT_K_CROSSREF] = "crossref",   [BT_K_XDATA] = "xdata",
+    [BT_K_XREF_NOTE] = BT_XREF_NOTE, [BT_K_XDATA_NOTE] = BT_XDATA_NOTE,
+    [BT_K_IDS] = "ids",             [BT_K_DATE] = "date",
+    [BT_K_YEAR] = "year",           [BT_K_MONTH] = "month",
+    [BT_K_DAY] = "day",             [BT_K_PUBLISHER] = "publisher",
+    [BT_K_SERIES] = "series",       [BT_K_ISSUE] = "issue",
+    [BT_K_EVENTTITLE] = "eventtitle", [BT_K_EVENTDATE] = "eventdate",
+    [BT_K_VENUE] = "venue",
+};
+_Static_assert(sizeof bt_crosswalk / sizeof bt_crosswalk[0] + BT_K_COUNT < BT_FIELD_SLOTS * 3 / 4,
+               "the field index needs free slots");
+
+static void index_put(bt_field_index *ix, const char *name, unsigned char v)
 {
-    memset(slots, 0, BT_FIELD_SLOTS);
+    size_t n = strlen(name);
+    unsigned h = bt_name_hash(name, n) % BT_FIELD_SLOTS;
+    while (ix->slot[h])
+        h = (h + 1) % BT_FIELD_SLOTS;
+    ix->slot[h] = v;
+    ix->len[h] = (unsigned char)n; /* names are short: tests/bibtex checks < 256 */
+}
+
+/* The reader's index of the table and of the names it asks for: this
+ * lookup runs for every field of every entry, so one hash and one compare
+ * rather than a scan. Names the reader knows are unique (tests/bibtex
+ * checks it). */
+void bt_index_fields(bt_field_index *ix)
+{
+    memset(ix, 0, sizeof *ix);
     for (size_t i = 0; i < bt_crosswalk_rows; i++) {
         if (!(bt_crosswalk[i].flavour & BT_RD))
             continue;
-        unsigned h = field_hash(bt_crosswalk[i].name) % BT_FIELD_SLOTS;
-        while (slots[h])
-            h = (h + 1) % BT_FIELD_SLOTS;
-        slots[h] = (unsigned char)(i + 1);
+        index_put(ix, bt_crosswalk[i].name, (unsigned char)(i + 1));
+        for (unsigned k = 1; k < BT_K_COUNT; k++)
+            if (strcmp(bt_crosswalk[i].name, known_names[k]) == 0)
+                ix->row_known[i] = (unsigned char)k;
+    }
+    for (unsigned k = 1; k < BT_K_COUNT; k++) {
+        unsigned char kn;
+        size_t kl = strlen(known_names[k]);
+        if (!bt_find_field(ix, known_names[k], kl, bt_name_hash(known_names[k], kl), &kn))
+            index_put(ix, known_names[k], (unsigned char)(BT_FIELD_SLOTS / 2 + k));
     }
 }
 
-const bt_row *bt_find_field(const unsigned char *slots, const char *name)
+const bt_row *bt_find_field(const bt_field_index *ix, const char *name, size_t len,
+                            unsigned hash, unsigned char *known)
 {
-    for (unsigned h = field_hash(name) % BT_FIELD_SLOTS; slots[h]; h = (h + 1) % BT_FIELD_SLOTS)
-        if (strcmp(bt_crosswalk[slots[h] - 1].name, name) == 0)
-            return &bt_crosswalk[slots[h] - 1];
+    *known = BT_K_NONE;
+    for (unsigned h = hash % BT_FIELD_SLOTS; ix->slot[h];
+         h = (h + 1) % BT_FIELD_SLOTS) {
+        unsigned v = ix->slot[h];
+        if (ix->len[h] != len)
+            continue;
+        const char *n = v < BT_FIELD_SLOTS / 2 ? bt_crosswalk[v - 1].name
+                                               : known_names[v - BT_FIELD_SLOTS / 2];
+        size_t i = 0;
+        while (i < len && n[i] == name[i]) /* a few bytes: no call */
+            i++;
+        if (i < len)
+            continue;
+        if (v >= BT_FIELD_SLOTS / 2) {
+            *known = (unsigned char)(v - BT_FIELD_SLOTS / 2);
+            return NULL;
+        }
+        *known = ix->row_known[v - 1];
+        return &bt_crosswalk[v - 1];
+    }
     return NULL;
 }
 

@@ -396,7 +396,8 @@ static int parse_value(bt_pctx *c, bool *bare)
 
 /* Closes the field whose name is at arena offset noff and whose value runs
  * from voff to the arena's end. */
-static int add_field(bt_reader *r, size_t noff, size_t nlen, size_t voff, bool bare)
+static int add_field(bt_reader *r, size_t noff, size_t nlen, unsigned hash, size_t voff,
+                     bool bare)
 {
     if (r->nfields == r->capfields) {
         size_t ncap = r->capfields ? r->capfields * 2 : 32;
@@ -409,6 +410,7 @@ static int add_field(bt_reader *r, size_t noff, size_t nlen, size_t voff, bool b
     bt_raw_field *f = &r->fields[r->nfields++];
     f->name_off = noff;
     f->name_len = nlen;
+    f->name_hash = hash;
     f->val_off = voff;
     f->val_len = r->arena.len - voff;
     f->bare_number = bare;
@@ -516,10 +518,23 @@ static int parse_field(bt_pctx *c, bool is_string)
         return fail(c, c->p, "'=' after the field name");
     c->p++;
     skip_ws(c);
+    /* the name in lower case (ASCII: the C locale's tolower) and its hash
+     * for the reader's index (bt_find_field), in one pass */
     size_t noff = r->arena.len;
-    for (size_t i = 0; i < fl; i++)
-        bib_buf_putc_fast(&r->arena, (char)tolower((unsigned char)fn[i]));
-    bib_buf_putc_fast(&r->arena, '\0');
+    if (r->arena.cap - r->arena.len < fl + 2 && bib_buf_reserve(&r->arena, fl + 1) < 0)
+        return BIB_ENOMEM;
+    char *dst = r->arena.data + noff;
+    unsigned h = BT_NAME_HASH_INIT;
+    for (size_t i = 0; i < fl; i++) {
+        unsigned char ch = (unsigned char)fn[i];
+        if ((unsigned)(ch - 'A') < 26u)
+            ch |= 0x20;
+        dst[i] = (char)ch;
+        h = BT_NAME_HASH_STEP(h, ch);
+    }
+    dst[fl] = '\0';
+    r->arena.len += fl + 1;
+    r->arena.data[r->arena.len] = '\0';
     size_t voff = r->arena.len;
     bool bare;
     c->field = fn;
@@ -528,7 +543,7 @@ static int parse_field(bt_pctx *c, bool is_string)
         return rc;
     if (bib_buf_failed(&r->arena)) /* the offsets point past its data */
         return BIB_ENOMEM;
-    if ((rc = add_field(r, noff, fl, voff, bare)))
+    if ((rc = add_field(r, noff, fl, h, voff, bare)))
         return rc;
     if (is_string) {
         bt_raw_field *f = &r->fields[r->nfields - 1];

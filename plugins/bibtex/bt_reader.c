@@ -38,14 +38,26 @@ static const char *fname(bt_reader *r, const bt_raw_field *f)
     return r->arena.data + f->name_off;
 }
 
-static bt_raw_field *get_raw(bt_reader *r, const char *name)
+/* The entry's first field named by bt_known k, or NULL (r->at, filled by
+ * index_entry). */
+static const bt_raw_field *get_raw(const bt_reader *r, bt_known k)
 {
+    return r->at[k] ? &r->fields[r->at[k] - 1] : NULL;
+}
+
+/* Each field's row and bt_known, and the first field of each bt_known:
+ * the one look-up of a name per field (read_field, yields() and the named
+ * rules ask by row or bt_known after it). */
+static void index_entry(bt_reader *r)
+{
+    memset(r->at, 0, sizeof r->at);
     for (size_t i = 0; i < r->nfields; i++) {
-        const char *n = fname(r, &r->fields[i]);
-        if (n[0] == name[0] && strcmp(n, name) == 0)
-            return &r->fields[i];
+        bt_raw_field *f = &r->fields[i];
+        f->row = bt_find_field(&r->field_index, fname(r, f), f->name_len, f->name_hash,
+                               &f->known);
+        if (f->known && !r->at[f->known])
+            r->at[f->known] = i + 1;
     }
-    return NULL;
 }
 
 static int set_converted(bt_reader *r, bib_record *rec, bib_var var, const char *s, size_t n,
@@ -156,7 +168,7 @@ static int add_raw_extra(bt_reader *r, bib_record *rec, const char *name, const 
  * page that showed "May 29"), or 0 when `month` is not a month. */
 static int yearless_month(bt_reader *r)
 {
-    const bt_raw_field *fm = get_raw(r, "month");
+    const bt_raw_field *fm = get_raw(r, BT_K_MONTH);
     if (!fm)
         return 0;
     const char *m = fval(r, fm);
@@ -170,7 +182,7 @@ static int set_yearless(bt_reader *r, bib_record *rec, int mon)
 {
     char buf[32];
     snprintf(buf, sizeof buf, "%s", bt_month_names[mon - 1]);
-    const bt_raw_field *fd = get_raw(r, "day");
+    const bt_raw_field *fd = get_raw(r, BT_K_DAY);
     if (fd) {
         char *endp;
         long dd = strtol(fval(r, fd), &endp, 10);
@@ -237,6 +249,7 @@ typedef struct entry_ctx {
     bib_record *rec;
     char key[512];  /* the citation key, cut to fit, for messages */
     char type[64];  /* the entry type, lower case */
+    bool article;   /* the entry type is article */
     bool has_date;  /* the entry has a `date` field */
     bool has_publisher;
     const bt_raw_field *type_note; /* `entrytype`, taken as the entry type */
@@ -249,7 +262,7 @@ typedef struct entry_ctx {
  * bibtex -> csljson differ from bibtex -> csljson. */
 static bool date_repeats(bt_reader *r, const bt_raw_field *f)
 {
-    const bt_raw_field *d = get_raw(r, "date");
+    const bt_raw_field *d = get_raw(r, BT_K_DATE);
     const char *name = fname(r, f), *v = fval(r, f);
     size_t n = f->val_len;
     int x = 0;
@@ -284,7 +297,7 @@ static int read_year(entry_ctx *e, const bt_raw_field *f)
 {
     bt_reader *r = e->r;
     if (!e->has_date)
-        return map_year_month(r, e->rec, f, get_raw(r, "month"), get_raw(r, "day"));
+        return map_year_month(r, e->rec, f, get_raw(r, BT_K_MONTH), get_raw(r, BT_K_DAY));
     if (date_repeats(r, f))
         return 0;
     return add_raw_extra(r, e->rec, fname(r, f), fval(r, f), f->val_len);
@@ -296,12 +309,12 @@ static int read_monthday(entry_ctx *e, const bt_raw_field *f)
 {
     bt_reader *r = e->r;
     const char *name = fname(r, f);
-    int ym = e->has_date || get_raw(r, "year") ? 0 : yearless_month(r);
+    int ym = e->has_date || get_raw(r, BT_K_YEAR) ? 0 : yearless_month(r);
     if (ym > 0 && name[0] == 'm')
         return set_yearless(r, e->rec, ym);
     if (e->has_date && date_repeats(r, f))
         return 0;
-    if (ym <= 0 && (e->has_date || !get_raw(r, "year")))
+    if (ym <= 0 && (e->has_date || !get_raw(r, BT_K_YEAR)))
         return add_raw_extra(r, e->rec, name, fval(r, f), f->val_len);
     return 0;
 }
@@ -316,13 +329,13 @@ static int read_number(entry_ctx *e, const bt_raw_field *f)
                                          "inproceedings", "reference", "mvreference",
                                          "inreference", NULL};
     bt_reader *r = e->r;
-    bool article = strcmp(e->type, "article") == 0;
-    bool series_number = !article && get_raw(r, "series") != NULL && bt_type_in(e->type, serial);
+    bool article = e->article;
+    bool series_number = !article && get_raw(r, BT_K_SERIES) != NULL && bt_type_in(e->type, serial);
     bib_var var = article         ? BIB_VAR_ISSUE
                   : series_number ? BIB_VAR_COLLECTION_NUMBER
                                   : BIB_VAR_NUMBER;
     int rc = 0;
-    const bt_raw_field *iss = get_raw(r, "issue");
+    const bt_raw_field *iss = get_raw(r, BT_K_ISSUE);
     if (article && iss && bib_record_has(e->rec, BIB_VAR_ISSUE))
         /* `issue` came first and took the variable: it becomes the extra
          * it is when it comes after `number`, not overwritten */
@@ -334,14 +347,20 @@ static int read_number(entry_ctx *e, const bt_raw_field *f)
     return rc;
 }
 
-/* The reader's plain row for `var` (the field that owns it). */
-static const char *owner_of(bib_var var)
+/* True when the entry has the field whose reader row is the plain one of
+ * `var` (the field that owns it): names the reader indexes are unique, so
+ * the row tells the field. */
+static bool has_owner(const bt_reader *r, bib_var var)
 {
-    for (size_t i = 0; i < bt_crosswalk_rows; i++)
+    const bt_row *own = NULL;
+    for (size_t i = 0; i < bt_crosswalk_rows && !own; i++)
         if (bt_crosswalk[i].var == var && bt_crosswalk[i].special == BT_PLAIN &&
             (bt_crosswalk[i].flavour & BT_RD))
-            return bt_crosswalk[i].name;
-    return "";
+            own = &bt_crosswalk[i];
+    for (size_t i = 0; own && i < r->nfields; i++)
+        if (r->fields[i].row == own)
+            return true;
+    return false;
 }
 
 /* numpages, howpublished: their row's variable when the entry lacks the
@@ -354,7 +373,7 @@ static int read_fallback(entry_ctx *e, const bt_row *row, const bt_raw_field *f)
     const char *v = fval(r, f);
     int rc = 0;
     bool mapped = false;
-    if (!get_raw(r, owner_of(row->var))) {
+    if (!has_owner(r, row->var)) {
         bib_buf_reset(&r->tmp);
         rc = bib_latex_to_unicode(&r->tmp, v, f->val_len, 0, NULL);
         const char *t = r->tmp.data ? r->tmp.data : "";
@@ -455,7 +474,7 @@ static int read_date(entry_ctx *e, bib_var var, const char *v, size_t vn)
 static bool yields(entry_ctx *e, const bt_row *row)
 {
     const unsigned which = BT_IF_ARTICLE | BT_IF_NOT_ARTICLE;
-    bool article = strcmp(e->type, "article") == 0;
+    bool article = e->article;
     if (!(row->when & which) || ((row->when & BT_IF_ARTICLE) != 0) == article)
         return false;
     bt_reader *r = e->r;
@@ -525,12 +544,12 @@ static int read_field(entry_ctx *e, size_t i)
         }
     if (f == e->type_note)
         return 0;
-    if (e->notes_ok && (strcmp(name, BT_XREF_NOTE) == 0 || strcmp(name, BT_XDATA_NOTE) == 0)) {
+    if (e->notes_ok && (f->known == BT_K_XREF_NOTE || f->known == BT_K_XDATA_NOTE)) {
         r->link_noted = true;
         return add_raw_extra(r, e->rec, name[0] == 'c' ? "crossref" : "xdata", fval(r, f),
                              f->val_len);
     }
-    if (strcmp(name, "ids") == 0 &&
+    if (f->known == BT_K_IDS &&
         bt_key_of_alias(e->pe->key, e->pe->key_len, fval(r, f), f->val_len))
         return bib_record_set_id_n(e->rec, fval(r, f), f->val_len);
     const bt_row *row = f->row;
@@ -571,14 +590,19 @@ static void read_genre(entry_ctx *e, bib_type type)
         if (g)
             bib_record_set_text(rec, BIB_VAR_GENRE, g, strlen(g));
     }
-    if (type == BIB_TYPE_MANUSCRIPT && (get_raw(e->r, "eventtitle") ||
-                                        get_raw(e->r, "eventdate") || get_raw(e->r, "venue")))
+    if (type == BIB_TYPE_MANUSCRIPT && (get_raw(e->r, BT_K_EVENTTITLE) ||
+                                        get_raw(e->r, BT_K_EVENTDATE) || get_raw(e->r, BT_K_VENUE)))
         bib_record_set_type(rec, BIB_TYPE_SPEECH);
 }
 
 int bt_build_record(bt_reader *r, const bt_parsed *pe, bib_record **out)
 {
-    entry_ctx e = {.r = r, .pe = pe};
+    /* set member by member: a {0} initializer would clear the two
+     * buffers (600 bytes) for every entry, and both are filled below */
+    entry_ctx e;
+    e.r = r;
+    e.pe = pe;
+    e.type_note = NULL;
     /* A classic entry type with `entrytype` naming one classic BibTeX
      * lacks: the classic writer's note of the source's type (@misc with
      * entrytype = {online}), which styles ignore; the entry is read as that
@@ -586,8 +610,9 @@ int bt_build_record(bt_reader *r, const bt_parsed *pe, bib_record **out)
      * classic BibTeX lacks") */
     const char *tname = pe->type;
     size_t tlen = pe->type_len;
-    const bt_raw_field *note = get_raw(r, "entrytype");
-    const bt_raw_field *sub = get_raw(r, "entrysubtype");
+    index_entry(r);
+    const bt_raw_field *note = get_raw(r, BT_K_ENTRYTYPE);
+    const bt_raw_field *sub = get_raw(r, BT_K_ENTRYSUBTYPE);
     if (note && bt_type_classic(pe->type, pe->type_len) &&
         bt_type_note_ok(fval(r, note), note->val_len)) {
         e.type_note = note;
@@ -601,7 +626,7 @@ int bt_build_record(bt_reader *r, const bt_parsed *pe, bib_record **out)
         tname = BT_SUBTYPE_NOTE;
         tlen = strlen(BT_SUBTYPE_NOTE);
     }
-    e.notes_ok = !get_raw(r, "crossref") && !get_raw(r, "xdata");
+    e.notes_ok = !get_raw(r, BT_K_CROSSREF) && !get_raw(r, BT_K_XDATA);
     r->link_noted = false;
     bib_type type = bt_map_type(tname, tlen);
     size_t kl = pe->key_len < sizeof e.key - 1 ? pe->key_len : sizeof e.key - 1;
@@ -627,15 +652,13 @@ int bt_build_record(bt_reader *r, const bt_parsed *pe, bib_record **out)
     for (size_t i = 0; i < tl; i++)
         e.type[i] = (char)tolower((unsigned char)tname[i]);
     e.type[tl] = '\0';
+    e.article = strcmp(e.type, "article") == 0;
     int rc = bib_record_add_extra(e.rec, "bibtex", "entrytype", e.type, tl);
-    e.has_date = get_raw(r, "date") != NULL;
+    e.has_date = get_raw(r, BT_K_DATE) != NULL;
     /* an empty publisher (an undefined macro) leaves the place to
      * organization, as no publisher does: it sets nothing */
-    const bt_raw_field *pub = get_raw(r, "publisher");
+    const bt_raw_field *pub = get_raw(r, BT_K_PUBLISHER);
     e.has_publisher = pub && pub->val_len;
-    /* each field's row once: yields() asks for every field's row again */
-    for (size_t i = 0; i < r->nfields; i++)
-        r->fields[i].row = bt_find_field(r->field_slots, fname(r, &r->fields[i]));
     for (size_t i = 0; i < r->nfields && rc >= 0; i++)
         rc = read_field(&e, i);
     if (rc < 0) {
@@ -657,7 +680,7 @@ static int bt_open(bib_reader *rd, bib_input *in, const bib_options *opts)
     bib_buf_init(&r->tmp);
     r->rd = rd;
     r->bol = true;
-    bt_index_fields(r->field_slots);
+    bt_index_fields(&r->field_index);
     bib_input_set_encoding(in, BIB_ENC_DETECT);
     return 0;
 }

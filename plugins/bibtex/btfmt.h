@@ -70,13 +70,36 @@ extern const char *const bt_month_names[12];
 /* One parsed field: name and value are offsets into the reader's arena. */
 typedef struct bt_raw_field {
     size_t name_off, name_len;
+    unsigned name_hash; /* BT_NAME_HASH_* over the lower-case name */
     size_t val_off, val_len;
     bool bare_number; /* the whole value was one bare number */
+    unsigned char known; /* its bt_known, set by bt_build_record */
     const struct bt_row *row; /* its crosswalk row (NULL: none), set by bt_build_record */
 } bt_raw_field;
 
+/* Field names the reader asks for by name besides reading them through
+ * their rows: each entry's fields are indexed by these once
+ * (bt_reader.at), so that asking is a load rather than a scan of the
+ * fields with a strcmp each. */
+typedef enum bt_known {
+    BT_K_NONE = 0, BT_K_ENTRYTYPE, BT_K_ENTRYSUBTYPE, BT_K_CROSSREF, BT_K_XDATA,
+    BT_K_XREF_NOTE, BT_K_XDATA_NOTE, BT_K_IDS, BT_K_DATE, BT_K_YEAR, BT_K_MONTH, BT_K_DAY,
+    BT_K_PUBLISHER, BT_K_SERIES, BT_K_ISSUE, BT_K_EVENTTITLE, BT_K_EVENTDATE, BT_K_VENUE,
+    BT_K_COUNT
+} bt_known;
+
 enum { BT_MAX_PARENTS = 1024, BT_MAX_HELD = 256, BT_WAIT_SLOTS = 4096, BT_FIELD_SLOTS = 256,
        BT_MAX_SEEN = 1024 };
+
+/* The reader's hash index of field names (bt_index_fields): a slot holds
+ * 1..127 for crosswalk row slot-1, 128 + k for known name k that has no
+ * row, 0 for free, and `len` that name's length; row_known gives a row's
+ * bt_known. */
+typedef struct bt_field_index {
+    unsigned char slot[BT_FIELD_SLOTS];
+    unsigned char len[BT_FIELD_SLOTS]; /* the length of the slot's name */
+    unsigned char row_known[BT_FIELD_SLOTS / 2];
+} bt_field_index;
 
 typedef struct bt_reader {
     bib_input *in;
@@ -88,7 +111,8 @@ typedef struct bt_reader {
     size_t nfields, capfields;
     bib_reader *rd;   /* the handle: duplicate keys go to bib_reader_note_key */
     bool bol;         /* the '@' at the window start begins a line */
-    unsigned char field_slots[BT_FIELD_SLOTS]; /* hash index of the crosswalk */
+    bt_field_index field_index; /* field names to rows and bt_known */
+    size_t at[BT_K_COUNT]; /* the entry's first field of each bt_known, + 1; 0 none */
     /* crossref: possible parents seen (clones), children waiting for a
      * parent, and records ready to hand out */
     bib_record **parents; /* a ring once full: the oldest at phead */
@@ -231,11 +255,22 @@ typedef struct bt_row {
 extern const bt_row bt_crosswalk[];
 extern const size_t bt_crosswalk_rows;
 
-/* Fills slots (BT_FIELD_SLOTS) with the reader's hash index of the rows
- * flagged BT_RD. */
-void bt_index_fields(unsigned char *slots);
-/* The reader's row for a lower-case field name, or NULL. */
-const bt_row *bt_find_field(const unsigned char *slots, const char *name);
+/* The hash of a field name in the reader's index (FNV-1a), computed by
+ * the lexer as it copies the name: h = BT_NAME_HASH_INIT, then
+ * BT_NAME_HASH_STEP for each byte. */
+#define BT_NAME_HASH_INIT 2166136261u
+#define BT_NAME_HASH_STEP(h, c) (((h) ^ (unsigned char)(c)) * 16777619u)
+
+/* Fills ix with the reader's hash index of the rows flagged BT_RD and of
+ * the bt_known names. */
+void bt_index_fields(bt_field_index *ix);
+/* The reader's row for the lower-case field name[0..len) (NUL-terminated
+ * there) whose hash is `hash` (BT_NAME_HASH_*), or NULL; *known gets the
+ * name's bt_known (BT_K_NONE if none). */
+const bt_row *bt_find_field(const bt_field_index *ix, const char *name, size_t len,
+                            unsigned hash, unsigned char *known);
+/* The hash of name[0..len) as bt_find_field takes it. */
+unsigned bt_name_hash(const char *name, size_t len);
 /* Fills idx (room for bt_crosswalk_rows) with the indexes of the rows the
  * writers emit (order > 0), by order (table order among equals). Returns
  * how many. */

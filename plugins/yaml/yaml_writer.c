@@ -38,6 +38,7 @@
 
 #include "bibconv/buf.h"
 #include "bibconv/csl.h"
+#include "bibconv/sort.h"
 #include "cslitem.h"
 #include "bibconv/dates.h"
 #include "bibconv/plugin.h"
@@ -567,33 +568,23 @@ typedef struct rmember {
     uint64_t prefix;    /* yamlfmt_key_prefix(key), set by sort_rmembers */
 } rmember;
 
+/* Key order (strcmp's): the prefixes first (yamlfmt_key_prefix keeps
+ * strcmp's order), the rest of the keys when they tie. */
 static int cmp_rmembers(const void *a, const void *b)
 {
-    return strcmp(((const rmember *)a)->key, ((const rmember *)b)->key);
+    const rmember *x = a, *y = b;
+    if (x->prefix != y->prefix)
+        return x->prefix < y->prefix ? -1 : 1;
+    return strcmp(x->key, y->key);
 }
 
-/* Sorts m[0..n) by key as qsort with cmp_rmembers does (both stable; equal
- * keys decline anyway): an item has a dozen members, for which qsort's
- * merge sort and a strcmp call per comparison cost more than the keys'
- * prefixes in an insertion sort. Long lists go to qsort. */
+/* Sorts m[0..n) by key (stable; equal keys decline anyway): an item has a
+ * dozen members, sorted inline (bib_sort_small) on the keys' prefixes. */
 static void sort_rmembers(rmember *m, size_t n)
 {
     for (size_t i = 0; i < n; i++)
         m[i].prefix = yamlfmt_key_prefix(m[i].key);
-    if (n > 32) {
-        qsort(m, n, sizeof *m, cmp_rmembers);
-        return;
-    }
-    for (size_t i = 1; i < n; i++) {
-        rmember x = m[i];
-        size_t j = i;
-        while (j > 0 && (m[j - 1].prefix > x.prefix ||
-                         (m[j - 1].prefix == x.prefix && strcmp(m[j - 1].key, x.key) > 0))) {
-            m[j] = m[j - 1];
-            j--;
-        }
-        m[j] = x;
-    }
+    bib_sort_small(m, n, sizeof *m, cmp_rmembers);
 }
 
 static void dr_int(dw *d, long long v)

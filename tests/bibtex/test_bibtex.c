@@ -1400,12 +1400,20 @@ END_TEST
 /* The crosswalk's own rules: the names the reader knows are unique (the
  * reader's index finds one row per name), lower case, and every row the
  * writers walk names a variable or a writer rule. */
+/* bt_find_field with the name's hash, as the lexer gives it. */
+static const bt_row *find_name(const bt_field_index *ix, const char *name, unsigned char *known)
+{
+    return bt_find_field(ix, name, strlen(name), bt_name_hash(name, strlen(name)), known);
+}
+
 START_TEST(test_crosswalk_rows)
 {
     for (size_t i = 0; i < bt_crosswalk_rows; i++) {
         const bt_row *a = &bt_crosswalk[i];
         for (const char *c = a->name; *c; c++)
             ck_assert_msg(!(*c >= 'A' && *c <= 'Z'), "row %s not lower case", a->name);
+        ck_assert_msg(strlen(a->name) < 256, "row %s: the field index holds lengths < 256",
+                      a->name);
         if (a->order)
             ck_assert_msg((a->flavour & BT_WR) &&
                               (a->var != BIB_VAR_NONE || a->special != BT_PLAIN),
@@ -1415,10 +1423,22 @@ START_TEST(test_crosswalk_rows)
                               strcmp(a->name, bt_crosswalk[j].name) != 0,
                           "two rows read '%s'", a->name);
     }
-    unsigned char slots[BT_FIELD_SLOTS];
-    bt_index_fields(slots);
-    ck_assert_int_eq(bt_find_field(slots, "journaltitle")->var, BIB_VAR_CONTAINER_TITLE);
-    ck_assert_ptr_null(bt_find_field(slots, "nosuchfield"));
+    bt_field_index ix;
+    unsigned char known;
+    bt_index_fields(&ix);
+    ck_assert_int_eq(find_name(&ix, "journaltitle", &known)->var, BIB_VAR_CONTAINER_TITLE);
+    ck_assert_int_eq(known, BT_K_NONE);
+    ck_assert_ptr_null(find_name(&ix, "nosuchfield", &known));
+    ck_assert_int_eq(known, BT_K_NONE);
+    /* a known name with a row, one without, and a prefix of a known name */
+    ck_assert_int_eq(find_name(&ix, "date", &known)->var, BIB_VAR_ISSUED);
+    ck_assert_int_eq(known, BT_K_DATE);
+    ck_assert_ptr_null(find_name(&ix, "crossref", &known));
+    ck_assert_int_eq(known, BT_K_CROSSREF);
+    ck_assert_ptr_null(find_name(&ix, BT_XREF_NOTE, &known));
+    ck_assert_int_eq(known, BT_K_XREF_NOTE);
+    ck_assert_ptr_null(find_name(&ix, "cross", &known));
+    ck_assert_int_eq(known, BT_K_NONE);
     unsigned short order[256];
     size_t n = bt_write_order(order);
     for (size_t k = 1; k < n; k++)

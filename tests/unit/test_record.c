@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "bibconv.h"
+#include "bibconv/sort.h"
 
 START_TEST(test_text_fields)
 {
@@ -180,7 +181,14 @@ START_TEST(test_extras_and_directives)
     bib_record_add_extra(r, "ris", "AD", "Paris", 5);
     ck_assert_uint_eq(bib_record_extra_count(r), 3);
     ck_assert_str_eq(bib_record_extra_get(r, "bibtex", "owner"), "me");
+    /* a name sharing a first byte, another format, an empty name, and a
+     * name removed (its first byte's bit stays: the scan answers) */
+    ck_assert_ptr_null(bib_record_extra_get(r, "bibtex", "own"));
+    ck_assert_ptr_null(bib_record_extra_get(r, "ris", "owner"));
+    ck_assert_ptr_null(bib_record_extra_get(r, "bibtex", ""));
+    ck_assert_str_eq(bib_record_extra_get(r, "ris", "AD"), "Paris");
     ck_assert_uint_eq(bib_record_extra_remove(r, "bibtex", "owner"), 2);
+    ck_assert_ptr_null(bib_record_extra_get(r, "bibtex", "owner"));
     const char *fmt, *name, *value;
     size_t len;
     ck_assert_int_eq(bib_record_extra_at(r, 0, &fmt, &name, &value, &len), 0);
@@ -340,7 +348,41 @@ START_TEST(test_diag)
 }
 END_TEST
 
+/* bib_sort_small: keys with ties, sorted by key alone; below the cut
+ * equal keys keep their order (stable), above it qsort's order of keys. */
+typedef struct sort_item {
+    int key, pos;
+} sort_item;
+
+static int by_key(const void *a, const void *b)
+{
+    const sort_item *x = a, *y = b;
+    return (x->key > y->key) - (x->key < y->key);
+}
+
+START_TEST(test_sort_small)
+{
+    sort_item v[BIB_SORT_SMALL + 8];
+    for (size_t n = 0; n <= BIB_SORT_SMALL + 8; n++) {
+        for (size_t i = 0; i < n; i++)
+            v[i] = (sort_item){(int)((i * 7 + 3) % 5), (int)i};
+        bib_sort_small(v, n, sizeof *v, by_key);
+        for (size_t i = 1; i < n; i++) {
+            ck_assert_int_le(v[i - 1].key, v[i].key);
+            if (n <= BIB_SORT_SMALL && v[i - 1].key == v[i].key)
+                ck_assert_int_lt(v[i - 1].pos, v[i].pos);
+        }
+        int seen[BIB_SORT_SMALL + 8] = {0};
+        for (size_t i = 0; i < n; i++)
+            seen[v[i].pos]++;
+        for (size_t i = 0; i < n; i++)
+            ck_assert_int_eq(seen[i], 1);
+    }
+}
+END_TEST
+
 BIB_TEST_MAIN("record",
               test_text_fields, test_names_and_dates, test_clone_independent,
               test_extras_and_directives,
-              test_extras_grouped, test_csl_vocabulary, test_buf_and_options, test_diag)
+              test_extras_grouped, test_sort_small, test_csl_vocabulary, test_buf_and_options,
+              test_diag)

@@ -294,6 +294,26 @@ static json_t *raw_if_same(const bib_record *rec, const char *key, const json_t 
     return j;
 }
 
+/* Whether key, which names var, is a name CSL gives it: the variable's own
+ * or an alias of the specification or the schema ("shortTitle", "event",
+ * "part-number"). A spelling the reader takes for it only because names
+ * are compared without case ("url", "doi" in pandoc's YAML) is not: CSL's
+ * names are case-sensitive, the schema refuses "url" and a citeproc that
+ * looks for "URL" would not see it, so such a key goes out as the
+ * variable's name (docs/fidelity.md, "schema"). */
+static bool csl_key(const char *key, bib_var var)
+{
+    static const char *const aliases[] = {"shortTitle", "journalAbbreviation", "event",
+                                          "part-number", "printing-number",
+                                          "supplement-number"};
+    if (strcmp(key, bib_var_name(var)) == 0)
+        return true;
+    for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++)
+        if (strcmp(key, aliases[i]) == 0)
+            return true;
+    return false;
+}
+
 /* bib_cslitem_field_member with the flag of the builders above. */
 static json_t *field_member(const bib_record *rec, const bib_field *f, const char **key,
                             bool *ok)
@@ -323,7 +343,8 @@ static json_t *field_member(const bib_record *rec, const bib_field *f, const cha
         }
         if (out) {
             json_decref(canon);
-            *key = rkey;
+            if (csl_key(rkey, var))
+                *key = rkey;
             return out;
         }
     }

@@ -75,6 +75,20 @@ DATE_VARS = ("accessed", "available-date", "event-date", "issued", "original-dat
              "submitted")
 
 
+CASED = ("DOI", "ISBN", "ISSN", "PMCID", "PMID", "URL")
+
+
+def writers_spelling(items):
+    """writers_dates, and a key that is one of CSL's upper-case variables
+    in another case ("url", which the readers take for URL) under CSL's
+    name, as the CSL writers give it (cslitem_json.c, csl_key)."""
+    for x in items:
+        for k in [k for k in x if k not in CASED and k.upper() in CASED]:
+            if k.upper() not in x:
+                x[k.upper()] = x.pop(k)
+    return writers_dates(items)
+
+
 def writers_dates(items):
     """Sets each item's dates (in place) as the CSL writers spell them for
     citeproc (cslitem_json.c): a date given as a list of one date object

@@ -11,7 +11,8 @@ as invalid as their inputs, and that is reported, not failed). Documented
 differences are allowed: an input item without "type" gets "type": "document"
 (the schema requires a type), an id an earlier item has gets a suffix
 (CSL wants ids unique), and a date-parts member that citeproc cannot read
-("-1" as a string) is written as its number (batch.writers_dates).
+("-1" as a string) is written as its number, and a key CSL spells in
+upper case given in another ("url") under CSL's name (batch.writers_spelling).
 
 A corpus file is CSL-JSON when it is a JSON array whose elements are all
 objects with an "id" (that is what the schema calls an item); other JSON
@@ -71,7 +72,7 @@ def expected_of(doc):
     expected = [dict(x) for x in doc]
     for x in expected:
         x.setdefault("type", "document")
-    batch.writers_dates(expected)  # dates as citeproc reads them
+    batch.writers_spelling(expected)  # dates and keys as citeproc reads them
     return batch.writers_ids(expected)  # a repeated id gets a suffix
 
 

@@ -324,21 +324,19 @@ static const char *out_type(const bt_writer *w, const bib_record *rec)
 }
 
 /* The genre as `type` (row "type"). It goes out even where biber's data
- * model has no such field (@online, @standard): biber keeps it unless
- * asked to validate, and dropping it would lose data. Not for BibLaTeX's
- * parts of books, where classic BibTeX's `type` (the word for "chapter")
- * has no counterpart: dropped there, with a warning. A genre that is one
- * of BibLaTeX's keys or exactly its words goes out as the key in BibLaTeX
- * (biblatex prints it in the document's language) and as the words in
- * classic BibTeX, where styles print `type` verbatim; the reader takes
- * both back as the words. Nothing is added for a record without a genre. */
+ * model has no such field (@online, @standard, and BibLaTeX's @book,
+ * @inbook, @incollection, @inproceedings, where classic BibTeX's `type`
+ * is the word printed for "chapter"): biber keeps it and warns only when
+ * asked to validate, and dropping it would lose data (docs/bibtex.md). A
+ * genre that is one of BibLaTeX's keys or exactly its words goes out as
+ * the key in BibLaTeX (biblatex prints it in the document's language) and
+ * as the words in classic BibTeX, where styles print `type` verbatim; the
+ * reader takes both back as the words. Nothing is added for a record
+ * without a genre. */
 static void write_genre(bt_writer *w, const bt_row *row, const bib_record *rec, const char *type)
 {
-    static const char *const parts[] = {"book", "inbook", "incollection", "inproceedings",
-                                        NULL};
     const char *genre = bib_record_text(rec, BIB_VAR_GENRE);
     bib_type t = bib_record_type(rec);
-    bool type_ok = !w->biblatex || !bt_type_in(type, parts);
     const char *key = genre ? bt_genre_key(t, genre) : NULL;
     w->written[row->var] = true;
     if (!genre)
@@ -349,9 +347,7 @@ static void write_genre(bt_writer *w, const bt_row *row, const bib_record *rec, 
         ((strcmp(type, "phdthesis") == 0 && strcmp(key, "phdthesis") == 0) ||
          (strcmp(type, "mastersthesis") == 0 && strcmp(key, "mathesis") == 0)))
         return; /* the entry type says it */
-    if (!type_ok) {
-        w->dropped_type = true;
-    } else if (key) {
+    if (key) {
         const char *v = w->biblatex ? key : bt_genre_words(t, key);
         put_field(w, row->name, v, strlen(v), false);
     } else {
@@ -698,7 +694,7 @@ static void put_key_alias(bt_writer *w, const bib_record *rec)
 }
 
 /* The record's warnings, once its key is known. */
-static void report_losses(bt_writer *w, const bib_record *rec, const char *type)
+static void report_losses(bt_writer *w)
 {
     if (w->nolatex) {
         bib_output_report(w->out, BIB_SEV_WARNING,
@@ -712,13 +708,6 @@ static void report_losses(bt_writer *w, const bib_record *rec, const char *type)
                           "written as %%7B and %%7D",
                           w->keyp, w->encoded_verb);
         w->encoded_verb = NULL;
-    }
-    if (w->dropped_type) {
-        bib_output_report(w->out, BIB_SEV_WARNING,
-                          "record '%.40s': field 'genre' ('%.40s') not written: "
-                          "BibLaTeX's @%s has no type field",
-                          w->keyp, bib_record_text(rec, BIB_VAR_GENRE), type);
-        w->dropped_type = false;
     }
     size_t named = sizeof w->clash / sizeof w->clash[0];
     for (size_t i = 0; i < w->nclash && i < named; i++)
@@ -972,7 +961,7 @@ static int write_entry(bt_writer *w, const bib_record *rec, bib_writer *wr)
     if (make_key(w, rec) < 0)
         return BIB_ENOMEM;
     put_key_alias(w, rec);
-    report_losses(w, rec, type);
+    report_losses(w);
     if (bib_buf_failed(&w->vals) || bib_buf_failed(&w->val) || bib_buf_failed(&w->key))
         return BIB_ENOMEM;
     return bt_emit(w, type);

@@ -30,7 +30,6 @@ typedef struct bt_writer {
     const char *keyp;
     bib_buf safe; /* an id with bytes a key cannot hold, '_' for each */
     size_t nolatex;
-    bool dropped_type; /* a genre BibLaTeX's entry type has no field for */
     bool type_note; /* classic: the source's entry type goes out as `entrytype` */
     const char *encoded_verb; /* a verbatim field whose braces were percent-encoded */
     const char *clash[8]; /* kept fields whose name another value took ... */

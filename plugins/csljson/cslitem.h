@@ -93,6 +93,14 @@ json_t *bib_cslitem_field_member(const bib_record *rec, const bib_field *f, cons
  * it is not JSON. A new reference; NULL only when memory ran out. */
 json_t *bib_cslitem_extra_value(const char *value, size_t len);
 
+/* bib_cslitem_extra_value for the extra `name`, as the writers put an
+ * unknown key back: a date variable's value the reader could not take
+ * that is a list of one CSL date object (`"issued": [{"literal": ...}]`)
+ * is that object, its date-parts members as numbers (pandoc refuses the
+ * list); anything else as bib_cslitem_extra_value gives it. A new
+ * reference; NULL only when memory ran out. */
+json_t *bib_cslitem_extra_member(const char *name, const char *value, size_t len);
+
 /* Flags for bib_cslitem_write. */
 enum {
     /* indented layout (two spaces per level), as JSON_INDENT(2) */

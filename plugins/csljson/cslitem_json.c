@@ -10,6 +10,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -198,8 +199,54 @@ json_t *cslitem_field_to_json(const bib_record *rec, const bib_field *f)
     return built(j, ok);
 }
 
-/* The kept input spelling of `key`, if it still maps to the same value;
- * *ok false when memory ran out deciding. */
+/* A date-part member spelled as a string that the reader takes for an
+ * integer (cslitem_read.c's part_int: strtol's digits, spaces after) but
+ * citeproc does not: anything but digits alone ("-1", "+5", "2020 "),
+ * which pandoc refuses ("not a number"; digits alone it reads, and they
+ * stay as the source spelled them). The integer in *out. */
+static bool numeral_part(const json_t *v, long *out)
+{
+    if (!json_is_string(v))
+        return false;
+    const char *s = json_string_value(v);
+    if (*s && strspn(s, "0123456789") == strlen(s))
+        return false;
+    char *end;
+    errno = 0;
+    long x = strtol(s, &end, 10);
+    if (end == s)
+        return false; /* no digits: "" or spaces, an absent member */
+    while (*end == ' ')
+        end++;
+    if (*end || errno || x < INT_MIN || x > INT_MAX)
+        return false;
+    *out = x;
+    return true;
+}
+
+/* The date-parts members of a kept date spelling that are integers spelt
+ * as strings citeproc cannot read ("-1", numeral_part) turned into
+ * numbers, in place: the reader takes the same value from either, and
+ * pandoc refuses the string, so CSL-JSON, JSON Lines and YAML output give
+ * the number (docs/fidelity.md, "consumer"). Digits alone ("2020") and
+ * an empty string (an absent member) stay, as the source spelled them. */
+static void numeral_parts(json_t *date, bool *ok)
+{
+    json_t *dp = json_is_object(date) ? json_object_get(date, "date-parts") : NULL;
+    for (size_t i = 0; i < json_array_size(dp); i++) {
+        json_t *a = json_array_get(dp, i);
+        for (size_t k = 0; k < json_array_size(a); k++) {
+            long x;
+            if (numeral_part(json_array_get(a, k), &x) &&
+                json_array_set_new(a, k, json_integer(x)) < 0)
+                *ok = false;
+        }
+    }
+}
+
+/* The kept input spelling of `key`, if it still maps to the same value
+ * (its date-parts members as numbers, numeral_parts); *ok false when
+ * memory ran out deciding. */
 static json_t *raw_if_same(const bib_record *rec, const char *key, const json_t *canon,
                            bib_var var, bool *ok)
 {
@@ -242,7 +289,29 @@ static json_t *raw_if_same(const bib_record *rec, const char *key, const json_t 
         json_decref(j);
         return NULL;
     }
+    if (bib_var_kind(var) == BIB_KIND_DATE)
+        numeral_parts(j, ok);
     return j;
+}
+
+/* Whether key, which names var, is a name CSL gives it: the variable's own
+ * or an alias of the specification or the schema ("shortTitle", "event",
+ * "part-number"). A spelling the reader takes for it only because names
+ * are compared without case ("url", "doi" in pandoc's YAML) is not: CSL's
+ * names are case-sensitive, the schema refuses "url" and a citeproc that
+ * looks for "URL" would not see it, so such a key goes out as the
+ * variable's name (docs/fidelity.md, "schema"). */
+static bool csl_key(const char *key, bib_var var)
+{
+    static const char *const aliases[] = {"shortTitle", "journalAbbreviation", "event",
+                                          "part-number", "printing-number",
+                                          "supplement-number"};
+    if (strcmp(key, bib_var_name(var)) == 0)
+        return true;
+    for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++)
+        if (strcmp(key, aliases[i]) == 0)
+            return true;
+    return false;
 }
 
 /* bib_cslitem_field_member with the flag of the builders above. */
@@ -274,7 +343,8 @@ static json_t *field_member(const bib_record *rec, const bib_field *f, const cha
         }
         if (out) {
             json_decref(canon);
-            *key = rkey;
+            if (csl_key(rkey, var))
+                *key = rkey;
             return out;
         }
     }
@@ -299,6 +369,36 @@ json_t *bib_cslitem_extra_value(const char *value, size_t len)
     json_t *j = bib_cslitem_loadb(value, len, JSON_DECODE_ANY, NULL, &oom);
     if (!j && !oom)
         j = json_stringn(value, len);
+    return j;
+}
+
+json_t *bib_cslitem_extra_member(const char *name, const char *value, size_t len)
+{
+    json_t *j = bib_cslitem_extra_value(value, len);
+    bib_var var = bib_var_from_name(name, strlen(name));
+    if (!j || !var || bib_var_kind(var) != BIB_KIND_DATE || json_array_size(j) != 1)
+        return j;
+    /* a date given as a list of one date object ([{"literal": ...}]):
+     * the CSL date it holds, which citeproc reads (pandoc refuses the
+     * list); one that is no CSL date, or a longer list, stays as it was */
+    json_t *one = json_array_get(j, 0);
+    bib_record *probe = bib_record_new(BIB_TYPE_UNKNOWN, NULL);
+    bib_buf tmp = BIB_BUF_INIT;
+    int rc = probe ? cslitem_read_var(probe, var, name, one, &tmp, NULL) : BIB_ENOMEM;
+    bool failed = rc == BIB_ENOMEM || bib_buf_failed(&tmp);
+    bib_buf_clear(&tmp);
+    bib_record_free(probe);
+    if (failed) {
+        json_decref(j);
+        return NULL;
+    }
+    if (rc == 0 && json_is_object(one)) {
+        json_incref(one);
+        json_decref(j);
+        bool ok = true;
+        numeral_parts(one, &ok);
+        return built(one, ok);
+    }
     return j;
 }
 
@@ -351,7 +451,7 @@ json_t *bib_cslitem_to_json(const bib_record *rec, unsigned flags)
         if (strcmp(fmt, CSLITEM_FMT) == 0) {
             if (strncmp(name, CSLITEM_RAW_PREFIX, 5) == 0)
                 continue;
-            json_t *j = bib_cslitem_extra_value(value, len);
+            json_t *j = bib_cslitem_extra_member(name, value, len);
             if (!j) {
                 ok = false;
             } else if (strcmp(name, "custom") == 0 && json_is_object(j)) {

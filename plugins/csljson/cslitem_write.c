@@ -716,7 +716,7 @@ static bool jw_members(jw *w, bool *first, const bib_record *rec, const bib_var 
             bib_buf_append_fast(w->out, value, len);
         } else if (keys && strncmp(name, CSLITEM_RAW_PREFIX, 5) != 0) {
             /* an unknown key, after the variables as to_json sets it */
-            json_t *j = bib_cslitem_extra_value(value, len);
+            json_t *j = bib_cslitem_extra_member(name, value, len);
             if (!j)
                 w->out->failed = true; /* out of memory, as above */
             if (j) {

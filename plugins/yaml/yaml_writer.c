@@ -901,9 +901,9 @@ static int dr_member(yaml_writer *w, dw *d, const bib_record *rec, const rmember
         return dr_custom(w, d, rec, in);
     if (!m->f) {
         /* an unknown key: its JSON text, read back as to_json does */
-        const char *v;
+        const char *v, *name;
         size_t len;
-        bib_record_extra_at(rec, m->extra, NULL, NULL, &v, &len);
+        bib_record_extra_at(rec, m->extra, NULL, &name, &v, &len);
         /* a long JSON string without an escape is its own text: written
          * from the extra as it is, not decoded into a copy (a huge value
          * is held twice, not three times). needs_quotes looks only at the
@@ -911,7 +911,7 @@ static int dr_member(yaml_writer *w, dw *d, const bib_record *rec, const rmember
         if (len >= 65536 && v[0] == '"' && v[len - 1] == '"' && !memchr(v + 1, '\\', len - 2) &&
             !strchr("0123456789+-.", v[1]))
             return dw_scalar(d, v + 1, len - 2, false, false, in);
-        json_t *j = bib_cslitem_extra_value(v, len);
+        json_t *j = bib_cslitem_extra_member(name, v, len);
         if (!j)
             return BIB_ENOMEM;
         int rc = dw_value(w, d, j, in, true, false);

@@ -7,7 +7,12 @@ written as biblatex straight from BibTeX and through CSL-JSON. One warning
 is the source's, not the writer's: "Missing mandatory field" for an entry
 biber finds it missing in the source too (a @report without `type`, which
 the writer keeps as @report; docs/bibtex.md), as the fidelity matrix takes
-it (docs/fidelity.md). Exits 77
+it (docs/fidelity.md). One warning is the writer's by design: "Invalid
+field 'type' for entrytype" on @book, @inbook, @incollection or
+@inproceedings, classic BibTeX's `type` of a part of a book (`type =
+{Section}`), which BibLaTeX's data model lacks there; the writer keeps it
+so that no data is lost and the round trip is exact, biber keeps it too
+and exits 0 (docs/bibtex.md, "type"). Exits 77
 (skip) without biber (Debian package `biber`); the corpus part needs
 ../shared. Not for: classic BibTeX output (biber judges it by BibLaTeX's
 model, where classic @inbook is not valid).
@@ -36,6 +41,12 @@ def biber(tmp, name):
              if l.startswith(("WARN", "ERROR"))], p.returncode)
 
 
+# The genre the writer keeps where biber's data model has no `type`
+# (write_genre in plugins/bibtex/bt_writer.c): only on these entry types.
+KEPT_TYPE = tuple("Invalid field 'type' for entrytype '%s'" % t
+                  for t in ("book", "inbook", "incollection", "inproceedings"))
+
+
 def missing(lines, name):
     """The "Missing mandatory field" warnings, without the file's name."""
     return {l.replace("(%s)" % name, "") for l in lines if "Missing mandatory field" in l}
@@ -59,7 +70,8 @@ with tempfile.TemporaryDirectory() as tmp:
                 continue
             name = os.path.basename(out)
             lines, rc = biber(tmp, name)
-            bad = [l for l in lines if l.replace("(%s)" % name, "") not in own]
+            bad = [l for l in lines if l.replace("(%s)" % name, "") not in own
+                   and not (l.startswith("WARN") and l.endswith(KEPT_TYPE))]
             if rc != 0 or bad:
                 failures.append("%s (%s): %s" % (os.path.basename(f), name,
                                                  "; ".join(bad) or "rc %d" % rc))

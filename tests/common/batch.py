@@ -71,6 +71,50 @@ def writers_ids(items):
     return items
 
 
+DATE_VARS = ("accessed", "available-date", "event-date", "issued", "original-date",
+             "submitted")
+
+
+CASED = ("DOI", "ISBN", "ISSN", "PMCID", "PMID", "URL")
+
+
+def writers_spelling(items):
+    """writers_dates, and a key that is one of CSL's upper-case variables
+    in another case ("url", which the readers take for URL) under CSL's
+    name, as the CSL writers give it (cslitem_json.c, csl_key)."""
+    for x in items:
+        for k in [k for k in x if k not in CASED and k.upper() in CASED]:
+            if k.upper() not in x:
+                x[k.upper()] = x.pop(k)
+    return writers_dates(items)
+
+
+def writers_dates(items):
+    """Sets each item's dates (in place) as the CSL writers spell them for
+    citeproc (cslitem_json.c): a date given as a list of one date object
+    is that object, and a date-parts member that is an integer spelt as a
+    string citeproc cannot read ("-1": anything but digits alone) is that
+    integer; digits alone ("2020") and blank strings stay."""
+    def part(v):
+        if not isinstance(v, str) or v.isdigit() or not v.strip(" "):
+            return v
+        try:
+            return int(v.rstrip(" "), 10) if v.lstrip()[:1] in "+-0123456789" else v
+        except ValueError:
+            return v
+    for x in items:
+        for k in DATE_VARS:
+            d = x.get(k)
+            if (isinstance(d, list) and len(d) == 1 and isinstance(d[0], dict) and
+                    any(m in d[0] for m in ("date-parts", "literal", "raw"))):
+                d = x[k] = dict(d[0])
+            if isinstance(d, dict) and isinstance(d.get("date-parts"), list):
+                d = x[k] = dict(d)
+                d["date-parts"] = [[part(v) for v in a] if isinstance(a, list) else a
+                                   for a in d["date-parts"]]
+    return items
+
+
 def json_jobs(files, accept):
     """The (path, document) jobs, with their id sets, of the files that
     parse as UTF-8 JSON and whose document accept(doc) takes."""

@@ -7,10 +7,12 @@ true != 1, key order ignored as JSON does), and (2) every output validates
 against the CSL-JSON schema whenever the input does (38 corpus files are
 themselves invalid: unknown keys such as "key" or "isInstitution", empty
 date-parts; the exact round trip keeps what they hold, so their outputs are
-as invalid as their inputs, and that is reported, not failed). One documented
+as invalid as their inputs, and that is reported, not failed). Documented
 differences are allowed: an input item without "type" gets "type": "document"
-(the schema requires a type), and an id an earlier item has gets a suffix
-(CSL wants ids unique).
+(the schema requires a type), an id an earlier item has gets a suffix
+(CSL wants ids unique), and a date-parts member that citeproc cannot read
+("-1" as a string) is written as its number, and a key CSL spells in
+upper case given in another ("url") under CSL's name (batch.writers_spelling).
 
 A corpus file is CSL-JSON when it is a JSON array whose elements are all
 objects with an "id" (that is what the schema calls an item); other JSON
@@ -70,6 +72,7 @@ def expected_of(doc):
     expected = [dict(x) for x in doc]
     for x in expected:
         x.setdefault("type", "document")
+    batch.writers_spelling(expected)  # dates and keys as citeproc reads them
     return batch.writers_ids(expected)  # a repeated id gets a suffix
 
 

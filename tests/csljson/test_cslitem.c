@@ -303,6 +303,29 @@ START_TEST(test_bare_number_schema)
 }
 END_TEST
 
+/* What pandoc's citeproc refuses goes out as what it reads, with the same
+ * meaning: a date-parts string that is no plain digits ("-1") as its
+ * number (digits alone stay), a date given as a list of one date object
+ * as that object, a case variant of a CSL name ("url") as the name. */
+START_TEST(test_citeproc_spelling)
+{
+    bib_record *r = from("{\"id\":\"c\",\"type\":\"book\","
+                         "\"issued\":{\"date-parts\":[[\"-1\",\"3\"]]},"
+                         "\"accessed\":{\"date-parts\":[[\"2020\", \"\"]]},"
+                         "\"event-date\":[{\"literal\":\"1908-1912\"}],"
+                         "\"original-date\":[{\"literal\":\"a\"},{\"literal\":\"b\"}],"
+                         "\"url\":\"http://x.org/\",\"shortTitle\":\"S\"}");
+    roundtrip_eq(r, "{\"id\":\"c\",\"type\":\"book\","
+                    "\"issued\":{\"date-parts\":[[-1,\"3\"]]},"
+                    "\"accessed\":{\"date-parts\":[[\"2020\", \"\"]]},"
+                    "\"event-date\":{\"literal\":\"1908-1912\"},"
+                    "\"original-date\":[{\"literal\":\"a\"},{\"literal\":\"b\"}],"
+                    "\"URL\":\"http://x.org/\",\"shortTitle\":\"S\"}");
+    same_text(r); /* the direct writer agrees */
+    bib_record_free(r);
+}
+END_TEST
+
 /* The item's compact CSL-JSON with every extra, or "" when rc is not 0. */
 static char *describe(int rc, const bib_record *r)
 {
@@ -456,5 +479,5 @@ START_TEST(test_cj_refusals)
 END_TEST
 
 BIB_TEST_MAIN("cslitem", test_names, test_dates, test_date_empty_parts, test_numbers_aliases_extras, test_bad_items,
-              test_write_direct, test_season_range, test_bare_number_schema, test_cj_numbers,
+              test_write_direct, test_season_range, test_bare_number_schema, test_citeproc_spelling, test_cj_numbers,
               test_cj_refusals)

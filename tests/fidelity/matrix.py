@@ -373,7 +373,9 @@ class Schema:
                 with open(p) as f:
                     schema = json.load(f)
                 self.v = jsonschema.Draft7Validator(schema)
-                self.keys = set(schema.get("items", {}).get("properties", {}))
+                props = schema.get("items", {}).get("properties", {})
+                self.keys = set(props)
+                self.strings = {k for k, v in props.items() if v.get("type") == "string"}
                 return
 
     def check(self, items):
@@ -706,11 +708,16 @@ def check_source(ctx, reader, src):
             except ValueError:
                 ctx.valid_input[src] = False
         if reader == "yaml" and ctx.schema.v is not None:
-            # the YAML reader keeps a key CSL lacks (issn) as it is, for the
-            # round trip, as the CSL-JSON reader does: the source's, not
-            # the writer's
-            ctx.valid_input[src] = all(set(x) <= ctx.schema.keys for x in ref
-                                       if isinstance(x, dict))
+            # the YAML reader keeps a key CSL lacks (journal) as it is, for
+            # the round trip, as the CSL-JSON reader does, and a YAML number
+            # where the schema wants a string (pandoc's `version: 3`), as
+            # the CSL-JSON reader keeps a JSON number there: the source's,
+            # not the writer's
+            ctx.valid_input[src] = all(
+                set(x) <= ctx.schema.keys and
+                not any(isinstance(x[k], (int, float)) and not isinstance(x[k], bool)
+                        for k in set(x) & ctx.schema.strings)
+                for x in ref if isinstance(x, dict))
         return reader, src, {w: check_pair(ctx, reader, w, src, ref, rc, tmp)
                              for w in ctx.writers}
 

@@ -642,7 +642,15 @@ int cslitem_read_member(bib_record *rec, const char *k, const json_t *v, bib_buf
             /* an alias of a variable already set ("event" and "event-title") */
             rc = add_extra_json(rec, k, v);
         } else if (var) {
-            rc = cslitem_read_var(rec, var, k, v, tmp, ctx);
+            /* a date given as a list of one date object (`"issued":
+             * [{"literal": "1908-1912"}]`, as some exporters write it) is
+             * that date, so every writer has it; the list is kept as it
+             * was only when its object is no CSL date */
+            const json_t *dv = v;
+            if (bib_var_kind(var) == BIB_KIND_DATE && json_is_array(v) && json_array_size(v) == 1
+                && json_is_object(json_array_get(v, 0)))
+                dv = json_array_get(v, 0);
+            rc = cslitem_read_var(rec, var, k, dv, tmp, ctx);
             if (rc == BIB_EINVAL) {
                 warn(ctx, BIB_SEV_WARNING, "item: value of '%s' does not fit a CSL %s (kept)",
                      k, bib_var_kind(var) == BIB_KIND_DATE    ? "date"
@@ -650,14 +658,14 @@ int cslitem_read_member(bib_record *rec, const char *k, const json_t *v, bib_buf
                                                               : "variable");
                 bib_record_remove(rec, var);
                 rc = add_extra_json(rec, k, v);
-            } else if (!rc && !plain_spelling(rec, var, k, v) && !loose_date_string(var, v, ctx)) {
+            } else if (!rc && !plain_spelling(rec, var, k, dv) && !loose_date_string(var, dv, ctx)) {
                 /* keep the input spelling when it is not the canonical one;
                  * a loose number under a text variable counts as its text */
                 const bib_field *f = bib_record_get(rec, var);
                 json_t *canon = cslitem_field_to_json(rec, f);
-                json_t *text = loose_number_text(var, v, ctx)
+                json_t *text = loose_number_text(var, dv, ctx)
                                    ? json_string(bib_record_text(rec, var))
-                                   : json_incref((json_t *)v);
+                                   : json_incref((json_t *)dv);
                 const char *cname = bib_var_name(var);
                 if (!text) {
                     rc = BIB_ENOMEM;

@@ -353,8 +353,10 @@ GROUPS = {
         ("merge", {"N1", "N2", "AB"}), ("one", {"DB", "DP"}), ("one", {"M1", "C7"}),
         ("merge", {"CY", "PP"}), ("merge", {"UR", "L1", "L2", "L4"}),
     ],
-    "csljson": [],
-    "yaml": [],
+    # a key the readers take for one of CSL's upper-case variables ("url",
+    # in pandoc's CSL-YAML) is written under CSL's name ("URL")
+    "csljson": [("one", {v, v.lower()}) for v in ("URL", "DOI", "ISBN", "ISSN", "PMID", "PMCID")],
+    "yaml": [("one", {v, v.lower()}) for v in ("URL", "DOI", "ISBN", "ISSN", "PMID", "PMCID")],
     "nbib": [],
     "wos": [],
     "endnotexml": [],

@@ -10,7 +10,10 @@
  * had, the input's JSON is kept as the extra ("csljson", "@raw:KEY"); the
  * writer emits it instead of the canonical form only while it still maps to
  * the same model value. So csljson -> csljson is exact, and a value changed
- * by any later stage is written canonically.
+ * by any later stage is written canonically; but for what citeproc cannot
+ * read (docs/fidelity.md, "Fixes this matrix brought"): a date given as a
+ * list of one date object is read as that date, and the writers give a
+ * date-part "-1" as a number and `url` under CSL's `URL`.
  *
  * Not for: the record -> JSON direction (cslitem_json.c, cslitem_write.c),
  * JSON text, streaming, YAML syntax (the plugins do those).

@@ -81,11 +81,16 @@ CASED = ("DOI", "ISBN", "ISSN", "PMCID", "PMID", "URL")
 def writers_spelling(items):
     """writers_dates, and a key that is one of CSL's upper-case variables
     in another case ("url", which the readers take for URL) under CSL's
-    name, as the CSL writers give it (cslitem_json.c, csl_key)."""
+    name, as the CSL writers give it (cslitem_json.c, csl_key); a number
+    under `version` or `section` as its text (cslitem_read.c, string_only)."""
     for x in items:
         for k in [k for k in x if k not in CASED and k.upper() in CASED]:
             if k.upper() not in x:
                 x[k.upper()] = x.pop(k)
+        # the number variables the schema types as a string alone
+        for k in ("version", "section"):
+            if isinstance(x.get(k), int) and not isinstance(x.get(k), bool):
+                x[k] = str(x[k])
     return writers_dates(items)
 
 

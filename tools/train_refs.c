@@ -80,7 +80,8 @@ typedef struct {
     size_t n;         /* tokens */
     int style;        /* index into styles */
     char *text;       /* the reference (for REFS_DUMP) */
-    int split;        /* 0 train, 1 held-out style and record, 2 held-out record only, 3 held-out style only */
+    int split;        /* 0 train, 1 held-out style and record, 2 held-out record only, 3 held-out style only,
+                         4 the title-first check (copies of split 1's) */
     long rkey;        /* the source record (rendered: its id in every style;
                          AnyStyle: the sequence itself, as -1 - index) */
 } example;
@@ -205,7 +206,10 @@ static void in_as_note(const char *tx, size_t n, unsigned char *lab)
         lab[k + w] = BIB_REF_PUNCT;
 }
 
-static void add_example(const char *src, const char *style, long rec, json_t *seg, bool aug)
+/* aug: 0 a reference of the data, 1 a copy for training (kept in the
+ * training split only), 2 a copy for the title-first check (kept in the
+ * validation split only, as split 4: never trained on) */
+static void add_example(const char *src, const char *style, long rec, json_t *seg, int aug)
 {
     size_t total = 0;
     for (size_t i = 0; i < json_array_size(seg); i++)
@@ -238,7 +242,9 @@ static void add_example(const char *src, const char *style, long rec, json_t *se
         e.split = hold_rec && hold_style ? 1 : hold_rec ? 2 : hold_style ? 3 : 0;
         if (anystyle)
             e.split = hold_rec ? 1 : 0;
-        if (aug && e.split != 0) {  /* copies are for training only */
+        if (aug == 2 && e.split == 1)
+            e.split = 4;
+        if (aug && e.split != (aug == 2 ? 4 : 0)) {
             free(text);
             free(lab);
             return;
@@ -266,7 +272,7 @@ static void add_example(const char *src, const char *style, long rec, json_t *se
         }
         ntok += n;
         ex = grow(ex, &capex, nex + 1, sizeof *ex);
-        if (getenv("REFS_DUMP") || getenv("REFS_DUMP_RECORDS")) {
+        if (getenv("REFS_DUMP") || getenv("REFS_DUMP_RECORDS") || getenv("REFS_BUILTIN")) {
             e.text = text;
             text = NULL;
         }
@@ -567,6 +573,112 @@ static json_t *bare_copy(const char *style, long rec, json_t *seg)
     return out;
 }
 
+/* Appends the punctuation segments seg[i..j) to b (cap bytes). */
+static void cat_punct(char *b, size_t cap, json_t *seg, size_t i, size_t j)
+{
+    for (; i < j; i++)
+        snprintf(b + strlen(b), cap - strlen(b), "%s", seg_text(seg, i));
+}
+
+/* seg[i] with its text's trailing white space cut; ends_dot: 1 when it
+ * ends in a period, 2 in `et al` (whose period the punctuation after holds) */
+static void add_trimmed(json_t *out, json_t *seg, size_t i, int *ends_dot)
+{
+    const char *tx = seg_text(seg, i);
+    size_t n = strlen(tx);
+    while (n && tx[n - 1] == ' ')
+        n--;
+    char *b = must(strndup(tx, n));
+    seg_add(out, seg_label(seg, i), b);
+    if (ends_dot)
+        *ends_dot = n > 2 && !memcmp(tx + n - 3, " al", 3) ? 2 : n && tx[n - 1] == '.';
+    free(b);
+}
+
+/* A copy of a reference that gives the names and then the title with
+ * the title moved before the names, as personal publication pages write
+ * their entries (`Fast Heaps, A. Okafor and B. Lind, Proc. LDC, 2021.`):
+ * no style renders that, and the tagger took the title's first and last
+ * words for names and the venue for the title. The title keeps its
+ * quotes; its closing punctuation becomes a comma (two in three, as
+ * such pages mostly write) or a period, the names end with a comma or a
+ * period before the venue (seeded), labels move
+ * with their text. A seeded sixth of those references with a venue
+ * after the title; `salt` the seed (the training copies' or the
+ * held-out check's, docs/refs.md). */
+static json_t *title_first(const char *style, long rec, json_t *seg, unsigned salt)
+{
+    char key[300];
+    snprintf(key, sizeof key, "titlefirst/%s/%ld", style, rec);
+    if (mix(key, salt) % 6)
+        return NULL;
+    size_t n = json_array_size(seg), a = 0, ne = 0, t, te, r;
+    while (a < n && strcmp(seg_label(seg, a), "author")) {
+        if (strcmp(seg_label(seg, a), "punct") && strcmp(seg_label(seg, a), "citation-number"))
+            return NULL;
+        a++;
+    }
+    for (t = a; t < n && (!strcmp(seg_label(seg, t), "author") || !strcmp(seg_label(seg, t), "punct")); t++)
+        ne = strcmp(seg_label(seg, t), "author") ? ne : t + 1;
+    if (a == n || t == n || strcmp(seg_label(seg, t), "title"))
+        return NULL;
+    for (te = r = t + 1; r < n && (!strcmp(seg_label(seg, r), "punct") || !strcmp(seg_label(seg, r), "title")); r++)
+        te = strcmp(seg_label(seg, r), "title") ? te : r + 1;
+    for (r = te; r < n && !strcmp(seg_label(seg, r), "punct"); r++)
+        ;
+    char pre[128] = "", post[128] = "", close[128] = "", tail[16];
+    cat_punct(pre, sizeof pre, seg, ne, t);
+    cat_punct(post, sizeof post, seg, te, r);
+    const char *tt = seg_text(seg, te - 1), *q = !strpbrk(post, "?!") && *tt ? strchr("?!", tt[strlen(tt) - 1]) : "";
+    if (r == n || (!q && !strpbrk(post, ".,:;")))
+        return NULL;   /* no venue, or the title closed by a bracket */
+    bool comma = mix(key, salt + 1) % 3, names_comma = mix(key, salt + 2) % 2;
+    int ends_dot;
+    /* the title's closing: its quotes and brackets kept, the first mark
+     * the seeded one, the others left out; none after a `?` or `!` */
+    for (size_t k = 0, o = 0, marks = 0; post[k] && o + 2 < sizeof close; k++)
+        if (!strchr(".,:;", post[k]))
+            close[o++] = post[k];
+        else if (!marks++ && !q)
+            close[o++] = comma ? ',' : '.';
+    if (!*close || close[strlen(close) - 1] != ' ')
+        strcat(close, " ");
+    json_t *out = json_array();
+    for (size_t k = 0; k < a; k++)
+        json_array_append(out, json_array_get(seg, k));
+    seg_add(out, "punct", pre + strspn(pre, " .,;:-/"));   /* an opening quote */
+    for (size_t k = t; k + 1 < te; k++)
+        json_array_append(out, json_array_get(seg, k));
+    add_trimmed(out, seg, te - 1, NULL);
+    seg_add(out, "punct", close);
+    for (size_t k = a; k + 1 < ne; k++)
+        json_array_append(out, json_array_get(seg, k));
+    add_trimmed(out, seg, ne - 1, &ends_dot);
+    snprintf(tail, sizeof tail, "%s%s", ends_dot == 2 ? "." : "",
+             names_comma ? ", " : ends_dot ? " " : ". ");
+    seg_add(out, "punct", tail);
+    for (size_t k = r; k < n; k++)
+        json_array_append(out, json_array_get(seg, k));
+    return out;
+}
+
+static json_t *title_first_copy(const char *style, long rec, json_t *seg)
+{
+    return title_first(style, rec, seg, SEED);
+}
+
+/* the held-out check's copies: of validation references, never trained on */
+static json_t *title_first_check(const char *style, long rec, json_t *seg)
+{
+    return title_first(style, rec, seg, SEED + 13);
+}
+
+/* The copies of a rendered reference, in this order: for training, and
+ * the last for the held-out title-first check. */
+static json_t *(*const copiers[])(const char *, long, json_t *) = {
+    slash_copy, word_copy, year_first_copy, bare_copy, title_first_copy, title_first_check
+};
+
 static void load(const char *path)
 {
     FILE *f = fopen(path, "r");
@@ -583,28 +695,14 @@ static void load(const char *path)
         add_example(json_string_value(json_object_get(j, "src")) ?: "",
                     json_string_value(json_object_get(j, "style")) ?: "",
                     (long)json_integer_value(json_object_get(j, "rec")),
-                    json_object_get(j, "seg"), false);
+                    json_object_get(j, "seg"), 0);
         const char *src = json_string_value(json_object_get(j, "src")) ?: "";
         const char *style = json_string_value(json_object_get(j, "style")) ?: "";
         long rec = (long)json_integer_value(json_object_get(j, "rec"));
-        json_t *copy = strcmp(src, "rendered") ? NULL : slash_copy(style, rec, json_object_get(j, "seg"));
-        if (copy) {
-            add_example(src, style, rec, copy, true);
-            json_decref(copy);
-        }
-        copy = strcmp(src, "rendered") ? NULL : word_copy(style, rec, json_object_get(j, "seg"));
-        if (copy) {
-            add_example(src, style, rec, copy, true);
-            json_decref(copy);
-        }
-        copy = strcmp(src, "rendered") ? NULL : year_first_copy(style, rec, json_object_get(j, "seg"));
-        if (copy) {
-            add_example(src, style, rec, copy, true);
-            json_decref(copy);
-        }
-        copy = strcmp(src, "rendered") ? NULL : bare_copy(style, rec, json_object_get(j, "seg"));
-        if (copy) {
-            add_example(src, style, rec, copy, true);
+        for (size_t c = 0; !strcmp(src, "rendered") && c < sizeof copiers / sizeof *copiers; c++) {
+            json_t *copy = copiers[c](style, rec, json_object_get(j, "seg"));
+            if (copy)
+                add_example(src, style, rec, copy, copiers[c] == title_first_check ? 2 : 1);
             json_decref(copy);
         }
         json_decref(j);
@@ -800,7 +898,10 @@ static void dump_wrong(FILE *f, const example *e, const unsigned char *p)
     fputc('\n', f);
 }
 
-static void evaluate(const char *title, int want_split)
+/* builtin: the labels of the table the trainer was built with, as
+ * bib_reftag_run decodes them (REFS_BUILTIN=1: the model before, scored
+ * on the same references as the new one) */
+static void evaluate(const char *title, int want_split, bool builtin)
 {
     static score all, per[256];
     memset(&all, 0, sizeof all);
@@ -817,16 +918,22 @@ static void evaluate(const char *title, int want_split)
     unsigned char *back = malloc(maxn * NS), *p = malloc(maxn);
     float *W = malloc((size_t)dn * L * sizeof *W), T[(NS + 1) * NS];
     for (size_t i = 0; i < (size_t)dn * L; i++)
-        W[i] = qw[i];
+        W[i] = builtin ? 0 : qw[i];
     for (size_t i = 0; i < (size_t)(NS + 1) * NS; i++)
         T[i] = (float)qt[i];
     for (size_t e = 0; e < nex; e++) {
         if (ex[e].split != want_split)
             continue;
-        emissions(&ex[e], W, sc);
-        viterbi(ex[e].n, sc, T, p, best, back);
-        for (size_t i = 0; i < ex[e].n; i++)
-            p[i] = (unsigned char)lab(p[i]);
+        size_t n = ex[e].n, end = tokoff[ex[e].toff + n - 1] + toklen[ex[e].toff + n - 1];
+        const bib_ref_token *tok = NULL;
+        if (builtin && (bib_reftag_run(tagger, ex[e].text, end) != (long)n || !(tok = bib_reftag_tokens(tagger, &n))))
+            continue;
+        if (!builtin) {
+            emissions(&ex[e], W, sc);
+            viterbi(n, sc, T, p, best, back);
+        }
+        for (size_t i = 0; i < n; i++)
+            p[i] = (unsigned char)(tok ? tok[i].label : lab(p[i]));
         score_example(&all, gold + ex[e].toff, p, ex[e].n);
         score_example(&per[ex[e].style], gold + ex[e].toff, p, ex[e].n);
         if (dump && memcmp(p, gold + ex[e].toff, ex[e].n))
@@ -1105,12 +1212,18 @@ int main(int argc, char **argv)
             }
     }
     fprintf(stderr, "%zu references, %zu tokens, %u features\n", nex, ntok, dn);
+    if (getenv("REFS_BUILTIN")) {
+        evaluate("validation, the built-in table", 1, true);
+        evaluate("title-first check, the built-in table", 4, true);
+        return 0;
+    }
     w = calloc((size_t)dn * L, sizeof *w);
     u = calloc((size_t)dn * L, sizeof *u);
     train();
     quantise(dn);
-    evaluate("validation (held-out styles and records)", 1);
-    evaluate("held-out records, training styles", 2);
+    evaluate("validation (held-out styles and records)", 1, false);
+    evaluate("held-out records, training styles", 2, false);
+    evaluate("title-first check (copies of validation references)", 4, false);
     write_table(argv[1], hash);
     for (size_t e = 0; e < nex; e++)
         free(ex[e].text);

@@ -411,9 +411,11 @@ typedef struct gen_walk {
 } gen_walk;
 
 /* Text wrapped at a fixed width (a list copied from a PDF or a mail): many
- * lines within 15 % of the longest, which is not long. Otherwise every
- * line is a block of the page (a browser copy, saved HTML), and a line
- * break inside an entry separates two of its fields. */
+ * lines within 15 % of the longest, which is not long, and which go on
+ * (a wrapped line ends inside its entry, not on its full stop: lines of
+ * one whole reference each may be as long as one another). Otherwise
+ * every line is a block of the page (a browser copy, saved HTML), and a
+ * line break inside an entry separates two of its fields. */
 static bool page_wrapped(const page_lines *pl)
 {
     size_t max = 0, lines = 0, near = 0;
@@ -427,7 +429,10 @@ static bool page_wrapped(const page_lines *pl)
         if (n == 0)
             continue;
         lines++;
-        near += n * 20 >= max * 17;
+        const char *t = pl->v[i].text;
+        while (n > 1 && (t[n - 1] == ' ' || t[n - 1] == '\t'))
+            n--;
+        near += n * 20 >= max * 17 && t[n - 1] != '.';
     }
     return lines >= 4 && near * 10 >= lines * 3;
 }

@@ -412,8 +412,20 @@ bool refs_tagged_as_ref(const bib_reftag *t)
     size_t n, date;
     const bib_ref_token *tok = bib_reftag_tokens(t, &n);
     size_t i = lead_end(tok, n, &date);
-    if (i >= n || (tok[i].label != BIB_REF_AUTHOR && tok[i].label != BIB_REF_EDITOR))
+    if (i >= n)
         return false;
+    /* names first, or a title first with the names right after it (`Title,
+     * A. Okafor and B. Lee, Venue, 2021.`, as personal pages write their
+     * own papers) */
+    if (tok[i].label == BIB_REF_TITLE) {
+        size_t j = i;
+        while (j < n && (tok[j].label == BIB_REF_TITLE || tok[j].label == BIB_REF_PUNCT))
+            j++;
+        if (j >= n || tok[j].label != BIB_REF_AUTHOR)
+            return false;
+    } else if (tok[i].label != BIB_REF_AUTHOR && tok[i].label != BIB_REF_EDITOR) {
+        return false;
+    }
     size_t title = 0;
     for (; i < n; i++) {
         title += tok[i].label == BIB_REF_TITLE && tok[i].kind == BIB_REFTOK_WORD;

@@ -97,8 +97,8 @@ bool refs_continues_shape(refs_shape shape, const char *cur, size_t curn, const 
 size_t refs_split_point(const bib_reftag *t);
 
 /* Does the tagger's last run read as one reference that opens with its
- * authors (a list number or its year first at most) and holds a title and
- * a date?
+ * authors (a list number or its year first at most), or with its title
+ * and the authors right after it, and holds a title and a date?
  * The page reader's generic layout counts such lines as its cue. */
 bool refs_tagged_as_ref(const bib_reftag *t);
 

@@ -146,6 +146,23 @@ for trial in range(6):
                                       for r in recs][1:],
           [(ftitle, [first, "Bo Chen"])])
 
+# a personal page listing its papers title first, then the authors, the
+# venue and the date: one record a line, with its authors and year
+fam = [oneword() for _ in range(6)]
+tfirst = ["Publications", "",
+          "Fast Collection of Small Heaps, A. %s, B. %s, and C. %s, The Conference on "
+          "Language Design (LDC), June 2021." % tuple(fam[:3]),
+          "Learning to Sort Graphs, D. %s and E. %s, Journal of Odd Results 12(3):45-67, "
+          "2019." % tuple(fam[3:5]),
+          "Quiet Networks for Loud Rooms, F. %s, A. %s and B. %s, Proceedings of the "
+          "Workshop on Rooms, pp. 10-19, 2017." % (fam[5], fam[0], fam[1])]
+rc, err, recs = run("\n".join(tfirst) + "\n")
+check("title first", (rc, [(r.get("title"), len(r.get("author", [])),
+                            (r.get("issued") or {}).get("date-parts", [[None]])[0][0])
+                           for r in recs]),
+      (0, [("Fast Collection of Small Heaps", 3, 2021), ("Learning to Sort Graphs", 2, 2019),
+           ("Quiet Networks for Loud Rooms", 3, 2017)]))
+
 # nothing found: an error naming the first line, exit 1, also when forced
 for opts in ((), ("-O", "layout=feed")):
     rc, err, recs = run("hello %s\nnothing here\n" % oneword(), *opts)

@@ -452,16 +452,6 @@ static int read_custom(bib_record *rec, const json_t *v)
     return rc;
 }
 
-
-/* The number variables that the CSL-JSON schema types as a string alone
- * (`version`, `section`; the others take a string or a number): a number
- * there, from JSON or YAML (pandoc's `version: 3`), is read as its text
- * and written back as a string, which the schema and citeproc take
- * (docs/fidelity.md, "Sources the schema refuses"). */
-static bool string_only(bib_var var)
-{
-    return var == BIB_VAR_VERSION || var == BIB_VAR_SECTION;
-}
 /* Reads one variable; returns 0, BIB_EINVAL when the value does not fit
  * (kept as an extra by the caller), or BIB_ENOMEM. */
 int cslitem_read_var(bib_record *rec, bib_var var, const char *key, const json_t *v,
@@ -531,7 +521,7 @@ int cslitem_read_var(bib_record *rec, bib_var var, const char *key, const json_t
         if (!s)
             return bib_buf_failed(tmp) ? BIB_ENOMEM : BIB_EINVAL;
         rc = bib_record_set_text(rec, var, s, strlen(s));
-        if (!rc && num && !string_only(var))
+        if (!rc && num && cslitem_number_as_json(var))
             rc = bib_record_set_field_flags(rec, var, BIB_FIELD_BARE_NUMBER);
         return rc;
     }
@@ -610,12 +600,15 @@ static bool loose_date_string(bib_var var, const json_t *v, const bib_cslitem_ct
 /* A YAML number under a CSL text variable (`collection-title: 4`) is read
  * as text, as pandoc reads it, and its spelling is not kept: CSL wants a
  * string there, and the CSL-JSON writers would give the number back, which
- * the schema refuses (docs/yaml.md). Number variables keep theirs. */
+ * the schema refuses (docs/yaml.md). Number variables keep theirs, but for
+ * the two the schema types as strings alone (cslitem_number_as_json:
+ * pandoc's `version: 3`, a CSL-JSON `"version": 1`), read as text too. */
 static bool loose_number_text(bib_var var, const json_t *v, const bib_cslitem_ctx *ctx)
 {
     bib_kind k = bib_var_kind(var);
-    return json_is_number(v) && (string_only(var) || (ctx && (ctx->flags & BIB_CSLITEM_LOOSE) &&
-                                                      (k == BIB_KIND_TEXT || k == BIB_KIND_RICH)));
+    bool loose = ctx && (ctx->flags & BIB_CSLITEM_LOOSE);
+    return json_is_number(v) && (!cslitem_number_as_json(var)
+                                 || (loose && (k == BIB_KIND_TEXT || k == BIB_KIND_RICH)));
 }
 
 int cslitem_read_member(bib_record *rec, const char *k, const json_t *v, bib_buf *tmp,

@@ -82,7 +82,7 @@ def writers_spelling(items):
     """writers_dates, and a key that is one of CSL's upper-case variables
     in another case ("url", which the readers take for URL) under CSL's
     name, as the CSL writers give it (cslitem_json.c, csl_key); a number
-    under `version` or `section` as its text (cslitem_read.c, string_only)."""
+    under `version` or `section` as its text (cslitem_int.h, cslitem_number_as_json)."""
     for x in items:
         for k in [k for k in x if k not in CASED and k.upper() in CASED]:
             if k.upper() not in x:

@@ -297,7 +297,7 @@ START_TEST(test_bare_number_schema)
     same_text(r); /* the direct writer agrees */
     bib_record_free(r);
     /* a CSL-JSON source's own number there goes out as a string too,
-     * which the schema takes (cslitem_read.c, string_only) */
+     * which the schema takes (cslitem_number_as_json) */
     r = from("{\"id\":\"k\",\"type\":\"software\",\"version\":1}");
     roundtrip_eq(r, "{\"id\":\"k\",\"type\":\"software\",\"version\":\"1\"}");
     bib_record_free(r);

@@ -71,7 +71,12 @@ char *bib_cslitem_dumps(const json_t *j, size_t flags);
 /* Flags for bib_cslitem_to_json. */
 enum {
     /* put the non-csljson extras into `custom` ({"bibtex": {...}}) */
-    BIB_CSLITEM_CUSTOM_EXTRAS = 1u << 8
+    BIB_CSLITEM_CUSTOM_EXTRAS = 1u << 8,
+    /* write only what the CSL-JSON schema accepts: a key it lacks, and a
+     * kept input spelling it refuses (a name object with other members,
+     * a type CSL lacks), go under custom.csljson as the source had them,
+     * the value itself in CSL's form (docs/fidelity.md, "schema") */
+    BIB_CSLITEM_SCHEMA = 1u << 10
 };
 
 /* Builds the CSL-JSON object of an entry record: id, type, then the

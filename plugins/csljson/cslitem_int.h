@@ -52,6 +52,16 @@ static inline bool cslitem_number_as_json(bib_var var)
     return var != BIB_VAR_VERSION && var != BIB_VAR_SECTION;
 }
 
+/* Whether the CSL-JSON schema (csl-data.json, CSL 1.0.2) has `key` as an
+ * item member: id, type, custom, a variable's own name or an alias the
+ * schema lists (names are case-sensitive there). */
+bool cslitem_schema_key(const char *key);
+
+/* Whether the schema accepts v as the value of var: names as objects of
+ * its members only, dates as objects (no EDTF string), a number variable
+ * as a string or a number, any other as a string (categories: strings). */
+bool cslitem_schema_value(bib_var var, const json_t *v);
+
 /* The CSL-JSON date object of d (a new reference), or NULL. */
 json_t *cslitem_date_to_json(const bib_date *d);
 

@@ -314,12 +314,18 @@ static bool csl_key(const char *key, bib_var var)
     return false;
 }
 
-/* bib_cslitem_field_member with the flag of the builders above. */
+/* bib_cslitem_field_member with the flag of the builders above. With
+ * BIB_CSLITEM_SCHEMA in flags, a kept spelling the schema refuses is not
+ * the member: the canonical value is, and the spelling goes to *moved (a
+ * new reference, under the key in *moved_key) for custom; an alias key
+ * the schema lacks ("part-number") gives way to the variable's name. */
 static json_t *field_member(const bib_record *rec, const bib_field *f, const char **key,
-                            bool *ok)
+                            unsigned flags, json_t **moved, const char **moved_key, bool *ok)
 {
     bib_var var = bib_field_var(f);
     *key = bib_var_name(var);
+    if (moved)
+        *moved = NULL;
     json_t *canon = field_to_json(f, ok);
     if (!canon || !*ok) {
         json_decref(canon);
@@ -341,9 +347,15 @@ static json_t *field_member(const bib_record *rec, const bib_field *f, const cha
             json_decref(canon);
             return NULL;
         }
+        if (out && (flags & BIB_CSLITEM_SCHEMA) && moved && !cslitem_schema_value(var, out)) {
+            *moved = out;
+            *moved_key = rkey;
+            return canon;
+        }
         if (out) {
             json_decref(canon);
-            if (csl_key(rkey, var))
+            if (csl_key(rkey, var) &&
+                (!(flags & BIB_CSLITEM_SCHEMA) || cslitem_schema_key(rkey)))
                 *key = rkey;
             return out;
         }
@@ -354,7 +366,7 @@ static json_t *field_member(const bib_record *rec, const bib_field *f, const cha
 json_t *bib_cslitem_field_member(const bib_record *rec, const bib_field *f, const char **key)
 {
     bool ok = true;
-    json_t *j = field_member(rec, f, key, &ok);
+    json_t *j = field_member(rec, f, key, 0, NULL, NULL, &ok);
     if (!ok)
         *key = NULL;
     return j;
@@ -402,12 +414,115 @@ json_t *bib_cslitem_extra_member(const char *name, const char *value, size_t len
     return j;
 }
 
+/* Adds v (its reference taken) under key to *mine, custom.csljson of the
+ * item being built, made on first use. */
+static void keep_mine(json_t **mine, const char *key, json_t *v, bool *ok)
+{
+    if (!*mine && !(*mine = json_object())) {
+        json_decref(v);
+        *ok = false;
+        return;
+    }
+    put(*mine, key, v, ok);
+}
+
+/* Another format's extra, appended under custom[fmt][name] (a list when
+ * the name repeats); *custom made on first use. */
+static void custom_extra(json_t **custom, const char *fmt, const char *name, const char *value,
+                         size_t len, bool *ok)
+{
+    if (!*custom && !(*custom = json_object())) {
+        *ok = false;
+        return;
+    }
+    json_t *sub = json_object_get(*custom, fmt);
+    if (!sub) {
+        sub = json_object();
+        json_incref(sub); /* borrowed below, whether put keeps it or not */
+        put(*custom, fmt, sub, ok);
+        json_decref(sub);
+        if (!*ok)
+            return;
+    }
+    json_t *prev = json_object_get(sub, name);
+    json_t *val = json_stringn(value, len);
+    if (!prev) {
+        put(sub, name, val, ok);
+    } else if (json_is_array(prev)) {
+        push(prev, val, ok);
+    } else {
+        json_t *arr = json_array();
+        if (json_array_append(arr, prev) < 0)
+            *ok = false;
+        push(arr, val, ok);
+        put(sub, name, arr, ok);
+    }
+}
+
+/* A csljson extra (an unknown key, a source's own custom, an alias of a
+ * variable already set) back into o, or, under BIB_CSLITEM_SCHEMA, into
+ * *mine when the schema refuses its key or value. */
+static void csljson_extra(json_t *o, json_t **custom, json_t **mine, const char *name,
+                          const char *value, size_t len, unsigned flags, bool *ok)
+{
+    json_t *j = bib_cslitem_extra_member(name, value, len);
+    if (!j) {
+        *ok = false;
+        return;
+    }
+    bool custom_obj = strcmp(name, "custom") == 0 && json_is_object(j);
+    if (flags & BIB_CSLITEM_SCHEMA) {
+        bib_var var = bib_var_from_name(name, strlen(name));
+        if (!custom_obj && (strcmp(name, "custom") == 0 || !cslitem_schema_key(name) ||
+                            (var && !cslitem_schema_value(var, j)))) {
+            keep_mine(mine, name, j, ok);
+            return;
+        }
+    }
+    if (custom_obj) {
+        if (!*custom) {
+            *custom = j;
+        } else {
+            if (json_object_update(*custom, j) < 0)
+                *ok = false;
+            json_decref(j);
+        }
+    } else if (!json_object_get(o, name)) {
+        put(o, name, j, ok);
+    } else {
+        json_decref(j);
+    }
+}
+
+/* custom.csljson gets *mine (what the schema refused), beside what a
+ * source's own custom.csljson held; custom is made when there is none. */
+static json_t *merge_mine(json_t *custom, json_t *mine, bool *ok)
+{
+    if (!mine)
+        return custom;
+    if (!custom && !(custom = json_object())) {
+        json_decref(mine);
+        *ok = false;
+        return NULL;
+    }
+    json_t *had = json_object_get(custom, CSLITEM_FMT);
+    if (json_is_object(had)) {
+        if (json_object_update_missing(had, mine) < 0)
+            *ok = false;
+        json_decref(mine);
+    } else {
+        put(custom, CSLITEM_FMT, mine, ok);
+    }
+    return custom;
+}
+
 json_t *bib_cslitem_to_json(const bib_record *rec, unsigned flags)
 {
     json_t *o = json_object();
     if (!o)
         return NULL;
     bool ok = true;
+    json_t *mine = NULL; /* custom.csljson: what the schema refuses */
     /* id */
     const char *id = bib_record_id(rec);
     if (id) {
@@ -425,22 +540,33 @@ json_t *bib_cslitem_to_json(const bib_record *rec, unsigned flags)
             put(o, "id", json_string(id), &ok);
         }
     }
-    /* type */
+    /* type: the source's spelling when it means the same type; under
+     * BIB_CSLITEM_SCHEMA CSL's own name, the spelling kept in custom */
     bib_type t = bib_record_type(rec);
     json_t *rawt = raw_if_same(rec, "type", NULL, BIB_VAR_NONE, &ok);
+    const char *tn = t ? bib_type_name(t) : "document";
     if (rawt && json_is_string(rawt) &&
-        bib_type_from_name(json_string_value(rawt), json_string_length(rawt)) == t)
+        bib_type_from_name(json_string_value(rawt), json_string_length(rawt)) == t &&
+        !(flags & BIB_CSLITEM_SCHEMA)) {
         put(o, "type", rawt, &ok);
-    else {
-        json_decref(rawt);
-        put(o, "type", json_string(t ? bib_type_name(t) : "document"), &ok);
+    } else {
+        if (rawt && (flags & BIB_CSLITEM_SCHEMA) &&
+            !(json_is_string(rawt) && strcmp(json_string_value(rawt), tn) == 0))
+            keep_mine(&mine, "type", rawt, &ok);
+        else
+            json_decref(rawt);
+        put(o, "type", json_string(tn), &ok);
     }
     /* variables in record order */
     for (size_t i = 0; i < bib_record_field_count(rec) && ok; i++) {
-        const char *outkey;
-        json_t *v = field_member(rec, bib_record_field_at(rec, i), &outkey, &ok);
+        const char *outkey, *movedkey = NULL;
+        json_t *moved = NULL;
+        json_t *v = field_member(rec, bib_record_field_at(rec, i), &outkey, flags, &moved,
+                                 &movedkey, &ok);
         if (v)
             put(o, outkey, v, &ok);
+        if (moved)
+            keep_mine(&mine, movedkey, moved, &ok);
     }
     /* extras: csljson ones back in place, others under custom */
     json_t *custom = NULL;
@@ -449,53 +575,13 @@ json_t *bib_cslitem_to_json(const bib_record *rec, unsigned flags)
         size_t len;
         bib_record_extra_at(rec, i, &fmt, &name, &value, &len);
         if (strcmp(fmt, CSLITEM_FMT) == 0) {
-            if (strncmp(name, CSLITEM_RAW_PREFIX, 5) == 0)
-                continue;
-            json_t *j = bib_cslitem_extra_member(name, value, len);
-            if (!j) {
-                ok = false;
-            } else if (strcmp(name, "custom") == 0 && json_is_object(j)) {
-                if (!custom)
-                    custom = j;
-                else {
-                    if (json_object_update(custom, j) < 0)
-                        ok = false;
-                    json_decref(j);
-                }
-            } else if (!json_object_get(o, name)) {
-                put(o, name, j, &ok);
-            } else {
-                json_decref(j);
-            }
+            if (strncmp(name, CSLITEM_RAW_PREFIX, 5) != 0)
+                csljson_extra(o, &custom, &mine, name, value, len, flags, &ok);
         } else if (flags & BIB_CSLITEM_CUSTOM_EXTRAS) {
-            if (!custom && !(custom = json_object())) {
-                ok = false;
-                break;
-            }
-            json_t *sub = json_object_get(custom, fmt);
-            if (!sub) {
-                sub = json_object();
-                json_incref(sub); /* borrowed below, whether put keeps it or not */
-                put(custom, fmt, sub, &ok);
-                json_decref(sub);
-                if (!ok)
-                    break;
-            }
-            json_t *prev = json_object_get(sub, name);
-            json_t *val = json_stringn(value, len);
-            if (!prev) {
-                put(sub, name, val, &ok);
-            } else if (json_is_array(prev)) {
-                push(prev, val, &ok);
-            } else {
-                json_t *arr = json_array();
-                if (json_array_append(arr, prev) < 0)
-                    ok = false;
-                push(arr, val, &ok);
-                put(sub, name, arr, &ok);
-            }
+            custom_extra(&custom, fmt, name, value, len, &ok);
         }
     }
+    custom = merge_mine(custom, mine, &ok);
     if (custom)
         put(o, "custom", custom, &ok);
     return built(o, ok);

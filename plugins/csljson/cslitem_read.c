@@ -244,6 +244,8 @@ static bool read_date(const json_t *v, bib_date *d, const char **raw_out, const 
     if (!json_is_object(v))
         return false;
     const json_t *dp = json_object_get(v, "date-parts");
+    if (json_is_array(dp) && json_array_size(dp) == 0)
+        dp = NULL; /* no date in it: the literal or raw beside it is the date */
     if (dp && !read_date_parts(dp, d, dropped)) {
         memset(d, 0, sizeof *d);
         return false;

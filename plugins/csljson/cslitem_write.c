@@ -599,8 +599,14 @@ static bool jw_field(jw *w, bool *first, const bib_field *f)
  * False when the record needs bib_cslitem_to_json as a whole: an id, type
  * or custom spelling (compared or merged there), more spellings than fit,
  * or an unknown key that a variable's key or another extra might shadow. */
-static bool csljson_extras(const bib_record *rec, bib_var *raw, int nraw, int *n, bool *keys)
+static bool csljson_extras(const bib_record *rec, bib_var *raw, int nraw, int *n, bool *keys,
+                           unsigned flags)
 {
+    /* under BIB_CSLITEM_SCHEMA, a kept spelling the schema may refuse (of
+     * names, a date or text, or under an alias it lacks) is sorted out by
+     * bib_cslitem_to_json: rare, and one place; unknown keys are written
+     * here, under custom.csljson (jw_unknown) */
+    bool schema = flags & BIB_CSLITEM_SCHEMA;
     size_t ne = bib_record_extra_count(rec);
     *n = 0;
     *keys = false;
@@ -614,6 +620,8 @@ static bool csljson_extras(const bib_record *rec, bib_var *raw, int nraw, int *n
             bib_var var = bib_var_from_name(key, strlen(key));
             if (!var || *n == nraw)
                 return false; /* @raw:id, @raw:type */
+            if (schema && (bib_var_kind(var) != BIB_KIND_NUMBER || !cslitem_schema_key(key)))
+                return false;
             raw[(*n)++] = var;
             continue;
         }
@@ -675,12 +683,37 @@ static bool plain_json_string(const char *v, size_t len)
     return bib_utf8_valid(v + 1, len - 2);
 }
 
+/* The csljson extras of rec that are unknown keys, as members at w's
+ * level, as bib_cslitem_to_json sets them. */
+static void jw_unknown(jw *w, bool *first, const bib_record *rec)
+{
+    size_t ne = bib_record_extra_count(rec);
+    for (size_t i = 0; i < ne; i++) {
+        const char *fmt, *name, *value;
+        size_t len;
+        bib_record_extra_at(rec, i, &fmt, &name, &value, &len);
+        if (!is_csl_fmt(fmt) || strncmp(name, CSLITEM_RAW_PREFIX, 5) == 0)
+            continue;
+        if (plain_json_string(value, len)) {
+            jw_key(w, first, name); /* as jansson would write it back */
+            bib_buf_append_fast(w->out, value, len);
+            continue;
+        }
+        json_t *j = bib_cslitem_extra_member(name, value, len);
+        if (!j)
+            w->out->failed = true; /* out of memory: cslitem_write sees it */
+        if (j) {
+            jw_key(w, first, name);
+            jw_json(w, j);
+            json_decref(j);
+        }
+    }
+}
+
 /* The variables of rec in record order (those in raw[] by their kept
- * spelling), then the csljson extras that are unknown keys (`keys`), as
- * bib_cslitem_to_json sets them. True when rec has extras of other formats
- * (for custom). */
+ * spelling). True when rec has extras of other formats (for custom). */
 static bool jw_members(jw *w, bool *first, const bib_record *rec, const bib_var *raw,
-                       int nraw, bool keys)
+                       int nraw)
 {
     for (size_t i = 0; i < bib_record_field_count(rec); i++) {
         const bib_field *f = bib_record_field_at(rec, i);
@@ -703,30 +736,70 @@ static bool jw_members(jw *w, bool *first, const bib_record *rec, const bib_var 
         }
     }
     size_t ne = bib_record_extra_count(rec);
-    bool others = false;
     for (size_t i = 0; i < ne; i++) {
-        const char *fmt, *name, *value;
-        size_t len;
-        bib_record_extra_at(rec, i, &fmt, &name, &value, &len);
-        if (!is_csl_fmt(fmt)) {
-            others = true;
-        } else if (keys && strncmp(name, CSLITEM_RAW_PREFIX, 5) != 0 &&
-                   plain_json_string(value, len)) {
-            jw_key(w, first, name); /* as jansson would write it back */
-            bib_buf_append_fast(w->out, value, len);
-        } else if (keys && strncmp(name, CSLITEM_RAW_PREFIX, 5) != 0) {
-            /* an unknown key, after the variables as to_json sets it */
-            json_t *j = bib_cslitem_extra_member(name, value, len);
-            if (!j)
-                w->out->failed = true; /* out of memory, as above */
-            if (j) {
-                jw_key(w, first, name);
-                jw_json(w, j);
-                json_decref(j);
-            }
-        }
+        const char *fmt;
+        bib_record_extra_at(rec, i, &fmt, NULL, NULL, NULL);
+        if (!is_csl_fmt(fmt))
+            return true;
     }
-    return others;
+    return false;
+}
+
+/* custom: {fmt: {name: value, or [values] when repeated}} in order of
+ * first appearance (core groups them, bib_record_extras_grouped), then,
+ * with `mine`, "csljson": the unknown keys (as bib_cslitem_to_json and its
+ * merge_mine lay them out). BIB_ENOMEM or 0. */
+static int jw_custom(jw *w, bool *first, const bib_record *rec, bool others, bool mine)
+{
+    bool fc, ff = false, fa = false, open_fmt = false;
+    jw_key_fixed(w, first, jw_row_custom, 9, "custom");
+    jw_open(w, '{', &fc);
+    size_t ne = bib_record_extra_count(rec);
+    if (others) {
+        bool oom;
+        bib_extra_step *g = bib_record_extras_grouped(rec, &oom);
+        if (oom)
+            return BIB_ENOMEM;
+        for (size_t i = 0; i < ne; i++) {
+            const char *fmt, *name, *v;
+            size_t len;
+            bib_record_extra_at(rec, g[i].index, &fmt, &name, &v, &len);
+            if (is_csl_fmt(fmt))
+                continue; /* not in custom */
+            bool last_of_name = g[i].last_of_name;
+            if (g[i].new_format) {
+                if (open_fmt)
+                    jw_close(w, '}', ff);
+                jw_key(w, &fc, fmt);
+                jw_open(w, '{', &ff);
+                open_fmt = true;
+            }
+            if (g[i].new_name) {
+                jw_key(w, &ff, name);
+                if (last_of_name) { /* one value */
+                    jw_string(w, v, len);
+                    continue;
+                }
+                jw_open(w, '[', &fa);
+            }
+            jw_item(w, &fa);
+            jw_string(w, v, len);
+            if (last_of_name)
+                jw_close(w, ']', fa);
+        }
+        if (open_fmt)
+            jw_close(w, '}', ff);
+        free(g);
+    }
+    if (mine) {
+        bool fm;
+        jw_key(w, &fc, CSLITEM_FMT);
+        jw_open(w, '{', &fm);
+        jw_unknown(w, &fm, rec);
+        jw_close(w, '}', fm);
+    }
+    jw_close(w, '}', fc);
+    return 0;
 }
 
 static int cslitem_write(bib_buf *out, bib_output *sink, const bib_record *rec,
@@ -750,7 +823,7 @@ static int cslitem_write(bib_buf *out, bib_output *sink, const bib_record *rec,
     bib_var raw[16];
     int nraw;
     bool keys;
-    if (!csljson_extras(rec, raw, 16, &nraw, &keys)) {
+    if (!csljson_extras(rec, raw, 16, &nraw, &keys, flags)) {
         json_t *j = bib_cslitem_to_json(rec, flags);
         if (!j)
             return BIB_ENOMEM;
@@ -791,50 +864,13 @@ static int cslitem_write(bib_buf *out, bib_output *sink, const bib_record *rec,
     jw_key_fixed(&w, &first, jw_row_type, 7, "type");
     const char *tn = t ? bib_type_name(t) : "document";
     jw_string(&w, tn, strlen(tn));
-    size_t ne = bib_record_extra_count(rec);
-    bool others = jw_members(&w, &first, rec, raw, nraw, keys);
-    if (others && (flags & BIB_CSLITEM_CUSTOM_EXTRAS)) {
-        /* custom: {fmt: {name: value, or [values] when repeated}} in order
-         * of first appearance (core groups them, bib_record_extras_grouped) */
-        bool oom;
-        bib_extra_step *g = bib_record_extras_grouped(rec, &oom);
-        if (oom)
-            return BIB_ENOMEM;
-        bool fc, ff = false, fa = false, open_fmt = false;
-        jw_key_fixed(&w, &first, jw_row_custom, 9, "custom");
-        jw_open(&w, '{', &fc);
-        for (size_t i = 0; i < ne; i++) {
-            const char *fmt, *name, *v;
-            size_t len;
-            bib_record_extra_at(rec, g[i].index, &fmt, &name, &v, &len);
-            if (is_csl_fmt(fmt))
-                continue; /* not in custom */
-            bool last_of_name = g[i].last_of_name;
-            if (g[i].new_format) {
-                if (open_fmt)
-                    jw_close(&w, '}', ff);
-                jw_key(&w, &fc, fmt);
-                jw_open(&w, '{', &ff);
-                open_fmt = true;
-            }
-            if (g[i].new_name) {
-                jw_key(&w, &ff, name);
-                if (last_of_name) { /* one value */
-                    jw_string(&w, v, len);
-                    continue;
-                }
-                jw_open(&w, '[', &fa);
-            }
-            jw_item(&w, &fa);
-            jw_string(&w, v, len);
-            if (last_of_name)
-                jw_close(&w, ']', fa);
-        }
-        if (open_fmt)
-            jw_close(&w, '}', ff);
-        jw_close(&w, '}', fc);
-        free(g);
-    }
+    bool others = jw_members(&w, &first, rec, raw, nraw);
+    bool mine = keys && (flags & BIB_CSLITEM_SCHEMA);
+    if (keys && !mine)
+        jw_unknown(&w, &first, rec); /* where the source had them */
+    others = others && (flags & BIB_CSLITEM_CUSTOM_EXTRAS);
+    if ((others || mine) && jw_custom(&w, &first, rec, others, mine) != 0)
+        return BIB_ENOMEM;
     jw_close(&w, '}', first);
     return bib_buf_failed(out) ? BIB_ENOMEM : 0;
 }

@@ -478,7 +478,7 @@ static void reader_close(bib_reader *rd)
 
 typedef struct csl_writer {
     bib_output *out;
-    bool lines, compact, custom;
+    bool lines, compact, custom, schema;
     size_t count;
     bib_buf buf;
 } csl_writer;
@@ -492,6 +492,8 @@ static int writer_begin(bib_writer *wr, bib_output *out, const bib_options *opts
     bib_options_get_bool(opts, "compact", false, &w->compact);
     const char *ex = bib_options_get(opts, "extras");
     w->custom = !ex || strcmp(ex, "custom") == 0;
+    const char *un = bib_options_get(opts, "unknown");
+    w->schema = !un || strcmp(un, "custom") == 0;
     /* a piece of the output (-j): no bracket, and every item after one */
     if (bib_writer_is_piece(wr))
         w->count = 1;
@@ -504,7 +506,8 @@ static int writer_write(bib_writer *wr, const bib_record *rec)
 {
     csl_writer *w = bib_writer_state(wr);
     bool pretty = !w->lines && !w->compact;
-    unsigned flags = (w->custom ? BIB_CSLITEM_CUSTOM_EXTRAS : 0) | (pretty ? BIB_CSLITEM_PRETTY : 0);
+    unsigned flags = (w->custom ? BIB_CSLITEM_CUSTOM_EXTRAS : 0) | (pretty ? BIB_CSLITEM_PRETTY : 0) |
+                     (w->schema ? BIB_CSLITEM_SCHEMA : 0);
     bib_record *owned;
     int krc = bib_writer_keyed(wr, rec, &rec, &owned); /* a keyless entry's id is new */
     if (krc) {
@@ -625,6 +628,10 @@ static const bib_option_spec writer_options[] = {
      "where other formats' unmapped fields go: the item's custom object, or nowhere"},
     {"keys", BIB_OPT_CHOICE, "auto,keep", "auto",
      "an id an earlier item has: given a suffix (auto), or kept as it is"},
+    {"unknown", BIB_OPT_CHOICE, "custom,keep", "custom",
+     "a CSL-JSON source's keys and values the CSL-JSON schema refuses: under custom.csljson, "
+     "the value in CSL's form (custom: output the schema accepts), or where the source had "
+     "them (keep: the exact round trip)"},
     {NULL, 0, NULL, NULL, NULL},
 };
 

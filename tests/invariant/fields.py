@@ -306,8 +306,15 @@ def item_records(items):
     for k, it in enumerate(items):
         if isinstance(it, dict):
             key = it.get("id")
-            out.append((str(key) if key is not None else "#%d" % k,
-                        {n for n, v in it.items() if v not in (None, "", [], {})}))
+            names = {n for n, v in it.items() if v not in (None, "", [], {})}
+            # what the CSL-JSON writer keeps under custom.csljson (a key the
+            # schema lacks; docs/fidelity.md, "What the schema refuses") is
+            # the item's own key, kept
+            mine = it.get("custom", {}).get("csljson") if isinstance(it.get("custom"), dict) \
+                else None
+            if isinstance(mine, dict):
+                names |= {n for n, v in mine.items() if v not in (None, "", [], {})}
+            out.append((str(key) if key is not None else "#%d" % k, names))
     return out
 
 
@@ -355,7 +362,10 @@ GROUPS = {
     ],
     # a key the readers take for one of CSL's upper-case variables ("url",
     # in pandoc's CSL-YAML) is written under CSL's name ("URL")
-    "csljson": [("one", {v, v.lower()}) for v in ("URL", "DOI", "ISBN", "ISSN", "PMID", "PMCID")],
+    # and CSL 1.0.2's names of three number variables the schema spells
+    # without "-number" are written as the schema spells them
+    "csljson": [("one", {v, v.lower()}) for v in ("URL", "DOI", "ISBN", "ISSN", "PMID", "PMCID")] +
+               [("one", {v, v + "-number"}) for v in ("part", "printing", "supplement")],
     "yaml": [("one", {v, v.lower()}) for v in ("URL", "DOI", "ISBN", "ISSN", "PMID", "PMCID")],
     "nbib": [],
     "wos": [],

@@ -78,9 +78,18 @@ START_TEST(test_strict_refuses)
     ck_assert(!bib_record_has(r, BIB_VAR_ISSUED));
     ck_assert_str_eq(bib_field_name_at(bib_record_get(r, BIB_VAR_AUTHOR), 0)->literal, "Plato");
     bib_record_free(r);
-    /* a CSL date object that does not fit stays an extra, as without the flag */
+    /* a CSL date object with empty date-parts is its literal (the empty
+     * list holds no date), the spelling kept, as without the flag */
     r = from("{\"id\":\"a\",\"type\":\"book\","
              "\"issued\":{\"date-parts\":[],\"literal\":\"(in press)\"}}", BIB_CSLITEM_LOOSE);
+    ck_assert_str_eq(bib_field_date(bib_record_get(r, BIB_VAR_ISSUED))->literal, "(in press)");
+    ck_assert_ptr_nonnull(bib_record_extra_get(r, "csljson", "@raw:issued"));
+    ck_assert_ptr_null(bib_record_extra_get(r, "csljson", "issued"));
+    bib_record_free(r);
+    /* one that holds a part CSL lacks still does not fit: an extra */
+    r = from("{\"id\":\"a\",\"type\":\"book\","
+             "\"issued\":{\"date-parts\":[[\"x\"]],\"literal\":\"(in press)\"}}",
+             BIB_CSLITEM_LOOSE);
     ck_assert(!bib_record_has(r, BIB_VAR_ISSUED));
     ck_assert_ptr_nonnull(bib_record_extra_get(r, "csljson", "issued"));
     bib_record_free(r);

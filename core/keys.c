@@ -425,13 +425,19 @@ int bib_key_generate(bib_buf *out, const bib_record *rec)
         const char *sp = strchr(n->literal, ' ');
         put_alnum(out, n->literal, sp ? (size_t)(sp - n->literal) : strlen(n->literal));
     }
+    /* no name: the title word leads, not a fixed word, so that keyless
+     * anonymous works differ from their first letters on (alpha.bst labels
+     * such an entry by its key's first three; docs/bibtex.md) */
+    const char *t = bib_record_text(rec, BIB_VAR_TITLE);
+    bool lead = out->len == start && t;
+    if (lead)
+        title_word(out, t);
     if (out->len == start)
         bib_buf_puts(out, "anon");
     const bib_date *d = bib_field_date(bib_record_get(rec, BIB_VAR_ISSUED));
     if (d && d->nparts && d->parts[0].has_year)
         bib_buf_printf(out, "%d", d->parts[0].year < 0 ? -d->parts[0].year : d->parts[0].year);
-    const char *t = bib_record_text(rec, BIB_VAR_TITLE);
-    if (t)
+    if (t && !lead)
         title_word(out, t);
     return bib_buf_failed(out) ? BIB_ENOMEM : 0;
 }

@@ -6,8 +6,9 @@
  * The rule (-O keys=auto): ASCII-folded family name (or literal's first
  * word) of the first author or editor, lower-cased, + year + first
  * significant title word (articles and short function words in English and
- * French skipped), letters and digits only; "anon" when no name, no year
- * part when no year. Collisions get a, b, ..., z, aa, ab ... appended.
+ * French skipped), letters and digits only; with no name the title word
+ * comes first (word + year), "anon" + year when there is no title either;
+ * no year part when no year. Collisions get a, b, ..., z, aa, ab ... appended.
  * Only the first KiB of the name and of the title is looked at, so a key
  * stays short and a huge value is not copied to make it. 
  */

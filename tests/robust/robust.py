@@ -91,7 +91,7 @@ cases = {
 for fmt, text in cases.items():
     f = write("long." + fmt, text)
     rc, out, err, _ = run(["--max-value=1M", "-v", "-f", fmt, "-t", "csljsonl", f])
-    firsts = out.decode().count('"first"') + out.decode().count('"third"')
+    firsts = out.decode().count('"title":"first"') + out.decode().count('"title":"third"')
     where = ":6:1: error:" if fmt == "ris" else ":2:1: error:"
     check(rc == 1 and "longer than 1 MiB" in err and where in err and firsts == 2,
           "%s: a 3 MiB value past --max-value=1M: error at its line, its neighbours kept" % fmt)

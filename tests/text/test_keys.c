@@ -73,7 +73,8 @@ START_TEST(test_generate)
     key_eq(rec("Ødegård", 2019, "The <i>Arctic</i> in Winter"), "odegard2019arctic");
     key_eq(rec("O'Brien", 2001, "On the Origin of Things"), "obrien2001origin");
     key_eq(rec("Dupont", 2018, "Les réseaux de neurones"), "dupont2018reseaux");
-    key_eq(rec(NULL, 2018, "Anonymous work"), "anon2018anonymous");
+    key_eq(rec(NULL, 2018, "Anonymous work"), "anonymous2018");
+    key_eq(rec(NULL, 2018, NULL), "anon2018");
     key_eq(rec("Smith", 0, "Undated"), "smithundated");
     key_eq(rec("Smith", 2020, "The"), "smith2020the");
     key_eq(rec("Smith", 2020, NULL), "smith2020");

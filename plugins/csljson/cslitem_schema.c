@@ -102,34 +102,29 @@ static bool date_ok(const json_t *o)
     return true;
 }
 
+/* v is a list whose every member passes ok. */
+static bool each(const json_t *v, bool (*ok)(const json_t *))
+{
+    if (!json_is_array(v))
+        return false;
+    size_t i;
+    const json_t *x;
+    json_array_foreach((json_t *)v, i, x)
+        if (!ok(x))
+            return false;
+    return true;
+}
+
 bool cslitem_schema_value(bib_var var, const json_t *v)
 {
     switch (bib_var_kind(var)) {
-    case BIB_KIND_NAMES: {
-        if (!json_is_array(v))
-            return false;
-        size_t i;
-        const json_t *n;
-        json_array_foreach((json_t *)v, i, n)
-            if (!name_ok(n))
-                return false;
-        return true;
-    }
+    case BIB_KIND_NAMES:
+        return each(v, name_ok);
     case BIB_KIND_DATE:
         return date_ok(v);
     case BIB_KIND_NUMBER:
         return json_is_string(v) || (json_is_number(v) && cslitem_number_as_json(var));
     default:
-        if (var == BIB_VAR_CATEGORIES) {
-            if (!json_is_array(v))
-                return false;
-            size_t i;
-            const json_t *x;
-            json_array_foreach((json_t *)v, i, x)
-                if (!json_is_string(x))
-                    return false;
-            return true;
-        }
-        return is_text(v);
+        return var == BIB_VAR_CATEGORIES ? each(v, is_text) : is_text(v);
     }
 }

@@ -683,6 +683,19 @@ static bool plain_json_string(const char *v, size_t len)
     return bib_utf8_valid(v + 1, len - 2);
 }
 
+/* key: j, the value laid out by jansson at w's depth; j's reference is
+ * taken. A NULL j is memory that ran out: cslitem_write sees the flag. */
+static void jw_member(jw *w, bool *first, const char *key, json_t *j)
+{
+    if (!j) {
+        w->out->failed = true;
+        return;
+    }
+    jw_key(w, first, key);
+    jw_json(w, j);
+    json_decref(j);
+}
+
 /* The csljson extras of rec that are unknown keys, as members at w's
  * level, as bib_cslitem_to_json sets them. */
 static void jw_unknown(jw *w, bool *first, const bib_record *rec)
@@ -699,14 +712,7 @@ static void jw_unknown(jw *w, bool *first, const bib_record *rec)
             bib_buf_append_fast(w->out, value, len);
             continue;
         }
-        json_t *j = bib_cslitem_extra_member(name, value, len);
-        if (!j)
-            w->out->failed = true; /* out of memory: cslitem_write sees it */
-        if (j) {
-            jw_key(w, first, name);
-            jw_json(w, j);
-            json_decref(j);
-        }
+        jw_member(w, first, name, bib_cslitem_extra_member(name, value, len));
     }
 }
 
@@ -727,12 +733,11 @@ static bool jw_members(jw *w, bool *first, const bib_record *rec, const bib_var 
         /* an input spelling: the member to_json gives, by jansson */
         const char *key;
         json_t *j = bib_cslitem_field_member(rec, f, &key);
-        if (!key)
-            w->out->failed = true; /* out of memory: cslitem_write sees it */
-        if (j) {
-            jw_key(w, first, key);
-            jw_json(w, j);
+        if (!key) {
             json_decref(j);
+            w->out->failed = true; /* out of memory: cslitem_write sees it */
+        } else if (j) {
+            jw_member(w, first, key, j);
         }
     }
     size_t ne = bib_record_extra_count(rec);

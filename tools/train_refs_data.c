@@ -457,7 +457,9 @@ const size_t ncopiers = sizeof copiers / sizeof *copiers;
  * (docs/refs.md) puts them with the names and the record builder drops
  * them there (`roles` in core/reftag_record.c). Such a note after an
  * editor list, and `等` after any name list, with only a comma, a period
- * or a bracket between, is labelled as the list, the mark between too. */
+ * or a bracket between, is labelled as the list; the mark between stays
+ * punct (labelled as the list, it taught the comma after a list's last
+ * initials to be a name's: `Borrego JM, 1991.`). */
 static const char *const role_words[] = {
     "ed", "eds", "editor", "editors", "editores", "editora", "editoras", "hg", "hrsg", "szerk",
     "red", "dir", "dirs", "coord", "coords", "org", "orgs", "\xc3\xa9" "d", "\xc3\xa9" "ds",
@@ -494,7 +496,7 @@ void role_words_with_names(json_t *seg, unsigned char *lab)
             continue;
         bool cjk_etal = !strcmp(tx, "\xe7\xad\x89") && (l[0] == BIB_REF_AUTHOR || l[0] == BIB_REF_EDITOR);
         if (cjk_etal || (l[0] == BIB_REF_EDITOR && is_role_word(tx)))
-            memset(lab + off[1], l[0], o - off[1]);
+            memset(lab + off[2], l[0], o - off[2]);
     }
 }
 

@@ -24,7 +24,7 @@
 #define NS BIB_REFTAG_NS
 
 /* Bump when any feature changes: the model's input hash covers it. */
-#define FEATURE_VERSION 18u
+#define FEATURE_VERSION 19u
 
 static const char *const label_names[L] = {
     "punct", "author", "editor", "title", "container-title",
@@ -246,8 +246,16 @@ static size_t scan_word(const char *s, size_t len, size_t i, unsigned char *kind
         prev = c;
         j += (size_t)w;
     }
+    /* `C++`, `C#`, `NAD+`: a `+`, `++` or `#` glued to the end of a word
+     * of letters is part of it (one punctuation token each, a title's
+     * `C++` read as a field's end and the next words as names) */
+    if (letters && !digits && j < len && (s[j] == '+' || s[j] == '#') && prev < 128) {
+        size_t e = j + 1 + (s[j] == '+' && j + 1 < len && s[j + 1] == '+');
+        unsigned char c = e < len ? (unsigned char)s[e] : ' ';
+        if (is_space(c) || (c < 128 && !is_word_char(c) && c != '+' && c != '#' && c != '-'))
+            j = e;
+    }
     *kind = digits ? BIB_REFTOK_NUMBER : BIB_REFTOK_WORD;
-    (void)letters;
     return j;
 }
 

@@ -816,11 +816,39 @@ static bool is_dash(const bib_reftag *t, size_t i)
            (tok_eq(t, i, "-") || tok_eq(t, i, "\xe2\x80\x93") || tok_eq(t, i, "\xe2\x80\x94"));
 }
 
+/* A title-first reference whose title opens with a word and a comma
+ * (`Low-Latency, High-Throughput Collection, A. Okafor and B. Lind,
+ * Proc. …`): the tagger may take the word before the comma for a name,
+ * so the reference shows an author run of words alone (no initial, no
+ * mark), a comma, a title run and, after it, the longer author run of
+ * the real names. That first run and its comma are the title's. */
+static bool title_word_as_name(bib_reftag *t, const span sp[L])
+{
+    span au = sp[BIB_REF_AUTHOR], ti = sp[BIB_REF_TITLE];
+    if (!au.found || !ti.found || au.b + 1 != ti.a || au.b - au.a > 3 ||
+        !tok_eq(t, au.b, ","))
+        return false;
+    for (size_t i = au.a; i < au.b; i++)
+        if (t->tok[i].kind != BIB_REFTOK_WORD)
+            return false;
+    size_t k = ti.b;
+    while (k < t->n && t->tok[k].label == BIB_REF_PUNCT)
+        k++;
+    size_t e = k;
+    while (e < t->n && t->tok[e].label == BIB_REF_AUTHOR)
+        e++;
+    if (k == t->n || t->tok[k].label != BIB_REF_AUTHOR || e - k <= au.b - au.a)
+        return false;
+    for (size_t i = au.a; i <= au.b; i++)
+        t->tok[i].label = BIB_REF_TITLE;
+    return true;
+}
+
 /* Fixes the tagger's labels where the reference's own structure says
  * otherwise; only labels change, never text. */
 static void repair_labels(bib_reftag *t, span sp[L])
 {
-    bool changed = false;
+    bool changed = title_word_as_name(t, sp);
     /* a page range cut after its first number ("1" pages, "–" "18" other) */
     span pg = sp[BIB_REF_PAGES];
     if (pg.found && t->tok[pg.b - 1].kind == BIB_REFTOK_NUMBER && is_dash(t, pg.b) &&

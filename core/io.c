@@ -24,9 +24,11 @@
 #include "bibconv/buf.h"
 #include "bibconv/io.h"
 #include "bibconv/utf8.h"
+#include "convert_int.h"
 #include "io_seam.h"
 
 #define PAD 16
+_Static_assert(PAD == BIB_PIECE_PAD, "a piece's padding is a window's");
 #define DEFAULT_BUFSIZE (64 * 1024)
 #define DETECT_SIZE (64 * 1024)
 
@@ -57,6 +59,7 @@ struct bib_input {
     bool consumed; /* any byte consumed */
     bool piece;    /* a piece of a larger input: no encoding work */
     bool bom;      /* a UTF-8 BOM was skipped */
+    bool borrowed; /* buf is the caller's (bib_input_open_piece): not freed */
     /* position: the column is counted lazily, only when asked (most
      * inputs never need one): col is the column at buf[col_mark], and the
      * code points of buf[col_mark..start) come on top (current_col) */
@@ -389,6 +392,32 @@ bib_input *bib_input_open_memory(const void *data, size_t len, const char *name,
     return in;
 }
 
+bib_input *bib_input_open_piece(char *data, size_t len, const char *name, bib_diag *diag,
+                                size_t line, uint64_t offset)
+{
+    bib_input *in = calloc(1, sizeof *in);
+    if (!in || !(in->name = strdup(name ? name : "<input>"))) {
+        free(in);
+        return NULL;
+    }
+    in->fd = -1;
+    in->col = 1;
+    in->diag = diag;
+    in->bufsize = test_bufsize ? test_bufsize : DEFAULT_BUFSIZE;
+    in->max_value = default_max_value;
+    /* the whole piece is the window from the start, its PAD NUL bytes
+     * the caller's: nothing is read, so nothing is copied or grown */
+    in->borrowed = true;
+    in->buf = data;
+    in->cap = len + PAD;
+    in->end = len;
+    in->mem = (const unsigned char *)data;
+    in->memlen = in->mempos = len;
+    in->src_eof = true;
+    bib_input_set_piece(in, line, offset);
+    return in;
+}
+
 void bib_input_set_piece(bib_input *in, size_t line, uint64_t offset)
 {
     in->piece = true;
@@ -407,7 +436,8 @@ void bib_input_free(bib_input *in)
         return;
     if (in->own_fd && in->fd >= 0)
         close(in->fd);
-    free(in->buf);
+    if (!in->borrowed)
+        free(in->buf);
     free(in->name);
     free(in);
 }
@@ -673,7 +703,7 @@ void bib_input_consume(bib_input *in, size_t n)
 void bib_input_trim(bib_input *in)
 {
     size_t have = in->end - in->start, small = in->bufsize + PAD;
-    if (in->cap <= 4 * small || have + PAD > small)
+    if (in->borrowed || in->cap <= 4 * small || have + PAD > small)
         return;
     char *p = malloc(small);
     if (!p)
@@ -885,17 +915,22 @@ struct bib_output {
     bool committed;
 };
 
-static bib_output *output_new(const char *name, bib_diag *diag)
+/* memory: the bytes go to a bib_buf, appended as they come (no staging
+ * buffer: -j's pieces write into one each, and a second copy of every
+ * piece cost more than the calls it saved) */
+static bib_output *output_new(const char *name, bib_diag *diag, bool memory)
 {
     bib_output *o = calloc(1, sizeof *o);
     if (!o)
         return NULL;
     o->fd = -1;
     o->diag = diag;
+    o->memory = memory;
     bib_buf_init(&o->mem);
+    o->into = &o->mem;
     o->name = strdup(name);
-    o->buf = malloc(OUTBUF);
-    if (!o->name || !o->buf) {
+    o->buf = memory ? NULL : malloc(OUTBUF);
+    if (!o->name || (!memory && !o->buf)) {
         free(o->name);
         free(o->buf);
         free(o);
@@ -923,7 +958,7 @@ static bib_output *open_special(bib_output *o, const char *path)
 
 bib_output *bib_output_open_file(const char *path, bib_diag *diag)
 {
-    bib_output *o = output_new(path, diag);
+    bib_output *o = output_new(path, diag, false);
     if (!o)
         return NULL;
     struct stat st;
@@ -981,7 +1016,7 @@ bib_output *bib_output_open_file(const char *path, bib_diag *diag)
 
 bib_output *bib_output_open_fd(int fd, const char *name, bib_diag *diag)
 {
-    bib_output *o = output_new(name, diag);
+    bib_output *o = output_new(name, diag, false);
     if (o)
         o->fd = fd;
     return o;
@@ -989,21 +1024,14 @@ bib_output *bib_output_open_fd(int fd, const char *name, bib_diag *diag)
 
 bib_output *bib_output_open_memory(bib_diag *diag)
 {
-    bib_output *o = output_new("<memory>", diag);
-    if (o) {
-        o->memory = true;
-        o->into = &o->mem;
-    }
-    return o;
+    return output_new("<memory>", diag, true);
 }
 
 bib_output *bib_output_open_buffer(bib_buf *into, const char *name, bib_diag *diag)
 {
-    bib_output *o = output_new(name, diag);
-    if (o) {
-        o->memory = true;
+    bib_output *o = output_new(name, diag, true);
+    if (o)
         o->into = into;
-    }
     return o;
 }
 
@@ -1049,6 +1077,8 @@ int bib_output_write(bib_output *o, const void *data, size_t len)
     if (o->err)
         return o->err;
     o->bytes += len;
+    if (o->memory)
+        return put_through(o, data, len);
     if (len > OUTBUF - o->n) {
         if (flush_buf(o))
             return o->err;
@@ -1067,7 +1097,7 @@ int bib_output_puts(bib_output *o, const char *s)
 
 int bib_output_putc(bib_output *o, char c)
 {
-    if (o->n < OUTBUF && !o->err) {
+    if (!o->memory && o->n < OUTBUF && !o->err) {
         o->buf[o->n++] = c;
         o->bytes++;
         return 0;

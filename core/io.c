@@ -7,6 +7,7 @@
  * Not for: parsing. Offsets count bytes of the UTF-8 text readers see
  * (after any conversion), which is what diagnostics point into.
  */
+#define _GNU_SOURCE /* sync_file_range */
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -912,6 +913,7 @@ struct bib_output {
     size_t n;
     int err;
     uint64_t bytes;
+    uint64_t put, kicked; /* bytes written to fd; those handed to writeback */
     bool committed;
 };
 
@@ -1035,6 +1037,28 @@ bib_output *bib_output_open_buffer(bib_buf *into, const char *name, bib_diag *di
     return o;
 }
 
+enum { KICK = 8 << 20 }; /* bytes between two writeback starts */
+
+/* Starts the writeback of what a file output written through a temporary
+ * file holds so far, without waiting for it: the fsync of the commit then
+ * waits for the last few MiB only, not for the whole file (87 MB of
+ * CSL-JSON: 65 ms of fsync, one seventh of a -j 2 run, after the last
+ * byte), and the disk works while the records are converted. Linux only;
+ * elsewhere the commit's fsync does it all. */
+static void kick_writeback(bib_output *o)
+{
+#if defined(__linux__) && defined(SYNC_FILE_RANGE_WRITE)
+    if (!o->tmppath || o->put - o->kicked < KICK)
+        return;
+    /* a failure here only leaves the work to the fsync, which says so */
+    (void)sync_file_range(o->fd, (off_t)o->kicked, (off_t)(o->put - o->kicked),
+                          SYNC_FILE_RANGE_WRITE);
+    o->kicked = o->put;
+#else
+    (void)o;
+#endif
+}
+
 /* Writes p[0..n) where the output goes, past the buffer. */
 static int put_through(bib_output *o, const char *p, size_t n)
 {
@@ -1060,6 +1084,8 @@ static int put_through(bib_output *o, const char *p, size_t n)
         }
         off += (size_t)w;
     }
+    o->put += off;
+    kick_writeback(o);
     return o->err;
 }
 

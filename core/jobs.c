@@ -960,15 +960,17 @@ static bool cut(jobs *j, bib_split_fn split, view *v, size_t psize)
 
 /* Bytes the pieces read ahead of the replay may hold in the write path
  * (the bench's knob: BIBCONV_JOBS_BUDGET, in KiB): while the input is
- * still being cut (one thread) the workers read on into it. 8 MiB of
- * output is about what the other core writes while 50 MB of BibTeX is
- * cut (the cut is about 6 % of the work; RIS and JSON Lines 2-3 %): less
- * leaves it idle before the first byte (docs/real-use.md, "Threads"). */
+ * still being cut (one thread) the workers read on into it. With 8 MiB
+ * the workers stopped at 56 of 754 pieces of 50 MB of BibTeX and waited
+ * for the cut's end (BIBCONV_JOBS_TRACE: 0.06-0.18 s); 12 MiB takes them
+ * to 73-84 pieces. Less leaves a core idle before the first byte; more
+ * is resident memory (peak RSS of -j 2 on that input: 20 MB with 8 MiB,
+ * 23 MB with 12; docs/real-use.md, "Threads"). */
 static size_t budget(void)
 {
     const char *e = getenv("BIBCONV_JOBS_BUDGET");
     long n = e ? strtol(e, NULL, 10) : -1;
-    return n >= 0 ? (size_t)n << 10 : (size_t)8 << 20;
+    return n >= 0 ? (size_t)n << 10 : (size_t)12 << 20;
 }
 
 /* bib_convert_write_jobs when wr is not NULL, else bib_convert_each_jobs. */

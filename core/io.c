@@ -704,7 +704,7 @@ void bib_input_consume(bib_input *in, size_t n)
 void bib_input_trim(bib_input *in)
 {
     size_t have = in->end - in->start, small = in->bufsize + PAD;
-    if (in->borrowed || in->cap <= 4 * small || have + PAD > small)
+    if (in->cap <= 4 * small || have + PAD > small || in->borrowed)
         return;
     char *p = malloc(small);
     if (!p)

@@ -25,6 +25,7 @@
 typedef struct ris_writer {
     bib_output *out;
     const char *eol;
+    size_t eol_len; /* 1 or 2: a tag line's end is copied, not measured */
     bib_buf line;
     bib_buf val;
     bib_writer *wr; /* for bib_writer_wrote: what has no tag is reported by core */
@@ -40,6 +41,7 @@ static int w_begin(bib_writer *wr, bib_output *out, const bib_options *opts)
     bib_buf_init(&w->val);
     const char *eol = bib_options_get(opts, "eol");
     w->eol = eol && strcmp(eol, "lf") == 0 ? "\n" : "\r\n";
+    w->eol_len = strlen(w->eol);
     w->wr = wr;
     bib_writer_track_fields(wr);
     bib_writer_carries_extras(wr, "ris"); /* put_extras */
@@ -80,19 +82,27 @@ static size_t next_control(const char *s, size_t i, size_t len)
     return len;
 }
 
+/* isspace in the C locale (bibconv sets none), without a call per test:
+ * every tag line's value is trimmed with it */
+static inline bool c_space(char c)
+{
+    return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
 static void put_tag(ris_writer *w, const char *tag, const char *s, size_t len, bool newlines)
 {
-    while (len && isspace((unsigned char)*s)) {
+    while (len && c_space(*s)) {
         s++;
         len--;
     }
-    while (len && isspace((unsigned char)s[len - 1]))
+    while (len && c_space(s[len - 1]))
         len--;
     if (!len)
         return;
     bib_buf *b = &w->line;
-    bib_buf_append(b, tag, 2);
-    bib_buf_append(b, "  - ", 4);
+    /* the tag and its "  - " in one copy: a record has a dozen tag lines */
+    const char pre[6] = {tag[0], tag[1], ' ', ' ', '-', ' '};
+    bib_buf_append_fast(b, pre, sizeof pre);
     size_t i = 0;
     while (i < len) {
         /* a run up to a control character in one copy; one that is not a
@@ -123,7 +133,7 @@ static void put_tag(ris_writer *w, const char *tag, const char *s, size_t len, b
                 /* trailing blanks would be trimmed by the reader anyway */
                 while (b->len && b->data[b->len - 1] == ' ')
                     b->len--;
-                bib_buf_puts(b, w->eol);
+                bib_buf_append_fast(b, w->eol, w->eol_len);
             }
         } else {
             bib_buf_putc_fast(b, ' ');
@@ -132,7 +142,7 @@ static void put_tag(ris_writer *w, const char *tag, const char *s, size_t len, b
     }
     while (b->len && b->data[b->len - 1] == ' ')
         b->len--;
-    bib_buf_puts(b, w->eol);
+    bib_buf_append_fast(b, w->eol, w->eol_len);
 }
 
 /* "%04d" of a year 1..99999 without printf (it is on every record) */
@@ -370,9 +380,9 @@ static int w_write(bib_writer *wr, const bib_record *rec)
     bib_buf_reset(&w->line);
     char code[16];
     type_code(rec, code);
-    bib_buf_append(&w->line, "TY  - ", 6);
-    bib_buf_puts(&w->line, code);
-    bib_buf_puts(&w->line, w->eol);
+    bib_buf_append_fast(&w->line, "TY  - ", 6);
+    bib_buf_append_fast(&w->line, code, strlen(code));
+    bib_buf_append_fast(&w->line, w->eol, w->eol_len);
     unsigned mask = ris_cond_mask_cached(code, w->mask_code, &w->mask);
     size_t ty_end = w->line.len;
     for (size_t i = 0; i < ris_nfields; i++)
@@ -389,9 +399,9 @@ static int w_write(bib_writer *wr, const bib_record *rec)
                           o ? o : "?", line);
         return BIB_EPARSE;
     }
-    bib_buf_append(&w->line, "ER  - ", 6);
-    bib_buf_puts(&w->line, w->eol);
-    bib_buf_puts(&w->line, w->eol);
+    bib_buf_append_fast(&w->line, "ER  - ", 6);
+    bib_buf_append_fast(&w->line, w->eol, w->eol_len);
+    bib_buf_append_fast(&w->line, w->eol, w->eol_len);
     if (bib_buf_failed(&w->line) || bib_buf_failed(&w->val)) { /* val: a value cut short */
         bib_output_fail(w->out, BIB_ENOMEM);
         return BIB_ENOMEM;

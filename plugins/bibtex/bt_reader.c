@@ -909,10 +909,7 @@ static int bt_next(bib_reader *rd, bib_record **out)
             r->rhead = r->nready = 0;
         return 1;
     }
-    /* a window of at least 16 KiB holds most entries whole; asking for
-     * the input's whole read size (64 KiB) instead made every refill move
-     * the unread rest of the buffer, about once per byte of the input */
-    size_t want = 1 << 14;
+    size_t want = 1 << 16;
     for (;;) {
         const char *d;
         size_t n;
@@ -924,7 +921,7 @@ static int bt_next(bib_reader *rd, bib_record **out)
         const char *a = memchr(d, '@', n);
         if (!a) {
             bib_input_consume(r->in, n);
-            want = 1 << 14;
+            want = 1 << 16;
             continue;
         }
         if (a > d) {

@@ -369,6 +369,17 @@ static int pread_piece(const jobs *j, const piece *p, bib_buf *buf)
     return err;
 }
 
+/* Whether a file's piece is read where it lies (bib_input_open_piece):
+ * only when the whole piece is within the bound (--max-value). A window
+ * then never reaches it, as with windows filled 64 KiB at a time; under a
+ * smaller bound, which of the two errors a long line or value gets
+ * (the input's "line or value longer", a reader's own) depends on the
+ * windows' sizes, and the piece is copied as before. */
+static bool in_place(const jobs *j, const piece *p)
+{
+    return p->len < j->max_value;
+}
+
 /* A file's piece into the worker's buffer; false after logging why not. */
 static bool load_piece(const jobs *j, piece *p, bib_buf *buf)
 {
@@ -424,7 +435,7 @@ static void *worker(void *arg)
         if (j->fd < 0)
             read_piece(j, &w, NULL);
         else if (load_piece(j, &w, &inbuf))
-            read_piece(j, &w, inbuf.data);
+            read_piece(j, &w, in_place(j, &w) ? inbuf.data : NULL);
         if (j->fd >= 0)
             w.data = NULL; /* inbuf takes the next piece */
         pthread_mutex_lock(&j->mu);
@@ -601,9 +612,11 @@ static int reread(rereader *r, const jobs *j, const piece *p, size_t k, size_t i
         if (!(r->d = bib_diag_new()))
             return BIB_ENOMEM;
         bib_diag_set_callback(r->d, NULL, NULL);
-        r->in = p->data ? bib_input_open_memory(p->data, p->len, j->name, r->d)
-                        : bib_input_open_piece(r->buf.data, p->len, j->name, r->d, p->line,
-                                               p->offset);
+        const char *data = p->data ? p->data : r->buf.data;
+        r->in = !p->data && in_place(j, p)
+                    ? bib_input_open_piece(r->buf.data, p->len, j->name, r->d, p->line,
+                                           p->offset)
+                    : bib_input_open_memory(data, p->len, j->name, r->d);
         if (!r->in)
             return BIB_ENOMEM;
         bib_input_set_piece(r->in, p->line, p->offset);

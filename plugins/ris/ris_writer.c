@@ -97,6 +97,20 @@ static size_t next_control(const char *s, size_t i, size_t len)
     return len;
 }
 
+/* Appends the line end: two bytes copied from w->eol ("\r\n", or "\n"
+ * and its NUL), a fixed size the compiler copies inline (a call to memcpy
+ * per tag line otherwise), then the length moved by eol_len. */
+static inline void put_eol(ris_writer *w, bib_buf *b)
+{
+    if (b->len + 2 < b->cap) {
+        memcpy(b->data + b->len, w->eol, 2);
+        b->len += w->eol_len;
+        b->data[b->len] = '\0';
+    } else {
+        bib_buf_append(b, w->eol, w->eol_len);
+    }
+}
+
 /* isspace in the C locale (bibconv sets none), without a call per test:
  * every tag line's value is trimmed with it */
 static inline bool c_space(char c)
@@ -148,7 +162,7 @@ static void put_tag(ris_writer *w, const char *tag, const char *s, size_t len, b
                 /* trailing blanks would be trimmed by the reader anyway */
                 while (b->len && b->data[b->len - 1] == ' ')
                     b->len--;
-                bib_buf_append_fast(b, w->eol, w->eol_len);
+                put_eol(w, b);
             }
         } else {
             bib_buf_putc_fast(b, ' ');
@@ -157,7 +171,7 @@ static void put_tag(ris_writer *w, const char *tag, const char *s, size_t len, b
     }
     while (b->len && b->data[b->len - 1] == ' ')
         b->len--;
-    bib_buf_append_fast(b, w->eol, w->eol_len);
+    put_eol(w, b);
 }
 
 /* "%04d" of a year 1..99999 without printf (it is on every record) */
@@ -397,7 +411,7 @@ static int w_write(bib_writer *wr, const bib_record *rec)
     type_code(rec, code);
     bib_buf_append_fast(&w->line, "TY  - ", 6);
     bib_buf_append_fast(&w->line, code, strlen(code));
-    bib_buf_append_fast(&w->line, w->eol, w->eol_len);
+    put_eol(w, &w->line);
     unsigned mask = ris_cond_mask_cached(code, w->mask_code, &w->mask);
     size_t ty_end = w->line.len;
     for (size_t i = 0; i < ris_nfields; i++)
@@ -415,8 +429,8 @@ static int w_write(bib_writer *wr, const bib_record *rec)
         return BIB_EPARSE;
     }
     bib_buf_append_fast(&w->line, "ER  - ", 6);
-    bib_buf_append_fast(&w->line, w->eol, w->eol_len);
-    bib_buf_append_fast(&w->line, w->eol, w->eol_len);
+    put_eol(w, &w->line);
+    put_eol(w, &w->line);
     if (bib_buf_failed(&w->line) || bib_buf_failed(&w->val)) { /* val: a value cut short */
         bib_output_fail(w->out, BIB_ENOMEM);
         return BIB_ENOMEM;

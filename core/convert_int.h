@@ -28,6 +28,19 @@ struct bib_reader {
     const struct bib_writer *ahead;
 };
 
+/* The NUL bytes a piece's bytes must be followed by for
+ * bib_input_open_piece. */
+enum { BIB_PIECE_PAD = 16 };
+
+/* An input over data[0..len), one piece of a larger input as
+ * bib_input_set_piece makes it (line, offset), read where it lies: the
+ * windows are data itself, never copied. data[len..len + BIB_PIECE_PAD)
+ * must be NUL bytes, and data is the input's until bib_input_free, which
+ * leaves it to the caller: the input may write into it (a line reader
+ * ends its lines there). io.c; for jobs.c's pieces of a file. */
+bib_input *bib_input_open_piece(char *data, size_t len, const char *name, bib_diag *diag,
+                                size_t line, uint64_t offset);
+
 /* bib_keyset_prefetch for the n sets exact[] (NULL entries skipped) and
  * for folded (NULL: none), which takes keys in ASCII lower case; the key
  * hashed once (keys.c). */

@@ -1,15 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * io.c - bib_input (refillable window with line/column tracking, BOM and
- * encoding handling) and bib_output (buffered, sticky error, atomic commit
- * through a temporary file and rename).
+ * encoding handling); bib_output is in output.c.
  *
  * Not for: parsing. Offsets count bytes of the UTF-8 text readers see
  * (after any conversion), which is what diagnostics point into.
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,9 +22,11 @@
 #include "bibconv/buf.h"
 #include "bibconv/io.h"
 #include "bibconv/utf8.h"
+#include "convert_int.h"
 #include "io_seam.h"
 
 #define PAD 16
+_Static_assert(PAD == BIB_PIECE_PAD, "a piece's padding is a window's");
 #define DEFAULT_BUFSIZE (64 * 1024)
 #define DETECT_SIZE (64 * 1024)
 
@@ -57,6 +57,7 @@ struct bib_input {
     bool consumed; /* any byte consumed */
     bool piece;    /* a piece of a larger input: no encoding work */
     bool bom;      /* a UTF-8 BOM was skipped */
+    bool borrowed; /* buf is the caller's (bib_input_open_piece): not freed */
     /* position: the column is counted lazily, only when asked (most
      * inputs never need one): col is the column at buf[col_mark], and the
      * code points of buf[col_mark..start) come on top (current_col) */
@@ -389,6 +390,32 @@ bib_input *bib_input_open_memory(const void *data, size_t len, const char *name,
     return in;
 }
 
+bib_input *bib_input_open_piece(char *data, size_t len, const char *name, bib_diag *diag,
+                                size_t line, uint64_t offset)
+{
+    bib_input *in = calloc(1, sizeof *in);
+    if (!in || !(in->name = strdup(name ? name : "<input>"))) {
+        free(in);
+        return NULL;
+    }
+    in->fd = -1;
+    in->col = 1;
+    in->diag = diag;
+    in->bufsize = test_bufsize ? test_bufsize : DEFAULT_BUFSIZE;
+    in->max_value = default_max_value;
+    /* the whole piece is the window from the start, its PAD NUL bytes
+     * the caller's: nothing is read, so nothing is copied or grown */
+    in->borrowed = true;
+    in->buf = data;
+    in->cap = len + PAD;
+    in->end = len;
+    in->mem = (const unsigned char *)data;
+    in->memlen = in->mempos = len;
+    in->src_eof = true;
+    bib_input_set_piece(in, line, offset);
+    return in;
+}
+
 void bib_input_set_piece(bib_input *in, size_t line, uint64_t offset)
 {
     in->piece = true;
@@ -407,7 +434,8 @@ void bib_input_free(bib_input *in)
         return;
     if (in->own_fd && in->fd >= 0)
         close(in->fd);
-    free(in->buf);
+    if (!in->borrowed)
+        free(in->buf);
     free(in->name);
     free(in);
 }
@@ -673,7 +701,7 @@ void bib_input_consume(bib_input *in, size_t n)
 void bib_input_trim(bib_input *in)
 {
     size_t have = in->end - in->start, small = in->bufsize + PAD;
-    if (in->cap <= 4 * small || have + PAD > small)
+    if (in->cap <= 4 * small || have + PAD > small || in->borrowed)
         return;
     char *p = malloc(small);
     if (!p)
@@ -863,303 +891,4 @@ void bib_input_report(bib_input *in, bib_severity sev, size_t line, size_t colum
     va_start(ap, fmt);
     bib_diag_vreport(in->diag, sev, in->name, line, column, UINT64_MAX, fmt, ap);
     va_end(ap);
-}
-
-/* ---- bib_output ------------------------------------------------------------ */
-
-#define OUTBUF (64 * 1024)
-
-struct bib_output {
-    int fd;
-    bool own_fd;
-    bool memory;
-    bib_buf mem;
-    bib_buf *into; /* memory: where the bytes go (&mem unless borrowed) */
-    char *path, *tmppath;
-    char *name;
-    bib_diag *diag;
-    char *buf;
-    size_t n;
-    int err;
-    uint64_t bytes;
-    bool committed;
-};
-
-static bib_output *output_new(const char *name, bib_diag *diag)
-{
-    bib_output *o = calloc(1, sizeof *o);
-    if (!o)
-        return NULL;
-    o->fd = -1;
-    o->diag = diag;
-    bib_buf_init(&o->mem);
-    o->name = strdup(name);
-    o->buf = malloc(OUTBUF);
-    if (!o->name || !o->buf) {
-        free(o->name);
-        free(o->buf);
-        free(o);
-        return NULL;
-    }
-    return o;
-}
-
-/* A target that is not a regular file (a device such as /dev/null, a FIFO)
- * cannot be replaced by rename(), which would put a regular file in its
- * place: it is written directly, and so not atomically. */
-static bib_output *open_special(bib_output *o, const char *path)
-{
-    int fd = open(path, O_WRONLY | O_CLOEXEC);
-    if (fd < 0) {
-        bib_diag_report(o->diag, BIB_SEV_ERROR, path, 0, 0, "cannot open output: %s",
-                        strerror(errno));
-        bib_output_free(o);
-        return NULL;
-    }
-    o->fd = fd;
-    o->own_fd = true;
-    return o;
-}
-
-bib_output *bib_output_open_file(const char *path, bib_diag *diag)
-{
-    bib_output *o = output_new(path, diag);
-    if (!o)
-        return NULL;
-    struct stat st;
-    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
-        return open_special(o, path);
-    /* through a symbolic link, the file it names is replaced, and the link
-     * kept (renaming onto the link would replace the link itself) */
-    char *real = realpath(path, NULL);
-    if (real)
-        path = real;
-    o->path = strdup(path);
-    char *dup = strdup(path);
-    size_t tl = strlen(path) + 32;
-    o->tmppath = malloc(tl);
-    if (!o->path || !dup || !o->tmppath) {
-        free(dup);
-        free(real);
-        bib_output_free(o);
-        return NULL;
-    }
-    /* the temporary file sits beside the target so rename() is atomic */
-    const char *dir = dirname(dup);
-    char *base = strrchr(path, '/');
-    snprintf(o->tmppath, tl, "%s/.%s.XXXXXX", dir, base ? base + 1 : path);
-    free(dup);
-    int fd = mkstemp(o->tmppath);
-    if (fd < 0) {
-        bib_diag_report(diag, BIB_SEV_ERROR, o->name, 0, 0, "cannot create output: %s",
-                        strerror(errno));
-        free(o->tmppath);
-        o->tmppath = NULL;
-        bib_output_free(o);
-        free(real);
-        return NULL;
-    }
-    mode_t mode;
-    if (stat(path, &st) == 0) {
-        mode = st.st_mode & 07777;
-        /* the replacement keeps the old file's owner and group where we may
-         * set them (root, or a group we are in); failing that it is ours,
-         * as with any editor that saves by rename */
-        if (fchown(fd, st.st_uid, st.st_gid) != 0)
-            (void)!fchown(fd, (uid_t)-1, st.st_gid);
-    } else {
-        mode_t mask = umask(0);
-        umask(mask);
-        mode = 0666 & ~mask;
-    }
-    (void)fchmod(fd, mode);
-    free(real);
-    o->fd = fd;
-    o->own_fd = true;
-    return o;
-}
-
-bib_output *bib_output_open_fd(int fd, const char *name, bib_diag *diag)
-{
-    bib_output *o = output_new(name, diag);
-    if (o)
-        o->fd = fd;
-    return o;
-}
-
-bib_output *bib_output_open_memory(bib_diag *diag)
-{
-    bib_output *o = output_new("<memory>", diag);
-    if (o) {
-        o->memory = true;
-        o->into = &o->mem;
-    }
-    return o;
-}
-
-bib_output *bib_output_open_buffer(bib_buf *into, const char *name, bib_diag *diag)
-{
-    bib_output *o = output_new(name, diag);
-    if (o) {
-        o->memory = true;
-        o->into = into;
-    }
-    return o;
-}
-
-/* Writes p[0..n) where the output goes, past the buffer. */
-static int put_through(bib_output *o, const char *p, size_t n)
-{
-    if (o->memory) {
-        if (bib_buf_append(o->into, p, n))
-            o->err = BIB_ENOMEM;
-        return o->err;
-    }
-    size_t off = 0;
-    while (off < n) {
-        ssize_t w = write(o->fd, p + off, n - off);
-        if (w < 0) {
-            if (errno == EINTR)
-                continue;
-            /* a reader that closed its end (`| head`) wants no more: stop
-             * quietly, as filters do; anything else (EFBIG under ulimit -f,
-             * ENOSPC) is a system error worth a message */
-            if (errno != EPIPE)
-                bib_diag_report(o->diag, BIB_SEV_ERROR, o->name, 0, 0, "write error: %s",
-                                strerror(errno));
-            o->err = BIB_EIO;
-            break;
-        }
-        off += (size_t)w;
-    }
-    return o->err;
-}
-
-static int flush_buf(bib_output *o)
-{
-    if (o->err || !o->n)
-        return o->err;
-    put_through(o, o->buf, o->n);
-    o->n = 0;
-    return o->err;
-}
-
-int bib_output_write(bib_output *o, const void *data, size_t len)
-{
-    if (o->err)
-        return o->err;
-    o->bytes += len;
-    if (len > OUTBUF - o->n) {
-        if (flush_buf(o))
-            return o->err;
-        if (len >= OUTBUF) /* big block (-j: a piece): not copied twice */
-            return put_through(o, data, len);
-    }
-    memcpy(o->buf + o->n, data, len);
-    o->n += len;
-    return 0;
-}
-
-int bib_output_puts(bib_output *o, const char *s)
-{
-    return bib_output_write(o, s, strlen(s));
-}
-
-int bib_output_putc(bib_output *o, char c)
-{
-    if (o->n < OUTBUF && !o->err) {
-        o->buf[o->n++] = c;
-        o->bytes++;
-        return 0;
-    }
-    return bib_output_write(o, &c, 1);
-}
-
-int bib_output_printf(bib_output *o, const char *fmt, ...)
-{
-    bib_buf b = BIB_BUF_INIT;
-    va_list ap;
-    va_start(ap, fmt);
-    int rc = bib_buf_vprintf(&b, fmt, ap);
-    va_end(ap);
-    if (rc == 0)
-        rc = bib_output_write(o, b.data, b.len);
-    else
-        bib_output_fail(o, rc);
-    bib_buf_clear(&b);
-    return rc;
-}
-
-void bib_output_fail(bib_output *o, int status)
-{
-    if (!o->err)
-        o->err = status < 0 ? status : BIB_ERROR;
-}
-
-int bib_output_error(const bib_output *o) { return o->err; }
-const char *bib_output_name(const bib_output *o) { return o->name; }
-bib_diag *bib_output_diag(const bib_output *o) { return o->diag; }
-uint64_t bib_output_bytes(const bib_output *o) { return o->bytes; }
-
-void bib_output_report(bib_output *o, bib_severity sev, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    bib_diag_vreport(o->diag, sev, o->name, 0, 0, UINT64_MAX, fmt, ap);
-    va_end(ap);
-}
-
-int bib_output_commit(bib_output *o)
-{
-    if (o->committed)
-        return BIB_EINVAL;
-    if (flush_buf(o))
-        return o->err;
-    if (o->tmppath) {
-        if (fsync(o->fd) != 0 && errno != EINVAL) {
-            bib_diag_report(o->diag, BIB_SEV_ERROR, o->name, 0, 0, "cannot sync output: %s",
-                            strerror(errno));
-            return o->err = BIB_EIO;
-        }
-        if (close(o->fd) != 0) {
-            o->fd = -1;
-            bib_diag_report(o->diag, BIB_SEV_ERROR, o->name, 0, 0, "cannot close output: %s",
-                            strerror(errno));
-            return o->err = BIB_EIO;
-        }
-        o->fd = -1;
-        if (rename(o->tmppath, o->path) != 0) {
-            bib_diag_report(o->diag, BIB_SEV_ERROR, o->name, 0, 0, "cannot replace output: %s",
-                            strerror(errno));
-            return o->err = BIB_EIO;
-        }
-        free(o->tmppath);
-        o->tmppath = NULL;
-    }
-    o->committed = true;
-    return 0;
-}
-
-void bib_output_free(bib_output *o)
-{
-    if (!o)
-        return;
-    if (o->own_fd && o->fd >= 0)
-        close(o->fd);
-    if (o->tmppath) {
-        unlink(o->tmppath); /* not committed: the target stays untouched */
-        free(o->tmppath);
-    }
-    free(o->path);
-    free(o->name);
-    free(o->buf);
-    bib_buf_clear(&o->mem);
-    free(o);
-}
-
-const char *bib_output_memory(const bib_output *o, size_t *len)
-{
-    if (len)
-        *len = o->memory ? o->into->len : 0;
-    return o->memory ? o->into->data : NULL;
 }

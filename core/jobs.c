@@ -284,11 +284,16 @@ static bib_writer *piece_writer(const jobs *j, piece *p, bib_diag *d)
 }
 
 /* Reads one piece with a reader of its own into p's events and log, and
- * in the write path writes its records too. */
-static void read_piece(const jobs *j, piece *p)
+ * in the write path writes its records too. fbuf: a file's piece as
+ * pread_piece read it (padded, the reader's to write into), read where it
+ * lies; NULL: a stream's piece, copied as it is read (its bytes are the
+ * stream's and are read again by reread). */
+static void read_piece(const jobs *j, piece *p, char *fbuf)
 {
     bib_diag *d = bib_diag_new();
-    bib_input *in = d ? bib_input_open_memory(p->data, p->len, j->name, d) : NULL;
+    bib_input *in = !d ? NULL : fbuf ? bib_input_open_piece(fbuf, p->len, j->name, d, p->line,
+                                                           p->offset)
+                                     : bib_input_open_memory(p->data, p->len, j->name, d);
     if (!in) {
         event_push(p, BIB_ENOMEM, NULL);
         bib_diag_free(d);
@@ -349,7 +354,7 @@ static double thread_cpu(void)
 static int pread_piece(const jobs *j, const piece *p, bib_buf *buf)
 {
     bib_buf_reset(buf);
-    int err = bib_buf_reserve(buf, p->len) ? ENOMEM : 0;
+    int err = bib_buf_reserve(buf, p->len + BIB_PIECE_PAD) ? ENOMEM : 0;
     for (size_t got = 0; !err && got < p->len;) {
         ssize_t n = pread(j->fd, buf->data + got, p->len - got, (off_t)(p->offset + got));
         if (n < 0 && errno == EINTR)
@@ -357,11 +362,22 @@ static int pread_piece(const jobs *j, const piece *p, bib_buf *buf)
         err = n < 0 ? errno : n == 0 ? EIO : 0; /* the file shrank */
         got += n > 0 ? (size_t)n : 0;
     }
-    if (!err) {
+    if (!err) { /* the padding bib_input_open_piece reads the piece with */
         buf->len = p->len;
-        buf->data[p->len] = '\0';
+        memset(buf->data + p->len, 0, BIB_PIECE_PAD);
     }
     return err;
+}
+
+/* Whether a file's piece is read where it lies (bib_input_open_piece):
+ * only when the whole piece is within the bound (--max-value). A window
+ * then never reaches it, as with windows filled 64 KiB at a time; under a
+ * smaller bound, which of the two errors a long line or value gets
+ * (the input's "line or value longer", a reader's own) depends on the
+ * windows' sizes, and the piece is copied as before. */
+static bool in_place(const jobs *j, const piece *p)
+{
+    return p->len < j->max_value;
 }
 
 /* A file's piece into the worker's buffer; false after logging why not. */
@@ -416,8 +432,10 @@ static void *worker(void *arg)
             w.bytes = s.bytes;
         }
         pthread_mutex_unlock(&j->mu);
-        if (j->fd < 0 || load_piece(j, &w, &inbuf))
-            read_piece(j, &w);
+        if (j->fd < 0)
+            read_piece(j, &w, NULL);
+        else if (load_piece(j, &w, &inbuf))
+            read_piece(j, &w, in_place(j, &w) ? inbuf.data : NULL);
         if (j->fd >= 0)
             w.data = NULL; /* inbuf takes the next piece */
         pthread_mutex_lock(&j->mu);
@@ -589,16 +607,17 @@ static int reread(rereader *r, const jobs *j, const piece *p, size_t k, size_t i
     *out = NULL;
     if (r->piece != k || r->at > idx) {
         reread_close(r);
-        const char *data = p->data;
-        if (!data) {
-            if ((*err = pread_piece(j, p, &r->buf)) != 0)
-                return *err == ENOMEM ? BIB_ENOMEM : BIB_EIO;
-            data = r->buf.data;
-        }
+        if (!p->data && (*err = pread_piece(j, p, &r->buf)) != 0)
+            return *err == ENOMEM ? BIB_ENOMEM : BIB_EIO;
         if (!(r->d = bib_diag_new()))
             return BIB_ENOMEM;
         bib_diag_set_callback(r->d, NULL, NULL);
-        if (!(r->in = bib_input_open_memory(data, p->len, j->name, r->d)))
+        const char *data = p->data ? p->data : r->buf.data;
+        r->in = !p->data && in_place(j, p)
+                    ? bib_input_open_piece(r->buf.data, p->len, j->name, r->d, p->line,
+                                           p->offset)
+                    : bib_input_open_memory(data, p->len, j->name, r->d);
+        if (!r->in)
             return BIB_ENOMEM;
         bib_input_set_piece(r->in, p->line, p->offset);
         bib_input_set_max_value(r->in, j->max_value);
@@ -954,15 +973,17 @@ static bool cut(jobs *j, bib_split_fn split, view *v, size_t psize)
 
 /* Bytes the pieces read ahead of the replay may hold in the write path
  * (the bench's knob: BIBCONV_JOBS_BUDGET, in KiB): while the input is
- * still being cut (one thread) the workers read on into it. 8 MiB of
- * output is about what the other core writes while 50 MB of BibTeX is
- * cut (the cut is about 6 % of the work; RIS and JSON Lines 2-3 %): less
- * leaves it idle before the first byte (docs/real-use.md, "Threads"). */
+ * still being cut (one thread) the workers read on into it. With 8 MiB
+ * the workers stopped at 56 of 754 pieces of 50 MB of BibTeX and waited
+ * for the cut's end (BIBCONV_JOBS_TRACE: 0.06-0.18 s); 12 MiB takes them
+ * to 73-84 pieces. Less leaves a core idle before the first byte; more
+ * is resident memory (peak RSS of -j 2 on that input: 20 MB with 8 MiB,
+ * 23 MB with 12; docs/real-use.md, "Threads"). */
 static size_t budget(void)
 {
     const char *e = getenv("BIBCONV_JOBS_BUDGET");
     long n = e ? strtol(e, NULL, 10) : -1;
-    return n >= 0 ? (size_t)n << 10 : (size_t)8 << 20;
+    return n >= 0 ? (size_t)n << 10 : (size_t)12 << 20;
 }
 
 /* bib_convert_write_jobs when wr is not NULL, else bib_convert_each_jobs. */

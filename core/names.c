@@ -267,21 +267,34 @@ static size_t tokens_text(bib_buf *dst, const btok *t, size_t a, size_t b, unsig
         dst->len = (size_t)(o - dst->data);
         return at;
     } else {
-        bib_buf raw = BIB_BUF_INIT;
+        /* the tokens joined, on the stack when short (most parts with a
+         * LaTeX accent are a word or two): no allocation per part */
+        char small[256];
+        size_t need = b - a - 1; /* total stopped at the first LaTeX byte */
+        for (size_t i = a; i < b; i++)
+            need += t[i].len;
+        char *raw = need < sizeof small ? small : malloc(need + 1);
+        if (!raw) { /* a part of the name would pass for all of it */
+            *oom = true;
+            return NO_PART;
+        }
+        char *o = raw;
         for (size_t i = a; i < b; i++) {
             if (i > a)
-                bib_buf_putc(&raw, ' ');
-            bib_buf_append(&raw, t[i].s, t[i].len);
+                *o++ = ' ';
+            memcpy(o, t[i].s, t[i].len);
+            o += t[i].len;
         }
-        if (bib_buf_failed(&raw)) /* a part of the name would pass for all of it */
-            *oom = true;
-        else if (flags & BIB_NAME_LATEX)
-            bib_latex_to_unicode(dst, raw.data, raw.len, 0, NULL);
+        *o = '\0';
+        size_t rawlen = (size_t)(o - raw);
+        if (flags & BIB_NAME_LATEX)
+            bib_latex_to_unicode(dst, raw, rawlen, 0, NULL);
         else
-            for (size_t i = 0; i < raw.len; i++)
-                if (raw.data[i] != '{' && raw.data[i] != '}')
-                    bib_buf_putc(dst, raw.data[i]);
-        bib_buf_clear(&raw);
+            for (size_t i = 0; i < rawlen; i++)
+                if (raw[i] != '{' && raw[i] != '}')
+                    bib_buf_putc(dst, raw[i]);
+        if (raw != small)
+            free(raw);
     }
     bib_buf_putc(dst, '\0');
     if (bib_buf_failed(dst))

@@ -304,10 +304,10 @@ static const char *const known_names[BT_K_COUNT] = {
 _Static_assert(sizeof bt_crosswalk / sizeof bt_crosswalk[0] + BT_K_COUNT < BT_FIELD_SLOTS * 3 / 4,
                "the field index needs free slots");
 
-static void index_put(bt_field_index *ix, const char *name, unsigned char v)
+/* Puts value v for a name of n bytes with hash h (bt_name_hash). */
+static void index_put(bt_field_index *ix, unsigned h, size_t n, unsigned char v)
 {
-    size_t n = strlen(name);
-    unsigned h = bt_name_hash(name, n) % BT_FIELD_SLOTS;
+    h %= BT_FIELD_SLOTS;
     while (ix->slot[h])
         h = (h + 1) % BT_FIELD_SLOTS;
     ix->slot[h] = v;
@@ -317,23 +317,34 @@ static void index_put(bt_field_index *ix, const char *name, unsigned char v)
 /* The reader's index of the table and of the names it asks for: this
  * lookup runs for every field of every entry, so one hash and one compare
  * rather than a scan. Names the reader knows are unique (tests/bibtex
- * checks it). */
+ * checks it). Built for every reader, so for every piece of -j: a row is
+ * matched with the known names by hash and length before its bytes (a
+ * strcmp of every row with every name cost 10,000 instructions more an
+ * open, 7.5 M for the 754 pieces of 50 MB). */
 void bt_index_fields(bt_field_index *ix)
 {
     memset(ix, 0, sizeof *ix);
+    unsigned kh[BT_K_COUNT];
+    size_t kl[BT_K_COUNT];
+    for (unsigned k = 1; k < BT_K_COUNT; k++) {
+        kl[k] = strlen(known_names[k]);
+        kh[k] = bt_name_hash(known_names[k], kl[k]);
+    }
     for (size_t i = 0; i < bt_crosswalk_rows; i++) {
         if (!(bt_crosswalk[i].flavour & BT_RD))
             continue;
-        index_put(ix, bt_crosswalk[i].name, (unsigned char)(i + 1));
+        const char *name = bt_crosswalk[i].name;
+        size_t n = strlen(name);
+        unsigned h = bt_name_hash(name, n);
+        index_put(ix, h, n, (unsigned char)(i + 1));
         for (unsigned k = 1; k < BT_K_COUNT; k++)
-            if (strcmp(bt_crosswalk[i].name, known_names[k]) == 0)
+            if (kh[k] == h && kl[k] == n && memcmp(name, known_names[k], n) == 0)
                 ix->row_known[i] = (unsigned char)k;
     }
     for (unsigned k = 1; k < BT_K_COUNT; k++) {
         unsigned char kn;
-        size_t kl = strlen(known_names[k]);
-        if (!bt_find_field(ix, known_names[k], kl, bt_name_hash(known_names[k], kl), &kn))
-            index_put(ix, known_names[k], (unsigned char)(BT_FIELD_SLOTS / 2 + k));
+        if (!bt_find_field(ix, known_names[k], kl[k], kh[k], &kn))
+            index_put(ix, kh[k], kl[k], (unsigned char)(BT_FIELD_SLOTS / 2 + k));
     }
 }
 

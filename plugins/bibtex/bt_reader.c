@@ -445,11 +445,13 @@ static int read_range(entry_ctx *e, bib_var var, const char *v, size_t vn)
     bib_buf_reset(&r->tmp);
     int rc = bib_latex_to_unicode(&r->tmp, v, vn, 0, NULL);
     if (rc >= 0) {
-        bib_buf pg = BIB_BUF_INIT;
-        rc = bib_pages_normalize(&pg, r->tmp.data, r->tmp.len, "-");
-        if (rc >= 0 && pg.len)
-            rc = bib_record_set_text(e->rec, var, pg.data, pg.len);
-        bib_buf_clear(&pg);
+        bib_buf *pg = &r->pages;
+        if (bib_buf_failed(pg)) /* a range that ran out of memory: start afresh */
+            bib_buf_clear(pg);
+        bib_buf_reset(pg);
+        rc = bib_pages_normalize(pg, r->tmp.data, r->tmp.len, "-");
+        if (rc >= 0 && pg->len)
+            rc = bib_record_set_text(e->rec, var, pg->data, pg->len);
     }
     return rc;
 }
@@ -678,6 +680,7 @@ static int bt_open(bib_reader *rd, bib_input *in, const bib_options *opts)
     r->biblatex = strcmp(bib_reader_format(rd)->name, "biblatex") == 0;
     bib_buf_init(&r->arena);
     bib_buf_init(&r->tmp);
+    bib_buf_init(&r->pages);
     r->rd = rd;
     r->bol = true;
     bt_index_fields(&r->field_index);
@@ -939,6 +942,7 @@ static void bt_close(bib_reader *rd)
     bt_macros_free(&r->macros);
     bib_buf_clear(&r->arena);
     bib_buf_clear(&r->tmp);
+    bib_buf_clear(&r->pages);
     free(r->fields);
     bt_crossref_free(r);
 }

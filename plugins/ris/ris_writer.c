@@ -15,6 +15,7 @@
  * written (RIS has no place that readers agree on for them).
  */
 #include <ctype.h>
+#include <stdint.h>
 #include <string.h>
 #if defined(__x86_64__) && defined(__SSE2__)
 #include <emmintrin.h>
@@ -25,6 +26,7 @@
 typedef struct ris_writer {
     bib_output *out;
     const char *eol;
+    size_t eol_len; /* 1 or 2: a tag line's end is copied, not measured */
     bib_buf line;
     bib_buf val;
     bib_writer *wr; /* for bib_writer_wrote: what has no tag is reported by core */
@@ -40,6 +42,7 @@ static int w_begin(bib_writer *wr, bib_output *out, const bib_options *opts)
     bib_buf_init(&w->val);
     const char *eol = bib_options_get(opts, "eol");
     w->eol = eol && strcmp(eol, "lf") == 0 ? "\n" : "\r\n";
+    w->eol_len = strlen(w->eol);
     w->wr = wr;
     bib_writer_track_fields(wr);
     bib_writer_carries_extras(wr, "ris"); /* put_extras */
@@ -74,25 +77,61 @@ static size_t next_control(const char *s, size_t i, size_t len)
             return i + (size_t)__builtin_ctz(bits);
     }
 #endif
+    /* eight at a time before the last bytes: most values are shorter than
+     * sixteen bytes or end with a short tail */
+    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+    for (; len - i >= 8; i += 8) {
+        uint64_t x;
+        memcpy(&x, s + i, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+        x = __builtin_bswap64(x);
+#endif
+        uint64_t d = x ^ (ones * 0x7f);
+        uint64_t hit = (((x - ones * 0x20) & ~x) | ((d - ones) & ~d)) & high;
+        if (hit) /* the lowest flagged byte is a real one */
+            return i + (size_t)__builtin_ctzll(hit) / 8;
+    }
     for (; i < len; i++)
         if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
             return i;
     return len;
 }
 
+/* Appends the line end: two bytes copied from w->eol ("\r\n", or "\n"
+ * and its NUL), a fixed size the compiler copies inline (a call to memcpy
+ * per tag line otherwise), then the length moved by eol_len. */
+static inline void put_eol(ris_writer *w, bib_buf *b)
+{
+    if (b->len + 2 < b->cap) {
+        memcpy(b->data + b->len, w->eol, 2);
+        b->len += w->eol_len;
+        b->data[b->len] = '\0';
+    } else {
+        bib_buf_append(b, w->eol, w->eol_len);
+    }
+}
+
+/* isspace in the C locale (bibconv sets none), without a call per test:
+ * every tag line's value is trimmed with it */
+static inline bool c_space(char c)
+{
+    return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
 static void put_tag(ris_writer *w, const char *tag, const char *s, size_t len, bool newlines)
 {
-    while (len && isspace((unsigned char)*s)) {
+    while (len && c_space(*s)) {
         s++;
         len--;
     }
-    while (len && isspace((unsigned char)s[len - 1]))
+    while (len && c_space(s[len - 1]))
         len--;
     if (!len)
         return;
     bib_buf *b = &w->line;
-    bib_buf_append(b, tag, 2);
-    bib_buf_append(b, "  - ", 4);
+    /* the tag and its "  - " in one copy: a record has a dozen tag lines */
+    const char pre[6] = {tag[0], tag[1], ' ', ' ', '-', ' '};
+    bib_buf_append_fast(b, pre, sizeof pre);
     size_t i = 0;
     while (i < len) {
         /* a run up to a control character in one copy; one that is not a
@@ -123,7 +162,7 @@ static void put_tag(ris_writer *w, const char *tag, const char *s, size_t len, b
                 /* trailing blanks would be trimmed by the reader anyway */
                 while (b->len && b->data[b->len - 1] == ' ')
                     b->len--;
-                bib_buf_puts(b, w->eol);
+                put_eol(w, b);
             }
         } else {
             bib_buf_putc_fast(b, ' ');
@@ -132,7 +171,7 @@ static void put_tag(ris_writer *w, const char *tag, const char *s, size_t len, b
     }
     while (b->len && b->data[b->len - 1] == ' ')
         b->len--;
-    bib_buf_puts(b, w->eol);
+    put_eol(w, b);
 }
 
 /* "%04d" of a year 1..99999 without printf (it is on every record) */
@@ -370,9 +409,9 @@ static int w_write(bib_writer *wr, const bib_record *rec)
     bib_buf_reset(&w->line);
     char code[16];
     type_code(rec, code);
-    bib_buf_append(&w->line, "TY  - ", 6);
-    bib_buf_puts(&w->line, code);
-    bib_buf_puts(&w->line, w->eol);
+    bib_buf_append_fast(&w->line, "TY  - ", 6);
+    bib_buf_append_fast(&w->line, code, strlen(code));
+    put_eol(w, &w->line);
     unsigned mask = ris_cond_mask_cached(code, w->mask_code, &w->mask);
     size_t ty_end = w->line.len;
     for (size_t i = 0; i < ris_nfields; i++)
@@ -389,9 +428,9 @@ static int w_write(bib_writer *wr, const bib_record *rec)
                           o ? o : "?", line);
         return BIB_EPARSE;
     }
-    bib_buf_append(&w->line, "ER  - ", 6);
-    bib_buf_puts(&w->line, w->eol);
-    bib_buf_puts(&w->line, w->eol);
+    bib_buf_append_fast(&w->line, "ER  - ", 6);
+    put_eol(w, &w->line);
+    put_eol(w, &w->line);
     if (bib_buf_failed(&w->line) || bib_buf_failed(&w->val)) { /* val: a value cut short */
         bib_output_fail(w->out, BIB_ENOMEM);
         return BIB_ENOMEM;

@@ -58,7 +58,10 @@ typedef struct ris_reader {
     unsigned char next_row[255];
     char mask_code[16]; /* TY of the last record and its conditions */
     unsigned mask;
+    bool wide;          /* a line of WIDE_LINE bytes or more was read */
 } ris_reader;
+
+enum { WIDE_LINE = 4096 }; /* below io.c's read size */
 
 /* Chains the rows that read, per tag, in table order. */
 static void index_rows(ris_reader *r)
@@ -802,11 +805,15 @@ static int r_next(bib_reader *rd, bib_record **out)
     for (;;) {
         const char *s;
         size_t len;
-        /* the window of a huge line goes once its value is in vals */
-        bib_input_trim(r->in);
+        /* the window of a huge line goes once its value is in vals: only a
+         * line longer than the input's buffer grows the window, so there
+         * is nothing to give back before one (a call a line saved) */
+        if (r->wide)
+            bib_input_trim(r->in);
         int rc = bib_input_getline(r->in, &s, &len);
         if (rc < 0)
             return rc;
+        r->wide |= len >= WIDE_LINE;
         size_t ln = bib_input_last_line(r->in);
         if (rc == 0) {
             if (!in_rec)

@@ -555,7 +555,7 @@ static bool jw_field(jw *w, bool *first, const bib_field *f)
         return false;
     jw_key_var(w, first, var);
     size_t nv = bib_field_value_count(f);
-    if (bib_field_var(f) == BIB_VAR_CATEGORIES) {
+    if (var == BIB_VAR_CATEGORIES) {
         bool fa;
         jw_open(w, '[', &fa);
         for (size_t i = 0; i < nv; i++) {
@@ -566,7 +566,7 @@ static bool jw_field(jw *w, bool *first, const bib_field *f)
         jw_close(w, ']', fa);
         return true;
     }
-    if (bib_field_var(f) == BIB_VAR_KEYWORD && nv > 1) {
+    if (var == BIB_VAR_KEYWORD && nv > 1) {
         /* one string, as cslitem_field_to_json joins them */
         bib_buf j = BIB_BUF_INIT;
         for (size_t i = 0; i < nv; i++) {
@@ -580,7 +580,7 @@ static bool jw_field(jw *w, bool *first, const bib_field *f)
         bib_buf_clear(&j);
         return true;
     }
-    if ((bib_field_flags(f) & BIB_FIELD_BARE_NUMBER) && cslitem_number_as_json(bib_field_var(f))) {
+    if ((bib_field_flags(f) & BIB_FIELD_BARE_NUMBER) && cslitem_number_as_json(var)) {
         char *end;
         errno = 0;
         long long x = strtoll(s, &end, 10);
@@ -682,7 +682,8 @@ static bool plain_json_string(const char *v, size_t len)
 static bool jw_members(jw *w, bool *first, const bib_record *rec, const bib_var *raw,
                        int nraw, bool keys)
 {
-    for (size_t i = 0; i < bib_record_field_count(rec); i++) {
+    size_t nf = bib_record_field_count(rec); /* the writer changes no field */
+    for (size_t i = 0; i < nf; i++) {
         const bib_field *f = bib_record_field_at(rec, i);
         bool spelled = false;
         for (int k = 0; k < nraw && !spelled; k++)

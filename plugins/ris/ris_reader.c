@@ -124,8 +124,9 @@ static const bool kept_byte[256] = {KB64(0), KB64(64), KB64(128), KB64(192)};
 #undef KB
 
 /* The first byte at or after i that clean_tail must look at (below 0x20,
- * 0x7f or 0xe2), n if none: sixteen bytes a round with SSE2, else eight
- * (the tests flag a block exactly when it holds one), then by table. */
+ * 0x7f or 0xe2), n if none: sixteen bytes a round with SSE2 and the rest
+ * in one block that ends at n, else eight (the tests flag a block exactly
+ * when it holds one); by table where those cannot say. */
 static size_t next_unkept(const unsigned char *u, size_t i, size_t n)
 {
 #if defined(__x86_64__) && defined(__SSE2__)
@@ -138,6 +139,15 @@ static size_t next_unkept(const unsigned char *u, size_t i, size_t n)
         unsigned m = (unsigned)_mm_movemask_epi8(hit);
         if (m)
             return i + (size_t)__builtin_ctz(m);
+    }
+    if (i < n && n >= 16) {
+        /* the last few bytes: the sixteen that end the buffer, those
+         * before i masked off (most values are shorter than a block) */
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(u + n - 16));
+        __m128i hit = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(x, lim), x),
+                                   _mm_or_si128(_mm_cmpeq_epi8(x, del), _mm_cmpeq_epi8(x, e2)));
+        if (!((unsigned)_mm_movemask_epi8(hit) >> (16 - (n - i))))
+            return n;
     }
 #else
     const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;

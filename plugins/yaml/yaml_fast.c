@@ -54,6 +54,7 @@ typedef struct fscan {
     size_t olen;
     bool shortw;  /* a check ran into the window's end: a larger one may do */
     size_t item_at; /* the item's first line */
+    bool bs;        /* the scalar being scanned holds a backslash */
 } fscan;
 
 /* Character classes of the bytes scalars may hold as they are. */
@@ -167,7 +168,9 @@ static bool scalar_event(fscan *s, size_t from, yaml_scalar_style_t style, size_
     e->data.scalar.style = style;
     e->data.scalar.plain_implicit = style == YAML_PLAIN_SCALAR_STYLE;
     e->data.scalar.quoted_implicit = style != YAML_PLAIN_SCALAR_STYLE;
-    yamlrd_unescape(e);
+    if (s->bs) /* it has nothing to undo without a backslash */
+        yamlrd_unescape(e);
+    s->bs = false;
     return true;
 }
 
@@ -280,9 +283,14 @@ static bool plain_scalar(fscan *s, size_t indent)
             }
             unsigned char c = t[i];
             unsigned k = cls[c];
-            if (k == C_OK || k == C_SQ || k == C_DQ || k == C_BS) {
+            if (k == C_OK || k == C_SQ || k == C_DQ) {
                 s->out[s->olen++] = (char)c;
                 keep = s->olen;
+                i++;
+            } else if (k == C_BS) {
+                s->out[s->olen++] = '\\';
+                keep = s->olen;
+                s->bs = true;
                 i++;
             } else if (k == C_SP) {
                 s->out[s->olen++] = ' ';
@@ -447,6 +455,7 @@ static bool quoted_scalar(fscan *s, size_t indent)
                 (k == C_DQ && !dq) || (k == C_BS && !dq)) {
                 s->out[s->olen++] = (char)c;
                 keep = s->olen;
+                s->bs |= k == C_BS;
                 i++;
             } else if (k == C_SP) {
                 s->out[s->olen++] = ' ';
@@ -473,6 +482,7 @@ static bool quoted_scalar(fscan *s, size_t indent)
                 size_t used = escape(s, i);
                 if (!used)
                     return false;
+                s->bs = true; /* "\\", "\x5C"...: yamlrd_unescape looks */
                 keep = s->olen;
                 i += used;
             } else if (k == C_HI) {

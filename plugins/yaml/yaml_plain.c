@@ -458,8 +458,11 @@ static int map_member(yaml_reader *r, bib_record *rec, size_t k, const bib_cslit
     size_t nodes;
     r->replay = vi;
     r->replay_end = r->ends[vi];
-    yamlrd_get_event(r, &ev);
-    int rc = yamlrd_build_node(r, &ev, 0, &j, &nodes);
+    /* a recorded event fails only for memory (yaml_fast.c's are copied
+     * out), and then is not the taker's */
+    int rc = yamlrd_get_event(r, &ev);
+    if (rc == 0)
+        rc = yamlrd_build_node(r, &ev, 0, &j, &nodes);
     r->replay = r->replay_end = 0;
     if (rc == 0 && !j)
         rc = BIB_ENOMEM;

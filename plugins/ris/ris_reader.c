@@ -59,6 +59,12 @@ typedef struct ris_reader {
     char mask_code[16]; /* TY of the last record and its conditions */
     unsigned mask;
     bool wide;          /* a line of WIDE_LINE bytes or more was read */
+    /* lines read from the window by next_line (see there): the window,
+     * the bytes taken from it and not yet consumed, the next line's number */
+    const char *win;
+    size_t win_len, win_pos, win_line;
+    bool by_getline;    /* a CR was seen: bib_input_getline from here on */
+    uint64_t cr_free;   /* the input holds no CR before this offset */
 } ris_reader;
 
 enum { WIDE_LINE = 4096 }; /* below io.c's read size */
@@ -800,7 +806,84 @@ static int continue_value(ris_reader *r, const ris_line *l, size_t ln, size_t bl
     return 0;
 }
 
+/* The lines a call of r_next read from the window, consumed at once. */
+static void lines_done(ris_reader *r)
+{
+    if (r->win_pos)
+        bib_input_consume(r->in, r->win_pos);
+    r->win = NULL;
+    r->win_len = r->win_pos = 0;
+}
+
+/* The next line: 1 with its text (*s, *len; no terminator) and number,
+ * 0 at the end of the input, or a negative status. Lines that end in LF
+ * are taken from the buffered window directly, a memchr each, and
+ * consumed together (lines_done): bib_input_getline cost about 85
+ * instructions a line. A line the window ends inside gets a larger
+ * window. From a CR on (CR and CRLF ends, a lone CR before an LF), and
+ * for a line of a megabyte or more or the last one without an end, the
+ * lines come from bib_input_getline, which owns those rules, to the end
+ * of the input. */
+static int next_line(ris_reader *r, const char **s, size_t *len, size_t *ln)
+{
+    while (!r->by_getline) {
+        size_t left = r->win ? r->win_len - r->win_pos : 0;
+        const char *p = r->win ? r->win + r->win_pos : NULL;
+        const char *nl = left ? memchr(p, '\n', left) : NULL;
+        if (nl) {
+            *s = p;
+            *len = (size_t)(nl - p);
+            *ln = r->win_line++;
+            r->win_pos += *len + 1;
+            r->wide |= *len >= WIDE_LINE;
+            return 1;
+        }
+        /* the window is used up, or ends inside a line: the lines read go,
+         * and a window that holds the next line whole is asked for */
+        lines_done(r);
+        /* the window of a huge line goes once its value is in vals: only a
+         * line longer than the input's buffer grows the window, so there
+         * is nothing to give back before one */
+        if (r->wide)
+            bib_input_trim(r->in);
+        size_t want = left ? left + (64u << 10) : 0;
+        const char *d;
+        size_t n;
+        if (want > (1u << 20) || want >= bib_input_max_value(r->in) ||
+            bib_input_window(r->in, want, &d, &n) < 0 || n == 0 || (left && n <= left))
+            break;
+        /* each byte is looked at for a CR once, not at every record */
+        uint64_t at = bib_input_offset(r->in);
+        size_t from = r->cr_free > at ? (size_t)(r->cr_free - at) : 0;
+        if (from < n && memchr(d + from, '\r', n - from))
+            break;
+        if (at + n > r->cr_free)
+            r->cr_free = at + n;
+        r->win = d;
+        r->win_len = n;
+        r->win_line = bib_input_line(r->in);
+    }
+    r->by_getline = true;
+    if (r->wide)
+        bib_input_trim(r->in);
+    int rc = bib_input_getline(r->in, s, len);
+    if (rc <= 0)
+        return rc;
+    r->wide |= *len >= WIDE_LINE;
+    *ln = bib_input_last_line(r->in);
+    return 1;
+}
+
+static int r_next_lines(bib_reader *rd, bib_record **out);
+
 static int r_next(bib_reader *rd, bib_record **out)
+{
+    int rc = r_next_lines(rd, out);
+    lines_done(bib_reader_state(rd)); /* the input stands after the record */
+    return rc;
+}
+
+static int r_next_lines(bib_reader *rd, bib_record **out)
 {
     ris_reader *r = bib_reader_state(rd);
     bool in_rec = false, bad = false;
@@ -814,17 +897,10 @@ static int r_next(bib_reader *rd, bib_record **out)
     }
     for (;;) {
         const char *s;
-        size_t len;
-        /* the window of a huge line goes once its value is in vals: only a
-         * line longer than the input's buffer grows the window, so there
-         * is nothing to give back before one (a call a line saved) */
-        if (r->wide)
-            bib_input_trim(r->in);
-        int rc = bib_input_getline(r->in, &s, &len);
+        size_t len, ln = 0;
+        int rc = next_line(r, &s, &len, &ln);
         if (rc < 0)
             return rc;
-        r->wide |= len >= WIDE_LINE;
-        size_t ln = bib_input_last_line(r->in);
         if (rc == 0) {
             if (!in_rec)
                 return 0;

@@ -94,7 +94,8 @@ def scalar(rnd, ind, odd):
     if k < 0.7:
         return "'" + folded(rnd, s.replace("'", "''"), cont, width) + "'"
     if k < 0.95:
-        return '"' + folded(rnd, dq_escaped(rnd, s), cont, width) + '"' + rnd.choice(["", "", " ", " # c"])
+        after = rnd.choice(["", "", " ", " # c"])
+        return '"' + folded(rnd, dq_escaped(rnd, s), cont, width) + '"' + after
     return rnd.choice(["[1957, 1, 1]", "[[1957, 1, 1]]", "[[2000], [2001, 2]]", "[ ]", "[]",
                        "[a, b]", "[a b]", "[1,2,]", "|\n" + " " * (ind + 2) + "lit", "&a x", "*a",
                        "!!str 5", "{a: 1}"])
@@ -122,7 +123,8 @@ def item(rnd, col, odd):
     if rnd.random() < 0.6:
         lines.append(" " * m + "issued:")
         lines.append(" " * (m + rnd.choice([2, 4])) + "date-parts: " +
-                     rnd.choice(["[[1957, 1, 1]]", "[[2001]]", "[[2001, 13]]", "[[0]]", "[['2001']]"]))
+                     rnd.choice(["[[1957, 1, 1]]", "[[2001]]", "[[2001, 13]]", "[[0]]",
+                                 "[['2001']]"]))
     if rnd.random() < 0.1:
         lines.append(" " * m + "keyword:")
         lines += [" " * (m + 2) + "- " + scalar(rnd, m + 2, odd) for _ in range(2)]

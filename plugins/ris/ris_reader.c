@@ -806,6 +806,28 @@ static int continue_value(ris_reader *r, const ris_line *l, size_t ln, size_t bl
     return 0;
 }
 
+/* ris_lex_line, its usual case first without the call: "XX  - value"
+ * with no blank at the end (nothing to trim), as ris_lex_line reads it. */
+static inline void lex_line(const char *s, size_t len, ris_line *out)
+{
+    unsigned char e = len ? (unsigned char)s[len - 1] : ' ';
+    if (len >= 6 && e > ' ' && s[0] >= 'A' && s[0] <= 'Z' &&
+        ((s[1] >= 'A' && s[1] <= 'Z') || (s[1] >= '0' && s[1] <= '9')) && s[2] == ' ' &&
+        s[3] == ' ' && s[4] == '-' && (s[5] == ' ' || s[5] == '\t')) {
+        size_t v = 6;
+        while (v < len && (s[v] == ' ' || s[v] == '\t'))
+            v++;
+        out->kind = RIS_LINE_TAG;
+        out->tag[0] = s[0];
+        out->tag[1] = s[1];
+        out->tag[2] = '\0';
+        out->value = s + v;
+        out->len = len - v;
+        return;
+    }
+    ris_lex_line(s, len, out);
+}
+
 /* The lines a call of r_next read from the window, consumed at once. */
 static void lines_done(ris_reader *r)
 {
@@ -911,7 +933,7 @@ static int r_next_lines(bib_reader *rd, bib_record **out)
             return build_record(r, out);
         }
         ris_line l;
-        ris_lex_line(s, len, &l);
+        lex_line(s, len, &l);
         if (l.kind == RIS_LINE_BLANK) {
             blanks++;
             continue;

@@ -41,6 +41,7 @@ enum {
     FAST_MAX_DEPTH = 16,
     FAST_MAX_COL = 64 /* sequence and root columns the resume prefix can repeat */
 };
+#define FAST_MIN_BOUND ((size_t)16 << 20) /* see fast_ok */
 
 typedef struct fscan {
     yaml_reader *r;
@@ -857,10 +858,16 @@ static int reserve_out(yaml_reader *r, size_t len)
 }
 
 /* The fast path is open: a block sequence of items at a column the resume
- * prefix can repeat, in a document without directives, not a flow root. */
+ * prefix can repeat, in a document without directives, not a flow root,
+ * and a bound on an item's text (--max-value) of FAST_MIN_BOUND or more.
+ * Under a small bound a resumed parser would meet it where the stream's
+ * parser would, but its "value or item longer than" word depends on how
+ * far libyaml had read ahead (yaml_reader.c, report_parser_error), which
+ * differs between the two. */
 static bool fast_ok(const yaml_reader *r)
 {
     return r->seq_block && !r->doc_directives && r->seq_col <= FAST_MAX_COL &&
+           bib_input_max_value(r->in) >= FAST_MIN_BOUND &&
            (r->recovered || !r->items_in_map || (r->root_block && r->root_col <= FAST_MAX_COL));
 }
 

@@ -206,18 +206,24 @@ static size_t sanitize(yaml_reader *r, const char *d, size_t from, size_t avail,
  * rest of the line under the parser). */
 static void release_held(yaml_reader *r);
 
+enum { RESUMED_READ = 1024 }; /* bytes a read gives a resumed parser (below) */
 static int read_handler(void *data, unsigned char *buf, size_t size, size_t *size_read)
 {
     yaml_reader *r = data;
     *size_read = 0;
     if (r->abort)
         return 0;
-    if (r->pre_pos < r->pre_len) { /* yamlrd_fast_resume's prefix first */
-        size_t k = r->pre_len - r->pre_pos < size ? r->pre_len - r->pre_pos : size;
-        memcpy(buf, r->pre + r->pre_pos, k);
-        r->pre_pos += k;
-        *size_read = k;
-        return 1;
+    if (r->pre_len) {
+        if (r->pre_pos < r->pre_len) { /* yamlrd_fast_resume's prefix first */
+            size_t k = r->pre_len - r->pre_pos < size ? r->pre_len - r->pre_pos : size;
+            memcpy(buf, r->pre + r->pre_pos, k);
+            r->pre_pos += k;
+            *size_read = k;
+            return 1;
+        }
+        /* mostly dropped again after an item or two, and libyaml decodes
+         * all it is given: given little at once */
+        size = size > RESUMED_READ ? RESUMED_READ : size;
     }
     release_held(r);
     size_t bound = bib_input_max_value(r->in);

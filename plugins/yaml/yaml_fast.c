@@ -921,6 +921,22 @@ int yamlrd_fast_next(yaml_reader *r, bib_record **out)
     return yamlrd_map_done(r, rc, line, col, out);
 }
 
+int yamlrd_fast_peek(yaml_reader *r, bib_record **out)
+{
+    if (r->peek_wait) {
+        r->peek_wait--;
+        return YAMLRD_DECLINE;
+    }
+    int rc = yamlrd_fast_next(r, out);
+    if (rc != YAMLRD_DECLINE) {
+        r->peek_misses = 0;
+        return rc;
+    }
+    r->peek_misses++;
+    r->peek_wait = (size_t)1 << (r->peek_misses < 9 ? r->peek_misses - 1 : 8);
+    return rc;
+}
+
 /* ---- back to libyaml ----------------------------------------------------------- */
 
 /* Puts `n` spaces and then s at p; returns the end. */

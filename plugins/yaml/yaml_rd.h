@@ -95,6 +95,9 @@ typedef struct yaml_reader {
     /* the last fast item's bytes and lines, past the consumed point (it
      * stays at the item's first line, as release_to_line leaves it) */
     size_t fast_skip, fast_skip_lines;
+    /* yamlrd_fast_peek's back-off: items libyaml starts that are left to
+     * it untried, and the scanner's declines there in a row */
+    size_t peek_wait, peek_misses;
 } yaml_reader;
 
 /* yaml_reader.c */
@@ -149,6 +152,11 @@ enum { YAMLRD_DECLINE = 3 }; /* yamlrd_fast_next: libyaml reads this */
  * reader's own scanner: 1 with *out, a negative status, or YAMLRD_DECLINE
  * (nothing consumed or reported). */
 int yamlrd_fast_next(yaml_reader *r, bib_record **out);
+/* yamlrd_fast_next for an item libyaml has started (its first event is
+ * at the consumed point): after declines in a row it waits 1, 2, 4... up
+ * to 256 items before it tries again, so that a file the scanner cannot
+ * take (a comment in every item) is not scanned twice. */
+int yamlrd_fast_peek(yaml_reader *r, bib_record **out);
 /* After parser_start at the consumed point: has the new parser read a
  * prefix that puts it where the stream's parser was (inside the items
  * sequence), and takes the prefix's events. 0 (a parser error is left

@@ -1151,7 +1151,7 @@ static int reader_next(bib_reader *rd, bib_record **out)
             r->item_cut = 0;
             if (ev.type == YAML_MAPPING_START_EVENT && ev.start_mark.column == r->seq_col + 2 &&
                 r->cons_line == r->line_base + ev.start_mark.line &&
-                (rc = yamlrd_fast_next(r, out)) != YAMLRD_DECLINE) {
+                (rc = yamlrd_fast_peek(r, out)) != YAMLRD_DECLINE) {
                 yaml_event_delete(&ev); /* read from its line again: no parser from here */
                 parser_drop(r);
                 return rc;

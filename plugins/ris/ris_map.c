@@ -55,11 +55,14 @@ static void skip_lead(const char **sp, size_t *lenp)
 
 void ris_lex_line(const char *s, size_t len, ris_line *out)
 {
-    /* leading blanks occur on ScienceDirect tag lines (docs/ris.md, "Lines") */
-    skip_lead(&s, &len);
+    /* leading blanks occur on ScienceDirect tag lines (docs/ris.md, "Lines");
+     * a line that starts with a tag's letter has none (nearly every line:
+     * no call) */
+    if (!len || !is_up(s[0]))
+        skip_lead(&s, &len);
     while (len && is_blank(s[len - 1]))
         len--;
-    memset(out, 0, sizeof *out);
+    out->tag[0] = out->tag[1] = out->tag[2] = '\0';
     out->value = s;
     out->len = len;
     if (!len) {
@@ -181,12 +184,20 @@ bib_type ris_type_from_code(const char *code, size_t len, bool *known)
     if (len && len < sizeof up) {
         for (size_t k = 0; k < len; k++)
             up[k] = (char)toupper((unsigned char)code[k]);
-        for (size_t i = 0; i < sizeof read_types / sizeof read_types[0]; i++) {
-            const char *c = read_types[i].code;
-            if (c[0] == up[0] && strlen(c) == len && memcmp(c, up, len) == 0) {
+        up[len] = '\0';
+        /* the table is sorted by code (strcmp order) and its codes unique */
+        size_t lo = 0, hi = sizeof read_types / sizeof read_types[0];
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            int c = strcmp(read_types[mid].code, up);
+            if (c == 0) {
                 *known = true;
-                return read_types[i].type;
+                return read_types[mid].type;
             }
+            if (c < 0)
+                lo = mid + 1;
+            else
+                hi = mid;
         }
     }
     *known = false;

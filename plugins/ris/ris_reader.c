@@ -58,7 +58,16 @@ typedef struct ris_reader {
     unsigned char next_row[255];
     char mask_code[16]; /* TY of the last record and its conditions */
     unsigned mask;
+    bool wide;          /* a line of WIDE_LINE bytes or more was read */
+    /* lines read from the window by next_line (see there): the window,
+     * the bytes taken from it and not yet consumed, the next line's number */
+    const char *win;
+    size_t win_len, win_pos, win_line;
+    bool by_getline;    /* a CR was seen: bib_input_getline from here on */
+    uint64_t cr_free;   /* the input holds no CR before this offset */
 } ris_reader;
+
+enum { WIDE_LINE = 4096 }; /* below io.c's read size */
 
 /* Chains the rows that read, per tag, in table order. */
 static void index_rows(ris_reader *r)
@@ -121,8 +130,9 @@ static const bool kept_byte[256] = {KB64(0), KB64(64), KB64(128), KB64(192)};
 #undef KB
 
 /* The first byte at or after i that clean_tail must look at (below 0x20,
- * 0x7f or 0xe2), n if none: sixteen bytes a round with SSE2, else eight
- * (the tests flag a block exactly when it holds one), then by table. */
+ * 0x7f or 0xe2), n if none: sixteen bytes a round with SSE2 and the rest
+ * in one block that ends at n, else eight (the tests flag a block exactly
+ * when it holds one); by table where those cannot say. */
 static size_t next_unkept(const unsigned char *u, size_t i, size_t n)
 {
 #if defined(__x86_64__) && defined(__SSE2__)
@@ -135,6 +145,15 @@ static size_t next_unkept(const unsigned char *u, size_t i, size_t n)
         unsigned m = (unsigned)_mm_movemask_epi8(hit);
         if (m)
             return i + (size_t)__builtin_ctz(m);
+    }
+    if (i < n && n >= 16) {
+        /* the last few bytes: the sixteen that end the buffer, those
+         * before i masked off (most values are shorter than a block) */
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(u + n - 16));
+        __m128i hit = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(x, lim), x),
+                                   _mm_or_si128(_mm_cmpeq_epi8(x, del), _mm_cmpeq_epi8(x, e2)));
+        if (!((unsigned)_mm_movemask_epi8(hit) >> (16 - (n - i))))
+            return n;
     }
 #else
     const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
@@ -787,7 +806,106 @@ static int continue_value(ris_reader *r, const ris_line *l, size_t ln, size_t bl
     return 0;
 }
 
+/* ris_lex_line, its usual case first without the call: "XX  - value"
+ * with no blank at the end (nothing to trim), as ris_lex_line reads it. */
+static inline void lex_line(const char *s, size_t len, ris_line *out)
+{
+    unsigned char e = len ? (unsigned char)s[len - 1] : ' ';
+    if (len >= 6 && e > ' ' && s[0] >= 'A' && s[0] <= 'Z' &&
+        ((s[1] >= 'A' && s[1] <= 'Z') || (s[1] >= '0' && s[1] <= '9')) && s[2] == ' ' &&
+        s[3] == ' ' && s[4] == '-' && (s[5] == ' ' || s[5] == '\t')) {
+        size_t v = 6;
+        while (v < len && (s[v] == ' ' || s[v] == '\t'))
+            v++;
+        out->kind = RIS_LINE_TAG;
+        out->tag[0] = s[0];
+        out->tag[1] = s[1];
+        out->tag[2] = '\0';
+        out->value = s + v;
+        out->len = len - v;
+        return;
+    }
+    ris_lex_line(s, len, out);
+}
+
+/* The lines a call of r_next read from the window, consumed at once. */
+static void lines_done(ris_reader *r)
+{
+    if (r->win_pos)
+        bib_input_consume(r->in, r->win_pos);
+    r->win = NULL;
+    r->win_len = r->win_pos = 0;
+}
+
+/* The next line: 1 with its text (*s, *len; no terminator) and number,
+ * 0 at the end of the input, or a negative status. Lines that end in LF
+ * are taken from the buffered window directly, a memchr each, and
+ * consumed together (lines_done): bib_input_getline cost about 85
+ * instructions a line. A line the window ends inside gets a larger
+ * window. From a CR on (CR and CRLF ends, a lone CR before an LF), and
+ * for a line of a megabyte or more or the last one without an end, the
+ * lines come from bib_input_getline, which owns those rules, to the end
+ * of the input. */
+static int next_line(ris_reader *r, const char **s, size_t *len, size_t *ln)
+{
+    while (!r->by_getline) {
+        size_t left = r->win ? r->win_len - r->win_pos : 0;
+        const char *p = r->win ? r->win + r->win_pos : NULL;
+        const char *nl = left ? memchr(p, '\n', left) : NULL;
+        if (nl) {
+            *s = p;
+            *len = (size_t)(nl - p);
+            *ln = r->win_line++;
+            r->win_pos += *len + 1;
+            r->wide |= *len >= WIDE_LINE;
+            return 1;
+        }
+        /* the window is used up, or ends inside a line: the lines read go,
+         * and a window that holds the next line whole is asked for */
+        lines_done(r);
+        /* the window of a huge line goes once its value is in vals: only a
+         * line longer than the input's buffer grows the window, so there
+         * is nothing to give back before one */
+        if (r->wide)
+            bib_input_trim(r->in);
+        size_t want = left ? left + (64u << 10) : 0;
+        const char *d;
+        size_t n;
+        if (want > (1u << 20) || want >= bib_input_max_value(r->in) ||
+            bib_input_window(r->in, want, &d, &n) < 0 || n == 0 || (left && n <= left))
+            break;
+        /* each byte is looked at for a CR once, not at every record */
+        uint64_t at = bib_input_offset(r->in);
+        size_t from = r->cr_free > at ? (size_t)(r->cr_free - at) : 0;
+        if (from < n && memchr(d + from, '\r', n - from))
+            break;
+        if (at + n > r->cr_free)
+            r->cr_free = at + n;
+        r->win = d;
+        r->win_len = n;
+        r->win_line = bib_input_line(r->in);
+    }
+    r->by_getline = true;
+    if (r->wide)
+        bib_input_trim(r->in);
+    int rc = bib_input_getline(r->in, s, len);
+    if (rc <= 0)
+        return rc;
+    r->wide |= *len >= WIDE_LINE;
+    *ln = bib_input_last_line(r->in);
+    return 1;
+}
+
+static int r_next_lines(bib_reader *rd, bib_record **out);
+
 static int r_next(bib_reader *rd, bib_record **out)
+{
+    int rc = r_next_lines(rd, out);
+    lines_done(bib_reader_state(rd)); /* the input stands after the record */
+    return rc;
+}
+
+static int r_next_lines(bib_reader *rd, bib_record **out)
 {
     ris_reader *r = bib_reader_state(rd);
     bool in_rec = false, bad = false;
@@ -801,13 +919,10 @@ static int r_next(bib_reader *rd, bib_record **out)
     }
     for (;;) {
         const char *s;
-        size_t len;
-        /* the window of a huge line goes once its value is in vals */
-        bib_input_trim(r->in);
-        int rc = bib_input_getline(r->in, &s, &len);
+        size_t len, ln = 0;
+        int rc = next_line(r, &s, &len, &ln);
         if (rc < 0)
             return rc;
-        size_t ln = bib_input_last_line(r->in);
         if (rc == 0) {
             if (!in_rec)
                 return 0;
@@ -818,7 +933,7 @@ static int r_next(bib_reader *rd, bib_record **out)
             return build_record(r, out);
         }
         ris_line l;
-        ris_lex_line(s, len, &l);
+        lex_line(s, len, &l);
         if (l.kind == RIS_LINE_BLANK) {
             blanks++;
             continue;

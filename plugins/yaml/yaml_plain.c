@@ -12,7 +12,71 @@
 #include <string.h>
 
 #include "cslitem_int.h"
+#include "yamlfmt.h"
 #include "yaml_rd.h"
+
+/* ---- plain scalars --------------------------------------------------------- */
+
+/* True when s[0..len) is a plain integer in canonical form ("0", "-12",
+ * not "012" or "+1": those stay text, so `number: 0815` keeps its zero). */
+bool yamlrd_canonical_int(const char *s, size_t len, long long *out)
+{
+    size_t i = s[0] == '-' ? 1 : 0;
+    if (i >= len || len - i > 18)
+        return false;
+    if (s[i] == '0' && len - i > 1)
+        return false;
+    long long v = 0; /* at most 18 digits: no overflow */
+    for (size_t k = i; k < len; k++) {
+        if (s[k] < '0' || s[k] > '9')
+            return false;
+        v = v * 10 + (s[k] - '0');
+    }
+    *out = i ? -v : v;
+    return true;
+}
+
+static bool word_in(const char *s, const char *const *list)
+{
+    for (; *list; list++)
+        if (strcmp(s, *list) == 0)
+            return true;
+    return false;
+}
+
+static const char *const null_words[] = {"", "~", "null", "Null", "NULL", NULL};
+static const char *const true_words[] = {"true", "True", "TRUE", NULL};
+static const char *const false_words[] = {"false", "False", "FALSE", NULL};
+
+yamlrd_word yamlrd_plain_word(const char *s)
+{
+    return word_in(s, null_words)    ? YW_NULL
+           : word_in(s, true_words)  ? YW_TRUE
+           : word_in(s, false_words) ? YW_FALSE
+                                     : YW_TEXT;
+}
+
+/* Whether the plain scalar s (n bytes, NUL-terminated) resolves to text:
+ * not a null, boolean or canonical integer. Only these first bytes start
+ * one of those (the writer asks for every scalar it writes). */
+bool yamlrd_plain_is_text(const char *s, size_t n)
+{
+    long long x;
+    switch (n ? s[0] : '~') {
+    case '~': case 'n': case 'N': case 't': case 'T': case 'f': case 'F':
+        return !word_in(s, null_words) && !word_in(s, true_words) && !word_in(s, false_words);
+    case '-': case '0': case '1': case '2': case '3': case '4':
+    case '5': case '6': case '7': case '8': case '9':
+        return !yamlrd_canonical_int(s, n, &x);
+    default:
+        return true;
+    }
+}
+
+bool yamlfmt_plain_is_string(const char *s)
+{
+    return yamlrd_plain_is_text(s, strlen(s));
+}
 
 /* ---- items without a DOM ----------------------------------------------------- */
 
@@ -65,8 +129,10 @@ void yamlrd_unescape(yaml_event_t *e)
 /* Frees the recorded events not taken and forgets them. */
 void yamlrd_events_clear(yaml_reader *r)
 {
-    for (size_t i = 0; i < r->nev; i++)
+    /* yaml_fast.c's events own nothing (their text is in fbuf) */
+    for (size_t i = 0; i < r->nev && !r->fast_evs; i++)
         yaml_event_delete(&r->evs[i]);
+    r->fast_evs = false;
     r->nev = r->replay = r->replay_end = 0;
     if (r->evcap > 4096) { /* a huge item's room is not kept */
         free(r->evs);
@@ -77,9 +143,7 @@ void yamlrd_events_clear(yaml_reader *r)
     }
 }
 
-/* Room for one more event in r->evs (ev, when not NULL, is deleted if
- * there is none). */
-static int event_room(yaml_reader *r, yaml_event_t *ev)
+int yamlrd_event_room(yaml_reader *r, yaml_event_t *ev)
 {
     if (r->nev == r->evcap) {
         size_t cap = r->evcap ? 2 * r->evcap : 256;
@@ -134,7 +198,7 @@ int yamlrd_record_item(yaml_reader *r, yaml_event_t *ev, int depth)
     bool want_key[MAX_DEPTH];
     int top = -1;
     yamlrd_events_clear(r);
-    if (event_room(r, ev) < 0)
+    if (yamlrd_event_room(r, ev) < 0)
         return BIB_ENOMEM;
     r->evs[0] = *ev;
     for (;;) {
@@ -175,7 +239,7 @@ int yamlrd_record_item(yaml_reader *r, yaml_event_t *ev, int depth)
         /* a node ended: its mapping expects a key after a value, and back */
         if (whole && r->evs[stack[top]].type == YAML_MAPPING_START_EVENT)
             want_key[top] = !want_key[top];
-        if (event_room(r, NULL) < 0) {
+        if (yamlrd_event_room(r, NULL) < 0) {
             yamlrd_events_clear(r);
             return BIB_ENOMEM;
         }
@@ -394,8 +458,11 @@ static int map_member(yaml_reader *r, bib_record *rec, size_t k, const bib_cslit
     size_t nodes;
     r->replay = vi;
     r->replay_end = r->ends[vi];
-    yamlrd_get_event(r, &ev);
-    int rc = yamlrd_build_node(r, &ev, 0, &j, &nodes);
+    /* a recorded event fails only for memory (yaml_fast.c's are copied
+     * out), and then is not the taker's */
+    int rc = yamlrd_get_event(r, &ev);
+    if (rc == 0)
+        rc = yamlrd_build_node(r, &ev, 0, &j, &nodes);
     r->replay = r->replay_end = 0;
     if (rc == 0 && !j)
         rc = BIB_ENOMEM;

@@ -17,6 +17,12 @@
  *     mapping   := { ..., references: [ item, ... ], ... }   (other keys skipped)
  *     item      := mapping of CSL keys (cslitem.h)
  *
+ * Own scanner. Items in the common subset are scanned by yaml_fast.c
+ * instead of libyaml (no parser runs meanwhile); when it declines, a
+ * fresh parser resumes at that line behind a prefix that repeats the
+ * document's structure (yamlrd_fast_resume), and the scanner is tried
+ * again at the next item libyaml starts.
+ *
  * Streaming and recovery. libyaml pulls bytes through read_handler, which
  * copies them out of the bib_input window without consuming them; the
  * window is released line by line (release_to_line) up to the start of
@@ -200,12 +206,25 @@ static size_t sanitize(yaml_reader *r, const char *d, size_t from, size_t avail,
  * rest of the line under the parser). */
 static void release_held(yaml_reader *r);
 
+enum { RESUMED_READ = 1024 }; /* bytes a read gives a resumed parser (below) */
 static int read_handler(void *data, unsigned char *buf, size_t size, size_t *size_read)
 {
     yaml_reader *r = data;
     *size_read = 0;
     if (r->abort)
         return 0;
+    if (r->pre_len) {
+        if (r->pre_pos < r->pre_len) { /* yamlrd_fast_resume's prefix first */
+            size_t k = r->pre_len - r->pre_pos < size ? r->pre_len - r->pre_pos : size;
+            memcpy(buf, r->pre + r->pre_pos, k);
+            r->pre_pos += k;
+            *size_read = k;
+            return 1;
+        }
+        /* mostly dropped again after an item or two, and libyaml decodes
+         * all it is given: given little at once */
+        size = size > RESUMED_READ ? RESUMED_READ : size;
+    }
     release_held(r);
     size_t bound = bib_input_max_value(r->in);
     bound = bound > r->item_cut ? bound - r->item_cut : 0; /* the item's bytes released */
@@ -333,6 +352,8 @@ static void release_held(yaml_reader *r)
 
 static size_t abs_line(const yaml_reader *r, yaml_mark_t m)
 {
+    if (m.line < r->pre_lines) /* a mark in the resume prefix stands for its original */
+        return r->pre_abs[m.line];
     return r->line_base + m.line + 1;
 }
 
@@ -357,6 +378,7 @@ static int parser_start(yaml_reader *r)
     yaml_parser_set_encoding(&r->parser, YAML_UTF8_ENCODING);
     yaml_parser_set_input(&r->parser, read_handler, r);
     r->fed = r->fed_at_event = r->released = r->item_cut = 0;
+    r->pre_len = r->pre_pos = r->pre_lines = 0;
     r->abort = ABORT_NONE;
     r->line_base = r->cons_line;
     r->broken = r->quiet = r->pending_fail = false;
@@ -403,9 +425,13 @@ static void report_parser_error(yaml_reader *r, bool quiet)
         const char *d;
         size_t n;
         line = col = 0;
-        if (p->problem_offset >= r->released &&
-            bib_input_window(r->in, 0, &d, &n) == 0 && p->problem_offset - r->released < n)
-            bib_input_position_of(r->in, d + (p->problem_offset - r->released), &line, &col);
+        /* the resume prefix is no input; `released` counts from the
+         * parser's first input byte, which may lie past the consumed point
+         * (yamlrd_fast_resume): modulo arithmetic */
+        size_t at = p->problem_offset - r->pre_len - r->released;
+        if (p->problem_offset >= r->pre_len && bib_input_window(r->in, 0, &d, &n) == 0 &&
+            at < n)
+            bib_input_position_of(r->in, d + at, &line, &col);
         bib_input_report(r->in, BIB_SEV_ERROR, line, col, "invalid YAML input: %s",
                          p->problem ? p->problem : "unknown error");
         return;
@@ -425,6 +451,13 @@ int yamlrd_get_event(yaml_reader *r, yaml_event_t *ev)
     if (r->replay < r->replay_end) {
         *ev = r->evs[r->replay];
         memset(&r->evs[r->replay++], 0, sizeof *ev); /* YAML_NO_EVENT */
+        if (r->fast_evs && ev->type == YAML_SCALAR_EVENT) { /* the taker frees it */
+            char *v = malloc(ev->data.scalar.length + 1);
+            if (!v)
+                return BIB_ENOMEM;
+            memcpy(v, ev->data.scalar.value, ev->data.scalar.length + 1);
+            ev->data.scalar.value = (yaml_char_t *)v;
+        }
         return 0;
     }
     if (r->pending_fail || !yaml_parser_parse(&r->parser, ev)) {
@@ -500,59 +533,6 @@ static int anchor_add(yaml_reader *r, const char *name, json_t *v, size_t nodes,
     return 0;
 }
 
-/* True when s[0..len) is a plain integer in canonical form ("0", "-12",
- * not "012" or "+1": those stay text, so `number: 0815` keeps its zero). */
-bool yamlrd_canonical_int(const char *s, size_t len, long long *out)
-{
-    size_t i = s[0] == '-' ? 1 : 0;
-    if (i >= len || len - i > 18)
-        return false;
-    if (s[i] == '0' && len - i > 1)
-        return false;
-    long long v = 0; /* at most 18 digits: no overflow */
-    for (size_t k = i; k < len; k++) {
-        if (s[k] < '0' || s[k] > '9')
-            return false;
-        v = v * 10 + (s[k] - '0');
-    }
-    *out = i ? -v : v;
-    return true;
-}
-
-static bool word_in(const char *s, const char *const *list)
-{
-    for (; *list; list++)
-        if (strcmp(s, *list) == 0)
-            return true;
-    return false;
-}
-
-static const char *const null_words[] = {"", "~", "null", "Null", "NULL", NULL};
-static const char *const true_words[] = {"true", "True", "TRUE", NULL};
-static const char *const false_words[] = {"false", "False", "FALSE", NULL};
-
-/* Whether the plain scalar s (n bytes, NUL-terminated) resolves to text:
- * not a null, boolean or canonical integer. Only these first bytes start
- * one of those (the writer asks for every scalar it writes). */
-bool yamlrd_plain_is_text(const char *s, size_t n)
-{
-    long long x;
-    switch (n ? s[0] : '~') {
-    case '~': case 'n': case 'N': case 't': case 'T': case 'f': case 'F':
-        return !word_in(s, null_words) && !word_in(s, true_words) && !word_in(s, false_words);
-    case '-': case '0': case '1': case '2': case '3': case '4':
-    case '5': case '6': case '7': case '8': case '9':
-        return !yamlrd_canonical_int(s, n, &x);
-    default:
-        return true;
-    }
-}
-
-bool yamlfmt_plain_is_string(const char *s)
-{
-    return yamlrd_plain_is_text(s, strlen(s));
-}
-
 /* The JSON value of a scalar event. Plain untagged scalars resolve as YAML
  * 1.2's core schema does for null, booleans and canonical integers;
  * everything else (floats, "0815", dates, "yes") is text, since CSL text
@@ -590,18 +570,16 @@ static json_t *scalar_value(yaml_reader *r, const yaml_event_t *ev, int *rc)
             if (end != s && !*end && !errno)
                 return made(json_real(dv), rc);
         }
-        if (strcmp(t, "bool") == 0 && (word_in(s, true_words) || word_in(s, false_words)))
-            return json_boolean(word_in(s, true_words));
+        yamlrd_word w = yamlrd_plain_word(s);
+        if (strcmp(t, "bool") == 0 && (w == YW_TRUE || w == YW_FALSE))
+            return json_boolean(w == YW_TRUE);
         if (strcmp(t, "null") == 0)
             return json_null();
     }
     else if (ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && !tag) {
-        if (word_in(s, null_words))
-            return json_null();
-        if (word_in(s, true_words))
-            return json_true();
-        if (word_in(s, false_words))
-            return json_false();
+        yamlrd_word w = yamlrd_plain_word(s);
+        if (w != YW_TEXT)
+            return w == YW_NULL ? json_null() : json_boolean(w == YW_TRUE);
         if (yamlrd_canonical_int(s, len, &x))
             return made(json_integer(x), rc);
     }
@@ -930,14 +908,14 @@ static int reader_open(bib_reader *rd, bib_input *in, const bib_options *opts)
     r->st = ST_START;
     bib_buf_init(&r->tmp);
     bib_buf_init(&r->key);
+    bib_buf_init(&r->fbuf);
     /* YAML is UTF-8, but hand-edited files in Latin-1 exist: converted from
      * Windows-1252 with a warning when the head is not UTF-8 (io.h) */
     bib_input_set_encoding(in, BIB_ENC_DETECT);
     return 0;
 }
 
-/* The end of read_item once the record is made (rc 0, *out) or refused. */
-static int map_done(yaml_reader *r, int rc, size_t line, size_t col, bib_record **out)
+int yamlrd_map_done(yaml_reader *r, int rc, size_t line, size_t col, bib_record **out)
 {
     if (rc == BIB_EPARSE)
         return rc;
@@ -966,7 +944,7 @@ static int read_item(yaml_reader *r, yaml_event_t *ev, bib_record **out)
     if (rc == 0) { /* plain: no DOM */
         rc = yamlrd_map_item(r, &ctx, out);
         yamlrd_events_clear(r);
-        return map_done(r, rc, line, col, out);
+        return yamlrd_map_done(r, rc, line, col, out);
     }
     json_t *j = NULL;
     size_t nodes;
@@ -1005,7 +983,7 @@ static int read_item(yaml_reader *r, yaml_event_t *ev, bib_record **out)
     }
     rc = bib_cslitem_from_json(out, j, &ctx);
     json_decref(j);
-    return map_done(r, rc, line, col, out);
+    return yamlrd_map_done(r, rc, line, col, out);
 }
 
 /* Skips (builds and drops) the node starting at *ev, outside items: its
@@ -1034,6 +1012,9 @@ static int at_root(yaml_reader *r, yaml_event_t *ev)
 {
     int rc;
     if (ev->type == YAML_MAPPING_START_EVENT && !r->recovered) {
+        r->root_block = ev->data.mapping_start.style != YAML_FLOW_MAPPING_STYLE;
+        r->root_col = ev->start_mark.column;
+        r->root_line = abs_line(r, ev->start_mark);
         yaml_event_delete(ev);
         r->st = ST_TOPMAP;
         return AGAIN;
@@ -1048,6 +1029,7 @@ static int at_root(yaml_reader *r, yaml_event_t *ev)
             r->seq_block = ev->data.sequence_start.style != YAML_FLOW_SEQUENCE_STYLE;
             r->seq_col = ev->start_mark.column;
         }
+        r->seq_line = abs_line(r, ev->start_mark);
         yaml_event_delete(ev);
         r->st = ST_ITEMS;
         return AGAIN;
@@ -1081,6 +1063,7 @@ static int in_topmap(yaml_reader *r, yaml_event_t *ev)
             r->items_in_map = true;
             r->seq_block = ev->data.sequence_start.style != YAML_FLOW_SEQUENCE_STYLE;
             r->seq_col = ev->start_mark.column;
+            r->seq_line = abs_line(r, ev->start_mark);
             yaml_event_delete(ev);
             r->st = ST_ITEMS;
             return AGAIN;
@@ -1122,6 +1105,12 @@ static int reader_next(bib_reader *rd, bib_record **out)
                 return rc;
             r->st = ST_DOC;
         }
+        if (r->st == ST_ITEMS && !r->live) { /* yaml_fast.c's items */
+            if ((rc = yamlrd_fast_next(r, out)) != YAMLRD_DECLINE)
+                return rc;
+            if ((rc = parser_start(r)) < 0 || (rc = yamlrd_fast_resume(r)) < 0)
+                return rc;
+        }
         if ((rc = yamlrd_get_event(r, &ev)) < 0) {
             if (r->st == ST_ITEMS && r->seq_block && resync(r))
                 return BIB_EPARSE;
@@ -1133,6 +1122,9 @@ static int reader_next(bib_reader *rd, bib_record **out)
         case ST_DOC:
             if (ev.type == YAML_DOCUMENT_START_EVENT) {
                 r->docs++;
+                r->doc_directives = ev.data.document_start.version_directive ||
+                                    ev.data.document_start.tag_directives.start !=
+                                        ev.data.document_start.tag_directives.end;
                 if (!r->recovered)
                     anchors_clear(r); /* anchors are per document */
                 r->st = ST_ROOT;
@@ -1157,6 +1149,13 @@ static int reader_next(bib_reader *rd, bib_record **out)
             }
             release_to_line(r, r->line_base + ev.start_mark.line);
             r->item_cut = 0;
+            if (ev.type == YAML_MAPPING_START_EVENT && ev.start_mark.column == r->seq_col + 2 &&
+                r->cons_line == r->line_base + ev.start_mark.line &&
+                (rc = yamlrd_fast_peek(r, out)) != YAMLRD_DECLINE) {
+                yaml_event_delete(&ev); /* read from its line again: no parser from here */
+                parser_drop(r);
+                return rc;
+            }
             return read_item(r, &ev, out);
         case ST_DOC_END:
             /* DOCUMENT_END */
@@ -1189,6 +1188,7 @@ static void reader_close(bib_reader *rd)
     r->evcap = 0;
     bib_buf_clear(&r->tmp);
     bib_buf_clear(&r->key);
+    bib_buf_clear(&r->fbuf);
 }
 
 const bib_reader_ops yamlfmt_reader_ops = {

@@ -31,9 +31,11 @@
  * Not for: the stream's structure and recovery (yaml_reader.c), mapping the
  * events to the record (yaml_plain.c).
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "bibconv/utf8.h"
 #include "yaml_rd.h"
 
 enum {
@@ -86,26 +88,29 @@ static const unsigned char cls[256] = {K64(0), K64(64), K64(128), K64(192)};
  * U+FEFF, U+2028, U+2029, U+FFFE or U+FFFF. */
 static size_t good_utf8(const unsigned char *s, size_t avail)
 {
-    unsigned c = s[0], len, min;
-    if (c >= 0xC2 && c <= 0xDF)
-        len = 2, min = 0xA0, c &= 0x1F;
-    else if (c >= 0xE0 && c <= 0xEF)
-        len = 3, min = 0x800, c &= 0x0F;
-    else if (c >= 0xF0 && c <= 0xF4)
-        len = 4, min = 0x10000, c &= 0x07;
-    else
-        return 0;
-    if (avail < len)
-        return 0;
-    for (unsigned k = 1; k < len; k++) {
-        if ((s[k] & 0xC0) != 0x80)
-            return 0;
-        c = (c << 6) | (s[k] & 0x3Fu);
+    uint32_t c;
+    int len = bib_utf8_decode((const char *)s, avail, &c);
+    if (len < 2 || c < 0xA0 || c == 0xFEFF || c == 0x2028 || c == 0x2029 || c == 0xFFFE ||
+        c == 0xFFFF)
+        return 0; /* one byte: not UTF-8 (U+FFFD), or cut by the end */
+    return (size_t)len;
+}
+
+/* The character at t[*i], a byte of 0x80 and up, copied to the value
+ * (kept: *keep past it), *i past it; false when it is no good_utf8 one
+ * (s->shortw when more bytes might complete it). */
+static bool take_hi(fscan *s, const unsigned char *t, size_t *i, size_t *keep)
+{
+    size_t len = good_utf8(t + *i, s->n - *i);
+    if (!len) {
+        s->shortw |= !s->eof && s->n - *i < 4;
+        return false;
     }
-    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF) || c == 0xFEFF || c == 0x2028 ||
-        c == 0x2029 || c == 0xFFFE || c == 0xFFFF)
-        return 0;
-    return len;
+    memcpy(s->out + s->olen, t + *i, len);
+    s->olen += len;
+    *keep = s->olen;
+    *i += len;
+    return true;
 }
 
 static bool is_word(unsigned char c)
@@ -299,15 +304,8 @@ static bool plain_scalar(fscan *s, size_t indent)
             } else if (k == C_NL) {
                 break;
             } else if (k == C_HI) {
-                size_t len = good_utf8(t + i, s->n - i);
-                if (!len) {
-                    s->shortw |= !s->eof && s->n - i < 4;
+                if (!take_hi(s, t, &i, &keep))
                     return false;
-                }
-                memcpy(s->out + s->olen, t + i, len);
-                s->olen += len;
-                keep = s->olen;
-                i += len;
             } else if (k == C_COLON) {
                 if (i + 1 == s->n || t[i + 1] == ' ' || t[i + 1] == '\n') {
                     s->shortw |= i + 1 == s->n && !s->eof;
@@ -487,15 +485,8 @@ static bool quoted_scalar(fscan *s, size_t indent)
                 keep = s->olen;
                 i += used;
             } else if (k == C_HI) {
-                size_t len = good_utf8(t + i, s->n - i);
-                if (!len) {
-                    s->shortw |= !s->eof && s->n - i < 4;
+                if (!take_hi(s, t, &i, &keep))
                     return false;
-                }
-                memcpy(s->out + s->olen, t + i, len);
-                s->olen += len;
-                keep = s->olen;
-                i += len;
             } else if (k == C_NL) {
                 break;
             } else {

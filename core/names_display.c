@@ -317,8 +317,13 @@ static int parse_comma(bib_name *out, const char *s, size_t len, const char *com
         int rc = bib__name_parse_nfc(out, a.s, a.len, flags);
         if (rc)
             return rc;
-        if (!(out->suffix = join(b_words, 0, 1, &oom)))
+        /* the part before the comma may end in a suffix of its own ("D
+         * Jr, Jr"): the one after the comma wins, the other is freed */
+        char *suffix = join(b_words, 0, 1, &oom);
+        if (!suffix)
             return BIB_ENOMEM;
+        free(out->suffix);
+        out->suffix = suffix;
         out->comma_suffix = true;
         return 0;
     }

@@ -80,6 +80,9 @@ START_TEST(test_display_names)
         {"Smith JE", "JE", NULL, "Smith", NULL, "JE Smith"},
         {"van den Berg J", "J", "van den", "Berg", NULL, "J van den Berg"},
         {"Perich MG", "MG", NULL, "Perich", NULL, "MG Perich"},
+        /* a suffix on both sides of the comma: the one after it is kept
+         * (the one before was leaked: a fuzzing finding) */
+        {"D Jr,  Jr", NULL, NULL, "D", "Jr", "D, Jr"},
         /* a no-break space separates words too */
         {"Ana\xC2\xA0Lima", "Ana", NULL, "Lima", NULL, "Ana Lima"},
     };

@@ -322,7 +322,7 @@ static int parse_comma(bib_name *out, const char *s, size_t len, const char *com
         char *suffix = join(b_words, 0, 1, &oom);
         if (!suffix)
             return BIB_ENOMEM;
-        free(out->suffix);
+        free((char *)out->suffix); /* owned, as bib_name_clear frees it */
         out->suffix = suffix;
         out->comma_suffix = true;
         return 0;

@@ -57,6 +57,10 @@ static inline bool cslitem_number_as_json(bib_var var)
  * schema lists (names are case-sensitive there). */
 bool cslitem_schema_key(const char *key);
 
+/* Whether key is another name CSL gives a variable ("shortTitle",
+ * "part-number"): 0 no, 1 one the schema lacks, 2 one the schema has. */
+int cslitem_alias(const char *key);
+
 /* Whether the schema accepts v as the value of var: names as objects of
  * its members only, dates as objects (no EDTF string), a number variable
  * as a string or a number, any other as a string (categories: strings). */

@@ -303,15 +303,7 @@ static json_t *raw_if_same(const bib_record *rec, const char *key, const json_t 
  * variable's name (docs/fidelity.md, "schema"). */
 static bool csl_key(const char *key, bib_var var)
 {
-    static const char *const aliases[] = {"shortTitle", "journalAbbreviation", "event",
-                                          "part-number", "printing-number",
-                                          "supplement-number"};
-    if (strcmp(key, bib_var_name(var)) == 0)
-        return true;
-    for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++)
-        if (strcmp(key, aliases[i]) == 0)
-            return true;
-    return false;
+    return strcmp(key, bib_var_name(var)) == 0 || cslitem_alias(key) != 0;
 }
 
 /* bib_cslitem_field_member with the flag of the builders above. With

@@ -11,10 +11,21 @@
 
 #include "cslitem_int.h"
 
-/* Keys the schema's item has beside the variables' own names: the two
- * aliases it lists, and `license`, a CSL 1.0.2 variable the schema v1.0.2
- * lacks by mistake (docs/fidelity.md). `event` is the schema's too. */
-static const char *const schema_aliases[] = {"shortTitle", "journalAbbreviation", "event"};
+/* The other names CSL gives a variable (the specification's and the
+ * schema's; `license` is a variable of CSL 1.0.2 the schema v1.0.2 lacks
+ * by mistake, docs/fidelity.md): whether the schema has each. */
+static const struct { const char *key; bool schema; } csl_aliases[] = {
+    {"shortTitle", true},         {"journalAbbreviation", true}, {"event", true},
+    {"part-number", false},       {"printing-number", false},    {"supplement-number", false},
+};
+
+int cslitem_alias(const char *key)
+{
+    for (size_t i = 0; i < sizeof csl_aliases / sizeof csl_aliases[0]; i++)
+        if (strcmp(key, csl_aliases[i].key) == 0)
+            return csl_aliases[i].schema ? 2 : 1;
+    return 0;
+}
 
 bool cslitem_schema_key(const char *key)
 {
@@ -26,10 +37,7 @@ bool cslitem_schema_key(const char *key)
     /* names are case-sensitive in CSL: only the variable's own spelling */
     if (strcmp(key, bib_var_name(var)) == 0)
         return var != BIB_VAR_EDITOR_TRANSLATOR;
-    for (size_t i = 0; i < sizeof schema_aliases / sizeof schema_aliases[0]; i++)
-        if (strcmp(key, schema_aliases[i]) == 0)
-            return true;
-    return false;
+    return cslitem_alias(key) == 2;
 }
 
 static bool is_text(const json_t *v)

@@ -445,6 +445,15 @@ bib_diag *bib_input_diag(const bib_input *in) { return in->diag; }
 
 size_t bib_input_max_value(const bib_input *in) { return in->max_value; }
 
+size_t bib_input_grow(const bib_input *in, size_t have)
+{
+    size_t m = in->max_value;
+    if (have >= m)
+        return m + 1;
+    size_t want = have < 4096 ? 8192 : have > SIZE_MAX / 2 ? SIZE_MAX : have * 2;
+    return want < m ? want : m;
+}
+
 void bib_input_set_max_value(bib_input *in, size_t n)
 {
     in->max_value = n ? n : BIB_MAX_VALUE_DEFAULT;
@@ -760,6 +769,11 @@ int bib_input_getline(bib_input *in, const char **line, size_t *len)
         const char *e = d + n;
         /* the first "\n" or "\r" (the line readers' hot path) */
         const char *p = first_eol(d + scanned, e);
+        /* a line longer than the bound is an error even when it came
+         * whole in one window: whether it did depends on where the
+         * windows fell (-j cuts them elsewhere) */
+        if ((size_t)(p - d) > in->max_value)
+            return over_bound(in, "line");
         if (p < e && (*p == '\n' || p + 1 < e || in->src_eof)) {
             size_t llen = (size_t)(p - d);
             size_t term = (*p == '\r' && p + 1 < e && p[1] == '\n') ? 2 : 1;

@@ -120,6 +120,14 @@ BIB_API int bib_input_set_encoding(bib_input *in, bib_encoding enc);
 BIB_API int bib_input_window(bib_input *in, size_t min, const char **data,
                              size_t *len);
 
+/* The next `min` for a reader that holds `have` bytes of a window and needs
+ * more of one record: twice as much (8 KiB at least) up to the bound, then
+ * one byte past it, so that bib_input_window reports "too long" only when
+ * the record itself is longer than the bound. A reader that grew its
+ * requests without it asked past a small bound (--max-value=4K) for a
+ * record of a few hundred bytes, and every line after it was an error. */
+BIB_API size_t bib_input_grow(const bib_input *in, size_t have);
+
 /* Consumes n bytes of the current window (n <= its length), advancing the
  * line/column/offset counters over them. */
 BIB_API void bib_input_consume(bib_input *in, size_t n);

@@ -909,7 +909,10 @@ static int bt_next(bib_reader *rd, bib_record **out)
             r->rhead = r->nready = 0;
         return 1;
     }
-    size_t want = 1 << 16;
+    /* 64 KiB windows, or the bound when it is smaller: a window asked
+     * past the bound is an error when the input holds that much */
+    size_t max = bib_input_max_value(r->in), first = max < (1 << 16) ? max : 1 << 16;
+    size_t want = first;
     for (;;) {
         const char *d;
         size_t n;
@@ -921,16 +924,20 @@ static int bt_next(bib_reader *rd, bib_record **out)
         const char *a = memchr(d, '@', n);
         if (!a) {
             bib_input_consume(r->in, n);
-            want = 1 << 16;
+            want = first;
             continue;
         }
         if (a > d) {
             skip_junk(r, d, a);
             continue;
         }
-        rc = one_entry(r, d, n, n < want, out);
+        /* an entry is parsed within the bound's first bytes even when
+         * more is buffered, so that one longer than the bound is the
+         * window's error however the input was cut into windows (-j) */
+        size_t view = n > max ? max : n;
+        rc = one_entry(r, d, view, n < want, out);
         if (rc == ENTRY_MORE)
-            want = n * 2;
+            want = bib_input_grow(r->in, view);
         else if (rc != ENTRY_HELD && rc != ENTRY_SKIPPED)
             return rc;
     }

@@ -64,10 +64,36 @@ size_t cj_scan_step(cj_scan *s, const char *d, size_t pos, size_t n, bool *done)
     return n;
 }
 
+/* A value that goes on past the bound, scanned `done` bytes into the
+ * window at its start: reported there, then scanned to its end a window at
+ * a time and consumed, so that the next value is read where it begins
+ * (the input's own error dropped only the first line of a value that
+ * spans lines, and the rest was read as garbage items). BIB_EPARSE, or a
+ * read error. */
+static long skip_long(bib_input *in, cj_scan *s, size_t done)
+{
+    bib_input_report_too_long(in, bib_input_line(in), bib_input_column(in), "a JSON value");
+    bib_input_consume(in, done);
+    for (;;) {
+        const char *d;
+        size_t n;
+        int rc = bib_input_window(in, 0, &d, &n);
+        if (rc < 0)
+            return rc;
+        if (n == 0)
+            return BIB_EPARSE;
+        bool end;
+        size_t pos = cj_scan_step(s, d, 0, n, &end);
+        bib_input_consume(in, pos);
+        if (end)
+            return BIB_EPARSE;
+    }
+}
+
 long cj_value_extent(bib_input *in, const char **data, long *nul)
 {
     cj_scan s = CJ_SCAN_INIT;
-    size_t want = 0, pos = 0;
+    size_t want = 0, pos = 0, max = bib_input_max_value(in);
     for (;;) {
         const char *d;
         size_t n;
@@ -75,14 +101,18 @@ long cj_value_extent(bib_input *in, const char **data, long *nul)
         if (rc < 0)
             return rc;
         bool done;
-        pos = cj_scan_step(&s, d, pos, n, &done);
+        /* within the bound, however much is buffered (item_tokens) */
+        size_t view = n > max ? max : n;
+        pos = cj_scan_step(&s, d, pos, view, &done);
         *data = d;
         *nul = s.nul;
         if (done)
             return (long)pos;
         if (n < want || (want && n == 0)) /* the input ended inside the value */
             return s.depth == 0 && !s.str ? (long)n : 0;
-        want = n < 4096 ? 8192 : n * 2;
+        if (view == max)
+            return skip_long(in, &s, view);
+        want = bib_input_grow(in, view);
     }
 }
 

@@ -45,8 +45,11 @@ typedef struct cj_scan {
 size_t cj_scan_step(cj_scan *s, const char *d, size_t pos, size_t n, bool *done);
 
 /* The extent of the value at the window start, held whole in the window
- * (*data). Returns its length, 0 when the input ends inside it, or a
- * negative status (past the value bound: reported by bib_input). *nul:
+ * (*data). Returns its length, 0 when the input ends inside it, BIB_EPARSE
+ * when it is longer than the bound (reported at its start, and consumed
+ * to its end: the next value is read where it begins), or a read error's
+ * negative status. The bound holds however much the input has buffered,
+ * so the outcome does not depend on where windows fall (-j). *nul:
  * the offset of its first NUL byte, or -1 (JSON allows none). */
 long cj_value_extent(bib_input *in, const char **data, long *nul);
 

@@ -289,20 +289,26 @@ static int next_line_item(csl_reader *r, bib_record **out)
  * a negative status from the window (past the bound: reported). */
 static int item_tokens(csl_reader *r, const char **d, size_t *len)
 {
-    size_t want = 0;
+    size_t want = 0, max = bib_input_max_value(r->in);
     for (;;) {
         size_t n, end;
         int rc = bib_input_window(r->in, want, d, &n);
         if (rc < 0)
             return rc;
-        rc = cj_tokenize_prefix(&r->cj.toks, *d, n, &end);
+        /* within the bound's first bytes even when more is buffered: an
+         * item longer than the bound is the window's error however the
+         * input was cut into windows (-j) */
+        size_t view = n > max ? max : n;
+        rc = cj_tokenize_prefix(&r->cj.toks, *d, view, &end);
         if (rc == 0) {
             *len = end;
             return 1;
         }
-        if (rc != CJ_SHORT || (want && n < want)) /* n < want: the input ended */
+        /* the input ended; or the item goes on past the bound, which
+         * cj_value_extent reports and skips */
+        if (rc != CJ_SHORT || (want && n < want) || view == max)
             return 0;
-        want = n < 4096 ? 8192 : n * 2;
+        want = bib_input_grow(r->in, view);
     }
 }
 
@@ -344,7 +350,11 @@ static int at_start(csl_reader *r, int c, bib_record **out)
         }
         long nul;
         long len = rc < 0 ? rc : cj_value_extent(r->in, &d, &nul);
-        if (len <= 0) {
+        if (len < 0) { /* past the bound (reported, skipped) or unreadable */
+            r->st = ST_SINGLE_DONE;
+            return (int)len;
+        }
+        if (len == 0) {
             bib_input_report(r->in, BIB_SEV_ERROR, bib_input_line(r->in),
                              bib_input_column(r->in), "unterminated JSON object");
             r->st = ST_END;

@@ -853,11 +853,18 @@ static int next_line(ris_reader *r, const char **s, size_t *len, size_t *ln)
         const char *p = r->win ? r->win + r->win_pos : NULL;
         const char *nl = left ? memchr(p, '\n', left) : NULL;
         if (nl) {
+            size_t n = (size_t)(nl - p);
+            /* a line past the bound is bib_input_getline's error, however
+             * it came (whole in a window or not: -j cuts them elsewhere) */
+            if (n >= WIDE_LINE && n > bib_input_max_value(r->in)) {
+                lines_done(r);
+                return bib_input_getline(r->in, s, len);
+            }
             *s = p;
-            *len = (size_t)(nl - p);
+            *len = n;
             *ln = r->win_line++;
-            r->win_pos += *len + 1;
-            r->wide |= *len >= WIDE_LINE;
+            r->win_pos += n + 1;
+            r->wide |= n >= WIDE_LINE;
             return 1;
         }
         /* the window is used up, or ends inside a line: the lines read go,

@@ -61,7 +61,8 @@ enum {
     MAX_DROPPED_PATHS = 64,
     PUSH_CHUNK = 16384, /* bytes handed to libxml2 at a time */
     KEEP_MIN = 65536,   /* a text this long is given to the record, not copied */
-    MAX_DEPTH = 256     /* libxml2's xmlParserMaxDepth without XML_PARSE_HUGE */
+    MAX_DEPTH = 256,    /* libxml2's xmlParserMaxDepth without XML_PARSE_HUGE */
+    RECORD_FLOOR = 1 << 20 /* a record's tree may take this much under any bound */
 };
 
 /* An element path the reader dropped, and in how many records. */
@@ -226,14 +227,25 @@ static bool hold(xml_stream *s, size_t n, size_t text)
     if (s->dropping)
         return false;
     size_t max = bib_input_max_value(s->in);
-    if (text <= max && n <= max && s->held <= max - n) {
+    /* the tree costs several times the record's bytes (a node per element
+     * and text): under a small bound (--max-value=4K) a record of a few
+     * hundred bytes passed it, so a record's tree may always take 1 MiB */
+    size_t rmax = max > RECORD_FLOOR ? max : RECORD_FLOOR;
+    if (text <= max && n <= rmax && s->held <= rmax - n) {
         s->held += n;
         return true;
     }
     size_t line, col;
     position(s, &line, &col);
-    bib_input_report_too_long(s->in, line, col,
-                              text > max ? "an element's text" : "a record's elements and text");
+    if (text > max) {
+        bib_input_report_too_long(s->in, line, col, "an element's text");
+    } else {
+        bool mib = rmax % RECORD_FLOOR == 0;
+        bib_input_report(s->in, BIB_SEV_ERROR, line, col,
+                         "a record's elements and text longer than %zu %s (the bound, at "
+                         "least 1 MiB for a record; raise it with --max-value=SIZE)",
+                         mib ? rmax / RECORD_FLOOR : rmax, mib ? "MiB" : "bytes");
+    }
     s->dropping = true;
     s->drop_depth = 0;
     for (xml_node *p = s->cur; p && p != s->root; p = p->parent)

@@ -367,7 +367,8 @@ static int in_items(zt_reader *r, int c, bib_record **out)
     const char *d;
     long nul, len = cj_value_extent(r->in, &d, &nul);
     if (len < 0) {
-        r->st = ST_END;
+        if (len != BIB_EPARSE) /* BIB_EPARSE: past the bound, reported and skipped */
+            r->st = ST_END;
         return (int)len;
     }
     if (len == 0)

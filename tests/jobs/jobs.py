@@ -154,6 +154,39 @@ with tempfile.TemporaryDirectory() as tmp:
                     if i % 4 else "@book{b%d,\n  title = {Other %d}\n}\n\n" % (i % 9, i))
     files["same.jsonl"], files["same.bib"] = same, samebib
 
+    # values, lines and entries on both sides of a small bound: which ones
+    # are errors must not depend on where pieces and windows fall (before,
+    # an entry that came whole in a window passed, one cut by a refill was
+    # "too long"; a JSON line or item likewise)
+    import random
+    rnd = random.Random(7)
+    near = [rnd.randint(3800, 4400) for _ in range(120)]
+    word = "word " * 1000
+    for name, text in (
+            ("near.bib", "".join("@article{n%d,\n  title = {%s},\n  year = 2020\n}\n\n"
+                                 % (i, word[:k]) for i, k in enumerate(near))),
+            ("near.ris", "".join("TY  - JOUR\nID  - n%d\nTI  - %s\nER  - \n\n"
+                                 % (i, word[:k]) for i, k in enumerate(near))),
+            ("near.jsonl", "".join('{"id": "n%d", "title": "%s"}\n' % (i, word[:k - 30])
+                                   for i, k in enumerate(near))),
+            ("near.json", "[\n" + ",\n".join('  {\n    "id": "n%d",\n    "title": "%s"\n  }'
+                                               % (i, word[:k - 40])
+                                               for i, k in enumerate(near)) + "\n]\n")):
+        path = os.path.join(tmp, name)
+        with open(path, "w") as f:
+            f.write(text)
+        files[name] = path
+    for name in ("near.bib", "near.ris", "near.jsonl", "near.json"):
+        compare("%s under --max-value=4K" % name, ["--max-value=4K", "-t", "csljsonl",
+                                                    files[name]])
+    # a pretty-printed item past the bound is skipped whole: the items after
+    # it are read (its first line alone was dropped, the rest read as junk)
+    rc, out, err = run(["--max-value=4K", "-t", "csljsonl", files["near.json"]], 1, 1 << 20)
+    errs = err.decode().count(": error:")
+    if out.count(b"\n") + errs != len(near) or not errs or b"JSON value longer" not in err:
+        failures.append("near.json: %d items read and %d errors, expected %d in all"
+                        % (out.count(b"\n"), errs, len(near)))
+
     g = files
     compare("keyless collisions -> csljson", ["-f", "csljsonl", "-t", "csljson", same])
     compare("keyless collisions -> csljsonl", ["-f", "csljsonl", "-t", "csljsonl", same])

@@ -121,6 +121,27 @@ macro = write("macro.bib", '@string{m = "%s"}\n@article{a, title = m # m # m # m
 rc, out, err, _ = run(["--max-value=8K", "-t", "csljsonl", macro])
 check(rc == 1 and out.count(b"\n") == 1 and "value longer than 8192 bytes" in err,
       "a value concatenated past the bound: that entry skipped, the next kept")
+# a small bound on a file many times its size, every record well within
+# it: each reader reads what it reads under the default bound (the BibTeX
+# and CSL-JSON readers asked for 64 KiB or twice their window at once,
+# past a 4K bound, and every line after was an error; the XML readers'
+# record trees, several times a record's bytes, passed a 4K bound)
+items = [{"id": "m%d" % i, "type": "article-journal", "title": "Title %d of a list" % i,
+          "author": [{"family": "Doe%d" % i, "given": "Jane"}, {"family": "Roe", "given": "R."}],
+          "container-title": "Journal of Bounds", "volume": str(i % 40), "page": "1-%d" % (i + 2),
+          "issued": {"date-parts": [[1990 + i % 30, 1 + i % 12]]}, "DOI": "10.1/m%d" % i}
+         for i in range(300)]
+seed = write("bound-seed.json", json.dumps(items, indent=2))
+for fmt in ("bibtex", "biblatex", "csljson", "csljsonl", "ris", "yaml", "nbib", "wos",
+            "endnotexml", "mods"):
+    rc, text, _, _ = run(["-f", "csljson", "-t", fmt, seed])
+    f = write("bound." + fmt, text)
+    rc0, ref, _, _ = run(["-f", fmt, "-t", "csljsonl", f])
+    for bound in ("4K", "16K"):
+        rc, out, err, _ = run(["--max-value=" + bound, "-f", fmt, "-t", "csljsonl", f])
+        check(rc0 == 0 and rc == 0 and out == ref and ref.count(b"\n") == 300 and not err,
+              "%s: %d bytes of short records under --max-value=%s read as without it"
+              % (fmt, len(text), bound))
 # no-break spaces around field names (copied text): the fields keep their names
 nb = "\u00a0"
 f = write("nbsp.bib", "@book{k,\n%s%sauthor%s%s= {Doe, Jane},\n%stitle%s = {T},\n"

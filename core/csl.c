@@ -194,7 +194,7 @@ static pthread_once_t index_once = PTHREAD_ONCE_INIT;
 /* A byte as keys are compared: ASCII lower case, '_' as '-' (what
  * tolower gives in the C locale, which bibconv never leaves; a table, as
  * every field name of every record passes through here). */
-#define FOLD1(c) ((c) == '_' ? '-' : (c) >= 'A' && (c) <= 'Z' ? (c) + 32 : (c))
+#define FOLD1(c) ((unsigned char)((c) == '_' ? '-' : (c) >= 'A' && (c) <= 'Z' ? (c) + 32 : (c)))
 #define FOLD4(c) FOLD1(c), FOLD1((c) + 1), FOLD1((c) + 2), FOLD1((c) + 3)
 #define FOLD16(c) FOLD4(c), FOLD4((c) + 4), FOLD4((c) + 8), FOLD4((c) + 12)
 #define FOLD64(c) FOLD16(c), FOLD16((c) + 16), FOLD16((c) + 32), FOLD16((c) + 48)

@@ -1067,8 +1067,9 @@ static void put_non_ascii(bib_buf *out, uint32_t cp, size_t *no_latex)
                           LATEX_BIT('<') | LATEX_BIT('-') | LATEX_BIT('\''))
 #define LATEX_SPECIAL_HI (LATEX_BIT('_') | LATEX_BIT('{') | LATEX_BIT('}') | LATEX_BIT('\\') | \
                           LATEX_BIT('~') | LATEX_BIT('^') | LATEX_BIT('`'))
-#define LP(c) ((c) < 64    ? !(LATEX_SPECIAL_LO >> (c) & 1)                          \
-               : (c) < 128 ? !(LATEX_SPECIAL_HI >> ((c) - 64) & 1)                 \
+/* shifts masked to 0..63: clang checks the branches not taken too */
+#define LP(c) ((c) < 64    ? !(LATEX_SPECIAL_LO >> ((c) & 63) & 1)                   \
+               : (c) < 128 ? !(LATEX_SPECIAL_HI >> (((c) - 64) & 63) & 1)          \
                            : 0)
 #define LP4(c) LP(c), LP((c) + 1), LP((c) + 2), LP((c) + 3)
 #define LP16(c) LP4(c), LP4((c) + 4), LP4((c) + 8), LP4((c) + 12)

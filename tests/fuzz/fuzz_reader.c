@@ -14,6 +14,11 @@
  * 64 KiB default). The byte stays part of the input, so a seed reads as
  * the file it is (a text file's final newline: 11-byte refills). Run with
  * -max_len=262144.
+ *
+ * The byte before it sets the bound (--max-value) when it is below 16:
+ * 4 KiB << c, so that values, lines and records past a small bound, and
+ * windows that stop at it, are reached; any other byte (a text seed's)
+ * leaves the 64 MiB default.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,6 +64,8 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
     bib_input_test_bufsize(size ? refill_size(data[size - 1]) : 0);
     bib_input *in = bib_input_open_memory(data, size, "fuzz", diag);
+    if (in && size >= 2 && data[size - 2] < 16)
+        bib_input_set_max_value(in, (size_t)4096 << data[size - 2]);
     bib_reader *rd;
     if (in && bib_reader_new(&rd, fmt, in, NULL, false) == 0) {
         for (int i = 0; i < MAX_RECORDS; i++) {

@@ -18,10 +18,8 @@
  * (xmlSAX2Characters) does not apply and the value bound is the one of
  * every reader (bib_input_max_value, --max-value): past it, an error at
  * the line:column where the text passes it, and that record alone is
- * skipped. The text of one record, its nodes and attributes together,
- * has the same bound, as a record of the line-based readers lives in a
- * window of at most that size. A long text is held once: its buffer is
- * given to the record (xml_keep) instead of being copied.
+ * skipped. One record's tree has the same bound, 1 MiB at least (hold).
+ * A long text is held once: given to the record (xml_keep), not copied.
  *
  * Security (docs/xml.md, "Security and limits"). The parser runs with
  * XML_PARSE_NONET and without XML_PARSE_NOENT, XML_PARSE_DTDLOAD,
@@ -226,26 +224,20 @@ static bool hold(xml_stream *s, size_t n, size_t text)
 {
     if (s->dropping)
         return false;
-    size_t max = bib_input_max_value(s->in);
-    /* the tree costs several times the record's bytes (a node per element
-     * and text): under a small bound (--max-value=4K) a record of a few
-     * hundred bytes passed it, so a record's tree may always take 1 MiB */
-    size_t rmax = max > RECORD_FLOOR ? max : RECORD_FLOOR;
+    /* a tree costs several times its record's bytes: 1 MiB at least */
+    size_t max = bib_input_max_value(s->in), rmax = max > RECORD_FLOOR ? max : RECORD_FLOOR;
     if (text <= max && n <= rmax && s->held <= rmax - n) {
         s->held += n;
         return true;
     }
-    size_t line, col;
+    size_t line, col, mib = rmax % RECORD_FLOOR == 0;
     position(s, &line, &col);
-    if (text > max) {
+    if (text > max)
         bib_input_report_too_long(s->in, line, col, "an element's text");
-    } else {
-        bool mib = rmax % RECORD_FLOOR == 0;
-        bib_input_report(s->in, BIB_SEV_ERROR, line, col,
-                         "a record's elements and text longer than %zu %s (the bound, at "
-                         "least 1 MiB for a record; raise it with --max-value=SIZE)",
+    else
+        bib_input_report(s->in, BIB_SEV_ERROR, line, col, "a record's elements and text longer "
+                         "than %zu %s (the bound, 1 MiB at least; raise it with --max-value=SIZE)",
                          mib ? rmax / RECORD_FLOOR : rmax, mib ? "MiB" : "bytes");
-    }
     s->dropping = true;
     s->drop_depth = 0;
     for (xml_node *p = s->cur; p && p != s->root; p = p->parent)

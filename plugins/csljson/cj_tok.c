@@ -47,7 +47,24 @@ static bool have(parser *p, size_t i)
     return false;
 }
 
-static void skip_ws(parser *p)
+/* The blanks from p->pos on, past the usual case of none or one space
+ * (this writer and most write `, "` and `": `), which is checked inline
+ * at every call; a longer run goes to skip_ws_run. */
+static void skip_ws_run(parser *p);
+
+static inline __attribute__((always_inline)) void skip_ws(parser *p)
+{
+    size_t i = p->pos;
+    if (i < p->len && p->d[i] > ' ')
+        return;
+    if (i + 1 < p->len && p->d[i] == ' ' && p->d[i + 1] > ' ') {
+        p->pos = i + 1;
+        return;
+    }
+    skip_ws_run(p);
+}
+
+static __attribute__((noinline)) void skip_ws_run(parser *p)
 {
     while (p->pos < p->len) {
         unsigned char c = p->d[p->pos];
@@ -197,9 +214,12 @@ static int string(parser *p)
     for (;;) {
 #if defined(__x86_64__) && defined(__SSE2__)
         /* sixteen at a time: as signed bytes, those below 0x20 are the
-         * control bytes and every non-ASCII byte */
+         * control bytes and every non-ASCII byte; the stop found goes
+         * straight to its check (the byte loops are for the last few
+         * bytes of the text only) */
         const __m128i lim = _mm_set1_epi8(0x20), quote = _mm_set1_epi8('"'),
                       bs = _mm_set1_epi8('\\');
+        bool stopped = false;
         while (i + 16 <= len) {
             __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(d + i));
             __m128i stop = _mm_or_si128(_mm_cmplt_epi8(x, lim),
@@ -208,16 +228,20 @@ static int string(parser *p)
             unsigned m = (unsigned)_mm_movemask_epi8(stop);
             if (m) {
                 i += (size_t)__builtin_ctz(m);
+                stopped = true;
                 break;
             }
             i += 16;
         }
+        if (!stopped)
 #endif
-        while (i + 4 <= len && plain_byte[d[i]] && plain_byte[d[i + 1]] &&
-               plain_byte[d[i + 2]] && plain_byte[d[i + 3]])
-            i += 4;
-        while (i < len && plain_byte[d[i]])
-            i++;
+        {
+            while (i + 4 <= len && plain_byte[d[i]] && plain_byte[d[i + 1]] &&
+                   plain_byte[d[i + 2]] && plain_byte[d[i + 3]])
+                i += 4;
+            while (i < len && plain_byte[d[i]])
+                i++;
+        }
         if (!have(p, i))
             return CJ_FALLBACK;
         unsigned char c = d[i];

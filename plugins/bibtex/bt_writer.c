@@ -48,26 +48,17 @@ static int bw_begin(bib_writer *wr, bib_output *out, const bib_options *opts)
         if (bt_crosswalk[w->order[k]].flavour & flavour)
             w->order[m++] = w->order[k];
     w->norder = m;
-    /* rows by variable (a counting sort of the positions), so that a record
-     * costs the rows of the variables it has, not all of them */
-    size_t count[BIB_VAR_COUNT + 1] = {0};
-    w->nspecial = 0;
+    /* rows by variable, as sets of positions, so that a record costs the
+     * rows of the variables it has, not all of them */
+    memset(w->vmask, 0, sizeof w->vmask);
+    memset(w->smask, 0, sizeof w->smask);
     for (size_t k = 0; k < w->norder; k++) {
         const bt_row *row = &bt_crosswalk[w->order[k]];
+        uint64_t bit = (uint64_t)1 << (k % 64);
         if (row->special == BT_SP_ISSUED || row->special == BT_SP_GENRE)
-            w->spos[w->nspecial++] = (unsigned char)k;
+            w->smask[k / 64] |= bit;
         else if ((unsigned)row->var < BIB_VAR_COUNT)
-            count[row->var + 1]++;
-    }
-    for (size_t v = 0; v < BIB_VAR_COUNT; v++)
-        count[v + 1] += count[v];
-    for (size_t v = 0; v <= BIB_VAR_COUNT; v++)
-        w->vstart[v] = (unsigned char)count[v];
-    for (size_t k = 0; k < w->norder; k++) {
-        const bt_row *row = &bt_crosswalk[w->order[k]];
-        if (row->special != BT_SP_ISSUED && row->special != BT_SP_GENRE &&
-            (unsigned)row->var < BIB_VAR_COUNT)
-            w->vpos[count[row->var]++] = (unsigned char)k;
+            w->vmask[row->var][k / 64] |= bit;
     }
     for (size_t i = 0; i < bt_crosswalk_rows; i++) {
         size_t j = 0;
@@ -487,14 +478,13 @@ static void put_rows(bt_writer *w, const bib_record *rec, const char *type)
     /* the rows to visit, in output order: the special ones and those of the
      * record's variables (most rows name one it lacks), as a set of
      * positions in `order` */
-    uint64_t visit[(MAX_ROWS + 63) / 64] = {0};
-    for (size_t i = 0; i < w->nspecial; i++)
-        visit[w->spos[i] / 64] |= (uint64_t)1 << (w->spos[i] % 64);
-    for (size_t i = 0, n = bib_record_field_count(rec); i < n; i++) {
-        bib_var v = bib_field_var(bib_record_field_at(rec, i));
+    uint64_t visit[VISIT_WORDS];
+    memcpy(visit, w->smask, sizeof visit);
+    for (size_t i = 0; i < w->nfvars; i++) {
+        bib_var v = w->fvars[i];
         if (v > BIB_VAR_NONE && v < BIB_VAR_COUNT)
-            for (size_t j = w->vstart[v]; j < w->vstart[v + 1]; j++)
-                visit[w->vpos[j] / 64] |= (uint64_t)1 << (w->vpos[j] % 64);
+            for (size_t j = 0; j < VISIT_WORDS; j++)
+                visit[j] |= w->vmask[v][j];
     }
     for (size_t word = 0; word < sizeof visit / sizeof visit[0]; word++)
         for (uint64_t bits = visit[word]; bits; bits &= bits - 1) {
@@ -934,6 +924,13 @@ static int write_entry(bt_writer *w, const bib_record *rec, bib_writer *wr)
     bt_drop_fields(w);
     memset(w->written, 0, sizeof w->written);
     bib_buf_reset(&w->vals);
+    /* the record's variables, asked of the record once (put_rows and the
+     * count of written fields below both walk them) */
+    w->nfvars = bib_record_field_count(rec);
+    if (w->nfvars > BIB_VAR_COUNT) /* one field per variable: not reached */
+        w->nfvars = BIB_VAR_COUNT;
+    for (size_t i = 0; i < w->nfvars; i++)
+        w->fvars[i] = bib_field_var(bib_record_field_at(rec, i));
     const char *xr = bib_record_extra_get(rec, "bibtex", "crossref");
     /* a crossref left out: what the entry inherited is its own now */
     w->skip_inherited =
@@ -953,8 +950,8 @@ static int write_entry(bt_writer *w, const bib_record *rec, bib_writer *wr)
     put_extras(w, rec);
     /* put, or left to the crossref parent; core asks only about the
      * record's own fields (plugin.h) */
-    for (size_t i = 0, n = wr ? bib_record_field_count(rec) : 0; i < n; i++) {
-        bib_var v = bib_field_var(bib_record_field_at(rec, i));
+    for (size_t i = 0, n = wr ? w->nfvars : 0; i < n; i++) {
+        bib_var v = w->fvars[i];
         if (v > BIB_VAR_NONE && v < BIB_VAR_COUNT && w->written[v])
             bib_writer_wrote(wr, v);
     }

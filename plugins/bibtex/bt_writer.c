@@ -892,7 +892,7 @@ static int write_directive(bt_writer *w, const bib_record *rec)
  * type; else, when `type` reads back as another CSL type (a dataset
  * written @misc), BibLaTeX's type for the record's, when that reads back
  * as it. */
-static const char *type_note_of(const bt_writer *w, const bib_record *rec, const char *orig,
+static const char *type_note_of(bt_writer *w, const bib_record *rec, const char *orig,
                                 const char *type)
 {
     bib_type t = bib_record_type(rec);
@@ -901,11 +901,21 @@ static const char *type_note_of(const bt_writer *w, const bib_record *rec, const
     if (orig && strcmp(orig, type) != 0 && bt_type_note_ok(orig, strlen(orig)) &&
         bt_map_type(orig, strlen(orig)) == t)
         return orig;
-    const char *bl = bt_out_type(t, true);
+    /* what follows depends on t and type alone: without a source type,
+     * type is one of out_type's static strings, and the answer is kept
+     * (three table scans a record otherwise) */
+    bool keep = !orig && (unsigned)t < BIB_TYPE_COUNT;
+    if (keep && w->tnote[t].type == type)
+        return w->tnote[t].note;
+    const char *bl = bt_out_type(t, true), *note = NULL;
     if (bt_map_type(type, strlen(type)) != t && bl && bt_type_note_ok(bl, strlen(bl)) &&
         bt_map_type(bl, strlen(bl)) == t)
-        return bl;
-    return NULL;
+        note = bl;
+    if (keep) {
+        w->tnote[t].type = type;
+        w->tnote[t].note = note;
+    }
+    return note;
 }
 
 /* Writes rec; wr non-NULL when rec is the record of the current write()

@@ -34,6 +34,11 @@ typedef struct bt_writer {
     bib_buf safe; /* an id with bytes a key cannot hold, '_' for each */
     size_t nolatex;
     bool type_note; /* classic: the source's entry type goes out as `entrytype` */
+    /* classic: type_note_of's answer for a record without a source type,
+     * per CSL type, and the entry type (a static string) it was for */
+    struct {
+        const char *type, *note;
+    } tnote[BIB_TYPE_COUNT];
     const char *encoded_verb; /* a verbatim field whose braces were percent-encoded */
     const char *clash[8]; /* kept fields whose name another value took ... */
     size_t nclash;        /* ... and how many (reported in report_losses) */

@@ -56,8 +56,17 @@ typedef struct ris_reader {
      * (ris_tag_slot), and 1 + the next reading row of the same tag; 0 ends */
     unsigned char row1[RIS_TAG_SLOTS];
     unsigned char next_row[255];
-    char mask_code[16]; /* TY of the last record and its conditions */
-    unsigned mask;
+    /* what the mapping asks of a TY code, once per code (a direct-mapped
+     * table by its length and first byte, code_facts): the lookups are
+     * binary searches and lists of strcmp, asked of every record */
+    struct code_facts {
+        unsigned char len; /* the code's length + 1; 0: an empty slot */
+        char code[16];
+        bib_type type;
+        bool known, ty_extra, da_accessed;
+        unsigned mask;   /* ris_cond_mask */
+        bib_var au;      /* ris_name_var of AU */
+    } facts[8];
     bool wide;          /* a line of WIDE_LINE bytes or more was read */
     /* lines read from the window by next_line (see there): the window,
      * the bytes taken from it and not yet consumed, the next line's number */
@@ -260,6 +269,7 @@ typedef struct build {
     bib_record *rec;
     char code[16]; /* TY, upper-cased */
     unsigned mask; /* the table's conditions that hold for code */
+    const struct code_facts *facts; /* the rest of what code says */
     const ris_entry *da, *py, *y1, *sp, *ep; /* mapped after the loop */
     int rc;
 } build;
@@ -605,7 +615,7 @@ static void read_field(build *b, const ris_field *f, const ris_entry *e)
         set_once(b, f->var, e);
         break;
     case RIS_K_NAMES: {
-        bib_var nv = ris_name_var(b->code, e->tag);
+        bib_var nv = tag_is(e, "AU") ? b->facts->au : ris_name_var(b->code, e->tag);
         if (nv != BIB_VAR_NONE)
             add_name(b, nv, e);
         else
@@ -682,8 +692,19 @@ static int start_build(build *b, ris_reader *r)
     for (size_t i = 0; i < cl; i++)
         b->code[i] = (char)toupper((unsigned char)r->vals.data[ty->off + i]);
     b->code[cl] = '\0';
-    bool known;
-    bib_type type = ris_type_from_code(b->code, cl, &known);
+    struct code_facts *cf = &r->facts[(cl * 7 + (unsigned char)b->code[0]) & 7];
+    if (cf->len != cl + 1 || memcmp(cf->code, b->code, cl) != 0) {
+        memcpy(cf->code, b->code, cl + 1);
+        cf->len = (unsigned char)(cl + 1);
+        cf->type = ris_type_from_code(b->code, cl, &cf->known);
+        cf->ty_extra = !cf->known || strcmp(ris_type_code(cf->type), b->code) != 0;
+        cf->da_accessed = ris_type_da_accessed(b->code);
+        cf->mask = ris_cond_mask(b->code);
+        cf->au = ris_name_var(b->code, "AU");
+    }
+    bool known = cf->known;
+    bib_type type = cf->type;
+    b->facts = cf;
     if (!known)
         bib_input_report(r->in, BIB_SEV_INFO, ty->line, 7,
                          "unknown RIS type '%s', read as document (kept for RIS output)",
@@ -692,9 +713,9 @@ static int start_build(build *b, ris_reader *r)
     if (!b->rec)
         return BIB_ENOMEM;
     bib_record_set_origin(b->rec, bib_input_name(r->in), r->rec_line);
-    if (!known || strcmp(ris_type_code(type), b->code) != 0)
+    if (cf->ty_extra)
         b->rc = bib_record_add_extra(b->rec, "ris", "TY", b->code, strlen(b->code));
-    b->mask = ris_cond_mask_cached(b->code, r->mask_code, &r->mask);
+    b->mask = cf->mask;
     return 0;
 }
 
@@ -713,7 +734,7 @@ static int build_record(ris_reader *r, bib_record **out)
         else
             extra(&b, e); /* AN, AD, L1-L4, C1-C8, M2, U1-U5, TA, TT, RP, ...: kept */
     }
-    bool da_accessed = ris_type_da_accessed(b.code);
+    bool da_accessed = b.facts->da_accessed;
     if (!b.rc && (b.da || b.py || b.y1))
         map_dates(&b, b.da, b.py, b.y1, da_accessed);
     if (!b.rc && b.da && da_accessed) {

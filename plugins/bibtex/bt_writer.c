@@ -38,6 +38,7 @@ static int bw_begin(bib_writer *wr, bib_output *out, const bib_options *opts)
     bib_buf_init(&w->vals);
     bib_buf_init(&w->fold);
     bib_buf_init(&w->ebuf);
+    bib_buf_init(&w->pages);
     if (bt_crosswalk_rows > MAX_ROWS)
         return BIB_EINVAL;
     w->norder = bt_write_order(w->order);
@@ -133,16 +134,20 @@ static void put_text(bt_writer *w, const char *name, const bib_record *rec, bib_
         fl |= BIB_LATEX_FROM_RICH;
     if (kind == BT_VERB)
         fl = BIB_LATEX_OUT_VERBATIM;
-    for (size_t i = 0; i < bib_field_value_count(f); i++) {
+    for (size_t i = 0, nv = bib_field_value_count(f); i < nv; i++) {
         const char *s = bib_field_value_at(f, i);
         if (i)
             bib_buf_puts(&w->val, kind == BT_LIST ? ", " : " ");
         if (kind == BT_RANGE) {
             /* the range dash goes out as BibTeX's "--" itself: through the
-             * escaper it would become "-{}-", which styles print as "-" */
-            bib_buf pg = BIB_BUF_INIT;
-            bib_pages_normalize(&pg, s, strlen(s), "\x01");
-            const char *p = pg.data ? pg.data : "", *e = p + pg.len;
+             * escaper it would become "-{}-", which styles print as "-".
+             * The writer's scratch buffer, not one allocated per range */
+            bib_buf *pg = &w->pages;
+            if (pg->cap > BIG_VALUE)
+                bib_buf_clear(pg); /* a huge range's memory goes back */
+            bib_buf_reset(pg);
+            bib_pages_normalize(pg, s, strlen(s), "\x01");
+            const char *p = pg->data ? pg->data : "", *e = p + pg->len;
             while (p <= e) {
                 const char *d = memchr(p, '\x01', (size_t)(e - p));
                 bib_latex_from_unicode(&w->val, p, (size_t)((d ? d : e) - p), fl, &w->nolatex);
@@ -151,9 +156,10 @@ static void put_text(bt_writer *w, const char *name, const bib_record *rec, bib_
                 bib_buf_puts(&w->val, "--");
                 p = d + 1;
             }
-            if (bib_buf_failed(&pg)) /* the pages were cut short */
+            if (bib_buf_failed(pg)) { /* the pages were cut short */
                 w->val.failed = true;
-            bib_buf_clear(&pg);
+                bib_buf_clear(pg); /* the next range starts afresh */
+            }
         } else {
             size_t n = strlen(s), before = w->val.len;
             bib_latex_from_unicode(&w->val, s, n, fl, &w->nolatex);
@@ -1094,6 +1100,7 @@ static int bw_end(bib_writer *wr)
     bib_buf_clear(&w->safe);
     bib_buf_clear(&w->vals);
     bib_buf_clear(&w->ebuf);
+    bib_buf_clear(&w->pages);
     bib_writer_warm_keys(wr, NULL, NULL);
     bib_keyset_free(w->used);
     w->used = NULL;

@@ -55,6 +55,7 @@ typedef struct bt_writer {
     size_t nf;
     bib_buf vals;
     bib_buf ebuf; /* the entry being emitted, up to EMIT_CHUNK bytes */
+    bib_buf pages; /* put_text's scratch for a page range */
     bool written[BIB_VAR_COUNT]; /* variables already put for this record */
     unsigned char name_id[MAX_ROWS]; /* per row: the first row of its name */
     /* the positions in `order` of the rows put_rows must visit for

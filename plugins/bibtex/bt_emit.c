@@ -52,11 +52,13 @@ static void emit_put(bt_writer *w, const char *p, size_t n)
  * the reserve fails: bt_emit then goes piece by piece. */
 static bool emit_flat(bt_writer *w, const char *type, size_t width)
 {
+    static const char blanks32[33] = "                                ";
     size_t tl = strlen(type), kl = strlen(w->keyp); /* the key up to a NUL, as %s */
     size_t total = 1 + tl + 1 + kl + 5;
     for (size_t i = 0; i < w->nf && total <= EMIT_CHUNK; i++)
         total += 4 + width + 3 + w->f[i].len + 2;
-    if (total > EMIT_CHUNK || bib_buf_reserve(&w->ebuf, total))
+    /* 32 bytes of slack: the padding below is one fixed-size store */
+    if (total > EMIT_CHUNK || bib_buf_reserve(&w->ebuf, total + 32))
         return false;
     char *d = w->ebuf.data;
     *d++ = '@';
@@ -71,7 +73,13 @@ static bool emit_flat(bt_writer *w, const char *type, size_t width)
         d += 4;
         memcpy(d, w->f[i].name, nl);
         d += nl;
-        memset(d, ' ', width - nl); /* the name padded to width, as %-*s */
+        /* the name padded to width, as %-*s: a store of 32 blanks (no
+         * call) when that covers it, the bytes past the padding written
+         * over next */
+        if (width - nl <= 32)
+            memcpy(d, blanks32, 32);
+        else
+            memset(d, ' ', width - nl);
         d += width - nl;
         memcpy(d, " = ", 3);
         d += 3;

@@ -73,6 +73,7 @@ typedef struct ris_reader {
     const char *win;
     size_t win_len, win_pos, win_line;
     bool by_getline;    /* a CR was seen: bib_input_getline from here on */
+    bool line_clean;    /* the line next_line gave holds no byte clean_tail changes */
     uint64_t cr_free;   /* the input holds no CR before this offset */
 } ris_reader;
 
@@ -220,7 +221,10 @@ static size_t clean_tail(ris_reader *r, size_t from, size_t line)
     return n - w;
 }
 
-static int add_entry(ris_reader *r, const char *tag, size_t line, const char *v, size_t len)
+/* clean: the value holds no byte clean_tail changes (next_line saw its
+ * line whole), so that pass is skipped. */
+static int add_entry_clean(ris_reader *r, const char *tag, size_t line, const char *v,
+                           size_t len, bool clean)
 {
     if (r->nent == r->cap) {
         size_t nc = r->cap ? r->cap * 2 : 64;
@@ -240,12 +244,18 @@ static int add_entry(ris_reader *r, const char *tag, size_t line, const char *v,
     bib_buf_append_fast(&r->vals, v, len);
     if (bib_buf_failed(&r->vals))
         return BIB_ENOMEM;
-    e->len -= clean_tail(r, e->off, line);
+    if (!clean)
+        e->len -= clean_tail(r, e->off, line);
     /* the writer keys the record by its ID: the slots arrive while the
      * rest of the record is read */
     if (tag[0] == 'I' && tag[1] == 'D')
         bib_reader_prefetch_key(r->rd, r->vals.data + e->off, e->len);
     return 0;
+}
+
+static int add_entry(ris_reader *r, const char *tag, size_t line, const char *v, size_t len)
+{
+    return add_entry_clean(r, tag, line, v, len, false);
 }
 
 static bool tag_is(const ris_entry *e, const char *t)
@@ -872,7 +882,14 @@ static int next_line(ris_reader *r, const char **s, size_t *len, size_t *ln)
     while (!r->by_getline) {
         size_t left = r->win ? r->win_len - r->win_pos : 0;
         const char *p = r->win ? r->win + r->win_pos : NULL;
-        const char *nl = left ? memchr(p, '\n', left) : NULL;
+        /* the line's end and whether a byte before it is one clean_tail
+         * changes, in one pass: '\n' is one of those bytes (below 0x20) */
+        const char *nl = NULL;
+        if (left) {
+            size_t k = next_unkept((const unsigned char *)p, 0, left);
+            r->line_clean = k < left && p[k] == '\n';
+            nl = r->line_clean ? p + k : k < left ? memchr(p + k, '\n', left - k) : NULL;
+        }
         if (nl) {
             *s = p;
             *len = (size_t)(nl - p);
@@ -907,6 +924,7 @@ static int next_line(ris_reader *r, const char **s, size_t *len, size_t *ln)
         r->win_line = bib_input_line(r->in);
     }
     r->by_getline = true;
+    r->line_clean = false;
     if (r->wide)
         bib_input_trim(r->in);
     int rc = bib_input_getline(r->in, s, len);
@@ -998,7 +1016,7 @@ static int r_next_lines(bib_reader *rd, bib_record **out)
                     return BIB_EPARSE;
                 return build_record(r, out);
             }
-            if (add_entry(r, l.tag, ln, l.value, l.len))
+            if (add_entry_clean(r, l.tag, ln, l.value, l.len, r->line_clean))
                 return BIB_ENOMEM;
             continue;
         }

@@ -57,8 +57,8 @@ typedef struct ris_reader {
     unsigned char row1[RIS_TAG_SLOTS];
     unsigned char next_row[255];
     /* what the mapping asks of a TY code, once per code (a direct-mapped
-     * table by its length and first byte, code_facts): the lookups are
-     * binary searches and lists of strcmp, asked of every record */
+     * table by a hash of its bytes, start_build): the lookups are binary
+     * searches and lists of strcmp, asked of every record */
     struct code_facts {
         unsigned char len; /* the code's length + 1; 0: an empty slot */
         char code[16];
@@ -66,7 +66,7 @@ typedef struct ris_reader {
         bool known, ty_extra, da_accessed;
         unsigned mask;   /* ris_cond_mask */
         bib_var au;      /* ris_name_var of AU */
-    } facts[8];
+    } facts[64];
     bool wide;          /* a line of WIDE_LINE bytes or more was read */
     /* lines read from the window by next_line (see there): the window,
      * the bytes taken from it and not yet consumed, the next line's number */
@@ -702,7 +702,10 @@ static int start_build(build *b, ris_reader *r)
     for (size_t i = 0; i < cl; i++)
         b->code[i] = (char)toupper((unsigned char)r->vals.data[ty->off + i]);
     b->code[cl] = '\0';
-    struct code_facts *cf = &r->facts[(cl * 7 + (unsigned char)b->code[0]) & 7];
+    uint32_t h = 2166136261u; /* FNV-1a: the common codes get slots of their own */
+    for (size_t i = 0; i < cl; i++)
+        h = (h ^ (unsigned char)b->code[i]) * 16777619u;
+    struct code_facts *cf = &r->facts[(h ^ h >> 16) & 63];
     if (cf->len != cl + 1 || memcmp(cf->code, b->code, cl) != 0) {
         memcpy(cf->code, b->code, cl + 1);
         cf->len = (unsigned char)(cl + 1);

@@ -340,15 +340,17 @@ static inline bool same_short(const char *a, const char *b, size_t n)
 }
 
 /* The variable of member key k[0..n) as bib_var_from_name gives it, and
- * whether k is its CSL spelling (only then is it read directly). The
- * answer is kept per reader (cr->keys): -j workers each have theirs. */
-static bib_var key_lookup(cj_reader *cr, const char *k, size_t n, bool *exact)
+ * whether k is its CSL spelling (only then is it read directly), with the
+ * variable's kind in *kind. The answer is kept per reader (cr->keys): -j
+ * workers each have theirs. */
+static bib_var key_lookup(cj_reader *cr, const char *k, size_t n, bool *exact, bib_kind *kind)
 {
     cj_name_slot *sl = NULL;
     if (n && n <= CJ_NAME_MAX) {
         sl = name_slot(cr->keys, CJ_KEY_SLOTS, k, n);
         if (sl->len == n && same_short(sl->name, k, n)) {
             *exact = sl->exact;
+            *kind = (bib_kind)sl->kind;
             return (bib_var)sl->value;
         }
     }
@@ -362,11 +364,13 @@ static bib_var key_lookup(cj_reader *cr, const char *k, size_t n, bool *exact)
     }
     bib_var var = bib_var_from_name(k, n);
     *exact = var && strcmp(bib_var_name(var), k) == 0;
+    *kind = var ? bib_var_kind(var) : (bib_kind)0;
     if (sl) {
         sl->len = (unsigned char)n;
         memcpy(sl->name, k, n + 1);
         sl->value = (int)var;
         sl->exact = *exact;
+        sl->kind = (int)*kind;
     }
     return var;
 }
@@ -433,9 +437,9 @@ static int read_member(cj_reader *cr, const char *d, bib_record *rec, size_t ki,
         }
     } else if (!(klen == 6 && memcmp(k, "custom", 6) == 0)) {
         bool exact;
-        bib_var var = key_lookup(cr, k, klen, &exact);
+        bib_kind kind;
+        bib_var var = key_lookup(cr, k, klen, &exact, &kind);
         if (var && exact && !bib_record_has(rec, var)) {
-            bib_kind kind = bib_var_kind(var);
             if (t->type == CJ_STR && var != BIB_VAR_KEYWORD && var != BIB_VAR_CATEGORIES &&
                 (kind == BIB_KIND_TEXT || kind == BIB_KIND_RICH || kind == BIB_KIND_NUMBER)) {
                 if (is_big(t))

@@ -28,6 +28,7 @@ typedef struct cj_name_slot {
     unsigned char len;
     char name[CJ_NAME_MAX + 1];
     int value;  /* bib_var or bib_type */
+    int kind;   /* a bib_var's bib_kind */
     bool exact; /* the name is the CSL spelling of value */
 } cj_name_slot;
 

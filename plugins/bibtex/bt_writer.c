@@ -76,17 +76,24 @@ static int bw_begin(bib_writer *wr, bib_output *out, const bib_options *opts)
     return w->used && w->macros && (w->biblatex || w->folded) ? 0 : BIB_ENOMEM;
 }
 
-static void put_field_any(bt_writer *w, const char *name, const char *v, size_t n, bool bare)
+/* Collects field `name` whose value is vals[off..off + n) (the caller
+ * checked that a field is free). */
+static void add_field(bt_writer *w, const char *name, size_t off, size_t n, bool bare)
 {
-    if (w->nf >= MAX_OUT_FIELDS)
-        return;
     w->f[w->nf].name = name;
     w->f[w->nf].nlen = strlen(name);
-    w->f[w->nf].off = w->vals.len;
+    w->f[w->nf].off = off;
     w->f[w->nf].len = n;
     w->f[w->nf].bare = bare;
     w->f[w->nf].big = NULL;
     w->nf++;
+}
+
+static void put_field_any(bt_writer *w, const char *name, const char *v, size_t n, bool bare)
+{
+    if (w->nf >= MAX_OUT_FIELDS)
+        return;
+    add_field(w, name, w->vals.len, n, bare);
     bib_buf_append_fast(&w->vals, v, n);
 }
 
@@ -128,16 +135,24 @@ static void put_text(bt_writer *w, const char *name, const bib_record *rec, bib_
     /* inherited fields stay with the parent: crossref brings them back */
     if (!f || (bib_field_flags(f) & w->skip_inherited))
         return;
-    bib_buf_reset(&w->val);
     unsigned fl = w->ascii ? BIB_LATEX_ASCII : 0;
     if (bib_field_kind(f) == BIB_KIND_RICH)
         fl |= BIB_LATEX_FROM_RICH;
     if (kind == BT_VERB)
         fl = BIB_LATEX_OUT_VERBATIM;
-    for (size_t i = 0, nv = bib_field_value_count(f); i < nv; i++) {
+    /* a single value of less than DIRECT_MAX bytes (most) is converted
+     * straight to the end of vals, where put_val would copy it: its
+     * output stays far below BIG_VALUE. Others go through val. */
+    size_t nv = bib_field_value_count(f), n0 = 0, off = w->vals.len;
+    bool direct = nv == 1 && w->nf < MAX_OUT_FIELDS &&
+                  (n0 = strlen(bib_field_value_at(f, 0))) < DIRECT_MAX;
+    bib_buf *b = direct ? &w->vals : &w->val;
+    if (!direct)
+        bib_buf_reset(b);
+    for (size_t i = 0; i < nv; i++) {
         const char *s = bib_field_value_at(f, i);
         if (i)
-            bib_buf_puts(&w->val, kind == BT_LIST ? ", " : " ");
+            bib_buf_puts(b, kind == BT_LIST ? ", " : " ");
         if (kind == BT_RANGE) {
             /* the range dash goes out as BibTeX's "--" itself: through the
              * escaper it would become "-{}-", which styles print as "-".
@@ -146,28 +161,32 @@ static void put_text(bt_writer *w, const char *name, const bib_record *rec, bib_
             if (pg->cap > BIG_VALUE)
                 bib_buf_clear(pg); /* a huge range's memory goes back */
             bib_buf_reset(pg);
-            bib_pages_normalize(pg, s, strlen(s), "\x01");
+            bib_pages_normalize(pg, s, direct ? n0 : strlen(s), "\x01");
             const char *p = pg->data ? pg->data : "", *e = p + pg->len;
             while (p <= e) {
                 const char *d = memchr(p, '\x01', (size_t)(e - p));
-                bib_latex_from_unicode(&w->val, p, (size_t)((d ? d : e) - p), fl, &w->nolatex);
+                bib_latex_from_unicode(b, p, (size_t)((d ? d : e) - p), fl, &w->nolatex);
                 if (!d)
                     break;
-                bib_buf_puts(&w->val, "--");
+                bib_buf_puts(b, "--");
                 p = d + 1;
             }
             if (bib_buf_failed(pg)) { /* the pages were cut short */
-                w->val.failed = true;
+                b->failed = true;
                 bib_buf_clear(pg); /* the next range starts afresh */
             }
         } else {
-            size_t n = strlen(s), before = w->val.len;
-            bib_latex_from_unicode(&w->val, s, n, fl, &w->nolatex);
-            if (kind == BT_VERB && w->val.len - before != n)
+            size_t n = direct ? n0 : strlen(s), before = b->len;
+            bib_latex_from_unicode(b, s, n, fl, &w->nolatex);
+            if (kind == BT_VERB && b->len - before != n)
                 w->encoded_verb = name; /* a row's name: static storage */
         }
     }
-    put_val(w, name, (bib_field_flags(f) & BIB_FIELD_BARE_NUMBER) != 0);
+    bool bare = (bib_field_flags(f) & BIB_FIELD_BARE_NUMBER) != 0;
+    if (!direct)
+        put_val(w, name, bare);
+    else if (w->vals.len > off) /* as put_field: an empty value is no field */
+        add_field(w, name, off, w->vals.len - off, bare);
 }
 
 /* A no-break space inside a name part is written `~`, which BibTeX reads

@@ -15,6 +15,7 @@
 enum { MAX_OUT_FIELDS = 128, MAX_ROWS = 128, BT_WR_HELD = 64 };
 enum { VISIT_WORDS = (MAX_ROWS + 63) / 64 }; /* a set of row positions */
 enum { BIG_VALUE = 1 << 20 }; /* a converted value this long keeps its own buffer */
+enum { DIRECT_MAX = 1 << 14 }; /* put_text converts a value below this straight into vals */
 enum { EMIT_CHUNK = 1 << 16 }; /* an entry is put together up to this, then written */
 
 typedef struct bt_writer {

@@ -406,17 +406,17 @@ static int object(parser *p)
         for (;;) {
             if (!have(p, p->pos) || p->d[p->pos] != '"')
                 return CJ_FALLBACK;
-            size_t key = p->t->n;
+            size_t key = p->t->n, ks = p->pos;
             int rc = string(p);
             if (rc == CJ_REFUSED) /* jansson words a NUL in a key its own way */
                 p->t->refused = CJ_REFUSE_NUL_KEY;
             if (rc)
                 return rc;
-            /* a duplicate: jansson words the error */
-            const cj_tok *kt = &p->t->v[key];
-            size_t kl = kt->end - kt->start;
-            uint64_t bit = (uint64_t)1 << ((kl * 7 + p->d[kt->start + kl / 2]) & 63);
-            esc |= kt->esc;
+            /* a duplicate: jansson words the error. The key's extent from
+             * the position (its token's start and end), not reloaded */
+            size_t kl = p->pos - ks;
+            uint64_t bit = (uint64_t)1 << ((kl * 7 + p->d[ks + kl / 2]) & 63);
+            esc |= p->t->v[key].esc;
             if ((esc || (seen & bit)) && (rc = duplicate_key(p, first, key)))
                 return rc < 0 ? rc : CJ_FALLBACK;
             seen |= bit;

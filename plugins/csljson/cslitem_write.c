@@ -455,6 +455,18 @@ static void jw_key(jw *w, bool *first, const char *key)
 
 static void jw_int(jw *w, long long v)
 {
+    bib_buf *o = w->out;
+    if (v >= 0 && v < 10000 && o->len + 8 < o->cap) {
+        /* a year, month or day: its digits in place, as bib_dec_format
+         * writes them */
+        char *d = o->data + o->len;
+        int n = v >= 1000 ? 4 : v >= 100 ? 3 : v >= 10 ? 2 : 1;
+        for (int i = n - 1; i >= 0; i--, v /= 10)
+            d[i] = (char)('0' + v % 10);
+        d[n] = '\0';
+        o->len += (size_t)n;
+        return;
+    }
     char b[BIB_DEC_MAX];
     const char *p = bib_dec_format(b, v);
     bib_buf_append_fast(w->out, p, (size_t)(b + sizeof b - p));

@@ -144,13 +144,13 @@ static void put_text(bt_writer *w, const char *name, const bib_record *rec, bib_
      * straight to the end of vals, where put_val would copy it: its
      * output stays far below BIG_VALUE. Others go through val. */
     size_t nv = bib_field_value_count(f), n0 = 0, off = w->vals.len;
-    bool direct = nv == 1 && w->nf < MAX_OUT_FIELDS &&
-                  (n0 = strlen(bib_field_value_at(f, 0))) < DIRECT_MAX;
+    const char *s0 = bib_field_value_at(f, 0);
+    bool direct = nv == 1 && w->nf < MAX_OUT_FIELDS && (n0 = strlen(s0)) < DIRECT_MAX;
     bib_buf *b = direct ? &w->vals : &w->val;
     if (!direct)
         bib_buf_reset(b);
     for (size_t i = 0; i < nv; i++) {
-        const char *s = bib_field_value_at(f, i);
+        const char *s = i ? bib_field_value_at(f, i) : s0;
         if (i)
             bib_buf_puts(b, kind == BT_LIST ? ", " : " ");
         if (kind == BT_RANGE) {

@@ -711,7 +711,9 @@ size_t ris_doi_start(const char *s, size_t len)
                                            "https://dx.doi.org/", "http://dx.doi.org/",
                                            "doi.org/", "doi:", "DOI:", "doi: ", "DOI: ", NULL};
     size_t best = 0;
-    for (size_t i = 0; prefixes[i]; i++) {
+    /* every prefix starts with h, d or D: most DOIs ("10.") need no compare */
+    bool maybe = len && (s[0] == 'h' || s[0] == 'd' || s[0] == 'D');
+    for (size_t i = 0; maybe && prefixes[i]; i++) {
         size_t pl = strlen(prefixes[i]);
         if (pl <= len && strncmp(s, prefixes[i], pl) == 0 && pl > best)
             best = pl;

@@ -624,9 +624,9 @@ size_t cj_str(const cj_tok *k, const char *d, char *out)
             unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, bsl));
             _mm_storeu_si128((__m128i *)(void *)o, x);
             if (m) {
-                unsigned k = (unsigned)__builtin_ctz(m);
-                s += k;
-                o += k;
+                unsigned at = (unsigned)__builtin_ctz(m);
+                s += at;
+                o += at;
                 break;
             }
             s += 16;

@@ -439,7 +439,7 @@ static int read_member(cj_reader *cr, const char *d, bib_record *rec, size_t ki,
         bool exact;
         bib_kind kind;
         bib_var var = key_lookup(cr, k, klen, &exact, &kind);
-        if (var && exact && !bib_record_has(rec, var)) {
+        if (var && exact && !(cr->by_jansson && bib_record_has(rec, var))) {
             if (t->type == CJ_STR && var != BIB_VAR_KEYWORD && var != BIB_VAR_CATEGORIES &&
                 (kind == BIB_KIND_TEXT || kind == BIB_KIND_RICH || kind == BIB_KIND_NUMBER)) {
                 if (is_big(t))
@@ -480,6 +480,7 @@ static int read_member(cj_reader *cr, const char *d, bib_record *rec, size_t ki,
         }
     }
     k = raw ? str_of(cr, d, ki, NULL, NULL) : k;
+    cr->by_jansson = true;
     return k ? member_by_jansson(cr, d, rec, k, vi, ctx) : BIB_ENOMEM;
 }
 
@@ -562,6 +563,7 @@ int cj_read_tokens(cj_reader *cr, const char *d, size_t len, const bib_cslitem_c
         cr->cap = need;
     }
     cr->used = 0;
+    cr->by_jansson = false;
     bib_record *rec = bib_record_new(BIB_TYPE_UNKNOWN, NULL);
     if (!rec)
         return BIB_ENOMEM;

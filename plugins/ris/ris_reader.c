@@ -224,8 +224,8 @@ static size_t clean_tail(ris_reader *r, size_t from, size_t line)
 /* clean: the value holds no byte clean_tail changes (next_line saw its
  * line whole), so that pass is skipped. Inline in the line loop, where
  * nearly every line comes to it. */
-static inline __attribute__((always_inline)) int add_entry_clean(ris_reader *r, const char *tag, size_t line, const char *v,
-                           size_t len, bool clean)
+static inline __attribute__((always_inline)) int
+add_entry_clean(ris_reader *r, const char *tag, size_t line, const char *v, size_t len, bool clean)
 {
     if (r->nent == r->cap) {
         size_t nc = r->cap ? r->cap * 2 : 64;

@@ -395,10 +395,12 @@ static int object(parser *p)
     skip_ws(p);
     uint32_t count = 0;
     size_t first = p->t->n;
-    /* a bit per key seen, by its length and middle byte: a key whose bit
-     * is not set equals no earlier key, so the scan of duplicate_key runs
-     * only on a hit (or once any key has an escape) */
-    uint64_t seen = 0;
+    /* a bit of 128 per key seen, by its length and three of its bytes: a
+     * key whose bit is not set equals no earlier key, so the scan of
+     * duplicate_key runs only on a hit (or once any key has an escape;
+     * by length and middle byte in 64 bits, 10,332 of 14,466 items of the
+     * bench input had a hit) */
+    uint64_t seen[2] = {0, 0};
     bool esc = false;
     if (have(p, p->pos) && p->d[p->pos] == '}') {
         p->pos++;
@@ -414,12 +416,14 @@ static int object(parser *p)
                 return rc;
             /* a duplicate: jansson words the error. The key's extent from
              * the position (its token's start and end), not reloaded */
-            size_t kl = p->pos - ks;
-            uint64_t bit = (uint64_t)1 << ((kl * 7 + p->d[ks + kl / 2]) & 63);
+            size_t kl = p->pos - ks; /* with its quotes: 2 or more */
+            const unsigned char *q = p->d + ks;
+            size_t h = (kl * 31 + q[1] + 7u * q[kl - 2] + 3u * q[kl / 2]) & 127;
+            uint64_t bit = (uint64_t)1 << (h & 63);
             esc |= p->t->v[key].esc;
-            if ((esc || (seen & bit)) && (rc = duplicate_key(p, first, key)))
+            if ((esc || (seen[h >> 6] & bit)) && (rc = duplicate_key(p, first, key)))
                 return rc < 0 ? rc : CJ_FALLBACK;
-            seen |= bit;
+            seen[h >> 6] |= bit;
             skip_ws(p);
             if (!have(p, p->pos) || p->d[p->pos] != ':')
                 return CJ_FALLBACK;

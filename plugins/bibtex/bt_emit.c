@@ -4,6 +4,7 @@
  * bt_writer.c collected, '=' aligned, one output call per entry (pieces
  * when an entry is longer than EMIT_CHUNK).
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,17 +47,44 @@ static void emit_put(bt_writer *w, const char *p, size_t n)
     bib_buf_append_fast(&w->ebuf, p, n);
 }
 
+/* n bytes from s to d, the usual short name or value without a memcpy
+ * call: two overlapping loads and stores of 8 or 4 bytes (none past
+ * either end), a byte loop below 4, memcpy above 16. */
+static inline void copy_short(char *d, const char *s, size_t n)
+{
+    if (n > 16) {
+        memcpy(d, s, n);
+    } else if (n >= 8) {
+        uint64_t a, b;
+        memcpy(&a, s, 8);
+        memcpy(&b, s + n - 8, 8);
+        memcpy(d, &a, 8);
+        memcpy(d + n - 8, &b, 8);
+    } else if (n >= 4) {
+        uint32_t a, b;
+        memcpy(&a, s, 4);
+        memcpy(&b, s + n - 4, 4);
+        memcpy(d, &a, 4);
+        memcpy(d + n - 4, &b, 4);
+    } else {
+        for (size_t i = 0; i < n; i++)
+            d[i] = s[i];
+    }
+}
+
 /* The layout of bt_emit below, for an entry that fits in EMIT_CHUNK: its size
  * summed first, then written into ebuf (reset) after one reserve, without
  * a call per piece. False, with nothing written, for a bigger entry or when
  * the reserve fails: bt_emit then goes piece by piece. */
 static bool emit_flat(bt_writer *w, const char *type, size_t width)
 {
+    static const char blanks32[33] = "                                ";
     size_t tl = strlen(type), kl = strlen(w->keyp); /* the key up to a NUL, as %s */
     size_t total = 1 + tl + 1 + kl + 5;
     for (size_t i = 0; i < w->nf && total <= EMIT_CHUNK; i++)
         total += 4 + width + 3 + w->f[i].len + 2;
-    if (total > EMIT_CHUNK || bib_buf_reserve(&w->ebuf, total))
+    /* 32 bytes of slack: the padding below is one fixed-size store */
+    if (total > EMIT_CHUNK || bib_buf_reserve(&w->ebuf, total + 32))
         return false;
     char *d = w->ebuf.data;
     *d++ = '@';
@@ -69,18 +97,24 @@ static bool emit_flat(bt_writer *w, const char *type, size_t width)
         size_t nl = w->f[i].nlen, vl = w->f[i].len;
         memcpy(d, ",\n  ", 4);
         d += 4;
-        memcpy(d, w->f[i].name, nl);
+        copy_short(d, w->f[i].name, nl);
         d += nl;
-        memset(d, ' ', width - nl); /* the name padded to width, as %-*s */
+        /* the name padded to width, as %-*s: a store of 32 blanks (no
+         * call) when that covers it, the bytes past the padding written
+         * over next */
+        if (width - nl <= 32)
+            memcpy(d, blanks32, 32);
+        else
+            memset(d, ' ', width - nl);
         d += width - nl;
         memcpy(d, " = ", 3);
         d += 3;
         if (w->f[i].bare) {
-            memcpy(d, bt_out_val(w, i), vl);
+            copy_short(d, bt_out_val(w, i), vl);
             d += vl;
         } else {
             *d++ = '{';
-            memcpy(d, bt_out_val(w, i), vl);
+            copy_short(d, bt_out_val(w, i), vl);
             d += vl;
             *d++ = '}';
         }

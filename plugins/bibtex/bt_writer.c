@@ -38,6 +38,7 @@ static int bw_begin(bib_writer *wr, bib_output *out, const bib_options *opts)
     bib_buf_init(&w->vals);
     bib_buf_init(&w->fold);
     bib_buf_init(&w->ebuf);
+    bib_buf_init(&w->pages);
     if (bt_crosswalk_rows > MAX_ROWS)
         return BIB_EINVAL;
     w->norder = bt_write_order(w->order);
@@ -48,26 +49,17 @@ static int bw_begin(bib_writer *wr, bib_output *out, const bib_options *opts)
         if (bt_crosswalk[w->order[k]].flavour & flavour)
             w->order[m++] = w->order[k];
     w->norder = m;
-    /* rows by variable (a counting sort of the positions), so that a record
-     * costs the rows of the variables it has, not all of them */
-    size_t count[BIB_VAR_COUNT + 1] = {0};
-    w->nspecial = 0;
+    /* rows by variable, as sets of positions, so that a record costs the
+     * rows of the variables it has, not all of them */
+    memset(w->vmask, 0, sizeof w->vmask);
+    memset(w->smask, 0, sizeof w->smask);
     for (size_t k = 0; k < w->norder; k++) {
         const bt_row *row = &bt_crosswalk[w->order[k]];
+        uint64_t bit = (uint64_t)1 << (k % 64);
         if (row->special == BT_SP_ISSUED || row->special == BT_SP_GENRE)
-            w->spos[w->nspecial++] = (unsigned char)k;
+            w->smask[k / 64] |= bit;
         else if ((unsigned)row->var < BIB_VAR_COUNT)
-            count[row->var + 1]++;
-    }
-    for (size_t v = 0; v < BIB_VAR_COUNT; v++)
-        count[v + 1] += count[v];
-    for (size_t v = 0; v <= BIB_VAR_COUNT; v++)
-        w->vstart[v] = (unsigned char)count[v];
-    for (size_t k = 0; k < w->norder; k++) {
-        const bt_row *row = &bt_crosswalk[w->order[k]];
-        if (row->special != BT_SP_ISSUED && row->special != BT_SP_GENRE &&
-            (unsigned)row->var < BIB_VAR_COUNT)
-            w->vpos[count[row->var]++] = (unsigned char)k;
+            w->vmask[row->var][k / 64] |= bit;
     }
     for (size_t i = 0; i < bt_crosswalk_rows; i++) {
         size_t j = 0;
@@ -84,17 +76,24 @@ static int bw_begin(bib_writer *wr, bib_output *out, const bib_options *opts)
     return w->used && w->macros && (w->biblatex || w->folded) ? 0 : BIB_ENOMEM;
 }
 
-static void put_field_any(bt_writer *w, const char *name, const char *v, size_t n, bool bare)
+/* Collects field `name` whose value is vals[off..off + n) (the caller
+ * checked that a field is free). */
+static void add_field(bt_writer *w, const char *name, size_t off, size_t n, bool bare)
 {
-    if (w->nf >= MAX_OUT_FIELDS)
-        return;
     w->f[w->nf].name = name;
     w->f[w->nf].nlen = strlen(name);
-    w->f[w->nf].off = w->vals.len;
+    w->f[w->nf].off = off;
     w->f[w->nf].len = n;
     w->f[w->nf].bare = bare;
     w->f[w->nf].big = NULL;
     w->nf++;
+}
+
+static void put_field_any(bt_writer *w, const char *name, const char *v, size_t n, bool bare)
+{
+    if (w->nf >= MAX_OUT_FIELDS)
+        return;
+    add_field(w, name, w->vals.len, n, bare);
     bib_buf_append_fast(&w->vals, v, n);
 }
 
@@ -136,41 +135,58 @@ static void put_text(bt_writer *w, const char *name, const bib_record *rec, bib_
     /* inherited fields stay with the parent: crossref brings them back */
     if (!f || (bib_field_flags(f) & w->skip_inherited))
         return;
-    bib_buf_reset(&w->val);
     unsigned fl = w->ascii ? BIB_LATEX_ASCII : 0;
     if (bib_field_kind(f) == BIB_KIND_RICH)
         fl |= BIB_LATEX_FROM_RICH;
     if (kind == BT_VERB)
         fl = BIB_LATEX_OUT_VERBATIM;
-    for (size_t i = 0; i < bib_field_value_count(f); i++) {
-        const char *s = bib_field_value_at(f, i);
+    /* a single value of less than DIRECT_MAX bytes (most) is converted
+     * straight to the end of vals, where put_val would copy it: its
+     * output stays far below BIG_VALUE. Others go through val. */
+    size_t nv = bib_field_value_count(f), n0 = 0, off = w->vals.len;
+    const char *s0 = bib_field_value_at(f, 0);
+    bool direct = nv == 1 && w->nf < MAX_OUT_FIELDS && (n0 = strlen(s0)) < DIRECT_MAX;
+    bib_buf *b = direct ? &w->vals : &w->val;
+    if (!direct)
+        bib_buf_reset(b);
+    for (size_t i = 0; i < nv; i++) {
+        const char *s = i ? bib_field_value_at(f, i) : s0;
         if (i)
-            bib_buf_puts(&w->val, kind == BT_LIST ? ", " : " ");
+            bib_buf_puts(b, kind == BT_LIST ? ", " : " ");
         if (kind == BT_RANGE) {
             /* the range dash goes out as BibTeX's "--" itself: through the
-             * escaper it would become "-{}-", which styles print as "-" */
-            bib_buf pg = BIB_BUF_INIT;
-            bib_pages_normalize(&pg, s, strlen(s), "\x01");
-            const char *p = pg.data ? pg.data : "", *e = p + pg.len;
+             * escaper it would become "-{}-", which styles print as "-".
+             * The writer's scratch buffer, not one allocated per range */
+            bib_buf *pg = &w->pages;
+            if (pg->cap > BIG_VALUE)
+                bib_buf_clear(pg); /* a huge range's memory goes back */
+            bib_buf_reset(pg);
+            bib_pages_normalize(pg, s, direct ? n0 : strlen(s), "\x01");
+            const char *p = pg->data ? pg->data : "", *e = p + pg->len;
             while (p <= e) {
                 const char *d = memchr(p, '\x01', (size_t)(e - p));
-                bib_latex_from_unicode(&w->val, p, (size_t)((d ? d : e) - p), fl, &w->nolatex);
+                bib_latex_from_unicode(b, p, (size_t)((d ? d : e) - p), fl, &w->nolatex);
                 if (!d)
                     break;
-                bib_buf_puts(&w->val, "--");
+                bib_buf_puts(b, "--");
                 p = d + 1;
             }
-            if (bib_buf_failed(&pg)) /* the pages were cut short */
-                w->val.failed = true;
-            bib_buf_clear(&pg);
+            if (bib_buf_failed(pg)) { /* the pages were cut short */
+                b->failed = true;
+                bib_buf_clear(pg); /* the next range starts afresh */
+            }
         } else {
-            size_t n = strlen(s), before = w->val.len;
-            bib_latex_from_unicode(&w->val, s, n, fl, &w->nolatex);
-            if (kind == BT_VERB && w->val.len - before != n)
+            size_t n = direct ? n0 : strlen(s), before = b->len;
+            bib_latex_from_unicode(b, s, n, fl, &w->nolatex);
+            if (kind == BT_VERB && b->len - before != n)
                 w->encoded_verb = name; /* a row's name: static storage */
         }
     }
-    put_val(w, name, (bib_field_flags(f) & BIB_FIELD_BARE_NUMBER) != 0);
+    bool bare = (bib_field_flags(f) & BIB_FIELD_BARE_NUMBER) != 0;
+    if (!direct)
+        put_val(w, name, bare);
+    else if (w->vals.len > off) /* as put_field: an empty value is no field */
+        add_field(w, name, off, w->vals.len - off, bare);
 }
 
 /* A no-break space inside a name part is written `~`, which BibTeX reads
@@ -487,14 +503,13 @@ static void put_rows(bt_writer *w, const bib_record *rec, const char *type)
     /* the rows to visit, in output order: the special ones and those of the
      * record's variables (most rows name one it lacks), as a set of
      * positions in `order` */
-    uint64_t visit[(MAX_ROWS + 63) / 64] = {0};
-    for (size_t i = 0; i < w->nspecial; i++)
-        visit[w->spos[i] / 64] |= (uint64_t)1 << (w->spos[i] % 64);
-    for (size_t i = 0, n = bib_record_field_count(rec); i < n; i++) {
-        bib_var v = bib_field_var(bib_record_field_at(rec, i));
+    uint64_t visit[VISIT_WORDS];
+    memcpy(visit, w->smask, sizeof visit);
+    for (size_t i = 0; i < w->nfvars; i++) {
+        bib_var v = w->fvars[i];
         if (v > BIB_VAR_NONE && v < BIB_VAR_COUNT)
-            for (size_t j = w->vstart[v]; j < w->vstart[v + 1]; j++)
-                visit[w->vpos[j] / 64] |= (uint64_t)1 << (w->vpos[j] % 64);
+            for (size_t j = 0; j < VISIT_WORDS; j++)
+                visit[j] |= w->vmask[v][j];
     }
     for (size_t word = 0; word < sizeof visit / sizeof visit[0]; word++)
         for (uint64_t bits = visit[word]; bits; bits &= bits - 1) {
@@ -902,7 +917,7 @@ static int write_directive(bt_writer *w, const bib_record *rec)
  * type; else, when `type` reads back as another CSL type (a dataset
  * written @misc), BibLaTeX's type for the record's, when that reads back
  * as it. */
-static const char *type_note_of(const bt_writer *w, const bib_record *rec, const char *orig,
+static const char *type_note_of(bt_writer *w, const bib_record *rec, const char *orig,
                                 const char *type)
 {
     bib_type t = bib_record_type(rec);
@@ -911,11 +926,21 @@ static const char *type_note_of(const bt_writer *w, const bib_record *rec, const
     if (orig && strcmp(orig, type) != 0 && bt_type_note_ok(orig, strlen(orig)) &&
         bt_map_type(orig, strlen(orig)) == t)
         return orig;
-    const char *bl = bt_out_type(t, true);
+    /* what follows depends on t and type alone: without a source type,
+     * type is one of out_type's static strings, and the answer is kept
+     * (three table scans a record otherwise) */
+    bool keep = !orig && (unsigned)t < BIB_TYPE_COUNT;
+    if (keep && w->tnote[t].type == type)
+        return w->tnote[t].note;
+    const char *bl = bt_out_type(t, true), *note = NULL;
     if (bt_map_type(type, strlen(type)) != t && bl && bt_type_note_ok(bl, strlen(bl)) &&
         bt_map_type(bl, strlen(bl)) == t)
-        return bl;
-    return NULL;
+        note = bl;
+    if (keep) {
+        w->tnote[t].type = type;
+        w->tnote[t].note = note;
+    }
+    return note;
 }
 
 /* Writes rec; wr non-NULL when rec is the record of the current write()
@@ -934,6 +959,13 @@ static int write_entry(bt_writer *w, const bib_record *rec, bib_writer *wr)
     bt_drop_fields(w);
     memset(w->written, 0, sizeof w->written);
     bib_buf_reset(&w->vals);
+    /* the record's variables, asked of the record once (put_rows and the
+     * count of written fields below both walk them) */
+    w->nfvars = bib_record_field_count(rec);
+    if (w->nfvars > BIB_VAR_COUNT) /* one field per variable: not reached */
+        w->nfvars = BIB_VAR_COUNT;
+    for (size_t i = 0; i < w->nfvars; i++)
+        w->fvars[i] = bib_field_var(bib_record_field_at(rec, i));
     const char *xr = bib_record_extra_get(rec, "bibtex", "crossref");
     /* a crossref left out: what the entry inherited is its own now */
     w->skip_inherited =
@@ -953,8 +985,8 @@ static int write_entry(bt_writer *w, const bib_record *rec, bib_writer *wr)
     put_extras(w, rec);
     /* put, or left to the crossref parent; core asks only about the
      * record's own fields (plugin.h) */
-    for (size_t i = 0, n = wr ? bib_record_field_count(rec) : 0; i < n; i++) {
-        bib_var v = bib_field_var(bib_record_field_at(rec, i));
+    for (size_t i = 0, n = wr ? w->nfvars : 0; i < n; i++) {
+        bib_var v = w->fvars[i];
         if (v > BIB_VAR_NONE && v < BIB_VAR_COUNT && w->written[v])
             bib_writer_wrote(wr, v);
     }
@@ -1087,6 +1119,7 @@ static int bw_end(bib_writer *wr)
     bib_buf_clear(&w->safe);
     bib_buf_clear(&w->vals);
     bib_buf_clear(&w->ebuf);
+    bib_buf_clear(&w->pages);
     bib_writer_warm_keys(wr, NULL, NULL);
     bib_keyset_free(w->used);
     w->used = NULL;

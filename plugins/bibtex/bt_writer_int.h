@@ -7,11 +7,15 @@
 #ifndef BT_WRITER_INT_H
 #define BT_WRITER_INT_H
 
+#include <stdint.h>
+
 #include "bibconv/keys.h"
 #include "btfmt.h"
 
 enum { MAX_OUT_FIELDS = 128, MAX_ROWS = 128, BT_WR_HELD = 64 };
+enum { VISIT_WORDS = (MAX_ROWS + 63) / 64 }; /* a set of row positions */
 enum { BIG_VALUE = 1 << 20 }; /* a converted value this long keeps its own buffer */
+enum { DIRECT_MAX = 1 << 14 }; /* put_text converts a value below this straight into vals */
 enum { EMIT_CHUNK = 1 << 16 }; /* an entry is put together up to this, then written */
 
 typedef struct bt_writer {
@@ -31,6 +35,11 @@ typedef struct bt_writer {
     bib_buf safe; /* an id with bytes a key cannot hold, '_' for each */
     size_t nolatex;
     bool type_note; /* classic: the source's entry type goes out as `entrytype` */
+    /* classic: type_note_of's answer for a record without a source type,
+     * per CSL type, and the entry type (a static string) it was for */
+    struct {
+        const char *type, *note;
+    } tnote[BIB_TYPE_COUNT];
     const char *encoded_verb; /* a verbatim field whose braces were percent-encoded */
     const char *clash[8]; /* kept fields whose name another value took ... */
     size_t nclash;        /* ... and how many (reported in report_losses) */
@@ -47,14 +56,18 @@ typedef struct bt_writer {
     size_t nf;
     bib_buf vals;
     bib_buf ebuf; /* the entry being emitted, up to EMIT_CHUNK bytes */
+    bib_buf pages; /* put_text's scratch for a page range */
     bool written[BIB_VAR_COUNT]; /* variables already put for this record */
     unsigned char name_id[MAX_ROWS]; /* per row: the first row of its name */
-    /* positions in `order` of the rows put_rows must visit for variable v:
-     * vpos[vstart[v]..vstart[v + 1]), ascending; the special rows (issued,
-     * genre), visited for every record, are in spos */
-    unsigned char vpos[MAX_ROWS], spos[MAX_ROWS];
-    unsigned char vstart[BIB_VAR_COUNT + 1];
-    size_t nspecial;
+    /* the positions in `order` of the rows put_rows must visit for
+     * variable v, as a set (bit k: position k), so that a record's set is
+     * an OR per field; smask: the special rows (issued, genre), visited
+     * for every record */
+    uint64_t vmask[BIB_VAR_COUNT][VISIT_WORDS], smask[VISIT_WORDS];
+    /* the variables of the record being written, in field order (one
+     * field per variable: at most BIB_VAR_COUNT), and how many */
+    bib_var fvars[BIB_VAR_COUNT];
+    size_t nfvars;
     bool taken[MAX_ROWS];            /* per name_id: used by a variable */
     /* BIB_FIELD_INHERITED while a crossref parent is still to come (the
      * child leaves inherited fields to it); 0 once the parent is written:

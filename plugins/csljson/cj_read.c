@@ -18,6 +18,7 @@
  * Not for: finding items in the stream (csljson.c), CSL semantics beyond
  * those shapes (cslitem_read.c).
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -109,13 +110,25 @@ static bool str_is(const cj_reader *cr, const char *d, size_t i, const char *s)
            memcmp(d + k->start + 1, s, n) == 0;
 }
 
-/* The index (0..5) of name key token i among cslitem_name_keys, or -1. */
+/* The index (0..5) of name key token i among cslitem_name_keys, or -1:
+ * by its length, then one compare of constant size (no strlen and
+ * memcmp call per part tried). The cases follow the order of that list:
+ * family, given, dropping-particle, non-dropping-particle, suffix,
+ * literal. */
 static int name_part(const cj_reader *cr, const char *d, size_t i)
 {
-    for (int p = 0; p < 6; p++)
-        if (str_is(cr, d, i, cslitem_name_keys[p]))
-            return p;
-    return -1;
+    const cj_tok *k = &cr->toks.v[i];
+    if (k->type != CJ_STR || k->esc)
+        return -1;
+    const char *s = d + k->start + 1;
+    switch (k->end - k->start - 2) {
+    case 6: return memcmp(s, "family", 6) == 0 ? 0 : memcmp(s, "suffix", 6) == 0 ? 4 : -1;
+    case 5: return memcmp(s, "given", 5) == 0 ? 1 : -1;
+    case 17: return memcmp(s, "dropping-particle", 17) == 0 ? 2 : -1;
+    case 21: return memcmp(s, "non-dropping-particle", 21) == 0 ? 3 : -1;
+    case 7: return memcmp(s, "literal", 7) == 0 ? 5 : -1;
+    default: return -1;
+    }
 }
 
 /* True when name list token a is certainly read as its canonical form:
@@ -297,16 +310,47 @@ static cj_name_slot *name_slot(cj_name_slot *tab, size_t slots, const char *s, s
     return &tab[h & (slots - 1)];
 }
 
+/* a[0..n) equals b[0..n), for 1 <= n <= CJ_NAME_MAX, by at most four
+ * loads a side (overlapping; no byte past n read) instead of a memcmp
+ * call: the hit test of every member key. */
+static inline bool same_short(const char *a, const char *b, size_t n)
+{
+    uint64_t x, y;
+    if (n >= 8) {
+        for (size_t i = 0; i + 8 < n; i += 8) {
+            memcpy(&x, a + i, 8);
+            memcpy(&y, b + i, 8);
+            if (x != y)
+                return false;
+        }
+        memcpy(&x, a + n - 8, 8);
+        memcpy(&y, b + n - 8, 8);
+        return x == y;
+    }
+    if (n >= 4) {
+        uint32_t u, v, u2, v2;
+        memcpy(&u, a, 4);
+        memcpy(&v, b, 4);
+        memcpy(&u2, a + n - 4, 4);
+        memcpy(&v2, b + n - 4, 4);
+        return u == v && u2 == v2;
+    }
+    /* 1 to 3 bytes: these three positions cover them all */
+    return a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1];
+}
+
 /* The variable of member key k[0..n) as bib_var_from_name gives it, and
- * whether k is its CSL spelling (only then is it read directly). The
- * answer is kept per reader (cr->keys): -j workers each have theirs. */
-static bib_var key_lookup(cj_reader *cr, const char *k, size_t n, bool *exact)
+ * whether k is its CSL spelling (only then is it read directly), with the
+ * variable's kind in *kind. The answer is kept per reader (cr->keys): -j
+ * workers each have theirs. */
+static bib_var key_lookup(cj_reader *cr, const char *k, size_t n, bool *exact, bib_kind *kind)
 {
     cj_name_slot *sl = NULL;
     if (n && n <= CJ_NAME_MAX) {
         sl = name_slot(cr->keys, CJ_KEY_SLOTS, k, n);
-        if (sl->len == n && memcmp(sl->name, k, n) == 0) {
+        if (sl->len == n && same_short(sl->name, k, n)) {
             *exact = sl->exact;
+            *kind = (bib_kind)sl->kind;
             return (bib_var)sl->value;
         }
     }
@@ -320,11 +364,13 @@ static bib_var key_lookup(cj_reader *cr, const char *k, size_t n, bool *exact)
     }
     bib_var var = bib_var_from_name(k, n);
     *exact = var && strcmp(bib_var_name(var), k) == 0;
+    *kind = var ? bib_var_kind(var) : (bib_kind)0;
     if (sl) {
         sl->len = (unsigned char)n;
         memcpy(sl->name, k, n + 1);
         sl->value = (int)var;
         sl->exact = *exact;
+        sl->kind = (int)*kind;
     }
     return var;
 }
@@ -391,9 +437,9 @@ static int read_member(cj_reader *cr, const char *d, bib_record *rec, size_t ki,
         }
     } else if (!(klen == 6 && memcmp(k, "custom", 6) == 0)) {
         bool exact;
-        bib_var var = key_lookup(cr, k, klen, &exact);
-        if (var && exact && !bib_record_has(rec, var)) {
-            bib_kind kind = bib_var_kind(var);
+        bib_kind kind;
+        bib_var var = key_lookup(cr, k, klen, &exact, &kind);
+        if (var && exact && !(cr->by_jansson && bib_record_has(rec, var))) {
             if (t->type == CJ_STR && var != BIB_VAR_KEYWORD && var != BIB_VAR_CATEGORIES &&
                 (kind == BIB_KIND_TEXT || kind == BIB_KIND_RICH || kind == BIB_KIND_NUMBER)) {
                 if (is_big(t))
@@ -403,7 +449,9 @@ static int read_member(cj_reader *cr, const char *d, bib_record *rec, size_t ki,
                 size_t n = t->end - t->start - 2;
                 const char *s = t->esc ? str_of(cr, d, vi, &n, rec) : d + t->start + 1;
                 int rc = s ? bib_record_set_text(rec, var, s, n) : BIB_ENOMEM;
-                if (rc || kind != BIB_KIND_RICH || strlen(bib_record_text(rec, var)) == n)
+                /* the respelling needs a '<' (record.c's small-caps alias) */
+                if (rc || kind != BIB_KIND_RICH || !memchr(s, '<', n) ||
+                    strlen(bib_record_text(rec, var)) == n)
                     return rc;
                 /* the setter respelled it (record.h's small-caps alias): the
                  * jansson path keeps the source's spelling */
@@ -432,6 +480,7 @@ static int read_member(cj_reader *cr, const char *d, bib_record *rec, size_t ki,
         }
     }
     k = raw ? str_of(cr, d, ki, NULL, NULL) : k;
+    cr->by_jansson = true;
     return k ? member_by_jansson(cr, d, rec, k, vi, ctx) : BIB_ENOMEM;
 }
 
@@ -514,6 +563,7 @@ int cj_read_tokens(cj_reader *cr, const char *d, size_t len, const bib_cslitem_c
         cr->cap = need;
     }
     cr->used = 0;
+    cr->by_jansson = false;
     bib_record *rec = bib_record_new(BIB_TYPE_UNKNOWN, NULL);
     if (!rec)
         return BIB_ENOMEM;

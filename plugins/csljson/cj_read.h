@@ -28,6 +28,7 @@ typedef struct cj_name_slot {
     unsigned char len;
     char name[CJ_NAME_MAX + 1];
     int value;  /* bib_var or bib_type */
+    int kind;   /* a bib_var's bib_kind */
     bool exact; /* the name is the CSL spelling of value */
 } cj_name_slot;
 
@@ -40,6 +41,10 @@ typedef struct cj_reader {
     /* set by the caller when the item is the whole input: an object that
      * may be an object of items (csljson.c) then falls back to jansson */
     bool whole_input;
+    /* a member of the current item went through jansson (cslitem_read_member
+     * may set any variable); until then a variable under its exact CSL
+     * key is new to the record (the tokenizer refuses repeated keys) */
+    bool by_jansson;
     bib_buf tmp, key;
     /* borrowed (csljson.c): the handle whose bib_reader_prefetch_key is
      * told each id; NULL: none */

@@ -7,11 +7,6 @@
 #include "cj_scan.h"
 #include "cj_tok.h"
 
-bool cj_is_ws(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
 int cj_peek_nonws(bib_input *in)
 {
     for (;;) {
@@ -25,7 +20,8 @@ int cj_peek_nonws(bib_input *in)
         size_t i = 0;
         while (i < n && cj_is_ws(d[i]))
             i++;
-        bib_input_consume(in, i);
+        if (i) /* none, mostly: the call is skipped */
+            bib_input_consume(in, i);
         if (i < n)
             return (unsigned char)d[i];
     }

@@ -23,7 +23,11 @@
  * NUL byte in the input (0) is told apart from the end. */
 enum { CJ_PEEK_END = 256 };
 
-bool cj_is_ws(char c);
+/* JSON's four blanks; inline: the stream reader asks it per byte */
+static inline bool cj_is_ws(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
 
 /* Skips whitespace; returns the next byte (CJ_PEEK_END at the end, a
  * negative status on a read error) without consuming it. */

@@ -226,6 +226,23 @@ static void jw_string(jw *w, const char *s, size_t n)
     bib_buf *b = w->out;
     if (n >= 4 && n <= 16 && jw_string_short(b, s, n))
         return;
+    if (n < 4 && b->len + 8 < b->cap) {
+        /* a volume, an issue, a short number: bytes checked and copied
+         * one by one, unless one needs escaping */
+        bool plain = true;
+        for (size_t i = 0; i < n; i++)
+            plain = plain && !jw_special[(unsigned char)s[i]];
+        if (plain) {
+            char *d = b->data + b->len;
+            d[0] = '"';
+            for (size_t i = 0; i < n; i++)
+                d[1 + i] = s[i];
+            d[n + 1] = '"';
+            d[n + 2] = '\0';
+            b->len += n + 2;
+            return;
+        }
+    }
     size_t i = 0, clean = 0; /* from s[clean] on, the output is the text as is */
     bib_buf_putc_fast(b, '"');
     while (i < n) {
@@ -438,6 +455,18 @@ static void jw_key(jw *w, bool *first, const char *key)
 
 static void jw_int(jw *w, long long v)
 {
+    bib_buf *o = w->out;
+    if (v >= 0 && v < 10000 && o->len + 8 < o->cap) {
+        /* a year, month or day: its digits in place, as bib_dec_format
+         * writes them */
+        char *d = o->data + o->len;
+        int n = v >= 1000 ? 4 : v >= 100 ? 3 : v >= 10 ? 2 : 1;
+        for (int i = n - 1; i >= 0; i--, v /= 10)
+            d[i] = (char)('0' + v % 10);
+        d[n] = '\0';
+        o->len += (size_t)n;
+        return;
+    }
     char b[BIB_DEC_MAX];
     const char *p = bib_dec_format(b, v);
     bib_buf_append_fast(w->out, p, (size_t)(b + sizeof b - p));

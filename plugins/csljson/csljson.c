@@ -398,8 +398,21 @@ static int in_array(csl_reader *r, int c, bib_record **out)
             bib_input_consume(r->in, 1);
             return BIB_EPARSE;
         }
-        bib_input_consume(r->in, 1);
-        c = cj_peek_nonws(r->in);
+        /* the comma and the blanks after it in one consume when the
+         * window holds the next element's first byte (the usual
+         * ",\n  {"), else byte by byte as cj_peek_nonws goes */
+        size_t i = 1;
+        n = 0;
+        if (bib_input_window(r->in, 0, &d, &n) == 0)
+            while (i < n && cj_is_ws(d[i]))
+                i++;
+        if (i < n) {
+            bib_input_consume(r->in, i);
+            c = (unsigned char)d[i];
+        } else {
+            bib_input_consume(r->in, 1);
+            c = cj_peek_nonws(r->in);
+        }
         if (c == ']') {
             bib_input_report(r->in, BIB_SEV_WARNING, bib_input_line(r->in),
                              bib_input_column(r->in), "trailing ',' before ']'");

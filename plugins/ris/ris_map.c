@@ -530,6 +530,17 @@ int ris_date_parse(bib_date *out, const char *s, size_t len)
     /* "0000" is how exporters say "no year": not the year 1 BC */
     if (len >= 4 && memcmp(s, "0000", 4) == 0 && (len == 4 || s[4] == '/'))
         return bib_date_parse(out, s, len, 0);
+    /* a bare year of four digits (PY, most often): the date the EDTF
+     * parse of core/dates.c gives it, set without that parse */
+    if (len == 4 && isdigit((unsigned char)s[0]) && isdigit((unsigned char)s[1]) &&
+        isdigit((unsigned char)s[2]) && isdigit((unsigned char)s[3])) {
+        memset(out, 0, sizeof *out);
+        out->nparts = 1;
+        out->parts[0].has_year = true;
+        out->parts[0].year = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 +
+                             (s[3] - '0');
+        return 0;
+    }
     /* "YYYY/MM/DD/other" with the repairs of docs/ris.md "Dates": a zero part
      * means unknown and drops what follows ("2020/00/00"), a month may be a
      * name ("2015/october", JabRef), single digits are fine ("2023/11/1/") */
@@ -548,7 +559,18 @@ int ris_date_parse(bib_date *out, const char *s, size_t len)
         int month = 0, day = 0;
         bool ok = true;
         if (slen[0]) {
-            month = bib_month_parse(slot[0], slen[0]);
+            /* one or two digits as bib_month_parse reads them (1-12, else
+             * 0), without the call; a name goes to it */
+            if (slen[0] <= 2 && isdigit((unsigned char)slot[0][0]) &&
+                (slen[0] == 1 || isdigit((unsigned char)slot[0][1]))) {
+                month = slot[0][0] - '0';
+                if (slen[0] == 2)
+                    month = month * 10 + (slot[0][1] - '0');
+                if (month > 12)
+                    month = 0;
+            } else {
+                month = bib_month_parse(slot[0], slen[0]);
+            }
             ok = month > 0 || strspn(slot[0], "0") >= slen[0];
         }
         if (ok && month && slen[1]) {
@@ -578,10 +600,28 @@ int ris_date_parse(bib_date *out, const char *s, size_t len)
                 tmp[n++] = (char)('0' + day % 10);
             }
             tmp[n++] = '/';
-            if (slen[2] && (month ? day != 0 : !slen[0]))
+            bool tail = slen[2] && (month ? day != 0 : !slen[0]);
+            if (tail)
                 n = put_upto(tmp, n, slot[2], slen[2]);
             if (n > 0 && n < sizeof tmp) {
-                int rc = bib_date_parse(out, tmp, n, BIB_DATE_RIS);
+                /* four year digits and nothing after the parts (nearly
+                 * every RIS date): the date parse_ris (core/dates.c) reads
+                 * from that text, set here without building and parsing it */
+                bool plain = !tail && isdigit((unsigned char)tmp[1]) &&
+                             isdigit((unsigned char)tmp[2]) && isdigit((unsigned char)tmp[3]) &&
+                             tmp[4] == '/' && month <= 12;
+                int rc = 0;
+                if (plain) {
+                    memset(out, 0, sizeof *out);
+                    out->nparts = 1;
+                    out->parts[0].has_year = true;
+                    out->parts[0].year = (tmp[0] - '0') * 1000 + (tmp[1] - '0') * 100 +
+                                         (tmp[2] - '0') * 10 + (tmp[3] - '0');
+                    out->parts[0].month = month;
+                    out->parts[0].day = month ? day : 0;
+                } else {
+                    rc = bib_date_parse(out, tmp, n, BIB_DATE_RIS);
+                }
                 if (rc != BIB_EPARSE) {
                     /* keep the source text when the repair dropped some */
                     if (!rc && !out->raw && slen[2] && !(out->parts[0].season)) {
@@ -671,7 +711,9 @@ size_t ris_doi_start(const char *s, size_t len)
                                            "https://dx.doi.org/", "http://dx.doi.org/",
                                            "doi.org/", "doi:", "DOI:", "doi: ", "DOI: ", NULL};
     size_t best = 0;
-    for (size_t i = 0; prefixes[i]; i++) {
+    /* every prefix starts with h, d or D: most DOIs ("10.") need no compare */
+    bool maybe = len && (s[0] == 'h' || s[0] == 'd' || s[0] == 'D');
+    for (size_t i = 0; maybe && prefixes[i]; i++) {
         size_t pl = strlen(prefixes[i]);
         if (pl <= len && strncmp(s, prefixes[i], pl) == 0 && pl > best)
             best = pl;

@@ -56,14 +56,24 @@ typedef struct ris_reader {
      * (ris_tag_slot), and 1 + the next reading row of the same tag; 0 ends */
     unsigned char row1[RIS_TAG_SLOTS];
     unsigned char next_row[255];
-    char mask_code[16]; /* TY of the last record and its conditions */
-    unsigned mask;
+    /* what the mapping asks of a TY code, once per code (a direct-mapped
+     * table by a hash of its bytes, start_build): the lookups are binary
+     * searches and lists of strcmp, asked of every record */
+    struct code_facts {
+        unsigned char len; /* the code's length + 1; 0: an empty slot */
+        char code[16];
+        bib_type type;
+        bool known, ty_extra, da_accessed;
+        unsigned mask;   /* ris_cond_mask */
+        bib_var au;      /* ris_name_var of AU */
+    } facts[64];
     bool wide;          /* a line of WIDE_LINE bytes or more was read */
     /* lines read from the window by next_line (see there): the window,
      * the bytes taken from it and not yet consumed, the next line's number */
     const char *win;
     size_t win_len, win_pos, win_line;
     bool by_getline;    /* a CR was seen: bib_input_getline from here on */
+    bool line_clean;    /* the line next_line gave holds no byte clean_tail changes */
     uint64_t cr_free;   /* the input holds no CR before this offset */
 } ris_reader;
 
@@ -211,7 +221,11 @@ static size_t clean_tail(ris_reader *r, size_t from, size_t line)
     return n - w;
 }
 
-static int add_entry(ris_reader *r, const char *tag, size_t line, const char *v, size_t len)
+/* clean: the value holds no byte clean_tail changes (next_line saw its
+ * line whole), so that pass is skipped. Inline in the line loop, where
+ * nearly every line comes to it. */
+static inline __attribute__((always_inline)) int
+add_entry_clean(ris_reader *r, const char *tag, size_t line, const char *v, size_t len, bool clean)
 {
     if (r->nent == r->cap) {
         size_t nc = r->cap ? r->cap * 2 : 64;
@@ -231,12 +245,18 @@ static int add_entry(ris_reader *r, const char *tag, size_t line, const char *v,
     bib_buf_append_fast(&r->vals, v, len);
     if (bib_buf_failed(&r->vals))
         return BIB_ENOMEM;
-    e->len -= clean_tail(r, e->off, line);
+    if (!clean)
+        e->len -= clean_tail(r, e->off, line);
     /* the writer keys the record by its ID: the slots arrive while the
      * rest of the record is read */
     if (tag[0] == 'I' && tag[1] == 'D')
         bib_reader_prefetch_key(r->rd, r->vals.data + e->off, e->len);
     return 0;
+}
+
+static int add_entry(ris_reader *r, const char *tag, size_t line, const char *v, size_t len)
+{
+    return add_entry_clean(r, tag, line, v, len, false);
 }
 
 static bool tag_is(const ris_entry *e, const char *t)
@@ -260,6 +280,7 @@ typedef struct build {
     bib_record *rec;
     char code[16]; /* TY, upper-cased */
     unsigned mask; /* the table's conditions that hold for code */
+    const struct code_facts *facts; /* the rest of what code says */
     const ris_entry *da, *py, *y1, *sp, *ep; /* mapped after the loop */
     int rc;
 } build;
@@ -350,7 +371,6 @@ static void add_keywords(build *b, bib_var var, const ris_entry *e)
     for (const char *p = s; p < end; p++)
         if (*p == ';' || *p == '\n')
             multi = true;
-    const char *seps = multi ? ";\n" : ",";
     bool has_comma = !multi && memchr(s, ',', e->len) != NULL;
     if (!multi && !has_comma) {
         if (e->len && !b->rc)
@@ -360,7 +380,8 @@ static void add_keywords(build *b, bib_var var, const ris_entry *e)
     const char *p = s;
     while (p <= end && !b->rc) {
         const char *q = p;
-        while (q < end && !strchr(seps, *q))
+        /* as strchr(seps, *q), a NUL included, without a call a byte */
+        while (q < end && *q && (multi ? *q != ';' && *q != '\n' : *q != ','))
             q++;
         const char *a = p, *z = q;
         while (a < z && isspace((unsigned char)*a))
@@ -605,7 +626,7 @@ static void read_field(build *b, const ris_field *f, const ris_entry *e)
         set_once(b, f->var, e);
         break;
     case RIS_K_NAMES: {
-        bib_var nv = ris_name_var(b->code, e->tag);
+        bib_var nv = tag_is(e, "AU") ? b->facts->au : ris_name_var(b->code, e->tag);
         if (nv != BIB_VAR_NONE)
             add_name(b, nv, e);
         else
@@ -682,8 +703,22 @@ static int start_build(build *b, ris_reader *r)
     for (size_t i = 0; i < cl; i++)
         b->code[i] = (char)toupper((unsigned char)r->vals.data[ty->off + i]);
     b->code[cl] = '\0';
-    bool known;
-    bib_type type = ris_type_from_code(b->code, cl, &known);
+    uint32_t h = 2166136261u; /* FNV-1a: the common codes get slots of their own */
+    for (size_t i = 0; i < cl; i++)
+        h = (h ^ (unsigned char)b->code[i]) * 16777619u;
+    struct code_facts *cf = &r->facts[(h ^ h >> 16) & 63];
+    if (cf->len != cl + 1 || memcmp(cf->code, b->code, cl) != 0) {
+        memcpy(cf->code, b->code, cl + 1);
+        cf->len = (unsigned char)(cl + 1);
+        cf->type = ris_type_from_code(b->code, cl, &cf->known);
+        cf->ty_extra = !cf->known || strcmp(ris_type_code(cf->type), b->code) != 0;
+        cf->da_accessed = ris_type_da_accessed(b->code);
+        cf->mask = ris_cond_mask(b->code);
+        cf->au = ris_name_var(b->code, "AU");
+    }
+    bool known = cf->known;
+    bib_type type = cf->type;
+    b->facts = cf;
     if (!known)
         bib_input_report(r->in, BIB_SEV_INFO, ty->line, 7,
                          "unknown RIS type '%s', read as document (kept for RIS output)",
@@ -692,9 +727,9 @@ static int start_build(build *b, ris_reader *r)
     if (!b->rec)
         return BIB_ENOMEM;
     bib_record_set_origin(b->rec, bib_input_name(r->in), r->rec_line);
-    if (!known || strcmp(ris_type_code(type), b->code) != 0)
+    if (cf->ty_extra)
         b->rc = bib_record_add_extra(b->rec, "ris", "TY", b->code, strlen(b->code));
-    b->mask = ris_cond_mask_cached(b->code, r->mask_code, &r->mask);
+    b->mask = cf->mask;
     return 0;
 }
 
@@ -713,7 +748,7 @@ static int build_record(ris_reader *r, bib_record **out)
         else
             extra(&b, e); /* AN, AD, L1-L4, C1-C8, M2, U1-U5, TA, TT, RP, ...: kept */
     }
-    bool da_accessed = ris_type_da_accessed(b.code);
+    bool da_accessed = b.facts->da_accessed;
     if (!b.rc && (b.da || b.py || b.y1))
         map_dates(&b, b.da, b.py, b.y1, da_accessed);
     if (!b.rc && b.da && da_accessed) {
@@ -851,7 +886,14 @@ static int next_line(ris_reader *r, const char **s, size_t *len, size_t *ln)
     while (!r->by_getline) {
         size_t left = r->win ? r->win_len - r->win_pos : 0;
         const char *p = r->win ? r->win + r->win_pos : NULL;
-        const char *nl = left ? memchr(p, '\n', left) : NULL;
+        /* the line's end and whether a byte before it is one clean_tail
+         * changes, in one pass: '\n' is one of those bytes (below 0x20) */
+        const char *nl = NULL;
+        if (left) {
+            size_t k = next_unkept((const unsigned char *)p, 0, left);
+            r->line_clean = k < left && p[k] == '\n';
+            nl = r->line_clean ? p + k : k < left ? memchr(p + k, '\n', left - k) : NULL;
+        }
         if (nl) {
             size_t n = (size_t)(nl - p);
             /* a line past the bound is bib_input_getline's error, however
@@ -893,6 +935,7 @@ static int next_line(ris_reader *r, const char **s, size_t *len, size_t *ln)
         r->win_line = bib_input_line(r->in);
     }
     r->by_getline = true;
+    r->line_clean = false;
     if (r->wide)
         bib_input_trim(r->in);
     int rc = bib_input_getline(r->in, s, len);
@@ -984,7 +1027,7 @@ static int r_next_lines(bib_reader *rd, bib_record **out)
                     return BIB_EPARSE;
                 return build_record(r, out);
             }
-            if (add_entry(r, l.tag, ln, l.value, l.len))
+            if (add_entry_clean(r, l.tag, ln, l.value, l.len, r->line_clean))
                 return BIB_ENOMEM;
             continue;
         }

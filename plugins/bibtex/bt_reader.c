@@ -60,6 +60,52 @@ static void index_entry(bt_reader *r)
     }
 }
 
+/* From d[i], past words and the single spaces between them: the index of
+ * the first byte below ' ', of a space that starts the text, ends it or
+ * comes before another byte of at most ' ', or len. Sixteen bytes a step
+ * where SSE2 is there, then eight. */
+static size_t words_run(const char *d, size_t i, size_t len)
+{
+    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+#if defined(__x86_64__) && defined(__SSE2__)
+    if (i < len && (unsigned char)d[i] != ' ') {
+        const __m128i ctl = _mm_set1_epi8(0x1F), sp = _mm_set1_epi8(' ');
+        while (len - i >= 17) {
+            __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(d + i));
+            __m128i y = _mm_loadu_si128((const __m128i *)(const void *)(d + i + 1));
+            __m128i bad = _mm_or_si128(
+                _mm_cmpeq_epi8(_mm_min_epu8(x, ctl), x),
+                _mm_and_si128(_mm_cmpeq_epi8(x, sp), _mm_cmpeq_epi8(_mm_min_epu8(y, sp), y)));
+            unsigned bits = (unsigned)_mm_movemask_epi8(bad);
+            if (bits)
+                return i + (size_t)__builtin_ctz(bits);
+            i += 16;
+        }
+    }
+#endif
+    while (i < len) {
+        if (len - i >= 8) {
+            uint64_t x;
+            memcpy(&x, d + i, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+            x = __builtin_bswap64(x);
+#endif
+            uint64_t hit = (x - ones * 0x21) & ~x & high;
+            if (!hit) {
+                i += 8;
+                continue;
+            }
+            i += (size_t)__builtin_ctzll(hit) / 8; /* the first byte <= ' ' */
+        }
+        unsigned char ch = (unsigned char)d[i];
+        if (ch > ' ' || (ch == ' ' && i > 0 && i + 1 < len && (unsigned char)d[i + 1] > ' '))
+            i++;
+        else
+            break;
+    }
+    return i;
+}
+
 static int set_converted(bt_reader *r, bib_record *rec, bib_var var, const char *s, size_t n,
                          unsigned flags)
 {
@@ -67,63 +113,32 @@ static int set_converted(bt_reader *r, bib_record *rec, bib_var var, const char 
     int rc = bib_latex_to_unicode(&r->tmp, s, n, flags, NULL);
     if (rc < 0)
         return rc;
-    /* collapse white space runs (BibTeX does the same on output); most
-     * values need nothing, which the first loop finds eight bytes at a
-     * time: up to `w` the text is words and single spaces */
+    /* collapse white space runs (BibTeX does the same on output): the
+     * runs of words and single spaces between them are moved whole, so a
+     * value needs no byte loop (most need no move either) */
     char *d = r->tmp.data;
-    size_t w = 0, len = r->tmp.len;
-    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
-#if defined(__x86_64__) && defined(__SSE2__)
-    /* sixteen at a time: a byte below ' ', or a space followed by one at
-     * most ' ', ends the run (the loop below then looks at it) */
-    if (len && (unsigned char)d[0] != ' ') {
-        const __m128i ctl = _mm_set1_epi8(0x1F), sp = _mm_set1_epi8(' ');
-        while (len - w >= 17) {
-            __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(d + w));
-            __m128i y = _mm_loadu_si128((const __m128i *)(const void *)(d + w + 1));
-            __m128i bad = _mm_or_si128(
-                _mm_cmpeq_epi8(_mm_min_epu8(x, ctl), x),
-                _mm_and_si128(_mm_cmpeq_epi8(x, sp), _mm_cmpeq_epi8(_mm_min_epu8(y, sp), y)));
-            unsigned bits = (unsigned)_mm_movemask_epi8(bad);
-            if (bits) {
-                w += (size_t)__builtin_ctz(bits);
-                break;
-            }
-            w += 16;
-        }
-    }
-#endif
-    while (w < len) {
-        if (len - w >= 8) {
-            uint64_t x;
-            memcpy(&x, d + w, 8);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-            x = __builtin_bswap64(x);
-#endif
-            uint64_t hit = (x - ones * 0x21) & ~x & high;
-            if (!hit) {
-                w += 8;
-                continue;
-            }
-            w += (size_t)__builtin_ctzll(hit) / 8; /* the first byte <= ' ' */
-        }
-        unsigned char ch = (unsigned char)d[w];
-        if (ch > ' ' || (ch == ' ' && w > 0 && w + 1 < len && (unsigned char)d[w + 1] > ' '))
-            w++;
-        else
-            break;
-    }
+    size_t len = r->tmp.len;
+    size_t w = words_run(d, 0, len), i = w;
     bool sp = false;
-    for (size_t i = w; i < len; i++) {
+    while (i < len) {
         char ch = d[i];
         if (ch == '\n' || ch == '\r' || ch == '\t' || ch == ' ') {
             sp = w > 0;
+            i++;
             continue;
         }
         if (sp)
             d[w++] = ' ';
         sp = false;
-        d[w++] = ch;
+        if ((unsigned char)ch < ' ') { /* another control byte: kept, alone */
+            d[w++] = ch;
+            i++;
+            continue;
+        }
+        size_t j = words_run(d, i, len); /* > i: d[i] is past ' ' */
+        memmove(d + w, d + i, j - i);
+        w += j - i;
+        i = j;
     }
     bib_buf_truncate(&r->tmp, w);
     if (!w)

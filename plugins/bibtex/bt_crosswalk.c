@@ -283,10 +283,16 @@ _Static_assert(sizeof bt_crosswalk / sizeof bt_crosswalk[0] < BT_FIELD_SLOTS / 2
 
 unsigned bt_name_hash(const char *name, size_t len)
 {
-    unsigned h = BT_NAME_HASH_INIT;
-    for (size_t i = 0; i < len; i++)
-        h = BT_NAME_HASH_STEP(h, name[i]);
-    return h;
+    uint64_t h = bt_name_hash_init(len);
+    for (size_t i = 0; i < len; i += 8) {
+        unsigned char b[8] = {0};
+        for (size_t k = 0; k < 8 && i + k < len; k++)
+            b[k] = (unsigned char)name[i + k];
+        uint64_t w;
+        memcpy(&w, b, 8);
+        h = bt_name_hash_step(h, bt_lower8(w));
+    }
+    return bt_name_hash_end(h);
 }
 
 /* The names of bt_known, in its order. */

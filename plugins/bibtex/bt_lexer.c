@@ -67,6 +67,17 @@ static bool comment_line(const bt_pctx *c, const char *p)
 #define IC64(c) IC16(c), IC16((c) + 16), IC16((c) + 32), IC16((c) + 48)
 /* a table: every field name, key and macro goes through it byte by byte */
 static const bool ident_char[256] = {IC64(0), IC64(64), IC64(128), IC64(192)};
+/* the same without 0xC2, the lead byte of a no-break space (parse_ident
+ * looks at the byte after it) */
+#define IC_PLAIN(c) ((c) != 0xC2 && IC(c))
+#define ICP4(c) IC_PLAIN(c), IC_PLAIN((c) + 1), IC_PLAIN((c) + 2), IC_PLAIN((c) + 3)
+#define ICP16(c) ICP4(c), ICP4((c) + 4), ICP4((c) + 8), ICP4((c) + 12)
+#define ICP64(c) ICP16(c), ICP16((c) + 16), ICP16((c) + 32), ICP16((c) + 48)
+static const bool ident_plain[256] = {ICP64(0), ICP64(64), ICP64(128), ICP64(192)};
+#undef ICP64
+#undef ICP16
+#undef ICP4
+#undef IC_PLAIN
 #undef IC64
 #undef IC16
 #undef IC4
@@ -185,10 +196,16 @@ static int parse_ident(bt_pctx *c, const char **s, size_t *n, const char *what)
     const char *b = c->p;
     /* a no-break space (U+00A0) ends an identifier as a space does: copied
      * text puts them around field names, which must not swallow them */
-    while (c->p < c->end && is_ident_char((unsigned char)*c->p) &&
-           !((unsigned char)c->p[0] == 0xC2 && c->p + 1 < c->end &&
-             (unsigned char)c->p[1] == 0xA0))
-        c->p++;
+    for (;;) {
+        while (c->p < c->end && ident_plain[(unsigned char)*c->p])
+            c->p++;
+        if (c->p < c->end && (unsigned char)c->p[0] == 0xC2 &&
+            !(c->p + 1 < c->end && (unsigned char)c->p[1] == 0xA0)) {
+            c->p++; /* another character's lead byte */
+            continue;
+        }
+        break;
+    }
     if (c->p == c->end && !c->eof)
         return BT_NEED_MORE;
     if (c->p == b)
@@ -519,19 +536,29 @@ static int parse_field(bt_pctx *c, bool is_string)
     c->p++;
     skip_ws(c);
     /* the name in lower case (ASCII: the C locale's tolower) and its hash
-     * for the reader's index (bt_find_field), in one pass */
+     * for the reader's index (bt_find_field), in one pass of eight bytes
+     * a step: the name ends before the '=' inside the window, and the
+     * window's NUL guard covers the last word's bytes past it */
     size_t noff = r->arena.len;
-    if (r->arena.cap - r->arena.len < fl + 2 && bib_buf_reserve(&r->arena, fl + 1) < 0)
+    if (r->arena.cap - r->arena.len < fl + 10 && bib_buf_reserve(&r->arena, fl + 9) < 0)
         return BIB_ENOMEM;
     char *dst = r->arena.data + noff;
-    unsigned h = BT_NAME_HASH_INIT;
-    for (size_t i = 0; i < fl; i++) {
-        unsigned char ch = (unsigned char)fn[i];
-        if ((unsigned)(ch - 'A') < 26u)
-            ch |= 0x20;
-        dst[i] = (char)ch;
-        h = BT_NAME_HASH_STEP(h, ch);
+    uint64_t h = bt_name_hash_init(fl);
+    for (size_t i = 0; i < fl; i += 8) {
+        uint64_t x;
+        memcpy(&x, fn + i, 8);
+        if (fl - i < 8) { /* the bytes past the name count as NUL */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+            x &= ~0ull << (8 * (8 - (fl - i)));
+#else
+            x &= ~0ull >> (8 * (8 - (fl - i)));
+#endif
+        }
+        x = bt_lower8(x);
+        memcpy(dst + i, &x, 8);
+        h = bt_name_hash_step(h, x);
     }
+    unsigned hash = bt_name_hash_end(h);
     dst[fl] = '\0';
     r->arena.len += fl + 1;
     r->arena.data[r->arena.len] = '\0';
@@ -543,7 +570,7 @@ static int parse_field(bt_pctx *c, bool is_string)
         return rc;
     if (bib_buf_failed(&r->arena)) /* the offsets point past its data */
         return BIB_ENOMEM;
-    if ((rc = add_field(r, noff, fl, h, voff, bare)))
+    if ((rc = add_field(r, noff, fl, hash, voff, bare)))
         return rc;
     if (is_string) {
         bt_raw_field *f = &r->fields[r->nfields - 1];

@@ -25,6 +25,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "bibconv/buf.h"
 #include "bibconv/keys.h"
@@ -256,17 +257,42 @@ typedef struct bt_row {
 extern const bt_row bt_crosswalk[];
 extern const size_t bt_crosswalk_rows;
 
-/* The hash of a field name in the reader's index (FNV-1a), computed by
- * the lexer as it copies the name: h = BT_NAME_HASH_INIT, then
- * BT_NAME_HASH_STEP for each byte. */
-#define BT_NAME_HASH_INIT 2166136261u
-#define BT_NAME_HASH_STEP(h, c) (((h) ^ (unsigned char)(c)) * 16777619u)
+/* The hash of a field name in the reader's index, computed by the lexer
+ * as it copies the name eight bytes at a time: h = bt_name_hash_init(len),
+ * then bt_name_hash_step for each word of eight lower-case bytes (the
+ * last one padded with NUL bytes), then bt_name_hash_end. */
+static inline uint64_t bt_name_hash_init(size_t len)
+{
+    return (uint64_t)len * 0x9E3779B97F4A7C15ull;
+}
+
+static inline uint64_t bt_name_hash_step(uint64_t h, uint64_t word)
+{
+    h = (h ^ word) * 0xFF51AFD7ED558CCDull;
+    return h ^ (h >> 32);
+}
+
+static inline unsigned bt_name_hash_end(uint64_t h)
+{
+    return (unsigned)h;
+}
+
+/* The eight bytes of x with their ASCII capitals in lower case (the C
+ * locale's tolower; other bytes as they are). */
+static inline uint64_t bt_lower8(uint64_t x)
+{
+    const uint64_t low7 = 0x7F7F7F7F7F7F7F7Full, high = 0x8080808080808080ull;
+    uint64_t h7 = x & low7;
+    uint64_t from_a = h7 + 0x3F3F3F3F3F3F3F3Full; /* high bit: at least 'A' */
+    uint64_t past_z = h7 + 0x2525252525252525ull; /* high bit: past 'Z' */
+    return x | (((from_a ^ past_z) & ~x & high) >> 2);
+}
 
 /* Fills ix with the reader's hash index of the rows flagged BT_RD and of
  * the bt_known names. */
 void bt_index_fields(bt_field_index *ix);
 /* The reader's row for the lower-case field name[0..len) (NUL-terminated
- * there) whose hash is `hash` (BT_NAME_HASH_*), or NULL; *known gets the
+ * there) whose hash is `hash` (bt_name_hash_*), or NULL; *known gets the
  * name's bt_known (BT_K_NONE if none). */
 const bt_row *bt_find_field(const bt_field_index *ix, const char *name, size_t len,
                             unsigned hash, unsigned char *known);

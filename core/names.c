@@ -130,6 +130,7 @@ typedef struct btok {
     const char *s;
     size_t len;
     bool comma;
+    bool latex; /* holds a byte LaTeX decoding or brace removal changes */
 } btok;
 
 #define MAXTOK 128
@@ -145,18 +146,20 @@ static size_t bibtex_tokens(const char *s, size_t len, btok *t, size_t max)
             continue;
         }
         if (c == ',') {
-            t[n++] = (btok){s + i, 1, true};
+            t[n++] = (btok){s + i, 1, true, false};
             i++;
             continue;
         }
         size_t j = i;
         int depth = 0;
+        unsigned char seen = 0; /* the stops' classes: NC_LATEX tells tokens_text */
         while (j < len) {
             if (!name_stop[(unsigned char)s[j]]) {
                 j++;
                 continue;
             }
             char d = s[j];
+            seen |= name_stop[(unsigned char)d];
             if (d == '\\' && j + 1 < len) {
                 j += 2;
                 continue;
@@ -169,7 +172,7 @@ static size_t bibtex_tokens(const char *s, size_t len, btok *t, size_t max)
                 break;
             j++;
         }
-        t[n++] = (btok){s + i, j - i, false};
+        t[n++] = (btok){s + i, j - i, false, (seen & NC_LATEX) != 0};
         i = j;
     }
     return n;
@@ -247,8 +250,7 @@ static size_t tokens_text(bib_buf *dst, const btok *t, size_t a, size_t b, unsig
     size_t total = b - a - 1; /* the spaces between */
     for (size_t i = a; i < b && plain; i++) {
         total += t[i].len;
-        for (size_t k = 0; k < t[i].len && plain; k++)
-            plain = !(name_stop[(unsigned char)t[i].s[k]] & NC_LATEX);
+        plain = !t[i].latex;
     }
     if (plain) {
         if (bib_buf_reserve(dst, total + 1)) {
@@ -324,7 +326,9 @@ static size_t part_value(bib_buf *dst, const char *s, size_t len, unsigned flags
         len--;
     if (!len)
         return NO_PART;
-    btok t = {s, len, false};
+    btok t = {s, len, false, false};
+    for (size_t k = 0; k < len && !t.latex; k++)
+        t.latex = (name_stop[(unsigned char)s[k]] & NC_LATEX) != 0;
     return tokens_text(dst, &t, 0, 1, flags, oom);
 }
 
@@ -609,7 +613,7 @@ static void put_part(bib_buf *out, const char *p, bool ascii, bool protect_lower
             else if (c == '}' && depth > 0)
                 depth--;
             else if (c == ' ' && depth == 0) {
-                btok t = {out->data + start, k - start, false};
+                btok t = {out->data + start, k - start, false, false}; /* only its case is asked */
                 need = k < out->len && k > start && token_case(&t) == 1;
                 start = k + 1;
             }

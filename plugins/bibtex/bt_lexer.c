@@ -21,7 +21,6 @@
  * (after optional blanks) and reports BIB_EPARSE: one bad entry costs one
  * entry.
  */
-#include <ctype.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -153,12 +152,27 @@ static void skip_ws_more(bt_pctx *c)
     }
 }
 
+/* skip_ws's table, looked at several times a field: 1 a blank it steps
+ * over, 2 a byte skip_ws_more looks at (a no-break space's lead byte, a
+ * comment's '%') */
+static const unsigned char blank_byte[256] = {[' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1,
+                                              [0xC2] = 2, ['%'] = 2};
+
 static inline void skip_ws(bt_pctx *c)
 {
-    while (c->p < c->end && (*c->p == ' ' || *c->p == '\t' || *c->p == '\n' || *c->p == '\r'))
-        c->p++;
-    if (c->p < c->end && ((unsigned char)*c->p == 0xC2 || *c->p == '%'))
+    const char *p = c->p, *e = c->end; /* in a local: one store, not one a byte */
+    while (p < e && blank_byte[(unsigned char)*p] == 1)
+        p++;
+    c->p = p;
+    if (p < e && blank_byte[(unsigned char)*p] == 2)
         skip_ws_more(c);
+}
+
+/* isdigit without the locale table's call (decimal digits are these in
+ * every locale) */
+static inline bool is_digit(char ch)
+{
+    return (unsigned)((unsigned char)ch - '0') < 10u;
 }
 
 static int fail(bt_pctx *c, const char *at, const char *expected)
@@ -344,9 +358,9 @@ static int parse_part(bt_pctx *c, bool *bare)
         *bare = false;
         return 0;
     }
-    if (isdigit((unsigned char)ch)) {
+    if (is_digit(ch)) {
         const char *b = c->p;
-        while (c->p < c->end && isdigit((unsigned char)*c->p))
+        while (c->p < c->end && is_digit(*c->p))
             c->p++;
         if (c->p == c->end && !c->eof)
             return BT_NEED_MORE;
@@ -364,7 +378,7 @@ static int parse_part(bt_pctx *c, bool *bare)
         int mon = 0;
         if (n == 3)
             mon = bib_month_parse(s, n);
-        if (mon > 0 && !isdigit((unsigned char)s[0])) {
+        if (mon > 0 && !is_digit(s[0])) {
             bib_buf_puts(&r->arena, bt_month_names[mon - 1]);
         } else {
             size_t line, col;
@@ -385,7 +399,7 @@ static int parse_value(bt_pctx *c, bool *bare)
     int rc;
     const char *start = c->p;
     size_t v0 = c->r->arena.len;
-    *bare = isdigit((unsigned char)*c->p) != 0;
+    *bare = is_digit(*c->p);
     for (;;) {
         if ((rc = parse_part(c, bare)))
             return rc;
@@ -629,9 +643,9 @@ static int parse_fields(bt_pctx *c, char close, bool is_string)
         }
         if (at_close(c, close))
             return 0;
+        /* parse_value has skipped the blanks after the value */
         if ((rc = parse_field(c, is_string)))
             return rc;
-        skip_ws(c);
         if ((rc = need(c, "',' or end of entry")))
             return rc;
         if (*c->p == ',') {

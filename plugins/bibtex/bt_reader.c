@@ -106,18 +106,12 @@ static size_t words_run(const char *d, size_t i, size_t len)
     return i;
 }
 
-static int set_converted(bt_reader *r, bib_record *rec, bib_var var, const char *s, size_t n,
-                         unsigned flags)
+/* Collapses each white space run of d[0..len) (space, tab, line breaks)
+ * to one space, none at either end, as BibTeX does on output: the new
+ * length. The runs of words and single spaces between them are moved
+ * whole, so a value needs no byte loop (most need no move either). */
+static size_t collapse_ws(char *d, size_t len)
 {
-    bib_buf_reset(&r->tmp);
-    int rc = bib_latex_to_unicode(&r->tmp, s, n, flags, NULL);
-    if (rc < 0)
-        return rc;
-    /* collapse white space runs (BibTeX does the same on output): the
-     * runs of words and single spaces between them are moved whole, so a
-     * value needs no byte loop (most need no move either) */
-    char *d = r->tmp.data;
-    size_t len = r->tmp.len;
     size_t w = words_run(d, 0, len), i = w;
     bool sp = false;
     while (i < len) {
@@ -140,6 +134,17 @@ static int set_converted(bt_reader *r, bib_record *rec, bib_var var, const char 
         w += j - i;
         i = j;
     }
+    return w;
+}
+
+static int set_converted(bt_reader *r, bib_record *rec, bib_var var, const char *s, size_t n,
+                         unsigned flags)
+{
+    bib_buf_reset(&r->tmp);
+    int rc = bib_latex_to_unicode(&r->tmp, s, n, flags, NULL);
+    if (rc < 0)
+        return rc;
+    size_t w = collapse_ws(r->tmp.data, r->tmp.len);
     bib_buf_truncate(&r->tmp, w);
     if (!w)
         return 0;
@@ -436,16 +441,8 @@ static int read_list(entry_ctx *e, bib_var var, const char *v, size_t vn)
             rc = bib_latex_to_unicode(&r->tmp, a, (size_t)(b - a), 0, NULL);
             /* white space runs inside an item are one space, as in every
              * text field (a keyword wrapped over lines: "Cell\n\tCulture") */
-            size_t w = 0;
-            for (size_t i = 0; rc >= 0 && i < r->tmp.len; i++) {
-                char ch = r->tmp.data[i];
-                bool ws = ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r';
-                if (!ws || (w > 0 && r->tmp.data[w - 1] != ' '))
-                    r->tmp.data[w++] = ws ? ' ' : ch;
-            }
-            while (w > 0 && r->tmp.data[w - 1] == ' ')
-                w--;
-            bib_buf_truncate(&r->tmp, w);
+            if (rc >= 0)
+                bib_buf_truncate(&r->tmp, collapse_ws(r->tmp.data, r->tmp.len));
             if (rc >= 0 && r->tmp.len)
                 rc = bib_record_add_text(e->rec, var, r->tmp.data, r->tmp.len);
         }
@@ -552,8 +549,8 @@ static int read_field(entry_ctx *e, size_t i)
     bt_reader *r = e->r;
     const bt_raw_field *f = &r->fields[i];
     const char *name = fname(r, f);
-    for (size_t j = 0; j < i; j++)
-        if (r->fields[j].name_len == f->name_len && fname(r, &r->fields[j])[0] == name[0] &&
+    for (size_t j = 0; j < i; j++) /* by hash and length first: no name bytes read */
+        if (r->fields[j].name_hash == f->name_hash && r->fields[j].name_len == f->name_len &&
             strcmp(fname(r, &r->fields[j]), name) == 0) {
             bib_input_report(r->in, BIB_SEV_WARNING, e->pe->line, 0,
                              "duplicate field '%.20s' in entry '%.40s' ignored", name, e->key);

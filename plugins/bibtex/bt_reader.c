@@ -51,8 +51,12 @@ static const bt_raw_field *get_raw(const bt_reader *r, bt_known k)
 static void index_entry(bt_reader *r)
 {
     memset(r->at, 0, sizeof r->at);
+    uint64_t seen = 0; /* a bit per name hash: a field whose bit is new has no twin before it */
     for (size_t i = 0; i < r->nfields; i++) {
         bt_raw_field *f = &r->fields[i];
+        uint64_t bit = 1ull << (f->name_hash & 63);
+        f->maybe_twin = (seen & bit) != 0;
+        seen |= bit;
         f->row = bt_find_field(&r->field_index, fname(r, f), f->name_len, f->name_hash,
                                &f->known);
         if (f->known && !r->at[f->known])
@@ -428,7 +432,8 @@ static int read_list(entry_ctx *e, bib_var var, const char *v, size_t vn)
     const char *s = v;
     const char *end = v + vn;
     while (s < end && rc >= 0) {
-        const char *q = s;
+        /* the value ends in a NUL (add_field) and holds none */
+        const char *q = s + strcspn(s, ",;");
         while (q < end && *q != ',' && *q != ';')
             q++;
         const char *a = s, *b = q;
@@ -549,7 +554,7 @@ static int read_field(entry_ctx *e, size_t i)
     bt_reader *r = e->r;
     const bt_raw_field *f = &r->fields[i];
     const char *name = fname(r, f);
-    for (size_t j = 0; j < i; j++) /* by hash and length first: no name bytes read */
+    for (size_t j = 0; f->maybe_twin && j < i; j++) /* by hash and length first */
         if (r->fields[j].name_hash == f->name_hash && r->fields[j].name_len == f->name_len &&
             strcmp(fname(r, &r->fields[j]), name) == 0) {
             bib_input_report(r->in, BIB_SEV_WARNING, e->pe->line, 0,
@@ -842,7 +847,18 @@ enum { ENTRY_HELD = 2, ENTRY_SKIPPED = 3, ENTRY_MORE = 4 };
  * error. */
 static int one_entry(bt_reader *r, const char *d, size_t n, bool eof, bib_record **out)
 {
-    bt_pctx c = {.r = r, .d = d, .p = d, .end = d + n, .eof = eof};
+    /* member by member: an initializer would clear its message buffers
+     * (660 bytes) for every entry; warn[] is read only below nwarn */
+    bt_pctx c;
+    c.r = r;
+    c.d = c.p = d;
+    c.end = d + n;
+    c.eof = eof;
+    c.err_at = NULL;
+    c.err[0] = '\0';
+    c.field = NULL;
+    c.field_len = 0;
+    c.nwarn = 0;
     bt_parsed pe;
     memset(&pe, 0, sizeof pe);
     bib_buf_reset(&r->arena);

@@ -74,6 +74,7 @@ typedef struct bt_raw_field {
     unsigned name_hash; /* BT_NAME_HASH_* over the lower-case name */
     size_t val_off, val_len;
     bool bare_number; /* the whole value was one bare number */
+    bool maybe_twin;  /* an earlier field may have its name (set by bt_build_record) */
     unsigned char known; /* its bt_known, set by bt_build_record */
     const struct bt_row *row; /* its crosswalk row (NULL: none), set by bt_build_record */
 } bt_raw_field;

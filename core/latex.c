@@ -730,6 +730,11 @@ static void read_step(reader *r)
     }
 }
 
+size_t bib_latex_plain_len(const char *s, size_t len)
+{
+    return latex_find_special(s, 0, len);
+}
+
 int bib_latex_to_unicode(bib_buf *out, const char *s, size_t len, unsigned flags,
                          size_t *unknown)
 {

@@ -144,6 +144,12 @@ static size_t collapse_ws(char *d, size_t len)
 static int set_converted(bt_reader *r, bib_record *rec, bib_var var, const char *s, size_t n,
                          unsigned flags)
 {
+    /* a value the conversion and the white space rule would only copy
+     * (most are) goes to the record from the entry's arena */
+    bool plain = flags & BIB_LATEX_VERBATIM ? !memchr(s, '{', n) && !memchr(s, '}', n)
+                                            : bib_latex_plain_len(s, n) == n;
+    if (plain && n < (1u << 20) && words_run(s, 0, n) == n)
+        return n ? bib_record_set_text(rec, var, s, n) : 0;
     bib_buf_reset(&r->tmp);
     int rc = bib_latex_to_unicode(&r->tmp, s, n, flags, NULL);
     if (rc < 0)

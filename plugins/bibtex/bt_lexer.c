@@ -210,16 +210,11 @@ static int parse_ident(bt_pctx *c, const char **s, size_t *n, const char *what)
     const char *b = c->p;
     /* a no-break space (U+00A0) ends an identifier as a space does: copied
      * text puts them around field names, which must not swallow them */
-    for (;;) {
-        while (c->p < c->end && ident_plain[(unsigned char)*c->p])
-            c->p++;
-        if (c->p < c->end && (unsigned char)c->p[0] == 0xC2 &&
-            !(c->p + 1 < c->end && (unsigned char)c->p[1] == 0xA0)) {
-            c->p++; /* another character's lead byte */
-            continue;
-        }
-        break;
-    }
+    const char *p = c->p, *e = c->end; /* in a local: one store, not one a byte */
+    while (p < e && (ident_plain[(unsigned char)*p] ||
+                     ((unsigned char)*p == 0xC2 && !(p + 1 < e && (unsigned char)p[1] == 0xA0))))
+        p++;
+    c->p = p;
     if (c->p == c->end && !c->eof)
         return BT_NEED_MORE;
     if (c->p == b)
@@ -360,8 +355,10 @@ static int parse_part(bt_pctx *c, bool *bare)
     }
     if (is_digit(ch)) {
         const char *b = c->p;
-        while (c->p < c->end && is_digit(*c->p))
-            c->p++;
+        const char *p = c->p, *e = c->end;
+        while (p < e && is_digit(*p))
+            p++;
+        c->p = p;
         if (c->p == c->end && !c->eof)
             return BT_NEED_MORE;
         bib_buf_append_fast(&r->arena, b, (size_t)(c->p - b));
@@ -498,9 +495,11 @@ static int parse_key(bt_pctx *c, bt_parsed *out, char close, int *state)
     int rc;
     /* the key runs to the first ',' or white space; empty keys allowed */
     const char *b = c->p;
-    while (c->p < c->end && *c->p != ',' && *c->p != close && *c->p != ' ' && *c->p != '\t' &&
-           *c->p != '\n' && *c->p != '\r' && *c->p != '=')
-        c->p++;
+    const char *p = c->p, *e = c->end;
+    while (p < e && *p != ',' && *p != close && *p != ' ' && *p != '\t' && *p != '\n' &&
+           *p != '\r' && *p != '=')
+        p++;
+    c->p = p;
     if (c->p == c->end)
         return fail(c, c->p, "',' after the key");
     out->key = b;
@@ -670,7 +669,10 @@ int bt_parse_entry(bt_pctx *c, bt_parsed *out)
     skip_ws(c);
     if ((rc = need(c, "'{' or '('")))
         return rc;
-    bool comment = bt_ieq(out->type, out->type_len, "comment");
+    /* the directives told apart by their first letter before a compare
+     * (the type is at least one byte: parse_ident) */
+    char t0 = (char)(out->type[0] | 0x20);
+    bool comment = t0 == 'c' && bt_ieq(out->type, out->type_len, "comment");
     if (*c->p != '{' && *c->p != '(' && comment)
         return parse_bare_comment(c, out, at);
     if (*c->p != '{' && *c->p != '(')
@@ -678,9 +680,9 @@ int bt_parse_entry(bt_pctx *c, bt_parsed *out)
     char close = *c->p == '{' ? '}' : ')';
     c->p++;
     out->opened = true;
-    if (comment || bt_ieq(out->type, out->type_len, "preamble"))
+    if (comment || (t0 == 'p' && bt_ieq(out->type, out->type_len, "preamble")))
         return parse_raw_body(c, out, at, close);
-    bool is_string = bt_ieq(out->type, out->type_len, "string");
+    bool is_string = t0 == 's' && bt_ieq(out->type, out->type_len, "string");
     out->kind = is_string ? BT_STRING : BT_ENTRY;
     skip_ws(c);
     int state = 0;

@@ -905,7 +905,8 @@ static int one_entry(bt_reader *r, const char *d, size_t n, bool eof, bib_record
     size_t used = (size_t)(c.p - d);
     if (pe.kind == BT_ENTRY)
         check_after(r, &pe, c.p, d + n);
-    if (pe.kind != BT_ENTRY || bt_ieq(pe.type, pe.type_len, "xdata"))
+    if (pe.kind != BT_ENTRY ||
+        ((pe.type[0] | 0x20) == 'x' && bt_ieq(pe.type, pe.type_len, "xdata")))
         return directive(r, &pe, used, out);
     if (pe.key_len)
         note_key(r, &pe);

@@ -509,14 +509,14 @@ static void read_group(reader *r)
      * the group would write), without the brace table */
     bool span = !r->nested && rich && (r->flags & BIB_LATEX_NOCASE);
     size_t twice = span && i + 1 < end && s[i + 1] == '{'; /* {{DNA}}: the same */
-    size_t k = latex_find_special(s, i + 1 + twice, end);
-    if (k + twice < end && s[k] == '}' && s[k + twice] == '}' && (!span || k > i + 1)) {
+    size_t stop = latex_find_special(s, i + 1 + twice, end);
+    if (stop + twice < end && s[stop] == '}' && s[stop + twice] == '}' && (!span || stop > i + 1)) {
         if (span)
             open_tag(r->out, BIB_RICH_NOCASE);
-        bib_buf_append_fast(r->out, s + i + 1 + twice, k - i - 1 - twice);
+        bib_buf_append_fast(r->out, s + i + 1 + twice, stop - i - 1 - twice);
         if (span)
             close_tag(r->out, BIB_RICH_NOCASE);
-        r->i = k + 1 + twice;
+        r->i = stop + 1 + twice;
         return;
     }
     size_t e = group_end(r, i, end);

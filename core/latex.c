@@ -34,11 +34,14 @@ static uint32_t lookup_named(const named_cp *t, size_t n, const char *name, size
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
         /* by length, not by NUL: the name comes from input and may hold
-         * a NUL byte ("$\\to\0x$") */
-        size_t tl = strlen(t[mid].name);
-        int c = memcmp(t[mid].name, name, tl < len ? tl : len);
-        if (c == 0)
-            c = tl < len ? -1 : tl > len ? 1 : 0;
+         * a NUL byte ("$\\to\0x$"); compared in line (names are a few
+         * bytes: a strlen and a memcmp call per probe cost more) */
+        const unsigned char *tn = (const unsigned char *)t[mid].name;
+        const unsigned char *un = (const unsigned char *)name;
+        size_t i = 0;
+        while (i < len && tn[i] && tn[i] == un[i])
+            i++;
+        int c = i == len ? (tn[i] != 0) : !tn[i] ? -1 : (int)tn[i] - (int)un[i];
         if (c < 0)
             lo = mid + 1;
         else if (c > 0)

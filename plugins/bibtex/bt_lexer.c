@@ -424,8 +424,8 @@ static int parse_value(bt_pctx *c, bool *bare)
 
 /* Closes the field whose name is at arena offset noff and whose value runs
  * from voff to the arena's end. */
-static int add_field(bt_reader *r, size_t noff, size_t nlen, unsigned hash, size_t voff,
-                     bool bare)
+static int add_field(bt_reader *r, size_t noff, size_t nlen, unsigned hash, uint64_t word0,
+                     size_t voff, bool bare)
 {
     if (r->nfields == r->capfields) {
         size_t ncap = r->capfields ? r->capfields * 2 : 32;
@@ -439,6 +439,7 @@ static int add_field(bt_reader *r, size_t noff, size_t nlen, unsigned hash, size
     f->name_off = noff;
     f->name_len = nlen;
     f->name_hash = hash;
+    f->name_word0 = word0;
     f->val_off = voff;
     f->val_len = r->arena.len - voff;
     f->bare_number = bare;
@@ -556,7 +557,7 @@ static int parse_field(bt_pctx *c, bool is_string)
     if (r->arena.cap - r->arena.len < fl + 10 && bib_buf_reserve(&r->arena, fl + 9) < 0)
         return BIB_ENOMEM;
     char *dst = r->arena.data + noff;
-    uint64_t h = bt_name_hash_init(fl);
+    uint64_t h = bt_name_hash_init(fl), word0 = 0;
     for (size_t i = 0; i < fl; i += 8) {
         uint64_t x;
         memcpy(&x, fn + i, 8);
@@ -570,6 +571,8 @@ static int parse_field(bt_pctx *c, bool is_string)
         x = bt_lower8(x);
         memcpy(dst + i, &x, 8);
         h = bt_name_hash_step(h, x);
+        if (!i)
+            word0 = x;
     }
     unsigned hash = bt_name_hash_end(h);
     dst[fl] = '\0';
@@ -583,7 +586,7 @@ static int parse_field(bt_pctx *c, bool is_string)
         return rc;
     if (bib_buf_failed(&r->arena)) /* the offsets point past its data */
         return BIB_ENOMEM;
-    if ((rc = add_field(r, noff, fl, hash, voff, bare)))
+    if ((rc = add_field(r, noff, fl, hash, word0, voff, bare)))
         return rc;
     if (is_string) {
         bt_raw_field *f = &r->fields[r->nfields - 1];

@@ -58,7 +58,7 @@ static void index_entry(bt_reader *r)
         f->maybe_twin = (seen & bit) != 0;
         seen |= bit;
         f->row = bt_find_field(&r->field_index, fname(r, f), f->name_len, f->name_hash,
-                               &f->known);
+                               f->name_word0, &f->known);
         if (f->known && !r->at[f->known])
             r->at[f->known] = i + 1;
     }

@@ -71,7 +71,8 @@ extern const char *const bt_month_names[12];
 /* One parsed field: name and value are offsets into the reader's arena. */
 typedef struct bt_raw_field {
     size_t name_off, name_len;
-    unsigned name_hash; /* BT_NAME_HASH_* over the lower-case name */
+    unsigned name_hash; /* bt_name_hash_* over the lower-case name */
+    uint64_t name_word0; /* its first eight bytes (bt_name_word0) */
     size_t val_off, val_len;
     bool bare_number; /* the whole value was one bare number */
     bool maybe_twin;  /* an earlier field may have its name (set by bt_build_record) */
@@ -100,6 +101,7 @@ enum { BT_MAX_PARENTS = 1024, BT_MAX_HELD = 256, BT_WAIT_SLOTS = 4096, BT_FIELD_
 typedef struct bt_field_index {
     unsigned char slot[BT_FIELD_SLOTS];
     unsigned char len[BT_FIELD_SLOTS]; /* the length of the slot's name */
+    uint64_t word0[BT_FIELD_SLOTS];    /* its first eight bytes (bt_name_word0) */
     unsigned char row_known[BT_FIELD_SLOTS / 2];
 } bt_field_index;
 
@@ -293,12 +295,16 @@ static inline uint64_t bt_lower8(uint64_t x)
  * the bt_known names. */
 void bt_index_fields(bt_field_index *ix);
 /* The reader's row for the lower-case field name[0..len) (NUL-terminated
- * there) whose hash is `hash` (bt_name_hash_*), or NULL; *known gets the
+ * there) whose hash is `hash` (bt_name_hash_*) and first word `word0`, or NULL; *known gets the
  * name's bt_known (BT_K_NONE if none). */
 const bt_row *bt_find_field(const bt_field_index *ix, const char *name, size_t len,
-                            unsigned hash, unsigned char *known);
+                            unsigned hash, uint64_t word0, unsigned char *known);
 /* The hash of name[0..len) as bt_find_field takes it. */
 unsigned bt_name_hash(const char *name, size_t len);
+/* The first eight bytes of name[0..len) as a word (memcpy order), NUL
+ * bytes past its end: the lexer's first word of a lower-case name, which
+ * bt_find_field compares before any byte. */
+uint64_t bt_name_word0(const char *name, size_t len);
 /* Fills idx (room for bt_crosswalk_rows) with the indexes of the rows the
  * writers emit (order > 0), by order (table order among equals). Returns
  * how many. */

@@ -757,7 +757,7 @@ int bib_latex_to_unicode(bib_buf *out, const char *s, size_t len, unsigned flags
         }
         if (len > from)
             bib_buf_append_fast(out, s + from, len - from);
-        return bib_buf_failed(out) ? BIB_ENOMEM : 0;
+        return out->failed ? BIB_ENOMEM : 0; /* the field: no call per value */
     }
     /* the leading run without a special character, as read_step finds
      * it: a value that is all plain text (most of them) is one copy, with
@@ -766,7 +766,7 @@ int bib_latex_to_unicode(bib_buf *out, const char *s, size_t len, unsigned flags
     if (plain)
         bib_buf_append_fast(out, s, plain);
     if (plain == len)
-        return bib_buf_failed(out) ? BIB_ENOMEM : 0;
+        return out->failed ? BIB_ENOMEM : 0;
     /* on the C stack, its small arrays left uninitialised: most values
      * need neither more stack nor a brace table */
     reader rd;
@@ -797,7 +797,7 @@ int bib_latex_to_unicode(bib_buf *out, const char *s, size_t len, unsigned flags
     if (r->stack != r->small_stack)
         free(r->stack);
     brace_table_free(&r->bt);
-    return failed || bib_buf_failed(out) ? BIB_ENOMEM : 0;
+    return failed || out->failed ? BIB_ENOMEM : 0;
 }
 
 /* ---- writing ------------------------------------------------------------------ */

@@ -402,7 +402,7 @@ static int parse_value(bt_pctx *c, bool *bare)
             return rc;
         /* '#' and macros can build a value larger than any line of the
          * input: the one bound of every reader applies to it too (io.h) */
-        if (c->r->arena.len - v0 > bib_input_max_value(c->r->in)) {
+        if (c->r->arena.len - v0 > c->max_value) {
             c->err_at = start;
             size_t m = bib_input_max_value(c->r->in);
             bool mib = m >= (1u << 20) && !(m & ((1u << 20) - 1));
@@ -584,7 +584,7 @@ static int parse_field(bt_pctx *c, bool is_string)
     c->field_len = fl;
     if ((rc = parse_value(c, &bare)))
         return rc;
-    if (bib_buf_failed(&r->arena)) /* the offsets point past its data */
+    if (r->arena.failed) /* the offsets point past its data */
         return BIB_ENOMEM;
     if ((rc = add_field(r, noff, fl, hash, word0, voff, bare)))
         return rc;

@@ -860,6 +860,7 @@ static int one_entry(bt_reader *r, const char *d, size_t n, bool eof, bib_record
     c.d = c.p = d;
     c.end = d + n;
     c.eof = eof;
+    c.max_value = bib_input_max_value(r->in);
     c.err_at = NULL;
     c.err[0] = '\0';
     c.field = NULL;

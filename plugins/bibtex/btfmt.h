@@ -169,6 +169,7 @@ typedef struct bt_pctx {
     const char *p;   /* cursor */
     const char *end; /* window end */
     bool eof;        /* the window holds the rest of the input */
+    size_t max_value; /* bib_input_max_value, asked once per entry */
     const char *err_at;
     char err[160];
     const char *field; /* name of the field being parsed (in the window) */

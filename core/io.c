@@ -508,6 +508,22 @@ static int over_bound(bib_input *in, const char *what)
     return BIB_EPARSE;
 }
 
+/* After a compaction, the buffer of unconverted input at four reads
+ * (bib_input_trim keeps that size), so that bib_input_window can read on
+ * behind the window a few times before it moves the window's bytes to the
+ * front again. A failed realloc keeps the smaller buffer: only costlier. */
+static void widen(bib_input *in)
+{
+    size_t target = 4 * (in->bufsize + PAD);
+    if (in->cap >= target || in->borrowed || in->conv != CONV_NONE)
+        return;
+    char *p = realloc(in->buf, target);
+    if (p) {
+        in->buf = p;
+        in->cap = target;
+    }
+}
+
 int bib_input_window(bib_input *in, size_t min, const char **data, size_t *len)
 {
     if (!in->started) {
@@ -524,23 +540,32 @@ int bib_input_window(bib_input *in, size_t min, const char **data, size_t *len)
         min = in->max_value + 1;
     size_t have = in->end - in->start;
     if ((have < min || have == 0) && !in->src_eof) {
-        /* compact so the window starts at 0, then read until satisfied */
-        if (in->start) {
+        /* compact so the window starts at 0, then read until satisfied;
+         * not while the buffer has room after its end for all the reads
+         * below can add (unconverted bytes: at most what is missing plus
+         * one read): the reads and so the window are the same either way,
+         * and a reader that asks for a large window at every record (the
+         * BibTeX reader's 64 KiB) moved each byte of its input once */
+        size_t add = (min > have ? min - have : 0) + DEFAULT_BUFSIZE;
+        bool in_place = in->conv == CONV_NONE && !in->borrowed && in->cap - in->end >= add + PAD;
+        if (in->start && !in_place) {
             settle_col(in);
             memmove(in->buf, in->buf + in->start, have);
             in->end = have;
             in->start = in->col_mark = 0;
+            widen(in);
         }
-        if (min > in->bufsize && ensure_cap(in, min))
+        if (min > in->bufsize && ensure_cap(in, in->start + min))
             return BIB_ENOMEM;
-        while ((in->end < min || in->end == 0) && !in->src_eof) {
-            size_t want = min > in->end ? min - in->end : in->bufsize;
+        while ((in->end - in->start < min || in->end == in->start) && !in->src_eof) {
+            size_t now = in->end - in->start;
+            size_t want = min > now ? min - now : in->bufsize;
             if (want < in->bufsize)
                 want = in->bufsize;
             ssize_t r = fill_once(in, want);
             if (r < 0)
                 return (int)r;
-            if (min == 0 && in->end)
+            if (min == 0 && in->end > in->start)
                 break;
         }
         memset(in->buf + in->end, 0, PAD);

@@ -34,11 +34,14 @@ static uint32_t lookup_named(const named_cp *t, size_t n, const char *name, size
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
         /* by length, not by NUL: the name comes from input and may hold
-         * a NUL byte ("$\\to\0x$") */
-        size_t tl = strlen(t[mid].name);
-        int c = memcmp(t[mid].name, name, tl < len ? tl : len);
-        if (c == 0)
-            c = tl < len ? -1 : tl > len ? 1 : 0;
+         * a NUL byte ("$\\to\0x$"); compared in line (names are a few
+         * bytes: a strlen and a memcmp call per probe cost more) */
+        const unsigned char *tn = (const unsigned char *)t[mid].name;
+        const unsigned char *un = (const unsigned char *)name;
+        size_t i = 0;
+        while (i < len && tn[i] && tn[i] == un[i])
+            i++;
+        int c = i == len ? (tn[i] != 0) : !tn[i] ? -1 : (int)tn[i] - (int)un[i];
         if (c < 0)
             lo = mid + 1;
         else if (c > 0)
@@ -299,20 +302,25 @@ static size_t group_end(reader *r, size_t i, size_t end)
     return end;
 }
 
+/* The tags with their lengths: no strlen per tag (a title's every
+ * {Protected} word opens and closes one) */
+#define LIT(s) {s, sizeof s - 1}
 static void open_tag(bib_buf *out, bib_rich_tag t)
 {
-    static const char *const open[] = {"", "<i>", "<b>", "<sup>", "<sub>",
-                                       "<span style=\"font-variant:small-caps;\">",
-                                       "<span class=\"nocase\">"};
-    bib_buf_puts(out, open[t]);
+    static const latex_lit open[] = {LIT(""), LIT("<i>"), LIT("<b>"), LIT("<sup>"),
+                                     LIT("<sub>"),
+                                     LIT("<span style=\"font-variant:small-caps;\">"),
+                                     LIT("<span class=\"nocase\">")};
+    bib_buf_append_fast(out, open[t].s, open[t].len);
 }
 
 static void close_tag(bib_buf *out, bib_rich_tag t)
 {
-    static const char *const close[] = {"", "</i>", "</b>", "</sup>", "</sub>", "</span>",
-                                        "</span>"};
-    bib_buf_puts(out, close[t]);
+    static const latex_lit close[] = {LIT(""), LIT("</i>"), LIT("</b>"), LIT("</sup>"),
+                                      LIT("</sub>"), LIT("</span>"), LIT("</span>")};
+    bib_buf_append_fast(out, close[t].s, close[t].len);
 }
+#undef LIT
 
 #define NT(s) s, sizeof s - 1
 /* Formatting command -> markup tag; BIB_RICH_NONE for "keep the text". */
@@ -428,7 +436,7 @@ static void leave(reader *r)
     if (f.kind == END_TAG)
         close_tag(r->out, (bib_rich_tag)f.arg);
     else if (f.kind == END_QUOTE)
-        bib_buf_puts(r->out, "\xE2\x80\x9D");
+        LATEX_PUT_LIT(r->out, "\xE2\x80\x9D");
     else if (f.kind == END_MARK)
         bib_buf_put_utf8(r->out, f.arg);
     r->i = f.resume;
@@ -466,12 +474,6 @@ static void put_accent(reader *r, char cmd, size_t a, size_t b, size_t after)
     }
 }
 
-/* The characters with a meaning to LaTeX text (strchr would also match
- * the NUL byte; a table is faster and exact). */
-static const bool special_char[256] = {
-    ['\\'] = true, ['{'] = true, ['}'] = true, ['~'] = true,
-    ['$'] = true, ['-'] = true, ['`'] = true, ['\''] = true,
-};
 
 /* Inline math at s[i] == '$': a single known symbol becomes its character,
  * anything else is kept as written. */
@@ -505,19 +507,20 @@ static void read_group(reader *r)
     const char *s = r->s;
     size_t i = r->i, end = r->end;
     bool rich = r->flags & BIB_LATEX_RICH;
-    if (r->nested || !rich || !(r->flags & BIB_LATEX_NOCASE)) {
-        /* the common "{DNA}": nothing special before the '}' that closes
-         * it, so its text as it is (what entering the group would write),
-         * without the brace table */
-        const unsigned char *u = (const unsigned char *)s;
-        size_t k = i + 1;
-        while (k < end && !special_char[u[k]])
-            k++;
-        if (k < end && s[k] == '}') {
-            bib_buf_append_fast(r->out, s + i + 1, k - i - 1);
-            r->i = k + 1;
-            return;
-        }
+    /* the common "{DNA}": nothing special before the '}' that closes it,
+     * so its text as it is, in a nocase span in a title (what entering
+     * the group would write), without the brace table */
+    bool span = !r->nested && rich && (r->flags & BIB_LATEX_NOCASE);
+    size_t twice = span && i + 1 < end && s[i + 1] == '{'; /* {{DNA}}: the same */
+    size_t stop = latex_find_special(s, i + 1 + twice, end);
+    if (stop + twice < end && s[stop] == '}' && s[stop + twice] == '}' && (!span || stop > i + 1)) {
+        if (span)
+            open_tag(r->out, BIB_RICH_NOCASE);
+        bib_buf_append_fast(r->out, s + i + 1 + twice, stop - i - 1 - twice);
+        if (span)
+            close_tag(r->out, BIB_RICH_NOCASE);
+        r->i = stop + 1 + twice;
+        return;
     }
     size_t e = group_end(r, i, end);
     size_t inner_end = e > i + 1 && s[e - 1] == '}' ? e - 1 : e;
@@ -618,7 +621,7 @@ static void read_word(reader *r, size_t k, size_t n)
                is_name(name, n, "mkbibquote")) {
         size_t a, b;
         size_t e = argument(r, after, end, &a, &b);
-        bib_buf_puts(r->out, "\xE2\x80\x9C");
+        LATEX_PUT_LIT(r->out, "\xE2\x80\x9C");
         enter(r, e, a, b, true, END_QUOTE, 0);
     } else if (is_name(name, n, "url") || is_name(name, n, "doi") || is_name(name, n, "href")) {
         read_link(r, after, n == 4);
@@ -689,19 +692,19 @@ static void read_punct(reader *r)
     bib_buf *out = r->out;
     char c = s[i];
     if (c == '~') {
-        bib_buf_puts(out, "\xC2\xA0");
+        LATEX_PUT_LIT(out, "\xC2\xA0");
         r->i = i + 1;
     } else if (c == '-' && i + 2 < end && s[i + 1] == '-' && s[i + 2] == '-') {
-        bib_buf_puts(out, "\xE2\x80\x94");
+        LATEX_PUT_LIT(out, "\xE2\x80\x94");
         r->i = i + 3;
     } else if (c == '-' && i + 1 < end && s[i + 1] == '-') {
-        bib_buf_puts(out, "\xE2\x80\x93");
+        LATEX_PUT_LIT(out, "\xE2\x80\x93");
         r->i = i + 2;
     } else if (c == '`' && i + 1 < end && s[i + 1] == '`') {
-        bib_buf_puts(out, "\xE2\x80\x9C");
+        LATEX_PUT_LIT(out, "\xE2\x80\x9C");
         r->i = i + 2;
     } else if (c == '\'' && i + 1 < end && s[i + 1] == '\'') {
-        bib_buf_puts(out, "\xE2\x80\x9D");
+        LATEX_PUT_LIT(out, "\xE2\x80\x9D");
         r->i = i + 2;
     } else {
         bib_buf_putc_fast(out, c); /* a lone quote stays: O'Brien */
@@ -715,13 +718,7 @@ static void read_step(reader *r)
 {
     const char *s = r->s;
     size_t i = r->i, end = r->end;
-    size_t j = latex_skip_plain16(s, i, end); /* fast path: a run with no meaning to LaTeX */
-    const unsigned char *u = (const unsigned char *)s;
-    while (j + 4 <= end && !(special_char[u[j]] | special_char[u[j + 1]] |
-                             special_char[u[j + 2]] | special_char[u[j + 3]]))
-        j += 4;
-    while (j < end && !special_char[u[j]])
-        j++;
+    size_t j = latex_find_special(s, i, end); /* a run with no meaning to LaTeX */
     if (j > i) {
         bib_buf_append_fast(r->out, s + i, j - i);
         r->i = j;
@@ -734,6 +731,11 @@ static void read_step(reader *r)
     case '\\': read_command(r); break;
     default: read_punct(r); break;
     }
+}
+
+size_t bib_latex_plain_len(const char *s, size_t len)
+{
+    return latex_find_special(s, 0, len);
 }
 
 int bib_latex_to_unicode(bib_buf *out, const char *s, size_t len, unsigned flags,
@@ -755,19 +757,16 @@ int bib_latex_to_unicode(bib_buf *out, const char *s, size_t len, unsigned flags
         }
         if (len > from)
             bib_buf_append_fast(out, s + from, len - from);
-        return bib_buf_failed(out) ? BIB_ENOMEM : 0;
+        return out->failed ? BIB_ENOMEM : 0; /* the field: no call per value */
     }
     /* the leading run without a special character, as read_step finds
      * it: a value that is all plain text (most of them) is one copy, with
      * no reader to set up */
-    const unsigned char *u = (const unsigned char *)s;
-    size_t plain = latex_skip_plain16(s, 0, len);
-    while (plain < len && !special_char[u[plain]])
-        plain++;
+    size_t plain = latex_find_special(s, 0, len);
     if (plain)
         bib_buf_append_fast(out, s, plain);
     if (plain == len)
-        return bib_buf_failed(out) ? BIB_ENOMEM : 0;
+        return out->failed ? BIB_ENOMEM : 0;
     /* on the C stack, its small arrays left uninitialised: most values
      * need neither more stack nor a brace table */
     reader rd;
@@ -798,7 +797,7 @@ int bib_latex_to_unicode(bib_buf *out, const char *s, size_t len, unsigned flags
     if (r->stack != r->small_stack)
         free(r->stack);
     brace_table_free(&r->bt);
-    return failed || bib_buf_failed(out) ? BIB_ENOMEM : 0;
+    return failed || out->failed ? BIB_ENOMEM : 0;
 }
 
 /* ---- writing ------------------------------------------------------------------ */

@@ -9,6 +9,7 @@
 #ifndef BIBCONV_LATEX_SCAN_H
 #define BIBCONV_LATEX_SCAN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #if defined(__x86_64__) && defined(__SSE2__)
 #include <emmintrin.h>
@@ -44,6 +45,27 @@ static inline size_t latex_skip_plain16(const char *s, size_t i, size_t end)
     return i;
 }
 
+/* The characters with a meaning to LaTeX text (strchr would also match
+ * the NUL byte; a table is faster and exact). */
+static const bool latex_special_char[256] = {
+    ['\\'] = true, ['{'] = true, ['}'] = true, ['~'] = true,
+    ['$'] = true, ['-'] = true, ['`'] = true, ['\''] = true,
+};
+
+/* From s[i], the index of the first character of latex_special_char
+ * before `end`, or `end`. */
+static inline size_t latex_find_special(const char *s, size_t i, size_t end)
+{
+    i = latex_skip_plain16(s, i, end);
+    const unsigned char *u = (const unsigned char *)s;
+    while (i + 4 <= end && !(latex_special_char[u[i]] | latex_special_char[u[i + 1]] |
+                             latex_special_char[u[i + 2]] | latex_special_char[u[i + 3]]))
+        i += 4;
+    while (i < end && !latex_special_char[u[i]])
+        i++;
+    return i;
+}
+
 /* The same for the brace table's scan: '\\', '{', '}' and '<' (a '<' is
  * stopped at even when the table does not want it: the caller passes it
  * by). */
@@ -67,5 +89,13 @@ static inline size_t latex_skip_braces16(const char *s, size_t i, size_t end)
 #endif
     return i;
 }
+
+/* A literal and its length, and a literal appended without strlen:
+ * dashes, quotes and tags are written for most values that hold any. */
+typedef struct latex_lit {
+    const char *s;
+    size_t len;
+} latex_lit;
+#define LATEX_PUT_LIT(out, lit) bib_buf_append_fast((out), (lit), sizeof(lit) - 1)
 
 #endif /* BIBCONV_LATEX_SCAN_H */

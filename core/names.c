@@ -130,6 +130,7 @@ typedef struct btok {
     const char *s;
     size_t len;
     bool comma;
+    bool latex; /* holds a byte LaTeX decoding or brace removal changes */
 } btok;
 
 #define MAXTOK 128
@@ -145,18 +146,20 @@ static size_t bibtex_tokens(const char *s, size_t len, btok *t, size_t max)
             continue;
         }
         if (c == ',') {
-            t[n++] = (btok){s + i, 1, true};
+            t[n++] = (btok){s + i, 1, true, false};
             i++;
             continue;
         }
         size_t j = i;
         int depth = 0;
+        unsigned char seen = 0; /* the stops' classes: NC_LATEX tells tokens_text */
         while (j < len) {
             if (!name_stop[(unsigned char)s[j]]) {
                 j++;
                 continue;
             }
             char d = s[j];
+            seen |= name_stop[(unsigned char)d];
             if (d == '\\' && j + 1 < len) {
                 j += 2;
                 continue;
@@ -169,7 +172,7 @@ static size_t bibtex_tokens(const char *s, size_t len, btok *t, size_t max)
                 break;
             j++;
         }
-        t[n++] = (btok){s + i, j - i, false};
+        t[n++] = (btok){s + i, j - i, false, (seen & NC_LATEX) != 0};
         i = j;
     }
     return n;
@@ -235,71 +238,76 @@ static int token_case(const btok *t)
  * dst may move), NO_PART when empty, with *oom set when dst or the
  * conversion ran out of memory. One scratch buffer serves every part of
  * every name of a list: a part costs no allocation of its own. */
+/* tokens_text's way for tokens with LaTeX or braces: joined, then
+ * converted. Apart so that the plain way, which most parts take, saves no
+ * registers and keeps no stack buffer. */
+static size_t tokens_text_latex(bib_buf *dst, const btok *t, size_t a, size_t b,
+                                unsigned flags, bool *oom)
+{
+    size_t at = dst->len;
+    /* the tokens joined, on the stack when short (most parts with a
+     * LaTeX accent are a word or two): no allocation per part */
+    char small[256];
+    size_t need = b - a - 1;
+    for (size_t i = a; i < b; i++)
+        need += t[i].len;
+    char *raw = need < sizeof small ? small : malloc(need + 1);
+    if (!raw) { /* a part of the name would pass for all of it */
+        *oom = true;
+        return NO_PART;
+    }
+    char *o = raw;
+    for (size_t i = a; i < b; i++) {
+        if (i > a)
+            *o++ = ' ';
+        memcpy(o, t[i].s, t[i].len);
+        o += t[i].len;
+    }
+    *o = '\0';
+    size_t rawlen = (size_t)(o - raw);
+    if (flags & BIB_NAME_LATEX)
+        bib_latex_to_unicode(dst, raw, rawlen, 0, NULL);
+    else
+        for (size_t i = 0; i < rawlen; i++)
+            if (raw[i] != '{' && raw[i] != '}')
+                bib_buf_putc(dst, raw[i]);
+    if (raw != small)
+        free(raw);
+    bib_buf_putc(dst, '\0');
+    if (bib_buf_failed(dst))
+        *oom = true;
+    return *oom ? NO_PART : at;
+}
+
 static size_t tokens_text(bib_buf *dst, const btok *t, size_t a, size_t b, unsigned flags,
                           bool *oom)
 {
     if (a >= b)
         return NO_PART;
-    size_t at = dst->len;
-    /* most parts are plain words, which both ways below copy as they are:
-     * then straight into the result, after one reserve */
-    bool plain = true;
+    /* most parts are plain words, copied as they are: straight into the
+     * result, after one reserve */
     size_t total = b - a - 1; /* the spaces between */
-    for (size_t i = a; i < b && plain; i++) {
+    for (size_t i = a; i < b; i++) {
+        if (t[i].latex)
+            return tokens_text_latex(dst, t, a, b, flags, oom);
         total += t[i].len;
-        for (size_t k = 0; k < t[i].len && plain; k++)
-            plain = !(name_stop[(unsigned char)t[i].s[k]] & NC_LATEX);
     }
-    if (plain) {
-        if (bib_buf_reserve(dst, total + 1)) {
-            *oom = true;
-            return NO_PART;
-        }
-        char *o = dst->data + dst->len;
-        for (size_t i = a; i < b; i++) {
-            if (i > a)
-                *o++ = ' ';
-            memcpy(o, t[i].s, t[i].len);
-            o += t[i].len;
-        }
-        *o++ = '\0'; /* the part's own end */
-        *o = '\0';   /* the buffer's */
-        dst->len = (size_t)(o - dst->data);
-        return at;
-    } else {
-        /* the tokens joined, on the stack when short (most parts with a
-         * LaTeX accent are a word or two): no allocation per part */
-        char small[256];
-        size_t need = b - a - 1; /* total stopped at the first LaTeX byte */
-        for (size_t i = a; i < b; i++)
-            need += t[i].len;
-        char *raw = need < sizeof small ? small : malloc(need + 1);
-        if (!raw) { /* a part of the name would pass for all of it */
-            *oom = true;
-            return NO_PART;
-        }
-        char *o = raw;
-        for (size_t i = a; i < b; i++) {
-            if (i > a)
-                *o++ = ' ';
-            memcpy(o, t[i].s, t[i].len);
-            o += t[i].len;
-        }
-        *o = '\0';
-        size_t rawlen = (size_t)(o - raw);
-        if (flags & BIB_NAME_LATEX)
-            bib_latex_to_unicode(dst, raw, rawlen, 0, NULL);
-        else
-            for (size_t i = 0; i < rawlen; i++)
-                if (raw[i] != '{' && raw[i] != '}')
-                    bib_buf_putc(dst, raw[i]);
-        if (raw != small)
-            free(raw);
-    }
-    bib_buf_putc(dst, '\0');
-    if (bib_buf_failed(dst))
+    size_t at = dst->len;
+    if ((dst->failed || dst->cap - dst->len < total + 2) && bib_buf_reserve(dst, total + 1)) {
         *oom = true;
-    return *oom ? NO_PART : at;
+        return NO_PART;
+    }
+    char *o = dst->data + dst->len;
+    for (size_t i = a; i < b; i++) {
+        if (i > a)
+            *o++ = ' ';
+        memcpy(o, t[i].s, t[i].len);
+        o += t[i].len;
+    }
+    *o++ = '\0'; /* the part's own end */
+    *o = '\0';   /* the buffer's */
+    dst->len = (size_t)(o - dst->data);
+    return at;
 }
 
 /* Splits "von Last" tokens [a, b): von = the leading run up to the last
@@ -324,7 +332,9 @@ static size_t part_value(bib_buf *dst, const char *s, size_t len, unsigned flags
         len--;
     if (!len)
         return NO_PART;
-    btok t = {s, len, false};
+    btok t = {s, len, false, false};
+    for (size_t k = 0; k < len && !t.latex; k++)
+        t.latex = (name_stop[(unsigned char)s[k]] & NC_LATEX) != 0;
     return tokens_text(dst, &t, 0, 1, flags, oom);
 }
 
@@ -609,7 +619,7 @@ static void put_part(bib_buf *out, const char *p, bool ascii, bool protect_lower
             else if (c == '}' && depth > 0)
                 depth--;
             else if (c == ' ' && depth == 0) {
-                btok t = {out->data + start, k - start, false};
+                btok t = {out->data + start, k - start, false, false}; /* only its case is asked */
                 need = k < out->len && k > start && token_case(&t) == 1;
                 start = k + 1;
             }

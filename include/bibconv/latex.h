@@ -45,6 +45,11 @@ enum {
 BIB_API int bib_latex_to_unicode(bib_buf *out, const char *s, size_t len,
                                  unsigned flags, size_t *unknown);
 
+/* The length of the leading run of s[0..len) that bib_latex_to_unicode
+ * (without BIB_LATEX_VERBATIM) copies as it is: len when nothing in the
+ * text means anything to LaTeX, and the conversion would be a copy. */
+BIB_API size_t bib_latex_plain_len(const char *s, size_t len);
+
 /* Flags for bib_latex_from_unicode. */
 enum {
     /* escape non-ASCII as LaTeX commands (classic BibTeX); without it

@@ -281,12 +281,28 @@ const size_t bt_crosswalk_rows = sizeof bt_crosswalk / sizeof bt_crosswalk[0];
 _Static_assert(sizeof bt_crosswalk / sizeof bt_crosswalk[0] < BT_FIELD_SLOTS / 2,
                "a row's slot value is below BT_FIELD_SLOTS / 2");
 
+uint64_t bt_name_word0(const char *name, size_t len)
+{
+    unsigned char b[8] = {0};
+    for (size_t k = 0; k < 8 && k < len; k++)
+        b[k] = (unsigned char)name[k];
+    uint64_t w;
+    memcpy(&w, b, 8);
+    return w;
+}
+
 unsigned bt_name_hash(const char *name, size_t len)
 {
-    unsigned h = BT_NAME_HASH_INIT;
-    for (size_t i = 0; i < len; i++)
-        h = BT_NAME_HASH_STEP(h, name[i]);
-    return h;
+    uint64_t h = bt_name_hash_init(len);
+    for (size_t i = 0; i < len; i += 8) {
+        unsigned char b[8] = {0};
+        for (size_t k = 0; k < 8 && i + k < len; k++)
+            b[k] = (unsigned char)name[i + k];
+        uint64_t w;
+        memcpy(&w, b, 8);
+        h = bt_name_hash_step(h, bt_lower8(w));
+    }
+    return bt_name_hash_end(h);
 }
 
 /* The names of bt_known, in its order. */
@@ -305,13 +321,15 @@ _Static_assert(sizeof bt_crosswalk / sizeof bt_crosswalk[0] + BT_K_COUNT < BT_FI
                "the field index needs free slots");
 
 /* Puts value v for a name of n bytes with hash h (bt_name_hash). */
-static void index_put(bt_field_index *ix, unsigned h, size_t n, unsigned char v)
+static void index_put(bt_field_index *ix, unsigned h, const char *name, size_t n,
+                      unsigned char v)
 {
     h %= BT_FIELD_SLOTS;
     while (ix->slot[h])
         h = (h + 1) % BT_FIELD_SLOTS;
     ix->slot[h] = v;
     ix->len[h] = (unsigned char)n; /* names are short: tests/bibtex checks < 256 */
+    ix->word0[h] = bt_name_word0(name, n);
 }
 
 /* The reader's index of the table and of the names it asks for: this
@@ -336,30 +354,31 @@ void bt_index_fields(bt_field_index *ix)
         const char *name = bt_crosswalk[i].name;
         size_t n = strlen(name);
         unsigned h = bt_name_hash(name, n);
-        index_put(ix, h, n, (unsigned char)(i + 1));
+        index_put(ix, h, name, n, (unsigned char)(i + 1));
         for (unsigned k = 1; k < BT_K_COUNT; k++)
             if (kh[k] == h && kl[k] == n && memcmp(name, known_names[k], n) == 0)
                 ix->row_known[i] = (unsigned char)k;
     }
     for (unsigned k = 1; k < BT_K_COUNT; k++) {
         unsigned char kn;
-        if (!bt_find_field(ix, known_names[k], kl[k], kh[k], &kn))
-            index_put(ix, kh[k], kl[k], (unsigned char)(BT_FIELD_SLOTS / 2 + k));
+        if (!bt_find_field(ix, known_names[k], kl[k], kh[k],
+                           bt_name_word0(known_names[k], kl[k]), &kn))
+            index_put(ix, kh[k], known_names[k], kl[k], (unsigned char)(BT_FIELD_SLOTS / 2 + k));
     }
 }
 
 const bt_row *bt_find_field(const bt_field_index *ix, const char *name, size_t len,
-                            unsigned hash, unsigned char *known)
+                            unsigned hash, uint64_t word0, unsigned char *known)
 {
     *known = BT_K_NONE;
     for (unsigned h = hash % BT_FIELD_SLOTS; ix->slot[h];
          h = (h + 1) % BT_FIELD_SLOTS) {
         unsigned v = ix->slot[h];
-        if (ix->len[h] != len)
+        if (ix->len[h] != len || ix->word0[h] != word0)
             continue;
         const char *n = v < BT_FIELD_SLOTS / 2 ? bt_crosswalk[v - 1].name
                                                : known_names[v - BT_FIELD_SLOTS / 2];
-        size_t i = 0;
+        size_t i = 8; /* the first eight bytes matched as a word */
         while (i < len && n[i] == name[i]) /* a few bytes: no call */
             i++;
         if (i < len)

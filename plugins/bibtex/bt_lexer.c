@@ -21,7 +21,6 @@
  * (after optional blanks) and reports BIB_EPARSE: one bad entry costs one
  * entry.
  */
-#include <ctype.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -67,6 +66,17 @@ static bool comment_line(const bt_pctx *c, const char *p)
 #define IC64(c) IC16(c), IC16((c) + 16), IC16((c) + 32), IC16((c) + 48)
 /* a table: every field name, key and macro goes through it byte by byte */
 static const bool ident_char[256] = {IC64(0), IC64(64), IC64(128), IC64(192)};
+/* the same without 0xC2, the lead byte of a no-break space (parse_ident
+ * looks at the byte after it) */
+#define IC_PLAIN(c) ((c) != 0xC2 && IC(c))
+#define ICP4(c) IC_PLAIN(c), IC_PLAIN((c) + 1), IC_PLAIN((c) + 2), IC_PLAIN((c) + 3)
+#define ICP16(c) ICP4(c), ICP4((c) + 4), ICP4((c) + 8), ICP4((c) + 12)
+#define ICP64(c) ICP16(c), ICP16((c) + 16), ICP16((c) + 32), ICP16((c) + 48)
+static const bool ident_plain[256] = {ICP64(0), ICP64(64), ICP64(128), ICP64(192)};
+#undef ICP64
+#undef ICP16
+#undef ICP4
+#undef IC_PLAIN
 #undef IC64
 #undef IC16
 #undef IC4
@@ -142,12 +152,27 @@ static void skip_ws_more(bt_pctx *c)
     }
 }
 
+/* skip_ws's table, looked at several times a field: 1 a blank it steps
+ * over, 2 a byte skip_ws_more looks at (a no-break space's lead byte, a
+ * comment's '%') */
+static const unsigned char blank_byte[256] = {[' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1,
+                                              [0xC2] = 2, ['%'] = 2};
+
 static inline void skip_ws(bt_pctx *c)
 {
-    while (c->p < c->end && (*c->p == ' ' || *c->p == '\t' || *c->p == '\n' || *c->p == '\r'))
-        c->p++;
-    if (c->p < c->end && ((unsigned char)*c->p == 0xC2 || *c->p == '%'))
+    const char *p = c->p, *e = c->end; /* in a local: one store, not one a byte */
+    while (p < e && blank_byte[(unsigned char)*p] == 1)
+        p++;
+    c->p = p;
+    if (p < e && blank_byte[(unsigned char)*p] == 2)
         skip_ws_more(c);
+}
+
+/* isdigit without the locale table's call (decimal digits are these in
+ * every locale) */
+static inline bool is_digit(char ch)
+{
+    return (unsigned)((unsigned char)ch - '0') < 10u;
 }
 
 static int fail(bt_pctx *c, const char *at, const char *expected)
@@ -185,10 +210,11 @@ static int parse_ident(bt_pctx *c, const char **s, size_t *n, const char *what)
     const char *b = c->p;
     /* a no-break space (U+00A0) ends an identifier as a space does: copied
      * text puts them around field names, which must not swallow them */
-    while (c->p < c->end && is_ident_char((unsigned char)*c->p) &&
-           !((unsigned char)c->p[0] == 0xC2 && c->p + 1 < c->end &&
-             (unsigned char)c->p[1] == 0xA0))
-        c->p++;
+    const char *p = c->p, *e = c->end; /* in a local: one store, not one a byte */
+    while (p < e && (ident_plain[(unsigned char)*p] ||
+                     ((unsigned char)*p == 0xC2 && !(p + 1 < e && (unsigned char)p[1] == 0xA0))))
+        p++;
+    c->p = p;
     if (c->p == c->end && !c->eof)
         return BT_NEED_MORE;
     if (c->p == b)
@@ -327,10 +353,12 @@ static int parse_part(bt_pctx *c, bool *bare)
         *bare = false;
         return 0;
     }
-    if (isdigit((unsigned char)ch)) {
+    if (is_digit(ch)) {
         const char *b = c->p;
-        while (c->p < c->end && isdigit((unsigned char)*c->p))
-            c->p++;
+        const char *p = c->p, *e = c->end;
+        while (p < e && is_digit(*p))
+            p++;
+        c->p = p;
         if (c->p == c->end && !c->eof)
             return BT_NEED_MORE;
         bib_buf_append_fast(&r->arena, b, (size_t)(c->p - b));
@@ -347,7 +375,7 @@ static int parse_part(bt_pctx *c, bool *bare)
         int mon = 0;
         if (n == 3)
             mon = bib_month_parse(s, n);
-        if (mon > 0 && !isdigit((unsigned char)s[0])) {
+        if (mon > 0 && !is_digit(s[0])) {
             bib_buf_puts(&r->arena, bt_month_names[mon - 1]);
         } else {
             size_t line, col;
@@ -368,13 +396,13 @@ static int parse_value(bt_pctx *c, bool *bare)
     int rc;
     const char *start = c->p;
     size_t v0 = c->r->arena.len;
-    *bare = isdigit((unsigned char)*c->p) != 0;
+    *bare = is_digit(*c->p);
     for (;;) {
         if ((rc = parse_part(c, bare)))
             return rc;
         /* '#' and macros can build a value larger than any line of the
          * input: the one bound of every reader applies to it too (io.h) */
-        if (c->r->arena.len - v0 > bib_input_max_value(c->r->in)) {
+        if (c->r->arena.len - v0 > c->max_value) {
             c->err_at = start;
             size_t m = bib_input_max_value(c->r->in);
             bool mib = m >= (1u << 20) && !(m & ((1u << 20) - 1));
@@ -396,8 +424,8 @@ static int parse_value(bt_pctx *c, bool *bare)
 
 /* Closes the field whose name is at arena offset noff and whose value runs
  * from voff to the arena's end. */
-static int add_field(bt_reader *r, size_t noff, size_t nlen, unsigned hash, size_t voff,
-                     bool bare)
+static int add_field(bt_reader *r, size_t noff, size_t nlen, unsigned hash, uint64_t word0,
+                     size_t voff, bool bare)
 {
     if (r->nfields == r->capfields) {
         size_t ncap = r->capfields ? r->capfields * 2 : 32;
@@ -411,6 +439,7 @@ static int add_field(bt_reader *r, size_t noff, size_t nlen, unsigned hash, size
     f->name_off = noff;
     f->name_len = nlen;
     f->name_hash = hash;
+    f->name_word0 = word0;
     f->val_off = voff;
     f->val_len = r->arena.len - voff;
     f->bare_number = bare;
@@ -467,9 +496,11 @@ static int parse_key(bt_pctx *c, bt_parsed *out, char close, int *state)
     int rc;
     /* the key runs to the first ',' or white space; empty keys allowed */
     const char *b = c->p;
-    while (c->p < c->end && *c->p != ',' && *c->p != close && *c->p != ' ' && *c->p != '\t' &&
-           *c->p != '\n' && *c->p != '\r' && *c->p != '=')
-        c->p++;
+    const char *p = c->p, *e = c->end;
+    while (p < e && *p != ',' && *p != close && *p != ' ' && *p != '\t' && *p != '\n' &&
+           *p != '\r' && *p != '=')
+        p++;
+    c->p = p;
     if (c->p == c->end)
         return fail(c, c->p, "',' after the key");
     out->key = b;
@@ -519,19 +550,31 @@ static int parse_field(bt_pctx *c, bool is_string)
     c->p++;
     skip_ws(c);
     /* the name in lower case (ASCII: the C locale's tolower) and its hash
-     * for the reader's index (bt_find_field), in one pass */
+     * for the reader's index (bt_find_field), in one pass of eight bytes
+     * a step: the name ends before the '=' inside the window, and the
+     * window's NUL guard covers the last word's bytes past it */
     size_t noff = r->arena.len;
-    if (r->arena.cap - r->arena.len < fl + 2 && bib_buf_reserve(&r->arena, fl + 1) < 0)
+    if (r->arena.cap - r->arena.len < fl + 10 && bib_buf_reserve(&r->arena, fl + 9) < 0)
         return BIB_ENOMEM;
     char *dst = r->arena.data + noff;
-    unsigned h = BT_NAME_HASH_INIT;
-    for (size_t i = 0; i < fl; i++) {
-        unsigned char ch = (unsigned char)fn[i];
-        if ((unsigned)(ch - 'A') < 26u)
-            ch |= 0x20;
-        dst[i] = (char)ch;
-        h = BT_NAME_HASH_STEP(h, ch);
+    uint64_t h = bt_name_hash_init(fl), word0 = 0;
+    for (size_t i = 0; i < fl; i += 8) {
+        uint64_t x;
+        memcpy(&x, fn + i, 8);
+        if (fl - i < 8) { /* the bytes past the name count as NUL */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+            x &= ~0ull << (8 * (8 - (fl - i)));
+#else
+            x &= ~0ull >> (8 * (8 - (fl - i)));
+#endif
+        }
+        x = bt_lower8(x);
+        memcpy(dst + i, &x, 8);
+        h = bt_name_hash_step(h, x);
+        if (!i)
+            word0 = x;
     }
+    unsigned hash = bt_name_hash_end(h);
     dst[fl] = '\0';
     r->arena.len += fl + 1;
     r->arena.data[r->arena.len] = '\0';
@@ -541,9 +584,9 @@ static int parse_field(bt_pctx *c, bool is_string)
     c->field_len = fl;
     if ((rc = parse_value(c, &bare)))
         return rc;
-    if (bib_buf_failed(&r->arena)) /* the offsets point past its data */
+    if (r->arena.failed) /* the offsets point past its data */
         return BIB_ENOMEM;
-    if ((rc = add_field(r, noff, fl, h, voff, bare)))
+    if ((rc = add_field(r, noff, fl, hash, word0, voff, bare)))
         return rc;
     if (is_string) {
         bt_raw_field *f = &r->fields[r->nfields - 1];
@@ -602,9 +645,9 @@ static int parse_fields(bt_pctx *c, char close, bool is_string)
         }
         if (at_close(c, close))
             return 0;
+        /* parse_value has skipped the blanks after the value */
         if ((rc = parse_field(c, is_string)))
             return rc;
-        skip_ws(c);
         if ((rc = need(c, "',' or end of entry")))
             return rc;
         if (*c->p == ',') {
@@ -629,7 +672,10 @@ int bt_parse_entry(bt_pctx *c, bt_parsed *out)
     skip_ws(c);
     if ((rc = need(c, "'{' or '('")))
         return rc;
-    bool comment = bt_ieq(out->type, out->type_len, "comment");
+    /* the directives told apart by their first letter before a compare
+     * (the type is at least one byte: parse_ident) */
+    char t0 = (char)(out->type[0] | 0x20);
+    bool comment = t0 == 'c' && bt_ieq(out->type, out->type_len, "comment");
     if (*c->p != '{' && *c->p != '(' && comment)
         return parse_bare_comment(c, out, at);
     if (*c->p != '{' && *c->p != '(')
@@ -637,9 +683,9 @@ int bt_parse_entry(bt_pctx *c, bt_parsed *out)
     char close = *c->p == '{' ? '}' : ')';
     c->p++;
     out->opened = true;
-    if (comment || bt_ieq(out->type, out->type_len, "preamble"))
+    if (comment || (t0 == 'p' && bt_ieq(out->type, out->type_len, "preamble")))
         return parse_raw_body(c, out, at, close);
-    bool is_string = bt_ieq(out->type, out->type_len, "string");
+    bool is_string = t0 == 's' && bt_ieq(out->type, out->type_len, "string");
     out->kind = is_string ? BT_STRING : BT_ENTRY;
     skip_ws(c);
     int state = 0;

@@ -51,80 +51,110 @@ static const bt_raw_field *get_raw(const bt_reader *r, bt_known k)
 static void index_entry(bt_reader *r)
 {
     memset(r->at, 0, sizeof r->at);
+    uint64_t seen = 0; /* a bit per name hash: a field whose bit is new has no twin before it */
     for (size_t i = 0; i < r->nfields; i++) {
         bt_raw_field *f = &r->fields[i];
+        uint64_t bit = 1ull << (f->name_hash & 63);
+        f->maybe_twin = (seen & bit) != 0;
+        seen |= bit;
         f->row = bt_find_field(&r->field_index, fname(r, f), f->name_len, f->name_hash,
-                               &f->known);
+                               f->name_word0, &f->known);
         if (f->known && !r->at[f->known])
             r->at[f->known] = i + 1;
     }
 }
 
-static int set_converted(bt_reader *r, bib_record *rec, bib_var var, const char *s, size_t n,
-                         unsigned flags)
+/* From d[i], past words and the single spaces between them: the index of
+ * the first byte below ' ', of a space that starts the text, ends it or
+ * comes before another byte of at most ' ', or len. Sixteen bytes a step
+ * where SSE2 is there, then eight. */
+static size_t words_run(const char *d, size_t i, size_t len)
 {
-    bib_buf_reset(&r->tmp);
-    int rc = bib_latex_to_unicode(&r->tmp, s, n, flags, NULL);
-    if (rc < 0)
-        return rc;
-    /* collapse white space runs (BibTeX does the same on output); most
-     * values need nothing, which the first loop finds eight bytes at a
-     * time: up to `w` the text is words and single spaces */
-    char *d = r->tmp.data;
-    size_t w = 0, len = r->tmp.len;
     const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
 #if defined(__x86_64__) && defined(__SSE2__)
-    /* sixteen at a time: a byte below ' ', or a space followed by one at
-     * most ' ', ends the run (the loop below then looks at it) */
-    if (len && (unsigned char)d[0] != ' ') {
+    if (i < len && (unsigned char)d[i] != ' ') {
         const __m128i ctl = _mm_set1_epi8(0x1F), sp = _mm_set1_epi8(' ');
-        while (len - w >= 17) {
-            __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(d + w));
-            __m128i y = _mm_loadu_si128((const __m128i *)(const void *)(d + w + 1));
+        while (len - i >= 17) {
+            __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(d + i));
+            __m128i y = _mm_loadu_si128((const __m128i *)(const void *)(d + i + 1));
             __m128i bad = _mm_or_si128(
                 _mm_cmpeq_epi8(_mm_min_epu8(x, ctl), x),
                 _mm_and_si128(_mm_cmpeq_epi8(x, sp), _mm_cmpeq_epi8(_mm_min_epu8(y, sp), y)));
             unsigned bits = (unsigned)_mm_movemask_epi8(bad);
-            if (bits) {
-                w += (size_t)__builtin_ctz(bits);
-                break;
-            }
-            w += 16;
+            if (bits)
+                return i + (size_t)__builtin_ctz(bits);
+            i += 16;
         }
     }
 #endif
-    while (w < len) {
-        if (len - w >= 8) {
+    while (i < len) {
+        if (len - i >= 8) {
             uint64_t x;
-            memcpy(&x, d + w, 8);
+            memcpy(&x, d + i, 8);
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
             x = __builtin_bswap64(x);
 #endif
             uint64_t hit = (x - ones * 0x21) & ~x & high;
             if (!hit) {
-                w += 8;
+                i += 8;
                 continue;
             }
-            w += (size_t)__builtin_ctzll(hit) / 8; /* the first byte <= ' ' */
+            i += (size_t)__builtin_ctzll(hit) / 8; /* the first byte <= ' ' */
         }
-        unsigned char ch = (unsigned char)d[w];
-        if (ch > ' ' || (ch == ' ' && w > 0 && w + 1 < len && (unsigned char)d[w + 1] > ' '))
-            w++;
+        unsigned char ch = (unsigned char)d[i];
+        if (ch > ' ' || (ch == ' ' && i > 0 && i + 1 < len && (unsigned char)d[i + 1] > ' '))
+            i++;
         else
             break;
     }
+    return i;
+}
+
+/* Collapses each white space run of d[0..len) (space, tab, line breaks)
+ * to one space, none at either end, as BibTeX does on output: the new
+ * length. The runs of words and single spaces between them are moved
+ * whole, so a value needs no byte loop (most need no move either). */
+static size_t collapse_ws(char *d, size_t len)
+{
+    size_t w = words_run(d, 0, len), i = w;
     bool sp = false;
-    for (size_t i = w; i < len; i++) {
+    while (i < len) {
         char ch = d[i];
         if (ch == '\n' || ch == '\r' || ch == '\t' || ch == ' ') {
             sp = w > 0;
+            i++;
             continue;
         }
         if (sp)
             d[w++] = ' ';
         sp = false;
-        d[w++] = ch;
+        if ((unsigned char)ch < ' ') { /* another control byte: kept, alone */
+            d[w++] = ch;
+            i++;
+            continue;
+        }
+        size_t j = words_run(d, i, len); /* > i: d[i] is past ' ' */
+        memmove(d + w, d + i, j - i);
+        w += j - i;
+        i = j;
     }
+    return w;
+}
+
+static int set_converted(bt_reader *r, bib_record *rec, bib_var var, const char *s, size_t n,
+                         unsigned flags)
+{
+    /* a value the conversion and the white space rule would only copy
+     * (most are) goes to the record from the entry's arena */
+    bool plain = flags & BIB_LATEX_VERBATIM ? !memchr(s, '{', n) && !memchr(s, '}', n)
+                                            : bib_latex_plain_len(s, n) == n;
+    if (plain && n < (1u << 20) && words_run(s, 0, n) == n)
+        return n ? bib_record_set_text(rec, var, s, n) : 0;
+    bib_buf_reset(&r->tmp);
+    int rc = bib_latex_to_unicode(&r->tmp, s, n, flags, NULL);
+    if (rc < 0)
+        return rc;
+    size_t w = collapse_ws(r->tmp.data, r->tmp.len);
     bib_buf_truncate(&r->tmp, w);
     if (!w)
         return 0;
@@ -408,7 +438,8 @@ static int read_list(entry_ctx *e, bib_var var, const char *v, size_t vn)
     const char *s = v;
     const char *end = v + vn;
     while (s < end && rc >= 0) {
-        const char *q = s;
+        /* the value ends in a NUL (add_field) and holds none */
+        const char *q = s + strcspn(s, ",;");
         while (q < end && *q != ',' && *q != ';')
             q++;
         const char *a = s, *b = q;
@@ -421,16 +452,8 @@ static int read_list(entry_ctx *e, bib_var var, const char *v, size_t vn)
             rc = bib_latex_to_unicode(&r->tmp, a, (size_t)(b - a), 0, NULL);
             /* white space runs inside an item are one space, as in every
              * text field (a keyword wrapped over lines: "Cell\n\tCulture") */
-            size_t w = 0;
-            for (size_t i = 0; rc >= 0 && i < r->tmp.len; i++) {
-                char ch = r->tmp.data[i];
-                bool ws = ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r';
-                if (!ws || (w > 0 && r->tmp.data[w - 1] != ' '))
-                    r->tmp.data[w++] = ws ? ' ' : ch;
-            }
-            while (w > 0 && r->tmp.data[w - 1] == ' ')
-                w--;
-            bib_buf_truncate(&r->tmp, w);
+            if (rc >= 0)
+                bib_buf_truncate(&r->tmp, collapse_ws(r->tmp.data, r->tmp.len));
             if (rc >= 0 && r->tmp.len)
                 rc = bib_record_add_text(e->rec, var, r->tmp.data, r->tmp.len);
         }
@@ -537,8 +560,8 @@ static int read_field(entry_ctx *e, size_t i)
     bt_reader *r = e->r;
     const bt_raw_field *f = &r->fields[i];
     const char *name = fname(r, f);
-    for (size_t j = 0; j < i; j++)
-        if (r->fields[j].name_len == f->name_len && fname(r, &r->fields[j])[0] == name[0] &&
+    for (size_t j = 0; f->maybe_twin && j < i; j++) /* by hash and length first */
+        if (r->fields[j].name_hash == f->name_hash && r->fields[j].name_len == f->name_len &&
             strcmp(fname(r, &r->fields[j]), name) == 0) {
             bib_input_report(r->in, BIB_SEV_WARNING, e->pe->line, 0,
                              "duplicate field '%.20s' in entry '%.40s' ignored", name, e->key);
@@ -830,7 +853,19 @@ enum { ENTRY_HELD = 2, ENTRY_SKIPPED = 3, ENTRY_MORE = 4 };
  * error. */
 static int one_entry(bt_reader *r, const char *d, size_t n, bool eof, bib_record **out)
 {
-    bt_pctx c = {.r = r, .d = d, .p = d, .end = d + n, .eof = eof};
+    /* member by member: an initializer would clear its message buffers
+     * (660 bytes) for every entry; warn[] is read only below nwarn */
+    bt_pctx c;
+    c.r = r;
+    c.d = c.p = d;
+    c.end = d + n;
+    c.eof = eof;
+    c.max_value = bib_input_max_value(r->in);
+    c.err_at = NULL;
+    c.err[0] = '\0';
+    c.field = NULL;
+    c.field_len = 0;
+    c.nwarn = 0;
     bt_parsed pe;
     memset(&pe, 0, sizeof pe);
     bib_buf_reset(&r->arena);
@@ -871,7 +906,8 @@ static int one_entry(bt_reader *r, const char *d, size_t n, bool eof, bib_record
     size_t used = (size_t)(c.p - d);
     if (pe.kind == BT_ENTRY)
         check_after(r, &pe, c.p, d + n);
-    if (pe.kind != BT_ENTRY || bt_ieq(pe.type, pe.type_len, "xdata"))
+    if (pe.kind != BT_ENTRY ||
+        ((pe.type[0] | 0x20) == 'x' && bt_ieq(pe.type, pe.type_len, "xdata")))
         return directive(r, &pe, used, out);
     if (pe.key_len)
         note_key(r, &pe);

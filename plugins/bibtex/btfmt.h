@@ -25,6 +25,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "bibconv/buf.h"
 #include "bibconv/keys.h"
@@ -70,9 +71,11 @@ extern const char *const bt_month_names[12];
 /* One parsed field: name and value are offsets into the reader's arena. */
 typedef struct bt_raw_field {
     size_t name_off, name_len;
-    unsigned name_hash; /* BT_NAME_HASH_* over the lower-case name */
+    unsigned name_hash; /* bt_name_hash_* over the lower-case name */
+    uint64_t name_word0; /* its first eight bytes (bt_name_word0) */
     size_t val_off, val_len;
     bool bare_number; /* the whole value was one bare number */
+    bool maybe_twin;  /* an earlier field may have its name (set by bt_build_record) */
     unsigned char known; /* its bt_known, set by bt_build_record */
     const struct bt_row *row; /* its crosswalk row (NULL: none), set by bt_build_record */
 } bt_raw_field;
@@ -98,6 +101,7 @@ enum { BT_MAX_PARENTS = 1024, BT_MAX_HELD = 256, BT_WAIT_SLOTS = 4096, BT_FIELD_
 typedef struct bt_field_index {
     unsigned char slot[BT_FIELD_SLOTS];
     unsigned char len[BT_FIELD_SLOTS]; /* the length of the slot's name */
+    uint64_t word0[BT_FIELD_SLOTS];    /* its first eight bytes (bt_name_word0) */
     unsigned char row_known[BT_FIELD_SLOTS / 2];
 } bt_field_index;
 
@@ -165,6 +169,7 @@ typedef struct bt_pctx {
     const char *p;   /* cursor */
     const char *end; /* window end */
     bool eof;        /* the window holds the rest of the input */
+    size_t max_value; /* bib_input_max_value, asked once per entry */
     const char *err_at;
     char err[160];
     const char *field; /* name of the field being parsed (in the window) */
@@ -256,22 +261,51 @@ typedef struct bt_row {
 extern const bt_row bt_crosswalk[];
 extern const size_t bt_crosswalk_rows;
 
-/* The hash of a field name in the reader's index (FNV-1a), computed by
- * the lexer as it copies the name: h = BT_NAME_HASH_INIT, then
- * BT_NAME_HASH_STEP for each byte. */
-#define BT_NAME_HASH_INIT 2166136261u
-#define BT_NAME_HASH_STEP(h, c) (((h) ^ (unsigned char)(c)) * 16777619u)
+/* The hash of a field name in the reader's index, computed by the lexer
+ * as it copies the name eight bytes at a time: h = bt_name_hash_init(len),
+ * then bt_name_hash_step for each word of eight lower-case bytes (the
+ * last one padded with NUL bytes), then bt_name_hash_end. */
+static inline uint64_t bt_name_hash_init(size_t len)
+{
+    return (uint64_t)len * 0x9E3779B97F4A7C15ull;
+}
+
+static inline uint64_t bt_name_hash_step(uint64_t h, uint64_t word)
+{
+    h = (h ^ word) * 0xFF51AFD7ED558CCDull;
+    return h ^ (h >> 32);
+}
+
+static inline unsigned bt_name_hash_end(uint64_t h)
+{
+    return (unsigned)h;
+}
+
+/* The eight bytes of x with their ASCII capitals in lower case (the C
+ * locale's tolower; other bytes as they are). */
+static inline uint64_t bt_lower8(uint64_t x)
+{
+    const uint64_t low7 = 0x7F7F7F7F7F7F7F7Full, high = 0x8080808080808080ull;
+    uint64_t h7 = x & low7;
+    uint64_t from_a = h7 + 0x3F3F3F3F3F3F3F3Full; /* high bit: at least 'A' */
+    uint64_t past_z = h7 + 0x2525252525252525ull; /* high bit: past 'Z' */
+    return x | (((from_a ^ past_z) & ~x & high) >> 2);
+}
 
 /* Fills ix with the reader's hash index of the rows flagged BT_RD and of
  * the bt_known names. */
 void bt_index_fields(bt_field_index *ix);
 /* The reader's row for the lower-case field name[0..len) (NUL-terminated
- * there) whose hash is `hash` (BT_NAME_HASH_*), or NULL; *known gets the
+ * there) whose hash is `hash` (bt_name_hash_*) and first word `word0`, or NULL; *known gets the
  * name's bt_known (BT_K_NONE if none). */
 const bt_row *bt_find_field(const bt_field_index *ix, const char *name, size_t len,
-                            unsigned hash, unsigned char *known);
+                            unsigned hash, uint64_t word0, unsigned char *known);
 /* The hash of name[0..len) as bt_find_field takes it. */
 unsigned bt_name_hash(const char *name, size_t len);
+/* The first eight bytes of name[0..len) as a word (memcpy order), NUL
+ * bytes past its end: the lexer's first word of a lower-case name, which
+ * bt_find_field compares before any byte. */
+uint64_t bt_name_word0(const char *name, size_t len);
 /* Fills idx (room for bt_crosswalk_rows) with the indexes of the rows the
  * writers emit (order > 0), by order (table order among equals). Returns
  * how many. */

@@ -1400,10 +1400,11 @@ END_TEST
 /* The crosswalk's own rules: the names the reader knows are unique (the
  * reader's index finds one row per name), lower case, and every row the
  * writers walk names a variable or a writer rule. */
-/* bt_find_field with the name's hash, as the lexer gives it. */
+/* bt_find_field with the name's hash and first word, as the lexer gives them. */
 static const bt_row *find_name(const bt_field_index *ix, const char *name, unsigned char *known)
 {
-    return bt_find_field(ix, name, strlen(name), bt_name_hash(name, strlen(name)), known);
+    size_t n = strlen(name);
+    return bt_find_field(ix, name, n, bt_name_hash(name, n), bt_name_word0(name, n), known);
 }
 
 START_TEST(test_crosswalk_rows)
@@ -1430,6 +1431,11 @@ START_TEST(test_crosswalk_rows)
     ck_assert_int_eq(known, BT_K_NONE);
     ck_assert_ptr_null(find_name(&ix, "nosuchfield", &known));
     ck_assert_int_eq(known, BT_K_NONE);
+    /* names that share the first word (eight bytes) of a row's, or all
+     * of it but the length */
+    ck_assert_ptr_null(find_name(&ix, "journaltitlf", &known));
+    ck_assert_ptr_null(find_name(&ix, "journalt", &known));
+    ck_assert_int_eq(find_name(&ix, "journal", &known)->var, BIB_VAR_CONTAINER_TITLE);
     /* a known name with a row, one without, and a prefix of a known name */
     ck_assert_int_eq(find_name(&ix, "date", &known)->var, BIB_VAR_ISSUED);
     ck_assert_int_eq(known, BT_K_DATE);

@@ -323,5 +323,42 @@ START_TEST(test_rich_helpers)
 }
 END_TEST
 
+/* bib_latex_plain_len: the run the conversion copies as it is, at every
+ * length around the sixteen-byte scan and with each special character at
+ * every place; the BibTeX reader hands a value that is all of it to the
+ * record without converting it. And the nocase groups the conversion
+ * writes without its brace table, against the way through the table. */
+START_TEST(test_plain_len)
+{
+    const char specials[] = "\\{}~$-`'";
+    char s[48];
+    bib_buf b = BIB_BUF_INIT;
+    for (size_t len = 0; len < sizeof s; len++) {
+        for (size_t at = 0; at <= len; at++) {
+            for (size_t k = 0; k < sizeof specials - 1; k++) {
+                for (size_t i = 0; i < len; i++)
+                    s[i] = (char)('a' + i % 26);
+                if (at < len)
+                    s[at] = specials[k];
+                ck_assert_uint_eq(bib_latex_plain_len(s, len), at);
+                bib_buf_reset(&b);
+                ck_assert_int_eq(bib_latex_to_unicode(&b, s, len, 0, NULL), 0);
+                ck_assert_int_eq(memcmp(b.data, s, at), 0);
+                if (at == len)
+                    ck_assert_uint_eq(b.len, len);
+            }
+        }
+    }
+    bib_buf_clear(&b);
+    unsigned t = BIB_LATEX_RICH | BIB_LATEX_NOCASE;
+    to_u("a {{B}} {{}} {} {{C} D} {{E}x} {{F}}}", t,
+         "a <span class=\"nocase\">B</span> <span class=\"nocase\"></span>  "
+         "<span class=\"nocase\">C D</span> <span class=\"nocase\">Ex</span> "
+         "<span class=\"nocase\">F</span>");
+    to_u("{{G}", t, "<span class=\"nocase\">G</span>");
+}
+END_TEST
+
 BIB_TEST_MAIN("latex", test_accents, test_specials, test_rich_and_nocase, test_from_unicode,
-              test_table_round_trip, test_named_tables_both_ways, test_rich_helpers, test_deep_nesting)
+              test_table_round_trip, test_named_tables_both_ways, test_rich_helpers, test_deep_nesting,
+              test_plain_len)

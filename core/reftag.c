@@ -230,6 +230,15 @@ static size_t scan_word(const char *s, size_t len, size_t i, unsigned char *kind
     bool digits = false, letters = false;
     uint32_t prev = 0;
     while (j < len) {
+        unsigned char a = (unsigned char)s[j];
+        if (is_digit(a) || ((a | 32) >= 'a' && (a | 32) <= 'z')) {
+            /* ASCII letters and digits (most of a word): no decoding */
+            digits |= is_digit(a);
+            letters |= !is_digit(a);
+            prev = a;
+            j++;
+            continue;
+        }
         int w;
         uint32_t c = cp_at(s, len, j, &w);
         if (is_word_char(c)) {
@@ -396,10 +405,21 @@ static bool chunk_break(const bib_reftag *t, size_t i)
             return k->space_before || (i + 1 < t->n && t->tok[i + 1].space_before) ||
                    (i + 1 < t->n && t->tok[i - 1].kind == BIB_REFTOK_WORD &&
                     t->tok[i + 1].kind == BIB_REFTOK_WORD);
-        return k->len > 1 || strchr(",;:()[]\"&", c) != NULL;
+        if (k->len > 1)
+            return true;
+        switch (c) {
+        case ',': case ';': case ':': case '(': case ')': case '[': case ']': case '"': case '&':
+        case '\0':   /* strchr finds the terminator too */
+            return true;
+        default:
+            return false;
+        }
     }
-    return tok_is(t, i, "and") || tok_is(t, i, "und") || tok_is(t, i, "et") ||
-           tok_is(t, i, "y") || tok_is(t, i, "e") || year_like(t, i);
+    if (k->kind == BIB_REFTOK_NUMBER)
+        return year_like(t, i);
+    /* the joining words have three letters at most */
+    return k->len <= 3 && (tok_is(t, i, "and") || tok_is(t, i, "und") || tok_is(t, i, "et") ||
+                           tok_is(t, i, "y") || tok_is(t, i, "e"));
 }
 
 /* The name likeness of a chunk, bucketed -4..4; 9 for no words or a long

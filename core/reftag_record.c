@@ -671,7 +671,8 @@ static unsigned char ascii_lower(unsigned char c)
 
 /* Does s hold one of words, ASCII case folded (what strncasecmp does in
  * the C locale, which bibconv never leaves)? One pass over s: a position
- * whose byte starts no word is passed over at the cost of a bit test.
+ * whose byte starts no word, or whose next byte is no word's second, is
+ * passed over at the cost of a table look-up.
  * This was strncasecmp at every byte of the reference for every word, a
  * fifth of `-f refs`'s instructions; which word matches first does not
  * matter, only whether one does. */

@@ -328,7 +328,16 @@ static const char *tok_text(const bib_reftag *t, size_t i) { return t->s + t->to
  * `「」『』《》` quotes), or a superscript bracket; 0 for any other token:
  * the features see a Chinese or Japanese reference's punctuation as the
  * training references write it (no training reference writes these). */
-static char folded_punct(const bib_reftag *t, size_t i)
+static char folded_punct3(const bib_reftag *t, size_t i);
+
+static inline char folded_punct(const bib_reftag *t, size_t i)
+{
+    /* most tokens are not three-byte punctuation: no call for them */
+    const bib_ref_token *k = &t->tok[i];
+    return k->kind == BIB_REFTOK_PUNCT && k->len == 3 ? folded_punct3(t, i) : 0;
+}
+
+static char folded_punct3(const bib_reftag *t, size_t i)
 {
     const bib_ref_token *k = &t->tok[i];
     /* both blocks are three bytes with lead byte E3 or EF; the curly
@@ -759,8 +768,15 @@ static bool phrase_break(const bib_reftag *t, size_t i)
     const char *p = tok_text(t, i);
     char f = folded_punct(t, i);
     if (k->len == 1 || f) {
-        char c = f ? f : *p;
-        return strchr(",;:()[]\"?!", c) || (c == '.' && !is_initial(t, i - (i > 0)));
+        switch (f ? f : *p) {
+        case ',': case ';': case ':': case '(': case ')': case '[': case ']': case '"':
+        case '?': case '!': case '\0':    /* strchr's set, with its terminator */
+            return true;
+        case '.':
+            return !is_initial(t, i - (i > 0));
+        default:
+            return false;
+        }
     }
     return k->len == 3 && (memcmp(p, "\xe2\x80\x9c", 3) == 0 || memcmp(p, "\xe2\x80\x9d", 3) == 0);
 }

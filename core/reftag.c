@@ -329,12 +329,10 @@ static const char *tok_text(const bib_reftag *t, size_t i) { return t->s + t->to
  * the features see a Chinese or Japanese reference's punctuation as the
  * training references write it (no training reference writes these). */
 static char folded_punct3(const bib_reftag *t, size_t i);
-
+/* most tokens are not three-byte punctuation: no call for them */
 static inline char folded_punct(const bib_reftag *t, size_t i)
 {
-    /* most tokens are not three-byte punctuation: no call for them */
-    const bib_ref_token *k = &t->tok[i];
-    return k->kind == BIB_REFTOK_PUNCT && k->len == 3 ? folded_punct3(t, i) : 0;
+    return t->tok[i].kind == BIB_REFTOK_PUNCT && t->tok[i].len == 3 ? folded_punct3(t, i) : 0;
 }
 
 static char folded_punct3(const bib_reftag *t, size_t i)
@@ -414,15 +412,9 @@ static bool chunk_break(const bib_reftag *t, size_t i)
             return k->space_before || (i + 1 < t->n && t->tok[i + 1].space_before) ||
                    (i + 1 < t->n && t->tok[i - 1].kind == BIB_REFTOK_WORD &&
                     t->tok[i + 1].kind == BIB_REFTOK_WORD);
-        if (k->len > 1)
-            return true;
-        switch (c) {
-        case ',': case ';': case ':': case '(': case ')': case '[': case ']': case '"': case '&':
-        case '\0':   /* strchr finds the terminator too */
-            return true;
-        default:
-            return false;
-        }
+        /* marks between fields (and NUL, which strchr over them matched) */
+        return k->len > 1 || c == ',' || c == ';' || c == ':' || c == '(' || c == ')' ||
+               c == '[' || c == ']' || c == '"' || c == '&' || !c;
     }
     if (k->kind == BIB_REFTOK_NUMBER)
         return year_like(t, i);
@@ -768,15 +760,9 @@ static bool phrase_break(const bib_reftag *t, size_t i)
     const char *p = tok_text(t, i);
     char f = folded_punct(t, i);
     if (k->len == 1 || f) {
-        switch (f ? f : *p) {
-        case ',': case ';': case ':': case '(': case ')': case '[': case ']': case '"':
-        case '?': case '!': case '\0':    /* strchr's set, with its terminator */
-            return true;
-        case '.':
-            return !is_initial(t, i - (i > 0));
-        default:
-            return false;
-        }
+        char c = f ? f : *p;    /* marks between fields; NUL as strchr had it */
+        return c == ',' || c == ';' || c == ':' || c == '(' || c == ')' || c == '[' || c == ']' ||
+               c == '"' || c == '?' || c == '!' || !c || (c == '.' && !is_initial(t, i - (i > 0)));
     }
     return k->len == 3 && (memcmp(p, "\xe2\x80\x9c", 3) == 0 || memcmp(p, "\xe2\x80\x9d", 3) == 0);
 }

@@ -10,6 +10,7 @@
  * weights (repeated features count each time).
  */
 #include <math.h>
+#include <pthread.h>
 #include <string.h>
 
 #include "bibconv/names.h"
@@ -27,34 +28,47 @@ typedef struct {
     size_t n, max;
 } feats;
 
-static void feat(feats *f, const char *tag, const char *v, size_t vlen)
+/* A feature's hash: FNV-1a over its tag, a separator and its value. The
+ * tag's part is the same for every value: TAG folds it to a constant when
+ * the tag is a literal (the loop has a constant count), so only the
+ * value's bytes are hashed per feature. */
+static inline uint32_t fnv(uint32_t h, const char *v, size_t n)
 {
-    /* FNV-1a over tag, a separator and the value */
-    uint32_t h = 2166136261u;
-    for (const char *p = tag; *p; p++)
-        h = (h ^ (unsigned char)*p) * 16777619u;
-    h = (h ^ 0x1f) * 16777619u;
-    for (size_t i = 0; i < vlen; i++)
+    for (size_t i = 0; i < n; i++)
         h = (h ^ (unsigned char)v[i]) * 16777619u;
+    return h;
+}
+
+static inline uint32_t fnv_c(uint32_t h, char c)
+{
+    return (h ^ (unsigned char)c) * 16777619u;
+}
+
+static inline uint32_t tag_seed(const char *tag, size_t n)
+{
+    return fnv_c(fnv(2166136261u, tag, n), 0x1f);
+}
+
+#define TAG(tag) tag_seed(tag, sizeof tag - 1)
+
+static void emit(feats *f, uint32_t h)
+{
     h ^= h >> 15;
     if (f->n < f->max)
         f->ids[f->n++] = h & (BIB_NAME_FEATURE_BUCKETS - 1);
 }
 
-static void feat_s(feats *f, const char *tag, const char *v)
-{
-    feat(f, tag, v, strlen(v));
-}
+#define FEAT(f, tag, v, vlen) emit(f, fnv(TAG(tag), v, vlen))
+#define FEAT_S(f, tag, v) FEAT(f, tag, v, strlen(v))
 
-static void feat_n(feats *f, const char *tag, unsigned n, unsigned cap)
+static void feat_n(feats *f, uint32_t seed, unsigned n, unsigned cap)
 {
     char v[12];
     unsigned k = n > cap ? cap : n, i = sizeof v;
-    v[--i] = '\0';
     do
         v[--i] = (char)('0' + k % 10);
     while ((k /= 10) && i);
-    feat_s(f, tag, v + i);
+    emit(f, fnv(seed, v + i, sizeof v - i));
 }
 
 /* One shape letter per code point: case, caseless script, digit or the
@@ -103,58 +117,118 @@ static bool is_space_cp(uint32_t cp)
            bib_char_class_of(cp) == BIB_CHAR_SPACE;
 }
 
+/* shape_char and is_space_cp of the ASCII code points, filled once from
+ * them (so they cannot disagree): most of a name's characters are ASCII,
+ * and two class look-ups a character were a tenth of the model's time */
+static pthread_once_t ascii_once = PTHREAD_ONCE_INIT;
+static char ascii_shape[128];
+static bool ascii_space[128];
+
+static void ascii_fill(void)
+{
+    for (uint32_t cp = 0; cp < 128; cp++) {
+        ascii_shape[cp] = shape_char(cp);
+        ascii_space[cp] = is_space_cp(cp);
+    }
+}
+
+/* The code point at s + i (i < len) and its length in bytes; ASCII
+ * without a call. */
+static inline size_t next_cp(const char *s, size_t len, size_t i, uint32_t *cp)
+{
+    unsigned char c = (unsigned char)s[i];
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    }
+    return (size_t)bib_utf8_decode(s + i, len - i, cp);
+}
+
+static inline char shape_of(uint32_t cp)
+{
+    return cp < 0x80 ? ascii_shape[cp] : shape_char(cp);
+}
+
+static inline bool space_of(uint32_t cp)
+{
+    return cp < 0x80 ? ascii_space[cp] : is_space_cp(cp);
+}
+
 typedef struct {
     const char *s;
     size_t len;
     char shape[16];  /* collapsed: runs of one shape letter written once */
     char full[8];    /* the first 7 shape letters, not collapsed */
+    unsigned char slen, flen;
+    char first;      /* the shape of the first code point (0: a mark) */
     unsigned letters;
 } token;
 
-static void token_shape(token *t)
+/* What the whole text adds besides its tokens: the punctuation features
+ * (punct_features) and its length in code points. */
+typedef struct {
+    unsigned commas;
+    size_t cps;
+    size_t npc;
+    char pc[32];     /* shape letters other than X, x and L, first met first */
+    bool seen[128];
+} text_scan;
+
+static inline void token_add(token *t, char c)
 {
-    size_t i = 0, ns = 0, nf = 0;
-    t->letters = 0;
-    while (i < t->len) {
-        uint32_t cp;
-        i += (size_t)bib_utf8_decode(t->s + i, t->len - i, &cp);
-        char c = shape_char(cp);
-        if (!c)
-            continue;
-        if (c == 'X' || c == 'x' || c == 'H' || c == 'K' || c == 'J' || c == 'L')
-            t->letters++;
-        if (nf < sizeof t->full - 1)
-            t->full[nf++] = c;
-        if ((!ns || t->shape[ns - 1] != c) && ns < sizeof t->shape - 1)
-            t->shape[ns++] = c;
-    }
-    t->shape[ns] = '\0';
-    t->full[nf] = '\0';
+    if (!c)
+        return;
+    if (c == 'X' || c == 'x' || c == 'H' || c == 'K' || c == 'J' || c == 'L')
+        t->letters++;
+    if (t->flen < sizeof t->full - 1)
+        t->full[t->flen++] = c;
+    if ((!t->slen || t->shape[t->slen - 1] != c) && t->slen < sizeof t->shape - 1)
+        t->shape[t->slen++] = c;
 }
 
-static size_t tokenize(const char *s, size_t len, token *t, size_t max)
+static inline void token_end(token *t, const char *end)
+{
+    t->len = (size_t)(end - t->s);
+    t->shape[t->slen] = '\0';
+    t->full[t->flen] = '\0';
+}
+
+/* One pass over the text: its tokens (split at white space, at most max)
+ * with their shapes, and the text's punctuation and length, which go on
+ * past the last token kept. */
+static size_t scan_text(const char *s, size_t len, token *t, size_t max, text_scan *sc)
 {
     size_t n = 0, i = 0;
-    while (i < len && n < max) {
+    token *cur = NULL;
+    while (i < len) {
         uint32_t cp;
-        int k = bib_utf8_decode(s + i, len - i, &cp);
-        if (is_space_cp(cp)) {
-            i += (size_t)k;
-            continue;
+        size_t k = next_cp(s, len, i, &cp);
+        char c = shape_of(cp);
+        sc->cps++;
+        sc->commas += c == ',';
+        if (c && c != 'X' && c != 'x' && c != 'L' && !sc->seen[(unsigned char)c]) {
+            sc->seen[(unsigned char)c] = true;
+            if (sc->npc < sizeof sc->pc)
+                sc->pc[sc->npc++] = c;
         }
-        size_t j = i;
-        while (j < len) {
-            k = bib_utf8_decode(s + j, len - j, &cp);
-            if (is_space_cp(cp))
-                break;
-            j += (size_t)k;
+        if (space_of(cp)) {
+            if (cur)
+                token_end(cur, s + i);
+            cur = NULL;
+        } else if (cur) {
+            token_add(cur, c);
+        } else if (n < max) {
+            cur = &t[n++];
+            cur->s = s + i;
+            cur->slen = cur->flen = 0;
+            cur->letters = 0;
+            cur->first = c;
+            token_add(cur, c);
         }
-        t[n].s = s + i;
-        t[n].len = j - i;
-        token_shape(&t[n]);
-        n++;
-        i = j;
+        i += k;
     }
+    if (cur)
+        token_end(cur, s + len);
     return n;
 }
 
@@ -183,14 +257,14 @@ static bool is_all_caps(const token *t)
 static void comma_features(feats *f, const token *t, size_t n)
 {
     size_t c = 0;
-    while (c < n && t[c].shape[strlen(t[c].shape) - (t[c].shape[0] ? 1 : 0)] != ',')
+    while (c < n && t[c].shape[t[c].slen - (t[c].slen ? 1 : 0)] != ',')
         c++;
     if (c + 1 >= n)
         return;
     char side[64];
     size_t sl = 0;
     for (size_t i = c + 1; i < n && i < c + 6; i++) {
-        size_t k = strlen(t[i].shape);
+        size_t k = t[i].slen;
         if (sl + k + 1 >= sizeof side)
             break;
         if (sl)
@@ -198,9 +272,9 @@ static void comma_features(feats *f, const token *t, size_t n)
         memcpy(side + sl, t[i].shape, k);
         sl += k;
     }
-    feat(f, "ac", side, sl);
-    feat_n(f, "acn", (unsigned)(n - c - 1), 6);
-    feat_n(f, "bcn", (unsigned)(c + 1), 6);
+    FEAT(f, "ac", side, sl);
+    feat_n(f, TAG("acn"), (unsigned)(n - c - 1), 6);
+    feat_n(f, TAG("bcn"), (unsigned)(c + 1), 6);
 }
 
 static void shape_features(feats *f, const token *t, size_t n)
@@ -210,45 +284,41 @@ static void shape_features(feats *f, const token *t, size_t n)
     unsigned init = 0, caps = 0, lower = 0, title = 0;
     for (size_t i = 0; i < n; i++) {
         const char *sh = t[i].shape;
-        feat_s(f, "s", sh);
-        feat_s(f, "sf", t[i].full);
+        size_t k = t[i].slen;
+        FEAT(f, "s", sh, k);
+        FEAT(f, "sf", t[i].full, t[i].flen);
         if (i == 0)
-            feat_s(f, "s0", sh);
+            FEAT(f, "s0", sh, k);
         if (i + 1 == n)
-            feat_s(f, "sL", sh);
-        if (i > 0) {
-            char bi[34];
-            size_t a = strlen(t[i - 1].shape), b = strlen(sh);
-            memcpy(bi, t[i - 1].shape, a);
-            bi[a] = '|';
-            memcpy(bi + a + 1, sh, b);
-            feat(f, "sb", bi, a + 1 + b);
-        }
-        size_t k = strlen(sh);
+            FEAT(f, "sL", sh, k);
+        if (i > 0) /* the previous shape, '|', this one */
+            emit(f, fnv(fnv_c(fnv(TAG("sb"), t[i - 1].shape, t[i - 1].slen), '|'), sh, k));
         if (i < 6 && sl + k + 1 < sizeof seq) {
             if (sl)
                 seq[sl++] = '_';
             memcpy(seq + sl, sh, k);
             sl += k;
         }
-        bool particle = bib__is_particle(t[i].s, t[i].len);
+        /* a particle opens with a lower-case letter (bib__is_particle):
+         * other words are not looked up */
+        bool particle = t[i].first == 'x' && bib__is_particle(t[i].s, t[i].len);
         if (particle) {
-            feat(f, "p", t[i].s, t[i].len);
-            feat_s(f, "pp", i == 0 ? "first" : i + 1 == n ? "last" : "mid");
+            FEAT(f, "p", t[i].s, t[i].len);
+            FEAT_S(f, "pp", i == 0 ? "first" : i + 1 == n ? "last" : "mid");
         }
         init += is_initials(&t[i]);
         caps += is_all_caps(&t[i]);
         lower += sh[0] == 'x' && !particle;
         title += sh[0] == 'X' && sh[1] == 'x';
     }
-    feat(f, "seq", seq, n <= 6 ? sl : 0);
+    FEAT(f, "seq", seq, n <= 6 ? sl : 0);
     comma_features(f, t, n);
-    feat_n(f, "ni", init, 4);
-    feat_n(f, "nu", caps, 4);
-    feat_n(f, "nl", lower, 4);
-    feat_n(f, "nt", title, 6);
+    feat_n(f, TAG("ni"), init, 4);
+    feat_n(f, TAG("nu"), caps, 4);
+    feat_n(f, TAG("nl"), lower, 4);
+    feat_n(f, TAG("nt"), title, 6);
     if (n && is_initials(&t[n - 1]) && n > 1 && !is_initials(&t[0]))
-        feat_s(f, "vanc", "family-initials");
+        FEAT_S(f, "vanc", "family-initials");
 }
 
 /* Word identities and character trigrams from the match key (lower case,
@@ -260,36 +330,34 @@ static void key_features(feats *f, const char *k, size_t len)
         size_t j = i;
         while (j < len && k[j] != ' ')
             j++;
-        feat(f, "w", k + i, j - i);
+        FEAT(f, "w", k + i, j - i);
         if (i == 0)
-            feat(f, "w0", k + i, j - i);
+            FEAT(f, "w0", k + i, j - i);
         if (j == len)
-            feat(f, "wL", k + i, j - i);
+            FEAT(f, "wL", k + i, j - i);
         /* trigrams centred on each code point, with ^ and $ at the word's
          * ends */
         size_t off[66], m = 0, p = i;
         while (p < j && m < 64) {
             uint32_t cp;
             off[m++] = p;
-            p += (size_t)bib_utf8_decode(k + p, j - p, &cp);
+            p += next_cp(k, j, p, &cp);
         }
         off[m] = p;
         for (size_t c = 0; c < m; c++) {
-            char gram[16];
-            size_t gl = 0;
             size_t from = c ? off[c - 1] : off[0], to = off[c + 1 < m ? c + 2 : c + 1];
+            uint32_t h = TAG("g");
             if (!c)
-                gram[gl++] = '^';
-            memcpy(gram + gl, k + from, to - from);
-            gl += to - from;
+                h = fnv_c(h, '^');
+            h = fnv(h, k + from, to - from);
             if (c + 1 == m)
-                gram[gl++] = '$';
-            feat(f, "g", gram, gl);
+                h = fnv_c(h, '$');
+            emit(f, h);
         }
         nw++;
         i = j + 1;
     }
-    feat_n(f, "kn", (unsigned)nw, 8);
+    feat_n(f, TAG("kn"), (unsigned)nw, 8);
 }
 
 /* Han, Hangul and kana names: the letters themselves (family names are a
@@ -308,19 +376,19 @@ static void cjk_features(feats *f, const char *s, size_t len, unsigned letters)
     }
     if (n == 0)
         return;
-    feat_n(f, "ck", letters, 8);
+    feat_n(f, TAG("ck"), letters, 8);
     size_t e1 = n > 1 ? off[1] : len;
-    feat(f, "cf", s + off[0], e1 - off[0]);
+    FEAT(f, "cf", s + off[0], e1 - off[0]);
     /* the family letter with the length: 陈 opening two or three letters
      * is a name, opening eight is a title */
     char fl[8];
     size_t l1 = e1 - off[0] < 6 ? e1 - off[0] : 6;
     memcpy(fl, s + off[0], l1);
     fl[l1] = (char)('0' + (letters > 8 ? 8 : letters));
-    feat(f, "cfk", fl, l1 + 1);
+    FEAT(f, "cfk", fl, l1 + 1);
     if (n > 2)
-        feat(f, "cf2", s + off[0], off[2] - off[0]);
-    feat(f, "cl", s + off[n - 1], (n < 8 ? len : i) - off[n - 1]);
+        FEAT(f, "cf2", s + off[0], off[2] - off[0]);
+    FEAT(f, "cl", s + off[n - 1], (n < 8 ? len : i) - off[n - 1]);
 }
 
 static unsigned length_bucket(size_t cps)
@@ -332,25 +400,14 @@ static unsigned length_bucket(size_t cps)
     return b;
 }
 
-static void punct_features(feats *f, const char *s, size_t len)
+/* The punctuation of the text (scan_text counted it), after the rest. */
+static void punct_features(feats *f, const text_scan *sc, const char *s, size_t len)
 {
-    unsigned commas = 0;
-    bool seen[128] = {false};
-    size_t i = 0;
-    while (i < len) {
-        uint32_t cp;
-        i += (size_t)bib_utf8_decode(s + i, len - i, &cp);
-        char c = shape_char(cp);
-        if (c == ',')
-            commas++;
-        if (c && c != 'X' && c != 'x' && c != 'L' && !seen[(unsigned char)c]) {
-            seen[(unsigned char)c] = true;
-            feat(f, "pc", &c, 1);
-        }
-    }
-    feat_n(f, "cm", commas, 3);
+    for (size_t i = 0; i < sc->npc; i++)
+        FEAT(f, "pc", &sc->pc[i], 1);
+    feat_n(f, TAG("cm"), sc->commas, 3);
     if (len && s[len - 1] == '.')
-        feat_s(f, "end", ".");
+        FEAT_S(f, "end", ".");
 }
 
 unsigned bib_name_feature_version(void)
@@ -358,46 +415,101 @@ unsigned bib_name_feature_version(void)
     return FEATURE_VERSION;
 }
 
+static bool all_ascii(const char *s, size_t len)
+{
+    size_t i = 0;
+    for (; len - i >= 8; i += 8) {
+        uint64_t x;
+        memcpy(&x, s + i, 8);
+        if (x & 0x8080808080808080ull)
+            return false;
+    }
+    for (; i < len; i++)
+        if ((unsigned char)s[i] >= 0x80)
+            return false;
+    return true;
+}
+
+/* bib_utf8_match_key of ASCII text into out (len bytes at most): letters
+ * and digits in lower case, the rest separating words by one space. */
+static size_t ascii_match_key(const char *s, size_t len, char *out)
+{
+    size_t n = 0;
+    bool space = false;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        bool upper = c >= 'A' && c <= 'Z';
+        if (!upper && !(c >= 'a' && c <= 'z') && !(c >= '0' && c <= '9')) {
+            space = true;
+            continue;
+        }
+        if (space && n)
+            out[n++] = ' ';
+        space = false;
+        out[n++] = (char)(upper ? c + 32 : c);
+    }
+    return n;
+}
+
 size_t bib_name_features(const char *s, size_t len, uint32_t *ids, size_t max)
 {
+    pthread_once(&ascii_once, ascii_fill);
     feats f = {ids, 0, max};
     bool long_text = len > MAX_BYTES;
     if (long_text)
         len = MAX_BYTES;
-    bib_buf nfc, key;
+    /* ASCII text is its own NFC and its match key needs no table: no
+     * copy, no allocation */
+    bool ascii = all_ascii(s, len);
+    char kbuf[MAX_BYTES];
+    const char *t = s, *key = kbuf;
+    size_t tlen = len, klen = 0;
+    bib_buf nfc, kb;
     bib_buf_init(&nfc);
-    bib_buf_init(&key);
-    if (bib_utf8_nfc(&nfc, s, len) || bib_utf8_match_key(&key, nfc.data ? nfc.data : "", nfc.len)) {
+    bib_buf_init(&kb);
+    if (ascii) {
+        klen = ascii_match_key(s, len, kbuf);
+    } else if (bib_utf8_nfc(&nfc, s, len) ||
+               bib_utf8_match_key(&kb, nfc.data ? nfc.data : "", nfc.len)) {
         bib_buf_clear(&nfc);
-        bib_buf_clear(&key);
+        bib_buf_clear(&kb);
         return 0;
+    } else {
+        t = nfc.data ? nfc.data : "";
+        tlen = nfc.len;
+        key = kb.data ? kb.data : "";
+        klen = kb.len;
     }
-    const char *t = nfc.data ? nfc.data : "";
     token tok[MAX_TOKENS];
-    size_t n = tokenize(t, nfc.len, tok, MAX_TOKENS);
+    text_scan ts;
+    ts.commas = 0;
+    ts.cps = ts.npc = 0;
+    memset(ts.seen, 0, sizeof ts.seen);
+    size_t n = scan_text(t, tlen, tok, MAX_TOKENS, &ts);
     unsigned letters = 0;
     for (size_t i = 0; i < n; i++)
         letters += tok[i].letters;
-    feat_n(&f, "n", (unsigned)n, 8);
-    unsigned lb = long_text ? 11 : length_bucket(bib_utf8_length(t, nfc.len));
-    feat_n(&f, "c", lb, 11);
-    int sc = bib_script_dominant(t, nfc.len);
+    feat_n(&f, TAG("n"), (unsigned)n, 8);
+    unsigned lb = long_text ? 11 : length_bucket(ts.cps);
+    feat_n(&f, TAG("c"), lb, 11);
+    /* bib_script_dominant: ASCII letters are all Latin */
+    int sc = !ascii ? bib_script_dominant(t, tlen) : letters ? BIB_SCRIPT_LATIN : BIB_SCRIPT_COMMON;
     const char *scn = bib_script_name(sc);
-    feat_s(&f, "sc", scn ? scn : "?");
+    FEAT_S(&f, "sc", scn ? scn : "?");
     char nsc[40];
     size_t nl = strlen(scn ? scn : "?");
     if (nl < 30) {
         memcpy(nsc, scn ? scn : "?", nl);
         nsc[nl] = '0' + (char)(n > 8 ? 8 : n);
-        feat(&f, "scn", nsc, nl + 1);
+        FEAT(&f, "scn", nsc, nl + 1);
     }
     shape_features(&f, tok, n);
-    key_features(&f, key.data ? key.data : "", key.len);
+    key_features(&f, key, klen);
     if (bib_script_is_cjk(sc))
-        cjk_features(&f, t, nfc.len, letters);
-    punct_features(&f, t, nfc.len);
+        cjk_features(&f, t, tlen, letters);
+    punct_features(&f, &ts, t, tlen);
     bib_buf_clear(&nfc);
-    bib_buf_clear(&key);
+    bib_buf_clear(&kb);
     return f.n;
 }
 

@@ -230,6 +230,15 @@ static size_t scan_word(const char *s, size_t len, size_t i, unsigned char *kind
     bool digits = false, letters = false;
     uint32_t prev = 0;
     while (j < len) {
+        unsigned char a = (unsigned char)s[j];
+        if (is_digit(a) || ((a | 32) >= 'a' && (a | 32) <= 'z')) {
+            /* ASCII letters and digits (most of a word): no decoding */
+            digits |= is_digit(a);
+            letters |= !is_digit(a);
+            prev = a;
+            j++;
+            continue;
+        }
         int w;
         uint32_t c = cp_at(s, len, j, &w);
         if (is_word_char(c)) {
@@ -319,7 +328,14 @@ static const char *tok_text(const bib_reftag *t, size_t i) { return t->s + t->to
  * `「」『』《》` quotes), or a superscript bracket; 0 for any other token:
  * the features see a Chinese or Japanese reference's punctuation as the
  * training references write it (no training reference writes these). */
-static char folded_punct(const bib_reftag *t, size_t i)
+static char folded_punct3(const bib_reftag *t, size_t i);
+/* most tokens are not three-byte punctuation: no call for them */
+static inline char folded_punct(const bib_reftag *t, size_t i)
+{
+    return t->tok[i].kind == BIB_REFTOK_PUNCT && t->tok[i].len == 3 ? folded_punct3(t, i) : 0;
+}
+
+static char folded_punct3(const bib_reftag *t, size_t i)
 {
     const bib_ref_token *k = &t->tok[i];
     /* both blocks are three bytes with lead byte E3 or EF; the curly
@@ -396,10 +412,15 @@ static bool chunk_break(const bib_reftag *t, size_t i)
             return k->space_before || (i + 1 < t->n && t->tok[i + 1].space_before) ||
                    (i + 1 < t->n && t->tok[i - 1].kind == BIB_REFTOK_WORD &&
                     t->tok[i + 1].kind == BIB_REFTOK_WORD);
-        return k->len > 1 || strchr(",;:()[]\"&", c) != NULL;
+        /* marks between fields (and NUL, which strchr over them matched) */
+        return k->len > 1 || c == ',' || c == ';' || c == ':' || c == '(' || c == ')' ||
+               c == '[' || c == ']' || c == '"' || c == '&' || !c;
     }
-    return tok_is(t, i, "and") || tok_is(t, i, "und") || tok_is(t, i, "et") ||
-           tok_is(t, i, "y") || tok_is(t, i, "e") || year_like(t, i);
+    if (k->kind == BIB_REFTOK_NUMBER)
+        return year_like(t, i);
+    /* the joining words have three letters at most */
+    return k->len <= 3 && (tok_is(t, i, "and") || tok_is(t, i, "und") || tok_is(t, i, "et") ||
+                           tok_is(t, i, "y") || tok_is(t, i, "e"));
 }
 
 /* The name likeness of a chunk, bucketed -4..4; 9 for no words or a long
@@ -739,8 +760,9 @@ static bool phrase_break(const bib_reftag *t, size_t i)
     const char *p = tok_text(t, i);
     char f = folded_punct(t, i);
     if (k->len == 1 || f) {
-        char c = f ? f : *p;
-        return strchr(",;:()[]\"?!", c) || (c == '.' && !is_initial(t, i - (i > 0)));
+        char c = f ? f : *p;    /* marks between fields; NUL as strchr had it */
+        return c == ',' || c == ';' || c == ':' || c == '(' || c == ')' || c == '[' || c == ']' ||
+               c == '"' || c == '?' || c == '!' || !c || (c == '.' && !is_initial(t, i - (i > 0)));
     }
     return k->len == 3 && (memcmp(p, "\xe2\x80\x9c", 3) == 0 || memcmp(p, "\xe2\x80\x9d", 3) == 0);
 }

@@ -29,17 +29,19 @@ static const char *tx(const bib_reftag *t, size_t i) { return t->s + t->tok[i].o
 
 static bool tok_eq(const bib_reftag *t, size_t i, const char *lit)
 {
-    size_t n = strlen(lit);
-    if (i >= t->n || t->tok[i].len != n)
+    if (i >= t->n)
         return false;
+    /* compared as the literal goes, no strlen: the name list's loop asks
+     * every token against two dozen words */
+    size_t n = t->tok[i].len;
     for (size_t k = 0; k < n; k++) {
         char c = tx(t, i)[k];
         if (c >= 'A' && c <= 'Z')
             c = (char)(c + 32);
-        if (c != lit[k])
+        if (!lit[k] || c != lit[k])
             return false;
     }
-    return true;
+    return lit[n] == '\0';
 }
 
 static bool tok_in(const bib_reftag *t, size_t i, const char *const *list)
@@ -380,8 +382,8 @@ static int add_names(bib_record *rec, bib_var var, const bib_reftag *t, size_t a
         }
         if (!cut && i < b && cjk_name_sep(tx(t, i), t->tok[i].len)) {
             cut = true;
-        } else if (!cut && (tok_in(t, i, joins) && t->tok[i].kind != BIB_REFTOK_PUNCT &&
-                            t->tok[i].space_before && !(tx(t, i)[0] >= 'A' && tx(t, i)[0] <= 'Z'))) {
+        } else if (!cut && (t->tok[i].kind != BIB_REFTOK_PUNCT && t->tok[i].space_before &&
+                            !(tx(t, i)[0] >= 'A' && tx(t, i)[0] <= 'Z') && tok_in(t, i, joins))) {
             cut = !(tok_eq(t, i, "et") && i + 1 < b && tok_eq(t, i + 1, "al"));
             if (tok_eq(t, i, "e") && i + 1 < b && tx(t, i + 1)[0] == '.')
                 cut = false;    /* an initial E. */
@@ -390,7 +392,7 @@ static int add_names(bib_record *rec, bib_var var, const bib_reftag *t, size_t a
             etal = true;
             cut = true;
         }
-        if (!cut && tok_in(t, i, roles) && i > a && (tx(t, i - 1)[0] == '(' || t->tok[i].space_before))
+        if (!cut && i > a && (tx(t, i - 1)[0] == '(' || t->tok[i].space_before) && tok_in(t, i, roles))
             cut = true;
         if (!cut)
             continue;
@@ -669,23 +671,37 @@ static unsigned char ascii_lower(unsigned char c)
 
 /* Does s hold one of words, ASCII case folded (what strncasecmp does in
  * the C locale, which bibconv never leaves)? One pass over s: a position
- * whose byte starts no word is passed over at the cost of a bit test.
+ * whose byte starts no word, or whose next byte is no word's second, is
+ * passed over at the cost of a table look-up.
  * This was strncasecmp at every byte of the reference for every word, a
  * fifth of `-f refs`'s instructions; which word matches first does not
  * matter, only whether one does. */
 static bool text_has(const char *s, size_t n, const char *const *words)
 {
-    uint64_t first[4] = { 0, 0, 0, 0 };
+    /* which bytes, either case, are a word's first letter (bit 1) or a
+     * word's second (bit 2): most letters of a text start none of the
+     * words, or not with the letter after them */
+    unsigned char lut[256] = { 0 };
+    bool one_letter = false;
     for (const char *const *w = words; *w; w++) {
-        unsigned char c = ascii_lower((unsigned char)(*w)[0]);
-        if (!c)
-            return true;        /* an empty word is in every text */
-        first[c >> 6] |= (uint64_t)1 << (c & 63);
+        for (int k = 0; k < 2; k++) {
+            unsigned char c = ascii_lower((unsigned char)(*w)[k]);
+            if (!c && !k)
+                return true;        /* an empty word is in every text */
+            one_letter |= !c;
+            if (!c)
+                break;
+            lut[c] |= (unsigned char)(1 << k);
+            if (c >= 'a' && c <= 'z')
+                lut[c - 32] |= (unsigned char)(1 << k);
+        }
     }
     for (size_t i = 0; i < n; i++) {
-        unsigned char c = ascii_lower((unsigned char)s[i]);
-        if (!(first[c >> 6] >> (c & 63) & 1))
+        if (!(lut[(unsigned char)s[i]] & 1))
             continue;
+        if (!one_letter && !(i + 1 < n && lut[(unsigned char)s[i + 1]] & 2))
+            continue;
+        unsigned char c = ascii_lower((unsigned char)s[i]);
         for (const char *const *w = words; *w; w++) {
             const unsigned char *q = (const unsigned char *)*w;
             if (ascii_lower(q[0]) != c)

@@ -14,6 +14,7 @@
  * model does that).
  */
 #include <ctype.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -521,6 +522,56 @@ int bib_name_parse_bibtex(bib_name *out, const char *s, size_t len, unsigned fla
     return rc;
 }
 
+/* The scratch buffer of bib_names_add_bibtex, kept per thread between
+ * lists (a malloc and free per list otherwise). The key serves only its
+ * destructor, which frees a worker thread's buffer when it ends; one that
+ * grew past SCRATCH_KEEP for a huge list is freed after that list. */
+enum { SCRATCH_KEEP = 1 << 16 };
+static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
+static pthread_key_t scratch_key;
+static bool scratch_ok;
+static _Thread_local bib_buf scratch = BIB_BUF_INIT;
+static _Thread_local bool scratch_registered, scratch_busy;
+
+static void scratch_free(void *unused)
+{
+    (void)unused;
+    bib_buf_clear(&scratch);
+    scratch_registered = false; /* a later list registers again */
+}
+
+static void scratch_init(void) { scratch_ok = pthread_key_create(&scratch_key, scratch_free) == 0; }
+
+/* The thread's scratch buffer, empty, or `fallback` when it cannot be
+ * kept (no key) or is in use. */
+static bib_buf *scratch_take(bib_buf *fallback)
+{
+    if (scratch_busy)
+        return fallback;
+    if (!scratch_registered) {
+        pthread_once(&scratch_once, scratch_init);
+        /* any non-NULL value: the destructor runs only for those */
+        if (!scratch_ok || pthread_setspecific(scratch_key, &scratch_registered) != 0)
+            return fallback;
+        scratch_registered = true;
+    }
+    scratch_busy = true;
+    bib_buf_reset(&scratch);
+    return &scratch;
+}
+
+/* Gives back what scratch_take returned. */
+static void scratch_give(bib_buf *b)
+{
+    if (b != &scratch) {
+        bib_buf_clear(b);
+        return;
+    }
+    if (b->failed || b->cap > SCRATCH_KEEP)
+        bib_buf_clear(b);
+    scratch_busy = false;
+}
+
 int bib_names_add_bibtex(bib_record *rec, bib_var var, const char *s, size_t len,
                          unsigned flags, size_t *bad)
 {
@@ -529,8 +580,9 @@ int bib_names_add_bibtex(bib_record *rec, bib_var var, const char *s, size_t len
     int added = 0;
     size_t i = 0, start = 0;
     /* every name's parts go through this one buffer, then into the record's
-     * arena (bib_record_add_name copies): no allocation per part */
-    bib_buf sc = BIB_BUF_INIT;
+     * arena in one copy (bib__record_add_name_block): no allocation per
+     * part, nor per list (scratch_take) */
+    bib_buf local = BIB_BUF_INIT, *sc = scratch_take(&local);
     int depth = 0;
     while (i <= len) {
         /* words between white space and braces need no look */
@@ -561,17 +613,17 @@ int bib_names_add_bibtex(bib_record *rec, bib_var var, const char *s, size_t len
             if (l == 6 && strncasecmp(p, "others", 6) == 0 && i == len) {
                 int rc = bib_record_set_names_truncated(rec, var, true);
                 if (rc) {
-                    bib_buf_clear(&sc);
+                    scratch_give(sc);
                     return rc;
                 }
             } else if (l) {
                 bib_name n;
-                bib_buf_reset(&sc);
-                int rc = parse_into(&n, &sc, p, l, flags);
+                bib_buf_reset(sc);
+                int rc = parse_into(&n, sc, p, l, flags);
                 if (rc == 0)
-                    rc = bib_record_add_name(rec, var, &n);
+                    rc = bib__record_add_name_block(rec, var, &n, sc->data, sc->len);
                 if (rc && rc != BIB_EPARSE) {
-                    bib_buf_clear(&sc);
+                    scratch_give(sc);
                     return rc;
                 }
                 if (rc == 0) {
@@ -590,7 +642,7 @@ int bib_names_add_bibtex(bib_record *rec, bib_var var, const char *s, size_t len
         }
         i++;
     }
-    bib_buf_clear(&sc);
+    scratch_give(sc);
     return added;
 }
 

@@ -1,23 +1,29 @@
 /* SPDX-License-Identifier: MIT */
 /* names_internal.h - private helpers shared by names.c, names_display.c and
- * namemodel.c. */
+ * namemodel.c (and record.c, for names.c's block of parts). */
 #ifndef BIBCONV_NAMES_INTERNAL_H
 #define BIBCONV_NAMES_INTERNAL_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "bibconv/record.h"
+
 /* True when s[0..len) is a lower-case name particle (van, de, dos, bin...). */
 bool bib__is_particle(const char *s, size_t len);
 
-struct bib_name;
+/* bib_record_add_name for a name whose parts are NUL-terminated strings in
+ * block[0..len), which ends in a NUL: one copy of the block into the
+ * record instead of one per part. 0, BIB_EINVAL or BIB_ENOMEM. */
+int bib__record_add_name_block(bib_record *r, bib_var var, const bib_name *name,
+                               const char *block, size_t len);
 
 /* Most words a display name is split into. */
 #define BIB__NAME_MAXW 64
 
 /* bib_name_parse_display on text already in NFC; fills *out (cleared
  * first); on failure the caller clears it. */
-int bib__name_parse_nfc(struct bib_name *out, const char *s, size_t len, unsigned flags);
+int bib__name_parse_nfc(bib_name *out, const char *s, size_t len, unsigned flags);
 
 /* The generated name model (name_model_table.c, tools/train_names.c). */
 extern const short bib__name_weights[];

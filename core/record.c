@@ -14,9 +14,10 @@
  *    other fields are added; a text field's first value sits in the field
  *    itself, so a one-value field (most) has no array of its own;
  *  - the blocks of freed records (header and first chunk, one allocation;
- *    up to CACHE_DEPTH) are kept for the thread's next bib_record_new: a
- *    reader's record per entry then costs no malloc/free pair of a block
- *    too big for malloc's fast bins (record_cache_take / record_cache_put).
+ *    up to CACHE_DEPTH, in a thread-local list) are kept for the thread's
+ *    next bib_record_new: a reader's record per entry then costs no
+ *    malloc/free pair of a block too big for malloc's fast bins
+ *    (record_cache_take / record_cache_put).
  *
  * Not for: parsing or printing any format.
  */
@@ -27,6 +28,7 @@
 
 #include "bibconv/record.h"
 #include "bibconv/sort.h"
+#include "names_internal.h"
 
 typedef struct chunk {
     struct chunk *next;
@@ -148,7 +150,7 @@ static inline const char *arena_strndup(bib_record *r, const char *s, size_t len
     return p;
 }
 
-static const char *arena_strdup(bib_record *r, const char *s)
+static inline const char *arena_strdup(bib_record *r, const char *s)
 {
     return s ? arena_strndup(r, s, strlen(s)) : NULL;
 }
@@ -206,18 +208,29 @@ _Static_assert(sizeof(kept) <= sizeof(bib_record), "a kept block holds its link"
  * clones another at each entry, beside the record in flight. */
 enum { CACHE_DEPTH = 4 };
 
+/* The thread's kept blocks: a thread-local top of stack, cheaper to reach
+ * than pthread_getspecific/setspecific at every record. The key serves
+ * only its destructor, which frees a worker thread's blocks when it ends
+ * (set once per thread, on its first kept block); the main thread's stay
+ * reachable through the thread-local until exit. */
 static pthread_once_t cache_once = PTHREAD_ONCE_INIT;
 static pthread_key_t cache_key;
 static bool cache_ok;
+static _Thread_local kept *cache_top;
+static _Thread_local bool cache_registered;
 
-/* A thread's kept blocks, freed at its end (the key's destructor). */
-static void cache_free(void *top)
+/* Frees the blocks of a thread that ends (thread-locals stay valid while
+ * key destructors run). */
+static void cache_free(void *unused)
 {
-    for (kept *k = top; k;) {
+    (void)unused;
+    for (kept *k = cache_top; k;) {
         kept *next = k->next;
         free(k);
         k = next;
     }
+    cache_top = NULL;
+    cache_registered = false; /* a record freed later registers again */
 }
 
 static void cache_init(void) { cache_ok = pthread_key_create(&cache_key, cache_free) == 0; }
@@ -225,10 +238,9 @@ static void cache_init(void) { cache_ok = pthread_key_create(&cache_key, cache_f
 /* A kept block of the thread (the caller owns it), or NULL. */
 static bib_record *record_cache_take(void)
 {
-    pthread_once(&cache_once, cache_init);
-    kept *k = cache_ok ? pthread_getspecific(cache_key) : NULL;
-    if (k && pthread_setspecific(cache_key, k->next) != 0)
-        return NULL;
+    kept *k = cache_top;
+    if (k)
+        cache_top = k->next;
     return (bib_record *)(void *)k;
 }
 
@@ -236,15 +248,21 @@ static bib_record *record_cache_take(void)
  * kept, false when the caller must free it. */
 static bool record_cache_put(bib_record *r)
 {
-    if (!cache_ok)
-        return false;
-    kept *top = pthread_getspecific(cache_key);
+    if (!cache_registered) {
+        pthread_once(&cache_once, cache_init);
+        /* any non-NULL value: the destructor runs only for those */
+        if (!cache_ok || pthread_setspecific(cache_key, &cache_registered) != 0)
+            return false;
+        cache_registered = true;
+    }
+    kept *top = cache_top;
     if (top && top->n >= CACHE_DEPTH)
         return false;
     kept *k = (kept *)(void *)r;
     k->next = top;
     k->n = top ? top->n + 1 : 1;
-    return pthread_setspecific(cache_key, k) == 0;
+    cache_top = k;
+    return true;
 }
 #else
 static bib_record *record_cache_take(void) { return NULL; }
@@ -614,6 +632,12 @@ static int copy_name(bib_record *r, bib_name *dst, const bib_name *src)
     return 0;
 }
 
+/* True when p points into block[0..len). */
+static bool src_in(const char *p, const char *block, size_t len)
+{
+    return p && (uintptr_t)p >= (uintptr_t)block && (uintptr_t)p < (uintptr_t)block + len;
+}
+
 static bool name_empty(const bib_name *n)
 {
     return !n->family && !n->given && !n->dropping_particle && !n->non_dropping_particle &&
@@ -630,6 +654,37 @@ int bib_record_add_name(bib_record *r, bib_var v, const bib_name *name)
         return BIB_ENOMEM;
     if (copy_name(r, &f->u.names.v[f->u.names.n], name))
         return BIB_ENOMEM;
+    f->u.names.n++;
+    return 0;
+}
+
+/* bib_record_add_name for a name whose parts lie in block[0..len) (each
+ * NUL-terminated there; names.c's scratch buffer): the block is copied
+ * into the arena at once and the parts pointed into the copy, no strlen
+ * and copy per part. A part outside the block is copied on its own. */
+int bib__record_add_name_block(bib_record *r, bib_var v, const bib_name *name,
+                               const char *block, size_t len)
+{
+    if ((unsigned)v >= BIB_VAR_COUNT || bib_var_kind(v) != BIB_KIND_NAMES || !name ||
+        name_empty(name) || !block || !len || block[len - 1])
+        return BIB_EINVAL;
+    bib_field *f = field_for(r, v);
+    if (!f || grow(r, (void **)&f->u.names.v, f->u.names.n, &f->u.names.cap, sizeof(bib_name)))
+        return BIB_ENOMEM;
+    char *copy = arena_alloc(r, len);
+    if (!copy)
+        return BIB_ENOMEM;
+    memcpy(copy, block, len);
+    bib_name *dst = &f->u.names.v[f->u.names.n];
+    *dst = *name;
+#define REBASE(part)                                                                  \
+    if (src_in(name->part, block, len))                                               \
+        dst->part = copy + (name->part - block);                                      \
+    else if (name->part && !(dst->part = arena_strdup(r, name->part)))                \
+        return BIB_ENOMEM;
+    REBASE(family) REBASE(given) REBASE(dropping_particle) REBASE(non_dropping_particle)
+    REBASE(suffix) REBASE(literal)
+#undef REBASE
     f->u.names.n++;
     return 0;
 }

@@ -32,9 +32,12 @@ static bool fold_word(const char *s, size_t len, char *out, size_t outsize)
         if (c < 0x80) {
             if (c == '.' && i == len - 1)
                 break;
-            if (!isalpha(c))
+            /* isalpha and tolower of the C locale (the program sets no
+             * other), without two calls per letter */
+            unsigned char l = c | 0x20;
+            if (l < 'a' || l > 'z')
                 return false;
-            f = (char)tolower(c);
+            f = (char)l;
         } else if (c == 0xC3 && i + 1 < len) {
             unsigned char d = (unsigned char)s[++i] | 0x20; /* É -> é */
             if (d >= 0xA8 && d <= 0xAB)
@@ -59,27 +62,34 @@ static bool fold_word(const char *s, size_t len, char *out, size_t outsize)
 }
 
 /* Drops white space at both ends of s[0..*len). Returns the new start. */
+static inline bool c_space(unsigned char c) /* isspace of the C locale */
+{
+    return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
 static const char *trim(const char *s, size_t *len)
 {
-    while (*len && isspace((unsigned char)*s)) {
+    while (*len && c_space((unsigned char)*s)) {
         s++;
         (*len)--;
     }
-    while (*len && isspace((unsigned char)s[*len - 1]))
+    while (*len && c_space((unsigned char)s[*len - 1]))
         (*len)--;
     return s;
 }
 
-typedef struct { const char *name; int value; } word_value;
+/* A table word in place, NUL-padded (no pointer to follow per entry, and
+ * a whole-array compare instead of strcmp). */
+typedef struct { char name[12]; int value; } word_value;
 
 /* Value of a word (accents folded, case ignored) in a table, 0 if absent. */
 static int word_lookup(const char *s, size_t len, const word_value *t, size_t n)
 {
-    char w[16];
+    char w[sizeof t->name] = {0};
     if (!fold_word(s, len, w, sizeof w))
         return 0;
     for (size_t i = 0; i < n; i++) /* the first letter first: most words miss */
-        if (w[0] == t[i].name[0] && strcmp(w, t[i].name) == 0)
+        if (w[0] == t[i].name[0] && memcmp(w, t[i].name, sizeof w) == 0)
             return t[i].value;
     return 0;
 }

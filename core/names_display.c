@@ -53,8 +53,10 @@ static const char *const ja_family2[] = {
 
 static bool in_list(const char *s, size_t len, const char *const *list, size_t n)
 {
+    if (!len) /* no entry is empty; s[0] is then no byte of s */
+        return false;
     for (size_t i = 0; i < n; i++)
-        if (strlen(list[i]) == len && !memcmp(list[i], s, len))
+        if (list[i][0] == s[0] && strlen(list[i]) == len && !memcmp(list[i], s, len))
             return true;
     return false;
 }
@@ -116,8 +118,15 @@ static size_t words(const char *s, size_t len, span *w, size_t max)
         if (i == len)
             break;
         size_t j = i;
-        while (j < len && !is_space_at(s + j, len - j, &adv))
+        for (;;) {
+            /* a run of printable ASCII but the space (most of a word)
+             * first, without is_space_at's advance per byte */
+            while (j < len && (unsigned char)s[j] > ' ' && (unsigned char)s[j] < 0x7F)
+                j++;
+            if (j == len || is_space_at(s + j, len - j, &adv))
+                break;
             j += adv;
+        }
         w[n].s = s + i;
         w[n].len = j - i;
         n++;

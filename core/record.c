@@ -470,19 +470,25 @@ void bib_record_remove(bib_record *r, bib_var v)
 
 /* Appends an empty field of v (absent; kind k, its variable's) at the
  * end; NULL on OOM. */
-static bib_field *field_new(bib_record *r, bib_var v, bib_kind k)
+static inline bib_field *field_new(bib_record *r, bib_var v, bib_kind k)
 {
     if (grow(r, (void **)&r->fields, r->nfields, &r->fcap, sizeof *r->fields))
         return NULL;
     bib_field *f = arena_alloc(r, sizeof *f);
     if (!f)
         return NULL;
-    memset(f, 0, sizeof *f);
     f->var = v;
     f->kind = k;
+    f->flags = 0;
     if (k == BIB_KIND_TEXT || k == BIB_KIND_RICH || k == BIB_KIND_NUMBER) {
+        /* the text members only (most fields): the rest of the union is
+         * never read for a textual field */
         f->u.text.v = &f->u.text.one;
+        f->u.text.n = 0;
         f->u.text.cap = 1;
+        f->u.text.one = NULL;
+    } else {
+        memset(&f->u, 0, sizeof f->u);
     }
     r->fields[r->nfields++] = f;
     r->slot[v] = (unsigned char)r->nfields;

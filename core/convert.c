@@ -16,6 +16,7 @@
 #include <strings.h>
 
 #include "convert_int.h"
+#include "record_int.h"
 
 void *bib_reader_state(bib_reader *rd) { return rd->state; }
 void *bib_writer_state(bib_writer *wr) { return wr->state; }
@@ -252,7 +253,9 @@ void bib_writer_wrote(bib_writer *wr, bib_var var)
 static void note_dropped(bib_writer *wr, const bib_record *rec)
 {
     size_t n = bib_record_field_count(rec);
-    for (size_t i = 0; i < n; i++) {
+    /* the fields written skipped inside record.c: most are */
+    for (size_t i = bib__record_next_unmarked(rec, 0, wr->wrote); i < n;
+         i = bib__record_next_unmarked(rec, i + 1, wr->wrote)) {
         bib_var v = bib_field_var(bib_record_field_at(rec, i));
         if (v <= BIB_VAR_NONE || v >= BIB_VAR_COUNT || wr->wrote[v])
             continue;

@@ -29,6 +29,7 @@
 #include "bibconv/record.h"
 #include "bibconv/sort.h"
 #include "names_internal.h"
+#include "record_int.h"
 
 typedef struct chunk {
     struct chunk *next;
@@ -414,6 +415,14 @@ size_t bib_record_field_count(const bib_record *r) { return r->nfields; }
 const bib_field *bib_record_field_at(const bib_record *r, size_t i)
 {
     return i < r->nfields ? r->fields[i] : NULL;
+}
+
+size_t bib__record_next_unmarked(const bib_record *r, size_t from, const unsigned char *mark)
+{
+    size_t i = from;
+    while (i < r->nfields && mark[r->fields[i]->var])
+        i++;
+    return i;
 }
 
 const bib_field *bib_record_get(const bib_record *r, bib_var v)

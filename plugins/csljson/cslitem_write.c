@@ -225,15 +225,13 @@ enum { JW_CHUNK = 4096 }; /* input bytes escaped per reservation */
  * case (six bytes a byte) is reserved a chunk at a time, so the copy and
  * the scan are one pass (sixteen bytes a step with SSE2) and memory stays
  * within a few times JW_CHUNK of the text. */
-static void jw_string(jw *w, const char *s, size_t n)
+static __attribute__((noinline)) void jw_string_any(jw *w, const char *s, size_t n)
 {
     if (w->sink && n >= JW_DIRECT) {
         jw_string_long(w, s, n);
         return;
     }
     bib_buf *b = w->out;
-    if (n >= 4 && n <= 16 && jw_string_short(b, s, n))
-        return;
     if (n < 4 && b->len + 8 < b->cap) {
         /* a volume, an issue, a short number: bytes checked and copied
          * one by one, unless one needs escaping */
@@ -311,6 +309,16 @@ static void jw_string(jw *w, const char *s, size_t n)
     }
     (void)clean;
     bib_buf_putc_fast(b, '"');
+}
+
+/* jw_string_any with its usual case in line: most values (names, ids,
+ * types, numbers spelled as text) are 4 to 16 bytes, and the general
+ * function's set-up cost more than their copy */
+static inline void jw_string(jw *w, const char *s, size_t n)
+{
+    if (n >= 4 && n <= 16 && jw_string_short(w->out, s, n))
+        return;
+    jw_string_any(w, s, n);
 }
 
 /* Opens an object or array; `first` tracks the separator. */

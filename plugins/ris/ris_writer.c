@@ -23,6 +23,26 @@
 
 #include "risfmt.h"
 
+/* Name variables in the order the writer emits them. */
+static const bib_var name_vars[] = {
+    BIB_VAR_AUTHOR, BIB_VAR_DIRECTOR, BIB_VAR_COMPOSER, BIB_VAR_EDITOR,
+    BIB_VAR_COLLECTION_EDITOR, BIB_VAR_PERFORMER, BIB_VAR_PRODUCER, BIB_VAR_RECIPIENT,
+    BIB_VAR_ILLUSTRATOR, BIB_VAR_CONTRIBUTOR, BIB_VAR_TRANSLATOR,
+};
+enum { N_NAME_VARS = sizeof name_vars / sizeof name_vars[0], N_PLANS = 32 };
+
+/* What a TY code decides for every record of it, asked of ris_map.c and
+ * the table once per code rather than once per record (files mix a few
+ * types): the table rows written, in order (ris_table.c keeps them under
+ * 255), the tag of each name variable, and the two per-type rules. */
+typedef struct ty_plan {
+    char code[16]; /* NUL-padded; "" when unused */
+    const char *name_tag[N_NAME_VARS];
+    bool sp_count, da_accessed;
+    size_t nrows;
+    unsigned char rows[256];
+} ty_plan;
+
 typedef struct ris_writer {
     bib_output *out;
     const char *eol;
@@ -30,16 +50,33 @@ typedef struct ris_writer {
     bib_buf line;
     bib_buf val;
     bib_writer *wr; /* for bib_writer_wrote: what has no tag is reported by core */
-    char mask_code[16]; /* TY of the last record and its conditions */
-    unsigned mask;
-    /* the table rows written under rows_mask, in table order: most
-     * records share a TY, and a row whose condition fails costs a test
-     * each record otherwise (ris_table.c keeps the rows under 255) */
-    unsigned char rows[256];
-    size_t nrows;
-    unsigned rows_mask;
-    bool rows_set;
+    ty_plan plans[N_PLANS]; /* TY codes' plans by a hash of the code (plan_for) */
 } ris_writer;
+
+/* The plan of TY `code` (NUL-padded to 16 bytes), from its slot (a hash
+ * of the code; a file's few dozen codes seldom share one), made there
+ * when the slot holds another code's. */
+static const ty_plan *plan_for(ris_writer *w, const char code[16])
+{
+    uint64_t a, b;
+    memcpy(&a, code, 8);
+    memcpy(&b, code + 8, 8);
+    ty_plan *p = &w->plans[((a ^ (b * 31)) * 0x9E3779B97F4A7C15ull) >> 59];
+    _Static_assert(N_PLANS == 32, "the slot is the hash's top five bits");
+    if (p->code[0] && memcmp(p->code, code, 16) == 0)
+        return p;
+    memcpy(p->code, code, 16);
+    unsigned mask = ris_cond_mask(code);
+    p->nrows = 0;
+    for (size_t i = 0; i < ris_nfields && i < sizeof p->rows; i++)
+        if (ris_cond_holds(mask, ris_fields[i].write))
+            p->rows[p->nrows++] = (unsigned char)i;
+    for (size_t i = 0; i < N_NAME_VARS; i++)
+        p->name_tag[i] = ris_name_tag(code, name_vars[i]);
+    p->sp_count = ris_type_sp_is_count(code);
+    p->da_accessed = ris_type_da_accessed(code);
+    return p;
+}
 
 static int w_begin(bib_writer *wr, bib_output *out, const bib_options *opts)
 {
@@ -343,12 +380,14 @@ static void put_text(ris_writer *w, const char *tag, const bib_field *f, bib_var
     }
 }
 
-static void put_names(ris_writer *w, const char *code, const bib_record *rec, bib_var var)
+/* The names of name_vars[k], under the tag the plan gives for it. */
+static void put_names(ris_writer *w, const ty_plan *p, const bib_record *rec, size_t k)
 {
+    bib_var var = name_vars[k];
     const bib_field *f = bib_record_get(rec, var);
     if (!f || !bib_field_name_count(f))
         return;
-    const char *tag = ris_name_tag(code, var);
+    const char *code = p->code, *tag = p->name_tag[k];
     /* MUSIC and MPCT read AU as composer/director: their authors still go
      * there rather than nowhere */
     if (!tag && var == BIB_VAR_AUTHOR && !bib_record_has(rec, ris_name_var(code, "AU")))
@@ -389,23 +428,16 @@ static void put_date(ris_writer *w, const char *tag, const bib_date *d)
     put_tag(w, tag, w->val.data, w->val.len, false);
 }
 
-/* Name variables in the order the writer emits them. */
-static const bib_var name_vars[] = {
-    BIB_VAR_AUTHOR, BIB_VAR_DIRECTOR, BIB_VAR_COMPOSER, BIB_VAR_EDITOR,
-    BIB_VAR_COLLECTION_EDITOR, BIB_VAR_PERFORMER, BIB_VAR_PRODUCER, BIB_VAR_RECIPIENT,
-    BIB_VAR_ILLUSTRATOR, BIB_VAR_CONTRIBUTOR, BIB_VAR_TRANSLATOR,
-};
-
 /* The issued date: PY holds the year and DA the date, except for the types
  * whose DA is the access date, where PY holds the whole date. */
-static void put_issued(ris_writer *w, const bib_record *rec, const char *code)
+static void put_issued(ris_writer *w, const bib_record *rec, const ty_plan *p)
 {
     const bib_field *f = bib_record_get(rec, BIB_VAR_ISSUED);
     if (!f)
         return;
     bib_writer_wrote(w->wr, BIB_VAR_ISSUED);
     const bib_date *d = bib_field_date(f);
-    if (ris_type_da_accessed(code)) {
+    if (p->da_accessed) {
         put_date(w, "PY", d);
         return;
     }
@@ -422,17 +454,17 @@ static void put_issued(ris_writer *w, const bib_record *rec, const char *code)
  * page, the number of pages in SP for the types whose SP counts them. A
  * page of such a type that is one number would read back as the number of
  * pages: it is not written (core reports it dropped, docs/ris.md). */
-static void put_pages(ris_writer *w, const bib_record *rec, const char *code)
+static void put_pages(ris_writer *w, const bib_record *rec, const ty_plan *p)
 {
     const bib_field *f = bib_record_get(rec, BIB_VAR_PAGE);
-    if (f && ris_type_sp_is_count(code)) {
+    if (f && p->sp_count) {
         const char *v = bib_field_text(f);
         size_t n = strlen(v);
         if (n && strspn(v, "0123456789") == n)
             f = NULL;
     }
     if (!f) {
-        if (ris_type_sp_is_count(code) &&
+        if (p->sp_count &&
             (f = bib_record_get(rec, BIB_VAR_NUMBER_OF_PAGES)) != NULL)
             put_text(w, "SP", f, BIB_VAR_NUMBER_OF_PAGES, false);
         return;
@@ -455,7 +487,7 @@ static void put_pages(ris_writer *w, const bib_record *rec, const char *code)
 
 /* Writes one row of the table for rec. */
 static void put_field(ris_writer *w, const ris_field *t, const bib_record *rec,
-                      const char *code)
+                      const ty_plan *p)
 {
     const bib_field *f;
     switch (t->kind) {
@@ -466,14 +498,14 @@ static void put_field(ris_writer *w, const ris_field *t, const bib_record *rec,
         break;
     }
     case RIS_K_NAMES:
-        for (size_t i = 0; i < sizeof name_vars / sizeof name_vars[0]; i++)
-            put_names(w, code, rec, name_vars[i]);
+        for (size_t i = 0; i < N_NAME_VARS; i++)
+            put_names(w, p, rec, i);
         break;
     case RIS_K_ISSUED:
-        put_issued(w, rec, code);
+        put_issued(w, rec, p);
         break;
     case RIS_K_PAGES:
-        put_pages(w, rec, code);
+        put_pages(w, rec, p);
         break;
     case RIS_K_DATE:
         if ((f = bib_record_get(rec, t->var)) != NULL) {
@@ -540,23 +572,15 @@ static int w_write(bib_writer *wr, const bib_record *rec)
     if (bib_record_kind_of(rec) != BIB_RECORD_ENTRY)
         return 0;
     bib_buf_reset(&w->line);
-    char code[16];
+    char code[16] = {0}; /* NUL-padded: plan_for compares all 16 bytes */
     type_code(rec, code);
     bib_buf_append_fast(&w->line, "TY  - ", 6);
     bib_buf_append_fast(&w->line, code, strlen(code));
     put_eol(w, &w->line);
-    unsigned mask = ris_cond_mask_cached(code, w->mask_code, &w->mask);
+    const ty_plan *plan = plan_for(w, code);
     size_t ty_end = w->line.len;
-    if (!w->rows_set || w->rows_mask != mask) {
-        w->nrows = 0;
-        for (size_t i = 0; i < ris_nfields && i < sizeof w->rows; i++)
-            if (ris_cond_holds(mask, ris_fields[i].write))
-                w->rows[w->nrows++] = (unsigned char)i;
-        w->rows_mask = mask;
-        w->rows_set = true;
-    }
-    for (size_t i = 0; i < w->nrows; i++)
-        put_field(w, &ris_fields[w->rows[i]], rec, code);
+    for (size_t i = 0; i < plan->nrows; i++)
+        put_field(w, &ris_fields[plan->rows[i]], rec, plan);
     put_extras(w, rec);
     if (w->line.len == ty_end && strcmp(code, "GEN") == 0 && !bib_buf_failed(&w->line)) {
         /* "TY  - GEN" alone reads back as an empty record, which readers

@@ -802,40 +802,6 @@ int bib_latex_to_unicode(bib_buf *out, const char *s, size_t len, unsigned flags
 
 /* ---- writing ------------------------------------------------------------------ */
 
-/* Accent command and base of a precomposed letter, false if none. */
-static bool decompose(uint32_t cp, char *cmd, uint32_t *base)
-{
-    size_t lo = 0, hi = bib__latex_accents_len;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        uint32_t c = bib__latex_accents[bib__latex_accents_by_cp[mid]].cp;
-        if (c < cp)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    if (lo >= bib__latex_accents_len)
-        return false;
-    const bib_latex_accent *a = &bib__latex_accents[bib__latex_accents_by_cp[lo]];
-    if (a->cp != cp)
-        return false;
-    *cmd = a->cmd;
-    *base = a->base;
-    return true;
-}
-
-static const char *letter_command(uint32_t cp)
-{
-    if (cp < 0x80) /* ASCII has its escapes (put_escaped_ascii) */
-        return NULL;
-    return bib__latex_letter_by_cp(cp);
-}
-
-static const char *math_command(uint32_t cp)
-{
-    return bib__latex_math_by_cp(cp);
-}
-
 /* Whether the braces of s[0..len) pair up: BibTeX counts every brace of a
  * value, a backslash before it or not, so a lone one written "\{" makes
  * the entry unreadable (docs/bibtex.md). */
@@ -895,34 +861,6 @@ static size_t math_end(const char *s, size_t len, size_t i)
                        : 0;
     }
     return 0;
-}
-
-/* Math as written, but for classic BibTeX (8-bit) a Unicode letter or
- * symbol inside it as its math command ("$Δ$" -> "$\Delta$"); one with no
- * command is kept and counted. */
-static void put_math_ascii(bib_buf *out, const char *s, size_t len, size_t *no_latex)
-{
-    for (size_t i = 0; i < len;) {
-        if ((unsigned char)s[i] < 0x80) {
-            bib_buf_putc_fast(out, s[i++]);
-            continue;
-        }
-        uint32_t cp;
-        int n = bib_utf8_decode(s + i, len - i, &cp);
-        const char *name = math_command(cp);
-        if (name) {
-            bib_buf_printf(out, "\\%s", name);
-            /* a letter right after would join the command name */
-            size_t j = i + (size_t)n;
-            if (j < len && isalpha((unsigned char)s[j]))
-                bib_buf_putc_fast(out, ' ');
-        } else {
-            bib_buf_append_fast(out, s + i, (size_t)n);
-            if (no_latex)
-                (*no_latex)++;
-        }
-        i += (size_t)n;
-    }
 }
 
 /* True when the reader converts \name: such a name in Unicode text came
@@ -1016,47 +954,6 @@ static void put_tag(bib_buf *out, markup *m, bib_rich_tag tag, bool closing)
     }
 }
 
-/* A non-ASCII character for classic BibTeX: an accent command, a dash, a
- * tie, a letter command or a math symbol; kept and counted if none. */
-static void put_non_ascii(bib_buf *out, uint32_t cp, size_t *no_latex)
-{
-    char acc;
-    uint32_t base;
-    const char *name;
-    if (!bib__latex_cp_may_name(cp)) {
-        bib_buf_put_utf8(out, cp); /* no LaTeX form: kept, counted */
-        if (no_latex)
-            (*no_latex)++;
-    } else if (decompose(cp, &acc, &base)) {
-        const char *b = base == 0x131 ? "\\i" : base == 0x237 ? "\\j" : NULL;
-        if (isalpha((unsigned char)acc))
-            bib_buf_printf(out, "{\\%c ", acc); /* {\c c}: a letter command needs a space */
-        else
-            bib_buf_printf(out, "{\\%c", acc);
-        if (b)
-            bib_buf_puts(out, b);
-        else
-            bib_buf_putc_fast(out, (char)base);
-        bib_buf_putc_fast(out, '}');
-    } else if (cp == 0x2013) {
-        bib_buf_puts(out, "--"); /* BibTeX's own spelling of the dashes */
-    } else if (cp == 0x2014) {
-        bib_buf_puts(out, "---");
-    } else if (cp == 0xA0) {
-        bib_buf_putc_fast(out, '~');
-    } else if ((name = letter_command(cp))) {
-        bib_buf_printf(out, "{\\%s}", name);
-    } else {
-        if ((name = math_command(cp))) {
-            bib_buf_printf(out, "$\\%s$", name);
-            return;
-        }
-        bib_buf_put_utf8(out, cp); /* no LaTeX form: kept, counted */
-        if (no_latex)
-            (*no_latex)++;
-    }
-}
-
 /* Bytes bib_latex_from_unicode copies as they are: ASCII other than the
  * escaped specials, the command, math and markup openers and the ligature
  * characters. Runs of them (most of a value) are copied at once. Two
@@ -1084,6 +981,38 @@ static const bool latex_plain[256] = {LP64(0), LP64(64), LP64(128), LP64(192)};
 #undef LATEX_SPECIAL_LO
 #undef LATEX_BIT
 
+/* The end of the run of latex_plain bytes of s[i..len): sixteen bytes a
+ * step where SSE2 is there (the specials as three ranges and four bytes,
+ * non-ASCII by its top bit), then four at a time by the table */
+static inline size_t latex_plain_run(const char *s, size_t i, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)s;
+#if defined(__x86_64__) && defined(__SSE2__)
+    for (; len - i >= 16; i += 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+#define IN_RANGE(lo, n) /* lo <= x <= lo + n, unsigned */                                  \
+    _mm_cmpeq_epi8(_mm_min_epu8(_mm_sub_epi8(x, _mm_set1_epi8(lo)), _mm_set1_epi8(n)),   \
+                   _mm_sub_epi8(x, _mm_set1_epi8(lo)))
+        __m128i m = _mm_or_si128(
+            _mm_or_si128(_mm_or_si128(IN_RANGE('#', 4), IN_RANGE('^', 2)),
+                         _mm_or_si128(IN_RANGE('}', 1), _mm_cmpeq_epi8(x, _mm_set1_epi8('-')))),
+            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('<')),
+                                      _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))),
+                         _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('{')), x)));
+#undef IN_RANGE
+        unsigned bits = (unsigned)_mm_movemask_epi8(m);
+        if (bits)
+            return i + (size_t)__builtin_ctz(bits);
+    }
+#endif
+    while (i + 4 <= len &&
+           latex_plain[u[i]] & latex_plain[u[i + 1]] & latex_plain[u[i + 2]] & latex_plain[u[i + 3]])
+        i += 4;
+    while (i < len && latex_plain[u[i]])
+        i++;
+    return i;
+}
+
 int bib_latex_from_unicode(bib_buf *out, const char *s, size_t len, unsigned flags,
                            size_t *no_latex)
 {
@@ -1106,21 +1035,21 @@ int bib_latex_from_unicode(bib_buf *out, const char *s, size_t len, unsigned fla
         }
         return bib_buf_failed(out) ? BIB_ENOMEM : 0;
     }
+    /* most values are plain text throughout: copied without the setup */
+    size_t i = latex_plain_run(s, 0, len);
+    if (i == len) {
+        bib_buf_append_fast(out, s, len);
+        return bib_buf_failed(out) ? BIB_ENOMEM : 0;
+    }
     bool ascii = flags & BIB_LATEX_ASCII;
     markup m;
     m.top = 0;
     brace_table bt; /* built only for a command followed by a group */
     brace_table_init(&bt, s, len, true);
     int lone = -1; /* whether the braces fail to pair up; -1: not looked */
-    size_t i = 0;
+    bib_buf_append_fast(out, s, i); /* the plain start found above */
     while (i < len) {
-        size_t run = i;
-        const unsigned char *u = (const unsigned char *)s;
-        while (run + 4 <= len && latex_plain[u[run]] & latex_plain[u[run + 1]] &
-                                     latex_plain[u[run + 2]] & latex_plain[u[run + 3]])
-            run += 4;
-        while (run < len && latex_plain[u[run]])
-            run++;
+        size_t run = latex_plain_run(s, i, len);
         if (run > i) {
             bib_buf_append_fast(out, s + i, run - i);
             i = run;
@@ -1143,7 +1072,7 @@ int bib_latex_from_unicode(bib_buf *out, const char *s, size_t len, unsigned fla
             size_t k = math_end(s, len, i);
             if (k) {
                 if (ascii)
-                    put_math_ascii(out, s + i, k + 1 - i, no_latex);
+                    bib__latex_put_math_ascii(out, s + i, k + 1 - i, no_latex);
                 else
                     bib_buf_append_fast(out, s + i, k + 1 - i); /* math is kept as written */
                 i = k + 1;
@@ -1178,7 +1107,7 @@ int bib_latex_from_unicode(bib_buf *out, const char *s, size_t len, unsigned fla
         uint32_t cp;
         int n = bib_utf8_decode(s + i, len - i, &cp);
         if (ascii)
-            put_non_ascii(out, cp, no_latex);
+            bib__latex_put_non_ascii(out, cp, no_latex);
         else
             bib_buf_append_fast(out, s + i, (size_t)n);
         i += (size_t)n;

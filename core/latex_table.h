@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* latex_table.h - private: the generated accent table (latex_table.c). */
+/* latex_table.h - private: the generated accent table (latex_table.c),
+ * the named-character tables and the 8-bit spellings (latex_ascii.c). */
 #ifndef BIBCONV_LATEX_TABLE_H
 #define BIBCONV_LATEX_TABLE_H
 
@@ -36,5 +37,14 @@ const char *bib__latex_math_by_cp(uint32_t cp);
 /* false when no table lists cp, nor is it a dash or the no-break space
  * (whose spellings put_non_ascii knows): it has no LaTeX form. */
 bool bib__latex_cp_may_name(uint32_t cp);
+
+/* bib_latex_from_unicode's classic-BibTeX spellings (latex_ascii.c): a
+ * non-ASCII character as an accent command, a dash, a tie, a letter or
+ * math command; math as written with its Unicode symbols as commands.
+ * What has none is kept as UTF-8 and counted in *no_latex (may be NULL). */
+struct bib_buf;
+void bib__latex_put_non_ascii(struct bib_buf *out, uint32_t cp, size_t *no_latex);
+void bib__latex_put_math_ascii(struct bib_buf *out, const char *s, size_t len,
+                               size_t *no_latex);
 
 #endif

@@ -31,6 +31,7 @@ typedef struct jw {
     bib_buf *out;
     bool pretty;
     int level;        /* current depth, counting the caller's base level */
+    size_t nl;        /* a newline's length with its indentation; 0 when compact */
     bib_output *sink; /* when set, long text goes straight there (jw_text) */
 } jw;
 
@@ -69,20 +70,27 @@ static __attribute__((noinline)) void jw_newline_slow(jw *w)
     }
 }
 
+/* w->nl for w's depth: kept with the level (jw_open, jw_close), as a
+ * newline is written far more often than the depth changes */
+static inline size_t jw_nl_len(const jw *w)
+{
+    return w->pretty ? 1 + 2 * (size_t)(w->level > 0 ? w->level : 0) : 0;
+}
+
 static inline void jw_newline(jw *w)
 {
-    if (!w->pretty)
-        return;
-    size_t sp = 2 * (size_t)(w->level > 0 ? w->level : 0);
+    size_t k = w->nl;
     bib_buf *b = w->out;
-    if (sp < 32 && b->len + 32 < b->cap) {
-        /* the usual depth: one fixed-size copy, no call */
+    if (k <= 32 && b->len + 32 < b->cap) {
+        /* the usual depth: one fixed-size copy, no call; compact (k 0)
+         * moves nothing, which costs less than a test */
         memcpy(b->data + b->len, jw_nl, 32);
-        b->len += 1 + sp;
+        b->len += k;
         b->data[b->len] = '\0';
         return;
     }
-    jw_newline_slow(w);
+    if (k)
+        jw_newline_slow(w);
 }
 
 /* The escape of byte c (a control byte, '"' or '\\') into e; its length
@@ -217,15 +225,13 @@ enum { JW_CHUNK = 4096 }; /* input bytes escaped per reservation */
  * case (six bytes a byte) is reserved a chunk at a time, so the copy and
  * the scan are one pass (sixteen bytes a step with SSE2) and memory stays
  * within a few times JW_CHUNK of the text. */
-static void jw_string(jw *w, const char *s, size_t n)
+static __attribute__((noinline)) void jw_string_any(jw *w, const char *s, size_t n)
 {
     if (w->sink && n >= JW_DIRECT) {
         jw_string_long(w, s, n);
         return;
     }
     bib_buf *b = w->out;
-    if (n >= 4 && n <= 16 && jw_string_short(b, s, n))
-        return;
     if (n < 4 && b->len + 8 < b->cap) {
         /* a volume, an issue, a short number: bytes checked and copied
          * one by one, unless one needs escaping */
@@ -305,17 +311,29 @@ static void jw_string(jw *w, const char *s, size_t n)
     bib_buf_putc_fast(b, '"');
 }
 
+/* jw_string_any with its usual case in line: most values (names, ids,
+ * types, numbers spelled as text) are 4 to 16 bytes, and the general
+ * function's set-up cost more than their copy */
+static inline void jw_string(jw *w, const char *s, size_t n)
+{
+    if (n >= 4 && n <= 16 && jw_string_short(w->out, s, n))
+        return;
+    jw_string_any(w, s, n);
+}
+
 /* Opens an object or array; `first` tracks the separator. */
 static void jw_open(jw *w, char c, bool *first)
 {
     bib_buf_putc_fast(w->out, c);
     w->level++;
+    w->nl = jw_nl_len(w);
     *first = true;
 }
 
 static inline __attribute__((always_inline)) void jw_close(jw *w, char c, bool first)
 {
     w->level--;
+    w->nl = jw_nl_len(w);
     if (!first)
         jw_newline(w);
     bib_buf_putc_fast(w->out, c);
@@ -449,6 +467,26 @@ static void jw_key_name(jw *w, bool *first, int part)
 static void jw_key(jw *w, bool *first, const char *key)
 {
     jw_item(w, first);
+    bib_buf *b = w->out;
+    if (b->len + 40 < b->cap) {
+        /* a short key needing no escape (a BibTeX field's name under
+         * custom, most of them) copied by bytes: no strlen, no jw_string;
+         * anything else is written over by the general way below */
+        char *d = b->data + b->len, *stop = d + 36;
+        *d++ = '"';
+        const char *k = key;
+        while (*k && d < stop && !jw_special[(unsigned char)*k])
+            *d++ = *k++;
+        if (!*k) {
+            *d++ = '"';
+            *d++ = ':';
+            if (w->pretty)
+                *d++ = ' ';
+            *d = '\0';
+            b->len = (size_t)(d - b->data);
+            return;
+        }
+    }
     jw_string(w, key, strlen(key));
     bib_buf_append_fast(w->out, w->pretty ? ": " : ":", w->pretty ? 2 : 1);
 }
@@ -888,7 +926,8 @@ static int cslitem_write(bib_buf *out, bib_output *sink, const bib_record *rec,
         return bib_buf_failed(out) ? BIB_ENOMEM : 0;
     }
     pthread_once(&jw_keys_once, jw_keys_build);
-    jw w = {out, pretty, level, sink};
+    jw w = {out, pretty, level, 0, sink};
+    w.nl = jw_nl_len(&w);
     bool first;
     jw_open(&w, '{', &first);
     const char *id = bib_record_id(rec);

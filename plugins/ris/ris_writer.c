@@ -23,6 +23,26 @@
 
 #include "risfmt.h"
 
+/* Name variables in the order the writer emits them. */
+static const bib_var name_vars[] = {
+    BIB_VAR_AUTHOR, BIB_VAR_DIRECTOR, BIB_VAR_COMPOSER, BIB_VAR_EDITOR,
+    BIB_VAR_COLLECTION_EDITOR, BIB_VAR_PERFORMER, BIB_VAR_PRODUCER, BIB_VAR_RECIPIENT,
+    BIB_VAR_ILLUSTRATOR, BIB_VAR_CONTRIBUTOR, BIB_VAR_TRANSLATOR,
+};
+enum { N_NAME_VARS = sizeof name_vars / sizeof name_vars[0], N_PLANS = 32 };
+
+/* What a TY code decides for every record of it, asked of ris_map.c and
+ * the table once per code rather than once per record (files mix a few
+ * types): the table rows written, in order (ris_table.c keeps them under
+ * 255), the tag of each name variable, and the two per-type rules. */
+typedef struct ty_plan {
+    char code[16]; /* NUL-padded; "" when unused */
+    const char *name_tag[N_NAME_VARS];
+    bool sp_count, da_accessed;
+    size_t nrows;
+    unsigned char rows[256];
+} ty_plan;
+
 typedef struct ris_writer {
     bib_output *out;
     const char *eol;
@@ -30,9 +50,33 @@ typedef struct ris_writer {
     bib_buf line;
     bib_buf val;
     bib_writer *wr; /* for bib_writer_wrote: what has no tag is reported by core */
-    char mask_code[16]; /* TY of the last record and its conditions */
-    unsigned mask;
+    ty_plan plans[N_PLANS]; /* TY codes' plans by a hash of the code (plan_for) */
 } ris_writer;
+
+/* The plan of TY `code` (NUL-padded to 16 bytes), from its slot (a hash
+ * of the code; a file's few dozen codes seldom share one), made there
+ * when the slot holds another code's. */
+static const ty_plan *plan_for(ris_writer *w, const char code[16])
+{
+    uint64_t a, b;
+    memcpy(&a, code, 8);
+    memcpy(&b, code + 8, 8);
+    ty_plan *p = &w->plans[((a ^ (b * 31)) * 0x9E3779B97F4A7C15ull) >> 59];
+    _Static_assert(N_PLANS == 32, "the slot is the hash's top five bits");
+    if (p->code[0] && memcmp(p->code, code, 16) == 0)
+        return p;
+    memcpy(p->code, code, 16);
+    unsigned mask = ris_cond_mask(code);
+    p->nrows = 0;
+    for (size_t i = 0; i < ris_nfields && i < sizeof p->rows; i++)
+        if (ris_cond_holds(mask, ris_fields[i].write))
+            p->rows[p->nrows++] = (unsigned char)i;
+    for (size_t i = 0; i < N_NAME_VARS; i++)
+        p->name_tag[i] = ris_name_tag(code, name_vars[i]);
+    p->sp_count = ris_type_sp_is_count(code);
+    p->da_accessed = ris_type_da_accessed(code);
+    return p;
+}
 
 static int w_begin(bib_writer *wr, bib_output *out, const bib_options *opts)
 {
@@ -97,6 +141,112 @@ static size_t next_control(const char *s, size_t i, size_t len)
     return len;
 }
 
+/* Whether any byte of x (8 or 4 bytes) is a control character, and the
+ * flags whose lowest set one marks the first (the has-less-than and
+ * has-zero-byte tricks, as next_control) */
+static inline uint64_t ctl_hit64(uint64_t x)
+{
+    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+    uint64_t d = x ^ (ones * 0x7f);
+    return (((x - ones * 0x20) & ~x) | ((d - ones) & ~d)) & high;
+}
+
+static inline uint32_t ctl_hit32(uint32_t x)
+{
+    const uint32_t ones = 0x01010101u, high = 0x80808080u;
+    uint32_t d = x ^ (ones * 0x7f);
+    return (((x - ones * 0x20) & ~x) | ((d - ones) & ~d)) & high;
+}
+
+static inline size_t load_lo64(const char *s, uint64_t *x)
+{
+    memcpy(x, s, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    *x = __builtin_bswap64(*x); /* first byte lowest, as the count expects */
+#endif
+    return 8;
+}
+
+static inline size_t load_lo32(const char *s, uint32_t *x)
+{
+    memcpy(x, s, 4);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    *x = __builtin_bswap32(*x);
+#endif
+    return 4;
+}
+
+/* Copies s[i..len) to d[i..len) up to its first control character and
+ * returns that one's index, or len: the scan and the copy in one pass
+ * (next_control, then a memcpy call, cost more on the short values of a
+ * tag line). d has room for len + 16 bytes; bytes past the one returned
+ * may be written, and are the caller's to overwrite. */
+static size_t copy_plain(char *d, const char *s, size_t i, size_t len)
+{
+#if defined(__x86_64__) && defined(__SSE2__)
+    const __m128i lim = _mm_set1_epi8(0x1f), del = _mm_set1_epi8(0x7f);
+    size_t from = i; /* d before it may hold a control character made a space */
+    for (; len - i >= 16; i += 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        _mm_storeu_si128((__m128i *)(void *)(d + i), x);
+        unsigned bits = (unsigned)_mm_movemask_epi8(
+            _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(x, lim), x), _mm_cmpeq_epi8(x, del)));
+        if (bits)
+            return i + (size_t)__builtin_ctz(bits);
+    }
+    if (i < len && len >= 16 && len - 16 >= from) {
+        /* the last sixteen bytes, over the ones just copied (plain, so the
+         * same): only the flags of the new ones count */
+        unsigned k = (unsigned)(16 - (len - i));
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + len - 16));
+        _mm_storeu_si128((__m128i *)(void *)(d + len - 16), x);
+        unsigned bits = (unsigned)_mm_movemask_epi8(
+            _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(x, lim), x), _mm_cmpeq_epi8(x, del)));
+        bits >>= k;
+        return bits ? i + (size_t)__builtin_ctz(bits) : len;
+    }
+#endif
+    for (; len - i >= 16; i += 8) {
+        uint64_t x, h;
+        load_lo64(s + i, &x);
+        memcpy(d + i, s + i, 8); /* the bytes before a hit are the copy's */
+        if ((h = ctl_hit64(x)) != 0)
+            return i + (size_t)__builtin_ctzll(h) / 8;
+    }
+    size_t r = len - i;
+    if (r >= 8) {
+        /* two loads that overlap: the first eight and the last eight */
+        uint64_t x, y, h;
+        load_lo64(s + i, &x);
+        memcpy(d + i, s + i, 8);
+        if ((h = ctl_hit64(x)) != 0)
+            return i + (size_t)__builtin_ctzll(h) / 8;
+        load_lo64(s + len - 8, &y);
+        memcpy(d + len - 8, s + len - 8, 8);
+        if ((h = ctl_hit64(y)) != 0)
+            return len - 8 + (size_t)__builtin_ctzll(h) / 8;
+        return len;
+    }
+    if (r >= 4) {
+        uint32_t x, y, h;
+        load_lo32(s + i, &x);
+        memcpy(d + i, s + i, 4);
+        if ((h = ctl_hit32(x)) != 0)
+            return i + (size_t)__builtin_ctz(h) / 8;
+        load_lo32(s + len - 4, &y);
+        memcpy(d + len - 4, s + len - 4, 4);
+        if ((h = ctl_hit32(y)) != 0)
+            return len - 4 + (size_t)__builtin_ctz(h) / 8;
+        return len;
+    }
+    for (; i < len; i++) {
+        if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+            return i;
+        d[i] = s[i];
+    }
+    return len;
+}
+
 /* Appends the line end: two bytes copied from w->eol ("\r\n", or "\n"
  * and its NUL), a fixed size the compiler copies inline (a call to memcpy
  * per tag line otherwise), then the length moved by eol_len. */
@@ -131,8 +281,28 @@ static void put_tag(ris_writer *w, const char *tag, const char *s, size_t len, b
     bib_buf *b = &w->line;
     /* the tag and its "  - " in one copy: a record has a dozen tag lines */
     const char pre[6] = {tag[0], tag[1], ' ', ' ', '-', ' '};
-    bib_buf_append_fast(b, pre, sizeof pre);
     size_t i = 0;
+    if (b->len + len + 32 < b->cap || bib_buf_reserve(b, len + 32) == 0) {
+        /* up to the first line break (most values have none) the output
+         * is the value byte for byte, a control character made a space:
+         * copied in place while scanned (copy_plain) */
+        char *d = b->data + b->len;
+        memcpy(d, pre, sizeof pre);
+        d += sizeof pre;
+        for (;;) {
+            size_t j = copy_plain(d, s, i, len);
+            if (j >= len || s[j] == '\n' || s[j] == '\r') {
+                i = j;
+                break;
+            }
+            d[j] = ' ';
+            i = j + 1;
+        }
+        b->len += sizeof pre + i;
+        b->data[b->len] = '\0';
+    } else {
+        bib_buf_append_fast(b, pre, sizeof pre); /* memory ran out: b says so */
+    }
     while (i < len) {
         /* a run up to a control character in one copy; one that is not a
          * line break is written as a space */
@@ -191,13 +361,11 @@ static int fmt_year(char *out, int year)
     return n;
 }
 
-/* Each value of var, one tag line each; `nl` keeps line breaks. */
-static void put_text(ris_writer *w, const char *tag, const bib_record *rec, bib_var var,
-                     bool nl)
+/* Each value of f, variable var, one tag line each; `nl` keeps line
+ * breaks. The caller looks f up: most rows' variable is absent, and
+ * settling that without a call saves one on each of them. */
+static void put_text(ris_writer *w, const char *tag, const bib_field *f, bib_var var, bool nl)
 {
-    const bib_field *f = bib_record_get(rec, var);
-    if (!f)
-        return;
     bib_writer_wrote(w->wr, var);
     for (size_t i = 0; i < bib_field_value_count(f); i++) {
         const char *v = bib_field_value_at(f, i);
@@ -212,12 +380,14 @@ static void put_text(ris_writer *w, const char *tag, const bib_record *rec, bib_
     }
 }
 
-static void put_names(ris_writer *w, const char *code, const bib_record *rec, bib_var var)
+/* The names of name_vars[k], under the tag the plan gives for it. */
+static void put_names(ris_writer *w, const ty_plan *p, const bib_record *rec, size_t k)
 {
+    bib_var var = name_vars[k];
     const bib_field *f = bib_record_get(rec, var);
     if (!f || !bib_field_name_count(f))
         return;
-    const char *tag = ris_name_tag(code, var);
+    const char *code = p->code, *tag = p->name_tag[k];
     /* MUSIC and MPCT read AU as composer/director: their authors still go
      * there rather than nowhere */
     if (!tag && var == BIB_VAR_AUTHOR && !bib_record_has(rec, ris_name_var(code, "AU")))
@@ -258,23 +428,16 @@ static void put_date(ris_writer *w, const char *tag, const bib_date *d)
     put_tag(w, tag, w->val.data, w->val.len, false);
 }
 
-/* Name variables in the order the writer emits them. */
-static const bib_var name_vars[] = {
-    BIB_VAR_AUTHOR, BIB_VAR_DIRECTOR, BIB_VAR_COMPOSER, BIB_VAR_EDITOR,
-    BIB_VAR_COLLECTION_EDITOR, BIB_VAR_PERFORMER, BIB_VAR_PRODUCER, BIB_VAR_RECIPIENT,
-    BIB_VAR_ILLUSTRATOR, BIB_VAR_CONTRIBUTOR, BIB_VAR_TRANSLATOR,
-};
-
 /* The issued date: PY holds the year and DA the date, except for the types
  * whose DA is the access date, where PY holds the whole date. */
-static void put_issued(ris_writer *w, const bib_record *rec, const char *code)
+static void put_issued(ris_writer *w, const bib_record *rec, const ty_plan *p)
 {
     const bib_field *f = bib_record_get(rec, BIB_VAR_ISSUED);
     if (!f)
         return;
     bib_writer_wrote(w->wr, BIB_VAR_ISSUED);
     const bib_date *d = bib_field_date(f);
-    if (ris_type_da_accessed(code)) {
+    if (p->da_accessed) {
         put_date(w, "PY", d);
         return;
     }
@@ -291,18 +454,19 @@ static void put_issued(ris_writer *w, const bib_record *rec, const char *code)
  * page, the number of pages in SP for the types whose SP counts them. A
  * page of such a type that is one number would read back as the number of
  * pages: it is not written (core reports it dropped, docs/ris.md). */
-static void put_pages(ris_writer *w, const bib_record *rec, const char *code)
+static void put_pages(ris_writer *w, const bib_record *rec, const ty_plan *p)
 {
     const bib_field *f = bib_record_get(rec, BIB_VAR_PAGE);
-    if (f && ris_type_sp_is_count(code)) {
+    if (f && p->sp_count) {
         const char *v = bib_field_text(f);
         size_t n = strlen(v);
         if (n && strspn(v, "0123456789") == n)
             f = NULL;
     }
     if (!f) {
-        if (ris_type_sp_is_count(code))
-            put_text(w, "SP", rec, BIB_VAR_NUMBER_OF_PAGES, false);
+        if (p->sp_count &&
+            (f = bib_record_get(rec, BIB_VAR_NUMBER_OF_PAGES)) != NULL)
+            put_text(w, "SP", f, BIB_VAR_NUMBER_OF_PAGES, false);
         return;
     }
     bib_writer_wrote(w->wr, BIB_VAR_PAGE);
@@ -323,7 +487,7 @@ static void put_pages(ris_writer *w, const bib_record *rec, const char *code)
 
 /* Writes one row of the table for rec. */
 static void put_field(ris_writer *w, const ris_field *t, const bib_record *rec,
-                      const char *code)
+                      const ty_plan *p)
 {
     const bib_field *f;
     switch (t->kind) {
@@ -334,14 +498,14 @@ static void put_field(ris_writer *w, const ris_field *t, const bib_record *rec,
         break;
     }
     case RIS_K_NAMES:
-        for (size_t i = 0; i < sizeof name_vars / sizeof name_vars[0]; i++)
-            put_names(w, code, rec, name_vars[i]);
+        for (size_t i = 0; i < N_NAME_VARS; i++)
+            put_names(w, p, rec, i);
         break;
     case RIS_K_ISSUED:
-        put_issued(w, rec, code);
+        put_issued(w, rec, p);
         break;
     case RIS_K_PAGES:
-        put_pages(w, rec, code);
+        put_pages(w, rec, p);
         break;
     case RIS_K_DATE:
         if ((f = bib_record_get(rec, t->var)) != NULL) {
@@ -359,7 +523,8 @@ static void put_field(ris_writer *w, const ris_field *t, const bib_record *rec,
         break;
     case RIS_K_TEXT: case RIS_K_DOI_OR: case RIS_K_SN: case RIS_K_NOTE:
     case RIS_K_KEYWORDS:
-        put_text(w, t->tag, rec, t->var, (t->flags & RIS_F_WRITE_LINES) != 0);
+        if ((f = bib_record_get(rec, t->var)) != NULL)
+            put_text(w, t->tag, f, t->var, (t->flags & RIS_F_WRITE_LINES) != 0);
         break;
     }
 }
@@ -407,16 +572,15 @@ static int w_write(bib_writer *wr, const bib_record *rec)
     if (bib_record_kind_of(rec) != BIB_RECORD_ENTRY)
         return 0;
     bib_buf_reset(&w->line);
-    char code[16];
+    char code[16] = {0}; /* NUL-padded: plan_for compares all 16 bytes */
     type_code(rec, code);
     bib_buf_append_fast(&w->line, "TY  - ", 6);
     bib_buf_append_fast(&w->line, code, strlen(code));
     put_eol(w, &w->line);
-    unsigned mask = ris_cond_mask_cached(code, w->mask_code, &w->mask);
+    const ty_plan *plan = plan_for(w, code);
     size_t ty_end = w->line.len;
-    for (size_t i = 0; i < ris_nfields; i++)
-        if (ris_cond_holds(mask, ris_fields[i].write))
-            put_field(w, &ris_fields[i], rec, code);
+    for (size_t i = 0; i < plan->nrows; i++)
+        put_field(w, &ris_fields[plan->rows[i]], rec, plan);
     put_extras(w, rec);
     if (w->line.len == ty_end && strcmp(code, "GEN") == 0 && !bib_buf_failed(&w->line)) {
         /* "TY  - GEN" alone reads back as an empty record, which readers

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <jansson.h>
 
@@ -585,18 +586,23 @@ static bool has_csl_keys(const unsigned char *h, size_t len)
            strstr((const char *)h, "\"title\"") || strstr((const char *)h, "\"author\"");
 }
 
-/* Counts leading lines that are one complete-looking object each. */
-static int object_lines(const unsigned char *h, size_t len)
+/* Counts leading lines that are one complete-looking object each; *cut:
+ * the head ends inside a line that opens an object after them (a line
+ * longer than the head: items with long abstracts). */
+static int object_lines(const unsigned char *h, size_t len, bool *cut)
 {
     const unsigned char *p = h, *e = h + len;
     int n = 0;
+    *cut = false;
     while (p < e && n < 3) {
         p = skip_ws(p, e);
         if (p >= e)
             break;
         const unsigned char *nl = memchr(p, '\n', (size_t)(e - p));
-        if (!nl)
-            break; /* a cut last line proves nothing */
+        if (!nl) {
+            *cut = *p == '{'; /* a cut last line proves nothing by itself */
+            break;
+        }
         const unsigned char *q = nl;
         while (q > p && cj_is_ws((char)q[-1]))
             q--;
@@ -625,19 +631,33 @@ static int probe_csljson(const unsigned char *h, size_t len, const char *fn)
         return 10;
     }
     if (*p == '{') {
-        if (object_lines(h, len) >= 2)
+        bool cut;
+        if (object_lines(h, len, &cut) >= 2)
             return 30; /* several one-line objects: JSON Lines */
         return has_csl_keys(h, len) ? BIB_PROBE_LIKELY - 10 : 30;
     }
     return 0;
 }
 
+/* Whether a file name ends in one of JSON Lines' extensions. */
+static bool jsonl_name(const char *fn)
+{
+    size_t n = fn ? strlen(fn) : 0;
+    return (n > 6 && strcasecmp(fn + n - 6, ".jsonl") == 0) ||
+           (n > 7 && strcasecmp(fn + n - 7, ".ndjson") == 0);
+}
+
 static int probe_csljsonl(const unsigned char *h, size_t len, const char *fn)
 {
-    (void)fn;
-    int n = object_lines(h, len);
+    bool cut;
+    int n = object_lines(h, len, &cut);
     if (n >= 2)
         return has_csl_keys(h, len) ? BIB_PROBE_MAX - 5 : BIB_PROBE_LIKELY - 20;
+    /* the head ends inside an object's line: one item or JSON Lines, the
+     * head cannot tell; the name can (a .jsonl of items longer than the
+     * head was read as one CSL-JSON item, and the second line an error) */
+    if (cut && jsonl_name(fn) && has_csl_keys(h, len))
+        return BIB_PROBE_MAX - 5;
     if (n == 1)
         return 40; /* one line only: the array format's probe wins if CSL */
     return 0;

@@ -83,6 +83,14 @@ printf 'just some words\n' > "$tmp/plain.txt"
 expect_rc "undetectable input" 1 "$bib" -t csljson "$tmp/plain.txt"
 grep -q "cannot detect the input format" "$tmp/err" && ok "weak detection message" \
     || ko "weak detection message"
+# JSON Lines whose lines are longer than the detection head (items with
+# long abstracts): the .jsonl name decides, all three read (the file was
+# taken for one CSL-JSON item and its second line was an error)
+long=$(printf '%*s' 9000 '' | tr ' ' a)
+for k in 1 2 3; do printf '{"id":"l%s","type":"book","abstract":"%s"}\n' "$k" "$long"; done \
+    > "$tmp/long.jsonl"
+expect_rc "long JSON Lines detected" 0 "$bib" -t csljsonl "$tmp/long.jsonl"
+[ "$(wc -l < "$tmp/out")" = 3 ] && ok "long JSON Lines: three items" || ko "long JSON Lines: three items"
 
 # bad input: exit 1, the good items still converted
 printf '[{"id":"a","type":"book"},\n{"id":"b" "type":"book"},\n{"id":"c","type":"book"}]' > "$tmp/bad.json"

@@ -20,7 +20,7 @@ INPUTS = ["tools/data/corpus-records.jsonl", "tools/page_gen.py", "tools/page_tr
           "tools/page_train.c", "plugins/page/page_model.c", "plugins/page/page_model.h",
           # the line features (page_text.c) and core's name model feed the
           # page model: a change to either makes the table stale
-          "plugins/page/page_text.c", "core/name_model_table.c"]
+          "plugins/page/page_text.c", "core/namemodel.c", "core/name_model_table.c"]
 
 
 def main():

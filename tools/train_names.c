@@ -3,9 +3,13 @@
  * train_names.c - trains the name model of core/namemodel.c (names.h,
  * docs/names.md) and writes core/name_model_table.c.
  *
- *   train_names DATA_DIR OUT.c [SEED]     train, print validation, write OUT.c
- *   train_names --check DATA_DIR TABLE.c  exit 1 when TABLE.c's recorded
- *                                         input hash is not the inputs' hash
+ *   train_names DATA_DIR OUT.c [--seed N] [SOURCE...]
+ *       train, print validation, write OUT.c
+ *   train_names --check DATA_DIR TABLE.c [SOURCE...]
+ *       exit 1 when TABLE.c's recorded input hash is not the inputs' hash
+ *
+ * The SOURCE files (meson passes core/namemodel.c, the feature function)
+ * join the input hash.
  *
  * Examples: positive = one personal name as bylines write it, negative =
  * a title, a fragment of one, a venue, a publisher, an organisation, an
@@ -685,8 +689,9 @@ static int cmp_str(const void *a, const void *b)
 
 /* Hash of everything the table depends on: the corpus file, every list
  * under names/ (in name order), the feature and trainer versions, the
- * seed. */
-static uint64_t input_hash(const char *dir, uint64_t seed)
+ * seed, and the source files given (the feature function's code: an edit
+ * there that forgot the feature version still makes the table stale). */
+static uint64_t input_hash(const char *dir, uint64_t seed, char **src, int nsrc)
 {
     char path[1024];
     uint64_t h = 14695981039346656037ull;
@@ -718,6 +723,10 @@ static uint64_t input_hash(const char *dir, uint64_t seed)
         free(names[i]);
     }
     free(names);
+    for (int i = 0; i < nsrc; i++) {
+        const char *base = strrchr(src[i], '/');
+        h = hash_file(h, src[i], base ? base + 1 : src[i]);
+    }
     unsigned v[2] = {bib_name_feature_version(), TRAINER_VERSION};
     h = fnv(h, v, sizeof v);
     return fnv(h, &seed, sizeof seed);
@@ -761,7 +770,7 @@ static int write_table(const char *out, const model *m, uint64_t seed, uint64_t 
     return fclose(f) ? 2 : 0;
 }
 
-static int check(const char *dir, const char *table)
+static int check(const char *dir, const char *table, char **src, int nsrc)
 {
     FILE *f = fopen(table, "r");
     if (!f) {
@@ -776,7 +785,7 @@ static int check(const char *dir, const char *table)
     }
     fclose(f);
     char now[32];
-    snprintf(now, sizeof now, "%016llx", (unsigned long long)input_hash(dir, seed));
+    snprintf(now, sizeof now, "%016llx", (unsigned long long)input_hash(dir, seed, src, nsrc));
     if (strcmp(now, rec)) {
         fprintf(stderr, "%s: stale: recorded input hash %s, the inputs hash to %s; "
                         "retrain with `meson compile -C build train-names`\n", table, rec, now);
@@ -788,13 +797,20 @@ static int check(const char *dir, const char *table)
 
 int main(int argc, char **argv)
 {
-    if (argc == 4 && !strcmp(argv[1], "--check"))
-        return check(argv[2], argv[3]);
-    if (argc < 3 || argc > 4) {
-        fputs("usage: train_names DATA_DIR OUT.c [SEED] | --check DATA_DIR TABLE.c\n", stderr);
+    if (argc >= 4 && !strcmp(argv[1], "--check"))
+        return check(argv[2], argv[3], argv + 4, argc - 4);
+    /* train_names DATA_DIR OUT.c [--seed N] [SOURCE...] */
+    int first_src = 3;
+    uint64_t seed = DEFAULT_SEED;
+    if (argc >= 5 && !strcmp(argv[3], "--seed")) {
+        seed = strtoull(argv[4], NULL, 10);
+        first_src = 5;
+    }
+    if (argc < 3 || (argc >= 4 && argv[3][0] == '-' && first_src == 3)) {
+        fputs("usage: train_names DATA_DIR OUT.c [--seed N] [SOURCE...]\n"
+              "       train_names --check DATA_DIR TABLE.c [SOURCE...]\n", stderr);
         return 2;
     }
-    uint64_t seed = argc == 4 ? strtoull(argv[3], NULL, 10) : DEFAULT_SEED;
     exset train_set = {0}, val_set = {0};
     build_nfd();
     rng_state = seed;
@@ -817,7 +833,8 @@ int main(int argc, char **argv)
     size_t ok = 0;
     for (size_t i = 0; i < val_set.n; i++)
         ok += (sigmoid(dot(&m, &val_set.ex[i], true)) >= 0.5) == (val_set.ex[i].y == 1);
-    int rc = write_table(argv[2], &m, seed, input_hash(argv[1], seed),
+    uint64_t hash = input_hash(argv[1], seed, argv + first_src, argc - first_src);
+    int rc = write_table(argv[2], &m, seed, hash,
                          val_set.n ? (double)ok / val_set.n : 0.0);
     free(m.w);
     free(m.wa);

@@ -1104,13 +1104,17 @@ int bib_latex_from_unicode(bib_buf *out, const char *s, size_t len, unsigned fla
             i++;
             continue;
         }
-        uint32_t cp;
-        int n = bib_utf8_decode(s + i, len - i, &cp);
-        if (ascii)
-            bib__latex_put_non_ascii(out, cp, no_latex);
-        else
-            bib_buf_append_fast(out, s + i, (size_t)n);
-        i += (size_t)n;
+        /* a run of non-ASCII characters at once; kept as written unless
+         * classic BibTeX (8-bit) wants commands */
+        if (ascii) {
+            i += bib__latex_put_non_ascii_run(out, s + i, len - i, no_latex);
+        } else {
+            size_t k = i + 1;
+            while (k < len && (unsigned char)s[k] >= 0x80)
+                k++;
+            bib_buf_append_fast(out, s + i, k - i);
+            i = k;
+        }
     }
     while (m.top-- > 0)
         bib_buf_putc_fast(out, '}'); /* unbalanced markup: close what is open */

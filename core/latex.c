@@ -972,7 +972,8 @@ static void put_tag(bib_buf *out, markup *m, bib_rich_tag tag, bool closing)
 #define LP64(c) LP16(c), LP16((c) + 16), LP16((c) + 32), LP16((c) + 48)
 /* looked up a byte at a time, four bytes a round (every value written to
  * BibTeX goes through it) */
-static const bool latex_plain[256] = {LP64(0), LP64(64), LP64(128), LP64(192)};
+const bool bib__latex_from_plain[256] = {LP64(0), LP64(64), LP64(128), LP64(192)};
+#define latex_plain bib__latex_from_plain
 #undef LP64
 #undef LP16
 #undef LP4

@@ -51,6 +51,9 @@ struct bib_buf;
  * its length (up to the first ASCII byte). */
 size_t bib__latex_put_non_ascii_run(struct bib_buf *out, const char *s, size_t len,
                                     size_t *no_latex);
+/* The bytes bib_latex_from_unicode copies as they are (no special, no
+ * markup opener, no ligature character, no non-ASCII byte). */
+extern const bool bib__latex_from_plain[256];
 void bib__latex_put_math_ascii(struct bib_buf *out, const char *s, size_t len,
                                size_t *no_latex);
 

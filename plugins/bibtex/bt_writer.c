@@ -247,7 +247,7 @@ static void put_names(bt_writer *w, const char *name, const bib_record *rec, bib
     size_t n = bib_field_name_count(f);
     for (size_t i = 0; i < n; i++) {
         if (i)
-            bib_buf_puts(&w->val, " and ");
+            bib_buf_append_fast(&w->val, " and ", 5);
         size_t at = w->val.len;
         bib_name_format_bibtex(&w->val, bib_field_name_at(f, i), w->ascii);
         brace_ties(&w->val, at);

@@ -926,18 +926,41 @@ typedef struct markup {
     bool is_nocase[32];
 } markup;
 
+/* bib_rich_tag_at, with the two tags of a protected word ({Word} read
+ * from BibTeX) told first: it tries them after nine others. */
+static inline size_t rich_tag_at(const char *s, size_t len, bib_rich_tag *tag, bool *closing)
+{
+    static const char nocase[] = "<span class=\"nocase\">", end[] = "</span>";
+    if (len >= sizeof nocase - 1 && s[1] == 's' && !memcmp(s, nocase, sizeof nocase - 1)) {
+        *tag = BIB_RICH_NOCASE;
+        *closing = false;
+        return sizeof nocase - 1;
+    }
+    if (len >= sizeof end - 1 && s[1] == '/' && !memcmp(s, end, sizeof end - 1)) {
+        *tag = BIB_RICH_NOCASE;
+        *closing = true;
+        return sizeof end - 1;
+    }
+    return bib_rich_tag_at(s, len, tag, closing);
+}
+
 /* Writes a rich-text tag as a command or a group. */
 static void put_tag(bib_buf *out, markup *m, bib_rich_tag tag, bool closing)
 {
-    static const char *const cmd[] = {"", "\\textit{", "\\textbf{", "\\textsuperscript{",
-                                      "\\textsubscript{", "\\textsc{", "{"};
+#define CMD(t) {t, sizeof t - 1}
+    static const struct {
+        char text[20];
+        unsigned char n;
+    } cmd[] = {CMD(""), CMD("\\textit{"), CMD("\\textbf{"), CMD("\\textsuperscript{"),
+               CMD("\\textsubscript{"), CMD("\\textsc{"), CMD("{")};
+#undef CMD
     if (!closing) {
         if (m->top < 32) {
             m->is_nocase[m->top] = tag == BIB_RICH_NOCASE;
             m->at[m->top] = out->len + 1;
         }
         m->top++;
-        bib_buf_puts(out, cmd[tag]);
+        bib_buf_append_fast(out, cmd[tag].text, cmd[tag].n);
         return;
     }
     if (m->top == 0)
@@ -1061,7 +1084,7 @@ int bib_latex_from_unicode(bib_buf *out, const char *s, size_t len, unsigned fla
         if (c == '<' && (flags & BIB_LATEX_FROM_RICH)) {
             bib_rich_tag tag;
             bool closing;
-            size_t n = bib_rich_tag_at(s + i, len - i, &tag, &closing);
+            size_t n = rich_tag_at(s + i, len - i, &tag, &closing);
             /* with nothing open, "</span>" (of a span spelled otherwise) is text */
             if (n && !(closing && m.top == 0)) {
                 put_tag(out, &m, tag, closing);

@@ -301,8 +301,27 @@ static void put_date_var(bt_writer *w, const char *name, const bib_record *rec, 
     w->written[var] = true;
 }
 
+/* The type table's answers for entry type name s, asked once per name and
+ * writer (three scans of the table per entry otherwise). */
+static const struct bt_tinfo *type_info(bt_writer *w, const char *s)
+{
+    size_t n = strlen(s);
+    struct bt_tinfo *ti = &w->tlong;
+    if (n && n < sizeof ti->name) {
+        ti = &w->tcache[(n * 7 + (unsigned char)s[0]) % 32];
+        if (ti->len == n && memcmp(ti->name, s, n) == 0)
+            return ti;
+        memcpy(ti->name, s, n);
+        ti->len = (unsigned char)n;
+    }
+    ti->map = bt_map_type(s, n);
+    ti->classic = bt_type_classic(s, n);
+    ti->note_ok = bt_type_note_ok(s, n);
+    return ti;
+}
+
 /* The entry type (table in bt_crosswalk.c). */
-static const char *out_type(const bt_writer *w, const bib_record *rec)
+static const char *out_type(bt_writer *w, const bib_record *rec)
 {
     const char *orig = bib_record_extra_get(rec, "bibtex", "entrytype");
     bib_type t = bib_record_type(rec);
@@ -315,8 +334,8 @@ static const char *out_type(const bt_writer *w, const bib_record *rec)
         return "techreport";
     /* the type the source gave, when it still means the record's type and
      * the flavour has it: classic styles know only the classic types */
-    if (orig && bt_map_type(orig, strlen(orig)) == t &&
-        (w->biblatex || bt_type_classic(orig, strlen(orig)))) {
+    const struct bt_tinfo *oi = orig ? type_info(w, orig) : NULL;
+    if (oi && oi->map == t && (w->biblatex || oi->classic)) {
         /* a classic @inbook is a chapter of the book its title names;
          * BibLaTeX's @inbook needs the book as booktitle: @book then */
         if (w->biblatex && strcmp(orig, "inbook") == 0 &&
@@ -559,10 +578,13 @@ static void put_extras(bt_writer *w, const bib_record *rec)
                 put_field(w, note, v, vl, false);
             continue;
         }
+        /* by length and first byte before the bytes: a field name seldom
+         * matches */
         bool seen = false;
-        size_t j = 0;
+        size_t j = 0, nl = strlen(nm);
         for (; j < w->nf && !seen; j++)
-            seen = strcmp(w->f[j].name, nm) == 0;
+            seen = w->f[j].nlen == nl && w->f[j].name[0] == nm[0] &&
+                   memcmp(w->f[j].name, nm, nl) == 0;
         if (!seen) {
             /* an empty field the reader kept (`organization = {}`) is
              * written back, or the round trip would lose it */
@@ -923,9 +945,11 @@ static const char *type_note_of(bt_writer *w, const bib_record *rec, const char 
     bib_type t = bib_record_type(rec);
     if (w->biblatex)
         return NULL;
-    if (orig && strcmp(orig, type) != 0 && bt_type_note_ok(orig, strlen(orig)) &&
-        bt_map_type(orig, strlen(orig)) == t)
-        return orig;
+    if (orig && strcmp(orig, type) != 0) {
+        const struct bt_tinfo *oi = type_info(w, orig);
+        if (oi->note_ok && oi->map == t)
+            return orig;
+    }
     /* what follows depends on t and type alone: without a source type,
      * type is one of out_type's static strings, and the answer is kept
      * (three table scans a record otherwise) */
@@ -933,9 +957,11 @@ static const char *type_note_of(bt_writer *w, const bib_record *rec, const char 
     if (keep && w->tnote[t].type == type)
         return w->tnote[t].note;
     const char *bl = bt_out_type(t, true), *note = NULL;
-    if (bt_map_type(type, strlen(type)) != t && bl && bt_type_note_ok(bl, strlen(bl)) &&
-        bt_map_type(bl, strlen(bl)) == t)
-        note = bl;
+    if (type_info(w, type)->map != t && bl) {
+        const struct bt_tinfo *bi = type_info(w, bl);
+        if (bi->note_ok && bi->map == t)
+            note = bl;
+    }
     if (keep) {
         w->tnote[t].type = type;
         w->tnote[t].note = note;

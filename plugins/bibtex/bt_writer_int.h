@@ -40,6 +40,16 @@ typedef struct bt_writer {
     struct {
         const char *type, *note;
     } tnote[BIB_TYPE_COUNT];
+    /* what the type table says of an entry type name (bt_map_type,
+     * bt_type_classic, bt_type_note_ok: a scan of the table each), per
+     * name seen, in slots by length and first byte; a name too long for
+     * a slot is answered in `tlong` */
+    struct bt_tinfo {
+        char name[23];
+        unsigned char len; /* 0: slot free */
+        bib_type map;
+        bool classic, note_ok;
+    } tcache[32], tlong;
     const char *encoded_verb; /* a verbatim field whose braces were percent-encoded */
     const char *clash[8]; /* kept fields whose name another value took ... */
     size_t nclash;        /* ... and how many (reported in report_losses) */

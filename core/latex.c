@@ -926,8 +926,8 @@ typedef struct markup {
     bool is_nocase[32];
 } markup;
 
-/* bib_rich_tag_at, with the two tags of a protected word ({Word} read
- * from BibTeX) told first: it tries them after nine others. */
+/* bib_rich_tag_at with its first test in line: the tags of a protected
+ * word ({Word} read from BibTeX) without the call, the others by it. */
 static inline size_t rich_tag_at(const char *s, size_t len, bib_rich_tag *tag, bool *closing)
 {
     static const char nocase[] = "<span class=\"nocase\">", end[] = "</span>";

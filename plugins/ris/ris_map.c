@@ -475,36 +475,42 @@ int ris_name_parse(bib_name *out, const char *s, size_t len, bool *vancouver)
     return out->literal ? 0 : BIB_ENOMEM;
 }
 
+/* bib_buf_puts without its call: a name has up to five parts */
+static inline void put_str(bib_buf *out, const char *s)
+{
+    bib_buf_append_fast(out, s, strlen(s));
+}
+
 int ris_name_format(bib_buf *out, const bib_name *n)
 {
     size_t start = out->len;
     if (n->literal && !n->family) {
-        bib_buf_puts(out, n->literal);
+        put_str(out, n->literal);
         return bib_buf_failed(out) ? BIB_ENOMEM : 0;
     }
     if (n->dropping_particle && *n->dropping_particle) {
-        bib_buf_puts(out, n->dropping_particle);
-        bib_buf_putc(out, ' ');
+        put_str(out, n->dropping_particle);
+        bib_buf_putc_fast(out, ' ');
     }
     if (n->non_dropping_particle && *n->non_dropping_particle) {
-        bib_buf_puts(out, n->non_dropping_particle);
-        bib_buf_putc(out, ' ');
+        put_str(out, n->non_dropping_particle);
+        bib_buf_putc_fast(out, ' ');
     }
     if (n->family)
-        bib_buf_puts(out, n->family);
+        put_str(out, n->family);
     else if (n->given && !n->suffix) {
-        bib_buf_puts(out, n->given); /* a given name alone: as written */
+        put_str(out, n->given); /* a given name alone: as written */
         return bib_buf_failed(out) ? BIB_ENOMEM : 0;
     }
     if (n->given && *n->given) {
-        bib_buf_puts(out, ", ");
-        bib_buf_puts(out, n->given);
+        bib_buf_append_fast(out, ", ", 2);
+        put_str(out, n->given);
     }
     if (n->suffix && *n->suffix) {
         if (!(n->given && *n->given))
-            bib_buf_puts(out, ",");
-        bib_buf_puts(out, ", ");
-        bib_buf_puts(out, n->suffix);
+            bib_buf_append_fast(out, ",", 1);
+        bib_buf_append_fast(out, ", ", 2);
+        put_str(out, n->suffix);
     }
     (void)start;
     return bib_buf_failed(out) ? BIB_ENOMEM : 0;

@@ -967,9 +967,9 @@ static void put_tag(bib_buf *out, markup *m, bib_rich_tag tag, bool closing)
         return;
     int t = --m->top;
     bib_buf_putc_fast(out, '}');
-    if (t < 32 && m->is_nocase[t] && !bib_buf_failed(out) && out->data[m->at[t]] == '\\') {
+    if (t < 32 && m->is_nocase[t] && !out->failed && out->data[m->at[t]] == '\\') {
         bib_buf_putc_fast(out, '}'); /* room for the extra '{' */
-        if (!bib_buf_failed(out)) {
+        if (!out->failed) {
             memmove(out->data + m->at[t] + 1, out->data + m->at[t], out->len - 1 - m->at[t]);
             out->data[m->at[t]] = '{';
             bib_buf_putc_fast(out, '}');
@@ -1057,13 +1057,13 @@ int bib_latex_from_unicode(bib_buf *out, const char *s, size_t len, unsigned fla
                     bib_buf_putc_fast(out, s[i]);
             }
         }
-        return bib_buf_failed(out) ? BIB_ENOMEM : 0;
+        return out->failed ? BIB_ENOMEM : 0;
     }
     /* most values are plain text throughout: copied without the setup */
     size_t i = latex_plain_run(s, 0, len);
     if (i == len) {
         bib_buf_append_fast(out, s, len);
-        return bib_buf_failed(out) ? BIB_ENOMEM : 0;
+        return out->failed ? BIB_ENOMEM : 0;
     }
     bool ascii = flags & BIB_LATEX_ASCII;
     markup m;
@@ -1143,5 +1143,5 @@ int bib_latex_from_unicode(bib_buf *out, const char *s, size_t len, unsigned fla
     while (m.top-- > 0)
         bib_buf_putc_fast(out, '}'); /* unbalanced markup: close what is open */
     brace_table_free(&bt);
-    return bib_buf_failed(out) ? BIB_ENOMEM : 0;
+    return out->failed ? BIB_ENOMEM : 0;
 }

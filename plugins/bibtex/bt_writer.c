@@ -13,6 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__x86_64__) && defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "bibconv/dates.h"
 #include "bibconv/keys.h"
@@ -119,6 +122,7 @@ static void put_val(bt_writer *w, const char *name, bool bare)
             w->f[w->nf].len = n;
             w->f[w->nf].bare = bare;
             w->f[w->nf].big = d;
+            w->nbig++;
             w->nf++;
             return;
         }
@@ -132,8 +136,11 @@ static void put_text(bt_writer *w, const char *name, const bib_record *rec, bib_
 {
     const bib_field *f = bib_record_get(rec, var);
     w->written[var] = true;
+    if (!f)
+        return;
+    unsigned ff = bib_field_flags(f);
     /* inherited fields stay with the parent: crossref brings them back */
-    if (!f || (bib_field_flags(f) & w->skip_inherited))
+    if (ff & w->skip_inherited)
         return;
     unsigned fl = w->ascii ? BIB_LATEX_ASCII : 0;
     if (bib_field_kind(f) == BIB_KIND_RICH)
@@ -182,7 +189,7 @@ static void put_text(bt_writer *w, const char *name, const bib_record *rec, bib_
                 w->encoded_verb = name; /* a row's name: static storage */
         }
     }
-    bool bare = (bib_field_flags(f) & BIB_FIELD_BARE_NUMBER) != 0;
+    bool bare = (ff & BIB_FIELD_BARE_NUMBER) != 0;
     if (!direct)
         put_val(w, name, bare);
     else if (w->vals.len > off) /* as put_field: an empty value is no field */
@@ -203,13 +210,49 @@ static bool tie_at(const char *d, size_t k, size_t at, int depth)
     return d[k] == '\v' || d[k] == '\f' || (d[k] == '~' && !(k > at && d[k - 1] == '\\'));
 }
 
+/* Whether s[0..n) holds '~', '\v' or '\f': sixteen bytes a step with
+ * SSE2 (the last block overlapping the one before), eight by a word's
+ * zero-byte test, then bytes. A name is scanned once for them, and most
+ * hold none. */
+static bool has_tie_byte(const char *s, size_t n)
+{
+    size_t i = 0;
+#if defined(__x86_64__) && defined(__SSE2__)
+    if (n >= 16) {
+        const __m128i t = _mm_set1_epi8('~'), v = _mm_set1_epi8('\v'), f = _mm_set1_epi8('\f');
+        for (;; i += 16) {
+            if (i + 16 > n)
+                i = n - 16; /* the last bytes, over ones seen clean */
+            __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+            __m128i m = _mm_or_si128(_mm_cmpeq_epi8(x, t),
+                                     _mm_or_si128(_mm_cmpeq_epi8(x, v), _mm_cmpeq_epi8(x, f)));
+            if (_mm_movemask_epi8(m))
+                return true;
+            if (i + 16 == n)
+                return false;
+        }
+    }
+#endif
+    const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+    for (; n - i >= 8; i += 8) {
+        uint64_t x, a, b, c;
+        memcpy(&x, s + i, 8);
+        a = x ^ (ones * '~');
+        b = x ^ (ones * '\v');
+        c = x ^ (ones * '\f');
+        if ((((a - ones) & ~a) | ((b - ones) & ~b) | ((c - ones) & ~c)) & high)
+            return true;
+    }
+    for (; i < n; i++)
+        if (s[i] == '~' || s[i] == '\v' || s[i] == '\f')
+            return true;
+    return false;
+}
+
 static void brace_ties(bib_buf *b, size_t at)
 {
     /* most names hold none of the three bytes: then nothing to follow */
-    size_t k0 = at;
-    while (k0 < b->len && b->data[k0] != '~' && b->data[k0] != '\v' && b->data[k0] != '\f')
-        k0++;
-    if (k0 == b->len)
+    if (b->len <= at || !has_tie_byte(b->data + at, b->len - at))
         return;
     int depth = 0;
     bool any = false;
@@ -320,10 +363,10 @@ static const struct bt_tinfo *type_info(bt_writer *w, const char *s)
     return ti;
 }
 
-/* The entry type (table in bt_crosswalk.c). */
-static const char *out_type(bt_writer *w, const bib_record *rec)
+/* The entry type (table in bt_crosswalk.c); orig: the source's own, kept as
+ * the extra `entrytype`, or NULL. */
+static const char *out_type(bt_writer *w, const bib_record *rec, const char *orig)
 {
-    const char *orig = bib_record_extra_get(rec, "bibtex", "entrytype");
     bib_type t = bib_record_type(rec);
     /* biber's @report needs a `type`: without a genre, its alias
      * @techreport supplies one, and reads back as no genre. Not for a
@@ -974,12 +1017,12 @@ static const char *type_note_of(bt_writer *w, const bib_record *rec, const char 
  * held crossref child written later is not that record). */
 static int write_entry(bt_writer *w, const bib_record *rec, bib_writer *wr)
 {
-    const char *type = out_type(w, rec);
     /* classic styles know only the classic types: a BibTeX source's type
      * classic BibTeX lacks goes out as a classic one, and is noted in
      * `entrytype`, which styles ignore and the reader takes back
      * (docs/bibtex.md, "Types classic BibTeX lacks") */
     const char *orig = bib_record_extra_get(rec, "bibtex", "entrytype");
+    const char *type = out_type(w, rec, orig);
     const char *note = type_note_of(w, rec, orig, type);
     w->type_note = note != NULL;
     bt_drop_fields(w);

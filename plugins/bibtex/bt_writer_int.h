@@ -55,6 +55,7 @@ typedef struct bt_writer {
     size_t nclash;        /* ... and how many (reported in report_losses) */
     unsigned short order[MAX_ROWS]; /* crosswalk rows in output order */
     size_t norder;
+    size_t nbig; /* how many of the collected fields hold a long value (`big`) */
     /* collected fields of the record being written */
     struct {
         const char *name;

@@ -808,7 +808,23 @@ int bib_latex_to_unicode(bib_buf *out, const char *s, size_t len, unsigned flags
 static bool braces_pair(const char *s, size_t len)
 {
     long depth = 0;
-    for (size_t i = 0; i < len; i++)
+    size_t i = 0;
+#if defined(__x86_64__) && defined(__SSE2__)
+    /* sixteen bytes a step, only the braces among them looked at (a URL
+     * or DOI, checked whole, seldom has any) */
+    const __m128i ob = _mm_set1_epi8('{'), cb = _mm_set1_epi8('}');
+    for (; len - i >= 16; i += 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        unsigned m = (unsigned)_mm_movemask_epi8(
+            _mm_or_si128(_mm_cmpeq_epi8(x, ob), _mm_cmpeq_epi8(x, cb)));
+        for (; m; m &= m - 1)
+            if (s[i + (size_t)__builtin_ctz(m)] == '{')
+                depth++;
+            else if (--depth < 0)
+                return false;
+    }
+#endif
+    for (; i < len; i++)
         if (s[i] == '{')
             depth++;
         else if (s[i] == '}' && --depth < 0)
@@ -1005,28 +1021,45 @@ const bool bib__latex_from_plain[256] = {LP64(0), LP64(64), LP64(128), LP64(192)
 #undef LATEX_SPECIAL_LO
 #undef LATEX_BIT
 
+#if defined(__x86_64__) && defined(__SSE2__)
+/* One bit per byte of x that is not latex_plain: the specials as three
+ * ranges and four bytes, non-ASCII by its top bit. */
+static inline unsigned latex_special_mask(__m128i x)
+{
+/* lo <= x <= lo + n, unsigned: x moved so that lo is -128, then one
+ * signed compare */
+#define IN_RANGE(lo, n)                                                                      \
+    _mm_cmplt_epi8(_mm_add_epi8(x, _mm_set1_epi8((char)(0x80 - (lo)))),                      \
+                   _mm_set1_epi8((char)(-128 + (n) + 1)))
+    __m128i m = _mm_or_si128(
+        _mm_or_si128(_mm_or_si128(IN_RANGE('#', 4), IN_RANGE('^', 2)),
+                     _mm_or_si128(IN_RANGE('}', 1), _mm_cmpeq_epi8(x, _mm_set1_epi8('-')))),
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('<')),
+                                  _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))),
+                     _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('{')), x)));
+#undef IN_RANGE
+    return (unsigned)_mm_movemask_epi8(m);
+}
+#endif
+
 /* The end of the run of latex_plain bytes of s[i..len): sixteen bytes a
- * step where SSE2 is there (the specials as three ranges and four bytes,
- * non-ASCII by its top bit), then four at a time by the table */
+ * step where SSE2 is there, the last under sixteen as the sixteen that
+ * end the text (the flags of the bytes before i shifted off) when it is
+ * that long; else four at a time by the table */
 static inline size_t latex_plain_run(const char *s, size_t i, size_t len)
 {
     const unsigned char *u = (const unsigned char *)s;
 #if defined(__x86_64__) && defined(__SSE2__)
     for (; len - i >= 16; i += 16) {
-        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-#define IN_RANGE(lo, n) /* lo <= x <= lo + n, unsigned */                                  \
-    _mm_cmpeq_epi8(_mm_min_epu8(_mm_sub_epi8(x, _mm_set1_epi8(lo)), _mm_set1_epi8(n)),   \
-                   _mm_sub_epi8(x, _mm_set1_epi8(lo)))
-        __m128i m = _mm_or_si128(
-            _mm_or_si128(_mm_or_si128(IN_RANGE('#', 4), IN_RANGE('^', 2)),
-                         _mm_or_si128(IN_RANGE('}', 1), _mm_cmpeq_epi8(x, _mm_set1_epi8('-')))),
-            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('<')),
-                                      _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))),
-                         _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('{')), x)));
-#undef IN_RANGE
-        unsigned bits = (unsigned)_mm_movemask_epi8(m);
+        unsigned bits = latex_special_mask(_mm_loadu_si128((const __m128i *)(const void *)(s + i)));
         if (bits)
             return i + (size_t)__builtin_ctz(bits);
+    }
+    if (i < len && len >= 16) {
+        unsigned bits =
+            latex_special_mask(_mm_loadu_si128((const __m128i *)(const void *)(s + len - 16)));
+        bits >>= 16 - (len - i);
+        return bits ? i + (size_t)__builtin_ctz(bits) : len;
     }
 #endif
     while (i + 4 <= len &&

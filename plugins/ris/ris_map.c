@@ -646,10 +646,11 @@ int ris_date_parse(bib_date *out, const char *s, size_t len)
     return bib_date_parse(out, s, len, BIB_DATE_ANY);
 }
 
-static void put2(bib_buf *out, int v)
+/* Two digits of v into t. */
+static void dig2(char *t, int v)
 {
-    char t[2] = {(char)('0' + v / 10 % 10), (char)('0' + v % 10)};
-    bib_buf_append(out, t, 2);
+    t[0] = (char)('0' + v / 10 % 10);
+    t[1] = (char)('0' + v % 10);
 }
 
 int ris_date_format(bib_buf *out, const bib_date *d)
@@ -657,20 +658,29 @@ int ris_date_format(bib_buf *out, const bib_date *d)
     if (d->nparts < 1 || !d->parts[0].has_year)
         return BIB_EINVAL;
     const bib_date_part *p = &d->parts[0];
-    /* by hand rather than printf: this runs for every record written */
+    /* by hand rather than printf, in one append: this runs for every
+     * record written */
+    char t[16];
+    size_t n = 0;
     if (p->year >= 0 && p->year <= 9999) {
-        put2(out, p->year / 100);
-        put2(out, p->year % 100);
+        dig2(t, p->year / 100);
+        dig2(t + 2, p->year % 100);
+        n = 4;
     } else {
         bib_buf_printf(out, "%04d", p->year);
     }
-    bib_buf_putc(out, '/');
-    if (p->month >= 1 && p->month <= 12 && !p->season)
-        put2(out, p->month);
-    bib_buf_putc(out, '/');
-    if (p->month >= 1 && p->month <= 12 && p->day >= 1 && p->day <= 31 && !p->season)
-        put2(out, p->day);
-    bib_buf_putc(out, '/');
+    t[n++] = '/';
+    if (p->month >= 1 && p->month <= 12 && !p->season) {
+        dig2(t + n, p->month);
+        n += 2;
+    }
+    t[n++] = '/';
+    if (p->month >= 1 && p->month <= 12 && p->day >= 1 && p->day <= 31 && !p->season) {
+        dig2(t + n, p->day);
+        n += 2;
+    }
+    t[n++] = '/';
+    bib_buf_append_fast(out, t, n);
     static const char *const seasons[] = {"", "Spring", "Summer", "Autumn", "Winter"};
     if (p->season >= 1 && p->season <= 4)
         bib_buf_puts(out, seasons[p->season]);

@@ -367,10 +367,12 @@ static int fmt_year(char *out, int year)
 static void put_text(ris_writer *w, const char *tag, const bib_field *f, bib_var var, bool nl)
 {
     bib_writer_wrote(w->wr, var);
-    for (size_t i = 0; i < bib_field_value_count(f); i++) {
+    size_t nv = bib_field_value_count(f);
+    bool rich = bib_field_kind(f) == BIB_KIND_RICH;
+    for (size_t i = 0; i < nv; i++) {
         const char *v = bib_field_value_at(f, i);
         /* markup to strip only where a '<' is; else no copy */
-        if (bib_field_kind(f) == BIB_KIND_RICH && strchr(v, '<')) {
+        if (rich && strchr(v, '<')) {
             bib_buf_reset(&w->val);
             bib_rich_strip(&w->val, v, strlen(v));
             put_tag(w, tag, w->val.data, w->val.len, nl);

@@ -105,4 +105,8 @@ void bt_drop_fields(bt_writer *w);
  * fields are dropped. 0, BIB_ENOMEM or the output's error. */
 int bt_emit(bt_writer *w, const char *type);
 
+/* A directive record (bt_write_dir.c): 0, BIB_WRITE_LEFT_OUT (an @xdata
+ * in classic BibTeX), BIB_ENOMEM or the output's error. */
+int bt_write_directive(bt_writer *w, const bib_record *rec);
+
 #endif

@@ -25,6 +25,8 @@
 
 #include "bt_writer_int.h"
 
+static bool bad_key_byte(const bt_writer *w, unsigned char c);
+
 static int bw_begin(bib_writer *wr, bib_output *out, const bib_options *opts)
 {
     bt_writer *w = bib_writer_state(wr);
@@ -33,6 +35,8 @@ static int bw_begin(bib_writer *wr, bib_output *out, const bib_options *opts)
     bib_writer_track_fields(wr);
     bib_writer_carries_extras(wr, "bibtex"); /* put_extras; biblatex too */
     bib_options_get_bool(opts, "ascii", !w->biblatex, &w->ascii);
+    for (int c = 0; c < 256; c++)
+        w->keybad[c] = bad_key_byte(w, (unsigned char)c);
     const char *ko = bib_options_get(opts, "keys");
     w->keys = !ko || strcmp(ko, "auto") == 0 ? 0 : strcmp(ko, "keep") == 0 ? 1 : 2;
     bib_buf_init(&w->val);
@@ -681,14 +685,18 @@ static int make_key_exact(bt_writer *w, const bib_record *rec)
     reset_key_buf(&w->key);
     reset_key_buf(&w->safe);
     const char *id = bib_record_id(rec);
-    for (const char *p = id; p && *p; p++)
-        if (bad_key_byte(w, (unsigned char)*p)) {
-            bib_buf_puts(&w->safe, id);
-            for (size_t i = 0; i < w->safe.len; i++)
-                if (bad_key_byte(w, (unsigned char)w->safe.data[i]))
-                    w->safe.data[i] = '_';
-            break;
-        }
+    /* w->keybad: bad_key_byte by table, NUL among them, so one test a
+     * byte finds the end or the first byte a key cannot hold */
+    const unsigned char *u = (const unsigned char *)id;
+    if (u)
+        while (!w->keybad[*u])
+            u++;
+    if (u && *u) {
+        bib_buf_puts(&w->safe, id);
+        for (size_t i = 0; i < w->safe.len; i++)
+            if (w->keybad[(unsigned char)w->safe.data[i]])
+                w->safe.data[i] = '_';
+    }
     if (bib_buf_failed(&w->safe))
         return BIB_ENOMEM;
     if (w->safe.len) {

@@ -56,6 +56,7 @@ typedef struct bt_writer {
     unsigned short order[MAX_ROWS]; /* crosswalk rows in output order */
     size_t norder;
     size_t nbig; /* how many of the collected fields hold a long value (`big`) */
+    bool keybad[256]; /* bad_key_byte of each byte, for the writer's flavour */
     /* collected fields of the record being written */
     struct {
         const char *name;

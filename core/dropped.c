@@ -49,6 +49,11 @@ struct xd_table {
  * a value: not a loss of a field. */
 static bool restates_type(const char *fmt, const char *name)
 {
+    /* told apart by first bytes before any strcmp (every extra of every
+     * record a writer drops comes here) */
+    if ((fmt[0] != 'b' || name[0] != 'e') && (fmt[0] != 'r' || name[0] != 'T') &&
+        (fmt[0] != 'c' || name[0] != '@'))
+        return false;
     return (strcmp(fmt, "bibtex") == 0 && strcmp(name, "entrytype") == 0) ||
            (strcmp(fmt, "ris") == 0 && strcmp(name, "TY") == 0) ||
            /* the CSL-JSON source's spelling of a value the record holds
@@ -67,7 +72,7 @@ void bib_writer_carries_extras(bib_writer *wr, const char *format)
 static bool carried(const bib_writer *wr, const char *fmt)
 {
     for (unsigned i = 0; i < wr->ncarry; i++)
-        if (strcmp(wr->carry[i], fmt) == 0)
+        if (wr->carry[i] == fmt || (wr->carry[i][0] == fmt[0] && strcmp(wr->carry[i], fmt) == 0))
             return true;
     return false;
 }
@@ -97,7 +102,8 @@ static xd_ent *lookup(struct xd_table *t, const char *fmt, const char *name)
     size_t i = hash(fmt, name, nl) & (XD_SLOTS - 1);
     for (; t->slot[i]; i = (i + 1) & (XD_SLOTS - 1)) {
         xd_ent *e = &t->ent[t->slot[i] - 1];
-        if (strcmp(e->fmt, fmt) == 0 && strncmp(e->name, name, nl) == 0 && !e->name[nl])
+        if (e->name[0] == name[0] && strcmp(e->fmt, fmt) == 0 &&
+            strncmp(e->name, name, nl) == 0 && !e->name[nl])
             return e;
     }
     if (t->n == XD_MAX)

@@ -808,7 +808,23 @@ int bib_latex_to_unicode(bib_buf *out, const char *s, size_t len, unsigned flags
 static bool braces_pair(const char *s, size_t len)
 {
     long depth = 0;
-    for (size_t i = 0; i < len; i++)
+    size_t i = 0;
+#if defined(__x86_64__) && defined(__SSE2__)
+    /* sixteen bytes a step, only the braces among them looked at (a URL
+     * or DOI, checked whole, seldom has any) */
+    const __m128i ob = _mm_set1_epi8('{'), cb = _mm_set1_epi8('}');
+    for (; len - i >= 16; i += 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        unsigned m = (unsigned)_mm_movemask_epi8(
+            _mm_or_si128(_mm_cmpeq_epi8(x, ob), _mm_cmpeq_epi8(x, cb)));
+        for (; m; m &= m - 1)
+            if (s[i + (size_t)__builtin_ctz(m)] == '{')
+                depth++;
+            else if (--depth < 0)
+                return false;
+    }
+#endif
+    for (; i < len; i++)
         if (s[i] == '{')
             depth++;
         else if (s[i] == '}' && --depth < 0)
@@ -926,27 +942,50 @@ typedef struct markup {
     bool is_nocase[32];
 } markup;
 
+/* bib_rich_tag_at with its first test in line: the tags of a protected
+ * word ({Word} read from BibTeX) without the call, the others by it. */
+static inline size_t rich_tag_at(const char *s, size_t len, bib_rich_tag *tag, bool *closing)
+{
+    static const char nocase[] = "<span class=\"nocase\">", end[] = "</span>";
+    if (len >= sizeof nocase - 1 && s[1] == 's' && !memcmp(s, nocase, sizeof nocase - 1)) {
+        *tag = BIB_RICH_NOCASE;
+        *closing = false;
+        return sizeof nocase - 1;
+    }
+    if (len >= sizeof end - 1 && s[1] == '/' && !memcmp(s, end, sizeof end - 1)) {
+        *tag = BIB_RICH_NOCASE;
+        *closing = true;
+        return sizeof end - 1;
+    }
+    return bib_rich_tag_at(s, len, tag, closing);
+}
+
 /* Writes a rich-text tag as a command or a group. */
 static void put_tag(bib_buf *out, markup *m, bib_rich_tag tag, bool closing)
 {
-    static const char *const cmd[] = {"", "\\textit{", "\\textbf{", "\\textsuperscript{",
-                                      "\\textsubscript{", "\\textsc{", "{"};
+#define CMD(t) {t, sizeof t - 1}
+    static const struct {
+        char text[20];
+        unsigned char n;
+    } cmd[] = {CMD(""), CMD("\\textit{"), CMD("\\textbf{"), CMD("\\textsuperscript{"),
+               CMD("\\textsubscript{"), CMD("\\textsc{"), CMD("{")};
+#undef CMD
     if (!closing) {
         if (m->top < 32) {
             m->is_nocase[m->top] = tag == BIB_RICH_NOCASE;
             m->at[m->top] = out->len + 1;
         }
         m->top++;
-        bib_buf_puts(out, cmd[tag]);
+        bib_buf_append_fast(out, cmd[tag].text, cmd[tag].n);
         return;
     }
     if (m->top == 0)
         return;
     int t = --m->top;
     bib_buf_putc_fast(out, '}');
-    if (t < 32 && m->is_nocase[t] && !bib_buf_failed(out) && out->data[m->at[t]] == '\\') {
+    if (t < 32 && m->is_nocase[t] && !out->failed && out->data[m->at[t]] == '\\') {
         bib_buf_putc_fast(out, '}'); /* room for the extra '{' */
-        if (!bib_buf_failed(out)) {
+        if (!out->failed) {
             memmove(out->data + m->at[t] + 1, out->data + m->at[t], out->len - 1 - m->at[t]);
             out->data[m->at[t]] = '{';
             bib_buf_putc_fast(out, '}');
@@ -972,7 +1011,8 @@ static void put_tag(bib_buf *out, markup *m, bib_rich_tag tag, bool closing)
 #define LP64(c) LP16(c), LP16((c) + 16), LP16((c) + 32), LP16((c) + 48)
 /* looked up a byte at a time, four bytes a round (every value written to
  * BibTeX goes through it) */
-static const bool latex_plain[256] = {LP64(0), LP64(64), LP64(128), LP64(192)};
+const bool bib__latex_from_plain[256] = {LP64(0), LP64(64), LP64(128), LP64(192)};
+#define latex_plain bib__latex_from_plain
 #undef LP64
 #undef LP16
 #undef LP4
@@ -981,28 +1021,45 @@ static const bool latex_plain[256] = {LP64(0), LP64(64), LP64(128), LP64(192)};
 #undef LATEX_SPECIAL_LO
 #undef LATEX_BIT
 
+#if defined(__x86_64__) && defined(__SSE2__)
+/* One bit per byte of x that is not latex_plain: the specials as three
+ * ranges and four bytes, non-ASCII by its top bit. */
+static inline unsigned latex_special_mask(__m128i x)
+{
+/* lo <= x <= lo + n, unsigned: x moved so that lo is -128, then one
+ * signed compare */
+#define IN_RANGE(lo, n)                                                                      \
+    _mm_cmplt_epi8(_mm_add_epi8(x, _mm_set1_epi8((char)(0x80 - (lo)))),                      \
+                   _mm_set1_epi8((char)(-128 + (n) + 1)))
+    __m128i m = _mm_or_si128(
+        _mm_or_si128(_mm_or_si128(IN_RANGE('#', 4), IN_RANGE('^', 2)),
+                     _mm_or_si128(IN_RANGE('}', 1), _mm_cmpeq_epi8(x, _mm_set1_epi8('-')))),
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('<')),
+                                  _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))),
+                     _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('{')), x)));
+#undef IN_RANGE
+    return (unsigned)_mm_movemask_epi8(m);
+}
+#endif
+
 /* The end of the run of latex_plain bytes of s[i..len): sixteen bytes a
- * step where SSE2 is there (the specials as three ranges and four bytes,
- * non-ASCII by its top bit), then four at a time by the table */
+ * step where SSE2 is there, the last under sixteen as the sixteen that
+ * end the text (the flags of the bytes before i shifted off) when it is
+ * that long; else four at a time by the table */
 static inline size_t latex_plain_run(const char *s, size_t i, size_t len)
 {
     const unsigned char *u = (const unsigned char *)s;
 #if defined(__x86_64__) && defined(__SSE2__)
     for (; len - i >= 16; i += 16) {
-        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-#define IN_RANGE(lo, n) /* lo <= x <= lo + n, unsigned */                                  \
-    _mm_cmpeq_epi8(_mm_min_epu8(_mm_sub_epi8(x, _mm_set1_epi8(lo)), _mm_set1_epi8(n)),   \
-                   _mm_sub_epi8(x, _mm_set1_epi8(lo)))
-        __m128i m = _mm_or_si128(
-            _mm_or_si128(_mm_or_si128(IN_RANGE('#', 4), IN_RANGE('^', 2)),
-                         _mm_or_si128(IN_RANGE('}', 1), _mm_cmpeq_epi8(x, _mm_set1_epi8('-')))),
-            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('<')),
-                                      _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))),
-                         _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('{')), x)));
-#undef IN_RANGE
-        unsigned bits = (unsigned)_mm_movemask_epi8(m);
+        unsigned bits = latex_special_mask(_mm_loadu_si128((const __m128i *)(const void *)(s + i)));
         if (bits)
             return i + (size_t)__builtin_ctz(bits);
+    }
+    if (i < len && len >= 16) {
+        unsigned bits =
+            latex_special_mask(_mm_loadu_si128((const __m128i *)(const void *)(s + len - 16)));
+        bits >>= 16 - (len - i);
+        return bits ? i + (size_t)__builtin_ctz(bits) : len;
     }
 #endif
     while (i + 4 <= len &&
@@ -1033,13 +1090,13 @@ int bib_latex_from_unicode(bib_buf *out, const char *s, size_t len, unsigned fla
                     bib_buf_putc_fast(out, s[i]);
             }
         }
-        return bib_buf_failed(out) ? BIB_ENOMEM : 0;
+        return out->failed ? BIB_ENOMEM : 0;
     }
     /* most values are plain text throughout: copied without the setup */
     size_t i = latex_plain_run(s, 0, len);
     if (i == len) {
         bib_buf_append_fast(out, s, len);
-        return bib_buf_failed(out) ? BIB_ENOMEM : 0;
+        return out->failed ? BIB_ENOMEM : 0;
     }
     bool ascii = flags & BIB_LATEX_ASCII;
     markup m;
@@ -1060,7 +1117,7 @@ int bib_latex_from_unicode(bib_buf *out, const char *s, size_t len, unsigned fla
         if (c == '<' && (flags & BIB_LATEX_FROM_RICH)) {
             bib_rich_tag tag;
             bool closing;
-            size_t n = bib_rich_tag_at(s + i, len - i, &tag, &closing);
+            size_t n = rich_tag_at(s + i, len - i, &tag, &closing);
             /* with nothing open, "</span>" (of a span spelled otherwise) is text */
             if (n && !(closing && m.top == 0)) {
                 put_tag(out, &m, tag, closing);
@@ -1104,16 +1161,20 @@ int bib_latex_from_unicode(bib_buf *out, const char *s, size_t len, unsigned fla
             i++;
             continue;
         }
-        uint32_t cp;
-        int n = bib_utf8_decode(s + i, len - i, &cp);
-        if (ascii)
-            bib__latex_put_non_ascii(out, cp, no_latex);
-        else
-            bib_buf_append_fast(out, s + i, (size_t)n);
-        i += (size_t)n;
+        /* a run of non-ASCII characters at once; kept as written unless
+         * classic BibTeX (8-bit) wants commands */
+        if (ascii) {
+            i += bib__latex_put_non_ascii_run(out, s + i, len - i, no_latex);
+        } else {
+            size_t k = i + 1;
+            while (k < len && (unsigned char)s[k] >= 0x80)
+                k++;
+            bib_buf_append_fast(out, s + i, k - i);
+            i = k;
+        }
     }
     while (m.top-- > 0)
         bib_buf_putc_fast(out, '}'); /* unbalanced markup: close what is open */
     brace_table_free(&bt);
-    return bib_buf_failed(out) ? BIB_ENOMEM : 0;
+    return out->failed ? BIB_ENOMEM : 0;
 }

@@ -8,6 +8,7 @@
  */
 #include <ctype.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "bibconv/buf.h"
 #include "bibconv/utf8.h"
@@ -61,7 +62,8 @@ void bib__latex_put_math_ascii(bib_buf *out, const char *s, size_t len, size_t *
         int n = bib_utf8_decode(s + i, len - i, &cp);
         const char *name = math_command(cp);
         if (name) {
-            bib_buf_printf(out, "\\%s", name);
+            bib_buf_putc_fast(out, '\\');
+            bib_buf_puts(out, name);
             /* a letter right after would join the command name */
             size_t j = i + (size_t)n;
             if (j < len && isalpha((unsigned char)s[j]))
@@ -75,9 +77,30 @@ void bib__latex_put_math_ascii(bib_buf *out, const char *s, size_t len, size_t *
     }
 }
 
+/* "{\\" + s[0..n) + "}" in one append: the letter and math commands. */
+static void put_wrapped(bib_buf *out, char open, const char *name, char close)
+{
+    char tmp[64];
+    size_t n = strlen(name);
+    if (n + 4 > sizeof tmp) { /* no table name is that long */
+        bib_buf_putc(out, open);
+        bib_buf_putc(out, '\\');
+        bib_buf_puts(out, name);
+        bib_buf_putc(out, close);
+        return;
+    }
+    tmp[0] = open;
+    tmp[1] = '\\';
+    memcpy(tmp + 2, name, n);
+    tmp[n + 2] = close;
+    bib_buf_append_fast(out, tmp, n + 3);
+}
+
 /* A non-ASCII character for classic BibTeX: an accent command, a dash, a
- * tie, a letter command or a math symbol; kept and counted if none. */
-void bib__latex_put_non_ascii(bib_buf *out, uint32_t cp, size_t *no_latex)
+ * tie, a letter command or a math symbol; kept and counted if none. The
+ * pieces go out by plain appends: bib_buf_printf cost ~700 instructions
+ * a character. */
+static void put_non_ascii(bib_buf *out, uint32_t cp, size_t *no_latex)
 {
     char acc;
     uint32_t base;
@@ -87,31 +110,76 @@ void bib__latex_put_non_ascii(bib_buf *out, uint32_t cp, size_t *no_latex)
         if (no_latex)
             (*no_latex)++;
     } else if (decompose(cp, &acc, &base)) {
-        const char *b = base == 0x131 ? "\\i" : base == 0x237 ? "\\j" : NULL;
+        char tmp[8];
+        size_t n = 0;
+        tmp[n++] = '{';
+        tmp[n++] = '\\';
+        tmp[n++] = acc;
         if (isalpha((unsigned char)acc))
-            bib_buf_printf(out, "{\\%c ", acc); /* {\c c}: a letter command needs a space */
-        else
-            bib_buf_printf(out, "{\\%c", acc);
-        if (b)
-            bib_buf_puts(out, b);
-        else
-            bib_buf_putc_fast(out, (char)base);
-        bib_buf_putc_fast(out, '}');
+            tmp[n++] = ' '; /* {\c c}: a letter command needs a space */
+        if (base == 0x131 || base == 0x237) { /* dotless i and j */
+            tmp[n++] = '\\';
+            tmp[n++] = base == 0x131 ? 'i' : 'j';
+        } else {
+            tmp[n++] = (char)base;
+        }
+        tmp[n++] = '}';
+        bib_buf_append_fast(out, tmp, n);
     } else if (cp == 0x2013) {
-        bib_buf_puts(out, "--"); /* BibTeX's own spelling of the dashes */
+        bib_buf_append_fast(out, "--", 2); /* BibTeX's own spelling of the dashes */
     } else if (cp == 0x2014) {
-        bib_buf_puts(out, "---");
+        bib_buf_append_fast(out, "---", 3);
     } else if (cp == 0xA0) {
         bib_buf_putc_fast(out, '~');
     } else if ((name = letter_command(cp))) {
-        bib_buf_printf(out, "{\\%s}", name);
+        put_wrapped(out, '{', name, '}');
     } else {
         if ((name = math_command(cp))) {
-            bib_buf_printf(out, "$\\%s$", name);
+            put_wrapped(out, '$', name, '$');
             return;
         }
         bib_buf_put_utf8(out, cp); /* no LaTeX form: kept, counted */
         if (no_latex)
             (*no_latex)++;
     }
+}
+
+size_t bib__latex_put_non_ascii_run(bib_buf *out, const char *s, size_t len, size_t *no_latex)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    const uint64_t *pages = bib__latex_named_page_bits();
+    size_t i = 0, from = 0; /* s[from..i): characters kept as they are */
+    while (i < len && u[i] >= 0x80) {
+        uint32_t cp;
+        int n;
+        /* two- and three-byte forms decoded in line (bib_utf8_decode's
+         * rules: no overlong form, no surrogate), the rest by it */
+        if (u[i] >= 0xC2 && u[i] <= 0xDF && i + 1 < len && (u[i + 1] & 0xC0) == 0x80) {
+            cp = (uint32_t)(u[i] & 0x1F) << 6 | (u[i + 1] & 0x3F);
+            n = 2;
+        } else if ((u[i] & 0xF0) == 0xE0 && i + 2 < len && (u[i + 1] & 0xC0) == 0x80 &&
+                   (u[i + 2] & 0xC0) == 0x80 &&
+                   (cp = (uint32_t)(u[i] & 0x0F) << 12 | (uint32_t)(u[i + 1] & 0x3F) << 6 |
+                         (u[i + 2] & 0x3F)) >= 0x800 &&
+                   (cp < 0xD800 || cp > 0xDFFF)) {
+            n = 3;
+        } else {
+            n = bib_utf8_decode(s + i, len - i, &cp);
+        }
+        /* a well-formed character with no LaTeX form is its own bytes
+         * (most non-ASCII text: Arabic, CJK...): copied with its run */
+        uint32_t pg = cp >> BIB__LATEX_PAGE_BITS;
+        if (!(cp == 0xFFFD && n == 1) && cp < 0x110000 && !(pages[pg / 64] >> (pg % 64) & 1)) {
+            if (no_latex)
+                (*no_latex)++;
+            i += (size_t)n;
+            continue;
+        }
+        bib_buf_append_fast(out, s + from, i - from);
+        put_non_ascii(out, cp, no_latex);
+        i += (size_t)n;
+        from = i;
+    }
+    bib_buf_append_fast(out, s + from, i - from);
+    return i;
 }

@@ -76,7 +76,7 @@ static void sort_by_cp(const bib_latex_named *t, size_t n, unsigned short *idx)
  * or math table lists a character, or put_non_ascii spells one itself
  * (the dashes, the no-break space). Most non-ASCII text (Cyrillic, CJK,
  * Greek words...) falls in pages without any, and skips three searches. */
-enum { PAGE_BITS = 6, PAGES = 0x110000 >> PAGE_BITS };
+enum { PAGE_BITS = BIB__LATEX_PAGE_BITS, PAGES = 0x110000 >> PAGE_BITS };
 static uint64_t named_pages[PAGES / 64];
 
 static void mark_page(uint32_t cp)
@@ -132,6 +132,12 @@ const char *bib__latex_letter_by_cp(uint32_t cp)
 const char *bib__latex_math_by_cp(uint32_t cp)
 {
     return named_for(bib__latex_math, bib__latex_math_len, math_by_cp, cp);
+}
+
+const uint64_t *bib__latex_named_page_bits(void)
+{
+    pthread_once(&named_once, named_build);
+    return named_pages;
 }
 
 bool bib__latex_cp_may_name(uint32_t cp)

@@ -37,13 +37,23 @@ const char *bib__latex_math_by_cp(uint32_t cp);
 /* false when no table lists cp, nor is it a dash or the no-break space
  * (whose spellings put_non_ascii knows): it has no LaTeX form. */
 bool bib__latex_cp_may_name(uint32_t cp);
+/* The same as a bit set, one bit per 64 code points below U+110000
+ * (BIB__LATEX_PAGE_BITS), for a loop over many characters. */
+enum { BIB__LATEX_PAGE_BITS = 6 };
+const uint64_t *bib__latex_named_page_bits(void);
 
 /* bib_latex_from_unicode's classic-BibTeX spellings (latex_ascii.c): a
  * non-ASCII character as an accent command, a dash, a tie, a letter or
  * math command; math as written with its Unicode symbols as commands.
  * What has none is kept as UTF-8 and counted in *no_latex (may be NULL). */
 struct bib_buf;
-void bib__latex_put_non_ascii(struct bib_buf *out, uint32_t cp, size_t *no_latex);
+/* The run of non-ASCII bytes at the start of s[0..len) so written; returns
+ * its length (up to the first ASCII byte). */
+size_t bib__latex_put_non_ascii_run(struct bib_buf *out, const char *s, size_t len,
+                                    size_t *no_latex);
+/* The bytes bib_latex_from_unicode copies as they are (no special, no
+ * markup opener, no ligature character, no non-ASCII byte). */
+extern const bool bib__latex_from_plain[256];
 void bib__latex_put_math_ascii(struct bib_buf *out, const char *s, size_t len,
                                size_t *no_latex);
 

@@ -23,6 +23,7 @@
 #include "bibconv/names.h"
 #include "bibconv/script.h"
 #include "bibconv/utf8.h"
+#include "latex_table.h"
 #include "names_internal.h"
 
 /* isspace in the C locale, without a call per byte (the name scans look
@@ -649,10 +650,45 @@ int bib_names_add_bibtex(bib_record *rec, bib_var var, const char *s, size_t len
 /* Appends one name part as BibTeX text, braces where the reader would
  * split otherwise: words starting in lower case (they would read as von)
  * when `protect_lower`, the word "and", and any comma. */
+/* Whether put_part writes p as it is: every byte one that LaTeX
+ * conversion copies, no comma, words split by single spaces with none at
+ * either end, none of them "and", and (for a family name) no space at all,
+ * whose case rule needs the full path. Most name parts (one plain word).
+ * One pass, which also gives p's length in *len. */
+static bool part_as_is(const char *p, size_t *len, bool protect_lower)
+{
+    const unsigned char *u = (const unsigned char *)p;
+    size_t i = 0, word = 0; /* word: where the current word starts */
+    bool ok = true;
+    for (;; i++) {
+        unsigned char c = u[i];
+        if (c == ' ' || !c) {
+            /* an empty word (a space at either end, two in a row) or "and" */
+            if (i == word || (i - word == 3 && strncasecmp(p + word, "and", 3) == 0) ||
+                (c && protect_lower)) {
+                ok = false;
+                break;
+            }
+            if (!c)
+                break;
+            word = i + 1;
+        } else if (!bib__latex_from_plain[c] || c == ',') {
+            ok = false;
+            break;
+        }
+    }
+    *len = ok ? i : i + strlen(p + i);
+    return ok;
+}
+
 static void put_part(bib_buf *out, const char *p, bool ascii, bool protect_lower)
 {
-    size_t len = strlen(p), i = 0;
+    size_t len, i = 0;
     bool first = true;
+    if (part_as_is(p, &len, protect_lower)) {
+        bib_buf_append_fast(out, p, len);
+        return;
+    }
     if (protect_lower && strchr(p, ' ')) {
         /* a family name of several words, one of which (not the last)
          * would read back as von ('t Hooft, \noopsort{x}boven d'Eert, a
@@ -742,11 +778,11 @@ int bib_name_format_bibtex(bib_buf *out, const bib_name *n, bool ascii)
     if (n->family)
         put_part(out, n->family, ascii, true);
     if (n->suffix) {
-        bib_buf_puts(out, ", ");
+        bib_buf_append_fast(out, ", ", 2);
         put_part(out, n->suffix, ascii, false);
     }
     if (n->given || n->suffix) {
-        bib_buf_puts(out, ", ");
+        bib_buf_append_fast(out, ", ", 2);
         if (n->given && *n->given)
             put_part(out, n->given, ascii, false);
         else if (n->suffix)

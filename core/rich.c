@@ -29,6 +29,19 @@ size_t bib_rich_tag_at(const char *s, size_t len, bib_rich_tag *tag, bool *closi
      * '<' in text ("a < b") is turned down before the table */
     if (len < 3 || s[0] != '<' || (s[1] != 'i' && s[1] != 'b' && s[1] != 's' && s[1] != '/'))
         return 0;
+    /* the two tags of a protected word ({Word} read from BibTeX), the most
+     * common by far, before the table, which has them last (no tag is a
+     * prefix of another: the order changes no answer) */
+    if (len >= 21 && s[1] == 's' && memcmp(s, "<span class=\"nocase\">", 21) == 0) {
+        *tag = BIB_RICH_NOCASE;
+        *closing = false;
+        return 21;
+    }
+    if (len >= 7 && s[1] == '/' && memcmp(s, "</span>", 7) == 0) {
+        *tag = BIB_RICH_NOCASE;
+        *closing = true;
+        return 7;
+    }
     for (size_t i = 0; i < sizeof tags / sizeof tags[0]; i++) {
         size_t n = tags[i].n;
         if (n <= len && memcmp(s, tags[i].text, n) == 0) {

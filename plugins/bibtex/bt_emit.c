@@ -21,10 +21,11 @@ const char *bt_out_val(const bt_writer *w, size_t i)
 /* Frees the long values of the collected fields and forgets the fields. */
 void bt_drop_fields(bt_writer *w)
 {
-    for (size_t i = 0; i < w->nf; i++) {
+    for (size_t i = 0; w->nbig && i < w->nf; i++) { /* most entries have none */
         free(w->f[i].big);
         w->f[i].big = NULL;
     }
+    w->nbig = 0;
     w->nf = 0;
 }
 

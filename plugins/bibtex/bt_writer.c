@@ -13,6 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__x86_64__) && defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "bibconv/dates.h"
 #include "bibconv/keys.h"
@@ -22,6 +25,8 @@
 
 #include "bt_writer_int.h"
 
+static bool bad_key_byte(const bt_writer *w, unsigned char c);
+
 static int bw_begin(bib_writer *wr, bib_output *out, const bib_options *opts)
 {
     bt_writer *w = bib_writer_state(wr);
@@ -30,6 +35,8 @@ static int bw_begin(bib_writer *wr, bib_output *out, const bib_options *opts)
     bib_writer_track_fields(wr);
     bib_writer_carries_extras(wr, "bibtex"); /* put_extras; biblatex too */
     bib_options_get_bool(opts, "ascii", !w->biblatex, &w->ascii);
+    for (int c = 0; c < 256; c++)
+        w->keybad[c] = bad_key_byte(w, (unsigned char)c);
     const char *ko = bib_options_get(opts, "keys");
     w->keys = !ko || strcmp(ko, "auto") == 0 ? 0 : strcmp(ko, "keep") == 0 ? 1 : 2;
     bib_buf_init(&w->val);
@@ -119,6 +126,7 @@ static void put_val(bt_writer *w, const char *name, bool bare)
             w->f[w->nf].len = n;
             w->f[w->nf].bare = bare;
             w->f[w->nf].big = d;
+            w->nbig++;
             w->nf++;
             return;
         }
@@ -132,8 +140,11 @@ static void put_text(bt_writer *w, const char *name, const bib_record *rec, bib_
 {
     const bib_field *f = bib_record_get(rec, var);
     w->written[var] = true;
+    if (!f)
+        return;
+    unsigned ff = bib_field_flags(f);
     /* inherited fields stay with the parent: crossref brings them back */
-    if (!f || (bib_field_flags(f) & w->skip_inherited))
+    if (ff & w->skip_inherited)
         return;
     unsigned fl = w->ascii ? BIB_LATEX_ASCII : 0;
     if (bib_field_kind(f) == BIB_KIND_RICH)
@@ -182,7 +193,7 @@ static void put_text(bt_writer *w, const char *name, const bib_record *rec, bib_
                 w->encoded_verb = name; /* a row's name: static storage */
         }
     }
-    bool bare = (bib_field_flags(f) & BIB_FIELD_BARE_NUMBER) != 0;
+    bool bare = (ff & BIB_FIELD_BARE_NUMBER) != 0;
     if (!direct)
         put_val(w, name, bare);
     else if (w->vals.len > off) /* as put_field: an empty value is no field */
@@ -203,13 +214,49 @@ static bool tie_at(const char *d, size_t k, size_t at, int depth)
     return d[k] == '\v' || d[k] == '\f' || (d[k] == '~' && !(k > at && d[k - 1] == '\\'));
 }
 
+/* Whether s[0..n) holds '~', '\v' or '\f': sixteen bytes a step with
+ * SSE2 (the last block overlapping the one before), eight by a word's
+ * zero-byte test, then bytes. A name is scanned once for them, and most
+ * hold none. */
+static bool has_tie_byte(const char *s, size_t n)
+{
+    size_t i = 0;
+#if defined(__x86_64__) && defined(__SSE2__)
+    if (n >= 16) {
+        const __m128i t = _mm_set1_epi8('~'), v = _mm_set1_epi8('\v'), f = _mm_set1_epi8('\f');
+        for (;; i += 16) {
+            if (i + 16 > n)
+                i = n - 16; /* the last bytes, over ones seen clean */
+            __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+            __m128i m = _mm_or_si128(_mm_cmpeq_epi8(x, t),
+                                     _mm_or_si128(_mm_cmpeq_epi8(x, v), _mm_cmpeq_epi8(x, f)));
+            if (_mm_movemask_epi8(m))
+                return true;
+            if (i + 16 == n)
+                return false;
+        }
+    }
+#endif
+    const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+    for (; n - i >= 8; i += 8) {
+        uint64_t x, a, b, c;
+        memcpy(&x, s + i, 8);
+        a = x ^ (ones * '~');
+        b = x ^ (ones * '\v');
+        c = x ^ (ones * '\f');
+        if ((((a - ones) & ~a) | ((b - ones) & ~b) | ((c - ones) & ~c)) & high)
+            return true;
+    }
+    for (; i < n; i++)
+        if (s[i] == '~' || s[i] == '\v' || s[i] == '\f')
+            return true;
+    return false;
+}
+
 static void brace_ties(bib_buf *b, size_t at)
 {
     /* most names hold none of the three bytes: then nothing to follow */
-    size_t k0 = at;
-    while (k0 < b->len && b->data[k0] != '~' && b->data[k0] != '\v' && b->data[k0] != '\f')
-        k0++;
-    if (k0 == b->len)
+    if (b->len <= at || !has_tie_byte(b->data + at, b->len - at))
         return;
     int depth = 0;
     bool any = false;
@@ -247,7 +294,7 @@ static void put_names(bt_writer *w, const char *name, const bib_record *rec, bib
     size_t n = bib_field_name_count(f);
     for (size_t i = 0; i < n; i++) {
         if (i)
-            bib_buf_puts(&w->val, " and ");
+            bib_buf_append_fast(&w->val, " and ", 5);
         size_t at = w->val.len;
         bib_name_format_bibtex(&w->val, bib_field_name_at(f, i), w->ascii);
         brace_ties(&w->val, at);
@@ -301,10 +348,29 @@ static void put_date_var(bt_writer *w, const char *name, const bib_record *rec, 
     w->written[var] = true;
 }
 
-/* The entry type (table in bt_crosswalk.c). */
-static const char *out_type(const bt_writer *w, const bib_record *rec)
+/* The type table's answers for entry type name s, asked once per name and
+ * writer (three scans of the table per entry otherwise). */
+static const struct bt_tinfo *type_info(bt_writer *w, const char *s)
 {
-    const char *orig = bib_record_extra_get(rec, "bibtex", "entrytype");
+    size_t n = strlen(s);
+    struct bt_tinfo *ti = &w->tlong;
+    if (n && n < sizeof ti->name) {
+        ti = &w->tcache[(n * 7 + (unsigned char)s[0]) % 32];
+        if (ti->len == n && memcmp(ti->name, s, n) == 0)
+            return ti;
+        memcpy(ti->name, s, n);
+        ti->len = (unsigned char)n;
+    }
+    ti->map = bt_map_type(s, n);
+    ti->classic = bt_type_classic(s, n);
+    ti->note_ok = bt_type_note_ok(s, n);
+    return ti;
+}
+
+/* The entry type (table in bt_crosswalk.c); orig: the source's own, kept as
+ * the extra `entrytype`, or NULL. */
+static const char *out_type(bt_writer *w, const bib_record *rec, const char *orig)
+{
     bib_type t = bib_record_type(rec);
     /* biber's @report needs a `type`: without a genre, its alias
      * @techreport supplies one, and reads back as no genre. Not for a
@@ -315,8 +381,8 @@ static const char *out_type(const bt_writer *w, const bib_record *rec)
         return "techreport";
     /* the type the source gave, when it still means the record's type and
      * the flavour has it: classic styles know only the classic types */
-    if (orig && bt_map_type(orig, strlen(orig)) == t &&
-        (w->biblatex || bt_type_classic(orig, strlen(orig)))) {
+    const struct bt_tinfo *oi = orig ? type_info(w, orig) : NULL;
+    if (oi && oi->map == t && (w->biblatex || oi->classic)) {
         /* a classic @inbook is a chapter of the book its title names;
          * BibLaTeX's @inbook needs the book as booktitle: @book then */
         if (w->biblatex && strcmp(orig, "inbook") == 0 &&
@@ -559,10 +625,13 @@ static void put_extras(bt_writer *w, const bib_record *rec)
                 put_field(w, note, v, vl, false);
             continue;
         }
+        /* by length and first byte before the bytes: a field name seldom
+         * matches */
         bool seen = false;
-        size_t j = 0;
+        size_t j = 0, nl = strlen(nm);
         for (; j < w->nf && !seen; j++)
-            seen = strcmp(w->f[j].name, nm) == 0;
+            seen = w->f[j].nlen == nl && w->f[j].name[0] == nm[0] &&
+                   memcmp(w->f[j].name, nm, nl) == 0;
         if (!seen) {
             /* an empty field the reader kept (`organization = {}`) is
              * written back, or the round trip would lose it */
@@ -616,14 +685,18 @@ static int make_key_exact(bt_writer *w, const bib_record *rec)
     reset_key_buf(&w->key);
     reset_key_buf(&w->safe);
     const char *id = bib_record_id(rec);
-    for (const char *p = id; p && *p; p++)
-        if (bad_key_byte(w, (unsigned char)*p)) {
-            bib_buf_puts(&w->safe, id);
-            for (size_t i = 0; i < w->safe.len; i++)
-                if (bad_key_byte(w, (unsigned char)w->safe.data[i]))
-                    w->safe.data[i] = '_';
-            break;
-        }
+    /* w->keybad: bad_key_byte by table, NUL among them, so one test a
+     * byte finds the end or the first byte a key cannot hold */
+    const unsigned char *u = (const unsigned char *)id;
+    if (u)
+        while (!w->keybad[*u])
+            u++;
+    if (u && *u) {
+        bib_buf_puts(&w->safe, id);
+        for (size_t i = 0; i < w->safe.len; i++)
+            if (w->keybad[(unsigned char)w->safe.data[i]])
+                w->safe.data[i] = '_';
+    }
     if (bib_buf_failed(&w->safe))
         return BIB_ENOMEM;
     if (w->safe.len) {
@@ -736,181 +809,6 @@ static void report_losses(bt_writer *w)
     w->nclash = 0;
 }
 
-static bool is_macro_char(char c)
-{
-    return c && !strchr(" \t\r\n\"#%'(),={}", c);
-}
-
-/* The macro name a directive's value starts with, lower-cased in `out`,
- * or "" when the value starts with a delimiter. */
-static void macro_name(bib_buf *out, const char *v, const char *e)
-{
-    bib_buf_reset(out);
-    while (v < e && strchr(" \t\r\n", *v))
-        v++;
-    for (; v < e && is_macro_char(*v); v++)
-        bib_buf_putc(out, (char)(*v >= 'A' && *v <= 'Z' ? *v + 32 : *v));
-    bib_buf_putc(out, '\0');
-}
-
-/* The text of an "@comment some text" line the reader kept without
- * delimiters (docs/bibtex.md): BibTeX skips the word, but biber's parser
- * wants a brace after it, so the text is given braces when they balance in
- * it. Returns whether it was written so. */
-static bool write_bare_comment(bt_writer *w, const char *t, size_t n)
-{
-    const char *p = t + 1, *e = t + n; /* past the '@' */
-    while (p < e && ((*p | 0x20) >= 'a' && (*p | 0x20) <= 'z'))
-        p++;
-    const char *word_end = p;
-    while (p < e && (*p == ' ' || *p == '\t'))
-        p++;
-    if (p < e && (*p == '{' || *p == '('))
-        return false;
-    long depth = 0;
-    for (const char *q = p; q < e && depth >= 0; q++)
-        depth += *q == '{' ? 1 : *q == '}' ? -1 : 0;
-    if (depth != 0)
-        return false;
-    bib_output_write(w->out, t, (size_t)(word_end - t));
-    bib_output_putc(w->out, '{');
-    bib_output_write(w->out, p, (size_t)(e - p));
-    bib_output_putc(w->out, '}');
-    return true;
-}
-
-/* True when the directive text t[0..n) is an entry of type `type`. */
-static bool directive_is(const char *t, size_t n, const char *type)
-{
-    size_t k = strlen(type);
-    if (n <= k || t[0] != '@')
-        return false;
-    for (size_t i = 0; i < k; i++)
-        if ((t[1 + i] | 0x20) != type[i])
-            return false;
-    return !((t[1 + k] | 0x20) >= 'a' && (t[1 + k] | 0x20) <= 'z');
-}
-
-/* A kept entry (an @xdata) with each no-break space outside its values
- * written as a space: the reader takes one for white space there
- * (docs/bibtex.md), biber's parser does not. */
-static void write_raw_entry(bt_writer *w, const char *t, size_t n)
-{
-    const char *open = memchr(t, '{', n), *paren = memchr(t, '(', n);
-    int base = open && (!paren || open < paren) ? 1 : 0; /* brace depth of the fields */
-    int depth = 0;
-    bool quoted = false;
-    const char *from = t;
-    for (const char *p = t; p < t + n; p++) {
-        if (*p == '{')
-            depth++;
-        else if (*p == '}')
-            depth--;
-        else if (*p == '"' && depth == base)
-            quoted = !quoted;
-        else if (*p == '\xc2' && p + 1 < t + n && p[1] == '\xa0' && depth <= base && !quoted) {
-            bib_output_write(w->out, from, (size_t)(p - from));
-            bib_output_putc(w->out, ' ');
-            from = ++p + 1;
-        }
-    }
-    bib_output_write(w->out, from, (size_t)(t + n - from));
-}
-
-/* Writes a directive's head t..open ("@string", "@ preamble "): as the
- * source spelled it, unless a '%' comment line sits between the '@' and
- * the name (Zotero's parser takes that; BibTeX stops there), then '@' and
- * the name alone. */
-static void write_head(bt_writer *w, const char *t, const char *open)
-{
-    if (!memchr(t, '%', (size_t)(open - t))) {
-        bib_output_write(w->out, t, (size_t)(open - t));
-        return;
-    }
-    const char *p = t + 1;
-    for (;;) {
-        while (p < open && strchr(" \t\r\n", *p))
-            p++;
-        if (p < open && *p == '%') { /* a comment runs to the line's end */
-            while (p < open && *p != '\n' && *p != '\r')
-                p++;
-            continue;
-        }
-        break;
-    }
-    const char *e = p;
-    while (e < open && !strchr(" \t\r\n%", *e))
-        e++;
-    bib_output_putc(w->out, '@');
-    bib_output_write(w->out, p, (size_t)(e - p));
-}
-
-/* A directive as the source wrote it, with two repairs: a @preamble whose
- * whole value is one bare word that no earlier @string defined gets
- * braces, since BibTeX reads a bare word as a macro and stops on an
- * undefined one ("@preamble{foo}"); a head with comment lines is written
- * without them (write_head). The names @string defines are noted for
- * that. */
-static int write_directive(bt_writer *w, const bib_record *rec)
-{
-    size_t n;
-    const char *t = bib_record_directive_text(rec, &n);
-    const char *nm = bib_record_directive_name(rec);
-    const char *open = memchr(t, '{', n), *paren = memchr(t, '(', n);
-    if (!open || (paren && paren < open))
-        open = paren;
-    const char *close = NULL;
-    for (const char *q = t + n; open && q > open + 1 && !close; q--)
-        if (q[-1] == (*open == '{' ? '}' : ')'))
-            close = q - 1;
-    if (close && nm && strcmp(nm, "string") == 0) {
-        macro_name(&w->val, open + 1, close);
-        if (w->val.len > 1 && bib_keyset_add(w->macros, w->val.data) < 0)
-            return BIB_ENOMEM;
-    }
-    bool bare = false;
-    if (close && nm && strcmp(nm, "preamble") == 0) {
-        macro_name(&w->val, open + 1, close);
-        const char *v = open + 1;
-        while (v < close && strchr(" \t\r\n", *v))
-            v++;
-        /* only a lone word: a concatenation (#) names its macros on purpose */
-        bare = w->val.len > 1 && !memchr(v, '#', (size_t)(close - v)) &&
-               !bib_keyset_has(w->macros, w->val.data);
-    }
-    bool xdata = nm && strcmp(nm, "raw") == 0 && directive_is(t, n, "xdata");
-    if (xdata && !w->biblatex) {
-        bib_output_report(w->out, BIB_SEV_WARNING,
-                          "@xdata not written: classic BibTeX has none; the entries that name "
-                          "it are written with its fields");
-        return bib_output_error(w->out) < 0 ? bib_output_error(w->out) : BIB_WRITE_LEFT_OUT;
-    }
-    if (nm && strcmp(nm, "comment") == 0 && n && t[0] == '@' && write_bare_comment(w, t, n)) {
-        /* written with braces */
-    } else if (xdata) {
-        write_raw_entry(w, t, n);
-    } else if (bare) {
-        const char *b = open + 1, *e = close;
-        while (b < e && strchr(" \t\r\n", *b))
-            b++;
-        while (e > b && strchr(" \t\r\n", e[-1]))
-            e--;
-        write_head(w, t, open);
-        bib_output_write(w->out, open, 1);
-        bib_output_putc(w->out, '{');
-        bib_output_write(w->out, b, (size_t)(e - b));
-        bib_output_putc(w->out, '}');
-        bib_output_write(w->out, close, (size_t)(t + n - close));
-    } else if (open && t[0] == '@' && nm && strcmp(nm, "raw") != 0) {
-        write_head(w, t, open);
-        bib_output_write(w->out, open, (size_t)(t + n - open));
-    } else {
-        bib_output_write(w->out, t, n);
-    }
-    bib_output_puts(w->out, "\n\n");
-    return bib_output_error(w->out);
-}
-
 /* The entry type the classic writer notes in `entrytype` beside `type`
  * (docs/bibtex.md, "Types classic BibTeX lacks"), or NULL: the source's
  * own type when classic BibTeX lacks it and it still means the record's
@@ -923,9 +821,11 @@ static const char *type_note_of(bt_writer *w, const bib_record *rec, const char 
     bib_type t = bib_record_type(rec);
     if (w->biblatex)
         return NULL;
-    if (orig && strcmp(orig, type) != 0 && bt_type_note_ok(orig, strlen(orig)) &&
-        bt_map_type(orig, strlen(orig)) == t)
-        return orig;
+    if (orig && strcmp(orig, type) != 0) {
+        const struct bt_tinfo *oi = type_info(w, orig);
+        if (oi->note_ok && oi->map == t)
+            return orig;
+    }
     /* what follows depends on t and type alone: without a source type,
      * type is one of out_type's static strings, and the answer is kept
      * (three table scans a record otherwise) */
@@ -933,9 +833,11 @@ static const char *type_note_of(bt_writer *w, const bib_record *rec, const char 
     if (keep && w->tnote[t].type == type)
         return w->tnote[t].note;
     const char *bl = bt_out_type(t, true), *note = NULL;
-    if (bt_map_type(type, strlen(type)) != t && bl && bt_type_note_ok(bl, strlen(bl)) &&
-        bt_map_type(bl, strlen(bl)) == t)
-        note = bl;
+    if (type_info(w, type)->map != t && bl) {
+        const struct bt_tinfo *bi = type_info(w, bl);
+        if (bi->note_ok && bi->map == t)
+            note = bl;
+    }
     if (keep) {
         w->tnote[t].type = type;
         w->tnote[t].note = note;
@@ -948,12 +850,12 @@ static const char *type_note_of(bt_writer *w, const bib_record *rec, const char 
  * held crossref child written later is not that record). */
 static int write_entry(bt_writer *w, const bib_record *rec, bib_writer *wr)
 {
-    const char *type = out_type(w, rec);
     /* classic styles know only the classic types: a BibTeX source's type
      * classic BibTeX lacks goes out as a classic one, and is noted in
      * `entrytype`, which styles ignore and the reader takes back
      * (docs/bibtex.md, "Types classic BibTeX lacks") */
     const char *orig = bib_record_extra_get(rec, "bibtex", "entrytype");
+    const char *type = out_type(w, rec, orig);
     const char *note = type_note_of(w, rec, orig, type);
     w->type_note = note != NULL;
     bt_drop_fields(w);
@@ -970,7 +872,7 @@ static int write_entry(bt_writer *w, const bib_record *rec, bib_writer *wr)
     /* a crossref left out: what the entry inherited is its own now */
     w->skip_inherited =
         w->drop_xref || (xr && bib_keyset_has(w->used, xr)) ? 0 : BIB_FIELD_INHERITED;
-    /* classic BibTeX has no @xdata (write_directive leaves it out): an
+    /* classic BibTeX has no @xdata (bt_write_directive leaves it out): an
      * entry naming one is written with the fields it inherited from it */
     w->drop_xdata = !w->biblatex && bib_record_extra_get(rec, "bibtex", "xdata");
     if (w->drop_xdata && !xr)
@@ -1035,7 +937,7 @@ static int bw_write(bib_writer *wr, const bib_record *rec)
 {
     bt_writer *w = bib_writer_state(wr);
     if (bib_record_kind_of(rec) == BIB_RECORD_DIRECTIVE)
-        return write_directive(w, rec);
+        return bt_write_directive(w, rec);
     if (!w->biblatex) {
         const char *xr = bib_record_extra_get(rec, "bibtex", "crossref");
         const char *id = bib_record_id(rec);

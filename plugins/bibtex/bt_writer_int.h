@@ -40,11 +40,23 @@ typedef struct bt_writer {
     struct {
         const char *type, *note;
     } tnote[BIB_TYPE_COUNT];
+    /* what the type table says of an entry type name (bt_map_type,
+     * bt_type_classic, bt_type_note_ok: a scan of the table each), per
+     * name seen, in slots by length and first byte; a name too long for
+     * a slot is answered in `tlong` */
+    struct bt_tinfo {
+        char name[23];
+        unsigned char len; /* 0: slot free */
+        bib_type map;
+        bool classic, note_ok;
+    } tcache[32], tlong;
     const char *encoded_verb; /* a verbatim field whose braces were percent-encoded */
     const char *clash[8]; /* kept fields whose name another value took ... */
     size_t nclash;        /* ... and how many (reported in report_losses) */
     unsigned short order[MAX_ROWS]; /* crosswalk rows in output order */
     size_t norder;
+    size_t nbig; /* how many of the collected fields hold a long value (`big`) */
+    bool keybad[256]; /* bad_key_byte of each byte, for the writer's flavour */
     /* collected fields of the record being written */
     struct {
         const char *name;
@@ -93,5 +105,9 @@ void bt_drop_fields(bt_writer *w);
 /* The collected fields as one entry, '=' aligned, written to w->out; the
  * fields are dropped. 0, BIB_ENOMEM or the output's error. */
 int bt_emit(bt_writer *w, const char *type);
+
+/* A directive record (bt_write_dir.c): 0, BIB_WRITE_LEFT_OUT (an @xdata
+ * in classic BibTeX), BIB_ENOMEM or the output's error. */
+int bt_write_directive(bt_writer *w, const bib_record *rec);
 
 #endif

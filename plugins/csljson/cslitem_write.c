@@ -510,8 +510,78 @@ static void jw_int(jw *w, long long v)
     bib_buf_append_fast(w->out, p, (size_t)(b + sizeof b - p));
 }
 
+/* Digits of v (0..9999) at d; how many. */
+static inline size_t jw_digits(char *d, int v)
+{
+    size_t n = v >= 1000 ? 4 : v >= 100 ? 3 : v >= 10 ? 2 : 1;
+    for (size_t i = n; i-- > 0; v /= 10)
+        d[i] = (char)('0' + v % 10);
+    return n;
+}
+
+/* jw_date's usual case, one part of a year 0..9999 with perhaps a month
+ * and a day and nothing else, written at once: the same bytes as the
+ * open, key, item and close steps, from one reserve (a dozen steps a date
+ * otherwise). False, with nothing written, for any other date or depth. */
+static bool jw_date_simple(jw *w, const bib_date *d)
+{
+    const bib_date_part *p = &d->parts[0];
+    if (d->nparts != 1 || !p->has_year || p->year < 0 || p->year > 9999 || p->season ||
+        d->circa || d->literal || d->raw)
+        return false;
+    int month = bib_cslitem_part_month(d, 0);
+    bool day = month && p->day && month <= 12;
+    if (month < 0 || month > 9999 || (day && (p->day < 0 || p->day > 9999)))
+        return false;
+    /* the newlines at the item's level and the three below it */
+    size_t lv = (size_t)(w->level > 0 ? w->level : 0), l[4];
+    for (size_t k = 0; k < 4; k++)
+        l[k] = w->pretty ? 1 + 2 * (lv + k) : 0;
+    bib_buf *b = w->out;
+    /* room for fixed-size copies of 32 bytes of indentation (eight at
+     * most), the key row and the digits */
+    enum { DATE_ROOM = 8 * 32 + JW_KEY_COPY + 32 };
+    if (l[3] > 32 || (b->len + DATE_ROOM >= b->cap && bib_buf_reserve(b, DATE_ROOM) != 0))
+        return false;
+    char *o = b->data + b->len;
+    *o++ = '{';
+    memcpy(o, jw_nl, 32);
+    o += l[1];
+    memcpy(o, jw_row_parts, JW_KEY_COPY); /* "date-parts": and padding */
+    o += 13 + (size_t)w->pretty;
+    *o++ = '[';
+    memcpy(o, jw_nl, 32);
+    o += l[2];
+    *o++ = '[';
+    memcpy(o, jw_nl, 32);
+    o += l[3];
+    o += jw_digits(o, p->year);
+    if (month) {
+        *o++ = ',';
+        memcpy(o, jw_nl, 32);
+        o += l[3];
+        o += jw_digits(o, month);
+    }
+    if (day) {
+        *o++ = ',';
+        memcpy(o, jw_nl, 32);
+        o += l[3];
+        o += jw_digits(o, p->day);
+    }
+    for (int k = 2; k >= 0; k--) { /* the closing brackets, each on its line */
+        memcpy(o, jw_nl, 32);
+        o += l[k];
+        *o++ = k ? ']' : '}';
+    }
+    *o = '\0';
+    b->len = (size_t)(o - b->data);
+    return true;
+}
+
 static void jw_date(jw *w, const bib_date *d)
 {
+    if (jw_date_simple(w, d))
+        return;
     bool f;
     jw_open(w, '{', &f);
     /* as cslitem_date_to_json: no date-parts without a year */
@@ -568,8 +638,61 @@ static void jw_date(jw *w, const bib_date *d)
 
 static void jw_key_name(jw *w, bool *first, int part);
 
+/* jw_name's usual case, a family and/or a given name of 4 to 16 bytes
+ * each and nothing else: the same bytes from one reserve, without the
+ * member steps. False, with nothing written, otherwise (or when a part
+ * needs escaping: what was written is taken back). */
+static bool jw_name_simple(jw *w, const bib_name *n)
+{
+    if (n->dropping_particle || n->non_dropping_particle || n->suffix || n->literal ||
+        n->comma_suffix || n->static_ordering || n->parse_names || (!n->family && !n->given))
+        return false;
+    size_t fl = n->family ? strlen(n->family) : 4, gl = n->given ? strlen(n->given) : 4;
+    if (fl < 4 || fl > 16 || gl < 4 || gl > 16)
+        return false;
+    size_t lv = (size_t)(w->level > 0 ? w->level : 0);
+    size_t l0 = w->pretty ? 1 + 2 * lv : 0, l1 = w->pretty ? l0 + 2 : 0;
+    bib_buf *b = w->out;
+    /* room for fixed-size copies: 32 bytes of indentation, a key row and
+     * a string's 18 bytes per part, 32 more for the close */
+    enum { NAME_ROOM = 2 * (32 + JW_KEY_COPY + 24) + 40 };
+    if (l1 > 32 || !jw_nkey_len[0] || !jw_nkey_len[1] ||
+        (b->len + NAME_ROOM >= b->cap && bib_buf_reserve(b, NAME_ROOM) != 0))
+        return false;
+    size_t start = b->len;
+    b->data[b->len++] = '{';
+    const char *part[2] = {n->family, n->given};
+    size_t plen[2] = {fl, gl};
+    bool first = true;
+    for (int i = 0; i < 2; i++) {
+        if (!part[i])
+            continue;
+        char *o = b->data + b->len;
+        if (!first)
+            *o++ = ',';
+        first = false;
+        memcpy(o, jw_nl, 32); /* fixed size: no call; l1 of them count */
+        o += l1;
+        memcpy(o, jw_nkeys[i], JW_KEY_COPY);
+        o += jw_nkey_len[i] + (size_t)w->pretty;
+        b->len = (size_t)(o - b->data);
+        if (!jw_string_short(b, part[i], plen[i])) {
+            b->len = start; /* a byte to escape: the general way */
+            b->data[start] = '\0';
+            return false;
+        }
+    }
+    memcpy(b->data + b->len, jw_nl, 32);
+    b->len += l0;
+    b->data[b->len++] = '}';
+    b->data[b->len] = '\0';
+    return true;
+}
+
 static void jw_name(jw *w, const bib_name *n)
 {
+    if (jw_name_simple(w, n))
+        return;
     bool f;
     const char *parts[6] = {n->family, n->given, n->dropping_particle,
                             n->non_dropping_particle, n->suffix, n->literal};

@@ -475,36 +475,42 @@ int ris_name_parse(bib_name *out, const char *s, size_t len, bool *vancouver)
     return out->literal ? 0 : BIB_ENOMEM;
 }
 
+/* bib_buf_puts without its call: a name has up to five parts */
+static inline void put_str(bib_buf *out, const char *s)
+{
+    bib_buf_append_fast(out, s, strlen(s));
+}
+
 int ris_name_format(bib_buf *out, const bib_name *n)
 {
     size_t start = out->len;
     if (n->literal && !n->family) {
-        bib_buf_puts(out, n->literal);
+        put_str(out, n->literal);
         return bib_buf_failed(out) ? BIB_ENOMEM : 0;
     }
     if (n->dropping_particle && *n->dropping_particle) {
-        bib_buf_puts(out, n->dropping_particle);
-        bib_buf_putc(out, ' ');
+        put_str(out, n->dropping_particle);
+        bib_buf_putc_fast(out, ' ');
     }
     if (n->non_dropping_particle && *n->non_dropping_particle) {
-        bib_buf_puts(out, n->non_dropping_particle);
-        bib_buf_putc(out, ' ');
+        put_str(out, n->non_dropping_particle);
+        bib_buf_putc_fast(out, ' ');
     }
     if (n->family)
-        bib_buf_puts(out, n->family);
+        put_str(out, n->family);
     else if (n->given && !n->suffix) {
-        bib_buf_puts(out, n->given); /* a given name alone: as written */
+        put_str(out, n->given); /* a given name alone: as written */
         return bib_buf_failed(out) ? BIB_ENOMEM : 0;
     }
     if (n->given && *n->given) {
-        bib_buf_puts(out, ", ");
-        bib_buf_puts(out, n->given);
+        bib_buf_append_fast(out, ", ", 2);
+        put_str(out, n->given);
     }
     if (n->suffix && *n->suffix) {
         if (!(n->given && *n->given))
-            bib_buf_puts(out, ",");
-        bib_buf_puts(out, ", ");
-        bib_buf_puts(out, n->suffix);
+            bib_buf_append_fast(out, ",", 1);
+        bib_buf_append_fast(out, ", ", 2);
+        put_str(out, n->suffix);
     }
     (void)start;
     return bib_buf_failed(out) ? BIB_ENOMEM : 0;
@@ -640,10 +646,11 @@ int ris_date_parse(bib_date *out, const char *s, size_t len)
     return bib_date_parse(out, s, len, BIB_DATE_ANY);
 }
 
-static void put2(bib_buf *out, int v)
+/* Two digits of v into t. */
+static void dig2(char *t, int v)
 {
-    char t[2] = {(char)('0' + v / 10 % 10), (char)('0' + v % 10)};
-    bib_buf_append(out, t, 2);
+    t[0] = (char)('0' + v / 10 % 10);
+    t[1] = (char)('0' + v % 10);
 }
 
 int ris_date_format(bib_buf *out, const bib_date *d)
@@ -651,20 +658,29 @@ int ris_date_format(bib_buf *out, const bib_date *d)
     if (d->nparts < 1 || !d->parts[0].has_year)
         return BIB_EINVAL;
     const bib_date_part *p = &d->parts[0];
-    /* by hand rather than printf: this runs for every record written */
+    /* by hand rather than printf, in one append: this runs for every
+     * record written */
+    char t[16];
+    size_t n = 0;
     if (p->year >= 0 && p->year <= 9999) {
-        put2(out, p->year / 100);
-        put2(out, p->year % 100);
+        dig2(t, p->year / 100);
+        dig2(t + 2, p->year % 100);
+        n = 4;
     } else {
         bib_buf_printf(out, "%04d", p->year);
     }
-    bib_buf_putc(out, '/');
-    if (p->month >= 1 && p->month <= 12 && !p->season)
-        put2(out, p->month);
-    bib_buf_putc(out, '/');
-    if (p->month >= 1 && p->month <= 12 && p->day >= 1 && p->day <= 31 && !p->season)
-        put2(out, p->day);
-    bib_buf_putc(out, '/');
+    t[n++] = '/';
+    if (p->month >= 1 && p->month <= 12 && !p->season) {
+        dig2(t + n, p->month);
+        n += 2;
+    }
+    t[n++] = '/';
+    if (p->month >= 1 && p->month <= 12 && p->day >= 1 && p->day <= 31 && !p->season) {
+        dig2(t + n, p->day);
+        n += 2;
+    }
+    t[n++] = '/';
+    bib_buf_append_fast(out, t, n);
     static const char *const seasons[] = {"", "Spring", "Summer", "Autumn", "Winter"};
     if (p->season >= 1 && p->season <= 4)
         bib_buf_puts(out, seasons[p->season]);

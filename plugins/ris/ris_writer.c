@@ -51,7 +51,19 @@ typedef struct ris_writer {
     bib_buf val;
     bib_writer *wr; /* for bib_writer_wrote: what has no tag is reported by core */
     ty_plan plans[N_PLANS]; /* TY codes' plans by a hash of the code (plan_for) */
+    /* the variables of the record being written, one bit each: most of a
+     * plan's rows name one the record lacks, told without a call */
+    uint64_t have[(BIB_VAR_COUNT + 63) / 64];
 } ris_writer;
+
+/* bib_record_get of the record being written, NULL at once for a
+ * variable it lacks (w->have) */
+static inline const bib_field *rec_get(const ris_writer *w, const bib_record *rec, bib_var v)
+{
+    if ((unsigned)v >= BIB_VAR_COUNT || !(w->have[(unsigned)v / 64] >> ((unsigned)v % 64) & 1))
+        return NULL;
+    return bib_record_get(rec, v);
+}
 
 /* The plan of TY `code` (NUL-padded to 16 bytes), from its slot (a hash
  * of the code; a file's few dozen codes seldom share one), made there
@@ -367,10 +379,12 @@ static int fmt_year(char *out, int year)
 static void put_text(ris_writer *w, const char *tag, const bib_field *f, bib_var var, bool nl)
 {
     bib_writer_wrote(w->wr, var);
-    for (size_t i = 0; i < bib_field_value_count(f); i++) {
+    size_t nv = bib_field_value_count(f);
+    bool rich = bib_field_kind(f) == BIB_KIND_RICH;
+    for (size_t i = 0; i < nv; i++) {
         const char *v = bib_field_value_at(f, i);
         /* markup to strip only where a '<' is; else no copy */
-        if (bib_field_kind(f) == BIB_KIND_RICH && strchr(v, '<')) {
+        if (rich && strchr(v, '<')) {
             bib_buf_reset(&w->val);
             bib_rich_strip(&w->val, v, strlen(v));
             put_tag(w, tag, w->val.data, w->val.len, nl);
@@ -384,7 +398,7 @@ static void put_text(ris_writer *w, const char *tag, const bib_field *f, bib_var
 static void put_names(ris_writer *w, const ty_plan *p, const bib_record *rec, size_t k)
 {
     bib_var var = name_vars[k];
-    const bib_field *f = bib_record_get(rec, var);
+    const bib_field *f = rec_get(w, rec, var);
     if (!f || !bib_field_name_count(f))
         return;
     const char *code = p->code, *tag = p->name_tag[k];
@@ -508,13 +522,13 @@ static void put_field(ris_writer *w, const ris_field *t, const bib_record *rec,
         put_pages(w, rec, p);
         break;
     case RIS_K_DATE:
-        if ((f = bib_record_get(rec, t->var)) != NULL) {
+        if ((f = rec_get(w, rec, t->var)) != NULL) {
             bib_writer_wrote(w->wr, t->var);
             put_date(w, t->tag, bib_field_date(f));
         }
         break;
     case RIS_K_DOI:
-        if ((f = bib_record_get(rec, t->var)) != NULL) {
+        if ((f = rec_get(w, rec, t->var)) != NULL) {
             bib_writer_wrote(w->wr, t->var);
             const char *v = bib_field_text(f);
             size_t st = ris_doi_start(v, strlen(v));
@@ -523,7 +537,7 @@ static void put_field(ris_writer *w, const ris_field *t, const bib_record *rec,
         break;
     case RIS_K_TEXT: case RIS_K_DOI_OR: case RIS_K_SN: case RIS_K_NOTE:
     case RIS_K_KEYWORDS:
-        if ((f = bib_record_get(rec, t->var)) != NULL)
+        if ((f = rec_get(w, rec, t->var)) != NULL)
             put_text(w, t->tag, f, t->var, (t->flags & RIS_F_WRITE_LINES) != 0);
         break;
     }
@@ -578,6 +592,12 @@ static int w_write(bib_writer *wr, const bib_record *rec)
     bib_buf_append_fast(&w->line, code, strlen(code));
     put_eol(w, &w->line);
     const ty_plan *plan = plan_for(w, code);
+    memset(w->have, 0, sizeof w->have);
+    for (size_t i = 0, n = bib_record_field_count(rec); i < n; i++) {
+        unsigned v = (unsigned)bib_field_var(bib_record_field_at(rec, i));
+        if (v < BIB_VAR_COUNT)
+            w->have[v / 64] |= 1ull << (v % 64);
+    }
     size_t ty_end = w->line.len;
     for (size_t i = 0; i < plan->nrows; i++)
         put_field(w, &ris_fields[plan->rows[i]], rec, plan);

@@ -208,6 +208,8 @@ static void add_example(const char *src, const char *style, long rec, json_t *se
         memset(lab + o, l < 0 ? BIB_REF_NOTE : l, n);
         if (!strcmp(src, "anystyle") && (l == BIB_REF_CONTAINER || l == BIB_REF_EDITOR))
             in_as_note(tx, n, lab + o);
+        if (!strcmp(src, "anystyle") && l == BIB_REF_EDITOR)
+            role_before_names_as_note(tx, n, lab + o);
         o += n;
     }
     if (!getenv("REFS_ROLES") || strcmp(getenv("REFS_ROLES"), "0"))
@@ -806,6 +808,7 @@ int main(int argc, char **argv)
             nex, ntok, dn, edge_marks_changed[0], edge_marks_changed[1]);
     if (getenv("REFS_BUILTIN")) {
         evaluate("validation, the built-in table", 1, true);
+        evaluate("held-out records, training styles, the built-in table", 2, true);
         evaluate("title-first check, the built-in table", 4, true);
         return 0;
     }

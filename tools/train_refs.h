@@ -25,6 +25,9 @@ void *must(void *p);
  * validation: tx (n bytes) is the segment's text, lab its labels, one
  * a byte, changed in place. */
 void in_as_note(const char *tx, size_t n, unsigned char *lab);
+/* the same for a role word before the names of an editor segment
+ * (`ed. J. Neusner`) */
+void role_before_names_as_note(const char *tx, size_t n, unsigned char *lab);
 
 /* Label mending across segments (role words after a name list): seg is
  * the sequence, lab the labels of its concatenated text, one a byte,

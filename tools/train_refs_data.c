@@ -48,6 +48,38 @@ void in_as_note(const char *tx, size_t n, unsigned char *lab)
 }
 
 
+/* AnyStyle's editor segments also open with the role word before the
+ * names (`ed. J. Neusner`, `Eds. A. Clarke`, `Hg. v. K. Weber`: 165
+ * segments), where the rendered set (tools/refs_render.py, since
+ * 2026-12-06) and the record builder take the word as a note and its
+ * period as punctuation; the labels of such an editor segment's text tx
+ * (n bytes) in lab are changed so. */
+void role_before_names_as_note(const char *tx, size_t n, unsigned char *lab)
+{
+    static const char *const words[] = { "eds", "ed", "hrsg", "hg", "dirs", "dir", NULL };
+    size_t k = 0;
+    while (k < n && tx[k] == ' ')
+        k++;
+    for (int j = 0; words[j]; j++) {
+        size_t w = strlen(words[j]);
+        /* with its period: `Ed Smith` is a name */
+        if (k + w + 2 > n || strncasecmp(tx + k, words[j], w) || tx[k + w] != '.')
+            continue;
+        memset(lab + k, BIB_REF_NOTE, w);
+        lab[k + w] = BIB_REF_PUNCT;
+        /* `Hg. v.`, `hrsg. von` */
+        size_t v = k + w + 1;
+        while (v < n && tx[v] == ' ')
+            v++;
+        if (j >= 2 && j <= 3 && v + 2 < n && tx[v] == 'v' && (tx[v + 1] == '.' || !strncmp(tx + v, "von ", 4))) {
+            size_t vl = tx[v + 1] == '.' ? 1 : 3;
+            memset(lab + v, BIB_REF_NOTE, vl);
+            if (tx[v + vl] == '.')
+                lab[v + vl] = BIB_REF_PUNCT;
+        }
+        return;
+    }
+}
 /* Does a name-list piece start given-first with initials (`D. P. Kingma`,
  * `J.-L. Liow`)? Not initials alone, not ending in a period (`Smith, J.`'s
  * second half). */

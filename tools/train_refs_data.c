@@ -557,3 +557,33 @@ void link_marks_as_punct(const bib_ref_token *tok, size_t n, unsigned char *g, b
             edge_marks_changed[anystyle] += (long)(k - j + 1);
         }
 }
+
+/* The period that closes a name list after unpointed initials or a
+ * capitals name (`Kwok SJJ.`, `Yun SH.`, `GILFERT a J. REITHMAIER.`) is
+ * punctuation, not an initial's point: both sources' labellers kept a
+ * period with a capitals word of one or two letters (the rendered
+ * set's trim_edges, AnyStyle's converter), so `SH.` had the period as
+ * the name and `SJJ.` as punct, which no model reads apart (docs/refs.md,
+ * "Mended keys"). tx: the reference's text; g: the n tokens' labels,
+ * changed in place; counted in initials_marks_changed. */
+long initials_marks_changed[2];
+
+void initials_period_as_punct(const char *tx, const bib_ref_token *tok, size_t n, unsigned char *g,
+                              bool anystyle)
+{
+    for (size_t k = 1; k < n; k++) {
+        const bib_ref_token *w = &tok[k - 1];
+        if ((g[k] != BIB_REF_AUTHOR && g[k] != BIB_REF_EDITOR) || g[k - 1] != g[k] ||
+            tok[k].kind != BIB_REFTOK_PUNCT || tok[k].len != 1 || tx[tok[k].off] != '.' ||
+            tok[k].space_before || w->kind != BIB_REFTOK_WORD || w->len < 2 ||
+            (k + 1 < n && g[k + 1] == g[k]))
+            continue;
+        size_t a = 0;
+        while (a < w->len && tx[w->off + a] >= 'A' && tx[w->off + a] <= 'Z')
+            a++;
+        if (a < w->len)
+            continue;
+        g[k] = BIB_REF_PUNCT;
+        initials_marks_changed[anystyle]++;
+    }
+}

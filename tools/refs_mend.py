@@ -24,7 +24,8 @@ construction:
 
 refs_render.py applies it to every reference it writes; on its own it
 rewrites a rendered.jsonl in place, so that the committed set is mended
-without rendering again (which needs pandoc and half an hour):
+without rendering again (which needs pandoc and, on the shared machine,
+about an hour):
 
 usage: tools/refs_mend.py DATA_DIR
 """

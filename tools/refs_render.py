@@ -18,7 +18,8 @@ names, initials, particles and `et al.` next to a marked family name join
 the name list. A short word directly before a field (`pp.`, `Vol.`, `v.`,
 `doi:`) joins that field; punctuation at the edges of a field (a link's
 final period too) is `punct`, other unlabelled
-words are `note`. A record id is carried as marks in the title.
+words are `note`. A record id is carried as marks in the title. Then
+tools/refs_mend.py mends what this labeller is known to get wrong.
 
 Which records a style renders is a function of the style's name and the
 record's position (deterministic), so the output changes only when the
@@ -33,6 +34,8 @@ import re
 import subprocess
 import sys
 import tempfile
+
+import refs_mend
 
 FIELDS = ["title", "container-title", "collection-title", "publisher",
           "publisher-place", "genre", "DOI", "URL", "ISBN", "edition", "author",
@@ -442,7 +445,9 @@ def main():
             label_citation_number(text, lab, toks, r)
             label_numbers(text, lab, toks, r)
             extend_names(text, lab, toks, r)
-            out = {"src": "rendered", "style": st, "rec": int(rid), "seg": finish(text, lab)}
+            # the labeller's known slips, mended (tools/refs_mend.py)
+            out = {"src": "rendered", "style": st, "rec": int(rid),
+                   "seg": refs_mend.mend(finish(text, lab), r)}
             sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
 
 

@@ -23,8 +23,9 @@
  * training; REFS_DUMP / REFS_DUMP_RECORDS=FILE write the wrong validation
  * / held-out-record references token by token; REFS_ORDER_SEED=N another
  * order of the training references (the spread from run to run);
- * REFS_ROLES=0 and REFS_LINK_MARKS=0 leave out the role-word and link-mark
- * label mending (train_refs_data.c), for scoring on the labels before it.
+ * REFS_ROLES=0, REFS_LINK_MARKS=0 and REFS_INITIALS=0 leave out the
+ * role-word, link-mark and initials' period label mending
+ * (train_refs_data.c), for scoring on the labels before it.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <jansson.h>
@@ -208,6 +209,8 @@ static void add_example(const char *src, const char *style, long rec, json_t *se
         memset(lab + o, l < 0 ? BIB_REF_NOTE : l, n);
         if (!strcmp(src, "anystyle") && (l == BIB_REF_CONTAINER || l == BIB_REF_EDITOR))
             in_as_note(tx, n, lab + o);
+        if (!strcmp(src, "anystyle") && l == BIB_REF_EDITOR)
+            role_before_names_as_note(tx, n, lab + o);
         o += n;
     }
     if (!getenv("REFS_ROLES") || strcmp(getenv("REFS_ROLES"), "0"))
@@ -255,6 +258,8 @@ static void add_example(const char *src, const char *style, long rec, json_t *se
         }
         if (!getenv("REFS_LINK_MARKS") || strcmp(getenv("REFS_LINK_MARKS"), "0"))
             link_marks_as_punct(tok, n, gold + ntok, anystyle);
+        if (!getenv("REFS_INITIALS") || strcmp(getenv("REFS_INITIALS"), "0"))
+            initials_period_as_punct(text, tok, n, gold + ntok, anystyle);
         ntok += n;
         ex = grow(ex, &capex, nex + 1, sizeof *ex);
         if (getenv("REFS_DUMP") || getenv("REFS_DUMP_RECORDS") || getenv("REFS_BUILTIN")) {
@@ -802,10 +807,12 @@ int main(int argc, char **argv)
                 fpool[fo] = dkeys[2 * s] ? dkeys[2 * s + 1] : UINT32_MAX;
             }
     }
-    fprintf(stderr, "%zu references, %zu tokens, %u features; link marks made punct: %ld rendered, %ld AnyStyle\n",
-            nex, ntok, dn, edge_marks_changed[0], edge_marks_changed[1]);
+    fprintf(stderr, "%zu references, %zu tokens, %u features; link marks made punct: %ld rendered, %ld AnyStyle; "
+            "initials' periods: %ld, %ld\n", nex, ntok, dn, edge_marks_changed[0], edge_marks_changed[1],
+            initials_marks_changed[0], initials_marks_changed[1]);
     if (getenv("REFS_BUILTIN")) {
         evaluate("validation, the built-in table", 1, true);
+        evaluate("held-out records, training styles, the built-in table", 2, true);
         evaluate("title-first check, the built-in table", 4, true);
         return 0;
     }

@@ -25,6 +25,9 @@ void *must(void *p);
  * validation: tx (n bytes) is the segment's text, lab its labels, one
  * a byte, changed in place. */
 void in_as_note(const char *tx, size_t n, unsigned char *lab);
+/* the same for a role word before the names of an editor segment
+ * (`ed. J. Neusner`) */
+void role_before_names_as_note(const char *tx, size_t n, unsigned char *lab);
 
 /* Label mending across segments (role words after a name list): seg is
  * the sequence, lab the labels of its concatenated text, one a byte,
@@ -36,6 +39,11 @@ void role_words_with_names(json_t *seg, unsigned char *lab);
  * changes of the rendered set [0] and of AnyStyle's [1]. */
 void link_marks_as_punct(const bib_ref_token *tok, size_t n, unsigned char *g, bool anystyle);
 extern long edge_marks_changed[2];
+/* The same for the period closing a name list after a capitals word of
+ * two letters or more (`Kwok SJ.`); tx the reference's text. */
+void initials_period_as_punct(const char *tx, const bib_ref_token *tok, size_t n, unsigned char *g,
+                              bool anystyle);
+extern long initials_marks_changed[2];
 
 /* A copy of a rendered reference (its seg), or NULL when it gets none;
  * the caller owns the copy. The training copies, then the held-out

@@ -48,6 +48,38 @@ void in_as_note(const char *tx, size_t n, unsigned char *lab)
 }
 
 
+/* AnyStyle's editor segments also open with the role word before the
+ * names (`ed. J. Neusner`, `Eds. A. Clarke`, `Hg. v. K. Weber`: 165
+ * segments), where the rendered set (tools/refs_render.py, since
+ * 2026-12-06) and the record builder take the word as a note and its
+ * period as punctuation; the labels of such an editor segment's text tx
+ * (n bytes) in lab are changed so. */
+void role_before_names_as_note(const char *tx, size_t n, unsigned char *lab)
+{
+    static const char *const words[] = { "eds", "ed", "hrsg", "hg", "dirs", "dir", NULL };
+    size_t k = 0;
+    while (k < n && tx[k] == ' ')
+        k++;
+    for (int j = 0; words[j]; j++) {
+        size_t w = strlen(words[j]);
+        /* with its period: `Ed Smith` is a name */
+        if (k + w + 2 > n || strncasecmp(tx + k, words[j], w) || tx[k + w] != '.')
+            continue;
+        memset(lab + k, BIB_REF_NOTE, w);
+        lab[k + w] = BIB_REF_PUNCT;
+        /* `Hg. v.`, `hrsg. von` */
+        size_t v = k + w + 1;
+        while (v < n && tx[v] == ' ')
+            v++;
+        if (j >= 2 && j <= 3 && v + 2 < n && tx[v] == 'v' && (tx[v + 1] == '.' || !strncmp(tx + v, "von ", 4))) {
+            size_t vl = tx[v + 1] == '.' ? 1 : 3;
+            memset(lab + v, BIB_REF_NOTE, vl);
+            if (tx[v + vl] == '.')
+                lab[v + vl] = BIB_REF_PUNCT;
+        }
+        return;
+    }
+}
 /* Does a name-list piece start given-first with initials (`D. P. Kingma`,
  * `J.-L. Liow`)? Not initials alone, not ending in a period (`Smith, J.`'s
  * second half). */
@@ -524,4 +556,34 @@ void link_marks_as_punct(const bib_ref_token *tok, size_t n, unsigned char *g, b
                 g[q] = BIB_REF_PUNCT;
             edge_marks_changed[anystyle] += (long)(k - j + 1);
         }
+}
+
+/* The period that closes a name list after unpointed initials or a
+ * capitals name (`Kwok SJJ.`, `Yun SH.`, `GILFERT a J. REITHMAIER.`) is
+ * punctuation, not an initial's point: both sources' labellers kept a
+ * period with a capitals word of one or two letters (the rendered
+ * set's trim_edges, AnyStyle's converter), so `SH.` had the period as
+ * the name and `SJJ.` as punct, which no model reads apart (docs/refs.md,
+ * "Mended keys"). tx: the reference's text; g: the n tokens' labels,
+ * changed in place; counted in initials_marks_changed. */
+long initials_marks_changed[2];
+
+void initials_period_as_punct(const char *tx, const bib_ref_token *tok, size_t n, unsigned char *g,
+                              bool anystyle)
+{
+    for (size_t k = 1; k < n; k++) {
+        const bib_ref_token *w = &tok[k - 1];
+        if ((g[k] != BIB_REF_AUTHOR && g[k] != BIB_REF_EDITOR) || g[k - 1] != g[k] ||
+            tok[k].kind != BIB_REFTOK_PUNCT || tok[k].len != 1 || tx[tok[k].off] != '.' ||
+            tok[k].space_before || w->kind != BIB_REFTOK_WORD || w->len < 2 ||
+            (k + 1 < n && g[k + 1] == g[k]))
+            continue;
+        size_t a = 0;
+        while (a < w->len && tx[w->off + a] >= 'A' && tx[w->off + a] <= 'Z')
+            a++;
+        if (a < w->len)
+            continue;
+        g[k] = BIB_REF_PUNCT;
+        initials_marks_changed[anystyle]++;
+    }
 }

@@ -18,6 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#if defined(__x86_64__) && defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "bibconv/latex.h"
 #include "bibconv/names.h"
@@ -572,6 +575,75 @@ static void scratch_give(bib_buf *b)
     scratch_busy = false;
 }
 
+#if defined(__x86_64__) && defined(__SSE2__)
+/* c_space of each byte of x */
+static inline __m128i space16(__m128i x)
+{
+    __m128i t = _mm_sub_epi8(x, _mm_set1_epi8('\t')); /* '\t'..'\r' are 0..4 */
+    return _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(' ')),
+                        _mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8(4)), t));
+}
+
+/* list_next_stop's test of the sixteen places at p (reading p[0..20)): a
+ * bit for each brace and each white space byte that starts " and " */
+static inline unsigned list_stops16(const char *p)
+{
+    __m128i low = _mm_set1_epi8(0x20);
+    __m128i x0 = _mm_loadu_si128((const __m128i *)(const void *)p);
+    __m128i x1 = _mm_loadu_si128((const __m128i *)(const void *)(p + 1));
+    __m128i x2 = _mm_loadu_si128((const __m128i *)(const void *)(p + 2));
+    __m128i x3 = _mm_loadu_si128((const __m128i *)(const void *)(p + 3));
+    __m128i x4 = _mm_loadu_si128((const __m128i *)(const void *)(p + 4));
+    __m128i word = _mm_and_si128(
+        _mm_and_si128(_mm_cmpeq_epi8(_mm_or_si128(x1, low), _mm_set1_epi8('a')),
+                      _mm_cmpeq_epi8(_mm_or_si128(x2, low), _mm_set1_epi8('n'))),
+        _mm_cmpeq_epi8(_mm_or_si128(x3, low), _mm_set1_epi8('d')));
+    __m128i and_at = _mm_and_si128(_mm_and_si128(word, space16(x0)), space16(x4));
+    __m128i brace = _mm_or_si128(_mm_cmpeq_epi8(x0, _mm_set1_epi8('{')),
+                                 _mm_cmpeq_epi8(x0, _mm_set1_epi8('}')));
+    return (unsigned)_mm_movemask_epi8(_mm_or_si128(and_at, brace));
+}
+#endif
+
+/* From s[i], the first byte of a name list that bib_names_add_bibtex must
+ * look at: a brace, or a white space byte that starts " and " (any case,
+ * any C-locale white space around it, its second space before len); or
+ * len. The other white space (most: the names' own) the split passes by;
+ * finding only these, sixteen places a step with SSE2, spares a stop at
+ * every word. */
+static size_t list_next_stop(const char *s, size_t i, size_t len)
+{
+#if defined(__x86_64__) && defined(__SSE2__)
+    if (len >= 20) {
+        /* a place j < i + 16 has its " and " in s[j..j+4], inside len */
+        for (; len - i >= 20; i += 16) {
+            unsigned bits = list_stops16(s + i);
+            if (bits)
+                return i + (size_t)__builtin_ctz(bits);
+        }
+        /* the places up to len - 5, the last that can start " and ", in
+         * one block that overlaps those seen; after them only braces */
+        size_t b = len - 20;
+        unsigned bits = i - b < 16 ? list_stops16(s + b) >> (i - b) : 0;
+        if (bits)
+            return i + (size_t)__builtin_ctz(bits);
+        for (i = i > len - 4 ? i : len - 4; i < len; i++)
+            if (s[i] == '{' || s[i] == '}')
+                return i;
+        return len;
+    }
+#endif
+    for (; i < len; i++) {
+        unsigned char k = name_stop[(unsigned char)s[i]];
+        if (k & NC_BRACE)
+            return i;
+        if ((k & NC_SPACE) && i + 4 < len && (s[i + 1] | 0x20) == 'a' &&
+            (s[i + 2] | 0x20) == 'n' && (s[i + 3] | 0x20) == 'd' && c_space(s[i + 4]))
+            return i;
+    }
+    return len;
+}
+
 int bib_names_add_bibtex(bib_record *rec, bib_var var, const char *s, size_t len,
                          unsigned flags, size_t *bad)
 {
@@ -585,9 +657,8 @@ int bib_names_add_bibtex(bib_record *rec, bib_var var, const char *s, size_t len
     bib_buf local = BIB_BUF_INIT, *sc = scratch_take(&local);
     int depth = 0;
     while (i <= len) {
-        /* words between white space and braces need no look */
-        while (i < len && !(name_stop[(unsigned char)s[i]] & (NC_SPACE | NC_BRACE)))
-            i++;
+        /* words and the white space between them need no look */
+        i = list_next_stop(s, i, len);
         bool split = i == len;
         if (!split) {
             char c = s[i];

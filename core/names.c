@@ -427,6 +427,66 @@ static int parse_into(bib_name *out, bib_buf *dst, const char *s, size_t len, un
     return 0;
 }
 
+/* The common "Last, First Middle" without a brace, LaTeX or '~' and
+ * with one word before its one comma, straight from the bytes: what the
+ * tokens give it (no von, no Jr; the given names' tokens joined by one
+ * space), without them. 1 when done, 0 when the name needs the general
+ * way, BIB_ENOMEM. */
+static int parse_last_first(part_offs *out, bib_buf *dst, const char *s, size_t len)
+{
+    size_t comma = SIZE_MAX;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char k = name_stop[(unsigned char)s[i]];
+        if (!k || (k & NC_SPACE))
+            continue;
+        if (s[i] != ',' || comma != SIZE_MAX)
+            return 0; /* a brace, LaTeX, '~', a second comma */
+        comma = i;
+    }
+    if (comma == SIZE_MAX)
+        return 0;
+    size_t a = 0, b = comma, g = comma + 1;
+    while (a < b && c_space(s[a]))
+        a++;
+    while (b > a && c_space(s[b - 1]))
+        b--;
+    while (g < len && c_space(s[g]))
+        g++;
+    /* nothing before the comma, or after it ("May,"), and a long tail
+     * that could pass the token limit: the general way */
+    if (a == b || g == len || len - g > 2 * (MAXTOK / 2 - 2))
+        return 0;
+    for (size_t i = a; i < b; i++)
+        if (c_space(s[i]))
+            return 0; /* Last of several tokens: the von rule decides */
+    size_t need = (len - g) + (b - a) + 2;
+    if ((dst->failed || dst->cap - dst->len < need + 1) && bib_buf_reserve(dst, need))
+        return BIB_ENOMEM;
+    /* given first, then family, as the general way writes them */
+    char *o = dst->data + dst->len, *o0 = o;
+    bool sp = false;
+    for (size_t i = g; i < len; i++) {
+        char c = s[i];
+        if (c_space(c)) {
+            sp = true;
+            continue;
+        }
+        if (sp)
+            *o++ = ' ';
+        sp = false;
+        *o++ = c;
+    }
+    *o++ = '\0';
+    out->given = dst->len;
+    out->family = dst->len + (size_t)(o - o0);
+    memcpy(o, s + a, b - a);
+    o += b - a;
+    *o++ = '\0'; /* the part's end */
+    *o = '\0';   /* the buffer's */
+    dst->len = (size_t)(o - dst->data);
+    return 1;
+}
+
 /* The parts of one BibTeX name as offsets into dst (see parse_into). */
 static int parse_offsets(part_offs *out, bib_buf *dst, const char *s, size_t len, unsigned flags)
 {
@@ -438,6 +498,9 @@ static int parse_offsets(part_offs *out, bib_buf *dst, const char *s, size_t len
             return BIB_EPARSE;
         return 0;
     }
+    int quick = parse_last_first(out, dst, s, len);
+    if (quick)
+        return quick < 0 ? quick : 0;
     btok t[MAXTOK];
     size_t n = bibtex_tokens(s, len, t, MAXTOK);
     size_t commas[2], nc = 0;

@@ -161,10 +161,13 @@ static const unsigned char blank_byte[256] = {[' '] = 1, ['\t'] = 1, ['\n'] = 1,
 static inline void skip_ws(bt_pctx *c)
 {
     const char *p = c->p, *e = c->end; /* in a local: one store, not one a byte */
-    while (p < e && blank_byte[(unsigned char)*p] == 1)
-        p++;
+    unsigned k;
+    if (p >= e || !(k = blank_byte[(unsigned char)*p]))
+        return; /* no blank (after most values): one look */
+    while (k == 1 && ++p < e)
+        k = blank_byte[(unsigned char)*p];
     c->p = p;
-    if (p < e && blank_byte[(unsigned char)*p] == 2)
+    if (p < e && k == 2)
         skip_ws_more(c);
 }
 
@@ -348,7 +351,10 @@ static int parse_part(bt_pctx *c, bool *bare)
             }
             c->p++;
         }
-        append_value(c, b, c->p, pct, nul);
+        if (!pct && !nul) /* most values: one copy, no call */
+            bib_buf_append_fast(&r->arena, b, (size_t)(c->p - b));
+        else
+            append_value(c, b, c->p, pct, nul);
         c->p++;
         *bare = false;
         return 0;

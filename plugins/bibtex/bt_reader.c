@@ -758,6 +758,7 @@ int bt_build_record(bt_reader *r, const bt_parsed *pe, bib_record **out)
         return rc;
     }
     read_genre(&e, type);
+    memcpy(r->type, e.type, tl + 1);
     *out = e.rec;
     return 0;
 }
@@ -1000,7 +1001,7 @@ static int one_entry(bt_reader *r, const char *d, size_t n, bool eof, bib_record
     trim_buffers(r);
     if (rc < 0)
         return rc;
-    return bt_crossref_step(r, rec, out);
+    return bt_crossref_step(r, rec, r->type, out);
 }
 
 static int bt_next(bib_reader *rd, bib_record **out)

@@ -182,7 +182,9 @@ static inline unsigned plain_block(const char *s)
 /* True when the field value s[0..n) (its NUL at s[n], add_field's) is
  * what the conversion without flags and then collapse_ws would give:
  * bib_latex_plain_len(s, n) == n and words_run(s, 0, n) == n, in one pass
- * instead of two. */
+ * instead of two. s[n] may also be a list item's separator (',' or ';')
+ * after the trimmed item: no blank, dash or quote, it makes the looks
+ * past the last byte decide as the value's end does. */
 static bool plain_value(const char *s, size_t n)
 {
     if (n && s[0] == ' ')
@@ -514,7 +516,11 @@ static int read_list(entry_ctx *e, bib_var var, const char *v, size_t vn)
             a++;
         while (b > a && isspace((unsigned char)b[-1]))
             b--;
-        if (b > a) {
+        if (b > a && plain_value(a, (size_t)(b - a))) {
+            /* most items: nothing to convert or collapse (the item is
+             * trimmed, so the byte after it is no trailing space's) */
+            rc = bib_record_add_text(e->rec, var, a, (size_t)(b - a));
+        } else if (b > a) {
             bib_buf_reset(&r->tmp);
             rc = bib_latex_to_unicode(&r->tmp, a, (size_t)(b - a), 0, NULL);
             /* white space runs inside an item are one space, as in every

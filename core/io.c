@@ -685,16 +685,33 @@ static bool count_lf(const unsigned char *p, size_t n, size_t *lines, size_t *la
          * wraps, summed by _mm_sad_epu8 (as code_points does) */
         size_t blocks = (n - i) / 16 < 255 ? (n - i) / 16 : 255;
         __m128i acc = zero;
-        for (size_t b = 0; b < blocks; b++, i += 16) {
+        size_t b = 0;
+        for (; b + 2 <= blocks; b += 2, i += 32) { /* two a step: less loop per byte */
+            __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+            __m128i y = _mm_loadu_si128((const __m128i *)(const void *)(p + i + 16));
+            acc = _mm_sub_epi8(acc, _mm_add_epi8(_mm_cmpeq_epi8(x, lf), _mm_cmpeq_epi8(y, lf)));
+            anycr = _mm_or_si128(anycr, _mm_or_si128(_mm_cmpeq_epi8(x, crv), _mm_cmpeq_epi8(y, crv)));
+        }
+        if (b < blocks) {
             __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
             acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(x, lf));
             anycr = _mm_or_si128(anycr, _mm_cmpeq_epi8(x, crv));
+            i += 16;
         }
         __m128i sum = _mm_sad_epu8(acc, zero);
         k += (size_t)_mm_cvtsi128_si32(sum) + (size_t)_mm_cvtsi128_si32(_mm_srli_si128(sum, 8));
     }
     if (_mm_movemask_epi8(anycr))
         return false;
+    if (n >= 16 && i < n) {
+        /* the last bytes in one block that overlaps those counted */
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + n - 16));
+        unsigned skip = (unsigned)(16 - (n - i));
+        if ((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, crv)) >> skip)
+            return false;
+        k += (size_t)__builtin_popcount((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, lf)) >> skip);
+        i = n;
+    }
 #endif
     for (; i < n; i++) {
         if (p[i] == '\n')

@@ -512,7 +512,7 @@ static void read_group(reader *r)
      * the group would write), without the brace table */
     bool span = !r->nested && rich && (r->flags & BIB_LATEX_NOCASE);
     size_t twice = span && i + 1 < end && s[i + 1] == '{'; /* {{DNA}}: the same */
-    size_t stop = latex_find_special(s, i + 1 + twice, end);
+    size_t stop = latex_find_convert(s, i + 1 + twice, end);
     if (stop + twice < end && s[stop] == '}' && s[stop + twice] == '}' && (!span || stop > i + 1)) {
         if (span)
             open_tag(r->out, BIB_RICH_NOCASE);
@@ -718,7 +718,7 @@ static void read_step(reader *r)
 {
     const char *s = r->s;
     size_t i = r->i, end = r->end;
-    size_t j = latex_find_special(s, i, end); /* a run with no meaning to LaTeX */
+    size_t j = latex_find_convert(s, i, end); /* a run the conversion copies */
     if (j > i) {
         bib_buf_append_fast(r->out, s + i, j - i);
         r->i = j;
@@ -735,7 +735,7 @@ static void read_step(reader *r)
 
 size_t bib_latex_plain_len(const char *s, size_t len)
 {
-    return latex_find_special(s, 0, len);
+    return latex_find_convert(s, 0, len);
 }
 
 int bib_latex_to_unicode(bib_buf *out, const char *s, size_t len, unsigned flags,
@@ -762,7 +762,7 @@ int bib_latex_to_unicode(bib_buf *out, const char *s, size_t len, unsigned flags
     /* the leading run without a special character, as read_step finds
      * it: a value that is all plain text (most of them) is one copy, with
      * no reader to set up */
-    size_t plain = latex_find_special(s, 0, len);
+    size_t plain = latex_find_convert(s, 0, len);
     if (plain)
         bib_buf_append_fast(out, s, plain);
     if (plain == len)

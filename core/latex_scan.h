@@ -15,55 +15,54 @@
 #include <emmintrin.h>
 #endif
 
-/* From s[i], past whole blocks of sixteen bytes holding none of the
- * characters with a meaning to LaTeX text (latex.c's special_char):
- * the index of the first such byte, or one with fewer than sixteen bytes
- * left before `end` (the caller's byte loop goes on from there). */
-static inline size_t latex_skip_plain16(const char *s, size_t i, size_t end)
+/* A dash, a TeX quote's backquote or apostrophe means something to LaTeX
+ * text only doubled ("--", "``", "''"): a lone one is copied as it is
+ * (read_punct), so a scan for what must be converted passes it. 1: a
+ * character that always needs converting; 2: one that does when the next
+ * byte is the same. */
+static const unsigned char latex_char_class[256] = {
+    ['\\'] = 1, ['{'] = 1, ['}'] = 1, ['~'] = 1, ['$'] = 1, ['-'] = 2, ['`'] = 2, ['\''] = 2,
+};
+
+/* From s[i], the index of the first byte before `end` that the conversion
+ * does not copy as it is: a character of latex_char_class 1, or the first
+ * of a doubled one of class 2 (its pair inside s[i..end)); or `end`.
+ * Hyphens and apostrophes are common in abstracts and titles; stopping at
+ * each sent most long values through the whole conversion. */
+static inline size_t latex_find_convert(const char *s, size_t i, size_t end)
 {
 #if defined(__x86_64__) && defined(__SSE2__)
-    while (end - i >= 16) {
+    while (end - i >= 17) { /* the pair test reads one byte past the block */
         __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-        __m128i m = _mm_or_si128(
-            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\\')),
-                                      _mm_cmpeq_epi8(x, _mm_set1_epi8('{'))),
-                         _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('}')),
-                                      _mm_cmpeq_epi8(x, _mm_set1_epi8('~')))),
-            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('$')),
-                                      _mm_cmpeq_epi8(x, _mm_set1_epi8('-'))),
-                         _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('`')),
-                                      _mm_cmpeq_epi8(x, _mm_set1_epi8('\'')))));
-        unsigned bits = (unsigned)_mm_movemask_epi8(m);
+        __m128i y = _mm_loadu_si128((const __m128i *)(const void *)(s + i + 1));
+        __m128i hard = _mm_or_si128(
+            _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\\')),
+                         _mm_cmpeq_epi8(x, _mm_set1_epi8('{'))),
+            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('}')),
+                                      _mm_cmpeq_epi8(x, _mm_set1_epi8('~'))),
+                         _mm_cmpeq_epi8(x, _mm_set1_epi8('$'))));
+        __m128i soft = _mm_and_si128(
+            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('-')),
+                                      _mm_cmpeq_epi8(x, _mm_set1_epi8('`'))),
+                         _mm_cmpeq_epi8(x, _mm_set1_epi8('\''))),
+            _mm_cmpeq_epi8(x, y));
+        unsigned bits = (unsigned)_mm_movemask_epi8(_mm_or_si128(hard, soft));
         if (bits)
             return i + (size_t)__builtin_ctz(bits);
         i += 16;
     }
-#else
-    (void)s;
-    (void)end;
 #endif
-    return i;
-}
-
-/* The characters with a meaning to LaTeX text (strchr would also match
- * the NUL byte; a table is faster and exact). */
-static const bool latex_special_char[256] = {
-    ['\\'] = true, ['{'] = true, ['}'] = true, ['~'] = true,
-    ['$'] = true, ['-'] = true, ['`'] = true, ['\''] = true,
-};
-
-/* From s[i], the index of the first character of latex_special_char
- * before `end`, or `end`. */
-static inline size_t latex_find_special(const char *s, size_t i, size_t end)
-{
-    i = latex_skip_plain16(s, i, end);
     const unsigned char *u = (const unsigned char *)s;
-    while (i + 4 <= end && !(latex_special_char[u[i]] | latex_special_char[u[i + 1]] |
-                             latex_special_char[u[i + 2]] | latex_special_char[u[i + 3]]))
-        i += 4;
-    while (i < end && !latex_special_char[u[i]])
-        i++;
-    return i;
+    for (;;) {
+        while (i + 4 <= end && !(latex_char_class[u[i]] | latex_char_class[u[i + 1]] |
+                                 latex_char_class[u[i + 2]] | latex_char_class[u[i + 3]]))
+            i += 4;
+        while (i < end && !latex_char_class[u[i]])
+            i++;
+        if (i >= end || latex_char_class[u[i]] == 1 || (i + 1 < end && u[i + 1] == u[i]))
+            return i;
+        i++; /* a lone one */
+    }
 }
 
 /* The same for the brace table's scan: '\\', '{', '}' and '<' (a '<' is

@@ -18,6 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#if defined(__x86_64__) && defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "bibconv/latex.h"
 #include "bibconv/names.h"
@@ -425,6 +428,66 @@ static int parse_into(bib_name *out, bib_buf *dst, const char *s, size_t len, un
     return 0;
 }
 
+/* The common "Last, First Middle" without a brace, LaTeX or '~' and
+ * with one word before its one comma, straight from the bytes: what the
+ * tokens give it (no von, no Jr; the given names' tokens joined by one
+ * space), without them. 1 when done, 0 when the name needs the general
+ * way, BIB_ENOMEM. */
+static int parse_last_first(part_offs *out, bib_buf *dst, const char *s, size_t len)
+{
+    size_t comma = SIZE_MAX;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char k = name_stop[(unsigned char)s[i]];
+        if (!k || (k & NC_SPACE))
+            continue;
+        if (s[i] != ',' || comma != SIZE_MAX)
+            return 0; /* a brace, LaTeX, '~', a second comma */
+        comma = i;
+    }
+    if (comma == SIZE_MAX)
+        return 0;
+    size_t a = 0, b = comma, g = comma + 1;
+    while (a < b && c_space(s[a]))
+        a++;
+    while (b > a && c_space(s[b - 1]))
+        b--;
+    while (g < len && c_space(s[g]))
+        g++;
+    /* nothing before the comma, or after it ("May,"), and a long tail
+     * that could pass the token limit: the general way */
+    if (a == b || g == len || len - g > 2 * (MAXTOK / 2 - 2))
+        return 0;
+    for (size_t i = a; i < b; i++)
+        if (c_space(s[i]))
+            return 0; /* Last of several tokens: the von rule decides */
+    size_t need = (len - g) + (b - a) + 2;
+    if ((dst->failed || dst->cap - dst->len < need + 1) && bib_buf_reserve(dst, need))
+        return BIB_ENOMEM;
+    /* given first, then family, as the general way writes them */
+    char *o = dst->data + dst->len, *o0 = o;
+    bool sp = false;
+    for (size_t i = g; i < len; i++) {
+        char c = s[i];
+        if (c_space(c)) {
+            sp = true;
+            continue;
+        }
+        if (sp)
+            *o++ = ' ';
+        sp = false;
+        *o++ = c;
+    }
+    *o++ = '\0';
+    out->given = dst->len;
+    out->family = dst->len + (size_t)(o - o0);
+    memcpy(o, s + a, b - a);
+    o += b - a;
+    *o++ = '\0'; /* the part's end */
+    *o = '\0';   /* the buffer's */
+    dst->len = (size_t)(o - dst->data);
+    return 1;
+}
+
 /* The parts of one BibTeX name as offsets into dst (see parse_into). */
 static int parse_offsets(part_offs *out, bib_buf *dst, const char *s, size_t len, unsigned flags)
 {
@@ -436,6 +499,9 @@ static int parse_offsets(part_offs *out, bib_buf *dst, const char *s, size_t len
             return BIB_EPARSE;
         return 0;
     }
+    int quick = parse_last_first(out, dst, s, len);
+    if (quick)
+        return quick < 0 ? quick : 0;
     btok t[MAXTOK];
     size_t n = bibtex_tokens(s, len, t, MAXTOK);
     size_t commas[2], nc = 0;
@@ -573,6 +639,75 @@ static void scratch_give(bib_buf *b)
     scratch_busy = false;
 }
 
+#if defined(__x86_64__) && defined(__SSE2__)
+/* c_space of each byte of x */
+static inline __m128i space16(__m128i x)
+{
+    __m128i t = _mm_sub_epi8(x, _mm_set1_epi8('\t')); /* '\t'..'\r' are 0..4 */
+    return _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(' ')),
+                        _mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8(4)), t));
+}
+
+/* list_next_stop's test of the sixteen places at p (reading p[0..20)): a
+ * bit for each brace and each white space byte that starts " and " */
+static inline unsigned list_stops16(const char *p)
+{
+    __m128i low = _mm_set1_epi8(0x20);
+    __m128i x0 = _mm_loadu_si128((const __m128i *)(const void *)p);
+    __m128i x1 = _mm_loadu_si128((const __m128i *)(const void *)(p + 1));
+    __m128i x2 = _mm_loadu_si128((const __m128i *)(const void *)(p + 2));
+    __m128i x3 = _mm_loadu_si128((const __m128i *)(const void *)(p + 3));
+    __m128i x4 = _mm_loadu_si128((const __m128i *)(const void *)(p + 4));
+    __m128i word = _mm_and_si128(
+        _mm_and_si128(_mm_cmpeq_epi8(_mm_or_si128(x1, low), _mm_set1_epi8('a')),
+                      _mm_cmpeq_epi8(_mm_or_si128(x2, low), _mm_set1_epi8('n'))),
+        _mm_cmpeq_epi8(_mm_or_si128(x3, low), _mm_set1_epi8('d')));
+    __m128i and_at = _mm_and_si128(_mm_and_si128(word, space16(x0)), space16(x4));
+    __m128i brace = _mm_or_si128(_mm_cmpeq_epi8(x0, _mm_set1_epi8('{')),
+                                 _mm_cmpeq_epi8(x0, _mm_set1_epi8('}')));
+    return (unsigned)_mm_movemask_epi8(_mm_or_si128(and_at, brace));
+}
+#endif
+
+/* From s[i], the first byte of a name list that bib_names_add_bibtex must
+ * look at: a brace, or a white space byte that starts " and " (any case,
+ * any C-locale white space around it, its second space before len); or
+ * len. The other white space (most: the names' own) the split passes by;
+ * finding only these, sixteen places a step with SSE2, spares a stop at
+ * every word. */
+static size_t list_next_stop(const char *s, size_t i, size_t len)
+{
+#if defined(__x86_64__) && defined(__SSE2__)
+    if (len >= 20) {
+        /* a place j < i + 16 has its " and " in s[j..j+4], inside len */
+        for (; len - i >= 20; i += 16) {
+            unsigned bits = list_stops16(s + i);
+            if (bits)
+                return i + (size_t)__builtin_ctz(bits);
+        }
+        /* the places up to len - 5, the last that can start " and ", in
+         * one block that overlaps those seen; after them only braces */
+        size_t b = len - 20;
+        unsigned bits = i - b < 16 ? list_stops16(s + b) >> (i - b) : 0;
+        if (bits)
+            return i + (size_t)__builtin_ctz(bits);
+        for (i = i > len - 4 ? i : len - 4; i < len; i++)
+            if (s[i] == '{' || s[i] == '}')
+                return i;
+        return len;
+    }
+#endif
+    for (; i < len; i++) {
+        unsigned char k = name_stop[(unsigned char)s[i]];
+        if (k & NC_BRACE)
+            return i;
+        if ((k & NC_SPACE) && i + 4 < len && (s[i + 1] | 0x20) == 'a' &&
+            (s[i + 2] | 0x20) == 'n' && (s[i + 3] | 0x20) == 'd' && c_space(s[i + 4]))
+            return i;
+    }
+    return len;
+}
+
 int bib_names_add_bibtex(bib_record *rec, bib_var var, const char *s, size_t len,
                          unsigned flags, size_t *bad)
 {
@@ -586,9 +721,8 @@ int bib_names_add_bibtex(bib_record *rec, bib_var var, const char *s, size_t len
     bib_buf local = BIB_BUF_INIT, *sc = scratch_take(&local);
     int depth = 0;
     while (i <= len) {
-        /* words between white space and braces need no look */
-        while (i < len && !(name_stop[(unsigned char)s[i]] & (NC_SPACE | NC_BRACE)))
-            i++;
+        /* words and the white space between them need no look */
+        i = list_next_stop(s, i, len);
         bool split = i == len;
         if (!split) {
             char c = s[i];

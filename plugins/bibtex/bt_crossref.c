@@ -192,13 +192,15 @@ static const char *xref_of(const bib_record *rec)
 /* `rec` (borrowed) is resolved: remembers it as a parent when it may be
  * one (a parent-like type, or a held child names it), then moves the held
  * children naming it to `ready`, each followed by its own children, so
- * nested crossrefs (child -> book -> mvbook) resolve whatever the order. */
-static int release_children(bt_reader *r, const bib_record *rec)
+ * nested crossrefs (child -> book -> mvbook) resolve whatever the order.
+ * type: rec's entry type when the caller has it (the reader's, no look-up
+ * in the extras), or NULL. */
+static int release_children(bt_reader *r, const bib_record *rec, const char *type)
 {
     const char *id = bib_record_id(rec);
     if (!id)
         return 0;
-    const char *t = bib_record_extra_get(rec, "bibtex", "entrytype");
+    const char *t = type ? type : bib_record_extra_get(rec, "bibtex", "entrytype");
     bool wanted = false;
     for (size_t i = 0; i < r->nheld && !wanted && r->waiting[WAIT_SLOT(id)]; i++)
         wanted = strcmp(xref_of(r->held[i]), id) == 0;
@@ -223,7 +225,7 @@ static int release_children(bt_reader *r, const bib_record *rec)
          * the order BibTeX needs (a crossref parent comes later) */
         int rc = inherit(ch, rec);
         if (rc >= 0)
-            rc = release_children(r, ch);
+            rc = release_children(r, ch, NULL);
         if (rc >= 0)
             rc = push(&r->ready, &r->nready, &r->capready, ch);
         if (rc < 0) {
@@ -237,7 +239,7 @@ static int release_children(bt_reader *r, const bib_record *rec)
 
 /* Decides what to hand out after reading `rec` (taken): a child whose parent
  * is unknown is held; a parent releases its held children after itself. */
-int bt_crossref_step(bt_reader *r, bib_record *rec, bib_record **out)
+int bt_crossref_step(bt_reader *r, bib_record *rec, const char *type, bib_record **out)
 {
     int rc;
     /* a link the classic writer noted is the source's, left unresolved */
@@ -304,7 +306,7 @@ int bt_crossref_step(bt_reader *r, bib_record *rec, bib_record **out)
         }
     }
     size_t before = r->nready;
-    if ((rc = release_children(r, rec)) < 0) {
+    if ((rc = release_children(r, rec, type)) < 0) {
         bib_record_free(rec);
         return rc;
     }

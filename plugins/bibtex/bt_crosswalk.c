@@ -15,59 +15,61 @@
 
 typedef struct type_map {
     const char *name;
+    unsigned char len; /* strlen(name): most names are told apart by it */
     bib_type type;
     bool classic; /* one of classic BibTeX's types, which plain.bst defines */
 } type_map;
 
 /* Reading: entry type -> CSL type. */
+#define T(name, type, classic) {name, sizeof name - 1, type, classic}
 static const type_map type_table[] = {
-    {"article", BIB_TYPE_ARTICLE_JOURNAL, true},   {"book", BIB_TYPE_BOOK, true},
-    {"mvbook", BIB_TYPE_BOOK, false},              {"collection", BIB_TYPE_BOOK, false},
-    {"mvcollection", BIB_TYPE_BOOK, false},        {"reference", BIB_TYPE_BOOK, false},
-    {"mvreference", BIB_TYPE_BOOK, false},         {"proceedings", BIB_TYPE_BOOK, true},
-    {"mvproceedings", BIB_TYPE_BOOK, false},       {"bookinbook", BIB_TYPE_BOOK, false},
-    {"booklet", BIB_TYPE_PAMPHLET, true},          {"inbook", BIB_TYPE_CHAPTER, true},
-    {"incollection", BIB_TYPE_CHAPTER, true},      {"suppbook", BIB_TYPE_CHAPTER, false},
-    {"suppcollection", BIB_TYPE_CHAPTER, false},
-    {"inproceedings", BIB_TYPE_PAPER_CONFERENCE, true},
-    {"conference", BIB_TYPE_PAPER_CONFERENCE, true},
-    {"inreference", BIB_TYPE_ENTRY_ENCYCLOPEDIA, false},
-    {"manual", BIB_TYPE_REPORT, true},             {"mastersthesis", BIB_TYPE_THESIS, true},
-    {"phdthesis", BIB_TYPE_THESIS, true},          {"thesis", BIB_TYPE_THESIS, false},
-    {"techreport", BIB_TYPE_REPORT, true},         {"report", BIB_TYPE_REPORT, false},
-    {"misc", BIB_TYPE_DOCUMENT, true},             {"unpublished", BIB_TYPE_MANUSCRIPT, true},
-    {"online", BIB_TYPE_WEBPAGE, false},           {"electronic", BIB_TYPE_WEBPAGE, false},
-    {"www", BIB_TYPE_WEBPAGE, false},              {"periodical", BIB_TYPE_PERIODICAL, false},
-    {"suppperiodical", BIB_TYPE_ARTICLE_JOURNAL, false},
-    {"dataset", BIB_TYPE_DATASET, false},          {"patent", BIB_TYPE_PATENT, false},
-    {"software", BIB_TYPE_SOFTWARE, false},        {"artwork", BIB_TYPE_GRAPHIC, false},
-    {"audio", BIB_TYPE_SONG, false},               {"image", BIB_TYPE_GRAPHIC, false},
-    {"jurisdiction", BIB_TYPE_LEGAL_CASE, false},  {"legislation", BIB_TYPE_LEGISLATION, false},
-    {"legal", BIB_TYPE_TREATY, false},
-    {"letter", BIB_TYPE_PERSONAL_COMMUNICATION, false},
-    {"movie", BIB_TYPE_MOTION_PICTURE, false},     {"video", BIB_TYPE_MOTION_PICTURE, false},
-    {"music", BIB_TYPE_SONG, false},               {"performance", BIB_TYPE_PERFORMANCE, false},
-    {"review", BIB_TYPE_REVIEW, false},            {"standard", BIB_TYPE_STANDARD, false},
-    {"commentary", BIB_TYPE_BOOK, false},          {"data", BIB_TYPE_DATASET, false},
-    {"letters", BIB_TYPE_PERSONAL_COMMUNICATION, false},
-    {"newsarticle", BIB_TYPE_ARTICLE_NEWSPAPER, false},
+    T("article", BIB_TYPE_ARTICLE_JOURNAL, true),   T("book", BIB_TYPE_BOOK, true),
+    T("mvbook", BIB_TYPE_BOOK, false),              T("collection", BIB_TYPE_BOOK, false),
+    T("mvcollection", BIB_TYPE_BOOK, false),        T("reference", BIB_TYPE_BOOK, false),
+    T("mvreference", BIB_TYPE_BOOK, false),         T("proceedings", BIB_TYPE_BOOK, true),
+    T("mvproceedings", BIB_TYPE_BOOK, false),       T("bookinbook", BIB_TYPE_BOOK, false),
+    T("booklet", BIB_TYPE_PAMPHLET, true),          T("inbook", BIB_TYPE_CHAPTER, true),
+    T("incollection", BIB_TYPE_CHAPTER, true),      T("suppbook", BIB_TYPE_CHAPTER, false),
+    T("suppcollection", BIB_TYPE_CHAPTER, false),
+    T("inproceedings", BIB_TYPE_PAPER_CONFERENCE, true),
+    T("conference", BIB_TYPE_PAPER_CONFERENCE, true),
+    T("inreference", BIB_TYPE_ENTRY_ENCYCLOPEDIA, false),
+    T("manual", BIB_TYPE_REPORT, true),             T("mastersthesis", BIB_TYPE_THESIS, true),
+    T("phdthesis", BIB_TYPE_THESIS, true),          T("thesis", BIB_TYPE_THESIS, false),
+    T("techreport", BIB_TYPE_REPORT, true),         T("report", BIB_TYPE_REPORT, false),
+    T("misc", BIB_TYPE_DOCUMENT, true),             T("unpublished", BIB_TYPE_MANUSCRIPT, true),
+    T("online", BIB_TYPE_WEBPAGE, false),           T("electronic", BIB_TYPE_WEBPAGE, false),
+    T("www", BIB_TYPE_WEBPAGE, false),              T("periodical", BIB_TYPE_PERIODICAL, false),
+    T("suppperiodical", BIB_TYPE_ARTICLE_JOURNAL, false),
+    T("dataset", BIB_TYPE_DATASET, false),          T("patent", BIB_TYPE_PATENT, false),
+    T("software", BIB_TYPE_SOFTWARE, false),        T("artwork", BIB_TYPE_GRAPHIC, false),
+    T("audio", BIB_TYPE_SONG, false),               T("image", BIB_TYPE_GRAPHIC, false),
+    T("jurisdiction", BIB_TYPE_LEGAL_CASE, false),  T("legislation", BIB_TYPE_LEGISLATION, false),
+    T("legal", BIB_TYPE_TREATY, false),
+    T("letter", BIB_TYPE_PERSONAL_COMMUNICATION, false),
+    T("movie", BIB_TYPE_MOTION_PICTURE, false),     T("video", BIB_TYPE_MOTION_PICTURE, false),
+    T("music", BIB_TYPE_SONG, false),               T("performance", BIB_TYPE_PERFORMANCE, false),
+    T("review", BIB_TYPE_REVIEW, false),            T("standard", BIB_TYPE_STANDARD, false),
+    T("commentary", BIB_TYPE_BOOK, false),          T("data", BIB_TYPE_DATASET, false),
+    T("letters", BIB_TYPE_PERSONAL_COMMUNICATION, false),
+    T("newsarticle", BIB_TYPE_ARTICLE_NEWSPAPER, false),
 };
 
-/* Whether s[0..n) may be the lower-case name `lit`: its first byte, folded
- * as bt_ieq folds it, checked here before the call (the table is scanned
- * for every entry and most names differ there). Exact because every name
- * of type_table starts with a lower-case ASCII letter, which only that
- * letter and its capital give with the 0x20 bit set. */
-static inline bool type_is(const char *s, size_t n, const char *lit)
+/* Whether s[0..n) is the type t's lower-case name: its length and first
+ * byte, folded as bt_ieq folds it, checked here before the call (the
+ * table is scanned for every entry and most names differ there). Exact
+ * because every name of type_table starts with a lower-case ASCII letter,
+ * which only that letter and its capital give with the 0x20 bit set. */
+static inline bool type_is(const char *s, size_t n, const type_map *t)
 {
-    return (n == 0 || ((unsigned char)s[0] | 0x20) == (unsigned char)lit[0]) &&
-           bt_ieq(s, n, lit);
+    return n == t->len && ((unsigned char)s[0] | 0x20) == (unsigned char)t->name[0] &&
+           bt_ieq(s, n, t->name);
 }
 
 bib_type bt_map_type(const char *s, size_t n)
 {
     for (size_t i = 0; i < sizeof type_table / sizeof type_table[0]; i++)
-        if (type_is(s, n, type_table[i].name))
+        if (type_is(s, n, &type_table[i]))
             return type_table[i].type;
     return BIB_TYPE_DOCUMENT;
 }
@@ -75,7 +77,7 @@ bib_type bt_map_type(const char *s, size_t n)
 bool bt_type_classic(const char *s, size_t n)
 {
     for (size_t i = 0; i < sizeof type_table / sizeof type_table[0]; i++)
-        if (type_is(s, n, type_table[i].name))
+        if (type_is(s, n, &type_table[i]))
             return type_table[i].classic;
     return false;
 }

@@ -161,10 +161,13 @@ static const unsigned char blank_byte[256] = {[' '] = 1, ['\t'] = 1, ['\n'] = 1,
 static inline void skip_ws(bt_pctx *c)
 {
     const char *p = c->p, *e = c->end; /* in a local: one store, not one a byte */
-    while (p < e && blank_byte[(unsigned char)*p] == 1)
-        p++;
+    unsigned k;
+    if (p >= e || !(k = blank_byte[(unsigned char)*p]))
+        return; /* no blank (after most values): one look */
+    while (k == 1 && ++p < e)
+        k = blank_byte[(unsigned char)*p];
     c->p = p;
-    if (p < e && blank_byte[(unsigned char)*p] == 2)
+    if (p < e && k == 2)
         skip_ws_more(c);
 }
 
@@ -211,6 +214,20 @@ static int parse_ident(bt_pctx *c, const char **s, size_t *n, const char *what)
     /* a no-break space (U+00A0) ends an identifier as a space does: copied
      * text puts them around field names, which must not swallow them */
     const char *p = c->p, *e = c->end; /* in a local: one store, not one a byte */
+#if defined(__x86_64__) && defined(__SSE2__)
+    /* the leading lower-case ASCII letters (most field names, types and
+     * macros are nothing else) in one step; the window's sixteen NUL bytes
+     * past its end (io.h) make the load safe, and letters read past `e`
+     * do not count */
+    {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+        __m128i t = _mm_sub_epi8(x, _mm_set1_epi8('a'));
+        __m128i az = _mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8('z' - 'a')), t);
+        p += __builtin_ctz(~(unsigned)_mm_movemask_epi8(az));
+        if (p > e)
+            p = e;
+    }
+#endif
     while (p < e && (ident_plain[(unsigned char)*p] ||
                      ((unsigned char)*p == 0xC2 && !(p + 1 < e && (unsigned char)p[1] == 0xA0))))
         p++;
@@ -348,7 +365,10 @@ static int parse_part(bt_pctx *c, bool *bare)
             }
             c->p++;
         }
-        append_value(c, b, c->p, pct, nul);
+        if (!pct && !nul) /* most values: one copy, no call */
+            bib_buf_append_fast(&r->arena, b, (size_t)(c->p - b));
+        else
+            append_value(c, b, c->p, pct, nul);
         c->p++;
         *bare = false;
         return 0;

@@ -141,14 +141,83 @@ static size_t collapse_ws(char *d, size_t len)
     return w;
 }
 
+/* plain_value's byte classes: 1 a byte that always needs converting or
+ * collapsing (LaTeX's '\\', braces, '~', '$'; a byte below ' '), 2 one
+ * that does when the next byte is the same (a dash, a TeX quote), 3 a
+ * space (when the next byte is at most ' ') */
+static const unsigned char plain_class[256] = {
+    [0] = 1,    [1] = 1,    [2] = 1,    [3] = 1,    [4] = 1,    [5] = 1,    [6] = 1,
+    [7] = 1,    [8] = 1,    [9] = 1,    [10] = 1,   [11] = 1,   [12] = 1,   [13] = 1,
+    [14] = 1,   [15] = 1,   [16] = 1,   [17] = 1,   [18] = 1,   [19] = 1,   [20] = 1,
+    [21] = 1,   [22] = 1,   [23] = 1,   [24] = 1,   [25] = 1,   [26] = 1,   [27] = 1,
+    [28] = 1,   [29] = 1,   [30] = 1,   [31] = 1,   ['\\'] = 1, ['{'] = 1,  ['}'] = 1,
+    ['~'] = 1,  ['$'] = 1,  ['-'] = 2,  ['`'] = 2,  ['\''] = 2, [' '] = 3,
+};
+
+#if defined(__x86_64__) && defined(__SSE2__)
+/* plain_value's test of the sixteen bytes at s (and the one after them):
+ * a mask of the bytes that end the plain run */
+static inline unsigned plain_block(const char *s)
+{
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
+    __m128i y = _mm_loadu_si128((const __m128i *)(const void *)(s + 1));
+    __m128i sp = _mm_set1_epi8(' ');
+    __m128i hard = _mm_or_si128(
+        _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\\')), _mm_cmpeq_epi8(x, _mm_set1_epi8('{'))),
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('}')),
+                                  _mm_cmpeq_epi8(x, _mm_set1_epi8('~'))),
+                     _mm_cmpeq_epi8(x, _mm_set1_epi8('$'))));
+    __m128i soft = _mm_and_si128(
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('-')),
+                                  _mm_cmpeq_epi8(x, _mm_set1_epi8('`'))),
+                     _mm_cmpeq_epi8(x, _mm_set1_epi8('\''))),
+        _mm_cmpeq_epi8(x, y));
+    __m128i ws = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(0x1F)), x),
+                              _mm_and_si128(_mm_cmpeq_epi8(x, sp),
+                                            _mm_cmpeq_epi8(_mm_min_epu8(y, sp), y)));
+    return (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(hard, soft), ws));
+}
+#endif
+
+/* True when the field value s[0..n) (its NUL at s[n], add_field's) is
+ * what the conversion without flags and then collapse_ws would give:
+ * bib_latex_plain_len(s, n) == n and words_run(s, 0, n) == n, in one pass
+ * instead of two. s[n] may also be a list item's separator (',' or ';')
+ * after the trimmed item: no blank, dash or quote, it makes the looks
+ * past the last byte decide as the value's end does. */
+static bool plain_value(const char *s, size_t n)
+{
+    if (n && s[0] == ' ')
+        return false;
+    size_t i = 0;
+#if defined(__x86_64__) && defined(__SSE2__)
+    if (n >= 16) {
+        for (; n - i >= 16; i += 16)
+            if (plain_block(s + i))
+                return false;
+        /* the last bytes in one block that overlaps the one before; the
+         * byte after it is the NUL, which ends a trailing space */
+        return i == n || !plain_block(s + n - 16);
+    }
+#endif
+    const unsigned char *u = (const unsigned char *)s;
+    for (; i < n; i++) {
+        unsigned k = plain_class[u[i]];
+        if (k && (k == 1 || (k == 2 && u[i + 1] == u[i]) || (k == 3 && u[i + 1] <= ' ')))
+            return false;
+    }
+    return true;
+}
+
 static int set_converted(bt_reader *r, bib_record *rec, bib_var var, const char *s, size_t n,
                          unsigned flags)
 {
     /* a value the conversion and the white space rule would only copy
      * (most are) goes to the record from the entry's arena */
-    bool plain = flags & BIB_LATEX_VERBATIM ? !memchr(s, '{', n) && !memchr(s, '}', n)
-                                            : bib_latex_plain_len(s, n) == n;
-    if (plain && n < (1u << 20) && words_run(s, 0, n) == n)
+    bool plain = flags & BIB_LATEX_VERBATIM
+                     ? !memchr(s, '{', n) && !memchr(s, '}', n) && words_run(s, 0, n) == n
+                     : plain_value(s, n);
+    if (plain && n < (1u << 20))
         return n ? bib_record_set_text(rec, var, s, n) : 0;
     bib_buf_reset(&r->tmp);
     int rc = bib_latex_to_unicode(&r->tmp, s, n, flags, NULL);
@@ -447,7 +516,11 @@ static int read_list(entry_ctx *e, bib_var var, const char *v, size_t vn)
             a++;
         while (b > a && isspace((unsigned char)b[-1]))
             b--;
-        if (b > a) {
+        if (b > a && plain_value(a, (size_t)(b - a))) {
+            /* most items: nothing to convert or collapse (the item is
+             * trimmed, so the byte after it is no trailing space's) */
+            rc = bib_record_add_text(e->rec, var, a, (size_t)(b - a));
+        } else if (b > a) {
             bib_buf_reset(&r->tmp);
             rc = bib_latex_to_unicode(&r->tmp, a, (size_t)(b - a), 0, NULL);
             /* white space runs inside an item are one space, as in every
@@ -691,6 +764,7 @@ int bt_build_record(bt_reader *r, const bt_parsed *pe, bib_record **out)
         return rc;
     }
     read_genre(&e, type);
+    memcpy(r->type, e.type, tl + 1);
     *out = e.rec;
     return 0;
 }
@@ -933,7 +1007,7 @@ static int one_entry(bt_reader *r, const char *d, size_t n, bool eof, bib_record
     trim_buffers(r);
     if (rc < 0)
         return rc;
-    return bt_crossref_step(r, rec, out);
+    return bt_crossref_step(r, rec, r->type, out);
 }
 
 static int bt_next(bib_reader *rd, bib_record **out)

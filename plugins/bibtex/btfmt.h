@@ -139,6 +139,9 @@ typedef struct bt_reader {
     /* the entry just built has its crossref or xdata from the classic
      * writer's note (BT_XREF_NOTE): kept, not resolved */
     bool link_noted;
+    /* the entry just built: its type, lower case, as its entrytype extra
+     * says (bt_build_record), for the crossref step */
+    char type[64];
 } bt_reader;
 
 /* ---- the entry parser (bt_lexer.c) -------------------------------------- */
@@ -355,8 +358,9 @@ const char *bt_genre_key(bib_type t, const char *genre);
 /* Decides what to hand out after reading `rec` (taken): a child whose parent
  * is unknown is held (returns 2, *out NULL); otherwise returns 1 with *out
  * the next record (a parent releases its held children before itself).
- * Negative on error (rec freed). */
-int bt_crossref_step(bt_reader *r, bib_record *rec, bib_record **out);
+ * type: rec's entry type, lower case (its entrytype extra), or NULL to look
+ * it up. Negative on error (rec freed). */
+int bt_crossref_step(bt_reader *r, bib_record *rec, const char *type, bib_record **out);
 /* Keeps `x` (taken) as a possible parent; bounded at BT_MAX_PARENTS. */
 int bt_remember_parent(bt_reader *r, bib_record *x);
 /* At end of input: the oldest held child (its parent never came), with a

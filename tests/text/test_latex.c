@@ -325,9 +325,10 @@ END_TEST
 
 /* bib_latex_plain_len: the run the conversion copies as it is, at every
  * length around the sixteen-byte scan and with each special character at
- * every place; the BibTeX reader hands a value that is all of it to the
- * record without converting it. And the nocase groups the conversion
- * writes without its brace table, against the way through the table. */
+ * every place (a dash or TeX quote counts doubled; alone it is copied);
+ * the BibTeX reader hands a value that is all of it to the record without
+ * converting it. And the nocase groups the conversion writes without its
+ * brace table, against the way through the table. */
 START_TEST(test_plain_len)
 {
     const char specials[] = "\\{}~$-`'";
@@ -336,16 +337,23 @@ START_TEST(test_plain_len)
     for (size_t len = 0; len < sizeof s; len++) {
         for (size_t at = 0; at <= len; at++) {
             for (size_t k = 0; k < sizeof specials - 1; k++) {
-                for (size_t i = 0; i < len; i++)
-                    s[i] = (char)('a' + i % 26);
-                if (at < len)
-                    s[at] = specials[k];
-                ck_assert_uint_eq(bib_latex_plain_len(s, len), at);
-                bib_buf_reset(&b);
-                ck_assert_int_eq(bib_latex_to_unicode(&b, s, len, 0, NULL), 0);
-                ck_assert_int_eq(memcmp(b.data, s, at), 0);
-                if (at == len)
-                    ck_assert_uint_eq(b.len, len);
+                bool soft = strchr("-`'", specials[k]) != NULL;
+                for (int twice = 0; twice <= soft; twice++) {
+                    for (size_t i = 0; i < len; i++)
+                        s[i] = (char)('a' + i % 26);
+                    if (at < len)
+                        s[at] = specials[k];
+                    if (twice && at + 1 < len)
+                        s[at + 1] = specials[k];
+                    /* where the conversion starts to change the text */
+                    size_t want = !soft || (twice && at + 1 < len) ? at : len;
+                    ck_assert_uint_eq(bib_latex_plain_len(s, len), want);
+                    bib_buf_reset(&b);
+                    ck_assert_int_eq(bib_latex_to_unicode(&b, s, len, 0, NULL), 0);
+                    ck_assert_int_eq(memcmp(b.data, s, want), 0);
+                    if (want == len)
+                        ck_assert_uint_eq(b.len, len);
+                }
             }
         }
     }

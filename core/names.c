@@ -428,18 +428,69 @@ static int parse_into(bib_name *out, bib_buf *dst, const char *s, size_t len, un
     return 0;
 }
 
-/* The common "Last, First Middle" without a brace, LaTeX or '~' and
- * with one word before its one comma, straight from the bytes: what the
- * tokens give it (no von, no Jr; the given names' tokens joined by one
- * space), without them. 1 when done, 0 when the name needs the general
- * way, BIB_ENOMEM. */
+/* Copies s[a..b) (no blank at either end) with each run of blanks as one
+ * space, as tokens_text joins tokens; returns the end of the copy. */
+static char *copy_words(char *o, const char *s, size_t a, size_t b)
+{
+    bool sp = false;
+    for (size_t i = a; i < b; i++) {
+        char c = s[i];
+        if (c_space(c)) {
+            sp = true;
+            continue;
+        }
+        if (sp)
+            *o++ = ' ';
+        sp = false;
+        *o++ = c;
+    }
+    return o;
+}
+
+/* Where von ends in the words of s[a..b) (trimmed; no brace, LaTeX or
+ * '~'), as von_last decides on their tokens: after the last word but the
+ * final one that starts lower case. Only words that start with an ASCII
+ * letter are told apart here (token_case gives 1 for a-z, 0 for A-Z);
+ * SIZE_MAX when another word is not final, or for too many words. */
+static size_t von_end_words(const char *s, size_t a, size_t b)
+{
+    size_t v = a, words = 0;
+    for (size_t i = a; i < b;) {
+        size_t j = i;
+        while (j < b && !c_space(s[j]))
+            j++;
+        if (j == b) /* the final word: Last whatever its case */
+            break;
+        if (++words > MAXTOK / 2 - 2) /* within the general way's token limit */
+            return SIZE_MAX;
+        char c = s[i];
+        if (c >= 'a' && c <= 'z')
+            v = j;
+        else if (!(c >= 'A' && c <= 'Z'))
+            return SIZE_MAX;
+        while (j < b && c_space(s[j]))
+            j++;
+        i = j;
+    }
+    return v;
+}
+
+/* The common "von Last, First Middle" without a brace, LaTeX or '~' and
+ * with one comma, straight from the bytes: what the tokens give it (no
+ * Jr; each part's tokens joined by one space), without them. 1 when
+ * done, 0 when the name needs the general way, BIB_ENOMEM. */
 static int parse_last_first(part_offs *out, bib_buf *dst, const char *s, size_t len)
 {
     size_t comma = SIZE_MAX;
+    bool blank = false; /* one before the comma: Last may be several words */
     for (size_t i = 0; i < len; i++) {
         unsigned char k = name_stop[(unsigned char)s[i]];
-        if (!k || (k & NC_SPACE))
+        if (!k)
             continue;
+        if (k & NC_SPACE) {
+            blank |= comma == SIZE_MAX;
+            continue;
+        }
         if (s[i] != ',' || comma != SIZE_MAX)
             return 0; /* a brace, LaTeX, '~', a second comma */
         comma = i;
@@ -457,31 +508,35 @@ static int parse_last_first(part_offs *out, bib_buf *dst, const char *s, size_t 
      * that could pass the token limit: the general way */
     if (a == b || g == len || len - g > 2 * (MAXTOK / 2 - 2))
         return 0;
-    for (size_t i = a; i < b; i++)
-        if (c_space(s[i]))
-            return 0; /* Last of several tokens: the von rule decides */
-    size_t need = (len - g) + (b - a) + 2;
+    /* von is s[a..v), Last s[v..b) (v past von's blanks) */
+    size_t v = blank ? von_end_words(s, a, b) : a;
+    if (v == SIZE_MAX)
+        return 0;
+    while (v < b && c_space(s[v]))
+        v++;
+    size_t need = (len - g) + (b - a) + 3;
     if ((dst->failed || dst->cap - dst->len < need + 1) && bib_buf_reserve(dst, need))
         return BIB_ENOMEM;
-    /* given first, then family, as the general way writes them */
+    /* given, von, family, as the general way writes them */
     char *o = dst->data + dst->len, *o0 = o;
-    bool sp = false;
-    for (size_t i = g; i < len; i++) {
-        char c = s[i];
-        if (c_space(c)) {
-            sp = true;
-            continue;
-        }
-        if (sp)
-            *o++ = ' ';
-        sp = false;
-        *o++ = c;
-    }
+    o = copy_words(o, s, g, len);
     *o++ = '\0';
     out->given = dst->len;
+    if (v > a) {
+        out->particle = dst->len + (size_t)(o - o0);
+        size_t ve = v;
+        while (c_space(s[ve - 1]))
+            ve--;
+        o = copy_words(o, s, a, ve);
+        *o++ = '\0';
+    }
     out->family = dst->len + (size_t)(o - o0);
-    memcpy(o, s + a, b - a);
-    o += b - a;
+    if (blank) {
+        o = copy_words(o, s, v, b);
+    } else {
+        memcpy(o, s + a, b - a);
+        o += b - a;
+    }
     *o++ = '\0'; /* the part's end */
     *o = '\0';   /* the buffer's */
     dst->len = (size_t)(o - dst->data);

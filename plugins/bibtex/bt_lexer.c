@@ -562,13 +562,26 @@ static int parse_field(bt_pctx *c, bool is_string)
     size_t fl = 0;
     if ((rc = parse_ident(c, &fn, &fl, "a field name")))
         return rc;
-    skip_ws(c);
-    if ((rc = need(c, "'='")))
-        return rc;
-    if (*c->p != '=')
-        return fail(c, c->p, "'=' after the field name");
-    c->p++;
-    skip_ws(c);
+    /* " = " with no blank after it (most fields) in one look; the
+     * window's NUL guard makes the four bytes safe to load, and the
+     * general way below gives the same cursor */
+    uint32_t w4;
+    memcpy(&w4, c->p, 4);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    w4 = __builtin_bswap32(w4);
+#endif
+    if ((w4 & 0xFFFFFFu) == (' ' | '=' << 8 | ' ' << 16) && c->end - c->p > 2 &&
+        !blank_byte[w4 >> 24]) {
+        c->p += 3;
+    } else {
+        skip_ws(c);
+        if ((rc = need(c, "'='")))
+            return rc;
+        if (*c->p != '=')
+            return fail(c, c->p, "'=' after the field name");
+        c->p++;
+        skip_ws(c);
+    }
     /* the name in lower case (ASCII: the C locale's tolower) and its hash
      * for the reader's index (bt_find_field), in one pass of eight bytes
      * a step: the name ends before the '=' inside the window, and the

@@ -233,7 +233,10 @@ static int need(bt_pctx *c, const char *expected)
     return fail(c, c->p, expected);
 }
 
-static int parse_ident(bt_pctx *c, const char **s, size_t *n, const char *what)
+/* Inlined: called for every field name, and the call (arguments, saved
+ * registers, the result's stores) cost as much as the scan of a name. */
+static inline __attribute__((always_inline)) int
+parse_ident(bt_pctx *c, const char **s, size_t *n, const char *what)
 {
     const char *b = c->p;
     /* a no-break space (U+00A0) ends an identifier as a space does: copied

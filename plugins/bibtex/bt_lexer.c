@@ -289,6 +289,24 @@ static void append_text(bt_pctx *c, const char *b, const char *e, bool nul)
     bib_buf_append_fast(&c->r->arena, b, (size_t)(e - b));
 }
 
+/* Appends value bytes s[0..n) of the window to the arena: up to 32 of them
+ * (most values) by one or two sixteen-byte moves, no memcpy call. The
+ * window's NUL guard (io.h) covers a load past the value's end, and the
+ * bytes stored past n stay inside the arena's capacity, unused. */
+static inline void append_short(bib_buf *a, const char *s, size_t n)
+{
+    if (n <= 32 && a->cap - a->len > 33) {
+        char *d = a->data + a->len;
+        memcpy(d, s, 16);
+        if (n > 16)
+            memcpy(d + n - 16, s + n - 16, 16);
+        a->len += n;
+        a->data[a->len] = '\0';
+        return;
+    }
+    bib_buf_append_fast(a, s, n);
+}
+
 /* Fields whose value is read verbatim (the BibLaTeX data model's verbatim
  * and URI fields): a '%' there is text, as in a URL's %20. */
 static bool verbatim_field(const char *name, size_t n)
@@ -394,7 +412,7 @@ static int parse_part(bt_pctx *c, bool *bare)
             c->p++;
         }
         if (!pct && !nul) /* most values: one copy, no call */
-            bib_buf_append_fast(&r->arena, b, (size_t)(c->p - b));
+            append_short(&r->arena, b, (size_t)(c->p - b));
         else
             append_value(c, b, c->p, pct, nul);
         c->p++;
@@ -409,7 +427,7 @@ static int parse_part(bt_pctx *c, bool *bare)
         c->p = p;
         if (c->p == c->end && !c->eof)
             return BT_NEED_MORE;
-        bib_buf_append_fast(&r->arena, b, (size_t)(c->p - b));
+        append_short(&r->arena, b, (size_t)(c->p - b));
         return 0;
     }
     const char *s = NULL;

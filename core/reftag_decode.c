@@ -135,6 +135,17 @@ int bib_reftag_decode_init(bib_reftag *t)
     return k ? 0 : BIB_ENOMEM;
 }
 
+/* The feature function's whole and partial forms (reftag.h). */
+size_t bib_reftag_features(bib_reftag *t, size_t i, uint32_t *ids, size_t max)
+{
+    return bib_reftag_features_part(t, i, ids, max, BIB_REFTAG_F_ALL);
+}
+
+size_t bib_reftag_features_part(bib_reftag *t, size_t i, uint32_t *ids, size_t max, int part)
+{
+    return bib_reftag_features_split(t, i, ids, max, part, NULL, NULL);
+}
+
 /* ---- decoding ----------------------------------------------------------- */
 
 static int grow_viterbi(bib_reftag *t)

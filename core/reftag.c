@@ -1,11 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * reftag.c - the reference tagger's tokenizer, feature function and Viterbi
- * the feature function (docs/refs.md). The feature function is the one the
- * trainer (tools/train_refs.c) calls, so a feature means the same in
- * training and at run time; the weights are core/reftag_model_table.c and
- * the decoder core/reftag_decode.c (the model does not depend on it, so
- * it is not among the model's inputs).
+ * reftag.c - the reference tagger's tokenizer and feature function
+ * (docs/refs.md), the one the trainer (tools/train_refs.c) calls, so a
+ * feature means the same in training and at run time; the weights are
+ * core/reftag_model_table.c, the decoder core/reftag_decode.c (not among
+ * the model's inputs: the model does not depend on it).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -901,7 +900,6 @@ typedef struct fsink {
     size_t n, max;
     uint16_t *dir;
     size_t nid, nd;
-    unsigned mask;
 } fsink;
 
 static inline uint32_t hmix(uint32_t h, uint32_t v)
@@ -926,12 +924,17 @@ uint32_t bib_reftag_feature_id(uint32_t tmpl, uint32_t v)
     return h ? h : 1;
 }
 
-static inline void put(fsink *f, uint32_t tmpl, uint32_t v)
+/* Inlined with a constant mask (features_split's cases), the test of a
+ * template's part and the work for a feature of another part fold away.
+ * FEAT_ROOM in mask (reftag_model.h): dir set, max at least FEAT_PUTS, the
+ * most puts one token makes (49 calls outside the loop over the four
+ * neighbours, two at most in it: count again when adding one). */
+static FEAT_INLINE void put(fsink *f, unsigned mask, uint32_t tmpl, uint32_t v)
 {
-    if (f->n >= f->max || !(f->mask & part_of(tmpl)))
+    if ((!(mask & FEAT_ROOM) && f->n >= f->max) || !(mask & part_of(tmpl)))
         return;
     f->n++;
-    if (f->dir && v < direct_domain[tmpl])
+    if ((mask & FEAT_ROOM || f->dir) && v < direct_domain[tmpl])
         f->dir[f->nd++] = (uint16_t)(tmpl << 8 | v);
     else
         f->ids[f->nid++] = bib_reftag_feature_id(tmpl, v);
@@ -1017,7 +1020,7 @@ static void compute_hashes(bib_reftag *t)
     }
 }
 
-static void range_features(fsink *f, const bib_reftag *t, size_t i)
+static FEAT_INLINE void range_features(fsink *f, unsigned m, const bib_reftag *t, size_t i)
 {
     bool dash_next = i + 2 < t->n && t->tok[i + 1].kind == BIB_REFTOK_PUNCT &&
                      (tok_is(t, i + 1, "-") || tok_is(t, i + 1, "\xe2\x80\x93")) &&
@@ -1026,20 +1029,20 @@ static void range_features(fsink *f, const bib_reftag *t, size_t i)
                      (tok_is(t, i - 1, "-") || tok_is(t, i - 1, "\xe2\x80\x93")) &&
                      t->tok[i - 2].kind == BIB_REFTOK_NUMBER;
     if (dash_next)
-        put(f, F_RNG_NEXT, 0);
+        put(f, m, F_RNG_NEXT, 0);
     if (dash_prev)
-        put(f, F_RNG_PREV, 0);
+        put(f, m, F_RNG_PREV, 0);
 }
 
 /* The features of the token's own text (the same for every occurrence of
  * the same bytes: the decoder caches their weight sum per text). */
-static void word_features(fsink *f, const bib_reftag *t, size_t i)
+static FEAT_INLINE void word_features(fsink *f, unsigned m, const bib_reftag *t, size_t i)
 {
     const bib_ref_token *k = &t->tok[i];
-    put(f, F_BIAS, 0);
-    put(f, F_KIND, k->kind);
-    put(f, F_W, t->wh[i]);
-    put(f, F_S, t->sh[i]);
+    put(f, m, F_BIAS, 0);
+    put(f, m, F_KIND, k->kind);
+    put(f, m, F_W, t->wh[i]);
+    put(f, m, F_S, t->sh[i]);
     if (k->kind == BIB_REFTOK_NUMBER) {
         char sup[24];
         size_t n = sup_number(t, i, sup), d = 0;
@@ -1048,86 +1051,69 @@ static void word_features(fsink *f, const bib_reftag *t, size_t i)
         long v = 0;
         while (d < n && is_digit((unsigned char)p[d]) && d < 9)
             v = v * 10 + (p[d] - '0'), d++;
-        put(f, F_ND, (uint32_t)(d > 6 ? 6 : d));
+        put(f, m, F_ND, (uint32_t)(d > 6 ? 6 : d));
         if (d == 4 && v >= 1500 && v <= 2039)
-            put(f, F_YEAR, 0);
+            put(f, m, F_YEAR, 0);
     }
     if (k->kind == BIB_REFTOK_WORD) {
         char b[24] = { 0 };
         size_t n = lower(t, i, b);
-        put(f, F_P2, fnv(2166136261u, b, n < 2 ? n : 2));
-        put(f, F_P3, fnv(2166136261u, b, n < 3 ? n : 3));
-        put(f, F_X3, fnv(2166136261u, b + (n > 3 ? n - 3 : 0), n < 3 ? n : 3));
-        put(f, F_X2, fnv(2166136261u, b + (n > 2 ? n - 2 : 0), n < 2 ? n : 2));
+        put(f, m, F_P2, fnv(2166136261u, b, n < 2 ? n : 2));
+        put(f, m, F_P3, fnv(2166136261u, b, n < 3 ? n : 3));
+        put(f, m, F_X3, fnv(2166136261u, b + (n > 3 ? n - 3 : 0), n < 3 ? n : 3));
+        put(f, m, F_X2, fnv(2166136261u, b + (n > 2 ? n - 2 : 0), n < 2 ? n : 2));
         if (k->len > 2 && bib_month_parse(tok_text(t, i), k->len) > 0)
-            put(f, F_MONTH, 0);
+            put(f, m, F_MONTH, 0);
     }
-}
-
-size_t bib_reftag_features(bib_reftag *t, size_t i, uint32_t *ids, size_t max)
-{
-    return bib_reftag_features_part(t, i, ids, max, BIB_REFTAG_F_ALL);
-}
-
-size_t bib_reftag_features_part(bib_reftag *t, size_t i, uint32_t *ids, size_t max, int part)
-{
-    return bib_reftag_features_split(t, i, ids, max, part, NULL, NULL);
 }
 
 /* What token j shows the token d places before it (d = -2..2, not 0):
  * its word and shape, read from j's text alone. */
-static void near_features(fsink *f, const bib_reftag *t, size_t j, int d)
+static FEAT_INLINE void near_features(fsink *f, unsigned m, const bib_reftag *t, size_t j, int d)
 {
     static const uint32_t wt[] = { F_W_M2, F_W_M1, 0, F_W_P1, F_W_P2 };
     static const uint32_t st[] = { F_S_M2, F_S_M1, 0, F_S_P1, F_S_P2 };
     if (d == -1 || d == 1 || t->tok[j].kind == BIB_REFTOK_PUNCT)
-        put(f, wt[d + 2], t->wh[j]);
-    put(f, st[d + 2], t->sh[j]);
+        put(f, m, wt[d + 2], t->wh[j]);
+    put(f, m, st[d + 2], t->sh[j]);
 }
 
 size_t bib_reftag_near_split(bib_reftag *t, size_t j, int d, uint32_t *ids, size_t max,
                              uint16_t *dir, size_t *ndir)
 {
-    fsink f = { ids, 0, max, dir, 0, 0, BIB_REFTAG_F_NEAR };
+    fsink f = { ids, 0, max, dir, 0, 0 };
     if (j < t->n && d >= -2 && d <= 2 && d != 0)
-        near_features(&f, t, j, d);
+        near_features(&f, BIB_REFTAG_F_NEAR, t, j, d);
     *ndir = f.nd;
     return f.nid;
 }
 
-size_t bib_reftag_features_split(bib_reftag *t, size_t i, uint32_t *ids, size_t max,
-                                 int part, uint16_t *dir, size_t *ndir)
+/* The features of the parts in m of token i (< t->n) into f, in the
+ * feature function's order. */
+static FEAT_INLINE void features_of(fsink *f, const bib_reftag *t, size_t i, unsigned m)
 {
-    fsink f = { ids, 0, max, dir, 0, 0, (unsigned)part };
-    if (ndir)
-        *ndir = 0;
-    if (i >= t->n)
-        return 0;
-    if (part & BIB_REFTAG_F_WORD)
-        word_features(&f, t, i);
-    if (!(part & ~BIB_REFTAG_F_WORD)) {
-        if (ndir)
-            *ndir = f.nd;
-        return f.nid;
-    }
+    if (m & BIB_REFTAG_F_WORD)
+        word_features(f, m, t, i);
+    if (!(m & BIB_REFTAG_F_ALL & ~BIB_REFTAG_F_WORD))
+        return;
     const bib_ref_token *k = &t->tok[i];
     uint32_t sh = t->sh[i];
     if (k->kind == BIB_REFTOK_NUMBER)
-        range_features(&f, t, i);
-    put(&f, F_SP, k->space_before);
+        range_features(f, m, t, i);
+    put(f, m, F_SP, k->space_before);
     /* position: absolute, relative, sentence, commas in the sentence */
-    put(&f, F_I, (uint32_t)(i > 6 ? 6 : i));
-    put(&f, F_REL, (uint32_t)(i * 8 / t->n));
-    put(&f, F_SEG, t->seg[i]);
-    put(&f, F_CM, t->comma[i]);
-    put(&f, F_CTX, t->ctx[i] & 3u);
-    put(&f, F_YR, t->ctx[i] >> 2);
+    put(f, m, F_I, (uint32_t)(i > 6 ? 6 : i));
+    put(f, m, F_REL, (uint32_t)(i * 8 / t->n));
+    put(f, m, F_SEG, t->seg[i]);
+    put(f, m, F_CM, t->comma[i]);
+    put(f, m, F_CTX, t->ctx[i] & 3u);
+    put(f, m, F_YR, t->ctx[i] >> 2);
     /* first token of a sentence; its shape with the year context */
     bool first = i == 0 || t->seg[i] != t->seg[i - 1];
-    put(&f, F_FIRST, first);
-    put(&f, F_S_YR, hmix(sh, (uint32_t)(t->ctx[i] >> 2) * 2u + first));
-    put(&f, F_NM, (uint32_t)(t->name[i] + 4));
-    put(&f, F_S_SEG, hmix(sh, t->seg[i]));
+    put(f, m, F_FIRST, first);
+    put(f, m, F_S_YR, hmix(sh, (uint32_t)(t->ctx[i] >> 2) * 2u + first));
+    put(f, m, F_NM, (uint32_t)(t->name[i] + 4));
+    put(f, m, F_S_SEG, hmix(sh, t->seg[i]));
     /* neighbours: words next door and punctuation two away, shapes */
     static const uint32_t et[] = { F_EDGE_M2, F_EDGE_M1, 0, F_EDGE_P1, F_EDGE_P2 };
     for (int d = -2; d <= 2; d++) {
@@ -1135,62 +1121,78 @@ size_t bib_reftag_features_split(bib_reftag *t, size_t i, uint32_t *ids, size_t 
             continue;
         long j = (long)i + d;
         if (j < 0 || (size_t)j >= t->n)
-            put(&f, et[d + 2], 0);
-        else if (part & BIB_REFTAG_F_NEAR)
-            near_features(&f, t, (size_t)j, d);
+            put(f, m, et[d + 2], 0);
+        else if (m & BIB_REFTAG_F_NEAR)
+            near_features(f, m, t, (size_t)j, d);
     }
     if (i > 0) {
-        put(&f, F_S_M1_S, hmix(t->sh[i - 1], sh));
-        put(&f, F_W_M1_W, hmix(t->wh[i - 1], t->wh[i]));
-        put(&f, F_NM_M1, (uint32_t)(t->name[i - 1] + 4));
+        put(f, m, F_S_M1_S, hmix(t->sh[i - 1], sh));
+        put(f, m, F_W_M1_W, hmix(t->wh[i - 1], t->wh[i]));
+        put(f, m, F_NM_M1, (uint32_t)(t->name[i - 1] + 4));
     }
     if (i + 1 < t->n)
-        put(&f, F_NM_P1, (uint32_t)(t->name[i + 1] + 4));
+        put(f, m, F_NM_P1, (uint32_t)(t->name[i + 1] + 4));
     /* the phrase: its first word (`In`, `edited`, `Retrieved`), the first
      * words of the phrases around it (`eds`, `editors` after a name list),
      * its shape, the token's place in it */
     uint32_t p = t->pid[i];
-    bool phrase = part & BIB_REFTAG_F_PHRASE;   /* the blocks of that part alone */
+    bool phrase = m & BIB_REFTAG_F_PHRASE;   /* the blocks of that part alone */
     if (phrase) {
-        put(&f, F_PH_FIRST, t->pfirst[p]);
-        put(&f, F_PH_PREV, p ? t->pfirst[p - 1] : 0);
-        put(&f, F_PH_NEXT, p + 1 < t->np ? t->pfirst[p + 1] : 0);
-        put(&f, F_PH_INFO, t->pinfo[p]);
-        put(&f, F_PH_PREV_INFO, p ? t->pinfo[p - 1] : 255u);
-        put(&f, F_PH_NEXT_INFO, p + 1 < t->np ? t->pinfo[p + 1] : 255u);
-        put(&f, F_PH_INDEX, p > 10 ? 10 : p);
+        put(f, m, F_PH_FIRST, t->pfirst[p]);
+        put(f, m, F_PH_PREV, p ? t->pfirst[p - 1] : 0);
+        put(f, m, F_PH_NEXT, p + 1 < t->np ? t->pfirst[p + 1] : 0);
+        put(f, m, F_PH_INFO, t->pinfo[p]);
+        put(f, m, F_PH_PREV_INFO, p ? t->pinfo[p - 1] : 255u);
+        put(f, m, F_PH_NEXT_INFO, p + 1 < t->np ? t->pinfo[p + 1] : 255u);
+        put(f, m, F_PH_INDEX, p > 10 ? 10 : p);
     }
     size_t pos = 0;
     while (pos < 3 && i > pos && t->pid[i - pos - 1] == p)
         pos++;
-    put(&f, F_PH_POS, (uint32_t)pos);
-    put(&f, F_PH_FIRST_W, hmix(t->pfirst[p], t->wh[i]));
+    put(f, m, F_PH_POS, (uint32_t)pos);
+    put(f, m, F_PH_FIRST_W, hmix(t->pfirst[p], t->wh[i]));
     /* from the end: sentences and phrases still to come */
     if (phrase) {
-        put(&f, F_SEG_R, t->segr[i]);
-        put(&f, F_PH_R, t->np - 1 - p > 10 ? 10 : t->np - 1 - p);
-        put(&f, F_PH_INFO_R, hmix(t->pinfo[p], t->segr[i]));
+        put(f, m, F_SEG_R, t->segr[i]);
+        put(f, m, F_PH_R, t->np - 1 - p > 10 ? 10 : t->np - 1 - p);
+        put(f, m, F_PH_INFO_R, hmix(t->pinfo[p], t->segr[i]));
     }
     /* the name likeness of the chunks before and after the token's (the
      * tokens next door are mostly the commas between them) */
-    put(&f, F_NM_CP, (uint32_t)(t->cprev[i] + 4));
-    put(&f, F_NM_CN, (uint32_t)(t->cnext[i] + 4));
+    put(f, m, F_NM_CP, (uint32_t)(t->cprev[i] + 4));
+    put(f, m, F_NM_CN, (uint32_t)(t->cnext[i] + 4));
     /* and joined with the chunk across one comma (`WEBER, Anna`) */
-    put(&f, F_NM_PB, (uint32_t)(t->npb[i] + 4));
-    put(&f, F_NM_PA, (uint32_t)(t->npa[i] + 4));
+    put(f, m, F_NM_PB, (uint32_t)(t->npb[i] + 4));
+    put(f, m, F_NM_PA, (uint32_t)(t->npa[i] + 4));
     /* the sentence's first and last words */
     if (phrase) {
-        put(&f, F_SEG_FIRST, t->sfirst[i]);
-        put(&f, F_SEG_LAST, t->slast[i]);
+        put(f, m, F_SEG_FIRST, t->sfirst[i]);
+        put(f, m, F_SEG_LAST, t->slast[i]);
     }
     /* the numbers of the sentence and whether the token comes before
      * the first of them: a container's sentence holds its volume and
      * pages, a title's mostly none */
-    put(&f, F_SEG_NUM, t->snum[i]);
+    put(f, m, F_SEG_NUM, t->snum[i]);
     /* a name list's surroundings: authors or editors */
     if (t->lbef[i]) {
-        put(&f, F_NL_BEF, t->lbef[i]);
-        put(&f, F_NL_AFT, t->laft[i]);
+        put(f, m, F_NL_BEF, t->lbef[i]);
+        put(f, m, F_NL_AFT, t->laft[i]);
+    }
+}
+
+/* The decoder's three parts each get a copy of features_of of their own
+ * (constant masks); other masks (the trainer's) the general one. */
+size_t bib_reftag_features_split(bib_reftag *t, size_t i, uint32_t *ids, size_t max,
+                                 int part, uint16_t *dir, size_t *ndir)
+{
+    fsink f = { ids, 0, max, dir, 0, 0 };
+    if (i < t->n) {
+        switch (dir && max >= FEAT_PUTS ? part : 0) {
+        case BIB_REFTAG_F_TOKEN: features_of(&f, t, i, BIB_REFTAG_F_TOKEN | FEAT_ROOM); break;
+        case BIB_REFTAG_F_WORD: features_of(&f, t, i, BIB_REFTAG_F_WORD | FEAT_ROOM); break;
+        case BIB_REFTAG_F_PHRASE: features_of(&f, t, i, BIB_REFTAG_F_PHRASE | FEAT_ROOM); break;
+        default: features_of(&f, t, i, (unsigned)part & BIB_REFTAG_F_ALL); break;
+        }
     }
     if (ndir)
         *ndir = f.nd;

@@ -10,6 +10,9 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "reftag_model.h"
 
@@ -133,6 +136,17 @@ int bib_reftag_decode_init(bib_reftag *t)
     }
     t->k = k;
     return k ? 0 : BIB_ENOMEM;
+}
+
+/* The feature function's whole and partial forms (reftag.h). */
+size_t bib_reftag_features(bib_reftag *t, size_t i, uint32_t *ids, size_t max)
+{
+    return bib_reftag_features_part(t, i, ids, max, BIB_REFTAG_F_ALL);
+}
+
+size_t bib_reftag_features_part(bib_reftag *t, size_t i, uint32_t *ids, size_t max, int part)
+{
+    return bib_reftag_features_split(t, i, ids, max, part, NULL, NULL);
 }
 
 /* ---- decoding ----------------------------------------------------------- */
@@ -344,7 +358,8 @@ static inline void add_vec(int32_t *restrict acc, const int32_t *restrict v)
  * Integer sums: the same scores as summing each token's features. */
 static void emissions(bib_reftag *t)
 {
-    memset(t->score, 0, t->n * LP * sizeof *t->score);
+    /* no clearing pass: a row's first sum is copied into it (token 0's
+     * own, token 1's from token 0, token j's from token j - 2) */
     reftag_word_memo spare;
     int32_t ph[LP];
     uint32_t cur = UINT32_MAX;
@@ -366,12 +381,19 @@ static void emissions(bib_reftag *t)
         size_t k = i - 2;
         int32_t *row = t->score + k * LP;
         const reftag_word_memo *m = word_entry(t, k, &spare);
-        add_vec(row, m->acc);
+        if (k)
+            add_vec(row, m->acc);
+        else
+            memcpy(row, m->acc, sizeof m->acc);
         /* what token k shows the tokens before it and after it: the
          * token k - d sees it d places after itself */
         for (int q = 0; q < 2 * BIB_REFTAG_NEAR; q++) {
             long d = near_d(q), j = (long)k - d;
-            if (j >= 0 && (size_t)j < t->n)
+            if (j < 0 || (size_t)j >= t->n)
+                continue;
+            if (d == -2 || (d == -1 && k == 0))
+                memcpy(t->score + (size_t)j * LP, m->near[q], sizeof m->near[q]);
+            else
                 add_vec(t->score + (size_t)j * LP, m->near[q]);
         }
         /* a phrase's tokens are consecutive */
@@ -409,6 +431,7 @@ static int back_of(const bib_reftag *t, const int32_t *prev, uint64_t kept, int 
     return arg;
 }
 
+#if !defined(__SSE2__)
 /* Bit p of the result set when keep[p] (p < NSP; each 0 or 1): eight
  * bytes at a time gathered by one multiplication. */
 static uint64_t pack_bits(const unsigned char *keep)
@@ -420,6 +443,28 @@ static uint64_t pack_bits(const unsigned char *keep)
         m |= ((x * 0x0102040810204080u) >> 56) << (8 * q);
     }
     return m;
+}
+#endif
+
+/* Bit p set when prev[p] + tmax[p] >= floor (p < NSP); four states a
+ * comparison where SSE2 is there (x86-64 always). */
+static inline uint64_t keep_mask(const int32_t *prev, const int32_t *tmax, int32_t floor)
+{
+#if defined(__SSE2__)
+    uint64_t m = 0;
+    const __m128i lo = _mm_set1_epi32(floor - 1);
+    for (int p = 0; p < NSP; p += 4) {
+        __m128i v = _mm_add_epi32(_mm_loadu_si128((const __m128i *)(prev + p)),
+                                  _mm_loadu_si128((const __m128i *)(tmax + p)));
+        m |= (uint64_t)_mm_movemask_ps(_mm_castsi128_ps(_mm_cmpgt_epi32(v, lo))) << p;
+    }
+    return m;
+#else
+    unsigned char keep[NSP];
+    for (int p = 0; p < NSP; p++)
+        keep[p] = prev[p] + tmax[p] >= floor;
+    return pack_bits(keep);
+#endif
 }
 
 /* One Viterbi step: row (the scores of token i's states) from prev (token
@@ -441,10 +486,7 @@ static uint64_t viterbi_step(const bib_reftag *t, const int32_t *restrict prev,
      * follows only state 0, which is never skipped. The padding states
      * (NS..NSP) are never kept. */
     int32_t shift = prev[*pb], floor = shift + k->tmin[*pb];
-    unsigned char keep[NSP];
-    for (int p = 0; p < NSP; p++)
-        keep[p] = prev[p] + k->tmax[p] >= floor;
-    uint64_t kept = pack_bits(keep) & ~(uint64_t)1;
+    uint64_t kept = keep_mask(prev, k->tmax, floor) & ~(uint64_t)1;
     int32_t top[LP];
     for (int l = 0; l < LP; l++)
         top[l] = prev[0] + k->trans[1][l];

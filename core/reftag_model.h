@@ -40,6 +40,12 @@ extern const int32_t bib_reftag_trans[];
 extern const double bib_reftag_model_scale;
 
 /* Labels rounded up to a multiple of 4 (the Viterbi rows' width). */
+/* Forced inlining, for the feature function's copies per part (reftag.c) */
+#if defined(__GNUC__)
+#define FEAT_INLINE inline __attribute__((always_inline))
+#else
+#define FEAT_INLINE inline
+#endif
 #define BIB_REFTAG_LP ((BIB_REF_LABEL_COUNT + 3) / 4 * 4)
 /* Decoder states and the transition that cannot happen. */
 #define BIB_REFTAG_NS (2 * BIB_REF_LABEL_COUNT - 1)
@@ -160,6 +166,12 @@ struct bib_reftag {
 #define BIB_REFTAG_F_PHRASE 4
 #define BIB_REFTAG_F_TOKEN 8
 #define BIB_REFTAG_F_ALL 15
+/* The feature function's mask bit for a call with room for every
+ * feature and a dir (reftag.c, put), and the most features a token has */
+#define FEAT_ROOM 16u
+#define FEAT_PUTS 57
+_Static_assert(FEAT_PUTS <= BIB_REFTAG_MAX_FEATURES && !(FEAT_ROOM & BIB_REFTAG_F_ALL), "room");
+
 size_t bib_reftag_features_part(bib_reftag *t, size_t i, uint32_t *ids, size_t max, int part);
 
 /* The BIB_REFTAG_F_NEAR features token j gives the token d places before

@@ -678,19 +678,21 @@ static unsigned char ascii_lower(unsigned char c)
  * matter, only whether one does. */
 static bool text_has(const char *s, size_t n, const char *const *words)
 {
-    /* which bytes, either case, are a word's first letter (bit 1) or a
-     * word's second (bit 2): most letters of a text start none of the
-     * words, or not with the letter after them */
+    /* which bytes, either case, are some word's byte k (bit k, k < 4):
+     * a place where the next `sure` bytes (the shortest word's length, at
+     * most 4) do not all fit starts none of the words; most letters of a
+     * text start none, and `th` of `the` is no `thesis` at the space */
     unsigned char lut[256] = { 0 };
-    bool one_letter = false;
+    size_t sure = 4;
     for (const char *const *w = words; *w; w++) {
-        for (int k = 0; k < 2; k++) {
+        for (size_t k = 0; k < 4; k++) {
             unsigned char c = ascii_lower((unsigned char)(*w)[k]);
-            if (!c && !k)
-                return true;        /* an empty word is in every text */
-            one_letter |= !c;
-            if (!c)
+            if (!c) {
+                if (!k)
+                    return true;        /* an empty word is in every text */
+                sure = k < sure ? k : sure;
                 break;
+            }
             lut[c] |= (unsigned char)(1 << k);
             if (c >= 'a' && c <= 'z')
                 lut[c - 32] |= (unsigned char)(1 << k);
@@ -699,7 +701,10 @@ static bool text_has(const char *s, size_t n, const char *const *words)
     for (size_t i = 0; i < n; i++) {
         if (!(lut[(unsigned char)s[i]] & 1))
             continue;
-        if (!one_letter && !(i + 1 < n && lut[(unsigned char)s[i + 1]] & 2))
+        size_t k = 1;
+        while (k < sure && i + k < n && lut[(unsigned char)s[i + k]] & (1 << k))
+            k++;
+        if (k < sure)
             continue;
         unsigned char c = ascii_lower((unsigned char)s[i]);
         for (const char *const *w = words; *w; w++) {

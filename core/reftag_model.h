@@ -39,13 +39,13 @@ extern const int16_t bib_reftag_dense[];
 extern const int32_t bib_reftag_trans[];
 extern const double bib_reftag_model_scale;
 
-/* Labels rounded up to a multiple of 4 (the Viterbi rows' width). */
 /* Forced inlining, for the feature function's copies per part (reftag.c) */
 #if defined(__GNUC__)
 #define FEAT_INLINE inline __attribute__((always_inline))
 #else
 #define FEAT_INLINE inline
 #endif
+/* Labels rounded up to a multiple of 4 (the Viterbi rows' width). */
 #define BIB_REFTAG_LP ((BIB_REF_LABEL_COUNT + 3) / 4 * 4)
 /* Decoder states and the transition that cannot happen. */
 #define BIB_REFTAG_NS (2 * BIB_REF_LABEL_COUNT - 1)

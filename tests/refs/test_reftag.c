@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "bibconv/reftag.h"
+/* FEAT_PUTS: the decoder's unchecked feature path relies on it */
+#include "../../core/reftag_model.h"
 
 static const char *tok_str(const char *s, const bib_ref_token *t, char *buf, size_t cap)
 {
@@ -356,6 +358,42 @@ START_TEST(test_reuse)
 }
 END_TEST
 
+
+/* The decoder's copies of the feature function skip the room test when
+ * the buffer holds FEAT_PUTS features (core/reftag_model.h, a count made
+ * by hand of the feature function's calls): no token of the golden
+ * lists may have more. Through the checked path, a count past FEAT_PUTS
+ * shows here (up to BIB_REFTAG_MAX_FEATURES) when a new feature was not
+ * counted. */
+START_TEST(test_feature_count)
+{
+    static const char *const lists[] = {"apa", "cv", "din", "ieee", "label", "titlefirst"};
+    size_t tokens = 0, most = 0;
+    bib_reftag *t = bib_reftag_new();
+    for (size_t k = 0; k < sizeof lists / sizeof *lists; k++) {
+        char path[1024], line[8192];
+        snprintf(path, sizeof path, "%s/%s.txt", REFS_GOLDEN_DIR, lists[k]);
+        FILE *f = fopen(path, "r");
+        ck_assert_msg(f != NULL, "cannot read %s", path);
+        while (fgets(line, sizeof line, f)) {
+            long n = bib_reftag_tokenize(t, line, strlen(line));
+            for (long i = 0; i < n; i++) {
+                uint32_t ids[BIB_REFTAG_MAX_FEATURES];
+                size_t c = bib_reftag_features(t, (size_t)i, ids, BIB_REFTAG_MAX_FEATURES);
+                most = c > most ? c : most;
+                tokens++;
+            }
+        }
+        fclose(f);
+    }
+    bib_reftag_free(t);
+    ck_assert_uint_gt(tokens, 300);
+    ck_assert_uint_le(most, FEAT_PUTS);
+    ck_assert_uint_gt(most, FEAT_PUTS / 2); /* the count is not trivially small */
+}
+END_TEST
+
 BIB_TEST_MAIN("reftag", test_tokens, test_labels, test_apa_record, test_ieee_record,
               test_slash_names, test_cjk_record, test_closing_bracket, test_folded_tokens,
-              test_wide_digits, test_arxiv_token, test_no_record, test_reuse)
+              test_wide_digits, test_arxiv_token, test_no_record, test_reuse,
+              test_feature_count)

@@ -19,7 +19,9 @@
  * text only doubled ("--", "``", "''"): a lone one is copied as it is
  * (read_punct), so a scan for what must be converted passes it. 1: a
  * character that always needs converting; 2: one that does when the next
- * byte is the same. */
+ * byte is the same. The BibTeX reader's one-scan plain test repeats this
+ * set (plain_class, plugins/bibtex/bt_reader.c): change both, test
+ * bibtex-plain-scan checks they agree. */
 static const unsigned char latex_char_class[256] = {
     ['\\'] = 1, ['{'] = 1, ['}'] = 1, ['~'] = 1, ['$'] = 1, ['-'] = 2, ['`'] = 2, ['\''] = 2,
 };

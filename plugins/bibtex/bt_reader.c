@@ -144,7 +144,9 @@ static size_t collapse_ws(char *d, size_t len)
 /* plain_value's byte classes: 1 a byte that always needs converting or
  * collapsing (LaTeX's '\\', braces, '~', '$'; a byte below ' '), 2 one
  * that does when the next byte is the same (a dash, a TeX quote), 3 a
- * space (when the next byte is at most ' ') */
+ * space (when the next byte is at most ' '). Classes 1-2 repeat core's
+ * latex_char_class (core/latex_scan.h, private to core, so not shared);
+ * test bibtex-plain-scan fails when the two sets differ. */
 static const unsigned char plain_class[256] = {
     [0] = 1,    [1] = 1,    [2] = 1,    [3] = 1,    [4] = 1,    [5] = 1,    [6] = 1,
     [7] = 1,    [8] = 1,    [9] = 1,    [10] = 1,   [11] = 1,   [12] = 1,   [13] = 1,

@@ -11,6 +11,7 @@
  *
  * Not for: deciding whether a text *is* a name (namemodel.c does that).
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -95,12 +96,12 @@ typedef struct { const char *s; size_t len; } span;
 
 static bool is_space_at(const char *s, size_t len, size_t *adv)
 {
-    /* printable ASCII but the space is never white space: no decode, no
-     * class lookup for the bytes of most names */
+    /* printable ASCII is white space only when it is the space: no decode,
+     * no class lookup for the bytes of most names */
     unsigned char c = (unsigned char)s[0];
-    if (c > ' ' && c < 0x7F) {
+    if (c >= ' ' && c < 0x7F) {
         *adv = 1;
-        return false;
+        return c == ' ';
     }
     uint32_t cp;
     *adv = (size_t)bib_utf8_decode(s, len, &cp);
@@ -135,19 +136,29 @@ static size_t words(const char *s, size_t len, span *w, size_t max)
     return n;
 }
 
-/* Joins words [a, b) with single spaces into a new string; NULL if empty. */
-static char *join(const span *w, size_t a, size_t b, bool *oom)
+/* Where a name's parts are written: one block, sized by the caller for
+ * the whole name before the parse starts (every part is words of the
+ * input, no word in two parts, so the input's length and a NUL a part
+ * bound it), so that a part never moves and no part is allocated on its
+ * own (parse_block). `p` is the next free byte. */
+typedef struct {
+    char *p, *end;
+    bool oom; /* a part did not fit: never, by the bound above */
+} part_sink;
+
+/* Joins words [a, b) with single spaces into the sink; NULL if empty. */
+static char *join(const span *w, size_t a, size_t b, part_sink *ps)
 {
     if (a >= b)
         return NULL;
     size_t len = 0;
     for (size_t i = a; i < b; i++)
         len += w[i].len + 1;
-    char *p = malloc(len);
-    if (!p) {
-        *oom = true;
+    if ((size_t)(ps->end - ps->p) < len) {
+        ps->oom = true;
         return NULL;
     }
+    char *p = ps->p;
     size_t o = 0;
     for (size_t i = a; i < b; i++) {
         if (i > a)
@@ -156,6 +167,7 @@ static char *join(const span *w, size_t a, size_t b, bool *oom)
         o += w[i].len;
     }
     p[o] = '\0';
+    ps->p += o + 1;
     return p;
 }
 
@@ -281,19 +293,19 @@ static bool all_cjk(const span *w, size_t n)
 
 /* Family part with its leading particles: "van der Berg" -> particle
  * "van der", family "Berg". */
-static void split_family(const span *w, size_t a, size_t b, bib_name *out, bool *oom)
+static void split_family(const span *w, size_t a, size_t b, bib_name *out, part_sink *ps)
 {
     size_t p = a;
     while (p + 1 < b && bib__is_particle(w[p].s, w[p].len))
         p++;
-    out->non_dropping_particle = join(w, a, p, oom);
-    out->family = join(w, p, b, oom);
+    out->non_dropping_particle = join(w, a, p, ps);
+    out->family = join(w, p, b, ps);
 }
 
 /* "陈静", "박지훈", "欧阳修": family first, one letter or a known
  * two-letter compound; 2 to 4 letters. False when the word is no such
  * name (then the caller keeps it whole). */
-static bool split_cjk_word(const span *w, bib_name *out, bool *oom)
+static bool split_cjk_word(const span *w, bib_name *out, part_sink *ps)
 {
     size_t n = bib_utf8_length(w->s, w->len);
     if (n < 2 || n > 4)
@@ -307,31 +319,32 @@ static bool split_cjk_word(const span *w, bib_name *out, bool *oom)
     else if (n == 4)
         cut = two; /* four letters without a compound family are 2 + 2 */
     span f = {w->s, cut}, g = {w->s + cut, w->len - cut};
-    out->family = join(&f, 0, 1, oom);
-    out->given = join(&g, 0, 1, oom);
+    out->family = join(&f, 0, 1, ps);
+    out->given = join(&g, 0, 1, ps);
     return true;
 }
 
+static int parse_nfc(bib_name *out, const char *s, size_t len, unsigned flags, part_sink *ps);
+
 /* "Family, Given[, Suffix]", or "Given Family, Jr.". */
 static int parse_comma(bib_name *out, const char *s, size_t len, const char *comma,
-                       unsigned flags)
+                       unsigned flags, part_sink *ps)
 {
-    bool oom = false;
     span w[BIB__NAME_MAXW], b_words[BIB__NAME_MAXW];
     const char *c2 = memchr(comma + 1, ',', len - (size_t)(comma + 1 - s));
     span a = {s, (size_t)(comma - s)};
     span b = {comma + 1, c2 ? (size_t)(c2 - comma - 1) : len - (size_t)(comma + 1 - s)};
     size_t nb = words(b.s, b.len, b_words, BIB__NAME_MAXW);
     if (!c2 && nb == 1 && is_suffix(b_words[0].s, b_words[0].len)) {
-        int rc = bib__name_parse_nfc(out, a.s, a.len, flags);
+        int rc = parse_nfc(out, a.s, a.len, flags, ps);
         if (rc)
             return rc;
         /* the part before the comma may end in a suffix of its own ("D
-         * Jr, Jr"): the one after the comma wins, the other is freed */
-        char *suffix = join(b_words, 0, 1, &oom);
+         * Jr, Jr"): the one after the comma wins, the other stays unused
+         * in the block */
+        char *suffix = join(b_words, 0, 1, ps);
         if (!suffix)
             return BIB_ENOMEM;
-        free((char *)out->suffix); /* owned, as bib_name_clear frees it */
         out->suffix = suffix;
         out->comma_suffix = true;
         return 0;
@@ -339,21 +352,21 @@ static int parse_comma(bib_name *out, const char *s, size_t len, const char *com
     size_t na = words(a.s, a.len, w, BIB__NAME_MAXW);
     if (!na)
         return BIB_EPARSE;
-    split_family(w, 0, na, out, &oom);
-    out->given = join(b_words, 0, nb, &oom);
+    split_family(w, 0, na, out, ps);
+    out->given = join(b_words, 0, nb, ps);
     if (c2) {
         span c_words[BIB__NAME_MAXW];
         size_t nc = words(c2 + 1, len - (size_t)(c2 + 1 - s), c_words, BIB__NAME_MAXW);
-        out->suffix = join(c_words, 0, nc, &oom);
+        out->suffix = join(c_words, 0, nc, ps);
     }
-    return oom ? BIB_ENOMEM : 0;
+    return ps->oom ? BIB_ENOMEM : 0;
 }
 
 /* Family-first orders that need no comma: Vancouver "Smith JE", "van den
  * Berg J", and a family in capitals "SMITH John", "DE LA CRUZ Juan".
  * Returns true when it took the name. */
 static bool parse_family_first(bib_name *out, const span *w, size_t n, unsigned flags,
-                               bool *oom)
+                               part_sink *ps)
 {
     if (n < 2)
         return false;
@@ -365,8 +378,8 @@ static bool parse_family_first(bib_name *out, const span *w, size_t n, unsigned 
         for (size_t i = 1; i + 1 < n; i++)
             if (!bib__is_particle(w[i].s, w[i].len) && !mixed_case(&w[i]))
                 return false;
-        split_family(w, 0, n - 1, out, oom);
-        out->given = join(w, n - 1, n, oom);
+        split_family(w, 0, n - 1, out, ps);
+        out->given = join(w, n - 1, n, ps);
         return true;
     }
     size_t k = 0;
@@ -383,8 +396,8 @@ static bool parse_family_first(bib_name *out, const span *w, size_t n, unsigned 
     for (size_t i = k; i < n; i++)
         if (!mixed_case(&w[i]) && !stat_of(w[i].s, w[i].len).dots)
             return false;
-    split_family(w, 0, k, out, oom);
-    out->given = join(w, k, n, oom);
+    split_family(w, 0, k, out, ps);
+    out->given = join(w, k, n, ps);
     return true;
 }
 
@@ -392,7 +405,7 @@ static bool parse_family_first(bib_name *out, const span *w, size_t n, unsigned 
  * particles run from the first lower-case particle after the given names
  * to the last one before the final word; the family name is what follows
  * ("Jean de La Fontaine": given Jean, particle de, family La Fontaine). */
-static void parse_given_first(bib_name *out, const span *w, size_t n, bool *oom)
+static void parse_given_first(bib_name *out, const span *w, size_t n, part_sink *ps)
 {
     size_t p = 1;
     while (p < n - 1 && !bib__is_particle(w[p].s, w[p].len))
@@ -401,71 +414,131 @@ static void parse_given_first(bib_name *out, const span *w, size_t n, bool *oom)
         size_t q = n - 2;
         while (q > p && !bib__is_particle(w[q].s, w[q].len))
             q--;
-        out->given = join(w, 0, p, oom);
-        out->non_dropping_particle = join(w, p, q + 1, oom);
-        out->family = join(w, q + 1, n, oom);
+        out->given = join(w, 0, p, ps);
+        out->non_dropping_particle = join(w, p, q + 1, ps);
+        out->family = join(w, q + 1, n, ps);
     } else {
-        out->given = join(w, 0, n - 1, oom);
-        out->family = join(w, n - 1, n, oom);
+        out->given = join(w, 0, n - 1, ps);
+        out->family = join(w, n - 1, n, ps);
     }
 }
 
-int bib__name_parse_nfc(bib_name *out, const char *s, size_t len, unsigned flags)
+/* bib_name_parse_display on text already in NFC; fills *out (cleared
+ * first), its parts written into ps. */
+static int parse_nfc(bib_name *out, const char *s, size_t len, unsigned flags, part_sink *ps)
 {
     memset(out, 0, sizeof *out);
     if (!has_letter(s, len))
         return BIB_EPARSE;
     const char *comma = memchr(s, ',', len);
     if (comma)
-        return parse_comma(out, s, len, comma, flags);
-    bool oom = false;
+        return parse_comma(out, s, len, comma, flags, ps);
     span w[BIB__NAME_MAXW];
     size_t n = drop_marks(w, words(s, len, w, BIB__NAME_MAXW));
     if (n > 1 && is_suffix(w[n - 1].s, w[n - 1].len)) {
-        out->suffix = join(w, n - 1, n, &oom);
+        out->suffix = join(w, n - 1, n, ps);
         n--;
     }
     if (n == 1) {
-        if (!all_cjk(w, 1) || !split_cjk_word(&w[0], out, &oom))
-            out->family = join(w, 0, 1, &oom);
+        if (!all_cjk(w, 1) || !split_cjk_word(&w[0], out, ps))
+            out->family = join(w, 0, 1, ps);
     } else if (n == 2 && all_cjk(w, 2)) {
         /* "陈 静", "田中 太郎": family first as well */
-        out->family = join(w, 0, 1, &oom);
-        out->given = join(w, 1, 2, &oom);
-    } else if (!parse_family_first(out, w, n, flags, &oom)) {
-        parse_given_first(out, w, n, &oom);
+        out->family = join(w, 0, 1, ps);
+        out->given = join(w, 1, 2, ps);
+    } else if (!parse_family_first(out, w, n, flags, ps)) {
+        parse_given_first(out, w, n, ps);
     }
-    return oom ? BIB_ENOMEM : 0;
+    return ps->oom ? BIB_ENOMEM : 0;
+}
+
+enum { NAME_STACK = 256 }; /* a name's block on the stack; longer ones are allocated */
+
+/* The display parse of s[0..len) into out, the parts written into one
+ * block: stack[0..cap) when they fit, else *heap, allocated here (the
+ * caller frees it, also on failure, once done with the parts). *block
+ * and *used: where the parts lie. The input is NFC-normalised first
+ * unless it is ASCII (NFC as it is). 0, BIB_EPARSE or BIB_ENOMEM. */
+static int parse_block(bib_name *out, const char *s, size_t len, unsigned flags, char *stack,
+                       size_t cap, char **heap, char **block, size_t *used)
+{
+    *heap = NULL;
+    *block = stack;
+    *used = 0;
+    memset(out, 0, sizeof *out);
+    size_t a = 0;
+    while (a < len && (unsigned char)s[a] < 0x80)
+        a++;
+    bib_buf nfc = BIB_BUF_INIT;
+    if (a < len) {
+        int rc = bib_utf8_nfc(&nfc, s, len);
+        if (rc) {
+            bib_buf_clear(&nfc);
+            return rc;
+        }
+        s = nfc.data;
+        len = nfc.len;
+    }
+    /* the parts are words of s, none in two parts, each with a NUL: len
+     * and one byte a part (at most six, a replaced suffix counted) */
+    if (len > cap - 16) {
+        if (len > SIZE_MAX - 16 || !(*heap = malloc(len + 16))) {
+            bib_buf_clear(&nfc);
+            return BIB_ENOMEM;
+        }
+        *block = *heap;
+        cap = len + 16;
+    }
+    part_sink ps = {*block, *block + cap, false};
+    int rc = parse_nfc(out, len ? s : "", len, flags, &ps);
+    if (nfc.cap)
+        bib_buf_clear(&nfc);
+    *used = (size_t)(ps.p - *block);
+    return rc;
 }
 
 int bib_name_parse_display_flags(bib_name *out, const char *s, size_t len, unsigned flags)
 {
-    /* ASCII is NFC as it is: parsed in place, without the normalised copy */
-    size_t a = 0;
-    while (a < len && (unsigned char)s[a] < 0x80)
-        a++;
-    if (a == len) {
-        int rc = bib__name_parse_nfc(out, len ? s : "", len, flags);
+    char stack[NAME_STACK], *heap, *block;
+    size_t used;
+    bib_name n;
+    int rc = parse_block(&n, s, len, flags, stack, sizeof stack, &heap, &block, &used);
+    memset(out, 0, sizeof *out);
+    if (!rc) {
+        /* the caller owns each part (bib_name_clear); the flags as parsed */
+        out->comma_suffix = n.comma_suffix;
+        out->static_ordering = n.static_ordering;
+        out->parse_names = n.parse_names;
+        const char *from[6] = {n.family, n.given, n.dropping_particle,
+                               n.non_dropping_particle, n.suffix, n.literal};
+        const char **to[6] = {&out->family, &out->given, &out->dropping_particle,
+                              &out->non_dropping_particle, &out->suffix, &out->literal};
+        for (int i = 0; i < 6 && !rc; i++)
+            if (from[i] && !(*to[i] = strdup(from[i])))
+                rc = BIB_ENOMEM;
         if (rc)
             bib_name_clear(out);
-        return rc;
     }
-    bib_buf nfc;
-    bib_buf_init(&nfc);
-    int rc = bib_utf8_nfc(&nfc, s, len);
-    if (!rc)
-        rc = bib__name_parse_nfc(out, nfc.data ? nfc.data : "", nfc.len, flags);
-    else
-        memset(out, 0, sizeof *out);
-    bib_buf_clear(&nfc);
-    if (rc)
-        bib_name_clear(out);
+    free(heap);
     return rc;
 }
 
 int bib_name_parse_display(bib_name *out, const char *s, size_t len)
 {
     return bib_name_parse_display_flags(out, s, len, 0);
+}
+
+int bib_names_add_display(bib_record *rec, bib_var var, const char *s, size_t len,
+                          unsigned flags)
+{
+    char stack[NAME_STACK], *heap, *block;
+    size_t used;
+    bib_name n;
+    int rc = parse_block(&n, s, len, flags, stack, sizeof stack, &heap, &block, &used);
+    if (!rc) /* one copy of the block into the record (names.c does so too) */
+        rc = bib__record_add_name_block(rec, var, &n, block, used);
+    free(heap);
+    return rc;
 }
 
 static bool cjk_part(const char *p)

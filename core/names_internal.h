@@ -21,10 +21,6 @@ int bib__record_add_name_block(bib_record *r, bib_var var, const bib_name *name,
 /* Most words a display name is split into. */
 #define BIB__NAME_MAXW 64
 
-/* bib_name_parse_display on text already in NFC; fills *out (cleared
- * first); on failure the caller clears it. */
-int bib__name_parse_nfc(bib_name *out, const char *s, size_t len, unsigned flags);
-
 /* The generated name model (name_model_table.c, tools/train_names.c). */
 extern const short bib__name_weights[];
 extern const double bib__name_weight_scale; /* weight = short / scale */

@@ -87,6 +87,14 @@ enum {
 BIB_API int bib_name_parse_display_flags(bib_name *out, const char *s, size_t len,
                                          unsigned flags);
 
+/* bib_name_parse_display_flags, the name appended to `var` of `rec` (as
+ * bib_record_add_name appends it) without handing over its parts: one
+ * copy into the record, no allocation per part. Returns 0, BIB_EPARSE (no
+ * letters: nothing added), BIB_EINVAL (var holds no names) or
+ * BIB_ENOMEM. */
+BIB_API int bib_names_add_display(bib_record *rec, bib_var var, const char *s, size_t len,
+                                  unsigned flags);
+
 /* ---- the learned name model (docs/names.md) ------------------------------
  * Tells a personal name from other short text (a title or a fragment of
  * one, a venue, a publisher, an organisation, a sentence). Its weights are

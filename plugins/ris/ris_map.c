@@ -396,23 +396,34 @@ static bool vancouver_split(const char *s, size_t len, size_t *family_len)
     return *family_len > 0;
 }
 
+size_t ris_name_trim(const char **s, size_t len)
+{
+    while (len && is_blank(**s)) {
+        (*s)++;
+        len--;
+    }
+    while (len && (is_blank((*s)[len - 1]) || (*s)[len - 1] == ','))
+        len--;
+    return len;
+}
+
+bool ris_name_spaced(const char *s, size_t len, const char *comma)
+{
+    bool spaced = comma != NULL;
+    for (const char *c = comma; c && spaced; c = memchr(c + 1, ',', len - (size_t)(c + 1 - s)))
+        spaced = c + 1 == s + len || c[1] == ' ';
+    return spaced;
+}
+
 int ris_name_parse(bib_name *out, const char *s, size_t len, bool *vancouver)
 {
     memset(out, 0, sizeof *out);
     *vancouver = false;
-    while (len && is_blank(*s)) {
-        s++;
-        len--;
-    }
-    while (len && (is_blank(s[len - 1]) || s[len - 1] == ','))
-        len--;
+    len = ris_name_trim(&s, len);
     if (!len)
         return BIB_EPARSE;
     const char *comma = memchr(s, ',', len);
-    bool spaced = comma != NULL;
-    for (const char *c = comma; c && spaced; c = memchr(c + 1, ',', len - (size_t)(c + 1 - s)))
-        spaced = c + 1 == s + len || c[1] == ' ';
-    if (spaced) { /* "Last, First": the parser takes it as it is */
+    if (ris_name_spaced(s, len, comma)) { /* "Last, First": the parser takes it as it is */
         int rc = bib_name_parse_display(out, s, len);
         if (rc != BIB_EPARSE)
             return rc;

@@ -346,6 +346,18 @@ static void add_name(build *b, bib_var var, const ris_entry *e)
             return;
         }
     }
+    /* "Last, First", most names: parsed into the record without parts
+     * of its own (ris_name_parse's first steps, then its parser); one the
+     * parser refuses takes ris_name_parse's way to its literal */
+    const char *t = s;
+    size_t tl = ris_name_trim(&t, len);
+    if (tl && ris_name_spaced(t, tl, memchr(t, ',', tl))) {
+        int qrc = bib_names_add_display(b->rec, var, t, tl, 0);
+        if (qrc != BIB_EPARSE) {
+            b->rc = qrc;
+            return;
+        }
+    }
     bib_name n;
     bool vanc;
     int rc = ris_name_parse(&n, s, len, &vanc);

@@ -183,6 +183,15 @@ static inline unsigned ris_cond_mask_cached(const char *code, char last[16], uns
  * several words: literal). Fills *out with new strings (bib_name_clear).
  * Returns 0, BIB_EPARSE (nothing usable) or BIB_ENOMEM. */
 int ris_name_parse(bib_name *out, const char *s, size_t len, bool *vancouver);
+
+/* ris_name_parse's first steps, for a reader that adds the common name
+ * straight to the record (bib_names_add_display): the value without its
+ * blanks around and commas at the end (*s moved; the length returned),
+ * and whether every comma of it (the first at `comma`, NULL for none) is
+ * followed by a space or ends it, the "Last, First" that the display
+ * parser takes as it is. */
+size_t ris_name_trim(const char **s, size_t len);
+bool ris_name_spaced(const char *s, size_t len, const char *comma);
 /* Appends "family, given, suffix" (particles in front of the family name)
  * or the literal. Returns 0 or BIB_ENOMEM. */
 int ris_name_format(bib_buf *out, const bib_name *name);

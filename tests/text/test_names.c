@@ -143,6 +143,54 @@ START_TEST(test_display_given_first)
 }
 END_TEST
 
+/* bib_names_add_display puts into the record the name that
+ * bib_name_parse_display gives (its parts in one block, not allocated one
+ * by one): the same parts for every shape, a long name (its block off the
+ * stack), NFD input, and nothing added where the parse finds no letter. */
+START_TEST(test_display_add)
+{
+    char longname[700];
+    memset(longname, 'a', sizeof longname - 1);
+    longname[0] = 'Z';
+    longname[300] = ',';
+    longname[301] = ' ';
+    longname[500] = ' ';
+    longname[sizeof longname - 1] = '\0';
+    const char *const in[] = {
+        "Perich, Matthew G.", "van der Berg, Jan", "Smith, John, Jr.", "D Jr,  Jr",
+        "Matthew G Perich", "Smith JE", "SMITH John", "Jean de La Fontaine",
+        "\xE9\x99\x88\xE9\x9D\x99", "Ana\xC2\xA0Lima", "Jose\xCC\x81 da Conceic\xCC\xA7" "a\xCC\x83o",
+        "M\xC3\xBCller, J\xC3\xBCrgen", "Sukarno", "O'Brien, Jean-Luc", longname, " -- ", "",
+    };
+    bib_record *rec = bib_record_new(BIB_TYPE_ARTICLE_JOURNAL, NULL);
+    ck_assert_ptr_nonnull(rec);
+    size_t added = 0;
+    for (size_t i = 0; i < sizeof in / sizeof *in; i++) {
+        bib_name n;
+        int want = bib_name_parse_display(&n, in[i], strlen(in[i]));
+        ck_assert_int_eq(bib_names_add_display(rec, BIB_VAR_AUTHOR, in[i], strlen(in[i]), 0),
+                         want);
+        if (want)
+            continue;
+        const bib_field *f = bib_record_get(rec, BIB_VAR_AUTHOR);
+        ck_assert_ptr_nonnull(f);
+        ck_assert_uint_eq(bib_field_name_count(f), ++added);
+        const bib_name *g = bib_field_name_at(f, added - 1);
+        eq(g->family, n.family, in[i], "family (added)");
+        eq(g->given, n.given, in[i], "given (added)");
+        eq(g->non_dropping_particle, n.non_dropping_particle, in[i], "particle (added)");
+        eq(g->dropping_particle, n.dropping_particle, in[i], "dropping particle (added)");
+        eq(g->suffix, n.suffix, in[i], "suffix (added)");
+        eq(g->literal, n.literal, in[i], "literal (added)");
+        ck_assert_int_eq(g->comma_suffix, n.comma_suffix);
+        bib_name_clear(&n);
+    }
+    ck_assert_uint_eq(added, sizeof in / sizeof *in - 2);
+    ck_assert_int_eq(bib_names_add_display(rec, BIB_VAR_TITLE, "Smith, J", 8, 0), BIB_EINVAL);
+    bib_record_free(rec);
+}
+END_TEST
+
 /* A name typed with combining marks (NFD) splits exactly like its composed
  * form (NFC): the parts come out in NFC. */
 START_TEST(test_display_nfd)
@@ -291,6 +339,6 @@ START_TEST(test_bibtex_name_lists)
 }
 END_TEST
 
-BIB_TEST_MAIN("names", test_display_names, test_display_nfd, test_display_given_first,
+BIB_TEST_MAIN("names", test_display_names, test_display_nfd, test_display_add, test_display_given_first,
               test_pages, test_bibtex_names,
               test_bibtex_name_lists)

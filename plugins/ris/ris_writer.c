@@ -41,6 +41,16 @@ typedef struct ty_plan {
     bool sp_count, da_accessed;
     size_t nrows;
     unsigned char rows[256];
+    /* Which rows a record visits (w_write): the rows of the kinds that
+     * look at several variables or none (id, names, issued, pages) always,
+     * bits by position in rows[]; a row of one variable only when the
+     * record has it, found from the variable: var_row[v] is the position
+     * + 1 of its first row (0: none), next_row[pos] the next one's.
+     * Most of a plan's rows name a variable the record lacks: they are
+     * not walked at all. */
+    uint64_t always[4];
+    uint16_t var_row[BIB_VAR_COUNT];
+    uint16_t next_row[256];
 } ty_plan;
 
 typedef struct ris_writer {
@@ -83,6 +93,26 @@ static const ty_plan *plan_for(ris_writer *w, const char code[16])
     for (size_t i = 0; i < ris_nfields && i < sizeof p->rows; i++)
         if (ris_cond_holds(mask, ris_fields[i].write))
             p->rows[p->nrows++] = (unsigned char)i;
+    memset(p->always, 0, sizeof p->always);
+    memset(p->var_row, 0, sizeof p->var_row);
+    uint16_t *tail[BIB_VAR_COUNT]; /* where the next row of a variable is linked */
+    for (size_t v = 0; v < BIB_VAR_COUNT; v++)
+        tail[v] = &p->var_row[v];
+    for (size_t k = 0; k < p->nrows; k++) {
+        const ris_field *t = &ris_fields[p->rows[k]];
+        p->next_row[k] = 0;
+        switch (t->kind) {
+        case RIS_K_ID: case RIS_K_NAMES: case RIS_K_ISSUED: case RIS_K_PAGES:
+            p->always[k / 64] |= 1ull << (k % 64);
+            break;
+        default: /* put_field writes nothing when the record lacks t->var */
+            if ((unsigned)t->var < BIB_VAR_COUNT) {
+                *tail[t->var] = (uint16_t)(k + 1);
+                tail[t->var] = &p->next_row[k];
+            }
+            break;
+        }
+    }
     for (size_t i = 0; i < N_NAME_VARS; i++)
         p->name_tag[i] = ris_name_tag(code, name_vars[i]);
     p->sp_count = ris_type_sp_is_count(code);
@@ -593,14 +623,21 @@ static int w_write(bib_writer *wr, const bib_record *rec)
     put_eol(w, &w->line);
     const ty_plan *plan = plan_for(w, code);
     memset(w->have, 0, sizeof w->have);
+    uint64_t visit[4];
+    memcpy(visit, plan->always, sizeof visit);
     for (size_t i = 0, n = bib_record_field_count(rec); i < n; i++) {
         unsigned v = (unsigned)bib_field_var(bib_record_field_at(rec, i));
-        if (v < BIB_VAR_COUNT)
+        if (v < BIB_VAR_COUNT) {
             w->have[v / 64] |= 1ull << (v % 64);
+            for (unsigned r = plan->var_row[v]; r; r = plan->next_row[r - 1])
+                visit[(r - 1) / 64] |= 1ull << ((r - 1) % 64);
+        }
     }
     size_t ty_end = w->line.len;
-    for (size_t i = 0; i < plan->nrows; i++)
-        put_field(w, &ris_fields[plan->rows[i]], rec, plan);
+    /* the rows in plan order, only those that can write (ty_plan) */
+    for (size_t k = 0; k < 4; k++)
+        for (uint64_t m = visit[k]; m; m &= m - 1)
+            put_field(w, &ris_fields[plan->rows[k * 64 + (size_t)__builtin_ctzll(m)]], rec, plan);
     put_extras(w, rec);
     if (w->line.len == ty_end && strcmp(code, "GEN") == 0 && !bib_buf_failed(&w->line)) {
         /* "TY  - GEN" alone reads back as an empty record, which readers

@@ -749,6 +749,25 @@ void bib_input_consume(bib_input *in, size_t n)
     in->consumed = true;
 }
 
+void bib_input_consume_lines(bib_input *in, size_t n, size_t lines)
+{
+    /* whole LF lines from a reader that counted them: the position is
+     * what bib_input_consume's count would make it (line + lines, column
+     * 1 at the start), without that pass over the bytes; anything else
+     * goes the counting way */
+    if (in->pending_cr || !n || !lines || n > in->end - in->start ||
+        in->buf[in->start + n - 1] != '\n') {
+        bib_input_consume(in, n);
+        return;
+    }
+    in->line += lines;
+    in->col = 1;
+    in->start += n;
+    in->col_mark = in->start;
+    in->offset += n;
+    in->consumed = true;
+}
+
 void bib_input_trim(bib_input *in)
 {
     size_t have = in->end - in->start, small = in->bufsize + PAD;

@@ -132,6 +132,13 @@ BIB_API size_t bib_input_grow(const bib_input *in, size_t have);
  * line/column/offset counters over them. */
 BIB_API void bib_input_consume(bib_input *in, size_t n);
 
+/* bib_input_consume for a reader that counted the lines it consumes: the
+ * n bytes are whole lines, each ending in "\n" (none with a "\r"), and
+ * `lines` of them; the position is advanced without another pass over
+ * the bytes. Bytes that do not end in "\n" are counted as
+ * bib_input_consume counts them. */
+BIB_API void bib_input_consume_lines(bib_input *in, size_t n, size_t lines);
+
 /* Gives the memory of a window grown for one long record back once what
  * remains unconsumed is short (a no-op otherwise): a reader calls it after
  * consuming such a record, so that a 200 MB value is not held by the

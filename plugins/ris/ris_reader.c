@@ -878,8 +878,8 @@ static inline void lex_line(const char *s, size_t len, ris_line *out)
 /* The lines a call of r_next read from the window, consumed at once. */
 static void lines_done(ris_reader *r)
 {
-    if (r->win_pos)
-        bib_input_consume(r->in, r->win_pos);
+    if (r->win_pos) /* whole LF lines, counted as they were read (next_line) */
+        bib_input_consume_lines(r->in, r->win_pos, r->win_line - bib_input_line(r->in));
     r->win = NULL;
     r->win_len = r->win_pos = 0;
 }

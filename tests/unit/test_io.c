@@ -126,6 +126,63 @@ START_TEST(test_consume_chunks)
 }
 END_TEST
 
+/* bib_input_consume_lines leaves the position where bib_input_consume
+ * leaves it: whole lines taken a few at a time (refills and compactions
+ * between), a wrong count, and bytes that do not end a line (counted). */
+START_TEST(test_consume_lines)
+{
+    char text[4000];
+    size_t len = 0;
+    for (int i = 0; len < sizeof text - 80; i++) {
+        for (int k = 0; k < i % 41; k++)
+            text[len++] = k % 7 ? 'y' : ' ';
+        text[len++] = '\n';
+    }
+    static const size_t sizes[] = {16, 64, 1000};
+    for (size_t s = 0; s < 3; s++) {
+        bib_input_test_bufsize(sizes[s]);
+        bib_input *a = bib_input_open_memory(text, len, "a", NULL);
+        bib_input *b = bib_input_open_memory(text, len, "b", NULL);
+        const char *da, *db;
+        size_t na, nb;
+        for (size_t step = 1;; step++) {
+            ck_assert_int_eq(bib_input_window(a, 200, &da, &na), 0);
+            ck_assert_int_eq(bib_input_window(b, 200, &db, &nb), 0);
+            ck_assert_uint_eq(na, nb);
+            if (!na)
+                break;
+            /* up to step % 4 + 1 whole lines, or a part of one */
+            size_t take = 0, lines = 0;
+            while (take < na && lines < step % 4 + 1) {
+                const char *e = memchr(da + take, '\n', na - take);
+                if (!e)
+                    break;
+                take = (size_t)(e - da) + 1;
+                lines++;
+            }
+            if (step % 5 == 0 || !take) {
+                /* three bytes: when they do not end a line, a wrong count
+                 * is not taken (the bytes are counted) */
+                take = na < 3 ? na : 3;
+                lines = 0;
+                for (size_t i = 0; i < take; i++)
+                    lines += da[i] == '\n';
+                if (da[take - 1] != '\n')
+                    lines += 7;
+            }
+            bib_input_consume(a, take);
+            bib_input_consume_lines(b, take, lines);
+            ck_assert_uint_eq(bib_input_line(a), bib_input_line(b));
+            ck_assert_uint_eq(bib_input_column(a), bib_input_column(b));
+            ck_assert_uint_eq(bib_input_offset(a), bib_input_offset(b));
+        }
+        bib_input_free(a);
+        bib_input_free(b);
+    }
+    bib_input_test_bufsize(0);
+}
+END_TEST
+
 START_TEST(test_boms_and_encodings)
 {
     size_t n;
@@ -286,5 +343,5 @@ END_TEST
 
 BIB_TEST_MAIN("io",
               test_getline_line_ends, test_consume_positions, test_consume_chunks,
-              test_boms_and_encodings,
+              test_consume_lines, test_boms_and_encodings,
               test_output_atomic, test_output_buffer)

@@ -953,8 +953,12 @@ static int jw_custom(jw *w, bool *first, const bib_record *rec, bool others, boo
     jw_open(w, '{', &fc);
     size_t ne = bib_record_extra_count(rec);
     if (others) {
-        bool oom;
-        bib_extra_step *g = bib_record_extras_grouped(rec, &oom);
+        /* one extra (half of BibTeX's entries: their entry type) is its
+         * own grouped walk, all three flags set: no call, no allocation */
+        bib_extra_step one = {0, true, true, true}, *g = &one;
+        bool oom = false;
+        if (ne != 1)
+            g = bib_record_extras_grouped(rec, &oom);
         if (oom)
             return BIB_ENOMEM;
         for (size_t i = 0; i < ne; i++) {
@@ -986,7 +990,8 @@ static int jw_custom(jw *w, bool *first, const bib_record *rec, bool others, boo
         }
         if (open_fmt)
             jw_close(w, '}', ff);
-        free(g);
+        if (g != &one)
+            free(g);
     }
     if (mine) {
         bool fm;

@@ -144,6 +144,8 @@ static size_t words(const char *s, size_t len, span *w, size_t max)
 typedef struct {
     char *p, *end;
     bool oom; /* a part did not fit: never, by the bound above */
+    bool printable; /* the text is printable ASCII (0x20-0x7E): ' ' is its only blank */
+    bool general;   /* no quick way (parse_family_given): for the test that ties them */
 } part_sink;
 
 /* Joins words [a, b) with single spaces into the sink; NULL if empty. */
@@ -326,10 +328,68 @@ static bool split_cjk_word(const span *w, bib_name *out, part_sink *ps)
 
 static int parse_nfc(bib_name *out, const char *s, size_t len, unsigned flags, part_sink *ps);
 
+/* parse_comma's most common case without its word arrays: printable
+ * ASCII "Family, Given Words" with one comma, one word before it and a
+ * given name after it that is no lone suffix; the parts it gives, the
+ * given words joined by one space. True when done; false, with nothing
+ * taken from ps, for any other shape (test_display_quick compares the
+ * two ways on random names). */
+static bool parse_family_given(bib_name *out, const char *s, size_t len, const char *comma,
+                               part_sink *ps)
+{
+    if (!ps->printable || ps->general)
+        return false;
+    size_t a0 = 0, a1 = (size_t)(comma - s);
+    while (a0 < a1 && s[a0] == ' ')
+        a0++;
+    while (a1 > a0 && s[a1 - 1] == ' ')
+        a1--;
+    const char *b = comma + 1, *e = s + len;
+    if (a0 == a1 || memchr(s + a0, ' ', a1 - a0) || memchr(b, ',', (size_t)(e - b)) ||
+        (size_t)(ps->end - ps->p) < len + 2)
+        return false;
+    char *fam = ps->p, *giv = fam + (a1 - a0) + 1, *o = giv;
+    memcpy(fam, s + a0, a1 - a0);
+    fam[a1 - a0] = '\0';
+    size_t nw = 0;
+    const char *first = NULL, *p = b;
+    while (p < e) {
+        while (p < e && *p == ' ')
+            p++;
+        if (p == e)
+            break;
+        const char *q = p;
+        while (q < e && *q != ' ')
+            q++;
+        if (nw++)
+            *o++ = ' ';
+        else
+            first = p;
+        memcpy(o, p, (size_t)(q - p));
+        o += q - p;
+        p = q;
+    }
+    /* words() stops at BIB__NAME_MAXW words; a lone suffix is "Family Jr" */
+    if (nw > BIB__NAME_MAXW ||
+        (nw == 1 && is_suffix(first, (size_t)(o - giv))))
+        return false;
+    out->family = fam;
+    if (nw) {
+        *o++ = '\0';
+        out->given = giv;
+        ps->p = o;
+    } else {
+        ps->p = giv;
+    }
+    return true;
+}
+
 /* "Family, Given[, Suffix]", or "Given Family, Jr.". */
 static int parse_comma(bib_name *out, const char *s, size_t len, const char *comma,
                        unsigned flags, part_sink *ps)
 {
+    if (parse_family_given(out, s, len, comma, ps))
+        return 0;
     span w[BIB__NAME_MAXW], b_words[BIB__NAME_MAXW];
     const char *c2 = memchr(comma + 1, ',', len - (size_t)(comma + 1 - s));
     span a = {s, (size_t)(comma - s)};
@@ -460,13 +520,16 @@ enum { NAME_STACK = 256 }; /* a name's block on the stack; longer ones are alloc
  * and *used: where the parts lie. The input is NFC-normalised first
  * unless it is ASCII (NFC as it is). 0, BIB_EPARSE or BIB_ENOMEM. */
 static int parse_block(bib_name *out, const char *s, size_t len, unsigned flags, char *stack,
-                       size_t cap, char **heap, char **block, size_t *used)
+                       size_t cap, char **heap, char **block, size_t *used, bool general)
 {
     *heap = NULL;
     *block = stack;
     *used = 0;
     memset(out, 0, sizeof *out);
     size_t a = 0;
+    while (a < len && (unsigned char)(s[a] - 0x20) < 0x5F) /* printable ASCII */
+        a++;
+    bool printable = a == len;
     while (a < len && (unsigned char)s[a] < 0x80)
         a++;
     bib_buf nfc = BIB_BUF_INIT;
@@ -489,7 +552,7 @@ static int parse_block(bib_name *out, const char *s, size_t len, unsigned flags,
         *block = *heap;
         cap = len + 16;
     }
-    part_sink ps = {*block, *block + cap, false};
+    part_sink ps = {*block, *block + cap, false, printable, general};
     int rc = parse_nfc(out, len ? s : "", len, flags, &ps);
     if (nfc.cap)
         bib_buf_clear(&nfc);
@@ -497,12 +560,13 @@ static int parse_block(bib_name *out, const char *s, size_t len, unsigned flags,
     return rc;
 }
 
-int bib_name_parse_display_flags(bib_name *out, const char *s, size_t len, unsigned flags)
+/* bib_name_parse_display_flags; `general`: without the quick way */
+static int parse_owned(bib_name *out, const char *s, size_t len, unsigned flags, bool general)
 {
     char stack[NAME_STACK], *heap, *block;
     size_t used;
     bib_name n;
-    int rc = parse_block(&n, s, len, flags, stack, sizeof stack, &heap, &block, &used);
+    int rc = parse_block(&n, s, len, flags, stack, sizeof stack, &heap, &block, &used, general);
     memset(out, 0, sizeof *out);
     if (!rc) {
         /* the caller owns each part (bib_name_clear); the flags as parsed */
@@ -523,6 +587,16 @@ int bib_name_parse_display_flags(bib_name *out, const char *s, size_t len, unsig
     return rc;
 }
 
+int bib_name_parse_display_flags(bib_name *out, const char *s, size_t len, unsigned flags)
+{
+    return parse_owned(out, s, len, flags, false);
+}
+
+int bib__name_parse_display_general(bib_name *out, const char *s, size_t len, unsigned flags)
+{
+    return parse_owned(out, s, len, flags, true);
+}
+
 int bib_name_parse_display(bib_name *out, const char *s, size_t len)
 {
     return bib_name_parse_display_flags(out, s, len, 0);
@@ -534,7 +608,7 @@ int bib_names_add_display(bib_record *rec, bib_var var, const char *s, size_t le
     char stack[NAME_STACK], *heap, *block;
     size_t used;
     bib_name n;
-    int rc = parse_block(&n, s, len, flags, stack, sizeof stack, &heap, &block, &used);
+    int rc = parse_block(&n, s, len, flags, stack, sizeof stack, &heap, &block, &used, false);
     if (!rc) /* one copy of the block into the record (names.c does so too) */
         rc = bib__record_add_name_block(rec, var, &n, block, used);
     free(heap);

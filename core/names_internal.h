@@ -18,6 +18,12 @@ bool bib__is_particle(const char *s, size_t len);
 int bib__record_add_name_block(bib_record *r, bib_var var, const bib_name *name,
                                const char *block, size_t len);
 
+/* bib_name_parse_display_flags without its quick way for the common
+ * "Family, Given" (names_display.c): a test-only seam, exported for
+ * tests/text/test_names.c, which compares the two; not public API. */
+BIB_API int bib__name_parse_display_general(bib_name *out, const char *s, size_t len,
+                                            unsigned flags);
+
 /* Most words a display name is split into. */
 #define BIB__NAME_MAXW 64
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* test_names.c - display names (web pages, RIS) and page ranges. */
 #include "testutil.h"
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -191,6 +192,62 @@ START_TEST(test_display_add)
 }
 END_TEST
 
+/* names_display.c's quick way for "Family, Given" gives what the general
+ * parse gives: random names of words, particles, suffixes, initials and
+ * punctuation, commas and runs of blanks (more than the 64 words a name
+ * is split into, now and then), printable ASCII or not. */
+int bib__name_parse_display_general(bib_name *out, const char *s, size_t len, unsigned flags);
+
+START_TEST(test_display_quick)
+{
+    static const char *const pieces[] = {
+        "Smith", "van", "de", "Jr", "Jr.", "III", "jr", "J.", "A", "O'Brien", "Jean-Luc",
+        "SMITH", "JE", "-", ".", "x", "Lee", "bin", "Sr", "Senior", "M\xC3\xBCller", "9",
+    };
+    static const char *const seps[] = {" ", "  ", ", ", ",", " ,", "\t", " ", " "};
+    unsigned long x = 12345;
+    char buf[1200];
+    for (int t = 0; t < 200000; t++) {
+        size_t n = 0;
+        x = x * 6364136223846793005ul + 1442695040888963407ul;
+        int words = (int)((x >> 33) % 6) + 1;
+        if ((x >> 20) % 50 == 0)
+            words = 70; /* past the word limit */
+        if ((x >> 40) % 5 == 0)
+            buf[n++] = ' ';
+        for (int k = 0; k < words; k++) {
+            x = x * 6364136223846793005ul + 1442695040888963407ul;
+            const char *w = pieces[(x >> 33) % (sizeof pieces / sizeof *pieces)];
+            const char *sp = seps[(x >> 45) % (sizeof seps / sizeof *seps)];
+            if (k == 1 && (x >> 50) % 3)
+                sp = ", "; /* most names: one comma after the first word */
+            else if (k > 1 && words == 70)
+                sp = " "; /* a long given name, one comma before it */
+            if (k)
+                n += (size_t)snprintf(buf + n, sizeof buf - n, "%s", sp);
+            n += (size_t)snprintf(buf + n, sizeof buf - n, "%s", w);
+        }
+        if ((x >> 55) % 7 == 0)
+            buf[n++] = ' ';
+        buf[n] = '\0';
+        bib_name a, b;
+        int ra = bib_name_parse_display(&a, buf, n);
+        int rb = bib__name_parse_display_general(&b, buf, n, 0);
+        ck_assert_msg(ra == rb, "'%s': %d, %d", buf, ra, rb);
+        if (ra)
+            continue;
+        eq(a.family, b.family, buf, "family (quick)");
+        eq(a.given, b.given, buf, "given (quick)");
+        eq(a.non_dropping_particle, b.non_dropping_particle, buf, "particle (quick)");
+        eq(a.suffix, b.suffix, buf, "suffix (quick)");
+        eq(a.literal, b.literal, buf, "literal (quick)");
+        ck_assert_int_eq(a.comma_suffix, b.comma_suffix);
+        bib_name_clear(&a);
+        bib_name_clear(&b);
+    }
+}
+END_TEST
+
 /* A name typed with combining marks (NFD) splits exactly like its composed
  * form (NFC): the parts come out in NFC. */
 START_TEST(test_display_nfd)
@@ -339,6 +396,7 @@ START_TEST(test_bibtex_name_lists)
 }
 END_TEST
 
-BIB_TEST_MAIN("names", test_display_names, test_display_nfd, test_display_add, test_display_given_first,
+BIB_TEST_MAIN("names", test_display_names, test_display_nfd, test_display_add,
+              test_display_quick, test_display_given_first,
               test_pages, test_bibtex_names,
               test_bibtex_name_lists)

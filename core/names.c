@@ -652,14 +652,22 @@ enum { SCRATCH_KEEP = 1 << 16 };
 static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
 static pthread_key_t scratch_key;
 static bool scratch_ok;
-static _Thread_local bib_buf scratch = BIB_BUF_INIT;
-static _Thread_local bool scratch_registered, scratch_busy;
+/* One thread-local block, its address taken once a list: in a shared
+ * library each access to a thread-local variable is a __tls_get_addr
+ * call, four a list when they were separate (about 1.3 M on BibTeX ->
+ * CSL-JSON, 5 MB). The buffer comes first: scratch_give finds the block
+ * from it. */
+typedef struct scratch_tls {
+    bib_buf buf;
+    bool registered, busy;
+} scratch_tls;
+static _Thread_local scratch_tls scratch = {BIB_BUF_INIT, false, false};
 
 static void scratch_free(void *unused)
 {
     (void)unused;
-    bib_buf_clear(&scratch);
-    scratch_registered = false; /* a later list registers again */
+    bib_buf_clear(&scratch.buf);
+    scratch.registered = false; /* a later list registers again */
 }
 
 static void scratch_init(void) { scratch_ok = pthread_key_create(&scratch_key, scratch_free) == 0; }
@@ -668,30 +676,31 @@ static void scratch_init(void) { scratch_ok = pthread_key_create(&scratch_key, s
  * kept (no key) or is in use. */
 static bib_buf *scratch_take(bib_buf *fallback)
 {
-    if (scratch_busy)
+    scratch_tls *t = &scratch;
+    if (t->busy)
         return fallback;
-    if (!scratch_registered) {
+    if (!t->registered) {
         pthread_once(&scratch_once, scratch_init);
         /* any non-NULL value: the destructor runs only for those */
-        if (!scratch_ok || pthread_setspecific(scratch_key, &scratch_registered) != 0)
+        if (!scratch_ok || pthread_setspecific(scratch_key, &t->registered) != 0)
             return fallback;
-        scratch_registered = true;
+        t->registered = true;
     }
-    scratch_busy = true;
-    bib_buf_reset(&scratch);
-    return &scratch;
+    t->busy = true;
+    bib_buf_reset(&t->buf);
+    return &t->buf;
 }
 
-/* Gives back what scratch_take returned. */
-static void scratch_give(bib_buf *b)
+/* Gives back what scratch_take returned (`fallback`: what it was given). */
+static void scratch_give(bib_buf *b, bib_buf *fallback)
 {
-    if (b != &scratch) {
+    if (b == fallback) {
         bib_buf_clear(b);
         return;
     }
     if (b->failed || b->cap > SCRATCH_KEEP)
         bib_buf_clear(b);
-    scratch_busy = false;
+    ((scratch_tls *)(void *)b)->busy = false;
 }
 
 #if defined(__x86_64__) && defined(__SSE2__)
@@ -803,7 +812,7 @@ int bib_names_add_bibtex(bib_record *rec, bib_var var, const char *s, size_t len
             if (l == 6 && strncasecmp(p, "others", 6) == 0 && i == len) {
                 int rc = bib_record_set_names_truncated(rec, var, true);
                 if (rc) {
-                    scratch_give(sc);
+                    scratch_give(sc, &local);
                     return rc;
                 }
             } else if (l) {
@@ -813,7 +822,7 @@ int bib_names_add_bibtex(bib_record *rec, bib_var var, const char *s, size_t len
                 if (rc == 0)
                     rc = bib__record_add_name_block(rec, var, &n, sc->data, sc->len);
                 if (rc && rc != BIB_EPARSE) {
-                    scratch_give(sc);
+                    scratch_give(sc, &local);
                     return rc;
                 }
                 if (rc == 0) {
@@ -832,7 +841,7 @@ int bib_names_add_bibtex(bib_record *rec, bib_var var, const char *s, size_t len
         }
         i++;
     }
-    scratch_give(sc);
+    scratch_give(sc, &local);
     return added;
 }
 

@@ -242,9 +242,23 @@ add_entry_clean(ris_reader *r, const char *tag, size_t line, const char *v, size
     e->line = line;
     e->off = r->vals.len;
     e->len = len;
-    bib_buf_append_fast(&r->vals, v, len);
-    if (bib_buf_failed(&r->vals))
-        return BIB_ENOMEM;
+    if (clean && len <= 32 && r->vals.len + 40 < r->vals.cap) {
+        /* a window line's value (clean: next_line took it from the
+         * window), most of them short: one or two sixteen-byte moves, no
+         * memcpy call. The line's '\n' and the sixteen padding bytes
+         * after a window (bib_input_window) keep the load in the input's
+         * buffer. */
+        char *d = r->vals.data + r->vals.len;
+        memcpy(d, v, 16);
+        if (len > 16)
+            memcpy(d + len - 16, v + len - 16, 16);
+        r->vals.len += len;
+        r->vals.data[r->vals.len] = '\0';
+    } else {
+        bib_buf_append_fast(&r->vals, v, len);
+        if (bib_buf_failed(&r->vals))
+            return BIB_ENOMEM;
+    }
     if (!clean)
         e->len -= clean_tail(r, e->off, line);
     /* the writer keys the record by its ID: the slots arrive while the

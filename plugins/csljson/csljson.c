@@ -544,8 +544,8 @@ static int writer_write(bib_writer *wr, const bib_record *rec)
         ;
     else if (!pretty)
         bib_buf_puts(&w->buf, w->count ? "," : "");
-    else
-        bib_buf_puts(&w->buf, w->count ? ",\n  " : "\n  ");
+    else /* ",\n  " between items, its last three bytes before the first: no strlen */
+        bib_buf_append_fast(&w->buf, &",\n  "[w->count ? 0 : 1], w->count ? 4 : 3);
     /* inside the array, an item's lines are indented one level */
     int rc = bib_cslitem_write_to(&w->buf, w->out, rec, flags, pretty ? 1 : 0);
     bib_record_free(owned);

@@ -439,9 +439,26 @@ static void put_names(ris_writer *w, const ty_plan *p, const bib_record *rec, si
     if (!tag)
         return;
     bib_writer_wrote(w->wr, var);
-    for (size_t i = 0; i < bib_field_name_count(f); i++) {
+    bib_buf *b = &w->line;
+    const char pre[6] = {tag[0], tag[1], ' ', ' ', '-', ' '};
+    for (size_t i = 0, n = bib_field_name_count(f); i < n; i++) {
+        /* formatted straight into the line after its tag: a name that
+         * put_tag would write as it is (no control character, no blank
+         * at either end: nearly all) is done; any other is taken back
+         * and goes through put_tag from w->val */
+        size_t start = b->len;
+        bib_buf_append_fast(b, pre, sizeof pre);
+        size_t v = b->len;
+        ris_name_format(b, bib_field_name_at(f, i));
+        size_t len = b->len - v;
+        if (len && !bib_buf_failed(b) && b->data[v] != ' ' && b->data[b->len - 1] != ' ' &&
+            next_control(b->data + v, 0, len) == len) {
+            put_eol(w, b);
+            continue;
+        }
         bib_buf_reset(&w->val);
-        ris_name_format(&w->val, bib_field_name_at(f, i));
+        bib_buf_append(&w->val, b->data + v, len);
+        bib_buf_truncate(b, start);
         put_tag(w, tag, w->val.data, w->val.len, false);
     }
 }

@@ -389,6 +389,13 @@ static char jw_keys[BIB_VAR_COUNT][JW_KEY_COPY];
 static unsigned char jw_key_len[BIB_VAR_COUNT];
 static pthread_once_t jw_keys_once = PTHREAD_ONCE_INIT;
 
+/* The same rows with what comes before a member of an item at the usual
+ * depth (level 2: an item inside the array), ",\n    \"name\": ", so that
+ * the separator, the newline, the indentation and the key are one copy
+ * (jw_key_var); the row from its second byte for the first member. */
+enum { JW_MEMBER_COPY = 48, JW_MEMBER_LEVEL = 2 };
+static char jw_mkeys[BIB_VAR_COUNT][JW_MEMBER_COPY];
+
 /* The same for the six name parts (cslitem_name_keys), all short enough. */
 static char jw_nkeys[6][JW_KEY_COPY];
 static unsigned char jw_nkey_len[6];
@@ -413,6 +420,10 @@ static void jw_keys_build(void)
         memcpy(jw_keys[v] + 1, name, n);
         memcpy(jw_keys[v] + 1 + n, "\": ", 3);
         jw_key_len[v] = (unsigned char)(n + 3); /* without the space */
+        /* ",\n" and two spaces a level, then the key row (at most 28 + 4) */
+        memcpy(jw_mkeys[v], ",\n", 2);
+        memset(jw_mkeys[v] + 2, ' ', 2 * JW_MEMBER_LEVEL);
+        memcpy(jw_mkeys[v] + 2 + 2 * JW_MEMBER_LEVEL, jw_keys[v], n + 4);
     }
 }
 
@@ -451,6 +462,17 @@ static void jw_key_fixed(jw *w, bool *first, const char *row, size_t n, const ch
 static inline __attribute__((always_inline)) void jw_key_var(jw *w, bool *first, bib_var v)
 {
     bool known = (unsigned)v < BIB_VAR_COUNT;
+    bib_buf *b = w->out;
+    if (known && jw_key_len[v] && w->pretty && w->level == JW_MEMBER_LEVEL &&
+        b->len + JW_MEMBER_COPY < b->cap) {
+        /* the usual depth: what jw_item and jw_key_row write, one copy */
+        size_t skip = *first; /* no ',' before the first member */
+        memcpy(b->data + b->len, jw_mkeys[v] + skip, JW_MEMBER_COPY - 1);
+        b->len += 2 + 2 * JW_MEMBER_LEVEL + jw_key_len[v] + 1 - skip;
+        b->data[b->len] = '\0';
+        *first = false;
+        return;
+    }
     if (!jw_key_row(w, first, known ? jw_keys[v] : NULL, known ? jw_key_len[v] : 0))
         jw_key_text(w, bib_var_name(v));
 }

@@ -767,7 +767,9 @@ static bool jw_field(jw *w, bool *first, const bib_field *f)
     if (!s)
         return false;
     jw_key_var(w, first, var);
-    size_t nv = bib_field_value_count(f);
+    /* the value count only where it matters (a call into record.c a
+     * field otherwise) */
+    size_t nv = var == BIB_VAR_CATEGORIES || var == BIB_VAR_KEYWORD ? bib_field_value_count(f) : 1;
     if (var == BIB_VAR_CATEGORIES) {
         bool fa;
         jw_open(w, '[', &fa);
@@ -793,7 +795,12 @@ static bool jw_field(jw *w, bool *first, const bib_field *f)
         bib_buf_clear(&j);
         return true;
     }
-    if ((bib_field_flags(f) & BIB_FIELD_BARE_NUMBER) && cslitem_number_as_json(var)) {
+    /* strtoll reads a number only from a digit, a sign or a blank: the
+     * flags are asked only then (most text starts with a letter) */
+    unsigned char c0 = (unsigned char)s[0];
+    bool numeric = (c0 >= '0' && c0 <= '9') || c0 == '-' || c0 == '+' || c0 == ' ' ||
+                   (c0 >= '\t' && c0 <= '\r');
+    if (numeric && (bib_field_flags(f) & BIB_FIELD_BARE_NUMBER) && cslitem_number_as_json(var)) {
         char *end;
         errno = 0;
         long long x = strtoll(s, &end, 10);

@@ -80,6 +80,11 @@ bool bib__is_particle(const char *s, size_t len)
 
 static bool is_suffix(const char *s, size_t len)
 {
+    /* every suffix below starts with a capital I, J or S (the list's with
+     * the upper-case first letter asked for below): any other word, most
+     * given names, ends here */
+    if (!len || (s[0] != 'I' && s[0] != 'J' && s[0] != 'S'))
+        return false;
     /* generational numerals only in capitals: "II", "III", "IV" */
     if ((len == 2 && (!memcmp(s, "II", 2) || !memcmp(s, "IV", 2))) ||
         (len == 3 && !memcmp(s, "III", 3)))

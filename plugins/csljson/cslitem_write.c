@@ -311,13 +311,56 @@ static __attribute__((noinline)) void jw_string_any(jw *w, const char *s, size_t
     bib_buf_putc_fast(b, '"');
 }
 
-/* jw_string_any with its usual case in line: most values (names, ids,
- * types, numbers spelled as text) are 4 to 16 bytes, and the general
- * function's set-up cost more than their copy */
+#if defined(__x86_64__) && defined(__SSE2__)
+/* A string of 17 to JW_MID bytes that needs no escaping (titles,
+ * journals, publishers, notes), quoted into b: sixteen bytes stored as
+ * they are tested, the last ones in one block that ends the string. False,
+ * and nothing counted, when a byte needs escaping or b lacks room: then
+ * jw_string_any writes over it. */
+enum { JW_MID = 512 };
+static inline bool jw_string_mid(bib_buf *b, const char *s, size_t n)
+{
+    if (b->len + n + 20 >= b->cap)
+        return false;
+    const __m128i lim = _mm_set1_epi8(0x1F), quote = _mm_set1_epi8('"'),
+                  bs = _mm_set1_epi8('\\');
+    char *d = b->data + b->len + 1;
+    __m128i hit = _mm_setzero_si128();
+    size_t i = 0;
+    for (; i + 16 < n; i += 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        _mm_storeu_si128((__m128i *)(void *)(d + i), x);
+        hit = _mm_or_si128(hit, _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(x, lim), x),
+                                             _mm_or_si128(_mm_cmpeq_epi8(x, quote),
+                                                          _mm_cmpeq_epi8(x, bs))));
+    }
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + n - 16));
+    _mm_storeu_si128((__m128i *)(void *)(d + n - 16), x);
+    hit = _mm_or_si128(hit, _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(x, lim), x),
+                                         _mm_or_si128(_mm_cmpeq_epi8(x, quote),
+                                                      _mm_cmpeq_epi8(x, bs))));
+    if (_mm_movemask_epi8(hit))
+        return false;
+    d[-1] = '"';
+    d[n] = '"';
+    d[n + 1] = '\0';
+    b->len += n + 2;
+    return true;
+}
+#endif
+
+/* jw_string_any with its usual cases in line: most values (names, ids,
+ * types, numbers spelled as text) are 4 to 16 bytes, titles and the like
+ * a few dozen, and the general function's set-up cost more than their
+ * copy */
 static inline void jw_string(jw *w, const char *s, size_t n)
 {
     if (n >= 4 && n <= 16 && jw_string_short(w->out, s, n))
         return;
+#if defined(__x86_64__) && defined(__SSE2__)
+    if (n > 16 && n <= JW_MID && jw_string_mid(w->out, s, n))
+        return;
+#endif
     jw_string_any(w, s, n);
 }
 

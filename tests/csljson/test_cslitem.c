@@ -249,6 +249,51 @@ START_TEST(test_write_direct)
 }
 END_TEST
 
+/* Every ASCII byte at the start, the middle and the end of titles of 17
+ * to 513 bytes (the writer's quick ways for 4-16 and 17-512 bytes, the
+ * general one beyond), written into a buffer with room (the quick ways
+ * need it) compact and pretty inside an array: the very text jansson
+ * gives. Ties the writer's three copies of the set of bytes to escape to
+ * jansson's. */
+START_TEST(test_write_escapes)
+{
+    static const size_t lens[] = {4, 9, 16, 17, 20, 31, 32, 33, 47, 48, 100, 511, 512, 513};
+    char t[600];
+    for (size_t li = 0; li < sizeof lens / sizeof *lens; li++) {
+        size_t n = lens[li];
+        for (int c = 1; c < 128; c++) {
+            size_t at[3] = {0, n / 2, n - 1};
+            for (int k = 0; k < 3; k++) {
+                memset(t, 'x', n);
+                t[at[k]] = (char)c;
+                bib_record *r = bib_record_new(BIB_TYPE_BOOK, "k");
+                ck_assert_int_eq(bib_record_set_text(r, BIB_VAR_TITLE, t, n), 0);
+                json_t *j = bib_cslitem_to_json(r, 0);
+                for (int pretty = 0; pretty < 2; pretty++) {
+                    char *want = json_dumps(j, pretty ? JSON_INDENT(2) : JSON_COMPACT);
+                    bib_buf got = BIB_BUF_INIT, exp = BIB_BUF_INIT;
+                    ck_assert_int_eq(bib_buf_reserve(&got, 8192), 0);
+                    ck_assert_int_eq(bib_cslitem_write(&got, r, pretty ? BIB_CSLITEM_PRETTY : 0,
+                                                       pretty), 0);
+                    for (const char *p = want; *p; p++) { /* a level deeper when pretty */
+                        bib_buf_putc(&exp, *p);
+                        if (*p == '\n')
+                            bib_buf_puts(&exp, "  ");
+                    }
+                    ck_assert_msg(strcmp(got.data, exp.data) == 0, "byte %d at %zu of %zu: %s",
+                                  c, at[k], n, got.data);
+                    bib_buf_clear(&got);
+                    bib_buf_clear(&exp);
+                    free(want);
+                }
+                json_decref(j);
+                bib_record_free(r);
+            }
+        }
+    }
+}
+END_TEST
+
 /* A range whose end has a season: CSL-JSON's one "season" key is the
  * start's, so each bound's season goes into date-parts as a month 13..16
  * (both writers), and reads back as that bound's season. A single season
@@ -483,4 +528,4 @@ END_TEST
 
 BIB_TEST_MAIN("cslitem", test_names, test_dates, test_date_empty_parts, test_numbers_aliases_extras, test_bad_items,
               test_write_direct, test_season_range, test_bare_number_schema, test_citeproc_spelling, test_cj_numbers,
-              test_cj_refusals)
+              test_cj_refusals, test_write_escapes)

@@ -211,16 +211,94 @@ static bool plain_value(const char *s, size_t n)
     return true;
 }
 
-static int set_converted(bt_reader *r, bib_record *rec, bib_var var, const char *s, size_t n,
-                         unsigned flags)
+/* True when a field's text may go back out as its source text: no
+ * control byte but a line break or a tab (a '\r' would give the output
+ * mixed line ends). */
+static bool source_bytes_ok(const char *s, size_t n)
 {
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] < ' ' && s[i] != '\n' && s[i] != '\t')
+            return false;
+    return true;
+}
+
+/* True when the text of a name list has none of the slips BibTeX warns
+ * of and the reader forgives without a word: a name with more than two
+ * commas at brace level 0, or a comma that starts or ends a name ("May,
+ * Keith, and ..."). A list with one goes out as the writer spells its
+ * names, which mends it. */
+static bool names_clean(const char *s, size_t n)
+{
+    size_t i = 0, commas = 0;
+    bool first = true; /* the next word starts a name */
+    char last = 0;     /* the last byte of the name's words so far */
+    for (;;) {
+        while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n'))
+            i++;
+        size_t b = i, c = 0;
+        int depth = 0;
+        for (; i < n && (depth > 0 || (s[i] != ' ' && s[i] != '\t' && s[i] != '\n')); i++) {
+            depth += s[i] == '{' ? 1 : s[i] == '}' && depth > 0 ? -1 : 0;
+            c += s[i] == ',' && depth == 0;
+        }
+        if (b == i || (i - b == 3 && bt_ieq(s + b, 3, "and"))) { /* a name ends */
+            if (commas > 2 || last == ',')
+                return false;
+            if (b == i)
+                return true;
+            commas = 0;
+            first = true;
+            last = 0;
+            continue;
+        }
+        if (first && s[b] == ',')
+            return false;
+        first = false;
+        commas += c;
+        last = s[i - 1];
+    }
+}
+
+/* Keeps field f's text as the source text of var's value, which was just
+ * set from it, for the module's writers (docs/bibtex.md, "Source text"):
+ * when f was a literal, below 1 MiB (a huge value is not held twice) and
+ * without a control byte. `same`: the value is the text itself (nothing
+ * to convert), then shared; `kind` how the value was read, the writer's
+ * check that it reads back the same. */
+static int keep_source(bib_record *rec, bib_var var, const bt_raw_field *f, const char *s,
+                       bt_kind kind, bool same)
+{
+    size_t n = f->val_len;
+    if (!f->literal || !n || n >= (1u << 20))
+        return 0;
+    if (same) {
+        /* a rich value may be spelt otherwise (record.h's small-caps
+         * alias): shared only when it is as long as the text */
+        const char *val = bib_record_text(rec, var);
+        if (val && (kind != BT_TITLE || strnlen(val, n + 1) == n))
+            return bib_record_set_source(rec, var, "bibtex", kind, val, n);
+    }
+    if (!source_bytes_ok(s, n))
+        return 0;
+    return bib_record_set_source(rec, var, "bibtex", kind, s, n);
+}
+
+/* var from field f, converted by flags; its source text kept (a `kind`
+ * of BT_DATE: not kept). */
+static int set_converted(bt_reader *r, bib_record *rec, bib_var var, const bt_raw_field *f,
+                         unsigned flags, bt_kind kind)
+{
+    const char *s = r->arena.data + f->val_off;
+    size_t n = f->val_len;
     /* a value the conversion and the white space rule would only copy
      * (most are) goes to the record from the entry's arena */
     bool plain = flags & BIB_LATEX_VERBATIM
                      ? !memchr(s, '{', n) && !memchr(s, '}', n) && words_run(s, 0, n) == n
                      : plain_value(s, n);
-    if (plain && n < (1u << 20))
-        return n ? bib_record_set_text(rec, var, s, n) : 0;
+    if (plain && n < (1u << 20)) {
+        int rc = n ? bib_record_set_text(rec, var, s, n) : 0;
+        return rc < 0 || !n || kind == BT_DATE ? rc : keep_source(rec, var, f, s, kind, true);
+    }
     bib_buf_reset(&r->tmp);
     int rc = bib_latex_to_unicode(&r->tmp, s, n, flags, NULL);
     if (rc < 0)
@@ -231,7 +309,8 @@ static int set_converted(bt_reader *r, bib_record *rec, bib_var var, const char 
         return 0;
     if (w >= (1u << 20)) /* a long value: the record takes the buffer, no copy */
         return bib_record_set_text_owned(rec, var, bib_buf_detach(&r->tmp));
-    return bib_record_set_text(rec, var, r->tmp.data, w);
+    rc = bib_record_set_text(rec, var, r->tmp.data, w);
+    return rc < 0 || kind == BT_DATE ? rc : keep_source(rec, var, f, s, kind, false);
 }
 
 /* An unmapped field, kept as a ("bibtex", name, raw value) extra. A line
@@ -442,7 +521,7 @@ static int read_number(entry_ctx *e, const bt_raw_field *f)
          * it is when it comes after `number`, not overwritten */
         rc = add_raw_extra(r, e->rec, "issue", fval(r, iss), iss->val_len);
     if (rc >= 0)
-        rc = set_converted(r, e->rec, var, fval(r, f), f->val_len, 0);
+        rc = set_converted(r, e->rec, var, f, 0, BT_TEXT);
     if (rc >= 0 && f->bare_number && bib_record_has(e->rec, var))
         bib_record_set_field_flags(e->rec, var, BIB_FIELD_BARE_NUMBER);
     return rc;
@@ -497,7 +576,7 @@ static int read_org(entry_ctx *e, const bt_row *row, const bt_raw_field *f)
 {
     bt_reader *r = e->r;
     if (!e->has_publisher && !bib_record_has(e->rec, row->var))
-        return set_converted(r, e->rec, row->var, fval(r, f), f->val_len, 0);
+        return set_converted(r, e->rec, row->var, f, 0, BT_TEXT);
     return add_raw_extra(r, e->rec, fname(r, f), fval(r, f), f->val_len);
 }
 
@@ -607,24 +686,33 @@ static int read_plain(entry_ctx *e, const bt_row *row, const bt_raw_field *f)
         if (bad)
             bib_input_report(r->in, BIB_SEV_WARNING, e->pe->line, 0,
                              "empty name in '%s' of entry '%.40s'", name, e->key);
+        /* a list with an empty name would warn again when read back */
+        else if (n > 0 && f->literal && names_clean(v, vn))
+            rc = keep_source(e->rec, row->var, f, v, BT_NAMES, false);
         return rc;
     }
     case BT_TITLE:
-        return set_converted(r, e->rec, row->var, v, vn, BIB_LATEX_RICH | BIB_LATEX_NOCASE);
+        return set_converted(r, e->rec, row->var, f, BIB_LATEX_RICH | BIB_LATEX_NOCASE, BT_TITLE);
     case BT_VERB:
-        return set_converted(r, e->rec, row->var, v, vn, BIB_LATEX_VERBATIM);
+        return set_converted(r, e->rec, row->var, f, BIB_LATEX_VERBATIM, BT_VERB);
     case BT_RANGE:
-        return read_range(e, row->var, v, vn);
+        rc = read_range(e, row->var, v, vn);
+        break;
     case BT_DATE:
         return read_date(e, row->var, v, vn);
     case BT_LIST:
-        return read_list(e, row->var, v, vn);
-    case BT_TEXT:
+        rc = read_list(e, row->var, v, vn);
         break;
+    case BT_TEXT:
+        rc = set_converted(r, e->rec, row->var, f, 0, BT_TEXT);
+        if (rc >= 0 && f->bare_number && bib_record_has(e->rec, row->var))
+            bib_record_set_field_flags(e->rec, row->var, BIB_FIELD_BARE_NUMBER);
+        return rc;
     }
-    rc = set_converted(r, e->rec, row->var, v, vn, 0);
-    if (rc >= 0 && f->bare_number && bib_record_has(e->rec, row->var))
-        bib_record_set_field_flags(e->rec, row->var, BIB_FIELD_BARE_NUMBER);
+    /* a range or list: the source text kept when the field gave a value
+     * (the variable was free: checked above) */
+    if (rc >= 0 && bib_record_has(e->rec, row->var))
+        rc = keep_source(e->rec, row->var, f, v, row->kind, false);
     return rc;
 }
 

@@ -134,6 +134,35 @@ static void put_val(bt_writer *w, const char *name, bool bare)
     put_field(w, name, w->val.data, w->val.len, bare);
 }
 
+/* True when s[0..n) is ASCII: eight bytes a step. */
+static bool all_ascii(const char *s, size_t n)
+{
+    size_t i = 0;
+    for (uint64_t x; n - i >= 8; i += 8) {
+        memcpy(&x, s + i, 8);
+        if (x & 0x8080808080808080ull)
+            return false;
+    }
+    for (; i < n; i++)
+        if ((unsigned char)s[i] >= 0x80)
+            return false;
+    return true;
+}
+
+/* f's value as its BibTeX source wrote it, when that may go out instead
+ * of the value encoded again (docs/bibtex.md, "Source text"): the reader
+ * of this module kept it (the value is unchanged since: any setter drops
+ * it, record.h) and read it as `kind`, so that it reads back under a row
+ * of that kind as the same value; under -O ascii, ASCII only. */
+static const char *source_of(const bt_writer *w, const bib_field *f, bt_kind kind, size_t *n)
+{
+    unsigned tag;
+    const char *s = bib_field_source(f, "bibtex", &tag, n);
+    if (!s || tag != (unsigned)kind || (w->ascii && !all_ascii(s, *n)))
+        return NULL;
+    return s;
+}
+
 /* A text variable as `name`, converted by the row's kind. */
 static void put_text(bt_writer *w, const char *name, const bib_record *rec, bib_var var,
                      bt_kind kind)
@@ -146,6 +175,12 @@ static void put_text(bt_writer *w, const char *name, const bib_record *rec, bib_
     /* inherited fields stay with the parent: crossref brings them back */
     if (ff & w->skip_inherited)
         return;
+    size_t sn;
+    const char *src = source_of(w, f, kind, &sn);
+    if (src) {
+        put_field(w, name, src, sn, false);
+        return;
+    }
     unsigned fl = w->ascii ? BIB_LATEX_ASCII : 0;
     if (bib_field_kind(f) == BIB_KIND_RICH)
         fl |= BIB_LATEX_FROM_RICH;
@@ -290,6 +325,12 @@ static void put_names(bt_writer *w, const char *name, const bib_record *rec, bib
     /* inherited fields stay with the parent: crossref brings them back */
     if (!f || (bib_field_flags(f) & w->skip_inherited))
         return;
+    size_t sn;
+    const char *src = source_of(w, f, BT_NAMES, &sn);
+    if (src) {
+        put_field(w, name, src, sn, false);
+        return;
+    }
     bib_buf_reset(&w->val);
     size_t n = bib_field_name_count(f);
     for (size_t i = 0; i < n; i++) {

@@ -75,6 +75,9 @@ typedef struct bt_raw_field {
     uint64_t name_word0; /* its first eight bytes (bt_name_word0) */
     size_t val_off, val_len;
     bool bare_number; /* the whole value was one bare number */
+    /* the value is its source text: one braced or quoted part, no macro
+     * or '#', no NUL removed, no '%' the lexer had to read (bt_lexer.c) */
+    bool literal;
     bool maybe_twin;  /* an earlier field may have its name (set by bt_build_record) */
     unsigned char known; /* its bt_known, set by bt_build_record */
     const struct bt_row *row; /* its crosswalk row (NULL: none), set by bt_build_record */
@@ -177,6 +180,7 @@ typedef struct bt_pctx {
     char err[160];
     const char *field; /* name of the field being parsed (in the window) */
     size_t field_len;
+    bool part_literal; /* the part just parsed went to the arena as it was written */
     /* what the parser forgave (a missing comma, a stray delimiter), given
      * once the entry is parsed: a parse restarted on a larger window must
      * not warn twice */

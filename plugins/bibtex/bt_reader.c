@@ -184,41 +184,66 @@ static inline unsigned plain_block(const char *s)
 /* True when the field value s[0..n) (its NUL at s[n], add_field's) is
  * what the conversion without flags and then collapse_ws would give:
  * bib_latex_plain_len(s, n) == n and words_run(s, 0, n) == n, in one pass
- * instead of two. s[n] may also be a list item's separator (',' or ';')
+ * instead of two; *ascii then tells whether it is ASCII. s[n] may also
+ * be a list item's separator (',' or ';')
  * after the trimmed item: no blank, dash or quote, it makes the looks
  * past the last byte decide as the value's end does. */
-static bool plain_value(const char *s, size_t n)
+static bool plain_value(const char *s, size_t n, bool *ascii)
 {
     if (n && s[0] == ' ')
         return false;
     size_t i = 0;
 #if defined(__x86_64__) && defined(__SSE2__)
     if (n >= 16) {
-        for (; n - i >= 16; i += 16)
+        __m128i hi = _mm_setzero_si128(); /* the bytes ORed: their high bits */
+        for (; n - i >= 16; i += 16) {
+            __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+            hi = _mm_or_si128(hi, x);
             if (plain_block(s + i))
                 return false;
+        }
         /* the last bytes in one block that overlaps the one before; the
          * byte after it is the NUL, which ends a trailing space */
+        hi = _mm_or_si128(hi, _mm_loadu_si128((const __m128i *)(const void *)(s + n - 16)));
+        *ascii = !_mm_movemask_epi8(hi);
         return i == n || !plain_block(s + n - 16);
     }
 #endif
     const unsigned char *u = (const unsigned char *)s;
+    unsigned hi = 0;
     for (; i < n; i++) {
         unsigned k = plain_class[u[i]];
+        hi |= u[i];
         if (k && (k == 1 || (k == 2 && u[i + 1] == u[i]) || (k == 3 && u[i + 1] <= ' ')))
             return false;
     }
+    *ascii = hi < 0x80;
     return true;
 }
 
 /* True when a field's text may go back out as its source text: no
  * control byte but a line break or a tab (a '\r' would give the output
- * mixed line ends). */
-static bool source_bytes_ok(const char *s, size_t n)
+ * mixed line ends). *ascii: whether it is ASCII (the writers' -O ascii
+ * check). Eight bytes a step: every kept value is scanned. */
+static bool source_bytes_ok(const char *s, size_t n, bool *ascii)
 {
-    for (size_t i = 0; i < n; i++)
+    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+    uint64_t hi = 0;
+    size_t i = 0;
+    for (uint64_t x; n - i >= 8; i += 8) {
+        memcpy(&x, s + i, 8);
+        hi |= x;
+        if ((x - ones * 0x20) & ~x & high) /* a byte below ' ' (or above 0x9F: a false alarm) */
+            for (size_t k = i; k < i + 8; k++)
+                if ((unsigned char)s[k] < ' ' && s[k] != '\n' && s[k] != '\t')
+                    return false;
+    }
+    for (; i < n; i++) {
+        hi |= (unsigned char)s[i];
         if ((unsigned char)s[i] < ' ' && s[i] != '\n' && s[i] != '\t')
             return false;
+    }
+    *ascii = !(hi & high);
     return true;
 }
 
@@ -229,58 +254,62 @@ static bool source_bytes_ok(const char *s, size_t n)
  * names, which mends it. */
 static bool names_clean(const char *s, size_t n)
 {
-    size_t i = 0, commas = 0;
-    bool first = true; /* the next word starts a name */
-    char last = 0;     /* the last byte of the name's words so far */
-    for (;;) {
-        while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n'))
-            i++;
-        size_t b = i, c = 0;
-        int depth = 0;
-        for (; i < n && (depth > 0 || (s[i] != ' ' && s[i] != '\t' && s[i] != '\n')); i++) {
-            depth += s[i] == '{' ? 1 : s[i] == '}' && depth > 0 ? -1 : 0;
-            c += s[i] == ',' && depth == 0;
-        }
-        if (b == i || (i - b == 3 && bt_ieq(s + b, 3, "and"))) { /* a name ends */
-            if (commas > 2 || last == ',')
-                return false;
-            if (b == i)
-                return true;
-            commas = 0;
-            first = true;
-            last = 0;
+    if (!memchr(s, ',', n)) /* most lists with no comma at all */
+        return true;
+    int depth = 0;
+    unsigned commas = 0;
+    bool start = true, comma = false; /* at a name's start; a comma is its last byte so far */
+    for (size_t i = 0; i < n; i++) {
+        char ch = s[i];
+        if (ch == '{' || ch == '}') {
+            depth += ch == '{' ? 1 : depth > 0 ? -1 : 0;
+            start = comma = false;
+        } else if (depth) {
             continue;
+        } else if (ch == ',') {
+            if (start || ++commas > 2)
+                return false;
+            comma = true;
+        } else if (ch == ' ' || ch == '\t' || ch == '\n') {
+            /* " and " ends a name; the value's NUL (add_field) ends the
+             * look past its last byte */
+            if ((s[i + 1] | 0x20) == 'a' && (s[i + 2] | 0x20) == 'n' && (s[i + 3] | 0x20) == 'd' &&
+                (s[i + 4] == ' ' || s[i + 4] == '\t' || s[i + 4] == '\n')) {
+                if (comma)
+                    return false;
+                commas = 0;
+                start = true;
+                i += 3;
+            }
+        } else {
+            start = comma = false;
         }
-        if (first && s[b] == ',')
-            return false;
-        first = false;
-        commas += c;
-        last = s[i - 1];
     }
+    return !comma;
 }
 
 /* Keeps field f's text as the source text of var's value, which was just
  * set from it, for the module's writers (docs/bibtex.md, "Source text"):
  * when f was a literal, below 1 MiB (a huge value is not held twice) and
  * without a control byte. `same`: the value is the text itself (nothing
- * to convert), then shared; `kind` how the value was read, the writer's
- * check that it reads back the same. */
+ * to convert), then shared, and `ascii` says whether it is ASCII. Its tag: `kind`, how the value was read (the
+ * writer's check that it reads back the same), and BT_SRC_ASCII. */
 static int keep_source(bib_record *rec, bib_var var, const bt_raw_field *f, const char *s,
-                       bt_kind kind, bool same)
+                       bt_kind kind, bool same, bool ascii)
 {
     size_t n = f->val_len;
-    if (!f->literal || !n || n >= (1u << 20))
+    /* a value the same as its text has no control byte (plain_value) */
+    if (!f->literal || !n || n >= (1u << 20) || (!same && !source_bytes_ok(s, n, &ascii)))
         return 0;
+    unsigned tag = (unsigned)kind | (ascii ? BT_SRC_ASCII : 0);
     if (same) {
         /* a rich value may be spelt otherwise (record.h's small-caps
          * alias): shared only when it is as long as the text */
         const char *val = bib_record_text(rec, var);
         if (val && (kind != BT_TITLE || strnlen(val, n + 1) == n))
-            return bib_record_set_source(rec, var, "bibtex", kind, val, n);
+            return bib_record_set_source(rec, var, "bibtex", tag, val, n);
     }
-    if (!source_bytes_ok(s, n))
-        return 0;
-    return bib_record_set_source(rec, var, "bibtex", kind, s, n);
+    return bib_record_set_source(rec, var, "bibtex", tag, s, n);
 }
 
 /* var from field f, converted by flags; its source text kept (a `kind`
@@ -292,12 +321,17 @@ static int set_converted(bt_reader *r, bib_record *rec, bib_var var, const bt_ra
     size_t n = f->val_len;
     /* a value the conversion and the white space rule would only copy
      * (most are) goes to the record from the entry's arena */
+    bool ascii = false;
     bool plain = flags & BIB_LATEX_VERBATIM
                      ? !memchr(s, '{', n) && !memchr(s, '}', n) && words_run(s, 0, n) == n
-                     : plain_value(s, n);
+                     : plain_value(s, n, &ascii);
     if (plain && n < (1u << 20)) {
         int rc = n ? bib_record_set_text(rec, var, s, n) : 0;
-        return rc < 0 || !n || kind == BT_DATE ? rc : keep_source(rec, var, f, s, kind, true);
+        if (rc < 0 || !n || kind == BT_DATE)
+            return rc;
+        if (flags & BIB_LATEX_VERBATIM) /* words_run lets no control byte by either */
+            (void)source_bytes_ok(s, n, &ascii);
+        return keep_source(rec, var, f, s, kind, true, ascii);
     }
     bib_buf_reset(&r->tmp);
     int rc = bib_latex_to_unicode(&r->tmp, s, n, flags, NULL);
@@ -310,7 +344,7 @@ static int set_converted(bt_reader *r, bib_record *rec, bib_var var, const bt_ra
     if (w >= (1u << 20)) /* a long value: the record takes the buffer, no copy */
         return bib_record_set_text_owned(rec, var, bib_buf_detach(&r->tmp));
     rc = bib_record_set_text(rec, var, r->tmp.data, w);
-    return rc < 0 || kind == BT_DATE ? rc : keep_source(rec, var, f, s, kind, false);
+    return rc < 0 || kind == BT_DATE ? rc : keep_source(rec, var, f, s, kind, false, false);
 }
 
 /* An unmapped field, kept as a ("bibtex", name, raw value) extra. A line
@@ -597,7 +631,8 @@ static int read_list(entry_ctx *e, bib_var var, const char *v, size_t vn)
             a++;
         while (b > a && isspace((unsigned char)b[-1]))
             b--;
-        if (b > a && plain_value(a, (size_t)(b - a))) {
+        bool ascii;
+        if (b > a && plain_value(a, (size_t)(b - a), &ascii)) {
             /* most items: nothing to convert or collapse (the item is
              * trimmed, so the byte after it is no trailing space's) */
             rc = bib_record_add_text(e->rec, var, a, (size_t)(b - a));
@@ -688,7 +723,7 @@ static int read_plain(entry_ctx *e, const bt_row *row, const bt_raw_field *f)
                              "empty name in '%s' of entry '%.40s'", name, e->key);
         /* a list with an empty name would warn again when read back */
         else if (n > 0 && f->literal && names_clean(v, vn))
-            rc = keep_source(e->rec, row->var, f, v, BT_NAMES, false);
+            rc = keep_source(e->rec, row->var, f, v, BT_NAMES, false, false);
         return rc;
     }
     case BT_TITLE:
@@ -712,7 +747,7 @@ static int read_plain(entry_ctx *e, const bt_row *row, const bt_raw_field *f)
     /* a range or list: the source text kept when the field gave a value
      * (the variable was free: checked above) */
     if (rc >= 0 && bib_record_has(e->rec, row->var))
-        rc = keep_source(e->rec, row->var, f, v, row->kind, false);
+        rc = keep_source(e->rec, row->var, f, v, row->kind, false, false);
     return rc;
 }
 

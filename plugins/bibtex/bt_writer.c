@@ -134,21 +134,6 @@ static void put_val(bt_writer *w, const char *name, bool bare)
     put_field(w, name, w->val.data, w->val.len, bare);
 }
 
-/* True when s[0..n) is ASCII: eight bytes a step. */
-static bool all_ascii(const char *s, size_t n)
-{
-    size_t i = 0;
-    for (uint64_t x; n - i >= 8; i += 8) {
-        memcpy(&x, s + i, 8);
-        if (x & 0x8080808080808080ull)
-            return false;
-    }
-    for (; i < n; i++)
-        if ((unsigned char)s[i] >= 0x80)
-            return false;
-    return true;
-}
-
 /* f's value as its BibTeX source wrote it, when that may go out instead
  * of the value encoded again (docs/bibtex.md, "Source text"): the reader
  * of this module kept it (the value is unchanged since: any setter drops
@@ -158,7 +143,8 @@ static const char *source_of(const bt_writer *w, const bib_field *f, bt_kind kin
 {
     unsigned tag;
     const char *s = bib_field_source(f, "bibtex", &tag, n);
-    if (!s || tag != (unsigned)kind || (w->ascii && !all_ascii(s, *n)))
+    if (!s || (tag & ~(unsigned)BT_SRC_ASCII) != (unsigned)kind ||
+        (w->ascii && !(tag & BT_SRC_ASCII)))
         return NULL;
     return s;
 }

@@ -221,6 +221,10 @@ typedef enum bt_kind {
     BT_LIST   /* comma/semicolon list in, ", " out (keywords) */
 } bt_kind;
 
+/* A kept source text's tag (bib_record_set_source): the bt_kind the
+ * reader read the value by, and this bit when the text is ASCII. */
+enum { BT_SRC_ASCII = 0x100 };
+
 /* The few fields that are not one CSL variable, handled by named code:
  * the reader's rules in bt_reader.c, the writer's in bt_writer.c. */
 typedef enum bt_special {

@@ -221,73 +221,6 @@ static bool plain_value(const char *s, size_t n, bool *ascii)
     return true;
 }
 
-/* True when a field's text may go back out as its source text: no
- * control byte but a line break or a tab (a '\r' would give the output
- * mixed line ends). *ascii: whether it is ASCII (the writers' -O ascii
- * check). Eight bytes a step: every kept value is scanned. */
-static bool source_bytes_ok(const char *s, size_t n, bool *ascii)
-{
-    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
-    uint64_t hi = 0;
-    size_t i = 0;
-    for (uint64_t x; n - i >= 8; i += 8) {
-        memcpy(&x, s + i, 8);
-        hi |= x;
-        if ((x - ones * 0x20) & ~x & high) /* a byte below ' ' (or above 0x9F: a false alarm) */
-            for (size_t k = i; k < i + 8; k++)
-                if ((unsigned char)s[k] < ' ' && s[k] != '\n' && s[k] != '\t')
-                    return false;
-    }
-    for (; i < n; i++) {
-        hi |= (unsigned char)s[i];
-        if ((unsigned char)s[i] < ' ' && s[i] != '\n' && s[i] != '\t')
-            return false;
-    }
-    *ascii = !(hi & high);
-    return true;
-}
-
-/* True when the text of a name list has none of the slips BibTeX warns
- * of and the reader forgives without a word: a name with more than two
- * commas at brace level 0, or a comma that starts or ends a name ("May,
- * Keith, and ..."). A list with one goes out as the writer spells its
- * names, which mends it. */
-static bool names_clean(const char *s, size_t n)
-{
-    if (!memchr(s, ',', n)) /* most lists with no comma at all */
-        return true;
-    int depth = 0;
-    unsigned commas = 0;
-    bool start = true, comma = false; /* at a name's start; a comma is its last byte so far */
-    for (size_t i = 0; i < n; i++) {
-        char ch = s[i];
-        if (ch == '{' || ch == '}') {
-            depth += ch == '{' ? 1 : depth > 0 ? -1 : 0;
-            start = comma = false;
-        } else if (depth) {
-            continue;
-        } else if (ch == ',') {
-            if (start || ++commas > 2)
-                return false;
-            comma = true;
-        } else if (ch == ' ' || ch == '\t' || ch == '\n') {
-            /* " and " ends a name; the value's NUL (add_field) ends the
-             * look past its last byte */
-            if ((s[i + 1] | 0x20) == 'a' && (s[i + 2] | 0x20) == 'n' && (s[i + 3] | 0x20) == 'd' &&
-                (s[i + 4] == ' ' || s[i + 4] == '\t' || s[i + 4] == '\n')) {
-                if (comma)
-                    return false;
-                commas = 0;
-                start = true;
-                i += 3;
-            }
-        } else {
-            start = comma = false;
-        }
-    }
-    return !comma;
-}
-
 /* Keeps field f's text as the source text of var's value, which was just
  * set from it, for the module's writers (docs/bibtex.md, "Source text"):
  * when f was a literal, below 1 MiB (a huge value is not held twice) and
@@ -299,7 +232,7 @@ static int keep_source(bib_record *rec, bib_var var, const bt_raw_field *f, cons
 {
     size_t n = f->val_len;
     /* a value the same as its text has no control byte (plain_value) */
-    if (!f->literal || !n || n >= (1u << 20) || (!same && !source_bytes_ok(s, n, &ascii)))
+    if (!f->literal || !n || n >= (1u << 20) || (!same && !bt_source_bytes_ok(s, n, &ascii)))
         return 0;
     unsigned tag = (unsigned)kind | (ascii ? BT_SRC_ASCII : 0);
     if (same) {
@@ -330,7 +263,7 @@ static int set_converted(bt_reader *r, bib_record *rec, bib_var var, const bt_ra
         if (rc < 0 || !n || kind == BT_DATE)
             return rc;
         if (flags & BIB_LATEX_VERBATIM) /* words_run lets no control byte by either */
-            (void)source_bytes_ok(s, n, &ascii);
+            (void)bt_source_bytes_ok(s, n, &ascii);
         return keep_source(rec, var, f, s, kind, true, ascii);
     }
     bib_buf_reset(&r->tmp);
@@ -722,7 +655,7 @@ static int read_plain(entry_ctx *e, const bt_row *row, const bt_raw_field *f)
             bib_input_report(r->in, BIB_SEV_WARNING, e->pe->line, 0,
                              "empty name in '%s' of entry '%.40s'", name, e->key);
         /* a list with an empty name would warn again when read back */
-        else if (n > 0 && f->literal && names_clean(v, vn))
+        else if (n > 0 && f->literal && bt_names_clean(v, vn))
             rc = keep_source(e->rec, row->var, f, v, BT_NAMES, false, false);
         return rc;
     }

@@ -93,7 +93,18 @@ static void add_field(bt_writer *w, const char *name, size_t off, size_t n, bool
     w->f[w->nf].len = n;
     w->f[w->nf].bare = bare;
     w->f[w->nf].big = NULL;
+    w->f[w->nf].ext = NULL;
     w->nf++;
+}
+
+/* A source text s[0..n) of the record being written as field `name`,
+ * borrowed, not copied: the record outlives the entry's emit. */
+static void put_source(bt_writer *w, const char *name, const char *s, size_t n)
+{
+    if (w->nf >= MAX_OUT_FIELDS)
+        return;
+    add_field(w, name, 0, n, false);
+    w->f[w->nf - 1].ext = s;
 }
 
 static void put_field_any(bt_writer *w, const char *name, const char *v, size_t n, bool bare)
@@ -126,6 +137,7 @@ static void put_val(bt_writer *w, const char *name, bool bare)
             w->f[w->nf].len = n;
             w->f[w->nf].bare = bare;
             w->f[w->nf].big = d;
+            w->f[w->nf].ext = NULL;
             w->nbig++;
             w->nf++;
             return;
@@ -164,7 +176,7 @@ static void put_text(bt_writer *w, const char *name, const bib_record *rec, bib_
     size_t sn;
     const char *src = source_of(w, f, kind, &sn);
     if (src) {
-        put_field(w, name, src, sn, false);
+        put_source(w, name, src, sn);
         return;
     }
     unsigned fl = w->ascii ? BIB_LATEX_ASCII : 0;
@@ -314,7 +326,7 @@ static void put_names(bt_writer *w, const char *name, const bib_record *rec, bib
     size_t sn;
     const char *src = source_of(w, f, BT_NAMES, &sn);
     if (src) {
-        put_field(w, name, src, sn, false);
+        put_source(w, name, src, sn);
         return;
     }
     bib_buf_reset(&w->val);

@@ -12,6 +12,7 @@
  *                     and written through it) and the entry types
  *     bt_reader.c     bib_reader ops: entries -> records via the table,
  *                     and the few fields that are not one CSL variable
+ *     bt_source.c     the tests of a text kept as a value's source text
  *     bt_crossref.c   crossref/xdata: parents kept, children held back
  *     bt_writer.c     bib_writer ops: records -> entries via the table
  *
@@ -360,6 +361,17 @@ const char *bt_genre_words(bib_type t, const char *key);
 /* The key for a genre that is a key of t or exactly its words ("PhD
  * thesis"); NULL otherwise (other spellings are the user's text, kept). */
 const char *bt_genre_key(bib_type t, const char *genre);
+
+/* ---- source text (bt_source.c) ----------------------------------------- */
+
+/* True when text s[0..n) may be kept as a value's source text: no control
+ * byte but a line break or a tab. *ascii: whether it is ASCII. */
+bool bt_source_bytes_ok(const char *s, size_t n, bool *ascii);
+/* True when the name list s[0..n) (NUL at s[n]) has none of the slips
+ * BibTeX warns of: a name with more than two commas at brace level 0
+ * (biber's `family=..., given=...` too), a comma that starts or ends a
+ * name. */
+bool bt_names_clean(const char *s, size_t n);
 
 /* ---- crossref (bt_crossref.c) ------------------------------------------- */
 

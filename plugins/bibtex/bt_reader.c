@@ -221,12 +221,13 @@ static bool plain_value(const char *s, size_t n, bool *ascii)
     return true;
 }
 
-/* Keeps field f's text as the source text of var's value, which was just
- * set from it, for the module's writers (docs/bibtex.md, "Source text"):
- * when f was a literal, below 1 MiB (a huge value is not held twice) and
- * without a control byte. `same`: the value is the text itself (nothing
- * to convert), then shared, and `ascii` says whether it is ASCII. Its tag: `kind`, how the value was read (the
- * writer's check that it reads back the same), and BT_SRC_ASCII. */
+/* Keeps field f's text s as the source text of var's value, which was
+ * just set from it, for the module's writers (docs/bibtex.md, "Source
+ * text"): when f was a literal, below 1 MiB (a huge value is not held
+ * twice) and without a control byte. `same`: the value is the text itself
+ * (nothing to convert), then shared, and `ascii` says whether it is
+ * ASCII. Its tag: `kind`, how the value was read (the writer's check that
+ * it reads back the same), and BT_SRC_ASCII. */
 static int keep_source(bib_record *rec, bib_var var, const bt_raw_field *f, const char *s,
                        bt_kind kind, bool same, bool ascii)
 {
@@ -245,8 +246,8 @@ static int keep_source(bib_record *rec, bib_var var, const bt_raw_field *f, cons
     return bib_record_set_source(rec, var, "bibtex", tag, s, n);
 }
 
-/* var from field f, converted by flags; its source text kept (a `kind`
- * of BT_DATE: not kept). */
+/* var from field f, converted by flags, read as `kind`; its source text
+ * kept. */
 static int set_converted(bt_reader *r, bib_record *rec, bib_var var, const bt_raw_field *f,
                          unsigned flags, bt_kind kind)
 {
@@ -260,7 +261,7 @@ static int set_converted(bt_reader *r, bib_record *rec, bib_var var, const bt_ra
                      : plain_value(s, n, &ascii);
     if (plain && n < (1u << 20)) {
         int rc = n ? bib_record_set_text(rec, var, s, n) : 0;
-        if (rc < 0 || !n || kind == BT_DATE)
+        if (rc < 0 || !n)
             return rc;
         if (flags & BIB_LATEX_VERBATIM) /* words_run lets no control byte by either */
             (void)bt_source_bytes_ok(s, n, &ascii);
@@ -277,7 +278,7 @@ static int set_converted(bt_reader *r, bib_record *rec, bib_var var, const bt_ra
     if (w >= (1u << 20)) /* a long value: the record takes the buffer, no copy */
         return bib_record_set_text_owned(rec, var, bib_buf_detach(&r->tmp));
     rc = bib_record_set_text(rec, var, r->tmp.data, w);
-    return rc < 0 || kind == BT_DATE ? rc : keep_source(rec, var, f, s, kind, false, false);
+    return rc < 0 ? rc : keep_source(rec, var, f, s, kind, false, false);
 }
 
 /* An unmapped field, kept as a ("bibtex", name, raw value) extra. A line

@@ -184,56 +184,48 @@ static inline unsigned plain_block(const char *s)
 /* True when the field value s[0..n) (its NUL at s[n], add_field's) is
  * what the conversion without flags and then collapse_ws would give:
  * bib_latex_plain_len(s, n) == n and words_run(s, 0, n) == n, in one pass
- * instead of two; *ascii then tells whether it is ASCII. s[n] may also
- * be a list item's separator (',' or ';')
+ * instead of two. s[n] may also be a list item's separator (',' or ';')
  * after the trimmed item: no blank, dash or quote, it makes the looks
  * past the last byte decide as the value's end does. */
-static bool plain_value(const char *s, size_t n, bool *ascii)
+static bool plain_value(const char *s, size_t n)
 {
     if (n && s[0] == ' ')
         return false;
     size_t i = 0;
 #if defined(__x86_64__) && defined(__SSE2__)
     if (n >= 16) {
-        __m128i hi = _mm_setzero_si128(); /* the bytes ORed: their high bits */
-        for (; n - i >= 16; i += 16) {
-            __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-            hi = _mm_or_si128(hi, x);
+        for (; n - i >= 16; i += 16)
             if (plain_block(s + i))
                 return false;
-        }
         /* the last bytes in one block that overlaps the one before; the
          * byte after it is the NUL, which ends a trailing space */
-        hi = _mm_or_si128(hi, _mm_loadu_si128((const __m128i *)(const void *)(s + n - 16)));
-        *ascii = !_mm_movemask_epi8(hi);
         return i == n || !plain_block(s + n - 16);
     }
 #endif
     const unsigned char *u = (const unsigned char *)s;
-    unsigned hi = 0;
     for (; i < n; i++) {
         unsigned k = plain_class[u[i]];
-        hi |= u[i];
         if (k && (k == 1 || (k == 2 && u[i + 1] == u[i]) || (k == 3 && u[i + 1] <= ' ')))
             return false;
     }
-    *ascii = hi < 0x80;
     return true;
 }
 
 /* Keeps field f's text s as the source text of var's value, which was
  * just set from it, for the module's writers (docs/bibtex.md, "Source
  * text"): when f was a literal, below 1 MiB (a huge value is not held
- * twice) and without a control byte. `same`: the value is the text itself
+ * twice) and without a control byte, and when the run's writer may
+ * write it (r->keep_src). `same`: the value is the text itself
  * (nothing to convert), then shared, and `ascii` says whether it is
  * ASCII. Its tag: `kind`, how the value was read (the writer's check that
  * it reads back the same), and BT_SRC_ASCII. */
-static int keep_source(bib_record *rec, bib_var var, const bt_raw_field *f, const char *s,
-                       bt_kind kind, bool same, bool ascii)
+static int keep_source(const bt_reader *r, bib_record *rec, bib_var var, const bt_raw_field *f,
+                       const char *s, bt_kind kind, bool same, bool ascii)
 {
     size_t n = f->val_len;
     /* a value the same as its text has no control byte (plain_value) */
-    if (!f->literal || !n || n >= (1u << 20) || (!same && !bt_source_bytes_ok(s, n, &ascii)))
+    if (!r->keep_src || !f->literal || !n || n >= (1u << 20) ||
+        (!same && !bt_source_bytes_ok(s, n, &ascii)))
         return 0;
     unsigned tag = (unsigned)kind | (ascii ? BT_SRC_ASCII : 0);
     if (same) {
@@ -255,17 +247,15 @@ static int set_converted(bt_reader *r, bib_record *rec, bib_var var, const bt_ra
     size_t n = f->val_len;
     /* a value the conversion and the white space rule would only copy
      * (most are) goes to the record from the entry's arena */
-    bool ascii = false;
     bool plain = flags & BIB_LATEX_VERBATIM
                      ? !memchr(s, '{', n) && !memchr(s, '}', n) && words_run(s, 0, n) == n
-                     : plain_value(s, n, &ascii);
+                     : plain_value(s, n);
     if (plain && n < (1u << 20)) {
         int rc = n ? bib_record_set_text(rec, var, s, n) : 0;
-        if (rc < 0 || !n)
+        if (rc < 0 || !n || !r->keep_src || !f->literal)
             return rc;
-        if (flags & BIB_LATEX_VERBATIM) /* words_run lets no control byte by either */
-            (void)bt_source_bytes_ok(s, n, &ascii);
-        return keep_source(rec, var, f, s, kind, true, ascii);
+        /* plain_value and words_run let no control byte by */
+        return keep_source(r, rec, var, f, s, kind, true, bt_ascii(s, n));
     }
     bib_buf_reset(&r->tmp);
     int rc = bib_latex_to_unicode(&r->tmp, s, n, flags, NULL);
@@ -278,7 +268,7 @@ static int set_converted(bt_reader *r, bib_record *rec, bib_var var, const bt_ra
     if (w >= (1u << 20)) /* a long value: the record takes the buffer, no copy */
         return bib_record_set_text_owned(rec, var, bib_buf_detach(&r->tmp));
     rc = bib_record_set_text(rec, var, r->tmp.data, w);
-    return rc < 0 ? rc : keep_source(rec, var, f, s, kind, false, false);
+    return rc < 0 || !r->keep_src ? rc : keep_source(r, rec, var, f, s, kind, false, false);
 }
 
 /* An unmapped field, kept as a ("bibtex", name, raw value) extra. A line
@@ -565,8 +555,7 @@ static int read_list(entry_ctx *e, bib_var var, const char *v, size_t vn)
             a++;
         while (b > a && isspace((unsigned char)b[-1]))
             b--;
-        bool ascii;
-        if (b > a && plain_value(a, (size_t)(b - a), &ascii)) {
+        if (b > a && plain_value(a, (size_t)(b - a))) {
             /* most items: nothing to convert or collapse (the item is
              * trimmed, so the byte after it is no trailing space's) */
             rc = bib_record_add_text(e->rec, var, a, (size_t)(b - a));
@@ -656,8 +645,8 @@ static int read_plain(entry_ctx *e, const bt_row *row, const bt_raw_field *f)
             bib_input_report(r->in, BIB_SEV_WARNING, e->pe->line, 0,
                              "empty name in '%s' of entry '%.40s'", name, e->key);
         /* a list with an empty name would warn again when read back */
-        else if (n > 0 && f->literal && bt_names_clean(v, vn))
-            rc = keep_source(e->rec, row->var, f, v, BT_NAMES, false, false);
+        else if (n > 0 && r->keep_src && f->literal && bt_names_clean(v, vn))
+            rc = keep_source(r, e->rec, row->var, f, v, BT_NAMES, false, false);
         return rc;
     }
     case BT_TITLE:
@@ -681,7 +670,7 @@ static int read_plain(entry_ctx *e, const bt_row *row, const bt_raw_field *f)
     /* a range or list: the source text kept when the field gave a value
      * (the variable was free: checked above) */
     if (rc >= 0 && bib_record_has(e->rec, row->var))
-        rc = keep_source(e->rec, row->var, f, v, row->kind, false, false);
+        rc = keep_source(r, e->rec, row->var, f, v, row->kind, false, false);
     return rc;
 }
 
@@ -839,6 +828,7 @@ static int bt_open(bib_reader *rd, bib_input *in, const bib_options *opts)
     bib_buf_init(&r->pages);
     r->rd = rd;
     r->bol = true;
+    r->keep_src = -1;
     bt_index_fields(&r->field_index);
     bib_input_set_encoding(in, BIB_ENC_DETECT);
     return 0;
@@ -1072,6 +1062,8 @@ static int one_entry(bt_reader *r, const char *d, size_t n, bool eof, bib_record
 static int bt_next(bib_reader *rd, bib_record **out)
 {
     bt_reader *r = bib_reader_state(rd);
+    if (r->keep_src < 0) /* the run's writer is known once reading starts */
+        r->keep_src = bib_reader_keeps_source(rd, "bibtex");
     if (r->rhead < r->nready) {
         *out = r->ready[r->rhead++];
         if (r->rhead == r->nready)

@@ -112,3 +112,22 @@ bool bt_names_clean(const char *s, size_t n)
         w.start = w.comma = false;
     return !w.bad && !w.comma;
 }
+
+bool bt_ascii(const char *s, size_t n)
+{
+    size_t i = 0;
+#if defined(__x86_64__) && defined(__SSE2__)
+    if (n >= 16) {
+        __m128i hi = _mm_setzero_si128();
+        for (; n - i >= 16; i += 16)
+            hi = _mm_or_si128(hi, _mm_loadu_si128((const __m128i *)(const void *)(s + i)));
+        /* the last bytes in one block over ones seen */
+        hi = _mm_or_si128(hi, _mm_loadu_si128((const __m128i *)(const void *)(s + n - 16)));
+        return !_mm_movemask_epi8(hi);
+    }
+#endif
+    unsigned char hi = 0;
+    for (; i < n; i++)
+        hi |= (unsigned char)s[i];
+    return hi < 0x80;
+}

@@ -143,6 +143,9 @@ typedef struct bt_reader {
     /* the entry just built has its crossref or xdata from the classic
      * writer's note (BT_XREF_NOTE): kept, not resolved */
     bool link_noted;
+    /* values' source texts are kept (bib_reader_keeps_source, asked at
+     * the first entry: -1 not yet) */
+    signed char keep_src;
     /* the entry just built: its type, lower case, as its entrytype extra
      * says (bt_build_record), for the crossref step */
     char type[64];
@@ -367,6 +370,8 @@ const char *bt_genre_key(bib_type t, const char *genre);
 /* True when text s[0..n) may be kept as a value's source text: no control
  * byte but a line break or a tab. *ascii: whether it is ASCII. */
 bool bt_source_bytes_ok(const char *s, size_t n, bool *ascii);
+/* True when s[0..n) is ASCII (sixteen bytes a step). */
+bool bt_ascii(const char *s, size_t n);
 /* True when the name list s[0..n) (NUL at s[n]) has none of the slips
  * BibTeX warns of: a name with more than two commas at brace level 0
  * (biber's `family=..., given=...` too), a comma that starts or ends a

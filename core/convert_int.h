@@ -26,6 +26,11 @@ struct bib_reader {
     /* borrowed (jobs.c, bib_convert_write_jobs): the writer the records
      * go to, whose key sets bib_reader_prefetch_key warms too (NULL: none) */
     const struct bib_writer *ahead;
+    /* borrowed (jobs.c): the writer the records go to, for
+     * bib_reader_keeps_source; a piece's reader (-j) gets its input's.
+     * Read by worker threads: the writer's declarations, made in its
+     * begin(), do not change while records are read. NULL: unknown */
+    const struct bib_writer *dest;
 };
 
 /* The NUL bytes a piece's bytes must be followed by for

@@ -77,6 +77,11 @@ static bool carried(const bib_writer *wr, const char *fmt)
     return false;
 }
 
+bool bib_reader_keeps_source(const bib_reader *rd, const char *format)
+{
+    return !rd->dest || carried(rd->dest, format);
+}
+
 static size_t key_len(const char *name)
 {
     size_t l = strlen(name);

@@ -103,6 +103,9 @@ typedef struct jobs {
     const bib_options *opts;
     const bib_format_desc *wfmt; /* write path: the writer's format, else NULL */
     const bib_options *wopts;
+    /* the writer the whole input's records go to (bib_reader_keeps_source:
+     * the pieces' readers answer as that reader does); NULL: unknown */
+    const struct bib_writer *dest;
     bool strict;
     const char *name;
     size_t max_value;
@@ -306,6 +309,8 @@ static void read_piece(const jobs *j, piece *p, char *fbuf)
     bib_writer *pw = piece_writer(j, p, d);
     bib_reader *rd;
     int rc = bib_reader_new_logged(&rd, j->fmt, in, j->opts, j->strict, &p->log);
+    if (rc >= 0)
+        rd->dest = j->dest;
     p->skip = p->log.n; /* the whole input's reader said these at its open */
     if (rc < 0 || (j->wfmt && !pw)) {
         event_push(p, rc < 0 ? rc : BIB_ENOMEM, NULL);
@@ -623,6 +628,7 @@ static int reread(rereader *r, const jobs *j, const piece *p, size_t k, size_t i
         bib_input_set_max_value(r->in, j->max_value);
         if (bib_reader_new_logged(&r->rd, j->fmt, r->in, j->opts, j->strict, NULL) < 0)
             return BIB_ENOMEM;
+        r->rd->dest = j->dest;
         r->piece = k;
     }
     while (r->at <= idx) {
@@ -1005,6 +1011,7 @@ static int run(bib_reader *rd, unsigned nthreads, bib_writer *wr, bib_record_fn 
     j.fd = v.fd;
     j.fmt = rd->fmt;
     j.opts = rd->opts;
+    j.dest = rd->dest;
     j.strict = rd->strict;
     j.name = bib_input_name(rd->in);
     j.max_value = bib_input_max_value(rd->in);
@@ -1095,7 +1102,9 @@ int bib_convert_write_jobs(bib_reader *rd, unsigned threads, bib_writer *wr, bib
     /* records go from rd to wr: rd's key hints warm wr's key sets (read
      * on this thread only: the pieces of -j have readers of their own) */
     rd->ahead = wr;
+    rd->dest = wr;
     int rc = run(rd, threads, pieces ? wr : NULL, fn, tick, ctx, stats);
     rd->ahead = NULL;
+    rd->dest = NULL;
     return rc;
 }

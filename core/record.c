@@ -27,7 +27,6 @@
 #include <string.h>
 
 #include "bibconv/record.h"
-#include "bibconv/sort.h"
 #include "names_internal.h"
 #include "record_int.h"
 
@@ -39,6 +38,16 @@ typedef struct chunk {
 
 #define HDR(t) ((sizeof(t) + 15) & ~(size_t)15)
 
+/* A value's source text (bib_record_set_source): s NULL when none; s in
+ * the record's arena, or the field's first value itself (shared); format
+ * the record's copy (src_format). In the text and names members of the
+ * union, where a date's size leaves room: a field costs no more. */
+typedef struct src_text {
+    const char *s, *format;
+    uint32_t len;
+    unsigned tag;
+} src_text;
+
 struct bib_field {
     bib_var var;
     bib_kind kind;
@@ -46,11 +55,13 @@ struct bib_field {
     union {
         /* v is &one until a second value: a one-value field (most) costs
          * no array of its own */
-        struct { const char **v; size_t n, cap; const char *one; } text;
-        struct { bib_name *v; size_t n, cap; bool truncated; } names;
+        struct { const char **v; size_t n, cap; const char *one; src_text src; } text;
+        struct { bib_name *v; size_t n, cap; bool truncated; src_text src; } names;
         bib_date date;
     } u;
 };
+_Static_assert(4 * sizeof(void *) + sizeof(src_text) <= sizeof(bib_date),
+               "the source text fits beside a text or names value");
 
 /* A value the record took over (bib_record_set_text_owned): freed with it. */
 typedef struct owned {
@@ -58,10 +69,7 @@ typedef struct owned {
     char *data;
 } owned;
 
-typedef struct extra {
-    const char *format, *name, *value;
-    size_t len;
-} extra;
+typedef bib__extra extra; /* record_int.h: record_group.c reads them */
 
 struct bib_record {
     bib_record_kind kind;
@@ -84,6 +92,7 @@ struct bib_record {
      * of a writer's asks, ends without a scan (bib_record_extra_get) */
     uint64_t xfirst;
     owned *owned; /* values taken over, in the arena's own list */
+    const char *src_format; /* the last format of a source text, copied once */
     /* arena */
     chunk *arena;
     chunk first; /* its storage follows the struct in the same block */
@@ -519,6 +528,7 @@ static inline bib_field *field_new(bib_record *r, bib_var v, bib_kind k)
         f->u.text.n = 0;
         f->u.text.cap = 1;
         f->u.text.one = NULL;
+        f->u.text.src.s = NULL;
     } else {
         memset(&f->u, 0, sizeof f->u);
     }
@@ -604,6 +614,7 @@ static int text_value(bib_record *r, bib_var v, const char *s, size_t len, bool 
         f->u.text.n = 0;
         f->flags = 0;
     }
+    f->u.text.src.s = NULL; /* the value changed: its source text says no more */
     if (grow(r, (void **)&f->u.text.v, f->u.text.n, &f->u.text.cap, sizeof(char *)))
         return BIB_ENOMEM;
     f->u.text.v[f->u.text.n++] = copy;
@@ -655,6 +666,7 @@ int bib_record_set_text_owned(bib_record *r, bib_var v, char *s)
     f->flags = 0;
     f->u.text.n = 0;
     f->u.text.v[f->u.text.n++] = s;
+    f->u.text.src.s = NULL;
     return 0;
 }
 
@@ -693,6 +705,7 @@ int bib_record_add_name(bib_record *r, bib_var v, const bib_name *name)
     if (copy_name(r, &f->u.names.v[f->u.names.n], name))
         return BIB_ENOMEM;
     f->u.names.n++;
+    f->u.names.src.s = NULL;
     return 0;
 }
 
@@ -724,6 +737,7 @@ int bib__record_add_name_block(bib_record *r, bib_var v, const bib_name *name,
     REBASE(suffix) REBASE(literal)
 #undef REBASE
     f->u.names.n++;
+    f->u.names.src.s = NULL;
     return 0;
 }
 
@@ -735,6 +749,7 @@ int bib_record_set_names_truncated(bib_record *r, bib_var v, bool truncated)
     if (!f)
         return BIB_ENOMEM;
     f->u.names.truncated = truncated;
+    f->u.names.src.s = NULL;
     return 0;
 }
 
@@ -761,6 +776,60 @@ int bib_record_set_field_flags(bib_record *r, bib_var v, unsigned flags)
         return BIB_ENOTFOUND;
     r->fields[r->slot[v] - 1]->flags = flags;
     return 0;
+}
+
+/* strcmp(a, b) == 0 in line, for the short format names of source
+ * texts: a call per field was 1 % of bibtex -> bibtex. */
+static inline bool same_name(const char *a, const char *b)
+{
+    while (*a && *a == *b)
+        a++, b++;
+    return *a == *b;
+}
+
+/* The source text slot of a text or names field; NULL for a date. */
+static src_text *field_src(bib_field *f)
+{
+    return is_textual(f->kind) ? &f->u.text.src
+           : f->kind == BIB_KIND_NAMES ? &f->u.names.src : NULL;
+}
+
+int bib_record_set_source(bib_record *r, bib_var v, const char *format, unsigned tag,
+                          const char *s, size_t len)
+{
+    if ((unsigned)v >= BIB_VAR_COUNT || !format || (!s && len) || len > UINT32_MAX)
+        return BIB_EINVAL;
+    bib_field *f = field_of(r, v);
+    src_text *src = f ? field_src(f) : NULL;
+    if (!src)
+        return f ? BIB_EINVAL : BIB_ENOTFOUND;
+    if (!s) {
+        src->s = NULL;
+        return 0;
+    }
+    const char *fmt = r->src_format && same_name(r->src_format, format)
+                          ? r->src_format : arena_strdup(r, format);
+    /* the field's one value itself is shared, not copied */
+    bool same = is_textual(f->kind) && f->u.text.n == 1 && s == f->u.text.v[0];
+    const char *own = !fmt ? NULL : same ? s : arena_strndup(r, s, len);
+    if (!own)
+        return BIB_ENOMEM;
+    r->src_format = fmt;
+    *src = (src_text){own, fmt, (uint32_t)len, tag};
+    return 0;
+}
+
+const char *bib_field_source(const bib_field *f, const char *format, unsigned *tag,
+                             size_t *len)
+{
+    const src_text *src = f ? field_src((bib_field *)(uintptr_t)f) : NULL;
+    if (!src || !src->s || !format || !same_name(src->format, format))
+        return NULL;
+    if (tag)
+        *tag = src->tag;
+    if (len)
+        *len = src->len;
+    return src->s;
 }
 
 /* ---- field accessors ---------------------------------------------------------- */
@@ -842,117 +911,15 @@ int bib_record_extra_at(const bib_record *r, size_t i, const char **format, cons
     return 0;
 }
 
-/* The grouping sorts twice: by (format, name, index) to find where each
- * format and each name first appears, then by those first appearances. */
-typedef struct extra_rank {
-    size_t index, fmt_first, name_first;
-    const extra *e;
-} extra_rank;
-
-static int by_format_name(const void *a, const void *b)
-{
-    const extra_rank *x = a, *y = b;
-    /* a record's extras share their format string: equal pointers first */
-    int c = x->e->format == y->e->format ? 0 : strcmp(x->e->format, y->e->format);
-    if (!c)
-        c = strcmp(x->e->name, y->e->name);
-    return c ? c : (x->index > y->index) - (x->index < y->index);
-}
-
-static int by_first(const void *a, const void *b)
-{
-    const extra_rank *x = a, *y = b;
-    if (x->fmt_first != y->fmt_first)
-        return x->fmt_first < y->fmt_first ? -1 : 1;
-    if (x->name_first != y->name_first)
-        return x->name_first < y->name_first ? -1 : 1;
-    return (x->index > y->index) - (x->index < y->index);
-}
-
 static bool same_str(const char *a, const char *b)
 {
     return a == b || (a[0] == b[0] && strcmp(a, b) == 0);
 }
 
-/* True when the grouping is the record order itself: each format in one
- * run, no name twice within a format (most records). new_fmt[i] tells
- * where a run starts. The check is quadratic, so short lists only. */
-static bool extras_in_order(const bib_record *r, bool *new_fmt)
+const bib__extra *bib__record_extras(const bib_record *r, size_t *n)
 {
-    size_t n = r->nextras;
-    if (n > 16)
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        const extra *e = &r->extras[i];
-        new_fmt[i] = i == 0 || !same_str(e->format, r->extras[i - 1].format);
-        for (size_t j = 0; j < i; j++) {
-            bool fmt = same_str(e->format, r->extras[j].format);
-            if (fmt && (new_fmt[i] || same_str(e->name, r->extras[j].name)))
-                return false; /* a format met again, or a name twice */
-        }
-    }
-    return true;
-}
-
-bib_extra_step *bib_record_extras_grouped(const bib_record *r, bool *oom)
-{
-    *oom = false;
-    size_t n = r->nextras;
-    if (!n)
-        return NULL;
-    bib_extra_step *out = malloc(n * sizeof *out);
-    bool run_start[16];
-    if (out && extras_in_order(r, run_start)) {
-        /* the usual case, settled without the sorts */
-        for (size_t i = 0; i < n; i++)
-            out[i] = (bib_extra_step){.index = i, .new_format = run_start[i], .new_name = true,
-                                      .last_of_name = true};
-        return out;
-    }
-    extra_rank *k = malloc(n * sizeof *k);
-    if (!k || !out) {
-        free(k);
-        free(out);
-        *oom = true;
-        return NULL;
-    }
-    for (size_t i = 0; i < n; i++)
-        k[i] = (extra_rank){i, 0, 0, &r->extras[i]};
-    bib_sort_small(k, n, sizeof *k, by_format_name); /* both orders are total */
-    /* sorted: a name's run starts at its first appearance */
-    size_t name_first = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (i == 0 || !same_str(k[i].e->format, k[i - 1].e->format) ||
-            !same_str(k[i].e->name, k[i - 1].e->name))
-            name_first = k[i].index;
-        k[i].name_first = name_first;
-    }
-    /* a format's first appearance is the least index of its run (which
-     * is sorted by name first) */
-    for (size_t i = 0; i < n;) {
-        size_t j = i, least = k[i].index;
-        while (j < n && same_str(k[j].e->format, k[i].e->format)) {
-            if (k[j].index < least)
-                least = k[j].index;
-            j++;
-        }
-        for (size_t m = i; m < j; m++)
-            k[m].fmt_first = least;
-        i = j;
-    }
-    bib_sort_small(k, n, sizeof *k, by_first);
-    for (size_t i = 0; i < n; i++) {
-        const extra *e = k[i].e, *p = i ? k[i - 1].e : NULL, *q = i + 1 < n ? k[i + 1].e : NULL;
-        bool new_fmt = !p || !same_str(p->format, e->format);
-        out[i] = (bib_extra_step){
-            .index = k[i].index,
-            .new_format = new_fmt,
-            .new_name = new_fmt || !same_str(p->name, e->name),
-            .last_of_name = !q || !same_str(q->format, e->format) || !same_str(q->name, e->name),
-        };
-    }
-    free(k);
-    return out;
+    *n = r->nextras;
+    return r->extras;
 }
 
 /* bib_record_extra_get's scan, out of line: the test of xfirst before it
@@ -1081,6 +1048,11 @@ static bool clone_flat(bib_record *r, const bib_record *src)
                 RELOC(f->u.text.v[j]);
             break;
         }
+        src_text *st = field_src(f);
+        if (st && st->s) {
+            RELOC(st->s);
+            RELOC(st->format);
+        }
     }
     r->extras = src->extras;
     RELOC(r->extras);
@@ -1132,6 +1104,13 @@ bib_record *bib_record_clone(const bib_record *src)
         }
         if (rc || bib_record_set_field_flags(r, f->var, f->flags))
             goto fail;
+        const src_text *st = field_src((bib_field *)(uintptr_t)f);
+        if (st && st->s) { /* a shared one stays shared in the copy */
+            bool own = is_textual(f->kind) && st->s == f->u.text.v[0];
+            if (bib_record_set_source(r, f->var, st->format, st->tag,
+                                      own ? bib_record_text(r, f->var) : st->s, st->len))
+                goto fail;
+        }
     }
     for (size_t i = 0; i < src->nextras; i++) {
         const extra *e = &src->extras[i];

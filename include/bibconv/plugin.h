@@ -220,6 +220,16 @@ BIB_API void bib_writer_wrote(bib_writer *wr, bib_var var);
  * borrowed: a string that lives as long as the writer (a literal). */
 BIB_API void bib_writer_carries_extras(bib_writer *wr, const char *format);
 
+/* Whether a reader should keep its values' source texts (record.h,
+ * bib_record_set_source) for `format`: false when the records go to a
+ * writer known not to write that format's extras back (one that does,
+ * bib_writer_carries_extras, is that format's own writer, which may write
+ * a source text back); true when they do or the writer is not known. The
+ * texts cost time and memory, and only such a writer reads them. Ask it
+ * when reading (next()), not in open(): the conversion names the writer
+ * after the reader is opened. */
+BIB_API bool bib_reader_keeps_source(const bib_reader *rd, const char *format);
+
 /* True when the run is --strict (readers may then treat anomalies they
  * would only warn about as errors). */
 BIB_API bool bib_reader_is_strict(const bib_reader *rd);

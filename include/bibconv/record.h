@@ -239,6 +239,23 @@ BIB_API int bib_record_set_date(bib_record *rec, bib_var var,
 BIB_API int bib_record_set_field_flags(bib_record *rec, bib_var var,
                                        unsigned flags);
 
+/* ---- source text ---------------------------------------------------- */
+
+/* A reader may keep, beside a TEXT, RICH, NUMBER or NAMES value, the text
+ * its format wrote that value as, so that the writer of the same format
+ * can write it back as it was instead of encoding the value again (a
+ * BibTeX title keeps `{\"u}` and `\emph`; docs/record-model.md, "Source
+ * text"). `format` names the syntax ("bibtex"; copied), `tag` is that
+ * format's own note of how the value was read. The text is copied, but
+ * for the field's one value itself (`s` == bib_record_text(rec, var)),
+ * which is shared. Any setter of the variable drops it (set_text,
+ * add_text, set_text_owned, add_name, set_names_truncated; remove), so a
+ * value changed after reading (inherited, merged) has none; flags do not;
+ * clones keep it. s NULL drops it. Returns 0, BIB_ENOTFOUND (no field of
+ * var), BIB_EINVAL (a date variable, len past 4 GiB) or BIB_ENOMEM. */
+BIB_API int bib_record_set_source(bib_record *rec, bib_var var, const char *format,
+                                  unsigned tag, const char *s, size_t len);
+
 /* ---- field accessors (all borrow from the record) -------------------- */
 
 BIB_API bib_var bib_field_var(const bib_field *f);
@@ -258,6 +275,11 @@ BIB_API bool bib_field_names_truncated(const bib_field *f);
 
 /* DATE: the date, NULL for other kinds. */
 BIB_API const bib_date *bib_field_date(const bib_field *f);
+
+/* The source text of f when a reader of `format` kept one (set_source),
+ * with its tag and length (out-pointers may be NULL); else NULL. */
+BIB_API const char *bib_field_source(const bib_field *f, const char *format,
+                                     unsigned *tag, size_t *len);
 
 /* ---- extras: (format, name, raw value) triples, in insertion order ---- */
 

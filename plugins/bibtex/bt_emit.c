@@ -15,7 +15,7 @@ const char *bt_out_val(const bt_writer *w, size_t i)
 {
     if (!w->f[i].len)
         return ""; /* vals may still be unallocated */
-    return w->f[i].big ? w->f[i].big : w->vals.data + w->f[i].off;
+    return w->f[i].ext ? w->f[i].ext : w->f[i].big ? w->f[i].big : w->vals.data + w->f[i].off;
 }
 
 /* Frees the long values of the collected fields and forgets the fields. */

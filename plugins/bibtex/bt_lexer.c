@@ -415,6 +415,9 @@ static int parse_part(bt_pctx *c, bool *bare)
             append_short(&r->arena, b, (size_t)(c->p - b));
         else
             append_value(c, b, c->p, pct, nul);
+        /* a '%' outside a verbatim field is read (a comment or a percent
+         * sign), and a NUL removed: the arena's text is not the source's */
+        c->part_literal = !nul && (!pct || (c->field && verbatim_field(c->field, c->field_len)));
         c->p++;
         *bare = false;
         return 0;
@@ -457,15 +460,18 @@ static int parse_part(bt_pctx *c, bool *bare)
     return 0;
 }
 
-static int parse_value(bt_pctx *c, bool *bare)
+static int parse_value(bt_pctx *c, bool *bare, bool *literal)
 {
     int rc;
     const char *start = c->p;
     size_t v0 = c->r->arena.len;
     *bare = is_digit(*c->p);
-    for (;;) {
+    *literal = false;
+    for (bool first = true;; first = false) {
+        c->part_literal = false;
         if ((rc = parse_part(c, bare)))
             return rc;
+        *literal = first && c->part_literal; /* a second part ('#') makes it false */
         /* '#' and macros can build a value larger than any line of the
          * input: the one bound of every reader applies to it too (io.h) */
         if (c->r->arena.len - v0 > c->max_value) {
@@ -491,7 +497,7 @@ static int parse_value(bt_pctx *c, bool *bare)
 /* Closes the field whose name is at arena offset noff and whose value runs
  * from voff to the arena's end. */
 static int add_field(bt_reader *r, size_t noff, size_t nlen, unsigned hash, uint64_t word0,
-                     size_t voff, bool bare)
+                     size_t voff, bool bare, bool literal)
 {
     if (r->nfields == r->capfields) {
         size_t ncap = r->capfields ? r->capfields * 2 : 32;
@@ -509,6 +515,7 @@ static int add_field(bt_reader *r, size_t noff, size_t nlen, unsigned hash, uint
     f->val_off = voff;
     f->val_len = r->arena.len - voff;
     f->bare_number = bare;
+    f->literal = literal;
     f->row = NULL;
     bib_buf_putc_fast(&r->arena, '\0');
     return 0;
@@ -658,14 +665,14 @@ static int parse_field(bt_pctx *c, bool is_string)
     r->arena.len += fl + 1;
     r->arena.data[r->arena.len] = '\0';
     size_t voff = r->arena.len;
-    bool bare;
+    bool bare, literal;
     c->field = fn;
     c->field_len = fl;
-    if ((rc = parse_value(c, &bare)))
+    if ((rc = parse_value(c, &bare, &literal)))
         return rc;
     if (r->arena.failed) /* the offsets point past its data */
         return BIB_ENOMEM;
-    if ((rc = add_field(r, noff, fl, hash, word0, voff, bare)))
+    if ((rc = add_field(r, noff, fl, hash, word0, voff, bare, literal)))
         return rc;
     if (is_string) {
         bt_raw_field *f = &r->fields[r->nfields - 1];

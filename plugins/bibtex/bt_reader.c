@@ -211,16 +211,52 @@ static bool plain_value(const char *s, size_t n)
     return true;
 }
 
-static int set_converted(bt_reader *r, bib_record *rec, bib_var var, const char *s, size_t n,
-                         unsigned flags)
+/* Keeps field f's text s as the source text of var's value, which was
+ * just set from it, for the module's writers (docs/bibtex.md, "Source
+ * text"): when f was a literal, below 1 MiB (a huge value is not held
+ * twice) and without a control byte, and when the run's writer may
+ * write it (r->keep_src). `same`: the value is the text itself
+ * (nothing to convert), then shared, and `ascii` says whether it is
+ * ASCII. Its tag: `kind`, how the value was read (the writer's check that
+ * it reads back the same), and BT_SRC_ASCII. */
+static int keep_source(const bt_reader *r, bib_record *rec, bib_var var, const bt_raw_field *f,
+                       const char *s, bt_kind kind, bool same, bool ascii)
 {
+    size_t n = f->val_len;
+    /* a value the same as its text has no control byte (plain_value) */
+    if (!r->keep_src || !f->literal || !n || n >= (1u << 20) ||
+        (!same && !bt_source_bytes_ok(s, n, &ascii)))
+        return 0;
+    unsigned tag = (unsigned)kind | (ascii ? BT_SRC_ASCII : 0);
+    if (same) {
+        /* a rich value may be spelt otherwise (record.h's small-caps
+         * alias): shared only when it is as long as the text */
+        const char *val = bib_record_text(rec, var);
+        if (val && (kind != BT_TITLE || strnlen(val, n + 1) == n))
+            return bib_record_set_source(rec, var, "bibtex", tag, val, n);
+    }
+    return bib_record_set_source(rec, var, "bibtex", tag, s, n);
+}
+
+/* var from field f, converted by flags, read as `kind`; its source text
+ * kept. */
+static int set_converted(bt_reader *r, bib_record *rec, bib_var var, const bt_raw_field *f,
+                         unsigned flags, bt_kind kind)
+{
+    const char *s = r->arena.data + f->val_off;
+    size_t n = f->val_len;
     /* a value the conversion and the white space rule would only copy
      * (most are) goes to the record from the entry's arena */
     bool plain = flags & BIB_LATEX_VERBATIM
                      ? !memchr(s, '{', n) && !memchr(s, '}', n) && words_run(s, 0, n) == n
                      : plain_value(s, n);
-    if (plain && n < (1u << 20))
-        return n ? bib_record_set_text(rec, var, s, n) : 0;
+    if (plain && n < (1u << 20)) {
+        int rc = n ? bib_record_set_text(rec, var, s, n) : 0;
+        if (rc < 0 || !n || !r->keep_src || !f->literal)
+            return rc;
+        /* plain_value and words_run let no control byte by */
+        return keep_source(r, rec, var, f, s, kind, true, bt_ascii(s, n));
+    }
     bib_buf_reset(&r->tmp);
     int rc = bib_latex_to_unicode(&r->tmp, s, n, flags, NULL);
     if (rc < 0)
@@ -231,7 +267,8 @@ static int set_converted(bt_reader *r, bib_record *rec, bib_var var, const char 
         return 0;
     if (w >= (1u << 20)) /* a long value: the record takes the buffer, no copy */
         return bib_record_set_text_owned(rec, var, bib_buf_detach(&r->tmp));
-    return bib_record_set_text(rec, var, r->tmp.data, w);
+    rc = bib_record_set_text(rec, var, r->tmp.data, w);
+    return rc < 0 || !r->keep_src ? rc : keep_source(r, rec, var, f, s, kind, false, false);
 }
 
 /* An unmapped field, kept as a ("bibtex", name, raw value) extra. A line
@@ -442,7 +479,7 @@ static int read_number(entry_ctx *e, const bt_raw_field *f)
          * it is when it comes after `number`, not overwritten */
         rc = add_raw_extra(r, e->rec, "issue", fval(r, iss), iss->val_len);
     if (rc >= 0)
-        rc = set_converted(r, e->rec, var, fval(r, f), f->val_len, 0);
+        rc = set_converted(r, e->rec, var, f, 0, BT_TEXT);
     if (rc >= 0 && f->bare_number && bib_record_has(e->rec, var))
         bib_record_set_field_flags(e->rec, var, BIB_FIELD_BARE_NUMBER);
     return rc;
@@ -497,7 +534,7 @@ static int read_org(entry_ctx *e, const bt_row *row, const bt_raw_field *f)
 {
     bt_reader *r = e->r;
     if (!e->has_publisher && !bib_record_has(e->rec, row->var))
-        return set_converted(r, e->rec, row->var, fval(r, f), f->val_len, 0);
+        return set_converted(r, e->rec, row->var, f, 0, BT_TEXT);
     return add_raw_extra(r, e->rec, fname(r, f), fval(r, f), f->val_len);
 }
 
@@ -607,24 +644,33 @@ static int read_plain(entry_ctx *e, const bt_row *row, const bt_raw_field *f)
         if (bad)
             bib_input_report(r->in, BIB_SEV_WARNING, e->pe->line, 0,
                              "empty name in '%s' of entry '%.40s'", name, e->key);
+        /* a list with an empty name would warn again when read back */
+        else if (n > 0 && r->keep_src && f->literal && bt_names_clean(v, vn))
+            rc = keep_source(r, e->rec, row->var, f, v, BT_NAMES, false, false);
         return rc;
     }
     case BT_TITLE:
-        return set_converted(r, e->rec, row->var, v, vn, BIB_LATEX_RICH | BIB_LATEX_NOCASE);
+        return set_converted(r, e->rec, row->var, f, BIB_LATEX_RICH | BIB_LATEX_NOCASE, BT_TITLE);
     case BT_VERB:
-        return set_converted(r, e->rec, row->var, v, vn, BIB_LATEX_VERBATIM);
+        return set_converted(r, e->rec, row->var, f, BIB_LATEX_VERBATIM, BT_VERB);
     case BT_RANGE:
-        return read_range(e, row->var, v, vn);
+        rc = read_range(e, row->var, v, vn);
+        break;
     case BT_DATE:
         return read_date(e, row->var, v, vn);
     case BT_LIST:
-        return read_list(e, row->var, v, vn);
-    case BT_TEXT:
+        rc = read_list(e, row->var, v, vn);
         break;
+    case BT_TEXT:
+        rc = set_converted(r, e->rec, row->var, f, 0, BT_TEXT);
+        if (rc >= 0 && f->bare_number && bib_record_has(e->rec, row->var))
+            bib_record_set_field_flags(e->rec, row->var, BIB_FIELD_BARE_NUMBER);
+        return rc;
     }
-    rc = set_converted(r, e->rec, row->var, v, vn, 0);
-    if (rc >= 0 && f->bare_number && bib_record_has(e->rec, row->var))
-        bib_record_set_field_flags(e->rec, row->var, BIB_FIELD_BARE_NUMBER);
+    /* a range or list: the source text kept when the field gave a value
+     * (the variable was free: checked above) */
+    if (rc >= 0 && bib_record_has(e->rec, row->var))
+        rc = keep_source(r, e->rec, row->var, f, v, row->kind, false, false);
     return rc;
 }
 
@@ -782,6 +828,7 @@ static int bt_open(bib_reader *rd, bib_input *in, const bib_options *opts)
     bib_buf_init(&r->pages);
     r->rd = rd;
     r->bol = true;
+    r->keep_src = -1;
     bt_index_fields(&r->field_index);
     bib_input_set_encoding(in, BIB_ENC_DETECT);
     return 0;
@@ -1015,6 +1062,8 @@ static int one_entry(bt_reader *r, const char *d, size_t n, bool eof, bib_record
 static int bt_next(bib_reader *rd, bib_record **out)
 {
     bt_reader *r = bib_reader_state(rd);
+    if (r->keep_src < 0) /* the run's writer is known once reading starts */
+        r->keep_src = bib_reader_keeps_source(rd, "bibtex");
     if (r->rhead < r->nready) {
         *out = r->ready[r->rhead++];
         if (r->rhead == r->nready)

@@ -93,7 +93,18 @@ static void add_field(bt_writer *w, const char *name, size_t off, size_t n, bool
     w->f[w->nf].len = n;
     w->f[w->nf].bare = bare;
     w->f[w->nf].big = NULL;
+    w->f[w->nf].ext = NULL;
     w->nf++;
+}
+
+/* A source text s[0..n) of the record being written as field `name`,
+ * borrowed, not copied: the record outlives the entry's emit. */
+static void put_source(bt_writer *w, const char *name, const char *s, size_t n)
+{
+    if (w->nf >= MAX_OUT_FIELDS)
+        return;
+    add_field(w, name, 0, n, false);
+    w->f[w->nf - 1].ext = s;
 }
 
 static void put_field_any(bt_writer *w, const char *name, const char *v, size_t n, bool bare)
@@ -126,12 +137,28 @@ static void put_val(bt_writer *w, const char *name, bool bare)
             w->f[w->nf].len = n;
             w->f[w->nf].bare = bare;
             w->f[w->nf].big = d;
+            w->f[w->nf].ext = NULL;
             w->nbig++;
             w->nf++;
             return;
         }
     }
     put_field(w, name, w->val.data, w->val.len, bare);
+}
+
+/* f's value as its BibTeX source wrote it, when that may go out instead
+ * of the value encoded again (docs/bibtex.md, "Source text"): the reader
+ * of this module kept it (the value is unchanged since: any setter drops
+ * it, record.h) and read it as `kind`, so that it reads back under a row
+ * of that kind as the same value; under -O ascii, ASCII only. */
+static const char *source_of(const bt_writer *w, const bib_field *f, bt_kind kind, size_t *n)
+{
+    unsigned tag;
+    const char *s = bib_field_source(f, "bibtex", &tag, n);
+    if (!s || (tag & ~(unsigned)BT_SRC_ASCII) != (unsigned)kind ||
+        (w->ascii && !(tag & BT_SRC_ASCII)))
+        return NULL;
+    return s;
 }
 
 /* A text variable as `name`, converted by the row's kind. */
@@ -146,6 +173,12 @@ static void put_text(bt_writer *w, const char *name, const bib_record *rec, bib_
     /* inherited fields stay with the parent: crossref brings them back */
     if (ff & w->skip_inherited)
         return;
+    size_t sn;
+    const char *src = source_of(w, f, kind, &sn);
+    if (src) {
+        put_source(w, name, src, sn);
+        return;
+    }
     unsigned fl = w->ascii ? BIB_LATEX_ASCII : 0;
     if (bib_field_kind(f) == BIB_KIND_RICH)
         fl |= BIB_LATEX_FROM_RICH;
@@ -290,6 +323,12 @@ static void put_names(bt_writer *w, const char *name, const bib_record *rec, bib
     /* inherited fields stay with the parent: crossref brings them back */
     if (!f || (bib_field_flags(f) & w->skip_inherited))
         return;
+    size_t sn;
+    const char *src = source_of(w, f, BT_NAMES, &sn);
+    if (src) {
+        put_source(w, name, src, sn);
+        return;
+    }
     bib_buf_reset(&w->val);
     size_t n = bib_field_name_count(f);
     for (size_t i = 0; i < n; i++) {

@@ -64,6 +64,8 @@ typedef struct bt_writer {
         size_t off, len;
         bool bare;
         char *big; /* owned: a long value kept apart from vals (put_text) */
+        const char *ext; /* borrowed from the record being written: a source
+                            text, not copied (put_source) */
     } f[MAX_OUT_FIELDS];
     size_t nf;
     bib_buf vals;

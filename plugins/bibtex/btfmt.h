@@ -12,6 +12,7 @@
  *                     and written through it) and the entry types
  *     bt_reader.c     bib_reader ops: entries -> records via the table,
  *                     and the few fields that are not one CSL variable
+ *     bt_source.c     the tests of a text kept as a value's source text
  *     bt_crossref.c   crossref/xdata: parents kept, children held back
  *     bt_writer.c     bib_writer ops: records -> entries via the table
  *
@@ -75,6 +76,9 @@ typedef struct bt_raw_field {
     uint64_t name_word0; /* its first eight bytes (bt_name_word0) */
     size_t val_off, val_len;
     bool bare_number; /* the whole value was one bare number */
+    /* the value is its source text: one braced or quoted part, no macro
+     * or '#', no NUL removed, no '%' the lexer had to read (bt_lexer.c) */
+    bool literal;
     bool maybe_twin;  /* an earlier field may have its name (set by bt_build_record) */
     unsigned char known; /* its bt_known, set by bt_build_record */
     const struct bt_row *row; /* its crosswalk row (NULL: none), set by bt_build_record */
@@ -139,6 +143,9 @@ typedef struct bt_reader {
     /* the entry just built has its crossref or xdata from the classic
      * writer's note (BT_XREF_NOTE): kept, not resolved */
     bool link_noted;
+    /* values' source texts are kept (bib_reader_keeps_source, asked at
+     * the first entry: -1 not yet) */
+    signed char keep_src;
     /* the entry just built: its type, lower case, as its entrytype extra
      * says (bt_build_record), for the crossref step */
     char type[64];
@@ -177,6 +184,7 @@ typedef struct bt_pctx {
     char err[160];
     const char *field; /* name of the field being parsed (in the window) */
     size_t field_len;
+    bool part_literal; /* the part just parsed went to the arena as it was written */
     /* what the parser forgave (a missing comma, a stray delimiter), given
      * once the entry is parsed: a parse restarted on a larger window must
      * not warn twice */
@@ -216,6 +224,10 @@ typedef enum bt_kind {
     BT_RANGE, /* page ranges: '-' in CSL, '--' in BibTeX */
     BT_LIST   /* comma/semicolon list in, ", " out (keywords) */
 } bt_kind;
+
+/* A kept source text's tag (bib_record_set_source): the bt_kind the
+ * reader read the value by, and this bit when the text is ASCII. */
+enum { BT_SRC_ASCII = 0x100 };
 
 /* The few fields that are not one CSL variable, handled by named code:
  * the reader's rules in bt_reader.c, the writer's in bt_writer.c. */
@@ -352,6 +364,19 @@ const char *bt_genre_words(bib_type t, const char *key);
 /* The key for a genre that is a key of t or exactly its words ("PhD
  * thesis"); NULL otherwise (other spellings are the user's text, kept). */
 const char *bt_genre_key(bib_type t, const char *genre);
+
+/* ---- source text (bt_source.c) ----------------------------------------- */
+
+/* True when text s[0..n) may be kept as a value's source text: no control
+ * byte but a line break or a tab. *ascii: whether it is ASCII. */
+bool bt_source_bytes_ok(const char *s, size_t n, bool *ascii);
+/* True when s[0..n) is ASCII (sixteen bytes a step). */
+bool bt_ascii(const char *s, size_t n);
+/* True when the name list s[0..n) (NUL at s[n]) has none of the slips
+ * BibTeX warns of: a name with more than two commas at brace level 0
+ * (biber's `family=..., given=...` too), a comma that starts or ends a
+ * name. */
+bool bt_names_clean(const char *s, size_t n);
 
 /* ---- crossref (bt_crossref.c) ------------------------------------------- */
 

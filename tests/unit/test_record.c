@@ -381,8 +381,74 @@ START_TEST(test_sort_small)
 }
 END_TEST
 
+/* Source text (record.h): kept beside a value, shared when it is the
+ * value itself, asked for by format; dropped by every setter of its
+ * variable but not by flags; carried by both kinds of clone. */
+START_TEST(test_source_text)
+{
+    bib_record *r = bib_record_new(BIB_TYPE_BOOK, "k");
+    ck_assert_int_eq(bib_record_set_source(r, BIB_VAR_TITLE, "bibtex", 1, "x", 1),
+                     BIB_ENOTFOUND);
+    bib_record_set_text(r, BIB_VAR_TITLE, "Plain", 5);
+    bib_record_set_text(r, BIB_VAR_NOTE, "\u00fc", 2);
+    bib_name n = {.family = "G\u00f6del", .given = "Kurt"};
+    bib_record_add_name(r, BIB_VAR_AUTHOR, &n);
+    bib_date d = {.nparts = 1, .parts = {{.has_year = true, .year = 1931}}};
+    bib_record_set_date(r, BIB_VAR_ISSUED, &d);
+    const char *t = bib_record_text(r, BIB_VAR_TITLE);
+    ck_assert_int_eq(bib_record_set_source(r, BIB_VAR_TITLE, "bibtex", 5, t, 5), 0);
+    ck_assert_int_eq(bib_record_set_source(r, BIB_VAR_NOTE, "bibtex", 1, "{\\\"u}x", 5), 0);
+    ck_assert_int_eq(bib_record_set_source(r, BIB_VAR_AUTHOR, "bibtex", 3, "Kurt G{\\\"o}del",
+                                           15), 0);
+    ck_assert_int_eq(bib_record_set_source(r, BIB_VAR_ISSUED, "bibtex", 0, "1931", 4),
+                     BIB_EINVAL);
+    unsigned tag = 0;
+    size_t len = 0;
+    const bib_field *f = bib_record_get(r, BIB_VAR_TITLE);
+    ck_assert_ptr_eq(bib_field_source(f, "bibtex", &tag, &len), t); /* shared */
+    ck_assert_uint_eq(tag, 5);
+    ck_assert_uint_eq(len, 5);
+    ck_assert_ptr_null(bib_field_source(f, "ris", NULL, NULL));
+    /* the length given, not the NUL: "{\"u}" of "{\"u}x" */
+    ck_assert_int_eq(strncmp(bib_field_source(bib_record_get(r, BIB_VAR_NOTE), "bibtex", NULL,
+                                              &len), "{\\\"u}", len), 0);
+    ck_assert_uint_eq(len, 5);
+    /* flags keep it; clones (flat and value by value) carry it */
+    bib_record_set_field_flags(r, BIB_VAR_TITLE, BIB_FIELD_BARE_NUMBER);
+    ck_assert_ptr_nonnull(bib_field_source(bib_record_get(r, BIB_VAR_TITLE), "bibtex", 0, 0));
+    for (int big = 0; big < 2; big++) {
+        if (big) { /* past the first chunk: the clone copies value by value */
+            char *pad = calloc(4096, 1);
+            memset(pad, 'a', 4095);
+            bib_record_set_text(r, BIB_VAR_ABSTRACT, pad, 4095);
+            free(pad);
+        }
+        bib_record *c = bib_record_clone(r);
+        const bib_field *cf = bib_record_get(c, BIB_VAR_TITLE);
+        ck_assert_ptr_eq(bib_field_source(cf, "bibtex", &tag, &len), bib_field_text(cf));
+        ck_assert_uint_eq(tag, 5);
+        const char *ca = bib_field_source(bib_record_get(c, BIB_VAR_AUTHOR), "bibtex", &tag, &len);
+        ck_assert_ptr_nonnull(ca);
+        ck_assert_int_eq(strncmp(ca, "Kurt G{\\\"o}del", len), 0);
+        ck_assert_uint_eq(tag, 3);
+        bib_record_free(c);
+    }
+    /* any setter of the variable drops it */
+    bib_record_add_text(r, BIB_VAR_TITLE, "More", 4);
+    ck_assert_ptr_null(bib_field_source(bib_record_get(r, BIB_VAR_TITLE), "bibtex", 0, 0));
+    bib_record_set_text(r, BIB_VAR_NOTE, "y", 1);
+    ck_assert_ptr_null(bib_field_source(bib_record_get(r, BIB_VAR_NOTE), "bibtex", 0, 0));
+    bib_record_set_names_truncated(r, BIB_VAR_AUTHOR, true);
+    ck_assert_ptr_null(bib_field_source(bib_record_get(r, BIB_VAR_AUTHOR), "bibtex", 0, 0));
+    bib_record_set_source(r, BIB_VAR_AUTHOR, "bibtex", 3, "x", 1);
+    bib_record_add_name(r, BIB_VAR_AUTHOR, &n);
+    ck_assert_ptr_null(bib_field_source(bib_record_get(r, BIB_VAR_AUTHOR), "bibtex", 0, 0));
+    bib_record_free(r);
+}
+END_TEST
+
 BIB_TEST_MAIN("record",
               test_text_fields, test_names_and_dates, test_clone_independent,
               test_extras_and_directives,
               test_extras_grouped, test_sort_small, test_csl_vocabulary, test_buf_and_options,
-              test_diag)
+              test_diag, test_source_text)

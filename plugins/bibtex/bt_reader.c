@@ -218,7 +218,7 @@ static bool plain_value(const char *s, size_t n)
  * write it (r->keep_src). `same`: the value is the text itself
  * (nothing to convert), then shared, and `ascii` says whether it is
  * ASCII. Its tag: `kind`, how the value was read (the writer's check that
- * it reads back the same), and BT_SRC_ASCII. */
+ * it reads back the same), BT_SRC_ASCII and BT_SRC_BIBLATEX. */
 static int keep_source(const bt_reader *r, bib_record *rec, bib_var var, const bt_raw_field *f,
                        const char *s, bt_kind kind, bool same, bool ascii)
 {
@@ -227,7 +227,8 @@ static int keep_source(const bt_reader *r, bib_record *rec, bib_var var, const b
     if (!r->keep_src || !f->literal || !n || n >= (1u << 20) ||
         (!same && !bt_source_bytes_ok(s, n, &ascii)))
         return 0;
-    unsigned tag = (unsigned)kind | (ascii ? BT_SRC_ASCII : 0);
+    unsigned tag = (unsigned)kind | (ascii ? BT_SRC_ASCII : 0) |
+                   (r->biblatex ? BT_SRC_BIBLATEX : 0);
     if (same) {
         /* a rich value may be spelt otherwise (record.h's small-caps
          * alias): shared only when it is as long as the text */

@@ -150,13 +150,15 @@ static void put_val(bt_writer *w, const char *name, bool bare)
  * of the value encoded again (docs/bibtex.md, "Source text"): the reader
  * of this module kept it (the value is unchanged since: any setter drops
  * it, record.h) and read it as `kind`, so that it reads back under a row
- * of that kind as the same value; under -O ascii, ASCII only. */
+ * of that kind as the same value; under -O ascii, ASCII only; for the
+ * classic flavour, not a text the biblatex reader read (BibLaTeX's own
+ * commands would reach classic LaTeX). */
 static const char *source_of(const bt_writer *w, const bib_field *f, bt_kind kind, size_t *n)
 {
     unsigned tag;
     const char *s = bib_field_source(f, "bibtex", &tag, n);
-    if (!s || (tag & ~(unsigned)BT_SRC_ASCII) != (unsigned)kind ||
-        (w->ascii && !(tag & BT_SRC_ASCII)))
+    if (!s || (tag & ~(unsigned)(BT_SRC_ASCII | BT_SRC_BIBLATEX)) != (unsigned)kind ||
+        (w->ascii && !(tag & BT_SRC_ASCII)) || (!w->biblatex && (tag & BT_SRC_BIBLATEX)))
         return NULL;
     return s;
 }

@@ -226,8 +226,10 @@ typedef enum bt_kind {
 } bt_kind;
 
 /* A kept source text's tag (bib_record_set_source): the bt_kind the
- * reader read the value by, and this bit when the text is ASCII. */
-enum { BT_SRC_ASCII = 0x100 };
+ * reader read the value by, BT_SRC_ASCII when the text is ASCII and
+ * BT_SRC_BIBLATEX when the biblatex reader read it (its commands, such as
+ * \mkbibemph, are not classic LaTeX). */
+enum { BT_SRC_ASCII = 0x100, BT_SRC_BIBLATEX = 0x200 };
 
 /* The few fields that are not one CSL variable, handled by named code:
  * the reader's rules in bt_reader.c, the writer's in bt_writer.c. */

@@ -405,7 +405,7 @@ static bool parse_extended(part_offs *out, bib_buf *dst, const char *s, size_t l
     return true;
 }
 
-static int parse_last_first(part_offs *out, bib_buf *dst, const char *s, size_t len,
+static int parse_last_first(bib_name *out, bib_buf *dst, const char *s, size_t len,
                             const char *lo, const char *hi);
 static int parse_general(part_offs *out, bib_buf *dst, const char *s, size_t len,
                          unsigned flags);
@@ -419,15 +419,14 @@ static int parse_into(bib_name *out, bib_buf *dst, const char *s, size_t len, un
                       const char *lo, const char *hi)
 {
     memset(out, 0, sizeof *out);
-    part_offs o = {NO_PART, NO_PART, NO_PART, NO_PART, NO_PART};
     /* the quick way first: it refuses any name with '=', so the extended
      * format is tried after it as before it, and most names skip that
-     * search and the general way's frame */
-    int rc = lo ? parse_last_first(&o, dst, s, len, lo, hi) : 0;
-    if (rc == 0)
-        rc = parse_general(&o, dst, s, len, flags);
-    else if (rc > 0)
-        rc = 0;
+     * search and the general way's frame; it sets *out itself */
+    int rc = lo ? parse_last_first(out, dst, s, len, lo, hi) : 0;
+    if (rc)
+        return rc < 0 ? rc : 0;
+    part_offs o = {NO_PART, NO_PART, NO_PART, NO_PART, NO_PART};
+    rc = parse_general(&o, dst, s, len, flags);
     if (rc)
         return rc;
     /* dst no longer moves: the offsets become pointers */
@@ -605,9 +604,10 @@ static int last_first_scan(const char *s, size_t len, const char *lo, const char
  * with one comma, straight from the bytes: what the tokens give it (no
  * Jr; each part's tokens joined by one space), without them. 1 when
  * done, 0 when the name needs the general way (among them any with '=',
- * which parse_offsets then tries as the extended format), BIB_ENOMEM.
- * [lo, hi): see last_first_scan. */
-static int parse_last_first(part_offs *out, bib_buf *dst, const char *s, size_t len,
+ * which parse_into then tries as the extended format), BIB_ENOMEM.
+ * [lo, hi): see last_first_scan. The parts go into dst after one reserve,
+ * so *out (zeroed by the caller) points at them at once. */
+static int parse_last_first(bib_name *out, bib_buf *dst, const char *s, size_t len,
                             const char *lo, const char *hi)
 {
     size_t comma;
@@ -635,19 +635,19 @@ static int parse_last_first(part_offs *out, bib_buf *dst, const char *s, size_t 
     if ((dst->failed || dst->cap - dst->len < need + 1) && bib_buf_reserve(dst, need))
         return BIB_ENOMEM;
     /* given, von, family, as the general way writes them */
-    char *o = dst->data + dst->len, *o0 = o;
+    char *o = dst->data + dst->len;
+    out->given = o;
     o = single ? copy_plain(o, s, g, len, hi) : copy_words(o, s, g, len);
     *o++ = '\0';
-    out->given = dst->len;
     if (v > a) {
-        out->particle = dst->len + (size_t)(o - o0);
+        out->non_dropping_particle = o;
         size_t ve = v;
         while (c_space(s[ve - 1]))
             ve--;
         o = single ? copy_plain(o, s, a, ve, hi) : copy_words(o, s, a, ve);
         *o++ = '\0';
     }
-    out->family = dst->len + (size_t)(o - o0);
+    out->family = o;
     if (blank) {
         o = single ? copy_plain(o, s, v, b, hi) : copy_words(o, s, v, b);
     } else {

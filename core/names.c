@@ -937,7 +937,9 @@ int bib_names_add_bibtex(bib_record *rec, bib_var var, const char *s, size_t len
                 }
             } else if (l) {
                 bib_name n;
-                bib_buf_reset(sc);
+                /* bib_buf_reset without its call: no part is read but
+                 * those the parse writes, each with its NUL */
+                sc->len = 0;
                 int rc = parse_into(&n, sc, p, l, flags, s, s + len);
                 if (rc == 0)
                     rc = bib__record_add_name_block(rec, var, &n, sc->data, sc->len);

@@ -802,20 +802,25 @@ static void scratch_init(void) { scratch_ok = pthread_key_create(&scratch_key, s
 
 /* The thread's scratch buffer, empty, or `fallback` when it cannot be
  * kept (no key) or is in use. */
+static __attribute__((noinline)) bool scratch_register(scratch_tls *t)
+{
+    pthread_once(&scratch_once, scratch_init);
+    /* any non-NULL value: the destructor runs only for those */
+    if (!scratch_ok || pthread_setspecific(scratch_key, &t->registered) != 0)
+        return false;
+    t->registered = true;
+    return true;
+}
+
+/* The registration apart, out of line: with no call on the common way,
+ * the block's address is asked of __tls_get_addr once a list, not twice. */
 static bib_buf *scratch_take(bib_buf *fallback)
 {
     scratch_tls *t = &scratch;
-    if (t->busy)
+    if (t->busy || (!t->registered && !scratch_register(t)))
         return fallback;
-    if (!t->registered) {
-        pthread_once(&scratch_once, scratch_init);
-        /* any non-NULL value: the destructor runs only for those */
-        if (!scratch_ok || pthread_setspecific(scratch_key, &t->registered) != 0)
-            return fallback;
-        t->registered = true;
-    }
     t->busy = true;
-    bib_buf_reset(&t->buf);
+    t->buf.len = 0; /* bib_buf_reset without its call (see the list loop) */
     return &t->buf;
 }
 

@@ -405,18 +405,28 @@ static bool parse_extended(part_offs *out, bib_buf *dst, const char *s, size_t l
     return true;
 }
 
-static int parse_offsets(part_offs *out, bib_buf *dst, const char *s, size_t len,
+static int parse_last_first(bib_name *out, bib_buf *dst, const char *s, size_t len,
+                            const char *lo, const char *hi);
+static int parse_general(part_offs *out, bib_buf *dst, const char *s, size_t len,
                          unsigned flags);
 
 /* Parses one BibTeX name into dst (parts NUL-terminated, one after the
  * other) and sets *out's parts to point there: they live as long as dst
  * is neither cleared nor written. 0, BIB_EPARSE or BIB_ENOMEM (*out then
- * zeroed). */
-static int parse_into(bib_name *out, bib_buf *dst, const char *s, size_t len, unsigned flags)
+ * zeroed). [lo, hi) holds s[0..len) and may be read (parse_last_first);
+ * lo NULL: the general way only (the test seam). */
+static int parse_into(bib_name *out, bib_buf *dst, const char *s, size_t len, unsigned flags,
+                      const char *lo, const char *hi)
 {
     memset(out, 0, sizeof *out);
+    /* the quick way first: it refuses any name with '=', so the extended
+     * format is tried after it as before it, and most names skip that
+     * search and the general way's frame; it sets *out itself */
+    int rc = lo ? parse_last_first(out, dst, s, len, lo, hi) : 0;
+    if (rc)
+        return rc < 0 ? rc : 0;
     part_offs o = {NO_PART, NO_PART, NO_PART, NO_PART, NO_PART};
-    int rc = parse_offsets(&o, dst, s, len, flags);
+    rc = parse_general(&o, dst, s, len, flags);
     if (rc)
         return rc;
     /* dst no longer moves: the offsets become pointers */
@@ -447,6 +457,26 @@ static char *copy_words(char *o, const char *s, size_t a, size_t b)
     return o;
 }
 
+/* s[a..b) copied as it is (copy_words for one whose blanks are lone
+ * spaces): up to sixteen bytes by one move when s[a..a+16) lies below hi
+ * (the name list's end), o having sixteen bytes of room (the bytes past
+ * the copy are written over or lie past the buffer's length); a memcpy
+ * call was most of a short part's cost. */
+static inline char *copy_plain(char *o, const char *s, size_t a, size_t b, const char *hi)
+{
+#if defined(__x86_64__) && defined(__SSE2__)
+    if (b - a <= 16 && hi - (s + a) >= 16) {
+        _mm_storeu_si128((__m128i *)(void *)o,
+                         _mm_loadu_si128((const __m128i *)(const void *)(s + a)));
+        return o + (b - a);
+    }
+#else
+    (void)hi;
+#endif
+    memcpy(o, s + a, b - a);
+    return o + (b - a);
+}
+
 /* Where von ends in the words of s[a..b) (trimmed; no brace, LaTeX or
  * '~'), as von_last decides on their tokens: after the last word but the
  * final one that starts lower case. Only words that start with an ASCII
@@ -475,27 +505,114 @@ static size_t von_end_words(const char *s, size_t a, size_t b)
     return v;
 }
 
+#if defined(__x86_64__) && defined(__SSE2__)
+/* c_space of each byte of x */
+static inline __m128i space16(__m128i x)
+{
+    __m128i t = _mm_sub_epi8(x, _mm_set1_epi8('\t')); /* '\t'..'\r' are 0..4 */
+    return _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(' ')),
+                        _mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8(4)), t));
+}
+#endif
+
+/* What parse_last_first needs of a name's bytes, from one pass: *comma
+ * (its only comma), *blank (white space before it) and *single (every
+ * blank a lone ' ' and the last byte not one: each copy_words of the name
+ * is then a plain copy). 0 for a name the quick way leaves to the general
+ * one: a brace, LaTeX, '~', a byte LaTeX decoding changes, '=' (the
+ * extended format), no comma or a second one. [lo, hi) is memory that may
+ * be read around s[0..len) (the whole name list): with sixteen bytes of
+ * it, sixteen places a step with SSE2, a block at the end moved back to
+ * end at hi, the bytes outside the name masked off. */
+static int last_first_scan(const char *s, size_t len, const char *lo, const char *hi,
+                           size_t *comma, bool *blank, bool *single)
+{
+    *comma = SIZE_MAX;
+    *blank = false;
+    *single = false;
+#if defined(__x86_64__) && defined(__SSE2__)
+    if (hi - lo >= 16) {
+        bool lone = true, prev_sp = false;
+        for (size_t i = 0; i < len; i += 16) {
+            const char *p = s + i;
+            unsigned shift = 0;
+            if (hi - p < 16) {
+                shift = (unsigned)(16 - (hi - p));
+                p = hi - 16;
+            }
+            __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+            __m128i stop = _mm_or_si128(
+                _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('{')),
+                                          _mm_cmpeq_epi8(x, _mm_set1_epi8('}'))),
+                             _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('~')),
+                                          _mm_cmpeq_epi8(x, _mm_set1_epi8('\\')))),
+                _mm_or_si128(
+                    _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('$')),
+                                              _mm_cmpeq_epi8(x, _mm_set1_epi8('-'))),
+                                 _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('`')),
+                                              _mm_cmpeq_epi8(x, _mm_set1_epi8('\'')))),
+                    _mm_cmpeq_epi8(x, _mm_set1_epi8('='))));
+            size_t n = len - i < 16 ? len - i : 16;
+            unsigned keep = (unsigned)((1ul << n) - 1);
+            unsigned st = ((unsigned)_mm_movemask_epi8(stop) >> shift) & keep;
+            unsigned cm = ((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(','))) >>
+                           shift) & keep;
+            unsigned ws = ((unsigned)_mm_movemask_epi8(space16(x)) >> shift) & keep;
+            unsigned sp = ((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(' '))) >>
+                           shift) & keep;
+            if (st || (cm & (cm - 1)) || (cm && *comma != SIZE_MAX))
+                return 0; /* a brace, LaTeX, '~', '=', a second comma */
+            if (*comma == SIZE_MAX) {
+                if (cm) {
+                    *comma = i + (size_t)__builtin_ctz(cm);
+                    *blank |= (ws & (cm - 1)) != 0;
+                } else {
+                    *blank |= ws != 0;
+                }
+            }
+            lone &= ws == sp && !(sp & (sp >> 1)) && !(prev_sp && (sp & 1));
+            prev_sp = (sp >> (n - 1)) & 1;
+        }
+        if (*comma == SIZE_MAX)
+            return 0;
+        *single = lone && !prev_sp;
+        return 1;
+    }
+#else
+    (void)lo;
+    (void)hi;
+#endif
+    for (size_t i = 0; i < len; i++) {
+        unsigned char k = name_stop[(unsigned char)s[i]];
+        if (!k) {
+            if (s[i] == '=')
+                return 0;
+            continue;
+        }
+        if (k & NC_SPACE) {
+            *blank |= *comma == SIZE_MAX;
+            continue;
+        }
+        if (s[i] != ',' || *comma != SIZE_MAX)
+            return 0; /* a brace, LaTeX, '~', a second comma */
+        *comma = i;
+    }
+    return *comma != SIZE_MAX;
+}
+
 /* The common "von Last, First Middle" without a brace, LaTeX or '~' and
  * with one comma, straight from the bytes: what the tokens give it (no
  * Jr; each part's tokens joined by one space), without them. 1 when
- * done, 0 when the name needs the general way, BIB_ENOMEM. */
-static int parse_last_first(part_offs *out, bib_buf *dst, const char *s, size_t len)
+ * done, 0 when the name needs the general way (among them any with '=',
+ * which parse_into then tries as the extended format), BIB_ENOMEM.
+ * [lo, hi): see last_first_scan. The parts go into dst after one reserve,
+ * so *out (zeroed by the caller) points at them at once. */
+static int parse_last_first(bib_name *out, bib_buf *dst, const char *s, size_t len,
+                            const char *lo, const char *hi)
 {
-    size_t comma = SIZE_MAX;
-    bool blank = false; /* one before the comma: Last may be several words */
-    for (size_t i = 0; i < len; i++) {
-        unsigned char k = name_stop[(unsigned char)s[i]];
-        if (!k)
-            continue;
-        if (k & NC_SPACE) {
-            blank |= comma == SIZE_MAX;
-            continue;
-        }
-        if (s[i] != ',' || comma != SIZE_MAX)
-            return 0; /* a brace, LaTeX, '~', a second comma */
-        comma = i;
-    }
-    if (comma == SIZE_MAX)
+    size_t comma;
+    bool blank, single; /* blank: Last may be several words */
+    if (!last_first_scan(s, len, lo, hi, &comma, &blank, &single))
         return 0;
     size_t a = 0, b = comma, g = comma + 1;
     while (a < b && c_space(s[a]))
@@ -514,28 +631,27 @@ static int parse_last_first(part_offs *out, bib_buf *dst, const char *s, size_t 
         return 0;
     while (v < b && c_space(s[v]))
         v++;
-    size_t need = (len - g) + (b - a) + 3;
+    size_t need = (len - g) + (b - a) + 3 + 16; /* 16: copy_plain's room */
     if ((dst->failed || dst->cap - dst->len < need + 1) && bib_buf_reserve(dst, need))
         return BIB_ENOMEM;
     /* given, von, family, as the general way writes them */
-    char *o = dst->data + dst->len, *o0 = o;
-    o = copy_words(o, s, g, len);
+    char *o = dst->data + dst->len;
+    out->given = o;
+    o = single ? copy_plain(o, s, g, len, hi) : copy_words(o, s, g, len);
     *o++ = '\0';
-    out->given = dst->len;
     if (v > a) {
-        out->particle = dst->len + (size_t)(o - o0);
+        out->non_dropping_particle = o;
         size_t ve = v;
         while (c_space(s[ve - 1]))
             ve--;
-        o = copy_words(o, s, a, ve);
+        o = single ? copy_plain(o, s, a, ve, hi) : copy_words(o, s, a, ve);
         *o++ = '\0';
     }
-    out->family = dst->len + (size_t)(o - o0);
+    out->family = o;
     if (blank) {
-        o = copy_words(o, s, v, b);
+        o = single ? copy_plain(o, s, v, b, hi) : copy_words(o, s, v, b);
     } else {
-        memcpy(o, s + a, b - a);
-        o += b - a;
+        o = copy_plain(o, s, a, b, hi);
     }
     *o++ = '\0'; /* the part's end */
     *o = '\0';   /* the buffer's */
@@ -543,8 +659,10 @@ static int parse_last_first(part_offs *out, bib_buf *dst, const char *s, size_t 
     return 1;
 }
 
-/* The parts of one BibTeX name as offsets into dst (see parse_into). */
-static int parse_offsets(part_offs *out, bib_buf *dst, const char *s, size_t len, unsigned flags)
+/* The parts of one BibTeX name as offsets into dst (see parse_into) the
+ * general way: the extended format, or BibTeX's tokens. */
+static int parse_general(part_offs *out, bib_buf *dst, const char *s, size_t len,
+                         unsigned flags)
 {
     bool xoom = false;
     if (memchr(s, '=', len) && parse_extended(out, dst, s, len, flags, &xoom)) {
@@ -554,9 +672,6 @@ static int parse_offsets(part_offs *out, bib_buf *dst, const char *s, size_t len
             return BIB_EPARSE;
         return 0;
     }
-    int quick = parse_last_first(out, dst, s, len);
-    if (quick)
-        return quick < 0 ? quick : 0;
     btok t[MAXTOK];
     size_t n = bibtex_tokens(s, len, t, MAXTOK);
     size_t commas[2], nc = 0;
@@ -623,12 +738,14 @@ static int parse_offsets(part_offs *out, bib_buf *dst, const char *s, size_t len
     return oom ? BIB_ENOMEM : 0;
 }
 
-/* The caller owns out's parts (malloc'd, freed by bib_name_clear). */
-int bib_name_parse_bibtex(bib_name *out, const char *s, size_t len, unsigned flags)
+/* bib_name_parse_bibtex, or without the quick way (general): the parts
+ * strdup'd from the scratch buffer. */
+static int parse_bibtex_dup(bib_name *out, const char *s, size_t len, unsigned flags,
+                            bool general)
 {
     bib_buf sc = BIB_BUF_INIT;
     bib_name n;
-    int rc = parse_into(&n, &sc, s, len, flags);
+    int rc = parse_into(&n, &sc, s, len, flags, general ? NULL : s, s + len);
     memset(out, 0, sizeof *out);
     if (rc == 0) {
         const char **to[] = {&out->family, &out->given, &out->non_dropping_particle,
@@ -642,6 +759,17 @@ int bib_name_parse_bibtex(bib_name *out, const char *s, size_t len, unsigned fla
     }
     bib_buf_clear(&sc);
     return rc;
+}
+
+/* The caller owns out's parts (malloc'd, freed by bib_name_clear). */
+int bib_name_parse_bibtex(bib_name *out, const char *s, size_t len, unsigned flags)
+{
+    return parse_bibtex_dup(out, s, len, flags, false);
+}
+
+int bib__name_parse_bibtex_general(bib_name *out, const char *s, size_t len, unsigned flags)
+{
+    return parse_bibtex_dup(out, s, len, flags, true);
 }
 
 /* The scratch buffer of bib_names_add_bibtex, kept per thread between
@@ -674,20 +802,25 @@ static void scratch_init(void) { scratch_ok = pthread_key_create(&scratch_key, s
 
 /* The thread's scratch buffer, empty, or `fallback` when it cannot be
  * kept (no key) or is in use. */
+static __attribute__((noinline)) bool scratch_register(scratch_tls *t)
+{
+    pthread_once(&scratch_once, scratch_init);
+    /* any non-NULL value: the destructor runs only for those */
+    if (!scratch_ok || pthread_setspecific(scratch_key, &t->registered) != 0)
+        return false;
+    t->registered = true;
+    return true;
+}
+
+/* The registration apart, out of line: with no call on the common way,
+ * the block's address is asked of __tls_get_addr once a list, not twice. */
 static bib_buf *scratch_take(bib_buf *fallback)
 {
     scratch_tls *t = &scratch;
-    if (t->busy)
+    if (t->busy || (!t->registered && !scratch_register(t)))
         return fallback;
-    if (!t->registered) {
-        pthread_once(&scratch_once, scratch_init);
-        /* any non-NULL value: the destructor runs only for those */
-        if (!scratch_ok || pthread_setspecific(scratch_key, &t->registered) != 0)
-            return fallback;
-        t->registered = true;
-    }
     t->busy = true;
-    bib_buf_reset(&t->buf);
+    t->buf.len = 0; /* bib_buf_reset without its call (see the list loop) */
     return &t->buf;
 }
 
@@ -704,14 +837,6 @@ static void scratch_give(bib_buf *b, bib_buf *fallback)
 }
 
 #if defined(__x86_64__) && defined(__SSE2__)
-/* c_space of each byte of x */
-static inline __m128i space16(__m128i x)
-{
-    __m128i t = _mm_sub_epi8(x, _mm_set1_epi8('\t')); /* '\t'..'\r' are 0..4 */
-    return _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(' ')),
-                        _mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8(4)), t));
-}
-
 /* list_next_stop's test of the sixteen places at p (reading p[0..20)): a
  * bit for each brace and each white space byte that starts " and " */
 static inline unsigned list_stops16(const char *p)
@@ -817,8 +942,10 @@ int bib_names_add_bibtex(bib_record *rec, bib_var var, const char *s, size_t len
                 }
             } else if (l) {
                 bib_name n;
-                bib_buf_reset(sc);
-                int rc = parse_into(&n, sc, p, l, flags);
+                /* bib_buf_reset without its call: no part is read but
+                 * those the parse writes, each with its NUL */
+                sc->len = 0;
+                int rc = parse_into(&n, sc, p, l, flags, s, s + len);
                 if (rc == 0)
                     rc = bib__record_add_name_block(rec, var, &n, sc->data, sc->len);
                 if (rc && rc != BIB_EPARSE) {

@@ -24,6 +24,11 @@ int bib__record_add_name_block(bib_record *r, bib_var var, const bib_name *name,
 BIB_API int bib__name_parse_display_general(bib_name *out, const char *s, size_t len,
                                             unsigned flags);
 
+/* bib_name_parse_bibtex without its quick way for "Last, First"
+ * (names.c): a test-only seam for tests/text/test_names.c, as above. */
+BIB_API int bib__name_parse_bibtex_general(bib_name *out, const char *s, size_t len,
+                                           unsigned flags);
+
 /* Most words a display name is split into. */
 #define BIB__NAME_MAXW 64
 

@@ -396,7 +396,104 @@ START_TEST(test_bibtex_name_lists)
 }
 END_TEST
 
+/* names.c's quick way for "Last, First" gives what BibTeX's tokens give:
+ * random names of words, particles, initials, commas, runs of blanks,
+ * tabs, braces, LaTeX, '~', '=', dashes, quotes and UTF-8, one by one
+ * (bib_name_parse_bibtex) and in lists joined by " and " (its sixteen-
+ * byte scan then reads around each name, up to the list's end). */
+int bib__name_parse_bibtex_general(bib_name *out, const char *s, size_t len, unsigned flags);
+
+static void same_name(const bib_name *a, const bib_name *b, const char *in)
+{
+    eq(a->family, b->family, in, "family (quick)");
+    eq(a->given, b->given, in, "given (quick)");
+    eq(a->non_dropping_particle, b->non_dropping_particle, in, "particle (quick)");
+    eq(a->suffix, b->suffix, in, "suffix (quick)");
+    eq(a->literal, b->literal, in, "literal (quick)");
+}
+
+START_TEST(test_bibtex_quick)
+{
+    static const char *const pieces[] = {
+        "Smith", "van", "de la", "Jr", "J.", "A", "O'Brien", "Jean-Luc", "Smith--Jones",
+        "x", "Lee", "{Barnes}", "{\\\"u}ber", "M\xC3\xBCller", "\\'Etienne", "a~b", "$x$",
+        "given=Ann", "family=Doe", "foo=bar", "``q''", "9", "Abcdefghijklmnopqrstu",
+    };
+    static const char *const seps[] = {" ", "  ", ", ", ",", " ,", "\t", " ", " ", " , "};
+    unsigned long x = 4242;
+    char list[10000], name[2400];
+    size_t starts[16], lens[16];
+    for (int t = 0; t < 60000; t++) {
+        size_t ln = 0;
+        x = x * 6364136223846793005ul + 1442695040888963407ul;
+        int names = (int)((x >> 33) % 4) + 1;
+        for (int m = 0; m < names; m++) {
+            size_t n = 0;
+            x = x * 6364136223846793005ul + 1442695040888963407ul;
+            int words = (int)((x >> 33) % 5) + 1;
+            if ((x >> 20) % 40 == 0)
+                words = 70; /* past the token limit */
+            for (int k = 0; k < words; k++) {
+                x = x * 6364136223846793005ul + 1442695040888963407ul;
+                const char *w = pieces[(x >> 33) % (sizeof pieces / sizeof *pieces)];
+                const char *sp = seps[(x >> 45) % (sizeof seps / sizeof *seps)];
+                if (k == 1 && (x >> 50) % 3)
+                    sp = ", "; /* most names: one comma after the first word */
+                else if (words == 70 && k > 1)
+                    sp = " ";
+                if ((x >> 56) % 9 == 0 && w[0] != '{' && w[0] != '\\')
+                    w = "de"; /* a lower-case word: von */
+                if (k)
+                    n += (size_t)snprintf(name + n, sizeof name - n, "%s", sp);
+                n += (size_t)snprintf(name + n, sizeof name - n, "%s", w);
+            }
+            if ((x >> 58) % 5 == 0)
+                name[n++] = ' ';
+            name[n] = '\0';
+            /* one by one */
+            bib_name a, b;
+            int ra = bib_name_parse_bibtex(&a, name, n, BIB_NAME_LATEX);
+            int rb = bib__name_parse_bibtex_general(&b, name, n, BIB_NAME_LATEX);
+            ck_assert_msg(ra == rb, "'%s': %d, %d", name, ra, rb);
+            if (ra == 0) {
+                same_name(&a, &b, name);
+                bib_name_clear(&a);
+                bib_name_clear(&b);
+            }
+            if (m)
+                ln += (size_t)snprintf(list + ln, sizeof list - ln, " and ");
+            starts[m] = ln;
+            lens[m] = n;
+            ln += (size_t)snprintf(list + ln, sizeof list - ln, "%s", name);
+        }
+        /* in a list: each name as the general way parses it, trimmed */
+        bib_record *r = bib_record_new(BIB_TYPE_BOOK, NULL);
+        size_t bad;
+        int added = bib_names_add_bibtex(r, BIB_VAR_AUTHOR, list, ln, BIB_NAME_LATEX, &bad);
+        const bib_field *f = bib_record_get(r, BIB_VAR_AUTHOR);
+        int at = 0;
+        for (int m = 0; m < names; m++) {
+            const char *p = list + starts[m];
+            size_t l = lens[m];
+            while (l && (*p == ' ' || *p == '\t'))
+                p++, l--;
+            while (l && (p[l - 1] == ' ' || p[l - 1] == '\t'))
+                l--;
+            bib_name b;
+            if (bib__name_parse_bibtex_general(&b, p, l, BIB_NAME_LATEX) != 0)
+                continue;
+            ck_assert_msg(f && at < added, "'%s': name %d missing", list, m);
+            same_name(bib_field_name_at(f, (size_t)at), &b, list);
+            bib_name_clear(&b);
+            at++;
+        }
+        ck_assert_msg(at == added, "'%s': %d names, %d expected", list, added, at);
+        bib_record_free(r);
+    }
+}
+END_TEST
+
 BIB_TEST_MAIN("names", test_display_names, test_display_nfd, test_display_add,
-              test_display_quick, test_display_given_first,
+              test_display_quick, test_display_given_first, test_bibtex_quick,
               test_pages, test_bibtex_names,
               test_bibtex_name_lists)

@@ -819,6 +819,8 @@ int bib_record_set_source(bib_record *r, bib_var v, const char *format, unsigned
     return 0;
 }
 
+const char *bib_record_source_format(const bib_record *r) { return r ? r->src_format : NULL; }
+
 const char *bib_field_source(const bib_field *f, const char *format, unsigned *tag,
                              size_t *len)
 {
@@ -1017,6 +1019,8 @@ static bool clone_flat(bib_record *r, const bib_record *src)
     r->origin = src->origin;
     RELOC(r->origin);
     r->origin_line = src->origin_line;
+    r->src_format = src->src_format;
+    RELOC(r->src_format);
     r->fields = src->fields;
     RELOC(r->fields);
     r->nfields = src->nfields;

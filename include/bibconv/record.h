@@ -256,6 +256,11 @@ BIB_API int bib_record_set_field_flags(bib_record *rec, bib_var var,
 BIB_API int bib_record_set_source(bib_record *rec, bib_var var, const char *format,
                                   unsigned tag, const char *s, size_t len);
 
+/* The format of the source texts rec's fields may hold (the last one
+ * kept; clones keep it), borrowed; NULL when no field of rec has one, so
+ * that a writer asks once per record, not once per field. */
+BIB_API const char *bib_record_source_format(const bib_record *rec);
+
 /* ---- field accessors (all borrow from the record) -------------------- */
 
 BIB_API bib_var bib_field_var(const bib_field *f);

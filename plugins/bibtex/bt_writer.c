@@ -156,6 +156,8 @@ static void put_val(bt_writer *w, const char *name, bool bare)
 static const char *source_of(const bt_writer *w, const bib_field *f, bt_kind kind, size_t *n)
 {
     unsigned tag;
+    if (!w->rec_src) /* most records of another format's source: no call per field */
+        return NULL;
     const char *s = bib_field_source(f, "bibtex", &tag, n);
     if (!s || (tag & ~(unsigned)(BT_SRC_ASCII | BT_SRC_BIBLATEX)) != (unsigned)kind ||
         (w->ascii && !(tag & BT_SRC_ASCII)) || (!w->biblatex && (tag & BT_SRC_BIBLATEX)))
@@ -899,6 +901,7 @@ static int write_entry(bt_writer *w, const bib_record *rec, bib_writer *wr)
     const char *type = out_type(w, rec, orig);
     const char *note = type_note_of(w, rec, orig, type);
     w->type_note = note != NULL;
+    w->rec_src = bib_record_source_format(rec) != NULL;
     bt_drop_fields(w);
     memset(w->written, 0, sizeof w->written);
     bib_buf_reset(&w->vals);

@@ -22,6 +22,7 @@ typedef struct bt_writer {
     bib_output *out;
     bool biblatex;
     bool ascii;
+    bool rec_src; /* the record being written may hold source texts */
     int keys; /* 0 auto, 1 keep, 2 regenerate */
     bib_keyset *used;
     bib_keyset *macros; /* @string names written so far (lower case) */

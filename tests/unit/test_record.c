@@ -389,6 +389,7 @@ START_TEST(test_source_text)
     bib_record *r = bib_record_new(BIB_TYPE_BOOK, "k");
     ck_assert_int_eq(bib_record_set_source(r, BIB_VAR_TITLE, "bibtex", 1, "x", 1),
                      BIB_ENOTFOUND);
+    ck_assert_ptr_null(bib_record_source_format(r));
     bib_record_set_text(r, BIB_VAR_TITLE, "Plain", 5);
     bib_record_set_text(r, BIB_VAR_NOTE, "\u00fc", 2);
     bib_name n = {.family = "G\u00f6del", .given = "Kurt"};
@@ -396,7 +397,9 @@ START_TEST(test_source_text)
     bib_date d = {.nparts = 1, .parts = {{.has_year = true, .year = 1931}}};
     bib_record_set_date(r, BIB_VAR_ISSUED, &d);
     const char *t = bib_record_text(r, BIB_VAR_TITLE);
+    ck_assert_ptr_null(bib_record_source_format(r));
     ck_assert_int_eq(bib_record_set_source(r, BIB_VAR_TITLE, "bibtex", 5, t, 5), 0);
+    ck_assert_str_eq(bib_record_source_format(r), "bibtex");
     ck_assert_int_eq(bib_record_set_source(r, BIB_VAR_NOTE, "bibtex", 1, "{\\\"u}x", 5), 0);
     ck_assert_int_eq(bib_record_set_source(r, BIB_VAR_AUTHOR, "bibtex", 3, "Kurt G{\\\"o}del",
                                            15), 0);
@@ -424,6 +427,8 @@ START_TEST(test_source_text)
             free(pad);
         }
         bib_record *c = bib_record_clone(r);
+        /* a writer asks the record first (bib_record_source_format) */
+        ck_assert_str_eq(bib_record_source_format(c), "bibtex");
         const bib_field *cf = bib_record_get(c, BIB_VAR_TITLE);
         ck_assert_ptr_eq(bib_field_source(cf, "bibtex", &tag, &len), bib_field_text(cf));
         ck_assert_uint_eq(tag, 5);

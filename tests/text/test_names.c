@@ -192,6 +192,31 @@ START_TEST(test_display_add)
 }
 END_TEST
 
+/* Appends `words` random words of pieces[] to buf[n..cap), joined by
+ * seps[] (most names: one comma after the first word; a 70-word name: a
+ * long given name after it), with a lower-case particle now and then
+ * when `von`; returns the new length. The quick-path tests' names. */
+static size_t random_words(unsigned long *x, const char *const *pieces, size_t np,
+                           const char *const *seps, size_t ns, int words, bool von, char *buf,
+                           size_t n, size_t cap)
+{
+    for (int k = 0; k < words; k++) {
+        *x = *x * 6364136223846793005ul + 1442695040888963407ul;
+        const char *w = pieces[(*x >> 33) % np];
+        const char *sp = seps[(*x >> 45) % ns];
+        if (k == 1 && (*x >> 50) % 3)
+            sp = ", ";
+        else if (k > 1 && words == 70)
+            sp = " ";
+        if (von && (*x >> 56) % 9 == 0 && w[0] != '{' && w[0] != '\\')
+            w = "de";
+        if (k)
+            n += (size_t)snprintf(buf + n, cap - n, "%s", sp);
+        n += (size_t)snprintf(buf + n, cap - n, "%s", w);
+    }
+    return n;
+}
+
 /* names_display.c's quick way for "Family, Given" gives what the general
  * parse gives: random names of words, particles, suffixes, initials and
  * punctuation, commas and runs of blanks (more than the 64 words a name
@@ -215,18 +240,8 @@ START_TEST(test_display_quick)
             words = 70; /* past the word limit */
         if ((x >> 40) % 5 == 0)
             buf[n++] = ' ';
-        for (int k = 0; k < words; k++) {
-            x = x * 6364136223846793005ul + 1442695040888963407ul;
-            const char *w = pieces[(x >> 33) % (sizeof pieces / sizeof *pieces)];
-            const char *sp = seps[(x >> 45) % (sizeof seps / sizeof *seps)];
-            if (k == 1 && (x >> 50) % 3)
-                sp = ", "; /* most names: one comma after the first word */
-            else if (k > 1 && words == 70)
-                sp = " "; /* a long given name, one comma before it */
-            if (k)
-                n += (size_t)snprintf(buf + n, sizeof buf - n, "%s", sp);
-            n += (size_t)snprintf(buf + n, sizeof buf - n, "%s", w);
-        }
+        n = random_words(&x, pieces, sizeof pieces / sizeof *pieces, seps,
+                         sizeof seps / sizeof *seps, words, false, buf, n, sizeof buf);
         if ((x >> 55) % 7 == 0)
             buf[n++] = ' ';
         buf[n] = '\0';
@@ -433,20 +448,8 @@ START_TEST(test_bibtex_quick)
             int words = (int)((x >> 33) % 5) + 1;
             if ((x >> 20) % 40 == 0)
                 words = 70; /* past the token limit */
-            for (int k = 0; k < words; k++) {
-                x = x * 6364136223846793005ul + 1442695040888963407ul;
-                const char *w = pieces[(x >> 33) % (sizeof pieces / sizeof *pieces)];
-                const char *sp = seps[(x >> 45) % (sizeof seps / sizeof *seps)];
-                if (k == 1 && (x >> 50) % 3)
-                    sp = ", "; /* most names: one comma after the first word */
-                else if (words == 70 && k > 1)
-                    sp = " ";
-                if ((x >> 56) % 9 == 0 && w[0] != '{' && w[0] != '\\')
-                    w = "de"; /* a lower-case word: von */
-                if (k)
-                    n += (size_t)snprintf(name + n, sizeof name - n, "%s", sp);
-                n += (size_t)snprintf(name + n, sizeof name - n, "%s", w);
-            }
+            n = random_words(&x, pieces, sizeof pieces / sizeof *pieces, seps,
+                             sizeof seps / sizeof *seps, words, true, name, n, sizeof name);
             if ((x >> 58) % 5 == 0)
                 name[n++] = ' ';
             name[n] = '\0';

@@ -30,6 +30,22 @@ extern const bib_latex_named bib__latex_letters[];
 extern const size_t bib__latex_letters_len;
 extern const bib_latex_named bib__latex_math[];
 extern const size_t bib__latex_math_len;
+/* Every control word the reader knows (latex_words.c): a letter of
+ * bib__latex_letters (value: its code point), a formatting command or a
+ * declaration (value: its bib_rich_tag), \enquote and \mkbibquote, the
+ * links (\url, \doi, \href), \ElsevierGlyph. */
+enum { BIB__LW_LETTER = 1, BIB__LW_FORMAT, BIB__LW_DECL, BIB__LW_QUOTE, BIB__LW_LINK,
+       BIB__LW_GLYPH };
+typedef struct bib_latex_word {
+    const char *name;
+    uint8_t len, kind;
+    uint32_t value;
+} bib_latex_word;
+/* all but the letters, in the reader's old order of asking */
+extern const bib_latex_word bib__latex_formats[];
+extern const size_t bib__latex_formats_len;
+/* name[0..n) (any bytes) looked up by hash, built once; NULL if unknown */
+const bib_latex_word *bib__latex_word(const char *name, size_t n);
 /* The name of the first entry of each table for cp, NULL if none: binary
  * search in an index by code point built once (latex_named.c). */
 const char *bib__latex_letter_by_cp(uint32_t cp);

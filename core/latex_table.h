@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bibconv/common.h"
+
 typedef struct bib_latex_accent {
     char cmd;       /* the accent command: '"' for \", 'c' for \c ... */
     uint32_t base;  /* base letter; U+0131/U+0237 for dotless \i and \j */
@@ -70,6 +72,9 @@ size_t bib__latex_put_non_ascii_run(struct bib_buf *out, const char *s, size_t l
 /* The bytes bib_latex_from_unicode copies as they are (no special, no
  * markup opener, no ligature character, no non-ASCII byte). */
 extern const bool bib__latex_from_plain[256];
+/* Test seam: where bib_latex_from_unicode's scan of s[i..len) stops: at
+ * the first byte bib__latex_from_plain does not pass, or before it. */
+BIB_API size_t bib__latex_from_plain_run(const char *s, size_t i, size_t len);
 void bib__latex_put_math_ascii(struct bib_buf *out, const char *s, size_t len,
                                size_t *no_latex);
 

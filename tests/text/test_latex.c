@@ -367,6 +367,33 @@ START_TEST(test_plain_len)
 }
 END_TEST
 
+/* The writer's sixteen-byte scan may stop early, never past a byte it
+ * must convert: random texts of specials, letters and UTF-8, scanned
+ * from every start, against the byte table's rule. */
+START_TEST(test_from_plain_run)
+{
+    static const char pool[] = "ab-'`&%$#_{}\\~^<>|[]\xC3\xA9 ";
+    char s[70];
+    srand(17);
+    for (int round = 0; round < 4000; round++) {
+        size_t len = (size_t)rand() % sizeof s;
+        for (size_t k = 0; k < len; k++)
+            s[k] = pool[(size_t)rand() % (sizeof pool - 1)];
+        for (size_t i = 0; i <= len; i++) {
+            size_t r = bib__latex_from_plain_run(s, i, len);
+            ck_assert_uint_ge(r, i);
+            ck_assert_uint_le(r, len);
+            for (size_t k = i; k < r; k++) {
+                unsigned char c = (unsigned char)s[k];
+                /* what bib__latex_from_plain passes: not a special, ASCII */
+                bool plain = c && c < 0x80 && !strchr("&%$#<-'_{}\\~^`", c);
+                ck_assert_msg(plain, "passed byte %zu of a %zu-byte text", k, len);
+            }
+        }
+    }
+}
+END_TEST
+
 /* The reader's kind of name[0..n) by walking the tables in the order it
  * once asked them (letters, then bib__latex_formats in order). */
 static const bib_latex_word *word_by_walk(const char *name, size_t n, uint32_t *value)
@@ -442,4 +469,4 @@ END_TEST
 
 BIB_TEST_MAIN("latex", test_accents, test_specials, test_rich_and_nocase, test_from_unicode,
               test_table_round_trip, test_named_tables_both_ways, test_rich_helpers, test_deep_nesting,
-              test_plain_len, test_word_lookup)
+              test_plain_len, test_word_lookup, test_from_plain_run)

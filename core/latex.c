@@ -1019,6 +1019,15 @@ static inline size_t latex_plain_run(const char *s, size_t i, size_t len)
     return i;
 }
 
+/* Copies the plain run at s[i]; returns its end. */
+static inline size_t latex_copy_plain(bib_buf *out, const char *s, size_t i, size_t len)
+{
+    size_t run = latex_plain_run(s, i, len);
+    if (run > i)
+        bib_buf_append_fast(out, s + i, run - i);
+    return run;
+}
+
 size_t bib__latex_from_plain_run(const char *s, size_t i, size_t len)
 {
     return latex_plain_run(s, i, len);
@@ -1059,14 +1068,10 @@ int bib_latex_from_unicode(bib_buf *out, const char *s, size_t len, unsigned fla
     brace_table_init(&bt, s, len, true);
     int lone = -1; /* whether the braces fail to pair up; -1: not looked */
     bib_buf_append_fast(out, s, i); /* the plain start found above */
-    while (i < len) {
-        size_t run = latex_plain_run(s, i, len);
-        if (run > i) {
-            bib_buf_append_fast(out, s + i, run - i);
-            i = run;
-            if (i == len)
-                break;
-        }
+    /* s[i] is where the plain run stopped; after each step the next run
+     * is copied (the step's `continue` included), so no block is scanned
+     * twice */
+    for (; i < len; i = latex_copy_plain(out, s, i, len)) {
         unsigned char c = (unsigned char)s[i];
         if (c == '<' && (flags & BIB_LATEX_FROM_RICH)) {
             bib_rich_tag tag;

@@ -394,6 +394,20 @@ START_TEST(test_from_plain_run)
 }
 END_TEST
 
+/* Classic BibTeX's run of non-ASCII characters: those with no LaTeX form
+ * are kept and counted, wherever they sit in the run, a bad byte too. */
+START_TEST(test_non_ascii_counted)
+{
+    bib_buf b = BIB_BUF_INIT;
+    size_t no_latex = 99;
+    const char *s = "a\xE4\xB8\xAD\xC3\xA9\xFF\xD0\x96\xC3\x9F b\xE2\x80\x93\xF0\x9F\x98\x80";
+    ck_assert_int_eq(bib_latex_from_unicode(&b, s, strlen(s), BIB_LATEX_ASCII, &no_latex), 0);
+    ck_assert_str_eq(b.data, "a\xE4\xB8\xAD{\\'e}\xEF\xBF\xBD\xD0\x96{\\ss} b--\xF0\x9F\x98\x80");
+    ck_assert_uint_eq(no_latex, 4);
+    bib_buf_clear(&b);
+}
+END_TEST
+
 /* The reader's kind of name[0..n) by walking the tables in the order it
  * once asked them (letters, then bib__latex_formats in order). */
 static const bib_latex_word *word_by_walk(const char *name, size_t n, uint32_t *value)
@@ -469,4 +483,5 @@ END_TEST
 
 BIB_TEST_MAIN("latex", test_accents, test_specials, test_rich_and_nocase, test_from_unicode,
               test_table_round_trip, test_named_tables_both_ways, test_rich_helpers, test_deep_nesting,
-              test_plain_len, test_word_lookup, test_from_plain_run)
+              test_plain_len, test_word_lookup, test_from_plain_run,
+              test_non_ascii_counted)

@@ -322,53 +322,6 @@ static void close_tag(bib_buf *out, bib_rich_tag t)
 }
 #undef LIT
 
-#define NT(s) s, sizeof s - 1
-/* Formatting command -> markup tag; BIB_RICH_NONE for "keep the text". */
-static int format_command(const char *name, size_t n, bib_rich_tag *tag)
-{
-    /* each name with its length (NT): no strlen per entry per command */
-    static const struct { const char *name; size_t len; bib_rich_tag tag; } fmt[] = {
-        {NT("emph"), BIB_RICH_ITALIC}, {NT("textit"), BIB_RICH_ITALIC},
-        {NT("textsl"), BIB_RICH_ITALIC}, {NT("mkbibemph"), BIB_RICH_ITALIC},
-        {NT("mkbibitalic"), BIB_RICH_ITALIC}, {NT("textbf"), BIB_RICH_BOLD},
-        {NT("mkbibbold"), BIB_RICH_BOLD}, {NT("textsc"), BIB_RICH_SMALLCAPS},
-        {NT("textsuperscript"), BIB_RICH_SUP}, {NT("mkbibsuperscript"), BIB_RICH_SUP},
-        {NT("textsubscript"), BIB_RICH_SUB}, {NT("mkbibsubscript"), BIB_RICH_SUB},
-        {NT("textrm"), BIB_RICH_NONE}, {NT("textsf"), BIB_RICH_NONE},
-        {NT("texttt"), BIB_RICH_NONE}, {NT("textnormal"), BIB_RICH_NONE},
-        {NT("textup"), BIB_RICH_NONE}, {NT("textmd"), BIB_RICH_NONE},
-        {NT("mbox"), BIB_RICH_NONE}, {NT("text"), BIB_RICH_NONE},
-        {NT("NoCaseChange"), BIB_RICH_NONE}, {NT("ensuremath"), BIB_RICH_NONE},
-    };
-    for (size_t k = 0; k < sizeof fmt / sizeof fmt[0]; k++)
-        if (fmt[k].len == n && memcmp(fmt[k].name, name, n) == 0) {
-            *tag = fmt[k].tag;
-            return 1;
-        }
-    return 0;
-}
-
-/* Declarations that format the rest of their group: {\em x}, {\bf x}. */
-static int declaration(const char *name, size_t n, bib_rich_tag *tag)
-{
-    static const struct { const char *name; size_t len; bib_rich_tag tag; } decl[] = {
-        {NT("em"), BIB_RICH_ITALIC}, {NT("it"), BIB_RICH_ITALIC},
-        {NT("itshape"), BIB_RICH_ITALIC}, {NT("sl"), BIB_RICH_ITALIC},
-        {NT("bf"), BIB_RICH_BOLD}, {NT("bfseries"), BIB_RICH_BOLD},
-        {NT("sc"), BIB_RICH_SMALLCAPS}, {NT("scshape"), BIB_RICH_SMALLCAPS},
-        {NT("rm"), BIB_RICH_NONE}, {NT("tt"), BIB_RICH_NONE}, {NT("sf"), BIB_RICH_NONE},
-        {NT("upshape"), BIB_RICH_NONE}, {NT("normalfont"), BIB_RICH_NONE},
-    };
-    for (size_t k = 0; k < sizeof decl / sizeof decl[0]; k++)
-        if (decl[k].len == n && memcmp(decl[k].name, name, n) == 0) {
-            *tag = decl[k].tag;
-            return 1;
-        }
-    return 0;
-}
-
-#undef NT
-
 /* The argument of a command at s[i]: a group (its inner range) or one
  * character/command, within s[..end). Returns the index after it. */
 static size_t argument(reader *r, size_t i, size_t end, size_t *a, size_t *b)
@@ -530,12 +483,12 @@ static void read_group(reader *r)
         size_t k = i + 2, n = 0;
         while (k + n < inner_end && is_letter(s[k + n]))
             n++;
-        bib_rich_tag tag;
-        if (n && declaration(s + k, n, &tag)) {
+        const bib_latex_word *w = bib__latex_word(s + k, n);
+        if (w && w->kind == BIB__LW_DECL) {
             size_t body = k + n;
             if (body < inner_end && s[body] == ' ')
                 body++; /* the space ending the control word */
-            enter_tagged(r, e, body, inner_end, true, tag);
+            enter_tagged(r, e, body, inner_end, true, (bib_rich_tag)w->value);
         } else {
             enter(r, e, i + 1, inner_end, true, END_NONE, 0);
         }
@@ -586,50 +539,47 @@ static void read_link(reader *r, size_t after, bool href)
     r->i = e;
 }
 
-static bool is_name(const char *name, size_t n, const char *want)
-{
-    return strlen(want) == n && memcmp(name, want, n) == 0;
-}
-
 /* A control word \name at s[i] (name = s[k..k+n), n > 0). */
 static void read_word(reader *r, size_t k, size_t n)
 {
     const char *s = r->s;
     size_t i = r->i, end = r->end;
-    const char *name = s + k;
     size_t after = k + n;
-    uint32_t cp = lookup_named(bib__latex_letters, bib__latex_letters_len, name, n);
-    bib_rich_tag tag;
-    if (cp) {
-        bib_buf_put_utf8(r->out, cp);
+    const bib_latex_word *w = bib__latex_word(s + k, n);
+    int kind = w ? w->kind : 0;
+    if (kind == BIB__LW_GLYPH && !(after < end && s[after] == '{'))
+        kind = 0;
+    size_t a, b, e;
+    switch (kind) {
+    case BIB__LW_LETTER:
+        bib_buf_put_utf8(r->out, w->value);
         /* "\ss{}" and "\ss " end the command name */
         if (after + 1 < end && s[after] == '{' && s[after + 1] == '}')
             after += 2;
         else if (after < end && s[after] == ' ')
             after++;
         r->i = after;
-    } else if (format_command(name, n, &tag)) {
-        size_t a, b;
-        size_t e = argument(r, after, end, &a, &b);
-        enter_tagged(r, e, a, b, true, tag);
-    } else if (declaration(name, n, &tag)) {
+        break;
+    case BIB__LW_FORMAT:
+        e = argument(r, after, end, &a, &b);
+        enter_tagged(r, e, a, b, true, (bib_rich_tag)w->value);
+        break;
+    case BIB__LW_DECL:
         /* a declaration outside a group: formats the rest */
         if (after < end && s[after] == ' ')
             after++;
-        enter_tagged(r, end, after, end, r->nested, tag);
-    } else if (is_name(name, n, "enquote*") || is_name(name, n, "enquote") ||
-               is_name(name, n, "mkbibquote")) {
-        size_t a, b;
-        size_t e = argument(r, after, end, &a, &b);
+        enter_tagged(r, end, after, end, r->nested, (bib_rich_tag)w->value);
+        break;
+    case BIB__LW_QUOTE:
+        e = argument(r, after, end, &a, &b);
         LATEX_PUT_LIT(r->out, "\xE2\x80\x9C");
         enter(r, e, a, b, true, END_QUOTE, 0);
-    } else if (is_name(name, n, "url") || is_name(name, n, "doi") || is_name(name, n, "href")) {
-        read_link(r, after, n == 4);
-    } else if (is_name(name, n, "ElsevierGlyph") && after < end && s[after] == '{') {
-        read_glyph(r, i, after);
-    } else {
+        break;
+    case BIB__LW_LINK: read_link(r, after, n == 4); break;
+    case BIB__LW_GLYPH: read_glyph(r, i, after); break;
+    default:
         /* unknown: kept as written, with a directly following group */
-        size_t e = after;
+        e = after;
         if (e < end && s[e] == '{')
             e = group_end(r, e, end);
         bib_buf_append_fast(r->out, s + i, e - i);
@@ -883,12 +833,10 @@ static size_t math_end(const char *s, size_t len, size_t i)
  * from a literal backslash, never from a command kept as written. */
 static bool known_command(const char *name, size_t n)
 {
-    bib_rich_tag tag;
     if (n == 1 && accent_mark(name[0]))
         return true;
-    return lookup_named(bib__latex_letters, bib__latex_letters_len, name, n) ||
-           format_command(name, n, &tag) || declaration(name, n, &tag) ||
-           (n == 7 && !memcmp(name, "enquote", 7)) || (n == 10 && !memcmp(name, "mkbibquote", 10));
+    const bib_latex_word *w = bib__latex_word(name, n);
+    return w && w->kind <= BIB__LW_QUOTE;
 }
 
 /* If s[i] ('\\') starts a control word, optionally followed by balanced
@@ -1022,8 +970,11 @@ const bool bib__latex_from_plain[256] = {LP64(0), LP64(64), LP64(128), LP64(192)
 #undef LATEX_BIT
 
 #if defined(__x86_64__) && defined(__SSE2__)
-/* One bit per byte of x that is not latex_plain: the specials as three
- * ranges and four bytes, non-ASCII by its top bit. */
+/* One bit per byte of x that is not latex_plain, and a few more: the
+ * specials as three ranges and two bytes, non-ASCII by its top bit. The
+ * ranges take in ']' and '|' with '\\'...'`' and '{'...'~' (two compares
+ * fewer a block; a stop at a byte that is copied costs only a step of the
+ * caller's loop, and the two are rare in text). */
 static inline unsigned latex_special_mask(__m128i x)
 {
 /* lo <= x <= lo + n, unsigned: x moved so that lo is -128, then one
@@ -1031,12 +982,10 @@ static inline unsigned latex_special_mask(__m128i x)
 #define IN_RANGE(lo, n)                                                                      \
     _mm_cmplt_epi8(_mm_add_epi8(x, _mm_set1_epi8((char)(0x80 - (lo)))),                      \
                    _mm_set1_epi8((char)(-128 + (n) + 1)))
-    __m128i m = _mm_or_si128(
-        _mm_or_si128(_mm_or_si128(IN_RANGE('#', 4), IN_RANGE('^', 2)),
-                     _mm_or_si128(IN_RANGE('}', 1), _mm_cmpeq_epi8(x, _mm_set1_epi8('-')))),
-        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('<')),
-                                  _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))),
-                     _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('{')), x)));
+    __m128i m = _mm_or_si128(_mm_or_si128(IN_RANGE('#', 4), IN_RANGE('\\', 4)), IN_RANGE('{', 3));
+    m = _mm_or_si128(m, _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('-')),
+                                     _mm_cmpeq_epi8(x, _mm_set1_epi8('<'))));
+    m = _mm_or_si128(m, x);
 #undef IN_RANGE
     return (unsigned)_mm_movemask_epi8(m);
 }
@@ -1068,6 +1017,20 @@ static inline size_t latex_plain_run(const char *s, size_t i, size_t len)
     while (i < len && latex_plain[u[i]])
         i++;
     return i;
+}
+
+/* Copies the plain run at s[i]; returns its end. */
+static inline size_t latex_copy_plain(bib_buf *out, const char *s, size_t i, size_t len)
+{
+    size_t run = latex_plain_run(s, i, len);
+    if (run > i)
+        bib_buf_append_fast(out, s + i, run - i);
+    return run;
+}
+
+size_t bib__latex_from_plain_run(const char *s, size_t i, size_t len)
+{
+    return latex_plain_run(s, i, len);
 }
 
 int bib_latex_from_unicode(bib_buf *out, const char *s, size_t len, unsigned flags,
@@ -1105,14 +1068,10 @@ int bib_latex_from_unicode(bib_buf *out, const char *s, size_t len, unsigned fla
     brace_table_init(&bt, s, len, true);
     int lone = -1; /* whether the braces fail to pair up; -1: not looked */
     bib_buf_append_fast(out, s, i); /* the plain start found above */
-    while (i < len) {
-        size_t run = latex_plain_run(s, i, len);
-        if (run > i) {
-            bib_buf_append_fast(out, s + i, run - i);
-            i = run;
-            if (i == len)
-                break;
-        }
+    /* s[i] is where the plain run stopped; after each step the next run
+     * is copied (the step's `continue` included), so no block is scanned
+     * twice */
+    for (; i < len; i = latex_copy_plain(out, s, i, len)) {
         unsigned char c = (unsigned char)s[i];
         if (c == '<' && (flags & BIB_LATEX_FROM_RICH)) {
             bib_rich_tag tag;

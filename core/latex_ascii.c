@@ -149,11 +149,14 @@ size_t bib__latex_put_non_ascii_run(bib_buf *out, const char *s, size_t len, siz
     const unsigned char *u = (const unsigned char *)s;
     const uint64_t *pages = bib__latex_named_page_bits();
     size_t i = 0, from = 0; /* s[from..i): characters kept as they are */
+    size_t kept = 0;        /* of them, added to *no_latex at the end */
     while (i < len && u[i] >= 0x80) {
         uint32_t cp;
         int n;
         /* two- and three-byte forms decoded in line (bib_utf8_decode's
-         * rules: no overlong form, no surrogate), the rest by it */
+         * rules: no overlong form, no surrogate), the rest by it; only
+         * that way gives U+FFFD for a bad byte, or a code point past
+         * U+10FFFF, which are never looked up in the pages */
         if (u[i] >= 0xC2 && u[i] <= 0xDF && i + 1 < len && (u[i + 1] & 0xC0) == 0x80) {
             cp = (uint32_t)(u[i] & 0x1F) << 6 | (u[i + 1] & 0x3F);
             n = 2;
@@ -165,21 +168,25 @@ size_t bib__latex_put_non_ascii_run(bib_buf *out, const char *s, size_t len, siz
             n = 3;
         } else {
             n = bib_utf8_decode(s + i, len - i, &cp);
+            if ((cp == 0xFFFD && n == 1) || cp >= 0x110000)
+                goto convert;
         }
         /* a well-formed character with no LaTeX form is its own bytes
          * (most non-ASCII text: Arabic, CJK...): copied with its run */
         uint32_t pg = cp >> BIB__LATEX_PAGE_BITS;
-        if (!(cp == 0xFFFD && n == 1) && cp < 0x110000 && !(pages[pg / 64] >> (pg % 64) & 1)) {
-            if (no_latex)
-                (*no_latex)++;
+        if (!(pages[pg / 64] >> (pg % 64) & 1)) {
+            kept++;
             i += (size_t)n;
             continue;
         }
+    convert:
         bib_buf_append_fast(out, s + from, i - from);
         put_non_ascii(out, cp, no_latex);
         i += (size_t)n;
         from = i;
     }
     bib_buf_append_fast(out, s + from, i - from);
+    if (no_latex)
+        *no_latex += kept;
     return i;
 }

@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bibconv/common.h"
+
 typedef struct bib_latex_accent {
     char cmd;       /* the accent command: '"' for \", 'c' for \c ... */
     uint32_t base;  /* base letter; U+0131/U+0237 for dotless \i and \j */
@@ -30,6 +32,22 @@ extern const bib_latex_named bib__latex_letters[];
 extern const size_t bib__latex_letters_len;
 extern const bib_latex_named bib__latex_math[];
 extern const size_t bib__latex_math_len;
+/* Every control word the reader knows (latex_words.c): a letter of
+ * bib__latex_letters (value: its code point), a formatting command or a
+ * declaration (value: its bib_rich_tag), \enquote and \mkbibquote, the
+ * links (\url, \doi, \href), \ElsevierGlyph. */
+enum { BIB__LW_LETTER = 1, BIB__LW_FORMAT, BIB__LW_DECL, BIB__LW_QUOTE, BIB__LW_LINK,
+       BIB__LW_GLYPH };
+typedef struct bib_latex_word {
+    const char *name;
+    uint8_t len, kind;
+    uint32_t value;
+} bib_latex_word;
+/* all but the letters, in the reader's old order of asking */
+extern const bib_latex_word bib__latex_formats[];
+extern const size_t bib__latex_formats_len;
+/* name[0..n) (any bytes) looked up by hash, built once; NULL if unknown */
+const bib_latex_word *bib__latex_word(const char *name, size_t n);
 /* The name of the first entry of each table for cp, NULL if none: binary
  * search in an index by code point built once (latex_named.c). */
 const char *bib__latex_letter_by_cp(uint32_t cp);
@@ -54,6 +72,9 @@ size_t bib__latex_put_non_ascii_run(struct bib_buf *out, const char *s, size_t l
 /* The bytes bib_latex_from_unicode copies as they are (no special, no
  * markup opener, no ligature character, no non-ASCII byte). */
 extern const bool bib__latex_from_plain[256];
+/* Test seam: where bib_latex_from_unicode's scan of s[i..len) stops: at
+ * the first byte bib__latex_from_plain does not pass, or before it. */
+BIB_API size_t bib__latex_from_plain_run(const char *s, size_t i, size_t len);
 void bib__latex_put_math_ascii(struct bib_buf *out, const char *s, size_t len,
                                size_t *no_latex);
 

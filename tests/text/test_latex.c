@@ -367,6 +367,121 @@ START_TEST(test_plain_len)
 }
 END_TEST
 
+/* The writer's sixteen-byte scan may stop early, never past a byte it
+ * must convert: random texts of specials, letters and UTF-8, scanned
+ * from every start, against the byte table's rule. */
+START_TEST(test_from_plain_run)
+{
+    static const char pool[] = "ab-'`&%$#_{}\\~^<>|[]\xC3\xA9 ";
+    char s[70];
+    srand(17);
+    for (int round = 0; round < 4000; round++) {
+        size_t len = (size_t)rand() % sizeof s;
+        for (size_t k = 0; k < len; k++)
+            s[k] = pool[(size_t)rand() % (sizeof pool - 1)];
+        for (size_t i = 0; i <= len; i++) {
+            size_t r = bib__latex_from_plain_run(s, i, len);
+            ck_assert_uint_ge(r, i);
+            ck_assert_uint_le(r, len);
+            for (size_t k = i; k < r; k++) {
+                unsigned char c = (unsigned char)s[k];
+                /* what bib__latex_from_plain passes: not a special, ASCII */
+                bool plain = c && c < 0x80 && !strchr("&%$#<-'_{}\\~^`", c);
+                ck_assert_msg(plain, "passed byte %zu of a %zu-byte text", k, len);
+            }
+        }
+    }
+}
+END_TEST
+
+/* Classic BibTeX's run of non-ASCII characters: those with no LaTeX form
+ * are kept and counted, wherever they sit in the run, a bad byte too. */
+START_TEST(test_non_ascii_counted)
+{
+    bib_buf b = BIB_BUF_INIT;
+    size_t no_latex = 99;
+    const char *s = "a\xE4\xB8\xAD\xC3\xA9\xFF\xD0\x96\xC3\x9F b\xE2\x80\x93\xF0\x9F\x98\x80";
+    ck_assert_int_eq(bib_latex_from_unicode(&b, s, strlen(s), BIB_LATEX_ASCII, &no_latex), 0);
+    ck_assert_str_eq(b.data, "a\xE4\xB8\xAD{\\'e}\xEF\xBF\xBD\xD0\x96{\\ss} b--\xF0\x9F\x98\x80");
+    ck_assert_uint_eq(no_latex, 4);
+    bib_buf_clear(&b);
+}
+END_TEST
+
+/* The reader's kind of name[0..n) by walking the tables in the order it
+ * once asked them (letters, then bib__latex_formats in order). */
+static const bib_latex_word *word_by_walk(const char *name, size_t n, uint32_t *value)
+{
+    static bib_latex_word letter;
+    for (size_t i = 0; i < bib__latex_letters_len; i++)
+        if (strlen(bib__latex_letters[i].name) == n && !memcmp(bib__latex_letters[i].name, name, n)) {
+            letter = (bib_latex_word){bib__latex_letters[i].name, (uint8_t)n, BIB__LW_LETTER, 0};
+            *value = bib__latex_letters[i].cp;
+            return &letter;
+        }
+    for (size_t i = 0; i < bib__latex_formats_len; i++)
+        if (bib__latex_formats[i].len == n && !memcmp(bib__latex_formats[i].name, name, n)) {
+            *value = bib__latex_formats[i].value;
+            return &bib__latex_formats[i];
+        }
+    return NULL;
+}
+
+static void word_check(const char *name, size_t n)
+{
+    uint32_t value = 0;
+    const bib_latex_word *want = word_by_walk(name, n, &value);
+    const bib_latex_word *got = bib__latex_word(name, n);
+    ck_assert_msg(!want == !got, "\\%.*s: %s by the walk, %s by the hash", (int)n, name,
+                  want ? "known" : "unknown", got ? "known" : "unknown");
+    if (want && got) {
+        ck_assert_int_eq(got->kind, want->kind);
+        ck_assert_uint_eq(got->value, value);
+        ck_assert_uint_eq(got->len, n);
+    }
+}
+
+/* The hash of every control word the reader knows against the tables it
+ * is built from: each name, each name one letter short or long or with
+ * one letter changed, and random words (\par and its like). */
+START_TEST(test_word_lookup)
+{
+    char w[32];
+    const char *names[200];
+    size_t count = 0;
+    for (size_t i = 0; i < bib__latex_letters_len; i++)
+        names[count++] = bib__latex_letters[i].name;
+    for (size_t i = 0; i < bib__latex_formats_len && count < 200; i++)
+        names[count++] = bib__latex_formats[i].name;
+    ck_assert_uint_eq(count, bib__latex_letters_len + bib__latex_formats_len);
+    for (size_t k = 0; k < count; k++) {
+        size_t n = strlen(names[k]);
+        ck_assert_ptr_nonnull(bib__latex_word(names[k], n));
+        word_check(names[k], n);
+        word_check(names[k], n - 1);
+        memcpy(w, names[k], n);
+        w[n] = 'x';
+        word_check(w, n + 1);
+        for (size_t at = 0; at < n; at++) {
+            memcpy(w, names[k], n);
+            w[at] = w[at] == 'z' ? 'A' : (char)(w[at] + 1);
+            word_check(w, n);
+        }
+    }
+    srand(21);
+    for (int round = 0; round < 20000; round++) {
+        size_t n = 1 + (size_t)rand() % 12;
+        for (size_t i = 0; i < n; i++)
+            w[i] = "abcdeilnoprstuxAELOST"[rand() % 21];
+        word_check(w, n);
+    }
+    ck_assert_ptr_null(bib__latex_word("par", 3));
+    ck_assert_ptr_null(bib__latex_word("emphx", 5));
+    ck_assert_ptr_null(bib__latex_word("", 0));
+}
+END_TEST
+
 BIB_TEST_MAIN("latex", test_accents, test_specials, test_rich_and_nocase, test_from_unicode,
               test_table_round_trip, test_named_tables_both_ways, test_rich_helpers, test_deep_nesting,
-              test_plain_len)
+              test_plain_len, test_word_lookup, test_from_plain_run,
+              test_non_ascii_counted)

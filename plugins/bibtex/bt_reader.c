@@ -592,11 +592,42 @@ static int read_range(entry_ctx *e, bib_var var, const char *v, size_t vn)
     return rc;
 }
 
+/* read_date's quick way (btfmt.h) */
+bool bt_date_quick(bib_date *d, const char *v, size_t n)
+{
+    if (n != 4 && n != 7 && n != 10)
+        return false;
+    int f[3] = {0, 0, 0};
+    for (size_t i = 0, k = 0; i < n; i++) {
+        if (i == 4 || i == 7) {
+            if (v[i] != '-')
+                return false;
+            k++;
+        } else if ((unsigned)(v[i] - '0') < 10u) {
+            f[k] = f[k] * 10 + (v[i] - '0');
+        } else {
+            return false;
+        }
+    }
+    /* year 0 is 1 BC, which the record holds as -1 (the parse knows) */
+    if (!f[0] || (n > 4 && (f[1] < 1 || f[1] > 12)) || (n > 7 && (f[2] < 1 || f[2] > 31)))
+        return false;
+    memset(d, 0, sizeof *d);
+    d->nparts = 1;
+    d->parts[0].has_year = true;
+    d->parts[0].year = f[0];
+    d->parts[0].month = f[1];
+    d->parts[0].day = f[2];
+    return true;
+}
+
 static int read_date(entry_ctx *e, bib_var var, const char *v, size_t vn)
 {
+    bib_date dt;
+    if (bt_date_quick(&dt, v, vn)) /* most: no parse, nothing to free */
+        return bib_record_set_date(e->rec, var, &dt);
     if (strspn(v, " \t\r\n") == vn)
         return 0; /* an empty date says nothing */
-    bib_date dt;
     int rc = bib_date_parse(&dt, v, vn, BIB_DATE_EDTF | BIB_DATE_WRITTEN);
     if (rc == BIB_ENOMEM)
         return rc;

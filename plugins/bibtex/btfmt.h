@@ -400,5 +400,10 @@ void bt_crossref_free(bt_reader *r);
 
 /* The record of a parsed entry (fields in r->fields). 0 or BIB_ENOMEM. */
 int bt_build_record(bt_reader *r, const bt_parsed *pe, bib_record **out);
+/* A `date` of the forms most are, "YYYY", "YYYY-MM" or "YYYY-MM-DD"
+ * (years from 1, months 1..12, days 1..31), into *d as bib_date_parse
+ * reads it (EDTF | WRITTEN), without its call: true when done (nothing in
+ * *d to free), false for any other text. test_date_quick ties the two. */
+bool bt_date_quick(bib_date *d, const char *v, size_t n);
 
 #endif

@@ -806,7 +806,8 @@ int bt_build_record(bt_reader *r, const bt_parsed *pe, bib_record **out)
     }
     e.notes_ok = !get_raw(r, BT_K_CROSSREF) && !get_raw(r, BT_K_XDATA);
     r->link_noted = false;
-    bib_type type = bt_map_type(tname, tlen);
+    bool memo = tlen && tlen == r->type_memo_len && memcmp(tname, r->type_memo, tlen) == 0;
+    bib_type type = memo ? r->type_memo_type : bt_map_type(tname, tlen);
     size_t kl = pe->key_len < sizeof e.key - 1 ? pe->key_len : sizeof e.key - 1;
     memcpy(e.key, pe->key, kl);
     e.key[kl] = '\0';
@@ -827,8 +828,19 @@ int bt_build_record(bt_reader *r, const bt_parsed *pe, bib_record **out)
     }
     bib_record_set_origin(e.rec, bib_input_name(r->in), pe->line);
     size_t tl = tlen < sizeof e.type - 1 ? tlen : sizeof e.type - 1;
-    for (size_t i = 0; i < tl; i++)
-        e.type[i] = (char)tolower((unsigned char)tname[i]);
+    if (memo) {
+        memcpy(e.type, r->type_memo_lower, tl);
+    } else {
+        for (size_t i = 0; i < tl; i++)
+            e.type[i] = (char)tolower((unsigned char)tname[i]);
+        r->type_memo_len = 0;
+        if (tl && tl < sizeof r->type_memo) {
+            memcpy(r->type_memo, tname, tl);
+            memcpy(r->type_memo_lower, e.type, tl);
+            r->type_memo_type = type;
+            r->type_memo_len = tl;
+        }
+    }
     e.type[tl] = '\0';
     e.article = strcmp(e.type, "article") == 0;
     int rc = bib_record_add_extra(e.rec, "bibtex", "entrytype", e.type, tl);

@@ -149,6 +149,12 @@ typedef struct bt_reader {
     /* the entry just built: its type, lower case, as its entrytype extra
      * says (bt_build_record), for the crossref step */
     char type[64];
+    /* the last entry type as written (up to 31 bytes), its bib_type and
+     * lower case: most entries repeat the one before, which then costs
+     * no table scan (bt_map_type) nor lower-casing; type_memo_len 0: none */
+    char type_memo[32], type_memo_lower[32];
+    size_t type_memo_len;
+    bib_type type_memo_type;
 } bt_reader;
 
 /* ---- the entry parser (bt_lexer.c) -------------------------------------- */

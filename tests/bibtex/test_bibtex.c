@@ -119,8 +119,18 @@ START_TEST(test_delimiters_and_case)
 {
     result *r = rd("@ARTICLE{a, TITLE = {One}, Year = 2001}\n"
                    "@Book( b , title = \"Two\" , year = \"2002\" )\n"
-                   "@misc{c,title={Three},}\n");
-    ck_assert_uint_eq(r->n, 3);
+                   "@misc{c,title={Three},}\n"
+                   "@book{d}\n@book{e}\n@BOOK{f}\n@misc{g}\n@ARTICLE{h}\n@ARTICLE{i}\n");
+    ck_assert_uint_eq(r->n, 9);
+    /* a type as the entry before spelt it, or otherwise (the reader's
+     * memo of the last type) */
+    static const char *const lower[] = {"article", "book", "misc", "book", "book",
+                                        "book",    "misc", "article", "article"};
+    for (size_t i = 0; i < 9; i++) {
+        ck_assert_str_eq(extra(r, i, "entrytype"), lower[i]);
+        ck_assert_int_eq(bib_record_type(r->rec[i]),
+                         bib_record_type(r->rec[lower[i][0] == 'a' ? 0 : lower[i][0] == 'b' ? 1 : 2]));
+    }
     ck_assert_str_eq(bib_record_id(r->rec[0]), "a");
     ck_assert_str_eq(text(r, 0, BIB_VAR_TITLE), "One");
     ck_assert_int_eq(bib_record_type(r->rec[0]), BIB_TYPE_ARTICLE_JOURNAL);

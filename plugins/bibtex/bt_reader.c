@@ -344,10 +344,17 @@ static int map_year_month(bt_reader *r, bib_record *rec, const bt_raw_field *fy,
     memset(&dt, 0, sizeof dt);
     const char *y = fval(r, fy);
     char *endp;
-    long yr = strtol(y, &endp, 10);
-    while (*endp == ' ')
-        endp++;
-    if (endp == y || *endp) {
+    const char *yend = y;
+    long yr = 0;
+    if (fy->val_len && fy->val_len < 10) /* most: digits alone, no strtol call */
+        for (; (unsigned)(*yend - '0') < 10u; yend++)
+            yr = yr * 10 + (*yend - '0');
+    if (yend == y || *yend) {
+        yr = strtol(y, &endp, 10);
+        for (yend = endp; *yend == ' ';)
+            yend++;
+    }
+    if (yend == y || *yend) {
         /* not a plain year: let the date parser try, else a literal (in
          * plain text: "{13th Century}" is 13th Century) */
         bib_buf_reset(&r->tmp);

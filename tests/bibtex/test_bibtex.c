@@ -127,9 +127,9 @@ START_TEST(test_delimiters_and_case)
     static const char *const lower[] = {"article", "book", "misc", "book", "book",
                                         "book",    "misc", "article", "article"};
     for (size_t i = 0; i < 9; i++) {
+        size_t first = lower[i][0] == 'a' ? 0 : lower[i][0] == 'b' ? 1 : 2;
         ck_assert_str_eq(extra(r, i, "entrytype"), lower[i]);
-        ck_assert_int_eq(bib_record_type(r->rec[i]),
-                         bib_record_type(r->rec[lower[i][0] == 'a' ? 0 : lower[i][0] == 'b' ? 1 : 2]));
+        ck_assert_int_eq(bib_record_type(r->rec[i]), bib_record_type(r->rec[first]));
     }
     ck_assert_str_eq(bib_record_id(r->rec[0]), "a");
     ck_assert_str_eq(text(r, 0, BIB_VAR_TITLE), "One");

@@ -1098,9 +1098,24 @@ static int one_entry(bt_reader *r, const char *d, size_t n, bool eof, bib_record
     memcpy(type, pe.type, pe.type_len);
     pe.key = long_key ? long_key : key;
     pe.type = type;
+    /* the blank lines up to the next entry's '@' at a line's start go
+     * with this entry: skip_junk would consume them and note the '@' as
+     * beginning a line, after a second window and '@' search */
+    const char *q = c.p, *e = d + n;
+    while (q < e && (*q == '\n' || *q == ' ' || *q == '\t' || *q == '\r'))
+        q++;
+    r->bol = false;
+    if (q < e && *q == '@') {
+        const char *t = q;
+        while (t > c.p && (t[-1] == ' ' || t[-1] == '\t'))
+            t--;
+        if (t > c.p && (t[-1] == '\n' || t[-1] == '\r')) {
+            used = (size_t)(q - d);
+            r->bol = true;
+        }
+    }
     bib_input_consume(r->in, used);
     bib_input_trim(r->in);
-    r->bol = false;
     bib_record *rec = NULL;
     rc = bt_build_record(r, &pe, &rec);
     free(long_key);

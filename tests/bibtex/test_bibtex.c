@@ -250,6 +250,29 @@ START_TEST(test_lone_at_is_junk)
 }
 END_TEST
 
+/* The blanks after an entry go with it when the next line starts an
+ * entry (one_entry); the '@' is then at a line's start as skip_junk would
+ * say: a lone '@' there is warned of, one after text on its line is not. */
+START_TEST(test_blanks_between_entries)
+{
+    result *r = read_as("bibtex",
+                        "@misc{a, title = {A}}\n \t\n  @ \n"
+                        "@misc{b, title = {B}} @ c\n"
+                        "@misc{d, title = {D}}\r\n@ \n"
+                        "@misc{e, title = {E}}\r@\n@misc{f, title = {F}}\n\n\n@misc{g}",
+                        true);
+    ck_assert_uint_eq(r->n, 6);
+    ck_assert_str_eq(bib_record_id(r->rec[3]), "e");
+    ck_assert_str_eq(bib_record_id(r->rec[5]), "g");
+    ck_assert_msg(strstr(r->diags, "3:3: warning: an '@' without an entry type") &&
+                      strstr(r->diags, "6:1: warning: an '@' without an entry type") &&
+                      strstr(r->diags, "8:1: warning: an '@' without an entry type"),
+                  "%s", r->diags);
+    ck_assert_uint_eq(r->ndiag, 3);
+    done(r);
+}
+END_TEST
+
 START_TEST(test_preamble_and_comment_kept)
 {
     result *r = read_as("bibtex",
@@ -1551,6 +1574,7 @@ BIB_TEST_MAIN("bibtex", test_delimiters_and_case, test_values, test_percent_end_
               test_date_quick,
               test_macros_and_concatenation,
               test_undefined_macro_warns, test_text_between_entries, test_lone_at_is_junk,
+              test_blanks_between_entries,
               test_preamble_and_comment_kept, test_write_bare_comment_braced,
               test_write_directive_head_comments, test_crossref_software,
               test_write_keys_differing_in_case, test_write_xdata,

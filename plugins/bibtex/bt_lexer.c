@@ -326,8 +326,9 @@ static bool verbatim_field(const char *name, size_t n)
  * break, then `1983"` is 1983; docs/bibtex.md). A '%' with text after it
  * on its line stays: that is how JabRef and Mendeley write a percent
  * sign (`50% of`), and bibtex(1) and biber keep it too. Verbatim fields
- * keep every '%'. pct, nul: whether b..e may hold a '%' or a NUL byte
- * (the value scan saw one). */
+ * keep every '%'. pct, nul: whether b..e may hold a '%' that goes (one
+ * with only blanks after it on its line) or a NUL byte (the value scan
+ * saw one). */
 static void append_value(bt_pctx *c, const char *b, const char *e, bool pct, bool nul)
 {
     if (!pct || (c->field && verbatim_field(c->field, c->field_len))) {
@@ -371,7 +372,7 @@ static int parse_part(bt_pctx *c, bool *bare)
         const char *start = c->p;
         char close = ch == '{' ? '}' : '"';
         size_t depth = 0;
-        bool pct = false, nul = false;
+        bool pct = false, cut = false, nul = false;
         c->p++;
         const char *b = c->p;
         for (;;) {
@@ -406,15 +407,22 @@ static int parse_part(bt_pctx *c, bool *bare)
                 return BIB_EPARSE;
             } else if (x == '%') {
                 pct = true;
+                /* append_value cuts only a '%' with nothing but blanks
+                 * after it on its line; a value without one ("50% of",
+                 * "\%") is copied as it is, not walked byte by byte */
+                const char *q = c->p + 1;
+                while (q < c->end && (*q == ' ' || *q == '\t'))
+                    q++;
+                cut |= q >= c->end || *q == '\r' || *q == '\n';
             } else if (x == '\0') {
                 nul = true;
             }
             c->p++;
         }
-        if (!pct && !nul) /* most values: one copy, no call */
+        if (!cut && !nul) /* most values: one copy, no call */
             append_short(&r->arena, b, (size_t)(c->p - b));
         else
-            append_value(c, b, c->p, pct, nul);
+            append_value(c, b, c->p, cut, nul);
         /* a '%' outside a verbatim field is read (a comment or a percent
          * sign), and a NUL removed: the arena's text is not the source's */
         c->part_literal = !nul && (!pct || (c->field && verbatim_field(c->field, c->field_len)));

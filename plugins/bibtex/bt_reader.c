@@ -344,10 +344,17 @@ static int map_year_month(bt_reader *r, bib_record *rec, const bt_raw_field *fy,
     memset(&dt, 0, sizeof dt);
     const char *y = fval(r, fy);
     char *endp;
-    long yr = strtol(y, &endp, 10);
-    while (*endp == ' ')
-        endp++;
-    if (endp == y || *endp) {
+    const char *yend = y;
+    long yr = 0;
+    if (fy->val_len && fy->val_len < 10) /* most: digits alone, no strtol call */
+        for (; (unsigned)(*yend - '0') < 10u; yend++)
+            yr = yr * 10 + (*yend - '0');
+    if (yend == y || *yend) {
+        yr = strtol(y, &endp, 10);
+        for (yend = endp; *yend == ' ';)
+            yend++;
+    }
+    if (yend == y || *yend) {
         /* not a plain year: let the date parser try, else a literal (in
          * plain text: "{13th Century}" is 13th Century) */
         bib_buf_reset(&r->tmp);
@@ -592,11 +599,42 @@ static int read_range(entry_ctx *e, bib_var var, const char *v, size_t vn)
     return rc;
 }
 
+/* read_date's quick way (btfmt.h) */
+bool bt_date_quick(bib_date *d, const char *v, size_t n)
+{
+    if (n != 4 && n != 7 && n != 10)
+        return false;
+    int f[3] = {0, 0, 0};
+    for (size_t i = 0, k = 0; i < n; i++) {
+        if (i == 4 || i == 7) {
+            if (v[i] != '-')
+                return false;
+            k++;
+        } else if ((unsigned)(v[i] - '0') < 10u) {
+            f[k] = f[k] * 10 + (v[i] - '0');
+        } else {
+            return false;
+        }
+    }
+    /* year 0 is 1 BC, which the record holds as -1 (the parse knows) */
+    if (!f[0] || (n > 4 && (f[1] < 1 || f[1] > 12)) || (n > 7 && (f[2] < 1 || f[2] > 31)))
+        return false;
+    memset(d, 0, sizeof *d);
+    d->nparts = 1;
+    d->parts[0].has_year = true;
+    d->parts[0].year = f[0];
+    d->parts[0].month = f[1];
+    d->parts[0].day = f[2];
+    return true;
+}
+
 static int read_date(entry_ctx *e, bib_var var, const char *v, size_t vn)
 {
+    bib_date dt;
+    if (bt_date_quick(&dt, v, vn)) /* most: no parse, nothing to free */
+        return bib_record_set_date(e->rec, var, &dt);
     if (strspn(v, " \t\r\n") == vn)
         return 0; /* an empty date says nothing */
-    bib_date dt;
     int rc = bib_date_parse(&dt, v, vn, BIB_DATE_EDTF | BIB_DATE_WRITTEN);
     if (rc == BIB_ENOMEM)
         return rc;
@@ -775,7 +813,8 @@ int bt_build_record(bt_reader *r, const bt_parsed *pe, bib_record **out)
     }
     e.notes_ok = !get_raw(r, BT_K_CROSSREF) && !get_raw(r, BT_K_XDATA);
     r->link_noted = false;
-    bib_type type = bt_map_type(tname, tlen);
+    bool memo = tlen && tlen == r->type_memo_len && memcmp(tname, r->type_memo, tlen) == 0;
+    bib_type type = memo ? r->type_memo_type : bt_map_type(tname, tlen);
     size_t kl = pe->key_len < sizeof e.key - 1 ? pe->key_len : sizeof e.key - 1;
     memcpy(e.key, pe->key, kl);
     e.key[kl] = '\0';
@@ -796,8 +835,19 @@ int bt_build_record(bt_reader *r, const bt_parsed *pe, bib_record **out)
     }
     bib_record_set_origin(e.rec, bib_input_name(r->in), pe->line);
     size_t tl = tlen < sizeof e.type - 1 ? tlen : sizeof e.type - 1;
-    for (size_t i = 0; i < tl; i++)
-        e.type[i] = (char)tolower((unsigned char)tname[i]);
+    if (memo) {
+        memcpy(e.type, r->type_memo_lower, tl);
+    } else {
+        for (size_t i = 0; i < tl; i++)
+            e.type[i] = (char)tolower((unsigned char)tname[i]);
+        r->type_memo_len = 0;
+        if (tl && tl < sizeof r->type_memo) {
+            memcpy(r->type_memo, tname, tl);
+            memcpy(r->type_memo_lower, e.type, tl);
+            r->type_memo_type = type;
+            r->type_memo_len = tl;
+        }
+    }
     e.type[tl] = '\0';
     e.article = strcmp(e.type, "article") == 0;
     int rc = bib_record_add_extra(e.rec, "bibtex", "entrytype", e.type, tl);
@@ -1048,9 +1098,24 @@ static int one_entry(bt_reader *r, const char *d, size_t n, bool eof, bib_record
     memcpy(type, pe.type, pe.type_len);
     pe.key = long_key ? long_key : key;
     pe.type = type;
+    /* the blank lines up to the next entry's '@' at a line's start go
+     * with this entry: skip_junk would consume them and note the '@' as
+     * beginning a line, after a second window and '@' search */
+    const char *q = c.p, *e = d + n;
+    while (q < e && (*q == '\n' || *q == ' ' || *q == '\t' || *q == '\r'))
+        q++;
+    r->bol = false;
+    if (q < e && *q == '@') {
+        const char *t = q;
+        while (t > c.p && (t[-1] == ' ' || t[-1] == '\t'))
+            t--;
+        if (t > c.p && (t[-1] == '\n' || t[-1] == '\r')) {
+            used = (size_t)(q - d);
+            r->bol = true;
+        }
+    }
     bib_input_consume(r->in, used);
     bib_input_trim(r->in);
-    r->bol = false;
     bib_record *rec = NULL;
     rc = bt_build_record(r, &pe, &rec);
     free(long_key);

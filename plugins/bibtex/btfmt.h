@@ -149,6 +149,12 @@ typedef struct bt_reader {
     /* the entry just built: its type, lower case, as its entrytype extra
      * says (bt_build_record), for the crossref step */
     char type[64];
+    /* the last entry type as written (up to 31 bytes), its bib_type and
+     * lower case: most entries repeat the one before, which then costs
+     * no table scan (bt_map_type) nor lower-casing; type_memo_len 0: none */
+    char type_memo[32], type_memo_lower[32];
+    size_t type_memo_len;
+    bib_type type_memo_type;
 } bt_reader;
 
 /* ---- the entry parser (bt_lexer.c) -------------------------------------- */
@@ -400,5 +406,10 @@ void bt_crossref_free(bt_reader *r);
 
 /* The record of a parsed entry (fields in r->fields). 0 or BIB_ENOMEM. */
 int bt_build_record(bt_reader *r, const bt_parsed *pe, bib_record **out);
+/* A `date` of the forms most are, "YYYY", "YYYY-MM" or "YYYY-MM-DD"
+ * (years from 1, months 1..12, days 1..31), into *d as bib_date_parse
+ * reads it (EDTF | WRITTEN), without its call: true when done (nothing in
+ * *d to free), false for any other text. test_date_quick ties the two. */
+bool bt_date_quick(bib_date *d, const char *v, size_t n);
 
 #endif

@@ -119,8 +119,18 @@ START_TEST(test_delimiters_and_case)
 {
     result *r = rd("@ARTICLE{a, TITLE = {One}, Year = 2001}\n"
                    "@Book( b , title = \"Two\" , year = \"2002\" )\n"
-                   "@misc{c,title={Three},}\n");
-    ck_assert_uint_eq(r->n, 3);
+                   "@misc{c,title={Three},}\n"
+                   "@book{d}\n@book{e}\n@BOOK{f}\n@misc{g}\n@ARTICLE{h}\n@ARTICLE{i}\n");
+    ck_assert_uint_eq(r->n, 9);
+    /* a type as the entry before spelt it, or otherwise (the reader's
+     * memo of the last type) */
+    static const char *const lower[] = {"article", "book", "misc", "book", "book",
+                                        "book",    "misc", "article", "article"};
+    for (size_t i = 0; i < 9; i++) {
+        size_t first = lower[i][0] == 'a' ? 0 : lower[i][0] == 'b' ? 1 : 2;
+        ck_assert_str_eq(extra(r, i, "entrytype"), lower[i]);
+        ck_assert_int_eq(bib_record_type(r->rec[i]), bib_record_type(r->rec[first]));
+    }
     ck_assert_str_eq(bib_record_id(r->rec[0]), "a");
     ck_assert_str_eq(text(r, 0, BIB_VAR_TITLE), "One");
     ck_assert_int_eq(bib_record_type(r->rec[0]), BIB_TYPE_ARTICLE_JOURNAL);
@@ -234,6 +244,29 @@ START_TEST(test_lone_at_is_junk)
     ck_assert_msg(strstr(r->diags, "1:1: warning: an '@' without an entry type is ignored") &&
                       strstr(r->diags, "11:1: warning: an '@' without an entry type") &&
                       strstr(r->diags, "9:2: error: expected an entry type"),
+                  "%s", r->diags);
+    ck_assert_uint_eq(r->ndiag, 3);
+    done(r);
+}
+END_TEST
+
+/* The blanks after an entry go with it when the next line starts an
+ * entry (one_entry); the '@' is then at a line's start as skip_junk would
+ * say: a lone '@' there is warned of, one after text on its line is not. */
+START_TEST(test_blanks_between_entries)
+{
+    result *r = read_as("bibtex",
+                        "@misc{a, title = {A}}\n \t\n  @ \n"
+                        "@misc{b, title = {B}} @ c\n"
+                        "@misc{d, title = {D}}\r\n@ \n"
+                        "@misc{e, title = {E}}\r@\n@misc{f, title = {F}}\n\n\n@misc{g}",
+                        true);
+    ck_assert_uint_eq(r->n, 6);
+    ck_assert_str_eq(bib_record_id(r->rec[3]), "e");
+    ck_assert_str_eq(bib_record_id(r->rec[5]), "g");
+    ck_assert_msg(strstr(r->diags, "3:3: warning: an '@' without an entry type") &&
+                      strstr(r->diags, "6:1: warning: an '@' without an entry type") &&
+                      strstr(r->diags, "8:1: warning: an '@' without an entry type"),
                   "%s", r->diags);
     ck_assert_uint_eq(r->ndiag, 3);
     done(r);
@@ -1485,9 +1518,63 @@ START_TEST(test_names_clean)
 }
 END_TEST
 
+/* The reader's quick date way (bt_date_quick) gives what bib_date_parse
+ * gives its forms, and takes nothing the parse reads otherwise: every
+ * year alone and with each month (00..13), days 00..32 of sampled years,
+ * and random texts of its lengths built of digits, '-' and others. */
+static void date_quick_check(const char *v, size_t n)
+{
+    bib_date q, p;
+    if (!bt_date_quick(&q, v, n))
+        return;
+    int rc = bib_date_parse(&p, v, n, BIB_DATE_EDTF | BIB_DATE_WRITTEN);
+    ck_assert_msg(rc == 0, "%.*s: parse %d", (int)n, v, rc);
+    bool same = p.nparts == q.nparts && p.circa == q.circa && !p.literal && !p.raw;
+    for (int k = 0; k < 2; k++)
+        same = same && p.parts[k].has_year == q.parts[k].has_year &&
+               p.parts[k].year == q.parts[k].year && p.parts[k].month == q.parts[k].month &&
+               p.parts[k].day == q.parts[k].day && p.parts[k].season == q.parts[k].season;
+    ck_assert_msg(same, "%.*s: quick %d-%d-%d, parse %d-%d-%d (%d parts)", (int)n, v,
+                  q.parts[0].year, q.parts[0].month, q.parts[0].day, p.parts[0].year,
+                  p.parts[0].month, p.parts[0].day, p.nparts);
+    bib_date_clear(&p);
+}
+
+START_TEST(test_date_quick)
+{
+    char buf[16];
+    bib_date d;
+    ck_assert(bt_date_quick(&d, "2003-05-12", 10) && d.parts[0].day == 12);
+    for (int y = 0; y <= 9999; y++) {
+        snprintf(buf, sizeof buf, "%04d", y);
+        date_quick_check(buf, 4);
+        for (int m = 0; m <= 13; m++) {
+            snprintf(buf, sizeof buf, "%04d-%02d", y, m);
+            date_quick_check(buf, 7);
+            if (y % 97 == 0 || y == 9999)
+                for (int dd = 0; dd <= 32; dd++) {
+                    snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, dd);
+                    date_quick_check(buf, 10);
+                }
+        }
+    }
+    static const char alphabet[] = "0123456789-- /.x";
+    srand(17);
+    for (int i = 0; i < 200000; i++) {
+        size_t n = (size_t)(4 + 3 * (rand() % 3));
+        for (size_t k = 0; k < n; k++)
+            buf[k] = rand() % 4 ? (char)('0' + rand() % 10) : alphabet[rand() % 16];
+        buf[n] = '\0';
+        date_quick_check(buf, n);
+    }
+}
+END_TEST
+
 BIB_TEST_MAIN("bibtex", test_delimiters_and_case, test_values, test_percent_end_of_line_comment,
+              test_date_quick,
               test_macros_and_concatenation,
               test_undefined_macro_warns, test_text_between_entries, test_lone_at_is_junk,
+              test_blanks_between_entries,
               test_preamble_and_comment_kept, test_write_bare_comment_braced,
               test_write_directive_head_comments, test_crossref_software,
               test_write_keys_differing_in_case, test_write_xdata,

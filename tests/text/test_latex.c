@@ -48,6 +48,12 @@ START_TEST(test_accents)
     to_u("\\`{a}", 0, "à");
     to_u("Poincar\\'e", 0, "Poincaré");
     to_u("\\v{q}", 0, "q\xCC\x8C"); /* no precomposed form: combining mark */
+    /* a non-ASCII base without braces: the mark after the whole character
+     * (it went between its UTF-8 bytes: invalid output, found by fuzzing) */
+    to_u("\\'\xC3\xA6x", 0, "\xC3\xA6\xCC\x81x");
+    to_u("\\' \xC2\xB7", 0, "\xC2\xB7\xCC\x81");
+    to_u("\\v\xE2\x82\xAC", 0, "\xE2\x82\xAC\xCC\x8C");
+    to_u("\\c \xF0\x9D\x90\x80.", 0, "\xF0\x9D\x90\x80\xCC\xA7.");
 }
 END_TEST
 

@@ -1093,7 +1093,13 @@ static int one_entry(bt_reader *r, const char *d, size_t n, bool eof, bib_record
     char *long_key = NULL; /* a key past key[]: the record's id is whole */
     if (pe.key_len > sizeof key && !(long_key = malloc(pe.key_len)))
         return BIB_ENOMEM;
-    pe.type_len = pe.type_len < sizeof type ? pe.type_len : sizeof type;
+    /* a type past 63 bytes (the room of the record building's copy, which
+     * then takes it whole) is cut at a character, not inside one */
+    if (pe.type_len > sizeof type - 1) {
+        pe.type_len = sizeof type - 1;
+        while (pe.type_len && ((unsigned char)pe.type[pe.type_len] & 0xC0) == 0x80)
+            pe.type_len--;
+    }
     memcpy(long_key ? long_key : key, pe.key, pe.key_len);
     memcpy(type, pe.type, pe.type_len);
     pe.key = long_key ? long_key : key;

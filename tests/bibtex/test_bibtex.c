@@ -143,6 +143,24 @@ START_TEST(test_delimiters_and_case)
 }
 END_TEST
 
+/* An entry type past the reader's 63 bytes is cut at a character: the
+ * entrytype extra stays UTF-8 (a type of 'y' with diaeresis, two bytes
+ * each, was cut inside one, which made the CSL-JSON output invalid). */
+START_TEST(test_long_type_cut_at_char)
+{
+    char in[256] = "@string";
+    for (int i = 0; i < 40; i++)
+        strcat(in, "\xC3\xBF");
+    strcat(in, "{k, title = {T}}\n");
+    result *r = rd(in);
+    ck_assert_uint_eq(r->n, 1);
+    const char *t = extra(r, 0, "entrytype");
+    ck_assert_msg(bib_utf8_valid(t, strlen(t)), "'%s'", t);
+    ck_assert_uint_eq(strlen(t), 62); /* "string" and 28 of them */
+    done(r);
+}
+END_TEST
+
 START_TEST(test_values)
 {
     result *r = rd("@misc{k,\n"
@@ -1570,7 +1588,7 @@ START_TEST(test_date_quick)
 }
 END_TEST
 
-BIB_TEST_MAIN("bibtex", test_delimiters_and_case, test_values, test_percent_end_of_line_comment,
+BIB_TEST_MAIN("bibtex", test_delimiters_and_case, test_long_type_cut_at_char, test_values, test_percent_end_of_line_comment,
               test_date_quick,
               test_macros_and_concatenation,
               test_undefined_macro_warns, test_text_between_entries, test_lone_at_is_junk,

@@ -349,9 +349,10 @@ static size_t argument(reader *r, size_t i, size_t end, size_t *a, size_t *b)
     *b = i < end ? i + 1 : i;
     /* a character, not a byte: an accent on a non-ASCII letter (`\'æ`)
      * puts its mark after the whole UTF-8 sequence, never inside it */
-    if (*b > i && (unsigned char)s[i] >= 0xC0)
-        while (*b < end && *b - i < 4 && ((unsigned char)s[*b] & 0xC0) == 0x80)
-            (*b)++;
+    if (*b > i && (unsigned char)s[i] >= 0xC0) {
+        uint32_t cp;
+        *b = i + (size_t)bib_utf8_decode(s + i, end - i, &cp);
+    }
     return *b;
 }
 

@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * fuzz_writer.c - the writers' target: the input is read as CSL-JSON
- * (records the reader skips are skipped), then every record is written to
- * each format that has a writer, through the library's public calls as the
- * command makes them (default options, the writer's own keys). Each output
- * is read back by that format's reader in strict mode: a re-read that
- * fails, or that yields another number of records than the writer took,
- * is a finding and aborts with the output and the reader's messages.
+ * fuzz_writer.c - the writers' targets: the input is read as CSL-JSON
+ * (fuzz_writer) or as BibTeX (fuzz_bt_writer, BIB_FUZZ_WRITER_FROM set by
+ * tests/fuzz/meson.build: LaTeX, BibTeX name lists and kept source text
+ * make records that CSL-JSON never gives); records the reader skips are
+ * skipped. Every record is then written to each format that has a writer,
+ * through the library's public calls as the command makes them (default
+ * options, the writer's own keys). Each output is read back by that
+ * format's reader in strict mode: a re-read that fails, or that yields
+ * another number of records than the writer took, is a finding and aborts
+ * with the output and the reader's messages.
  *
  * A writer that refuses a record (BIB_EPARSE, reported) is allowed: some
  * formats cannot say everything. Any other writer error is a finding too.
@@ -16,6 +19,10 @@
 
 #include "bibconv.h"
 
+#ifndef BIB_FUZZ_WRITER_FROM
+#define BIB_FUZZ_WRITER_FROM "csljson"
+#endif
+
 #define MAX_RECORDS 64
 #define MAX_FORMATS 64
 
@@ -23,7 +30,7 @@ static bib_diag *quiet;  /* read and write: their messages are not looked at */
 static bib_diag *reread; /* the re-read: kept, printed with a finding */
 static bib_buf said;
 static bib_registry *reg;
-static const bib_format_desc *csl;
+static const bib_format_desc *from; /* the input's reader */
 static const bib_format_desc *writers[MAX_FORMATS];
 static size_t nwriters;
 
@@ -48,12 +55,12 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     bib_diag_set_callback(quiet, NULL, NULL); /* loader messages were shown */
     bib_diag_set_callback(reread, collect, NULL);
     bib_buf_init(&said);
-    csl = bib_registry_find(reg, "csljson");
+    from = bib_registry_find(reg, BIB_FUZZ_WRITER_FROM);
     for (size_t i = 0; i < bib_registry_count(reg) && nwriters < MAX_FORMATS; i++)
         if (bib_registry_at(reg, i)->writer)
             writers[nwriters++] = bib_registry_at(reg, i);
-    if (!csl || !csl->reader || !nwriters) {
-        fprintf(stderr, "fuzz_writer: no csljson reader or no writer found\n");
+    if (!from || !from->reader || !nwriters) {
+        fprintf(stderr, "fuzz_writer: no %s reader or no writer found\n", BIB_FUZZ_WRITER_FROM);
         exit(1);
     }
     return 0;
@@ -128,7 +135,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
     size_t nrecs = 0;
     bib_input *in = bib_input_open_memory(data, size, "fuzz", quiet);
     bib_reader *rd;
-    if (in && bib_reader_new(&rd, csl, in, NULL, false) == 0) {
+    if (in && bib_reader_new(&rd, from, in, NULL, false) == 0) {
         int rc;
         while (nrecs < MAX_RECORDS &&
                ((rc = bib_reader_next(rd, &recs[nrecs])) == 1 || rc == BIB_EPARSE))

@@ -13,7 +13,7 @@ set -eu
 build=$1
 corpus=$2/corpus
 shift 2
-targets=${*:-bibtex biblatex csljson csljsonl writer ris yaml nbib endnotexml mods wos zoterojson refs page}
+targets=${*:-bibtex biblatex csljson csljsonl writer bt_writer ris yaml nbib endnotexml mods wos zoterojson refs page}
 max=${SEED_MAX_BYTES:-4096}
 py=${PYTHON:-python3}
 work=$(mktemp -d)
@@ -44,6 +44,8 @@ candidates() {
 
 candidates bibtex "$corpus"/jabref/*.bib "$corpus"/citation-js/*.bib "$corpus"/bbt-import/*.bib \
     tests/real/data/*.bib tests/xml/data/jabref-*.bib
+candidates bt_writer "$corpus"/jabref/*.bib "$corpus"/citation-js/*.bib "$corpus"/bbt-import/*.bib \
+    tests/real/data/*.bib tests/bibtex/golden/source.bib tests/bibtex/golden/biblatex-src.bib
 candidates biblatex "$corpus"/jabref/*.bib "$corpus"/bbt-export/*.bib tests/real/data/*.bib
 candidates csljson "$corpus"/citation-js/*.json tests/real/data/*.json
 candidates writer "$corpus"/citation-js/*.json tests/real/data/*.json

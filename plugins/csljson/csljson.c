@@ -647,16 +647,42 @@ static bool jsonl_name(const char *fn)
            (n > 7 && strcasecmp(fn + n - 7, ".ndjson") == 0);
 }
 
+/* Whether the object that opens at p ('{') starts with a member whose
+ * value is not an object: an item ("id", "type", ...), not a top-level
+ * object of items ({"1": {...}}), which only the CSL-JSON reader reads. */
+static bool item_opens(const unsigned char *p, const unsigned char *e)
+{
+    p = skip_ws(p + 1, e);
+    if (p >= e || *p != '"')
+        return false;
+    for (p++; p < e && *p != '"'; p++)
+        if (*p == '\\')
+            p++;
+    if (p >= e)
+        return false;
+    p = skip_ws(p + 1, e);
+    if (p >= e || *p != ':')
+        return false;
+    p = skip_ws(p + 1, e);
+    return p < e && *p != '{';
+}
+
 static int probe_csljsonl(const unsigned char *h, size_t len, const char *fn)
 {
     bool cut;
     int n = object_lines(h, len, &cut);
     if (n >= 2)
         return has_csl_keys(h, len) ? BIB_PROBE_MAX - 5 : BIB_PROBE_LIKELY - 20;
-    /* the head ends inside an object's line: one item or JSON Lines, the
-     * head cannot tell; the name can (a .jsonl of items longer than the
-     * head was read as one CSL-JSON item, and the second line an error) */
-    if (cut && jsonl_name(fn) && has_csl_keys(h, len))
+    /* the head ends inside a line that opens an object. After a first
+     * line that is a whole object, that is JSON Lines: a CSL-JSON file
+     * holds one value. A first line longer than the head (items with long
+     * abstracts) is one item on one line, which both readers read alike
+     * when it is alone and only this one when lines follow: this one,
+     * unless the object opens as an object of items does. The name
+     * decides too. (Standard input has no name: such a stream was read as
+     * one CSL-JSON item, and its second line an error.) */
+    if (cut && has_csl_keys(h, len) &&
+        (n == 1 || jsonl_name(fn) || item_opens(skip_ws(h, h + len), h + len)))
         return BIB_PROBE_MAX - 5;
     if (n == 1)
         return 40; /* one line only: the array format's probe wins if CSL */

@@ -91,6 +91,24 @@ for k in 1 2 3; do printf '{"id":"l%s","type":"book","abstract":"%s"}\n' "$k" "$
     > "$tmp/long.jsonl"
 expect_rc "long JSON Lines detected" 0 "$bib" -t csljsonl "$tmp/long.jsonl"
 [ "$(wc -l < "$tmp/out")" = 3 ] && ok "long JSON Lines: three items" || ko "long JSON Lines: three items"
+# ... and from standard input, which has no name: a first line longer
+# than the head (64 KiB), or a short first line and a long second one
+long=$(printf '%*s' 70000 '' | tr ' ' a)
+for k in 1 2 3; do printf '{"id":"l%s","type":"book","abstract":"%s"}\n' "$k" "$long"; done \
+    > "$tmp/longer.jsonl"
+expect_rc "long JSON Lines on stdin" 0 sh -c "cat '$tmp/longer.jsonl' | '$bib' -t csljsonl"
+[ "$(wc -l < "$tmp/out")" = 3 ] && ok "long JSON Lines on stdin: three items" \
+    || ko "long JSON Lines on stdin: three items"
+{ printf '{"id":"s0","type":"book"}\n'; cat "$tmp/longer.jsonl"; } > "$tmp/second.jsonl"
+expect_rc "long second line on stdin" 0 sh -c "cat '$tmp/second.jsonl' | '$bib' -t csljsonl"
+[ "$(wc -l < "$tmp/out")" = 4 ] && ok "long second line on stdin: four items" \
+    || ko "long second line on stdin: four items"
+# a long one-line object of items stays CSL-JSON's (its values are items)
+printf '{"1":{"id":"o1","type":"book","abstract":"%s"},"2":{"id":"o2","type":"book"}}\n' "$long" \
+    > "$tmp/items.json"
+expect_rc "long object of items on stdin" 0 sh -c "cat '$tmp/items.json' | '$bib' -t csljsonl"
+[ "$(wc -l < "$tmp/out")" = 2 ] && ok "long object of items: two items" \
+    || ko "long object of items: two items"
 
 # bad input: exit 1, the good items still converted
 printf '[{"id":"a","type":"book"},\n{"id":"b" "type":"book"},\n{"id":"c","type":"book"}]' > "$tmp/bad.json"

@@ -153,10 +153,45 @@ static bool strip_char(const char *p, size_t n)
            cjk_mark(p, n);
 }
 
+/* Whether tokens i and i + 1 touch (no space between). */
+static bool glued(const bib_reftag *t, size_t i)
+{
+    return i + 1 < t->n && t->tok[i + 1].off == t->tok[i].off + t->tok[i].len;
+}
+
+/* Whether the period that ends tokens [a, b) closes an abbreviated word
+ * of a journal's or series' title ("Concurr. Comput. Pract. Exp."): the
+ * word before it is a capital and one to five more letters, not an
+ * acronym ("IEEE.") nor a section letter ("Phys. Rev. B"), and an earlier
+ * word of the span is abbreviated the same way (a period glued to it, a
+ * word after). Without that, a final period ends the reference's sentence
+ * ("Nature.", "Proc. of the IEEE."). */
+static bool abbrev_period(const bib_reftag *t, size_t a, size_t b)
+{
+    if (b < a + 4 || !tok_eq(t, b - 1, ".") || t->tok[b - 2].kind != BIB_REFTOK_WORD ||
+        !glued(t, b - 2))
+        return false;
+    const char *w = tx(t, b - 2);
+    size_t n = t->tok[b - 2].len;
+    bool lower = false;
+    if (n < 2 || n > 6 || w[0] < 'A' || w[0] > 'Z')
+        return false;
+    for (size_t i = 1; i < n; i++)
+        lower = lower || (w[i] >= 'a' && w[i] <= 'z');
+    if (!lower)
+        return false;
+    for (size_t k = a; k + 3 < b; k++)
+        if (t->tok[k].kind == BIB_REFTOK_WORD && glued(t, k) && tok_eq(t, k + 1, ".") &&
+            t->tok[k + 2].kind == BIB_REFTOK_WORD)
+            return true;
+    return false;
+}
+
 /* The text of tokens [a, b) with the punctuation at both ends removed (a
- * closing bracket is kept when its opening one is inside; a final period
- * after a one-letter word is kept: "J. Phys. A."). */
-static void span_text(const bib_reftag *t, size_t a, size_t b, const char **s, size_t *n)
+ * closing bracket is kept when its opening one is inside; with abbrev, the
+ * final period of an abbreviated title: abbrev_period). */
+static void span_text_x(const bib_reftag *t, size_t a, size_t b, bool abbrev, const char **s,
+                        size_t *n)
 {
     while (a < b && t->tok[a].kind == BIB_REFTOK_PUNCT && strip_char(tx(t, a), t->tok[a].len)) {
         char c = tx(t, a)[0];
@@ -179,10 +214,14 @@ static void span_text(const bib_reftag *t, size_t a, size_t b, const char **s, s
             if (depth)
                 break;
         }
-        if (c == '?' || c == '!')
+        if (c == '?' || c == '!' || (abbrev && c == '.' && abbrev_period(t, a, b)))
             break;
         b--;
     }
+    /* an abbreviated title's final period, labelled as the punctuation
+     * after the field, is the title's */
+    if (abbrev && b > a && b < t->n && abbrev_period(t, a, b + 1))
+        b++;
     /* a bracket opened inside and closed right after the span is the
      * span's: "Journal of Stuff (JOS)", whose ")" the tagger labels as
      * the punctuation between fields */
@@ -206,11 +245,16 @@ static void span_text(const bib_reftag *t, size_t a, size_t b, const char **s, s
     *n = t->tok[b - 1].off + t->tok[b - 1].len - t->tok[a].off;
 }
 
+static void span_text(const bib_reftag *t, size_t a, size_t b, const char **s, size_t *n)
+{
+    span_text_x(t, a, b, false, s, n);
+}
+
 static int set_span(bib_record *rec, bib_var var, const bib_reftag *t, size_t a, size_t b)
 {
     const char *s;
     size_t n;
-    span_text(t, a, b, &s, &n);
+    span_text_x(t, a, b, var == BIB_VAR_CONTAINER_TITLE || var == BIB_VAR_COLLECTION_TITLE, &s, &n);
     return s && n ? bib_record_set_text(rec, var, s, n) : 0;
 }
 
@@ -799,10 +843,20 @@ static int fill(bib_record *rec, const bib_reftag *t, const span sp[L], const bi
     };
     for (size_t k = 0; !rc && k < sizeof plain / sizeof *plain; k++)
         if (sp[plain[k].label].found) {
-            size_t a = sp[plain[k].label].a;
-            if (plain[k].label == BIB_REF_CONTAINER)
-                a = skip_prefix(t, a, sp[plain[k].label].b);
-            rc = set_span(rec, plain[k].var, t, a, sp[plain[k].label].b);
+            size_t a = sp[plain[k].label].a, b = sp[plain[k].label].b;
+            if (plain[k].label == BIB_REF_CONTAINER) {
+                a = skip_prefix(t, a, b);
+                /* "In arXiv arXiv:2101.00001": the identifier is the
+                 * preprint's number (as below), not the container's */
+                for (size_t i = a; i < b; i++)
+                    if (is_arxiv(t, i)) {
+                        if (!bib_record_text(rec, BIB_VAR_NUMBER))
+                            rc = bib_record_set_text(rec, BIB_VAR_NUMBER, tx(t, i), t->tok[i].len);
+                        b = i;
+                    }
+            }
+            if (!rc)
+                rc = set_span(rec, plain[k].var, t, a, b);
         }
     if (!rc)
         rc = set_number(rec, BIB_VAR_VOLUME, t, sp[BIB_REF_VOLUME]);

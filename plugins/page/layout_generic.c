@@ -942,7 +942,7 @@ static int venue_fields(bib_reftag *tag, bib_record *rec, const char *title, siz
     static const bib_var vars[] = {
         BIB_VAR_CONTAINER_TITLE, BIB_VAR_COLLECTION_TITLE, BIB_VAR_VOLUME, BIB_VAR_ISSUE,
         BIB_VAR_PAGE, BIB_VAR_PUBLISHER, BIB_VAR_PUBLISHER_PLACE, BIB_VAR_EDITION,
-        BIB_VAR_GENRE, BIB_VAR_DOI, BIB_VAR_URL, BIB_VAR_ISBN,
+        BIB_VAR_GENRE, BIB_VAR_DOI, BIB_VAR_URL, BIB_VAR_ISBN, BIB_VAR_NUMBER,
     };
     *done = false;
     if (!tag || !tn)

@@ -36,7 +36,7 @@ const char jw_nl[66] = "\n                                                      
  * registers. */
 void jw_newline_slow(jw *w)
 {
-    size_t sp = 2 * (size_t)(w->level > 0 ? w->level : 0), room = sizeof jw_nl - 2;
+    size_t sp = 2 * (size_t)w->level, room = sizeof jw_nl - 2;
     size_t k = sp < room ? sp : room;
     bib_buf_append_fast(w->out, jw_nl, 1 + k);
     for (sp -= k; sp; sp -= k) {
@@ -126,26 +126,15 @@ void jw_string_any(jw *w, const char *s, size_t n)
         jw_string_long(w, s, n);
         return;
     }
+    bib_buf_putc_fast(w->out, '"');
+    jw_string_rest(w, s, n, 0);
+}
+
+/* (cslitem_jw.h) */
+void jw_string_rest(jw *w, const char *s, size_t n, size_t i)
+{
     bib_buf *b = w->out;
-    if (n < 4 && b->len + 8 < b->cap) {
-        /* a volume, an issue, a short number: bytes checked and copied
-         * one by one, unless one needs escaping */
-        bool plain = true;
-        for (size_t i = 0; i < n; i++)
-            plain = plain && !jw_special[(unsigned char)s[i]];
-        if (plain) {
-            char *d = b->data + b->len;
-            d[0] = '"';
-            for (size_t i = 0; i < n; i++)
-                d[1 + i] = s[i];
-            d[n + 1] = '"';
-            d[n + 2] = '\0';
-            b->len += n + 2;
-            return;
-        }
-    }
-    size_t i = 0, clean = 0; /* from s[clean] on, the output is the text as is */
-    bib_buf_putc_fast(b, '"');
+    size_t clean = 0; /* from s[clean] on, the output is the text as is */
     while (i < n) {
         size_t stop = n - i > JW_CHUNK ? i + JW_CHUNK : n;
         /* 6 a byte, and 16 of slack for the wide stores */
@@ -154,15 +143,10 @@ void jw_string_any(jw *w, const char *s, size_t n)
             return;
         char *d = b->data + b->len;
 #if defined(__x86_64__) && defined(__SSE2__)
-        const __m128i lim = _mm_set1_epi8(0x1F), quote = _mm_set1_epi8('"'),
-                      bs = _mm_set1_epi8('\\');
         while (i + 16 <= stop) {
             __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
             _mm_storeu_si128((__m128i *)(void *)d, x);
-            __m128i hit = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(x, lim), x),
-                                       _mm_or_si128(_mm_cmpeq_epi8(x, quote),
-                                                    _mm_cmpeq_epi8(x, bs)));
-            unsigned m = (unsigned)_mm_movemask_epi8(hit);
+            unsigned m = jw_hits16(x);
             if (!m) {
                 i += 16;
                 d += 16;
@@ -180,10 +164,7 @@ void jw_string_any(jw *w, const char *s, size_t n)
         if (i < stop && stop >= 16 && stop - 16 >= clean) {
             unsigned k = (unsigned)(16 - (stop - i));
             __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + stop - 16));
-            __m128i hit = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(x, lim), x),
-                                       _mm_or_si128(_mm_cmpeq_epi8(x, quote),
-                                                    _mm_cmpeq_epi8(x, bs)));
-            if (!((unsigned)_mm_movemask_epi8(hit) >> k)) {
+            if (!(jw_hits16(x) >> k)) {
                 _mm_storeu_si128((__m128i *)(void *)(d - k), x);
                 d += stop - i;
                 i = stop;
@@ -239,7 +220,6 @@ void jw_key_text(jw *w, const char *key)
  * jw_key_plain. */
 char jw_keys[BIB_VAR_COUNT][JW_KEY_COPY];
 unsigned char jw_key_len[BIB_VAR_COUNT];
-pthread_once_t jw_keys_once = PTHREAD_ONCE_INIT;
 
 /* The same rows with what comes before a member of an item at the usual
  * depth (level 2: an item inside the array), ",\n    \"name\": ", so that
@@ -279,32 +259,19 @@ void jw_keys_build(void)
 }
 
 /* (cslitem_jw.h) */
-void jw_key(jw *w, bool *first, const char *key)
+void jw_key_any(jw *w, const char *key, size_t n)
 {
-    jw_item(w, first);
-    bib_buf *b = w->out;
-    if (b->len + 40 < b->cap) {
-        /* a short key needing no escape (a BibTeX field's name under
-         * custom, most of them) copied by bytes: no strlen, no jw_string;
-         * anything else is written over by the general way below */
-        char *d = b->data + b->len, *stop = d + 36;
-        *d++ = '"';
-        const char *k = key;
-        while (*k && d < stop && !jw_special[(unsigned char)*k])
-            *d++ = *k++;
-        if (!*k) {
-            *d++ = '"';
-            *d++ = ':';
-            if (w->pretty)
-                *d++ = ' ';
-            *d = '\0';
-            b->len = (size_t)(d - b->data);
-            return;
-        }
-    }
-    jw_string(w, key, strlen(key));
+    jw_string(w, key, n);
     bib_buf_append_fast(w->out, w->pretty ? ": " : ":", w->pretty ? 2 : 1);
 }
+
+/* (cslitem_jw.h) */
+const char jw_two[200] =
+    "0001020304050607080910111213141516171819"
+    "2021222324252627282930313233343536373839"
+    "4041424344454647484950515253545556575859"
+    "6061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
 
 /* (cslitem_jw.h) */
 void jw_int(jw *w, long long v)
@@ -313,12 +280,8 @@ void jw_int(jw *w, long long v)
     if (v >= 0 && v < 10000 && o->len + 8 < o->cap) {
         /* a year, month or day: its digits in place, as bib_dec_format
          * writes them */
-        char *d = o->data + o->len;
-        int n = v >= 1000 ? 4 : v >= 100 ? 3 : v >= 10 ? 2 : 1;
-        for (int i = n - 1; i >= 0; i--, v /= 10)
-            d[i] = (char)('0' + v % 10);
-        d[n] = '\0';
-        o->len += (size_t)n;
+        o->len += jw_digits(o->data + o->len, (int)v);
+        o->data[o->len] = '\0';
         return;
     }
     char b[BIB_DEC_MAX];

@@ -50,19 +50,70 @@ static void jw_key_name(jw *w, bool *first, int part)
         jw_key_text(w, cslitem_name_keys[part]);
 }
 
-/* Digits of v (0..9999) at d; how many. */
-static inline size_t jw_digits(char *d, int v)
+/* The fixed text of a simple date (jw_date_simple) at each depth of the
+ * date object: what comes before the year, between two numbers and after
+ * the last, as jw_date's open, key, item and close steps write it; [0]
+ * compact, [1 + level] pretty. Built once (write_tables_build). */
+enum { DATE_LEVELS = 5, DATE_HEAD = 64, DATE_SEP = 32, DATE_TAIL = 48 };
+typedef struct date_row {
+    char head[DATE_HEAD], sep[DATE_SEP], tail[DATE_TAIL];
+    unsigned char hl, sl, tl;
+} date_row;
+static date_row date_rows[1 + DATE_LEVELS];
+
+/* A newline and the indentation of level lv at o; its length. */
+static size_t put_nl(char *o, size_t lv)
 {
-    size_t n = v >= 1000 ? 4 : v >= 100 ? 3 : v >= 10 ? 2 : 1;
-    for (size_t i = n; i-- > 0; v /= 10)
-        d[i] = (char)('0' + v % 10);
-    return n;
+    o[0] = '\n';
+    memset(o + 1, ' ', 2 * lv);
+    return 1 + 2 * lv;
+}
+
+static void date_rows_build(void)
+{
+    date_row *c = &date_rows[0];
+    memcpy(c->head, "{\"date-parts\":[[", 16);
+    c->hl = 16;
+    c->sep[0] = ',';
+    c->sl = 1;
+    memcpy(c->tail, "]]}", 3);
+    c->tl = 3;
+    for (size_t lv = 0; lv < DATE_LEVELS; lv++) { /* at most 56, 16 and 36 bytes */
+        date_row *d = &date_rows[1 + lv];
+        size_t n = 0;
+        d->head[n++] = '{';
+        n += put_nl(d->head + n, lv + 1);
+        memcpy(d->head + n, "\"date-parts\": [", 15);
+        n += 15;
+        n += put_nl(d->head + n, lv + 2);
+        d->head[n++] = '[';
+        n += put_nl(d->head + n, lv + 3);
+        d->hl = (unsigned char)n;
+        d->sep[0] = ',';
+        d->sl = (unsigned char)(1 + put_nl(d->sep + 1, lv + 3));
+        n = put_nl(d->tail, lv + 2);
+        d->tail[n++] = ']';
+        n += put_nl(d->tail + n, lv + 1);
+        d->tail[n++] = ']';
+        n += put_nl(d->tail + n, lv);
+        d->tail[n++] = '}';
+        d->tl = (unsigned char)n;
+    }
+}
+
+/* The tables cslitem_write uses, built once (the -j workers share them). */
+static pthread_once_t write_once = PTHREAD_ONCE_INIT;
+static void write_tables_build(void)
+{
+    jw_keys_build();
+    date_rows_build();
 }
 
 /* jw_date's usual case, one part of a year 0..9999 with perhaps a month
- * and a day and nothing else, written at once: the same bytes as the
- * open, key, item and close steps, from one reserve (a dozen steps a date
- * otherwise). False, with nothing written, for any other date or depth. */
+ * and a day and nothing else, written at once from the rows of its depth
+ * (date_rows) and one reserve: the same bytes as the open, key, item and
+ * close steps (a dozen steps a date otherwise). False, with nothing
+ * written, for any other date or a depth past the rows. */
 static bool jw_date_simple(jw *w, const bib_date *d)
 {
     const bib_date_part *p = &d->parts[0];
@@ -73,46 +124,31 @@ static bool jw_date_simple(jw *w, const bib_date *d)
     bool day = month && p->day && month <= 12;
     if (month < 0 || month > 9999 || (day && (p->day < 0 || p->day > 9999)))
         return false;
-    /* the newlines at the item's level and the three below it */
-    size_t lv = (size_t)(w->level > 0 ? w->level : 0), l[4];
-    for (size_t k = 0; k < 4; k++)
-        l[k] = w->pretty ? 1 + 2 * (lv + k) : 0;
+    int lv = w->level;
+    if (w->pretty && lv >= DATE_LEVELS)
+        return false;
+    const date_row *r = &date_rows[w->pretty ? 1 + lv : 0];
     bib_buf *b = w->out;
-    /* room for fixed-size copies of 32 bytes of indentation (eight at
-     * most), the key row and the digits */
-    enum { DATE_ROOM = 8 * 32 + JW_KEY_COPY + 32 };
-    if (l[3] > 32 || (b->len + DATE_ROOM >= b->cap && bib_buf_reserve(b, DATE_ROOM) != 0))
+    /* room for the fixed-size copies of the rows and the digits */
+    enum { DATE_ROOM = DATE_HEAD + 2 * DATE_SEP + DATE_TAIL + 16 };
+    if (b->len + DATE_ROOM >= b->cap && bib_buf_reserve(b, DATE_ROOM) != 0)
         return false;
     char *o = b->data + b->len;
-    *o++ = '{';
-    memcpy(o, jw_nl, 32);
-    o += l[1];
-    memcpy(o, jw_row_parts, JW_KEY_COPY); /* "date-parts": and padding */
-    o += 13 + (size_t)w->pretty;
-    *o++ = '[';
-    memcpy(o, jw_nl, 32);
-    o += l[2];
-    *o++ = '[';
-    memcpy(o, jw_nl, 32);
-    o += l[3];
+    memcpy(o, r->head, DATE_HEAD);
+    o += r->hl;
     o += jw_digits(o, p->year);
     if (month) {
-        *o++ = ',';
-        memcpy(o, jw_nl, 32);
-        o += l[3];
+        memcpy(o, r->sep, DATE_SEP);
+        o += r->sl;
         o += jw_digits(o, month);
     }
     if (day) {
-        *o++ = ',';
-        memcpy(o, jw_nl, 32);
-        o += l[3];
+        memcpy(o, r->sep, DATE_SEP);
+        o += r->sl;
         o += jw_digits(o, p->day);
     }
-    for (int k = 2; k >= 0; k--) { /* the closing brackets, each on its line */
-        memcpy(o, jw_nl, 32);
-        o += l[k];
-        *o++ = k ? ']' : '}';
-    }
+    memcpy(o, r->tail, DATE_TAIL);
+    o += r->tl;
     *o = '\0';
     b->len = (size_t)(o - b->data);
     return true;
@@ -176,7 +212,7 @@ static void jw_date(jw *w, const bib_date *d)
     jw_close(w, '}', f);
 }
 
-/* jw_name's usual case, a family and/or a given name of 4 to 16 bytes
+/* jw_name's usual case, a family and/or a given name of 1 to 16 bytes
  * each and nothing else: the same bytes from one reserve, without the
  * member steps. False, with nothing written, otherwise (or when a part
  * needs escaping: what was written is taken back). */
@@ -185,10 +221,10 @@ static bool jw_name_simple(jw *w, const bib_name *n)
     if (n->dropping_particle || n->non_dropping_particle || n->suffix || n->literal ||
         n->comma_suffix || n->static_ordering || n->parse_names || (!n->family && !n->given))
         return false;
-    size_t fl = n->family ? strlen(n->family) : 4, gl = n->given ? strlen(n->given) : 4;
-    if (fl < 4 || fl > 16 || gl < 4 || gl > 16)
+    size_t fl = n->family ? strlen(n->family) : 1, gl = n->given ? strlen(n->given) : 1;
+    if (fl - 1 >= 16 || gl - 1 >= 16)
         return false;
-    size_t lv = (size_t)(w->level > 0 ? w->level : 0);
+    size_t lv = (size_t)w->level;
     size_t l0 = w->pretty ? 1 + 2 * lv : 0, l1 = w->pretty ? l0 + 2 : 0;
     bib_buf *b = w->out;
     /* room for fixed-size copies: 32 bytes of indentation, a key row and
@@ -250,6 +286,45 @@ static void jw_name(jw *w, const bib_name *n)
     jw_close(w, '}', f);
 }
 
+/* The nv values of f as one string joined by ", ", as
+ * cslitem_field_to_json joins the keywords: each value through jw_string,
+ * the quotes between two values turned into the separator, so that there
+ * is no joined copy. With a sink, a joined text long enough for jw_string
+ * to send past the buffer (JW_DIRECT) is joined first as before. */
+static void jw_joined(jw *w, const bib_field *f, size_t nv)
+{
+    bib_buf *b = w->out;
+    size_t total = 0;
+    for (size_t i = 0; w->sink && i < nv; i++)
+        total += strlen(bib_field_value_at(f, i)) + 2;
+    if (total < JW_DIRECT) {
+        for (size_t i = 0; i < nv; i++) {
+            const char *v = bib_field_value_at(f, i);
+            size_t at = b->len;
+            if (i)
+                bib_buf_putc_fast(b, ',');
+            jw_string(w, v, strlen(v));
+            if (b->failed)
+                return; /* cslitem_write sees it */
+            if (i)
+                b->data[at + 1] = ' '; /* the value's opening quote */
+            if (i + 1 < nv)
+                b->data[--b->len] = '\0'; /* its closing one */
+        }
+        return;
+    }
+    bib_buf j = BIB_BUF_INIT;
+    for (size_t i = 0; i < nv; i++) {
+        if (i)
+            bib_buf_append_fast(&j, ", ", 2);
+        bib_buf_puts(&j, bib_field_value_at(f, i));
+    }
+    jw_string(w, j.data, j.len);
+    if (bib_buf_failed(&j)) /* the keywords were cut short */
+        w->out->failed = true;
+    bib_buf_clear(&j);
+}
+
 /* One variable as cslitem_field_to_json gives it; false when that gives nothing. */
 static bool jw_field(jw *w, bool *first, const bib_field *f)
 {
@@ -298,17 +373,7 @@ static bool jw_field(jw *w, bool *first, const bib_field *f)
         return true;
     }
     if (var == BIB_VAR_KEYWORD && nv > 1) {
-        /* one string, as cslitem_field_to_json joins them */
-        bib_buf j = BIB_BUF_INIT;
-        for (size_t i = 0; i < nv; i++) {
-            if (i)
-                bib_buf_append_fast(&j, ", ", 2);
-            bib_buf_puts(&j, bib_field_value_at(f, i));
-        }
-        jw_string(w, j.data, j.len);
-        if (bib_buf_failed(&j)) /* the keywords were cut short */
-            w->out->failed = true;
-        bib_buf_clear(&j);
+        jw_joined(w, f, nv);
         return true;
     }
     /* strtoll reads a number only from a digit, a sign or a blank: the
@@ -329,13 +394,120 @@ static bool jw_field(jw *w, bool *first, const bib_field *f)
     return true;
 }
 
+/* A record's extras as bib_record_extra_at gives them, fetched once for
+ * the walks of cslitem_write (the csljson ones, whether there are others,
+ * custom) when there are few (most records: one to four); past XR_MAX
+ * each walk asks the record again. */
+enum { XR_MAX = 16 };
+typedef struct xr {
+    const char *fmt, *name, *value;
+    size_t len;
+} xr;
+typedef struct extras {
+    const bib_record *rec;
+    size_t n;    /* bib_record_extra_count */
+    bool held;   /* x holds all n */
+    bool others; /* one has another format than csljson */
+    xr x[XR_MAX];
+} extras;
+
+static void extras_load(extras *e, const bib_record *rec)
+{
+    e->rec = rec;
+    e->n = bib_record_extra_count(rec);
+    e->held = e->n <= XR_MAX;
+    e->others = false;
+    for (size_t i = 0; i < e->n; i++) {
+        xr x;
+        bib_record_extra_at(rec, i, &x.fmt, &x.name, &x.value, &x.len);
+        e->others = e->others || !is_csl_fmt(x.fmt);
+        if (e->held)
+            e->x[i] = x;
+    }
+}
+
+/* Extra i of e. */
+static inline xr extras_at(const extras *e, size_t i)
+{
+    if (e->held)
+        return e->x[i];
+    xr x;
+    bib_record_extra_at(e->rec, i, &x.fmt, &x.name, &x.value, &x.len);
+    return x;
+}
+
+static bool same_str(const char *a, const char *b)
+{
+    return a == b || (a[0] == b[0] && strcmp(a, b) == 0);
+}
+
+/* Whether the grouped walk of e (held) is the record order itself: each
+ * format in one run, no name twice within a format (most records). */
+static bool extras_in_order(const extras *e)
+{
+    for (size_t i = 1; i < e->n; i++) {
+        const xr *x = &e->x[i];
+        bool new_fmt = !same_str(x->fmt, e->x[i - 1].fmt);
+        for (size_t j = 0; j < i; j++)
+            if (same_str(x->fmt, e->x[j].fmt) && (new_fmt || same_str(x->name, e->x[j].name)))
+                return false; /* a format met again, or a name twice */
+    }
+    return true;
+}
+
+/* bib_record_extras_grouped's walk of e (held) into g, e->n steps,
+ * without its sorts and allocation: formats in order of first appearance,
+ * inside each its names so, each name's values in record order. Records
+ * in order (extras_in_order) are walked as they are; others take a pass
+ * per name over what is not yet walked, quadratic, so only for the few
+ * extras held. False when e is not held (core groups it). */
+static bool extras_group(const extras *e, bib_extra_step *g)
+{
+    if (!e->held)
+        return false;
+    if (extras_in_order(e)) {
+        for (size_t i = 0; i < e->n; i++) {
+            bool new_fmt = i == 0 || !same_str(e->x[i].fmt, e->x[i - 1].fmt);
+            g[i] = (bib_extra_step){.index = i, .new_format = new_fmt, .new_name = true,
+                                    .last_of_name = true};
+        }
+        return true;
+    }
+    bool taken[XR_MAX] = {false};
+    size_t out = 0;
+    for (size_t i = 0; i < e->n; i++) {
+        if (taken[i])
+            continue;
+        /* the first of a format not walked yet */
+        const char *fmt = e->x[i].fmt;
+        bool new_fmt = true;
+        for (size_t j = i; j < e->n; j++) {
+            if (taken[j] || !same_str(e->x[j].fmt, fmt))
+                continue;
+            /* the first of a name of fmt not walked yet: all its values */
+            const char *name = e->x[j].name;
+            bool new_name = true;
+            for (size_t k = j; k < e->n; k++) {
+                if (taken[k] || !same_str(e->x[k].fmt, fmt) || !same_str(e->x[k].name, name))
+                    continue;
+                taken[k] = true;
+                g[out++] = (bib_extra_step){.index = k, .new_format = new_fmt,
+                                            .new_name = new_name, .last_of_name = false};
+                new_fmt = new_name = false;
+            }
+            g[out - 1].last_of_name = true;
+        }
+    }
+    return true;
+}
+
 /* The csljson plugin's own extras of a record (input spellings, unknown
  * keys), as the direct writer takes them: the variables spelled (@raw:
  * extras) into raw[] (at most nraw), and whether an unknown key is there.
  * False when the record needs bib_cslitem_to_json as a whole: an id, type
  * or custom spelling (compared or merged there), more spellings than fit,
  * or an unknown key that a variable's key or another extra might shadow. */
-static bool csljson_extras(const bib_record *rec, bib_var *raw, int nraw, int *n, bool *keys,
+static bool csljson_extras(const extras *e, bib_var *raw, int nraw, int *n, bool *keys,
                            unsigned flags)
 {
     /* under BIB_CSLITEM_SCHEMA, a kept spelling the schema may refuse (of
@@ -343,13 +515,12 @@ static bool csljson_extras(const bib_record *rec, bib_var *raw, int nraw, int *n
      * bib_cslitem_to_json: rare, and one place; unknown keys are written
      * here, under custom.csljson (jw_unknown) */
     bool schema = flags & BIB_CSLITEM_SCHEMA;
-    size_t ne = bib_record_extra_count(rec);
     *n = 0;
     *keys = false;
-    for (size_t i = 0; i < ne; i++) {
-        const char *fmt, *name;
-        bib_record_extra_at(rec, i, &fmt, &name, NULL, NULL);
-        if (!is_csl_fmt(fmt))
+    for (size_t i = 0; i < e->n; i++) {
+        xr x = extras_at(e, i);
+        const char *name = x.name;
+        if (!is_csl_fmt(x.fmt))
             continue;
         if (strncmp(name, CSLITEM_RAW_PREFIX, 5) == 0) {
             const char *key = name + 5;
@@ -365,9 +536,8 @@ static bool csljson_extras(const bib_record *rec, bib_var *raw, int nraw, int *n
             strcmp(name, "custom") == 0 || bib_var_from_name(name, strlen(name)))
             return false;
         for (size_t k = 0; k < i; k++) {
-            const char *f2, *n2;
-            bib_record_extra_at(rec, k, &f2, &n2, NULL, NULL);
-            if (strcmp(f2, CSLITEM_FMT) == 0 && strcmp(n2, name) == 0)
+            xr y = extras_at(e, k);
+            if (strcmp(y.fmt, CSLITEM_FMT) == 0 && strcmp(y.name, name) == 0)
                 return false;
         }
         *keys = true;
@@ -434,27 +604,24 @@ static void jw_member(jw *w, bool *first, const char *key, json_t *j)
 
 /* The csljson extras of rec that are unknown keys, as members at w's
  * level, as bib_cslitem_to_json sets them. */
-static void jw_unknown(jw *w, bool *first, const bib_record *rec)
+static void jw_unknown(jw *w, bool *first, const extras *e)
 {
-    size_t ne = bib_record_extra_count(rec);
-    for (size_t i = 0; i < ne; i++) {
-        const char *fmt, *name, *value;
-        size_t len;
-        bib_record_extra_at(rec, i, &fmt, &name, &value, &len);
-        if (!is_csl_fmt(fmt) || strncmp(name, CSLITEM_RAW_PREFIX, 5) == 0)
+    for (size_t i = 0; i < e->n; i++) {
+        xr x = extras_at(e, i);
+        if (!is_csl_fmt(x.fmt) || strncmp(x.name, CSLITEM_RAW_PREFIX, 5) == 0)
             continue;
-        if (plain_json_string(value, len)) {
-            jw_key(w, first, name); /* as jansson would write it back */
-            bib_buf_append_fast(w->out, value, len);
+        if (plain_json_string(x.value, x.len)) {
+            jw_key(w, first, x.name); /* as jansson would write it back */
+            bib_buf_append_fast(w->out, x.value, x.len);
             continue;
         }
-        jw_member(w, first, name, bib_cslitem_extra_member(name, value, len));
+        jw_member(w, first, x.name, bib_cslitem_extra_member(x.name, x.value, x.len));
     }
 }
 
 /* The variables of rec in record order (those in raw[] by their kept
- * spelling). True when rec has extras of other formats (for custom). */
-static bool jw_members(jw *w, bool *first, const bib_record *rec, const bib_var *raw,
+ * spelling). */
+static void jw_members(jw *w, bool *first, const bib_record *rec, const bib_var *raw,
                        int nraw)
 {
     size_t nf = bib_record_field_count(rec); /* the writer changes no field */
@@ -477,39 +644,31 @@ static bool jw_members(jw *w, bool *first, const bib_record *rec, const bib_var 
             jw_member(w, first, key, j);
         }
     }
-    size_t ne = bib_record_extra_count(rec);
-    for (size_t i = 0; i < ne; i++) {
-        const char *fmt;
-        bib_record_extra_at(rec, i, &fmt, NULL, NULL, NULL);
-        if (!is_csl_fmt(fmt))
-            return true;
-    }
-    return false;
 }
 
 /* custom: {fmt: {name: value, or [values] when repeated}} in order of
  * first appearance (core groups them, bib_record_extras_grouped), then,
  * with `mine`, "csljson": the unknown keys (as bib_cslitem_to_json and its
  * merge_mine lay them out). BIB_ENOMEM or 0. */
-static int jw_custom(jw *w, bool *first, const bib_record *rec, bool others, bool mine)
+static int jw_custom(jw *w, bool *first, const extras *e, bool others, bool mine)
 {
     bool fc, ff = false, fa = false, open_fmt = false;
     jw_key_fixed(w, first, jw_row_custom, 9, "custom");
     jw_open(w, '{', &fc);
-    size_t ne = bib_record_extra_count(rec);
+    size_t ne = e->n;
     if (others) {
-        /* one extra (half of BibTeX's entries: their entry type) is its
-         * own grouped walk, all three flags set: no call, no allocation */
-        bib_extra_step one = {0, true, true, true}, *g = &one;
+        /* a few extras (most records; half of BibTeX's entries have one,
+         * their entry type) are grouped here: no call, no allocation */
+        bib_extra_step here[XR_MAX], *g = here;
         bool oom = false;
-        if (ne != 1)
-            g = bib_record_extras_grouped(rec, &oom);
+        if (!extras_group(e, here))
+            g = bib_record_extras_grouped(e->rec, &oom);
         if (oom)
             return BIB_ENOMEM;
         for (size_t i = 0; i < ne; i++) {
-            const char *fmt, *name, *v;
-            size_t len;
-            bib_record_extra_at(rec, g[i].index, &fmt, &name, &v, &len);
+            xr x = extras_at(e, g[i].index);
+            const char *fmt = x.fmt, *name = x.name, *v = x.value;
+            size_t len = x.len;
             if (is_csl_fmt(fmt))
                 continue; /* not in custom */
             bool last_of_name = g[i].last_of_name;
@@ -535,14 +694,14 @@ static int jw_custom(jw *w, bool *first, const bib_record *rec, bool others, boo
         }
         if (open_fmt)
             jw_close(w, '}', ff);
-        if (g != &one)
+        if (g != here)
             free(g);
     }
     if (mine) {
         bool fm;
         jw_key(w, &fc, CSLITEM_FMT);
         jw_open(w, '{', &fm);
-        jw_unknown(w, &fm, rec);
+        jw_unknown(w, &fm, e);
         jw_close(w, '}', fm);
     }
     jw_close(w, '}', fc);
@@ -570,7 +729,9 @@ static int cslitem_write(bib_buf *out, bib_output *sink, const bib_record *rec,
     bib_var raw[16];
     int nraw;
     bool keys;
-    if (!csljson_extras(rec, raw, 16, &nraw, &keys, flags)) {
+    extras e;
+    extras_load(&e, rec);
+    if (!csljson_extras(&e, raw, 16, &nraw, &keys, flags)) {
         json_t *j = bib_cslitem_to_json(rec, flags);
         if (!j)
             return BIB_ENOMEM;
@@ -598,9 +759,8 @@ static int cslitem_write(bib_buf *out, bib_output *sink, const bib_record *rec,
         }
         return bib_buf_failed(out) ? BIB_ENOMEM : 0;
     }
-    pthread_once(&jw_keys_once, jw_keys_build);
-    jw w = {out, pretty, level, 0, sink};
-    w.nl = jw_nl_len(&w);
+    pthread_once(&write_once, write_tables_build);
+    jw w = jw_init(out, sink, pretty, level);
     bool first;
     jw_open(&w, '{', &first);
     const char *id = bib_record_id(rec);
@@ -612,12 +772,13 @@ static int cslitem_write(bib_buf *out, bib_output *sink, const bib_record *rec,
     jw_key_fixed(&w, &first, jw_row_type, 7, "type");
     const char *tn = t ? bib_type_name(t) : "document";
     jw_string(&w, tn, strlen(tn));
-    bool others = jw_members(&w, &first, rec, raw, nraw);
+    jw_members(&w, &first, rec, raw, nraw);
+    bool others = e.others;
     bool mine = keys && (flags & BIB_CSLITEM_SCHEMA);
     if (keys && !mine)
-        jw_unknown(&w, &first, rec); /* where the source had them */
+        jw_unknown(&w, &first, &e); /* where the source had them */
     others = others && (flags & BIB_CSLITEM_CUSTOM_EXTRAS);
-    if ((others || mine) && jw_custom(&w, &first, rec, others, mine) != 0)
+    if ((others || mine) && jw_custom(&w, &first, &e, others, mine) != 0)
         return BIB_ENOMEM;
     jw_close(&w, '}', first);
     return bib_buf_failed(out) ? BIB_ENOMEM : 0;

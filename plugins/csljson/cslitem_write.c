@@ -101,12 +101,15 @@ static void date_rows_build(void)
     }
 }
 
+static void name_rows_build(void);
+
 /* The tables cslitem_write uses, built once (the -j workers share them). */
 static pthread_once_t write_once = PTHREAD_ONCE_INIT;
 static void write_tables_build(void)
 {
     jw_keys_build();
     date_rows_build();
+    name_rows_build();
 }
 
 /* jw_date's usual case, one part of a year 0..9999 with perhaps a month
@@ -154,6 +157,7 @@ static bool jw_date_simple(jw *w, const bib_date *d)
     return true;
 }
 
+/* A date as cslitem_date_to_json gives it. */
 static void jw_date(jw *w, const bib_date *d)
 {
     if (jw_date_simple(w, d))
@@ -212,54 +216,88 @@ static void jw_date(jw *w, const bib_date *d)
     jw_close(w, '}', f);
 }
 
+/* The fixed text of a simple name (jw_name_simple) at each depth of the
+ * list: before the family name, before the given name with and without a
+ * family name before it, and the close, as jw_name's open, key and close
+ * steps write them; [0] compact, [1 + level] pretty (level: the list's).
+ * Built once (write_tables_build). */
+enum { NAME_LEVELS = 5, NAME_ROW = 32, NAME_TAIL = 16 };
+typedef struct name_row {
+    char family[NAME_ROW], given[NAME_ROW], then_given[NAME_ROW], tail[NAME_TAIL];
+    unsigned char fl, gl, tgl, tl;
+} name_row;
+static name_row name_rows[1 + NAME_LEVELS];
+
+/* `"key":` with the space of the pretty layout at o; its length. */
+static size_t put_key(char *o, const char *key, bool pretty)
+{
+    size_t n = strlen(key);
+    o[0] = '"';
+    memcpy(o + 1, key, n);
+    memcpy(o + 1 + n, "\": ", 3);
+    return n + 3 + pretty;
+}
+
+static void name_rows_build(void)
+{
+    for (size_t r = 0; r <= NAME_LEVELS; r++) { /* at most 22, 21 and 10 bytes */
+        name_row *d = &name_rows[r];
+        bool pretty = r > 0;
+        size_t lv = pretty ? r - 1 : 0, n;
+        d->family[0] = d->given[0] = '{';
+        d->then_given[0] = ',';
+        n = 1 + (pretty ? put_nl(d->family + 1, lv + 1) : 0);
+        d->fl = (unsigned char)(n + put_key(d->family + n, cslitem_name_keys[0], pretty));
+        d->gl = (unsigned char)(n + put_key(d->given + n, cslitem_name_keys[1], pretty));
+        d->tgl = (unsigned char)(n + put_key(d->then_given + n, cslitem_name_keys[1], pretty));
+        if (pretty) {
+            put_nl(d->given + 1, lv + 1);
+            put_nl(d->then_given + 1, lv + 1);
+        }
+        n = pretty ? put_nl(d->tail, lv) : 0;
+        d->tail[n] = '}';
+        d->tl = (unsigned char)(n + 1);
+    }
+}
+
 /* jw_name's usual case, a family and/or a given name of 1 to 16 bytes
- * each and nothing else: the same bytes from one reserve, without the
- * member steps. False, with nothing written, otherwise (or when a part
- * needs escaping: what was written is taken back). */
+ * each and nothing else: the same bytes from the rows of its depth
+ * (name_rows) and one reserve, without the member steps. False, with
+ * nothing counted, otherwise (or when a part needs escaping). */
 static bool jw_name_simple(jw *w, const bib_name *n)
 {
     if (n->dropping_particle || n->non_dropping_particle || n->suffix || n->literal ||
         n->comma_suffix || n->static_ordering || n->parse_names || (!n->family && !n->given))
         return false;
     size_t fl = n->family ? strlen(n->family) : 1, gl = n->given ? strlen(n->given) : 1;
-    if (fl - 1 >= 16 || gl - 1 >= 16)
+    if (fl - 1 >= 16 || gl - 1 >= 16 || (w->pretty && w->level >= NAME_LEVELS))
         return false;
-    size_t lv = (size_t)w->level;
-    size_t l0 = w->pretty ? 1 + 2 * lv : 0, l1 = w->pretty ? l0 + 2 : 0;
+    const name_row *r = &name_rows[w->pretty ? 1 + w->level : 0];
     bib_buf *b = w->out;
-    /* room for fixed-size copies: 32 bytes of indentation, a key row and
-     * a string's 18 bytes per part, 32 more for the close */
-    enum { NAME_ROOM = 2 * (32 + JW_KEY_COPY + 24) + 40 };
-    if (l1 > 32 || !jw_nkey_len[0] || !jw_nkey_len[1] ||
-        (b->len + NAME_ROOM >= b->cap && bib_buf_reserve(b, NAME_ROOM) != 0))
+    /* room for fixed-size copies: two rows, two strings of 18 bytes, the
+     * close */
+    enum { NAME_ROOM = 2 * (NAME_ROW + 18) + NAME_TAIL + 8 };
+    if (b->len + NAME_ROOM >= b->cap && bib_buf_reserve(b, NAME_ROOM) != 0)
         return false;
-    size_t start = b->len;
-    b->data[b->len++] = '{';
-    const char *part[2] = {n->family, n->given};
-    size_t plen[2] = {fl, gl};
-    bool first = true;
-    for (int i = 0; i < 2; i++) {
-        if (!part[i])
-            continue;
-        char *o = b->data + b->len;
-        if (!first)
-            *o++ = ',';
-        first = false;
-        memcpy(o, jw_nl, 32); /* fixed size: no call; l1 of them count */
-        o += l1;
-        memcpy(o, jw_nkeys[i], JW_KEY_COPY);
-        o += jw_nkey_len[i] + (size_t)w->pretty;
-        b->len = (size_t)(o - b->data);
-        if (!jw_string_short(b, part[i], plen[i])) {
-            b->len = start; /* a byte to escape: the general way */
-            b->data[start] = '\0';
+    char *o = b->data + b->len;
+    if (n->family) {
+        memcpy(o, r->family, NAME_ROW);
+        o += r->fl;
+        if (!jw_quote16(o, n->family, fl))
             return false;
-        }
+        o += fl + 2;
     }
-    memcpy(b->data + b->len, jw_nl, 32);
-    b->len += l0;
-    b->data[b->len++] = '}';
-    b->data[b->len] = '\0';
+    if (n->given) {
+        memcpy(o, n->family ? r->then_given : r->given, NAME_ROW);
+        o += n->family ? r->tgl : r->gl;
+        if (!jw_quote16(o, n->given, gl))
+            return false;
+        o += gl + 2;
+    }
+    memcpy(o, r->tail, NAME_TAIL);
+    o += r->tl;
+    *o = '\0';
+    b->len = (size_t)(o - b->data);
     return true;
 }
 
@@ -408,6 +446,7 @@ typedef struct extras {
     size_t n;    /* bib_record_extra_count */
     bool held;   /* x holds all n */
     bool others; /* one has another format than csljson */
+    bool mine;   /* one is csljson's */
     xr x[XR_MAX];
 } extras;
 
@@ -416,11 +455,13 @@ static void extras_load(extras *e, const bib_record *rec)
     e->rec = rec;
     e->n = bib_record_extra_count(rec);
     e->held = e->n <= XR_MAX;
-    e->others = false;
+    e->others = e->mine = false;
     for (size_t i = 0; i < e->n; i++) {
         xr x;
         bib_record_extra_at(rec, i, &x.fmt, &x.name, &x.value, &x.len);
-        e->others = e->others || !is_csl_fmt(x.fmt);
+        bool csl = is_csl_fmt(x.fmt);
+        e->others = e->others || !csl;
+        e->mine = e->mine || csl;
         if (e->held)
             e->x[i] = x;
     }
@@ -517,7 +558,7 @@ static bool csljson_extras(const extras *e, bib_var *raw, int nraw, int *n, bool
     bool schema = flags & BIB_CSLITEM_SCHEMA;
     *n = 0;
     *keys = false;
-    for (size_t i = 0; i < e->n; i++) {
+    for (size_t i = 0; e->mine && i < e->n; i++) {
         xr x = extras_at(e, i);
         const char *name = x.name;
         if (!is_csl_fmt(x.fmt))

@@ -484,14 +484,37 @@ static bool same_str(const char *a, const char *b)
 
 /* Whether the grouped walk of e (held) is the record order itself: each
  * format in one run, no name twice within a format (most records). */
+/* A name's bit among 64, from its first two bytes. */
+static inline uint64_t name_bit(const char *name)
+{
+    unsigned c0 = (unsigned char)name[0];
+    return 1ull << ((c0 ^ (c0 ? (unsigned)(unsigned char)name[1] << 1 : 0)) & 63);
+}
+
 static bool extras_in_order(const extras *e)
 {
+    /* the names of the current run by their bits (name_bit): only a name
+     * whose bit is set is compared with the run's (RIS records carry ten
+     * or more two-letter tags) */
+    if (e->n < 2)
+        return true;
+    uint64_t seen = name_bit(e->x[0].name);
+    size_t run = 0;
     for (size_t i = 1; i < e->n; i++) {
         const xr *x = &e->x[i];
-        bool new_fmt = !same_str(x->fmt, e->x[i - 1].fmt);
-        for (size_t j = 0; j < i; j++)
-            if (same_str(x->fmt, e->x[j].fmt) && (new_fmt || same_str(x->name, e->x[j].name)))
-                return false; /* a format met again, or a name twice */
+        if (!same_str(x->fmt, e->x[i - 1].fmt)) {
+            for (size_t j = 0; j < i; j++)
+                if (same_str(x->fmt, e->x[j].fmt))
+                    return false; /* a format met again */
+            seen = 0;
+            run = i;
+        }
+        uint64_t bit = name_bit(x->name);
+        if (seen & bit)
+            for (size_t j = run; j < i; j++)
+                if (same_str(x->name, e->x[j].name))
+                    return false; /* a name twice in its format */
+        seen |= bit;
     }
     return true;
 }

@@ -9,7 +9,7 @@
  * plugins/csljson/meson.build) linked into the csljson and yaml modules and
  * the tests, so libbibconv's public headers need no jansson. Sources:
  * cslitem_read.c (JSON -> record), cslitem_json.c (record -> JSON value),
- * cslitem_write.c (record -> JSON text).
+ * cslitem_write.c (record -> JSON text, by the emitter of cslitem_jw.h/.c).
  *
  * Not for: JSON text, streaming or YAML syntax (the plugins do those).
  *

@@ -9,7 +9,7 @@
  * plugins/csljson/meson.build) linked into the csljson and yaml modules and
  * the tests, so libbibconv's public headers need no jansson. Sources:
  * cslitem_read.c (JSON -> record), cslitem_json.c (record -> JSON value),
- * cslitem_write.c (record -> JSON text).
+ * cslitem_write.c (record -> JSON text, by the emitter of cslitem_jw.h/.c).
  *
  * Not for: JSON text, streaming or YAML syntax (the plugins do those).
  *
@@ -115,7 +115,7 @@ enum {
 /* Appends the JSON text of bib_cslitem_to_json(rec, flags) to out, the
  * same text json_dumps would give (JSON_INDENT(2) with BIB_CSLITEM_PRETTY,
  * else JSON_COMPACT), every line after the first indented by `level`
- * further levels. Written straight from the record, which is what makes
+ * further levels (a negative level counts as 0). Written straight from the record, which is what makes
  * bibtex -> csljson fast; a member whose input spelling is kept (an @raw:
  * extra) or an unknown key through json_t, and the whole item so when an
  * id, type or custom spelling is kept. Returns 0 or BIB_ENOMEM. */

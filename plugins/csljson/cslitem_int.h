@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * cslitem_int.h - what the three cslitem_*.c files share and nothing else
+ * cslitem_int.h - what the cslitem_*.c files share and nothing else
  * includes: the extras' format name and the canonical JSON of one value.
  */
 #ifndef BIBCONV_PLUGIN_CSLITEM_INT_H

@@ -1,489 +1,30 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * cslitem_write.c - bib_cslitem_write: the JSON text of an entry written
- * straight from the record in jansson's dump layout, the fast path of
- * bibtex -> csljson; a variable's kept input spelling goes through
- * jansson for that member alone, a kept id, type or custom spelling for
- * the whole item (bib_cslitem_to_json).
+ * straight from the record in jansson's dump layout (the emitter:
+ * cslitem_jw.h), the fast path of bibtex -> csljson; a variable's kept
+ * input spelling goes through jansson for that member alone, a kept id,
+ * type or custom spelling for the whole item (bib_cslitem_to_json).
  *
  * Not for: reading (cslitem_read.c) or the jansson value (cslitem_json.c).
  */
-#include <ctype.h>
 #include <errno.h>
 #include <pthread.h>
-#include <stdarg.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#if defined(__x86_64__) && defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 #include "bibconv/buf.h"
 #include "bibconv/dates.h"
 #include "bibconv/utf8.h"
 #include "cslitem_int.h"
-
-/* The JSON text emitter of bib_cslitem_write: jansson's dump layout. */
-typedef struct jw {
-    bib_buf *out;
-    bool pretty;
-    int level;        /* current depth, counting the caller's base level */
-    size_t nl;        /* a newline's length with its indentation; 0 when compact */
-    bib_output *sink; /* when set, long text goes straight there (jw_text) */
-} jw;
-
-enum { JW_DIRECT = 1 << 16 }; /* text at least this long bypasses the buffer */
-
-/* Appends text; with a sink, a long run is not copied into the buffer:
- * the buffer so far, then the run, go to the sink (a 200 MB value would
- * otherwise be held a second time, escaped, before it is written). */
-static void jw_text(jw *w, const char *s, size_t n)
-{
-    if (w->sink && n >= JW_DIRECT) {
-        if (w->out->len)
-            bib_output_write(w->sink, w->out->data, w->out->len);
-        bib_buf_reset(w->out);
-        bib_output_write(w->sink, s, n);
-        return;
-    }
-    bib_buf_append_fast(w->out, s, n);
-}
-
-/* A newline and the indentation, "\n" and 64 spaces: one copy serves the
- * usual depth, deeper levels loop (jw_newline_slow). */
-static const char jw_nl[] = "\n                                                                ";
-
-/* jw_newline where the fixed-size copy does not serve: a deep level or a
- * full buffer. Kept out of line so that the usual case below saves no
- * registers. */
-static __attribute__((noinline)) void jw_newline_slow(jw *w)
-{
-    size_t sp = 2 * (size_t)(w->level > 0 ? w->level : 0), room = sizeof jw_nl - 2;
-    size_t k = sp < room ? sp : room;
-    bib_buf_append_fast(w->out, jw_nl, 1 + k);
-    for (sp -= k; sp; sp -= k) {
-        k = sp < room ? sp : room;
-        bib_buf_append_fast(w->out, jw_nl + 1, k);
-    }
-}
-
-/* w->nl for w's depth: kept with the level (jw_open, jw_close), as a
- * newline is written far more often than the depth changes */
-static inline size_t jw_nl_len(const jw *w)
-{
-    return w->pretty ? 1 + 2 * (size_t)(w->level > 0 ? w->level : 0) : 0;
-}
-
-static inline void jw_newline(jw *w)
-{
-    size_t k = w->nl;
-    bib_buf *b = w->out;
-    if (k <= 32 && b->len + 32 < b->cap) {
-        /* the usual depth: one fixed-size copy, no call; compact (k 0)
-         * moves nothing, which costs less than a test */
-        memcpy(b->data + b->len, jw_nl, 32);
-        b->len += k;
-        b->data[b->len] = '\0';
-        return;
-    }
-    if (k)
-        jw_newline_slow(w);
-}
-
-/* The escape of byte c (a control byte, '"' or '\\') into e; its length
- * (cslitem_int.h). */
-size_t cslitem_json_escape(unsigned char c, char *e)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    e[0] = '\\';
-    switch (c) {
-    case '"': e[1] = '"'; return 2;
-    case '\\': e[1] = '\\'; return 2;
-    case '\b': e[1] = 'b'; return 2;
-    case '\f': e[1] = 'f'; return 2;
-    case '\n': e[1] = 'n'; return 2;
-    case '\r': e[1] = 'r'; return 2;
-    case '\t': e[1] = 't'; return 2;
-    default:
-        e[1] = 'u';
-        e[2] = '0';
-        e[3] = '0';
-        e[4] = hex[c >> 4];
-        e[5] = hex[c & 15];
-        return 6;
-    }
-}
+#include "cslitem_jw.h"
 
 /* strcmp(fmt, CSLITEM_FMT) == 0, most other formats settled by their first
  * byte without a call (checked for every extra of every record) */
 static inline bool is_csl_fmt(const char *fmt)
 {
     return fmt[0] == CSLITEM_FMT[0] && strcmp(fmt, CSLITEM_FMT) == 0;
-}
-
-/* Bytes a JSON string must escape: below 0x20, '"' and '\\'. */
-static const unsigned char jw_special[256] = {
-    [0] = 1, [1] = 1, [2] = 1, [3] = 1, [4] = 1, [5] = 1, [6] = 1, [7] = 1,
-    [8] = 1, [9] = 1, [10] = 1, [11] = 1, [12] = 1, [13] = 1, [14] = 1, [15] = 1,
-    [16] = 1, [17] = 1, [18] = 1, [19] = 1, [20] = 1, [21] = 1, [22] = 1, [23] = 1,
-    [24] = 1, [25] = 1, [26] = 1, [27] = 1, [28] = 1, [29] = 1, [30] = 1, [31] = 1,
-    ['"'] = 1, ['\\'] = 1,
-};
-
-/* jw_string for a long value with a sink: the runs that need no escaping
- * go to the sink without a copy in the buffer (jw_text). */
-static void jw_string_long(jw *w, const char *s, size_t n)
-{
-    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
-    bib_buf_putc_fast(w->out, '"');
-    size_t run = 0, i = 0;
-    while (i < n) {
-        /* eight bytes at a time while none needs escaping: a byte below
-         * 0x20, a '"' or a '\\' (the usual has-zero-byte bit trick; its
-         * lowest flagged byte is always a real one); the tail is padded
-         * with harmless bytes */
-        uint64_t x = ones * 'a';
-        memcpy(&x, s + i, n - i < 8 ? n - i : 8);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-        x = __builtin_bswap64(x); /* first byte lowest, as the count below expects */
-#endif
-        uint64_t lt = (x - ones * 0x20) & ~x;
-        uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\');
-        uint64_t hit = (lt | ((q - ones) & ~q) | ((b - ones) & ~b)) & high;
-        if (!hit) {
-            i += 8;
-            continue;
-        }
-        i += (size_t)__builtin_ctzll(hit) / 8;
-        unsigned char c = (unsigned char)s[i];
-        jw_text(w, s + run, i - run);
-        run = ++i;
-        char e[6];
-        size_t el = cslitem_json_escape(c, e);
-        bib_buf_append_fast(w->out, e, el);
-    }
-    jw_text(w, s + run, n - run);
-    bib_buf_putc_fast(w->out, '"');
-}
-
-/* Whether any of the eight (or four) bytes of x needs escaping: below
- * 0x20, '"' or '\\' (the has-less-than / has-zero-byte bit tricks, exact
- * for "any"; byte order does not matter). */
-static inline bool jw_hit64(uint64_t x)
-{
-    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
-    uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\');
-    return (((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((b - ones) & ~b)) & high;
-}
-
-static inline bool jw_hit32(uint32_t x)
-{
-    const uint32_t ones = 0x01010101u, high = 0x80808080u;
-    uint32_t q = x ^ (ones * '"'), b = x ^ (ones * '\\');
-    return (((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((b - ones) & ~b)) & high;
-}
-
-/* A string of 4 to 16 bytes that needs no escaping, quoted into b by two
- * overlapping loads and stores (most names, ids and types are this
- * short, and below sixteen bytes jw_string's wide step does not serve).
- * False, and nothing written, when a byte needs escaping or b lacks room. */
-static inline bool jw_string_short(bib_buf *b, const char *s, size_t n)
-{
-    if (b->len + 20 >= b->cap)
-        return false;
-    char *d = b->data + b->len;
-    if (n >= 8) {
-        uint64_t x, y;
-        memcpy(&x, s, 8);
-        memcpy(&y, s + n - 8, 8);
-        if (jw_hit64(x) || jw_hit64(y))
-            return false;
-        memcpy(d + 1, &x, 8);
-        memcpy(d + 1 + n - 8, &y, 8);
-    } else {
-        uint32_t x, y;
-        memcpy(&x, s, 4);
-        memcpy(&y, s + n - 4, 4);
-        if (jw_hit32(x) || jw_hit32(y))
-            return false;
-        memcpy(d + 1, &x, 4);
-        memcpy(d + 1 + n - 4, &y, 4);
-    }
-    d[0] = '"';
-    d[n + 1] = '"';
-    d[n + 2] = '\0';
-    b->len += n + 2;
-    return true;
-}
-
-enum { JW_CHUNK = 4096 }; /* input bytes escaped per reservation */
-
-/* A JSON string, escaped straight into the buffer: room for the worst
- * case (six bytes a byte) is reserved a chunk at a time, so the copy and
- * the scan are one pass (sixteen bytes a step with SSE2) and memory stays
- * within a few times JW_CHUNK of the text. */
-static __attribute__((noinline)) void jw_string_any(jw *w, const char *s, size_t n)
-{
-    if (w->sink && n >= JW_DIRECT) {
-        jw_string_long(w, s, n);
-        return;
-    }
-    bib_buf *b = w->out;
-    if (n < 4 && b->len + 8 < b->cap) {
-        /* a volume, an issue, a short number: bytes checked and copied
-         * one by one, unless one needs escaping */
-        bool plain = true;
-        for (size_t i = 0; i < n; i++)
-            plain = plain && !jw_special[(unsigned char)s[i]];
-        if (plain) {
-            char *d = b->data + b->len;
-            d[0] = '"';
-            for (size_t i = 0; i < n; i++)
-                d[1 + i] = s[i];
-            d[n + 1] = '"';
-            d[n + 2] = '\0';
-            b->len += n + 2;
-            return;
-        }
-    }
-    size_t i = 0, clean = 0; /* from s[clean] on, the output is the text as is */
-    bib_buf_putc_fast(b, '"');
-    while (i < n) {
-        size_t stop = n - i > JW_CHUNK ? i + JW_CHUNK : n;
-        /* 6 a byte, and 16 of slack for the wide stores */
-        if (b->len + 6 * (stop - i) + 16 >= b->cap &&
-            bib_buf_reserve(b, 6 * (stop - i) + 16) != 0)
-            return;
-        char *d = b->data + b->len;
-#if defined(__x86_64__) && defined(__SSE2__)
-        const __m128i lim = _mm_set1_epi8(0x1F), quote = _mm_set1_epi8('"'),
-                      bs = _mm_set1_epi8('\\');
-        while (i + 16 <= stop) {
-            __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-            _mm_storeu_si128((__m128i *)(void *)d, x);
-            __m128i hit = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(x, lim), x),
-                                       _mm_or_si128(_mm_cmpeq_epi8(x, quote),
-                                                    _mm_cmpeq_epi8(x, bs)));
-            unsigned m = (unsigned)_mm_movemask_epi8(hit);
-            if (!m) {
-                i += 16;
-                d += 16;
-                continue;
-            }
-            unsigned k = (unsigned)__builtin_ctz(m);
-            i += k;
-            d += k;
-            d += cslitem_json_escape((unsigned char)s[i++], d);
-            clean = i;
-        }
-        /* the last few bytes: the sixteen that end the chunk, loaded again
-         * and stored over the output of the ones before them, which is
-         * those bytes unchanged when no escape was written since */
-        if (i < stop && stop >= 16 && stop - 16 >= clean) {
-            unsigned k = (unsigned)(16 - (stop - i));
-            __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + stop - 16));
-            __m128i hit = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(x, lim), x),
-                                       _mm_or_si128(_mm_cmpeq_epi8(x, quote),
-                                                    _mm_cmpeq_epi8(x, bs)));
-            if (!((unsigned)_mm_movemask_epi8(hit) >> k)) {
-                _mm_storeu_si128((__m128i *)(void *)(d - k), x);
-                d += stop - i;
-                i = stop;
-            }
-        }
-#endif
-        for (; i < stop; i++) {
-            unsigned char c = (unsigned char)s[i];
-            if (jw_special[c]) {
-                d += cslitem_json_escape(c, d);
-                clean = i + 1;
-            } else {
-                *d++ = (char)c;
-            }
-        }
-        b->len = (size_t)(d - b->data);
-        b->data[b->len] = '\0';
-    }
-    (void)clean;
-    bib_buf_putc_fast(b, '"');
-}
-
-#if defined(__x86_64__) && defined(__SSE2__)
-/* A string of 17 to JW_MID bytes that needs no escaping (titles,
- * journals, publishers, notes), quoted into b: sixteen bytes stored as
- * they are tested, the last ones in one block that ends the string. False,
- * and nothing counted, when a byte needs escaping or b lacks room: then
- * jw_string_any writes over it. */
-enum { JW_MID = 512 };
-static inline bool jw_string_mid(bib_buf *b, const char *s, size_t n)
-{
-    if (b->len + n + 20 >= b->cap)
-        return false;
-    const __m128i lim = _mm_set1_epi8(0x1F), quote = _mm_set1_epi8('"'),
-                  bs = _mm_set1_epi8('\\');
-    char *d = b->data + b->len + 1;
-    __m128i hit = _mm_setzero_si128();
-    size_t i = 0;
-    for (; i + 16 < n; i += 16) {
-        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-        _mm_storeu_si128((__m128i *)(void *)(d + i), x);
-        hit = _mm_or_si128(hit, _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(x, lim), x),
-                                             _mm_or_si128(_mm_cmpeq_epi8(x, quote),
-                                                          _mm_cmpeq_epi8(x, bs))));
-    }
-    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + n - 16));
-    _mm_storeu_si128((__m128i *)(void *)(d + n - 16), x);
-    hit = _mm_or_si128(hit, _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(x, lim), x),
-                                         _mm_or_si128(_mm_cmpeq_epi8(x, quote),
-                                                      _mm_cmpeq_epi8(x, bs))));
-    if (_mm_movemask_epi8(hit))
-        return false;
-    d[-1] = '"';
-    d[n] = '"';
-    d[n + 1] = '\0';
-    b->len += n + 2;
-    return true;
-}
-#endif
-
-/* jw_string_any with its usual cases in line: most values (names, ids,
- * types, numbers spelled as text) are 4 to 16 bytes, titles and the like
- * a few dozen, and the general function's set-up cost more than their
- * copy */
-static inline void jw_string(jw *w, const char *s, size_t n)
-{
-    if (n >= 4 && n <= 16 && jw_string_short(w->out, s, n))
-        return;
-#if defined(__x86_64__) && defined(__SSE2__)
-    if (n > 16 && n <= JW_MID && jw_string_mid(w->out, s, n))
-        return;
-#endif
-    jw_string_any(w, s, n);
-}
-
-/* Opens an object or array; `first` tracks the separator. */
-static void jw_open(jw *w, char c, bool *first)
-{
-    bib_buf_putc_fast(w->out, c);
-    w->level++;
-    w->nl = jw_nl_len(w);
-    *first = true;
-}
-
-static inline __attribute__((always_inline)) void jw_close(jw *w, char c, bool first)
-{
-    w->level--;
-    w->nl = jw_nl_len(w);
-    if (!first)
-        jw_newline(w);
-    bib_buf_putc_fast(w->out, c);
-}
-
-static inline __attribute__((always_inline)) void jw_item(jw *w, bool *first)
-{
-    if (!*first)
-        bib_buf_putc_fast(w->out, ',');
-    *first = false;
-    jw_newline(w);
-}
-
-/* A key known to need no escaping (CSL's own names): copied as is. */
-static void jw_key_text(jw *w, const char *key)
-{
-    bib_buf *b = w->out;
-    if (b->len + 40 < b->cap) {
-        /* a short key copied by bytes where it fits: no strlen, no call */
-        char *d = b->data + b->len, *stop = d + 36;
-        *d++ = '"';
-        const char *k = key;
-        while (*k && d < stop)
-            *d++ = *k++;
-        if (!*k) {
-            *d++ = '"';
-            *d++ = ':';
-            if (w->pretty)
-                *d++ = ' ';
-            *d = '\0';
-            b->len = (size_t)(d - b->data);
-            return;
-        }
-    }
-    size_t n = strlen(key);
-    bib_buf_putc_fast(w->out, '"');
-    bib_buf_append_fast(w->out, key, n);
-    bib_buf_append_fast(w->out, w->pretty ? "\": " : "\":", w->pretty ? 3 : 2);
-}
-
-static void jw_key_plain(jw *w, bool *first, const char *key)
-{
-    jw_item(w, first);
-    jw_key_text(w, key);
-}
-
-/* Each CSL variable's key as written, `"name": `, in a padded row so that
- * it goes out in one fixed-size copy; built once (the -j workers share
- * it). A length of 0: a name too long for the row, written by
- * jw_key_plain. */
-enum { JW_KEY_COPY = 32 };
-static char jw_keys[BIB_VAR_COUNT][JW_KEY_COPY];
-static unsigned char jw_key_len[BIB_VAR_COUNT];
-static pthread_once_t jw_keys_once = PTHREAD_ONCE_INIT;
-
-/* The same rows with what comes before a member of an item at the usual
- * depth (level 2: an item inside the array), ",\n    \"name\": ", so that
- * the separator, the newline, the indentation and the key are one copy
- * (jw_key_var); the row from its second byte for the first member. */
-enum { JW_MEMBER_COPY = 48, JW_MEMBER_LEVEL = 2 };
-static char jw_mkeys[BIB_VAR_COUNT][JW_MEMBER_COPY];
-
-/* The same for the six name parts (cslitem_name_keys), all short enough. */
-static char jw_nkeys[6][JW_KEY_COPY];
-static unsigned char jw_nkey_len[6];
-
-static void jw_keys_build(void)
-{
-    for (int i = 0; i < 6; i++) {
-        size_t n = strlen(cslitem_name_keys[i]);
-        if (n + 4 > JW_KEY_COPY)
-            continue;
-        jw_nkeys[i][0] = '"';
-        memcpy(jw_nkeys[i] + 1, cslitem_name_keys[i], n);
-        memcpy(jw_nkeys[i] + 1 + n, "\": ", 3);
-        jw_nkey_len[i] = (unsigned char)(n + 3);
-    }
-    for (int v = 1; v < BIB_VAR_COUNT; v++) {
-        const char *name = bib_var_name((bib_var)v);
-        size_t n = name ? strlen(name) : JW_KEY_COPY;
-        if (n + 4 > JW_KEY_COPY)
-            continue;
-        jw_keys[v][0] = '"';
-        memcpy(jw_keys[v] + 1, name, n);
-        memcpy(jw_keys[v] + 1 + n, "\": ", 3);
-        jw_key_len[v] = (unsigned char)(n + 3); /* without the space */
-        /* ",\n" and two spaces a level, then the key row (at most 28 + 4) */
-        memcpy(jw_mkeys[v], ",\n", 2);
-        memset(jw_mkeys[v] + 2, ' ', 2 * JW_MEMBER_LEVEL);
-        memcpy(jw_mkeys[v] + 2 + 2 * JW_MEMBER_LEVEL, jw_keys[v], n + 4);
-    }
-}
-
-/* Starts a member and writes its key from a padded row (n bytes written
- * as jw_key_plain writes them, padded to JW_KEY_COPY so that one
- * fixed-size copy serves). False when there is no row (n 0) or no room
- * for the copy: the caller writes the key's text (jw_key_text). */
-static inline bool jw_key_row(jw *w, bool *first, const char *row, size_t n)
-{
-    bib_buf *b = w->out;
-    jw_item(w, first);
-    if (!n || b->len + JW_KEY_COPY >= b->cap)
-        return false;
-    memcpy(b->data + b->len, row, JW_KEY_COPY);
-    b->len += n + w->pretty;
-    b->data[b->len] = '\0';
-    return true;
 }
 
 /* jw_key_plain for the keys every item has, from padded rows (the byte
@@ -500,26 +41,6 @@ static void jw_key_fixed(jw *w, bool *first, const char *row, size_t n, const ch
         jw_key_text(w, key);
 }
 
-/* The key of variable v, as jw_key_plain(bib_var_name(v)) writes it
- * (inline: a call's own cost was a fifth of it, once a member) */
-static inline __attribute__((always_inline)) void jw_key_var(jw *w, bool *first, bib_var v)
-{
-    bool known = (unsigned)v < BIB_VAR_COUNT;
-    bib_buf *b = w->out;
-    if (known && jw_key_len[v] && w->pretty && w->level == JW_MEMBER_LEVEL &&
-        b->len + JW_MEMBER_COPY < b->cap) {
-        /* the usual depth: what jw_item and jw_key_row write, one copy */
-        size_t skip = *first; /* no ',' before the first member */
-        memcpy(b->data + b->len, jw_mkeys[v] + skip, JW_MEMBER_COPY - 1);
-        b->len += 2 + 2 * JW_MEMBER_LEVEL + jw_key_len[v] + 1 - skip;
-        b->data[b->len] = '\0';
-        *first = false;
-        return;
-    }
-    if (!jw_key_row(w, first, known ? jw_keys[v] : NULL, known ? jw_key_len[v] : 0))
-        jw_key_text(w, bib_var_name(v));
-}
-
 /* The key of name part `part` (0..5, cslitem_name_keys), as jw_key_plain
  * writes it; the tables are built by the time a name is written
  * (cslitem_write). */
@@ -529,65 +50,73 @@ static void jw_key_name(jw *w, bool *first, int part)
         jw_key_text(w, cslitem_name_keys[part]);
 }
 
-static void jw_key(jw *w, bool *first, const char *key)
+/* The fixed text of a simple date (jw_date_simple) at each depth of the
+ * date object: what comes before the year, between two numbers and after
+ * the last, as jw_date's open, key, item and close steps write it; [0]
+ * compact, [1 + level] pretty. Built once (write_tables_build). */
+enum { DATE_LEVELS = 5, DATE_HEAD = 64, DATE_SEP = 32, DATE_TAIL = 48 };
+typedef struct date_row {
+    char head[DATE_HEAD], sep[DATE_SEP], tail[DATE_TAIL];
+    unsigned char hl, sl, tl;
+} date_row;
+static date_row date_rows[1 + DATE_LEVELS];
+
+/* A newline and the indentation of level lv at o; its length. */
+static size_t put_nl(char *o, size_t lv)
 {
-    jw_item(w, first);
-    bib_buf *b = w->out;
-    if (b->len + 40 < b->cap) {
-        /* a short key needing no escape (a BibTeX field's name under
-         * custom, most of them) copied by bytes: no strlen, no jw_string;
-         * anything else is written over by the general way below */
-        char *d = b->data + b->len, *stop = d + 36;
-        *d++ = '"';
-        const char *k = key;
-        while (*k && d < stop && !jw_special[(unsigned char)*k])
-            *d++ = *k++;
-        if (!*k) {
-            *d++ = '"';
-            *d++ = ':';
-            if (w->pretty)
-                *d++ = ' ';
-            *d = '\0';
-            b->len = (size_t)(d - b->data);
-            return;
-        }
-    }
-    jw_string(w, key, strlen(key));
-    bib_buf_append_fast(w->out, w->pretty ? ": " : ":", w->pretty ? 2 : 1);
+    o[0] = '\n';
+    memset(o + 1, ' ', 2 * lv);
+    return 1 + 2 * lv;
 }
 
-static void jw_int(jw *w, long long v)
+static void date_rows_build(void)
 {
-    bib_buf *o = w->out;
-    if (v >= 0 && v < 10000 && o->len + 8 < o->cap) {
-        /* a year, month or day: its digits in place, as bib_dec_format
-         * writes them */
-        char *d = o->data + o->len;
-        int n = v >= 1000 ? 4 : v >= 100 ? 3 : v >= 10 ? 2 : 1;
-        for (int i = n - 1; i >= 0; i--, v /= 10)
-            d[i] = (char)('0' + v % 10);
-        d[n] = '\0';
-        o->len += (size_t)n;
-        return;
+    date_row *c = &date_rows[0];
+    memcpy(c->head, "{\"date-parts\":[[", 16);
+    c->hl = 16;
+    c->sep[0] = ',';
+    c->sl = 1;
+    memcpy(c->tail, "]]}", 3);
+    c->tl = 3;
+    for (size_t lv = 0; lv < DATE_LEVELS; lv++) { /* at most 56, 16 and 36 bytes */
+        date_row *d = &date_rows[1 + lv];
+        size_t n = 0;
+        d->head[n++] = '{';
+        n += put_nl(d->head + n, lv + 1);
+        memcpy(d->head + n, "\"date-parts\": [", 15);
+        n += 15;
+        n += put_nl(d->head + n, lv + 2);
+        d->head[n++] = '[';
+        n += put_nl(d->head + n, lv + 3);
+        d->hl = (unsigned char)n;
+        d->sep[0] = ',';
+        d->sl = (unsigned char)(1 + put_nl(d->sep + 1, lv + 3));
+        n = put_nl(d->tail, lv + 2);
+        d->tail[n++] = ']';
+        n += put_nl(d->tail + n, lv + 1);
+        d->tail[n++] = ']';
+        n += put_nl(d->tail + n, lv);
+        d->tail[n++] = '}';
+        d->tl = (unsigned char)n;
     }
-    char b[BIB_DEC_MAX];
-    const char *p = bib_dec_format(b, v);
-    bib_buf_append_fast(w->out, p, (size_t)(b + sizeof b - p));
 }
 
-/* Digits of v (0..9999) at d; how many. */
-static inline size_t jw_digits(char *d, int v)
+static void name_rows_build(void);
+
+/* The tables cslitem_write uses, built once (the -j workers share them). */
+static pthread_once_t write_once = PTHREAD_ONCE_INIT;
+static void write_tables_build(void)
 {
-    size_t n = v >= 1000 ? 4 : v >= 100 ? 3 : v >= 10 ? 2 : 1;
-    for (size_t i = n; i-- > 0; v /= 10)
-        d[i] = (char)('0' + v % 10);
-    return n;
+    jw_keys_build();
+    date_rows_build();
+    name_rows_build();
 }
 
 /* jw_date's usual case, one part of a year 0..9999 with perhaps a month
- * and a day and nothing else, written at once: the same bytes as the
- * open, key, item and close steps, from one reserve (a dozen steps a date
- * otherwise). False, with nothing written, for any other date or depth. */
+ * and a day and nothing else, written at once from the rows of its depth
+ * (date_rows) and one reserve: the same bytes as the open, key, item and
+ * close steps (a dozen steps a date otherwise). False, with nothing
+ * written, for any other date or a depth past the rows. */
 static bool jw_date_simple(jw *w, const bib_date *d)
 {
     const bib_date_part *p = &d->parts[0];
@@ -598,51 +127,37 @@ static bool jw_date_simple(jw *w, const bib_date *d)
     bool day = month && p->day && month <= 12;
     if (month < 0 || month > 9999 || (day && (p->day < 0 || p->day > 9999)))
         return false;
-    /* the newlines at the item's level and the three below it */
-    size_t lv = (size_t)(w->level > 0 ? w->level : 0), l[4];
-    for (size_t k = 0; k < 4; k++)
-        l[k] = w->pretty ? 1 + 2 * (lv + k) : 0;
+    int lv = w->level;
+    if (w->pretty && lv >= DATE_LEVELS)
+        return false;
+    const date_row *r = &date_rows[w->pretty ? 1 + lv : 0];
     bib_buf *b = w->out;
-    /* room for fixed-size copies of 32 bytes of indentation (eight at
-     * most), the key row and the digits */
-    enum { DATE_ROOM = 8 * 32 + JW_KEY_COPY + 32 };
-    if (l[3] > 32 || (b->len + DATE_ROOM >= b->cap && bib_buf_reserve(b, DATE_ROOM) != 0))
+    /* room for the fixed-size copies of the rows and the digits */
+    enum { DATE_ROOM = DATE_HEAD + 2 * DATE_SEP + DATE_TAIL + 16 };
+    if (b->len + DATE_ROOM >= b->cap && bib_buf_reserve(b, DATE_ROOM) != 0)
         return false;
     char *o = b->data + b->len;
-    *o++ = '{';
-    memcpy(o, jw_nl, 32);
-    o += l[1];
-    memcpy(o, jw_row_parts, JW_KEY_COPY); /* "date-parts": and padding */
-    o += 13 + (size_t)w->pretty;
-    *o++ = '[';
-    memcpy(o, jw_nl, 32);
-    o += l[2];
-    *o++ = '[';
-    memcpy(o, jw_nl, 32);
-    o += l[3];
+    memcpy(o, r->head, DATE_HEAD);
+    o += r->hl;
     o += jw_digits(o, p->year);
     if (month) {
-        *o++ = ',';
-        memcpy(o, jw_nl, 32);
-        o += l[3];
+        memcpy(o, r->sep, DATE_SEP);
+        o += r->sl;
         o += jw_digits(o, month);
     }
     if (day) {
-        *o++ = ',';
-        memcpy(o, jw_nl, 32);
-        o += l[3];
+        memcpy(o, r->sep, DATE_SEP);
+        o += r->sl;
         o += jw_digits(o, p->day);
     }
-    for (int k = 2; k >= 0; k--) { /* the closing brackets, each on its line */
-        memcpy(o, jw_nl, 32);
-        o += l[k];
-        *o++ = k ? ']' : '}';
-    }
+    memcpy(o, r->tail, DATE_TAIL);
+    o += r->tl;
     *o = '\0';
     b->len = (size_t)(o - b->data);
     return true;
 }
 
+/* A date as cslitem_date_to_json gives it. */
 static void jw_date(jw *w, const bib_date *d)
 {
     if (jw_date_simple(w, d))
@@ -701,56 +216,88 @@ static void jw_date(jw *w, const bib_date *d)
     jw_close(w, '}', f);
 }
 
-static void jw_key_name(jw *w, bool *first, int part);
+/* The fixed text of a simple name (jw_name_simple) at each depth of the
+ * list: before the family name, before the given name with and without a
+ * family name before it, and the close, as jw_name's open, key and close
+ * steps write them; [0] compact, [1 + level] pretty (level: the list's).
+ * Built once (write_tables_build). */
+enum { NAME_LEVELS = 5, NAME_ROW = 32, NAME_TAIL = 16 };
+typedef struct name_row {
+    char family[NAME_ROW], given[NAME_ROW], then_given[NAME_ROW], tail[NAME_TAIL];
+    unsigned char fl, gl, tgl, tl;
+} name_row;
+static name_row name_rows[1 + NAME_LEVELS];
 
-/* jw_name's usual case, a family and/or a given name of 4 to 16 bytes
- * each and nothing else: the same bytes from one reserve, without the
- * member steps. False, with nothing written, otherwise (or when a part
- * needs escaping: what was written is taken back). */
+/* `"key":` with the space of the pretty layout at o; its length. */
+static size_t put_key(char *o, const char *key, bool pretty)
+{
+    size_t n = strlen(key);
+    o[0] = '"';
+    memcpy(o + 1, key, n);
+    memcpy(o + 1 + n, "\": ", 3);
+    return n + 3 + pretty;
+}
+
+static void name_rows_build(void)
+{
+    for (size_t r = 0; r <= NAME_LEVELS; r++) { /* at most 22, 21 and 10 bytes */
+        name_row *d = &name_rows[r];
+        bool pretty = r > 0;
+        size_t lv = pretty ? r - 1 : 0, n;
+        d->family[0] = d->given[0] = '{';
+        d->then_given[0] = ',';
+        n = 1 + (pretty ? put_nl(d->family + 1, lv + 1) : 0);
+        d->fl = (unsigned char)(n + put_key(d->family + n, cslitem_name_keys[0], pretty));
+        d->gl = (unsigned char)(n + put_key(d->given + n, cslitem_name_keys[1], pretty));
+        d->tgl = (unsigned char)(n + put_key(d->then_given + n, cslitem_name_keys[1], pretty));
+        if (pretty) {
+            put_nl(d->given + 1, lv + 1);
+            put_nl(d->then_given + 1, lv + 1);
+        }
+        n = pretty ? put_nl(d->tail, lv) : 0;
+        d->tail[n] = '}';
+        d->tl = (unsigned char)(n + 1);
+    }
+}
+
+/* jw_name's usual case, a family and/or a given name of 1 to 16 bytes
+ * each and nothing else: the same bytes from the rows of its depth
+ * (name_rows) and one reserve, without the member steps. False, with
+ * nothing counted, otherwise (or when a part needs escaping). */
 static bool jw_name_simple(jw *w, const bib_name *n)
 {
     if (n->dropping_particle || n->non_dropping_particle || n->suffix || n->literal ||
         n->comma_suffix || n->static_ordering || n->parse_names || (!n->family && !n->given))
         return false;
-    size_t fl = n->family ? strlen(n->family) : 4, gl = n->given ? strlen(n->given) : 4;
-    if (fl < 4 || fl > 16 || gl < 4 || gl > 16)
+    size_t fl = n->family ? strlen(n->family) : 1, gl = n->given ? strlen(n->given) : 1;
+    if (fl - 1 >= 16 || gl - 1 >= 16 || (w->pretty && w->level >= NAME_LEVELS))
         return false;
-    size_t lv = (size_t)(w->level > 0 ? w->level : 0);
-    size_t l0 = w->pretty ? 1 + 2 * lv : 0, l1 = w->pretty ? l0 + 2 : 0;
+    const name_row *r = &name_rows[w->pretty ? 1 + w->level : 0];
     bib_buf *b = w->out;
-    /* room for fixed-size copies: 32 bytes of indentation, a key row and
-     * a string's 18 bytes per part, 32 more for the close */
-    enum { NAME_ROOM = 2 * (32 + JW_KEY_COPY + 24) + 40 };
-    if (l1 > 32 || !jw_nkey_len[0] || !jw_nkey_len[1] ||
-        (b->len + NAME_ROOM >= b->cap && bib_buf_reserve(b, NAME_ROOM) != 0))
+    /* room for fixed-size copies: two rows, two strings of 18 bytes, the
+     * close */
+    enum { NAME_ROOM = 2 * (NAME_ROW + 18) + NAME_TAIL + 8 };
+    if (b->len + NAME_ROOM >= b->cap && bib_buf_reserve(b, NAME_ROOM) != 0)
         return false;
-    size_t start = b->len;
-    b->data[b->len++] = '{';
-    const char *part[2] = {n->family, n->given};
-    size_t plen[2] = {fl, gl};
-    bool first = true;
-    for (int i = 0; i < 2; i++) {
-        if (!part[i])
-            continue;
-        char *o = b->data + b->len;
-        if (!first)
-            *o++ = ',';
-        first = false;
-        memcpy(o, jw_nl, 32); /* fixed size: no call; l1 of them count */
-        o += l1;
-        memcpy(o, jw_nkeys[i], JW_KEY_COPY);
-        o += jw_nkey_len[i] + (size_t)w->pretty;
-        b->len = (size_t)(o - b->data);
-        if (!jw_string_short(b, part[i], plen[i])) {
-            b->len = start; /* a byte to escape: the general way */
-            b->data[start] = '\0';
+    char *o = b->data + b->len;
+    if (n->family) {
+        memcpy(o, r->family, NAME_ROW);
+        o += r->fl;
+        if (!jw_quote16(o, n->family, fl))
             return false;
-        }
+        o += fl + 2;
     }
-    memcpy(b->data + b->len, jw_nl, 32);
-    b->len += l0;
-    b->data[b->len++] = '}';
-    b->data[b->len] = '\0';
+    if (n->given) {
+        memcpy(o, n->family ? r->then_given : r->given, NAME_ROW);
+        o += n->family ? r->tgl : r->gl;
+        if (!jw_quote16(o, n->given, gl))
+            return false;
+        o += gl + 2;
+    }
+    memcpy(o, r->tail, NAME_TAIL);
+    o += r->tl;
+    *o = '\0';
+    b->len = (size_t)(o - b->data);
     return true;
 }
 
@@ -775,6 +322,45 @@ static void jw_name(jw *w, const bib_name *n)
             bib_buf_puts(w->out, "true");
         }
     jw_close(w, '}', f);
+}
+
+/* The nv values of f as one string joined by ", ", as
+ * cslitem_field_to_json joins the keywords: each value through jw_string,
+ * the quotes between two values turned into the separator, so that there
+ * is no joined copy. With a sink, a joined text long enough for jw_string
+ * to send past the buffer (JW_DIRECT) is joined first as before. */
+static void jw_joined(jw *w, const bib_field *f, size_t nv)
+{
+    bib_buf *b = w->out;
+    size_t total = 0;
+    for (size_t i = 0; w->sink && i < nv; i++)
+        total += strlen(bib_field_value_at(f, i)) + 2;
+    if (total < JW_DIRECT) {
+        for (size_t i = 0; i < nv; i++) {
+            const char *v = bib_field_value_at(f, i);
+            size_t at = b->len;
+            if (i)
+                bib_buf_putc_fast(b, ',');
+            jw_string(w, v, strlen(v));
+            if (b->failed)
+                return; /* cslitem_write sees it */
+            if (i)
+                b->data[at + 1] = ' '; /* the value's opening quote */
+            if (i + 1 < nv)
+                b->data[--b->len] = '\0'; /* its closing one */
+        }
+        return;
+    }
+    bib_buf j = BIB_BUF_INIT;
+    for (size_t i = 0; i < nv; i++) {
+        if (i)
+            bib_buf_append_fast(&j, ", ", 2);
+        bib_buf_puts(&j, bib_field_value_at(f, i));
+    }
+    jw_string(w, j.data, j.len);
+    if (bib_buf_failed(&j)) /* the keywords were cut short */
+        w->out->failed = true;
+    bib_buf_clear(&j);
 }
 
 /* One variable as cslitem_field_to_json gives it; false when that gives nothing. */
@@ -825,17 +411,7 @@ static bool jw_field(jw *w, bool *first, const bib_field *f)
         return true;
     }
     if (var == BIB_VAR_KEYWORD && nv > 1) {
-        /* one string, as cslitem_field_to_json joins them */
-        bib_buf j = BIB_BUF_INIT;
-        for (size_t i = 0; i < nv; i++) {
-            if (i)
-                bib_buf_append_fast(&j, ", ", 2);
-            bib_buf_puts(&j, bib_field_value_at(f, i));
-        }
-        jw_string(w, j.data, j.len);
-        if (bib_buf_failed(&j)) /* the keywords were cut short */
-            w->out->failed = true;
-        bib_buf_clear(&j);
+        jw_joined(w, f, nv);
         return true;
     }
     /* strtoll reads a number only from a digit, a sign or a blank: the
@@ -856,13 +432,146 @@ static bool jw_field(jw *w, bool *first, const bib_field *f)
     return true;
 }
 
+/* A record's extras as bib_record_extra_at gives them, fetched once for
+ * the walks of cslitem_write (the csljson ones, whether there are others,
+ * custom) when there are few (most records: one to four); past XR_MAX
+ * each walk asks the record again. */
+enum { XR_MAX = 16 };
+typedef struct xr {
+    const char *fmt, *name, *value;
+    size_t len;
+} xr;
+typedef struct extras {
+    const bib_record *rec;
+    size_t n;    /* bib_record_extra_count */
+    bool held;   /* x holds all n */
+    bool others; /* one has another format than csljson */
+    bool mine;   /* one is csljson's */
+    xr x[XR_MAX];
+} extras;
+
+static void extras_load(extras *e, const bib_record *rec)
+{
+    e->rec = rec;
+    e->n = bib_record_extra_count(rec);
+    e->held = e->n <= XR_MAX;
+    e->others = e->mine = false;
+    for (size_t i = 0; i < e->n; i++) {
+        xr x;
+        bib_record_extra_at(rec, i, &x.fmt, &x.name, &x.value, &x.len);
+        bool csl = is_csl_fmt(x.fmt);
+        e->others = e->others || !csl;
+        e->mine = e->mine || csl;
+        if (e->held)
+            e->x[i] = x;
+    }
+}
+
+/* Extra i of e. */
+static inline xr extras_at(const extras *e, size_t i)
+{
+    if (e->held)
+        return e->x[i];
+    xr x;
+    bib_record_extra_at(e->rec, i, &x.fmt, &x.name, &x.value, &x.len);
+    return x;
+}
+
+static bool same_str(const char *a, const char *b)
+{
+    return a == b || (a[0] == b[0] && strcmp(a, b) == 0);
+}
+
+/* Whether the grouped walk of e (held) is the record order itself: each
+ * format in one run, no name twice within a format (most records). */
+/* A name's bit among 64, from its first two bytes. */
+static inline uint64_t name_bit(const char *name)
+{
+    unsigned c0 = (unsigned char)name[0];
+    return 1ull << ((c0 ^ (c0 ? (unsigned)(unsigned char)name[1] << 1 : 0)) & 63);
+}
+
+static bool extras_in_order(const extras *e)
+{
+    /* the names of the current run by their bits (name_bit): only a name
+     * whose bit is set is compared with the run's (RIS records carry ten
+     * or more two-letter tags) */
+    if (e->n < 2)
+        return true;
+    uint64_t seen = name_bit(e->x[0].name);
+    size_t run = 0;
+    for (size_t i = 1; i < e->n; i++) {
+        const xr *x = &e->x[i];
+        if (!same_str(x->fmt, e->x[i - 1].fmt)) {
+            for (size_t j = 0; j < i; j++)
+                if (same_str(x->fmt, e->x[j].fmt))
+                    return false; /* a format met again */
+            seen = 0;
+            run = i;
+        }
+        uint64_t bit = name_bit(x->name);
+        if (seen & bit)
+            for (size_t j = run; j < i; j++)
+                if (same_str(x->name, e->x[j].name))
+                    return false; /* a name twice in its format */
+        seen |= bit;
+    }
+    return true;
+}
+
+/* bib_record_extras_grouped's walk of e (held) into g, e->n steps,
+ * without its sorts and allocation: formats in order of first appearance,
+ * inside each its names so, each name's values in record order. Records
+ * in order (extras_in_order) are walked as they are; others take a pass
+ * per name over what is not yet walked, quadratic, so only for the few
+ * extras held. False when e is not held (core groups it). */
+static bool extras_group(const extras *e, bib_extra_step *g)
+{
+    if (!e->held)
+        return false;
+    if (extras_in_order(e)) {
+        for (size_t i = 0; i < e->n; i++) {
+            bool new_fmt = i == 0 || !same_str(e->x[i].fmt, e->x[i - 1].fmt);
+            g[i] = (bib_extra_step){.index = i, .new_format = new_fmt, .new_name = true,
+                                    .last_of_name = true};
+        }
+        return true;
+    }
+    bool taken[XR_MAX] = {false};
+    size_t out = 0;
+    for (size_t i = 0; i < e->n; i++) {
+        if (taken[i])
+            continue;
+        /* the first of a format not walked yet */
+        const char *fmt = e->x[i].fmt;
+        bool new_fmt = true;
+        for (size_t j = i; j < e->n; j++) {
+            if (taken[j] || !same_str(e->x[j].fmt, fmt))
+                continue;
+            /* the first of a name of fmt not walked yet: all its values */
+            const char *name = e->x[j].name;
+            bool new_name = true;
+            for (size_t k = j; k < e->n; k++) {
+                if (taken[k] || !same_str(e->x[k].fmt, fmt) || !same_str(e->x[k].name, name))
+                    continue;
+                taken[k] = true;
+                g[out++] = (bib_extra_step){.index = k, .new_format = new_fmt,
+                                            .new_name = new_name, .last_of_name = false};
+                new_fmt = new_name = false;
+            }
+            g[out - 1].last_of_name = true;
+        }
+    }
+    return true;
+}
+
 /* The csljson plugin's own extras of a record (input spellings, unknown
  * keys), as the direct writer takes them: the variables spelled (@raw:
  * extras) into raw[] (at most nraw), and whether an unknown key is there.
  * False when the record needs bib_cslitem_to_json as a whole: an id, type
  * or custom spelling (compared or merged there), more spellings than fit,
  * or an unknown key that a variable's key or another extra might shadow. */
-static bool csljson_extras(const bib_record *rec, bib_var *raw, int nraw, int *n, bool *keys,
+static bool csljson_extras(const extras *e, bib_var *raw, int nraw, int *n, bool *keys,
                            unsigned flags)
 {
     /* under BIB_CSLITEM_SCHEMA, a kept spelling the schema may refuse (of
@@ -870,13 +579,12 @@ static bool csljson_extras(const bib_record *rec, bib_var *raw, int nraw, int *n
      * bib_cslitem_to_json: rare, and one place; unknown keys are written
      * here, under custom.csljson (jw_unknown) */
     bool schema = flags & BIB_CSLITEM_SCHEMA;
-    size_t ne = bib_record_extra_count(rec);
     *n = 0;
     *keys = false;
-    for (size_t i = 0; i < ne; i++) {
-        const char *fmt, *name;
-        bib_record_extra_at(rec, i, &fmt, &name, NULL, NULL);
-        if (!is_csl_fmt(fmt))
+    for (size_t i = 0; e->mine && i < e->n; i++) {
+        xr x = extras_at(e, i);
+        const char *name = x.name;
+        if (!is_csl_fmt(x.fmt))
             continue;
         if (strncmp(name, CSLITEM_RAW_PREFIX, 5) == 0) {
             const char *key = name + 5;
@@ -892,9 +600,8 @@ static bool csljson_extras(const bib_record *rec, bib_var *raw, int nraw, int *n
             strcmp(name, "custom") == 0 || bib_var_from_name(name, strlen(name)))
             return false;
         for (size_t k = 0; k < i; k++) {
-            const char *f2, *n2;
-            bib_record_extra_at(rec, k, &f2, &n2, NULL, NULL);
-            if (strcmp(f2, CSLITEM_FMT) == 0 && strcmp(n2, name) == 0)
+            xr y = extras_at(e, k);
+            if (strcmp(y.fmt, CSLITEM_FMT) == 0 && strcmp(y.name, name) == 0)
                 return false;
         }
         *keys = true;
@@ -961,27 +668,24 @@ static void jw_member(jw *w, bool *first, const char *key, json_t *j)
 
 /* The csljson extras of rec that are unknown keys, as members at w's
  * level, as bib_cslitem_to_json sets them. */
-static void jw_unknown(jw *w, bool *first, const bib_record *rec)
+static void jw_unknown(jw *w, bool *first, const extras *e)
 {
-    size_t ne = bib_record_extra_count(rec);
-    for (size_t i = 0; i < ne; i++) {
-        const char *fmt, *name, *value;
-        size_t len;
-        bib_record_extra_at(rec, i, &fmt, &name, &value, &len);
-        if (!is_csl_fmt(fmt) || strncmp(name, CSLITEM_RAW_PREFIX, 5) == 0)
+    for (size_t i = 0; i < e->n; i++) {
+        xr x = extras_at(e, i);
+        if (!is_csl_fmt(x.fmt) || strncmp(x.name, CSLITEM_RAW_PREFIX, 5) == 0)
             continue;
-        if (plain_json_string(value, len)) {
-            jw_key(w, first, name); /* as jansson would write it back */
-            bib_buf_append_fast(w->out, value, len);
+        if (plain_json_string(x.value, x.len)) {
+            jw_key(w, first, x.name); /* as jansson would write it back */
+            bib_buf_append_fast(w->out, x.value, x.len);
             continue;
         }
-        jw_member(w, first, name, bib_cslitem_extra_member(name, value, len));
+        jw_member(w, first, x.name, bib_cslitem_extra_member(x.name, x.value, x.len));
     }
 }
 
 /* The variables of rec in record order (those in raw[] by their kept
- * spelling). True when rec has extras of other formats (for custom). */
-static bool jw_members(jw *w, bool *first, const bib_record *rec, const bib_var *raw,
+ * spelling). */
+static void jw_members(jw *w, bool *first, const bib_record *rec, const bib_var *raw,
                        int nraw)
 {
     size_t nf = bib_record_field_count(rec); /* the writer changes no field */
@@ -1004,39 +708,31 @@ static bool jw_members(jw *w, bool *first, const bib_record *rec, const bib_var 
             jw_member(w, first, key, j);
         }
     }
-    size_t ne = bib_record_extra_count(rec);
-    for (size_t i = 0; i < ne; i++) {
-        const char *fmt;
-        bib_record_extra_at(rec, i, &fmt, NULL, NULL, NULL);
-        if (!is_csl_fmt(fmt))
-            return true;
-    }
-    return false;
 }
 
 /* custom: {fmt: {name: value, or [values] when repeated}} in order of
  * first appearance (core groups them, bib_record_extras_grouped), then,
  * with `mine`, "csljson": the unknown keys (as bib_cslitem_to_json and its
  * merge_mine lay them out). BIB_ENOMEM or 0. */
-static int jw_custom(jw *w, bool *first, const bib_record *rec, bool others, bool mine)
+static int jw_custom(jw *w, bool *first, const extras *e, bool others, bool mine)
 {
     bool fc, ff = false, fa = false, open_fmt = false;
     jw_key_fixed(w, first, jw_row_custom, 9, "custom");
     jw_open(w, '{', &fc);
-    size_t ne = bib_record_extra_count(rec);
+    size_t ne = e->n;
     if (others) {
-        /* one extra (half of BibTeX's entries: their entry type) is its
-         * own grouped walk, all three flags set: no call, no allocation */
-        bib_extra_step one = {0, true, true, true}, *g = &one;
+        /* a few extras (most records; half of BibTeX's entries have one,
+         * their entry type) are grouped here: no call, no allocation */
+        bib_extra_step here[XR_MAX], *g = here;
         bool oom = false;
-        if (ne != 1)
-            g = bib_record_extras_grouped(rec, &oom);
+        if (!extras_group(e, here))
+            g = bib_record_extras_grouped(e->rec, &oom);
         if (oom)
             return BIB_ENOMEM;
         for (size_t i = 0; i < ne; i++) {
-            const char *fmt, *name, *v;
-            size_t len;
-            bib_record_extra_at(rec, g[i].index, &fmt, &name, &v, &len);
+            xr x = extras_at(e, g[i].index);
+            const char *fmt = x.fmt, *name = x.name, *v = x.value;
+            size_t len = x.len;
             if (is_csl_fmt(fmt))
                 continue; /* not in custom */
             bool last_of_name = g[i].last_of_name;
@@ -1062,14 +758,14 @@ static int jw_custom(jw *w, bool *first, const bib_record *rec, bool others, boo
         }
         if (open_fmt)
             jw_close(w, '}', ff);
-        if (g != &one)
+        if (g != here)
             free(g);
     }
     if (mine) {
         bool fm;
         jw_key(w, &fc, CSLITEM_FMT);
         jw_open(w, '{', &fm);
-        jw_unknown(w, &fm, rec);
+        jw_unknown(w, &fm, e);
         jw_close(w, '}', fm);
     }
     jw_close(w, '}', fc);
@@ -1097,7 +793,9 @@ static int cslitem_write(bib_buf *out, bib_output *sink, const bib_record *rec,
     bib_var raw[16];
     int nraw;
     bool keys;
-    if (!csljson_extras(rec, raw, 16, &nraw, &keys, flags)) {
+    extras e;
+    extras_load(&e, rec);
+    if (!csljson_extras(&e, raw, 16, &nraw, &keys, flags)) {
         json_t *j = bib_cslitem_to_json(rec, flags);
         if (!j)
             return BIB_ENOMEM;
@@ -1125,9 +823,8 @@ static int cslitem_write(bib_buf *out, bib_output *sink, const bib_record *rec,
         }
         return bib_buf_failed(out) ? BIB_ENOMEM : 0;
     }
-    pthread_once(&jw_keys_once, jw_keys_build);
-    jw w = {out, pretty, level, 0, sink};
-    w.nl = jw_nl_len(&w);
+    pthread_once(&write_once, write_tables_build);
+    jw w = jw_init(out, sink, pretty, level);
     bool first;
     jw_open(&w, '{', &first);
     const char *id = bib_record_id(rec);
@@ -1139,12 +836,13 @@ static int cslitem_write(bib_buf *out, bib_output *sink, const bib_record *rec,
     jw_key_fixed(&w, &first, jw_row_type, 7, "type");
     const char *tn = t ? bib_type_name(t) : "document";
     jw_string(&w, tn, strlen(tn));
-    bool others = jw_members(&w, &first, rec, raw, nraw);
+    jw_members(&w, &first, rec, raw, nraw);
+    bool others = e.others;
     bool mine = keys && (flags & BIB_CSLITEM_SCHEMA);
     if (keys && !mine)
-        jw_unknown(&w, &first, rec); /* where the source had them */
+        jw_unknown(&w, &first, &e); /* where the source had them */
     others = others && (flags & BIB_CSLITEM_CUSTOM_EXTRAS);
-    if ((others || mine) && jw_custom(&w, &first, rec, others, mine) != 0)
+    if ((others || mine) && jw_custom(&w, &first, &e, others, mine) != 0)
         return BIB_ENOMEM;
     jw_close(&w, '}', first);
     return bib_buf_failed(out) ? BIB_ENOMEM : 0;

@@ -768,6 +768,48 @@ void bib_input_consume_lines(bib_input *in, size_t n, size_t lines)
     in->consumed = true;
 }
 
+/* A reader's count of the line ends in p[0..n) that is not track's: a bug
+ * in the reader, which would move every position after it. Checked only
+ * under the test read size (tests and fuzzers): the count is one pass
+ * over the bytes, which is what bib_input_consume_counted saves. */
+static void check_counted(const bib_input *in, const unsigned char *p, size_t n, size_t lines)
+{
+    size_t l = 0, c = 1;
+    bool cr = false;
+    track(&l, &c, &cr, p, n);
+    if (l != lines) {
+        fprintf(stderr, "%s: bib_input_consume_counted: %zu line ends counted in %zu bytes "
+                        "at offset %llu, %zu there\n",
+                in->name, lines, n, (unsigned long long)in->offset, l);
+        abort();
+    }
+}
+
+void bib_input_consume_counted(bib_input *in, size_t n, size_t lines)
+{
+    if (in->pending_cr || n > in->end - in->start) {
+        bib_input_consume(in, n);
+        return;
+    }
+    const unsigned char *p = (const unsigned char *)in->buf + in->start;
+    if (test_bufsize)
+        check_counted(in, p, n, lines);
+    if (lines) {
+        /* the column starts after the last line end: most entries end
+         * with one, or a short closing line after it */
+        size_t j = n;
+        while (j && p[j - 1] != '\n' && p[j - 1] != '\r')
+            j--;
+        in->col = 1;
+        in->col_mark = in->start + j;
+        in->pending_cr = p[n - 1] == '\r';
+        in->line += lines;
+    }
+    in->start += n;
+    in->offset += n;
+    in->consumed = true;
+}
+
 void bib_input_trim(bib_input *in)
 {
     size_t have = in->end - in->start, small = in->bufsize + PAD;

@@ -524,7 +524,10 @@ static void widen(bib_input *in)
     }
 }
 
-int bib_input_window(bib_input *in, size_t min, const char **data, size_t *len)
+/* bib_input_window's reading, compacting and bound: out of line, so that
+ * a window that is there already (most calls) costs a few loads */
+static __attribute__((noinline)) int window_fill(bib_input *in, size_t min, const char **data,
+                                                size_t *len)
 {
     if (!in->started) {
         int rc = start(in);
@@ -575,6 +578,17 @@ int bib_input_window(bib_input *in, size_t min, const char **data, size_t *len)
     *data = in->buf + in->start;
     *len = in->end - in->start;
     return 0;
+}
+
+int bib_input_window(bib_input *in, size_t min, const char **data, size_t *len)
+{
+    size_t have = in->end - in->start;
+    if (have >= min && have && min <= in->max_value && in->started) {
+        *data = in->buf + in->start;
+        *len = have;
+        return 0;
+    }
+    return window_fill(in, min, data, len);
 }
 
 /* Code points in p[0..n): the bytes that are not UTF-8 continuation

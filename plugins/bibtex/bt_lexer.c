@@ -5,7 +5,9 @@
  * when the entry runs past the window, so the reader asks for a larger one
  * (memory is bounded by the largest entry, never the file). Every loop
  * moves forward; brace nesting is a counter, so a value nested 100,000
- * braces deep costs one pass and no stack.
+ * braces deep costs one pass and no stack. The line ends it steps over
+ * are counted on the way (bt_pctx.lines), so that the input does not pass
+ * over an entry's bytes again to count them (bt_consume_entry).
  *
  * Grammar accepted (case-insensitive identifiers):
  *     file      := (junk | entry)*          junk: any text without '@'

@@ -524,7 +524,10 @@ static void widen(bib_input *in)
     }
 }
 
-int bib_input_window(bib_input *in, size_t min, const char **data, size_t *len)
+/* bib_input_window's reading, compacting and bound: out of line, so that
+ * a window that is there already (most calls) costs a few loads */
+static __attribute__((noinline)) int window_fill(bib_input *in, size_t min, const char **data,
+                                                size_t *len)
 {
     if (!in->started) {
         int rc = start(in);
@@ -575,6 +578,17 @@ int bib_input_window(bib_input *in, size_t min, const char **data, size_t *len)
     *data = in->buf + in->start;
     *len = in->end - in->start;
     return 0;
+}
+
+int bib_input_window(bib_input *in, size_t min, const char **data, size_t *len)
+{
+    size_t have = in->end - in->start;
+    if (have >= min && have && min <= in->max_value && in->started) {
+        *data = in->buf + in->start;
+        *len = have;
+        return 0;
+    }
+    return window_fill(in, min, data, len);
 }
 
 /* Code points in p[0..n): the bytes that are not UTF-8 continuation
@@ -764,6 +778,48 @@ void bib_input_consume_lines(bib_input *in, size_t n, size_t lines)
     in->col = 1;
     in->start += n;
     in->col_mark = in->start;
+    in->offset += n;
+    in->consumed = true;
+}
+
+/* A reader's count of the line ends in p[0..n) that is not track's: a bug
+ * in the reader, which would move every position after it. Checked only
+ * under the test read size (tests and fuzzers): the count is one pass
+ * over the bytes, which is what bib_input_consume_counted saves. */
+static void check_counted(const bib_input *in, const unsigned char *p, size_t n, size_t lines)
+{
+    size_t l = 0, c = 1;
+    bool cr = false;
+    track(&l, &c, &cr, p, n);
+    if (l != lines) {
+        fprintf(stderr, "%s: bib_input_consume_counted: %zu line ends counted in %zu bytes "
+                        "at offset %llu, %zu there\n",
+                in->name, lines, n, (unsigned long long)in->offset, l);
+        abort();
+    }
+}
+
+void bib_input_consume_counted(bib_input *in, size_t n, size_t lines)
+{
+    if (in->pending_cr || n > in->end - in->start) {
+        bib_input_consume(in, n);
+        return;
+    }
+    const unsigned char *p = (const unsigned char *)in->buf + in->start;
+    if (test_bufsize)
+        check_counted(in, p, n, lines);
+    if (lines) {
+        /* the column starts after the last line end: most entries end
+         * with one, or a short closing line after it */
+        size_t j = n;
+        while (j && p[j - 1] != '\n' && p[j - 1] != '\r')
+            j--;
+        in->col = 1;
+        in->col_mark = in->start + j;
+        in->pending_cr = p[n - 1] == '\r';
+        in->line += lines;
+    }
+    in->start += n;
     in->offset += n;
     in->consumed = true;
 }

@@ -139,6 +139,15 @@ BIB_API void bib_input_consume(bib_input *in, size_t n);
  * bib_input_consume counts them. */
 BIB_API void bib_input_consume_lines(bib_input *in, size_t n, size_t lines);
 
+/* bib_input_consume for a reader that counted the line ends in the n bytes
+ * as this header counts them ("\n", "\r\n" and a lone "\r", one each),
+ * `lines` of them: the position is advanced without another pass over the
+ * bytes (only back over their last line, for the column). The count must
+ * be right (inputs opened with the test read size, io_seam.h, check it and
+ * abort when it is not). After a consumed "\r" whose "\n" may follow, the
+ * bytes are counted as bib_input_consume counts them. */
+BIB_API void bib_input_consume_counted(bib_input *in, size_t n, size_t lines);
+
 /* Gives the memory of a window grown for one long record back once what
  * remains unconsumed is short (a no-op otherwise): a reader calls it after
  * consuming such a record, so that a 200 MB value is not held by the

@@ -5,7 +5,9 @@
  * when the entry runs past the window, so the reader asks for a larger one
  * (memory is bounded by the largest entry, never the file). Every loop
  * moves forward; brace nesting is a counter, so a value nested 100,000
- * braces deep costs one pass and no stack.
+ * braces deep costs one pass and no stack. The line ends it steps over
+ * are counted on the way (bt_pctx.lines), so that the input does not pass
+ * over an entry's bytes again to count them (bt_consume_entry).
  *
  * Grammar accepted (case-insensitive identifiers):
  *     file      := (junk | entry)*          junk: any text without '@'
@@ -56,6 +58,25 @@ static bool comment_line(const bt_pctx *c, const char *p)
     return q > c->d && (q[-1] == '\n' || q[-1] == '\r');
 }
 
+/* The line ends in b..e as io.h counts them ("\n", "\r\n", a lone "\r"):
+ * a "\n" right after a "\r" is that "\r"'s, also when the "\r" is before
+ * b (b is past the window's start: an entry starts with its '@'). For the
+ * paths that meet line ends seldom; the usual ones count inline. */
+static size_t count_breaks(const char *b, const char *e)
+{
+    size_t k = 0;
+    for (const char *p = b; p < e; p++)
+        k += *p == '\r' || (*p == '\n' && p[-1] != '\r');
+    return k;
+}
+
+/* count_breaks for the hot paths' rare case: out of line, so that their
+ * usual case keeps its registers */
+static __attribute__((noinline, cold)) void add_breaks(bt_pctx *c, const char *b, const char *e)
+{
+    c->lines += count_breaks(b, e);
+}
+
 /* BibTeX forbids these in identifiers; everything else printable goes */
 #define IC(c)                                                                                 \
     ((c) > ' ' && (c) != '{' && (c) != '}' && (c) != '(' && (c) != ')' && (c) != ',' &&      \
@@ -87,46 +108,39 @@ static inline bool is_ident_char(unsigned char c)
     return ident_char[c];
 }
 
-/* Skips bytes that mean nothing inside a value ('{', '}', '"' and '@' do;
- * it also stops at '%' and NUL, which the value's copy must look at, so
- * that a value without them is not searched for them again), eight at a
- * time: values are most of a file's bytes. */
-static const char *skip_plain(const char *p, const char *end)
+/* Skips bytes that mean nothing inside a value: stops at '{' and '}',
+ * at '"' in a quoted value, at '%' and at the control bytes up to '\r'
+ * (NUL, which the value's copy must look at, and the line ends, which
+ * the parse counts and after which an '@' starts an entry), so that a
+ * value without them is not searched for them again. Values are most of
+ * a file's bytes: sixteen at a time with SSE2 (every x86-64), without a
+ * bound check, since the window's NUL guard (io.h) stops the scan; a stop
+ * past `end` (a window cut at the bound) gives `end`. */
+static inline __attribute__((always_inline)) const char *skip_plain(const char *p, const char *end,
+                                                                    bool quoted)
 {
 #if defined(__x86_64__) && defined(__SSE2__)
-    /* sixteen at a time where SSE2 is there (every x86-64) */
     const __m128i lb = _mm_set1_epi8('{'), rb = _mm_set1_epi8('}'), qt = _mm_set1_epi8('"'),
-                  am = _mm_set1_epi8('@'), pc = _mm_set1_epi8('%'), nul = _mm_setzero_si128();
-    while (end - p >= 16) {
+                  pc = _mm_set1_epi8('%'), ctl = _mm_set1_epi8('\r');
+    for (;; p += 16) {
         __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
-        __m128i m = _mm_or_si128(
-            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, lb), _mm_cmpeq_epi8(x, rb)),
-                         _mm_or_si128(_mm_cmpeq_epi8(x, qt), _mm_cmpeq_epi8(x, am))),
-            _mm_or_si128(_mm_cmpeq_epi8(x, pc), _mm_cmpeq_epi8(x, nul)));
+        __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, lb), _mm_cmpeq_epi8(x, rb)),
+                                 _mm_or_si128(_mm_cmpeq_epi8(x, pc),
+                                              _mm_cmpeq_epi8(_mm_min_epu8(x, ctl), x)));
+        if (quoted)
+            m = _mm_or_si128(m, _mm_cmpeq_epi8(x, qt));
         unsigned bits = (unsigned)_mm_movemask_epi8(m);
-        if (bits)
-            return p + __builtin_ctz(bits);
-        p += 16;
+        if (bits) {
+            p += __builtin_ctz(bits);
+            return p < end ? p : end;
+        }
     }
-#endif
-    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
-    while (end - p >= 8) {
-        uint64_t x;
-        memcpy(&x, p, 8);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-        x = __builtin_bswap64(x);
-#endif
-        uint64_t a = x ^ (ones * '{'), b = x ^ (ones * '}'), q = x ^ (ones * '"'),
-                 at = x ^ (ones * '@'), pe = x ^ (ones * '%');
-        uint64_t hit = (((a - ones) & ~a) | ((b - ones) & ~b) | ((q - ones) & ~q) |
-                        ((at - ones) & ~at) | ((pe - ones) & ~pe) | ((x - ones) & ~x)) & high;
-        if (hit) /* the lowest flagged byte is a real one */
-            return p + __builtin_ctzll(hit) / 8;
-        p += 8;
-    }
-    while (p < end && *p != '{' && *p != '}' && *p != '"' && *p != '@' && *p != '%' && *p)
+#else
+    while (p < end && *p != '{' && *p != '}' && (*p != '"' || !quoted) && *p != '%' &&
+           (unsigned char)*p > '\r')
         p++;
     return p;
+#endif
 }
 
 /* Blanks between the parts of an entry; also no-break spaces (U+00A0, as
@@ -134,6 +148,7 @@ static const char *skip_plain(const char *p, const char *end)
  * choke on but JabRef, Zotero and pandoc users write. */
 static void skip_ws_more(bt_pctx *c)
 {
+    const char *b = c->p;
     for (;;) {
         while (c->p < c->end &&
                (*c->p == ' ' || *c->p == '\t' || *c->p == '\n' || *c->p == '\r'))
@@ -148,14 +163,15 @@ static void skip_ws_more(bt_pctx *c)
             c->p = nl ? nl + 1 : c->end;
             continue;
         }
-        return;
+        break;
     }
+    c->lines += count_breaks(b, c->p);
 }
 
-/* skip_ws's table, looked at several times a field: 1 a blank it steps
- * over, 2 a byte skip_ws_more looks at (a no-break space's lead byte, a
- * comment's '%') */
-static const unsigned char blank_byte[256] = {[' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1,
+/* skip_ws's table, looked at several times a field: odd a blank it steps
+ * over (5 a line end, which it counts), 2 a byte skip_ws_more looks at (a
+ * no-break space's lead byte, a comment's '%') */
+static const unsigned char blank_byte[256] = {[' '] = 1, ['\t'] = 1, ['\n'] = 5, ['\r'] = 5,
                                               [0xC2] = 2, ['%'] = 2};
 
 static inline void skip_ws(bt_pctx *c)
@@ -164,8 +180,13 @@ static inline void skip_ws(bt_pctx *c)
     unsigned k;
     if (p >= e || !(k = blank_byte[(unsigned char)*p]))
         return; /* no blank (after most values): one look */
-    while (k == 1 && ++p < e)
+    unsigned seen = k;
+    while ((k & 1) && ++p < e) {
         k = blank_byte[(unsigned char)*p];
+        seen |= k;
+    }
+    if (seen & 4)
+        add_breaks(c, c->p, p);
     c->p = p;
     if (p < e && k == 2)
         skip_ws_more(c);
@@ -180,13 +201,24 @@ static inline void skip_ws_line(bt_pctx *c)
 #if defined(__x86_64__) && defined(__SSE2__)
     if (*c->p == '\n') {
         __m128i x = _mm_loadu_si128((const __m128i *)(const void *)c->p);
+        __m128i brk = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\n')),
+                                   _mm_cmpeq_epi8(x, _mm_set1_epi8('\r')));
         __m128i m = _mm_or_si128(
-            _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(' ')), _mm_cmpeq_epi8(x, _mm_set1_epi8('\n'))),
-            _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\t')), _mm_cmpeq_epi8(x, _mm_set1_epi8('\r'))));
+            brk, _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(' ')), _mm_cmpeq_epi8(x, _mm_set1_epi8('\t'))));
         unsigned nb = ~(unsigned)_mm_movemask_epi8(m) & 0xFFFFu;
         if (nb) { /* the run ends inside the block */
             const char *p = c->p + __builtin_ctz(nb);
-            c->p = p < c->end ? p : c->end;
+            p = p < c->end ? p : c->end; /* past it: a window cut at the bound */
+            /* the line ends of the run (its bytes' bits below nb's lowest):
+             * mostly the one that starts it, a "\n" after the ',' or the
+             * delimiter before (never after a "\r": blanks are skipped
+             * whole) */
+            unsigned ends = (unsigned)_mm_movemask_epi8(brk) & (nb ^ (nb - 1));
+            if (__builtin_expect(ends == 1, 1))
+                c->lines++;
+            else
+                add_breaks(c, c->p, p);
+            c->p = p;
             if (c->p < c->end && blank_byte[(unsigned char)*c->p] == 2)
                 skip_ws_more(c);
             return;
@@ -376,7 +408,7 @@ static int parse_part(bt_pctx *c, bool *bare)
         c->p++;
         const char *b = c->p;
         for (;;) {
-            c->p = skip_plain(c->p, c->end);
+            c->p = close == '}' ? skip_plain(c->p, c->end, false) : skip_plain(c->p, c->end, true);
             if (c->p >= c->end) {
                 if (!c->eof)
                     return BT_NEED_MORE;
@@ -397,14 +429,9 @@ static int parse_part(bt_pctx *c, bool *bare)
                     return BIB_EPARSE;
                 }
                 depth--;
-            } else if (x == '"' && close == '"' && depth == 0) {
-                break;
-            } else if (x == '@' && c->p[-1] == '\n') {
-                /* an entry start inside a value: the brace was never closed */
-                c->err_at = start;
-                snprintf(c->err, sizeof c->err,
-                         "unterminated value: expected '%c' before next entry", close);
-                return BIB_EPARSE;
+            } else if (x == '"') { /* skip_plain stops there in quoted values */
+                if (depth == 0)
+                    break;
             } else if (x == '%') {
                 pct = true;
                 /* append_value cuts only a '%' with nothing but blanks
@@ -414,6 +441,18 @@ static int parse_part(bt_pctx *c, bool *bare)
                 while (q < c->end && (*q == ' ' || *q == '\t'))
                     q++;
                 cut |= q >= c->end || *q == '\r' || *q == '\n';
+            } else if (x == '\n') {
+                c->lines += c->p[-1] != '\r';
+                if (c->p + 1 < c->end && c->p[1] == '@') {
+                    /* an entry start inside a value: the brace was never
+                     * closed */
+                    c->err_at = start;
+                    snprintf(c->err, sizeof c->err,
+                             "unterminated value: expected '%c' before next entry", close);
+                    return BIB_EPARSE;
+                }
+            } else if (x == '\r') {
+                c->lines++;
             } else if (x == '\0') {
                 nul = true;
             }
@@ -589,6 +628,7 @@ static int parse_key(bt_pctx *c, bt_parsed *out, char close, int *state)
     /* the fields are parsed before the key is noted: time for the key
      * set's slot to arrive in the cache */
     bib_reader_prefetch_key(c->r->rd, b, out->key_len);
+    size_t lines = c->lines; /* the blanks are skipped again after a rewind */
     skip_ws(c);
     if ((rc = need(c, "',' after the key")))
         return rc;
@@ -600,6 +640,7 @@ static int parse_key(bt_pctx *c, bt_parsed *out, char close, int *state)
                 (int)(out->key_len > 40 ? 40 : out->key_len), b);
         out->key_len = 0;
         c->p = b;
+        c->lines = lines;
         *state = 2;
         return 0;
     }
@@ -759,6 +800,7 @@ int bt_parse_entry(bt_pctx *c, bt_parsed *out)
 {
     int rc;
     const char *at = c->p;
+    c->lines = 0;
     c->p++;
     skip_ws(c);
     if ((rc = parse_ident(c, &out->type, &out->type_len, "an entry type")))
@@ -825,4 +867,11 @@ void bt_resync(bt_reader *r, const char *d, size_t n, const char *from)
         p = nl + 1;
     }
     bib_input_consume(r->in, n);
+}
+
+void bt_consume_entry(const bt_pctx *c, size_t used)
+{
+    const char *e = c->d + used;
+    size_t lines = c->lines + (e > c->p ? count_breaks(c->p, e) : 0);
+    bib_input_consume_counted(c->r->in, used, lines);
 }

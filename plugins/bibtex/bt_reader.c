@@ -1120,7 +1120,7 @@ static int one_entry(bt_reader *r, const char *d, size_t n, bool eof, bib_record
             r->bol = true;
         }
     }
-    bib_input_consume(r->in, used);
+    bt_consume_entry(&c, used); /* the line ends the parse counted */
     bib_input_trim(r->in);
     bib_record *rec = NULL;
     rc = bt_build_record(r, &pe, &rec);

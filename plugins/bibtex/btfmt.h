@@ -191,6 +191,12 @@ typedef struct bt_pctx {
     const char *field; /* name of the field being parsed (in the window) */
     size_t field_len;
     bool part_literal; /* the part just parsed went to the arena as it was written */
+    /* the line ends (io.h's: "\n", "\r\n", a lone "\r") between c->d and
+     * c->p, counted on every path of an entry or @string that steps over
+     * one, so that the input does not count them again (bt_consume_entry);
+     * not in the raw text of @preamble and @comment, which the reader
+     * consumes counting */
+    size_t lines;
     /* what the parser forgave (a missing comma, a stray delimiter), given
      * once the entry is parsed: a parse restarted on a larger window must
      * not warn twice */
@@ -208,6 +214,10 @@ int bt_parse_entry(bt_pctx *c, bt_parsed *out);
 /* After an error at `from` in window d[0..n): consumes up to the next '@'
  * that begins a line (or the whole window). */
 void bt_resync(bt_reader *r, const char *d, size_t n, const char *from);
+/* Consumes the first `used` bytes of the window of an entry parsed by
+ * bt_parse_entry (BT_ENTRY or BT_STRING; used >= c->p - c->d, the bytes
+ * past c->p blanks), with the line ends the parse counted. */
+void bt_consume_entry(const bt_pctx *c, size_t used);
 
 /* ---- the crosswalk (bt_crosswalk.c) ------------------------------------- */
 

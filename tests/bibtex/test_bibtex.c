@@ -346,6 +346,71 @@ START_TEST(test_missing_brace_costs_one_entry)
 }
 END_TEST
 
+/* Positions after every construct that holds line ends: the reader
+ * counts them while it parses (the input does not count an entry's bytes
+ * again), so each is followed by an undefined macro whose line:column is
+ * said. Line ends are "\n", "\r\n" and a lone "\r" (io.h). */
+START_TEST(test_lines_after_multiline_constructs)
+{
+    result *r = rd("@string{s = \"two\n"                      /* 1 */
+                   "lines\"}\n"                               /* 2 */
+                   "@misc{a, title = m1}\n"                   /* 3 */
+                   "@preamble{\"x\n"                          /* 4 */
+                   "y\"}  @misc{b, title = m2}\n"             /* 5 */
+                   "@comment{one\n"                           /* 6 */
+                   "two}\n"                                   /* 7 */
+                   "@comment a bare\rcomment\n"               /* 8, 9 */
+                   "% a comment line\n"                       /* 10 */
+                   "@misc{c,\n"                               /* 11 */
+                   "  % a comment between fields\n"           /* 12 */
+                   "  title = {T %\n"                         /* 13 */
+                   "    end}, note = \"q\n"                   /* 14 */
+                   "\tr{\n"                                   /* 15 */
+                   "}\" #\n"                                  /* 16 */
+                   "  s, year = m3}\n"                        /* 17 */
+                   "\n"                                       /* 18 */
+                   "  @misc{author\n"                         /* 19 */
+                   "   = m4}\n"                               /* 20 */
+                   "@misc{d,\r\n"                             /* 21 */
+                   "  title = {A\r\n"                         /* 22 */
+                   "B},\r\n"                                  /* 23 */
+                   "  note = m5\r\n"                          /* 24 */
+                   "}\r\n"                                    /* 25 */
+                   "@misc{e, title = m6}\r\n"                 /* 26 */
+                   "@misc{f,\r"                               /* 27 */
+                   " title = {A\rB}\r"                        /* 28, 29 */
+                   "}\r"                                      /* 30 */
+                   "@misc{g, title = m7}\n"                   /* 31 */
+                   "@misc{h, title = {x},\n"                  /* 32 */
+                   "\n"                                       /* 33 */
+                   "}\n"                                      /* 34 */
+                   "\n"                                       /* 35 */
+                   "@misc{i, title = m8}\n");                 /* 36 */
+    ck_assert_uint_eq(r->n, 10);
+    static const char *const want[] = {
+        "3:18: warning: undefined macro 'm1'",
+        "5:23: warning: undefined macro 'm2'",
+        "17:13: warning: undefined macro 'm3'",
+        "20:6: warning: undefined macro 'm4'", /* said while parsing */
+        "19:9: warning: entry without a key",  /* said once parsed */
+        "24:10: warning: undefined macro 'm5'",
+        "26:18: warning: undefined macro 'm6'",
+        "31:18: warning: undefined macro 'm7'",
+        "36:18: warning: undefined macro 'm8'",
+    };
+    const char *d = r->diags;
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        ck_assert_msg(strncmp(d, want[i], strlen(want[i])) == 0, "want '%s' in:\n%s", want[i],
+                      r->diags);
+        d = strchr(d, '\n');
+        ck_assert_ptr_nonnull(d);
+        d++;
+    }
+    ck_assert_msg(*d == '\0', "more than expected:\n%s", r->diags);
+    done(r);
+}
+END_TEST
+
 START_TEST(test_bad_field_position)
 {
     result *r = rd("@misc{a, title = {A}}\n"
@@ -1597,7 +1662,8 @@ BIB_TEST_MAIN("bibtex", test_delimiters_and_case, test_long_type_cut_at_char, te
               test_write_directive_head_comments, test_crossref_software,
               test_write_keys_differing_in_case, test_write_xdata,
               test_duplicate_field_first_wins,
-              test_duplicate_key_both_kept, test_missing_brace_costs_one_entry,
+              test_duplicate_key_both_kept, test_lines_after_multiline_constructs,
+              test_missing_brace_costs_one_entry,
               test_bad_field_position, test_unterminated_string, test_garbage_only,
               test_latex_and_nocase, test_names_and_others, test_crossref_inherits, test_xdata,
               test_biblatex_dates, test_unmapped_kept_as_extra,

@@ -144,6 +144,7 @@ typedef struct reader {
     frame *stack;
     size_t top, cap;
     brace_table bt;
+    size_t scan_left; /* group_end's allowance for scans without the table */
     frame small_stack[16];
 } reader;
 
@@ -169,21 +170,20 @@ static void *grow(bool *failed, void *p, size_t *cap, const void *small, size_t 
     return q;
 }
 
+/* The arrays are set up by brace_table_build, on first use: most values
+ * convert without one, and init and free then cost a few stores. */
 static void brace_table_init(brace_table *bt, const char *s, size_t len, bool want_lts)
 {
     bt->s = s;
     bt->len = len;
-    bt->braces = bt->small;
-    bt->n = bt->cursor = 0;
-    bt->cap = sizeof bt->small / sizeof bt->small[0];
-    bt->lts = NULL;
-    bt->nlts = bt->ltcap = bt->lt_cursor = 0;
     bt->want_lts = want_lts;
     bt->built = bt->failed = false;
 }
 
 static void brace_table_free(brace_table *bt)
 {
+    if (!bt->built)
+        return;
     if (bt->braces != bt->small)
         free(bt->braces);
     free(bt->lts);
@@ -196,6 +196,11 @@ static void brace_table_build(brace_table *bt)
     const char *s = bt->s;
     size_t inner = 0; /* index + 1 of the innermost open brace */
     bt->built = true;
+    bt->braces = bt->small;
+    bt->n = bt->cursor = 0;
+    bt->cap = sizeof bt->small / sizeof bt->small[0];
+    bt->lts = NULL;
+    bt->nlts = bt->ltcap = bt->lt_cursor = 0;
     for (size_t i = latex_skip_braces16(s, 0, bt->len); i < bt->len && !bt->failed;
          i = latex_skip_braces16(s, i + 1, bt->len)) {
         if (s[i] == '\\' && i + 1 < bt->len) {
@@ -276,10 +281,42 @@ static bool table_lt_between(brace_table *bt, size_t a, size_t b)
     return k < bt->nlts && bt->lts[k] < b;
 }
 
+/* group_end's allowance: the bytes a value's groups may be scanned for
+ * their ends before the brace table is built instead. */
+#define GROUP_SCAN 256
+
 /* Index just past the group that opens at s[i] == '{', or `end` when it
  * does not close before `end`. */
 static size_t group_end(reader *r, size_t i, size_t end)
 {
+    /* while the table is not built, a group that closes within the bytes
+     * left of a small allowance is found by a scan of its own (the scan
+     * below, which the table agrees with): most values with a group ({\"u},
+     * {\em x}) then need no table, whose pass is over the whole value; a
+     * value's scans together stay under the allowance, so the conversion
+     * stays linear */
+    if (!r->bt.built && r->scan_left) {
+        size_t stop = end - i < r->scan_left ? end : i + r->scan_left;
+        int depth = 0;
+        const char *s = r->s;
+        for (size_t k = i; k < stop; k++) {
+            if (s[k] == '\\' && k + 1 < end) {
+                k++;
+                continue;
+            }
+            if (s[k] == '{') {
+                depth++;
+            } else if (s[k] == '}' && --depth == 0) {
+                r->scan_left -= k + 1 - i;
+                return k + 1;
+            }
+        }
+        if (stop == end) { /* no '}' closes it before end: as the table says */
+            r->scan_left -= end - i;
+            return end;
+        }
+        r->scan_left = 0; /* a long group: the table from now on */
+    }
     size_t close;
     if (table_match(&r->bt, i, &close))
         return close < end ? close + 1 : end;
@@ -311,14 +348,14 @@ static void open_tag(bib_buf *out, bib_rich_tag t)
                                      LIT("<sub>"),
                                      LIT("<span style=\"font-variant:small-caps;\">"),
                                      LIT("<span class=\"nocase\">")};
-    bib_buf_append_fast(out, open[t].s, open[t].len);
+    latex_put(out, open[t].s, open[t].len);
 }
 
 static void close_tag(bib_buf *out, bib_rich_tag t)
 {
     static const latex_lit close[] = {LIT(""), LIT("</i>"), LIT("</b>"), LIT("</sup>"),
                                       LIT("</sub>"), LIT("</span>"), LIT("</span>")};
-    bib_buf_append_fast(out, close[t].s, close[t].len);
+    latex_put(out, close[t].s, close[t].len);
 }
 #undef LIT
 
@@ -454,7 +491,7 @@ static void read_math(reader *r)
     if (cp && e < end)
         bib_buf_put_utf8(r->out, cp);
     else
-        bib_buf_append_fast(r->out, s + i, (e < end ? e + 1 : e) - i); /* math kept */
+        latex_put(r->out, s + i, (e < end ? e + 1 : e) - i); /* math kept */
     r->i = e < end ? e + 1 : e;
 }
 
@@ -475,7 +512,7 @@ static void read_group(reader *r)
     if (stop + twice < end && s[stop] == '}' && s[stop + twice] == '}' && (!span || stop > i + 1)) {
         if (span)
             open_tag(r->out, BIB_RICH_NOCASE);
-        bib_buf_append_fast(r->out, s + i + 1 + twice, stop - i - 1 - twice);
+        latex_put(r->out, s + i + 1 + twice, stop - i - 1 - twice);
         if (span)
             close_tag(r->out, BIB_RICH_NOCASE);
         r->i = stop + 1 + twice;
@@ -521,7 +558,7 @@ static void read_glyph(reader *r, size_t i, size_t after)
     if (q == b && b > a && g >= 0x20 && g <= 0x10FFFF && (g < 0xD800 || g > 0xDFFF)) {
         bib_buf_put_utf8(r->out, g);
     } else {
-        bib_buf_append_fast(r->out, s + i, e - i);
+        latex_put(r->out, s + i, e - i);
         r->unknown++;
     }
     r->i = e;
@@ -588,7 +625,7 @@ static void read_word(reader *r, size_t k, size_t n)
         e = after;
         if (e < end && s[e] == '{')
             e = group_end(r, e, end);
-        bib_buf_append_fast(r->out, s + i, e - i);
+        latex_put(r->out, s + i, e - i);
         r->unknown++;
         r->i = e;
     }
@@ -632,7 +669,7 @@ static void read_command(reader *r)
         size_t after = argument(r, i + 2, end, &a, &b);
         put_accent(r, acc, a, b, after);
     } else if (n == 0) { /* an unknown control symbol: kept */
-        bib_buf_append_fast(out, s + i, 2);
+        latex_put(out, s + i, 2);
         r->unknown++;
         r->i = i + 2;
     } else {
@@ -640,32 +677,38 @@ static void read_command(reader *r)
     }
 }
 
-/* Dashes, TeX quotes and ties at s[i]. */
-static void read_punct(reader *r)
+/* Dashes, TeX quotes and ties at s[i] (s[..end)) into out: the index
+ * after them. */
+static size_t put_punct(bib_buf *out, const char *s, size_t i, size_t end)
 {
-    const char *s = r->s;
-    size_t i = r->i, end = r->end;
-    bib_buf *out = r->out;
     char c = s[i];
     if (c == '~') {
         LATEX_PUT_LIT(out, "\xC2\xA0");
-        r->i = i + 1;
-    } else if (c == '-' && i + 2 < end && s[i + 1] == '-' && s[i + 2] == '-') {
-        LATEX_PUT_LIT(out, "\xE2\x80\x94");
-        r->i = i + 3;
-    } else if (c == '-' && i + 1 < end && s[i + 1] == '-') {
-        LATEX_PUT_LIT(out, "\xE2\x80\x93");
-        r->i = i + 2;
-    } else if (c == '`' && i + 1 < end && s[i + 1] == '`') {
-        LATEX_PUT_LIT(out, "\xE2\x80\x9C");
-        r->i = i + 2;
-    } else if (c == '\'' && i + 1 < end && s[i + 1] == '\'') {
-        LATEX_PUT_LIT(out, "\xE2\x80\x9D");
-        r->i = i + 2;
-    } else {
-        bib_buf_putc_fast(out, c); /* a lone quote stays: O'Brien */
-        r->i = i + 1;
+        return i + 1;
     }
+    if (c == '-' && i + 2 < end && s[i + 1] == '-' && s[i + 2] == '-') {
+        LATEX_PUT_LIT(out, "\xE2\x80\x94");
+        return i + 3;
+    }
+    if (c == '-' && i + 1 < end && s[i + 1] == '-') {
+        LATEX_PUT_LIT(out, "\xE2\x80\x93");
+        return i + 2;
+    }
+    if (c == '`' && i + 1 < end && s[i + 1] == '`') {
+        LATEX_PUT_LIT(out, "\xE2\x80\x9C");
+        return i + 2;
+    }
+    if (c == '\'' && i + 1 < end && s[i + 1] == '\'') {
+        LATEX_PUT_LIT(out, "\xE2\x80\x9D");
+        return i + 2;
+    }
+    bib_buf_putc_fast(out, c); /* a lone quote stays: O'Brien */
+    return i + 1;
+}
+
+static void read_punct(reader *r)
+{
+    r->i = put_punct(r->out, r->s, r->i, r->end);
 }
 
 /* Converts the current range up to its first special character, or that
@@ -676,7 +719,7 @@ static void read_step(reader *r)
     size_t i = r->i, end = r->end;
     size_t j = latex_find_convert(s, i, end); /* a run the conversion copies */
     if (j > i) {
-        bib_buf_append_fast(r->out, s + i, j - i);
+        latex_put(r->out, s + i, j - i);
         r->i = j;
         return;
     }
@@ -707,20 +750,26 @@ int bib_latex_to_unicode(bib_buf *out, const char *s, size_t len, unsigned flags
             i = latex_skip_braces16(s, i, len);
             if (i < len && (s[i] == '{' || s[i] == '}')) {
                 if (i > from)
-                    bib_buf_append_fast(out, s + from, i - from);
+                    latex_put(out, s + from, i - from);
                 from = i + 1;
             }
         }
         if (len > from)
-            bib_buf_append_fast(out, s + from, len - from);
+            latex_put(out, s + from, len - from);
         return out->failed ? BIB_ENOMEM : 0; /* the field: no call per value */
     }
     /* the leading run without a special character, as read_step finds
      * it: a value that is all plain text (most of them) is one copy, with
      * no reader to set up */
     size_t plain = latex_find_convert(s, 0, len);
-    if (plain)
-        bib_buf_append_fast(out, s, plain);
+    latex_put(out, s, plain);
+    /* dashes and TeX quotes before any other special (a page range), as
+     * read_step converts them, still without the reader */
+    while (plain < len && latex_char_class[(unsigned char)s[plain]] == 2) {
+        size_t j = put_punct(out, s, plain, len);
+        plain = latex_find_convert(s, j, len);
+        latex_put(out, s + j, plain - j);
+    }
     if (plain == len)
         return out->failed ? BIB_ENOMEM : 0;
     /* on the C stack, its small arrays left uninitialised: most values
@@ -739,6 +788,7 @@ int bib_latex_to_unicode(bib_buf *out, const char *s, size_t len, unsigned flags
     r->stack = r->small_stack;
     r->top = 0;
     r->cap = sizeof r->small_stack / sizeof r->small_stack[0];
+    r->scan_left = GROUP_SCAN;
     brace_table_init(&r->bt, s, len, false);
     while (!r->failed) {
         while (r->i < r->end && !r->failed)
@@ -930,7 +980,7 @@ static void put_tag(bib_buf *out, markup *m, bib_rich_tag tag, bool closing)
             m->at[m->top] = out->len + 1;
         }
         m->top++;
-        bib_buf_append_fast(out, cmd[tag].text, cmd[tag].n);
+        latex_put(out, cmd[tag].text, cmd[tag].n);
         return;
     }
     if (m->top == 0)
@@ -1030,7 +1080,7 @@ static inline size_t latex_copy_plain(bib_buf *out, const char *s, size_t i, siz
 {
     size_t run = latex_plain_run(s, i, len);
     if (run > i)
-        bib_buf_append_fast(out, s + i, run - i);
+        latex_put(out, s + i, run - i);
     return run;
 }
 
@@ -1050,7 +1100,7 @@ int bib_latex_from_unicode(bib_buf *out, const char *s, size_t len, unsigned fla
          * which a URL or DOI reads the same (RFC 3986 does not allow them
          * bare); the caller sees the length change and warns */
         if (braces_pair(s, len)) {
-            bib_buf_append_fast(out, s, len);
+            latex_put(out, s, len);
         } else {
             for (size_t i = 0; i < len; i++) {
                 if (s[i] == '{' || s[i] == '}')
@@ -1064,7 +1114,7 @@ int bib_latex_from_unicode(bib_buf *out, const char *s, size_t len, unsigned fla
     /* most values are plain text throughout: copied without the setup */
     size_t i = latex_plain_run(s, 0, len);
     if (i == len) {
-        bib_buf_append_fast(out, s, len);
+        latex_put(out, s, len);
         return out->failed ? BIB_ENOMEM : 0;
     }
     bool ascii = flags & BIB_LATEX_ASCII;
@@ -1073,7 +1123,7 @@ int bib_latex_from_unicode(bib_buf *out, const char *s, size_t len, unsigned fla
     brace_table bt; /* built only for a command followed by a group */
     brace_table_init(&bt, s, len, true);
     int lone = -1; /* whether the braces fail to pair up; -1: not looked */
-    bib_buf_append_fast(out, s, i); /* the plain start found above */
+    latex_put(out, s, i); /* the plain start found above */
     /* s[i] is where the plain run stopped; after each step the next run
      * is copied (the step's `continue` included), so no block is scanned
      * twice */
@@ -1096,7 +1146,7 @@ int bib_latex_from_unicode(bib_buf *out, const char *s, size_t len, unsigned fla
                 if (ascii)
                     bib__latex_put_math_ascii(out, s + i, k + 1 - i, no_latex);
                 else
-                    bib_buf_append_fast(out, s + i, k + 1 - i); /* math is kept as written */
+                    latex_put(out, s + i, k + 1 - i); /* math is kept as written */
                 i = k + 1;
                 continue;
             }
@@ -1110,7 +1160,7 @@ int bib_latex_from_unicode(bib_buf *out, const char *s, size_t len, unsigned fla
             if (k && !braces_pair(s + i, k - i))
                 k = 0;
             if (k) {
-                bib_buf_append_fast(out, s + i, k - i); /* an unknown command read as written */
+                latex_put(out, s + i, k - i); /* an unknown command read as written */
                 i = k;
                 continue;
             }
@@ -1134,7 +1184,7 @@ int bib_latex_from_unicode(bib_buf *out, const char *s, size_t len, unsigned fla
             size_t k = i + 1;
             while (k < len && (unsigned char)s[k] >= 0x80)
                 k++;
-            bib_buf_append_fast(out, s + i, k - i);
+            latex_put(out, s + i, k - i);
             i = k;
         }
     }

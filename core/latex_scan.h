@@ -11,6 +11,10 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "bibconv/buf.h"
 #if defined(__x86_64__) && defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -97,6 +101,46 @@ typedef struct latex_lit {
     const char *s;
     size_t len;
 } latex_lit;
-#define LATEX_PUT_LIT(out, lit) bib_buf_append_fast((out), (lit), sizeof(lit) - 1)
+#define LATEX_PUT_LIT(out, lit) latex_put((out), (lit), sizeof(lit) - 1)
+
+/* bib_buf_append_fast for the short runs, groups and tags the conversion
+ * writes (most under 32 bytes): two overlapping moves of 4, 8 or 16 bytes
+ * that read and write only s[0..n) and out's new bytes, no memcpy call
+ * (a call was a tenth of a title's conversion). */
+static inline void latex_put(bib_buf *out, const char *s, size_t n)
+{
+    if (n > 32 || out->len + n >= out->cap) {
+        bib_buf_append_fast(out, s, n);
+        return;
+    }
+    char *d = out->data + out->len;
+    if (n >= 16) {
+#if defined(__x86_64__) && defined(__SSE2__)
+        __m128i a = _mm_loadu_si128((const __m128i *)(const void *)s);
+        __m128i b = _mm_loadu_si128((const __m128i *)(const void *)(s + n - 16));
+        _mm_storeu_si128((__m128i *)(void *)d, a);
+        _mm_storeu_si128((__m128i *)(void *)(d + n - 16), b);
+#else
+        memcpy(d, s, n);
+#endif
+    } else if (n >= 8) {
+        uint64_t a, b;
+        memcpy(&a, s, 8);
+        memcpy(&b, s + n - 8, 8);
+        memcpy(d, &a, 8);
+        memcpy(d + n - 8, &b, 8);
+    } else if (n >= 4) {
+        uint32_t a, b;
+        memcpy(&a, s, 4);
+        memcpy(&b, s + n - 4, 4);
+        memcpy(d, &a, 4);
+        memcpy(d + n - 4, &b, 4);
+    } else {
+        for (size_t i = 0; i < n; i++)
+            d[i] = s[i];
+    }
+    out->len += n;
+    out->data[out->len] = '\0';
+}
 
 #endif /* BIBCONV_LATEX_SCAN_H */

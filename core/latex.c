@@ -644,7 +644,8 @@ static void read_command(reader *r)
         return;
     }
     char n1 = s[i + 1];
-    if (strchr("&%$#_{}", n1)) {
+    if (n1 == '&' || n1 == '%' || n1 == '$' || n1 == '#' || n1 == '_' || n1 == '{' ||
+        n1 == '}' || !n1) { /* strchr("&%$#_{}", n1) without a call (its NUL too) */
         bib_buf_putc_fast(out, n1);
         r->i = i + 2;
         return;

@@ -41,20 +41,23 @@ static inline size_t latex_find_convert(const char *s, size_t i, size_t end)
     while (end - i >= 17) { /* the pair test reads one byte past the block */
         __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
         __m128i y = _mm_loadu_si128((const __m128i *)(const void *)(s + i + 1));
-        __m128i hard = _mm_or_si128(
-            _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\\')),
-                         _mm_cmpeq_epi8(x, _mm_set1_epi8('{'))),
-            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('}')),
-                                      _mm_cmpeq_epi8(x, _mm_set1_epi8('~'))),
-                         _mm_cmpeq_epi8(x, _mm_set1_epi8('$'))));
+        /* '{', '}' and '~' by one signed compare: 0x7B..0x7F, which lets
+         * '|' and DEL through too (passed over below); UTF-8 bytes are
+         * negative */
+        __m128i hard = _mm_or_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('z')),
+                                    _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\\')),
+                                                 _mm_cmpeq_epi8(x, _mm_set1_epi8('$'))));
         __m128i soft = _mm_and_si128(
             _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('-')),
                                       _mm_cmpeq_epi8(x, _mm_set1_epi8('`'))),
                          _mm_cmpeq_epi8(x, _mm_set1_epi8('\''))),
             _mm_cmpeq_epi8(x, y));
-        unsigned bits = (unsigned)_mm_movemask_epi8(_mm_or_si128(hard, soft));
-        if (bits)
-            return i + (size_t)__builtin_ctz(bits);
+        for (unsigned bits = (unsigned)_mm_movemask_epi8(_mm_or_si128(hard, soft)); bits;
+             bits &= bits - 1) {
+            size_t k = i + (size_t)__builtin_ctz(bits);
+            if (s[k] != '|' && s[k] != 0x7F)
+                return k;
+        }
         i += 16;
     }
 #endif

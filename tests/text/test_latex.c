@@ -464,6 +464,33 @@ START_TEST(test_reader_quick_ways)
 }
 END_TEST
 
+/* bib_latex_plain_len (latex_find_convert, whose sixteen-byte test lets
+ * '|' and DEL through as '{', '}' and '~') against the byte table's rule,
+ * on random texts of the specials, their neighbours and UTF-8, from every
+ * start */
+START_TEST(test_plain_len_random)
+{
+    static const char pool[] = "ab-`'\\{}~$|\x7F\x7E\x7Bz{\xC3\xA9\xFF ";
+    char s[80];
+    srand(29);
+    for (int round = 0; round < 20000; round++) {
+        size_t len = (size_t)rand() % sizeof s;
+        for (size_t k = 0; k < len; k++)
+            s[k] = rand() % 3 ? 'a' : pool[(size_t)rand() % (sizeof pool - 1)];
+        for (size_t from = 0; from <= len; from += 7) {
+            size_t want = from;
+            for (; want < len; want++) {
+                unsigned char c = (unsigned char)s[want];
+                if (latex_char_class[c] == 1 ||
+                    (latex_char_class[c] == 2 && want + 1 < len && s[want + 1] == s[want]))
+                    break;
+            }
+            ck_assert_uint_eq(from + bib_latex_plain_len(s + from, len - from), want);
+        }
+    }
+}
+END_TEST
+
 /* latex_put appends as bib_buf_append does, whatever the length and room */
 START_TEST(test_latex_put)
 {
@@ -575,4 +602,5 @@ END_TEST
 BIB_TEST_MAIN("latex", test_accents, test_specials, test_rich_and_nocase, test_from_unicode,
               test_table_round_trip, test_named_tables_both_ways, test_rich_helpers, test_deep_nesting,
               test_plain_len, test_word_lookup, test_from_plain_run,
-              test_non_ascii_counted, test_reader_quick_ways, test_latex_put)
+              test_non_ascii_counted, test_reader_quick_ways, test_latex_put,
+              test_plain_len_random)

@@ -88,6 +88,9 @@ void bib_pages_split(const char *s, size_t len, const char **first, size_t *firs
     *last = s + len;
     *last_len = 0;
     for (size_t i = 1; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c != ' ' && c != '-' && c != 0xE2)
+            continue; /* dash_at finds nothing there: no call per digit */
         size_t lead, n = dash_at(s + i, len - i, &lead);
         for (size_t m; n && i + n < len && (m = dash_at(s + i + n, len - i - n, &lead));)
             n += m; /* a run of mixed dashes ("-–") is one separator */
@@ -114,11 +117,11 @@ int bib_pages_normalize(bib_buf *out, const char *s, size_t len, const char *das
         size_t al, bl;
         bib_pages_split(s + i, end - i, &a, &al, &b, &bl);
         if (!first_item)
-            bib_buf_puts(out, ", ");
-        bib_buf_append(out, a, al);
+            bib_buf_append_fast(out, ", ", 2);
+        bib_buf_append_fast(out, a, al);
         if (bl) {
-            bib_buf_puts(out, dash);
-            bib_buf_append(out, b, bl);
+            bib_buf_append_fast(out, dash, strlen(dash));
+            bib_buf_append_fast(out, b, bl);
         }
         first_item = false;
         if (!c)
@@ -817,6 +820,11 @@ static __attribute__((noinline)) bool scratch_register(scratch_tls *t)
 static bib_buf *scratch_take(bib_buf *fallback)
 {
     scratch_tls *t = &scratch;
+#if defined(__GNUC__)
+    /* the address kept in a register: GCC otherwise asks __tls_get_addr
+     * for it again after the test below (a call per list) */
+    __asm__("" : "+r"(t));
+#endif
     if (t->busy || (!t->registered && !scratch_register(t)))
         return fallback;
     t->busy = true;

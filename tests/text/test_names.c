@@ -315,6 +315,90 @@ START_TEST(test_pages)
 }
 END_TEST
 
+/* names.c's page range split as it was before it passed over the bytes
+ * no separator starts with (digits, letters): every place asked */
+static size_t ref_dash_at(const char *s, size_t len, size_t *lead)
+{
+    size_t i = 0;
+    while (i < len && s[i] == ' ')
+        i++;
+    *lead = i;
+    size_t d = 0;
+    while (i + d < len && s[i + d] == '-' && d < 3)
+        d++;
+    const unsigned char *u = (const unsigned char *)s + i;
+    if (!d && i + 2 < len && u[0] == 0xE2 &&
+        ((u[1] == 0x80 && (u[2] == 0x90 || u[2] == 0x91 || u[2] == 0x93 || u[2] == 0x94)) ||
+         (u[1] == 0x88 && u[2] == 0x92)))
+        d = 3;
+    if (!d)
+        return 0;
+    i += d;
+    while (i < len && s[i] == ' ')
+        i++;
+    return i;
+}
+
+static void ref_split(const char *s, size_t len, size_t *first_len, size_t *last_at,
+                      size_t *last_len)
+{
+    size_t lead = 0;
+    while (len && (*s == ' ' || (*s >= '\t' && *s <= '\r'))) {
+        s++;
+        len--;
+        lead++;
+    }
+    while (len && (s[len - 1] == ' ' || (s[len - 1] >= '\t' && s[len - 1] <= '\r')))
+        len--;
+    *first_len = len;
+    *last_at = lead + len;
+    *last_len = 0;
+    for (size_t i = 1; i < len; i++) {
+        size_t ld, n = ref_dash_at(s + i, len - i, &ld);
+        for (size_t m; n && i + n < len && (m = ref_dash_at(s + i + n, len - i - n, &ld));)
+            n += m;
+        if (n && i + n < len && s[i - 1] != ' ') {
+            *first_len = i;
+            *last_at = lead + i + n;
+            *last_len = len - i - n;
+            return;
+        }
+        if (n)
+            i += n - 1;
+    }
+}
+
+/* bib_pages_split against the reference on random texts of digits,
+ * letters, blanks, hyphens, commas and the UTF-8 dashes (and a non-dash
+ * with their first byte) */
+START_TEST(test_pages_random)
+{
+    static const char *const pieces[] = {"1", "23", "a", " ", "-", ",", "\t", "\xE2\x80\x93",
+                                         "\xE2\x80\x94", "\xE2\x88\x92", "\xE2\x80\x90",
+                                         "\xE2\x82\xAC", "\xE2", "e", "S"};
+    char s[64];
+    srand(31);
+    for (int round = 0; round < 100000; round++) {
+        size_t len = 0, want = (size_t)rand() % 20;
+        for (size_t k = 0; k < want; k++) {
+            const char *p = pieces[(size_t)rand() % (sizeof pieces / sizeof *pieces)];
+            size_t n = strlen(p);
+            if (len + n >= sizeof s)
+                break;
+            memcpy(s + len, p, n);
+            len += n;
+        }
+        const char *f, *l;
+        size_t fl, ll, rfl, rla, rll;
+        bib_pages_split(s, len, &f, &fl, &l, &ll);
+        ref_split(s, len, &rfl, &rla, &rll);
+        ck_assert_msg(fl == rfl && (size_t)(l - s) == rla && ll == rll,
+                      "'%.*s': %zu %zu %zu, want %zu %zu %zu", (int)len, s, fl,
+                      (size_t)(l - s), ll, rfl, rla, rll);
+    }
+}
+END_TEST
+
 typedef struct {
     const char *in, *given, *von, *family, *jr, *literal;
 } bcase;
@@ -498,5 +582,5 @@ END_TEST
 
 BIB_TEST_MAIN("names", test_display_names, test_display_nfd, test_display_add,
               test_display_quick, test_display_given_first, test_bibtex_quick,
-              test_pages, test_bibtex_names,
+              test_pages, test_pages_random, test_bibtex_names,
               test_bibtex_name_lists)

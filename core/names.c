@@ -412,6 +412,66 @@ static int parse_last_first(bib_name *out, bib_buf *dst, const char *s, size_t l
                             const char *lo, const char *hi);
 static int parse_general(part_offs *out, bib_buf *dst, const char *s, size_t len,
                          unsigned flags);
+static char *copy_words(char *o, const char *s, size_t a, size_t b);
+
+/* Whether LaTeX conversion copies s[a..b) as it is, inside a group or as
+ * a name's words, and no brace or comma splits it: none of ",{}\\~$" and
+ * no "--", "``" or "''". */
+static bool braced_plain(const char *s, size_t a, size_t b)
+{
+    for (size_t i = a; i < b; i++) {
+        char c = s[i];
+        if (c == ',' || c == '{' || c == '}' || c == '\\' || c == '~' || c == '$' ||
+            ((c == '-' || c == '`' || c == '\'') && i + 1 < b && s[i + 1] == c))
+            return false;
+    }
+    return true;
+}
+
+/* The quick way for a name that is one plain group, "{World Health
+ * Organization}" (a literal), or one plain group and a comma before
+ * plain given names, "{van Gulik}, Robert" (the family the group's text):
+ * what the general way makes of them, from the bytes (the group one
+ * token, which counts as upper case; the given names' tokens joined by
+ * one space). 1 when done, 0 for the general way, BIB_ENOMEM. */
+static int parse_braced(bib_name *out, bib_buf *dst, const char *s, size_t len)
+{
+    size_t a = 0, e = len;
+    while (a < e && c_space(s[a]))
+        a++;
+    while (e > a && c_space(s[e - 1]))
+        e--;
+    const char *close = a < e && s[a] == '{' ? memchr(s + a, '}', e - a) : NULL;
+    if (!close || !braced_plain(s, a + 1, (size_t)(close - s)))
+        return 0;
+    size_t c = (size_t)(close - s) + 1, g = c;
+    while (g < e && c_space(s[g]))
+        g++;
+    bool literal = g == e;
+    if (!literal) { /* a comma, then given names the token limit keeps whole */
+        if (s[g] != ',' || e - g > 2 * (MAXTOK / 2 - 2))
+            return 0;
+        for (g++; g < e && c_space(s[g]); g++)
+            ;
+        if (g == e || !braced_plain(s, g, e))
+            return 0;
+    }
+    if ((dst->failed || dst->cap - dst->len < len + 3) && bib_buf_reserve(dst, len + 2))
+        return BIB_ENOMEM;
+    char *o = dst->data + dst->len;
+    if (!literal) {
+        out->given = o;
+        o = copy_words(o, s, g, e);
+        *o++ = '\0';
+    }
+    *(literal ? &out->literal : &out->family) = o;
+    memcpy(o, s + a + 1, c - a - 2);
+    o += c - a - 2;
+    *o++ = '\0'; /* the part's end */
+    *o = '\0';   /* the buffer's */
+    dst->len = (size_t)(o - dst->data);
+    return 1;
+}
 
 /* Parses one BibTeX name into dst (parts NUL-terminated, one after the
  * other) and sets *out's parts to point there: they live as long as dst
@@ -426,6 +486,8 @@ static int parse_into(bib_name *out, bib_buf *dst, const char *s, size_t len, un
      * format is tried after it as before it, and most names skip that
      * search and the general way's frame; it sets *out itself */
     int rc = lo ? parse_last_first(out, dst, s, len, lo, hi) : 0;
+    if (!rc && lo)
+        rc = parse_braced(out, dst, s, len);
     if (rc)
         return rc < 0 ? rc : 0;
     part_offs o = {NO_PART, NO_PART, NO_PART, NO_PART, NO_PART};

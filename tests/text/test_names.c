@@ -517,6 +517,9 @@ START_TEST(test_bibtex_quick)
         "Smith", "van", "de la", "Jr", "J.", "A", "O'Brien", "Jean-Luc", "Smith--Jones",
         "x", "Lee", "{Barnes}", "{\\\"u}ber", "M\xC3\xBCller", "\\'Etienne", "a~b", "$x$",
         "given=Ann", "family=Doe", "foo=bar", "``q''", "9", "Abcdefghijklmnopqrstu",
+        /* groups for the quick way of "{Family}, Given" and "{Literal}" */
+        "{van Gulik}", "{Rinderle-Ma}", "{a--b}", "{x~y}", "{}", "{A, B}", "{O'Neil}",
+        "{d``q}", "{W.  Ponweiser}", "{$x$}", "{M\xC3\xBCller}", "{a=b}", "-", "--",
     };
     static const char *const seps[] = {" ", "  ", ", ", ",", " ,", "\t", " ", " ", " , "};
     unsigned long x = 4242;
@@ -580,7 +583,40 @@ START_TEST(test_bibtex_quick)
 }
 END_TEST
 
+/* The quick way for "{Family}, Given" and "{Literal}" at its edges: an
+ * empty given part, the token limit, blanks and separators around the
+ * group; each as the general way parses it. */
+START_TEST(test_bibtex_braced_edges)
+{
+    static const char *const names[] = {
+        "{X},", "{X}, ", " {X} ,Y ", "{X},\tY\vZ", "{X}~, Y", "~{X}", "{X}~", "{X}Y, Z",
+        "{X}, Y~Z", "{X}, Y, Z", "{X}, {Y}", "{X} {Y}", "{}, Y", "{}", "{X}, Y-Z", "{X}, Y--Z",
+        "{X}, Y `` Z", "{X--Y}", "{X-}-, Y", "{ X }, Y", "{X\\}, Y",
+    };
+    char big[400];
+    for (size_t i = 0; i < sizeof names / sizeof *names + 2; i++) {
+        const char *n = i < sizeof names / sizeof *names ? names[i] : big;
+        if (!(i < sizeof names / sizeof *names)) { /* given names past the token limit */
+            size_t k = (size_t)snprintf(big, sizeof big, "{X}, ");
+            for (int w = 0; w < (i % 2 ? 61 : 130); w++)
+                k += (size_t)snprintf(big + k, sizeof big - k, "%c ", 'a' + w % 26);
+            big[k - 1] = '\0';
+        }
+        bib_name a, b;
+        int ra = bib_name_parse_bibtex(&a, n, strlen(n), BIB_NAME_LATEX);
+        int rb = bib__name_parse_bibtex_general(&b, n, strlen(n), BIB_NAME_LATEX);
+        ck_assert_msg(ra == rb, "'%s': %d, %d", n, ra, rb);
+        if (ra == 0) {
+            same_name(&a, &b, n);
+            bib_name_clear(&a);
+            bib_name_clear(&b);
+        }
+    }
+}
+END_TEST
+
 BIB_TEST_MAIN("names", test_display_names, test_display_nfd, test_display_add,
               test_display_quick, test_display_given_first, test_bibtex_quick,
+              test_bibtex_braced_edges,
               test_pages, test_pages_random, test_bibtex_names,
               test_bibtex_name_lists)

@@ -299,7 +299,9 @@ static size_t group_end(reader *r, size_t i, size_t end)
         size_t stop = end - i < r->scan_left ? end : i + r->scan_left;
         int depth = 0;
         const char *s = r->s;
-        for (size_t k = i; k < stop; k++) {
+        /* sixteen bytes a step to the next '\\', '{', '}' (or '<') */
+        for (size_t k = latex_skip_braces16(s, i, stop); k < stop;
+             k = latex_skip_braces16(s, k + 1, stop)) {
             if (s[k] == '\\' && k + 1 < end) {
                 k++;
                 continue;

@@ -329,6 +329,20 @@ static void von_last(const btok *t, size_t a, size_t b, size_t *von_end)
     *von_end = v;
 }
 
+/* Whether LaTeX conversion copies s[a..b) as it is, inside a group or as
+ * a name's words, and no brace or comma splits it: none of ",{}\\~$" and
+ * no "--", "``" or "''". */
+static bool braced_plain(const char *s, size_t a, size_t b)
+{
+    for (size_t i = a; i < b; i++) {
+        char c = s[i];
+        if (c == ',' || c == '{' || c == '}' || c == '\\' || c == '~' || c == '$' ||
+            ((c == '-' || c == '`' || c == '\'') && i + 1 < b && s[i + 1] == c))
+            return false;
+    }
+    return true;
+}
+
 /* The text of s[0..len) as a name part (braces dropped, as tokens_text does),
  * LaTeX converted with BIB_NAME_LATEX, appended to dst: its offset there,
  * NO_PART for an empty part. */
@@ -340,9 +354,8 @@ static size_t part_value(bib_buf *dst, const char *s, size_t len, unsigned flags
         len--;
     if (!len)
         return NO_PART;
-    btok t = {s, len, false, false};
-    for (size_t k = 0; k < len && !t.latex; k++)
-        t.latex = (name_stop[(unsigned char)s[k]] & NC_LATEX) != 0;
+    /* a lone '-' or '\'' (prefix=el-, d') is copied as it is: no conversion */
+    btok t = {s, len, false, !braced_plain(s, 0, len)};
     return tokens_text(dst, &t, 0, 1, flags, oom);
 }
 
@@ -375,12 +388,17 @@ static bool parse_extended(part_offs *out, bib_buf *dst, const char *s, size_t l
     size_t a = i;
     int depth = 0;
     for (size_t j = i; j <= len; j++) {
-        if (j < len && s[j] == '{')
-            depth++;
-        else if (j < len && s[j] == '}' && depth > 0)
-            depth--;
-        if (j < len && (s[j] != ',' || depth > 0))
-            continue;
+        /* only braces and commas matter ('~' and '\\' stop here too) */
+        while (j < len && !(name_stop[(unsigned char)s[j]] & (NC_BRACE | NC_OTHER)))
+            j++;
+        if (j < len) {
+            if (s[j] == '{')
+                depth++;
+            else if (s[j] == '}' && depth > 0)
+                depth--;
+            if (s[j] != ',' || depth > 0)
+                continue;
+        }
         /* one "key=value" in s[a..j) */
         const char *eq = memchr(s + a, '=', j - a);
         if (eq) {
@@ -413,20 +431,6 @@ static int parse_last_first(bib_name *out, bib_buf *dst, const char *s, size_t l
 static int parse_general(part_offs *out, bib_buf *dst, const char *s, size_t len,
                          unsigned flags);
 static char *copy_words(char *o, const char *s, size_t a, size_t b);
-
-/* Whether LaTeX conversion copies s[a..b) as it is, inside a group or as
- * a name's words, and no brace or comma splits it: none of ",{}\\~$" and
- * no "--", "``" or "''". */
-static bool braced_plain(const char *s, size_t a, size_t b)
-{
-    for (size_t i = a; i < b; i++) {
-        char c = s[i];
-        if (c == ',' || c == '{' || c == '}' || c == '\\' || c == '~' || c == '$' ||
-            ((c == '-' || c == '`' || c == '\'') && i + 1 < b && s[i + 1] == c))
-            return false;
-    }
-    return true;
-}
 
 /* The quick way for a name that is one plain group, "{World Health
  * Organization}" (a literal), or one plain group and a comma before

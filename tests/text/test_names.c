@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bibconv/latex.h"
 #include "bibconv/names.h"
 #include "bibconv/record.h"
 
@@ -583,6 +584,54 @@ START_TEST(test_bibtex_quick)
 }
 END_TEST
 
+/* The extended format's values: each the LaTeX conversion of its trimmed
+ * text (names.c copies one with a lone '-' or '\'' as it is, and steps
+ * over the bytes between braces and commas), on random values of the
+ * bytes that matter, braces with commas inside them among them. */
+START_TEST(test_bibtex_extended_values)
+{
+    static const char *const pieces[] = {"a", "B", " ", "-", "--", "'", "''", "`", "``", "el-",
+                                         "d'", "{x, y}", "{z}", "\\'e", "~", "$", "\t", "=",
+                                         "\xC3\xA9", "{", "}"};
+    char v[64], name[160];
+    srand(37);
+    for (int round = 0; round < 20000; round++) {
+        size_t n = 0, w = (size_t)rand() % 8;
+        int depth = 0;
+        for (size_t k = 0; k < w; k++) {
+            const char *p = pieces[(size_t)rand() % (sizeof pieces / sizeof *pieces)];
+            if (!strcmp(p, "}") && !depth)
+                continue; /* a stray '}' ends no group: left out */
+            depth += !strcmp(p, "{") - !strcmp(p, "}");
+            if (n + strlen(p) >= sizeof v)
+                break;
+            memcpy(v + n, p, strlen(p));
+            n += strlen(p);
+        }
+        while (depth-- > 0) /* the value's groups closed before the next key */
+            v[n++] = '}';
+        v[n] = '\0';
+        snprintf(name, sizeof name, "family=%s, given=Ann", v);
+        size_t a = 0, e = n;
+        while (a < e && (v[a] == ' ' || v[a] == '\t'))
+            a++;
+        while (e > a && (v[e - 1] == ' ' || v[e - 1] == '\t'))
+            e--;
+        bib_buf want = BIB_BUF_INIT;
+        bib_latex_to_unicode(&want, v + a, e - a, 0, NULL);
+        bib_name got;
+        int rc = bib_name_parse_bibtex(&got, name, strlen(name), BIB_NAME_LATEX);
+        ck_assert_int_eq(rc, 0);
+        ck_assert_msg(e > a ? got.family && strcmp(got.family, want.data) == 0 : !got.family,
+                      "'%s': family '%s', want '%s'", name, got.family ? got.family : "(none)",
+                      want.data ? want.data : "");
+        ck_assert_str_eq(got.given, "Ann");
+        bib_name_clear(&got);
+        bib_buf_clear(&want);
+    }
+}
+END_TEST
+
 /* The quick way for "{Family}, Given" and "{Literal}" at its edges: an
  * empty given part, the token limit, blanks and separators around the
  * group; each as the general way parses it. */
@@ -617,6 +666,6 @@ END_TEST
 
 BIB_TEST_MAIN("names", test_display_names, test_display_nfd, test_display_add,
               test_display_quick, test_display_given_first, test_bibtex_quick,
-              test_bibtex_braced_edges,
+              test_bibtex_braced_edges, test_bibtex_extended_values,
               test_pages, test_pages_random, test_bibtex_names,
               test_bibtex_name_lists)

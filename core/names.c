@@ -329,9 +329,8 @@ static void von_last(const btok *t, size_t a, size_t b, size_t *von_end)
     *von_end = v;
 }
 
-/* Whether LaTeX conversion copies s[a..b) as it is, inside a group or as
- * a name's words, and no brace or comma splits it: none of ",{}\\~$" and
- * no "--", "``" or "''". */
+/* Whether LaTeX conversion copies s[a..b) as it is and no brace or comma
+ * splits it: none of ",{}\\~$" and no "--", "``" or "''". */
 static bool braced_plain(const char *s, size_t a, size_t b)
 {
     for (size_t i = a; i < b; i++) {
@@ -433,11 +432,10 @@ static int parse_general(part_offs *out, bib_buf *dst, const char *s, size_t len
 static char *copy_words(char *o, const char *s, size_t a, size_t b);
 
 /* The quick way for a name that is one plain group, "{World Health
- * Organization}" (a literal), or one plain group and a comma before
- * plain given names, "{van Gulik}, Robert" (the family the group's text):
- * what the general way makes of them, from the bytes (the group one
- * token, which counts as upper case; the given names' tokens joined by
- * one space). 1 when done, 0 for the general way, BIB_ENOMEM. */
+ * Organization}" (a literal), or one before a comma and plain given
+ * names, "{van Gulik}, Robert": what the general way makes of them (the
+ * group one upper-case token, the given tokens joined by one space), from
+ * the bytes. 1 when done, 0 for the general way, BIB_ENOMEM. */
 static int parse_braced(bib_name *out, bib_buf *dst, const char *s, size_t len)
 {
     size_t a = 0, e = len;
@@ -588,11 +586,12 @@ static inline __m128i space16(__m128i x)
  * (its only comma), *blank (white space before it) and *single (every
  * blank a lone ' ' and the last byte not one: each copy_words of the name
  * is then a plain copy). 0 for a name the quick way leaves to the general
- * one: a brace, LaTeX, '~', a byte LaTeX decoding changes, '=' (the
- * extended format), no comma or a second one. [lo, hi) is memory that may
- * be read around s[0..len) (the whole name list): with sixteen bytes of
- * it, sixteen places a step with SSE2, a block at the end moved back to
- * end at hi, the bytes outside the name masked off. */
+ * one: a brace, LaTeX, '~', a byte LaTeX decoding changes ('-', '`' and
+ * '\'' only doubled), '=' (the extended format), no comma or a second
+ * one. [lo, hi) is memory that may be read around s[0..len) (the whole
+ * name list): with sixteen bytes of it, sixteen places a step with SSE2,
+ * a block at the end moved back to end at hi, the bytes outside the name
+ * masked off. */
 static int last_first_scan(const char *s, size_t len, const char *lo, const char *hi,
                            size_t *comma, bool *blank, bool *single)
 {
@@ -610,20 +609,24 @@ static int last_first_scan(const char *s, size_t len, const char *lo, const char
                 p = hi - 16;
             }
             __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+            /* '{', '}', '~' (and '|', DEL) by one signed compare */
             __m128i stop = _mm_or_si128(
-                _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('{')),
-                                          _mm_cmpeq_epi8(x, _mm_set1_epi8('}'))),
-                             _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('~')),
-                                          _mm_cmpeq_epi8(x, _mm_set1_epi8('\\')))),
-                _mm_or_si128(
-                    _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('$')),
-                                              _mm_cmpeq_epi8(x, _mm_set1_epi8('-'))),
-                                 _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('`')),
-                                              _mm_cmpeq_epi8(x, _mm_set1_epi8('\'')))),
-                    _mm_cmpeq_epi8(x, _mm_set1_epi8('='))));
+                _mm_or_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('z')),
+                             _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))),
+                _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('$')),
+                             _mm_cmpeq_epi8(x, _mm_set1_epi8('='))));
+            __m128i soft = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('-')),
+                                        _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('`')),
+                                                     _mm_cmpeq_epi8(x, _mm_set1_epi8('\''))));
             size_t n = len - i < 16 ? len - i : 16;
             unsigned keep = (unsigned)((1ul << n) - 1);
             unsigned st = ((unsigned)_mm_movemask_epi8(stop) >> shift) & keep;
+            for (unsigned so = ((unsigned)_mm_movemask_epi8(soft) >> shift) & keep; so;
+                 so &= so - 1) {
+                size_t k = i + (size_t)__builtin_ctz(so);
+                if (k + 1 < len && s[k + 1] == s[k])
+                    return 0;
+            }
             unsigned cm = ((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(','))) >>
                            shift) & keep;
             unsigned ws = ((unsigned)_mm_movemask_epi8(space16(x)) >> shift) & keep;
@@ -655,6 +658,11 @@ static int last_first_scan(const char *s, size_t len, const char *lo, const char
         unsigned char k = name_stop[(unsigned char)s[i]];
         if (!k) {
             if (s[i] == '=')
+                return 0;
+            continue;
+        }
+        if (s[i] == '-' || s[i] == '`' || s[i] == '\'') { /* doubled: converted */
+            if (i + 1 < len && s[i + 1] == s[i])
                 return 0;
             continue;
         }

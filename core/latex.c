@@ -721,10 +721,11 @@ static void read_step(reader *r)
     const char *s = r->s;
     size_t i = r->i, end = r->end;
     size_t j = latex_find_convert(s, i, end); /* a run the conversion copies */
-    if (j > i) {
+    if (j > i) { /* then the construct at j, which a new scan would find first */
         latex_put(r->out, s + i, j - i);
-        r->i = j;
-        return;
+        r->i = i = j;
+        if (j == end)
+            return;
     }
     switch (s[i]) {
     case '$': read_math(r); break;

@@ -521,6 +521,8 @@ START_TEST(test_bibtex_quick)
         /* groups for the quick way of "{Family}, Given" and "{Literal}" */
         "{van Gulik}", "{Rinderle-Ma}", "{a--b}", "{x~y}", "{}", "{A, B}", "{O'Neil}",
         "{d``q}", "{W.  Ponweiser}", "{$x$}", "{M\xC3\xBCller}", "{a=b}", "-", "--",
+        /* "and" that starts a word: no split, in any case */
+        "Anderson", "ANDY", "andrea", "Ma\xC3\xB1" "ana",
     };
     static const char *const seps[] = {" ", "  ", ", ", ",", " ,", "\t", " ", " ", " , "};
     unsigned long x = 4242;

@@ -118,45 +118,65 @@ typedef struct list_masks {
  * and *and_at, a bit where each " and " starts (white space, "and" in any
  * case, white space, as list_next_stop finds it), sixteen bytes a step;
  * false for any other list. */
+#if defined(__x86_64__) && defined(__SSE2__)
+/* list_masks_of's masks in the making */
+typedef struct lm_acc {
+    uint64_t ws, sp, cm, a, n, d;
+    __m128i bad;
+} lm_acc;
+
+/* The bytes of x (y: each one's next) into the masks at bit i, the
+ * first `shift` of them dropped (a block moved back to end at the list's
+ * end) */
+static inline void lm_block(lm_acc *acc, __m128i x, __m128i y, unsigned shift, size_t i)
+{
+    __m128i lx = _mm_or_si128(x, _mm_set1_epi8(0x20));
+    __m128i soft = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('-')),
+                                _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('`')),
+                                             _mm_cmpeq_epi8(x, _mm_set1_epi8('\''))));
+    acc->bad = _mm_or_si128(
+        acc->bad, _mm_or_si128(_mm_and_si128(soft, _mm_cmpeq_epi8(x, y)),
+                               _mm_or_si128(_mm_or_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('z')),
+                                                         _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))),
+                                            _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('$')),
+                                                         _mm_cmpeq_epi8(x, _mm_set1_epi8('='))))));
+#define LM_BITS(v) ((uint64_t)((unsigned)_mm_movemask_epi8(v) >> shift) << i)
+    acc->ws |= LM_BITS(space16(x));
+    acc->sp |= LM_BITS(_mm_cmpeq_epi8(x, _mm_set1_epi8(' ')));
+    acc->cm |= LM_BITS(_mm_cmpeq_epi8(x, _mm_set1_epi8(',')));
+    acc->a |= LM_BITS(_mm_cmpeq_epi8(lx, _mm_set1_epi8('a')));
+    acc->n |= LM_BITS(_mm_cmpeq_epi8(lx, _mm_set1_epi8('n')));
+    acc->d |= LM_BITS(_mm_cmpeq_epi8(lx, _mm_set1_epi8('d')));
+#undef LM_BITS
+}
+#endif
+
 static inline bool list_masks_of(const char *s, size_t len, list_masks *m, uint64_t *and_at)
 {
 #if defined(__x86_64__) && defined(__SSE2__)
     if (len > 64 || !len)
         return false;
-    uint64_t ws = 0, sp = 0, cm = 0, a = 0, n = 0, d = 0;
-    __m128i bad = _mm_setzero_si128();
-    char pad[32] = {0}; /* the last part block, copied: NULs take no mask */
-    for (size_t i = 0; i < len; i += 16) {
-        const char *p = s + i;
-        if (len - i < 17) { /* a pair test reads one byte past the block */
-            memcpy(pad, p, len - i);
-            p = pad;
-        }
-        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
-        __m128i y = _mm_loadu_si128((const __m128i *)(const void *)(p + 1));
-        __m128i lx = _mm_or_si128(x, _mm_set1_epi8(0x20));
-        __m128i soft = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('-')),
-                                    _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('`')),
-                                                 _mm_cmpeq_epi8(x, _mm_set1_epi8('\''))));
-        bad = _mm_or_si128(
-            bad, _mm_or_si128(_mm_and_si128(soft, _mm_cmpeq_epi8(x, y)),
-                              _mm_or_si128(_mm_or_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('z')),
-                                                        _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))),
-                                           _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('$')),
-                                                        _mm_cmpeq_epi8(x, _mm_set1_epi8('='))))));
-#define LM_BITS(v) ((uint64_t)(unsigned)_mm_movemask_epi8(v) << i)
-        ws |= LM_BITS(space16(x));
-        sp |= LM_BITS(_mm_cmpeq_epi8(x, _mm_set1_epi8(' ')));
-        cm |= LM_BITS(_mm_cmpeq_epi8(x, _mm_set1_epi8(',')));
-        a |= LM_BITS(_mm_cmpeq_epi8(lx, _mm_set1_epi8('a')));
-        n |= LM_BITS(_mm_cmpeq_epi8(lx, _mm_set1_epi8('n')));
-        d |= LM_BITS(_mm_cmpeq_epi8(lx, _mm_set1_epi8('d')));
-#undef LM_BITS
+    lm_acc acc = {0, 0, 0, 0, 0, 0, _mm_setzero_si128()};
+    size_t i = 0;
+    for (; len - i >= 17; i += 16) /* the pair test reads one byte past the block */
+        lm_block(&acc, _mm_loadu_si128((const __m128i *)(const void *)(s + i)),
+                 _mm_loadu_si128((const __m128i *)(const void *)(s + i + 1)), 0, i);
+    __m128i x;
+    unsigned shift = 0;
+    if (len >= 16) { /* the rest in the block that ends at len */
+        x = _mm_loadu_si128((const __m128i *)(const void *)(s + len - 16));
+        shift = (unsigned)(i - (len - 16));
+    } else { /* a short list, copied: NULs take no mask */
+        char pad[16] = {0};
+        memcpy(pad, s, len);
+        x = _mm_loadu_si128((const __m128i *)(const void *)pad);
     }
-    if (_mm_movemask_epi8(bad))
+    /* the next byte of each, none for the last */
+    lm_block(&acc, x, _mm_srli_si128(x, 1), shift, i);
+    if (_mm_movemask_epi8(acc.bad))
         return false;
-    *m = (list_masks){ws, sp, cm};
-    *and_at = ws & (a >> 1) & (n >> 2) & (d >> 3) & (ws >> 4);
+    *m = (list_masks){acc.ws, acc.sp, acc.cm};
+    *and_at = acc.ws & (acc.a >> 1) & (acc.n >> 2) & (acc.d >> 3) & (acc.ws >> 4);
     return true;
 #else
     (void)s, (void)len, (void)m, (void)and_at;

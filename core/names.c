@@ -312,10 +312,12 @@ static void von_last(const btok *t, size_t a, size_t b, size_t *von_end)
  * splits it: none of ",{}\\~$" and no "--", "``" or "''". */
 static bool braced_plain(const char *s, size_t a, size_t b)
 {
+    static const unsigned char cls[256] = {[','] = 1, ['{'] = 1, ['}'] = 1, ['\\'] = 1,
+                                           ['~'] = 1, ['$'] = 1, ['-'] = 2, ['`'] = 2,
+                                           ['\''] = 2}; /* 2: only doubled */
     for (size_t i = a; i < b; i++) {
-        char c = s[i];
-        if (c == ',' || c == '{' || c == '}' || c == '\\' || c == '~' || c == '$' ||
-            ((c == '-' || c == '`' || c == '\'') && i + 1 < b && s[i + 1] == c))
+        unsigned char k = cls[(unsigned char)s[i]];
+        if (k && (k == 1 || (i + 1 < b && s[i + 1] == s[i])))
             return false;
     }
     return true;

@@ -145,6 +145,7 @@ typedef struct reader {
     size_t top, cap;
     brace_table bt;
     size_t scan_left; /* group_end's allowance for scans without the table */
+    size_t tried;     /* a group group_quick refused before the reader began */
     frame small_stack[16];
 } reader;
 
@@ -500,24 +501,34 @@ static void read_math(reader *r)
 /* A brace group at s[i] == '{'. At the top level, {\"u} and {\em x} are
  * BibTeX's "special characters"; other groups protect their text (a nocase
  * span when asked). */
+/* read_group's quick way, for the common "{DNA}" (nothing special before
+ * the '}' that closes it): its text as it is, in a nocase span at the top
+ * of a title ({{DNA}} the same), what entering the group would write; the
+ * index after it, or 0 for a group that needs the reader */
+static inline size_t group_quick(bib_buf *out, const char *s, size_t i, size_t end,
+                                 unsigned flags, bool nested)
+{
+    bool span = !nested && (flags & BIB_LATEX_RICH) && (flags & BIB_LATEX_NOCASE);
+    size_t twice = span && i + 1 < end && s[i + 1] == '{';
+    size_t stop = latex_find_convert(s, i + 1 + twice, end);
+    if (!(stop + twice < end && s[stop] == '}' && s[stop + twice] == '}' && (!span || stop > i + 1)))
+        return 0;
+    if (span)
+        open_tag(out, BIB_RICH_NOCASE);
+    latex_put(out, s + i + 1 + twice, stop - i - 1 - twice);
+    if (span)
+        close_tag(out, BIB_RICH_NOCASE);
+    return stop + 1 + twice;
+}
+
 static void read_group(reader *r)
 {
     const char *s = r->s;
     size_t i = r->i, end = r->end;
     bool rich = r->flags & BIB_LATEX_RICH;
-    /* the common "{DNA}": nothing special before the '}' that closes it,
-     * so its text as it is, in a nocase span in a title (what entering
-     * the group would write), without the brace table */
-    bool span = !r->nested && rich && (r->flags & BIB_LATEX_NOCASE);
-    size_t twice = span && i + 1 < end && s[i + 1] == '{'; /* {{DNA}}: the same */
-    size_t stop = latex_find_convert(s, i + 1 + twice, end);
-    if (stop + twice < end && s[stop] == '}' && s[stop + twice] == '}' && (!span || stop > i + 1)) {
-        if (span)
-            open_tag(r->out, BIB_RICH_NOCASE);
-        latex_put(r->out, s + i + 1 + twice, stop - i - 1 - twice);
-        if (span)
-            close_tag(r->out, BIB_RICH_NOCASE);
-        r->i = stop + 1 + twice;
+    size_t next = i == r->tried ? 0 : group_quick(r->out, s, i, end, r->flags, r->nested);
+    if (next) {
+        r->i = next;
         return;
     }
     size_t e = group_end(r, i, end);
@@ -680,35 +691,6 @@ static void read_command(reader *r)
     }
 }
 
-/* Dashes, TeX quotes and ties at s[i] (s[..end)) into out: the index
- * after them. */
-static size_t put_punct(bib_buf *out, const char *s, size_t i, size_t end)
-{
-    char c = s[i];
-    if (c == '~') {
-        LATEX_PUT_LIT(out, "\xC2\xA0");
-        return i + 1;
-    }
-    if (c == '-' && i + 2 < end && s[i + 1] == '-' && s[i + 2] == '-') {
-        LATEX_PUT_LIT(out, "\xE2\x80\x94");
-        return i + 3;
-    }
-    if (c == '-' && i + 1 < end && s[i + 1] == '-') {
-        LATEX_PUT_LIT(out, "\xE2\x80\x93");
-        return i + 2;
-    }
-    if (c == '`' && i + 1 < end && s[i + 1] == '`') {
-        LATEX_PUT_LIT(out, "\xE2\x80\x9C");
-        return i + 2;
-    }
-    if (c == '\'' && i + 1 < end && s[i + 1] == '\'') {
-        LATEX_PUT_LIT(out, "\xE2\x80\x9D");
-        return i + 2;
-    }
-    bib_buf_putc_fast(out, c); /* a lone quote stays: O'Brien */
-    return i + 1;
-}
-
 static void read_punct(reader *r)
 {
     r->i = put_punct(r->out, r->s, r->i, r->end);
@@ -767,13 +749,14 @@ int bib_latex_to_unicode(bib_buf *out, const char *s, size_t len, unsigned flags
      * no reader to set up */
     size_t plain = latex_find_convert(s, 0, len);
     latex_put(out, s, plain);
-    /* dashes and TeX quotes before any other special (a page range), as
-     * read_step converts them, still without the reader */
-    while (plain < len && latex_char_class[(unsigned char)s[plain]] == 2) {
-        size_t j = put_punct(out, s, plain, len);
-        plain = latex_find_convert(s, j, len);
-        latex_put(out, s + j, plain - j);
-    }
+    /* dashes, TeX quotes and plain groups before any other special (a page
+     * range, a title's {{DNA}}), as read_step converts them, still without
+     * the reader */
+    for (size_t j; plain < len; plain = latex_find_convert(s, j, len), latex_put(out, s + j, plain - j))
+        if (latex_char_class[(unsigned char)s[plain]] == 2)
+            j = put_punct(out, s, plain, len);
+        else if (s[plain] != '{' || !(j = group_quick(out, s, plain, len, flags, false)))
+            break;
     if (plain == len)
         return out->failed ? BIB_ENOMEM : 0;
     /* on the C stack, its small arrays left uninitialised: most values
@@ -793,6 +776,7 @@ int bib_latex_to_unicode(bib_buf *out, const char *s, size_t len, unsigned flags
     r->top = 0;
     r->cap = sizeof r->small_stack / sizeof r->small_stack[0];
     r->scan_left = GROUP_SCAN;
+    r->tried = s[plain] == '{' ? plain : SIZE_MAX;
     brace_table_init(&r->bt, s, len, false);
     while (!r->failed) {
         while (r->i < r->end && !r->failed)

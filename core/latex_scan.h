@@ -2,9 +2,9 @@
 /*
  * latex_scan.h - latex.c's scans for the bytes that matter, sixteen at a
  * time where SSE2 is there (every x86-64): text is mostly plain, and a
- * byte loop over it was a tenth of BibTeX -> CSL-JSON. Static inline, so
- * the scans cost no call; a header of its own because latex.c is at the
- * project's size limit.
+ * byte loop over it was a tenth of BibTeX -> CSL-JSON; and its short
+ * appends (latex_put, put_punct). Static inline, so they cost no call; a
+ * header of its own because latex.c is at the project's size limit.
  */
 #ifndef BIBCONV_LATEX_SCAN_H
 #define BIBCONV_LATEX_SCAN_H
@@ -144,6 +144,35 @@ static inline void latex_put(bib_buf *out, const char *s, size_t n)
     }
     out->len += n;
     out->data[out->len] = '\0';
+}
+
+/* Dashes, TeX quotes and ties at s[i] (s[..end)) into out: the index
+ * after them. */
+static inline size_t put_punct(bib_buf *out, const char *s, size_t i, size_t end)
+{
+    char c = s[i];
+    if (c == '~') {
+        LATEX_PUT_LIT(out, "\xC2\xA0");
+        return i + 1;
+    }
+    if (c == '-' && i + 2 < end && s[i + 1] == '-' && s[i + 2] == '-') {
+        LATEX_PUT_LIT(out, "\xE2\x80\x94");
+        return i + 3;
+    }
+    if (c == '-' && i + 1 < end && s[i + 1] == '-') {
+        LATEX_PUT_LIT(out, "\xE2\x80\x93");
+        return i + 2;
+    }
+    if (c == '`' && i + 1 < end && s[i + 1] == '`') {
+        LATEX_PUT_LIT(out, "\xE2\x80\x9C");
+        return i + 2;
+    }
+    if (c == '\'' && i + 1 < end && s[i + 1] == '\'') {
+        LATEX_PUT_LIT(out, "\xE2\x80\x9D");
+        return i + 2;
+    }
+    bib_buf_putc_fast(out, c); /* a lone quote stays: O'Brien */
+    return i + 1;
 }
 
 #endif /* BIBCONV_LATEX_SCAN_H */

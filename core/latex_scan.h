@@ -148,7 +148,9 @@ static inline void latex_put(bib_buf *out, const char *s, size_t n)
 
 /* Dashes, TeX quotes and ties at s[i] (s[..end)) into out: the index
  * after them. */
-static inline size_t put_punct(bib_buf *out, const char *s, size_t i, size_t end)
+/* (out of line: two callers, and rare against the plain runs) */
+static __attribute__((noinline, unused)) size_t put_punct(bib_buf *out, const char *s, size_t i,
+                                                          size_t end)
 {
     char c = s[i];
     if (c == '~') {

@@ -144,6 +144,8 @@ typedef struct reader {
     frame *stack;
     size_t top, cap;
     brace_table bt;
+    size_t scan_left; /* group_end's allowance for scans without the table */
+    size_t tried;     /* a group group_quick refused before the reader began */
     frame small_stack[16];
 } reader;
 
@@ -169,21 +171,20 @@ static void *grow(bool *failed, void *p, size_t *cap, const void *small, size_t 
     return q;
 }
 
+/* The arrays are set up by brace_table_build, on first use: most values
+ * convert without one, and init and free then cost a few stores. */
 static void brace_table_init(brace_table *bt, const char *s, size_t len, bool want_lts)
 {
     bt->s = s;
     bt->len = len;
-    bt->braces = bt->small;
-    bt->n = bt->cursor = 0;
-    bt->cap = sizeof bt->small / sizeof bt->small[0];
-    bt->lts = NULL;
-    bt->nlts = bt->ltcap = bt->lt_cursor = 0;
     bt->want_lts = want_lts;
     bt->built = bt->failed = false;
 }
 
 static void brace_table_free(brace_table *bt)
 {
+    if (!bt->built)
+        return;
     if (bt->braces != bt->small)
         free(bt->braces);
     free(bt->lts);
@@ -196,6 +197,11 @@ static void brace_table_build(brace_table *bt)
     const char *s = bt->s;
     size_t inner = 0; /* index + 1 of the innermost open brace */
     bt->built = true;
+    bt->braces = bt->small;
+    bt->n = bt->cursor = 0;
+    bt->cap = sizeof bt->small / sizeof bt->small[0];
+    bt->lts = NULL;
+    bt->nlts = bt->ltcap = bt->lt_cursor = 0;
     for (size_t i = latex_skip_braces16(s, 0, bt->len); i < bt->len && !bt->failed;
          i = latex_skip_braces16(s, i + 1, bt->len)) {
         if (s[i] == '\\' && i + 1 < bt->len) {
@@ -276,10 +282,44 @@ static bool table_lt_between(brace_table *bt, size_t a, size_t b)
     return k < bt->nlts && bt->lts[k] < b;
 }
 
+/* group_end's allowance: the bytes a value's groups may be scanned for
+ * their ends before the brace table is built instead. */
+#define GROUP_SCAN 256
+
 /* Index just past the group that opens at s[i] == '{', or `end` when it
  * does not close before `end`. */
 static size_t group_end(reader *r, size_t i, size_t end)
 {
+    /* while the table is not built, a group that closes within the bytes
+     * left of a small allowance is found by a scan of its own (the scan
+     * below, which the table agrees with): most values with a group ({\"u},
+     * {\em x}) then need no table, whose pass is over the whole value; a
+     * value's scans together stay under the allowance, so the conversion
+     * stays linear */
+    if (!r->bt.built && r->scan_left) {
+        size_t stop = end - i < r->scan_left ? end : i + r->scan_left;
+        int depth = 0;
+        const char *s = r->s;
+        /* sixteen bytes a step to the next '\\', '{', '}' (or '<') */
+        for (size_t k = latex_skip_braces16(s, i, stop); k < stop;
+             k = latex_skip_braces16(s, k + 1, stop)) {
+            if (s[k] == '\\' && k + 1 < end) {
+                k++;
+                continue;
+            }
+            if (s[k] == '{') {
+                depth++;
+            } else if (s[k] == '}' && --depth == 0) {
+                r->scan_left -= k + 1 - i;
+                return k + 1;
+            }
+        }
+        if (stop == end) { /* no '}' closes it before end: as the table says */
+            r->scan_left -= end - i;
+            return end;
+        }
+        r->scan_left = 0; /* a long group: the table from now on */
+    }
     size_t close;
     if (table_match(&r->bt, i, &close))
         return close < end ? close + 1 : end;
@@ -311,14 +351,14 @@ static void open_tag(bib_buf *out, bib_rich_tag t)
                                      LIT("<sub>"),
                                      LIT("<span style=\"font-variant:small-caps;\">"),
                                      LIT("<span class=\"nocase\">")};
-    bib_buf_append_fast(out, open[t].s, open[t].len);
+    latex_put(out, open[t].s, open[t].len);
 }
 
 static void close_tag(bib_buf *out, bib_rich_tag t)
 {
     static const latex_lit close[] = {LIT(""), LIT("</i>"), LIT("</b>"), LIT("</sup>"),
                                       LIT("</sub>"), LIT("</span>"), LIT("</span>")};
-    bib_buf_append_fast(out, close[t].s, close[t].len);
+    latex_put(out, close[t].s, close[t].len);
 }
 #undef LIT
 
@@ -454,31 +494,41 @@ static void read_math(reader *r)
     if (cp && e < end)
         bib_buf_put_utf8(r->out, cp);
     else
-        bib_buf_append_fast(r->out, s + i, (e < end ? e + 1 : e) - i); /* math kept */
+        latex_put(r->out, s + i, (e < end ? e + 1 : e) - i); /* math kept */
     r->i = e < end ? e + 1 : e;
 }
 
 /* A brace group at s[i] == '{'. At the top level, {\"u} and {\em x} are
  * BibTeX's "special characters"; other groups protect their text (a nocase
  * span when asked). */
+/* read_group's quick way, for the common "{DNA}" (nothing special before
+ * the '}' that closes it): its text as it is, in a nocase span at the top
+ * of a title ({{DNA}} the same), what entering the group would write; the
+ * index after it, or 0 for a group that needs the reader */
+static inline size_t group_quick(bib_buf *out, const char *s, size_t i, size_t end,
+                                 unsigned flags, bool nested)
+{
+    bool span = !nested && (flags & BIB_LATEX_RICH) && (flags & BIB_LATEX_NOCASE);
+    size_t twice = span && i + 1 < end && s[i + 1] == '{';
+    size_t stop = latex_find_convert(s, i + 1 + twice, end);
+    if (!(stop + twice < end && s[stop] == '}' && s[stop + twice] == '}' && (!span || stop > i + 1)))
+        return 0;
+    if (span)
+        open_tag(out, BIB_RICH_NOCASE);
+    latex_put(out, s + i + 1 + twice, stop - i - 1 - twice);
+    if (span)
+        close_tag(out, BIB_RICH_NOCASE);
+    return stop + 1 + twice;
+}
+
 static void read_group(reader *r)
 {
     const char *s = r->s;
     size_t i = r->i, end = r->end;
     bool rich = r->flags & BIB_LATEX_RICH;
-    /* the common "{DNA}": nothing special before the '}' that closes it,
-     * so its text as it is, in a nocase span in a title (what entering
-     * the group would write), without the brace table */
-    bool span = !r->nested && rich && (r->flags & BIB_LATEX_NOCASE);
-    size_t twice = span && i + 1 < end && s[i + 1] == '{'; /* {{DNA}}: the same */
-    size_t stop = latex_find_convert(s, i + 1 + twice, end);
-    if (stop + twice < end && s[stop] == '}' && s[stop + twice] == '}' && (!span || stop > i + 1)) {
-        if (span)
-            open_tag(r->out, BIB_RICH_NOCASE);
-        bib_buf_append_fast(r->out, s + i + 1 + twice, stop - i - 1 - twice);
-        if (span)
-            close_tag(r->out, BIB_RICH_NOCASE);
-        r->i = stop + 1 + twice;
+    size_t next = i == r->tried ? 0 : group_quick(r->out, s, i, end, r->flags, r->nested);
+    if (next) {
+        r->i = next;
         return;
     }
     size_t e = group_end(r, i, end);
@@ -521,7 +571,7 @@ static void read_glyph(reader *r, size_t i, size_t after)
     if (q == b && b > a && g >= 0x20 && g <= 0x10FFFF && (g < 0xD800 || g > 0xDFFF)) {
         bib_buf_put_utf8(r->out, g);
     } else {
-        bib_buf_append_fast(r->out, s + i, e - i);
+        latex_put(r->out, s + i, e - i);
         r->unknown++;
     }
     r->i = e;
@@ -588,7 +638,7 @@ static void read_word(reader *r, size_t k, size_t n)
         e = after;
         if (e < end && s[e] == '{')
             e = group_end(r, e, end);
-        bib_buf_append_fast(r->out, s + i, e - i);
+        latex_put(r->out, s + i, e - i);
         r->unknown++;
         r->i = e;
     }
@@ -607,7 +657,8 @@ static void read_command(reader *r)
         return;
     }
     char n1 = s[i + 1];
-    if (strchr("&%$#_{}", n1)) {
+    if (n1 == '&' || n1 == '%' || n1 == '$' || n1 == '#' || n1 == '_' || n1 == '{' ||
+        n1 == '}' || !n1) { /* strchr("&%$#_{}", n1) without a call (its NUL too) */
         bib_buf_putc_fast(out, n1);
         r->i = i + 2;
         return;
@@ -632,7 +683,7 @@ static void read_command(reader *r)
         size_t after = argument(r, i + 2, end, &a, &b);
         put_accent(r, acc, a, b, after);
     } else if (n == 0) { /* an unknown control symbol: kept */
-        bib_buf_append_fast(out, s + i, 2);
+        latex_put(out, s + i, 2);
         r->unknown++;
         r->i = i + 2;
     } else {
@@ -640,32 +691,9 @@ static void read_command(reader *r)
     }
 }
 
-/* Dashes, TeX quotes and ties at s[i]. */
 static void read_punct(reader *r)
 {
-    const char *s = r->s;
-    size_t i = r->i, end = r->end;
-    bib_buf *out = r->out;
-    char c = s[i];
-    if (c == '~') {
-        LATEX_PUT_LIT(out, "\xC2\xA0");
-        r->i = i + 1;
-    } else if (c == '-' && i + 2 < end && s[i + 1] == '-' && s[i + 2] == '-') {
-        LATEX_PUT_LIT(out, "\xE2\x80\x94");
-        r->i = i + 3;
-    } else if (c == '-' && i + 1 < end && s[i + 1] == '-') {
-        LATEX_PUT_LIT(out, "\xE2\x80\x93");
-        r->i = i + 2;
-    } else if (c == '`' && i + 1 < end && s[i + 1] == '`') {
-        LATEX_PUT_LIT(out, "\xE2\x80\x9C");
-        r->i = i + 2;
-    } else if (c == '\'' && i + 1 < end && s[i + 1] == '\'') {
-        LATEX_PUT_LIT(out, "\xE2\x80\x9D");
-        r->i = i + 2;
-    } else {
-        bib_buf_putc_fast(out, c); /* a lone quote stays: O'Brien */
-        r->i = i + 1;
-    }
+    r->i = put_punct(r->out, r->s, r->i, r->end);
 }
 
 /* Converts the current range up to its first special character, or that
@@ -675,10 +703,11 @@ static void read_step(reader *r)
     const char *s = r->s;
     size_t i = r->i, end = r->end;
     size_t j = latex_find_convert(s, i, end); /* a run the conversion copies */
-    if (j > i) {
-        bib_buf_append_fast(r->out, s + i, j - i);
-        r->i = j;
-        return;
+    if (j > i) { /* then the construct at j, which a new scan would find first */
+        latex_put(r->out, s + i, j - i);
+        r->i = i = j;
+        if (j == end)
+            return;
     }
     switch (s[i]) {
     case '$': read_math(r); break;
@@ -707,20 +736,27 @@ int bib_latex_to_unicode(bib_buf *out, const char *s, size_t len, unsigned flags
             i = latex_skip_braces16(s, i, len);
             if (i < len && (s[i] == '{' || s[i] == '}')) {
                 if (i > from)
-                    bib_buf_append_fast(out, s + from, i - from);
+                    latex_put(out, s + from, i - from);
                 from = i + 1;
             }
         }
         if (len > from)
-            bib_buf_append_fast(out, s + from, len - from);
+            latex_put(out, s + from, len - from);
         return out->failed ? BIB_ENOMEM : 0; /* the field: no call per value */
     }
     /* the leading run without a special character, as read_step finds
      * it: a value that is all plain text (most of them) is one copy, with
      * no reader to set up */
     size_t plain = latex_find_convert(s, 0, len);
-    if (plain)
-        bib_buf_append_fast(out, s, plain);
+    latex_put(out, s, plain);
+    /* dashes, TeX quotes and plain groups before any other special (a page
+     * range, a title's {{DNA}}), as read_step converts them, still without
+     * the reader */
+    for (size_t j; plain < len; plain = latex_find_convert(s, j, len), latex_put(out, s + j, plain - j))
+        if (latex_char_class[(unsigned char)s[plain]] == 2)
+            j = put_punct(out, s, plain, len);
+        else if (s[plain] != '{' || !(j = group_quick(out, s, plain, len, flags, false)))
+            break;
     if (plain == len)
         return out->failed ? BIB_ENOMEM : 0;
     /* on the C stack, its small arrays left uninitialised: most values
@@ -739,6 +775,8 @@ int bib_latex_to_unicode(bib_buf *out, const char *s, size_t len, unsigned flags
     r->stack = r->small_stack;
     r->top = 0;
     r->cap = sizeof r->small_stack / sizeof r->small_stack[0];
+    r->scan_left = GROUP_SCAN;
+    r->tried = s[plain] == '{' ? plain : SIZE_MAX;
     brace_table_init(&r->bt, s, len, false);
     while (!r->failed) {
         while (r->i < r->end && !r->failed)
@@ -930,7 +968,7 @@ static void put_tag(bib_buf *out, markup *m, bib_rich_tag tag, bool closing)
             m->at[m->top] = out->len + 1;
         }
         m->top++;
-        bib_buf_append_fast(out, cmd[tag].text, cmd[tag].n);
+        latex_put(out, cmd[tag].text, cmd[tag].n);
         return;
     }
     if (m->top == 0)
@@ -1030,7 +1068,7 @@ static inline size_t latex_copy_plain(bib_buf *out, const char *s, size_t i, siz
 {
     size_t run = latex_plain_run(s, i, len);
     if (run > i)
-        bib_buf_append_fast(out, s + i, run - i);
+        latex_put(out, s + i, run - i);
     return run;
 }
 
@@ -1050,7 +1088,7 @@ int bib_latex_from_unicode(bib_buf *out, const char *s, size_t len, unsigned fla
          * which a URL or DOI reads the same (RFC 3986 does not allow them
          * bare); the caller sees the length change and warns */
         if (braces_pair(s, len)) {
-            bib_buf_append_fast(out, s, len);
+            latex_put(out, s, len);
         } else {
             for (size_t i = 0; i < len; i++) {
                 if (s[i] == '{' || s[i] == '}')
@@ -1064,7 +1102,7 @@ int bib_latex_from_unicode(bib_buf *out, const char *s, size_t len, unsigned fla
     /* most values are plain text throughout: copied without the setup */
     size_t i = latex_plain_run(s, 0, len);
     if (i == len) {
-        bib_buf_append_fast(out, s, len);
+        latex_put(out, s, len);
         return out->failed ? BIB_ENOMEM : 0;
     }
     bool ascii = flags & BIB_LATEX_ASCII;
@@ -1073,7 +1111,7 @@ int bib_latex_from_unicode(bib_buf *out, const char *s, size_t len, unsigned fla
     brace_table bt; /* built only for a command followed by a group */
     brace_table_init(&bt, s, len, true);
     int lone = -1; /* whether the braces fail to pair up; -1: not looked */
-    bib_buf_append_fast(out, s, i); /* the plain start found above */
+    latex_put(out, s, i); /* the plain start found above */
     /* s[i] is where the plain run stopped; after each step the next run
      * is copied (the step's `continue` included), so no block is scanned
      * twice */
@@ -1096,7 +1134,7 @@ int bib_latex_from_unicode(bib_buf *out, const char *s, size_t len, unsigned fla
                 if (ascii)
                     bib__latex_put_math_ascii(out, s + i, k + 1 - i, no_latex);
                 else
-                    bib_buf_append_fast(out, s + i, k + 1 - i); /* math is kept as written */
+                    latex_put(out, s + i, k + 1 - i); /* math is kept as written */
                 i = k + 1;
                 continue;
             }
@@ -1110,7 +1148,7 @@ int bib_latex_from_unicode(bib_buf *out, const char *s, size_t len, unsigned fla
             if (k && !braces_pair(s + i, k - i))
                 k = 0;
             if (k) {
-                bib_buf_append_fast(out, s + i, k - i); /* an unknown command read as written */
+                latex_put(out, s + i, k - i); /* an unknown command read as written */
                 i = k;
                 continue;
             }
@@ -1134,7 +1172,7 @@ int bib_latex_from_unicode(bib_buf *out, const char *s, size_t len, unsigned fla
             size_t k = i + 1;
             while (k < len && (unsigned char)s[k] >= 0x80)
                 k++;
-            bib_buf_append_fast(out, s + i, k - i);
+            latex_put(out, s + i, k - i);
             i = k;
         }
     }

@@ -18,9 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#if defined(__x86_64__) && defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 #include "bibconv/latex.h"
 #include "bibconv/names.h"
@@ -28,25 +25,7 @@
 #include "bibconv/utf8.h"
 #include "latex_table.h"
 #include "names_internal.h"
-
-/* isspace in the C locale, without a call per byte (the name scans look
- * at every byte of every name list) */
-static inline bool c_space(char c)
-{
-    return c == ' ' || (c >= '\t' && c <= '\r');
-}
-
-/* Bytes the BibTeX name scans stop at (the rest they step over in a tight
- * loop): C-locale white space, braces, '~', ',' and '\\'. */
-enum { NC_SPACE = 1, NC_BRACE = 2, NC_OTHER = 4, NC_LATEX = 8 };
-static const unsigned char name_stop[256] = {
-    ['\t'] = NC_SPACE, ['\n'] = NC_SPACE, ['\v'] = NC_SPACE, ['\f'] = NC_SPACE,
-    ['\r'] = NC_SPACE, [' '] = NC_SPACE, ['{'] = NC_BRACE | NC_LATEX,
-    ['}'] = NC_BRACE | NC_LATEX, ['~'] = NC_OTHER | NC_LATEX, [','] = NC_OTHER,
-    ['\\'] = NC_OTHER | NC_LATEX,
-    /* NC_LATEX: bytes that LaTeX decoding or brace removal change */
-    ['$'] = NC_LATEX, ['-'] = NC_LATEX, ['`'] = NC_LATEX, ['\''] = NC_LATEX,
-};
+#include "names_scan.h"
 
 /* ---- page ranges ---------------------------------------------------------- */
 
@@ -88,6 +67,9 @@ void bib_pages_split(const char *s, size_t len, const char **first, size_t *firs
     *last = s + len;
     *last_len = 0;
     for (size_t i = 1; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c != ' ' && c != '-' && c != 0xE2)
+            continue; /* dash_at finds nothing there: no call per digit */
         size_t lead, n = dash_at(s + i, len - i, &lead);
         for (size_t m; n && i + n < len && (m = dash_at(s + i + n, len - i - n, &lead));)
             n += m; /* a run of mixed dashes ("-–") is one separator */
@@ -114,11 +96,11 @@ int bib_pages_normalize(bib_buf *out, const char *s, size_t len, const char *das
         size_t al, bl;
         bib_pages_split(s + i, end - i, &a, &al, &b, &bl);
         if (!first_item)
-            bib_buf_puts(out, ", ");
-        bib_buf_append(out, a, al);
+            bib_buf_append_fast(out, ", ", 2);
+        bib_buf_append_fast(out, a, al);
         if (bl) {
-            bib_buf_puts(out, dash);
-            bib_buf_append(out, b, bl);
+            bib_buf_append_fast(out, dash, strlen(dash));
+            bib_buf_append_fast(out, b, bl);
         }
         first_item = false;
         if (!c)
@@ -278,8 +260,8 @@ static size_t tokens_text_latex(bib_buf *dst, const btok *t, size_t a, size_t b,
                 bib_buf_putc(dst, raw[i]);
     if (raw != small)
         free(raw);
-    bib_buf_putc(dst, '\0');
-    if (bib_buf_failed(dst))
+    bib_buf_putc_fast(dst, '\0');
+    if (dst->failed)
         *oom = true;
     return *oom ? NO_PART : at;
 }
@@ -326,6 +308,21 @@ static void von_last(const btok *t, size_t a, size_t b, size_t *von_end)
     *von_end = v;
 }
 
+/* Whether LaTeX conversion copies s[a..b) as it is and no brace or comma
+ * splits it: none of ",{}\\~$" and no "--", "``" or "''". */
+static bool braced_plain(const char *s, size_t a, size_t b)
+{
+    static const unsigned char cls[256] = {[','] = 1, ['{'] = 1, ['}'] = 1, ['\\'] = 1,
+                                           ['~'] = 1, ['$'] = 1, ['-'] = 2, ['`'] = 2,
+                                           ['\''] = 2}; /* 2: only doubled */
+    for (size_t i = a; i < b; i++) {
+        unsigned char k = cls[(unsigned char)s[i]];
+        if (k && (k == 1 || (i + 1 < b && s[i + 1] == s[i])))
+            return false;
+    }
+    return true;
+}
+
 /* The text of s[0..len) as a name part (braces dropped, as tokens_text does),
  * LaTeX converted with BIB_NAME_LATEX, appended to dst: its offset there,
  * NO_PART for an empty part. */
@@ -337,9 +334,8 @@ static size_t part_value(bib_buf *dst, const char *s, size_t len, unsigned flags
         len--;
     if (!len)
         return NO_PART;
-    btok t = {s, len, false, false};
-    for (size_t k = 0; k < len && !t.latex; k++)
-        t.latex = (name_stop[(unsigned char)s[k]] & NC_LATEX) != 0;
+    /* a lone '-' or '\'' (prefix=el-, d') is copied as it is: no conversion */
+    btok t = {s, len, false, !braced_plain(s, 0, len)};
     return tokens_text(dst, &t, 0, 1, flags, oom);
 }
 
@@ -372,12 +368,17 @@ static bool parse_extended(part_offs *out, bib_buf *dst, const char *s, size_t l
     size_t a = i;
     int depth = 0;
     for (size_t j = i; j <= len; j++) {
-        if (j < len && s[j] == '{')
-            depth++;
-        else if (j < len && s[j] == '}' && depth > 0)
-            depth--;
-        if (j < len && (s[j] != ',' || depth > 0))
-            continue;
+        /* only braces and commas matter ('~' and '\\' stop here too) */
+        while (j < len && !(name_stop[(unsigned char)s[j]] & (NC_BRACE | NC_OTHER)))
+            j++;
+        if (j < len) {
+            if (s[j] == '{')
+                depth++;
+            else if (s[j] == '}' && depth > 0)
+                depth--;
+            if (s[j] != ',' || depth > 0)
+                continue;
+        }
         /* one "key=value" in s[a..j) */
         const char *eq = memchr(s + a, '=', j - a);
         if (eq) {
@@ -405,10 +406,62 @@ static bool parse_extended(part_offs *out, bib_buf *dst, const char *s, size_t l
     return true;
 }
 
+/* What last_first_scan finds in a name, when the list's masks gave it
+ * already (list_masks_of): ok is its result. */
+typedef struct lf_scan {
+    size_t comma;
+    bool ok, blank, single;
+} lf_scan;
+
 static int parse_last_first(bib_name *out, bib_buf *dst, const char *s, size_t len,
-                            const char *lo, const char *hi);
+                            const char *lo, const char *hi, const lf_scan *pre);
 static int parse_general(part_offs *out, bib_buf *dst, const char *s, size_t len,
                          unsigned flags);
+static char *copy_words(char *o, const char *s, size_t a, size_t b);
+
+/* The quick way for a name that is one plain group, "{World Health
+ * Organization}" (a literal), or one before a comma and plain given
+ * names, "{van Gulik}, Robert": what the general way makes of them (the
+ * group one upper-case token, the given tokens joined by one space), from
+ * the bytes. 1 when done, 0 for the general way, BIB_ENOMEM. */
+static int parse_braced(bib_name *out, bib_buf *dst, const char *s, size_t len)
+{
+    size_t a = 0, e = len;
+    while (a < e && c_space(s[a]))
+        a++;
+    while (e > a && c_space(s[e - 1]))
+        e--;
+    const char *close = a < e && s[a] == '{' ? memchr(s + a, '}', e - a) : NULL;
+    if (!close || !braced_plain(s, a + 1, (size_t)(close - s)))
+        return 0;
+    size_t c = (size_t)(close - s) + 1, g = c;
+    while (g < e && c_space(s[g]))
+        g++;
+    bool literal = g == e;
+    if (!literal) { /* a comma, then given names the token limit keeps whole */
+        if (s[g] != ',' || e - g > 2 * (MAXTOK / 2 - 2))
+            return 0;
+        for (g++; g < e && c_space(s[g]); g++)
+            ;
+        if (g == e || !braced_plain(s, g, e))
+            return 0;
+    }
+    if ((dst->failed || dst->cap - dst->len < len + 3) && bib_buf_reserve(dst, len + 2))
+        return BIB_ENOMEM;
+    char *o = dst->data + dst->len;
+    if (!literal) {
+        out->given = o;
+        o = copy_words(o, s, g, e);
+        *o++ = '\0';
+    }
+    *(literal ? &out->literal : &out->family) = o;
+    memcpy(o, s + a + 1, c - a - 2);
+    o += c - a - 2;
+    *o++ = '\0'; /* the part's end */
+    *o = '\0';   /* the buffer's */
+    dst->len = (size_t)(o - dst->data);
+    return 1;
+}
 
 /* Parses one BibTeX name into dst (parts NUL-terminated, one after the
  * other) and sets *out's parts to point there: they live as long as dst
@@ -416,13 +469,15 @@ static int parse_general(part_offs *out, bib_buf *dst, const char *s, size_t len
  * zeroed). [lo, hi) holds s[0..len) and may be read (parse_last_first);
  * lo NULL: the general way only (the test seam). */
 static int parse_into(bib_name *out, bib_buf *dst, const char *s, size_t len, unsigned flags,
-                      const char *lo, const char *hi)
+                      const char *lo, const char *hi, const lf_scan *pre)
 {
     memset(out, 0, sizeof *out);
     /* the quick way first: it refuses any name with '=', so the extended
      * format is tried after it as before it, and most names skip that
      * search and the general way's frame; it sets *out itself */
-    int rc = lo ? parse_last_first(out, dst, s, len, lo, hi) : 0;
+    int rc = lo ? parse_last_first(out, dst, s, len, lo, hi, pre) : 0;
+    if (!rc && lo)
+        rc = parse_braced(out, dst, s, len);
     if (rc)
         return rc < 0 ? rc : 0;
     part_offs o = {NO_PART, NO_PART, NO_PART, NO_PART, NO_PART};
@@ -505,25 +560,16 @@ static size_t von_end_words(const char *s, size_t a, size_t b)
     return v;
 }
 
-#if defined(__x86_64__) && defined(__SSE2__)
-/* c_space of each byte of x */
-static inline __m128i space16(__m128i x)
-{
-    __m128i t = _mm_sub_epi8(x, _mm_set1_epi8('\t')); /* '\t'..'\r' are 0..4 */
-    return _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(' ')),
-                        _mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8(4)), t));
-}
-#endif
-
 /* What parse_last_first needs of a name's bytes, from one pass: *comma
  * (its only comma), *blank (white space before it) and *single (every
  * blank a lone ' ' and the last byte not one: each copy_words of the name
  * is then a plain copy). 0 for a name the quick way leaves to the general
- * one: a brace, LaTeX, '~', a byte LaTeX decoding changes, '=' (the
- * extended format), no comma or a second one. [lo, hi) is memory that may
- * be read around s[0..len) (the whole name list): with sixteen bytes of
- * it, sixteen places a step with SSE2, a block at the end moved back to
- * end at hi, the bytes outside the name masked off. */
+ * one: a brace, LaTeX, '~', a byte LaTeX decoding changes ('-', '`' and
+ * '\'' only doubled), '=' (the extended format), no comma or a second
+ * one. [lo, hi) is memory that may be read around s[0..len) (the whole
+ * name list): with sixteen bytes of it, sixteen places a step with SSE2,
+ * a block at the end moved back to end at hi, the bytes outside the name
+ * masked off. */
 static int last_first_scan(const char *s, size_t len, const char *lo, const char *hi,
                            size_t *comma, bool *blank, bool *single)
 {
@@ -541,20 +587,24 @@ static int last_first_scan(const char *s, size_t len, const char *lo, const char
                 p = hi - 16;
             }
             __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+            /* '{', '}', '~' (and '|', DEL) by one signed compare */
             __m128i stop = _mm_or_si128(
-                _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('{')),
-                                          _mm_cmpeq_epi8(x, _mm_set1_epi8('}'))),
-                             _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('~')),
-                                          _mm_cmpeq_epi8(x, _mm_set1_epi8('\\')))),
-                _mm_or_si128(
-                    _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('$')),
-                                              _mm_cmpeq_epi8(x, _mm_set1_epi8('-'))),
-                                 _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('`')),
-                                              _mm_cmpeq_epi8(x, _mm_set1_epi8('\'')))),
-                    _mm_cmpeq_epi8(x, _mm_set1_epi8('='))));
+                _mm_or_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('z')),
+                             _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))),
+                _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('$')),
+                             _mm_cmpeq_epi8(x, _mm_set1_epi8('='))));
+            __m128i soft = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('-')),
+                                        _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('`')),
+                                                     _mm_cmpeq_epi8(x, _mm_set1_epi8('\''))));
             size_t n = len - i < 16 ? len - i : 16;
             unsigned keep = (unsigned)((1ul << n) - 1);
             unsigned st = ((unsigned)_mm_movemask_epi8(stop) >> shift) & keep;
+            for (unsigned so = ((unsigned)_mm_movemask_epi8(soft) >> shift) & keep; so;
+                 so &= so - 1) {
+                size_t k = i + (size_t)__builtin_ctz(so);
+                if (k + 1 < len && s[k + 1] == s[k])
+                    return 0;
+            }
             unsigned cm = ((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(','))) >>
                            shift) & keep;
             unsigned ws = ((unsigned)_mm_movemask_epi8(space16(x)) >> shift) & keep;
@@ -589,6 +639,11 @@ static int last_first_scan(const char *s, size_t len, const char *lo, const char
                 return 0;
             continue;
         }
+        if (s[i] == '-' || s[i] == '`' || s[i] == '\'') { /* doubled: converted */
+            if (i + 1 < len && s[i + 1] == s[i])
+                return 0;
+            continue;
+        }
         if (k & NC_SPACE) {
             *blank |= *comma == SIZE_MAX;
             continue;
@@ -608,12 +663,17 @@ static int last_first_scan(const char *s, size_t len, const char *lo, const char
  * [lo, hi): see last_first_scan. The parts go into dst after one reserve,
  * so *out (zeroed by the caller) points at them at once. */
 static int parse_last_first(bib_name *out, bib_buf *dst, const char *s, size_t len,
-                            const char *lo, const char *hi)
+                            const char *lo, const char *hi, const lf_scan *pre)
 {
     size_t comma;
     bool blank, single; /* blank: Last may be several words */
-    if (!last_first_scan(s, len, lo, hi, &comma, &blank, &single))
+    if (pre ? !pre->ok : !last_first_scan(s, len, lo, hi, &comma, &blank, &single))
         return 0;
+    if (pre) {
+        comma = pre->comma;
+        blank = pre->blank;
+        single = pre->single;
+    }
     size_t a = 0, b = comma, g = comma + 1;
     while (a < b && c_space(s[a]))
         a++;
@@ -745,7 +805,7 @@ static int parse_bibtex_dup(bib_name *out, const char *s, size_t len, unsigned f
 {
     bib_buf sc = BIB_BUF_INIT;
     bib_name n;
-    int rc = parse_into(&n, &sc, s, len, flags, general ? NULL : s, s + len);
+    int rc = parse_into(&n, &sc, s, len, flags, general ? NULL : s, s + len, NULL);
     memset(out, 0, sizeof *out);
     if (rc == 0) {
         const char **to[] = {&out->family, &out->given, &out->non_dropping_particle,
@@ -817,6 +877,11 @@ static __attribute__((noinline)) bool scratch_register(scratch_tls *t)
 static bib_buf *scratch_take(bib_buf *fallback)
 {
     scratch_tls *t = &scratch;
+#if defined(__GNUC__)
+    /* the address kept in a register: GCC otherwise asks __tls_get_addr
+     * for it again after the test below (a call per list) */
+    __asm__("" : "+r"(t));
+#endif
     if (t->busy || (!t->registered && !scratch_register(t)))
         return fallback;
     t->busy = true;
@@ -836,65 +901,53 @@ static void scratch_give(bib_buf *b, bib_buf *fallback)
     ((scratch_tls *)(void *)b)->busy = false;
 }
 
-#if defined(__x86_64__) && defined(__SSE2__)
-/* list_next_stop's test of the sixteen places at p (reading p[0..20)): a
- * bit for each brace and each white space byte that starts " and " */
-static inline unsigned list_stops16(const char *p)
+/* One name of a list, s[start..i) (i == len: the last): "others", a name
+ * (parsed into sc and added) or an empty one (counted in *bad). 0 or the
+ * error to return. m: the list's masks, which give last_first_scan's
+ * answer (list_masks_of's lists have no stop), or NULL. */
+static inline __attribute__((always_inline)) int
+list_segment(bib_record *rec, bib_var var, bib_buf *sc, const char *s, size_t len,
+                        size_t start, size_t i, unsigned flags, size_t *bad, int *added,
+                        const list_masks *m)
 {
-    __m128i low = _mm_set1_epi8(0x20);
-    __m128i x0 = _mm_loadu_si128((const __m128i *)(const void *)p);
-    __m128i x1 = _mm_loadu_si128((const __m128i *)(const void *)(p + 1));
-    __m128i x2 = _mm_loadu_si128((const __m128i *)(const void *)(p + 2));
-    __m128i x3 = _mm_loadu_si128((const __m128i *)(const void *)(p + 3));
-    __m128i x4 = _mm_loadu_si128((const __m128i *)(const void *)(p + 4));
-    __m128i word = _mm_and_si128(
-        _mm_and_si128(_mm_cmpeq_epi8(_mm_or_si128(x1, low), _mm_set1_epi8('a')),
-                      _mm_cmpeq_epi8(_mm_or_si128(x2, low), _mm_set1_epi8('n'))),
-        _mm_cmpeq_epi8(_mm_or_si128(x3, low), _mm_set1_epi8('d')));
-    __m128i and_at = _mm_and_si128(_mm_and_si128(word, space16(x0)), space16(x4));
-    __m128i brace = _mm_or_si128(_mm_cmpeq_epi8(x0, _mm_set1_epi8('{')),
-                                 _mm_cmpeq_epi8(x0, _mm_set1_epi8('}')));
-    return (unsigned)_mm_movemask_epi8(_mm_or_si128(and_at, brace));
-}
-#endif
-
-/* From s[i], the first byte of a name list that bib_names_add_bibtex must
- * look at: a brace, or a white space byte that starts " and " (any case,
- * any C-locale white space around it, its second space before len); or
- * len. The other white space (most: the names' own) the split passes by;
- * finding only these, sixteen places a step with SSE2, spares a stop at
- * every word. */
-static size_t list_next_stop(const char *s, size_t i, size_t len)
-{
-#if defined(__x86_64__) && defined(__SSE2__)
-    if (len >= 20) {
-        /* a place j < i + 16 has its " and " in s[j..j+4], inside len */
-        for (; len - i >= 20; i += 16) {
-            unsigned bits = list_stops16(s + i);
-            if (bits)
-                return i + (size_t)__builtin_ctz(bits);
-        }
-        /* the places up to len - 5, the last that can start " and ", in
-         * one block that overlaps those seen; after them only braces */
-        size_t b = len - 20;
-        unsigned bits = i - b < 16 ? list_stops16(s + b) >> (i - b) : 0;
-        if (bits)
-            return i + (size_t)__builtin_ctz(bits);
-        for (i = i > len - 4 ? i : len - 4; i < len; i++)
-            if (s[i] == '{' || s[i] == '}')
-                return i;
-        return len;
+    const char *p = s + start;
+    size_t l = i - start;
+    while (l && c_space(*p)) {
+        p++;
+        l--;
     }
-#endif
-    for (; i < len; i++) {
-        unsigned char k = name_stop[(unsigned char)s[i]];
-        if (k & NC_BRACE)
-            return i;
-        if ((k & NC_SPACE) && i + 4 < len && (s[i + 1] | 0x20) == 'a' &&
-            (s[i + 2] | 0x20) == 'n' && (s[i + 3] | 0x20) == 'd' && c_space(s[i + 4]))
-            return i;
+    while (l && c_space(p[l - 1]))
+        l--;
+    if (l == 6 && strncasecmp(p, "others", 6) == 0 && i == len)
+        return bib_record_set_names_truncated(rec, var, true);
+    if (!l) {
+        if (bad && i < len)
+            (*bad)++;
+        return 0;
     }
-    return len;
+    lf_scan pre;
+    if (m) { /* the one comma; blanks before it; every blank one ' ' */
+        size_t off = (size_t)(p - s);
+        uint64_t r = bit_range(off, l), cm = m->comma & r;
+        pre.ok = cm && !(cm & (cm - 1));
+        pre.comma = pre.ok ? (size_t)__builtin_ctzll(cm) - off : 0;
+        pre.blank = (m->ws & bit_range(off, pre.comma)) != 0;
+        pre.single = !((m->ws ^ m->sp) & r) && !(m->sp & (m->sp >> 1) & r);
+    }
+    bib_name n;
+    /* bib_buf_reset without its call: no part is read but those the
+     * parse writes, each with its NUL */
+    sc->len = 0;
+    int rc = parse_into(&n, sc, p, l, flags, s, s + len, m ? &pre : NULL);
+    if (rc == 0)
+        rc = bib__record_add_name_block(rec, var, &n, sc->data, sc->len);
+    if (rc && rc != BIB_EPARSE)
+        return rc;
+    if (rc == 0)
+        (*added)++;
+    else if (bad)
+        (*bad)++;
+    return 0;
 }
 
 int bib_names_add_bibtex(bib_record *rec, bib_var var, const char *s, size_t len,
@@ -902,12 +955,27 @@ int bib_names_add_bibtex(bib_record *rec, bib_var var, const char *s, size_t len
 {
     if (bad)
         *bad = 0;
-    int added = 0;
+    int added = 0, rc = 0;
     size_t i = 0, start = 0;
     /* every name's parts go through this one buffer, then into the record's
      * arena in one copy (bib__record_add_name_block): no allocation per
      * part, nor per list (scratch_take) */
     bib_buf local = BIB_BUF_INIT, *sc = scratch_take(&local);
+    list_masks m;
+    uint64_t and_at;
+    if (list_masks_of(s, len, &m, &and_at)) {
+        /* no brace: each " and " splits (one never starts inside another's
+         * "and", so the next is past this one's) */
+        for (;; and_at &= and_at - 1) {
+            i = and_at ? (size_t)__builtin_ctzll(and_at) : len;
+            rc = list_segment(rec, var, sc, s, len, start, i, flags, bad, &added, &m);
+            if (rc || i == len)
+                break;
+            start = i + 4;
+        }
+        scratch_give(sc, &local);
+        return rc ? rc : added;
+    }
     int depth = 0;
     while (i <= len) {
         /* words and the white space between them need no look */
@@ -926,41 +994,8 @@ int bib_names_add_bibtex(bib_record *rec, bib_var var, const char *s, size_t len
                 split = true;
         }
         if (split) {
-            const char *p = s + start;
-            size_t l = i - start;
-            while (l && c_space(*p)) {
-                p++;
-                l--;
-            }
-            while (l && c_space(p[l - 1]))
-                l--;
-            if (l == 6 && strncasecmp(p, "others", 6) == 0 && i == len) {
-                int rc = bib_record_set_names_truncated(rec, var, true);
-                if (rc) {
-                    scratch_give(sc, &local);
-                    return rc;
-                }
-            } else if (l) {
-                bib_name n;
-                /* bib_buf_reset without its call: no part is read but
-                 * those the parse writes, each with its NUL */
-                sc->len = 0;
-                int rc = parse_into(&n, sc, p, l, flags, s, s + len);
-                if (rc == 0)
-                    rc = bib__record_add_name_block(rec, var, &n, sc->data, sc->len);
-                if (rc && rc != BIB_EPARSE) {
-                    scratch_give(sc, &local);
-                    return rc;
-                }
-                if (rc == 0) {
-                    added++;
-                } else if (bad) {
-                    (*bad)++;
-                }
-            } else if (bad && i < len) {
-                (*bad)++;
-            }
-            if (i == len)
+            rc = list_segment(rec, var, sc, s, len, start, i, flags, bad, &added, NULL);
+            if (rc || i == len)
                 break;
             i += 4; /* past " and" */
             start = i;
@@ -969,7 +1004,7 @@ int bib_names_add_bibtex(bib_record *rec, bib_var var, const char *s, size_t len
         i++;
     }
     scratch_give(sc, &local);
-    return added;
+    return rc ? rc : added;
 }
 
 /* Appends one name part as BibTeX text, braces where the reader would

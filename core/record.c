@@ -716,16 +716,22 @@ int bib_record_add_name(bib_record *r, bib_var v, const bib_name *name)
 int bib__record_add_name_block(bib_record *r, bib_var v, const bib_name *name,
                                const char *block, size_t len)
 {
-    if ((unsigned)v >= BIB_VAR_COUNT || bib_var_kind(v) != BIB_KIND_NAMES || !name ||
-        name_empty(name) || !block || !len || block[len - 1])
+    if ((unsigned)v >= BIB_VAR_COUNT || !name || name_empty(name) || !block || !len ||
+        block[len - 1])
         return BIB_EINVAL;
-    bib_field *f = field_for(r, v);
-    if (!f || grow(r, (void **)&f->u.names.v, f->u.names.n, &f->u.names.cap, sizeof(bib_name)))
+    /* the kind from the field when there is one (a list's second name on:
+     * no call into the variable table), as text_value does */
+    bib_field *f = field_of(r, v);
+    if ((f ? f->kind : bib_var_kind(v)) != BIB_KIND_NAMES)
+        return BIB_EINVAL;
+    if (!f && !(f = field_new(r, v, BIB_KIND_NAMES)))
+        return BIB_ENOMEM;
+    if (grow(r, (void **)&f->u.names.v, f->u.names.n, &f->u.names.cap, sizeof(bib_name)))
         return BIB_ENOMEM;
     char *copy = arena_alloc(r, len);
     if (!copy)
         return BIB_ENOMEM;
-    memcpy(copy, block, len);
+    small_copy(copy, block, len); /* most blocks are short: no memcpy call */
     bib_name *dst = &f->u.names.v[f->u.names.n];
     *dst = *name;
 #define REBASE(part)                                                                  \

@@ -8,6 +8,7 @@
 
 #include "testutil.h"
 #include "bibconv/latex.h"
+#include "../../core/latex_scan.h"
 #include "../../core/latex_table.h"
 
 static void to_u(const char *in, unsigned flags, const char *want)
@@ -400,6 +401,117 @@ START_TEST(test_from_plain_run)
 }
 END_TEST
 
+/* s[0..len) converted with flags, the unknown commands counted too */
+static void convert(bib_buf *b, const char *s, size_t len, unsigned flags, size_t *unknown)
+{
+    bib_buf_reset(b);
+    ck_assert_int_eq(bib_latex_to_unicode(b, s, len, flags, unknown), 0);
+}
+
+/* The reader's quick ways against its general one, on random texts of the
+ * bytes that matter: "\\&" + s (a command first, so the whole text goes
+ * through the reader) must convert as "&" then s, which takes leading
+ * dashes, quotes and plain groups without it; and P + s, P a group longer
+ * than group_end's scan allowance (the brace table built at once), as P
+ * then s, which finds its groups' ends by scans until the allowance is
+ * used (texts up to 600 bytes: it runs out inside some). */
+START_TEST(test_reader_quick_ways)
+{
+    static const char pool[] = "ab -'`{}\\~$\"&%e u";
+    static const unsigned flag_sets[] = {0, BIB_LATEX_RICH | BIB_LATEX_NOCASE, BIB_LATEX_RICH};
+    char big[300];
+    size_t plen = 0;
+    big[plen++] = '{';
+    big[plen++] = '\\';
+    big[plen++] = '&';
+    while (plen < sizeof big - 1)
+        big[plen++] = 'a';
+    big[plen++] = '}';
+    char s[600], t[sizeof big + sizeof s];
+    bib_buf a = BIB_BUF_INIT, b = BIB_BUF_INIT, p = BIB_BUF_INIT;
+    srand(23);
+    for (int round = 0; round < 6000; round++) {
+        size_t len = (size_t)rand() % (round % 10 ? 40 : sizeof s);
+        for (size_t k = 0; k < len; k++)
+            s[k] = pool[(size_t)rand() % (sizeof pool - 1)];
+        if (round % 3 == 0) /* page ranges: digits and dashes only */
+            for (size_t k = 0; k < len; k++)
+                s[k] = "12-"[rand() % 3];
+        for (size_t f = 0; f < sizeof flag_sets / sizeof *flag_sets; f++) {
+            unsigned fl = flag_sets[f];
+            size_t ua, ub;
+            convert(&a, s, len, fl, &ua);
+            memcpy(t, "\\&", 2);
+            memcpy(t + 2, s, len);
+            convert(&b, t, len + 2, fl, &ub);
+            ck_assert_msg(b.data[0] == '&' && strcmp(a.data, b.data + 1) == 0 && ua == ub,
+                          "'%.*s' (flags %u): '%s', through the reader '%s'", (int)len, s, fl,
+                          a.data, b.data);
+            memcpy(t, big, plen);
+            memcpy(t + plen, s, len);
+            convert(&p, big, plen, fl, NULL);
+            convert(&b, t, plen + len, fl, &ub);
+            ck_assert_uint_eq(b.len, p.len + a.len);
+            ck_assert_msg(memcmp(b.data, p.data, p.len) == 0 &&
+                              strcmp(b.data + p.len, a.data) == 0 && ua == ub,
+                          "'%.*s' (flags %u): '%s', with the brace table '%s'", (int)len, s, fl,
+                          a.data, b.data + p.len);
+        }
+    }
+    bib_buf_clear(&a);
+    bib_buf_clear(&b);
+    bib_buf_clear(&p);
+}
+END_TEST
+
+/* bib_latex_plain_len (latex_find_convert, whose sixteen-byte test lets
+ * '|' and DEL through as '{', '}' and '~') against the byte table's rule,
+ * on random texts of the specials, their neighbours and UTF-8, from every
+ * start */
+START_TEST(test_plain_len_random)
+{
+    static const char pool[] = "ab-`'\\{}~$|\x7F\x7E\x7Bz{\xC3\xA9\xFF ";
+    char s[80];
+    srand(29);
+    for (int round = 0; round < 20000; round++) {
+        size_t len = (size_t)rand() % sizeof s;
+        for (size_t k = 0; k < len; k++)
+            s[k] = rand() % 3 ? 'a' : pool[(size_t)rand() % (sizeof pool - 1)];
+        for (size_t from = 0; from <= len; from += 7) {
+            size_t want = from;
+            for (; want < len; want++) {
+                unsigned char c = (unsigned char)s[want];
+                if (latex_char_class[c] == 1 ||
+                    (latex_char_class[c] == 2 && want + 1 < len && s[want + 1] == s[want]))
+                    break;
+            }
+            ck_assert_uint_eq(from + bib_latex_plain_len(s + from, len - from), want);
+        }
+    }
+}
+END_TEST
+
+/* latex_put appends as bib_buf_append does, whatever the length and room */
+START_TEST(test_latex_put)
+{
+    char src[48];
+    for (size_t k = 0; k < sizeof src; k++)
+        src[k] = (char)('A' + k);
+    for (size_t pre = 0; pre < 40; pre++)
+        for (size_t n = 0; n <= 40; n++) {
+            bib_buf a = BIB_BUF_INIT, b = BIB_BUF_INIT;
+            bib_buf_append(&a, src + 7, pre);
+            bib_buf_append(&b, src + 7, pre);
+            latex_put(&a, src + 3, n);
+            bib_buf_append(&b, src + 3, n);
+            ck_assert_uint_eq(a.len, b.len);
+            ck_assert_msg(memcmp(a.data, b.data, a.len + 1) == 0, "%zu after %zu", n, pre);
+            bib_buf_clear(&a);
+            bib_buf_clear(&b);
+        }
+}
+END_TEST
+
 /* Classic BibTeX's run of non-ASCII characters: those with no LaTeX form
  * are kept and counted, wherever they sit in the run, a bad byte too. */
 START_TEST(test_non_ascii_counted)
@@ -490,4 +602,5 @@ END_TEST
 BIB_TEST_MAIN("latex", test_accents, test_specials, test_rich_and_nocase, test_from_unicode,
               test_table_round_trip, test_named_tables_both_ways, test_rich_helpers, test_deep_nesting,
               test_plain_len, test_word_lookup, test_from_plain_run,
-              test_non_ascii_counted)
+              test_non_ascii_counted, test_reader_quick_ways, test_latex_put,
+              test_plain_len_random)

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bibconv/latex.h"
 #include "bibconv/names.h"
 #include "bibconv/record.h"
 
@@ -315,6 +316,90 @@ START_TEST(test_pages)
 }
 END_TEST
 
+/* names.c's page range split as it was before it passed over the bytes
+ * no separator starts with (digits, letters): every place asked */
+static size_t ref_dash_at(const char *s, size_t len, size_t *lead)
+{
+    size_t i = 0;
+    while (i < len && s[i] == ' ')
+        i++;
+    *lead = i;
+    size_t d = 0;
+    while (i + d < len && s[i + d] == '-' && d < 3)
+        d++;
+    const unsigned char *u = (const unsigned char *)s + i;
+    if (!d && i + 2 < len && u[0] == 0xE2 &&
+        ((u[1] == 0x80 && (u[2] == 0x90 || u[2] == 0x91 || u[2] == 0x93 || u[2] == 0x94)) ||
+         (u[1] == 0x88 && u[2] == 0x92)))
+        d = 3;
+    if (!d)
+        return 0;
+    i += d;
+    while (i < len && s[i] == ' ')
+        i++;
+    return i;
+}
+
+static void ref_split(const char *s, size_t len, size_t *first_len, size_t *last_at,
+                      size_t *last_len)
+{
+    size_t lead = 0;
+    while (len && (*s == ' ' || (*s >= '\t' && *s <= '\r'))) {
+        s++;
+        len--;
+        lead++;
+    }
+    while (len && (s[len - 1] == ' ' || (s[len - 1] >= '\t' && s[len - 1] <= '\r')))
+        len--;
+    *first_len = len;
+    *last_at = lead + len;
+    *last_len = 0;
+    for (size_t i = 1; i < len; i++) {
+        size_t ld, n = ref_dash_at(s + i, len - i, &ld);
+        for (size_t m; n && i + n < len && (m = ref_dash_at(s + i + n, len - i - n, &ld));)
+            n += m;
+        if (n && i + n < len && s[i - 1] != ' ') {
+            *first_len = i;
+            *last_at = lead + i + n;
+            *last_len = len - i - n;
+            return;
+        }
+        if (n)
+            i += n - 1;
+    }
+}
+
+/* bib_pages_split against the reference on random texts of digits,
+ * letters, blanks, hyphens, commas and the UTF-8 dashes (and a non-dash
+ * with their first byte) */
+START_TEST(test_pages_random)
+{
+    static const char *const pieces[] = {"1", "23", "a", " ", "-", ",", "\t", "\xE2\x80\x93",
+                                         "\xE2\x80\x94", "\xE2\x88\x92", "\xE2\x80\x90",
+                                         "\xE2\x82\xAC", "\xE2", "e", "S"};
+    char s[64];
+    srand(31);
+    for (int round = 0; round < 100000; round++) {
+        size_t len = 0, want = (size_t)rand() % 20;
+        for (size_t k = 0; k < want; k++) {
+            const char *p = pieces[(size_t)rand() % (sizeof pieces / sizeof *pieces)];
+            size_t n = strlen(p);
+            if (len + n >= sizeof s)
+                break;
+            memcpy(s + len, p, n);
+            len += n;
+        }
+        const char *f, *l;
+        size_t fl, ll, rfl, rla, rll;
+        bib_pages_split(s, len, &f, &fl, &l, &ll);
+        ref_split(s, len, &rfl, &rla, &rll);
+        ck_assert_msg(fl == rfl && (size_t)(l - s) == rla && ll == rll,
+                      "'%.*s': %zu %zu %zu, want %zu %zu %zu", (int)len, s, fl,
+                      (size_t)(l - s), ll, rfl, rla, rll);
+    }
+}
+END_TEST
+
 typedef struct {
     const char *in, *given, *von, *family, *jr, *literal;
 } bcase;
@@ -433,6 +518,11 @@ START_TEST(test_bibtex_quick)
         "Smith", "van", "de la", "Jr", "J.", "A", "O'Brien", "Jean-Luc", "Smith--Jones",
         "x", "Lee", "{Barnes}", "{\\\"u}ber", "M\xC3\xBCller", "\\'Etienne", "a~b", "$x$",
         "given=Ann", "family=Doe", "foo=bar", "``q''", "9", "Abcdefghijklmnopqrstu",
+        /* groups for the quick way of "{Family}, Given" and "{Literal}" */
+        "{van Gulik}", "{Rinderle-Ma}", "{a--b}", "{x~y}", "{}", "{A, B}", "{O'Neil}",
+        "{d``q}", "{W.  Ponweiser}", "{$x$}", "{M\xC3\xBCller}", "{a=b}", "-", "--",
+        /* "and" that starts a word: no split, in any case */
+        "Anderson", "ANDY", "andrea", "Ma\xC3\xB1" "ana",
     };
     static const char *const seps[] = {" ", "  ", ", ", ",", " ,", "\t", " ", " ", " , "};
     unsigned long x = 4242;
@@ -496,7 +586,88 @@ START_TEST(test_bibtex_quick)
 }
 END_TEST
 
+/* The extended format's values: each the LaTeX conversion of its trimmed
+ * text (names.c copies one with a lone '-' or '\'' as it is, and steps
+ * over the bytes between braces and commas), on random values of the
+ * bytes that matter, braces with commas inside them among them. */
+START_TEST(test_bibtex_extended_values)
+{
+    static const char *const pieces[] = {"a", "B", " ", "-", "--", "'", "''", "`", "``", "el-",
+                                         "d'", "{x, y}", "{z}", "\\'e", "~", "$", "\t", "=",
+                                         "\xC3\xA9", "{", "}"};
+    char v[64], name[160];
+    srand(37);
+    for (int round = 0; round < 20000; round++) {
+        size_t n = 0, w = (size_t)rand() % 8;
+        int depth = 0;
+        for (size_t k = 0; k < w; k++) {
+            const char *p = pieces[(size_t)rand() % (sizeof pieces / sizeof *pieces)];
+            if (!strcmp(p, "}") && !depth)
+                continue; /* a stray '}' ends no group: left out */
+            depth += !strcmp(p, "{") - !strcmp(p, "}");
+            if (n + strlen(p) >= sizeof v)
+                break;
+            memcpy(v + n, p, strlen(p));
+            n += strlen(p);
+        }
+        while (depth-- > 0) /* the value's groups closed before the next key */
+            v[n++] = '}';
+        v[n] = '\0';
+        snprintf(name, sizeof name, "family=%s, given=Ann", v);
+        size_t a = 0, e = n;
+        while (a < e && (v[a] == ' ' || v[a] == '\t'))
+            a++;
+        while (e > a && (v[e - 1] == ' ' || v[e - 1] == '\t'))
+            e--;
+        bib_buf want = BIB_BUF_INIT;
+        bib_latex_to_unicode(&want, v + a, e - a, 0, NULL);
+        bib_name got;
+        int rc = bib_name_parse_bibtex(&got, name, strlen(name), BIB_NAME_LATEX);
+        ck_assert_int_eq(rc, 0);
+        ck_assert_msg(e > a ? got.family && strcmp(got.family, want.data) == 0 : !got.family,
+                      "'%s': family '%s', want '%s'", name, got.family ? got.family : "(none)",
+                      want.data ? want.data : "");
+        ck_assert_str_eq(got.given, "Ann");
+        bib_name_clear(&got);
+        bib_buf_clear(&want);
+    }
+}
+END_TEST
+
+/* The quick way for "{Family}, Given" and "{Literal}" at its edges: an
+ * empty given part, the token limit, blanks and separators around the
+ * group; each as the general way parses it. */
+START_TEST(test_bibtex_braced_edges)
+{
+    static const char *const names[] = {
+        "{X},", "{X}, ", " {X} ,Y ", "{X},\tY\vZ", "{X}~, Y", "~{X}", "{X}~", "{X}Y, Z",
+        "{X}, Y~Z", "{X}, Y, Z", "{X}, {Y}", "{X} {Y}", "{}, Y", "{}", "{X}, Y-Z", "{X}, Y--Z",
+        "{X}, Y `` Z", "{X--Y}", "{X-}-, Y", "{ X }, Y", "{X\\}, Y",
+    };
+    char big[400];
+    for (size_t i = 0; i < sizeof names / sizeof *names + 2; i++) {
+        const char *n = i < sizeof names / sizeof *names ? names[i] : big;
+        if (!(i < sizeof names / sizeof *names)) { /* given names past the token limit */
+            size_t k = (size_t)snprintf(big, sizeof big, "{X}, ");
+            for (int w = 0; w < (i % 2 ? 61 : 130); w++)
+                k += (size_t)snprintf(big + k, sizeof big - k, "%c ", 'a' + w % 26);
+            big[k - 1] = '\0';
+        }
+        bib_name a, b;
+        int ra = bib_name_parse_bibtex(&a, n, strlen(n), BIB_NAME_LATEX);
+        int rb = bib__name_parse_bibtex_general(&b, n, strlen(n), BIB_NAME_LATEX);
+        ck_assert_msg(ra == rb, "'%s': %d, %d", n, ra, rb);
+        if (ra == 0) {
+            same_name(&a, &b, n);
+            bib_name_clear(&a);
+            bib_name_clear(&b);
+        }
+    }
+}
+END_TEST
+
 BIB_TEST_MAIN("names", test_display_names, test_display_nfd, test_display_add,
               test_display_quick, test_display_given_first, test_bibtex_quick,
-              test_pages, test_bibtex_names,
+              test_bibtex_braced_edges, test_bibtex_extended_values,
+              test_pages, test_pages_random, test_bibtex_names,
               test_bibtex_name_lists)

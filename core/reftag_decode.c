@@ -312,13 +312,23 @@ static const reftag_word_memo *word_entry(bib_reftag *t, size_t i, reftag_word_m
     const bib_ref_token *k = &t->tok[i];
     const char *p = t->s + k->off;
     reftag_word_memo *m = spare;
-    if (k->len <= sizeof m->text) {
+    reftag_word_key *key = NULL;
+    if (k->len <= sizeof key->text) {
         uint32_t h = 2166136261u ^ k->kind;
         for (size_t j = 0; j < k->len; j++)
             h = (h ^ (unsigned char)p[j]) * 16777619u;
-        m = &t->wmemo[h % BIB_REFTAG_WMEMO];
-        if (m->len == k->len && m->kind == k->kind && memcmp(m->text, p, k->len) == 0)
-            return m;
+        size_t set = h % BIB_REFTAG_WSETS;
+        key = t->wkey[set];
+        for (int w = 0; w < 2; w++)
+            if (key[w].len == k->len && key[w].kind == k->kind && memcmp(key[w].text, p, k->len) == 0) {
+                t->wmru[set] = (unsigned char)w;
+                return &t->wmemo[set][w];
+            }
+        /* the way not used last is replaced */
+        int w = !t->wmru[set];
+        t->wmru[set] = (unsigned char)w;
+        key += w;
+        m = &t->wmemo[set][w];
     }
     /* the five sums' features first, all their slots asked for at once,
      * then their rows, then the sums (reftag_pending) */
@@ -339,10 +349,10 @@ static const reftag_word_memo *word_entry(bib_reftag *t, size_t i, reftag_word_m
         add_direct(t, P[q].dir, P[q].nd, acc);
         sum_weights(&P[q], acc);
     }
-    if (m != spare) {
-        memcpy(m->text, p, k->len);
-        m->len = (unsigned char)k->len;
-        m->kind = k->kind;
+    if (key) {
+        memcpy(key->text, p, k->len);
+        key->len = (unsigned char)k->len;
+        key->kind = k->kind;
     }
     return m;
 }

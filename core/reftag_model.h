@@ -75,15 +75,20 @@ typedef struct reftag_name_memo {
  * cached by its bytes and kind: its own features' and what it shows the
  * tokens around it (near[q]: bib_reftag_near_split with d = q - NEAR for
  * q < NEAR, d = q - NEAR + 1 after: what the token d places after it sees
- * of it, d < 0 being before); len 0 is an empty entry (a token is never
- * empty). */
+ * of it, d < 0 being before). Sets of two ways: a set's two keys share
+ * one cache line (reftag_word_key; len 0 is an empty way, a token is
+ * never empty), the sums are apart, and `wmru` says which way was used
+ * last (the other is replaced), so that a list's one-off title words
+ * evict each other, not the names and journal words that recur. */
 typedef struct reftag_word_memo {
     int32_t acc[BIB_REFTAG_LP];
     int32_t near[2 * BIB_REFTAG_NEAR][BIB_REFTAG_LP];
-    unsigned char len, kind;
-    char text[26];
 } reftag_word_memo;
-#define BIB_REFTAG_WMEMO 1024
+typedef struct reftag_word_key {
+    unsigned char len, kind;
+    char text[30];
+} reftag_word_key;
+#define BIB_REFTAG_WSETS 2048
 
 /* The weight sum of four direct features in a row (reftag_decode.c,
  * add_direct), cached by the four; key 0 is an empty entry (a direct
@@ -150,7 +155,9 @@ struct bib_reftag {
     size_t vcap;
     bib_buf scratch;
     reftag_name_memo memo[BIB_REFTAG_MEMO];
-    reftag_word_memo wmemo[BIB_REFTAG_WMEMO];
+    reftag_word_key wkey[BIB_REFTAG_WSETS][2];
+    reftag_word_memo wmemo[BIB_REFTAG_WSETS][2];
+    unsigned char wmru[BIB_REFTAG_WSETS];
     reftag_group_memo gmemo[1u << BIB_REFTAG_GMEMO_BITS];
 };
 

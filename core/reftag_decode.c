@@ -330,17 +330,19 @@ static const reftag_word_memo *word_entry(bib_reftag *t, size_t i, reftag_word_m
         key += w;
         m = &t->wmemo[set][w];
     }
-    /* the five sums' features first, all their slots asked for at once,
+    /* the five sums' features, the slots of each asked for as soon as
+     * it is made (the first ones' lines arrive while the rest are made),
      * then their rows, then the sums (reftag_pending) */
     enum { NQ = 2 * BIB_REFTAG_NEAR };
     reftag_pending P[NQ + 1];
     P[0].nf = bib_reftag_features_split(t, i, P[0].ids, BIB_REFTAG_MAX_FEATURES,
                                         BIB_REFTAG_F_WORD, P[0].dir, &P[0].nd);
-    for (int q = 0; q < NQ; q++)
+    ask_slots(&P[0]);
+    for (int q = 0; q < NQ; q++) {
         P[q + 1].nf = bib_reftag_near_split(t, i, near_d(q), P[q + 1].ids,
                                             BIB_REFTAG_MAX_FEATURES, P[q + 1].dir, &P[q + 1].nd);
-    for (int q = 0; q <= NQ; q++)
-        ask_slots(&P[q]);
+        ask_slots(&P[q + 1]);
+    }
     for (int q = 0; q <= NQ; q++)
         find_weights(&P[q]);
     for (int q = 0; q <= NQ; q++) {

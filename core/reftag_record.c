@@ -46,8 +46,14 @@ static bool tok_eq(const bib_reftag *t, size_t i, const char *lit)
 
 static bool tok_in(const bib_reftag *t, size_t i, const char *const *list)
 {
+    if (i >= t->n || !t->tok[i].len)
+        return false;
+    /* the first letters compared here: most words of a list miss at it */
+    char c = tx(t, i)[0];
+    if (c >= 'A' && c <= 'Z')
+        c = (char)(c + 32);
     for (; *list; list++)
-        if (tok_eq(t, i, *list))
+        if ((*list)[0] == c && tok_eq(t, i, *list))
             return true;
     return false;
 }
@@ -731,7 +737,8 @@ static bib_type infer_type(const bib_reftag *t, const span sp[L], bool in_cue)
                                         "symposium", "congress", "actes", "tagung", "congresso",
                                         "meeting", NULL };
     static const char *const arxiv[] = { "arxiv", "preprint", "biorxiv", "ssrn", NULL };
-    if (text_has(t->s, t->len, arxiv) && !sp[BIB_REF_PUBLISHER].found)
+    /* the span tests first: each text_has is a pass over the reference */
+    if (!sp[BIB_REF_PUBLISHER].found && text_has(t->s, t->len, arxiv))
         return BIB_TYPE_ARTICLE;
     const char *s;
     size_t n;
@@ -742,7 +749,7 @@ static bib_type infer_type(const bib_reftag *t, const span sp[L], bool in_cue)
         if (s && text_has(s, n, report))
             return BIB_TYPE_REPORT;
     }
-    if (text_has(t->s, t->len, thesis) && !sp[BIB_REF_CONTAINER].found)
+    if (!sp[BIB_REF_CONTAINER].found && text_has(t->s, t->len, thesis))
         return BIB_TYPE_THESIS;
     if (sp[BIB_REF_CONTAINER].found) {
         span_text(t, sp[BIB_REF_CONTAINER].a, sp[BIB_REF_CONTAINER].b, &s, &n);

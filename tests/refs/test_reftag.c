@@ -406,6 +406,30 @@ START_TEST(test_memo_scores)
 }
 END_TEST
 
+/* Initials, as the record builder tells them (core/reftag_record.c,
+ * is_initials, which reads ASCII without the UTF-8 decoder and its
+ * classes from a table): a family name before initials with periods,
+ * one of them a capital and a lower-case letter (`Yu.`), and "Family,
+ * Initials" pairs with hyphenated initials. A fault in the ASCII path
+ * turns `Allen Yu. F.` into the family name `F.`. */
+START_TEST(test_initials)
+{
+    bib_reftag *t = bib_reftag_new();
+    bib_record *r = parse(t, "Allen Yu. F., Patras P. Tidal mixing in shallow estuaries. "
+                             "J Coast Res. 2018;34(2):211-29.", NULL);
+    ck_assert_str_eq(family(r, BIB_VAR_AUTHOR, 0), "Allen");
+    ck_assert_str_eq(family(r, BIB_VAR_AUTHOR, 1), "Patras");
+    bib_record_free(r);
+    r = parse(t, "Xq, J.-P., Zv, Yu., & Wb, A. B. (2018). Tidal mixing in shallow estuaries. "
+                 "Journal of Coastal Research, 34(2), 211-229.", NULL);
+    ck_assert_str_eq(family(r, BIB_VAR_AUTHOR, 0), "Xq");
+    ck_assert_str_eq(family(r, BIB_VAR_AUTHOR, 1), "Zv");
+    ck_assert_str_eq(family(r, BIB_VAR_AUTHOR, 2), "Wb");
+    bib_record_free(r);
+    bib_reftag_free(t);
+}
+END_TEST
+
 /* The decoder's copies of the feature function skip the room test when
  * the buffer holds FEAT_PUTS features (core/reftag_model.h, a count made
  * by hand of the feature function's calls): no token of the golden
@@ -443,4 +467,4 @@ END_TEST
 BIB_TEST_MAIN("reftag", test_tokens, test_labels, test_apa_record, test_ieee_record,
               test_slash_names, test_cjk_record, test_closing_bracket, test_folded_tokens,
               test_wide_digits, test_arxiv_token, test_no_record, test_reuse,
-              test_memo_scores, test_feature_count)
+              test_memo_scores, test_initials, test_feature_count)

@@ -219,14 +219,15 @@ static void add_direct(bib_reftag *t, const uint16_t *dir, size_t nd, int32_t *r
     for (; f + 4 <= nd; f += 4) {
         uint64_t key = (uint64_t)dir[f] | (uint64_t)dir[f + 1] << 16 |
                        (uint64_t)dir[f + 2] << 32 | (uint64_t)dir[f + 3] << 48;
-        reftag_group_memo *m = &t->gmemo[(key * 0x9E3779B97F4A7C15u) >> (64 - BIB_REFTAG_GMEMO_BITS)];
-        if (m->key != key) {
-            memset(m->acc, 0, sizeof m->acc);
+        size_t x = (key * 0x9E3779B97F4A7C15u) >> (64 - BIB_REFTAG_GMEMO_BITS);
+        int32_t *sum = t->gacc[x];
+        if (t->gkey[x] != key) {
+            memset(sum, 0, sizeof t->gacc[x]);
             for (int g = 0; g < 4; g++)
-                add_row(t, dir[f + g], m->acc);
-            m->key = key;
+                add_row(t, dir[f + g], sum);
+            t->gkey[x] = key;
         }
-        const int32_t *restrict g = m->acc;
+        const int32_t *restrict g = sum;
         for (int l = 0; l < LP; l++)
             acc[l] += g[l];
     }

@@ -55,6 +55,32 @@ static uint32_t weights_of(uint32_t id)
     }
 }
 
+/* weights_of with the first four slots from the home one compared at
+ * once where SSE2 is there: the first slot holding the id or empty, as
+ * the loop finds it, without a branch per slot (the decoder's look-ups
+ * missed those branches' predictions more than they waited on memory:
+ * more instructions, less time). Near the table's end, or when all four
+ * are taken by other ids, the loop goes on. */
+static inline uint32_t weights_of_fast(uint32_t id)
+{
+#if defined(__SSE2__)
+    uint32_t mask = bib_reftag_nslots - 1, k = (id * 2654435761u) & mask;
+    if (k + 4 <= bib_reftag_nslots) {
+        const float *p = (const float *)(bib_reftag_slots + 2 * k);
+        /* the four slots' keys (every other lane) side by side */
+        __m128i keys = _mm_castps_si128(_mm_shuffle_ps(_mm_loadu_ps(p), _mm_loadu_ps(p + 4),
+                                                       _MM_SHUFFLE(2, 0, 2, 0)));
+        int hit = _mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(keys, _mm_set1_epi32((int)id))));
+        int end = _mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(keys, _mm_setzero_si128())));
+        if (hit | end) {
+            int j = __builtin_ctz((unsigned)(hit | end));
+            return hit >> j & 1 ? bib_reftag_slots[2 * (k + (uint32_t)j) + 1] : 0;
+        }
+    }
+#endif
+    return weights_of(id);
+}
+
 /* Feature v's weights (packed as weights_of returns them) added to row. */
 static void expand_weights(uint32_t v, int32_t *row)
 {
@@ -193,14 +219,15 @@ static void add_direct(bib_reftag *t, const uint16_t *dir, size_t nd, int32_t *r
     for (; f + 4 <= nd; f += 4) {
         uint64_t key = (uint64_t)dir[f] | (uint64_t)dir[f + 1] << 16 |
                        (uint64_t)dir[f + 2] << 32 | (uint64_t)dir[f + 3] << 48;
-        reftag_group_memo *m = &t->gmemo[(key * 0x9E3779B97F4A7C15u) >> (64 - BIB_REFTAG_GMEMO_BITS)];
-        if (m->key != key) {
-            memset(m->acc, 0, sizeof m->acc);
+        size_t x = (key * 0x9E3779B97F4A7C15u) >> (64 - BIB_REFTAG_GMEMO_BITS);
+        int32_t *sum = t->gacc[x];
+        if (t->gkey[x] != key) {
+            memset(sum, 0, sizeof t->gacc[x]);
             for (int g = 0; g < 4; g++)
-                add_row(t, dir[f + g], m->acc);
-            m->key = key;
+                add_row(t, dir[f + g], sum);
+            t->gkey[x] = key;
         }
-        const int32_t *restrict g = m->acc;
+        const int32_t *restrict g = sum;
         for (int l = 0; l < LP; l++)
             acc[l] += g[l];
     }
@@ -240,7 +267,7 @@ static void find_weights(reftag_pending *P)
 {
     size_t m = 0, nd = 0;
     for (size_t f = 0; f < P->nf; f++) {
-        uint32_t v = weights_of(P->ids[f]), cnt = v & 31u;
+        uint32_t v = weights_of_fast(P->ids[f]), cnt = v & 31u;
         if (!v)
             continue;
         if (cnt == BIB_REFTAG_DENSE) {
@@ -312,25 +339,37 @@ static const reftag_word_memo *word_entry(bib_reftag *t, size_t i, reftag_word_m
     const bib_ref_token *k = &t->tok[i];
     const char *p = t->s + k->off;
     reftag_word_memo *m = spare;
-    if (k->len <= sizeof m->text) {
+    reftag_word_key *key = NULL;
+    if (k->len <= sizeof key->text) {
         uint32_t h = 2166136261u ^ k->kind;
         for (size_t j = 0; j < k->len; j++)
             h = (h ^ (unsigned char)p[j]) * 16777619u;
-        m = &t->wmemo[h % BIB_REFTAG_WMEMO];
-        if (m->len == k->len && m->kind == k->kind && memcmp(m->text, p, k->len) == 0)
-            return m;
+        size_t set = h % BIB_REFTAG_WSETS;
+        key = t->wkey[set];
+        for (int w = 0; w < 2; w++)
+            if (key[w].len == k->len && key[w].kind == k->kind && memcmp(key[w].text, p, k->len) == 0) {
+                t->wmru[set] = (unsigned char)w;
+                return &t->wmemo[set][w];
+            }
+        /* the way not used last is replaced */
+        int w = !t->wmru[set];
+        t->wmru[set] = (unsigned char)w;
+        key += w;
+        m = &t->wmemo[set][w];
     }
-    /* the five sums' features first, all their slots asked for at once,
+    /* the five sums' features, the slots of each asked for as soon as
+     * it is made (the first ones' lines arrive while the rest are made),
      * then their rows, then the sums (reftag_pending) */
     enum { NQ = 2 * BIB_REFTAG_NEAR };
     reftag_pending P[NQ + 1];
     P[0].nf = bib_reftag_features_split(t, i, P[0].ids, BIB_REFTAG_MAX_FEATURES,
                                         BIB_REFTAG_F_WORD, P[0].dir, &P[0].nd);
-    for (int q = 0; q < NQ; q++)
+    ask_slots(&P[0]);
+    for (int q = 0; q < NQ; q++) {
         P[q + 1].nf = bib_reftag_near_split(t, i, near_d(q), P[q + 1].ids,
                                             BIB_REFTAG_MAX_FEATURES, P[q + 1].dir, &P[q + 1].nd);
-    for (int q = 0; q <= NQ; q++)
-        ask_slots(&P[q]);
+        ask_slots(&P[q + 1]);
+    }
     for (int q = 0; q <= NQ; q++)
         find_weights(&P[q]);
     for (int q = 0; q <= NQ; q++) {
@@ -339,10 +378,10 @@ static const reftag_word_memo *word_entry(bib_reftag *t, size_t i, reftag_word_m
         add_direct(t, P[q].dir, P[q].nd, acc);
         sum_weights(&P[q], acc);
     }
-    if (m != spare) {
-        memcpy(m->text, p, k->len);
-        m->len = (unsigned char)k->len;
-        m->kind = k->kind;
+    if (key) {
+        memcpy(key->text, p, k->len);
+        key->len = (unsigned char)k->len;
+        key->kind = k->kind;
     }
     return m;
 }

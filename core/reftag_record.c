@@ -6,6 +6,7 @@
  * bib_pages_normalize. Only text the tokens hold is used: a field the
  * reference does not show is never filled in.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -46,8 +47,14 @@ static bool tok_eq(const bib_reftag *t, size_t i, const char *lit)
 
 static bool tok_in(const bib_reftag *t, size_t i, const char *const *list)
 {
+    if (i >= t->n || !t->tok[i].len)
+        return false;
+    /* the first letters compared here: most words of a list miss at it */
+    char c = tx(t, i)[0];
+    if (c >= 'A' && c <= 'Z')
+        c = (char)(c + 32);
     for (; *list; list++)
-        if (tok_eq(t, i, *list))
+        if ((*list)[0] == c && tok_eq(t, i, *list))
             return true;
     return false;
 }
@@ -260,38 +267,64 @@ static int set_span(bib_record *rec, bib_var var, const bib_reftag *t, size_t a,
 
 /* ---- names ---------------------------------------------------------------- */
 
+/* bib_utf8_decode, bib_char_is_upper and bib_char_is_lower with ASCII
+ * read inline: is_initials asks them of every character of a name
+ * list's parts. The ASCII classes are core's own, asked once
+ * (ascii_fill: bit 0 upper, bit 1 lower). */
+static unsigned char ascii_class[0x80];
+static pthread_once_t ascii_once = PTHREAD_ONCE_INIT;
+
+static void ascii_fill(void)
+{
+    for (uint32_t c = 0; c < 0x80; c++)
+        ascii_class[c] = (unsigned char)(bib_char_is_upper(c) | bib_char_is_lower(c) << 1);
+}
+
+static inline int dec(const char *s, size_t n, uint32_t *c)
+{
+    if (n && (unsigned char)s[0] < 0x80) {
+        *c = (unsigned char)s[0];
+        return 1;
+    }
+    return bib_utf8_decode(s, n, c);
+}
+
+static inline bool up(uint32_t c) { return c < 0x80 ? ascii_class[c] & 1 : bib_char_is_upper(c); }
+static inline bool low(uint32_t c) { return c < 0x80 ? ascii_class[c] >> 1 : bib_char_is_lower(c); }
+
 static bool is_initials(const char *s, size_t n)
 {
     /* "J.", "J.-P.", "JE", "J. E.", "Yu.": capitals, dots, hyphens and
      * spaces; lower-case letters only in an abbreviation ending in '.' */
+    pthread_once(&ascii_once, ascii_fill);
     size_t caps = 0;
     for (size_t i = 0; i < n;) {
         uint32_t c;
-        int w = bib_utf8_decode(s + i, n - i, &c);
+        int w = dec(s + i, n - i, &c);
         i += (size_t)w;
         if (c == '.' || c == '-' || c == ' ')
             continue;
-        if (bib_char_is_upper(c)) {
+        if (up(c)) {
             caps++;
             /* "JE" is initials, "BABA" a family name in capitals */
             uint32_t d;
-            if (i < n && bib_utf8_decode(s + i, n - i, &d) && bib_char_is_upper(d) &&
+            if (i < n && dec(s + i, n - i, &d) && up(d) &&
                 i + 1 < n) {
-                size_t k2 = i + (size_t)bib_utf8_decode(s + i, n - i, &d);
+                size_t k2 = i + (size_t)dec(s + i, n - i, &d);
                 uint32_t e;
-                if (k2 < n && bib_utf8_decode(s + k2, n - k2, &e) && bib_char_is_upper(e))
+                if (k2 < n && dec(s + k2, n - k2, &e) && up(e))
                     return false;
             }
-            size_t k = i, low = 0;
+            size_t k = i, lows = 0;
             while (k < n) {
                 uint32_t lc;
-                int w2 = bib_utf8_decode(s + k, n - k, &lc);
-                if (!bib_char_is_lower(lc))
+                int w2 = dec(s + k, n - k, &lc);
+                if (!low(lc))
                     break;
                 k += (size_t)w2;
-                low++;
+                lows++;
             }
-            if (low && (low > 2 || k >= n || s[k] != '.'))
+            if (lows && (lows > 2 || k >= n || s[k] != '.'))
                 return false;
             i = k;
             continue;
@@ -775,7 +808,8 @@ static bib_type infer_type(const bib_reftag *t, const span sp[L], bool in_cue)
                                         "symposium", "congress", "actes", "tagung", "congresso",
                                         "meeting", NULL };
     static const char *const arxiv[] = { "arxiv", "preprint", "biorxiv", "ssrn", NULL };
-    if (text_has(t->s, t->len, arxiv) && !sp[BIB_REF_PUBLISHER].found)
+    /* the span tests first: each text_has is a pass over the reference */
+    if (!sp[BIB_REF_PUBLISHER].found && text_has(t->s, t->len, arxiv))
         return BIB_TYPE_ARTICLE;
     const char *s;
     size_t n;
@@ -786,7 +820,7 @@ static bib_type infer_type(const bib_reftag *t, const span sp[L], bool in_cue)
         if (s && text_has(s, n, report))
             return BIB_TYPE_REPORT;
     }
-    if (text_has(t->s, t->len, thesis) && !sp[BIB_REF_CONTAINER].found)
+    if (!sp[BIB_REF_CONTAINER].found && text_has(t->s, t->len, thesis))
         return BIB_TYPE_THESIS;
     if (sp[BIB_REF_CONTAINER].found) {
         span_text(t, sp[BIB_REF_CONTAINER].a, sp[BIB_REF_CONTAINER].b, &s, &n);

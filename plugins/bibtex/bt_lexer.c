@@ -497,10 +497,16 @@ static int parse_part(bt_pctx *c, bool *bare)
             size_t line, col;
             char q[64];
             bib_input_position_of(r->in, s, &line, &col);
-            bib_input_report(r->in, BIB_SEV_WARNING, line, col,
-                             "undefined macro '%s' in field '%.*s': it adds nothing to the value",
-                             bib_diag_quote(q, sizeof q, s, n, 20),
-                             (int)(c->field_len < 40 ? c->field_len : 40), c->field ? c->field : "");
+            if (line > r->macro_line || (line == r->macro_line && col > r->macro_col)) {
+                r->macro_line = line;
+                r->macro_col = col;
+                bib_input_report(r->in, BIB_SEV_WARNING, line, col,
+                                 "undefined macro '%s' in field '%.*s': it adds nothing to the "
+                                 "value",
+                                 bib_diag_quote(q, sizeof q, s, n, 20),
+                                 (int)(c->field_len < 40 ? c->field_len : 40),
+                                 c->field ? c->field : "");
+            }
         }
     }
     *bare = false;

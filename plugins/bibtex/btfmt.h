@@ -155,6 +155,10 @@ typedef struct bt_reader {
     char type_memo[32], type_memo_lower[32];
     size_t type_memo_len;
     bib_type type_memo_type;
+    /* where the last undefined-macro warning was: an entry longer than the
+     * window is parsed again from its start once the window has grown, and
+     * a warning at or before this place was said by the first parse */
+    size_t macro_line, macro_col;
 } bt_reader;
 
 /* ---- the entry parser (bt_lexer.c) -------------------------------------- */

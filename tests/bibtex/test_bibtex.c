@@ -411,6 +411,33 @@ START_TEST(test_lines_after_multiline_constructs)
 }
 END_TEST
 
+/* An entry longer than the input's window is parsed again from its start
+ * once the window has grown: its undefined macros are said once, not once
+ * a parse (a 100 KB abstract after the macro, the default window 64 KiB). */
+START_TEST(test_long_entry_warns_once)
+{
+    size_t big = 100000;
+    const char *head = "@misc{a,\n  title = m1 # { x},\n  abstract = {";
+    const char *tail = "},\n  note = m2\n}\n@misc{b, title = m3}\n";
+    char *t = malloc(strlen(head) + big + strlen(tail) + 1);
+    ck_assert_ptr_nonnull(t);
+    strcpy(t, head);
+    memset(t + strlen(head), 'a', big);
+    strcpy(t + strlen(head) + big, tail);
+    result *r = rd(t);
+    free(t);
+    ck_assert_uint_eq(r->n, 2);
+    ck_assert_msg(strcmp(r->diags, "2:11: warning: undefined macro 'm1' in field 'title': it adds "
+                                   "nothing to the value\n"
+                                   "4:10: warning: undefined macro 'm2' in field 'note': it adds "
+                                   "nothing to the value\n"
+                                   "6:18: warning: undefined macro 'm3' in field 'title': it adds "
+                                   "nothing to the value\n") == 0,
+                  "got:\n%s", r->diags);
+    done(r);
+}
+END_TEST
+
 START_TEST(test_bad_field_position)
 {
     result *r = rd("@misc{a, title = {A}}\n"
@@ -1676,6 +1703,7 @@ BIB_TEST_MAIN("bibtex", test_delimiters_and_case, test_long_type_cut_at_char, te
               test_runaway_value_costs_one_entry, test_early_close_warns,
               test_crossref_order_for_bibtex,
               test_deep_braces_read_iteratively, test_crosswalk_rows, test_split_field_names,
+              test_long_entry_warns_once,
               test_empty_fields_round_trip, test_name_trailing_comma,
               test_crossref_missing_parent_classic, test_crossref_parent_before,
               test_write_foreign_raw_date, test_write_literal_date_escaped,

@@ -22,6 +22,7 @@
  * Not for: parsing or printing any format.
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -381,6 +382,22 @@ void bib_record_remove(bib_record *r, bib_var v)
         r->slot[r->fields[j]->var] = (unsigned char)(j + 1);
 }
 
+/* bib_var_kind(v) for a valid v, kept per variable once asked (its
+ * kind + 1; 0 not yet): the setters ask at every new field, and a call
+ * into csl.c through the library's PLT was a tenth of a setter. Relaxed
+ * atomics: threads that race store the same value. */
+static _Atomic unsigned char kind_memo[BIB_VAR_COUNT];
+
+static inline bib_kind var_kind(bib_var v)
+{
+    unsigned k = atomic_load_explicit(&kind_memo[v], memory_order_relaxed);
+    if (__builtin_expect(k != 0, 1))
+        return (bib_kind)(k - 1);
+    bib_kind kind = bib_var_kind(v);
+    atomic_store_explicit(&kind_memo[v], (unsigned char)(kind + 1), memory_order_relaxed);
+    return kind;
+}
+
 /* Appends an empty field of v (absent; kind k, its variable's) at the
  * end; NULL on OOM. */
 static inline bib_field *field_new(bib_record *r, bib_var v, bib_kind k)
@@ -423,7 +440,7 @@ static inline bib_field *field_for(bib_record *r, bib_var v)
     bib_field *f = field_of(r, v);
     if (f)
         field_ready(f); /* the setters that take it add to its value */
-    return f ? f : field_new(r, v, bib_var_kind(v));
+    return f ? f : field_new(r, v, var_kind(v));
 }
 
 static bool is_textual(bib_kind k)
@@ -439,9 +456,12 @@ static const char sc_alias[] = "<span style=\"font-variant: small-caps;\">";
 static bool has_sc_alias(const char *s, size_t len)
 {
     size_t an = sizeof sc_alias - 1;
+    if (len < an) /* most titles: too short to hold it, no scan */
+        return false;
     for (const char *p = memchr(s, '<', len); p && (size_t)(p - s) + an <= len;
          p = memchr(p + 1, '<', len - (size_t)(p + 1 - s)))
-        if (memcmp(p, sc_alias, an) == 0)
+        /* byte 6 tells it from the nocase span the LaTeX decoding writes */
+        if (p[6] == 's' && memcmp(p, sc_alias, an) == 0)
             return true;
     return false;
 }
@@ -477,7 +497,7 @@ static inline __attribute__((always_inline)) int text_value(bib_record *r, bib_v
     if ((unsigned)v >= BIB_VAR_COUNT || (!s && len))
         return BIB_EINVAL;
     bib_field *f = field_of(r, v);
-    bib_kind k = f ? f->kind : bib_var_kind(v);
+    bib_kind k = f ? f->kind : var_kind(v);
     if (!is_textual(k))
         return BIB_EINVAL;
     if (f && f->recipe) {
@@ -536,7 +556,7 @@ const char *bib_record_adopt(bib_record *r, char *s)
 
 int bib_record_set_text_owned(bib_record *r, bib_var v, char *s)
 {
-    if ((unsigned)v >= BIB_VAR_COUNT || !is_textual(bib_var_kind(v)) || !s) {
+    if ((unsigned)v >= BIB_VAR_COUNT || !is_textual(var_kind(v)) || !s) {
         free(s);
         return BIB_EINVAL;
     }
@@ -586,7 +606,7 @@ static bool name_empty(const bib_name *n)
 
 int bib_record_add_name(bib_record *r, bib_var v, const bib_name *name)
 {
-    if ((unsigned)v >= BIB_VAR_COUNT || bib_var_kind(v) != BIB_KIND_NAMES || !name ||
+    if ((unsigned)v >= BIB_VAR_COUNT || var_kind(v) != BIB_KIND_NAMES || !name ||
         name_empty(name))
         return BIB_EINVAL;
     bib_field *f = field_for(r, v);
@@ -633,7 +653,7 @@ int bib__record_add_name_block(bib_record *r, bib_var v, const bib_name *name,
 
 int bib_record_set_names_truncated(bib_record *r, bib_var v, bool truncated)
 {
-    if ((unsigned)v >= BIB_VAR_COUNT || bib_var_kind(v) != BIB_KIND_NAMES)
+    if ((unsigned)v >= BIB_VAR_COUNT || var_kind(v) != BIB_KIND_NAMES)
         return BIB_EINVAL;
     bib_field *f = field_for(r, v);
     if (!f)
@@ -645,7 +665,7 @@ int bib_record_set_names_truncated(bib_record *r, bib_var v, bool truncated)
 
 int bib_record_set_date(bib_record *r, bib_var v, const bib_date *d)
 {
-    if ((unsigned)v >= BIB_VAR_COUNT || bib_var_kind(v) != BIB_KIND_DATE || !d ||
+    if ((unsigned)v >= BIB_VAR_COUNT || var_kind(v) != BIB_KIND_DATE || !d ||
         d->nparts < 0 || d->nparts > 2)
         return BIB_EINVAL;
     bib_date copy = *d;
@@ -695,8 +715,9 @@ static const char *src_format_of(bib_record *r, const char *format)
 
 /* Makes var's field (there is none) a put-off value: recipe over a copy
  * of s[0..len), which is also its source text. 1 or BIB_ENOMEM. */
-static int field_defer(bib_record *r, bib_var v, bib_kind k, bib_recipe recipe, unsigned flags,
-                       const char *s, size_t len, const char *format, unsigned tag)
+static inline int field_defer(bib_record *r, bib_var v, bib_kind k, bib_recipe recipe,
+                              unsigned flags, const char *s, size_t len, const char *format,
+                              unsigned tag)
 {
     const char *fmt = src_format_of(r, format);
     const char *own = fmt ? arena_strndup(r, s, len) : NULL;
@@ -720,12 +741,18 @@ int bib_record_defer(bib_record *r, bib_var v, bib_recipe recipe, unsigned flags
     if ((unsigned)v >= BIB_VAR_COUNT || !s || !format || len > UINT32_MAX || flags > 0xFF ||
         recipe <= BIB_RECIPE_NONE || recipe > BIB_RECIPE_BIBTEX_NAMES)
         return BIB_EINVAL;
-    bib_kind k = bib_var_kind(v);
+    bib_kind k = var_kind(v);
     if (recipe == BIB_RECIPE_BIBTEX_NAMES ? k != BIB_KIND_NAMES : !is_textual(k))
         return BIB_EINVAL;
     /* a value that may decode to nothing makes no field, which only its
      * decoding tells: decoded now, by the caller */
-    if (r->slot[v] || !bib__recipe_nonempty(recipe, s, len))
+    if (r->slot[v])
+        return 0;
+    /* a text whose first byte is a letter or a digit (most) is not
+     * empty: record_decode.c's rule, without the call */
+    unsigned char c0 = len ? (unsigned char)s[0] : 0;
+    bool alnum0 = (unsigned)(c0 - '0') < 10u || (unsigned)((c0 | 0x20) - 'a') < 26u;
+    if (!(recipe != BIB_RECIPE_BIBTEX_NAMES && alnum0) && !bib__recipe_nonempty(recipe, s, len))
         return 0;
     return field_defer(r, v, k, recipe, flags, s, len, format, tag);
 }
@@ -744,7 +771,7 @@ static __attribute__((noinline)) void field_decode(const bib_field *cf)
     bib_recipe recipe = (bib_recipe)f->recipe;
     unsigned flags = f->flags;
     f->recipe = 0;
-    (void)bib_record_decode(owner, f->var, recipe, f->rflags, keep.s, keep.len, NULL);
+    (void)bib_record_decode(owner, f->var, recipe, f->rflags, keep.s, keep.len, NULL, NULL);
     *field_src(f) = keep;
     f->flags = flags;
 }

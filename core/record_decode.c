@@ -166,6 +166,27 @@ static bool plain_value(const char *s, size_t n)
          * byte after it is the NUL, which ends a trailing space */
         return i == n || !plain_block(s + n - 16);
     }
+    if (n >= 4) {
+        /* a short value in one block: its bytes and the one after them
+         * (s[n]) copied in two overlapping moves to a block of plain
+         * bytes, the bits past s[n - 1] not asked */
+        char b[32];
+        memset(b, 'x', sizeof b);
+        uint64_t x, y;
+        uint32_t p, q;
+        if (n >= 8) {
+            memcpy(&x, s, 8);
+            memcpy(&y, s + n - 7, 8); /* through s[n] */
+            memcpy(b, &x, 8);
+            memcpy(b + n - 7, &y, 8);
+        } else {
+            memcpy(&p, s, 4);
+            memcpy(&q, s + n - 3, 4);
+            memcpy(b, &p, 4);
+            memcpy(b + n - 3, &q, 4);
+        }
+        return !(plain_block(b) & ((1u << n) - 1));
+    }
 #endif
     const unsigned char *u = (const unsigned char *)s;
     for (; i < n; i++) {
@@ -202,19 +223,26 @@ static void scratch_free(void *p)
 
 static void scratch_init(void) { scratch_ok = pthread_key_create(&scratch_key, scratch_free) == 0; }
 
-/* The thread's pair, or `fallback` (to clear after) when it is in use or
- * cannot be registered for freeing. */
+/* Registers the thread's pair t for freeing when the thread ends; false
+ * when that cannot be. Out of line: once per thread. */
+static __attribute__((noinline)) bool scratch_register(scratch *t)
+{
+    pthread_once(&scratch_once, scratch_init);
+    if (!scratch_ok || pthread_setspecific(scratch_key, t) != 0)
+        return false;
+    t->registered = true;
+    return true;
+}
+
+/* The thread's pair, or `fallback` (set up here, to clear after) when it
+ * is in use or cannot be registered for freeing. */
 static scratch *scratch_take(scratch *fallback)
 {
-    scratch *t = &tls_scratch;
-    if (!t->registered) {
-        pthread_once(&scratch_once, scratch_init);
-        if (!scratch_ok || pthread_setspecific(scratch_key, t) != 0)
-            return fallback;
-        t->registered = true;
-    }
-    if (t->busy)
+    scratch *t = &tls_scratch; /* one look-up of the thread-local a value */
+    if (t->busy || (!t->registered && !scratch_register(t))) {
+        *fallback = (scratch){BIB_BUF_INIT, BIB_BUF_INIT, false, false};
         return fallback;
+    }
     t->busy = true;
     return t;
 }
@@ -229,19 +257,25 @@ static void scratch_give(scratch *t, scratch *fallback)
 }
 
 /* A recipe's scratch, taken on its first use: a value with nothing to
- * convert (most) costs no look at the thread's pair. */
+ * convert (most) costs no look at the thread's pair; the caller's buffer
+ * (`given`, bib_record_decode's scratch) serves as its first one. */
 typedef struct scratch_use {
     scratch *sc;
+    bib_buf *given;
     scratch local;
 } scratch_use;
 
 static scratch *scratch_need(scratch_use *u)
 {
-    if (!u->sc) {
-        u->local = (scratch){BIB_BUF_INIT, BIB_BUF_INIT, false, false};
+    if (!u->sc)
         u->sc = scratch_take(&u->local);
-    }
     return u->sc;
+}
+
+/* The recipe's first buffer: the caller's, else the pair's. */
+static bib_buf *scratch_tmp(scratch_use *u)
+{
+    return u->given ? u->given : &scratch_need(u)->tmp;
 }
 
 static void scratch_done(scratch_use *u)
@@ -301,7 +335,7 @@ static int decode_list(bib_record *rec, bib_var var, const char *v, size_t vn, s
             rc = bib__record_text_value(rec, var, a, (size_t)(b - a), false);
             added += rc >= 0;
         } else if (b > a) {
-            bib_buf *tmp = &scratch_need(u)->tmp;
+            bib_buf *tmp = scratch_tmp(u);
             bib_buf_reset(tmp);
             rc = bib_latex_to_unicode(tmp, a, (size_t)(b - a), 0, NULL);
             /* white space runs inside an item are one space, as in every
@@ -320,17 +354,18 @@ static int decode_list(bib_record *rec, bib_var var, const char *v, size_t vn, s
 
 /* LATEX_RANGE: var replaced by the range s[0..n) converted and with its
  * dashes as one '-'; 1, 0 (nothing) or an error. */
-static int decode_range(bib_record *rec, bib_var var, const char *s, size_t n, scratch *sc)
+static int decode_range(bib_record *rec, bib_var var, const char *s, size_t n, scratch_use *u)
 {
-    bib_buf_reset(&sc->tmp);
-    int rc = bib_latex_to_unicode(&sc->tmp, s, n, 0, NULL);
+    bib_buf *tmp = scratch_tmp(u), *pages = &scratch_need(u)->pages;
+    bib_buf_reset(tmp);
+    int rc = bib_latex_to_unicode(tmp, s, n, 0, NULL);
     if (rc < 0)
         return rc;
-    bib_buf_reset(&sc->pages);
-    rc = bib_pages_normalize(&sc->pages, sc->tmp.data, sc->tmp.len, "-");
-    if (rc < 0 || !sc->pages.len)
+    bib_buf_reset(pages);
+    rc = bib_pages_normalize(pages, tmp->data, tmp->len, "-");
+    if (rc < 0 || !pages->len)
         return rc;
-    rc = bib__record_text_value(rec, var, sc->pages.data, sc->pages.len, true);
+    rc = bib__record_text_value(rec, var, pages->data, pages->len, true);
     return rc < 0 ? rc : 1;
 }
 
@@ -338,128 +373,273 @@ static int decode_range(bib_record *rec, bib_var var, const char *s, size_t n, s
  * one (most) then costs no registers saved for the others. */
 static __attribute__((noinline)) int decode_other(bib_record *rec, bib_var var,
                                                   bib_recipe recipe, unsigned flags,
-                                                  const char *s, size_t len, size_t *bad)
+                                                  const char *s, size_t len, bib_buf *scratch,
+                                                  size_t *bad)
 {
     /* the setters the recipes call refuse a variable of another kind */
     if (bad)
         *bad = 0;
-    if (!rec || (!s && len) || recipe < BIB_RECIPE_LATEX || recipe > BIB_RECIPE_BIBTEX_NAMES)
+    if (!rec || (!s && len) || recipe < BIB_RECIPE_LATEX || recipe > BIB_RECIPE_LATEX_RANGE)
         return BIB_EINVAL;
-    if (recipe == BIB_RECIPE_BIBTEX_NAMES)
-        return bib_names_add_bibtex(rec, var, s ? s : "", len, flags, bad);
     if (!s || (recipe == BIB_RECIPE_LATEX && !len))
         return 0;
     scratch_use u;
     u.sc = NULL; /* the local pair is set up only when taken (scratch_need) */
-    int rc = recipe == BIB_RECIPE_LATEX ? decode_latex(rec, var, flags, s, len,
-                                                       &scratch_need(&u)->tmp)
+    u.given = scratch;
+    int rc = recipe == BIB_RECIPE_LATEX ? decode_latex(rec, var, flags, s, len, scratch_tmp(&u))
              : recipe == BIB_RECIPE_LATEX_LIST ? decode_list(rec, var, s, len, &u)
-                                               : decode_range(rec, var, s, len, scratch_need(&u));
+                                               : decode_range(rec, var, s, len, &u);
     scratch_done(&u);
     return rc;
 }
 
 int bib_record_decode(bib_record *rec, bib_var var, bib_recipe recipe, unsigned flags,
-                      const char *s, size_t len, size_t *bad)
+                      const char *s, size_t len, bib_buf *scratch, size_t *bad)
 {
     /* a value the conversion and the white space rule would only copy
      * (most are) goes to the record as it is */
+    if (recipe == BIB_RECIPE_BIBTEX_NAMES) /* its own *bad, and the kind's check */
+        return rec && (s || !len) ? bib_names_add_bibtex(rec, var, s ? s : "", len, flags, bad)
+                                  : BIB_EINVAL;
     if (recipe == BIB_RECIPE_LATEX && s && len && len < (1u << 20) && latex_plain(flags, s, len)) {
         if (bad)
             *bad = 0;
         int rc = bib__record_text_value(rec, var, s, len, true);
         return rc < 0 ? rc : 1;
     }
-    return decode_other(rec, var, recipe, flags, s, len, bad);
+    return decode_other(rec, var, recipe, flags, s, len, scratch, bad);
 }
 
 /* ---- what a text decodes to, told without decoding ------------------------------ */
 
-static bool ascii_alnum(unsigned char c)
-{
-    return (unsigned)(c - '0') < 10u || (unsigned)((c | 0x20) - 'a') < 26u;
-}
+/* text_nonempty's byte classes: 1 an ASCII letter or digit, 2 a byte
+ * that may start something the conversion drops or changes ('$' math,
+ * '%'), 3 a command, 4 and 5 a brace. */
+static const unsigned char text_class[256] = {
+    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1,
+    ['8'] = 1, ['9'] = 1, ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
+    ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1,
+    ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1,
+    ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1, ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1,
+    ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1,
+    ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1,
+    ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1, ['$'] = 2, ['%'] = 2,
+    ['\\'] = 3, ['{'] = 4, ['}'] = 5,
+};
+
+static bool ascii_letter(char c) { return (unsigned)((c | 0x20) - 'a') < 26u; }
+static size_t char_end(const char *s, size_t i, size_t n);
 
 /* True when the text gives at least one character under every LaTeX
  * recipe: an ASCII letter or digit before any byte that could start
- * something the conversion drops or changes ('\\' a command, '$' math,
- * '%'). Braces only group (or mark nocase), white space only collapses,
- * a dash or a quote becomes another character: none removes a letter. */
+ * something the conversion drops or changes ('$' math, '%'), outside a
+ * command: neither a command's name (\relax may decode to nothing) nor
+ * what follows it, a group or one character (an argument it may drop:
+ * \href{url}), counts. Braces only group (or mark nocase), white space
+ * only collapses, a dash or a quote becomes another character: none
+ * removes a letter. A list item or a range holds the letter too (a list
+ * is split at ',' and ';', a range at its dashes and commas: neither is
+ * a letter). Most values: their first byte decides. */
 static bool text_nonempty(const char *s, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (ascii_alnum(c))
-            return true;
-        if (c == '\\' || c == '$' || c == '%')
+    const unsigned char *u = (const unsigned char *)s;
+    int depth = 0, quiet = -1; /* quiet: an argument group is open at that level */
+    size_t i = 0;
+    for (; i < n; i++) { /* up to the first command: most values end here */
+        unsigned k = text_class[u[i]];
+        if (k == 1 || k == 2)
+            return k == 1;
+        if (k == 3)
+            break;
+        depth += k == 4 ? 1 : k == 5 && depth > 0 ? -1 : 0;
+    }
+    while (i < n) {
+        switch (text_class[u[i]]) {
+        case 1:
+            if (quiet < 0)
+                return true;
+            i++;
+            break;
+        case 2:
             return false;
+        case 3: {
+            size_t e = i + 1;
+            if (e < n && ascii_letter(s[e])) {
+                while (e < n && ascii_letter(s[e]))
+                    e++;
+                while (e < n && (s[e] == ' ' || s[e] == '\t' || s[e] == '\n'))
+                    e++;
+            } else {
+                e = e < n ? char_end(s, e, n) : e;
+            }
+            if (e < n && s[e] == '{' && quiet < 0)
+                quiet = depth;
+            else if (e < n && text_class[u[e]] < 2)
+                e = char_end(s, e, n); /* an argument of one character */
+            i = e;
+            break;
+        }
+        case 4:
+            depth++;
+            i++;
+            break;
+        case 5:
+            depth -= depth > 0;
+            if (depth == quiet)
+                quiet = -1;
+            i++;
+            break;
+        default:
+            i++;
+        }
     }
     return false;
 }
 
 static bool c_space(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
 
-/* names_nonempty's walk: only the bytes that matter are looked at (white
- * space, braces, '~', ',' and the refused '\\', '$', '=', '%'); any other
- * byte, told by the gap it leaves between two of them, is a name's
- * character, which decoding keeps. */
-typedef struct names_walk {
-    const char *s;
-    size_t n, prev; /* prev: the position after the last byte looked at */
-    size_t seg;     /* where the name being walked starts */
-    size_t names;   /* names with a character so far */
-    int depth;
-    bool chars;     /* the name so far has a character */
-    bool refused;
-} names_walk;
-
-static inline void names_byte(names_walk *w, size_t j)
-{
-    const char *s = w->s;
-    char c = s[j];
-    w->chars |= j > w->prev;
-    w->prev = j + 1;
-    if (c == '\\' || c == '$' || c == '=' || c == '%')
-        w->refused = true;
-    else if (c == '{')
-        w->depth++;
-    else if (c == '}')
-        w->depth -= w->depth > 0;
-    else if (w->depth == 0 && c_space(c) && j + 4 < w->n && (s[j + 1] | 0x20) == 'a' &&
-             (s[j + 2] | 0x20) == 'n' && (s[j + 3] | 0x20) == 'd' && c_space(s[j + 4])) {
-        /* bib_names_add_bibtex's split: the name before it must have a
-         * character; the next starts at the blank after "and" */
-        w->refused |= !w->chars;
-        w->names++;
-        w->chars = false;
-        w->prev = w->seg = j + 4;
-    }
-}
-
-/* The bytes names_walk looks at: white space, braces, '~', ',' and the
- * refused ones. */
+/* The bytes names_walk looks at: ' ', '\t', '\n', braces, ',', '~', and
+ * the refused ones ('\\', '$', '=', '%', '\v', '\f', '\r'). */
 static const bool names_stop[256] = {
     ['\t'] = 1, ['\n'] = 1, ['\v'] = 1, ['\f'] = 1, ['\r'] = 1, [' '] = 1, ['{'] = 1, ['}'] = 1,
     ['~'] = 1,  [','] = 1,  ['\\'] = 1, ['$'] = 1,  ['='] = 1,  ['%'] = 1,
 };
 
-/* True when the BibTeX name list s[0..n) gives at least one name and no
- * empty one (bib_names_add_bibtex's *bad), told from the text: no command
- * or math (which may decode to nothing), no biber key=value name (whose
- * keys may all be unknown), and every name between the " and "s that
- * bib_names_add_bibtex splits at holding a character that is no white
- * space, brace, '~' or ',' (a token of its own, which decoding without
- * commands keeps); at most two commas to a name and none at a name's
- * start or end (the reader's bt_names_clean, asked first, or a name may
- * be refused); the list is not just "others". Sixteen bytes a step. */
-static bool names_nonempty(const char *s, size_t n)
+/* names_nonempty's walk: only the bytes that matter are looked at (the
+ * names_stop ones); any other byte, told by the gap it leaves between two
+ * of them, is a character of a name's word, which decoding keeps. */
+typedef struct names_walk {
+    const char *s;
+    size_t n, prev; /* prev: the position after the last byte looked at */
+    size_t seg;     /* where the name being walked starts */
+    size_t names;   /* names with a character so far */
+    unsigned commas; /* commas at brace level 0 in the name so far */
+    int depth;
+    int quiet;      /* a command's argument group is open at this level: its
+                     * bytes do not count as characters; -1 none */
+    size_t cmd_end; /* where the last command's name (and blanks) ended */
+    bool chars;     /* the name so far has a character */
+    bool start;     /* no word byte, brace or comma in the name yet */
+    bool comma;     /* a comma is the name's last byte so far (at level 0) */
+    bool refused;
+} names_walk;
+
+/* The end of the UTF-8 character that starts at s[i] (i < n). */
+static size_t char_end(const char *s, size_t i, size_t n)
 {
-    names_walk w = {.s = s, .n = n};
+    for (i++; i < n && ((unsigned char)s[i] & 0xC0) == 0x80;)
+        i++;
+    return i;
+}
+
+/* A command at s[j] ('\\'): neither its name (\relax may decode to
+ * nothing) nor what follows it, a group or one character (an argument
+ * it may drop: \href{url}, \href u), is a character of the name; the
+ * next bytes are (after white space too: it may start an " and ", and
+ * no command that drops its argument is written so in a name). Refused:
+ * an escaped byte the walk looks at (\{, \,, \~, \\: the reader's
+ * bt_names_clean counts it as what it is unescaped). */
+static void names_command(names_walk *w, size_t j)
+{
+    const char *s = w->s;
+    size_t e = j + 1;
+    if (e >= w->n || names_stop[(unsigned char)s[e]]) {
+        w->refused = true;
+        return;
+    }
+    if (!w->depth) /* a word's byte to the comma rule */
+        w->start = w->comma = false;
+    if (ascii_letter(s[e]))
+        while (e < w->n && ascii_letter(s[e]))
+            e++;
+    else
+        e++; /* a control symbol: \", \', \& */
+    w->prev = e;
+    w->cmd_end = e;
+    if (e >= w->n)
+        return;
+    if (!names_stop[(unsigned char)s[e]])
+        w->prev = char_end(s, e, w->n); /* an argument of one character */
+}
+
+static inline void names_byte(names_walk *w, size_t j)
+{
+    const char *s = w->s;
+    char c = s[j];
+    if (j > w->prev) { /* a word's bytes came between */
+        w->chars |= w->quiet < 0;
+        if (!w->depth)
+            w->start = w->comma = false;
+    }
+    w->prev = j + 1;
+    switch (c) {
+    case '\\':
+        names_command(w, j);
+        break;
+    case '$': case '=': case '%': case '\v': case '\f': case '\r':
+        w->refused = true;
+        break;
+    case '{':
+        if (j == w->cmd_end && w->quiet < 0)
+            w->quiet = w->depth; /* a command's argument: it may be dropped */
+        w->depth++;
+        w->start = w->comma = false;
+        break;
+    case '}':
+        w->depth -= w->depth > 0;
+        if (w->depth == w->quiet)
+            w->quiet = -1;
+        w->start = w->comma = false;
+        break;
+    case '~': /* a word's byte to the comma rule, no character (a tie) */
+        if (!w->depth)
+            w->start = w->comma = false;
+        break;
+    case ',':
+        if (!w->depth) {
+            w->refused |= w->start || ++w->commas > 2;
+            w->comma = true;
+        }
+        break;
+    default: /* ' ', '\t', '\n' */
+        if (w->depth == 0 && j + 4 < w->n && (s[j + 1] | 0x20) == 'a' &&
+            (s[j + 2] | 0x20) == 'n' && (s[j + 3] | 0x20) == 'd' && c_space(s[j + 4])) {
+            /* bib_names_add_bibtex's split: the name before it must have
+             * a character and no comma at its end; the next starts at the
+             * blank after "and" */
+            w->refused |= !w->chars || w->comma;
+            w->names++;
+            w->chars = w->comma = false;
+            w->start = true;
+            w->commas = 0;
+            w->prev = w->seg = j + 4;
+        }
+        break;
+    }
+}
+
+/* True when the BibTeX name list s[0..n) gives at least one name and no
+ * empty one (bib_names_add_bibtex's *bad), and has none of the slips
+ * BibTeX warns of and the BibTeX reader forgives (a comma that starts or
+ * ends a name, more than two commas in one: the reader's bt_names_clean,
+ * which it asks of a list it decodes at once), told from the text: no
+ * command or math (which may decode to nothing), no biber key=value name
+ * (whose keys may all be unknown), no control byte but a tab or a line
+ * break; every name between the " and "s that bib_names_add_bibtex
+ * splits at holds a byte that is no white space, brace, '~' or ',' (a
+ * word's, which decoding without commands keeps); and the list is not
+ * just "others". Sixteen bytes a step. */
+static __attribute__((noinline)) bool names_nonempty(const char *s, size_t n)
+{
+    names_walk w = {.s = s, .n = n, .start = true, .quiet = -1, .cmd_end = SIZE_MAX};
     size_t i = 0;
 #if defined(__x86_64__) && defined(__SSE2__)
     const __m128i c9 = _mm_set1_epi8(9), c4 = _mm_set1_epi8(4);
-    for (; n - i >= 16 && !w.refused; i += 16) {
-        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+    for (; i < n && n >= 16 && !w.refused; i += 16) {
+        size_t at = i;
+        if (n - i < 16)
+            at = n - 16; /* the last bytes in one block over ones seen */
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + at));
         __m128i t = _mm_sub_epi8(x, c9); /* \t..\r: 0..4 */
         __m128i m = _mm_or_si128(
             _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(' ')),
@@ -473,8 +653,9 @@ static bool names_nonempty(const char *s, size_t n)
                                           _mm_cmpeq_epi8(x, _mm_set1_epi8('$'))),
                              _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('=')),
                                           _mm_cmpeq_epi8(x, _mm_set1_epi8('%'))))));
-        for (unsigned bits = (unsigned)_mm_movemask_epi8(m); bits; bits &= bits - 1) {
-            size_t j = i + (size_t)__builtin_ctz(bits);
+        unsigned bits = (unsigned)_mm_movemask_epi8(m) & (0xFFFFu << (i - at));
+        for (; bits; bits &= bits - 1) {
+            size_t j = at + (size_t)__builtin_ctz(bits);
             if (j >= w.prev) /* not inside an "and" passed over */
                 names_byte(&w, j);
         }
@@ -485,9 +666,13 @@ static bool names_nonempty(const char *s, size_t n)
             names_byte(&w, i);
     if (w.refused)
         return false;
-    w.chars |= n > w.prev;
-    if (!w.chars)
-        return false; /* the last name is empty */
+    if (n > w.prev) { /* the last word */
+        w.chars |= w.quiet < 0;
+        if (!w.depth)
+            w.start = w.comma = false;
+    }
+    if (!w.chars || w.comma)
+        return false; /* the last name is empty, or ends in a comma */
     /* a final "others" is the list's "et al.", no name */
     size_t a = w.seg, b = n;
     while (a < b && c_space(s[a]))

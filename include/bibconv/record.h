@@ -40,6 +40,7 @@
 #ifndef BIBCONV_RECORD_H
 #define BIBCONV_RECORD_H
 
+#include "buf.h"
 #include "common.h"
 #include "csl.h"
 
@@ -286,11 +287,15 @@ typedef enum bib_recipe {
  * value replaces var's values, list items and names are appended. A
  * value that decodes to nothing sets nothing (no field is made). s[len]
  * must be readable (a NUL, or for a list item the separator after it).
- * Returns the number of values or names set (0: none), or BIB_EINVAL (a
- * recipe var's kind does not take), BIB_ENOMEM; for names, *bad (may be
- * NULL) counts the empty names skipped (bib_names_add_bibtex). */
+ * `scratch`: NULL, or a buffer the call may use for its work (its
+ * content is lost; a reader keeps one between values, which then cost no
+ * allocation). Returns the number of values or names set (0: none), or
+ * BIB_EINVAL (a recipe var's kind does not take), BIB_ENOMEM; for names,
+ * *bad (may be NULL) counts the empty names skipped
+ * (bib_names_add_bibtex). */
 BIB_API int bib_record_decode(bib_record *rec, bib_var var, bib_recipe recipe,
-                              unsigned flags, const char *s, size_t len, size_t *bad);
+                              unsigned flags, const char *s, size_t len, bib_buf *scratch,
+                              size_t *bad);
 
 /* As bib_record_decode followed by bib_record_set_source(rec, var,
  * format, tag, s, len), but with the decoding put off until something

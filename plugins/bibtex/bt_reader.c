@@ -93,11 +93,16 @@ static int keep_source(const bt_reader *r, bib_record *rec, bib_var var, const b
     return bib_record_set_source(rec, var, "bibtex", tag, s, n);
 }
 
+/* A test's seam (tests/bibtex/test_bibtex.c): true puts no value off,
+ * so that a test compares the source texts kept either way. */
+bool bt_defer_off;
+
 /* Sets var from field f, read as `kind`, by core's `recipe` with
  * `flags`, with the decoding put off until something reads the value
  * (bib_record_defer), which the writer that writes the source text back
  * never does: when the source text is kept (keep_source's rules; for a
- * name list, also bt_names_clean) and the value is less than 32 KiB, so
+ * name list, bt_names_clean's too: bib_record_defer asks that itself, and
+ * that no name is empty) and the value is less than 32 KiB, so
  * that its decoding, at most 32 times as long, stays below keep_source's
  * 1 MiB. 1 when put off; 0 when the caller decodes now (the record could
  * not tell without decoding that the value is not empty); or an error. */
@@ -107,8 +112,8 @@ static inline int defer_value(const bt_reader *r, bib_record *rec, bib_var var, 
     const char *s = r->arena.data + f->val_off;
     size_t n = f->val_len;
     bool ascii;
-    if (!r->keep_src || !f->literal || !n || n >= (1u << 15) ||
-        (kind == BT_NAMES && !bt_names_clean(s, n)) || !bt_source_bytes_ok(s, n, &ascii))
+    if (!r->keep_src || !f->literal || !n || n >= (1u << 15) || bt_defer_off ||
+        !bt_source_bytes_ok(s, n, &ascii))
         return 0;
     /* the record's copy of "bibtex" once it has one (the reader keeps no
      * other format's texts): a pointer compare for the record, no string's */
@@ -125,7 +130,7 @@ static __attribute__((noinline)) int set_kept(bt_reader *r, bib_record *rec, bib
     if (rc)
         return rc < 0 ? rc : 0;
     const char *s = r->arena.data + f->val_off;
-    rc = bib_record_decode(rec, var, BIB_RECIPE_LATEX, flags, s, f->val_len, NULL);
+    rc = bib_record_decode(rec, var, BIB_RECIPE_LATEX, flags, s, f->val_len, &r->tmp, NULL);
     return rc <= 0 ? rc : keep_source(r, rec, var, f, s, kind);
 }
 
@@ -137,7 +142,7 @@ static int set_converted(bt_reader *r, bib_record *rec, bib_var var, const bt_ra
     if (r->keep_src && f->literal)
         return set_kept(r, rec, var, f, flags, kind);
     int rc = bib_record_decode(rec, var, BIB_RECIPE_LATEX, flags, r->arena.data + f->val_off,
-                               f->val_len, NULL);
+                               f->val_len, &r->tmp, NULL);
     return rc < 0 ? rc : 0;
 }
 
@@ -498,7 +503,7 @@ static int read_plain(entry_ctx *e, const bt_row *row, const bt_raw_field *f)
             return rc < 0 ? rc : 0;
         size_t bad = 0;
         int n = bib_record_decode(e->rec, row->var, BIB_RECIPE_BIBTEX_NAMES, BIB_NAME_LATEX, v,
-                                  vn, &bad);
+                                  vn, &r->tmp, &bad);
         if (n < 0 && n != BIB_EPARSE)
             rc = n;
         if (bad)
@@ -518,7 +523,7 @@ static int read_plain(entry_ctx *e, const bt_row *row, const bt_raw_field *f)
         bib_recipe recipe = row->kind == BT_RANGE ? BIB_RECIPE_LATEX_RANGE : BIB_RECIPE_LATEX_LIST;
         if ((rc = defer_value(r, e->rec, row->var, f, recipe, 0, row->kind)) != 0)
             return rc < 0 ? rc : 0;
-        rc = bib_record_decode(e->rec, row->var, recipe, 0, v, vn, NULL);
+        rc = bib_record_decode(e->rec, row->var, recipe, 0, v, vn, &r->tmp, NULL);
         break;
     }
     case BT_DATE:

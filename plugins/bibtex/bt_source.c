@@ -51,6 +51,15 @@ bool bt_source_bytes_ok(const char *s, size_t n, bool *ascii)
 #endif
     uint64_t hi = 0;
     size_t i = 0;
+    if (n >= 8 && n <= 16) { /* most values: two words that overlap, no loop */
+        uint64_t x, y;
+        memcpy(&x, s, 8);
+        memcpy(&y, s + n - 8, 8);
+        if (!((((x - ones * 0x20) & ~x) | ((y - ones * 0x20) & ~y)) & high)) {
+            *ascii = !((x | y) & high);
+            return true;
+        }
+    }
     for (uint64_t x; n - i >= 8; i += 8) {
         memcpy(&x, s + i, 8);
         hi |= x;

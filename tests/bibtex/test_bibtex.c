@@ -1592,14 +1592,19 @@ END_TEST
 
 /* ---- values put off (bib_record_defer) ----------------------------------- */
 
-/* Two reads of one text: `lazy` keeps source texts, so the reader puts
- * the decoding of most values off until something reads them; the other
- * decodes every value at once (as toward a writer of another format). */
+/* Three reads of one text: the first decodes every value at once and
+ * keeps no source text (as toward a writer of another format); the
+ * second keeps source texts, so the reader puts the decoding of most
+ * values off until something reads them; the third keeps them but puts
+ * nothing off (bt_defer_off), as the reader did before values were put
+ * off: the values of all three and the source texts of the last two must
+ * be alike. */
+extern bool bt_defer_off;
 typedef struct two_reads {
-    bib_diag *d[2];
-    bib_input *in[2];
-    bib_reader *rd[2];
-    char diags[2][8192];
+    bib_diag *d[3];
+    bib_input *in[3];
+    bib_reader *rd[3];
+    char diags[3][8192];
 } two_reads;
 
 static void collect_text(const bib_diag_msg *m, void *payload)
@@ -1612,7 +1617,7 @@ static void collect_text(const bib_diag_msg *m, void *payload)
 static void two_open(two_reads *t, const char *fmt, const char *text, size_t len)
 {
     memset(t, 0, sizeof *t);
-    for (int k = 0; k < 2; k++) {
+    for (int k = 0; k < 3; k++) {
         t->d[k] = bib_diag_new();
         bib_diag_set_callback(t->d[k], collect_text, t->diags[k]);
         t->in[k] = bib_input_open_memory(text, len, "t.bib", t->d[k]);
@@ -1625,7 +1630,7 @@ static void two_open(two_reads *t, const char *fmt, const char *text, size_t len
 
 static void two_close(two_reads *t)
 {
-    for (int k = 0; k < 2; k++) {
+    for (int k = 0; k < 3; k++) {
         bib_reader_free(t->rd[k]);
         bib_input_free(t->in[k]);
         bib_diag_free(t->d[k]);
@@ -1689,6 +1694,22 @@ static void same_fields(const bib_record *a, const bib_record *b, const char *wh
     }
 }
 
+/* The source texts of a and b alike, field by field (same fields). */
+static void same_sources(const bib_record *a, const bib_record *b, const char *what)
+{
+    for (size_t i = 0; i < bib_record_field_count(a); i++) {
+        const bib_field *fa = bib_record_field_at(a, i), *fb = bib_record_field_at(b, i);
+        unsigned ta = 0, tb = 0;
+        size_t la = 0, lb = 0;
+        const char *sa = bib_field_source(fa, "bibtex", &ta, &la);
+        const char *sb = bib_field_source(fb, "bibtex", &tb, &lb);
+        ck_assert_msg((!sa && !sb) || (sa && sb && ta == tb && la == lb && memcmp(sa, sb, la) == 0),
+                      "%s: %s source text '%.*s' (tag %x) / '%.*s' (tag %x)", what,
+                      bib_var_name(bib_field_var(fa)), sa ? (int)la : 6, sa ? sa : "(none)", ta,
+                      sb ? (int)lb : 6, sb ? sb : "(none)", tb);
+    }
+}
+
 /* The rest of a record: kind, type, id, extras, directive text. */
 static void same_record(const bib_record *a, const bib_record *b, const char *what)
 {
@@ -1722,16 +1743,23 @@ static size_t compare_reads(const char *fmt, const char *text, size_t len, const
     size_t n = 0;
     char what[300];
     for (;; n++) {
-        bib_record *r[2] = {NULL, NULL};
-        int rc[2];
-        for (int k = 0; k < 2; k++)
+        bib_record *r[3] = {NULL, NULL, NULL};
+        int rc[3];
+        for (int k = 0; k < 3; k++) {
+            bt_defer_off = k == 2;
             do
                 rc[k] = bib_reader_next(t.rd[k], &r[k]);
             while (rc[k] < 0 && rc[k] != BIB_ENOMEM && rc[k] != BIB_EIO);
+            bt_defer_off = false;
+        }
         snprintf(what, sizeof what, "%s (%s), record %zu", name, fmt, n);
-        ck_assert_msg(rc[0] == rc[1], "%s: next() %d/%d", what, rc[0], rc[1]);
+        ck_assert_msg(rc[0] == rc[1] && rc[0] == rc[2], "%s: next() %d/%d/%d", what, rc[0], rc[1],
+                      rc[2]);
         if (rc[0] <= 0)
             break;
+        /* the source texts before any value is read (a read keeps them) */
+        same_fields(r[0], r[2], what);
+        same_sources(r[2], r[1], what);
         bib_record *c = bib_record_clone(r[1]);
         ck_assert_ptr_nonnull(c);
         same_record(r[0], c, what);
@@ -1743,11 +1771,12 @@ static size_t compare_reads(const char *fmt, const char *text, size_t len, const
             bib_record_free(v);
         }
         same_record(r[0], r[1], what);
-        bib_record_free(r[0]);
-        bib_record_free(r[1]);
+        same_sources(r[2], r[1], what);
+        for (int k = 0; k < 3; k++)
+            bib_record_free(r[k]);
     }
-    ck_assert_msg(strcmp(t.diags[0], t.diags[1]) == 0, "%s (%s): diagnostics differ:\n%s---\n%s",
-                  name, fmt, t.diags[0], t.diags[1]);
+    ck_assert_msg(strcmp(t.diags[0], t.diags[1]) == 0 && strcmp(t.diags[0], t.diags[2]) == 0,
+                  "%s (%s): diagnostics differ:\n%s---\n%s", name, fmt, t.diags[0], t.diags[1]);
     two_close(&t);
     return n;
 }
@@ -1769,9 +1798,15 @@ START_TEST(test_deferred_same_as_decoded)
         "  translator = {family=Dijk, given=Marten, prefix=van},\n"
         "  bookauthor = {May, Keith, and Ann}, title = {x}, number = {3}, issue = {4}}\n"
         "@article{c, issue = {2}, number = {5}, title = \"Quoted {T}itle\"}\n"
-        "@misc{d, author = {{\\relax} and {}}, title = {\\url{http://a.b}}}\n";
-    ck_assert_uint_eq(compare_reads("bibtex", text, strlen(text), "cases"), 4);
-    ck_assert_uint_eq(compare_reads("biblatex", text, strlen(text), "cases"), 4);
+        "@misc{d, author = {{\\relax} and {}}, title = {\\url{http://a.b}}}\n"
+        /* commands: a name or a text of commands and their arguments alone */
+        "@misc{e, author = {\\href{x}{} and B}, editor = {M\\\"{u}ller, J. and \\ss},\n"
+        "  translator = {{\\\"O}zt{\\\"u}rk and \\relax and X}, director = {\\\"u and A\\,B},\n"
+        "  bookauthor = {{\\relax Ch}ristopher and \\noopsort{a}Zed, A.},\n"
+        "  title = {\\href{x}{}}, subtitle = {{\\em Title}}, note = {\\emph{x}: y},\n"
+        "  series = {\\href x}, abstract = {\\'{}}, addendum = {\\%}, annote = {\\\\ \\ss}}\n";
+    ck_assert_uint_eq(compare_reads("bibtex", text, strlen(text), "cases"), 5);
+    ck_assert_uint_eq(compare_reads("biblatex", text, strlen(text), "cases"), 5);
 }
 END_TEST
 

@@ -152,7 +152,7 @@ static inline unsigned plain_block(const char *s)
  * instead of two. s[n] may also be a list item's separator (',' or ';')
  * after the trimmed item: no blank, dash or quote, it makes the looks
  * past the last byte decide as the value's end does. */
-static bool plain_value(const char *s, size_t n)
+static inline __attribute__((always_inline)) bool plain_value(const char *s, size_t n)
 {
     if (n && s[0] == ' ')
         return false;
@@ -369,44 +369,65 @@ static int decode_range(bib_record *rec, bib_var var, const char *s, size_t n, s
     return rc < 0 ? rc : 1;
 }
 
-/* bib_record_decode but for a plain LATEX value, out of line: the plain
- * one (most) then costs no registers saved for the others. */
-static __attribute__((noinline)) int decode_other(bib_record *rec, bib_var var,
+/* bib_record_decode's other recipes (the same parameters as it: the
+ * call is a jump). */
+static __attribute__((noipa)) int decode_other(bib_record *rec, bib_var var,
                                                   bib_recipe recipe, unsigned flags,
                                                   const char *s, size_t len, bib_buf *scratch,
                                                   size_t *bad)
 {
     /* the setters the recipes call refuse a variable of another kind */
+    if (recipe == BIB_RECIPE_BIBTEX_NAMES) /* its own *bad */
+        return rec && (s || !len) ? bib_names_add_bibtex(rec, var, s ? s : "", len, flags, bad)
+                                  : BIB_EINVAL;
     if (bad)
         *bad = 0;
-    if (!rec || (!s && len) || recipe < BIB_RECIPE_LATEX || recipe > BIB_RECIPE_LATEX_RANGE)
+    if (!rec || (!s && len) || (recipe != BIB_RECIPE_LATEX_LIST && recipe != BIB_RECIPE_LATEX_RANGE))
         return BIB_EINVAL;
-    if (!s || (recipe == BIB_RECIPE_LATEX && !len))
+    if (!s)
         return 0;
     scratch_use u;
     u.sc = NULL; /* the local pair is set up only when taken (scratch_need) */
     u.given = scratch;
-    int rc = recipe == BIB_RECIPE_LATEX ? decode_latex(rec, var, flags, s, len, scratch_tmp(&u))
-             : recipe == BIB_RECIPE_LATEX_LIST ? decode_list(rec, var, s, len, &u)
-                                               : decode_range(rec, var, s, len, &u);
+    int rc = recipe == BIB_RECIPE_LATEX_LIST ? decode_list(rec, var, s, len, &u)
+                                             : decode_range(rec, var, s, len, &u);
     scratch_done(&u);
     return rc;
 }
 
-int bib_record_decode(bib_record *rec, bib_var var, bib_recipe recipe, unsigned flags,
-                      const char *s, size_t len, bib_buf *scratch, size_t *bad)
+/* bib_record_decode's LATEX (the same parameters: the call is a jump). */
+static __attribute__((noipa)) int decode_text(bib_record *rec, bib_var var,
+                                                 bib_recipe recipe, unsigned flags,
+                                                 const char *s, size_t len, bib_buf *scratch,
+                                                 size_t *bad)
 {
+    (void)recipe;
+    if (bad)
+        *bad = 0;
+    if (!rec || (!s && len))
+        return BIB_EINVAL;
+    if (!len)
+        return 0;
     /* a value the conversion and the white space rule would only copy
      * (most are) goes to the record as it is */
-    if (recipe == BIB_RECIPE_BIBTEX_NAMES) /* its own *bad, and the kind's check */
-        return rec && (s || !len) ? bib_names_add_bibtex(rec, var, s ? s : "", len, flags, bad)
-                                  : BIB_EINVAL;
-    if (recipe == BIB_RECIPE_LATEX && s && len && len < (1u << 20) && latex_plain(flags, s, len)) {
-        if (bad)
-            *bad = 0;
+    if (len < (1u << 20) && latex_plain(flags, s, len)) {
         int rc = bib__record_text_value(rec, var, s, len, true);
         return rc < 0 ? rc : 1;
     }
+    scratch_use u;
+    u.sc = NULL;
+    u.given = scratch;
+    int rc = decode_latex(rec, var, flags, s, len, scratch_tmp(&u));
+    scratch_done(&u);
+    return rc;
+}
+
+/* A dispatch by tail calls only: a value costs no registers saved here. */
+int bib_record_decode(bib_record *rec, bib_var var, bib_recipe recipe, unsigned flags,
+                      const char *s, size_t len, bib_buf *scratch, size_t *bad)
+{
+    if (recipe == BIB_RECIPE_LATEX)
+        return decode_text(rec, var, recipe, flags, s, len, scratch, bad);
     return decode_other(rec, var, recipe, flags, s, len, scratch, bad);
 }
 

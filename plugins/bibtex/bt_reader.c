@@ -502,8 +502,8 @@ static int read_plain(entry_ctx *e, const bt_row *row, const bt_raw_field *f)
                               BT_NAMES)) != 0)
             return rc < 0 ? rc : 0;
         size_t bad = 0;
-        int n = bib_record_decode(e->rec, row->var, BIB_RECIPE_BIBTEX_NAMES, BIB_NAME_LATEX, v,
-                                  vn, &r->tmp, &bad);
+        /* the recipe BIBTEX_NAMES itself (record.h), without the dispatch */
+        int n = bib_names_add_bibtex(e->rec, row->var, v, vn, BIB_NAME_LATEX, &bad);
         if (n < 0 && n != BIB_EPARSE)
             rc = n;
         if (bad)

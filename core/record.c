@@ -541,6 +541,12 @@ int bib__record_text_value(bib_record *r, bib_var v, const char *s, size_t len, 
     return replace ? text_value(r, v, s, len, true) : text_value(r, v, s, len, false);
 }
 
+int bib__record_text_one(bib_record *r, bib_var v, const char *s, size_t len)
+{
+    int rc = text_value(r, v, s, len, true);
+    return rc < 0 ? rc : 1;
+}
+
 const char *bib_record_adopt(bib_record *r, char *s)
 {
     owned *o = s ? arena_alloc(r, sizeof *o) : NULL;
@@ -822,11 +828,14 @@ bib_var bib_field_var(const bib_field *f) { return f ? f->var : BIB_VAR_NONE; }
 bib_kind bib_field_kind(const bib_field *f) { return f ? f->kind : BIB_KIND_NONE; }
 unsigned bib_field_flags(const bib_field *f) { return f ? f->flags : 0; }
 
+/* A put-off value has no values yet (n 0): the getters ask field_ready
+ * only then, not at every value read. */
 size_t bib_field_value_count(const bib_field *f)
 {
     if (!f || !is_textual(f->kind))
         return 0;
-    field_ready(f);
+    if (!f->u.text.n)
+        field_ready(f);
     return f->u.text.n;
 }
 
@@ -834,7 +843,8 @@ const char *bib_field_value_at(const bib_field *f, size_t i)
 {
     if (!f || !is_textual(f->kind))
         return NULL;
-    field_ready(f);
+    if (i >= f->u.text.n)
+        field_ready(f);
     return i < f->u.text.n ? f->u.text.v[i] : NULL;
 }
 
@@ -847,7 +857,8 @@ size_t bib_field_name_count(const bib_field *f)
 {
     if (!f || f->kind != BIB_KIND_NAMES)
         return 0;
-    field_ready(f);
+    if (!f->u.names.n)
+        field_ready(f);
     return f->u.names.n;
 }
 
@@ -855,7 +866,8 @@ const bib_name *bib_field_name_at(const bib_field *f, size_t i)
 {
     if (!f || f->kind != BIB_KIND_NAMES)
         return NULL;
-    field_ready(f);
+    if (i >= f->u.names.n)
+        field_ready(f);
     return i < f->u.names.n ? &f->u.names.v[i] : NULL;
 }
 
@@ -863,7 +875,8 @@ bool bib_field_names_truncated(const bib_field *f)
 {
     if (!f || f->kind != BIB_KIND_NAMES)
         return false;
-    field_ready(f);
+    if (!f->u.names.n)
+        field_ready(f);
     return f->u.names.truncated;
 }
 

@@ -307,10 +307,10 @@ static int decode_latex(bib_record *rec, bib_var var, unsigned flags, const char
     bib_buf_truncate(tmp, w);
     if (!w)
         return 0;
-    if (w >= (1u << 20)) /* a long value: the record takes the buffer, no copy */
-        rc = bib_record_set_text_owned(rec, var, bib_buf_detach(tmp));
-    else
-        rc = bib__record_text_value(rec, var, tmp->data, w, true);
+    if (w < (1u << 20))
+        return bib__record_text_one(rec, var, tmp->data, w);
+    /* a long value: the record takes the buffer, no copy */
+    rc = bib_record_set_text_owned(rec, var, bib_buf_detach(tmp));
     return rc < 0 ? rc : 1;
 }
 
@@ -410,10 +410,8 @@ static __attribute__((noipa)) int decode_text(bib_record *rec, bib_var var,
         return 0;
     /* a value the conversion and the white space rule would only copy
      * (most are) goes to the record as it is */
-    if (len < (1u << 20) && latex_plain(flags, s, len)) {
-        int rc = bib__record_text_value(rec, var, s, len, true);
-        return rc < 0 ? rc : 1;
-    }
+    if (len < (1u << 20) && latex_plain(flags, s, len))
+        return bib__record_text_one(rec, var, s, len);
     scratch_use u;
     u.sc = NULL;
     u.given = scratch;

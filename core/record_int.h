@@ -200,6 +200,9 @@ static inline int grow(bib_record *r, void **arr, size_t n, size_t *cap, size_t 
  * the library without its PLT stub: the recipes' setter
  * (record_decode.c), once or more per value read. */
 int bib__record_text_value(bib_record *r, bib_var v, const char *s, size_t len, bool replace);
+/* bib__record_text_value replacing, with 1 for success (a recipe's
+ * count of values set): the recipe's last call, a jump. */
+int bib__record_text_one(bib_record *r, bib_var v, const char *s, size_t len);
 
 /* True when s[0..n) is known, without decoding, to decode by `recipe`
  * to at least one value (for names: at least one name and no empty one);

@@ -227,7 +227,7 @@ void bib_record_free(bib_record *r)
 {
     if (!r)
         return;
-    for (owned *o = r->owned; o; o = o->next)
+    for (rec_owned *o = r->owned; o; o = o->next)
         free(o->data);
     chunk *c = r->arena;
     while (c != &r->first) {
@@ -549,7 +549,7 @@ int bib__record_text_one(bib_record *r, bib_var v, const char *s, size_t len)
 
 const char *bib_record_adopt(bib_record *r, char *s)
 {
-    owned *o = s ? arena_alloc(r, sizeof *o) : NULL;
+    rec_owned *o = s ? arena_alloc(r, sizeof *o) : NULL;
     if (!o) {
         free(s);
         return NULL;
@@ -566,7 +566,7 @@ int bib_record_set_text_owned(bib_record *r, bib_var v, char *s)
         free(s);
         return BIB_EINVAL;
     }
-    owned *o = arena_alloc(r, sizeof *o);
+    rec_owned *o = arena_alloc(r, sizeof *o);
     bib_field *f = o ? field_for(r, v) : NULL;
     if (!f) {
         free(s);
@@ -712,6 +712,12 @@ static src_text *field_src(bib_field *f)
            : f->kind == BIB_KIND_NAMES ? &f->u.names.src : NULL;
 }
 
+/* The source text slot of a put-off value's field (text or names). */
+static src_text *pend_src(bib_field *f)
+{
+    return is_textual(f->kind) ? &f->u.text.src : &f->u.names.src;
+}
+
 /* The record's copy of a source text's format name (NULL on OOM). */
 static const char *src_format_of(bib_record *r, const char *format)
 {
@@ -733,7 +739,7 @@ static inline int field_defer(bib_record *r, bib_var v, bib_kind k, bib_recipe r
     r->src_format = fmt;
     f->recipe = (unsigned char)recipe;
     f->rflags = (unsigned char)flags;
-    *field_src(f) = (src_text){own, fmt, (uint32_t)len, tag};
+    *pend_src(f) = (src_text){own, fmt, (uint32_t)len, tag};
     if (is_textual(f->kind))
         f->u.text.owner = r;
     else
@@ -772,13 +778,13 @@ int bib_record_defer(bib_record *r, bib_var v, bib_recipe recipe, unsigned flags
 static __attribute__((noinline)) void field_decode(const bib_field *cf)
 {
     bib_field *f = (bib_field *)(uintptr_t)cf;
-    src_text keep = *field_src(f);
+    src_text keep = *pend_src(f);
     bib_record *owner = is_textual(f->kind) ? f->u.text.owner : f->u.names.owner;
     bib_recipe recipe = (bib_recipe)f->recipe;
     unsigned flags = f->flags;
     f->recipe = 0;
     (void)bib_record_decode(owner, f->var, recipe, f->rflags, keep.s, keep.len, NULL, NULL);
-    *field_src(f) = keep;
+    *pend_src(f) = keep;
     f->flags = flags;
 }
 
@@ -1026,7 +1032,7 @@ bib_record *bib_record_clone(const bib_record *src)
         const bib_field *f = src->fields[i];
         int rc = 0;
         if (f->recipe) { /* put off in the copy too */
-            const src_text *pt = field_src((bib_field *)(uintptr_t)f);
+            const src_text *pt = pend_src((bib_field *)(uintptr_t)f);
             if (field_defer(r, f->var, f->kind, (bib_recipe)f->recipe, f->rflags, pt->s, pt->len,
                             pt->format, pt->tag) < 0 ||
                 bib_record_set_field_flags(r, f->var, f->flags))

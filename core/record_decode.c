@@ -204,18 +204,18 @@ static inline __attribute__((always_inline)) bool plain_value(const char *s, siz
  * grown past SCRATCH_KEEP by a huge value is freed after it. The key's
  * destructor frees a worker thread's pair when it ends. */
 enum { SCRATCH_KEEP = 1 << 20 };
-typedef struct scratch {
+typedef struct scratch_pair {
     bib_buf tmp, pages;
     bool busy, registered;
-} scratch;
+} scratch_pair;
 static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
 static pthread_key_t scratch_key;
 static bool scratch_ok;
-static _Thread_local scratch tls_scratch = {BIB_BUF_INIT, BIB_BUF_INIT, false, false};
+static _Thread_local scratch_pair tls_scratch = {BIB_BUF_INIT, BIB_BUF_INIT, false, false};
 
 static void scratch_free(void *p)
 {
-    scratch *s = p;
+    scratch_pair *s = p;
     bib_buf_clear(&s->tmp);
     bib_buf_clear(&s->pages);
     s->registered = false;
@@ -225,7 +225,7 @@ static void scratch_init(void) { scratch_ok = pthread_key_create(&scratch_key, s
 
 /* Registers the thread's pair t for freeing when the thread ends; false
  * when that cannot be. Out of line: once per thread. */
-static __attribute__((noinline)) bool scratch_register(scratch *t)
+static __attribute__((noinline)) bool scratch_register(scratch_pair *t)
 {
     pthread_once(&scratch_once, scratch_init);
     if (!scratch_ok || pthread_setspecific(scratch_key, t) != 0)
@@ -236,18 +236,18 @@ static __attribute__((noinline)) bool scratch_register(scratch *t)
 
 /* The thread's pair, or `fallback` (set up here, to clear after) when it
  * is in use or cannot be registered for freeing. */
-static scratch *scratch_take(scratch *fallback)
+static scratch_pair *scratch_take(scratch_pair *fallback)
 {
-    scratch *t = &tls_scratch; /* one look-up of the thread-local a value */
+    scratch_pair *t = &tls_scratch; /* one look-up of the thread-local a value */
     if (t->busy || (!t->registered && !scratch_register(t))) {
-        *fallback = (scratch){BIB_BUF_INIT, BIB_BUF_INIT, false, false};
+        *fallback = (scratch_pair){BIB_BUF_INIT, BIB_BUF_INIT, false, false};
         return fallback;
     }
     t->busy = true;
     return t;
 }
 
-static void scratch_give(scratch *t, scratch *fallback)
+static void scratch_give(scratch_pair *t, scratch_pair *fallback)
 {
     if (t == fallback || t->tmp.failed || t->tmp.cap > SCRATCH_KEEP)
         bib_buf_clear(&t->tmp);
@@ -260,12 +260,12 @@ static void scratch_give(scratch *t, scratch *fallback)
  * convert (most) costs no look at the thread's pair; the caller's buffer
  * (`given`, bib_record_decode's scratch) serves as its first one. */
 typedef struct scratch_use {
-    scratch *sc;
+    scratch_pair *sc;
     bib_buf *given;
-    scratch local;
+    scratch_pair local;
 } scratch_use;
 
-static scratch *scratch_need(scratch_use *u)
+static scratch_pair *scratch_need(scratch_use *u)
 {
     if (!u->sc)
         u->sc = scratch_take(&u->local);

@@ -79,10 +79,10 @@ _Static_assert(5 * sizeof(void *) + sizeof(src_text) <= sizeof(bib_date),
                "the source text and the owner fit beside a text or names value");
 
 /* A value the record took over (bib_record_set_text_owned): freed with it. */
-typedef struct owned {
-    struct owned *next;
+typedef struct rec_owned {
+    struct rec_owned *next;
     char *data;
-} owned;
+} rec_owned;
 
 
 struct bib_record {
@@ -105,7 +105,7 @@ struct bib_record {
      * removal leaves its bit): an ask for a name whose bit is clear, most
      * of a writer's asks, ends without a scan (bib_record_extra_get) */
     uint64_t xfirst;
-    owned *owned; /* values taken over, in the arena's own list */
+    rec_owned *owned; /* values taken over, in the arena's own list */
     const char *src_format; /* the last format of a source text, copied once */
     /* arena */
     chunk *arena;
@@ -141,7 +141,7 @@ static inline void *arena_alloc(bib_record *r, size_t size)
  * empty but for records with huge values, so this costs a NULL test. */
 static inline bool adopted(const bib_record *r, const char *s, size_t len)
 {
-    for (const owned *o = r->owned; o; o = o->next)
+    for (const rec_owned *o = r->owned; o; o = o->next)
         if (o->data == s)
             return s[len] == '\0';
     return false;

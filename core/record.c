@@ -783,7 +783,7 @@ static __attribute__((noinline)) void field_decode(const bib_field *cf)
     bib_recipe recipe = (bib_recipe)f->recipe;
     unsigned flags = f->flags;
     f->recipe = 0;
-    (void)bib_record_decode(owner, f->var, recipe, f->rflags, keep.s, keep.len, NULL, NULL);
+    (void)bib_record_decode(owner, f->var, recipe, f->rflags, keep.s, keep.len, NULL);
     *pend_src(f) = keep;
     f->flags = flags;
 }

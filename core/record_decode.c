@@ -373,15 +373,12 @@ static int decode_range(bib_record *rec, bib_var var, const char *s, size_t n, s
  * call is a jump). */
 static __attribute__((noipa)) int decode_other(bib_record *rec, bib_var var,
                                                   bib_recipe recipe, unsigned flags,
-                                                  const char *s, size_t len, bib_buf *scratch,
-                                                  size_t *bad)
+                                                  const char *s, size_t len, bib_buf *scratch)
 {
     /* the setters the recipes call refuse a variable of another kind */
-    if (recipe == BIB_RECIPE_BIBTEX_NAMES) /* its own *bad */
-        return rec && (s || !len) ? bib_names_add_bibtex(rec, var, s ? s : "", len, flags, bad)
+    if (recipe == BIB_RECIPE_BIBTEX_NAMES)
+        return rec && (s || !len) ? bib_names_add_bibtex(rec, var, s ? s : "", len, flags, NULL)
                                   : BIB_EINVAL;
-    if (bad)
-        *bad = 0;
     if (!rec || (!s && len) || (recipe != BIB_RECIPE_LATEX_LIST && recipe != BIB_RECIPE_LATEX_RANGE))
         return BIB_EINVAL;
     if (!s)
@@ -398,12 +395,9 @@ static __attribute__((noipa)) int decode_other(bib_record *rec, bib_var var,
 /* bib_record_decode's LATEX (the same parameters: the call is a jump). */
 static __attribute__((noipa)) int decode_text(bib_record *rec, bib_var var,
                                                  bib_recipe recipe, unsigned flags,
-                                                 const char *s, size_t len, bib_buf *scratch,
-                                                 size_t *bad)
+                                                 const char *s, size_t len, bib_buf *scratch)
 {
     (void)recipe;
-    if (bad)
-        *bad = 0;
     if (!rec || (!s && len))
         return BIB_EINVAL;
     if (!len)
@@ -422,11 +416,11 @@ static __attribute__((noipa)) int decode_text(bib_record *rec, bib_var var,
 
 /* A dispatch by tail calls only: a value costs no registers saved here. */
 int bib_record_decode(bib_record *rec, bib_var var, bib_recipe recipe, unsigned flags,
-                      const char *s, size_t len, bib_buf *scratch, size_t *bad)
+                      const char *s, size_t len, bib_buf *scratch)
 {
     if (recipe == BIB_RECIPE_LATEX)
-        return decode_text(rec, var, recipe, flags, s, len, scratch, bad);
-    return decode_other(rec, var, recipe, flags, s, len, scratch, bad);
+        return decode_text(rec, var, recipe, flags, s, len, scratch);
+    return decode_other(rec, var, recipe, flags, s, len, scratch);
 }
 
 /* ---- what a text decodes to, told without decoding ------------------------------ */

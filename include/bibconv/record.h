@@ -290,12 +290,11 @@ typedef enum bib_recipe {
  * `scratch`: NULL, or a buffer the call may use for its work (its
  * content is lost; a reader keeps one between values, which then cost no
  * allocation). Returns the number of values or names set (0: none), or
- * BIB_EINVAL (a recipe var's kind does not take), BIB_ENOMEM; for names,
- * *bad (may be NULL) counts the empty names skipped
- * (bib_names_add_bibtex). */
+ * BIB_EINVAL (a recipe var's kind does not take), BIB_ENOMEM. (A caller
+ * that wants the count of empty names skipped calls BIBTEX_NAMES's
+ * bib_names_add_bibtex itself.) */
 BIB_API int bib_record_decode(bib_record *rec, bib_var var, bib_recipe recipe,
-                              unsigned flags, const char *s, size_t len, bib_buf *scratch,
-                              size_t *bad);
+                              unsigned flags, const char *s, size_t len, bib_buf *scratch);
 
 /* As bib_record_decode followed by bib_record_set_source(rec, var,
  * format, tag, s, len), but with the decoding put off until something

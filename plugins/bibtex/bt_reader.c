@@ -130,7 +130,7 @@ static __attribute__((noinline)) int set_kept(bt_reader *r, bib_record *rec, bib
     if (rc)
         return rc < 0 ? rc : 0;
     const char *s = r->arena.data + f->val_off;
-    rc = bib_record_decode(rec, var, BIB_RECIPE_LATEX, flags, s, f->val_len, &r->tmp, NULL);
+    rc = bib_record_decode(rec, var, BIB_RECIPE_LATEX, flags, s, f->val_len, &r->tmp);
     return rc <= 0 ? rc : keep_source(r, rec, var, f, s, kind);
 }
 
@@ -142,7 +142,7 @@ static int set_converted(bt_reader *r, bib_record *rec, bib_var var, const bt_ra
     if (r->keep_src && f->literal)
         return set_kept(r, rec, var, f, flags, kind);
     int rc = bib_record_decode(rec, var, BIB_RECIPE_LATEX, flags, r->arena.data + f->val_off,
-                               f->val_len, &r->tmp, NULL);
+                               f->val_len, &r->tmp);
     return rc < 0 ? rc : 0;
 }
 
@@ -523,7 +523,7 @@ static int read_plain(entry_ctx *e, const bt_row *row, const bt_raw_field *f)
         bib_recipe recipe = row->kind == BT_RANGE ? BIB_RECIPE_LATEX_RANGE : BIB_RECIPE_LATEX_LIST;
         if ((rc = defer_value(r, e->rec, row->var, f, recipe, 0, row->kind)) != 0)
             return rc < 0 ? rc : 0;
-        rc = bib_record_decode(e->rec, row->var, recipe, 0, v, vn, &r->tmp, NULL);
+        rc = bib_record_decode(e->rec, row->var, recipe, 0, v, vn, &r->tmp);
         break;
     }
     case BT_DATE:

@@ -379,7 +379,8 @@ static __attribute__((noipa)) int decode_other(bib_record *rec, bib_var var,
     if (recipe == BIB_RECIPE_BIBTEX_NAMES)
         return rec && (s || !len) ? bib_names_add_bibtex(rec, var, s ? s : "", len, flags, NULL)
                                   : BIB_EINVAL;
-    if (!rec || (!s && len) || (recipe != BIB_RECIPE_LATEX_LIST && recipe != BIB_RECIPE_LATEX_RANGE))
+    if (!rec || (!s && len) ||
+        (recipe != BIB_RECIPE_LATEX_LIST && recipe != BIB_RECIPE_LATEX_RANGE))
         return BIB_EINVAL;
     if (!s)
         return 0;

@@ -106,8 +106,9 @@ bool bt_defer_off;
  * that its decoding, at most 32 times as long, stays below keep_source's
  * 1 MiB. 1 when put off; 0 when the caller decodes now (the record could
  * not tell without decoding that the value is not empty); or an error. */
-static inline int defer_value(const bt_reader *r, bib_record *rec, bib_var var, const bt_raw_field *f,
-                       bib_recipe recipe, unsigned flags, bt_kind kind)
+static inline int defer_value(const bt_reader *r, bib_record *rec, bib_var var,
+                              const bt_raw_field *f, bib_recipe recipe, unsigned flags,
+                              bt_kind kind)
 {
     const char *s = r->arena.data + f->val_off;
     size_t n = f->val_len;

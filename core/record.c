@@ -507,10 +507,11 @@ static inline __attribute__((always_inline)) int text_value(bib_record *r, bib_v
     }
     bool rich_alias = k == BIB_KIND_RICH && s && has_sc_alias(s, len);
     /* a put-off value that decodes to its source text (most) shares it */
-    bool own_src = f && s && s == f->u.text.src.s && len == f->u.text.src.len && !s[len];
-    const char *copy = own_src && !rich_alias ? s
-                       : rich_alias ? rich_canonical_copy(r, s, len)
-                                    : arena_strndup(r, s ? s : "", len);
+    const char *copy;
+    if (f && s && !rich_alias && s == f->u.text.src.s && len == f->u.text.src.len && !s[len])
+        copy = s;
+    else
+        copy = rich_alias ? rich_canonical_copy(r, s, len) : arena_strndup(r, s ? s : "", len);
     if (!copy)
         return BIB_ENOMEM;
     if (!f && !(f = field_new(r, v, k)))

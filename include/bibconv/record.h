@@ -307,8 +307,10 @@ BIB_API int bib_record_decode(bib_record *rec, bib_var var, bib_recipe recipe,
  * The record decodes with its own copy of s, so the caller's text need
  * not outlive the call; getters fill a value in on its first read (a
  * record is read by one thread at a time), clones and keyed views keep
- * the value undecoded (a view's is decoded into its source). Should the
- * memory run out then, the value reads as none. */
+ * the value undecoded (a view's is decoded into its source), a setter
+ * that adds to the value (add_text, add_name, set_names_truncated) or
+ * bib_record_set_source decodes it first. Should the memory run out
+ * then, the value reads as none. */
 BIB_API int bib_record_defer(bib_record *rec, bib_var var, bib_recipe recipe,
                              unsigned flags, const char *s, size_t len,
                              const char *format, unsigned tag);

@@ -22,6 +22,7 @@
  * Not for: parsing or printing any format.
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,82 +31,23 @@
 #include "names_internal.h"
 #include "record_int.h"
 
-typedef struct chunk {
-    struct chunk *next;
-    size_t used, cap;
-    char *data; /* 16-byte aligned storage of cap bytes */
-} chunk;
+typedef bib__extra extra;
 
-#define HDR(t) ((sizeof(t) + 15) & ~(size_t)15)
+static void field_decode(const bib_field *f);
 
-/* A value's source text (bib_record_set_source): s NULL when none; s in
- * the record's arena, or the field's first value itself (shared); format
- * the record's copy (src_format). In the text and names members of the
- * union, where a date's size leaves room: a field costs no more. */
-typedef struct src_text {
-    const char *s, *format;
-    uint32_t len;
-    unsigned tag;
-} src_text;
+/* Decodes f's value when it was put off (bib_record_defer): every getter
+ * of a value, and every setter that adds to one, asks first. */
+static inline void field_ready(const bib_field *f)
+{
+    if (__builtin_expect(f->recipe != 0, 0))
+        field_decode(f);
+}
 
-struct bib_field {
-    bib_var var;
-    bib_kind kind;
-    unsigned flags;
-    union {
-        /* v is &one until a second value: a one-value field (most) costs
-         * no array of its own */
-        struct { const char **v; size_t n, cap; const char *one; src_text src; } text;
-        struct { bib_name *v; size_t n, cap; bool truncated; src_text src; } names;
-        bib_date date;
-    } u;
-};
-_Static_assert(4 * sizeof(void *) + sizeof(src_text) <= sizeof(bib_date),
-               "the source text fits beside a text or names value");
-
-/* A value the record took over (bib_record_set_text_owned): freed with it. */
-typedef struct owned {
-    struct owned *next;
-    char *data;
-} owned;
-
-typedef bib__extra extra; /* record_int.h: record_group.c reads them */
-
-struct bib_record {
-    bib_record_kind kind;
-    bib_type type;
-    const char *id;
-    const char *origin;
-    size_t origin_line;
-    /* directives */
-    const char *d_format, *d_name, *d_text;
-    size_t d_len;
-    /* fields */
-    bib_field **fields;
-    size_t nfields, fcap;
-    unsigned char slot[BIB_VAR_COUNT]; /* index + 1 into fields, 0 = none */
-    /* extras */
-    extra *extras;
-    size_t nextras, xcap;
-    /* bit (c % 64) for the first byte c of every extra's name added (a
-     * removal leaves its bit): an ask for a name whose bit is clear, most
-     * of a writer's asks, ends without a scan (bib_record_extra_get) */
-    uint64_t xfirst;
-    owned *owned; /* values taken over, in the arena's own list */
-    const char *src_format; /* the last format of a source text, copied once */
-    /* arena */
-    chunk *arena;
-    chunk first; /* its storage follows the struct in the same block */
-};
-
-#define FIRST_CHUNK 2048
-#define FIRST_FIELDS 16 /* 128 of the first chunk's bytes */
-
-/* ---- arena -------------------------------------------------------------- */
+/* ---- arena (record_int.h has its fast paths) ------------------------------- */
 
 /* arena_alloc's slow path: a new chunk of at least `size` bytes (rounded)
  * at the head of the list; NULL on OOM. */
-static void *arena_grow(bib_record *r, size_t size)
+void *bib__arena_grow(bib_record *r, size_t size)
 {
     chunk *c = r->arena;
     size_t cap = c->cap * 2;
@@ -124,73 +66,9 @@ static void *arena_grow(bib_record *r, size_t size)
     return n->data;
 }
 
-/* `size` bytes, 16-byte aligned, owned by the record; NULL on OOM. Small
- * and inline: every value, field and array of a record comes from here. */
-static inline void *arena_alloc(bib_record *r, size_t size)
-{
-    size = (size + 15) & ~(size_t)15;
-    chunk *c = r->arena;
-    if (c->cap - c->used < size)
-        return arena_grow(r, size);
-    void *p = c->data + c->used;
-    c->used += size;
-    return p;
-}
-
-/* True when s[0..len) is a whole string the record adopted. The list is
- * empty but for records with huge values, so this costs a NULL test. */
-static bool adopted(const bib_record *r, const char *s, size_t len)
-{
-    for (const owned *o = r->owned; o; o = o->next)
-        if (o->data == s)
-            return s[len] == '\0';
-    return false;
-}
-
-/* memcpy in line for the short strings most values, names and extras
- * are (two overlapping fixed-size moves, no call); longer ones by call */
-static inline void small_copy(char *d, const char *s, size_t n)
-{
-    if (n >= 8 && n <= 16) {
-        uint64_t a, b;
-        memcpy(&a, s, 8);
-        memcpy(&b, s + n - 8, 8);
-        memcpy(d, &a, 8);
-        memcpy(d + n - 8, &b, 8);
-    } else if (n >= 4 && n < 8) {
-        uint32_t a, b;
-        memcpy(&a, s, 4);
-        memcpy(&b, s + n - 4, 4);
-        memcpy(d, &a, 4);
-        memcpy(d + n - 4, &b, 4);
-    } else if (n < 4) {
-        for (size_t i = 0; i < n; i++)
-            d[i] = s[i];
-    } else {
-        memcpy(d, s, n);
-    }
-}
-
-static inline const char *arena_strndup(bib_record *r, const char *s, size_t len)
-{
-    if (r->owned && adopted(r, s, len))
-        return s;
-    char *p = arena_alloc(r, len + 1);
-    if (!p)
-        return NULL;
-    small_copy(p, s, len);
-    p[len] = '\0';
-    return p;
-}
-
-static inline const char *arena_strdup(bib_record *r, const char *s)
-{
-    return s ? arena_strndup(r, s, strlen(s)) : NULL;
-}
-
 /* grow's slow path: a new arena array twice as big (at least 4), the n
  * items copied over (the old array is abandoned until the record goes). */
-static int grow_copy(bib_record *r, void **arr, size_t n, size_t *cap, size_t elem)
+int bib__grow_copy(bib_record *r, void **arr, size_t n, size_t *cap, size_t elem)
 {
     size_t ncap = *cap < 4 ? 4 : *cap * 2; /* a field's one inline value: cap 1 */
     void *p = arena_alloc(r, ncap * elem);
@@ -201,13 +79,6 @@ static int grow_copy(bib_record *r, void **arr, size_t n, size_t *cap, size_t el
     *arr = p;
     *cap = ncap;
     return 0;
-}
-
-/* Grows an arena array of `elem`-sized items to hold one more: 0 or
- * BIB_ENOMEM. Inline: there is room nearly always. */
-static inline int grow(bib_record *r, void **arr, size_t n, size_t *cap, size_t elem)
-{
-    return n < *cap ? 0 : grow_copy(r, arr, n, cap, elem);
 }
 
 /* ---- life cycle ----------------------------------------------------------- */
@@ -356,7 +227,7 @@ void bib_record_free(bib_record *r)
 {
     if (!r)
         return;
-    for (owned *o = r->owned; o; o = o->next)
+    for (rec_owned *o = r->owned; o; o = o->next)
         free(o->data);
     chunk *c = r->arena;
     while (c != &r->first) {
@@ -474,6 +345,8 @@ bool bib_record_holds(const bib_record *r, bib_var var)
     const bib_field *f = bib_record_get(r, var);
     if (!f)
         return false;
+    if (f->recipe) /* put off only when it decodes to something */
+        return true;
     const bib_date *d = bib_field_date(f);
     switch (bib_field_kind(f)) {
     case BIB_KIND_NAMES:
@@ -509,6 +382,22 @@ void bib_record_remove(bib_record *r, bib_var v)
         r->slot[r->fields[j]->var] = (unsigned char)(j + 1);
 }
 
+/* bib_var_kind(v) for a valid v, kept per variable once asked (its
+ * kind + 1; 0 not yet): the setters ask at every new field, and a call
+ * into csl.c through the library's PLT was a tenth of a setter. Relaxed
+ * atomics: threads that race store the same value. */
+static _Atomic unsigned char kind_memo[BIB_VAR_COUNT];
+
+static inline bib_kind var_kind(bib_var v)
+{
+    unsigned k = atomic_load_explicit(&kind_memo[v], memory_order_relaxed);
+    if (__builtin_expect(k != 0, 1))
+        return (bib_kind)(k - 1);
+    bib_kind kind = bib_var_kind(v);
+    atomic_store_explicit(&kind_memo[v], (unsigned char)(kind + 1), memory_order_relaxed);
+    return kind;
+}
+
 /* Appends an empty field of v (absent; kind k, its variable's) at the
  * end; NULL on OOM. */
 static inline bib_field *field_new(bib_record *r, bib_var v, bib_kind k)
@@ -521,6 +410,7 @@ static inline bib_field *field_new(bib_record *r, bib_var v, bib_kind k)
     f->var = v;
     f->kind = k;
     f->flags = 0;
+    f->recipe = 0;
     if (k == BIB_KIND_TEXT || k == BIB_KIND_RICH || k == BIB_KIND_NUMBER) {
         /* the text members only (most fields): the rest of the union is
          * never read for a textual field */
@@ -545,10 +435,12 @@ static bib_field *field_of(const bib_record *r, bib_var v)
 
 /* Returns the field of v, creating an empty one of the variable's kind at
  * the end when absent; NULL on OOM. */
-static bib_field *field_for(bib_record *r, bib_var v)
+static inline bib_field *field_for(bib_record *r, bib_var v)
 {
     bib_field *f = field_of(r, v);
-    return f ? f : field_new(r, v, bib_var_kind(v));
+    if (f)
+        field_ready(f); /* the setters that take it add to its value */
+    return f ? f : field_new(r, v, var_kind(v));
 }
 
 static bool is_textual(bib_kind k)
@@ -564,9 +456,12 @@ static const char sc_alias[] = "<span style=\"font-variant: small-caps;\">";
 static bool has_sc_alias(const char *s, size_t len)
 {
     size_t an = sizeof sc_alias - 1;
+    if (len < an) /* most titles: too short to hold it, no scan */
+        return false;
     for (const char *p = memchr(s, '<', len); p && (size_t)(p - s) + an <= len;
          p = memchr(p + 1, '<', len - (size_t)(p + 1 - s)))
-        if (memcmp(p, sc_alias, an) == 0)
+        /* byte 6 tells it from the nocase span the LaTeX decoding writes */
+        if (p[6] == 's' && memcmp(p, sc_alias, an) == 0)
             return true;
     return false;
 }
@@ -595,17 +490,28 @@ static char *rich_canonical_copy(bib_record *r, const char *s, size_t len)
 /* Stores a copy of s as the only value (replace) or one more value. The
  * kind comes from the field when there is one (no call into the variable
  * table per value). */
-static int text_value(bib_record *r, bib_var v, const char *s, size_t len, bool replace)
+static inline __attribute__((always_inline)) int text_value(bib_record *r, bib_var v,
+                                                            const char *s, size_t len,
+                                                            bool replace)
 {
     if ((unsigned)v >= BIB_VAR_COUNT || (!s && len))
         return BIB_EINVAL;
     bib_field *f = field_of(r, v);
-    bib_kind k = f ? f->kind : bib_var_kind(v);
+    bib_kind k = f ? f->kind : var_kind(v);
     if (!is_textual(k))
         return BIB_EINVAL;
-    const char *copy = k == BIB_KIND_RICH && s && has_sc_alias(s, len)
-                           ? rich_canonical_copy(r, s, len)
-                           : arena_strndup(r, s ? s : "", len);
+    if (f && f->recipe) {
+        if (!replace)
+            field_decode(f); /* one more value after the put-off one */
+        f->recipe = 0;
+    }
+    bool rich_alias = k == BIB_KIND_RICH && s && has_sc_alias(s, len);
+    /* a put-off value that decodes to its source text (most) shares it */
+    const char *copy;
+    if (f && s && !rich_alias && s == f->u.text.src.s && len == f->u.text.src.len && !s[len])
+        copy = s;
+    else
+        copy = rich_alias ? rich_canonical_copy(r, s, len) : arena_strndup(r, s ? s : "", len);
     if (!copy)
         return BIB_ENOMEM;
     if (!f && !(f = field_new(r, v, k)))
@@ -631,9 +537,20 @@ int bib_record_add_text(bib_record *r, bib_var v, const char *s, size_t len)
     return text_value(r, v, s, len, false);
 }
 
+int bib__record_text_value(bib_record *r, bib_var v, const char *s, size_t len, bool replace)
+{
+    return replace ? text_value(r, v, s, len, true) : text_value(r, v, s, len, false);
+}
+
+int bib__record_text_one(bib_record *r, bib_var v, const char *s, size_t len)
+{
+    int rc = text_value(r, v, s, len, true);
+    return rc < 0 ? rc : 1;
+}
+
 const char *bib_record_adopt(bib_record *r, char *s)
 {
-    owned *o = s ? arena_alloc(r, sizeof *o) : NULL;
+    rec_owned *o = s ? arena_alloc(r, sizeof *o) : NULL;
     if (!o) {
         free(s);
         return NULL;
@@ -646,11 +563,11 @@ const char *bib_record_adopt(bib_record *r, char *s)
 
 int bib_record_set_text_owned(bib_record *r, bib_var v, char *s)
 {
-    if ((unsigned)v >= BIB_VAR_COUNT || !is_textual(bib_var_kind(v)) || !s) {
+    if ((unsigned)v >= BIB_VAR_COUNT || !is_textual(var_kind(v)) || !s) {
         free(s);
         return BIB_EINVAL;
     }
-    owned *o = arena_alloc(r, sizeof *o);
+    rec_owned *o = arena_alloc(r, sizeof *o);
     bib_field *f = o ? field_for(r, v) : NULL;
     if (!f) {
         free(s);
@@ -696,7 +613,7 @@ static bool name_empty(const bib_name *n)
 
 int bib_record_add_name(bib_record *r, bib_var v, const bib_name *name)
 {
-    if ((unsigned)v >= BIB_VAR_COUNT || bib_var_kind(v) != BIB_KIND_NAMES || !name ||
+    if ((unsigned)v >= BIB_VAR_COUNT || var_kind(v) != BIB_KIND_NAMES || !name ||
         name_empty(name))
         return BIB_EINVAL;
     bib_field *f = field_for(r, v);
@@ -749,7 +666,7 @@ int bib__record_add_name_block(bib_record *r, bib_var v, const bib_name *name,
 
 int bib_record_set_names_truncated(bib_record *r, bib_var v, bool truncated)
 {
-    if ((unsigned)v >= BIB_VAR_COUNT || bib_var_kind(v) != BIB_KIND_NAMES)
+    if ((unsigned)v >= BIB_VAR_COUNT || var_kind(v) != BIB_KIND_NAMES)
         return BIB_EINVAL;
     bib_field *f = field_for(r, v);
     if (!f)
@@ -761,7 +678,7 @@ int bib_record_set_names_truncated(bib_record *r, bib_var v, bool truncated)
 
 int bib_record_set_date(bib_record *r, bib_var v, const bib_date *d)
 {
-    if ((unsigned)v >= BIB_VAR_COUNT || bib_var_kind(v) != BIB_KIND_DATE || !d ||
+    if ((unsigned)v >= BIB_VAR_COUNT || var_kind(v) != BIB_KIND_DATE || !d ||
         d->nparts < 0 || d->nparts > 2)
         return BIB_EINVAL;
     bib_date copy = *d;
@@ -788,6 +705,8 @@ int bib_record_set_field_flags(bib_record *r, bib_var v, unsigned flags)
  * texts: a call per field was 1 % of bibtex -> bibtex. */
 static inline bool same_name(const char *a, const char *b)
 {
+    if (a == b) /* the record's own copy (bib_record_source_format) */
+        return true;
     while (*a && *a == *b)
         a++, b++;
     return *a == *b;
@@ -800,6 +719,82 @@ static src_text *field_src(bib_field *f)
            : f->kind == BIB_KIND_NAMES ? &f->u.names.src : NULL;
 }
 
+/* The source text slot of a put-off value's field (text or names). */
+static src_text *pend_src(bib_field *f)
+{
+    return is_textual(f->kind) ? &f->u.text.src : &f->u.names.src;
+}
+
+/* The record's copy of a source text's format name (NULL on OOM). */
+static const char *src_format_of(bib_record *r, const char *format)
+{
+    return r->src_format && same_name(r->src_format, format) ? r->src_format
+                                                              : arena_strdup(r, format);
+}
+
+/* Makes var's field (there is none) a put-off value: recipe over a copy
+ * of s[0..len), which is also its source text. 1 or BIB_ENOMEM. */
+static inline int field_defer(bib_record *r, bib_var v, bib_kind k, bib_recipe recipe,
+                              unsigned flags, const char *s, size_t len, const char *format,
+                              unsigned tag)
+{
+    const char *fmt = src_format_of(r, format);
+    const char *own = fmt ? arena_strndup(r, s, len) : NULL;
+    bib_field *f = own ? field_new(r, v, k) : NULL;
+    if (!f)
+        return BIB_ENOMEM;
+    r->src_format = fmt;
+    f->recipe = (unsigned char)recipe;
+    f->rflags = (unsigned char)flags;
+    *pend_src(f) = (src_text){own, fmt, (uint32_t)len, tag};
+    if (is_textual(f->kind))
+        f->u.text.owner = r;
+    else
+        f->u.names.owner = r;
+    return 1;
+}
+
+int bib_record_defer(bib_record *r, bib_var v, bib_recipe recipe, unsigned flags, const char *s,
+                     size_t len, const char *format, unsigned tag)
+{
+    if ((unsigned)v >= BIB_VAR_COUNT || !s || !format || len > UINT32_MAX || flags > 0xFF ||
+        recipe <= BIB_RECIPE_NONE || recipe > BIB_RECIPE_BIBTEX_NAMES)
+        return BIB_EINVAL;
+    bib_kind k = var_kind(v);
+    if (recipe == BIB_RECIPE_BIBTEX_NAMES ? k != BIB_KIND_NAMES : !is_textual(k))
+        return BIB_EINVAL;
+    /* a value that may decode to nothing makes no field, which only its
+     * decoding tells: decoded now, by the caller */
+    if (r->slot[v])
+        return 0;
+    /* a text whose first byte is a letter or a digit (most) is not
+     * empty: record_decode.c's rule, without the call */
+    unsigned char c0 = len ? (unsigned char)s[0] : 0;
+    bool alnum0 = (unsigned)(c0 - '0') < 10u || (unsigned)((c0 | 0x20) - 'a') < 26u;
+    if (!(recipe != BIB_RECIPE_BIBTEX_NAMES && alnum0) && !bib__recipe_nonempty(recipe, s, len))
+        return 0;
+    return field_defer(r, v, k, recipe, flags, s, len, format, tag);
+}
+
+/* Runs the recipe of a put-off value, into the record that made the
+ * field (for a keyed view's field, its source: the view shares it),
+ * keeping its source text and flags, which the setters the recipe calls
+ * drop. The field is the record's own data, not the caller's: a getter
+ * given a const record may fill it in (a record is read by one thread at
+ * a time). Out of memory, the value stays what was decoded of it. */
+static __attribute__((noinline)) void field_decode(const bib_field *cf)
+{
+    bib_field *f = (bib_field *)(uintptr_t)cf;
+    src_text keep = *pend_src(f);
+    bib_record *owner = is_textual(f->kind) ? f->u.text.owner : f->u.names.owner;
+    bib_recipe recipe = (bib_recipe)f->recipe;
+    unsigned flags = f->flags;
+    f->recipe = 0;
+    (void)bib_record_decode(owner, f->var, recipe, f->rflags, keep.s, keep.len, NULL);
+    *pend_src(f) = keep;
+    f->flags = flags;
+}
+
 int bib_record_set_source(bib_record *r, bib_var v, const char *format, unsigned tag,
                           const char *s, size_t len)
 {
@@ -809,12 +804,12 @@ int bib_record_set_source(bib_record *r, bib_var v, const char *format, unsigned
     src_text *src = f ? field_src(f) : NULL;
     if (!src)
         return f ? BIB_EINVAL : BIB_ENOTFOUND;
+    field_ready(f); /* a put-off value is decoded from the text replaced */
     if (!s) {
         src->s = NULL;
         return 0;
     }
-    const char *fmt = r->src_format && same_name(r->src_format, format)
-                          ? r->src_format : arena_strdup(r, format);
+    const char *fmt = src_format_of(r, format);
     /* the field's one value itself is shared, not copied */
     bool same = is_textual(f->kind) && f->u.text.n == 1 && s == f->u.text.v[0];
     const char *own = !fmt ? NULL : same ? s : arena_strndup(r, s, len);
@@ -846,14 +841,24 @@ bib_var bib_field_var(const bib_field *f) { return f ? f->var : BIB_VAR_NONE; }
 bib_kind bib_field_kind(const bib_field *f) { return f ? f->kind : BIB_KIND_NONE; }
 unsigned bib_field_flags(const bib_field *f) { return f ? f->flags : 0; }
 
+/* A put-off value has no values yet (n 0): the getters ask field_ready
+ * only then, not at every value read. */
 size_t bib_field_value_count(const bib_field *f)
 {
-    return f && is_textual(f->kind) ? f->u.text.n : 0;
+    if (!f || !is_textual(f->kind))
+        return 0;
+    if (!f->u.text.n)
+        field_ready(f);
+    return f->u.text.n;
 }
 
 const char *bib_field_value_at(const bib_field *f, size_t i)
 {
-    return f && is_textual(f->kind) && i < f->u.text.n ? f->u.text.v[i] : NULL;
+    if (!f || !is_textual(f->kind))
+        return NULL;
+    if (i >= f->u.text.n)
+        field_ready(f);
+    return i < f->u.text.n ? f->u.text.v[i] : NULL;
 }
 
 const char *bib_field_text(const bib_field *f)
@@ -863,102 +868,34 @@ const char *bib_field_text(const bib_field *f)
 
 size_t bib_field_name_count(const bib_field *f)
 {
-    return f && f->kind == BIB_KIND_NAMES ? f->u.names.n : 0;
+    if (!f || f->kind != BIB_KIND_NAMES)
+        return 0;
+    if (!f->u.names.n)
+        field_ready(f);
+    return f->u.names.n;
 }
 
 const bib_name *bib_field_name_at(const bib_field *f, size_t i)
 {
-    return f && f->kind == BIB_KIND_NAMES && i < f->u.names.n ? &f->u.names.v[i] : NULL;
+    if (!f || f->kind != BIB_KIND_NAMES)
+        return NULL;
+    if (i >= f->u.names.n)
+        field_ready(f);
+    return i < f->u.names.n ? &f->u.names.v[i] : NULL;
 }
 
 bool bib_field_names_truncated(const bib_field *f)
 {
-    return f && f->kind == BIB_KIND_NAMES && f->u.names.truncated;
+    if (!f || f->kind != BIB_KIND_NAMES)
+        return false;
+    if (!f->u.names.n)
+        field_ready(f);
+    return f->u.names.truncated;
 }
 
 const bib_date *bib_field_date(const bib_field *f)
 {
     return f && f->kind == BIB_KIND_DATE ? &f->u.date : NULL;
-}
-
-/* ---- extras ---------------------------------------------------------------------- */
-
-int bib_record_add_extra(bib_record *r, const char *format, const char *name, const char *value,
-                         size_t len)
-{
-    if (!format || !name || (!value && len))
-        return BIB_EINVAL;
-    if (grow(r, (void **)&r->extras, r->nextras, &r->xcap, sizeof(extra)))
-        return BIB_ENOMEM;
-    /* a record's extras mostly share one format: the previous one's copy
-     * is reused, so that grouping them (extras_in_order) compares
-     * pointers, not strings */
-    const extra *prev = r->nextras ? &r->extras[r->nextras - 1] : NULL;
-    const char *fmt = prev && strcmp(prev->format, format) == 0 ? prev->format
-                                                                : arena_strdup(r, format);
-    extra e = {fmt, arena_strdup(r, name), arena_strndup(r, value ? value : "", len), len};
-    if (!e.format || !e.name || !e.value)
-        return BIB_ENOMEM;
-    r->extras[r->nextras++] = e;
-    r->xfirst |= (uint64_t)1 << ((unsigned char)e.name[0] % 64);
-    return 0;
-}
-
-size_t bib_record_extra_count(const bib_record *r) { return r->nextras; }
-
-int bib_record_extra_at(const bib_record *r, size_t i, const char **format, const char **name,
-                        const char **value, size_t *len)
-{
-    if (i >= r->nextras)
-        return BIB_ENOTFOUND;
-    const extra *e = &r->extras[i];
-    if (format) *format = e->format;
-    if (name) *name = e->name;
-    if (value) *value = e->value;
-    if (len) *len = e->len;
-    return 0;
-}
-
-static bool same_str(const char *a, const char *b)
-{
-    return a == b || (a[0] == b[0] && strcmp(a, b) == 0);
-}
-
-const bib__extra *bib__record_extras(const bib_record *r, size_t *n)
-{
-    *n = r->nextras;
-    return r->extras;
-}
-
-/* bib_record_extra_get's scan, out of line: the test of xfirst before it
- * then needs no registers saved (most asks end there). */
-__attribute__((noinline)) static const char *extra_scan(const bib_record *r, const char *format,
-                                                        const char *name)
-{
-    for (size_t i = 0; i < r->nextras; i++)
-        if (same_str(r->extras[i].name, name) && same_str(r->extras[i].format, format))
-            return r->extras[i].value;
-    return NULL;
-}
-
-const char *bib_record_extra_get(const bib_record *r, const char *format, const char *name)
-{
-    if (!(r->xfirst >> ((unsigned char)name[0] % 64) & 1))
-        return NULL;
-    return extra_scan(r, format, name);
-}
-
-size_t bib_record_extra_remove(bib_record *r, const char *format, const char *name)
-{
-    size_t o = 0, removed = 0;
-    for (size_t i = 0; i < r->nextras; i++) {
-        if (strcmp(r->extras[i].name, name) == 0 && strcmp(r->extras[i].format, format) == 0)
-            removed++;
-        else
-            r->extras[o++] = r->extras[i];
-    }
-    r->nextras = o;
-    return removed;
 }
 
 /* ---- clone -------------------------------------------------------------------------- */
@@ -1063,6 +1000,10 @@ static bool clone_flat(bib_record *r, const bib_record *src)
             RELOC(st->s);
             RELOC(st->format);
         }
+        if (f->recipe && is_textual(f->kind)) /* a put-off value decodes into the copy */
+            f->u.text.owner = r;
+        else if (f->recipe)
+            f->u.names.owner = r;
     }
     r->extras = src->extras;
     RELOC(r->extras);
@@ -1097,6 +1038,14 @@ bib_record *bib_record_clone(const bib_record *src)
     for (size_t i = 0; i < src->nfields; i++) {
         const bib_field *f = src->fields[i];
         int rc = 0;
+        if (f->recipe) { /* put off in the copy too */
+            const src_text *pt = pend_src((bib_field *)(uintptr_t)f);
+            if (field_defer(r, f->var, f->kind, (bib_recipe)f->recipe, f->rflags, pt->s, pt->len,
+                            pt->format, pt->tag) < 0 ||
+                bib_record_set_field_flags(r, f->var, f->flags))
+                goto fail;
+            continue;
+        }
         switch (f->kind) {
         case BIB_KIND_NAMES:
             for (size_t j = 0; j < f->u.names.n && !rc; j++)

@@ -2,8 +2,9 @@
 /*
  * record_group.c - bib_record_extras_grouped (record.h): a record's extras
  * in the nesting the CSL-JSON and YAML writers write, {format: {name:
- * value or [values]}}. Apart from record.c, whose size it kept within the
- * project's bound; it reads the extras through record_int.h.
+ * value or [values]}}, and the extras themselves (add, ask, remove).
+ * Apart from record.c, whose size it keeps within the project's bound;
+ * the record's layout is record_int.h's.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -125,4 +126,79 @@ bib_extra_step *bib_record_extras_grouped(const bib_record *r, bool *oom)
     }
     free(k);
     return out;
+}
+
+/* ---- extras ---------------------------------------------------------------------- */
+
+int bib_record_add_extra(bib_record *r, const char *format, const char *name, const char *value,
+                         size_t len)
+{
+    if (!format || !name || (!value && len))
+        return BIB_EINVAL;
+    if (grow(r, (void **)&r->extras, r->nextras, &r->xcap, sizeof(extra)))
+        return BIB_ENOMEM;
+    /* a record's extras mostly share one format: the previous one's copy
+     * is reused, so that grouping them (extras_in_order) compares
+     * pointers, not strings */
+    const extra *prev = r->nextras ? &r->extras[r->nextras - 1] : NULL;
+    const char *fmt = prev && strcmp(prev->format, format) == 0 ? prev->format
+                                                                : arena_strdup(r, format);
+    extra e = {fmt, arena_strdup(r, name), arena_strndup(r, value ? value : "", len), len};
+    if (!e.format || !e.name || !e.value)
+        return BIB_ENOMEM;
+    r->extras[r->nextras++] = e;
+    r->xfirst |= (uint64_t)1 << ((unsigned char)e.name[0] % 64);
+    return 0;
+}
+
+size_t bib_record_extra_count(const bib_record *r) { return r->nextras; }
+
+int bib_record_extra_at(const bib_record *r, size_t i, const char **format, const char **name,
+                        const char **value, size_t *len)
+{
+    if (i >= r->nextras)
+        return BIB_ENOTFOUND;
+    const extra *e = &r->extras[i];
+    if (format) *format = e->format;
+    if (name) *name = e->name;
+    if (value) *value = e->value;
+    if (len) *len = e->len;
+    return 0;
+}
+
+const bib__extra *bib__record_extras(const bib_record *r, size_t *n)
+{
+    *n = r->nextras;
+    return r->extras;
+}
+
+/* bib_record_extra_get's scan, out of line: the test of xfirst before it
+ * then needs no registers saved (most asks end there). */
+__attribute__((noinline)) static const char *extra_scan(const bib_record *r, const char *format,
+                                                        const char *name)
+{
+    for (size_t i = 0; i < r->nextras; i++)
+        if (same_str(r->extras[i].name, name) && same_str(r->extras[i].format, format))
+            return r->extras[i].value;
+    return NULL;
+}
+
+const char *bib_record_extra_get(const bib_record *r, const char *format, const char *name)
+{
+    if (!(r->xfirst >> ((unsigned char)name[0] % 64) & 1))
+        return NULL;
+    return extra_scan(r, format, name);
+}
+
+size_t bib_record_extra_remove(bib_record *r, const char *format, const char *name)
+{
+    size_t o = 0, removed = 0;
+    for (size_t i = 0; i < r->nextras; i++) {
+        if (strcmp(r->extras[i].name, name) == 0 && strcmp(r->extras[i].format, format) == 0)
+            removed++;
+        else
+            r->extras[o++] = r->extras[i];
+    }
+    r->nextras = o;
+    return removed;
 }

@@ -40,6 +40,7 @@
 #ifndef BIBCONV_RECORD_H
 #define BIBCONV_RECORD_H
 
+#include "buf.h"
 #include "common.h"
 #include "csl.h"
 
@@ -261,6 +262,59 @@ BIB_API int bib_record_set_source(bib_record *rec, bib_var var, const char *form
  * that a writer asks once per record, not once per field. */
 BIB_API const char *bib_record_source_format(const bib_record *rec);
 
+/* ---- values decoded from a format's text ----------------------------- */
+
+/* The ways core decodes a value from the text a format wrote it as: the
+ * recipes a reader names instead of decoding with code of its own, so
+ * that a record may run one later (bib_record_defer), when the plugin
+ * that made it may be gone. BibTeX's (docs/bibtex.md, "Source text"):
+ *  - LATEX: a TEXT, RICH or NUMBER value, bib_latex_to_unicode with the
+ *    recipe's flags (BIB_LATEX_RICH, _NOCASE, _VERBATIM), then each white
+ *    space run as one space and none at either end;
+ *  - LATEX_LIST: one TEXT value per item between ',' and ';', each
+ *    trimmed and decoded as LATEX without flags (keywords);
+ *  - LATEX_RANGE: LATEX without flags, then bib_pages_normalize with "-";
+ *  - BIBTEX_NAMES: bib_names_add_bibtex with the recipe's flags. */
+typedef enum bib_recipe {
+    BIB_RECIPE_NONE = 0,
+    BIB_RECIPE_LATEX,
+    BIB_RECIPE_LATEX_LIST,
+    BIB_RECIPE_LATEX_RANGE,
+    BIB_RECIPE_BIBTEX_NAMES
+} bib_recipe;
+
+/* Decodes s[0..len) by `recipe` into var now: a LATEX or LATEX_RANGE
+ * value replaces var's values, list items and names are appended. A
+ * value that decodes to nothing sets nothing (no field is made). s[len]
+ * must be readable (a NUL, or for a list item the separator after it).
+ * `scratch`: NULL, or a buffer the call may use for its work (its
+ * content is lost; a reader keeps one between values, which then cost no
+ * allocation). Returns the number of values or names set (0: none), or
+ * BIB_EINVAL (a recipe var's kind does not take), BIB_ENOMEM. (A caller
+ * that wants the count of empty names skipped calls BIBTEX_NAMES's
+ * bib_names_add_bibtex itself.) */
+BIB_API int bib_record_decode(bib_record *rec, bib_var var, bib_recipe recipe,
+                              unsigned flags, const char *s, size_t len, bib_buf *scratch);
+
+/* As bib_record_decode followed by bib_record_set_source(rec, var,
+ * format, tag, s, len), but with the decoding put off until something
+ * reads var's value (a getter; bib_record_has and bib_field_source do
+ * not decode): a writer that writes the source text back never pays for
+ * it. Only when var has no field yet and the record can tell from the
+ * text alone that the value is not empty (and, for names, that no name
+ * is empty): otherwise nothing is set and 0 returned, for the caller to
+ * decode now. Returns 1 when put off, 0, or BIB_EINVAL / BIB_ENOMEM.
+ * The record decodes with its own copy of s, so the caller's text need
+ * not outlive the call; getters fill a value in on its first read (a
+ * record is read by one thread at a time), clones and keyed views keep
+ * the value undecoded (a view's is decoded into its source), a setter
+ * that adds to the value (add_text, add_name, set_names_truncated) or
+ * bib_record_set_source decodes it first. Should the memory run out
+ * then, the value reads as none. */
+BIB_API int bib_record_defer(bib_record *rec, bib_var var, bib_recipe recipe,
+                             unsigned flags, const char *s, size_t len,
+                             const char *format, unsigned tag);
+
 /* ---- field accessors (all borrow from the record) -------------------- */
 
 BIB_API bib_var bib_field_var(const bib_field *f);
@@ -282,7 +336,9 @@ BIB_API bool bib_field_names_truncated(const bib_field *f);
 BIB_API const bib_date *bib_field_date(const bib_field *f);
 
 /* The source text of f when a reader of `format` kept one (set_source),
- * with its tag and length (out-pointers may be NULL); else NULL. */
+ * with its tag and length (out-pointers may be NULL); else NULL. The
+ * pointer bib_record_source_format gave for f's record matches its own
+ * format without a string compare (a writer asks at every field). */
 BIB_API const char *bib_field_source(const bib_field *f, const char *format,
                                      unsigned *tag, size_t *len);
 

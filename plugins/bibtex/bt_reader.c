@@ -5,8 +5,10 @@
  * record through the crosswalk (bt_crosswalk.c), and hands the record to
  * the crossref step (bt_crossref.c). What has no CSL variable is kept as a
  * ("bibtex", field, raw value) extra, so bibtex -> bibtex loses nothing.
- * LaTeX, names and dates are converted by core's text services (latex.h,
- * names.h, dates.h).
+ * Values are decoded by core's recipes (record.h, bib_record_decode:
+ * LaTeX, name lists, ranges, lists), or, when their source text is kept
+ * for the module's writers, put off until something reads them
+ * (bib_record_defer); dates by core's text services (dates.h).
  *
  * The fields that are not one CSL variable each have a named rule here:
  * year/month/day (the issued date), number (by entry type), school,
@@ -19,9 +21,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#if defined(__x86_64__) && defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 #include "bibconv/dates.h"
 #include "bibconv/latex.h"
@@ -64,179 +63,76 @@ static void index_entry(bt_reader *r)
     }
 }
 
-/* From d[i], past words and the single spaces between them: the index of
- * the first byte below ' ', of a space that starts the text, ends it or
- * comes before another byte of at most ' ', or len. Sixteen bytes a step
- * where SSE2 is there, then eight. */
-static size_t words_run(const char *d, size_t i, size_t len)
+/* The tag of a source text read as `kind` (btfmt.h). */
+static unsigned source_tag(const bt_reader *r, bt_kind kind, bool ascii)
 {
-    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
-#if defined(__x86_64__) && defined(__SSE2__)
-    if (i < len && (unsigned char)d[i] != ' ') {
-        const __m128i ctl = _mm_set1_epi8(0x1F), sp = _mm_set1_epi8(' ');
-        while (len - i >= 17) {
-            __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(d + i));
-            __m128i y = _mm_loadu_si128((const __m128i *)(const void *)(d + i + 1));
-            __m128i bad = _mm_or_si128(
-                _mm_cmpeq_epi8(_mm_min_epu8(x, ctl), x),
-                _mm_and_si128(_mm_cmpeq_epi8(x, sp), _mm_cmpeq_epi8(_mm_min_epu8(y, sp), y)));
-            unsigned bits = (unsigned)_mm_movemask_epi8(bad);
-            if (bits)
-                return i + (size_t)__builtin_ctz(bits);
-            i += 16;
-        }
-    }
-#endif
-    while (i < len) {
-        if (len - i >= 8) {
-            uint64_t x;
-            memcpy(&x, d + i, 8);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-            x = __builtin_bswap64(x);
-#endif
-            uint64_t hit = (x - ones * 0x21) & ~x & high;
-            if (!hit) {
-                i += 8;
-                continue;
-            }
-            i += (size_t)__builtin_ctzll(hit) / 8; /* the first byte <= ' ' */
-        }
-        unsigned char ch = (unsigned char)d[i];
-        if (ch > ' ' || (ch == ' ' && i > 0 && i + 1 < len && (unsigned char)d[i + 1] > ' '))
-            i++;
-        else
-            break;
-    }
-    return i;
-}
-
-/* Collapses each white space run of d[0..len) (space, tab, line breaks)
- * to one space, none at either end, as BibTeX does on output: the new
- * length. The runs of words and single spaces between them are moved
- * whole, so a value needs no byte loop (most need no move either). */
-static size_t collapse_ws(char *d, size_t len)
-{
-    size_t w = words_run(d, 0, len), i = w;
-    bool sp = false;
-    while (i < len) {
-        char ch = d[i];
-        if (ch == '\n' || ch == '\r' || ch == '\t' || ch == ' ') {
-            sp = w > 0;
-            i++;
-            continue;
-        }
-        if (sp)
-            d[w++] = ' ';
-        sp = false;
-        if ((unsigned char)ch < ' ') { /* another control byte: kept, alone */
-            d[w++] = ch;
-            i++;
-            continue;
-        }
-        size_t j = words_run(d, i, len); /* > i: d[i] is past ' ' */
-        memmove(d + w, d + i, j - i);
-        w += j - i;
-        i = j;
-    }
-    return w;
-}
-
-/* plain_value's byte classes: 1 a byte that always needs converting or
- * collapsing (LaTeX's '\\', braces, '~', '$'; a byte below ' '), 2 one
- * that does when the next byte is the same (a dash, a TeX quote), 3 a
- * space (when the next byte is at most ' '). Classes 1-2 repeat core's
- * latex_char_class (core/latex_scan.h, private to core, so not shared);
- * test bibtex-plain-scan fails when the two sets differ. */
-static const unsigned char plain_class[256] = {
-    [0] = 1,    [1] = 1,    [2] = 1,    [3] = 1,    [4] = 1,    [5] = 1,    [6] = 1,
-    [7] = 1,    [8] = 1,    [9] = 1,    [10] = 1,   [11] = 1,   [12] = 1,   [13] = 1,
-    [14] = 1,   [15] = 1,   [16] = 1,   [17] = 1,   [18] = 1,   [19] = 1,   [20] = 1,
-    [21] = 1,   [22] = 1,   [23] = 1,   [24] = 1,   [25] = 1,   [26] = 1,   [27] = 1,
-    [28] = 1,   [29] = 1,   [30] = 1,   [31] = 1,   ['\\'] = 1, ['{'] = 1,  ['}'] = 1,
-    ['~'] = 1,  ['$'] = 1,  ['-'] = 2,  ['`'] = 2,  ['\''] = 2, [' '] = 3,
-};
-
-#if defined(__x86_64__) && defined(__SSE2__)
-/* plain_value's test of the sixteen bytes at s (and the one after them):
- * a mask of the bytes that end the plain run */
-static inline unsigned plain_block(const char *s)
-{
-    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
-    __m128i y = _mm_loadu_si128((const __m128i *)(const void *)(s + 1));
-    __m128i sp = _mm_set1_epi8(' ');
-    __m128i hard = _mm_or_si128(
-        _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\\')), _mm_cmpeq_epi8(x, _mm_set1_epi8('{'))),
-        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('}')),
-                                  _mm_cmpeq_epi8(x, _mm_set1_epi8('~'))),
-                     _mm_cmpeq_epi8(x, _mm_set1_epi8('$'))));
-    __m128i soft = _mm_and_si128(
-        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('-')),
-                                  _mm_cmpeq_epi8(x, _mm_set1_epi8('`'))),
-                     _mm_cmpeq_epi8(x, _mm_set1_epi8('\''))),
-        _mm_cmpeq_epi8(x, y));
-    __m128i ws = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(0x1F)), x),
-                              _mm_and_si128(_mm_cmpeq_epi8(x, sp),
-                                            _mm_cmpeq_epi8(_mm_min_epu8(y, sp), y)));
-    return (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(hard, soft), ws));
-}
-#endif
-
-/* True when the field value s[0..n) (its NUL at s[n], add_field's) is
- * what the conversion without flags and then collapse_ws would give:
- * bib_latex_plain_len(s, n) == n and words_run(s, 0, n) == n, in one pass
- * instead of two. s[n] may also be a list item's separator (',' or ';')
- * after the trimmed item: no blank, dash or quote, it makes the looks
- * past the last byte decide as the value's end does. */
-static bool plain_value(const char *s, size_t n)
-{
-    if (n && s[0] == ' ')
-        return false;
-    size_t i = 0;
-#if defined(__x86_64__) && defined(__SSE2__)
-    if (n >= 16) {
-        for (; n - i >= 16; i += 16)
-            if (plain_block(s + i))
-                return false;
-        /* the last bytes in one block that overlaps the one before; the
-         * byte after it is the NUL, which ends a trailing space */
-        return i == n || !plain_block(s + n - 16);
-    }
-#endif
-    const unsigned char *u = (const unsigned char *)s;
-    for (; i < n; i++) {
-        unsigned k = plain_class[u[i]];
-        if (k && (k == 1 || (k == 2 && u[i + 1] == u[i]) || (k == 3 && u[i + 1] <= ' ')))
-            return false;
-    }
-    return true;
+    return (unsigned)kind | (ascii ? BT_SRC_ASCII : 0) | (r->biblatex ? BT_SRC_BIBLATEX : 0);
 }
 
 /* Keeps field f's text s as the source text of var's value, which was
- * just set from it, for the module's writers (docs/bibtex.md, "Source
- * text"): when f was a literal, below 1 MiB (a huge value is not held
- * twice) and without a control byte, and when the run's writer may
- * write it (r->keep_src). `same`: the value is the text itself
- * (nothing to convert), then shared, and `ascii` says whether it is
- * ASCII. Its tag: `kind`, how the value was read (the writer's check that
- * it reads back the same), BT_SRC_ASCII and BT_SRC_BIBLATEX. */
+ * just decoded from it, for the module's writers (docs/bibtex.md,
+ * "Source text"): when f was a literal, below 1 MiB (a huge value is not
+ * held twice) and without a control byte, and when the run's writer may
+ * write it (r->keep_src). A value that is the text itself (nothing to
+ * convert, most) is shared, not copied again. */
 static int keep_source(const bt_reader *r, bib_record *rec, bib_var var, const bt_raw_field *f,
-                       const char *s, bt_kind kind, bool same, bool ascii)
+                       const char *s, bt_kind kind)
 {
     size_t n = f->val_len;
-    /* a value the same as its text has no control byte (plain_value) */
-    if (!r->keep_src || !f->literal || !n || n >= (1u << 20) ||
-        (!same && !bt_source_bytes_ok(s, n, &ascii)))
+    bool ascii;
+    if (!r->keep_src || !f->literal || !n || n >= (1u << 20) || !bt_source_bytes_ok(s, n, &ascii))
         return 0;
-    unsigned tag = (unsigned)kind | (ascii ? BT_SRC_ASCII : 0) |
-                   (r->biblatex ? BT_SRC_BIBLATEX : 0);
-    if (same) {
-        /* a rich value may be spelt otherwise (record.h's small-caps
-         * alias): shared only when it is as long as the text */
-        const char *val = bib_record_text(rec, var);
-        if (val && (kind != BT_TITLE || strnlen(val, n + 1) == n))
-            return bib_record_set_source(rec, var, "bibtex", tag, val, n);
-    }
+    unsigned tag = source_tag(r, kind, ascii);
+    /* a huge decoded value was not kept with its text before values were
+     * put off: not now either (bib_record_defer takes none that large) */
+    const char *val = kind == BT_NAMES ? NULL : bib_record_text(rec, var);
+    if (val && strnlen(val, 1u << 20) >= (1u << 20))
+        return 0;
+    if (val && strncmp(val, s, n) == 0 && !val[n])
+        return bib_record_set_source(rec, var, "bibtex", tag, val, n);
     return bib_record_set_source(rec, var, "bibtex", tag, s, n);
+}
+
+/* A test's seam (tests/bibtex/test_bibtex.c): true puts no value off,
+ * so that a test compares the source texts kept either way. */
+bool bt_defer_off;
+
+/* Sets var from field f, read as `kind`, by core's `recipe` with
+ * `flags`, with the decoding put off until something reads the value
+ * (bib_record_defer), which the writer that writes the source text back
+ * never does: when the source text is kept (keep_source's rules; for a
+ * name list, bt_names_clean's too: bib_record_defer asks that itself, and
+ * that no name is empty) and the value is less than 32 KiB, so
+ * that its decoding, at most 32 times as long, stays below keep_source's
+ * 1 MiB. 1 when put off; 0 when the caller decodes now (the record could
+ * not tell without decoding that the value is not empty); or an error. */
+static inline int defer_value(const bt_reader *r, bib_record *rec, bib_var var,
+                              const bt_raw_field *f, bib_recipe recipe, unsigned flags,
+                              bt_kind kind)
+{
+    const char *s = r->arena.data + f->val_off;
+    size_t n = f->val_len;
+    bool ascii;
+    if (!r->keep_src || !f->literal || !n || n >= (1u << 15) || bt_defer_off ||
+        !bt_source_bytes_ok(s, n, &ascii))
+        return 0;
+    /* the record's copy of "bibtex" once it has one (the reader keeps no
+     * other format's texts): a pointer compare for the record, no string's */
+    const char *fmt = bib_record_source_format(rec);
+    return bib_record_defer(rec, var, recipe, flags, s, n, fmt ? fmt : "bibtex",
+                            source_tag(r, kind, ascii));
+}
+
+/* set_converted for a literal when the source text may be kept. */
+static __attribute__((noinline)) int set_kept(bt_reader *r, bib_record *rec, bib_var var,
+                                              const bt_raw_field *f, unsigned flags, bt_kind kind)
+{
+    int rc = defer_value(r, rec, var, f, BIB_RECIPE_LATEX, flags, kind);
+    if (rc)
+        return rc < 0 ? rc : 0;
+    const char *s = r->arena.data + f->val_off;
+    rc = bib_record_decode(rec, var, BIB_RECIPE_LATEX, flags, s, f->val_len, &r->tmp);
+    return rc <= 0 ? rc : keep_source(r, rec, var, f, s, kind);
 }
 
 /* var from field f, converted by flags, read as `kind`; its source text
@@ -244,32 +140,11 @@ static int keep_source(const bt_reader *r, bib_record *rec, bib_var var, const b
 static int set_converted(bt_reader *r, bib_record *rec, bib_var var, const bt_raw_field *f,
                          unsigned flags, bt_kind kind)
 {
-    const char *s = r->arena.data + f->val_off;
-    size_t n = f->val_len;
-    /* a value the conversion and the white space rule would only copy
-     * (most are) goes to the record from the entry's arena */
-    bool plain = flags & BIB_LATEX_VERBATIM
-                     ? !memchr(s, '{', n) && !memchr(s, '}', n) && words_run(s, 0, n) == n
-                     : plain_value(s, n);
-    if (plain && n < (1u << 20)) {
-        int rc = n ? bib_record_set_text(rec, var, s, n) : 0;
-        if (rc < 0 || !n || !r->keep_src || !f->literal)
-            return rc;
-        /* plain_value and words_run let no control byte by */
-        return keep_source(r, rec, var, f, s, kind, true, bt_ascii(s, n));
-    }
-    bib_buf_reset(&r->tmp);
-    int rc = bib_latex_to_unicode(&r->tmp, s, n, flags, NULL);
-    if (rc < 0)
-        return rc;
-    size_t w = collapse_ws(r->tmp.data, r->tmp.len);
-    bib_buf_truncate(&r->tmp, w);
-    if (!w)
-        return 0;
-    if (w >= (1u << 20)) /* a long value: the record takes the buffer, no copy */
-        return bib_record_set_text_owned(rec, var, bib_buf_detach(&r->tmp));
-    rc = bib_record_set_text(rec, var, r->tmp.data, w);
-    return rc < 0 || !r->keep_src ? rc : keep_source(r, rec, var, f, s, kind, false, false);
+    if (r->keep_src && f->literal)
+        return set_kept(r, rec, var, f, flags, kind);
+    int rc = bib_record_decode(rec, var, BIB_RECIPE_LATEX, flags, r->arena.data + f->val_off,
+                               f->val_len, &r->tmp);
+    return rc < 0 ? rc : 0;
 }
 
 /* An unmapped field, kept as a ("bibtex", name, raw value) extra. A line
@@ -546,59 +421,6 @@ static int read_org(entry_ctx *e, const bt_row *row, const bt_raw_field *f)
     return add_raw_extra(r, e->rec, fname(r, f), fval(r, f), f->val_len);
 }
 
-/* A comma- or semicolon-separated list, one value per item. */
-static int read_list(entry_ctx *e, bib_var var, const char *v, size_t vn)
-{
-    bt_reader *r = e->r;
-    int rc = 0;
-    const char *s = v;
-    const char *end = v + vn;
-    while (s < end && rc >= 0) {
-        /* the value ends in a NUL (add_field) and holds none */
-        const char *q = s + strcspn(s, ",;");
-        while (q < end && *q != ',' && *q != ';')
-            q++;
-        const char *a = s, *b = q;
-        while (a < b && isspace((unsigned char)*a))
-            a++;
-        while (b > a && isspace((unsigned char)b[-1]))
-            b--;
-        if (b > a && plain_value(a, (size_t)(b - a))) {
-            /* most items: nothing to convert or collapse (the item is
-             * trimmed, so the byte after it is no trailing space's) */
-            rc = bib_record_add_text(e->rec, var, a, (size_t)(b - a));
-        } else if (b > a) {
-            bib_buf_reset(&r->tmp);
-            rc = bib_latex_to_unicode(&r->tmp, a, (size_t)(b - a), 0, NULL);
-            /* white space runs inside an item are one space, as in every
-             * text field (a keyword wrapped over lines: "Cell\n\tCulture") */
-            if (rc >= 0)
-                bib_buf_truncate(&r->tmp, collapse_ws(r->tmp.data, r->tmp.len));
-            if (rc >= 0 && r->tmp.len)
-                rc = bib_record_add_text(e->rec, var, r->tmp.data, r->tmp.len);
-        }
-        s = q + 1;
-    }
-    return rc;
-}
-
-static int read_range(entry_ctx *e, bib_var var, const char *v, size_t vn)
-{
-    bt_reader *r = e->r;
-    bib_buf_reset(&r->tmp);
-    int rc = bib_latex_to_unicode(&r->tmp, v, vn, 0, NULL);
-    if (rc >= 0) {
-        bib_buf *pg = &r->pages;
-        if (bib_buf_failed(pg)) /* a range that ran out of memory: start afresh */
-            bib_buf_clear(pg);
-        bib_buf_reset(pg);
-        rc = bib_pages_normalize(pg, r->tmp.data, r->tmp.len, "-");
-        if (rc >= 0 && pg->len)
-            rc = bib_record_set_text(e->rec, var, pg->data, pg->len);
-    }
-    return rc;
-}
-
 /* read_date's quick way (btfmt.h) */
 bool bt_date_quick(bib_date *d, const char *v, size_t n)
 {
@@ -676,7 +498,12 @@ static int read_plain(entry_ctx *e, const bt_row *row, const bt_raw_field *f)
     int rc = 0;
     switch (row->kind) {
     case BT_NAMES: {
+        /* put off only when it has no empty name, of which it warns now */
+        if ((rc = defer_value(r, e->rec, row->var, f, BIB_RECIPE_BIBTEX_NAMES, BIB_NAME_LATEX,
+                              BT_NAMES)) != 0)
+            return rc < 0 ? rc : 0;
         size_t bad = 0;
+        /* the recipe BIBTEX_NAMES itself (record.h), without the dispatch */
         int n = bib_names_add_bibtex(e->rec, row->var, v, vn, BIB_NAME_LATEX, &bad);
         if (n < 0 && n != BIB_EPARSE)
             rc = n;
@@ -685,7 +512,7 @@ static int read_plain(entry_ctx *e, const bt_row *row, const bt_raw_field *f)
                              "empty name in '%s' of entry '%.40s'", name, e->key);
         /* a list with an empty name would warn again when read back */
         else if (n > 0 && r->keep_src && f->literal && bt_names_clean(v, vn))
-            rc = keep_source(r, e->rec, row->var, f, v, BT_NAMES, false, false);
+            rc = keep_source(r, e->rec, row->var, f, v, BT_NAMES);
         return rc;
     }
     case BT_TITLE:
@@ -693,13 +520,15 @@ static int read_plain(entry_ctx *e, const bt_row *row, const bt_raw_field *f)
     case BT_VERB:
         return set_converted(r, e->rec, row->var, f, BIB_LATEX_VERBATIM, BT_VERB);
     case BT_RANGE:
-        rc = read_range(e, row->var, v, vn);
+    case BT_LIST: {
+        bib_recipe recipe = row->kind == BT_RANGE ? BIB_RECIPE_LATEX_RANGE : BIB_RECIPE_LATEX_LIST;
+        if ((rc = defer_value(r, e->rec, row->var, f, recipe, 0, row->kind)) != 0)
+            return rc < 0 ? rc : 0;
+        rc = bib_record_decode(e->rec, row->var, recipe, 0, v, vn, &r->tmp);
         break;
+    }
     case BT_DATE:
         return read_date(e, row->var, v, vn);
-    case BT_LIST:
-        rc = read_list(e, row->var, v, vn);
-        break;
     case BT_TEXT:
         rc = set_converted(r, e->rec, row->var, f, 0, BT_TEXT);
         if (rc >= 0 && f->bare_number && bib_record_has(e->rec, row->var))
@@ -709,7 +538,7 @@ static int read_plain(entry_ctx *e, const bt_row *row, const bt_raw_field *f)
     /* a range or list: the source text kept when the field gave a value
      * (the variable was free: checked above) */
     if (rc >= 0 && bib_record_has(e->rec, row->var))
-        rc = keep_source(r, e->rec, row->var, f, v, row->kind, false, false);
+        rc = keep_source(r, e->rec, row->var, f, v, row->kind);
     return rc;
 }
 
@@ -876,7 +705,6 @@ static int bt_open(bib_reader *rd, bib_input *in, const bib_options *opts)
     r->biblatex = strcmp(bib_reader_format(rd)->name, "biblatex") == 0;
     bib_buf_init(&r->arena);
     bib_buf_init(&r->tmp);
-    bib_buf_init(&r->pages);
     r->rd = rd;
     r->bol = true;
     r->keep_src = -1;
@@ -1182,7 +1010,6 @@ static void bt_close(bib_reader *rd)
     bt_macros_free(&r->macros);
     bib_buf_clear(&r->arena);
     bib_buf_clear(&r->tmp);
-    bib_buf_clear(&r->pages);
     free(r->fields);
     bt_crossref_free(r);
 }

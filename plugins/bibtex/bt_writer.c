@@ -158,7 +158,7 @@ static const char *source_of(const bt_writer *w, const bib_field *f, bt_kind kin
     unsigned tag;
     if (!w->rec_src) /* most records of another format's source: no call per field */
         return NULL;
-    const char *s = bib_field_source(f, "bibtex", &tag, n);
+    const char *s = bib_field_source(f, w->rec_src, &tag, n);
     if (!s || (tag & ~(unsigned)(BT_SRC_ASCII | BT_SRC_BIBLATEX)) != (unsigned)kind ||
         (w->ascii && !(tag & BT_SRC_ASCII)) || (!w->biblatex && (tag & BT_SRC_BIBLATEX)))
         return NULL;
@@ -901,7 +901,8 @@ static int write_entry(bt_writer *w, const bib_record *rec, bib_writer *wr)
     const char *type = out_type(w, rec, orig);
     const char *note = type_note_of(w, rec, orig, type);
     w->type_note = note != NULL;
-    w->rec_src = bib_record_source_format(rec) != NULL;
+    const char *sf = bib_record_source_format(rec);
+    w->rec_src = !sf ? NULL : strcmp(sf, "bibtex") == 0 ? sf : "bibtex";
     bt_drop_fields(w);
     memset(w->written, 0, sizeof w->written);
     bib_buf_reset(&w->vals);

@@ -22,7 +22,12 @@ typedef struct bt_writer {
     bib_output *out;
     bool biblatex;
     bool ascii;
-    bool rec_src; /* the record being written may hold source texts */
+    /* the format to ask the record being written for source texts by
+     * (bib_field_source): the record's own copy of "bibtex" when that is
+     * its source texts' format, which is then compared as a pointer, not
+     * a string, at each field; "bibtex" when it is another; NULL when the
+     * record holds none */
+    const char *rec_src;
     int keys; /* 0 auto, 1 keep, 2 regenerate */
     bib_keyset *used;
     bib_keyset *macros; /* @string names written so far (lower case) */

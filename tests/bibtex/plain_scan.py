@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""The BibTeX reader decides in one scan that a value needs no LaTeX
-conversion (plain_value in plugins/bibtex/bt_reader.c), with its own copy
-of core's set of bytes that start one (core/latex_scan.h). The two must
+"""The BibTeX values' decoding decides in one scan that a value needs no
+LaTeX conversion (plain_value in core/record_decode.c), with its own copy
+of the LaTeX converter's set of bytes that start one (core/latex_scan.h). The two must
 agree: every printable ASCII byte, alone and doubled, at every offset of
 a value longer than two scan blocks, gives the same text as the same
 value behind an empty group `{}`, which always takes the conversion."""

@@ -7,10 +7,12 @@
  * tests/text. Whole-file behaviour is in corpus.py.
  */
 #include "testutil.h"
+#include <dirent.h>
 #include <stdio.h>
 #include <time.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "bibconv.h"
 #include "btfmt.h"
@@ -1680,6 +1682,283 @@ START_TEST(test_date_quick)
 }
 END_TEST
 
+/* ---- values put off (bib_record_defer) ----------------------------------- */
+
+/* Three reads of one text: the first decodes every value at once and
+ * keeps no source text (as toward a writer of another format); the
+ * second keeps source texts, so the reader puts the decoding of most
+ * values off until something reads them; the third keeps them but puts
+ * nothing off (bt_defer_off), as the reader did before values were put
+ * off: the values of all three and the source texts of the last two must
+ * be alike. */
+extern bool bt_defer_off;
+typedef struct two_reads {
+    bib_diag *d[3];
+    bib_input *in[3];
+    bib_reader *rd[3];
+    char diags[3][8192];
+} two_reads;
+
+static void collect_text(const bib_diag_msg *m, void *payload)
+{
+    char *buf = payload;
+    size_t used = strlen(buf);
+    snprintf(buf + used, 8192 - used, "%zu:%zu: %s\n", m->line, m->column, m->message);
+}
+
+static void two_open(two_reads *t, const char *fmt, const char *text, size_t len)
+{
+    memset(t, 0, sizeof *t);
+    for (int k = 0; k < 3; k++) {
+        t->d[k] = bib_diag_new();
+        bib_diag_set_callback(t->d[k], collect_text, t->diags[k]);
+        t->in[k] = bib_input_open_memory(text, len, "t.bib", t->d[k]);
+        ck_assert_ptr_nonnull(t->in[k]);
+        ck_assert_int_eq(bib_reader_new(&t->rd[k], format(fmt), t->in[k], NULL, false), 0);
+    }
+    /* no writer named: both would keep; the eager one is told not to */
+    ((bt_reader *)bib_reader_state(t->rd[0]))->keep_src = 0;
+}
+
+static void two_close(two_reads *t)
+{
+    for (int k = 0; k < 3; k++) {
+        bib_reader_free(t->rd[k]);
+        bib_input_free(t->in[k]);
+        bib_diag_free(t->d[k]);
+    }
+}
+
+static bool same_str_or_null(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* Every field of a (decoded at once) and b (put off, read now through
+ * the getters) alike: order, kind, flags, values, names, dates. `what`
+ * names the case in a failure. */
+static void same_fields(const bib_record *a, const bib_record *b, const char *what)
+{
+    ck_assert_msg(bib_record_field_count(a) == bib_record_field_count(b), "%s: field count %zu/%zu",
+                  what, bib_record_field_count(a), bib_record_field_count(b));
+    for (size_t i = 0; i < bib_record_field_count(a); i++) {
+        const bib_field *fa = bib_record_field_at(a, i), *fb = bib_record_field_at(b, i);
+        bib_var v = bib_field_var(fa);
+        ck_assert_msg(v == bib_field_var(fb), "%s: field %zu is %s/%s", what, i, bib_var_name(v),
+                      bib_var_name(bib_field_var(fb)));
+        ck_assert_msg(bib_field_kind(fa) == bib_field_kind(fb) &&
+                          bib_field_flags(fa) == bib_field_flags(fb) &&
+                          bib_record_holds(a, v) == bib_record_holds(b, v),
+                      "%s: %s kind, flags or holds", what, bib_var_name(v));
+        ck_assert_msg(bib_field_value_count(fa) == bib_field_value_count(fb),
+                      "%s: %s has %zu/%zu values", what, bib_var_name(v),
+                      bib_field_value_count(fa), bib_field_value_count(fb));
+        for (size_t j = 0; j < bib_field_value_count(fa); j++)
+            ck_assert_msg(same_str_or_null(bib_field_value_at(fa, j), bib_field_value_at(fb, j)),
+                          "%s: %s value %zu '%s' / '%s'", what, bib_var_name(v), j,
+                          bib_field_value_at(fa, j), bib_field_value_at(fb, j));
+        ck_assert_msg(bib_field_name_count(fa) == bib_field_name_count(fb) &&
+                          bib_field_names_truncated(fa) == bib_field_names_truncated(fb),
+                      "%s: %s has %zu/%zu names", what, bib_var_name(v), bib_field_name_count(fa),
+                      bib_field_name_count(fb));
+        for (size_t j = 0; j < bib_field_name_count(fa); j++) {
+            const bib_name *x = bib_field_name_at(fa, j), *y = bib_field_name_at(fb, j);
+            ck_assert_msg(same_str_or_null(x->family, y->family) &&
+                              same_str_or_null(x->given, y->given) &&
+                              same_str_or_null(x->dropping_particle, y->dropping_particle) &&
+                              same_str_or_null(x->non_dropping_particle, y->non_dropping_particle) &&
+                              same_str_or_null(x->suffix, y->suffix) &&
+                              same_str_or_null(x->literal, y->literal) &&
+                              x->comma_suffix == y->comma_suffix &&
+                              x->static_ordering == y->static_ordering &&
+                              x->parse_names == y->parse_names,
+                          "%s: %s name %zu differs ('%s' / '%s')", what, bib_var_name(v), j,
+                          x->family ? x->family : x->literal ? x->literal : "",
+                          y->family ? y->family : y->literal ? y->literal : "");
+        }
+        const bib_date *da = bib_field_date(fa), *db = bib_field_date(fb);
+        ck_assert_msg((!da && !db) || (da && db && da->nparts == db->nparts &&
+                                       memcmp(da->parts, db->parts, sizeof da->parts) == 0 &&
+                                       da->circa == db->circa &&
+                                       same_str_or_null(da->literal, db->literal) &&
+                                       same_str_or_null(da->raw, db->raw)),
+                      "%s: %s date differs", what, bib_var_name(v));
+    }
+}
+
+/* The source texts of a and b alike, field by field (same fields). */
+static void same_sources(const bib_record *a, const bib_record *b, const char *what)
+{
+    for (size_t i = 0; i < bib_record_field_count(a); i++) {
+        const bib_field *fa = bib_record_field_at(a, i), *fb = bib_record_field_at(b, i);
+        unsigned ta = 0, tb = 0;
+        size_t la = 0, lb = 0;
+        const char *sa = bib_field_source(fa, "bibtex", &ta, &la);
+        const char *sb = bib_field_source(fb, "bibtex", &tb, &lb);
+        ck_assert_msg((!sa && !sb) || (sa && sb && ta == tb && la == lb && memcmp(sa, sb, la) == 0),
+                      "%s: %s source text '%.*s' (tag %x) / '%.*s' (tag %x)", what,
+                      bib_var_name(bib_field_var(fa)), sa ? (int)la : 6, sa ? sa : "(none)", ta,
+                      sb ? (int)lb : 6, sb ? sb : "(none)", tb);
+    }
+}
+
+/* The rest of a record: kind, type, id, extras, directive text. */
+static void same_record(const bib_record *a, const bib_record *b, const char *what)
+{
+    ck_assert_msg(bib_record_kind_of(a) == bib_record_kind_of(b) &&
+                      bib_record_type(a) == bib_record_type(b) &&
+                      same_str_or_null(bib_record_id(a), bib_record_id(b)),
+                  "%s: kind, type or id ('%s' / '%s')", what, bib_record_id(a), bib_record_id(b));
+    ck_assert_msg(bib_record_extra_count(a) == bib_record_extra_count(b), "%s: extras", what);
+    for (size_t i = 0; i < bib_record_extra_count(a); i++) {
+        const char *fa, *na, *va, *fb, *nb, *vb;
+        size_t la, lb;
+        bib_record_extra_at(a, i, &fa, &na, &va, &la);
+        bib_record_extra_at(b, i, &fb, &nb, &vb, &lb);
+        ck_assert_msg(strcmp(fa, fb) == 0 && strcmp(na, nb) == 0 && la == lb &&
+                          memcmp(va, vb, la) == 0,
+                      "%s: extra %zu (%s)", what, i, na);
+    }
+    size_t la = 0, lb = 0;
+    const char *ta = bib_record_directive_text(a, &la), *tb = bib_record_directive_text(b, &lb);
+    ck_assert_msg(la == lb && (!la || memcmp(ta, tb, la) == 0), "%s: directive text", what);
+    same_fields(a, b, what);
+}
+
+/* Reads text the three ways and compares every record; with `copies`,
+ * the put-off one is read through a clone and a keyed view first (each
+ * decodes on its own or through its source), then itself. Returns the
+ * number of records. */
+static size_t compare_reads(const char *fmt, const char *text, size_t len, const char *name,
+                            bool copies)
+{
+    two_reads t;
+    two_open(&t, fmt, text, len);
+    size_t n = 0;
+    char what[300];
+    for (;; n++) {
+        bib_record *r[3] = {NULL, NULL, NULL};
+        int rc[3];
+        for (int k = 0; k < 3; k++) {
+            bt_defer_off = k == 2;
+            do
+                rc[k] = bib_reader_next(t.rd[k], &r[k]);
+            while (rc[k] < 0 && rc[k] != BIB_ENOMEM && rc[k] != BIB_EIO);
+            bt_defer_off = false;
+        }
+        snprintf(what, sizeof what, "%s (%s), record %zu", name, fmt, n);
+        ck_assert_msg(rc[0] == rc[1] && rc[0] == rc[2], "%s: next() %d/%d/%d", what, rc[0], rc[1],
+                      rc[2]);
+        if (rc[0] <= 0)
+            break;
+        /* the source texts before any value is read (a read keeps them) */
+        same_fields(r[0], r[2], what);
+        same_sources(r[2], r[1], what);
+        bib_record *c = copies ? bib_record_clone(r[1]) : NULL;
+        if (c)
+            same_record(r[0], c, what);
+        bib_record_free(c);
+        if (copies && bib_record_kind_of(r[1]) == BIB_RECORD_ENTRY) {
+            bib_record *v = bib_record_keyed_view(r[1], "view");
+            ck_assert_ptr_nonnull(v);
+            same_fields(r[0], v, what);
+            bib_record_free(v);
+        }
+        same_record(r[0], r[1], what);
+        same_sources(r[2], r[1], what);
+        for (int k = 0; k < 3; k++)
+            bib_record_free(r[k]);
+    }
+    ck_assert_msg(strcmp(t.diags[0], t.diags[1]) == 0 && strcmp(t.diags[0], t.diags[2]) == 0,
+                  "%s (%s): diagnostics differ:\n%s---\n%s", name, fmt, t.diags[0], t.diags[1]);
+    two_close(&t);
+    return n;
+}
+
+/* Cases of the rules bib_record_defer decides by: values that decode to
+ * nothing (no field either way), empty names, commands, lists, ranges. */
+START_TEST(test_deferred_same_as_decoded)
+{
+    static const char text[] =
+        "@article{a, author = {Knuth, Donald E. and M{\\\"u}ller, J. and others},\n"
+        "  editor = {A and and B}, translator = { and X}, director = {Y and },\n"
+        "  title = {{\\relax}}, subtitle = {The {TeX}book \\emph{now}},\n"
+        "  journal = {$x$}, note = {{}}, volume = {~}, issue = {\\ },\n"
+        "  pages = {1--5, 7}, keywords = {a; b,, {c},\\relax; d},\n"
+        "  url = {http://x.org/{a}}, howpublished = {x},\n"
+        "  abstract = {Line\n   broken}, publisher = {others}, address = {%},\n"
+        "  annote = {-- --}, organization = {\\'{}}, series = {{}{}}}\n"
+        "@book{b, author = {others}, editor = {{World Health Organization}},\n"
+        "  translator = {family=Dijk, given=Marten, prefix=van},\n"
+        "  bookauthor = {May, Keith, and Ann}, title = {x}, number = {3}, issue = {4}}\n"
+        "@article{c, issue = {2}, number = {5}, title = \"Quoted {T}itle\"}\n"
+        "@misc{d, author = {{\\relax} and {}}, title = {\\url{http://a.b}}}\n"
+        /* commands: a name or a text of commands and their arguments alone */
+        "@misc{e, author = {\\href{x}{} and B}, editor = {M\\\"{u}ller, J. and \\ss},\n"
+        "  translator = {{\\\"O}zt{\\\"u}rk and \\relax and X}, director = {\\\"u and A\\,B},\n"
+        "  bookauthor = {{\\relax Ch}ristopher and \\noopsort{a}Zed, A.},\n"
+        "  title = {\\href{x}{}}, subtitle = {{\\em Title}}, note = {\\emph{x}: y},\n"
+        "  series = {\\href x}, abstract = {\\'{}}, addendum = {\\%}, annote = {\\\\ \\ss}}\n";
+    ck_assert_uint_eq(compare_reads("bibtex", text, strlen(text), "cases", true), 5);
+    ck_assert_uint_eq(compare_reads("biblatex", text, strlen(text), "cases", true), 5);
+}
+END_TEST
+
+/* The .bib files of the shared corpus (tests/bibtex/corpus.py's), under
+ * dir, compared both ways; *files and *records count them. */
+static void compare_dir(const char *dir, size_t *files, size_t *records)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    for (struct dirent *e; (e = readdir(d));) {
+        if (e->d_name[0] == '.')
+            continue;
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        struct stat st;
+        if (stat(path, &st) != 0)
+            continue;
+        size_t nl = strlen(e->d_name);
+        if (S_ISDIR(st.st_mode)) {
+            compare_dir(path, files, records);
+            continue;
+        }
+        if (nl < 4 || strcmp(e->d_name + nl - 4, ".bib") != 0 || st.st_size > (8 << 20))
+            continue;
+        FILE *f = fopen(path, "rb");
+        ck_assert_ptr_nonnull(f);
+        char *buf = malloc((size_t)st.st_size + 1);
+        ck_assert_ptr_nonnull(buf);
+        size_t got = fread(buf, 1, (size_t)st.st_size, f);
+        fclose(f);
+        /* through copies in one flavour of two: the time under ASan */
+        *records += compare_reads("bibtex", buf, got, path, *files % 2 == 0);
+        *records += compare_reads("biblatex", buf, got, path, *files % 2 == 1);
+        (*files)++;
+        free(buf);
+    }
+    closedir(d);
+}
+
+START_TEST(test_deferred_same_over_corpus)
+{
+    const char *shared = getenv("BIBCONV_SHARED");
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s/corpus", shared ? shared : "");
+    struct stat st;
+    if (!shared || stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "test_deferred_same_over_corpus: no corpus at '%s': skipped\n", dir);
+        return;
+    }
+    size_t files = 0, records = 0;
+    compare_dir(dir, &files, &records);
+    fprintf(stderr, "test_deferred_same_over_corpus: %zu files, %zu records, alike\n", files,
+            records);
+    ck_assert_uint_gt(files, 0);
+}
+END_TEST
+
 BIB_TEST_MAIN("bibtex", test_delimiters_and_case, test_long_type_cut_at_char, test_values, test_percent_end_of_line_comment,
               test_date_quick,
               test_macros_and_concatenation,
@@ -1708,4 +1987,5 @@ BIB_TEST_MAIN("bibtex", test_delimiters_and_case, test_long_type_cut_at_char, te
               test_crossref_missing_parent_classic, test_crossref_parent_before,
               test_write_foreign_raw_date, test_write_literal_date_escaped,
               test_write_alias_pair_round_trip, test_write_biber_key_bytes,
-              test_write_many_orphan_crossrefs, test_names_clean)
+              test_write_many_orphan_crossrefs, test_names_clean,
+              test_deferred_same_as_decoded, test_deferred_same_over_corpus)

@@ -369,9 +369,18 @@ static int decode_range(bib_record *rec, bib_var var, const char *s, size_t n, s
     return rc < 0 ? rc : 1;
 }
 
+/* GCC's noipa keeps the recipes below out of interprocedural changes, so
+ * bib_record_decode's calls stay jumps; clang has no noipa, and noinline
+ * does that there. */
+#if defined(__clang__)
+#define DECODE_NOIPA __attribute__((noinline))
+#else
+#define DECODE_NOIPA __attribute__((noipa))
+#endif
+
 /* bib_record_decode's other recipes (the same parameters as it: the
  * call is a jump). */
-static __attribute__((noipa)) int decode_other(bib_record *rec, bib_var var,
+static DECODE_NOIPA int decode_other(bib_record *rec, bib_var var,
                                                   bib_recipe recipe, unsigned flags,
                                                   const char *s, size_t len, bib_buf *scratch)
 {
@@ -394,7 +403,7 @@ static __attribute__((noipa)) int decode_other(bib_record *rec, bib_var var,
 }
 
 /* bib_record_decode's LATEX (the same parameters: the call is a jump). */
-static __attribute__((noipa)) int decode_text(bib_record *rec, bib_var var,
+static DECODE_NOIPA int decode_text(bib_record *rec, bib_var var,
                                                  bib_recipe recipe, unsigned flags,
                                                  const char *s, size_t len, bib_buf *scratch)
 {

@@ -522,7 +522,7 @@ START_TEST(test_bibtex_quick)
         "{van Gulik}", "{Rinderle-Ma}", "{a--b}", "{x~y}", "{}", "{A, B}", "{O'Neil}",
         "{d``q}", "{W.  Ponweiser}", "{$x$}", "{M\xC3\xBCller}", "{a=b}", "-", "--",
         /* "and" that starts a word: no split, in any case */
-        "Anderson", "ANDY", "andrea", "Ma\xC3\xB1" "ana",
+        "Anderson", "ANDY", "andrea", ("Ma\xC3\xB1" "ana"),
     };
     static const char *const seps[] = {" ", "  ", ", ", ",", " ,", "\t", " ", " ", " , "};
     unsigned long x = 4242;

@@ -1532,8 +1532,10 @@ static size_t ref_split(const char *d, size_t len, size_t want, unsigned *flags)
         size_t depth = 1, from = ++i;
         for (; i < len && depth && !tie; i++) {
             char c = d[i];
-            if (c == '{' || c == '}') {
-                depth += c == '{' ? 1 : (size_t)-1;
+            if (c == '{') {
+                depth++;
+            } else if (c == '}') {
+                depth--;
             } else if (raw) {
                 continue;
             } else if (c == '@' && d[i - 1] == '\n') {

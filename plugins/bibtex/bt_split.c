@@ -153,9 +153,10 @@ static const void *const volatile avx2_kp = avx2_k;
 #undef R32
 #undef R8
 
-/* stop_chunk for 64 bytes, 32 at a time (AVX2: a quarter of SSE2's
- * instructions, with no copies for the three-operand compares). Chosen
- * at run time (bt_split): the build assumes SSE2 alone. */
+/* The stops of 64 bytes, 32 a compare (AVX2: about half the
+ * instructions of four stop_chunk, with no register copies for the
+ * three-operand compares). Used by split_avx2 alone, which bt_split
+ * chooses at run time: the build assumes SSE2 alone. */
 __attribute__((target("avx2"))) static inline uint64_t block_avx2(const char *b)
 {
     const __m256i *k = (const __m256i *)avx2_kp;

@@ -1542,6 +1542,293 @@ START_TEST(test_split_field_names)
 }
 END_TEST
 
+/* ---- the -j split against a reference ------------------------------------- */
+
+/* The split's rules (plugin.h's bib_split_fn, bt_split.c) read one byte
+ * at a time: a reference for bt_split, which jumps from stop to stop. */
+static bool ref_blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static bool ref_word_byte(char c)
+{
+    return (unsigned char)c > ' ' && c != 0x7f && !strchr("{}(),=\"#%'@", c);
+}
+
+static bool ref_same(const char *s, size_t n, const char *lit)
+{
+    if (strlen(lit) != n)
+        return false;
+    for (size_t k = 0; k < n; k++)
+        if ((s[k] >= 'A' && s[k] <= 'Z' ? s[k] + 32 : s[k]) != lit[k])
+            return false;
+    return true;
+}
+
+/* The line holding d[i] opens (after spaces and tabs) with a '%' before
+ * i, or at i when at. */
+static bool ref_comment_line(const char *d, size_t i, bool at)
+{
+    size_t k = i;
+    while (k && d[k - 1] != '\n' && d[k - 1] != '\r')
+        k--;
+    while (k < i && (d[k] == ' ' || d[k] == '\t'))
+        k++;
+    return d[k] == '%' && (k < i || at);
+}
+
+/* The word before the '=' at d[i] and the blanks before it, not before
+ * `from`, is lit as a whole word. */
+static bool ref_field(const char *d, size_t from, size_t i, const char *lit)
+{
+    size_t n = strlen(lit);
+    while (i > from && ref_blank(d[i - 1]))
+        i--;
+    return i - from >= n && ref_same(d + i - n, n, lit) &&
+           (i - n == from || !ref_word_byte(d[i - n - 1]));
+}
+
+static size_t ref_split(const char *d, size_t len, size_t want, unsigned *flags)
+{
+    size_t i = 0;
+    for (;;) {
+        while (i < len && d[i] != '@')
+            i++;
+        if (i >= len)
+            return len;
+        size_t at = i++;
+        if ((!at || d[at - 1] == '\n' || d[at - 1] == '\r') && at >= want)
+            return at;
+        if (ref_comment_line(d, at, false))
+            continue;
+        while (i < len && ref_blank(d[i]))
+            i++;
+        size_t t = i;
+        while (i < len && ref_word_byte(d[i]))
+            i++;
+        size_t tl = i - t;
+        while (i < len && ref_blank(d[i]))
+            i++;
+        if (!tl || i >= len)
+            continue;
+        if (d[i] == '(' || (d[i] == '{' && (ref_same(d + t, tl, "string") ||
+                                            ref_same(d + t, tl, "xdata"))))
+            break;
+        if (d[i] != '{') {
+            if (ref_same(d + t, tl, "comment"))
+                while (i < len && d[i] != '\n')
+                    i++;
+            continue;
+        }
+        bool raw = ref_same(d + t, tl, "comment") || ref_same(d + t, tl, "preamble");
+        bool indented = false, tie = false;
+        size_t depth = 1, from = ++i;
+        for (; i < len && depth && !tie; i++) {
+            char c = d[i];
+            if (c == '{') {
+                depth++;
+            } else if (c == '}') {
+                depth--;
+            } else if (raw) {
+                continue;
+            } else if (c == '@' && d[i - 1] == '\n') {
+                if (indented)
+                    tie = true;
+                else if (i >= want)
+                    want = i + 1;
+                break; /* the entry is given up; this '@' is read again */
+            } else if (c == '@') {
+                size_t k = i;
+                while (k && (d[k - 1] == ' ' || d[k - 1] == '\t'))
+                    k--;
+                indented |= k < i && k && (d[k - 1] == '\n' || d[k - 1] == '\r');
+            } else if (depth == 1 && c == '%' && ref_comment_line(d, i, true)) {
+                while (i < len && d[i] != '\n')
+                    i++;
+                from = i + 1;
+            } else if (depth == 1 && c == '=') {
+                tie = ref_field(d, from, i, "crossref") || ref_field(d, from, i, "xdata");
+            }
+        }
+        if (tie)
+            break;
+        if (depth && i >= len)
+            return len;
+    }
+    *flags |= BIB_SPLIT_SERIAL;
+    return len;
+}
+
+/* A small generator of BibTeX-like text with what the split looks at. */
+typedef struct gen {
+    uint64_t s;
+    char *b;
+    size_t n, cap;
+    const char *nl; /* "\n", "\r\n" or "\r" */
+} gen;
+
+static unsigned gen_rand(gen *g, unsigned n)
+{
+    g->s ^= g->s << 13, g->s ^= g->s >> 7, g->s ^= g->s << 17;
+    return (unsigned)(g->s >> 11) % n;
+}
+
+static void gen_put(gen *g, const char *t)
+{
+    size_t k = strlen(t);
+    if (g->n + k + 1 > g->cap) {
+        g->cap = (g->n + k + 1) * 2;
+        g->b = realloc(g->b, g->cap);
+        ck_assert_ptr_nonnull(g->b);
+    }
+    memcpy(g->b + g->n, t, k + 1);
+    g->n += k;
+}
+
+static void gen_pick(gen *g, const char *const *list, unsigned n)
+{
+    gen_put(g, list[gen_rand(g, n)]);
+}
+
+/* A value's text: words, nested braces, and now and then a byte the
+ * split looks at. */
+static void gen_text(gen *g, unsigned depth)
+{
+    static const char *const bits[] = {"Lorem", " ", "ipsum", "a@b.org", "50%", "x=y", "\\'e",
+                                       "\xc3\xa9", "crossref", " = ", "\t", ",", "\"", "#"};
+    for (unsigned k = gen_rand(g, 6); k; k--) {
+        unsigned r = gen_rand(g, 40);
+        if (r < 3 && depth < 4) {
+            gen_put(g, "{");
+            gen_text(g, depth + 1);
+            gen_put(g, "}");
+        } else if (r < 5) {
+            gen_put(g, g->nl);
+            gen_pick(g, (const char *const[]){"", "  ", "%", "  % c", "@", " @", "\t@x", "}"}, 8);
+        } else {
+            gen_pick(g, bits, sizeof bits / sizeof *bits);
+        }
+    }
+}
+
+static void gen_field(gen *g)
+{
+    static const char *const names[] = {"title", "author", "year", "note", "crossref", "CrossRef",
+                                        "xdata", "XData", "mycrossref", "xdatax", "data", "af", "f",
+                                        "a", "ref", ""};
+    unsigned r = gen_rand(g, 100);
+    gen_put(g, gen_rand(g, 2) ? g->nl : " ");
+    gen_pick(g, (const char *const[]){"", "  ", "\t", " "}, 4);
+    if (r < 6) { /* a comment line between fields */
+        gen_pick(g, (const char *const[]){"% a {note", "%crossref = {p}", "% @misc{x,", "%"}, 4);
+        gen_put(g, g->nl);
+        return;
+    }
+    unsigned n = sizeof names / sizeof *names;
+    gen_put(g, names[r < 12 ? gen_rand(g, n) : gen_rand(g, 4)]);
+    gen_pick(g, (const char *const[]){" = ", "=", " =", "\t=\t", "  = ", " \r\n = "}, 6);
+    r = gen_rand(g, 10);
+    if (r < 6) {
+        gen_put(g, "{");
+        gen_text(g, 1);
+        gen_put(g, "}");
+    } else if (r < 8) {
+        gen_put(g, "\"");
+        gen_text(g, 1);
+        gen_put(g, "\"");
+    } else {
+        gen_pick(g, (const char *const[]){"2020", "feb", "jan # \"x\"", "a@b"}, 4);
+    }
+    gen_put(g, gen_rand(g, 4) ? "," : "");
+}
+
+static void gen_input(gen *g)
+{
+    static const char *const types[] = {"article", "Book", "misc", "a", "online", "inproceedings",
+                                        "string", "STRING", "comment", "Comment", "preamble",
+                                        "xdata", "XData", ""};
+    g->n = 0;
+    gen_put(g, "");
+    g->nl = (const char *const[]){"\n", "\n", "\r\n", "\r"}[gen_rand(g, 4)];
+    for (unsigned k = 1 + gen_rand(g, 8); k; k--) {
+        unsigned r = gen_rand(g, 100);
+        if (r < 10) { /* junk between entries */
+            gen_pick(g, (const char *const[]){"junk {", "% @book{x,", "  @", "x@y", "}", "@ ", "@@"},
+                     7);
+            gen_put(g, g->nl);
+            continue;
+        }
+        gen_pick(g, (const char *const[]){"@", "@", "@", " @", "%@"}, 5);
+        gen_put(g, types[r < 25 ? gen_rand(g, sizeof types / sizeof *types) : gen_rand(g, 6)]);
+        gen_pick(g, (const char *const[]){"{", "{", "{", " {", "\n{", "(", "x"}, gen_rand(g, 8) ? 4 : 7);
+        gen_pick(g, (const char *const[]){"k1,", "k2,", "", "key"}, 4);
+        for (unsigned f = gen_rand(g, 6); f; f--)
+            gen_field(g);
+        gen_put(g, g->nl);
+        gen_pick(g, (const char *const[]){"}", "}", "}", "", "}}", " }"}, 6);
+        gen_put(g, g->nl);
+        gen_put(g, gen_rand(g, 3) ? g->nl : "");
+    }
+}
+
+/* bt_split against ref_split on generated inputs, at every `want`, with
+ * the 16 NUL bytes of the contract after the data and with more data
+ * after `len` (core's window onto a longer input). */
+START_TEST(test_split_against_reference)
+{
+    gen g = {0x9e3779b97f4a7c15ull, NULL, 0, 0, "\n"};
+    size_t serial = 0, cuts = 0;
+    for (unsigned round = 0; round < 600; round++) {
+        gen_input(&g);
+        size_t total = g.n, len = total;
+        if (round % 3 == 2 && total > 2)
+            len = 1 + gen_rand(&g, (unsigned)total - 1); /* data goes on past len */
+        if (!len)
+            continue;
+        char *d = malloc((round % 3 == 2 ? total : len) + 16);
+        ck_assert_ptr_nonnull(d);
+        memcpy(d, g.b, round % 3 == 2 ? total : len);
+        memset(d + (round % 3 == 2 ? total : len), 0, 16);
+        size_t step = len > 600 ? 1 + len / 300 : 1;
+        for (size_t want = 1; want <= len; want += want + step > len && want < len ? len - want : step) {
+            unsigned f1 = 0, f2 = 0;
+            size_t a = bt_split(d, len, want, &f1), b = ref_split(d, len, want, &f2);
+            ck_assert_msg(a == b && f1 == f2,
+                          "round %u, len %zu, want %zu: %zu/%u, reference %zu/%u", round, len,
+                          want, a, f1, b, f2);
+            serial += f1 != 0;
+            cuts += a < len;
+        }
+        free(d);
+    }
+    /* every length of a few inputs: the last block of the scan is full,
+     * short or empty */
+    for (unsigned round = 0; round < 16; round++) {
+        do
+            gen_input(&g);
+        while (g.n < 300);
+        for (size_t len = 1; len <= g.n; len++) {
+            char *d = malloc(len + 16);
+            ck_assert_ptr_nonnull(d);
+            memcpy(d, g.b, len);
+            memset(d + len, 0, 16);
+            for (size_t want = 1; want <= len; want += 1 + len / 3) {
+                unsigned f1 = 0, f2 = 0;
+                size_t a = bt_split(d, len, want, &f1), b = ref_split(d, len, want, &f2);
+                ck_assert_msg(a == b && f1 == f2, "length round %u, len %zu, want %zu", round,
+                              len, want);
+            }
+            free(d);
+        }
+    }
+    /* the inputs reach both answers */
+    ck_assert_uint_gt(serial, 500);
+    ck_assert_uint_gt(cuts, 500);
+    free(g.b);
+}
+END_TEST
+
 /* The crosswalk's own rules: the names the reader knows are unique (the
  * reader's index finds one row per name), lower case, and every row the
  * writers walk names a variable or a writer rule. */
@@ -1983,6 +2270,7 @@ BIB_TEST_MAIN("bibtex", test_delimiters_and_case, test_long_type_cut_at_char, te
               test_crossref_order_for_bibtex,
               test_deep_braces_read_iteratively, test_crosswalk_rows, test_split_field_names,
               test_long_entry_warns_once,
+              test_split_against_reference,
               test_empty_fields_round_trip, test_name_trailing_comma,
               test_crossref_missing_parent_classic, test_crossref_parent_before,
               test_write_foreign_raw_date, test_write_literal_date_escaped,

@@ -468,6 +468,11 @@ __attribute__((target("avx2,bmi"))) static size_t split_avx2(const char *d, size
 }
 #endif
 
+size_t bt_split_plain(const char *d, size_t len, size_t want, unsigned *flags)
+{
+    return split(d, len, want, flags, false);
+}
+
 size_t bt_split(const char *d, size_t len, size_t want, unsigned *flags)
 {
 #ifdef BT_AVX2

@@ -41,6 +41,9 @@ extern const bib_writer_ops btfmt_writer_ops;
 bool bt_ieq(const char *s, size_t n, const char *lit);
 /* The reader's split function (bib_split_fn, -j): bt_split.c. */
 size_t bt_split(const char *d, size_t len, size_t want, unsigned *flags);
+/* The same without the AVX2 copy bt_split picks where the CPU has it:
+ * what it runs elsewhere; the tests check both on any machine. */
+size_t bt_split_plain(const char *d, size_t len, size_t want, unsigned *flags);
 /* True when t is one of the NULL-terminated list. */
 bool bt_type_in(const char *t, const char *const *list);
 

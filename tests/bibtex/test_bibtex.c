@@ -1792,11 +1792,13 @@ START_TEST(test_split_against_reference)
         memset(d + (round % 3 == 2 ? total : len), 0, 16);
         size_t step = len > 600 ? 1 + len / 300 : 1;
         for (size_t want = 1; want <= len; want += want + step > len && want < len ? len - want : step) {
-            unsigned f1 = 0, f2 = 0;
+            unsigned f1 = 0, f2 = 0, f3 = 0;
             size_t a = bt_split(d, len, want, &f1), b = ref_split(d, len, want, &f2);
             ck_assert_msg(a == b && f1 == f2,
                           "round %u, len %zu, want %zu: %zu/%u, reference %zu/%u", round, len,
                           want, a, f1, b, f2);
+            ck_assert_msg(bt_split_plain(d, len, want, &f3) == b && f3 == f2,
+                          "plain copy: round %u, len %zu, want %zu", round, len, want);
             serial += f1 != 0;
             cuts += a < len;
         }
@@ -1814,10 +1816,12 @@ START_TEST(test_split_against_reference)
             memcpy(d, g.b, len);
             memset(d + len, 0, 16);
             for (size_t want = 1; want <= len; want += 1 + len / 3) {
-                unsigned f1 = 0, f2 = 0;
+                unsigned f1 = 0, f2 = 0, f3 = 0;
                 size_t a = bt_split(d, len, want, &f1), b = ref_split(d, len, want, &f2);
                 ck_assert_msg(a == b && f1 == f2, "length round %u, len %zu, want %zu", round,
                               len, want);
+                ck_assert_msg(bt_split_plain(d, len, want, &f3) == b && f3 == f2,
+                              "plain copy: length round %u, len %zu, want %zu", round, len, want);
             }
             free(d);
         }

@@ -30,6 +30,24 @@
  * settled long before, and a huge page costs no more than this. */
 #define GEN_CUE_LINES 400
 
+/* The tagger for pl's lines: the reader's (page_lines.tagger, made here
+ * on first use and freed with the reader), or for lines of no reader a
+ * new one; NULL when out of memory. Give it back with gen_tagger_done. */
+static bib_reftag *gen_tagger(const page_lines *pl)
+{
+    if (!pl->tagger)
+        return bib_reftag_new();
+    if (!*pl->tagger)
+        *pl->tagger = bib_reftag_new();
+    return *pl->tagger;
+}
+
+static void gen_tagger_done(const page_lines *pl, bib_reftag *tag)
+{
+    if (!pl->tagger)
+        bib_reftag_free(tag);
+}
+
 /* ---- cues --------------------------------------------------------------- */
 
 static bool page_wrapped(const page_lines *pl);
@@ -80,7 +98,7 @@ static bool ref_line(bib_reftag *tag, const char *s, size_t n)
 static int count_ref_lines(const page_lines *pl, int *bare_refs)
 {
     *bare_refs = 0;
-    bib_reftag *tag = bib_reftag_new();
+    bib_reftag *tag = gen_tagger(pl);
     if (!tag)
         return 0;
     bool wrapped = page_wrapped(pl);
@@ -137,7 +155,7 @@ static int count_ref_lines(const page_lines *pl, int *bare_refs)
             bare += refs_tagged_as_bare_ref(tag);
     }
     bib_buf_clear(&entry);
-    bib_reftag_free(tag);
+    gen_tagger_done(pl, tag);
     if (bare >= 2 && bare * 2 > tried)
         *bare_refs = bare;
     return k;
@@ -600,14 +618,14 @@ static int count_entry(void *ctx, size_t first, size_t last, const char *text, s
  * splits them (at most GEN_CUE_LINES lines). */
 static int count_ref_entries(const page_lines *pl)
 {
-    ref_count rc = {bib_reftag_new(), 0};
+    ref_count rc = {gen_tagger(pl), 0};
     if (!rc.tag)
         return 0;
     page_lines head = *pl;
     if (head.n > GEN_CUE_LINES)
         head.n = GEN_CUE_LINES;
     run_walk(&head, count_entry, &rc, rc.tag);
-    bib_reftag_free(rc.tag);
+    gen_tagger_done(pl, rc.tag);
     return rc.refs;
 }
 
@@ -657,11 +675,11 @@ static int label_generic(const page_lines *pl, page_role *roles)
         label_blocks(pl, roles);
         return BIB_OK;
     }
-    bib_reftag *tag = bib_reftag_new();
+    bib_reftag *tag = gen_tagger(pl);
     if (!tag)
         return BIB_ENOMEM;
     int rc = run_walk(pl, label_entry, roles, tag);
-    bib_reftag_free(tag);
+    gen_tagger_done(pl, tag);
     return rc;
 }
 
@@ -1093,7 +1111,7 @@ static int build_block(const page_build *b, const page_lines *pl, size_t t, size
 static int build_blocks(const page_build *b, const page_lines *pl)
 {
     /* no tagger (out of memory) leaves venue lines whole */
-    bib_reftag *tag = bib_reftag_new();
+    bib_reftag *tag = gen_tagger(pl);
     int rc = BIB_OK;
     for (size_t i = 0; rc == BIB_OK && i < pl->n;) {
         if (!block_start(pl, i)) {
@@ -1105,7 +1123,7 @@ static int build_blocks(const page_build *b, const page_lines *pl)
         rc = build_block(b, pl, i, a, end, tag);
         i = end;
     }
-    bib_reftag_free(tag);
+    gen_tagger_done(pl, tag);
     return rc;
 }
 
@@ -1114,12 +1132,12 @@ static int build_generic(const page_build *b, const page_lines *pl, const page_r
     (void)roles;
     if (block_page(pl))
         return build_blocks(b, pl);
-    gen_build g = {b, pl, bib_reftag_new(), NULL};
+    gen_build g = {b, pl, gen_tagger(pl), NULL};
     if (!g.tag)
         return BIB_ENOMEM;
     int rc = run_walk(pl, build_entry, &g, g.tag);
     bib_record_free(g.prev);
-    bib_reftag_free(g.tag);
+    gen_tagger_done(pl, g.tag);
     return rc;
 }
 

@@ -22,6 +22,7 @@
 #include "bibconv/keys.h"
 #include "bibconv/plugin.h"
 #include "bibconv/utf8.h"
+#include "bibconv/reftag.h"
 #include "pageint.h"
 
 /* A feed page is flushed at a meta line once this many lines are held, so
@@ -43,6 +44,7 @@ struct page_reader {
     bool eof;
     bool html;
     page_lines html_lines;    /* an HTML input turned into lines */
+    struct bib_reftag *tagger; /* the pages' tagger (page_lines.tagger) */
     size_t html_pos;
     bib_record **queue;       /* records of the last page, in order */
     size_t qhead, qn, qcap;
@@ -283,7 +285,7 @@ static void end_page(struct page_reader *r, page_layout lay)
  * those lines; flags: PART_MORE, PART_NEXT. */
 static int process_page(struct page_reader *r, size_t k, unsigned flags)
 {
-    page_lines pl = {r->page.v, k, k, false};
+    page_lines pl = {r->page.v, k, k, false, &r->tagger};
     /* a whole page copied in pieces is read as the lines it showed (its
      * own lines, freed below; not a page read in parts, whose lines are
      * carried over) */
@@ -294,6 +296,7 @@ static int process_page(struct page_reader *r, size_t k, unsigned flags)
             return BIB_ENOMEM;
         }
         pl = joined;
+        pl.tagger = &r->tagger;
     }
     size_t held = k; /* the buffered lines this page used */
     k = pl.n;
@@ -607,6 +610,7 @@ static void page_close(bib_reader *rd)
     free(r->queue);
     page_lines_free(&r->page);
     page_lines_free(&r->html_lines);
+    bib_reftag_free(r->tagger);
     bib_keyset_free(r->keys);
     free(r->bases);
     bib_buf_clear(&r->owner);

@@ -30,10 +30,17 @@ typedef struct page_line {
 } page_line;
 
 /* The lines of one page (a page is small; the stream is never held). */
+struct bib_reftag;
+
 typedef struct page_lines {
     page_line *v;
     size_t n, cap;
     bool pieces; /* joined from a copy in pieces (page_reflow) */
+    /* the reader's reference tagger (made on first use, freed with the
+     * reader), shared by the lines of its pages and their copies: a
+     * tagger's caches are megabytes, too many to build per look at a
+     * page (layout_generic.c); NULL for lines of no reader */
+    struct bib_reftag **tagger;
 } page_lines;
 
 /* Appends a copy of s[0..len). Returns BIB_OK or BIB_ENOMEM. */

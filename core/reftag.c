@@ -589,8 +589,10 @@ static int compute_context(bib_reftag *t)
     unsigned seg = 0, comma = 0, paren = 0, quote = 0;
     size_t chunk = 0;
     chunk_prev pc = {0, 0, 9, false};
-    memset(t->npb, 10, t->n);
-    memset(t->npa, 10, t->n);
+    if (t->n) { /* an empty text on a new tagger: no arrays yet */
+        memset(t->npb, 10, t->n);
+        memset(t->npa, 10, t->n);
+    }
     for (size_t i = 0; i < t->n; i++) {
         const bib_ref_token *k = &t->tok[i];
         if (i > 0 && chunk_break(t, i)) {

@@ -73,6 +73,7 @@ static int bw_begin(bib_writer *wr, bib_output *out, const bib_options *opts)
         while (strcmp(bt_crosswalk[j].name, bt_crosswalk[i].name) != 0)
             j++;
         w->name_id[i] = (unsigned char)j;
+        w->row_nlen[i] = strlen(bt_crosswalk[i].name);
     }
     w->used = bib_keyset_new();
     w->macros = bib_keyset_new();
@@ -83,12 +84,14 @@ static int bw_begin(bib_writer *wr, bib_output *out, const bib_options *opts)
     return w->used && w->macros && (w->biblatex || w->folded) ? 0 : BIB_ENOMEM;
 }
 
-/* Collects field `name` whose value is vals[off..off + n) (the caller
- * checked that a field is free). */
-static void add_field(bt_writer *w, const char *name, size_t off, size_t n, bool bare)
+/* Collects field `name`, nlen bytes long, whose value is vals[off..off +
+ * n) (the caller checked that a field is free). The caller gives the
+ * name's length: a row's is taken once, in bw_begin (row_nlen), not per
+ * field. */
+static void add_field(bt_writer *w, const char *name, size_t nlen, size_t off, size_t n, bool bare)
 {
     w->f[w->nf].name = name;
-    w->f[w->nf].nlen = strlen(name);
+    w->f[w->nf].nlen = nlen;
     w->f[w->nf].off = off;
     w->f[w->nf].len = n;
     w->f[w->nf].bare = bare;
@@ -99,19 +102,20 @@ static void add_field(bt_writer *w, const char *name, size_t off, size_t n, bool
 
 /* A source text s[0..n) of the record being written as field `name`,
  * borrowed, not copied: the record outlives the entry's emit. */
-static void put_source(bt_writer *w, const char *name, const char *s, size_t n)
+static void put_source(bt_writer *w, const char *name, size_t nlen, const char *s, size_t n)
 {
     if (w->nf >= MAX_OUT_FIELDS)
         return;
-    add_field(w, name, 0, n, false);
+    add_field(w, name, nlen, 0, n, false);
     w->f[w->nf - 1].ext = s;
 }
 
-static void put_field_any(bt_writer *w, const char *name, const char *v, size_t n, bool bare)
+static void put_field_any(bt_writer *w, const char *name, size_t nlen, const char *v, size_t n,
+                          bool bare)
 {
     if (w->nf >= MAX_OUT_FIELDS)
         return;
-    add_field(w, name, w->vals.len, n, bare);
+    add_field(w, name, nlen, w->vals.len, n, bare);
     bib_buf_append_fast(&w->vals, v, n);
 }
 
@@ -119,7 +123,7 @@ static void put_field_any(bt_writer *w, const char *name, const char *v, size_t 
 static void put_field(bt_writer *w, const char *name, const char *v, size_t n, bool bare)
 {
     if (n)
-        put_field_any(w, name, v, n, bare);
+        put_field_any(w, name, strlen(name), v, n, bare);
 }
 
 /* w->val as field `name`. A long value keeps its buffer instead of a copy
@@ -165,9 +169,9 @@ static const char *source_of(const bt_writer *w, const bib_field *f, bt_kind kin
     return s;
 }
 
-/* A text variable as `name`, converted by the row's kind. */
-static void put_text(bt_writer *w, const char *name, const bib_record *rec, bib_var var,
-                     bt_kind kind)
+/* A text variable as `name` (nlen bytes), converted by the row's kind. */
+static void put_text(bt_writer *w, const char *name, size_t nlen, const bib_record *rec,
+                     bib_var var, bt_kind kind)
 {
     const bib_field *f = bib_record_get(rec, var);
     w->written[var] = true;
@@ -180,7 +184,7 @@ static void put_text(bt_writer *w, const char *name, const bib_record *rec, bib_
     size_t sn;
     const char *src = source_of(w, f, kind, &sn);
     if (src) {
-        put_source(w, name, src, sn);
+        put_source(w, name, nlen, src, sn);
         return;
     }
     unsigned fl = w->ascii ? BIB_LATEX_ASCII : 0;
@@ -234,7 +238,7 @@ static void put_text(bt_writer *w, const char *name, const bib_record *rec, bib_
     if (!direct)
         put_val(w, name, bare);
     else if (w->vals.len > off) /* as put_field: an empty value is no field */
-        add_field(w, name, off, w->vals.len - off, bare);
+        add_field(w, name, nlen, off, w->vals.len - off, bare);
 }
 
 /* A no-break space inside a name part is written `~`, which BibTeX reads
@@ -320,7 +324,8 @@ static void brace_ties(bib_buf *b, size_t at)
     bib_buf_clear(&name);
 }
 
-static void put_names(bt_writer *w, const char *name, const bib_record *rec, bib_var var)
+static void put_names(bt_writer *w, const char *name, size_t nlen, const bib_record *rec,
+                      bib_var var)
 {
     const bib_field *f = bib_record_get(rec, var);
     w->written[var] = true;
@@ -330,7 +335,7 @@ static void put_names(bt_writer *w, const char *name, const bib_record *rec, bib
     size_t sn;
     const char *src = source_of(w, f, BT_NAMES, &sn);
     if (src) {
-        put_source(w, name, src, sn);
+        put_source(w, name, nlen, src, sn);
         return;
     }
     bib_buf_reset(&w->val);
@@ -476,7 +481,7 @@ static void write_genre(bt_writer *w, const bt_row *row, const bib_record *rec, 
         const char *v = w->biblatex ? key : bt_genre_words(t, key);
         put_field(w, row->name, v, strlen(v), false);
     } else {
-        put_text(w, row->name, rec, row->var, row->kind);
+        put_text(w, row->name, strlen(row->name), rec, row->var, row->kind);
     }
 }
 
@@ -637,12 +642,14 @@ static void put_rows(bt_writer *w, const bib_record *rec, const char *type)
                 continue;
             *taken = true;
             const char *name = row_out_name(w, rec, w->order[k]);
+            /* a row's own name has its length taken once */
+            size_t nlen = name == row->name ? w->row_nlen[w->order[k]] : strlen(name);
             if (row->kind == BT_NAMES)
-                put_names(w, name, rec, row->var);
+                put_names(w, name, nlen, rec, row->var);
             else if (row->kind == BT_DATE)
                 put_date_var(w, name, rec, row->var);
             else
-                put_text(w, name, rec, row->var, row->kind);
+                put_text(w, name, nlen, rec, row->var, row->kind);
         }
 }
 
@@ -678,7 +685,7 @@ static void put_extras(bt_writer *w, const bib_record *rec)
         if (!seen) {
             /* an empty field the reader kept (`organization = {}`) is
              * written back, or the round trip would lose it */
-            put_field_any(w, nm, v, vl, false);
+            put_field_any(w, nm, nl, v, vl, false);
             continue;
         }
         /* BibTeX holds one value per name: a kept field that differs from

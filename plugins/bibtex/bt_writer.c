@@ -611,8 +611,9 @@ static void put_rows(bt_writer *w, const bib_record *rec, const char *type)
 {
     row_ctx x = {.rec = rec,
                  .type = bib_record_type(rec),
-                 .article = strcmp(type, "article") == 0,
-                 .manual = strcmp(type, "manual") == 0};
+                 /* the first byte first: no call for most types */
+                 .article = type[0] == 'a' && strcmp(type, "article") == 0,
+                 .manual = type[0] == 'm' && strcmp(type, "manual") == 0};
     memset(w->taken, 0, sizeof w->taken);
     /* the rows to visit, in output order: the special ones and those of the
      * record's variables (most rows name one it lacks), as a set of
@@ -661,8 +662,11 @@ static void put_extras(bt_writer *w, const bib_record *rec)
     for (size_t i = 0; i < ne; i++) {
         const char *fmt, *nm, *v;
         size_t vl;
-        if (bib_record_extra_at(rec, i, &fmt, &nm, &v, &vl) < 0 || strcmp(fmt, "bibtex") != 0 ||
-            strcmp(nm, "entrytype") == 0)
+        /* the record's own copy of "bibtex" compares as a pointer
+         * (rec_src), and a name is "entrytype" only from its first byte on */
+        if (bib_record_extra_at(rec, i, &fmt, &nm, &v, &vl) < 0 ||
+            (fmt != w->rec_src && strcmp(fmt, "bibtex") != 0) ||
+            (nm[0] == 'e' && strcmp(nm, "entrytype") == 0))
             continue;
         /* a link left out goes out as its note, which styles skip and the
          * reader takes back (docs/bibtex.md), unless the source has a
@@ -870,6 +874,11 @@ static const char *type_note_of(bt_writer *w, const bib_record *rec, const char 
 {
     bib_type t = bib_record_type(rec);
     if (w->biblatex)
+        return NULL;
+    /* out_type gave the source's own type back (most records of a BibTeX
+     * source): only when that type means t, so that the test below
+     * (type's map is not t) fails, and there is nothing to note */
+    if (orig && type == orig)
         return NULL;
     if (orig && strcmp(orig, type) != 0) {
         const struct bt_tinfo *oi = type_info(w, orig);

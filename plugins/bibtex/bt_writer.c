@@ -659,14 +659,18 @@ static void put_rows(bt_writer *w, const bib_record *rec, const char *type)
 static void put_extras(bt_writer *w, const bib_record *rec)
 {
     size_t ne = bib_record_extra_count(rec);
+    const char *bt_fmt = w->rec_src; /* a copy of "bibtex" seen: compared as a pointer */
     for (size_t i = 0; i < ne; i++) {
         const char *fmt, *nm, *v;
         size_t vl;
-        /* the record's own copy of "bibtex" compares as a pointer
-         * (rec_src), and a name is "entrytype" only from its first byte on */
+        /* a record's extras mostly share one copy of their format's name,
+         * which then compares as a pointer after the first; a name is
+         * "entrytype" only from its first byte on */
         if (bib_record_extra_at(rec, i, &fmt, &nm, &v, &vl) < 0 ||
-            (fmt != w->rec_src && strcmp(fmt, "bibtex") != 0) ||
-            (nm[0] == 'e' && strcmp(nm, "entrytype") == 0))
+            (fmt != bt_fmt && strcmp(fmt, "bibtex") != 0))
+            continue;
+        bt_fmt = fmt;
+        if (nm[0] == 'e' && strcmp(nm, "entrytype") == 0)
             continue;
         /* a link left out goes out as its note, which styles skip and the
          * reader takes back (docs/bibtex.md), unless the source has a

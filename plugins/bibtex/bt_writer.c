@@ -26,6 +26,7 @@
 #include "bt_writer_int.h"
 
 static bool bad_key_byte(const bt_writer *w, unsigned char c);
+static bool other_name_row(const bt_writer *w, size_t i, size_t j);
 
 static int bw_begin(bib_writer *wr, bib_output *out, const bib_options *opts)
 {
@@ -74,6 +75,15 @@ static int bw_begin(bib_writer *wr, bib_output *out, const bib_options *opts)
             j++;
         w->name_id[i] = (unsigned char)j;
         w->row_nlen[i] = strlen(bt_crosswalk[i].name);
+    }
+    /* the rows row_out_name may give another name: plain, not
+     * BT_IF_NOT_KEPT, and with a row of another name for their variable */
+    for (size_t i = 0; i < bt_crosswalk_rows; i++) {
+        const bt_row *row = &bt_crosswalk[i];
+        w->renames[i] = false;
+        for (size_t j = 0; j < bt_crosswalk_rows && !w->renames[i]; j++)
+            w->renames[i] = row->special == BT_PLAIN && !(row->when & BT_IF_NOT_KEPT) &&
+                            other_name_row(w, i, j);
     }
     w->used = bib_keyset_new();
     w->macros = bib_keyset_new();
@@ -576,6 +586,17 @@ static bool row_applies(const bt_row *row, const row_ctx *x)
              (c & BT_IF_NOT_KEPT && bib_record_extra_get(x->rec, "bibtex", row->name)));
 }
 
+/* Whether row j is another name the reader reads row i's variable by, as
+ * row_out_name wants one (the record-independent half of its test). */
+static bool other_name_row(const bt_writer *w, size_t i, size_t j)
+{
+    const bt_row *row = &bt_crosswalk[i], *o = &bt_crosswalk[j];
+    const unsigned art = BT_IF_ARTICLE | BT_IF_NOT_ARTICLE;
+    return o->var == row->var && (o->flavour & BT_RD) && o->special == BT_PLAIN &&
+           o->kind == row->kind && (o->when & art) == (row->when & art) &&
+           !(o->when & BT_IF_NOT_KEPT) && w->name_id[j] != w->name_id[i];
+}
+
 /* The name the variable of row i goes out under. Its own, unless the
  * source kept a field of that name beside it (it had both `address` and
  * `location`, or `journal` and `journaltitle`: one field reads as the
@@ -587,16 +608,14 @@ static bool row_applies(const bt_row *row, const row_ctx *x)
 static const char *row_out_name(bt_writer *w, const bib_record *rec, size_t i)
 {
     const bt_row *row = &bt_crosswalk[i];
-    if (row->special != BT_PLAIN || (row->when & BT_IF_NOT_KEPT) ||
-        !bib_record_extra_get(rec, "bibtex", row->name))
+    /* renames[i]: whether row i may go out under another name at all
+     * (bw_begin), so that most rows ask the record nothing */
+    if (!w->renames[i] || !bib_record_extra_get(rec, "bibtex", row->name))
         return row->name;
-    const unsigned art = BT_IF_ARTICLE | BT_IF_NOT_ARTICLE;
     for (size_t j = 0; j < bt_crosswalk_rows; j++) {
         const bt_row *o = &bt_crosswalk[j];
-        if (o->var == row->var && (o->flavour & BT_RD) && o->special == BT_PLAIN &&
-            o->kind == row->kind && (o->when & art) == (row->when & art) &&
-            !(o->when & BT_IF_NOT_KEPT) && w->name_id[j] != w->name_id[i] &&
-            !w->taken[w->name_id[j]] && !bib_record_extra_get(rec, "bibtex", o->name)) {
+        if (other_name_row(w, i, j) && !w->taken[w->name_id[j]] &&
+            !bib_record_extra_get(rec, "bibtex", o->name)) {
             w->taken[w->name_id[j]] = true;
             return o->name;
         }

@@ -1180,6 +1180,46 @@ START_TEST(test_kept_type_needs_no_note)
 }
 END_TEST
 
+/* row_out_name's shortcut: only a row with another name for its variable
+ * in the table may go out renamed, and only those ask the record. Tied to
+ * the general rule over the whole table: for every pair of plain rows the
+ * reader reads one variable by, a source with the other name first and
+ * this row's name second (the reader takes the first, keeps the second),
+ * written by both flavours, keeps both values: the row whose name was
+ * kept goes out under the other name. */
+START_TEST(test_renamed_rows_keep_both)
+{
+    const unsigned art = BT_IF_ARTICLE | BT_IF_NOT_ARTICLE;
+    size_t pairs = 0;
+    for (size_t i = 0; i < bt_crosswalk_rows; i++) {
+        const bt_row *row = &bt_crosswalk[i];
+        if (!(row->flavour & BT_RD) || row->special != BT_PLAIN || row->when ||
+            row->kind == BT_DATE || row->kind == BT_NAMES)
+            continue;
+        for (size_t j = 0; j < bt_crosswalk_rows; j++) {
+            const bt_row *o = &bt_crosswalk[j];
+            /* the general rule: another name for the variable */
+            if (!(o->var == row->var && (o->flavour & BT_RD) && o->special == BT_PLAIN &&
+                  o->kind == row->kind && (o->when & art) == 0 &&
+                  !(o->when & BT_IF_NOT_KEPT) && strcmp(o->name, row->name) != 0))
+                continue;
+            char src[160];
+            snprintf(src, sizeof src, "@misc{k, %s = {Aaa}, %s = {Bbb}}\n", o->name, row->name);
+            for (int fl = 0; fl < 2; fl++) {
+                result *r = read_as(fl ? "biblatex" : "bibtex", src, false);
+                char *s = write_as(fl ? "biblatex" : "bibtex", r, NULL);
+                ck_assert_msg(strstr(s, "{Aaa}") && strstr(s, "{Bbb}"), "%s, %s: %s", o->name,
+                              row->name, s);
+                free(s);
+                done(r);
+            }
+            pairs++;
+        }
+    }
+    ck_assert_uint_gt(pairs, 3);
+}
+END_TEST
+
 /* A BibLaTeX-only entry type goes out in classic BibTeX as a classic one
  * (styles know only those), noted in `entrytype`, which the reader takes
  * back: bibtex -> bibtex keeps the CSL type, the source's type and the
@@ -2322,4 +2362,5 @@ BIB_TEST_MAIN("bibtex", test_delimiters_and_case, test_long_type_cut_at_char, te
               test_write_foreign_raw_date, test_write_literal_date_escaped,
               test_write_alias_pair_round_trip, test_write_biber_key_bytes,
               test_write_many_orphan_crossrefs, test_names_clean, test_kept_type_needs_no_note,
+              test_renamed_rows_keep_both,
               test_deferred_same_as_decoded, test_deferred_same_over_corpus)

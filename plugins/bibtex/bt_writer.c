@@ -179,24 +179,12 @@ static const char *source_of(const bt_writer *w, const bib_field *f, bt_kind kin
     return s;
 }
 
-/* A text variable as `name` (nlen bytes), converted by the row's kind. */
-static void put_text(bt_writer *w, const char *name, size_t nlen, const bib_record *rec,
-                     bib_var var, bt_kind kind)
+/* put_text's conversion of field f (flags ff), when its source text does
+ * not go out: out of line, so that put_text, for the source texts most
+ * fields of a BibTeX source go out as, saves no registers for it. */
+static __attribute__((noinline)) void put_converted(bt_writer *w, const char *name, size_t nlen,
+                                                    const bib_field *f, unsigned ff, bt_kind kind)
 {
-    const bib_field *f = bib_record_get(rec, var);
-    w->written[var] = true;
-    if (!f)
-        return;
-    unsigned ff = bib_field_flags(f);
-    /* inherited fields stay with the parent: crossref brings them back */
-    if (ff & w->skip_inherited)
-        return;
-    size_t sn;
-    const char *src = source_of(w, f, kind, &sn);
-    if (src) {
-        put_source(w, name, nlen, src, sn);
-        return;
-    }
     unsigned fl = w->ascii ? BIB_LATEX_ASCII : 0;
     if (bib_field_kind(f) == BIB_KIND_RICH)
         fl |= BIB_LATEX_FROM_RICH;
@@ -249,6 +237,26 @@ static void put_text(bt_writer *w, const char *name, size_t nlen, const bib_reco
         put_val(w, name, bare);
     else if (w->vals.len > off) /* as put_field: an empty value is no field */
         add_field(w, name, nlen, off, w->vals.len - off, bare);
+}
+
+/* A text variable as `name` (nlen bytes), converted by the row's kind. */
+static inline void put_text(bt_writer *w, const char *name, size_t nlen, const bib_record *rec,
+                            bib_var var, bt_kind kind)
+{
+    const bib_field *f = bib_record_get(rec, var);
+    w->written[var] = true;
+    if (!f)
+        return;
+    unsigned ff = bib_field_flags(f);
+    /* inherited fields stay with the parent: crossref brings them back */
+    if (ff & w->skip_inherited)
+        return;
+    size_t sn;
+    const char *src = source_of(w, f, kind, &sn);
+    if (src)
+        put_source(w, name, nlen, src, sn);
+    else
+        put_converted(w, name, nlen, f, ff, kind);
 }
 
 /* A no-break space inside a name part is written `~`, which BibTeX reads

@@ -49,12 +49,18 @@ static void emit_put(bt_writer *w, const char *p, size_t n)
 }
 
 /* n bytes from s to d, the usual short name or value without a memcpy
- * call: two overlapping loads and stores of 8 or 4 bytes (none past
- * either end), a byte loop below 4, memcpy above 16. */
+ * call: two overlapping loads and stores of 16, 8 or 4 bytes (none past
+ * either end), a byte loop below 4, memcpy above 32. */
 static inline void copy_short(char *d, const char *s, size_t n)
 {
-    if (n > 16) {
+    if (n > 32) {
         memcpy(d, s, n);
+    } else if (n > 16) {
+        unsigned char a[16], b[16];
+        memcpy(a, s, 16);
+        memcpy(b, s + n - 16, 16);
+        memcpy(d, a, 16);
+        memcpy(d + n - 16, b, 16);
     } else if (n >= 8) {
         uint64_t a, b;
         memcpy(&a, s, 8);
@@ -74,16 +80,17 @@ static inline void copy_short(char *d, const char *s, size_t n)
 }
 
 /* The layout of bt_emit below, for an entry that fits in EMIT_CHUNK: its size
- * summed first, then written into ebuf (reset) after one reserve, without
+ * (from `vlen`, the values' lengths summed, which bt_emit took with the
+ * width) first, then written into ebuf (reset) after one reserve, without
  * a call per piece. False, with nothing written, for a bigger entry or when
  * the reserve fails: bt_emit then goes piece by piece. */
-static bool emit_flat(bt_writer *w, const char *type, size_t width)
+static bool emit_flat(bt_writer *w, const char *type, size_t width, size_t vlen)
 {
     static const char blanks32[33] = "                                ";
     size_t tl = strlen(type), kl = strlen(w->keyp); /* the key up to a NUL, as %s */
-    size_t total = 1 + tl + 1 + kl + 5;
-    for (size_t i = 0; i < w->nf && total <= EMIT_CHUNK; i++)
-        total += 4 + width + 3 + w->f[i].len + 2;
+    if (vlen > EMIT_CHUNK || width > EMIT_CHUNK) /* and the sum below cannot wrap */
+        return false;
+    size_t total = 1 + tl + 1 + kl + 5 + w->nf * (4 + width + 3 + 2) + vlen;
     /* 32 bytes of slack: the padding below is one fixed-size store */
     if (total > EMIT_CHUNK || bib_buf_reserve(&w->ebuf, total + 32))
         return false;
@@ -139,12 +146,15 @@ int bt_emit(bt_writer *w, const char *type)
     /* no printf: it was a fifth of CSL-JSON -> BibTeX (callgrind); and
      * one output call per entry, not five per field */
     static const char pad[] = "                                ";
-    size_t width = 0;
-    for (size_t i = 0; i < w->nf; i++)
+    size_t width = 0, vlen = 0;
+    for (size_t i = 0; i < w->nf; i++) {
         if (w->f[i].nlen > width)
             width = w->f[i].nlen;
+        /* saturated: a huge value goes piece by piece */
+        vlen += w->f[i].len < EMIT_CHUNK ? w->f[i].len : EMIT_CHUNK + 1;
+    }
     bib_buf_reset(&w->ebuf);
-    if (emit_flat(w, type, width))
+    if (emit_flat(w, type, width, vlen))
         goto out;
     emit_put(w, "@", 1);
     emit_put(w, type, strlen(type));

@@ -26,6 +26,7 @@
 #include "bt_writer_int.h"
 
 static bool bad_key_byte(const bt_writer *w, unsigned char c);
+static bool other_name_row(const bt_writer *w, size_t i, size_t j);
 
 static int bw_begin(bib_writer *wr, bib_output *out, const bib_options *opts)
 {
@@ -73,6 +74,16 @@ static int bw_begin(bib_writer *wr, bib_output *out, const bib_options *opts)
         while (strcmp(bt_crosswalk[j].name, bt_crosswalk[i].name) != 0)
             j++;
         w->name_id[i] = (unsigned char)j;
+        w->row_nlen[i] = strlen(bt_crosswalk[i].name);
+    }
+    /* the rows row_out_name may give another name: plain, not
+     * BT_IF_NOT_KEPT, and with a row of another name for their variable */
+    for (size_t i = 0; i < bt_crosswalk_rows; i++) {
+        const bt_row *row = &bt_crosswalk[i];
+        w->renames[i] = false;
+        for (size_t j = 0; j < bt_crosswalk_rows && !w->renames[i]; j++)
+            w->renames[i] = row->special == BT_PLAIN && !(row->when & BT_IF_NOT_KEPT) &&
+                            other_name_row(w, i, j);
     }
     w->used = bib_keyset_new();
     w->macros = bib_keyset_new();
@@ -83,12 +94,14 @@ static int bw_begin(bib_writer *wr, bib_output *out, const bib_options *opts)
     return w->used && w->macros && (w->biblatex || w->folded) ? 0 : BIB_ENOMEM;
 }
 
-/* Collects field `name` whose value is vals[off..off + n) (the caller
- * checked that a field is free). */
-static void add_field(bt_writer *w, const char *name, size_t off, size_t n, bool bare)
+/* Collects field `name`, nlen bytes long, whose value is vals[off..off +
+ * n) (the caller checked that a field is free). The caller gives the
+ * name's length: a row's is taken once, in bw_begin (row_nlen), not per
+ * field. */
+static void add_field(bt_writer *w, const char *name, size_t nlen, size_t off, size_t n, bool bare)
 {
     w->f[w->nf].name = name;
-    w->f[w->nf].nlen = strlen(name);
+    w->f[w->nf].nlen = nlen;
     w->f[w->nf].off = off;
     w->f[w->nf].len = n;
     w->f[w->nf].bare = bare;
@@ -99,19 +112,20 @@ static void add_field(bt_writer *w, const char *name, size_t off, size_t n, bool
 
 /* A source text s[0..n) of the record being written as field `name`,
  * borrowed, not copied: the record outlives the entry's emit. */
-static void put_source(bt_writer *w, const char *name, const char *s, size_t n)
+static void put_source(bt_writer *w, const char *name, size_t nlen, const char *s, size_t n)
 {
     if (w->nf >= MAX_OUT_FIELDS)
         return;
-    add_field(w, name, 0, n, false);
+    add_field(w, name, nlen, 0, n, false);
     w->f[w->nf - 1].ext = s;
 }
 
-static void put_field_any(bt_writer *w, const char *name, const char *v, size_t n, bool bare)
+static void put_field_any(bt_writer *w, const char *name, size_t nlen, const char *v, size_t n,
+                          bool bare)
 {
     if (w->nf >= MAX_OUT_FIELDS)
         return;
-    add_field(w, name, w->vals.len, n, bare);
+    add_field(w, name, nlen, w->vals.len, n, bare);
     bib_buf_append_fast(&w->vals, v, n);
 }
 
@@ -119,7 +133,7 @@ static void put_field_any(bt_writer *w, const char *name, const char *v, size_t 
 static void put_field(bt_writer *w, const char *name, const char *v, size_t n, bool bare)
 {
     if (n)
-        put_field_any(w, name, v, n, bare);
+        put_field_any(w, name, strlen(name), v, n, bare);
 }
 
 /* w->val as field `name`. A long value keeps its buffer instead of a copy
@@ -165,24 +179,12 @@ static const char *source_of(const bt_writer *w, const bib_field *f, bt_kind kin
     return s;
 }
 
-/* A text variable as `name`, converted by the row's kind. */
-static void put_text(bt_writer *w, const char *name, const bib_record *rec, bib_var var,
-                     bt_kind kind)
+/* put_text's conversion of field f (flags ff), when its source text does
+ * not go out: out of line, so that put_text, for the source texts most
+ * fields of a BibTeX source go out as, saves no registers for it. */
+static __attribute__((noinline)) void put_converted(bt_writer *w, const char *name, size_t nlen,
+                                                    const bib_field *f, unsigned ff, bt_kind kind)
 {
-    const bib_field *f = bib_record_get(rec, var);
-    w->written[var] = true;
-    if (!f)
-        return;
-    unsigned ff = bib_field_flags(f);
-    /* inherited fields stay with the parent: crossref brings them back */
-    if (ff & w->skip_inherited)
-        return;
-    size_t sn;
-    const char *src = source_of(w, f, kind, &sn);
-    if (src) {
-        put_source(w, name, src, sn);
-        return;
-    }
     unsigned fl = w->ascii ? BIB_LATEX_ASCII : 0;
     if (bib_field_kind(f) == BIB_KIND_RICH)
         fl |= BIB_LATEX_FROM_RICH;
@@ -234,7 +236,27 @@ static void put_text(bt_writer *w, const char *name, const bib_record *rec, bib_
     if (!direct)
         put_val(w, name, bare);
     else if (w->vals.len > off) /* as put_field: an empty value is no field */
-        add_field(w, name, off, w->vals.len - off, bare);
+        add_field(w, name, nlen, off, w->vals.len - off, bare);
+}
+
+/* A text variable as `name` (nlen bytes), converted by the row's kind. */
+static inline void put_text(bt_writer *w, const char *name, size_t nlen, const bib_record *rec,
+                            bib_var var, bt_kind kind)
+{
+    const bib_field *f = bib_record_get(rec, var);
+    w->written[var] = true;
+    if (!f)
+        return;
+    unsigned ff = bib_field_flags(f);
+    /* inherited fields stay with the parent: crossref brings them back */
+    if (ff & w->skip_inherited)
+        return;
+    size_t sn;
+    const char *src = source_of(w, f, kind, &sn);
+    if (src)
+        put_source(w, name, nlen, src, sn);
+    else
+        put_converted(w, name, nlen, f, ff, kind);
 }
 
 /* A no-break space inside a name part is written `~`, which BibTeX reads
@@ -320,7 +342,8 @@ static void brace_ties(bib_buf *b, size_t at)
     bib_buf_clear(&name);
 }
 
-static void put_names(bt_writer *w, const char *name, const bib_record *rec, bib_var var)
+static void put_names(bt_writer *w, const char *name, size_t nlen, const bib_record *rec,
+                      bib_var var)
 {
     const bib_field *f = bib_record_get(rec, var);
     w->written[var] = true;
@@ -330,7 +353,7 @@ static void put_names(bt_writer *w, const char *name, const bib_record *rec, bib
     size_t sn;
     const char *src = source_of(w, f, BT_NAMES, &sn);
     if (src) {
-        put_source(w, name, src, sn);
+        put_source(w, name, nlen, src, sn);
         return;
     }
     bib_buf_reset(&w->val);
@@ -476,7 +499,7 @@ static void write_genre(bt_writer *w, const bt_row *row, const bib_record *rec, 
         const char *v = w->biblatex ? key : bt_genre_words(t, key);
         put_field(w, row->name, v, strlen(v), false);
     } else {
-        put_text(w, row->name, rec, row->var, row->kind);
+        put_text(w, row->name, strlen(row->name), rec, row->var, row->kind);
     }
 }
 
@@ -571,6 +594,17 @@ static bool row_applies(const bt_row *row, const row_ctx *x)
              (c & BT_IF_NOT_KEPT && bib_record_extra_get(x->rec, "bibtex", row->name)));
 }
 
+/* Whether row j is another name the reader reads row i's variable by, as
+ * row_out_name wants one (the record-independent half of its test). */
+static bool other_name_row(const bt_writer *w, size_t i, size_t j)
+{
+    const bt_row *row = &bt_crosswalk[i], *o = &bt_crosswalk[j];
+    const unsigned art = BT_IF_ARTICLE | BT_IF_NOT_ARTICLE;
+    return o->var == row->var && (o->flavour & BT_RD) && o->special == BT_PLAIN &&
+           o->kind == row->kind && (o->when & art) == (row->when & art) &&
+           !(o->when & BT_IF_NOT_KEPT) && w->name_id[j] != w->name_id[i];
+}
+
 /* The name the variable of row i goes out under. Its own, unless the
  * source kept a field of that name beside it (it had both `address` and
  * `location`, or `journal` and `journaltitle`: one field reads as the
@@ -582,16 +616,14 @@ static bool row_applies(const bt_row *row, const row_ctx *x)
 static const char *row_out_name(bt_writer *w, const bib_record *rec, size_t i)
 {
     const bt_row *row = &bt_crosswalk[i];
-    if (row->special != BT_PLAIN || (row->when & BT_IF_NOT_KEPT) ||
-        !bib_record_extra_get(rec, "bibtex", row->name))
+    /* renames[i]: whether row i may go out under another name at all
+     * (bw_begin), so that most rows ask the record nothing */
+    if (!w->renames[i] || !bib_record_extra_get(rec, "bibtex", row->name))
         return row->name;
-    const unsigned art = BT_IF_ARTICLE | BT_IF_NOT_ARTICLE;
     for (size_t j = 0; j < bt_crosswalk_rows; j++) {
         const bt_row *o = &bt_crosswalk[j];
-        if (o->var == row->var && (o->flavour & BT_RD) && o->special == BT_PLAIN &&
-            o->kind == row->kind && (o->when & art) == (row->when & art) &&
-            !(o->when & BT_IF_NOT_KEPT) && w->name_id[j] != w->name_id[i] &&
-            !w->taken[w->name_id[j]] && !bib_record_extra_get(rec, "bibtex", o->name)) {
+        if (other_name_row(w, i, j) && !w->taken[w->name_id[j]] &&
+            !bib_record_extra_get(rec, "bibtex", o->name)) {
             w->taken[w->name_id[j]] = true;
             return o->name;
         }
@@ -606,8 +638,9 @@ static void put_rows(bt_writer *w, const bib_record *rec, const char *type)
 {
     row_ctx x = {.rec = rec,
                  .type = bib_record_type(rec),
-                 .article = strcmp(type, "article") == 0,
-                 .manual = strcmp(type, "manual") == 0};
+                 /* the first byte first: no call for most types */
+                 .article = type[0] == 'a' && strcmp(type, "article") == 0,
+                 .manual = type[0] == 'm' && strcmp(type, "manual") == 0};
     memset(w->taken, 0, sizeof w->taken);
     /* the rows to visit, in output order: the special ones and those of the
      * record's variables (most rows name one it lacks), as a set of
@@ -637,12 +670,14 @@ static void put_rows(bt_writer *w, const bib_record *rec, const char *type)
                 continue;
             *taken = true;
             const char *name = row_out_name(w, rec, w->order[k]);
+            /* a row's own name has its length taken once */
+            size_t nlen = name == row->name ? w->row_nlen[w->order[k]] : strlen(name);
             if (row->kind == BT_NAMES)
-                put_names(w, name, rec, row->var);
+                put_names(w, name, nlen, rec, row->var);
             else if (row->kind == BT_DATE)
                 put_date_var(w, name, rec, row->var);
             else
-                put_text(w, name, rec, row->var, row->kind);
+                put_text(w, name, nlen, rec, row->var, row->kind);
         }
 }
 
@@ -651,11 +686,18 @@ static void put_rows(bt_writer *w, const bib_record *rec, const char *type)
 static void put_extras(bt_writer *w, const bib_record *rec)
 {
     size_t ne = bib_record_extra_count(rec);
+    const char *bt_fmt = w->rec_src; /* a copy of "bibtex" seen: compared as a pointer */
     for (size_t i = 0; i < ne; i++) {
         const char *fmt, *nm, *v;
         size_t vl;
-        if (bib_record_extra_at(rec, i, &fmt, &nm, &v, &vl) < 0 || strcmp(fmt, "bibtex") != 0 ||
-            strcmp(nm, "entrytype") == 0)
+        /* a record's extras mostly share one copy of their format's name,
+         * which then compares as a pointer after the first; a name is
+         * "entrytype" only from its first byte on */
+        if (bib_record_extra_at(rec, i, &fmt, &nm, &v, &vl) < 0 ||
+            (fmt != bt_fmt && strcmp(fmt, "bibtex") != 0))
+            continue;
+        bt_fmt = fmt;
+        if (nm[0] == 'e' && strcmp(nm, "entrytype") == 0)
             continue;
         /* a link left out goes out as its note, which styles skip and the
          * reader takes back (docs/bibtex.md), unless the source has a
@@ -678,7 +720,7 @@ static void put_extras(bt_writer *w, const bib_record *rec)
         if (!seen) {
             /* an empty field the reader kept (`organization = {}`) is
              * written back, or the round trip would lose it */
-            put_field_any(w, nm, v, vl, false);
+            put_field_any(w, nm, nl, v, vl, false);
             continue;
         }
         /* BibTeX holds one value per name: a kept field that differs from
@@ -863,6 +905,11 @@ static const char *type_note_of(bt_writer *w, const bib_record *rec, const char 
 {
     bib_type t = bib_record_type(rec);
     if (w->biblatex)
+        return NULL;
+    /* out_type gave the source's own type back (most records of a BibTeX
+     * source): only when that type means t, so that the test below
+     * (type's map is not t) fails, and there is nothing to note */
+    if (orig && type == orig)
         return NULL;
     if (orig && strcmp(orig, type) != 0) {
         const struct bt_tinfo *oi = type_info(w, orig);

@@ -89,6 +89,8 @@ typedef struct bt_writer {
     bib_var fvars[BIB_VAR_COUNT];
     size_t nfvars;
     bool taken[MAX_ROWS];            /* per name_id: used by a variable */
+    size_t row_nlen[MAX_ROWS];       /* per crosswalk row: strlen of its name */
+    bool renames[MAX_ROWS]; /* per crosswalk row: row_out_name may rename it */
     /* BIB_FIELD_INHERITED while a crossref parent is still to come (the
      * child leaves inherited fields to it); 0 once the parent is written:
      * BibTeX only inherits from a parent that comes later */

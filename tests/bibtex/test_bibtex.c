@@ -1138,6 +1138,88 @@ START_TEST(test_report_and_thesis_types)
 }
 END_TEST
 
+/* The classic writer's shortcut in type_note_of: when an entry goes out
+ * under the source's own type, no `entrytype` note is looked for, since
+ * the general rule (a note when the written type reads back as another
+ * CSL type and BibLaTeX's type for it is one the reader takes as a note)
+ * then finds none. Tied here to that rule by the type table's own
+ * answers, over classic, BibLaTeX-only and unknown types in several
+ * spellings: a kept type has no note, and the rule agrees. */
+START_TEST(test_kept_type_needs_no_note)
+{
+    static const char *const types[] = {
+        "article",   "book",        "booklet",     "inbook",       "incollection",
+        "inproceedings", "conference", "manual",   "mastersthesis", "misc",
+        "phdthesis", "proceedings", "techreport",  "unpublished",  "online",
+        "report",    "thesis",      "dataset",     "mvbook",       "software",
+        "patent",    "Article",     "BOOK",        "InProceedings", "other"};
+    size_t kept = 0;
+    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
+        char src[128], head[64];
+        snprintf(src, sizeof src, "@%s{k, title = {T}}\n", types[i]);
+        result *r = rd(src);
+        ck_assert_uint_eq(r->n, 1);
+        char *s = write_as("bibtex", r, NULL);
+        const char *orig = extra(r, 0, "entrytype");
+        snprintf(head, sizeof head, "@%s{k,", orig);
+        if (strncmp(s, head, strlen(head)) == 0) { /* the source's type went out */
+            kept++;
+            bib_type t = bib_record_type(r->rec[0]);
+            /* the general rule, from the table */
+            ck_assert_int_eq(bt_map_type(orig, strlen(orig)), t);
+            const char *bl = bt_out_type(t, true);
+            bool due = bt_map_type(orig, strlen(orig)) != t && bl &&
+                       bt_type_note_ok(bl, strlen(bl)) && bt_map_type(bl, strlen(bl)) == t;
+            ck_assert_msg(!due, "%s", types[i]);
+            ck_assert_msg(!strstr(s, "entrytype"), "%s: %s", types[i], s);
+        }
+        free(s);
+        done(r);
+    }
+    ck_assert_uint_gt(kept, 10); /* most classic types go out as they came */
+}
+END_TEST
+
+/* row_out_name's shortcut: only a row with another name for its variable
+ * in the table may go out renamed, and only those ask the record. Tied to
+ * the general rule over the whole table: for every pair of plain rows the
+ * reader reads one variable by, a source with the other name first and
+ * this row's name second (the reader takes the first, keeps the second),
+ * written by both flavours, keeps both values: the row whose name was
+ * kept goes out under the other name. */
+START_TEST(test_renamed_rows_keep_both)
+{
+    const unsigned art = BT_IF_ARTICLE | BT_IF_NOT_ARTICLE;
+    size_t pairs = 0;
+    for (size_t i = 0; i < bt_crosswalk_rows; i++) {
+        const bt_row *row = &bt_crosswalk[i];
+        if (!(row->flavour & BT_RD) || row->special != BT_PLAIN || row->when ||
+            row->kind == BT_DATE || row->kind == BT_NAMES)
+            continue;
+        for (size_t j = 0; j < bt_crosswalk_rows; j++) {
+            const bt_row *o = &bt_crosswalk[j];
+            /* the general rule: another name for the variable */
+            if (!(o->var == row->var && (o->flavour & BT_RD) && o->special == BT_PLAIN &&
+                  o->kind == row->kind && (o->when & art) == 0 &&
+                  !(o->when & BT_IF_NOT_KEPT) && strcmp(o->name, row->name) != 0))
+                continue;
+            char src[160];
+            snprintf(src, sizeof src, "@misc{k, %s = {Aaa}, %s = {Bbb}}\n", o->name, row->name);
+            for (int fl = 0; fl < 2; fl++) {
+                result *r = read_as(fl ? "biblatex" : "bibtex", src, false);
+                char *s = write_as(fl ? "biblatex" : "bibtex", r, NULL);
+                ck_assert_msg(strstr(s, "{Aaa}") && strstr(s, "{Bbb}"), "%s, %s: %s", o->name,
+                              row->name, s);
+                free(s);
+                done(r);
+            }
+            pairs++;
+        }
+    }
+    ck_assert_uint_gt(pairs, 3);
+}
+END_TEST
+
 /* A BibLaTeX-only entry type goes out in classic BibTeX as a classic one
  * (styles know only those), noted in `entrytype`, which the reader takes
  * back: bibtex -> bibtex keeps the CSL type, the source's type and the
@@ -2279,5 +2361,6 @@ BIB_TEST_MAIN("bibtex", test_delimiters_and_case, test_long_type_cut_at_char, te
               test_crossref_missing_parent_classic, test_crossref_parent_before,
               test_write_foreign_raw_date, test_write_literal_date_escaped,
               test_write_alias_pair_round_trip, test_write_biber_key_bytes,
-              test_write_many_orphan_crossrefs, test_names_clean,
+              test_write_many_orphan_crossrefs, test_names_clean, test_kept_type_needs_no_note,
+              test_renamed_rows_keep_both,
               test_deferred_same_as_decoded, test_deferred_same_over_corpus)

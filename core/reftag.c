@@ -292,7 +292,7 @@ static int push_token(bib_reftag *t, size_t off, size_t len, unsigned char kind,
 
 static int grow_ctx(bib_reftag *t)
 {
-    if (t->ctxcap >= t->n)
+    if (t->ctxcap >= t->n && t->ctxcap) /* arrays even for an empty text */
         return 0;
     size_t cap = t->n + 64;
     GROW(seg, 0);
@@ -589,10 +589,8 @@ static int compute_context(bib_reftag *t)
     unsigned seg = 0, comma = 0, paren = 0, quote = 0;
     size_t chunk = 0;
     chunk_prev pc = {0, 0, 9, false};
-    if (t->n) { /* an empty text on a new tagger: no arrays yet */
-        memset(t->npb, 10, t->n);
-        memset(t->npa, 10, t->n);
-    }
+    memset(t->npb, 10, t->n);
+    memset(t->npa, 10, t->n);
     for (size_t i = 0; i < t->n; i++) {
         const bib_ref_token *k = &t->tok[i];
         if (i > 0 && chunk_break(t, i)) {

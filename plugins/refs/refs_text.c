@@ -536,7 +536,8 @@ int refs_html_line(refs_html *h, bib_buf *out, const char *s, size_t n)
             } else if (h->in_tag == 1) {
                 if (c == '/' && h->tagn == 0)
                     h->tag_closing = true;
-                else if ((c | 32) >= 'a' && (c | 32) <= 'z' ? h->tagn < sizeof h->tag : (c >= '1' && c <= '6' && h->tagn))
+                else if (h->tagn < sizeof h->tag && /* digits too: <h1111111111111111 */
+                         (((c | 32) >= 'a' && (c | 32) <= 'z') || (c >= '1' && c <= '6' && h->tagn)))
                     h->tag[h->tagn++] = (char)(c | 32);
                 else
                     h->in_tag = 2;    /* attributes */

@@ -33,6 +33,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -113,11 +114,17 @@ typedef struct jobs {
     size_t npc, cappc;    /* pieces cut so far (pc grows while cutting) */
     bool cut_done;        /* no more pieces will come */
     size_t take;          /* next piece a worker reads */
+    unsigned active;      /* workers 0..active-1 may take pieces: one fewer
+                           * than -j while the calling thread cuts */
     size_t window;        /* pieces read ahead of the replay, at least */
     size_t held, budget;  /* bytes the read pieces hold; more pieces while
                            * under the budget (the write path: a piece is
                            * its output bytes, no records, no input) */
     size_t replayed;      /* pieces replayed and freed */
+    size_t batch;         /* pieces the replay waits for at once */
+    bool awaiting;        /* the replay waits for pieces await_k and
+                           * await_last to be read */
+    size_t await_k, await_last;
     spare *spares;        /* at most nspares_max */
     size_t nspares_max;
     size_t nspare;
@@ -407,17 +414,25 @@ static double wall(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* What a worker thread is given: the run and its index. */
+typedef struct worker_arg {
+    jobs *j;
+    unsigned idx;
+} worker_arg;
+
 static void *worker(void *arg)
 {
-    jobs *j = arg;
+    jobs *j = ((worker_arg *)arg)->j;
+    unsigned idx = ((worker_arg *)arg)->idx;
     bib_buf inbuf = BIB_BUF_INIT; /* a file's piece while it is read */
     pthread_mutex_lock(&j->mu);
     for (;;) {
         double w0 = 0;
         while (!j->quit &&
-               !(j->take < j->npc &&
-                 (j->take < j->replayed + j->window || j->held < j->budget)) &&
-               !(j->cut_done && j->take >= j->npc)) {
+               (idx >= j->active ||
+                (!(j->take < j->npc &&
+                   (j->take < j->replayed + j->window || j->held < j->budget)) &&
+                 !(j->cut_done && j->take >= j->npc)))) {
             if (!w0 && j->take < j->npc && j->trace)
                 w0 = wall();
             pthread_cond_wait(&j->work, &j->mu);
@@ -449,7 +464,8 @@ static void *worker(void *arg)
         p->held = p->bytes.cap + p->keys.cap + p->log.keys.cap + p->evcap * sizeof(event);
         j->held += p->held;
         p->done = true;
-        pthread_cond_broadcast(&j->done);
+        if (j->awaiting && j->pc[j->await_k].done && j->pc[j->await_last].done)
+            pthread_cond_signal(&j->done);
     }
     j->worker_cpu += thread_cpu();
     pthread_mutex_unlock(&j->mu);
@@ -755,6 +771,30 @@ static int put_record(replay_ctx *r, piece *p, size_t k, size_t i, size_t from, 
     return rc;
 }
 
+/* Asks for the key sets' slots of event i's keys (the reader's duplicate
+ * check, the writer's used keys) a few records before they are added:
+ * the sets are large and each add is otherwise a cache miss, as
+ * bib_reader_prefetch_key avoids on one thread (perf: 3.7 % of a -j 2
+ * run of 50 MB of BibTeX, on the thread that replays). */
+static void prefetch_keys(const replay_ctx *r, const piece *p, size_t i)
+{
+    if (i >= p->nev)
+        return;
+    const event *e = &p->ev[i];
+    const bib_keyset *sets[2] = {r->rd->log ? NULL : r->rd->keys, r->wr ? r->wr->keys : NULL};
+    const char *key = r->wr && e->kind != WKEY_NONE && p->keys.data ? p->keys.data + e->key
+                                                                    : NULL;
+    for (size_t l = i ? e[-1].nlogw : 0; l < e->nlog && l < p->log.n; l++)
+        if (p->log.v[l].kind == LOG_KEY) {
+            key = p->log.keys.data + p->log.v[l].key;
+            break;
+        }
+    if (key && (sets[0] || sets[1]))
+        bib_keyset_prefetch_sets(sets, 2, NULL, key, strlen(key));
+}
+
+enum { KEYS_AHEAD = 8 }; /* records: the misses of eight adds overlap */
+
 /* The events of one piece through the loop's policy; *stop when the loop
  * stops. Returns as bib_convert_records for what it saw. */
 static int replay_piece(replay_ctx *r, piece *p, size_t k, bool *stop)
@@ -762,8 +802,11 @@ static int replay_piece(replay_ctx *r, piece *p, size_t k, bool *stop)
     int result = 0;
     size_t pos = 0, from = 0;
     span sp = {0, 0};
+    for (size_t i = 0; i < KEYS_AHEAD; i++)
+        prefetch_keys(r, p, i);
     for (size_t i = 0; i < p->nev && !*stop; i++) {
         event *e = &p->ev[i];
+        prefetch_keys(r, p, i + KEYS_AHEAD);
         say(r, p, pos, e->nlog, false);
         pos = e->nlog;
         int rc = e->rc;
@@ -825,8 +868,17 @@ static int replay(replay_ctx *r)
     r->rr = (rereader){.piece = SIZE_MAX};
     for (size_t k = 0; !stop; k++) {
         pthread_mutex_lock(&j->mu);
-        while (k < j->npc && !j->pc[k].done)
+        /* woken once for a few pieces, not for each: a wake a piece put
+         * a context switch into every 64 KiB (4,000 on 50 MB of BibTeX
+         * with -j 2); batch < window, so the workers may read them */
+        size_t last = k + j->batch - 1 < j->npc ? k + j->batch - 1 : j->npc - 1;
+        while (k < j->npc && !(j->pc[k].done && j->pc[last].done)) {
+            j->awaiting = true;
+            j->await_k = k;
+            j->await_last = last;
             pthread_cond_wait(&j->done, &j->mu);
+        }
+        j->awaiting = false;
         bool have = k < j->npc;
         piece p = have ? j->pc[k] : (piece){0};
         pthread_mutex_unlock(&j->mu);
@@ -889,9 +941,15 @@ typedef struct view {
     int fd;
     const char *mem; /* the stream's bytes, or NULL */
     size_t len;      /* the input's */
-    bib_buf buf;     /* a file's bytes [start, start + buf.len) */
-    size_t start;
+    /* a file's bytes [start, start + n), in a mapping of its own (at
+     * most GIANT and the padding are ever held): a malloc'd window of 4
+     * MiB, freed, moved glibc's mmap threshold and kept 8 MB more of a
+     * later 40 MB value resident (tests/robust, section 7) */
+    char *buf;
+    size_t n, start;
 } view;
+
+enum { VIEW_MAP = GIANT + 4096 };
 
 /* The input's bytes from `at` on, at least `need` of them (fewer at the
  * end), followed by 16 NUL bytes for the split function; NULL when the
@@ -902,29 +960,34 @@ static const char *view_at(view *v, size_t at, size_t need)
         return v->mem + at;
     if (need > v->len - at)
         need = v->len - at;
-    if (at + need <= v->start + v->buf.len)
-        return v->buf.data + (at - v->start);
-    size_t keep = v->start + v->buf.len - at; /* at only grows */
-    memmove(v->buf.data, v->buf.data + (at - v->start), keep);
-    v->buf.len = keep;
+    if (at + need <= v->start + v->n)
+        return v->buf + (at - v->start);
+    if (!v->buf) {
+        void *m = mmap(NULL, VIEW_MAP, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (m == MAP_FAILED)
+            return NULL;
+        v->buf = m;
+    }
+    size_t keep = v->start + v->n - at; /* at only grows */
+    memmove(v->buf, v->buf + (at - v->start), keep);
+    v->n = keep;
     v->start = at;
     /* 1 MiB at a time (a larger window is slower: out of the cache) */
     size_t want = need > ((size_t)1 << 20) ? need : (size_t)1 << 20;
     if (want > v->len - at)
         want = v->len - at;
-    if (bib_buf_reserve(&v->buf, want - keep + 16))
+    if (want + 16 > VIEW_MAP)
         return NULL;
-    while (v->buf.len < want) {
-        ssize_t n = pread(v->fd, v->buf.data + v->buf.len, want - v->buf.len,
-                          (off_t)(v->start + v->buf.len));
+    while (v->n < want) {
+        ssize_t n = pread(v->fd, v->buf + v->n, want - v->n, (off_t)(v->start + v->n));
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)
             return NULL;
-        v->buf.len += (size_t)n;
+        v->n += (size_t)n;
     }
-    memset(v->buf.data + v->buf.len, 0, 16);
-    return v->buf.data;
+    memset(v->buf + v->n, 0, 16);
+    return v->buf;
 }
 
 /* The end of the piece that starts at `at`: split() looks a few pieces
@@ -1009,7 +1072,7 @@ static int run(bib_reader *rd, unsigned nthreads, bib_writer *wr, bib_record_fn 
     bib_split_fn split = rd->fmt->reader->split;
     if (nthreads <= 1 || !split)
         return bib_convert_each(rd, fn, ctx, stats);
-    view v = {-1, NULL, 0, BIB_BUF_INIT, 0};
+    view v = {-1, NULL, 0, NULL, 0, 0};
     v.mem = whole_input(rd, &v.len, &v.fd);
     size_t psize = piece_size();
     if ((!v.mem && v.fd < 0) || v.len <= psize)
@@ -1035,6 +1098,7 @@ static int run(bib_reader *rd, unsigned nthreads, bib_writer *wr, bib_record_fn 
      * written pieces keep their bytes only, so more of them are read
      * ahead while the input is cut, up to the budget */
     j.window = (size_t)nthreads * 2;
+    j.batch = nthreads;
     j.budget = wr ? budget() : 0;
     /* as many spares as pieces may be read ahead (a budget of pieces of
      * about 200 KiB), so that the budget is not paid in page faults */
@@ -1044,18 +1108,28 @@ static int run(bib_reader *rd, unsigned nthreads, bib_writer *wr, bib_record_fn 
     pthread_cond_init(&j.work, NULL);
     pthread_cond_init(&j.done, NULL);
     pthread_t th[64];
+    worker_arg wa[64];
+    /* The cut is on the critical path (nothing is replayed before it
+     * ends, since a serial mark anywhere means one reader) and a third
+     * runnable thread on two cores slowed it by half: the workers read
+     * ahead to the budget and then waited (docs/real-use.md, "Threads"). */
+    j.active = nthreads > 1 ? nthreads - 1 : 1;
     unsigned started = 0;
-    for (; started < nthreads; started++)
-        if (pthread_create(&th[started], NULL, worker, &j) != 0)
+    for (; started < nthreads; started++) {
+        wa[started] = (worker_arg){&j, started};
+        if (pthread_create(&th[started], NULL, worker, &wa[started]) != 0)
             break;
+    }
     double t0 = thread_cpu(), w0 = wall();
     bool serial = !started || cut(&j, split, &v, psize);
-    bib_buf_clear(&v.buf);
+    if (v.buf)
+        munmap(v.buf, VIEW_MAP);
     double t1 = thread_cpu(), w1 = wall();
     pthread_mutex_lock(&j.mu);
     for (size_t i = 0; i < j.npc; i++)
         j.done_at_cut += j.pc[i].done;
     j.cut_done = true;
+    j.active = started;
     j.quit = serial;
     pthread_cond_broadcast(&j.work);
     pthread_mutex_unlock(&j.mu);

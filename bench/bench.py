@@ -99,9 +99,9 @@ def main():
         fl = os.path.join(tmp, "big.jsonl")
         n = generate(fj, fl, int(a.size_mb * 1e6))
         cases = [
-            ("csljson -> csljson", [exe, "-f", "csljson", "-t", "csljson", fj], fj),
-            ("csljsonl -> csljsonl", [exe, "-f", "csljsonl", "-t", "csljsonl", fl], fl),
-            ("csljson -> csljsonl", [exe, "-f", "csljson", "-t", "csljsonl", fj], fj),
+            ("csljson -> csljson", [exe, "-j", "1", "-f", "csljson", "-t", "csljson", fj], fj),
+            ("csljsonl -> csljsonl", [exe, "-j", "1", "-f", "csljsonl", "-t", "csljsonl", fl], fl),
+            ("csljson -> csljsonl", [exe, "-j", "1", "-f", "csljson", "-t", "csljsonl", fj], fj),
         ]
         print("%d items" % n)
         for name, cmd, path in cases:

@@ -388,12 +388,15 @@ def main():
             src = paths[f]
             mb = os.path.getsize(src) / 1e6
             outp = os.path.join(tmp, "out")
-            bc = best_of("%s -f %s -t %s %s" % (exe, f, t, src), outp, env, a.runs, a.timeout)
+            # one thread: the table is the single-threaded figure (the
+            # default, -j auto, takes the cores to CSL-JSON; bench/jobs/)
+            bc = best_of("%s -j 1 -f %s -t %s %s" % (exe, f, t, src), outp, env, a.runs,
+                         a.timeout)
             name = "%s → %s" % (LABEL[f], LABEL[t])
             progress(name, "bibconv", mb, bc)
             if a.baseline:
                 base = os.path.join(a.baseline, "core", "cli", "bibconv")
-                r = best_of("%s -f %s -t %s %s" % (base, f, t, src), outp,
+                r = best_of("%s -j 1 -f %s -t %s %s" % (base, f, t, src), outp,
                             bibconv_env(a.baseline), a.runs, a.timeout)
                 progress(name, "baseline", mb, r)
                 detail.append((name, "baseline", mb, r))

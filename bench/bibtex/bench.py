@@ -43,7 +43,7 @@ def run(args, times=5):
     best = None
     for _ in range(times):
         t0 = time.perf_counter()
-        p = subprocess.run(["/usr/bin/time", "-f", "%M %U %S", exe] + args, capture_output=True,
+        p = subprocess.run(["/usr/bin/time", "-f", "%M %U %S", exe, "-j", "1"] + args, capture_output=True,
                            env=env)
         dt = time.perf_counter() - t0
         rss, user, sys_ = p.stderr.decode().strip().splitlines()[-1].split()

@@ -46,7 +46,7 @@ if not items:
 
 def run(args, out=None):
     t0 = time.perf_counter()
-    p = subprocess.run(["/usr/bin/time", "-f", "%M %U %S", exe] + args,
+    p = subprocess.run(["/usr/bin/time", "-f", "%M %U %S", exe, "-j", "1"] + args,
                        stdout=out or subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     dt = time.perf_counter() - t0
     rss, user, sys_ = p.stderr.decode().strip().splitlines()[-1].split()

@@ -41,7 +41,7 @@ if not items:
 
 def run(args):
     t0 = time.perf_counter()
-    p = subprocess.run(["/usr/bin/time", "-f", "%M", exe] + args, capture_output=True,
+    p = subprocess.run(["/usr/bin/time", "-f", "%M", exe, "-j", "1"] + args, capture_output=True,
                        env=env)
     dt = time.perf_counter() - t0
     rss = int(p.stderr.decode().strip().splitlines()[-1])

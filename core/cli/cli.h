@@ -21,7 +21,7 @@ typedef struct cli {
     bool strict, verbose, json, list, detect, dedupe, no_progress;
     const char *help_format;
     int keys, sort;
-    unsigned jobs; /* -j: reading threads; 0 until parsed (then the cores) */
+    unsigned jobs; /* -j: reading threads; 0: auto (pipeline.c, auto_jobs) */
     /* the writer every record goes to unchanged (no --dedupe, --sort or
      * keys=...): with -j the worker threads write too; NULL otherwise */
     bib_writer *direct;

@@ -50,9 +50,11 @@ static void usage(FILE *f)
 "      --sort=ORDER        key, year, author, title or none (default: input order)\n"
 "  -O keys=MODE            auto (keep unique keys, make the rest unique), keep,\n"
 "                          or regenerate; unique across the whole output\n"
-"  -j, --jobs=N            read (and, to CSL-JSON, write) with N threads\n"
-"                          (default 1, see docs/real-use.md); output and\n"
-"                          diagnostics are the same as with -j 1\n"
+"  -j, --jobs=N|auto       read (and, to CSL-JSON, write) with N threads;\n"
+"                          auto (the default): the cores, up to 8, when the\n"
+"                          output is CSL-JSON or JSON Lines, else 1 (see\n"
+"                          docs/real-use.md); output and diagnostics are the\n"
+"                          same as with -j 1\n"
 "      --no-progress       no progress bar (it is shown only on a terminal)\n"
 "      --max-value=SIZE    longest line or field value read (default 64M; K, M,\n"
 "                          G: binary multiples); a longer one is an error and\n"
@@ -297,9 +299,14 @@ static int parse_option(cli *c, int opt, const char *arg)
     case 'v': c->verbose = true; break;
     case 'j': {
         char *end;
+        if (strcmp(arg, "auto") == 0) {
+            c->jobs = 0;
+            break;
+        }
         long n = strtol(arg, &end, 10);
         if (!*arg || *end || n < 1 || n > 64) {
-            fprintf(stderr, "bibconv: error: -j expects a number of threads from 1 to 64\n");
+            fprintf(stderr, "bibconv: error: -j expects a number of threads from 1 to 64, "
+                    "or auto\n");
             return EXIT_USAGE;
         }
         c->jobs = (unsigned)n;
@@ -397,11 +404,8 @@ int main(int argc, char **argv)
     while (status == GO_ON && (opt = getopt_long(argc, argv, "f:t:o:O:j:vVh", longopts, NULL)) != -1)
         status = parse_option(&c, opt, optarg);
     if (status == GO_ON) {
-        /* The default is one thread until -j 2 is measured faster on a quiet
-         * 2-core machine (docs/real-use.md, "Threads"); the output does not
-         * depend on it. */
-        if (!c.jobs)
-            c.jobs = 1;
+        /* c.jobs 0 (no -j, or -j auto): chosen per input by the pipeline
+         * (auto_jobs); the output does not depend on it */
         bib_diag_set_json(c.diag, c.json);
         bib_diag_set_verbose(c.diag, c.verbose);
         /* getopt has moved the operands to the end: a first operand "check"

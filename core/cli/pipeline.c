@@ -12,6 +12,8 @@
  *
  * Not for: argument parsing (main.c) or any format knowledge (plugins).
  */
+#define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT */
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,6 +122,27 @@ static int input_format(cli *c, const bib_format_desc *to, const bib_format_desc
     return bib_options_validate(c->opts, *from, to, c->diag) ? EXIT_USAGE : EXIT_OK;
 }
 
+/* The threads of a run without -j (or with -j auto): the cores this
+ * process may use when the workers write their pieces too (the writer has
+ * BIB_WRITER_PIECES and takes the records unchanged), at most 8, since
+ * one thread cuts the input and appends the pieces; one thread otherwise,
+ * where only reading runs in parallel and -j 2 was measured no faster
+ * than -j 1, for more CPU (docs/real-use.md, "Threads"). */
+static unsigned auto_jobs(const cli *c)
+{
+    if (!c->direct || !(bib_writer_format(c->direct)->flags & BIB_WRITER_PIECES))
+        return 1;
+    long n = 1;
+#ifdef CPU_COUNT
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) == 0)
+        n = CPU_COUNT(&set);
+    else
+#endif
+        n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > 8 ? 8 : (unsigned)n;
+}
+
 int cli_read_all(cli *c, int nfiles, char **files, const bib_format_desc *to, bib_record_fn sink,
                  void *ctx, bib_convert_stats *st)
 {
@@ -166,9 +189,10 @@ int cli_read_all(cli *c, int nfiles, char **files, const bib_format_desc *to, bi
             continue;
         }
         pg.cur = in;
-        int rc = c->direct ? bib_convert_write_jobs(rd, c->jobs, c->direct, feed_one,
-                                                    feed_tick, &fd, st)
-                           : bib_convert_each_jobs(rd, c->jobs, feed_one, &fd, st);
+        unsigned jobs = c->jobs ? c->jobs : auto_jobs(c);
+        int rc = c->direct ? bib_convert_write_jobs(rd, jobs, c->direct, feed_one, feed_tick,
+                                                    &fd, st)
+                           : bib_convert_each_jobs(rd, jobs, feed_one, &fd, st);
         if (rc == BIB_EPARSE || rc == BIB_ESTOP) {
             if (status == EXIT_OK)
                 status = EXIT_BADINPUT;

@@ -27,11 +27,13 @@ failures = []
 
 
 def run(args, jobs, piece, stdin=None, trace=False):
+    """jobs None: no -j (the default)."""
     env = dict(os.environ, BIBCONV_JOBS_PIECE=str(piece))
     env.pop("BIBCONV_JOBS_TRACE", None)
     if trace:
         env["BIBCONV_JOBS_TRACE"] = "1"
-    p = subprocess.run([exe, "-j", str(jobs), "--no-progress"] + args, input=stdin,
+    jarg = [] if jobs is None else ["-j", str(jobs)]
+    p = subprocess.run([exe] + jarg + ["--no-progress"] + args, input=stdin,
                        capture_output=True, env=env, timeout=60)
     return p.returncode, p.stdout, p.stderr
 
@@ -49,8 +51,8 @@ def compare(what, args, stdin=None, runs=((97, 2), (300, 4), (4096, 3))):
             return
 
 
-def pieces_used(args, piece=300):
-    err = run(args, 2, piece, trace=True)[2].decode()
+def pieces_used(args, piece=300, jobs=2):
+    err = run(args, jobs, piece, trace=True)[2].decode()
     for line in err.splitlines():
         if line.startswith("bibconv: jobs: "):
             return line
@@ -246,6 +248,22 @@ with tempfile.TemporaryDirectory() as tmp:
                                                        else []))
         if "written apart" not in t:
             failures.append("%s: expected the pieces written apart, got %r" % (name, t))
+    # the default (no -j, or -j auto): the cores this process may use, up
+    # to 8, when the workers write (CSL-JSON, JSON Lines) and the records
+    # go to the writer unchanged; one thread otherwise
+    cores = min(len(os.sched_getaffinity(0)), 8)
+    for jobs in (None, "auto"):
+        for args, apart in ((["-t", "csljson"], True), (["-t", "csljsonl"], True),
+                            (["-t", "ris"], False), (["-t", "bibtex"], False),
+                            (["-t", "csljson", "--sort=key"], False)):
+            t = pieces_used(args + [g["gen.bib"]], jobs=jobs)
+            want = apart and cores > 1
+            if want != ("written apart" in t) or (not want and t):
+                failures.append("-j %s %s: expected %s, got %r" % (
+                    jobs, " ".join(args), "the pieces written apart" if want else "one thread",
+                    t))
+        compare("-j %s -> csljson" % jobs, ["-f", "bibtex", "-t", "csljson", g["gen.bib"]],
+                runs=((300, jobs),))
     for path in (strings, xref):
         t = pieces_used(["-f", "bibtex", "-t", "csljson", path])
         if "serial" not in t:

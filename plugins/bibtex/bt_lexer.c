@@ -840,7 +840,11 @@ int bt_parse_entry(bt_pctx *c, bt_parsed *out)
     return 0;
 }
 
-/* Skips to the next '@' at the start of a line, after an error at `from`. */
+/* Skips to the next '@' at the start of a line, after an error at `from`.
+ * A lone CR ends a line too (io.h): resync stopped at LFs only, so an
+ * entry after a CR line end was skipped with the bad one, and nothing said
+ * so (where the -j split, which follows io.h, cut: tests/fuzz/fuzz_jobs.c
+ * found it). */
 void bt_resync(bt_reader *r, const char *d, size_t n, const char *from)
 {
     const char *e = d + n;
@@ -861,6 +865,10 @@ void bt_resync(bt_reader *r, const char *d, size_t n, const char *from)
     const char *p = from + 1;
     for (;;) {
         const char *nl = memchr(p, '\n', (size_t)(e - p));
+        /* a CR before it (most inputs have none: one look up to the LF) */
+        const char *cr = memchr(p, '\r', (size_t)((nl ? nl : e) - p));
+        if (cr)
+            nl = cr;
         if (!nl)
             break;
         const char *q = nl + 1;

@@ -454,6 +454,20 @@ START_TEST(test_bad_field_position)
 }
 END_TEST
 
+/* After a bad entry the reader resumes at the next '@' that starts a
+ * line, and a lone CR ends one (io.h): the entry after it was skipped with
+ * the bad one, and nothing said so (the -j split cut there). */
+START_TEST(test_resync_after_lone_cr)
+{
+    result *r = rd("@misc{b, year = 20x1\n}\n\r@misc{c, title = {C}}\n"
+                   "@misc{d, year = 20x1}\r@misc{e, title = {E}}\r");
+    ck_assert_uint_eq(r->n, 2);
+    ck_assert_str_eq(bib_record_id(r->rec[0]), "c");
+    ck_assert_str_eq(bib_record_id(r->rec[1]), "e");
+    done(r);
+}
+END_TEST
+
 START_TEST(test_unterminated_string)
 {
     result *r = rd("@misc{a, title = \"never closed}\n"
@@ -2343,7 +2357,8 @@ BIB_TEST_MAIN("bibtex", test_delimiters_and_case, test_long_type_cut_at_char, te
               test_duplicate_field_first_wins,
               test_duplicate_key_both_kept, test_lines_after_multiline_constructs,
               test_missing_brace_costs_one_entry,
-              test_bad_field_position, test_unterminated_string, test_garbage_only,
+              test_bad_field_position, test_resync_after_lone_cr, test_unterminated_string,
+              test_garbage_only,
               test_latex_and_nocase, test_names_and_others, test_crossref_inherits, test_xdata,
               test_biblatex_dates, test_unmapped_kept_as_extra,
               test_extra_line_breaks_are_spaces,

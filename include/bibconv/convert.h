@@ -99,7 +99,8 @@ BIB_API int bib_convert_each(bib_reader *rd, bib_record_fn fn, void *ctx,
  * bib_convert_each. Otherwise, and when the split function marks the input
  * serial (BibTeX @string, crossref), bib_convert_each. Memory: at most
  * 2 * threads pieces of 64 KiB are read ahead, with their records; a
- * regular file is mapped. */
+ * regular file is read piece by piece (pread), not mapped. threads 0 or 1:
+ * bib_convert_each (the command's -j auto chooses a number itself). */
 BIB_API int bib_convert_each_jobs(bib_reader *rd, unsigned threads, bib_record_fn fn,
                                   void *ctx, bib_convert_stats *stats);
 

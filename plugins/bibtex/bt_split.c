@@ -433,6 +433,11 @@ static inline __attribute__((always_inline)) size_t split(const char *d, size_t 
             if (type_is(t, tl, "comment", 7)) { /* bare @comment: the line */
                 const char *nl = memchr(p, '\n', (size_t)(e - p));
                 p = nl ? nl : e;
+            } else if (*p == '@' && (size_t)(p - d) >= want) {
+                /* "@word" then the next entry: the reader's error quotes
+                 * that entry's start ("expected '{' or '(', found
+                 * '@article{k,'"), which a piece cut there would not see */
+                want = (size_t)(p - d) + 1;
             }
             continue;
         }

@@ -1715,6 +1715,8 @@ static size_t ref_split(const char *d, size_t len, size_t want, unsigned *flags)
             if (ref_same(d + t, tl, "comment"))
                 while (i < len && d[i] != '\n')
                     i++;
+            else if (d[i] == '@' && i >= want)
+                want = i + 1; /* the reader's error quotes what is there */
             continue;
         }
         bool raw = ref_same(d + t, tl, "comment") || ref_same(d + t, tl, "preamble");

@@ -285,6 +285,14 @@ static bool indented(const char *d, const char *q)
     return r < q && r > d && (r[-1] == '\n' || r[-1] == '\r');
 }
 
+/* True when the '{' at q may be in the entry's key, which starts at k
+ * after blanks and comments (bt_lexer.c's parse_key runs it to a ',', a
+ * blank, '=' or the closing brace): no ',' before it. */
+static bool key_brace(const char *k, const char *q)
+{
+    return !memchr(k, ',', (size_t)(q - k));
+}
+
 /* Follows the entry whose '{' is just before *pp to its end: braces nest;
  * at depth 1 (between fields) a word followed by '=' names a field
  * (tie_field), a '%' that opens a line is a comment to its end (the
@@ -299,8 +307,8 @@ static inline __attribute__((always_inline)) int scan_entry(const char *d, const
                                                            const char **pp)
 {
     size_t depth = 1;
-    bool indented_at = false;
-    const char *lo = *pp, *q;
+    bool indented_at = false, first = true;
+    const char *lo = *pp, *q, *open = *pp;
     seek(c, lo, e);
     const char *base = c->base;
     uint64_t all = c->all, m = c->m;
@@ -320,6 +328,17 @@ static inline __attribute__((always_inline)) int scan_entry(const char *d, const
         q = base + (unsigned)__builtin_ctzll(m);
         m &= m - 1;
         unsigned char ch = (unsigned char)*q;
+        if (__builtin_expect(first, 0)) {
+            first = false;
+            /* a '{' in the key ("@inproceedings{a{b, crossref = ..."):
+             * the reader's key runs to a ',' or a blank and its braces
+             * do not nest, so the fields are at another depth than
+             * here, a crossref among them unseen: serial, to be sure */
+            if (ch == '{' && key_brace(open, q)) {
+                r = ENTRY_SERIAL;
+                goto out;
+            }
+        }
         if (ch == '}') {
             lo = q + 1;
             if (!--depth) {

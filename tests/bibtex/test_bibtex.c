@@ -1722,6 +1722,12 @@ static size_t ref_split(const char *d, size_t len, size_t want, unsigned *flags)
         bool raw = ref_same(d + t, tl, "comment") || ref_same(d + t, tl, "preamble");
         bool indented = false, tie = false;
         size_t depth = 1, from = ++i;
+        if (!raw) { /* a '{' first, with no ',' before it: in the key */
+            size_t j = i;
+            while (j < len && !memchr("{}=@%,", d[j], 6))
+                j++;
+            tie = j < len && d[j] == '{';
+        }
         for (; i < len && depth && !tie; i++) {
             char c = d[i];
             if (c == '{') {
@@ -1860,7 +1866,7 @@ static void gen_input(gen *g)
         gen_pick(g, (const char *const[]){"@", "@", "@", " @", "%@"}, 5);
         gen_put(g, types[r < 25 ? gen_rand(g, sizeof types / sizeof *types) : gen_rand(g, 6)]);
         gen_pick(g, (const char *const[]){"{", "{", "{", " {", "\n{", "(", "x"}, gen_rand(g, 8) ? 4 : 7);
-        gen_pick(g, (const char *const[]){"k1,", "k2,", "", "key"}, 4);
+        gen_pick(g, (const char *const[]){"k1,", "k2,", "", "key", "a{b,", " k{x}y,"}, 6);
         for (unsigned f = gen_rand(g, 6); f; f--)
             gen_field(g);
         gen_put(g, g->nl);

@@ -785,6 +785,16 @@ size_t bib__decode_failures(void)
     return atomic_load_explicit(&decode_failures, memory_order_relaxed);
 }
 
+/* field_decode's failure: f's record (its owner, which the decoding
+ * leaves as it was: read again, not held across the call) is marked and
+ * the process's count raised. */
+static __attribute__((noinline, cold)) void decode_failed(bib_field *f)
+{
+    bib_record *owner = is_textual(f->kind) ? f->u.text.owner : f->u.names.owner;
+    owner->decode_failed = true;
+    atomic_fetch_add_explicit(&decode_failures, 1, memory_order_relaxed);
+}
+
 /* Runs the recipe of a put-off value, into the record that made the
  * field (for a keyed view's field, its source: the view shares it),
  * keeping its source text and flags, which the setters the recipe calls
@@ -801,10 +811,9 @@ static __attribute__((noinline)) void field_decode(const bib_field *cf)
     bib_recipe recipe = (bib_recipe)f->recipe;
     unsigned flags = f->flags;
     f->recipe = 0;
-    if (bib_record_decode(owner, f->var, recipe, f->rflags, keep.s, keep.len, NULL) < 0) {
-        owner->decode_failed = true;
-        atomic_fetch_add_explicit(&decode_failures, 1, memory_order_relaxed);
-    }
+    if (__builtin_expect(
+            bib_record_decode(owner, f->var, recipe, f->rflags, keep.s, keep.len, NULL) < 0, 0))
+        decode_failed(f);
     *pend_src(f) = keep;
     f->flags = flags;
 }

@@ -11,6 +11,7 @@
 
 #include "bibconv/merge.h"
 #include "bibconv/utf8.h"
+#include "record_int.h"
 
 /* ---- a small string -> list of group indices map ------------------------ */
 
@@ -334,7 +335,25 @@ static bool richer(const bib_field *a, const bib_field *b)
     }
 }
 
-static int copy_field(bib_record *dst, const bib_field *f)
+/* Gives dst's field of f's variable f's source text, when from (whose
+ * field f is) kept one: the value was copied unchanged, so the writer of
+ * that format may write it back as the source wrote it (a BibTeX title's
+ * \emph; docs/record-model.md, "Source text") instead of encoding the
+ * value again. A setter that adds to the value later drops it. */
+static int copy_source(bib_record *dst, const bib_record *from, const bib_field *f)
+{
+    const char *fmt = bib_record_source_format(from);
+    unsigned tag = 0;
+    size_t len = 0;
+    const char *s = fmt ? bib_field_source(f, fmt, &tag, &len) : NULL;
+    if (!s || !bib_record_has(dst, bib_field_var(f)))
+        return 0;
+    return bib_record_set_source(dst, bib_field_var(f), fmt, tag, s, len);
+}
+
+/* Copies field f of record `from` to dst: its values, flags and source
+ * text. */
+static int copy_field(bib_record *dst, const bib_record *from, const bib_field *f)
 {
     bib_var v = bib_field_var(f);
     int rc = 0;
@@ -356,6 +375,8 @@ static int copy_field(bib_record *dst, const bib_field *f)
     }
     if (rc == 0 && bib_field_flags(f))
         rc = bib_record_set_field_flags(dst, v, bib_field_flags(f));
+    if (rc == 0)
+        rc = copy_source(dst, from, f);
     return rc == BIB_EINVAL ? 0 : rc; /* an empty name is dropped, not fatal */
 }
 
@@ -412,14 +433,15 @@ bib_record *bib_record_merge(const bib_record *a, const bib_record *b)
     for (size_t i = 0; rc == 0 && i < bib_record_field_count(a); i++) {
         const bib_field *fa = bib_record_field_at(a, i);
         const bib_field *fb = bib_record_get(b, bib_field_var(fa));
-        rc = copy_field(m, fb && richer(fa, fb) ? fb : fa);
+        bool take_b = fb && richer(fa, fb);
+        rc = copy_field(m, take_b ? b : a, take_b ? fb : fa);
         if (rc == 0 && fb && union_var(bib_field_var(fa)))
             rc = add_missing_values(m, fb);
     }
     for (size_t i = 0; rc == 0 && i < bib_record_field_count(b); i++) {
         const bib_field *fb = bib_record_field_at(b, i);
         if (!bib_record_has(a, bib_field_var(fb)))
-            rc = copy_field(m, fb);
+            rc = copy_field(m, b, fb);
     }
     const bib_record *src[2] = {a, b};
     for (int s = 0; s < 2 && rc == 0; s++)
@@ -434,6 +456,9 @@ bib_record *bib_record_merge(const bib_record *a, const bib_record *b)
         bib_record_free(m);
         return NULL;
     }
+    /* a value a or b could not decode (out of memory) is missing from the
+     * merge too: the writer reports the merged record (record_int.h) */
+    m->decode_failed = bib__record_decode_failed(a) || bib__record_decode_failed(b);
     return m;
 }
 

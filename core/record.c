@@ -776,12 +776,33 @@ int bib_record_defer(bib_record *r, bib_var v, bib_recipe recipe, unsigned flags
     return field_defer(r, v, k, recipe, flags, s, len, format, tag);
 }
 
+/* Put-off values that could not be decoded, process-wide
+ * (bib__decode_failures). */
+static atomic_size_t decode_failures;
+
+size_t bib__decode_failures(void)
+{
+    return atomic_load_explicit(&decode_failures, memory_order_relaxed);
+}
+
+/* field_decode's failure: f's record (its owner, which the decoding
+ * leaves as it was: read again, not held across the call) is marked and
+ * the process's count raised. */
+static __attribute__((noinline, cold)) void decode_failed(bib_field *f)
+{
+    bib_record *owner = is_textual(f->kind) ? f->u.text.owner : f->u.names.owner;
+    owner->decode_failed = true;
+    atomic_fetch_add_explicit(&decode_failures, 1, memory_order_relaxed);
+}
+
 /* Runs the recipe of a put-off value, into the record that made the
  * field (for a keyed view's field, its source: the view shares it),
  * keeping its source text and flags, which the setters the recipe calls
  * drop. The field is the record's own data, not the caller's: a getter
  * given a const record may fill it in (a record is read by one thread at
- * a time). Out of memory, the value stays what was decoded of it. */
+ * a time). Out of memory, the value stays what was decoded of it, and
+ * the record and the process count say so: a getter cannot, and the
+ * conversion must not end as if nothing was lost (convert.c). */
 static __attribute__((noinline)) void field_decode(const bib_field *cf)
 {
     bib_field *f = (bib_field *)(uintptr_t)cf;
@@ -790,7 +811,9 @@ static __attribute__((noinline)) void field_decode(const bib_field *cf)
     bib_recipe recipe = (bib_recipe)f->recipe;
     unsigned flags = f->flags;
     f->recipe = 0;
-    (void)bib_record_decode(owner, f->var, recipe, f->rflags, keep.s, keep.len, NULL);
+    if (__builtin_expect(
+            bib_record_decode(owner, f->var, recipe, f->rflags, keep.s, keep.len, NULL) < 0, 0))
+        decode_failed(f);
     *pend_src(f) = keep;
     f->flags = flags;
 }
@@ -962,6 +985,7 @@ static bool clone_flat(bib_record *r, const bib_record *src)
     r->origin = src->origin;
     RELOC(r->origin);
     r->origin_line = src->origin_line;
+    r->decode_failed = src->decode_failed; /* what src lost, the copy lacks */
     r->src_format = src->src_format;
     RELOC(r->src_format);
     r->fields = src->fields;
@@ -1033,6 +1057,7 @@ bib_record *bib_record_clone(const bib_record *src)
     }
     if (!(r = bib_record_new(src->type, src->id)))
         return NULL;
+    r->decode_failed = src->decode_failed;
     if (src->origin && bib_record_set_origin(r, src->origin, src->origin_line))
         goto fail;
     for (size_t i = 0; i < src->nfields; i++) {

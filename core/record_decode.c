@@ -24,6 +24,7 @@
 
 #include "bibconv/latex.h"
 #include "bibconv/names.h"
+#include "latex_scan.h"
 #include "record_int.h"
 
 /* ---- the white-space rule ------------------------------------------------ */
@@ -107,24 +108,27 @@ static size_t collapse_ws(char *d, size_t len)
 
 /* ---- values with nothing to convert ---------------------------------------- */
 
-/* plain_value's byte classes: 1 a byte that always needs converting or
- * collapsing (LaTeX's '\\', braces, '~', '$'; a byte below ' '), 2 one
- * that does when the next byte is the same (a dash, a TeX quote), 3 a
- * space (when the next byte is at most ' '). Classes 1-2 repeat
- * latex_char_class (core/latex_scan.h), for a scan of a whole value in
- * one pass; test bibtex-plain-scan fails when the two sets differ. */
-static const unsigned char plain_class[256] = {
-    [0] = 1,    [1] = 1,    [2] = 1,    [3] = 1,    [4] = 1,    [5] = 1,    [6] = 1,
-    [7] = 1,    [8] = 1,    [9] = 1,    [10] = 1,   [11] = 1,   [12] = 1,   [13] = 1,
-    [14] = 1,   [15] = 1,   [16] = 1,   [17] = 1,   [18] = 1,   [19] = 1,   [20] = 1,
-    [21] = 1,   [22] = 1,   [23] = 1,   [24] = 1,   [25] = 1,   [26] = 1,   [27] = 1,
-    [28] = 1,   [29] = 1,   [30] = 1,   [31] = 1,   ['\\'] = 1, ['{'] = 1,  ['}'] = 1,
-    ['~'] = 1,  ['$'] = 1,  ['-'] = 2,  ['`'] = 2,  ['\''] = 2, [' '] = 3,
-};
+/* plain_value's byte classes: latex_char_class's (core/latex_scan.h: 1
+ * a byte LaTeX always converts, 2 one it does when the next byte is the
+ * same: a dash, a TeX quote), and the white space rule's: 1 a byte below
+ * ' ', 3 a space (when the next byte is at most ' '). Made from
+ * latex_char_class when the library is loaded, so the set is written
+ * once and a byte still costs one look-up. */
+static unsigned char plain_class[256];
+_Static_assert(sizeof latex_char_class == sizeof plain_class, "one class per byte");
+
+__attribute__((constructor)) static void plain_class_init(void)
+{
+    memcpy(plain_class, latex_char_class, sizeof plain_class);
+    memset(plain_class, 1, ' ');
+    plain_class[' '] = 3;
+}
 
 #if defined(__x86_64__) && defined(__SSE2__)
 /* plain_value's test of the sixteen bytes at s (and the one after them):
- * a mask of the bytes that end the plain run */
+ * a mask of the bytes that end the plain run. Its "hard" and "soft"
+ * bytes are latex_char_class's 1 and 2 (core/latex_scan.h), which the
+ * byte loop below reads; test bibtex-plain-scan fails when they differ. */
 static inline unsigned plain_block(const char *s)
 {
     __m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);

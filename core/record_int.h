@@ -98,6 +98,10 @@ struct bib_record {
     bib_field **fields;
     size_t nfields, fcap;
     unsigned char slot[BIB_VAR_COUNT]; /* index + 1 into fields, 0 = none */
+    /* a put-off value of the record could not be decoded (out of memory),
+     * so it reads as less than the source held: the writer reports the
+     * record (convert.c). In the padding after slot: no bigger record. */
+    bool decode_failed;
     /* extras */
     bib__extra *extras;
     size_t nextras, xcap;
@@ -203,6 +207,16 @@ int bib__record_text_value(bib_record *r, bib_var v, const char *s, size_t len, 
 /* bib__record_text_value replacing, with 1 for success (a recipe's
  * count of values set): the recipe's last call, a jump. */
 int bib__record_text_one(bib_record *r, bib_var v, const char *s, size_t len);
+
+/* True when a put-off value of r (or of the record r was cloned from)
+ * could not be decoded for lack of memory: r lacks some of it. */
+static inline bool bib__record_decode_failed(const bib_record *r) { return r->decode_failed; }
+
+/* How many put-off values could not be decoded for lack of memory, in
+ * the whole process so far (record.c): a conversion compares the count
+ * at its start and end, for a loss no record it writes tells of (a value
+ * copied from another record: a crossref parent's). */
+size_t bib__decode_failures(void);
 
 /* True when s[0..n) is known, without decoding, to decode by `recipe`
  * to at least one value (for names: at least one name and no empty one);

@@ -88,7 +88,9 @@ BIB_API bool bib_records_same_work(const bib_record *a, const bib_record *b,
                                    const bib_dedupe_config *cfg);
 
 /* Returns a new record (caller frees) holding the merge of a and b with
- * a's field order, id and origin preferred; NULL when out of memory. */
+ * a's field order, id and origin preferred; NULL when out of memory. A
+ * field copied whole from a or b keeps its source text (record.h); one
+ * whose values are joined from both has none. */
 BIB_API bib_record *bib_record_merge(const bib_record *a, const bib_record *b);
 
 /* Appends the normalised DOI of s ("10.1000/xyz", lower-case) to out; 0,

@@ -310,7 +310,10 @@ BIB_API int bib_record_decode(bib_record *rec, bib_var var, bib_recipe recipe,
  * the value undecoded (a view's is decoded into its source), a setter
  * that adds to the value (add_text, add_name, set_names_truncated) or
  * bib_record_set_source decodes it first. Should the memory run out
- * then, the value reads as none. */
+ * then, the value reads as what was decoded of it (often none), and the
+ * record and its later clones are marked: bib_writer_write reports such
+ * a record after writing it and returns BIB_ENOMEM; a loss no written
+ * record tells of makes bib_writer_finish do so (docs/record-model.md). */
 BIB_API int bib_record_defer(bib_record *rec, bib_var var, bib_recipe recipe,
                              unsigned flags, const char *s, size_t len,
                              const char *format, unsigned tag);

@@ -4,8 +4,9 @@
 LaTeX conversion (plain_value in core/record_decode.c), with its own copy
 of the LaTeX converter's set of bytes that start one (core/latex_scan.h). The two must
 agree: every printable ASCII byte, alone and doubled, at every offset of
-a value longer than two scan blocks, gives the same text as the same
-value behind an empty group `{}`, which always takes the conversion."""
+a value longer than two scan blocks and in values of a few bytes, gives
+the same text as the same value behind an empty group `{}`, which always
+takes the conversion."""
 import json, os, subprocess, sys, tempfile
 
 exe = os.path.join(os.environ["BIBCONV_BUILDDIR"], "core", "cli", "bibconv")
@@ -19,8 +20,10 @@ for c in map(chr, range(0x20, 0x7F)):
 inserts += ["{x}", "\t", "  ", "\u00e9", "---"]
 entries, n = [], 0
 for ins in inserts:
-    for off in range(0, 48):
-        v = base[:off] + ins + base[off:]
+    # at every offset of a long value (the sixteen-byte scan), and in
+    # values of one to three bytes (the byte loop's classes)
+    shorts = [ins + "x", "x" + ins, "a" + ins + "b"] + ([ins] if ins.strip() else [])
+    for v in [base[:off] + ins + base[off:] for off in range(0, 48)] + shorts:
         for field in ("title", "note"):
             entries.append("@misc{a%d, %s = {%s}}\n@misc{b%d, %s = {{}%s}}\n" % (n, field, v, n, field, v))
             n += 1

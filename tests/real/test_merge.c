@@ -221,6 +221,44 @@ START_TEST(longer_author_list_wins)
 }
 END_TEST
 
+START_TEST(source_text_kept_when_copied_whole)
+{
+    /* a value copied whole keeps its source text, put off or not (the
+     * writer of that format writes it back); one whose values the merge
+     * joins from both records has none */
+    const char *src = "On \\emph{Flies}", *kw = "flies";
+    bib_record *a = mk("a", NULL, 2020, "10.1/x", "Ab");
+    ck_assert_int_eq(bib_record_defer(a, BIB_VAR_TITLE, BIB_RECIPE_LATEX, BIB_LATEX_RICH, src,
+                                      strlen(src), "bibtex", 7), 1);
+    bib_record_set_text(a, BIB_VAR_KEYWORD, kw, strlen(kw));
+    ck_assert_int_eq(bib_record_set_source(a, BIB_VAR_KEYWORD, "bibtex", 1, kw, strlen(kw)), 0);
+    bib_record *b = mk("b", "On Flies", 2020, "10.1/x", "Ab");
+    bib_record_add_text(b, BIB_VAR_KEYWORD, "wings", 5);
+    const char *pg = "1--5";
+    bib_record_set_text(b, BIB_VAR_PAGE, "1-5", 3);
+    ck_assert_int_eq(bib_record_set_source(b, BIB_VAR_PAGE, "bibtex", 2, pg, strlen(pg)), 0);
+    bib_record *m = bib_record_merge(a, b);
+    ck_assert_ptr_nonnull(m);
+    unsigned tag = 0;
+    size_t len = 0;
+    const char *s = bib_field_source(bib_record_get(m, BIB_VAR_TITLE), "bibtex", &tag, &len);
+    ck_assert_ptr_nonnull(s);
+    ck_assert_str_eq(s, src);
+    ck_assert_uint_eq(tag, 7);
+    ck_assert_str_eq(bib_record_text(m, BIB_VAR_TITLE), "On <i>Flies</i>");
+    s = bib_field_source(bib_record_get(m, BIB_VAR_PAGE), "bibtex", &tag, &len);
+    ck_assert_ptr_nonnull(s);
+    ck_assert_str_eq(s, pg);
+    ck_assert_uint_eq(tag, 2);
+    ck_assert_uint_eq(bib_field_value_count(bib_record_get(m, BIB_VAR_KEYWORD)), 2);
+    ck_assert_ptr_null(bib_field_source(bib_record_get(m, BIB_VAR_KEYWORD), "bibtex", &tag, &len));
+    bib_record_free(m);
+    bib_record_free(a);
+    bib_record_free(b);
+}
+END_TEST
+
 BIB_TEST_MAIN("merge", doi_matches_whatever_the_title, title_folding, kept_apart,
               thresholds_are_options, richest_value_kept, many_records_linear, doi_normalize,
-              title_alone_needs_words, longer_author_list_wins)
+              title_alone_needs_words, longer_author_list_wins,
+              source_text_kept_when_copied_whole)

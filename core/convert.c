@@ -10,7 +10,6 @@
  *
  * Not for: argument parsing (core/cli) or loading (registry.c).
  */
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,10 +25,6 @@ const bib_format_desc *bib_writer_format(const bib_writer *wr) { return wr->fmt;
 bib_input *bib_reader_input(const bib_reader *rd) { return rd->in; }
 bib_output *bib_writer_output(const bib_writer *wr) { return wr->out; }
 bool bib_reader_is_strict(const bib_reader *rd) { return rd->strict; }
-
-/* Records reported by lost_said, process-wide: bib_writer_finish's
- * count of losses no record told of. */
-static atomic_size_t lost_records;
 
 /* Reports a plugin error that came without a diagnostic. */
 static void check_reported(bib_diag *d, size_t errors_before, const char *fmt, const char *what,
@@ -155,8 +150,6 @@ int bib_writer_new_piece(bib_writer **out, const bib_format_desc *fmt, bib_outpu
     wr->out = output;
     wr->piece = piece;
     wr->opts = opts;
-    wr->lost_at = bib__decode_failures();
-    wr->lost_said_at = atomic_load_explicit(&lost_records, memory_order_relaxed);
     bib_buf_init(&wr->key);
     if (fmt->writer->state_size && !(wr->state = calloc(1, fmt->writer->state_size))) {
         free(wr);
@@ -304,7 +297,6 @@ static __attribute__((noinline)) int lost_said(bib_writer *wr, const bib_record 
     bib_diag_report(bib_output_diag(wr->out), BIB_SEV_ERROR, file, line, 0,
                     "record '%.40s': a value could not be decoded (out of memory) and is "
                     "missing from the output", id ? id : "");
-    atomic_fetch_add_explicit(&lost_records, 1, memory_order_relaxed);
     return BIB_ENOMEM;
 }
 
@@ -342,18 +334,6 @@ int bib_writer_finish(bib_writer *wr)
     wr->end_rc = wr->fmt->writer->end(wr);
     if (wr->end_rc < 0 && bib_output_error(wr->out) != BIB_EIO)
         check_reported(d, before, wr->fmt->name, "writer", bib_output_name(wr->out));
-    /* a value lost to a record not written itself (copied from a crossref
-     * parent the reader keeps) when no record written told of a loss: the
-     * run's writer says so (the count is the process's: a conversion on
-     * another thread may make this one fail too, never pass) */
-    if (!wr->piece && bib__decode_failures() != wr->lost_at &&
-        atomic_load_explicit(&lost_records, memory_order_relaxed) == wr->lost_said_at) {
-        bib_diag_report(d, BIB_SEV_ERROR, bib_output_name(wr->out), 0, 0,
-                        "a value read could not be decoded (out of memory) and is missing "
-                        "from the output");
-        if (wr->end_rc >= 0)
-            wr->end_rc = BIB_ENOMEM;
-    }
     return wr->end_rc;
 }
 

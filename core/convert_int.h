@@ -81,9 +81,6 @@ struct bib_writer {
     const char *carry[2];
     unsigned ncarry;
     struct xd_table *xdrop;
-    /* at bib_writer_new: the process's count of values not decoded and of
-     * records said to lack one (bib_writer_finish; record_int.h) */
-    size_t lost_at, lost_said_at;
 };
 
 /* Whether wr was told to keep repeated ids (its option keys=keep, which

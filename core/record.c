@@ -776,23 +776,14 @@ int bib_record_defer(bib_record *r, bib_var v, bib_recipe recipe, unsigned flags
     return field_defer(r, v, k, recipe, flags, s, len, format, tag);
 }
 
-/* Put-off values that could not be decoded, process-wide
- * (bib__decode_failures). */
-static atomic_size_t decode_failures;
-
-size_t bib__decode_failures(void)
-{
-    return atomic_load_explicit(&decode_failures, memory_order_relaxed);
-}
+bool bib_record_lost_value(const bib_record *rec) { return rec->decode_failed; }
 
 /* field_decode's failure: f's record (its owner, which the decoding
- * leaves as it was: read again, not held across the call) is marked and
- * the process's count raised. */
+ * leaves as it was: read again, not held across the call) is marked. */
 static __attribute__((noinline, cold)) void decode_failed(bib_field *f)
 {
     bib_record *owner = is_textual(f->kind) ? f->u.text.owner : f->u.names.owner;
     owner->decode_failed = true;
-    atomic_fetch_add_explicit(&decode_failures, 1, memory_order_relaxed);
 }
 
 /* Runs the recipe of a put-off value, into the record that made the
@@ -801,7 +792,7 @@ static __attribute__((noinline, cold)) void decode_failed(bib_field *f)
  * drop. The field is the record's own data, not the caller's: a getter
  * given a const record may fill it in (a record is read by one thread at
  * a time). Out of memory, the value stays what was decoded of it, and
- * the record and the process count say so: a getter cannot, and the
+ * the record says so (bib_record_lost_value): a getter cannot, and the
  * conversion must not end as if nothing was lost (convert.c). */
 static __attribute__((noinline)) void field_decode(const bib_field *cf)
 {

@@ -208,15 +208,8 @@ int bib__record_text_value(bib_record *r, bib_var v, const char *s, size_t len, 
  * count of values set): the recipe's last call, a jump. */
 int bib__record_text_one(bib_record *r, bib_var v, const char *s, size_t len);
 
-/* True when a put-off value of r (or of the record r was cloned from)
- * could not be decoded for lack of memory: r lacks some of it. */
+/* bib_record_lost_value, inline for core's hot paths */
 static inline bool bib__record_decode_failed(const bib_record *r) { return r->decode_failed; }
-
-/* How many put-off values could not be decoded for lack of memory, in
- * the whole process so far (record.c): a conversion compares the count
- * at its start and end, for a loss no record it writes tells of (a value
- * copied from another record: a crossref parent's). */
-size_t bib__decode_failures(void);
 
 /* True when s[0..n) is known, without decoding, to decode by `recipe`
  * to at least one value (for names: at least one name and no empty one);

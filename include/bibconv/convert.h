@@ -43,10 +43,8 @@ BIB_API int bib_writer_write(bib_writer *wr, const bib_record *rec);
 /* Records the writer has taken so far; a dropped directive is not one, so
  * summaries count what was really written. */
 BIB_API size_t bib_writer_written(const bib_writer *wr);
-/* Calls end(); returns its status, or BIB_ENOMEM (reported) when a value
- * read since the writer was made could not be decoded and no record
- * written said so. Must be called once before free for a complete
- * output; free alone also calls end if it was not called. */
+/* Calls end(); returns its status. Must be called once before free for a
+ * complete output; free alone also calls end if it was not called. */
 BIB_API int bib_writer_finish(bib_writer *wr);
 BIB_API void bib_writer_free(bib_writer *wr);
 

@@ -311,12 +311,19 @@ BIB_API int bib_record_decode(bib_record *rec, bib_var var, bib_recipe recipe,
  * that adds to the value (add_text, add_name, set_names_truncated) or
  * bib_record_set_source decodes it first. Should the memory run out
  * then, the value reads as what was decoded of it (often none), and the
- * record and its later clones are marked: bib_writer_write reports such
- * a record after writing it and returns BIB_ENOMEM; a loss no written
- * record tells of makes bib_writer_finish do so (docs/record-model.md). */
+ * record and its later clones are marked (bib_record_lost_value):
+ * bib_writer_write reports such a record after writing it and returns
+ * BIB_ENOMEM (docs/record-model.md). */
 BIB_API int bib_record_defer(bib_record *rec, bib_var var, bib_recipe recipe,
                              unsigned flags, const char *s, size_t len,
                              const char *format, unsigned tag);
+
+/* True when a value of rec put off by bib_record_defer (or of the record
+ * rec was cloned or merged from) could not be decoded for lack of memory:
+ * rec lacks some of it. Code that copies values from one record into
+ * another (a reader's crossref inheritance) checks the source after the
+ * copy and treats a lost value as out of memory. */
+BIB_API bool bib_record_lost_value(const bib_record *rec);
 
 /* ---- field accessors (all borrow from the record) -------------------- */
 

@@ -109,6 +109,10 @@ static int inherit(bib_record *child, const bib_record *parent)
         else if (v == BIB_VAR_CONTAINER_TITLE && (!container || !bib_record_has(parent, BIB_VAR_TITLE)))
             rc = inherit_field(child, f, v);
     }
+    /* a value of the parent read here for the first time and lost to a
+     * lack of memory (bib_record_defer) is lost to the child too */
+    if (rc >= 0 && bib_record_lost_value(parent))
+        rc = BIB_ENOMEM;
     return rc;
 }
 

@@ -200,6 +200,10 @@ unsigned bib_reftag_direct_domain(unsigned tmpl);
 /* The feature id of template tmpl's value v. */
 uint32_t bib_reftag_feature_id(uint32_t tmpl, uint32_t v);
 
+/* The name lists' surroundings (lbef, laft) from the name buckets and the
+ * breaks compute_context marks in lbef (reftag_ctx.c). */
+void bib__reftag_name_lists(bib_reftag *t);
+
 /* Fills t's decoder tables from the generated table (reftag_decode.c);
  * returns BIB_ENOMEM when the direct rows cannot be allocated. */
 int bib_reftag_decode_init(bib_reftag *t);

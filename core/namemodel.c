@@ -268,6 +268,10 @@ static size_t scan_ascii(const char *s, size_t len, token *t, size_t max, text_s
     for (size_t i = 0; i < len; i++) {
         unsigned char b = (unsigned char)s[i] & 0x7F;
         char c = ascii_shape[b];
+        if (cur && (c | 32) == 'x') {  /* a letter inside a token: most */
+            token_add_ascii(cur, c);
+            continue;
+        }
         sc->commas += c == ',';
         /* listed once a shape (`?` and `!` are one) */
         uint64_t bit = (uint64_t)1 << (c & 63);

@@ -446,10 +446,17 @@ static signed char name_bucket(bib_reftag *t, size_t a, size_t b)
     if (n <= sizeof m->text) {
         /* two ways a set, the one used last first: a list's one-off
          * chunks (a title's words) do not evict the name that recurs */
-        uint32_t h = 2166136261u;
-        for (size_t i = 0; i < n; i++)
-            h = (h ^ (unsigned char)p[i]) * 16777619u;
-        m = &t->memo[h % (BIB_REFTAG_MEMO / 2) * 2];
+        /* the set: the bytes hashed eight at a time (any hash will do) */
+        uint64_t h = n, w = 0;
+        size_t i = 0;
+        for (; i + 8 <= n; i += 8) {
+            memcpy(&w, p + i, 8);
+            h = (h ^ w) * 0x9E3779B97F4A7C15u;
+        }
+        for (w = 0; i < n; i++)
+            w = w << 8 | (unsigned char)p[i];
+        h = (h ^ w) * 0x9E3779B97F4A7C15u;
+        m = &t->memo[(h >> 40) % (BIB_REFTAG_MEMO / 2) * 2];
         if (m[0].len == n && memcmp(m[0].text, p, n) == 0)
             return m[0].bucket;
         if (m[1].len == n && memcmp(m[1].text, p, n) == 0) {
@@ -541,7 +548,7 @@ static void chunks_around(bib_reftag *t, bool backwards, signed char *out, unsig
         out[i] = done;
         if (seen)
             t->ctx[i] |= yearbit;
-        seen |= year_like(t, i);
+        seen |= t->tok[i].kind == BIB_REFTOK_NUMBER && year_like(t, i);   /* no call for others */
     }
 }
 
@@ -759,7 +766,7 @@ static void compute_phrases(bib_reftag *t)
             first = first ? first : last;
         }
         nums += t->tok[i].kind == BIB_REFTOK_NUMBER;
-        if (i + 1 == t->n || sentence_end(t, i)) {
+        if (i + 1 == t->n || (t->tok[i].kind == BIB_REFTOK_PUNCT && sentence_end(t, i))) {
             unsigned nb = nums > 3 ? 3 : (unsigned)nums, seen = 0;
             for (size_t j = a0; j <= i; j++) {
                 t->sfirst[j] = first, t->slast[j] = last;

@@ -23,9 +23,14 @@
 #define MAX_BYTES 512
 #define MAX_TOKENS 32
 
+/* Where features go: ids, or with ids NULL the score itself, each
+ * feature's weight added as it is made (bib__name_score_of: the same
+ * additions in the same order as summing the ids afterwards, without
+ * the array). */
 typedef struct {
     uint32_t *ids;
     size_t n, max;
+    double score;
 } feats;
 
 /* A feature's hash: FNV-1a over its tag, a separator and its value. The
@@ -51,17 +56,31 @@ static inline uint32_t tag_seed(const char *tag, size_t n)
 
 #define TAG(tag) tag_seed(tag, sizeof tag - 1)
 
-static void emit(feats *f, uint32_t h)
+/* The feature parts are inlined into name_features' two callers: with
+ * where the features go known there (ids or the score) and the count and
+ * score kept in registers, a feature costs a few instructions less. */
+#if defined(__GNUC__)
+#define NM_INLINE inline __attribute__((always_inline))
+#else
+#define NM_INLINE inline
+#endif
+
+static NM_INLINE void emit(feats *f, uint32_t h)
 {
     h ^= h >> 15;
-    if (f->n < f->max)
-        f->ids[f->n++] = h & (BIB_NAME_FEATURE_BUCKETS - 1);
+    if (f->n >= f->max)
+        return;
+    f->n++;
+    if (f->ids)
+        f->ids[f->n - 1] = h & (BIB_NAME_FEATURE_BUCKETS - 1);
+    else
+        f->score += bib__name_weights[h & (BIB_NAME_FEATURE_BUCKETS - 1)] / bib__name_weight_scale;
 }
 
 #define FEAT(f, tag, v, vlen) emit(f, fnv(TAG(tag), v, vlen))
 #define FEAT_S(f, tag, v) FEAT(f, tag, v, strlen(v))
 
-static void feat_n(feats *f, uint32_t seed, unsigned n, unsigned cap)
+static NM_INLINE void feat_n(feats *f, uint32_t seed, unsigned n, unsigned cap)
 {
     char v[12];
     unsigned k = n > cap ? cap : n, i = sizeof v;
@@ -123,12 +142,22 @@ static bool is_space_cp(uint32_t cp)
 static pthread_once_t ascii_once = PTHREAD_ONCE_INIT;
 static char ascii_shape[128];
 static bool ascii_space[128];
+/* and whether the shape is one scan_text lists as punctuation; the
+ * match key's byte (ascii_match_key: a letter in lower case, a digit, 0
+ * for a separator) */
+static bool ascii_pc[128];
+static char ascii_key[128];
 
 static void ascii_fill(void)
 {
     for (uint32_t cp = 0; cp < 128; cp++) {
-        ascii_shape[cp] = shape_char(cp);
+        char c = shape_char(cp);
+        ascii_shape[cp] = c;
         ascii_space[cp] = is_space_cp(cp);
+        ascii_pc[cp] = c && c != 'X' && c != 'x' && c != 'L';
+        bool upper = cp >= 'A' && cp <= 'Z';
+        ascii_key[cp] = upper || (cp >= 'a' && cp <= 'z') || (cp >= '0' && cp <= '9')
+                        ? (char)(upper ? cp + 32 : cp) : 0;
     }
 }
 
@@ -171,7 +200,7 @@ typedef struct {
     size_t cps;
     size_t npc;
     char pc[32];     /* shape letters other than X, x and L, first met first */
-    bool seen[128];
+    uint64_t seen[2]; /* which of those were met (bit c of the 128) */
 } text_scan;
 
 static inline void token_add(token *t, char c)
@@ -180,6 +209,17 @@ static inline void token_add(token *t, char c)
         return;
     if (c == 'X' || c == 'x' || c == 'H' || c == 'K' || c == 'J' || c == 'L')
         t->letters++;
+    if (t->flen < sizeof t->full - 1)
+        t->full[t->flen++] = c;
+    if ((!t->slen || t->shape[t->slen - 1] != c) && t->slen < sizeof t->shape - 1)
+        t->shape[t->slen++] = c;
+}
+
+/* token_add of an ASCII character's shape: never a mark, and its only
+ * letter shapes are X and x */
+static inline void token_add_ascii(token *t, char c)
+{
+    t->letters += (c | 32) == 'x';
     if (t->flen < sizeof t->full - 1)
         t->full[t->flen++] = c;
     if ((!t->slen || t->shape[t->slen - 1] != c) && t->slen < sizeof t->shape - 1)
@@ -206,8 +246,9 @@ static size_t scan_text(const char *s, size_t len, token *t, size_t max, text_sc
         char c = shape_of(cp);
         sc->cps++;
         sc->commas += c == ',';
-        if (c && c != 'X' && c != 'x' && c != 'L' && !sc->seen[(unsigned char)c]) {
-            sc->seen[(unsigned char)c] = true;
+        uint64_t bit = (uint64_t)1 << (c & 63);
+        if (c && c != 'X' && c != 'x' && c != 'L' && !(sc->seen[(c >> 6) & 1] & bit)) {
+            sc->seen[(c >> 6) & 1] |= bit;
             if (sc->npc < sizeof sc->pc)
                 sc->pc[sc->npc++] = c;
         }
@@ -232,6 +273,48 @@ static size_t scan_text(const char *s, size_t len, token *t, size_t max, text_sc
     return n;
 }
 
+/* scan_text of ASCII text: a code point a byte, none a mark, the shapes
+ * and classes from the tables (the same tokens, shapes and counts). */
+static size_t scan_ascii(const char *s, size_t len, token *t, size_t max, text_scan *sc)
+{
+    size_t n = 0;
+    token *cur = NULL;
+    sc->cps += len;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char b = (unsigned char)s[i] & 0x7F;
+        char c = ascii_shape[b];
+        if (cur && (c | 32) == 'x') {  /* a letter inside a token: most */
+            token_add_ascii(cur, c);
+            continue;
+        }
+        sc->commas += c == ',';
+        /* listed once a shape (`?` and `!` are one) */
+        uint64_t bit = (uint64_t)1 << (c & 63);
+        if (ascii_pc[b] && !(sc->seen[(c >> 6) & 1] & bit)) {
+            sc->seen[(c >> 6) & 1] |= bit;
+            if (sc->npc < sizeof sc->pc)
+                sc->pc[sc->npc++] = c;
+        }
+        if (ascii_space[b]) {
+            if (cur)
+                token_end(cur, s + i);
+            cur = NULL;
+        } else if (cur) {
+            token_add_ascii(cur, c);
+        } else if (n < max) {
+            cur = &t[n++];
+            cur->s = s + i;
+            cur->slen = cur->flen = 0;
+            cur->letters = 0;
+            cur->first = c;
+            token_add_ascii(cur, c);
+        }
+    }
+    if (cur)
+        token_end(cur, s + len);
+    return n;
+}
+
 /* Initials: one to three capitals, each optionally followed by a dot
  * ("J", "J.", "JE", "J.E.", "J.-P."). */
 static bool is_initials(const token *t)
@@ -249,12 +332,20 @@ static bool is_initials(const token *t)
 
 static bool is_all_caps(const token *t)
 {
-    return t->letters >= 2 && !strchr(t->shape, 'x') && strchr(t->shape, 'X');
+    if (t->letters < 2)
+        return false;
+    bool upper = false;
+    for (size_t i = 0; i < t->slen; i++) {
+        if (t->shape[i] == 'x')
+            return false;
+        upper |= t->shape[i] == 'X';
+    }
+    return upper;
 }
 
 /* Shapes on each side of the first comma: "Smith, John Paul" (Xx | Xx Xx)
  * is one name, "Sukarno, J. van den Berg" (Xx | X. x x Xx) a list. */
-static void comma_features(feats *f, const token *t, size_t n)
+static NM_INLINE void comma_features(feats *f, const token *t, size_t n)
 {
     size_t c = 0;
     while (c < n && t[c].shape[t[c].slen - (t[c].slen ? 1 : 0)] != ',')
@@ -277,7 +368,7 @@ static void comma_features(feats *f, const token *t, size_t n)
     feat_n(f, TAG("bcn"), (unsigned)(c + 1), 6);
 }
 
-static void shape_features(feats *f, const token *t, size_t n)
+static NM_INLINE void shape_features(feats *f, const token *t, size_t n)
 {
     char seq[64] = "";
     size_t sl = 0;
@@ -323,7 +414,7 @@ static void shape_features(feats *f, const token *t, size_t n)
 
 /* Word identities and character trigrams from the match key (lower case,
  * no diacritics, punctuation as spaces). */
-static void key_features(feats *f, const char *k, size_t len)
+static NM_INLINE void key_features(feats *f, const char *k, size_t len, bool ascii)
 {
     size_t i = 0, nw = 0;
     while (i < len) {
@@ -336,7 +427,26 @@ static void key_features(feats *f, const char *k, size_t len)
         if (j == len)
             FEAT(f, "wL", k + i, j - i);
         /* trigrams centred on each code point, with ^ and $ at the word's
-         * ends */
+         * ends; an ASCII key's code points are its bytes (the same
+         * trigrams without the offsets) */
+        if (ascii) {
+            /* the first (^ and two bytes, or one), the middle ones
+             * (three bytes each), the last (two bytes and $) */
+            const char *w = k + i;
+            size_t m = j - i < 64 ? j - i : 64;
+            uint32_t h = fnv_c(TAG("g"), '^');
+            if (m == 1) {
+                emit(f, fnv_c(fnv_c(h, w[0]), '$'));
+            } else if (m > 1) {
+                emit(f, fnv_c(fnv_c(h, w[0]), w[1]));
+                for (size_t c = 1; c + 1 < m; c++)
+                    emit(f, fnv_c(fnv_c(fnv_c(TAG("g"), w[c - 1]), w[c]), w[c + 1]));
+                emit(f, fnv_c(fnv_c(fnv_c(TAG("g"), w[m - 2]), w[m - 1]), '$'));
+            }
+            nw++;
+            i = j + 1;
+            continue;
+        }
         size_t off[66], m = 0, p = i;
         while (p < j && m < 64) {
             uint32_t cp;
@@ -401,7 +511,7 @@ static unsigned length_bucket(size_t cps)
 }
 
 /* The punctuation of the text (scan_text counted it), after the rest. */
-static void punct_features(feats *f, const text_scan *sc, const char *s, size_t len)
+static NM_INLINE void punct_features(feats *f, const text_scan *sc, const char *s, size_t len)
 {
     for (size_t i = 0; i < sc->npc; i++)
         FEAT(f, "pc", &sc->pc[i], 1);
@@ -437,24 +547,29 @@ static size_t ascii_match_key(const char *s, size_t len, char *out)
     size_t n = 0;
     bool space = false;
     for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-        bool upper = c >= 'A' && c <= 'Z';
-        if (!upper && !(c >= 'a' && c <= 'z') && !(c >= '0' && c <= '9')) {
+        char c = ascii_key[(unsigned char)s[i] & 0x7F];
+        if (!c) {
             space = true;
             continue;
         }
         if (space && n)
             out[n++] = ' ';
         space = false;
-        out[n++] = (char)(upper ? c + 32 : c);
+        out[n++] = c;
     }
     return n;
 }
 
-size_t bib_name_features(const char *s, size_t len, uint32_t *ids, size_t max)
+/* The features of s into f (bib_name_features); false when out of memory.
+ * Inlined into its two callers, so that whether ids are written or the
+ * score summed is known where each feature is made. */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline bool name_features(const char *s, size_t len, feats *fp)
 {
     pthread_once(&ascii_once, ascii_fill);
-    feats f = {ids, 0, max};
+    feats f = *fp;
     bool long_text = len > MAX_BYTES;
     if (long_text)
         len = MAX_BYTES;
@@ -473,7 +588,7 @@ size_t bib_name_features(const char *s, size_t len, uint32_t *ids, size_t max)
                bib_utf8_match_key(&kb, nfc.data ? nfc.data : "", nfc.len)) {
         bib_buf_clear(&nfc);
         bib_buf_clear(&kb);
-        return 0;
+        return false;
     } else {
         t = nfc.data ? nfc.data : "";
         tlen = nfc.len;
@@ -484,8 +599,9 @@ size_t bib_name_features(const char *s, size_t len, uint32_t *ids, size_t max)
     text_scan ts;
     ts.commas = 0;
     ts.cps = ts.npc = 0;
-    memset(ts.seen, 0, sizeof ts.seen);
-    size_t n = scan_text(t, tlen, tok, MAX_TOKENS, &ts);
+    ts.seen[0] = ts.seen[1] = 0;
+    size_t n = ascii ? scan_ascii(t, tlen, tok, MAX_TOKENS, &ts)
+                     : scan_text(t, tlen, tok, MAX_TOKENS, &ts);
     unsigned letters = 0;
     for (size_t i = 0; i < n; i++)
         letters += tok[i].letters;
@@ -504,25 +620,39 @@ size_t bib_name_features(const char *s, size_t len, uint32_t *ids, size_t max)
         FEAT(&f, "scn", nsc, nl + 1);
     }
     shape_features(&f, tok, n);
-    key_features(&f, key, klen);
+    key_features(&f, key, klen, ascii);
     if (bib_script_is_cjk(sc))
         cjk_features(&f, t, tlen, letters);
     punct_features(&f, &ts, t, tlen);
-    bib_buf_clear(&nfc);
-    bib_buf_clear(&kb);
-    return f.n;
+    if (!ascii) {
+        bib_buf_clear(&nfc);
+        bib_buf_clear(&kb);
+    }
+    *fp = f;
+    return true;
+}
+
+size_t bib_name_features(const char *s, size_t len, uint32_t *ids, size_t max)
+{
+    feats f = {ids, 0, max, 0.0};
+    return ids && name_features(s, len, &f) ? f.n : 0;
+}
+
+/* The score as bib_name_score sums it over bib_name_features' first 1,024
+ * ids (the bias, then each weight in order), without the ids. */
+int bib__name_score_of(const char *s, size_t len, double *out)
+{
+    feats f = {NULL, 0, 1024, bib__name_bias};
+    if (!name_features(s, len, &f) || f.n == 0)
+        return BIB_ENOMEM;
+    *out = f.score;
+    return 0;
 }
 
 double bib_name_score(const char *s, size_t len)
 {
-    uint32_t ids[1024];
-    size_t n = bib_name_features(s, len, ids, sizeof ids / sizeof *ids);
-    if (n == 0)
-        return 0.0;
-    double z = bib__name_bias;
-    for (size_t i = 0; i < n; i++)
-        z += bib__name_weights[ids[i]] / bib__name_weight_scale;
-    return z;
+    double z;
+    return bib__name_score_of(s, len, &z) ? 0.0 : z;
 }
 
 double bib_name_likeness(const char *s, size_t len)

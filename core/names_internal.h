@@ -38,5 +38,8 @@ extern const double bib__name_weight_scale; /* weight = short / scale */
 extern const double bib__name_bias;
 extern const unsigned long bib__name_model_seed;
 extern const char bib__name_model_input_hash[];
+/* bib_name_score into *out (namemodel.c), BIB_ENOMEM when the name
+ * model's normalisation ran out of memory (bib_name_score's 0). */
+int bib__name_score_of(const char *s, size_t len, double *out);
 
 #endif

@@ -446,10 +446,17 @@ static signed char name_bucket(bib_reftag *t, size_t a, size_t b)
     if (n <= sizeof m->text) {
         /* two ways a set, the one used last first: a list's one-off
          * chunks (a title's words) do not evict the name that recurs */
-        uint32_t h = 2166136261u;
-        for (size_t i = 0; i < n; i++)
-            h = (h ^ (unsigned char)p[i]) * 16777619u;
-        m = &t->memo[h % (BIB_REFTAG_MEMO / 2) * 2];
+        /* the set: the bytes hashed eight at a time (any hash will do) */
+        uint64_t h = n, w = 0;
+        size_t i = 0;
+        for (; i + 8 <= n; i += 8) {
+            memcpy(&w, p + i, 8);
+            h = (h ^ w) * 0x9E3779B97F4A7C15u;
+        }
+        for (w = 0; i < n; i++)
+            w = w << 8 | (unsigned char)p[i];
+        h = (h ^ w) * 0x9E3779B97F4A7C15u;
+        m = &t->memo[(h >> 40) % (BIB_REFTAG_MEMO / 2) * 2];
         if (m[0].len == n && memcmp(m[0].text, p, n) == 0)
             return m[0].bucket;
         if (m[1].len == n && memcmp(m[1].text, p, n) == 0) {
@@ -461,16 +468,12 @@ static signed char name_bucket(bib_reftag *t, size_t a, size_t b)
         m[1] = m[0];
     }
     /* bib_name_score, with its one failure (the name model's
-     * normalisation out of memory: no features) told apart from a score */
-    uint32_t ids[1024];
-    size_t nf = bib_name_features(p, n, ids, sizeof ids / sizeof *ids);
-    if (nf == 0) {
+     * normalisation out of memory) told apart from a score */
+    double sc;
+    if (bib__name_score_of(p, n, &sc)) {
         t->oom = true;
         return 9;
     }
-    double sc = bib__name_bias;
-    for (size_t i = 0; i < nf; i++)
-        sc += bib__name_weights[ids[i]] / bib__name_weight_scale;
     long q = lround(floor(sc));
     signed char bucket = (signed char)(q < -4 ? -4 : q > 4 ? 4 : q);
     if (m) {
@@ -522,7 +525,6 @@ static bool sentence_end(const bib_reftag *t, size_t i)
  * each token: the context the features read. */
 static void compute_hashes(bib_reftag *t);
 static void compute_phrases(bib_reftag *t);
-static void name_lists(bib_reftag *t);
 
 /* One direction of the context the features see on either side (the
  * two directions are one walk, forwards or backwards): into out[i] the
@@ -546,7 +548,7 @@ static void chunks_around(bib_reftag *t, bool backwards, signed char *out, unsig
         out[i] = done;
         if (seen)
             t->ctx[i] |= yearbit;
-        seen |= year_like(t, i);
+        seen |= t->tok[i].kind == BIB_REFTOK_NUMBER && year_like(t, i);   /* no call for others */
     }
 }
 
@@ -696,56 +698,8 @@ long bib_reftag_tokenize(bib_reftag *t, const char *s, size_t len)
         return BIB_ENOMEM;
     compute_hashes(t);
     compute_phrases(t);
-    name_lists(t);
+    bib__reftag_name_lists(t);
     return (long)t->n;
-}
-
-/* A token as the word before or after a name list: a number by its
- * shape (a year), a word by its word; never 0. */
-static uint32_t list_edge(const bib_reftag *t, size_t i)
-{
-    return (t->tok[i].kind == BIB_REFTOK_NUMBER ? t->sh[i] : t->wh[i]) | 1u;
-}
-
-/* Name lists: each run of chunks that may be names (bucket -1 to 4: a
- * family name alone between commas scores -1 or 0) and the breaks
- * between them. Whether a list names authors or editors is said around
- * it (`In`, `edited by`, `hg. v.` before; `(Eds.)`, `editors`, `Hrsg.`,
- * a year after), not inside it: every token of a list sees the first
- * word before it and after it (punctuation skipped; 2 for none). Reads
- * the breaks compute_context marks in lbef. */
-static void name_lists(bib_reftag *t)
-{
-    size_t i = 0;
-    while (i < t->n) {
-        if (t->name[i] < -1 || t->name[i] > 4) {
-            t->lbef[i] = t->laft[i] = 0;
-            i++;
-            continue;
-        }
-        size_t a = i, b = i, j = i;
-        while (j < t->n && ((t->name[j] >= -1 && t->name[j] <= 4) || (t->name[j] == 9 && t->lbef[j]))) {
-            if (t->name[j] != 9)
-                b = j;
-            j++;
-        }
-        uint32_t before = 2, after = 2;
-        for (size_t k = a; k-- > 0;)
-            if (t->tok[k].kind != BIB_REFTOK_PUNCT) {
-                before = list_edge(t, k);
-                break;
-            }
-        for (size_t k = b + 1; k < t->n; k++)
-            if (t->tok[k].kind != BIB_REFTOK_PUNCT) {
-                after = list_edge(t, k);
-                break;
-            }
-        for (size_t k = a; k < j; k++) {
-            t->lbef[k] = k <= b ? before : 0;
-            t->laft[k] = k <= b ? after : 0;
-        }
-        i = j;
-    }
 }
 
 /* Does token i end a phrase? Phrases are the runs between field-like
@@ -812,7 +766,7 @@ static void compute_phrases(bib_reftag *t)
             first = first ? first : last;
         }
         nums += t->tok[i].kind == BIB_REFTOK_NUMBER;
-        if (i + 1 == t->n || sentence_end(t, i)) {
+        if (i + 1 == t->n || (t->tok[i].kind == BIB_REFTOK_PUNCT && sentence_end(t, i))) {
             unsigned nb = nums > 3 ? 3 : (unsigned)nums, seen = 0;
             for (size_t j = a0; j <= i; j++) {
                 t->sfirst[j] = first, t->slast[j] = last;
@@ -998,10 +952,38 @@ static size_t sup_number(const bib_reftag *t, size_t i, char *out)
     return n;
 }
 
+/* lower's and shape's hashes of an ASCII token in one pass over it, no
+ * buffers; false (nothing set) when a byte lower or shape would read is
+ * not ASCII. */
+static bool ascii_hashes(const char *p, size_t len, uint32_t *wh, uint32_t *sh)
+{
+    uint32_t w = 2166136261u, h = 2166136261u;
+    char last = 0;
+    int rep = 0;
+    for (size_t k = 0, o = 0; k < len && (k < 24 || o < 12); k++) {
+        unsigned c = (unsigned char)p[k];
+        if (c >= 0x80)
+            return false;
+        bool up = c - 'A' < 26u;
+        if (k < 24)
+            w = (w ^ (up ? c + 32 : c)) * 16777619u;
+        char ch = c - '0' < 10u ? 'd' : up ? 'X' : c - 'a' < 26u ? 'x' : (char)c;
+        rep = ch == last ? rep + 1 : 0;
+        last = ch;
+        if (o < 12 && rep < 2)
+            h = (h ^ (unsigned char)ch) * 16777619u, o++;
+    }
+    *wh = w;
+    *sh = h;
+    return true;
+}
+
 /* The word and shape hashes of every token. */
 static void compute_hashes(bib_reftag *t)
 {
     for (size_t i = 0; i < t->n; i++) {
+        if (ascii_hashes(tok_text(t, i), t->tok[i].len, &t->wh[i], &t->sh[i]))
+            continue;
         char b[24];
         if ((b[0] = folded_punct(t, i)) != 0) {   /* as the ASCII mark */
             t->wh[i] = t->sh[i] = fnv(2166136261u, b, 1);

@@ -217,8 +217,10 @@ static void add_direct(bib_reftag *t, const uint16_t *dir, size_t nd, int32_t *r
 {
     size_t f = 0;
     for (; f + 4 <= nd; f += 4) {
-        uint64_t key = (uint64_t)dir[f] | (uint64_t)dir[f + 1] << 16 |
-                       (uint64_t)dir[f + 2] << 32 | (uint64_t)dir[f + 3] << 48;
+        /* the four as one 64-bit load (any order of their bytes makes
+         * a key: four nonzero features, never key 0) */
+        uint64_t key;
+        memcpy(&key, dir + f, sizeof key);
         size_t x = (key * 0x9E3779B97F4A7C15u) >> (64 - BIB_REFTAG_GMEMO_BITS);
         int32_t *sum = t->gacc[x];
         if (t->gkey[x] != key) {
@@ -341,10 +343,10 @@ static const reftag_word_memo *word_entry(bib_reftag *t, size_t i, reftag_word_m
     reftag_word_memo *m = spare;
     reftag_word_key *key = NULL;
     if (k->len <= sizeof key->text) {
-        uint32_t h = 2166136261u ^ k->kind;
-        for (size_t j = 0; j < k->len; j++)
-            h = (h ^ (unsigned char)p[j]) * 16777619u;
-        size_t set = h % BIB_REFTAG_WSETS;
+        /* the set from the word hash the tokenizer made (of the text
+         * lower-cased; the key below tells the cases apart) */
+        uint32_t h = (t->wh[i] ^ k->kind) * 0x9E3779B1u;
+        size_t set = (h >> 16) % BIB_REFTAG_WSETS;
         key = t->wkey[set];
         for (int w = 0; w < 2; w++)
             if (key[w].len == k->len && key[w].kind == k->kind && memcmp(key[w].text, p, k->len) == 0) {

@@ -58,14 +58,17 @@ extern const double bib_reftag_model_scale;
 #define BIB_REFTAG_DENSE 31u
 
 /* A chunk's name-likeness bucket, cached by its bytes (reftag.c,
- * name_bucket; sets of two entries); len 0 is an empty entry (an empty
- * chunk is never asked). */
+ * name_bucket; sets of two entries, a set one cache line); len 0 is an
+ * empty entry (an empty chunk is never asked). Chunks of 30 bytes at
+ * most: 16,384 entries of 32 bytes (4,096 of 64 before) keep more of the
+ * names that recur for 256 KB more, and a longer chunk recurs little
+ * (FILE of docs/refs.md: 3,604 M -> 3,535 M instructions). */
 typedef struct reftag_name_memo {
     unsigned char len;
     signed char bucket;
-    char text[62];
+    char text[30];
 } reftag_name_memo;
-#define BIB_REFTAG_MEMO 4096
+#define BIB_REFTAG_MEMO 16384
 
 /* How far the features of a token reach into its neighbours' texts
  * (reftag.c, near_features: d = -BIB_REFTAG_NEAR .. BIB_REFTAG_NEAR). */
@@ -199,6 +202,10 @@ size_t bib_reftag_features_split(bib_reftag *t, size_t i, uint32_t *ids, size_t 
 unsigned bib_reftag_direct_domain(unsigned tmpl);
 /* The feature id of template tmpl's value v. */
 uint32_t bib_reftag_feature_id(uint32_t tmpl, uint32_t v);
+
+/* The name lists' surroundings (lbef, laft) from the name buckets and the
+ * breaks compute_context marks in lbef (reftag_ctx.c). */
+void bib__reftag_name_lists(bib_reftag *t);
 
 /* Fills t's decoder tables from the generated table (reftag_decode.c);
  * returns BIB_ENOMEM when the direct rows cannot be allocated. */

@@ -418,15 +418,7 @@ static bool given_piece(const char *s, size_t n)
  * normalisation ran out of memory (its score would be 0, silently). */
 static int name_score(const char *s, size_t n, double *out)
 {
-    uint32_t ids[1024];
-    size_t k = bib_name_features(s, n, ids, sizeof ids / sizeof *ids);
-    if (k == 0)
-        return BIB_ENOMEM;
-    double z = bib__name_bias;
-    for (size_t i = 0; i < k; i++)
-        z += bib__name_weights[ids[i]] / bib__name_weight_scale;
-    *out = z;
-    return 0;
+    return bib__name_score_of(s, n, out);
 }
 
 /* The marks between CJK names: `・`, `、`, `，`. */

@@ -648,7 +648,7 @@ int bib__record_add_name_block(bib_record *r, bib_var v, const bib_name *name,
     char *copy = arena_alloc(r, len);
     if (!copy)
         return BIB_ENOMEM;
-    small_copy(copy, block, len); /* most blocks are short: no memcpy call */
+    bib_short_copy(copy, block, len); /* most blocks are short: no memcpy call */
     bib_name *dst = &f->u.names.v[f->u.names.n];
     *dst = *name;
 #define REBASE(part)                                                                  \

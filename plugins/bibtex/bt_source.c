@@ -11,6 +11,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "bibconv/short_copy.h"
 #include "btfmt.h"
 
 /* True when a field's text may go back out as its source text: no
@@ -53,8 +54,7 @@ bool bt_source_bytes_ok(const char *s, size_t n, bool *ascii)
     size_t i = 0;
     if (n >= 8 && n <= 16) { /* most values: two words that overlap, no loop */
         uint64_t x, y;
-        memcpy(&x, s, 8);
-        memcpy(&y, s + n - 8, 8);
+        bib_short_load(s, n, &x, &y);
         if (!((((x - ones * 0x20) & ~x) | ((y - ones * 0x20) & ~y)) & high)) {
             *ascii = !((x | y) & high);
             return true;

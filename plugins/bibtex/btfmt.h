@@ -118,7 +118,6 @@ typedef struct bt_reader {
     bt_macros macros;
     bib_buf arena; /* field names and expanded values of the current entry */
     bib_buf tmp;   /* conversion scratch */
-    bib_buf pages; /* read_range's second scratch: no allocation per range */
     bt_raw_field *fields;
     size_t nfields, capfields;
     bib_reader *rd;   /* the handle: duplicate keys go to bib_reader_note_key */

@@ -112,11 +112,11 @@ static int inherit(bib_record *child, const bib_record *parent)
     return rc;
 }
 
-/* Types a later entry may name as its crossref parent. biblatex-software's
+/* Types a later entry may name as its crossref parent (btfmt.h). biblatex-software's
  * versions and modules name their software (@softwareversion ->
  * @software, a version -> another), from which they inherit fields under
  * the same names, as biber does with its data model. */
-static bool parent_like(const char *t)
+bool bt_parent_like(const char *t)
 {
     static const char *const kinds[] = {"proceedings", "mvproceedings", "book", "mvbook",
                                         "collection", "mvcollection", "reference",
@@ -204,7 +204,10 @@ static int release_children(bt_reader *r, const bib_record *rec, const char *typ
     bool wanted = false;
     for (size_t i = 0; i < r->nheld && !wanted && r->waiting[WAIT_SLOT(id)]; i++)
         wanted = strcmp(xref_of(r->held[i]), id) == 0;
-    if ((t && parent_like(t)) || wanted) {
+    /* the reader's entry type (r->type) comes with its answer, memoised
+     * with the type (bt_build_record) */
+    bool plike = t && (t == r->type ? r->type_plike : bt_parent_like(t));
+    if (plike || wanted) {
         bib_record *c = bib_record_clone(rec);
         int rc = c ? bt_remember_parent(r, c) : BIB_ENOMEM;
         if (rc < 0)

@@ -25,6 +25,7 @@
 #include "bibconv/dates.h"
 #include "bibconv/latex.h"
 #include "bibconv/names.h"
+#include "bibconv/short_copy.h"
 #include "btfmt.h"
 
 static const char *fval(bt_reader *r, const bt_raw_field *f)
@@ -59,7 +60,7 @@ static void index_entry(bt_reader *r)
         f->row = bt_find_field(&r->field_index, fname(r, f), f->name_len, f->name_hash,
                                f->name_word0, &f->known);
         if (f->known && !r->at[f->known])
-            r->at[f->known] = i + 1;
+            r->at[f->known] = (unsigned)(i + 1); /* fields of an entry: far below 2^32 */
     }
 }
 
@@ -156,7 +157,7 @@ static int set_converted(bt_reader *r, bib_record *rec, bib_var var, const bt_ra
 static int add_raw_extra(bt_reader *r, bib_record *rec, const char *name, const char *v,
                          size_t n)
 {
-    if (!memchr(v, '\n', n) && !memchr(v, '\r', n))
+    if (!bt_has_break(v, n))
         return bib_record_add_extra(rec, "bibtex", name, v, n);
     bib_buf_reset(&r->tmp);
     for (size_t i = 0; i < n;) {
@@ -421,32 +422,42 @@ static int read_org(entry_ctx *e, const bt_row *row, const bt_raw_field *f)
     return add_raw_extra(r, e->rec, fname(r, f), fval(r, f), f->val_len);
 }
 
-/* read_date's quick way (btfmt.h) */
+/* The number of the two digits at v, or -1 when either is not one. */
+static inline int two_digits(const char *v)
+{
+    unsigned a = (unsigned)((unsigned char)v[0] - '0'), b = (unsigned)((unsigned char)v[1] - '0');
+    return a < 10u && b < 10u ? (int)(a * 10u + b) : -1;
+}
+
+/* read_date's quick way (btfmt.h). The year's four digits are tested in
+ * one word: each byte minus '0' is below 10 when neither it nor that plus
+ * 0x76 has its high bit (a byte below '0' borrows and shows a high bit;
+ * the carries only come from bytes already refused). */
 bool bt_date_quick(bib_date *d, const char *v, size_t n)
 {
     if (n != 4 && n != 7 && n != 10)
         return false;
-    int f[3] = {0, 0, 0};
-    for (size_t i = 0, k = 0; i < n; i++) {
-        if (i == 4 || i == 7) {
-            if (v[i] != '-')
-                return false;
-            k++;
-        } else if ((unsigned)(v[i] - '0') < 10u) {
-            f[k] = f[k] * 10 + (v[i] - '0');
-        } else {
-            return false;
-        }
-    }
+    uint32_t y;
+    memcpy(&y, v, 4);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    y = __builtin_bswap32(y); /* v[0] in the low byte */
+#endif
+    y -= 0x30303030u;
+    if ((y | (y + 0x76767676u)) & 0x80808080u)
+        return false;
+    int year = (int)((y & 0xFF) * 1000u + (y >> 8 & 0xFF) * 100u + (y >> 16 & 0xFF) * 10u +
+                     (y >> 24));
+    int mon = 0, day = 0;
     /* year 0 is 1 BC, which the record holds as -1 (the parse knows) */
-    if (!f[0] || (n > 4 && (f[1] < 1 || f[1] > 12)) || (n > 7 && (f[2] < 1 || f[2] > 31)))
+    if (!year || (n > 4 && (v[4] != '-' || (mon = two_digits(v + 5)) < 1 || mon > 12)) ||
+        (n > 7 && (v[7] != '-' || (day = two_digits(v + 8)) < 1 || day > 31)))
         return false;
     memset(d, 0, sizeof *d);
     d->nparts = 1;
     d->parts[0].has_year = true;
-    d->parts[0].year = f[0];
-    d->parts[0].month = f[1];
-    d->parts[0].day = f[2];
+    d->parts[0].year = year;
+    d->parts[0].month = mon;
+    d->parts[0].day = day;
     return true;
 }
 
@@ -609,6 +620,18 @@ static void read_genre(entry_ctx *e, bib_type type)
         bib_record_set_type(rec, BIB_TYPE_SPEECH);
 }
 
+/* a[0..n) equals the memo b[0..n) (n below 32): a type name is mostly
+ * 4 to 16 bytes, compared as two words a side without a memcmp call */
+static inline bool same_type(const char *a, const char *b, size_t n)
+{
+    if (n < 4 || n > 16)
+        return memcmp(a, b, n) == 0;
+    uint64_t x, x2, y, y2;
+    bib_short_load(a, n, &x, &x2);
+    bib_short_load(b, n, &y, &y2);
+    return x == y && x2 == y2;
+}
+
 int bt_build_record(bt_reader *r, const bt_parsed *pe, bib_record **out)
 {
     /* set member by member: a {0} initializer would clear the two
@@ -642,7 +665,7 @@ int bt_build_record(bt_reader *r, const bt_parsed *pe, bib_record **out)
     }
     e.notes_ok = !get_raw(r, BT_K_CROSSREF) && !get_raw(r, BT_K_XDATA);
     r->link_noted = false;
-    bool memo = tlen && tlen == r->type_memo_len && memcmp(tname, r->type_memo, tlen) == 0;
+    bool memo = tlen && tlen == r->type_memo_len && same_type(tname, r->type_memo, tlen);
     bib_type type = memo ? r->type_memo_type : bt_map_type(tname, tlen);
     size_t kl = pe->key_len < sizeof e.key - 1 ? pe->key_len : sizeof e.key - 1;
     memcpy(e.key, pe->key, kl);
@@ -664,20 +687,25 @@ int bt_build_record(bt_reader *r, const bt_parsed *pe, bib_record **out)
     }
     bib_record_set_origin(e.rec, bib_input_name(r->in), pe->line);
     size_t tl = tlen < sizeof e.type - 1 ? tlen : sizeof e.type - 1;
+    bool plike;
     if (memo) {
         memcpy(e.type, r->type_memo_lower, tl);
+        e.type[tl] = '\0';
+        plike = r->type_memo_plike;
     } else {
         for (size_t i = 0; i < tl; i++)
             e.type[i] = (char)tolower((unsigned char)tname[i]);
+        e.type[tl] = '\0';
+        plike = bt_parent_like(e.type);
         r->type_memo_len = 0;
         if (tl && tl < sizeof r->type_memo) {
             memcpy(r->type_memo, tname, tl);
             memcpy(r->type_memo_lower, e.type, tl);
             r->type_memo_type = type;
+            r->type_memo_plike = plike;
             r->type_memo_len = tl;
         }
     }
-    e.type[tl] = '\0';
     e.article = strcmp(e.type, "article") == 0;
     int rc = bib_record_add_extra(e.rec, "bibtex", "entrytype", e.type, tl);
     e.has_date = get_raw(r, BT_K_DATE) != NULL;
@@ -693,6 +721,7 @@ int bt_build_record(bt_reader *r, const bt_parsed *pe, bib_record **out)
     }
     read_genre(&e, type);
     memcpy(r->type, e.type, tl + 1);
+    r->type_plike = plike;
     *out = e.rec;
     return 0;
 }

@@ -123,7 +123,7 @@ typedef struct bt_reader {
     bib_reader *rd;   /* the handle: duplicate keys go to bib_reader_note_key */
     bool bol;         /* the '@' at the window start begins a line */
     bt_field_index field_index; /* field names to rows and bt_known */
-    size_t at[BT_K_COUNT]; /* the entry's first field of each bt_known, + 1; 0 none */
+    unsigned at[BT_K_COUNT]; /* the entry's first field of each bt_known, + 1; 0 none */
     /* crossref: possible parents seen (clones), children waiting for a
      * parent, and records ready to hand out */
     bib_record **parents; /* a ring once full: the oldest at phead */
@@ -151,12 +151,14 @@ typedef struct bt_reader {
     /* the entry just built: its type, lower case, as its entrytype extra
      * says (bt_build_record), for the crossref step */
     char type[64];
+    bool type_plike; /* bt_parent_like(type) */
     /* the last entry type as written (up to 31 bytes), its bib_type and
      * lower case: most entries repeat the one before, which then costs
      * no table scan (bt_map_type) nor lower-casing; type_memo_len 0: none */
     char type_memo[32], type_memo_lower[32];
     size_t type_memo_len;
     bib_type type_memo_type;
+    bool type_memo_plike; /* bt_parent_like(type_memo_lower) */
     /* where the last undefined-macro warning was: an entry longer than the
      * window is parsed again from its start once the window has grown, and
      * a warning at or before this place was said by the first parse */
@@ -394,6 +396,9 @@ const char *bt_genre_key(bib_type t, const char *genre);
 /* True when text s[0..n) may be kept as a value's source text: no control
  * byte but a line break or a tab. *ascii: whether it is ASCII. */
 bool bt_source_bytes_ok(const char *s, size_t n, bool *ascii);
+/* True when s[0..n) holds a '\n' or a '\r' (memchr for either, in one
+ * pass; sixteen bytes a step). */
+bool bt_has_break(const char *s, size_t n);
 /* True when s[0..n) is ASCII (sixteen bytes a step). */
 bool bt_ascii(const char *s, size_t n);
 /* True when the name list s[0..n) (NUL at s[n]) has none of the slips
@@ -410,6 +415,10 @@ bool bt_names_clean(const char *s, size_t n);
  * type: rec's entry type, lower case (its entrytype extra), or NULL to look
  * it up. Negative on error (rec freed). */
 int bt_crossref_step(bt_reader *r, bib_record *rec, const char *type, bib_record **out);
+/* True when the lower-case entry type t is one a later entry may name as
+ * its crossref or xdata parent (@book, @proceedings, @xdata...): such an
+ * entry is kept (a clone) for children that come after it. */
+bool bt_parent_like(const char *t);
 /* Keeps `x` (taken) as a possible parent; bounded at BT_MAX_PARENTS. */
 int bt_remember_parent(bt_reader *r, bib_record *x);
 /* At end of input: the oldest held child (its parent never came), with a

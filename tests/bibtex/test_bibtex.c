@@ -2030,6 +2030,14 @@ START_TEST(test_date_quick)
     char buf[16];
     bib_date d;
     ck_assert(bt_date_quick(&d, "2003-05-12", 10) && d.parts[0].day == 12);
+    /* every byte at every place of each form (the year's word test) */
+    for (size_t n = 4; n <= 10; n += 3)
+        for (size_t at = 0; at < n; at++)
+            for (int b = 0; b < 256; b++) {
+                memcpy(buf, "2003-05-12", 11);
+                buf[at] = (char)b;
+                date_quick_check(buf, n);
+            }
     for (int y = 0; y <= 9999; y++) {
         snprintf(buf, sizeof buf, "%04d", y);
         date_quick_check(buf, 4);
@@ -2052,6 +2060,53 @@ START_TEST(test_date_quick)
         buf[n] = '\0';
         date_quick_check(buf, n);
     }
+}
+END_TEST
+
+/* bt_has_break (the extras' line-end test) says what memchr for '\n' or
+ * '\r' says: random texts of every length up to 70 from bytes next to
+ * both (and NUL, and their high-bit twins), at every offset. */
+START_TEST(test_has_break)
+{
+    static const char pool[] = {'a', ' ', '\t', '\n', '\r', 0x0b, 0x0c, 0x0e, 0x09,
+                                (char)0x8a, (char)0x8d, '\0', 'z', 0x2a, 0x2d};
+    char buf[96];
+    unsigned seed = 17;
+    for (int round = 0; round < 20000; round++) {
+        size_t n = (size_t)(round % 71), off = (size_t)(round % 9);
+        bool any = round % 3 != 0; /* a third without either byte */
+        for (size_t i = 0; i < sizeof buf; i++) {
+            seed = seed * 1103515245u + 12345u;
+            char c = pool[(seed >> 16) % sizeof pool];
+            buf[i] = !any && (c == '\n' || c == '\r') ? 'x' : c;
+        }
+        const char *s = buf + off;
+        bool want = memchr(s, '\n', n) || memchr(s, '\r', n);
+        ck_assert_msg(bt_has_break(s, n) == want, "round %d, n %zu", round, n);
+    }
+}
+END_TEST
+
+/* The reader's memo of the last entry type (its bib_type, lower case and
+ * whether it may be a crossref parent) is not taken for a type of the
+ * same length that differs in its last byte, nor in its first. */
+START_TEST(test_type_memo_near_miss)
+{
+    result *r = rd("@incollection{a, title = {A}}\n@incollectiom{b, title = {B}}\n"
+                   "@book{p1, title = {One}}\n@book{p2, title = {Two}}\n@bool{p3, title = {Three}}\n"
+                   "@cook{p4, title = {Four}}\n"
+                   "@inbook{c1, crossref = {p2}}\n@inbook{c2, crossref = {p3}}\n"
+                   "@inbook{c3, crossref = {p4}}\n");
+    ck_assert_uint_eq(r->n, 9);
+    ck_assert_int_eq(bib_record_type(r->rec[0]), BIB_TYPE_CHAPTER);
+    ck_assert_int_eq(bib_record_type(r->rec[1]), BIB_TYPE_DOCUMENT);
+    ck_assert_str_eq(extra(r, 1, "entrytype"), "incollectiom");
+    ck_assert_str_eq(extra(r, 4, "entrytype"), "bool");
+    /* p2 (a memo hit) kept as a parent; p3 and p4 not (unknown types) */
+    ck_assert_str_eq(text(r, 6, BIB_VAR_CONTAINER_TITLE), "Two");
+    ck_assert_str_eq(text(r, 7, BIB_VAR_CONTAINER_TITLE), "(none)");
+    ck_assert_str_eq(text(r, 8, BIB_VAR_CONTAINER_TITLE), "(none)");
+    done(r);
 }
 END_TEST
 
@@ -2333,7 +2388,7 @@ START_TEST(test_deferred_same_over_corpus)
 END_TEST
 
 BIB_TEST_MAIN("bibtex", test_delimiters_and_case, test_long_type_cut_at_char, test_values, test_percent_end_of_line_comment,
-              test_date_quick,
+              test_date_quick, test_has_break, test_type_memo_near_miss,
               test_macros_and_concatenation,
               test_undefined_macro_warns, test_text_between_entries, test_lone_at_is_junk,
               test_blanks_between_entries,

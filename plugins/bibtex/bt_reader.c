@@ -518,7 +518,7 @@ static int read_plain(entry_ctx *e, const bt_row *row, const bt_raw_field *f)
         int n = bib_names_add_bibtex(e->rec, row->var, v, vn, BIB_NAME_LATEX, &bad);
         if (n < 0 && n != BIB_EPARSE)
             rc = n;
-        if (bad)
+        if (bad && !r->quiet)
             bib_input_report(r->in, BIB_SEV_WARNING, e->pe->line, 0,
                              "empty name in '%s' of entry '%.40s'", name, e->key);
         /* a list with an empty name would warn again when read back */
@@ -563,8 +563,10 @@ static int read_field(entry_ctx *e, size_t i)
     for (size_t j = 0; f->maybe_twin && j < i; j++) /* by hash and length first */
         if (r->fields[j].name_hash == f->name_hash && r->fields[j].name_len == f->name_len &&
             strcmp(fname(r, &r->fields[j]), name) == 0) {
-            bib_input_report(r->in, BIB_SEV_WARNING, e->pe->line, 0,
-                             "duplicate field '%.20s' in entry '%.40s' ignored", name, e->key);
+            if (!r->quiet)
+                bib_input_report(r->in, BIB_SEV_WARNING, e->pe->line, 0,
+                                 "duplicate field '%.20s' in entry '%.40s' ignored", name,
+                                 e->key);
             return 0;
         }
     if (f == e->type_note)
@@ -632,6 +634,19 @@ static inline bool same_type(const char *a, const char *b, size_t n)
     return x == y && x2 == y2;
 }
 
+/* The memo slot of entry type s[0..n): a multiplicative hash of its
+ * first, middle and last byte and its length (a file's dozen types mostly
+ * get slots of their own). */
+static inline unsigned type_slot(const char *s, size_t n)
+{
+    if (!n)
+        return 0;
+    uint32_t x = (unsigned char)s[0] | (uint32_t)(unsigned char)s[n - 1] << 8 |
+                 (uint32_t)(n & 0xFF) << 16 | (uint32_t)(unsigned char)s[n / 2] << 24;
+    _Static_assert(BT_TYPE_MEMO == 32, "the slot is the hash's top five bits");
+    return (x * 0x9E3779B1u) >> 27;
+}
+
 int bt_build_record(bt_reader *r, const bt_parsed *pe, bib_record **out)
 {
     /* set member by member: a {0} initializer would clear the two
@@ -665,8 +680,9 @@ int bt_build_record(bt_reader *r, const bt_parsed *pe, bib_record **out)
     }
     e.notes_ok = !get_raw(r, BT_K_CROSSREF) && !get_raw(r, BT_K_XDATA);
     r->link_noted = false;
-    bool memo = tlen && tlen == r->type_memo_len && same_type(tname, r->type_memo, tlen);
-    bib_type type = memo ? r->type_memo_type : bt_map_type(tname, tlen);
+    struct bt_type_memo *tm = &r->type_memo[type_slot(tname, tlen)];
+    bool memo = tlen && tlen == tm->len && same_type(tname, tm->name, tlen);
+    bib_type type = memo ? tm->type : bt_map_type(tname, tlen);
     size_t kl = pe->key_len < sizeof e.key - 1 ? pe->key_len : sizeof e.key - 1;
     memcpy(e.key, pe->key, kl);
     e.key[kl] = '\0';
@@ -689,21 +705,21 @@ int bt_build_record(bt_reader *r, const bt_parsed *pe, bib_record **out)
     size_t tl = tlen < sizeof e.type - 1 ? tlen : sizeof e.type - 1;
     bool plike;
     if (memo) {
-        memcpy(e.type, r->type_memo_lower, tl);
+        memcpy(e.type, tm->lower, tl);
         e.type[tl] = '\0';
-        plike = r->type_memo_plike;
+        plike = tm->plike;
     } else {
         for (size_t i = 0; i < tl; i++)
             e.type[i] = (char)tolower((unsigned char)tname[i]);
         e.type[tl] = '\0';
         plike = bt_parent_like(e.type);
-        r->type_memo_len = 0;
-        if (tl && tl < sizeof r->type_memo) {
-            memcpy(r->type_memo, tname, tl);
-            memcpy(r->type_memo_lower, e.type, tl);
-            r->type_memo_type = type;
-            r->type_memo_plike = plike;
-            r->type_memo_len = tl;
+        tm->len = 0;
+        if (tl && tl < sizeof tm->name) {
+            memcpy(tm->name, tname, tl);
+            memcpy(tm->lower, e.type, tl);
+            tm->type = type;
+            tm->plike = plike;
+            tm->len = tl;
         }
     }
     e.article = strcmp(e.type, "article") == 0;
@@ -724,6 +740,86 @@ int bt_build_record(bt_reader *r, const bt_parsed *pe, bib_record **out)
     r->type_plike = plike;
     *out = e.rec;
     return 0;
+}
+
+bool bt_save_parents_off;
+
+static void trim_buffers(bt_reader *r);
+
+bt_saved *bt_save_entry(const bt_reader *r, const char *id)
+{
+    size_t nf = r->nfields, al = r->arena.len, kl = r->built.key_len, tl = r->built.type_len,
+           il = strlen(id);
+    size_t fsz = nf * sizeof(bt_raw_field);
+    bt_saved *sv = malloc(sizeof *sv + fsz + al + 1 + kl + 1 + tl + 1 + il + 1);
+    if (!sv)
+        return NULL;
+    char *p = (char *)(sv + 1);
+    _Static_assert(sizeof(bt_saved) % _Alignof(bt_raw_field) == 0, "the fields follow the header");
+    memcpy(p, r->fields, fsz);
+    sv->fields = (const bt_raw_field *)(void *)p;
+    sv->nfields = nf;
+    p += fsz;
+    memcpy(p, r->arena.data, al + 1); /* with the NUL after the last value */
+    sv->arena = p;
+    sv->arena_len = al;
+    p += al + 1;
+    memcpy(p, r->built.key, kl);
+    p[kl] = '\0';
+    sv->key = p;
+    sv->key_len = kl;
+    p += kl + 1;
+    memcpy(p, r->built.type, tl);
+    p[tl] = '\0';
+    sv->type = p;
+    sv->type_len = tl;
+    p += tl + 1;
+    memcpy(p, id, il + 1);
+    sv->id = p;
+    sv->line = r->built.line;
+    return sv;
+}
+
+int bt_rebuild(bt_reader *r, const bt_saved *sv, bib_record **out)
+{
+    *out = NULL;
+    /* the entry's fields and values back where bt_build_record reads them
+     * (the entry in them now is built: nothing reads them again) */
+    bib_buf_reset(&r->arena);
+    if (bib_buf_reserve(&r->arena, sv->arena_len + 1) < 0)
+        return BIB_ENOMEM;
+    memcpy(r->arena.data, sv->arena, sv->arena_len + 1);
+    r->arena.len = sv->arena_len;
+    if (sv->nfields > r->capfields) {
+        bt_raw_field *nf = realloc(r->fields, sv->nfields * sizeof *nf);
+        if (!nf)
+            return BIB_ENOMEM;
+        r->fields = nf;
+        r->capfields = sv->nfields;
+    }
+    memcpy(r->fields, sv->fields, sv->nfields * sizeof *r->fields);
+    r->nfields = sv->nfields;
+    bt_parsed pe;
+    memset(&pe, 0, sizeof pe);
+    pe.kind = BT_ENTRY;
+    pe.type = sv->type;
+    pe.type_len = sv->type_len;
+    pe.key = sv->key;
+    pe.key_len = sv->key_len;
+    pe.line = sv->line;
+    pe.opened = true;
+    /* the entry being stepped keeps its type and link note */
+    char type[sizeof r->type];
+    memcpy(type, r->type, sizeof type);
+    bool plike = r->type_plike, noted = r->link_noted;
+    r->quiet = true;
+    int rc = bt_build_record(r, &pe, out);
+    r->quiet = false;
+    memcpy(r->type, type, sizeof type);
+    r->type_plike = plike;
+    r->link_noted = noted;
+    trim_buffers(r);
+    return rc;
 }
 
 static int bt_open(bib_reader *rd, bib_input *in, const bib_options *opts)
@@ -981,11 +1077,21 @@ static int one_entry(bt_reader *r, const char *d, size_t n, bool eof, bib_record
     bib_input_trim(r->in);
     bib_record *rec = NULL;
     rc = bt_build_record(r, &pe, &rec);
-    free(long_key);
     trim_buffers(r);
-    if (rc < 0)
-        return rc;
-    return bt_crossref_step(r, rec, r->type, out);
+    if (rc >= 0) {
+        /* what built rec, for the crossref step to keep it by (an arena
+         * trimmed away keeps nothing: the step clones then) */
+        r->built.ok = r->arena.data != NULL;
+        r->built.key = pe.key;
+        r->built.key_len = pe.key_len;
+        r->built.type = pe.type;
+        r->built.type_len = pe.type_len;
+        r->built.line = pe.line;
+        rc = bt_crossref_step(r, rec, r->type, out);
+        r->built.ok = false;
+    }
+    free(long_key);
+    return rc;
 }
 
 static int bt_next(bib_reader *rd, bib_record **out)

@@ -99,7 +99,7 @@ typedef enum bt_known {
 } bt_known;
 
 enum { BT_MAX_PARENTS = 1024, BT_MAX_HELD = 256, BT_WAIT_SLOTS = 4096, BT_FIELD_SLOTS = 256,
-       BT_MAX_SEEN = 1024 };
+       BT_MAX_SEEN = 1024, BT_TYPE_MEMO = 32 };
 
 /* The reader's hash index of field names (bt_index_fields): a slot holds
  * 1..127 for crosswalk row slot-1, 128 + k for known name k that has no
@@ -111,6 +111,19 @@ typedef struct bt_field_index {
     uint64_t word0[BT_FIELD_SLOTS];    /* its first eight bytes (bt_name_word0) */
     unsigned char row_known[BT_FIELD_SLOTS / 2];
 } bt_field_index;
+
+/* A parent-like entry kept as what built it (bt_save_entry): its fields,
+ * the arena bytes they point into, its key and type as parsed, its line,
+ * and the id its record got; one block, freed with free(). */
+typedef struct bt_saved {
+    const bt_raw_field *fields;
+    size_t nfields;
+    const char *arena;
+    size_t arena_len;
+    const char *key, *type; /* as the entry spelt them (bt_parsed) */
+    size_t key_len, type_len, line;
+    const char *id; /* bib_record_id of its record */
+} bt_saved;
 
 typedef struct bt_reader {
     bib_input *in;
@@ -127,6 +140,7 @@ typedef struct bt_reader {
     /* crossref: possible parents seen (clones), children waiting for a
      * parent, and records ready to hand out */
     bib_record **parents; /* a ring once full: the oldest at phead */
+    bt_saved **psaved;    /* beside it: a parent kept as its entry (parents[k] NULL) */
     size_t nparents, capparents, phead;
     bib_record **held;
     size_t nheld, capheld;
@@ -145,6 +159,14 @@ typedef struct bt_reader {
     /* the entry just built has its crossref or xdata from the classic
      * writer's note (BT_XREF_NOTE): kept, not resolved */
     bool link_noted;
+    /* the entry just built, for bt_save_entry while ok (one_entry sets it
+     * for the crossref step): its key and type as parsed, its line */
+    struct {
+        bool ok;
+        const char *key, *type;
+        size_t key_len, type_len, line;
+    } built;
+    bool quiet; /* bt_rebuild: the entry's warnings were said when it was read */
     /* values' source texts are kept (bib_reader_keeps_source, asked at
      * the first entry: -1 not yet) */
     signed char keep_src;
@@ -152,13 +174,16 @@ typedef struct bt_reader {
      * says (bt_build_record), for the crossref step */
     char type[64];
     bool type_plike; /* bt_parent_like(type) */
-    /* the last entry type as written (up to 31 bytes), its bib_type and
-     * lower case: most entries repeat the one before, which then costs
-     * no table scan (bt_map_type) nor lower-casing; type_memo_len 0: none */
-    char type_memo[32], type_memo_lower[32];
-    size_t type_memo_len;
-    bib_type type_memo_type;
-    bool type_memo_plike; /* bt_parent_like(type_memo_lower) */
+    /* entry types as written (up to 31 bytes) with their bib_type and
+     * lower case, a slot per hash of length and three bytes: a file uses a
+     * few types over and over, which then cost no table scan
+     * (bt_map_type) nor lower-casing */
+    struct bt_type_memo {
+        char name[32], lower[32];
+        size_t len; /* 0: empty */
+        bib_type type;
+        bool plike; /* bt_parent_like(lower) */
+    } type_memo[BT_TYPE_MEMO];
     /* where the last undefined-macro warning was: an entry longer than the
      * window is parsed again from its start once the window has grown, and
      * a warning at or before this place was said by the first parse */
@@ -431,6 +456,18 @@ void bt_crossref_free(bt_reader *r);
 
 /* The record of a parsed entry (fields in r->fields). 0 or BIB_ENOMEM. */
 int bt_build_record(bt_reader *r, const bt_parsed *pe, bib_record **out);
+/* The entry just built (r->fields, r->arena, r->built; the caller knows
+ * they still hold it: r->built.ok when the crossref step began) kept as a
+ * block that bt_rebuild builds again, with `id` its record's id; NULL on
+ * a failed allocation (the caller clones). */
+bt_saved *bt_save_entry(const bt_reader *r, const char *id);
+/* The record of a saved entry, as bt_build_record gave it when the entry
+ * was read, without its warnings again; the reader's entry state (fields,
+ * arena) is overwritten, its type and link note kept. 0 or BIB_ENOMEM. */
+int bt_rebuild(bt_reader *r, const bt_saved *sv, bib_record **out);
+/* A test's seam: true keeps every parent as a clone (test_bibtex.c ties
+ * the saved way to it). */
+extern bool bt_save_parents_off;
 /* A `date` of the forms most are, "YYYY", "YYYY-MM" or "YYYY-MM-DD"
  * (years from 1, months 1..12, days 1..31), into *d as bib_date_parse
  * reads it (EDTF | WRITTEN), without its call: true when done (nothing in

@@ -722,7 +722,7 @@ int bt_build_record(bt_reader *r, const bt_parsed *pe, bib_record **out)
             tm->len = tl;
         }
     }
-    e.article = strcmp(e.type, "article") == 0;
+    e.article = tl == 7 && memcmp(e.type, "article", 7) == 0; /* no strcmp call */
     int rc = bib_record_add_extra(e.rec, "bibtex", "entrytype", e.type, tl);
     e.has_date = get_raw(r, BT_K_DATE) != NULL;
     /* an empty publisher (an undefined macro) leaves the place to

@@ -52,6 +52,16 @@ bool bt_source_bytes_ok(const char *s, size_t n, bool *ascii)
 #endif
     uint64_t hi = 0;
     size_t i = 0;
+    if (n >= 4 && n < 8) { /* years, pages, volumes: two four-byte words */
+        uint64_t x, y;
+        bib_short_load(s, n, &x, &y);
+        const uint32_t o = 0x01010101u, h = 0x80808080u;
+        uint32_t a = (uint32_t)x, b = (uint32_t)y;
+        if (!((((a - o * 0x20) & ~a) | ((b - o * 0x20) & ~b)) & h)) {
+            *ascii = !((a | b) & h);
+            return true;
+        }
+    }
     if (n >= 8 && n <= 16) { /* most values: two words that overlap, no loop */
         uint64_t x, y;
         bib_short_load(s, n, &x, &y);

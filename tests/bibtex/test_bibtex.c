@@ -2087,6 +2087,35 @@ START_TEST(test_has_break)
 }
 END_TEST
 
+/* bt_source_bytes_ok (its word and block ways by length) against a byte
+ * walk: random texts of every length up to 50 from bytes around ' ', the
+ * line break and tab, high bytes and letters. */
+START_TEST(test_source_bytes_ok)
+{
+    static const unsigned char pool[] = {'a', ' ', '\t', '\n', '\r', 0x1f, 0x20, 0x01, 0x00,
+                                         0x7f, 0x80, 0xc3, 0xa9, '-', '9'};
+    unsigned char buf[64];
+    unsigned seed = 11;
+    for (int round = 0; round < 30000; round++) {
+        size_t n = (size_t)(round % 51);
+        bool clean = round % 2 == 0; /* half without a control byte */
+        for (size_t i = 0; i < sizeof buf; i++) {
+            seed = seed * 1103515245u + 12345u;
+            unsigned char c = pool[(seed >> 16) % sizeof pool];
+            buf[i] = clean && c < ' ' && c != '\n' && c != '\t' ? 'x' : c;
+        }
+        bool want = true, want_ascii = true;
+        for (size_t i = 0; i < n; i++) {
+            want = want && (buf[i] >= ' ' || buf[i] == '\n' || buf[i] == '\t');
+            want_ascii = want_ascii && buf[i] < 0x80;
+        }
+        bool ascii = false;
+        bool ok = bt_source_bytes_ok((const char *)buf, n, &ascii);
+        ck_assert_msg(ok == want && (!ok || ascii == want_ascii), "round %d, n %zu", round, n);
+    }
+}
+END_TEST
+
 /* The reader's memo of the last entry type (its bib_type, lower case and
  * whether it may be a crossref parent) is not taken for a type of the
  * same length that differs in its last byte, nor in its first. */
@@ -2528,7 +2557,7 @@ START_TEST(test_deferred_same_over_corpus)
 END_TEST
 
 BIB_TEST_MAIN("bibtex", test_delimiters_and_case, test_long_type_cut_at_char, test_values, test_percent_end_of_line_comment,
-              test_date_quick, test_has_break, test_type_memo_near_miss,
+              test_date_quick, test_has_break, test_type_memo_near_miss, test_source_bytes_ok,
               test_saved_parents_same_as_clones, test_type_memo_many,
               test_macros_and_concatenation,
               test_undefined_macro_warns, test_text_between_entries, test_lone_at_is_junk,

@@ -645,11 +645,10 @@ int bib__record_add_name_block(bib_record *r, bib_var v, const bib_name *name,
     bib_short_copy(copy, block, len); /* most blocks are short: no memcpy call */
     bib_name *dst = &f->u.names.v[f->u.names.n];
     *dst = *name;
-    /* a part in the block is one unsigned compare of its offset (NULL and
-     * a part before the block give a huge one); the rest are rare */
+    /* a part in the block: one unsigned compare of its offset */
 #define REBASE(part)                                                                  \
-    if ((uintptr_t)name->part - (uintptr_t)block < len)                               \
-        dst->part = copy + ((uintptr_t)name->part - (uintptr_t)block);                \
+    if (name->part && (uintptr_t)name->part - (uintptr_t)block < len)                 \
+        dst->part = copy + (name->part - block);                                      \
     else if (name->part && !(dst->part = arena_strdup(r, name->part)))                \
         return BIB_ENOMEM;
     REBASE(family) REBASE(given) REBASE(dropping_particle) REBASE(non_dropping_particle)

@@ -1080,8 +1080,9 @@ static int one_entry(bt_reader *r, const char *d, size_t n, bool eof, bib_record
     trim_buffers(r);
     if (rc >= 0) {
         /* what built rec, for the crossref step to keep it by (an arena
-         * trimmed away keeps nothing: the step clones then) */
-        r->built.ok = r->arena.data != NULL;
+         * trimmed away, capacity 0, holds its values no more: the step
+         * clones then) */
+        r->built.ok = r->arena.cap != 0;
         r->built.key = pe.key;
         r->built.key_len = pe.key_len;
         r->built.type = pe.type;

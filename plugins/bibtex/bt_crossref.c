@@ -290,8 +290,8 @@ int bt_crossref_step(bt_reader *r, bib_record *rec, const char *type, bib_record
 {
     int rc;
     /* a link the classic writer noted is the source's, left unresolved */
-    const char *x = r->link_noted ? NULL : xref_of(rec);
-    r->link_noted = false;
+    const char *x = r->link_noted || r->no_links ? NULL : xref_of(rec);
+    r->link_noted = r->no_links = false;
     /* rec is as its entry built it (nothing inherited nor removed below):
      * bt_rebuild would give it again */
     bool pristine = r->built.ok && !x;

@@ -679,6 +679,9 @@ int bt_build_record(bt_reader *r, const bt_parsed *pe, bib_record **out)
         tlen = strlen(BT_SUBTYPE_NOTE);
     }
     e.notes_ok = !get_raw(r, BT_K_CROSSREF) && !get_raw(r, BT_K_XDATA);
+    /* no crossref or xdata field: the crossref step need not look for
+     * their extras (a link note's sets link_noted, which it ignores) */
+    r->no_links = e.notes_ok;
     r->link_noted = false;
     struct bt_type_memo *tm = &r->type_memo[type_slot(tname, tlen)];
     bool memo = tlen && tlen == tm->len && same_type(tname, tm->name, tlen);

@@ -167,6 +167,10 @@ typedef struct bt_reader {
         size_t key_len, type_len, line;
     } built;
     bool quiet; /* bt_rebuild: the entry's warnings were said when it was read */
+    /* the entry just built has no crossref or xdata field: its record's
+     * crossref or xdata extra, if any, is a link note's (link_noted), which
+     * the crossref step leaves (bt_build_record; read once by that step) */
+    bool no_links;
     /* values' source texts are kept (bib_reader_keeps_source, asked at
      * the first entry: -1 not yet) */
     signed char keep_src;

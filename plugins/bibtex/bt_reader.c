@@ -51,14 +51,13 @@ static const bt_raw_field *get_raw(const bt_reader *r, bt_known k)
 static void index_entry(bt_reader *r)
 {
     memset(r->at, 0, sizeof r->at);
+    bt_find_fields(&r->field_index, r->fields, r->nfields, r->arena.data);
     uint64_t seen = 0; /* a bit per name hash: a field whose bit is new has no twin before it */
     for (size_t i = 0; i < r->nfields; i++) {
         bt_raw_field *f = &r->fields[i];
         uint64_t bit = 1ull << (f->name_hash & 63);
         f->maybe_twin = (seen & bit) != 0;
         seen |= bit;
-        f->row = bt_find_field(&r->field_index, fname(r, f), f->name_len, f->name_hash,
-                               f->name_word0, &f->known);
         if (f->known && !r->at[f->known])
             r->at[f->known] = (unsigned)(i + 1); /* fields of an entry: far below 2^32 */
     }

@@ -370,6 +370,9 @@ void bt_index_fields(bt_field_index *ix);
  * name's bt_known (BT_K_NONE if none). */
 const bt_row *bt_find_field(const bt_field_index *ix, const char *name, size_t len,
                             unsigned hash, uint64_t word0, unsigned char *known);
+/* bt_find_field for each of an entry's fields f[0..n) (names in arena):
+ * its row and bt_known; one call an entry, the look-up in line. */
+void bt_find_fields(const bt_field_index *ix, bt_raw_field *f, size_t n, const char *arena);
 /* The hash of name[0..len) as bt_find_field takes it. */
 unsigned bt_name_hash(const char *name, size_t len);
 /* The first eight bytes of name[0..len) as a word (memcpy order), NUL

@@ -707,7 +707,7 @@ int bt_build_record(bt_reader *r, const bt_parsed *pe, bib_record **out)
     size_t tl = tlen < sizeof e.type - 1 ? tlen : sizeof e.type - 1;
     bool plike;
     if (memo) {
-        memcpy(e.type, tm->lower, tl);
+        bib_short_copy(e.type, tm->lower, tl); /* below 32 bytes: no call */
         e.type[tl] = '\0';
         plike = tm->plike;
     } else {
@@ -738,7 +738,7 @@ int bt_build_record(bt_reader *r, const bt_parsed *pe, bib_record **out)
         return rc;
     }
     read_genre(&e, type);
-    memcpy(r->type, e.type, tl + 1);
+    bib_short_copy(r->type, e.type, tl + 1);
     r->type_plike = plike;
     *out = e.rec;
     return 0;

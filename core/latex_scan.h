@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "bibconv/buf.h"
+#include "bibconv/short_copy.h"
 #if defined(__x86_64__) && defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -23,9 +24,10 @@
  * text only doubled ("--", "``", "''"): a lone one is copied as it is
  * (read_punct), so a scan for what must be converted passes it. 1: a
  * character that always needs converting; 2: one that does when the next
- * byte is the same. The BibTeX reader's one-scan plain test repeats this
- * set (plain_class, plugins/bibtex/bt_reader.c): change both, test
- * bibtex-plain-scan checks they agree. */
+ * byte is the same. The LATEX recipe's one-scan plain test, which the
+ * BibTeX reader's values take, repeats this set (plain_class,
+ * core/record_decode.c): change both, test bibtex-plain-scan checks they
+ * agree. */
 static const unsigned char latex_char_class[256] = {
     ['\\'] = 1, ['{'] = 1, ['}'] = 1, ['~'] = 1, ['$'] = 1, ['-'] = 2, ['`'] = 2, ['\''] = 2,
 };
@@ -107,41 +109,15 @@ typedef struct latex_lit {
 #define LATEX_PUT_LIT(out, lit) latex_put((out), (lit), sizeof(lit) - 1)
 
 /* bib_buf_append_fast for the short runs, groups and tags the conversion
- * writes (most under 32 bytes): two overlapping moves of 4, 8 or 16 bytes
- * that read and write only s[0..n) and out's new bytes, no memcpy call
- * (a call was a tenth of a title's conversion). */
+ * writes (most under 32 bytes): bib_short_copy, no memcpy call (a call
+ * was a tenth of a title's conversion). */
 static inline void latex_put(bib_buf *out, const char *s, size_t n)
 {
     if (n > 32 || out->len + n >= out->cap) {
         bib_buf_append_fast(out, s, n);
         return;
     }
-    char *d = out->data + out->len;
-    if (n >= 16) {
-#if defined(__x86_64__) && defined(__SSE2__)
-        __m128i a = _mm_loadu_si128((const __m128i *)(const void *)s);
-        __m128i b = _mm_loadu_si128((const __m128i *)(const void *)(s + n - 16));
-        _mm_storeu_si128((__m128i *)(void *)d, a);
-        _mm_storeu_si128((__m128i *)(void *)(d + n - 16), b);
-#else
-        memcpy(d, s, n);
-#endif
-    } else if (n >= 8) {
-        uint64_t a, b;
-        memcpy(&a, s, 8);
-        memcpy(&b, s + n - 8, 8);
-        memcpy(d, &a, 8);
-        memcpy(d + n - 8, &b, 8);
-    } else if (n >= 4) {
-        uint32_t a, b;
-        memcpy(&a, s, 4);
-        memcpy(&b, s + n - 4, 4);
-        memcpy(d, &a, 4);
-        memcpy(d + n - 4, &b, 4);
-    } else {
-        for (size_t i = 0; i < n; i++)
-            d[i] = s[i];
-    }
+    bib_short_copy(out->data + out->len, s, n);
     out->len += n;
     out->data[out->len] = '\0';
 }

@@ -599,12 +599,6 @@ static int copy_name(bib_record *r, bib_name *dst, const bib_name *src)
     return 0;
 }
 
-/* True when p points into block[0..len). */
-static bool src_in(const char *p, const char *block, size_t len)
-{
-    return p && (uintptr_t)p >= (uintptr_t)block && (uintptr_t)p < (uintptr_t)block + len;
-}
-
 static bool name_empty(const bib_name *n)
 {
     return !n->family && !n->given && !n->dropping_particle && !n->non_dropping_particle &&
@@ -648,11 +642,12 @@ int bib__record_add_name_block(bib_record *r, bib_var v, const bib_name *name,
     char *copy = arena_alloc(r, len);
     if (!copy)
         return BIB_ENOMEM;
-    small_copy(copy, block, len); /* most blocks are short: no memcpy call */
+    bib_short_copy(copy, block, len); /* most blocks are short: no memcpy call */
     bib_name *dst = &f->u.names.v[f->u.names.n];
     *dst = *name;
+    /* a part in the block: one unsigned compare of its offset */
 #define REBASE(part)                                                                  \
-    if (src_in(name->part, block, len))                                               \
+    if (name->part && (uintptr_t)name->part - (uintptr_t)block < len)                 \
         dst->part = copy + (name->part - block);                                      \
     else if (name->part && !(dst->part = arena_strdup(r, name->part)))                \
         return BIB_ENOMEM;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "bibconv/record.h"
+#include "bibconv/short_copy.h"
 
 /* The index of the first field of r at or after `from` whose variable is
  * not marked in mark[BIB_VAR_COUNT] (nonzero = marked), or the field
@@ -151,30 +152,6 @@ static inline bool adopted(const bib_record *r, const char *s, size_t len)
     return false;
 }
 
-/* memcpy in line for the short strings most values, names and extras
- * are (two overlapping fixed-size moves, no call); longer ones by call */
-static inline void small_copy(char *d, const char *s, size_t n)
-{
-    if (n >= 8 && n <= 16) {
-        uint64_t a, b;
-        memcpy(&a, s, 8);
-        memcpy(&b, s + n - 8, 8);
-        memcpy(d, &a, 8);
-        memcpy(d + n - 8, &b, 8);
-    } else if (n >= 4 && n < 8) {
-        uint32_t a, b;
-        memcpy(&a, s, 4);
-        memcpy(&b, s + n - 4, 4);
-        memcpy(d, &a, 4);
-        memcpy(d + n - 4, &b, 4);
-    } else if (n < 4) {
-        for (size_t i = 0; i < n; i++)
-            d[i] = s[i];
-    } else {
-        memcpy(d, s, n);
-    }
-}
-
 static inline const char *arena_strndup(bib_record *r, const char *s, size_t len)
 {
     if (r->owned && adopted(r, s, len))
@@ -182,7 +159,7 @@ static inline const char *arena_strndup(bib_record *r, const char *s, size_t len
     char *p = arena_alloc(r, len + 1);
     if (!p)
         return NULL;
-    small_copy(p, s, len);
+    bib_short_copy(p, s, len); /* most values, names and extras are short: no call */
     p[len] = '\0';
     return p;
 }

@@ -3,9 +3,10 @@
  * bt_crossref.c - crossref and BibLaTeX xdata, by biber's rules: a child
  * inherits the fields it lacks from its parent (marked
  * BIB_FIELD_INHERITED); when the parent is the child's container its
- * title becomes the container-title. The reader keeps clones of the last
+ * title becomes the container-title. The reader keeps the last
  * BT_MAX_PARENTS parent-like entries (@proceedings, @book, @collection,
- * @xdata...) and holds back only children whose parent has not appeared
+ * @xdata...), as what built them (bt_save_entry) until a child names one,
+ * and holds back only children whose parent has not appeared
  * yet, releasing them right after their parent (or at the end, with a
  * warning). Memory: the parents plus at most BT_MAX_HELD held children
  * (beyond that the oldest goes out unresolved, warned).
@@ -116,11 +117,11 @@ static int inherit(bib_record *child, const bib_record *parent)
     return rc;
 }
 
-/* Types a later entry may name as its crossref parent. biblatex-software's
+/* Types a later entry may name as its crossref parent (btfmt.h). biblatex-software's
  * versions and modules name their software (@softwareversion ->
  * @software, a version -> another), from which they inherit fields under
  * the same names, as biber does with its data model. */
-static bool parent_like(const char *t)
+bool bt_parent_like(const char *t)
 {
     static const char *const kinds[] = {"proceedings", "mvproceedings", "book", "mvbook",
                                         "collection", "mvcollection", "reference",
@@ -141,40 +142,78 @@ static size_t key_hash(const char *k)
 
 #define WAIT_SLOT(k) (key_hash(k) % BT_WAIT_SLOTS)
 
-/* `x` (taken) joins the parents; when BT_MAX_PARENTS are kept the oldest
- * is freed and `x` takes its slot (a ring: no pointers move), which bounds
- * memory. */
+/* Frees kept parent k: its record or what would build it. */
+static void drop_parent(bt_reader *r, size_t k)
+{
+    bib_record_free(r->parents[k]);
+    free(r->psaved[k]);
+}
+
+/* A parent joins the ring: record x or saved entry sv (taken; the other
+ * NULL). When BT_MAX_PARENTS are kept the oldest is freed and the new one
+ * takes its slot (no pointers move), which bounds memory. */
+static int remember(bt_reader *r, bib_record *x, bt_saved *sv, const char *id)
+{
+    unsigned char tag = (unsigned char)key_hash(id);
+    if (r->nparents == BT_MAX_PARENTS) {
+        drop_parent(r, r->phead);
+        r->parents[r->phead] = x;
+        r->psaved[r->phead] = sv;
+        r->parent_tag[r->phead] = tag;
+        r->phead = (r->phead + 1) % BT_MAX_PARENTS;
+        return 0;
+    }
+    if (r->nparents == r->capparents) {
+        size_t nc = r->capparents ? r->capparents * 2 : 16;
+        bib_record **np = realloc(r->parents, nc * sizeof *np);
+        if (np)
+            r->parents = np;
+        bt_saved **ns = np ? realloc(r->psaved, nc * sizeof *ns) : NULL;
+        if (!ns) { /* taken either way */
+            bib_record_free(x);
+            free(sv);
+            return BIB_ENOMEM;
+        }
+        r->psaved = ns;
+        r->capparents = nc;
+    }
+    r->parent_tag[r->nparents] = tag;
+    r->parents[r->nparents] = x;
+    r->psaved[r->nparents++] = sv;
+    return 0;
+}
+
 int bt_remember_parent(bt_reader *r, bib_record *x)
 {
     if (!bib_record_id(x)) {
         bib_record_free(x);
         return 0;
     }
-    unsigned char tag = (unsigned char)key_hash(bib_record_id(x));
-    if (r->nparents == BT_MAX_PARENTS) {
-        bib_record_free(r->parents[r->phead]);
-        r->parents[r->phead] = x;
-        r->parent_tag[r->phead] = tag;
-        r->phead = (r->phead + 1) % BT_MAX_PARENTS;
-        return 0;
-    }
-    r->parent_tag[r->nparents] = tag;
-    int rc = push(&r->parents, &r->nparents, &r->capparents, x);
-    if (rc < 0) /* taken either way */
-        bib_record_free(x);
-    return rc;
+    return remember(r, x, NULL, bib_record_id(x));
 }
 
-/* The newest parent whose key is `key`. */
-static const bib_record *find_parent(bt_reader *r, const char *key)
+/* The newest parent whose key is `key` into *out (NULL: none). A parent
+ * kept as what built it is built now, once (bt_rebuild): 0 or an error. */
+static int find_parent(bt_reader *r, const char *key, const bib_record **out)
 {
     unsigned char tag = (unsigned char)key_hash(key);
+    *out = NULL;
     for (size_t i = r->nparents; i-- > 0;) {
         size_t k = (r->phead + i) % BT_MAX_PARENTS; /* phead is 0 until full */
-        if (r->parent_tag[k] == tag && strcmp(bib_record_id(r->parents[k]), key) == 0)
-            return r->parents[k];
+        if (r->parent_tag[k] != tag ||
+            strcmp(r->parents[k] ? bib_record_id(r->parents[k]) : r->psaved[k]->id, key) != 0)
+            continue;
+        if (!r->parents[k]) {
+            int rc = bt_rebuild(r, r->psaved[k], &r->parents[k]);
+            if (rc < 0)
+                return rc;
+            free(r->psaved[k]);
+            r->psaved[k] = NULL;
+        }
+        *out = r->parents[k];
+        return 0;
     }
-    return NULL;
+    return 0;
 }
 
 /* Was `key` an entry not kept as a parent, among the last BT_MAX_SEEN? */
@@ -199,7 +238,7 @@ static const char *xref_of(const bib_record *rec)
  * nested crossrefs (child -> book -> mvbook) resolve whatever the order.
  * type: rec's entry type when the caller has it (the reader's, no look-up
  * in the extras), or NULL. */
-static int release_children(bt_reader *r, const bib_record *rec, const char *type)
+static int release_children(bt_reader *r, const bib_record *rec, const char *type, bool pristine)
 {
     const char *id = bib_record_id(rec);
     if (!id)
@@ -208,9 +247,17 @@ static int release_children(bt_reader *r, const bib_record *rec, const char *typ
     bool wanted = false;
     for (size_t i = 0; i < r->nheld && !wanted && r->waiting[WAIT_SLOT(id)]; i++)
         wanted = strcmp(xref_of(r->held[i]), id) == 0;
-    if ((t && parent_like(t)) || wanted) {
-        bib_record *c = bib_record_clone(rec);
-        int rc = c ? bt_remember_parent(r, c) : BIB_ENOMEM;
+    /* the reader's entry type (r->type) comes with its answer, memoised
+     * with the type (bt_build_record) */
+    bool plike = t && (t == r->type ? r->type_plike : bt_parent_like(t));
+    if (plike || wanted) {
+        /* a record just built as it came from its entry is kept as that
+         * entry (its fields and values, about half a clone's work and
+         * memory), built again only if a later child names it; one that
+         * inherited, or lost a crossref to itself, as a clone */
+        bt_saved *sv = pristine && !bt_save_parents_off ? bt_save_entry(r, id) : NULL;
+        bib_record *c = sv ? NULL : bib_record_clone(rec);
+        int rc = sv ? remember(r, NULL, sv, id) : c ? bt_remember_parent(r, c) : BIB_ENOMEM;
         if (rc < 0)
             return rc;
     } else {
@@ -229,7 +276,7 @@ static int release_children(bt_reader *r, const bib_record *rec, const char *typ
          * the order BibTeX needs (a crossref parent comes later) */
         int rc = inherit(ch, rec);
         if (rc >= 0)
-            rc = release_children(r, ch, NULL);
+            rc = release_children(r, ch, NULL, false);
         if (rc >= 0)
             rc = push(&r->ready, &r->nready, &r->capready, ch);
         if (rc < 0) {
@@ -247,8 +294,12 @@ int bt_crossref_step(bt_reader *r, bib_record *rec, const char *type, bib_record
 {
     int rc;
     /* a link the classic writer noted is the source's, left unresolved */
-    const char *x = r->link_noted ? NULL : xref_of(rec);
-    r->link_noted = false;
+    const char *x = r->link_noted || r->no_links ? NULL : xref_of(rec);
+    r->link_noted = r->no_links = false;
+    /* rec is as its entry built it (nothing inherited nor removed below):
+     * bt_rebuild would give it again */
+    bool pristine = r->built.ok && !x;
+    r->built.ok = false;
     if (x && bib_record_id(rec) && strcmp(x, bib_record_id(rec)) == 0) {
         size_t line;
         bib_record_origin(rec, &line);
@@ -262,7 +313,11 @@ int bt_crossref_step(bt_reader *r, bib_record *rec, const char *type, bib_record
         x = NULL;
     }
     if (x) {
-        const bib_record *p = find_parent(r, x);
+        const bib_record *p;
+        if ((rc = find_parent(r, x, &p)) < 0) {
+            bib_record_free(rec);
+            return rc;
+        }
         if (!p && seen_before(r, x)) {
             /* the parent came before, as a type not kept as a parent
              * (@misc, @article...): BibTeX inherits nothing from an
@@ -310,7 +365,7 @@ int bt_crossref_step(bt_reader *r, bib_record *rec, const char *type, bib_record
         }
     }
     size_t before = r->nready;
-    if ((rc = release_children(r, rec, type)) < 0) {
+    if ((rc = release_children(r, rec, type, pristine)) < 0) {
         bib_record_free(rec);
         return rc;
     }
@@ -349,12 +404,13 @@ int bt_crossref_flush(bt_reader *r, bib_record **out)
 void bt_crossref_free(bt_reader *r)
 {
     for (size_t i = 0; i < r->nparents; i++)
-        bib_record_free(r->parents[i]);
+        drop_parent(r, i);
     for (size_t i = 0; i < r->nheld; i++)
         bib_record_free(r->held[i]);
     for (size_t i = r->rhead; i < r->nready; i++)
         bib_record_free(r->ready[i]);
     free(r->parents);
+    free(r->psaved);
     free(r->held);
     free(r->ready);
 }

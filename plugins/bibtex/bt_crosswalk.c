@@ -369,8 +369,8 @@ void bt_index_fields(bt_field_index *ix)
     }
 }
 
-const bt_row *bt_find_field(const bt_field_index *ix, const char *name, size_t len,
-                            unsigned hash, uint64_t word0, unsigned char *known)
+static inline const bt_row *find_field(const bt_field_index *ix, const char *name, size_t len,
+                                      unsigned hash, uint64_t word0, unsigned char *known)
 {
     *known = BT_K_NONE;
     for (unsigned h = hash % BT_FIELD_SLOTS; ix->slot[h];
@@ -393,6 +393,19 @@ const bt_row *bt_find_field(const bt_field_index *ix, const char *name, size_t l
         return &bt_crosswalk[v - 1];
     }
     return NULL;
+}
+
+const bt_row *bt_find_field(const bt_field_index *ix, const char *name, size_t len,
+                            unsigned hash, uint64_t word0, unsigned char *known)
+{
+    return find_field(ix, name, len, hash, word0, known);
+}
+
+void bt_find_fields(const bt_field_index *ix, bt_raw_field *f, size_t n, const char *arena)
+{
+    for (size_t i = 0; i < n; i++)
+        f[i].row = find_field(ix, arena + f[i].name_off, f[i].name_len, f[i].name_hash,
+                              f[i].name_word0, &f[i].known);
 }
 
 size_t bt_write_order(unsigned short *idx)

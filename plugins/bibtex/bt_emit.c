@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bibconv/short_copy.h"
 #include "bt_writer_int.h"
 
 /* The value of collected field i. */
@@ -48,37 +49,6 @@ static void emit_put(bt_writer *w, const char *p, size_t n)
     bib_buf_append_fast(&w->ebuf, p, n);
 }
 
-/* n bytes from s to d, the usual short name or value without a memcpy
- * call: two overlapping loads and stores of 16, 8 or 4 bytes (none past
- * either end), a byte loop below 4, memcpy above 32. */
-static inline void copy_short(char *d, const char *s, size_t n)
-{
-    if (n > 32) {
-        memcpy(d, s, n);
-    } else if (n > 16) {
-        unsigned char a[16], b[16];
-        memcpy(a, s, 16);
-        memcpy(b, s + n - 16, 16);
-        memcpy(d, a, 16);
-        memcpy(d + n - 16, b, 16);
-    } else if (n >= 8) {
-        uint64_t a, b;
-        memcpy(&a, s, 8);
-        memcpy(&b, s + n - 8, 8);
-        memcpy(d, &a, 8);
-        memcpy(d + n - 8, &b, 8);
-    } else if (n >= 4) {
-        uint32_t a, b;
-        memcpy(&a, s, 4);
-        memcpy(&b, s + n - 4, 4);
-        memcpy(d, &a, 4);
-        memcpy(d + n - 4, &b, 4);
-    } else {
-        for (size_t i = 0; i < n; i++)
-            d[i] = s[i];
-    }
-}
-
 /* The layout of bt_emit below, for an entry that fits in EMIT_CHUNK: its size
  * (from `vlen`, the values' lengths summed, which bt_emit took with the
  * width) first, then written into ebuf (reset) after one reserve, without
@@ -105,7 +75,7 @@ static bool emit_flat(bt_writer *w, const char *type, size_t width, size_t vlen)
         size_t nl = w->f[i].nlen, vl = w->f[i].len;
         memcpy(d, ",\n  ", 4);
         d += 4;
-        copy_short(d, w->f[i].name, nl);
+        bib_short_copy(d, w->f[i].name, nl);
         d += nl;
         /* the name padded to width, as %-*s: a store of 32 blanks (no
          * call) when that covers it, the bytes past the padding written
@@ -118,11 +88,11 @@ static bool emit_flat(bt_writer *w, const char *type, size_t width, size_t vlen)
         memcpy(d, " = ", 3);
         d += 3;
         if (w->f[i].bare) {
-            copy_short(d, bt_out_val(w, i), vl);
+            bib_short_copy(d, bt_out_val(w, i), vl);
             d += vl;
         } else {
             *d++ = '{';
-            copy_short(d, bt_out_val(w, i), vl);
+            bib_short_copy(d, bt_out_val(w, i), vl);
             d += vl;
             *d++ = '}';
         }

@@ -25,6 +25,7 @@
 #include "bibconv/dates.h"
 #include "bibconv/latex.h"
 #include "bibconv/names.h"
+#include "bibconv/short_copy.h"
 #include "btfmt.h"
 
 static const char *fval(bt_reader *r, const bt_raw_field *f)
@@ -50,16 +51,15 @@ static const bt_raw_field *get_raw(const bt_reader *r, bt_known k)
 static void index_entry(bt_reader *r)
 {
     memset(r->at, 0, sizeof r->at);
+    bt_find_fields(&r->field_index, r->fields, r->nfields, r->arena.data);
     uint64_t seen = 0; /* a bit per name hash: a field whose bit is new has no twin before it */
     for (size_t i = 0; i < r->nfields; i++) {
         bt_raw_field *f = &r->fields[i];
         uint64_t bit = 1ull << (f->name_hash & 63);
         f->maybe_twin = (seen & bit) != 0;
         seen |= bit;
-        f->row = bt_find_field(&r->field_index, fname(r, f), f->name_len, f->name_hash,
-                               f->name_word0, &f->known);
         if (f->known && !r->at[f->known])
-            r->at[f->known] = i + 1;
+            r->at[f->known] = (unsigned)(i + 1); /* fields of an entry: far below 2^32 */
     }
 }
 
@@ -156,7 +156,7 @@ static int set_converted(bt_reader *r, bib_record *rec, bib_var var, const bt_ra
 static int add_raw_extra(bt_reader *r, bib_record *rec, const char *name, const char *v,
                          size_t n)
 {
-    if (!memchr(v, '\n', n) && !memchr(v, '\r', n))
+    if (!bt_has_break(v, n))
         return bib_record_add_extra(rec, "bibtex", name, v, n);
     bib_buf_reset(&r->tmp);
     for (size_t i = 0; i < n;) {
@@ -421,32 +421,42 @@ static int read_org(entry_ctx *e, const bt_row *row, const bt_raw_field *f)
     return add_raw_extra(r, e->rec, fname(r, f), fval(r, f), f->val_len);
 }
 
-/* read_date's quick way (btfmt.h) */
+/* The number of the two digits at v, or -1 when either is not one. */
+static inline int two_digits(const char *v)
+{
+    unsigned a = (unsigned)((unsigned char)v[0] - '0'), b = (unsigned)((unsigned char)v[1] - '0');
+    return a < 10u && b < 10u ? (int)(a * 10u + b) : -1;
+}
+
+/* read_date's quick way (btfmt.h). The year's four digits are tested in
+ * one word: each byte minus '0' is below 10 when neither it nor that plus
+ * 0x76 has its high bit (a byte below '0' borrows and shows a high bit;
+ * the carries only come from bytes already refused). */
 bool bt_date_quick(bib_date *d, const char *v, size_t n)
 {
     if (n != 4 && n != 7 && n != 10)
         return false;
-    int f[3] = {0, 0, 0};
-    for (size_t i = 0, k = 0; i < n; i++) {
-        if (i == 4 || i == 7) {
-            if (v[i] != '-')
-                return false;
-            k++;
-        } else if ((unsigned)(v[i] - '0') < 10u) {
-            f[k] = f[k] * 10 + (v[i] - '0');
-        } else {
-            return false;
-        }
-    }
+    uint32_t y;
+    memcpy(&y, v, 4);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    y = __builtin_bswap32(y); /* v[0] in the low byte */
+#endif
+    y -= 0x30303030u;
+    if ((y | (y + 0x76767676u)) & 0x80808080u)
+        return false;
+    int year = (int)((y & 0xFF) * 1000u + (y >> 8 & 0xFF) * 100u + (y >> 16 & 0xFF) * 10u +
+                     (y >> 24));
+    int mon = 0, day = 0;
     /* year 0 is 1 BC, which the record holds as -1 (the parse knows) */
-    if (!f[0] || (n > 4 && (f[1] < 1 || f[1] > 12)) || (n > 7 && (f[2] < 1 || f[2] > 31)))
+    if (!year || (n > 4 && (v[4] != '-' || (mon = two_digits(v + 5)) < 1 || mon > 12)) ||
+        (n > 7 && (v[7] != '-' || (day = two_digits(v + 8)) < 1 || day > 31)))
         return false;
     memset(d, 0, sizeof *d);
     d->nparts = 1;
     d->parts[0].has_year = true;
-    d->parts[0].year = f[0];
-    d->parts[0].month = f[1];
-    d->parts[0].day = f[2];
+    d->parts[0].year = year;
+    d->parts[0].month = mon;
+    d->parts[0].day = day;
     return true;
 }
 
@@ -507,7 +517,7 @@ static int read_plain(entry_ctx *e, const bt_row *row, const bt_raw_field *f)
         int n = bib_names_add_bibtex(e->rec, row->var, v, vn, BIB_NAME_LATEX, &bad);
         if (n < 0 && n != BIB_EPARSE)
             rc = n;
-        if (bad)
+        if (bad && !r->quiet)
             bib_input_report(r->in, BIB_SEV_WARNING, e->pe->line, 0,
                              "empty name in '%s' of entry '%.40s'", name, e->key);
         /* a list with an empty name would warn again when read back */
@@ -552,8 +562,10 @@ static int read_field(entry_ctx *e, size_t i)
     for (size_t j = 0; f->maybe_twin && j < i; j++) /* by hash and length first */
         if (r->fields[j].name_hash == f->name_hash && r->fields[j].name_len == f->name_len &&
             strcmp(fname(r, &r->fields[j]), name) == 0) {
-            bib_input_report(r->in, BIB_SEV_WARNING, e->pe->line, 0,
-                             "duplicate field '%.20s' in entry '%.40s' ignored", name, e->key);
+            if (!r->quiet)
+                bib_input_report(r->in, BIB_SEV_WARNING, e->pe->line, 0,
+                                 "duplicate field '%.20s' in entry '%.40s' ignored", name,
+                                 e->key);
             return 0;
         }
     if (f == e->type_note)
@@ -609,6 +621,31 @@ static void read_genre(entry_ctx *e, bib_type type)
         bib_record_set_type(rec, BIB_TYPE_SPEECH);
 }
 
+/* a[0..n) equals the memo b[0..n) (n below 32): a type name is mostly
+ * 4 to 16 bytes, compared as two words a side without a memcmp call */
+static inline bool same_type(const char *a, const char *b, size_t n)
+{
+    if (n < 4 || n > 16)
+        return memcmp(a, b, n) == 0;
+    uint64_t x, x2, y, y2;
+    bib_short_load(a, n, &x, &x2);
+    bib_short_load(b, n, &y, &y2);
+    return x == y && x2 == y2;
+}
+
+/* The memo slot of entry type s[0..n): a multiplicative hash of its
+ * first, middle and last byte and its length (a file's dozen types mostly
+ * get slots of their own). */
+static inline unsigned type_slot(const char *s, size_t n)
+{
+    if (!n)
+        return 0;
+    uint32_t x = (unsigned char)s[0] | (uint32_t)(unsigned char)s[n - 1] << 8 |
+                 (uint32_t)(n & 0xFF) << 16 | (uint32_t)(unsigned char)s[n / 2] << 24;
+    _Static_assert(BT_TYPE_MEMO == 32, "the slot is the hash's top five bits");
+    return (x * 0x9E3779B1u) >> 27;
+}
+
 int bt_build_record(bt_reader *r, const bt_parsed *pe, bib_record **out)
 {
     /* set member by member: a {0} initializer would clear the two
@@ -641,9 +678,13 @@ int bt_build_record(bt_reader *r, const bt_parsed *pe, bib_record **out)
         tlen = strlen(BT_SUBTYPE_NOTE);
     }
     e.notes_ok = !get_raw(r, BT_K_CROSSREF) && !get_raw(r, BT_K_XDATA);
+    /* no crossref or xdata field: the crossref step need not look for
+     * their extras (a link note's sets link_noted, which it ignores) */
+    r->no_links = e.notes_ok;
     r->link_noted = false;
-    bool memo = tlen && tlen == r->type_memo_len && memcmp(tname, r->type_memo, tlen) == 0;
-    bib_type type = memo ? r->type_memo_type : bt_map_type(tname, tlen);
+    struct bt_type_memo *tm = &r->type_memo[type_slot(tname, tlen)];
+    bool memo = tlen && tlen == tm->len && same_type(tname, tm->name, tlen);
+    bib_type type = memo ? tm->type : bt_map_type(tname, tlen);
     size_t kl = pe->key_len < sizeof e.key - 1 ? pe->key_len : sizeof e.key - 1;
     memcpy(e.key, pe->key, kl);
     e.key[kl] = '\0';
@@ -664,21 +705,26 @@ int bt_build_record(bt_reader *r, const bt_parsed *pe, bib_record **out)
     }
     bib_record_set_origin(e.rec, bib_input_name(r->in), pe->line);
     size_t tl = tlen < sizeof e.type - 1 ? tlen : sizeof e.type - 1;
+    bool plike;
     if (memo) {
-        memcpy(e.type, r->type_memo_lower, tl);
+        bib_short_copy(e.type, tm->lower, tl); /* below 32 bytes: no call */
+        e.type[tl] = '\0';
+        plike = tm->plike;
     } else {
         for (size_t i = 0; i < tl; i++)
             e.type[i] = (char)tolower((unsigned char)tname[i]);
-        r->type_memo_len = 0;
-        if (tl && tl < sizeof r->type_memo) {
-            memcpy(r->type_memo, tname, tl);
-            memcpy(r->type_memo_lower, e.type, tl);
-            r->type_memo_type = type;
-            r->type_memo_len = tl;
+        e.type[tl] = '\0';
+        plike = bt_parent_like(e.type);
+        tm->len = 0;
+        if (tl && tl < sizeof tm->name) {
+            memcpy(tm->name, tname, tl);
+            memcpy(tm->lower, e.type, tl);
+            tm->type = type;
+            tm->plike = plike;
+            tm->len = tl;
         }
     }
-    e.type[tl] = '\0';
-    e.article = strcmp(e.type, "article") == 0;
+    e.article = tl == 7 && memcmp(e.type, "article", 7) == 0; /* no strcmp call */
     int rc = bib_record_add_extra(e.rec, "bibtex", "entrytype", e.type, tl);
     e.has_date = get_raw(r, BT_K_DATE) != NULL;
     /* an empty publisher (an undefined macro) leaves the place to
@@ -692,9 +738,90 @@ int bt_build_record(bt_reader *r, const bt_parsed *pe, bib_record **out)
         return rc;
     }
     read_genre(&e, type);
-    memcpy(r->type, e.type, tl + 1);
+    bib_short_copy(r->type, e.type, tl + 1);
+    r->type_plike = plike;
     *out = e.rec;
     return 0;
+}
+
+bool bt_save_parents_off;
+
+static void trim_buffers(bt_reader *r);
+
+bt_saved *bt_save_entry(const bt_reader *r, const char *id)
+{
+    size_t nf = r->nfields, al = r->arena.len, kl = r->built.key_len, tl = r->built.type_len,
+           il = strlen(id);
+    size_t fsz = nf * sizeof(bt_raw_field);
+    bt_saved *sv = malloc(sizeof *sv + fsz + al + 1 + kl + 1 + tl + 1 + il + 1);
+    if (!sv)
+        return NULL;
+    char *p = (char *)(sv + 1);
+    _Static_assert(sizeof(bt_saved) % _Alignof(bt_raw_field) == 0, "the fields follow the header");
+    memcpy(p, r->fields, fsz);
+    sv->fields = (const bt_raw_field *)(void *)p;
+    sv->nfields = nf;
+    p += fsz;
+    memcpy(p, r->arena.data, al + 1); /* with the NUL after the last value */
+    sv->arena = p;
+    sv->arena_len = al;
+    p += al + 1;
+    memcpy(p, r->built.key, kl);
+    p[kl] = '\0';
+    sv->key = p;
+    sv->key_len = kl;
+    p += kl + 1;
+    memcpy(p, r->built.type, tl);
+    p[tl] = '\0';
+    sv->type = p;
+    sv->type_len = tl;
+    p += tl + 1;
+    memcpy(p, id, il + 1);
+    sv->id = p;
+    sv->line = r->built.line;
+    return sv;
+}
+
+int bt_rebuild(bt_reader *r, const bt_saved *sv, bib_record **out)
+{
+    *out = NULL;
+    /* the entry's fields and values back where bt_build_record reads them
+     * (the entry in them now is built: nothing reads them again) */
+    bib_buf_reset(&r->arena);
+    if (bib_buf_reserve(&r->arena, sv->arena_len + 1) < 0)
+        return BIB_ENOMEM;
+    memcpy(r->arena.data, sv->arena, sv->arena_len + 1);
+    r->arena.len = sv->arena_len;
+    if (sv->nfields > r->capfields) {
+        bt_raw_field *nf = realloc(r->fields, sv->nfields * sizeof *nf);
+        if (!nf)
+            return BIB_ENOMEM;
+        r->fields = nf;
+        r->capfields = sv->nfields;
+    }
+    memcpy(r->fields, sv->fields, sv->nfields * sizeof *r->fields);
+    r->nfields = sv->nfields;
+    bt_parsed pe;
+    memset(&pe, 0, sizeof pe);
+    pe.kind = BT_ENTRY;
+    pe.type = sv->type;
+    pe.type_len = sv->type_len;
+    pe.key = sv->key;
+    pe.key_len = sv->key_len;
+    pe.line = sv->line;
+    pe.opened = true;
+    /* the entry being stepped keeps its type and link note */
+    char type[sizeof r->type];
+    memcpy(type, r->type, sizeof type);
+    bool plike = r->type_plike, noted = r->link_noted;
+    r->quiet = true;
+    int rc = bt_build_record(r, &pe, out);
+    r->quiet = false;
+    memcpy(r->type, type, sizeof type);
+    r->type_plike = plike;
+    r->link_noted = noted;
+    trim_buffers(r);
+    return rc;
 }
 
 static int bt_open(bib_reader *rd, bib_input *in, const bib_options *opts)
@@ -952,11 +1079,22 @@ static int one_entry(bt_reader *r, const char *d, size_t n, bool eof, bib_record
     bib_input_trim(r->in);
     bib_record *rec = NULL;
     rc = bt_build_record(r, &pe, &rec);
-    free(long_key);
     trim_buffers(r);
-    if (rc < 0)
-        return rc;
-    return bt_crossref_step(r, rec, r->type, out);
+    if (rc >= 0) {
+        /* what built rec, for the crossref step to keep it by (an arena
+         * trimmed away, capacity 0, holds its values no more: the step
+         * clones then) */
+        r->built.ok = r->arena.cap != 0;
+        r->built.key = pe.key;
+        r->built.key_len = pe.key_len;
+        r->built.type = pe.type;
+        r->built.type_len = pe.type_len;
+        r->built.line = pe.line;
+        rc = bt_crossref_step(r, rec, r->type, out);
+        r->built.ok = false;
+    }
+    free(long_key);
+    return rc;
 }
 
 static int bt_next(bib_reader *rd, bib_record **out)

@@ -11,6 +11,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "bibconv/short_copy.h"
 #include "btfmt.h"
 
 /* True when a field's text may go back out as its source text: no
@@ -51,10 +52,19 @@ bool bt_source_bytes_ok(const char *s, size_t n, bool *ascii)
 #endif
     uint64_t hi = 0;
     size_t i = 0;
+    if (n >= 4 && n < 8) { /* years, pages, volumes: two four-byte words */
+        uint64_t x, y;
+        bib_short_load(s, n, &x, &y);
+        const uint32_t o = 0x01010101u, h = 0x80808080u;
+        uint32_t a = (uint32_t)x, b = (uint32_t)y;
+        if (!((((a - o * 0x20) & ~a) | ((b - o * 0x20) & ~b)) & h)) {
+            *ascii = !((a | b) & h);
+            return true;
+        }
+    }
     if (n >= 8 && n <= 16) { /* most values: two words that overlap, no loop */
         uint64_t x, y;
-        memcpy(&x, s, 8);
-        memcpy(&y, s + n - 8, 8);
+        bib_short_load(s, n, &x, &y);
         if (!((((x - ones * 0x20) & ~x) | ((y - ones * 0x20) & ~y)) & high)) {
             *ascii = !((x | y) & high);
             return true;
@@ -168,4 +178,48 @@ bool bt_ascii(const char *s, size_t n)
     for (; i < n; i++)
         hi |= (unsigned char)s[i];
     return hi < 0x80;
+}
+
+/* The words' test of bt_has_break: nonzero when a byte of x is '\n' or
+ * '\r' (a borrow comes only from such a byte, so no false hit). */
+static inline uint64_t break_hit(uint64_t x)
+{
+    const uint64_t ones = 0x0101010101010101ull;
+    uint64_t a = x ^ (ones * '\n'), b = x ^ (ones * '\r');
+    return (((a - ones) & ~a) | ((b - ones) & ~b)) & (ones * 0x80);
+}
+
+bool bt_has_break(const char *s, size_t n)
+{
+    size_t i = 0;
+#if defined(__x86_64__) && defined(__SSE2__)
+    if (n >= 16) {
+        const __m128i lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r');
+        for (;; i += 16) {
+            /* the last block overlaps the one before: ends at s[n - 1] */
+            const char *p = n - i >= 16 ? s + i : s + n - 16;
+            __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+            if (_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(x, lf), _mm_cmpeq_epi8(x, cr))))
+                return true;
+            if (n - i <= 16)
+                return false;
+        }
+    }
+#endif
+    if (n >= 4) {
+        uint64_t x, y;
+        for (; n - i > 16; i += 8) {
+            memcpy(&x, s + i, 8);
+            if (break_hit(x))
+                return true;
+        }
+        /* the rest (4 to 16 bytes) as two words that overlap; the zero
+         * bytes above a four-byte word are no line end */
+        bib_short_load(s + i, n - i, &x, &y);
+        return (break_hit(x) | break_hit(y)) != 0;
+    }
+    for (; i < n; i++)
+        if (s[i] == '\n' || s[i] == '\r')
+            return true;
+    return false;
 }

@@ -99,7 +99,7 @@ typedef enum bt_known {
 } bt_known;
 
 enum { BT_MAX_PARENTS = 1024, BT_MAX_HELD = 256, BT_WAIT_SLOTS = 4096, BT_FIELD_SLOTS = 256,
-       BT_MAX_SEEN = 1024 };
+       BT_MAX_SEEN = 1024, BT_TYPE_MEMO = 32 };
 
 /* The reader's hash index of field names (bt_index_fields): a slot holds
  * 1..127 for crosswalk row slot-1, 128 + k for known name k that has no
@@ -112,22 +112,35 @@ typedef struct bt_field_index {
     unsigned char row_known[BT_FIELD_SLOTS / 2];
 } bt_field_index;
 
+/* A parent-like entry kept as what built it (bt_save_entry): its fields,
+ * the arena bytes they point into, its key and type as parsed, its line,
+ * and the id its record got; one block, freed with free(). */
+typedef struct bt_saved {
+    const bt_raw_field *fields;
+    size_t nfields;
+    const char *arena;
+    size_t arena_len;
+    const char *key, *type; /* as the entry spelt them (bt_parsed) */
+    size_t key_len, type_len, line;
+    const char *id; /* bib_record_id of its record */
+} bt_saved;
+
 typedef struct bt_reader {
     bib_input *in;
     bool biblatex;
     bt_macros macros;
     bib_buf arena; /* field names and expanded values of the current entry */
     bib_buf tmp;   /* conversion scratch */
-    bib_buf pages; /* read_range's second scratch: no allocation per range */
     bt_raw_field *fields;
     size_t nfields, capfields;
     bib_reader *rd;   /* the handle: duplicate keys go to bib_reader_note_key */
     bool bol;         /* the '@' at the window start begins a line */
     bt_field_index field_index; /* field names to rows and bt_known */
-    size_t at[BT_K_COUNT]; /* the entry's first field of each bt_known, + 1; 0 none */
+    unsigned at[BT_K_COUNT]; /* the entry's first field of each bt_known, + 1; 0 none */
     /* crossref: possible parents seen (clones), children waiting for a
      * parent, and records ready to hand out */
     bib_record **parents; /* a ring once full: the oldest at phead */
+    bt_saved **psaved;    /* beside it: a parent kept as its entry (parents[k] NULL) */
     size_t nparents, capparents, phead;
     bib_record **held;
     size_t nheld, capheld;
@@ -146,18 +159,35 @@ typedef struct bt_reader {
     /* the entry just built has its crossref or xdata from the classic
      * writer's note (BT_XREF_NOTE): kept, not resolved */
     bool link_noted;
+    /* the entry just built, for bt_save_entry while ok (one_entry sets it
+     * for the crossref step): its key and type as parsed, its line */
+    struct {
+        bool ok;
+        const char *key, *type;
+        size_t key_len, type_len, line;
+    } built;
+    bool quiet; /* bt_rebuild: the entry's warnings were said when it was read */
+    /* the entry just built has no crossref or xdata field: its record's
+     * crossref or xdata extra, if any, is a link note's (link_noted), which
+     * the crossref step leaves (bt_build_record; read once by that step) */
+    bool no_links;
     /* values' source texts are kept (bib_reader_keeps_source, asked at
      * the first entry: -1 not yet) */
     signed char keep_src;
     /* the entry just built: its type, lower case, as its entrytype extra
      * says (bt_build_record), for the crossref step */
     char type[64];
-    /* the last entry type as written (up to 31 bytes), its bib_type and
-     * lower case: most entries repeat the one before, which then costs
-     * no table scan (bt_map_type) nor lower-casing; type_memo_len 0: none */
-    char type_memo[32], type_memo_lower[32];
-    size_t type_memo_len;
-    bib_type type_memo_type;
+    bool type_plike; /* bt_parent_like(type) */
+    /* entry types as written (up to 31 bytes) with their bib_type and
+     * lower case, a slot per hash of length and three bytes: a file uses a
+     * few types over and over, which then cost no table scan
+     * (bt_map_type) nor lower-casing */
+    struct bt_type_memo {
+        char name[32], lower[32];
+        size_t len; /* 0: empty */
+        bib_type type;
+        bool plike; /* bt_parent_like(lower) */
+    } type_memo[BT_TYPE_MEMO];
     /* where the last undefined-macro warning was: an entry longer than the
      * window is parsed again from its start once the window has grown, and
      * a warning at or before this place was said by the first parse */
@@ -340,6 +370,9 @@ void bt_index_fields(bt_field_index *ix);
  * name's bt_known (BT_K_NONE if none). */
 const bt_row *bt_find_field(const bt_field_index *ix, const char *name, size_t len,
                             unsigned hash, uint64_t word0, unsigned char *known);
+/* bt_find_field for each of an entry's fields f[0..n) (names in arena):
+ * its row and bt_known; one call an entry, the look-up in line. */
+void bt_find_fields(const bt_field_index *ix, bt_raw_field *f, size_t n, const char *arena);
 /* The hash of name[0..len) as bt_find_field takes it. */
 unsigned bt_name_hash(const char *name, size_t len);
 /* The first eight bytes of name[0..len) as a word (memcpy order), NUL
@@ -395,6 +428,9 @@ const char *bt_genre_key(bib_type t, const char *genre);
 /* True when text s[0..n) may be kept as a value's source text: no control
  * byte but a line break or a tab. *ascii: whether it is ASCII. */
 bool bt_source_bytes_ok(const char *s, size_t n, bool *ascii);
+/* True when s[0..n) holds a '\n' or a '\r' (memchr for either, in one
+ * pass; sixteen bytes a step). */
+bool bt_has_break(const char *s, size_t n);
 /* True when s[0..n) is ASCII (sixteen bytes a step). */
 bool bt_ascii(const char *s, size_t n);
 /* True when the name list s[0..n) (NUL at s[n]) has none of the slips
@@ -411,6 +447,10 @@ bool bt_names_clean(const char *s, size_t n);
  * type: rec's entry type, lower case (its entrytype extra), or NULL to look
  * it up. Negative on error (rec freed). */
 int bt_crossref_step(bt_reader *r, bib_record *rec, const char *type, bib_record **out);
+/* True when the lower-case entry type t is one a later entry may name as
+ * its crossref or xdata parent (@book, @proceedings, @xdata...): such an
+ * entry is kept (a clone) for children that come after it. */
+bool bt_parent_like(const char *t);
 /* Keeps `x` (taken) as a possible parent; bounded at BT_MAX_PARENTS. */
 int bt_remember_parent(bt_reader *r, bib_record *x);
 /* At end of input: the oldest held child (its parent never came), with a
@@ -423,6 +463,18 @@ void bt_crossref_free(bt_reader *r);
 
 /* The record of a parsed entry (fields in r->fields). 0 or BIB_ENOMEM. */
 int bt_build_record(bt_reader *r, const bt_parsed *pe, bib_record **out);
+/* The entry just built (r->fields, r->arena, r->built; the caller knows
+ * they still hold it: r->built.ok when the crossref step began) kept as a
+ * block that bt_rebuild builds again, with `id` its record's id; NULL on
+ * a failed allocation (the caller clones). */
+bt_saved *bt_save_entry(const bt_reader *r, const char *id);
+/* The record of a saved entry, as bt_build_record gave it when the entry
+ * was read, without its warnings again; the reader's entry state (fields,
+ * arena) is overwritten, its type and link note kept. 0 or BIB_ENOMEM. */
+int bt_rebuild(bt_reader *r, const bt_saved *sv, bib_record **out);
+/* A test's seam: true keeps every parent as a clone (test_bibtex.c ties
+ * the saved way to it). */
+extern bool bt_save_parents_off;
 /* A `date` of the forms most are, "YYYY", "YYYY-MM" or "YYYY-MM-DD"
  * (years from 1, months 1..12, days 1..31), into *d as bib_date_parse
  * reads it (EDTF | WRITTEN), without its call: true when done (nothing in

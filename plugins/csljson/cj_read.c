@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "bibconv/plugin.h"
+#include "bibconv/short_copy.h"
 #include "cj_read.h"
 #include "cslitem_int.h"
 
@@ -328,12 +329,10 @@ static inline bool same_short(const char *a, const char *b, size_t n)
         return x == y;
     }
     if (n >= 4) {
-        uint32_t u, v, u2, v2;
-        memcpy(&u, a, 4);
-        memcpy(&v, b, 4);
-        memcpy(&u2, a + n - 4, 4);
-        memcpy(&v2, b + n - 4, 4);
-        return u == v && u2 == v2;
+        uint64_t x2, y2;
+        bib_short_load(a, n, &x, &x2);
+        bib_short_load(b, n, &y, &y2);
+        return x == y && x2 == y2;
     }
     /* 1 to 3 bytes: these three positions cover them all */
     return a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1];

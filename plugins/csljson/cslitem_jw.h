@@ -20,6 +20,7 @@
 #include "bibconv/buf.h"
 #include "bibconv/csl.h"
 #include "bibconv/io.h"
+#include "bibconv/short_copy.h"
 
 /* The JSON text emitter of bib_cslitem_write: jansson's dump layout. */
 typedef struct jw {
@@ -143,17 +144,12 @@ static inline bool jw_quote16(char *d, const char *s, size_t n)
 {
     uint64_t lo, hi;
     if (n >= 8) {
-        memcpy(&lo, s, 8);
-        memcpy(&hi, s + n - 8, 8);
-        memcpy(d + 1, &lo, 8);
-        memcpy(d + 1 + n - 8, &hi, 8);
+        bib_short_load(s, n, &lo, &hi);
+        bib_short_store(d + 1, n, lo, hi);
     } else if (n >= 4) {
-        uint32_t a, c;
-        memcpy(&a, s, 4);
-        memcpy(&c, s + n - 4, 4);
-        memcpy(d + 1, &a, 4);
-        memcpy(d + 1 + n - 4, &c, 4);
-        lo = hi = a | (uint64_t)c << 32;
+        bib_short_load(s, n, &lo, &hi);
+        bib_short_store(d + 1, n, lo, hi);
+        lo = hi = lo | hi << 32;
     } else {
         uint64_t f = (unsigned char)s[0], m = (unsigned char)s[n / 2],
                  l = (unsigned char)s[n - 1];

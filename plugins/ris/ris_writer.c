@@ -21,6 +21,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "bibconv/short_copy.h"
 #include "risfmt.h"
 
 /* Name variables in the order the writer emits them. */
@@ -200,22 +201,22 @@ static inline uint32_t ctl_hit32(uint32_t x)
     return (((x - ones * 0x20) & ~x) | ((d - ones) & ~d)) & high;
 }
 
-static inline size_t load_lo64(const char *s, uint64_t *x)
+/* A word as memcpy loaded it, its first byte lowest (as the counts of
+ * the tests' bits expect) */
+static inline uint64_t lo_first64(uint64_t x)
 {
-    memcpy(x, s, 8);
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    *x = __builtin_bswap64(*x); /* first byte lowest, as the count expects */
+    x = __builtin_bswap64(x);
 #endif
-    return 8;
+    return x;
 }
 
-static inline size_t load_lo32(const char *s, uint32_t *x)
+static inline uint32_t lo_first32(uint32_t x)
 {
-    memcpy(x, s, 4);
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    *x = __builtin_bswap32(*x);
+    x = __builtin_bswap32(x);
 #endif
-    return 4;
+    return x;
 }
 
 /* Copies s[i..len) to d[i..len) up to its first control character and
@@ -250,35 +251,29 @@ static size_t copy_plain(char *d, const char *s, size_t i, size_t len)
 #endif
     for (; len - i >= 16; i += 8) {
         uint64_t x, h;
-        load_lo64(s + i, &x);
-        memcpy(d + i, s + i, 8); /* the bytes before a hit are the copy's */
-        if ((h = ctl_hit64(x)) != 0)
+        memcpy(&x, s + i, 8);
+        memcpy(d + i, &x, 8); /* the bytes before a hit are the copy's */
+        if ((h = ctl_hit64(lo_first64(x))) != 0)
             return i + (size_t)__builtin_ctzll(h) / 8;
     }
     size_t r = len - i;
-    if (r >= 8) {
-        /* two loads that overlap: the first eight and the last eight */
-        uint64_t x, y, h;
-        load_lo64(s + i, &x);
-        memcpy(d + i, s + i, 8);
-        if ((h = ctl_hit64(x)) != 0)
-            return i + (size_t)__builtin_ctzll(h) / 8;
-        load_lo64(s + len - 8, &y);
-        memcpy(d + len - 8, s + len - 8, 8);
-        if ((h = ctl_hit64(y)) != 0)
-            return len - 8 + (size_t)__builtin_ctzll(h) / 8;
-        return len;
-    }
     if (r >= 4) {
-        uint32_t x, y, h;
-        load_lo32(s + i, &x);
-        memcpy(d + i, s + i, 4);
-        if ((h = ctl_hit32(x)) != 0)
-            return i + (size_t)__builtin_ctz(h) / 8;
-        load_lo32(s + len - 4, &y);
-        memcpy(d + len - 4, s + len - 4, 4);
-        if ((h = ctl_hit32(y)) != 0)
-            return len - 4 + (size_t)__builtin_ctz(h) / 8;
+        /* the rest as its first and last word (eight bytes, or four below
+         * eight), which overlap: copied, then tested */
+        uint64_t x, y, h;
+        bib_short_load(s + i, r, &x, &y);
+        bib_short_store(d + i, r, x, y);
+        if (r >= 8) {
+            if ((h = ctl_hit64(lo_first64(x))) != 0)
+                return i + (size_t)__builtin_ctzll(h) / 8;
+            if ((h = ctl_hit64(lo_first64(y))) != 0)
+                return len - 8 + (size_t)__builtin_ctzll(h) / 8;
+        } else {
+            if ((h = ctl_hit32(lo_first32((uint32_t)x))) != 0)
+                return i + (size_t)__builtin_ctz((uint32_t)h) / 8;
+            if ((h = ctl_hit32(lo_first32((uint32_t)y))) != 0)
+                return len - 4 + (size_t)__builtin_ctz((uint32_t)h) / 8;
+        }
         return len;
     }
     for (; i < len; i++) {

@@ -2052,6 +2052,14 @@ START_TEST(test_date_quick)
     char buf[16];
     bib_date d;
     ck_assert(bt_date_quick(&d, "2003-05-12", 10) && d.parts[0].day == 12);
+    /* every byte at every place of each form (the year's word test) */
+    for (size_t n = 4; n <= 10; n += 3)
+        for (size_t at = 0; at < n; at++)
+            for (int b = 0; b < 256; b++) {
+                memcpy(buf, "2003-05-12", 11);
+                buf[at] = (char)b;
+                date_quick_check(buf, n);
+            }
     for (int y = 0; y <= 9999; y++) {
         snprintf(buf, sizeof buf, "%04d", y);
         date_quick_check(buf, 4);
@@ -2074,6 +2082,82 @@ START_TEST(test_date_quick)
         buf[n] = '\0';
         date_quick_check(buf, n);
     }
+}
+END_TEST
+
+/* bt_has_break (the extras' line-end test) says what memchr for '\n' or
+ * '\r' says: random texts of every length up to 70 from bytes next to
+ * both (and NUL, and their high-bit twins), at every offset. */
+START_TEST(test_has_break)
+{
+    static const char pool[] = {'a', ' ', '\t', '\n', '\r', 0x0b, 0x0c, 0x0e, 0x09,
+                                (char)0x8a, (char)0x8d, '\0', 'z', 0x2a, 0x2d};
+    char buf[96];
+    unsigned seed = 17;
+    for (int round = 0; round < 20000; round++) {
+        size_t n = (size_t)(round % 71), off = (size_t)(round % 9);
+        bool any = round % 3 != 0; /* a third without either byte */
+        for (size_t i = 0; i < sizeof buf; i++) {
+            seed = seed * 1103515245u + 12345u;
+            char c = pool[(seed >> 16) % sizeof pool];
+            buf[i] = !any && (c == '\n' || c == '\r') ? 'x' : c;
+        }
+        const char *s = buf + off;
+        bool want = memchr(s, '\n', n) || memchr(s, '\r', n);
+        ck_assert_msg(bt_has_break(s, n) == want, "round %d, n %zu", round, n);
+    }
+}
+END_TEST
+
+/* bt_source_bytes_ok (its word and block ways by length) against a byte
+ * walk: random texts of every length up to 50 from bytes around ' ', the
+ * line break and tab, high bytes and letters. */
+START_TEST(test_source_bytes_ok)
+{
+    static const unsigned char pool[] = {'a', ' ', '\t', '\n', '\r', 0x1f, 0x20, 0x01, 0x00,
+                                         0x7f, 0x80, 0xc3, 0xa9, '-', '9'};
+    unsigned char buf[64];
+    unsigned seed = 11;
+    for (int round = 0; round < 30000; round++) {
+        size_t n = (size_t)(round % 51);
+        bool clean = round % 2 == 0; /* half without a control byte */
+        for (size_t i = 0; i < sizeof buf; i++) {
+            seed = seed * 1103515245u + 12345u;
+            unsigned char c = pool[(seed >> 16) % sizeof pool];
+            buf[i] = clean && c < ' ' && c != '\n' && c != '\t' ? 'x' : c;
+        }
+        bool want = true, want_ascii = true;
+        for (size_t i = 0; i < n; i++) {
+            want = want && (buf[i] >= ' ' || buf[i] == '\n' || buf[i] == '\t');
+            want_ascii = want_ascii && buf[i] < 0x80;
+        }
+        bool ascii = false;
+        bool ok = bt_source_bytes_ok((const char *)buf, n, &ascii);
+        ck_assert_msg(ok == want && (!ok || ascii == want_ascii), "round %d, n %zu", round, n);
+    }
+}
+END_TEST
+
+/* The reader's memo of the last entry type (its bib_type, lower case and
+ * whether it may be a crossref parent) is not taken for a type of the
+ * same length that differs in its last byte, nor in its first. */
+START_TEST(test_type_memo_near_miss)
+{
+    result *r = rd("@incollection{a, title = {A}}\n@incollectiom{b, title = {B}}\n"
+                   "@book{p1, title = {One}}\n@book{p2, title = {Two}}\n@bool{p3, title = {Three}}\n"
+                   "@cook{p4, title = {Four}}\n"
+                   "@inbook{c1, crossref = {p2}}\n@inbook{c2, crossref = {p3}}\n"
+                   "@inbook{c3, crossref = {p4}}\n");
+    ck_assert_uint_eq(r->n, 9);
+    ck_assert_int_eq(bib_record_type(r->rec[0]), BIB_TYPE_CHAPTER);
+    ck_assert_int_eq(bib_record_type(r->rec[1]), BIB_TYPE_DOCUMENT);
+    ck_assert_str_eq(extra(r, 1, "entrytype"), "incollectiom");
+    ck_assert_str_eq(extra(r, 4, "entrytype"), "bool");
+    /* p2 (a memo hit) kept as a parent; p3 and p4 not (unknown types) */
+    ck_assert_str_eq(text(r, 6, BIB_VAR_CONTAINER_TITLE), "Two");
+    ck_assert_str_eq(text(r, 7, BIB_VAR_CONTAINER_TITLE), "(none)");
+    ck_assert_str_eq(text(r, 8, BIB_VAR_CONTAINER_TITLE), "(none)");
+    done(r);
 }
 END_TEST
 
@@ -2336,6 +2420,155 @@ static void compare_dir(const char *dir, size_t *files, size_t *records)
     closedir(d);
 }
 
+/* The reader's memo of entry types (a slot per hash) gives each entry the
+ * type and lower case the table gives: 256 entries (what a result holds)
+ * of 40 types, each in three spellings of case, in random order (slots
+ * shared and replaced). */
+START_TEST(test_type_memo_many)
+{
+    static const char *const names[] = {
+        "article", "book", "booklet", "inbook", "incollection", "inproceedings", "manual",
+        "mastersthesis", "misc", "phdthesis", "proceedings", "techreport", "unpublished",
+        "online", "report", "thesis", "patent", "software", "dataset", "mvbook", "collection",
+        "reference", "periodical", "suppbook", "standard", "jurisdiction", "legislation",
+        "a", "ab", "abc", "video", "audio", "image", "movie", "music", "letter", "review",
+        "commentary", "artwork", "performance"};
+    enum { N = sizeof names / sizeof names[0], E = 256 };
+    static char spelt[E][40];
+    unsigned seed = 5;
+    bib_buf b = BIB_BUF_INIT;
+    for (int e = 0; e < E; e++) {
+        seed = seed * 1103515245u + 12345u;
+        const char *nm = names[(seed >> 16) % N];
+        unsigned how = (seed >> 8) % 3;
+        size_t n = strlen(nm);
+        for (size_t k = 0; k < n; k++)
+            spelt[e][k] = how == 1 || (how == 2 && k == 0) ? (char)(nm[k] - 'a' + 'A') : nm[k];
+        spelt[e][n] = '\0';
+        bib_buf_printf(&b, "@%s{k%d, title = {T}}\n", spelt[e], e);
+    }
+    result *r = rd(b.data);
+    ck_assert_uint_eq(r->n, E);
+    for (size_t e = 0; e < r->n; e++) {
+        char lower[40];
+        size_t n = strlen(spelt[e]);
+        for (size_t k = 0; k <= n; k++)
+            lower[k] = (char)(spelt[e][k] >= 'A' && spelt[e][k] <= 'Z' ? spelt[e][k] + 32
+                                                                       : spelt[e][k]);
+        ck_assert_str_eq(extra(r, e, "entrytype"), lower);
+        ck_assert_int_eq(bib_record_type(r->rec[e]), bt_map_type(spelt[e], n));
+    }
+    done(r);
+    bib_buf_clear(&b);
+}
+END_TEST
+
+/* Reads text twice, parents kept as their entries (built again when a
+ * child names one) and as clones (bt_save_parents_off), and compares
+ * every record, its source texts and the diagnostics. */
+static void saved_same_as_clones(const char *fmt, const char *text, int keep, int file)
+{
+    two_reads t;
+    two_open(&t, fmt, text, strlen(text));
+    for (int k = 0; k < 2; k++)
+        ((bt_reader *)bib_reader_state(t.rd[k]))->keep_src = (signed char)keep;
+    char what[200];
+    for (size_t n = 0;; n++) {
+        bib_record *r[2] = {NULL, NULL};
+        int rc[2];
+        for (int k = 0; k < 2; k++) {
+            bt_save_parents_off = k == 1;
+            do
+                rc[k] = bib_reader_next(t.rd[k], &r[k]);
+            while (rc[k] < 0 && rc[k] != BIB_ENOMEM && rc[k] != BIB_EIO);
+            bt_save_parents_off = false;
+        }
+        snprintf(what, sizeof what, "file %d (%s, keep %d), record %zu", file, fmt, keep, n);
+        ck_assert_msg(rc[0] == rc[1], "%s: next() %d/%d", what, rc[0], rc[1]);
+        if (rc[0] <= 0)
+            break;
+        same_sources(r[0], r[1], what);
+        same_record(r[0], r[1], what);
+        size_t la = 0, lb = 0;
+        const char *oa = bib_record_origin(r[0], &la), *ob = bib_record_origin(r[1], &lb);
+        ck_assert_msg(la == lb && same_str_or_null(oa, ob), "%s: origin line %zu/%zu", what, la,
+                      lb);
+        for (int k = 0; k < 2; k++)
+            bib_record_free(r[k]);
+    }
+    ck_assert_msg(strcmp(t.diags[0], t.diags[1]) == 0, "file %d (%s): diagnostics differ:\n%s---\n%s",
+                  file, fmt, t.diags[0], t.diags[1]);
+    two_close(&t);
+}
+
+/* Parents kept as their entries give what clones give: random files of
+ * parent-like and other entries (types in any case), children naming
+ * parents before and after them, themselves or none, nested crossrefs,
+ * the classic writer's notes, duplicate fields and empty names (warned
+ * once), long keys, macros redefined between a parent and its child. */
+START_TEST(test_saved_parents_same_as_clones)
+{
+    static const char *const types[] = {"book", "Book", "BOOK", "proceedings", "collection",
+                                        "mvbook", "periodical", "reference", "software",
+                                        "misc", "article", "inbook", "incollection",
+                                        "inproceedings", "online"};
+    static const char *const fields[] = {
+        "title = {Title %d {Sub}}", "author = {Doe, Jane and and Roe, R.}",
+        "title = {Twice}", "year = 2001", "month = jan", "date = {2003-05}",
+        "publisher = {Pub %d}", "entrytype = {online}", "crossref = {k%d}",
+        "crossref-omitted = {k%d}", "xdata = {k%d}", "booktitle = {In %d}",
+        "note = {a\n   b}", "editor = {Ed, A.}", "title = m%d # { more}", "pages = {1--%d}"};
+    unsigned seed = 7;
+#define RND(n) ((seed = seed * 1103515245u + 12345u), (int)((seed >> 16) % (unsigned)(n)))
+    bib_buf b = BIB_BUF_INIT;
+    for (int file = 0; file < 240; file++) {
+        bib_buf_reset(&b);
+        int n = 5 + RND(30);
+        for (int e = 0; e < n; e++) {
+            if (RND(6) == 0) {
+                int m = RND(4);
+                bib_buf_printf(&b, "@string{m%d = {Macro %d.%d}}\n", m, m, e);
+            }
+            const char *ty = types[RND(sizeof types / sizeof types[0])];
+            if (RND(25) == 0) {
+                bib_buf_printf(&b, "@%s{", ty);
+                for (int k = 0; k < 600; k++)
+                    bib_buf_putc(&b, 'x');
+                bib_buf_printf(&b, "%d", e % 3);
+            } else {
+                bib_buf_printf(&b, "@%s{k%d", ty, RND(5) == 0 ? RND(n) : e);
+            }
+            int nf = RND(7);
+            for (int f = 0; f < nf; f++) {
+                bib_buf_puts(&b, ",\n  ");
+                /* the field with its "%d" a number (not a format: no
+                 * non-literal format string) */
+                const char *fl = fields[RND(sizeof fields / sizeof fields[0])];
+                const char *pc = strstr(fl, "%d");
+                bib_buf_append(&b, fl, pc ? (size_t)(pc - fl) : strlen(fl));
+                if (pc) {
+                    bib_buf_printf(&b, "%d", RND(n + 2));
+                    bib_buf_puts(&b, pc + 2);
+                }
+            }
+            bib_buf_puts(&b, "}\n");
+        }
+        saved_same_as_clones(file % 2 ? "biblatex" : "bibtex", b.data, file % 3 ? -1 : 0, file);
+    }
+#undef RND
+    /* a parent whose values outgrew the reader's arena (freed after the
+     * entry, past 1 MiB): kept as a clone, the same for its child */
+    bib_buf_reset(&b);
+    bib_buf_puts(&b, "@book{big, title = {Big}, abstract = {");
+    for (int k = 0; k < (1 << 20) / 16 + 10; k++)
+        bib_buf_puts(&b, "sixteen bytes a ");
+    bib_buf_puts(&b, "}}\n@inbook{c, crossref = {big}}\n");
+    for (int keep = -1; keep <= 0; keep++)
+        saved_same_as_clones("bibtex", b.data, keep, -1);
+    bib_buf_clear(&b);
+}
+END_TEST
+
 START_TEST(test_deferred_same_over_corpus)
 {
     const char *shared = getenv("BIBCONV_SHARED");
@@ -2355,7 +2588,8 @@ START_TEST(test_deferred_same_over_corpus)
 END_TEST
 
 BIB_TEST_MAIN("bibtex", test_delimiters_and_case, test_long_type_cut_at_char, test_values, test_percent_end_of_line_comment,
-              test_date_quick,
+              test_date_quick, test_has_break, test_type_memo_near_miss, test_source_bytes_ok,
+              test_saved_parents_same_as_clones, test_type_memo_many,
               test_macros_and_concatenation,
               test_undefined_macro_warns, test_text_between_entries, test_lone_at_is_junk,
               test_blanks_between_entries,

@@ -35,9 +35,17 @@ static void macro_name(bib_buf *out, const char *v, const char *e)
 static bool write_bare_comment(bt_writer *w, const char *t, size_t n)
 {
     const char *p = t + 1, *e = t + n; /* past the '@' */
+    /* blank lines may part the '@' from the name, as the reader reads
+     * it: "@{" + "\n\ncomment{...}" + "}" was written, which no reader
+     * takes (fuzz_bt_writer); a '%' line there is write_head's */
+    while (p < e && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+        p++;
+    const char *word = p;
     while (p < e && ((*p | 0x20) >= 'a' && (*p | 0x20) <= 'z'))
         p++;
     const char *word_end = p;
+    if (word_end == word)
+        return false;
     while (p < e && (*p == ' ' || *p == '\t'))
         p++;
     if (p < e && (*p == '{' || *p == '('))
@@ -47,7 +55,8 @@ static bool write_bare_comment(bt_writer *w, const char *t, size_t n)
         depth += *q == '{' ? 1 : *q == '}' ? -1 : 0;
     if (depth != 0)
         return false;
-    bib_output_write(w->out, t, (size_t)(word_end - t));
+    bib_output_putc(w->out, '@');
+    bib_output_write(w->out, word, (size_t)(word_end - word));
     bib_output_putc(w->out, '{');
     bib_output_write(w->out, p, (size_t)(e - p));
     bib_output_putc(w->out, '}');

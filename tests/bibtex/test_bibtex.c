@@ -656,13 +656,22 @@ START_TEST(test_write_bare_comment_braced)
                         "@Comment some {user} text\n"
                         "@comment{kept}\n"
                         "@comment ( paren )\n"
+                        "@ comment spaced text\n"
+                        "@\n\ncomment{lines apart}\n"
                         "@misc{a, title = {A}}\n",
                         true);
-    ck_assert_uint_eq(r->n, 4);
+    ck_assert_uint_eq(r->n, 6);
     char *s = write_as("biblatex", r, NULL);
     ck_assert_msg(strstr(s, "@Comment{some {user} text}\n"), "%s", s);
     ck_assert_msg(strstr(s, "@comment{kept}\n"), "%s", s);
     ck_assert_msg(strstr(s, "@comment ( paren )\n"), "%s", s);
+    /* blanks between '@' and the name (fuzz_bt_writer: "@{\n\ncomment{...}}") */
+    ck_assert_msg(strstr(s, "@comment{spaced text}\n"), "%s", s);
+    ck_assert_msg(strstr(s, "@\n\ncomment{lines apart}\n"), "%s", s);
+    result *back = read_as("biblatex", s, true);
+    ck_assert_uint_eq(back->n, 6);
+    ck_assert_uint_eq(back->ndiag, 0);
+    done(back);
     free(s);
     done(r);
 }

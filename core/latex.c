@@ -362,6 +362,15 @@ static void close_tag(bib_buf *out, bib_rich_tag t)
 }
 #undef LIT
 
+/* Bytes of the character at s[k] (k < end): a control symbol's name is a
+ * character, not a byte (`\^\é` put the accent's mark inside the é's
+ * UTF-8 sequence: fuzz_bt_writer); invalid UTF-8 is one byte. */
+static size_t char_len(const char *s, size_t k, size_t end)
+{
+    uint32_t cp;
+    return (unsigned char)s[k] < 0xC0 ? 1 : (size_t)bib_utf8_decode(s + k, end - k, &cp);
+}
+
 /* The argument of a command at s[i]: a group (its inner range) or one
  * character/command, within s[..end). Returns the index after it. */
 static size_t argument(reader *r, size_t i, size_t end, size_t *a, size_t *b)
@@ -380,7 +389,7 @@ static size_t argument(reader *r, size_t i, size_t end, size_t *a, size_t *b)
         while (j < end && is_letter(s[j]))
             j++;
         if (j == i + 1 && j < end)
-            j++;
+            j += char_len(s, j, end);
         *a = i;
         *b = j;
         return j;
@@ -683,9 +692,10 @@ static void read_command(reader *r)
         size_t after = argument(r, i + 2, end, &a, &b);
         put_accent(r, acc, a, b, after);
     } else if (n == 0) { /* an unknown control symbol: kept */
-        latex_put(out, s + i, 2);
+        size_t len = 1 + char_len(s, i + 1, end);
+        latex_put(out, s + i, len);
         r->unknown++;
-        r->i = i + 2;
+        r->i = i + len;
     } else {
         read_word(r, k, n);
     }

@@ -55,6 +55,11 @@ START_TEST(test_accents)
     to_u("\\' \xC2\xB7", 0, "\xC2\xB7\xCC\x81");
     to_u("\\v\xE2\x82\xAC", 0, "\xE2\x82\xAC\xCC\x8C");
     to_u("\\c \xF0\x9D\x90\x80.", 0, "\xF0\x9D\x90\x80\xCC\xA7.");
+    /* a control symbol of a non-ASCII character as the base, or as any
+     * command's argument: the character whole (the mark went inside it) */
+    to_u("\\^\\\xC3\xA9x", 0, "\\\xC3\xA9\xCC\x82x");
+    to_u("\\textbf\\\xC3\xA9x", 0, "\\\xC3\xA9x");
+    to_u("a\\\xE2\x82\xAC b", 0, "a\\\xE2\x82\xAC b");
 }
 END_TEST
 

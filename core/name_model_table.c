@@ -6,7 +6,7 @@
 
 const unsigned long bib__name_model_seed = 20261203ul;
 /* hash of the training inputs, feature and trainer versions, seed */
-const char bib__name_model_input_hash[] = "52f7b81619791e47";
+const char bib__name_model_input_hash[] = "26e82179c91f0e3b";
 const double bib__name_weight_scale = 8778.4005886289942;
 const double bib__name_bias = -1.5929612147967998;
 

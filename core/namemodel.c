@@ -203,6 +203,16 @@ typedef struct {
     uint64_t seen[2]; /* which of those were met (bit c of the 128) */
 } text_scan;
 
+/* Starts token t at `at` with its first shape c (scan_text, scan_ascii). */
+static inline token *token_open(token *t, const char *at, char c)
+{
+    t->s = at;
+    t->slen = t->flen = 0;
+    t->letters = 0;
+    t->first = c;
+    return t;
+}
+
 static inline void token_add(token *t, char c)
 {
     if (!c)
@@ -259,11 +269,7 @@ static size_t scan_text(const char *s, size_t len, token *t, size_t max, text_sc
         } else if (cur) {
             token_add(cur, c);
         } else if (n < max) {
-            cur = &t[n++];
-            cur->s = s + i;
-            cur->slen = cur->flen = 0;
-            cur->letters = 0;
-            cur->first = c;
+            cur = token_open(&t[n++], s + i, c);
             token_add(cur, c);
         }
         i += k;
@@ -302,11 +308,7 @@ static size_t scan_ascii(const char *s, size_t len, token *t, size_t max, text_s
         } else if (cur) {
             token_add_ascii(cur, c);
         } else if (n < max) {
-            cur = &t[n++];
-            cur->s = s + i;
-            cur->slen = cur->flen = 0;
-            cur->letters = 0;
-            cur->first = c;
+            cur = token_open(&t[n++], s + i, c);
             token_add_ascii(cur, c);
         }
     }

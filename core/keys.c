@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "bibconv/keys.h"
@@ -35,6 +36,7 @@
 struct bib_keyset {
     uint64_t *slots; /* 0 = empty */
     size_t cap, count, mem_max;
+    unsigned shift;  /* 64 - log2(cap): a key's home slot is fp >> shift */
     int fd;          /* disk tier, -1 until the first spill */
     unsigned bits;   /* 2^bits buckets */
     uint64_t disk_count;
@@ -47,15 +49,54 @@ struct bib_keyset {
     struct key_hint { uint64_t fp; size_t next; } hint[KEY_HINTS];
 };
 
+/* A zeroed table of n slots, the caller's to free(). Fresh pages are
+ * dear where the kernel runs under a hypervisor's page tables (measured
+ * on such a virtual machine: 12 us a 4 KiB page touched the first time,
+ * against 0.03 us in a huge page asked for and filled in one call), and
+ * a large table is all fresh pages, each faulted twice (read by a probe,
+ * then written): with 10^5 keys that was most of the set's time
+ * (docs/real-use.md, "Memory and page faults"). So a table of 2 MiB or
+ * more is aligned to 2 MiB and asked to be huge pages, and any table of
+ * 64 KiB or more is filled in one call (Linux 5.14 on). Both are hints:
+ * a kernel without them, or one that says no, gives plain pages. */
+static uint64_t *table_new(size_t n)
+{
+    size_t bytes = n * sizeof(uint64_t);
+#if defined(MADV_POPULATE_WRITE) && defined(MADV_HUGEPAGE)
+    const size_t huge = (size_t)2 << 20, page = 4096;
+    if (bytes >= huge) {
+        uint64_t *t = aligned_alloc(huge, (bytes + huge - 1) & ~(huge - 1));
+        if (t) {
+            (void)madvise(t, bytes, MADV_HUGEPAGE);
+            (void)madvise(t, bytes, MADV_POPULATE_WRITE);
+            memset(t, 0, bytes); /* not from a fresh mapping: a reused block */
+        }
+        return t;
+    }
+    uint64_t *t = calloc(n, sizeof *t);
+    if (t && bytes >= 16 * page) {
+        uintptr_t b = ((uintptr_t)t + page - 1) & ~(uintptr_t)(page - 1);
+        uintptr_t e = ((uintptr_t)t + bytes) & ~(uintptr_t)(page - 1);
+        if (e > b)
+            (void)madvise((void *)b, e - b, MADV_POPULATE_WRITE);
+    }
+    return t;
+#else
+    (void)bytes;
+    return calloc(n, sizeof(uint64_t));
+#endif
+}
+
 bib_keyset *bib_keyset_new_bounded(size_t mem_keys)
 {
     bib_keyset *k = calloc(1, sizeof *k);
     if (!k)
         return NULL;
     k->cap = 64;
+    k->shift = 64 - 6;
     k->fd = -1;
     k->mem_max = mem_keys < 16 ? 16 : mem_keys;
-    k->slots = calloc(k->cap, sizeof *k->slots);
+    k->slots = table_new(k->cap);
     if (!k->slots) {
         free(k);
         return NULL;
@@ -93,9 +134,14 @@ static uint64_t fingerprint(const char *s)
     return h ? h : 1;
 }
 
-static uint64_t *find_slot(uint64_t *slots, size_t cap, uint64_t fp)
+/* A key's home is the top bits of its fingerprint, not the low ones: the
+ * table is then in fingerprint order (but for a cluster that wraps), so
+ * growing it moves the keys in one forward pass over both tables instead
+ * of scattering them (with 10^5 keys and more, the scattered stores'
+ * cache misses were most of the set's time; docs/real-use.md). */
+static uint64_t *find_slot(uint64_t *slots, size_t cap, unsigned shift, uint64_t fp)
 {
-    size_t i = (size_t)fp & (cap - 1);
+    size_t i = (size_t)(fp >> shift);
     while (slots[i] && slots[i] != fp)
         i = (i + 1) & (cap - 1);
     return &slots[i];
@@ -257,9 +303,9 @@ void bib_keyset_prefetch_sets(const bib_keyset *const *exact, size_t n,
 #if defined(__GNUC__)
     for (size_t i = 0; i < n; i++)
         if (exact[i])
-            __builtin_prefetch(&exact[i]->slots[(size_t)fp[0] & (exact[i]->cap - 1)]);
+            __builtin_prefetch(&exact[i]->slots[(size_t)(fp[0] >> exact[i]->shift)]);
     if (folded)
-        __builtin_prefetch(&folded->slots[(size_t)fp[1] & (folded->cap - 1)]);
+        __builtin_prefetch(&folded->slots[(size_t)(fp[1] >> folded->shift)]);
 #else
     (void)exact;
     (void)n;
@@ -276,7 +322,7 @@ void bib_keyset_prefetch(const bib_keyset *k, const char *key, size_t len)
 bool bib_keyset_has(const bib_keyset *k, const char *key)
 {
     uint64_t fp = fingerprint(key);
-    if (*find_slot(k->slots, k->cap, fp))
+    if (*find_slot(k->slots, k->cap, k->shift, fp))
         return true;
     return disk_has(k, fp) == 1; /* a read error surfaces at the next add */
 }
@@ -297,7 +343,7 @@ int bib_keyset_add(bib_keyset *k, const char *key)
     if (k->err)
         return k->err;
     uint64_t fp = fingerprint(key);
-    uint64_t *slot = find_slot(k->slots, k->cap, fp);
+    uint64_t *slot = find_slot(k->slots, k->cap, k->shift, fp);
     if (*slot)
         return 0;
     int d = disk_has(k, fp);
@@ -305,16 +351,17 @@ int bib_keyset_add(bib_keyset *k, const char *key)
         return d < 0 ? (k->err = d) : 0;
     if ((k->count + 1) * 4 > k->cap * 3) { /* keep the load under 3/4 */
         size_t ncap = k->cap * 2;
-        uint64_t *ns = calloc(ncap, sizeof *ns);
+        uint64_t *ns = table_new(ncap);
         if (!ns)
             return BIB_ENOMEM;
         for (size_t i = 0; i < k->cap; i++)
             if (k->slots[i])
-                *find_slot(ns, ncap, k->slots[i]) = k->slots[i];
+                *find_slot(ns, ncap, k->shift - 1, k->slots[i]) = k->slots[i];
         free(k->slots);
         k->slots = ns;
         k->cap = ncap;
-        slot = find_slot(k->slots, k->cap, fp);
+        k->shift--;
+        slot = find_slot(k->slots, k->cap, k->shift, fp);
     }
     *slot = fp;
     if (++k->count >= k->mem_max)

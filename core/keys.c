@@ -30,6 +30,8 @@
  * the buckets splits each into two neighbours (another pass). A lookup
  * past the memory tier costs one 4 KiB pread. */
 #define KEY_HINTS 256
+#define SMALL_TABLE ((size_t)32 * 1024)  /* slots: 256 KiB */
+#define HUGE_TABLE ((size_t)256 * 1024)  /* slots: 2 MiB, one huge page */
 #define BUCKET 512
 #define BUCKET_FILL 256 /* average fill the disk tier keeps under */
 
@@ -350,17 +352,22 @@ int bib_keyset_add(bib_keyset *k, const char *key)
     if (d)
         return d < 0 ? (k->err = d) : 0;
     if ((k->count + 1) * 4 > k->cap * 3) { /* keep the load under 3/4 */
+        /* doubling, but past 256 KiB straight to a table of huge pages
+         * (table_new): the sizes between would be plain fresh pages */
         size_t ncap = k->cap * 2;
+        if (ncap > SMALL_TABLE && ncap < HUGE_TABLE)
+            ncap = HUGE_TABLE;
+        unsigned nshift = 64 - (unsigned)__builtin_ctzll((unsigned long long)ncap);
         uint64_t *ns = table_new(ncap);
         if (!ns)
             return BIB_ENOMEM;
         for (size_t i = 0; i < k->cap; i++)
             if (k->slots[i])
-                *find_slot(ns, ncap, k->shift - 1, k->slots[i]) = k->slots[i];
+                *find_slot(ns, ncap, nshift, k->slots[i]) = k->slots[i];
         free(k->slots);
         k->slots = ns;
         k->cap = ncap;
-        k->shift--;
+        k->shift = nshift;
         slot = find_slot(k->slots, k->cap, k->shift, fp);
     }
     *slot = fp;

@@ -57,7 +57,7 @@ struct bib_keyset {
  * against 0.03 us in a huge page asked for and filled in one call), and
  * a large table is all fresh pages, each faulted twice (read by a probe,
  * then written): with 10^5 keys that was most of the set's time
- * (docs/real-use.md, "Memory and page faults"). So a table of 2 MiB or
+ * (bench/README.md, "Fresh pages"). So a table of 2 MiB or
  * more is aligned to 2 MiB and asked to be huge pages, and any table of
  * 64 KiB or more is filled in one call (Linux 5.14 on). Both are hints:
  * a kernel without them, or one that says no, gives plain pages. */
@@ -140,7 +140,7 @@ static uint64_t fingerprint(const char *s)
  * table is then in fingerprint order (but for a cluster that wraps), so
  * growing it moves the keys in one forward pass over both tables instead
  * of scattering them (with 10^5 keys and more, the scattered stores'
- * cache misses were most of the set's time; docs/real-use.md). */
+ * cache misses were most of the set's time; bench/README.md, "Fresh pages"). */
 static uint64_t *find_slot(uint64_t *slots, size_t cap, unsigned shift, uint64_t fp)
 {
     size_t i = (size_t)(fp >> shift);

@@ -153,6 +153,37 @@ START_TEST(test_keyset_spill)
 }
 END_TEST
 
+/* The memory tier across its growth steps: doubling, the jump from
+ * 256 KiB to a 2 MiB table of huge pages, and doubling again (600,000
+ * keys: 2^20 slots), each step moving the keys in fingerprint order
+ * (keys.c). None is forgotten or told new twice, and keys never added
+ * are not found, at every size on the way. */
+START_TEST(test_keyset_growth)
+{
+    bib_keyset *set = bib_keyset_new();
+    char k[32];
+    static const int stops[] = {1000, 20000, 30000, 200000, 600000};
+    int n = 0;
+    for (size_t s = 0; s < sizeof stops / sizeof *stops; s++) {
+        for (; n < stops[s]; n++) {
+            snprintf(k, sizeof k, "g%d", n);
+            ck_assert_int_eq(bib_keyset_add(set, k), 1);
+        }
+        for (int i = 0; i < n; i += n / 997 + 1) {
+            snprintf(k, sizeof k, "g%d", i);
+            ck_assert_msg(bib_keyset_has(set, k), "forgot %s at %d keys", k, n);
+            ck_assert_int_eq(bib_keyset_add(set, k), 0);
+        }
+        for (int i = 0; i < 1000; i++) {
+            snprintf(k, sizeof k, "h%d", i);
+            ck_assert_msg(!bib_keyset_has(set, k), "%s found at %d keys", k, n);
+        }
+    }
+    ck_assert_int_eq(bib_keyset_error(set), 0);
+    bib_keyset_free(set);
+}
+END_TEST
+
 /* bib_keyset_prefetch is a hint: the set answers as it would without it,
  * and a key is read no further than len bytes or its NUL. */
 START_TEST(test_keyset_prefetch)
@@ -227,5 +258,6 @@ START_TEST(test_suffix)
 END_TEST
 
 BIB_TEST_MAIN("keys", test_fold, test_generate, test_unique, test_keyset_spill,
+              test_keyset_growth,
               test_keyset_prefetch, test_nfc,
               test_suffix)

@@ -14,12 +14,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include "bibconv/keys.h"
 #include "bibconv/utf8.h"
 #include "convert_int.h" /* bib_keyset_prefetch_sets */
+#include "pages.h"
 
 /* The memory tier: an open-addressing table of fingerprints holding up to
  * mem_max keys. When it fills it is merged into the disk tier, a hash
@@ -51,42 +51,15 @@ struct bib_keyset {
     struct key_hint { uint64_t fp; size_t next; } hint[KEY_HINTS];
 };
 
-/* A zeroed table of n slots, the caller's to free(). Fresh pages are
- * dear where the kernel runs under a hypervisor's page tables (measured
- * on such a virtual machine: 12 us a 4 KiB page touched the first time,
- * against 0.03 us in a huge page asked for and filled in one call), and
- * a large table is all fresh pages, each faulted twice (read by a probe,
- * then written): with 10^5 keys that was most of the set's time
- * (bench/README.md, "Fresh pages"). So a table of 2 MiB or
- * more is aligned to 2 MiB and asked to be huge pages, and any table of
- * 64 KiB or more is filled in one call (Linux 5.14 on). Both are hints:
- * a kernel without them, or one that says no, gives plain pages. */
+/* A zeroed table of n slots, the caller's to free(). A large table is
+ * all fresh pages, each faulted twice (read by a probe, then written):
+ * with 10^5 keys that was most of the set's time on a machine where a
+ * fault is dear (bench/README.md, "Fresh pages"). So tables are asked
+ * of the kernel at once, those of 2 MiB and more as huge pages
+ * (pages.h), and growth jumps from 256 KiB to 2 MiB (bib_keyset_add). */
 static uint64_t *table_new(size_t n)
 {
-    size_t bytes = n * sizeof(uint64_t);
-#if defined(MADV_POPULATE_WRITE) && defined(MADV_HUGEPAGE)
-    const size_t huge = (size_t)2 << 20, page = 4096;
-    if (bytes >= huge) {
-        uint64_t *t = aligned_alloc(huge, (bytes + huge - 1) & ~(huge - 1));
-        if (t) {
-            (void)madvise(t, bytes, MADV_HUGEPAGE);
-            (void)madvise(t, bytes, MADV_POPULATE_WRITE);
-            memset(t, 0, bytes); /* not from a fresh mapping: a reused block */
-        }
-        return t;
-    }
-    uint64_t *t = calloc(n, sizeof *t);
-    if (t && bytes >= 16 * page) {
-        uintptr_t b = ((uintptr_t)t + page - 1) & ~(uintptr_t)(page - 1);
-        uintptr_t e = ((uintptr_t)t + bytes) & ~(uintptr_t)(page - 1);
-        if (e > b)
-            (void)madvise((void *)b, e - b, MADV_POPULATE_WRITE);
-    }
-    return t;
-#else
-    (void)bytes;
-    return calloc(n, sizeof(uint64_t));
-#endif
+    return bib__pages_zalloc(n * sizeof(uint64_t));
 }
 
 bib_keyset *bib_keyset_new_bounded(size_t mem_keys)

@@ -10,7 +10,11 @@ checks that the outputs are byte-identical and prints the medians of wall
 clock and CPU time (user + system of the process, GNU time) and their
 ratio. Prints the load average before and after: on a shared machine the
 wall-clock ratio means little when the load is above the number of cores.
-Not a test.
+Prints first the machine's own ceiling: how much faster two processes of
+plain arithmetic finish their work than one doing both parts in turn
+(2.00x on two real cores; a virtual machine whose two cores are one
+core's two hardware threads, or share it with other guests, gives less,
+and -j 2 cannot beat it). Not a test.
 
 Usage: bench.py BUILDDIR [SHARED_DIR] [MB] [RUNS]
 """
@@ -70,7 +74,26 @@ def once(args, out):
     return p.returncode, wall, float(user) + float(sys_), int(rss)
 
 
+SPIN = "x = 0\nfor i in range(6000000):\n    x += i * i\n"
+
+
+def core_ceiling(rounds=3):
+    """Two processes of arithmetic (no memory traffic) at once against
+    one: the most -j 2 can gain here, whatever bibconv does."""
+    def spin(n):
+        t0 = time.perf_counter()
+        ps = [subprocess.Popen([sys.executable, "-c", SPIN]) for _ in range(n)]
+        for p in ps:
+            p.wait()
+        return time.perf_counter() - t0
+    one = statistics.median(spin(1) for _ in range(rounds))
+    two = statistics.median(spin(2) for _ in range(rounds))
+    return 2 * one / two
+
+
 with tempfile.TemporaryDirectory() as tmp:
+    print("this machine's ceiling for two busy cores (arithmetic in 2 processes against 1): "
+          "%.2fx" % core_ceiling())
     n = make_inputs(tmp)
     print("%d records; load average before: %s" % (n, open("/proc/loadavg").read().split()[:3]))
     print("%-22s %6s  %-28s %-28s %s" % ("input -> csljson", "MB", "-j 1 wall / CPU (median)",

@@ -19,7 +19,8 @@ struct bib_diag {
     bool json;
     bool verbose;
     size_t counts[4];
-    bib_buf msg; /* reused formatting buffer */
+    bib_buf msg;  /* reused formatting buffer */
+    bib_buf line; /* the printed line, reused: written in one call */
 };
 
 static const char *sev_name(bib_severity s)
@@ -32,53 +33,74 @@ static const char *sev_name(bib_severity s)
     }
 }
 
-static void json_string(FILE *f, const char *s)
+static void json_string(bib_buf *b, const char *s)
 {
-    fputc('"', f);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    bib_buf_putc(b, '"');
+    const unsigned char *p = (const unsigned char *)s, *run = p;
+    for (; *p; p++) {
+        if (*p >= 0x20 && *p != '"' && *p != '\\')
+            continue;
+        bib_buf_append(b, (const char *)run, (size_t)(p - run));
+        run = p + 1;
         switch (*p) {
-        case '"': fputs("\\\"", f); break;
-        case '\\': fputs("\\\\", f); break;
-        case '\n': fputs("\\n", f); break;
-        case '\r': fputs("\\r", f); break;
-        case '\t': fputs("\\t", f); break;
-        default:
-            if (*p < 0x20)
-                fprintf(f, "\\u%04x", *p);
-            else
-                fputc(*p, f);
+        case '"': bib_buf_puts(b, "\\\""); break;
+        case '\\': bib_buf_puts(b, "\\\\"); break;
+        case '\n': bib_buf_puts(b, "\\n"); break;
+        case '\r': bib_buf_puts(b, "\\r"); break;
+        case '\t': bib_buf_puts(b, "\\t"); break;
+        default: bib_buf_printf(b, "\\u%04x", *p);
         }
     }
-    fputc('"', f);
+    bib_buf_append(b, (const char *)run, (size_t)(p - run));
+    bib_buf_putc(b, '"');
 }
 
+/* A message's line, text or JSON, into d->line, then to stderr in one
+ * write: stderr is unbuffered, and a line printed in parts cost a system
+ * call a part (a JSON line one a character), thousands of calls on a
+ * large file's warnings, and let another process's output cut into it. */
 static void print_default(const bib_diag_msg *m, void *payload)
 {
-    const bib_diag *d = payload;
-    FILE *f = stderr;
+    bib_diag *d = payload;
+    bib_buf *b = &d->line;
+    bib_buf_reset(b);
     if (d->json) {
-        fputs("{\"severity\":", f);
-        json_string(f, sev_name(m->severity));
-        fputs(",\"file\":", f);
+        bib_buf_puts(b, "{\"severity\":");
+        json_string(b, sev_name(m->severity));
+        bib_buf_puts(b, ",\"file\":");
         if (m->file)
-            json_string(f, m->file);
+            json_string(b, m->file);
         else
-            fputs("null", f);
-        fprintf(f, ",\"line\":%zu,\"column\":%zu", m->line, m->column);
+            bib_buf_puts(b, "null");
+        bib_buf_printf(b, ",\"line\":%zu,\"column\":%zu", m->line, m->column);
         if (m->offset != UINT64_MAX)
-            fprintf(f, ",\"offset\":%llu", (unsigned long long)m->offset);
-        fputs(",\"message\":", f);
-        json_string(f, m->message);
-        fputs("}\n", f);
+            bib_buf_printf(b, ",\"offset\":%llu", (unsigned long long)m->offset);
+        bib_buf_puts(b, ",\"message\":");
+        json_string(b, m->message);
+        bib_buf_puts(b, "}\n");
+    } else {
+        bib_buf_puts(b, m->file ? m->file : "bibconv");
+        if (m->line) {
+            bib_buf_printf(b, ":%zu", m->line);
+            if (m->column)
+                bib_buf_printf(b, ":%zu", m->column);
+        }
+        bib_buf_printf(b, ": %s: %s\n", sev_name(m->severity), m->message);
+    }
+    if (!bib_buf_failed(b)) {
+        fwrite(b->data, 1, b->len, stderr);
         return;
     }
-    fputs(m->file ? m->file : "bibconv", f);
+    /* out of memory: the text line in parts, as it can be */
+    bib_buf_clear(b);
+    bib_buf_init(b);
+    fputs(m->file ? m->file : "bibconv", stderr);
     if (m->line) {
-        fprintf(f, ":%zu", m->line);
+        fprintf(stderr, ":%zu", m->line);
         if (m->column)
-            fprintf(f, ":%zu", m->column);
+            fprintf(stderr, ":%zu", m->column);
     }
-    fprintf(f, ": %s: %s\n", sev_name(m->severity), m->message);
+    fprintf(stderr, ": %s: %s\n", sev_name(m->severity), m->message);
 }
 
 bib_diag *bib_diag_new(void)
@@ -89,6 +111,7 @@ bib_diag *bib_diag_new(void)
     d->fn = print_default;
     d->payload = d;
     bib_buf_init(&d->msg);
+    bib_buf_init(&d->line);
     return d;
 }
 
@@ -97,6 +120,7 @@ void bib_diag_free(bib_diag *d)
     if (!d)
         return;
     bib_buf_clear(&d->msg);
+    bib_buf_clear(&d->line);
     free(d);
 }
 

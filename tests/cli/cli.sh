@@ -126,6 +126,18 @@ lines = open(sys.argv[1]).read().splitlines()
 objs = [json.loads(l) for l in lines]
 assert any(o['severity'] == 'error' and o['line'] == 2 and o['file'].endswith('bad.json') for o in objs)
 " "$tmp/err" && ok "json diagnostics parse" || ko "json diagnostics parse"
+# a file name with a quote, a backslash and a tab: escaped in JSON, each
+# message one whole line (diag.c builds the line, then writes it once)
+weird="$tmp/we\"ird\\na	me.json"
+cp "$tmp/bad.json" "$weird"
+expect_rc "json diagnostics, odd file name" 1 "$bib" --diagnostics=json -f csljson -t csljsonl \
+    "$weird"
+python3 -c "
+import json, sys
+objs = [json.loads(l) for l in open(sys.argv[1], encoding='utf-8').read().splitlines()]
+assert any(o['severity'] == 'error' and o['line'] == 2 and o['file'] == sys.argv[2] for o in objs), objs
+" "$tmp/err" "$weird" && ok "json diagnostics escape the file name" \
+    || ko "json diagnostics escape the file name"
 
 # atomic -o
 printf 'OLD CONTENT\n' > "$tmp/out.json"

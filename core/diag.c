@@ -56,9 +56,9 @@ static void json_string(bib_buf *b, const char *s)
 }
 
 /* A message's line, text or JSON, into d->line, then to stderr in one
- * write: stderr is unbuffered, and a line printed in parts cost a system
- * call a part (a JSON line one a character), thousands of calls on a
- * large file's warnings, and let another process's output cut into it. */
+ * call: unbuffered (a terminal; the command buffers a file or a pipe), a
+ * line printed in parts cost a system call a part (a JSON line one a
+ * character), thousands of calls on a large file's warnings. */
 static void print_default(const bib_diag_msg *m, void *payload)
 {
     bib_diag *d = payload;

@@ -795,6 +795,7 @@ static void check_counted(const bib_input *in, const unsigned char *p, size_t n,
         fprintf(stderr, "%s: bib_input_consume_counted: %zu line ends counted in %zu bytes "
                         "at offset %llu, %zu there\n",
                 in->name, lines, n, (unsigned long long)in->offset, l);
+        fflush(stderr); /* buffered when not a terminal (main.c) */
         abort();
     }
 }

@@ -391,6 +391,14 @@ int main(int argc, char **argv)
      * signal that kills it half-way */
     signal(SIGPIPE, SIG_IGN);
     signal(SIGXFSZ, SIG_IGN);
+    /* diagnostics to a file or a pipe in blocks, not a write(2) a line:
+     * thousands of warnings (characters with no LaTeX form, one a record)
+     * were thousands of calls, a few per cent of a large run. Flushed at
+     * exit and by the input loop every half second (pipeline.c), so a log
+     * still follows a long run; a terminal gets each line at once. */
+    static char errbuf[16384];
+    if (!isatty(STDERR_FILENO))
+        setvbuf(stderr, errbuf, _IOFBF, sizeof errbuf);
     cli c = {0};
     bib_dedupe_config_init(&c.dcfg);
     c.diag = bib_diag_new();

@@ -28,7 +28,8 @@
  * a second, so short runs and pipes never see it. */
 typedef struct progress {
     bool on, drawn;
-    double start, last;
+    bool flush; /* stderr is a file or a pipe: buffered (main.c), flushed here */
+    double start, last, flushed;
     size_t records;
     uint64_t done_bytes; /* of the inputs already finished */
     bib_input *cur;
@@ -44,8 +45,16 @@ static double now_s(void)
 static void progress_tick(progress *p)
 {
     p->records++;
-    if (!p->on || p->records % 64)
+    if (p->records % 64)
         return;
+    if (!p->on) {
+        double t = p->flush ? now_s() : 0;
+        if (p->flush && t - p->flushed >= 0.5) {
+            fflush(stderr);
+            p->flushed = t;
+        }
+        return;
+    }
     double t = now_s();
     if (t - p->start < 1.0 || t - p->last < 0.2)
         return;
@@ -153,7 +162,8 @@ int cli_read_all(cli *c, int nfiles, char **files, const bib_format_desc *to, bi
     }
     progress pg = {0};
     pg.on = !c->no_progress && !c->json && isatty(STDERR_FILENO);
-    pg.start = now_s();
+    pg.flush = !isatty(STDERR_FILENO);
+    pg.start = pg.flushed = now_s();
     const bib_format_desc *from;
     int status = input_format(c, to, &from);
     if (status != EXIT_OK)

@@ -448,7 +448,6 @@ static const reftag_word_memo *word_entry(bib_reftag *t, size_t i, reftag_word_m
     return m;
 }
 
-
 /* Every token's emission scores into t->score (LP a token): each part of
  * its features summed where it recurs (reftag_model.h, BIB_REFTAG_F_*).
  * Integer sums: the same scores as summing each token's features. */

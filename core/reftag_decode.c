@@ -209,36 +209,46 @@ static inline void add_row(const bib_reftag *t, uint16_t d, int32_t *restrict ac
         acc[l] += row[l];
 }
 
-/* Adds the weights of the direct features dir[0..nd) to acc. They come
- * in the feature function's fixed order, so four in a row (positions,
- * buckets) recur as a group from token to token: the sum of each group
- * of four is cached by the four (integer sums, in any order the same). */
+/* The weight sum of the four direct features at dir (one group): they
+ * come in the feature function's fixed order, so four in a row
+ * (positions, buckets) recur as a group from token to token, and the
+ * sum of each group is cached by the four (integer sums, in any order
+ * the same). Borrowed until the next call. */
+static inline const int32_t *group_sum(bib_reftag *t, const uint16_t *dir)
+{
+    /* the four as one 64-bit load (any order of their bytes makes a key:
+     * four nonzero features, never key 0) */
+    uint64_t key;
+    memcpy(&key, dir, sizeof key);
+    size_t x = (key * 0x9E3779B97F4A7C15u) >> (64 - BIB_REFTAG_GMEMO_BITS);
+    int32_t *sum = t->gacc[x];
+    if (t->gkey[x] != key) {
+        memset(sum, 0, sizeof t->gacc[x]);
+        for (int g = 0; g < 4; g++)
+            add_row(t, dir[g], sum);
+        t->gkey[x] = key;
+    }
+    return sum;
+}
+
+#if !defined(__SSE2__)
+/* Adds the weights of the direct features dir[0..nd) to acc: each group
+ * of four by its cached sum (group_sum), the rest one by one. */
 static void add_direct(bib_reftag *t, const uint16_t *dir, size_t nd, int32_t *restrict acc)
 {
     size_t f = 0;
     for (; f + 4 <= nd; f += 4) {
-        /* the four as one 64-bit load (any order of their bytes makes
-         * a key: four nonzero features, never key 0) */
-        uint64_t key;
-        memcpy(&key, dir + f, sizeof key);
-        size_t x = (key * 0x9E3779B97F4A7C15u) >> (64 - BIB_REFTAG_GMEMO_BITS);
-        int32_t *sum = t->gacc[x];
-        if (t->gkey[x] != key) {
-            memset(sum, 0, sizeof t->gacc[x]);
-            for (int g = 0; g < 4; g++)
-                add_row(t, dir[f + g], sum);
-            t->gkey[x] = key;
-        }
-        const int32_t *restrict g = sum;
+        const int32_t *restrict g = group_sum(t, dir + f);
         for (int l = 0; l < LP; l++)
             acc[l] += g[l];
     }
     for (; f < nd; f++)
         add_row(t, dir[f], acc);
 }
+#endif
 
 /* A token's hashed features on their way to its scores, in three
- * stages (add_weights does all three at once; emissions spreads them
+ * stages (part_weights does all three at once; emissions spreads them
  * over three tokens, so that the slot and row lines of a token are
  * fetched while the tokens before it are summed): its feature ids and
  * small-valued features (stage 1), where their weights are (stage 2),
@@ -290,39 +300,93 @@ static void find_weights(reftag_pending *P)
     P->nsparse = m;
 }
 
-/* Stage 3: the weights found added to acc. */
-static void sum_weights(const reftag_pending *P, int32_t *acc)
+static inline void add_vec(int32_t *restrict acc, const int32_t *restrict v)
 {
+    for (int l = 0; l < LP; l++)
+        acc[l] += v[l];
+}
+
+#if defined(__SSE2__)
+/* A row of LP sums held in registers while the parts of a sum are added
+ * (sum_parts): the row in memory is loaded and stored once, not once a
+ * part. */
+#define NV (LP / 4)
+typedef struct vrow {
+    __m128i v[NV];
+} vrow;
+
+static inline void vr_add(vrow *a, const int32_t *p)
+{
+    for (int q = 0; q < NV; q++)
+        a->v[q] = _mm_add_epi32(a->v[q], _mm_loadu_si128((const __m128i *)(p + 4 * q)));
+}
+
+/* adds a dense row (16 bits a weight, sign-extended) */
+static inline void vr_add16(vrow *a, const int16_t *p)
+{
+    for (int q = 0; q < NV; q++) {
+        __m128i x = _mm_loadl_epi64((const __m128i *)(p + 4 * q));
+        a->v[q] = _mm_add_epi32(a->v[q], _mm_srai_epi32(_mm_unpacklo_epi16(x, x), 16));
+    }
+}
+#endif
+
+/* Stage 3: into acc (LP sums) the sums of base (NULL: zeros; it may be
+ * acc itself), own and ph (rows, each NULL for none), P's direct
+ * features (add_direct) and the weights P's stage 2 found. Integer sums:
+ * the order of the additions does not matter. */
+static inline void sum_parts(bib_reftag *t, int32_t *acc, const int32_t *base, const int32_t *own,
+                             const int32_t *ph, const reftag_pending *P)
+{
+#if defined(__SSE2__)
+    vrow a;
+    for (int q = 0; q < NV; q++)
+        a.v[q] = base ? _mm_loadu_si128((const __m128i *)(base + 4 * q)) : _mm_setzero_si128();
+    if (own)
+        vr_add(&a, own);
+    if (ph)
+        vr_add(&a, ph);
+    size_t f = 0;
+    for (; f + 4 <= P->nd; f += 4)
+        vr_add(&a, group_sum(t, P->dir + f));
+    for (; f < P->nd; f++) {
+        unsigned r = t->k->drow_of[P->dir[f]];
+        if (r)
+            vr_add(&a, t->k->drows + (size_t)(r - 1) * LP);
+    }
+    for (size_t d = 0; d < P->ndense; d++)
+        vr_add16(&a, P->dense[d]);
+    for (int q = 0; q < NV; q++)
+        _mm_storeu_si128((__m128i *)(acc + 4 * q), a.v[q]);
+#else
+    if (!base)
+        memset(acc, 0, LP * sizeof *acc);
+    else if (base != acc)
+        memcpy(acc, base, LP * sizeof *acc);
+    if (own)
+        add_vec(acc, own);
+    if (ph)
+        add_vec(acc, ph);
+    add_direct(t, P->dir, P->nd, acc);
     /* dense rows: a vectorised add over all labels */
     for (size_t f = 0; f < P->ndense; f++)
         for (int l = 0; l < LP; l++)
             acc[l] += P->dense[f][l];
+#endif
     for (size_t f = 0; f < P->nsparse; f++)
         for (uint32_t x = 0; x < P->nent[f]; x++)
             acc[P->ent[f][x] >> 11] += (int32_t)((P->ent[f][x] & 0x7FFu) ^ 0x400u) - 0x400;
 }
 
-/* Adds the weights of features ids[0..nf) to acc. */
-static void add_weights(const uint32_t *ids, size_t nf, int32_t *acc)
-{
-    reftag_pending P;
-    memcpy(P.ids, ids, nf * sizeof *ids);
-    P.nf = nf;
-    ask_slots(&P);
-    find_weights(&P);
-    sum_weights(&P, acc);
-}
-
 /* The weight sums of part `part` of token i's features into acc (LP
- * entries, cleared first). */
+ * entries). */
 static void part_weights(bib_reftag *t, size_t i, int part, int32_t *acc)
 {
-    uint32_t ids[BIB_REFTAG_MAX_FEATURES];
-    uint16_t dir[BIB_REFTAG_MAX_FEATURES];
-    size_t nd, nf = bib_reftag_features_split(t, i, ids, BIB_REFTAG_MAX_FEATURES, part, dir, &nd);
-    memset(acc, 0, LP * sizeof *acc);
-    add_direct(t, dir, nd, acc);
-    add_weights(ids, nf, acc);
+    reftag_pending P;
+    P.nf = bib_reftag_features_split(t, i, P.ids, BIB_REFTAG_MAX_FEATURES, part, P.dir, &P.nd);
+    ask_slots(&P);
+    find_weights(&P);
+    sum_parts(t, acc, NULL, NULL, NULL, &P);
 }
 
 /* The offset d of reftag_word_memo's near[q]. */
@@ -374,24 +438,14 @@ static const reftag_word_memo *word_entry(bib_reftag *t, size_t i, reftag_word_m
     }
     for (int q = 0; q <= NQ; q++)
         find_weights(&P[q]);
-    for (int q = 0; q <= NQ; q++) {
-        int32_t *acc = q ? m->near[q - 1] : m->acc;
-        memset(acc, 0, LP * sizeof *acc);
-        add_direct(t, P[q].dir, P[q].nd, acc);
-        sum_weights(&P[q], acc);
-    }
+    for (int q = 0; q <= NQ; q++)
+        sum_parts(t, q ? m->near[q - 1] : m->acc, NULL, NULL, NULL, &P[q]);
     if (key) {
         memcpy(key->text, p, k->len);
         key->len = (unsigned char)k->len;
         key->kind = k->kind;
     }
     return m;
-}
-
-static inline void add_vec(int32_t *restrict acc, const int32_t *restrict v)
-{
-    for (int l = 0; l < LP; l++)
-        acc[l] += v[l];
 }
 
 /* Every token's emission scores into t->score (LP a token): each part of
@@ -422,10 +476,6 @@ static void emissions(bib_reftag *t)
         size_t k = i - 2;
         int32_t *row = t->score + k * LP;
         const reftag_word_memo *m = word_entry(t, k, &spare);
-        if (k)
-            add_vec(row, m->acc);
-        else
-            memcpy(row, m->acc, sizeof m->acc);
         /* what token k shows the tokens before it and after it: the
          * token k - d sees it d places after itself */
         for (int q = 0; q < 2 * BIB_REFTAG_NEAR; q++) {
@@ -442,10 +492,9 @@ static void emissions(bib_reftag *t)
             cur = t->pid[k];
             part_weights(t, k, BIB_REFTAG_F_PHRASE, ph);
         }
-        add_vec(row, ph);
-        const reftag_pending *P = &pend[k % 3];
-        add_direct(t, P->dir, P->nd, row);
-        sum_weights(P, row);
+        /* the row's own parts: its text's, its phrase's and its own
+         * (rows 1 on have their neighbours' parts already) */
+        sum_parts(t, row, k ? row : NULL, m->acc, ph, &pend[k % 3]);
     }
 }
 
@@ -471,6 +520,15 @@ static int back_of(const bib_reftag *t, const int32_t *prev, uint64_t kept, int 
     }
     return arg;
 }
+
+#if defined(__SSE2__)
+/* The lanes' 32-bit maxima (SSE4.1's pmaxsd in SSE2). */
+static inline __m128i max4(__m128i a, __m128i b)
+{
+    __m128i gt = _mm_cmpgt_epi32(a, b);
+    return _mm_or_si128(_mm_and_si128(gt, a), _mm_andnot_si128(gt, b));
+}
+#endif
 
 #if !defined(__SSE2__)
 /* Bit p of the result set when keep[p] (p < NSP; each 0 or 1): eight
@@ -544,20 +602,55 @@ static uint64_t viterbi_step(const bib_reftag *t, const int32_t *restrict prev,
     for (int l = 0; l < LP; l++)
         row[l] = top[l] + (sc[l] - shift);
     /* into punctuation after field f (state L - 1 + f): from f or from
-     * itself */
+     * itself; over LP fields, vectorised (the states past NS that the
+     * padding fields write are padding, set below; pin and pself are 0
+     * there and prev's padding is PAD, so nothing overflows) */
+    _Static_assert(L - 1 + LP <= NSP, "the padding fields' states are in the row");
     int32_t sp = sc[0] - shift;
-    for (int f = 1; f < L; f++) {
+#if defined(__SSE2__)
+    /* four fields at a time (the compiler kept these two loops scalar:
+     * SSE2 has no 32-bit maximum) */
+    const __m128i spv = _mm_set1_epi32(sp);
+    for (int f = 1; f <= LP; f += 4) {
+        __m128i a = _mm_add_epi32(_mm_loadu_si128((const __m128i *)(prev + f)),
+                                  _mm_loadu_si128((const __m128i *)(k->pin + f)));
+        __m128i b = _mm_add_epi32(_mm_loadu_si128((const __m128i *)(prev + L - 1 + f)),
+                                  _mm_loadu_si128((const __m128i *)(k->pself + f)));
+        _mm_storeu_si128((__m128i *)(row + L - 1 + f), _mm_add_epi32(max4(a, b), spv));
+    }
+#else
+    for (int f = 1; f <= LP; f++) {
         int32_t a = prev[f] + k->pin[f], b = prev[L - 1 + f] + k->pself[f];
         row[L - 1 + f] = (a >= b ? a : b) + sp;
     }
+#endif
     for (int p = NS; p < NSP; p++)
         row[p] = BIB_REFTAG_PAD;
+    /* the best score over the padded row (the padding never wins) and
+     * the first state that has it */
+#if defined(__SSE2__)
+    __m128i hv = _mm_loadu_si128((const __m128i *)row);
+    for (int p = 4; p < NSP; p += 4)
+        hv = max4(hv, _mm_loadu_si128((const __m128i *)(row + p)));
+    hv = max4(hv, _mm_shuffle_epi32(hv, _MM_SHUFFLE(1, 0, 3, 2)));
+    hv = max4(hv, _mm_shuffle_epi32(hv, _MM_SHUFFLE(2, 3, 0, 1)));
+    int best = 0;
+    for (int p = 0; p < NSP; p += 4) {
+        int eq = _mm_movemask_ps(_mm_castsi128_ps(
+            _mm_cmpeq_epi32(_mm_loadu_si128((const __m128i *)(row + p)), hv)));
+        if (eq) {
+            best = p + __builtin_ctz((unsigned)eq);
+            break;
+        }
+    }
+#else
     int32_t hi = row[0];
-    for (int p = 1; p < NS; p++)
+    for (int p = 1; p < NSP; p++)
         hi = row[p] > hi ? row[p] : hi;
     int best = 0;
     while (row[best] != hi)
         best++;
+#endif
     *pb = best;
     return kept;
 }

@@ -106,8 +106,10 @@ typedef struct reftag_word_key {
 typedef struct reftag_consts {
     /* transitions into the states s < L, padded (from + 1, to) */
     int32_t trans[BIB_REFTAG_NS + 1][BIB_REFTAG_LP];
-    /* into punctuation after field f: from f, and from itself */
-    int32_t pin[BIB_REF_LABEL_COUNT], pself[BIB_REF_LABEL_COUNT];
+    /* into punctuation after field f: from f, and from itself; 0 past
+     * the fields (f = L .. LP), so that the Viterbi step adds them a
+     * row's width at a time (reftag_decode.c) */
+    int32_t pin[BIB_REFTAG_LP + 1], pself[BIB_REFTAG_LP + 1];
     /* per state: its best transition into a state below L (trans' row
      * maximum), for skipping states that cannot win; NEVER for the
      * padding states */

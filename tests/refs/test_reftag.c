@@ -406,6 +406,70 @@ START_TEST(test_memo_scores)
 }
 END_TEST
 
+/* The weights of feature id added to row, read from the generated table
+ * as core/reftag_model.h lays it out (open addressing, then a dense row
+ * or packed entries): the test's own reading, not the decoder's. */
+static void add_feature(uint32_t id, long long *row)
+{
+    uint32_t mask = bib_reftag_nslots - 1, k = (id * 2654435761u) & mask;
+    while (bib_reftag_slots[2 * k] && bib_reftag_slots[2 * k] != id)
+        k = (k + 1) & mask;
+    if (!bib_reftag_slots[2 * k])
+        return;
+    uint32_t v = bib_reftag_slots[2 * k + 1], first = v >> 5, cnt = v & 31u;
+    if (cnt == BIB_REFTAG_DENSE) {
+        for (int l = 0; l < BIB_REF_LABEL_COUNT; l++)
+            row[l] += bib_reftag_dense[(size_t)first * BIB_REFTAG_LP + l];
+        return;
+    }
+    for (uint32_t x = 0; x < cnt; x++) {
+        uint16_t e = bib_reftag_ent[first + x];
+        int w = e & 0x7FF;
+        row[e >> 11] += w >= 0x400 ? w - 0x800 : w;
+    }
+}
+
+/* The decoder's emission scores (core/reftag_decode.c: the parts summed
+ * where they recur, groups of direct features from a cache, rows added
+ * four labels at a time) are, token by token and label by label, the
+ * sum of the weights of the token's features: a fault in how a part,
+ * a group, a dense row's widening or a sparse entry is added shows. */
+START_TEST(test_score_sums)
+{
+    static const char *const lists[] = {"apa", "cv", "din", "ieee", "label", "titlefirst"};
+    bib_reftag *t = bib_reftag_new();
+    size_t rows = 0, nonzero = 0;
+    for (int round = 0; round < 2; round++)  /* the second with the caches warm */
+        for (size_t k = 0; k < sizeof lists / sizeof *lists; k++) {
+            char path[1024], line[8192];
+            snprintf(path, sizeof path, "%s/%s.txt", REFS_GOLDEN_DIR, lists[k]);
+            FILE *f = fopen(path, "r");
+            ck_assert_msg(f != NULL, "cannot read %s", path);
+            while (fgets(line, sizeof line, f)) {
+                long n = bib_reftag_run(t, line, strlen(line));
+                for (long i = 0; i < n; i++) {
+                    uint32_t ids[BIB_REFTAG_MAX_FEATURES];
+                    size_t c = bib_reftag_features(t, (size_t)i, ids, BIB_REFTAG_MAX_FEATURES);
+                    long long want[BIB_REF_LABEL_COUNT] = {0};
+                    for (size_t x = 0; x < c; x++)
+                        add_feature(ids[x], want);
+                    for (int l = 0; l < BIB_REF_LABEL_COUNT; l++) {
+                        ck_assert_msg(t->score[i * BIB_REFTAG_LP + l] == want[l],
+                                      "%s, token %ld, label %d: %d, want %lld", lists[k], i, l,
+                                      t->score[i * BIB_REFTAG_LP + l], want[l]);
+                        nonzero += want[l] != 0;
+                    }
+                    rows++;
+                }
+            }
+            fclose(f);
+        }
+    bib_reftag_free(t);
+    ck_assert_uint_gt(rows, 900);
+    ck_assert_uint_gt(nonzero, rows);
+}
+END_TEST
+
 /* Initials, as the record builder tells them (core/reftag_record.c,
  * is_initials, which reads ASCII without the UTF-8 decoder and its
  * classes from a table): a family name before initials with periods,
@@ -467,4 +531,4 @@ END_TEST
 BIB_TEST_MAIN("reftag", test_tokens, test_labels, test_apa_record, test_ieee_record,
               test_slash_names, test_cjk_record, test_closing_bracket, test_folded_tokens,
               test_wide_digits, test_arxiv_token, test_no_record, test_reuse,
-              test_memo_scores, test_initials, test_feature_count)
+              test_memo_scores, test_score_sums, test_initials, test_feature_count)

@@ -359,6 +359,19 @@ START_TEST(test_reuse)
 END_TEST
 
 
+static const char *const golden_lists[] = {"apa", "cv", "din", "ieee", "label", "titlefirst"};
+
+/* Golden list k (tests/refs/golden) opened for reading; the test fails
+ * when it cannot be. */
+static FILE *golden_open(size_t k)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s.txt", REFS_GOLDEN_DIR, golden_lists[k]);
+    FILE *f = fopen(path, "r");
+    ck_assert_msg(f != NULL, "cannot read %s", path);
+    return f;
+}
+
 /* The decoder's emission scores (t->score after bib_reftag_run) from a
  * tagger that has read many references, its text cache full and sets
  * replaced (core/reftag_decode.c, word_entry), are those of a fresh
@@ -367,7 +380,6 @@ END_TEST
  * the golden lists' words, which are computed again. */
 START_TEST(test_memo_scores)
 {
-    static const char *const lists[] = {"apa", "cv", "din", "ieee", "label", "titlefirst"};
     bib_reftag *warm = bib_reftag_new();
     size_t rows = 0;
     char filler[4096];
@@ -380,11 +392,9 @@ START_TEST(test_memo_scores)
                                       round * 7919 + r, w);
             ck_assert_int_gt(bib_reftag_run(warm, filler, o), 0);
         }
-        for (size_t k = 0; k < sizeof lists / sizeof *lists; k++) {
-            char path[1024], line[8192];
-            snprintf(path, sizeof path, "%s/%s.txt", REFS_GOLDEN_DIR, lists[k]);
-            FILE *f = fopen(path, "r");
-            ck_assert_msg(f != NULL, "cannot read %s", path);
+        for (size_t k = 0; k < sizeof golden_lists / sizeof *golden_lists; k++) {
+            char line[8192];
+            FILE *f = golden_open(k);
             while (fgets(line, sizeof line, f)) {
                 size_t len = strlen(line);
                 bib_reftag *fresh = bib_reftag_new();
@@ -394,7 +404,7 @@ START_TEST(test_memo_scores)
                     for (int l = 0; l < BIB_REF_LABEL_COUNT; l++)
                         ck_assert_msg(warm->score[i * BIB_REFTAG_LP + l] ==
                                           fresh->score[i * BIB_REFTAG_LP + l],
-                                      "%s, token %ld, label %d", lists[k], i, l);
+                                      "%s, token %ld, label %d", golden_lists[k], i, l);
                 rows += (size_t)n;
                 bib_reftag_free(fresh);
             }
@@ -436,15 +446,12 @@ static void add_feature(uint32_t id, long long *row)
  * a group, a dense row's widening or a sparse entry is added shows. */
 START_TEST(test_score_sums)
 {
-    static const char *const lists[] = {"apa", "cv", "din", "ieee", "label", "titlefirst"};
     bib_reftag *t = bib_reftag_new();
     size_t rows = 0, nonzero = 0;
     for (int round = 0; round < 2; round++)  /* the second with the caches warm */
-        for (size_t k = 0; k < sizeof lists / sizeof *lists; k++) {
-            char path[1024], line[8192];
-            snprintf(path, sizeof path, "%s/%s.txt", REFS_GOLDEN_DIR, lists[k]);
-            FILE *f = fopen(path, "r");
-            ck_assert_msg(f != NULL, "cannot read %s", path);
+        for (size_t k = 0; k < sizeof golden_lists / sizeof *golden_lists; k++) {
+            char line[8192];
+            FILE *f = golden_open(k);
             while (fgets(line, sizeof line, f)) {
                 long n = bib_reftag_run(t, line, strlen(line));
                 for (long i = 0; i < n; i++) {
@@ -455,7 +462,7 @@ START_TEST(test_score_sums)
                         add_feature(ids[x], want);
                     for (int l = 0; l < BIB_REF_LABEL_COUNT; l++) {
                         ck_assert_msg(t->score[i * BIB_REFTAG_LP + l] == want[l],
-                                      "%s, token %ld, label %d: %d, want %lld", lists[k], i, l,
+                                      "%s, token %ld, label %d: %d, want %lld", golden_lists[k], i, l,
                                       t->score[i * BIB_REFTAG_LP + l], want[l]);
                         nonzero += want[l] != 0;
                     }
@@ -502,14 +509,11 @@ END_TEST
  * counted. */
 START_TEST(test_feature_count)
 {
-    static const char *const lists[] = {"apa", "cv", "din", "ieee", "label", "titlefirst"};
     size_t tokens = 0, most = 0;
     bib_reftag *t = bib_reftag_new();
-    for (size_t k = 0; k < sizeof lists / sizeof *lists; k++) {
-        char path[1024], line[8192];
-        snprintf(path, sizeof path, "%s/%s.txt", REFS_GOLDEN_DIR, lists[k]);
-        FILE *f = fopen(path, "r");
-        ck_assert_msg(f != NULL, "cannot read %s", path);
+    for (size_t k = 0; k < sizeof golden_lists / sizeof *golden_lists; k++) {
+        char line[8192];
+        FILE *f = golden_open(k);
         while (fgets(line, sizeof line, f)) {
             long n = bib_reftag_tokenize(t, line, strlen(line));
             for (long i = 0; i < n; i++) {

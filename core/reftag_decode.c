@@ -373,9 +373,9 @@ static inline void sum_parts(bib_reftag *t, int32_t *acc, const int32_t *base, c
         for (int l = 0; l < LP; l++)
             acc[l] += P->dense[f][l];
 #endif
-    for (size_t f = 0; f < P->nsparse; f++)
-        for (uint32_t x = 0; x < P->nent[f]; x++)
-            acc[P->ent[f][x] >> 11] += (int32_t)((P->ent[f][x] & 0x7FFu) ^ 0x400u) - 0x400;
+    for (size_t e = 0; e < P->nsparse; e++)
+        for (uint32_t x = 0; x < P->nent[e]; x++)
+            acc[P->ent[e][x] >> 11] += (int32_t)((P->ent[e][x] & 0x7FFu) ^ 0x400u) - 0x400;
 }
 
 /* The weight sums of part `part` of token i's features into acc (LP

@@ -10,6 +10,18 @@
 #include <check.h>
 #include <stdlib.h>
 
+/* ck_assert_msg without Check's mark of the place when the check passes:
+ * Check records every passing assertion's file and line with a write(2)
+ * to its message channel, which in a loop of 10^5 checks is most of a
+ * test's time (3.2 million calls in test_names: 9 s, 157 s under the
+ * CI's valgrind). For checks inside such loops; a failure reports as
+ * ck_abort_msg does. */
+#define BIB_CHECK(cond, ...)                                                    \
+    do {                                                                        \
+        if (!(cond))                                                            \
+            ck_abort_msg(__VA_ARGS__);                                          \
+    } while (0)
+
 /* Runs `n` tests as one suite; returns EXIT_SUCCESS or EXIT_FAILURE. */
 static inline int bib_test_run(const char *name, const TTest *const *tests, size_t n)
 {

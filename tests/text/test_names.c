@@ -15,11 +15,12 @@ typedef struct {
 
 static void eq(const char *got, const char *want, const char *in, const char *what)
 {
+    /* BIB_CHECK: eq runs in the quick tests' loops (testutil.h) */
     if (!want)
-        ck_assert_msg(got == NULL, "%s: %s is '%s', expected none", in, what, got);
+        BIB_CHECK(got == NULL, "%s: %s is '%s', expected none", in, what, got);
     else
-        ck_assert_msg(got && strcmp(got, want) == 0, "%s: %s is '%s', expected '%s'", in, what,
-                      got ? got : "(none)", want);
+        BIB_CHECK(got && strcmp(got, want) == 0, "%s: %s is '%s', expected '%s'", in, what,
+                  got ? got : "(none)", want);
 }
 
 START_TEST(test_display_names)
@@ -249,7 +250,7 @@ START_TEST(test_display_quick)
         bib_name a, b;
         int ra = bib_name_parse_display(&a, buf, n);
         int rb = bib__name_parse_display_general(&b, buf, n, 0);
-        ck_assert_msg(ra == rb, "'%s': %d, %d", buf, ra, rb);
+        BIB_CHECK(ra == rb, "'%s': %d, %d", buf, ra, rb);
         if (ra)
             continue;
         eq(a.family, b.family, buf, "family (quick)");
@@ -257,7 +258,7 @@ START_TEST(test_display_quick)
         eq(a.non_dropping_particle, b.non_dropping_particle, buf, "particle (quick)");
         eq(a.suffix, b.suffix, buf, "suffix (quick)");
         eq(a.literal, b.literal, buf, "literal (quick)");
-        ck_assert_int_eq(a.comma_suffix, b.comma_suffix);
+        BIB_CHECK(a.comma_suffix == b.comma_suffix, "'%s': comma suffix", buf);
         bib_name_clear(&a);
         bib_name_clear(&b);
     }
@@ -393,9 +394,9 @@ START_TEST(test_pages_random)
         size_t fl, ll, rfl, rla, rll;
         bib_pages_split(s, len, &f, &fl, &l, &ll);
         ref_split(s, len, &rfl, &rla, &rll);
-        ck_assert_msg(fl == rfl && (size_t)(l - s) == rla && ll == rll,
-                      "'%.*s': %zu %zu %zu, want %zu %zu %zu", (int)len, s, fl,
-                      (size_t)(l - s), ll, rfl, rla, rll);
+        BIB_CHECK(fl == rfl && (size_t)(l - s) == rla && ll == rll,
+                  "'%.*s': %zu %zu %zu, want %zu %zu %zu", (int)len, s, fl, (size_t)(l - s), ll,
+                  rfl, rla, rll);
     }
 }
 END_TEST
@@ -547,7 +548,7 @@ START_TEST(test_bibtex_quick)
             bib_name a, b;
             int ra = bib_name_parse_bibtex(&a, name, n, BIB_NAME_LATEX);
             int rb = bib__name_parse_bibtex_general(&b, name, n, BIB_NAME_LATEX);
-            ck_assert_msg(ra == rb, "'%s': %d, %d", name, ra, rb);
+            BIB_CHECK(ra == rb, "'%s': %d, %d", name, ra, rb);
             if (ra == 0) {
                 same_name(&a, &b, name);
                 bib_name_clear(&a);
@@ -575,12 +576,12 @@ START_TEST(test_bibtex_quick)
             bib_name b;
             if (bib__name_parse_bibtex_general(&b, p, l, BIB_NAME_LATEX) != 0)
                 continue;
-            ck_assert_msg(f && at < added, "'%s': name %d missing", list, m);
+            BIB_CHECK(f && at < added, "'%s': name %d missing", list, m);
             same_name(bib_field_name_at(f, (size_t)at), &b, list);
             bib_name_clear(&b);
             at++;
         }
-        ck_assert_msg(at == added, "'%s': %d names, %d expected", list, added, at);
+        BIB_CHECK(at == added, "'%s': %d names, %d expected", list, added, at);
         bib_record_free(r);
     }
 }

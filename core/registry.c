@@ -5,6 +5,14 @@
  * Loading never runs plugin code: the descriptor is constant data read
  * after dlopen(RTLD_NOW | RTLD_LOCAL), abi_version first. Every refusal is
  * one warning naming the file and the reason; the other modules still load.
+ *
+ * A module with an index beside it (NAME.formats, written by the build:
+ * docs/plugin-guide.md, "Index files") is opened only when one of the formats
+ * it lists is first asked for, or when every format is needed (listing,
+ * probing): opening the modules that link libxml2 costs a small
+ * conversion more than half of its time. The index only saves work, it
+ * never decides: a format is still the first module's in search order
+ * that declares it, and a name no index lists opens every module.
  * A build-tree libbibconv uses the build's plugin directories instead of
  * the installed one, so tests are hermetic and a build next to an installed
  * bibconv does not see every format twice.
@@ -18,6 +26,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -36,19 +45,35 @@
 #endif
 
 #define MAX_FORMATS_PER_MODULE 32
+_Static_assert(MAX_FORMATS_PER_MODULE <= 32, "module.warned has one bit a format");
 #define BIB_STR_(x) #x
 #define BIB_STR(x) BIB_STR_(x)
 #define HEAD_SMALL 8192
 #define HEAD_LARGE 65536
 
+#define INDEX_MAGIC "bibconv-plugin-index 1"
+
+enum { M_LOADED, M_DEFERRED, M_FAILED };
+
+/* One module file, in search order. */
 typedef struct module {
-    void *handle;
-    char *path;
+    void *handle;                /* M_LOADED only */
+    char *path;                  /* owned */
+    const bib_plugin_desc *desc; /* M_LOADED only; the module's constant data */
+    char *listed;                /* M_DEFERRED: its index's names, NUL-separated, owned */
+    size_t nlisted;
+    /* formats already reported as provided by an earlier module, a bit
+     * each (check_desc allows MAX_FORMATS_PER_MODULE = 32) */
+    uint32_t warned;
+    int state;
 } module;
 
+/* A format as lookups see it; desc NULL: a name listed by the index of a
+ * module not opened yet (a placeholder). */
 typedef struct format_entry {
     const bib_format_desc *desc;
-    size_t module; /* index into modules */
+    const char *name; /* desc->name, or in the module's `listed` */
+    size_t module;    /* index into modules */
 } format_entry;
 
 struct bib_registry {
@@ -59,8 +84,8 @@ struct bib_registry {
     size_t ndirs;
     module *modules;
     size_t nmodules;
-    format_entry *formats;
-    size_t nformats;
+    format_entry *formats; /* rebuilt from `modules` by rebuild() */
+    size_t nformats, capformats;
 };
 
 bib_registry *bib_registry_new(bib_diag *diag)
@@ -82,8 +107,10 @@ void bib_registry_free(bib_registry *r)
         free(r->seen_dirs[i]);
     free(r->seen_dirs);
     for (size_t i = 0; i < r->nmodules; i++) {
-        dlclose(r->modules[i].handle);
+        if (r->modules[i].handle)
+            dlclose(r->modules[i].handle);
         free(r->modules[i].path);
+        free(r->modules[i].listed);
     }
     free(r->modules);
     free(r->formats);
@@ -196,12 +223,87 @@ static const char *check_desc(const bib_plugin_desc *d, const char *stem, char *
 static const format_entry *find_entry(const bib_registry *r, const char *name)
 {
     for (size_t i = 0; i < r->nformats; i++)
-        if (strcmp(r->formats[i].desc->name, name) == 0)
+        if (strcmp(r->formats[i].name, name) == 0)
             return &r->formats[i];
     return NULL;
 }
 
-int bib_registry_load_file(bib_registry *r, const char *path)
+static size_t count_declared(const bib_plugin_desc *d)
+{
+    size_t n = 0;
+    while (d->formats[n])
+        n++;
+    return n;
+}
+
+/* Makes the format table again from the modules in search order: a name
+ * is the first module's that declares it (opened) or lists it (not yet
+ * opened). A format an earlier opened module already provides is
+ * reported once. On BIB_ENOMEM the table is left as it was. */
+static int rebuild(bib_registry *r)
+{
+    size_t need = 0;
+    for (size_t i = 0; i < r->nmodules; i++) {
+        const module *m = &r->modules[i];
+        need += m->state == M_LOADED ? count_declared(m->desc)
+                : m->state == M_DEFERRED ? m->nlisted
+                                         : 0;
+    }
+    if (need > r->capformats) {
+        format_entry *fe = realloc(r->formats, need * sizeof *fe);
+        if (!fe)
+            return BIB_ENOMEM;
+        r->formats = fe;
+        r->capformats = need;
+    }
+    r->nformats = 0;
+    for (size_t i = 0; i < r->nmodules; i++) {
+        module *m = &r->modules[i];
+        if (m->state == M_DEFERRED) {
+            const char *name = m->listed;
+            for (size_t k = 0; k < m->nlisted; k++, name += strlen(name) + 1)
+                if (!find_entry(r, name))
+                    r->formats[r->nformats++] = (format_entry){NULL, name, i};
+            continue;
+        }
+        if (m->state != M_LOADED)
+            continue;
+        for (size_t k = 0; m->desc->formats[k]; k++) {
+            const bib_format_desc *f = m->desc->formats[k];
+            const format_entry *prev = find_entry(r, f->name);
+            if (!prev) {
+                r->formats[r->nformats++] = (format_entry){f, f->name, i};
+            } else if (prev->desc && !(m->warned & (1u << k))) {
+                /* first in search order wins; only this format is refused
+                 * (said once, when both are open: an index may be wrong) */
+                m->warned |= 1u << k;
+                bib_diag_report(r->diag, BIB_SEV_WARNING, NULL, 0, 0,
+                                "plugin %s: format '%s' refused: already provided by %s",
+                                m->path, f->name, r->modules[prev->module].path);
+            }
+        }
+    }
+    return 0;
+}
+
+/* Formats of module i that the table holds or that wait behind a
+ * placeholder (an earlier module's index may be wrong). */
+static size_t contributed(const bib_registry *r, size_t i)
+{
+    size_t n = 0;
+    const bib_plugin_desc *d = r->modules[i].desc;
+    for (size_t k = 0; d->formats[k]; k++) {
+        const format_entry *e = find_entry(r, d->formats[k]->name);
+        if (e && (e->module == i || !e->desc))
+            n++;
+    }
+    return n;
+}
+
+/* Checks and opens one module file: 0 with *handle and *desc set, else
+ * BIB_EPLUGIN after one warning saying why (or BIB_ENOMEM). */
+static int open_module(bib_registry *r, const char *path, void **handle,
+                       const bib_plugin_desc **desc)
 {
     struct stat st;
     if (stat(path, &st) != 0) {
@@ -271,51 +373,154 @@ int bib_registry_load_file(bib_registry *r, const char *path)
         refuse(r, path, "malformed descriptor: %s", bad);
         return BIB_EPLUGIN;
     }
-    size_t nf = 0;
-    while (d->formats[nf])
-        nf++;
+    *handle = h;
+    *desc = d;
+    return 0;
+}
+
+/* Appends a module record (path copied) in state `state`; its index
+ * within r->modules, or (size_t)-1 on OOM. */
+static size_t add_module(bib_registry *r, const char *path, int state)
+{
     module *m = realloc(r->modules, (r->nmodules + 1) * sizeof *m);
-    if (!m) {
-        dlclose(h);
-        return BIB_ENOMEM;
-    }
+    if (!m)
+        return (size_t)-1;
     r->modules = m;
-    format_entry *fe = realloc(r->formats, (r->nformats + nf) * sizeof *fe);
-    if (!fe) {
-        dlclose(h);
-        return BIB_ENOMEM;
-    }
-    r->formats = fe;
     char *p = strdup(path);
-    if (!p) {
+    if (!p)
+        return (size_t)-1;
+    r->modules[r->nmodules] = (module){.path = p, .state = state};
+    return r->nmodules++;
+}
+
+int bib_registry_load_file(bib_registry *r, const char *path)
+{
+    void *h;
+    const bib_plugin_desc *d;
+    int rc = open_module(r, path, &h, &d);
+    if (rc)
+        return rc;
+    size_t mi = add_module(r, path, M_LOADED);
+    if (mi == (size_t)-1) {
         dlclose(h);
         return BIB_ENOMEM;
-    }
-    size_t mi = r->nmodules;
-    size_t added = 0;
-    for (size_t i = 0; i < nf; i++) {
-        const format_entry *prev = find_entry(r, d->formats[i]->name);
-        if (prev) {
-            /* first in search order wins; only this format is refused */
-            bib_diag_report(r->diag, BIB_SEV_WARNING, NULL, 0, 0,
-                            "plugin %s: format '%s' refused: already provided by %s", path,
-                            d->formats[i]->name, r->modules[prev->module].path);
-            continue;
-        }
-        r->formats[r->nformats].desc = d->formats[i];
-        r->formats[r->nformats].module = mi;
-        r->nformats++;
-        added++;
-    }
-    if (!added) {
-        free(p);
-        dlclose(h);
-        return BIB_EPLUGIN;
     }
     r->modules[mi].handle = h;
-    r->modules[mi].path = p;
-    r->nmodules++;
-    return 0;
+    r->modules[mi].desc = d;
+    rc = rebuild(r);
+    if (rc == 0 && contributed(r, mi) == 0)
+        rc = BIB_EPLUGIN; /* every format already provided: the module goes */
+    if (rc) {
+        dlclose(h);
+        free(r->modules[--r->nmodules].path);
+        rebuild(r); /* shrinks or keeps: cannot fail */
+    }
+    return rc;
+}
+
+/* Reads `<module path without .so>.formats`: on success the module is
+ * recorded as deferred (returns true); a missing, unsafe or malformed
+ * index returns false and the caller opens the module now. */
+static bool defer_module(bib_registry *r, const char *path)
+{
+    size_t pl = strlen(path);
+    char *ipath = malloc(pl + 8);
+    if (!ipath)
+        return false;
+    memcpy(ipath, path, pl - 3);
+    memcpy(ipath + pl - 3, ".formats", 9);
+    struct stat st;
+    FILE *f = NULL;
+    /* an index others can write is not trusted to save work either */
+    if (stat(ipath, &st) == 0 && S_ISREG(st.st_mode) && !(st.st_mode & S_IWOTH) &&
+        st.st_size < 4096)
+        f = fopen(ipath, "r");
+    free(ipath);
+    if (!f)
+        return false;
+    char buf[4096];
+    size_t len = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[len] = '\0';
+    size_t ml = strlen(INDEX_MAGIC);
+    if (len < ml + 1 || memcmp(buf, INDEX_MAGIC, ml) != 0 || buf[ml] != '\n')
+        return false;
+    /* the names, one a line, become NUL-separated in place */
+    char *names = buf + ml + 1, *o = names;
+    size_t n = 0;
+    for (char *line = names; *line;) {
+        char *nl = strchr(line, '\n');
+        if (!nl)
+            return false; /* cut short */
+        *nl = '\0';
+        if (!valid_format_name(line) || ++n > MAX_FORMATS_PER_MODULE)
+            return false;
+        size_t l = strlen(line) + 1;
+        memmove(o, line, l);
+        o += l;
+        line = nl + 1;
+    }
+    if (n == 0)
+        return false;
+    char *listed = malloc((size_t)(o - names));
+    if (!listed)
+        return false;
+    memcpy(listed, names, (size_t)(o - names));
+    size_t mi = add_module(r, path, M_DEFERRED);
+    if (mi == (size_t)-1) {
+        free(listed);
+        return false;
+    }
+    r->modules[mi].listed = listed;
+    r->modules[mi].nlisted = n;
+    if (rebuild(r)) { /* out of memory: as if there were no index */
+        free(r->modules[--r->nmodules].path);
+        free(listed);
+        rebuild(r);
+        return false;
+    }
+    return true;
+}
+
+/* Opens deferred module i and makes the table again. A name its index
+ * listed that it does not declare is said once (the index is stale). */
+static int open_deferred(bib_registry *r, size_t i)
+{
+    module *m = &r->modules[i];
+    void *h;
+    const bib_plugin_desc *d;
+    int rc = open_module(r, m->path, &h, &d);
+    if (rc == 0) {
+        const char *name = m->listed;
+        for (size_t k = 0; k < m->nlisted; k++, name += strlen(name) + 1) {
+            size_t j = 0;
+            while (d->formats[j] && strcmp(d->formats[j]->name, name) != 0)
+                j++;
+            if (!d->formats[j])
+                bib_diag_report(r->diag, BIB_SEV_WARNING, NULL, 0, 0,
+                                "plugin %s: its index lists format '%s', which the module "
+                                "does not declare (a stale index: rebuild or reinstall)",
+                                m->path, name);
+        }
+        m->handle = h;
+        m->desc = d;
+        m->state = M_LOADED;
+    } else {
+        m->state = M_FAILED;
+    }
+    free(m->listed);
+    m->listed = NULL;
+    m->nlisted = 0;
+    int rb = rebuild(r);
+    return rb ? rb : rc;
+}
+
+/* Opens every deferred module, in search order. */
+static void open_all(bib_registry *r)
+{
+    for (size_t i = 0; i < r->nmodules; i++)
+        if (r->modules[i].state == M_DEFERRED && open_deferred(r, i) == BIB_ENOMEM)
+            return;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -381,7 +586,8 @@ static size_t load_dir(bib_registry *r, const char *dir, bool quiet_missing)
             free(names[i]);
             continue;
         }
-        bib_registry_load_file(r, names[i]);
+        if (!defer_module(r, names[i]))
+            bib_registry_load_file(r, names[i]);
         free(names[i]);
     }
     free(names);
@@ -506,10 +712,23 @@ int bib_registry_load(bib_registry *r, unsigned flags)
     return rc;
 }
 
-size_t bib_registry_count(const bib_registry *r) { return r->nformats; }
+/* The lookups below take a const registry (its formats do not change),
+ * yet may open deferred modules: the object is never const itself
+ * (bib_registry_new allocates it), so the cast is well defined. */
+static bib_registry *opening(const bib_registry *r)
+{
+    return (bib_registry *)(uintptr_t)r;
+}
+
+size_t bib_registry_count(const bib_registry *r)
+{
+    open_all(opening(r));
+    return r->nformats;
+}
 
 const bib_format_desc *bib_registry_at(const bib_registry *r, size_t i)
 {
+    open_all(opening(r));
     return i < r->nformats ? r->formats[i].desc : NULL;
 }
 
@@ -521,10 +740,30 @@ const char *bib_registry_module_path(const bib_registry *r, const bib_format_des
     return NULL;
 }
 
-const bib_format_desc *bib_registry_find(const bib_registry *r, const char *name)
+const bib_format_desc *bib_registry_find(const bib_registry *cr, const char *name)
 {
-    const format_entry *e = name ? find_entry(r, name) : NULL;
-    return e ? e->desc : NULL;
+    bib_registry *r = opening(cr);
+    if (!name)
+        return NULL;
+    /* each turn opens at least one module, so this ends */
+    for (;;) {
+        const format_entry *e = find_entry(r, name);
+        if (e && e->desc)
+            return e->desc;
+        if (e) {
+            if (open_deferred(r, e->module) == BIB_ENOMEM)
+                return NULL;
+            continue;
+        }
+        size_t i = 0;
+        while (i < r->nmodules && r->modules[i].state != M_DEFERRED)
+            i++;
+        if (i == r->nmodules)
+            return NULL;
+        /* no index lists the name: any module may declare it */
+        if (open_deferred(r, i) == BIB_ENOMEM)
+            return NULL;
+    }
 }
 
 /* ---- probing ------------------------------------------------------------ */
@@ -587,6 +826,7 @@ int bib_registry_probe(bib_registry *r, bib_input *in, const bib_format_desc **o
                        size_t *head_size)
 {
     *out = NULL;
+    open_all(r); /* every reader's probe is asked */
     bib_probe_result *res = calloc(r->nformats ? r->nformats : 1, sizeof *res);
     if (!res)
         return BIB_ENOMEM;

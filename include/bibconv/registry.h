@@ -11,6 +11,14 @@
  *
  * Each refused module or format gets one warning line naming the file and
  * the reason; the rest still load. No plugin code runs while loading.
+ *
+ * A module with an index beside it (NAME.formats) is opened only when a
+ * format it lists is first looked up, or when every format is needed
+ * (bib_registry_count, bib_registry_at, bib_registry_probe); so a refusal
+ * of such a module is reported then. The index never changes which module
+ * provides a format (docs/plugin-guide.md, "Index files"). The lookups
+ * take a const registry but may open modules: not for concurrent use
+ * from several threads.
  */
 #ifndef BIBCONV_REGISTRY_H
 #define BIBCONV_REGISTRY_H
@@ -38,9 +46,10 @@ enum {
     BIB_REGISTRY_NO_DEFAULT = 1u << 1  /* no build-tree/installed dir */
 };
 
-/* Scans the search path and loads every acceptable module. Returns the
- * number of formats available (>= 0), or BIB_ENOTFOUND after reporting
- * every directory searched when there is none. */
+/* Scans the search path and loads every acceptable module (an indexed
+ * one when first needed). Returns the number of formats available, as
+ * far as the indexes tell (>= 0), or BIB_ENOTFOUND after reporting every
+ * directory searched when there is none. */
 BIB_API int bib_registry_load(bib_registry *reg, unsigned flags);
 
 /* Loads one module file explicitly (tests). 0 or BIB_EPLUGIN (reported). */
@@ -53,7 +62,8 @@ BIB_API const bib_format_desc *bib_registry_at(const bib_registry *reg,
 /* Path of the module that provides `fmt` (borrowed), or NULL. */
 BIB_API const char *bib_registry_module_path(const bib_registry *reg,
                                              const bib_format_desc *fmt);
-/* Format by exact name, or NULL. */
+/* Format by exact name, or NULL; opens the module that provides it when
+ * it is not open yet. */
 BIB_API const bib_format_desc *bib_registry_find(const bib_registry *reg,
                                                  const char *name);
 

@@ -3,7 +3,9 @@
  * test_loader.c - the plugin loader's refusals, each one line naming the
  * file and the reason while the other modules still load; duplicate format
  * names; the world-writable checks; the reader/writer contract (plugin-bug
- * detection, option validation). The module paths arrive as arguments, in
+ * detection, option validation); index files (a module opened only when a
+ * format it lists is needed, a wrong index never changing which module
+ * provides a format). The module paths arrive as arguments, in
  * the order of tests/loader/meson.build: testfmt badabi nosym badname noops
  * dupa dupb.
  */
@@ -12,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <dlfcn.h>
 #include <unistd.h>
 
 #include "bibconv.h"
@@ -195,6 +198,131 @@ START_TEST(test_contract)
 }
 END_TEST
 
+/* Writes DIR/STEM.formats: the magic line, then `names` as given. */
+static void write_index(const char *dir, const char *stem, const char *names)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s.formats", dir, stem);
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fprintf(f, "bibconv-plugin-index 1\n%s", names);
+    ck_assert_int_eq(fclose(f), 0);
+}
+
+/* Whether DIR/STEM.so is mapped into this process now. */
+static bool is_open(const char *dir, const char *stem)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s.so", dir, stem);
+    void *h = dlopen(path, RTLD_NOW | RTLD_NOLOAD);
+    if (h)
+        dlclose(h);
+    return h != NULL;
+}
+
+START_TEST(test_index_defers)
+{
+    int two[] = {DUPA, TESTFMT};
+    char *dir = make_dir(two, 2);
+    write_index(dir, "dupa", "dupfmt\n");
+    write_index(dir, "testfmt", "testfmt\n");
+    bib_diag *d;
+    capture c;
+    bib_registry *r = load(dir, &d, &c);
+    ck_assert(!is_open(dir, "dupa") && !is_open(dir, "testfmt"));
+    const bib_format_desc *f = bib_registry_find(r, "testfmt");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_str_eq(f->name, "testfmt");
+    ck_assert(is_open(dir, "testfmt"));
+    ck_assert(!is_open(dir, "dupa")); /* not needed: not opened */
+    /* listing needs every module */
+    ck_assert_uint_eq(bib_registry_count(r), 2);
+    ck_assert(is_open(dir, "dupa"));
+    ck_assert_str_eq(bib_registry_at(r, 0)->name, "dupfmt"); /* search order kept */
+    ck_assert_msg(c.n == 0, "%s", c.text);
+    bib_registry_free(r);
+    bib_diag_free(d);
+    remove_dir(dir);
+}
+END_TEST
+
+START_TEST(test_index_wrong)
+{
+    /* each index names the other module's format: lookups still find the
+     * module that declares it, and each stale index is said once */
+    int two[] = {DUPA, TESTFMT};
+    char *dir = make_dir(two, 2);
+    write_index(dir, "dupa", "testfmt\n");
+    write_index(dir, "testfmt", "dupfmt\n");
+    bib_diag *d;
+    capture c;
+    bib_registry *r = load(dir, &d, &c);
+    const bib_format_desc *f = bib_registry_find(r, "testfmt");
+    ck_assert_ptr_nonnull(f);
+    ck_assert(strstr(bib_registry_module_path(r, f), "/testfmt.so"));
+    f = bib_registry_find(r, "dupfmt");
+    ck_assert_ptr_nonnull(f);
+    ck_assert(strstr(bib_registry_module_path(r, f), "/dupa.so"));
+    ck_assert_msg(strstr(c.text, "dupa.so: its index lists format 'testfmt', which the module "
+                                 "does not declare"), "%s", c.text);
+    ck_assert_msg(strstr(c.text, "testfmt.so: its index lists format 'dupfmt'"), "%s", c.text);
+    ck_assert_ptr_null(bib_registry_find(r, "nosuchformat"));
+    ck_assert_uint_eq(bib_registry_count(r), 2);
+    bib_registry_free(r);
+    bib_diag_free(d);
+    remove_dir(dir);
+
+    /* an index that names nothing the module has, and one not an index:
+     * a name no index lists is still found */
+    int one[] = {TESTFMT};
+    dir = make_dir(one, 1);
+    write_index(dir, "testfmt", "other\n");
+    r = load(dir, &d, &c);
+    ck_assert_ptr_nonnull(bib_registry_find(r, "testfmt"));
+    bib_registry_free(r);
+    bib_diag_free(d);
+    char path[256];
+    snprintf(path, sizeof path, "%s/testfmt.formats", dir);
+    FILE *fp = fopen(path, "w");
+    ck_assert_ptr_nonnull(fp);
+    fputs("testfmt\n", fp); /* no magic line: ignored, the module opens at once */
+    fclose(fp);
+    r = load(dir, &d, &c);
+    ck_assert(is_open(dir, "testfmt"));
+    ck_assert_ptr_nonnull(bib_registry_find(r, "testfmt"));
+    ck_assert_msg(c.n == 0, "%s", c.text);
+    bib_registry_free(r);
+    bib_diag_free(d);
+    remove_dir(dir);
+}
+END_TEST
+
+START_TEST(test_index_order)
+{
+    /* dupa (indexed, not opened) comes before dupb (no index, opened at
+     * once) in search order: 'dupfmt' is still dupa's, and dupb's is
+     * refused once both are open */
+    int both[] = {DUPA, DUPB};
+    char *dir = make_dir(both, 2);
+    write_index(dir, "dupa", "dupfmt\n");
+    bib_diag *d;
+    capture c;
+    bib_registry *r = load(dir, &d, &c);
+    ck_assert(!is_open(dir, "dupa") && is_open(dir, "dupb"));
+    ck_assert_ptr_nonnull(bib_registry_find(r, "dupb-only"));
+    ck_assert(!is_open(dir, "dupa"));
+    const bib_format_desc *f = bib_registry_find(r, "dupfmt");
+    ck_assert_ptr_nonnull(f);
+    ck_assert(strstr(bib_registry_module_path(r, f), "/dupa.so"));
+    ck_assert_uint_eq(bib_registry_count(r), 2);
+    const char *w = strstr(c.text, "dupb.so: format 'dupfmt' refused: already provided by");
+    ck_assert_msg(w && !strstr(w + 1, "dupb.so: format"), "%s", c.text); /* said once */
+    bib_registry_free(r);
+    bib_diag_free(d);
+    remove_dir(dir);
+}
+END_TEST
+
 int main(int argc, char **argv)
 {
     if (argc != 8) {
@@ -203,6 +331,7 @@ int main(int argc, char **argv)
     }
     for (int i = 0; i < 7; i++)
         mods[i] = argv[i + 1];
-    const TTest *const tests[] = {test_refusals_others_still_load, test_duplicate_format, test_world_writable, test_contract};
+    const TTest *const tests[] = {test_refusals_others_still_load, test_duplicate_format, test_world_writable, test_contract,
+                                 test_index_defers, test_index_wrong, test_index_order};
     return bib_test_run("loader", tests, sizeof tests / sizeof tests[0]);
 }

@@ -22,6 +22,17 @@ t "bash and zsh completion" sh -c "find '$tmp/d' -path '*bash-completion/complet
 env -u BIBCONV_PLUGIN_PATH -u LD_LIBRARY_PATH "$exe" --list-formats > "$tmp/list" 2>&1
 t "installed bibconv finds its plugins with no environment variable" \
     sh -c "grep -Eq '^csljson +rw .*$tmp/d/.*/bibconv/plugins/csljson.so' '$tmp/list'"
+# the modules' indexes beside them: a conversion opens only its two
+# modules (LD_DEBUG=files names each object the loader maps), a listing
+# every one (docs/plugin-guide.md, "Index files")
+t "plugin indexes installed" sh -c "find '$tmp/d' -path '*/bibconv/plugins/bibtex.formats' | grep -q ."
+env -u BIBCONV_PLUGIN_PATH -u LD_LIBRARY_PATH LD_DEBUG=files "$exe" -f bibtex -t csljson \
+    "$BIBCONV_SRCDIR/samples/example.bib" 2> "$tmp/ld" > "$tmp/out"
+t "BibTeX -> CSL-JSON opens the bibtex and csljson modules only" sh -c \
+    "grep -q 'file=.*/bibtex.so ' '$tmp/ld' && grep -q 'file=.*/csljson.so ' '$tmp/ld' &&
+     ! grep -Eq 'file=.*/(page|xml|ris|yaml)\.so |libxml2' '$tmp/ld' && grep -q '\"id\"' '$tmp/out'"
+env -u BIBCONV_PLUGIN_PATH -u LD_LIBRARY_PATH LD_DEBUG=files "$exe" --list-formats 2> "$tmp/ld" > /dev/null
+t "--list-formats opens every module" sh -c "grep -q 'file=.*/xml.so ' '$tmp/ld' && grep -q 'file=.*/page.so ' '$tmp/ld'"
 pc=$(dirname "$(find "$tmp/d" -name bibconv.pc)")
 if command -v pkg-config > /dev/null; then
     flags=$(PKG_CONFIG_SYSROOT_DIR="$tmp/d" PKG_CONFIG_PATH=$pc pkg-config --cflags --libs bibconv)

@@ -24,13 +24,14 @@ per meson test:
                      with the same titles; bibconv reads what xml2isi writes
                      with the titles bibutils gave. Exit 77 without bibutils.
 """
-import glob, json, os, re, shutil, subprocess, sys, tempfile
+import atexit, glob, json, os, re, shutil, subprocess, sys, tempfile
 
 build = os.environ.get("BIBCONV_BUILDDIR", "")
 exe = os.path.join(build, "core", "cli", "bibconv")
 shared = os.environ.get("BIBCONV_SHARED", "")
 corpus = os.path.join(shared, "corpus") if shared else ""
 tmp = tempfile.mkdtemp(prefix="tagged-")
+atexit.register(shutil.rmtree, tmp, True)  # left in /tmp by every run before
 fails = []
 EXT = {"nbib": ".nbib", "wos": ".txt"}
 

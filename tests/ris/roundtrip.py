@@ -16,7 +16,7 @@ file the RIS writer produced.
 
 Exit 77 when ../shared is absent.
 """
-import glob, json, os, re, subprocess, sys, tempfile
+import atexit, glob, json, os, re, shutil, subprocess, sys, tempfile
 
 shared = os.environ.get("BIBCONV_SHARED", "")
 build = os.environ.get("BIBCONV_BUILDDIR", "")
@@ -26,6 +26,7 @@ if not shared or not os.path.isdir(os.path.join(shared, "corpus")):
 exe = os.path.join(build, "core", "cli", "bibconv")
 corpus = os.path.join(shared, "corpus")
 tmp = tempfile.mkdtemp(prefix="ris-rt-")
+atexit.register(shutil.rmtree, tmp, True)  # left in /tmp by every run before
 failures = []
 
 # Fields RIS has no tag for (docs/ris.md, "Not written"), or only for some

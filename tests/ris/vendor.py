@@ -14,11 +14,12 @@ mapping in docs/ris.md, not from bibconv's output):
     blank line between records, SP/EP, dates, names, DOI, markup;
   - the probe: RIS found without -f, MEDLINE nbib not claimed.
 """
-import json, os, subprocess, sys, tempfile
+import atexit, json, os, shutil, subprocess, sys, tempfile
 
 build = os.environ.get("BIBCONV_BUILDDIR", "")
 exe = os.path.join(build, "core", "cli", "bibconv")
 tmp = tempfile.mkdtemp(prefix="ris-vendor-")
+atexit.register(shutil.rmtree, tmp, True)  # left in /tmp by every run before
 fails = []
 
 

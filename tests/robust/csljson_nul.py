@@ -5,11 +5,12 @@ none, so each one is an error at its own line:col and the run exits 1,
 wherever it sits: before the array, between or inside items (in a string or
 not), after the array. The items around it still convert. Inputs are
 generated here."""
-import os, subprocess, sys, tempfile
+import atexit, os, shutil, subprocess, sys, tempfile
 
 build = os.environ["BIBCONV_BUILDDIR"]
 exe = os.path.join(build, "core", "cli", "bibconv")
 tmp = tempfile.mkdtemp(prefix="bibconv-cjnul-")
+atexit.register(shutil.rmtree, tmp, True)  # every run left its folder in /tmp
 failures = []
 
 A = b'{"id":"a","type":"book","title":"First"}'

@@ -6,7 +6,7 @@ signals (a file-size limit, a closed pipe), empty records, and the summary
 counting only what was written. Peak memory is measured per run (wait4).
 The million-key test is keys_million.py. Not for: corpus files (see
 tests/invariant/)."""
-import json
+import atexit, json, shutil
 import os, re, resource, subprocess, sys, tempfile
 
 build = os.environ["BIBCONV_BUILDDIR"]
@@ -14,6 +14,7 @@ exe = os.path.join(build, "core", "cli", "bibconv")
 # under a sanitizer (argument: meson's b_sanitize) peak memory is not ours
 sanitized = len(sys.argv) > 1 and sys.argv[1] not in ("", "none")
 tmp = tempfile.mkdtemp(prefix="bibconv-robust-")
+atexit.register(shutil.rmtree, tmp, True)  # left in /tmp by every run before
 failures = []
 MB = 1024 * 1024
 

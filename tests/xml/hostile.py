@@ -7,7 +7,7 @@ stays under 64 MB of peak RSS. An external entity is never expanded: the
 secret file's content must not appear in the output. Inputs are generated
 here, not stored.
 """
-import os
+import atexit, os, shutil
 import re
 import resource
 import subprocess
@@ -39,6 +39,7 @@ def laughs(root):
 
 
 secret_dir = tempfile.mkdtemp()
+atexit.register(shutil.rmtree, secret_dir, True)  # left in /tmp by every run before
 secret = os.path.join(secret_dir, "secret.txt")
 with open(secret, "w") as f:
     f.write("TOPSECRET-XXE-CONTENT\n")

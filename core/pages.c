@@ -29,6 +29,8 @@ void *bib__pages_zalloc(size_t n)
 {
 #if defined(MADV_HUGEPAGE)
     if (n >= HUGE) {
+        if (n > SIZE_MAX - (HUGE - 1))
+            return NULL; /* rounding up would wrap to a small block */
         void *t = aligned_alloc(HUGE, (n + HUGE - 1) & ~(HUGE - 1));
         if (t) {
             (void)madvise(t, n, MADV_HUGEPAGE);

@@ -3,10 +3,12 @@
 #include "testutil.h"
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "bibconv/keys.h"
 #include "bibconv/utf8.h"
+#include "pages.h" /* private; compiled in (tests/text/meson.build) */
 
 static void fold_eq(const char *in, const char *want, bool match)
 {
@@ -258,7 +260,30 @@ START_TEST(test_suffix)
 }
 END_TEST
 
+/* The key sets' tables come from bib__pages_zalloc: zeroed at every size
+ * class (a reused block is not), huge ones aligned to 2 MiB, and a size
+ * whose rounding up would wrap refused rather than given a small block. */
+START_TEST(test_pages_zalloc)
+{
+    static const size_t sizes[] = {1, 4096, 65536, (size_t)2 << 20, ((size_t)2 << 20) + 1};
+    for (int round = 0; round < 2; round++) /* the second reuses freed blocks */
+        for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+            unsigned char *p = bib__pages_zalloc(sizes[i]);
+            ck_assert_ptr_nonnull(p);
+            for (size_t k = 0; k < sizes[i]; k += 509)
+                BIB_CHECK(p[k] == 0, "size %zu byte %zu", sizes[i], k);
+            ck_assert_uint_eq(p[sizes[i] - 1], 0);
+            if (sizes[i] >= ((size_t)2 << 20))
+                ck_assert_uint_eq((uintptr_t)p % ((size_t)2 << 20), 0);
+            memset(p, 0xA5, sizes[i]);
+            free(p);
+        }
+    ck_assert_ptr_null(bib__pages_zalloc(SIZE_MAX));
+    ck_assert_ptr_null(bib__pages_zalloc(SIZE_MAX - 4096));
+}
+END_TEST
+
 BIB_TEST_MAIN("keys", test_fold, test_generate, test_unique, test_keyset_spill,
               test_keyset_growth,
               test_keyset_prefetch, test_nfc,
-              test_suffix)
+              test_suffix, test_pages_zalloc)

@@ -487,6 +487,8 @@ static bool defer_module(bib_registry *r, const char *path)
 static int open_deferred(bib_registry *r, size_t i)
 {
     module *m = &r->modules[i];
+    if (m->state != M_DEFERRED) /* a placeholder left by a rebuild that failed */
+        return BIB_ENOMEM;
     void *h;
     const bib_plugin_desc *d;
     int rc = open_module(r, m->path, &h, &d);
@@ -515,12 +517,19 @@ static int open_deferred(bib_registry *r, size_t i)
     return rb ? rb : rc;
 }
 
-/* Opens every deferred module, in search order. */
+/* Opens every deferred module, in search order. Afterwards the table
+ * holds no placeholder, even when memory ran out on the way (those names
+ * are then missing, as a module that failed to load would be). */
 static void open_all(bib_registry *r)
 {
     for (size_t i = 0; i < r->nmodules; i++)
         if (r->modules[i].state == M_DEFERRED && open_deferred(r, i) == BIB_ENOMEM)
-            return;
+            break;
+    size_t o = 0;
+    for (size_t i = 0; i < r->nformats; i++)
+        if (r->formats[i].desc)
+            r->formats[o++] = r->formats[i];
+    r->nformats = o;
 }
 
 static int cmp_str(const void *a, const void *b)

@@ -9,11 +9,14 @@
  * exits with its system status.)
  *
  *     allocfail FROM TO FILE
+ *     allocfail --registry FROM TO
  *
  * converts FILE from FROM to TO in memory, through the public calls the
  * command makes, first without failure (twice: lazy caches fill), then
  * once per N = 1, 2, ... until a run makes fewer than N allocations.
  * BIBCONV_ALLOCFAIL_FIRST / _LAST / _STEP (environment) restrict N.
+ * With --registry, the same over finding the plugins, looking FROM and TO
+ * up (which opens their modules) and listing every format.
  *
  * How failures reach every allocator: this program defines malloc,
  * calloc, realloc, free and the libc calls that allocate on their own
@@ -300,10 +303,81 @@ static size_t env_size(const char *name, size_t dflt)
     return v && *v ? (size_t)strtoull(v, NULL, 10) : dflt;
 }
 
+/* The registry under failure: scan, look FROM and TO up (each opens its
+ * module, docs/plugin-guide.md, "Index files"), list every format, free.
+ * Returns the formats found (FROM, TO, count) in *found; the allocations
+ * made in af.count. */
+static void registry_run(const char *from, const char *to, size_t fail_at, bib_diag *diag,
+                         size_t found[3])
+{
+    memset(&said, 0, sizeof said);
+    af.count = 0;
+    af.failed = 0;
+    af.fail_at = fail_at;
+    af.armed = 1;
+    found[0] = found[1] = found[2] = 0;
+    bib_registry *reg = bib_registry_new(diag);
+    if (reg && bib_registry_load(reg, 0) >= 0) {
+        const bib_format_desc *f = bib_registry_find(reg, from);
+        const bib_format_desc *t = bib_registry_find(reg, to);
+        found[0] = f && strcmp(f->name, from) == 0;
+        found[1] = t && strcmp(t->name, to) == 0;
+        size_t n = bib_registry_count(reg);
+        for (size_t i = 0; i < n; i++) /* every entry a real format */
+            found[2] += bib_registry_at(reg, i) != NULL && bib_registry_at(reg, i)->name[0];
+    }
+    bib_registry_free(reg);
+    af.armed = 0;
+}
+
+/* allocfail --registry FROM TO: every allocation of registry_run failed
+ * in turn; no crash, no leak, and a run that did not fail finds what
+ * the reference run found. */
+static int registry_mode(const char *from, const char *to, bib_diag *diag)
+{
+    size_t ref[3], got[3];
+    registry_run(from, to, 0, diag, ref); /* the libraries stay mapped: caches */
+    registry_run(from, to, 0, diag, ref);
+    size_t total = af.count, findings = 0;
+    if (!ref[0] || !ref[1] || !ref[2]) {
+        fprintf(stderr, "allocfail: the registry has no %s or %s\n", from, to);
+        return 1;
+    }
+    for (size_t n = 1; n <= total; n++) {
+        long before = af.live;
+        registry_run(from, to, n, diag, got);
+        long leaked = af.live - before;
+        if (leaked > 0) { /* a cache that only an error path fills: again */
+            before = af.live;
+            registry_run(from, to, n, diag, got);
+            leaked = af.live - before;
+        }
+        const char *why = leaked > 0 ? "blocks leaked"
+                          : !af.failed && memcmp(got, ref, sizeof got) ? "no failure, other formats"
+                          : NULL;
+        if (why) {
+            findings++;
+            fprintf(stderr, "allocfail: registry %s, %s: allocation %zu failed: %s (%ld leaked)\n",
+                    from, to, n, why, leaked);
+            print_said();
+        }
+    }
+    printf("registry %s, %s: %zu allocations, %zu runs, %zu findings\n", from, to, total, total,
+           findings);
+    return findings ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 4 && strcmp(argv[1], "--registry") == 0) {
+        bib_diag *diag = bib_diag_new();
+        bib_diag_set_callback(diag, collect, NULL);
+        int rc = registry_mode(argv[2], argv[3], diag);
+        bib_diag_free(diag);
+        return rc;
+    }
     if (argc != 4) {
-        fprintf(stderr, "usage: allocfail FROM TO FILE\n");
+        fprintf(stderr, "usage: allocfail FROM TO FILE | allocfail --registry FROM TO\n");
         return 2;
     }
     bib_diag *diag = bib_diag_new();

@@ -436,9 +436,12 @@ int cli_convert(cli *c, int nfiles, char **files)
         for (const bib_option_spec *s = to->writer->options; s && s->name; s++)
             if (strcmp(s->name, "keys") == 0)
                 bib_options_set(c->opts, "keys", "keep");
-    if (c->from && bib_registry_find(c->reg, c->from) &&
-        bib_options_validate(c->opts, bib_registry_find(c->reg, c->from), to, c->diag))
-        return EXIT_USAGE;
+    /* a usage error writes nothing: an unknown -f is found before the
+     * writer begins (an empty CSL-JSON array went to stdout) */
+    const bib_format_desc *from;
+    int us = input_format(c, to, &from);
+    if (us != EXIT_OK)
+        return us;
     bib_output *out = c->out ? bib_output_open_file(c->out, c->diag)
                              : bib_output_open_fd(STDOUT_FILENO, "<stdout>", c->diag);
     if (!out)

@@ -60,6 +60,9 @@ expect_rc "unknown output format" 2 "$bib" -t nosuch "$sample"
 grep -q "unknown output format 'nosuch' (known: csljson, csljsonl" "$tmp/err" \
     && ok "unknown format lists the known ones" || ko "unknown format lists the known ones"
 expect_rc "unknown input format" 2 "$bib" -f nosuch -t csljson "$sample"
+# a usage error writes nothing (an unknown -f wrote an empty array)
+[ ! -s "$tmp/out" ] && ok "unknown input format: nothing on stdout" \
+    || ko "unknown input format: nothing on stdout"
 expect_rc "unknown option" 2 "$bib" -t csljson -O nosuch=1 "$sample"
 grep -q "unknown option 'nosuch'.*valid: parser, compact, extras" "$tmp/err" \
     && ok "unknown option lists the valid ones" || ko "unknown option lists the valid ones"

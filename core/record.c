@@ -355,11 +355,16 @@ bool bib_record_holds(const bib_record *r, bib_var var)
         return d && ((d->literal && *d->literal) || (d->raw && *d->raw) ||
                      (d->nparts >= 1 && d->parts[0].has_year));
     default:
-        /* an empty string is had but writes nothing (CSL-JSON "title": "") */
+        /* an empty string is had but writes nothing (CSL-JSON "title": ""),
+         * nor does one of white space and control characters alone: the
+         * text formats write a control character as a space and trim the
+         * value, XML cannot hold one (a BibTeX key of U+0001 was written
+         * as an empty RIS line, which read back as nothing) */
         for (size_t i = 0; i < bib_field_value_count(f); i++) {
-            const char *v = bib_field_value_at(f, i);
-            if (v && *v)
-                return true;
+            const unsigned char *v = (const unsigned char *)bib_field_value_at(f, i);
+            for (; v && *v; v++) /* most values: the first byte decides */
+                if (*v > ' ' && *v != 0x7F)
+                    return true;
         }
         return false;
     }

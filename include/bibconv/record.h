@@ -183,8 +183,8 @@ BIB_API bool bib_record_has(const bib_record *rec, bib_var var);
 /* True when rec has var with something in it a writer can write: false
  * for an empty name list (CSL-JSON "author": [] or [{}]) and for a date
  * with neither a year, a literal nor its source text ("date-parts": [[]]),
- * and for text whose every value is empty ("title": ""), which
- * bib_record_has counts. */
+ * and for text whose every value is empty ("title": "") or holds only
+ * white space and control characters, which bib_record_has counts. */
 BIB_API bool bib_record_holds(const bib_record *rec, bib_var var);
 
 /* Convenience: first text value of `var` (TEXT, RICH or NUMBER), or NULL. */

@@ -316,6 +316,7 @@ static void put_tag(ris_writer *w, const char *tag, const char *s, size_t len, b
     if (!len)
         return;
     bib_buf *b = &w->line;
+    size_t start = b->len;
     /* the tag and its "  - " in one copy: a record has a dozen tag lines */
     const char pre[6] = {tag[0], tag[1], ' ', ' ', '-', ' '};
     size_t i = 0;
@@ -378,6 +379,14 @@ static void put_tag(ris_writer *w, const char *tag, const char *s, size_t len, b
     }
     while (b->len && b->data[b->len - 1] == ' ')
         b->len--;
+    if (b->len < start + sizeof pre) {
+        /* control characters only (made spaces, then trimmed): an empty
+         * "XX  -" line reads back as nothing, so none is written */
+        b->len = start;
+        if (b->data)
+            b->data[start] = '\0';
+        return;
+    }
     put_eol(w, b);
 }
 

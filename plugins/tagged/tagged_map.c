@@ -437,6 +437,13 @@ static void write_wrapped(bib_output *out, const tg_syntax *syn, const char *pre
 void tg_write(bib_output *out, const tg_syntax *syn, const char *tag, const char *v,
               size_t len, bool lines, size_t wrap)
 {
+    /* blanks and control characters alone (made spaces) would be a tag
+     * line with no value, which reads back as nothing: none is written */
+    size_t any = 0;
+    while (any < len && ((unsigned char)v[any] <= ' ' || v[any] == 0x7f))
+        any++;
+    if (any == len)
+        return;
     char prefix[16];
     size_t tl = strlen(tag);
     if (tl > 4)

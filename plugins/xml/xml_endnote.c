@@ -605,13 +605,24 @@ static void write_extras(en_writer *w, const bib_record *rec)
     }
 }
 
+/* Whether the id leaves something in <label>: XML holds no control
+ * character, and one of blanks alone reads back as no label (the rule of
+ * bib_record_holds for text). */
+static bool id_written(const char *id)
+{
+    for (const unsigned char *p = (const unsigned char *)id; p && *p; p++)
+        if (*p > ' ' && *p != 0x7F)
+            return true;
+    return false;
+}
+
 static int en_write(bib_writer *wr, const bib_record *rec)
 {
     en_writer *w = bib_writer_state(wr);
     const en_type *t = type_for(rec);
     unsigned cls = t->cls;
     const char *id = bib_record_id(rec);
-    if (xml_writes_nothing(rec, en_rows, EN_NROWS, cls, "endnotexml", id && *id))
+    if (xml_writes_nothing(rec, en_rows, EN_NROWS, cls, "endnotexml", id_written(id)))
         return xml_refuse_empty(bib_writer_output(wr), rec, "EndNote XML");
     char num[24];
     snprintf(num, sizeof num, "%lu", ++w->count);

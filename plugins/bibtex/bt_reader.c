@@ -758,20 +758,28 @@ bt_saved *bt_save_entry(const bt_reader *r, const char *id)
         return NULL;
     char *p = (char *)(sv + 1);
     _Static_assert(sizeof(bt_saved) % _Alignof(bt_raw_field) == 0, "the fields follow the header");
-    memcpy(p, r->fields, fsz);
+    /* an entry without fields has no field array, arena or key yet: memcpy
+     * takes no NULL even for 0 bytes (UBSan, fuzz_bt_writer) */
+    if (fsz)
+        memcpy(p, r->fields, fsz);
     sv->fields = (const bt_raw_field *)(void *)p;
     sv->nfields = nf;
     p += fsz;
-    memcpy(p, r->arena.data, al + 1); /* with the NUL after the last value */
+    if (r->arena.data)
+        memcpy(p, r->arena.data, al + 1); /* with the NUL after the last value */
+    else
+        p[0] = '\0';
     sv->arena = p;
     sv->arena_len = al;
     p += al + 1;
-    memcpy(p, r->built.key, kl);
+    if (kl)
+        memcpy(p, r->built.key, kl);
     p[kl] = '\0';
     sv->key = p;
     sv->key_len = kl;
     p += kl + 1;
-    memcpy(p, r->built.type, tl);
+    if (tl)
+        memcpy(p, r->built.type, tl);
     p[tl] = '\0';
     sv->type = p;
     sv->type_len = tl;

@@ -498,8 +498,8 @@ static void write_date_parts(en_writer *w, const xml_row *row, const xml_cpath *
         bool more = d->nparts > 1 || d->circa || d->literal ||
                     (d->nparts == 1 && (d->parts[0].year < 1000 || d->parts[0].year > 9999)) ||
                     (d->nparts == 1 && (d->parts[0].month || d->parts[0].season)) ||
-                    (d->nparts == 1 && !d->parts[0].has_year);
-        if (!more || bib_date_format_edtf(&w->b, d) < 0)
+                    (d->nparts == 1 && !d->parts[0].has_year) || d->nparts == 0;
+        if (!more || !xml_date_text(&w->b, d))
             return;
     }
     xml_out_open_path(w->o, p, p->n - 1);
@@ -537,7 +537,7 @@ static void write_row(en_writer *w, const bib_record *rec, const en_type *t, siz
     }
     if (row->kind == XK_ID) {
         const char *id = bib_record_id(rec);
-        if (id) {
+        if (xml_text_holds(id)) {
             xml_out_open_path(w->o, p, p->n - 1);
             xml_out_leaf(w->o, leaf, id, strlen(id));
         }
@@ -605,24 +605,13 @@ static void write_extras(en_writer *w, const bib_record *rec)
     }
 }
 
-/* Whether the id leaves something in <label>: XML holds no control
- * character, and one of blanks alone reads back as no label (the rule of
- * bib_record_holds for text). */
-static bool id_written(const char *id)
-{
-    for (const unsigned char *p = (const unsigned char *)id; p && *p; p++)
-        if (*p > ' ' && *p != 0x7F)
-            return true;
-    return false;
-}
-
 static int en_write(bib_writer *wr, const bib_record *rec)
 {
     en_writer *w = bib_writer_state(wr);
     const en_type *t = type_for(rec);
     unsigned cls = t->cls;
     const char *id = bib_record_id(rec);
-    if (xml_writes_nothing(rec, en_rows, EN_NROWS, cls, "endnotexml", id_written(id)))
+    if (xml_writes_nothing(rec, en_rows, EN_NROWS, cls, "endnotexml", xml_text_holds(id)))
         return xml_refuse_empty(bib_writer_output(wr), rec, "EndNote XML");
     char num[24];
     snprintf(num, sizeof num, "%lu", ++w->count);

@@ -844,7 +844,7 @@ static void write_row(mods_writer *w, const bib_record *rec, size_t i, unsigned 
         }
         return;
     case XK_ID:
-        if (bib_record_id(rec)) {
+        if (xml_text_holds(bib_record_id(rec))) {
             xml_out_open_path(w->o, p, p->n - 1);
             xml_out_leaf(w->o, leaf, bib_record_id(rec), strlen(bib_record_id(rec)));
         }
@@ -857,8 +857,7 @@ static void write_row(mods_writer *w, const bib_record *rec, size_t i, unsigned 
         return;
     bib_writer_wrote(w->wr, row->var);
     if (row->kind == XK_DATE) {
-        bib_buf_reset(&w->b);
-        if (bib_date_format_edtf(&w->b, bib_field_date(f)) == 0) {
+        if (xml_date_text(&w->b, bib_field_date(f))) {
             xml_out_open_path(w->o, p, p->n - 1);
             xml_out_leaf(w->o, leaf, w->b.data, w->b.len);
         }

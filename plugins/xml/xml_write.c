@@ -441,6 +441,29 @@ bool xml_writes_nothing(const bib_record *rec, const xml_row *rows, size_t nrows
     return true;
 }
 
+bool xml_text_holds(const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; p && *p; p++)
+        if (*p > ' ' && *p != 0x7F)
+            return true;
+    return false;
+}
+
+bool xml_date_text(bib_buf *b, const bib_date *d)
+{
+    bib_buf_reset(b);
+    if (!d)
+        return false;
+    if (bib_date_format_edtf(b, d) == 0 && b->len)
+        return true;
+    /* a BibTeX month alone, a raw text no parser read: written as it is
+     * (the readers keep it), not lost without a word */
+    bib_buf_reset(b);
+    if (!xml_text_holds(d->raw))
+        return false;
+    return bib_buf_append(b, d->raw, strlen(d->raw)) == 0;
+}
+
 int xml_refuse_empty(bib_output *out, const bib_record *rec, const char *what)
 {
     size_t line = 0;

@@ -127,6 +127,14 @@ unsigned xml_type_class(bib_type t);
  * and tagged writers do. */
 bool xml_writes_nothing(const bib_record *rec, const xml_row *rows, size_t nrows,
                         unsigned cls, const char *fmt, bool id_out);
+/* Whether text s leaves something in an element: XML holds no control
+ * character, and blanks alone read back as nothing (the rule of
+ * bib_record_holds for text). NULL: false. */
+bool xml_text_holds(const char *s);
+/* The text of a date for an element: its EDTF form, else (no year, no
+ * literal) the source's text when it is not blank, into b; false when
+ * there is none. */
+bool xml_date_text(bib_buf *b, const bib_date *d);
 /* Reports that rec holds nothing `what` can hold; returns BIB_EPARSE. */
 int xml_refuse_empty(bib_output *out, const bib_record *rec, const char *what);
 

@@ -807,7 +807,8 @@ int bt_rebuild(bt_reader *r, const bt_saved *sv, bib_record **out)
         r->fields = nf;
         r->capfields = sv->nfields;
     }
-    memcpy(r->fields, sv->fields, sv->nfields * sizeof *r->fields);
+    if (sv->nfields) /* r->fields may still be NULL: memcpy takes none */
+        memcpy(r->fields, sv->fields, sv->nfields * sizeof *r->fields);
     r->nfields = sv->nfields;
     bt_parsed pe;
     memset(&pe, 0, sizeof pe);

@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "bibconv/record.h"
+#include "bibconv/utf8.h"
 #include "names_internal.h"
 #include "record_int.h"
 
@@ -361,10 +362,9 @@ bool bib_record_holds(const bib_record *r, bib_var var)
          * value, XML cannot hold one (a BibTeX key of U+0001 was written
          * as an empty RIS line, which read back as nothing) */
         for (size_t i = 0; i < bib_field_value_count(f); i++) {
-            const unsigned char *v = (const unsigned char *)bib_field_value_at(f, i);
-            for (; v && *v; v++) /* most values: the first byte decides */
-                if (*v > ' ' && *v != 0x7F)
-                    return true;
+            const char *v = bib_field_value_at(f, i);
+            if (v && !bib_text_blank(v, strlen(v)))
+                return true;
         }
         return false;
     }

@@ -70,6 +70,14 @@ int bib_utf8_encode(uint32_t cp, char out[4])
     return 4;
 }
 
+bool bib_text_blank(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)s[i] > ' ' && s[i] != 0x7F)
+            return false;
+    return true;
+}
+
 bool bib_utf8_valid(const char *s, size_t len)
 {
     size_t i = 0;

@@ -24,6 +24,11 @@ BIB_API int bib_utf8_encode(uint32_t cp, char out[4]);
 
 /* True when s[0..len) is valid UTF-8 (no overlongs, no surrogates). */
 BIB_API bool bib_utf8_valid(const char *s, size_t len);
+/* True when s[0..len) holds nothing but ASCII white space and control
+ * characters (bytes up to 0x20, and 0x7F): what no writer can show (text
+ * formats make a control character a space and trim, XML holds none).
+ * Most values: the first byte decides. */
+BIB_API bool bib_text_blank(const char *s, size_t len);
 
 /* Number of code points in s[0..len) (invalid bytes count one each). */
 BIB_API size_t bib_utf8_length(const char *s, size_t len);

@@ -22,6 +22,7 @@
 #endif
 
 #include "bibconv/short_copy.h"
+#include "bibconv/utf8.h"
 #include "risfmt.h"
 
 /* Name variables in the order the writer emits them. */
@@ -313,10 +314,11 @@ static void put_tag(ris_writer *w, const char *tag, const char *s, size_t len, b
     }
     while (len && c_space(s[len - 1]))
         len--;
-    if (!len)
+    /* blanks and control characters alone (made spaces, then trimmed)
+     * would be an empty "XX  -" line, which reads back as nothing */
+    if (!len || bib_text_blank(s, len))
         return;
     bib_buf *b = &w->line;
-    size_t start = b->len;
     /* the tag and its "  - " in one copy: a record has a dozen tag lines */
     const char pre[6] = {tag[0], tag[1], ' ', ' ', '-', ' '};
     size_t i = 0;
@@ -379,14 +381,6 @@ static void put_tag(ris_writer *w, const char *tag, const char *s, size_t len, b
     }
     while (b->len && b->data[b->len - 1] == ' ')
         b->len--;
-    if (b->len < start + sizeof pre) {
-        /* control characters only (made spaces, then trimmed): an empty
-         * "XX  -" line reads back as nothing, so none is written */
-        b->len = start;
-        if (b->data)
-            b->data[start] = '\0';
-        return;
-    }
     put_eol(w, b);
 }
 

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bibconv/utf8.h"
 #include "tagged.h"
 
 void tg_extra(tg_build *b, const tg_entry *e)
@@ -439,10 +440,7 @@ void tg_write(bib_output *out, const tg_syntax *syn, const char *tag, const char
 {
     /* blanks and control characters alone (made spaces) would be a tag
      * line with no value, which reads back as nothing: none is written */
-    size_t any = 0;
-    while (any < len && ((unsigned char)v[any] <= ' ' || v[any] == 0x7f))
-        any++;
-    if (any == len)
+    if (bib_text_blank(v, len))
         return;
     char prefix[16];
     size_t tl = strlen(tag);

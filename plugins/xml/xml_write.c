@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bibconv/utf8.h"
 #include "xmlfmt.h"
 
 /* The indentation: a child on its own line two spaces deeper, a
@@ -443,10 +444,7 @@ bool xml_writes_nothing(const bib_record *rec, const xml_row *rows, size_t nrows
 
 bool xml_text_holds(const char *s)
 {
-    for (const unsigned char *p = (const unsigned char *)s; p && *p; p++)
-        if (*p > ' ' && *p != 0x7F)
-            return true;
-    return false;
+    return s && !bib_text_blank(s, strlen(s));
 }
 
 bool xml_date_text(bib_buf *b, const bib_date *d)

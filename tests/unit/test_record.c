@@ -452,8 +452,28 @@ START_TEST(test_source_text)
 }
 END_TEST
 
+/* A text of white space and control characters alone holds nothing a
+ * writer can show (bib_text_blank): bib_record_holds says so, and the
+ * RIS, tagged and XML writers refuse a record of such values alone. */
+START_TEST(test_blank_text_holds_nothing)
+{
+    ck_assert(bib_text_blank("", 0));
+    ck_assert(bib_text_blank(" \t\x01\x1b\x7f\n", 6));
+    ck_assert(!bib_text_blank("\x01" "a", 2));
+    ck_assert(!bib_text_blank("\xc3\xa9", 2)); /* non-ASCII counts */
+    bib_record *r = bib_record_new(BIB_TYPE_ARTICLE, "k");
+    ck_assert_ptr_nonnull(r);
+    ck_assert_int_eq(bib_record_set_text(r, BIB_VAR_TITLE, "\x01\x02 ", 3), 0);
+    ck_assert(bib_record_has(r, BIB_VAR_TITLE));
+    ck_assert(!bib_record_holds(r, BIB_VAR_TITLE));
+    ck_assert_int_eq(bib_record_set_text(r, BIB_VAR_TITLE, "\x01" "T", 2), 0);
+    ck_assert(bib_record_holds(r, BIB_VAR_TITLE));
+    bib_record_free(r);
+}
+END_TEST
+
 BIB_TEST_MAIN("record",
               test_text_fields, test_names_and_dates, test_clone_independent,
               test_extras_and_directives,
               test_extras_grouped, test_sort_small, test_csl_vocabulary, test_buf_and_options,
-              test_diag, test_source_text)
+              test_diag, test_source_text, test_blank_text_holds_nothing)

@@ -283,6 +283,12 @@ static bib_writer *piece_writer(const jobs *j, piece *p, bib_diag *d)
     if (!j->wfmt)
         return NULL;
     bib_buf_init(&p->keys);
+    /* room for the piece's output at once (about 1.7 times a BibTeX
+     * piece as CSL-JSON): grown from 64 bytes by doubling, every step
+     * copied into fresh pages, the most page faults of -j 2
+     * (bench/README.md, "-j 2 against what the machine allows"); a
+     * failure marks the buffer, and the writer's first write says so */
+    (void)bib_buf_reserve(&p->bytes, p->len * 2);
     bib_writer *pw;
     bib_output *out = bib_output_open_buffer(&p->bytes, j->outname, d);
     if (!out || bib_writer_new_piece(&pw, j->wfmt, out, j->wopts, true) < 0) {

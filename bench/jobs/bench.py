@@ -14,7 +14,10 @@ Prints first the machine's own ceiling: how much faster two processes of
 plain arithmetic finish their work than one doing both parts in turn
 (2.00x on two real cores; a virtual machine whose two cores are one
 core's two hardware threads, or share it with other guests, gives less,
-and -j 2 cannot beat it). Not a test.
+and -j 2 cannot beat it). Then, per input, the same ceiling for the
+conversion itself: two -j 1 runs at once against one after the other
+(with the conversion's memory traffic, which the arithmetic has not).
+Not a test.
 
 Usage: bench.py BUILDDIR [SHARED_DIR] [MB] [RUNS]
 """
@@ -91,13 +94,35 @@ def core_ceiling(rounds=3):
     return 2 * one / two
 
 
+def pair_ceiling(fmt, src, out, rounds=3):
+    """Two -j 1 conversions of the same input at once against one after
+    the other: the most -j 2 can gain on this conversion here, with its
+    memory traffic (the arithmetic ceiling above has none)."""
+    def go(n):
+        t0 = time.perf_counter()
+        ps = [subprocess.Popen([exe, "-j", "1", "-f", fmt, "-t", "csljson", src, "-o",
+                                "%s.pair%d" % (out, i)], env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+              for i in range(n)]
+        for p in ps:
+            p.wait()
+        return time.perf_counter() - t0
+    one = statistics.median(go(1) for _ in range(rounds))
+    two = statistics.median(go(2) for _ in range(rounds))
+    for i in range(2):
+        if os.path.exists("%s.pair%d" % (out, i)):
+            os.unlink("%s.pair%d" % (out, i))
+    return 2 * one / two
+
+
 with tempfile.TemporaryDirectory() as tmp:
     print("this machine's ceiling for two busy cores (arithmetic in 2 processes against 1): "
           "%.2fx" % core_ceiling())
     n = make_inputs(tmp)
     print("%d records; load average before: %s" % (n, open("/proc/loadavg").read().split()[:3]))
     print("%-22s %6s  %-28s %-28s %s" % ("input -> csljson", "MB", "-j 1 wall / CPU (median)",
-                                         "-j 2 wall / CPU (median)", "speed-up wall, identical"))
+                                         "-j 2 wall / CPU (median)", "speed-up wall, identical; "
+                                         "two -j 1 at once"))
     for fmt, ext in (("bibtex", "bib"), ("ris", "ris"), ("csljsonl", "jsonl")):
         src = os.path.join(tmp, "in." + ext)
         size = os.path.getsize(src) / 1e6
@@ -112,8 +137,10 @@ with tempfile.TemporaryDirectory() as tmp:
             open(os.path.join(tmp, "out.2"), "rb").read()
         med = {j: (statistics.median(r[1] for r in res[j]), statistics.median(r[2] for r in res[j]),
                    max(r[3] for r in res[j]), max(r[0] for r in res[j])) for j in res}
-        print("%-22s %6.1f  %6.2f s / %5.2f s %5.0f MB   %6.2f s / %5.2f s %5.0f MB   %.2fx, %s%s"
+        pair = pair_ceiling(fmt, src, os.path.join(tmp, "out"))
+        print("%-22s %6.1f  %6.2f s / %5.2f s %5.0f MB   %6.2f s / %5.2f s %5.0f MB   %.2fx, %s%s; %.2fx"
               % (fmt, size, med[1][0], med[1][1], med[1][2] / 1024, med[2][0], med[2][1],
                  med[2][2] / 1024, med[1][0] / med[2][0], "yes" if same else "NO",
-                 "" if med[1][3] == med[2][3] == 0 else " (rc %d/%d)" % (med[1][3], med[2][3])))
+                 "" if med[1][3] == med[2][3] == 0 else " (rc %d/%d)" % (med[1][3], med[2][3]),
+                 pair))
     print("load average after: %s" % open("/proc/loadavg").read().split()[:3])

@@ -186,6 +186,16 @@ _Static_assert(FEAT_PUTS <= BIB_REFTAG_MAX_FEATURES && !(FEAT_ROOM & BIB_REFTAG_
 
 size_t bib_reftag_features_part(bib_reftag *t, size_t i, uint32_t *ids, size_t max, int part);
 
+/* The record builder's type cues (reftag_cues.c): does s[0..n) hold one
+ * of the list's words, ASCII case folded? */
+typedef enum reftag_cue {
+    REFTAG_CUE_THESIS,
+    REFTAG_CUE_REPORT,
+    REFTAG_CUE_CONF,
+    REFTAG_CUE_ARXIV
+} reftag_cue;
+bool bib__reftag_text_has(const char *s, size_t n, reftag_cue which);
+
 /* The BIB_REFTAG_F_NEAR features token j gives the token d places before
  * it (d = -2..2, not 0; what bib_reftag_features gives token j - d),
  * split as bib_reftag_features_split splits them: a function of token

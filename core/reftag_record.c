@@ -10,9 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 #include "bibconv/names.h"
 #include "bibconv/dates.h"
@@ -736,152 +733,25 @@ static int set_doi(bib_record *rec, const bib_reftag *t, span sp)
     return 0;
 }
 
-static unsigned char ascii_lower(unsigned char c)
-{
-    return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
-}
-
-/* A list of cue words (infer_type) with what text_has looks for: which
- * bytes, either case, are some word's byte k (bit k of lut[byte], k <
- * 4), the shortest word's length (sure, at most 4) and the words' first
- * letters in lower case (letters false: some word starts with another
- * byte). Built once (cue_fill): the lists are fixed. */
-typedef struct cue_list {
-    const char *const *words;
-    unsigned char lut[256];
-    size_t sure;
-    unsigned char first[16];
-    size_t nfirst;
-    bool letters;
-} cue_list;
-
-static const char *const thesis_words[] = { "thesis", "dissertation", "diss.", "tese", "thèse",
-                                            "masterarbeit", "doktorarbeit", "tesis", NULL };
-static const char *const report_words[] = { "report", "tech. rep", "technical", "working paper",
-                                            "bericht", "rapport", NULL };
-static const char *const conf_words[] = { "proceedings", "conference", "proc.", "workshop",
-                                          "symposium", "congress", "actes", "tagung", "congresso",
-                                          "meeting", NULL };
-static const char *const arxiv_words[] = { "arxiv", "preprint", "biorxiv", "ssrn", NULL };
-static cue_list cue_thesis = { .words = thesis_words }, cue_report = { .words = report_words },
-                cue_conf = { .words = conf_words }, cue_arxiv = { .words = arxiv_words };
-static pthread_once_t cue_once = PTHREAD_ONCE_INIT;
-
-static void cue_build(cue_list *c)
-{
-    c->sure = 4;
-    c->letters = true;
-    for (const char *const *w = c->words; *w; w++) {
-        unsigned char c0 = ascii_lower((unsigned char)(*w)[0]);
-        bool letter = c0 >= 'a' && c0 <= 'z';
-        if (letter && !memchr(c->first, c0, c->nfirst)) {
-            if (c->nfirst < sizeof c->first)
-                c->first[c->nfirst++] = c0;
-            else
-                c->letters = false;
-        }
-        c->letters &= letter;
-        for (size_t k = 0; k < 4; k++) {
-            unsigned char ch = ascii_lower((unsigned char)(*w)[k]);
-            if (!ch) {
-                c->sure = k < c->sure ? k : c->sure;
-                break;
-            }
-            c->lut[ch] |= (unsigned char)(1 << k);
-            if (ch >= 'a' && ch <= 'z')
-                c->lut[ch - 32] |= (unsigned char)(1 << k);
-        }
-    }
-}
-
-static void cue_fill(void)
-{
-    cue_build(&cue_thesis);
-    cue_build(&cue_report);
-    cue_build(&cue_conf);
-    cue_build(&cue_arxiv);
-}
-
-/* Does one of c's words start at s + i (s[i] is a word's first byte,
- * either case)? */
-static bool word_at(const char *s, size_t n, size_t i, const cue_list *c)
-{
-    size_t k = 1;
-    while (k < c->sure && i + k < n && c->lut[(unsigned char)s[i + k]] & (1 << k))
-        k++;
-    if (k < c->sure)
-        return false;
-    unsigned char ch = ascii_lower((unsigned char)s[i]);
-    for (const char *const *w = c->words; *w; w++) {
-        const unsigned char *q = (const unsigned char *)*w;
-        if (ascii_lower(q[0]) != ch)
-            continue;
-        size_t j = 1;
-        while (q[j] && i + j < n && ascii_lower((unsigned char)s[i + j]) == ascii_lower(q[j]))
-            j++;
-        if (!q[j])
-            return true;
-    }
-    return false;
-}
-
-/* Does s hold one of c's words, ASCII case folded (what strncasecmp does
- * in the C locale, which bibconv never leaves)? One pass over s: a
- * position whose byte starts no word, or whose next byte is no word's
- * second, is passed over at the cost of a table look-up (`th` of `the`
- * is no `thesis` at the space); where the words all start with letters
- * (every list here), sixteen bytes at a time are compared with the first
- * letters (SSE2), and the tables are built once, not per call.
- * This was strncasecmp at every byte of the reference for every word, a
- * fifth of `-f refs`'s instructions; which word matches first does not
- * matter, only whether one does. */
-static bool text_has(const char *s, size_t n, const cue_list *c)
-{
-    pthread_once(&cue_once, cue_fill);
-    if (c->sure == 0)
-        return true;        /* an empty word is in every text */
-    size_t i = 0;
-#if defined(__SSE2__)
-    /* a byte either case of a first letter f is one whose value with bit
-     * 5 set is f: the places the loop below would try, no others */
-    if (c->letters) {
-        const __m128i bit5 = _mm_set1_epi8(0x20);
-        for (; i + 16 <= n; i += 16) {
-            __m128i v = _mm_or_si128(_mm_loadu_si128((const __m128i *)(s + i)), bit5);
-            __m128i m = _mm_setzero_si128();
-            for (size_t f = 0; f < c->nfirst; f++)
-                m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8((char)c->first[f])));
-            for (unsigned at = (unsigned)_mm_movemask_epi8(m); at; at &= at - 1)
-                if (word_at(s, n, i + (size_t)__builtin_ctz(at), c))
-                    return true;
-        }
-    }
-#endif
-    for (; i < n; i++)
-        if (c->lut[(unsigned char)s[i]] & 1 && word_at(s, n, i, c))
-            return true;
-    return false;
-}
-
 static bib_type infer_type(const bib_reftag *t, const span sp[L], bool in_cue)
 {
     /* the span tests first: each text_has is a pass over the reference */
-    if (!sp[BIB_REF_PUBLISHER].found && text_has(t->s, t->len, &cue_arxiv))
+    if (!sp[BIB_REF_PUBLISHER].found && bib__reftag_text_has(t->s, t->len, REFTAG_CUE_ARXIV))
         return BIB_TYPE_ARTICLE;
     const char *s;
     size_t n;
     if (sp[BIB_REF_GENRE].found) {
         span_text(t, sp[BIB_REF_GENRE].a, sp[BIB_REF_GENRE].b, &s, &n);
-        if (s && text_has(s, n, &cue_thesis))
+        if (s && bib__reftag_text_has(s, n, REFTAG_CUE_THESIS))
             return BIB_TYPE_THESIS;
-        if (s && text_has(s, n, &cue_report))
+        if (s && bib__reftag_text_has(s, n, REFTAG_CUE_REPORT))
             return BIB_TYPE_REPORT;
     }
-    if (!sp[BIB_REF_CONTAINER].found && text_has(t->s, t->len, &cue_thesis))
+    if (!sp[BIB_REF_CONTAINER].found && bib__reftag_text_has(t->s, t->len, REFTAG_CUE_THESIS))
         return BIB_TYPE_THESIS;
     if (sp[BIB_REF_CONTAINER].found) {
         span_text(t, sp[BIB_REF_CONTAINER].a, sp[BIB_REF_CONTAINER].b, &s, &n);
-        if (s && text_has(s, n, &cue_conf))
+        if (s && bib__reftag_text_has(s, n, REFTAG_CUE_CONF))
             return BIB_TYPE_PAPER_CONFERENCE;
         /* "In:" also introduces journals in some styles (DIN 1505-2):
          * a volume or issue without editors or publisher is a journal's */
@@ -1010,11 +880,95 @@ static bool title_word_as_name(bib_reftag *t, const span sp[L])
     return true;
 }
 
+/* A citation label's whole name list taken into the title (`Brandt et
+ * al. 2016: A. Brandt/K. Osei, Salt wedges …` with `A. Brandt/K. Osei,
+ * Salt wedges …` one title run): after the label's names and date, the
+ * title's words up to its first comma are the list when each piece
+ * between `/`, `;` and `&` reads as a name of two words or more (the
+ * name model's score at least 1; a title's words score far below 0). find_spans then takes the
+ * longer list after the date as the authors, as when the tagger labels
+ * it. Returns 1 when labels changed, 0 when not, BIB_ENOMEM when the name
+ * model ran out of memory. */
+static int label_list_in_title(bib_reftag *t, const span sp[L])
+{
+    const span *au = &sp[BIB_REF_AUTHOR];
+    if (!au->found)
+        return 0;
+    size_t k = au->b;
+    bool date = false;
+    while (k < t->n && (t->tok[k].label == BIB_REF_PUNCT || t->tok[k].label == BIB_REF_DATE))
+        date |= t->tok[k++].label == BIB_REF_DATE;
+    if (!date || k >= t->n || t->tok[k].label != BIB_REF_TITLE)
+        return 0;
+    size_t c = k;
+    while (c < t->n && t->tok[c].label == BIB_REF_TITLE && !tok_eq(t, c, ","))
+        c++;
+    if (c == k || c >= t->n || !tok_eq(t, c, ",") || t->tok[c].label != BIB_REF_TITLE)
+        return 0;
+    for (size_t a = k; a < c;) {
+        size_t b = a;
+        while (b < c && !tok_eq(t, b, "/") && !tok_eq(t, b, ";") && !tok_eq(t, b, "&"))
+            b++;
+        /* a given name and a family name at least: a family name alone
+         * before the first comma is as likely the list's `Family, G.` */
+        size_t words = 0;
+        for (size_t i = a; i < b; i++)
+            words += t->tok[i].kind == BIB_REFTOK_WORD;
+        if (words < 2)
+            return 0;
+        size_t from = t->tok[a].off, to = t->tok[b - 1].off + t->tok[b - 1].len;
+        double sc;
+        if (name_score(t->s + from, to - from, &sc))
+            return BIB_ENOMEM;
+        if (sc < 1.0)
+            return 0;
+        a = b + (b < c);
+    }
+    for (size_t i = k; i < c; i++)
+        t->tok[i].label = BIB_REF_AUTHOR;
+    t->tok[c].label = BIB_REF_PUNCT;
+    return 1;
+}
+
+/* The words before an arXiv identifier in a link's run (`In arXiv
+ * arXiv:2101.00001` with both tokens a link) name the repository: the
+ * container, when the reference has none. The identifier goes with them,
+ * as when the tagger labels both the container: fill() makes it the
+ * number and ends the container before it. Returns whether labels
+ * changed. */
+static bool arxiv_words_as_container(bib_reftag *t, const span sp[L])
+{
+    if (sp[BIB_REF_CONTAINER].found)
+        return false;
+    for (size_t i = 1; i < t->n; i++) {
+        int l = t->tok[i].label;
+        if ((l != BIB_REF_URL && l != BIB_REF_DOI) || !is_arxiv(t, i))
+            continue;
+        size_t j = i;
+        while (j > 0 && t->tok[j - 1].label == l && t->tok[j - 1].kind == BIB_REFTOK_WORD)
+            j--;
+        if (j == i)
+            continue;
+        for (size_t k = j; k <= i; k++)
+            t->tok[k].label = BIB_REF_CONTAINER;
+        return true;
+    }
+    return false;
+}
+
 /* Fixes the tagger's labels where the reference's own structure says
- * otherwise; only labels change, never text. */
-static void repair_labels(bib_reftag *t, span sp[L])
+ * otherwise; only labels change, never text. Returns 0 or BIB_ENOMEM (the
+ * name model out of memory). */
+static int repair_labels(bib_reftag *t, span sp[L])
 {
     bool changed = title_word_as_name(t, sp);
+    if (changed)
+        find_spans(t, sp);
+    int listed = label_list_in_title(t, sp);
+    if (listed < 0)
+        return listed;
+    changed |= listed > 0;
+    changed |= arxiv_words_as_container(t, sp);
     /* a page range cut after its first number ("1" pages, "–" "18" other) */
     span pg = sp[BIB_REF_PAGES];
     if (pg.found && t->tok[pg.b - 1].kind == BIB_REFTOK_NUMBER && is_dash(t, pg.b) &&
@@ -1084,6 +1038,7 @@ static void repair_labels(bib_reftag *t, span sp[L])
     }
     if (changed)
         find_spans(t, sp);
+    return 0;
 }
 
 int bib_reftag_record(bib_reftag *t, const char *s, size_t len,
@@ -1094,7 +1049,9 @@ int bib_reftag_record(bib_reftag *t, const char *s, size_t len,
         return 0;
     span sp[L];
     find_spans(t, sp);
-    repair_labels(t, sp);
+    int rr = repair_labels(t, sp);
+    if (rr)
+        return rr;
     if (!sp[BIB_REF_TITLE].found && !sp[BIB_REF_AUTHOR].found)
         return 0;
     bool cue = sp[BIB_REF_CONTAINER].found && in_cue(t, sp);

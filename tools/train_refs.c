@@ -11,8 +11,12 @@
  * (tools/data/refs/rendered.jsonl, anystyle.jsonl: one JSON object per line
  * with "src", "style", "rec" and "seg": [[label, text], ...]), the feature
  * function's source and this file; every input is hashed, the .jsonl ones
- * are read. Model: averaged structured perceptron over the library's own
- * features (bib_reftag_features), Viterbi decoding, fixed seed and order.
+ * are read. Model: a linear-chain conditional random field over the
+ * library's own features (bib_reftag_features) and decoder states, its
+ * weights the L2-penalised log-likelihood's by stochastic gradient steps in
+ * a fixed seeded order (forward-backward for the marginals), averaged over
+ * the last epochs' ends; Viterbi decoding (REFS_TRAIN=perceptron: the
+ * averaged structured perceptron of the models before).
  * Validation holds out whole styles (a seeded hash of the style name) and
  * whole source records (of the record id): training never sees a held-out
  * style or a held-out record in any style. The data's label mending and
@@ -25,7 +29,11 @@
  * order of the training references (the spread from run to run);
  * REFS_ROLES=0, REFS_LINK_MARKS=0 and REFS_INITIALS=0 leave out the
  * role-word, link-mark and initials' period label mending
- * (train_refs_data.c), for scoring on the labels before it.
+ * (train_refs_data.c), for scoring on the labels before it;
+ * REFS_TRAIN=perceptron the learner before; REFS_CRF_ETA, _L2, _EPOCHS
+ * and _AVG_FROM other settings of the CRF; REFS_FLOAT=1 scores the
+ * weights before quantising, REFS_MAX_WEIGHTS=N keeps N weights instead
+ * of MAX_WEIGHTS.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <jansson.h>
@@ -39,8 +47,18 @@
 #include "train_refs.h"
 
 #define L BIB_REF_LABEL_COUNT
-#define TRAINER_VERSION 8u
-#define EPOCHS 16
+#define TRAINER_VERSION 9u
+/* The learner (docs/refs.md, "Training and validation"): a linear-chain
+ * conditional random field by stochastic gradient steps; its settings,
+ * chosen on the held-out records of the training styles (the step, the
+ * L2 penalty per reference, the epochs, the epoch from which the weights
+ * at the epochs' ends are averaged). REFS_TRAIN=perceptron trains the
+ * averaged perceptron of the models before 2026-12-06 (PERCEPTRON_EPOCHS). */
+#define CRF_ETA 0.005
+#define CRF_L2 1e-4
+#define CRF_EPOCHS 40
+#define CRF_AVG_FROM 20
+#define PERCEPTRON_EPOCHS 16
 #define MAX_WEIGHTS 220000
 /* a feature seen in the training references of fewer source records gets
  * no weight: each record is rendered in ~80 styles, and a word of one
@@ -309,6 +327,7 @@ static void load(const char *path)
 static float *w, *u;          /* weights and their time-weighted sums */
 static float tw[(NS + 1) * NS], tu[(NS + 1) * NS];
 static long clock_c = 1;
+static int epochs_run;        /* for the table's comment */
 
 static void emissions(const example *e, const float *W, float *sc)
 {
@@ -455,7 +474,10 @@ static void quantise(size_t nfeat)
         hist[abs(qw[i])]++;
     size_t kept = 0;
     int cut = QMAX;
-    while (cut > 1 && kept + hist[cut] <= MAX_WEIGHTS)
+    /* REFS_MAX_WEIGHTS: another cap, for measuring what the cap costs */
+    const char *mw = getenv("REFS_MAX_WEIGHTS");
+    size_t cap = mw ? strtoul(mw, NULL, 10) : MAX_WEIGHTS;
+    while (cut > 1 && kept + hist[cut] <= cap)
         kept += hist[cut--];
     for (size_t i = 0; i < nfeat * L; i++)
         if (abs(qw[i]) <= cut)
@@ -510,10 +532,12 @@ static void evaluate(const char *title, int want_split, bool builtin)
     float *sc = malloc(maxn * L * sizeof *sc), *best = malloc(maxn * NS * sizeof *best);
     unsigned char *back = malloc(maxn * NS), *p = malloc(maxn);
     float *W = malloc((size_t)dn * L * sizeof *W), T[(NS + 1) * NS];
+    /* REFS_FLOAT=1: the weights before quantising (what the cap costs) */
+    bool fl = !builtin && getenv("REFS_FLOAT");
     for (size_t i = 0; i < (size_t)dn * L; i++)
-        W[i] = builtin ? 0 : qw[i];
+        W[i] = builtin ? 0 : fl ? w[i] : qw[i];
     for (size_t i = 0; i < (size_t)(NS + 1) * NS; i++)
-        T[i] = (float)qt[i];
+        T[i] = fl ? tw[i] : (float)qt[i];
     for (size_t e = 0; e < nex; e++) {
         if (ex[e].split != want_split)
             continue;
@@ -577,7 +601,8 @@ static void train(void)
      * one run to the next (docs/refs.md); the committed table is SEED's */
     const char *os = getenv("REFS_ORDER_SEED");
     uint64_t rng = os ? strtoull(os, NULL, 10) : SEED;
-    for (int ep = 0; ep < EPOCHS; ep++) {
+    epochs_run = PERCEPTRON_EPOCHS;
+    for (int ep = 0; ep < PERCEPTRON_EPOCHS; ep++) {
         for (size_t i = no; i > 1; i--) {   /* seeded Fisher-Yates */
             rng = rng * 6364136223846793005ull + 1442695040888963407ull;
             size_t j = (size_t)((rng >> 33) % i);
@@ -605,6 +630,193 @@ static void train(void)
     for (size_t i = 0; i < (size_t)(NS + 1) * NS; i++)
         tw[i] -= tu[i] / (float)clock_c;
     free(order), free(sc), free(best), free(back), free(p), free(g);
+}
+
+/* ---- conditional random field (REFS_TRAIN=crf) ------------------------------
+ * The same features, states and decoder as the perceptron; the weights
+ * maximise the log-likelihood of the gold state path with an L2 penalty,
+ * by stochastic gradient steps in the fixed order (Bottou's form: the
+ * weights are scale * v, so the penalty's shrinking is one multiply).
+ * Marginals by forward-backward with a scale per token. */
+
+static double envd(const char *name, double dflt)
+{
+    const char *v = getenv(name);
+    return v ? strtod(v, NULL) : dflt;
+}
+
+static void train_crf(void)
+{
+    size_t *order = malloc(nex * sizeof *order), no = 0, maxn = 0;
+    for (size_t e = 0; e < nex; e++) {
+        if (ex[e].split == 0)
+            order[no++] = e;
+        maxn = ex[e].n > maxn ? ex[e].n : maxn;
+    }
+    /* REFS_CRF_*: other settings, for measuring (the table is made
+     * without them) */
+    const double lambda = envd("REFS_CRF_L2", CRF_L2), eta0 = envd("REFS_CRF_ETA", CRF_ETA);
+    const int epochs = (int)envd("REFS_CRF_EPOCHS", CRF_EPOCHS);
+    const int avg_from = (int)envd("REFS_CRF_AVG_FROM", CRF_AVG_FROM);
+    epochs_run = epochs;
+    int navg = 0;
+    float *sc = must(malloc(maxn * L * sizeof *sc));
+    double *psi = must(malloc(maxn * NS * sizeof *psi)), *al = must(malloc(maxn * NS * sizeof *al)),
+           *be = must(malloc(maxn * NS * sizeof *be)), *cs = must(malloc(maxn * sizeof *cs)),
+           *mx = must(malloc(maxn * sizeof *mx));
+    static double E[(NS + 1) * NS], gt[(NS + 1) * NS];
+    unsigned char *g = must(malloc(maxn));
+    double scale = 1.0;
+    long t = 0;
+    const char *os = getenv("REFS_ORDER_SEED");
+    uint64_t rng = os ? strtoull(os, NULL, 10) : SEED;
+    for (int ep = 0; ep < epochs; ep++) {
+        for (size_t i = no; i > 1; i--) {   /* seeded Fisher-Yates, as train() */
+            rng = rng * 6364136223846793005ull + 1442695040888963407ull;
+            size_t j = (size_t)((rng >> 33) % i);
+            size_t tmp = order[i - 1];
+            order[i - 1] = order[j];
+            order[j] = tmp;
+        }
+        double loss = 0;
+        for (size_t k = 0; k < no; k++, t++) {
+            const example *e = &ex[order[k]];
+            size_t n = e->n;
+            if (n == 0)
+                continue;
+            double eta = eta0 / (1.0 + eta0 * lambda * (double)t);
+            emissions(e, w, sc);
+            for (int q = 0; q < (NS + 1) * NS; q++) {
+                int p = q / NS - 1, r = q % NS;
+                /* the bound only keeps a diverging run (a step far too
+                 * large) from overflowing; these settings never reach it */
+                E[q] = allowed(p, r) ? exp(fmin(300.0, scale * tw[q])) : 0.0;
+            }
+            for (size_t i = 0; i < n; i++) {
+                double m = -1e300, el[L];
+                for (int l = 0; l < L; l++)
+                    m = fmax(m, scale * sc[i * L + l]);
+                for (int l = 0; l < L; l++)
+                    el[l] = exp(scale * sc[i * L + l] - m);
+                mx[i] = m;
+                for (int q = 0; q < NS; q++)
+                    psi[i * NS + q] = el[lab(q)];
+            }
+            /* forward, each row scaled to sum 1 (cs: the scales) */
+            double z = 0;
+            for (int q = 0; q < NS; q++)
+                z += al[q] = E[q] * psi[q];
+            cs[0] = z;
+            for (int q = 0; q < NS; q++)
+                al[q] /= z;
+            for (size_t i = 1; i < n; i++) {
+                double *a = al + i * NS, *ap = al + (i - 1) * NS;
+                for (int q = 0; q < NS; q++)
+                    a[q] = 0;
+                for (int p = 0; p < NS; p++) {
+                    if (ap[p] == 0)
+                        continue;
+                    const double *row = E + (p + 1) * NS;
+                    for (int q = 0; q < NS; q++)
+                        a[q] += ap[p] * row[q];
+                }
+                z = 0;
+                for (int q = 0; q < NS; q++)
+                    z += a[q] *= psi[i * NS + q];
+                cs[i] = z;
+                for (int q = 0; q < NS; q++)
+                    a[q] /= z;
+            }
+            /* backward with the same scales */
+            for (int q = 0; q < NS; q++)
+                be[(n - 1) * NS + q] = 1.0;
+            for (size_t i = n - 1; i-- > 0;) {
+                double *b = be + i * NS, nb[NS];
+                for (int q = 0; q < NS; q++)
+                    nb[q] = psi[(i + 1) * NS + q] * be[(i + 1) * NS + q];
+                for (int p = 0; p < NS; p++) {
+                    const double *row = E + (p + 1) * NS;
+                    double s = 0;
+                    for (int q = 0; q < NS; q++)
+                        s += row[q] * nb[q];
+                    b[p] = s / cs[i + 1];
+                }
+            }
+            /* the loss: log Z minus the gold path's score */
+            states_of(gold + e->toff, n, g);
+            double lz = 0, gs = 0;
+            for (size_t i = 0; i < n; i++) {
+                lz += log(cs[i]) + mx[i];
+                gs += scale * sc[i * L + lab(g[i])];
+                gs += scale * tw[(i ? g[i - 1] + 1 : 0) * NS + g[i]];
+            }
+            loss += lz - gs;
+            /* the step: the penalty's shrink, then gold minus expected */
+            scale *= 1.0 - eta * lambda;
+            double st = eta / scale;
+            size_t fo = e->foff;
+            for (size_t i = 0; i < n; i++) {
+                double gl[L] = {0};
+                for (int q = 0; q < NS; q++)
+                    gl[lab(q)] -= al[i * NS + q] * be[i * NS + q];
+                gl[lab(g[i])] += 1.0;
+                for (uint32_t kf = 0; kf < fcount[e->toff + i]; kf++) {
+                    uint32_t f = fpool[fo + kf];
+                    if (f == UINT32_MAX)
+                        continue;
+                    float *row = w + (size_t)f * L;
+                    for (int l = 0; l < L; l++)
+                        row[l] += (float)(st * gl[l]);
+                }
+                fo += fcount[e->toff + i];
+            }
+            memset(gt, 0, sizeof gt);
+            for (int q = 0; q < NS; q++)
+                gt[q] -= al[q] * be[q];
+            gt[g[0]] += 1.0;
+            for (size_t i = 1; i < n; i++) {
+                const double *ap = al + (i - 1) * NS;
+                double nb[NS];
+                for (int q = 0; q < NS; q++)
+                    nb[q] = psi[i * NS + q] * be[i * NS + q] / cs[i];
+                for (int p = 0; p < NS; p++) {
+                    if (ap[p] == 0)
+                        continue;
+                    const double *row = E + (p + 1) * NS;
+                    double *gr = gt + (p + 1) * NS;
+                    for (int q = 0; q < NS; q++)
+                        gr[q] -= ap[p] * row[q] * nb[q];
+                }
+                gt[(g[i - 1] + 1) * NS + g[i]] += 1.0;
+            }
+            for (int q = 0; q < (NS + 1) * NS; q++)
+                tw[q] += (float)(st * gt[q]);
+            if (scale < 1e-4) {   /* fold the scale into the weights */
+                for (size_t i = 0; i < (size_t)dn * L; i++)
+                    w[i] *= (float)scale;
+                for (int q = 0; q < (NS + 1) * NS; q++)
+                    tw[q] *= (float)scale;
+                scale = 1.0;
+            }
+        }
+        double wn = 0;
+        for (size_t i = 0; i < (size_t)dn * L; i++)
+            wn += (double)w[i] * w[i];
+        fprintf(stderr, "crf epoch %d: loss %.1f, |w|^2 %.1f\n", ep + 1, loss,
+                wn * scale * scale);
+        if (ep + 1 >= avg_from) {   /* the mean of the epochs' ends */
+            for (size_t i = 0; i < (size_t)dn * L; i++)
+                u[i] += w[i] * (float)scale;
+            for (int q = 0; q < (NS + 1) * NS; q++)
+                tu[q] += tw[q] * (float)scale;
+            navg++;
+        }
+    }
+    for (size_t i = 0; i < (size_t)dn * L; i++)
+        w[i] = navg ? u[i] / (float)navg : w[i] * (float)scale;
+    for (int q = 0; q < (NS + 1) * NS; q++)
+        tw[q] = navg ? tu[q] / (float)navg : tw[q] * (float)scale;
+    free(order), free(sc), free(psi), free(al), free(be), free(cs), free(mx), free(g);
 }
 
 /* ---- output ------------------------------------------------------------------ */
@@ -663,7 +875,7 @@ static void write_table(const char *out, const char *hash)
                "const unsigned bib_reftag_seed = %uu;\n"
                "const double bib_reftag_model_scale = %.6f;\n"
                "const uint32_t bib_reftag_nslots = %uu;\n\n",
-            kept, ntrain, EPOCHS, SEED, hash, SEED, qscale, nslots);
+            kept, ntrain, epochs_run, SEED, hash, SEED, qscale, nslots);
     fprintf(f, "const int32_t bib_reftag_trans[] = {");
     for (size_t i = 0; i < (size_t)(NS + 1) * NS; i++)
         fprintf(f, "%s%d,", i % 16 ? "" : "\n", qt[i]);
@@ -818,7 +1030,11 @@ int main(int argc, char **argv)
     }
     w = calloc((size_t)dn * L, sizeof *w);
     u = calloc((size_t)dn * L, sizeof *u);
-    train();
+    const char *tr = getenv("REFS_TRAIN");
+    if (tr && !strcmp(tr, "perceptron"))
+        train();
+    else
+        train_crf();
     quantise(dn);
     evaluate("validation (held-out styles and records)", 1, false);
     evaluate("held-out records, training styles", 2, false);

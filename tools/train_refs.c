@@ -587,29 +587,50 @@ static void evaluate(const char *title, int want_split, bool builtin)
         fclose(dump);
 }
 
-static void train(void)
+/* The training references (split 0) into *order, malloc'd, their count
+ * returned; the longest reference's tokens into *maxn. */
+static size_t training_order(size_t **order, size_t *maxn)
 {
-    size_t *order = malloc(nex * sizeof *order), no = 0, maxn = 0;
+    size_t no = 0;
+    *order = must(malloc(nex * sizeof **order));
+    *maxn = 0;
     for (size_t e = 0; e < nex; e++) {
         if (ex[e].split == 0)
-            order[no++] = e;
-        maxn = ex[e].n > maxn ? ex[e].n : maxn;
+            (*order)[no++] = e;
+        *maxn = ex[e].n > *maxn ? ex[e].n : *maxn;
     }
+    return no;
+}
+
+/* REFS_ORDER_SEED: another order of the epochs, for the spread from one
+ * run to the next (docs/refs.md); the committed table is SEED's. */
+static uint64_t order_seed(void)
+{
+    const char *os = getenv("REFS_ORDER_SEED");
+    return os ? strtoull(os, NULL, 10) : SEED;
+}
+
+/* One epoch's order: a seeded Fisher-Yates shuffle of order[0..n). */
+static void shuffle(size_t *order, size_t n, uint64_t *rng)
+{
+    for (size_t i = n; i > 1; i--) {
+        *rng = *rng * 6364136223846793005ull + 1442695040888963407ull;
+        size_t j = (size_t)((*rng >> 33) % i);
+        size_t t = order[i - 1];
+        order[i - 1] = order[j];
+        order[j] = t;
+    }
+}
+
+static void train(void)
+{
+    size_t maxn, *order, no = training_order(&order, &maxn);
     float *sc = malloc(maxn * L * sizeof *sc), *best = malloc(maxn * NS * sizeof *best);
     unsigned char *back = malloc(maxn * NS), *p = malloc(maxn), *g = malloc(maxn);
-    /* REFS_ORDER_SEED: another order of the epochs, for the spread from
-     * one run to the next (docs/refs.md); the committed table is SEED's */
-    const char *os = getenv("REFS_ORDER_SEED");
-    uint64_t rng = os ? strtoull(os, NULL, 10) : SEED;
+    uint64_t rng = order_seed();
     epochs_run = PERCEPTRON_EPOCHS;
     for (int ep = 0; ep < PERCEPTRON_EPOCHS; ep++) {
-        for (size_t i = no; i > 1; i--) {   /* seeded Fisher-Yates */
-            rng = rng * 6364136223846793005ull + 1442695040888963407ull;
-            size_t j = (size_t)((rng >> 33) % i);
-            size_t t = order[i - 1];
-            order[i - 1] = order[j];
-            order[j] = t;
-        }
+        shuffle(order, no, &rng);
         long wrong = 0;
         for (size_t k = 0; k < no; k++) {
             const example *e = &ex[order[k]];
@@ -647,12 +668,7 @@ static double envd(const char *name, double dflt)
 
 static void train_crf(void)
 {
-    size_t *order = malloc(nex * sizeof *order), no = 0, maxn = 0;
-    for (size_t e = 0; e < nex; e++) {
-        if (ex[e].split == 0)
-            order[no++] = e;
-        maxn = ex[e].n > maxn ? ex[e].n : maxn;
-    }
+    size_t maxn, *order, no = training_order(&order, &maxn);
     /* REFS_CRF_*: other settings, for measuring (the table is made
      * without them) */
     const double lambda = envd("REFS_CRF_L2", CRF_L2), eta0 = envd("REFS_CRF_ETA", CRF_ETA);
@@ -668,16 +684,9 @@ static void train_crf(void)
     unsigned char *g = must(malloc(maxn));
     double scale = 1.0;
     long t = 0;
-    const char *os = getenv("REFS_ORDER_SEED");
-    uint64_t rng = os ? strtoull(os, NULL, 10) : SEED;
+    uint64_t rng = order_seed();
     for (int ep = 0; ep < epochs; ep++) {
-        for (size_t i = no; i > 1; i--) {   /* seeded Fisher-Yates, as train() */
-            rng = rng * 6364136223846793005ull + 1442695040888963407ull;
-            size_t j = (size_t)((rng >> 33) % i);
-            size_t tmp = order[i - 1];
-            order[i - 1] = order[j];
-            order[j] = tmp;
-        }
+        shuffle(order, no, &rng);
         double loss = 0;
         for (size_t k = 0; k < no; k++, t++) {
             const example *e = &ex[order[k]];

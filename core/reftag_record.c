@@ -66,6 +66,21 @@ static bool lone_initial(const bib_reftag *t, size_t i)
     return t->tok[i].kind == BIB_REFTOK_WORD && t->tok[i].len == 1 && p[0] >= 'A' && p[0] <= 'Z';
 }
 
+/* Where a citation label's reference starts (`Brandt et al. 2016: A.
+ * Brandt/…`): the first token after the first author run au and the
+ * punctuation and date after it, when a date is among them and a token
+ * follows; SIZE_MAX when not (no authors, no date, nothing after). */
+static size_t after_label(const bib_reftag *t, const span *au)
+{
+    if (!au->found)
+        return SIZE_MAX;
+    size_t k = au->b;
+    bool date = false;
+    while (k < t->n && (t->tok[k].label == BIB_REF_PUNCT || t->tok[k].label == BIB_REF_DATE))
+        date |= t->tok[k++].label == BIB_REF_DATE;
+    return date && k < t->n ? k : SIZE_MAX;
+}
+
 /* The first run of each label (the authors: see the citation label below). */
 static void find_spans(const bib_reftag *t, span sp[L])
 {
@@ -83,17 +98,14 @@ static void find_spans(const bib_reftag *t, span sp[L])
      * Ang/S. L. Phung/...`): names, a date, then the whole name list;
      * the longer list after the date is the authors */
     span *au = &sp[BIB_REF_AUTHOR];
-    if (!au->found)
+    size_t k = after_label(t, au);
+    if (k == SIZE_MAX)
         return;
-    size_t k = au->b;
-    bool date = false;
-    while (k < t->n && (t->tok[k].label == BIB_REF_PUNCT || t->tok[k].label == BIB_REF_DATE))
-        date |= t->tok[k++].label == BIB_REF_DATE;
     /* the list's first initial taken for a title (`Brandt et al. 2016:
      * A. Brandt/K. Osei, Salt wedges …` as title `A`) */
     bool ini = k + 1 < t->n && t->tok[k].label == BIB_REF_TITLE && lone_initial(t, k) &&
                t->tok[k + 1].label == BIB_REF_AUTHOR;
-    if (!date || k == t->n || (t->tok[k].label != BIB_REF_AUTHOR && !ini))
+    if (t->tok[k].label != BIB_REF_AUTHOR && !ini)
         return;
     size_t e = k + ini;
     while (e < t->n && t->tok[e].label == BIB_REF_AUTHOR)
@@ -885,20 +897,14 @@ static bool title_word_as_name(bib_reftag *t, const span sp[L])
  * Salt wedges …` one title run): after the label's names and date, the
  * title's words up to its first comma are the list when each piece
  * between `/`, `;` and `&` reads as a name of two words or more (the
- * name model's score at least 1; a title's words score far below 0). find_spans then takes the
- * longer list after the date as the authors, as when the tagger labels
- * it. Returns 1 when labels changed, 0 when not, BIB_ENOMEM when the name
+ * name model's score above 0, its own boundary; a title's words score
+ * far below). find_spans then takes the longer list after the date as
+ * the authors, as when the tagger labels it. Returns 1 when labels changed, 0 when not, BIB_ENOMEM when the name
  * model ran out of memory. */
 static int label_list_in_title(bib_reftag *t, const span sp[L])
 {
-    const span *au = &sp[BIB_REF_AUTHOR];
-    if (!au->found)
-        return 0;
-    size_t k = au->b;
-    bool date = false;
-    while (k < t->n && (t->tok[k].label == BIB_REF_PUNCT || t->tok[k].label == BIB_REF_DATE))
-        date |= t->tok[k++].label == BIB_REF_DATE;
-    if (!date || k >= t->n || t->tok[k].label != BIB_REF_TITLE)
+    size_t k = after_label(t, &sp[BIB_REF_AUTHOR]);
+    if (k == SIZE_MAX || t->tok[k].label != BIB_REF_TITLE)
         return 0;
     size_t c = k;
     while (c < t->n && t->tok[c].label == BIB_REF_TITLE && !tok_eq(t, c, ","))
@@ -920,7 +926,7 @@ static int label_list_in_title(bib_reftag *t, const span sp[L])
         double sc;
         if (name_score(t->s + from, to - from, &sc))
             return BIB_ENOMEM;
-        if (sc < 1.0)
+        if (sc <= 0)    /* the name model's own boundary, as add_names */
             return 0;
         a = b + (b < c);
     }

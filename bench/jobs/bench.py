@@ -80,39 +80,37 @@ def once(args, out):
 SPIN = "x = 0\nfor i in range(6000000):\n    x += i * i\n"
 
 
-def core_ceiling(rounds=3):
-    """Two processes of arithmetic (no memory traffic) at once against
-    one: the most -j 2 can gain here, whatever bibconv does."""
-    def spin(n):
-        t0 = time.perf_counter()
-        ps = [subprocess.Popen([sys.executable, "-c", SPIN]) for _ in range(n)]
-        for p in ps:
-            p.wait()
-        return time.perf_counter() - t0
-    one = statistics.median(spin(1) for _ in range(rounds))
-    two = statistics.median(spin(2) for _ in range(rounds))
-    return 2 * one / two
-
-
-def pair_ceiling(fmt, src, out, rounds=3):
-    """Two -j 1 conversions of the same input at once against one after
-    the other: the most -j 2 can gain on this conversion here, with its
-    memory traffic (the arithmetic ceiling above has none)."""
+def two_against_one(argv_of, rounds=3):
+    """How much faster two processes (argv_of(0), argv_of(1)) finish at
+    once than one after the other: the most -j 2 can gain here, medians
+    of `rounds` runs."""
     def go(n):
         t0 = time.perf_counter()
-        ps = [subprocess.Popen([exe, "-j", "1", "-f", fmt, "-t", "csljson", src, "-o",
-                                "%s.pair%d" % (out, i)], env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-              for i in range(n)]
+        ps = [subprocess.Popen(argv_of(i), env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL) for i in range(n)]
         for p in ps:
             p.wait()
         return time.perf_counter() - t0
     one = statistics.median(go(1) for _ in range(rounds))
     two = statistics.median(go(2) for _ in range(rounds))
-    for i in range(2):
-        if os.path.exists("%s.pair%d" % (out, i)):
-            os.unlink("%s.pair%d" % (out, i))
     return 2 * one / two
+
+
+def core_ceiling():
+    """Arithmetic in two processes against one (no memory traffic)."""
+    return two_against_one(lambda i: [sys.executable, "-c", SPIN])
+
+
+def pair_ceiling(fmt, src, out):
+    """Two -j 1 conversions of the same input at once against one after
+    the other: the ceiling with the conversion's memory traffic."""
+    outs = ["%s.pair%d" % (out, i) for i in range(2)]
+    r = two_against_one(lambda i: [exe, "-j", "1", "-f", fmt, "-t", "csljson", src, "-o",
+                                   outs[i]])
+    for o in outs:
+        if os.path.exists(o):
+            os.unlink(o)
+    return r
 
 
 with tempfile.TemporaryDirectory() as tmp:

@@ -12,6 +12,7 @@
 
 #include "bibconv/buf.h"
 #include "bibconv/diag.h"
+#include "diag_int.h"
 
 struct bib_diag {
     bib_diag_fn fn;
@@ -19,6 +20,8 @@ struct bib_diag {
     bool json;
     bool verbose;
     size_t counts[4];
+    size_t drop;  /* reports to drop unsaid (bib__diag_drop) */
+    size_t dropped[4]; /* ... counted meanwhile, per severity */
     bib_buf msg;  /* reused formatting buffer */
     bib_buf line; /* the printed line, reused: written in one call */
 };
@@ -142,6 +145,11 @@ void bib_diag_vreport(bib_diag *d, bib_severity sev, const char *file, size_t li
     if ((unsigned)sev > BIB_SEV_ERROR)
         sev = BIB_SEV_ERROR;
     d->counts[sev]++;
+    if (d->drop) {
+        d->drop--;
+        d->dropped[sev]++;
+        return;
+    }
     if (sev == BIB_SEV_INFO && !d->verbose)
         return;
     if (!d->fn)
@@ -160,6 +168,23 @@ void bib_diag_report(bib_diag *d, bib_severity sev, const char *file, size_t lin
     va_start(ap, fmt);
     bib_diag_vreport(d, sev, file, line, column, UINT64_MAX, fmt, ap);
     va_end(ap);
+}
+
+void bib__diag_drop(bib_diag *d, size_t n)
+{
+    if (d)
+        d->drop = n;
+}
+
+void bib__diag_drop_end(bib_diag *d)
+{
+    if (!d)
+        return;
+    for (int s = 0; s < 4; s++) {
+        d->counts[s] -= d->dropped[s];
+        d->dropped[s] = 0;
+    }
+    d->drop = 0;
 }
 
 size_t bib_diag_count(const bib_diag *d, bib_severity sev)

@@ -2,16 +2,19 @@
 /*
  * jobs.c - the conversion loop on several threads (-j).
  *
- * The input is cut into pieces at the boundaries the format's split
- * function finds; worker threads read each piece with a reader of its own
- * and keep its records and diagnostics (a piece's log); the calling
- * thread replays the pieces in input order through the one loop, so the
- * callback (the writer) sees the records, and the sink the diagnostics,
- * exactly as one reader of the whole input yields them. Whatever ties
- * records together (duplicate keys) is logged by the piece's reader and
- * settled during the replay. An input the split function marks serial, a
- * converted one (UTF-16, 8-bit, BOM) or one that is neither a regular file
- * nor a short stream is read by one thread as before.
+ * A thread of its own cuts the input into pieces at the boundaries the
+ * format's split function finds; worker threads read each piece with a
+ * reader of its own and keep its records and diagnostics (a piece's log);
+ * the calling thread replays the pieces in input order through the one
+ * loop while the cut goes on, so the callback (the writer) sees the
+ * records, and the sink the diagnostics, exactly as one reader of the
+ * whole input yields them. Whatever ties records together (duplicate
+ * keys) is logged by the piece's reader and settled during the replay. A
+ * serial mark (what the split function says ties records together) sends
+ * the input to one reader: found after some pieces were replayed, that
+ * reader reads them again unsaid and goes on (read_rest). A converted
+ * input (UTF-16, 8-bit, BOM) or one that is neither a regular file nor a
+ * short stream is read by one thread as before.
  *
  * When the records only go to a writer that can write pieces
  * (bib_convert_write_jobs, BIB_WRITER_PIECES), the workers write too: a
@@ -39,6 +42,8 @@
 #include <unistd.h>
 
 #include "convert_int.h"
+#include "diag_int.h"
+#include "lines.h"
 
 enum { LOG_MSG, LOG_KEY };
 
@@ -113,9 +118,9 @@ typedef struct jobs {
     piece *pc;
     size_t npc, cappc;    /* pieces cut so far (pc grows while cutting) */
     bool cut_done;        /* no more pieces will come */
+    bool serial;          /* ... since the cut found a serial mark (or
+                           * could not go on): one reader reads it all */
     size_t take;          /* next piece a worker reads */
-    unsigned active;      /* workers 0..active-1 may take pieces: one fewer
-                           * than -j while the calling thread cuts */
     size_t window;        /* pieces read ahead of the replay, at least */
     size_t held, budget;  /* bytes the read pieces hold; more pieces while
                            * under the budget (the write path: a piece is
@@ -124,17 +129,23 @@ typedef struct jobs {
     size_t batch;         /* pieces the replay waits for at once */
     bool awaiting;        /* the replay waits for pieces await_k and
                            * await_last to be read */
+    bool await_cut;       /* the replay waits for the next piece's cut */
     size_t await_k, await_last;
     spare *spares;        /* at most nspares_max */
     size_t nspares_max;
     size_t nspare;
     const char *outname;  /* write path: the run's output, as messages name it */
     double worker_cpu;    /* seconds, summed at the workers' ends (the trace) */
+    double cut_cpu, cut_wall; /* the cut's seconds (the trace) */
     double budget_wait;   /* wall seconds workers waited with pieces cut but
                            * the budget spent (the trace) */
     size_t done_at_cut;   /* pieces read when the cut ended (the trace) */
     bool quit;
     bool trace;           /* BIBCONV_JOBS_TRACE */
+    /* BIBCONV_JOBS_LOCKSTEP (tests): the cut waits for each piece to be
+     * replayed before the next, so that a serial mark is found after all
+     * the pieces before it were said (read_rest runs every time) */
+    bool lockstep;
     pthread_mutex_t mu;
     pthread_cond_t work, done;
 } jobs;
@@ -186,13 +197,16 @@ static void log_free(piece_log *l)
     memset(l, 0, sizeof *l);
 }
 
-static void key_check(bib_reader *rd, const char *key, size_t line)
+/* The duplicate-key check of the input's reader; whether it reported. */
+static bool key_check(bib_reader *rd, const char *key, size_t line)
 {
     if (!rd->keys && !(rd->keys = bib_keyset_new()))
-        return; /* out of memory: the warning is lost, not the record */
-    if (bib_keyset_add(rd->keys, key) == 0)
-        bib_input_report(rd->in, BIB_SEV_WARNING, line, 1,
-                         "duplicate key '%.40s': both entries kept", key);
+        return false; /* out of memory: the warning is lost, not the record */
+    if (bib_keyset_add(rd->keys, key) != 0)
+        return false;
+    bib_input_report(rd->in, BIB_SEV_WARNING, line, 1,
+                     "duplicate key '%.40s': both entries kept", key);
+    return true;
 }
 
 void bib_reader_prefetch_key(const bib_reader *rd, const char *key, size_t len)
@@ -420,25 +434,17 @@ static double wall(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* What a worker thread is given: the run and its index. */
-typedef struct worker_arg {
-    jobs *j;
-    unsigned idx;
-} worker_arg;
-
 static void *worker(void *arg)
 {
-    jobs *j = ((worker_arg *)arg)->j;
-    unsigned idx = ((worker_arg *)arg)->idx;
+    jobs *j = arg;
     bib_buf inbuf = BIB_BUF_INIT; /* a file's piece while it is read */
     pthread_mutex_lock(&j->mu);
     for (;;) {
         double w0 = 0;
         while (!j->quit &&
-               (idx >= j->active ||
-                (!(j->take < j->npc &&
-                   (j->take < j->replayed + j->window || j->held < j->budget)) &&
-                 !(j->cut_done && j->take >= j->npc)))) {
+               !(j->take < j->npc &&
+                 (j->take < j->replayed + j->window || j->held < j->budget)) &&
+               !(j->cut_done && j->take >= j->npc)) {
             if (!w0 && j->take < j->npc && j->trace)
                 w0 = wall();
             pthread_cond_wait(&j->work, &j->mu);
@@ -497,109 +503,6 @@ static void piece_free(jobs *j, piece *p)
     bib_buf_init(&p->bytes);
     log_free(&p->log);
     bib_buf_clear(&p->keys);
-}
-
-/* High bit of each zero byte of v, exactly (no carries across bytes). */
-static uint64_t zero_bytes(uint64_t v)
-{
-    const uint64_t low7 = 0x7f7f7f7f7f7f7f7full;
-    return ~(((v & low7) + low7) | v | low7);
-}
-
-/* How many bytes of a zero_bytes() mask are set: a multiply, since a
- * popcount instruction is not in the baseline x86-64 (a libgcc call). */
-static size_t count_bytes(uint64_t m)
-{
-    return (size_t)(((m >> 7) * 0x0101010101010101ull) >> 56);
-}
-
-/* Lines in d[0..n): "\n", "\r\n" and a lone "\r" each end one (io.h),
- * so lines = LFs + CRs - CRLFs, counted eight bytes at a time. */
-static size_t count_lines_swar(const char *d, size_t n)
-{
-    const uint64_t lf = 0x0a0a0a0a0a0a0a0aull, cr = 0x0d0d0d0d0d0d0d0dull;
-    size_t lines = 0, i = 0;
-    for (; i + 9 <= n; i += 8) {
-        uint64_t x, y;
-        memcpy(&x, d + i, 8);
-        uint64_t zl = zero_bytes(x ^ lf), zc = zero_bytes(x ^ cr);
-        lines += count_bytes(zl);
-        if (zc) { /* rare: the next bytes, for CR followed by LF */
-            memcpy(&y, d + i + 1, 8);
-            lines += count_bytes(zc) - count_bytes(zc & zero_bytes(y ^ lf));
-        }
-    }
-    for (; i < n; i++)
-        if (d[i] == '\n' || (d[i] == '\r' && (i + 1 == n || d[i + 1] != '\n')))
-            lines++;
-    return lines;
-}
-
-#if defined(__x86_64__) && defined(__SSE2__)
-#include <emmintrin.h>
-
-static size_t sum_bytes(__m128i v)
-{
-    __m128i s = _mm_sad_epu8(v, _mm_setzero_si128());
-    return (size_t)_mm_cvtsi128_si64(s) + (size_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(s, s));
-}
-
-/* Lines in the first *done bytes of d[0..n), sixteen bytes a step (SSE2
- * is in every x86-64): LFs, plus with cr the CRs not followed by LF, so
- * CRLF input (RIS as written) stays on this path. Each step also reads
- * the byte after its sixteen, so the last byte is left to the caller. */
-static size_t count_lines_sse2(const char *d, size_t n, bool cr, size_t *done)
-{
-    const __m128i lf = _mm_set1_epi8('\n'), crv = _mm_set1_epi8('\r'), zero = _mm_setzero_si128();
-    size_t lines = 0, i = 0;
-    while (i + 17 <= n) {
-        __m128i acc = zero; /* per byte lane: up to 255 */
-        if (cr) {
-            __m128i alone = zero;
-            for (size_t k = 0; k < 255 && i + 17 <= n; k++, i += 16) {
-                __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(d + i));
-                __m128i y = _mm_loadu_si128((const __m128i *)(const void *)(d + i + 1));
-                acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(x, lf));
-                alone = _mm_sub_epi8(alone, _mm_andnot_si128(_mm_cmpeq_epi8(y, lf),
-                                                             _mm_cmpeq_epi8(x, crv)));
-            }
-            lines += sum_bytes(alone);
-        } else {
-            /* 64 bytes a turn (the loop's own steps were half the
-             * count), at most 252 per lane, then up to three chunks */
-            for (size_t k = 0; k < 63 && i + 65 <= n; k++, i += 64) {
-                const __m128i *x = (const __m128i *)(const void *)(d + i);
-                __m128i a = _mm_add_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(x), lf),
-                                         _mm_cmpeq_epi8(_mm_loadu_si128(x + 1), lf));
-                __m128i b = _mm_add_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(x + 2), lf),
-                                         _mm_cmpeq_epi8(_mm_loadu_si128(x + 3), lf));
-                acc = _mm_sub_epi8(acc, _mm_add_epi8(a, b));
-            }
-            for (size_t k = 0; k < 3 && i + 17 <= n; k++, i += 16) {
-                __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(d + i));
-                acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(x, lf));
-            }
-        }
-        lines += sum_bytes(acc);
-    }
-    *done = i;
-    return lines;
-}
-#endif
-
-/* Lines in d[0..n): the cutting thread counts every line of the input
- * before the first byte is written, so this is on the critical path. */
-static size_t count_lines(const char *d, size_t n)
-{
-#if defined(__x86_64__) && defined(__SSE2__)
-    size_t done;
-    /* memchr is several times faster than the count: LF-only input
-     * (most) is counted without looking for CRs */
-    size_t lines = count_lines_sse2(d, n, memchr(d, '\r', n) != NULL, &done);
-    return lines + count_lines_swar(d + done, n - done);
-#else
-    return count_lines_swar(d, n);
-#endif
 }
 
 enum { GIANT = 4 << 20 }; /* a record this long is read by one thread */
@@ -686,6 +589,11 @@ typedef struct replay_ctx {
     void *ctx;
     bib_convert_stats *st;
     rereader rr;
+    /* what the input's reader would have done so far: its next() calls
+     * (records and skipped ones) and the reports on its sink, for one
+     * reader to pass over when a serial mark turns up late (run) */
+    size_t nexts, said;
+    bool stopped; /* the loop stopped (an error, --strict) */
 } replay_ctx;
 
 /* Says p's log entries [from, to); those of the reader's open were said by
@@ -696,9 +604,11 @@ static void say(replay_ctx *r, const piece *p, size_t from, size_t to, bool writ
     for (size_t i = from < p->skip ? p->skip : from; i < to; i++) {
         const log_ent *l = &p->log.v[i];
         if (l->kind == LOG_KEY)
-            key_check(r->rd, p->log.keys.data + l->key, l->line);
-        else
+            r->said += key_check(r->rd, p->log.keys.data + l->key, l->line);
+        else {
             report_raw(d, l, l->file, "%s", l->text);
+            r->said += !writer;
+        }
     }
 }
 
@@ -818,6 +728,7 @@ static int replay_piece(replay_ctx *r, piece *p, size_t k, bool *stop)
         int rc = e->rc;
         if (rc == 0)
             break; /* the piece's end; the input goes on */
+        r->nexts++;
         if (rc == 1) {
             r->st->read++;
             if (r->wr) {
@@ -876,15 +787,25 @@ static int replay(replay_ctx *r)
         pthread_mutex_lock(&j->mu);
         /* woken once for a few pieces, not for each: a wake a piece put
          * a context switch into every 64 KiB (4,000 on 50 MB of BibTeX
-         * with -j 2); batch < window, so the workers may read them */
-        size_t last = k + j->batch - 1 < j->npc ? k + j->batch - 1 : j->npc - 1;
-        while (k < j->npc && !(j->pc[k].done && j->pc[last].done)) {
-            j->awaiting = true;
-            j->await_k = k;
-            j->await_last = last;
+         * with -j 2); batch < window, so the workers may read them. The
+         * cut goes on meanwhile: the replay waits for the next piece's
+         * cut, or for the pieces cut so far, or for the cut's end. */
+        for (;;) {
+            if (k < j->npc) {
+                size_t last = k + j->batch - 1 < j->npc ? k + j->batch - 1 : j->npc - 1;
+                if (j->pc[k].done && j->pc[last].done)
+                    break;
+                j->awaiting = true;
+                j->await_k = k;
+                j->await_last = last;
+            } else if (j->cut_done) {
+                break;
+            } else {
+                j->await_cut = true;
+            }
             pthread_cond_wait(&j->done, &j->mu);
+            j->awaiting = j->await_cut = false;
         }
-        j->awaiting = false;
         bool have = k < j->npc;
         piece p = have ? j->pc[k] : (piece){0};
         pthread_mutex_unlock(&j->mu);
@@ -903,7 +824,40 @@ static int replay(replay_ctx *r)
         pthread_mutex_unlock(&j->mu);
     }
     bib_buf_clear(&r->rr.buf);
+    r->stopped = stop;
     return result;
+}
+
+/* After a replay that a late serial mark ended (the cut's j->serial): one
+ * reader reads the whole input as bib_convert_each does, passing over
+ * what the replay already said and wrote, which it reads exactly as the
+ * pieces did (the marks come after): its first r->nexts next() calls,
+ * their records dropped, and the first r->said reports on its sink,
+ * dropped there (neither said nor counted again), with the duplicate-key
+ * check started again from empty. Returns as bib_convert_each. */
+static int read_rest(replay_ctx *r, bib_convert_stats *stats)
+{
+    bib_reader *rd = r->rd;
+    bib_diag *d = bib_input_diag(rd->in);
+    bib_keyset_free(rd->keys);
+    rd->keys = NULL;
+    bib__diag_drop(d, r->said);
+    int rc = 1;
+    for (size_t i = 0; i < r->nexts && (rc > 0 || rc == BIB_EPARSE); i++) {
+        bib_record *rec;
+        rc = bib_reader_next(rd, &rec);
+        bib_record_free(rec);
+    }
+    if (rc == 0) { /* ended before the records the pieces gave */
+        bib__diag_drop_end(d);
+        bib_diag_report(d, BIB_SEV_ERROR, r->j->name, 0, 0, "%s reader read the input "
+                        "differently from its pieces (plugin bug)", r->j->fmt->name);
+        return BIB_EPLUGIN;
+    }
+    if (rc > 0 || rc == BIB_EPARSE)
+        rc = bib_convert_each(rd, r->fn, r->ctx, stats);
+    bib__diag_drop_end(d);
+    return rc;
 }
 
 /* ---- the driver ------------------------------------------------------------ */
@@ -1016,9 +970,11 @@ static size_t next_cut(view *v, bib_split_fn split, size_t at, size_t psize, uns
     }
 }
 
-/* Cuts the input into pieces for the workers while they read; returns
- * true when the input must be read by one thread after all (a serial mark
- * anywhere: nothing has been replayed yet), or cutting failed. */
+/* Cuts the input into pieces for the workers while they read and the
+ * replay writes; returns true when the input must be read by one thread
+ * after all (a serial mark, or cutting failed): the pieces before it
+ * were cut right, and the replay may have said them. Stops early when
+ * the replay did (j->quit). */
 static bool cut(jobs *j, bib_split_fn split, view *v, size_t psize)
 {
     unsigned flags = 0;
@@ -1036,6 +992,10 @@ static bool cut(jobs *j, bib_split_fn split, view *v, size_t psize)
         if (flags & BIB_SPLIT_SERIAL)
             break; /* not handed out: the workers stop after their piece */
         pthread_mutex_lock(&j->mu);
+        if (j->quit) {
+            pthread_mutex_unlock(&j->mu);
+            return false;
+        }
         if (j->npc == j->cappc) {
             size_t cap = j->cappc ? j->cappc * 2 : 64;
             piece *pv = realloc(j->pc, cap * sizeof *pv);
@@ -1049,26 +1009,63 @@ static bool cut(jobs *j, bib_split_fn split, view *v, size_t psize)
         j->pc[j->npc] = (piece){.data = v->mem ? d : NULL, .len = n, .line = line, .offset = at};
         j->npc++;
         pthread_cond_broadcast(&j->work);
+        if (j->await_cut)
+            pthread_cond_signal(&j->done);
+        while (j->lockstep && !j->quit && j->replayed < j->npc)
+            pthread_cond_wait(&j->work, &j->mu);
         pthread_mutex_unlock(&j->mu);
-        line += count_lines(d, n);
+        line += bib__count_lines(d, n);
         at += n;
     }
     return (flags & BIB_SPLIT_SERIAL) != 0;
 }
 
+/* What the cutting thread is given. */
+typedef struct cut_arg {
+    jobs *j;
+    bib_split_fn split;
+    view *v;
+    size_t psize;
+} cut_arg;
+
+/* The cutting thread: cut() and its end said to the others. */
+static void *cutter(void *arg)
+{
+    cut_arg *c = arg;
+    jobs *j = c->j;
+    double t0 = thread_cpu(), w0 = wall();
+    bool serial = cut(j, c->split, c->v, c->psize);
+    if (c->v->buf) {
+        munmap(c->v->buf, VIEW_MAP);
+        c->v->buf = NULL;
+    }
+    pthread_mutex_lock(&j->mu);
+    j->cut_cpu = thread_cpu() - t0;
+    j->cut_wall = wall() - w0;
+    for (size_t i = 0; i < j->npc; i++)
+        j->done_at_cut += j->pc[i].done;
+    j->serial = serial;
+    j->cut_done = true;
+    pthread_cond_broadcast(&j->work);
+    pthread_cond_broadcast(&j->done);
+    pthread_mutex_unlock(&j->mu);
+    return NULL;
+}
+
 /* Bytes the pieces read ahead of the replay may hold in the write path
- * (the bench's knob: BIBCONV_JOBS_BUDGET, in KiB): while the input is
- * still being cut (one thread) the workers read on into it. With 8 MiB
- * the workers stopped at 56 of 754 pieces of 50 MB of BibTeX and waited
- * for the cut's end (BIBCONV_JOBS_TRACE: 0.06-0.18 s); 12 MiB takes them
- * to 73-84 pieces. Less leaves a core idle before the first byte; more
- * is resident memory (peak RSS of -j 2 on that input: 20 MB with 8 MiB,
- * 23 MB with 12; docs/real-use.md, "Threads"). */
+ * (the bench's knob: BIBCONV_JOBS_BUDGET, in KiB), beyond the window of
+ * 2N pieces. When the replay waited for the cut's end, the workers needed
+ * 12 MiB to read on meanwhile (73-84 of 754 pieces of 50 MB of BibTeX);
+ * with the cut beside the replay, the pieces are written as they come,
+ * and a small budget keeps their buffers few and warm: 50 MB of BibTeX
+ * with -j 2, page faults 1,900-2,500 with 12 MiB, 1,400 with 4 MiB, 1,140
+ * with 2 MiB, the wall clock the same within the noise at 2 and 4 MiB
+ * (docs/real-use.md, "Threads"). */
 static size_t budget(void)
 {
     const char *e = getenv("BIBCONV_JOBS_BUDGET");
     long n = e ? strtol(e, NULL, 10) : -1;
-    return n >= 0 ? (size_t)n << 10 : (size_t)12 << 20;
+    return n >= 0 ? (size_t)n << 10 : (size_t)4 << 20;
 }
 
 /* bib_convert_write_jobs when wr is not NULL, else bib_convert_each_jobs. */
@@ -1087,6 +1084,7 @@ static int run(bib_reader *rd, unsigned nthreads, bib_writer *wr, bib_record_fn 
         nthreads = 64;
     jobs j = {0};
     j.trace = getenv("BIBCONV_JOBS_TRACE") != NULL;
+    j.lockstep = getenv("BIBCONV_JOBS_LOCKSTEP") != NULL;
     j.fd = v.fd;
     j.fmt = rd->fmt;
     j.opts = rd->opts;
@@ -1113,51 +1111,46 @@ static int run(bib_reader *rd, unsigned nthreads, bib_writer *wr, bib_record_fn 
     pthread_mutex_init(&j.mu, NULL);
     pthread_cond_init(&j.work, NULL);
     pthread_cond_init(&j.done, NULL);
-    pthread_t th[64];
-    worker_arg wa[64];
-    /* The cut is on the critical path (nothing is replayed before it
-     * ends, since a serial mark anywhere means one reader) and a third
-     * runnable thread on two cores slowed it by half: the workers read
-     * ahead to the budget and then waited (docs/real-use.md, "Threads"). */
-    j.active = nthreads > 1 ? nthreads - 1 : 1;
+    pthread_t th[64], ct;
     unsigned started = 0;
-    for (; started < nthreads; started++) {
-        wa[started] = (worker_arg){&j, started};
-        if (pthread_create(&th[started], NULL, worker, &wa[started]) != 0)
+    for (; started < nthreads; started++)
+        if (pthread_create(&th[started], NULL, worker, &j) != 0)
             break;
-    }
-    double t0 = thread_cpu(), w0 = wall();
-    bool serial = !started || cut(&j, split, &v, psize);
-    if (v.buf)
-        munmap(v.buf, VIEW_MAP);
-    double t1 = thread_cpu(), w1 = wall();
-    pthread_mutex_lock(&j.mu);
-    for (size_t i = 0; i < j.npc; i++)
-        j.done_at_cut += j.pc[i].done;
-    j.cut_done = true;
-    j.active = started;
-    j.quit = serial;
-    pthread_cond_broadcast(&j.work);
-    pthread_mutex_unlock(&j.mu);
+    /* The cut runs beside the workers and the replay: the first pieces
+     * are written while it goes on, and the pieces read ahead are few, so
+     * their buffers come back warm (docs/real-use.md, "Threads"). A
+     * serial mark it finds late sends the input to one reader after all
+     * (read_rest). Without a thread of its own, it runs first. */
+    cut_arg ca = {&j, split, &v, psize};
+    bool cut_thread = started && pthread_create(&ct, NULL, cutter, &ca) == 0;
+    if (started && !cut_thread)
+        cutter(&ca);
     int rc = 0;
     bib_convert_stats st = {0, 0, 0};
-    replay_ctx r = {&j, rd, wr, fn, tick, ctx, &st, {0}};
-    if (!serial)
+    replay_ctx r = {&j, rd, wr, fn, tick, ctx, &st, {0}, 0, 0, false};
+    double t1 = thread_cpu();
+    if (started)
         rc = replay(&r);
     double t2 = thread_cpu();
     pthread_mutex_lock(&j.mu);
     j.quit = true;
     pthread_cond_broadcast(&j.work);
     pthread_mutex_unlock(&j.mu);
+    if (cut_thread)
+        pthread_join(ct, NULL);
     for (unsigned i = 0; i < started; i++)
         pthread_join(th[i], NULL);
+    if (v.buf)
+        munmap(v.buf, VIEW_MAP);
+    bool serial = !started || (j.serial && !r.stopped);
     /* tests: that the pieces were read apart; bench: where the time goes */
     if (j.trace)
         fprintf(stderr, "bibconv: jobs: %s: %zu pieces%s%s (CPU s: cut %.3f, replay %.3f, "
                 "workers %.3f; wall s: cut %.3f, workers waiting on the budget %.3f; "
-                "pieces read when the cut ended: %zu)\n", j.name, j.npc,
-                serial ? ", serial" : "", !serial && wr ? ", written apart" : "", t1 - t0,
-                t2 - t1, j.worker_cpu, w1 - w0, j.budget_wait, j.done_at_cut);
+                "pieces read when the cut ended: %zu; records replayed: %zu)\n", j.name,
+                j.npc, serial ? ", serial" : "", !serial && wr ? ", written apart" : "",
+                j.cut_cpu, t2 - t1, j.worker_cpu, j.cut_wall, j.budget_wait, j.done_at_cut,
+                r.nexts);
     for (size_t i = 0; i < j.npc; i++)
         piece_free(NULL, &j.pc[i]);
     free(j.pc);
@@ -1169,8 +1162,10 @@ static int run(bib_reader *rd, unsigned nthreads, bib_writer *wr, bib_record_fn 
     pthread_cond_destroy(&j.work);
     pthread_cond_destroy(&j.done);
     pthread_mutex_destroy(&j.mu);
-    if (serial) /* nothing was said or written: the input is untouched */
-        return bib_convert_each(rd, fn, ctx, stats);
+    if (serial) {
+        int rest = read_rest(&r, &st);
+        rc = rest ? rest : rc;
+    }
     if (stats) {
         stats->read += st.read;
         stats->written += st.written;

@@ -134,7 +134,7 @@ static int input_format(cli *c, const bib_format_desc *to, const bib_format_desc
 /* The threads of a run without -j (or with -j auto): the cores this
  * process may use when the workers write their pieces too (the writer has
  * BIB_WRITER_PIECES and takes the records unchanged), at most 8, since
- * one thread cuts the input and appends the pieces; one thread otherwise,
+ * a thread cuts the input and another appends the pieces; one otherwise,
  * where only reading runs in parallel and -j 2 was measured no faster
  * than -j 1, for more CPU (docs/real-use.md, "Threads"). */
 static unsigned auto_jobs(const cli *c)

@@ -10,7 +10,9 @@
  * The first three bytes choose: the reader and the writer (byte 0: BibTeX,
  * BibLaTeX, RIS or JSON Lines into CSL-JSON or JSON Lines, whose workers
  * write their pieces, or RIS or BibTeX, whose records are replayed to the
- * calling thread; bit 7 strict), the piece size (byte 1: 1 to 256 bytes,
+ * calling thread; bit 7 strict; bit 4 the lockstep seam, which makes
+ * the cut wait for each piece's replay, so that a serial mark is found
+ * after the pieces before it were said), the piece size (byte 1: 1 to 256 bytes,
  * so that small inputs are cut at every kind of place), the threads
  * (byte 2: 2 to 4) and the input's kind (byte 2, bit 7: a regular file,
  * which the workers read with pread, or memory, read ahead as standard
@@ -137,6 +139,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
     const bib_format_desc *from = bib_registry_find(reg, readers[data[0] & 3]);
     const bib_format_desc *to = bib_registry_find(reg, writers[(data[0] >> 2) & 3]);
     bool strict = data[0] & 0x80;
+    bool lockstep = data[0] & 0x10;
     char piece[8];
     snprintf(piece, sizeof piece, "%u", 1u + data[1]);
     unsigned threads = 2 + (data[2] & 0x7f) % 3;
@@ -153,12 +156,15 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
     run(from, to, strict, 1, fd, data, size, &one);
     /* read by the cutting code on each run (getenv): no thread is running */
     setenv("BIBCONV_JOBS_PIECE", piece, 1);
+    if (lockstep)
+        setenv("BIBCONV_JOBS_LOCKSTEP", "1", 1);
     run(from, to, strict, threads, fd, data, size, &many);
     unsetenv("BIBCONV_JOBS_PIECE");
+    unsetenv("BIBCONV_JOBS_LOCKSTEP");
     if (!same(&one, &many)) {
-        fprintf(stderr, "fuzz_jobs: %s -> %s%s, %s, -j %u in pieces of %s bytes differs from "
+        fprintf(stderr, "fuzz_jobs: %s -> %s%s%s, %s, -j %u in pieces of %s bytes differs from "
                 "-j 1\n", from->name, to->name, strict ? ", strict" : "",
-                file ? "a file" : "memory", threads, piece);
+                lockstep ? ", lockstep" : "", file ? "a file" : "memory", threads, piece);
         show("-j 1", &one);
         show("-j N", &many);
         abort();

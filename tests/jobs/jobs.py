@@ -26,9 +26,9 @@ exe = sys.argv[1]
 failures = []
 
 
-def run(args, jobs, piece, stdin=None, trace=False):
+def run(args, jobs, piece, stdin=None, trace=False, env_extra=None):
     """jobs None: no -j (the default)."""
-    env = dict(os.environ, BIBCONV_JOBS_PIECE=str(piece))
+    env = dict(os.environ, BIBCONV_JOBS_PIECE=str(piece), **(env_extra or {}))
     env.pop("BIBCONV_JOBS_TRACE", None)
     if trace:
         env["BIBCONV_JOBS_TRACE"] = "1"
@@ -38,10 +38,10 @@ def run(args, jobs, piece, stdin=None, trace=False):
     return p.returncode, p.stdout, p.stderr
 
 
-def compare(what, args, stdin=None, runs=((97, 2), (300, 4), (4096, 3))):
+def compare(what, args, stdin=None, runs=((97, 2), (300, 4), (4096, 3)), env_extra=None):
     ref = run(args, 1, 1 << 20, stdin)
     for piece, j in runs:
-        got = run(args, j, piece, stdin)
+        got = run(args, j, piece, stdin, env_extra=env_extra)
         if got != ref:
             failures.append("%s: -j %d (pieces of %d bytes) differs from -j 1:\n"
                             " rc %d vs %d, stdout %s\n stderr:\n%s\n vs\n%s" % (
@@ -51,8 +51,8 @@ def compare(what, args, stdin=None, runs=((97, 2), (300, 4), (4096, 3))):
             return
 
 
-def pieces_used(args, piece=300, jobs=2):
-    err = run(args, jobs, piece, trace=True)[2].decode()
+def pieces_used(args, piece=300, jobs=2, env_extra=None):
+    err = run(args, jobs, piece, trace=True, env_extra=env_extra)[2].decode()
     for line in err.splitlines():
         if line.startswith("bibconv: jobs: "):
             return line
@@ -134,6 +134,10 @@ with tempfile.TemporaryDirectory() as tmp:
     with open(strings, "w") as f:
         f.write(bibtex_input(100) + '@string{jj = "Journal of J"}\n@article{s1, journal = jj, '
                 'title={S}}\n' + bibtex_input(50))
+    late_xref = os.path.join(tmp, "late-xref.bib")
+    with open(late_xref, "w") as f:
+        f.write(bibtex_input(120) + "@inproceedings{c1, title={Child}, crossref={p1}}\n" +
+                bibtex_input(30) + "@proceedings{p1, title={Parent}, year=2001}\n")
     xref = os.path.join(tmp, "xref.bib")
     with open(xref, "w") as f:
         f.write("@inproceedings{c1, title={Child}, crossref={p1}}\n" + bibtex_input(100) +
@@ -268,6 +272,24 @@ with tempfile.TemporaryDirectory() as tmp:
         t = pieces_used(["-f", "bibtex", "-t", "csljson", path])
         if "serial" not in t:
             failures.append("%s: expected one thread, got %r" % (os.path.basename(path), t))
+    # a serial mark late in the input: the pieces before it are said and
+    # written while the cut goes on, then one reader reads the input from
+    # its start, passing over what was said (the lockstep seam makes the
+    # cut wait for each piece's replay, so that this path runs every time)
+    step = {"BIBCONV_JOBS_LOCKSTEP": "1"}
+    for path in (strings, late_xref):
+        name = os.path.basename(path)
+        for args in (["-t", "csljson"], ["-t", "bibtex"], ["-t", "ris", "-v"],
+                     ["-t", "csljson", "--diagnostics=json"], ["-t", "csljson", "--strict"]):
+            compare("%s, serial mark after pieces said: %s" % (name, " ".join(args)),
+                    ["-f", "bibtex"] + args + [path], env_extra=step)
+        with open(path, "rb") as f:
+            compare("%s on standard input, serial mark after pieces said" % name,
+                    ["-f", "bibtex", "-t", "csljson", "-"], stdin=f.read(), env_extra=step)
+        t = pieces_used(["-f", "bibtex", "-t", "csljson", path], env_extra=step)
+        m = re.search(r"records replayed: (\d+)", t)
+        if "serial" not in t or not m or int(m.group(1)) < 50:
+            failures.append("%s: expected records said before the serial mark, got %r" % (name, t))
 
 # ---- the corpus -----------------------------------------------------------------
 

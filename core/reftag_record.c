@@ -413,6 +413,15 @@ static bool family_piece(const char *s, size_t n)
     return words <= 4;
 }
 
+/* One word of capital letters alone (`MA`, `NI`). */
+static bool upper_word(const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n && s[i] >= 'A' && s[i] <= 'Z')
+        i++;
+    return n && i == n;
+}
+
 /* A given-name part of a "Family, Given" list: initials or at most three
  * capitalised words. */
 static bool given_piece(const char *s, size_t n)
@@ -498,15 +507,36 @@ static int add_names(bib_record *rec, bib_var var, const bib_reftag *t, size_t a
         cjk = t->tok[i].kind == BIB_REFTOK_CJK;
     bool pairs = !semi && !cjk && np >= 2 && np % 2 == 0;
     for (size_t i = 0; pairs && i < np; i += 2)
-        pairs = family_piece(pc[i].s, pc[i].n) && given_piece(pc[i + 1].s, pc[i + 1].n);
+        pairs = given_piece(pc[i + 1].s, pc[i + 1].n) &&
+                (family_piece(pc[i].s, pc[i].n) ||
+                 /* a short family name in capitals reads as initials
+                  * ("MA, ShaoJun, NI, Zhaoheng"): not before a given name
+                  * that is a word */
+                 (!is_initials(pc[i + 1].s, pc[i + 1].n) && upper_word(pc[i].s, pc[i].n)));
     for (size_t i = 0; pairs && i < np; i += 2) {
         int rc = add_one_name(rec, var, pc[i].s, (size_t)(pc[i + 1].s + pc[i + 1].n - pc[i].s));
         if (rc)
             return rc;
     }
+    /* the first name inverted, the others in reading order ("García,
+     * Alberto, and Marvin L. Cohen"; "Li, Qiang, Shaoyun Huang, Dong
+     * Pan"): a family name alone, its given names, then names of two
+     * words or more, none of them initials alone */
+    bool first = !pairs && !semi && !cjk && np >= 3 && memchr(pc[0].s, ' ', pc[0].n) == NULL &&
+                 family_piece(pc[0].s, pc[0].n) && given_piece(pc[1].s, pc[1].n) &&
+                 !is_initials(pc[1].s, pc[1].n);
+    for (size_t i = 2; first && i < np; i++)
+        first = memchr(pc[i].s, ' ', pc[i].n) != NULL && !is_initials(pc[i].s, pc[i].n);
+    if (first) {
+        int rc = add_one_name(rec, var, pc[0].s, (size_t)(pc[1].s + pc[1].n - pc[0].s));
+        for (size_t i = 2; !rc && i < np; i++)
+            rc = add_one_name(rec, var, pc[i].s, pc[i].n);
+        if (rc)
+            return rc;
+    }
     /* else pair "Family, Initials" pieces; a list with ';' between names
      * keeps its commas inside names */
-    for (size_t i = 0; !pairs && i < np; i++) {
+    for (size_t i = 0; !pairs && !first && i < np; i++) {
         piece p = pc[i];
         bool pair = false;
         if (!semi && !cjk && i + 1 < np && is_initials(pc[i + 1].s, pc[i + 1].n) &&

@@ -130,6 +130,45 @@ START_TEST(test_ieee_record)
 }
 END_TEST
 
+START_TEST(test_first_inverted_names)
+{
+    /* Chicago, MLA and their translations invert the first name only:
+     * "Family, Given" and then names in reading order */
+    bib_reftag *t = bib_reftag_new();
+    bib_record *r = parse(t, "Okafor, Adaeze, Tom\xc3\xa1s Ruiz, and Mei Lin Zhou. "
+                             "\xe2\x80\x9cTidal Flats under Stress.\xe2\x80\x9d Estuaries 12, "
+                             "no. 3 (2018): 45\xe2\x80\x93" "67.", NULL);
+    ck_assert_str_eq(family(r, BIB_VAR_AUTHOR, 0), "Okafor");
+    ck_assert_str_eq(family(r, BIB_VAR_AUTHOR, 1), "Ruiz");
+    ck_assert_str_eq(family(r, BIB_VAR_AUTHOR, 2), "Zhou");
+    ck_assert_ptr_null(family(r, BIB_VAR_AUTHOR, 3));
+    bib_record_free(r);
+    r = parse(t, "Brandt, Karl und Lena Moreau. 2019. Salzwasser im Watt. Die K\xc3\xbcste "
+                 "8: 1\xe2\x80\x93" "9.", NULL);
+    ck_assert_str_eq(family(r, BIB_VAR_AUTHOR, 0), "Brandt");
+    ck_assert_str_eq(family(r, BIB_VAR_AUTHOR, 1), "Moreau");
+    ck_assert_ptr_null(family(r, BIB_VAR_AUTHOR, 2));
+    bib_record_free(r);
+    /* ISO 690: every name inverted, family names in capitals, some as
+     * short as initials */
+    r = parse(t, "MA, Lin, NI, Zhaoheng and OKAFOR, Adaeze, 2012. Tidal flats under stress. "
+                 "Estuaries. Vol. 12, no. 3, p. 45\xe2\x80\x93" "67.", NULL);
+    ck_assert_str_eq(family(r, BIB_VAR_AUTHOR, 0), "MA");
+    ck_assert_str_eq(family(r, BIB_VAR_AUTHOR, 1), "NI");
+    ck_assert_str_eq(family(r, BIB_VAR_AUTHOR, 2), "OKAFOR");
+    ck_assert_ptr_null(family(r, BIB_VAR_AUTHOR, 3));
+    bib_record_free(r);
+    /* every name inverted: pairs, as before */
+    r = parse(t, "Okafor, Adaeze, Ruiz, Tom\xc3\xa1s, and Zhou, Mei. 2018. Tidal flats under "
+                 "stress. Estuaries 12: 45\xe2\x80\x93" "67.", NULL);
+    ck_assert_str_eq(family(r, BIB_VAR_AUTHOR, 1), "Ruiz");
+    ck_assert_str_eq(family(r, BIB_VAR_AUTHOR, 2), "Zhou");
+    ck_assert_ptr_null(family(r, BIB_VAR_AUTHOR, 3));
+    bib_record_free(r);
+    bib_reftag_free(t);
+}
+END_TEST
+
 START_TEST(test_slash_names)
 {
     /* `/` between names, without spaces (given first) or with them (family
@@ -533,6 +572,6 @@ START_TEST(test_feature_count)
 END_TEST
 
 BIB_TEST_MAIN("reftag", test_tokens, test_labels, test_apa_record, test_ieee_record,
-              test_slash_names, test_cjk_record, test_closing_bracket, test_folded_tokens,
+              test_first_inverted_names, test_slash_names, test_cjk_record, test_closing_bracket, test_folded_tokens,
               test_wide_digits, test_arxiv_token, test_no_record, test_reuse,
               test_memo_scores, test_score_sums, test_initials, test_feature_count)

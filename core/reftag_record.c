@@ -449,6 +449,14 @@ static bool cjk_name_sep(const char *p, size_t n)
     return n == 3 && bib_utf8_decode(p, 3, &c) == 3 && (c == 0x30FB || c == 0x3001 || c == 0xFF0C);
 }
 
+/* Whether the tokens at i (before b) say "and others": `et al`, or the
+ * Russian `и др` (GOST), whose `и` is otherwise "and". */
+static bool etal_at(const bib_reftag *t, size_t i, size_t b)
+{
+    return i + 1 < b && ((tok_eq(t, i, "et") && tok_eq(t, i + 1, "al")) ||
+                         (tok_eq(t, i, "\xd0\xb8") && tok_eq(t, i + 1, "\xd0\xb4\xd1\x80")));
+}
+
 /* Adds the names of a name list "Smith, J., Doe, K. & Roe, R." /
  * "J. Smith, K. Doe and R. Roe" / "SMITH, J.; DOE, K." / "Smith J, Doe K". */
 static int add_names(bib_record *rec, bib_var var, const bib_reftag *t, size_t a, size_t b)
@@ -474,11 +482,11 @@ static int add_names(bib_record *rec, bib_var var, const bib_reftag *t, size_t a
             cut = true;
         } else if (!cut && (t->tok[i].kind != BIB_REFTOK_PUNCT && t->tok[i].space_before &&
                             !(tx(t, i)[0] >= 'A' && tx(t, i)[0] <= 'Z') && tok_in(t, i, joins))) {
-            cut = !(tok_eq(t, i, "et") && i + 1 < b && tok_eq(t, i + 1, "al"));
+            cut = !etal_at(t, i, b);
             if (tok_eq(t, i, "e") && i + 1 < b && tx(t, i + 1)[0] == '.')
                 cut = false;    /* an initial E. */
         }
-        if (!cut && (tok_eq(t, i, "et") && i + 1 < b && tok_eq(t, i + 1, "al"))) {
+        if (!cut && etal_at(t, i, b)) {
             etal = true;
             cut = true;
         }
@@ -494,7 +502,8 @@ static int add_names(bib_record *rec, bib_var var, const bib_reftag *t, size_t a
         /* skip "et al.", role words and their dots */
         if (i < b && (etal || tok_in(t, i, roles))) {
             while (i + 1 < b && (t->tok[i + 1].kind == BIB_REFTOK_WORD || tx(t, i + 1)[0] == '.') &&
-                   (tok_eq(t, i + 1, "al") || tx(t, i + 1)[0] == '.'))
+                   (tok_eq(t, i + 1, "al") || tok_eq(t, i + 1, "\xd0\xb4\xd1\x80") ||
+                    tx(t, i + 1)[0] == '.'))
                 i++;
         }
         start = i + 1;

@@ -130,7 +130,7 @@ START_TEST(test_ieee_record)
 }
 END_TEST
 
-START_TEST(test_first_inverted_names)
+START_TEST(test_name_list_syntax)
 {
     /* Chicago, MLA and their translations invert the first name only:
      * "Family, Given" and then names in reading order */
@@ -157,6 +157,15 @@ START_TEST(test_first_inverted_names)
     ck_assert_str_eq(family(r, BIB_VAR_AUTHOR, 1), "NI");
     ck_assert_str_eq(family(r, BIB_VAR_AUTHOR, 2), "OKAFOR");
     ck_assert_ptr_null(family(r, BIB_VAR_AUTHOR, 3));
+    bib_record_free(r);
+    /* GOST's `и др.` ("and others") is et al., not a name */
+    r = parse(t, "Okafor A., Ruiz T. \xd0\xb8 \xd0\xb4\xd1\x80. Tidal flats under stress // "
+                 "Estuaries. 2018. \xd0\xa2. 12. \xe2\x84\x96 3. \xd0\xa1. 45\xe2\x80\x93" "67.",
+              NULL);
+    ck_assert_str_eq(family(r, BIB_VAR_AUTHOR, 0), "Okafor");
+    ck_assert_str_eq(family(r, BIB_VAR_AUTHOR, 1), "Ruiz");
+    ck_assert_ptr_null(family(r, BIB_VAR_AUTHOR, 2));
+    ck_assert(bib_field_names_truncated(bib_record_get(r, BIB_VAR_AUTHOR)));
     bib_record_free(r);
     /* every name inverted: pairs, as before */
     r = parse(t, "Okafor, Adaeze, Ruiz, Tom\xc3\xa1s, and Zhou, Mei. 2018. Tidal flats under "
@@ -572,6 +581,6 @@ START_TEST(test_feature_count)
 END_TEST
 
 BIB_TEST_MAIN("reftag", test_tokens, test_labels, test_apa_record, test_ieee_record,
-              test_first_inverted_names, test_slash_names, test_cjk_record, test_closing_bracket, test_folded_tokens,
+              test_name_list_syntax, test_slash_names, test_cjk_record, test_closing_bracket, test_folded_tokens,
               test_wide_digits, test_arxiv_token, test_no_record, test_reuse,
               test_memo_scores, test_score_sums, test_initials, test_feature_count)

@@ -356,12 +356,14 @@ static int add_one_name(bib_record *rec, bib_var var, const char *s, size_t n)
         return 0;
     bib_name name;
     int rc;
-    /* "Allen J. F.", "Patras P.": family, then initials with periods (the
-     * display parser reads "Smith JE" but takes "J. F." for given names
-     * before a family name) */
-    const char *sp = memchr(s, ' ', n);
-    if (sp && !is_initials(s, (size_t)(sp - s)) && is_initials(sp + 1, n - (size_t)(sp + 1 - s)) &&
-        memchr(s, ',', n) == NULL) {
+    /* "Allen J. F.", "Patras P.", "De Angelis M.": family (one word or
+     * more), then initials with periods (the display parser reads "Smith
+     * JE" but takes "J. F." for given names before a family name): the
+     * first space after which only initials follow */
+    const char *sp = memchr(s, ',', n) ? NULL : memchr(s, ' ', n);
+    while (sp && !is_initials(sp + 1, n - (size_t)(sp + 1 - s)))
+        sp = memchr(sp + 1, ' ', n - (size_t)(sp + 1 - s));
+    if (sp && !is_initials(s, (size_t)(sp - s))) {
         bib_buf b;
         bib_buf_init(&b);
         bib_buf_append(&b, s, (size_t)(sp - s));

@@ -167,6 +167,13 @@ START_TEST(test_name_list_syntax)
     ck_assert_ptr_null(family(r, BIB_VAR_AUTHOR, 2));
     ck_assert(bib_field_names_truncated(bib_record_get(r, BIB_VAR_AUTHOR)));
     bib_record_free(r);
+    /* Vancouver with periods: a family name of two words before initials */
+    r = parse(t, "Okafor A., De Angelis M. Tidal flats under stress. Estuaries. "
+                 "2018;12(3):45\xe2\x80\x93" "67.", NULL);
+    ck_assert_str_eq(family(r, BIB_VAR_AUTHOR, 0), "Okafor");
+    ck_assert_str_eq(family(r, BIB_VAR_AUTHOR, 1), "De Angelis");
+    ck_assert_ptr_null(family(r, BIB_VAR_AUTHOR, 2));
+    bib_record_free(r);
     /* every name inverted: pairs, as before */
     r = parse(t, "Okafor, Adaeze, Ruiz, Tom\xc3\xa1s, and Zhou, Mei. 2018. Tidal flats under "
                  "stress. Estuaries 12: 45\xe2\x80\x93" "67.", NULL);

@@ -451,12 +451,15 @@ static bool cjk_name_sep(const char *p, size_t n)
     return n == 3 && bib_utf8_decode(p, 3, &c) == 3 && (c == 0x30FB || c == 0x3001 || c == 0xFF0C);
 }
 
-/* Whether the tokens at i (before b) say "and others": `et al`, or the
- * Russian `и др` (GOST), whose `и` is otherwise "and". */
+/* The Russian `и` ("and") and `др` (of `и др.`, "and others": GOST). */
+#define RU_AND "\xd0\xb8"
+#define RU_OTHERS "\xd0\xb4\xd1\x80"
+
+/* Whether the tokens at i (before b) say "and others": `et al` or `и др`. */
 static bool etal_at(const bib_reftag *t, size_t i, size_t b)
 {
     return i + 1 < b && ((tok_eq(t, i, "et") && tok_eq(t, i + 1, "al")) ||
-                         (tok_eq(t, i, "\xd0\xb8") && tok_eq(t, i + 1, "\xd0\xb4\xd1\x80")));
+                         (tok_eq(t, i, RU_AND) && tok_eq(t, i + 1, RU_OTHERS)));
 }
 
 /* Adds the names of a name list "Smith, J., Doe, K. & Roe, R." /
@@ -504,7 +507,7 @@ static int add_names(bib_record *rec, bib_var var, const bib_reftag *t, size_t a
         /* skip "et al.", role words and their dots */
         if (i < b && (etal || tok_in(t, i, roles))) {
             while (i + 1 < b && (t->tok[i + 1].kind == BIB_REFTOK_WORD || tx(t, i + 1)[0] == '.') &&
-                   (tok_eq(t, i + 1, "al") || tok_eq(t, i + 1, "\xd0\xb4\xd1\x80") ||
+                   (tok_eq(t, i + 1, "al") || tok_eq(t, i + 1, RU_OTHERS) ||
                     tx(t, i + 1)[0] == '.'))
                 i++;
         }

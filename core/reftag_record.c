@@ -136,7 +136,10 @@ static size_t skip_prefix(const bib_reftag *t, size_t a, size_t b)
         "no", "nr", "n", "num", "issue", "heft", "h", "isbn", "doi", "ed", "edn",
         "pages", "page", "seiten", "issn", "available", "at", "from", "url", "in",
         "retrieved", "nos", "fasc", "v", "n\xe1\xb5\x92" /* nᵒ */, "n\xc2\xba" /* nº */,
-        "\xc4\x8d" /* č */, "ro\xc4\x8d" /* roč */, NULL
+        "\xc4\x8d" /* č */, "ro\xc4\x8d" /* roč */,
+        /* GOST: С. (pages), Т. (volume), Вып. (issue), № */
+        "\xd0\xa1", "\xd1\x81", "\xd0\xa2", "\xd1\x82", "\xd0\x92\xd1\x8b\xd0\xbf",
+        "\xd0\xb2\xd1\x8b\xd0\xbf", "\xe2\x84\x96", NULL
     };
     size_t i = a;
     while (i + 1 < b && (t->tok[i].kind == BIB_REFTOK_WORD && tok_in(t, i, words))) {
@@ -455,6 +458,20 @@ static bool cjk_name_sep(const char *p, size_t n)
 #define RU_AND "\xd0\xb8"
 #define RU_OTHERS "\xd0\xb4\xd1\x80"
 
+/* Whether the pieces of a name list invert the first name only, as
+ * Chicago and MLA write it ("García, Alberto, and Marvin L. Cohen"; "Li,
+ * Qiang, Shaoyun Huang, Dong Pan"): a family name alone, its given names,
+ * then names of two words or more, none of them initials alone. */
+static bool first_inverted(const piece *pc, size_t np)
+{
+    bool first = np >= 3 && memchr(pc[0].s, ' ', pc[0].n) == NULL &&
+                 family_piece(pc[0].s, pc[0].n) && given_piece(pc[1].s, pc[1].n) &&
+                 !is_initials(pc[1].s, pc[1].n);
+    for (size_t i = 2; first && i < np; i++)
+        first = memchr(pc[i].s, ' ', pc[i].n) != NULL && !is_initials(pc[i].s, pc[i].n);
+    return first;
+}
+
 /* Whether the tokens at i (before b) say "and others": `et al` or `и др`. */
 static bool etal_at(const bib_reftag *t, size_t i, size_t b)
 {
@@ -532,15 +549,7 @@ static int add_names(bib_record *rec, bib_var var, const bib_reftag *t, size_t a
         if (rc)
             return rc;
     }
-    /* the first name inverted, the others in reading order ("García,
-     * Alberto, and Marvin L. Cohen"; "Li, Qiang, Shaoyun Huang, Dong
-     * Pan"): a family name alone, its given names, then names of two
-     * words or more, none of them initials alone */
-    bool first = !pairs && !semi && !cjk && np >= 3 && memchr(pc[0].s, ' ', pc[0].n) == NULL &&
-                 family_piece(pc[0].s, pc[0].n) && given_piece(pc[1].s, pc[1].n) &&
-                 !is_initials(pc[1].s, pc[1].n);
-    for (size_t i = 2; first && i < np; i++)
-        first = memchr(pc[i].s, ' ', pc[i].n) != NULL && !is_initials(pc[i].s, pc[i].n);
+    bool first = !pairs && !semi && !cjk && first_inverted(pc, np);
     if (first) {
         int rc = add_one_name(rec, var, pc[0].s, (size_t)(pc[1].s + pc[1].n - pc[0].s));
         for (size_t i = 2; !rc && i < np; i++)
@@ -1053,6 +1062,19 @@ static int repair_labels(bib_reftag *t, span sp[L])
             changed = true;
         }
     }
+    /* a page span that opens with a number and its period before a page
+     * word (GOST's `№ 10. С. 831–834`, the issue's number taken into the
+     * pages): with no issue, the number is the issue */
+    static const char *const page_words[] = {
+        "p", "pp", "s", "\xd0\xa1" /* С */, "\xd1\x81" /* с */, NULL
+    };
+    if (pg.found && !sp[BIB_REF_ISSUE].found && pg.a + 3 < pg.b &&
+        t->tok[pg.a].kind == BIB_REFTOK_NUMBER && tok_eq(t, pg.a + 1, ".") &&
+        t->tok[pg.a + 2].kind == BIB_REFTOK_WORD && tok_in(t, pg.a + 2, page_words)) {
+        t->tok[pg.a].label = BIB_REF_ISSUE;
+        t->tok[pg.a + 1].label = BIB_REF_PUNCT;
+        changed = true;
+    }
     /* an issue's label word at the end of the volume ("vol. 33, no. 4":
      * volume "33, no", issue "4"; some training references are labelled
      * so) joins the issue it names */
@@ -1061,6 +1083,7 @@ static int repair_labels(bib_reftag *t, span sp[L])
         "n\xc2\xba" /* nº */, "\xc4\x8d" /* č */, NULL
     };
     span vo = sp[BIB_REF_VOLUME], is = sp[BIB_REF_ISSUE];
+    bool joined = false;
     if (vo.found && is.found && is.a >= vo.b) {
         size_t w = vo.b, j;
         while (w > vo.a && t->tok[w - 1].kind == BIB_REFTOK_PUNCT)
@@ -1075,7 +1098,32 @@ static int repair_labels(bib_reftag *t, span sp[L])
                 t->tok[k].label = BIB_REF_PUNCT;
             for (size_t k = w - 1; k < is.a; k++)
                 t->tok[k].label = BIB_REF_ISSUE;
-            changed = true;
+            changed = joined = true;
+        }
+    }
+    /* "Vol. 73 No. 24" read whole as the volume, or whole as the issue
+     * with no volume: the issue word cuts it, the volume before it and
+     * the issue from it (the word is stripped as the issue's prefix) */
+    if (!joined) {
+        /* a volume span of its word alone ("Vol" "87 No. 11") counts as
+         * none, and takes the number */
+        bool vo_num = false;
+        for (size_t k = vo.a; vo.found && k < vo.b; k++)
+            vo_num |= t->tok[k].kind == BIB_REFTOK_NUMBER;
+        bool into_issue = vo_num && !is.found;
+        span in = into_issue ? vo : is;
+        if (into_issue || (is.found && !vo_num && (!vo.found || vo.b <= is.a))) {
+            size_t w = in.a + 1;
+            while (w + 1 < in.b && !(t->tok[w].kind == BIB_REFTOK_WORD && tok_in(t, w, issue_words)))
+                w++;
+            if (w + 1 < in.b && t->tok[w - 1].kind == BIB_REFTOK_NUMBER &&
+                t->tok[in.b - 1].kind != BIB_REFTOK_PUNCT) {
+                for (size_t k = !into_issue && vo.found ? vo.a : in.a; k < w; k++)
+                    t->tok[k].label = BIB_REF_VOLUME;
+                for (size_t k = w; k < in.b; k++)
+                    t->tok[k].label = BIB_REF_ISSUE;
+                changed = true;
+            }
         }
     }
     /* every work has a title: a container without one, and without an

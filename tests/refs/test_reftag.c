@@ -143,7 +143,7 @@ static void expect_authors(bib_reftag *t, const char *text, const char *const *w
     bib_record_free(r);
 }
 
-START_TEST(test_name_list_syntax)
+START_TEST(test_style_syntax)
 {
     bib_reftag *t = bib_reftag_new();
     /* Chicago, MLA and their translations invert the first name only:
@@ -163,6 +163,27 @@ START_TEST(test_name_list_syntax)
     expect_authors(t, "Okafor A., Ruiz T. \xd0\xb8 \xd0\xb4\xd1\x80. Tidal flats under stress // "
                       "Estuaries. 2018. \xd0\xa2. 12. \xe2\x84\x96 3. \xd0\xa1. 45\xe2\x80\x93" "67.",
                    (const char *const[]){"Okafor", "Ruiz", NULL}, true);
+    /* GOST's numbers after their words: Т. (volume), № (issue), С. (pages) */
+    bib_record *r = parse(t, "Okafor A., Ruiz T. \xd0\xb8 \xd0\xb4\xd1\x80. Tidal flats under "
+                             "stress // Estuaries. 2018. \xd0\xa2. 12. \xe2\x84\x96 3. \xd0\xa1. "
+                             "45\xe2\x80\x93" "67.", NULL);
+    ck_assert_str_eq(bib_record_text(r, BIB_VAR_VOLUME), "12");
+    ck_assert_str_eq(bib_record_text(r, BIB_VAR_ISSUE), "3");
+    ck_assert_str_eq(bib_record_text(r, BIB_VAR_PAGE), "45-67");
+    bib_record_free(r);
+    /* Emerald's "Vol. 73 No. 24" without a comma between */
+    r = parse(t, "Okafor, A. and Ruiz, T. (2018), \xe2\x80\x9cTidal flats under stress\xe2\x80\x9d, "
+                 "Estuaries, Vol. 73 No. 24, pp. 45\xe2\x80\x93" "67.", NULL);
+    ck_assert_str_eq(bib_record_text(r, BIB_VAR_VOLUME), "73");
+    ck_assert_str_eq(bib_record_text(r, BIB_VAR_ISSUE), "24");
+    bib_record_free(r);
+    /* the issue's number taken into the pages by the tagger */
+    r = parse(t, "12. Okafor A. \xd0\xb8 \xd0\xb4\xd1\x80. Salt wedges in tidal rivers // Estuar. "
+                 "Coast. Res.. 2013. \xd0\xa2. 7. \xe2\x84\x96 10. \xd0\xa1. 831\xe2\x80\x93" "834.",
+              NULL);
+    ck_assert_str_eq(bib_record_text(r, BIB_VAR_ISSUE), "10");
+    ck_assert_str_eq(bib_record_text(r, BIB_VAR_PAGE), "831-834");
+    bib_record_free(r);
     /* Vancouver with periods: a family name of two words before initials */
     expect_authors(t, "Okafor A., De Angelis M. Tidal flats under stress. Estuaries. "
                       "2018;12(3):45\xe2\x80\x93" "67.",
@@ -578,6 +599,6 @@ START_TEST(test_feature_count)
 END_TEST
 
 BIB_TEST_MAIN("reftag", test_tokens, test_labels, test_apa_record, test_ieee_record,
-              test_name_list_syntax, test_slash_names, test_cjk_record, test_closing_bracket, test_folded_tokens,
+              test_style_syntax, test_slash_names, test_cjk_record, test_closing_bracket, test_folded_tokens,
               test_wide_digits, test_arxiv_token, test_no_record, test_reuse,
               test_memo_scores, test_score_sums, test_initials, test_feature_count)

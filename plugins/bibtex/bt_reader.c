@@ -51,7 +51,7 @@ static const bt_raw_field *get_raw(const bt_reader *r, bt_known k)
 static void index_entry(bt_reader *r)
 {
     memset(r->at, 0, sizeof r->at);
-    bt_find_fields(&r->field_index, r->fields, r->nfields, r->arena.data);
+    bt_find_fields(r->field_index, r->fields, r->nfields, r->arena.data);
     uint64_t seen = 0; /* a bit per name hash: a field whose bit is new has no twin before it */
     for (size_t i = 0; i < r->nfields; i++) {
         bt_raw_field *f = &r->fields[i];
@@ -844,7 +844,7 @@ static int bt_open(bib_reader *rd, bib_input *in, const bib_options *opts)
     r->rd = rd;
     r->bol = true;
     r->keep_src = -1;
-    bt_index_fields(&r->field_index);
+    r->field_index = bt_field_index_shared();
     bib_input_set_encoding(in, BIB_ENC_DETECT);
     return 0;
 }

@@ -135,7 +135,7 @@ typedef struct bt_reader {
     size_t nfields, capfields;
     bib_reader *rd;   /* the handle: duplicate keys go to bib_reader_note_key */
     bool bol;         /* the '@' at the window start begins a line */
-    bt_field_index field_index; /* field names to rows and bt_known */
+    const bt_field_index *field_index; /* field names to rows and bt_known */
     unsigned at[BT_K_COUNT]; /* the entry's first field of each bt_known, + 1; 0 none */
     /* crossref: possible parents seen (clones), children waiting for a
      * parent, and records ready to hand out */
@@ -365,6 +365,9 @@ static inline uint64_t bt_lower8(uint64_t x)
 /* Fills ix with the reader's hash index of the rows flagged BT_RD and of
  * the bt_known names. */
 void bt_index_fields(bt_field_index *ix);
+/* The index of bt_index_fields, built on the first call (any thread), the
+ * same for the process's life. */
+const bt_field_index *bt_field_index_shared(void);
 /* The reader's row for the lower-case field name[0..len) (NUL-terminated
  * there) whose hash is `hash` (bt_name_hash_*) and first word `word0`, or NULL; *known gets the
  * name's bt_known (BT_K_NONE if none). */

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * reftag_record.c - a record from the labelled tokens of one reference
- * (bib_reftag_record, reftag.h; docs/refs.md "Records"). Names go through
- * the name service (names.h), dates through dates.h, page ranges through
+ * (bib_reftag_record, reftag.h; docs/refs.md "Records"). Name lists are
+ * read in reftag_names.c, dates through dates.h, page ranges through
  * bib_pages_normalize. Only text the tokens hold is used: a field the
  * reference does not show is never filled in.
  */
@@ -18,6 +18,7 @@
 #include "names_internal.h"
 #include "fold_table.h"
 #include "reftag_model.h"
+#include "reftag_int.h"
 
 #define L BIB_REF_LABEL_COUNT
 
@@ -25,39 +26,6 @@ typedef struct span {
     size_t a, b;   /* token range [a, b) of a label's run (find_spans) */
     bool found;
 } span;
-
-static const char *tx(const bib_reftag *t, size_t i) { return t->s + t->tok[i].off; }
-
-static bool tok_eq(const bib_reftag *t, size_t i, const char *lit)
-{
-    if (i >= t->n)
-        return false;
-    /* compared as the literal goes, no strlen: the name list's loop asks
-     * every token against two dozen words */
-    size_t n = t->tok[i].len;
-    for (size_t k = 0; k < n; k++) {
-        char c = tx(t, i)[k];
-        if (c >= 'A' && c <= 'Z')
-            c = (char)(c + 32);
-        if (!lit[k] || c != lit[k])
-            return false;
-    }
-    return lit[n] == '\0';
-}
-
-static bool tok_in(const bib_reftag *t, size_t i, const char *const *list)
-{
-    if (i >= t->n || !t->tok[i].len)
-        return false;
-    /* the first letters compared here: most words of a list miss at it */
-    char c = tx(t, i)[0];
-    if (c >= 'A' && c <= 'Z')
-        c = (char)(c + 32);
-    for (; *list; list++)
-        if ((*list)[0] == c && tok_eq(t, i, *list))
-            return true;
-    return false;
-}
 
 /* A word of one capital letter (an initial). */
 static bool lone_initial(const bib_reftag *t, size_t i)
@@ -278,321 +246,6 @@ static int set_span(bib_record *rec, bib_var var, const bib_reftag *t, size_t a,
     size_t n;
     span_text_x(t, a, b, var == BIB_VAR_CONTAINER_TITLE || var == BIB_VAR_COLLECTION_TITLE, &s, &n);
     return s && n ? bib_record_set_text(rec, var, s, n) : 0;
-}
-
-/* ---- names ---------------------------------------------------------------- */
-
-/* bib_utf8_decode, bib_char_is_upper and bib_char_is_lower with ASCII
- * read inline: is_initials asks them of every character of a name
- * list's parts. The ASCII classes are core's own, asked once
- * (ascii_fill: bit 0 upper, bit 1 lower). */
-static unsigned char ascii_class[0x80];
-static pthread_once_t ascii_once = PTHREAD_ONCE_INIT;
-
-static void ascii_fill(void)
-{
-    for (uint32_t c = 0; c < 0x80; c++)
-        ascii_class[c] = (unsigned char)(bib_char_is_upper(c) | bib_char_is_lower(c) << 1);
-}
-
-static inline int dec(const char *s, size_t n, uint32_t *c)
-{
-    if (n && (unsigned char)s[0] < 0x80) {
-        *c = (unsigned char)s[0];
-        return 1;
-    }
-    return bib_utf8_decode(s, n, c);
-}
-
-static inline bool up(uint32_t c) { return c < 0x80 ? ascii_class[c] & 1 : bib_char_is_upper(c); }
-static inline bool low(uint32_t c) { return c < 0x80 ? ascii_class[c] >> 1 : bib_char_is_lower(c); }
-
-static bool is_initials(const char *s, size_t n)
-{
-    /* "J.", "J.-P.", "JE", "J. E.", "Yu.": capitals, dots, hyphens and
-     * spaces; lower-case letters only in an abbreviation ending in '.' */
-    pthread_once(&ascii_once, ascii_fill);
-    size_t caps = 0;
-    for (size_t i = 0; i < n;) {
-        uint32_t c;
-        int w = dec(s + i, n - i, &c);
-        i += (size_t)w;
-        if (c == '.' || c == '-' || c == ' ')
-            continue;
-        if (up(c)) {
-            caps++;
-            /* "JE" is initials, "BABA" a family name in capitals */
-            uint32_t d;
-            if (i < n && dec(s + i, n - i, &d) && up(d) &&
-                i + 1 < n) {
-                size_t k2 = i + (size_t)dec(s + i, n - i, &d);
-                uint32_t e;
-                if (k2 < n && dec(s + k2, n - k2, &e) && up(e))
-                    return false;
-            }
-            size_t k = i, lows = 0;
-            while (k < n) {
-                uint32_t lc;
-                int w2 = dec(s + k, n - k, &lc);
-                if (!low(lc))
-                    break;
-                k += (size_t)w2;
-                lows++;
-            }
-            if (lows && (lows > 2 || k >= n || s[k] != '.'))
-                return false;
-            i = k;
-            continue;
-        }
-        return false;
-    }
-    return caps > 0 && caps <= 4;
-}
-
-static int add_one_name(bib_record *rec, bib_var var, const char *s, size_t n)
-{
-    while (n && (*s == ' ' || *s == ',' ))
-        s++, n--;
-    while (n && (s[n - 1] == ' ' || s[n - 1] == ',' || s[n - 1] == ';'))
-        n--;
-    if (!n)
-        return 0;
-    bib_name name;
-    int rc;
-    /* "Allen J. F.", "Patras P.", "De Angelis M.": family (one word or
-     * more), then initials with periods (the display parser reads "Smith
-     * JE" but takes "J. F." for given names before a family name): the
-     * first space after which only initials follow */
-    const char *sp = memchr(s, ',', n) ? NULL : memchr(s, ' ', n);
-    while (sp && !is_initials(sp + 1, n - (size_t)(sp + 1 - s)))
-        sp = memchr(sp + 1, ' ', n - (size_t)(sp + 1 - s));
-    if (sp && !is_initials(s, (size_t)(sp - s))) {
-        bib_buf b;
-        bib_buf_init(&b);
-        bib_buf_append(&b, s, (size_t)(sp - s));
-        bib_buf_puts(&b, ",");
-        bib_buf_append(&b, sp, n - (size_t)(sp - s));
-        rc = bib_buf_failed(&b) ? BIB_ENOMEM : bib_name_parse_display(&name, b.data, b.len);
-        bib_buf_clear(&b);
-    } else {
-        rc = bib_name_parse_display(&name, s, n);
-    }
-    if (rc == BIB_ENOMEM)
-        return rc;
-    if (rc == 0) {
-        rc = bib_record_add_name(rec, var, &name);
-        bib_name_clear(&name);
-        return rc == BIB_EINVAL ? 0 : rc;
-    }
-    return 0;
-}
-
-typedef struct piece {
-    const char *s;
-    size_t n;
-} piece;
-
-/* A family name as a "Family, Given" list writes it: one word, or words
- * in capitals (DE OLIVEIRA), or lower-case particles before one word
- * (van der Berg); never initials. */
-static bool family_piece(const char *s, size_t n)
-{
-    if (!n || is_initials(s, n))
-        return false;
-    bool upper = true;
-    size_t words = 1;
-    for (size_t i = 0; i < n; i++) {
-        words += s[i] == ' ';
-        if (s[i] >= 'a' && s[i] <= 'z')
-            upper = false;
-    }
-    if (words == 1 || upper)
-        return words <= 4;
-    /* all words but the last start in lower case */
-    const char *p = s;
-    for (size_t w = 0; w + 1 < words; w++) {
-        if (!(*p >= 'a' && *p <= 'z'))
-            return false;
-        p = (const char *)memchr(p, ' ', n - (size_t)(p - s)) + 1;
-    }
-    return words <= 4;
-}
-
-/* One word of capital letters alone (`MA`, `NI`). */
-static bool upper_word(const char *s, size_t n)
-{
-    size_t i = 0;
-    while (i < n && s[i] >= 'A' && s[i] <= 'Z')
-        i++;
-    return n && i == n;
-}
-
-/* A given-name part of a "Family, Given" list: initials or at most three
- * capitalised words. */
-static bool given_piece(const char *s, size_t n)
-{
-    if (is_initials(s, n))
-        return true;
-    size_t words = 1;
-    for (size_t i = 0; i < n; i++)
-        words += s[i] == ' ';
-    unsigned char c = (unsigned char)s[0];
-    return words <= 3 && ((c >= 'A' && c <= 'Z') || c >= 0xC0);
-}
-
-/* bib_name_score into *out, or BIB_ENOMEM when the name model's
- * normalisation ran out of memory (its score would be 0, silently). */
-static int name_score(const char *s, size_t n, double *out)
-{
-    return bib__name_score_of(s, n, out);
-}
-
-/* The marks between CJK names: `・`, `、`, `，`. */
-static bool cjk_name_sep(const char *p, size_t n)
-{
-    uint32_t c;
-    return n == 3 && bib_utf8_decode(p, 3, &c) == 3 && (c == 0x30FB || c == 0x3001 || c == 0xFF0C);
-}
-
-/* The Russian `и` ("and") and `др` (of `и др.`, "and others": GOST). */
-#define RU_AND "\xd0\xb8"
-#define RU_OTHERS "\xd0\xb4\xd1\x80"
-
-/* Whether the pieces of a name list invert the first name only, as
- * Chicago and MLA write it ("García, Alberto, and Marvin L. Cohen"; "Li,
- * Qiang, Shaoyun Huang, Dong Pan"): a family name alone, its given names,
- * then names of two words or more, none of them initials alone. */
-static bool first_inverted(const piece *pc, size_t np)
-{
-    bool first = np >= 3 && memchr(pc[0].s, ' ', pc[0].n) == NULL &&
-                 family_piece(pc[0].s, pc[0].n) && given_piece(pc[1].s, pc[1].n) &&
-                 !is_initials(pc[1].s, pc[1].n);
-    for (size_t i = 2; first && i < np; i++)
-        first = memchr(pc[i].s, ' ', pc[i].n) != NULL && !is_initials(pc[i].s, pc[i].n);
-    return first;
-}
-
-/* Whether the tokens at i (before b) say "and others": `et al` or `и др`. */
-static bool etal_at(const bib_reftag *t, size_t i, size_t b)
-{
-    return i + 1 < b && ((tok_eq(t, i, "et") && tok_eq(t, i + 1, "al")) ||
-                         (tok_eq(t, i, RU_AND) && tok_eq(t, i + 1, RU_OTHERS)));
-}
-
-/* Adds the names of a name list "Smith, J., Doe, K. & Roe, R." /
- * "J. Smith, K. Doe and R. Roe" / "SMITH, J.; DOE, K." / "Smith J, Doe K". */
-static int add_names(bib_record *rec, bib_var var, const bib_reftag *t, size_t a, size_t b)
-{
-    static const char *const joins[] = { "and", "und", "&", "y", "e", "et", "and", "og", "och", "en", "i", "и", NULL };
-    static const char *const roles[] = { "ed", "eds", "hrsg", "hg", "dir", "dirs", "coord", "org",
-                                         "orgs", "éd", "éds", "red", "trans", "comp", "comps", NULL };
-    piece pc[256];
-    size_t np = 0, start = a;
-    bool etal = false, semi = false;
-    /* ';' or '/' between names (`MÜLLER, H. ; SCHMIDT, P.`, `M. Abbas/O.
-     * Gustafsson`): the list's separator, so a comma is inside a name */
-    for (size_t i = a; i < b; i++)
-        semi |= t->tok[i].kind == BIB_REFTOK_PUNCT && (tx(t, i)[0] == ';' || tx(t, i)[0] == '/');
-    for (size_t i = a; i <= b && np < 255; i++) {
-        bool cut = i == b;
-        if (!cut && t->tok[i].kind == BIB_REFTOK_PUNCT) {
-            char c = tx(t, i)[0];
-            /* with ';' between names, a comma is inside a name */
-            cut = (c == ',' && !semi) || c == ';' || c == '/' || c == '&' || c == '(' || c == ')';
-        }
-        if (!cut && i < b && cjk_name_sep(tx(t, i), t->tok[i].len)) {
-            cut = true;
-        } else if (!cut && (t->tok[i].kind != BIB_REFTOK_PUNCT && t->tok[i].space_before &&
-                            !(tx(t, i)[0] >= 'A' && tx(t, i)[0] <= 'Z') && tok_in(t, i, joins))) {
-            cut = !etal_at(t, i, b);
-            if (tok_eq(t, i, "e") && i + 1 < b && tx(t, i + 1)[0] == '.')
-                cut = false;    /* an initial E. */
-        }
-        if (!cut && etal_at(t, i, b)) {
-            etal = true;
-            cut = true;
-        }
-        if (!cut && i > a && (tx(t, i - 1)[0] == '(' || t->tok[i].space_before) && tok_in(t, i, roles))
-            cut = true;
-        if (!cut)
-            continue;
-        if (i > start) {
-            const char *s = tx(t, start);
-            size_t n = t->tok[i - 1].off + t->tok[i - 1].len - t->tok[start].off;
-            pc[np++] = (piece){ s, n };
-        }
-        /* skip "et al.", role words and their dots */
-        if (i < b && (etal || tok_in(t, i, roles))) {
-            while (i + 1 < b && (t->tok[i + 1].kind == BIB_REFTOK_WORD || tx(t, i + 1)[0] == '.') &&
-                   (tok_eq(t, i + 1, "al") || tok_eq(t, i + 1, RU_OTHERS) ||
-                    tx(t, i + 1)[0] == '.'))
-                i++;
-        }
-        start = i + 1;
-    }
-    /* a whole list of "Family, Given" pairs ("Smith, John, Doe, Jane";
-     * "PASTOR, Jon and MCKAY, Donald P.") */
-    /* CJK names are written whole (`山田太郎`, `王小明`): never paired */
-    bool cjk = false;
-    for (size_t i = a; i < b && !cjk; i++)
-        cjk = t->tok[i].kind == BIB_REFTOK_CJK;
-    bool pairs = !semi && !cjk && np >= 2 && np % 2 == 0;
-    for (size_t i = 0; pairs && i < np; i += 2)
-        pairs = given_piece(pc[i + 1].s, pc[i + 1].n) &&
-                (family_piece(pc[i].s, pc[i].n) ||
-                 /* a short family name in capitals reads as initials
-                  * ("MA, ShaoJun, NI, Zhaoheng"): not before a given name
-                  * that is a word */
-                 (!is_initials(pc[i + 1].s, pc[i + 1].n) && upper_word(pc[i].s, pc[i].n)));
-    for (size_t i = 0; pairs && i < np; i += 2) {
-        int rc = add_one_name(rec, var, pc[i].s, (size_t)(pc[i + 1].s + pc[i + 1].n - pc[i].s));
-        if (rc)
-            return rc;
-    }
-    bool first = !pairs && !semi && !cjk && first_inverted(pc, np);
-    if (first) {
-        int rc = add_one_name(rec, var, pc[0].s, (size_t)(pc[1].s + pc[1].n - pc[0].s));
-        for (size_t i = 2; !rc && i < np; i++)
-            rc = add_one_name(rec, var, pc[i].s, pc[i].n);
-        if (rc)
-            return rc;
-    }
-    /* else pair "Family, Initials" pieces; a list with ';' between names
-     * keeps its commas inside names */
-    for (size_t i = 0; !pairs && !first && i < np; i++) {
-        piece p = pc[i];
-        bool pair = false;
-        if (!semi && !cjk && i + 1 < np && is_initials(pc[i + 1].s, pc[i + 1].n) &&
-            !is_initials(p.s, p.n) && memchr(p.s, ' ', p.n) == NULL)
-            pair = true;
-        if (pair) {
-            size_t n = (size_t)(pc[i + 1].s + pc[i + 1].n - p.s);
-            int rc = add_one_name(rec, var, p.s, n);
-            if (rc)
-                return rc;
-            i++;
-            continue;
-        }
-        double sc = 0;
-        if (!semi && !cjk && i + 1 < np && memchr(p.s, ' ', p.n) == NULL && !is_initials(p.s, p.n) &&
-            np % 2 == 0 && memchr(pc[i + 1].s, ' ', pc[i + 1].n) == NULL &&
-            name_score(p.s, (size_t)(pc[i + 1].s + pc[i + 1].n - p.s), &sc))
-            return BIB_ENOMEM;
-        if (sc > 0) {
-            /* "Smith, John, Doe, Jane": family, given pairs */
-            int rc = add_one_name(rec, var, p.s, (size_t)(pc[i + 1].s + pc[i + 1].n - p.s));
-            if (rc)
-                return rc;
-            i++;
-            continue;
-        }
-        int rc = add_one_name(rec, var, p.s, p.n);
-        if (rc)
-            return rc;
-    }
-    if (etal)
-        return bib_record_set_names_truncated(rec, var, true);
-    return 0;
 }
 
 /* "---", "———", "___": the authors of the previous reference. */
@@ -859,9 +512,9 @@ static int fill(bib_record *rec, const bib_reftag *t, const span sp[L], const bi
     if (ditto && !(sp[BIB_REF_AUTHOR].found && sp[BIB_REF_AUTHOR].a == lead))
         rc = copy_names(rec, BIB_VAR_AUTHOR, prev);
     else if (sp[BIB_REF_AUTHOR].found)
-        rc = add_names(rec, BIB_VAR_AUTHOR, t, sp[BIB_REF_AUTHOR].a, sp[BIB_REF_AUTHOR].b);
+        rc = bib__reftag_add_names(rec, BIB_VAR_AUTHOR, t, sp[BIB_REF_AUTHOR].a, sp[BIB_REF_AUTHOR].b);
     if (!rc && sp[BIB_REF_EDITOR].found)
-        rc = add_names(rec, BIB_VAR_EDITOR, t, sp[BIB_REF_EDITOR].a, sp[BIB_REF_EDITOR].b);
+        rc = bib__reftag_add_names(rec, BIB_VAR_EDITOR, t, sp[BIB_REF_EDITOR].a, sp[BIB_REF_EDITOR].b);
     static const struct { int label; bib_var var; } plain[] = {
         { BIB_REF_TITLE, BIB_VAR_TITLE }, { BIB_REF_CONTAINER, BIB_VAR_CONTAINER_TITLE },
         { BIB_REF_COLLECTION, BIB_VAR_COLLECTION_TITLE }, { BIB_REF_PUBLISHER, BIB_VAR_PUBLISHER },
@@ -977,7 +630,7 @@ static int label_list_in_title(bib_reftag *t, const span sp[L])
             return 0;
         size_t from = t->tok[a].off, to = t->tok[b - 1].off + t->tok[b - 1].len;
         double sc;
-        if (name_score(t->s + from, to - from, &sc))
+        if (bib__name_score_of(t->s + from, to - from, &sc))
             return BIB_ENOMEM;
         if (sc <= 0)    /* the name model's own boundary, as add_names */
             return 0;

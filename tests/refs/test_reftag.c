@@ -196,6 +196,63 @@ START_TEST(test_style_syntax)
 }
 END_TEST
 
+/* The first body name of r's authors as a literal, or NULL. */
+static const char *literal0(const bib_record *r)
+{
+    const bib_field *f = bib_record_get(r, BIB_VAR_AUTHOR);
+    return f && bib_field_name_count(f) ? bib_field_name_at(f, 0)->literal : NULL;
+}
+
+/* Name lists the record builder once misread (docs/refs.md, "Records"):
+ * each case fails with its rule in core/reftag_record.c taken out. */
+START_TEST(test_name_shapes)
+{
+    bib_reftag *t = bib_reftag_new();
+    /* Vancouver in capitals: "FAMILY INITIALS" names, no pairs; a name
+     * whose two words both read as initials follows the others' order */
+    expect_authors(t, "12- OKAFOR AN, RUIZ TM, YU DP. Tidal flats under stress. Estuaries. "
+                      "2018, 12(3):45\xe2\x80\x93" "67.",
+                   (const char *const[]){"OKAFOR", "RUIZ", "YU", NULL}, false);
+    expect_authors(t, "OKAFOR A.N., RUIZ T., Tidal flats under stress, Estuaries, 2018.",
+                   (const char *const[]){"OKAFOR", "RUIZ", NULL}, false);
+    /* the first name inverted with initials, the others in reading order,
+     * joined by "und" */
+    expect_authors(t, "OKAFOR, A., T. RUIZ und M. ZHOU (2018): Tidal flats under stress. In: "
+                      "Estuaries.",
+                   (const char *const[]){"OKAFOR", "RUIZ", "ZHOU", NULL}, false);
+    /* ISO 690 in Czech: "a" is "and"; a family name in capitals after the
+     * given name, three letters that the display parser reads as initials
+     * (two, `Mei LI`, stay ambiguous with Vancouver's `Smith JE`) */
+    expect_authors(t, "OKAFOR, Adaeze, Mei LIU a Tom\xc3\xa1s RUIZ. Tidal flats under stress. "
+                      "Estuaries. 2018, 12(3), 45\xe2\x80\x93" "67.",
+                   (const char *const[]){"OKAFOR", "LIU", "RUIZ", NULL}, false);
+    /* a family name of two words before initials alone, with a comma */
+    expect_authors(t, "De Angelis, M. 2018. Tidal Flats under Stress. Estuaries 12: 45\xe2\x80\x93"
+                      "67.",
+                   (const char *const[]){"De Angelis", NULL}, false);
+    /* family in capitals first, given names after it, no comma */
+    expect_authors(t, "OKAFOR Adaeze N., \xe2\x80\x9cTidal flats under stress\xe2\x80\x9d, "
+                      "Estuaries, c. 12 (2018), ss. 45-67.",
+                   (const char *const[]){"OKAFOR", NULL}, false);
+    /* a body's name is a literal, its "and" inside */
+    bib_record *r = parse(t, "Coastal Research Association. 2018. Tidal flats under stress. "
+                             "Estuaries 12: 45\xe2\x80\x93" "67.", NULL);
+    ck_assert_str_eq(literal0(r), "Coastal Research Association");
+    bib_record_free(r);
+    r = parse(t, "Council for Tides and Estuaries. 2018. Tidal flats under stress. "
+                 "Estuaries 12: 45-67.", NULL);
+    ck_assert_str_eq(literal0(r), "Council for Tides and Estuaries");
+    bib_record_free(r);
+    /* ... and a piece of a list with commas */
+    r = parse(t, "Coastal Research Association, Okafor, A. 2018. Tidal flats under stress. "
+                 "Estuaries 12: 45-67.", NULL);
+    ck_assert_str_eq(literal0(r), "Coastal Research Association");
+    ck_assert_str_eq(family(r, BIB_VAR_AUTHOR, 1), "Okafor");
+    bib_record_free(r);
+    bib_reftag_free(t);
+}
+END_TEST
+
 START_TEST(test_slash_names)
 {
     /* `/` between names, without spaces (given first) or with them (family
@@ -599,6 +656,6 @@ START_TEST(test_feature_count)
 END_TEST
 
 BIB_TEST_MAIN("reftag", test_tokens, test_labels, test_apa_record, test_ieee_record,
-              test_style_syntax, test_slash_names, test_cjk_record, test_closing_bracket, test_folded_tokens,
-              test_wide_digits, test_arxiv_token, test_no_record, test_reuse,
+              test_style_syntax, test_name_shapes, test_slash_names, test_cjk_record,
+              test_closing_bracket, test_folded_tokens, test_wide_digits, test_arxiv_token, test_no_record, test_reuse,
               test_memo_scores, test_score_sums, test_initials, test_feature_count)

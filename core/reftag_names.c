@@ -1,0 +1,569 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * reftag_names.c - the record builder's name lists: a run of tokens the
+ * tagger labelled author or editor cut into names and each read with
+ * core's name service, by the list syntax of the styles (docs/refs.md,
+ * "Records").
+ *
+ * Not for: the other fields (reftag_record.c).
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bibconv/names.h"
+#include "bibconv/utf8.h"
+#include "bibconv/script.h"
+#include "names_internal.h"
+#include "reftag_int.h"
+
+/* bib_utf8_decode, bib_char_is_upper and bib_char_is_lower with ASCII
+ * read inline: is_initials asks them of every character of a name
+ * list's parts. The ASCII classes are core's own, asked once
+ * (ascii_fill: bit 0 upper, bit 1 lower). */
+static unsigned char ascii_class[0x80];
+static pthread_once_t ascii_once = PTHREAD_ONCE_INIT;
+
+static void ascii_fill(void)
+{
+    for (uint32_t c = 0; c < 0x80; c++)
+        ascii_class[c] = (unsigned char)(bib_char_is_upper(c) | bib_char_is_lower(c) << 1);
+}
+
+static inline int dec(const char *s, size_t n, uint32_t *c)
+{
+    if (n && (unsigned char)s[0] < 0x80) {
+        *c = (unsigned char)s[0];
+        return 1;
+    }
+    return bib_utf8_decode(s, n, c);
+}
+
+static inline bool up(uint32_t c) { return c < 0x80 ? ascii_class[c] & 1 : bib_char_is_upper(c); }
+static inline bool low(uint32_t c) { return c < 0x80 ? ascii_class[c] >> 1 : bib_char_is_lower(c); }
+
+static bool is_initials(const char *s, size_t n)
+{
+    /* "J.", "J.-P.", "JE", "J. E.", "Yu.": capitals, dots, hyphens and
+     * spaces; lower-case letters only in an abbreviation ending in '.' */
+    pthread_once(&ascii_once, ascii_fill);
+    size_t caps = 0;
+    for (size_t i = 0; i < n;) {
+        uint32_t c;
+        int w = dec(s + i, n - i, &c);
+        i += (size_t)w;
+        if (c == '.' || c == '-' || c == ' ')
+            continue;
+        if (up(c)) {
+            caps++;
+            /* "JE" is initials, "BABA" a family name in capitals */
+            uint32_t d;
+            if (i < n && dec(s + i, n - i, &d) && up(d) &&
+                i + 1 < n) {
+                size_t k2 = i + (size_t)dec(s + i, n - i, &d);
+                uint32_t e;
+                if (k2 < n && dec(s + k2, n - k2, &e) && up(e))
+                    return false;
+            }
+            size_t k = i, lows = 0;
+            while (k < n) {
+                uint32_t lc;
+                int w2 = dec(s + k, n - k, &lc);
+                if (!low(lc))
+                    break;
+                k += (size_t)w2;
+                lows++;
+            }
+            if (lows && (lows > 2 || k >= n || s[k] != '.'))
+                return false;
+            i = k;
+            continue;
+        }
+        return false;
+    }
+    return caps > 0 && caps <= 4;
+}
+
+/* Words that name a body, not a person (`American Psychological
+ * Association`, `Centers for Disease Control and Prevention`), in the
+ * languages of the training styles (docs/refs.md, "Records"). */
+static const char *const body_words[] = {
+    "Association", "Associa\xc3\xa7\xc3\xa3o", "Asociaci\xc3\xb3n", "Associazione", "Society",
+    "Soci\xc3\xa9t\xc3\xa9", "Sociedad", "Gesellschaft", "Institute", "Institut", "Instituto",
+    "Istituto", "Foundation", "Fondation", "Fundaci\xc3\xb3n", "Stiftung", "Organization",
+    "Organisation", "Organizaci\xc3\xb3n", "Agency", "Council", "Committee", "Commission",
+    "Centers", "Center", "Centre", "Zentrum", "University", "Universit\xc3\xa4t",
+    "Universit\xc3\xa9", "Universidad", "Universidade", "Universit\xc3\xa0", "Department",
+    "Ministry", "Ministerium", "Minist\xc3\xa8re", "Office", "Bureau", "Inc.", "Inc", "Ltd",
+    "Ltd.", "GmbH", "Corporation", "Consortium", "Federation", "Academy", "Akademie",
+    "Acad\xc3\xa9mie", "Administration", "Authority", "Laboratory", "Programme", "Collaboration",
+    "Alliance", "Coalition", "Bundesamt", "Verband", "Verein", "Secretariat", "Museum", NULL};
+
+/* Whether s[0..n) names a body: two words or more, one of them a body
+ * word. */
+static bool body_name(const char *s, size_t n)
+{
+    if (!memchr(s, ' ', n))
+        return false;
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        while (j < n && s[j] != ' ')
+            j++;
+        size_t w = j - i;
+        while (w && s[i + w - 1] == ',')
+            w--;
+        for (const char *const *b = body_words; w && *b; b++)
+            if (strlen(*b) == w && memcmp(*b, s + i, w) == 0)
+                return true;
+        i = j + 1;
+    }
+    return false;
+}
+
+/* Adds s[0..n) as a literal name (a body's). */
+static int add_literal(bib_record *rec, bib_var var, const char *s, size_t n)
+{
+    bib_buf b;
+    bib_buf_init(&b);
+    bib_buf_append(&b, s, n);
+    if (bib_buf_failed(&b))
+        return BIB_ENOMEM;
+    bib_name name = {0};
+    name.literal = b.data;
+    int rc = bib_record_add_name(rec, var, &name);
+    bib_buf_clear(&b);
+    return rc == BIB_EINVAL ? 0 : rc;
+}
+
+/* Whether s[0..n) is one word of capital letters (hyphens and
+ * apostrophes inside) that does not read as initials (`FAHLMAN`, `NAU`). */
+static bool caps_word(const char *s, size_t n)
+{
+    if (!n || is_initials(s, n))
+        return false;
+    for (size_t i = 0; i < n;) {
+        uint32_t c;
+        int w = dec(s + i, n - i, &c);
+        if (w <= 0 || !(up(c) || c == '-' || c == '\''))
+            return false;
+        i += (size_t)w;
+    }
+    return true;
+}
+
+/* The space that ends the family name of a name written family first
+ * without a comma, or NULL: words in capitals before a word with lower
+ * case (`FAHLMAN Scott E.`, `DUPONT Jean-Pierre`); or, in a list whose
+ * names are written family first (fam_first), the first of two words of
+ * capitals that both read as initials (`YU DP` beside `WANG JC`). */
+static const char *caps_family_end(const char *s, size_t n, bool fam_first)
+{
+    const char *sp = memchr(s, ' ', n);
+    if (fam_first && sp && !memchr(s, '.', n) && !memchr(sp + 1, ' ', n - (size_t)(sp + 1 - s)) &&
+        is_initials(s, (size_t)(sp - s)) && is_initials(sp + 1, n - (size_t)(sp + 1 - s)))
+        return sp;
+    const char *w = s, *end = NULL;
+    pthread_once(&ascii_once, ascii_fill);
+    while (w < s + n) {
+        const char *e = memchr(w, ' ', n - (size_t)(w - s));
+        size_t wl = e ? (size_t)(e - w) : n - (size_t)(w - s);
+        if (!caps_word(w, wl))
+            break;
+        end = e;
+        w = e ? e + 1 : s + n;
+    }
+    if (!end || w >= s + n)
+        return NULL;
+    for (const char *p = w; p < s + n && *p != ' ';) { /* a word with lower case next */
+        uint32_t c;
+        int k = dec(p, n - (size_t)(p - s), &c);
+        if (k <= 0)
+            break;
+        if (low(c))
+            return end;
+        p += k;
+    }
+    return NULL;
+}
+
+/* Whether a word has a lower-case letter. */
+static bool has_lower(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        uint32_t c;
+        int k = dec(s + i, n - i, &c);
+        if (k <= 0)
+            return false;
+        if (low(c))
+            return true;
+        i += (size_t)k;
+    }
+    return false;
+}
+
+/* The space before the family name of a name written given names first
+ * with the family in capitals (`Dana NAU`, `Jean DE LA FONTAINE`: the
+ * display parser reads a short word of capitals after a name as its
+ * initials), or NULL: the words before it have lower case or are
+ * initials with a period. */
+static const char *caps_family_start(const char *s, size_t n, bool caps_list)
+{
+    const char *start = NULL, *w = s;
+    bool head = true;
+    pthread_once(&ascii_once, ascii_fill);
+    while (w < s + n) {
+        const char *e = memchr(w, ' ', n - (size_t)(w - s));
+        size_t wl = e ? (size_t)(e - w) : n - (size_t)(w - s);
+        if (caps_word(w, wl)) {
+            /* Vancouver writes three initials so (`Calil PHR`): a family
+             * name that short only in a list of such names (caps_list) */
+            size_t chars = 0;
+            for (size_t k = 0; k < wl; k++)
+                chars += ((unsigned char)w[k] & 0xC0) != 0x80;
+            if (head && w > s && (caps_list || chars >= 4))
+                start = w - 1;
+            else if (head)
+                return NULL;
+            head = false;
+        } else if (!head || !(has_lower(w, wl) || (wl && w[wl - 1] == '.'))) {
+            return NULL;
+        }
+        w = e ? e + 1 : s + n;
+    }
+    return start;
+}
+
+/* What a name list tells of its names (add_names to add_one_name). */
+enum {
+    NAME_FAM_FIRST = 1, /* names written family first, initials after */
+    NAME_CAPS = 2       /* family names in capitals (the first, inverted) */
+};
+
+static int add_one_name(bib_record *rec, bib_var var, const char *s, size_t n, unsigned hints)
+{
+    while (n && (*s == ' ' || *s == ',' ))
+        s++, n--;
+    while (n && (s[n - 1] == ' ' || s[n - 1] == ',' || s[n - 1] == ';'))
+        n--;
+    if (!n)
+        return 0;
+    if (body_name(s, n))
+        return add_literal(rec, var, s, n);
+    bib_name name;
+    int rc;
+    /* "Allen J. F.", "Patras P.", "De Angelis M.": family (one word or
+     * more), then initials with periods (the display parser reads "Smith
+     * JE" but takes "J. F." for given names before a family name): the
+     * first space after which only initials follow */
+    const char *sp = memchr(s, ',', n) ? NULL : caps_family_end(s, n, hints & NAME_FAM_FIRST);
+    if (!sp && !memchr(s, ',', n)) {
+        sp = memchr(s, ' ', n);
+        while (sp && !is_initials(sp + 1, n - (size_t)(sp + 1 - s)))
+            sp = memchr(sp + 1, ' ', n - (size_t)(sp + 1 - s));
+        if (sp && is_initials(s, (size_t)(sp - s)))
+            sp = NULL;
+    }
+    const char *tail = sp || memchr(s, ',', n) ? NULL : caps_family_start(s, n, hints & NAME_CAPS);
+    if (sp || tail) {
+        bib_buf b;
+        bib_buf_init(&b);
+        if (tail) { /* "FAMILY, Given" */
+            bib_buf_append(&b, tail + 1, n - (size_t)(tail + 1 - s));
+            bib_buf_puts(&b, ", ");
+            bib_buf_append(&b, s, (size_t)(tail - s));
+        } else {
+            bib_buf_append(&b, s, (size_t)(sp - s));
+            bib_buf_puts(&b, ",");
+            bib_buf_append(&b, sp, n - (size_t)(sp - s));
+        }
+        rc = bib_buf_failed(&b) ? BIB_ENOMEM : bib_name_parse_display(&name, b.data, b.len);
+        bib_buf_clear(&b);
+    } else {
+        rc = bib_name_parse_display(&name, s, n);
+    }
+    if (rc == BIB_ENOMEM)
+        return rc;
+    if (rc == 0) {
+        rc = bib_record_add_name(rec, var, &name);
+        bib_name_clear(&name);
+        return rc == BIB_EINVAL ? 0 : rc;
+    }
+    return 0;
+}
+
+typedef struct piece {
+    const char *s;
+    size_t n;
+} piece;
+
+/* Whether a piece of several words opens (`C. MALERBA`: given names
+ * first) or ends (`KEYSER SJ`, `LESH N.`: a whole name, family first)
+ * with initials. */
+static bool edge_initials(const char *s, size_t n, bool end)
+{
+    const char *sp = end ? NULL : memchr(s, ' ', n);
+    if (end)
+        for (size_t i = n; i-- > 0 && !sp;)
+            sp = s[i] == ' ' ? s + i : NULL;
+    if (!sp)
+        return false;
+    /* at the start, with a period: `DE ANGELIS` opens with a particle */
+    return end ? is_initials(sp + 1, n - (size_t)(sp + 1 - s)) && !is_initials(s, (size_t)(sp - s))
+               : is_initials(s, (size_t)(sp - s)) && memchr(s, '.', (size_t)(sp - s));
+}
+
+/* A family name as a "Family, Given" list writes it: one word, or words
+ * in capitals (DE OLIVEIRA), or lower-case particles before one word
+ * (van der Berg); never initials, nor a whole name that has its initials
+ * before or after it (the Vancouver list `KEYSER SJ, POSTAL PM` has no
+ * "Family, Given" pairs). */
+static bool family_piece(const char *s, size_t n)
+{
+    if (!n || is_initials(s, n) || edge_initials(s, n, false) || edge_initials(s, n, true))
+        return false;
+    bool upper = true;
+    size_t words = 1;
+    for (size_t i = 0; i < n; i++) {
+        words += s[i] == ' ';
+        if (s[i] >= 'a' && s[i] <= 'z')
+            upper = false;
+    }
+    if (words == 1 || upper)
+        return words <= 4;
+    /* all words but the last start in lower case */
+    const char *p = s;
+    for (size_t w = 0; w + 1 < words; w++) {
+        if (!(*p >= 'a' && *p <= 'z'))
+            return false;
+        p = (const char *)memchr(p, ' ', n - (size_t)(p - s)) + 1;
+    }
+    return words <= 4;
+}
+
+/* One word of capital letters alone (`MA`, `NI`). */
+static bool upper_word(const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n && s[i] >= 'A' && s[i] <= 'Z')
+        i++;
+    return n && i == n;
+}
+
+/* A given-name part of a "Family, Given" list: initials or at most three
+ * capitalised words. */
+static bool given_piece(const char *s, size_t n)
+{
+    if (is_initials(s, n))
+        return true;
+    size_t words = 1;
+    for (size_t i = 0; i < n; i++)
+        words += s[i] == ' ';
+    unsigned char c = (unsigned char)s[0];
+    return words <= 3 && ((c >= 'A' && c <= 'Z') || c >= 0xC0);
+}
+
+/* bib_name_score into *out, or BIB_ENOMEM when the name model's
+ * normalisation ran out of memory (its score would be 0, silently). */
+static int name_score(const char *s, size_t n, double *out)
+{
+    return bib__name_score_of(s, n, out);
+}
+
+/* The marks between CJK names: `・`, `、`, `，`. */
+static bool cjk_name_sep(const char *p, size_t n)
+{
+    uint32_t c;
+    return n == 3 && bib_utf8_decode(p, 3, &c) == 3 && (c == 0x30FB || c == 0x3001 || c == 0xFF0C);
+}
+
+/* The Russian `и` ("and") and `др` (of `и др.`, "and others": GOST). */
+#define RU_AND "\xd0\xb8"
+#define RU_OTHERS "\xd0\xb4\xd1\x80"
+
+/* Whether a piece has a word of initials (`Richard J. Komp`). */
+static bool has_initial_word(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        const char *e = memchr(s + i, ' ', n - i);
+        size_t j = e ? (size_t)(e - s) : n;
+        if (is_initials(s + i, j - i))
+            return true;
+        i = j + 1;
+    }
+    return false;
+}
+
+/* Whether the pieces of a name list invert the first name only, as
+ * Chicago and MLA write it ("García, Alberto, and Marvin L. Cohen"; "Li,
+ * Qiang, Shaoyun Huang, Dong Pan"): a family name alone, its given names,
+ * then names of two words or more, none of them initials alone. */
+static bool first_inverted(const piece *pc, size_t np)
+{
+    bool first = np >= 3 && memchr(pc[0].s, ' ', pc[0].n) == NULL &&
+                 family_piece(pc[0].s, pc[0].n) && given_piece(pc[1].s, pc[1].n) &&
+                 !is_initials(pc[1].s, pc[1].n);
+    for (size_t i = 2; first && i < np; i++)
+        first = memchr(pc[i].s, ' ', pc[i].n) != NULL && !is_initials(pc[i].s, pc[i].n);
+    return first;
+}
+
+/* Whether the tokens at i (before b) say "and others": `et al` or `и др`. */
+static bool etal_at(const bib_reftag *t, size_t i, size_t b)
+{
+    return i + 1 < b && ((tok_eq(t, i, "et") && tok_eq(t, i + 1, "al")) ||
+                         (tok_eq(t, i, RU_AND) && tok_eq(t, i + 1, RU_OTHERS)));
+}
+
+static const char *const roles[] = { "ed", "eds", "hrsg", "hg", "dir", "dirs", "coord", "org",
+                                     "orgs", "éd", "éds", "red", "trans", "comp", "comps", NULL };
+
+/* Cuts the name list in tokens [a, b) into pc (room for 256) at its
+ * separators and joining words; returns the pieces' count, *etal when
+ * the list says "and others". semi: ';' or '/' separate the names. */
+static size_t cut_list(const bib_reftag *t, size_t a, size_t b, bool semi, piece *pc, bool *etal)
+{
+    static const char *const joins[] = { "and", "und", "&", "y", "e", "et", "and", "og", "och", "en", "i", "и", NULL };
+    size_t np = 0, start = a;
+    for (size_t i = a; i <= b && np < 255; i++) {
+        bool cut = i == b;
+        if (!cut && t->tok[i].kind == BIB_REFTOK_PUNCT) {
+            char c = tx(t, i)[0];
+            /* with ';' between names, a comma is inside a name */
+            cut = (c == ',' && !semi) || c == ';' || c == '/' || c == '&' || c == '(' || c == ')';
+        }
+        if (!cut && i < b && cjk_name_sep(tx(t, i), t->tok[i].len)) {
+            cut = true;
+        } else if (!cut && (t->tok[i].kind != BIB_REFTOK_PUNCT && t->tok[i].space_before &&
+                            !(tx(t, i)[0] >= 'A' && tx(t, i)[0] <= 'Z') && tok_in(t, i, joins))) {
+            cut = !etal_at(t, i, b);
+            if (tok_eq(t, i, "e") && i + 1 < b && tx(t, i + 1)[0] == '.')
+                cut = false; /* an initial E. */
+        } else if (!cut && i > a && i + 1 < b && t->tok[i].space_before && tok_eq(t, i, "a") &&
+                   tx(t, i + 1)[0] >= 'A' && tx(t, i + 1)[0] <= 'Z' &&
+                   caps_word(tx(t, i - 1), t->tok[i - 1].len)) {
+            /* Czech and Slovak "and" after a family name in capitals (ISO
+             * 690: `Dana NAU a Paolo TRAVERSO`); a lone `a` elsewhere is
+             * more often an initial that lost its case (`Jose a Garrido`) */
+            cut = true;
+        }
+        if (!cut && etal_at(t, i, b)) {
+            *etal = true;
+            cut = true;
+        }
+        if (!cut && i > a && (tx(t, i - 1)[0] == '(' || t->tok[i].space_before) && tok_in(t, i, roles))
+            cut = true;
+        if (!cut)
+            continue;
+        if (i > start) {
+            const char *s = tx(t, start);
+            size_t n = t->tok[i - 1].off + t->tok[i - 1].len - t->tok[start].off;
+            pc[np++] = (piece){ s, n };
+        }
+        /* skip "et al.", role words and their dots */
+        if (i < b && (*etal || tok_in(t, i, roles))) {
+            while (i + 1 < b && (t->tok[i + 1].kind == BIB_REFTOK_WORD || tx(t, i + 1)[0] == '.') &&
+                   (tok_eq(t, i + 1, "al") || tok_eq(t, i + 1, RU_OTHERS) ||
+                    tx(t, i + 1)[0] == '.'))
+                i++;
+        }
+        start = i + 1;
+    }
+    return np;
+}
+
+/* Adds the names of a name list "Smith, J., Doe, K. & Roe, R." /
+ * "J. Smith, K. Doe and R. Roe" / "SMITH, J.; DOE, K." / "Smith J, Doe K". */
+int bib__reftag_add_names(bib_record *rec, bib_var var, const bib_reftag *t, size_t a, size_t b)
+{
+    piece pc[256];
+    bool etal = false, semi = false;
+    /* ';' or '/' between names (`MÜLLER, H. ; SCHMIDT, P.`, `M. Abbas/O.
+     * Gustafsson`): the list's separator, so a comma is inside a name */
+    bool comma = false;
+    for (size_t i = a; i < b; i++) {
+        semi |= t->tok[i].kind == BIB_REFTOK_PUNCT && (tx(t, i)[0] == ';' || tx(t, i)[0] == '/');
+        comma |= t->tok[i].kind == BIB_REFTOK_PUNCT && (tx(t, i)[0] == ',' || tx(t, i)[0] == '&');
+    }
+    /* a body's name whole, its "and" inside (`Centers for Disease Control
+     * and Prevention`) */
+    if (!semi && !comma && a < b &&
+        body_name(tx(t, a), t->tok[b - 1].off + t->tok[b - 1].len - t->tok[a].off))
+        return add_literal(rec, var, tx(t, a), t->tok[b - 1].off + t->tok[b - 1].len - t->tok[a].off);
+    size_t np = cut_list(t, a, b, semi, pc, &etal);
+    /* names written family first, initials after (`WANG JC, FENG SQ`) */
+    size_t ff = 0, gf = 0;
+    for (size_t i = 0; i < np; i++) {
+        ff += edge_initials(pc[i].s, pc[i].n, true);
+        gf += edge_initials(pc[i].s, pc[i].n, false);
+    }
+    unsigned hints = (ff > gf ? NAME_FAM_FIRST : 0) |
+                     (np && caps_word(pc[0].s, pc[0].n) ? NAME_CAPS : 0);
+    /* a whole list of "Family, Given" pairs ("Smith, John, Doe, Jane";
+     * "PASTOR, Jon and MCKAY, Donald P.") */
+    /* CJK names are written whole (`山田太郎`, `王小明`): never paired */
+    bool cjk = false;
+    for (size_t i = a; i < b && !cjk; i++)
+        cjk = t->tok[i].kind == BIB_REFTOK_CJK;
+    bool pairs = !semi && !cjk && np >= 2 && np % 2 == 0;
+    for (size_t i = 0; pairs && i < np; i += 2)
+        pairs = given_piece(pc[i + 1].s, pc[i + 1].n) &&
+                (family_piece(pc[i].s, pc[i].n) ||
+                 /* a short family name in capitals reads as initials
+                  * ("MA, ShaoJun, NI, Zhaoheng"): not before a given name
+                  * that is a word */
+                 (!is_initials(pc[i + 1].s, pc[i + 1].n) && upper_word(pc[i].s, pc[i].n)));
+    for (size_t i = 0; pairs && i < np; i += 2) {
+        int rc = add_one_name(rec, var, pc[i].s, (size_t)(pc[i + 1].s + pc[i + 1].n - pc[i].s), false);
+        if (rc)
+            return rc;
+    }
+    bool first = !pairs && !semi && !cjk && first_inverted(pc, np);
+    if (first) {
+        int rc = add_one_name(rec, var, pc[0].s, (size_t)(pc[1].s + pc[1].n - pc[0].s), false);
+        for (size_t i = 2; !rc && i < np; i++)
+            rc = add_one_name(rec, var, pc[i].s, pc[i].n, hints);
+        if (rc)
+            return rc;
+    }
+    /* else pair "Family, Initials" pieces; a list with ';' between names
+     * keeps its commas inside names */
+    for (size_t i = 0; !pairs && !first && i < np; i++) {
+        piece p = pc[i];
+        bool pair = false;
+        /* initials alone are no name: they go with the family before them,
+         * of one word or more (`De Angelis, M.`, `Fonseca de la Bella, L.`)
+         * unless that piece is a whole name itself */
+        if (!semi && !cjk && i + 1 < np && is_initials(pc[i + 1].s, pc[i + 1].n) &&
+            !is_initials(p.s, p.n) &&
+            (memchr(p.s, ' ', p.n) == NULL || !has_initial_word(p.s, p.n)))
+            pair = true;
+        if (pair) {
+            size_t n = (size_t)(pc[i + 1].s + pc[i + 1].n - p.s);
+            int rc = add_one_name(rec, var, p.s, n, false);
+            if (rc)
+                return rc;
+            i++;
+            continue;
+        }
+        double sc = 0;
+        if (!semi && !cjk && i + 1 < np && memchr(p.s, ' ', p.n) == NULL && !is_initials(p.s, p.n) &&
+            np % 2 == 0 && memchr(pc[i + 1].s, ' ', pc[i + 1].n) == NULL &&
+            name_score(p.s, (size_t)(pc[i + 1].s + pc[i + 1].n - p.s), &sc))
+            return BIB_ENOMEM;
+        if (sc > 0) {
+            /* "Smith, John, Doe, Jane": family, given pairs */
+            int rc = add_one_name(rec, var, p.s, (size_t)(pc[i + 1].s + pc[i + 1].n - p.s), false);
+            if (rc)
+                return rc;
+            i++;
+            continue;
+        }
+        int rc = add_one_name(rec, var, p.s, p.n, hints);
+        if (rc)
+            return rc;
+    }
+    if (etal)
+        return bib_record_set_names_truncated(rec, var, true);
+    return 0;
+}
+

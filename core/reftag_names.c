@@ -84,40 +84,34 @@ static bool is_initials(const char *s, size_t n)
     return caps > 0 && caps <= 4;
 }
 
-/* Words that name a body, not a person (`American Psychological
- * Association`, `Centers for Disease Control and Prevention`), in the
- * languages of the training styles (docs/refs.md, "Records"). */
-static const char *const body_words[] = {
-    "Association", "Associa\xc3\xa7\xc3\xa3o", "Asociaci\xc3\xb3n", "Associazione", "Society",
-    "Soci\xc3\xa9t\xc3\xa9", "Sociedad", "Gesellschaft", "Institute", "Institut", "Instituto",
-    "Istituto", "Foundation", "Fondation", "Fundaci\xc3\xb3n", "Stiftung", "Organization",
-    "Organisation", "Organizaci\xc3\xb3n", "Agency", "Council", "Committee", "Commission",
-    "Centers", "Center", "Centre", "Zentrum", "University", "Universit\xc3\xa4t",
-    "Universit\xc3\xa9", "Universidad", "Universidade", "Universit\xc3\xa0", "Department",
-    "Ministry", "Ministerium", "Minist\xc3\xa8re", "Office", "Bureau", "Inc.", "Inc", "Ltd",
-    "Ltd.", "GmbH", "Corporation", "Consortium", "Federation", "Academy", "Akademie",
-    "Acad\xc3\xa9mie", "Administration", "Authority", "Laboratory", "Programme", "Collaboration",
-    "Alliance", "Coalition", "Bundesamt", "Verband", "Verein", "Secretariat", "Museum", NULL};
-
-/* Whether s[0..n) names a body: two words or more, one of them a body
- * word. */
-static bool body_name(const char *s, size_t n)
+/* Whether a piece has a word of initials (`Richard J. Komp`). */
+static bool has_initial_word(const char *s, size_t n)
 {
-    if (!memchr(s, ' ', n))
-        return false;
     for (size_t i = 0; i < n;) {
-        size_t j = i;
-        while (j < n && s[j] != ' ')
-            j++;
-        size_t w = j - i;
-        while (w && s[i + w - 1] == ',')
-            w--;
-        for (const char *const *b = body_words; w && *b; b++)
-            if (strlen(*b) == w && memcmp(*b, s + i, w) == 0)
-                return true;
+        const char *e = memchr(s + i, ' ', n - i);
+        size_t j = e ? (size_t)(e - s) : n;
+        if (is_initials(s + i, j - i))
+            return true;
         i = j + 1;
     }
     return false;
+}
+
+/* Whether s[0..n) names a body, not a person (`American Psychological
+ * Association`, `Universität Hamburg`): words without initials or comma
+ * that the learned name model scores at or below its own boundary, 0
+ * (bodies score -3 to -21, people's names +3 to +8); *rc BIB_ENOMEM when
+ * the model ran out of memory. */
+static bool body_name(const char *s, size_t n, int *rc)
+{
+    if (!memchr(s, ' ', n) || memchr(s, ',', n) || has_initial_word(s, n))
+        return false;
+    double sc = 0;
+    if (bib__name_score_of(s, n, &sc)) {
+        *rc = BIB_ENOMEM;
+        return false;
+    }
+    return sc <= 0;
 }
 
 /* Adds s[0..n) as a literal name (a body's). */
@@ -247,8 +241,11 @@ static int add_one_name(bib_record *rec, bib_var var, const char *s, size_t n, u
         n--;
     if (!n)
         return 0;
-    if (body_name(s, n))
+    int brc = 0;
+    if (body_name(s, n, &brc))
         return add_literal(rec, var, s, n);
+    if (brc)
+        return brc;
     bib_name name;
     int rc;
     /* "Allen J. F.", "Patras P.", "De Angelis M.": family (one word or
@@ -380,19 +377,6 @@ static bool cjk_name_sep(const char *p, size_t n)
 #define RU_AND "\xd0\xb8"
 #define RU_OTHERS "\xd0\xb4\xd1\x80"
 
-/* Whether a piece has a word of initials (`Richard J. Komp`). */
-static bool has_initial_word(const char *s, size_t n)
-{
-    for (size_t i = 0; i < n;) {
-        const char *e = memchr(s + i, ' ', n - i);
-        size_t j = e ? (size_t)(e - s) : n;
-        if (is_initials(s + i, j - i))
-            return true;
-        i = j + 1;
-    }
-    return false;
-}
-
 /* Whether the pieces of a name list invert the first name only, as
  * Chicago and MLA write it ("García, Alberto, and Marvin L. Cohen"; "Li,
  * Qiang, Shaoyun Huang, Dong Pan"): a family name alone, its given names,
@@ -486,9 +470,12 @@ int bib__reftag_add_names(bib_record *rec, bib_var var, const bib_reftag *t, siz
     }
     /* a body's name whole, its "and" inside (`Centers for Disease Control
      * and Prevention`) */
-    if (!semi && !comma && a < b &&
-        body_name(tx(t, a), t->tok[b - 1].off + t->tok[b - 1].len - t->tok[a].off))
-        return add_literal(rec, var, tx(t, a), t->tok[b - 1].off + t->tok[b - 1].len - t->tok[a].off);
+    size_t whole = a < b ? t->tok[b - 1].off + t->tok[b - 1].len - t->tok[a].off : 0;
+    int brc = 0;
+    if (!semi && !comma && a < b && body_name(tx(t, a), whole, &brc))
+        return add_literal(rec, var, tx(t, a), whole);
+    if (brc)
+        return brc;
     size_t np = cut_list(t, a, b, semi, pc, &etal);
     /* names written family first, initials after (`WANG JC, FENG SQ`) */
     size_t ff = 0, gf = 0;

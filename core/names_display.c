@@ -657,3 +657,53 @@ int bib_name_format_display(bib_buf *out, const bib_name *n)
     }
     return bib_buf_failed(out) ? BIB_ENOMEM : 0;
 }
+
+/* ---- titles before a name ----------------------------------------------- */
+
+size_t bib_name_titles(const char *s, size_t n)
+{
+    /* with a period or, the spelled-out ones, a space after them; longer
+     * first (`Prof.` before `Pr.`) */
+    static const char *const dotted[] = { "Univ.-Prof", "Jun.-Prof", "Priv.-Doz", "Dr.-Ing",
+                                          "Dipl.-Ing", "Prof", "Dres", "Doz", "Dott", "Mrs", "Mme",
+                                          "Dr", "Mr", "Ms", "Pr", "hc", "h.c", "apl", NULL };
+    static const char *const spelled[] = { "Professor", "Professorin", "Professeur", "Sir",
+                                           "Dame", "PD", "Dr", "Prof", NULL };
+    size_t i = 0, done = 0;
+    /* a programme's department before them (`Germanistik: Prof. Dr. …`):
+     * letters, spaces and hyphens up to a colon, taken only when titles
+     * follow */
+    size_t lab = 0;
+    while (lab < n && lab < 40 && (((s[lab] | 0x20) >= 'a' && (s[lab] | 0x20) <= 'z') ||
+                                   (unsigned char)s[lab] >= 0x80 || s[lab] == ' ' || s[lab] == '-'))
+        lab++;
+    if (lab > 2 && lab + 2 < n && s[lab] == ':' && s[lab + 1] == ' ' && bib_name_titles(s + lab + 2, n - lab - 2))
+        i = lab + 2;
+    for (bool hit = true; hit;) {
+        hit = false;
+        while (i < n && s[i] == ' ')
+            i++;
+        for (size_t k = 0; !hit && dotted[k]; k++) {
+            size_t l = strlen(dotted[k]);
+            if (i + l + 1 < n && memcmp(s + i, dotted[k], l) == 0 && s[i + l] == '.') {
+                i += l + 1;
+                hit = true;
+            }
+        }
+        for (size_t k = 0; !hit && spelled[k]; k++) {
+            size_t l = strlen(spelled[k]);
+            if (i + l + 1 < n && memcmp(s + i, spelled[k], l) == 0 && s[i + l] == ' ') {
+                i += l + 1;
+                hit = true;
+            }
+        }
+        if (hit)
+            done = i;
+    }
+    while (done < n && s[done] == ' ')
+        done++;
+    /* a name must follow: two bytes or more, a capital first */
+    return done + 2 <= n && ((s[done] >= 'A' && s[done] <= 'Z') || (unsigned char)s[done] >= 0xC3)
+               ? done
+               : 0;
+}

@@ -87,6 +87,15 @@ enum {
 BIB_API int bib_name_parse_display_flags(bib_name *out, const char *s, size_t len,
                                          unsigned flags);
 
+/* The length of the academic and other titles the display name s[0..n)
+ * opens with, and the blanks after them (`Prof. Dr. `, `Jun.-Prof. `,
+ * `Dr.Dr. hc. `, `Univ.-Prof. `, `Sir `), when a name follows them (a
+ * capital first, two bytes or more), else 0; a programme's department
+ * before them (`Germanistik: Prof. Dr. `) counts with them. The display
+ * parser keeps such words; a reader of text that may hold them (a web
+ * page's speakers, formatted references) skips them first. */
+BIB_API size_t bib_name_titles(const char *s, size_t n);
+
 /* bib_name_parse_display_flags, the name appended to `var` of `rec` (as
  * bib_record_add_name appends it) without handing over its parts: one
  * copy into the record, no allocation per part. Returns 0, BIB_EPARSE (no

@@ -667,7 +667,38 @@ START_TEST(test_bibtex_braced_edges)
 }
 END_TEST
 
-BIB_TEST_MAIN("names", test_display_names, test_display_nfd, test_display_add,
+/* Titles before a display name: skipped when a name follows, never a
+ * name's own first word. */
+START_TEST(test_name_titles)
+{
+    static const struct {
+        const char *s;
+        size_t want; /* bytes of titles */
+    } cases[] = {
+        {"Prof. Dr. Ines Okafor", 10},
+        {"Dr.Dr. hc. Tomas Reyes", 11},
+        {"Jun.-Prof. Lena Vogt", 11},
+        {"Univ.-Prof. Lena Vogt", 12},
+        {"Sir Tim Berg", 4},
+        {"Professor Ada Lind", 10},
+        {"Germanistik: Jun.-Prof. Lena Vogt", 24},
+        {"Soziologie: Lena Vogt", 0},      /* a label alone stays */
+        {"Drew Okafor", 0},                /* no period: a given name */
+        {"Pr. Jean Roux", 4},
+        {"Dr. ", 0},                       /* no name after it */
+        {"Prof.", 0},
+        {"Mr. x", 0},                      /* lower case: no name */
+        {"Ines Okafor", 0},
+        {"", 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+        ck_assert_msg(bib_name_titles(cases[i].s, strlen(cases[i].s)) == cases[i].want,
+                      "'%s': %zu, want %zu", cases[i].s,
+                      bib_name_titles(cases[i].s, strlen(cases[i].s)), cases[i].want);
+}
+END_TEST
+
+BIB_TEST_MAIN("names", test_name_titles, test_display_names, test_display_nfd, test_display_add,
               test_display_quick, test_display_given_first, test_bibtex_quick,
               test_bibtex_braced_edges, test_bibtex_extended_values,
               test_pages, test_pages_random, test_bibtex_names,

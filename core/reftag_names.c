@@ -233,14 +233,39 @@ enum {
     NAME_CAPS = 2       /* family names in capitals (the first, inverted) */
 };
 
+/* The length of the initials s[0..n) opens with when they are glued to
+ * a family name without a space (`R.Numrich`, `G.S.Gill`, `J.-P.Roux`:
+ * capitals each with a period, maybe a hyphen, then a capital and at
+ * least one more letter, no space), else 0. */
+static size_t glued_initials(const char *s, size_t n)
+{
+    size_t i = 0, end = 0;
+    while (i + 1 < n && s[i] >= 'A' && s[i] <= 'Z' && s[i + 1] == '.') {
+        i += 2;
+        end = i;
+        if (i < n && s[i] == '-')
+            i++;
+    }
+    if (!end || end + 2 > n || memchr(s, ' ', n))
+        return 0;
+    unsigned char c = (unsigned char)s[end];
+    return (c >= 'A' && c <= 'Z') || c >= 0xC0 ? end : 0;
+}
+
 static int add_one_name(bib_record *rec, bib_var var, const char *s, size_t n, unsigned hints)
 {
     while (n && (*s == ' ' || *s == ',' ))
         s++, n--;
-    while (n && (s[n - 1] == ' ' || s[n - 1] == ',' || s[n - 1] == ';'))
+    /* a list's marks after a name (`DuFour, M.R.**`: a student, `Roe*`:
+     * the corresponding author) are no part of it */
+    while (n && (s[n - 1] == ' ' || s[n - 1] == ',' || s[n - 1] == ';' || s[n - 1] == '*'))
         n--;
     if (!n)
         return 0;
+    /* `Prof. Dr. Ines Okafor`: the titles are no part of the name */
+    size_t ti = bib_name_titles(s, n);
+    s += ti;
+    n -= ti;
     int brc = 0;
     if (body_name(s, n, &brc))
         return add_literal(rec, var, s, n);
@@ -248,6 +273,19 @@ static int add_one_name(bib_record *rec, bib_var var, const char *s, size_t n, u
         return brc;
     bib_name name;
     int rc;
+    /* initials glued to the family name (`R.Numrich`, `G.S.Gill`): the
+     * display parser reads one word as a family name */
+    size_t gl = glued_initials(s, n);
+    if (gl) {
+        bib_buf b;
+        bib_buf_init(&b);
+        bib_buf_append(&b, s + gl, n - gl);
+        bib_buf_puts(&b, ", ");
+        bib_buf_append(&b, s, gl);
+        rc = bib_buf_failed(&b) ? BIB_ENOMEM : bib_name_parse_display(&name, b.data, b.len);
+        bib_buf_clear(&b);
+        goto parsed;
+    }
     /* "Allen J. F.", "Patras P.", "De Angelis M.": family (one word or
      * more), then initials with periods (the display parser reads "Smith
      * JE" but takes "J. F." for given names before a family name): the
@@ -278,6 +316,7 @@ static int add_one_name(bib_record *rec, bib_var var, const char *s, size_t n, u
     } else {
         rc = bib_name_parse_display(&name, s, n);
     }
+parsed:
     if (rc == BIB_ENOMEM)
         return rc;
     if (rc == 0) {
@@ -291,6 +330,7 @@ static int add_one_name(bib_record *rec, bib_var var, const char *s, size_t n, u
 typedef struct piece {
     const char *s;
     size_t n;
+    bool br; /* between brackets (`Ann Okafor (Lakeside University)`) */
 } piece;
 
 /* Whether a piece of several words opens (`C. MALERBA`: given names
@@ -408,6 +448,7 @@ static size_t cut_list(const bib_reftag *t, size_t a, size_t b, bool semi, piece
 {
     static const char *const joins[] = { "and", "und", "&", "y", "e", "et", "and", "og", "och", "en", "i", "и", NULL };
     size_t np = 0, start = a;
+    int depth = 0;
     for (size_t i = a; i <= b && np < 255; i++) {
         bool cut = i == b;
         if (!cut && t->tok[i].kind == BIB_REFTOK_PUNCT) {
@@ -438,11 +479,20 @@ static size_t cut_list(const bib_reftag *t, size_t a, size_t b, bool semi, piece
             cut = true;
         if (!cut)
             continue;
-        if (i > start) {
+        /* a list's marks after a name (`Amari, S.*,`: the corresponding
+         * author; `DuFour, M.R.**`: a student) are no part of it */
+        size_t e = i;
+        while (e > start && t->tok[e - 1].kind == BIB_REFTOK_PUNCT && tx(t, e - 1)[0] == '*')
+            e--;
+        if (e > start) {
             const char *s = tx(t, start);
-            size_t n = t->tok[i - 1].off + t->tok[i - 1].len - t->tok[start].off;
-            pc[np++] = (piece){ s, n };
+            size_t n = t->tok[e - 1].off + t->tok[e - 1].len - t->tok[start].off;
+            pc[np++] = (piece){ s, n, depth > 0 };
         }
+        if (i < b && t->tok[i].kind == BIB_REFTOK_PUNCT && tx(t, i)[0] == '(')
+            depth++;
+        else if (i < b && t->tok[i].kind == BIB_REFTOK_PUNCT && tx(t, i)[0] == ')' && depth > 0)
+            depth--;
         /* skip "et al.", role words and their dots */
         if (i < b && (*etal || tok_in(t, i, roles))) {
             while (i + 1 < b && (t->tok[i + 1].kind == BIB_REFTOK_WORD || tx(t, i + 1)[0] == '.') &&
@@ -455,12 +505,58 @@ static size_t cut_list(const bib_reftag *t, size_t a, size_t b, bool semi, piece
     return np;
 }
 
+/* Whether every piece of a list cut at its joining words is a person's
+ * name to the name model (`Chang Lee and Dermot Murphy`, which the model
+ * scores low as one name, against `Centers for Disease Control and
+ * Prevention`); *rc BIB_ENOMEM when the model ran out of memory. */
+static bool people(const piece *pc, size_t np, int *rc)
+{
+    for (size_t i = 0; i < np; i++) {
+        double sc = 0;
+        if (bib__name_score_of(pc[i].s, pc[i].n, &sc)) {
+            *rc = BIB_ENOMEM;
+            return false;
+        }
+        if (sc <= 0)
+            return false;
+    }
+    return true;
+}
+
+/* A body between brackets after a person's name is an affiliation
+ * (`Vaibhav Okafor (Lakeside University)`, a programme's speakers): such
+ * pieces are taken out of pc (*np pieces); true when one was. *rc
+ * BIB_ENOMEM when the name model ran out of memory. */
+static bool drop_affiliations(piece *pc, size_t *np, int *rc)
+{
+    size_t kept = 0, outside = 0;
+    for (size_t i = 0; i < *np; i++)
+        outside += !pc[i].br;
+    for (size_t i = 0; i < *np; i++)
+        if (!(pc[i].br && outside && !people(&pc[i], 1, rc)))
+            pc[kept++] = pc[i];
+    bool dropped = kept < *np;
+    *np = kept;
+    return dropped;
+}
+
 /* Adds the names of a name list "Smith, J., Doe, K. & Roe, R." /
  * "J. Smith, K. Doe and R. Roe" / "SMITH, J.; DOE, K." / "Smith J, Doe K". */
 int bib__reftag_add_names(bib_record *rec, bib_var var, const bib_reftag *t, size_t a, size_t b)
 {
     piece pc[256];
     bool etal = false, semi = false;
+    /* a publication list of one person's works names the co-authors
+     * after a word that is no name (`(with R. Numrich)`, `2019, with A.
+     * Hu and N. Zhu,`, `zusammen mit P. Bender`, `met K. Peters`;
+     * docs/refs.md "Records"): the list starts after it */
+    static const char *const with[] = { "with", "mit", "avec", "con", "com", "met", NULL };
+    static const char *const jointly[] = { "joint", "jointly", "together", "gemeinsam",
+                                           "zusammen", "samen", NULL };
+    if (a + 2 < b && tok_in(t, a, jointly) && tok_in(t, a + 1, with))
+        a++;
+    if (a + 1 < b && tok_in(t, a, with) && t->tok[a + 1].kind != BIB_REFTOK_PUNCT)
+        a++;
     /* ';' or '/' between names (`MÜLLER, H. ; SCHMIDT, P.`, `M. Abbas/O.
      * Gustafsson`): the list's separator, so a comma is inside a name */
     bool comma = false;
@@ -471,12 +567,18 @@ int bib__reftag_add_names(bib_record *rec, bib_var var, const bib_reftag *t, siz
     /* a body's name whole, its "and" inside (`Centers for Disease Control
      * and Prevention`) */
     size_t whole = a < b ? t->tok[b - 1].off + t->tok[b - 1].len - t->tok[a].off : 0;
+    size_t np = cut_list(t, a, b, semi, pc, &etal);
     int brc = 0;
-    if (!semi && !comma && a < b && body_name(tx(t, a), whole, &brc))
+    bool dropped = drop_affiliations(pc, &np, &brc);
+    if (brc)
+        return brc;
+    if (dropped && np == 1 && body_name(pc[0].s, pc[0].n, &brc))
+        return add_literal(rec, var, pc[0].s, pc[0].n);
+    if (!dropped && !semi && !comma && a < b && body_name(tx(t, a), whole, &brc) &&
+        !(np >= 2 && people(pc, np, &brc)))
         return add_literal(rec, var, tx(t, a), whole);
     if (brc)
         return brc;
-    size_t np = cut_list(t, a, b, semi, pc, &etal);
     /* names written family first, initials after (`WANG JC, FENG SQ`) */
     size_t ff = 0, gf = 0;
     for (size_t i = 0; i < np; i++) {

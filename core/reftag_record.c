@@ -598,6 +598,39 @@ static bool title_word_as_name(bib_reftag *t, const span sp[L])
     return true;
 }
 
+/* A title-first reference read as one author run (`Fast Collection of
+ * Small Heaps, A. Okafor, B. Lind, and C. Varga, Proc. …`, no title run):
+ * when the run opens the reference and its part before the first comma
+ * is three words or more, none an initial, that the name model scores
+ * at or below its boundary 0 (no person's name), that part is the title.
+ * The model's one failure (out of memory) leaves the labels. */
+static bool title_in_name_run(bib_reftag *t, const span sp[L])
+{
+    span au = sp[BIB_REF_AUTHOR];
+    if (sp[BIB_REF_TITLE].found || !au.found)
+        return false;
+    for (size_t i = 0; i < au.a; i++)
+        if (t->tok[i].label != BIB_REF_PUNCT && t->tok[i].label != BIB_REF_CITNUM)
+            return false;
+    size_t c = au.a, words = 0;
+    for (; c < au.b && !tok_eq(t, c, ","); c++) {
+        if (t->tok[c].kind != BIB_REFTOK_WORD || (t->tok[c].len == 1 && tok_eq(t, c + 1, ".")))
+            return false;
+        words++;
+    }
+    if (words < 3 || c + 2 >= au.b)
+        return false;
+    double sc = 0;
+    const char *p = tx(t, au.a);
+    size_t n = t->tok[c - 1].off + t->tok[c - 1].len - t->tok[au.a].off;
+    if (bib__name_score_of(p, n, &sc) || sc > 0)
+        return false;
+    for (size_t i = au.a; i < c; i++)
+        t->tok[i].label = BIB_REF_TITLE;
+    t->tok[c].label = BIB_REF_PUNCT;
+    return true;
+}
+
 /* A citation label's whole name list taken into the title (`Brandt et
  * al. 2016: A. Brandt/K. Osei, Salt wedges …` with `A. Brandt/K. Osei,
  * Salt wedges …` one title run): after the label's names and date, the
@@ -671,11 +704,179 @@ static bool arxiv_words_as_container(bib_reftag *t, const span sp[L])
 /* Fixes the tagger's labels where the reference's own structure says
  * otherwise; only labels change, never text. Returns 0 or BIB_ENOMEM (the
  * name model out of memory). */
+/* Token i is a double quote mark that may open (open) or close a title:
+ * `"`, or `“` `„` `«` to open, `”` `“` `»` to close. */
+static bool quote_mark(const bib_reftag *t, size_t i, bool open)
+{
+    if (i >= t->n || t->tok[i].kind != BIB_REFTOK_PUNCT)
+        return false;
+    const char *p = tx(t, i);
+    size_t n = t->tok[i].len;
+    if (n == 1)
+        return p[0] == '"';
+    if (n == 2 && (unsigned char)p[0] == 0xC2)
+        return (unsigned char)p[1] == (open ? 0xAB : 0xBB);
+    if (n == 3 && (unsigned char)p[0] == 0xE2 && (unsigned char)p[1] == 0x80) {
+        unsigned char c = (unsigned char)p[2];
+        return open ? c == 0x9C || c == 0x9E : c == 0x9D || c == 0x9C;
+    }
+    return false;
+}
+
+/* Token i is punctuation whose one byte is in set. */
+static bool punct_in(const bib_reftag *t, size_t i, const char *set)
+{
+    return i < t->n && t->tok[i].kind == BIB_REFTOK_PUNCT && t->tok[i].len == 1 &&
+           strchr(set, tx(t, i)[0]);
+}
+
+/* A title opened by a quote mark that the tagger ran on past its closing
+ * mark into the container (`“Reengagement with Chinese Institutions.”
+ * Change: The Magazine of Higher Learning, 2023.`, an entry without
+ * names): with no container found, the title ends at a closing mark
+ * that follows the title's final `.`, `,`, `?` or `!` or comes before a
+ * `,`, `.`, `:` or `;` (a quote inside a title, `The “New” Economy`,
+ * does neither), and the words after it are the container. */
+static bool quoted_title_run_on(bib_reftag *t, const span sp[L])
+{
+    span ti = sp[BIB_REF_TITLE];
+    if (!ti.found || ti.a == 0 || sp[BIB_REF_CONTAINER].found || !quote_mark(t, ti.a - 1, true))
+        return false;
+    for (size_t k = ti.a + 2; k + 1 < ti.b; k++) {
+        bool before = punct_in(t, k - 1, ".,?!");
+        if (!quote_mark(t, k, false) || !(before || punct_in(t, k + 1, ",.:;")))
+            continue;
+        size_t j = k + 1;
+        while (j < ti.b && t->tok[j].kind == BIB_REFTOK_PUNCT)
+            j++;
+        bool words = false;
+        for (size_t w = j; w < ti.b; w++)
+            words |= t->tok[w].kind == BIB_REFTOK_WORD;
+        if (!words)
+            return false;
+        for (size_t p = k; p < j; p++)
+            t->tok[p].label = BIB_REF_PUNCT;
+        if (before && !punct_in(t, k - 1, "?!"))
+            t->tok[k - 1].label = BIB_REF_PUNCT;
+        for (; j < ti.b; j++)
+            t->tok[j].label = BIB_REF_CONTAINER;
+        return true;
+    }
+    return false;
+}
+
+/* `in:` before a journal the tagger took for an editor, a place or a
+ * publisher (`Title,
+ * in: Bestuurswetenschappen, 2014, nr. 2`, a person's own list in Dutch or
+ * German: the training styles write `In:` before books and their
+ * editors): with no container found, the run right after the cue is
+ * the container unless a role word follows it (`(Hrsg.)`: editors). */
+static bool in_without_container(bib_reftag *t, const span sp[L])
+{
+    static const char *const cues[] = { "in", "dans", "em", "en", NULL };
+    static const char *const roles[] = { "ed", "eds", "hrsg", "hg", "dir", "dirs", "red",
+                                         "coord", "org", "orgs", "editor", "editors", NULL };
+    if (sp[BIB_REF_CONTAINER].found)
+        return false;
+    for (size_t i = 0; i + 2 < t->n; i++) {
+        if (t->tok[i].label != BIB_REF_NOTE || !tok_in(t, i, cues))
+            continue;
+        size_t j = i + 1;
+        while (j < t->n && t->tok[j].kind == BIB_REFTOK_PUNCT && t->tok[j].label == BIB_REF_PUNCT)
+            j++;
+        if (j >= t->n || (t->tok[j].label != BIB_REF_EDITOR && t->tok[j].label != BIB_REF_PLACE &&
+                          t->tok[j].label != BIB_REF_PUBLISHER))
+            return false;
+        unsigned char lab = t->tok[j].label;
+        size_t e = j;
+        while (e < t->n && t->tok[e].label == lab)
+            e++;
+        for (size_t k = e; k < t->n && k < e + 3; k++)
+            if (tok_in(t, k, roles))
+                return false;
+        for (size_t k = j; k < e; k++)
+            t->tok[k].label = BIB_REF_CONTAINER;
+        return true;
+    }
+    return false;
+}
+
+/* Two readings of a person's own list in German law and humanities
+ * (`Souveränität, in: Staatslexikon, 8. Aufl., 2021`, `Keine Entwarnung,
+ * in: JZ 2022, Heft 18, S. 889`): with no title, an author run right
+ * before an `in` cue is the title (no one's name comes alone before
+ * `in:`); with no date, a volume that is a year alone (1800-2039, the
+ * journal counted by years) is the date. */
+static bool own_list_readings(bib_reftag *t, const span sp[L])
+{
+    bool changed = false;
+    span au = sp[BIB_REF_AUTHOR];
+    if (!sp[BIB_REF_TITLE].found && au.found) {
+        size_t j = au.b;
+        while (j < t->n && t->tok[j].kind == BIB_REFTOK_PUNCT)
+            j++;
+        if (j < t->n && t->tok[j].label == BIB_REF_NOTE && (tok_eq(t, j, "in") || tok_eq(t, j, "dans"))) {
+            for (size_t k = au.a; k < au.b; k++)
+                t->tok[k].label = BIB_REF_TITLE;
+            changed = true;
+        }
+    }
+    span vo = sp[BIB_REF_VOLUME];
+    if (!sp[BIB_REF_DATE].found && vo.found && vo.b == vo.a + 1 &&
+        t->tok[vo.a].kind == BIB_REFTOK_NUMBER && t->tok[vo.a].len == 4) {
+        const char *p = tx(t, vo.a);
+        int y = 0;
+        for (int k = 0; k < 4 && p[k] >= '0' && p[k] <= '9'; k++)
+            y = y * 10 + (p[k] - '0');
+        if (y >= 1800 && y <= 2039) {
+            t->tok[vo.a].label = BIB_REF_DATE;
+            changed = true;
+        }
+    }
+    return changed;
+}
+
+/* No pages, but a range "N–M" of numbers outside the volume, issue and
+ * date (the tagger gave it a second issue or a note): the last such
+ * range is the pages. */
+static bool pages_from_free_range(bib_reftag *t, const span sp[L])
+{
+    size_t at = SIZE_MAX;
+    for (size_t i = 0; i + 2 < t->n; i++) {
+        if (t->tok[i].kind != BIB_REFTOK_NUMBER || !is_dash(t, i + 1) ||
+            t->tok[i + 2].kind != BIB_REFTOK_NUMBER)
+            continue;
+        bool free_run = true;
+        for (size_t k = i; k < i + 3; k++) {
+            int l = t->tok[k].label;
+            free_run &= l == BIB_REF_PUNCT || l == BIB_REF_NOTE || l == BIB_REF_ISSUE ||
+                        l == BIB_REF_VOLUME;
+            for (int r = BIB_REF_VOLUME; r <= BIB_REF_DATE; r++)
+                free_run &= !(sp[r].found && k >= sp[r].a && k < sp[r].b);
+        }
+        if (free_run)
+            at = i;
+    }
+    if (at == SIZE_MAX)
+        return false;
+    for (size_t k = at; k < at + 3; k++)
+        t->tok[k].label = BIB_REF_PAGES;
+    return true;
+}
+
 static int repair_labels(bib_reftag *t, span sp[L])
 {
-    bool changed = title_word_as_name(t, sp);
-    if (changed)
-        find_spans(t, sp);
+    /* each repair reads the spans the ones before it left */
+    bool (*const first[])(bib_reftag *, const span *) = {
+        quoted_title_run_on, in_without_container, own_list_readings, title_word_as_name,
+        title_in_name_run
+    };
+    bool changed = false;
+    for (size_t r = 0; r < sizeof first / sizeof *first; r++)
+        if (first[r](t, sp)) {
+            changed = true;
+            find_spans(t, sp);
+        }
     int listed = label_list_in_title(t, sp);
     if (listed < 0)
         return listed;
@@ -689,32 +890,8 @@ static int repair_labels(bib_reftag *t, span sp[L])
         t->tok[pg.b].label = t->tok[pg.b + 1].label = BIB_REF_PAGES;
         changed = true;
     }
-    /* no pages, but a range "N–M" of numbers outside the volume, issue
-     * and date (the tagger gave it a second issue or a note): the last
-     * such range is the pages */
-    if (!pg.found) {
-        size_t at = SIZE_MAX;
-        for (size_t i = 0; i + 2 < t->n; i++) {
-            if (t->tok[i].kind != BIB_REFTOK_NUMBER || !is_dash(t, i + 1) ||
-                t->tok[i + 2].kind != BIB_REFTOK_NUMBER)
-                continue;
-            bool free_run = true;
-            for (size_t k = i; k < i + 3; k++) {
-                int l = t->tok[k].label;
-                free_run &= l == BIB_REF_PUNCT || l == BIB_REF_NOTE || l == BIB_REF_ISSUE ||
-                            l == BIB_REF_VOLUME;
-                for (int r = BIB_REF_VOLUME; r <= BIB_REF_DATE; r++)
-                    free_run &= !(sp[r].found && k >= sp[r].a && k < sp[r].b);
-            }
-            if (free_run)
-                at = i;
-        }
-        if (at != SIZE_MAX) {
-            for (size_t k = at; k < at + 3; k++)
-                t->tok[k].label = BIB_REF_PAGES;
-            changed = true;
-        }
-    }
+    if (!pg.found)
+        changed |= pages_from_free_range(t, sp);
     /* a page span that opens with a number and its period before a page
      * word (GOST's `№ 10. С. 831–834`, the issue's number taken into the
      * pages): with no issue, the number is the issue */

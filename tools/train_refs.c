@@ -993,9 +993,16 @@ int main(int argc, char **argv)
     inputs_hash(hash, argc - 2, argv + 2);
     tagger = bib_reftag_new();
     dkeys = calloc((size_t)dcap * 2, sizeof *dkeys);
+    /* the source records first: copies of their references read them */
     for (int i = 2; i < argc; i++) {
         size_t n = strlen(argv[i]);
-        if (n > 6 && !strcmp(argv[i] + n - 6, ".jsonl"))
+        if (n > 13 && !strcmp(argv[i] + n - 13, "records.jsonl"))
+            load_records(argv[i]);
+    }
+    for (int i = 2; i < argc; i++) {
+        size_t n = strlen(argv[i]);
+        if (n > 6 && !strcmp(argv[i] + n - 6, ".jsonl") &&
+            !(n > 13 && !strcmp(argv[i] + n - 13, "records.jsonl")))
             load(argv[i]);
     }
     /* map feature ids to dense indices: only features of training

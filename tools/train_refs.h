@@ -48,6 +48,11 @@ extern long initials_marks_changed[2];
 /* A copy of a rendered reference (its seg), or NULL when it gets none;
  * the caller owns the copy. The training copies, then the held-out
  * title-first check (title_first_check) last. */
+/* Reads the source records (tools/data/refs/records.jsonl, one a line,
+ * a rendered reference's `rec` its line's index): the names some copies
+ * write. Exits on a read error. */
+void load_records(const char *path);
+
 typedef json_t *(*refs_copier)(const char *style, long rec, json_t *seg);
 extern const refs_copier copiers[];
 extern const size_t ncopiers;

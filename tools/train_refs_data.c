@@ -471,10 +471,156 @@ json_t *title_first_check(const char *style, long rec, json_t *seg)
     return title_first(style, rec, seg, SEED + 13);
 }
 
+/* The source records' author lists (load_records), by record index. */
+static json_t **rec_authors;
+static size_t nrec_authors;
+
+void load_records(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        perror(path);
+        exit(2);
+    }
+    char *line = NULL;
+    size_t cap = 0, room = 0;
+    while (getline(&line, &cap, f) > 0) {
+        json_t *j = json_loads(line, 0, NULL);
+        if (nrec_authors == room) {
+            room = room ? 2 * room : 4096;
+            rec_authors = must(realloc(rec_authors, room * sizeof *rec_authors));
+        }
+        json_t *a = j ? json_object_get(j, "author") : NULL;
+        rec_authors[nrec_authors++] = json_is_array(a) ? json_incref(a) : NULL;
+        json_decref(j);
+    }
+    free(line);
+    fclose(f);
+}
+
+/* The co-authors of record rec written given name first after `with`
+ * (`with Arturo Quispe and L. Vogt`): every author but the first (the
+ * list's owner), the given names whole or, for a seeded half of the
+ * references, as initials; `, ` between them and ` and ` (a seeded half
+ * `, and ` with three or more) before the last. False when the record
+ * has fewer than two authors or one without a given and a family name. */
+static bool coauthor_text(long rec, const char *key, bool cap, char *out, size_t room)
+{
+    json_t *a = rec >= 0 && (size_t)rec < nrec_authors ? rec_authors[rec] : NULL;
+    size_t na = json_array_size(a);
+    if (na < 2 || na > 12)
+        return false;
+    bool initials = mix(key, SEED + 3) % 2, oxford = mix(key, SEED + 2) % 2;
+    size_t o = (size_t)snprintf(out, room, "%s", cap ? "With " : "with ");
+    for (size_t k = 1; k < na && o < room; k++) {
+        const char *g = json_string_value(json_object_get(json_array_get(a, k), "given"));
+        const char *fam = json_string_value(json_object_get(json_array_get(a, k), "family"));
+        if (!g || !fam || !*g || !*fam || strchr(g, '{') || strchr(fam, '{'))
+            return false;
+        const char *sep = k == 1 ? "" : k + 1 < na ? ", " : na > 3 && oxford ? ", and " : " and ";
+        o += (size_t)snprintf(out + o, room - o, "%s", sep);
+        if (initials) {
+            /* each word's first letter (ASCII capitals only) and a period */
+            for (const char *w = g; *w && o + 4 < room; w++)
+                if ((w == g || w[-1] == ' ' || w[-1] == '-') && *w >= 'A' && *w <= 'Z') {
+                    out[o++] = *w;
+                    out[o++] = '.';
+                    out[o++] = ' ';
+                }
+            out[o] = 0;
+            if (o && out[o - 1] != ' ')
+                return false;
+            o += (size_t)snprintf(out + o, room - o, "%s", fam);
+        } else {
+            o += (size_t)snprintf(out + o, room - o, "%s %s", g, fam);
+        }
+    }
+    return o + 1 < room;
+}
+
+/* A copy of a reference whose names are followed by the title, written
+ * as one person's list of their own works writes it: the title first,
+ * the person left out, the co-authors named after `with` (their names
+ * from the source record, coauthor_text; `with` labelled with the names,
+ * which the record builder drops, docs/refs.md "Records"): after the
+ * title in brackets (`"Title," (with P. Kelly and N. Zhu). Venue …`) or
+ * as a last sentence (`Title. Venue 3: 1-9. With Pia Kelly.`), a seeded
+ * half each. No style renders that; a seeded sixth of those references
+ * with two authors or more and a venue after the title; training split
+ * only. (The names between commas after the title, `Title, with P.
+ * Kelly, Venue`, were a third shape: it taught the tagger to read a
+ * title-first reference's title and names as one name list, docs/refs.md
+ * "Round of 2026-12-07, real pages".) */
+static json_t *coauthor_copy(const char *style, long rec, json_t *seg)
+{
+    char key[300];
+    snprintf(key, sizeof key, "coauthor/%s/%ld", style, rec);
+    if (mix(key, SEED) % 6)
+        return NULL;
+    size_t n = json_array_size(seg), a = 0, t, te, r;
+    while (a < n && strcmp(seg_label(seg, a), "author")) {
+        if (strcmp(seg_label(seg, a), "punct") && strcmp(seg_label(seg, a), "citation-number"))
+            return NULL;
+        a++;
+    }
+    for (t = a; t < n && (!strcmp(seg_label(seg, t), "author") || !strcmp(seg_label(seg, t), "punct")); t++)
+        ;
+    if (a == n || t == n || strcmp(seg_label(seg, t), "title"))
+        return NULL;
+    for (te = r = t + 1; r < n && (!strcmp(seg_label(seg, r), "punct") || !strcmp(seg_label(seg, r), "title")); r++)
+        te = strcmp(seg_label(seg, r), "title") ? te : r + 1;
+    for (r = te; r < n && !strcmp(seg_label(seg, r), "punct"); r++)
+        ;
+    if (r == n)
+        return NULL;
+    bool last = mix(key, SEED + 1) % 2; /* the names as a last sentence */
+    char co[1024];
+    if (!coauthor_text(rec, key, last, co, sizeof co))
+        return NULL;
+    char pre[128] = "", post[128] = "";
+    cat_punct(pre, sizeof pre, seg, t - (t > a && !strcmp(seg_label(seg, t - 1), "punct")), t);
+    cat_punct(post, sizeof post, seg, te, r);
+    /* the title's quotes and brackets kept, its marks now a comma (the
+     * names after it) or a period (the names last) */
+    char close[128];
+    size_t c = 0;
+    bool q = false;
+    for (size_t k = 0; post[k] && c + 3 < sizeof close; k++)
+        if (!strchr(".,:;? ", post[k]))
+            close[c++] = post[k];
+        else if (post[k] == '?')
+            close[c++] = '?', q = true;
+    close[c] = 0;
+    json_t *out = json_array();
+    for (size_t k = 0; k < a; k++)
+        json_array_append(out, json_array_get(seg, k));
+    seg_add(out, "punct", pre + strspn(pre, " .,;:-/"));
+    for (size_t k = t; k + 1 < te; k++)
+        json_array_append(out, json_array_get(seg, k));
+    add_trimmed(out, seg, te - 1, NULL);
+    char mark[160];
+    snprintf(mark, sizeof mark, "%s%s%s", close, q ? "" : last ? "." : ",", last ? " " : " (");
+    seg_add(out, "punct", mark);
+    if (!last) {
+        seg_add(out, "author", co);
+        seg_add(out, "punct", "). ");
+    }
+    for (size_t k = r; k < n; k++)
+        json_array_append(out, json_array_get(seg, k));
+    if (last) {
+        /* after the reference's last mark: ` With …` and a period */
+        seg_add(out, "punct", " ");
+        seg_add(out, "author", co);
+        seg_add(out, "punct", ".");
+    }
+    return out;
+}
+
 /* The copies of a rendered reference, in this order: for training, and
  * the last for the held-out title-first check. */
 const refs_copier copiers[] = {
-    slash_copy, word_copy, year_first_copy, bare_copy, title_first_copy, title_first_check
+    slash_copy, word_copy, year_first_copy, bare_copy, title_first_copy, coauthor_copy,
+    title_first_check
 };
 const size_t ncopiers = sizeof copiers / sizeof *copiers;
 

@@ -22,6 +22,7 @@
 #include <strings.h>
 
 #include "bibconv/dates.h"
+#include "bibconv/names.h"
 #include "bibconv/reftag.h"
 #include "pageint.h"
 #include "refs_text.h"
@@ -82,7 +83,7 @@ static bool ref_line(bib_reftag *tag, const char *s, size_t n)
         return false;
     if (bib_reftag_run(tag, s + mk, n - mk) < 0)
         return false;
-    return refs_tagged_as_ref(tag);
+    return refs_tagged_as_ref(tag, s + mk);
 }
 
 /* How many entries of the page read as whole references (bounded). An
@@ -91,10 +92,14 @@ static bool ref_line(bib_reftag *tag, const char *s, size_t n)
  * marker (at most 8). *bare_refs gets how many read as references without
  * authors: 0 unless two at least and most of the entries tried (the rest
  * is the page's chrome: a name, a menu); a title line without a year
- * followed by a short line that ends on one is tried joined to it
- * (`Title.` / `Venue, 2006`, a list grouped under year headings); a
+ * followed by a line under 300 bytes that holds one is tried joined to
+ * it (`Title.` / `Venue, 2006`, a list grouped under year headings;
+ * `Title` / `Venue, (2013), pages 1-9 (with A. Roe)`), as a reference
+ * with or without names; a
  * line with a full stop before its end is prose (an abstract above its
  * feed's meta line), not tried so. */
+static bool title_then_venue(const char *t, size_t tn, const char *s, size_t n);
+
 static int count_ref_lines(const page_lines *pl, int *bare_refs)
 {
     *bare_refs = 0;
@@ -123,13 +128,11 @@ static int count_ref_lines(const page_lines *pl, int *bare_refs)
             i = j;
         }
         bool joined = false;
-        if (!wrapped && !numbered && n >= 12 && n <= 250 && i + 1 < pl->n && !find_year(s, n)
-            && !memchr(s, '.', n - 1)) {
+        if (!wrapped && !numbered && i + 1 < pl->n) {
             const char *t = pl->v[i + 1].text;
             size_t tn = pl->v[i + 1].len;
             refs_trim(&t, &tn);
-            if (tn && tn < 200 && !markers(t, tn) && find_year(t + (tn > 6 ? tn - 6 : 0),
-                                                              tn > 6 ? 6 : tn)) {
+            if (tn && !markers(t, tn) && title_then_venue(s, n, t, tn)) {
                 bib_buf_puts(&entry, ends_field(s[n - 1]) ? " " : ". ");
                 bib_buf_append(&entry, t, tn);
                 joined = true;
@@ -141,10 +144,16 @@ static int count_ref_lines(const page_lines *pl, int *bare_refs)
             continue;
         tried++;
         if (joined) {
-            /* the pair is tried as one entry only for the bare reading */
+            /* the pair is one entry: a reference without names, or one
+             * with its co-authors after the venue (`Title` / `Venue, (2013),
+             * pages 1-9 (with A. Roe and B. Lee)`) */
             if (refs_line_looks_ref(entry.data, entry.len)
-                && bib_reftag_run(tag, entry.data, entry.len) >= 0)
-                bare += refs_tagged_as_bare_ref(tag);
+                && bib_reftag_run(tag, entry.data, entry.len) >= 0) {
+                if (refs_tagged_as_ref(tag, entry.data))
+                    k++;
+                else
+                    bare += refs_tagged_as_bare_ref(tag, entry.data);
+            }
             i++;
             continue;
         }
@@ -152,7 +161,7 @@ static int count_ref_lines(const page_lines *pl, int *bare_refs)
             k++;
         else if (refs_line_looks_ref(entry.data + markers(entry.data, entry.len),
                                      entry.len - markers(entry.data, entry.len)))
-            bare += refs_tagged_as_bare_ref(tag);
+            bare += refs_tagged_as_bare_ref(tag, entry.data + markers(entry.data, entry.len));
     }
     bib_buf_clear(&entry);
     gen_tagger_done(pl, tag);
@@ -217,6 +226,9 @@ static size_t name_pieces(const char *s, size_t n, gen_name_fn fn, void *ctx)
 static void count_name(const char *s, size_t n, void *ctx)
 {
     size_t *names = ctx;
+    size_t h = bib_name_titles(s, n);
+    s += h;
+    n -= h;
     *names += n <= 60 && page_name_score(s, n) > 0;
 }
 
@@ -516,6 +528,15 @@ static bool stat_line(const char *s, size_t n)
     return digits > 0;
 }
 
+/* A title line alone (12 to 250 bytes, no year, no full stop before its
+ * end) followed by a line under 300 bytes that holds a year: a pair
+ * count_ref_lines tries as one entry. */
+static bool title_then_venue(const char *t, size_t tn, const char *s, size_t n)
+{
+    return tn >= 12 && tn <= 250 && !find_year(t, tn) && !memchr(t, '.', tn - 1) && n < 300 &&
+           find_year(s, n);
+}
+
 /* Splits the page into entries as the refs reader splits a list: a blank
  * line, a list marker or a heading ends one; a line that reads as a whole
  * reference starts one; otherwise the refs reader's continuation rule. */
@@ -781,7 +802,7 @@ static int build_entry(void *ctx, size_t first, size_t last, const char *text, s
     for (int parts = 0; parts < 64; parts++) {
         if (bib_reftag_run(g->tag, text, n) < 0)
             return BIB_ENOMEM;
-        size_t cut = refs_split_point(g->tag);
+        size_t cut = refs_split_point(g->tag, text);
         if (!cut)
             break;
         size_t k = cut;

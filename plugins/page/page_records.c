@@ -38,6 +38,10 @@ void page_quote(char *out, size_t cap, const char *s, size_t len)
 
 int page_add_display_name(bib_record *rec, const char *s, size_t len, unsigned flags)
 {
+    /* `Prof. Dr. Henning Okafor`: the titles are no part of the name */
+    size_t h = bib_name_titles(s, len);
+    s += h;
+    len -= h;
     bib_name nm;
     memset(&nm, 0, sizeof nm);
     int rc = bib_name_parse_display_flags(&nm, s, len, flags);

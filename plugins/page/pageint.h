@@ -395,8 +395,9 @@ extern const page_layout page_fallback_order[];
 extern const char PAGE_FMT[];
 /* A short quote of a line for diagnostics (at most ~20 characters). */
 void page_quote(char *out, size_t cap, const char *s, size_t len);
-/* Appends one display name ("Ann B. Smith") to the authors of rec; text
- * without letters is kept as a literal. flags go to core's splitter
+/* Appends one display name ("Ann B. Smith") to the authors of rec, the
+ * titles before it dropped (bib_name_titles); text without letters is
+ * kept as a literal. flags go to core's splitter
  * (BIB_NAME_GIVEN_FIRST on the layouts whose site writes every name given
  * name first, docs/page.md "Records"). Returns a bib_status. */
 int page_add_display_name(bib_record *rec, const char *s, size_t len, unsigned flags);

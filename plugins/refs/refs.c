@@ -257,7 +257,7 @@ static int refs_next(bib_reader *rd, bib_record **out)
         long nt = bib_reftag_run(st->tag, st->cur.data, st->cur.len);
         if (nt < 0)
             return (int)nt;
-        size_t cut = refs_split_point(st->tag);
+        size_t cut = refs_split_point(st->tag, st->cur.data);
         if (cut) {
             if (bib_buf_append(&st->split, st->cur.data + cut, st->cur.len - cut))
                 return BIB_ENOMEM;

@@ -77,6 +77,36 @@ size_t refs_marker(const char *s, size_t n)
             return after_space(s, n, i + 1);
         return 0;
     }
+    /* a lab's numbers by kind (`J-169.`, `C12.`, `B3)`: journal papers,
+     * conference papers, books): capitals, maybe a hyphen, digits */
+    size_t caps = 0;
+    while (caps < n && caps < 3 && s[caps] >= 'A' && s[caps] <= 'Z')
+        caps++;
+    if (caps && caps + 2 < n) {
+        size_t j = caps + (s[caps] == '-');
+        size_t d = j;
+        while (d < n && d < j + 4 && is_digit(s[d]))
+            d++;
+        if (d > j && d + 1 < n && (s[d] == '.' || s[d] == ')') && s[d + 1] == ' ')
+            return after_space(s, n, d + 1);
+    }
+    /* a list's running number by year (`2015-14, DuFour, M.R., …`,
+     * `2024/03 "Title"`): the year, `-` or `/`, one to three digits,
+     * then a comma, a full stop or a space; the entry's own date is in
+     * its text */
+    if (n > 8 && has_year(s, 4) && (s[4] == '-' || s[4] == '/') && is_digit(s[5])) {
+        size_t d = 6;
+        while (d < n && d < 8 && is_digit(s[d]))
+            d++;
+        if (d < n && (s[d] == ',' || s[d] == '.' || s[d] == ' ') &&
+            !(d + 1 < n && is_digit(s[d + 1]))) {
+            size_t e = d + (s[d] != ' ');
+            while (e < n && (s[e] == ' ' || s[e] == '\t'))
+                e++;
+            if (e < n)
+                return e;
+        }
+    }
     while (i < n && i < 4 && is_digit(s[i]))
         i++;
     /* "2021. Title. Journal 57: 1-9." (a CV's entries under their year):
@@ -375,7 +405,22 @@ bool refs_line_looks_ref(const char *s, size_t n)
 
 /* ---- tagged text ------------------------------------------------------- */
 
-size_t refs_split_point(const bib_reftag *t)
+/* Whether s[0..n) is a word that introduces the co-authors of one
+ * person's work (`2019, with A. Hu and N. Zhu`): the names after it are
+ * this reference's, no second one's. */
+static bool coauthor_word(const char *s, size_t n)
+{
+    static const char *const w[] = { "with", "With", "mit", "avec", "con", "com", "met",
+                                     "jointly", "together", "gemeinsam", "zusammen", "samen",
+                                     "Jointly", "Together", "Gemeinsam", "Zusammen", "Samen",
+                                     NULL };
+    for (size_t k = 0; w[k]; k++)
+        if (strlen(w[k]) == n && memcmp(w[k], s, n) == 0)
+            return true;
+    return false;
+}
+
+size_t refs_split_point(const bib_reftag *t, const char *s)
 {
     size_t n;
     const bib_ref_token *tok = bib_reftag_tokens(t, &n);
@@ -385,13 +430,24 @@ size_t refs_split_point(const bib_reftag *t)
     size_t title = 0;
     bool date = false;
     for (size_t i = 0; i < n; i++) {
+        /* co-authors named after `with`: one person's entry, whose list
+         * may go on after a mark (`with M. Roe**, T. Berg`) */
+        if (tok[i].label == BIB_REF_AUTHOR && (i == 0 || tok[i - 1].label != BIB_REF_AUTHOR) &&
+            coauthor_word(s + tok[i].off, tok[i].len))
+            return 0;
         if (tok[i].label == BIB_REF_TITLE)
             title += tok[i].kind == BIB_REFTOK_WORD || tok[i].kind == BIB_REFTOK_CJK;
         else if (tok[i].label == BIB_REF_DATE)
             date = true;
         else if (tok[i].label == BIB_REF_AUTHOR && title >= 2 && date && i > 0 &&
-                 tok[i - 1].label != BIB_REF_AUTHOR && i + 3 < n)
+                 tok[i - 1].label != BIB_REF_AUTHOR && i + 3 < n) {
+            /* not when co-authors come later in the same entry */
+            for (size_t j = i + 1; j < n; j++)
+                if (tok[j].label == BIB_REF_AUTHOR && tok[j - 1].label != BIB_REF_AUTHOR &&
+                    coauthor_word(s + tok[j].off, tok[j].len))
+                    return 0;
             return tok[i].off;
+        }
     }
     return 0;
 }
@@ -409,7 +465,18 @@ static size_t lead_end(const bib_ref_token *tok, size_t n, size_t *date)
     return i;
 }
 
-bool refs_tagged_as_ref(const bib_reftag *t)
+/* Whether tokens [j, n) hold an author run opened by a co-author word
+ * (`Venue, 2013 (with A. Aimone and L. Rubin)`). */
+static bool coauthors_after(const bib_ref_token *tok, size_t j, size_t n, const char *s)
+{
+    for (; j < n; j++)
+        if (tok[j].label == BIB_REF_AUTHOR && (j == 0 || tok[j - 1].label != BIB_REF_AUTHOR)
+            && coauthor_word(s + tok[j].off, tok[j].len))
+            return true;
+    return false;
+}
+
+bool refs_tagged_as_ref(const bib_reftag *t, const char *s)
 {
     size_t n, date;
     const bib_ref_token *tok = bib_reftag_tokens(t, &n);
@@ -418,12 +485,14 @@ bool refs_tagged_as_ref(const bib_reftag *t)
         return false;
     /* names first, or a title first with the names right after it (`Title,
      * A. Okafor and B. Lee, Venue, 2021.`, as personal pages write their
-     * own papers) */
+     * own papers; `"Title," 2019, with A. Hu, …`), or the co-authors of a
+     * personal list anywhere after it (`Title. Venue, 2013 (with …)`) */
     if (tok[i].label == BIB_REF_TITLE) {
         size_t j = i;
-        while (j < n && (tok[j].label == BIB_REF_TITLE || tok[j].label == BIB_REF_PUNCT))
+        while (j < n && (tok[j].label == BIB_REF_TITLE || tok[j].label == BIB_REF_PUNCT ||
+                         tok[j].label == BIB_REF_DATE))
             j++;
-        if (j >= n || tok[j].label != BIB_REF_AUTHOR)
+        if ((j >= n || tok[j].label != BIB_REF_AUTHOR) && !coauthors_after(tok, j, n, s))
             return false;
     } else if (tok[i].label != BIB_REF_AUTHOR && tok[i].label != BIB_REF_EDITOR) {
         return false;
@@ -436,7 +505,7 @@ bool refs_tagged_as_ref(const bib_reftag *t)
     return title >= 2 && date >= 1;
 }
 
-bool refs_tagged_as_bare_ref(const bib_reftag *t)
+bool refs_tagged_as_bare_ref(const bib_reftag *t, const char *s)
 {
     size_t n, date;
     const bib_ref_token *tok = bib_reftag_tokens(t, &n);
@@ -446,6 +515,15 @@ bool refs_tagged_as_bare_ref(const bib_reftag *t)
     size_t title = 0, venue = 0, names = 0;
     for (; i < n; i++) {
         bool word = tok[i].kind == BIB_REFTOK_WORD;
+        /* `in:` before a journal the tagger took for an editor or a
+         * place (the record builder makes it the container) */
+        if (tok[i].label == BIB_REF_NOTE && i + 2 < n && tok[i].len == 2 &&
+            (s[tok[i].off] | 0x20) == 'i' && s[tok[i].off + 1] == 'n' &&
+            (tok[i + 1].label == BIB_REF_EDITOR || tok[i + 2].label == BIB_REF_EDITOR ||
+             tok[i + 1].label == BIB_REF_PLACE || tok[i + 2].label == BIB_REF_PLACE)) {
+            venue++;
+            continue;
+        }
         switch (tok[i].label) {
         case BIB_REF_TITLE: title += word; break;
         case BIB_REF_CONTAINER:

@@ -91,22 +91,26 @@ bool refs_opens_container(const char *cur, size_t curn, const char *s, size_t n)
 bool refs_continues_shape(refs_shape shape, const char *cur, size_t curn, const char *s,
                           size_t n);
 
-/* Where a second reference starts inside the text of the tagger's last
- * run: an author run after a title (two words or more) and a date
- * (several references in one bullet), or 0. */
-size_t refs_split_point(const bib_reftag *t);
+/* Where a second reference starts inside s, the text of the tagger's
+ * last run: an author run after a title (two words or more) and a date
+ * (several references in one bullet), not opened by a word that names
+ * co-authors (`with`), or 0. */
+size_t refs_split_point(const bib_reftag *t, const char *s);
 
-/* Does the tagger's last run read as one reference that opens with its
- * authors (a list number or its year first at most), or with its title
- * and the authors right after it, and holds a title and a date?
+/* Does the tagger's last run, on text s, read as one reference that
+ * opens with its authors (a list number or its year first at most), or
+ * with its title and the authors right after it (its date between at
+ * most) or co-authors named after a `with` later, and holds a title and
+ * a date?
  * The page reader's generic layout counts such lines as its cue. */
-bool refs_tagged_as_ref(const bib_reftag *t);
+bool refs_tagged_as_ref(const bib_reftag *t, const char *s);
 
-/* Does the tagged text read as a reference without authors (a person's
+/* Does the tagged text s read as a reference without authors (a person's
  * own list: "Title. Venue, 1996.")? It opens with its title (two title
  * words at least; after its year at most), names where it appeared (a
- * container, a series or a publisher), holds a year and no name. */
-bool refs_tagged_as_bare_ref(const bib_reftag *t);
+ * container, a series or a publisher, or what follows `in`), holds a
+ * year and no name. */
+bool refs_tagged_as_bare_ref(const bib_reftag *t, const char *s);
 /* A line of items between `|` bars (`Members | Projects | Contact`): a
  * site's menu, which the tagger may read as names and a one-word title;
  * readers skip it before their first reference. */

@@ -703,7 +703,9 @@ static bool probe_paper(const char *h, size_t len)
 
 /* Strong cues only: a portrait line first, a feed meta line first, or the
  * topic header; anything else is at most weak (plain text is anything),
- * except a single-paper page without cues that probe_paper is sure of. */
+ * except a single-paper page without cues that probe_paper is sure of
+ * and a table of works under a header naming its columns
+ * (page_table_head). */
 static int probe_page(const unsigned char *head, size_t len, const char *filename)
 {
     (void)filename;
@@ -752,7 +754,7 @@ static int probe_page(const unsigned char *head, size_t len, const char *filenam
         return BIB_PROBE_WEAK + 15;
     /* below what a matching extension alone is worth: a file named for
      * another format stays with it */
-    if (probe_paper(h, len))
+    if (probe_paper(h, len) || page_table_head(h, len))
         return BIB_PROBE_WEAK + 10;
     if (page_looks_html(h, len)) {
         if (has_bytes(h, len, "Portrait of ") || has_bytes(h, len, "Portrait de "))

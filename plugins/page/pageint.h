@@ -401,6 +401,10 @@ void page_quote(char *out, size_t cap, const char *s, size_t len);
  * (BIB_NAME_GIVEN_FIRST on the layouts whose site writes every name given
  * name first, docs/page.md "Records"). Returns a bib_status. */
 int page_add_display_name(bib_record *rec, const char *s, size_t len, unsigned flags);
+/* Whether the text h[0..len) (an input's head) holds a table the table
+ * layout reads: a header row naming a title column, two rows after it.
+ * Allocation-free, for the probe. */
+bool page_table_head(const char *h, size_t len);
 /* Index of the last line with a role other than blank, or pl->n. */
 size_t page_last_labelled(const page_lines *pl, const page_role *roles);
 /* The cut-page rule for records: when the abstract s[0..n) on line ln is

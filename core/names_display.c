@@ -660,50 +660,64 @@ int bib_name_format_display(bib_buf *out, const bib_name *n)
 
 /* ---- titles before a name ----------------------------------------------- */
 
-size_t bib_name_titles(const char *s, size_t n)
+/* One title at s[0..n): its length with its period or space, or 0. */
+static size_t one_title(const char *s, size_t n)
 {
     /* with a period or, the spelled-out ones, a space after them; longer
      * first (`Prof.` before `Pr.`) */
-    static const char *const dotted[] = { "Univ.-Prof", "Jun.-Prof", "Priv.-Doz", "Dr.-Ing",
-                                          "Dipl.-Ing", "Prof", "Dres", "Doz", "Dott", "Mrs", "Mme",
-                                          "Dr", "Mr", "Ms", "Pr", "hc", "h.c", "apl", NULL };
-    static const char *const spelled[] = { "Professor", "Professorin", "Professeur", "Sir",
-                                           "Dame", "PD", "Dr", "Prof", NULL };
+    static const struct {
+        const char *w;
+        unsigned char len;
+        char after;
+    } t[] = {
+        {"Univ.-Prof", 10, '.'}, {"Jun.-Prof", 9, '.'}, {"Priv.-Doz", 9, '.'},
+        {"Dr.-Ing", 7, '.'}, {"Dipl.-Ing", 9, '.'}, {"Professorin", 11, ' '},
+        {"Professeur", 10, ' '}, {"Professor", 9, ' '}, {"Prof", 4, '.'}, {"Prof", 4, ' '},
+        {"Dres", 4, '.'}, {"Doz", 3, '.'}, {"Dott", 4, '.'}, {"Dame", 4, ' '}, {"Mrs", 3, '.'},
+        {"Mme", 3, '.'}, {"Dr", 2, '.'}, {"Dr", 2, ' '}, {"Mr", 2, '.'}, {"Ms", 2, '.'},
+        {"Pr", 2, '.'}, {"PD", 2, ' '}, {"Sir", 3, ' '}, {"hc", 2, '.'}, {"h.c", 3, '.'},
+        {"apl", 3, '.'},
+    };
+    /* most names open with a letter no title opens with */
+    switch (n ? s[0] : 0) {
+    case 'U': case 'J': case 'P': case 'D': case 'M': case 'S': case 'h': case 'a':
+        break;
+    default:
+        return 0;
+    }
+    for (size_t k = 0; k < sizeof t / sizeof *t; k++) {
+        size_t l = t[k].len;
+        if (l + 1 < n && s[0] == t[k].w[0] && s[l] == t[k].after && memcmp(s, t[k].w, l) == 0)
+            return l + 1;
+    }
+    return 0;
+}
+
+size_t bib_name_titles(const char *s, size_t n)
+{
     size_t i = 0, done = 0;
     /* a programme's department before them (`Germanistik: Prof. Dr. …`):
      * letters, spaces and hyphens up to a colon, taken only when titles
      * follow */
-    size_t lab = 0;
-    while (lab < n && lab < 40 && (((s[lab] | 0x20) >= 'a' && (s[lab] | 0x20) <= 'z') ||
-                                   (unsigned char)s[lab] >= 0x80 || s[lab] == ' ' || s[lab] == '-'))
-        lab++;
-    if (lab > 2 && lab + 2 < n && s[lab] == ':' && s[lab + 1] == ' ' && bib_name_titles(s + lab + 2, n - lab - 2))
-        i = lab + 2;
-    for (bool hit = true; hit;) {
-        hit = false;
+    const char *colon = memchr(s, ':', n < 42 ? n : 42);
+    if (colon && colon > s + 2 && (size_t)(colon - s) + 2 < n && colon[1] == ' ') {
+        size_t lab = 0;
+        while (s + lab < colon && (((s[lab] | 0x20) >= 'a' && (s[lab] | 0x20) <= 'z') ||
+                                   (unsigned char)s[lab] >= 0x80 || s[lab] == ' ' ||
+                                   s[lab] == '-'))
+            lab++;
+        if (s + lab == colon && bib_name_titles(s + lab + 2, n - lab - 2))
+            i = lab + 2;
+    }
+    for (size_t l; (l = one_title(s + i, n - i)) != 0;) {
+        i += l;
         while (i < n && s[i] == ' ')
             i++;
-        for (size_t k = 0; !hit && dotted[k]; k++) {
-            size_t l = strlen(dotted[k]);
-            if (i + l + 1 < n && memcmp(s + i, dotted[k], l) == 0 && s[i + l] == '.') {
-                i += l + 1;
-                hit = true;
-            }
-        }
-        for (size_t k = 0; !hit && spelled[k]; k++) {
-            size_t l = strlen(spelled[k]);
-            if (i + l + 1 < n && memcmp(s + i, spelled[k], l) == 0 && s[i + l] == ' ') {
-                i += l + 1;
-                hit = true;
-            }
-        }
-        if (hit)
-            done = i;
+        done = i;
     }
-    while (done < n && s[done] == ' ')
-        done++;
     /* a name must follow: two bytes or more, a capital first */
-    return done + 2 <= n && ((s[done] >= 'A' && s[done] <= 'Z') || (unsigned char)s[done] >= 0xC3)
+    return done && done + 2 <= n &&
+                   ((s[done] >= 'A' && s[done] <= 'Z') || (unsigned char)s[done] >= 0xC3)
                ? done
                : 0;
 }

@@ -1113,14 +1113,8 @@ static int build_block(const page_build *b, const page_lines *pl, size_t t, size
         /* the date the line ends on, before any earlier number that reads
          * as a year (an arXiv id's "1811.01234") */
         int y = ends_year ? find_year(s + yn - 4, 4) : find_year(s, n);
-        if (rc == BIB_OK && y) {
-            bib_date d;
-            memset(&d, 0, sizeof d);
-            d.nparts = 1;
-            d.parts[0].has_year = true;
-            d.parts[0].year = y;
-            rc = bib_record_set_date(rec, BIB_VAR_ISSUED, &d);
-        }
+        if (rc == BIB_OK && y)
+            rc = page_set_year(rec, y);
     }
     if (rc != BIB_OK) {
         bib_record_free(rec);

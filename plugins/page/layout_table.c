@@ -336,14 +336,8 @@ static int build_row(const page_build *b, const page_lines *pl, size_t i, const 
         if (rc == BIB_OK && venue)
             rc = bib_record_set_text(rec, talks ? BIB_VAR_EVENT_TITLE : BIB_VAR_CONTAINER_TITLE,
                                      venue->s, venue->n);
-        if (rc == BIB_OK && year) {
-            bib_date d;
-            memset(&d, 0, sizeof d);
-            d.nparts = 1;
-            d.parts[0].has_year = true;
-            d.parts[0].year = year;
-            rc = bib_record_set_date(rec, BIB_VAR_ISSUED, &d);
-        }
+        if (rc == BIB_OK && year)
+            rc = page_set_year(rec, year);
         if (rc != BIB_OK) {
             bib_record_free(rec);
             return rc;

@@ -146,14 +146,8 @@ static int build_topic(const page_build *b, const page_lines *pl, const page_rol
             if (!page_parse_venue(s, n, &year, &nl))
                 break;
             rc = bib_record_set_text(cur, BIB_VAR_EVENT_TITLE, s, year ? nl : n);
-            if (rc == 0 && year) {
-                bib_date d;
-                memset(&d, 0, sizeof d);
-                d.nparts = 1;
-                d.parts[0].has_year = true;
-                d.parts[0].year = year;
-                rc = bib_record_set_date(cur, BIB_VAR_ISSUED, &d);
-            }
+            if (rc == 0 && year)
+                rc = page_set_year(cur, year);
             if (rc == 0)
                 rc = bib_record_add_extra(cur, PAGE_FMT, "venue", s, n);
             break;

@@ -36,6 +36,16 @@ void page_quote(char *out, size_t cap, const char *s, size_t len)
     out[n] = '\0';
 }
 
+int page_set_year(bib_record *rec, int year)
+{
+    bib_date d;
+    memset(&d, 0, sizeof d);
+    d.nparts = 1;
+    d.parts[0].has_year = true;
+    d.parts[0].year = year;
+    return bib_record_set_date(rec, BIB_VAR_ISSUED, &d);
+}
+
 int page_add_display_name(bib_record *rec, const char *s, size_t len, unsigned flags)
 {
     /* `Prof. Dr. Henning Okafor`: the titles are no part of the name */

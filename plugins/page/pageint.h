@@ -395,6 +395,9 @@ extern const page_layout page_fallback_order[];
 extern const char PAGE_FMT[];
 /* A short quote of a line for diagnostics (at most ~20 characters). */
 void page_quote(char *out, size_t cap, const char *s, size_t len);
+/* Sets rec's issued date to the year alone (a venue line's `ICML 2024`,
+ * a table's date column). Returns a bib_status. */
+int page_set_year(bib_record *rec, int year);
 /* Appends one display name ("Ann B. Smith") to the authors of rec, the
  * titles before it dropped (bib_name_titles); text without letters is
  * kept as a literal. flags go to core's splitter

@@ -45,6 +45,10 @@ static inline bool tok_in(const bib_reftag *t, size_t i, const char *const *list
     return false;
 }
 
+/* The role words after or before a list of editors and other
+ * contributors (`ed.`, `Hrsg.`, `dir.`, `trans.`; reftag_names.c). */
+extern const char *const bib__reftag_roles[];
+
 /* Adds the names of the name list in tokens [a, b) of t to rec's var
  * (reftag_names.c, docs/refs.md "Records"). 0 or BIB_ENOMEM. */
 int bib__reftag_add_names(bib_record *rec, bib_var var, const bib_reftag *t, size_t a, size_t b);

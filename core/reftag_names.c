@@ -438,8 +438,10 @@ static bool etal_at(const bib_reftag *t, size_t i, size_t b)
                          (tok_eq(t, i, RU_AND) && tok_eq(t, i + 1, RU_OTHERS)));
 }
 
-static const char *const roles[] = { "ed", "eds", "hrsg", "hg", "dir", "dirs", "coord", "org",
-                                     "orgs", "éd", "éds", "red", "trans", "comp", "comps", NULL };
+const char *const bib__reftag_roles[] = { "ed", "eds", "hrsg", "hg", "dir", "dirs", "coord",
+                                          "org", "orgs", "éd", "éds", "red", "trans", "comp",
+                                          "comps", NULL };
+#define roles bib__reftag_roles
 
 /* Cuts the name list in tokens [a, b) into pc (room for 256) at its
  * separators and joining words; returns the pieces' count, *etal when

@@ -774,8 +774,6 @@ static bool quoted_title_run_on(bib_reftag *t, const span sp[L])
 static bool in_without_container(bib_reftag *t, const span sp[L])
 {
     static const char *const cues[] = { "in", "dans", "em", "en", NULL };
-    static const char *const roles[] = { "ed", "eds", "hrsg", "hg", "dir", "dirs", "red",
-                                         "coord", "org", "orgs", "editor", "editors", NULL };
     if (sp[BIB_REF_CONTAINER].found)
         return false;
     for (size_t i = 0; i + 2 < t->n; i++) {
@@ -792,7 +790,8 @@ static bool in_without_container(bib_reftag *t, const span sp[L])
         while (e < t->n && t->tok[e].label == lab)
             e++;
         for (size_t k = e; k < t->n && k < e + 3; k++)
-            if (tok_in(t, k, roles))
+            if (tok_in(t, k, bib__reftag_roles) || tok_eq(t, k, "editor") ||
+                tok_eq(t, k, "editors"))
                 return false;
         for (size_t k = j; k < e; k++)
             t->tok[k].label = BIB_REF_CONTAINER;

@@ -52,7 +52,7 @@ static void gen_tagger_done(const page_lines *pl, bib_reftag *tag)
 /* ---- cues --------------------------------------------------------------- */
 
 static bool page_wrapped(const page_lines *pl);
-static int find_year(const char *s, size_t n);
+#define find_year page_find_year
 static bool ends_field(char c);
 
 /* Bytes of the list markers at the start of s ("• 12. "): a bullet and
@@ -856,8 +856,13 @@ static void add_name(const char *s, size_t n, void *ctx)
         bib_record_set_text(rec, BIB_VAR_NOTE, "", 0);
 }
 
-/* The first year (1800-2099) in s, or 0. */
-static int find_year(const char *s, size_t n)
+int page_add_name_line(bib_record *rec, const char *s, size_t n)
+{
+    name_pieces(s, n, add_name, rec);
+    return bib_record_has(rec, BIB_VAR_NOTE) ? BIB_ENOMEM : BIB_OK;
+}
+
+int page_find_year(const char *s, size_t n)
 {
     for (size_t i = 0; i + 4 <= n; i++) {
         if ((i && s[i - 1] >= '0' && s[i - 1] <= '9') || (i + 4 < n && s[i + 4] >= '0'
@@ -1069,8 +1074,7 @@ static int build_block(const page_build *b, const page_lines *pl, size_t t, size
     n = pl->v[a].len;
     page_trim(&s, &n);
     list_stop(s, &n);
-    name_pieces(s, n, add_name, rec);
-    if (bib_record_has(rec, BIB_VAR_NOTE))
+    if (page_add_name_line(rec, s, n) != BIB_OK)
         rc = BIB_ENOMEM;
     for (size_t i = a + 1; rc == BIB_OK && i < end; i++) {
         s = pl->v[i].text;

@@ -238,57 +238,6 @@ static int label_table(const page_lines *pl, page_role *roles)
 
 /* ---- records ------------------------------------------------------------ */
 
-/* The first year 1800-2099 standing alone in s[0..n), or 0. */
-static int cell_year(const char *s, size_t n)
-{
-    for (size_t i = 0; i + 4 <= n; i++) {
-        if ((i && s[i - 1] >= '0' && s[i - 1] <= '9') ||
-            (i + 4 < n && s[i + 4] >= '0' && s[i + 4] <= '9'))
-            continue;
-        int y = 0;
-        size_t k = 0;
-        for (; k < 4 && s[i + k] >= '0' && s[i + k] <= '9'; k++)
-            y = y * 10 + (s[i + k] - '0');
-        if (k == 4 && y >= 1800 && y <= 2099)
-            return y;
-    }
-    return 0;
-}
-
-/* Adds the names of a person cell (`Kevin Costello (Northwestern)`, `A.
- * Smith and B. Roe`): bracketed affiliations left out, names cut at
- * `,`, `;`, `&` and ` and `. */
-static int add_people(bib_record *rec, const char *s, size_t n)
-{
-    int depth = 0, rc = BIB_OK;
-    char buf[256];
-    size_t k = 0;
-    for (size_t i = 0; i <= n && rc == BIB_OK; i++) {
-        char c = i < n ? s[i] : ',';
-        bool cut = depth == 0 && (c == ',' || c == ';' || c == '&');
-        size_t skip = 0;
-        if (!cut && depth == 0 && i + 5 <= n && memcmp(s + i, " and ", 5) == 0)
-            cut = true, skip = 4;
-        if (cut) {
-            const char *p = buf;
-            size_t pn = k;
-            page_trim(&p, &pn);
-            if (pn)
-                rc = page_add_display_name(rec, p, pn, 0);
-            k = 0;
-            i += skip;
-            continue;
-        }
-        if (c == '(' || c == '[')
-            depth++;
-        else if ((c == ')' || c == ']') && depth > 0)
-            depth--;
-        else if (depth == 0 && k + 1 < sizeof buf)
-            buf[k++] = c;
-    }
-    return rc;
-}
-
 /* Whether a title cell holds no title (`TBA`, `-`, `n/a`). */
 static bool no_title(const char *s, size_t n)
 {
@@ -308,7 +257,7 @@ static int build_row(const page_build *b, const page_lines *pl, size_t i, const 
     const cell *venue = NULL;
     for (size_t j = 0; j < k && j < TAB_MAX_COLS; j++) {
         if (kinds[j] == COL_DATE && !year)
-            year = cell_year(c[j].s, c[j].n);
+            year = page_find_year(c[j].s, c[j].n);
         if (kinds[j] == COL_VENUE && !venue && c[j].n)
             venue = &c[j];
     }
@@ -332,7 +281,7 @@ static int build_row(const page_build *b, const page_lines *pl, size_t i, const 
             tn--;
         int rc = bib_record_set_text(rec, BIB_VAR_TITLE, ts, tn);
         if (rc == BIB_OK && p < k)
-            rc = add_people(rec, c[p].s, c[p].n);
+            rc = page_add_name_line(rec, c[p].s, c[p].n);
         if (rc == BIB_OK && venue)
             rc = bib_record_set_text(rec, talks ? BIB_VAR_EVENT_TITLE : BIB_VAR_CONTAINER_TITLE,
                                      venue->s, venue->n);

@@ -395,6 +395,12 @@ extern const page_layout page_fallback_order[];
 extern const char PAGE_FMT[];
 /* A short quote of a line for diagnostics (at most ~20 characters). */
 void page_quote(char *out, size_t cap, const char *s, size_t len);
+/* The first year (1800-2099) standing alone in s[0..n), or 0. */
+int page_find_year(const char *s, size_t n);
+/* Adds the names of an author line (`A. Okafor (Lakeside University) and
+ * B. Lind`: bracketed parts dropped, cut at `,`, `;`, `&`, ` · ` and
+ * ` and `) to rec's authors; BIB_OK or BIB_ENOMEM. */
+int page_add_name_line(bib_record *rec, const char *s, size_t n);
 /* Sets rec's issued date to the year alone (a venue line's `ICML 2024`,
  * a table's date column). Returns a bib_status. */
 int page_set_year(bib_record *rec, int year);

@@ -53,4 +53,37 @@ extern const char *const bib__reftag_roles[];
  * (reftag_names.c, docs/refs.md "Records"). 0 or BIB_ENOMEM. */
 int bib__reftag_add_names(bib_record *rec, bib_var var, const bib_reftag *t, size_t a, size_t b);
 
+/* A word of one capital letter (an initial). */
+static inline bool lone_initial(const bib_reftag *t, size_t i)
+{
+    const char *p = tx(t, i);
+    return t->tok[i].kind == BIB_REFTOK_WORD && t->tok[i].len == 1 && p[0] >= 'A' && p[0] <= 'Z';
+}
+
+/* A hyphen or an en or em dash. */
+static inline bool is_dash(const bib_reftag *t, size_t i)
+{
+    return i < t->n && t->tok[i].kind == BIB_REFTOK_PUNCT &&
+           (tok_eq(t, i, "-") || tok_eq(t, i, "\xe2\x80\x93") || tok_eq(t, i, "\xe2\x80\x94"));
+}
+
+/* The first run of each label: token range [a, b) (reftag_record.c). */
+typedef struct reftag_span {
+    size_t a, b;
+    bool found;
+} reftag_span;
+
+/* Each label's first run into sp (BIB_REF_LABEL_COUNT entries), the
+ * authors being the longer list after a citation label's date
+ * (reftag_record.c). */
+void bib__reftag_find_spans(const bib_reftag *t, reftag_span sp[BIB_REF_LABEL_COUNT]);
+
+/* The record builder's first repairs of the labels: the readings of one
+ * person's own list (`in:` cues, series statements, titles read as
+ * names, co-authors after `By`) and of title-first entries
+ * (reftag_repair.c, docs/refs.md "Records"). Each reads the spans the
+ * ones before it left, which sp is kept in step with. True when a label
+ * changed. */
+bool bib__reftag_repair_lists(bib_reftag *t, reftag_span sp[BIB_REF_LABEL_COUNT]);
+
 #endif

@@ -542,6 +542,33 @@ static bool drop_affiliations(piece *pc, size_t *np, int *rc)
     return dropped;
 }
 
+/* The words before a person's co-authors (bib_reftag_coauthor_word):
+ * `with` in the languages of docs/refs.md, and the words that may come
+ * before it (`jointly with`, `zusammen mit`). */
+static const char *const with_words[] = {
+    "with", "mit", "avec", "con", "com", "met", "coautor", "coautores", "coautora",
+    "wsp\xc3\xb3\xc5\x82" "autor", "wsp\xc3\xb3\xc5\x82" "autorzy",
+    "wsp\xc3\xb3\xc5\x82" "autorka", "spoluautor", NULL
+};
+static const char *const jointly_words[] = { "joint", "jointly", "together", "gemeinsam",
+                                             "zusammen", "samen", NULL };
+
+static bool word_in(const char *s, size_t n, const char *const *list)
+{
+    for (; *list; list++) {
+        const char *w = *list;
+        if (strlen(w) == n && n && (s[0] == w[0] || s[0] + 32 == w[0]) &&
+            memcmp(s + 1, w + 1, n - 1) == 0)
+            return true;
+    }
+    return false;
+}
+
+bool bib_reftag_coauthor_word(const char *s, size_t n)
+{
+    return s && (word_in(s, n, with_words) || word_in(s, n, jointly_words));
+}
+
 /* Adds the names of a name list "Smith, J., Doe, K. & Roe, R." /
  * "J. Smith, K. Doe and R. Roe" / "SMITH, J.; DOE, K." / "Smith J, Doe K". */
 int bib__reftag_add_names(bib_record *rec, bib_var var, const bib_reftag *t, size_t a, size_t b)
@@ -550,15 +577,18 @@ int bib__reftag_add_names(bib_record *rec, bib_var var, const bib_reftag *t, siz
     bool etal = false, semi = false;
     /* a publication list of one person's works names the co-authors
      * after a word that is no name (`(with R. Numrich)`, `2019, with A.
-     * Hu and N. Zhu,`, `zusammen mit P. Bender`, `met K. Peters`;
-     * docs/refs.md "Records"): the list starts after it */
-    static const char *const with[] = { "with", "mit", "avec", "con", "com", "met", NULL };
-    static const char *const jointly[] = { "joint", "jointly", "together", "gemeinsam",
-                                           "zusammen", "samen", NULL };
-    if (a + 2 < b && tok_in(t, a, jointly) && tok_in(t, a + 1, with))
+     * Hu and N. Zhu,`, `zusammen mit P. Bender`, `met K. Peters`,
+     * `współautor: M. Jaremko`; docs/refs.md "Records"): the list starts
+     * after it */
+    if (a + 2 < b && tok_in(t, a, jointly_words) && tok_in(t, a + 1, with_words))
         a++;
-    if (a + 1 < b && tok_in(t, a, with) && t->tok[a + 1].kind != BIB_REFTOK_PUNCT)
-        a++;
+    if (a + 1 < b && tok_in(t, a, with_words)) {
+        size_t k = a + 1;
+        while (k < b && tok_eq(t, k, ":"))
+            k++;
+        if (k < b && t->tok[k].kind != BIB_REFTOK_PUNCT)
+            a = k;
+    }
     /* ';' or '/' between names (`MÜLLER, H. ; SCHMIDT, P.`, `M. Abbas/O.
      * Gustafsson`): the list's separator, so a comma is inside a name */
     bool comma = false;

@@ -22,17 +22,7 @@
 
 #define L BIB_REF_LABEL_COUNT
 
-typedef struct span {
-    size_t a, b;   /* token range [a, b) of a label's run (find_spans) */
-    bool found;
-} span;
-
-/* A word of one capital letter (an initial). */
-static bool lone_initial(const bib_reftag *t, size_t i)
-{
-    const char *p = tx(t, i);
-    return t->tok[i].kind == BIB_REFTOK_WORD && t->tok[i].len == 1 && p[0] >= 'A' && p[0] <= 'Z';
-}
+typedef reftag_span span;
 
 /* Where a citation label's reference starts (`Brandt et al. 2016: A.
  * Brandt/…`): the first token after the first author run au and the
@@ -50,7 +40,7 @@ static size_t after_label(const bib_reftag *t, const span *au)
 }
 
 /* The first run of each label (the authors: see the citation label below). */
-static void find_spans(const bib_reftag *t, span sp[L])
+void bib__reftag_find_spans(const bib_reftag *t, span sp[L])
 {
     memset(sp, 0, sizeof(span) * L);
     for (size_t i = 0; i < t->n;) {
@@ -353,10 +343,26 @@ static int expand_range(bib_buf *b)
     return bib_buf_append(b, out, fl * 2 + 1);
 }
 
-static int set_pages(bib_record *rec, const bib_reftag *t, span sp)
+/* A book's length, `137 S.`, `269 ss.`, `230 pp.` (a number, then a
+ * page word and its period, nothing else), with no container: the
+ * number of pages, not a range in something. */
+static bool book_length(const bib_reftag *t, span sp, bool container)
+{
+    static const char *const words[] = { "s", "ss", "pp", "p", "pages", "seiten", "str",
+                                         "stron", "pgs", NULL };
+    size_t e = sp.b;
+    while (e > sp.a && tok_eq(t, e - 1, "."))
+        e--;
+    return !container && e == sp.a + 2 && t->tok[sp.a].kind == BIB_REFTOK_NUMBER &&
+           t->tok[sp.a + 1].kind == BIB_REFTOK_WORD && tok_in(t, sp.a + 1, words);
+}
+
+static int set_pages(bib_record *rec, const bib_reftag *t, span sp, bool container)
 {
     if (!sp.found)
         return 0;
+    if (book_length(t, sp, container))
+        return bib_record_set_text(rec, BIB_VAR_NUMBER_OF_PAGES, tx(t, sp.a), t->tok[sp.a].len);
     const char *s;
     size_t n;
     span_text(t, skip_prefix(t, sp.a, sp.b), sp.b, &s, &n);
@@ -422,6 +428,7 @@ static int set_date(bib_record *rec, const bib_reftag *t, span sp)
     return 0;
 }
 
+
 /* Is token i an arXiv identifier (`arXiv:2005.01234`, one link-like
  * token)? */
 static bool is_arxiv(const bib_reftag *t, size_t i)
@@ -478,7 +485,8 @@ static bib_type infer_type(const bib_reftag *t, const span sp[L], bool in_cue)
             return BIB_TYPE_CHAPTER;
         return BIB_TYPE_ARTICLE_JOURNAL;
     }
-    if (sp[BIB_REF_PUBLISHER].found || sp[BIB_REF_ISBN].found)
+    if (sp[BIB_REF_PUBLISHER].found || sp[BIB_REF_ISBN].found ||
+        (sp[BIB_REF_PAGES].found && book_length(t, sp[BIB_REF_PAGES], false)))
         return BIB_TYPE_BOOK;
     if (sp[BIB_REF_URL].found)
         return BIB_TYPE_WEBPAGE;
@@ -546,7 +554,7 @@ static int fill(bib_record *rec, const bib_reftag *t, const span sp[L], const bi
     if (!rc)
         rc = set_number(rec, BIB_VAR_ISBN, t, sp[BIB_REF_ISBN]);
     if (!rc)
-        rc = set_pages(rec, t, sp[BIB_REF_PAGES]);
+        rc = set_pages(rec, t, sp[BIB_REF_PAGES], sp[BIB_REF_CONTAINER].found);
     if (!rc)
         rc = set_date(rec, t, sp[BIB_REF_DATE]);
     if (!rc)
@@ -562,73 +570,6 @@ static int fill(bib_record *rec, const bib_reftag *t, const span sp[L], const bi
             if (is_arxiv(t, i) && !bib_record_text(rec, BIB_VAR_NUMBER))
                 rc = bib_record_set_text(rec, BIB_VAR_NUMBER, tx(t, i), t->tok[i].len);
     return rc;
-}
-
-static bool is_dash(const bib_reftag *t, size_t i)
-{
-    return i < t->n && t->tok[i].kind == BIB_REFTOK_PUNCT &&
-           (tok_eq(t, i, "-") || tok_eq(t, i, "\xe2\x80\x93") || tok_eq(t, i, "\xe2\x80\x94"));
-}
-
-/* A title-first reference whose title opens with a word and a comma
- * (`Low-Latency, High-Throughput Collection, A. Okafor and B. Lind,
- * Proc. …`): the tagger may take the word before the comma for a name,
- * so the reference shows an author run of words alone (no initial, no
- * mark), a comma, a title run and, after it, the longer author run of
- * the real names. That first run and its comma are the title's. */
-static bool title_word_as_name(bib_reftag *t, const span sp[L])
-{
-    span au = sp[BIB_REF_AUTHOR], ti = sp[BIB_REF_TITLE];
-    if (!au.found || !ti.found || au.b + 1 != ti.a || au.b - au.a > 3 ||
-        !tok_eq(t, au.b, ","))
-        return false;
-    for (size_t i = au.a; i < au.b; i++)
-        if (t->tok[i].kind != BIB_REFTOK_WORD)
-            return false;
-    size_t k = ti.b;
-    while (k < t->n && t->tok[k].label == BIB_REF_PUNCT)
-        k++;
-    size_t e = k;
-    while (e < t->n && t->tok[e].label == BIB_REF_AUTHOR)
-        e++;
-    if (k == t->n || t->tok[k].label != BIB_REF_AUTHOR || e - k <= au.b - au.a)
-        return false;
-    for (size_t i = au.a; i <= au.b; i++)
-        t->tok[i].label = BIB_REF_TITLE;
-    return true;
-}
-
-/* A title-first reference read as one author run (`Fast Collection of
- * Small Heaps, A. Okafor, B. Lind, and C. Varga, Proc. …`, no title run):
- * when the run opens the reference and its part before the first comma
- * is three words or more, none an initial, that the name model scores
- * at or below its boundary 0 (no person's name), that part is the title.
- * The model's one failure (out of memory) leaves the labels. */
-static bool title_in_name_run(bib_reftag *t, const span sp[L])
-{
-    span au = sp[BIB_REF_AUTHOR];
-    if (sp[BIB_REF_TITLE].found || !au.found)
-        return false;
-    for (size_t i = 0; i < au.a; i++)
-        if (t->tok[i].label != BIB_REF_PUNCT && t->tok[i].label != BIB_REF_CITNUM)
-            return false;
-    size_t c = au.a, words = 0;
-    for (; c < au.b && !tok_eq(t, c, ","); c++) {
-        if (t->tok[c].kind != BIB_REFTOK_WORD || (t->tok[c].len == 1 && tok_eq(t, c + 1, ".")))
-            return false;
-        words++;
-    }
-    if (words < 3 || c + 2 >= au.b)
-        return false;
-    double sc = 0;
-    const char *p = tx(t, au.a);
-    size_t n = t->tok[c - 1].off + t->tok[c - 1].len - t->tok[au.a].off;
-    if (bib__name_score_of(p, n, &sc) || sc > 0)
-        return false;
-    for (size_t i = au.a; i < c; i++)
-        t->tok[i].label = BIB_REF_TITLE;
-    t->tok[c].label = BIB_REF_PUNCT;
-    return true;
 }
 
 /* A citation label's whole name list taken into the title (`Brandt et
@@ -704,137 +645,6 @@ static bool arxiv_words_as_container(bib_reftag *t, const span sp[L])
 /* Fixes the tagger's labels where the reference's own structure says
  * otherwise; only labels change, never text. Returns 0 or BIB_ENOMEM (the
  * name model out of memory). */
-/* Token i is a double quote mark that may open (open) or close a title:
- * `"`, or `“` `„` `«` to open, `”` `“` `»` to close. */
-static bool quote_mark(const bib_reftag *t, size_t i, bool open)
-{
-    if (i >= t->n || t->tok[i].kind != BIB_REFTOK_PUNCT)
-        return false;
-    const char *p = tx(t, i);
-    size_t n = t->tok[i].len;
-    if (n == 1)
-        return p[0] == '"';
-    if (n == 2 && (unsigned char)p[0] == 0xC2)
-        return (unsigned char)p[1] == (open ? 0xAB : 0xBB);
-    if (n == 3 && (unsigned char)p[0] == 0xE2 && (unsigned char)p[1] == 0x80) {
-        unsigned char c = (unsigned char)p[2];
-        return open ? c == 0x9C || c == 0x9E : c == 0x9D || c == 0x9C;
-    }
-    return false;
-}
-
-/* Token i is punctuation whose one byte is in set. */
-static bool punct_in(const bib_reftag *t, size_t i, const char *set)
-{
-    return i < t->n && t->tok[i].kind == BIB_REFTOK_PUNCT && t->tok[i].len == 1 &&
-           strchr(set, tx(t, i)[0]);
-}
-
-/* A title opened by a quote mark that the tagger ran on past its closing
- * mark into the container (`“Reengagement with Chinese Institutions.”
- * Change: The Magazine of Higher Learning, 2023.`, an entry without
- * names): with no container found, the title ends at a closing mark
- * that follows the title's final `.`, `,`, `?` or `!` or comes before a
- * `,`, `.`, `:` or `;` (a quote inside a title, `The “New” Economy`,
- * does neither), and the words after it are the container. */
-static bool quoted_title_run_on(bib_reftag *t, const span sp[L])
-{
-    span ti = sp[BIB_REF_TITLE];
-    if (!ti.found || ti.a == 0 || sp[BIB_REF_CONTAINER].found || !quote_mark(t, ti.a - 1, true))
-        return false;
-    for (size_t k = ti.a + 2; k + 1 < ti.b; k++) {
-        bool before = punct_in(t, k - 1, ".,?!");
-        if (!quote_mark(t, k, false) || !(before || punct_in(t, k + 1, ",.:;")))
-            continue;
-        size_t j = k + 1;
-        while (j < ti.b && t->tok[j].kind == BIB_REFTOK_PUNCT)
-            j++;
-        bool words = false;
-        for (size_t w = j; w < ti.b; w++)
-            words |= t->tok[w].kind == BIB_REFTOK_WORD;
-        if (!words)
-            return false;
-        for (size_t p = k; p < j; p++)
-            t->tok[p].label = BIB_REF_PUNCT;
-        if (before && !punct_in(t, k - 1, "?!"))
-            t->tok[k - 1].label = BIB_REF_PUNCT;
-        for (; j < ti.b; j++)
-            t->tok[j].label = BIB_REF_CONTAINER;
-        return true;
-    }
-    return false;
-}
-
-/* `in:` before a journal the tagger took for an editor, a place or a
- * publisher (`Title,
- * in: Bestuurswetenschappen, 2014, nr. 2`, a person's own list in Dutch or
- * German: the training styles write `In:` before books and their
- * editors): with no container found, the run right after the cue is
- * the container unless a role word follows it (`(Hrsg.)`: editors). */
-static bool in_without_container(bib_reftag *t, const span sp[L])
-{
-    static const char *const cues[] = { "in", "dans", "em", "en", NULL };
-    if (sp[BIB_REF_CONTAINER].found)
-        return false;
-    for (size_t i = 0; i + 2 < t->n; i++) {
-        if (t->tok[i].label != BIB_REF_NOTE || !tok_in(t, i, cues))
-            continue;
-        size_t j = i + 1;
-        while (j < t->n && t->tok[j].kind == BIB_REFTOK_PUNCT && t->tok[j].label == BIB_REF_PUNCT)
-            j++;
-        if (j >= t->n || (t->tok[j].label != BIB_REF_EDITOR && t->tok[j].label != BIB_REF_PLACE &&
-                          t->tok[j].label != BIB_REF_PUBLISHER))
-            return false;
-        unsigned char lab = t->tok[j].label;
-        size_t e = j;
-        while (e < t->n && t->tok[e].label == lab)
-            e++;
-        for (size_t k = e; k < t->n && k < e + 3; k++)
-            if (tok_in(t, k, bib__reftag_roles) || tok_eq(t, k, "editor") ||
-                tok_eq(t, k, "editors"))
-                return false;
-        for (size_t k = j; k < e; k++)
-            t->tok[k].label = BIB_REF_CONTAINER;
-        return true;
-    }
-    return false;
-}
-
-/* Two readings of a person's own list in German law and humanities
- * (`Souveränität, in: Staatslexikon, 8. Aufl., 2021`, `Keine Entwarnung,
- * in: JZ 2022, Heft 18, S. 889`): with no title, an author run right
- * before an `in` cue is the title (no one's name comes alone before
- * `in:`); with no date, a volume that is a year alone (1800-2039, the
- * journal counted by years) is the date. */
-static bool own_list_readings(bib_reftag *t, const span sp[L])
-{
-    bool changed = false;
-    span au = sp[BIB_REF_AUTHOR];
-    if (!sp[BIB_REF_TITLE].found && au.found) {
-        size_t j = au.b;
-        while (j < t->n && t->tok[j].kind == BIB_REFTOK_PUNCT)
-            j++;
-        if (j < t->n && t->tok[j].label == BIB_REF_NOTE && (tok_eq(t, j, "in") || tok_eq(t, j, "dans"))) {
-            for (size_t k = au.a; k < au.b; k++)
-                t->tok[k].label = BIB_REF_TITLE;
-            changed = true;
-        }
-    }
-    span vo = sp[BIB_REF_VOLUME];
-    if (!sp[BIB_REF_DATE].found && vo.found && vo.b == vo.a + 1 &&
-        t->tok[vo.a].kind == BIB_REFTOK_NUMBER && t->tok[vo.a].len == 4) {
-        const char *p = tx(t, vo.a);
-        int y = 0;
-        for (int k = 0; k < 4 && p[k] >= '0' && p[k] <= '9'; k++)
-            y = y * 10 + (p[k] - '0');
-        if (y >= 1800 && y <= 2039) {
-            t->tok[vo.a].label = BIB_REF_DATE;
-            changed = true;
-        }
-    }
-    return changed;
-}
-
 /* No pages, but a range "N–M" of numbers outside the volume, issue and
  * date (the tagger gave it a second issue or a note): the last such
  * range is the pages. */
@@ -865,17 +675,9 @@ static bool pages_from_free_range(bib_reftag *t, const span sp[L])
 
 static int repair_labels(bib_reftag *t, span sp[L])
 {
-    /* each repair reads the spans the ones before it left */
-    bool (*const first[])(bib_reftag *, const span *) = {
-        quoted_title_run_on, in_without_container, own_list_readings, title_word_as_name,
-        title_in_name_run
-    };
-    bool changed = false;
-    for (size_t r = 0; r < sizeof first / sizeof *first; r++)
-        if (first[r](t, sp)) {
-            changed = true;
-            find_spans(t, sp);
-        }
+    /* the readings of one person's own list and of title-first entries
+     * first (reftag_repair.c) */
+    bool changed = bib__reftag_repair_lists(t, sp);
     int listed = label_list_in_title(t, sp);
     if (listed < 0)
         return listed;
@@ -964,7 +766,7 @@ static int repair_labels(bib_reftag *t, span sp[L])
         changed = true;
     }
     if (changed)
-        find_spans(t, sp);
+        bib__reftag_find_spans(t, sp);
     return 0;
 }
 
@@ -975,7 +777,7 @@ int bib_reftag_record(bib_reftag *t, const char *s, size_t len,
     if (t->s != s || t->len != len || t->n == 0)
         return 0;
     span sp[L];
-    find_spans(t, sp);
+    bib__reftag_find_spans(t, sp);
     int rr = repair_labels(t, sp);
     if (rr)
         return rr;

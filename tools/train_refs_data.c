@@ -547,9 +547,11 @@ static bool coauthor_text(long rec, const char *key, bool cap, char *out, size_t
  * as a last sentence (`Title. Venue 3: 1-9. With Pia Kelly.`), a seeded
  * half each. No style renders that; a seeded sixth of those references
  * with two authors or more and a venue after the title; training split
- * only. (The names between commas after the title, `Title, with P.
- * Kelly, Venue`, were a third shape: it taught the tagger to read a
- * title-first reference's title and names as one name list, docs/refs.md
+ * only. (A third shape, the names between commas after the title,
+ * `Title, with P. Kelly, Venue`, was tried and left out: it scored a
+ * little lower on the title-first check; every table trained with these
+ * copies, with it or without, read a title-first reference's title and
+ * names as one name list, which the record builder mends; docs/refs.md
  * "Round of 2026-12-07, real pages".) */
 static json_t *coauthor_copy(const char *style, long rec, json_t *seg)
 {

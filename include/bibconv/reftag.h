@@ -90,6 +90,13 @@ BIB_API long bib_reftag_run(bib_reftag *t, const char *s, size_t len);
 BIB_API const bib_ref_token *bib_reftag_tokens(const bib_reftag *t,
                                                size_t *count);
 
+/* Whether s[0..n) is a word that introduces the co-authors of one
+ * person's work in a list of that person's works (`2019, with A. Hu and
+ * N. Zhu`, `zusammen mit P. Bender`, `(współautor: M. Jaremko)`): the
+ * names after it are the reference's co-authors, the person being left
+ * out. Case is ignored in the first letter only. */
+BIB_API bool bib_reftag_coauthor_word(const char *s, size_t n);
+
 /* ---- the feature function shared with the trainer (tools/train_refs.c) */
 
 /* Version of the feature function: hashed into the model's input hash. */

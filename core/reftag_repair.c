@@ -1,0 +1,498 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * reftag_repair.c - the record builder's first repairs of the tagger's
+ * labels (bib__reftag_repair_lists, reftag_int.h): the conventions of
+ * one person's own list and of a page, which no training style renders
+ * (a series in brackets, `in:` inside a title, a title read as a name,
+ * co-authors after `By` or `with`, a title first); the rest of the
+ * builder is reftag_record.c. Each repair is general (docs/refs.md
+ * "Records"): the words it reads are listed, a name is told by the name
+ * model.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "bibconv/reftag.h"
+#include "names_internal.h"
+#include "reftag_model.h"
+#include "reftag_int.h"
+
+#define L BIB_REF_LABEL_COUNT
+
+typedef reftag_span span;
+
+/* A title-first reference whose title opens with a word and a comma
+ * (`Low-Latency, High-Throughput Collection, A. Okafor and B. Lind,
+ * Proc. …`): the tagger may take the word before the comma for a name,
+ * so the reference shows an author run of words alone (no initial, no
+ * mark), a comma, a title run and, after it, the longer author run of
+ * the real names. That first run and its comma are the title's. */
+static bool title_word_as_name(bib_reftag *t, const span sp[L])
+{
+    span au = sp[BIB_REF_AUTHOR], ti = sp[BIB_REF_TITLE];
+    if (!au.found || !ti.found || au.b + 1 != ti.a || au.b - au.a > 3 ||
+        !tok_eq(t, au.b, ","))
+        return false;
+    for (size_t i = au.a; i < au.b; i++)
+        if (t->tok[i].kind != BIB_REFTOK_WORD)
+            return false;
+    size_t k = ti.b;
+    while (k < t->n && t->tok[k].label == BIB_REF_PUNCT)
+        k++;
+    size_t e = k;
+    while (e < t->n && t->tok[e].label == BIB_REF_AUTHOR)
+        e++;
+    if (k == t->n || t->tok[k].label != BIB_REF_AUTHOR || e - k <= au.b - au.a)
+        return false;
+    for (size_t i = au.a; i <= au.b; i++)
+        t->tok[i].label = BIB_REF_TITLE;
+    return true;
+}
+
+/* A title-first reference read as one author run (`Fast Collection of
+ * Small Heaps, A. Okafor, B. Lind, and C. Varga, Proc. …`, no title run):
+ * when the run opens the reference and its part before the first comma
+ * is three words or more, none an initial, that the name model scores
+ * at or below its boundary 0 (no person's name), that part is the title.
+ * The model's one failure (out of memory) leaves the labels. */
+static bool title_in_name_run(bib_reftag *t, const span sp[L])
+{
+    span au = sp[BIB_REF_AUTHOR];
+    if (sp[BIB_REF_TITLE].found || !au.found)
+        return false;
+    for (size_t i = 0; i < au.a; i++)
+        if (t->tok[i].label != BIB_REF_PUNCT && t->tok[i].label != BIB_REF_CITNUM)
+            return false;
+    size_t c = au.a, words = 0;
+    for (; c < au.b && !tok_eq(t, c, ","); c++) {
+        if (t->tok[c].kind != BIB_REFTOK_WORD || (t->tok[c].len == 1 && tok_eq(t, c + 1, ".")))
+            return false;
+        words++;
+    }
+    if (words < 3 || c + 2 >= au.b)
+        return false;
+    double sc = 0;
+    const char *p = tx(t, au.a);
+    size_t n = t->tok[c - 1].off + t->tok[c - 1].len - t->tok[au.a].off;
+    if (bib__name_score_of(p, n, &sc) || sc > 0)
+        return false;
+    for (size_t i = au.a; i < c; i++)
+        t->tok[i].label = BIB_REF_TITLE;
+    t->tok[c].label = BIB_REF_PUNCT;
+    return true;
+}
+
+/* Token i is a double quote mark that may open (open) or close a title:
+ * `"`, or `“` `„` `«` to open, `”` `“` `»` to close. */
+static bool quote_mark(const bib_reftag *t, size_t i, bool open)
+{
+    if (i >= t->n || t->tok[i].kind != BIB_REFTOK_PUNCT)
+        return false;
+    const char *p = tx(t, i);
+    size_t n = t->tok[i].len;
+    if (n == 1)
+        return p[0] == '"';
+    if (n == 2 && (unsigned char)p[0] == 0xC2)
+        return (unsigned char)p[1] == (open ? 0xAB : 0xBB);
+    if (n == 3 && (unsigned char)p[0] == 0xE2 && (unsigned char)p[1] == 0x80) {
+        unsigned char c = (unsigned char)p[2];
+        return open ? c == 0x9C || c == 0x9E : c == 0x9D || c == 0x9C;
+    }
+    return false;
+}
+
+/* Token i is punctuation whose one byte is in set. */
+static bool punct_in(const bib_reftag *t, size_t i, const char *set)
+{
+    return i < t->n && t->tok[i].kind == BIB_REFTOK_PUNCT && t->tok[i].len == 1 &&
+           strchr(set, tx(t, i)[0]);
+}
+
+/* A title opened by a quote mark that the tagger ran on past its closing
+ * mark into the container (`“Reengagement with Chinese Institutions.”
+ * Change: The Magazine of Higher Learning, 2023.`, an entry without
+ * names): with no container found, the title ends at a closing mark
+ * that follows the title's final `.`, `,`, `?` or `!` or comes before a
+ * `,`, `.`, `:` or `;` (a quote inside a title, `The “New” Economy`,
+ * does neither), and the words after it are the container. */
+static bool quoted_title_run_on(bib_reftag *t, const span sp[L])
+{
+    span ti = sp[BIB_REF_TITLE];
+    if (!ti.found || ti.a == 0 || sp[BIB_REF_CONTAINER].found || !quote_mark(t, ti.a - 1, true))
+        return false;
+    for (size_t k = ti.a + 2; k + 1 < ti.b; k++) {
+        bool before = punct_in(t, k - 1, ".,?!");
+        if (!quote_mark(t, k, false) || !(before || punct_in(t, k + 1, ",.:;")))
+            continue;
+        size_t j = k + 1;
+        while (j < ti.b && t->tok[j].kind == BIB_REFTOK_PUNCT)
+            j++;
+        bool words = false;
+        for (size_t w = j; w < ti.b; w++)
+            words |= t->tok[w].kind == BIB_REFTOK_WORD;
+        if (!words)
+            return false;
+        for (size_t p = k; p < j; p++)
+            t->tok[p].label = BIB_REF_PUNCT;
+        if (before && !punct_in(t, k - 1, "?!"))
+            t->tok[k - 1].label = BIB_REF_PUNCT;
+        for (; j < ti.b; j++)
+            t->tok[j].label = BIB_REF_CONTAINER;
+        return true;
+    }
+    return false;
+}
+
+/* A series statement in brackets after the title, `(= Series, Bd. 106)`
+ * as German lists write it (the `=` says "appeared as"): the tagger reads
+ * the series as part of the title, or the title before it as names. The
+ * words after `=` up to a comma, a semicolon, the closing bracket or a
+ * labelled volume are the collection; with no title left, the run right
+ * before the bracket is the title. */
+static bool series_statement(bib_reftag *t, const span sp[L])
+{
+    (void)sp;
+    size_t i = 1;
+    while (i + 2 < t->n && !(tok_eq(t, i, "(") && tok_eq(t, i + 1, "=")))
+        i++;
+    if (i + 2 >= t->n)
+        return false;
+    size_t e = i + 2;
+    bool words = false;
+    for (; e < t->n; e++) {
+        if (tok_eq(t, e, ")") || tok_eq(t, e, ",") || tok_eq(t, e, ";") ||
+            t->tok[e].label == BIB_REF_VOLUME)
+            break;
+        words |= t->tok[e].kind == BIB_REFTOK_WORD;
+    }
+    if (!words)
+        return false;
+    t->tok[i].label = t->tok[i + 1].label = BIB_REF_PUNCT;
+    for (size_t k = i + 2; k < e; k++)
+        t->tok[k].label = t->tok[k].kind == BIB_REFTOK_PUNCT && (k == i + 2 || k + 1 == e)
+                              ? BIB_REF_PUNCT : BIB_REF_COLLECTION;
+    bool title = false;
+    for (size_t k = 0; k < t->n && !title; k++)
+        title = t->tok[k].label == BIB_REF_TITLE;
+    size_t b = i;
+    while (b > 0 && t->tok[b - 1].kind == BIB_REFTOK_PUNCT && t->tok[b - 1].label == BIB_REF_PUNCT)
+        b--;
+    if (!title && b > 0 && t->tok[b - 1].label == BIB_REF_AUTHOR) {
+        for (size_t k = b; k > 0 && t->tok[k - 1].label == BIB_REF_AUTHOR; k--)
+            t->tok[k - 1].label = BIB_REF_TITLE;
+    }
+    return true;
+}
+
+/* `in:` inside the title run (`Wissenschaftsfreiheit, in:
+ * Wissenschaftsrecht, Heft 2`, `Human Dignity as a Legal Concept in:
+ * Kultura Prawna 2019`), or `, in` before a capital (`Recht und Zeit, in
+ * Festschrift für K. Weber`): a title does not hold the cue so, so the
+ * title ends before it and the rest of the run is the container, up to a
+ * bracket (editors, `(Hrsg.)`), which is a note; a container run right
+ * after it (`zum 65. Geburtstag`, cut at the ordinal's period) joins it. */
+static bool in_colon_in_title(bib_reftag *t, const span sp[L])
+{
+    span ti = sp[BIB_REF_TITLE];
+    if (!ti.found)
+        return false;
+    for (size_t k = ti.a + 1; k + 2 < ti.b; k++) {
+        bool colon = tok_eq(t, k + 1, ":");
+        /* `in`, or with its colon the cue of other languages (Polish
+         * `w:`, Spanish `en:`, Portuguese `em:`, French `dans :`) */
+        if (!tok_eq(t, k, "in") &&
+            !(colon && (tok_eq(t, k, "w") || tok_eq(t, k, "en") || tok_eq(t, k, "em") ||
+                        tok_eq(t, k, "dans"))))
+            continue;
+        if (!colon && !(punct_in(t, k - 1, ",") && t->tok[k + 1].kind == BIB_REFTOK_WORD &&
+                        tx(t, k + 1)[0] >= 'A' && tx(t, k + 1)[0] <= 'Z'))
+            continue;
+        for (size_t p = k; p > ti.a && punct_in(t, p - 1, ",;."); p--)
+            t->tok[p - 1].label = BIB_REF_PUNCT;
+        t->tok[k].label = BIB_REF_NOTE;
+        size_t j = k + 1;
+        if (colon)
+            t->tok[j++].label = BIB_REF_PUNCT;
+        int lab = BIB_REF_CONTAINER;
+        for (; j < ti.b; j++) {
+            if (tok_eq(t, j, "("))
+                lab = BIB_REF_NOTE;
+            t->tok[j].label = (unsigned char)lab;
+        }
+        size_t e = ti.b;
+        while (lab == BIB_REF_CONTAINER && e < t->n && t->tok[e].kind == BIB_REFTOK_PUNCT &&
+               t->tok[e].label == BIB_REF_PUNCT)
+            e++;
+        if (lab == BIB_REF_CONTAINER && e > ti.b && e < t->n &&
+            t->tok[e].label == BIB_REF_CONTAINER)
+            for (size_t p = ti.b; p < e; p++)
+                t->tok[p].label = BIB_REF_CONTAINER;
+        return true;
+    }
+    return false;
+}
+
+/* A list of titles each followed by its authors after `By` (`Managing
+ * the family firm By Oriana Bandiera; Raffaella Sadun`, a paper series'
+ * table of contents; `Title, by A. Roe`): no training style writes it,
+ * and the tagger reads the first name into the title and the others as
+ * anything. When the title run holds `By` or `, by` after three tokens, with no names
+ * before the title, and what follows it up to its first `;` (or `,`,
+ * `and`, `&`) reads as a name (the name model's score above 0, its own boundary),
+ * the rest of the reference up to a date, a container or a number is
+ * the authors. */
+static bool by_names_after_title(bib_reftag *t, const span sp[L])
+{
+    span ti = sp[BIB_REF_TITLE];
+    if (!ti.found || (sp[BIB_REF_AUTHOR].found && sp[BIB_REF_AUTHOR].a < ti.a))
+        return false;
+    size_t k = ti.a + 3;
+    while (k + 1 < ti.b && !(tok_eq(t, k, "by") && (tx(t, k)[0] == 'B' || punct_in(t, k - 1, ","))))
+        k++;
+    if (k + 1 >= ti.b)
+        return false;
+    size_t e = k + 1;
+    for (; e < t->n; e++) {
+        int l = t->tok[e].label;
+        if (l == BIB_REF_DATE || l == BIB_REF_CONTAINER || l == BIB_REF_VOLUME ||
+            l == BIB_REF_ISSUE || l == BIB_REF_PAGES || l == BIB_REF_DOI || l == BIB_REF_URL ||
+            l == BIB_REF_ISBN || t->tok[e].kind == BIB_REFTOK_NUMBER)
+            break;
+    }
+    while (e > k + 1 && t->tok[e - 1].kind == BIB_REFTOK_PUNCT)
+        e--;
+    size_t c = k + 1;
+    while (c < e && !tok_eq(t, c, ";"))
+        c++;
+    if (c == e)
+        for (c = k + 1; c < e && !tok_eq(t, c, ",") && !tok_eq(t, c, "and") &&
+                        !tok_eq(t, c, "&") && !tok_eq(t, c, "und");
+             c++)
+            ;
+    if (c == k + 1)
+        return false;
+    double sc = 0;
+    size_t n = t->tok[c - 1].off + t->tok[c - 1].len - t->tok[k + 1].off;
+    if (bib__name_score_of(tx(t, k + 1), n, &sc) || sc <= 0)
+        return false;
+    t->tok[k].label = BIB_REF_NOTE;
+    for (size_t j = k + 1; j < e; j++)
+        t->tok[j].label = BIB_REF_AUTHOR;
+    return true;
+}
+
+/* Whether word i names a kind of body (`Association`, `Universität`,
+ * `Ministère`): a corporate author's name holds one, a title seldom. */
+static bool body_word(const bib_reftag *t, size_t i)
+{
+    static const char *const words[] = {
+        "organization", "organisation", "organizaci\xc3\xb3n", "association", "asociaci\xc3\xb3n",
+        "associa\xc3\xa7\xc3\xa3o", "institute", "institut", "instituto", "istituto",
+        "institution", "university", "universit\xc3\xa4t", "universit\xc3\xa9",
+        "universidad", "universidade", "universit\xc3\xa0", "universiteit", "college",
+        "society", "gesellschaft", "soci\xc3\xa9t\xc3\xa9", "sociedad", "agency", "committee",
+        "commission", "kommission", "comit\xc3\xa9", "council", "department", "ministry",
+        "ministerium", "minist\xc3\xa8re", "ministerio", "minist\xc3\xa9rio", "bureau", "office",
+        "group", "consortium", "foundation", "stiftung", "fondation", "fundaci\xc3\xb3n", "bank",
+        "centre", "center", "zentrum", "federation", "verband", "board", "authority",
+        "administration", "corporation", "company", "inc", "ltd", "gmbh", "nations", "union",
+        "network", "laboratory", "academy", "akademie", "acad\xc3\xa9mie", "academia", "school",
+        "hospital", "alliance", "panel", "collaboration", "survey", "statistics", "library",
+        "museum", "services", "service", "agence", "bundesamt", "amt", NULL
+    };
+    return t->tok[i].kind == BIB_REFTOK_WORD && tok_in(t, i, words);
+}
+
+/* A word of capitals alone, two or more (`APHA`, `OECD`): a body's
+ * acronym. */
+static bool caps_word(const bib_reftag *t, size_t i)
+{
+    const char *p = tx(t, i);
+    size_t n = t->tok[i].len;
+    if (t->tok[i].kind != BIB_REFTOK_WORD || n < 2)
+        return false;
+    for (size_t k = 0; k < n; k++)
+        if (p[k] < 'A' || p[k] > 'Z')
+            return false;
+    return true;
+}
+
+/* A title read as one name before its subtitle (`Grundfragen des
+ * Besteuerungsverfahrens. Anforderungen des Rechts an …, StuW 95`, a
+ * person's own list of books): an author run that opens the reference,
+ * one chunk of two words or more (no comma, semicolon, `&`, initial,
+ * body word or acronym), that the name model scores at or below its
+ * boundary 0, and that a sentence mark alone parts from the title run:
+ * the run and the mark are the title's. A body (`World Health
+ * Organization. Global report …`) keeps its name by its body word. */
+static bool title_read_as_names(bib_reftag *t, const span sp[L])
+{
+    span au = sp[BIB_REF_AUTHOR], ti = sp[BIB_REF_TITLE];
+    if (!au.found || !ti.found || ti.a <= au.b)
+        return false;
+    for (size_t i = 0; i < au.a; i++)
+        if (t->tok[i].label != BIB_REF_PUNCT && t->tok[i].label != BIB_REF_CITNUM)
+            return false;
+    for (size_t i = au.b; i < ti.a; i++)
+        if (t->tok[i].label != BIB_REF_PUNCT || !punct_in(t, i, ".:"))
+            return false;
+    size_t words = 0;
+    for (size_t i = au.a; i < au.b; i++) {
+        if (t->tok[i].kind == BIB_REFTOK_PUNCT && !punct_in(t, i, "-'"))
+            return false;
+        if (body_word(t, i) || caps_word(t, i) || tok_eq(t, i, "and") || tok_eq(t, i, "und") ||
+            lone_initial(t, i))
+            return false;
+        words += t->tok[i].kind == BIB_REFTOK_WORD;
+    }
+    if (words < 2)
+        return false;
+    double sc = 0;
+    size_t n = t->tok[au.b - 1].off + t->tok[au.b - 1].len - t->tok[au.a].off;
+    if (bib__name_score_of(tx(t, au.a), n, &sc) || sc > 0)
+        return false;
+    for (size_t i = au.a; i < ti.a; i++)
+        t->tok[i].label = BIB_REF_TITLE;
+    return true;
+}
+
+/* `in:` before a journal the tagger took for an editor, a place or a
+ * publisher (`Title,
+ * in: Bestuurswetenschappen, 2014, nr. 2`, a person's own list in Dutch or
+ * German: the training styles write `In:` before books and their
+ * editors): with no container found, the run right after the cue is
+ * the container unless a role word follows it (`(Hrsg.)`: editors). */
+static bool in_without_container(bib_reftag *t, const span sp[L])
+{
+    static const char *const cues[] = { "in", "dans", "em", "en", NULL };
+    if (sp[BIB_REF_CONTAINER].found)
+        return false;
+    for (size_t i = 0; i + 2 < t->n; i++) {
+        if (t->tok[i].label != BIB_REF_NOTE || !tok_in(t, i, cues))
+            continue;
+        size_t j = i + 1;
+        while (j < t->n && t->tok[j].kind == BIB_REFTOK_PUNCT && t->tok[j].label == BIB_REF_PUNCT)
+            j++;
+        if (j >= t->n || (t->tok[j].label != BIB_REF_EDITOR && t->tok[j].label != BIB_REF_PLACE &&
+                          t->tok[j].label != BIB_REF_PUBLISHER))
+            return false;
+        unsigned char lab = t->tok[j].label;
+        size_t e = j;
+        while (e < t->n && t->tok[e].label == lab)
+            e++;
+        for (size_t k = e; k < t->n && k < e + 3; k++)
+            if (tok_in(t, k, bib__reftag_roles) || tok_eq(t, k, "editor") ||
+                tok_eq(t, k, "editors"))
+                return false;
+        for (size_t k = j; k < e; k++)
+            t->tok[k].label = BIB_REF_CONTAINER;
+        return true;
+    }
+    return false;
+}
+
+/* Two readings of a person's own list in German law and humanities
+ * (`Souveränität, in: Staatslexikon, 8. Aufl., 2021`, `Keine Entwarnung,
+ * in: JZ 2022, Heft 18, S. 889`): with no title, an author run right
+ * before an `in` cue is the title (no one's name comes alone before
+ * `in:`); with no date, a volume that is a year alone (1800-2039, the
+ * journal counted by years) is the date. */
+static bool own_list_readings(bib_reftag *t, const span sp[L])
+{
+    bool changed = false;
+    span au = sp[BIB_REF_AUTHOR];
+    if (!sp[BIB_REF_TITLE].found && au.found) {
+        size_t j = au.b;
+        while (j < t->n && t->tok[j].kind == BIB_REFTOK_PUNCT)
+            j++;
+        if (j < t->n && t->tok[j].label == BIB_REF_NOTE && (tok_eq(t, j, "in") || tok_eq(t, j, "dans"))) {
+            for (size_t k = au.a; k < au.b; k++)
+                t->tok[k].label = BIB_REF_TITLE;
+            changed = true;
+        }
+    }
+    span vo = sp[BIB_REF_VOLUME];
+    if (!sp[BIB_REF_DATE].found && vo.found && vo.b == vo.a + 1 &&
+        t->tok[vo.a].kind == BIB_REFTOK_NUMBER && t->tok[vo.a].len == 4) {
+        const char *p = tx(t, vo.a);
+        int y = 0;
+        for (int k = 0; k < 4 && p[k] >= '0' && p[k] <= '9'; k++)
+            y = y * 10 + (p[k] - '0');
+        if (y >= 1800 && y <= 2039) {
+            t->tok[vo.a].label = BIB_REF_DATE;
+            changed = true;
+        }
+    }
+    return changed;
+}
+
+/* Co-authors in brackets inside the title run (`Płynność banków
+ * (współautor: M. Nowak), w: …`, `Title (with P. Kelly)` where the tagger
+ * did not see the word): the bracket opens with a co-author word
+ * (bib_reftag_coauthor_word), so its words up to the closing bracket
+ * are the authors (the word is dropped with the names, reftag_names.c)
+ * and the title ends before it. */
+static bool coauthors_in_title(bib_reftag *t, const span sp[L])
+{
+    span ti = sp[BIB_REF_TITLE];
+    if (!ti.found || (sp[BIB_REF_AUTHOR].found && sp[BIB_REF_AUTHOR].a < ti.a))
+        return false;
+    for (size_t k = ti.a + 1; k + 2 < ti.b; k++) {
+        if (!tok_eq(t, k, "(") || !bib_reftag_coauthor_word(tx(t, k + 1), t->tok[k + 1].len))
+            continue;
+        size_t e = k + 2;
+        while (e < t->n && !tok_eq(t, e, ")"))
+            e++;
+        if (e >= t->n)
+            return false;
+        t->tok[k].label = t->tok[e].label = BIB_REF_PUNCT;
+        for (size_t j = k + 1; j < e; j++)
+            t->tok[j].label = BIB_REF_AUTHOR;
+        /* what the run held after the bracket is the title's no more */
+        for (size_t j = e + 1; j < ti.b; j++)
+            t->tok[j].label = BIB_REF_NOTE;
+        return true;
+    }
+    return false;
+}
+
+/* A role word at the end of the container run, then names the tagger
+ * read as authors (`w: Rynek finansowy, red. A. Kowalska, Poznań 2002`,
+ * `In: Handbook, ed. J. Roe`): the names are the container's editors. */
+static bool role_before_names(bib_reftag *t, const span sp[L])
+{
+    span co = sp[BIB_REF_CONTAINER], ti = sp[BIB_REF_TITLE];
+    if (!co.found || !ti.found || co.a < ti.b || co.b - co.a < 2)
+        return false;
+    size_t r = co.b - 1;
+    if (!tok_in(t, r, bib__reftag_roles))
+        return false;
+    size_t j = co.b;
+    while (j < t->n && t->tok[j].kind == BIB_REFTOK_PUNCT && t->tok[j].label == BIB_REF_PUNCT)
+        j++;
+    if (j >= t->n || t->tok[j].label != BIB_REF_AUTHOR)
+        return false;
+    for (size_t p = r; p > co.a && punct_in(t, p - 1, ",;"); p--)
+        t->tok[p - 1].label = BIB_REF_PUNCT;
+    t->tok[r].label = BIB_REF_NOTE;
+    for (; j < t->n && t->tok[j].label == BIB_REF_AUTHOR; j++)
+        t->tok[j].label = BIB_REF_EDITOR;
+    return true;
+}
+
+bool bib__reftag_repair_lists(bib_reftag *t, reftag_span sp[L])
+{
+    /* each repair reads the spans the ones before it left */
+    bool (*const first[])(bib_reftag *, const span *) = {
+        series_statement, quoted_title_run_on, in_colon_in_title, by_names_after_title,
+        coauthors_in_title, in_without_container, own_list_readings, title_word_as_name,
+        title_in_name_run, title_read_as_names, role_before_names
+    };
+    bool changed = false;
+    for (size_t r = 0; r < sizeof first / sizeof *first; r++)
+        if (first[r](t, sp)) {
+            changed = true;
+            bib__reftag_find_spans(t, sp);
+        }
+    return changed;
+}

@@ -99,6 +99,25 @@ static bool ref_line(bib_reftag *tag, const char *s, size_t n)
  * line with a full stop before its end is prose (an abstract above its
  * feed's meta line), not tried so. */
 static bool title_then_venue(const char *t, size_t tn, const char *s, size_t n);
+static bool author_line(const char *s, size_t n);
+
+/* A title and its authors after `By` or `, by` (`Managing the family firm
+ * By Oriana Bandiera; Raffaella Sadun`, a paper series' table of
+ * contents, no year): a title of three words at least, then an author
+ * line. */
+static bool by_line(const char *s, size_t n)
+{
+    for (size_t i = 12; i + 8 < n; i++) {
+        if (s[i] != ' ' || s[i + 3] != ' ' || s[i + 2] != 'y' ||
+            !(s[i + 1] == 'B' || (s[i + 1] == 'b' && s[i - 1] == ',')))
+            continue;
+        size_t words = 0;
+        for (size_t k = 0; k < i; k++)
+            words += s[k] == ' ';
+        return words >= 2 && author_line(s + i + 4, n - i - 4);
+    }
+    return false;
+}
 
 static int count_ref_lines(const page_lines *pl, int *bare_refs)
 {
@@ -157,11 +176,11 @@ static int count_ref_lines(const page_lines *pl, int *bare_refs)
             i++;
             continue;
         }
-        if (ref_line(tag, entry.data, entry.len))
+        size_t em = markers(entry.data, entry.len);
+        if (ref_line(tag, entry.data, entry.len) || by_line(entry.data + em, entry.len - em))
             k++;
-        else if (refs_line_looks_ref(entry.data + markers(entry.data, entry.len),
-                                     entry.len - markers(entry.data, entry.len)))
-            bare += refs_tagged_as_bare_ref(tag, entry.data + markers(entry.data, entry.len));
+        else if (refs_line_looks_ref(entry.data + em, entry.len - em))
+            bare += refs_tagged_as_bare_ref(tag, entry.data + em);
     }
     bib_buf_clear(&entry);
     gen_tagger_done(pl, tag);
@@ -278,8 +297,6 @@ static bool author_line(const char *s, size_t n)
     return names >= 1 && names * 5 >= pieces * 4 && (!stop || pieces >= 2);
 }
 
-static void drop_schedule_time(const char *s, size_t *n);
-
 /* A title line of a block: a few words, not a name list, not a
  * publications heading, not ending on a year (a venue line). A short
  * title looks like a heading: the author line after it tells. */
@@ -288,7 +305,7 @@ static bool block_title(const char *s, size_t n)
     /* a programme's "Tue 15 Jul 11:00 a.m." marks a title of any
      * length, even one that reads as a name ("Machines Who Think") */
     size_t whole = n;
-    drop_schedule_time(s, &n);
+    page_drop_schedule_time(s, &n);
     bool timed = n < whole;
     if (n < (timed ? 2 : 12) || n > 400 || page_is_heading(s, n)
         || (n >= 4 && find_year(s + n - 4, 4)))
@@ -350,7 +367,7 @@ static bool block_venue(const char *s, size_t n)
 static bool timed_title(const char *s, size_t n)
 {
     size_t m = n;
-    drop_schedule_time(s, &m);
+    page_drop_schedule_time(s, &m);
     return m < n;
 }
 
@@ -537,6 +554,23 @@ static bool title_then_venue(const char *t, size_t tn, const char *s, size_t n)
            find_year(s, n);
 }
 
+/* Is line i, which reads as a heading, the title of the venue line right
+ * under it (`A Theory of Liberal Churches` / `Mathematical Social
+ * Sciences, (2011), Volume 61, pages 41-51`)? A heading is followed by
+ * entries, and an entry has a title of its own. */
+static bool title_of_venue(gen_walk *w, size_t i)
+{
+    const page_lines *pl = w->pl;
+    if (i + 1 >= pl->n)
+        return false;
+    const char *s = pl->v[i + 1].text;
+    size_t n = pl->v[i + 1].len;
+    refs_trim(&s, &n);
+    if (n == 0 || markers(s, n) || n > 400)
+        return false;
+    return bib_reftag_run(w->tag, s, n) > 0 && refs_tagged_as_venue(w->tag);
+}
+
 /* Splits the page into entries as the refs reader splits a list: a blank
  * line, a list marker or a heading ends one; a line that reads as a whole
  * reference starts one; otherwise the refs reader's continuation rule. */
@@ -570,13 +604,13 @@ static int walk_page(gen_walk *w)
             in_marked = false;
             continue;
         }
-        if (stat_line(s, n)) {
+        if (stat_line(s, n) || refs_review_line(s, n)) {
             rc = walk_flush(w);
             in_marked = false;
             continue;
         }
         size_t mk = markers(s, n);
-        if (!mk && (refs_is_heading(s, n) || page_is_heading(s, n))) {
+        if (!mk && (refs_is_heading(s, n) || page_is_heading(s, n)) && !title_of_venue(w, i)) {
             rc = walk_flush(w);
             if (rc == BIB_OK)
                 rc = w->fn(w->ctx, i, i, NULL, 0);
@@ -713,13 +747,17 @@ typedef struct gen_build {
     bib_record *prev;   /* the last record, for ditto authors ("---.") */
 } gen_build;
 
-/* A record worth keeping: a title and authors or a date (a line of page
- * chrome tags as a title alone, a name line as names alone). */
+/* A record worth keeping: a title and authors or a date, or a title in a
+ * container with its pages or volume (`Title, in Festschrift für …, S.
+ * 197-212`: a person's own list, undated); a line of page chrome tags as
+ * a title alone, a name line as names alone. */
 static bool is_reference(const bib_record *rec)
 {
     return bib_record_has(rec, BIB_VAR_TITLE)
            && (bib_record_has(rec, BIB_VAR_AUTHOR) || bib_record_has(rec, BIB_VAR_EDITOR)
-               || bib_record_has(rec, BIB_VAR_ISSUED));
+               || bib_record_has(rec, BIB_VAR_ISSUED)
+               || (bib_record_has(rec, BIB_VAR_CONTAINER_TITLE)
+                   && (bib_record_has(rec, BIB_VAR_PAGE) || bib_record_has(rec, BIB_VAR_VOLUME))));
 }
 
 static int build_one(gen_build *g, size_t first, const char *text, size_t n)
@@ -756,47 +794,13 @@ static int build_one(gen_build *g, size_t first, const char *text, size_t n)
     return g->b->emit(g->b->ctx, rec, g->pl->v[first].lineno);
 }
 
-/* A citation count a list prints after an entry (`... 1997. 72
- * citations`, `Cited by 72`, `cité 72 fois`): the site's, not the
- * reference's, so it is cut off before the tagger reads the entry (it was
- * read as the pages). *n loses it and the spaces before it. */
-static void drop_cite_count(const char *s, size_t *n)
-{
-    static const struct { const char *pre, *post; } forms[] = {
-        { "", " citations" }, { "", " citation" }, { "cited by ", "" }, { "citations: ", "" },
-        { "cit\xc3\xa9 ", " fois" }, { "(", " citations)" }, { "[", " citations]" },
-    };
-    size_t e = *n;
-    while (e && s[e - 1] == ' ')
-        e--;
-    for (size_t f = 0; f < sizeof forms / sizeof forms[0]; f++) {
-        size_t pl = strlen(forms[f].pre), ql = strlen(forms[f].post);
-        if (e < ql + 1 + pl || strncasecmp(s + e - ql, forms[f].post, ql) != 0)
-            continue;
-        size_t d = e - ql;
-        while (d && s[d - 1] >= '0' && s[d - 1] <= '9')
-            d--;
-        if (d == e - ql || e - ql - d > 6 || d < pl || strncasecmp(s + d - pl, forms[f].pre, pl))
-            continue;
-        d -= pl;
-        /* the count stands apart: after the entry's own end or a space */
-        if (d && s[d - 1] != ' ')
-            continue;
-        while (d && s[d - 1] == ' ')
-            d--;
-        if (d >= 20) /* a whole entry is left before it */
-            *n = d;
-        return;
-    }
-}
-
 static int build_entry(void *ctx, size_t first, size_t last, const char *text, size_t n)
 {
     (void)last;
     gen_build *g = ctx;
     if (!text)
         return BIB_OK; /* a heading */
-    drop_cite_count(text, &n);
+    page_drop_cite_count(text, &n);
     /* several references in one entry (one bullet): split where the
      * tagger starts a second author list after a title and a date */
     for (int parts = 0; parts < 64; parts++) {
@@ -874,95 +878,6 @@ int page_find_year(const char *s, size_t n)
             y = y * 10 + (s[i + k++] - '0');
         if (k == 4 && y >= 1800 && y <= 2099)
             return y;
-    }
-    return 0;
-}
-
-/* The last word of s[0..*n): its start; *n is left alone. */
-static size_t last_word(const char *s, size_t n)
-{
-    while (n && s[n - 1] != ' ')
-        n--;
-    return n;
-}
-
-/* A programme prints its session's day and time after a talk's title
- * (`Title Tue 15 Jul 11:00 a.m.`, `Titre 15 juil. 11:00`): *n loses
- * them. A clock time with two date words before it (a weekday, a day, a
- * month) is needed, so a title's own number stays. */
-static void drop_schedule_time(const char *s, size_t *n)
-{
-    size_t m = *n;
-    while (m && s[m - 1] == ' ')
-        m--;
-    size_t w = last_word(s, m);
-    const char *t = s + w;
-    size_t tn = m - w;
-    if ((tn == 4 && (memcmp(t, "a.m.", 4) == 0 || memcmp(t, "p.m.", 4) == 0))
-        || (tn == 2 && (t[1] == 'm' || t[1] == 'M') && strchr("apAP", t[0]))) {
-        m = w ? w - 1 : 0;
-        w = last_word(s, m);
-        t = s + w;
-        tn = m - w;
-    }
-    /* H:MM or HH:MM, or as French writes it, 14h30 */
-    if (!(tn >= 4 && tn <= 5 && (t[tn - 3] == ':' || t[tn - 3] == 'h') && t[0] >= '0'
-          && t[0] <= '9' && t[tn - 1] >= '0' && t[tn - 1] <= '9' && t[tn - 2] >= '0'
-          && t[tn - 2] <= '9'))
-        return;
-    m = w ? w - 1 : 0;
-    int dates = 0;
-    while (m && dates < 3) {
-        w = last_word(s, m);
-        t = s + w;
-        tn = m - w;
-        if (tn > 1 && t[tn - 1] == ',')
-            tn--; /* "Thu, 12 Jun" */
-        bool day = (tn == 1 || tn == 2) && t[0] >= '0' && t[0] <= '9'
-                   && t[tn - 1] >= '0' && t[tn - 1] <= '9';
-        /* weekdays and months through core's date service (English and
-         * French, names or abbreviations, with or without the '.') */
-        if (!day && !bib_weekday_parse(t, tn) && !bib_month_parse(t, tn))
-            break;
-        dates++;
-        m = w ? w - 1 : 0;
-    }
-    if (dates >= 2 && m)
-        *n = m;
-}
-
-/* A programme's session label before a talk's title (`Poster: `, `Oral: `,
- * `Affiche : `): the bytes it takes, 0 when the line opens with none. A
- * layout cue, not a title's own words: only these labels, each followed by
- * a colon (a space may come before it, as French writes it) and a space. */
-static size_t session_label(const char *s, size_t n)
-{
-    static const char *const labels[] = {
-        "poster", "oral", "oral presentation", "spotlight", "spotlight talk", "keynote",
-        "keynote talk", "invited talk", "contributed talk", "lightning talk", "short talk",
-        "long talk", "talk", "demo", "tutorial", "panel", "affiche", "communication orale",
-        "expos\xC3\xA9", "conf\xC3\xA9" "rence invit\xC3\xA9" "e", NULL};
-    for (const char *const *l = labels; *l; l++) {
-        size_t k = strlen(*l), i;
-        if (n < k + 2)
-            continue;
-        for (i = 0; i < k; i++) {
-            char c = s[i];
-            if (c >= 'A' && c <= 'Z')
-                c = (char)(c - 'A' + 'a');
-            if (c != (*l)[i])
-                break;
-        }
-        if (i < k)
-            continue;
-        if (s[i] == ' ' && i + 1 < n && s[i + 1] == ':')
-            i++;
-        if (s[i] != ':' || i + 1 >= n || s[i + 1] != ' ')
-            continue;
-        i += 2;
-        while (i < n && s[i] == ' ')
-            i++;
-        return i < n ? i : 0;
     }
     return 0;
 }
@@ -1061,8 +976,8 @@ static int build_block(const page_build *b, const page_lines *pl, size_t t, size
     s += mk;
     n -= mk;
     page_trim_blank(&s, &n);
-    drop_schedule_time(s, &n);
-    size_t lab = session_label(s, n);
+    page_drop_schedule_time(s, &n);
+    size_t lab = page_session_label(s, n);
     s += lab;
     n -= lab;
     while (n && s[n - 1] == '.')

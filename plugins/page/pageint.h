@@ -401,6 +401,15 @@ int page_find_year(const char *s, size_t n);
  * B. Lind`: bracketed parts dropped, cut at `,`, `;`, `&`, ` · ` and
  * ` and `) to rec's authors; BIB_OK or BIB_ENOMEM. */
 int page_add_name_line(bib_record *rec, const char *s, size_t n);
+
+/* An entry's trimmings (page_trim.c), cut before the tagger reads it: a
+ * citation count the site prints after an entry (`72 citations`, `Cited
+ * by 72`, `cité 72 fois`; *n loses it), a programme's day and time after
+ * a talk's title (`Tue 15 Jul 11:00 a.m.`; *n loses them), a session
+ * label before it (`Poster: `: the bytes it takes, 0 for none). */
+void page_drop_cite_count(const char *s, size_t *n);
+void page_drop_schedule_time(const char *s, size_t *n);
+size_t page_session_label(const char *s, size_t n);
 /* Sets rec's issued date to the year alone (a venue line's `ICML 2024`,
  * a table's date column). Returns a bib_status. */
 int page_set_year(bib_record *rec, int year);

@@ -204,7 +204,7 @@ static int assemble(refs_state *st)
             continue;
         }
         size_t mk = refs_marker(s, n);
-        bool heading = !mk && refs_is_heading(s, n);
+        bool heading = !mk && (refs_is_heading(s, n) || refs_review_line(s, n));
         /* an unmarked line inside a marked reference of a marked list is
          * its wrapped rest (docs/refs.md), up to the length at which every
          * other reference ends too (refs_continues_shape): a marked list

@@ -134,8 +134,23 @@ static bool has_year(const char *s, size_t n)
     return false;
 }
 
+/* Bytes of a section label before a heading (`II. `, `B) `): a Roman
+ * numeral or one capital, then `.` or `)` and a space; 0 for none. */
+static size_t section_label(const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n && i < 6 && (s[i] == 'I' || s[i] == 'V' || s[i] == 'X' || s[i] == 'L'))
+        i++;
+    if (i == 0 && n > 0 && s[0] >= 'A' && s[0] <= 'Z')
+        i = 1;
+    return i && i + 2 < n && (s[i] == '.' || s[i] == ')') && s[i + 1] == ' ' ? i + 2 : 0;
+}
+
 bool refs_is_heading(const char *s, size_t n)
 {
+    size_t lab = section_label(s, n);
+    s += lab;
+    n -= lab;
     if (n == 0 || n > 60)
         return false;
     size_t digits = 0, words = 1;
@@ -156,6 +171,37 @@ bool refs_is_heading(const char *s, size_t n)
 }
 
 static char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? (char)(c + 32) : c; }
+
+/* The participle that opens a reviewer's note, then a preposition that
+ * names the reviewer or the review's venue (`by`, `in`, `von`, `par`,
+ * ...): a title may open with `Review of` or `Rezension zu`, a note of
+ * this shape never with both words. */
+bool refs_review_line(const char *s, size_t n)
+{
+    static const char *const said[] = {
+        "besprochen", "rezensiert", "reviewed", "recens\xc3\xa9", "recensito", "recensita",
+        "rese\xc3\xb1" "ado", "rese\xc3\xb1" "ada", "besproken", "resenhado", "resenhada",
+        "recenzowano", NULL
+    };
+    static const char *const by[] = {
+        "von", "in", "by", "par", "dans", "da", "por", "en", "door", "em", "przez", "w", NULL
+    };
+    size_t a = 0;
+    while (a < n && s[a] != ' ')
+        a++;
+    size_t b = a + 1;
+    while (b < n && s[b] != ' ' && s[b] != ':' && s[b] != ',')
+        b++;
+    if (a == 0 || b >= n)
+        return false;
+    bool first = false, second = false;
+    for (size_t k = 0; said[k] && !first; k++)
+        first = strlen(said[k]) == a && ascii_lower(s[0]) == said[k][0] &&
+                memcmp(s + 1, said[k] + 1, a - 1) == 0;
+    for (size_t k = 0; by[k] && first && !second; k++)
+        second = strlen(by[k]) == b - a - 1 && memcmp(s + a + 1, by[k], b - a - 1) == 0;
+    return first && second;
+}
 
 /* Does s hold a mark that says the work has no date, in place of a year
  * (`n.d.`, `s. d.`, `[S.d.]`, `o. J.`, `s.f.`, `no date`)? Such a
@@ -405,19 +451,10 @@ bool refs_line_looks_ref(const char *s, size_t n)
 
 /* ---- tagged text ------------------------------------------------------- */
 
-/* Whether s[0..n) is a word that introduces the co-authors of one
- * person's work (`2019, with A. Hu and N. Zhu`): the names after it are
- * this reference's, no second one's. */
+/* The word that opens a person's co-authors (core's list). */
 static bool coauthor_word(const char *s, size_t n)
 {
-    static const char *const w[] = { "with", "With", "mit", "avec", "con", "com", "met",
-                                     "jointly", "together", "gemeinsam", "zusammen", "samen",
-                                     "Jointly", "Together", "Gemeinsam", "Zusammen", "Samen",
-                                     NULL };
-    for (size_t k = 0; w[k]; k++)
-        if (strlen(w[k]) == n && memcmp(w[k], s, n) == 0)
-            return true;
-    return false;
+    return bib_reftag_coauthor_word(s, n);
 }
 
 size_t refs_split_point(const bib_reftag *t, const char *s)
@@ -474,6 +511,21 @@ static bool coauthors_after(const bib_ref_token *tok, size_t j, size_t n, const 
             && coauthor_word(s + tok[j].off, tok[j].len))
             return true;
     return false;
+}
+
+bool refs_tagged_as_venue(const bib_reftag *t)
+{
+    size_t n;
+    const bib_ref_token *tok = bib_reftag_tokens(t, &n);
+    bool container = false, date = false;
+    for (size_t i = 0; i < n; i++) {
+        int l = tok[i].label;
+        if (l == BIB_REF_TITLE || (l == BIB_REF_AUTHOR && !container))
+            return false;
+        container |= l == BIB_REF_CONTAINER;
+        date |= l == BIB_REF_DATE;
+    }
+    return container && date;
 }
 
 bool refs_tagged_as_ref(const bib_reftag *t, const char *s)

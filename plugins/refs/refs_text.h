@@ -38,6 +38,12 @@ size_t refs_marker(const char *s, size_t n);
  * "Selected publications", "Journal articles", "2019"). */
 bool refs_is_heading(const char *s, size_t n);
 
+/* A line that tells of the entry above it and is none (`Besprochen von
+ * A. B., in: JZ 1997, S. 403`, `Reviewed by C. D. in Isis 12`): a
+ * reviewer's note under a book in a personal list. Readers end the entry
+ * before it and skip it, as a heading. */
+bool refs_review_line(const char *s, size_t n);
+
 /* Does line s continue the reference cur (not yet complete, or starting
  * in lower case)? */
 bool refs_continues(const char *cur, size_t curn, const char *s, size_t n);
@@ -111,6 +117,12 @@ bool refs_tagged_as_ref(const bib_reftag *t, const char *s);
  * container, a series or a publisher, or what follows `in`), holds a
  * year and no name. */
 bool refs_tagged_as_bare_ref(const bib_reftag *t, const char *s);
+/* Does the last tagging (of s) read as a venue alone: a container and a
+ * date, no title, no names before the container (`Economic Inquiry,
+ * (2012), vol. 50(2), pages 327-347`)? The line before such a line is
+ * its entry's title, however much it looks like a heading. */
+bool refs_tagged_as_venue(const bib_reftag *t);
+
 /* A line of items between `|` bars (`Members | Projects | Contact`): a
  * site's menu, which the tagger may read as names and a one-word title;
  * readers skip it before their first reference. */

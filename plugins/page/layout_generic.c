@@ -214,6 +214,9 @@ static size_t name_pieces(const char *s, size_t n, gen_name_fn fn, void *ctx)
             cut = true, skip = 3;
         if (!cut && depth == 0 && i + 5 <= n && memcmp(s + i, " and ", 5) == 0)
             cut = true, skip = 4;
+        /* a feed's " | " between names */
+        if (!cut && depth == 0 && i + 3 <= n && memcmp(s + i, " | ", 3) == 0)
+            cut = true, skip = 2;
         if (!cut)
             continue;
         /* the piece without its parenthesised parts */
@@ -339,6 +342,36 @@ static bool line_is(const page_lines *pl, size_t i, bool (*pred)(const char *, s
     return n && pred(s, n);
 }
 
+/* A date alone on a line (`July 2014`, `3 March 2021`, `2019-05-02`):
+ * a year and, besides it, only numbers, month names and marks. */
+static bool date_line(const char *s, size_t n)
+{
+    if (n < 4 || n > 30 || !find_year(s, n))
+        return false;
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        while (j < n && ((s[j] | 32) >= 'a' && (s[j] | 32) <= 'z'))
+            j++;
+        if (j > i && !bib_month_parse(s + i, j - i))
+            return false;
+        if (j == i && (unsigned char)s[i] >= 0x80)
+            return false;
+        i = j > i ? j : i + 1;
+    }
+    return true;
+}
+
+/* The author line of a block whose title is line i: the next line, or
+ * the one after a date line under the title (a feed's `Title` / `July
+ * 2014` / `A. Wong | S. Tang`); pl->n when neither is one. */
+static size_t block_authors(const page_lines *pl, size_t i)
+{
+    size_t a = next_nonblank(pl, i);
+    if (line_is(pl, a, date_line))
+        a = next_nonblank(pl, a);
+    return line_is(pl, a, author_line) ? a : pl->n;
+}
+
 /* Line i opens a block: a title line followed by an author line, which
  * is not followed by another (one person per line is a profile's
  * publication, layout_profile.c). */
@@ -346,8 +379,8 @@ static bool block_start(const page_lines *pl, size_t i)
 {
     if (!line_is(pl, i, block_title))
         return false;
-    size_t a = next_nonblank(pl, i);
-    return line_is(pl, a, author_line) && !line_is(pl, next_nonblank(pl, a), author_line);
+    size_t a = block_authors(pl, i);
+    return a < pl->n && !line_is(pl, next_nonblank(pl, a), author_line);
 }
 
 /* A block's venue line right after its author line (`ICML 2024`,
@@ -715,6 +748,8 @@ static void label_blocks(const page_lines *pl, page_role *roles)
         size_t a, end;
         block_span(pl, i, &a, &end);
         roles[i] = PAGE_ROLE_TITLE;
+        for (size_t j = i + 1; j < a; j++) /* a date line between */
+            roles[j] = pl->v[j].len ? PAGE_ROLE_VENUE : PAGE_ROLE_BLANK;
         roles[a] = PAGE_ROLE_AUTHOR;
         for (size_t j = a + 1; j < end; j++)
             roles[j] = pl->v[j].len ? PAGE_ROLE_VENUE : PAGE_ROLE_BLANK;
@@ -834,7 +869,7 @@ static bool block_page(const page_lines *pl)
  * after it up to the next block or heading in (*a, *end). */
 static void block_span(const page_lines *pl, size_t t, size_t *a, size_t *end)
 {
-    *a = next_nonblank(pl, t);
+    *a = block_authors(pl, t);
     size_t e = *a + 1;
     while (e < pl->n && !block_start(pl, e)) {
         const char *s = pl->v[e].text;
@@ -991,6 +1026,14 @@ static int build_block(const page_build *b, const page_lines *pl, size_t t, size
     list_stop(s, &n);
     if (page_add_name_line(rec, s, n) != BIB_OK)
         rc = BIB_ENOMEM;
+    /* a date line between the title and the authors */
+    for (size_t i = t + 1; rc == BIB_OK && i < a; i++) {
+        s = pl->v[i].text;
+        n = pl->v[i].len;
+        page_trim(&s, &n);
+        if (n && date_line(s, n))
+            rc = page_set_year(rec, find_year(s, n));
+    }
     for (size_t i = a + 1; rc == BIB_OK && i < end; i++) {
         s = pl->v[i].text;
         n = pl->v[i].len;

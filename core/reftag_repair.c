@@ -298,7 +298,9 @@ static bool body_word(const bib_reftag *t, size_t i)
         "administration", "corporation", "company", "inc", "ltd", "gmbh", "nations", "union",
         "network", "laboratory", "academy", "akademie", "acad\xc3\xa9mie", "academia", "school",
         "hospital", "alliance", "panel", "collaboration", "survey", "statistics", "library",
-        "museum", "services", "service", "agence", "bundesamt", "amt", NULL
+        "museum", "services", "service", "agence", "bundesamt", "amt", "team", "project",
+        "contributors", "developers", "community", "staff", "collective", "initiative",
+        "partnership", "forum", "trust", "press", NULL
     };
     return t->tok[i].kind == BIB_REFTOK_WORD && tok_in(t, i, words);
 }

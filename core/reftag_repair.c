@@ -482,13 +482,43 @@ static bool role_before_names(bib_reftag *t, const span sp[L])
     return true;
 }
 
+/* A byline's journal the tagger took into the name list (`O. Maddox, L.
+ * Vogt and H. Kraus, Chromosome Letters, 2022.`, `A. Quispe and I. Varga,
+ * bioRxiv, 2022.`: names and a venue under a title, no title in the
+ * line): with no title and no container, the list's last piece after a
+ * comma, which the name model scores at or below 0 (no person's name),
+ * is the container. */
+static bool venue_in_name_run(bib_reftag *t, const span sp[L])
+{
+    span au = sp[BIB_REF_AUTHOR];
+    if (!au.found || sp[BIB_REF_TITLE].found || sp[BIB_REF_CONTAINER].found || au.b - au.a < 4)
+        return false;
+    size_t c = au.b;
+    while (c > au.a && !tok_eq(t, c - 1, ","))
+        c--;
+    if (c <= au.a + 1 || c >= au.b || t->tok[c].kind != BIB_REFTOK_WORD)
+        return false;
+    /* a venue holds no initial and no joining word (`G. N. and S. Osu`) */
+    for (size_t k = c; k < au.b; k++)
+        if (lone_initial(t, k) || tok_eq(t, k, "and") || tok_eq(t, k, "&"))
+            return false;
+    double sc = 0;
+    size_t n = t->tok[au.b - 1].off + t->tok[au.b - 1].len - t->tok[c].off;
+    if (bib__name_score_of(tx(t, c), n, &sc) || sc > 0)
+        return false;
+    t->tok[c - 1].label = BIB_REF_PUNCT;
+    for (size_t k = c; k < au.b; k++)
+        t->tok[k].label = BIB_REF_CONTAINER;
+    return true;
+}
+
 bool bib__reftag_repair_lists(bib_reftag *t, reftag_span sp[L])
 {
     /* each repair reads the spans the ones before it left */
     bool (*const first[])(bib_reftag *, const span *) = {
         series_statement, quoted_title_run_on, in_colon_in_title, by_names_after_title,
         coauthors_in_title, in_without_container, own_list_readings, title_word_as_name,
-        title_in_name_run, title_read_as_names, role_before_names
+        title_in_name_run, title_read_as_names, role_before_names, venue_in_name_run
     };
     bool changed = false;
     for (size_t r = 0; r < sizeof first / sizeof *first; r++)

@@ -27,9 +27,7 @@
 #include "pageint.h"
 #include "refs_text.h"
 
-/* Detection tags at most this many candidate lines of a page: the cue is
- * settled long before, and a huge page costs no more than this. */
-#define GEN_CUE_LINES 400
+#define GEN_CUE_LINES PAGE_GEN_CUE_LINES
 
 /* The tagger for pl's lines: the reader's (page_lines.tagger, made here
  * on first use and freed with the reader), or for lines of no reader a
@@ -53,11 +51,10 @@ static void gen_tagger_done(const page_lines *pl, bib_reftag *tag)
 
 static bool page_wrapped(const page_lines *pl);
 #define find_year page_find_year
+#define markers page_gen_markers
 static bool ends_field(char c);
 
-/* Bytes of the list markers at the start of s ("• 12. "): a bullet and
- * a number may both be there. */
-static size_t markers(const char *s, size_t n)
+size_t page_gen_markers(const char *s, size_t n)
 {
     size_t mk = refs_marker(s, n);
     if (mk && mk < n)
@@ -99,7 +96,6 @@ static bool ref_line(bib_reftag *tag, const char *s, size_t n)
  * line with a full stop before its end is prose (an abstract above its
  * feed's meta line), not tried so. */
 static bool title_then_venue(const char *t, size_t tn, const char *s, size_t n);
-static bool author_line(const char *s, size_t n);
 
 /* A title and its authors after `By` or `, by` (`Managing the family firm
  * By Oriana Bandiera; Raffaella Sadun`, a paper series' table of
@@ -114,7 +110,7 @@ static bool by_line(const char *s, size_t n)
         size_t words = 0;
         for (size_t k = 0; k < i; k++)
             words += s[k] == ' ';
-        return words >= 2 && author_line(s + i + 4, n - i - 4);
+        return words >= 2 && page_gen_author_line(s + i + 4, n - i - 4);
     }
     return false;
 }
@@ -147,10 +143,17 @@ static int count_ref_lines(const page_lines *pl, int *bare_refs)
             i = j;
         }
         bool joined = false;
+        size_t vj = i + 1;
         if (!wrapped && !numbered && i + 1 < pl->n) {
-            const char *t = pl->v[i + 1].text;
-            size_t tn = pl->v[i + 1].len;
+            const char *t = pl->v[vj].text;
+            size_t tn = pl->v[vj].len;
             refs_trim(&t, &tn);
+            /* a blank line between a title and its venue (a feed's) */
+            if (!tn && n && vj + 1 < pl->n) {
+                t = pl->v[++vj].text;
+                tn = pl->v[vj].len;
+                refs_trim(&t, &tn);
+            }
             if (tn && !markers(t, tn) && title_then_venue(s, n, t, tn)) {
                 bib_buf_puts(&entry, ends_field(s[n - 1]) ? " " : ". ");
                 bib_buf_append(&entry, t, tn);
@@ -173,7 +176,7 @@ static int count_ref_lines(const page_lines *pl, int *bare_refs)
                 else
                     bare += refs_tagged_as_bare_ref(tag, entry.data);
             }
-            i++;
+            i = vj;
             continue;
         }
         size_t em = markers(entry.data, entry.len);
@@ -189,246 +192,6 @@ static int count_ref_lines(const page_lines *pl, int *bare_refs)
     return k;
 }
 
-/* ---- title/author blocks ---------------------------------------------- */
-
-/* Calls fn on each name piece of an author line: parenthesised parts
- * (affiliations) dropped, pieces cut at ',', ';', '&' and " and ". Returns
- * how many pieces there were. */
-typedef void (*gen_name_fn)(const char *s, size_t n, void *ctx);
-
-static size_t name_pieces(const char *s, size_t n, gen_name_fn fn, void *ctx)
-{
-    size_t pieces = 0, st = 0;
-    int depth = 0;
-    for (size_t i = 0; i <= n; i++) {
-        char c = i < n ? s[i] : ',';
-        size_t skip = 0;
-        if (c == '(' || c == '[')
-            depth++;
-        else if ((c == ')' || c == ']') && depth > 0)
-            depth--;
-        bool cut = depth == 0 && (c == ',' || c == ';' || c == '&');
-        /* a programme's " · " between names (a Catalan name's own
-         * middle dot, "Gal·la", has no spaces round it) */
-        if (!cut && depth == 0 && i + 4 <= n && memcmp(s + i, " \xC2\xB7 ", 4) == 0)
-            cut = true, skip = 3;
-        if (!cut && depth == 0 && i + 5 <= n && memcmp(s + i, " and ", 5) == 0)
-            cut = true, skip = 4;
-        /* a feed's " | " between names */
-        if (!cut && depth == 0 && i + 3 <= n && memcmp(s + i, " | ", 3) == 0)
-            cut = true, skip = 2;
-        if (!cut)
-            continue;
-        /* the piece without its parenthesised parts */
-        char buf[128];
-        size_t k = 0;
-        int d = 0;
-        for (size_t j = st; j < i && k + 1 < sizeof buf; j++) {
-            if (s[j] == '(' || s[j] == '[')
-                d++;
-            else if ((s[j] == ')' || s[j] == ']') && d > 0)
-                d--;
-            else if (d == 0)
-                buf[k++] = s[j];
-        }
-        const char *p = buf;
-        size_t pn = k;
-        page_trim(&p, &pn);
-        if (pn) {
-            pieces++;
-            if (fn)
-                fn(p, pn, ctx);
-        }
-        i += skip;
-        st = i + 1;
-    }
-    return pieces;
-}
-
-static void count_name(const char *s, size_t n, void *ctx)
-{
-    size_t *names = ctx;
-    size_t h = bib_name_titles(s, n);
-    s += h;
-    n -= h;
-    *names += n <= 60 && page_name_score(s, n) > 0;
-}
-
-
-/* The full stop that closes an author list ("A, B and C."), not an
- * initial's ("C. D."): *n loses it; true when there was one. */
-static bool list_stop(const char *s, size_t *n)
-{
-    if (*n > 3 && s[*n - 1] == '.' && s[*n - 3] != ' ' && s[*n - 3] != '.') {
-        (*n)--;
-        return true;
-    }
-    return false;
-}
-
-/* An author line: every name piece (but one in five) reads as a name
- * by the name model, no sentence and no year in it (a venue line). A
- * full stop may close a list of two names or more (a lab page writes
- * "A, B and C."); one name with a full stop is a sentence's end. */
-static bool author_line(const char *s, size_t n)
-{
-    bool stop = list_stop(s, &n);
-    if (n < 3 || n > 1500)
-        return false;
-    if (stop) { /* the list ends on a name, which opens with a capital */
-        size_t w = n;
-        while (w > 0 && s[w - 1] != ' ')
-            w--;
-        if (!(s[w] >= 'A' && s[w] <= 'Z') && !((unsigned char)s[w] >= 0xC3))
-            return false;
-    }
-    /* a full stop between two sentences ("… data. We …") is prose: found
-     * before the names are read, as most prose lines end on a full stop */
-    for (size_t i = 1, seg = 0; stop && i + 2 < n; i++) {
-        if (s[i] == '.' && s[i + 1] == ' ' && s[i - 1] >= 'a' && s[i - 1] <= 'z')
-            return false;
-        /* nor a clause of 100 bytes without a comma (two names with
-         * " and " between them are far shorter) */
-        seg = s[i] == ',' || s[i] == ';' ? 0 : seg + 1;
-        if (seg > 100)
-            return false;
-    }
-    if (find_year(s, n) || page_is_heading(s, n))
-        return false;
-    size_t names = 0;
-    size_t pieces = name_pieces(s, n, count_name, &names);
-    return names >= 1 && names * 5 >= pieces * 4 && (!stop || pieces >= 2);
-}
-
-/* A title line of a block: a few words, not a name list, not a
- * publications heading, not ending on a year (a venue line). A short
- * title looks like a heading: the author line after it tells. */
-static bool block_title(const char *s, size_t n)
-{
-    /* a programme's "Tue 15 Jul 11:00 a.m." marks a title of any
-     * length, even one that reads as a name ("Machines Who Think") */
-    size_t whole = n;
-    page_drop_schedule_time(s, &n);
-    bool timed = n < whole;
-    if (n < (timed ? 2 : 12) || n > 400 || page_is_heading(s, n)
-        || (n >= 4 && find_year(s + n - 4, 4)))
-        return false;
-    page_feat f;
-    page_features(&f, s, n, NULL, 0);
-    return f.prose < 3 && (timed || (f.tokens >= 3 && !author_line(s, n)));
-}
-
-/* The index of the first non-blank line after i, or pl->n. */
-static size_t next_nonblank(const page_lines *pl, size_t i)
-{
-    for (size_t j = i + 1; j < pl->n; j++)
-        if (pl->v[j].len) {
-            const char *s = pl->v[j].text;
-            size_t n = pl->v[j].len;
-            page_trim(&s, &n);
-            if (n)
-                return j;
-        }
-    return pl->n;
-}
-
-static bool line_is(const page_lines *pl, size_t i, bool (*pred)(const char *, size_t))
-{
-    if (i >= pl->n)
-        return false;
-    const char *s = pl->v[i].text;
-    size_t n = pl->v[i].len;
-    page_trim(&s, &n);
-    return n && pred(s, n);
-}
-
-/* A date alone on a line (`July 2014`, `3 March 2021`, `2019-05-02`):
- * a year and, besides it, only numbers, month names and marks. */
-static bool date_line(const char *s, size_t n)
-{
-    if (n < 4 || n > 30 || !find_year(s, n))
-        return false;
-    for (size_t i = 0; i < n;) {
-        size_t j = i;
-        while (j < n && ((s[j] | 32) >= 'a' && (s[j] | 32) <= 'z'))
-            j++;
-        if (j > i && !bib_month_parse(s + i, j - i))
-            return false;
-        if (j == i && (unsigned char)s[i] >= 0x80)
-            return false;
-        i = j > i ? j : i + 1;
-    }
-    return true;
-}
-
-/* The author line of a block whose title is line i: the next line, or
- * the one after a date line under the title (a feed's `Title` / `July
- * 2014` / `A. Wong | S. Tang`); pl->n when neither is one. */
-static size_t block_authors(const page_lines *pl, size_t i)
-{
-    size_t a = next_nonblank(pl, i);
-    if (line_is(pl, a, date_line))
-        a = next_nonblank(pl, a);
-    return line_is(pl, a, author_line) ? a : pl->n;
-}
-
-/* Line i opens a block: a title line followed by an author line, which
- * is not followed by another (one person per line is a profile's
- * publication, layout_profile.c). */
-static bool block_start(const page_lines *pl, size_t i)
-{
-    if (!line_is(pl, i, block_title))
-        return false;
-    size_t a = block_authors(pl, i);
-    return a < pl->n && !line_is(pl, next_nonblank(pl, a), author_line);
-}
-
-/* A block's venue line right after its author line (`ICML 2024`,
- * `Proc. of X, 2016`): letters, ending on a year. */
-static bool block_venue(const char *s, size_t n)
-{
-    size_t yn = n;
-    while (yn && (s[yn - 1] == '.' || s[yn - 1] == ' '))
-        yn--;
-    bool letters = false;
-    for (size_t i = 0; i + 4 < yn && !letters; i++)
-        letters = (s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z');
-    return letters && yn >= 5 && find_year(s + yn - 4, 4) && s[yn - 5] == ' ';
-}
-
-/* A title line with a programme's day and time after it. */
-static bool timed_title(const char *s, size_t n)
-{
-    size_t m = n;
-    page_drop_schedule_time(s, &m);
-    return m < n;
-}
-
-/* How many blocks the page holds (bounded as the cue is); in *venues,
- * how many of them have a venue line after their author line, in
- * *timed how many have a programme's day and time after their title. */
-static int count_blocks_venues(const page_lines *pl, int *venues, int *timed)
-{
-    int k = 0;
-    *venues = *timed = 0;
-    for (size_t i = 0; i < pl->n && i < 4 * GEN_CUE_LINES; i++)
-        if (block_start(pl, i)) {
-            k++;
-            *venues += line_is(pl, next_nonblank(pl, next_nonblank(pl, i)), block_venue);
-            *timed += line_is(pl, i, timed_title);
-        }
-    return k;
-}
-
-/* Enough blocks to read the page by them: two, or one whose title
- * carries a programme's day and time (a programme copied in part). */
-static bool enough_blocks(const page_lines *pl, int *blocks)
-{
-    int v, t;
-    *blocks = count_blocks_venues(pl, &v, &t);
-    return *blocks >= 2 || t >= 1;
-}
-
 static int count_ref_entries(const page_lines *pl);
 
 static int generic_page_cue(const page_lines *pl, page_cues *c)
@@ -439,7 +202,7 @@ static int generic_page_cue(const page_lines *pl, page_cues *c)
      * block's, not a poster's (it counts against this layout in
      * generic_score as the topic page's posters do) */
     int venues, timed;
-    int blocks = count_blocks_venues(pl, &venues, &timed);
+    int blocks = page_gen_count_blocks(pl, &venues, &timed);
     int bare;
     int refs = count_ref_lines(pl, &bare);
     if (pl->pieces) {
@@ -469,15 +232,27 @@ static bool generic_accept(const page_cues *c, int score)
 static bool generic_fits(const page_lines *pl)
 {
     int blocks, bare;
-    return count_ref_lines(pl, &bare) >= 1 || bare > 0 || enough_blocks(pl, &blocks);
+    return count_ref_lines(pl, &bare) >= 1 || bare > 0 || page_gen_enough_blocks(pl, &blocks);
 }
 
 /* ---- entries ------------------------------------------------------------ */
 
 /* Called for every entry (lines first..last, their text joined) and,
  * with text NULL, for every heading line. */
+/* What the walk knows of an entry of a title line over its venue line
+ * (venue_after): the title's length in the text (the text is the title,
+ * `. ` or ` `, the venue line) and the prose under the two (abs NULL when
+ * none). */
+typedef struct gen_pair {
+    size_t title_len;
+    const char *abs;
+    size_t absn;
+} gen_pair;
+
+/* An entry of lines [first, last] (text NULL: a heading); pair NULL
+ * unless the entry is a title over its venue line. */
 typedef int (*gen_entry_fn)(void *ctx, size_t first, size_t last, const char *text,
-                            size_t n);
+                            size_t n, const gen_pair *pair);
 
 typedef struct gen_walk {
     const page_lines *pl;
@@ -488,6 +263,9 @@ typedef struct gen_walk {
     size_t last_len;   /* length of the last line appended */
     gen_entry_fn fn;
     void *ctx;
+    bib_buf abs;       /* the prose under a title/venue pair */
+    bool abs_open;     /* the entry is such a pair: prose lines are its abstract */
+    size_t title_len;  /* the pair's title in cur */
 } gen_walk;
 
 /* Text wrapped at a fixed width (a list copied from a PDF or a mail): many
@@ -548,8 +326,13 @@ static int walk_flush(gen_walk *w)
 {
     if (!w->cur.len)
         return BIB_OK;
-    int rc = w->fn(w->ctx, w->first, w->last, w->cur.data, w->cur.len);
+    gen_pair pair = {w->title_len, w->abs.len ? w->abs.data : NULL, w->abs.len};
+    int rc = w->fn(w->ctx, w->first, w->last, w->cur.data, w->cur.len,
+                   w->title_len ? &pair : NULL);
     bib_buf_reset(&w->cur);
+    bib_buf_reset(&w->abs);
+    w->abs_open = false;
+    w->title_len = 0;
     return rc;
 }
 
@@ -587,21 +370,88 @@ static bool title_then_venue(const char *t, size_t tn, const char *s, size_t n)
            find_year(s, n);
 }
 
-/* Is line i, which reads as a heading, the title of the venue line right
- * under it (`A Theory of Liberal Churches` / `Mathematical Social
- * Sciences, (2011), Volume 61, pages 41-51`)? A heading is followed by
- * entries, and an entry has a title of its own. */
-static bool title_of_venue(gen_walk *w, size_t i)
+/* Does line i title the venue line under it (`A Theory of Liberal
+ * Churches` / `Mathematical Social Sciences, (2011), Volume 61, pages
+ * 41-51`)? The venue line names a container and holds a number, but no
+ * title of its own: a heading-like line above it is no heading. With
+ * pair (line i opens an entry), a blank line may come between and the
+ * venue line may be a byline, names then the venue (a feed's `Title` /
+ * `A. Roe and B. Lee, Chromosome Research, 2022.`) and line i holds no
+ * names and no date: the two are one entry. *j gets the venue line. */
+static bool venue_after(gen_walk *w, size_t i, size_t *j, bool pair, bool heading)
 {
     const page_lines *pl = w->pl;
-    if (i + 1 >= pl->n)
+    size_t k = i + 1;
+    const char *s = NULL;
+    size_t n = 0;
+    for (int blank = 0; k < pl->n && blank < (pair ? 2 : 1); k++, blank++) {
+        s = pl->v[k].text;
+        n = pl->v[k].len;
+        refs_trim(&s, &n);
+        if (n)
+            break;
+    }
+    if (k >= pl->n || n == 0 || n > 400 || markers(s, n) || !memchr(s, ' ', n))
         return false;
-    const char *s = pl->v[i + 1].text;
-    size_t n = pl->v[i + 1].len;
-    refs_trim(&s, &n);
-    if (n == 0 || markers(s, n) || n > 400)
+    bool digit = false;
+    for (size_t d = 0; d < n && !digit; d++)
+        digit = s[d] >= '0' && s[d] <= '9';
+    /* a journal read as a title is a byline's only under a title line
+     * that is no heading (`Publications` over a reference of names, a
+     * title and a year) */
+    int mode = !pair ? REFS_VENUE_ONLY : heading ? REFS_VENUE_BYLINE : REFS_VENUE_TITLED;
+    if (!digit || bib_reftag_run(w->tag, s, n) <= 0 || !refs_tagged_as_venue(w->tag, s, mode))
         return false;
-    return bib_reftag_run(w->tag, s, n) > 0 && refs_tagged_as_venue(w->tag);
+    if (pair) {
+        /* line i is a title alone: no names, no date in it (a list of
+         * references with blank lines between is no list of titles) */
+        const char *t = pl->v[i].text;
+        size_t tn = pl->v[i].len;
+        refs_trim(&t, &tn);
+        if (bib_reftag_run(w->tag, t, tn) <= 0)
+            return false;
+        size_t nt;
+        const bib_ref_token *tok = bib_reftag_tokens(w->tag, &nt);
+        for (size_t q = 0; q < nt; q++)
+            if (tok[q].label == BIB_REF_AUTHOR || tok[q].label == BIB_REF_DATE)
+                return false;
+    }
+    *j = k;
+    return true;
+}
+
+/* A paragraph of running prose (an abstract under a feed's entry): ten
+ * words or more ending a sentence, lower-case words twice the
+ * capitalised ones at least, or the page model's prose evidence. */
+static bool prose_line(const char *s, size_t n)
+{
+    page_feat f;
+    page_features(&f, s, n, NULL, 0);
+    char last = s[n - 1];
+    return f.prose >= 3 || (f.tokens >= 10 && (last == '.' || last == '!' || last == '?') &&
+                            f.lower_words >= 2 * f.cap_words);
+}
+
+/* Starts an entry of line i, a title, and line j, its venue (venue_after):
+ * joined as one reference, the prose after them its abstract. */
+static int walk_pair(gen_walk *w, size_t i, size_t j, const char *s, size_t n)
+{
+    int rc = walk_flush(w);
+    if (rc != BIB_OK)
+        return rc;
+    w->first = i;
+    w->last = j;
+    bib_buf_append(&w->cur, s, n);
+    w->title_len = n;
+    if (!ends_field(s[n - 1]))
+        bib_buf_putc(&w->cur, '.');
+    const char *v = w->pl->v[j].text;
+    size_t vn = w->pl->v[j].len;
+    refs_trim(&v, &vn);
+    bib_buf_putc(&w->cur, ' ');
+    bib_buf_append(&w->cur, v, vn);
+    w->abs_open = true;
+    return bib_buf_failed(&w->cur) ? BIB_ENOMEM : BIB_OK;
 }
 
 /* Splits the page into entries as the refs reader splits a list: a blank
@@ -643,10 +493,40 @@ static int walk_page(gen_walk *w)
             continue;
         }
         size_t mk = markers(s, n);
-        if (!mk && (refs_is_heading(s, n) || page_is_heading(s, n)) && !title_of_venue(w, i)) {
+        bool heading = !mk && (refs_is_heading(s, n) || page_is_heading(s, n));
+        size_t vj;
+        if (!mk && (!w->cur.len || w->abs_open) && venue_after(w, i, &vj, true, heading)) {
+            rc = walk_pair(w, i, vj, s, n);
+            in_marked = false;
+            i = vj;
+            continue;
+        }
+        /* inside an entry, a heading-like line over a venue is its text */
+        if (heading && venue_after(w, i, &vj, false, true))
+            heading = false;
+        if (w->abs_open) {
+            if (prose_line(s, n)) {
+                if (w->abs.len)
+                    bib_buf_putc(&w->abs, ' ');
+                bib_buf_append(&w->abs, s, n);
+                rc = bib_buf_failed(&w->abs) ? BIB_ENOMEM : BIB_OK;
+                continue;
+            }
+            /* a link under them is the entry's (`doi: 10.1/x`, a URL);
+             * else a title, its venue and its prose are the whole entry */
+            if (strncasecmp(s, "doi", 3) == 0 || strncasecmp(s, "http", 4) == 0 ||
+                strncasecmp(s, "www.", 4) == 0) {
+                rc = walk_append(w, s, n);
+                continue;
+            }
+            rc = walk_flush(w);
+            if (rc != BIB_OK)
+                break;
+        }
+        if (heading) {
             rc = walk_flush(w);
             if (rc == BIB_OK)
-                rc = w->fn(w->ctx, i, i, NULL, 0);
+                rc = w->fn(w->ctx, i, i, NULL, 0, NULL);
             in_marked = false;
             continue;
         }
@@ -682,8 +562,10 @@ static int run_walk(const page_lines *pl, gen_entry_fn fn, void *ctx, bib_reftag
 {
     gen_walk w = {.pl = pl, .tag = tag, .fn = fn, .ctx = ctx};
     bib_buf_init(&w.cur);
+    bib_buf_init(&w.abs);
     int rc = walk_page(&w);
     bib_buf_clear(&w.cur);
+    bib_buf_clear(&w.abs);
     return rc;
 }
 
@@ -692,9 +574,10 @@ typedef struct {
     int refs;
 } ref_count;
 
-static int count_entry(void *ctx, size_t first, size_t last, const char *text, size_t n)
+static int count_entry(void *ctx, size_t first, size_t last, const char *text, size_t n,
+                       const gen_pair *pair)
 {
-    (void)first, (void)last;
+    (void)first, (void)last, (void)pair;
     ref_count *rc = ctx;
     if (text && n <= 2000 && ref_line(rc->tag, text, n))
         rc->refs++;
@@ -719,9 +602,10 @@ static int count_ref_entries(const page_lines *pl)
 
 /* ---- labelling ---------------------------------------------------------- */
 
-static int label_entry(void *ctx, size_t first, size_t last, const char *text, size_t n)
+static int label_entry(void *ctx, size_t first, size_t last, const char *text, size_t n,
+                       const gen_pair *pair)
 {
-    (void)n;
+    (void)n, (void)pair;
     page_role *roles = ctx;
     if (!text) {
         roles[first] = PAGE_ROLE_SECTION;
@@ -734,35 +618,13 @@ static int label_entry(void *ctx, size_t first, size_t last, const char *text, s
 }
 
 static bool block_page(const page_lines *pl);
-static void block_span(const page_lines *pl, size_t t, size_t *a, size_t *end);
-
-/* Blocks: the title line, the author line, the lines after them as
- * venue lines. */
-static void label_blocks(const page_lines *pl, page_role *roles)
-{
-    for (size_t i = 0; i < pl->n;) {
-        if (!block_start(pl, i)) {
-            i++;
-            continue;
-        }
-        size_t a, end;
-        block_span(pl, i, &a, &end);
-        roles[i] = PAGE_ROLE_TITLE;
-        for (size_t j = i + 1; j < a; j++) /* a date line between */
-            roles[j] = pl->v[j].len ? PAGE_ROLE_VENUE : PAGE_ROLE_BLANK;
-        roles[a] = PAGE_ROLE_AUTHOR;
-        for (size_t j = a + 1; j < end; j++)
-            roles[j] = pl->v[j].len ? PAGE_ROLE_VENUE : PAGE_ROLE_BLANK;
-        i = end;
-    }
-}
 
 static int label_generic(const page_lines *pl, page_role *roles)
 {
     for (size_t i = 0; i < pl->n; i++)
         roles[i] = PAGE_ROLE_BLANK;
     if (block_page(pl)) {
-        label_blocks(pl, roles);
+        page_gen_label_blocks(pl, roles);
         return BIB_OK;
     }
     bib_reftag *tag = gen_tagger(pl);
@@ -795,7 +657,8 @@ static bool is_reference(const bib_record *rec)
                    && (bib_record_has(rec, BIB_VAR_PAGE) || bib_record_has(rec, BIB_VAR_VOLUME))));
 }
 
-static int build_one(gen_build *g, size_t first, const char *text, size_t n)
+static int build_one(gen_build *g, size_t first, const char *text, size_t n, const char *abs,
+                     size_t absn)
 {
     /* before the first reference, a menu is the page's header */
     if (!g->prev && refs_menu_line(text, n))
@@ -826,15 +689,76 @@ static int build_one(gen_build *g, size_t first, const char *text, size_t n)
     }
     bib_record_free(g->prev);
     g->prev = copy;
+    if (abs && bib_record_set_text(rec, BIB_VAR_ABSTRACT, abs, absn) != BIB_OK) {
+        bib_record_free(rec);
+        return BIB_ENOMEM;
+    }
     return g->b->emit(g->b->ctx, rec, g->pl->v[first].lineno);
 }
 
-static int build_entry(void *ctx, size_t first, size_t last, const char *text, size_t n)
+/* A title line over its venue line: a byline (names, then the venue) is
+ * read by the tagger alone (its names, container, numbers and date:
+ * joined after the title, the names were read into the title or the
+ * container into the names), the title line is the title; the prose
+ * under them the abstract. A venue without names, or a byline that gives
+ * no record alone, is read joined after its title. */
+static int build_pair(gen_build *g, size_t first, const char *text, size_t n,
+                      const gen_pair *pair)
+{
+    size_t v = pair->title_len;
+    while (v < n && (text[v] == '.' || text[v] == ' '))
+        v++;
+    if (bib_reftag_run(g->tag, text + v, n - v) < 0)
+        return BIB_ENOMEM;
+    /* a venue without names reads best after its title (the title gives
+     * the tagger its context): only a byline is read alone */
+    if (refs_tagged_as_venue(g->tag, text + v, REFS_VENUE_ONLY))
+        return build_one(g, first, text, n, pair->abs, pair->absn);
+    bib_record *rec = NULL;
+    if (bib_reftag_record(g->tag, text + v, n - v, g->prev, &rec) != 0)
+        return BIB_ENOMEM;
+    if (!rec)
+        return build_one(g, first, text, n, pair->abs, pair->absn);
+    size_t tn = pair->title_len;
+    while (tn && (text[tn - 1] == '.' || text[tn - 1] == ' '))
+        tn--;
+    /* the builder gives a venue without a title its container as the
+     * title (every work has one): it is the container again */
+    const char *vt = bib_record_text(rec, BIB_VAR_TITLE);
+    if (vt && !bib_record_has(rec, BIB_VAR_CONTAINER_TITLE)) {
+        if (bib_record_set_text(rec, BIB_VAR_CONTAINER_TITLE, vt, strlen(vt)) != BIB_OK) {
+            bib_record_free(rec);
+            return BIB_ENOMEM;
+        }
+        if (bib_record_type(rec) == BIB_TYPE_DOCUMENT || bib_record_type(rec) == BIB_TYPE_BOOK)
+            bib_record_set_type(rec, BIB_TYPE_ARTICLE_JOURNAL);
+    }
+    if (bib_record_set_text(rec, BIB_VAR_TITLE, text, tn) != BIB_OK ||
+        (pair->abs && bib_record_set_text(rec, BIB_VAR_ABSTRACT, pair->abs, pair->absn) != BIB_OK)) {
+        bib_record_free(rec);
+        return BIB_ENOMEM;
+    }
+    bib_record *copy = bib_record_clone(rec);
+    if (!copy) {
+        bib_record_free(rec);
+        return BIB_ENOMEM;
+    }
+    bib_record_free(g->prev);
+    g->prev = copy;
+    return g->b->emit(g->b->ctx, rec, g->pl->v[first].lineno);
+}
+
+static int build_entry(void *ctx, size_t first, size_t last, const char *text, size_t n,
+                       const gen_pair *pair)
 {
     (void)last;
     gen_build *g = ctx;
     if (!text)
         return BIB_OK; /* a heading */
+    if (pair)
+        return build_pair(g, first, text, n, pair);
+    const char *abs = NULL;
+    size_t absn = 0;
     page_drop_cite_count(text, &n);
     /* several references in one entry (one bullet): split where the
      * tagger starts a second author list after a title and a date */
@@ -847,13 +771,14 @@ static int build_entry(void *ctx, size_t first, size_t last, const char *text, s
         size_t k = cut;
         while (k > 0 && text[k - 1] == ' ')
             k--;
-        int rc = build_one(g, first, text, k);
+        int rc = build_one(g, first, text, k, NULL, 0);
         if (rc != BIB_OK)
             return rc;
         text += cut;
         n -= cut;
+        abs = NULL; /* whose abstract it is, is no longer known */
     }
-    return build_one(g, first, text, n);
+    return build_one(g, first, text, n, abs, absn);
 }
 
 /* A page of title/author blocks rather than formatted references. */
@@ -862,244 +787,14 @@ static bool block_page(const page_lines *pl)
     int blocks;
     /* a block joined into one entry may read as a reference too */
     int bare;
-    return enough_blocks(pl, &blocks) && blocks * 2 >= count_ref_lines(pl, &bare);
-}
-
-/* The block that starts at line t: its author line in *a, and the lines
- * after it up to the next block or heading in (*a, *end). */
-static void block_span(const page_lines *pl, size_t t, size_t *a, size_t *end)
-{
-    *a = block_authors(pl, t);
-    size_t e = *a + 1;
-    while (e < pl->n && !block_start(pl, e)) {
-        const char *s = pl->v[e].text;
-        size_t n = pl->v[e].len;
-        page_trim(&s, &n);
-        /* a short venue under the authors (`ICML 2024`) reads as a
-         * heading but is the block's */
-        if (n && (refs_is_heading(s, n) || page_is_heading(s, n))
-            && !(e == next_nonblank(pl, *a) && block_venue(s, n)))
-            break;
-        e++;
-    }
-    *end = e;
-}
-
-static void add_name(const char *s, size_t n, void *ctx)
-{
-    bib_record *rec = ctx;
-    if (bib_record_has(rec, BIB_VAR_NOTE))
-        return; /* an earlier name failed: the record is dropped */
-    /* programmes and lab pages may write names family first (`Smith JE`) */
-    if (page_add_display_name(rec, s, n, 0) != BIB_OK)
-        bib_record_set_text(rec, BIB_VAR_NOTE, "", 0);
-}
-
-int page_add_name_line(bib_record *rec, const char *s, size_t n)
-{
-    name_pieces(s, n, add_name, rec);
-    return bib_record_has(rec, BIB_VAR_NOTE) ? BIB_ENOMEM : BIB_OK;
-}
-
-int page_find_year(const char *s, size_t n)
-{
-    for (size_t i = 0; i + 4 <= n; i++) {
-        if ((i && s[i - 1] >= '0' && s[i - 1] <= '9') || (i + 4 < n && s[i + 4] >= '0'
-                                                          && s[i + 4] <= '9'))
-            continue;
-        int y = 0;
-        size_t k = 0;
-        while (k < 4 && s[i + k] >= '0' && s[i + k] <= '9')
-            y = y * 10 + (s[i + k++] - '0');
-        if (k == 4 && y >= 1800 && y <= 2099)
-            return y;
-    }
-    return 0;
-}
-
-/* One block's record: the title line, the names of the author line, the
- * first short line after them as the venue and its year. */
-/* The fields of a block's venue line, read by the tagger on the block's
- * title and that line joined as one reference without authors (the title
- * gives the tagger its context; its reading of the title is not used):
- * taken only when no field but a title or a name is read in the title,
- * nothing in the line reads as a title or a name, and the venue's name
- * is found in the line, and its year is the one the line ends on, if it
- * ends on one (a year read inside an arXiv id, `1811.01234`, shows the
- * tagger lost)
- * (`In proceedings of DEBS, Irvine, CA, June 2016.`: container, place
- * and date apart). Returns BIB_OK with *done false when the line is left
- * to the caller's whole-line reading. */
-static int venue_fields(bib_reftag *tag, bib_record *rec, const char *title, size_t tn,
-                        const char *s, size_t n, int end_year, bool *done)
-{
-    static const bib_var vars[] = {
-        BIB_VAR_CONTAINER_TITLE, BIB_VAR_COLLECTION_TITLE, BIB_VAR_VOLUME, BIB_VAR_ISSUE,
-        BIB_VAR_PAGE, BIB_VAR_PUBLISHER, BIB_VAR_PUBLISHER_PLACE, BIB_VAR_EDITION,
-        BIB_VAR_GENRE, BIB_VAR_DOI, BIB_VAR_URL, BIB_VAR_ISBN, BIB_VAR_NUMBER,
-    };
-    *done = false;
-    if (!tag || !tn)
-        return BIB_OK;
-    bib_buf text = BIB_BUF_INIT;
-    bib_buf_append(&text, title, tn);
-    bib_buf_puts(&text, ". ");
-    size_t from = text.len;
-    bib_buf_append(&text, s, n);
-    if (bib_buf_failed(&text)) {
-        bib_buf_clear(&text);
-        return BIB_ENOMEM;
-    }
-    int rc = BIB_OK;
-    if (bib_reftag_run(tag, text.data, text.len) < 0) {
-        bib_buf_clear(&text);
-        return BIB_ENOMEM;
-    }
-    size_t nt;
-    const bib_ref_token *tok = bib_reftag_tokens(tag, &nt);
-    size_t venue = 0;
-    bool agrees = true;
-    for (size_t i = 0; i < nt && agrees; i++) {
-        int l = tok[i].label;
-        if (tok[i].off >= from)
-            agrees = l != BIB_REF_TITLE && l != BIB_REF_AUTHOR && l != BIB_REF_EDITOR;
-        else /* a field in the title part would come from the title */
-            agrees = l == BIB_REF_TITLE || l == BIB_REF_PUNCT || l == BIB_REF_AUTHOR
-                     || l == BIB_REF_EDITOR || l == BIB_REF_CITNUM;
-        venue += tok[i].off >= from && tok[i].kind == BIB_REFTOK_WORD
-                 && (l == BIB_REF_CONTAINER || l == BIB_REF_COLLECTION
-                     || l == BIB_REF_PUBLISHER);
-    }
-    bib_record *tr = NULL;
-    if (agrees && venue && bib_reftag_record(tag, text.data, text.len, NULL, &tr) != 0)
-        rc = BIB_ENOMEM;
-    const bib_field *td = tr ? bib_record_get(tr, BIB_VAR_ISSUED) : NULL;
-    const bib_date *tdd = td ? bib_field_date(td) : NULL;
-    if (tr && end_year && (!tdd || !tdd->nparts || tdd->parts[0].year != end_year)) {
-        bib_record_free(tr);
-        tr = NULL;
-    }
-    if (tr) {
-        for (size_t i = 0; rc == BIB_OK && i < sizeof vars / sizeof vars[0]; i++) {
-            const char *v = bib_record_text(tr, vars[i]);
-            if (v)
-                rc = bib_record_set_text(rec, vars[i], v, strlen(v));
-        }
-        const bib_field *d = bib_record_get(tr, BIB_VAR_ISSUED);
-        if (rc == BIB_OK && d && bib_field_date(d))
-            rc = bib_record_set_date(rec, BIB_VAR_ISSUED, bib_field_date(d));
-        if (rc == BIB_OK)
-            bib_record_set_type(rec, bib_record_type(tr));
-        *done = rc == BIB_OK && (bib_record_has(rec, BIB_VAR_CONTAINER_TITLE)
-                                 || bib_record_has(rec, BIB_VAR_PUBLISHER));
-        bib_record_free(tr);
-    }
-    bib_buf_clear(&text);
-    return rc;
-}
-
-static int build_block(const page_build *b, const page_lines *pl, size_t t, size_t a,
-                       size_t end, bib_reftag *tag)
-{
-    bib_record *rec = bib_record_new(BIB_TYPE_ARTICLE, NULL);
-    if (!rec)
-        return BIB_ENOMEM;
-    const char *s = pl->v[t].text;
-    size_t n = pl->v[t].len;
-    page_trim_blank(&s, &n);
-    size_t mk = markers(s, n); /* a list's bullet or number */
-    s += mk;
-    n -= mk;
-    page_trim_blank(&s, &n);
-    page_drop_schedule_time(s, &n);
-    size_t lab = page_session_label(s, n);
-    s += lab;
-    n -= lab;
-    while (n && s[n - 1] == '.')
-        n--;
-    int rc = bib_record_set_text(rec, BIB_VAR_TITLE, s, n);
-    const char *title = s;
-    size_t tn = n;
-    s = pl->v[a].text;
-    n = pl->v[a].len;
-    page_trim(&s, &n);
-    list_stop(s, &n);
-    if (page_add_name_line(rec, s, n) != BIB_OK)
-        rc = BIB_ENOMEM;
-    /* a date line between the title and the authors */
-    for (size_t i = t + 1; rc == BIB_OK && i < a; i++) {
-        s = pl->v[i].text;
-        n = pl->v[i].len;
-        page_trim(&s, &n);
-        if (n && date_line(s, n))
-            rc = page_set_year(rec, find_year(s, n));
-    }
-    for (size_t i = a + 1; rc == BIB_OK && i < end; i++) {
-        s = pl->v[i].text;
-        n = pl->v[i].len;
-        page_trim(&s, &n);
-        page_feat f;
-        page_features(&f, s, n, NULL, 0);
-        /* a long venue line ends on its date ("..., Irvine, CA, June
-         * 2016."), an abstract on a sentence */
-        size_t yn = n;
-        while (yn && (s[yn - 1] == '.' || s[yn - 1] == ' '))
-            yn--;
-        bool ends_year = yn >= 4 && find_year(s + yn - 4, 4)
-                         && !(yn > 4 && s[yn - 5] >= '0' && s[yn - 5] <= '9');
-        if (!n)
-            continue;
-        /* a short abstract (a sentence or two) is running prose: ten
-         * words or more ending a sentence, lower-case words at least
-         * twice the capitalised ones; a venue line is mostly capitalised
-         * words ("Proceedings of the ... Conference on ...") */
-        char last = s[n - 1];
-        bool sentence = f.tokens >= 10 && !ends_year
-                        && (last == '.' || last == '!' || last == '?')
-                        && f.lower_words >= 2 * f.cap_words;
-        if (n > 200 || sentence || (f.prose >= 3 && f.tokens > 12 && !ends_year)) {
-            /* an abstract, not a venue: the first such paragraph (a
-             * programme prints it under the speakers) */
-            if ((f.prose >= 3 || sentence) && !bib_record_has(rec, BIB_VAR_ABSTRACT))
-                rc = bib_record_set_text(rec, BIB_VAR_ABSTRACT, s, n);
-            continue;
-        }
-        if (bib_record_has(rec, BIB_VAR_CONTAINER_TITLE) || bib_record_has(rec, BIB_VAR_PUBLISHER))
-            continue;
-        bool done;
-        rc = venue_fields(tag, rec, title, tn, s, n, ends_year ? find_year(s + yn - 4, 4) : 0,
-                          &done);
-        if (rc != BIB_OK || done)
-            continue;
-        rc = bib_record_set_text(rec, BIB_VAR_CONTAINER_TITLE, s, n);
-        /* the date the line ends on, before any earlier number that reads
-         * as a year (an arXiv id's "1811.01234") */
-        int y = ends_year ? find_year(s + yn - 4, 4) : find_year(s, n);
-        if (rc == BIB_OK && y)
-            rc = page_set_year(rec, y);
-    }
-    if (rc != BIB_OK) {
-        bib_record_free(rec);
-        return rc;
-    }
-    return b->emit(b->ctx, rec, pl->v[t].lineno);
+    return page_gen_enough_blocks(pl, &blocks) && blocks * 2 >= count_ref_lines(pl, &bare);
 }
 
 static int build_blocks(const page_build *b, const page_lines *pl)
 {
     /* no tagger (out of memory) leaves venue lines whole */
     bib_reftag *tag = gen_tagger(pl);
-    int rc = BIB_OK;
-    for (size_t i = 0; rc == BIB_OK && i < pl->n;) {
-        if (!block_start(pl, i)) {
-            i++;
-            continue;
-        }
-        size_t a, end;
-        block_span(pl, i, &a, &end);
-        rc = build_block(b, pl, i, a, end, tag);
-        i = end;
-    }
+    int rc = page_gen_build_blocks(b, pl, tag);
     gen_tagger_done(pl, tag);
     return rc;
 }

@@ -402,6 +402,24 @@ int page_find_year(const char *s, size_t n);
  * ` and `) to rec's authors; BIB_OK or BIB_ENOMEM. */
 int page_add_name_line(bib_record *rec, const char *s, size_t n);
 
+/* The generic layout's shared parts. layout_generic.c: the bytes of the
+ * list markers at the start of s (`• 12. `: a bullet and a number may
+ * both be there). layout_blocks.c (title/author blocks, docs/page.md
+ * "Blocks"): whether a line is an author line (its pieces read as names,
+ * no year), how many blocks the page holds (*venues: with a venue line,
+ * *timed: with a programme's time; bounded as the cue is), whether they
+ * are enough to read the page by them, the blocks' labels, and their
+ * records (tag NULL: venue lines kept whole). */
+size_t page_gen_markers(const char *s, size_t n);
+/* Detection tags at most this many candidate lines of a page: the cue is
+ * settled long before, and a huge page costs no more than this. */
+#define PAGE_GEN_CUE_LINES 400
+bool page_gen_author_line(const char *s, size_t n);
+int page_gen_count_blocks(const page_lines *pl, int *venues, int *timed);
+bool page_gen_enough_blocks(const page_lines *pl, int *blocks);
+void page_gen_label_blocks(const page_lines *pl, page_role *roles);
+int page_gen_build_blocks(const page_build *b, const page_lines *pl, struct bib_reftag *tag);
+
 /* An entry's trimmings (page_trim.c), cut before the tagger reads it: a
  * citation count the site prints after an entry (`72 citations`, `Cited
  * by 72`, `cité 72 fois`; *n loses it), a programme's day and time after

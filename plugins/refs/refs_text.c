@@ -5,6 +5,7 @@
  */
 #include <string.h>
 
+#include "bibconv/names.h"
 #include "bibconv/utf8.h"
 #include "refs_text.h"
 
@@ -513,19 +514,66 @@ static bool coauthors_after(const bib_ref_token *tok, size_t j, size_t n, const 
     return false;
 }
 
-bool refs_tagged_as_venue(const bib_reftag *t)
+/* Whether the name run that opens at token a is a list of names: two
+ * pieces or more (cut at a comma, a semicolon, `and` or `&`), the first
+ * and most of them scored as names (the name model above 0, its
+ * boundary; the tagger may take a venue, `bioRxiv`, into the list). A
+ * title-first entry's title may be tagged as names (`Fast Collection of
+ * Small Heaps, A. Okafor …`), and so may a journal's abbreviation alone
+ * (`J. Opt., 2019`) or a place (`Koloa, HI, USA`). */
+static bool name_list(const bib_ref_token *tok, size_t n, size_t a, const char *s)
+{
+    size_t pieces = 0, st = a, first_ok = 0, oks = 0;
+    for (size_t e = a; e <= n; e++) {
+        bool end = e == n || tok[e].label != BIB_REF_AUTHOR;
+        bool cut = !end && ((tok[e].len == 1 && strchr(",;&", s[tok[e].off])) ||
+                            (tok[e].len == 3 && memcmp(s + tok[e].off, "and", 3) == 0));
+        if (!end && !cut)
+            continue;
+        if (e > st) {
+            size_t len = tok[e - 1].off + tok[e - 1].len - tok[st].off;
+            bool ok = bib_name_score(s + tok[st].off, len) > 0;
+            if (pieces++ == 0)
+                first_ok = ok;
+            oks += ok;
+        }
+        if (end)
+            break;
+        st = e + 1;
+    }
+    return pieces >= 2 && first_ok && oks * 2 > pieces;
+}
+
+bool refs_tagged_as_venue(const bib_reftag *t, const char *s, int mode)
 {
     size_t n;
     const bib_ref_token *tok = bib_reftag_tokens(t, &n);
-    bool container = false, date = false;
+    bool container = false, date = false, names = false;
+    size_t title_runs = 0, words_after = 0;
     for (size_t i = 0; i < n; i++) {
         int l = tok[i].label;
+        if (l == BIB_REF_AUTHOR && !container && !title_runs && mode >= REFS_VENUE_BYLINE &&
+            (names || ((i == 0 || tok[i - 1].label == BIB_REF_PUNCT) &&
+                       name_list(tok, n, i, s)))) {
+            names = true;
+            continue;
+        }
+        /* a byline's journal the tagger read as a title: one run right
+         * after the names, then numbers and a date only */
+        if (l == BIB_REF_TITLE && mode == REFS_VENUE_TITLED && names && !container) {
+            title_runs += i == 0 || tok[i - 1].label != BIB_REF_TITLE;
+            continue;
+        }
         if (l == BIB_REF_TITLE || (l == BIB_REF_AUTHOR && !container))
             return false;
         container |= l == BIB_REF_CONTAINER;
         date |= l == BIB_REF_DATE;
+        words_after += title_runs && tok[i].kind == BIB_REFTOK_WORD && l != BIB_REF_DATE &&
+                       l != BIB_REF_PUNCT;
     }
-    return container && date;
+    if (title_runs)
+        return title_runs == 1 && date && !container && !words_after;
+    return (container && (date || names)) || (names && date);
 }
 
 bool refs_tagged_as_ref(const bib_reftag *t, const char *s)

@@ -117,11 +117,22 @@ bool refs_tagged_as_ref(const bib_reftag *t, const char *s);
  * container, a series or a publisher, or what follows `in`), holds a
  * year and no name. */
 bool refs_tagged_as_bare_ref(const bib_reftag *t, const char *s);
-/* Does the last tagging (of s) read as a venue alone: a container and a
- * date, no title, no names before the container (`Economic Inquiry,
- * (2012), vol. 50(2), pages 327-347`)? The line before such a line is
- * its entry's title, however much it looks like a heading. */
-bool refs_tagged_as_venue(const bib_reftag *t);
+/* Does the last tagging read as a venue alone: a container and a date,
+ * no title, no names before the container (`Economic Inquiry, (2012),
+ * vol. 50(2), pages 327-347`)? With byline, also the names then the
+ * venue or a date, no title (`A. Boudichevskaia and A. Houben,
+ * Chromosome Research, 2022.`, a feed's line under its title; two names
+ * or more, the first and most read as names by the name model); titled,
+ * also such names then one run the tagger read as a title (a journal it
+ * does not know), then a date and numbers only. s is the tagged text.
+ * The line before such a line is its entry's title, however much it
+ * looks like a heading. */
+enum {
+    REFS_VENUE_ONLY = 0,   /* no names */
+    REFS_VENUE_BYLINE = 1, /* names may come first */
+    REFS_VENUE_TITLED = 2  /* ... and the journal may be read as a title */
+};
+bool refs_tagged_as_venue(const bib_reftag *t, const char *s, int mode);
 
 /* A line of items between `|` bars (`Members | Projects | Contact`): a
  * site's menu, which the tagger may read as names and a one-word title;

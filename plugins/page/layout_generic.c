@@ -657,6 +657,20 @@ static bool is_reference(const bib_record *rec)
                    && (bib_record_has(rec, BIB_VAR_PAGE) || bib_record_has(rec, BIB_VAR_VOLUME))));
 }
 
+/* Emits rec (owned, given to the builder), a copy of it kept as the
+ * record before the next one (ditto authors). */
+static int emit_kept(gen_build *g, size_t first, bib_record *rec)
+{
+    bib_record *copy = bib_record_clone(rec);
+    if (!copy) {
+        bib_record_free(rec);
+        return BIB_ENOMEM;
+    }
+    bib_record_free(g->prev);
+    g->prev = copy;
+    return g->b->emit(g->b->ctx, rec, g->pl->v[first].lineno);
+}
+
 static int build_one(gen_build *g, size_t first, const char *text, size_t n, const char *abs,
                      size_t absn)
 {
@@ -682,18 +696,11 @@ static int build_one(gen_build *g, size_t first, const char *text, size_t n, con
                          "skipped: '%s'", q);
         return BIB_OK;
     }
-    bib_record *copy = bib_record_clone(rec);
-    if (!copy) {
-        bib_record_free(rec);
-        return BIB_ENOMEM;
-    }
-    bib_record_free(g->prev);
-    g->prev = copy;
     if (abs && bib_record_set_text(rec, BIB_VAR_ABSTRACT, abs, absn) != BIB_OK) {
         bib_record_free(rec);
         return BIB_ENOMEM;
     }
-    return g->b->emit(g->b->ctx, rec, g->pl->v[first].lineno);
+    return emit_kept(g, first, rec);
 }
 
 /* A title line over its venue line: a byline (names, then the venue) is
@@ -738,14 +745,7 @@ static int build_pair(gen_build *g, size_t first, const char *text, size_t n,
         bib_record_free(rec);
         return BIB_ENOMEM;
     }
-    bib_record *copy = bib_record_clone(rec);
-    if (!copy) {
-        bib_record_free(rec);
-        return BIB_ENOMEM;
-    }
-    bib_record_free(g->prev);
-    g->prev = copy;
-    return g->b->emit(g->b->ctx, rec, g->pl->v[first].lineno);
+    return emit_kept(g, first, rec);
 }
 
 static int build_entry(void *ctx, size_t first, size_t last, const char *text, size_t n,

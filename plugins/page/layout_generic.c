@@ -103,16 +103,8 @@ static bool title_then_venue(const char *t, size_t tn, const char *s, size_t n);
  * line. */
 static bool by_line(const char *s, size_t n)
 {
-    for (size_t i = 12; i + 8 < n; i++) {
-        if (s[i] != ' ' || s[i + 3] != ' ' || s[i + 2] != 'y' ||
-            !(s[i + 1] == 'B' || (s[i + 1] == 'b' && s[i - 1] == ',')))
-            continue;
-        size_t words = 0;
-        for (size_t k = 0; k < i; k++)
-            words += s[k] == ' ';
-        return words >= 2 && page_gen_author_line(s + i + 4, n - i - 4);
-    }
-    return false;
+    size_t at = refs_by_at(s, n);
+    return at && page_gen_author_line(s + at, n - at);
 }
 
 static int count_ref_lines(const page_lines *pl, int *bare_refs)

@@ -302,7 +302,7 @@ static const bib_reader_ops refs_reader_ops = {
 };
 
 /* Mostly references: most non-blank lines of the head carry a year and
- * the punctuation of a reference. HTML is the page format's (it keeps its
+ * the punctuation of a reference, or a title and authors after `By`. HTML is the page format's (it keeps its
  * layout cues), so it scores nothing here; -f refs reads it. */
 static int probe_refs(const unsigned char *head, size_t len, const char *filename)
 {
@@ -322,7 +322,7 @@ static int probe_refs(const unsigned char *head, size_t len, const char *filenam
         if (n == 0 || refs_is_heading(s, n))
             continue;
         lines++;
-        refs += refs_line_looks_ref(s, n);
+        refs += refs_line_looks_ref(s, n) || refs_by_line(s, n);
     }
     if (refs >= 2 && refs * 10 >= lines * 6)
         return BIB_PROBE_WEAK + 30;   /* 55: below page's strong cues (60, 80) */

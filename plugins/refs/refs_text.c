@@ -437,6 +437,42 @@ bool refs_continues_shape(refs_shape shape, const char *cur, size_t curn, const 
     return refs_continues(cur, curn, s, n);
 }
 
+size_t refs_by_at(const char *s, size_t n)
+{
+    for (size_t i = 12; i + 5 < n; i++) {
+        if (s[i] != ' ' || s[i + 3] != ' ' || s[i + 2] != 'y' ||
+            !(s[i + 1] == 'B' || (s[i + 1] == 'b' && s[i - 1] == ',')))
+            continue;
+        size_t words = 0;
+        for (size_t k = 0; k < i; k++)
+            words += s[k] == ' ';
+        return words >= 2 ? i + 4 : 0;
+    }
+    return 0;
+}
+
+bool refs_by_line(const char *s, size_t n)
+{
+    size_t m = refs_marker(s, n);
+    s += m;
+    n -= m;
+    size_t at = refs_by_at(s, n);
+    if (!at)
+        return false;
+    /* after it: capitalised words, initials, `,` `;` `and` `&`, no digit */
+    size_t caps = 0;
+    bool start = true;
+    for (size_t k = at; k < n; k++) {
+        char c = s[k];
+        if (c >= '0' && c <= '9')
+            return false;
+        if (start && c != ' ')
+            caps += (c >= 'A' && c <= 'Z') || (unsigned char)c >= 0xC3;
+        start = c == ' ';
+    }
+    return caps >= 1;
+}
+
 bool refs_line_looks_ref(const char *s, size_t n)
 {
     if (n < 40 || !has_year(s, n))

@@ -34,6 +34,15 @@ void refs_trim(const char **s, size_t *n);
  * ("[12] ", "12. ", "(a) ", "• ", "- "), or 0. */
 size_t refs_marker(const char *s, size_t n);
 
+/* Where the authors start after `By` or `, by` that follows a title of
+ * three words or more (`Do apprenticeships pay off? By Mira Olsen; Tomas
+ * Reyes`: a paper series' table of contents), 0 for none; and whether
+ * line s (a list marker allowed) is such a title with capitalised names
+ * and no number after `By`: a probe's cue, allocation-free (the page
+ * reader's generic layout reads the names with the name model). */
+size_t refs_by_at(const char *s, size_t n);
+bool refs_by_line(const char *s, size_t n);
+
 /* A heading line: short, no year, no inner sentence ("References",
  * "Selected publications", "Journal articles", "2019"). */
 bool refs_is_heading(const char *s, size_t n);

@@ -49,6 +49,10 @@ static inline bool tok_in(const bib_reftag *t, size_t i, const char *const *list
  * contributors (`ed.`, `Hrsg.`, `dir.`, `trans.`; reftag_names.c). */
 extern const char *const bib__reftag_roles[];
 
+/* The words before a container or its editors (`In:`, `Dans`, `Em:`,
+ * `En:`, Polish `W:`, Czech `V:`; reftag_record.c). */
+extern const char *const bib__reftag_in_cues[];
+
 /* Adds the names of the name list in tokens [a, b) of t to rec's var
  * (reftag_names.c, docs/refs.md "Records"). 0 or BIB_ENOMEM. */
 int bib__reftag_add_names(bib_record *rec, bib_var var, const bib_reftag *t, size_t a, size_t b);

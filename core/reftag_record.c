@@ -495,9 +495,11 @@ static bib_type infer_type(const bib_reftag *t, const span sp[L], bool in_cue)
 
 /* "In:", "In", "Dans", "in:", "Em:" directly before the container or the
  * editors. */
+const char *const bib__reftag_in_cues[] = { "in", "dans", "em", "en", "w", "v", NULL };
+
 static bool in_cue(const bib_reftag *t, const span sp[L])
 {
-    static const char *const cues[] = { "in", "dans", "em", "en", "w", "v", NULL };
+    const char *const *cues = bib__reftag_in_cues;
     size_t at = sp[BIB_REF_EDITOR].found && sp[BIB_REF_EDITOR].a < sp[BIB_REF_CONTAINER].a
                     ? sp[BIB_REF_EDITOR].a : sp[BIB_REF_CONTAINER].a;
     for (size_t k = 1; k <= 3 && k <= at; k++) {

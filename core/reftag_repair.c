@@ -199,15 +199,12 @@ static bool in_colon_in_title(bib_reftag *t, const span sp[L])
     if (!ti.found)
         return false;
     for (size_t k = ti.a + 1; k + 2 < ti.b; k++) {
-        char c0 = (char)(tx(t, k)[0] | 32);
-        if (t->tok[k].len > 4 || (c0 != 'i' && c0 != 'w' && c0 != 'e' && c0 != 'd'))
+        /* `in`, or with its colon a cue of another language (Polish
+         * `w:`, Spanish `en:`, Portuguese `em:`, French `dans :`) */
+        if (t->tok[k].len > 4 || !tok_in(t, k, bib__reftag_in_cues))
             continue;
         bool colon = tok_eq(t, k + 1, ":");
-        /* `in`, or with its colon the cue of other languages (Polish
-         * `w:`, Spanish `en:`, Portuguese `em:`, French `dans :`) */
-        if (!tok_eq(t, k, "in") &&
-            !(colon && (tok_eq(t, k, "w") || tok_eq(t, k, "en") || tok_eq(t, k, "em") ||
-                        tok_eq(t, k, "dans"))))
+        if (!colon && !tok_eq(t, k, "in"))
             continue;
         if (!colon && !(punct_in(t, k - 1, ",") && t->tok[k + 1].kind == BIB_REFTOK_WORD &&
                         tx(t, k + 1)[0] >= 'A' && tx(t, k + 1)[0] <= 'Z'))
@@ -330,12 +327,14 @@ static bool caps_word(const bib_reftag *t, size_t i)
  * one chunk of three words or more with a lower-case word after the
  * first (a title's `des`, `of`, `zur`; no comma, semicolon, `&`,
  * initial, body word or acronym), that the name model scores well below
- * its boundary 0 (TITLE_AS_NAMES_MAX: people's names written oddly score
- * near it, `Paul Charles William Davies` -0.1, `Marquis Condorcet de`
- * -0.8; such titles -5 to -22), and that a sentence mark alone parts
- * from the title run: the run and the mark are the title's. A body
- * (`World Health Organization. Global report …`, `News From Science.`)
- * keeps its name by its body word or its capitals. */
+ * its boundary 0, and that a sentence mark alone parts from the title
+ * run: the run and the mark are the title's. A body (`World Health
+ * Organization. Global report …`, `News From Science.`) keeps its name
+ * by its body word or its capitals.
+ * TITLE_AS_NAMES_MAX is set by hand, not learned: people's names written
+ * oddly score near the boundary (`Marquis Condorcet de` -0.8, whose `de`
+ * a German title's `des` cannot be told from by the particle list), such
+ * titles -5 to -22 (docs/refs.md, "Round of 2026-12-07, afternoon"). */
 #define TITLE_AS_NAMES_MAX (-4.0)
 static bool title_read_as_names(bib_reftag *t, const span sp[L])
 {
@@ -378,11 +377,10 @@ static bool title_read_as_names(bib_reftag *t, const span sp[L])
  * the container unless a role word follows it (`(Hrsg.)`: editors). */
 static bool in_without_container(bib_reftag *t, const span sp[L])
 {
-    static const char *const cues[] = { "in", "dans", "em", "en", NULL };
     if (sp[BIB_REF_CONTAINER].found)
         return false;
     for (size_t i = 0; i + 2 < t->n; i++) {
-        if (t->tok[i].label != BIB_REF_NOTE || !tok_in(t, i, cues))
+        if (t->tok[i].label != BIB_REF_NOTE || !tok_in(t, i, bib__reftag_in_cues))
             continue;
         size_t j = i + 1;
         while (j < t->n && t->tok[j].kind == BIB_REFTOK_PUNCT && t->tok[j].label == BIB_REF_PUNCT)
@@ -419,7 +417,7 @@ static bool own_list_readings(bib_reftag *t, const span sp[L])
         size_t j = au.b;
         while (j < t->n && t->tok[j].kind == BIB_REFTOK_PUNCT)
             j++;
-        if (j < t->n && t->tok[j].label == BIB_REF_NOTE && (tok_eq(t, j, "in") || tok_eq(t, j, "dans"))) {
+        if (j < t->n && t->tok[j].label == BIB_REF_NOTE && tok_in(t, j, bib__reftag_in_cues)) {
             for (size_t k = au.a; k < au.b; k++)
                 t->tok[k].label = BIB_REF_TITLE;
             changed = true;

@@ -173,12 +173,19 @@ static bool line_is(const page_lines *pl, size_t i, bool (*pred)(const char *, s
     return n && pred(s, n);
 }
 
+bool page_gen_sentence(const page_feat *f, char last)
+{
+    return f->tokens >= 10 && (last == '.' || last == '!' || last == '?') &&
+           f->lower_words >= 2 * f->cap_words;
+}
+
 /* A date alone on a line (`July 2014`, `3 March 2021`, `2019-05-02`):
  * a year and, besides it, only numbers, month names and marks. */
-static bool date_line(const char *s, size_t n)
+bool page_gen_date_line(const char *s, size_t n, bool year)
 {
-    if (n < 4 || n > 30 || !find_year(s, n))
+    if (n < 3 || n > 30 || (year && !find_year(s, n)))
         return false;
+    size_t months = 0;
     for (size_t i = 0; i < n;) {
         size_t j = i;
         while (j < n && ((s[j] | 32) >= 'a' && (s[j] | 32) <= 'z'))
@@ -187,9 +194,15 @@ static bool date_line(const char *s, size_t n)
             return false;
         if (j == i && (unsigned char)s[i] >= 0x80)
             return false;
+        months += j > i;
         i = j > i ? j : i + 1;
     }
-    return true;
+    return year || months > 0;
+}
+
+static bool date_line(const char *s, size_t n)
+{
+    return page_gen_date_line(s, n, true);
 }
 
 /* The author line of a block whose title is line i: the next line, or
@@ -471,10 +484,7 @@ static int build_block(const page_build *b, const page_lines *pl, size_t t, size
          * words or more ending a sentence, lower-case words at least
          * twice the capitalised ones; a venue line is mostly capitalised
          * words ("Proceedings of the ... Conference on ...") */
-        char last = s[n - 1];
-        bool sentence = f.tokens >= 10 && !ends_year
-                        && (last == '.' || last == '!' || last == '?')
-                        && f.lower_words >= 2 * f.cap_words;
+        bool sentence = !ends_year && page_gen_sentence(&f, s[n - 1]);
         if (n > 200 || sentence || (f.prose >= 3 && f.tokens > 12 && !ends_year)) {
             /* an abstract, not a venue: the first such paragraph (a
              * programme prints it under the speakers) */

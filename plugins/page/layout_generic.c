@@ -419,9 +419,7 @@ static bool prose_line(const char *s, size_t n)
 {
     page_feat f;
     page_features(&f, s, n, NULL, 0);
-    char last = s[n - 1];
-    return f.prose >= 3 || (f.tokens >= 10 && (last == '.' || last == '!' || last == '?') &&
-                            f.lower_words >= 2 * f.cap_words);
+    return f.prose >= 3 || page_gen_sentence(&f, s[n - 1]);
 }
 
 /* Starts an entry of line i, a title, and line j, its venue (venue_after):

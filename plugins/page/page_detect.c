@@ -12,7 +12,6 @@
  */
 #include <string.h>
 
-#include "bibconv/dates.h"
 #include "pageint.h"
 
 /* ---- the table of layouts ----------------------------------------------- */
@@ -137,24 +136,6 @@ bool page_is_cookie_line(const char *s, size_t len)
 
 /* ---- detection ---------------------------------------------------------- */
 
-/* A venue line's name that is a month and maybe a day (`July 2014`,
- * `3 March 2021`): a date line under a title (a feed's), no venue. */
-static bool month_name(const char *s, size_t n)
-{
-    size_t i = 0, months = 0;
-    while (i < n) {
-        size_t j = i;
-        while (j < n && s[j] != ' ')
-            j++;
-        bool day = j - i <= 2 && s[i] >= '0' && s[i] <= '9';
-        if (!day && !bib_month_parse(s + i, j - i))
-            return false;
-        months += !day;
-        i = j + 1;
-    }
-    return months == 1;
-}
-
 /* The cue counts every layout may use, from one trimmed non-blank line. */
 static void count_line(const char *s, size_t n, page_cues *c)
 {
@@ -163,7 +144,8 @@ static void count_line(const char *s, size_t n, page_cues *c)
         c->metas++;
     int y;
     size_t nl;
-    if (page_parse_venue(s, n, &y, &nl) && !month_name(s, nl))
+    /* a date line under a title (a feed's `July 2014`) is no venue */
+    if (page_parse_venue(s, n, &y, &nl) && !page_gen_date_line(s, n, false))
         c->venues++;
     size_t ml;
     if (page_find_abs_marker(s, n, &ml) >= 0) {

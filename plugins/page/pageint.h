@@ -415,6 +415,15 @@ size_t page_gen_markers(const char *s, size_t n);
  * settled long before, and a huge page costs no more than this. */
 #define PAGE_GEN_CUE_LINES 400
 bool page_gen_author_line(const char *s, size_t n);
+/* A date alone on a line (`July 2014`, `3 March 2021`; with year false
+ * `September 22`, a month name then needed): a year when asked and,
+ * besides it, only numbers, month names (core's bib_month_parse) and
+ * marks. */
+bool page_gen_date_line(const char *s, size_t n, bool year);
+/* A line of running prose by its features and last byte (an abstract):
+ * ten words or more ending a sentence, lower-case words twice the
+ * capitalised ones at least. */
+bool page_gen_sentence(const page_feat *f, char last);
 int page_gen_count_blocks(const page_lines *pl, int *venues, int *timed);
 bool page_gen_enough_blocks(const page_lines *pl, int *blocks);
 void page_gen_label_blocks(const page_lines *pl, page_role *roles);

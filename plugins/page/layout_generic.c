@@ -115,7 +115,7 @@ static int count_ref_lines(const page_lines *pl, int *bare_refs)
         return 0;
     bool wrapped = page_wrapped(pl);
     bib_buf entry = BIB_BUF_INIT;
-    int k = 0, tried = 0, bare = 0;
+    int k = 0, tried = 0, bare = 0, titles = 0;
     for (size_t i = 0; i < pl->n && tried < GEN_CUE_LINES; i++) {
         const char *s = pl->v[i].text;
         size_t n = pl->v[i].len;
@@ -176,10 +176,15 @@ static int count_ref_lines(const page_lines *pl, int *bare_refs)
             k++;
         else if (refs_line_looks_ref(entry.data + em, entry.len - em))
             bare += refs_tagged_as_bare_ref(tag, entry.data + em);
+        else if (em && !find_year(entry.data, entry.len))
+            titles++;
     }
     bib_buf_clear(&entry);
     gen_tagger_done(pl, tag);
-    if (bare >= 2 && bare * 2 > tried)
+    /* a numbered entry without a year is no chrome: a list of one
+     * person's work numbers its titles alone too (`14. Il finanziamento
+     * della scuola privata`), so it does not count against the rest */
+    if (bare >= 2 && bare * 2 > tried - titles)
         *bare_refs = bare;
     return k;
 }
@@ -672,7 +677,16 @@ static int build_one(gen_build *g, size_t first, const char *text, size_t n, con
     bib_record *rec = NULL;
     if (bib_reftag_record(g->tag, text, n, g->prev, &rec) != 0)
         return BIB_ENOMEM;
-    if (!rec || !is_reference(rec)) {
+    /* a numbered title alone, no year in it, inside a list of
+     * references: one of the list's entries, undated (a person's own
+     * list numbers them all; count_ref_lines counts it so) */
+    const page_line *fl = &g->pl->v[first];
+    const char *ft = fl->text;
+    size_t fn = fl->len;
+    refs_trim(&ft, &fn);
+    bool numbered_title = rec && g->prev && markers(ft, fn) && bib_record_has(rec, BIB_VAR_TITLE)
+                          && !bib_record_has(rec, BIB_VAR_CONTAINER_TITLE) && !find_year(text, n);
+    if (!rec || !(is_reference(rec) || numbered_title)) {
         bib_record_free(rec);
         /* before the first reference: the page's header (a name, an
          * address, a menu), skipped as a profile's header is */

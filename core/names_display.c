@@ -677,10 +677,14 @@ static size_t one_title(const char *s, size_t n)
         {"Mme", 3, '.'}, {"Dr", 2, '.'}, {"Dr", 2, ' '}, {"Mr", 2, '.'}, {"Ms", 2, '.'},
         {"Pr", 2, '.'}, {"PD", 2, ' '}, {"Sir", 3, ' '}, {"hc", 2, '.'}, {"h.c", 3, '.'},
         {"apl", 3, '.'},
+        /* a doctor's faculty after `Dr.` (`Dr. med.`, `Dr. rer. nat.`) */
+        {"med", 3, '.'}, {"rer", 3, '.'}, {"nat", 3, '.'}, {"phil", 4, '.'}, {"jur", 3, '.'},
+        {"habil", 5, '.'}, {"oec", 3, '.'}, {"theol", 5, '.'},
     };
     /* most names open with a letter no title opens with */
     switch (n ? s[0] : 0) {
     case 'U': case 'J': case 'P': case 'D': case 'M': case 'S': case 'h': case 'a':
+    case 'm': case 'r': case 'n': case 'p': case 'j': case 'o': case 't':
         break;
     default:
         return 0;

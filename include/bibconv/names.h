@@ -88,7 +88,7 @@ BIB_API int bib_name_parse_display_flags(bib_name *out, const char *s, size_t le
                                          unsigned flags);
 
 /* The length of the academic and other titles the display name s[0..n)
- * opens with, and the blanks after them (`Prof. Dr. `, `Jun.-Prof. `,
+ * opens with, and the blanks after them (`Prof. Dr. `, `Dr. med. `, `Jun.-Prof. `,
  * `Dr.Dr. hc. `, `Univ.-Prof. `, `Sir `), when a name follows them (a
  * capital first, two bytes or more), else 0; a programme's department
  * before them (`Germanistik: Prof. Dr. `) counts with them. The display

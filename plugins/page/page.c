@@ -320,9 +320,9 @@ static int process_page(struct page_reader *r, size_t k, unsigned flags)
             lay = page_detect_layout(&pl, &lang);
         r->last = lay;
         /* a list written in Markdown reads as its words; only on a
-         * generic list: a copy of a site's page shows no markup, and its
+         * generic list or a schedule: a copy of a site's page shows no markup, and its
          * titles keep a `*` of their own (`*Proverbia*`, `E[Sub 1](TO)`) */
-        if (lay == PAGE_LAYOUT_GENERIC)
+        if (lay == PAGE_LAYOUT_GENERIC || lay == PAGE_LAYOUT_SCHEDULE)
             for (size_t i = 0; i < k; i++)
                 pl.v[i].len = page_unmark(pl.v[i].text, pl.v[i].len);
         if (lay == PAGE_LAYOUT_NONE) {
@@ -705,7 +705,7 @@ static bool probe_paper(const char *h, size_t len)
  * topic header; anything else is at most weak (plain text is anything),
  * except a single-paper page without cues that probe_paper is sure of
  * and a table of works under a header naming its columns
- * (page_table_head). */
+ * (page_table_head) or talks under their dates (page_schedule_head). */
 static int probe_page(const unsigned char *head, size_t len, const char *filename)
 {
     (void)filename;
@@ -754,7 +754,7 @@ static int probe_page(const unsigned char *head, size_t len, const char *filenam
         return BIB_PROBE_WEAK + 15;
     /* below what a matching extension alone is worth: a file named for
      * another format stays with it */
-    if (probe_paper(h, len) || page_table_head(h, len))
+    if (probe_paper(h, len) || page_table_head(h, len) || page_schedule_head(h, len))
         return BIB_PROBE_WEAK + 10;
     if (page_looks_html(h, len)) {
         if (has_bytes(h, len, "Portrait of ") || has_bytes(h, len, "Portrait de "))

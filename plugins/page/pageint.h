@@ -450,6 +450,10 @@ int page_add_display_name(bib_record *rec, const char *s, size_t len, unsigned f
  * layout reads: a header row naming a title column, two rows after it.
  * Allocation-free, for the probe. */
 bool page_table_head(const char *h, size_t len);
+/* Whether the text h[0..len) (an input's head) holds three talks under
+ * their dates, as the schedule layout reads them (layout_schedule.c).
+ * Allocation-free, for the probe. */
+bool page_schedule_head(const char *h, size_t len);
 /* Index of the last line with a role other than blank, or pl->n. */
 size_t page_last_labelled(const page_lines *pl, const page_role *roles);
 /* The cut-page rule for records: when the abstract s[0..n) on line ln is

@@ -685,6 +685,9 @@ START_TEST(test_name_titles)
         {"Soziologie: Lena Vogt", 0},      /* a label alone stays */
         {"Drew Okafor", 0},                /* no period: a given name */
         {"Pr. Jean Roux", 4},
+        {"Professorin Dr. med. Ines Okafor", 21},
+        {"Dr. rer. nat. Tomas Reyes", 14},
+        {"Dr. med Ines Okafor", 0},        /* no period: no faculty, no name after */
         {"Dr. ", 0},                       /* no name after it */
         {"Prof.", 0},
         {"Mr. x", 0},                      /* lower case: no name */

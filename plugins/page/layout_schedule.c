@@ -1,0 +1,475 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * layout_schedule.c - a schedule of talks written as lines, not as a
+ * table: each talk under its date (a date line of its own, `September 29`,
+ * `Montag, 1. August:`), after it (`January 20: “Title,” Venue`) or
+ * inside it (`A. Roe (Univ. X). Title. Friday 3rd May, 1:30pm.`), its
+ * title in quotes or after the speaker's name and a colon; the year from
+ * the date or the heading the talks stand under (`2021`, `Fall 2015 -
+ * Spring 2016 Seminars`). Records of type speech: title, speaker, date
+ * (docs/page.md, "Schedules").
+ *
+ * Not for: talks in a table (layout_table.c), a seminar topic page's
+ * titles and abstracts (layout_topic.c), a CV's talks written as
+ * references (layout_generic.c).
+ */
+#include <string.h>
+
+#include "bibconv/dates.h"
+#include "bibconv/names.h"
+#include "pageint.h"
+
+enum { SCHED_CUE_LINES = 400, SCHED_DATE_MAX = 48, SCHED_LINE_MAX = 1024 };
+
+typedef struct span {
+    const char *s;
+    size_t n;
+} span;
+
+typedef struct sched_date {
+    int year, month, day;
+} sched_date;
+
+typedef struct talk {
+    span speaker;   /* n 0: none named */
+    span title;
+    sched_date date; /* from the line itself: a date before or after */
+} talk;
+
+static bool is_letter(unsigned char c)
+{
+    return ((c | 32) >= 'a' && (c | 32) <= 'z') || c >= 0x80;
+}
+
+static bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* Is s[0..n) a date and nothing else: a month's name, a day or a year,
+ * and besides them only a weekday, a time (`1:30-2:30pm`, `10.15 Uhr`
+ * is not: the word is unknown), ordinal endings and punctuation? One
+ * word that is neither month nor weekday may stand in it (a weekday in
+ * a language core's date words do not cover: `Montag, 1. August`). */
+static bool date_text(const char *s, size_t n, sched_date *d)
+{
+    memset(d, 0, sizeof *d);
+    if (n < 3 || n > SCHED_DATE_MAX)
+        return false;
+    int unknown = 0;
+    for (size_t i = 0; i < n;) {
+        unsigned char c = (unsigned char)s[i];
+        if (is_letter(c)) {
+            size_t j = i;
+            while (j < n && is_letter((unsigned char)s[j]))
+                j++;
+            size_t w = j - i + (j < n && s[j] == '.');
+            int m = j - i >= 3 ? bib_month_parse(s + i, w) : 0;
+            if (m && !d->month)
+                d->month = m;
+            else if (!bib_weekday_parse(s + i, w) && (j - i > 12 || ++unknown > 1))
+                return false;
+            i = j;
+        } else if (is_digit((char)c)) {
+            size_t j = i;
+            int v = 0;
+            while (j < n && is_digit(s[j]) && v < 10000)
+                v = v * 10 + (s[j++] - '0');
+            bool time = j < n && s[j] == ':' && j + 1 < n && is_digit(s[j + 1]);
+            if (time) {
+                while (j < n && (is_digit(s[j]) || s[j] == ':'))
+                    j++;
+            } else if (j - i == 4 && v >= 1800 && v <= 2099 && !d->year) {
+                d->year = v;
+            } else if (j - i <= 2 && v >= 1 && v <= 31 && !d->day) {
+                d->day = v;
+            } else if (j - i > 2 || !d->day) {
+                return false;
+            }
+            /* `3rd`, `1st`, `2:30pm`: two letters glued to the number */
+            size_t k = j;
+            while (k < n && k - j < 3 && ((s[k] | 32) >= 'a' && (s[k] | 32) <= 'z'))
+                k++;
+            if (k - j > 2)
+                return false;
+            i = k;
+        } else if (c == ' ' || c == ',' || c == '.' || c == ':' || c == '-' || c == '/' ||
+                   c == '(' || c == ')') {
+            i++;
+        } else if (c == 0xE2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
+                   ((unsigned char)s[i + 2] == 0x93 || (unsigned char)s[i + 2] == 0x94)) {
+            i += 3; /* an en or em dash between two times */
+        } else {
+            return false;
+        }
+    }
+    return d->month && (d->day || d->year);
+}
+
+/* A name that speaks (2 to 6 words, no digit, the name model's word):
+ * s[0..n) with the academic titles before it already skipped. */
+static bool speaker_name(const char *s, size_t n)
+{
+    page_trim(&s, &n);
+    if (n < 4 || n > 60)
+        return false;
+    size_t words = 1;
+    for (size_t i = 0; i < n; i++) {
+        if (is_digit(s[i]))
+            return false;
+        words += s[i] == ' ';
+    }
+    return words >= 2 && words <= 6 && bib_name_score(s, n) > 0;
+}
+
+/* The sentence from s on (up to a full stop followed by a capital, not
+ * an initial's: `Die Hochwasserkatastrophe vom Juli 2021. Social-Media
+ * …`), its final stop dropped. */
+static span sentence_at(const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n && s[i] == ' ')
+        i++;
+    size_t a = i;
+    for (; i + 2 < n; i++) {
+        if (s[i] != '.' || s[i + 1] != ' ')
+            continue;
+        unsigned char nx = (unsigned char)s[i + 2];
+        bool initial = i >= a + 1 && s[i - 1] >= 'A' && s[i - 1] <= 'Z' &&
+                       (i == a + 1 || s[i - 2] == ' ' || s[i - 2] == '.');
+        if (!initial && ((nx >= 'A' && nx <= 'Z') || nx >= 0x80))
+            return (span){s + a, i - a};
+    }
+    size_t e = n;
+    while (e > a && (s[e - 1] == '.' || s[e - 1] == ' '))
+        e--;
+    return (span){s + a, e - a};
+}
+
+static bool two_words(span t)
+{
+    return t.n >= 6 && memchr(t.s, ' ', t.n) != NULL;
+}
+
+/* An opening quote mark at s[i] (`“`, `"`, `«`, `»`, `„`): its length
+ * and the closing mark's bytes in *close (NUL-terminated). */
+static size_t open_quote(const char *s, size_t n, size_t i, const char **close)
+{
+    const unsigned char *u = (const unsigned char *)s + i;
+    if (u[0] == '"') {
+        *close = "\"";
+        return 1;
+    }
+    if (i + 1 < n && u[0] == 0xC2 && (u[1] == 0xAB || u[1] == 0xBB)) {
+        *close = u[1] == 0xAB ? "\xC2\xBB" : "\xC2\xAB";
+        return 2;
+    }
+    if (i + 2 < n && u[0] == 0xE2 && u[1] == 0x80 && (u[2] == 0x9C || u[2] == 0x9E)) {
+        *close = u[2] == 0x9C ? "\xE2\x80\x9D" : "\xE2\x80\x9C";
+        return 3;
+    }
+    return 0;
+}
+
+/* The quoted title in s[0..n): from its opening mark to the closing one
+ * (or, a mark never closed, to the first comma after it); *at gets the
+ * opening mark's place. */
+static bool quoted_title(const char *s, size_t n, span *t, size_t *at)
+{
+    for (size_t i = 0; i < n; i++) {
+        const char *close;
+        size_t ol = open_quote(s, n, i, &close);
+        if (!ol)
+            continue;
+        size_t a = i + ol, cl = strlen(close), e = a;
+        while (e + cl <= n && memcmp(s + e, close, cl))
+            e++;
+        if (e + cl > n) {
+            const char *c = memchr(s + a, ',', n - a);
+            e = c ? (size_t)(c - s) : n;
+        }
+        span q = {s + a, e - a};
+        while (q.n && (q.s[q.n - 1] == ',' || q.s[q.n - 1] == '.' || q.s[q.n - 1] == ' '))
+            q.n--;
+        if (!two_words(q))
+            return false;
+        *t = q;
+        *at = i;
+        return true;
+    }
+    return false;
+}
+
+/* A talk in s[0..n) (its list marker and date prefix gone): a speaker
+ * and a colon then the title (`Professor Dr. A. Roe: Title. Abstract`),
+ * a speaker, an affiliation in brackets and the title as the next
+ * sentence (`A. Roe (Univ. X). Title. Friday 3rd May, 1:30pm.`), or a
+ * title in quotes after the speaker or none (`A. Roe, Univ. X, "Title"`).
+ * With its own date (the bracket form's sentences after the title). */
+static bool talk_parse(const char *s, size_t n, talk *t)
+{
+    memset(t, 0, sizeof *t);
+    size_t h = bib_name_titles(s, n);
+    const char *colon = NULL;
+    for (size_t i = h; i + 1 < n && i < 120 && !colon; i++)
+        if (s[i] == ':' && s[i + 1] == ' ')
+            colon = s + i;
+    if (colon && speaker_name(s + h, (size_t)(colon - s) - h)) {
+        t->speaker = (span){s + h, (size_t)(colon - s) - h};
+        size_t a = (size_t)(colon - s) + 1;
+        t->title = sentence_at(s + a, n - a);
+        return two_words(t->title);
+    }
+    const char *par = NULL;
+    for (size_t i = h; i + 1 < n && i < 80 && !par; i++) {
+        if (s[i] == ',' || s[i] == ':' || s[i] == '"')
+            break;
+        if (s[i] == ' ' && s[i + 1] == '(')
+            par = s + i;
+    }
+    if (par && speaker_name(s + h, (size_t)(par - s) - h)) {
+        const char *cp = memchr(par, ')', n - (size_t)(par - s));
+        size_t a = cp ? (size_t)(cp - s) + 1 : n;
+        if (a + 1 < n && (s[a] == '.' || s[a] == ',')) {
+            a++;
+            t->speaker = (span){s + h, (size_t)(par - s) - h};
+            t->title = sentence_at(s + a, n - a);
+            /* the date among the sentences after the title */
+            size_t r = (size_t)(t->title.s + t->title.n - s);
+            while (r < n && !t->date.month) {
+                while (r < n && (s[r] == '.' || s[r] == ' '))
+                    r++;
+                size_t e = r;
+                while (e < n && !(s[e] == '.' && (e + 1 == n || s[e + 1] == ' ')))
+                    e++;
+                sched_date d;
+                if (e > r && date_text(s + r, e - r, &d))
+                    t->date = d;
+                r = e + 1;
+            }
+            return two_words(t->title);
+        }
+    }
+    size_t at;
+    if (!quoted_title(s, n, &t->title, &at))
+        return false;
+    /* the speaker: the first piece before the title, when a name */
+    size_t e = 0;
+    while (e < at && s[e] != ',' && s[e] != '(' && s[e] != ':')
+        e++;
+    if (e > h && speaker_name(s + h, e - h))
+        t->speaker = (span){s + h, e - h};
+    return true;
+}
+
+/* A date line glued to the end of the line before it by a copy that lost
+ * the break between them (`… Stefan George.Freitag, 5. August:`): a line
+ * ending in a colon whose last sentence is a date. */
+static bool glued_date(const char *s, size_t n, sched_date *d)
+{
+    if (n < 4 || s[n - 1] != ':')
+        return false;
+    for (size_t i = n - 1; i-- > 0 && n - 1 - i <= SCHED_DATE_MAX;)
+        if (s[i] == '.' && i + 1 < n - 1 && s[i + 1] != ' ' && date_text(s + i + 1, n - 2 - i, d))
+            return true;
+    return false;
+}
+
+/* ---- the walk ----------------------------------------------------------- */
+
+/* What the walk has seen: the heading's years (an academic year's two)
+ * and the date line waiting for its talk. */
+typedef struct sched_walk {
+    int year1, year2;
+    sched_date pending;
+    bool has_pending;
+    char line[SCHED_LINE_MAX]; /* a line's words without its Markdown */
+} sched_walk;
+
+/* A date line's or heading's year for a date of month m. */
+static int walk_year(const sched_walk *w, int m)
+{
+    /* `Fall 2015 - Spring 2016`: January to July in the second year */
+    return w->year2 && m && m <= 7 ? w->year2 : w->year1;
+}
+
+/* The next line s[0..n): a talk (true, *t filled, its date settled; its
+ * spans valid until the next call) or not; the walk's state moves on
+ * either way. */
+static bool walk_line(sched_walk *w, const char *s, size_t n, talk *t)
+{
+    page_trim(&s, &n);
+    if (!n)
+        return false;
+    /* a programme written in Markdown (`*A. Roe (X). ***Title.**`) reads
+     * as its words (page.c unmarks a schedule's lines before it is built;
+     * detection sees them as written) */
+    if (n < sizeof w->line && (memchr(s, '*', n) || memchr(s, '_', n) || memchr(s, '[', n))) {
+        memcpy(w->line, s, n);
+        n = page_unmark(w->line, n);
+        /* and the stars of emphasis broken by a conversion from HTML
+         * (`*A. Roe (X). ***Title.**`), which unmarking leaves */
+        size_t k = 0;
+        for (size_t i = 0; i < n; i++)
+            if (w->line[i] != '*')
+                w->line[k++] = w->line[i];
+        n = k;
+        s = w->line;
+        page_trim(&s, &n);
+    }
+    size_t mk = page_gen_markers(s, n);
+    s += mk, n -= mk;
+    page_trim(&s, &n);
+    sched_date d;
+    if (date_text(s, n, &d)) {
+        w->pending = d;
+        w->has_pending = true;
+        return false;
+    }
+    sched_date own = {0, 0, 0};
+    bool prefixed = false;
+    for (size_t c = 0; c + 1 < n && c <= SCHED_DATE_MAX; c++)
+        if (s[c] == ':' && s[c + 1] == ' ' && date_text(s, c, &own)) {
+            s += c + 1, n -= c + 1;
+            page_trim(&s, &n);
+            prefixed = true;
+            break;
+        }
+    bool had = w->has_pending;
+    sched_date before = w->pending;
+    w->has_pending = glued_date(s, n, &w->pending);
+    if (talk_parse(s, n, t)) {
+        if (prefixed)
+            t->date = own;
+        else if (!t->date.month && had)
+            t->date = before;
+        if (t->date.month) {
+            if (!t->date.year)
+                t->date.year = walk_year(w, t->date.month);
+            return true;
+        }
+        return false;
+    }
+    /* a heading holding a year (or an academic year's two) */
+    int y1 = n <= 80 ? page_find_year(s, n) : 0;
+    if (y1) {
+        int y2 = 0;
+        for (size_t k = 0; k + 4 <= n; k++)
+            if (is_digit(s[k]) && page_find_year(s + k, 4) == y1) {
+                y2 = page_find_year(s + k + 4, n - k - 4);
+                break;
+            }
+        w->year1 = y1;
+        w->year2 = y2 == y1 + 1 ? y2 : 0;
+    }
+    return false;
+}
+
+/* ---- cues --------------------------------------------------------------- */
+
+/* Talks under their dates: each as sure as a reference line (5); three
+ * make a schedule. */
+static int schedule_page_cue(const page_lines *pl, page_cues *c)
+{
+    (void)c;
+    sched_walk w = {0};
+    talk t;
+    int talks = 0;
+    for (size_t i = 0; i < pl->n && i < SCHED_CUE_LINES; i++)
+        talks += walk_line(&w, pl->v[i].text, pl->v[i].len, &t);
+    return talks >= 3 ? 5 * talks : 0;
+}
+
+static bool schedule_accept(const page_cues *c, int score)
+{
+    (void)c;
+    return score >= 15;
+}
+
+/* Does the head of a file h[0..len) hold three talks under their dates?
+ * Allocation-free, as a format probe must be (page.c). */
+bool page_schedule_head(const char *h, size_t len)
+{
+    sched_walk w = {0};
+    talk t;
+    int talks = 0;
+    for (size_t i = 0; i < len && talks < 3;) {
+        size_t e = i;
+        while (e < len && h[e] != '\n' && h[e] != '\r')
+            e++;
+        /* the head's last line may be cut: not read */
+        if (e == len)
+            break;
+        talks += walk_line(&w, h + i, e - i, &t);
+        i = e + 1;
+    }
+    return talks >= 3;
+}
+
+/* ---- labelling ---------------------------------------------------------- */
+
+static int label_schedule(const page_lines *pl, page_role *roles)
+{
+    sched_walk w = {0};
+    talk t;
+    for (size_t i = 0; i < pl->n; i++)
+        roles[i] = walk_line(&w, pl->v[i].text, pl->v[i].len, &t) ? PAGE_ROLE_TITLE : PAGE_ROLE_BLANK;
+    return BIB_OK;
+}
+
+/* ---- records ------------------------------------------------------------ */
+
+static int talk_record(const page_build *b, const talk *t, bib_record **out)
+{
+    bib_record *rec = bib_record_new(BIB_TYPE_SPEECH, NULL);
+    if (!rec)
+        return BIB_ENOMEM;
+    int rc = bib_record_set_text(rec, BIB_VAR_TITLE, t->title.s, t->title.n);
+    if (rc == BIB_OK && t->speaker.n)
+        rc = page_add_display_name(rec, t->speaker.s, t->speaker.n, 0);
+    int year = t->date.year ? t->date.year : (int)b->year;
+    if (rc == BIB_OK && year) {
+        bib_date d;
+        memset(&d, 0, sizeof d);
+        d.nparts = 1;
+        d.parts[0].has_year = true;
+        d.parts[0].year = year;
+        d.parts[0].month = t->date.month;
+        d.parts[0].day = t->date.month ? t->date.day : 0;
+        rc = bib_record_set_date(rec, BIB_VAR_ISSUED, &d);
+    }
+    if (rc != BIB_OK) {
+        bib_record_free(rec);
+        return rc;
+    }
+    *out = rec;
+    return BIB_OK;
+}
+
+static int build_schedule(const page_build *b, const page_lines *pl, const page_role *roles)
+{
+    (void)roles;
+    sched_walk w = {0};
+    talk t;
+    for (size_t i = 0; i < pl->n; i++) {
+        if (!walk_line(&w, pl->v[i].text, pl->v[i].len, &t))
+            continue;
+        bib_record *rec;
+        int rc = talk_record(b, &t, &rec);
+        if (rc == BIB_OK)
+            rc = b->emit(b->ctx, rec, pl->v[i].lineno);
+        if (rc != BIB_OK)
+            return rc;
+    }
+    return BIB_OK;
+}
+
+const page_layout_desc page_layout_schedule = {
+    .name = "schedule",
+    .page_cue = schedule_page_cue,
+    .accept = schedule_accept,
+    .nstates = 0, /* no best path: the talks' dates */
+    .features = 0,
+    .label = label_schedule,
+    .build = build_schedule,
+};

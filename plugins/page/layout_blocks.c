@@ -22,13 +22,43 @@
 #define markers page_gen_markers
 #define GEN_CUE_LINES PAGE_GEN_CUE_LINES
 
-/* Calls fn on each name piece of an author line: parenthesised parts
- * (affiliations) dropped, pieces cut at ',', ';', '&' and " and ". Returns
+/* Calls fn on each name piece of an author line: its label
+ * (author_label) skipped, parenthesised parts (affiliations) dropped, pieces cut at ',', ';', '&' and " and ". Returns
  * how many pieces there were. */
 typedef void (*gen_name_fn)(const char *s, size_t n, void *ctx);
 
+/* The label an author line may open with (`Authors: A. Roe, B. Lee`, a
+ * page that names its fields): its length with the colon and the blanks
+ * after it, or 0. */
+static size_t author_label(const char *s, size_t n)
+{
+    static const char *const words[] = {
+        "authors", "author(s)", "author", "by", "autoren", "autor(en)", "autor", "auteurs",
+        "auteur(s)", "auteur", "autores", "autor(es)", "autori", "autore", "speakers",
+        "speaker", "presenters", "presenter", NULL,
+    };
+    for (int k = 0; words[k]; k++) {
+        size_t l = strlen(words[k]);
+        if (n <= l + 1 || strncasecmp(s, words[k], l))
+            continue;
+        size_t i = l;
+        while (i < n && s[i] == ' ')
+            i++;
+        if (i >= n || s[i] != ':')
+            continue;
+        i++;
+        while (i < n && s[i] == ' ')
+            i++;
+        return i < n ? i : 0;
+    }
+    return 0;
+}
+
 static size_t name_pieces(const char *s, size_t n, gen_name_fn fn, void *ctx)
 {
+    size_t lab = author_label(s, n);
+    s += lab;
+    n -= lab;
     size_t pieces = 0, st = 0;
     int depth = 0;
     for (size_t i = 0; i <= n; i++) {
@@ -97,12 +127,15 @@ static bool list_stop(const char *s, size_t *n)
     return false;
 }
 
-/* An author line: every name piece (but one in five) reads as a name
- * by the name model, no sentence and no year in it (a venue line). A
+/* An author line (its label, `Authors:`, skipped): every name piece (but
+ * one in five) reads as a name by the name model, no sentence and no year in it (a venue line). A
  * full stop may close a list of two names or more (a lab page writes
  * "A, B and C."); one name with a full stop is a sentence's end. */
 bool page_gen_author_line(const char *s, size_t n)
 {
+    size_t lab = author_label(s, n);
+    s += lab;
+    n -= lab;
     bool stop = list_stop(s, &n);
     if (n < 3 || n > 1500)
         return false;

@@ -32,6 +32,30 @@ static int topic_page_cue(const page_lines *pl, page_cues *c)
     return topic_header_at(pl, 0) ? 20 : 0;
 }
 
+/* With no layout's cues: titles each over its abstract, three at least
+ * (a lab's publications with their teasers, a topic page copied without
+ * its header). A title: 3 to 40 words, no prose, no sentence end; an
+ * abstract: prose (page_features) right under it. */
+static bool topic_fits(const page_lines *pl)
+{
+    int pairs = 0;
+    bool title = false;
+    for (size_t i = 0; i < pl->n && i < 400 && pairs < 3; i++) {
+        const char *s = pl->v[i].text;
+        size_t n = pl->v[i].len;
+        page_trim_blank(&s, &n);
+        if (!n)
+            continue;
+        page_feat f;
+        page_features(&f, s, n, NULL, 0);
+        bool prose = f.prose >= 3 && f.tokens >= 10 && f.lower_words >= 2 * f.cap_words;
+        pairs += title && prose;
+        title = !prose && !f.sentence_end && f.tokens >= 3 && f.tokens <= 40 && f.prose < 3 &&
+                page_starts_upper(s, n);
+    }
+    return pairs >= 3;
+}
+
 static int topic_score(const page_cues *c, int own)
 {
     return own + (c->venues > 5 ? 10 : 2 * c->venues);
@@ -86,6 +110,7 @@ static int build_topic(const page_build *b, const page_lines *pl, const page_rol
 {
     const char *topic = NULL;
     size_t tn = 0;
+    bool topic_seen = topic_header_at(pl, 0) || b->continuation;
     for (size_t i = 0; i < pl->n; i++)
         if (roles[i] == PAGE_ROLE_HEADER) {
             topic = pl->v[i].text;
@@ -114,7 +139,9 @@ static int build_topic(const page_build *b, const page_lines *pl, const page_rol
                 if (rc)
                     break;
             }
-            cur = bib_record_new(BIB_TYPE_SPEECH, NULL);
+            /* talks on a seminar's topic page (its header says so);
+             * without the header, works of no known kind */
+            cur = bib_record_new(topic_seen ? BIB_TYPE_SPEECH : BIB_TYPE_DOCUMENT, NULL);
             if (!cur)
                 return BIB_ENOMEM;
             cur_line = ln;
@@ -169,6 +196,7 @@ const page_layout_desc page_layout_topic = {
     .name = "topic",
     .page_cue = topic_page_cue,
     .score = topic_score,
+    .fits = topic_fits,
     .starts_page = topic_starts_page,
     .nstates = W_K,
     .state_names = topic_states,

@@ -23,10 +23,11 @@ static const page_layout_desc *const layouts[PAGE_LAYOUT_END] = {
 #undef PAGE_LAYOUT_ROW
 };
 
-/* With no layout's cues: first a generic list of references, then the
- * single-paper page; the page is refused when none fits. */
-const page_layout page_fallback_order[] = {PAGE_LAYOUT_GENERIC, PAGE_LAYOUT_PAPER,
-                                           PAGE_LAYOUT_NONE};
+/* With no layout's cues: first a generic list of references, then
+ * titles over their abstracts (the topic layout), then the single-paper
+ * page; the page is refused when none fits. */
+const page_layout page_fallback_order[] = {PAGE_LAYOUT_GENERIC, PAGE_LAYOUT_TOPIC,
+                                           PAGE_LAYOUT_PAPER, PAGE_LAYOUT_NONE};
 
 const page_layout_desc *page_layout_get(page_layout l)
 {

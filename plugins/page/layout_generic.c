@@ -18,6 +18,7 @@
  * Not for: the known sites' layouts (layout_profile.c, layout_feed.c,
  * layout_topic.c, layout_paper.c), whose cues win over this one.
  */
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -637,6 +638,11 @@ typedef struct gen_build {
     const page_lines *pl;
     bib_reftag *tag;
     bib_record *prev;   /* the last record, for ditto authors ("---.") */
+    /* the page's records, held until the page is read: the list's order
+     * tells how its names are written (page_family_first) */
+    bib_record **held;
+    size_t *held_line;
+    size_t nheld, cap;
 } gen_build;
 
 /* A record worth keeping: a title and authors or a date, or a title in a
@@ -652,10 +658,23 @@ static bool is_reference(const bib_record *rec)
                    && (bib_record_has(rec, BIB_VAR_PAGE) || bib_record_has(rec, BIB_VAR_VOLUME))));
 }
 
-/* Emits rec (owned, given to the builder), a copy of it kept as the
- * record before the next one (ditto authors). */
+/* Holds rec (owned, given to the builder) for the page's end, a copy of
+ * it kept as the record before the next one (ditto authors). */
 static int emit_kept(gen_build *g, size_t first, bib_record *rec)
 {
+    if (g->nheld == g->cap) {
+        size_t cap = g->cap ? 2 * g->cap : 16;
+        bib_record **h = realloc(g->held, cap * sizeof *h);
+        if (h)
+            g->held = h;
+        size_t *l = h ? realloc(g->held_line, cap * sizeof *l) : NULL;
+        if (!l) {
+            bib_record_free(rec);
+            return BIB_ENOMEM;
+        }
+        g->held_line = l;
+        g->cap = cap;
+    }
     bib_record *copy = bib_record_clone(rec);
     if (!copy) {
         bib_record_free(rec);
@@ -663,7 +682,26 @@ static int emit_kept(gen_build *g, size_t first, bib_record *rec)
     }
     bib_record_free(g->prev);
     g->prev = copy;
-    return g->b->emit(g->b->ctx, rec, g->pl->v[first].lineno);
+    g->held[g->nheld] = rec;
+    g->held_line[g->nheld++] = g->pl->v[first].lineno;
+    return BIB_OK;
+}
+
+/* Emits the held records in order (rc: the walk's status; on an error
+ * they are freed unread); returns the first error. */
+static int emit_held(gen_build *g, int rc)
+{
+    if (rc == BIB_OK)
+        rc = page_family_first(g->held, g->nheld);
+    for (size_t i = 0; i < g->nheld; i++) {
+        if (rc == BIB_OK)
+            rc = g->b->emit(g->b->ctx, g->held[i], g->held_line[i]);
+        else
+            bib_record_free(g->held[i]);
+    }
+    free(g->held);
+    free(g->held_line);
+    return rc;
 }
 
 static int build_one(gen_build *g, size_t first, const char *text, size_t n, const char *abs,
@@ -808,10 +846,10 @@ static int build_generic(const page_build *b, const page_lines *pl, const page_r
     (void)roles;
     if (block_page(pl))
         return build_blocks(b, pl);
-    gen_build g = {b, pl, gen_tagger(pl), NULL};
+    gen_build g = {b, pl, gen_tagger(pl), NULL, NULL, NULL, 0, 0};
     if (!g.tag)
         return BIB_ENOMEM;
-    int rc = run_walk(pl, build_entry, &g, g.tag);
+    int rc = emit_held(&g, run_walk(pl, build_entry, &g, g.tag));
     bib_record_free(g.prev);
     gen_tagger_done(pl, g.tag);
     return rc;

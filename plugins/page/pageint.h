@@ -454,6 +454,12 @@ bool page_table_head(const char *h, size_t len);
  * their dates, as the schedule layout reads them (layout_schedule.c).
  * Allocation-free, for the probe. */
 bool page_schedule_head(const char *h, size_t len);
+/* The records recs[0..n) of one list (borrowed, changed in place): when
+ * the list is sorted by the word its first authors print first and that
+ * word was read as the given name (`Amrouche Jean`), their first authors'
+ * given and family names are swapped (page_order.c). Returns BIB_OK or
+ * BIB_ENOMEM. */
+int page_family_first(bib_record *const *recs, size_t n);
 /* Index of the last line with a role other than blank, or pl->n. */
 size_t page_last_labelled(const page_lines *pl, const page_role *roles);
 /* The cut-page rule for records: when the abstract s[0..n) on line ln is

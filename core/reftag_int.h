@@ -53,6 +53,11 @@ extern const char *const bib__reftag_roles[];
  * `En:`, Polish `W:`, Czech `V:`; reftag_record.c). */
 extern const char *const bib__reftag_in_cues[];
 
+/* The number of tokens of a publication status phrase (`in press`,
+ * `forthcoming`, `im Druck`) at token i, whatever their labels; 0 when
+ * none starts there (reftag_record.c). */
+size_t bib__reftag_status_at(const bib_reftag *t, size_t i);
+
 /* Adds the names of the name list in tokens [a, b) of t to rec's var
  * (reftag_names.c, docs/refs.md "Records"). 0 or BIB_ENOMEM. */
 int bib__reftag_add_names(bib_record *rec, bib_var var, const bib_reftag *t, size_t a, size_t b);

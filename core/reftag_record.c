@@ -429,6 +429,49 @@ static int set_date(bib_record *rec, const bib_reftag *t, span sp)
 }
 
 
+/* A publication's status written where its date or a note goes (`(in
+ * press)`, `(forthcoming)`, `im Druck`): CSL's `status`, the words as
+ * printed. The phrases, lower-case words each. */
+static const char *const status_phrases[][5] = {
+    {"in", "press"}, {"forthcoming"}, {"to", "appear"}, {"accepted"}, {"submitted"},
+    {"in", "preparation"}, {"under", "review"}, {"im", "druck"}, {"sous", "presse"},
+    {"\xc3\xa0", "para\xc3\xaetre"}, {"a", "paraitre"}, {"en", "prensa"}, {"no", "prelo"},
+    {"in", "stampa"}, {"in", "corso", "di", "stampa"}, {"w", "druku"}, {"v", "tisku"},
+    {"ter", "perse"},
+};
+
+size_t bib__reftag_status_at(const bib_reftag *t, size_t i)
+{
+    if (i >= t->n || t->tok[i].kind != BIB_REFTOK_WORD)
+        return 0;
+    for (size_t p = 0; p < sizeof status_phrases / sizeof *status_phrases; p++) {
+        size_t k = 0;
+        while (k < 5 && status_phrases[p][k] && tok_eq(t, i + k, status_phrases[p][k]))
+            k++;
+        /* the whole phrase, and no word glued to its end */
+        if (k < 5 && !status_phrases[p][k] &&
+            !(i + k < t->n && t->tok[i + k].kind == BIB_REFTOK_WORD))
+            return k;
+    }
+    return 0;
+}
+
+static int set_status(bib_record *rec, const bib_reftag *t)
+{
+    for (size_t i = 0; i < t->n; i++) {
+        int l = t->tok[i].label;
+        if ((l != BIB_REF_NOTE && l != BIB_REF_DATE) ||
+            (i > 0 && t->tok[i - 1].kind == BIB_REFTOK_WORD && t->tok[i - 1].label == l))
+            continue;
+        size_t k = bib__reftag_status_at(t, i);
+        if (!k || t->tok[i + k - 1].label != l)
+            continue;
+        size_t a = t->tok[i].off, b = t->tok[i + k - 1].off + t->tok[i + k - 1].len;
+        return bib_record_set_text(rec, BIB_VAR_STATUS, t->s + a, b - a);
+    }
+    return 0;
+}
+
 /* Is token i an arXiv identifier (`arXiv:2005.01234`, one link-like
  * token)? */
 static bool is_arxiv(const bib_reftag *t, size_t i)
@@ -559,6 +602,8 @@ static int fill(bib_record *rec, const bib_reftag *t, const span sp[L], const bi
         rc = set_pages(rec, t, sp[BIB_REF_PAGES], sp[BIB_REF_CONTAINER].found);
     if (!rc)
         rc = set_date(rec, t, sp[BIB_REF_DATE]);
+    if (!rc)
+        rc = set_status(rec, t);
     if (!rc)
         rc = set_doi(rec, t, sp[BIB_REF_DOI]);
     if (!rc && sp[BIB_REF_URL].found)

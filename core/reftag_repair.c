@@ -522,13 +522,37 @@ static bool venue_in_name_run(bib_reftag *t, const span sp[L])
     return true;
 }
 
+/* A status in brackets after the container the tagger ran into it
+ * (`Synthese (forthcoming)` one container): the brackets punctuation, the
+ * phrase a note (the record's status, reftag_record.c). */
+static bool status_in_brackets(bib_reftag *t, const span sp[L])
+{
+    (void)sp;
+    bool changed = false;
+    for (size_t i = 1; i + 1 < t->n; i++) {
+        size_t k = bib__reftag_status_at(t, i);
+        if (!k || i + k >= t->n || !tok_eq(t, i - 1, "(") || !tok_eq(t, i + k, ")"))
+            continue;
+        int l = t->tok[i].label;
+        if (l == BIB_REF_NOTE || l == BIB_REF_DATE)
+            continue;
+        t->tok[i - 1].label = BIB_REF_PUNCT;
+        t->tok[i + k].label = BIB_REF_PUNCT;
+        for (size_t j = i; j < i + k; j++)
+            t->tok[j].label = BIB_REF_NOTE;
+        changed = true;
+    }
+    return changed;
+}
+
 bool bib__reftag_repair_lists(bib_reftag *t, reftag_span sp[L])
 {
     /* each repair reads the spans the ones before it left */
     bool (*const first[])(bib_reftag *, const span *) = {
         series_statement, quoted_title_run_on, in_colon_in_title, by_names_after_title,
         coauthors_in_title, in_without_container, own_list_readings, title_word_as_name,
-        title_in_name_run, title_read_as_names, role_before_names, venue_in_name_run
+        title_in_name_run, title_read_as_names, role_before_names, venue_in_name_run,
+        status_in_brackets
     };
     bool changed = false;
     for (size_t r = 0; r < sizeof first / sizeof *first; r++)

@@ -647,7 +647,8 @@ typedef struct gen_build {
 
 /* A record worth keeping: a title and authors or a date, or a title in a
  * container with its pages or volume (`Title, in Festschrift für …, S.
- * 197-212`: a person's own list, undated); a line of page chrome tags as
+ * 197-212`: a person's own list, undated) or its status (`"Title",
+ * Synthese (forthcoming)`); a line of page chrome tags as
  * a title alone, a name line as names alone. */
 static bool is_reference(const bib_record *rec)
 {
@@ -655,7 +656,8 @@ static bool is_reference(const bib_record *rec)
            && (bib_record_has(rec, BIB_VAR_AUTHOR) || bib_record_has(rec, BIB_VAR_EDITOR)
                || bib_record_has(rec, BIB_VAR_ISSUED)
                || (bib_record_has(rec, BIB_VAR_CONTAINER_TITLE)
-                   && (bib_record_has(rec, BIB_VAR_PAGE) || bib_record_has(rec, BIB_VAR_VOLUME))));
+                   && (bib_record_has(rec, BIB_VAR_PAGE) || bib_record_has(rec, BIB_VAR_VOLUME)
+                       || bib_record_has(rec, BIB_VAR_STATUS))));
 }
 
 /* Holds rec (owned, given to the builder) for the page's end, a copy of

@@ -431,29 +431,48 @@ static int set_date(bib_record *rec, const bib_reftag *t, span sp)
 
 /* A publication's status written where its date or a note goes (`(in
  * press)`, `(forthcoming)`, `im Druck`): CSL's `status`, the words as
- * printed. The phrases, lower-case words each. */
-static const char *const status_phrases[][5] = {
-    {"in", "press"}, {"forthcoming"}, {"to", "appear"}, {"accepted"}, {"submitted"},
-    {"in", "preparation"}, {"under", "review"}, {"im", "druck"}, {"sous", "presse"},
-    {"\xc3\xa0", "para\xc3\xaetre"}, {"a", "paraitre"}, {"en", "prensa"}, {"no", "prelo"},
-    {"in", "stampa"}, {"in", "corso", "di", "stampa"}, {"w", "druku"}, {"v", "tisku"},
-    {"ter", "perse"},
+ * printed. The phrases in lower case, one space between words. */
+static const char *const status_phrases[] = {
+    "in press", "forthcoming", "to appear", "accepted", "submitted", "in preparation",
+    "under review", "im druck", "sous presse", "\xc3\xa0 para\xc3\xaetre", "a paraitre",
+    "en prensa", "no prelo", "in stampa", "in corso di stampa", "w druku", "v tisku",
+    "ter perse",
 };
+
+size_t bib_reftag_status_phrase(const char *s, size_t n)
+{
+    if (!s || !n)
+        return 0;
+    for (size_t p = 0; p < sizeof status_phrases / sizeof *status_phrases; p++) {
+        const char *w = status_phrases[p];
+        size_t k = 0;
+        while (w[k] && k < n) {
+            char c = s[k];
+            if (c >= 'A' && c <= 'Z')
+                c = (char)(c + 32);
+            if (c != w[k])
+                break;
+            k++;
+        }
+        /* the whole phrase, no letter glued to its end */
+        if (!w[k] && !(k < n && (((s[k] | 32) >= 'a' && (s[k] | 32) <= 'z') ||
+                                 (unsigned char)s[k] >= 0x80)))
+            return k;
+    }
+    return 0;
+}
 
 size_t bib__reftag_status_at(const bib_reftag *t, size_t i)
 {
     if (i >= t->n || t->tok[i].kind != BIB_REFTOK_WORD)
         return 0;
-    for (size_t p = 0; p < sizeof status_phrases / sizeof *status_phrases; p++) {
-        size_t k = 0;
-        while (k < 5 && status_phrases[p][k] && tok_eq(t, i + k, status_phrases[p][k]))
-            k++;
-        /* the whole phrase, and no word glued to its end */
-        if (k < 5 && !status_phrases[p][k] &&
-            !(i + k < t->n && t->tok[i + k].kind == BIB_REFTOK_WORD))
-            return k;
-    }
-    return 0;
+    size_t off = t->tok[i].off, l = bib_reftag_status_phrase(t->s + off, t->len - off);
+    if (!l)
+        return 0;
+    size_t k = i;
+    while (k < t->n && t->tok[k].off + t->tok[k].len <= off + l)
+        k++;
+    return k - i;
 }
 
 static int set_status(bib_record *rec, const bib_reftag *t)

@@ -97,6 +97,13 @@ BIB_API const bib_ref_token *bib_reftag_tokens(const bib_reftag *t,
  * out. Case is ignored in the first letter only. */
 BIB_API bool bib_reftag_coauthor_word(const char *s, size_t n);
 
+/* The length of the publication status phrase s[0..n) opens with (`in
+ * press`, `forthcoming`, `to appear`, `submitted`, `im Druck`, `sous
+ * presse`, `à paraître`, `en prensa`, `no prelo`, `w druku`, …; ASCII
+ * case ignored, no letter glued to its end), 0 when none: where a
+ * reference's date goes, it says the work has none yet. */
+BIB_API size_t bib_reftag_status_phrase(const char *s, size_t n);
+
 /* ---- the feature function shared with the trainer (tools/train_refs.c) */
 
 /* Version of the feature function: hashed into the model's input hash. */

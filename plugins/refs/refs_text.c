@@ -228,10 +228,21 @@ static bool has_no_date(const char *s, size_t n)
     return false;
 }
 
-/* A year, or a mark that there is none (has_no_date). */
+/* A publication status (`in press`, `forthcoming`, core's
+ * bib_reftag_status_phrase) at a word's start: the year it has not. */
+static bool has_status(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if ((!i || s[i - 1] == ' ' || s[i - 1] == '(') && bib_reftag_status_phrase(s + i, n - i))
+            return true;
+    return false;
+}
+
+/* A year, or a mark that there is none (has_no_date) or none yet
+ * (has_status). */
 static bool has_date(const char *s, size_t n)
 {
-    return has_year(s, n) || has_no_date(s, n);
+    return has_year(s, n) || has_no_date(s, n) || has_status(s, n);
 }
 
 /* A reference looks complete once it has a year (or says it has none)

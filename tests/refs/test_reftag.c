@@ -655,7 +655,33 @@ START_TEST(test_feature_count)
 }
 END_TEST
 
+/* A status phrase where a date goes: its length, whole words only. */
+START_TEST(test_status_phrase)
+{
+    static const struct {
+        const char *s;
+        size_t want;
+    } cases[] = {
+        {"in press).", 8},
+        {"In Press", 8},
+        {"forthcoming", 11},
+        {"im Druck.", 8},
+        {"\xc3\xa0 para\xc3\xaetre", 12},
+        {"in pressure", 0},   /* a longer word */
+        {"in the press", 0},
+        {"forthcomings", 0},
+        {"", 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+        ck_assert_msg(bib_reftag_status_phrase(cases[i].s, strlen(cases[i].s)) == cases[i].want,
+                      "'%s': %zu, want %zu", cases[i].s,
+                      bib_reftag_status_phrase(cases[i].s, strlen(cases[i].s)), cases[i].want);
+    ck_assert_uint_eq(bib_reftag_status_phrase(NULL, 3), 0);
+}
+END_TEST
+
 BIB_TEST_MAIN("reftag", test_tokens, test_labels, test_apa_record, test_ieee_record,
               test_style_syntax, test_name_shapes, test_slash_names, test_cjk_record,
               test_closing_bracket, test_folded_tokens, test_wide_digits, test_arxiv_token, test_no_record, test_reuse,
-              test_memo_scores, test_score_sums, test_initials, test_feature_count)
+              test_memo_scores, test_score_sums, test_initials, test_feature_count,
+              test_status_phrase)

@@ -374,7 +374,8 @@ static bool title_read_as_names(bib_reftag *t, const span sp[L])
  * in: Bestuurswetenschappen, 2014, nr. 2`, a person's own list in Dutch or
  * German: the training styles write `In:` before books and their
  * editors): with no container found, the run right after the cue is
- * the container unless a role word follows it (`(Hrsg.)`: editors). */
+ * the container unless a role word follows it or ends it (`(Hrsg.)`:
+ * editors). */
 static bool in_without_container(bib_reftag *t, const span sp[L])
 {
     if (sp[BIB_REF_CONTAINER].found)
@@ -392,7 +393,10 @@ static bool in_without_container(bib_reftag *t, const span sp[L])
         size_t e = j;
         while (e < t->n && t->tok[e].label == lab)
             e++;
-        for (size_t k = e; k < t->n && k < e + 3; k++)
+        /* the role word after the names or inside their run (`Sophie
+         * van Bijsterveld & Hans-Martien ten Napel (eds.)`, `(eds` read
+         * with the names) */
+        for (size_t k = j; k < t->n && k < e + 3; k++)
             if (tok_in(t, k, bib__reftag_roles) || tok_eq(t, k, "editor") ||
                 tok_eq(t, k, "editors"))
                 return false;
@@ -522,6 +526,39 @@ static bool venue_in_name_run(bib_reftag *t, const span sp[L])
     return true;
 }
 
+/* The book after `in:` and its editors read as a second title (`‘Title’,
+ * in: A. Roe & B. Lee (eds.), Book Title, Publisher, 2021`): with a
+ * title before the cue and no container, the title run after the
+ * editors' list is the container. */
+static bool book_after_in_editors(bib_reftag *t, const span sp[L])
+{
+    if (sp[BIB_REF_CONTAINER].found || !sp[BIB_REF_TITLE].found)
+        return false;
+    for (size_t i = 1; i + 2 < t->n; i++) {
+        if (t->tok[i].label != BIB_REF_NOTE || !tok_in(t, i, bib__reftag_in_cues))
+            continue;
+        /* a title before the cue */
+        size_t k = i;
+        while (k > 0 && t->tok[k - 1].label == BIB_REF_PUNCT)
+            k--;
+        if (k == 0 || t->tok[k - 1].label != BIB_REF_TITLE)
+            return false;
+        size_t j = i + 1;
+        while (j < t->n && t->tok[j].label == BIB_REF_PUNCT)
+            j++;
+        if (j >= t->n || t->tok[j].label != BIB_REF_EDITOR)
+            return false;
+        while (j < t->n && (t->tok[j].label == BIB_REF_EDITOR || t->tok[j].label == BIB_REF_PUNCT))
+            j++;
+        if (j >= t->n || t->tok[j].label != BIB_REF_TITLE)
+            return false;
+        for (; j < t->n && t->tok[j].label == BIB_REF_TITLE; j++)
+            t->tok[j].label = BIB_REF_CONTAINER;
+        return true;
+    }
+    return false;
+}
+
 /* A status in brackets after the container the tagger ran into it
  * (`Synthese (forthcoming)` one container): the brackets punctuation, the
  * phrase a note (the record's status, reftag_record.c). */
@@ -552,7 +589,7 @@ bool bib__reftag_repair_lists(bib_reftag *t, reftag_span sp[L])
         series_statement, quoted_title_run_on, in_colon_in_title, by_names_after_title,
         coauthors_in_title, in_without_container, own_list_readings, title_word_as_name,
         title_in_name_run, title_read_as_names, role_before_names, venue_in_name_run,
-        status_in_brackets
+        book_after_in_editors, status_in_brackets
     };
     bool changed = false;
     for (size_t r = 0; r < sizeof first / sizeof *first; r++)

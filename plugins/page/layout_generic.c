@@ -359,6 +359,19 @@ static bool stat_line(const char *s, size_t n)
     return digits > 0;
 }
 
+/* A bullet and a number alone (`•  533`, a profile's count of views or
+ * citations above each work): the page's chrome, as a stat line is. */
+static bool count_badge(const char *s, size_t n)
+{
+    size_t mk = markers(s, n);
+    if (!mk || mk >= n || n - mk > 6)
+        return false;
+    for (size_t i = mk; i < n; i++)
+        if (!(s[i] >= '0' && s[i] <= '9') && s[i] != ',')
+            return false;
+    return true;
+}
+
 /* A title line alone (12 to 250 bytes, no year, no full stop before its
  * end) followed by a line under 300 bytes that holds a year: a pair
  * count_ref_lines tries as one entry. */
@@ -483,7 +496,7 @@ static int walk_page(gen_walk *w)
             in_marked = false;
             continue;
         }
-        if (stat_line(s, n) || refs_review_line(s, n)) {
+        if (stat_line(s, n) || refs_review_line(s, n) || count_badge(s, n)) {
             rc = walk_flush(w);
             in_marked = false;
             continue;

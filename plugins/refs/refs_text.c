@@ -595,10 +595,23 @@ bool refs_tagged_as_venue(const bib_reftag *t, const char *s, int mode)
 {
     size_t n;
     const bib_ref_token *tok = bib_reftag_tokens(t, &n);
-    bool container = false, date = false, names = false;
+    bool container = false, date = false, names = false, publisher = false, editors = false;
     size_t title_runs = 0, words_after = 0;
     for (size_t i = 0; i < n; i++) {
         int l = tok[i].label;
+        /* a chapter's venue: `In A. Roe & B. Lee (eds.), Book, Publisher,
+         * 1998`, the book after the editors read as a title */
+        if (l == BIB_REF_EDITOR && i >= 1 && !container && !names && !title_runs) {
+            size_t c = i;
+            while (c > 0 && tok[c - 1].label == BIB_REF_PUNCT)
+                c--;
+            editors |= c == 1 && tok[0].label == BIB_REF_NOTE && tok[0].len == 2 &&
+                       (s[tok[0].off] | 0x20) == 'i' && s[tok[0].off + 1] == 'n';
+        }
+        if (editors && (l == BIB_REF_EDITOR || l == BIB_REF_TITLE)) {
+            container |= l == BIB_REF_TITLE;
+            continue;
+        }
         if (l == BIB_REF_AUTHOR && !container && !title_runs && mode >= REFS_VENUE_BYLINE &&
             (names || ((i == 0 || tok[i - 1].label == BIB_REF_PUNCT) &&
                        name_list(tok, n, i, s)))) {
@@ -614,13 +627,16 @@ bool refs_tagged_as_venue(const bib_reftag *t, const char *s, int mode)
         if (l == BIB_REF_TITLE || (l == BIB_REF_AUTHOR && !container))
             return false;
         container |= l == BIB_REF_CONTAINER;
+        publisher |= l == BIB_REF_PUBLISHER;
         date |= l == BIB_REF_DATE;
         words_after += title_runs && tok[i].kind == BIB_REFTOK_WORD && l != BIB_REF_DATE &&
                        l != BIB_REF_PUNCT;
     }
     if (title_runs)
         return title_runs == 1 && date && !container && !words_after;
-    return (container && (date || names)) || (names && date);
+    /* a book's publisher and year (`Oxford University Press. 2010.`)
+     * are its venue too */
+    return (container && (date || names)) || (names && date) || (publisher && date && !names);
 }
 
 bool refs_tagged_as_ref(const bib_reftag *t, const char *s)

@@ -187,7 +187,7 @@ static bool series_statement(bib_reftag *t, const span sp[L])
 }
 
 /* `in:` inside the title run (`Wissenschaftsfreiheit, in:
- * Wissenschaftsrecht, Heft 2`, `Human Dignity as a Legal Concept in:
+ * Wissenschaftsrecht, Heft 2`, `…. W zbiorze: Czytanie pozytywizmu`, `Human Dignity as a Legal Concept in:
  * Kultura Prawna 2019`), or `, in` before a capital (`Recht und Zeit, in
  * Festschrift für K. Weber`): a title does not hold the cue so, so the
  * title ends before it and the rest of the run is the container, up to a
@@ -203,7 +203,17 @@ static bool in_colon_in_title(bib_reftag *t, const span sp[L])
          * `w:`, Spanish `en:`, Portuguese `em:`, French `dans :`) */
         if (t->tok[k].len > 4 || !tok_in(t, k, bib__reftag_in_cues))
             continue;
-        bool colon = tok_eq(t, k + 1, ":");
+        /* the cue and its colon, or a one-letter cue, a noun and the
+         * colon (Polish `W zbiorze:`, `W tomie:`: in the collection, the
+         * volume; not `in practice :`, a title's words) */
+        size_t c = tok_eq(t, k + 1, ":") ? k + 1
+                   : t->tok[k].len == 1 && k + 3 < ti.b &&
+                             t->tok[k + 1].kind == BIB_REFTOK_WORD &&
+                             tx(t, k + 1)[0] >= 'a' && tx(t, k + 1)[0] <= 'z' &&
+                             tok_eq(t, k + 2, ":")
+                       ? k + 2
+                       : 0;
+        bool colon = c != 0;
         if (!colon && !tok_eq(t, k, "in"))
             continue;
         if (!colon && !(punct_in(t, k - 1, ",") && t->tok[k + 1].kind == BIB_REFTOK_WORD &&
@@ -213,8 +223,11 @@ static bool in_colon_in_title(bib_reftag *t, const span sp[L])
             t->tok[p - 1].label = BIB_REF_PUNCT;
         t->tok[k].label = BIB_REF_NOTE;
         size_t j = k + 1;
-        if (colon)
+        if (colon) {
+            for (; j < c; j++)
+                t->tok[j].label = BIB_REF_NOTE;
             t->tok[j++].label = BIB_REF_PUNCT;
+        }
         int lab = BIB_REF_CONTAINER;
         for (; j < ti.b; j++) {
             if (tok_eq(t, j, "("))

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "bibconv/keys.h"
 #include "bibconv/plugin.h"
@@ -701,11 +702,54 @@ static bool probe_paper(const char *h, size_t len)
     return false;
 }
 
+/* Text of three lines or more that are not blank, no NUL byte and no
+ * other format's opening mark (`{`, `[`, `@`, `%`, `<`) first. */
+static bool text_lines(const char *h, size_t len)
+{
+    size_t i = 0;
+    while (i < len && (h[i] == ' ' || h[i] == '\t' || h[i] == '\n' || h[i] == '\r'))
+        i++;
+    if (i >= len || strchr("{[@%<", h[i]) || memchr(h, '\0', len))
+        return false;
+    size_t lines = 0;
+    for (bool text = false; i < len && lines < 3; i++) {
+        if (h[i] == '\n') {
+            lines += text;
+            text = false;
+        } else if (h[i] != ' ' && h[i] != '\t' && h[i] != '\r') {
+            text = true;
+        }
+    }
+    return lines >= 3;
+}
+
+/* A file name that says text or nothing (standard input, no extension,
+ * `.txt`, `.text`): another extension names another kind of file, which
+ * the weak text cue must not take from its format (a Markdown file is
+ * mostly a project's documentation, which a title over prose would
+ * read as one paper). */
+static bool text_name(const char *filename)
+{
+    if (!filename)
+        return true;
+    const char *slash = strrchr(filename, '/');
+    const char *base = slash ? slash + 1 : filename;
+    const char *dot = strrchr(base, '.');
+    if (!dot || dot == base)
+        return true;
+    static const char *const exts[] = {".txt", ".text", NULL};
+    for (int i = 0; exts[i]; i++)
+        if (strcasecmp(dot, exts[i]) == 0)
+            return true;
+    return false;
+}
+
 /* Strong cues only: a portrait line first, a feed meta line first, or the
  * topic header; anything else is at most weak (plain text is anything),
  * except a single-paper page without cues that probe_paper is sure of
  * and a table of works under a header naming its columns
- * (page_table_head) or talks under their dates (page_schedule_head). */
+ * (page_table_head) or talks under their dates (page_schedule_head);
+ * and any text of several lines, weakly (text_lines). */
 static int probe_page(const unsigned char *head, size_t len, const char *filename)
 {
     (void)filename;
@@ -763,7 +807,11 @@ static int probe_page(const unsigned char *head, size_t len, const char *filenam
          * and a page of another kind is refused with a diagnostic */
         return BIB_PROBE_WEAK + 5;
     }
-    return BIB_PROBE_NONE;
+    /* any other text of several lines is at worst a page without cues,
+     * which the reader judges itself with all its layouts (and refuses
+     * with an error naming its first line): just above what detection
+     * acts on, below every other format's probe and any extension */
+    return text_lines(h, len) && text_name(filename) ? BIB_PROBE_WEAK + 1 : BIB_PROBE_NONE;
 }
 
 static const bib_format_desc page_format = {

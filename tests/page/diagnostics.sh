@@ -30,6 +30,17 @@ check stray-strict 1 "feed-stray.txt:4:1: error: line fits no role" \
 msg="expected a publication-list page (profile, feed or topic), found 'Not a page at all'"
 check not-a-page 1 "notapage.txt:1:1: error: $msg" \
     -f page -t csljson notapage.txt
+# without -f, a text of several lines no other format claims is the page
+# reader's to judge, and refused by it the same way (two lines are too
+# few: detection's own error)
+printf 'Not a page at all\njust some notes\nand a third line\n' > "$tmp/notes.txt"
+(cd "$tmp" && "$bib" -t csljson notes.txt) > "$tmp/out" 2> "$tmp/err"
+if [ $? -eq 1 ] && grep -qF "notes.txt:1:1: error: $msg" "$tmp/err"; then
+    echo "ok - not-a-page-detected"
+else
+    echo "not ok - not-a-page-detected"; cat "$tmp/err"; fail=1
+fi
+check not-a-page-short 1 "cannot detect the input format" -t csljson notapage.txt
 check cut-page 0 "profile-en-cut.txt:50:1: warning: page ends inside a record" \
     -f page -t csljson profile-en-cut.txt
 grep -q '"incomplete": "true"' "$tmp/out" || { echo "FAIL cut-page: not flagged"; fail=1; }

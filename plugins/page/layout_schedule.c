@@ -386,26 +386,6 @@ static bool schedule_accept(const page_cues *c, int score)
     return score >= 15;
 }
 
-/* Does the head of a file h[0..len) hold three talks under their dates?
- * Allocation-free, as a format probe must be (page.c). */
-bool page_schedule_head(const char *h, size_t len)
-{
-    sched_walk w = {0};
-    talk t;
-    int talks = 0;
-    for (size_t i = 0; i < len && talks < 3;) {
-        size_t e = i;
-        while (e < len && h[e] != '\n' && h[e] != '\r')
-            e++;
-        /* the head's last line may be cut: not read */
-        if (e == len)
-            break;
-        talks += walk_line(&w, h + i, e - i, &t);
-        i = e + 1;
-    }
-    return talks >= 3;
-}
-
 /* ---- labelling ---------------------------------------------------------- */
 
 static int label_schedule(const page_lines *pl, page_role *roles)

@@ -748,8 +748,8 @@ static bool text_name(const char *filename)
  * topic header; anything else is at most weak (plain text is anything),
  * except a single-paper page without cues that probe_paper is sure of
  * and a table of works under a header naming its columns
- * (page_table_head) or talks under their dates (page_schedule_head);
- * and any text of several lines, weakly (text_lines). */
+ * (page_table_head); and any text of several lines, weakly (text_lines:
+ * a schedule of talks, a list of titles over venue lines). */
 static int probe_page(const unsigned char *head, size_t len, const char *filename)
 {
     (void)filename;
@@ -798,7 +798,7 @@ static int probe_page(const unsigned char *head, size_t len, const char *filenam
         return BIB_PROBE_WEAK + 15;
     /* below what a matching extension alone is worth: a file named for
      * another format stays with it */
-    if (probe_paper(h, len) || page_table_head(h, len) || page_schedule_head(h, len))
+    if (probe_paper(h, len) || page_table_head(h, len))
         return BIB_PROBE_WEAK + 10;
     if (page_looks_html(h, len)) {
         if (has_bytes(h, len, "Portrait of ") || has_bytes(h, len, "Portrait de "))

@@ -450,10 +450,6 @@ int page_add_display_name(bib_record *rec, const char *s, size_t len, unsigned f
  * layout reads: a header row naming a title column, two rows after it.
  * Allocation-free, for the probe. */
 bool page_table_head(const char *h, size_t len);
-/* Whether the text h[0..len) (an input's head) holds three talks under
- * their dates, as the schedule layout reads them (layout_schedule.c).
- * Allocation-free, for the probe. */
-bool page_schedule_head(const char *h, size_t len);
 /* The records recs[0..n) of one list (borrowed, changed in place): when
  * the list is sorted by the word its first authors print first and that
  * word was read as the given name (`Amrouche Jean`), their first authors'

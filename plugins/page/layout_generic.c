@@ -315,7 +315,7 @@ static int walk_append(gen_walk *w, const char *s, size_t n)
             bib_buf_putc(b, ' ');
         }
     }
-    bib_buf_append(b, s, n);
+    refs_append_clean(b, s, n);
     w->last_len = n;
     return bib_buf_failed(b) ? BIB_ENOMEM : BIB_OK;
 }

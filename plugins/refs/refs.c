@@ -162,7 +162,7 @@ static int append_line(refs_state *st, const char *s, size_t n)
         if (bib_buf_putc(&st->cur, ' '))
             return BIB_ENOMEM;
     }
-    return bib_buf_append(&st->cur, s, n);
+    return refs_append_clean(&st->cur, s, n);
 }
 
 /* Collects the next reference's text into st->cur (empty at the end). */
@@ -179,7 +179,7 @@ static int assemble(refs_state *st)
         return 0;
     }
     if (st->rest.len) {
-        if (bib_buf_append(&st->cur, st->rest.data, st->rest.len))
+        if (refs_append_clean(&st->cur, st->rest.data, st->rest.len))
             return BIB_ENOMEM;
         st->cur_line = st->rest_line;
         st->cur_marked = st->rest_marked;

@@ -4,6 +4,7 @@
  * (refs_text.h, docs/refs.md "Splitting a list").
  */
 #include <string.h>
+#include <strings.h>
 
 #include "bibconv/names.h"
 #include "bibconv/utf8.h"
@@ -226,6 +227,60 @@ static bool has_no_date(const char *s, size_t n)
         }
     }
     return false;
+}
+
+/* Is s[i..) a link to an ORCID record or an ORCID iD (`https://orcid.org/
+ * 0000-0001-9166-298X`, `0000-0002-4245-0638`)? Its length, or 0. */
+static size_t orcid_id_at(const char *s, size_t n, size_t i)
+{
+    size_t k = i;
+    static const char *const pre[] = {"https://orcid.org/", "http://orcid.org/", "orcid.org/", NULL};
+    for (int p = 0; pre[p]; p++) {
+        size_t l = strlen(pre[p]);
+        if (k + l <= n && !strncasecmp(s + k, pre[p], l)) {
+            k += l;
+            break;
+        }
+    }
+    /* four groups of four digits, the last may end in X */
+    for (int g = 0; g < 4; g++) {
+        for (int d = 0; d < 4; d++, k++)
+            if (k >= n || !((s[k] >= '0' && s[k] <= '9') || (g == 3 && d == 3 && (s[k] | 32) == 'x')))
+                return 0;
+        if (g < 3 && (k >= n || s[k++] != '-'))
+            return 0;
+    }
+    return k - i;
+}
+
+int refs_append_clean(bib_buf *b, const char *s, size_t n)
+{
+    size_t from = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i && s[i - 1] != ' ')
+            continue;
+        /* `ORCID: <id>`, `ORCID iD: <id>`, `ORCID <id>`, or the id alone */
+        size_t k = i;
+        if (k + 5 <= n && !strncmp(s + k, "ORCID", 5)) {
+            k += 5;
+            if (k + 3 <= n && !strncmp(s + k, " iD", 3))
+                k += 3;
+            while (k < n && (s[k] == ':' || s[k] == ' '))
+                k++;
+        }
+        size_t id = orcid_id_at(s, n, k);
+        if (!id)
+            continue;
+        size_t e = k + id;
+        size_t a = i;
+        while (a > from && s[a - 1] == ' ')
+            a--;
+        if (bib_buf_append(b, s + from, a - from))
+            return BIB_ENOMEM;
+        from = e;
+        i = e - 1;
+    }
+    return bib_buf_append(b, s + from, n - from) ? BIB_ENOMEM : BIB_OK;
 }
 
 /* A publication status (`in press`, `forthcoming`, core's

@@ -580,8 +580,10 @@ static bool status_in_brackets(bib_reftag *t, const span sp[L])
     (void)sp;
     bool changed = false;
     for (size_t i = 1; i + 1 < t->n; i++) {
+        if (t->tok[i - 1].kind != BIB_REFTOK_PUNCT || tx(t, i - 1)[0] != '(')
+            continue;
         size_t k = bib__reftag_status_at(t, i);
-        if (!k || i + k >= t->n || !tok_eq(t, i - 1, "(") || !tok_eq(t, i + k, ")"))
+        if (!k || i + k >= t->n || !tok_eq(t, i + k, ")"))
             continue;
         int l = t->tok[i].label;
         if (l == BIB_REF_NOTE || l == BIB_REF_DATE)

@@ -230,7 +230,8 @@ static bool has_no_date(const char *s, size_t n)
 }
 
 /* Is s[i..) a link to an ORCID record or an ORCID iD (`https://orcid.org/
- * 0000-0001-9166-298X`, `0000-0002-4245-0638`)? Its length, or 0. */
+ * 0000-0001-9166-298X`, `0000-0002-4245-0638` after `ORCID:`)? Its
+ * length, or 0. */
 static size_t orcid_id_at(const char *s, size_t n, size_t i)
 {
     size_t k = i;
@@ -253,11 +254,30 @@ static size_t orcid_id_at(const char *s, size_t n, size_t i)
     return k - i;
 }
 
+/* Does s[0..n) hold `ORCID` or `orcid.org/`? (found by their rare `R`
+ * and `/`) */
+static bool orcid_mark(const char *s, size_t n)
+{
+    const char *e = s + n;
+    for (const char *p = s; (p = memchr(p, 'R', (size_t)(e - p))) != NULL; p++)
+        if (p > s && p[-1] == 'O' && e - p >= 4 && !memcmp(p + 1, "CID", 3))
+            return true;
+    for (const char *p = s; (p = memchr(p, '/', (size_t)(e - p))) != NULL; p++)
+        if (p - s >= 9 && !strncasecmp(p - 9, "orcid.org", 9))
+            return true;
+    return false;
+}
+
 int refs_append_clean(bib_buf *b, const char *s, size_t n)
 {
+    /* most lines hold no badge: two byte searches say so */
+    if (!orcid_mark(s, n))
+        return bib_buf_append(b, s, n) ? BIB_ENOMEM : BIB_OK;
     size_t from = 0;
     for (size_t i = 0; i < n; i++) {
-        if (i && s[i - 1] != ' ')
+        /* a word's first byte decides most (the loop runs on every line) */
+        char c = s[i];
+        if ((i && s[i - 1] != ' ') || !(c == 'O' || c == 'h' || c == 'o' || (c >= '0' && c <= '9')))
             continue;
         /* `ORCID: <id>`, `ORCID iD: <id>`, `ORCID <id>`, or the id alone */
         size_t k = i;

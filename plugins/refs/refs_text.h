@@ -33,7 +33,8 @@ void refs_trim(const char **s, size_t *n);
 /* Appends s[0..n) to b without the ORCID badges a repository's copy puts
  * after each author (`Gillard, Jonathan  ORCID: https://orcid.org/0000-
  * 0001-9166-298X, Knight, …`: the badge and the blanks before it go, the
- * comma after it stays). Returns BIB_OK or BIB_ENOMEM. */
+ * comma after it stays; a line without `ORCID` or `orcid.org/` is copied
+ * as it is). Returns BIB_OK or BIB_ENOMEM. */
 int refs_append_clean(bib_buf *b, const char *s, size_t n);
 
 /* Bytes of a list marker and the space after it at the start of a line

@@ -27,31 +27,25 @@
  * how many pieces there were. */
 typedef void (*gen_name_fn)(const char *s, size_t n, void *ctx);
 
-/* The label an author line may open with (`Authors: A. Roe, B. Lee`, a
- * page that names its fields): its length with the colon and the blanks
+/* The label an author line may open with (`Authors: A. Roe, B. Lee`,
+ * `Auteurs :`, a page that names its fields; the words of a table's person
+ * column, page_person_word): its length with the colon and the blanks
  * after it, or 0. */
 static size_t author_label(const char *s, size_t n)
 {
-    static const char *const words[] = {
-        "authors", "author(s)", "author", "by", "autoren", "autor(en)", "autor", "auteurs",
-        "auteur(s)", "auteur", "autores", "autor(es)", "autori", "autore", "speakers",
-        "speaker", "presenters", "presenter", NULL,
-    };
-    for (int k = 0; words[k]; k++) {
-        size_t l = strlen(words[k]);
-        if (n <= l + 1 || strncasecmp(s, words[k], l))
-            continue;
-        size_t i = l;
-        while (i < n && s[i] == ' ')
-            i++;
-        if (i >= n || s[i] != ':')
-            continue;
+    /* one word (and its plural's brackets, `Author(s)`) before a colon */
+    size_t c = 0;
+    while (c < n && c < 12 && s[c] != ':' && s[c] != ' ')
+        c++;
+    size_t i = c;
+    while (i < n && s[i] == ' ')
         i++;
-        while (i < n && s[i] == ' ')
-            i++;
-        return i < n ? i : 0;
-    }
-    return 0;
+    if (!c || i >= n || s[i] != ':' || !page_person_word(s, c))
+        return 0;
+    i++;
+    while (i < n && s[i] == ' ')
+        i++;
+    return i < n ? i : 0;
 }
 
 static size_t name_pieces(const char *s, size_t n, gen_name_fn fn, void *ctx)
@@ -212,25 +206,83 @@ bool page_gen_sentence(const page_feat *f, char last)
            f->lower_words >= 2 * f->cap_words;
 }
 
+bool page_gen_prose(const page_feat *f, char last)
+{
+    return f->prose >= 3 || page_gen_sentence(f, last);
+}
+
+static bool date_letter(unsigned char c)
+{
+    return ((c | 32) >= 'a' && (c | 32) <= 'z') || c >= 0x80;
+}
+
+void page_date_scan(const char *s, size_t n, page_date *d)
+{
+    memset(d, 0, sizeof *d);
+    for (size_t i = 0; i < n;) {
+        unsigned char c = (unsigned char)s[i];
+        d->wide |= c >= 0x80;
+        if (date_letter(c)) {
+            size_t j = i;
+            while (j < n && date_letter((unsigned char)s[j]))
+                d->wide |= (unsigned char)s[j++] >= 0x80;
+            size_t w = j - i + (j < n && s[j] == '.');
+            int m = j - i >= 3 ? bib_month_parse(s + i, w) : 0;
+            if (m) {
+                d->month = d->month ? d->month : m;
+                d->months++;
+            } else if (bib_weekday_parse(s + i, w)) {
+                d->weekdays++;
+            } else {
+                d->unknown++;
+                d->odd |= j - i > 12;
+            }
+            i = j;
+        } else if (c >= '0' && c <= '9') {
+            size_t j = i;
+            int v = 0;
+            while (j < n && s[j] >= '0' && s[j] <= '9' && v < 10000)
+                v = v * 10 + (s[j++] - '0');
+            bool time = j + 1 < n && s[j] == ':' && s[j + 1] >= '0' && s[j + 1] <= '9';
+            if (time) {
+                while (j < n && ((s[j] >= '0' && s[j] <= '9') || s[j] == ':'))
+                    j++;
+            } else if (j - i == 4 && v >= 1800 && v <= 2099 && !d->year) {
+                d->year = v;
+            } else if (j - i <= 2 && v >= 1 && v <= 31 && !d->day) {
+                d->day = v;
+            } else if (j - i > 2 || !d->day) {
+                d->odd = true;
+            }
+            /* `3rd`, `1st`, `2:30pm`: letters glued to the number */
+            size_t k = j;
+            while (k < n && ((s[k] | 32) >= 'a' && (s[k] | 32) <= 'z'))
+                k++;
+            d->suffix |= k > j;
+            d->odd |= k - j > 2;
+            i = k;
+        } else if (c == ' ' || c == ',' || c == '.' || c == ':' || c == '-' || c == '/' ||
+                   c == '(' || c == ')') {
+            i++;
+        } else if (c == 0xE2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
+                   ((unsigned char)s[i + 2] == 0x93 || (unsigned char)s[i + 2] == 0x94)) {
+            i += 3; /* an en or em dash between two times */
+        } else {
+            d->marks = true;
+            i++;
+        }
+    }
+}
+
 /* A date alone on a line (`July 2014`, `3 March 2021`, `2019-05-02`):
  * a year and, besides it, only numbers, month names and marks. */
 bool page_gen_date_line(const char *s, size_t n, bool year)
 {
     if (n < 3 || n > 30 || (year && !find_year(s, n)))
         return false;
-    size_t months = 0;
-    for (size_t i = 0; i < n;) {
-        size_t j = i;
-        while (j < n && ((s[j] | 32) >= 'a' && (s[j] | 32) <= 'z'))
-            j++;
-        if (j > i && !bib_month_parse(s + i, j - i))
-            return false;
-        if (j == i && (unsigned char)s[i] >= 0x80)
-            return false;
-        months += j > i;
-        i = j > i ? j : i + 1;
-    }
-    return year || months > 0;
+    page_date d;
+    page_date_scan(s, n, &d);
+    return !d.wide && !d.weekdays && !d.unknown && !d.suffix && (year || d.months > 0);
 }
 
 static bool date_line(const char *s, size_t n)

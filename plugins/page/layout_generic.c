@@ -438,7 +438,7 @@ static bool prose_line(const char *s, size_t n)
 {
     page_feat f;
     page_features(&f, s, n, NULL, 0);
-    return f.prose >= 3 || page_gen_sentence(&f, s[n - 1]);
+    return page_gen_prose(&f, s[n - 1]);
 }
 
 /* Starts an entry of line i, a title, and line j, its venue (venue_after):

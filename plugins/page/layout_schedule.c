@@ -36,78 +36,32 @@ typedef struct talk {
     sched_date date; /* from the line itself: a date before or after */
 } talk;
 
-static bool is_letter(unsigned char c)
-{
-    return ((c | 32) >= 'a' && (c | 32) <= 'z') || c >= 0x80;
-}
-
 static bool is_digit(char c)
 {
     return c >= '0' && c <= '9';
 }
 
-/* Is s[0..n) a date and nothing else: a month's name, a day or a year,
- * and besides them only a weekday, a time (`1:30-2:30pm`, `10.15 Uhr`
- * is not: the word is unknown), ordinal endings and punctuation? One
- * word that is neither month nor weekday may stand in it (a weekday in
- * a language core's date words do not cover: `Montag, 1. August`). */
+/* Is s[0..n) a date and nothing else (page_date_scan): a month's name, a
+ * day or a year, and besides them only a weekday, times, ordinal endings
+ * and the marks dates hold? One word that is neither month nor weekday
+ * may stand in it (a weekday in a language core's date words do not
+ * cover: `Montag, 1. August`; `10.15 Uhr` has a number no day). */
 static bool date_text(const char *s, size_t n, sched_date *d)
 {
     memset(d, 0, sizeof *d);
     if (n < 3 || n > SCHED_DATE_MAX)
         return false;
-    int unknown = 0;
-    for (size_t i = 0; i < n;) {
-        unsigned char c = (unsigned char)s[i];
-        if (is_letter(c)) {
-            size_t j = i;
-            while (j < n && is_letter((unsigned char)s[j]))
-                j++;
-            size_t w = j - i + (j < n && s[j] == '.');
-            int m = j - i >= 3 ? bib_month_parse(s + i, w) : 0;
-            if (m && !d->month)
-                d->month = m;
-            else if (!bib_weekday_parse(s + i, w) && (j - i > 12 || ++unknown > 1))
-                return false;
-            i = j;
-        } else if (is_digit((char)c)) {
-            size_t j = i;
-            int v = 0;
-            while (j < n && is_digit(s[j]) && v < 10000)
-                v = v * 10 + (s[j++] - '0');
-            bool time = j < n && s[j] == ':' && j + 1 < n && is_digit(s[j + 1]);
-            if (time) {
-                while (j < n && (is_digit(s[j]) || s[j] == ':'))
-                    j++;
-            } else if (j - i == 4 && v >= 1800 && v <= 2099 && !d->year) {
-                d->year = v;
-            } else if (j - i <= 2 && v >= 1 && v <= 31 && !d->day) {
-                d->day = v;
-            } else if (j - i > 2 || !d->day) {
-                return false;
-            }
-            /* `3rd`, `1st`, `2:30pm`: two letters glued to the number */
-            size_t k = j;
-            while (k < n && k - j < 3 && ((s[k] | 32) >= 'a' && (s[k] | 32) <= 'z'))
-                k++;
-            if (k - j > 2)
-                return false;
-            i = k;
-        } else if (c == ' ' || c == ',' || c == '.' || c == ':' || c == '-' || c == '/' ||
-                   c == '(' || c == ')') {
-            i++;
-        } else if (c == 0xE2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
-                   ((unsigned char)s[i + 2] == 0x93 || (unsigned char)s[i + 2] == 0x94)) {
-            i += 3; /* an en or em dash between two times */
-        } else {
-            return false;
-        }
-    }
-    return d->month && (d->day || d->year);
+    page_date w;
+    page_date_scan(s, n, &w);
+    if (w.odd || w.marks || w.unknown > 1 || !w.month || !(w.day || w.year))
+        return false;
+    *d = (sched_date){w.year, w.month, w.day};
+    return true;
 }
 
-/* A name that speaks (2 to 6 words, no digit, the name model's word):
- * s[0..n) with the academic titles before it already skipped. */
+/* A name that speaks (2 to 6 words, no digit, a name as an author line's
+ * names are: page_name_score): s[0..n) with the academic titles before
+ * it already skipped. */
 static bool speaker_name(const char *s, size_t n)
 {
     page_trim(&s, &n);
@@ -119,7 +73,7 @@ static bool speaker_name(const char *s, size_t n)
             return false;
         words += s[i] == ' ';
     }
-    return words >= 2 && words <= 6 && bib_name_score(s, n) > 0;
+    return words >= 2 && words <= 6 && page_name_score(s, n) > 0;
 }
 
 /* The sentence from s on (up to a full stop followed by a capital, not

@@ -73,14 +73,24 @@ static bool any_word(const char *s, size_t n, const char *const *ws)
     return false;
 }
 
+/* The words that name a work's people (a table's person column, an
+ * author line's label): English, German, French, Spanish, Italian. */
+static const char *const person[] = { "speaker", "speakers", "author", "authors", "presenter",
+                                      "presenters", "referent", "referentin", "vortragende",
+                                      "autor", "autoren", "orateur", "intervenant", "auteur",
+                                      "auteurs", "ponente", "autores", "relatore", "autore",
+                                      "autori", "who", NULL };
+
+bool page_person_word(const char *s, size_t n)
+{
+    return any_word(s, n, person);
+}
+
 /* What a header cell names; a header cell is short. */
 static col_kind header_kind(const char *s, size_t n)
 {
     static const char *const title[] = { "title", "titel", "titre", "titolo", "talk", "paper",
                                          "publication", "thema", "lecture", "vortrag", NULL };
-    static const char *const person[] = { "speaker", "speakers", "author", "authors", "presenter",
-                                          "referent", "referentin", "vortragende", "orateur",
-                                          "intervenant", "ponente", "relatore", "who", NULL };
     static const char *const date[] = { "date", "datum", "fecha", "data", "year", "jahr", "when",
                                         NULL };
     static const char *const venue[] = { "venue", "journal", "conference", "event", "source",

@@ -35,7 +35,8 @@ static int topic_page_cue(const page_lines *pl, page_cues *c)
 /* With no layout's cues: titles each over its abstract, three at least
  * (a lab's publications with their teasers, a topic page copied without
  * its header). A title: 3 to 40 words, no prose, no sentence end; an
- * abstract: prose (page_features) right under it. */
+ * abstract: prose (page_gen_prose, as the generic layout's) right under
+ * it. */
 static bool topic_fits(const page_lines *pl)
 {
     int pairs = 0;
@@ -48,9 +49,9 @@ static bool topic_fits(const page_lines *pl)
             continue;
         page_feat f;
         page_features(&f, s, n, NULL, 0);
-        bool prose = f.prose >= 3 && f.tokens >= 10 && f.lower_words >= 2 * f.cap_words;
+        bool prose = page_gen_prose(&f, s[n - 1]);
         pairs += title && prose;
-        title = !prose && !f.sentence_end && f.tokens >= 3 && f.tokens <= 40 && f.prose < 3 &&
+        title = !prose && !f.sentence_end && f.tokens >= 3 && f.tokens <= 40 &&
                 page_starts_upper(s, n);
     }
     return pairs >= 3;

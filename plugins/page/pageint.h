@@ -420,10 +420,27 @@ bool page_gen_author_line(const char *s, size_t n);
  * besides it, only numbers, month names (core's bib_month_parse) and
  * marks. */
 bool page_gen_date_line(const char *s, size_t n, bool year);
+/* The words of a short date s[0..n) (`Friday 3rd May, 1:30-2:30pm`,
+ * `Montag, 1. August:`, `Jan. 12, 2023`), as page_date_scan finds them:
+ * the first year, month and day, how many words name a month (core's
+ * bib_month_parse), a weekday (bib_weekday_parse) or neither. */
+typedef struct page_date {
+    int year, month, day;         /* the first of each, 0 when none */
+    int months, weekdays, unknown; /* words of each kind */
+    bool suffix;   /* letters glued to a number (`3rd`, `2:30pm`) */
+    bool odd;      /* a number no year, day or time, three letters or more
+                    * glued to one, a word over 12 bytes */
+    bool marks;    /* a mark dates do not hold (only ` ,.:-/()` and dashes do) */
+    bool wide;     /* a byte outside ASCII */
+} page_date;
+void page_date_scan(const char *s, size_t n, page_date *d);
 /* A line of running prose by its features and last byte (an abstract):
  * ten words or more ending a sentence, lower-case words twice the
  * capitalised ones at least. */
 bool page_gen_sentence(const page_feat *f, char last);
+/* A line of running prose (an abstract under an entry): the page model's
+ * prose evidence, or a sentence as page_gen_sentence reads one. */
+bool page_gen_prose(const page_feat *f, char last);
 int page_gen_count_blocks(const page_lines *pl, int *venues, int *timed);
 bool page_gen_enough_blocks(const page_lines *pl, int *blocks);
 void page_gen_label_blocks(const page_lines *pl, page_role *roles);
@@ -450,6 +467,10 @@ int page_add_display_name(bib_record *rec, const char *s, size_t len, unsigned f
  * layout reads: a header row naming a title column, two rows after it.
  * Allocation-free, for the probe. */
 bool page_table_head(const char *h, size_t len);
+/* Whether s[0..n) holds a word that names a work's people (`Speaker`,
+ * `Author(s)`, `Autoren`, `Auteurs`, …; layout_table.c): a table's person
+ * column, an author line's label. */
+bool page_person_word(const char *s, size_t n);
 /* The records recs[0..n) of one list (borrowed, changed in place): when
  * the list is sorted by the word its first authors print first and that
  * word was read as the given name (`Amrouche Jean`), their first authors'

@@ -6,7 +6,8 @@
  * format's split function finds; worker threads read each piece with a
  * reader of its own and keep its records and diagnostics (a piece's log);
  * the calling thread replays the pieces in input order through the one
- * loop while the cut goes on, so the callback (the writer) sees the
+ * loop while the cut goes on (reading pieces itself while the one it
+ * waits for is read: N - 1 workers, docs/real-use.md), so the callback sees the
  * records, and the sink the diagnostics, exactly as one reader of the
  * whole input yields them. Whatever ties records together (duplicate
  * keys) is logged by the piece's reader and settled during the replay. A
@@ -126,11 +127,9 @@ typedef struct jobs {
                            * under the budget (the write path: a piece is
                            * its output bytes, no records, no input) */
     size_t replayed;      /* pieces replayed and freed */
-    size_t batch;         /* pieces the replay waits for at once */
-    bool awaiting;        /* the replay waits for pieces await_k and
-                           * await_last to be read */
+    bool awaiting;        /* the replay waits for piece await_k to be read */
     bool await_cut;       /* the replay waits for the next piece's cut */
-    size_t await_k, await_last;
+    size_t await_k;
     spare *spares;        /* at most nspares_max */
     size_t nspares_max;
     size_t nspare;
@@ -434,6 +433,44 @@ static double wall(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* Whether a piece may be taken now: one is cut and unread, and the pieces
+ * read ahead are within the window or the budget. */
+static bool can_take(const jobs *j)
+{
+    return j->take < j->npc && (j->take < j->replayed + j->window || j->held < j->budget);
+}
+
+/* Reads the next piece (can_take): called with j->mu held, unlocked while
+ * the piece is read; inbuf is the caller's buffer for a file's piece. */
+static void read_next(jobs *j, bib_buf *inbuf)
+{
+    size_t k = j->take++;
+    piece *p = &j->pc[k];
+    /* j->pc may move while cutting goes on: read a copy */
+    piece w = *p;
+    if (j->nspare) {
+        spare s = j->spares[--j->nspare];
+        w.ev = s.ev;
+        w.evcap = s.evcap;
+        w.bytes = s.bytes;
+    }
+    pthread_mutex_unlock(&j->mu);
+    if (j->fd < 0)
+        read_piece(j, &w, NULL);
+    else if (load_piece(j, &w, inbuf))
+        read_piece(j, &w, in_place(j, &w) ? inbuf->data : NULL);
+    if (j->fd >= 0)
+        w.data = NULL; /* inbuf takes the next piece */
+    pthread_mutex_lock(&j->mu);
+    p = &j->pc[k];
+    *p = w;
+    p->held = p->bytes.cap + p->keys.cap + p->log.keys.cap + p->evcap * sizeof(event);
+    j->held += p->held;
+    p->done = true;
+    if (j->awaiting && j->pc[j->await_k].done)
+        pthread_cond_signal(&j->done);
+}
+
 static void *worker(void *arg)
 {
     jobs *j = arg;
@@ -441,10 +478,7 @@ static void *worker(void *arg)
     pthread_mutex_lock(&j->mu);
     for (;;) {
         double w0 = 0;
-        while (!j->quit &&
-               !(j->take < j->npc &&
-                 (j->take < j->replayed + j->window || j->held < j->budget)) &&
-               !(j->cut_done && j->take >= j->npc)) {
+        while (!j->quit && !can_take(j) && !(j->cut_done && j->take >= j->npc)) {
             if (!w0 && j->take < j->npc && j->trace)
                 w0 = wall();
             pthread_cond_wait(&j->work, &j->mu);
@@ -453,31 +487,7 @@ static void *worker(void *arg)
             j->budget_wait += wall() - w0;
         if (j->quit || j->take >= j->npc)
             break;
-        size_t k = j->take++;
-        piece *p = &j->pc[k];
-        /* j->pc may move while cutting goes on: read a copy */
-        piece w = *p;
-        if (j->nspare) {
-            spare s = j->spares[--j->nspare];
-            w.ev = s.ev;
-            w.evcap = s.evcap;
-            w.bytes = s.bytes;
-        }
-        pthread_mutex_unlock(&j->mu);
-        if (j->fd < 0)
-            read_piece(j, &w, NULL);
-        else if (load_piece(j, &w, &inbuf))
-            read_piece(j, &w, in_place(j, &w) ? inbuf.data : NULL);
-        if (j->fd >= 0)
-            w.data = NULL; /* inbuf takes the next piece */
-        pthread_mutex_lock(&j->mu);
-        p = &j->pc[k];
-        *p = w;
-        p->held = p->bytes.cap + p->keys.cap + p->log.keys.cap + p->evcap * sizeof(event);
-        j->held += p->held;
-        p->done = true;
-        if (j->awaiting && j->pc[j->await_k].done && j->pc[j->await_last].done)
-            pthread_cond_signal(&j->done);
+        read_next(j, &inbuf);
     }
     j->worker_cpu += thread_cpu();
     pthread_mutex_unlock(&j->mu);
@@ -589,6 +599,7 @@ typedef struct replay_ctx {
     void *ctx;
     bib_convert_stats *st;
     rereader rr;
+    bib_buf inbuf; /* a file's piece the replay reads itself (read_next) */
     /* what the input's reader would have done so far: its next() calls
      * (records and skipped ones) and the reports on its sink, for one
      * reader to pass over when a serial mark turns up late (run) */
@@ -785,19 +796,20 @@ static int replay(replay_ctx *r)
     r->rr = (rereader){.piece = SIZE_MAX};
     for (size_t k = 0; !stop; k++) {
         pthread_mutex_lock(&j->mu);
-        /* woken once for a few pieces, not for each: a wake a piece put
-         * a context switch into every 64 KiB (4,000 on 50 MB of BibTeX
-         * with -j 2); batch < window, so the workers may read them. The
-         * cut goes on meanwhile: the replay waits for the next piece's
-         * cut, or for the pieces cut so far, or for the cut's end. */
+        /* the next piece: read by now, read here, or waited for (a worker
+         * reads it, the window is full, or it is not cut yet) */
         for (;;) {
             if (k < j->npc) {
-                size_t last = k + j->batch - 1 < j->npc ? k + j->batch - 1 : j->npc - 1;
-                if (j->pc[k].done && j->pc[last].done)
+                if (j->pc[k].done)
                     break;
+                /* a piece to read: read here rather than sleep (the
+                 * piece awaited itself, when no worker took it yet) */
+                if (can_take(j)) {
+                    read_next(j, &r->inbuf);
+                    continue;
+                }
                 j->awaiting = true;
                 j->await_k = k;
-                j->await_last = last;
             } else if (j->cut_done) {
                 break;
             } else {
@@ -824,6 +836,7 @@ static int replay(replay_ctx *r)
         pthread_mutex_unlock(&j->mu);
     }
     bib_buf_clear(&r->rr.buf);
+    bib_buf_clear(&r->inbuf);
     r->stopped = stop;
     return result;
 }
@@ -901,10 +914,8 @@ typedef struct view {
     int fd;
     const char *mem; /* the stream's bytes, or NULL */
     size_t len;      /* the input's */
-    /* a file's bytes [start, start + n), in a mapping of its own (at
-     * most GIANT and the padding are ever held): a malloc'd window of 4
-     * MiB, freed, moved glibc's mmap threshold and kept 8 MB more of a
-     * later 40 MB value resident (tests/robust, section 7) */
+    /* a file's bytes [start, start + n), in a mapping of its own: a
+     * malloc'd one moved glibc's mmap threshold (tests/robust, section 7) */
     char *buf;
     size_t n, start;
 } view;
@@ -1054,13 +1065,9 @@ static void *cutter(void *arg)
 
 /* Bytes the pieces read ahead of the replay may hold in the write path
  * (the bench's knob: BIBCONV_JOBS_BUDGET, in KiB), beyond the window of
- * 2N pieces. When the replay waited for the cut's end, the workers needed
- * 12 MiB to read on meanwhile (73-84 of 754 pieces of 50 MB of BibTeX);
- * with the cut beside the replay, the pieces are written as they come,
- * and a small budget keeps their buffers few and warm: 50 MB of BibTeX
- * with -j 2, page faults 1,900-2,500 with 12 MiB, 1,400 with 4 MiB, 1,140
- * with 2 MiB, the wall clock the same within the noise at 2 and 4 MiB
- * (docs/real-use.md, "Threads"). */
+ * 2N pieces: a small budget keeps their buffers few and warm (50 MB of
+ * BibTeX with -j 2: page faults 1,900-2,500 with 12 MiB, 1,400 with 4,
+ * 1,140 with 2; wall clock the same at 2 and 4; docs/real-use.md). */
 static size_t budget(void)
 {
     const char *e = getenv("BIBCONV_JOBS_BUDGET");
@@ -1097,12 +1104,10 @@ static int run(bib_reader *rd, unsigned nthreads, bib_writer *wr, bib_record_fn 
         j.wopts = wr->opts;
         j.outname = bib_output_name(wr->out);
     }
-    /* records take several times their input bytes (1,600 tiny RIS
-     * records of a 64 KiB piece hold 3.5 MB): the window bounds memory;
-     * written pieces keep their bytes only, so more of them are read
-     * ahead while the input is cut, up to the budget */
+    /* records take several times their input bytes: the window bounds
+     * memory; written pieces keep their bytes only, so more of them are
+     * read ahead while the input is cut, up to the budget */
     j.window = (size_t)nthreads * 2;
-    j.batch = nthreads;
     j.budget = wr ? budget() : 0;
     /* as many spares as pieces may be read ahead (a budget of pieces of
      * about 200 KiB), so that the budget is not paid in page faults */
@@ -1112,8 +1117,8 @@ static int run(bib_reader *rd, unsigned nthreads, bib_writer *wr, bib_record_fn 
     pthread_cond_init(&j.work, NULL);
     pthread_cond_init(&j.done, NULL);
     pthread_t th[64], ct;
-    unsigned started = 0;
-    for (; started < nthreads; started++)
+    unsigned started = 0; /* N - 1 workers: the replay reads too (read_next) */
+    for (; started + 1 < nthreads; started++)
         if (pthread_create(&th[started], NULL, worker, &j) != 0)
             break;
     /* The cut runs beside the workers and the replay: the first pieces
@@ -1127,7 +1132,7 @@ static int run(bib_reader *rd, unsigned nthreads, bib_writer *wr, bib_record_fn 
         cutter(&ca);
     int rc = 0;
     bib_convert_stats st = {0, 0, 0};
-    replay_ctx r = {&j, rd, wr, fn, tick, ctx, &st, {0}, 0, 0, false};
+    replay_ctx r = {&j, rd, wr, fn, tick, ctx, &st, {0}, BIB_BUF_INIT, 0, 0, false};
     double t1 = thread_cpu();
     if (started)
         rc = replay(&r);
@@ -1145,7 +1150,7 @@ static int run(bib_reader *rd, unsigned nthreads, bib_writer *wr, bib_record_fn 
     bool serial = !started || (j.serial && !r.stopped);
     /* tests: that the pieces were read apart; bench: where the time goes */
     if (j.trace)
-        fprintf(stderr, "bibconv: jobs: %s: %zu pieces%s%s (CPU s: cut %.3f, replay %.3f, "
+        fprintf(stderr, "bibconv: jobs: %s: %zu pieces%s%s (CPU s: cut %.3f, replay and its reading %.3f, "
                 "workers %.3f; wall s: cut %.3f, workers waiting on the budget %.3f; "
                 "pieces read when the cut ended: %zu; records replayed: %zu)\n", j.name,
                 j.npc, serial ? ", serial" : "", !serial && wr ? ", written apart" : "",

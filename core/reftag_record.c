@@ -433,7 +433,8 @@ static int set_date(bib_record *rec, const bib_reftag *t, span sp)
  * press)`, `(forthcoming)`, `im Druck`): CSL's `status`, the words as
  * printed. The phrases in lower case, one space between words. */
 static const char *const status_phrases[] = {
-    "in press", "forthcoming", "to appear", "accepted", "submitted", "in preparation",
+    "in press", "forthcoming", "forthc", "to appear", "to be published", "accepted",
+    "submitted", "in preparation",
     "under review", "im druck", "sous presse", "\xc3\xa0 para\xc3\xaetre", "a paraitre",
     "en prensa", "no prelo", "in stampa", "in corso di stampa", "w druku", "v tisku",
     "ter perse",
@@ -547,7 +548,10 @@ static bib_type infer_type(const bib_reftag *t, const span sp[L], bool in_cue)
             return BIB_TYPE_CHAPTER;
         return BIB_TYPE_ARTICLE_JOURNAL;
     }
-    if (sp[BIB_REF_PUBLISHER].found || sp[BIB_REF_ISBN].found ||
+    /* no container: a publisher, a place (`Title, Tübingen 2014`) or
+     * editors (a volume they edited) make it a book */
+    if (sp[BIB_REF_PUBLISHER].found || sp[BIB_REF_ISBN].found || sp[BIB_REF_PLACE].found ||
+        sp[BIB_REF_EDITOR].found ||
         (sp[BIB_REF_PAGES].found && book_length(t, sp[BIB_REF_PAGES], false)))
         return BIB_TYPE_BOOK;
     if (sp[BIB_REF_URL].found)

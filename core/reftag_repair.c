@@ -460,26 +460,78 @@ static bool own_list_readings(bib_reftag *t, const span sp[L])
  * did not see the word): the bracket opens with a co-author word
  * (bib_reftag_coauthor_word), so its words up to the closing bracket
  * are the authors (the word is dropped with the names, reftag_names.c)
- * and the title ends before it. */
+ * and the title ends before it. After a role word (`Title (hrsg.
+ * gemeinsam mit J. Roe)`, `(ed. with …)`: a volume the list's owner
+ * edited with them) they are its co-editors. */
 static bool coauthors_in_title(bib_reftag *t, const span sp[L])
 {
     span ti = sp[BIB_REF_TITLE];
     if (!ti.found || (sp[BIB_REF_AUTHOR].found && sp[BIB_REF_AUTHOR].a < ti.a))
         return false;
     for (size_t k = ti.a + 1; k + 2 < ti.b; k++) {
-        if (!tok_eq(t, k, "(") || !bib_reftag_coauthor_word(tx(t, k + 1), t->tok[k + 1].len))
+        if (!tok_eq(t, k, "("))
             continue;
-        size_t e = k + 2;
+        size_t w = k + 1;
+        bool ed = tok_in(t, w, bib__reftag_roles);
+        if (ed)
+            w += 1 + (w + 1 < t->n && tok_eq(t, w + 1, "."));
+        if (w + 1 >= t->n || !bib_reftag_coauthor_word(tx(t, w), t->tok[w].len))
+            continue;
+        size_t e = w + 1;
         while (e < t->n && !tok_eq(t, e, ")"))
             e++;
         if (e >= t->n)
             return false;
         t->tok[k].label = t->tok[e].label = BIB_REF_PUNCT;
-        for (size_t j = k + 1; j < e; j++)
-            t->tok[j].label = BIB_REF_AUTHOR;
+        for (size_t j = k + 1; j < w; j++) /* the role word and its period */
+            t->tok[j].label = tok_eq(t, j, ".") ? BIB_REF_PUNCT : BIB_REF_NOTE;
+        for (size_t j = w; j < e; j++)
+            t->tok[j].label = ed ? BIB_REF_EDITOR : BIB_REF_AUTHOR;
         /* what the run held after the bracket is the title's no more */
         for (size_t j = e + 1; j < ti.b; j++)
             t->tok[j].label = BIB_REF_NOTE;
+        return true;
+    }
+    return false;
+}
+
+/* The same bracket with a role word after the title that opens the
+ * reference (`Title (hrsg. gemeinsam mit J. Roe), Tübingen 2019`) when
+ * the tagger read the title and the role word as an editor list and its
+ * name (`Roe (Hrsg.)`) and the co-editors as a title: the words before
+ * the bracket are the title, the names in it the editors. */
+static bool coeditors_after_title(bib_reftag *t, const span sp[L])
+{
+    (void)sp;
+    size_t a = 0;
+    while (a < t->n && (t->tok[a].label == BIB_REF_PUNCT || t->tok[a].label == BIB_REF_CITNUM))
+        a++;
+    if (a >= t->n || (t->tok[a].label != BIB_REF_TITLE && t->tok[a].label != BIB_REF_EDITOR))
+        return false;
+    int first = t->tok[a].label;
+    for (size_t k = a + 2; k + 3 < t->n && k < a + 80; k++) {
+        int l = t->tok[k - 1].label;
+        if (l != first && l != BIB_REF_PUNCT)
+            return false; /* the opening run ended before any bracket */
+        if (!tok_eq(t, k, "(") || !tok_in(t, k + 1, bib__reftag_roles))
+            continue;
+        size_t w = k + 2 + (tok_eq(t, k + 2, ".") ? 1 : 0);
+        if (w + 1 >= t->n || !bib_reftag_coauthor_word(tx(t, w), t->tok[w].len))
+            continue;
+        size_t e = w + 1;
+        while (e < t->n && !tok_eq(t, e, ")"))
+            e++;
+        if (e >= t->n)
+            return false;
+        for (size_t j = a; j < k; j++)
+            if (t->tok[j].label == first)
+                t->tok[j].label = BIB_REF_TITLE;
+        t->tok[k].label = t->tok[e].label = BIB_REF_PUNCT;
+        t->tok[k + 1].label = BIB_REF_NOTE;
+        if (w > k + 2)
+            t->tok[k + 2].label = BIB_REF_PUNCT;
+        for (size_t j = w; j < e; j++)
+            t->tok[j].label = BIB_REF_EDITOR;
         return true;
     }
     return false;
@@ -597,14 +649,41 @@ static bool status_in_brackets(bib_reftag *t, const span sp[L])
     return changed;
 }
 
+/* A role word in brackets right after the names that open a reference
+ * (`Franzen, K. Erik / Roe, Martin (Hg.): Title`, `Smith, J. (ed.):
+ * Title`), read as a note after an author list (the rendered styles
+ * label `(Hg.)` so, docs/refs.md "Where validation's errors are"): the
+ * names are the editors of the book the title names. */
+static bool role_after_authors(bib_reftag *t, const span sp[L])
+{
+    span au = sp[BIB_REF_AUTHOR];
+    if (!au.found || sp[BIB_REF_EDITOR].found || (sp[BIB_REF_TITLE].found &&
+                                                   sp[BIB_REF_TITLE].a < au.a))
+        return false;
+    size_t r = au.b;
+    if (r + 2 >= t->n || !tok_eq(t, r, "(") || !tok_in(t, r + 1, bib__reftag_roles))
+        return false;
+    size_t e = r + 2 + (tok_eq(t, r + 2, ".") ? 1 : 0);
+    if (e >= t->n || !tok_eq(t, e, ")"))
+        return false;
+    for (size_t j = au.a; j < au.b; j++)
+        if (t->tok[j].label == BIB_REF_AUTHOR)
+            t->tok[j].label = BIB_REF_EDITOR;
+    t->tok[r].label = t->tok[e].label = BIB_REF_PUNCT;
+    t->tok[r + 1].label = BIB_REF_NOTE;
+    if (e > r + 2)
+        t->tok[r + 2].label = BIB_REF_PUNCT;
+    return true;
+}
+
 bool bib__reftag_repair_lists(bib_reftag *t, reftag_span sp[L])
 {
     /* each repair reads the spans the ones before it left */
     bool (*const first[])(bib_reftag *, const span *) = {
         series_statement, quoted_title_run_on, in_colon_in_title, by_names_after_title,
-        coauthors_in_title, in_without_container, own_list_readings, title_word_as_name,
+        coeditors_after_title, coauthors_in_title, in_without_container, own_list_readings, title_word_as_name,
         title_in_name_run, title_read_as_names, role_before_names, venue_in_name_run,
-        book_after_in_editors, status_in_brackets
+        book_after_in_editors, status_in_brackets, role_after_authors
     };
     bool changed = false;
     for (size_t r = 0; r < sizeof first / sizeof *first; r++)

@@ -293,11 +293,36 @@ static bool date_line(const char *s, size_t n)
 /* The author line of a block whose title is line i: the next line, or
  * the one after a date line under the title (a feed's `Title` / `July
  * 2014` / `A. Wong | S. Tang`); pl->n when neither is one. */
+size_t page_coauthor_line(const char *s, size_t n)
+{
+    size_t at = 0;
+    for (int words = 0; words < 2; words++) {
+        size_t e = at;
+        while (e < n && s[e] != ' ')
+            e++;
+        if (e == at || e >= n || !bib_reftag_coauthor_word(s + at, e - at))
+            return 0;
+        at = e + 1;
+        if (page_starts_upper(s + at, n - at))
+            return at;
+    }
+    return 0;
+}
+
+static bool coauthor_line(const char *s, size_t n)
+{
+    return page_coauthor_line(s, n) > 0;
+}
+
 static size_t block_authors(const page_lines *pl, size_t i)
 {
     size_t a = next_nonblank(pl, i);
     if (line_is(pl, a, date_line))
         a = next_nonblank(pl, a);
+    /* a short title that reads as a name (`Reading Rivers`) over its
+     * co-authors (`with A. Roe`) is no author line */
+    if (line_is(pl, next_nonblank(pl, a), coauthor_line))
+        return pl->n;
     return line_is(pl, a, page_gen_author_line) ? a : pl->n;
 }
 

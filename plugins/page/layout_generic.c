@@ -147,8 +147,24 @@ static int count_ref_lines(const page_lines *pl, int *bare_refs)
                 tn = pl->v[vj].len;
                 refs_trim(&t, &tn);
             }
+            /* the co-authors between them (`with A. Roe`), bracketed as
+             * the walk brackets them (walk_append) */
+            const char *co = NULL;
+            size_t con = 0;
+            if (tn && vj + 1 < pl->n && page_coauthor_line(t, tn)) {
+                co = t;
+                con = tn;
+                t = pl->v[++vj].text;
+                tn = pl->v[vj].len;
+                refs_trim(&t, &tn);
+            }
             if (tn && !markers(t, tn) && title_then_venue(s, n, t, tn)) {
-                bib_buf_puts(&entry, ends_field(s[n - 1]) ? " " : ". ");
+                if (co) {
+                    bib_buf_puts(&entry, " (");
+                    bib_buf_append(&entry, co, con);
+                    bib_buf_puts(&entry, ").");
+                }
+                bib_buf_puts(&entry, co || ends_field(s[n - 1]) ? " " : ". ");
                 bib_buf_append(&entry, t, tn);
                 joined = true;
             }
@@ -302,6 +318,19 @@ static bool ends_field(char c)
 static int walk_append(gen_walk *w, const char *s, size_t n)
 {
     bib_buf *b = &w->cur;
+    if (b->len && !w->wrapped && page_coauthor_line(s, n)) {
+        /* as a title's bracket writes them (`Title (with P. Kelly).
+         * Venue`), the form the tagger learned (docs/refs.md, "Training
+         * and validation") and coauthors_in_title reads; the block's
+         * next line then opens a field of its own */
+        while (n && (s[n - 1] == '.' || s[n - 1] == ',' || s[n - 1] == ';'))
+            n--;
+        bib_buf_puts(b, " (");
+        refs_append_clean(b, s, n);
+        bib_buf_puts(b, ").");
+        w->last_len = n;
+        return bib_buf_failed(b) ? BIB_ENOMEM : BIB_OK;
+    }
     if (b->len) {
         char e = b->data[b->len - 1];
         char p = b->len > 1 ? b->data[b->len - 2] : ' ';
@@ -510,9 +539,16 @@ static int walk_page(gen_walk *w)
             i = vj;
             continue;
         }
-        /* inside an entry, a heading-like line over a venue is its text */
+        /* inside an entry, a heading-like line over a venue is its text;
+         * so is one over a line of co-authors (a short title) */
         if (heading && venue_after(w, i, &vj, false, true))
             heading = false;
+        if (heading && !w->wrapped && i + 1 < pl->n) {
+            const char *t = pl->v[i + 1].text;
+            size_t tn = pl->v[i + 1].len;
+            refs_trim(&t, &tn);
+            heading = !page_coauthor_line(t, tn);
+        }
         if (w->abs_open) {
             if (prose_line(s, n)) {
                 if (w->abs.len)

@@ -273,6 +273,11 @@ void page_trim(const char **s, size_t *len);
 void page_trim_blank(const char **s, size_t *len);
 /* True when s[0..len) starts with a capital letter. */
 bool page_starts_upper(const char *s, size_t len);
+/* A block's line that names the co-authors after a co-author word
+ * (`with Sören Roe`, `joint with A. Roe and B. Lee`, `zusammen mit P.
+ * Bender`; bib_reftag_coauthor_word): the length of the word or two
+ * before the names, else 0 (layout_blocks.c). */
+size_t page_coauthor_line(const char *s, size_t n);
 /* True when s[0..len) starts with the NUL-terminated w. */
 bool page_starts_with(const char *s, size_t len, const char *w);
 /* True when the lower-case ASCII w occurs in s[0..len), ASCII case

@@ -178,8 +178,40 @@ static char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? (char)(c + 32) :
  * names the reviewer or the review's venue (`by`, `in`, `von`, `par`,
  * ...): a title may open with `Review of` or `Rezension zu`, a note of
  * this shape never with both words. */
+/* A review's label with its colon (`Rezension: Graziano, RabelsZ 85`,
+ * `– Reviews: …`) or an earlier version's (`Revised version of: …`):
+ * a line under an entry of a person's books or papers. */
+static bool review_label(const char *s, size_t n)
+{
+    static const char *const label[] = {
+        "rezension:", "rezensionen:", "besprechung:", "besprechungen:", "review:",
+        "reviews:", "recension:", "recensions:", "recensione:", "recensioni:",
+        "rese\xc3\xb1" "a:", "rese\xc3\xb1" "as:", "recenzja:", "recenzje:", "recensie:",
+        "recensies:", "resenha:", "resenhas:", "revised version of", "earlier version:",
+        "earlier version of", "previous version:", NULL
+    };
+    /* after a dash or bullet of its own (en dash, em dash, bullet) */
+    if (n > 4 && (!memcmp(s, "\xe2\x80\x93 ", 4) || !memcmp(s, "\xe2\x80\x94 ", 4) ||
+                  !memcmp(s, "\xe2\x80\xa2 ", 4))) {
+        s += 4;
+        n -= 4;
+    } else if (n > 2 && (s[0] == '-' || s[0] == '*') && s[1] == ' ') {
+        s += 2;
+        n -= 2;
+    }
+    for (size_t k = 0; label[k]; k++) {
+        size_t m = strlen(label[k]);
+        if (n > m && ascii_lower(s[0]) == label[k][0] &&
+            strncasecmp(s + 1, label[k] + 1, m - 1) == 0)
+            return true;
+    }
+    return false;
+}
+
 bool refs_review_line(const char *s, size_t n)
 {
+    if (review_label(s, n))
+        return true;
     static const char *const said[] = {
         "besprochen", "rezensiert", "reviewed", "recens\xc3\xa9", "recensito", "recensita",
         "rese\xc3\xb1" "ado", "rese\xc3\xb1" "ada", "besproken", "resenhado", "resenhada",

@@ -55,9 +55,11 @@ bool refs_by_line(const char *s, size_t n);
 bool refs_is_heading(const char *s, size_t n);
 
 /* A line that tells of the entry above it and is none (`Besprochen von
- * A. B., in: JZ 1997, S. 403`, `Reviewed by C. D. in Isis 12`): a
- * reviewer's note under a book in a personal list. Readers end the entry
- * before it and skip it, as a heading. */
+ * A. B., in: JZ 1997, S. 403`, `Reviewed by C. D. in Isis 12`, `–
+ * Rezension: Graziano, RabelsZ 85`, `Revised version of: Discussion
+ * Paper 18/11`): a reviewer's note or an earlier version under a work in
+ * a personal list. Readers end the entry before it and skip it, as a
+ * heading. */
 bool refs_review_line(const char *s, size_t n);
 
 /* Does line s continue the reference cur (not yet complete, or starting

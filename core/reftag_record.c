@@ -434,7 +434,7 @@ static int set_date(bib_record *rec, const bib_reftag *t, span sp)
  * printed. The phrases in lower case, one space between words. */
 static const char *const status_phrases[] = {
     "in press", "forthcoming", "forthc", "to appear", "to be published", "accepted",
-    "submitted", "in preparation",
+    "submitted", "in preparation", "online first", "early view", "ahead of print",
     "under review", "im druck", "sous presse", "\xc3\xa0 para\xc3\xaetre", "a paraitre",
     "en prensa", "no prelo", "in stampa", "in corso di stampa", "w druku", "v tisku",
     "ter perse",

@@ -280,6 +280,8 @@ typedef struct gen_walk {
     bib_buf abs;       /* the prose under a title/venue pair */
     bool abs_open;     /* the entry is such a pair: prose lines are its abstract */
     size_t title_len;  /* the pair's title in cur */
+    bool co_open;      /* the last line appended named co-authors: the
+                        * venue line after them is the entry's */
 } gen_walk;
 
 /* Text wrapped at a fixed width (a list copied from a PDF or a mail): many
@@ -329,6 +331,7 @@ static int walk_append(gen_walk *w, const char *s, size_t n)
         refs_append_clean(b, s, n);
         bib_buf_puts(b, ").");
         w->last_len = n;
+        w->co_open = true;
         return bib_buf_failed(b) ? BIB_ENOMEM : BIB_OK;
     }
     if (b->len) {
@@ -351,6 +354,7 @@ static int walk_append(gen_walk *w, const char *s, size_t n)
 
 static int walk_flush(gen_walk *w)
 {
+    w->co_open = false;
     if (!w->cur.len)
         return BIB_OK;
     gen_pair pair = {w->title_len, w->abs.len ? w->abs.data : NULL, w->abs.len};
@@ -407,7 +411,7 @@ static bool count_badge(const char *s, size_t n)
 static bool title_then_venue(const char *t, size_t tn, const char *s, size_t n)
 {
     return tn >= 12 && tn <= 250 && !find_year(t, tn) && !memchr(t, '.', tn - 1) && n < 300 &&
-           find_year(s, n);
+           (find_year(s, n) || refs_has_status(s, n));
 }
 
 /* Does line i title the venue line under it (`A Theory of Liberal
@@ -433,7 +437,9 @@ static bool venue_after(gen_walk *w, size_t i, size_t *j, bool pair, bool headin
     }
     if (k >= pl->n || n == 0 || n > 400 || markers(s, n) || !memchr(s, ' ', n))
         return false;
-    bool digit = false;
+    /* a number, or the status a venue without its volume has yet
+     * (`Public Choice, Online first.`) */
+    bool digit = refs_has_status(s, n);
     for (size_t d = 0; d < n && !digit; d++)
         digit = s[d] >= '0' && s[d] <= '9';
     /* a journal read as a title is a byline's only under a title line
@@ -530,6 +536,8 @@ static int walk_page(gen_walk *w)
             in_marked = false;
             continue;
         }
+        if (!refs_link_tail(s, n))
+            continue; /* a link's label alone (`Full text.`): the entry goes on */
         size_t mk = markers(s, n);
         bool heading = !mk && (refs_is_heading(s, n) || page_is_heading(s, n));
         size_t vj;
@@ -587,6 +595,9 @@ static int walk_page(gen_walk *w)
          * each reference split off it (quadratic) */
         if (w->cur.len >= REFS_JOIN_MAX)
             starts = true;
+        else if (w->co_open && !mk)
+            starts = false;
+        w->co_open = false;
         if (starts)
             in_marked = mk > 0;
         if (w->cur.len && starts)
@@ -697,14 +708,16 @@ typedef struct gen_build {
 /* A record worth keeping: a title and authors or a date, or a title in a
  * container with its pages or volume (`Title, in Festschrift für …, S.
  * 197-212`: a person's own list, undated) or its status (`"Title",
- * Synthese (forthcoming)`); a line of page chrome tags as
+ * Synthese (forthcoming)`; a venue read as a publisher likewise); a line
+ * of page chrome tags as
  * a title alone, a name line as names alone. */
 static bool is_reference(const bib_record *rec)
 {
     return bib_record_has(rec, BIB_VAR_TITLE)
            && (bib_record_has(rec, BIB_VAR_AUTHOR) || bib_record_has(rec, BIB_VAR_EDITOR)
                || bib_record_has(rec, BIB_VAR_ISSUED)
-               || (bib_record_has(rec, BIB_VAR_CONTAINER_TITLE)
+               || ((bib_record_has(rec, BIB_VAR_CONTAINER_TITLE)
+                    || bib_record_has(rec, BIB_VAR_PUBLISHER))
                    && (bib_record_has(rec, BIB_VAR_PAGE) || bib_record_has(rec, BIB_VAR_VOLUME)
                        || bib_record_has(rec, BIB_VAR_STATUS))));
 }

@@ -203,6 +203,8 @@ static int assemble(refs_state *st)
                 return 0;
             continue;
         }
+        if (!refs_link_tail(s, n))
+            continue; /* a link's label alone (`[PDF]`, `Full text.`) */
         size_t mk = refs_marker(s, n);
         bool heading = !mk && (refs_is_heading(s, n) || refs_review_line(s, n));
         /* an unmarked line inside a marked reference of a marked list is

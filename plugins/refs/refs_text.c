@@ -300,8 +300,45 @@ static bool orcid_mark(const char *s, size_t n)
     return false;
 }
 
+/* The labels of a page's links written after an entry (`… 2013. link`,
+ * `… Laboratory. pdf`, `[PDF]`, a line `Full text.` of its own): what a
+ * browser copies of a link list, no part of the reference. */
+size_t refs_link_tail(const char *s, size_t n)
+{
+    static const char *const label[] = {
+        "pdf", "link", "links", "html", "bibtex", "download", "full text", "fulltext",
+        "volltext", "texte int\xc3\xa9gral", "slides", "[pdf]", "[link]", "[html]",
+        "[bibtex]", "(pdf)", "(link)", NULL
+    };
+    size_t end = n;
+    for (;;) {
+        size_t e = end;
+        while (e && (s[e - 1] == ' ' || s[e - 1] == '.' || s[e - 1] == '|' || s[e - 1] == ','))
+            e--;
+        size_t hit = 0;
+        for (size_t k = 0; label[k] && !hit; k++) {
+            size_t m = strlen(label[k]);
+            if (e >= m && strncasecmp(s + e - m, label[k], m) == 0 &&
+                (e == m || s[e - m - 1] == ' '))
+                hit = m;
+        }
+        if (!hit)
+            return end;
+        /* the label stands after a field's end (or alone): `2013. link`,
+         * not `a new link` */
+        size_t a = e - hit;
+        while (a && s[a - 1] == ' ')
+            a--;
+        if (a && !strchr(".,;:)]|\"", s[a - 1]) &&
+            !(a >= 3 && !memcmp(s + a - 3, "\xe2\x80\x9d", 3)))
+            return end;
+        end = a;
+    }
+}
+
 int refs_append_clean(bib_buf *b, const char *s, size_t n)
 {
+    n = refs_link_tail(s, n);
     /* most lines hold no badge: two byte searches say so */
     if (!orcid_mark(s, n))
         return bib_buf_append(b, s, n) ? BIB_ENOMEM : BIB_OK;
@@ -335,9 +372,7 @@ int refs_append_clean(bib_buf *b, const char *s, size_t n)
     return bib_buf_append(b, s + from, n - from) ? BIB_ENOMEM : BIB_OK;
 }
 
-/* A publication status (`in press`, `forthcoming`, core's
- * bib_reftag_status_phrase) at a word's start: the year it has not. */
-static bool has_status(const char *s, size_t n)
+bool refs_has_status(const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++)
         if ((!i || s[i - 1] == ' ' || s[i - 1] == '(') && bib_reftag_status_phrase(s + i, n - i))
@@ -346,10 +381,10 @@ static bool has_status(const char *s, size_t n)
 }
 
 /* A year, or a mark that there is none (has_no_date) or none yet
- * (has_status). */
+ * (refs_has_status). */
 static bool has_date(const char *s, size_t n)
 {
-    return has_year(s, n) || has_no_date(s, n) || has_status(s, n);
+    return has_year(s, n) || has_no_date(s, n) || refs_has_status(s, n);
 }
 
 /* A reference looks complete once it has a year (or says it has none)

@@ -30,11 +30,21 @@ int refs_html_line(refs_html *h, bib_buf *out, const char *s, size_t n);
 /* Trims white space (incl. no-break spaces) at both ends. */
 void refs_trim(const char **s, size_t *n);
 
+/* A publication status (`in press`, `forthcoming`, `Online first`;
+ * core's bib_reftag_status_phrase) at a word's start: the year it has
+ * not yet. */
+bool refs_has_status(const char *s, size_t n);
+
+/* The length of s[0..n) without the link labels after it (`… 2013.
+ * link`, `[PDF]`, `Full text.`): 0 for a line of labels alone. */
+size_t refs_link_tail(const char *s, size_t n);
+
 /* Appends s[0..n) to b without the ORCID badges a repository's copy puts
  * after each author (`Gillard, Jonathan  ORCID: https://orcid.org/0000-
  * 0001-9166-298X, Knight, …`: the badge and the blanks before it go, the
  * comma after it stays; a line without `ORCID` or `orcid.org/` is copied
- * as it is). Returns BIB_OK or BIB_ENOMEM. */
+ * as it is) and without the link labels after it (refs_link_tail).
+ * Returns BIB_OK or BIB_ENOMEM. */
 int refs_append_clean(bib_buf *b, const char *s, size_t n);
 
 /* Bytes of a list marker and the space after it at the start of a line

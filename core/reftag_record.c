@@ -613,10 +613,20 @@ static int fill(bib_record *rec, const bib_reftag *t, const span sp[L], const bi
             if (!rc)
                 rc = set_span(rec, plain[k].var, t, a, b);
         }
+    /* a volume run of two numbers with only a space between (`20 1:
+     * 29-47`, a repository's style) and no issue of its own: the volume
+     * and the issue */
+    span vol = sp[BIB_REF_VOLUME], iss = sp[BIB_REF_ISSUE];
+    if (vol.found && !iss.found && vol.b == vol.a + 2 &&
+        t->tok[vol.a].kind == BIB_REFTOK_NUMBER && t->tok[vol.a + 1].kind == BIB_REFTOK_NUMBER &&
+        t->tok[vol.a + 1].space_before) {
+        iss = (span){vol.a + 1, vol.b, true};
+        vol.b = vol.a + 1;
+    }
     if (!rc)
-        rc = set_number(rec, BIB_VAR_VOLUME, t, sp[BIB_REF_VOLUME]);
+        rc = set_number(rec, BIB_VAR_VOLUME, t, vol);
     if (!rc)
-        rc = set_number(rec, BIB_VAR_ISSUE, t, sp[BIB_REF_ISSUE]);
+        rc = set_number(rec, BIB_VAR_ISSUE, t, iss);
     if (!rc)
         rc = set_number(rec, BIB_VAR_EDITION, t, sp[BIB_REF_EDITION]);
     if (!rc)

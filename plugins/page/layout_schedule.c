@@ -46,11 +46,57 @@ static bool is_digit(char c)
  * and the marks dates hold? One word that is neither month nor weekday
  * may stand in it (a weekday in a language core's date words do not
  * cover: `Montag, 1. August`; `10.15 Uhr` has a number no day). */
+/* A date in numbers alone, as European pages write it: day, month and
+ * year (`26.02.1991`, `09.03. 1991`), a range of days (`03.-09.04.
+ * 1989`), or the year first (`1991-02-26`); the line holds nothing else
+ * but a closing `:` or `,`. */
+static bool numeric_date(const char *s, size_t n, sched_date *d)
+{
+    int num[4], k = 0;
+    size_t i = 0, dig[4];
+    while (n && (s[n - 1] == ':' || s[n - 1] == ',' || s[n - 1] == ' '))
+        n--;
+    while (i < n) {
+        if (!is_digit(s[i])) {
+            if (s[i] != '.' && s[i] != '-' && s[i] != ' ' && s[i] != '/')
+                return false;
+            i++;
+            continue;
+        }
+        if (k == 4)
+            return false;
+        size_t a = i;
+        int v = 0;
+        while (i < n && is_digit(s[i]) && i - a < 5)
+            v = v * 10 + (s[i++] - '0');
+        if (i < n && is_digit(s[i]))
+            return false;
+        dig[k] = i - a;
+        num[k++] = v;
+    }
+    if (k < 3)
+        return false;
+    int y, m, day;
+    if (dig[0] == 4 && k == 3) /* 1991-02-26 */
+        y = num[0], m = num[1], day = num[2];
+    else if (dig[k - 1] == 4) /* [day, [day,]] month, year */
+        y = num[k - 1], m = num[k - 2], day = num[0];
+    else
+        return false;
+    if (y < 1800 || y > 2100 || m < 1 || m > 12 || day < 1 || day > 31 ||
+        (k == 4 && (num[1] < day || num[1] > 31)))
+        return false;
+    *d = (sched_date){y, m, day};
+    return true;
+}
+
 static bool date_text(const char *s, size_t n, sched_date *d)
 {
     memset(d, 0, sizeof *d);
     if (n < 3 || n > SCHED_DATE_MAX)
         return false;
+    if (numeric_date(s, n, d))
+        return true;
     page_date w;
     page_date_scan(s, n, &w);
     if (w.odd || w.marks || w.unknown > 1 || !w.month || !(w.day || w.year))
@@ -238,6 +284,7 @@ typedef struct sched_walk {
     sched_date pending;
     bool has_pending;
     char line[SCHED_LINE_MAX]; /* a line's words without its Markdown */
+    char joined[SCHED_LINE_MAX]; /* a quoted title's lines (walk_at) */
 } sched_walk;
 
 /* A date line's or heading's year for a date of month m. */
@@ -319,6 +366,77 @@ static bool walk_line(sched_walk *w, const char *s, size_t n, talk *t)
     return false;
 }
 
+/* Whether a line may go on a quoted title of the line before: no list
+ * marker or date opens it (the next talk's), and its first quote mark,
+ * if any, is the one that closes (`„Title … ihre` / `Schüler …“.
+ * Vortrag`), not an opening one. */
+static bool quote_goes_on(const char *u, size_t un, const char *close)
+{
+    if (page_gen_markers(u, un))
+        return false;
+    sched_date d;
+    for (size_t c = 0; c < un && c <= SCHED_DATE_MAX; c++)
+        if (u[c] == ':' && date_text(u, c, &d))
+            return false;
+    if (date_text(u, un, &d))
+        return false;
+    size_t cl = strlen(close);
+    for (size_t i = 0; i < un; i++) {
+        if (i + cl <= un && !memcmp(u + i, close, cl))
+            return true;
+        const char *c2;
+        if (open_quote(u, un, i, &c2))
+            return false;
+    }
+    return true;
+}
+
+/* Whether s[0..n) opens a quote it does not close; its closing mark in
+ * *close. */
+static bool quote_open(const char *s, size_t n, const char **close)
+{
+    for (size_t i = 0; i < n; i++) {
+        size_t ol = open_quote(s, n, i, close);
+        if (!ol)
+            continue;
+        size_t cl = strlen(*close);
+        for (size_t e = i + ol; e + cl <= n; e++)
+            if (!memcmp(s + e, *close, cl))
+                return false;
+        return true;
+    }
+    return false;
+}
+
+/* walk_line on line *i, or, when it opens a quote it does not close
+ * (a title in quotes wrapped over lines), on it joined with the lines
+ * after it up to the one that closes it (three at most, no blank line
+ * between); *i moves to the last line taken. */
+static bool walk_at(sched_walk *w, const page_lines *pl, size_t *i, talk *t)
+{
+    const char *s = pl->v[*i].text, *close;
+    size_t n = pl->v[*i].len;
+    if (!quote_open(s, n, &close) || n >= sizeof w->joined)
+        return walk_line(w, s, n, t);
+    memcpy(w->joined, s, n);
+    size_t len = n, j = *i;
+    while (j + 1 < pl->n && j < *i + 3 && quote_open(w->joined, len, &close)) {
+        const char *u = pl->v[j + 1].text;
+        size_t un = pl->v[j + 1].len;
+        page_trim(&u, &un);
+        if (!un || len + 1 + un >= sizeof w->joined || !quote_goes_on(u, un, close))
+            break;
+        w->joined[len++] = ' ';
+        memcpy(w->joined + len, u, un);
+        len += un;
+        j++;
+    }
+    if (quote_open(w->joined, len, &close))
+        return walk_line(w, s, n, t); /* never closed: the line alone */
+    *i = j;
+    return walk_line(w, w->joined, len, t);
+}
+
 /* ---- cues --------------------------------------------------------------- */
 
 /* Talks under their dates: each as sure as a reference line (5); three
@@ -330,7 +448,7 @@ static int schedule_page_cue(const page_lines *pl, page_cues *c)
     talk t;
     int talks = 0;
     for (size_t i = 0; i < pl->n && i < SCHED_CUE_LINES; i++)
-        talks += walk_line(&w, pl->v[i].text, pl->v[i].len, &t);
+        talks += walk_at(&w, pl, &i, &t);
     return talks >= 3 ? 5 * talks : 0;
 }
 
@@ -346,8 +464,12 @@ static int label_schedule(const page_lines *pl, page_role *roles)
 {
     sched_walk w = {0};
     talk t;
-    for (size_t i = 0; i < pl->n; i++)
-        roles[i] = walk_line(&w, pl->v[i].text, pl->v[i].len, &t) ? PAGE_ROLE_TITLE : PAGE_ROLE_BLANK;
+    for (size_t i = 0; i < pl->n; i++) {
+        size_t first = i;
+        bool talk_line = walk_at(&w, pl, &i, &t);
+        for (size_t k = first; k <= i; k++)
+            roles[k] = talk_line ? PAGE_ROLE_TITLE : PAGE_ROLE_BLANK;
+    }
     return BIB_OK;
 }
 
@@ -386,12 +508,13 @@ static int build_schedule(const page_build *b, const page_lines *pl, const page_
     sched_walk w = {0};
     talk t;
     for (size_t i = 0; i < pl->n; i++) {
-        if (!walk_line(&w, pl->v[i].text, pl->v[i].len, &t))
+        size_t first = i;
+        if (!walk_at(&w, pl, &i, &t))
             continue;
         bib_record *rec;
         int rc = talk_record(b, &t, &rec);
         if (rc == BIB_OK)
-            rc = b->emit(b->ctx, rec, pl->v[i].lineno);
+            rc = b->emit(b->ctx, rec, pl->v[first].lineno);
         if (rc != BIB_OK)
             return rc;
     }

@@ -230,7 +230,8 @@ static const char *caps_family_start(const char *s, size_t n, bool caps_list)
 /* What a name list tells of its names (add_names to add_one_name). */
 enum {
     NAME_FAM_FIRST = 1, /* names written family first, initials after */
-    NAME_CAPS = 2       /* family names in capitals (the first, inverted) */
+    NAME_CAPS = 2,      /* family names in capitals (the first, inverted) */
+    NAME_PERSON = 4     /* a person's name, never a body's (co-authors) */
 };
 
 /* The length of the initials s[0..n) opens with when they are glued to
@@ -267,7 +268,7 @@ static int add_one_name(bib_record *rec, bib_var var, const char *s, size_t n, u
     s += ti;
     n -= ti;
     int brc = 0;
-    if (body_name(s, n, &brc))
+    if (!(hints & NAME_PERSON) && body_name(s, n, &brc))
         return add_literal(rec, var, s, n);
     if (brc)
         return brc;
@@ -580,14 +581,17 @@ int bib__reftag_add_names(bib_record *rec, bib_var var, const bib_reftag *t, siz
      * Hu and N. Zhu,`, `zusammen mit P. Bender`, `met K. Peters`,
      * `współautor: M. Jaremko`; docs/refs.md "Records"): the list starts
      * after it */
+    bool with = false;
     if (a + 2 < b && tok_in(t, a, jointly_words) && tok_in(t, a + 1, with_words))
         a++;
     if (a + 1 < b && tok_in(t, a, with_words)) {
         size_t k = a + 1;
         while (k < b && tok_eq(t, k, ":"))
             k++;
-        if (k < b && t->tok[k].kind != BIB_REFTOK_PUNCT)
+        if (k < b && t->tok[k].kind != BIB_REFTOK_PUNCT) {
             a = k;
+            with = true;
+        }
     }
     /* ';' or '/' between names (`MÜLLER, H. ; SCHMIDT, P.`, `M. Abbas/O.
      * Gustafsson`): the list's separator, so a comma is inside a name */
@@ -617,15 +621,18 @@ int bib__reftag_add_names(bib_record *rec, bib_var var, const bib_reftag *t, siz
         ff += edge_initials(pc[i].s, pc[i].n, true);
         gf += edge_initials(pc[i].s, pc[i].n, false);
     }
+    /* co-authors after `with` are written given name first, in capitals
+     * too (`with CHRISTOPH A. ROE and JANINE LEE`) */
     unsigned hints = (ff > gf ? NAME_FAM_FIRST : 0) |
-                     (np && caps_word(pc[0].s, pc[0].n) ? NAME_CAPS : 0);
+                     (np && !with && caps_word(pc[0].s, pc[0].n) ? NAME_CAPS : 0) |
+                     (with ? NAME_PERSON : 0);
     /* a whole list of "Family, Given" pairs ("Smith, John, Doe, Jane";
      * "PASTOR, Jon and MCKAY, Donald P.") */
     /* CJK names are written whole (`山田太郎`, `王小明`): never paired */
     bool cjk = false;
     for (size_t i = a; i < b && !cjk; i++)
         cjk = t->tok[i].kind == BIB_REFTOK_CJK;
-    bool pairs = !semi && !cjk && np >= 2 && np % 2 == 0;
+    bool pairs = !semi && !cjk && !with && np >= 2 && np % 2 == 0;
     for (size_t i = 0; pairs && i < np; i += 2)
         pairs = given_piece(pc[i + 1].s, pc[i + 1].n) &&
                 (family_piece(pc[i].s, pc[i].n) ||

@@ -537,6 +537,36 @@ static bool coeditors_after_title(bib_reftag *t, const span sp[L])
     return false;
 }
 
+/* A bracket that opens with a co-author word the tagger read as names
+ * (`(with MARTA J. OKAFOR and LENA BRANDT)`) holds names only, however
+ * the tagger read its rest after an initial's period (a note, a
+ * publisher): all of it up to the closing bracket is the name list. */
+static bool coauthor_bracket_rest(bib_reftag *t, const span sp[L])
+{
+    (void)sp;
+    bool changed = false;
+    for (size_t k = 0; k + 2 < t->n; k++) {
+        if (!tok_eq(t, k, "(") || t->tok[k + 1].label != BIB_REF_AUTHOR ||
+            !bib_reftag_coauthor_word(tx(t, k + 1), t->tok[k + 1].len))
+            continue;
+        size_t e = k + 2;
+        while (e < t->n && !tok_eq(t, e, ")") && !tok_eq(t, e, "("))
+            e++;
+        if (e >= t->n || !tok_eq(t, e, ")"))
+            continue;
+        for (size_t j = k + 2; j < e; j++)
+            if (t->tok[j].label != BIB_REF_AUTHOR && t->tok[j].label != BIB_REF_PUNCT) {
+                t->tok[j].label = BIB_REF_AUTHOR;
+                changed = true;
+            }
+        /* its inner marks go with the names (`A. Roe, B. Lee`) */
+        for (size_t j = k + 2; changed && j < e; j++)
+            t->tok[j].label = BIB_REF_AUTHOR;
+        k = e;
+    }
+    return changed;
+}
+
 /* A role word at the end of the container run, then names the tagger
  * read as authors (`w: Rynek finansowy, red. A. Kowalska, Poznań 2002`,
  * `In: Handbook, ed. J. Roe`): the names are the container's editors. */
@@ -681,7 +711,7 @@ bool bib__reftag_repair_lists(bib_reftag *t, reftag_span sp[L])
     /* each repair reads the spans the ones before it left */
     bool (*const first[])(bib_reftag *, const span *) = {
         series_statement, quoted_title_run_on, in_colon_in_title, by_names_after_title,
-        coeditors_after_title, coauthors_in_title, in_without_container, own_list_readings, title_word_as_name,
+        coeditors_after_title, coauthors_in_title, coauthor_bracket_rest, in_without_container, own_list_readings, title_word_as_name,
         title_in_name_run, title_read_as_names, role_before_names, venue_in_name_run,
         book_after_in_editors, status_in_brackets, role_after_authors
     };

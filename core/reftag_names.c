@@ -253,14 +253,28 @@ static size_t glued_initials(const char *s, size_t n)
     return (c >= 'A' && c <= 'Z') || c >= 0xC0 ? end : 0;
 }
 
+/* The length of the author mark that ends s[0..n) (`*` the corresponding
+ * author or a student, `#`, `†`, `‡` an equal contribution), else 0. */
+static size_t author_mark_end(const char *s, size_t n)
+{
+    if (n && (s[n - 1] == '*' || s[n - 1] == '#'))
+        return 1;
+    if (n >= 3 && (!memcmp(s + n - 3, "\xe2\x80\xa0", 3) || !memcmp(s + n - 3, "\xe2\x80\xa1", 3)))
+        return 3;
+    return 0;
+}
+
 static int add_one_name(bib_record *rec, bib_var var, const char *s, size_t n, unsigned hints)
 {
-    while (n && (*s == ' ' || *s == ',' ))
+    while (n && (*s == ' ' || *s == ',' || *s == '#'))
         s++, n--;
     /* a list's marks after a name (`DuFour, M.R.**`: a student, `Roe*`:
-     * the corresponding author) are no part of it */
-    while (n && (s[n - 1] == ' ' || s[n - 1] == ',' || s[n - 1] == ';' || s[n - 1] == '*'))
-        n--;
+     * the corresponding author, `Hong D.#`: a co-first author) are no part
+     * of it */
+    for (size_t m = 1; n && m;) {
+        m = s[n - 1] == ' ' || s[n - 1] == ',' || s[n - 1] == ';' ? 1 : author_mark_end(s, n);
+        n -= m;
+    }
     if (!n)
         return 0;
     /* `Prof. Dr. Ines Okafor`: the titles are no part of the name */
@@ -485,7 +499,8 @@ static size_t cut_list(const bib_reftag *t, size_t a, size_t b, bool semi, piece
         /* a list's marks after a name (`Amari, S.*,`: the corresponding
          * author; `DuFour, M.R.**`: a student) are no part of it */
         size_t e = i;
-        while (e > start && t->tok[e - 1].kind == BIB_REFTOK_PUNCT && tx(t, e - 1)[0] == '*')
+        while (e > start && t->tok[e - 1].kind == BIB_REFTOK_PUNCT &&
+               author_mark_end(tx(t, e - 1), t->tok[e - 1].len))
             e--;
         if (e > start) {
             const char *s = tx(t, start);

@@ -625,7 +625,7 @@ int bib__reftag_add_names(bib_record *rec, bib_var var, const bib_reftag *t, siz
         return brc;
     if (dropped && np == 1 && body_name(pc[0].s, pc[0].n, &brc))
         return add_literal(rec, var, pc[0].s, pc[0].n);
-    if (!dropped && !semi && !comma && a < b && body_name(tx(t, a), whole, &brc) &&
+    if (!with && !dropped && !semi && !comma && a < b && body_name(tx(t, a), whole, &brc) &&
         !(np >= 2 && people(pc, np, &brc)))
         return add_literal(rec, var, tx(t, a), whole);
     if (brc)

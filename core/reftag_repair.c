@@ -540,15 +540,27 @@ static bool coeditors_after_title(bib_reftag *t, const span sp[L])
 /* A bracket that opens with a co-author word the tagger read as names
  * (`(with MARTA J. OKAFOR and LENA BRANDT)`) holds names only, however
  * the tagger read its rest after an initial's period (a note, a
- * publisher): all of it up to the closing bracket is the name list. */
+ * publisher): all of it up to the closing bracket is the name list; so
+ * is one it read as a note whole, when a capital follows the word (`(with
+ * TOMAS ROE)`, not `(with an introduction by …)`) and no names come
+ * before it. */
 static bool coauthor_bracket_rest(bib_reftag *t, const span sp[L])
 {
-    (void)sp;
     bool changed = false;
     for (size_t k = 0; k + 2 < t->n; k++) {
-        if (!tok_eq(t, k, "(") || t->tok[k + 1].label != BIB_REF_AUTHOR ||
-            !bib_reftag_coauthor_word(tx(t, k + 1), t->tok[k + 1].len))
+        if (!tok_eq(t, k, "(") || !bib_reftag_coauthor_word(tx(t, k + 1), t->tok[k + 1].len))
             continue;
+        int l = t->tok[k + 1].label;
+        if (l == BIB_REF_NOTE &&
+            (sp[BIB_REF_AUTHOR].found || t->tok[k + 2].kind != BIB_REFTOK_WORD ||
+             !(tx(t, k + 2)[0] >= 'A' && tx(t, k + 2)[0] <= 'Z')))
+            continue;
+        if (l != BIB_REF_AUTHOR && l != BIB_REF_NOTE)
+            continue;
+        if (l == BIB_REF_NOTE) {
+            t->tok[k + 1].label = BIB_REF_AUTHOR;
+            changed = true;
+        }
         size_t e = k + 2;
         while (e < t->n && !tok_eq(t, e, ")") && !tok_eq(t, e, "("))
             e++;
@@ -565,6 +577,27 @@ static bool coauthor_bracket_rest(bib_reftag *t, const span sp[L])
         k = e;
     }
     return changed;
+}
+
+/* A status and `in` closing the title run before its container
+ * (`Title, to be published in: Journal 43`, `Title, forthcoming in
+ * Synthese`): the status is a note (CSL's status, reftag_record.c) and
+ * the title ends before it. */
+static bool status_in_before_container(bib_reftag *t, const span sp[L])
+{
+    span ti = sp[BIB_REF_TITLE], co = sp[BIB_REF_CONTAINER];
+    if (!ti.found || !co.found || co.a < ti.b || ti.b - ti.a < 4 || !tok_eq(t, ti.b - 1, "in"))
+        return false;
+    for (size_t k = ti.a + 1; k + 1 < ti.b; k++) {
+        size_t l = bib__reftag_status_at(t, k);
+        if (!l || k + l != ti.b - 1 || !punct_in(t, k - 1, ",;."))
+            continue;
+        t->tok[k - 1].label = BIB_REF_PUNCT;
+        for (size_t j = k; j < ti.b; j++)
+            t->tok[j].label = BIB_REF_NOTE;
+        return true;
+    }
+    return false;
 }
 
 /* A role word at the end of the container run, then names the tagger
@@ -713,7 +746,7 @@ bool bib__reftag_repair_lists(bib_reftag *t, reftag_span sp[L])
         series_statement, quoted_title_run_on, in_colon_in_title, by_names_after_title,
         coeditors_after_title, coauthors_in_title, coauthor_bracket_rest, in_without_container, own_list_readings, title_word_as_name,
         title_in_name_run, title_read_as_names, role_before_names, venue_in_name_run,
-        book_after_in_editors, status_in_brackets, role_after_authors
+        book_after_in_editors, status_in_brackets, role_after_authors, status_in_before_container
     };
     bool changed = false;
     for (size_t r = 0; r < sizeof first / sizeof *first; r++)

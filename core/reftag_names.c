@@ -608,6 +608,13 @@ int bib__reftag_add_names(bib_record *rec, bib_var var, const bib_reftag *t, siz
             with = true;
         }
     }
+    /* a role word in brackets closing the list (`Stanley Roe (ed`, its
+     * bracket closed outside the run) is no part of the names */
+    if (b >= a + 3 && tok_in(t, b - 1, roles) && tok_eq(t, b - 2, "("))
+        b -= 2;
+    else if (b >= a + 4 && tok_eq(t, b - 1, ".") && tok_in(t, b - 2, roles) &&
+             tok_eq(t, b - 3, "("))
+        b -= 3;
     /* ';' or '/' between names (`MÜLLER, H. ; SCHMIDT, P.`, `M. Abbas/O.
      * Gustafsson`): the list's separator, so a comma is inside a name */
     bool comma = false;

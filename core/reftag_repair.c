@@ -600,6 +600,47 @@ static bool status_in_before_container(bib_reftag *t, const span sp[L])
     return false;
 }
 
+/* Co-authors after a comma at the end of the title run (`Title, together
+ * with Pam Roe, Venue`, `Title, with A. Roe and B. Lee. Venue`): a
+ * co-author word after the comma, then capitalised words (names and
+ * their joining words, initials) up to the run's end: the names are the
+ * authors and the title ends at the comma. */
+static bool coauthors_after_title_comma(bib_reftag *t, const span sp[L])
+{
+    span ti = sp[BIB_REF_TITLE];
+    if (!ti.found || sp[BIB_REF_AUTHOR].found || ti.b - ti.a < 5)
+        return false;
+    for (size_t k = ti.a + 2; k + 1 < ti.b; k++) {
+        if (!punct_in(t, k - 1, ",") || !bib_reftag_coauthor_word(tx(t, k), t->tok[k].len))
+            continue;
+        size_t w = k + 1;
+        if (w + 1 < ti.b && bib_reftag_coauthor_word(tx(t, w), t->tok[w].len))
+            w++; /* `together with`, `joint with` */
+        bool names = w < ti.b;
+        size_t words = 0;
+        for (size_t j = w; j < ti.b && names; j++) {
+            const char *x = tx(t, j);
+            if (t->tok[j].kind == BIB_REFTOK_PUNCT)
+                names = strchr(".,&", x[0]) != NULL;
+            else if (t->tok[j].kind == BIB_REFTOK_WORD)
+                names = (x[0] >= 'A' && x[0] <= 'Z') || (unsigned char)x[0] >= 0xC3 ||
+                        tok_eq(t, j, "and") || tok_eq(t, j, "und") || tok_eq(t, j, "et") ||
+                        tok_eq(t, j, "y") || tok_eq(t, j, "e") || tok_eq(t, j, "og") ||
+                        tok_eq(t, j, "och") || tok_eq(t, j, "en");
+            else
+                names = false;
+            words += t->tok[j].kind == BIB_REFTOK_WORD;
+        }
+        if (!names || words < 2 || words > 24)
+            return false;
+        t->tok[k - 1].label = BIB_REF_PUNCT;
+        for (size_t j = k; j < ti.b; j++)
+            t->tok[j].label = BIB_REF_AUTHOR;
+        return true;
+    }
+    return false;
+}
+
 /* A role word at the end of the container run, then names the tagger
  * read as authors (`w: Rynek finansowy, red. A. Kowalska, Poznań 2002`,
  * `In: Handbook, ed. J. Roe`): the names are the container's editors. */
@@ -744,7 +785,8 @@ bool bib__reftag_repair_lists(bib_reftag *t, reftag_span sp[L])
     /* each repair reads the spans the ones before it left */
     bool (*const first[])(bib_reftag *, const span *) = {
         series_statement, quoted_title_run_on, in_colon_in_title, by_names_after_title,
-        coeditors_after_title, coauthors_in_title, coauthor_bracket_rest, in_without_container, own_list_readings, title_word_as_name,
+        coeditors_after_title, coauthors_in_title, coauthor_bracket_rest,
+        coauthors_after_title_comma, in_without_container, own_list_readings, title_word_as_name,
         title_in_name_run, title_read_as_names, role_before_names, venue_in_name_run,
         book_after_in_editors, status_in_brackets, role_after_authors, status_in_before_container
     };

@@ -334,6 +334,12 @@ static int walk_append(gen_walk *w, const char *s, size_t n)
         w->co_open = true;
         return bib_buf_failed(b) ? BIB_ENOMEM : BIB_OK;
     }
+    if (!b->len) {
+        /* the person's part before an entry (`Co-author, Title …`) */
+        size_t rl = refs_role_label(s, n);
+        s += rl;
+        n -= rl;
+    }
     if (b->len) {
         char e = b->data[b->len - 1];
         char p = b->len > 1 ? b->data[b->len - 2] : ' ';

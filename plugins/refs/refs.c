@@ -161,6 +161,11 @@ static int append_line(refs_state *st, const char *s, size_t n)
     } else if (st->cur.len) {
         if (bib_buf_putc(&st->cur, ' '))
             return BIB_ENOMEM;
+    } else {
+        /* the person's part before a reference (`Co-author, Title …`) */
+        size_t rl = refs_role_label(s, n);
+        s += rl;
+        n -= rl;
     }
     return refs_append_clean(&st->cur, s, n);
 }
@@ -170,8 +175,10 @@ static int assemble(refs_state *st)
 {
     bib_buf_reset(&st->cur);
     if (st->split.len) {
-        /* a whole reference already */
-        if (bib_buf_append(&st->cur, st->split.data, st->split.len))
+        /* a whole reference already (the person's part before it
+         * dropped, as append_line drops it) */
+        size_t rl = refs_role_label(st->split.data, st->split.len);
+        if (bib_buf_append(&st->cur, st->split.data + rl, st->split.len - rl))
             return BIB_ENOMEM;
         st->cur_line = st->split_line;
         st->cur_marked = false;
@@ -179,7 +186,7 @@ static int assemble(refs_state *st)
         return 0;
     }
     if (st->rest.len) {
-        if (refs_append_clean(&st->cur, st->rest.data, st->rest.len))
+        if (append_line(st, st->rest.data, st->rest.len))
             return BIB_ENOMEM;
         st->cur_line = st->rest_line;
         st->cur_marked = st->rest_marked;

@@ -300,6 +300,37 @@ static bool orcid_mark(const char *s, size_t n)
     return false;
 }
 
+size_t refs_role_label(const char *s, size_t n)
+{
+    static const char *const word[] = {
+        "co-author", "coauthor", "author", "sole", "main", "lead", "co-editor", "coeditor",
+        "editor", "translator", "contributor", "and", NULL
+    };
+    size_t i = 0, words = 0;
+    while (i < n && words < 5) {
+        size_t e = i;
+        while (e < n && s[e] != ' ' && s[e] != ',' && s[e] != ':')
+            e++;
+        bool known = false;
+        for (size_t k = 0; word[k] && !known; k++)
+            known = strlen(word[k]) == e - i && strncasecmp(s + i, word[k], e - i) == 0;
+        if (!known || e == i)
+            return 0;
+        words++;
+        if (e < n && (s[e] == ',' || s[e] == ':')) {
+            /* a role, not the joining word alone */
+            if (strncasecmp(s + i, "and", 3) == 0)
+                return 0;
+            e++;
+            while (e < n && s[e] == ' ')
+                e++;
+            return e < n ? e : 0;
+        }
+        i = e + 1;
+    }
+    return 0;
+}
+
 /* The labels of a page's links written after an entry (`… 2013. link`,
  * `… Laboratory. pdf`, `[PDF]`, a line `Full text.` of its own): what a
  * browser copies of a link list, no part of the reference. */

@@ -35,6 +35,11 @@ void refs_trim(const char **s, size_t *n);
  * not yet. */
 bool refs_has_status(const char *s, size_t n);
 
+/* The length of a label of the person's part that opens an entry of a
+ * person's own list (`Co-author, Title …`, `Editor and main author,
+ * …`): role words and a comma or colon; else 0. */
+size_t refs_role_label(const char *s, size_t n);
+
 /* The length of s[0..n) without the link labels after it (`… 2013.
  * link`, `[PDF]`, `Full text.`): 0 for a line of labels alone. */
 size_t refs_link_tail(const char *s, size_t n);

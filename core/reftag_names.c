@@ -585,17 +585,17 @@ bool bib_reftag_coauthor_word(const char *s, size_t n)
     return s && (word_in(s, n, with_words) || word_in(s, n, jointly_words));
 }
 
-/* Adds the names of a name list "Smith, J., Doe, K. & Roe, R." /
- * "J. Smith, K. Doe and R. Roe" / "SMITH, J.; DOE, K." / "Smith J, Doe K". */
-int bib__reftag_add_names(bib_record *rec, bib_var var, const bib_reftag *t, size_t a, size_t b)
+/* The names' own tokens of the run [*a, *b): a publication list of one
+ * person's works names the co-authors after a word that is no name
+ * (`(with R. Numrich)`, `2019, with A. Hu and N. Zhu,`, `zusammen mit P.
+ * Bender`, `met K. Peters`, `współautor: M. Jaremko`; docs/refs.md
+ * "Records"): the list starts after it (true: they are people written
+ * given name first); a role word in brackets closing the list
+ * (`Stanley Roe (ed`, its bracket closed outside the run) is no part of
+ * the names. */
+static bool list_bounds(const bib_reftag *t, size_t *ap, size_t *bp)
 {
-    piece pc[256];
-    bool etal = false, semi = false;
-    /* a publication list of one person's works names the co-authors
-     * after a word that is no name (`(with R. Numrich)`, `2019, with A.
-     * Hu and N. Zhu,`, `zusammen mit P. Bender`, `met K. Peters`,
-     * `współautor: M. Jaremko`; docs/refs.md "Records"): the list starts
-     * after it */
+    size_t a = *ap, b = *bp;
     bool with = false;
     if (a + 2 < b && tok_in(t, a, jointly_words) && tok_in(t, a + 1, with_words))
         a++;
@@ -608,13 +608,23 @@ int bib__reftag_add_names(bib_record *rec, bib_var var, const bib_reftag *t, siz
             with = true;
         }
     }
-    /* a role word in brackets closing the list (`Stanley Roe (ed`, its
-     * bracket closed outside the run) is no part of the names */
     if (b >= a + 3 && tok_in(t, b - 1, roles) && tok_eq(t, b - 2, "("))
         b -= 2;
     else if (b >= a + 4 && tok_eq(t, b - 1, ".") && tok_in(t, b - 2, roles) &&
              tok_eq(t, b - 3, "("))
         b -= 3;
+    *ap = a;
+    *bp = b;
+    return with;
+}
+
+/* Adds the names of a name list "Smith, J., Doe, K. & Roe, R." /
+ * "J. Smith, K. Doe and R. Roe" / "SMITH, J.; DOE, K." / "Smith J, Doe K". */
+int bib__reftag_add_names(bib_record *rec, bib_var var, const bib_reftag *t, size_t a, size_t b)
+{
+    piece pc[256];
+    bool etal = false, semi = false;
+    bool with = list_bounds(t, &a, &b);
     /* ';' or '/' between names (`MÜLLER, H. ; SCHMIDT, P.`, `M. Abbas/O.
      * Gustafsson`): the list's separator, so a comma is inside a name */
     bool comma = false;

@@ -547,8 +547,11 @@ static bool coeditors_after_title(bib_reftag *t, const span sp[L])
 static bool coauthor_bracket_rest(bib_reftag *t, const span sp[L])
 {
     bool changed = false;
+    if (!memchr(t->s, '(', t->len))
+        return false; /* most references: one byte search */
     for (size_t k = 0; k + 2 < t->n; k++) {
-        if (!tok_eq(t, k, "(") || !bib_reftag_coauthor_word(tx(t, k + 1), t->tok[k + 1].len))
+        if (t->tok[k].kind != BIB_REFTOK_PUNCT || tx(t, k)[0] != '(' ||
+            !bib_reftag_coauthor_word(tx(t, k + 1), t->tok[k + 1].len))
             continue;
         int l = t->tok[k + 1].label;
         if (l == BIB_REF_NOTE &&

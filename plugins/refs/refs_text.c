@@ -306,6 +306,11 @@ size_t refs_role_label(const char *s, size_t n)
         "co-author", "coauthor", "author", "sole", "main", "lead", "co-editor", "coeditor",
         "editor", "translator", "contributor", "and", NULL
     };
+    /* most references open with a name or a title: their first letter
+     * is none of the role words' */
+    char c0 = n ? (char)(s[0] | 32) : 0;
+    if (!strchr("acemlst", c0) || c0 == 0)
+        return 0;
     size_t i = 0, words = 0;
     while (i < n && words < 5) {
         size_t e = i;
@@ -318,8 +323,10 @@ size_t refs_role_label(const char *s, size_t n)
             return 0;
         words++;
         if (e < n && (s[e] == ',' || s[e] == ':')) {
-            /* a role, not the joining word alone */
-            if (strncasecmp(s + i, "and", 3) == 0)
+            /* a role, not the joining word alone, nor `Author,` alone (a
+             * family name, as far as a list can tell) */
+            if (strncasecmp(s + i, "and", 3) == 0 || (words == 1 && e - i == 6 &&
+                                                      strncasecmp(s, "author", 6) == 0))
                 return 0;
             e++;
             while (e < n && s[e] == ' ')
@@ -336,28 +343,47 @@ size_t refs_role_label(const char *s, size_t n)
  * browser copies of a link list, no part of the reference. */
 size_t refs_link_tail(const char *s, size_t n)
 {
-    static const char *const label[] = {
-        "pdf", "link", "links", "html", "bibtex", "download", "full text", "fulltext",
-        "volltext", "texte int\xc3\xa9gral", "slides", "[pdf]", "[link]", "[html]",
-        "[bibtex]", "(pdf)", "(link)", NULL
+    /* the last word decides, by its length and letters (every line of a
+     * page and of a reference list comes here) */
+    static const struct {
+        const char *w;
+        size_t n;
+    } label[] = {
+        {"pdf", 3}, {"link", 4}, {"links", 5}, {"html", 4}, {"bibtex", 6}, {"download", 8},
+        {"text", 4}, {"fulltext", 8}, {"volltext", 8}, {"int\xc3\xa9gral", 9}, {"slides", 6},
+        {"[pdf]", 5}, {"[link]", 6}, {"[html]", 6}, {"[bibtex]", 8}, {"(pdf)", 5},
+        {"(link)", 6}
     };
     size_t end = n;
     for (;;) {
         size_t e = end;
         while (e && (s[e - 1] == ' ' || s[e - 1] == '.' || s[e - 1] == '|' || s[e - 1] == ','))
             e--;
-        size_t hit = 0;
-        for (size_t k = 0; label[k] && !hit; k++) {
-            size_t m = strlen(label[k]);
-            if (e >= m && strncasecmp(s + e - m, label[k], m) == 0 &&
-                (e == m || s[e - m - 1] == ' '))
-                hit = m;
-        }
+        size_t w = e;
+        while (w && s[w - 1] != ' ' && e - w <= 9)
+            w--;
+        size_t m = e - w;
+        /* a label's first byte: most lines end on a number or a name */
+        if (m < 3 || m > 9 || (w && s[w - 1] != ' ') || !strchr("pPlLhHbBdDtTfFvViIsS[(", s[w]))
+            return end;
+        bool hit = false;
+        for (size_t k = 0; k < sizeof label / sizeof *label && !hit; k++)
+            hit = label[k].n == m && strncasecmp(s + w, label[k].w, m) == 0;
         if (!hit)
             return end;
+        size_t a = w;
+        /* `text` and `intégral` only after `full` and `texte` */
+        if (m == 4 && (s[w] | 32) == 't') {
+            if (w < 5 || strncasecmp(s + w - 5, "full ", 5))
+                return end;
+            a = w - 5;
+        } else if (m == 9 && (s[w] | 32) == 'i') {
+            if (w < 6 || strncasecmp(s + w - 6, "texte ", 6))
+                return end;
+            a = w - 6;
+        }
         /* the label stands after a field's end (or alone): `2013. link`,
          * not `a new link` */
-        size_t a = e - hit;
         while (a && s[a - 1] == ' ')
             a--;
         if (a && !strchr(".,;:)]|\"", s[a - 1]) &&

@@ -1065,14 +1065,14 @@ static void *cutter(void *arg)
 
 /* Bytes the pieces read ahead of the replay may hold in the write path
  * (the bench's knob: BIBCONV_JOBS_BUDGET, in KiB), beyond the window of
- * 2N pieces: a small budget keeps their buffers few and warm (50 MB of
- * BibTeX with -j 2: page faults 1,900-2,500 with 12 MiB, 1,400 with 4,
- * 1,140 with 2; wall clock the same at 2 and 4; docs/real-use.md). */
+ * 2N pieces: few buffers stay warm; with the replay reading too, 1 MiB
+ * (50 MB of BibTeX, -j 2: page faults 1,240-1,320 with 4 MiB, 880-930
+ * with 1, wall 2-7 % less; bench/README.md). */
 static size_t budget(void)
 {
     const char *e = getenv("BIBCONV_JOBS_BUDGET");
     long n = e ? strtol(e, NULL, 10) : -1;
-    return n >= 0 ? (size_t)n << 10 : (size_t)4 << 20;
+    return n >= 0 ? (size_t)n << 10 : (size_t)1 << 20;
 }
 
 /* bib_convert_write_jobs when wr is not NULL, else bib_convert_each_jobs. */

@@ -455,6 +455,37 @@ static bool own_list_readings(bib_reftag *t, const span sp[L])
     return changed;
 }
 
+/* A bracket at token k of co-authors (`(with A. Roe)`), or of co-editors
+ * after a role word (`(hrsg. gemeinsam mit A. Roe)`, role true): its
+ * closing bracket's index, or 0. *w gets the co-author word's. */
+static size_t coauthor_bracket(const bib_reftag *t, size_t k, bool *role, size_t *w)
+{
+    if (!tok_eq(t, k, "("))
+        return 0;
+    size_t i = k + 1;
+    *role = tok_in(t, i, bib__reftag_roles);
+    if (*role)
+        i += 1 + (i + 1 < t->n && tok_eq(t, i + 1, "."));
+    if (i + 1 >= t->n || !bib_reftag_coauthor_word(tx(t, i), t->tok[i].len))
+        return 0;
+    size_t e = i + 1;
+    while (e < t->n && !tok_eq(t, e, ")"))
+        e++;
+    *w = i;
+    return e < t->n ? e : 0;
+}
+
+/* Labels the bracket [k, e] coauthor_bracket found: its marks punct, the
+ * role word a note, the names authors or, after a role word, editors. */
+static void label_coauthor_bracket(bib_reftag *t, size_t k, size_t w, size_t e, bool role)
+{
+    t->tok[k].label = t->tok[e].label = BIB_REF_PUNCT;
+    for (size_t j = k + 1; j < w; j++) /* the role word and its period */
+        t->tok[j].label = tok_eq(t, j, ".") ? BIB_REF_PUNCT : BIB_REF_NOTE;
+    for (size_t j = w; j < e; j++)
+        t->tok[j].label = role ? BIB_REF_EDITOR : BIB_REF_AUTHOR;
+}
+
 /* Co-authors in brackets inside the title run (`Płynność banków
  * (współautor: M. Nowak), w: …`, `Title (with P. Kelly)` where the tagger
  * did not see the word): the bracket opens with a co-author word
@@ -469,24 +500,11 @@ static bool coauthors_in_title(bib_reftag *t, const span sp[L])
     if (!ti.found || (sp[BIB_REF_AUTHOR].found && sp[BIB_REF_AUTHOR].a < ti.a))
         return false;
     for (size_t k = ti.a + 1; k + 2 < ti.b; k++) {
-        if (!tok_eq(t, k, "("))
+        bool role;
+        size_t w, e = coauthor_bracket(t, k, &role, &w);
+        if (!e)
             continue;
-        size_t w = k + 1;
-        bool ed = tok_in(t, w, bib__reftag_roles);
-        if (ed)
-            w += 1 + (w + 1 < t->n && tok_eq(t, w + 1, "."));
-        if (w + 1 >= t->n || !bib_reftag_coauthor_word(tx(t, w), t->tok[w].len))
-            continue;
-        size_t e = w + 1;
-        while (e < t->n && !tok_eq(t, e, ")"))
-            e++;
-        if (e >= t->n)
-            return false;
-        t->tok[k].label = t->tok[e].label = BIB_REF_PUNCT;
-        for (size_t j = k + 1; j < w; j++) /* the role word and its period */
-            t->tok[j].label = tok_eq(t, j, ".") ? BIB_REF_PUNCT : BIB_REF_NOTE;
-        for (size_t j = w; j < e; j++)
-            t->tok[j].label = ed ? BIB_REF_EDITOR : BIB_REF_AUTHOR;
+        label_coauthor_bracket(t, k, w, e, role);
         /* what the run held after the bracket is the title's no more */
         for (size_t j = e + 1; j < ti.b; j++)
             t->tok[j].label = BIB_REF_NOTE;
@@ -513,25 +531,14 @@ static bool coeditors_after_title(bib_reftag *t, const span sp[L])
         int l = t->tok[k - 1].label;
         if (l != first && l != BIB_REF_PUNCT)
             return false; /* the opening run ended before any bracket */
-        if (!tok_eq(t, k, "(") || !tok_in(t, k + 1, bib__reftag_roles))
+        bool role;
+        size_t w, e = coauthor_bracket(t, k, &role, &w);
+        if (!e || !role)
             continue;
-        size_t w = k + 2 + (tok_eq(t, k + 2, ".") ? 1 : 0);
-        if (w + 1 >= t->n || !bib_reftag_coauthor_word(tx(t, w), t->tok[w].len))
-            continue;
-        size_t e = w + 1;
-        while (e < t->n && !tok_eq(t, e, ")"))
-            e++;
-        if (e >= t->n)
-            return false;
         for (size_t j = a; j < k; j++)
             if (t->tok[j].label == first)
                 t->tok[j].label = BIB_REF_TITLE;
-        t->tok[k].label = t->tok[e].label = BIB_REF_PUNCT;
-        t->tok[k + 1].label = BIB_REF_NOTE;
-        if (w > k + 2)
-            t->tok[k + 2].label = BIB_REF_PUNCT;
-        for (size_t j = w; j < e; j++)
-            t->tok[j].label = BIB_REF_EDITOR;
+        label_coauthor_bracket(t, k, w, e, role);
         return true;
     }
     return false;

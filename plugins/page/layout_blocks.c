@@ -290,9 +290,6 @@ static bool date_line(const char *s, size_t n)
     return page_gen_date_line(s, n, true);
 }
 
-/* The author line of a block whose title is line i: the next line, or
- * the one after a date line under the title (a feed's `Title` / `July
- * 2014` / `A. Wong | S. Tang`); pl->n when neither is one. */
 size_t page_coauthor_line(const char *s, size_t n)
 {
     size_t at = 0;
@@ -314,6 +311,9 @@ static bool coauthor_line(const char *s, size_t n)
     return page_coauthor_line(s, n) > 0;
 }
 
+/* The author line of a block whose title is line i: the next line, or
+ * the one after a date line under the title (a feed's `Title` / `July
+ * 2014` / `A. Wong | S. Tang`); pl->n when neither is one. */
 static size_t block_authors(const page_lines *pl, size_t i)
 {
     size_t a = next_nonblank(pl, i);

@@ -174,10 +174,6 @@ bool refs_is_heading(const char *s, size_t n)
 
 static char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? (char)(c + 32) : c; }
 
-/* The participle that opens a reviewer's note, then a preposition that
- * names the reviewer or the review's venue (`by`, `in`, `von`, `par`,
- * ...): a title may open with `Review of` or `Rezension zu`, a note of
- * this shape never with both words. */
 /* A review's label with its colon (`Rezension: Graziano, RabelsZ 85`,
  * `– Reviews: …`) or an earlier version's (`Revised version of: …`):
  * a line under an entry of a person's books or papers. */
@@ -190,15 +186,10 @@ static bool review_label(const char *s, size_t n)
         "recensies:", "resenha:", "resenhas:", "revised version of", "earlier version:",
         "earlier version of", "previous version:", NULL
     };
-    /* after a dash or bullet of its own (en dash, em dash, bullet) */
-    if (n > 4 && (!memcmp(s, "\xe2\x80\x93 ", 4) || !memcmp(s, "\xe2\x80\x94 ", 4) ||
-                  !memcmp(s, "\xe2\x80\xa2 ", 4))) {
-        s += 4;
-        n -= 4;
-    } else if (n > 2 && (s[0] == '-' || s[0] == '*') && s[1] == ' ') {
-        s += 2;
-        n -= 2;
-    }
+    /* after a dash or bullet of its own (a list's marker, refs_marker) */
+    size_t mk = refs_marker(s, n);
+    s += mk;
+    n -= mk;
     for (size_t k = 0; label[k]; k++) {
         size_t m = strlen(label[k]);
         if (n > m && ascii_lower(s[0]) == label[k][0] &&
@@ -208,6 +199,10 @@ static bool review_label(const char *s, size_t n)
     return false;
 }
 
+/* The participle that opens a reviewer's note, then a preposition that
+ * names the reviewer or the review's venue (`by`, `in`, `von`, `par`,
+ * ...): a title may open with `Review of` or `Rezension zu`, a note of
+ * this shape never with both words. */
 bool refs_review_line(const char *s, size_t n)
 {
     if (review_label(s, n))

@@ -12,6 +12,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "bibconv/dates.h"
+#include "bibconv/record.h"
 #include "bibconv/reftag.h"
 #include "names_internal.h"
 #include "reftag_model.h"
@@ -790,6 +792,68 @@ static bool role_after_authors(bib_reftag *t, const span sp[L])
     return true;
 }
 
+/* An edited volume cited by its editors (`Roe, Ilona (Hrsg.): Title.
+ * Subtitle. Leipzig 2009.`): with the editors opening the reference and
+ * no author, no `In`, no volume, issue or pages, the work is the book
+ * itself, so a container read right after its title, a period between,
+ * is the title's second part. */
+static bool edited_book_subtitle(bib_reftag *t, const span sp[L])
+{
+    span ed = sp[BIB_REF_EDITOR], ti = sp[BIB_REF_TITLE], co = sp[BIB_REF_CONTAINER];
+    if (!ed.found || !ti.found || !co.found || sp[BIB_REF_AUTHOR].found || sp[BIB_REF_VOLUME].found ||
+        sp[BIB_REF_ISSUE].found || sp[BIB_REF_PAGES].found || ed.b > ti.a || co.a <= ti.b)
+        return false;
+    for (size_t i = 0; i < ed.a; i++)
+        if (t->tok[i].label != BIB_REF_PUNCT && t->tok[i].label != BIB_REF_CITNUM)
+            return false;
+    for (size_t i = ti.b; i < co.a; i++)
+        if (t->tok[i].label != BIB_REF_PUNCT || !tok_eq(t, i, "."))
+            return false;
+    for (size_t i = 0; i < t->n; i++)
+        if (t->tok[i].label == BIB_REF_NOTE && tok_in(t, i, bib__reftag_in_cues))
+            return false;
+    for (size_t i = ti.b; i < co.b; i++)
+        t->tok[i].label = BIB_REF_TITLE;
+    return true;
+}
+
+/* Does the text of tokens [a, b) parse as a date? */
+static bool parses_as_date(const bib_reftag *t, size_t a, size_t b)
+{
+    bib_date d = { 0 };
+    const char *s = tx(t, a);
+    int rc = bib_date_parse(&d, s, t->tok[b - 1].off + t->tok[b - 1].len - t->tok[a].off, BIB_DATE_ANY);
+    bib_date_clear(&d);
+    return rc == 0;
+}
+
+/* A place glued to the year that ends a reference (`…, Baden-Baden
+ * 2019.`, as German lists write `Ort Jahr`) read with the date: words
+ * before the year that the date parser does not take with it (no month,
+ * season or day) are the place, when the reference names none. */
+static bool place_in_date(bib_reftag *t, const span sp[L])
+{
+    span d = sp[BIB_REF_DATE];
+    if (!d.found || sp[BIB_REF_PLACE].found)
+        return false;
+    size_t y = d.a;
+    while (y < d.b && t->tok[y].kind == BIB_REFTOK_WORD)
+        y++;
+    if (y == d.a || y >= d.b || t->tok[y].kind != BIB_REFTOK_NUMBER)
+        return false;
+    const char *w = tx(t, d.a);
+    if (!(*w >= 'A' && *w <= 'Z') && !((unsigned char)*w >= 0xc3 && (unsigned char)*w < 0xe0))
+        return false;   /* a capital: ASCII, or a Latin letter of two bytes */
+    for (size_t i = d.b; i < t->n; i++)
+        if (t->tok[i].label != BIB_REF_PUNCT)
+            return false;
+    if (parses_as_date(t, d.a, d.b) || !parses_as_date(t, y, d.b))
+        return false;
+    for (size_t i = d.a; i < y; i++)
+        t->tok[i].label = BIB_REF_PLACE;
+    return true;
+}
+
 bool bib__reftag_repair_lists(bib_reftag *t, reftag_span sp[L])
 {
     /* each repair reads the spans the ones before it left */
@@ -798,7 +862,8 @@ bool bib__reftag_repair_lists(bib_reftag *t, reftag_span sp[L])
         coeditors_after_title, coauthors_in_title, coauthor_bracket_rest,
         coauthors_after_title_comma, in_without_container, own_list_readings, title_word_as_name,
         title_in_name_run, title_read_as_names, role_before_names, venue_in_name_run,
-        book_after_in_editors, status_in_brackets, role_after_authors, status_in_before_container
+        book_after_in_editors, status_in_brackets, role_after_authors, status_in_before_container,
+        edited_book_subtitle, place_in_date
     };
     bool changed = false;
     for (size_t r = 0; r < sizeof first / sizeof *first; r++)

@@ -109,7 +109,7 @@ typedef struct {
     int style;        /* index into styles */
     char *text;       /* the reference (for REFS_DUMP) */
     int split;        /* 0 train, 1 held-out style and record, 2 held-out record only, 3 held-out style only,
-                         4 the title-first check (copies of split 1's) */
+                         4 the title-first check, 5 the short-form check (copies of split 1's) */
     long rkey;        /* the source record (rendered: its id in every style;
                          AnyStyle: the sequence itself, as -1 - index) */
 } example;
@@ -207,8 +207,9 @@ static int style_index(const char *name)
 static bib_reftag *tagger;
 
 /* aug: 0 a reference of the data, 1 a copy for training (kept in the
- * training split only), 2 a copy for the title-first check (kept in the
- * validation split only, as split 4: never trained on) */
+ * training split only), 2 and 3 a copy for the title-first and the
+ * short-form check (kept in the validation split only, as split 4 and
+ * 5: never trained on) */
 static void add_example(const char *src, const char *style, long rec, json_t *seg, int aug)
 {
     size_t total = 0;
@@ -246,9 +247,9 @@ static void add_example(const char *src, const char *style, long rec, json_t *se
         e.split = hold_rec && hold_style ? 1 : hold_rec ? 2 : hold_style ? 3 : 0;
         if (anystyle)
             e.split = hold_rec ? 1 : 0;
-        if (aug == 2 && e.split == 1)
-            e.split = 4;
-        if (aug && e.split != (aug == 2 ? 4 : 0)) {
+        if (aug >= 2 && e.split == 1)
+            e.split = aug + 2;
+        if (aug && e.split != (aug >= 2 ? aug + 2 : 0)) {
             free(text);
             free(lab);
             return;
@@ -313,7 +314,8 @@ static void load(const char *path)
         for (size_t c = 0; !strcmp(src, "rendered") && c < ncopiers; c++) {
             json_t *copy = copiers[c](style, rec, json_object_get(j, "seg"));
             if (copy)
-                add_example(src, style, rec, copy, copiers[c] == title_first_check ? 2 : 1);
+                add_example(src, style, rec, copy,
+                            copiers[c] == title_first_check ? 2 : copiers[c] == short_form_check ? 3 : 1);
             json_decref(copy);
         }
         json_decref(j);
@@ -524,7 +526,8 @@ static void evaluate(const char *title, int want_split, bool builtin)
     /* REFS_DUMP_RECORDS: the held-out records of the training styles,
      * for choosing what to change without looking at the held-out styles */
     const char *dp = want_split == 1 ? getenv("REFS_DUMP")
-                     : want_split == 2 ? getenv("REFS_DUMP_RECORDS") : NULL;
+                     : want_split == 2 ? getenv("REFS_DUMP_RECORDS")
+                     : want_split == 5 ? getenv("REFS_DUMP_SHORT") : NULL;
     FILE *dump = dp ? fopen(dp, "w") : NULL;
     size_t maxn = 0;
     for (size_t e = 0; e < nex; e++)
@@ -1042,6 +1045,7 @@ int main(int argc, char **argv)
         evaluate("validation, the built-in table", 1, true);
         evaluate("held-out records, training styles, the built-in table", 2, true);
         evaluate("title-first check, the built-in table", 4, true);
+        evaluate("short-form check, the built-in table", 5, true);
         return 0;
     }
     w = calloc((size_t)dn * L, sizeof *w);
@@ -1055,6 +1059,7 @@ int main(int argc, char **argv)
     evaluate("validation (held-out styles and records)", 1, false);
     evaluate("held-out records, training styles", 2, false);
     evaluate("title-first check (copies of validation references)", 4, false);
+    evaluate("short-form check (copies of validation references)", 5, false);
     write_table(argv[1], hash);
     for (size_t e = 0; e < nex; e++)
         free(ex[e].text);

@@ -47,7 +47,8 @@ extern long initials_marks_changed[2];
 
 /* A copy of a rendered reference (its seg), or NULL when it gets none;
  * the caller owns the copy. The training copies, then the held-out
- * title-first check (title_first_check) last. */
+ * title-first and short-form checks (title_first_check,
+ * short_form_check) last. */
 /* Reads the source records (tools/data/refs/records.jsonl, one a line,
  * a rendered reference's `rec` its line's index): the names some copies
  * write. Exits on a read error. */
@@ -57,5 +58,6 @@ typedef json_t *(*refs_copier)(const char *style, long rec, json_t *seg);
 extern const refs_copier copiers[];
 extern const size_t ncopiers;
 json_t *title_first_check(const char *style, long rec, json_t *seg);
+json_t *short_form_check(const char *style, long rec, json_t *seg);
 
 #endif

@@ -7,6 +7,7 @@
  * renders (docs/refs.md, "Training and validation").
  */
 #define _POSIX_C_SOURCE 200809L
+#include <ctype.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -618,11 +619,125 @@ static json_t *coauthor_copy(const char *style, long rec, json_t *seg)
     return out;
 }
 
+/* Is label l one of a venue's (what a short own-list entry keeps)? */
+static bool venue_label(const char *l)
+{
+    return !strcmp(l, "container-title") || !strcmp(l, "collection-title") || !strcmp(l, "publisher") ||
+           !strcmp(l, "place");
+}
+
+/* A copy of a reference that gives the names and then the title,
+ * written as a person's short list of their own works writes it: no
+ * names (the list is the person's), the title, its venue (journal,
+ * series, publisher, place, in the reference's order) and the year last
+ * (`Title. Regional Studies 2022`, `Title, Duncker & Humblot, Berlin
+ * 2004.`, `Title. Public Choice (2009)`): volume, pages, links and the
+ * date's month and day left out. No style renders that; the tagger read such a journal into the
+ * title. The title keeps its quotes and closes with a period or a comma
+ * (seeded); a place moves before the year for a seeded half, as German
+ * lists write `Berlin 2004`; the year follows a space, a comma or
+ * brackets (seeded), a final period or none. A seeded tenth of the
+ * references with a venue and a year; `salt` the seed (the training
+ * copies' or the held-out short-form check's, docs/refs.md). */
+static json_t *short_form(const char *style, long rec, json_t *seg, unsigned salt)
+{
+    char key[300];
+    snprintf(key, sizeof key, "shortform/%s/%ld", style, rec);
+    if (mix(key, salt) % 10)
+        return NULL;
+    size_t n = json_array_size(seg), a = 0, t, te, r, date = SIZE_MAX, place = SIZE_MAX, nv = 0;
+    while (a < n && strcmp(seg_label(seg, a), "author")) {
+        if (strcmp(seg_label(seg, a), "punct") && strcmp(seg_label(seg, a), "citation-number"))
+            return NULL;
+        a++;
+    }
+    for (t = a; t < n && (!strcmp(seg_label(seg, t), "author") || !strcmp(seg_label(seg, t), "punct")); t++)
+        ;
+    if (a == n || t == n || strcmp(seg_label(seg, t), "title"))
+        return NULL;
+    for (te = r = t + 1; r < n && (!strcmp(seg_label(seg, r), "punct") || !strcmp(seg_label(seg, r), "title")); r++)
+        te = strcmp(seg_label(seg, r), "title") ? te : r + 1;
+    for (size_t k = 0; k < n; k++) {
+        const char *l = seg_label(seg, k);
+        if (!strcmp(l, "date") && date == SIZE_MAX)
+            date = k;
+        if (k >= te && venue_label(l))
+            nv++, place = !strcmp(l, "place") ? k : place;
+    }
+    if (date == SIZE_MAX || !nv)
+        return NULL;
+    /* the year alone (`2019`, `2019a`): such lists write no month, and
+     * a month kept taught the tagger that a word before the year is the
+     * date's, where German lists write the place (`Baden-Baden 2019`) */
+    const char *dt = seg_text(seg, date);
+    size_t dlen = 0;
+    while (*dt && !(strspn(dt, "0123456789") == 4 && (dt == seg_text(seg, date) || !isalnum((unsigned char)dt[-1]))))
+        dt++;
+    if (!*dt)
+        return NULL;
+    dlen = 4 + (isalpha((unsigned char)dt[4]) && !isalnum((unsigned char)dt[5]));
+    if (isalnum((unsigned char)dt[dlen]))
+        return NULL;
+    char pre[128] = "", post[128] = "", close[128];
+    cat_punct(pre, sizeof pre, seg, t - (t > a && !strcmp(seg_label(seg, t - 1), "punct")), t);
+    cat_punct(post, sizeof post, seg, te, r);
+    bool comma = mix(key, salt + 1) % 2, place_last = place != SIZE_MAX && mix(key, salt + 2) % 2;
+    unsigned ysep = mix(key, salt + 3) % 3, end = mix(key, salt + 4) % 2;
+    /* the title's quotes and brackets kept, its marks one period or comma */
+    size_t c = 0;
+    bool q = false;
+    for (size_t k = 0; post[k] && c + 3 < sizeof close; k++)
+        if (!strchr(".,:;? ", post[k]))
+            close[c++] = post[k];
+        else if (post[k] == '?' || post[k] == '!')
+            close[c++] = post[k], q = true;
+    close[c] = 0;
+    strcat(close, q ? " " : comma ? ", " : ". ");
+    json_t *out = json_array();
+    for (size_t k = 0; k < a; k++)
+        json_array_append(out, json_array_get(seg, k));
+    seg_add(out, "punct", pre + strspn(pre, " .,;:-/"));
+    for (size_t k = t; k + 1 < te; k++)
+        json_array_append(out, json_array_get(seg, k));
+    add_trimmed(out, seg, te - 1, NULL);
+    seg_add(out, "punct", close);
+    size_t done = 0;
+    for (size_t k = te; k < n; k++)
+        if (venue_label(seg_label(seg, k)) && !(place_last && k == place)) {
+            if (done++)
+                seg_add(out, "punct", ", ");
+            add_trimmed(out, seg, k, NULL);
+        }
+    if (place_last) {
+        if (done)
+            seg_add(out, "punct", ", ");
+        add_trimmed(out, seg, place, NULL);
+    }
+    static const char *const opens[] = { " ", ", ", " (" };
+    char *y = must(strndup(dt, dlen));
+    seg_add(out, "punct", place_last && ysep == 2 ? " " : opens[ysep]);
+    seg_add(out, "date", y);
+    free(y);
+    seg_add(out, "punct", ysep == 2 && !place_last ? (end ? ")." : ")") : end ? "." : "");
+    return out;
+}
+
+static json_t *short_form_copy(const char *style, long rec, json_t *seg)
+{
+    return short_form(style, rec, seg, SEED);
+}
+
+/* the held-out short-form check's copies: of validation references */
+json_t *short_form_check(const char *style, long rec, json_t *seg)
+{
+    return short_form(style, rec, seg, SEED + 17);
+}
+
 /* The copies of a rendered reference, in this order: for training, and
- * the last for the held-out title-first check. */
+ * the last two for the held-out title-first and short-form checks. */
 const refs_copier copiers[] = {
     slash_copy, word_copy, year_first_copy, bare_copy, title_first_copy, coauthor_copy,
-    title_first_check
+    short_form_copy, title_first_check, short_form_check
 };
 const size_t ncopiers = sizeof copiers / sizeof *copiers;
 

@@ -23,6 +23,16 @@
 
 typedef reftag_span span;
 
+/* Nothing but punctuation and a citation number before token a: a run
+ * that starts there opens the reference. */
+static bool opens_reference(const bib_reftag *t, size_t a)
+{
+    for (size_t i = 0; i < a; i++)
+        if (t->tok[i].label != BIB_REF_PUNCT && t->tok[i].label != BIB_REF_CITNUM)
+            return false;
+    return true;
+}
+
 /* A title-first reference whose title opens with a word and a comma
  * (`Low-Latency, High-Throughput Collection, A. Okafor and B. Lind,
  * Proc. …`): the tagger may take the word before the comma for a name,
@@ -60,11 +70,8 @@ static bool title_word_as_name(bib_reftag *t, const span sp[L])
 static bool title_in_name_run(bib_reftag *t, const span sp[L])
 {
     span au = sp[BIB_REF_AUTHOR];
-    if (sp[BIB_REF_TITLE].found || !au.found)
+    if (sp[BIB_REF_TITLE].found || !au.found || !opens_reference(t, au.a))
         return false;
-    for (size_t i = 0; i < au.a; i++)
-        if (t->tok[i].label != BIB_REF_PUNCT && t->tok[i].label != BIB_REF_CITNUM)
-            return false;
     size_t c = au.a, words = 0;
     for (; c < au.b && !tok_eq(t, c, ","); c++) {
         if (t->tok[c].kind != BIB_REFTOK_WORD || (t->tok[c].len == 1 && tok_eq(t, c + 1, ".")))
@@ -108,6 +115,15 @@ static bool punct_in(const bib_reftag *t, size_t i, const char *set)
 {
     return i < t->n && t->tok[i].kind == BIB_REFTOK_PUNCT && t->tok[i].len == 1 &&
            strchr(set, tx(t, i)[0]);
+}
+
+/* Tokens [a, b) are punctuation labelled so, each a byte of set. */
+static bool marks_only(const bib_reftag *t, size_t a, size_t b, const char *set)
+{
+    for (size_t i = a; i < b; i++)
+        if (t->tok[i].label != BIB_REF_PUNCT || !punct_in(t, i, set))
+            return false;
+    return true;
 }
 
 /* A title opened by a quote mark that the tagger ran on past its closing
@@ -356,12 +372,8 @@ static bool title_read_as_names(bib_reftag *t, const span sp[L])
     span au = sp[BIB_REF_AUTHOR], ti = sp[BIB_REF_TITLE];
     if (!au.found || !ti.found || ti.a <= au.b)
         return false;
-    for (size_t i = 0; i < au.a; i++)
-        if (t->tok[i].label != BIB_REF_PUNCT && t->tok[i].label != BIB_REF_CITNUM)
-            return false;
-    for (size_t i = au.b; i < ti.a; i++)
-        if (t->tok[i].label != BIB_REF_PUNCT || !punct_in(t, i, ".:"))
-            return false;
+    if (!opens_reference(t, au.a) || !marks_only(t, au.b, ti.a, ".:"))
+        return false;
     size_t words = 0, lower = 0;
     for (size_t i = au.a; i < au.b; i++) {
         if (t->tok[i].kind == BIB_REFTOK_PUNCT && !punct_in(t, i, "-'"))
@@ -803,12 +815,8 @@ static bool edited_book_subtitle(bib_reftag *t, const span sp[L])
     if (!ed.found || !ti.found || !co.found || sp[BIB_REF_AUTHOR].found || sp[BIB_REF_VOLUME].found ||
         sp[BIB_REF_ISSUE].found || sp[BIB_REF_PAGES].found || ed.b > ti.a || co.a <= ti.b)
         return false;
-    for (size_t i = 0; i < ed.a; i++)
-        if (t->tok[i].label != BIB_REF_PUNCT && t->tok[i].label != BIB_REF_CITNUM)
-            return false;
-    for (size_t i = ti.b; i < co.a; i++)
-        if (t->tok[i].label != BIB_REF_PUNCT || !tok_eq(t, i, "."))
-            return false;
+    if (!opens_reference(t, ed.a) || !marks_only(t, ti.b, co.a, "."))
+        return false;
     for (size_t i = 0; i < t->n; i++)
         if (t->tok[i].label == BIB_REF_NOTE && tok_in(t, i, bib__reftag_in_cues))
             return false;

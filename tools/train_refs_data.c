@@ -340,6 +340,28 @@ static json_t *year_first_copy(const char *style, long rec, json_t *seg)
     return out;
 }
 
+/* Where the parts are in a reference whose names open it (after a
+ * citation number and punctuation) and are followed by its title: *a
+ * the names' first segment, *t the title's, *te one past the title's
+ * last, *r the first segment after the punctuation that closes it (n
+ * when none). False when the reference is not so. */
+static bool names_then_title(json_t *seg, size_t *a, size_t *t, size_t *te, size_t *r)
+{
+    size_t n = json_array_size(seg);
+    for (*a = 0; *a < n && strcmp(seg_label(seg, *a), "author"); ++*a)
+        if (strcmp(seg_label(seg, *a), "punct") && strcmp(seg_label(seg, *a), "citation-number"))
+            return false;
+    for (*t = *a; *t < n && (!strcmp(seg_label(seg, *t), "author") || !strcmp(seg_label(seg, *t), "punct")); ++*t)
+        ;
+    if (*a == n || *t == n || strcmp(seg_label(seg, *t), "title"))
+        return false;
+    for (*te = *r = *t + 1; *r < n && (!strcmp(seg_label(seg, *r), "punct") || !strcmp(seg_label(seg, *r), "title")); ++*r)
+        *te = strcmp(seg_label(seg, *r), "title") ? *te : *r + 1;
+    for (*r = *te; *r < n && !strcmp(seg_label(seg, *r), "punct"); ++*r)
+        ;
+    return true;
+}
+
 /* A copy of a reference without its names (`Title, subtitle. Journal 3:
  * 1-9.`), as a list writes an anonymous work, a standard or a web page:
  * the names' place then holds the title, and a title opening with a
@@ -352,17 +374,8 @@ static json_t *bare_copy(const char *style, long rec, json_t *seg)
     snprintf(key, sizeof key, "bare/%s/%ld", style, rec);
     if (mix(key, SEED) % 10)
         return NULL;
-    size_t n = json_array_size(seg), a = 0;
-    while (a < n && strcmp(seg_label(seg, a), "author")) {
-        const char *l = seg_label(seg, a);
-        if (strcmp(l, "punct") && strcmp(l, "citation-number"))
-            return NULL;
-        a++;
-    }
-    size_t t = a;
-    while (t < n && (!strcmp(seg_label(seg, t), "author") || !strcmp(seg_label(seg, t), "punct")))
-        t++;
-    if (a == n || t == n || strcmp(seg_label(seg, t), "title"))
+    size_t n = json_array_size(seg), a, t, te, r;
+    if (!names_then_title(seg, &a, &t, &te, &r))
         return NULL;
     json_t *out = json_array();
     for (size_t k = 0; k < a; k++)
@@ -394,6 +407,22 @@ static void add_trimmed(json_t *out, json_t *seg, size_t i, int *ends_dot)
     free(b);
 }
 
+/* A new copy (the caller's) that opens with seg's segments before its
+ * names (a citation number), the title's opening quote (what pre holds
+ * after the names' closing marks) and the title, segments [t, te), its
+ * last one's white space cut: a title moved to the front. */
+static json_t *title_opening(json_t *seg, size_t a, size_t t, size_t te, const char *pre)
+{
+    json_t *out = json_array();
+    for (size_t k = 0; k < a; k++)
+        json_array_append(out, json_array_get(seg, k));
+    seg_add(out, "punct", pre + strspn(pre, " .,;:-/"));
+    for (size_t k = t; k + 1 < te; k++)
+        json_array_append(out, json_array_get(seg, k));
+    add_trimmed(out, seg, te - 1, NULL);
+    return out;
+}
+
 /* A copy of a reference that gives the names and then the title with
  * the title moved before the names, as personal publication pages write
  * their entries (`Fast Heaps, A. Okafor and B. Lind, Proc. LDC, 2021.`):
@@ -411,20 +440,11 @@ static json_t *title_first(const char *style, long rec, json_t *seg, unsigned sa
     snprintf(key, sizeof key, "titlefirst/%s/%ld", style, rec);
     if (mix(key, salt) % 6)
         return NULL;
-    size_t n = json_array_size(seg), a = 0, ne = 0, t, te, r;
-    while (a < n && strcmp(seg_label(seg, a), "author")) {
-        if (strcmp(seg_label(seg, a), "punct") && strcmp(seg_label(seg, a), "citation-number"))
-            return NULL;
-        a++;
-    }
-    for (t = a; t < n && (!strcmp(seg_label(seg, t), "author") || !strcmp(seg_label(seg, t), "punct")); t++)
-        ne = strcmp(seg_label(seg, t), "author") ? ne : t + 1;
-    if (a == n || t == n || strcmp(seg_label(seg, t), "title"))
+    size_t n = json_array_size(seg), a, ne = 0, t, te, r;
+    if (!names_then_title(seg, &a, &t, &te, &r))
         return NULL;
-    for (te = r = t + 1; r < n && (!strcmp(seg_label(seg, r), "punct") || !strcmp(seg_label(seg, r), "title")); r++)
-        te = strcmp(seg_label(seg, r), "title") ? te : r + 1;
-    for (r = te; r < n && !strcmp(seg_label(seg, r), "punct"); r++)
-        ;
+    for (size_t k = a; k < t; k++)   /* one past the names' last segment */
+        ne = strcmp(seg_label(seg, k), "author") ? ne : k + 1;
     char pre[128] = "", post[128] = "", close[128] = "", tail[16];
     cat_punct(pre, sizeof pre, seg, ne, t);
     cat_punct(post, sizeof post, seg, te, r);
@@ -442,13 +462,7 @@ static json_t *title_first(const char *style, long rec, json_t *seg, unsigned sa
             close[o++] = comma ? ',' : '.';
     if (!*close || close[strlen(close) - 1] != ' ')
         strcat(close, " ");
-    json_t *out = json_array();
-    for (size_t k = 0; k < a; k++)
-        json_array_append(out, json_array_get(seg, k));
-    seg_add(out, "punct", pre + strspn(pre, " .,;:-/"));   /* an opening quote */
-    for (size_t k = t; k + 1 < te; k++)
-        json_array_append(out, json_array_get(seg, k));
-    add_trimmed(out, seg, te - 1, NULL);
+    json_t *out = title_opening(seg, a, t, te, pre);
     seg_add(out, "punct", close);
     for (size_t k = a; k + 1 < ne; k++)
         json_array_append(out, json_array_get(seg, k));
@@ -560,21 +574,8 @@ static json_t *coauthor_copy(const char *style, long rec, json_t *seg)
     snprintf(key, sizeof key, "coauthor/%s/%ld", style, rec);
     if (mix(key, SEED) % 6)
         return NULL;
-    size_t n = json_array_size(seg), a = 0, t, te, r;
-    while (a < n && strcmp(seg_label(seg, a), "author")) {
-        if (strcmp(seg_label(seg, a), "punct") && strcmp(seg_label(seg, a), "citation-number"))
-            return NULL;
-        a++;
-    }
-    for (t = a; t < n && (!strcmp(seg_label(seg, t), "author") || !strcmp(seg_label(seg, t), "punct")); t++)
-        ;
-    if (a == n || t == n || strcmp(seg_label(seg, t), "title"))
-        return NULL;
-    for (te = r = t + 1; r < n && (!strcmp(seg_label(seg, r), "punct") || !strcmp(seg_label(seg, r), "title")); r++)
-        te = strcmp(seg_label(seg, r), "title") ? te : r + 1;
-    for (r = te; r < n && !strcmp(seg_label(seg, r), "punct"); r++)
-        ;
-    if (r == n)
+    size_t n = json_array_size(seg), a, t, te, r;
+    if (!names_then_title(seg, &a, &t, &te, &r) || r == n)
         return NULL;
     bool last = mix(key, SEED + 1) % 2; /* the names as a last sentence */
     char co[1024];
@@ -594,13 +595,7 @@ static json_t *coauthor_copy(const char *style, long rec, json_t *seg)
         else if (post[k] == '?')
             close[c++] = '?', q = true;
     close[c] = 0;
-    json_t *out = json_array();
-    for (size_t k = 0; k < a; k++)
-        json_array_append(out, json_array_get(seg, k));
-    seg_add(out, "punct", pre + strspn(pre, " .,;:-/"));
-    for (size_t k = t; k + 1 < te; k++)
-        json_array_append(out, json_array_get(seg, k));
-    add_trimmed(out, seg, te - 1, NULL);
+    json_t *out = title_opening(seg, a, t, te, pre);
     char mark[160];
     snprintf(mark, sizeof mark, "%s%s%s", close, q ? "" : last ? "." : ",", last ? " " : " (");
     seg_add(out, "punct", mark);
@@ -645,18 +640,9 @@ static json_t *short_form(const char *style, long rec, json_t *seg, unsigned sal
     snprintf(key, sizeof key, "shortform/%s/%ld", style, rec);
     if (mix(key, salt) % 10)
         return NULL;
-    size_t n = json_array_size(seg), a = 0, t, te, r, date = SIZE_MAX, place = SIZE_MAX, nv = 0;
-    while (a < n && strcmp(seg_label(seg, a), "author")) {
-        if (strcmp(seg_label(seg, a), "punct") && strcmp(seg_label(seg, a), "citation-number"))
-            return NULL;
-        a++;
-    }
-    for (t = a; t < n && (!strcmp(seg_label(seg, t), "author") || !strcmp(seg_label(seg, t), "punct")); t++)
-        ;
-    if (a == n || t == n || strcmp(seg_label(seg, t), "title"))
+    size_t n = json_array_size(seg), a, t, te, r, date = SIZE_MAX, place = SIZE_MAX, nv = 0;
+    if (!names_then_title(seg, &a, &t, &te, &r))
         return NULL;
-    for (te = r = t + 1; r < n && (!strcmp(seg_label(seg, r), "punct") || !strcmp(seg_label(seg, r), "title")); r++)
-        te = strcmp(seg_label(seg, r), "title") ? te : r + 1;
     for (size_t k = 0; k < n; k++) {
         const char *l = seg_label(seg, k);
         if (!strcmp(l, "date") && date == SIZE_MAX)
@@ -693,13 +679,7 @@ static json_t *short_form(const char *style, long rec, json_t *seg, unsigned sal
             close[c++] = post[k], q = true;
     close[c] = 0;
     strcat(close, q ? " " : comma ? ", " : ". ");
-    json_t *out = json_array();
-    for (size_t k = 0; k < a; k++)
-        json_array_append(out, json_array_get(seg, k));
-    seg_add(out, "punct", pre + strspn(pre, " .,;:-/"));
-    for (size_t k = t; k + 1 < te; k++)
-        json_array_append(out, json_array_get(seg, k));
-    add_trimmed(out, seg, te - 1, NULL);
+    json_t *out = title_opening(seg, a, t, te, pre);
     seg_add(out, "punct", close);
     size_t done = 0;
     for (size_t k = te; k < n; k++)

@@ -353,7 +353,10 @@ bool bib_record_holds(const bib_record *r, bib_var var)
     case BIB_KIND_NAMES:
         return bib_field_name_count(f) > 0;
     case BIB_KIND_DATE:
-        return d && ((d->literal && *d->literal) || (d->raw && *d->raw) ||
+        /* a literal of control characters alone writes nothing either (a
+         * BibTeX date of U+001C: MEDLINE wrote the type line alone) */
+        return d && ((d->literal && !bib_text_blank(d->literal, strlen(d->literal))) ||
+                     (d->raw && !bib_text_blank(d->raw, strlen(d->raw))) ||
                      (d->nparts >= 1 && d->parts[0].has_year));
     default:
         /* an empty string is had but writes nothing (CSL-JSON "title": ""),

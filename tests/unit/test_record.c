@@ -453,8 +453,9 @@ START_TEST(test_source_text)
 END_TEST
 
 /* A text of white space and control characters alone holds nothing a
- * writer can show (bib_text_blank): bib_record_holds says so, and the
- * RIS, tagged and XML writers refuse a record of such values alone. */
+ * writer can show (bib_text_blank): bib_record_holds says so, also of a
+ * date's literal, and the RIS, tagged and XML writers refuse a record of
+ * such values alone. */
 START_TEST(test_blank_text_holds_nothing)
 {
     ck_assert(bib_text_blank("", 0));
@@ -468,6 +469,13 @@ START_TEST(test_blank_text_holds_nothing)
     ck_assert(!bib_record_holds(r, BIB_VAR_TITLE));
     ck_assert_int_eq(bib_record_set_text(r, BIB_VAR_TITLE, "\x01" "T", 2), 0);
     ck_assert(bib_record_holds(r, BIB_VAR_TITLE));
+    /* a date whose literal is such a text (a BibTeX date of U+001C) */
+    bib_date d = { .literal = "\x1c " };
+    ck_assert_int_eq(bib_record_set_date(r, BIB_VAR_ISSUED, &d), 0);
+    ck_assert(!bib_record_holds(r, BIB_VAR_ISSUED));
+    bib_date w = { .literal = "\x1c" "spring" };
+    ck_assert_int_eq(bib_record_set_date(r, BIB_VAR_ISSUED, &w), 0);
+    ck_assert(bib_record_holds(r, BIB_VAR_ISSUED));
     bib_record_free(r);
 }
 END_TEST

@@ -106,6 +106,7 @@ typedef struct frame {
     uint32_t arg;   /* END_TAG: the tag; END_MARK: the combining mark */
     uint8_t kind;   /* END_* */
     bool nested;    /* the enclosing range is inside a group */
+    size_t at;      /* END_TAG: the output's length after the opening tag */
 } frame;
 
 /* One unescaped '{' and its matching '}' (NO_MATCH when unbalanced). */
@@ -345,20 +346,24 @@ static size_t group_end(reader *r, size_t i, size_t end)
 /* The tags with their lengths: no strlen per tag (a title's every
  * {Protected} word opens and closes one) */
 #define LIT(s) {s, sizeof s - 1}
+static const latex_lit open_tags[] = {LIT(""), LIT("<i>"), LIT("<b>"), LIT("<sup>"), LIT("<sub>"),
+                                      LIT("<span style=\"font-variant:small-caps;\">"),
+                                      LIT("<span class=\"nocase\">")};
+static const latex_lit close_tags[] = {LIT(""), LIT("</i>"), LIT("</b>"), LIT("</sup>"),
+                                       LIT("</sub>"), LIT("</span>"), LIT("</span>")};
 static void open_tag(bib_buf *out, bib_rich_tag t)
 {
-    static const latex_lit open[] = {LIT(""), LIT("<i>"), LIT("<b>"), LIT("<sup>"),
-                                     LIT("<sub>"),
-                                     LIT("<span style=\"font-variant:small-caps;\">"),
-                                     LIT("<span class=\"nocase\">")};
-    latex_put(out, open[t].s, open[t].len);
+    latex_put(out, open_tags[t].s, open_tags[t].len);
 }
 
-static void close_tag(bib_buf *out, bib_rich_tag t)
+/* Closes tag t, which left the output `at` long; a tag around nothing
+ * (`\textsc`, `\emph{}`) is taken back: an empty span holds nothing. */
+static void close_tag(bib_buf *out, bib_rich_tag t, size_t at)
 {
-    static const latex_lit close[] = {LIT(""), LIT("</i>"), LIT("</b>"), LIT("</sup>"),
-                                      LIT("</sub>"), LIT("</span>"), LIT("</span>")};
-    latex_put(out, close[t].s, close[t].len);
+    if (out->len != at || at < open_tags[t].len || !open_tags[t].len || out->failed)
+        latex_put(out, close_tags[t].s, close_tags[t].len);
+    else
+        out->data[out->len = at - open_tags[t].len] = '\0';
 }
 #undef LIT
 
@@ -419,7 +424,7 @@ static void enter(reader *r, size_t resume, size_t a, size_t b, bool nested, uin
                 return;
             r->stack = g;
         }
-        r->stack[r->top++] = (frame){resume, r->end, arg, kind, r->nested};
+        r->stack[r->top++] = (frame){resume, r->end, arg, kind, r->nested, r->out->len};
     }
     r->i = a;
     r->end = b;
@@ -442,7 +447,7 @@ static void leave(reader *r)
 {
     frame f = r->stack[--r->top];
     if (f.kind == END_TAG)
-        close_tag(r->out, (bib_rich_tag)f.arg);
+        close_tag(r->out, (bib_rich_tag)f.arg, f.at);
     else if (f.kind == END_QUOTE)
         LATEX_PUT_LIT(r->out, "\xE2\x80\x9D");
     else if (f.kind == END_MARK)
@@ -524,9 +529,10 @@ static inline size_t group_quick(bib_buf *out, const char *s, size_t i, size_t e
         return 0;
     if (span)
         open_tag(out, BIB_RICH_NOCASE);
+    size_t at = out->len;
     latex_put(out, s + i + 1 + twice, stop - i - 1 - twice);
     if (span)
-        close_tag(out, BIB_RICH_NOCASE);
+        close_tag(out, BIB_RICH_NOCASE, at);
     return stop + 1 + twice;
 }
 

@@ -102,6 +102,11 @@ START_TEST(test_rich_and_nocase)
          "<b>B</b> <span style=\"font-variant:small-caps;\">Sc</span> H<sub>2</sub>O "
          "x<sup>2</sup>");
     to_u("The {DNA}", BIB_LATEX_RICH, "The DNA"); /* no nocase without the flag */
+    /* markup around nothing is no markup: an empty span holds nothing */
+    to_u("\\textsc", t, "");
+    to_u("a\\emph{}b \\textbf{{}}", t, "ab ");
+    to_u("\\textit{\\textsc{}}x", t, "x");
+    to_u("x \\emph{<i>} y", t, "x <i><i></i> y"); /* a text's own tag stays */
     to_u("\\emph{x}", 0, "x");
     to_u("{https://x.org/a_b%20c}", BIB_LATEX_VERBATIM, "https://x.org/a_b%20c");
 }
@@ -371,8 +376,9 @@ START_TEST(test_plain_len)
     }
     bib_buf_clear(&b);
     unsigned t = BIB_LATEX_RICH | BIB_LATEX_NOCASE;
+    /* {{}} protects nothing: no span (an empty span holds nothing) */
     to_u("a {{B}} {{}} {} {{C} D} {{E}x} {{F}}}", t,
-         "a <span class=\"nocase\">B</span> <span class=\"nocase\"></span>  "
+         "a <span class=\"nocase\">B</span>   "
          "<span class=\"nocase\">C D</span> <span class=\"nocase\">Ex</span> "
          "<span class=\"nocase\">F</span>");
     to_u("{{G}", t, "<span class=\"nocase\">G</span>");

@@ -851,7 +851,7 @@ static bool place_in_date(bib_reftag *t, const span sp[L])
         return false;
     const char *w = tx(t, d.a);
     if (!(*w >= 'A' && *w <= 'Z') && !((unsigned char)*w >= 0xc3 && (unsigned char)*w < 0xe0))
-        return false;   /* a capital: ASCII, or a Latin letter of two bytes */
+        return false;   /* an ASCII capital, or a letter of two bytes (its case not told) */
     for (size_t i = d.b; i < t->n; i++)
         if (t->tok[i].label != BIB_REF_PUNCT)
             return false;

@@ -15,6 +15,8 @@
 #include "bibconv/dates.h"
 #include "bibconv/record.h"
 #include "bibconv/reftag.h"
+#include "bibconv/script.h"
+#include "bibconv/utf8.h"
 #include "names_internal.h"
 #include "reftag_model.h"
 #include "reftag_int.h"
@@ -849,9 +851,9 @@ static bool place_in_date(bib_reftag *t, const span sp[L])
         y++;
     if (y == d.a || y >= d.b || t->tok[y].kind != BIB_REFTOK_NUMBER)
         return false;
-    const char *w = tx(t, d.a);
-    if (!(*w >= 'A' && *w <= 'Z') && !((unsigned char)*w >= 0xc3 && (unsigned char)*w < 0xe0))
-        return false;   /* an ASCII capital, or a letter of two bytes (its case not told) */
+    uint32_t c0 = 0;   /* a capital in any script (core's case table) */
+    if (bib_utf8_decode(tx(t, d.a), t->tok[d.a].len, &c0) <= 0 || !bib_char_is_upper(c0))
+        return false;
     for (size_t i = d.b; i < t->n; i++)
         if (t->tok[i].label != BIB_REF_PUNCT)
             return false;

@@ -317,8 +317,17 @@ static bool coauthor_line(const char *s, size_t n)
 static size_t block_authors(const page_lines *pl, size_t i)
 {
     size_t a = next_nonblank(pl, i);
-    if (line_is(pl, a, date_line))
+    if (line_is(pl, a, date_line)) {
+        /* a sentence over a date is a dated entry's teaser, not a title */
+        const char *s = pl->v[i].text;
+        size_t n = pl->v[i].len;
+        page_trim(&s, &n);
+        page_feat f;
+        page_features(&f, s, n, NULL, 0);
+        if (n && page_gen_sentence(&f, s[n - 1]))
+            return pl->n;
         a = next_nonblank(pl, a);
+    }
     /* a short title that reads as a name (`Reading Rivers`) over its
      * co-authors (`with A. Roe`) is no author line */
     if (line_is(pl, next_nonblank(pl, a), coauthor_line))
@@ -326,11 +335,71 @@ static size_t block_authors(const page_lines *pl, size_t i)
     return line_is(pl, a, page_gen_author_line) ? a : pl->n;
 }
 
+/* The index of the last non-blank line before i, or pl->n. */
+static size_t prev_nonblank(const page_lines *pl, size_t i)
+{
+    while (i-- > 0)
+        if (pl->v[i].len) {
+            const char *s = pl->v[i].text;
+            size_t n = pl->v[i].len;
+            page_trim(&s, &n);
+            if (n)
+                return i;
+        }
+    return pl->n;
+}
+
+/* A day's date alone on a line (`21-07-2021`, `3 March 2021`, `July
+ * 2014`): a year with a day or a month. A year alone is a list's
+ * heading (`2021` over that year's references), not an entry's date. */
+static bool day_line(const char *s, size_t n)
+{
+    if (!date_line(s, n))
+        return false;
+    page_date d;
+    page_date_scan(s, n, &d);
+    return d.day || d.month;
+}
+
+/* Line i is the title of a dated entry (docs/page.md, "Blocks"): right
+ * under a day's date alone on its line, a few words that are no date,
+ * name list, year or prose, with prose under it (the entry's teaser),
+ * the next entry's date or nothing: a list of reviews, talks or posts by
+ * day (`21-07-2021` / `Title` / `Teaser…`). A feed's date under its
+ * title has the authors under it, not a title. */
+static bool dated_title(const page_lines *pl, size_t i)
+{
+    if (i >= pl->n)
+        return false;
+    const char *s = pl->v[i].text;
+    size_t n = pl->v[i].len;
+    page_trim(&s, &n);
+    /* the line first: a blank one is no title, and the walk back to the
+     * date then runs once per title, not once per blank line */
+    if (n < 2 || n > 200 || !line_is(pl, prev_nonblank(pl, i), day_line) || date_line(s, n) ||
+        page_is_heading(s, n) || find_year(s, n) || page_gen_author_line(s, n))
+        return false;
+    page_feat f;
+    page_features(&f, s, n, NULL, 0);
+    if (page_gen_prose(&f, s[n - 1]))
+        return false;
+    size_t x = next_nonblank(pl, i);
+    if (x == pl->n || line_is(pl, x, day_line))
+        return true;
+    s = pl->v[x].text;
+    n = pl->v[x].len;
+    page_trim(&s, &n);
+    page_features(&f, s, n, NULL, 0);
+    return n > 200 || page_gen_prose(&f, s[n - 1]);
+}
+
 /* Line i opens a block: a title line followed by an author line, which
  * is not followed by another (one person per line is a profile's
- * publication, layout_profile.c). */
+ * publication, layout_profile.c); or a dated entry's title. */
 static bool block_start(const page_lines *pl, size_t i)
 {
+    if (dated_title(pl, i))
+        return true;
     if (!line_is(pl, i, block_title))
         return false;
     size_t a = block_authors(pl, i);
@@ -396,26 +465,35 @@ void page_gen_label_blocks(const page_lines *pl, page_role *roles)
         }
         size_t a, end;
         block_span(pl, i, &a, &end);
-        roles[i] = PAGE_ROLE_TITLE;
         for (size_t j = i + 1; j < a; j++) /* a date line between */
             roles[j] = pl->v[j].len ? PAGE_ROLE_VENUE : PAGE_ROLE_BLANK;
-        roles[a] = PAGE_ROLE_AUTHOR;
+        if (a != i)
+            roles[a] = PAGE_ROLE_AUTHOR;
+        roles[i] = PAGE_ROLE_TITLE;
+        size_t d = prev_nonblank(pl, i); /* a dated entry's date */
+        if (line_is(pl, d, day_line))
+            roles[d] = PAGE_ROLE_VENUE;
         for (size_t j = a + 1; j < end; j++)
             roles[j] = pl->v[j].len ? PAGE_ROLE_VENUE : PAGE_ROLE_BLANK;
         i = end;
     }
 }
 
-/* The block that starts at line t: its author line in *a, and the lines
- * after it up to the next block or heading in (*a, *end). */
+/* The block that starts at line t: its author line in *a (t when it has
+ * none: a dated entry), and the lines after it up to the next block, its
+ * date or a heading in (*a, *end). */
 static void block_span(const page_lines *pl, size_t t, size_t *a, size_t *end)
 {
     *a = block_authors(pl, t);
+    if (*a == pl->n)
+        *a = t;
     size_t e = *a + 1;
     while (e < pl->n && !block_start(pl, e)) {
         const char *s = pl->v[e].text;
         size_t n = pl->v[e].len;
         page_trim(&s, &n);
+        if (n && day_line(s, n) && block_start(pl, next_nonblank(pl, e)))
+            break;
         /* a short venue under the authors (`ICML 2024`) reads as a
          * heading but is the block's */
         if (n && (refs_is_heading(s, n) || page_is_heading(s, n))
@@ -539,6 +617,25 @@ static int venue_fields(bib_reftag *tag, bib_record *rec, const char *title, siz
     return rc;
 }
 
+/* The issued date of a dated entry from its date line (a day's date):
+ * the whole date when core's parser reads it (`3 March 2021`), the year
+ * otherwise (`21-07-2021`: day and month in numbers may be either way
+ * round). */
+static int set_day(bib_record *rec, const char *s, size_t n)
+{
+    bib_date d;
+    memset(&d, 0, sizeof d);
+    int rc = bib_date_parse(&d, s, n, BIB_DATE_WRITTEN);
+    if (rc == BIB_ENOMEM)
+        return rc;
+    if (rc == BIB_OK && d.nparts == 1 && d.parts[0].has_year && !d.raw && !d.literal)
+        rc = bib_record_set_date(rec, BIB_VAR_ISSUED, &d);
+    else
+        rc = page_set_year(rec, find_year(s, n));
+    bib_date_clear(&d);
+    return rc;
+}
+
 static int build_block(const page_build *b, const page_lines *pl, size_t t, size_t a,
                        size_t end, bib_reftag *tag)
 {
@@ -565,8 +662,17 @@ static int build_block(const page_build *b, const page_lines *pl, size_t t, size
     n = pl->v[a].len;
     page_trim(&s, &n);
     list_stop(s, &n);
-    if (page_add_name_line(rec, s, n) != BIB_OK)
+    if (a != t && page_add_name_line(rec, s, n) != BIB_OK)
         rc = BIB_ENOMEM;
+    /* a dated entry's date above its title */
+    size_t d = prev_nonblank(pl, t);
+    if (rc == BIB_OK && d < pl->n) {
+        s = pl->v[d].text;
+        n = pl->v[d].len;
+        page_trim(&s, &n);
+        if (day_line(s, n))
+            rc = set_day(rec, s, n);
+    }
     /* a date line between the title and the authors */
     for (size_t i = t + 1; rc == BIB_OK && i < a; i++) {
         s = pl->v[i].text;

@@ -163,6 +163,50 @@ static bool quoted_title_run_on(bib_reftag *t, const span sp[L])
     return false;
 }
 
+/* Is token i the word before a chapter's editors: an `in` cue
+ * (bib__reftag_in_cues) or Catalan `a` (lower-case: `A.` is an initial),
+ * followed by a word with a capital (the first editor's name)? */
+static bool editors_cue(const bib_reftag *t, size_t i)
+{
+    if (i + 1 >= t->n || t->tok[i + 1].kind != BIB_REFTOK_WORD ||
+        !(tx(t, i)[0] == 'a' ? t->tok[i].len == 1 : tok_in(t, i, bib__reftag_in_cues)))
+        return false;
+    uint32_t c;
+    return bib_utf8_decode(tx(t, i + 1), t->tok[i + 1].len, &c) > 0 && bib_char_is_upper(c);
+}
+
+/* A quoted title followed by the cue of a chapter's editors and the
+ * editors (`"Title" a Roca, E., Soler, E. (eds.), Book`, as Catalan
+ * lists write `in`; `"Title" in Roca, E. …`): the tagger ran the title
+ * on past its closing mark into the cue and the first family name, or
+ * read the cue as that name's first word (`a Roca`). The title ends at
+ * the mark, the cue is a note, the words after it are the editors'. */
+static bool quoted_title_editors(bib_reftag *t, const span sp[L])
+{
+    span ti = sp[BIB_REF_TITLE], ed = sp[BIB_REF_EDITOR];
+    if (!ti.found || !ed.found || ti.a == 0 || ed.a < ti.b || !quote_mark(t, ti.a - 1, true))
+        return false;
+    if (editors_cue(t, ed.a) && quote_mark(t, ed.a - 1, false) && ed.a - 1 >= ti.b) {
+        t->tok[ed.a].label = BIB_REF_NOTE;   /* `a Roca`: the cue read as a name's */
+        return true;
+    }
+    for (size_t k = ti.a + 1; k + 2 < ti.b; k++) {
+        if (!quote_mark(t, k, false))
+            continue;
+        if (!editors_cue(t, k + 1) || !marks_only(t, ti.b, ed.a, ","))
+            return false;
+        for (size_t j = k + 2; j < ti.b; j++)
+            if (t->tok[j].kind != BIB_REFTOK_WORD && !punct_in(t, j, "-'."))
+                return false;   /* more than a name: not the editors' */
+        t->tok[k].label = BIB_REF_PUNCT;
+        t->tok[k + 1].label = BIB_REF_NOTE;
+        for (size_t j = k + 2; j < ed.a; j++)
+            t->tok[j].label = BIB_REF_EDITOR;
+        return true;
+    }
+    return false;
+}
+
 /* A series statement in brackets after the title, `(= Series, Bd. 106)`
  * as German lists write it (the `=` says "appeared as"): the tagger reads
  * the series as part of the title, or the title before it as names. The
@@ -722,15 +766,19 @@ static bool venue_in_name_run(bib_reftag *t, const span sp[L])
 }
 
 /* The book after `in:` and its editors read as a second title (`‘Title’,
- * in: A. Roe & B. Lee (eds.), Book Title, Publisher, 2021`): with a
- * title before the cue and no container, the title run after the
- * editors' list is the container. */
+ * in: A. Roe & B. Lee (eds.), Book Title, Publisher, 2021`; Catalan `a`
+ * for `in`): with a title before the cue, the title run after the
+ * editors' list is the container, and so is a container right after it
+ * (the book's second part: `Book. Proceedings of …`); with a container
+ * elsewhere, nothing changes. */
 static bool book_after_in_editors(bib_reftag *t, const span sp[L])
 {
-    if (sp[BIB_REF_CONTAINER].found || !sp[BIB_REF_TITLE].found)
+    span co = sp[BIB_REF_CONTAINER];
+    if (!sp[BIB_REF_TITLE].found)
         return false;
     for (size_t i = 1; i + 2 < t->n; i++) {
-        if (t->tok[i].label != BIB_REF_NOTE || !tok_in(t, i, bib__reftag_in_cues))
+        if (t->tok[i].label != BIB_REF_NOTE ||
+            !(tok_in(t, i, bib__reftag_in_cues) || (tx(t, i)[0] == 'a' && t->tok[i].len == 1)))
             continue;
         /* a title before the cue */
         size_t k = i;
@@ -747,8 +795,16 @@ static bool book_after_in_editors(bib_reftag *t, const span sp[L])
             j++;
         if (j >= t->n || t->tok[j].label != BIB_REF_TITLE)
             return false;
-        for (; j < t->n && t->tok[j].label == BIB_REF_TITLE; j++)
-            t->tok[j].label = BIB_REF_CONTAINER;
+        size_t e = j;
+        while (e < t->n && t->tok[e].label == BIB_REF_TITLE)
+            e++;
+        size_t c = e;
+        while (c < t->n && t->tok[c].label == BIB_REF_PUNCT && punct_in(t, c, ".,:"))
+            c++;
+        if (co.found && co.a != c)
+            return false;
+        for (size_t k = j; k < (co.found ? c : e); k++)
+            t->tok[k].label = BIB_REF_CONTAINER;
         return true;
     }
     return false;
@@ -782,28 +838,60 @@ static bool status_in_brackets(bib_reftag *t, const span sp[L])
 /* A role word in brackets right after the names that open a reference
  * (`Franzen, K. Erik / Roe, Martin (Hg.): Title`, `Smith, J. (ed.):
  * Title`), read as a note after an author list (the rendered styles
- * label `(Hg.)` so, docs/refs.md "Where validation's errors are"): the
- * names are the editors of the book the title names. */
+ * label `(Hg.)` so, docs/refs.md "Where validation's errors are"), as the
+ * list's last name (`Roe, Martin (Hg`), or after a list the tagger cut
+ * in two at its `/` (authors, then editors): the names are the editors
+ * of the book the title names. */
 static bool role_after_authors(bib_reftag *t, const span sp[L])
 {
-    span au = sp[BIB_REF_AUTHOR];
-    if (!au.found || sp[BIB_REF_EDITOR].found || (sp[BIB_REF_TITLE].found &&
-                                                   sp[BIB_REF_TITLE].a < au.a))
+    span au = sp[BIB_REF_AUTHOR], ed = sp[BIB_REF_EDITOR];
+    if (!au.found || (sp[BIB_REF_TITLE].found && sp[BIB_REF_TITLE].a < au.a))
         return false;
-    size_t r = au.b;
-    if (r + 2 >= t->n || !tok_eq(t, r, "(") || !tok_in(t, r + 1, bib__reftag_roles))
+    size_t b = au.b;   /* one past the names */
+    if (ed.found) {
+        /* a `/` between: one list; `;` is how DIN 1505 writes an author
+         * and an editor (`POSCH, W. ; APATHY, P. (Hrsg.)`) */
+        if (ed.a != au.b + 1 || !marks_only(t, au.b, ed.a, "/"))
+            return false;
+        b = ed.b;
+    }
+    /* the bracket's `(` at the names' end or among their last tokens */
+    size_t r = b > au.a + 3 ? b - 3 : au.a + 1;
+    while (r <= b && r + 1 < t->n && !(tok_eq(t, r, "(") && tok_in(t, r + 1, bib__reftag_roles)))
+        r++;
+    if (r > b || r + 2 >= t->n)
         return false;
     size_t e = r + 2 + (tok_eq(t, r + 2, ".") ? 1 : 0);
-    if (e >= t->n || !tok_eq(t, e, ")"))
+    if (e >= t->n || !tok_eq(t, e, ")") || e + 1 < b)
         return false;
-    for (size_t j = au.a; j < au.b; j++)
-        if (t->tok[j].label == BIB_REF_AUTHOR)
-            t->tok[j].label = BIB_REF_EDITOR;
+    for (size_t j = au.a; j < r; j++)   /* the `/` between the two parts too: one list */
+        t->tok[j].label = BIB_REF_EDITOR;
     t->tok[r].label = t->tok[e].label = BIB_REF_PUNCT;
     t->tok[r + 1].label = BIB_REF_NOTE;
     if (e > r + 2)
         t->tok[r + 2].label = BIB_REF_PUNCT;
     return true;
+}
+
+/* A name list that is a role word alone (`(Hg.): Title. Leipzig 2016.`,
+ * `(ed.)`): one person's own list says that the person edited the book,
+ * and names nobody; the word is a note, not a name (the page's owner is
+ * the page reader's option, never a guess). After edited_book_subtitle,
+ * which reads such a reference as an edited volume. */
+static bool role_alone(bib_reftag *t, const span sp[L])
+{
+    static const int lists[] = { BIB_REF_AUTHOR, BIB_REF_EDITOR };
+    for (size_t k = 0; k < 2; k++) {
+        span s = sp[lists[k]];
+        if (!s.found || !(s.b == s.a + 1 || (s.b == s.a + 2 && tok_eq(t, s.a + 1, "."))) ||
+            !tok_in(t, s.a, bib__reftag_roles) || !opens_reference(t, s.a))
+            continue;
+        t->tok[s.a].label = BIB_REF_NOTE;
+        if (s.b > s.a + 1)
+            t->tok[s.a + 1].label = BIB_REF_PUNCT;
+        return true;
+    }
+    return false;
 }
 
 /* An edited volume cited by its editors (`Roe, Ilona (Hrsg.): Title.
@@ -868,12 +956,12 @@ bool bib__reftag_repair_lists(bib_reftag *t, reftag_span sp[L])
 {
     /* each repair reads the spans the ones before it left */
     bool (*const first[])(bib_reftag *, const span *) = {
-        series_statement, quoted_title_run_on, in_colon_in_title, by_names_after_title,
+        series_statement, quoted_title_run_on, quoted_title_editors, in_colon_in_title, by_names_after_title,
         coeditors_after_title, coauthors_in_title, coauthor_bracket_rest,
         coauthors_after_title_comma, in_without_container, own_list_readings, title_word_as_name,
         title_in_name_run, title_read_as_names, role_before_names, venue_in_name_run,
         book_after_in_editors, status_in_brackets, role_after_authors, status_in_before_container,
-        edited_book_subtitle, place_in_date
+        edited_book_subtitle, role_alone, place_in_date
     };
     bool changed = false;
     for (size_t r = 0; r < sizeof first / sizeof *first; r++)

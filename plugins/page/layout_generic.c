@@ -428,6 +428,42 @@ static bool title_then_venue(const char *t, size_t tn, const char *s, size_t n)
  * venue line may be a byline, names then the venue (a feed's `Title` /
  * `A. Roe and B. Lee, Chromosome Research, 2022.`) and line i holds no
  * names and no date: the two are one entry. *j gets the venue line. */
+/* The venue line s (n bytes) read after its title line t (tn bytes), as
+ * walk_pair joins them: a venue line alone may read as a reference of
+ * its own (`Ordo. Jahrbuch für … 68 (2017): 159-176.`: a name, then a
+ * title), where after the title every word of it is a venue's. True
+ * when the title line's words are all a title's and the venue line's are
+ * no names or title, with a container or a publisher among them and a
+ * volume, issue or pages (a quoted title and its year, `„Title” (2016)`,
+ * reads as a container and a date after a line of prose). */
+static bool venue_in_context(bib_reftag *tag, const char *t, size_t tn, const char *s, size_t n)
+{
+    bib_buf b = BIB_BUF_INIT;
+    bib_buf_append(&b, t, tn);
+    if (!ends_field(t[tn - 1]))
+        bib_buf_putc(&b, '.');
+    bib_buf_putc(&b, ' ');
+    size_t at = b.len;
+    bib_buf_append(&b, s, n);
+    bool ok = !bib_buf_failed(&b) && bib_reftag_run(tag, b.data, b.len) > 0;
+    bool title = false, venue = false, numbers = false;
+    size_t nt = 0;
+    const bib_ref_token *tok = ok ? bib_reftag_tokens(tag, &nt) : NULL;
+    for (size_t q = 0; q < nt && ok; q++) {
+        int l = tok[q].label;
+        if (tok[q].off < at) {
+            title |= l == BIB_REF_TITLE;
+            ok = l == BIB_REF_TITLE || l == BIB_REF_PUNCT;
+        } else {
+            ok = l != BIB_REF_AUTHOR && l != BIB_REF_EDITOR && l != BIB_REF_TITLE;
+            venue |= l == BIB_REF_CONTAINER || l == BIB_REF_PUBLISHER;
+            numbers |= l == BIB_REF_VOLUME || l == BIB_REF_ISSUE || l == BIB_REF_PAGES;
+        }
+    }
+    bib_buf_clear(&b);
+    return ok && title && venue && numbers;
+}
+
 static bool venue_after(gen_walk *w, size_t i, size_t *j, bool pair, bool heading)
 {
     const page_lines *pl = w->pl;
@@ -452,8 +488,19 @@ static bool venue_after(gen_walk *w, size_t i, size_t *j, bool pair, bool headin
      * that is no heading (`Publications` over a reference of names, a
      * title and a year) */
     int mode = !pair ? REFS_VENUE_ONLY : heading ? REFS_VENUE_BYLINE : REFS_VENUE_TITLED;
-    if (!digit || bib_reftag_run(w->tag, s, n) <= 0 || !refs_tagged_as_venue(w->tag, s, mode))
+    if (!digit || bib_reftag_run(w->tag, s, n) <= 0)
         return false;
+    if (!refs_tagged_as_venue(w->tag, s, mode)) {
+        /* read alone it is no venue: after a title line that is no
+         * heading, it may be one in context */
+        const char *t = pl->v[i].text;
+        size_t tn = pl->v[i].len;
+        refs_trim(&t, &tn);
+        if (!pair || heading || !tn || !venue_in_context(w->tag, t, tn, s, n))
+            return false;
+        *j = k;
+        return true;
+    }
     if (pair) {
         /* line i is a title alone: no names, no date in it (a list of
          * references with blank lines between is no list of titles) */
@@ -831,16 +878,19 @@ static int build_pair(gen_build *g, size_t first, const char *text, size_t n,
         return BIB_ENOMEM;
     /* a venue without names reads best after its title (the title gives
      * the tagger its context): only a byline is read alone */
-    if (refs_tagged_as_venue(g->tag, text + v, REFS_VENUE_ONLY))
+    size_t tn = pair->title_len;
+    while (tn && (text[tn - 1] == '.' || text[tn - 1] == ' '))
+        tn--;
+    if (refs_tagged_as_venue(g->tag, text + v, REFS_VENUE_ONLY) ||
+        (tn && venue_in_context(g->tag, text, tn, text + v, n - v)))
         return build_one(g, first, text, n, pair->abs, pair->absn);
+    if (bib_reftag_run(g->tag, text + v, n - v) < 0)   /* the byline alone again */
+        return BIB_ENOMEM;
     bib_record *rec = NULL;
     if (bib_reftag_record(g->tag, text + v, n - v, g->prev, &rec) != 0)
         return BIB_ENOMEM;
     if (!rec)
         return build_one(g, first, text, n, pair->abs, pair->absn);
-    size_t tn = pair->title_len;
-    while (tn && (text[tn - 1] == '.' || text[tn - 1] == ' '))
-        tn--;
     /* the builder gives a venue without a title its container as the
      * title (every work has one): it is the container again */
     const char *vt = bib_record_text(rec, BIB_VAR_TITLE);

@@ -58,6 +58,11 @@ extern const char *const bib__reftag_in_cues[];
  * none starts there (reftag_record.c). */
 size_t bib__reftag_status_at(const bib_reftag *t, size_t i);
 
+/* The token of a language code in brackets that ends a reference (`(EN)`,
+ * `[DE]`: a multilingual list's mark of the work's language, ISO 639-1 in
+ * capitals), or SIZE_MAX (reftag_repair.c). */
+size_t bib__reftag_language_at_end(const bib_reftag *t);
+
 /* Adds the names of the name list in tokens [a, b) of t to rec's var
  * (reftag_names.c, docs/refs.md "Records"). 0 or BIB_ENOMEM. */
 int bib__reftag_add_names(bib_record *rec, bib_var var, const bib_reftag *t, size_t a, size_t b);

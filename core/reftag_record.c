@@ -637,6 +637,12 @@ static int fill(bib_record *rec, const bib_reftag *t, const span sp[L], const bi
         rc = set_date(rec, t, sp[BIB_REF_DATE]);
     if (!rc)
         rc = set_status(rec, t);
+    size_t lang = bib__reftag_language_at_end(t);
+    if (!rc && lang != SIZE_MAX && t->tok[lang].label == BIB_REF_NOTE) {
+        /* `(EN)`: CSL's language as the code's lower case */
+        char code[3] = { (char)(tx(t, lang)[0] + 32), (char)(tx(t, lang)[1] + 32), 0 };
+        rc = bib_record_set_text(rec, BIB_VAR_LANGUAGE, code, 2);
+    }
     if (!rc)
         rc = set_doi(rec, t, sp[BIB_REF_DOI]);
     if (!rc && sp[BIB_REF_URL].found)

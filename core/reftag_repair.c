@@ -207,6 +207,41 @@ static bool quoted_title_editors(bib_reftag *t, const span sp[L])
     return false;
 }
 
+size_t bib__reftag_language_at_end(const bib_reftag *t)
+{
+    static const char codes[] = "EN DE FR ES IT PT NL SV DA NO NB FI PL CS SK RU UK ZH JA KO CA EL HU "
+                                "RO TR HR SL SR BG ET LV LT IS GA EU GL";
+    size_t k = t->n;
+    while (k > 0 && t->tok[k - 1].kind == BIB_REFTOK_PUNCT && punct_in(t, k - 1, "."))
+        k--;
+    if (k < 4 || !(punct_in(t, k - 1, ")") || punct_in(t, k - 1, "]")))
+        return SIZE_MAX;
+    size_t c = k - 2;
+    const char *p = tx(t, c);
+    if (t->tok[c].len != 2 || !(punct_in(t, c - 1, "(") || punct_in(t, c - 1, "[")) ||
+        p[0] < 'A' || p[0] > 'Z' || p[1] < 'A' || p[1] > 'Z')
+        return SIZE_MAX;
+    for (const char *q = codes; *q; q += q[2] ? 3 : 2)
+        if (q[0] == p[0] && q[1] == p[1])
+            return c;
+    return SIZE_MAX;
+}
+
+/* A language code in brackets at a reference's end (`Title, in Book,
+ * 2005 (EN)`, multilingual pages mark each work so): the tagger reads an
+ * unknown pair of capitals as a name (`(DE)`: an author `DE`); it is a
+ * note, which the record builder makes the record's language. */
+static bool language_code(bib_reftag *t, const span sp[L])
+{
+    (void)sp;
+    size_t c = bib__reftag_language_at_end(t);
+    if (c == SIZE_MAX || t->tok[c].label == BIB_REF_NOTE)
+        return false;
+    t->tok[c].label = BIB_REF_NOTE;
+    t->tok[c - 1].label = t->tok[c + 1].label = BIB_REF_PUNCT;
+    return true;
+}
+
 /* A series statement in brackets after the title, `(= Series, Bd. 106)`
  * as German lists write it (the `=` says "appeared as"): the tagger reads
  * the series as part of the title, or the title before it as names. The
@@ -956,7 +991,7 @@ bool bib__reftag_repair_lists(bib_reftag *t, reftag_span sp[L])
 {
     /* each repair reads the spans the ones before it left */
     bool (*const first[])(bib_reftag *, const span *) = {
-        series_statement, quoted_title_run_on, quoted_title_editors, in_colon_in_title, by_names_after_title,
+        language_code, series_statement, quoted_title_run_on, quoted_title_editors, in_colon_in_title, by_names_after_title,
         coeditors_after_title, coauthors_in_title, coauthor_bracket_rest,
         coauthors_after_title_comma, in_without_container, own_list_readings, title_word_as_name,
         title_in_name_run, title_read_as_names, role_before_names, venue_in_name_run,

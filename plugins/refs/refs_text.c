@@ -378,10 +378,10 @@ size_t refs_link_tail(const char *s, size_t n)
             a = w - 6;
         }
         /* the label stands after a field's end (or alone): `2013. link`,
-         * not `a new link` */
+         * `1619–1639 link` (pages, no period), not `a new link` */
         while (a && s[a - 1] == ' ')
             a--;
-        if (a && !strchr(".,;:)]|\"", s[a - 1]) &&
+        if (a && !strchr(".,;:)]|\"0123456789", s[a - 1]) &&
             !(a >= 3 && !memcmp(s + a - 3, "\xe2\x80\x9d", 3)))
             return end;
         end = a;

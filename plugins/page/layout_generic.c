@@ -464,6 +464,23 @@ static bool venue_in_context(bib_reftag *tag, const char *t, size_t tn, const ch
     return ok && title && venue && numbers;
 }
 
+/* The tagger's last text read as a title with a volume, issue or pages
+ * and no container or publisher. */
+static bool title_without_venue(const bib_reftag *tag)
+{
+    size_t nt;
+    const bib_ref_token *tok = bib_reftag_tokens(tag, &nt);
+    bool title = false, numbers = false;
+    for (size_t q = 0; q < nt; q++) {
+        int l = tok[q].label;
+        if (l == BIB_REF_CONTAINER || l == BIB_REF_PUBLISHER)
+            return false;
+        title |= l == BIB_REF_TITLE;
+        numbers |= l == BIB_REF_VOLUME || l == BIB_REF_ISSUE || l == BIB_REF_PAGES;
+    }
+    return title && numbers;
+}
+
 static bool venue_after(gen_walk *w, size_t i, size_t *j, bool pair, bool heading)
 {
     const page_lines *pl = w->pl;
@@ -492,7 +509,12 @@ static bool venue_after(gen_walk *w, size_t i, size_t *j, bool pair, bool headin
         return false;
     if (!refs_tagged_as_venue(w->tag, s, mode)) {
         /* read alone it is no venue: after a title line that is no
-         * heading, it may be one in context */
+         * heading, it may be one in context, when alone it reads as a
+         * title with numbers and no journal (the journal read as the
+         * title); a whole reference has its journal, and is not tagged
+         * twice */
+        if (!pair || heading || !title_without_venue(w->tag))
+            return false;
         const char *t = pl->v[i].text;
         size_t tn = pl->v[i].len;
         refs_trim(&t, &tn);
@@ -884,7 +906,7 @@ static int build_pair(gen_build *g, size_t first, const char *text, size_t n,
     while (tn && (text[tn - 1] == '.' || text[tn - 1] == ' '))
         tn--;
     if (refs_tagged_as_venue(g->tag, text + v, REFS_VENUE_ONLY) ||
-        (tn && venue_in_context(g->tag, text, tn, text + v, n - v)))
+        (tn && title_without_venue(g->tag) && venue_in_context(g->tag, text, tn, text + v, n - v)))
         return build_one(g, first, text, n, pair->abs, pair->absn);
     if (bib_reftag_run(g->tag, text + v, n - v) < 0)   /* the byline alone again */
         return BIB_ENOMEM;

@@ -176,17 +176,22 @@ static bool block_title(const char *s, size_t n)
     return f.prose < 3 && (timed || (f.tokens >= 3 && !page_gen_author_line(s, n)));
 }
 
+/* Is line i blank (nothing but white space)? */
+static bool blank_at(const page_lines *pl, size_t i)
+{
+    const char *s = pl->v[i].text;
+    size_t n = pl->v[i].len;
+    if (n)
+        page_trim(&s, &n);
+    return n == 0;
+}
+
 /* The index of the first non-blank line after i, or pl->n. */
 static size_t next_nonblank(const page_lines *pl, size_t i)
 {
     for (size_t j = i + 1; j < pl->n; j++)
-        if (pl->v[j].len) {
-            const char *s = pl->v[j].text;
-            size_t n = pl->v[j].len;
-            page_trim(&s, &n);
-            if (n)
-                return j;
-        }
+        if (!blank_at(pl, j))
+            return j;
     return pl->n;
 }
 
@@ -339,13 +344,8 @@ static size_t block_authors(const page_lines *pl, size_t i)
 static size_t prev_nonblank(const page_lines *pl, size_t i)
 {
     while (i-- > 0)
-        if (pl->v[i].len) {
-            const char *s = pl->v[i].text;
-            size_t n = pl->v[i].len;
-            page_trim(&s, &n);
-            if (n)
-                return i;
-        }
+        if (!blank_at(pl, i))
+            return i;
     return pl->n;
 }
 

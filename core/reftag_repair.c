@@ -242,6 +242,54 @@ static bool language_code(bib_reftag *t, const span sp[L])
     return true;
 }
 
+/* Co-authors named at a reference's end after a comma, a period or a
+ * semicolon (`…, S. 28-31, zusammen mit Jan Roe`, `…: 28-31, joint with
+ * A. Roe and B. Lee.`), which the tagger read as a publisher or a note
+ * where it reads `with` alone as names: with no author before them, the
+ * run from the co-author words to the end is the names, when each of its
+ * pieces (cut at commas and `and`, `und`, `&`) is a person's name to the
+ * name model. English `with` alone is left to the tagger, which reads it
+ * so (`, with Application Examples`, `, with Erratum` are no people, and
+ * the name model scores some such pairs as names). The record builder
+ * drops the words, as in a bracket (reftag_names.c). */
+static bool coauthors_at_end(bib_reftag *t, const span sp[L])
+{
+    static const char *const joins[] = { "and", "und", "&", "et", "y", "e", "en", "i", NULL };
+    size_t e = t->n;
+    while (e > 0 && t->tok[e - 1].kind == BIB_REFTOK_PUNCT)
+        e--;
+    size_t k = e > 40 ? e - 40 : 1;
+    for (; k + 1 < e; k++)
+        if (punct_in(t, k - 1, ",.;") && t->tok[k].label != BIB_REF_AUTHOR &&
+            bib_reftag_coauthor_word(tx(t, k), t->tok[k].len))
+            break;
+    if (k + 1 >= e || (sp[BIB_REF_AUTHOR].found && sp[BIB_REF_AUTHOR].a < k))
+        return false;
+    size_t w = k + 1;
+    if (bib_reftag_coauthor_word(tx(t, w), t->tok[w].len))
+        w++;   /* `joint with`, `zusammen mit` */
+    else if (tok_eq(t, k, "with"))
+        return false;   /* `, with Erratum`: the tagger's to read */
+    size_t pieces = 0;
+    for (size_t a = w, j = w; j <= e; j++) {
+        if (j < e && !(punct_in(t, j, ",;") || tok_in(t, j, joins)))
+            continue;
+        if (j > a) {
+            double sc = 0;
+            size_t n = t->tok[j - 1].off + t->tok[j - 1].len - t->tok[a].off;
+            if (bib__name_score_of(tx(t, a), n, &sc) || sc <= 0)
+                return false;
+            pieces++;
+        }
+        a = j + 1;
+    }
+    if (!pieces)
+        return false;
+    for (size_t j = k; j < e; j++)
+        t->tok[j].label = BIB_REF_AUTHOR;
+    return true;
+}
+
 /* A series statement in brackets after the title, `(= Series, Bd. 106)`
  * as German lists write it (the `=` says "appeared as"): the tagger reads
  * the series as part of the title, or the title before it as names. The
@@ -993,7 +1041,7 @@ bool bib__reftag_repair_lists(bib_reftag *t, reftag_span sp[L])
     bool (*const first[])(bib_reftag *, const span *) = {
         language_code, series_statement, quoted_title_run_on, quoted_title_editors, in_colon_in_title, by_names_after_title,
         coeditors_after_title, coauthors_in_title, coauthor_bracket_rest,
-        coauthors_after_title_comma, in_without_container, own_list_readings, title_word_as_name,
+        coauthors_after_title_comma, coauthors_at_end, in_without_container, own_list_readings, title_word_as_name,
         title_in_name_run, title_read_as_names, role_before_names, venue_in_name_run,
         book_after_in_editors, status_in_brackets, role_after_authors, status_in_before_container,
         edited_book_subtitle, role_alone, place_in_date

@@ -11,6 +11,7 @@
  */
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "bibconv/dates.h"
 #include "bibconv/record.h"
@@ -259,8 +260,11 @@ static bool coauthors_at_end(bib_reftag *t, const span sp[L])
     while (e > 0 && t->tok[e - 1].kind == BIB_REFTOK_PUNCT)
         e--;
     size_t k = e > 40 ? e - 40 : 1;
+    /* the word's first byte and length first: this runs on every
+     * reference, and most words after a comma are none of these */
     for (; k + 1 < e; k++)
-        if (punct_in(t, k - 1, ",.;") && t->tok[k].label != BIB_REF_AUTHOR &&
+        if (punct_in(t, k - 1, ",.;") && t->tok[k].len >= 3 && t->tok[k].len <= 16 &&
+            strchr("wWmMaAcCjJtTgGzZsS", tx(t, k)[0]) && t->tok[k].label != BIB_REF_AUTHOR &&
             bib_reftag_coauthor_word(tx(t, k), t->tok[k].len))
             break;
     if (k + 1 >= e || (sp[BIB_REF_AUTHOR].found && sp[BIB_REF_AUTHOR].a < k))

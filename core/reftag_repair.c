@@ -890,8 +890,8 @@ static bool book_after_in_editors(bib_reftag *t, const span sp[L])
             c++;
         if (co.found && co.a != c)
             return false;
-        for (size_t k = j; k < (co.found ? c : e); k++)
-            t->tok[k].label = BIB_REF_CONTAINER;
+        for (size_t q = j; q < (co.found ? c : e); q++)
+            t->tok[q].label = BIB_REF_CONTAINER;
         return true;
     }
     return false;

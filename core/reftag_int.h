@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "bibconv/record.h"
 #include "reftag_model.h"
@@ -81,6 +82,34 @@ static inline bool is_dash(const bib_reftag *t, size_t i)
            (tok_eq(t, i, "-") || tok_eq(t, i, "\xe2\x80\x93") || tok_eq(t, i, "\xe2\x80\x94"));
 }
 
+/* Token i is a double quote mark that may open (open) or close a title:
+ * `"`, or `“` `„` `«` to open, `”` `“` `»` to close. */
+static inline bool quote_mark(const bib_reftag *t, size_t i, bool open)
+{
+    if (i >= t->n || t->tok[i].kind != BIB_REFTOK_PUNCT)
+        return false;
+    const char *p = tx(t, i);
+    size_t n = t->tok[i].len;
+    if (n == 1)
+        return p[0] == '"';
+    if (n == 2 && (unsigned char)p[0] == 0xC2)
+        return (unsigned char)p[1] == (open ? 0xAB : 0xBB);
+    if (n == 3 && (unsigned char)p[0] == 0xE2 && (unsigned char)p[1] == 0x80) {
+        unsigned char c = (unsigned char)p[2];
+        return open ? c == 0x9C || c == 0x9E : c == 0x9D || c == 0x9C;
+    }
+    return false;
+}
+
+/* Token i is punctuation whose one byte is in set. */
+static inline bool punct_in(const bib_reftag *t, size_t i, const char *set)
+{
+    return i < t->n && t->tok[i].kind == BIB_REFTOK_PUNCT && t->tok[i].len == 1 &&
+           strchr(set, tx(t, i)[0]);
+}
+
+/* Tokens [a, b) are punctuation labelled so, each a byte of set. */
+
 /* The first run of each label: token range [a, b) (reftag_record.c). */
 typedef struct reftag_span {
     size_t a, b;
@@ -99,5 +128,14 @@ void bib__reftag_find_spans(const bib_reftag *t, reftag_span sp[BIB_REF_LABEL_CO
  * ones before it left, which sp is kept in step with. True when a label
  * changed. */
 bool bib__reftag_repair_lists(bib_reftag *t, reftag_span sp[BIB_REF_LABEL_COUNT]);
+
+/* The repairs of quoted titles and misread numbers (reftag_quoted.c),
+ * each true when a label changed; bib__reftag_repair_lists calls them. */
+bool bib__reftag_quoted_title_run_on(bib_reftag *t, const reftag_span sp[BIB_REF_LABEL_COUNT]);
+bool bib__reftag_quoted_title_names(bib_reftag *t, const reftag_span sp[BIB_REF_LABEL_COUNT]);
+bool bib__reftag_quoted_title_second_run(bib_reftag *t, const reftag_span sp[BIB_REF_LABEL_COUNT]);
+bool bib__reftag_numeric_day_date(bib_reftag *t, const reftag_span sp[BIB_REF_LABEL_COUNT]);
+bool bib__reftag_issue_slash_year(bib_reftag *t, const reftag_span sp[BIB_REF_LABEL_COUNT]);
+bool bib__reftag_container_as_date(bib_reftag *t, const reftag_span sp[BIB_REF_LABEL_COUNT]);
 
 #endif

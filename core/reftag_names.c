@@ -458,6 +458,17 @@ const char *const bib__reftag_roles[] = { "ed", "eds", "hrsg", "hg", "dir", "dir
                                           "comps", NULL };
 #define roles bib__reftag_roles
 
+/* The words before a person's co-authors (bib_reftag_coauthor_word):
+ * `with` in the languages of docs/refs.md, and the words that may come
+ * before it (`jointly with`, `zusammen mit`). */
+static const char *const with_words[] = {
+    "with", "mit", "avec", "con", "com", "met", "coautor", "coautores", "coautora",
+    "wsp\xc3\xb3\xc5\x82" "autor", "wsp\xc3\xb3\xc5\x82" "autorzy",
+    "wsp\xc3\xb3\xc5\x82" "autorka", "spoluautor", NULL
+};
+static const char *const jointly_words[] = { "joint", "jointly", "together", "gemeinsam",
+                                             "zusammen", "samen", NULL };
+
 /* Cuts the name list in tokens [a, b) into pc (room for 256) at its
  * separators and joining words; returns the pieces' count, *etal when
  * the list says "and others". semi: ';' or '/' separate the names. */
@@ -476,7 +487,10 @@ static size_t cut_list(const bib_reftag *t, size_t a, size_t b, bool semi, piece
         if (!cut && i < b && cjk_name_sep(tx(t, i), t->tok[i].len)) {
             cut = true;
         } else if (!cut && (t->tok[i].kind != BIB_REFTOK_PUNCT && t->tok[i].space_before &&
-                            !(tx(t, i)[0] >= 'A' && tx(t, i)[0] <= 'Z') && tok_in(t, i, joins))) {
+                            !(tx(t, i)[0] >= 'A' && tx(t, i)[0] <= 'Z') &&
+                            (tok_in(t, i, joins) || (i > a && tok_in(t, i, with_words))))) {
+            /* `Marco Cozzi with Qiushan Li`: the owner, then the
+             * co-authors after their word, as `and` joins them */
             cut = !etal_at(t, i, b);
             if (tok_eq(t, i, "e") && i + 1 < b && tx(t, i + 1)[0] == '.')
                 cut = false; /* an initial E. */
@@ -558,16 +572,6 @@ static bool drop_affiliations(piece *pc, size_t *np, int *rc)
     return dropped;
 }
 
-/* The words before a person's co-authors (bib_reftag_coauthor_word):
- * `with` in the languages of docs/refs.md, and the words that may come
- * before it (`jointly with`, `zusammen mit`). */
-static const char *const with_words[] = {
-    "with", "mit", "avec", "con", "com", "met", "coautor", "coautores", "coautora",
-    "wsp\xc3\xb3\xc5\x82" "autor", "wsp\xc3\xb3\xc5\x82" "autorzy",
-    "wsp\xc3\xb3\xc5\x82" "autorka", "spoluautor", NULL
-};
-static const char *const jointly_words[] = { "joint", "jointly", "together", "gemeinsam",
-                                             "zusammen", "samen", NULL };
 
 static bool word_in(const char *s, size_t n, const char *const *list)
 {
@@ -595,8 +599,15 @@ bool bib_reftag_coauthor_word(const char *s, size_t n)
  * the names. */
 static bool list_bounds(const bib_reftag *t, size_t *ap, size_t *bp)
 {
+    static const char *const lead_joins[] = { "and", "und", "et", "y", "e", "en", "i", "og",
+                                              "och", "&", NULL };
     size_t a = *ap, b = *bp;
     bool with = false;
+    /* a list whose first name was left out (a person's own list drops
+     * the owner: `"Title," and Randall Akee`): the joining word opens it */
+    if (a + 1 < b && !(tx(t, a)[0] >= 'A' && tx(t, a)[0] <= 'Z') && tok_in(t, a, lead_joins) &&
+        t->tok[a + 1].kind == BIB_REFTOK_WORD)
+        a++;
     if (a + 2 < b && tok_in(t, a, jointly_words) && tok_in(t, a + 1, with_words))
         a++;
     if (a + 1 < b && tok_in(t, a, with_words)) {

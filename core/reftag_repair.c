@@ -7,7 +7,8 @@
  * co-authors after `By` or `with`, a title first); the rest of the
  * builder is reftag_record.c. Each repair is general (docs/refs.md
  * "Records"): the words it reads are listed, a name is told by the name
- * model.
+ * model. The repairs of quoted titles and misread numbers are in
+ * reftag_quoted.c.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -94,74 +95,12 @@ static bool title_in_name_run(bib_reftag *t, const span sp[L])
     return true;
 }
 
-/* Token i is a double quote mark that may open (open) or close a title:
- * `"`, or `“` `„` `«` to open, `”` `“` `»` to close. */
-static bool quote_mark(const bib_reftag *t, size_t i, bool open)
-{
-    if (i >= t->n || t->tok[i].kind != BIB_REFTOK_PUNCT)
-        return false;
-    const char *p = tx(t, i);
-    size_t n = t->tok[i].len;
-    if (n == 1)
-        return p[0] == '"';
-    if (n == 2 && (unsigned char)p[0] == 0xC2)
-        return (unsigned char)p[1] == (open ? 0xAB : 0xBB);
-    if (n == 3 && (unsigned char)p[0] == 0xE2 && (unsigned char)p[1] == 0x80) {
-        unsigned char c = (unsigned char)p[2];
-        return open ? c == 0x9C || c == 0x9E : c == 0x9D || c == 0x9C;
-    }
-    return false;
-}
-
-/* Token i is punctuation whose one byte is in set. */
-static bool punct_in(const bib_reftag *t, size_t i, const char *set)
-{
-    return i < t->n && t->tok[i].kind == BIB_REFTOK_PUNCT && t->tok[i].len == 1 &&
-           strchr(set, tx(t, i)[0]);
-}
-
-/* Tokens [a, b) are punctuation labelled so, each a byte of set. */
 static bool marks_only(const bib_reftag *t, size_t a, size_t b, const char *set)
 {
     for (size_t i = a; i < b; i++)
         if (t->tok[i].label != BIB_REF_PUNCT || !punct_in(t, i, set))
             return false;
     return true;
-}
-
-/* A title opened by a quote mark that the tagger ran on past its closing
- * mark into the container (`“Reengagement with Chinese Institutions.”
- * Change: The Magazine of Higher Learning, 2023.`, an entry without
- * names): with no container found, the title ends at a closing mark
- * that follows the title's final `.`, `,`, `?` or `!` or comes before a
- * `,`, `.`, `:` or `;` (a quote inside a title, `The “New” Economy`,
- * does neither), and the words after it are the container. */
-static bool quoted_title_run_on(bib_reftag *t, const span sp[L])
-{
-    span ti = sp[BIB_REF_TITLE];
-    if (!ti.found || ti.a == 0 || sp[BIB_REF_CONTAINER].found || !quote_mark(t, ti.a - 1, true))
-        return false;
-    for (size_t k = ti.a + 2; k + 1 < ti.b; k++) {
-        bool before = punct_in(t, k - 1, ".,?!");
-        if (!quote_mark(t, k, false) || !(before || punct_in(t, k + 1, ",.:;")))
-            continue;
-        size_t j = k + 1;
-        while (j < ti.b && t->tok[j].kind == BIB_REFTOK_PUNCT)
-            j++;
-        bool words = false;
-        for (size_t w = j; w < ti.b; w++)
-            words |= t->tok[w].kind == BIB_REFTOK_WORD;
-        if (!words)
-            return false;
-        for (size_t p = k; p < j; p++)
-            t->tok[p].label = BIB_REF_PUNCT;
-        if (before && !punct_in(t, k - 1, "?!"))
-            t->tok[k - 1].label = BIB_REF_PUNCT;
-        for (; j < ti.b; j++)
-            t->tok[j].label = BIB_REF_CONTAINER;
-        return true;
-    }
-    return false;
 }
 
 /* Is token i the word before a chapter's editors: an `in` cue
@@ -1043,7 +982,10 @@ bool bib__reftag_repair_lists(bib_reftag *t, reftag_span sp[L])
 {
     /* each repair reads the spans the ones before it left */
     bool (*const first[])(bib_reftag *, const span *) = {
-        language_code, series_statement, quoted_title_run_on, quoted_title_editors, in_colon_in_title, by_names_after_title,
+        language_code, bib__reftag_numeric_day_date, bib__reftag_issue_slash_year,
+        bib__reftag_container_as_date, series_statement, bib__reftag_quoted_title_names,
+        bib__reftag_quoted_title_run_on, bib__reftag_quoted_title_second_run, quoted_title_editors,
+        in_colon_in_title, by_names_after_title,
         coeditors_after_title, coauthors_in_title, coauthor_bracket_rest,
         coauthors_after_title_comma, coauthors_at_end, in_without_container, own_list_readings, title_word_as_name,
         title_in_name_run, title_read_as_names, role_before_names, venue_in_name_run,

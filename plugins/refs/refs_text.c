@@ -93,14 +93,14 @@ size_t refs_marker(const char *s, size_t n)
             return after_space(s, n, d + 1);
     }
     /* a list's running number by year (`2015-14, DuFour, M.R., …`,
-     * `2024/03 "Title"`): the year, `-` or `/`, one to three digits,
-     * then a comma, a full stop or a space; the entry's own date is in
-     * its text */
+     * `2024/03 "Title"`, a paper series' `2020-03: "Title"`): the year,
+     * `-` or `/`, one to three digits, then a comma, a full stop, a colon
+     * or a space; the entry's own date is in its text */
     if (n > 8 && has_year(s, 4) && (s[4] == '-' || s[4] == '/') && is_digit(s[5])) {
         size_t d = 6;
         while (d < n && d < 8 && is_digit(s[d]))
             d++;
-        if (d < n && (s[d] == ',' || s[d] == '.' || s[d] == ' ') &&
+        if (d < n && (s[d] == ',' || s[d] == '.' || s[d] == ':' || s[d] == ' ') &&
             !(d + 1 < n && is_digit(s[d + 1]))) {
             size_t e = d + (s[d] != ' ');
             while (e < n && (s[e] == ' ' || s[e] == '\t'))
@@ -109,6 +109,11 @@ size_t refs_marker(const char *s, size_t n)
                 return e;
         }
     }
+    /* a paper series' number by year, two digits each and a colon
+     * (`20-03: "Title"`) */
+    if (n > 7 && is_digit(s[0]) && is_digit(s[1]) && s[2] == '-' && is_digit(s[3]) &&
+        is_digit(s[4]) && s[5] == ':' && s[6] == ' ')
+        return after_space(s, n, 6);
     while (i < n && i < 4 && is_digit(s[i]))
         i++;
     /* "2021. Title. Journal 57: 1-9." (a CV's entries under their year):
@@ -347,7 +352,8 @@ size_t refs_link_tail(const char *s, size_t n)
         {"pdf", 3}, {"link", 4}, {"links", 5}, {"html", 4}, {"bibtex", 6}, {"download", 8},
         {"text", 4}, {"fulltext", 8}, {"volltext", 8}, {"int\xc3\xa9gral", 9}, {"slides", 6},
         {"[pdf]", 5}, {"[link]", 6}, {"[html]", 6}, {"[bibtex]", 8}, {"(pdf)", 5},
-        {"(link)", 6}
+        {"(link)", 6}, {"(paper)", 7}, {"[paper]", 7}, {"(slides)", 8}, {"[slides]", 8},
+        {"(code)", 6}, {"[code]", 6}, {"(video)", 7}, {"[video]", 7}
     };
     size_t end = n;
     for (;;) {
@@ -378,10 +384,11 @@ size_t refs_link_tail(const char *s, size_t n)
             a = w - 6;
         }
         /* the label stands after a field's end (or alone): `2013. link`,
-         * `1619–1639 link` (pages, no period), not `a new link` */
+         * `1619–1639 link` (pages, no period), not `a new link`; a
+         * bracketed label may follow a name (`Sheila Dow (paper)`) */
         while (a && s[a - 1] == ' ')
             a--;
-        if (a && !strchr(".,;:)]|\"0123456789", s[a - 1]) &&
+        if (a && s[w] != '(' && s[w] != '[' && !strchr(".,;:)]|\"0123456789", s[a - 1]) &&
             !(a >= 3 && !memcmp(s + a - 3, "\xe2\x80\x9d", 3)))
             return end;
         end = a;
@@ -494,10 +501,48 @@ static size_t particles(const char *s, size_t n)
 
 static bool looks_start_upper(const char *s, size_t n);
 
+/* Byte length of the quote mark that opens (open) or closes a title at
+ * s[0..n): `"`, `“` `„` `«` to open, `”` `“` `»` to close; 0 if none. */
+static size_t quote_at(const char *s, size_t n, bool open)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    if (n >= 1 && u[0] == '"')
+        return 1;
+    if (n >= 2 && u[0] == 0xC2 && u[1] == (open ? 0xAB : 0xBB))
+        return 2;
+    if (n >= 3 && u[0] == 0xE2 && u[1] == 0x80 &&
+        (open ? u[2] == 0x9C || u[2] == 0x9E : u[2] == 0x9D || u[2] == 0x9C))
+        return 3;
+    return 0;
+}
+
+/* An entry that opens with a quoted title of three words or more (`"The
+ * Philosophical Foundation of Macroeconomics" Sheila Dow`, `„Title“,
+ * 29.04.2024, Universität Leipzig`): a paper series' or a talks list's
+ * entry, which may give no names (one person's list) and no year (a
+ * series numbers its papers). */
+bool refs_quoted_entry(const char *s, size_t n)
+{
+    size_t q = quote_at(s, n, true);
+    if (!q || n > 400)
+        return false;
+    size_t spaces = 0;
+    for (size_t i = q + 1; i < n; i++) {
+        spaces += s[i] == ' ';
+        size_t c = quote_at(s + i, n - i, false);
+        if (c)
+            return spaces >= 2 && s[i - 1] != ' ';
+    }
+    return false;
+}
+
 /* A line that starts like a reference: "Family, ", "FAMILY ", "J. Family",
- * also after a family name's lower-case particles ("van der Meer, G."). */
+ * also after a family name's lower-case particles ("van der Meer, G."), or
+ * a quoted title (refs_quoted_entry). */
 static bool looks_start(const char *s, size_t n)
 {
+    if (refs_quoted_entry(s, n))
+        return true;
     size_t k = n && s[0] >= 'a' && s[0] <= 'z' ? particles(s, n) : 0;
     return looks_start_upper(s + k, n - k);
 }
@@ -540,6 +585,10 @@ bool refs_continues(const char *cur, size_t curn, const char *s, size_t n)
     char e = curn ? cur[curn - 1] : 0;
     if (e == '-' || e == ',' || e == ';' || e == ':' || e == '&')
         return true;
+    /* entries that open with a quoted title, undated (a paper series):
+     * the next such line is the next entry */
+    if (refs_quoted_entry(s, n) && refs_quoted_entry(cur, curn))
+        return false;
     if (complete(cur, curn))
         return false;
     /* an unfinished reference with its year already is cut short when

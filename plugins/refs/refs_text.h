@@ -44,6 +44,11 @@ size_t refs_role_label(const char *s, size_t n);
  * link`, `[PDF]`, `Full text.`): 0 for a line of labels alone. */
 size_t refs_link_tail(const char *s, size_t n);
 
+/* Whether s[0..n) opens with a quoted title of three words or more
+ * (`"Title" A. Roe`, `„Title“, 29.04.2024, Leipzig`): an entry of a paper
+ * series or a talks list, which may give no names and no year. */
+bool refs_quoted_entry(const char *s, size_t n);
+
 /* Appends s[0..n) to b without the ORCID badges a repository's copy puts
  * after each author (`Gillard, Jonathan  ORCID: https://orcid.org/0000-
  * 0001-9166-298X, Knight, …`: the badge and the blanks before it go, the

@@ -361,6 +361,73 @@ static bool day_line(const char *s, size_t n)
     return d.day || d.month;
 }
 
+/* A day's date after a few words that say what it is (`Publié le
+ * 02/04/2024`, `Posted on 3 March 2021`, `Veröffentlicht am 1.2.2020`):
+ * a news list's or a blog's line under an entry, which dates the entry
+ * above it. One to three words of letters (a colon after them) of 24
+ * bytes at most, then a day's date alone. A bare date is a day_line. */
+static bool posted_line(const char *s, size_t n)
+{
+    size_t i = 0;
+    for (int words = 0; words < 3 && i < n && i <= 24; words++) {
+        /* the words after the first in lower case (`Posted on`, not a
+         * venue's `Solid State Ionics 157:1-17, 2003`) */
+        if (words && !((s[i] >= 'a' && s[i] <= 'z') || (unsigned char)s[i] >= 0x80))
+            return false;
+        size_t j = i;
+        while (j < n && date_letter((unsigned char)s[j]))
+            j++;
+        if (j == i || j >= n)
+            return false;
+        if (s[j] == ':')
+            j++;
+        if (j >= n || s[j] != ' ')
+            return false;
+        i = j + 1;
+        if (i <= 25 && day_line(s + i, n - i)) {
+            page_date d;
+            page_date_scan(s + i, n - i, &d);
+            return !d.odd && !d.marks;
+        }
+    }
+    return false;
+}
+
+static bool title_line(const page_lines *pl, size_t i);
+
+/* Line i is the title of an entry dated below (docs/page.md, "Blocks"):
+ * a title line over a paragraph of prose (the teaser) and, under it, a
+ * posted_line (`Title` / `Lisez mon analyse…` / `Publié le 02/04/2024`). */
+static bool posted_title(const page_lines *pl, size_t i)
+{
+    size_t x = next_nonblank(pl, i);
+    if (x == pl->n || !line_is(pl, next_nonblank(pl, x), posted_line) || !title_line(pl, i))
+        return false;
+    const char *s = pl->v[x].text;
+    size_t n = pl->v[x].len;
+    page_trim(&s, &n);
+    page_feat f;
+    page_features(&f, s, n, NULL, 0);
+    /* a teaser may end on its link rather than a sentence's mark: a
+     * line of a dozen words or more, longer than the title, does */
+    return n > 200 || page_gen_prose(&f, s[n - 1]) || (f.tokens > 12 && n > pl->v[i].len);
+}
+
+/* Line i reads as an entry's title: a few words that are no date, name
+ * list, year, heading or prose. */
+static bool title_line(const page_lines *pl, size_t i)
+{
+    const char *s = pl->v[i].text;
+    size_t n = pl->v[i].len;
+    page_trim(&s, &n);
+    if (n < 2 || n > 200 || date_line(s, n) || posted_line(s, n) || page_is_heading(s, n) ||
+        find_year(s, n) || page_gen_author_line(s, n))
+        return false;
+    page_feat f;
+    page_features(&f, s, n, NULL, 0);
+    return !page_gen_prose(&f, s[n - 1]);
+}
+
 /* Line i is the title of a dated entry (docs/page.md, "Blocks"): right
  * under a day's date alone on its line, a few words that are no date,
  * name list, year or prose, with prose under it (the entry's teaser),
@@ -398,7 +465,7 @@ static bool dated_title(const page_lines *pl, size_t i)
  * publication, layout_profile.c); or a dated entry's title. */
 static bool block_start(const page_lines *pl, size_t i)
 {
-    if (dated_title(pl, i))
+    if (dated_title(pl, i) || posted_title(pl, i))
         return true;
     if (!line_is(pl, i, block_title))
         return false;
@@ -494,6 +561,11 @@ static void block_span(const page_lines *pl, size_t t, size_t *a, size_t *end)
         page_trim(&s, &n);
         if (n && day_line(s, n) && block_start(pl, next_nonblank(pl, e)))
             break;
+        /* an entry's own date under it closes it */
+        if (n && posted_line(s, n)) {
+            e++;
+            break;
+        }
         /* a short venue under the authors (`ICML 2024`) reads as a
          * heading but is the block's */
         if (n && (refs_is_heading(s, n) || page_is_heading(s, n))
@@ -696,15 +768,27 @@ static int build_block(const page_build *b, const page_lines *pl, size_t t, size
                          && !(yn > 4 && s[yn - 5] >= '0' && s[yn - 5] <= '9');
         if (!n)
             continue;
+        /* the entry's own date under it, unless its venue gave one
+         * (the work's year, where the posting date is the page's) */
+        if (posted_line(s, n)) {
+            size_t k = 0;
+            while (k < n && !day_line(s + k, n - k))
+                k++;
+            if (!bib_record_has(rec, BIB_VAR_ISSUED))
+                rc = set_day(rec, s + k, n - k);
+            continue;
+        }
         /* a short abstract (a sentence or two) is running prose: ten
          * words or more ending a sentence, lower-case words at least
          * twice the capitalised ones; a venue line is mostly capitalised
          * words ("Proceedings of the ... Conference on ...") */
         bool sentence = !ends_year && page_gen_sentence(&f, s[n - 1]);
-        if (n > 200 || sentence || (f.prose >= 3 && f.tokens > 12 && !ends_year)) {
+        /* the teaser over an entry's own date (posted_title) */
+        bool teaser = a == t && line_is(pl, next_nonblank(pl, i), posted_line);
+        if (n > 200 || sentence || teaser || (f.prose >= 3 && f.tokens > 12 && !ends_year)) {
             /* an abstract, not a venue: the first such paragraph (a
              * programme prints it under the speakers) */
-            if ((f.prose >= 3 || sentence) && !bib_record_has(rec, BIB_VAR_ABSTRACT))
+            if ((f.prose >= 3 || sentence || teaser) && !bib_record_has(rec, BIB_VAR_ABSTRACT))
                 rc = bib_record_set_text(rec, BIB_VAR_ABSTRACT, s, n);
             continue;
         }

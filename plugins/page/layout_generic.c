@@ -191,9 +191,13 @@ static int count_ref_lines(const page_lines *pl, int *bare_refs)
         size_t em = markers(entry.data, entry.len);
         if (ref_line(tag, entry.data, entry.len) || by_line(entry.data + em, entry.len - em))
             k++;
-        else if (refs_line_looks_ref(entry.data + em, entry.len - em))
-            bare += refs_tagged_as_bare_ref(tag, entry.data + em);
-        else if (em && !find_year(entry.data, entry.len))
+        else if (refs_line_looks_ref(entry.data + em, entry.len - em) &&
+                 refs_tagged_as_bare_ref(tag, entry.data + em))
+            bare++;
+        else if (refs_quoted_entry(entry.data + em, entry.len - em))
+            bare++;
+        else if (em && !find_year(entry.data, entry.len) &&
+                 !refs_line_looks_ref(entry.data + em, entry.len - em))
             titles++;
     }
     bib_buf_clear(&entry);

@@ -123,13 +123,24 @@ bool bib__reftag_quoted_title_names(bib_reftag *t, const reftag_span sp[BIB_REF_
     return true;
 }
 
+/* Tokens [a, y] stand inside a title's words (`Die Wahl vom 23.02.2020:
+ * …`): a date the title names, not the work's. */
+static bool inside_title(const bib_reftag *t, size_t a, size_t y)
+{
+    size_t k = y + 1;
+    while (k < t->n && t->tok[k].kind == BIB_REFTOK_PUNCT)
+        k++;
+    return a > 0 && t->tok[a - 1].kind == BIB_REFTOK_WORD && t->tok[a - 1].label == BIB_REF_TITLE &&
+           k < t->n && t->tok[k].label == BIB_REF_TITLE;
+}
+
 /* A day's date written with numbers before its year (`29.04.2024`,
  * `30.-31.05.2024`, `14.-16.11.2024`, `7/3/2019`), as talks lists write
  * when a talk was given: the tagger may read the day and month as a
  * volume and an issue, or as a container. Numbers of one or two digits
  * joined by `.`, `/` and dashes, ending on a month (12 at most) and its
  * mark right before a year (whatever the tagger made of it), are the
- * date's, the year with them. */
+ * date's, the year with them, unless they stand inside a title's words. */
 bool bib__reftag_numeric_day_date(bib_reftag *t, const reftag_span sp[BIB_REF_LABEL_COUNT])
 {
     (void)sp;
@@ -150,6 +161,8 @@ bool bib__reftag_numeric_day_date(bib_reftag *t, const reftag_span sp[BIB_REF_LA
         while (a >= 3 && is_dash(t, a - 1) && punct_in(t, a - 2, "./") &&
                t->tok[a - 3].kind == BIB_REFTOK_NUMBER && t->tok[a - 3].len <= 2)
             a -= 3;
+        if (inside_title(t, a, y))
+            continue;
         for (size_t j = a; j <= y; j++)
             if (t->tok[j].label != BIB_REF_DATE) {
                 t->tok[j].label = BIB_REF_DATE;

@@ -610,6 +610,11 @@ static int fill(bib_record *rec, const bib_reftag *t, const span sp[L], const bi
                         b = i;
                     }
             }
+            /* a title's own `?` or `!`, glued to it, which the tagger
+             * labels as the mark closing the field */
+            if (plain[k].label == BIB_REF_TITLE && b < t->n && t->tok[b].len == 1 &&
+                !t->tok[b].space_before && (tx(t, b)[0] == '?' || tx(t, b)[0] == '!'))
+                b++;
             if (!rc)
                 rc = set_span(rec, plain[k].var, t, a, b);
         }

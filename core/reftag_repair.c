@@ -696,6 +696,81 @@ static bool status_in_before_container(bib_reftag *t, const span sp[L])
     return false;
 }
 
+/* A status opening the container run, its mark after it (`"Title."
+ * Forthcoming. Security Studies.`, `Title, in press, Journal`): the
+ * status is a note (CSL's status) and the container starts after the
+ * mark. */
+static bool status_opens_container(bib_reftag *t, const span sp[L])
+{
+    span co = sp[BIB_REF_CONTAINER];
+    if (!co.found)
+        return false;
+    size_t l = bib__reftag_status_at(t, co.a);
+    if (!l || co.a + l + 1 >= co.b || !punct_in(t, co.a + l, ".,;:"))
+        return false;
+    for (size_t j = co.a; j < co.a + l; j++)
+        t->tok[j].label = BIB_REF_NOTE;
+    t->tok[co.a + l].label = BIB_REF_PUNCT;
+    return true;
+}
+
+/* A run read as names after the title that is one body's name, no
+ * person's (`The last mobilisation? Pulaski Policy Papers, 2022`): with
+ * no container found, a run of two words or more without a comma, a
+ * joining word or an initial, which the name model scores at or below
+ * its boundary, is the container (a series or a journal). */
+static bool body_after_title(bib_reftag *t, const span sp[L])
+{
+    span ti = sp[BIB_REF_TITLE], au = sp[BIB_REF_AUTHOR];
+    if (!ti.found || !au.found || au.a < ti.b || sp[BIB_REF_CONTAINER].found ||
+        au.b - au.a < 2 || au.b - au.a > 8)
+        return false;
+    for (size_t j = au.a; j < au.b; j++)
+        if (t->tok[j].kind != BIB_REFTOK_WORD || t->tok[j].len < 2 ||
+            !(tx(t, j)[0] >= 'A' && tx(t, j)[0] <= 'Z'))
+            return false;
+    double sc = 0;
+    size_t n = t->tok[au.b - 1].off + t->tok[au.b - 1].len - t->tok[au.a].off;
+    if (bib__name_score_of(tx(t, au.a), n, &sc) || sc > 0)
+        return false;
+    for (size_t j = au.a; j < au.b; j++)
+        t->tok[j].label = BIB_REF_CONTAINER;
+    return true;
+}
+
+/* Months read as a volume (`2022, November-December, no. 6`): a volume
+ * run of month names alone, a dash or a slash between two, is the
+ * date's. */
+static bool months_as_volume(bib_reftag *t, const span sp[L])
+{
+    span vo = sp[BIB_REF_VOLUME];
+    if (!vo.found || vo.b - vo.a > 3)
+        return false;
+    /* one word of two months (`November-December`) */
+    if (vo.b - vo.a == 1 && t->tok[vo.a].kind == BIB_REFTOK_WORD) {
+        const char *w = tx(t, vo.a);
+        size_t n = t->tok[vo.a].len, d = 0;
+        while (d < n && w[d] != '-' && w[d] != '/')
+            d++;
+        if (d < n && bib_month_parse(w, d) && bib_month_parse(w + d + 1, n - d - 1)) {
+            t->tok[vo.a].label = BIB_REF_DATE;
+            return true;
+        }
+    }
+    for (size_t j = vo.a; j < vo.b; j++) {
+        bool mark = (j - vo.a) % 2 == 1;
+        if (mark ? !(is_dash(t, j) || tok_eq(t, j, "/"))
+                 : (t->tok[j].kind != BIB_REFTOK_WORD ||
+                    !bib_month_parse(tx(t, j), t->tok[j].len)))
+            return false;
+    }
+    if ((vo.b - vo.a) % 2 == 0)
+        return false;
+    for (size_t j = vo.a; j < vo.b; j++)
+        t->tok[j].label = BIB_REF_DATE;
+    return true;
+}
+
 /* Co-authors after a comma at the end of the title run (`Title, together
  * with Pam Roe, Venue`, `Title, with A. Roe and B. Lee. Venue`): a
  * co-author word after the comma, then capitalised words (names and
@@ -990,6 +1065,7 @@ bool bib__reftag_repair_lists(bib_reftag *t, reftag_span sp[L])
         coauthors_after_title_comma, coauthors_at_end, in_without_container, own_list_readings, title_word_as_name,
         title_in_name_run, title_read_as_names, role_before_names, venue_in_name_run,
         book_after_in_editors, status_in_brackets, role_after_authors, status_in_before_container,
+        status_opens_container, body_after_title, months_as_volume,
         edited_book_subtitle, role_alone, place_in_date
     };
     bool changed = false;

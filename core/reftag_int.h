@@ -138,4 +138,8 @@ bool bib__reftag_numeric_day_date(bib_reftag *t, const reftag_span sp[BIB_REF_LA
 bool bib__reftag_issue_slash_year(bib_reftag *t, const reftag_span sp[BIB_REF_LABEL_COUNT]);
 bool bib__reftag_container_as_date(bib_reftag *t, const reftag_span sp[BIB_REF_LABEL_COUNT]);
 
+/* A German book description after its title (`Title, Verlag X (Series
+ * Bd. 43), XXV, 552 S., kart., Berlin 2004`; reftag_book.c). */
+bool bib__reftag_book_description(bib_reftag *t, const reftag_span sp[BIB_REF_LABEL_COUNT]);
+
 #endif

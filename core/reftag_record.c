@@ -628,8 +628,13 @@ static int fill(bib_record *rec, const bib_reftag *t, const span sp[L], const bi
         iss = (span){vol.a + 1, vol.b, true};
         vol.b = vol.a + 1;
     }
+    /* a series' number in its bracket right after the series' name
+     * (`(Abhandlungen zum Seerecht Bd. 7)`): the collection's number,
+     * not the book's volume */
+    span co = sp[BIB_REF_COLLECTION];
+    bool series_no = vol.found && co.found && vol.a == co.b && !sp[BIB_REF_CONTAINER].found;
     if (!rc)
-        rc = set_number(rec, BIB_VAR_VOLUME, t, vol);
+        rc = set_number(rec, series_no ? BIB_VAR_COLLECTION_NUMBER : BIB_VAR_VOLUME, t, vol);
     if (!rc)
         rc = set_number(rec, BIB_VAR_ISSUE, t, iss);
     if (!rc)

@@ -1058,8 +1058,8 @@ bool bib__reftag_repair_lists(bib_reftag *t, reftag_span sp[L])
     /* each repair reads the spans the ones before it left */
     bool (*const first[])(bib_reftag *, const span *) = {
         language_code, bib__reftag_numeric_day_date, bib__reftag_issue_slash_year,
-        bib__reftag_container_as_date, series_statement, bib__reftag_quoted_title_names,
-        bib__reftag_quoted_title_run_on, bib__reftag_quoted_title_second_run, quoted_title_editors,
+        bib__reftag_container_as_date, series_statement, bib__reftag_book_description,
+        bib__reftag_quoted_title_names, bib__reftag_quoted_title_run_on, bib__reftag_quoted_title_second_run, quoted_title_editors,
         in_colon_in_title, by_names_after_title,
         coeditors_after_title, coauthors_in_title, coauthor_bracket_rest,
         coauthors_after_title_comma, coauthors_at_end, in_without_container, own_list_readings, title_word_as_name,

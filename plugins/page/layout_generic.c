@@ -786,8 +786,10 @@ typedef struct gen_build {
 
 /* A record worth keeping: a title and authors or a date, or a title in a
  * container with its pages or volume (`Title, in Festschrift für …, S.
- * 197-212`: a person's own list, undated) or its status (`"Title",
- * Synthese (forthcoming)`; a venue read as a publisher likewise) or
+ * 197-212`: a person's own list, undated), a book's number of pages or
+ * series number (`Title, Verlag X (Reihe Bd. 3), 552 S.`) or its status
+ * (`"Title", Synthese (forthcoming)`; a venue read as a publisher
+ * likewise) or
  * the language mark a multilingual list puts on its works (`…, in IRIS
  * Tagungsband (DE)`); a line of page chrome tags as a title alone, a
  * name line as names alone. */
@@ -799,6 +801,8 @@ static bool is_reference(const bib_record *rec)
                || ((bib_record_has(rec, BIB_VAR_CONTAINER_TITLE)
                     || bib_record_has(rec, BIB_VAR_PUBLISHER))
                    && (bib_record_has(rec, BIB_VAR_PAGE) || bib_record_has(rec, BIB_VAR_VOLUME)
+                       || bib_record_has(rec, BIB_VAR_NUMBER_OF_PAGES)
+                       || bib_record_has(rec, BIB_VAR_COLLECTION_NUMBER)
                        || bib_record_has(rec, BIB_VAR_STATUS)
                        || bib_record_has(rec, BIB_VAR_LANGUAGE))));
 }

@@ -582,14 +582,24 @@ static void label_coauthor_bracket(bib_reftag *t, size_t k, size_t w, size_t e, 
  * edited with them) they are its co-editors. */
 static bool coauthors_in_title(bib_reftag *t, const span sp[L])
 {
-    span ti = sp[BIB_REF_TITLE];
-    if (!ti.found || (sp[BIB_REF_AUTHOR].found && sp[BIB_REF_AUTHOR].a < ti.a))
+    span ti = sp[BIB_REF_TITLE], au = sp[BIB_REF_AUTHOR];
+    /* a list with such brackets names no one before its titles: a
+     * short run of words read as names before the title's first comma
+     * (`Condorcet Method, Independence of …`) is the title's */
+    bool lead = au.found && au.a < ti.a;
+    if (!ti.found || (lead && (!opens_reference(t, au.a) || au.b + 1 != ti.a ||
+                               !tok_eq(t, au.b, ",") || au.b - au.a > 4)))
         return false;
+    for (size_t j = au.a; lead && j < au.b; j++)
+        if (t->tok[j].kind != BIB_REFTOK_WORD || lone_initial(t, j))
+            return false;
     for (size_t k = ti.a + 1; k + 2 < ti.b; k++) {
         bool role;
         size_t w, e = coauthor_bracket(t, k, &role, &w);
         if (!e)
             continue;
+        for (size_t j = au.a; lead && j <= au.b; j++)
+            t->tok[j].label = BIB_REF_TITLE;
         label_coauthor_bracket(t, k, w, e, role);
         /* what the run held after the bracket is the title's no more */
         for (size_t j = e + 1; j < ti.b; j++)
@@ -936,6 +946,37 @@ static bool status_in_brackets(bib_reftag *t, const span sp[L])
     return changed;
 }
 
+/* A journal run into the title before its status in brackets (`Title.
+ * State and Local Government Review (forthc.)`, a person's own list,
+ * no year yet): a status says where a work is to appear, so with no
+ * container found, the title's last sentence before the bracket, two
+ * words or more in title case (capitalised words and the small words
+ * between), is the container. */
+static bool venue_before_status(bib_reftag *t, const span sp[L])
+{
+    static const char *const small[] = { "of", "and", "for", "in", "the", "on", "de", "des",
+                                         "für", "und", "la", "le", "di", "del", "&", NULL };
+    span ti = sp[BIB_REF_TITLE];
+    if (!ti.found || sp[BIB_REF_CONTAINER].found || !tok_eq(t, ti.b, "(") ||
+        !bib__reftag_status_at(t, ti.b + 1))
+        return false;
+    size_t d = ti.b;
+    while (d > ti.a + 1 && !tok_eq(t, d - 1, "."))
+        d--;
+    if (d <= ti.a + 1 || ti.b - d < 2)
+        return false;
+    for (size_t j = d; j < ti.b; j++) {
+        const char *w = tx(t, j);
+        if (t->tok[j].kind != BIB_REFTOK_WORD ||
+            !((w[0] >= 'A' && w[0] <= 'Z') || tok_in(t, j, small)))
+            return false;
+    }
+    t->tok[d - 1].label = BIB_REF_PUNCT;
+    for (size_t j = d; j < ti.b; j++)
+        t->tok[j].label = BIB_REF_CONTAINER;
+    return true;
+}
+
 /* A role word in brackets right after the names that open a reference
  * (`Franzen, K. Erik / Roe, Martin (Hg.): Title`, `Smith, J. (ed.):
  * Title`), read as a note after an author list (the rendered styles
@@ -1065,7 +1106,7 @@ bool bib__reftag_repair_lists(bib_reftag *t, reftag_span sp[L])
         coauthors_after_title_comma, coauthors_at_end, in_without_container, own_list_readings, title_word_as_name,
         title_in_name_run, title_read_as_names, role_before_names, venue_in_name_run,
         book_after_in_editors, status_in_brackets, role_after_authors, status_in_before_container,
-        status_opens_container, body_after_title, months_as_volume,
+        status_opens_container, body_after_title, months_as_volume, venue_before_status,
         edited_book_subtitle, role_alone, place_in_date
     };
     bool changed = false;

@@ -685,6 +685,31 @@ static bool coauthor_bracket_rest(bib_reftag *t, const span sp[L])
     return changed;
 }
 
+/* Names that open a reference whose co-authors come later after a
+ * co-author word (`Taxing Away M&A: Capital Gains …, Review 128 (with
+ * A. Roe and B. Lee)`): a person's own list names no one before its
+ * titles, so the opening run (read as names: `M&A` as initials), up to
+ * the title right after it, is the title's. */
+static bool lead_names_before_coauthors(bib_reftag *t, const span sp[L])
+{
+    span au = sp[BIB_REF_AUTHOR], ti = sp[BIB_REF_TITLE];
+    if (!au.found || !ti.found || !opens_reference(t, au.a) || ti.a < au.b ||
+        ti.a - au.b > 1 || au.b - au.a > 8)
+        return false;
+    for (size_t j = au.b; j < ti.a; j++)
+        if (!punct_in(t, j, ":,"))
+            return false;
+    bool later = false;
+    for (size_t k = ti.b; k + 1 < t->n && !later; k++)
+        later = t->tok[k + 1].label == BIB_REF_AUTHOR && tok_eq(t, k, "(") &&
+                bib_reftag_coauthor_word(tx(t, k + 1), t->tok[k + 1].len);
+    if (!later)
+        return false;
+    for (size_t j = au.a; j < ti.a; j++)
+        t->tok[j].label = BIB_REF_TITLE;
+    return true;
+}
+
 /* A status and `in` closing the title run before its container
  * (`Title, to be published in: Journal 43`, `Title, forthcoming in
  * Synthese`): the status is a note (CSL's status, reftag_record.c) and
@@ -1102,7 +1127,7 @@ bool bib__reftag_repair_lists(bib_reftag *t, reftag_span sp[L])
         bib__reftag_container_as_date, series_statement, bib__reftag_book_description,
         bib__reftag_quoted_title_names, bib__reftag_quoted_title_run_on, bib__reftag_quoted_title_second_run, quoted_title_editors,
         in_colon_in_title, by_names_after_title,
-        coeditors_after_title, coauthors_in_title, coauthor_bracket_rest,
+        coeditors_after_title, coauthors_in_title, coauthor_bracket_rest, lead_names_before_coauthors,
         coauthors_after_title_comma, coauthors_at_end, in_without_container, own_list_readings, title_word_as_name,
         title_in_name_run, title_read_as_names, role_before_names, venue_in_name_run,
         book_after_in_editors, status_in_brackets, role_after_authors, status_in_before_container,

@@ -467,14 +467,19 @@ static const char *const with_words[] = {
     "wsp\xc3\xb3\xc5\x82" "autorka", "spoluautor", NULL
 };
 static const char *const jointly_words[] = { "joint", "jointly", "together", "gemeinsam",
-                                             "zusammen", "samen", NULL };
+                                             "zusammen", "samen", "wsp\xc3\xb3lnie", "razem",
+                                             "spolu", NULL };
+/* The Polish and Czech `with` after those (`wspólnie z`, `spolu s`): a
+ * preposition too common to stand for `with` alone. */
+static const char *const short_with[] = { "z", "ze", "s", "se", NULL };
 
 /* Cuts the name list in tokens [a, b) into pc (room for 256) at its
  * separators and joining words; returns the pieces' count, *etal when
  * the list says "and others". semi: ';' or '/' separate the names. */
 static size_t cut_list(const bib_reftag *t, size_t a, size_t b, bool semi, piece *pc, bool *etal)
 {
-    static const char *const joins[] = { "and", "und", "&", "y", "e", "et", "and", "og", "och", "en", "i", "и", NULL };
+    static const char *const joins[] = { "and", "und", "&", "y", "e", "et", "og", "och",
+                                         "en", "i", "и", "oraz", NULL };
     size_t np = 0, start = a;
     int depth = 0;
     for (size_t i = a; i <= b && np < 255; i++) {
@@ -608,8 +613,14 @@ static bool list_bounds(const bib_reftag *t, size_t *ap, size_t *bp)
     if (a + 1 < b && !(tx(t, a)[0] >= 'A' && tx(t, a)[0] <= 'Z') && tok_in(t, a, lead_joins) &&
         t->tok[a + 1].kind == BIB_REFTOK_WORD)
         a++;
-    if (a + 2 < b && tok_in(t, a, jointly_words) && tok_in(t, a + 1, with_words))
+    if (a + 2 < b && tok_in(t, a, jointly_words) &&
+        (tok_in(t, a + 1, with_words) || tok_in(t, a + 1, short_with))) {
         a++;
+        if (tok_in(t, a, short_with)) {
+            a++;
+            with = true;
+        }
+    }
     if (a + 1 < b && tok_in(t, a, with_words)) {
         size_t k = a + 1;
         while (k < b && tok_eq(t, k, ":"))

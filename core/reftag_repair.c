@@ -584,11 +584,12 @@ static bool coauthors_in_title(bib_reftag *t, const span sp[L])
 {
     span ti = sp[BIB_REF_TITLE], au = sp[BIB_REF_AUTHOR];
     /* a list with such brackets names no one before its titles: a
-     * short run of words read as names before the title's first comma
-     * (`Condorcet Method, Independence of …`) is the title's */
+     * short run of words read as names before the title's first comma,
+     * period or colon (`Condorcet Method, Independence of …`) is the
+     * title's */
     bool lead = au.found && au.a < ti.a;
     if (!ti.found || (lead && (!opens_reference(t, au.a) || au.b + 1 != ti.a ||
-                               !tok_eq(t, au.b, ",") || au.b - au.a > 4)))
+                               !punct_in(t, au.b, ",.:") || au.b - au.a > 4)))
         return false;
     for (size_t j = au.a; lead && j < au.b; j++)
         if (t->tok[j].kind != BIB_REFTOK_WORD || lone_initial(t, j))

@@ -321,6 +321,17 @@ static bool ends_field(char c)
            || c == ']' || c == '"' || c == '\'';
 }
 
+/* Whether s[0..n) leaves a round bracket open (`… (wspólnie z
+ * Andrzejem` / `Głowackim), Szczecin 2000.`): a line broken inside a
+ * bracket goes on in it, not in a field of its own. */
+static bool bracket_open(const char *s, size_t n)
+{
+    int depth = 0;
+    for (size_t i = 0; i < n; i++)
+        depth += s[i] == '(' ? 1 : s[i] == ')' && depth > 0 ? -1 : 0;
+    return depth > 0;
+}
+
 static int walk_append(gen_walk *w, const char *s, size_t n)
 {
     bib_buf *b = &w->cur;
@@ -350,7 +361,7 @@ static int walk_append(gen_walk *w, const char *s, size_t n)
         if (e == '-' && p >= 'a' && p <= 'z' && s[0] >= 'a' && s[0] <= 'z') {
             bib_buf_truncate(b, b->len - 1); /* "experi-" "ment" */
         } else if (!w->wrapped && !ends_field(e) && (unsigned char)e >= 0x30
-                   && page_starts_upper(s, n)) {
+                   && page_starts_upper(s, n) && !bracket_open(b->data, b->len)) {
             /* a block's fields on lines of their own: "Title" "A. Author" */
             bib_buf_puts(b, ". ");
         } else {

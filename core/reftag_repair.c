@@ -732,21 +732,26 @@ static bool status_in_before_container(bib_reftag *t, const span sp[L])
     return false;
 }
 
-/* A status opening the container run, its mark after it (`"Title."
- * Forthcoming. Security Studies.`, `Title, in press, Journal`): the
- * status is a note (CSL's status) and the container starts after the
- * mark. */
+/* A status opening the container run, its mark or `in` after it
+ * (`"Title." Forthcoming. Security Studies.`, `Title, in press,
+ * Journal`, `Title. Forthcoming in Demography.`): the status is a note
+ * (CSL's status) and the container starts after the mark. */
 static bool status_opens_container(bib_reftag *t, const span sp[L])
 {
     span co = sp[BIB_REF_CONTAINER];
     if (!co.found)
         return false;
     size_t l = bib__reftag_status_at(t, co.a);
-    if (!l || co.a + l + 1 >= co.b || !punct_in(t, co.a + l, ".,;:"))
+    if (!l || co.a + l + 1 >= co.b)
         return false;
-    for (size_t j = co.a; j < co.a + l; j++)
+    /* `Forthcoming in Journal`: the cue goes with the status */
+    bool in = tok_in(t, co.a + l, bib__reftag_in_cues);
+    if (!in && !punct_in(t, co.a + l, ".,;:"))
+        return false;
+    for (size_t j = co.a; j < co.a + l + in; j++)
         t->tok[j].label = BIB_REF_NOTE;
-    t->tok[co.a + l].label = BIB_REF_PUNCT;
+    if (!in || punct_in(t, co.a + l + 1, ":"))
+        t->tok[co.a + l + in].label = BIB_REF_PUNCT;
     return true;
 }
 

@@ -678,6 +678,11 @@ bool refs_continues_shape(refs_shape shape, const char *cur, size_t curn, const 
         return false;
     if (curn && refs_opens_container(cur, curn, s, n))
         return true;
+    /* `Forthcoming in` / `Journal of …`: a line that ends on `in` goes
+     * on with its container */
+    if (curn >= 3 && (cur[curn - 3] == ' ' || cur[curn - 3] == '.') &&
+        (cur[curn - 2] | 0x20) == 'i' && cur[curn - 1] == 'n')
+        return true;
     if (shape == REFS_SHAPE_PARAGRAPH)
         return true;
     if (shape == REFS_SHAPE_LINE) {
@@ -738,6 +743,27 @@ bool refs_line_looks_ref(const char *s, size_t n)
         caps += (i == 0 || s[i - 1] == ' ') && s[i] >= 'A' && s[i] <= 'Z';
     }
     return punct >= 2 && caps >= 2;
+}
+
+bool refs_journal_numbers(const char *s, size_t n)
+{
+    if (n < 40)
+        return false;
+    /* `127(599): 50-83`, `261(2): 595-605`, `19: 49-66`: a colon after a
+     * digit or a closing bracket, then digits and a dash */
+    for (const char *p = s, *e = s + n; (p = memchr(p, ':', (size_t)(e - p))) != NULL; p++) {
+        if (p == s || !((p[-1] >= '0' && p[-1] <= '9') || p[-1] == ')'))
+            continue;
+        const char *q = p + 1;
+        while (q < e && *q == ' ')
+            q++;
+        const char *d = q;
+        while (q < e && *q >= '0' && *q <= '9')
+            q++;
+        if (q > d && q < e && (*q == '-' || (e - q >= 3 && !memcmp(q, "\xe2\x80\x93", 3))))
+            return true;
+    }
+    return false;
 }
 
 /* ---- tagged text ------------------------------------------------------- */
@@ -903,12 +929,17 @@ bool refs_tagged_as_ref(const bib_reftag *t, const char *s)
     } else if (tok[i].label != BIB_REF_AUTHOR && tok[i].label != BIB_REF_EDITOR) {
         return false;
     }
-    size_t title = 0;
+    /* undated (a department's selection, `Forthcoming in Journal`): a
+     * list of names first, then a title and a journal's numbers or name */
+    bool names = tok[i].label == BIB_REF_AUTHOR && name_list(tok, n, i, s);
+    size_t title = 0, venue = 0;
     for (; i < n; i++) {
         title += tok[i].label == BIB_REF_TITLE && tok[i].kind == BIB_REFTOK_WORD;
         date += tok[i].label == BIB_REF_DATE && tok[i].kind == BIB_REFTOK_NUMBER;
+        venue += tok[i].label == BIB_REF_CONTAINER || tok[i].label == BIB_REF_VOLUME ||
+                 tok[i].label == BIB_REF_PAGES;
     }
-    return title >= 2 && date >= 1;
+    return title >= 2 && (date >= 1 || (names && venue >= 1));
 }
 
 bool refs_tagged_as_bare_ref(const bib_reftag *t, const char *s)

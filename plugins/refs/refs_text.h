@@ -49,6 +49,11 @@ size_t refs_link_tail(const char *s, size_t n);
  * series or a talks list, which may give no names and no year. */
 bool refs_quoted_entry(const char *s, size_t n);
 
+/* Whether s[0..n) holds a journal's numbers (`127(599): 50-83`, `19:
+ * 49-66`): with a list of names first, a reference without its year
+ * (refs_tagged_as_ref). */
+bool refs_journal_numbers(const char *s, size_t n);
+
 /* Appends s[0..n) to b without the ORCID badges a repository's copy puts
  * after each author (`Gillard, Jonathan  ORCID: https://orcid.org/0000-
  * 0001-9166-298X, Knight, …`: the badge and the blanks before it go, the

@@ -665,10 +665,12 @@ static int walk_page(gen_walk *w)
                 rc = bib_buf_failed(&w->abs) ? BIB_ENOMEM : BIB_OK;
                 continue;
             }
-            /* a link under them is the entry's (`doi: 10.1/x`, a URL);
-             * else a title, its venue and its prose are the whole entry */
+            /* a link under them is the entry's (`doi: 10.1/x`, a URL),
+             * and so are its co-authors (`With H. Roe`, a CV's line
+             * under its title and venue); else a title, its venue and
+             * its prose are the whole entry */
             if (strncasecmp(s, "doi", 3) == 0 || strncasecmp(s, "http", 4) == 0 ||
-                strncasecmp(s, "www.", 4) == 0) {
+                strncasecmp(s, "www.", 4) == 0 || (!w->abs.len && page_coauthor_line(s, n))) {
                 rc = walk_append(w, s, n);
                 continue;
             }

@@ -290,8 +290,9 @@ typedef struct gen_walk {
 
 /* Text wrapped at a fixed width (a list copied from a PDF or a mail): many
  * lines within 15 % of the longest, which is not long, and which go on
- * (a wrapped line ends inside its entry, not on its full stop: lines of
- * one whole reference each may be as long as one another). Otherwise
+ * (a wrapped line ends inside its entry, not on its full stop or the `;`
+ * some lists end entries with: lines of one whole reference each may be
+ * as long as one another). Otherwise
  * every line is a block of the page (a browser copy, saved HTML), and a
  * line break inside an entry separates two of its fields. */
 static bool page_wrapped(const page_lines *pl)
@@ -310,7 +311,7 @@ static bool page_wrapped(const page_lines *pl)
         const char *t = pl->v[i].text;
         while (n > 1 && (t[n - 1] == ' ' || t[n - 1] == '\t'))
             n--;
-        near += n * 20 >= max * 17 && t[n - 1] != '.';
+        near += n * 20 >= max * 17 && t[n - 1] != '.' && t[n - 1] != ';';
     }
     return lines >= 4 && near * 10 >= lines * 3;
 }
@@ -688,9 +689,12 @@ static int walk_page(gen_walk *w)
         /* a line that brings the entry's container never starts one,
          * however much it reads as a reference by itself */
         bool in_venue = w->cur.len && refs_opens_container(w->cur.data, w->cur.len, s, n);
+        /* a quoted title after a dated entry opens the next one (a
+         * list whose entries run on over their `;`) */
+        bool quoted = w->cur.len && refs_quoted_entry(s, n) && find_year(w->cur.data, w->cur.len);
         bool starts = mk || year_first(s, n) || (!in_venue && !(in_marked && marked >= 2) &&
                              (!refs_continues_shape(shape, w->cur.data, w->cur.len, s, n) ||
-                              ref_line(w->tag, s, n)));
+                              quoted || ref_line(w->tag, s, n)));
         /* an entry stops growing at REFS_JOIN_MAX bytes, as the refs
          * reader's do: a marked entry followed by a long unmarked list
          * would otherwise take the whole list in, to be tagged again for

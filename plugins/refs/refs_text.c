@@ -583,6 +583,10 @@ bool refs_continues(const char *cur, size_t curn, const char *s, size_t n)
     if (n && s[0] >= 'a' && s[0] <= 'z')
         return !looks_start(s, n) || !complete(cur, curn);
     char e = curn ? cur[curn - 1] : 0;
+    /* a list whose entries end on `;` (`…, Coimbra, Almedina, 1998;`):
+     * a dated one is done when the line starts like the next entry */
+    if (e == ';' && has_date(cur, curn) && looks_start(s, n))
+        return false;
     if (e == '-' || e == ',' || e == ';' || e == ':' || e == '&')
         return true;
     /* entries that open with a quoted title, undated (a paper series):

@@ -395,6 +395,56 @@ static bool posted_line(const char *s, size_t n)
 
 static bool title_line(const page_lines *pl, size_t i);
 
+/* A day's date and the outlet after it (`15.10.2022 Klassekampen`,
+ * `26.02.2022, Morgenbladet`, `July, 2022 Dagbladet`): an op-ed's or a
+ * column's line under its title. The date ends at its year within the
+ * first 24 bytes; the outlet is up to 60 bytes of words after it. The
+ * outlet's start in *at. */
+static bool dated_outlet_line(const char *s, size_t n, size_t *at)
+{
+    if (n < 8 || n > 90)
+        return false;
+    for (size_t y = 0; y + 4 <= n && y <= 20; y++) {
+        if (!find_year(s + y, 4) || (y && s[y - 1] >= '0' && s[y - 1] <= '9') ||
+            (y + 4 < n && s[y + 4] >= '0' && s[y + 4] <= '9'))
+            continue;
+        size_t e = y + 4, o = e;
+        while (o < n && (s[o] == ',' || s[o] == ' ' || s[o] == ':'))
+            o++;
+        if (o == e || o >= n || n - o > 60 || !day_line(s, e) ||
+            !((s[o] >= 'A' && s[o] <= 'Z') || (unsigned char)s[o] >= 0xC3))
+            return false;
+        *at = o;
+        return true;
+    }
+    return false;
+}
+
+static bool outlet_line(const char *s, size_t n)
+{
+    size_t at;
+    return dated_outlet_line(s, n, &at);
+}
+
+/* Line i is the title of an entry with its date and outlet right under
+ * it (`Title` / `15.10.2022 Klassekampen` / teaser). */
+static bool outlet_title(const page_lines *pl, size_t i)
+{
+    if (!line_is(pl, next_nonblank(pl, i), outlet_line))
+        return false;
+    if (title_line(pl, i))
+        return true;
+    /* a title of two capitalised words reads as a name (`Makeshift
+     * Modernity`): one still, unless a title stands right above it (a
+     * feed's title over its byline) */
+    const char *s = pl->v[i].text;
+    size_t n = pl->v[i].len;
+    page_trim(&s, &n);
+    size_t p = prev_nonblank(pl, i);
+    return n >= 2 && page_gen_author_line(s, n) && !find_year(s, n) &&
+           (p == pl->n || !title_line(pl, p) || p + 1 < i);
+}
+
 /* Line i is the title of an entry dated below (docs/page.md, "Blocks"):
  * a title line over a paragraph of prose (the teaser) and, under it, a
  * posted_line (`Title` / `Lisez mon analyse…` / `Publié le 02/04/2024`). */
@@ -465,7 +515,7 @@ static bool dated_title(const page_lines *pl, size_t i)
  * publication, layout_profile.c); or a dated entry's title. */
 static bool block_start(const page_lines *pl, size_t i)
 {
-    if (dated_title(pl, i) || posted_title(pl, i))
+    if (dated_title(pl, i) || posted_title(pl, i) || outlet_title(pl, i))
         return true;
     if (!line_is(pl, i, block_title))
         return false;
@@ -768,6 +818,17 @@ static int build_block(const page_build *b, const page_lines *pl, size_t t, size
                          && !(yn > 4 && s[yn - 5] >= '0' && s[yn - 5] <= '9');
         if (!n)
             continue;
+        /* the date and outlet under the title (outlet_title) */
+        size_t at;
+        if (a == t && i == next_nonblank(pl, t) && dated_outlet_line(s, n, &at)) {
+            size_t de = at;
+            while (de && (s[de - 1] == ' ' || s[de - 1] == ',' || s[de - 1] == ':'))
+                de--;
+            rc = set_day(rec, s, de);
+            if (rc == BIB_OK)
+                rc = bib_record_set_text(rec, BIB_VAR_CONTAINER_TITLE, s + at, n - at);
+            continue;
+        }
         /* the entry's own date under it, unless its venue gave one
          * (the work's year, where the posting date is the page's) */
         if (posted_line(s, n)) {

@@ -73,9 +73,27 @@ static bool binding_at(const bib_reftag *t, size_t i)
  * words, `&`, `.` and `-` between two commas (or a comma and the
  * bracket); the title every token before its comma, the reference's
  * first word on (a chapter's `in:` inside says it is no book). */
+/* The bytes first (this runs on every reference): a number of pages
+ * (`552 S.`) or a volume word (`Bd.`, `Band`) somewhere in the text. */
+static bool book_bytes(const char *s, size_t n)
+{
+    for (const char *p = s, *e = s + n; (p = memchr(p, 'S', (size_t)(e - p))) != NULL; p++)
+        if (p - s >= 2 && p[-1] == ' ' && p[-2] >= '0' && p[-2] <= '9' && p + 1 < e &&
+            p[1] == '.')
+            return true;
+    for (const char *p = s, *e = s + n; (p = memchr(p, 'B', (size_t)(e - p))) != NULL; p++)
+        if (p + 2 < e && p[1] == 'd' && (p[2] == '.' || p[2] == ' '))
+            return true;
+        else if (p + 4 < e && !memcmp(p + 1, "and ", 4))
+            return true;
+    return false;
+}
+
 bool bib__reftag_book_description(bib_reftag *t, const reftag_span sp[BIB_REF_LABEL_COUNT])
 {
     (void)sp;
+    if (!book_bytes(t->s, t->len))
+        return false;
     size_t close = 0, vol = 0, open = series_bracket(t, &close, &vol);
     size_t pc = SIZE_MAX;
     for (size_t i = 1; i < t->n && pc == SIZE_MAX; i++)

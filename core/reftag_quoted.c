@@ -10,6 +10,7 @@
  */
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "bibconv/reftag.h"
 #include "names_internal.h"
@@ -182,7 +183,7 @@ bool bib__reftag_issue_slash_year(bib_reftag *t, const reftag_span sp[BIB_REF_LA
 {
     static const char *const words[] = { "n", "no", "nr", "num", "heft", "h", "fasc", "issue",
                                          NULL };
-    if (sp[BIB_REF_ISSUE].found)
+    if (sp[BIB_REF_ISSUE].found || !memchr(t->s, '/', t->len))
         return false;
     for (size_t y = 3; y < t->n; y++) {
         if (t->tok[y].kind != BIB_REFTOK_NUMBER || t->tok[y].len != 4 ||

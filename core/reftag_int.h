@@ -129,6 +129,12 @@ void bib__reftag_find_spans(const bib_reftag *t, reftag_span sp[BIB_REF_LABEL_CO
  * changed. */
 bool bib__reftag_repair_lists(bib_reftag *t, reftag_span sp[BIB_REF_LABEL_COUNT]);
 
+/* How many pieces tokens [a, e) hold, cut at `,` `;` and the words of
+ * joins, when the name model reads every piece as a person's name (its
+ * score above 0, its boundary); 0 when one is not, or when the model ran
+ * out of memory (reftag_quoted.c). */
+size_t bib__reftag_people(const bib_reftag *t, size_t a, size_t e, const char *const *joins);
+
 /* The repairs of quoted titles and misread numbers (reftag_quoted.c),
  * each true when a label changed; bib__reftag_repair_lists calls them. */
 bool bib__reftag_quoted_title_run_on(bib_reftag *t, const reftag_span sp[BIB_REF_LABEL_COUNT]);

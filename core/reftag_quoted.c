@@ -51,6 +51,24 @@ bool bib__reftag_quoted_title_run_on(bib_reftag *t, const reftag_span sp[BIB_REF
     return false;
 }
 
+size_t bib__reftag_people(const bib_reftag *t, size_t a, size_t e, const char *const *joins)
+{
+    size_t pieces = 0;
+    for (size_t j = a; j <= e; j++) {
+        if (j < e && !(punct_in(t, j, ",;") || tok_in(t, j, joins)))
+            continue;
+        if (j > a) {
+            double sc = 0;
+            size_t n = t->tok[j - 1].off + t->tok[j - 1].len - t->tok[a].off;
+            if (bib__name_score_of(tx(t, a), n, &sc) || sc <= 0)
+                return 0;
+            pieces++;
+        }
+        a = j + 1;
+    }
+    return pieces;
+}
+
 /* A quoted title with its authors right after its closing mark
  * (`"Title" Sheila Dow`, `“Title,” M. Cozzi with Q. Li`, as a
  * department's paper series lists its papers): the tagger may run the
@@ -100,20 +118,7 @@ bool bib__reftag_quoted_title_names(bib_reftag *t, const reftag_span sp[BIB_REF_
         if (t->tok[j].label == BIB_REF_VOLUME || t->tok[j].label == BIB_REF_ISSUE ||
             t->tok[j].label == BIB_REF_PAGES)
             return false;
-    size_t pieces = 0;
-    for (size_t a = s0, j = s0; j <= e; j++) {
-        if (j < e && !(punct_in(t, j, ",;") || tok_in(t, j, joins)))
-            continue;
-        if (j > a) {
-            double sc = 0;
-            size_t n = t->tok[j - 1].off + t->tok[j - 1].len - t->tok[a].off;
-            if (bib__name_score_of(tx(t, a), n, &sc) || sc <= 0)
-                return false;
-            pieces++;
-        }
-        a = j + 1;
-    }
-    if (!pieces)
+    if (!bib__reftag_people(t, s0, e, joins))
         return false;
     for (size_t j = k; j < s0; j++)
         t->tok[j].label = BIB_REF_PUNCT;

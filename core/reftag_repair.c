@@ -213,20 +213,7 @@ static bool coauthors_at_end(bib_reftag *t, const span sp[L])
         w++;   /* `joint with`, `zusammen mit` */
     else if (tok_eq(t, k, "with"))
         return false;   /* `, with Erratum`: the tagger's to read */
-    size_t pieces = 0;
-    for (size_t a = w, j = w; j <= e; j++) {
-        if (j < e && !(punct_in(t, j, ",;") || tok_in(t, j, joins)))
-            continue;
-        if (j > a) {
-            double sc = 0;
-            size_t n = t->tok[j - 1].off + t->tok[j - 1].len - t->tok[a].off;
-            if (bib__name_score_of(tx(t, a), n, &sc) || sc <= 0)
-                return false;
-            pieces++;
-        }
-        a = j + 1;
-    }
-    if (!pieces)
+    if (!bib__reftag_people(t, w, e, joins))
         return false;
     for (size_t j = k; j < e; j++)
         t->tok[j].label = BIB_REF_AUTHOR;

@@ -368,6 +368,9 @@ static bool day_line(const char *s, size_t n)
  * bytes at most, then a day's date alone. A bare date is a day_line. */
 static bool posted_line(const char *s, size_t n)
 {
+    /* most lines are longer or hold no year: tested once, first */
+    if (n < 10 || n > 60 || !find_year(s, n))
+        return false;
     size_t i = 0;
     for (int words = 0; words < 3 && i < n && i <= 24; words++) {
         /* the words after the first in lower case (`Posted on`, not a
@@ -379,6 +382,11 @@ static bool posted_line(const char *s, size_t n)
             j++;
         if (j == i || j >= n)
             return false;
+        /* a word, not a code glued to a month (`LGOct 6, 2023`, a
+         * feed's subject and date) */
+        for (size_t k = i + 1; k < j; k++)
+            if (s[k] >= 'A' && s[k] <= 'Z')
+                return false;
         if (s[j] == ':')
             j++;
         if (j >= n || s[j] != ' ')
@@ -394,6 +402,7 @@ static bool posted_line(const char *s, size_t n)
 }
 
 static bool title_line(const page_lines *pl, size_t i);
+static bool title_like(const page_lines *pl, size_t i, bool names_ok);
 
 /* A day's date and the outlet after it (`15.10.2022 Klassekampen`,
  * `26.02.2022, Morgenbladet`, `July, 2022 Dagbladet`): an op-ed's or a
@@ -402,7 +411,7 @@ static bool title_line(const page_lines *pl, size_t i);
  * outlet's start in *at. */
 static bool dated_outlet_line(const char *s, size_t n, size_t *at)
 {
-    if (n < 8 || n > 90)
+    if (n < 8 || n > 90 || !find_year(s, n < 24 ? n : 24))
         return false;
     for (size_t y = 0; y + 4 <= n && y <= 20; y++) {
         if (!find_year(s + y, 4) || (y && s[y - 1] >= '0' && s[y - 1] <= '9') ||
@@ -430,19 +439,14 @@ static bool outlet_line(const char *s, size_t n)
  * it (`Title` / `15.10.2022 Klassekampen` / teaser). */
 static bool outlet_title(const page_lines *pl, size_t i)
 {
-    if (!line_is(pl, next_nonblank(pl, i), outlet_line))
+    if (!line_is(pl, next_nonblank(pl, i), outlet_line) || !title_like(pl, i, true))
         return false;
-    if (title_line(pl, i))
-        return true;
     /* a title of two capitalised words reads as a name (`Makeshift
      * Modernity`): one still, unless a title stands right above it (a
      * feed's title over its byline) */
-    const char *s = pl->v[i].text;
-    size_t n = pl->v[i].len;
-    page_trim(&s, &n);
     size_t p = prev_nonblank(pl, i);
-    return n >= 2 && page_gen_author_line(s, n) && !find_year(s, n) &&
-           (p == pl->n || !title_line(pl, p) || p + 1 < i);
+    return p == pl->n || p + 1 < i || !line_is(pl, i, page_gen_author_line) ||
+           !title_line(pl, p);
 }
 
 /* Line i is the title of an entry dated below (docs/page.md, "Blocks"):
@@ -463,19 +467,25 @@ static bool posted_title(const page_lines *pl, size_t i)
     return n > 200 || page_gen_prose(&f, s[n - 1]) || (f.tokens > 12 && n > pl->v[i].len);
 }
 
-/* Line i reads as an entry's title: a few words that are no date, name
- * list, year, heading or prose. */
-static bool title_line(const page_lines *pl, size_t i)
+/* Line i reads as an entry's title: a few words that are no date, year,
+ * heading or prose, and (names_ok false) no name list. The cheap tests
+ * first: block_start asks it of many lines. */
+static bool title_like(const page_lines *pl, size_t i, bool names_ok)
 {
     const char *s = pl->v[i].text;
     size_t n = pl->v[i].len;
     page_trim(&s, &n);
-    if (n < 2 || n > 200 || date_line(s, n) || posted_line(s, n) || page_is_heading(s, n) ||
-        find_year(s, n) || page_gen_author_line(s, n))
+    if (n < 2 || n > 200 || find_year(s, n) || date_line(s, n) || posted_line(s, n) ||
+        page_is_heading(s, n))
         return false;
     page_feat f;
     page_features(&f, s, n, NULL, 0);
-    return !page_gen_prose(&f, s[n - 1]);
+    return !page_gen_prose(&f, s[n - 1]) && (names_ok || !page_gen_author_line(s, n));
+}
+
+static bool title_line(const page_lines *pl, size_t i)
+{
+    return title_like(pl, i, false);
 }
 
 /* Line i is the title of a dated entry (docs/page.md, "Blocks"): right

@@ -67,12 +67,6 @@ static bool binding_at(const bib_reftag *t, size_t i)
     return punct_in(t, i - 1, ",") && tok_in(t, i, words);
 }
 
-/* The description's head: the title, then `, Publisher` right before the
- * series bracket or the number of pages (a roman number of pages before
- * it passed over). The publisher is one to eight tokens of capitalised
- * words, `&`, `.` and `-` between two commas (or a comma and the
- * bracket); the title every token before its comma, the reference's
- * first word on (a chapter's `in:` inside says it is no book). */
 /* The bytes first (this runs on every reference): a number of pages
  * (`552 S.`) or a volume word (`Bd.`, `Band`) somewhere in the text. */
 static bool book_bytes(const char *s, size_t n)
@@ -89,6 +83,15 @@ static bool book_bytes(const char *s, size_t n)
     return false;
 }
 
+/* The description's head: the title, then `, Publisher` right before the
+ * series bracket or the number of pages (a roman number of pages before
+ * it passed over). The publisher is one to eight tokens of capitalised
+ * words, `&`, `.` and `-` between two commas (or a comma and the
+ * bracket); the title every token before its comma, from the
+ * reference's first word or after the names that open it when they read
+ * as people (`Roe, Hans, Title, Verlag X, 300 S.`; the tagger may read a
+ * title as names, `Staat – Kirche – Kultur`); a chapter's `in:` inside
+ * says it is no book. */
 bool bib__reftag_book_description(bib_reftag *t, const reftag_span sp[BIB_REF_LABEL_COUNT])
 {
     (void)sp;
@@ -116,9 +119,22 @@ bool bib__reftag_book_description(bib_reftag *t, const reftag_span sp[BIB_REF_LA
         if (t->tok[k].kind == BIB_REFTOK_NUMBER ||
             (t->tok[k].kind == BIB_REFTOK_PUNCT && !punct_in(t, k, "&.-")))
             return false;
+    static const char *const joins[] = { "and", "und", "&", NULL };
     size_t h = 0;
     while (h < c && t->tok[h].label == BIB_REF_PUNCT)
         h++;
+    if (h < c && t->tok[h].label == BIB_REF_AUTHOR) {
+        /* the run read as names, up to its first comma (`Hans Roe,
+         * Title, …` read as one run) */
+        size_t a = h;
+        while (a < c && t->tok[a].label == BIB_REF_AUTHOR && !punct_in(t, a, ","))
+            a++;
+        while (a > h && t->tok[a - 1].kind == BIB_REFTOK_PUNCT)
+            a--;
+        if (a < c && bib__reftag_people(t, h, a, joins))
+            for (h = a; h < c && t->tok[h].kind == BIB_REFTOK_PUNCT; h++)
+                t->tok[h].label = BIB_REF_PUNCT;
+    }
     for (size_t k = h; k + 1 < c; k++)
         if (tok_in(t, k, bib__reftag_in_cues) && tok_eq(t, k + 1, ":"))
             return false;
@@ -139,11 +155,13 @@ bool bib__reftag_book_description(bib_reftag *t, const reftag_span sp[BIB_REF_LA
      * front matter and the binding: notes */
     for (size_t k = anchor; k < t->n; k++) {
         if (pages_count_at(t, k)) {
-            t->tok[k].label = t->tok[k + 1].label = BIB_REF_PAGES;
+            t->tok[k].label = t->tok[k + 1].label = t->tok[k + 2].label = BIB_REF_PAGES;
+            t->tok[k - 1].label = BIB_REF_PUNCT;
             if (k >= 2 && roman_at(t, k - 2) && punct_in(t, k - 1, ","))
                 t->tok[k - 2].label = BIB_REF_NOTE;
         } else if (binding_at(t, k)) {
             t->tok[k].label = BIB_REF_NOTE;
+            t->tok[k - 1].label = BIB_REF_PUNCT;
         }
     }
     return true;

@@ -90,7 +90,7 @@ static bool book_bytes(const char *s, size_t n)
  * bracket); the title every token before its comma, from the
  * reference's first word or after the names that open it when they read
  * as people (`Roe, Hans, Title, Verlag X, 300 S.`; the tagger may read a
- * title as names, `Staat – Kirche – Kultur`); a chapter's `in:` inside
+ * title as names, `Hafen – Zoll – Handel`); a chapter's `in:` inside
  * says it is no book. */
 bool bib__reftag_book_description(bib_reftag *t, const reftag_span sp[BIB_REF_LABEL_COUNT])
 {

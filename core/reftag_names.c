@@ -494,7 +494,7 @@ static size_t cut_list(const bib_reftag *t, size_t a, size_t b, bool semi, piece
         } else if (!cut && (t->tok[i].kind != BIB_REFTOK_PUNCT && t->tok[i].space_before &&
                             !(tx(t, i)[0] >= 'A' && tx(t, i)[0] <= 'Z') &&
                             (tok_in(t, i, joins) || (i > a && tok_in(t, i, with_words))))) {
-            /* `Marco Cozzi with Qiushan Li`: the owner, then the
+            /* `Mara Roe with Qi Lee`: the owner, then the
              * co-authors after their word, as `and` joins them */
             cut = !etal_at(t, i, b);
             if (tok_eq(t, i, "e") && i + 1 < b && tx(t, i + 1)[0] == '.')
@@ -609,7 +609,7 @@ static bool list_bounds(const bib_reftag *t, size_t *ap, size_t *bp)
     size_t a = *ap, b = *bp;
     bool with = false;
     /* a list whose first name was left out (a person's own list drops
-     * the owner: `"Title," and Randall Akee`): the joining word opens it */
+     * the owner: `"Title," and Ray Lee`): the joining word opens it */
     if (a + 1 < b && !(tx(t, a)[0] >= 'A' && tx(t, a)[0] <= 'Z') && tok_in(t, a, lead_joins) &&
         t->tok[a + 1].kind == BIB_REFTOK_WORD)
         a++;

@@ -70,7 +70,7 @@ size_t bib__reftag_people(const bib_reftag *t, size_t a, size_t e, const char *c
 }
 
 /* A quoted title with its authors right after its closing mark
- * (`"Title" Sheila Dow`, `“Title,” M. Cozzi with Q. Li`, as a
+ * (`"Title" Sara Roe`, `“Title,” M. Roe with Q. Lee`, as a
  * department's paper series lists its papers): the tagger may run the
  * title on over the names, or read them as a place or a publisher. With
  * no author run before the mark, when the one run of words after it (at
@@ -103,7 +103,7 @@ bool bib__reftag_quoted_title_names(bib_reftag *t, const reftag_span sp[BIB_REF_
     if (s0 >= t->n || t->tok[s0].kind != BIB_REFTOK_WORD)
         return false;
     /* a run read as a container, or one with a journal's numbers after
-     * it (`“Title”, Quid Iuris, nº. 21, 2013, pp. 115-148`), is the
+     * it (`“Title”, Quid Novi, nº. 21, 2013, pp. 115-148`), is the
      * venue: a journal's name may read as a person's */
     int lab = t->tok[s0].label;
     if ((lab == BIB_REF_AUTHOR && k >= ti.b) || lab == BIB_REF_CONTAINER)
@@ -129,7 +129,7 @@ bool bib__reftag_quoted_title_names(bib_reftag *t, const reftag_span sp[BIB_REF_
     return true;
 }
 
-/* Tokens [a, y] stand inside a title's words (`Die Wahl vom 23.02.2020:
+/* Tokens [a, y] stand inside a title's words (`Der Hafen vom 23.02.2020:
  * …`): a date the title names, not the work's. */
 static bool inside_title(const bib_reftag *t, size_t a, size_t y)
 {
@@ -210,7 +210,7 @@ bool bib__reftag_issue_slash_year(bib_reftag *t, const reftag_span sp[BIB_REF_LA
 }
 
 /* A quoted title and, after other fields, a second run of title words
- * (`„Title“, 29.04.2024, Universität Leipzig, im Rahmen der Reihe …`, a
+ * (`„Title“, 29.04.2024, Universität Rostock, im Rahmen der Reihe …`, a
  * talk's place and series; `“Title,” 2019, Workshop on …`): a quoted
  * title ends at its closing mark, so with no container found the later
  * run is the container, as in quoted_title_run_on. */
@@ -247,7 +247,7 @@ bool bib__reftag_quoted_title_second_run(bib_reftag *t, const reftag_span sp[BIB
 
 /* A run read as the date that holds no number and opens with an `in`
  * cue and a capitalised name of two words or more (`in Rivista di
- * storia marittima n. 1/2020`, the date after it): a journal, which the
+ * storia portuale n. 1/2020`, the date after it): a journal, which the
  * tagger took for a date's words. With no container, the cue is a note
  * and the words the container; `in press`, `im Druck` (one word) stay. */
 bool bib__reftag_container_as_date(bib_reftag *t, const reftag_span sp[BIB_REF_LABEL_COUNT])

@@ -572,7 +572,7 @@ static bool coauthors_in_title(bib_reftag *t, const span sp[L])
     span ti = sp[BIB_REF_TITLE], au = sp[BIB_REF_AUTHOR];
     /* a list with such brackets names no one before its titles: a
      * short run of words read as names before the title's first comma,
-     * period or colon (`Condorcet Method, Independence of …`) is the
+     * period or colon (`Tide Tables, Harbour Dues, and …`) is the
      * title's */
     bool lead = au.found && au.a < ti.a;
     if (!ti.found || (lead && (!opens_reference(t, au.a) || au.b + 1 != ti.a ||
@@ -674,7 +674,7 @@ static bool coauthor_bracket_rest(bib_reftag *t, const span sp[L])
 }
 
 /* Names that open a reference whose co-authors come later after a
- * co-author word (`Taxing Away M&A: Capital Gains …, Review 128 (with
+ * co-author word (`Taxing Harbour M&A: Dues …, Review 128 (with
  * A. Roe and B. Lee)`): a person's own list names no one before its
  * titles, so the opening run (read as names: `M&A` as initials), up to
  * the title right after it, is the title's. */
@@ -720,8 +720,8 @@ static bool status_in_before_container(bib_reftag *t, const span sp[L])
 }
 
 /* A status opening the container run, its mark or `in` after it
- * (`"Title." Forthcoming. Security Studies.`, `Title, in press,
- * Journal`, `Title. Forthcoming in Demography.`): the status is a note
+ * (`"Title." Forthcoming. Maritime Studies.`, `Title, in press,
+ * Journal`, `Title. Forthcoming in Port Economics.`): the status is a note
  * (CSL's status) and the container starts after the mark. */
 static bool status_opens_container(bib_reftag *t, const span sp[L])
 {
@@ -743,7 +743,7 @@ static bool status_opens_container(bib_reftag *t, const span sp[L])
 }
 
 /* A run read as names after the title that is one body's name, no
- * person's (`The last mobilisation? Pulaski Policy Papers, 2022`): with
+ * person's (`The last crossing? Harbour Policy Papers, 2022`): with
  * no container found, a run of two words or more without a comma, a
  * joining word or an initial, which the name model scores at or below
  * its boundary, is the container (a series or a journal). */

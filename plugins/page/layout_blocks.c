@@ -382,7 +382,7 @@ static bool posted_line(const char *s, size_t n)
             j++;
         if (j == i || j >= n)
             return false;
-        /* a word, not a code glued to a month (`LGOct 6, 2023`, a
+        /* a word, not a code glued to a month (`CSMar 3, 2021`, a
          * feed's subject and date) */
         for (size_t k = i + 1; k < j; k++)
             if (s[k] >= 'A' && s[k] <= 'Z')
@@ -404,8 +404,8 @@ static bool posted_line(const char *s, size_t n)
 static bool title_line(const page_lines *pl, size_t i);
 static bool title_like(const page_lines *pl, size_t i, bool names_ok);
 
-/* A day's date and the outlet after it (`15.10.2022 Klassekampen`,
- * `26.02.2022, Morgenbladet`, `July, 2022 Dagbladet`): an op-ed's or a
+/* A day's date and the outlet after it (`15.10.2022 Coastal Daily`,
+ * `26.02.2022, Harbour Weekly`, `July, 2022 Estuary Review`): an op-ed's or a
  * column's line under its title. The date ends at its year within the
  * first 24 bytes; the outlet is up to 60 bytes of words after it. The
  * outlet's start in *at. */
@@ -436,13 +436,13 @@ static bool outlet_line(const char *s, size_t n)
 }
 
 /* Line i is the title of an entry with its date and outlet right under
- * it (`Title` / `15.10.2022 Klassekampen` / teaser). */
+ * it (`Title` / `15.10.2022 Coastal Daily` / teaser). */
 static bool outlet_title(const page_lines *pl, size_t i)
 {
     if (!line_is(pl, next_nonblank(pl, i), outlet_line) || !title_like(pl, i, true))
         return false;
-    /* a title of two capitalised words reads as a name (`Makeshift
-     * Modernity`): one still, unless a title stands right above it (a
+    /* a title of two capitalised words reads as a name (`Harbour
+     * Lights`): one still, unless a title stands right above it (a
      * feed's title over its byline) */
     size_t p = prev_nonblank(pl, i);
     return p == pl->n || p + 1 < i || !line_is(pl, i, page_gen_author_line) ||

@@ -323,7 +323,7 @@ static bool ends_field(char c)
 }
 
 /* Whether s[0..n) leaves a round bracket open (`… (wspólnie z
- * Andrzejem` / `Głowackim), Szczecin 2000.`): a line broken inside a
+ * Adamem` / `Nowakiem), Szczecin 2000.`): a line broken inside a
  * bracket goes on in it, not in a field of its own. */
 static bool bracket_open(const char *s, size_t n)
 {

@@ -385,7 +385,7 @@ size_t refs_link_tail(const char *s, size_t n)
         }
         /* the label stands after a field's end (or alone): `2013. link`,
          * `1619–1639 link` (pages, no period), not `a new link`; a
-         * bracketed label may follow a name (`Sheila Dow (paper)`) */
+         * bracketed label may follow a name (`Sara Roe (paper)`) */
         while (a && s[a - 1] == ' ')
             a--;
         if (a && s[w] != '(' && s[w] != '[' && !strchr(".,;:)]|\"0123456789", s[a - 1]) &&
@@ -516,9 +516,9 @@ static size_t quote_at(const char *s, size_t n, bool open)
     return 0;
 }
 
-/* An entry that opens with a quoted title of three words or more (`"The
- * Philosophical Foundation of Macroeconomics" Sheila Dow`, `„Title“,
- * 29.04.2024, Universität Leipzig`): a paper series' or a talks list's
+/* An entry that opens with a quoted title of three words or more (`"Tariff
+ * Shocks and the Geography of Small Ports" Sara Roe`, `„Title“,
+ * 29.04.2024, Universität Rostock`): a paper series' or a talks list's
  * entry, which may give no names (one person's list) and no year (a
  * series numbers its papers). */
 bool refs_quoted_entry(const char *s, size_t n)

@@ -45,7 +45,7 @@ size_t refs_role_label(const char *s, size_t n);
 size_t refs_link_tail(const char *s, size_t n);
 
 /* Whether s[0..n) opens with a quoted title of three words or more
- * (`"Title" A. Roe`, `„Title“, 29.04.2024, Leipzig`): an entry of a paper
+ * (`"Title" A. Roe`, `„Title“, 29.04.2024, Rostock`): an entry of a paper
  * series or a talks list, which may give no names and no year. */
 bool refs_quoted_entry(const char *s, size_t n);
 

@@ -592,15 +592,6 @@ static int walk_pair(gen_walk *w, size_t i, size_t j, const char *s, size_t n)
 /* Splits the page into entries as the refs reader splits a list: a blank
  * line, a list marker or a heading ends one; a line that reads as a whole
  * reference starts one; otherwise the refs reader's continuation rule. */
-/* A line that ends on `in` (`Forthcoming in`, its container on the next
- * line): an entry's part, no heading. */
-static bool ends_in(const char *s, size_t n)
-{
-    while (n && s[n - 1] == ':')
-        n--;
-    return n >= 3 && s[n - 3] == ' ' && (s[n - 2] | 0x20) == 'i' && s[n - 1] == 'n';
-}
-
 static int walk_page(gen_walk *w)
 {
     const page_lines *pl = w->pl;
@@ -640,7 +631,7 @@ static int walk_page(gen_walk *w)
             continue; /* a link's label alone (`Full text.`): the entry goes on */
         size_t mk = markers(s, n);
         bool heading = !mk && (refs_is_heading(s, n) || page_is_heading(s, n)) &&
-                       !(w->cur.len && ends_in(s, n));
+                       !(w->cur.len && refs_ends_on_in(s, n));
         size_t vj;
         if (!mk && (!w->cur.len || w->abs_open) && venue_after(w, i, &vj, true, heading)) {
             rc = walk_pair(w, i, vj, s, n);

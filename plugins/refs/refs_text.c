@@ -675,6 +675,14 @@ bool refs_opens_container(const char *cur, size_t curn, const char *s, size_t n)
            || (curn >= 5 && memcmp(cur + curn - 5, "(ed.)", 5) == 0);
 }
 
+bool refs_ends_on_in(const char *s, size_t n)
+{
+    while (n && s[n - 1] == ':')
+        n--;
+    return n >= 3 && (s[n - 3] == ' ' || s[n - 3] == '.') && (s[n - 2] | 0x20) == 'i' &&
+           s[n - 1] == 'n';
+}
+
 bool refs_continues_shape(refs_shape shape, const char *cur, size_t curn, const char *s,
                           size_t n)
 {
@@ -684,8 +692,7 @@ bool refs_continues_shape(refs_shape shape, const char *cur, size_t curn, const 
         return true;
     /* `Forthcoming in` / `Journal of …`: a line that ends on `in` goes
      * on with its container */
-    if (curn >= 3 && (cur[curn - 3] == ' ' || cur[curn - 3] == '.') &&
-        (cur[curn - 2] | 0x20) == 'i' && cur[curn - 1] == 'n')
+    if (refs_ends_on_in(cur, curn))
         return true;
     if (shape == REFS_SHAPE_PARAGRAPH)
         return true;

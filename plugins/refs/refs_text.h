@@ -54,6 +54,11 @@ bool refs_quoted_entry(const char *s, size_t n);
  * (refs_tagged_as_ref). */
 bool refs_journal_numbers(const char *s, size_t n);
 
+/* Whether s[0..n) ends on the word `in` (a colon after it allowed):
+ * `Forthcoming in` over `Journal of …`, an entry's part going on with
+ * its container on the next line, no heading. */
+bool refs_ends_on_in(const char *s, size_t n);
+
 /* Appends s[0..n) to b without the ORCID badges a repository's copy puts
  * after each author (`Gillard, Jonathan  ORCID: https://orcid.org/0000-
  * 0001-9166-298X, Knight, …`: the badge and the blanks before it go, the
